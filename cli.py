@@ -1,0 +1,154 @@
+"""The ``survey`` command-line tool (typer).
+
+Each command is one library call plus turning library errors into one message
+(sqlite-utils style).  Exit codes: 0 ok, 1 user error (bad file, bad data, invalid
+questionnaire), 2 usage error (unknown option, missing argument).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+app = typer.Typer(
+    name="survey",
+    help="民意 minyi — public-opinion surveys from questionnaire to report.\n\n"
+         "Example:\n\n    survey demo --out demo_out",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _echo_json(obj) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(o):
+    import numpy as np
+
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        f = float(o)
+        return None if f != f else f
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    if isinstance(o, Path):
+        return str(o)
+    return str(o)
+
+
+# ----------------------------------------------------------------------------- shared option groups
+# The design options are defined once and reused by every estimating command.
+WeightOpt = Annotated[Optional[str], typer.Option("--weight", help="Column of sampling weights (default: equal weights).")]
+StrataOpt = Annotated[Optional[str], typer.Option("--strata", help="Column of strata.")]
+PsuOpt = Annotated[Optional[str], typer.Option("--psu", help="Column of primary sampling units (clusters).")]
+FpcOpt = Annotated[Optional[str], typer.Option(
+    "--fpc", help="Column of population counts (PSUs per stratum, or units) or sampling fractions (<= 1).")]
+LonelyOpt = Annotated[str, typer.Option(
+    "--lonely-psu", help="Stratum with one PSU: fail | certainty | adjust | average | remove (R survey.lonely.psu).")]
+CiOpt = Annotated[str, typer.Option(
+    "--ci", help="Interval method: wald, logit, clopper-pearson, wilson, jeffreys, agresti-coull.")]
+ConfOpt = Annotated[float, typer.Option("--confidence", help="Confidence level.", min=0.5, max=0.9999)]
+DfOpt = Annotated[Optional[str], typer.Option(
+    "--df", help="Degrees of freedom for critical values: a number, or 'inf' for the normal (default: design df).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def parse_df(value: Optional[str]) -> Optional[float]:
+    """``--df`` parser: None = design df, 'inf' = normal, else a positive number."""
+    if value is None:
+        return None
+    if value.strip().lower() in ("inf", "infinity", "normal"):
+        return float("inf")
+    try:
+        v = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"--df must be a number or 'inf', not {value!r}")
+    if v <= 0:
+        raise typer.BadParameter("--df must be positive")
+    return v
+
+
+# ----------------------------------------------------------------------------- commands
+# (Commands are added below, one section per capability.)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True)] = False,
+) -> None:
+    """民意 minyi — public-opinion surveys from questionnaire to report.
+
+    Example:
+
+        survey demo --out demo_out
+    """
+    if version:
+        from survey import __version__
+
+        typer.echo(f"minyi {__version__}")
+        raise typer.Exit(0)
+
+# === section: questionnaire (validate, form, simulate, demo) ===
+
+# === section: project (init, import, status, quarantine, check, export, convert) ===
+
+# === section: analysis (estimate, crosstab, weight, plan, analyze) ===
+
+# === section: report ===
+
+
+# ----------------------------------------------------------------------------- entry point
+def main(argv: Optional[List[str]] = None) -> int:
+    """Console-script entry: run the app, turning library errors into one message."""
+    from survey.errors import MinyiError
+
+    try:
+        from analysis.design import DesignError
+    except Exception:  # pragma: no cover - analysis always importable
+        DesignError = ValueError  # type: ignore
+    try:
+        app(args=argv, standalone_mode=False)
+    except MinyiError as e:
+        for p in e.problems:
+            typer.echo(str(p), err=True)
+        return _exit(1)
+    except DesignError as e:
+        typer.echo(f"error: {e}", err=True)
+        return _exit(1)
+    except typer.Exit as e:
+        return _exit(e.exit_code)
+    except SystemExit as e:
+        return _exit(int(e.code or 0))
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return _exit(1)
+    except Exception as e:  # click usage errors and anything unexpected
+        if hasattr(e, "show") and hasattr(e, "exit_code"):  # click/typer ClickException (vendored or not)
+            e.show()
+            return _exit(e.exit_code)
+        if isinstance(e, (KeyboardInterrupt,)):
+            return _exit(130)
+        typer.echo(f"error: internal error: {type(e).__name__}: {e} (please report this as a bug)", err=True)
+        return _exit(1)
+    return _exit(0)
+
+
+def _exit(code: int) -> int:
+    if __name__ == "__main__" or _exit.called_from_console:
+        sys.exit(code)
+    return code
+
+
+_exit.called_from_console = True  # type: ignore[attr-defined]
+
+if __name__ == "__main__":
+    main()

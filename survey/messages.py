@@ -1,0 +1,138 @@
+"""The one catalogue of user-facing messages.
+
+Every problem minyi reports to a user is a :class:`Problem` built from an entry of
+:data:`CATALOGUE`: a stable code, a location (file, line, column — or row and column
+for data files), what is wrong, and how to fix it.  Validators *yield* problems into
+a list instead of stopping at the first one (as pyxform / frictionless do); callers
+decide whether the list is fatal.  Quarantined rows are stored as these same records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# code -> (message template, hint template).  Templates use str.format(**params).
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- generic / files ---------------------------------------------------------
+    "file-not-found": ("file does not exist: {path}", "check the path"),
+    "file-unreadable": ("cannot read {path}: {reason}", "check that the file is of the expected kind and not damaged"),
+    "file-empty": ("the file is empty", "export the data again; the file has no rows"),
+    "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
+    "usage": ("{reason}", "see --help"),
+    "internal": ("{reason}", "please report this as a bug"),
+    # --- questionnaire YAML ------------------------------------------------------
+    "yaml-syntax": ("YAML syntax error: {reason}", "fix the indentation or quoting near this position"),
+    "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
+    "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
+    "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
+    "bad-value": ("{key}: {reason}", "{hint}"),
+    "duplicate-id": ("duplicate {what} id '{id}' (first defined on line {first_line})", "give every {what} a unique id"),
+    "duplicate-code": ("duplicate option code {code} in {where} (first on line {first_line})", "give every option a unique code"),
+    "duplicate-label": ("duplicate option label '{label}' in {where}", "give every option a distinct label"),
+    "unknown-type": ("unknown question type '{type}'", "{suggestion}"),
+    "unknown-scale": ("question {qid} uses unknown scale '{scale}'", "{suggestion}"),
+    "scale-score": ("option '{label}' of {where} has {problem} score", "give every substantive scale option a numeric score, or mark it na: true"),
+    "skip-syntax": ("condition '{expr}' cannot be parsed: {reason}", "write e.g. Q5 == \"知道\", Q7 selected \"停车难\", Q3 in [1, 2] and not Q4 == 2"),
+    "skip-unknown-question": ("condition refers to unknown question '{ref}'", "{suggestion}"),
+    "skip-later-question": ("condition of {qid} refers to {ref}, which is asked later (or is the question itself)", "conditions may only use earlier questions"),
+    "skip-unknown-option": ("condition compares {ref} with '{value}', which is not one of its options", "use one of: {choices}"),
+    "skip-cycle": ("skip conditions form a cycle: {cycle}", "remove one of the conditions"),
+    "skip-type": ("condition uses '{op}' on {ref} of type {type}", "{hint}"),
+    "target-range": ("target {value} for {what} is outside [0, 1]", "write targets as shares, e.g. 0.9 for 90%"),
+    "indicator-type": ("indicator {indicator} ({kind}) uses {qid} of type {type}", "{hint}"),
+    "unknown-ref": ("{where} refers to unknown {what} '{ref}'", "{suggestion}"),
+    "area-weights": ("area weights sum to {total}, not 1", "make the weights of the areas add up to 1"),
+    "selection-limits": ("{qid}: {reason}", "check min/max against the number of options"),
+    # --- data rows (quarantine reasons) -----------------------------------------
+    "unknown-option": ("value '{value}' is not an option of {qid}", "use one of: {choices}"),
+    "out-of-range": ("value {value} of {qid} is outside [{min}, {max}]", "correct the value or leave it blank"),
+    "not-a-number": ("value '{value}' of {qid} is not a number", "enter a number"),
+    "too-many": ("{qid}: {count} options selected, at most {max} allowed", "keep at most {max} selections"),
+    "too-few": ("{qid}: {count} options selected, at least {min} required", "select at least {min}"),
+    "exclusive": ("{qid}: '{label}' cannot be combined with other options", "select either '{label}' or other options"),
+    "should-skip": ("{qid} is answered although its condition ({when}) says it should be skipped", "clear the answer or fix the earlier answer"),
+    "required-missing": ("required answer {qid} is missing", "fill in the answer"),
+    "rank-invalid": ("{qid}: {reason}", "ranks must be 1..{k}, each used once"),
+    "duplicate-row": ("respondent id '{id}' appears more than once", "remove the duplicate submission"),
+    "blank-row": ("the row is empty", "delete empty rows"),
+    "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
+    "missing-column": ("no column for {qid}", "{suggestion}"),
+}
+
+
+@dataclass
+class Problem:
+    """One user-facing problem: stable code, location, what is wrong, how to fix."""
+
+    code: str
+    message: str
+    hint: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | str | None = None
+    row: int | None = None
+    value: Any = None
+    severity: str = "error"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def location(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(str(self.file))
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        loc = ":".join(parts)
+        if self.row is not None:
+            loc += f"{', ' if loc else ''}row {self.row}"
+            if self.column is not None and self.line is None:
+                loc += f", column {self.column}"
+        elif self.column is not None and self.line is None:
+            loc += f"{', ' if loc else ''}column {self.column}"
+        return loc
+
+    def __str__(self) -> str:
+        loc = self.location
+        text = f"{loc}: {self.severity}: {self.message}" if loc else f"{self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("extra")
+        d["location"] = self.location
+        return {k: v for k, v in d.items() if v is not None}
+
+
+def problem(code: str, *, file: str | None = None, line: int | None = None, column: Any = None,
+            row: int | None = None, value: Any = None, severity: str = "error", **params: Any) -> Problem:
+    """Build a :class:`Problem` from the catalogue entry ``code``."""
+    msg_t, hint_t = CATALOGUE[code]
+    params.setdefault("suggestion", "")
+    try:
+        msg = msg_t.format(**params)
+    except (KeyError, IndexError):
+        msg = msg_t
+    try:
+        hint = hint_t.format(**params)
+    except (KeyError, IndexError):
+        hint = ""
+    return Problem(code=code, message=msg, hint=hint, file=file, line=line, column=column, row=row,
+                   value=value, severity=severity, extra=params)
+
+
+def did_you_mean(word: str, candidates: Any, *, n: int = 3) -> str:
+    """A "did you mean" hint from the closest candidates (difflib ratio)."""
+    import difflib
+
+    cands = [str(c) for c in candidates]
+    close = difflib.get_close_matches(str(word), cands, n=n, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    if cands and len(cands) <= 12:
+        return "expected one of: " + ", ".join(cands)
+    return ""

@@ -99,6 +99,36 @@ def _root(
 
 # === section: questionnaire (validate, form, simulate, demo) ===
 
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Check a questionnaire file and report ALL problems, each with file:line:column.
+
+    Exit 0 when valid, 1 otherwise.
+
+    Example:
+
+        survey validate questionnaires/civic_hot_issues.yaml
+    """
+    from survey.qload import validate_file
+
+    q, problems = validate_file(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if json_out:
+        _echo_json([p.to_dict() for p in problems])
+    else:
+        for p in problems:
+            typer.echo(str(p), err=bool(errors))
+        if not errors and q is not None:
+            typer.echo(f"{file}: valid — {len(q.questions)} questions, {q.n_items} items, "
+                       f"{len(q.indicators)} indicators")
+        else:
+            typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
+    raise typer.Exit(1 if errors or q is None else 0)
+
 # === section: project (init, import, status, quarantine, check, export, convert) ===
 
 # === section: analysis (estimate, crosstab, weight, plan, analyze) ===

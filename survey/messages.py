@@ -108,11 +108,14 @@ class Problem:
         return {k: v for k, v in d.items() if v is not None}
 
 
-def problem(code: str, *, file: str | None = None, line: int | None = None, column: Any = None,
+def problem(code: str, /, *, file: str | None = None, line: int | None = None, column: Any = None,
             row: int | None = None, value: Any = None, severity: str = "error", **params: Any) -> Problem:
     """Build a :class:`Problem` from the catalogue entry ``code``."""
     msg_t, hint_t = CATALOGUE[code]
     params.setdefault("suggestion", "")
+    for k, v in (("value", value), ("column", column), ("row", row), ("file", file)):
+        if v is not None:
+            params.setdefault(k, v)
     try:
         msg = msg_t.format(**params)
     except (KeyError, IndexError):

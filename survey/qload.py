@@ -1,0 +1,679 @@
+"""Load and validate a questionnaire YAML file, reporting ALL problems with file:line:column.
+
+The YAML is composed into PyYAML nodes (which carry line/column marks), then walked
+against a declarative schema (:data:`SCHEMA`).  Every check appends a catalogue
+:class:`~survey.messages.Problem` to a list — nothing stops at the first problem (the
+pyxform/frictionless style).  :func:`validate_file` returns the problems;
+:func:`load_questionnaire` raises :class:`~survey.errors.MinyiError` when there are any.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from . import expr as E
+from .errors import MinyiError
+from .messages import Problem, did_you_mean, problem
+from .questionnaire import (
+    CHOICE_TYPES,
+    INDICATOR_KINDS,
+    QUESTION_TYPES,
+    Area,
+    Indicator,
+    MatrixRow,
+    Option,
+    Question,
+    Questionnaire,
+    Scale,
+    Section,
+    Site,
+)
+
+SCHEMA: dict[str, set[str]] = {
+    "questionnaire": {"id", "title", "language", "version", "description", "site_question", "district_question",
+                      "overall_question", "sites", "scales", "sections", "areas", "indicators"},
+    "site": {"name", "sections"},
+    "scale": {"options", "positive"},
+    "option": {"code", "label", "score", "na", "exclusive", "other"},
+    "section": {"id", "title", "questions"},
+    "question": {"id", "type", "text", "options", "scale", "rows", "min", "max", "k", "unit", "when", "required",
+                 "area", "note", "positive"},
+    "row": {"id", "label", "area"},
+    "area": {"id", "name", "weight", "code", "recommendation"},
+    "indicator": {"id", "kind", "question", "name", "positive", "area", "target", "index_target", "recommendation"},
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "questionnaire": ("id", "title", "sections"),
+    "site": ("name",),
+    "scale": ("options",),
+    "option": ("label",),
+    "section": ("id", "questions"),
+    "question": ("id", "type", "text"),
+    "row": ("id", "label"),
+    "area": ("id", "name"),
+    "indicator": ("id", "kind", "question"),
+}
+
+
+@dataclass
+class Node:
+    """A YAML value with its position (1-based line and column)."""
+
+    value: Any  # dict[str, Node] | list[Node] | scalar
+    line: int
+    column: int
+    quoted: bool = False
+    key_line: int = 0
+    key_column: int = 0
+
+
+def _to_node(n: yaml.Node) -> Node:
+    line, col = n.start_mark.line + 1, n.start_mark.column + 1
+    if isinstance(n, yaml.MappingNode):
+        d: dict[str, Node] = {}
+        keys: dict[str, Node] = {}
+        for k, v in n.value:
+            key = str(_scalar(k))
+            child = _to_node(v)
+            child.key_line, child.key_column = k.start_mark.line + 1, k.start_mark.column + 1
+            if key in d:
+                child.value = ("__duplicate_key__", key, child.value)
+            d[key] = child
+            keys[key] = child
+        return Node(d, line, col)
+    if isinstance(n, yaml.SequenceNode):
+        return Node([_to_node(x) for x in n.value], line, col)
+    return Node(_scalar(n), line, col, quoted=bool(getattr(n, "style", None) in ("'", '"')))
+
+
+def _scalar(n: yaml.Node) -> Any:
+    if not isinstance(n, yaml.ScalarNode):
+        return None
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_scalar(n) if n.tag == "tag:yaml.org,2002:str" else loader.construct_object(n)
+    except Exception:  # pragma: no cover - odd tags
+        return n.value
+
+
+class _Checker:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, node: Optional[Node] = None, /, *, at_key: bool = False, column: Optional[int] = None,
+            line: Optional[int] = None, **params: Any) -> None:
+        ln = line if line is not None else (node.key_line if (at_key and node and node.key_line) else (node.line if node else None))
+        col = column if column is not None else (node.key_column if (at_key and node and node.key_column) else (node.column if node else None))
+        self.problems.append(problem(code, file=self.path, line=ln, column=col, **params))
+
+    # -- generic shape checks -----------------------------------------------------------
+    def mapping(self, node: Node, kind: str, where: str) -> dict[str, Node]:
+        if not isinstance(node.value, dict):
+            self.add("yaml-type", node, key=f"{where}", expected="a mapping (key: value)", got=_kind(node.value))
+            return {}
+        allowed = SCHEMA[kind]
+        for k, child in node.value.items():
+            if isinstance(child.value, tuple) and child.value and child.value[0] == "__duplicate_key__":
+                self.add("bad-value", child, at_key=True, key=k, reason=f"key '{k}' appears twice in {where}",
+                         hint="keep one of them")
+                child.value = child.value[2]
+            if k not in allowed:
+                self.add("unknown-key", child, at_key=True, key=k, where=where,
+                         suggestion=did_you_mean(k, sorted(allowed)) or "remove it")
+        for k in REQUIRED[kind]:
+            if k not in node.value:
+                self.add("missing-key", node, key=k, where=where)
+        return node.value
+
+    def seq(self, node: Optional[Node], where: str) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node.value, list):
+            self.add("yaml-type", node, key=where, expected="a list", got=_kind(node.value))
+            return []
+        return node.value
+
+    def text(self, d: dict[str, Node], key: str, where: str, default: Optional[str] = None) -> Optional[str]:
+        n = d.get(key)
+        if n is None or n.value is None:
+            return default
+        if isinstance(n.value, (dict, list)):
+            self.add("yaml-type", n, key=f"{where}.{key}", expected="text", got=_kind(n.value))
+            return default
+        return str(n.value).strip()
+
+    def number(self, d: dict[str, Node], key: str, where: str) -> Optional[float]:
+        n = d.get(key)
+        if n is None or n.value is None:
+            return None
+        v = n.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            try:
+                return float(str(v))
+            except ValueError:
+                self.add("yaml-type", n, key=f"{where}.{key}", expected="a number", got=repr(v))
+                return None
+        return float(v)
+
+    def boolean(self, d: dict[str, Node], key: str, where: str, default: bool = False) -> bool:
+        n = d.get(key)
+        if n is None or n.value is None:
+            return default
+        if not isinstance(n.value, bool):
+            self.add("yaml-type", n, key=f"{where}.{key}", expected="true or false", got=repr(n.value))
+            return default
+        return n.value
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if v is None:
+        return "empty"
+    return f"'{v}'"
+
+
+def _pos_in_scalar(node: Node, offset: int) -> int:
+    return node.column + offset + (1 if node.quoted else 0)
+
+
+# ----------------------------------------------------------------------------- public API
+def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Questionnaire], list[Problem]]:
+    """Parse and validate questionnaire YAML text; return the model (or None) and all problems."""
+    ck = _Checker(path)
+    try:
+        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        reason = getattr(e, "problem", None) or str(e)
+        ck.add("yaml-syntax", line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+               reason=reason)
+        return None, ck.problems
+    if root_node is None:
+        ck.add("file-empty", line=1, column=1)
+        return None, ck.problems
+    root = _to_node(root_node)
+    q = _build(root, ck, path)
+    return q, ck.problems
+
+
+def validate_file(path: str | Path) -> tuple[Optional[Questionnaire], list[Problem]]:
+    """Validate a questionnaire file; unreadable files give a single problem."""
+    p = Path(path)
+    if not p.exists():
+        return None, [problem("file-not-found", file=str(path), path=str(path))]
+    if p.is_dir():
+        return None, [problem("file-unreadable", file=str(path), path=str(path), reason="it is a folder")]
+    raw = p.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        return None, [problem("encoding", file=str(path), reason="neither UTF-8 nor GBK")]
+    if "\x00" in text:
+        return None, [problem("file-unreadable", file=str(path), path=str(path), reason="binary content, not YAML text")]
+    q, probs = validate_text(text, str(path))
+    if q is not None:
+        q.source = str(p.resolve())
+    return q, probs
+
+
+def load_questionnaire(path: str | Path) -> Questionnaire:
+    """Load a valid questionnaire or raise :class:`MinyiError` with every problem."""
+    q, probs = validate_file(path)
+    errors = [p for p in probs if p.severity == "error"]
+    if errors or q is None:
+        raise MinyiError(errors or probs)
+    return q
+
+
+def bundled_path(name: str = "civic_hot_issues") -> Path:
+    """Path of a questionnaire shipped in the ``questionnaires`` package."""
+    from importlib.resources import files
+
+    return Path(str(files("questionnaires").joinpath(f"{name}.yaml")))
+
+
+# ----------------------------------------------------------------------------- building
+def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
+    out: list[Option] = []
+    seen_codes: dict[int, int] = {}
+    seen_labels: set[str] = set()
+    for i, on in enumerate(ck.seq(node, f"{where}.options")):
+        if isinstance(on.value, (str, int, float)) and not isinstance(on.value, bool):
+            opt = Option(code=i + 1, label=str(on.value).strip(), line=on.line)
+        else:
+            d = ck.mapping(on, "option", f"option {i + 1} of {where}")
+            if not d:
+                continue
+            code_n = d.get("code")
+            code: Any = i + 1
+            if code_n is not None:
+                if isinstance(code_n.value, bool) or not isinstance(code_n.value, int):
+                    ck.add("yaml-type", code_n, key=f"{where} option code", expected="a whole number",
+                           got=repr(code_n.value))
+                else:
+                    code = code_n.value
+            score_n = d.get("score")
+            score = None
+            if score_n is not None:
+                if isinstance(score_n.value, bool) or not isinstance(score_n.value, (int, float)):
+                    ck.add("scale-score", score_n, label=ck.text(d, "label", where) or "?", where=where,
+                           problem=f"a non-numeric ('{score_n.value}')")
+                else:
+                    score = float(score_n.value)
+            opt = Option(code=code, label=ck.text(d, "label", where) or "", score=score,
+                         na=ck.boolean(d, "na", where), exclusive=ck.boolean(d, "exclusive", where),
+                         other=ck.boolean(d, "other", where), line=on.line)
+        if opt.code in seen_codes:
+            ck.add("duplicate-code", on, code=opt.code, where=where, first_line=seen_codes[opt.code])
+        else:
+            seen_codes[opt.code] = on.line
+        if opt.label in seen_labels:
+            ck.add("duplicate-label", on, label=opt.label, where=where)
+        seen_labels.add(opt.label)
+        out.append(opt)
+    return out
+
+
+def _option_keys(node: Optional[Node], opt: Option) -> set[str]:
+    for on in (node.value if node is not None and isinstance(node.value, list) else []):
+        if on.line == opt.line and isinstance(on.value, dict):
+            return set(on.value)
+    return set()
+
+
+def _codes_from(ck: _Checker, node: Optional[Node], options: list[Option], where: str) -> list[int]:
+    """Resolve a list of codes or labels against options (for positive: lists)."""
+    if node is None:
+        return []
+    items = node.value if isinstance(node.value, list) else [node]
+    out = []
+    for it in items:
+        v = it.value
+        hit = None
+        for o in options:
+            if (isinstance(v, int) and not isinstance(v, bool) and o.code == v) or o.label == str(v).strip():
+                hit = o.code
+                break
+        if hit is None:
+            ck.add("unknown-ref", it, where=where, what="option", ref=v,
+                   suggestion=did_you_mean(str(v), [o.label for o in options]))
+        else:
+            out.append(hit)
+    return out
+
+
+def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
+    top = ck.mapping(root, "questionnaire", "the questionnaire")
+    if not top:
+        return None
+    q = Questionnaire(
+        id=ck.text(top, "id", "questionnaire") or "",
+        title=ck.text(top, "title", "questionnaire") or "",
+        language=ck.text(top, "language", "questionnaire", "zh") or "zh",
+        version=ck.text(top, "version", "questionnaire", "1") or "1",
+        description=ck.text(top, "description", "questionnaire", "") or "",
+        site_question=ck.text(top, "site_question", "questionnaire"),
+        district_question=ck.text(top, "district_question", "questionnaire"),
+        overall_question=ck.text(top, "overall_question", "questionnaire"),
+    )
+    if q.language not in ("zh", "en"):
+        ck.add("bad-value", top["language"], key="language", reason=f"'{q.language}' is not zh or en",
+               hint="write language: zh or language: en")
+
+    # scales
+    scales_node = top.get("scales")
+    if scales_node is not None:
+        if not isinstance(scales_node.value, dict):
+            ck.add("yaml-type", scales_node, key="scales", expected="a mapping of scale id to scale",
+                   got=_kind(scales_node.value))
+        else:
+            for sid, sn in scales_node.value.items():
+                d = ck.mapping(sn, "scale", f"scale {sid}")
+                opts = _options(ck, d.get("options"), f"scale {sid}")
+                sc = Scale(id=sid, options=opts, line=sn.line)
+                for o in opts:
+                    if not o.na and o.score is None and "score" not in _option_keys(d.get("options"), o):
+                        ck.add("scale-score", sn, line=o.line, column=None, label=o.label, where=f"scale {sid}",
+                               problem="no")
+                sc.positive = _codes_from(ck, d.get("positive"), opts, f"scale {sid} positive")
+                q.scales[sid] = sc
+
+    # sections and questions
+    question_nodes: dict[str, Node] = {}
+    section_ids: dict[str, int] = {}
+    number = 0
+    for sn in ck.seq(top.get("sections"), "sections"):
+        d = ck.mapping(sn, "section", "a section")
+        if not d:
+            continue
+        sid = ck.text(d, "id", "section") or ""
+        if sid in section_ids:
+            ck.add("duplicate-id", d.get("id"), what="section", id=sid, first_line=section_ids[sid])
+        section_ids.setdefault(sid, d["id"].line if "id" in d else sn.line)
+        sec = Section(id=sid, title=ck.text(d, "title", f"section {sid}", "") or "", line=sn.line)
+        for qn in ck.seq(d.get("questions"), f"section {sid} questions"):
+            qd = ck.mapping(qn, "question", f"a question of section {sid}")
+            if not qd:
+                continue
+            number += 1
+            qq = _question(ck, qd, qn, q, sid, number)
+            if qq is None:
+                continue
+            if qq.id in question_nodes:
+                ck.add("duplicate-id", qd.get("id"), what="question", id=qq.id,
+                       first_line=question_nodes[qq.id].line)
+            else:
+                question_nodes[qq.id] = qn
+            sec.questions.append(qq)
+        q.sections.append(sec)
+
+    # sites
+    for sn in ck.seq(top.get("sites"), "sites"):
+        if isinstance(sn.value, str):
+            q.sites.append(Site(name=sn.value, line=sn.line))
+            continue
+        d = ck.mapping(sn, "site", "a site")
+        if not d:
+            continue
+        site = Site(name=ck.text(d, "name", "site") or "", line=sn.line)
+        for x in ck.seq(d.get("sections"), f"site {site.name} sections"):
+            if str(x.value) not in section_ids:
+                ck.add("unknown-ref", x, where=f"site {site.name}", what="section", ref=x.value,
+                       suggestion=did_you_mean(str(x.value), section_ids))
+            else:
+                site.sections.append(str(x.value))
+        q.sites.append(site)
+
+    # areas
+    area_ids: dict[str, int] = {}
+    for an in ck.seq(top.get("areas"), "areas"):
+        d = ck.mapping(an, "area", "an area")
+        if not d:
+            continue
+        a = Area(id=ck.text(d, "id", "area") or "", name=ck.text(d, "name", "area") or "",
+                 weight=ck.number(d, "weight", "area") or 0.0, code=ck.text(d, "code", "area"),
+                 recommendation=ck.text(d, "recommendation", "area"), line=an.line)
+        if a.id in area_ids:
+            ck.add("duplicate-id", d.get("id"), what="area", id=a.id, first_line=area_ids[a.id])
+        area_ids.setdefault(a.id, an.line)
+        if "weight" in d and not (0 <= a.weight <= 1):
+            ck.add("bad-value", d["weight"], key="area weight", reason=f"{a.weight} is outside [0, 1]",
+                   hint="area weights are shares that add up to 1")
+        q.areas.append(a)
+    if q.areas and any(a.weight for a in q.areas):
+        total = sum(a.weight for a in q.areas)
+        if abs(total - 1) > 1e-6:
+            ck.add("area-weights", top.get("areas"), at_key=True, total=round(total, 6))
+
+    # area references of questions / rows
+    for qq in q.questions:
+        qn = question_nodes.get(qq.id)
+        for ref, where in ([(qq.area, qq.id)] + [(r.area, f"{qq.id}.{r.id}") for r in qq.rows]):
+            if ref and ref not in area_ids:
+                ck.add("unknown-ref", qn, where=where, what="area", ref=ref,
+                       suggestion=did_you_mean(ref, area_ids) or "define it under areas:")
+
+    # special question references
+    for key in ("site_question", "district_question", "overall_question"):
+        ref = getattr(q, key)
+        if ref and ref not in question_nodes:
+            ck.add("unknown-ref", top[key], where=key, what="question", ref=ref,
+                   suggestion=did_you_mean(ref, question_nodes))
+
+    _check_skips(ck, q, question_nodes)
+    _indicators(ck, top, q, question_nodes, area_ids)
+    return q
+
+
+def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, sid: str, number: int) -> Optional[Question]:
+    qid = ck.text(d, "id", "question") or ""
+    where = f"question {qid}"
+    qtype = ck.text(d, "type", where) or ""
+    if qid and ("__" in qid or not all(ch.isalnum() or ch == "_" for ch in qid)):
+        ck.add("bad-value", d["id"], key="id", reason=f"'{qid}' may only contain letters, digits and _",
+               hint="use ids such as Q12 or B3")
+    if qtype and qtype not in QUESTION_TYPES:
+        ck.add("unknown-type", d["type"], type=qtype, suggestion=did_you_mean(qtype, QUESTION_TYPES))
+    q = Question(id=qid, type=qtype, text=ck.text(d, "text", where) or "", section=sid, number=number,
+                 scale=ck.text(d, "scale", where), min=ck.number(d, "min", where), max=ck.number(d, "max", where),
+                 unit=ck.text(d, "unit", where), when=ck.text(d, "when", where),
+                 required=ck.boolean(d, "required", where, default=qtype not in ("text",)),
+                 area=ck.text(d, "area", where), note=ck.text(d, "note", where), line=qn.line)
+    kn = ck.number(d, "k", where)
+    q.k = int(kn) if kn is not None else None
+    if "options" in d:
+        q.options = _options(ck, d["options"], where)
+    if q.scale is not None:
+        sc = qre.scales.get(q.scale)
+        if sc is None:
+            ck.add("unknown-scale", d["scale"], qid=qid, scale=q.scale,
+                   suggestion=did_you_mean(q.scale, qre.scales) or "define it under scales:")
+        elif not q.options:
+            q.options = [Option(**{**o.__dict__}) for o in sc.options]
+            q.positive = list(sc.positive)
+    if qtype == "yesno" and not q.options:
+        q.options = [Option(1, "是"), Option(2, "否")]
+    if "positive" in d:
+        q.positive = _codes_from(ck, d["positive"], q.options, f"{where} positive")
+    if qtype in ("single", "multiple", "scale", "matrix", "ranking", "yesno") and not q.options:
+        ck.add("missing-key", qn, key="options" if qtype not in ("scale", "matrix") else "scale", where=where)
+    if qtype in ("scale", "matrix"):
+        for o in (q.options if q.scale is None else []):  # shared scales are checked once, below
+            if not o.na and o.score is None:
+                ck.add("scale-score", qn, line=o.line, column=None, label=o.label, where=where, problem="no")
+        if q.options and not q.positive:
+            subs = [o.code for o in q.options if not o.na]
+            q.positive = subs[:2]
+    if qtype == "matrix":
+        seen: dict[str, int] = {}
+        for rn in ck.seq(d.get("rows"), f"{where} rows"):
+            if isinstance(rn.value, str):
+                r = MatrixRow(id=f"r{len(q.rows) + 1}", label=rn.value, line=rn.line)
+            else:
+                rd = ck.mapping(rn, "row", f"a row of {where}")
+                if not rd:
+                    continue
+                r = MatrixRow(id=ck.text(rd, "id", "row") or "", label=ck.text(rd, "label", "row") or "",
+                              area=ck.text(rd, "area", "row"), line=rn.line)
+            if r.id in seen:
+                ck.add("duplicate-id", rn, what=f"row of {qid}", id=r.id, first_line=seen[r.id])
+            seen.setdefault(r.id, rn.line)
+            q.rows.append(r)
+        if not q.rows:
+            ck.add("missing-key", qn, key="rows", where=where)
+    if qtype == "multiple":
+        n_opt = len(q.options)
+        if q.max is not None and q.max < 1:
+            ck.add("selection-limits", d.get("max"), qid=qid, reason="max must be at least 1")
+        if q.max is not None and n_opt and q.max > n_opt:
+            ck.add("selection-limits", d.get("max"), qid=qid, reason=f"max {q.max:g} exceeds the {n_opt} options")
+        if q.min is not None and q.max is not None and q.min > q.max:
+            ck.add("selection-limits", d.get("min"), qid=qid, reason=f"min {q.min:g} is greater than max {q.max:g}")
+    if qtype == "ranking":
+        if q.k is None:
+            q.k = len(q.options)
+        if q.options and not (1 <= q.k <= len(q.options)):
+            ck.add("selection-limits", d.get("k"), qid=qid, reason=f"k={q.k} must be between 1 and {len(q.options)}")
+    if qtype == "number" and q.min is not None and q.max is not None and q.min > q.max:
+        ck.add("bad-value", d.get("min"), key="min", reason=f"min {q.min:g} is greater than max {q.max:g}",
+               hint="swap them")
+    q._when_node = d.get("when")  # type: ignore[attr-defined]
+    return q
+
+
+def _check_skips(ck: _Checker, q: Questionnaire, nodes: dict[str, Node]) -> None:
+    order: dict[str, int] = {}
+    for i, qq in enumerate(q.questions):
+        order.setdefault(qq.id, i)
+    graph: dict[str, list[str]] = {}
+    for qq in q.questions:
+        wn: Optional[Node] = getattr(qq, "_when_node", None)
+        if qq.when is None or wn is None:
+            continue
+        try:
+            ast = E.parse(qq.when)
+        except E.ExprSyntaxError as e:
+            ck.add("skip-syntax", wn, line=wn.line, column=_pos_in_scalar(wn, e.pos), expr=qq.when, reason=str(e))
+            qq.when = None
+            continue
+        bad = False
+        for node in E.walk(ast):
+            if isinstance(node, E.Ref):
+                base = node.name.split(".")[0]
+                col = _pos_in_scalar(wn, node.pos)
+                if base not in order:
+                    ck.add("skip-unknown-question", wn, column=col, ref=node.name,
+                           suggestion=did_you_mean(base, order))
+                    bad = True
+                    continue
+                graph.setdefault(qq.id, []).append(base)
+                if order[base] >= order[qq.id]:
+                    ck.add("skip-later-question", wn, column=col, qid=qq.id, ref=node.name)
+                    bad = True
+                target = q.question(base)
+                if "." in node.name:
+                    row = node.name.split(".", 1)[1]
+                    if target.type != "matrix" or row not in [r.id for r in target.rows]:
+                        ck.add("skip-unknown-question", wn, column=col, ref=node.name,
+                               suggestion=did_you_mean(node.name, [f"{base}.{r.id}" for r in target.rows]))
+                        bad = True
+                elif target.type == "matrix":
+                    ck.add("skip-type", wn, column=col, op="a comparison", ref=base, type="matrix",
+                           hint=f"name a row, e.g. {base}.{target.rows[0].id if target.rows else 'r1'}")
+                    bad = True
+            if isinstance(node, E.Compare):
+                _check_compare(ck, q, qq, node, wn, order)
+        if bad:
+            qq.when = None
+    # cycles (only possible through forward references, reported above too)
+    cycle = _find_cycle(graph)
+    if cycle:
+        first = nodes.get(cycle[0])
+        wn = getattr(q.question(cycle[0]), "_when_node", None) if cycle[0] in order else None
+        ck.add("skip-cycle", wn or first, cycle=" → ".join(cycle + [cycle[0]]))
+
+
+def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare, wn: Node,
+                   order: dict[str, int]) -> None:
+    left = node.left
+    if not isinstance(left, E.Ref) or left.name.split(".")[0] not in order:
+        return
+    base = left.name.split(".")[0]
+    target = q.question(base)
+    col = _pos_in_scalar(wn, node.pos)
+    if node.op == "selected" and target.type not in ("multiple", "ranking"):
+        ck.add("skip-type", wn, column=col, op="selected", ref=base, type=target.type,
+               hint=f"use == for a {target.type} question")
+        return
+    if node.op != "selected" and target.type in ("multiple", "ranking"):
+        ck.add("skip-type", wn, column=col, op=node.op, ref=base, type=target.type,
+               hint=f'use {base} selected "…" for a multiple-choice question')
+        return
+    if target.type == "text":
+        ck.add("skip-type", wn, column=col, op=node.op, ref=base, type="text", hint="use answered(...) for text")
+        return
+    rights = node.right if isinstance(node.right, tuple) else (node.right,)
+    for r in rights:
+        if not isinstance(r, E.Lit):
+            continue
+        if target.type == "number":
+            if isinstance(r.value, str):
+                ck.add("skip-type", wn, column=_pos_in_scalar(wn, r.pos), op=node.op, ref=base, type="number",
+                       hint="compare a number question with a number")
+            continue
+        if node.op in ("<", "<=", ">", ">=") and isinstance(r.value, str):
+            ck.add("skip-type", wn, column=_pos_in_scalar(wn, r.pos), op=node.op, ref=base, type=target.type,
+                   hint="ordering comparisons need a numeric code")
+            continue
+        try:
+            q.resolve_code(base, r.value if isinstance(r.value, str) else int(r.value) if float(r.value).is_integer() else r.value)
+        except KeyError:
+            ck.add("skip-unknown-option", wn, column=_pos_in_scalar(wn, r.pos), ref=base, value=r.value if isinstance(r.value, str) else f"{r.value:g}",
+                   choices=", ".join(f"{o.code}={o.label}" for o in target.options[:12]))
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> Optional[list[str]]:
+    WHITE, GREY, BLACK = 0, 1, 2
+    color: dict[str, int] = {}
+    stack: list[str] = []
+
+    def dfs(u: str) -> Optional[list[str]]:
+        color[u] = GREY
+        stack.append(u)
+        for v in graph.get(u, []):
+            c = color.get(v, WHITE)
+            if c == GREY:
+                return stack[stack.index(v):]
+            if c == WHITE:
+                r = dfs(v)
+                if r:
+                    return r
+        stack.pop()
+        color[u] = BLACK
+        return None
+
+    for u in list(graph):
+        if color.get(u, WHITE) == WHITE:
+            r = dfs(u)
+            if r:
+                return r
+    return None
+
+
+def _indicators(ck: _Checker, top: dict[str, Node], q: Questionnaire, nodes: dict[str, Node],
+                area_ids: dict[str, int]) -> None:
+    seen: dict[str, int] = {}
+    for inn in ck.seq(top.get("indicators"), "indicators"):
+        d = ck.mapping(inn, "indicator", "an indicator")
+        if not d:
+            continue
+        ind = Indicator(id=ck.text(d, "id", "indicator") or "", kind=ck.text(d, "kind", "indicator") or "",
+                        question=ck.text(d, "question", "indicator") or "", name=ck.text(d, "name", "indicator") or "",
+                        area=ck.text(d, "area", "indicator"), target=ck.number(d, "target", "indicator"),
+                        index_target=ck.number(d, "index_target", "indicator"),
+                        recommendation=ck.text(d, "recommendation", "indicator"), line=inn.line)
+        if ind.id in seen:
+            ck.add("duplicate-id", d.get("id"), what="indicator", id=ind.id, first_line=seen[ind.id])
+        seen.setdefault(ind.id, inn.line)
+        if ind.kind and ind.kind not in INDICATOR_KINDS:
+            ck.add("bad-value", d["kind"], key="kind", reason=f"'{ind.kind}' is not an indicator kind",
+                   hint=did_you_mean(ind.kind, INDICATOR_KINDS))
+        for key in ("target", "index_target"):
+            v = getattr(ind, key)
+            if v is not None and not (0 <= v <= 1):
+                ck.add("target-range", d[key], value=v, what=f"indicator {ind.id}")
+        if ind.area and ind.area not in area_ids:
+            ck.add("unknown-ref", d["area"], where=f"indicator {ind.id}", what="area", ref=ind.area,
+                   suggestion=did_you_mean(ind.area, area_ids))
+        qq = q.get(ind.question)
+        if ind.question and qq is None:
+            ck.add("unknown-ref", d.get("question"), where=f"indicator {ind.id}", what="question", ref=ind.question,
+                   suggestion=did_you_mean(ind.question, nodes))
+        elif qq is not None and ind.kind in INDICATOR_KINDS:
+            if ind.kind == "satisfaction" and qq.type not in ("scale", "matrix"):
+                ck.add("indicator-type", d["question"], indicator=ind.id, kind=ind.kind, qid=qq.id, type=qq.type,
+                       hint="satisfaction needs a scale or matrix question with scored options")
+            elif ind.kind != "satisfaction" and qq.type not in CHOICE_TYPES + ("multiple",):
+                ck.add("indicator-type", d["question"], indicator=ind.id, kind=ind.kind, qid=qq.id, type=qq.type,
+                       hint="awareness/support/participation need a single-choice, yes/no, scale or multiple-choice question")
+            if "positive" in d:
+                ind.positive = _codes_from(ck, d["positive"], qq.options, f"indicator {ind.id} positive")
+            elif ind.kind == "satisfaction":
+                ind.positive = list(qq.positive)
+            elif qq.type == "yesno":
+                ind.positive = [qq.options[0].code] if qq.options else []
+            elif ind.kind != "satisfaction":
+                ck.add("missing-key", inn, key="positive", where=f"indicator {ind.id}")
+        q.indicators.append(ind)

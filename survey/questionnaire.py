@@ -1,0 +1,246 @@
+"""The questionnaire model (what a minyi YAML file describes).
+
+The model is plain dataclasses; :mod:`survey.qload` builds it from YAML and validates it.
+It also owns minyi's *native column layout* — the one table shape that ``survey simulate``
+writes, ``survey import`` reads without a mapping and ``survey export`` writes:
+
+* single / scale / yes-no: column ``<id>`` holding the option code;
+* number: ``<id>`` holding the number; text: ``<id>`` holding the text;
+* matrix: one column per row, ``<id>_<row id>``, holding the scale code;
+* multiple choice: one 0/1 column per option, ``<id>_<code>``, plus ``<id>_other`` (text)
+  when an option is "other, please specify";
+* ranking: one column per option, ``<id>_<code>``, holding its rank (1 = first; blank = unranked).
+
+Metadata columns: ``respondent_id``, ``submitted_at``, ``duration_sec`` (and ``ip`` in messy data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+QUESTION_TYPES = ("single", "multiple", "scale", "matrix", "yesno", "ranking", "number", "text")
+CHOICE_TYPES = ("single", "scale", "yesno")  # one code per respondent
+INDICATOR_KINDS = ("awareness", "support", "participation", "satisfaction")
+META_COLUMNS = ("respondent_id", "submitted_at", "duration_sec")
+
+
+@dataclass
+class Option:
+    code: int
+    label: str
+    score: Optional[float] = None
+    na: bool = False  # non-substantive (不了解 / 说不清): not applicable
+    exclusive: bool = False  # e.g. 以上都没有
+    other: bool = False  # "other, please specify" fill-in
+    line: Optional[int] = None
+
+
+@dataclass
+class Scale:
+    id: str
+    options: list[Option]
+    positive: list[int] = field(default_factory=list)  # top-box codes (满意率)
+    line: Optional[int] = None
+
+    @property
+    def substantive(self) -> list[Option]:
+        return [o for o in self.options if not o.na]
+
+
+@dataclass
+class MatrixRow:
+    id: str
+    label: str
+    area: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass
+class Question:
+    id: str
+    type: str
+    text: str
+    section: str = ""
+    number: int = 0  # 1-based position in the questionnaire (题号)
+    options: list[Option] = field(default_factory=list)
+    scale: Optional[str] = None
+    rows: list[MatrixRow] = field(default_factory=list)
+    min: Optional[float] = None  # selections (multiple) or value (number)
+    max: Optional[float] = None
+    k: Optional[int] = None  # ranking: how many to rank
+    unit: Optional[str] = None
+    when: Optional[str] = None
+    required: bool = True
+    area: Optional[str] = None
+    note: Optional[str] = None
+    line: Optional[int] = None
+    positive: list[int] = field(default_factory=list)  # for scale questions: top-box codes
+
+    # -- option helpers ---------------------------------------------------------------
+    def option_by_code(self, code: Any) -> Optional[Option]:
+        for o in self.options:
+            if o.code == code:
+                return o
+        return None
+
+    def option_by_label(self, label: str) -> Optional[Option]:
+        for o in self.options:
+            if o.label == label:
+                return o
+        return None
+
+    @property
+    def codes(self) -> list[int]:
+        return [o.code for o in self.options]
+
+    @property
+    def na_codes(self) -> list[int]:
+        return [o.code for o in self.options if o.na]
+
+    @property
+    def scores(self) -> dict[int, float]:
+        return {o.code: float(o.score) for o in self.options if o.score is not None and not o.na}
+
+    @property
+    def has_other(self) -> bool:
+        return any(o.other for o in self.options)
+
+    # -- native layout ----------------------------------------------------------------
+    def columns(self) -> list[str]:
+        """Native column names for this question (see module docstring)."""
+        if self.type == "matrix":
+            return [f"{self.id}_{r.id}" for r in self.rows]
+        if self.type in ("multiple", "ranking"):
+            cols = [f"{self.id}_{o.code}" for o in self.options]
+            if self.type == "multiple" and self.has_other:
+                cols.append(f"{self.id}_other")
+            return cols
+        return [self.id]
+
+    @property
+    def n_items(self) -> int:
+        return len(self.rows) if self.type == "matrix" else 1
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    questions: list[Question] = field(default_factory=list)
+    line: Optional[int] = None
+
+
+@dataclass
+class Site:
+    name: str
+    sections: list[str] = field(default_factory=list)  # empty = all sections
+    line: Optional[int] = None
+
+
+@dataclass
+class Area:
+    id: str
+    name: str
+    weight: float = 0.0
+    code: Optional[str] = None  # 测评体系 code
+    recommendation: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass
+class Indicator:
+    id: str
+    kind: str
+    question: str
+    name: str = ""
+    positive: list[Any] = field(default_factory=list)  # codes (labels resolved on load)
+    area: Optional[str] = None
+    target: Optional[float] = None
+    index_target: Optional[float] = None  # satisfaction index target, as a share of the top score
+    recommendation: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass
+class Questionnaire:
+    id: str
+    title: str
+    language: str = "zh"
+    version: str = "1"
+    description: str = ""
+    site_question: Optional[str] = None
+    district_question: Optional[str] = None
+    overall_question: Optional[str] = None  # overall satisfaction (importance–performance)
+    sites: list[Site] = field(default_factory=list)
+    scales: dict[str, Scale] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    source: Optional[str] = None
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def get(self, qid: str) -> Optional[Question]:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        return None
+
+    def area(self, aid: str) -> Optional[Area]:
+        for a in self.areas:
+            if a.id == aid:
+                return a
+        return None
+
+    def iter_items(self) -> Iterator[tuple[Question, Optional[MatrixRow]]]:
+        for q in self.questions:
+            if q.type == "matrix":
+                for r in q.rows:
+                    yield q, r
+            else:
+                yield q, None
+
+    @property
+    def n_items(self) -> int:
+        return sum(q.n_items for q in self.questions)
+
+    def columns(self, meta: bool = True) -> list[str]:
+        """All native columns, metadata first."""
+        cols = list(META_COLUMNS) if meta else []
+        for q in self.questions:
+            cols.extend(q.columns())
+        return cols
+
+    def sections_for_site(self, site: str) -> list[str]:
+        for s in self.sites:
+            if s.name == site:
+                return s.sections or [sec.id for sec in self.sections]
+        return [sec.id for sec in self.sections]
+
+    def resolve_code(self, qid: str, value: Any) -> int:
+        """Code of an option of ``qid`` given its code (number or text) or its label; KeyError if none."""
+        q = self.question(qid.split(".")[0])
+        opts = q.options
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            for o in opts:
+                if o.code == value:
+                    return o.code
+            raise KeyError(value)
+        text = str(value).strip()
+        for o in opts:
+            if o.label == text:
+                return o.code
+        for o in opts:
+            if str(o.code) == text:
+                return o.code
+        raise KeyError(value)

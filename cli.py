@@ -146,7 +146,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Exception:  # pragma: no cover - analysis always importable
         DesignError = ValueError  # type: ignore
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except MinyiError as e:
         for p in e.problems:
             typer.echo(str(p), err=True)
@@ -169,7 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _exit(130)
         typer.echo(f"error: internal error: {type(e).__name__}: {e} (please report this as a bug)", err=True)
         return _exit(1)
-    return _exit(0)
+    return _exit(rc if isinstance(rc, int) else 0)
 
 
 def _exit(code: int) -> int:

@@ -1,0 +1,117 @@
+"""Skip logic over the native layout: which rows were *asked* each question.
+
+A question is asked when its site's sections include the question's section and its
+``when`` condition (see :mod:`survey.expr`) is true.  Conditions are compiled once per
+questionnaire and evaluated vectorised over a DataFrame in native layout.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Mapping, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import expr as E
+from .questionnaire import Question, Questionnaire
+
+
+def resolver(q: Questionnaire) -> E.Resolver:
+    """A :class:`survey.expr.Resolver` mapping names in conditions to native columns."""
+
+    def column(name: str) -> str:
+        if "." in name:
+            base, row = name.split(".", 1)
+            return f"{base}_{row}"
+        return name
+
+    def option_column(name: str, code: float) -> str:
+        return f"{name}_{int(code)}"
+
+    def resolve(name: str, value: Any) -> float:
+        base = name.split(".")[0]
+        qq = q.question(base)
+        if qq.type == "number":
+            return float(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return float(q.resolve_code(base, value))
+
+    def answered_columns(name: str) -> list[str]:
+        base = name.split(".")[0]
+        if "." in name:
+            return [column(name)]
+        return [c for c in q.question(base).columns() if not c.endswith("_other")]
+
+    def is_multiple(name: str) -> bool:
+        qq = q.get(name.split(".")[0])
+        return qq is not None and qq.type in ("multiple", "ranking")
+
+    return E.Resolver(column=column, option_column=option_column, resolve=resolve,
+                      answered_columns=answered_columns, is_multiple=is_multiple)
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str):
+    return E.parse(text)
+
+
+class _Columns(Mapping[str, np.ndarray]):
+    """Read-only numeric view of a DataFrame's columns (missing columns read as all-NaN)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self.cache:
+            if key in self.frame.columns:
+                s = self.frame[key]
+                if s.dtype.kind in "fiub":
+                    self.cache[key] = s.to_numpy(dtype=float)
+                else:
+                    num = pd.to_numeric(s, errors="coerce")
+                    self.cache[key] = num.to_numpy(dtype=float) if num.notna().any() or s.isna().all() else s.to_numpy()
+            else:
+                self.cache[key] = np.full(len(self.frame), np.nan)
+        return self.cache[key]
+
+    def __iter__(self):
+        return iter(self.frame.columns)
+
+    def __len__(self) -> int:
+        return len(self.frame.columns)
+
+
+def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFrame,
+                   site: Optional[np.ndarray] = None, _cols: Optional[_Columns] = None) -> np.ndarray:
+    """Boolean array: which rows of ``frame`` (native layout) were asked ``question``.
+
+    ``site`` (array of site names per row) restricts to the sections each site gets; by
+    default it is read from the questionnaire's ``site_question`` column when present.
+    """
+    qq = q.question(question) if isinstance(question, str) else question
+    n = len(frame)
+    mask = np.ones(n, dtype=bool)
+    if q.sites and any(s.sections for s in q.sites):
+        site_arr = site
+        if site_arr is None and q.site_question and q.site_question in frame.columns:
+            codes = pd.to_numeric(frame[q.site_question], errors="coerce")
+            sq = q.question(q.site_question)
+            labels = {float(o.code): o.label for o in sq.options}
+            site_arr = codes.map(labels).to_numpy()
+        if site_arr is not None:
+            for s in q.sites:
+                if s.sections and qq.section not in s.sections:
+                    mask &= site_arr != s.name
+    if qq.when:
+        cols = _cols if _cols is not None else _Columns(frame)
+        mask &= E.evaluate(_parsed(qq.when), cols, resolver(q), n)
+    return mask
+
+
+def asked_masks(q: Questionnaire, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``{question id: asked mask}`` for every question (conditions share one column cache)."""
+    cols = _Columns(frame)
+    return {qq.id: condition_mask(q, qq, frame, _cols=cols) for qq in q.questions}

@@ -129,6 +129,34 @@ def validate(
             typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
     raise typer.Exit(1 if errors or q is None else 0)
 
+@app.command()
+def simulate(
+    file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV (native layout).")],
+    n: Annotated[int, typer.Option("--n", help="Number of respondents.", min=1)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 1,
+    messy: Annotated[bool, typer.Option("--messy", help="Add realistic faults (blank rows, out-of-range code, duplicate, speeders, …).")] = False,
+    shift: Annotated[float, typer.Option("--shift", help="Wave effect on the latent traits, in SD units (e.g. 0.2 for a better wave).")] = 0.0,
+    start: Annotated[str, typer.Option("--start", help="First fielding day (YYYY-MM-DD).")] = "2026-03-01",
+) -> None:
+    """Write realistic simulated responses in minyi's native layout.
+
+    Answers obey skip logic and selection limits, vary by site and district, correlate within
+    a respondent and include some 不了解.  Deterministic for a seed.
+
+    Example:
+
+        survey simulate questionnaires/civic_hot_issues.yaml --n 5000 --seed 7 --out responses.csv --messy
+    """
+    from survey.qload import load_questionnaire
+    from survey.simulate import simulate as _simulate, write_csv
+
+    q = load_questionnaire(file)
+    frame = _simulate(q, n, seed, messy=messy, shift=shift, start=start)
+    write_csv(frame, out)
+    typer.echo(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {out}")
+
+
 # === section: project (init, import, status, quarantine, check, export, convert) ===
 
 # === section: analysis (estimate, crosstab, weight, plan, analyze) ===

@@ -84,31 +84,61 @@ class _Columns(Mapping[str, np.ndarray]):
         return len(self.frame.columns)
 
 
-def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFrame,
-                   site: Optional[np.ndarray] = None, _cols: Optional[_Columns] = None) -> np.ndarray:
+def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFrame | Mapping[str, np.ndarray],
+                   site: Optional[np.ndarray] = None, _cols: Optional[Mapping[str, np.ndarray]] = None,
+                   n: Optional[int] = None) -> np.ndarray:
     """Boolean array: which rows of ``frame`` (native layout) were asked ``question``.
 
+    ``frame`` is a DataFrame or a mapping of native column name → numpy array (``n`` rows).
     ``site`` (array of site names per row) restricts to the sections each site gets; by
     default it is read from the questionnaire's ``site_question`` column when present.
     """
     qq = q.question(question) if isinstance(question, str) else question
-    n = len(frame)
+    if isinstance(frame, pd.DataFrame):
+        n = len(frame)
+        cols: Mapping[str, np.ndarray] = _cols if _cols is not None else _Columns(frame)
+    else:
+        cols = frame if _cols is None else _cols
+        if n is None:
+            n = len(next(iter(frame.values()))) if len(frame) else 0
     mask = np.ones(n, dtype=bool)
     if q.sites and any(s.sections for s in q.sites):
         site_arr = site
-        if site_arr is None and q.site_question and q.site_question in frame.columns:
-            codes = pd.to_numeric(frame[q.site_question], errors="coerce")
-            sq = q.question(q.site_question)
-            labels = {float(o.code): o.label for o in sq.options}
-            site_arr = codes.map(labels).to_numpy()
+        if site_arr is None and q.site_question and q.site_question in cols:
+            site_arr = site_labels(q, np.asarray(cols[q.site_question], dtype=float))
         if site_arr is not None:
             for s in q.sites:
                 if s.sections and qq.section not in s.sections:
                     mask &= site_arr != s.name
     if qq.when:
-        cols = _cols if _cols is not None else _Columns(frame)
-        mask &= E.evaluate(_parsed(qq.when), cols, resolver(q), n)
+        mask &= E.evaluate(_parsed(qq.when), _MissingAsNaN(cols, n), resolver(q), n)
     return mask
+
+
+def site_labels(q: Questionnaire, codes: np.ndarray) -> np.ndarray:
+    """Site names (object array, None where unknown) from the site question's codes."""
+    sq = q.question(q.site_question) if q.site_question else None
+    out = np.full(codes.shape[0], None, dtype=object)
+    if sq is not None:
+        for o in sq.options:
+            out[codes == o.code] = o.label
+    return out
+
+
+class _MissingAsNaN(Mapping[str, np.ndarray]):
+    def __init__(self, cols: Mapping[str, np.ndarray], n: int):
+        self.cols, self.n = cols, n
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key in self.cols:
+            return self.cols[key]
+        return np.full(self.n, np.nan)
+
+    def __iter__(self):
+        return iter(self.cols)
+
+    def __len__(self) -> int:
+        return len(self.cols)
 
 
 def asked_masks(q: Questionnaire, frame: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -1,0 +1,340 @@
+"""Simulated responses in minyi's native layout (vectorised: no loop over respondents).
+
+Model (documented so analysts know what the demo data mean):
+
+* two latent traits per respondent, ``sat`` (general satisfaction) and ``civic``
+  (engagement), standard normal, shifted by site and district effects and by ``shift``
+  (a wave effect in latent SD units);
+* an ordered question (single, yes/no, scale, matrix row) draws its answer by an
+  ordered-probit rule: ``z = a·latent + sqrt(1-a²)·e`` cut at thresholds that reproduce a
+  base distribution over its options; satisfaction items use ``sat`` (a = 0.65, so items
+  correlate within a respondent), indicator questions on awareness/support/participation
+  use ``civic``, background questions are independent;
+* non-substantive options (``na: true``, e.g. 不了解) are drawn first with 2–8 % chance;
+* multiple choice draws the number of selections within [min, max] and picks options by
+  Gumbel-top-k on popularity (with site-specific tilts); the exclusive option appears
+  alone; "other" comes with a fill-in text; ranking uses Gumbel-top-k for the top k;
+* skip logic and site sections are applied in questionnaire order with
+  :func:`survey.skip.condition_mask`: a question not asked is left empty.
+
+``messy=True`` adds a few realistic faults (see :func:`_make_messy`).  The same seed gives
+the same data (and :func:`write_csv` the same bytes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtri
+
+from .questionnaire import Question, Questionnaire
+from .skip import condition_mask, site_labels
+
+OPEN_ANSWERS = [
+    "希望加强背街小巷环境整治", "解决停车难问题", "多建一些公共停车场", "加强农贸市场管理，保持卫生整洁",
+    "公共厕所数量太少，希望增加", "希望降低房价，解决年轻人住房问题", "加大就业扶持力度", "希望物价保持稳定",
+    "看病难、看病贵问题需要解决", "增加养老机构和社区养老服务", "希望改善交通拥堵", "整治电动车乱停乱放",
+    "加强食品安全监管", "治理噪声扰民", "加快老旧小区改造", "提高物业服务质量", "增加幼儿园和托育机构",
+    "希望干部多深入基层听取群众意见", "提高办事效率，减少跑腿", "加强文明养犬管理", "多开展志愿服务活动",
+    "加强夜间治安巡逻", "防范电信诈骗宣传要加强", "垃圾分类要落到实处", "增加公园绿地和健身设施",
+    "公交线路需要优化", "规范占道经营", "希望创文工作常态化，不要搞突击", "学校周边交通秩序需要整治",
+    "加强河道治理", "建议增加便民服务网点", "解决拖欠农民工工资问题", "希望惠企政策真正落地",
+    "提高社区服务水平", "加大对困难群众的帮扶", "城市绿化还要加强", "加强市民文明素质教育",
+    "规范共享单车停放", "希望多听取群众意见", "没有意见",
+]
+OTHER_TEXTS = ["物业纠纷", "宠物扰民", "快递乱堆放", "广场舞噪音", "小区停车", "外卖电动车", "群租房", "楼道堆物"]
+
+SITE_SHARES = {"机关": 0.30, "社区": 0.42, "企业": 0.28}
+
+
+def _ordinal(rng: np.random.Generator, probs: np.ndarray, latent: Optional[np.ndarray], a: float,
+             shift: np.ndarray | float, n: int) -> np.ndarray:
+    """Index 0..k-1 drawn by an ordered-probit rule; higher latent → lower index (more positive)."""
+    cum = np.cumsum(probs)[:-1]
+    thr = ndtri(np.clip(cum, 1e-9, 1 - 1e-9))
+    e = rng.standard_normal(n)
+    z = e if latent is None or a == 0 else a * latent + np.sqrt(1 - a * a) * e
+    z = z - shift  # positive shift moves answers to earlier (more positive) options
+    return np.searchsorted(thr, z).astype(np.int64)
+
+
+def _gumbel_topk(rng: np.random.Generator, logpop: np.ndarray, n: int, kmax: int) -> np.ndarray:
+    """For each row, option indices ordered by Gumbel-perturbed popularity (first kmax)."""
+    keys = logpop - np.log(-np.log(rng.random((n, logpop.shape[-1]))))
+    order = np.argsort(-keys, axis=1)
+    return order[:, :kmax]
+
+
+def _base_probs(rng: np.random.Generator, q: Question, k: int, kind: str) -> np.ndarray:
+    if kind == "satisfaction":
+        base = np.array([0.30, 0.42, 0.19, 0.06, 0.03])[:k]
+    elif kind in ("awareness", "support", "participation"):
+        first = {"awareness": 0.72, "support": 0.70, "participation": 0.62}[kind]
+        rest = rng.dirichlet(np.linspace(3, 1, max(k - 1, 1)))[: k - 1] * (1 - first)
+        base = np.concatenate([[first], rest])[:k]
+    else:
+        base = rng.dirichlet(np.full(k, 4.0))
+    return base / base.sum()
+
+
+def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,
+             start: str = "2026-03-01", days: int = 30) -> pd.DataFrame:
+    """Simulate ``n`` respondents of questionnaire ``q`` in native layout (see module docstring)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    rng = np.random.default_rng(seed)
+    # stable per-questionnaire parameters come from a generator seeded by the seed too
+    prng = np.random.default_rng(seed + 7919)
+    sat = rng.standard_normal(n)
+    civic = 0.5 * sat + np.sqrt(0.75) * rng.standard_normal(n)
+    cols: dict[str, np.ndarray] = {}
+    kinds: dict[str, str] = {}
+    for ind in q.indicators:
+        kinds[ind.question] = ind.kind
+    site_arr: Optional[np.ndarray] = None
+    site_eff = np.zeros(n)
+    dist_eff = np.zeros(n)
+    area_eff = {a.id: prng.normal(0, 0.25) for a in q.areas}
+    texts: dict[str, np.ndarray] = {}
+
+    for qq in q.questions:
+        asked = condition_mask(q, qq, cols, site=site_arr, n=n) if (qq.when or site_arr is not None) else np.ones(n, bool)
+        kind = kinds.get(qq.id, "satisfaction" if qq.type in ("scale", "matrix") else "")
+        if qq.id == q.site_question:
+            labels = [o.label for o in qq.options]
+            p = np.array([SITE_SHARES.get(lbl, 1.0) for lbl in labels], dtype=float)
+            p /= p.sum()
+            idx = np.searchsorted(np.cumsum(p)[:-1], rng.random(n))
+            codes = np.array(qq.codes, dtype=float)[idx]
+            cols[qq.id] = np.where(asked, codes, np.nan)
+            site_arr = site_labels(q, cols[qq.id])
+            effects = prng.normal(0, 0.25, len(labels))
+            site_eff = effects[idx]
+            continue
+        if qq.id == q.district_question:
+            k = len(qq.options)
+            idx = rng.integers(0, k, n)
+            cols[qq.id] = np.where(asked, np.array(qq.codes, dtype=float)[idx], np.nan)
+            dist_eff = prng.normal(0, 0.2, k)[idx]
+            continue
+        if qq.type in ("single", "yesno", "scale"):
+            cols[qq.id] = _ordered(rng, prng, qq, asked, kind, sat, civic, site_eff + dist_eff, shift, n,
+                                   area_eff.get(qq.area or "", 0.0))
+        elif qq.type == "matrix":
+            for r in qq.rows:
+                item_eff = prng.normal(0, 0.3) + area_eff.get(r.area or qq.area or "", 0.0)
+                cols[f"{qq.id}_{r.id}"] = _ordered(rng, prng, qq, asked, "satisfaction", sat, civic,
+                                                   site_eff + dist_eff, shift, n, item_eff)
+        elif qq.type == "multiple":
+            _multiple(rng, prng, qq, asked, cols, texts, site_arr, n)
+        elif qq.type == "ranking":
+            k = len(qq.options)
+            logpop = np.log(prng.dirichlet(np.full(k, 2.0)))
+            top = _gumbel_topk(rng, logpop, n, qq.k or k)
+            ranks = np.full((n, k), np.nan)
+            rows = np.arange(n)
+            for r in range(top.shape[1]):
+                ranks[rows, top[:, r]] = r + 1
+            for j, o in enumerate(qq.options):
+                cols[f"{qq.id}_{o.code}"] = np.where(asked, ranks[:, j], np.nan)
+        elif qq.type == "number":
+            lo = qq.min if qq.min is not None else 0
+            hi = qq.max if qq.max is not None else 100
+            v = np.clip(rng.poisson(0.9, n) + lo, lo, hi).astype(float)
+            cols[qq.id] = np.where(asked, v, np.nan)
+        elif qq.type == "text":
+            pool = np.array(OPEN_ANSWERS + [""] * (len(OPEN_ANSWERS) // 2), dtype=object)
+            t = pool[rng.integers(0, len(pool), n)]
+            t[~asked] = ""
+            texts[qq.id] = t
+
+    meta = _meta(rng, q, n, start, days, cols)
+    frame = pd.DataFrame(meta)
+    data = {}
+    for c in q.columns(meta=False):
+        if c in cols:
+            data[c] = cols[c]
+        elif c in texts:
+            data[c] = texts[c]
+        else:
+            data[c] = np.full(n, np.nan)
+    frame = pd.concat([frame, pd.DataFrame(data)], axis=1)
+    if messy:
+        frame = _make_messy(frame, q, np.random.default_rng(seed + 104729))
+    return frame
+
+
+def _ordered(rng, prng, qq: Question, asked: np.ndarray, kind: str, sat, civic, group_eff, shift, n,
+             item_eff: float) -> np.ndarray:
+    opts = qq.options
+    subs = [o for o in opts if not o.na]
+    nas = [o for o in opts if o.na]
+    probs = _base_probs(prng, qq, len(subs), kind)
+    if kind == "satisfaction":
+        idx = _ordinal(rng, probs, sat, 0.65, group_eff + item_eff + shift, n)
+    elif kind in ("awareness", "support", "participation"):
+        idx = _ordinal(rng, probs, civic, 0.5, 0.6 * group_eff + shift, n)
+    else:
+        idx = _ordinal(rng, probs, None, 0.0, 0.0, n)
+    codes = np.array([o.code for o in subs], dtype=float)[idx]
+    if nas:
+        p_na = float(prng.uniform(0.02, 0.08))
+        is_na = rng.random(n) < p_na
+        codes = np.where(is_na, float(nas[0].code), codes)
+    return np.where(asked, codes, np.nan)
+
+
+def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n) -> None:
+    opts = qq.options
+    k = len(opts)
+    excl = [j for j, o in enumerate(opts) if o.exclusive]
+    normal = np.array([j for j in range(k) if j not in excl])
+    pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
+    logpop = np.log(pop)
+    lo = int(qq.min or 1)
+    hi = int(qq.max or len(normal))
+    hi = max(lo, min(hi, len(normal)))
+    m = rng.integers(lo, hi + 1, n)
+    if site_arr is not None:
+        tilt = np.zeros((n, len(normal)))
+        for s in np.unique(site_arr[site_arr != None]):  # noqa: E711 - object array comparison
+            tilt[site_arr == s] = prng.normal(0, 0.4, len(normal))
+        keys = logpop + tilt - np.log(-np.log(rng.random((n, len(normal)))))
+        top = np.argsort(-keys, axis=1)[:, :hi]
+    else:
+        top = _gumbel_topk(rng, logpop, n, hi)
+    sel = np.zeros((n, k), dtype=np.float64)
+    rows = np.arange(n)
+    for r in range(top.shape[1]):
+        chosen = r < m
+        sel[rows[chosen], normal[top[chosen, r]]] = 1.0
+    if excl:
+        only = rng.random(n) < 0.02
+        sel[only] = 0.0
+        sel[only, excl[0]] = 1.0
+    sel[~asked] = np.nan
+    for j, o in enumerate(opts):
+        cols[f"{qq.id}_{o.code}"] = sel[:, j]
+    if qq.has_other:
+        j = next(j for j, o in enumerate(opts) if o.other)
+        pool = np.array(OTHER_TEXTS, dtype=object)
+        t = np.where(sel[:, j] == 1, pool[rng.integers(0, len(pool), n)], "")
+        texts[f"{qq.id}_other"] = t.astype(object)
+
+
+def _meta(rng, q: Questionnaire, n: int, start: str, days: int, cols) -> dict[str, np.ndarray]:
+    ids = np.char.add("R", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(object)
+    t0 = np.datetime64(f"{start}T08:00:00", "s")
+    offs = np.sort(rng.integers(0, days * 86400, n))
+    ts = pd.to_datetime(t0 + offs.astype("timedelta64[s]")).strftime("%Y-%m-%d %H:%M:%S")
+    answered_items = np.zeros(n)
+    for qq in q.questions:
+        for c in qq.columns():
+            if c in cols:
+                answered_items += ~np.isnan(cols[c]) if qq.type not in ("multiple", "ranking") else 0
+    median = 6.0 * np.maximum(answered_items, 1) + 60
+    dur = np.round(median * np.exp(rng.normal(0, 0.35, n)))
+    return {"respondent_id": ids, "submitted_at": np.asarray(ts, dtype=object), "duration_sec": dur}
+
+
+def _make_messy(frame: pd.DataFrame, q: Questionnaire, rng: np.random.Generator) -> pd.DataFrame:
+    """Inject documented faults into a copy of ``frame``.
+
+    * ``ip``: a column of IPv4 addresses, with a block of near-identical submissions from one IP;
+    * speeders: ~2 % of rows get a completion time of 5–15 % of the median;
+    * straight-liners: a few respondents answer every row of the first matrix identically;
+    * an out-of-range code in a matrix cell; a multiple choice with one selection too many;
+    * an answer to a question its skip condition says to skip;
+    * a duplicate respondent (same id, copied answers); blank rows.
+    """
+    f = frame.copy()
+    n = len(f)
+    ips = np.array([f"10.{a}.{b}.{c}" for a, b, c in rng.integers(0, 255, (n, 3))], dtype=object)
+    f.insert(3, "ip", ips)
+    k = max(1, n // 200)
+    picks = rng.choice(n, size=min(n, 6 * k + 6), replace=False)
+    i = 0
+
+    def take(m: int) -> np.ndarray:
+        nonlocal i
+        out = picks[i:i + m]
+        i += m
+        return out
+
+    # near-identical answers from one IP
+    clones = take(min(3, n))
+    if len(clones) > 1:
+        src = clones[0]
+        for c in clones[1:]:
+            row = f.iloc[src].copy()
+            row["respondent_id"] = f.at[c, "respondent_id"]
+            f.iloc[c] = row
+        f.loc[clones, "ip"] = "10.0.0.99"
+    # speeders
+    sp = take(max(1, n // 50))
+    med = float(np.nanmedian(f["duration_sec"]))
+    f.loc[sp, "duration_sec"] = np.round(med * rng.uniform(0.05, 0.15, len(sp)))
+    # straight-liners in the first matrix
+    mats = [qq for qq in q.questions if qq.type == "matrix"]
+    if mats:
+        cols = mats[0].columns()
+        sl = take(max(1, k))
+        for r in sl:
+            f.loc[r, cols] = 3.0
+    # out-of-range code
+    if mats:
+        r = take(1)
+        f.loc[r, mats[0].columns()[0]] = 7.0
+    # too many selections
+    mult = [qq for qq in q.questions if qq.type == "multiple" and qq.max]
+    if mult:
+        qq = mult[0]
+        r = take(1)
+        normal = [o for o in qq.options if not o.exclusive][: int(qq.max) + 1]
+        f.loc[r, [f"{qq.id}_{o.code}" for o in qq.options]] = 0.0
+        f.loc[r, [f"{qq.id}_{o.code}" for o in normal]] = 1.0
+    # answered although skipped
+    cond = [qq for qq in q.questions if qq.when and qq.type in ("single", "yesno", "scale")]
+    if cond:
+        qq = cond[0]
+        asked = condition_mask(q, qq, f)
+        not_asked = np.flatnonzero(~asked)
+        if len(not_asked):
+            r = not_asked[0]
+            f.loc[r, qq.id] = float(qq.options[0].code)
+    # duplicate respondent and blank rows
+    dup = f.iloc[[take(1)[0]]]
+    blank = pd.DataFrame({c: [np.nan] * 2 for c in f.columns})
+    for c in f.columns:
+        if f[c].dtype == object:
+            blank[c] = blank[c].astype(object)
+            blank[c] = ""
+    f = pd.concat([f, dup, blank], ignore_index=True)
+    return f
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write native-layout data as UTF-8 CSV (codes as integers, empty for missing) via pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    arrays = []
+    for c in frame.columns:
+        s = frame[c]
+        if s.dtype.kind == "f":
+            v = s.to_numpy()
+            isnan = np.isnan(v)
+            finite = v[~isnan]
+            if finite.size == 0 or np.all(finite == np.round(finite)):
+                arrays.append(pa.array(np.where(isnan, 0, v).astype(np.int64), mask=isnan))
+            else:
+                arrays.append(pa.array(v, mask=isnan))
+        else:
+            vals = s.to_numpy(dtype=object)
+            arrays.append(pa.array(vals, type=pa.string(), from_pandas=True))
+    table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
+    opts = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+    pacsv.write_csv(table, str(path), write_options=opts)

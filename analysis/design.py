@@ -233,13 +233,12 @@ class Design:
             if mode in ("certainty", "remove"):
                 dev[lonely] = 0.0
             elif mode == "adjust":
-                grand = tot.sum(axis=0) / tot.shape[0]
-                dev[lonely] = tot[lonely] - grand
+                # R onestrat(): a lonely PSU is not centred (its influence total is compared with 0,
+                # the population mean of centred influence values)
+                dev[lonely] = tot[lonely]
             elif mode == "average":
                 dev[lonely] = 0.0
         scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * (1.0 - f)
-        if self.lonely_psu == "adjust":
-            scale = np.where(lonely, 1.0 * (1.0 - f), scale)
         v = (dev * scale[:, None]).T @ dev
         if lonely.any() and self.lonely_psu == "average":
             n_multi = int(np.sum(n_h > 1))

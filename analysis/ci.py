@@ -1,0 +1,156 @@
+"""Confidence intervals for proportions, chosen by name from an explicit registry.
+
+One pure vectorised function, :func:`proportion_ci`, in the style of statsmodels'
+``proportion_confint``.  Inputs: the estimated proportion ``p``, its (design-based)
+standard error ``se``, the number of valid rows ``n``, the degrees of freedom ``df``
+(``inf`` = normal critical values) and, for Korn–Graubard, the number of rows of the whole
+design ``n_rows``.
+
+Under a design the binomial "n" is replaced by the effective sample size
+``n_eff = p(1-p)/se²`` (Korn & Graubard 1998; R ``svyciprop``):
+
+=================  =============================================================  =======================
+name               interval                                                       matches
+=================  =============================================================  =======================
+``wald``           p ± t(df)·se                                                   R svyciprop "mean"
+``logit``          expit(logit p ± t(df)·se/(p(1-p)))                             R "logit" and "xlogit"
+``clopper-pearson`` Beta(α/2; m·p, m(1-p)+1), Beta(1-α/2; m·p+1, m(1-p)) with      R "beta" (Korn–Graubard)
+                   m = n_eff·(t(n_rows-1)/t(df))²
+``wilson``         Wilson (1927) score interval with n_eff and t(df)              statsmodels "wilson" (SRS)
+``jeffreys``       Beta(α/2; x+½, n_eff-x+½) … with x = n_eff·p                   statsmodels "jeffreys" (SRS)
+``agresti-coull``  Agresti & Coull (1998) with n_eff and t(df)                    statsmodels "agresti_coull" (SRS)
+=================  =============================================================  =======================
+
+With a simple random sample (equal weights, no strata, clusters or fpc) and ``df = inf``
+the estimators pass ``se = sqrt(p(1-p)/n)`` and ``n_eff = n``, so every method equals
+``statsmodels.stats.proportion.proportion_confint(count, n, alpha, method)`` exactly
+(``wald``↔"normal", ``clopper-pearson``↔"beta"), including its clipping to [0, 1] for
+normal, Wilson and Agresti–Coull.  Under a design, ``wald`` and ``logit`` are left
+unclipped as in R.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from scipy import stats
+
+from .design import DesignError
+
+
+def critical_value(confidence: float, df: float | np.ndarray) -> np.ndarray:
+    """Two-sided critical value: Student t with ``df`` degrees of freedom, normal when df is inf."""
+    alpha = 1.0 - confidence
+    df = np.asarray(df, dtype=float)
+    z = stats.norm.isf(alpha / 2)
+    with np.errstate(invalid="ignore"):
+        t = stats.t.isf(alpha / 2, np.where(np.isfinite(df) & (df > 0), df, 1.0))
+    return np.where(np.isinf(df), z, np.where(df > 0, t, np.nan))
+
+
+def _n_eff(p: np.ndarray, se: np.ndarray, n: np.ndarray, srs: bool = False) -> np.ndarray:
+    if srs:
+        return n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ne = p * (1 - p) / se**2
+    return np.where(np.isfinite(ne) & (ne > 0), ne, n)
+
+
+def _wald(p, se, n, df, confidence, n_rows, srs):
+    c = critical_value(confidence, df)
+    lo, hi = p - c * se, p + c * se
+    if srs:
+        lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+    return lo, hi
+
+
+def _logit(p, se, n, df, confidence, n_rows, srs):
+    c = critical_value(confidence, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = np.log(p / (1 - p))
+        s = se / (p * (1 - p))
+        lo = 1 / (1 + np.exp(-(eta - c * s)))
+        hi = 1 / (1 + np.exp(-(eta + c * s)))
+    lo = np.where(p <= 0, 0.0, np.where(p >= 1, 1.0, lo))
+    hi = np.where(p <= 0, 0.0, np.where(p >= 1, 1.0, hi))
+    return lo, hi
+
+
+def _clopper_pearson(p, se, n, df, confidence, n_rows, srs):
+    alpha = 1 - confidence
+    m = _n_eff(p, se, n, srs)
+    if not srs:
+        with np.errstate(invalid="ignore"):
+            ratio = (critical_value(confidence, np.asarray(n_rows, float) - 1) / critical_value(confidence, df)) ** 2
+        m = m * ratio
+    with np.errstate(invalid="ignore"):
+        lo = stats.beta.ppf(alpha / 2, m * p, m * (1 - p) + 1)
+        hi = stats.beta.isf(alpha / 2, m * p + 1, m * (1 - p))
+    lo = np.where(p <= 0, 0.0, lo)
+    hi = np.where(p >= 1, 1.0, hi)
+    return lo, hi
+
+
+def _wilson(p, se, n, df, confidence, n_rows, srs):
+    m = _n_eff(p, se, n, srs)
+    c = critical_value(confidence, df)
+    c2 = c**2
+    denom = 1 + c2 / m
+    center = (p + c2 / (2 * m)) / denom
+    dist = c * np.sqrt(p * (1 - p) / m + c2 / (4 * m**2)) / denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
+
+
+def _jeffreys(p, se, n, df, confidence, n_rows, srs):
+    alpha = 1 - confidence
+    m = _n_eff(p, se, n, srs)
+    x = m * p
+    with np.errstate(invalid="ignore"):
+        lo = stats.beta.ppf(alpha / 2, x + 0.5, m - x + 0.5)
+        hi = stats.beta.isf(alpha / 2, x + 0.5, m - x + 0.5)
+    return lo, hi
+
+
+def _agresti_coull(p, se, n, df, confidence, n_rows, srs):
+    m = _n_eff(p, se, n, srs)
+    c = critical_value(confidence, df)
+    m_c = m + c**2
+    p_c = (m * p + c**2 / 2) / m_c
+    dist = c * np.sqrt(p_c * (1 - p_c) / m_c)
+    return np.clip(p_c - dist, 0, 1), np.clip(p_c + dist, 0, 1)
+
+
+CI_METHODS: dict[str, Callable] = {
+    "wald": _wald,
+    "logit": _logit,
+    "clopper-pearson": _clopper_pearson,
+    "wilson": _wilson,
+    "jeffreys": _jeffreys,
+    "agresti-coull": _agresti_coull,
+}
+
+
+def check_method(method: str) -> str:
+    """Return ``method`` if it is in :data:`CI_METHODS`, else raise :class:`DesignError` listing them."""
+    if method not in CI_METHODS:
+        raise DesignError(f"unknown interval method '{method}'; choose one of: {', '.join(CI_METHODS)}")
+    return method
+
+
+def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
+                  srs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised interval for proportions ``p`` with standard errors ``se`` (see module docstring).
+
+    ``srs=True`` marks the simple-random-sample path (no design, normal critical values) on
+    which the results equal statsmodels' ``proportion_confint``.
+    """
+    fn = CI_METHODS[check_method(method)]
+    if not 0 < confidence < 1:
+        raise DesignError("confidence must be between 0 and 1")
+    p = np.asarray(p, dtype=float)
+    se = np.asarray(se, dtype=float)
+    n = np.asarray(n, dtype=float)
+    n_rows = n if n_rows is None else np.asarray(n_rows, dtype=float)
+    lo, hi = fn(p, se, n, df, confidence, n_rows, srs)
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)

@@ -1,0 +1,175 @@
+"""Design-based estimators: mean, proportion, total and ratio with Taylor-linearised SEs.
+
+All follow R ``survey`` (Lumley 2004, 2010):
+
+* mean  ``ȳ = Σ wᵢyᵢ / Σ wᵢ`` over the domain, influence ``zᵢ = wᵢ(yᵢ − ȳ)/Σw``
+  (R ``svymean``);
+* total ``Ŷ = Σ wᵢyᵢ``, influence ``zᵢ = wᵢyᵢ`` (R ``svytotal``);
+* ratio ``R̂ = Σ wy / Σ wx``, influence ``zᵢ = wᵢ(yᵢ − R̂xᵢ)/Σwx`` (R ``svyratio``);
+* proportion = mean of a 0/1 indicator; interval from :mod:`analysis.ci` (R ``svyciprop``).
+
+``Var = design.variance(z)`` (R ``svyrecvar``).  Domains (``valid`` masks and
+:meth:`Design.subset`) zero the weights outside the subpopulation and keep every row, so
+the variance uses the full design, as R's ``subset()``/``svyby()``.
+
+Design effect (R ``deff=TRUE``): ``deff = Var / V_srs`` with
+``V_srs = s²_w (N̂ − n)/(N̂ n)`` for a mean (×N̂² for a total), where ``s²_w`` is R's
+``svyvar`` (weighted variance with the n/(n−1) factor), ``n`` the rows with non-zero
+weight and ``N̂ = Σw``.  When the weights do not sum to more than ``n`` (e.g. no weights
+at all) R's formula degenerates (Inf); minyi then uses the with-replacement variance
+``s²_w / n`` (R ``deff="replace"``).
+
+Degrees of freedom: PSUs minus strata among rows with non-zero weight in the domain
+(R ``degf(subset(design, ...))``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from .ci import check_method, critical_value, proportion_ci
+from .design import Design, DesignError
+from .result import Estimate
+
+
+def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    y = np.asarray(y, dtype=float)
+    if y.shape != (design.n,):
+        raise DesignError(f"variable has {y.shape[0] if y.ndim else 1} values for {design.n} rows")
+    ok = np.isfinite(y)
+    if valid is not None:
+        ok &= np.asarray(valid, dtype=bool)
+    w = np.where(ok, design.weights, 0.0)
+    return w, np.where(ok, y, 0.0)
+
+
+def _svyvar(w: np.ndarray, u: np.ndarray) -> float:
+    """R ``svyvar``: Σw(u−ū)²/Σw · n/(n−1), n = rows with non-zero weight."""
+    W = w.sum()
+    nobs = int(np.count_nonzero(w))
+    if W <= 0 or nobs < 2:
+        return float("nan")
+    ubar = (w * u).sum() / W
+    return float((w * (u - ubar) ** 2).sum() / W * nobs / (nobs - 1))
+
+
+def _vsrs_mean(w: np.ndarray, u: np.ndarray) -> float:
+    W = w.sum()
+    nobs = int(np.count_nonzero(w))
+    s2 = _svyvar(w, u)
+    if W > nobs:
+        return s2 * (W - nobs) / (W * nobs)
+    return s2 / nobs if nobs else float("nan")
+
+
+def design_df(design: Design, w: np.ndarray) -> int:
+    """PSUs minus strata among rows with non-zero weight ``w`` (R ``degf`` of the domain design)."""
+    inset = w > 0
+    if not inset.any():
+        return 0
+    return int(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
+
+
+def is_srs(design: Design) -> bool:
+    """True for "no design": no weights, strata, clusters or fpc were given."""
+    return not (design.has_strata or design.has_psu or design.has_fpc) and design.spec.get("weights") is None
+
+
+def linearize_mean(design: Design, y: Any, valid: Optional[np.ndarray] = None) -> tuple[float, np.ndarray, np.ndarray]:
+    """Mean over the domain and its weighted influence values: ``(ȳ, z, w_domain)``."""
+    w, yy = _valid_weights(design, y, valid)
+    W = w.sum()
+    if W <= 0:
+        raise DesignError("no valid rows to estimate from")
+    est = float((w * yy).sum() / W)
+    z = w * (yy - est) / W
+    return est, z, w
+
+
+def _resolve_df(design: Design, w: np.ndarray, df: Optional[float]) -> float:
+    return float(design_df(design, w)) if df is None else float(df)
+
+
+def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsrs: float, var: str,
+           levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "wald",
+           confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
+           srs_binomial: bool = False) -> Estimate:
+    """Turn an estimate and its influence values into an :class:`Estimate` (SE, CI, deff, df)."""
+    variance = float(design.variance(z)[0, 0])
+    n = int(np.count_nonzero(w))
+    dfv = _resolve_df(design, w, df)
+    if srs_binomial:
+        variance = estimate * (1 - estimate) / n
+    se = float(np.sqrt(max(variance, 0.0)))
+    deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
+    if proportion:
+        # R's subset() keeps only the domain's rows, so nrow(design) in Korn–Graubard is the domain's n
+        lo, hi = proportion_ci(estimate, se, n, dfv, ci_method, confidence, n_rows=n, srs=srs_binomial)
+        lo, hi = float(lo), float(hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n_eff = float(n if srs_binomial or se == 0 else estimate * (1 - estimate) / se**2)
+    else:
+        c = float(critical_value(confidence, dfv))
+        lo, hi = estimate - c * se, estimate + c * se
+        n_eff = n / deff if deff and np.isfinite(deff) and deff > 0 else float("nan")
+    return Estimate(var=var, estimate=float(estimate), se=se, ci_low=lo, ci_high=hi, n=n, df=dfv, deff=float(deff),
+                    ci_method=ci_method if proportion else "wald", confidence=confidence, levels=levels,
+                    domain=domain, extra={"n_eff": n_eff, "total_weight": float(w.sum())})
+
+
+def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+            domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
+    """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``)."""
+    est, z, w = linearize_mean(design, y, valid)
+    _, yy = _valid_weights(design, y, valid)
+    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df)
+
+
+def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+            levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "logit",
+            confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
+    """Share of valid rows where ``hit`` is true (R ``svyciprop(~I(y %in% levels), design, method)``).
+
+    With no design and ``df = inf`` the binomial variance p(1−p)/n is used so intervals equal
+    statsmodels' ``proportion_confint`` (see :mod:`analysis.ci`).
+    """
+    check_method(ci_method)
+    h = np.asarray(hit, dtype=float)
+    est, z, w = linearize_mean(design, h, valid)
+    _, hh = _valid_weights(design, h, valid)
+    srs = is_srs(design) and df is not None and np.isinf(df)
+    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, hh), var=var, levels=levels, domain=domain,
+                  ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs)
+
+
+def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
+    """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0."""
+    w, yy = _valid_weights(design, y, valid)
+    est = float((w * yy).sum())
+    z = w * yy
+    W = w.sum()
+    vsrs = _vsrs_mean(w, yy) * W**2
+    return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)
+
+
+def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",
+             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
+    """Ratio of totals Σwy/Σwx (R ``svyratio(~y, ~x, design, deff=TRUE)``)."""
+    y = np.asarray(num, dtype=float)
+    x = np.asarray(den, dtype=float)
+    ok = np.isfinite(y) & np.isfinite(x)
+    if valid is not None:
+        ok &= np.asarray(valid, dtype=bool)
+    w = np.where(ok, design.weights, 0.0)
+    yy, xx = np.where(ok, y, 0.0), np.where(ok, x, 0.0)
+    tx = (w * xx).sum()
+    if tx == 0:
+        raise DesignError("the denominator total is zero")
+    r = (w * yy).sum() / tx
+    u = (yy - r * xx) / tx
+    z = w * u
+    vsrs = _vsrs_mean(w, u) * w.sum() ** 2
+    return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)

@@ -161,6 +161,108 @@ def simulate(
 
 # === section: analysis (estimate, crosstab, weight, plan, analyze) ===
 
+class _data_errors:
+    """Context manager: a DesignError about a data file becomes one message naming the file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, et, e, tb):
+        from analysis.design import DesignError
+        from survey.errors import MinyiError
+
+        if et is not None and issubclass(et, DesignError):
+            raise MinyiError.of("bad-data", file=str(self.path), reason=str(e), hint="check the data and options")
+        return False
+
+
+def _read_data(path: Path):
+    from survey.tabular import read_table
+
+    return read_table(path)
+
+
+def _check_columns(data, path: Path, **cols) -> None:
+    from survey.errors import MinyiError
+    from survey.messages import did_you_mean
+
+    for opt, col in cols.items():
+        if col is not None and col not in data.columns:
+            raise MinyiError.of("unknown-column", file=str(path), column=col,
+                                suggestion=f"--{opt.replace('_', '-')}: " + (did_you_mean(col, data.columns) or "check the header"))
+
+
+def _parse_scores(items: List[str]) -> dict:
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise typer.BadParameter(f"--score needs VALUE=NUMBER, not {it!r}")
+        k, v = it.rsplit("=", 1)
+        try:
+            out[k] = float(v)
+        except ValueError:
+            raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
+    return out
+
+
+def _print_estimates(records: list, pct: bool) -> None:
+    for r in records:
+        dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
+        f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.4g}")
+        typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: {f(r.estimate)}  "
+                   f"({r.confidence:.0%} CI {f(r.ci_low)} – {f(r.ci_high)}, {r.ci_method})  "
+                   f"se={r.se:.4g} n={r.n} df={r.df:g} deff={r.deff:.3g}")
+
+
+@app.command()
+def estimate(
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    var: Annotated[str, typer.Option("--var", help="Column to estimate.")],
+    level: Annotated[Optional[List[str]], typer.Option("--level", help="Value counted as a 'yes' (repeatable): estimate the share of valid rows with one of these values.")] = None,
+    missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
+    score: Annotated[Optional[List[str]], typer.Option("--score", help="VALUE=NUMBER (repeatable): estimate the mean score.")] = None,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = "fail",
+    by: Annotated[Optional[str], typer.Option("--by", help="One record per category of this column.")] = None,
+    ci: CiOpt = "logit",
+    confidence: ConfOpt = 0.95,
+    df: DfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Estimate a share, a mean score or a mean of one column, with a design-based confidence interval.
+
+    Works on any CSV/XLSX without a questionnaire.  Standard errors are Taylor-linearised as
+    in R's survey package; critical values use Student t with the design degrees of freedom
+    (--df inf for the normal).  Empty cells and --missing values leave the base.
+
+    Example:
+
+        survey estimate answers.csv --var Q12 --level 非常满意 --level 满意 --missing 不了解 --weight w --by district --json
+    """
+    from analysis.ci import check_method
+    from analysis.column import estimate_column
+
+    check_method(ci)
+    if level and score:
+        raise typer.BadParameter("use either --level or --score, not both")
+    table = _read_data(data)
+    _check_columns(table, data, var=var, weight=weight, strata=strata, psu=psu, fpc=fpc, by=by)
+    with _data_errors(data):
+        records = estimate_column(table, var, levels=level or [], missing=missing or [], scores=_parse_scores(score or []),
+                              weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, by=by,
+                              ci_method=ci, confidence=confidence, df=parse_df(df))
+    if json_out:
+        _echo_json([r.to_dict() for r in records])
+    else:
+        _print_estimates(records, pct=bool(level))
+
+
 # === section: report ===
 
 

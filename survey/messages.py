@@ -58,6 +58,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blank-row": ("the row is empty", "delete empty rows"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
+    "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
+    "bad-data": ("{reason}", "{hint}"),
 }
 
 

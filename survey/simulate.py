@@ -72,22 +72,29 @@ def _base_probs(rng: np.random.Generator, q: Question, k: int, kind: str) -> np.
     if kind == "satisfaction":
         base = np.array([0.30, 0.42, 0.19, 0.06, 0.03])[:k]
     elif kind in ("awareness", "support", "participation"):
-        first = {"awareness": 0.72, "support": 0.70, "participation": 0.62}[kind]
+        first = {"awareness": 0.58, "support": 0.62, "participation": 0.58}[kind]
         rest = rng.dirichlet(np.linspace(3, 1, max(k - 1, 1)))[: k - 1] * (1 - first)
         base = np.concatenate([[first], rest])[:k]
+        if k >= 3:  # a realistic share for the last (negative) option, e.g. 不知道 / 不支持
+            base[-1] = 0.07
+            base[1:-1] = (1 - first - 0.07) * base[1:-1] / base[1:-1].sum()
     else:
         base = rng.dirichlet(np.full(k, 4.0))
     return base / base.sum()
 
 
 def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,
-             start: str = "2026-03-01", days: int = 30) -> pd.DataFrame:
-    """Simulate ``n`` respondents of questionnaire ``q`` in native layout (see module docstring)."""
+             start: str = "2026-03-01", days: int = 30, param_seed: int = 2026) -> pd.DataFrame:
+    """Simulate ``n`` respondents of questionnaire ``q`` in native layout (see module docstring).
+
+    ``seed`` draws the respondents; ``param_seed`` fixes the population (item, area, site and
+    district effects, base distributions), so two waves with different seeds describe the
+    same city and differ only by sampling and by ``shift``.
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
     rng = np.random.default_rng(seed)
-    # stable per-questionnaire parameters come from a generator seeded by the seed too
-    prng = np.random.default_rng(seed + 7919)
+    prng = np.random.default_rng(param_seed)
     sat = rng.standard_normal(n)
     civic = 0.5 * sat + np.sqrt(0.75) * rng.standard_normal(n)
     cols: dict[str, np.ndarray] = {}
@@ -97,7 +104,8 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
     site_arr: Optional[np.ndarray] = None
     site_eff = np.zeros(n)
     dist_eff = np.zeros(n)
-    area_eff = {a.id: prng.normal(0, 0.25) for a in q.areas}
+    _ae = prng.normal(0, 0.25, len(q.areas))
+    area_eff = {a.id: float(v) for a, v in zip(q.areas, _ae - _ae.mean())}  # effects are centred
     texts: dict[str, np.ndarray] = {}
 
     for qq in q.questions:
@@ -112,20 +120,23 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
             cols[qq.id] = np.where(asked, codes, np.nan)
             site_arr = site_labels(q, cols[qq.id])
             effects = prng.normal(0, 0.25, len(labels))
-            site_eff = effects[idx]
+            site_eff = (effects - effects @ p)[idx]
             continue
         if qq.id == q.district_question:
             k = len(qq.options)
             idx = rng.integers(0, k, n)
             cols[qq.id] = np.where(asked, np.array(qq.codes, dtype=float)[idx], np.nan)
-            dist_eff = prng.normal(0, 0.2, k)[idx]
+            de = prng.normal(0, 0.2, k)
+            dist_eff = (de - de.mean())[idx]
             continue
         if qq.type in ("single", "yesno", "scale"):
             cols[qq.id] = _ordered(rng, prng, qq, asked, kind, sat, civic, site_eff + dist_eff, shift, n,
                                    area_eff.get(qq.area or "", 0.0))
         elif qq.type == "matrix":
-            for r in qq.rows:
-                item_eff = prng.normal(0, 0.3) + area_eff.get(r.area or qq.area or "", 0.0)
+            row_eff = prng.normal(0, 0.3, len(qq.rows))
+            row_eff -= row_eff.mean()
+            for r, re_ in zip(qq.rows, row_eff):
+                item_eff = float(re_) + area_eff.get(r.area or qq.area or "", 0.0)
                 cols[f"{qq.id}_{r.id}"] = _ordered(rng, prng, qq, asked, "satisfaction", sat, civic,
                                                    site_eff + dist_eff, shift, n, item_eff)
         elif qq.type == "multiple":

@@ -1,0 +1,80 @@
+"""CJK fonts that ship with minyi (Noto Sans SC / Noto Serif SC, SIL OFL, from the PyPI package
+``pylopdf-fonts-zh-cn``), so charts and reports render Chinese on machines without system CJK fonts.
+
+* :func:`font_path` — the font file;
+* :func:`register_matplotlib` — add both fonts to matplotlib and make Noto Sans SC the default;
+* :func:`font_face_css` — an ``@font-face`` rule embedding a subset of the font (only the
+  characters a page uses, via fontTools) as base64 WOFF2/OTF, so an HTML file stays
+  self-contained and small.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+
+SANS_FAMILY = "Noto Sans SC"
+SERIF_FAMILY = "Noto Serif SC"
+
+
+def font_path(kind: str = "sans") -> Path:
+    """Path of the bundled font file: ``kind`` is 'sans' (黑体-like) or 'serif' (宋体-like)."""
+    import pylopdf_fonts_zh_cn as fonts
+
+    p = fonts.sans_path() if kind == "sans" else fonts.serif_path()
+    if not p.exists():  # pragma: no cover - broken installation
+        raise FileNotFoundError(f"bundled CJK font missing: {p}; reinstall minyi (pip install pylopdf-fonts-zh-cn)")
+    return p
+
+
+@lru_cache(maxsize=1)
+def register_matplotlib() -> str:
+    """Register the bundled fonts with matplotlib; returns the sans family name now used by default."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    for kind in ("sans", "serif"):
+        font_manager.fontManager.addfont(str(font_path(kind)))
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [SANS_FAMILY, "DejaVu Sans"]
+    matplotlib.rcParams["font.serif"] = [SERIF_FAMILY, "DejaVu Serif"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return SANS_FAMILY
+
+
+@lru_cache(maxsize=16)
+def _subset_bytes(kind: str, chars: str) -> tuple[bytes, str]:
+    from fontTools import subset
+
+    opts = subset.Options()
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.notdef_outline = True
+    font = subset.load_font(str(font_path(kind)), opts)
+    sub = subset.Subsetter(opts)
+    sub.populate(text=chars)
+    sub.subset(font)
+    buf = io.BytesIO()
+    try:
+        import brotli  # noqa: F401  (WOFF2 needs brotli)
+
+        font.flavor = "woff2"
+        fmt = "woff2"
+    except ImportError:
+        font.flavor = None
+        fmt = "opentype"
+    font.save(buf)
+    return buf.getvalue(), fmt
+
+
+def font_face_css(text: str, family: str | None = None, kind: str = "sans") -> str:
+    """An ``@font-face`` rule embedding the bundled font subset to the characters of ``text``."""
+    chars = "".join(sorted(set(text) | set("0123456789.%（）()，、：:—-–年月日第题表图")))
+    data, fmt = _subset_bytes(kind, chars)
+    fam = family or (SANS_FAMILY if kind == "sans" else SERIF_FAMILY)
+    mime = "font/woff2" if fmt == "woff2" else "font/otf"
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f"@font-face {{ font-family: '{fam}'; src: url(data:{mime};base64,{b64}) format('{fmt}'); "
+            f"font-weight: normal; font-style: normal; }}")

@@ -1,0 +1,441 @@
+"""From questionnaire + responses to one JSON-serialisable results dict (what templates receive).
+
+:func:`analyze` runs every analysis the report needs on a native-layout DataFrame:
+civic indicators per item/indicator/area and the composite index (``analysis.indicators``),
+overall and by the requested groupings; sample composition; hot issues (multiple choice:
+% of respondents and % of mentions); the ranking question; open answers (jieba word
+frequencies); importance–performance; a district league table; and, when a comparison
+wave is given, changes.  The schema is documented in ``docs/report-data.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import Counter
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis import Design
+from analysis.ci import critical_value
+from analysis.estimators import svymean, svyprop, svyratio
+from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, verdict
+from survey.questionnaire import Question, Questionnaire
+from survey.skip import asked_masks
+
+SMALL_BASE = 30
+MIN_CELL = 10
+
+
+def _num(x):
+    if x is None:
+        return None
+    if isinstance(x, (np.floating, float)):
+        x = float(x)
+        if np.isnan(x):
+            return None
+        if np.isinf(x):
+            return "inf"
+        return x
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def _stat(e) -> dict:
+    """Estimate/Stat → plain dict."""
+    if e is None:
+        return None
+    if isinstance(e, Stat):
+        return e.to_dict()
+    d = {"estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n, "df": e.df,
+         "deff": e.deff}
+    return {k: _num(v) for k, v in d.items()}
+
+
+def item_specs(q: Questionnaire) -> list[ItemSpec]:
+    """Indicator items from the questionnaire: one per question, or per matrix row."""
+    out = []
+    for ind in q.indicators:
+        qq = q.question(ind.question)
+        rows = qq.rows if qq.type == "matrix" else [None]
+        scores = qq.scores if ind.kind == "satisfaction" and qq.scores else None
+        top = max(scores.values()) if scores else None
+        for r in rows:
+            key = f"{qq.id}_{r.id}" if r is not None else qq.id
+            area = (r.area if r is not None and r.area else None) or qq.area or ind.area
+            out.append(ItemSpec(key=key, label=r.label if r is not None else (ind.name or qq.text), indicator=ind.id,
+                                kind=ind.kind, positive=tuple(ind.positive), na_codes=tuple(qq.na_codes),
+                                scores=scores, area=area, target=ind.target,
+                                index_target=(ind.index_target * top) if (ind.index_target and top) else None))
+    return out
+
+
+def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grouping]:
+    qid = {"site": q.site_question, "district": q.district_question}.get(name, name)
+    if not qid or qid not in frame.columns:
+        return None
+    qq = q.get(qid)
+    codes = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
+    if qq is not None and qq.options:
+        labels = [o.label for o in qq.options]
+        idx = np.full(len(frame), -1)
+        for i, o in enumerate(qq.options):
+            idx[codes == o.code] = i
+        return Grouping(name, idx, labels)
+    cat = pd.Categorical(frame[qid])
+    return Grouping(name, cat.codes.astype(int), [str(c) for c in cat.categories])
+
+
+def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
+    design = design or {}
+    return Design.from_frame(frame, weights=design.get("weights"), strata=design.get("strata"),
+                             psu=design.get("psu"), fpc=design.get("fpc"),
+                             lonely_psu=design.get("lonely_psu", "certainty"))
+
+
+def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site", "district"),
+            design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
+            confidence: float = 0.95, wave: Optional[str] = None, quality: Optional[dict] = None,
+            top_n: int = 10) -> dict:
+    """All report analyses on one wave's native-layout data (see module docstring)."""
+    frame = frame.reset_index(drop=True)
+    des = build_design(frame, design)
+    groupings = [g for g in (_grouping(q, frame, b) for b in by) if g is not None]
+    items = item_specs(q)
+    areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
+    cols = {it.key: pd.to_numeric(frame[it.key], errors="coerce").to_numpy(float) for it in items if it.key in frame}
+    items = [it for it in items if it.key in cols]
+    res = compute_indicators(des, cols, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
+                             confidence=confidence)
+    groups = [{"by": g, "group": lab} for g, lab in res.groups]
+
+    def by_groups(stats: list) -> dict:
+        out: dict = {}
+        for (g, lab), s in zip(res.groups[1:], stats[1:]):
+            d = _stat(s)
+            d["group"] = lab
+            d["small_base"] = d["n"] < SMALL_BASE
+            d["suppressed"] = d["n"] < MIN_CELL
+            out.setdefault(g, []).append(d)
+        return out
+
+    ind_out = []
+    for ind in q.indicators:
+        r = res.indicators.get(ind.id)
+        if not r:
+            continue
+        area = q.area(ind.area) if ind.area else None
+        rec = {"id": ind.id, "kind": ind.kind, "name": ind.name or ind.id, "question": ind.question,
+               "area": ind.area, "area_name": area.name if area else None, "target": ind.target,
+               "index_target": _stat(r["index"][0])["target"] if "index" in r else None,
+               "recommendation": ind.recommendation or (area.recommendation if area else None)}
+        for m in ("rate", "index"):
+            if m in r and r[m] is not None:
+                rec[m] = _stat(r[m][0])
+                rec[f"{m}_by"] = by_groups(r[m])
+        ind_out.append(rec)
+    item_out = []
+    for it in items:
+        r = res.items[it.key]
+        rec = {"key": it.key, "label": it.label, "indicator": it.indicator, "kind": it.kind, "area": it.area,
+               "rate": _stat(r["rate"][0]), "rate_by": by_groups(r["rate"])}
+        if "index" in r:
+            rec["index"] = _stat(r["index"][0])
+            rec["index_by"] = by_groups(r["index"])
+        if it.kind == "satisfaction":
+            x = cols[it.key]
+            qq = q.question(it.key.split("_")[0]) if "_" in it.key else q.question(it.key)
+            subs = [o for o in qq.options if not o.na]
+            w = des.weights
+            valid = np.isfinite(x) & ~np.isin(x, qq.na_codes)
+            W = w[valid].sum()
+            rec["distribution"] = [{"label": o.label, "share": float(w[valid & (x == o.code)].sum() / W) if W else None}
+                                   for o in subs]
+        item_out.append(rec)
+    area_out = []
+    for a in q.areas:
+        r = res.areas.get(a.id)
+        if not r:
+            continue
+        area_out.append({"id": a.id, "name": a.name, "code": a.code, "weight": a.weight,
+                         "recommendation": a.recommendation,
+                         "rate": _stat(r["rate"][0]), "index": _stat(r["index"][0]) if "index" in r else None,
+                         "index_by": by_groups(r["index"]) if "index" in r else {}})
+    composite = None
+    if res.composite:
+        composite = _stat(res.composite[0])
+        composite["by"] = by_groups(res.composite)
+
+    result = {
+        "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
+                 "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                 "software": _software(), "ci_method": ci_method, "confidence": confidence,
+                 "na_policy": na_policy, "design": _design_text(design), "by": [g.name for g in groupings]},
+        "sample": _sample(q, frame, des, groupings, quality),
+        "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
+        "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
+        "ranking": _ranking(q, frame, des, ci_method, confidence),
+        "open_text": _open_text(q, frame),
+        "ipa": _ipa(q, frame, des, item_out),
+        "league": _league(area_out, composite, "district"),
+    }
+    result["sample"]["moe"] = _moe(result)
+    return result
+
+
+def _software() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("minyi", "numpy", "pandas", "scipy"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover
+            out[pkg] = "?"
+    return out
+
+
+def _design_text(design: Optional[dict]) -> dict:
+    d = {k: (design or {}).get(k) for k in ("weights", "strata", "psu", "fpc")}
+    d["description"] = ("等权重简单随机抽样（无分层、无整群）" if not any(d.values()) else
+                        "、".join(f"{name}：{d[k]}" for k, name in (("weights", "权重变量"), ("strata", "分层变量"),
+                                                                     ("psu", "初级抽样单元"), ("fpc", "有限总体校正"))
+                                 if d[k]))
+    return d
+
+
+def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quality) -> dict:
+    comp = {}
+    w = des.weights
+    names = {"site": q.site_question, "district": q.district_question}
+    for key, qid in list(names.items()) + [("gender", "A1"), ("age", "A2"), ("education", "A3")]:
+        if not qid or qid not in frame.columns:
+            continue
+        qq = q.get(qid)
+        if qq is None or not qq.options:
+            continue
+        x = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
+        valid = np.isfinite(x)
+        W = w[valid].sum()
+        comp[key] = {"question": qid, "title": qq.text,
+                     "rows": [{"label": o.label, "n": int((x == o.code).sum()),
+                               "share": float(w[x == o.code].sum() / W) if W else None} for o in qq.options]}
+    fielding = None
+    if "submitted_at" in frame.columns:
+        t = pd.to_datetime(frame["submitted_at"], errors="coerce").dropna()
+        if len(t):
+            fielding = [t.min().strftime("%Y-%m-%d"), t.max().strftime("%Y-%m-%d")]
+    return {"n": int(len(frame)), "fielding": fielding, "sites": [s.name for s in q.sites],
+            "composition": comp, "quality": quality or {}}
+
+
+def _moe(result: dict) -> Optional[float]:
+    """Half-width of the CI of the headline (first awareness) rate."""
+    for ind in result["indicators"]:
+        r = ind.get("rate")
+        if r and r.get("ci_low") is not None:
+            return (r["ci_high"] - r["ci_low"]) / 2
+    return None
+
+
+def _multiple_question(q: Questionnaire) -> Optional[Question]:
+    best = None
+    for qq in q.questions:
+        if qq.type == "multiple" and (best is None or len(qq.options) > len(best.options)):
+            best = qq
+    return best
+
+
+def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optional[dict]:
+    qq = _multiple_question(q)
+    if qq is None:
+        return None
+    opts = [o for o in qq.options if not o.exclusive]
+    cols = [f"{qq.id}_{o.code}" for o in opts]
+    if not all(c in frame.columns for c in cols):
+        return None
+    M = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
+    asked = np.isfinite(M).any(axis=1)
+    mentions = np.nansum(M, axis=1)
+    rows = []
+    for j, o in enumerate(opts):
+        hit = np.nan_to_num(M[:, j]) > 0
+        e = svyprop(des, hit, valid=asked, ci_method=ci_method, confidence=confidence)
+        r = svyratio(des, hit.astype(float), mentions, valid=asked, confidence=confidence)
+        rows.append({"code": o.code, "label": o.label, "respondents": _stat(e), "mentions": _stat(r)})
+    rows.sort(key=lambda r: -r["respondents"]["estimate"])
+    for i, r in enumerate(rows):
+        r["rank"] = i + 1
+        nxt = rows[i + 1]["respondents"] if i + 1 < len(rows) else None
+        prv = rows[i - 1]["respondents"] if i > 0 else None
+        me = r["respondents"]
+        r["tie"] = bool((nxt and nxt["ci_high"] >= me["ci_low"]) or (prv and prv["ci_low"] <= me["ci_high"]))
+    by_site = {}
+    site = next((g for g in groupings if g.name == "site"), None)
+    if site is not None:
+        top_codes = [r["code"] for r in rows[:top_n]]
+        for gi, lab in enumerate(site.labels):
+            mask = site.codes == gi
+            if not (mask & asked).any():
+                continue
+            sub = des.subset(mask)
+            recs = []
+            for j, o in enumerate(opts):
+                if o.code not in top_codes:
+                    continue
+                hit = np.nan_to_num(M[:, j]) > 0
+                e = svyprop(sub, hit, valid=asked, ci_method=ci_method, confidence=confidence)
+                recs.append({"code": o.code, "label": o.label, "respondents": _stat(e)})
+            recs.sort(key=lambda r: -r["respondents"]["estimate"])
+            by_site[lab] = recs
+    excl = [o for o in qq.options if o.exclusive]
+    none_share = None
+    if excl:
+        c = f"{qq.id}_{excl[0].code}"
+        if c in frame.columns:
+            hit = pd.to_numeric(frame[c], errors="coerce").to_numpy(float) > 0
+            none_share = _stat(svyprop(des, hit, valid=asked, ci_method=ci_method))
+    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": int(asked.sum()),
+            "mean_mentions": float(np.nanmean(mentions[asked])) if asked.any() else None,
+            "items": rows, "top": rows[:top_n], "by_site": by_site, "none": none_share}
+
+
+def _ranking(q, frame, des, ci_method, confidence) -> Optional[dict]:
+    qq = next((x for x in q.questions if x.type == "ranking"), None)
+    if qq is None:
+        return None
+    cols = [f"{qq.id}_{o.code}" for o in qq.options]
+    if not all(c in frame.columns for c in cols):
+        return None
+    R = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
+    asked = np.isfinite(R).any(axis=1)
+    k = qq.k or len(qq.options)
+    out = []
+    for j, o in enumerate(qq.options):
+        first = R[:, j] == 1
+        e = svyprop(des, first, valid=asked, ci_method=ci_method, confidence=confidence)
+        borda = np.where(np.isfinite(R[:, j]), k + 1 - R[:, j], 0.0)
+        b = svymean(des, borda, valid=asked, confidence=confidence)
+        out.append({"code": o.code, "label": o.label, "first_choice": _stat(e), "borda": _stat(b)})
+    out.sort(key=lambda r: -r["borda"]["estimate"])
+    return {"question": qq.id, "text": qq.text, "k": k, "n": int(asked.sum()), "items": out}
+
+
+STOPWORDS = set("的 了 和 是 在 要 希望 建议 问题 一些 进一步 加强 没有 意见 我们 对 与 及 等 更 多 能 把 也 就 都 还 有 让 "
+                "这 那 为 被 给 但 而 或 并 很 不 好 做 一个 可以 需要 解决".split())
+
+
+def _open_text(q, frame) -> Optional[dict]:
+    qq = next((x for x in q.questions if x.type == "text"), None)
+    if qq is None or qq.id not in frame.columns:
+        return None
+    texts = [t for t in frame[qq.id].astype("string").fillna("").tolist() if t and t.strip() and t.strip() != "(空)"]
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    counter: Counter = Counter()
+    for t in set(texts) if len(texts) > 20000 else texts:
+        for wd in jieba.lcut(t):
+            wd = wd.strip()
+            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
+                counter[wd] += 1
+    if len(texts) > 20000:  # count unique answers once each, weighted by their frequency
+        freq = Counter(texts)
+        counter = Counter()
+        for t, c in freq.items():
+            for wd in jieba.lcut(t):
+                wd = wd.strip()
+                if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
+                    counter[wd] += c
+    examples = pd.Series(texts).value_counts().head(8)
+    return {"question": qq.id, "text": qq.text, "n_answers": len(texts),
+            "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],
+            "examples": [{"text": t, "count": int(c)} for t, c in examples.items()]}
+
+
+def _ipa(q, frame, des, item_out) -> list:
+    if not q.overall_question or q.overall_question not in frame.columns:
+        return []
+    oq = q.question(q.overall_question)
+    ov = pd.to_numeric(frame[oq.id], errors="coerce").map(oq.scores).to_numpy(float)
+    w = des.weights
+    out = []
+    for it in item_out:
+        if it["kind"] != "satisfaction" or it["key"] == oq.id or not it.get("index"):
+            continue
+        qid = it["key"].split("_")[0]
+        qq = q.get(qid)
+        if qq is None:
+            continue
+        x = pd.to_numeric(frame[it["key"]], errors="coerce").map(qq.scores).to_numpy(float)
+        ok = np.isfinite(x) & np.isfinite(ov)
+        if ok.sum() < 10:
+            continue
+        ww = w[ok]
+        xm = np.average(x[ok], weights=ww)
+        ym = np.average(ov[ok], weights=ww)
+        cov = np.average((x[ok] - xm) * (ov[ok] - ym), weights=ww)
+        sx = np.sqrt(np.average((x[ok] - xm) ** 2, weights=ww))
+        sy = np.sqrt(np.average((ov[ok] - ym) ** 2, weights=ww))
+        r = float(cov / (sx * sy)) if sx > 0 and sy > 0 else float("nan")
+        out.append({"key": it["key"], "label": it["label"], "area": it["area"], "importance": r,
+                    "performance": it["index"]["estimate"]})
+    if out:
+        mi = np.nanmean([o["importance"] for o in out])
+        mp = np.nanmean([o["performance"] for o in out])
+        for o in out:
+            hi_imp, hi_perf = o["importance"] >= mi, o["performance"] >= mp
+            o["quadrant"] = ("优势保持区" if hi_imp and hi_perf else "重点改进区" if hi_imp else
+                             "次要改进区" if not hi_perf else "继续维持区")
+    return out
+
+
+def _league(area_out, composite, by: str) -> Optional[dict]:
+    """Groups ranked by the composite index with CI-aware rank ranges and small-base flags."""
+    if not composite or by not in composite.get("by", {}):
+        return None
+    rows = [dict(r) for r in composite["by"][by] if r.get("estimate") is not None]
+    rows.sort(key=lambda r: -r["estimate"])
+    for i, r in enumerate(rows):
+        # rank range: better than groups whose CI lies entirely below, worse than those entirely above
+        above = sum(1 for o in rows if o is not r and o["ci_low"] > r["ci_high"])
+        below = sum(1 for o in rows if o is not r and o["ci_high"] < r["ci_low"])
+        r["rank"] = i + 1
+        r["rank_best"] = above + 1
+        r["rank_worst"] = len(rows) - below
+        r["tied"] = r["rank_best"] != r["rank_worst"]
+    return {"by": by, "measure": "composite index", "rows": rows}
+
+
+def compare(current: dict, previous: dict, *, confidence: float = 0.95) -> list:
+    """Changes of every indicator between two waves (independent samples).
+
+    diff = p₁ − p₀, se = √(se₁² + se₀²); interval diff ± z·se (normal critical value: the
+    waves are separate samples with large df); significant when the interval excludes 0.
+    """
+    prev = {i["id"]: i for i in previous.get("indicators", [])}
+    z = float(critical_value(confidence, float("inf")))
+    out = []
+    for ind in current.get("indicators", []):
+        p = prev.get(ind["id"])
+        if not p:
+            continue
+        for m in ("rate", "index"):
+            a, b = ind.get(m), p.get(m)
+            if not a or not b or a.get("estimate") is None or b.get("estimate") is None:
+                continue
+            diff = a["estimate"] - b["estimate"]
+            se = float(np.hypot(a["se"], b["se"]))
+            lo, hi = diff - z * se, diff + z * se
+            from scipy import stats
+
+            pval = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else None
+            out.append({"id": ind["id"], "name": ind["name"], "measure": m, "current": a["estimate"],
+                        "previous": b["estimate"], "diff": diff, "se": se, "ci_low": lo, "ci_high": hi, "p": pval,
+                        "significant": bool(lo > 0 or hi < 0),
+                        "arrow": "↑" if lo > 0 else ("↓" if hi < 0 else "→")})
+    return out

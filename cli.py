@@ -157,7 +157,208 @@ def simulate(
     typer.echo(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {out}")
 
 
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Output folder for the project, data, charts and reports.")] = Path("demo_out"),
+    format: Annotated[str, typer.Option("--format", help="Comma-separated formats: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
+) -> None:
+    """Run the whole job on bundled material: questionnaire → simulated waves → import → checks → report.
+
+    Validates the bundled civic questionnaire, simulates two waves (the second with realistic
+    faults), imports both into a project (bad rows quarantined), flags speeders and duplicates,
+    and writes the full report with charts, comparing the waves.
+
+    Example:
+
+        survey demo --out demo_out
+    """
+    from report.demo import run_demo
+
+    run_demo(out, formats=_formats(format), log=typer.echo)
+
+
+def _formats(text: str) -> list:
+    from report.render import FORMATS
+
+    fm = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in fm if f not in FORMATS]
+    if bad or not fm:
+        raise typer.BadParameter(f"unknown format(s) {', '.join(bad) or text!r}; choose from {', '.join(FORMATS)}")
+    return fm
+
+
 # === section: project (init, import, status, quarantine, check, export, convert) ===
+
+
+@app.command()
+def init(
+    dir: Annotated[Path, typer.Argument(help="Project folder to create.")],
+    questionnaire: Annotated[Path, typer.Option("--questionnaire", "-q", help="Questionnaire YAML file.")],
+) -> None:
+    """Create a survey project: a config file, a copy of the questionnaire and an embedded DuckDB database.
+
+    Example:
+
+        survey init city2026 --questionnaire questionnaires/civic_hot_issues.yaml
+    """
+    from survey.store import Project
+
+    p = Project.create(dir, questionnaire)
+    typer.echo(f"created project {dir} for '{p.questionnaire.title}' ({p.questionnaire.n_items} items)")
+
+
+@app.command(name="import")
+def import_(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    file: Annotated[Path, typer.Argument(help="Response file: CSV/TSV (UTF-8 or GBK), XLSX, SAV, 问卷星, Kobo.")],
+    format: Annotated[str, typer.Option("--format", help="auto | csv | xlsx | wjx | kobo | native.")] = "auto",
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave name, e.g. 2026Q1 (default: 'default').")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="Fielding site for every row (when the file lacks it).")] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="YAML mapping: columns: {source: question id}, values: {qid: {value: code}}.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Excel sheet (default: first).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Any problem fails the import (nothing stored).")] = False,
+    hash_pii: Annotated[bool, typer.Option("--hash-pii", help="Store identifying columns as salted SHA-256 hashes.")] = False,
+) -> None:
+    """Import responses: bad rows are quarantined with reasons, never dropped; atomic and idempotent.
+
+    Example:
+
+        survey import city2026 wjx_export.csv --wave 2026Q1
+    """
+    import yaml as _yaml
+
+    from survey.store import Project
+
+    p = Project.open(dir)
+    mp = None
+    if mapping is not None:
+        from survey.errors import MinyiError
+
+        try:
+            mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
+        except (OSError, _yaml.YAMLError) as e:
+            raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
+    summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
+                            hash_pii=hash_pii)
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_out: JsonOpt = False) -> None:
+    """Waves, counts per wave/site/district, quarantined rows and the last imports.
+
+    Example:
+
+        survey status city2026
+    """
+    from survey.store import Project
+
+    st = Project.open(dir).status()
+    if json_out:
+        _echo_json(st)
+        return
+    typer.echo(f"project {st['project']}: {st['questionnaire']}")
+    for w in st["waves"]:
+        typer.echo(f"  wave {w['wave']}: {w['responses']:,} responses, {w['quarantined_rows']:,} quarantined rows")
+        for key in ("site", "district"):
+            if key in w:
+                typer.echo(f"    {key}: " + ", ".join(f"{k} {v:,}" for k, v in w[key].items()))
+    for imp in st["last_imports"]:
+        typer.echo(f"  import #{imp['id']} {imp['file']} ({imp['format']}, wave {imp['wave']}) at {imp['imported_at']}: "
+                   f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
+
+
+@app.command()
+def quarantine(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    export: Annotated[Optional[Path], typer.Option("--export", help="Write the records to CSV or XLSX.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List quarantined records: source file, row, column, value and reason.
+
+    Example:
+
+        survey quarantine city2026 --wave 2026Q1 --export problems.xlsx
+    """
+    from survey.store import Project
+
+    df = Project.open(dir).quarantine(wave)
+    if export is not None:
+        _write_table(df, export)
+        typer.echo(f"wrote {len(df):,} quarantine records to {export}")
+    elif json_out:
+        _echo_json(df.to_dict("records"))
+    else:
+        for r in df.itertuples():
+            typer.echo(f"{r.source}, row {r.row}, column {r.column or '-'}: {r.message}")
+        typer.echo(f"{len(df):,} record(s)")
+
+
+def _write_table(df, path: Path) -> None:
+    from survey.export import write_table
+
+    write_table(df, path)
+
+
+@app.command()
+def check(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Data-quality checks: duplicates, identical answers, same IP, speeders, straight-lining, non-response.
+
+    Flags are stored; the exclusion rules in minyi.yaml apply to every analysis.
+
+    Example:
+
+        survey check city2026 --wave 2026Q1
+    """
+    from survey.quality import FLAG_NAMES, item_nonresponse
+    from survey.store import Project
+
+    p = Project.open(dir)
+    flags = p.check(wave)
+    counts = flags["kind"].value_counts().to_dict() if len(flags) else {}
+    rules = p.config.get("exclusions", {})
+    if json_out:
+        _echo_json({"flags": counts, "exclusions": {k: bool(v) for k, v in rules.items()}})
+        return
+    for kind, n in counts.items():
+        typer.echo(f"{kind} ({FLAG_NAMES.get(kind, kind)}): {n:,}{' — excluded from analysis' if rules.get(kind) else ''}")
+    for w in ([wave] if wave else p.waves()):
+        nr = item_nonresponse(p.raw_responses(w), p.questionnaire)
+        top = nr.sort_values("rate", ascending=False).head(5)
+        typer.echo(f"wave {w}: highest item non-response: " +
+                   ", ".join(f"{r.question} {100 * r.rate:.1f}%" for r in top.itertuples() if r.rate is not None))
+
+
+@app.command()
+def export(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    format: Annotated[str, typer.Option("--format", help="csv | xlsx | sav | parquet.")] = "csv",
+    labels: Annotated[bool, typer.Option("--labels/--codes", help="Write option labels instead of codes.")] = False,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,
+    include_pii: Annotated[bool, typer.Option("--include-pii", help="Also write identifying columns (IP, phone…).")] = False,
+) -> None:
+    """Write the cleaned responses (exclusions applied) in minyi's native layout.
+
+    Example:
+
+        survey export city2026 --format sav --labels --wave 2026Q1 --out clean.sav
+    """
+    from survey.export import export_project
+    from survey.store import Project
+
+    text = export_project(Project.open(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii)
+    if text is not None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"wrote {out}", err=True)
+
 
 # === section: analysis (estimate, crosstab, weight, plan, analyze) ===
 
@@ -263,7 +464,72 @@ def estimate(
         _print_estimates(records, pct=bool(level))
 
 
+@app.command()
+def analyze(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave (default: the latest).")] = None,
+    by: Annotated[str, typer.Option("--by", help="Comma-separated groupings: site, district or a question id.")] = "site,district",
+    json_out: JsonOpt = False,
+) -> None:
+    """Every indicator of the questionnaire, overall and by group, with CIs and target verdicts.
+
+    Example:
+
+        survey analyze city2026 --wave 2026Q1 --by site --json
+    """
+    from report.project import analyze_project
+    from survey.store import Project
+
+    res = analyze_project(Project.open(dir), wave=wave, by=[b.strip() for b in by.split(",") if b.strip()])
+    if json_out:
+        _echo_json(res)
+        return
+    typer.echo(f"wave {res['meta']['wave']}: n={res['sample']['n']:,}")
+    for ind in res["indicators"]:
+        for m in ("rate", "index"):
+            st = ind.get(m)
+            if not st:
+                continue
+            f = (lambda x: f"{100 * x:.1f}%") if m == "rate" else (lambda x: f"{x:.1f}")
+            typer.echo(f"  {ind['name']}{'（指数）' if m == 'index' else ''}: {f(st['estimate'])} "
+                       f"[{f(st['ci_low'])}, {f(st['ci_high'])}] n={st['n']:,}"
+                       + (f"  目标 {f(st['target'])} → {st['verdict']}" if st.get('target') is not None else ""))
+            for g, rows in ind.get(f"{m}_by", {}).items():
+                typer.echo("      " + g + ": " + ", ".join(f"{r['group']} {f(r['estimate'])}" for r in rows
+                                                             if r.get("estimate") is not None))
+    if res.get("composite"):
+        c = res["composite"]
+        typer.echo(f"  综合满意度指数: {c['estimate']:.1f} [{c['ci_low']:.1f}, {c['ci_high']:.1f}]")
+
+
 # === section: report ===
+
+
+@app.command()
+def report(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to report (default: the latest).")] = None,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="Earlier wave to compare with.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Comma-separated groupings, e.g. site,district.")] = "site,district",
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
+    template: Annotated[Optional[Path], typer.Option("--template", help="Folder with your own report_zh.html.j2 / report_en.html.j2.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("report_out"),
+    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+) -> None:
+    """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
+
+    Example:
+
+        survey report city2026 --wave 2026Q3 --compare 2026Q1 --format html,docx,pdf,xlsx --out report_2026Q3
+    """
+    from report.project import report_project
+    from survey.store import Project
+
+    res = report_project(Project.open(dir), out, wave=wave, compare_wave=compare,
+                         by=[b.strip() for b in by.split(",") if b.strip()], formats=_formats(format),
+                         template_dir=template, lang=lang)
+    for fmt, p in res["paths"].items():
+        typer.echo(f"{fmt:5s} {p}")
 
 
 # ----------------------------------------------------------------------------- entry point

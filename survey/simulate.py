@@ -300,10 +300,12 @@ def _make_messy(frame: pd.DataFrame, q: Questionnaire, rng: np.random.Generator)
         r = take(1)
         f.loc[r, mats[0].columns()[0]] = 7.0
     # too many selections
-    mult = [qq for qq in q.questions if qq.type == "multiple" and qq.max]
+    mult = [qq for qq in q.questions if qq.type == "multiple" and qq.max
+            and qq.max < len([o for o in qq.options if not o.exclusive])]
     if mult:
         qq = mult[0]
-        r = take(1)
+        asked_rows = np.flatnonzero(condition_mask(q, qq, f))
+        r = [int(asked_rows[len(asked_rows) // 2])] if len(asked_rows) else take(1)
         normal = [o for o in qq.options if not o.exclusive][: int(qq.max) + 1]
         f.loc[r, [f"{qq.id}_{o.code}" for o in qq.options]] = 0.0
         f.loc[r, [f"{qq.id}_{o.code}" for o in normal]] = 1.0

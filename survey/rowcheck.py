@@ -1,0 +1,179 @@
+"""Row validation on the native layout: every problem of every row, vectorised.
+
+Checks (catalogue codes in :mod:`survey.messages`): ``blank-row``; ``unknown-option``
+(a code that is not an option of a single/scale/yes-no/matrix question, or a multiple-choice
+cell other than 0/1); ``out-of-range`` (number outside min/max); ``too-many`` / ``too-few``
+selections; ``exclusive`` (e.g. 以上都没有 combined with other options); ``rank-invalid``;
+``should-skip`` (answered although skip logic or the site's sections say it is not asked);
+``required-missing`` (a required question that was asked but not answered).
+
+:func:`check_rows` returns a DataFrame of problems (one record per problem: row index,
+source row number, column, value, code, message) — the quarantine records.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from .messages import problem
+from .questionnaire import Questionnaire
+from .skip import asked_masks
+
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+
+
+class _Collector:
+    def __init__(self, frame: pd.DataFrame, rows: np.ndarray):
+        self.frame = frame
+        self.rows = rows
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, column: str, code: str, values=None, **params) -> None:
+        """Record ``code`` for every row in ``mask`` (one message per distinct value, cached)."""
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        if values is None:
+            values = self.frame[column].to_numpy()[idx] if column in self.frame.columns else [None] * idx.size
+        else:
+            values = np.asarray(values, dtype=object)[idx]
+        vals = [_fmt(v) for v in values]
+        cache: dict = {}
+        msgs = []
+        for v in vals:
+            if v not in cache:
+                p = dict(params)
+                if "count" in p:
+                    p["count"] = v
+                cache[v] = problem(code, column=column or None, value=v, **p).message
+            msgs.append(cache[v])
+        self.parts.append(pd.DataFrame({"index": idx, "row": self.rows[idx], "column": column,
+                                        "value": vals, "code": code, "message": msgs}))
+
+    def result(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=PROBLEM_COLUMNS)
+        return pd.concat(self.parts, ignore_index=True).sort_values(["index", "column"], kind="stable")
+
+
+def _fmt(v) -> Optional[str]:
+    if v is None:
+        return None
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return None
+        return str(int(v)) if float(v).is_integer() else str(float(v))
+    return str(v)
+
+
+def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    s = frame[col]
+    if s.dtype.kind in "fiub":
+        return s.to_numpy(dtype=float)
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+
+
+def _text_present(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    s = frame[col]
+    if s.dtype.kind in "fiub":
+        return ~np.isnan(s.to_numpy(dtype=float))
+    return s.notna().to_numpy() & (s.astype("string").str.strip().fillna("") != "").to_numpy()
+
+
+def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None) -> pd.DataFrame:
+    """All row problems of ``frame`` (native layout) as a DataFrame (see module docstring).
+
+    ``rows`` are the source row numbers shown to users (default: ``frame['_row']`` or index + 2).
+    """
+    n = len(frame)
+    if rows is None:
+        rows = frame["_row"].to_numpy() if "_row" in frame.columns else np.arange(n) + 2
+    col = _Collector(frame, np.asarray(rows))
+    qcols = [c for qq in q.questions for c in qq.columns()]
+    present = np.zeros(n, dtype=bool)
+    for c in qcols:
+        present |= _text_present(frame, c)
+    blank = ~present
+    col.add(blank, "", "blank-row", values=np.full(n, None))
+    live = ~blank
+    asked = asked_masks(q, frame)
+    for qq in q.questions:
+        a = asked[qq.id] & live
+        codes = np.array(qq.codes, dtype=float)
+        choices = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]) + (" …" if len(qq.options) > 10 else "")
+        answered = np.zeros(n, dtype=bool)
+        if qq.type in ("single", "scale", "yesno", "matrix"):
+            for c in qq.columns():
+                x = _num(frame, c)
+                has = _text_present(frame, c)
+                answered |= has
+                bad = live & has & ~np.isin(x, codes)
+                col.add(bad, c, "unknown-option", qid=c, choices=choices)
+            if qq.type == "matrix" and qq.required:
+                for c in qq.columns():
+                    col.add(a & ~_text_present(frame, c) & _any_present(frame, qq.columns()), c, "required-missing", qid=c)
+        elif qq.type == "number":
+            x = _num(frame, qq.id)
+            has = _text_present(frame, qq.id)
+            answered |= has
+            col.add(live & has & np.isnan(x), qq.id, "not-a-number", qid=qq.id)
+            lo = qq.min if qq.min is not None else -np.inf
+            hi = qq.max if qq.max is not None else np.inf
+            with np.errstate(invalid="ignore"):
+                oob = live & ~np.isnan(x) & ((x < lo) | (x > hi))
+            col.add(oob, qq.id, "out-of-range", qid=qq.id, min=qq.min, max=qq.max)
+        elif qq.type == "text":
+            answered |= _text_present(frame, qq.id)
+        elif qq.type == "multiple":
+            opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
+            M = np.column_stack([_num(frame, c) for c in opt_cols]) if opt_cols else np.zeros((n, 0))
+            for j, c in enumerate(opt_cols):
+                has = _text_present(frame, c)
+                col.add(live & has & ~np.isin(M[:, j], (0.0, 1.0)), c, "unknown-option", qid=c, choices="0, 1")
+            sel = np.nan_to_num(M) == 1
+            cnt = sel.sum(axis=1)
+            answered |= cnt > 0
+            if qq.max is not None:
+                col.add(live & (cnt > qq.max), qq.id, "too-many", values=cnt, qid=qq.id, count="", max=int(qq.max))
+            if qq.min is not None and qq.min > 1:
+                col.add(a & (cnt > 0) & (cnt < qq.min), qq.id, "too-few", values=cnt, qid=qq.id, count="", min=int(qq.min))
+            for j, o in enumerate(qq.options):
+                if o.exclusive:
+                    col.add(live & sel[:, j] & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=o.label)
+        elif qq.type == "ranking":
+            opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
+            R = np.column_stack([_num(frame, c) for c in opt_cols])
+            k = qq.k or len(opt_cols)
+            ranked = ~np.isnan(R)
+            answered |= ranked.any(axis=1)
+            bad_val = ranked & ((R < 1) | (R > k) | (R != np.round(R)))
+            for j, c in enumerate(opt_cols):
+                col.add(live & bad_val[:, j], c, "rank-invalid", qid=qq.id, reason="rank outside 1..k", k=k)
+            Rs = np.sort(np.where(ranked, R, np.inf), axis=1)
+            with np.errstate(invalid="ignore"):
+                dup = (np.diff(Rs, axis=1) == 0) & np.isfinite(Rs[:, 1:])
+            col.add(live & dup.any(axis=1), qq.id, "rank-invalid", values=np.full(n, None), qid=qq.id,
+                    reason="the same rank is used twice", k=k)
+            col.add(live & (ranked.sum(axis=1) > k), qq.id, "rank-invalid", values=np.full(n, None), qid=qq.id,
+                    reason=f"more than {k} options ranked", k=k)
+        # skip logic and required answers
+        col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=np.full(n, None), qid=qq.id,
+                when=qq.when or "site sections")
+        if qq.required and qq.type != "matrix":
+            col.add(a & ~answered, qq.id, "required-missing", values=np.full(n, None), qid=qq.id)
+    out = col.result()
+    return out.reset_index(drop=True)
+
+
+def _any_present(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    out = np.zeros(len(frame), dtype=bool)
+    for c in cols:
+        out |= _text_present(frame, c)
+    return out

@@ -44,6 +44,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-ref": ("{where} refers to unknown {what} '{ref}'", "{suggestion}"),
     "area-weights": ("area weights sum to {total}, not 1", "make the weights of the areas add up to 1"),
     "selection-limits": ("{qid}: {reason}", "check min/max against the number of options"),
+    "questionnaire-invalid": ("{path} is not a valid questionnaire ({count} problem(s)); first: {first}",
+                              "run `survey validate {path}` to see every problem with its line"),
     # --- data rows (quarantine reasons) -----------------------------------------
     "unknown-option": ("value '{value}' is not an option of {qid}", "use one of: {choices}"),
     "out-of-range": ("value {value} of {qid} is outside [{min}, {max}]", "correct the value or leave it blank"),
@@ -60,6 +62,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
+    # --- report -------------------------------------------------------------------
+    "pdf-library": ("PDF output needs the system library {library}, which cannot be loaded ({reason})",
+                    "install the Debian/Ubuntu package: apt-get install {package} (or leave pdf out of --format)"),
+    "template-missing": ("no report template {name} in {path}",
+                         "copy report_templates/{name} from minyi into that folder and edit the copy"),
+    "template-error": ("report template {name}: {reason}", "fix the template; see docs/report-data.md for its variables"),
 }
 
 

@@ -124,44 +124,77 @@ class DomainEngine:
     def means(self, y: np.ndarray, valid: np.ndarray, *, confidence: float = 0.95, df: Optional[float] = None,
               proportion: bool = False, ci_method: str = "wald") -> GroupStats:
         """Domain means of ``y`` (rows where ``valid``) for every group; see module docstring."""
-        d = valid & (self.w > 0)
+        return self._ratio(y, None, valid, confidence=confidence, df=df, proportion=proportion, ci_method=ci_method)
+
+    def ratio(self, y: np.ndarray, x: np.ndarray, valid: np.ndarray, *, confidence: float = 0.95,
+              df: Optional[float] = None) -> GroupStats:
+        """Domain ratios ``R̂_g = Σ w d y / Σ w d x`` for every group (R ``svyby(~y, ~g, design, svyratio,
+        denominator=~x)``), influence ``z = w d (y − R̂_g x)/Σ w d x``; a mean is the ratio with x = 1.
+
+        ``deff`` as :func:`analysis.estimators.svyratio` (R ``svyratio(..., deff=TRUE)``).
+        """
+        return self._ratio(y, np.asarray(x, dtype=float), valid, confidence=confidence, df=df)
+
+    def _ratio(self, y, x, valid, *, confidence, df, proportion=False, ci_method="wald") -> GroupStats:
+        d = np.asarray(valid, dtype=bool) & (self.w > 0)
+        if x is not None:
+            d &= np.isfinite(x)
+        d &= np.isfinite(y)
         wd = np.where(d, self.w, 0.0)
         yv = np.where(d, y, 0.0)
         wy = wd * yv
-        S_w = self._by_cs(wd)
+        if x is None:
+            xv, wx = None, wd
+        else:
+            xv = np.where(d, x, 0.0)
+            wx = wd * xv
         S_wy = self._by_cs(wy)
+        S_wx = self._by_cs(wx)
         cnt = self._by_cs(d.astype(float))
-        W = S_w.sum(1)
+        W = S_wx.sum(1)  # denominator total (Σ w d for a mean)
         with np.errstate(invalid="ignore", divide="ignore"):
             est = S_wy.sum(1) / W
         n = cnt.sum(1)
         if self.clustered:
-            var = self._var_clustered(wd, wy, est, W)
+            var = self._var_clustered(wx, wy, est, W)
         else:
             w2d = self.w2 * d
-            Q_w = self._by_cs(w2d)
-            Q_wy = self._by_cs(w2d * yv)
-            Q_wyy = Q_wy if proportion else self._by_cs(w2d * yv * yv)
             m = est[:, None]
+            if x is None:
+                Q_xx = self._by_cs(w2d)
+                Q_xy = self._by_cs(w2d * yv)
+                Q_yy = Q_xy if proportion else self._by_cs(w2d * yv * yv)
+            else:
+                Q_xx = self._by_cs(w2d * xv * xv)
+                Q_xy = self._by_cs(w2d * xv * yv)
+                Q_yy = self._by_cs(w2d * yv * yv)
             with np.errstate(invalid="ignore", divide="ignore"):
-                sz = (S_wy - m * S_w) / W[:, None]
-                sz2 = (Q_wyy - 2 * m * Q_wy + m * m * Q_w) / (W[:, None] ** 2)
+                sz = (S_wy - m * S_wx) / W[:, None]
+                sz2 = (Q_yy - 2 * m * Q_xy + m * m * Q_xx) / (W[:, None] ** 2)
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
             var = (inner * self.c_h).sum(1) * self.lonely_scale
-        # degrees of freedom: PSUs minus strata among valid rows of the group
-        if self.clustered:
-            psu_cnt = self._psu_present(d)
-            strata_present = (cnt > 0).sum(1)
-            dfv = psu_cnt - strata_present
-        else:
-            dfv = n - (cnt > 0).sum(1)
+        dfv = self._df(d, cnt)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
-        # deff (R deff=TRUE; with-replacement when weights do not exceed n)
-        S_wyy = self._by_cs(wd * yv * yv).sum(1) if not proportion else S_wy.sum(1)
+        # deff (R deff=TRUE; with-replacement when weights do not exceed n):
+        # V_srs = s²_w(u) (N̂ − n)/(N̂ n) × scale, u = y − R̂x (mean: scale 1; ratio: u/Σwx, scale N̂²)
+        N = S_wx.sum(1) if x is None else self._by_cs(wd).sum(1)
+        if x is None:
+            S_wyy = self._by_cs(wd * yv * yv).sum(1) if not proportion else S_wy.sum(1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ss = S_wyy - 2 * est * S_wy.sum(1) + est**2 * W  # Σ w d (y − ȳ)²
+                s2 = ss / N * n / (n - 1)
+            scale = 1.0
+        else:
+            S_wyy = self._by_cs(wd * yv * yv).sum(1)
+            S_wxy = self._by_cs(wx * yv).sum(1)
+            S_wxx = self._by_cs(wx * xv).sum(1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ss = (S_wyy - 2 * est * S_wxy + est**2 * S_wxx) / W**2  # Σ w d u², Σ w d u = 0
+                s2 = ss / N * n / (n - 1)
+            scale = N**2
         with np.errstate(invalid="ignore", divide="ignore"):
-            s2 = (S_wyy - 2 * est * S_wy.sum(1) + est**2 * W) / W * n / (n - 1)
-            vsrs = np.where(W > n, s2 * (W - n) / (W * n), s2 / n)
+            vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
             deff = var / vsrs
             se = np.sqrt(np.maximum(var, 0))
         if proportion:
@@ -170,6 +203,17 @@ class DomainEngine:
             c = critical_value(confidence, dfv.astype(float))
             lo, hi = est - c * se, est + c * se
         return GroupStats(est, se, lo, hi, n.astype(int), dfv.astype(float), deff, W)
+
+    def degf(self, valid: np.ndarray) -> np.ndarray:
+        """Per group: PSUs minus strata among the group's rows where ``valid`` (R ``degf(subset(...))``)."""
+        d = np.asarray(valid, dtype=bool) & (self.w > 0)
+        return self._df(d, self._by_cs(d.astype(float))).astype(float)
+
+    def _df(self, d: np.ndarray, cnt: np.ndarray) -> np.ndarray:
+        strata_present = (cnt > 0).sum(1)
+        if self.clustered:
+            return self._psu_present(d) - strata_present
+        return cnt.sum(1) - strata_present
 
     def _psu_present(self, d: np.ndarray) -> np.ndarray:
         b = np.bincount(self.key_cp, weights=d.astype(float), minlength=self.size_cp).reshape(self.n_cells_all, self.n_psu)

@@ -37,6 +37,19 @@ VERDICT_BELOW = "未达标"
 VERDICT_NS = "无显著差异"
 
 
+NA_POLICIES = {"exclude": "exclude", "excluded": "exclude", "count_negative": "count_negative",
+               "unsatisfied": "count_negative"}
+
+
+def normalize_na_policy(policy: str) -> str:
+    """``exclude``/``excluded`` (不了解/说不清 leave the base, the default) or ``count_negative``/
+    ``unsatisfied`` (they stay in the base of rates and count as not positive)."""
+    try:
+        return NA_POLICIES[str(policy).strip().lower()]
+    except KeyError:
+        raise DesignError(f"unknown treatment of 不了解/说不清 '{policy}'; choose excluded or unsatisfied") from None
+
+
 def verdict(ci_low: float, ci_high: float, target: Optional[float]) -> Optional[str]:
     """达标 if the interval is entirely above ``target``, 未达标 if entirely below, else 无显著差异."""
     if target is None or ci_low is None or ci_high is None or not np.isfinite(ci_low) or not np.isfinite(ci_high):
@@ -95,6 +108,7 @@ class Stat:
     verdict: Optional[str] = None
     n_na: int = 0
     share_na: float = 0.0
+    n_answered: int = 0
 
     def to_dict(self) -> dict:
         def f(x):
@@ -127,8 +141,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                        na_policy: str = "exclude", ci_method: str = "logit", confidence: float = 0.95,
                        df: Optional[float] = None, composite_target: Optional[float] = None) -> IndicatorResults:
     """Compute all indicators overall and for every group of every grouping (see module docstring)."""
-    if na_policy not in ("exclude", "count_negative"):
-        raise DesignError("na_policy must be 'exclude' or 'count_negative'")
+    na_policy = normalize_na_policy(na_policy)
     eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
     groups: list = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     res = IndicatorResults(groups=groups)
@@ -158,10 +171,16 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         for k in keys:
             item_buckets.setdefault(k, set()).add(keys)
 
+    union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
+    answers: dict = {}  # item key -> (n_na per group, n_answered per group)
+
     def add_influence(key, measure, est, W, y, valid):
         targets = item_buckets.get(key)
         if not targets:
             return
+        for t in targets:
+            u = union.get((t, measure))
+            union[(t, measure)] = valid.copy() if u is None else (u | valid)
         wd = np.where(valid, w, 0.0)
         wdy = wd * y
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -191,8 +210,9 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         substantive = answered & ~is_na
         rate_valid = substantive if na_policy == "exclude" else answered
         hit = np.isin(x, it.positive).astype(float)
-        na_counts = eng._by_cs(is_na.astype(float)).sum(1)
-        ans_counts = eng._by_cs(answered.astype(float)).sum(1)
+        na_counts = eng._by_cs((is_na & (w > 0)).astype(float)).sum(1)
+        ans_counts = eng._by_cs((answered & (w > 0)).astype(float)).sum(1)
+        answers[it.key] = (na_counts, ans_counts)
         rate = eng.means(hit, rate_valid, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         entry = {"rate": _stats(rate, it.target, na_counts, ans_counts)}
         y_score = None
@@ -218,9 +238,13 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         # an aggregate is defined where all of its items are (items of one question share their base)
         est = ests.mean(axis=0)
         var = eng.variance_of_influence([z / J for z in zs])
-        ns = np.array([[s.n for s in res.items[k][measure]] for k in keys]).max(axis=0)
-        dfs = np.array([[s.df for s in res.items[k][measure]] for k in keys]).max(axis=0)
-        return _agg_stats(est, var, ns, dfs, confidence, target, measure == "rate")
+        u = union[(acc_of.get((bucket_kind, bucket_id)), measure)]
+        ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
+        if df is not None:
+            dfs = np.full(eng.n_groups, float(df))
+        n_na = sum(answers[k][0] for k in keys)
+        n_ans = sum(answers[k][1] for k in keys)
+        return _agg_stats(est, var, ns, dfs, confidence, target, measure == "rate", n_na, n_ans)
 
     by_ind: dict = {}
     by_area: dict = {}
@@ -263,9 +287,17 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 fac = np.where(rg >= 0, share[j][np.where(rg >= 0, rg, 0)], 0.0) / J
                 zs[k] += acc[(acc_of[("area", a.id)], "index")][k] * fac
         var = eng.variance_of_influence(zs)
-        ns = np.max([[s.n for s in res.areas[a.id]["index"]] for a in present], axis=0)
-        dfs = np.max([[s.df for s in res.areas[a.id]["index"]] for a in present], axis=0)
-        res.composite = _agg_stats(est, var, ns, dfs, confidence, composite_target, False)
+        u = np.zeros(design.n, dtype=bool)
+        keys = []
+        for a in present:
+            u |= union[(acc_of[("area", a.id)], "index")]
+            keys += list(acc_of[("area", a.id)])
+        ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
+        if df is not None:
+            dfs = np.full(eng.n_groups, float(df))
+        n_na = sum(answers[k][0] for k in dict.fromkeys(keys))
+        n_ans = sum(answers[k][1] for k in dict.fromkeys(keys))
+        res.composite = _agg_stats(est, var, ns, dfs, confidence, composite_target, False, n_na, n_ans)
     return res
 
 
@@ -275,17 +307,21 @@ def _stats(g, target, na_counts, ans_counts) -> list:
         share = float(na_counts[i] / ans_counts[i]) if ans_counts[i] else 0.0
         out.append(Stat(float(g.estimate[i]), float(g.se[i]), float(g.ci_low[i]), float(g.ci_high[i]), int(g.n[i]),
                         float(g.df[i]), float(g.deff[i]), target, verdict(float(g.ci_low[i]), float(g.ci_high[i]), target),
-                        int(na_counts[i]), share))
+                        int(na_counts[i]), share, int(ans_counts[i])))
     return out
 
 
-def _agg_stats(est, var, ns, dfs, confidence, target, proportion) -> list:
-    """Aggregates use the largest degrees of freedom among their items' domains."""
+def _agg_stats(est, var, ns, dfs, confidence, target, proportion, n_na, n_ans) -> list:
+    """Aggregate Stats: Wald interval with t(df), df and n from the rows valid for at least one item
+    (R ``confint(svycontrast(...), df=degf(domain))``); ``share_na`` pooled over the items' answers."""
     se = np.sqrt(np.maximum(var, 0))
     dfv = np.asarray(dfs, dtype=float)
     c = critical_value(confidence, dfv)
     lo, hi = est - c * se, est + c * se
     if proportion:
         lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(n_ans > 0, n_na / np.maximum(n_ans, 1), 0.0)
     return [Stat(float(est[i]), float(se[i]), float(lo[i]), float(hi[i]), int(ns[i]), float(dfv[i]), float("nan"),
-                 target, verdict(float(lo[i]), float(hi[i]), target)) for i in range(len(est))]
+                 target, verdict(float(lo[i]), float(hi[i]), target), int(n_na[i]), float(share[i]), int(n_ans[i]))
+            for i in range(len(est))]

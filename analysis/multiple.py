@@ -1,0 +1,143 @@
+"""Multiple-choice (hot issues) and ranking questions: design-based shares, ratios and scores.
+
+Arrays in, results out (no I/O).  Every figure is a domain estimate over the respondents who
+were asked the question, overall and for every group of the given groupings, computed by
+:class:`analysis.domains.DomainEngine` (identical to ``design.subset`` + the estimators of
+:mod:`analysis.estimators`, i.e. R ``svyby``):
+
+* **% of respondents** choosing option j: ``p̂_j = Σ w d 1{x_j=1} / Σ w d`` with ``d`` = asked
+  (R ``svyciprop(~I(x_j==1), subset(des, asked))``), interval by the chosen CI method;
+* **% of mentions**: ``m̂_j = Σ w d x_j / Σ w d k`` with ``k`` the number of options a respondent
+  chose — a ratio of totals with influence ``w d (x_j − m̂_j k)/Σ w d k`` (R ``svyratio(~x_j,
+  ~k, subset(des, asked))``), Wald interval with t(df);
+* **ranking** (rank 1 = first choice, empty = not ranked, ``k`` positions): first-choice share
+  ``Σ w d 1{r_j=1} / Σ w d`` (R ``svyciprop``) and Borda score ``b_j = k + 1 − r_j`` (0 when
+  unranked), its design mean with CI (R ``svymean``);
+* **hot-issue ranking** (:func:`rank_options`): options sorted by estimate; an option is
+  *tied* with its neighbour when their intervals overlap; ``rank_best``/``rank_worst`` give the
+  range of ranks compatible with the intervals (an option is certainly below another only when
+  its interval lies entirely below the other's).
+
+Checked against R golden values in ``tests/golden/r_indicators.R``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .design import Design, DesignError
+from .domains import GroupStats, make_engine
+from .indicators import Grouping, Stat
+
+
+def _stats(g: GroupStats) -> list[Stat]:
+    return [Stat(float(g.estimate[i]), float(g.se[i]), float(g.ci_low[i]), float(g.ci_high[i]), int(g.n[i]),
+                 float(g.df[i]), float(g.deff[i])) for i in range(len(g.estimate))]
+
+
+@dataclass
+class OptionResult:
+    """One option: per group (engine order, 0 = overall) the estimates."""
+
+    code: int
+    label: str
+    stats: dict = field(default_factory=dict)  # measure -> [Stat per group]
+
+
+@dataclass
+class ChoiceResults:
+    groups: list  # [(grouping name or None, label or None)]
+    n_asked: list  # respondents asked, per group
+    options: list  # [OptionResult]
+    mean_mentions: list = field(default_factory=list)  # per group
+
+
+def _engine(design: Design, groupings: Sequence[Grouping]):
+    eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
+    groups = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
+    return eng, groups
+
+
+def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], labels: Sequence[str], *,
+                    groupings: Sequence[Grouping] = (), asked: Optional[np.ndarray] = None, ci_method: str = "logit",
+                    confidence: float = 0.95, df: Optional[float] = None) -> ChoiceResults:
+    """% of respondents and % of mentions of every option (see module docstring).
+
+    ``selected``: rows × options array, 1 = chosen, 0 = not chosen, NaN = not asked.  ``asked``
+    defaults to rows with at least one non-missing cell.  Exclusive options ("none of these")
+    may be included; they count as mentions only if they are passed here.
+    """
+    M = np.asarray(selected, dtype=float)
+    if M.ndim != 2 or M.shape[0] != design.n or M.shape[1] != len(codes) or len(codes) != len(labels):
+        raise DesignError("selected must be rows × options with one code and label per option")
+    if asked is None:
+        asked = np.isfinite(M).any(axis=1)
+    asked = np.asarray(asked, dtype=bool)
+    hits = np.nan_to_num(M) > 0
+    mentions = hits.sum(axis=1).astype(float)
+    eng, groups = _engine(design, groupings)
+    out = []
+    for j, (c, lab) in enumerate(zip(codes, labels)):
+        h = hits[:, j].astype(float)
+        resp = eng.means(h, asked, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        ment = eng.ratio(h, mentions, asked, confidence=confidence, df=df)
+        out.append(OptionResult(int(c), str(lab), {"respondents": _stats(resp), "mentions": _stats(ment)}))
+    wa = np.where(asked & (design.weights > 0), 1.0, 0.0)
+    n_asked = eng._by_cs(wa).sum(1).astype(int)
+    mm = eng.means(mentions, asked)
+    return ChoiceResults(groups, [int(x) for x in n_asked], out, [float(x) for x in mm.estimate])
+
+
+def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labels: Sequence[str], *, k: Optional[int] = None,
+                   groupings: Sequence[Grouping] = (), asked: Optional[np.ndarray] = None, ci_method: str = "logit",
+                   confidence: float = 0.95, df: Optional[float] = None) -> ChoiceResults:
+    """First-choice share and Borda score (k + 1 − rank, 0 when unranked) of every option.
+
+    ``ranks``: rows × options, 1 = first, NaN = not ranked.  ``k`` defaults to the largest rank.
+    """
+    R = np.asarray(ranks, dtype=float)
+    if R.ndim != 2 or R.shape[0] != design.n or R.shape[1] != len(codes) or len(codes) != len(labels):
+        raise DesignError("ranks must be rows × options with one code and label per option")
+    if asked is None:
+        asked = np.isfinite(R).any(axis=1)
+    asked = np.asarray(asked, dtype=bool)
+    if k is None:
+        k = int(np.nanmax(R)) if np.isfinite(R).any() else len(codes)
+    eng, groups = _engine(design, groupings)
+    out = []
+    for j, (c, lab) in enumerate(zip(codes, labels)):
+        r = R[:, j]
+        first = (r == 1).astype(float)
+        borda = np.where(np.isfinite(r), k + 1 - r, 0.0)
+        fs = eng.means(first, asked, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        bs = eng.means(borda, asked, confidence=confidence, df=df)
+        out.append(OptionResult(int(c), str(lab), {"first_choice": _stats(fs), "borda": _stats(bs)}))
+    wa = np.where(asked & (design.weights > 0), 1.0, 0.0)
+    return ChoiceResults(groups, [int(x) for x in eng._by_cs(wa).sum(1)], out)
+
+
+def rank_options(estimates: Sequence[float], ci_low: Sequence[float], ci_high: Sequence[float]) -> list[dict]:
+    """Order options by estimate (largest first) with CI-aware ties (see module docstring).
+
+    Returns, in ranked order, ``{"index", "rank", "rank_best", "rank_worst", "tie", "tied_with"}``
+    where ``index`` points into the inputs and ``tied_with`` lists the indexes of the options whose
+    intervals overlap this one's.
+    """
+    est = np.asarray(estimates, dtype=float)
+    lo = np.asarray(ci_low, dtype=float)
+    hi = np.asarray(ci_high, dtype=float)
+    order = np.argsort(-np.where(np.isfinite(est), est, -np.inf), kind="stable")
+    out = []
+    for pos, i in enumerate(order):
+        others = np.arange(len(est)) != i
+        above = int(np.sum(others & (lo > hi[i])))
+        below = int(np.sum(others & (hi < lo[i])))
+        overlap = [int(j) for j in order if j != i and lo[j] <= hi[i] and hi[j] >= lo[i]]
+        nb = [order[p] for p in (pos - 1, pos + 1) if 0 <= p < len(order)]
+        tie = any(lo[j] <= hi[i] and hi[j] >= lo[i] for j in nb)
+        out.append({"index": int(i), "rank": pos + 1, "rank_best": above + 1, "rank_worst": len(est) - below,
+                    "tie": bool(tie), "tied_with": overlap})
+    return out

@@ -68,6 +68,7 @@ class Design:
     has_psu: bool = False
     has_fpc: bool = False
     spec: dict = field(default_factory=dict)
+    strata_labels: tuple = ()
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -112,9 +113,11 @@ class Design:
         if np.any(w < 0):
             raise DesignError("weights must not be negative")
         if strata is not None:
-            s_codes, _ = _codes(data[strata], n, "strata")
+            s_codes, s_labels = _codes(data[strata], n, "strata")
+            s_labels = tuple(s_labels.tolist())
         else:
             s_codes = np.zeros(n, dtype=np.int64)
+            s_labels = ()
         if psu is not None:
             p_raw = data[psu]
             if p_raw.isna().any():
@@ -157,7 +160,8 @@ class Design:
         spec = {"weights": weights if isinstance(weights, str) else (None if weights is None else "<array>"),
                 "strata": strata, "psu": psu, "fpc": fpc}
         return cls(data=data, weights=w, strata=s_codes, psu=p_codes, fpc_fraction=f, lonely_psu=lonely_psu,
-                   has_strata=strata is not None, has_psu=psu is not None, has_fpc=fpc is not None, spec=spec)
+                   has_strata=strata is not None, has_psu=psu is not None, has_fpc=fpc is not None, spec=spec,
+                   strata_labels=s_labels)
 
     # ------------------------------------------------------------------ derived designs
     def subset(self, mask: Any) -> "Design":
@@ -212,37 +216,65 @@ class Design:
         """Covariance matrix (k×k) of the estimated totals whose influence values are ``z`` (n×k).
 
         ``z`` must already include the weights (z_i = w_i * u_i).  Implements R ``svyrecvar``
-        (first stage) / ``onestage`` including the ``survey.lonely.psu`` options.
+        (first stage) / ``onestage`` including the ``survey.lonely.psu`` options; see
+        :meth:`variance_of_psu_totals`.
         """
         z2 = np.asarray(z, dtype=float).reshape(self.n, -1)
-        k = z2.shape[1]
         tot, st, f = self.psu_totals(z2)
-        n_strata = int(self.strata.max()) + 1
+        return self.variance_of_psu_totals(tot, st, f)
+
+    def stratum_label(self, code: int) -> str:
+        """The stratum's value in the data (for messages)."""
+        return str(self.strata_labels[code]) if code < len(self.strata_labels) else str(code + 1)
+
+    def variance_of_psu_totals(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray) -> np.ndarray:
+        """Covariance matrix from PSU totals ``tot`` (PSUs × k), each PSU's stratum ``st`` and fpc fraction ``f``.
+
+        R ``survey:::onestrat`` (survey 4.1), stratum by stratum with ``n_h`` PSUs:
+
+        * a stratum sampled completely (``1 − f_h < 1e-7``) contributes 0, whatever the lonely
+          option (a self-representing / certainty stratum is never an error);
+        * ``n_h > 1``: ``(1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)(z_hj − z̄_h)ᵀ``;
+        * ``n_h = 1`` (lonely PSU), R ``options(survey.lonely.psu=...)``:
+          ``fail`` raises naming the stratum; ``certainty`` and ``remove`` contribute 0;
+          ``adjust`` contributes ``(1 − f_h) z_h z_hᵀ`` (the PSU total is centred at 0, the
+          mean of the centred influence values, instead of at itself); ``average`` drops the
+          stratum and multiplies the sum by (all strata)/(strata that were not dropped).
+
+        Domains keep every PSU (zero weights), so ``n_h`` counts the design's PSUs as R's
+        ``nPSU`` does, and a domain absent from a stratum is not "lonely" (R's default
+        ``survey.adjust.domain.lonely=FALSE``).
+        """
+        tot = np.asarray(tot, dtype=float)
+        if tot.ndim == 1:
+            tot = tot[:, None]
+        k = tot.shape[1]
+        n_strata = int(max(int(self.strata.max()), int(st.max()) if st.size else 0)) + 1
         n_h = np.bincount(st, minlength=n_strata).astype(float)
         sum_h = np.zeros((n_strata, k))
         np.add.at(sum_h, st, tot)
         mean_h = sum_h / np.where(n_h > 0, n_h, 1)[:, None]
         dev = tot - mean_h[st]
-        lonely = n_h[st] == 1
+        one_minus_f = 1.0 - f
+        certain = one_minus_f < 1e-7                 # PSU of a completely sampled stratum
+        lonely = (n_h[st] == 1) & ~certain
+        mode = self.lonely_psu
         if lonely.any():
-            mode = self.lonely_psu
             if mode == "fail":
+                codes = np.unique(st[lonely])
+                names = ", ".join(self.stratum_label(int(c)) for c in codes[:5]) + (", ..." if codes.size > 5 else "")
                 raise DesignError(
-                    "a stratum has only one PSU, so its variance cannot be estimated; "
-                    "choose lonely_psu='certainty' or 'adjust' (R survey.lonely.psu)")
-            if mode in ("certainty", "remove"):
-                dev[lonely] = 0.0
-            elif mode == "adjust":
-                # R onestrat(): a lonely PSU is not centred (its influence total is compared with 0,
-                # the population mean of centred influence values)
+                    f"stratum {names} has only one PSU, so its variance cannot be estimated; "
+                    "choose lonely_psu certainty, adjust, average or remove (R survey.lonely.psu)")
+            if mode == "adjust":
                 dev[lonely] = tot[lonely]
-            elif mode == "average":
+            else:  # certainty, remove, average: no contribution (average rescales below)
                 dev[lonely] = 0.0
-        scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * (1.0 - f)
+        dev[certain] = 0.0
+        scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
         v = (dev * scale[:, None]).T @ dev
-        if lonely.any() and self.lonely_psu == "average":
-            n_multi = int(np.sum(n_h > 1))
+        if lonely.any() and mode == "average":
             n_all = int(np.sum(n_h > 0))
-            if n_multi > 0:
-                v = v * n_all / n_multi
+            n_ok = n_all - np.unique(st[lonely]).size
+            v = v * n_all / n_ok if n_ok > 0 else v * np.nan
         return v

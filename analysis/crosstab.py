@@ -1,0 +1,296 @@
+"""Cross-tabulation of two categorical variables under a survey design, with the Rao–Scott test.
+
+Cells (matching R ``survey``; every share is a ratio of weighted totals, linearised):
+
+* ``estimate`` (= ``proportion``): the cell's share of the table
+  ``p_rc = Σ w·[row=r, col=c] / Σ w`` over the valid rows (both variables present), R
+  ``svymean(~interaction(a, b), design, na.rm=TRUE)``;
+* ``row_share``: the share of column category ``c`` within row category ``r``,
+  ``p_rc / p_r·`` (R ``svyby(~b, ~a, design, svymean)``), a domain estimate over row ``r``;
+* ``col_share``: the share of row category ``r`` within column category ``c``, ``p_rc / p_·c``.
+
+Each has a Taylor-linearised SE (influence ``z_i = w_i d_i (I_i − p)/W_d`` for its domain
+``d``), a design effect (R ``deff=TRUE``) and a confidence interval from the registry in
+:mod:`analysis.ci` with Student-t critical values on the design degrees of freedom of its
+domain (PSUs minus strata among its rows), i.e. exactly R
+``svyciprop(~I(a==r & b==c), subset(design, !is.na(a) & !is.na(b)), method=...)`` for cells
+and ``svyciprop(~I(b==c), subset(design, a==r & !is.na(b)), ...)`` for row shares.  Rows
+outside a domain keep their place with zero weight; nothing is cut.  Only per-PSU totals of
+the (PSU × cell) weighted counts enter the variances, so the cost is one ``bincount``.
+
+Rao–Scott second-order corrected test of independence (Rao & Scott 1984, *Ann. Statist.*
+12:46–60; the implementation matched is Lumley's ``survey:::svychisq.survey.design``,
+``statistic="F"``):
+
+    X² = N Σ_rc (p_rc − p_r· p_·c)² / (p_r· p_·c)          (Pearson on the table scaled to N)
+    C  = interaction columns of the saturated model, residualised on the main effects
+    Δ  = (Cᵀ D⁻¹ C / N)⁻¹ (Cᵀ D⁻¹ V D⁻¹ C),   D = diag(p),  V = Cov(p̂) (design-based)
+    F  = X² / tr Δ,   df1 = d₀ = (tr Δ)² / tr Δ²,   df2 = d₀ ν,   p = P(F(df1, df2) > F)
+
+with ``N`` the number of rows with non-zero weight and ``ν`` the design degrees of freedom
+(PSUs minus strata of those rows — R counts rows whose answer is missing in both).  The
+first-order variant (R ``statistic="Chisq"``) refers ``X² / mean(diag Δ)`` to χ² on
+``(R−1)(C−1)`` df.  ``df=inf`` makes ``df2`` infinite (F → χ²/d₀).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .ci import check_method, critical_value, proportion_ci  # noqa: F401  (critical_value re-exported)
+from .column import normalize_value
+from .design import Design, DesignError
+from .estimators import is_srs
+
+
+@dataclass(frozen=True)
+class RaoScott:
+    """Rao–Scott test of independence: second-order F (R ``statistic="F"``) and first-order χ²."""
+
+    F: float
+    df1: float
+    df2: float
+    p: float
+    chisq: float          # Pearson X² on the table scaled to N (R ``statistic="Chisq"`` statistic)
+    chisq_df: int
+    chisq_p: float        # first-order corrected p: X²/mean(diag Δ) ~ χ²((R−1)(C−1))
+    deff_mean: float      # mean of the generalised design effects (eigenvalues of Δ)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``test`` object of ``survey crosstab --json``: exactly name, F, df1, df2, p."""
+        return {"name": "rao-scott-F", "F": _f(self.F), "df1": _f(self.df1), "df2": _f(self.df2), "p": _f(self.p)}
+
+
+CELL_FIELDS = ("row", "col", "n", "weight", "estimate", "se", "ci_low", "ci_high", "deff", "df", "proportion",
+               "row_share", "row_share_se", "row_share_ci_low", "row_share_ci_high", "row_share_df",
+               "col_share", "col_share_se", "col_share_ci_low", "col_share_ci_high", "col_share_df",
+               "ci_method", "confidence")
+
+
+@dataclass(frozen=True)
+class CrossTab:
+    """A design-based two-way table.  ``cells`` is a DataFrame with :data:`CELL_FIELDS` columns,
+    one row per (row level, column level), row levels outer."""
+
+    row_var: str
+    col_var: str
+    row_levels: list
+    col_levels: list
+    cells: pd.DataFrame
+    test: RaoScott
+    n: int                      # valid rows (both variables present, non-zero weight)
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"cells": [...], "test": {"name": "rao-scott-F", "F", "df1", "df2", "p"}}``."""
+        recs = [{k: _f(v) for k, v in r.items()} for r in self.cells[list(CELL_FIELDS)].to_dict("records")]
+        for r in recs:
+            r["n"] = int(r["n"])
+        return {"cells": recs, "test": self.test.to_dict()}
+
+    def table(self, what: str = "row_share") -> pd.DataFrame:
+        """The ``what`` column (estimate, row_share, col_share, n, ...) as a row × column table."""
+        return self.cells.pivot(index="row", columns="col", values=what).loc[self.row_levels, self.col_levels]
+
+
+def _f(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+    return v
+
+
+def _levels(values: pd.Series) -> list:
+    """Sorted distinct values: numerically when every value is a number, else as text."""
+    u = list(pd.unique(values))
+    try:
+        return sorted(u, key=lambda s: float(s))
+    except (TypeError, ValueError):
+        return sorted(u, key=str)
+
+
+def _categories(design: Design, x: Any, name: str) -> pd.Series:
+    if isinstance(x, str):
+        if x not in design.data.columns:
+            raise DesignError(f"column '{x}' is not in the data")
+        x = design.data[x]
+    s = pd.Series(np.asarray(x, dtype=object)) if not isinstance(x, pd.Series) else x.reset_index(drop=True)
+    if len(s) != design.n:
+        raise DesignError(f"{name} has {len(s)} values for {design.n} rows")
+    return s.map(normalize_value)
+
+
+def _group_df(design: Design, codes: np.ndarray, k: int, inset: np.ndarray) -> np.ndarray:
+    """Per group code 0..k−1: distinct PSUs minus distinct strata among rows in ``inset`` (R ``degf``)."""
+    g = codes[inset]
+    n_psu = int(design.psu.max()) + 1
+    n_str = int(design.strata.max()) + 1
+    psu_cnt = np.bincount(np.unique(g * n_psu + design.psu[inset]) // n_psu, minlength=k)
+    str_cnt = np.bincount(np.unique(g * n_str + design.strata[inset]) // n_str, minlength=k)
+    return (psu_cnt - str_cnt).astype(float)
+
+
+def _vsrs(p: np.ndarray, n: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """SRS variance of a proportion for deff, as :func:`analysis.estimators._vsrs_mean` (R ``deff=TRUE``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = p * (1 - p) * n / (n - 1)
+        return np.where(W > n, s2 * (W - n) / (W * n), s2 / n)
+
+
+def rao_scott(p: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, N: float, nu: float) -> RaoScott:
+    """Rao–Scott tests from cell proportions ``p`` (row-major, length R·C) and their covariance ``V``.
+
+    See the module docstring; ``N`` scales Pearson's X² (it cancels in F), ``nu`` is the design df.
+    """
+    R, C = n_rows, n_cols
+    if R < 2 or C < 2:
+        nan = float("nan")
+        return RaoScott(nan, nan, nan, nan, nan, 0, nan, nan)
+    r_idx = np.repeat(np.arange(R), C)
+    c_idx = np.tile(np.arange(C), R)
+    X1 = np.column_stack([np.ones(R * C)] + [(r_idx == i).astype(float) for i in range(1, R)]
+                         + [(c_idx == j).astype(float) for j in range(1, C)])
+    inter = np.column_stack([((r_idx == i) & (c_idx == j)).astype(float) for i in range(1, R) for j in range(1, C)])
+    beta, *_ = np.linalg.lstsq(X1, inter, rcond=None)
+    Cm = inter - X1 @ beta
+    with np.errstate(divide="ignore"):
+        idiag = np.where(p == 0, 0.0, 1.0 / np.where(p == 0, 1.0, p))
+    CiD = Cm.T * idiag                      # Cᵀ D⁻¹
+    denom = CiD @ Cm / N
+    numr = CiD @ V @ CiD.T
+    Delta = np.linalg.solve(denom, numr)
+    tr = float(np.trace(Delta))
+    tr2 = float(np.trace(Delta @ Delta))
+    pr = p.reshape(R, C).sum(1)
+    pc = p.reshape(R, C).sum(0)
+    expct = np.outer(pr, pc).ravel()
+    X2 = float(N * np.sum((p - expct) ** 2 / expct))
+    d0 = tr * tr / tr2 if tr2 > 0 else float("nan")
+    F = X2 / tr if tr > 0 else float("nan")
+    df2 = d0 * nu
+    if np.isinf(df2):
+        pval = float(stats.chi2.sf(F * d0, d0))
+    else:
+        pval = float(stats.f.sf(F, d0, df2)) if df2 > 0 else float("nan")
+    k = (R - 1) * (C - 1)
+    chisq_p = float(stats.chi2.sf(X2 / (tr / k), k)) if tr > 0 else float("nan")
+    return RaoScott(F=F, df1=d0, df2=df2, p=pval, chisq=X2, chisq_df=k, chisq_p=chisq_p, deff_mean=tr / k)
+
+
+def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] = None,
+             missing: Sequence[Any] = (), ci_method: str = "logit", confidence: float = 0.95,
+             df: Optional[float] = None, row_name: Optional[str] = None, col_name: Optional[str] = None) -> CrossTab:
+    """Two-way table of ``row`` × ``col`` (column names or arrays) under ``design`` (see module docstring).
+
+    Rows where either value is empty or in ``missing`` (or outside ``valid``) leave the base;
+    a domain is a design from :meth:`Design.subset`.  ``df=None`` uses design degrees of
+    freedom (R); ``df=inf`` normal critical values and an infinite ``df2``.  Without any
+    design (no weights, strata, clusters, fpc) and ``df=inf`` the cell SEs are binomial, so the
+    intervals equal statsmodels' ``proportion_confint``, as :func:`analysis.estimators.svyprop`.
+    """
+    check_method(ci_method)
+    if not 0 < confidence < 1:
+        raise DesignError("confidence must be between 0 and 1")
+    rname = row_name or (row if isinstance(row, str) else "row")
+    cname = col_name or (col if isinstance(col, str) else "col")
+    rv = _categories(design, row, "row variable")
+    cv = _categories(design, col, "column variable")
+    miss = {normalize_value(m) for m in missing}
+    ok = (rv.notna() & cv.notna() & ~rv.isin(miss) & ~cv.isin(miss)).to_numpy() & (design.weights > 0)
+    if valid is not None:
+        ok &= np.asarray(valid, dtype=bool)
+    if not ok.any():
+        raise DesignError(f"no rows have values of both '{rname}' and '{cname}'")
+    rlev = _levels(rv[ok])
+    clev = _levels(cv[ok])
+    R, C = len(rlev), len(clev)
+    K = R * C
+    rcode = np.full(design.n, -1, dtype=np.int64)
+    ccode = np.full(design.n, -1, dtype=np.int64)
+    rcode[ok] = pd.Categorical(rv[ok], categories=rlev).codes
+    ccode[ok] = pd.Categorical(cv[ok], categories=clev).codes
+    cell = np.where(ok, rcode * C + ccode, 0)
+    w = np.where(ok, design.weights, 0.0)
+
+    # weighted and unweighted counts: cells, rows, columns
+    Wk = np.bincount(cell, weights=w, minlength=K)
+    nk = np.bincount(cell[ok], minlength=K).astype(float)
+    W = Wk.sum()
+    Wr, Wc = Wk.reshape(R, C).sum(1), Wk.reshape(R, C).sum(0)
+    nr, nc = nk.reshape(R, C).sum(1), nk.reshape(R, C).sum(0)
+    n = int(ok.sum())
+    p = Wk / W
+    q_row = (Wk.reshape(R, C) / Wr[:, None]).ravel()
+    q_col = (Wk.reshape(R, C) / Wc[None, :]).ravel()
+
+    # PSU × cell weighted totals → influence totals for the three kinds of share
+    n_psu = int(design.psu.max()) + 1
+    A = np.bincount(design.psu * K + cell, weights=w, minlength=n_psu * K).reshape(n_psu, K)
+    A3 = A.reshape(n_psu, R, C)
+    Arow = A3.sum(2)                                           # PSU × R
+    Acol = A3.sum(1)                                           # PSU × C
+    B = Arow.sum(1)                                            # PSU
+    st = np.zeros(n_psu, dtype=np.int64)
+    st[design.psu] = design.strata
+    fr = np.zeros(n_psu)
+    fr[design.psu] = design.fpc_fraction
+    T_cell = (A - p[None, :] * B[:, None]) / W
+    T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
+    T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
+    V_cell = design.variance_of_psu_totals(T_cell, st, fr)
+    v_row = np.diag(design.variance_of_psu_totals(T_row, st, fr))
+    v_col = np.diag(design.variance_of_psu_totals(T_col, st, fr))
+
+    # degrees of freedom of each share's domain
+    if df is None:
+        df_cell = float(_group_df(design, np.zeros(design.n, dtype=np.int64), 1, ok)[0])
+        df_row = np.repeat(_group_df(design, rcode, R, ok), C)
+        df_col = np.tile(_group_df(design, ccode, C, ok), R)
+    else:
+        df_cell = float(df)
+        df_row = np.full(K, float(df))
+        df_col = np.full(K, float(df))
+    n_row = np.repeat(nr, C)
+    n_col = np.tile(nc, R)
+    srs = is_srs(design) and df is not None and np.isinf(df)
+    if srs:  # binomial variances: the statsmodels path, as svyprop
+        se_cell = np.sqrt(p * (1 - p) / n)
+        se_row = np.sqrt(q_row * (1 - q_row) / n_row)
+        se_col = np.sqrt(q_col * (1 - q_col) / n_col)
+    else:
+        se_cell = np.sqrt(np.maximum(np.diag(V_cell), 0))
+        se_row = np.sqrt(np.maximum(v_row, 0))
+        se_col = np.sqrt(np.maximum(v_col, 0))
+    lo, hi = proportion_ci(p, se_cell, np.full(K, n), df_cell, ci_method, confidence, n_rows=np.full(K, n), srs=srs)
+    rlo, rhi = proportion_ci(q_row, se_row, n_row, df_row, ci_method, confidence, n_rows=n_row, srs=srs)
+    clo, chi = proportion_ci(q_col, se_col, n_col, df_col, ci_method, confidence, n_rows=n_col, srs=srs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = se_cell**2 / _vsrs(p, np.full(K, float(n)), np.full(K, W))
+
+    # Rao–Scott: N = rows with non-zero weight, ν = their design df (R svychisq)
+    nu = float(design.degf()) if df is None else float(df)
+    N = float(np.count_nonzero(design.weights > 0))
+    test = rao_scott(p, V_cell, R, C, N, nu)
+
+    cells = pd.DataFrame({
+        "row": np.repeat(np.array(rlev, dtype=object), C), "col": np.tile(np.array(clev, dtype=object), R),
+        "n": nk.astype(int), "weight": Wk, "estimate": p, "se": se_cell, "ci_low": lo, "ci_high": hi,
+        "deff": deff, "df": df_cell, "proportion": p,
+        "row_share": q_row, "row_share_se": se_row, "row_share_ci_low": rlo, "row_share_ci_high": rhi,
+        "row_share_df": df_row,
+        "col_share": q_col, "col_share_se": se_col, "col_share_ci_low": clo, "col_share_ci_high": chi,
+        "col_share_df": df_col,
+        "ci_method": ci_method, "confidence": confidence,
+    })
+    return CrossTab(row_var=rname, col_var=cname, row_levels=rlev, col_levels=clev, cells=cells, test=test, n=n,
+                    extra={"covariance": V_cell, "total_weight": float(W)})

@@ -251,7 +251,7 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
     seen_labels: set[str] = set()
     for i, on in enumerate(ck.seq(node, f"{where}.options")):
         if isinstance(on.value, (str, int, float)) and not isinstance(on.value, bool):
-            opt = Option(code=i + 1, label=str(on.value).strip(), line=on.line)
+            opt = Option(code=i + 1, label=str(on.value).strip(), line=on.line, column=on.column)
         else:
             d = ck.mapping(on, "option", f"option {i + 1} of {where}")
             if not d:
@@ -274,7 +274,7 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
                     score = float(score_n.value)
             opt = Option(code=code, label=ck.text(d, "label", where) or "", score=score,
                          na=ck.boolean(d, "na", where), exclusive=ck.boolean(d, "exclusive", where),
-                         other=ck.boolean(d, "other", where), line=on.line)
+                         other=ck.boolean(d, "other", where), line=on.line, column=on.column)
         if opt.code in seen_codes:
             ck.add("duplicate-code", on, code=opt.code, where=where, first_line=seen_codes[opt.code])
         else:
@@ -345,7 +345,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 sc = Scale(id=sid, options=opts, line=sn.line)
                 for o in opts:
                     if not o.na and o.score is None and "score" not in _option_keys(d.get("options"), o):
-                        ck.add("scale-score", sn, line=o.line, column=None, label=o.label, where=f"scale {sid}",
+                        ck.add("scale-score", sn, line=o.line, column=o.column, label=o.label, where=f"scale {sid}",
                                problem="no")
                 sc.positive = _codes_from(ck, d.get("positive"), opts, f"scale {sid} positive")
                 q.scales[sid] = sc
@@ -472,7 +472,7 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     if qtype in ("scale", "matrix"):
         for o in (q.options if q.scale is None else []):  # shared scales are checked once, below
             if not o.na and o.score is None:
-                ck.add("scale-score", qn, line=o.line, column=None, label=o.label, where=where, problem="no")
+                ck.add("scale-score", qn, line=o.line, column=o.column, label=o.label, where=where, problem="no")
         if q.options and not q.positive:
             subs = [o.code for o in q.options if not o.na]
             q.positive = subs[:2]

@@ -34,6 +34,7 @@ class Option:
     exclusive: bool = False  # e.g. 以上都没有
     other: bool = False  # "other, please specify" fill-in
     line: Optional[int] = None
+    column: Optional[int] = None
 
 
 @dataclass

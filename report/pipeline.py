@@ -18,9 +18,12 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
-from analysis.ci import critical_value
-from analysis.estimators import svymean, svyprop, svyratio
-from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, verdict
+from analysis.ci import check_method, critical_value
+from analysis.indicators import (AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy,
+                                 verdict)
+from analysis.ipa import importance_performance
+from analysis.multiple import multiple_choice, rank_options, ranking_scores
+from survey.errors import MinyiError
 from survey.questionnaire import Question, Questionnaire
 from survey.skip import asked_masks
 
@@ -72,20 +75,38 @@ def item_specs(q: Questionnaire) -> list[ItemSpec]:
     return out
 
 
-def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grouping]:
+GROUPING_TYPES = ("single", "yesno", "scale")
+
+
+def grouping_choices(q: Questionnaire) -> list[str]:
+    """Names accepted by ``by``: site, district (when the questionnaire has them) and the ids of
+    single-choice, yes/no and scale questions."""
+    out = [n for n, qid in (("site", q.site_question), ("district", q.district_question)) if qid]
+    return out + [qq.id for qq in q.questions if qq.type in GROUPING_TYPES]
+
+
+def resolve_grouping(q: Questionnaire, name: str) -> str:
+    """The question id behind a ``by`` name; unknown names raise one error listing the choices."""
     qid = {"site": q.site_question, "district": q.district_question}.get(name, name)
-    if not qid or qid not in frame.columns:
-        return None
+    qq = q.get(qid) if qid else None
+    if qq is None or qq.type not in GROUPING_TYPES:
+        raise MinyiError.of("usage", reason=f"unknown grouping '{name}' for --by; choose from: "
+                            f"{', '.join(grouping_choices(q))}")
+    return qid
+
+
+def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grouping]:
+    qid = resolve_grouping(q, name)
     qq = q.get(qid)
-    codes = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
-    if qq is not None and qq.options:
-        labels = [o.label for o in qq.options]
-        idx = np.full(len(frame), -1)
-        for i, o in enumerate(qq.options):
-            idx[codes == o.code] = i
-        return Grouping(name, idx, labels)
-    cat = pd.Categorical(frame[qid])
-    return Grouping(name, cat.codes.astype(int), [str(c) for c in cat.categories])
+    if qid not in frame.columns:
+        codes = np.full(len(frame), np.nan)
+    else:
+        codes = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
+    labels = [o.label for o in qq.options]
+    idx = np.full(len(frame), -1)
+    for i, o in enumerate(qq.options):
+        idx[codes == o.code] = i
+    return Grouping(name, idx, labels)
 
 
 def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
@@ -97,18 +118,28 @@ def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
 
 def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site", "district"),
             design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
-            confidence: float = 0.95, wave: Optional[str] = None, quality: Optional[dict] = None,
-            top_n: int = 10) -> dict:
-    """All report analyses on one wave's native-layout data (see module docstring)."""
+            confidence: float = 0.95, df: Optional[float] = None, wave: Optional[str] = None,
+            quality: Optional[dict] = None, top_n: int = 10) -> dict:
+    """All report analyses on one wave's native-layout data (see module docstring).
+
+    ``by``: grouping names (see :func:`grouping_choices`); ``na_policy``: ``exclude``/``excluded``
+    (不了解/说不清 leave the base) or ``count_negative``/``unsatisfied`` (counted as not satisfied);
+    ``df``: degrees of freedom for critical values (None = design df, inf = normal).
+    """
+    check_method(ci_method)
+    na_policy = normalize_na_policy(na_policy)
     frame = frame.reset_index(drop=True)
+    by = list(dict.fromkeys(by))
+    for b in by:
+        resolve_grouping(q, b)
     des = build_design(frame, design)
-    groupings = [g for g in (_grouping(q, frame, b) for b in by) if g is not None]
+    groupings = [_grouping(q, frame, b) for b in by]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     cols = {it.key: pd.to_numeric(frame[it.key], errors="coerce").to_numpy(float) for it in items if it.key in frame}
     items = [it for it in items if it.key in cols]
     res = compute_indicators(des, cols, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
-                             confidence=confidence)
+                             confidence=confidence, df=df)
     groups = [{"by": g, "group": lab} for g, lab in res.groups]
 
     def by_groups(stats: list) -> dict:
@@ -172,12 +203,13 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
                  "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  "software": _software(), "ci_method": ci_method, "confidence": confidence,
-                 "na_policy": na_policy, "design": _design_text(design), "by": [g.name for g in groupings],
+                 "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
+                 "df": _num(df), "design": _design_text(design), "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
         "sample": _sample(q, frame, des, groupings, quality),
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
         "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
-        "ranking": _ranking(q, frame, des, ci_method, confidence),
+        "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
         "open_text": _open_text(q, frame),
         "ipa": _ipa(q, frame, des, item_out),
         "league": _league(area_out, composite, "district"),
@@ -249,61 +281,71 @@ def _multiple_question(q: Questionnaire) -> Optional[Question]:
     return best
 
 
+CHOICE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
+
+
+def _cstat(s: Stat) -> dict:
+    """A multiple-choice / ranking Stat as a dict (no targets or 不了解 shares: they do not apply)."""
+    d = _stat(s)
+    return {k: d[k] for k in CHOICE_FIELDS}
+
+
+def _rank_records(rows: list, measure: str) -> list:
+    """Sort option records by ``measure`` (largest first) with CI-aware ranks and ties."""
+    st = [r[measure] for r in rows]
+    order = rank_options([s["estimate"] if s["estimate"] is not None else np.nan for s in st],
+                         [s["ci_low"] if s["ci_low"] is not None else np.nan for s in st],
+                         [s["ci_high"] if s["ci_high"] is not None else np.nan for s in st])
+    out = []
+    for o in order:
+        r = dict(rows[o["index"]])
+        r.update(rank=o["rank"], rank_best=o["rank_best"], rank_worst=o["rank_worst"], tie=o["tie"],
+                 tied_with=[rows[j]["code"] for j in o["tied_with"]])
+        out.append(r)
+    return out
+
+
 def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optional[dict]:
+    """Hot issues: the multiple-choice question with most options (analysis.multiple)."""
     qq = _multiple_question(q)
     if qq is None:
         return None
-    opts = [o for o in qq.options if not o.exclusive]
-    cols = [f"{qq.id}_{o.code}" for o in opts]
+    cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
     M = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
     asked = np.isfinite(M).any(axis=1)
-    mentions = np.nansum(M, axis=1)
-    rows = []
-    for j, o in enumerate(opts):
-        hit = np.nan_to_num(M[:, j]) > 0
-        e = svyprop(des, hit, valid=asked, ci_method=ci_method, confidence=confidence)
-        r = svyratio(des, hit.astype(float), mentions, valid=asked, confidence=confidence)
-        rows.append({"code": o.code, "label": o.label, "respondents": _stat(e), "mentions": _stat(r)})
-    rows.sort(key=lambda r: -r["respondents"]["estimate"])
-    for i, r in enumerate(rows):
-        r["rank"] = i + 1
-        nxt = rows[i + 1]["respondents"] if i + 1 < len(rows) else None
-        prv = rows[i - 1]["respondents"] if i > 0 else None
-        me = r["respondents"]
-        r["tie"] = bool((nxt and nxt["ci_high"] >= me["ci_low"]) or (prv and prv["ci_low"] <= me["ci_high"]))
-    by_site = {}
-    site = next((g for g in groupings if g.name == "site"), None)
-    if site is not None:
-        top_codes = [r["code"] for r in rows[:top_n]]
-        for gi, lab in enumerate(site.labels):
-            mask = site.codes == gi
-            if not (mask & asked).any():
-                continue
-            sub = des.subset(mask)
-            recs = []
-            for j, o in enumerate(opts):
-                if o.code not in top_codes:
-                    continue
-                hit = np.nan_to_num(M[:, j]) > 0
-                e = svyprop(sub, hit, valid=asked, ci_method=ci_method, confidence=confidence)
-                recs.append({"code": o.code, "label": o.label, "respondents": _stat(e)})
-            recs.sort(key=lambda r: -r["respondents"]["estimate"])
-            by_site[lab] = recs
-    excl = [o for o in qq.options if o.exclusive]
+    issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
+    excl = [j for j, o in enumerate(qq.options) if o.exclusive]
+    res = multiple_choice(des, M[:, issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
+                          groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
+
+    def recs(gi: int) -> list:
+        return [{"code": o.code, "label": o.label, "respondents": _cstat(o.stats["respondents"][gi]),
+                 "mentions": _cstat(o.stats["mentions"][gi])} for o in res.options]
+
+    rows = _rank_records(recs(0), "respondents")
+    by: dict = {}
+    for gi, (g, lab) in enumerate(res.groups):
+        if g is None or res.n_asked[gi] == 0:
+            continue
+        ranked = _rank_records(recs(gi), "respondents")
+        by.setdefault(g, {})[lab] = {"n": res.n_asked[gi], "small_base": res.n_asked[gi] < SMALL_BASE,
+                                     "suppressed": res.n_asked[gi] < MIN_CELL, "top": ranked[:top_n]}
+    top_codes = {r["code"] for r in rows[:top_n]}
+    by_site = {lab: [r for r in v["top"] if r["code"] in top_codes] for lab, v in by.get("site", {}).items()}
     none_share = None
     if excl:
-        c = f"{qq.id}_{excl[0].code}"
-        if c in frame.columns:
-            hit = pd.to_numeric(frame[c], errors="coerce").to_numpy(float) > 0
-            none_share = _stat(svyprop(des, hit, valid=asked, ci_method=ci_method))
-    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": int(asked.sum()),
-            "mean_mentions": float(np.nanmean(mentions[asked])) if asked.any() else None,
-            "items": rows, "top": rows[:top_n], "by_site": by_site, "none": none_share}
+        ex = multiple_choice(des, M[:, excl[:1]], [qq.options[excl[0]].code], [qq.options[excl[0]].label],
+                             asked=asked, ci_method=ci_method, confidence=confidence)
+        none_share = _cstat(ex.options[0].stats["respondents"][0])
+    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0],
+            "mean_mentions": res.mean_mentions[0] if res.n_asked[0] else None,
+            "items": rows, "top": rows[:top_n], "by_site": by_site, "by": by, "none": none_share}
 
 
-def _ranking(q, frame, des, ci_method, confidence) -> Optional[dict]:
+def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dict]:
+    """The ranking question: first-choice share and Borda score per option (analysis.multiple)."""
     qq = next((x for x in q.questions if x.type == "ranking"), None)
     if qq is None:
         return None
@@ -311,17 +353,21 @@ def _ranking(q, frame, des, ci_method, confidence) -> Optional[dict]:
     if not all(c in frame.columns for c in cols):
         return None
     R = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
-    asked = np.isfinite(R).any(axis=1)
     k = qq.k or len(qq.options)
-    out = []
-    for j, o in enumerate(qq.options):
-        first = R[:, j] == 1
-        e = svyprop(des, first, valid=asked, ci_method=ci_method, confidence=confidence)
-        borda = np.where(np.isfinite(R[:, j]), k + 1 - R[:, j], 0.0)
-        b = svymean(des, borda, valid=asked, confidence=confidence)
-        out.append({"code": o.code, "label": o.label, "first_choice": _stat(e), "borda": _stat(b)})
-    out.sort(key=lambda r: -r["borda"]["estimate"])
-    return {"question": qq.id, "text": qq.text, "k": k, "n": int(asked.sum()), "items": out}
+    res = ranking_scores(des, R, [o.code for o in qq.options], [o.label for o in qq.options], k=k,
+                         groupings=groupings, ci_method=ci_method, confidence=confidence)
+
+    def recs(gi: int) -> list:
+        return [{"code": o.code, "label": o.label, "first_choice": _cstat(o.stats["first_choice"][gi]),
+                 "borda": _cstat(o.stats["borda"][gi])} for o in res.options]
+
+    by: dict = {}
+    for gi, (g, lab) in enumerate(res.groups):
+        if g is not None and res.n_asked[gi]:
+            by.setdefault(g, {})[lab] = {"n": res.n_asked[gi], "small_base": res.n_asked[gi] < SMALL_BASE,
+                                         "items": _rank_records(recs(gi), "borda")}
+    return {"question": qq.id, "text": qq.text, "k": k, "n": res.n_asked[0], "items": _rank_records(recs(0), "borda"),
+            "by": by}
 
 
 STOPWORDS = set("的 了 和 是 在 要 希望 建议 问题 一些 进一步 加强 没有 意见 我们 对 与 及 等 更 多 能 把 也 就 都 还 有 让 "
@@ -359,40 +405,28 @@ def _open_text(q, frame) -> Optional[dict]:
 
 
 def _ipa(q, frame, des, item_out) -> list:
+    """Importance–performance of the satisfaction items against the overall question (analysis.ipa)."""
     if not q.overall_question or q.overall_question not in frame.columns:
         return []
     oq = q.question(q.overall_question)
     ov = pd.to_numeric(frame[oq.id], errors="coerce").map(oq.scores).to_numpy(float)
-    w = des.weights
-    out = []
+    its = []
     for it in item_out:
         if it["kind"] != "satisfaction" or it["key"] == oq.id or not it.get("index"):
             continue
-        qid = it["key"].split("_")[0]
-        qq = q.get(qid)
-        if qq is None:
-            continue
-        x = pd.to_numeric(frame[it["key"]], errors="coerce").map(qq.scores).to_numpy(float)
-        ok = np.isfinite(x) & np.isfinite(ov)
-        if ok.sum() < 10:
-            continue
-        ww = w[ok]
-        xm = np.average(x[ok], weights=ww)
-        ym = np.average(ov[ok], weights=ww)
-        cov = np.average((x[ok] - xm) * (ov[ok] - ym), weights=ww)
-        sx = np.sqrt(np.average((x[ok] - xm) ** 2, weights=ww))
-        sy = np.sqrt(np.average((ov[ok] - ym) ** 2, weights=ww))
-        r = float(cov / (sx * sy)) if sx > 0 and sy > 0 else float("nan")
-        out.append({"key": it["key"], "label": it["label"], "area": it["area"], "importance": r,
-                    "performance": it["index"]["estimate"]})
-    if out:
-        mi = np.nanmean([o["importance"] for o in out])
-        mp = np.nanmean([o["performance"] for o in out])
-        for o in out:
-            hi_imp, hi_perf = o["importance"] >= mi, o["performance"] >= mp
-            o["quadrant"] = ("优势保持区" if hi_imp and hi_perf else "重点改进区" if hi_imp else
-                             "次要改进区" if not hi_perf else "继续维持区")
-    return out
+        qq = q.get(it["key"].split("_")[0])
+        if qq is not None and qq.scores:
+            its.append((it, qq))
+    if not its:
+        return []
+    S = np.column_stack([pd.to_numeric(frame[it["key"]], errors="coerce").map(qq.scores).to_numpy(float)
+                         for it, qq in its])
+    res = importance_performance(S, ov, des.weights, [it["key"] for it, _ in its],
+                                 [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan
+                                  for it, _ in its])
+    return [{"key": it["key"], "label": it["label"], "area": it["area"], "importance": _num(r.importance),
+             "performance": _num(r.performance), "n": r.n, "quadrant": r.quadrant}
+            for (it, _), r in zip(its, res) if np.isfinite(r.importance)]
 
 
 def _league(area_out, composite, by: str) -> Optional[dict]:

@@ -5,15 +5,36 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
+from analysis.ci import check_method
+from analysis.design import DesignError
+from analysis.indicators import normalize_na_policy
 from survey.errors import MinyiError
 from survey.store import Project
 
-from .pipeline import analyze, compare
-from .render import FORMATS, render_all
+from .pipeline import analyze, compare, resolve_grouping
 
 
-def analyze_project(project: Project, *, wave: Optional[str] = None, by: Sequence[str] = ("site", "district")) -> dict:
-    """All indicators of one wave (default: the latest), exclusions applied, with quality figures."""
+def analyze_project(project: Project, *, wave: Optional[str] = None, by: Sequence[str] = ("site", "district"),
+                    na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
+                    df: Optional[float] = None) -> dict:
+    """All indicators of one wave (default: the latest), exclusions applied, with quality figures.
+
+    ``na_policy`` and ``ci_method`` default to the project's ``minyi.yaml`` keys ``na_policy``
+    (``exclude`` — the default — or ``unsatisfied``/``count_negative``) and ``ci_method``
+    (default ``logit``).  Unknown ``by`` names raise one error listing the choices.
+    """
+    q = project.questionnaire
+    for b in by:
+        resolve_grouping(q, b)
+    cfg = project.config
+    na = na_policy if na_policy is not None else cfg.get("na_policy", "exclude")
+    ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
+    try:
+        normalize_na_policy(na)
+        check_method(ci)
+    except DesignError as e:
+        src = "" if (na_policy is not None and ci_method is not None) else f" (see {project.root / 'minyi.yaml'})"
+        raise MinyiError.of("usage", file=str(project.root), reason=f"{e}{src}") from None
     waves = project.waves()
     if not waves:
         raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
@@ -23,17 +44,18 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Sequenc
     data, _ = project.responses(wave)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
-    cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
-    return analyze(project.questionnaire, data, by=by, design=design, wave=wave,
-                   na_policy=cfg.get("na_policy", "exclude"), ci_method=cfg.get("ci_method", "logit"),
-                   quality=project.quality_summary(wave))
+    return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
+                   df=df, quality=project.quality_summary(wave))
 
 
 def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = None, compare_wave: Optional[str] = None,
-                   by: Sequence[str] = ("site", "district"), formats: Sequence[str] = FORMATS,
+                   by: Sequence[str] = ("site", "district"), formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh") -> dict:
     """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves)."""
+    from .render import FORMATS, render_all  # rendering libraries load only when a report is written
+
+    formats = FORMATS if formats is None else formats
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")

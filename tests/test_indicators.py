@@ -121,3 +121,60 @@ def test_verdict():
     assert verdict(0.80, 0.89, 0.9) == "未达标"
     assert verdict(0.88, 0.92, 0.9) == "无显著差异"
     assert verdict(0.88, 0.92, None) is None
+
+
+@pytest.mark.parametrize("design_kw", [dict(weights="w"), dict(weights="w", strata="st", psu="psu")])
+def test_subset_by_group_and_ratio_routes_give_the_same_se(design_kw):
+    """A domain indicator three ways: the engine by group, Design.subset + svymean/svyprop, and the
+    ratio estimator Σw·y·1{domain} / Σw·1{domain} on the full design (R svyratio) — same SE."""
+    from analysis.estimators import svyratio
+
+    d = make()
+    des = Design.from_frame(d, **design_kw)
+    items, areas = specs()
+    g = Grouping("site", d.site.to_numpy(), ["s0", "s1", "s2"])
+    res = compute_indicators(des, {c: d[c].to_numpy(float) for c in d.columns if c.startswith(("M_", "aware"))},
+                             items, areas, [g])
+    x = d["M_r2"].to_numpy(float)
+    valid = np.isfinite(x) & (x != 9)
+    hit = np.isin(x, (1, 2)).astype(float)
+    score = np.array([SCORES.get(v, 0.0) if np.isfinite(v) else 0.0 for v in x])
+    for s in range(3):
+        dom = (d.site == s).to_numpy() & valid
+        by_engine = res.items["M_r2"]["rate"][1 + s]
+        by_subset = svyprop(des.subset((d.site == s).to_numpy()), hit, valid=valid)
+        by_ratio = svyratio(des, hit * dom, dom.astype(float))
+        assert by_engine.estimate == pytest.approx(by_ratio.estimate, rel=1e-12)
+        assert by_engine.se == pytest.approx(by_subset.se, rel=1e-10)
+        assert by_engine.se == pytest.approx(by_ratio.se, rel=1e-10)
+        idx_engine = res.items["M_r2"]["index"][1 + s]
+        idx_subset = svymean(des.subset((d.site == s).to_numpy()), score, valid=valid)
+        idx_ratio = svyratio(des, score * dom, dom.astype(float))
+        assert idx_engine.estimate == pytest.approx(idx_ratio.estimate, rel=1e-12)
+        assert idx_engine.se == pytest.approx(idx_subset.se, rel=1e-10)
+        assert idx_engine.se == pytest.approx(idx_ratio.se, rel=1e-10)
+
+
+def test_na_policy_aliases_and_unknown():
+    from analysis.design import DesignError
+    from analysis.indicators import normalize_na_policy
+
+    assert normalize_na_policy("excluded") == normalize_na_policy("exclude") == "exclude"
+    assert normalize_na_policy("unsatisfied") == normalize_na_policy("count_negative") == "count_negative"
+    with pytest.raises(DesignError, match="excluded or unsatisfied"):
+        normalize_na_policy("drop")
+
+
+def test_aggregate_base_and_share_excluded():
+    """An area's n is the respondents valid for at least one of its items; share_na pools its items."""
+    d = make()
+    des = Design.from_frame(d, weights="w")
+    items, areas = specs()
+    res = compute_indicators(des, {c: d[c].to_numpy(float) for c in d.columns if c.startswith(("M_", "aware"))},
+                             items, areas)
+    x1, x2 = d["M_r1"].to_numpy(float), d["M_r2"].to_numpy(float)
+    v1, v2 = np.isfinite(x1) & (x1 != 9), np.isfinite(x2) & (x2 != 9)
+    a1 = res.areas["a1"]["index"][0]
+    assert a1.n == int((v1 | v2).sum())
+    assert a1.n_na == int((x1 == 9).sum() + (x2 == 9).sum())
+    assert a1.share_na == pytest.approx(a1.n_na / (np.isfinite(x1).sum() + np.isfinite(x2).sum()), rel=1e-12)

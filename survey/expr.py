@@ -33,6 +33,10 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 
+MAX_LENGTH = 2000  # characters: a skip condition is a line of text, not a program
+MAX_DEPTH = 40  # nesting of parentheses / not
+
+
 class ExprSyntaxError(ValueError):
     """Raised for text that is not a valid condition; ``pos`` is the 0-based offset."""
 
@@ -66,6 +70,8 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     if not isinstance(text, str):
         raise ExprSyntaxError("a condition must be text", 0)
+    if len(text) > MAX_LENGTH:
+        raise ExprSyntaxError(f"the condition is too long ({len(text)} characters, at most {MAX_LENGTH})", MAX_LENGTH)
     out: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -144,6 +150,12 @@ class _Parser:
         self.text = text
         self.toks = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExprSyntaxError(f"the condition is nested too deeply (more than {MAX_DEPTH} levels)", pos)
 
     def peek(self) -> Token:
         return self.toks[self.i]
@@ -188,7 +200,10 @@ class _Parser:
         t = self.peek()
         if (t.kind == "kw" and t.text == "not") or (t.kind == "op" and t.text == "!"):
             self.take()
-            return Not(self.not_(), t.pos)
+            self.deeper(t.pos)
+            item = self.not_()
+            self.depth -= 1
+            return Not(item, t.pos)
         return self.compare()
 
     def compare(self):
@@ -197,30 +212,58 @@ class _Parser:
         if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
             self.take()
             right = self.value()
+            self.operand(left, t)
+            self.operand(right, t)
+            if not (isinstance(left, Ref) or isinstance(right, Ref)):
+                raise ExprSyntaxError(f"'{t.text}' needs a question id on one side", t.pos)
             return Compare(t.text, left, right, t.pos)
         if t.kind == "kw" and t.text == "in":
             self.take()
+            self.question(left, t)
             return Compare("in", left, self.list_(), t.pos)
         if t.kind == "kw" and t.text == "not" and self.toks[self.i + 1].text == "in":
             self.take()
             self.take()
+            self.question(left, t)
             return Compare("notin", left, self.list_(), t.pos)
         if t.kind == "kw" and t.text == "selected":
             self.take()
-            return Compare("selected", left, self.value(), t.pos)
+            self.question(left, t)
+            right = self.value()
+            self.literal(right, t)
+            return Compare("selected", left, right, t.pos)
         if isinstance(left, (Ref, Lit)):
             raise ExprSyntaxError(
                 f"'{self.text[left.pos:t.pos].strip() or t.text}' alone is not a condition; compare it, e.g. == 1",
                 left.pos)
         return left
 
+    @staticmethod
+    def operand(node, op: Token) -> None:
+        if not isinstance(node, (Ref, Lit)):
+            raise ExprSyntaxError(f"'{op.text}' compares a question id with a value, not a condition",
+                                  getattr(node, "pos", op.pos))
+
+    @staticmethod
+    def question(node, op: Token) -> None:
+        if not isinstance(node, Ref):
+            raise ExprSyntaxError(f"'{op.text}' needs a question id on its left", getattr(node, "pos", op.pos))
+
+    @staticmethod
+    def literal(node, op: Token) -> None:
+        if not isinstance(node, Lit):
+            raise ExprSyntaxError(f"'{op.text}' needs an option (code or label) on its right",
+                                  getattr(node, "pos", op.pos))
+
     def list_(self):
-        self.expect("op", "[")
+        open_ = self.expect("op", "[")
         items = [self.value()]
         while self.peek().text == ",":
             self.take()
             items.append(self.value())
         self.expect("op", "]")
+        for it in items:
+            self.literal(it, Token("op", "in [...]", open_.pos))
         return tuple(items)
 
     def value(self):
@@ -246,11 +289,14 @@ class _Parser:
                 return Answered(ref, t.pos)
             self.expect("op", ",")
             v = self.value()
+            self.literal(v, t)
             self.expect("op", ")")
             return Compare("selected", ref, v, t.pos)
         if t.kind == "op" and t.text == "(":
+            self.deeper(t.pos)
             node = self.or_()
             self.expect("op", ")")
+            self.depth -= 1
             return node
         got = t.text or "end of condition"
         raise ExprSyntaxError(f"unexpected '{got}'", t.pos)

@@ -567,6 +567,8 @@ def _check_skips(ck: _Checker, q: Questionnaire, nodes: dict[str, Node]) -> None
 
 def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare, wn: Node,
                    order: dict[str, int]) -> None:
+    if isinstance(node.left, E.Lit) and isinstance(node.right, E.Ref):  # 1 == Q5 reads as Q5 == 1
+        node = E.Compare(node.op, node.right, node.left, node.pos)
     left = node.left
     if not isinstance(left, E.Ref) or left.name.split(".")[0] not in order:
         return

@@ -1,17 +1,34 @@
 """Read response files of every kind into minyi's native layout.
 
-:func:`read_responses` detects the format from the content (not the extension), then
-converts: minyi native CSV (fast path through pyarrow), generic CSV/XLSX (columns matched
-to questions by id, by number ``N、`` or by title), 问卷星 exports in both codings (按序号
-codes / 按文本 labels; ``N、(选项)`` / ``第N题(选项)`` 0/1 columns, ``┋``-joined multiple
-choice, ``→``-joined ranking, ``〖…〗`` other text, -2/-3/(跳过) not asked, (空) empty) and
-KoboToolbox-style exports (``grp/q`` headers, ``_``-metadata, space-separated multiple).
-Cells that cannot be interpreted become cell problems (the store quarantines their rows);
-columns that match nothing are reported with the closest candidates — nothing is guessed.
+:func:`read_responses` reads the file by its *content* (:mod:`survey.tabular`: text in UTF-8 /
+UTF-8-BOM / GBK-GB18030 / UTF-16, Excel .xlsx/.xls, SPSS .sav, a zip holding a CSV), recognises the
+export layout from its headers, and converts it:
+
+* ``native`` — minyi's own layout (``respondent_id`` + question-id columns): fast path through
+  pyarrow, no per-cell Python work;
+* ``wjx`` — 问卷星, both codings (按序号 codes / 按文本 labels), CSV/XLSX/SAV: metadata 序号,
+  提交答卷时间, 所用时间 (``268秒``), 来源, 来源详情, 来自IP; headers ``N、题干`` / ``N：题干``;
+  multiple choice as 0/1 columns ``N、(选项)`` / ``第N题(选项)`` or one cell joined by ``┋``; ranking
+  joined by ``→`` or one rank column per option; other text in ``〖…〗``; matrix rows ``N、(行标题)``;
+  ``-2``/``-3``/``(跳过)`` = not asked, ``(空)`` = empty;
+* ``tencent`` — 腾讯问卷 (CSV or a zip holding it): headers ``N.题干``, sub-columns ``N.题干:选项``;
+  metadata 编号, 开始答题时间, 结束答题时间, 答题时长, IP, 地理位置, UA, Referrer;
+* ``kobo`` — KoboToolbox/ODK: labels or XML values, group-path headers ``grp/q`` (``/`` or ``.``),
+  select_multiple space-separated and/or one 0/1 column per option (``q7/1``), ``_`` metadata;
+* generic CSV/XLSX/SAV: columns matched by question id (or native column name), by number
+  (``N、``/``N.``/``第N题``) or by title; SPSS variable labels and value labels are used too.
+
+Options are matched by code or by label (after NFKC normalisation: full-width → half-width, spaces
+removed).  A mapping (``columns: {source: target}``, ``values: {qid: {value: code}}``) handles anything
+else.  Nothing is guessed silently: columns that match nothing, questions without a column and
+columns matched by number whose title differs are reported (with the closest candidates); cell
+values that are not options become cell problems (the store quarantines their rows).  A file in
+which no column matches the questionnaire is an error.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -25,13 +42,30 @@ import pandas as pd
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
 from .questionnaire import META_COLUMNS, Question, Questionnaire
-from .tabular import decode_bytes, read_excel_table, read_text_table, sniff_kind
+from .tabular import KIND_NAMES, RawTable, decode_bytes, read_raw, read_text_table, sniff_kind
 
-FORMATS = ("auto", "csv", "xlsx", "wjx", "kobo", "native")
-SKIP_VALUES = {"-2", "-3", "(跳过)", "（跳过）", "(空)", "（空）", "N/A", ""}
-PII_HEADERS = re.compile(r"(^ip$|来自ip|^ip地址|手机|电话|phone|mobile|姓名|^name$|身份证|id_?card)", re.I)
+FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
+CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "sav": ("sav",)}
+LAYOUT_NAMES = {"wjx": "问卷星", "tencent": "腾讯问卷", "kobo": "KoboToolbox/ODK", "native": "minyi native"}
+EMPTY_VALUES = ["", "(空)", "（空）", "(跳过)", "（跳过）", "跳过", "(未填)", "（未填）"]
+WJX_SKIP = ["-2", "-3", "N/A"]
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+PII_HEADERS = re.compile(r"(^ip$|来自ip|^ip地址|^ip_?address|手机|电话|phone|mobile|姓名|^name$|^username$|身份证|id_?card|"
+                         r"地理位置|昵称|微信号|openid|deviceid|^email|邮箱|^_submitted_by$)", re.I)
 PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"),
-              re.compile(r"^\d{1,3}(\.\d{1,3}){3}(\(.*\))?$")]
+              re.compile(r"^\d{1,3}(\.\d{1,3}){3}(\s*[(（].*[)）])?$")]
+# metadata columns (normalised header -> native meta column or None = known, not imported)
+META_MAP = {
+    "序号": "respondent_id", "编号": "respondent_id", "respondent_id": "respondent_id", "_uuid": "respondent_id",
+    "_id": "respondent_id", "答卷编号": "respondent_id", "用户id": None, "提交答卷时间": "submitted_at",
+    "结束答题时间": "submitted_at", "_submission_time": "submitted_at", "submitted_at": "submitted_at",
+    "提交时间": "submitted_at", "所用时间": "duration_sec", "答题时长": "duration_sec", "duration_sec": "duration_sec",
+    "开始答题时间": "_start", "start": "_start", "end": "_end", "来源": None, "来源详情": None, "来自ip": None,
+    "ip": None, "总分": None, "地理位置": None, "ua": None, "referrer": None, "today": None, "deviceid": None,
+    "username": None, "phonenumber": None, "simserial": None, "subscriberid": None, "audit": None,
+}
+_META_RANK = {"序号": 0, "编号": 0, "respondent_id": 0, "_uuid": 1, "答卷编号": 1, "_id": 2}
+_KOBO_META = re.compile(r"^(_|meta[/.]|formhub[/.])")
 
 
 @dataclass
@@ -46,40 +80,78 @@ class ImportedTable:
     rows_read: int = 0
 
 
+_HASH_CACHE: dict = {}
+
+
 def file_hash(path: Path) -> str:
+    """SHA-256 of the file (cached by path, size and modification time: the store asks twice)."""
+    p = Path(path)
+    st = p.stat()
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _HASH_CACHE:
+        return _HASH_CACHE[key]
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open(p, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    _HASH_CACHE.clear()
+    _HASH_CACHE[key] = h.hexdigest()
+    return _HASH_CACHE[key]
 
 
-def norm_text(s: str) -> str:
-    """NFKC (full-width → half-width), trimmed, inner whitespace removed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s))).strip()
+def norm_text(s) -> str:
+    """NFKC (full-width → half-width punctuation and digits), all whitespace and zero-width characters removed."""
+    return re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", str(s)))
+
+
+def _title_key(s: str) -> str:
+    return norm_text(s).rstrip(":?。.!;,、").lower()
 
 
 # ----------------------------------------------------------------------------- detection
-def detect(columns: list[str], q: Questionnaire, kind: str) -> tuple[str, str]:
+def detect(columns: list[str], q: Questionnaire, kind: str = "text", var_labels: Optional[dict] = None) -> tuple[str, str]:
+    """(layout, reason) from the headers (and SPSS variable labels): native, wjx, tencent, kobo or generic."""
     cols = [norm_text(c) for c in columns]
+    low = {c.lower() for c in cols}
+    labels = [norm_text(v) for v in (var_labels or {}).values()]
     native = set(q.columns())
     n_native = sum(1 for c in columns if c in native)
     if "respondent_id" in columns and n_native >= max(3, len(columns) // 3):
         return "native", f"header has respondent_id and {n_native} of minyi's native question columns"
-    if any(c in ("提交答卷时间", "所用时间", "来源详情", "来自IP") for c in cols) or \
-            sum(bool(re.match(r"^(\d+)[、:：]", c)) or c.startswith("第") for c in cols) >= 2:
-        return "wjx", "问卷星 metadata columns (提交答卷时间/所用时间) or 'N、' question headers"
-    if any(c in ("_uuid", "_submission_time", "_id", "_index") for c in cols):
-        return "kobo", "KoboToolbox metadata columns (_uuid/_submission_time)"
+    wjx_meta = [c for c in ("提交答卷时间", "所用时间", "来源详情", "来自IP") if c in cols or c in labels]
+    if wjx_meta:
+        return "wjx", f"问卷星 metadata column(s) {', '.join(wjx_meta)}"
+    tx_meta = [c for c in ("开始答题时间", "结束答题时间", "答题时长", "地理位置", "Referrer") if c in cols]
+    if tx_meta or ("编号" in cols and "ua" in low):
+        return "tencent", f"腾讯问卷 metadata column(s) {', '.join(tx_meta or ['编号', 'UA'])}"
+    kobo_meta = [c for c in columns if c in ("_uuid", "_submission_time", "_id", "_index", "_validation_status")
+                 or c.startswith(("meta/", "formhub/"))]
+    if kobo_meta:
+        return "kobo", f"KoboToolbox metadata column(s) {', '.join(kobo_meta[:3])}"
+    heads = cols + labels
+    n_wjx = sum(1 for c in heads if re.match(r"^\d+、|^第\d+题", c))
+    n_tx = sum(1 for c in heads if re.match(r"^\d+\.\D", c))
+    if n_wjx >= 2 and n_wjx >= n_tx:
+        return "wjx", f"{n_wjx} 问卷星-style question headers ('N、题干' / '第N题(选项)')"
+    if n_tx >= 2:
+        return "tencent", f"{n_tx} 腾讯问卷-style question headers ('N.题干')"
+    n_path = sum(1 for c in columns if re.match(r"^[A-Za-z_][\w-]*[/.][A-Za-z_][\w-]*", c))
+    if n_path >= 2:
+        return "kobo", f"{n_path} group-path headers (grp/q)"
     if n_native >= 1:
-        return "native", f"{n_native} columns named like minyi question ids"
-    return ("xlsx" if kind in ("xlsx", "xls") else "csv"), "no known export layout; matching columns by id, number or title"
+        return "generic", f"{n_native} columns named like minyi question ids"
+    return "generic", "no known export layout; columns matched by id, number or title"
 
 
 # ----------------------------------------------------------------------------- public entry
 def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", sheet: Optional[str] = None,
                    mapping: Optional[dict] = None) -> ImportedTable:
-    """Read any supported response file and convert it to the native layout (see module docstring)."""
+    """Read any supported response file and convert it to the native layout (see module docstring).
+
+    ``format``: ``auto`` (detect from content), ``csv``/``xlsx``/``sav`` (insist on that kind of file;
+    the layout is still recognised from the headers), ``wjx``/``tencent``/``kobo``/``native`` (that
+    layout, whatever the container).  Raises :class:`MinyiError` naming the file when it cannot be read.
+    """
     p = Path(path)
     if format not in FORMATS:
         raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
@@ -90,51 +162,86 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     if p.stat().st_size == 0:
         raise MinyiError.of("file-empty", file=str(p))
     kind = sniff_kind(p)
-    if kind == "sav":
-        raw = _read_sav(p)
-    elif kind in ("xlsx", "xls"):
-        raw = read_excel_table(p, sheet)
-    else:
-        text, _ = decode_bytes(p.read_bytes(), str(p))
-        if not text.strip():
-            raise MinyiError.of("file-empty", file=str(p))
-        raw = None
-        if format in ("auto", "native") and _looks_native(text, q):
-            return _read_native_fast(p, q)
-        raw = read_text_table(text, str(p))
-    raw.columns = [str(c).strip() for c in raw.columns]
-    if raw.shape[1] == 0 or (len(raw) == 0 and raw.shape[1] <= 1):
+    if format in CONTAINERS and kind not in CONTAINERS[format]:
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
+                            reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
+                                   f"{_ext_note(p, kind)}")
+    if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
+        return _read_native_fast(p, q)
+    try:
+        raw = read_raw(p, kind, sheet)
+    except MinyiError as e:
+        note = _ext_note(p, kind)
+        first = e.problems[0] if e.problems else None
+        if note and first is not None and first.code == "file-unreadable" and "reason" in first.extra:
+            raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
+        raise
+    return convert_raw(raw, q, p, format=format, mapping=mapping)
+
+
+def _ext_note(p: Path, kind: str) -> str:
+    ext = p.suffix.lower()
+    expected = {".csv": "text", ".tsv": "text", ".txt": "text", ".xlsx": "xlsx", ".xls": "xls", ".sav": "sav",
+                ".zsav": "sav", ".zip": "zip"}.get(ext)
+    if expected and expected != kind and not (expected == "xls" and kind == "text"):
+        return f" although its name ends in {ext}"
+    return ""
+
+
+def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto",
+                mapping: Optional[dict] = None) -> ImportedTable:
+    """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
+    df = raw.frame
+    if df.shape[1] == 0 or (len(df) == 0 and df.shape[1] <= 1):
         raise MinyiError.of("file-empty", file=str(p))
-    fmt, reason = (format, "chosen with --format") if format != "auto" else detect(list(raw.columns), q, kind)
-    if mapping:
-        raw = _apply_mapping(raw, mapping)
-    conv = _Converter(q, raw, str(p.name), fmt)
+    if format in ("wjx", "tencent", "kobo", "native"):
+        layout, why = format, "chosen with --format"
+    else:
+        layout, why = detect(list(df.columns), q, raw.kind, raw.var_labels)
+    fmt = layout if layout != "generic" else {"text": "csv", "csv": "csv", "zip": "csv", "xls": "xlsx"}.get(raw.kind, raw.kind)
+    what = LAYOUT_NAMES.get(layout, "generic table")
+    reason = f"{what}: {why}; read as {raw.detail}{_ext_note(p, {'csv': 'text'}.get(raw.kind, raw.kind))}"
+    conv = _Converter(q, raw, p.name, layout, mapping)
     frame = conv.run()
-    frame["_row"] = np.arange(len(raw)) + 2
-    pii = _detect_pii(raw)
-    return ImportedTable(frame=frame, problems=conv.problems_frame(), format=fmt, format_reason=reason,
-                         pii=raw[pii] if pii else pd.DataFrame(index=raw.index), unmatched=conv.unmatched,
-                         source_hash=file_hash(p), rows_read=len(raw))
+    if not conv.matched_any:
+        cands = [f"{x.number}、{x.text}" for x in q.questions[:3]] + q.columns(meta=False)[:3]
+        shown = ", ".join(list(df.columns)[:6]) + (" …" if df.shape[1] > 6 else "")
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
+                            reason=f"none of its {df.shape[1]} column(s) ({shown}) matches a question of "
+                                   f"'{q.title}' (expected headers like {', '.join(cands)}); read as {raw.detail}")
+    frame["_row"] = np.arange(len(df), dtype=np.int64) + raw.header_line + 1
+    pii_cols = [c for c in _detect_pii(df, conv.used) if c in df.columns]
+    pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
+    return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
+                         pii=pii, unmatched=conv.unmatched, source_hash=file_hash(p), rows_read=len(df))
 
 
-def _looks_native(text: str, q: Questionnaire) -> bool:
-    first = text.split("\n", 1)[0].lstrip("\ufeff")
-    cols = [c.strip().strip('"') for c in first.split(",")]
-    return "respondent_id" in cols and sum(1 for c in cols if c in set(q.columns())) >= max(3, len(cols) // 3)
+def _looks_native(p: Path, q: Questionnaire) -> bool:
+    """True when the header (first line, read without decoding the whole file) is minyi's native layout."""
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    try:
+        first = head.split(b"\n", 1)[0].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    cols = [c.strip().strip('"') for c in first.rstrip("\r").split(",")]
+    native = set(q.columns())
+    return "respondent_id" in cols and sum(1 for c in cols if c in native) >= max(3, len(cols) // 3)
 
 
 def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     """minyi native CSV through pyarrow: typed columns, no per-cell Python work."""
+    import csv as _csv
+
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     text_cols = {c for qq in q.questions for c in qq.columns() if qq.type == "text" or c.endswith("_other")}
     text_cols |= {"respondent_id", "submitted_at", "ip"}
-    import csv as _csv
-
     with open(p, encoding="utf-8-sig", newline="") as fh:
         names = next(_csv.reader(fh), [])
-    types = {c: (pa.string() if c in text_cols else pa.float64()) for c in names if c in set(q.columns()) | set(META_COLUMNS) | {"ip"}}
+    known = set(q.columns()) | set(META_COLUMNS) | {"ip"}
+    types = {c: (pa.string() if c in text_cols else pa.float64()) for c in names if c in known}
     types["duration_sec"] = pa.float64()
     try:
         table = pacsv.read_csv(str(p), read_options=pacsv.ReadOptions(block_size=1 << 24),
@@ -142,60 +249,34 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
                                                                     quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         # a non-numeric value in a code column etc.: fall back to the careful converter
-        text, _ = decode_bytes(p.read_bytes(), str(p))
-        raw = read_text_table(text, str(p))
-        conv = _Converter(q, raw, p.name, "native")
-        frame = conv.run()
-        frame["_row"] = np.arange(len(raw)) + 2
-        pii = _detect_pii(raw)
-        return ImportedTable(frame, conv.problems_frame(), "native", f"minyi native layout (careful path: {str(e)[:80]})",
-                             raw[pii] if pii else pd.DataFrame(index=raw.index), conv.unmatched, file_hash(p), len(raw))
+        text, enc = decode_bytes(p.read_bytes(), str(p))
+        raw = read_text_table(text, str(p), enc)
+        t = convert_raw(raw, q, p, format="native")
+        t.format_reason = f"minyi native layout (careful path: {str(e).splitlines()[0][:80]})"
+        return t
     frame = table.to_pandas(types_mapper=None)
-    unmatched = [problem("unmatched-column", file=p.name, column=c, suggestion=did_you_mean(c, q.columns()))
-                 for c in frame.columns if c not in set(q.columns()) | set(META_COLUMNS) | {"ip"}]
+    unmatched = [problem("unmatched-column", file=p.name, column=c, severity="warning",
+                         suggestion=did_you_mean(c, q.columns()))
+                 for c in frame.columns if c not in known]
     for c in q.columns():
         if c not in frame.columns:
             frame[c] = np.nan if c not in text_cols else None
-    frame["_row"] = np.arange(len(frame)) + 2
+    frame["_row"] = np.arange(len(frame), dtype=np.int64) + 2
     pii = [c for c in ("ip",) if c in frame.columns]
     pii_df = frame[pii].copy() if pii else pd.DataFrame(index=frame.index)
     frame = frame.drop(columns=pii)
     keep = [c for c in list(META_COLUMNS) + q.columns(meta=False) if c in frame.columns] + ["_row"]
-    return ImportedTable(frame[keep], pd.DataFrame(columns=["index", "row", "column", "value", "code", "message"]),
-                         "native", "minyi native layout (respondent_id + question id columns)", pii_df, unmatched,
-                         file_hash(p), len(frame))
+    return ImportedTable(frame[keep], pd.DataFrame(columns=PROBLEM_COLUMNS),
+                         "native", "minyi native layout (respondent_id + question id columns), read with pyarrow",
+                         pii_df, unmatched, file_hash(p), len(frame))
 
 
-def _read_sav(p: Path) -> pd.DataFrame:
-    import pyreadstat
-
-    try:
-        df, meta = pyreadstat.read_sav(str(p), apply_value_formats=False)
-    except Exception as e:
-        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=f"not a readable SPSS file ({e})")
-    # variable labels help matching: use "label" as header when the name is a generic Vn/Qn
-    out = pd.DataFrame({c: df[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                     else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)))
-                        for c in df.columns})
-    rename = {}
-    for c, lab in zip(meta.column_names, meta.column_labels):
-        if lab and re.match(r"^(\d+)[、.:：]|^第\d+题", norm_text(lab)):
-            rename[c] = lab
-    return out.rename(columns=rename)
-
-
-def _apply_mapping(raw: pd.DataFrame, mapping: dict) -> pd.DataFrame:
-    cols = mapping.get("columns") or {}
-    raw = raw.rename(columns={k: v for k, v in cols.items() if k in raw.columns})
-    for qid, vmap in (mapping.get("values") or {}).items():
-        if qid in raw.columns:
-            raw[qid] = raw[qid].map(lambda v: str(vmap.get(v, vmap.get(str(v), v))) if v is not None else None)
-    return raw
-
-
-def _detect_pii(raw: pd.DataFrame) -> list[str]:
+def _detect_pii(raw: pd.DataFrame, used: set) -> list[str]:
+    """Identifying columns: by header (IP, 手机, 姓名, 身份证, 地理位置 …) or by values (phone, ID card, IPv4)."""
     out = []
     for c in raw.columns:
+        if c in used:
+            continue
         if PII_HEADERS.search(norm_text(c)):
             out.append(c)
             continue
@@ -205,141 +286,391 @@ def _detect_pii(raw: pd.DataFrame) -> list[str]:
     return out
 
 
+def parse_duration(s: pd.Series) -> np.ndarray:
+    """Seconds from ``268秒``, ``4分28秒``, ``1小时2分``, ``00:04:28``, ``268`` or ``268.5`` (vectorised)."""
+    t = s.astype("string").map(lambda v: norm_text(v) if v is not pd.NA else v, na_action="ignore").astype("string")
+    num = pd.to_numeric(t, errors="coerce").to_numpy(float)
+    m = t.str.extract(r"^(?:(\d+(?:\.\d+)?)(?:小时|时|h))?(?:(\d+(?:\.\d+)?)(?:分钟|分|min|m))?"
+                      r"(?:(\d+(?:\.\d+)?)(?:秒钟|秒|s|sec))?$")
+    parts = m.apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    has = ~np.isnan(parts).all(axis=1)
+    hms = np.nansum(parts * np.array([3600.0, 60.0, 1.0]), axis=1)
+    c = t.str.extract(r"^(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)$").apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    has_c = ~np.isnan(c[:, 1])
+    clock = np.nan_to_num(c[:, 0]) * 3600 + c[:, 1] * 60 + c[:, 2]
+    return np.where(~np.isnan(num), num, np.where(has, hms, np.where(has_c, clock, np.nan)))
+
+
+def parse_times(s: pd.Series) -> pd.Series:
+    t = s.astype("string").str.strip().str.replace(r"\.\d+$", "", regex=True)
+    try:
+        return pd.to_datetime(t, errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        return pd.Series(pd.NaT, index=s.index)
+
+
+# ----------------------------------------------------------------------------- mapping
+def _check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) -> tuple[dict, dict]:
+    """Validate a mapping; return ({source column: target or None}, {qid: {normalised value: code}})."""
+    def bad(where: str, reason: str, suggestion: str = "") -> MinyiError:
+        return MinyiError.of("bad-data", file=source, reason=f"mapping {where}: {reason}",
+                             hint=suggestion or "write columns: {source column: question id} and values: {qid: {value: code}}")
+
+    if not isinstance(mapping, dict):
+        raise bad("file", f"must be a YAML mapping, not {type(mapping).__name__}")
+    extra = [k for k in mapping if k not in ("columns", "values")]
+    if extra:
+        raise bad(f"key '{extra[0]}'", "unknown key", did_you_mean(str(extra[0]), ["columns", "values"]))
+    cols = mapping.get("columns") or {}
+    vals = mapping.get("values") or {}
+    if not isinstance(cols, dict) or not isinstance(vals, dict):
+        raise bad("columns/values", "must be mappings")
+    targets = set(q.columns()) | {qq.id for qq in q.questions}
+    col_map: dict = {}
+    for src, tgt in cols.items():
+        src = str(src).strip()
+        if src not in columns:
+            hit = [c for c in columns if norm_text(c) == norm_text(src)]
+            if not hit:
+                raise bad(f"column '{src}'", "is not a column of the file", did_you_mean(src, columns))
+            src = hit[0]
+        if tgt is not None and str(tgt) not in targets:
+            raise bad(f"column '{src}'", f"target '{tgt}' is not a question id or native column",
+                      did_you_mean(str(tgt), sorted(targets)))
+        col_map[src] = None if tgt is None else str(tgt)
+    val_map: dict = {}
+    for qid, vm in vals.items():
+        qq = q.get(str(qid))
+        if qq is None:
+            raise bad(f"values of '{qid}'", "is not a question id", did_you_mean(str(qid), [x.id for x in q.questions]))
+        if not isinstance(vm, dict):
+            raise bad(f"values of '{qid}'", "must map values to option codes")
+        out = {}
+        for v, code in vm.items():
+            try:
+                c = q.resolve_code(qq.id, code)
+            except KeyError:
+                raise bad(f"values of '{qid}'", f"'{code}' (for '{v}') is not an option of {qid}",
+                          "use one of: " + ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
+            out[norm_text(_yaml_key(v))] = float(c)
+        val_map[qq.id] = out
+    return col_map, val_map
+
+
+def _yaml_key(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    return str(v)
+
+
 # ----------------------------------------------------------------------------- conversion
-_OPT_HEADER = re.compile(r"^(?:第)?(\d+)(?:题|[、.:：])?\s*[(（](.+)[)）]$")
-_Q_HEADER = re.compile(r"^(\d+)[、.:：](.*)$")
-_OTHER_RX = re.compile(r"^(.*?)〖(.*)〗$")
+_PART_PARENS = re.compile(r"^\((.+)\)$")
+_WJX_OPT = re.compile(r"^第(\d+)题\((.+)\)$")
+_NUM_HEAD = re.compile(r"^(\d+)(?:[、.:]|题)(.*)$")
+_OTHER_RX = re.compile(r"^(.*?)〖(.*)〗$", re.S)
+_OTHER_SUFFIX = ("填空", "文本", "_填空", "_文本", "说明", "_other", "other", "其他说明", "〖〗")
+_TRUE = {"1", "1.0", "true", "yes", "y", "是", "选中", "已选", "checked", "selected", "√"}
+_FALSE = {"0", "0.0", "false", "no", "n", "否", "未选中", "未选", "unchecked", "notselected", "×"}
 
 
 class _Converter:
     """Map source columns to questions and convert cells to codes, collecting problems."""
 
-    def __init__(self, q: Questionnaire, raw: pd.DataFrame, source: str, fmt: str):
-        self.q, self.raw, self.source, self.fmt = q, raw, source, fmt
-        self.n = len(raw)
-        self.out: dict[str, np.ndarray] = {}
+    def __init__(self, q: Questionnaire, raw: RawTable, source: str, layout: str, mapping: Optional[dict] = None):
+        self.q, self.source, self.layout = q, source, layout
+        self.df = raw.frame
+        self.var_labels = raw.var_labels
+        self.value_labels = raw.value_labels
+        self.n = len(self.df)
         self.parts: list[pd.DataFrame] = []
         self.unmatched: list[Problem] = []
-        by_num = {qq.number: qq for qq in q.questions}
-        self.by_num = by_num
-        self.by_title = {norm_text(qq.text): qq for qq in q.questions}
+        self.used: set = set()
+        self.matched_any = False
+        self.by_num = {qq.number: qq for qq in q.questions}
+        self.by_title = {_title_key(qq.text): qq for qq in q.questions}
+        self.native = {}
+        for qq in q.questions:
+            if qq.type == "matrix":
+                for r in qq.rows:
+                    self.native[f"{qq.id}_{r.id}"] = (qq, r.id)
+            elif qq.type in ("multiple", "ranking"):
+                for o in qq.options:
+                    self.native[f"{qq.id}_{o.code}"] = (qq, str(o.code))
+                if qq.type == "multiple" and qq.has_other:
+                    self.native[f"{qq.id}_other"] = (qq, "_other")
+        self.col_map, self.val_map = ({}, {})
+        if mapping:
+            self.col_map, self.val_map = _check_mapping(mapping, q, list(self.df.columns), source)
+        self.skip = EMPTY_VALUES + (WJX_SKIP if layout == "wjx" else [])
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, **params) -> None:
         idx = np.flatnonzero(mask)
         if not idx.size:
             return
-        vals = [None if v is None else str(v) for v in np.asarray(values, dtype=object)[idx]]
-        cache = {}
+        vals = [None if v is None or v is pd.NA else str(v) for v in np.asarray(values, dtype=object)[idx]]
+        cache: dict = {}
         msgs = []
-        for v in vals:
+        for v in vals:  # one message per distinct value
             if v not in cache:
-                cache[v] = problem(code, column=column, value=v, **params).message
+                p = dict(params)
+                if "choices" in p and callable(p["choices"]):
+                    p["choices"] = p["choices"](v)
+                cache[v] = problem(code, column=column, value=v, **p).message
             msgs.append(cache[v])
-        self.parts.append(pd.DataFrame({"index": idx, "row": idx + 2, "column": column, "value": vals, "code": code,
+        self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
                                         "message": msgs}))
 
-    def problems_frame(self) -> pd.DataFrame:
+    def note(self, column: str, code: str = "unmatched-column", **params) -> None:
+        self.unmatched.append(problem(code, file=self.source, column=column, severity="warning", **params))
+
+    def problems_frame(self, header_line: int = 1) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame(columns=["index", "row", "column", "value", "code", "message"])
-        return pd.concat(self.parts, ignore_index=True)
+            return pd.DataFrame(columns=PROBLEM_COLUMNS)
+        out = pd.concat(self.parts, ignore_index=True)
+        out["row"] = out["index"].astype("int64") + header_line + 1
+        return out
 
     # -- matching
-    def match(self, header: str) -> tuple[Optional[Question], Optional[str]]:
-        """(question, part) for a header; part is a row/option label or None."""
-        h = header.strip()
+    def match(self, header: str) -> tuple[Optional[Question], Optional[str], str]:
+        """(question, part, how) for a header; part is a row/option id or label, '_other', or None."""
         q = self.q
+        h = header.strip()
         if q.get(h):
-            return q.get(h), None
-        for sep in ("/", "."):
-            if sep in h:  # Kobo group paths grp/q or q/option
-                parts = h.split(sep)
-                if q.get(parts[-1]):
-                    return q.get(parts[-1]), None
-                if len(parts) >= 2 and q.get(parts[-2]):
-                    return q.get(parts[-2]), parts[-1]
-        m = re.match(r"^([A-Za-z]\w*?)_(\w+)$", h)
-        if m and q.get(m.group(1)):
-            return q.get(m.group(1)), m.group(2)
+            return q.get(h), None, "id"
+        if h in self.native:
+            return (*self.native[h], "id")
+        # Kobo/ODK group paths: grp/q, grp/sub/q, q/option (with / or .)
+        if re.search(r"[/.]", h) and re.fullmatch(r"[A-Za-z_][\w-]*(?:[/.][\w-]+)+", h):
+            parts = re.split(r"[/.]", h)
+            if q.get(parts[-1]):
+                return q.get(parts[-1]), None, "id"
+            if parts[-1] in self.native:
+                return (*self.native[parts[-1]], "id")
+            if len(parts) >= 2 and q.get(parts[-2]):
+                return q.get(parts[-2]), parts[-1], "id"
         t = norm_text(h)
-        m = _OPT_HEADER.match(t)
+        m = _WJX_OPT.match(t)
         if m and int(m.group(1)) in self.by_num:
-            return self.by_num[int(m.group(1))], m.group(2)
-        m = _Q_HEADER.match(t)
+            return self.by_num[int(m.group(1))], m.group(2), "number"
+        m = _NUM_HEAD.match(t)
         if m and int(m.group(1)) in self.by_num:
-            return self.by_num[int(m.group(1))], None
-        if t in self.by_title:
-            return self.by_title[t], None
-        return None, None
+            qq = self.by_num[int(m.group(1))]
+            rest = m.group(2)
+            by_title = self._split_title(rest)
+            if by_title and by_title[0] is not qq and _title_key(rest) == _title_key(by_title[0].text):
+                self.note(header, "bad-data", reason=f"column '{header}' has the number of {qq.id} but the title of "
+                          f"{by_title[0].id}; matched by title to {by_title[0].id}", hint="check the questionnaire numbering")
+                return by_title[0], by_title[1], "title"
+            part = self._part_of(qq, rest)
+            if part is None and rest and not _PART_PARENS.match(rest):
+                ratio = difflib.SequenceMatcher(None, _title_key(rest), _title_key(qq.text)).ratio()
+                if ratio < 0.5 and _title_key(rest) not in _title_key(qq.text):
+                    self.note(header, "bad-data", reason=f"column '{header}' matched to {qq.id} ({qq.number}、{qq.text}) "
+                              f"by its number only: the titles differ", hint="check that the file belongs to this questionnaire")
+            return qq, part, "number"
+        hit = self._split_title(t)
+        if hit:
+            return hit[0], hit[1], "title"
+        if "/" in t:  # Kobo label headers carry the group path too: 组名/题干 or 题干/选项
+            comps = [x for x in t.split("/") if x]
+            for i in range(len(comps) - 1, 0, -1):
+                qq, part, how = self.match("/".join(comps[i:]))
+                if qq is not None:
+                    return qq, part, how
+            if len(comps) >= 2:
+                hit = self._split_title("/".join(comps[:-1]))
+                if hit and hit[1] is None:
+                    return hit[0], comps[-1], "title"
+        return None, None, ""
 
-    def code_of(self, qq: Question, values: pd.Series, column: str) -> np.ndarray:
-        """Codes for option values given as codes or labels; unknown values become problems."""
-        s = values.astype("string").str.strip()
-        s = s.where(~s.isin(list(SKIP_VALUES)), None)
-        lookup: dict[str, float] = {}
+    def _split_title(self, t: str) -> Optional[tuple[Question, Optional[str]]]:
+        """Match a header without number by title, possibly followed by a part (``题干:选项`` / ``题干(选项)``)."""
+        key = _title_key(t)
+        if key in self.by_title:
+            return self.by_title[key], None
+        for sep in (":", "-", "_", "/"):
+            if sep in t:
+                stem, part = t.rsplit(sep, 1)
+                if _title_key(stem) in self.by_title and part:
+                    return self.by_title[_title_key(stem)], part
+        m = re.match(r"^(.*)\((.+)\)$", t)
+        if m and _title_key(m.group(1)) in self.by_title:
+            return self.by_title[_title_key(m.group(1))], m.group(2)
+        return None
+
+    def _part_of(self, qq: Question, rest: str) -> Optional[str]:
+        """The option/row part of the header text after ``N、`` (None for the whole question)."""
+        if not rest:
+            return None
+        m = _PART_PARENS.match(rest)
+        if m:
+            return m.group(1)
+        if qq.type not in ("matrix", "multiple", "ranking"):
+            return None
+        key = norm_text(qq.text)
+        if rest.startswith(key) and len(rest) > len(key):
+            tail = rest[len(key):].lstrip(":-_/")
+            tail = _PART_PARENS.match(tail).group(1) if _PART_PARENS.match(tail) else tail
+            return tail or None
+        for sep in (":", "-", "_"):
+            if sep in rest:
+                tail = rest.rsplit(sep, 1)[1]
+                if tail and self._part_known(qq, tail):
+                    return tail
+        m = re.match(r"^(.*)\((.+)\)$", rest)
+        if m and self._part_known(qq, m.group(2)):
+            return m.group(2)
+        return None
+
+    def _part_known(self, qq: Question, part: str) -> bool:
+        p = norm_text(part)
+        if qq.type == "matrix":
+            return any(p in (norm_text(r.label), r.id) for r in qq.rows)
+        return any(p in (norm_text(o.label), str(o.code)) for o in qq.options) or self._is_other_part(qq, p) is not None
+
+    def _is_other_part(self, qq: Question, p: str) -> Optional[int]:
+        """Index of the 'other' option if ``p`` names its fill-in text column (e.g. 其他_填空, 其他〖〗, other)."""
+        if qq.type != "multiple" or not qq.has_other:
+            return None
+        if p.lower() in ("other", "_other", "其他_填空", "其他填空", "其他文本"):
+            return next(j for j, o in enumerate(qq.options) if o.other)
+        for j, o in enumerate(qq.options):
+            lab = norm_text(o.label)
+            if o.other and p.startswith(lab) and len(p) > len(lab):
+                tail = p[len(lab):].strip("()[]_-:")
+                if tail in _OTHER_SUFFIX or tail.startswith("〖") or tail == "":
+                    return j
+        return None
+
+    # -- values
+    def values(self, c: str) -> pd.Series:
+        """Cells of column ``c`` as stripped strings; not-asked/empty markers → <NA>."""
+        s = self.df[c].astype("string").str.strip()
+        return s.where(~s.isin(self.skip), pd.NA)
+
+    def labelled(self, c: str, s: pd.Series) -> pd.Series:
+        """SPSS value labels applied (code → label) where the column has them."""
+        vl = self.value_labels.get(c)
+        if not vl:
+            return s
+        return s.map(lambda v: vl.get(v, v), na_action="ignore").astype("string")
+
+    def lookup(self, qq: Question) -> dict:
+        lk: dict = {}
         for o in qq.options:
-            lookup[str(o.code)] = float(o.code)
-            lookup[norm_text(o.label)] = float(o.code)
-            lookup[o.label] = float(o.code)
-        uniq = pd.unique(s.dropna())
-        mapping = {}
-        for u in uniq:
+            lk[str(o.code)] = float(o.code)
+        for o in qq.options:
+            lk.setdefault(norm_text(o.label), float(o.code))
+            lk.setdefault(norm_text(o.label).lower(), float(o.code))
+        lk.update(self.val_map.get(qq.id, {}))
+        return lk
+
+    def map_values(self, qq: Question, s: pd.Series) -> tuple[np.ndarray, dict]:
+        """Codes for cells given as codes or labels (also ``1.0``, ``其他〖…〗``); NaN where unknown.
+
+        Returns (codes, {cell: other text}) — the second for cells like ``其他〖物业纠纷〗``.
+        """
+        lk = self.lookup(qq)
+        mapping: dict = {}
+        other: dict = {}
+        for u in pd.unique(s.dropna()):  # distinct values only, never per respondent
             key = str(u)
-            if key in lookup:
-                mapping[key] = lookup[key]
-                continue
             nk = norm_text(key)
-            if nk in lookup:
-                mapping[key] = lookup[nk]
-                continue
-            try:
-                f = float(key)
-                if f.is_integer() and str(int(f)) in lookup:
-                    mapping[key] = lookup[str(int(f))]
-                    continue
-            except ValueError:
-                pass
-            mo = _OTHER_RX.match(key)
-            if mo and norm_text(mo.group(1)) in lookup:
-                mapping[key] = lookup[norm_text(mo.group(1))]
-                continue
-        out = s.map(mapping).astype(float).to_numpy()
-        unknown = s.notna().to_numpy() & np.isnan(out)
-        choices = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10])
-        self.bad(unknown, column, s.to_numpy(dtype=object), "unknown-option", qid=qq.id, choices=choices)
-        return out
+            hit = lk.get(key, lk.get(nk, lk.get(nk.lower())))
+            if hit is None:
+                try:
+                    f = float(nk)
+                    if f.is_integer():
+                        hit = lk.get(str(int(f)))
+                except (ValueError, OverflowError):
+                    pass
+            if hit is None:
+                mo = _OTHER_RX.match(key)
+                if mo:
+                    hit = lk.get(norm_text(mo.group(1)) or "")
+                    if hit is None and not norm_text(mo.group(1)):  # bare 〖text〗: the other option
+                        hit = next((float(o.code) for o in qq.options if o.other), None)
+                    if hit is not None:
+                        other[key] = mo.group(2).strip()
+            if hit is not None:
+                mapping[key] = hit
+        out = s.map(mapping, na_action="ignore").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        return out, other
+
+    def choices_hint(self, qq: Question, labels=None):
+        labels = labels if labels is not None else [o.label for o in qq.options]
+        base = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]) + (" …" if len(qq.options) > 10 else "")
+
+        def hint(v):
+            close = difflib.get_close_matches(norm_text(v or ""), [norm_text(x) for x in labels], n=2, cutoff=0.4)
+            return base + (f" (closest: {', '.join(repr(c) for c in close)})" if close else "")
+        return hint
+
+    def code_column(self, qq: Question, c: str) -> np.ndarray:
+        s = self.labelled(c, self.values(c))
+        codes, _ = self.map_values(qq, s)
+        if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
+            raw = self.values(c)
+            miss = np.isnan(codes) & s.notna().to_numpy()
+            if miss.any():
+                codes2, _ = self.map_values(qq, raw)
+                ok = miss & ~np.isnan(codes2)
+                if ok.any():
+                    self.note(c, "bad-data", reason=f"column '{c}': SPSS value labels do not match the options of "
+                              f"{qq.id}; matched those values by code", hint="check the value labels")
+                codes = np.where(ok, codes2, codes)
+        unknown = s.notna().to_numpy() & np.isnan(codes)
+        self.bad(unknown, c, s.to_numpy(dtype=object, na_value=None), "unknown-option", qid=qq.id,
+                 choices=self.choices_hint(qq))
+        return codes
 
     # -- main
     def run(self) -> pd.DataFrame:
-        q, raw = self.q, self.raw
+        q, df = self.q, self.df
         groups: dict[str, list[tuple[str, Optional[str]]]] = {}
-        meta_map = {"序号": "respondent_id", "编号": "respondent_id", "respondent_id": "respondent_id", "_id": "respondent_id",
-                    "_uuid": "respondent_id", "提交答卷时间": "submitted_at", "submitted_at": "submitted_at",
-                    "结束答题时间": "submitted_at", "_submission_time": "submitted_at", "所用时间": "duration_sec",
-                    "答题时长": "duration_sec", "duration_sec": "duration_sec"}
-        meta = {}
-        for c in raw.columns:
-            nc = norm_text(c)
-            if nc in meta_map or c in meta_map:
-                meta.setdefault(meta_map.get(nc, meta_map.get(c)), c)
+        meta: dict[str, str] = {}
+        for c in df.columns:
+            header = self.col_map.get(c, c)
+            if c in self.col_map and header is None:
+                continue  # explicitly ignored by the mapping
+            nc = norm_text(header).lower()
+            if nc not in META_MAP and c in self.var_labels and norm_text(self.var_labels[c]).lower() in META_MAP:
+                nc = norm_text(self.var_labels[c]).lower()  # SPSS: 序号 / 所用时间 … as variable labels
+            if nc in META_MAP and not q.get(header):
+                if META_MAP[nc]:
+                    prev = meta.get(META_MAP[nc])
+                    if prev is None or _META_RANK.get(nc, 9) < _META_RANK.get(norm_text(self.col_map.get(prev, prev)).lower(), 9):
+                        meta[META_MAP[nc]] = c
                 continue
-            qq, part = self.match(c)
+            qq, part, how = self.match(header)
+            if qq is None and c in self.var_labels:
+                qq, part, how = self.match(self.var_labels[c])
             if qq is None:
-                if not (c.startswith("_") or nc in ("来源", "来源详情", "来自IP", "IP", "ip", "总分", "开始答题时间", "地理位置", "UA", "Referrer")):
-                    self.unmatched.append(problem("unmatched-column", file=self.source, column=c,
-                                                  suggestion=did_you_mean(c, [f"{x.number}、{x.text}" for x in q.questions] + q.columns())))
+                if not (_KOBO_META.match(header) or nc in META_MAP):
+                    self.note(c, suggestion=did_you_mean(norm_text(header), [f"{x.number}、{norm_text(x.text)}" for x in q.questions]
+                                                         + q.columns(meta=False)))
                 continue
             groups.setdefault(qq.id, []).append((c, part))
+        self.used = {c for cols in groups.values() for c, _ in cols}
+        self.matched_any = bool(groups)
         frame = pd.DataFrame(index=range(self.n))
         if "respondent_id" in meta:
-            frame["respondent_id"] = raw[meta["respondent_id"]].astype("string").to_numpy(dtype=object)
+            rid = df[meta["respondent_id"]].astype("string").str.strip()
+            frame["respondent_id"] = rid.to_numpy(dtype=object, na_value=None)
         else:
-            frame["respondent_id"] = [f"{self.source}:{i + 2}" for i in range(self.n)]
-        frame["submitted_at"] = (pd.to_datetime(raw[meta["submitted_at"]], errors="coerce").dt.strftime("%Y-%m-%d %H:%M:%S")
-                                 .to_numpy(dtype=object) if "submitted_at" in meta else None)
+            frame["respondent_id"] = [f"{self.source}:{i}" for i in range(1, self.n + 1)]
+        start = parse_times(df[meta["_start"]]) if "_start" in meta else None
+        end = parse_times(df[meta["_end"]]) if "_end" in meta else None
+        sub = parse_times(df[meta["submitted_at"]]) if "submitted_at" in meta else end
+        frame["submitted_at"] = (sub.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object, na_value=None)
+                                 if sub is not None else None)
         if "duration_sec" in meta:
-            d = raw[meta["duration_sec"]].astype("string").str.replace("秒", "", regex=False).str.strip()
-            frame["duration_sec"] = pd.to_numeric(d, errors="coerce").to_numpy(float)
+            frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
+        elif start is not None and (end is not None or sub is not None):
+            frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
         else:
             frame["duration_sec"] = np.nan
         data: dict[str, np.ndarray] = {}
@@ -347,126 +678,194 @@ class _Converter:
             cols = groups.get(qq.id, [])
             if cols:
                 self._convert(qq, cols, data)
-        for c in q.columns(meta=False):
+        expected = q.columns(meta=False)
+        missing = [qq for qq in q.questions if not any(c in data for c in qq.columns())]
+        if groups:
+            for qq in missing:
+                self.unmatched.append(problem("missing-column", file=self.source, qid=qq.id, severity="warning",
+                                              suggestion=f"no column matched {qq.number}、{qq.text}; "
+                                                         "add it to a --mapping file if the file has it under another name"))
+        for c in expected:
             if c not in data:
                 data[c] = np.full(self.n, np.nan) if not self._is_text(c) else np.full(self.n, None, dtype=object)
-        return pd.concat([frame, pd.DataFrame(data, index=frame.index)[q.columns(meta=False)]], axis=1)
+        return pd.concat([frame, pd.DataFrame(data, index=frame.index)[expected]], axis=1)
 
     def _is_text(self, col: str) -> bool:
         qq = self.q.get(col)
         return (qq is not None and qq.type == "text") or col.endswith("_other")
 
     def _convert(self, qq: Question, cols: list, data: dict) -> None:
-        raw = self.raw
+        df = self.df
+        whole = [c for c, part in cols if part is None]
+        if len(whole) > 1:
+            for c in whole[1:]:
+                self.note(c, "bad-data", reason=f"column '{c}' is a second column for {qq.id} (first: '{whole[0]}'); ignored",
+                          hint="remove one of them or map it with --mapping")
         if qq.type in ("single", "scale", "yesno"):
-            c = next((c for c, part in cols if part is None), cols[0][0])
-            data[qq.id] = self.code_of(qq, raw[c], c)
-            other = raw[c].astype("string").str.extract(_OTHER_RX)[1] if raw[c].dtype == object else None
+            c = whole[0] if whole else cols[0][0]
+            data[qq.id] = self.code_column(qq, c)
+            for c2, part in cols:
+                if part is not None:
+                    self.note(c2, "bad-data", reason=f"column '{c2}' (part '{part}' of single-choice {qq.id}) not imported",
+                              hint="the native layout keeps one code per single-choice question")
             return
         if qq.type == "number":
-            c = cols[0][0]
-            s = raw[c].astype("string").str.strip()
-            s = s.where(~s.isin(list(SKIP_VALUES)), None)
-            x = pd.to_numeric(s, errors="coerce").to_numpy(float)
-            self.bad(s.notna().to_numpy() & np.isnan(x), c, s.to_numpy(dtype=object), "not-a-number", qid=qq.id)
+            c = whole[0] if whole else cols[0][0]
+            s = self.values(c)
+            x = pd.to_numeric(s.map(norm_text, na_action="ignore"), errors="coerce").to_numpy(dtype=float)
+            self.bad(s.notna().to_numpy() & np.isnan(x), c, s.to_numpy(dtype=object, na_value=None), "not-a-number", qid=qq.id)
             data[qq.id] = x
             return
         if qq.type == "text":
-            c = cols[0][0]
-            s = raw[c].astype("string").str.strip()
-            data[qq.id] = s.where(~s.isin(["(空)", "（空）", "(跳过)", "（跳过）", "-3", "-2"]), None).to_numpy(dtype=object)
+            c = whole[0] if whole else cols[0][0]
+            s = self.values(c)
+            data[qq.id] = s.to_numpy(dtype=object, na_value=None)
             return
         if qq.type == "matrix":
-            rows = {norm_text(r.label): r for r in qq.rows}
-            rows.update({r.id: r for r in qq.rows})
+            rows = {}
+            for r in qq.rows:
+                rows[norm_text(r.label)] = r
+                rows[r.id] = r
             for c, part in cols:
                 r = rows.get(norm_text(part)) if part else None
                 if r is None:
-                    self.unmatched.append(problem("unmatched-column", file=self.source, column=c,
-                                                  suggestion=did_you_mean(part or c, [x.label for x in qq.rows])))
+                    self.note(c, suggestion=did_you_mean(norm_text(part or c), [norm_text(x.label) for x in qq.rows]))
                     continue
-                data[f"{qq.id}_{r.id}"] = self.code_of(qq, raw[c], c)
+                data[f"{qq.id}_{r.id}"] = self.code_column(qq, c)
             return
         if qq.type in ("multiple", "ranking"):
             self._convert_multi(qq, cols, data)
 
     def _convert_multi(self, qq: Question, cols: list, data: dict) -> None:
-        raw = self.raw
-        n = self.n
-        k = len(qq.options)
+        n, k = self.n, len(qq.options)
         M = np.full((n, k), np.nan)
-        other_text = np.full(n, None, dtype=object)
-        opt_index = {}
+        other_text = pd.Series(pd.NA, index=range(n), dtype="string")
+        opt_index: dict = {}
         for j, o in enumerate(qq.options):
             opt_index[str(o.code)] = j
-            opt_index[norm_text(o.label)] = j
+            opt_index.setdefault(norm_text(o.label), j)
+            opt_index.setdefault(norm_text(o.label).lower(), j)
+        for v, code in self.val_map.get(qq.id, {}).items():
+            opt_index[v] = qq.codes.index(int(code))
         per_option = [(c, part) for c, part in cols if part is not None]
-        whole = [c for c, part in cols if part is None]
+        whole = [c for c, part in cols if part is None][:1]
+        asked = np.zeros(n, dtype=bool)
         if per_option:
-            any_asked = np.zeros(n, dtype=bool)
             for c, part in per_option:
                 pn = norm_text(part)
+                j_other = self._is_other_part(qq, pn) if pn not in opt_index else None
+                if part == "_other" or j_other is not None:
+                    s = self.values(c)
+                    other_text = other_text.where(other_text.notna(), s.str.replace(r"^〖(.*)〗$", r"\1", regex=True))
+                    continue
                 mo = _OTHER_RX.match(pn)
-                j = opt_index.get(pn, opt_index.get(norm_text(mo.group(1))) if mo else None)
-                if pn in ("other", "其他_文本", "其他文本"):
-                    continue
+                j = opt_index.get(pn, opt_index.get(pn.lower(), opt_index.get(norm_text(mo.group(1))) if mo else None))
                 if j is None:
-                    self.unmatched.append(problem("unmatched-column", file=self.source, column=c,
-                                                  suggestion=did_you_mean(part, [o.label for o in qq.options])))
+                    self.note(c, suggestion=did_you_mean(pn, [norm_text(o.label) for o in qq.options]))
                     continue
-                s = raw[c].astype("string").str.strip()
-                skipped = s.isin(["-2", "-3", "(跳过)", "（跳过）"]).to_numpy()
-                val = s.where(~s.isin(list(SKIP_VALUES)), None)
-                x = pd.to_numeric(val, errors="coerce").to_numpy(float)
+                raw_s = self.df[c].astype("string").str.strip()
+                skipped = raw_s.isin(WJX_SKIP[:2] + ["(跳过)", "（跳过）"]).to_numpy() if self.layout == "wjx" else np.zeros(n, bool)
+                s = self.values(c)
+                present = s.notna().to_numpy()
                 if qq.type == "multiple":
-                    text_sel = val.notna().to_numpy() & np.isnan(x)
-                    # 腾讯/Kobo may write the label itself, or Y, for a selected option
-                    x = np.where(text_sel, 1.0, x)
-                    bad = ~np.isnan(x) & ~np.isin(x, (0.0, 1.0))
-                    self.bad(bad, c, s.to_numpy(dtype=object), "unknown-option", qid=qq.id, choices="0, 1")
-                    x = np.where(bad, np.nan, x)
-                    any_asked |= ~np.isnan(x)
+                    low = s.map(lambda v: norm_text(v).lower(), na_action="ignore")
+                    x = np.full(n, np.nan)
+                    x[low.isin(_TRUE).to_numpy()] = 1.0
+                    x[low.isin(_FALSE).to_numpy()] = 0.0
+                    # a cell holding text: the option label itself (腾讯/Kobo label exports) or the other fill-in
+                    txt = present & np.isnan(x)
+                    if txt.any():
+                        lab = norm_text(qq.options[j].label)
+                        tv = s.to_numpy(dtype=object, na_value=None)
+                        ext = s.str.extract(_OTHER_RX)
+                        is_label = low.isin([lab.lower(), str(qq.options[j].code)]).to_numpy()
+                        is_other_fill = ext[0].notna().to_numpy() | (qq.options[j].other & ~is_label)
+                        sel = txt & (is_label | is_other_fill)
+                        x[sel] = 1.0
+                        if qq.options[j].other:
+                            fill = ext[1].where(ext[1].notna(), s).where(pd.Series(txt & ~is_label), pd.NA)
+                            other_text = other_text.where(other_text.notna(), fill.astype("string"))
+                        badm = txt & ~sel
+                        self.bad(badm, c, tv, "unknown-option", qid=qq.id, choices=f"0 or 1 (selected '{qq.options[j].label}')")
+                    asked |= present & ~np.isnan(x)
                     M[:, j] = x
-                    if qq.options[j].other:
-                        other_text = np.where(text_sel, s.to_numpy(dtype=object), other_text)
-                else:  # ranking: rank per option, -3 / 0 = unranked
-                    x = np.where((x <= 0), np.nan, x)
-                    any_asked |= ~skipped
+                else:  # ranking: rank per option; 0 / -3 / blank = not ranked
+                    x = pd.to_numeric(s.map(norm_text, na_action="ignore"), errors="coerce").to_numpy(dtype=float)
+                    badm = present & np.isnan(x)
+                    self.bad(badm, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+                             reason="a rank must be a whole number", k=qq.k or k)
+                    x = np.where(x <= 0, np.nan, x)
+                    asked |= present | skipped
                     M[:, j] = x
             if qq.type == "multiple":
-                M = np.where(any_asked[:, None], np.nan_to_num(M, nan=0.0), np.nan)
+                M = np.where(asked[:, None], np.nan_to_num(M, nan=0.0), np.nan)
+        real_options = [c for c, part in per_option
+                        if part != "_other" and (norm_text(part) in opt_index or self._is_other_part(qq, norm_text(part)) is None)]
         for c in whole:
-            s = raw[c].astype("string").str.strip()
-            s = s.where(~s.isin(list(SKIP_VALUES)), None)
-            present = s.notna().to_numpy()
-            sep = "┋" if qq.type == "multiple" else "→"
-            vals = s.fillna("").to_numpy(dtype=object)
-            # Kobo select_multiple: space-separated codes
-            if qq.type == "multiple" and not any(sep in v for v in vals[:200] if v) and \
-                    all(re.fullmatch(r"[\w ]*", v or "") for v in vals[:200]):
-                parts_list = [v.split() if v else [] for v in vals]
-            else:
-                parts_list = [v.split(sep) if v else [] for v in vals]
-            bad_rows = np.zeros(n, dtype=bool)
-            bad_vals = np.full(n, None, dtype=object)
-            if qq.type == "multiple":
-                M = np.where(present[:, None], np.nan_to_num(M, nan=0.0), M)
-            for i, parts in enumerate(parts_list):  # per answer cell; small files only (wjx text exports)
-                for r, part in enumerate(parts):
-                    pn = norm_text(part)
-                    mo = _OTHER_RX.match(pn)
-                    if mo:
-                        pn = norm_text(mo.group(1))
-                        other_text[i] = mo.group(2)
-                    j = opt_index.get(pn)
-                    if j is None:
-                        bad_rows[i] = True
-                        bad_vals[i] = part
-                        continue
-                    M[i, j] = 1.0 if qq.type == "multiple" else r + 1
-            self.bad(bad_rows, c, bad_vals, "unknown-option", qid=qq.id,
-                     choices=", ".join(o.label for o in qq.options[:10]))
+            if real_options:
+                self.note(c, "bad-data", reason=f"column '{c}' repeats {qq.id}, which also has one column per option; "
+                          "the per-option columns were used", hint="")
+                continue
+            self._whole_cell(qq, c, M, other_text, opt_index)
         for j, o in enumerate(qq.options):
             data[f"{qq.id}_{o.code}"] = M[:, j]
         if qq.type == "multiple" and qq.has_other:
-            data[f"{qq.id}_other"] = other_text
+            data[f"{qq.id}_other"] = other_text.to_numpy(dtype=object, na_value=None)
+
+    def _whole_cell(self, qq: Question, c: str, M: np.ndarray, other_text: pd.Series, opt_index: dict) -> None:
+        """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,"""
+        s = self.labelled(c, self.values(c))
+        present = s.notna().to_numpy()
+        if qq.type == "multiple":
+            M[present] = np.nan_to_num(M[present], nan=0.0)
+        sep = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*" if qq.type == "ranking" else r"\s*(?:┋|\||;|；|,|，)\s*"
+        whole_hit = s.map(lambda v: norm_text(v).lower(), na_action="ignore").map(opt_index, na_action="ignore")
+        cells = s.where(whole_hit.isna(), pd.NA)
+        tok = cells.str.split(sep, regex=True).explode().dropna()
+        tok = tok[tok.str.strip() != ""]
+        # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5")
+        key = tok.map(lambda v: norm_text(v).lower())
+        hit = key.map(opt_index)
+        ext = tok.str.extract(_OTHER_RX)
+        is_other = ext[0].notna() & hit.isna()
+        hit = hit.where(~is_other, ext[0].map(lambda v: norm_text(v).lower(), na_action="ignore").map(opt_index))
+        bare = is_other & (ext[0].fillna("").str.strip() == "") & qq.has_other
+        if bare.any():
+            hit = hit.where(~bare, float(next(j for j, o in enumerate(qq.options) if o.other)))
+        miss = hit.isna() & tok.str.contains(r"\s", regex=True)
+        if miss.any():
+            sp = tok[miss].str.split().explode()
+            tok = pd.concat([tok[~miss], sp])
+            key = tok.map(lambda v: norm_text(v).lower())
+            hit = pd.concat([hit[~miss], sp.map(lambda v: norm_text(v).lower()).map(opt_index)])
+            is_other = pd.concat([is_other[~miss], pd.Series(False, index=sp.index)])
+            ext = pd.concat([ext[~miss], pd.DataFrame({0: pd.NA, 1: pd.NA}, index=sp.index)])
+        rows = np.asarray(tok.index, dtype=np.int64)
+        pos = tok.groupby(level=0).cumcount().to_numpy() if len(tok) else np.array([], dtype=np.int64)
+        h = hit.to_numpy(dtype=float, na_value=np.nan)
+        ok = ~np.isnan(h)
+        if qq.type == "multiple":
+            M[rows[ok], h[ok].astype(int)] = 1.0
+        else:
+            M[rows[ok], h[ok].astype(int)] = pos[ok] + 1
+            pairs = pd.DataFrame({"r": rows[ok], "j": h[ok]})
+            dup = np.zeros(self.n, dtype=bool)
+            dup[pairs.loc[pairs.duplicated(), "r"].to_numpy(dtype=np.int64)] = True
+            self.bad(dup, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+                     reason="the same option is ranked twice", k=qq.k or len(qq.options))
+        whole_ok = whole_hit.notna().to_numpy()
+        if whole_ok.any():
+            wi = np.flatnonzero(whole_ok)
+            M[wi, whole_hit.to_numpy()[wi].astype(int)] = 1.0
+        ot = is_other.to_numpy(dtype=bool) & ok
+        if ot.any():
+            fills = pd.Series(ext[1].to_numpy(dtype=object)[ot], index=rows[ot]).astype("string").str.strip()
+            fills = fills[~fills.index.duplicated()]
+            other_text.loc[fills.index] = other_text.loc[fills.index].where(other_text.loc[fills.index].notna(), fills)
+        badrows = np.zeros(self.n, dtype=bool)
+        badvals = np.full(self.n, None, dtype=object)
+        if (~ok).any():
+            badrows[rows[~ok]] = True
+            badvals[rows[~ok][::-1]] = tok.to_numpy(dtype=object)[~ok][::-1]  # first bad token of the row
+        self.bad(badrows, c, badvals, "unknown-option", qid=qq.id,
+                 choices=self.choices_hint(qq))

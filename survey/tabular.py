@@ -1,19 +1,36 @@
-"""Read a data table (CSV/TSV in UTF-8, UTF-8 with BOM or GBK/GB18030; XLSX/XLS) as strings.
+"""Read a data table (CSV/TSV, Excel, SPSS, a zip holding a CSV) as strings, with no type guessing.
 
-No type guessing: every cell comes back as text (``None`` for empty) so that importers and
-``survey estimate`` decide what a value means.  Encodings are tried strictly in the order
-UTF-8-BOM, UTF-8, GB18030 (a superset of GBK, what Excel/WPS save on Chinese Windows);
-the delimiter is sniffed among ``, \\t ; |``.  Excel files are read with python-calamine.
-Unreadable input raises :class:`~survey.errors.MinyiError` with one clear message.
+Every cell comes back as text (``None`` for empty) so that importers and ``survey estimate``
+decide what a value means.
+
+* **Kind from content**, not from the extension: zip magic → an Excel workbook (``xl/workbook.xml``)
+  or a zip holding one CSV (腾讯问卷 downloads); OLE2 magic → Excel 97–2003 ``.xls``; ``$FL2``/``$FL3``
+  → SPSS ``.sav``/``.zsav``; anything else must decode as text.
+* **Encodings** tried strictly in this order: UTF-16 with BOM (Excel "Unicode text"), UTF-8 with BOM,
+  UTF-8, GB18030 (a superset of GBK/GB2312: what Excel and WPS save on Chinese Windows).  Text with
+  NUL bytes or many control characters is rejected as binary.
+* **Delimiter** chosen among ``, \\t ; |`` as the one that splits the first lines (parsed with
+  :mod:`csv`, so quoted fields are respected) into the most consistent number of fields (>1).
+* **Header row** detection (title rows above the header, as in many Excel exports): the header is the
+  first of the first 30 rows having at least ``max(2, width/2)`` non-empty cells, where ``width`` is
+  the largest number of non-empty cells in those rows.
+* Excel files (.xlsx and .xls) are read with python-calamine; SPSS files with pyreadstat.
+
+Unreadable input raises :class:`~survey.errors.MinyiError` naming the file, with one clear message.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 
 from .errors import MinyiError
@@ -21,14 +38,42 @@ from .errors import MinyiError
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAV_MAGIC = (b"$FL2", b"$FL3")
+DELIMITERS = (",", "\t", ";", "|")
+KIND_NAMES = {"xlsx": "an Excel workbook", "xls": "an Excel 97-2003 workbook", "sav": "an SPSS data file",
+              "zip": "a zip archive", "text": "a text file"}
+_ENC_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+_DELIM_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+
+
+@dataclass
+class RawTable:
+    """A table of strings plus what was learned while reading it."""
+
+    frame: pd.DataFrame
+    kind: str  # csv | xlsx | xls | sav | zip
+    detail: str  # e.g. "GBK/GB18030 text, comma-delimited"
+    header_line: int = 1  # 1-based row of the header in the file; data rows follow it
+    var_labels: dict = field(default_factory=dict)  # column -> variable label (SPSS)
+    value_labels: dict = field(default_factory=dict)  # column -> {code text: label} (SPSS)
+
+
+def _unreadable(path, reason: str) -> MinyiError:
+    return MinyiError.of("file-unreadable", file=str(path), path=str(path), reason=reason)
 
 
 def sniff_kind(path: Path) -> str:
-    """'xlsx', 'xls', 'sav' or 'text' from the file's first bytes (not its extension)."""
+    """'xlsx', 'xls', 'sav', 'zip' or 'text' from the file's first bytes (not its extension)."""
     with open(path, "rb") as fh:
         head = fh.read(8)
-    if head.startswith(ZIP_MAGIC):
-        return "xlsx"
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            return "xlsx"  # a damaged zip: most likely a truncated workbook; calamine says what is wrong
+        if any(n.lower().startswith("xl/") for n in names):
+            return "xlsx"
+        return "zip"
     if head.startswith(OLE_MAGIC):
         return "xls"
     if head[:4] in SAV_MAGIC:
@@ -36,93 +81,283 @@ def sniff_kind(path: Path) -> str:
     return "text"
 
 
+# ----------------------------------------------------------------------------- text
 def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
-    """Decode text trying UTF-8 (with or without BOM), then GB18030; return (text, encoding)."""
-    if b"\x00" in raw[:4096]:
-        raise MinyiError.of("file-unreadable", file=path, path=path, reason="it is a binary file, not text")
+    """Decode text: UTF-16 (BOM), UTF-8 with BOM, UTF-8, then GB18030; return (text, encoding)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-16 at byte {e.start}")
+    if b"\x00" in raw[:65536]:
+        raise _unreadable(path, "it is a binary file, not text")
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
+            text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
-            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-8 at byte {e.start}")
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as e:
-        raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK (byte {e.start})")
+            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-8 at byte {e.start + 3}")
+    else:
+        try:
+            text, enc = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, enc = raw.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError as e:
+                raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
+    sample = text[:65536]
+    if sample:
+        ctrl = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\t\r\n")
+        if ctrl > max(2, len(sample) // 200):
+            raise _unreadable(path, f"it looks like a binary file, not text ({ctrl} control characters in the first "
+                                    f"{len(sample)} characters)")
+    return text, enc
+
+
+def _sample(text: str, limit: int = 65536) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    return text[: cut if cut > 0 else limit]
 
 
 def sniff_delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-    except csv.Error:
-        counts = {d: sample.count(d) for d in ",\t;|"}
-        return max(counts, key=counts.get) if max(counts.values()) else ","
+    """The delimiter among ``, \\t ; |`` giving the most consistent field count (> 1) on the first lines."""
+    sample = _sample(text)
+    best, best_score = ",", (-1.0, 0)
+    for d in DELIMITERS:
+        if d not in sample:
+            continue
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if r][:30]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        counts = pd.Series([len(r) for r in rows])
+        mode = int(counts.mode().max())
+        if mode < 2:
+            continue
+        score = (float((counts == mode).mean()), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
 
 
-def read_text_table(text: str, path: str) -> pd.DataFrame:
+def header_index(rows: list[list]) -> int:
+    """Index of the header among the first rows (see module docstring: title rows are skipped)."""
+    nonempty = [sum(1 for c in r if c is not None and str(c).strip() != "") for r in rows[:30]]
+    if not nonempty:
+        return 0
+    width = max(nonempty)
+    need = max(2, (width + 1) // 2)
+    if width < 2:
+        return 0
+    for i, k in enumerate(nonempty):
+        if k >= need:
+            return i
+    return 0
+
+
+def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
+    """Parse decoded CSV/TSV text (delimiter sniffed, header row detected) into a table of strings."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise MinyiError.of("file-empty", file=path)
+    head = text[:200].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<table", "<?xml")):
+        raise _unreadable(path, "it is an HTML/XML page, not a data table (save it from Excel as .xlsx or .csv)")
     delim = sniff_delimiter(text)
     try:
+        first = [r for r in csv.reader(io.StringIO(_sample(text, 32768)), delimiter=delim)][:30]
+    except csv.Error:
+        first = []
+    h = header_index(first)
+    skip = 0
+    if h:  # count physical lines of the title rows (they may hold quoted newlines: rare, handled by csv)
+        skip = h
+    try:
         df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[""],
-                         skip_blank_lines=False, engine="python" if delim != "," else "c")
-    except (pd.errors.ParserError, ValueError) as e:
-        raise MinyiError.of("file-unreadable", file=path, path=path, reason=f"not a valid CSV table ({e})")
+                         skip_blank_lines=False, skiprows=skip, engine="c", quotechar='"')
     except pd.errors.EmptyDataError:
         raise MinyiError.of("file-empty", file=path)
-    df.columns = [str(c).strip() for c in df.columns]
-    return df.astype(object).where(df.notna(), None)
+    except (pd.errors.ParserError, ValueError, csv.Error, IndexError, OverflowError) as e:
+        msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        raise _unreadable(path, f"not a valid {_DELIM_NAMES.get(delim, delim)}-delimited table ({msg})")
+    df.columns = clean_headers(df.columns)
+    df = df.astype(object).where(df.notna(), None)
+    detail = f"{_ENC_NAMES.get(encoding, encoding)} text, {_DELIM_NAMES.get(delim, delim)}-delimited"
+    if h:
+        detail += f", header on line {h + 1} ({h} title row(s) above it skipped)"
+    return RawTable(df, "csv", detail, header_line=h + 1)
 
 
-def read_excel_table(path: Path, sheet: Optional[str] = None) -> pd.DataFrame:
+def clean_headers(cols) -> list[str]:
+    """Strip BOMs/zero-width characters and whitespace; name empty headers; make duplicates unique."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, c in enumerate(cols):
+        s = "" if c is None else str(c)
+        s = re.sub(r"[\ufeff\u200b\u200c\u200d\u2060]", "", s).strip()
+        if s == "" or re.fullmatch(r"Unnamed: \d+", s):
+            s = f"column{i + 1}"
+        if s in seen:
+            seen[s] += 1
+            s = f"{s} [{seen[s]}]"
+        else:
+            seen[s] = 1
+        out.append(s)
+    return out
+
+
+# ----------------------------------------------------------------------------- Excel
+def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx") -> RawTable:
+    """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected."""
     from python_calamine import CalamineWorkbook
 
     p = str(path)
     try:
         wb = CalamineWorkbook.from_path(p)
-        names = wb.sheet_names
+        names = list(wb.sheet_names)
+        if not names:
+            raise MinyiError.of("file-empty", file=p)
         if sheet is not None and sheet not in names:
             raise MinyiError.of("usage", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
         rows = wb.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
     except MinyiError:
         raise
-    except Exception as e:  # calamine raises its own error types for damaged files
-        raise MinyiError.of("file-unreadable", file=p, path=p, reason=f"not a readable Excel file ({e})")
-    rows = [r for r in rows]
-    if not rows or all(all(c in ("", None) for c in r) for r in rows):
+    except Exception as e:  # calamine raises its own error types (and ValueError/OSError) for damaged files
+        raise _unreadable(p, f"not a readable Excel workbook ({type(e).__name__}: {str(e)[:200]})")
+    cells = [[_cell(c) for c in r] for r in rows]
+    if not cells or all(all(c is None for c in r) for r in cells):
         raise MinyiError.of("file-empty", file=p)
-    header = [_cell(c) or f"column{i + 1}" for i, c in enumerate(rows[0])]
-    data = [[_cell(c) for c in r] for r in rows[1:]]
-    return pd.DataFrame(data, columns=[h.strip() for h in header], dtype=object)
+    h = header_index(cells)
+    width = max(len(r) for r in cells)
+    header = clean_headers((cells[h] + [None] * width)[:width])
+    data = [(r + [None] * width)[:width] for r in cells[h + 1:]]
+    while data and all(c is None for c in data[-1]):  # trailing empty area
+        data.pop()
+    df = pd.DataFrame(data, columns=header, dtype=object)
+    detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
+    if h:
+        detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"
+    return RawTable(df, kind, detail, header_line=h + 1)
 
 
 def _cell(v) -> Optional[str]:
-    if v is None or v == "":
+    if v is None:
         return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        if np.isnan(v):
+            return None
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    s = str(v)
+    return None if s.strip() == "" else s
+
+
+# ----------------------------------------------------------------------------- SPSS
+def read_sav_table(path: Path) -> RawTable:
+    """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels."""
+    import pyreadstat
+
+    p = str(path)
+    try:
+        df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=False)
+    except Exception as e:  # pyreadstat.ReadstatError and friends
+        raise _unreadable(p, f"not a readable SPSS .sav file ({type(e).__name__}: {str(e)[:200]})")
+    out = {}
+    for c in df.columns:
+        s = df[c]
+        if s.dtype.kind == "f":
+            x = s.to_numpy(dtype=float)
+            txt = pd.Series(x).map(lambda v: None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(v)))
+            out[c] = txt.to_numpy(dtype=object)
+        else:
+            t = s.astype("string").str.strip()
+            out[c] = t.where(t.notna() & (t != ""), None).astype(object).to_numpy(dtype=object)
+    frame = pd.DataFrame(out, columns=list(df.columns))
+    frame.columns = clean_headers(frame.columns)
+    var_labels = {c: lab for c, lab in zip(frame.columns, meta.column_labels or []) if lab}
+    value_labels = {}
+    vl = meta.variable_value_labels or {}
+    for orig, c in zip(df.columns, frame.columns):
+        if orig in vl:
+            value_labels[c] = {(str(int(k)) if isinstance(k, float) and float(k).is_integer() else str(k)): str(v)
+                               for k, v in vl[orig].items()}
+    detail = f"SPSS data file ({len(frame.columns)} variables, {sum(1 for c in value_labels)} with value labels)"
+    if len(frame) == 0 and frame.shape[1] == 0:
+        raise MinyiError.of("file-empty", file=p)
+    return RawTable(frame, "sav", detail, 1, var_labels, value_labels)
+
+
+# ----------------------------------------------------------------------------- zip (腾讯问卷)
+def read_zip_table(path: Path) -> RawTable:
+    """The one CSV/TSV (or .xlsx) inside a zip archive, e.g. a 腾讯问卷 download."""
+    p = str(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
+            tables = [i for i in members if i.filename.lower().endswith((".csv", ".tsv", ".txt"))]
+            if not tables:
+                names = ", ".join(i.filename for i in members[:5]) or "nothing"
+                raise _unreadable(p, f"a zip archive without a CSV file inside (it holds: {names})")
+            if len(tables) > 1:
+                raise _unreadable(p, f"a zip archive with {len(tables)} CSV files inside "
+                                     f"({', '.join(i.filename for i in tables[:5])}); unzip it and import one")
+            member = tables[0]
+            if member.file_size > 4 << 30:
+                raise _unreadable(p, "the CSV inside the zip is larger than 4 GB")
+            raw = zf.read(member)
+    except MinyiError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        raise _unreadable(p, f"a damaged zip archive ({type(e).__name__}: {e})")
+    name = f"{p}!{_member_name(member)}"
+    if not raw.strip():
+        raise MinyiError.of("file-empty", file=name)
+    text, enc = decode_bytes(raw, name)
+    t = read_text_table(text, name, enc)
+    t.kind = "zip"
+    t.detail = f"zip archive holding {_member_name(member)}: {t.detail}"
+    return t
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    name = info.filename
+    if not (info.flag_bits & 0x800):  # not flagged UTF-8: Chinese Windows zips use GBK names
+        try:
+            name = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+# ----------------------------------------------------------------------------- any
+def read_raw(path: Path, kind: str, sheet: Optional[str] = None) -> RawTable:
+    """Read a file of the given sniffed ``kind`` (see :func:`sniff_kind`)."""
+    if kind in ("xlsx", "xls"):
+        return read_excel_table(path, sheet, kind)
+    if kind == "sav":
+        return read_sav_table(path)
+    if kind == "zip":
+        return read_zip_table(path)
+    text, enc = decode_bytes(path.read_bytes(), str(path))
+    return read_text_table(text, str(path), enc)
 
 
 def read_table(path: str | Path, sheet: Optional[str] = None) -> pd.DataFrame:
-    """Read CSV/TSV/XLSX/XLS into a DataFrame of strings (None for empty cells)."""
+    """Read CSV/TSV/XLSX/XLS (or a zip holding a CSV) into a DataFrame of strings (None for empty cells)."""
     p = Path(path)
     if not p.exists():
         raise MinyiError.of("file-not-found", file=str(path), path=str(path))
     if p.is_dir():
-        raise MinyiError.of("file-unreadable", file=str(path), path=str(path), reason="it is a folder")
+        raise _unreadable(path, "it is a folder")
     if p.stat().st_size == 0:
         raise MinyiError.of("file-empty", file=str(path))
     kind = sniff_kind(p)
-    if kind in ("xlsx", "xls"):
-        return read_excel_table(p, sheet)
     if kind == "sav":
-        raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
-                            reason="an SPSS file; use survey import for .sav data")
-    text, _enc = decode_bytes(p.read_bytes(), str(path))
-    if not text.strip():
-        raise MinyiError.of("file-empty", file=str(path))
-    return read_text_table(text, str(path))
+        raise _unreadable(path, "an SPSS file; use survey import for .sav data")
+    return read_raw(p, kind, sheet).frame

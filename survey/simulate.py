@@ -204,6 +204,7 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n) -> None:
     excl = [j for j, o in enumerate(opts) if o.exclusive]
     normal = np.array([j for j in range(k) if j not in excl])
     pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
+    pop = pop * np.array([0.08 if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
     logpop = np.log(pop)
     lo = int(qq.min or 1)
     hi = int(qq.max or len(normal))

@@ -62,6 +62,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
+    # --- project store -----------------------------------------------------------
+    "project-busy": ("cannot open the project database {path}: {reason}", "another survey command may be using the project; wait for it to finish and retry"),
+    "not-a-project": ("{path} is not a minyi project", "create one with: survey init {path} --questionnaire Q.yaml"),
+    "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
+    "config-key": ("{key}: {reason}", "{hint}"),
+    "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
+    "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
+    # --- XLSForm conversion ------------------------------------------------------
+    "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------
     "pdf-library": ("PDF output needs the system library {library}, which cannot be loaded ({reason})",
                     "install the Debian/Ubuntu package: apt-get install {package} (or leave pdf out of --format)"),

@@ -5,11 +5,19 @@ straight-lining, item non-response.
 :func:`apply_exclusions` drops the rows whose flags are excluded by the project's rules
 and reports counts per rule — the report's sample section cites them.
 
-* ``duplicate_id`` — a respondent id seen on an earlier row (the first occurrence is kept);
-* ``identical_answers`` — the whole answer vector equals an earlier row's;
-* ``same_ip`` — same IP as an earlier row and at least 90 % identical answers;
-* ``speeder`` — completion time below ``speeder_fraction`` × the median (default 1/3);
-* ``straightliner`` — the same answer on every row of a matrix with at least 5 rows.
+* ``duplicate_id`` — a respondent id already seen on an earlier row (the first occurrence is kept);
+* ``identical_answers`` — the whole answer vector (every non-text answer column) equals an
+  earlier row's (the first is kept; rows with no answer at all are not compared);
+* ``same_ip`` — the same IP as an earlier row and at least ``near_identical`` (default 90 %) of the
+  answer columns equal (two blanks count as equal), compared with every earlier row of that IP
+  (with more than 2,000,000 pairs in one IP group, with the previous row of that IP only);
+* ``speeder`` — completion time below ``speeder_fraction`` × the median completion time of the
+  checked rows (default 1/3, the rule used by 问卷星 and common in online-panel cleaning);
+* ``straightliner`` — the same answer on every row of a matrix with at least
+  ``straightline_min_rows`` rows (default 5), all rows answered.
+
+Item non-response (:func:`item_nonresponse`) is the share of respondents *asked* a question
+(skip logic and site sections applied) who left it unanswered.
 """
 
 from __future__ import annotations
@@ -25,72 +33,124 @@ FLAG_NAMES = {"duplicate_id": "重复的受访者编号", "identical_answers": "
               "speeder": "答题时间过短", "straightliner": "矩阵题直线作答"}
 DEFAULT_EXCLUSIONS = {"duplicate_id": True, "identical_answers": True, "speeder": True, "straightliner": False,
                       "same_ip": False}
+_MAX_PAIRS = 2_000_000
 
 
-def _answers(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    cols = [c for qq in q.questions if qq.type not in ("text",) for c in qq.columns() if c in frame.columns
+def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
+    """The non-text answer columns of ``q`` present in ``frame``."""
+    return [c for qq in q.questions if qq.type != "text" for c in qq.columns() if c in frame.columns
             and not c.endswith("_other")]
-    return frame[cols]
+
+
+def _matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    if not cols:
+        return np.zeros((len(frame), 0))
+    return np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                            for c in cols])
 
 
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
-                  near_identical: float = 0.9) -> pd.DataFrame:
-    """Flags for every row (see module docstring)."""
+                  near_identical: float = 0.9, straightline_min_rows: int = 5) -> pd.DataFrame:
+    """Flags for every row (see module docstring): DataFrame of (index, kind, detail)."""
     frame = frame.reset_index(drop=True)
+    n = len(frame)
     parts = []
 
     def add(mask, kind, detail):
         idx = np.flatnonzero(mask)
         if idx.size:
-            det = detail if isinstance(detail, str) else [detail[i] for i in idx]
+            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[idx]
             parts.append(pd.DataFrame({"index": idx, "kind": kind, "detail": det}))
 
     if "respondent_id" in frame.columns:
-        ids = frame["respondent_id"].astype("string")
-        dup = ids.notna() & ids.duplicated(keep="first")
-        add(dup.to_numpy(), "duplicate_id", [f"编号 {v}" for v in ids.fillna("")])
-    ans = _answers(frame, q)
-    if ans.shape[1]:
-        h = pd.util.hash_pandas_object(ans.round(6), index=False)
-        nonblank = ans.notna().any(axis=1)
-        add((h.duplicated(keep="first") & nonblank).to_numpy(), "identical_answers", "与前面一份答卷完全相同")
-    if "ip" in frame.columns and ans.shape[1]:
-        ip = frame["ip"].astype("string")
-        groups = ip[ip.notna() & ip.duplicated(keep=False)]
-        flagged = np.zeros(len(frame), dtype=bool)
-        A = ans.to_numpy(dtype=float)
-        for _, idx in groups.groupby(groups).groups.items():
-            idx = np.asarray(idx)
-            first = A[idx[0]]
-            for i in idx[1:]:
-                both = ~(np.isnan(first) & np.isnan(A[i]))
-                same = np.sum((first == A[i]) | (np.isnan(first) & np.isnan(A[i])))
-                if both.size and same / both.size >= near_identical:
-                    flagged[i] = True
-        add(flagged, "same_ip", [f"IP 相同" for _ in range(len(frame))])
+        ids = frame["respondent_id"].astype("string").str.strip()
+        ids = ids.where(ids != "", None)
+        dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
+        add(dup, "duplicate_id", ("编号 " + ids.fillna("")).to_numpy(dtype=object))
+    cols = answer_columns(frame, q)
+    A = _matrix(frame, cols)
+    if A.shape[1]:
+        h = pd.util.hash_pandas_object(pd.DataFrame(A).round(6), index=False)
+        nonblank = ~np.isnan(A).all(axis=1)
+        first_pos = pd.Series(np.arange(n)).groupby(h.to_numpy()).transform("min").to_numpy()
+        ident = nonblank & h.duplicated(keep="first").to_numpy()
+        add(ident, "identical_answers", np.array([f"与第 {i + 1} 份答卷完全相同" for i in first_pos], dtype=object)
+            if ident.any() else "")
+    if "ip" in frame.columns and A.shape[1]:
+        add(*_same_ip(frame["ip"], A, near_identical))
     if "duration_sec" in frame.columns:
-        d = pd.to_numeric(frame["duration_sec"], errors="coerce")
-        med = float(d.median()) if d.notna().any() else np.nan
-        if np.isfinite(med):
+        d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        ok = ~np.isnan(d)
+        if ok.any():
+            med = float(np.median(d[ok]))
             thr = speeder_fraction * med
-            add((d < thr).to_numpy(), "speeder", [f"用时{v:.0f}秒，低于中位数{med:.0f}秒的{speeder_fraction:.0%}" if v == v else ""
-                                                  for v in d.to_numpy()])
+            with np.errstate(invalid="ignore"):
+                fast = ok & (d < thr)
+            add(fast, "speeder", f"用时低于中位数 {med:.0f} 秒的 {speeder_fraction:.0%}（{thr:.0f} 秒）")
     for qq in q.questions:
-        if qq.type == "matrix" and len(qq.rows) >= 5:
-            cols = [c for c in qq.columns() if c in frame.columns]
-            if len(cols) < 5:
+        if qq.type == "matrix" and len(qq.rows) >= straightline_min_rows:
+            mcols = [c for c in qq.columns() if c in frame.columns]
+            if len(mcols) < straightline_min_rows:
                 continue
-            M = frame[cols].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+            M = _matrix(frame, mcols)
             full = ~np.isnan(M).any(axis=1)
-            same = full & (np.nanmax(M, axis=1, initial=-np.inf) == np.nanmin(M, axis=1, initial=np.inf))
-            add(same, "straightliner", f"{qq.id} 各行答案相同")
+            with np.errstate(invalid="ignore"):
+                same = full & (np.nanmax(M, axis=1, initial=-np.inf) == np.nanmin(M, axis=1, initial=np.inf))
+            add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
     if not parts:
-        return pd.DataFrame(columns=["index", "kind", "detail"])
+        return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
+                             "detail": np.array([], dtype=object)})
     return pd.concat(parts, ignore_index=True)
 
 
+def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, str, np.ndarray]:
+    """Rows whose IP appeared earlier with at least ``near`` of the answers equal (vectorised over pairs)."""
+    n = len(ip)
+    s = ip.astype("string").str.strip()
+    s = s.where(s != "", None)
+    codes, _ = pd.factorize(s)  # -1 = missing
+    flagged = np.zeros(n, dtype=bool)
+    partner = np.full(n, -1, dtype=np.int64)
+    grp = codes[codes >= 0]
+    if grp.size == 0:
+        return flagged, "same_ip", np.full(n, "", dtype=object)
+    sizes = np.bincount(grp)
+    multi = np.flatnonzero(sizes > 1)
+    if multi.size == 0:
+        return flagged, "same_ip", np.full(n, "", dtype=object)
+    rows = np.flatnonzero(np.isin(codes, multi))
+    order = rows[np.argsort(codes[rows], kind="stable")]  # grouped, earlier rows first
+    g = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+    lens = np.diff(np.r_[starts, order.size])
+    pairs_i, pairs_j = [], []
+    small = lens * (lens - 1) // 2 <= _MAX_PAIRS
+    for st, ln in zip(starts[small], lens[small]):  # one iteration per IP group, pairs built by numpy
+        a, b = np.triu_indices(ln, k=1)
+        pairs_i.append(order[st + a])
+        pairs_j.append(order[st + b])
+    for st, ln in zip(starts[~small], lens[~small]):
+        pairs_i.append(order[st:st + ln - 1])
+        pairs_j.append(order[st + 1:st + ln])
+    I = np.concatenate(pairs_i)
+    J = np.concatenate(pairs_j)
+    k = A.shape[1]
+    sim = np.empty(I.size)
+    step = max(1, 4_000_000 // max(k, 1))
+    for c0 in range(0, I.size, step):  # chunks of pairs bound the memory
+        a, b = A[I[c0:c0 + step]], A[J[c0:c0 + step]]
+        eq = (a == b) | (np.isnan(a) & np.isnan(b))
+        sim[c0:c0 + step] = eq.sum(axis=1) / k
+    hit = sim >= near
+    flagged[J[hit]] = True
+    partner[J[hit]] = I[hit]
+    detail = np.array([f"与第 {p + 1} 份答卷 IP 相同且答案高度相似" if p >= 0 else "" for p in partner], dtype=object) \
+        if flagged.any() else np.full(n, "", dtype=object)
+    return flagged, "same_ip", detail
+
+
 def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    """Share of asked respondents who left each question unanswered."""
+    """Per question: respondents asked, how many left it unanswered, and the rate (missing / asked)."""
     from .skip import asked_masks
 
     asked = asked_masks(q, frame)
@@ -100,28 +160,36 @@ def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
         if not cols:
             continue
         if qq.type in ("multiple", "ranking"):
-            ans = frame[cols].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy().sum(axis=1) > 0
+            M = _matrix(frame, cols)
+            ans = (np.nan_to_num(M, nan=0.0) > 0).any(axis=1)
+        elif qq.type == "text":
+            t = frame[cols[0]].astype("string").str.strip()
+            ans = (t.notna() & (t != "")).to_numpy(dtype=bool, na_value=False)
         else:
-            ans = frame[cols].notna().any(axis=1).to_numpy()
+            ans = ~np.isnan(_matrix(frame, cols)).all(axis=1)
         a = asked[qq.id]
         n = int(a.sum())
-        rows.append({"question": qq.id, "asked": n, "missing": int((a & ~ans).sum()),
-                     "rate": float((a & ~ans).sum() / n) if n else None})
-    return pd.DataFrame(rows)
+        miss = int((a & ~ans).sum())
+        rows.append({"question": qq.id, "asked": n, "missing": miss, "rate": (miss / n) if n else float("nan")})
+    return pd.DataFrame(rows, columns=["question", "asked", "missing", "rate"])
 
 
 def apply_exclusions(frame: pd.DataFrame, flags: pd.DataFrame, rules: Optional[dict] = None) -> tuple[pd.DataFrame, dict]:
-    """Drop rows flagged by excluded kinds; returns (kept rows, {rule name: rows excluded})."""
+    """Drop rows flagged by excluded kinds; returns (kept rows, {rule name: rows excluded}).
+
+    Rules are applied in the order of :data:`FLAG_NAMES`; a row flagged by several excluded kinds is
+    counted once, under the first, so the counts add up to the rows removed.
+    """
     rules = {**DEFAULT_EXCLUSIONS, **(rules or {})}
     frame = frame.reset_index(drop=True)
     drop = np.zeros(len(frame), dtype=bool)
     counts = {}
-    for kind, on in rules.items():
-        if not on:
+    for kind in FLAG_NAMES:
+        if not rules.get(kind):
             continue
-        idx = flags.loc[flags["kind"] == kind, "index"].to_numpy(dtype=int)
+        idx = flags.loc[flags["kind"] == kind, "index"].to_numpy(dtype=np.int64)
         new = np.zeros(len(frame), dtype=bool)
         new[idx] = True
-        counts[FLAG_NAMES.get(kind, kind)] = int((new & ~drop).sum())
+        counts[FLAG_NAMES[kind]] = int((new & ~drop).sum())
         drop |= new
     return frame[~drop].reset_index(drop=True), {k: v for k, v in counts.items() if v}

@@ -69,22 +69,45 @@ def _fmt(v) -> Optional[str]:
     return str(v)
 
 
-def _num(frame: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in frame.columns:
-        return np.full(len(frame), np.nan)
-    s = frame[col]
-    if s.dtype.kind in "fiub":
-        return s.to_numpy(dtype=float)
-    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+class _Cols:
+    """Per-column numeric values and presence, computed once per column."""
 
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._num: dict[str, np.ndarray] = {}
+        self._has: dict[str, np.ndarray] = {}
 
-def _text_present(frame: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    s = frame[col]
-    if s.dtype.kind in "fiub":
-        return ~np.isnan(s.to_numpy(dtype=float))
-    return s.notna().to_numpy() & (s.astype("string").str.strip().fillna("") != "").to_numpy()
+    def num(self, col: str) -> np.ndarray:
+        if col not in self._num:
+            frame = self.frame
+            if col not in frame.columns:
+                self._num[col] = np.full(len(frame), np.nan)
+            else:
+                s = frame[col]
+                self._num[col] = (s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub"
+                                  else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
+        return self._num[col]
+
+    def has(self, col: str) -> np.ndarray:
+        """True where the cell holds an answer (a number, or non-blank text)."""
+        if col not in self._has:
+            frame = self.frame
+            if col not in frame.columns:
+                self._has[col] = np.zeros(len(frame), dtype=bool)
+            else:
+                s = frame[col]
+                if s.dtype.kind in "fiub":
+                    self._has[col] = ~np.isnan(s.to_numpy(dtype=float, na_value=np.nan))
+                else:
+                    t = s.astype("string").str.strip()
+                    self._has[col] = (t.notna() & (t != "")).to_numpy(dtype=bool, na_value=False)
+        return self._has[col]
+
+    def any(self, cols: list[str]) -> np.ndarray:
+        out = np.zeros(len(self.frame), dtype=bool)
+        for c in cols:
+            out |= self.has(c)
+        return out
 
 
 def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None) -> pd.DataFrame:
@@ -96,11 +119,9 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     if rows is None:
         rows = frame["_row"].to_numpy() if "_row" in frame.columns else np.arange(n) + 2
     col = _Collector(frame, np.asarray(rows))
+    C = _Cols(frame)
     qcols = [c for qq in q.questions for c in qq.columns()]
-    present = np.zeros(n, dtype=bool)
-    for c in qcols:
-        present |= _text_present(frame, c)
-    blank = ~present
+    blank = ~C.any(qcols)
     col.add(blank, "", "blank-row", values=np.full(n, None))
     live = ~blank
     asked = asked_masks(q, frame)
@@ -111,17 +132,19 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
         answered = np.zeros(n, dtype=bool)
         if qq.type in ("single", "scale", "yesno", "matrix"):
             for c in qq.columns():
-                x = _num(frame, c)
-                has = _text_present(frame, c)
+                x = C.num(c)
+                has = C.has(c)
                 answered |= has
                 bad = live & has & ~np.isin(x, codes)
                 col.add(bad, c, "unknown-option", qid=c, choices=choices)
             if qq.type == "matrix" and qq.required:
-                for c in qq.columns():
-                    col.add(a & ~_text_present(frame, c) & _any_present(frame, qq.columns()), c, "required-missing", qid=c)
+                row_any = C.any(qq.columns())
+                col.add(a & ~row_any, qq.id, "required-missing", values=np.full(n, None), qid=qq.id)
+                for c in qq.columns():  # partly answered: each missing row
+                    col.add(a & ~C.has(c) & row_any, c, "required-missing", qid=c)
         elif qq.type == "number":
-            x = _num(frame, qq.id)
-            has = _text_present(frame, qq.id)
+            x = C.num(qq.id)
+            has = C.has(qq.id)
             answered |= has
             col.add(live & has & np.isnan(x), qq.id, "not-a-number", qid=qq.id)
             lo = qq.min if qq.min is not None else -np.inf
@@ -130,12 +153,12 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
                 oob = live & ~np.isnan(x) & ((x < lo) | (x > hi))
             col.add(oob, qq.id, "out-of-range", qid=qq.id, min=qq.min, max=qq.max)
         elif qq.type == "text":
-            answered |= _text_present(frame, qq.id)
+            answered |= C.has(qq.id)
         elif qq.type == "multiple":
             opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
-            M = np.column_stack([_num(frame, c) for c in opt_cols]) if opt_cols else np.zeros((n, 0))
+            M = np.column_stack([C.num(c) for c in opt_cols]) if opt_cols else np.zeros((n, 0))
             for j, c in enumerate(opt_cols):
-                has = _text_present(frame, c)
+                has = C.has(c)
                 col.add(live & has & ~np.isin(M[:, j], (0.0, 1.0)), c, "unknown-option", qid=c, choices="0, 1")
             sel = np.nan_to_num(M) == 1
             cnt = sel.sum(axis=1)
@@ -149,7 +172,7 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
                     col.add(live & sel[:, j] & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=o.label)
         elif qq.type == "ranking":
             opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
-            R = np.column_stack([_num(frame, c) for c in opt_cols])
+            R = np.column_stack([C.num(c) for c in opt_cols])
             k = qq.k or len(opt_cols)
             ranked = ~np.isnan(R)
             answered |= ranked.any(axis=1)
@@ -170,10 +193,3 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
             col.add(a & ~answered, qq.id, "required-missing", values=np.full(n, None), qid=qq.id)
     out = col.result()
     return out.reset_index(drop=True)
-
-
-def _any_present(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    out = np.zeros(len(frame), dtype=bool)
-    for c in cols:
-        out |= _text_present(frame, c)
-    return out

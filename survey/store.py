@@ -1,23 +1,29 @@
 """The survey project: a folder with ``minyi.yaml`` (config), ``questionnaire.yaml`` (a copy of the
 questionnaire) and ``minyi.duckdb`` (an embedded DuckDB database).
 
-Tables: ``imports`` (provenance: file name, path, sha256, format, wave, counts, time),
+Tables: ``imports`` (provenance: file name, path, sha256, format, wave, site, counts, time),
 ``responses`` (native layout + ``_wave``, ``_import_id``, ``_row``, ``_source``), ``quarantine``
 (one record per problem: source file, row, column, value, code, message, and the raw row as
-JSON so nothing is lost), ``flags`` (data-quality flags) and ``pii`` (identifying columns, kept
-apart from responses).
+JSON so nothing is lost), ``flags`` (data-quality flags), ``nonresponse`` (item non-response per
+question), ``checks`` (which imports the stored flags cover) and ``pii`` (identifying columns,
+kept apart from responses; salted SHA-256 hashes with ``hash_pii``).
 
 Imports are atomic — everything in one DuckDB transaction, rolled back on any error; a killed
-process leaves no partial import because uncommitted transactions never reach the database —
-and idempotent: a file whose SHA-256 is already imported for that wave adds nothing.
+process leaves no partial import because an uncommitted transaction never reaches the database
+file's committed state — and idempotent: a file whose SHA-256 is already recorded adds nothing.
+
+Answers are stored typed: option codes (single, scale, yes/no, matrix rows, 0/1 multiple-choice
+columns, ranks) as SMALLINT/INTEGER, numbers as DOUBLE, text as VARCHAR; the accepted rows go to
+DuckDB as one Arrow table (no per-row work).  :meth:`Project.raw_responses` hands them back as
+float64 codes (NaN = not answered), the layout the analysis code expects.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,9 +32,10 @@ import pandas as pd
 import yaml
 
 from .errors import MinyiError
+from .messages import did_you_mean, problem
 from .qload import load_questionnaire
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, quality_flags
-from .questionnaire import META_COLUMNS, Questionnaire
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, item_nonresponse, quality_flags
+from .questionnaire import Question, Questionnaire
 from .rowcheck import check_rows
 
 CONFIG = "minyi.yaml"
@@ -38,10 +45,15 @@ REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", 
               "not-a-number": "非数字", "too-many": "选项数超过上限", "too-few": "选项数不足",
               "exclusive": "排他选项与其他选项同选", "should-skip": "按跳题逻辑不应作答", "required-missing": "必答题未答",
               "rank-invalid": "排序无效"}
+CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
+               "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell"}
+_KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 
 
 @dataclass
 class ImportSummary:
+    """What one import did (printed by ``survey import``)."""
+
     file: str
     format: str
     format_reason: str
@@ -49,170 +61,236 @@ class ImportSummary:
     rows_read: int
     accepted: int
     quarantined: int
-    reasons: dict
-    already: Optional[str] = None
-    unmatched: list = None
-    pii_columns: list = None
+    reasons: dict  # code -> quarantined rows with that problem
+    already: Optional[str] = None  # "<time> as wave <w>" when the file was imported before
+    unmatched: list = field(default_factory=list)
+    pii_columns: list = field(default_factory=list)
+    import_id: Optional[int] = None
 
     def lines(self) -> list[str]:
         if self.already:
-            return [f"{self.file}: already imported on {self.already} as wave {self.wave}; nothing added"]
+            return [f"{self.file}: already imported ({self.already}); nothing added"]
         out = [f"{self.file}: format {self.format} ({self.format_reason})",
                f"wave {self.wave}: {self.rows_read:,} rows read, {self.accepted:,} accepted, "
                f"{self.quarantined:,} quarantined"]
-        for code, n in sorted(self.reasons.items(), key=lambda kv: -kv[1]):
-            out.append(f"  quarantined — {code} ({REASONS_ZH.get(code, code)}): {n:,} problem(s)")
+        for code, n in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"  quarantined — {code} ({REASONS_ZH.get(code, code)}): {n:,} row(s)")
         for u in self.unmatched or []:
             out.append(f"  note: {u}")
         if self.pii_columns:
             out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
         return out
 
+    def to_dict(self) -> dict:
+        return {"file": self.file, "format": self.format, "format_reason": self.format_reason, "wave": self.wave,
+                "rows_read": self.rows_read, "accepted": self.accepted, "quarantined": self.quarantined,
+                "reasons": dict(self.reasons), "already_imported": self.already, "import_id": self.import_id,
+                "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or [])}
+
+
+def column_types(q: Questionnaire) -> list[tuple[str, str]]:
+    """DuckDB type of every stored column of ``q`` (see module docstring)."""
+    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
+    for qq in q.questions:
+        for c in qq.columns():
+            cols.append((c, _sql_type(qq, c)))
+    return cols + [("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR")]
+
+
+def _sql_type(qq: Question, col: str) -> str:
+    if qq.type == "text" or col.endswith("_other"):
+        return "VARCHAR"
+    if qq.type == "number":
+        return "DOUBLE"
+    top = max([abs(o.code) for o in qq.options] + [len(qq.options) + 1, 1])
+    return "SMALLINT" if top < 32000 else "INTEGER"
+
 
 class Project:
     """A survey project folder (see module docstring)."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.config: dict = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8")) or {}
-        self.questionnaire: Questionnaire = load_questionnaire(root / QFILE)
+        self.root = Path(root)
+        try:
+            self.config: dict = yaml.safe_load((self.root / CONFIG).read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as e:
+            raise MinyiError.of("yaml-syntax", file=str(self.root / CONFIG), reason=str(e).splitlines()[0])
+        if not isinstance(self.config, dict):
+            raise MinyiError.of("config-key", file=str(self.root / CONFIG), key="minyi.yaml",
+                                reason="the config must be a mapping", hint="restore the file written by survey init")
+        self._check_config()
+        self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE)
+        self._types = dict(column_types(self.questionnaire))
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
     def create(cls, root: str | Path, questionnaire: str | Path) -> "Project":
+        """Create the project folder: questionnaire copy, database, then config (its presence marks a project)."""
         root = Path(root)
         if (root / CONFIG).exists():
-            raise MinyiError.of("usage", file=str(root), reason=f"{root} is already a minyi project")
-        load_questionnaire(questionnaire)  # all problems, before anything is written
+            raise MinyiError.of("project-exists", file=str(root), path=str(root))
+        q = load_questionnaire(questionnaire)  # all problems, before anything is written
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(questionnaire, root / QFILE)
+        db = root / DB
+        for leftover in (db, root / (DB + ".wal")):  # from an interrupted init
+            if leftover.exists():
+                leftover.unlink()
+        _init_db(db, q)
         cfg = {"questionnaire": QFILE, "questionnaire_source": str(Path(questionnaire).resolve()), "waves": [],
                "design": {"weights": None, "strata": None, "psu": None, "fpc": None},
                "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": round(1 / 3, 4),
+               "same_ip_similarity": 0.9, "straightline_min_rows": 5,
                "na_policy": "exclude", "ci_method": "logit", "small_base": 30, "min_cell": 10}
-        (root / CONFIG).write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        p = cls(root)
-        p._init_db()
-        return p
+        _atomic_write(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+        return cls(root)
 
     @classmethod
     def open(cls, root: str | Path) -> "Project":
         root = Path(root)
         if not (root / CONFIG).exists() or not (root / DB).exists():
-            raise MinyiError.of("usage", file=str(root),
-                                reason=f"{root} is not a minyi project (create one with: survey init {root} --questionnaire Q.yaml)")
+            raise MinyiError.of("not-a-project", file=str(root), path=str(root))
         return cls(root)
 
     def connect(self):
+        """A DuckDB connection; a locked or damaged database becomes one readable error."""
         import duckdb
 
-        return duckdb.connect(str(self.root / DB))
-
-    def _columns(self) -> list[tuple[str, str]]:
-        q = self.questionnaire
-        cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
-        for qq in q.questions:
-            for c in qq.columns():
-                cols.append((c, "VARCHAR" if (qq.type == "text" or c.endswith("_other")) else "DOUBLE"))
-        return cols + [("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR")]
-
-    def _init_db(self) -> None:
-        con = self.connect()
-        cols = ", ".join(f'"{c}" {t}' for c, t in self._columns())
-        con.execute(f"CREATE TABLE responses ({cols})")
-        con.execute("CREATE TABLE imports (id INTEGER, file VARCHAR, path VARCHAR, sha256 VARCHAR, format VARCHAR, "
-                    "wave VARCHAR, site VARCHAR, rows_read BIGINT, accepted BIGINT, quarantined BIGINT, imported_at VARCHAR)")
-        con.execute("CREATE TABLE quarantine (import_id INTEGER, wave VARCHAR, source VARCHAR, \"row\" BIGINT, "
-                    "\"column\" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR)")
-        con.execute("CREATE TABLE flags (wave VARCHAR, import_id INTEGER, \"row\" BIGINT, respondent_id VARCHAR, "
-                    "kind VARCHAR, detail VARCHAR)")
-        con.execute("CREATE TABLE pii (import_id INTEGER, \"row\" BIGINT, \"column\" VARCHAR, value VARCHAR)")
-        con.close()
+        try:
+            return duckdb.connect(str(self.root / DB))
+        except duckdb.Error as e:
+            raise MinyiError.of("project-busy", file=str(self.root), path=str(self.root / DB),
+                                reason=str(e).splitlines()[0])
 
     def save_config(self) -> None:
-        (self.root / CONFIG).write_text(yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        _atomic_write(self.root / CONFIG, yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
+
+    def _check_config(self) -> None:
+        path = str(self.root / CONFIG)
+        for k in self.config:
+            if k not in CONFIG_KEYS:
+                raise MinyiError.of("unknown-key", file=path, key=k, where="minyi.yaml",
+                                    suggestion=did_you_mean(k, sorted(CONFIG_KEYS)))
+        ex = self.config.get("exclusions") or {}
+        if not isinstance(ex, dict):
+            raise MinyiError.of("config-key", file=path, key="exclusions", reason="must be a mapping rule: true/false",
+                                hint="e.g. exclusions: {speeder: true, duplicate_id: true}")
+        for k, v in ex.items():
+            if k not in FLAG_NAMES:
+                raise MinyiError.of("unknown-key", file=path, key=k, where="exclusions",
+                                    suggestion=did_you_mean(k, sorted(FLAG_NAMES)))
+            if not isinstance(v, bool):
+                raise MinyiError.of("config-key", file=path, key=f"exclusions.{k}", reason=f"must be true or false, not {v!r}",
+                                    hint="write true or false")
+        f = self.config.get("speeder_fraction", 1 / 3)
+        if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
+            raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
+                                hint="e.g. 0.3333 flags completion times under a third of the median")
 
     # ------------------------------------------------------------------ import
     def import_file(self, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
                     site: Optional[str] = None, mapping: Optional[dict] = None, sheet: Optional[str] = None,
                     strict: bool = False, hash_pii: bool = False) -> ImportSummary:
-        """Import one file (atomic, idempotent); see module docstring."""
+        """Import one file (atomic, idempotent); see module docstring.
+
+        Every row is read and checked (:func:`survey.rowcheck.check_rows`); rows with any problem go
+        to quarantine with one record per problem, the others to ``responses``.  ``strict`` raises
+        instead, storing nothing.  ``hash_pii`` stores identifying values as SHA-256(salt + value).
+        """
         from .importers import file_hash, read_responses
 
         path = Path(path)
         q = self.questionnaire
-        wave = wave or "default"
-        if path.exists() and path.is_file():
+        wave = str(wave) if wave is not None else "default"
+        if path.is_file():
             sha = file_hash(path)
             con = self.connect()
-            prev = next(iter(con.execute("SELECT imported_at FROM imports WHERE sha256 = ? AND wave = ?", [sha, wave]).fetchall()), None)
-            con.close()
+            try:
+                prev = con.execute("SELECT imported_at, wave, id FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
+                                   [sha]).fetchall()
+            finally:
+                con.close()
             if prev:
-                return ImportSummary(path.name, "-", "-", wave, 0, 0, 0, {}, already=prev[0])
+                t, w, i = prev[0]
+                return ImportSummary(path.name, "-", "-", w, 0, 0, 0, {}, import_id=int(i),
+                                     already=f"import #{i} on {t}, wave {w}")
         table = read_responses(path, q, format=format, sheet=sheet, mapping=mapping)
         frame = table.frame
-        if site is not None and q.site_question:
+        if site is not None:
+            if not q.site_question:
+                raise MinyiError.of("usage", reason="--site: the questionnaire has no site_question")
             try:
                 code = q.resolve_code(q.site_question, site)
             except KeyError:
                 raise MinyiError.of("unknown-option", file=str(path), value=site, qid=q.site_question,
                                     choices=", ".join(o.label for o in q.question(q.site_question).options))
-            frame[q.site_question] = frame[q.site_question].fillna(float(code))
-        probs = pd.concat([table.problems, check_rows(frame, q, rows=frame["_row"].to_numpy())], ignore_index=True)
+            frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
+        rows = frame["_row"].to_numpy()
+        probs = pd.concat([p for p in (table.problems, check_rows(frame, q, rows=rows)) if len(p)], ignore_index=True) \
+            if len(table.problems) else check_rows(frame, q, rows=rows)
         if strict and (len(probs) or table.unmatched):
-            first = probs.iloc[0] if len(probs) else None
-            detail = (f"row {first['row']}, column {first['column']}: {first['message']}" if first is not None
-                      else str(table.unmatched[0]))
-            raise MinyiError.of("bad-data", file=str(path), reason=f"--strict: {len(probs)} problem(s), nothing imported; "
-                                f"first: {detail}", hint="fix the file or import without --strict to quarantine bad rows")
-        bad_idx = np.unique(probs["index"].to_numpy(dtype=int)) if len(probs) else np.array([], dtype=int)
+            msgs = [problem("strict-import", file=str(path), count=len(probs) + len(table.unmatched),
+                            rows=int(probs["index"].nunique()) if len(probs) else 0)]
+            detail = [_problem_from_record(r, path.name) for r in probs.head(20).itertuples()]
+            raise MinyiError(msgs + detail + list(table.unmatched[:20]))
+        bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
         good = np.ones(len(frame), dtype=bool)
         good[bad_idx] = False
+        incoming = self._arrow_rows(frame, good)
+        qdf = qraw = None
+        if len(probs):
+            qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
+                                "value": probs["value"].astype(object).where(probs["value"].notna(), None),
+                                "code": probs["code"].astype(str), "message": probs["message"].astype(str)})
+            qraw = frame.iloc[bad_idx].reset_index(drop=True)
+        pin = None
+        if table.pii is not None and table.pii.shape[1]:
+            pdf = table.pii.reset_index(drop=True).astype("string")
+            pdf.columns = [str(c) for c in pdf.columns]
+            pdf["_row"] = rows
+            pin = pdf.melt(id_vars="_row", var_name="column", value_name="value").dropna(subset=["value"])
+            pin = pin[pin["value"].str.strip() != ""]
+            pin = pd.DataFrame({"_row": pin["_row"].astype("int64").to_numpy(), "column": pin["column"].astype(str).to_numpy(),
+                                "value": pin["value"].astype(str).to_numpy()})
+        salt = self._salt() if hash_pii and pin is not None else ""
         con = self.connect()
         try:
             con.execute("BEGIN TRANSACTION")
             import_id = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchall()[0][0])
-            ok = frame[good].copy()
-            ok["_wave"] = wave
-            ok["_import_id"] = import_id
-            ok["_source"] = path.name
-            cols = [c for c, _ in self._columns()]
+            cols = [c for c, _ in column_types(q)]
+            present = set(incoming.column_names)
+            sel = []
             for c in cols:
-                if c not in ok.columns:
-                    ok[c] = None
-            ok = ok[cols]
-            con.register("incoming", ok)
-            con.execute(f"INSERT INTO responses SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM incoming")
+                if c == "_wave":
+                    sel.append("?::VARCHAR")
+                elif c == "_import_id":
+                    sel.append("?::INTEGER")
+                elif c == "_source":
+                    sel.append("?::VARCHAR")
+                elif c in present:
+                    sel.append(_q(c))
+                else:
+                    sel.append("NULL")
+            con.register("incoming", incoming)
+            con.execute(f"INSERT INTO responses SELECT {', '.join(sel)} FROM incoming", [wave, import_id, path.name])
             con.unregister("incoming")
-            if len(probs):
-                raw_rows = frame.iloc[probs["index"].to_numpy(dtype=int)]
-                raws = [json.dumps({k: _jsonable(v) for k, v in r.items() if _jsonable(v) is not None}, ensure_ascii=False)
-                        for r in raw_rows.to_dict("records")]
-                qdf = pd.DataFrame({"import_id": import_id, "wave": wave, "source": path.name,
-                                    "row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
-                                    "value": probs["value"].astype(object), "code": probs["code"],
-                                    "message": probs["message"], "raw": raws})
+            if qdf is not None:
                 con.register("qin", qdf)
-                con.execute("INSERT INTO quarantine SELECT * FROM qin")
+                con.register("qraw", qraw)
+                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, p.\"row\", p.\"column\", p.value, p.code, p.message, "
+                            "to_json(r) FROM qin p LEFT JOIN qraw r ON r._row = p.\"row\"", [import_id, wave, path.name])
                 con.unregister("qin")
-            if table.pii is not None and table.pii.shape[1]:
-                pdf = table.pii.copy()
-                pdf["_row"] = frame["_row"].to_numpy()
-                long = pdf.melt(id_vars="_row", var_name="column", value_name="value").dropna(subset=["value"])
-                long["value"] = long["value"].astype(str)
-                if hash_pii:
-                    salt = self._salt()
-                    import hashlib
-
-                    long["value"] = [hashlib.sha256((salt + v).encode()).hexdigest() for v in long["value"]]
-                long.insert(0, "import_id", import_id)
-                con.register("pin", long[["import_id", "_row", "column", "value"]])
-                con.execute("INSERT INTO pii SELECT * FROM pin")
+                con.unregister("qraw")
+            if pin is not None and len(pin):
+                con.register("pin", pin)
+                val = "sha256(?::VARCHAR || value)" if hash_pii else "value"
+                con.execute(f"INSERT INTO pii SELECT ?, _row, \"column\", {val} FROM pin",
+                            [import_id, salt] if hash_pii else [import_id])
                 con.unregister("pin")
             now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
             con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [import_id, path.name, str(path.resolve()), table.source_hash, table.format, wave, site,
-                         table.rows_read, int(good.sum()), int((~good).sum()), now])
+                        [import_id, path.name, str(path.resolve()), table.source_hash or file_hash(path), table.format,
+                         wave, site, int(table.rows_read), int(good.sum()), int((~good).sum()), now])
             con.execute("COMMIT")
         except BaseException:
             try:
@@ -222,146 +300,341 @@ class Project:
             raise
         finally:
             con.close()
-        if wave not in self.config.get("waves", []):
-            self.config.setdefault("waves", []).append(wave)
+        if wave not in (self.config.get("waves") or []):
+            self.config["waves"] = list(self.config.get("waves") or []) + [wave]
             self.save_config()
-        reasons = probs["code"].value_counts().to_dict() if len(probs) else {}
-        return ImportSummary(path.name, table.format, table.format_reason, wave, table.rows_read, int(good.sum()),
-                             int((~good).sum()), reasons, unmatched=[str(u) for u in table.unmatched],
-                             pii_columns=list(table.pii.columns) if table.pii is not None else [])
+        reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
+        return ImportSummary(path.name, table.format, table.format_reason, wave, int(table.rows_read), int(good.sum()),
+                             int((~good).sum()), {str(k): int(v) for k, v in reasons.items()},
+                             unmatched=list(table.unmatched),
+                             pii_columns=[str(c) for c in table.pii.columns] if table.pii is not None else [],
+                             import_id=import_id)
+
+    def _arrow_rows(self, frame: pd.DataFrame, good: np.ndarray):
+        """The accepted rows as an Arrow table with the stored types (codes as int16/int32)."""
+        import pyarrow as pa
+
+        all_good = bool(good.all())
+        arrays, names = [], []
+        for c, t in column_types(self.questionnaire):
+            if c not in frame.columns or c in ("_wave", "_import_id", "_source"):
+                continue
+            s = frame[c]
+            if t in ("SMALLINT", "INTEGER", "DOUBLE", "BIGINT"):
+                x = s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub" else \
+                    pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+                if not all_good:
+                    x = x[good]
+                if t == "DOUBLE":
+                    arr = pa.array(x, mask=np.isnan(x))
+                elif t == "BIGINT":
+                    arr = pa.array(x.astype(np.int64))
+                else:
+                    arr = pa.array(x, mask=np.isnan(x)).cast(pa.int16() if t == "SMALLINT" else pa.int32())
+            else:
+                v = s.to_numpy(dtype=object)
+                if not all_good:
+                    v = v[good]
+                arr = pa.array(v, type=pa.string(), from_pandas=True) if v.dtype == object else pa.array(v.astype(str))
+            arrays.append(arr)
+            names.append(c)
+        return pa.Table.from_arrays(arrays, names=names)
 
     def _salt(self) -> str:
-        import os
         import secrets
 
         f = self.root / ".pii_salt"
         if not f.exists():
-            f.write_text(secrets.token_hex(16))
+            _atomic_write(f, secrets.token_hex(16))
             os.chmod(f, 0o600)
         return f.read_text().strip()
 
     # ------------------------------------------------------------------ reading
     def waves(self) -> list[str]:
+        """Waves in order of their first import."""
         con = self.connect()
-        rows = con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()
-        con.close()
+        try:
+            rows = con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()
+        finally:
+            con.close()
         return [r[0] for r in rows]
 
+    def _check_wave(self, wave: Optional[str]) -> None:
+        if wave is not None and wave not in self.waves():
+            raise MinyiError.of("unknown-wave", file=str(self.root), wave=wave,
+                                suggestion=did_you_mean(wave, self.waves()) or "the project has no imports yet")
+
+    def _select(self) -> str:
+        out = []
+        for c, t in column_types(self.questionnaire):
+            out.append(f"{_q(c)}::DOUBLE AS {_q(c)}" if t in ("SMALLINT", "INTEGER") else _q(c))
+        return ", ".join(out)
+
     def raw_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
+        """Every stored (accepted) response of ``wave`` (or all waves), no exclusions, codes as float64."""
+        self._check_wave(wave)
         con = self.connect()
-        if wave is None:
-            df = con.execute("SELECT * FROM responses ORDER BY _import_id, _row").df()
-        else:
-            df = con.execute("SELECT * FROM responses WHERE _wave = ? ORDER BY _import_id, _row", [wave]).df()
-        con.close()
+        try:
+            where = " WHERE _wave = ?" if wave is not None else ""
+            df = con.execute(f"SELECT {self._select()} FROM responses{where} ORDER BY _import_id, _row",
+                             [wave] if wave is not None else []).df()
+        finally:
+            con.close()
         return df
 
+    def _quality_params(self) -> dict:
+        return {"speeder_fraction": float(self.config.get("speeder_fraction", 1 / 3)),
+                "near_identical": float(self.config.get("same_ip_similarity", 0.9)),
+                "straightline_min_rows": int(self.config.get("straightline_min_rows", 5))}
+
+    def _signature(self, con, wave: str) -> str:
+        ids = [r[0] for r in con.execute("SELECT id FROM imports WHERE wave = ? ORDER BY id", [wave]).fetchall()]
+        return ",".join(map(str, ids)) + "|" + repr(sorted(self._quality_params().items()))
+
     def check(self, wave: Optional[str] = None) -> pd.DataFrame:
-        """Run the data-quality checks for ``wave`` (or every wave) and store the flags."""
+        """Run the data-quality checks for ``wave`` (or every wave); store flags and item non-response.
+
+        Returns the flags (wave, import_id, row, respondent_id, kind, detail).
+        """
+        self._check_wave(wave)
         frames = []
         for w in ([wave] if wave else self.waves()):
             df = self.raw_responses(w)
-            pii = self._pii_columns(w)
-            if "ip" in pii:
-                df = df.merge(pii["ip"], on=["_import_id", "_row"], how="left")
-            fl = quality_flags(df, self.questionnaire, speeder_fraction=float(self.config.get("speeder_fraction", 1 / 3)))
-            fl["wave"] = w
-            fl["import_id"] = df["_import_id"].to_numpy()[fl["index"].to_numpy(dtype=int)] if len(fl) else []
-            fl["row"] = df["_row"].to_numpy()[fl["index"].to_numpy(dtype=int)] if len(fl) else []
-            fl["respondent_id"] = df["respondent_id"].to_numpy()[fl["index"].to_numpy(dtype=int)] if len(fl) else []
+            ip = self._pii_values(w, "ip")
+            if ip is not None:
+                key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
+                df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
+            fl = quality_flags(df, self.questionnaire, **self._quality_params())
+            idx = fl["index"].to_numpy(dtype=np.int64)
+            out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
+                                "row": df["_row"].to_numpy()[idx].astype(np.int64),
+                                "respondent_id": df["respondent_id"].astype(object).to_numpy()[idx],
+                                "kind": fl["kind"].astype(str).to_numpy(), "detail": fl["detail"].astype(str).to_numpy()})
+            nr = item_nonresponse(df, self.questionnaire)
+            nr.insert(0, "wave", w)
             con = self.connect()
-            con.execute("BEGIN TRANSACTION")
-            con.execute("DELETE FROM flags WHERE wave = ?", [w])
-            out = fl[["wave", "import_id", "row", "respondent_id", "kind", "detail"]]
-            con.register("fin", out)
-            con.execute("INSERT INTO flags SELECT * FROM fin")
-            con.execute("COMMIT")
-            con.close()
+            try:
+                con.execute("BEGIN TRANSACTION")
+                con.execute("DELETE FROM flags WHERE wave = ?", [w])
+                con.execute("DELETE FROM nonresponse WHERE wave = ?", [w])
+                con.execute("DELETE FROM checks WHERE wave = ?", [w])
+                con.register("fin", out)
+                con.execute("INSERT INTO flags SELECT wave, import_id, \"row\", respondent_id, kind, detail FROM fin")
+                con.unregister("fin")
+                if len(nr):
+                    con.register("nin", nr)
+                    con.execute("INSERT INTO nonresponse SELECT wave, question, asked, missing, rate FROM nin")
+                    con.unregister("nin")
+                con.execute("INSERT INTO checks VALUES (?, ?, ?)",
+                            [w, self._signature(con, w), _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            finally:
+                con.close()
             frames.append(out)
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["wave", "import_id", "row", "respondent_id", "kind", "detail"])
 
-    def _pii_columns(self, wave: str) -> dict:
+    def _ensure_checked(self, wave: Optional[str]) -> None:
+        """Re-run the checks of any wave whose stored flags predate its imports (or the quality settings)."""
         con = self.connect()
-        df = con.execute("SELECT p.import_id AS _import_id, p.\"row\" AS _row, p.\"column\", p.value FROM pii p "
-                         "JOIN imports i ON i.id = p.import_id WHERE i.wave = ?", [wave]).df()
-        con.close()
-        out = {}
-        for col, g in df.groupby("column"):
-            name = "ip" if "ip" in col.lower() else col
-            out[name] = g[["_import_id", "_row", "value"]].rename(columns={"value": name})
-        return out
+        try:
+            stale = []
+            for w in ([wave] if wave is not None else [r[0] for r in con.execute(
+                    "SELECT DISTINCT wave FROM imports").fetchall()]):
+                row = con.execute("SELECT signature FROM checks WHERE wave = ?", [w]).fetchall()
+                if not row or row[0][0] != self._signature(con, w):
+                    stale.append(w)
+        finally:
+            con.close()
+        for w in stale:
+            self.check(w)
+
+    def _pii_values(self, wave: str, kind: str) -> Optional[pd.DataFrame]:
+        """(key, value) of the identifying column of ``kind`` ('ip') in ``wave``, or None."""
+        con = self.connect()
+        try:
+            df = con.execute("SELECT (p.import_id::BIGINT << 40) + p.\"row\" AS key, p.\"column\", p.value FROM pii p "
+                             "JOIN imports i ON i.id = p.import_id WHERE i.wave = ?", [wave]).df()
+        finally:
+            con.close()
+        if df.empty:
+            return None
+        df = df[df["column"].astype(str).str.lower().str.contains(kind)]
+        return None if df.empty else df.drop_duplicates("key")
+
+    def pii_frame(self, wave: Optional[str] = None) -> pd.DataFrame:
+        """Identifying columns in wide form: _import_id, _row and one column per source column."""
+        con = self.connect()
+        try:
+            where = " WHERE i.wave = ?" if wave is not None else ""
+            df = con.execute("SELECT p.import_id AS _import_id, p.\"row\" AS _row, p.\"column\", p.value FROM pii p "
+                             f"JOIN imports i ON i.id = p.import_id{where}", [wave] if wave is not None else []).df()
+        finally:
+            con.close()
+        if df.empty:
+            return pd.DataFrame(columns=["_import_id", "_row"])
+        wide = df.pivot_table(index=["_import_id", "_row"], columns="column", values="value", aggfunc="first")
+        wide.columns = [str(c) for c in wide.columns]
+        return wide.reset_index()
 
     def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True) -> tuple[pd.DataFrame, dict]:
-        """Responses of ``wave`` with the project's exclusion rules applied; returns (data, {rule: count})."""
+        """Responses of ``wave`` with the project's exclusion rules applied; returns (data, {rule: rows excluded}).
+
+        The checks run first when their stored flags do not cover every import (so the rules always apply).
+        """
         df = self.raw_responses(wave)
         if not apply_exclusions_ or df.empty:
             return df, {}
+        self._ensure_checked(wave)
         con = self.connect()
-        q = "SELECT import_id, \"row\", kind FROM flags" + (" WHERE wave = ?" if wave else "")
-        fl = con.execute(q, [wave] if wave else []).df()
-        con.close()
+        try:
+            where = " WHERE wave = ?" if wave is not None else ""
+            fl = con.execute(f"SELECT (import_id::BIGINT << 40) + \"row\" AS key, kind FROM flags{where}",
+                             [wave] if wave is not None else []).df()
+        finally:
+            con.close()
         if fl.empty:
             return df, {}
-        key = pd.MultiIndex.from_arrays([df["_import_id"].astype(int), df["_row"].astype(int)])
-        pos = pd.Series(np.arange(len(df)), index=key)
-        fl = fl[pd.MultiIndex.from_arrays([fl["import_id"].astype(int), fl["row"].astype(int)]).isin(key)]
-        idx = pos.loc[list(zip(fl["import_id"].astype(int), fl["row"].astype(int)))].to_numpy()
-        flags = pd.DataFrame({"index": idx, "kind": fl["kind"].to_numpy()})
+        key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
+        pos = pd.Index(key).get_indexer(fl["key"].to_numpy(np.int64))
+        ok = pos >= 0
+        flags = pd.DataFrame({"index": pos[ok], "kind": fl["kind"].to_numpy()[ok]})
         return apply_exclusions(df, flags, self.config.get("exclusions"))
 
-    def quarantine(self, wave: Optional[str] = None) -> pd.DataFrame:
+    def exclusion_counts(self, wave: Optional[str] = None) -> dict:
+        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule)."""
+        return self.responses(wave)[1]
+
+    def nonresponse(self, wave: str) -> pd.DataFrame:
+        """Stored item non-response per question (question, asked, missing, rate) of ``wave``."""
+        self._ensure_checked(wave)
         con = self.connect()
-        q = "SELECT wave, source, \"row\", \"column\", value, code, message FROM quarantine" + \
-            (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\""
-        df = con.execute(q, [wave] if wave else []).df()
-        con.close()
-        return df
+        try:
+            return con.execute("SELECT question, asked, missing, rate FROM nonresponse WHERE wave = ?", [wave]).df()
+        finally:
+            con.close()
+
+    def flags(self, wave: Optional[str] = None) -> pd.DataFrame:
+        con = self.connect()
+        try:
+            where = " WHERE wave = ?" if wave is not None else ""
+            return con.execute(f"SELECT * FROM flags{where} ORDER BY import_id, \"row\", kind",
+                               [wave] if wave is not None else []).df()
+        finally:
+            con.close()
+
+    def quarantine(self, wave: Optional[str] = None) -> pd.DataFrame:
+        """Quarantine records: wave, source, row, column, value, code, message (and raw row as JSON)."""
+        self._check_wave(wave)
+        con = self.connect()
+        try:
+            q = "SELECT wave, source, \"row\", \"column\", value, code, message, raw FROM quarantine" + \
+                (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\", \"column\""
+            return con.execute(q, [wave] if wave else []).df()
+        finally:
+            con.close()
 
     def imports(self) -> pd.DataFrame:
         con = self.connect()
-        df = con.execute("SELECT * FROM imports ORDER BY id").df()
-        con.close()
-        return df
+        try:
+            return con.execute("SELECT * FROM imports ORDER BY id").df()
+        finally:
+            con.close()
 
     def quality_summary(self, wave: str) -> dict:
         """Rows read/accepted/quarantined (per reason) and exclusions (per rule) for the report."""
         con = self.connect()
-        imp = con.execute("SELECT sum(rows_read), sum(accepted), sum(quarantined) FROM imports WHERE wave = ?",
-                          [wave]).fetchall()[0]
-        reasons = con.execute("SELECT code, count(DISTINCT (import_id, \"row\")) FROM quarantine WHERE wave = ? GROUP BY code "
-                              "ORDER BY 2 DESC", [wave]).fetchall()
-        con.close()
+        try:
+            imp = con.execute("SELECT sum(rows_read), sum(accepted), sum(quarantined) FROM imports WHERE wave = ?",
+                              [wave]).fetchall()[0]
+            reasons = con.execute("SELECT code, count(DISTINCT (import_id, \"row\")) FROM quarantine WHERE wave = ? "
+                                  "GROUP BY code ORDER BY 2 DESC, 1", [wave]).fetchall()
+        finally:
+            con.close()
         _, excl = self.responses(wave)
         return {"rows_read": int(imp[0] or 0), "accepted": int(imp[1] or 0), "quarantined": int(imp[2] or 0),
                 "quarantine_reasons": {REASONS_ZH.get(c, c): int(n) for c, n in reasons},
                 "excluded": int(sum(excl.values())), "exclusions": excl}
 
     def status(self) -> dict:
+        """Waves with counts per site/district, quarantined and excluded rows; the last imports."""
         q = self.questionnaire
-        con = self.connect()
         waves = []
-        for w in self.waves():
-            n = con.execute("SELECT count(*) FROM responses WHERE _wave = ?", [w]).fetchall()[0][0]
-            per = {}
-            for key, qid in (("site", q.site_question), ("district", q.district_question)):
-                if qid:
-                    rows = con.execute(f'SELECT "{qid}", count(*) FROM responses WHERE _wave = ? GROUP BY 1 ORDER BY 1', [w]).fetchall()
-                    labels = {float(o.code): o.label for o in q.question(qid).options}
-                    per[key] = {labels.get(k, str(k)): int(c) for k, c in rows}
-            nq = con.execute("SELECT count(DISTINCT (import_id, \"row\")) FROM quarantine WHERE wave = ?", [w]).fetchall()[0][0]
-            waves.append({"wave": w, "responses": int(n), "quarantined_rows": int(nq), **per})
-        imps = con.execute("SELECT id, file, format, wave, rows_read, accepted, quarantined, imported_at FROM imports "
-                           "ORDER BY id DESC LIMIT 10").df()
-        con.close()
+        con = self.connect()
+        try:
+            for w in [r[0] for r in con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()]:
+                n = con.execute("SELECT count(*) FROM responses WHERE _wave = ?", [w]).fetchall()[0][0]
+                per = {}
+                for key, qid in (("site", q.site_question), ("district", q.district_question)):
+                    if qid:
+                        rows = con.execute(f"SELECT {_q(qid)}, count(*) FROM responses WHERE _wave = ? GROUP BY 1 "
+                                           "ORDER BY 1 NULLS LAST", [w]).fetchall()
+                        labels = {int(o.code): o.label for o in q.question(qid).options}
+                        per[key] = {(labels.get(int(k), str(k)) if k is not None else "(missing)"): int(c) for k, c in rows}
+                nq = con.execute("SELECT count(DISTINCT (import_id, \"row\")) FROM quarantine WHERE wave = ?",
+                                 [w]).fetchall()[0][0]
+                checked = con.execute("SELECT checked_at FROM checks WHERE wave = ?", [w]).fetchall()
+                waves.append({"wave": w, "responses": int(n), "quarantined_rows": int(nq),
+                              "checked_at": checked[0][0] if checked else None, **per})
+            imps = con.execute("SELECT id, file, sha256, format, wave, site, rows_read, accepted, quarantined, imported_at "
+                               "FROM imports ORDER BY id DESC LIMIT 10").df()
+        finally:
+            con.close()
+        for w in waves:
+            if w["checked_at"] is not None:
+                excl = self.exclusion_counts(w["wave"])
+                w["excluded"] = int(sum(excl.values()))
+                w["exclusions"] = excl
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
-                "last_imports": imps.to_dict("records")}
+                "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")]}
 
 
-def _jsonable(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, (float, np.floating)):
-        return None if np.isnan(v) else float(v)
+# ----------------------------------------------------------------------------- helpers
+def _init_db(path: Path, q: Questionnaire) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    try:
+        cols = ", ".join(f"{_q(c)} {t}" for c, t in column_types(q))
+        con.execute(f"CREATE TABLE responses ({cols})")
+        con.execute("CREATE TABLE imports (id INTEGER, file VARCHAR, path VARCHAR, sha256 VARCHAR, format VARCHAR, "
+                    "wave VARCHAR, site VARCHAR, rows_read BIGINT, accepted BIGINT, quarantined BIGINT, imported_at VARCHAR)")
+        con.execute("CREATE TABLE quarantine (import_id INTEGER, wave VARCHAR, source VARCHAR, \"row\" BIGINT, "
+                    "\"column\" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR)")
+        con.execute("CREATE TABLE flags (wave VARCHAR, import_id INTEGER, \"row\" BIGINT, respondent_id VARCHAR, "
+                    "kind VARCHAR, detail VARCHAR)")
+        con.execute("CREATE TABLE nonresponse (wave VARCHAR, question VARCHAR, asked BIGINT, missing BIGINT, rate DOUBLE)")
+        con.execute("CREATE TABLE checks (wave VARCHAR, signature VARCHAR, checked_at VARCHAR)")
+        con.execute("CREATE TABLE pii (import_id INTEGER, \"row\" BIGINT, \"column\" VARCHAR, value VARCHAR)")
+    finally:
+        con.close()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _problem_from_record(r: Any, source: str):
+    from .messages import Problem
+
+    return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row),
+                   column=(r.column or None), value=r.value)
+
+
+def _plain(v: Any) -> Any:
     if isinstance(v, (np.integer,)):
         return int(v)
-    return str(v) if not isinstance(v, (int, float, str)) else v
+    if isinstance(v, (np.floating,)):
+        return None if np.isnan(v) else float(v)
+    if v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v

@@ -247,9 +247,18 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     T_cell = (A - p[None, :] * B[:, None]) / W
     T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
     T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
-    V_cell = design.variance_of_psu_totals(T_cell, st, fr)
-    v_row = np.diag(design.variance_of_psu_totals(T_row, st, fr))
-    v_col = np.diag(design.variance_of_psu_totals(T_col, st, fr))
+    # each share's domain: strata without a row of the domain take no part (R subset/svyby)
+    V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
+    v_row = np.zeros(K)
+    v_col = np.zeros(K)
+    for i in range(R):
+        sl = slice(i * C, (i + 1) * C)
+        pres = design.strata_present(ok & (rcode == i))
+        v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
+    for j in range(C):
+        sl = np.arange(j, K, C)
+        pres = design.strata_present(ok & (ccode == j))
+        v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
 
     # degrees of freedom of each share's domain
     if df is None:

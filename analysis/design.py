@@ -20,7 +20,7 @@ Domains zero the weights outside the subpopulation and keep every row, as R's ``
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -212,22 +212,32 @@ class Design:
         psu_f[self.psu] = self.fpc_fraction
         return tot, psu_stratum, psu_f
 
-    def variance(self, z: np.ndarray) -> np.ndarray:
+    def variance(self, z: np.ndarray, present: Optional[np.ndarray] = None) -> np.ndarray:
         """Covariance matrix (k×k) of the estimated totals whose influence values are ``z`` (n×k).
 
         ``z`` must already include the weights (z_i = w_i * u_i).  Implements R ``svyrecvar``
         (first stage) / ``onestage`` including the ``survey.lonely.psu`` options; see
-        :meth:`variance_of_psu_totals`.
+        :meth:`variance_of_psu_totals`.  ``present`` marks the rows of the domain (default:
+        rows with non-zero weight); strata without such rows take no part (R drops them).
         """
         z2 = np.asarray(z, dtype=float).reshape(self.n, -1)
         tot, st, f = self.psu_totals(z2)
-        return self.variance_of_psu_totals(tot, st, f)
+        return self.variance_of_psu_totals(tot, st, f, present_strata=self.strata_present(present))
+
+    def strata_present(self, present: Optional[np.ndarray] = None) -> np.ndarray:
+        """Boolean per stratum code: does the stratum hold a row of the domain ``present``
+        (default: rows with non-zero weight)?"""
+        m = self.weights > 0 if present is None else np.asarray(present, dtype=bool)
+        out = np.zeros(int(self.strata.max()) + 1, dtype=bool)
+        out[self.strata[m]] = True
+        return out
 
     def stratum_label(self, code: int) -> str:
         """The stratum's value in the data (for messages)."""
         return str(self.strata_labels[code]) if code < len(self.strata_labels) else str(code + 1)
 
-    def variance_of_psu_totals(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray) -> np.ndarray:
+    def variance_of_psu_totals(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray,
+                               present_strata: Optional[np.ndarray] = None) -> np.ndarray:
         """Covariance matrix from PSU totals ``tot`` (PSUs × k), each PSU's stratum ``st`` and fpc fraction ``f``.
 
         R ``survey:::onestrat`` (survey 4.1), stratum by stratum with ``n_h`` PSUs:
@@ -242,8 +252,10 @@ class Design:
           stratum and multiplies the sum by (all strata)/(strata that were not dropped).
 
         Domains keep every PSU (zero weights), so ``n_h`` counts the design's PSUs as R's
-        ``nPSU`` does, and a domain absent from a stratum is not "lonely" (R's default
-        ``survey.adjust.domain.lonely=FALSE``).
+        ``nPSU`` does, and a domain absent from some PSUs of a stratum is not "lonely" (R's
+        default ``survey.adjust.domain.lonely=FALSE``).  Strata holding no row of the domain
+        (``present_strata`` False) take no part at all — R's ``subset()`` drops their rows —
+        so a lonely stratum outside the domain neither fails nor counts for ``average``.
         """
         tot = np.asarray(tot, dtype=float)
         if tot.ndim == 1:
@@ -258,6 +270,12 @@ class Design:
         one_minus_f = 1.0 - f
         certain = one_minus_f < 1e-7                 # PSU of a completely sampled stratum
         lonely = (n_h[st] == 1) & ~certain
+        if present_strata is not None:
+            pres = np.zeros(n_strata, dtype=bool)
+            pres[: len(present_strata)] = present_strata
+            lonely &= pres[st]
+        else:
+            pres = n_h > 0
         mode = self.lonely_psu
         if lonely.any():
             if mode == "fail":
@@ -274,7 +292,7 @@ class Design:
         scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
         v = (dev * scale[:, None]).T @ dev
         if lonely.any() and mode == "average":
-            n_all = int(np.sum(n_h > 0))
+            n_all = int(np.sum(pres & (n_h > 0)))
             n_ok = n_all - np.unique(st[lonely]).size
             v = v * n_all / n_ok if n_ok > 0 else v * np.nan
         return v

@@ -97,7 +97,7 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
            confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
            srs_binomial: bool = False) -> Estimate:
     """Turn an estimate and its influence values into an :class:`Estimate` (SE, CI, deff, df)."""
-    variance = float(design.variance(z)[0, 0])
+    variance = float(design.variance(z, present=w > 0)[0, 0])
     n = int(np.count_nonzero(w))
     dfv = _resolve_df(design, w, df)
     if srs_binomial:

@@ -319,21 +319,23 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
         wsum = np.bincount(codes, weights=w, minlength=len(labels))
         rows = np.bincount(codes, minlength=len(labels))
         not_in_margin = [lab for lab in labels if lab not in pos]
-        if not_in_margin:
-            raise WeightingError(
-                f"'{variable}': sample categories absent from the margin: "
-                + ", ".join(f"'{c}' ({int(rows[labels.index(c)])} rows)" for c in not_in_margin),
-                variable=variable, kind="not-in-margin", categories=not_in_margin,
-                candidates={c: _closest(c, [x for x in cats if x not in labels]) or _closest(c, cats)
-                            for c in not_in_margin})
         lab_pos = {lab: i for i, lab in enumerate(labels)}
         absent = [c for c, v in items if v > 0 and (c not in lab_pos or wsum[lab_pos[c]] <= 0)]
-        if absent:
-            raise WeightingError(
-                f"'{variable}': margin categories absent from the sample (no rows with positive weight): "
-                + ", ".join(f"'{c}'" for c in absent),
-                variable=variable, kind="not-in-sample", categories=absent,
-                candidates={c: _closest(c, [x for x in labels if x not in pos]) or _closest(c, labels) for c in absent})
+        if not_in_margin or absent:
+            parts, cands = [], {}
+            if absent:
+                parts.append("margin categories absent from the sample (no rows with positive weight): "
+                             + ", ".join(f"'{c}'" for c in absent))
+                pool = [x for x in labels if x not in pos] or labels
+                cands.update({c: _closest(c, pool) for c in absent})
+            if not_in_margin:
+                parts.append("sample categories absent from the margin: "
+                             + ", ".join(f"'{c}' ({int(rows[lab_pos[c]])} rows)" for c in not_in_margin))
+                pool = [x for x in cats if x not in lab_pos] or cats
+                cands.update({c: _closest(c, pool) for c in not_in_margin})
+            raise WeightingError(f"'{variable}': " + "; ".join(parts), variable=variable,
+                                 kind="not-in-sample" if absent else "not-in-margin",
+                                 categories=absent + not_in_margin, candidates=cands)
         zero = [c for c, v in items if v == 0 and c in lab_pos and wsum[lab_pos[c]] > 0]
         if zero:
             raise WeightingError(f"'{variable}': categories with population 0 but sample rows: "

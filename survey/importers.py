@@ -105,7 +105,9 @@ def norm_text(s) -> str:
 
 
 def _title_key(s: str) -> str:
-    return norm_text(s).rstrip(":?。.!;,、").lower()
+    """Title for comparison: normalised, lower case, punctuation dropped (题干 differ in ？/（）/《》 between exports)."""
+    t = norm_text(s).lower()
+    return "".join(ch for ch in t if not unicodedata.category(ch).startswith(("P", "S"))) or t
 
 
 # ----------------------------------------------------------------------------- detection
@@ -192,7 +194,7 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
                 mapping: Optional[dict] = None) -> ImportedTable:
     """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
     df = raw.frame
-    if df.shape[1] == 0 or (len(df) == 0 and df.shape[1] <= 1):
+    if df.shape[1] == 0 or len(df) == 0:  # nothing, or a header without any data row
         raise MinyiError.of("file-empty", file=str(p))
     if format in ("wjx", "tencent", "kobo", "native"):
         layout, why = format, "chosen with --format"

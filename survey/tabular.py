@@ -237,6 +237,9 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
     while data and all(c is None for c in data[-1]):  # trailing empty area
         data.pop()
     df = pd.DataFrame(data, columns=header, dtype=object)
+    if len(df) == 0 and sheet is None and len(names) > 1:
+        raise _unreadable(p, f"its first sheet '{names[0]}' holds no data rows; choose the sheet with --sheet "
+                             f"(sheets: {', '.join(names)})")
     detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
     if h:
         detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"

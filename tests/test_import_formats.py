@@ -1,0 +1,476 @@
+"""Format readers: every export format read into the native layout, checked against hand-made answers.
+
+Every fixture in tests/data holds the same 12 answers to tests/data/wjx_questionnaire.yaml as the hand-made
+问卷星 examples (shared/formats/wjx/example_by_code.csv / example_by_text.csv); the expected codes below
+are those of example_by_code.csv, typed in by hand (-3 = not ranked → blank).  Binary fixtures come from
+tests/data/make_fixtures.py (committed outputs).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from survey.errors import MinyiError
+from survey.importers import parse_duration, read_responses
+from survey.qload import load_questionnaire
+
+DATA = Path(__file__).parent / "data"
+Q = load_questionnaire(DATA / "wjx_questionnaire.yaml")
+N = None  # blank
+
+# 序号: Q1 Q2 | Q3 r1 r2 r3 | Q4 住房 就业 物价 看病 上学 其他 | Q5 交通拥堵 停车难 食品安全 环境污染 | Q6
+EXPECTED = [
+    (2, 2, 4, 5, 5, 0, 1, 0, 0, 0, 0, 3, N, 2, 1, N),
+    (2, 1, 1, 5, 6, 1, 0, 0, 1, 1, 0, 3, N, 2, 1, N),
+    (1, 1, 1, 2, 2, 1, 0, 1, 1, 0, 0, 3, N, 2, 1, N),
+    (2, 2, 1, 6, 1, 0, 0, 1, 0, 0, 1, 3, N, 2, 1, "希望公交更准点"),
+    (1, 1, 1, 1, 5, 0, 0, 0, 1, 0, 0, 1, 2, 3, N, N),
+    (3, 1, 2, 2, 1, 0, 0, 0, 1, 0, 1, 2, N, 3, 1, "希望公交更准点"),
+    (1, 1, 3, 1, 4, 0, 1, 0, 0, 0, 0, 3, 1, 2, N, N),
+    (2, 2, 2, 6, 5, 0, 0, 0, 1, 0, 0, 3, 1, 2, N, "菜市场环境要改善"),
+    (2, 1, 4, 4, 2, 0, 0, 1, 0, 0, 0, 2, N, 1, 3, N),
+    (3, 1, 1, 2, 2, 1, 0, 1, 0, 0, 0, N, 2, 1, 3, N),
+    (1, 1, 5, 6, 2, 0, 0, 0, 0, 1, 0, N, 2, 1, 3, N),
+    (2, 1, 4, 2, 6, 0, 0, 1, 0, 0, 0, 3, 1, 2, N, N),
+]
+CODE_COLS = ["Q1", "Q2", "Q3_r1", "Q3_r2", "Q3_r3", "Q4_1", "Q4_2", "Q4_3", "Q4_4", "Q4_5", "Q4_6",
+             "Q5_1", "Q5_2", "Q5_3", "Q5_4"]
+OTHER = [N, N, N, "物业纠纷", N, "物业纠纷", N, N, N, N, N, N]  # 其他〖物业纠纷〗 in the 按文本 export
+SECONDS = [268, 310, 367, 201, 48, 212, 70, 369, 241, 78, 340, 121]
+
+
+def _expected_codes(cols=CODE_COLS) -> np.ndarray:
+    idx = [CODE_COLS.index(c) for c in cols]
+    return np.array([[np.nan if r[i] is None else float(r[i]) for i in idx] for r in EXPECTED])
+
+
+def _text(values) -> list:
+    return [None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v) for v in values]
+
+
+def _assert_answers(t, *, other: bool, cols=CODE_COLS) -> None:
+    f = t.frame
+    assert len(f) == 12 and t.rows_read == 12
+    np.testing.assert_array_equal(f[cols].to_numpy(dtype=float), _expected_codes(cols))
+    assert _text(f["Q6"]) == [r[-1] for r in EXPECTED]
+    assert _text(f["Q4_other"]) == (OTHER if other else [None] * 12)
+    assert t.problems.empty, t.problems.to_dict("records")
+
+
+# format, reason must mention, other text carried, respondent ids, durations known
+ALL_FORMATS = [
+    ("wjx_by_code.csv", "wjx", "UTF-8 with BOM", False, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_text.csv", "wjx", "UTF-8 with BOM", True, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_text_gbk.csv", "wjx", "GBK/GB18030", True, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_code_tab.txt", "wjx", "tab-delimited", False, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_code.xlsx", "wjx", "Excel workbook", False, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_text.xlsx", "wjx", "Excel workbook", True, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_text.xls", "wjx", "Excel 97-2003", True, [str(i) for i in range(1, 13)], True),
+    ("wjx_by_code.sav", "wjx", "SPSS", False, [str(i) for i in range(1, 13)], True),
+    ("tencent.csv", "tencent", "腾讯问卷", True, [str(1000 + i) for i in range(1, 13)], True),
+    ("tencent.zip", "tencent", "zip archive holding 答卷数据_12份.csv: GBK/GB18030", True,
+     [str(1000 + i) for i in range(1, 13)], True),
+    ("kobo_xml.csv", "kobo", "semicolon-delimited", True, [f"uuid-{i:04d}" for i in range(1, 13)], True),
+    ("kobo_labels.xlsx", "kobo", "KoboToolbox", True, [f"uuid-{i:04d}" for i in range(1, 13)], False),
+]
+
+
+@pytest.mark.parametrize("name,fmt,why,other,ids,timed", ALL_FORMATS, ids=[a[0] for a in ALL_FORMATS])
+def test_every_format_gives_the_same_answers(name, fmt, why, other, ids, timed):
+    t = read_responses(DATA / name, Q)
+    assert t.format == fmt
+    assert why in t.format_reason
+    _assert_answers(t, other=other)
+    assert _text(t.frame["respondent_id"]) == ids
+    assert t.frame["_row"].tolist() == list(range(2, 14))
+    if timed:
+        assert t.frame["duration_sec"].tolist() == SECONDS
+    assert not [u for u in t.unmatched if u.code == "unmatched-column"], [str(u) for u in t.unmatched]
+
+
+def test_wjx_metadata_and_pii():
+    t = read_responses(DATA / "wjx_by_text.csv", Q)
+    assert t.frame["submitted_at"].tolist()[:2] == ["2026-09-01 09:01:00", "2026-09-02 09:02:00"]
+    assert list(t.pii.columns) == ["来自IP"]
+    assert t.pii["来自IP"].iloc[0] == "192.168.1.1(未知)"
+    assert "来自IP" not in t.frame.columns and "来源" not in t.frame.columns
+    assert t.unmatched == []
+
+
+def test_tencent_metadata_and_pii():
+    t = read_responses(DATA / "tencent.zip", Q)
+    assert sorted(t.pii.columns) == ["IP", "地理位置"]
+    assert t.frame["submitted_at"].iloc[0] == "2026-09-01 09:01:00"
+
+
+def test_kobo_times_from_start_end_and_submission():
+    t = read_responses(DATA / "kobo_xml.csv", Q)
+    assert t.frame["submitted_at"].iloc[4] == "2026-09-05 09:05:00"
+    # select_multiple given both ways: the per-option columns are used, and that is reported
+    assert any("per-option columns were used" in str(u) for u in t.unmatched)
+
+
+def test_forced_formats(tmp_path):
+    assert read_responses(DATA / "wjx_by_code.csv", Q, format="wjx").format == "wjx"
+    t = read_responses(DATA / "wjx_by_code.csv", Q, format="csv")
+    assert t.format == "wjx" and "问卷星" in t.format_reason
+    assert read_responses(DATA / "wjx_by_code.xlsx", Q, format="xlsx").format == "wjx"
+    assert read_responses(DATA / "wjx_by_text.xls", Q, format="xlsx").format == "wjx"
+    assert read_responses(DATA / "wjx_by_code.sav", Q, format="sav").format == "wjx"
+    assert read_responses(DATA / "tencent.zip", Q, format="tencent").format == "tencent"
+    assert read_responses(DATA / "kobo_xml.csv", Q, format="kobo").format == "kobo"
+    for fmt, name in (("sav", "wjx_by_code.csv"), ("xlsx", "wjx_by_code.sav"), ("csv", "wjx_by_code.xlsx")):
+        with pytest.raises(MinyiError) as e:
+            read_responses(DATA / name, Q, format=fmt)
+        assert f"--format {fmt}" in str(e.value) and name in str(e.value)
+    with pytest.raises(MinyiError, match="unknown --format"):
+        read_responses(DATA / "wjx_by_code.csv", Q, format="spss")
+
+
+def test_content_not_extension(tmp_path):
+    """A CSV named .xlsx and an xlsx named .csv are read by what they are."""
+    a = tmp_path / "really_csv.xlsx"
+    a.write_bytes((DATA / "wjx_by_text.csv").read_bytes())
+    t = read_responses(a, Q)
+    _assert_answers(t, other=True)
+    assert "although its name ends in .xlsx" in t.format_reason
+    b = tmp_path / "really_xlsx.csv"
+    b.write_bytes((DATA / "wjx_by_code.xlsx").read_bytes())
+    _assert_answers(read_responses(b, Q), other=False)
+
+
+# ----------------------------------------------------------------------------- encodings, delimiters
+@pytest.mark.parametrize("encoding,bom,label", [
+    ("utf-8", b"", "UTF-8 text"), ("utf-8", b"\xef\xbb\xbf", "UTF-8 with BOM"), ("gbk", b"", "GBK/GB18030"),
+    ("gb18030", b"", "GBK/GB18030"), ("utf-16-le", b"\xff\xfe", "UTF-16")])
+@pytest.mark.parametrize("sep,sep_name", [(",", "comma"), ("\t", "tab"), (";", "semicolon"), ("|", "pipe")])
+def test_encodings_and_delimiters(tmp_path, encoding, bom, label, sep, sep_name):
+    df = pd.read_csv(DATA / "wjx_by_text.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    if encoding == "gbk":  # '┋' is not in GBK: a GBK file of a single-choice subset
+        df = df.drop(columns=[df.columns[11]])
+    p = tmp_path / "x.csv"
+    p.write_bytes(bom + df.to_csv(index=False, sep=sep).encode(encoding))
+    t = read_responses(p, Q)
+    assert label in t.format_reason and f"{sep_name}-delimited" in t.format_reason
+    cols = [c for c in CODE_COLS if not (encoding == "gbk" and c.startswith("Q4"))]
+    np.testing.assert_array_equal(t.frame[cols].to_numpy(dtype=float), _expected_codes(cols))
+
+
+def test_fullwidth_and_whitespace_normalised(tmp_path):
+    """Headers and labels with full-width punctuation, stray spaces and tabs still match."""
+    p = tmp_path / "messy.csv"
+    p.write_text("序号 , 1：您的工作单位 ：,２、您是否听说过《市民文明公约》? ,3、（ 环境卫生 ）\n"
+                 "1, 社 区 ,听说过 ,非常满意\n2,机关\t,没听说过,满意 \n", encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.frame[["Q1", "Q2", "Q3_r1"]].to_numpy().tolist() == [[2.0, 1.0, 1.0], [1.0, 2.0, 2.0]]
+    assert t.problems.empty
+
+
+def test_header_row_detection_in_excel():
+    t = read_responses(DATA / "generic_title_rows.xlsx", Q)
+    assert t.format == "xlsx"
+    assert "header on row 3 (2 title row(s) above it skipped)" in t.format_reason
+    assert t.frame["_row"].tolist() == list(range(4, 16))  # spreadsheet row numbers
+    np.testing.assert_array_equal(t.frame[["Q1", "Q2", "Q3_r1"]].to_numpy(dtype=float),
+                                  _expected_codes(["Q1", "Q2", "Q3_r1"]))
+    notes = [str(u) for u in t.unmatched]
+    assert any("'备注' matches no question" in s for s in notes)
+    assert sum("no column for Q" in s for s in notes) == 3  # Q4, Q5, Q6 absent: said, not guessed
+
+
+def test_header_row_detection_in_csv(tmp_path):
+    p = tmp_path / "titled.csv"
+    p.write_text("某市满意度调查,,\n导出时间 2026-09-01,,\n,,\nQ1,Q2,Q3_r1\n社区,听说过,满意\n机关,没听说过,一般\n",
+                 encoding="utf-8")
+    t = read_responses(p, Q)
+    assert "header on line 4" in t.format_reason
+    assert t.frame[["Q1", "Q2", "Q3_r1"]].to_numpy().tolist() == [[2.0, 1.0, 2.0], [1.0, 2.0, 3.0]]
+    assert t.frame["_row"].tolist() == [5, 6]
+
+
+def test_excel_sheet_option(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表为导出说明"])
+    ws = wb.create_sheet("答卷")
+    ws.append(["Q1", "Q2"])
+    ws.append(["企业", "听说过"])
+    p = tmp_path / "two.xlsx"
+    wb.save(p)
+    t = read_responses(p, Q, sheet="答卷")
+    assert t.frame[["Q1", "Q2"]].to_numpy().tolist() == [[3.0, 1.0]] and "sheet '答卷'" in t.format_reason
+    with pytest.raises(MinyiError, match="sheet 'x' not found; sheets: 说明, 答卷"):
+        read_responses(p, Q, sheet="x")
+    with pytest.raises(MinyiError, match=r"first sheet '说明' holds no data rows; choose the sheet with --sheet"):
+        read_responses(p, Q)
+
+
+# ----------------------------------------------------------------------------- SPSS
+def test_sav_value_labels_and_variable_labels():
+    """generic_labels.sav: free variable names, titles in the variable labels, codes 10/20/30 and 1/0 that only
+    the value labels explain."""
+    t = read_responses(DATA / "generic_labels.sav", Q)
+    assert t.format == "sav"
+    np.testing.assert_array_equal(t.frame[["Q1", "Q2", "Q3_r1"]].to_numpy(dtype=float),
+                                  _expected_codes(["Q1", "Q2", "Q3_r1"]))
+    assert _text(t.frame["respondent_id"]) == [f"R{i:02d}" for i in range(1, 13)]
+    assert t.problems.empty
+
+
+def test_sav_label_not_an_option(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    df = pd.DataFrame({"v1": [1.0, 2.0, 3.0]})
+    p = tmp_path / "x.sav"
+    pyreadstat.write_sav(df, str(p), column_labels={"v1": "1、您的工作单位："},
+                         variable_value_labels={"v1": {1.0: "机关", 2.0: "社 区", 3.0: "街道办"}})
+    t = read_responses(p, Q)
+    assert t.frame["Q1"].tolist()[:2] == [1.0, 2.0]
+    # 街道办 is no option: its code 3 (企业) is NOT taken silently … unless by code, which is then reported
+    assert t.frame["Q1"].iloc[2] == 3.0
+    assert any("SPSS value labels do not match" in str(u) for u in t.unmatched)
+
+
+# ----------------------------------------------------------------------------- 问卷星 details
+def _wjx_text_with(tmp_path, changes: dict, name="wjx_bad.csv") -> Path:
+    df = pd.read_csv(DATA / "wjx_by_text.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    for (row, col), v in changes.items():
+        df.iloc[row, col] = v
+    p = tmp_path / name
+    p.write_text(df.to_csv(index=False), encoding="utf-8-sig")
+    return p
+
+
+def test_wjx_skip_codes_and_markers(tmp_path):
+    df = pd.read_csv(DATA / "wjx_by_code.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    df.iloc[0, 6] = "-3"  # Q1 not shown
+    df.iloc[1, 8] = "-2"  # matrix row skipped
+    df.iloc[2, 11:17] = "-3"  # whole multiple choice not shown
+    p = tmp_path / "skip.csv"
+    p.write_text(df.to_csv(index=False), encoding="utf-8-sig")
+    t = read_responses(p, Q)
+    f = t.frame
+    assert np.isnan(f["Q1"].iloc[0]) and np.isnan(f["Q3_r1"].iloc[1])
+    assert f.loc[2, [f"Q4_{k}" for k in range(1, 7)]].isna().all()
+    assert f.loc[3, [f"Q4_{k}" for k in range(1, 7)]].tolist() == [0, 0, 1, 0, 0, 1]
+    assert t.problems.empty
+    p2 = _wjx_text_with(tmp_path, {(0, 6): "(跳过)", (1, 11): "(跳过)", (2, 12): "(跳过)"})
+    f2 = read_responses(p2, Q).frame
+    assert np.isnan(f2["Q1"].iloc[0]) and f2.loc[1, [f"Q4_{k}" for k in range(1, 7)]].isna().all()
+    assert f2.loc[2, [f"Q5_{k}" for k in range(1, 5)]].isna().all()
+
+
+def test_wjx_other_text_in_code_export_cell(tmp_path):
+    """按序号 with the fill-in inside the option column: 〖…〗 or the bare text."""
+    df = pd.read_csv(DATA / "wjx_by_code.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    df.iloc[3, 16] = "〖物业纠纷〗"
+    df.iloc[5, 16] = "1〖宠物扰民〗"
+    p = tmp_path / "o.csv"
+    p.write_text(df.to_csv(index=False), encoding="utf-8-sig")
+    t = read_responses(p, Q)
+    assert t.frame["Q4_6"].tolist()[3] == 1.0 and t.frame["Q4_6"].tolist()[5] == 1.0
+    assert _text(t.frame["Q4_other"])[3] == "物业纠纷" and _text(t.frame["Q4_other"])[5] == "宠物扰民"
+    assert t.problems.empty
+
+
+def test_wjx_bad_cells_become_problems_with_closest_option(tmp_path):
+    p = _wjx_text_with(tmp_path, {(0, 6): "社会", (1, 11): "住房┋买菜", (2, 12): "环境污染→环境污染→交通拥堵",
+                                  (3, 8): "很满意"})
+    t = read_responses(p, Q)
+    pr = t.problems.sort_values("row").reset_index(drop=True)
+    assert pr[["row", "column", "code"]].values.tolist() == [
+        [2, "1、您的工作单位：", "unknown-option"],
+        [3, "4、您最关心的问题有哪些？（可多选）", "unknown-option"],
+        [4, "5、请对以下问题按紧迫程度排序（选3项）", "rank-invalid"],
+        [5, "3、(环境卫生)", "unknown-option"]]
+    assert pr["value"].tolist()[:2] == ["社会", "买菜"]
+    msgs = " | ".join(pr["message"])
+    assert "value '社会' is not an option of Q1" in msgs
+
+
+def test_unknown_option_hint_names_closest(tmp_path):
+    p = _wjx_text_with(tmp_path, {(0, 8): "很满意"})
+    t = read_responses(p, Q)
+    assert len(t.problems) == 1
+    # the closest labels are part of the problem's hint
+    from survey.importers import _Converter
+    from survey.tabular import RawTable
+
+    conv = _Converter(Q, RawTable(pd.DataFrame({"x": ["很满意"]}), "csv", ""), "f.csv", "wjx")
+    hint = conv.choices_hint(Q.question("Q3"))("很满意")
+    assert "(closest: '满意'" in hint and hint.startswith("1=非常满意, 2=满意")
+
+
+def test_unmatched_columns_and_number_title_mismatch(tmp_path):
+    p = tmp_path / "u.csv"
+    p.write_text("序号,所用时间,1、您的工作单位,2、完全不同的一个问题,7、您的年龄,您最关心的问题有哪些（可多选）:住房\n"
+                 "1,12秒,机关,听说过,30,1\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    notes = [str(u) for u in t.unmatched]
+    assert any("'7、您的年龄' matches no question" in s for s in notes)
+    assert any("'2、完全不同的一个问题' matched to Q2" in s and "titles differ" in s for s in notes)
+    assert t.frame["Q4_1"].iloc[0] == 1.0 and t.frame["Q2"].iloc[0] == 1.0  # title without number + part
+    assert t.frame["duration_sec"].iloc[0] == 12
+
+
+def test_unmatched_column_did_you_mean(tmp_path):
+    p = tmp_path / "u.csv"
+    p.write_text("Q1,Q22,Q3_r9\n机关,1,2\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    notes = {u.column: str(u) for u in t.unmatched if u.code == "unmatched-column"}
+    assert "did you mean" in notes["Q22"] and "'Q2'" in notes["Q22"]
+    assert "Q3_r1" in notes["Q3_r9"]
+
+
+def test_generic_csv_keeps_minus_three_as_a_problem(tmp_path):
+    """-2/-3 mean 'not asked' only in 问卷星 exports; elsewhere they are values, reported when invalid."""
+    p = tmp_path / "g.csv"
+    p.write_text("Q1,Q2\n-3,1\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.problems[["column", "value", "code"]].values.tolist() == [["Q1", "-3", "unknown-option"]]
+
+
+# ----------------------------------------------------------------------------- 腾讯问卷 / Kobo variants
+def test_tencent_zero_one_sub_columns(tmp_path):
+    df = pd.read_csv(DATA / "tencent.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    for j in range(13, 19):
+        df.iloc[:, j] = (df.iloc[:, j] != "").map({True: "1", False: "0"})
+    df = df.drop(columns=["答题时长"])
+    p = tmp_path / "t.csv"
+    p.write_text(df.to_csv(index=False), encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.format == "tencent"
+    _assert_answers(t, other=False)
+    assert t.frame["duration_sec"].tolist() == SECONDS  # from 开始答题时间 / 结束答题时间
+
+
+def test_kobo_space_separated_only_and_dot_paths(tmp_path):
+    df = pd.read_csv(DATA / "kobo_xml.csv", dtype=str, sep=";", keep_default_na=False)
+    df = df.drop(columns=[f"Q4/{k}" for k in range(1, 7)])
+    df.columns = [c.replace("/", ".") for c in df.columns]
+    p = tmp_path / "k.csv"
+    p.write_text(df.to_csv(index=False), encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.format == "kobo"
+    _assert_answers(t, other=True)
+
+
+def test_kobo_unknown_xml_value_reported(tmp_path):
+    p = tmp_path / "k.csv"
+    p.write_text("_uuid,grp/Q1,Q4\nu1,9,1 housing\nu2,2,2\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.problems[["row", "column", "value"]].values.tolist() == [[2, "grp/Q1", "9"], [2, "Q4", "housing"]]
+    assert t.frame["Q4_1"].tolist() == [1.0, 0.0] and t.frame["Q4_2"].tolist() == [0.0, 1.0]
+
+
+# ----------------------------------------------------------------------------- mapping
+MAPPING = {"columns": {"单位": "Q1", "知晓": "Q2", "环境": "Q3_r1", "编号x": "respondent_id"},
+           "values": {"Q1": {"A": 1, "B": 2, "C": 3}, "Q2": {"yes": "听说过", "no": 2}}}
+
+
+def test_mapping_file():
+    with pytest.raises(MinyiError, match="none of its 4 column"):
+        read_responses(DATA / "mapped.csv", Q)
+    t = read_responses(DATA / "mapped.csv", Q, mapping=MAPPING)
+    np.testing.assert_array_equal(t.frame[["Q1", "Q2", "Q3_r1"]].to_numpy(dtype=float),
+                                  _expected_codes(["Q1", "Q2", "Q3_r1"]))
+    assert _text(t.frame["respondent_id"])[:2] == ["M1", "M2"]
+    assert t.problems.empty
+
+
+def test_mapping_file_through_the_cli(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    mp = tmp_path / "map.yaml"
+    mp.write_text(yaml.safe_dump(MAPPING, allow_unicode=True), encoding="utf-8")
+    r = CliRunner()
+    assert r.invoke(app, ["init", str(tmp_path / "p"), "--questionnaire", str(DATA / "wjx_questionnaire.yaml")]).exit_code == 0
+    res = r.invoke(app, ["import", str(tmp_path / "p"), str(DATA / "mapped.csv"), "--mapping", str(mp)])
+    assert res.exit_code == 0, res.output
+    assert "12 rows read" in res.output
+
+
+@pytest.mark.parametrize("bad,msg", [
+    ({"columns": {"单位": "Q9"}}, "target 'Q9' is not a question id"),
+    ({"columns": {"单位x": "Q1"}}, "column '单位x': is not a column of the file"),
+    ({"values": {"Q1": {"A": 7}}}, "'7' (for 'A') is not an option of Q1"),
+    ({"values": {"Q7": {"A": 1}}}, "values of 'Q7': is not a question id"),
+    ({"colums": {}}, "unknown key"),
+    (["Q1"], "must be a YAML mapping"),
+])
+def test_mapping_errors(bad, msg):
+    with pytest.raises(MinyiError) as e:
+        read_responses(DATA / "mapped.csv", Q, mapping=bad)
+    assert msg in str(e.value) and "mapped.csv" in str(e.value)
+
+
+# ----------------------------------------------------------------------------- unreadable files
+@pytest.mark.parametrize("name,msg", [
+    ("bad_empty.csv", "the file is empty"),
+    ("bad_garbage.bin", "cannot read"),
+    ("bad_truncated.xlsx", "not a readable Excel workbook"),
+    ("bad_not_spss.sav", "not a readable SPSS .sav file"),
+    ("bad_png_named.sav", "although its name ends in .sav"),
+    ("wjx_questionnaire.yaml", "cannot read"),
+])
+def test_unreadable_files_one_clear_error(name, msg):
+    with pytest.raises(MinyiError) as e:
+        read_responses(DATA / name, Q)
+    assert len(e.value.problems) == 1
+    assert msg in str(e.value) and name in str(e.value)
+
+
+def test_more_unreadable(tmp_path):
+    cases = {
+        "folder": None,
+        "only_header.csv": "Q1,Q2\n",
+        "html.xls": "<html><body><table><tr><td>Q1</td></tr></table></body></html>",
+        "ragged.csv": "Q1,Q2\n1,2\n1,2,3,4\n",
+        "blank.csv": "\n\n   \n",
+    }
+    for name, content in cases.items():
+        p = tmp_path / name
+        if content is None:
+            p.mkdir()
+        else:
+            p.write_text(content, encoding="utf-8")
+        with pytest.raises(MinyiError) as e:
+            read_responses(p, Q)
+        assert name in str(e.value) and len(e.value.problems) == 1
+    with pytest.raises(MinyiError, match="does not exist"):
+        read_responses(tmp_path / "nope.csv", Q)
+    z = tmp_path / "nocsv.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("readme.md", "hi")
+    with pytest.raises(MinyiError, match="without a CSV file inside"):
+        read_responses(z, Q)
+
+
+# ----------------------------------------------------------------------------- small pieces
+def test_parse_duration():
+    s = pd.Series(["268秒", "4分28秒", "1小时2分3秒", "00:04:28", "4:28", "268", "268.5", "", None, "abc", "２６８秒"])
+    got = parse_duration(s)
+    np.testing.assert_array_equal(got[:7], [268, 268, 3723, 268, 268, 268, 268.5])
+    assert np.isnan(got[7:10]).all() and got[10] == 268
+
+
+def test_native_fast_path_unchanged(tmp_path):
+    from survey.simulate import simulate, write_csv
+
+    frame = simulate(Q, 50, seed=3)
+    p = tmp_path / "native.csv"
+    write_csv(frame, p)
+    t = read_responses(p, Q)
+    assert t.format == "native" and "pyarrow" in t.format_reason
+    for c in CODE_COLS:
+        np.testing.assert_array_equal(t.frame[c].to_numpy(dtype=float), frame[c].to_numpy(dtype=float))

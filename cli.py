@@ -529,6 +529,65 @@ def estimate(
         _print_estimates(records, pct=bool(level))
 
 
+@app.command()
+def crosstab(
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    row: Annotated[str, typer.Option("--row", help="Column whose categories form the rows.")],
+    col: Annotated[str, typer.Option("--col", help="Column whose categories form the columns.")],
+    missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = "fail",
+    ci: CiOpt = "logit",
+    confidence: ConfOpt = 0.95,
+    df: DfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cross-tab of two columns under a design: cell shares with CIs and the Rao–Scott F test.
+
+    Each cell carries its share of the table (estimate, se, ci_low, ci_high; R
+    svymean(~interaction(row, col))), its share of its row (row_share_*) and of its column
+    (col_share_*), all with design-based intervals.  The test of independence is the
+    Rao–Scott second-order corrected F of R's svychisq(~row+col, design, statistic="F").
+    Empty cells and --missing values leave the base.  The plain-text table shows row
+    percentages.
+
+    Example:
+
+        survey crosstab answers.csv --row district --col Q12 --missing 不了解 --weight w --psu community --json
+    """
+    from analysis.ci import check_method
+    from analysis.crosstab import crosstab as _crosstab
+    from analysis.design import Design
+
+    check_method(ci)
+    table = _read_data(data)
+    _check_columns(table, data, row=row, col=col, weight=weight, strata=strata, psu=psu, fpc=fpc)
+    with _data_errors(data):
+        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+        res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
+                        df=parse_df(df))
+    if json_out:
+        _echo_json(res.to_dict())
+        return
+    typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
+    cells = res.cells.set_index(["row", "col"])
+    width = max([len(str(c)) for c in res.col_levels] + [18])
+    typer.echo(" " * 12 + "".join(f"{str(c):>{width + 2}}" for c in res.col_levels) + f"{'n':>8}")
+    for r in res.row_levels:
+        parts = []
+        for c in res.col_levels:
+            x = cells.loc[(r, c)]
+            parts.append(f"{100 * x.row_share:5.1f}% [{100 * x.row_share_ci_low:4.1f},{100 * x.row_share_ci_high:5.1f}]")
+        n_r = int(cells.loc[r, "n"].sum())
+        typer.echo(f"{str(r)[:12]:<12}" + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
+    t = res.test
+    typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
+               f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
+
+
 NaOpt = Annotated[Optional[str], typer.Option(
     "--na", help="不了解/说不清: 'excluded' (leave the base; default, or the project's na_policy) or "
                  "'unsatisfied' (stay in the base of rates, counted as not satisfied).")]

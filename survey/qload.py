@@ -431,6 +431,15 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         if ref and ref not in question_nodes:
             ck.add("unknown-ref", top[key], where=key, what="question", ref=ref,
                    suggestion=did_you_mean(ref, question_nodes))
+    # site names are the option labels of the site question (that is how respondents are matched to sites)
+    sq = q.get(q.site_question) if q.site_question else None
+    if sq is not None and sq.options:
+        labels = [o.label for o in sq.options]
+        for site, sn in zip(q.sites, ck.seq(top.get("sites"), "sites")):
+            if site.name and site.name not in labels:
+                node = sn.value.get("name", sn) if isinstance(sn.value, dict) else sn
+                ck.add("unknown-ref", node, where=f"site '{site.name}'", what=f"option of {sq.id}", ref=site.name,
+                       suggestion=did_you_mean(site.name, labels) or f"name sites after the options of {sq.id}")
 
     _check_skips(ck, q, question_nodes)
     _indicators(ck, top, q, question_nodes, area_ids)

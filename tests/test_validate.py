@@ -382,3 +382,11 @@ def test_gbk_encoded_file(tmp_path):
     p.write_bytes(BASE.encode("gbk"))
     q, probs = validate_file(p)
     assert probs == [] and q.question("Q1").options[0].label == "知道"
+
+
+def test_site_names_must_be_options_of_the_site_question(tmp_path):
+    text = BASE.replace("id: t\n", "id: t\nsite_question: Q1\nsites:\n  - {name: 知道, sections: [A]}\n"
+                        "  - name: 不知 道\n    sections: [A]\n", 1)
+    e = only(write(tmp_path, text), "unknown-ref")
+    assert (e.line, e.column) == pos(text, "不知 道")
+    assert "did you mean '不知道'" in e.hint

@@ -425,6 +425,58 @@ def export(
         typer.echo(f"wrote {out}", err=True)
 
 
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="An XLSForm (.xlsx, with --to yaml) or a minyi questionnaire (.yaml, with --to xlsform).")],
+    to: Annotated[str, typer.Option("--to", help="yaml (XLSForm → minyi questionnaire) or xlsform (questionnaire → XLSForm).")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output file (yaml: standard output when omitted; xlsform: FILE.xlsx next to the input).")] = None,
+) -> None:
+    """Convert between XLSForm (ODK / KoboToolbox) and minyi questionnaires.
+
+    --to xlsform writes survey/choices/settings sheets that pyxform turns into an XForm (checked
+    with pyxform before this command returns), so the questionnaire can be fielded on ODK Collect
+    or KoboToolbox.  --to yaml reads an XLSForm (select_one, select_multiple, rank, integer,
+    decimal, text, groups, relevant, constraint, required, label::Chinese (zh)) into minyi YAML;
+    anything minyi cannot represent is listed as a warning.
+
+    Example:
+
+        survey convert questionnaires/civic_hot_issues.yaml --to xlsform --out civic_form.xlsx
+        survey convert kobo_form.xlsx --to yaml --out questionnaire.yaml
+    """
+    from survey.errors import MinyiError
+
+    kind = to.strip().lower()
+    if kind in ("yaml", "yml", "minyi"):
+        from survey.xlsform import xlsform_to_yaml
+
+        conv = xlsform_to_yaml(file)
+        for w in conv.warnings:
+            typer.echo(f"warning: {w}", err=True)
+        if out is None:
+            typer.echo(conv.yaml_text, nl=False)
+        else:
+            tmp = out.with_name(out.name + ".part")
+            tmp.write_text(conv.yaml_text, encoding="utf-8")
+            tmp.replace(out)
+            typer.echo(f"wrote {out} ({conv.yaml_text.count(chr(10) + '  - id: ')} questions)", err=True)
+    elif kind in ("xlsform", "xlsx", "odk", "kobo"):
+        from survey.qload import load_questionnaire
+        from survey.xlsform import write_xlsform, xform_check
+
+        q = load_questionnaire(file)
+        target = out if out is not None else file.with_suffix(".xlsx")
+        if target.resolve() == Path(file).resolve():
+            raise MinyiError.of("usage", reason="--out would overwrite the input file")
+        write_xlsform(q, target)
+        warnings = xform_check(target)
+        for w in warnings:
+            typer.echo(f"pyxform warning: {w}", err=True)
+        typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
+    else:
+        raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
+
+
 # === section: analysis (estimate, crosstab, weight, plan, analyze) ===
 
 class _data_errors:
@@ -662,352 +714,6 @@ def analyze(
         c = res["composite"]
         typer.echo(f"  综合满意度指数: {c['estimate']:.1f} [{c['ci_low']:.1f}, {c['ci_high']:.1f}] n={c['n']:,}"
                    + (f"  目标 {c['target']:.1f} → {c['verdict']}" if c.get("target") is not None else ""))
-
-
-def _parse_margin_specs(items: List[str]) -> list:
-    out = []
-    for it in items:
-        if "=" not in it:
-            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
-        col, f = it.split("=", 1)
-        if not col.strip() or not f.strip():
-            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
-        out.append((col.strip(), Path(f.strip())))
-    return out
-
-
-def _parse_population_value(text: str) -> tuple[Optional[float], bool]:
-    """'1,234' → (1234, False); '52.3%' → (0.523, True); anything else → (None, False)."""
-    import re
-
-    t = str(text).strip().replace("，", ",").replace("％", "%").replace(" ", "")
-    pct = t.endswith("%")
-    if pct:
-        t = t[:-1]
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
-    try:
-        v = float(t)
-    except ValueError:
-        return None, pct
-    if v != v or v in (float("inf"), float("-inf")):
-        return None, pct
-    return (v / 100.0 if pct else v), pct
-
-
-def _read_margin(path: Path, column: str):
-    """A margin file: first column category, second column population count or share (UTF-8/GBK/XLSX)."""
-    import pandas as pd
-
-    from survey.errors import MinyiError
-    from survey.messages import problem
-    from survey.tabular import read_table
-
-    table = read_table(path)
-    if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"the margin for '{column}' needs two columns: "
-                            "category and population count (or share)", hint="e.g. a header 'category,count' "
-                            "then one line per category")
-    table = table.iloc[:, :2]
-    first_line = 2
-    if _parse_population_value(table.columns[1])[0] is not None:  # no header row
-        table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
-        first_line = 1
-    cats, vals, bad, pcts = [], [], [], []
-    for i, (c, v) in enumerate(zip(table.iloc[:, 0], table.iloc[:, 1])):
-        if (c is None or str(c).strip() == "") and (v is None or str(v).strip() == ""):
-            continue
-        line = first_line + i
-        if c is None or str(c).strip() == "":
-            bad.append(problem("bad-data", file=str(path), line=line, reason="a row has a population value but no category",
-                               hint="fill in the category or delete the row"))
-            continue
-        num, pct = _parse_population_value(v if v is not None else "")
-        if num is None or num < 0:
-            bad.append(problem("bad-data", file=str(path), line=line,
-                               reason=f"population value {str(v) if v is not None else '(empty)'!r} for category "
-                                      f"'{c}' is not a non-negative number",
-                               hint="write a count like 125000 or a share like 0.23 or 23%"))
-            continue
-        cats.append(str(c).strip())
-        vals.append(num)
-        pcts.append(pct)
-    if bad:
-        raise MinyiError(bad)
-    if not cats:
-        raise MinyiError.of("file-empty", file=str(path))
-    if any(pcts) and not all(pcts):
-        raise MinyiError.of("bad-data", file=str(path), reason="some values are percentages and some are not",
-                            hint="write every value as a count, or every value as a share/percentage")
-    return {"categories": cats, "values": vals}
-
-
-def _weighting_error(e, files: dict, data_path: Path):
-    """Turn a WeightingError into one catalogue message naming the margin file."""
-    from survey.errors import MinyiError
-
-    f = files.get(e.variable)
-    hint = "check the categories of the margin file against the data"
-    if e.candidates:
-        parts = []
-        for c, cands in e.candidates.items():
-            if cands:
-                parts.append(f"'{c}': did you mean " + " or ".join(f"'{x}'" for x in cands) + "?")
-        if parts:
-            hint = "; ".join(parts)
-    if e.kind == "missing-variable":
-        from survey.messages import did_you_mean
-
-        return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
-                             suggestion="--margin: " + (e.candidates.get(e.variable) and
-                                                        "did you mean " + " or ".join(f"'{x}'" for x in e.candidates[e.variable]) + "?"
-                                                        or "check the header"))
-    if e.kind == "missing-values":
-        return MinyiError.of("bad-data", file=str(data_path), column=e.variable, reason=str(e),
-                             hint="every row needs a category of each margin variable")
-    if e.kind in ("not-in-sample", "not-in-margin", "zero-population", "duplicate", "shares", "bad-value") and f:
-        return MinyiError.of("bad-data", file=str(f), reason=str(e), hint=hint)
-    return MinyiError.of("bad-data", file=", ".join(str(p) for p in files.values()), reason=str(e), hint=hint)
-
-
-def _write_data_atomic(df, path: Path) -> None:
-    import os
-    import tempfile
-
-    from survey.errors import MinyiError
-
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
-        raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix or ".csv", dir=str(path.parent))
-    os.close(fd)
-    try:
-        if suffix == ".xlsx":
-            df.to_excel(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False, encoding="utf-8-sig", sep="\t" if suffix == ".tsv" else ",")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-@app.command()
-def weight(
-    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
-    margin: Annotated[List[str], typer.Option(
-        "--margin", help="COLUMN=FILE (repeatable): population margin of a column; the file's first column is the "
-                         "category, the second the population count or share (0.23 or 23%).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
-    method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake) or poststratify (one margin, R postStratify).")] = "rake",
-    weight: WeightOpt = None,
-    strata: StrataOpt = None,
-    psu: PsuOpt = None,
-    fpc: FpcOpt = None,
-    lonely_psu: LonelyOpt = "fail",
-    cap: Annotated[Optional[float], typer.Option(
-        "--cap", help="Largest allowed ratio of a weight to the mean weight: trim (R trimWeights) and re-weight until it holds.")] = None,
-    name: Annotated[str, typer.Option("--name", help="Name of the new weight column.")] = "weight_cal",
-    population_total: Annotated[Optional[float], typer.Option(
-        "--population-total", help="Population size used to turn shares into counts (default: the count margins' total, "
-                                   "else the sum of the input weights).")] = None,
-    maxit: Annotated[int, typer.Option("--maxit", help="Raking: most passes over the margins (R rake control maxit).", min=1)] = 10,
-    epsilon: Annotated[float, typer.Option(
-        "--epsilon", help="Raking stops when no weighted cell count changes by epsilon or more (below 1: a fraction "
-                          "of the total weight), as R rake's control epsilon.")] = 1.0,
-    json_out: JsonOpt = False,
-) -> None:
-    """Weight the data to population margins (raking or post-stratification) and write a new weight column.
-
-    Raking is R's rake() (iterative proportional fitting; same stopping rule, defaults maxit 10,
-    epsilon 1), post-stratification R's postStratify().  Margins given as shares are scaled to
-    --population-total, else to the total of the margins given as counts, else to the sum of the
-    input weights.  Prints the convergence report, the weighting efficiency and Kish's effective
-    sample size n_eff = (Σw)²/Σw².  A category in a margin file but not in the data (or the other way
-    round) is refused, naming the file and the category.
-
-    Example:
-
-        survey weight answers.csv --margin district=pop_district.csv --margin age=pop_age.csv --cap 5 --out weighted.csv
-    """
-    from analysis.weighting import WeightingError, calibrate
-    from survey.errors import MinyiError
-
-    if method not in ("rake", "poststratify"):
-        raise typer.BadParameter(f"--method must be rake or poststratify, not {method!r}")
-    specs = _parse_margin_specs(margin)
-    table = _read_data(data)
-    _check_columns(table, data, weight=weight, strata=strata, psu=psu, fpc=fpc)
-    for col, _f in specs:
-        _check_columns(table, data, margin=col)
-    if name in table.columns:
-        raise MinyiError.of("bad-data", file=str(data), reason=f"the data already have a column '{name}'",
-                            hint="choose another name with --name")
-    seen = set()
-    for col, _f in specs:
-        if col in seen:
-            raise typer.BadParameter(f"--margin {col}= is given twice")
-        seen.add(col)
-    margins = {col: _read_margin(f, col) for col, f in specs}
-    files = {col: f for col, f in specs}
-    from analysis.design import Design
-
-    with _data_errors(data):
-        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
-    try:
-        kw = dict(population_total=population_total, cap=cap)
-        if method == "rake":
-            kw.update(maxit=maxit, epsilon=epsilon)
-        new, rep = calibrate(design, {c: dict(zip(m["categories"], m["values"])) for c, m in margins.items()},
-                             method=method, **kw)
-    except WeightingError as e:
-        raise _weighting_error(e, files, data)
-    result = table.copy()
-    result[name] = new.weights
-    _write_data_atomic(result, out)
-    if json_out:
-        _echo_json({**rep.to_dict(), "out": str(out), "name": name})
-        return
-    vars_ = ", ".join(c for c, _ in specs)
-    if method == "rake":
-        state = "converged" if rep.converged else "did NOT converge (raise --maxit or --epsilon)"
-        typer.echo(f"raking on {vars_}: {rep.iterations} iteration(s), {state}; "
-                   f"largest change in the last pass {rep.max_change:.3g} (epsilon {rep.epsilon:.3g})")
-    else:
-        typer.echo(f"post-stratification on {vars_}: largest difference from the margin {rep.max_change:.3g}")
-    if rep.cap is not None:
-        typer.echo(f"cap {rep.cap:g} × mean weight: {rep.trim_rounds} trim round(s), "
-                   + ("met" if rep.cap_satisfied else "NOT met") + f"; largest weight/mean {rep.max_ratio:.3f}")
-    typer.echo(f"weights: n={rep.n:,} sum={rep.sum_weights:,.6g} min={rep.weight_min:.4g} mean={rep.weight_mean:.4g} "
-               f"max={rep.weight_max:.4g} (max/mean {rep.max_ratio:.3f})")
-    typer.echo(f"Kish effective n = {rep.kish_n_eff:,.1f}; weighting efficiency {rep.efficiency:.1%} "
-               f"(design effect of weighting {rep.deff_weighting:.3f})")
-    typer.echo(f"{'margin':<12} {'category':<14} {'population':>12} {'n':>7} {'before':>12} {'after':>12}")
-    for m in rep.margins:
-        typer.echo(f"{m['variable']:<12} {m['category']:<14} {m['population']:>12,.1f} {m['n']:>7,} "
-                   f"{m['weighted_before']:>12,.1f} {m['weighted_after']:>12,.1f}")
-    typer.echo(f"wrote {out} (new column {name})")
-
-
-def _read_strata_file(path: Path):
-    from survey.errors import MinyiError
-    from survey.messages import problem
-    from survey.tabular import read_table
-
-    table = read_table(path)
-    if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason="the strata file needs at least two columns: "
-                            "stratum and population size", hint="optionally a third column sd (or p) for Neyman allocation")
-    third = str(table.columns[2]).strip().lower() if table.shape[1] >= 3 else None
-    kind = None
-    if third is not None:
-        kind = "p" if third in ("p", "prop", "proportion", "share", "比例", "预期比例", "p_h") else "sd"
-    names, pops, extra, bad = [], [], [], []
-    for i, row in enumerate(table.itertuples(index=False)):
-        vals = list(row)
-        if all(v is None or str(v).strip() == "" for v in vals):
-            continue
-        line = i + 2
-        nm = vals[0]
-        pop, _ = _parse_population_value(vals[1] if vals[1] is not None else "")
-        if nm is None or str(nm).strip() == "":
-            bad.append(problem("bad-data", file=str(path), line=line, reason="a row has no stratum name", hint="fill it in"))
-            continue
-        if pop is None or pop < 1:
-            bad.append(problem("bad-data", file=str(path), line=line,
-                               reason=f"population size {vals[1]!r} of stratum '{nm}' is not a number >= 1",
-                               hint="write the number of units in the stratum, e.g. 125000"))
-            continue
-        x = None
-        if kind is not None:
-            x, _ = _parse_population_value(vals[2] if vals[2] is not None else "")
-            if x is None or x < 0 or (kind == "p" and x > 1):
-                bad.append(problem("bad-data", file=str(path), line=line,
-                                   reason=f"{kind} {vals[2]!r} of stratum '{nm}' is not "
-                                          + ("a proportion between 0 and 1" if kind == "p" else "a non-negative number"),
-                                   hint="fix the value"))
-                continue
-        names.append(str(nm).strip())
-        pops.append(pop)
-        extra.append(x)
-    if bad:
-        raise MinyiError(bad)
-    if not names:
-        raise MinyiError.of("file-empty", file=str(path))
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"stratum {', '.join(repr(d) for d in dup)} is listed twice",
-                            hint="list every stratum once")
-    return names, pops, kind, extra
-
-
-@app.command()
-def plan(
-    margin: Annotated[float, typer.Option("--margin", help="Margin of error (half-width of the interval) as a share, e.g. 0.03 for ±3 points.")],
-    confidence: ConfOpt = 0.95,
-    p: Annotated[float, typer.Option("--p", help="Anticipated proportion (0.5 is the safest).")] = 0.5,
-    population: Annotated[Optional[float], typer.Option("--population", help="Population size N for the finite population correction (default: the strata's sum, else none).")] = None,
-    deff: Annotated[float, typer.Option("--deff", help="Design effect of the planned design (clustering, weighting).")] = 1.0,
-    strata: Annotated[Optional[Path], typer.Option(
-        "--strata", help="CSV/XLSX of strata: stratum, population size, and optionally sd (or p) for Neyman allocation.")] = None,
-    allocate: Annotated[str, typer.Option("--allocate", help="Allocation across strata: proportional, neyman or equal.")] = "proportional",
-    min_per_stratum: Annotated[int, typer.Option("--min-per-stratum", help="Smallest sample in any stratum (never more than its population).", min=0)] = 0,
-    json_out: JsonOpt = False,
-) -> None:
-    """Required sample size for a proportion, with fpc and design effect, and its allocation across strata.
-
-    n0 = z² p(1−p)/e² (Cochran 1977, eq. 4.2), times the design effect, then the finite population
-    correction n = n0/(1 + (n0 − 1)/N) (eq. 4.3), rounded up: ±5 points at 95% needs 385, ±3 points 1068.
-    With --strata the sample is allocated proportionally to the population, by Neyman (N_h × S_h)
-    or equally, keeping the total (largest remainder), at least --min-per-stratum per stratum and
-    never more than a stratum's population.
-
-    Example:
-
-        survey plan --margin 0.03 --confidence 0.95 --deff 1.5 --strata districts.csv --allocate proportional --min-per-stratum 30
-    """
-    from analysis.planning import ALLOCATIONS, PlanningError
-    from analysis.planning import plan as make_plan
-    from survey.errors import MinyiError
-
-    if allocate not in ALLOCATIONS:
-        raise typer.BadParameter(f"--allocate must be one of {', '.join(ALLOCATIONS)}, not {allocate!r}")
-    kw = {}
-    if strata is not None:
-        names, pops, kind, extra = _read_strata_file(strata)
-        kw = dict(strata=names, strata_population=pops, allocation=allocate, min_per_stratum=min_per_stratum)
-        if kind == "sd":
-            kw["strata_sd"] = extra
-        elif kind == "p":
-            kw["strata_p"] = extra
-        if allocate == "neyman" and kind is None:
-            raise MinyiError.of("bad-data", file=str(strata), reason="Neyman allocation needs a third column: "
-                                "each stratum's standard deviation (sd) or anticipated proportion (p)",
-                                hint="add a column sd or p, or use --allocate proportional")
-    try:
-        res = make_plan(margin, confidence, p, population, deff, **kw)
-    except PlanningError as e:
-        raise MinyiError.of("bad-data", file=str(strata) if strata else None, reason=str(e), hint="check the options")
-    if json_out:
-        _echo_json(res.to_dict())
-        return
-    typer.echo(f"n0 = z² p(1−p)/e² = {res.z:.4f}² × {res.p:g} × {1 - res.p:g} / {res.margin:g}² = {res.n0:.1f}")
-    if res.deff != 1:
-        typer.echo(f"× design effect {res.deff:g} = {res.n_deff:.1f}")
-    if res.population is not None:
-        typer.echo(f"finite population correction (N = {res.population:,.0f}): {res.n_fpc:.1f}")
-    typer.echo(f"required sample size: {res.n:,}")
-    for note in res.notes:
-        typer.echo(f"note: {note}")
-    if res.allocation:
-        typer.echo(f"allocation ({res.allocation_method}, at least {res.min_per_stratum} per stratum): "
-                   f"total {res.n_allocated:,}")
-        typer.echo(f"  {'stratum':<16} {'population':>12} {'n':>7} {'share':>7}")
-        for a in res.allocation:
-            flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
-            typer.echo(f"  {a.stratum:<16} {a.population:>12,.0f} {a.n:>7,} {a.share:>7.1%}{flag}")
 
 
 def _parse_margin_specs(items: List[str]) -> list:

@@ -1,14 +1,26 @@
 """Export cleaned responses: CSV, XLSX, SPSS .sav (value and variable labels) or Parquet.
 
-Columns are named by question id (native layout).  ``labels=True`` writes option labels for
-single/scale/yes-no/matrix columns.  Text cells starting with = + - @ are neutralised in CSV
-and XLSX (prefixed with ') so spreadsheet programs do not execute them.  Identifying columns
-live in a separate table and are only added with ``include_pii``.
+The rows are :meth:`survey.store.Project.responses` — accepted rows with the project's exclusion
+rules applied.  Columns use minyi's native layout (``<id>``, ``<id>_<row id>`` for matrix rows,
+``<id>_<code>`` 0/1 per multiple-choice option), so ``survey import`` reads an export back without a
+mapping.  ``labels=True`` writes option labels instead of codes for single/scale/yes-no/matrix
+columns (CSV, XLSX, Parquet); a .sav always holds the codes with their value labels, which is how
+SPSS carries labels.
+
+Formula injection: text cells starting with ``=``, ``+``, ``-``, ``@`` (or tab / carriage return)
+are prefixed with ``'`` in CSV and XLSX so spreadsheet programs show them instead of executing
+them (OWASP "CSV injection"); numeric columns are left alone, so negative numbers stay numbers.
+
+Privacy: identifying columns (IP, phone, name, ID-card numbers) are stored apart from the
+responses at import and are only added with ``include_pii``; as a second line of defence any
+exported text column whose values look like phone / ID-card / IP values is dropped too.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -18,83 +30,150 @@ import pandas as pd
 from .errors import MinyiError
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
+FORMATS = ("csv", "xlsx", "sav", "parquet")
+_RISKY = r"^[=+\-@\t\r]"
+_PII_NAME = re.compile(r"(^ip$|ip地址|来自ip|手机|电话|phone|mobile|姓名|^name$|身份证|id_?card)", re.I)
+_PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"), re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")]
 
 
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells starting with = + - @ with an apostrophe (formula injection)."""
+    """Prefix text cells starting with = + - @ (tab, CR) with an apostrophe; numeric columns untouched."""
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object or str(out[c].dtype).startswith("string"):
+        if out[c].dtype == object or str(out[c].dtype) in ("string", "str") or str(out[c].dtype).startswith("string"):
             s = out[c].astype("string")
-            risky = s.str.match(r"^[=+\-@]").fillna(False)
-            out[c] = s.where(~risky, "'" + s).astype(object).where(s.notna(), None)
+            risky = s.str.contains(_RISKY, regex=True).fillna(False).to_numpy(dtype=bool)
+            if risky.any():
+                s = s.where(~risky, "'" + s)
+            out[c] = s.astype(object).where(s.notna(), None)
     return out
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
+    """Write a small table (e.g. quarantine records) as CSV or XLSX, neutralised, atomically."""
+    path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        neutralize(df).to_excel(path, index=False)
-    elif suffix in (".csv", ".txt", ""):
-        neutralize(df).to_csv(path, index=False, encoding="utf-8-sig")
-    else:
+    if suffix not in (".xlsx", ".csv", ".txt", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
+    tmp = path.with_name(path.name + ".part")
+    if suffix == ".xlsx":
+        neutralize(df).to_excel(tmp, index=False, engine="openpyxl")
+    else:
+        neutralize(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+    os.replace(tmp, path)
+
+
+def looks_like_pii(name: str, values: pd.Series) -> bool:
+    """A column named like, or mostly holding, phone numbers, ID-card numbers or IP addresses."""
+    if _PII_NAME.search(re.sub(r"\s+", "", str(name))):
+        return True
+    if values.dtype.kind in "fiub":
+        return False
+    s = values.dropna().astype(str).str.strip()
+    s = s[s != ""].head(500)
+    return bool(len(s)) and any(float(s.str.match(rx).mean()) > 0.5 for rx in _PII_VALUES)
+
+
+def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
+                 include_pii: bool = False) -> tuple[pd.DataFrame, dict, dict]:
+    """(data, value labels per column, variable labels per column) of the cleaned responses."""
+    q = project.questionnaire
+    df, _ = project.responses(wave)
+    if include_pii:
+        pii = project.pii_frame(wave)
+        if len(pii.columns) > 2:
+            pii = pii.rename(columns={c: (c if c not in df.columns else f"{c}_pii") for c in pii.columns
+                                      if c not in ("_import_id", "_row")})
+            df = df.merge(pii, on=["_import_id", "_row"], how="left")
+    else:
+        drop = [c for c in df.columns if c not in INTERNAL and df[c].dtype.kind not in "fiub"
+                and c not in ("respondent_id", "submitted_at") and looks_like_pii(c, df[c])]
+        df = df.drop(columns=drop)
+    df = df.drop(columns=[c for c in INTERNAL if c in df.columns and c != "_wave"])
+    if wave is not None:
+        df = df.drop(columns=["_wave"])
+    else:
+        df = df.rename(columns={"_wave": "wave"})
+    value_labels: dict[str, dict] = {}
+    var_labels: dict[str, str] = {"respondent_id": "受访者编号", "submitted_at": "提交时间", "duration_sec": "答题用时（秒）",
+                                  "wave": "调查轮次"}
+    for qq in q.questions:
+        if qq.type in ("single", "scale", "yesno", "matrix"):
+            vl = {int(o.code): o.label for o in qq.options}
+            for c in qq.columns():
+                if c in df.columns:
+                    value_labels[c] = vl
+        if qq.type == "matrix":
+            for r in qq.rows:
+                var_labels[f"{qq.id}_{r.id}"] = f"{qq.text}：{r.label}"
+        elif qq.type in ("multiple", "ranking"):
+            for o in qq.options:
+                var_labels[f"{qq.id}_{o.code}"] = f"{qq.text}：{o.label}"
+                if qq.type == "multiple":
+                    value_labels[f"{qq.id}_{o.code}"] = {0: "未选", 1: "选中"}
+            var_labels[f"{qq.id}_other"] = f"{qq.text}：其他（请注明）"
+        else:
+            var_labels[qq.id] = qq.text
+    for c in df.columns:  # integral numbers as integers
+        if df[c].dtype.kind == "f":
+            x = df[c].to_numpy()
+            fin = x[~np.isnan(x)]
+            if fin.size == 0 or np.all(fin == np.round(fin)) and np.all(np.abs(fin) < 2 ** 53):
+                df[c] = df[c].astype("Int64")
+    if labels:
+        for c in _single_cols(q):
+            if c in df.columns:
+                df[c] = df[c].map(value_labels[c]).astype(object).where(df[c].notna(), None)
+    return df, value_labels, var_labels
+
+
+def _single_cols(q) -> set:
+    return {c for qq in q.questions if qq.type in ("single", "scale", "yesno", "matrix") for c in qq.columns()}
 
 
 def export_project(project, *, format: str = "csv", labels: bool = False, wave: Optional[str] = None,
                    out: Optional[Path] = None, include_pii: bool = False) -> Optional[str]:
-    """Write the cleaned data; returns CSV text when ``out`` is None (CSV only)."""
-    if format not in ("csv", "xlsx", "sav", "parquet"):
+    """Write the cleaned data; returns the CSV text when ``out`` is None (CSV only)."""
+    if format not in FORMATS:
         raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
     if out is None and format != "csv":
         raise MinyiError.of("usage", reason=f"--format {format} needs --out FILE")
-    q = project.questionnaire
-    df, _ = project.responses(wave)
-    if include_pii:
-        for w in ([wave] if wave else project.waves()):
-            for name, pdf in project._pii_columns(w).items():
-                df = df.merge(pdf, on=["_import_id", "_row"], how="left", suffixes=("", "_dup"))
-    df = df.drop(columns=[c for c in INTERNAL if c in df.columns and c != "_wave"])
-    if wave is not None and "_wave" in df.columns:
-        df = df.drop(columns=["_wave"])
-    else:
-        df = df.rename(columns={"_wave": "wave"})
-    value_labels = {}
-    for qq in q.questions:
-        if qq.type in ("single", "scale", "yesno", "matrix"):
-            vl = {o.code: o.label for o in qq.options}
-            for c in qq.columns():
-                if c in df.columns:
-                    value_labels[c] = vl
-                    if labels:
-                        df[c] = df[c].map(lambda v, vl=vl: vl.get(int(v)) if v == v and v is not None else None)
-    # integral codes as integers
-    for c in df.columns:
-        if df[c].dtype.kind == "f" and df[c].dropna().apply(float.is_integer).all():
-            df[c] = df[c].astype("Int64")
+    df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
+                                                include_pii=include_pii)
     if format == "csv":
         buf = io.StringIO()
         neutralize(df).to_csv(buf, index=False)
         if out is None:
             return buf.getvalue()
-        Path(out).write_text(buf.getvalue(), encoding="utf-8-sig")
+        _atomic(Path(out), lambda tmp: tmp.write_text(buf.getvalue(), encoding="utf-8-sig"))
         return None
+    out = Path(out)
     if format == "xlsx":
-        neutralize(df).to_excel(out, index=False)
+        _atomic(out, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
     elif format == "parquet":
-        df.to_parquet(out, index=False)
+        _atomic(out, lambda tmp: df.to_parquet(tmp, index=False))
     else:
         import pyreadstat
 
-        col_labels = {}
-        for qq in q.questions:
-            for c in qq.columns():
-                col_labels[c] = qq.text if qq.type != "matrix" else f"{qq.text}：{next((r.label for r in qq.rows if f'{qq.id}_{r.id}' == c), '')}"
         sav = df.copy()
         for c in sav.columns:
             if str(sav[c].dtype) == "Int64":
                 sav[c] = sav[c].astype(float)
-        pyreadstat.write_sav(sav, str(out), column_labels=[col_labels.get(c, c) for c in sav.columns],
-                             variable_value_labels={c: {float(k): v for k, v in vl.items()} for c, vl in value_labels.items()
-                                                    if c in sav.columns and not labels})
+            elif sav[c].dtype == object or sav[c].dtype.kind not in "fiub":
+                sav[c] = sav[c].astype(object).where(sav[c].notna(), None)
+        vl = {c: {float(k): v for k, v in lab.items()} for c, lab in value_labels.items() if c in sav.columns}
+        _atomic(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
+                                                      variable_value_labels=vl))
     return None
+
+
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(path.name + ".part" + path.suffix)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise MinyiError.of("file-unreadable", file=str(path), path=str(path), reason=f"cannot write: {e}")
+    finally:
+        if tmp.exists():
+            tmp.unlink()

@@ -119,7 +119,12 @@ def _levels(values: pd.Series) -> list:
         return sorted(u, key=str)
 
 
-def _categories(design: Design, x: Any, name: str) -> pd.Series:
+def _categories(design: Design, x: Any, name: str, missing: set) -> tuple[np.ndarray, list]:
+    """Codes into the normalised distinct values of ``x`` (−1 for empty or ``missing``), and those values.
+
+    Values are normalised (:func:`analysis.column.normalize_value`: stripped text, "1" = "1.0")
+    once per distinct raw value, never per row.
+    """
     if isinstance(x, str):
         if x not in design.data.columns:
             raise DesignError(f"column '{x}' is not in the data")
@@ -127,7 +132,12 @@ def _categories(design: Design, x: Any, name: str) -> pd.Series:
     s = pd.Series(np.asarray(x, dtype=object)) if not isinstance(x, pd.Series) else x.reset_index(drop=True)
     if len(s) != design.n:
         raise DesignError(f"{name} has {len(s)} values for {design.n} rows")
-    return s.map(normalize_value)
+    raw_codes, raw_uniques = pd.factorize(s, use_na_sentinel=True)
+    norm = [normalize_value(u) for u in raw_uniques]
+    values = sorted({v for v in norm if v is not None and v not in missing}, key=str)
+    pos = {v: i for i, v in enumerate(values)}
+    lut = np.array([pos.get(v, -1) if v is not None else -1 for v in norm] + [-1], dtype=np.int64)
+    return lut[np.where(raw_codes >= 0, raw_codes, len(norm))], values
 
 
 def _group_df(design: Design, codes: np.ndarray, k: int, inset: np.ndarray) -> np.ndarray:
@@ -203,22 +213,25 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         raise DesignError("confidence must be between 0 and 1")
     rname = row_name or (row if isinstance(row, str) else "row")
     cname = col_name or (col if isinstance(col, str) else "col")
-    rv = _categories(design, row, "row variable")
-    cv = _categories(design, col, "column variable")
     miss = {normalize_value(m) for m in missing}
-    ok = (rv.notna() & cv.notna() & ~rv.isin(miss) & ~cv.isin(miss)).to_numpy() & (design.weights > 0)
+    rcode, rvals = _categories(design, row, "row variable", miss)
+    ccode, cvals = _categories(design, col, "column variable", miss)
+    ok = (rcode >= 0) & (ccode >= 0) & (design.weights > 0)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)
     if not ok.any():
         raise DesignError(f"no rows have values of both '{rname}' and '{cname}'")
-    rlev = _levels(rv[ok])
-    clev = _levels(cv[ok])
+    # levels present among the valid rows, sorted (numerically when all are numbers)
+    rlev = _levels(pd.Series([rvals[i] for i in np.flatnonzero(np.bincount(rcode[ok], minlength=len(rvals)))]))
+    clev = _levels(pd.Series([cvals[i] for i in np.flatnonzero(np.bincount(ccode[ok], minlength=len(cvals)))]))
     R, C = len(rlev), len(clev)
     K = R * C
-    rcode = np.full(design.n, -1, dtype=np.int64)
-    ccode = np.full(design.n, -1, dtype=np.int64)
-    rcode[ok] = pd.Categorical(rv[ok], categories=rlev).codes
-    ccode[ok] = pd.Categorical(cv[ok], categories=clev).codes
+    rmap = np.full(len(rvals) + 1, -1, dtype=np.int64)
+    rmap[[rvals.index(v) for v in rlev]] = np.arange(R)
+    cmap = np.full(len(cvals) + 1, -1, dtype=np.int64)
+    cmap[[cvals.index(v) for v in clev]] = np.arange(C)
+    rcode = np.where(ok, rmap[rcode], -1)
+    ccode = np.where(ok, cmap[ccode], -1)
     cell = np.where(ok, rcode * C + ccode, 0)
     w = np.where(ok, design.weights, 0.0)
 

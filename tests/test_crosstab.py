@@ -227,3 +227,11 @@ def test_cli_errors_are_one_line(tmp_path):
     p = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "crosstab", str(lonely),
                         "--row", "a", "--col", "b", "--strata", "s", "--psu", "c"], capture_output=True, text=True)
     assert p.returncode == 1 and "stratum S2" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_levels_are_normalised_and_sorted_numerically():
+    df = pd.DataFrame({"r": ["10", "2", "2.0", " 10 ", "2", None, "10"], "c": ["1", "1.0", "2", "2", "1", "1", ""]})
+    ct = crosstab(Design.from_frame(df), "r", "c")
+    assert ct.row_levels == ["2", "10"] and ct.col_levels == ["1", "2"]
+    assert ct.n == 5
+    assert ct.table("n").to_numpy().tolist() == [[2, 1], [1, 1]]

@@ -283,7 +283,8 @@ class Design:
                 names = ", ".join(self.stratum_label(int(c)) for c in codes[:5]) + (", ..." if codes.size > 5 else "")
                 raise DesignError(
                     f"stratum {names} has only one PSU, so its variance cannot be estimated; "
-                    "choose lonely_psu certainty, adjust, average or remove (R survey.lonely.psu)")
+                    "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or remove "
+                    "(R survey.lonely.psu)")
             if mode == "adjust":
                 dev[lonely] = tot[lonely]
             else:  # certainty, remove, average: no contribution (average rescales below)

@@ -384,8 +384,9 @@ def evaluate(node, data: Mapping[str, np.ndarray], resolver: Resolver, n: int) -
                 a = data[c]
                 if a.dtype.kind in "fc":
                     out |= ~np.isnan(a) & ((a != 0) if resolver.is_multiple(nd.ref.name) else True)
-                else:
-                    out |= np.array([x is not None and x == x and str(x) != "" for x in a], dtype=bool)
+                else:  # text: answered unless None / NaN / empty (element-wise, no Python loop)
+                    obj = np.asarray(a, dtype=object)
+                    out |= np.asarray((obj == obj) & np.not_equal(obj, None) & (obj != ""), dtype=bool)
             return out
         if isinstance(nd, Compare):
             if nd.op == "selected":

@@ -313,3 +313,11 @@ def test_identifiers_with_double_underscore_are_rejected(name):
     text = f"{name}__x == 1"
     with pytest.raises(E.ExprSyntaxError):
         E.parse(text)
+
+
+def test_answered_on_text_answers():
+    q, probs = validate_text(YAML + "      - {id: T, type: text, text: 建议}\n")
+    assert probs == []
+    cols = {"T": np.array(["多建停车场", None, nan, "", " 无", "0"], dtype=object)}
+    got = E.evaluate(E.parse("answered(T)"), cols, resolver(q), 6).tolist()
+    assert got == [T, F, F, F, T, T]

@@ -7,6 +7,7 @@ token, the 1-based character column where it starts), never copied from validato
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from survey.qload import bundled_path, validate_file
+from survey.qload import bundled_path, validate_file, validate_text
 
 runner = CliRunner()
 
@@ -390,3 +391,32 @@ def test_site_names_must_be_options_of_the_site_question(tmp_path):
     e = only(write(tmp_path, text), "unknown-ref")
     assert (e.line, e.column) == pos(text, "不知 道")
     assert "did you mean '不知道'" in e.hint
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "questionnaire-format.md"
+
+
+def test_docs_minimal_example_is_valid():
+    doc = DOC.read_text(encoding="utf-8")
+    block = doc.split("## A minimal file", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    q, probs = validate_text(block)
+    assert probs == [], [str(p) for p in probs]
+    assert q.question("Q2").options[-1].code == 9 and q.indicators[0].positive == [1, 2]
+
+
+def test_docs_skip_examples_are_valid_for_the_bundled_questionnaire():
+    doc = DOC.read_text(encoding="utf-8")
+    examples = [line.split("when:", 1)[1].split("#", 1)[0].strip()
+                for line in doc.split("More examples:", 1)[1].split("```", 2)[1].splitlines() if "when:" in line]
+    table = doc.split("## Skip logic", 1)[1].split("More examples:", 1)[0]
+    for row in table.splitlines():
+        cells = row.split("|")
+        if len(cells) == 5:  # | form | meaning | example |
+            examples += [e for e in re.findall(r"`([^`]+)`", cells[3]) if re.search(r"\b[A-L]\d", e)]
+    assert len(examples) >= 8
+    base = bundled_path().read_text(encoding="utf-8")
+    head, tail = base.split("\nindicators:", 1)
+    for i, cond in enumerate(examples):
+        extra = f"      - id: Z{i}\n        type: text\n        text: 追问\n        when: '{cond}'\n"
+        _, probs = validate_text(head + "\n" + extra + "\nindicators:" + tail)
+        assert probs == [], (cond, [str(p) for p in probs])

@@ -213,20 +213,28 @@ def test_cli_json_matches_r(tmp_path):
     assert r.exit_code == 0 and "Rao–Scott F" in r.output and "east" in r.output
 
 
-def test_cli_errors_are_one_line(tmp_path):
-    import subprocess
-    import sys
+def _main(args):
+    import cli
 
+    try:
+        return cli.main(args)
+    except SystemExit as e:  # cli.main exits when run as the console script
+        return e.code
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
     path = GOLDEN / "r_crosstab_data.csv"
-    p = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "crosstab", str(path),
-                        "--row", "ra", "--col", "nope"], capture_output=True, text=True)
-    assert p.returncode == 1 and "nope" in p.stderr and "Traceback" not in p.stderr
+    assert _main(["crosstab", str(path), "--row", "ra", "--col", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "nope" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     lonely = tmp_path / "lonely.csv"
     pd.DataFrame({"a": list("xyxy"), "b": list("ppqq"), "s": ["S1", "S1", "S1", "S2"],
                   "c": [1, 2, 3, 4]}).to_csv(lonely, index=False)
-    p = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "crosstab", str(lonely),
-                        "--row", "a", "--col", "b", "--strata", "s", "--psu", "c"], capture_output=True, text=True)
-    assert p.returncode == 1 and "stratum S2" in p.stderr and "Traceback" not in p.stderr
+    assert _main(["crosstab", str(lonely), "--row", "a", "--col", "b", "--strata", "s", "--psu", "c"]) == 1
+    err = capsys.readouterr().err
+    assert "stratum S2" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _main(["crosstab", str(lonely), "--row", "a", "--col", "b", "--strata", "s", "--psu", "c",
+                  "--lonely-psu", "certainty"]) == 0
 
 
 def test_levels_are_normalised_and_sorted_numerically():

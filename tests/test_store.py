@@ -1,0 +1,248 @@
+"""Project store: init, provenance, idempotent and atomic imports (killed for real), waves, status, PII hashing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from survey.errors import MinyiError
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate, write_csv
+from survey.store import Project
+
+from test_rowcheck import GOOD, HEADER, ROWS, write_csv as write_rows, write_tiny
+
+
+def _count(project: Project, table: str = "responses") -> int:
+    con = duckdb.connect(str(project.root / "minyi.duckdb"))
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_init_writes_config_questionnaire_and_database(tmp_path):
+    qf = write_tiny(tmp_path)
+    p = Project.create(tmp_path / "proj", qf)
+    cfg = yaml.safe_load((tmp_path / "proj" / "minyi.yaml").read_text(encoding="utf-8"))
+    assert cfg["questionnaire"] == "questionnaire.yaml"
+    assert cfg["waves"] == []
+    assert set(cfg["design"]) == {"weights", "strata", "psu", "fpc"}
+    assert cfg["exclusions"] == {"duplicate_id": True, "identical_answers": True, "speeder": True,
+                                 "straightliner": False, "same_ip": False}
+    assert (tmp_path / "proj" / "questionnaire.yaml").read_text(encoding="utf-8") == qf.read_text(encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "proj" / "minyi.duckdb"))
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' "
+                                      "ORDER BY ordinal_position").fetchall()]
+    con.close()
+    assert {"responses", "imports", "quarantine", "flags", "pii"} <= tables
+    assert cols[:5] == ["respondent_id", "submitted_at", "duration_sec", "S1", "Q1"]
+    assert {"_wave", "_import_id", "_row", "_source"} <= set(cols)
+    with pytest.raises(MinyiError, match="already a minyi project"):
+        Project.create(tmp_path / "proj", qf)
+    assert p.questionnaire.id == "tiny"
+
+
+def test_init_rejects_invalid_questionnaire_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: t\nsections:\n  - id: A\n    questions:\n      - {id: Q1, type: singel, text: t}\n",
+                   encoding="utf-8")
+    with pytest.raises(MinyiError, match="singel"):
+        Project.create(tmp_path / "proj", bad)
+    assert not (tmp_path / "proj").exists()
+    with pytest.raises(MinyiError, match="not a minyi project"):
+        Project.open(tmp_path / "nothing")
+
+
+def test_reimport_adds_nothing_and_provenance_is_recorded(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    f = write_rows(tmp_path / "a.csv", [r for r, _ in ROWS])
+    s1 = p.import_file(f, wave="2025Q4")
+    n, nq = _count(p), _count(p, "quarantine")
+    s2 = p.import_file(f, wave="2025Q4")
+    assert s2.already and "nothing added" in s2.lines()[0]
+    s3 = p.import_file(f, wave="2026Q1")  # the same bytes under another wave are still the same file
+    assert s3.already and "2025Q4" in s3.lines()[0]
+    assert (_count(p), _count(p, "quarantine"), len(p.imports())) == (n, nq, 1)
+    imp = p.imports().iloc[0]
+    assert imp["file"] == "a.csv"
+    assert imp["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert (imp["rows_read"], imp["accepted"], imp["quarantined"]) == (s1.rows_read, s1.accepted, s1.quarantined)
+    assert Path(imp["path"]) == f.resolve()
+
+
+def test_several_waves_and_status(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    p.import_file(write_rows(tmp_path / "w1.csv", [r for r, _ in ROWS]), wave="2025Q4")
+    # wave 2: 2 社区 + 1 企业, all good; different ids so the files differ
+    w2 = [g.replace("R0", "S0").replace("R1", "S1") for g in GOOD]
+    p.import_file(write_rows(tmp_path / "w2.csv", w2), wave="2026Q1")
+    assert p.waves() == ["2025Q4", "2026Q1"]
+    assert yaml.safe_load((p.root / "minyi.yaml").read_text(encoding="utf-8"))["waves"] == ["2025Q4", "2026Q1"]
+    st = p.status()
+    w = {x["wave"]: x for x in st["waves"]}
+    assert w["2025Q4"]["responses"] == 3 and w["2025Q4"]["quarantined_rows"] == len(ROWS) - 3
+    assert w["2025Q4"]["site"] == {"社区": 2, "企业": 1}
+    assert w["2026Q1"]["responses"] == 3 and w["2026Q1"]["quarantined_rows"] == 0
+    assert [i["file"] for i in st["last_imports"]] == ["w2.csv", "w1.csv"]
+    assert len(p.raw_responses()) == 6 and len(p.raw_responses("2026Q1")) == 3
+    with pytest.raises(MinyiError, match="no wave '2027'"):
+        p.raw_responses("2027")
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "status", str(p.root)], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert "wave 2025Q4: 3 responses, 11 quarantined rows" in r.stdout
+    assert "site: 社区 2, 企业 1" in r.stdout
+    assert "w1.csv" in r.stdout and hashlib.sha256((tmp_path / "w1.csv").read_bytes()).hexdigest()[:12] in r.stdout
+
+
+def test_site_option_fills_missing_site(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    rows = ["R01,2026-03-01 09:00:00,600,,2,,,,,4,,,,,,"]  # no site, no matrix: fine for 企业, not for 社区
+    f = write_rows(tmp_path / "x.csv", rows)
+    s = p.import_file(f, wave="W", site="企业")
+    assert (s.accepted, s.quarantined) == (1, 0)
+    assert p.raw_responses()["S1"].tolist() == [2.0]
+    with pytest.raises(MinyiError, match="not an option of S1"):
+        p.import_file(write_rows(tmp_path / "y.csv", rows + [rows[0].replace("R01", "R02")]), site="工厂")
+
+
+def test_hash_pii_stores_salted_hashes(tmp_path):
+    qf = write_tiny(tmp_path)
+    head = HEADER + ",ip"
+    rows = [GOOD[0] + ",10.1.2.3", GOOD[1] + ",10.9.9.9"]
+    plain = Project.create(tmp_path / "plain", qf)
+    plain.import_file(write_rows(tmp_path / "a.csv", rows, head))
+    con = plain.connect()
+    vals = sorted(r[0] for r in con.execute("SELECT value FROM pii").fetchall())
+    con.close()
+    assert vals == ["10.1.2.3", "10.9.9.9"]
+    assert "ip" not in plain.raw_responses().columns  # kept apart from the answers
+
+    hashed = Project.create(tmp_path / "hashed", qf)
+    s = hashed.import_file(write_rows(tmp_path / "b.csv", rows, head), hash_pii=True)
+    assert s.pii_columns == ["ip"]
+    salt = (tmp_path / "hashed" / ".pii_salt").read_text().strip()
+    assert len(salt) >= 16
+    con = hashed.connect()
+    got = sorted(r[0] for r in con.execute("SELECT value FROM pii").fetchall())
+    con.close()
+    assert got == sorted(hashlib.sha256((salt + v).encode()).hexdigest() for v in ("10.1.2.3", "10.9.9.9"))
+    assert "10.1.2.3" not in (tmp_path / "hashed" / "minyi.duckdb").read_bytes().decode("latin-1")
+
+
+def test_busy_database_is_one_readable_error(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(p.root / 'minyi.duckdb')!r})
+        print('locked', flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(MinyiError, match="cannot open the project database"):
+            p.raw_responses()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+KILLER = """
+import sys, time
+from survey.store import Project
+
+p = Project.open(sys.argv[1])
+real = p.connect
+
+
+class Pausing:
+    # forwards to the real DuckDB connection; after the rows are inserted (inside the open
+    # transaction) it tells the test and waits to be killed
+    def __init__(self, con):
+        self._con = con
+
+    def execute(self, sql, *args):
+        out = self._con.execute(sql, *args)
+        if sql.startswith("INSERT INTO responses"):
+            open(sys.argv[3], "w").write("inserted")
+            time.sleep(120)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+p.connect = lambda: Pausing(real())
+p.import_file(sys.argv[2], wave="2026Q1")
+"""
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory):
+    q = load_questionnaire(bundled_path())
+    d = tmp_path_factory.mktemp("big")
+    path = d / "big.csv"
+    write_csv(simulate(q, 20000, seed=5), path)
+    return path
+
+
+def _project_with_one_wave(tmp_path) -> Project:
+    q = load_questionnaire(bundled_path())
+    p = Project.create(tmp_path / "proj", bundled_path())
+    small = tmp_path / "small.csv"
+    write_csv(simulate(q, 300, seed=9), small)
+    p.import_file(small, wave="2025Q4")
+    return p
+
+
+def test_import_killed_mid_transaction_leaves_store_unchanged(tmp_path, big_csv):
+    p = _project_with_one_wave(tmp_path)
+    before = (_count(p), _count(p, "imports"), _count(p, "quarantine"), _count(p, "pii"))
+    marker = tmp_path / "inserted"
+    child = subprocess.Popen([sys.executable, "-c", KILLER, str(p.root), str(big_csv), str(marker)],
+                             stderr=subprocess.PIPE)
+    t0 = time.time()
+    while not marker.exists():
+        assert child.poll() is None, child.stderr.read().decode()
+        assert time.time() - t0 < 120, "the import never reached its insert"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)  # kill -9 while 20,000 rows sit in the open transaction
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    p2 = Project.open(p.root)
+    after = (_count(p2), _count(p2, "imports"), _count(p2, "quarantine"), _count(p2, "pii"))
+    assert after == before
+    assert p2.waves() == ["2025Q4"]
+    # the file was not recorded, so importing it again works and lands whole
+    s = p2.import_file(big_csv, wave="2026Q1")
+    assert not s.already
+    assert _count(p2) == before[0] + s.accepted and s.rows_read == 20000
+
+
+def test_import_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path, big_csv):
+    p = _project_with_one_wave(tmp_path)
+    n0 = _count(p)
+    code = "import sys; from survey.store import Project; Project.open(sys.argv[1]).import_file(sys.argv[2], wave='W')"
+    child = subprocess.Popen([sys.executable, "-c", code, str(p.root), str(big_csv)])
+    time.sleep(2.5)  # interpreter start + reading + checking + inserting take longer than this
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    p2 = Project.open(p.root)
+    n = _count(p2)
+    imports = _count(p2, "imports")
+    assert (n, imports) == (n0, 1) or imports == 2 and n > n0
+    if imports == 2:  # it finished before the kill: then all of it is there
+        acc = p2.imports().iloc[-1]["accepted"]
+        assert n == n0 + acc

@@ -74,10 +74,16 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         nonblank = ~np.isnan(A).all(axis=1)
         first_pos = pd.Series(np.arange(n)).groupby(h.to_numpy()).transform("min").to_numpy()
         ident = nonblank & h.duplicated(keep="first").to_numpy()
-        add(ident, "identical_answers", np.array([f"与第 {i + 1} 份答卷完全相同" for i in first_pos], dtype=object)
-            if ident.any() else "")
+        if ident.any():
+            who = _who(frame)
+            add(ident, "identical_answers", np.array(["" if not f else f"与{who[i]}的答卷完全相同"
+                                                      for f, i in zip(ident, first_pos)], dtype=object))
     if "ip" in frame.columns and A.shape[1]:
-        add(*_same_ip(frame["ip"], A, near_identical))
+        flagged, partner = _same_ip(frame["ip"], A, near_identical)
+        if flagged.any():
+            who = _who(frame)
+            add(flagged, "same_ip", np.array(["" if p < 0 else f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner],
+                                             dtype=object))
     if "duration_sec" in frame.columns:
         d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(d)
@@ -103,7 +109,17 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     return pd.concat(parts, ignore_index=True)
 
 
-def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, str, np.ndarray]:
+def _who(frame: pd.DataFrame) -> np.ndarray:
+    """How to name each row in a flag's detail: its respondent id, else its position."""
+    pos = np.array([f"第 {i + 1} 行" for i in range(len(frame))], dtype=object) if "respondent_id" not in frame.columns \
+        else None
+    if pos is not None:
+        return pos
+    ids = frame["respondent_id"].astype("string").fillna("?")
+    return ("编号 " + ids).to_numpy(dtype=object)
+
+
+def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose IP appeared earlier with at least ``near`` of the answers equal (vectorised over pairs)."""
     n = len(ip)
     s = ip.astype("string").str.strip()
@@ -113,11 +129,11 @@ def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, str
     partner = np.full(n, -1, dtype=np.int64)
     grp = codes[codes >= 0]
     if grp.size == 0:
-        return flagged, "same_ip", np.full(n, "", dtype=object)
+        return flagged, partner
     sizes = np.bincount(grp)
     multi = np.flatnonzero(sizes > 1)
     if multi.size == 0:
-        return flagged, "same_ip", np.full(n, "", dtype=object)
+        return flagged, partner
     rows = np.flatnonzero(np.isin(codes, multi))
     order = rows[np.argsort(codes[rows], kind="stable")]  # grouped, earlier rows first
     g = codes[order]
@@ -143,10 +159,10 @@ def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, str
         sim[c0:c0 + step] = eq.sum(axis=1) / k
     hit = sim >= near
     flagged[J[hit]] = True
-    partner[J[hit]] = I[hit]
-    detail = np.array([f"与第 {p + 1} 份答卷 IP 相同且答案高度相似" if p >= 0 else "" for p in partner], dtype=object) \
-        if flagged.any() else np.full(n, "", dtype=object)
-    return flagged, "same_ip", detail
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, J[hit], I[hit])  # the earliest similar row of the same IP
+    partner[J[hit]] = first[J[hit]]
+    return flagged, partner
 
 
 def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:

@@ -1,0 +1,134 @@
+"""Data-quality flags and exclusions on hand-made data where every flag is known in advance."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from survey.errors import MinyiError
+from survey.qload import load_questionnaire
+from survey.quality import apply_exclusions, item_nonresponse, quality_flags
+from survey.store import Project
+
+from test_rowcheck import HEADER, write_csv, write_tiny
+
+# id, duration, S1, Q1, Q2_1..Q2_9, Q3, Q5, M1_r1..r5, ip          expected flag
+DATA = [
+    ("A01", 600, 1, 1, "1,0,0,0", 3, "", "1,2,1,2,3", "1.1.1.1"),    # first of its IP, kept
+    ("A02", 620, 1, 1, "0,1,0,0", 5, "", "2,2,3,1,1", "2.2.2.2"),
+    ("A03", 580, 1, 2, ",,,", 0, "多种树", "3,1,2,2,1", "3.3.3.3"),
+    ("A01", 610, 1, 1, "0,0,1,0", 7, "", "1,1,2,3,2", "4.4.4.4"),    # duplicate_id
+    ("A05", 640, 1, 1, "0,1,0,0", 5, "", "2,2,3,1,1", "5.5.5.5"),    # identical_answers (= A02)
+    ("A06", 600, 1, 1, "1,0,0,0", 4, "", "1,2,1,2,3", "1.1.1.1"),    # same_ip: 11 of 12 answers = A01
+    ("A07", 600, 1, 1, "1,0,0,0", 8, "", "1,2,1,2,1", "1.1.1.1"),    # same IP but only 10 of 12 equal: kept
+    ("A08", 199, 1, 2, ",,,", 1, "", "3,3,2,1,1", "8.8.8.8"),        # speeder: 199 < 600 / 3
+    ("A09", 201, 1, 1, "0,0,1,0", 2, "路灯", "1,3,3,2,2", "9.9.9.9"),  # 201 >= 200: kept
+    ("A10", 600, 1, 1, "1,0,1,0", 6, "", "2,2,2,2,2", "10.0.0.1"),   # straightliner
+    ("A11", 600, 1, 1, "1,1,0,0", 9, "", "2,2,2,2,1", "10.0.0.2"),
+    ("A12", 600, 2, 1, "0,1,1,0", 10, "", ",,,,", "10.0.0.3"),       # 企业: matrix not asked
+]
+EXPECTED = {("duplicate_id", 5), ("identical_answers", 6), ("same_ip", 7), ("speeder", 9), ("straightliner", 11)}
+
+
+def _rows() -> list[str]:
+    return [f"{i},2026-03-01 09:00:00,{d},{s},{q1},{q2},{q3},{q5},{m},{ip}" for i, d, s, q1, q2, q3, q5, m, ip in DATA]
+
+
+@pytest.fixture()
+def project(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    s = p.import_file(write_csv(tmp_path / "q.csv", _rows(), HEADER + ",ip"), wave="W1")
+    assert (s.accepted, s.quarantined) == (12, 0)
+    return p
+
+
+def test_each_flag_on_the_known_row(project):
+    fl = project.check("W1")
+    assert {(k, int(r)) for k, r in zip(fl["kind"], fl["row"])} == EXPECTED
+    stored = project.flags("W1")
+    assert len(stored) == len(EXPECTED)
+    assert stored.loc[stored["kind"] == "duplicate_id", "respondent_id"].item() == "A01"
+    assert "A02" in stored.loc[stored["kind"] == "identical_answers", "detail"].item()
+    assert "A01" in stored.loc[stored["kind"] == "same_ip", "detail"].item()
+
+
+def test_item_nonresponse_per_question(project):
+    project.check("W1")
+    nr = project.nonresponse("W1").set_index("question")
+    assert (nr.loc["Q5", "asked"], nr.loc["Q5", "missing"]) == (12, 10)
+    assert nr.loc["Q5", "rate"] == pytest.approx(10 / 12)
+    assert (nr.loc["Q2", "asked"], nr.loc["Q2", "missing"]) == (10, 0)  # asked only when Q1 == 知道
+    assert nr.loc["M1", "asked"] == 11  # not asked of the 企业 respondent
+
+
+def test_exclusions_apply_without_an_explicit_check_and_follow_the_config(project):
+    data, excl = project.responses("W1")  # no check run yet: it runs by itself
+    assert excl == {"重复的受访者编号": 1, "答案完全相同": 1, "答题时间过短": 1}
+    assert len(data) == 9
+    assert set(data["_row"]) == set(range(2, 14)) - {5, 6, 9}
+    raw = project.raw_responses("W1")
+    assert len(raw) == 12
+    project.config["exclusions"].update({"speeder": False, "same_ip": True})
+    project.save_config()
+    p2 = Project.open(project.root)
+    data, excl = p2.responses("W1")
+    assert excl == {"重复的受访者编号": 1, "答案完全相同": 1, "同一IP且答案高度相似": 1}
+    assert set(data["_row"]) == set(range(2, 14)) - {5, 6, 7}
+
+
+def test_speeder_fraction_from_config(project):
+    project.config["speeder_fraction"] = 0.5  # threshold 300 s: both 199 and 201 are speeders
+    project.save_config()
+    p2 = Project.open(project.root)
+    data, excl = p2.responses("W1")
+    assert excl["答题时间过短"] == 2
+    fl = p2.flags("W1")
+    assert sorted(fl.loc[fl["kind"] == "speeder", "row"].astype(int)) == [9, 10]
+
+
+def test_bad_config_is_one_clear_error(project):
+    cfg = yaml.safe_load((project.root / "minyi.yaml").read_text(encoding="utf-8"))
+    cfg["exclusions"]["speeders"] = True
+    (project.root / "minyi.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(MinyiError, match="did you mean 'speeder'"):
+        Project.open(project.root)
+
+
+def test_cli_check_reports_flags_exclusions_and_nonresponse(project):
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "check", str(project.root)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "speeder (答题时间过短): 1 flagged — excluded by rule" in out
+    assert "same_ip (同一IP且答案高度相似): 1 flagged — kept (rule off)" in out
+    assert "straightliner (矩阵题直线作答): 1 flagged" in out
+    assert "excluded from analysis: 3 row(s)" in out and "analysed: 9" in out
+    assert "Q5 83.3% (10/12)" in out
+
+
+def test_quality_flags_unit_same_ip_groups_and_blank_rows(tmp_path):
+    q = load_questionnaire(write_tiny(tmp_path))
+    cols = ["S1", "Q1", "Q2_1", "Q2_2", "Q2_3", "Q2_9", "Q3", "M1_r1", "M1_r2", "M1_r3", "M1_r4", "M1_r5"]
+    base = np.array([1, 1, 1, 0, 0, 0, 3, 1, 2, 1, 2, 3], dtype=float)
+    rows = [base.copy() for _ in range(5)]
+    rows[1][6] = 4  # 11/12 equal to row 0
+    rows[2][6], rows[2][11] = 8, 1  # 10/12 equal to rows 0 and 1
+    rows[3][6], rows[3][11] = 8, 2  # 11/12 equal to row 2 (an earlier row that is not the first of the IP)
+    rows[4][:] = np.nan  # blank answers: never "identical"
+    frame = pd.DataFrame(rows, columns=cols)
+    frame["ip"] = ["1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1"]
+    frame["respondent_id"] = ["a", "b", "c", "d", "e"]
+    fl = quality_flags(frame, q, near_identical=0.9)
+    assert sorted(fl.loc[fl["kind"] == "same_ip", "index"]) == [1, 3]
+    assert fl.loc[fl["kind"] == "identical_answers"].empty
+    # exclusions count each row once, under the first rule that removes it
+    flags = pd.DataFrame({"index": [1, 1, 3], "kind": ["duplicate_id", "speeder", "speeder"]})
+    kept, counts = apply_exclusions(frame, flags, {"duplicate_id": True, "speeder": True})
+    assert len(kept) == 3 and counts == {"重复的受访者编号": 1, "答题时间过短": 1}
+    nr = item_nonresponse(frame, q).set_index("question")
+    assert (nr.loc["Q3", "asked"], nr.loc["Q3", "missing"]) == (5, 1)  # the blank row

@@ -40,6 +40,42 @@ class GroupStats:
     weight: np.ndarray
 
 
+@dataclass
+class CodedTable:
+    """Sums of weights (``Sw``), of rows with positive weight (``Cn``) and, for unclustered designs,
+    of squared weights (``Sw2``) per (cell, unit, code); unit = PSU, or stratum when unclustered."""
+
+    Sw: np.ndarray
+    Cn: np.ndarray
+    Sw2: Optional[np.ndarray]
+    k: int
+
+
+def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a numeric column and the value of each code: code 0 = missing (NaN).
+
+    Small integer-valued columns (answer codes) are coded by offset without sorting.
+    """
+    x = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.fmin.reduce(x) if len(x) else np.nan, np.fmax.reduce(x) if len(x) else np.nan
+    if not np.isfinite(lo) and not np.isfinite(hi):
+        if np.isnan(x).all():
+            return np.zeros(len(x), dtype=np.int64), np.array([np.nan])
+    if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 256:
+        off = np.floor(lo) - 1.0
+        y = x - off  # NaN stays NaN; valid values ≥ 1
+        np.nan_to_num(y, copy=False, nan=0.0)
+        codes = y.astype(np.int64)
+        if np.array_equal(codes, y):  # integer-valued (answer codes)
+            return codes, np.concatenate([[np.nan], np.arange(1, int(codes.max()) + 1) + off])
+    fin = np.isfinite(x)
+    uniq, inv = np.unique(x[fin], return_inverse=True)
+    codes = np.zeros(len(x), dtype=np.int64)
+    codes[fin] = inv + 1
+    return codes, np.concatenate([[np.nan], uniq])
+
+
 class DomainEngine:
     """Precomputed design sums for a set of groupings.
 
@@ -114,6 +150,121 @@ class DomainEngine:
             self.key_cp = self.cell * self.n_psu + design.psu
             self.size_cp = self.n_cells_all * self.n_psu
         self.w2 = self.w * self.w
+        # collapsed tables (see tabulate): sums per (cell, unit, code), unit = PSU or stratum
+        if self.clustered:
+            self.key_cu, self.n_units, unit_stratum = self.key_cp, self.n_psu, self.psu_stratum
+        else:
+            self.key_cu, self.n_units, unit_stratum = self.key_cs, n_strata, np.arange(n_strata)
+        self.P = np.zeros((self.n_units, n_strata))
+        self.P[np.arange(self.n_units), unit_stratum] = 1.0
+        self.wpos = (self.w > 0).astype(float)
+        # group of every cell in every grouping (0 = overall), −1 when the cell belongs to no group
+        self.cell_group = []
+        for sl in self.slices:
+            sub = self.G[sl]
+            has = sub.sum(0) > 0
+            self.cell_group.append(np.where(has, sl.start + sub.argmax(0), -1))
+
+    # ------------------------------------------------------------------ collapsed (coded) columns
+    def tabulate(self, codes: np.ndarray, k: int) -> "CodedTable":
+        """Collapse a coded column (integers 0..k−1 per row) to sums per (cell, unit, code).
+
+        Every estimate whose per-row value depends only on the code (validity, 0/1 hit, score,
+        ratio numerator/denominator) follows from these sums exactly: one pass over the rows per
+        column, then arithmetic on arrays of size cells × units × k.
+        """
+        key = self.key_cu * k + codes
+        size = self.n_cells_all * self.n_units * k
+        shape = (self.n_cells_all, self.n_units, k)
+        Sw = np.bincount(key, weights=self.w, minlength=size).reshape(shape)
+        Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
+        Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
+        return CodedTable(Sw, Cn, Sw2, k)
+
+    def estimate(self, tab: "CodedTable", d: np.ndarray, y: np.ndarray, x: Optional[np.ndarray] = None, *,
+                 confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
+                 ci_method: str = "wald") -> tuple[GroupStats, np.ndarray, np.ndarray]:
+        """Domain mean (``x`` None) or ratio Σwdy/Σwdx for every group from a :class:`CodedTable`.
+
+        ``d``, ``y``, ``x``: per-code validity, value and denominator (length k).  Identical to
+        :meth:`means` / :meth:`ratio` on the rows.  Also returns the cell × unit totals of w·d·y
+        and w·d·x (for influence functions of aggregates).
+        """
+        d = np.asarray(d, dtype=float)
+        y = np.where(d > 0, np.asarray(y, dtype=float), 0.0)
+        xx = np.ones_like(d) if x is None else np.where(d > 0, np.asarray(x, dtype=float), 0.0)
+        A = tab.Sw @ (d * y)  # cells × units
+        B = tab.Sw @ (d * xx)
+        C = tab.Cn @ d
+        Ag, Bg, Cg = self.G @ A, self.G @ B, self.G @ C  # groups × units
+        W = Bg.sum(1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            est = Ag.sum(1) / W
+        n = Cg.sum(1)
+        m = est[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if self.clustered:
+                T = np.nan_to_num((Ag - m * Bg) / W[:, None])
+                sT, sT2 = T @ self.P, (T * T) @ self.P
+                inner = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
+                dfv = (Cg > 0).sum(1) - ((Cg @ self.P) > 0).sum(1)
+            else:
+                Q_xx = self.G @ (tab.Sw2 @ (d * xx * xx))
+                Q_xy = self.G @ (tab.Sw2 @ (d * xx * y))
+                Q_yy = self.G @ (tab.Sw2 @ (d * y * y))
+                sz = (Ag - m * Bg) / W[:, None]
+                sz2 = (Q_yy - 2 * m * Q_xy + m * m * Q_xx) / (W[:, None] ** 2)
+                inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
+                dfv = n - (Cg > 0).sum(1)
+            var = (inner * self.c_h).sum(1) * self.lonely_scale
+        if df is not None:
+            dfv = np.full(self.n_groups, float(df))
+        dfv = dfv.astype(float)
+        # deff as in _ratio (R deff=TRUE; with-replacement when weights do not exceed n)
+        flat = tab.Sw.sum(1)  # cells × k
+        gk = self.G @ flat  # groups × k
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if x is None:
+                N = W
+                ss = gk @ (d * y * y) - 2 * est * Ag.sum(1) + est**2 * W
+                s2 = ss / N * n / (n - 1)
+                scale = 1.0
+            else:
+                N = gk @ d
+                ss = (gk @ (d * y * y) - 2 * est * (gk @ (d * xx * y)) + est**2 * (gk @ (d * xx * xx))) / W**2
+                s2 = ss / N * n / (n - 1)
+                scale = N**2
+            vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
+            deff = var / vsrs
+            se = np.sqrt(np.maximum(var, 0))
+        if proportion:
+            lo, hi = proportion_ci(est, se, n, dfv, ci_method, confidence, n_rows=n)
+        else:
+            c = critical_value(confidence, dfv)
+            lo, hi = est - c * se, est + c * se
+        return GroupStats(est, se, lo, hi, n.astype(int), dfv, deff, W), A, B
+
+    def cell_influence(self, k: int, A: np.ndarray, B: np.ndarray, est: np.ndarray, W: np.ndarray) -> np.ndarray:
+        """Cell × unit totals of the influence values z = w d (y − ŷ_g)/W_g for grouping ``k``
+        (each cell uses the estimate of the group it belongs to; clustered designs only)."""
+        g = self.cell_group[k]
+        ok = g >= 0
+        gi = np.where(ok, g, 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = np.where(ok & (W[gi] > 0), est[gi], 0.0)
+            inv = np.where(ok & (W[gi] > 0), 1.0 / W[gi], 0.0)
+        return (A - e[:, None] * B) * inv[:, None]
+
+    def variance_of_cells(self, Z_by_grouping: Sequence[np.ndarray]) -> np.ndarray:
+        """Per group, the variance of a total whose cell × PSU influence totals are ``Z_by_grouping[k]``."""
+        out = np.zeros(self.n_groups)
+        for k, Z in enumerate(Z_by_grouping):
+            sl = self.slices[k]
+            T = self.G[sl] @ Z
+            sT, sT2 = T @ self.P, (T * T) @ self.P
+            inner = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
+            out[sl] = (inner * self.c_h).sum(1)
+        return out * self.lonely_scale
 
     # ------------------------------------------------------------------ helpers
     def _by_cs(self, values: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ import numpy as np
 
 from .ci import critical_value
 from .design import Design, DesignError
-from .domains import make_engine
+from .domains import code_values, make_engine
 
 VERDICT_ABOVE = "达标"
 VERDICT_BELOW = "未达标"
@@ -140,105 +140,112 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                        areas: Sequence[AreaSpec] = (), groupings: Sequence[Grouping] = (), *,
                        na_policy: str = "exclude", ci_method: str = "logit", confidence: float = 0.95,
                        df: Optional[float] = None, composite_target: Optional[float] = None) -> IndicatorResults:
-    """Compute all indicators overall and for every group of every grouping (see module docstring)."""
+    """Compute all indicators overall and for every group of every grouping (see module docstring).
+
+    ``columns``: item key → answer codes per row (NaN = no answer), or an already coded column
+    ``(codes, value per code)`` from :func:`analysis.domains.code_values`.
+
+    Each item column is collapsed once to weighted sums per (cell, PSU, answer code)
+    (:meth:`DomainEngine.tabulate`); its rate, index, base and 不了解 counts follow from those
+    sums.  Aggregates add the items' influence functions: per (cell, PSU) for clustered designs,
+    per row otherwise (each row is its own PSU).
+    """
     na_policy = normalize_na_policy(na_policy)
     eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
     groups: list = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     res = IndicatorResults(groups=groups)
     w = design.weights
-    row_groups = [np.zeros(design.n, dtype=np.int64)] + [eng.group_of_row(k + 1, np.asarray(g.codes))
-                                                          for k, g in enumerate(groupings)]
-    n_groupings = len(row_groups)
-    # rows with a missing group code point at an extra slot whose coefficients are zero
-    gather = [None] + [np.where(rg >= 0, rg, eng.n_groups).astype(np.int32) for rg in row_groups[1:]]
-    n_groupings = len(row_groups)
-    # which aggregate buckets need influence values: multi-item indicators and areas; identical
-    # item sets share one accumulator (e.g. a matrix that is both an indicator and an area)
+    n_groupings = 1 + len(groupings)
+    clustered = eng.clustered
+    # aggregate buckets (multi-item indicators and areas); identical item sets share one accumulator
     members: dict = {}
     for it in items:
         members.setdefault(("ind", it.indicator), []).append(it.key)
         if it.area:
             members.setdefault(("area", it.area), []).append(it.key)
     area_ids = {a.id for a in areas}
-    need = {b: tuple(keys) for b, keys in members.items() if len(keys) > 1 or (b[0] == "area" and b[1] in area_ids)}
-    acc_of: dict = {}  # bucket -> shared key (tuple of item keys)
-    for b, keys in need.items():
-        acc_of[b] = keys
-    acc: dict = {}  # (item-key tuple, measure) -> [z per grouping]
+    acc_of = {b: tuple(keys) for b, keys in members.items() if len(keys) > 1 or (b[0] == "area" and b[1] in area_ids)}
     counts = {b: len(members[b]) for b in members}
     item_buckets: dict = {}
-    for b, keys in need.items():
+    for keys in acc_of.values():
         for k in keys:
             item_buckets.setdefault(k, set()).add(keys)
-
+    acc: dict = {}  # (item-key tuple, measure) -> [influence per grouping]: cell × PSU totals, or per row / w
     union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
     answers: dict = {}  # item key -> (n_na per group, n_answered per group)
 
-    def add_influence(key, measure, est, W, y, valid):
+    def add_influence(key, measure, g, A, B, d_c, y_c, codes, K):
         targets = item_buckets.get(key)
         if not targets:
             return
+        valid_row = (d_c > 0)[codes] & (w > 0)
         for t in targets:
             u = union.get((t, measure))
-            union[(t, measure)] = valid.copy() if u is None else (u | valid)
-        wd = np.where(valid, w, 0.0)
-        wdy = wd * y
-        with np.errstate(invalid="ignore", divide="ignore"):
-            a = np.append(np.where(W > 0, 1.0 / W, 0.0), 0.0)
-            b = np.append(np.where(W > 0, est / W, 0.0), 0.0)
-        b = np.nan_to_num(b)
-        for k in range(n_groupings):
-            if k == 0:
-                z = wdy * a[0]
-                z -= wd * b[0]
+            union[(t, measure)] = valid_row.copy() if u is None else (u | valid_row)
+        if clustered:
+            zs = [eng.cell_influence(k, A, B, g.estimate, g.weight) for k in range(n_groupings)]
+        else:
+            # z_i = w_i · L[cell_i, code_i], L = (d·y − ŷ_g d)/W_g for the row's group g
+            cellcode = eng.cell * K + codes
+            dy = d_c * np.where(d_c > 0, y_c, 0.0)
+            zs = []
+            for k in range(n_groupings):
+                gk = eng.cell_group[k]
+                ok = gk >= 0
+                gi = np.where(ok, gk, 0)
+                Wg = g.weight[gi]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    inv = np.where(ok & (Wg > 0), 1.0 / Wg, 0.0)
+                    e = np.where(ok & (Wg > 0), g.estimate[gi], 0.0)
+                L = (dy[None, :] - e[:, None] * d_c[None, :]) * inv[:, None]  # cells × K
+                zs.append(L.ravel().take(cellcode))
+        for t in targets:
+            cur = acc.get((t, measure))
+            if cur is None:
+                acc[(t, measure)] = [z.copy() for z in zs] if len(targets) > 1 else zs
             else:
-                z = wdy * a.take(gather[k])
-                z -= wd * b.take(gather[k])
-            for t in targets:
-                zs = acc.setdefault((t, measure), [None] * n_groupings)
-                if zs[k] is None:
-                    zs[k] = z.copy() if len(targets) > 1 else z
-                else:
-                    zs[k] += z
+                for k in range(n_groupings):
+                    cur[k] += zs[k]
+
+    def variance(zs: list) -> np.ndarray:
+        if clustered:
+            return eng.variance_of_cells(zs)
+        return eng.variance_of_influence([w * z for z in zs])
 
     for it in items:
         if it.key not in columns:
             raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}")
-        x = np.asarray(columns[it.key], dtype=float)
-        answered = np.isfinite(x)
-        is_na = answered & np.isin(x, it.na_codes) if it.na_codes else np.zeros(design.n, bool)
+        col = columns[it.key]
+        codes, vals = col if isinstance(col, tuple) else code_values(col)
+        K = len(vals)
+        tab = eng.tabulate(codes, K)
+        answered = np.isfinite(vals)
+        is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(K, bool)
         substantive = answered & ~is_na
-        rate_valid = substantive if na_policy == "exclude" else answered
-        hit = np.isin(x, it.positive).astype(float)
-        na_counts = eng._by_cs((is_na & (w > 0)).astype(float)).sum(1)
-        ans_counts = eng._by_cs((answered & (w > 0)).astype(float)).sum(1)
+        rate_valid = (substantive if na_policy == "exclude" else answered).astype(float)
+        hit = np.isin(vals, it.positive).astype(float)
+        na_counts = (eng.G @ (tab.Cn @ is_na.astype(float))).sum(1)
+        ans_counts = (eng.G @ (tab.Cn @ answered.astype(float))).sum(1)
         answers[it.key] = (na_counts, ans_counts)
-        rate = eng.means(hit, rate_valid, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        rate, A, B = eng.estimate(tab, rate_valid, hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         entry = {"rate": _stats(rate, it.target, na_counts, ans_counts)}
-        y_score = None
+        add_influence(it.key, "rate", rate, A, B, rate_valid, hit, codes, K)
         if it.scores:
-            y_score = np.zeros(design.n)
-            for c, s in it.scores.items():
-                y_score[x == c] = s
-            idx = eng.means(y_score, substantive, confidence=confidence, df=df)
+            y_c = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
+            score_valid = (substantive & np.isfinite(y_c)).astype(float)
+            idx, A, B = eng.estimate(tab, score_valid, np.nan_to_num(y_c), confidence=confidence, df=df)
             entry["index"] = _stats(idx, it.index_target, na_counts, ans_counts)
+            add_influence(it.key, "index", idx, A, B, score_valid, np.nan_to_num(y_c), codes, K)
         res.items[it.key] = entry
-        # influence values for indicator/area/composite aggregates
-        add_influence(it.key, "rate", rate.estimate, rate.weight, hit, rate_valid & (w > 0))
-        if y_score is not None:
-            add_influence(it.key, "index", idx.estimate, idx.weight, y_score, substantive & (w > 0))
 
-    # aggregates: mean of item estimates, variance from summed influence
-    def aggregate(bucket_kind, bucket_id, measure, keys, target):
-        zs = acc.get((acc_of.get((bucket_kind, bucket_id)), measure))
+    def aggregate(bucket, measure, keys, target):
+        zs = acc.get((acc_of.get(bucket), measure))
         if zs is None:
             return None
-        J = counts[(bucket_kind, bucket_id)]
-        ests = np.array([[s.estimate for s in res.items[k][measure]] for k in keys])
-        # an aggregate is defined where all of its items are (items of one question share their base)
-        est = ests.mean(axis=0)
-        var = eng.variance_of_influence([z / J for z in zs])
-        u = union[(acc_of.get((bucket_kind, bucket_id)), measure)]
+        J = counts[bucket]
+        est = np.array([[s.estimate for s in res.items[k][measure]] for k in keys]).mean(axis=0)
+        var = variance([z / J for z in zs])
+        u = union[(acc_of[bucket], measure)]
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
@@ -258,20 +265,17 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         for measure, tgt in (("rate", its[0].target), ("index", its[0].index_target)):
             if measure == "index" and not its[0].scores:
                 continue
-            if len(its) == 1:
-                out[measure] = res.items[keys[0]][measure]
-            else:
-                out[measure] = aggregate("ind", ind_id, measure, keys, tgt)
+            out[measure] = res.items[keys[0]][measure] if len(its) == 1 else aggregate(("ind", ind_id), measure, keys, tgt)
         res.indicators[ind_id] = out
     for a in areas:
         its = by_area.get(a.id)
         if not its:
             continue
         keys = [i.key for i in its]
-        res.areas[a.id] = {m: aggregate("area", a.id, m, keys, None) for m in ("rate", "index")
+        res.areas[a.id] = {m: aggregate(("area", a.id), m, keys, None) for m in ("rate", "index")
                            if (m == "rate" or its[0].scores)}
     # composite index: weighted mean of the area indexes present in each group (weights re-normalised)
-    present = [a for a in areas if a.id in res.areas and "index" in res.areas[a.id] and a.weight > 0]
+    present = [a for a in areas if a.id in res.areas and res.areas[a.id].get("index") and a.weight > 0]
     if present:
         A_est = np.array([[s.estimate for s in res.areas[a.id]["index"]] for a in present])  # areas × groups
         has = np.isfinite(A_est)
@@ -280,13 +284,16 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(tot > 0, wts / tot, 0.0)  # areas × groups
             est = np.where(tot > 0, np.nansum(np.where(has, A_est, 0) * share, axis=0), np.nan)
-        zs = [np.zeros(design.n) for _ in range(n_groupings)]
+        zs = [None] * n_groupings
         for j, a in enumerate(present):
             J = counts[("area", a.id)]
-            for k, rg in enumerate(row_groups):
-                fac = np.where(rg >= 0, share[j][np.where(rg >= 0, rg, 0)], 0.0) / J
-                zs[k] += acc[(acc_of[("area", a.id)], "index")][k] * fac
-        var = eng.variance_of_influence(zs)
+            for k in range(n_groupings):
+                gk = eng.cell_group[k]
+                fac_cell = np.where(gk >= 0, share[j][np.where(gk >= 0, gk, 0)], 0.0) / J
+                z = acc[(acc_of[("area", a.id)], "index")][k]
+                term = z * (fac_cell[:, None] if clustered else fac_cell.take(eng.cell))
+                zs[k] = term if zs[k] is None else zs[k] + term
+        var = variance(zs)
         u = np.zeros(design.n, dtype=bool)
         keys = []
         for a in present:
@@ -295,8 +302,9 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
-        n_na = sum(answers[k][0] for k in dict.fromkeys(keys))
-        n_ans = sum(answers[k][1] for k in dict.fromkeys(keys))
+        keys = list(dict.fromkeys(keys))
+        n_na = sum(answers[k][0] for k in keys)
+        n_ans = sum(answers[k][1] for k in keys)
         res.composite = _agg_stats(est, var, ns, dfs, confidence, composite_target, False, n_na, n_ans)
     return res
 

@@ -35,21 +35,49 @@ Q_MAINTAIN = "继续维持区"
 
 
 def weighted_correlation(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, min_n: int = 2) -> tuple[float, int]:
-    """Design-weighted Pearson correlation over rows where x, y are finite and w > 0; returns (r, n)."""
+    """Design-weighted Pearson correlation over rows where x, y are finite and w > 0; returns (r, n).
+
+    Answer scores take few values, so the weighted moments come from one weighted contingency
+    table of (x, y) codes (a bincount), not from per-row products.
+    """
+    from .domains import code_values
+
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     w = np.asarray(w, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y) & (w > 0)
-    n = int(ok.sum())
-    if n < min_n:
+    cx, vx = code_values(x)
+    cy, vy = code_values(y)
+    if len(vx) * len(vy) > 1_000_000:  # continuous values: plain moments over the rows
+        ok = np.isfinite(x) & np.isfinite(y) & (w > 0)
+        return _moments_corr(x[ok], y[ok], w[ok], min_n)
+    return weighted_correlation_coded(cx, vx, cy, vy, w, min_n=min_n)
+
+
+def weighted_correlation_coded(cx: np.ndarray, sx: np.ndarray, cy: np.ndarray, sy: np.ndarray, w: np.ndarray, *,
+                               min_n: int = 2) -> tuple[float, int]:
+    """:func:`weighted_correlation` of coded columns: ``cx`` integer codes per row, ``sx[c]`` the value
+    (score) of code c, NaN = not valid (same for y).  One weighted contingency table of the codes."""
+    kx, ky = len(sx), len(sy)
+    key = cx * ky + cy
+    tw = np.bincount(key, weights=w, minlength=kx * ky).reshape(kx, ky)
+    tn = np.bincount(key, weights=(w > 0).astype(float), minlength=kx * ky).reshape(kx, ky)
+    X, Y = np.meshgrid(np.asarray(sx, float), np.asarray(sy, float), indexing="ij")
+    ok = np.isfinite(X) & np.isfinite(Y)
+    n = int(round(tn[ok].sum()))
+    m = ok & (tw > 0)
+    return _moments_corr(X[m], Y[m], tw[m], min_n, n)
+
+
+def _moments_corr(x, y, w, min_n, n=None) -> tuple[float, int]:
+    n = int(len(x)) if n is None else n
+    if n < min_n or w.sum() <= 0:
         return float("nan"), n
-    ww, xx, yy = w[ok], x[ok], y[ok]
-    W = ww.sum()
-    xc = xx - (ww * xx).sum() / W
-    yc = yy - (ww * yy).sum() / W
-    sxy = (ww * xc * yc).sum()
-    sxx = (ww * xc * xc).sum()
-    syy = (ww * yc * yc).sum()
+    W = w.sum()
+    xc = x - (w * x).sum() / W
+    yc = y - (w * y).sum() / W
+    sxy = (w * xc * yc).sum()
+    sxx = (w * xc * xc).sum()
+    syy = (w * yc * yc).sum()
     if sxx <= 0 or syy <= 0:
         return float("nan"), n
     return float(sxy / np.sqrt(sxx * syy)), n
@@ -74,21 +102,27 @@ def quadrant(importance: float, performance: float, imp_cut: float, perf_cut: fl
     return Q_MAINTAIN if hi_perf else Q_LOW
 
 
-def importance_performance(scores: np.ndarray, overall: np.ndarray, weights: np.ndarray, keys: Sequence[str],
+def importance_performance(scores, overall: np.ndarray, weights: np.ndarray, keys: Sequence[str],
                            performance: Sequence[float], *, min_n: int = 10, imp_cut: Optional[float] = None,
                            perf_cut: Optional[float] = None) -> list[IpaItem]:
     """IPA of items (see module docstring).
 
-    ``scores``: rows × items (NaN = no valid score); ``overall``: overall-satisfaction score per
+    ``scores``: rows × items array, or a sequence of per-item arrays (NaN = no valid score) or of
+    coded columns ``(codes, score per code)`` (see :func:`analysis.domains.code_values`);
+    ``overall``: overall-satisfaction score (array or coded column) per
     row; ``performance``: one index per item.  Items with fewer than ``min_n`` rows valid for
     both get importance NaN and no quadrant.  Cut points default to the means over items.
     """
-    S = np.asarray(scores, dtype=float)
-    if S.ndim != 2 or S.shape[1] != len(keys) or len(performance) != len(keys):
+    from .domains import code_values
+
+    cols = list(np.asarray(scores, dtype=float).T) if isinstance(scores, np.ndarray) else list(scores)
+    if len(cols) != len(keys) or len(performance) != len(keys):
         raise DesignError("scores must be rows × items with one key and one performance value per item")
+    cy, sy = overall if isinstance(overall, tuple) else code_values(overall)
     out = []
     for j, key in enumerate(keys):
-        r, n = weighted_correlation(S[:, j], overall, weights)
+        cx, sx = cols[j] if isinstance(cols[j], tuple) else code_values(cols[j])
+        r, n = weighted_correlation_coded(cx, sx, cy, sy, weights)
         if n < min_n:
             r = float("nan")
         out.append(IpaItem(str(key), r, float(performance[j]), n))

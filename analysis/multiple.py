@@ -77,18 +77,26 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
         asked = np.isfinite(M).any(axis=1)
     asked = np.asarray(asked, dtype=bool)
     hits = np.nan_to_num(M) > 0
-    mentions = hits.sum(axis=1).astype(float)
+    mentions = hits.sum(axis=1)
     eng, groups = _engine(design, groupings)
+    # one collapsed table per option: code = 0 not asked, else 1 + hit + 2·mentions
+    mmax = int(mentions.max()) if len(mentions) else 0
+    K = 2 + 2 * (mmax + 1)
+    c_hit = np.zeros(K)
+    c_ment = np.zeros(K)
+    c_ment[1:] = np.arange(K - 1) // 2
+    c_hit[1:] = np.arange(K - 1) % 2
+    d = (np.arange(K) > 0).astype(float)
+    base = np.where(asked, 1 + 2 * mentions, 0).astype(np.int64)
     out = []
     for j, (c, lab) in enumerate(zip(codes, labels)):
-        h = hits[:, j].astype(float)
-        resp = eng.means(h, asked, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
-        ment = eng.ratio(h, mentions, asked, confidence=confidence, df=df)
+        tab = eng.tabulate(base + (asked & hits[:, j]), K)
+        resp, _, _ = eng.estimate(tab, d, c_hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        ment, _, _ = eng.estimate(tab, d, c_hit, c_ment, confidence=confidence, df=df)
         out.append(OptionResult(int(c), str(lab), {"respondents": _stats(resp), "mentions": _stats(ment)}))
-    wa = np.where(asked & (design.weights > 0), 1.0, 0.0)
-    n_asked = eng._by_cs(wa).sum(1).astype(int)
-    mm = eng.means(mentions, asked)
-    return ChoiceResults(groups, [int(x) for x in n_asked], out, [float(x) for x in mm.estimate])
+    tab = eng.tabulate(base, K)
+    mm, _, _ = eng.estimate(tab, d, c_ment, confidence=confidence, df=df)
+    return ChoiceResults(groups, [int(x) for x in mm.n], out, [float(x) for x in mm.estimate])
 
 
 def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labels: Sequence[str], *, k: Optional[int] = None,
@@ -107,16 +115,26 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
     if k is None:
         k = int(np.nanmax(R)) if np.isfinite(R).any() else len(codes)
     eng, groups = _engine(design, groupings)
+    # code = 0 not asked, 1 asked but not ranked, 1 + r for rank r
+    K = k + 2
+    rk = np.arange(K) - 1.0  # rank of each code (0 = not ranked)
+    d = (np.arange(K) > 0).astype(float)
+    first_c = (rk == 1).astype(float)
+    borda_c = np.where(rk >= 1, k + 1 - rk, 0.0)
     out = []
+    n_asked = None
     for j, (c, lab) in enumerate(zip(codes, labels)):
         r = R[:, j]
-        first = (r == 1).astype(float)
-        borda = np.where(np.isfinite(r), k + 1 - r, 0.0)
-        fs = eng.means(first, asked, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
-        bs = eng.means(borda, asked, confidence=confidence, df=df)
+        ok = np.isfinite(r)
+        if np.any(ok & ((r < 1) | (r > k) | (r != np.floor(r)))):
+            raise DesignError(f"ranks of option {c} must be whole numbers from 1 to {k}")
+        codes_j = np.where(asked, 1 + np.where(ok, r, 0), 0).astype(np.int64)
+        tab = eng.tabulate(codes_j, K)
+        fs, _, _ = eng.estimate(tab, d, first_c, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        bs, _, _ = eng.estimate(tab, d, borda_c, confidence=confidence, df=df)
+        n_asked = fs.n
         out.append(OptionResult(int(c), str(lab), {"first_choice": _stats(fs), "borda": _stats(bs)}))
-    wa = np.where(asked & (design.weights > 0), 1.0, 0.0)
-    return ChoiceResults(groups, [int(x) for x in eng._by_cs(wa).sum(1)], out)
+    return ChoiceResults(groups, [int(x) for x in n_asked] if n_asked is not None else [], out)
 
 
 def rank_options(estimates: Sequence[float], ci_low: Sequence[float], ci_high: Sequence[float]) -> list[dict]:

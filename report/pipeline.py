@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis import Design
 from analysis.ci import check_method, critical_value
+from analysis.domains import code_values
 from analysis.indicators import (AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy,
                                  verdict)
 from analysis.ipa import importance_performance
@@ -136,9 +137,9 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site
     groupings = [_grouping(q, frame, b) for b in by]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
-    cols = {it.key: pd.to_numeric(frame[it.key], errors="coerce").to_numpy(float) for it in items if it.key in frame}
-    items = [it for it in items if it.key in cols]
-    res = compute_indicators(des, cols, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
+    coded = {it.key: code_values(_col(frame, it.key)) for it in items if it.key in frame}
+    items = [it for it in items if it.key in coded]
+    res = compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
                              confidence=confidence, df=df)
     groups = [{"by": g, "group": lab} for g, lab in res.groups]
 
@@ -176,13 +177,13 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site
             rec["index"] = _stat(r["index"][0])
             rec["index_by"] = by_groups(r["index"])
         if it.kind == "satisfaction":
-            x = cols[it.key]
             qq = q.question(it.key.split("_")[0]) if "_" in it.key else q.question(it.key)
             subs = [o for o in qq.options if not o.na]
-            w = des.weights
-            valid = np.isfinite(x) & ~np.isin(x, qq.na_codes)
-            W = w[valid].sum()
-            rec["distribution"] = [{"label": o.label, "share": float(w[valid & (x == o.code)].sum() / W) if W else None}
+            codes, vals = coded[it.key]
+            tot = np.bincount(codes, weights=des.weights, minlength=len(vals))  # weight per answer code
+            by_code = {int(v): t for v, t in zip(vals.tolist(), tot) if np.isfinite(v)}
+            W = sum(by_code.get(o.code, 0.0) for o in subs)
+            rec["distribution"] = [{"label": o.label, "share": float(by_code.get(o.code, 0.0) / W) if W else None}
                                    for o in subs]
         item_out.append(rec)
     area_out = []
@@ -211,7 +212,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site
         "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
         "open_text": _open_text(q, frame),
-        "ipa": _ipa(q, frame, des, item_out),
+        "ipa": _ipa(q, frame, des, item_out, coded),
         "league": _league(area_out, composite, "district"),
     }
     result["sample"]["moe"] = _moe(result)
@@ -273,6 +274,27 @@ def _moe(result: dict) -> Optional[float]:
     return None
 
 
+def _col(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """A response column as float64 (non-numbers → NaN)."""
+    s = frame[col]
+    if s.dtype.kind == "f":
+        return s.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _cols(frame: pd.DataFrame, cols: list) -> np.ndarray:
+    """Several response columns as one rows × columns float64 array."""
+    return np.column_stack([_col(frame, c) for c in cols]) if cols else np.zeros((len(frame), 0))
+
+
+def _scored(coded: tuple, scores: dict) -> tuple:
+    """A coded answer column (codes, answer value per code) → (codes, score per code); answers
+    without a score (e.g. 不了解) → NaN."""
+    codes, vals = coded
+    return codes, np.array([scores.get(int(v), np.nan) if np.isfinite(v) and v == int(v) else np.nan
+                            for v in vals.tolist()])
+
+
 def _multiple_question(q: Questionnaire) -> Optional[Question]:
     best = None
     for qq in q.questions:
@@ -313,7 +335,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    M = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
+    M = _cols(frame, cols)
     asked = np.isfinite(M).any(axis=1)
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
@@ -352,7 +374,7 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    R = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(float) for c in cols])
+    R = _cols(frame, cols)
     k = qq.k or len(qq.options)
     res = ranking_scores(des, R, [o.code for o in qq.options], [o.label for o in qq.options], k=k,
                          groupings=groupings, ci_method=ci_method, confidence=confidence)
@@ -404,12 +426,11 @@ def _open_text(q, frame) -> Optional[dict]:
             "examples": [{"text": t, "count": int(c)} for t, c in examples.items()]}
 
 
-def _ipa(q, frame, des, item_out) -> list:
+def _ipa(q, frame, des, item_out, coded: dict) -> list:
     """Importance–performance of the satisfaction items against the overall question (analysis.ipa)."""
     if not q.overall_question or q.overall_question not in frame.columns:
         return []
     oq = q.question(q.overall_question)
-    ov = pd.to_numeric(frame[oq.id], errors="coerce").map(oq.scores).to_numpy(float)
     its = []
     for it in item_out:
         if it["kind"] != "satisfaction" or it["key"] == oq.id or not it.get("index"):
@@ -419,9 +440,10 @@ def _ipa(q, frame, des, item_out) -> list:
             its.append((it, qq))
     if not its:
         return []
-    S = np.column_stack([pd.to_numeric(frame[it["key"]], errors="coerce").map(qq.scores).to_numpy(float)
-                         for it, qq in its])
-    res = importance_performance(S, ov, des.weights, [it["key"] for it, _ in its],
+    S = [_scored(coded[it["key"]] if it["key"] in coded else code_values(_col(frame, it["key"])), qq.scores)
+         for it, qq in its]
+    res = importance_performance(S, _scored(code_values(_col(frame, oq.id)), oq.scores), des.weights,
+                                 [it["key"] for it, _ in its],
                                  [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan
                                   for it, _ in its])
     return [{"key": it["key"], "label": it["label"], "area": it["area"], "importance": _num(r.importance),

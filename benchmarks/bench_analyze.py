@@ -1,0 +1,196 @@
+"""Benchmark: every questionnaire indicator, overall and by site and by district, with CIs,
+on 1,000,000 simulated respondents of the bundled 120-item questionnaire.
+
+Target (issue 4): under 10 seconds on the project's 2-core machine.  The data get a realistic
+design: strata = district, ~200 clusters (PSUs) per district, unequal weights.
+
+Timed sets:
+  * indicators — every item's rate (logit CI) and index (mean score), every indicator, area and the
+    composite index (joint linearisation), overall + every site + every district
+    (``analysis.indicators.compute_indicators``): the target;
+  * choice     — the hot-issue multiple-choice question (% respondents, % mentions) and the
+    ranking question (first choice, Borda), same groups;
+  * pipeline   — the whole ``survey analyze`` result (the above plus composition, open-answer
+    words, IPA, league), for information.
+
+Where ``Rscript`` with the survey package is installed, R runs the per-item part of the same set
+(for every item: ``svyciprop`` and ``svyby(..., svyciprop)`` of the rate by site and by district,
+``svymean`` and ``svyby(..., svymean)`` of the index, each on ``subset(des, valid)``) on the first
+``--r-rows`` rows (default 100,000; R on 1M rows takes too long), and the script extrapolates R's
+time linearly in the number of rows (the cost of each R call is linear in rows), stating so.  It
+also times minyi on those same rows, so the ratio at equal size is printed too.
+
+Run: python benchmarks/bench_analyze.py [--n 1000000] [--r-rows 100000] [--no-r]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+from analysis import Design
+from analysis.indicators import AreaSpec, compute_indicators
+from analysis.multiple import multiple_choice, ranking_scores
+from report.pipeline import _grouping, analyze, item_specs
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate
+
+
+def add_design(frame: pd.DataFrame, q, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = len(frame)
+    dist = pd.to_numeric(frame[q.district_question], errors="coerce").fillna(0).astype(int).to_numpy()
+    frame["_st"] = dist
+    frame["_psu"] = dist * 1000 + rng.integers(0, 200, n)
+    frame["_w"] = np.round(rng.uniform(0.5, 2.5, n), 3)
+    return frame
+
+
+DESIGN = {"weights": "_w", "strata": "_st", "psu": "_psu"}
+
+
+def run_minyi(q, frame: pd.DataFrame) -> dict:
+    t = {}
+    t0 = time.perf_counter()
+    des = Design.from_frame(frame, weights="_w", strata="_st", psu="_psu", lonely_psu="certainty")
+    groupings = [_grouping(q, frame, "site"), _grouping(q, frame, "district")]
+    items = item_specs(q)
+    cols = {it.key: pd.to_numeric(frame[it.key], errors="coerce").to_numpy(float) for it in items}
+    areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
+    t1 = time.perf_counter()
+    res = compute_indicators(des, cols, items, areas, groupings)
+    t2 = time.perf_counter()
+    mq = max((x for x in q.questions if x.type == "multiple"), key=lambda x: len(x.options))
+    M = np.column_stack([pd.to_numeric(frame[f"{mq.id}_{o.code}"], errors="coerce").to_numpy(float) for o in mq.options])
+    multiple_choice(des, M, [o.code for o in mq.options], [o.label for o in mq.options], groupings=groupings)
+    rq = next(x for x in q.questions if x.type == "ranking")
+    R = np.column_stack([pd.to_numeric(frame[f"{rq.id}_{o.code}"], errors="coerce").to_numpy(float) for o in rq.options])
+    ranking_scores(des, R, [o.code for o in rq.options], [o.label for o in rq.options], k=rq.k, groupings=groupings)
+    t3 = time.perf_counter()
+    n_est = sum(len(v["rate"]) + len(v.get("index", [])) for v in res.items.values())
+    t.update(prepare=t1 - t0, indicators=t2 - t1, choice=t3 - t2, items=len(items), groups=len(res.groups),
+             estimates=n_est, composite=res.composite[0])
+    return t
+
+
+R_SCRIPT = r"""
+suppressMessages(library(survey))
+options(survey.lonely.psu = "certainty")
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1])
+items <- read.csv(args[2], stringsAsFactors = FALSE)
+des <- svydesign(ids = ~X_psu, strata = ~X_st, weights = ~X_w, nest = TRUE, data = d)
+t0 <- proc.time()[["elapsed"]]
+n_est <- 0
+for (i in seq_len(nrow(items))) {
+  key <- items$key[i]
+  x <- d[[key]]
+  pos <- as.integer(strsplit(as.character(items$positive[i]), ";")[[1]])
+  na <- if (!is.na(items$na[i]) && nchar(items$na[i])) as.integer(strsplit(as.character(items$na[i]), ";")[[1]]) else integer(0)
+  valid <- !is.na(x) & !(x %in% na)
+  sc <- NA
+  if (items$scored[i] == 1) {
+    codes <- as.integer(strsplit(as.character(items$codes[i]), ";")[[1]])
+    scores <- as.numeric(strsplit(as.character(items$scores[i]), ";")[[1]])
+    sc <- scores[match(x, codes)]
+  }
+  des2 <- update(des, hit = as.numeric(x %in% pos), sc = sc)
+  dsub <- subset(des2, valid)
+  p <- svyciprop(~hit, dsub, method = "logit")
+  b1 <- svyby(~hit, ~A5, dsub, svyciprop, method = "logit", vartype = c("se", "ci"))
+  b2 <- svyby(~hit, ~A6, dsub, svyciprop, method = "logit", vartype = c("se", "ci"))
+  n_est <- n_est + 1 + nrow(b1) + nrow(b2)
+  if (items$scored[i] == 1) {
+    m <- svymean(~sc, dsub)
+    confint(m, df = degf(dsub))
+    b3 <- svyby(~sc, ~A5, dsub, svymean)
+    b4 <- svyby(~sc, ~A6, dsub, svymean)
+    n_est <- n_est + 1 + nrow(b3) + nrow(b4)
+  }
+}
+cat(sprintf("%.3f %d\n", proc.time()[["elapsed"]] - t0, n_est))
+"""
+
+
+def run_r(q, frame: pd.DataFrame, rows: int) -> tuple[float, int] | None:
+    if shutil.which("Rscript") is None:
+        return None
+    items = item_specs(q)
+    sub = frame.iloc[:rows]
+    keep = [it.key for it in items] + ["A5", "A6", "_st", "_psu", "_w"]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_csv = os.path.join(tmp, "d.csv")
+        sub[keep].to_csv(data_csv, index=False)
+        pd.DataFrame({"key": [it.key for it in items],
+                      "positive": [";".join(str(int(c)) for c in it.positive) for it in items],
+                      "na": [";".join(str(int(c)) for c in it.na_codes) for it in items],
+                      "scored": [1 if it.scores else 0 for it in items],
+                      "codes": [";".join(str(int(c)) for c in (it.scores or {})) for it in items],
+                      "scores": [";".join(repr(float(v)) for v in (it.scores or {}).values()) for it in items]}).to_csv(os.path.join(tmp, "items.csv"), index=False)
+        script = os.path.join(tmp, "bench.R")
+        with open(script, "w") as f:
+            f.write(R_SCRIPT)
+        r = subprocess.run(["Rscript", script, data_csv, os.path.join(tmp, "items.csv")], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("R failed:", r.stderr.strip()[-500:])
+        return None
+    secs, n_est = r.stdout.split()
+    return float(secs), int(n_est)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--r-rows", type=int, default=100_000)
+    ap.add_argument("--no-r", action="store_true")
+    ap.add_argument("--no-pipeline", action="store_true")
+    a = ap.parse_args()
+    q = load_questionnaire(bundled_path())
+    t0 = time.perf_counter()
+    frame = add_design(simulate(q, a.n, seed=1), q)
+    print(f"simulated {a.n:,} rows × {frame.shape[1]} columns ({q.n_items} items) in {time.perf_counter() - t0:.1f} s "
+          f"(not timed below); design: 6 strata (districts), {frame['_psu'].nunique():,} PSUs, unequal weights")
+    t = run_minyi(q, frame)
+    total = t["prepare"] + t["indicators"] + t["choice"]
+    print(f"minyi {a.n:,} rows: {t['items']} items × {t['groups']} groups (overall, sites, districts): "
+          f"{t['estimates']:,} item estimates + indicators, areas, composite")
+    print(f"  design + columns {t['prepare']:.2f} s | indicators {t['indicators']:.2f} s | hot issues + ranking "
+          f"{t['choice']:.2f} s | total {total:.2f} s (target < 10 s) -> {'OK' if total < 10 else 'OVER TARGET'}")
+    print(f"  composite index {t['composite'].estimate:.2f} (95% CI {t['composite'].ci_low:.2f}–{t['composite'].ci_high:.2f})")
+    if not a.no_pipeline:
+        t1 = time.perf_counter()
+        analyze(q, frame, by=("site", "district"), design=DESIGN)
+        print(f"  whole `survey analyze` result (pipeline, incl. composition, open answers, IPA): "
+              f"{time.perf_counter() - t1:.2f} s")
+    if a.no_r:
+        return
+    rows = min(a.r_rows, a.n)
+    sub = frame.iloc[:rows].reset_index(drop=True)
+    ts = run_minyi(q, sub)
+    small = ts["prepare"] + ts["indicators"]
+    if shutil.which("Rscript") is None:
+        print("R: Rscript not installed; no comparison")
+        return
+    r = run_r(q, frame, rows)
+    if r is None:
+        return
+    r_secs, r_est = r
+    print(f"R survey {rows:,} rows, per-item svyciprop/svymean + svyby by site and by district: {r_secs:.1f} s "
+          f"({r_est:,} estimates)")
+    print(f"minyi {rows:,} rows, same items and groups (plus aggregates): {small:.2f} s -> R/minyi = {r_secs / small:.0f}×")
+    if rows < a.n:
+        r_ext = r_secs * a.n / rows
+        print(f"R extrapolated to {a.n:,} rows (linear in rows; R was not run at this size): ~{r_ext:.0f} s "
+              f"-> R/minyi ≈ {r_ext / (t['prepare'] + t['indicators']):.0f}×")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

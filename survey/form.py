@@ -153,9 +153,7 @@ class _Words:
             return f"回答了{head}" if top else f"回答了{head}"
         if isinstance(node, E.Not):
             inner = node.item
-            if isinstance(inner, E.Compare) and inner.op == "selected":
-                return self.compare(inner, negate=True)
-            if isinstance(inner, E.Compare) and inner.op in ("==", "!=", "in", "notin"):
+            if isinstance(inner, E.Compare):
                 return self.compare(inner, negate=True)
             if isinstance(inner, E.Answered):
                 _, head = self.target(inner.ref)
@@ -182,6 +180,12 @@ class _Words:
         if not isinstance(left, E.Ref):
             return "满足条件"
         qq, head = self.target(left)
+        if isinstance(right, E.Ref):  # two questions compared with each other
+            if negate:
+                op = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}[op]
+            _, head2 = self.target(right)
+            rel = {"==": "相同", "!=": "不同", "<": "小于", "<=": "不大于", ">": "大于", ">=": "不小于"}[op]
+            return f"{head}与{head2}的答案{rel}" if op in ("==", "!=") else f"{head}的答案{rel}{head2}"
         if op == "selected":
             lab = self.labels(qq, [self.code_of(qq, right)]) if isinstance(right, E.Lit) else []
             lbl = _q(lab[0]) if lab else "该项"
@@ -398,7 +402,8 @@ def build_form(q: Questionnaire) -> Form:
             fq = FormQuestion(number=qq.number, id=qq.id, type=qq.type, text=qq.text, unit=qq.unit, k=qq.k,
                               note=qq.note)
             if qq.when:
-                fq.condition = f"（仅回答{words.words(E.parse(qq.when))}者作答）"
+                w = words.words(E.parse(qq.when))
+                fq.condition = None if w == "所有人" else f"（仅回答{w}者作答）"
             fq.options = [FormOption(code=o.code, label=o.label, other=o.other, exclusive=o.exclusive, na=o.na)
                           for o in qq.options]
             if qq.type in CHOICE_SOURCES:

@@ -197,6 +197,10 @@ def small():
     ("answered(Q3)", "回答了第3题"),
     ("not answered(Q3)", "未回答第3题"),
     ("not (Q1 == 1 and Q3 > 0)", "不符合“第1题选'知道'且第3题填写的数值大于0”"),
+    ("M.r1 == M.r2", "第4题“环境”一项与第4题“交通”一项的答案相同"),
+    ("not Q1 <= 1", "第1题选'听说过'或'不知道'"),
+    ("not Q3 > 5", "第3题填写的数值不大于5"),
+    ("not M.r1 <= M.r2", "第4题“环境”一项的答案大于第4题“交通”一项"),
 ])
 def test_condition_words(small, cond, words):
     assert condition_words(small, cond) == words
@@ -235,3 +239,39 @@ sections:
 def test_chinese_numbers():
     assert [chinese_number(n) for n in (1, 9, 10, 11, 12, 20, 21, 99)] == \
         ["一", "九", "十", "十一", "十二", "二十", "二十一", "九十九"]
+
+
+SMALL_ATOMS = ['Q1 == "知道"', "Q1 != 3", "Q1 in [1, 2]", "Q1 not in [2]", "Q1 >= 2", "2 > Q1", 'Q2 selected "报纸"',
+               "selected(Q2, 4)", "Q3 < 7", "Q3 in [1, 2]", "M.r1 == 9", "M.r2 <= M.r1", "answered(Q3)", "answered(Q2)",
+               "true"]
+
+
+def _conditions():
+    from hypothesis import strategies as st
+
+    atom = st.sampled_from(SMALL_ATOMS)
+    return st.recursive(atom, lambda c: st.one_of(
+        c.map(lambda x: f"not ({x})"),
+        st.tuples(c, c).map(lambda p: f"({p[0]}) and ({p[1]})"),
+        st.tuples(c, c).map(lambda p: f"({p[0]}) or ({p[1]})")), max_leaves=6)
+
+
+def test_any_valid_condition_renders_in_words():
+    from hypothesis import given, settings
+
+    @settings(max_examples=150, deadline=None)
+    @given(_conditions())
+    def check(cond):
+        text = SMALL.replace('text: 建议, when: Q4 == "没参加过"', f"text: 建议, when: '{cond}'")
+        q, probs = validate_text(text)
+        assert probs == [], (cond, probs)
+        form = build_form(q)
+        fq = form.sections[1].questions[0]
+        if cond == "true":
+            assert fq.condition is None
+            return
+        assert fq.condition.startswith("（仅回答") and fq.condition.endswith("者作答）")
+        assert "满足条件" not in fq.condition  # every atom was translated
+        render_form(q)
+
+    check()

@@ -718,6 +718,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
         t = child.get("type")
         if child.get("name") == "meta" and t == "group":
             continue
+        if t in _SKIP_TYPES:
+            if t not in _META_TYPES:
+                warn(f"'{child.get('name')}' ({t}) has no minyi question type; left out")
+            continue
         if t == "group" and not _is_matrix_group(child, form):
             sid = _ident(str(child.get("name")), taken)
             sec = {"id": sid, "title": _label(child, lang) or sid, "questions": []}

@@ -420,3 +420,42 @@ def test_docs_skip_examples_are_valid_for_the_bundled_questionnaire():
         extra = f"      - id: Z{i}\n        type: text\n        text: 追问\n        when: '{cond}'\n"
         _, probs = validate_text(head + "\n" + extra + "\nindicators:" + tail)
         assert probs == [], (cond, [str(p) for p in probs])
+
+
+# ----------------------------------------------------------------------------- robustness (properties)
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SNIPPETS = ["x", "- a", "  - 1", ": :", "when: Q1 ==", "type: matrix", "options: 3", "rows: [a, a]", "scale: nope",
+            "positive: [99]", "k: 0", "max: -1", "- {code: x}", "code: 1.5", "score: null", "id: Q1", "sections: {}",
+            "questions: 5", "weight: 2", "target: abc", "kind: sat", "when: Q1 selected 1", "- id:", "[", "{", "'",
+            "\t", "when: __import__('os')", "&a x", "*a", "!!python/object:os.system x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(["del", "ins", "cut", "colon"]),
+                          st.sampled_from(SNIPPETS), st.sampled_from([0, 2, 4, 6, 8])), min_size=1, max_size=4))
+def test_mutated_questionnaires_give_problems_never_exceptions(edits):
+    lines = (BASE + INDICATORS.replace("{target}", "0.9").replace("{index_target}", "0.8")
+             .replace("{{", "{").replace("}}", "}")).splitlines()
+    for pos_, op, snip, indent in edits:
+        i = pos_ % len(lines)
+        if op == "del" and len(lines) > 1:
+            del lines[i]
+        elif op == "ins":
+            lines.insert(i, " " * indent + snip)
+        elif op == "cut":
+            lines[i] = lines[i][: pos_ % (len(lines[i]) + 1)]
+        else:
+            lines[i] = lines[i].replace(":", "", 1)
+    q, probs = validate_text("\n".join(lines))
+    for p in probs:
+        assert p.code and p.message
+        assert p.line is None or 1 <= p.line <= len(lines) + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_gives_problems_never_exceptions(text):
+    q, probs = validate_text(text)
+    assert q is not None or probs

@@ -26,6 +26,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -69,7 +70,7 @@ def sniff_kind(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
             return "xlsx"  # a damaged zip: most likely a truncated workbook; calamine says what is wrong
         if any(n.lower().startswith("xl/") for n in names):
             return "xlsx"
@@ -225,8 +226,11 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
         rows = wb.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
     except MinyiError:
         raise
-    except Exception as e:  # calamine raises its own error types (and ValueError/OSError) for damaged files
-        raise _unreadable(p, f"not a readable Excel workbook ({type(e).__name__}: {str(e)[:200]})")
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException as e:  # calamine raises its own errors, and a Rust panic (pyo3 PanicException is a
+        # BaseException) on some damaged files
+        raise _unreadable(p, f"not a readable Excel workbook ({type(e).__name__}: {str(e)[:200]})") from None
     cells = [[_cell(c) for c in r] for r in rows]
     if not cells or all(all(c is None for c in r) for r in cells):
         raise MinyiError.of("file-empty", file=p)
@@ -316,7 +320,8 @@ def read_zip_table(path: Path) -> RawTable:
             raw = zf.read(member)
     except MinyiError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError) as e:  # RuntimeError: an encrypted member
         raise _unreadable(p, f"a damaged zip archive ({type(e).__name__}: {e})")
     name = f"{p}!{_member_name(member)}"
     if not raw.strip():

@@ -2,8 +2,9 @@
 
 Chinese labels use the bundled Noto Sans SC (:mod:`report.fonts`), so they render on a
 machine with no system CJK fonts; CI error bars wherever a rate is shown; percentages with
-one decimal; the colour-blind-safe Okabe–Ito palette; bars sorted; titles state the finding.
-Every chart is written as PNG and SVG; :class:`Chart` keeps the PNG bytes for embedding.
+one decimal; the colour-blind-safe Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
+Design"); bars sorted; titles state the finding.  Every chart is written as PNG and SVG;
+:class:`Chart` keeps the PNG bytes for embedding as a data URI.
 """
 
 from __future__ import annotations
@@ -19,11 +20,28 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .fonts import register_matplotlib  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 LIKERT = ["#0072B2", "#56B4E9", "#BBBBBB", "#E69F00", "#D55E00"]  # 非常满意 … 非常不满意
+
+TEXT = {
+    "zh": {"pct_x": "百分比（%），误差线为95%置信区间", "score_x": "得分，误差线为95%置信区间",
+           "likert_x": "百分比（%），以“一般”为中心", "target": "目标", "pct_y": "百分比（%）",
+           "focus": "重点改进区：重要性高、表现低", "ipa_x": "重要性（与总体满意度的相关系数）", "ipa_y": "满意度指数",
+           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比"},
+    "en": {"pct_x": "Percent; error bars: 95% confidence interval", "score_x": "Score; error bars: 95% confidence interval",
+           "likert_x": "Percent, centred on the neutral category", "target": "target", "pct_y": "Percent",
+           "focus": "Focus area: high importance, low performance",
+           "ipa_x": "Importance (correlation with overall satisfaction)", "ipa_y": "Satisfaction index",
+           "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share"},
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return TEXT.get(lang, TEXT["zh"])[key]
 
 
 @dataclass
@@ -44,7 +62,7 @@ def _style() -> None:
     plt.rcParams.update({
         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.25,
         "axes.titlesize": 12, "axes.titleweight": "normal", "font.size": 10, "figure.dpi": 110,
-        "savefig.bbox": "tight",
+        "savefig.bbox": "tight", "svg.fonttype": "path",
     })
 
 
@@ -62,17 +80,24 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
     return Chart(name, title, buf.getvalue(), png_path, svg_path)
 
 
-def pct(x: float) -> str:
+def pct(x: Optional[float]) -> str:
     return "—" if x is None or not np.isfinite(x) else f"{100 * x:.1f}%"
+
+
+def _arr(v) -> np.ndarray:
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
 def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent: bool = True,
            target: Optional[float] = None, out_dir: Optional[Path] = None, highlight_low: int = 0,
-           xlabel: str = "") -> Chart:
-    """Horizontal bars sorted by value with CI error bars and value labels (and an optional target line)."""
+           xlabel: str = "", lang: str = "zh") -> Chart:
+    """Horizontal bars sorted by value (largest at the top) with CI error bars and value labels
+    (and an optional target line); the ``highlight_low`` lowest bars are drawn in vermillion."""
     _style()
-    est, lo, hi = (np.asarray(v, dtype=float) for v in (est, lo, hi))
-    order = np.argsort(est)  # largest at the top
+    est, lo, hi = _arr(est), _arr(lo), _arr(hi)
+    lo = np.where(np.isfinite(lo), lo, est)
+    hi = np.where(np.isfinite(hi), hi, est)
+    order = np.argsort(est, kind="stable")
     labels = [labels[i] for i in order]
     est, lo, hi = est[order], lo[order], hi[order]
     k = len(labels)
@@ -84,101 +109,203 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
     ax.barh(range(k), est * scale, color=colors, height=0.62)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
+    hi_max = float(np.nanmax(hi)) if k else 1.0
+    xmax = min(100.0, hi_max * scale * 1.15 + 5) if percent else hi_max * scale * 1.16
     for i, v in enumerate(est):
-        ax.text(hi[i] * scale + (1 if percent else 0.5), i, pct(v) if percent else f"{v:.1f}", va="center", fontsize=8.5)
+        ax.text(hi[i] * scale + xmax * 0.012, i, pct(v) if percent else f"{v:.1f}", va="center", fontsize=8.5)
     if target is not None:
         ax.axvline(target * scale, color=OKABE_ITO[3], ls="--", lw=1.2)
-        ax.text(target * scale, -0.75, f" 目标 {pct(target) if percent else f'{target:.0f}'}", color=OKABE_ITO[3],
-                fontsize=8.5, ha="left", va="center")
+        ax.text(target * scale, -0.75, f" {_t('target', lang)} {pct(target) if percent else f'{target:.0f}'}",
+                color=OKABE_ITO[3], fontsize=8.5, ha="left", va="center")
     ax.set_yticks(range(k))
     ax.set_yticklabels(labels)
-    hi_max = np.nanmax(hi) if k else 1
-    ax.set_xlim(0, min(100, hi_max * scale * 1.15 + 5) if percent else hi_max * scale * 1.12)
-    ax.set_xlabel(xlabel or ("百分比（%），误差线为95%置信区间" if percent else "得分，误差线为95%置信区间"))
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(xlabel or _t("pct_x" if percent else "score_x", lang))
     ax.set_title(title, loc="left")
     return _save(fig, name, title, out_dir)
 
 
 def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.ndarray, categories: Sequence[str],
-                     *, out_dir: Optional[Path] = None) -> Chart:
-    """Diverging stacked bars: shares (items × 5 categories, positive first), centred on 一般."""
+                     *, out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:
+    """Diverging stacked bars: shares (items × categories, most positive first), centred on the
+    middle (neutral) category, negative answers to the left and positive to the right; items
+    sorted by the positive share, lowest at the bottom."""
     _style()
-    shares = np.asarray(shares, dtype=float)
+    shares = np.nan_to_num(np.asarray(shares, dtype=float))
     k = len(labels)
     pos = shares[:, 0] + shares[:, 1]
-    order = np.argsort(pos)
+    order = np.argsort(pos, kind="stable")
     shares = shares[order]
     labels = [labels[i] for i in order]
     fig, ax = plt.subplots(figsize=(7.6, max(2.4, 0.34 * k + 1.4)))
-    left = -(shares[:, 0] + shares[:, 1] + shares[:, 2] / 2)
-    for c in range(shares.shape[1]):
-        ax.barh(range(k), shares[:, c] * 100, left=left * 100, color=LIKERT[c % 5], height=0.65, label=categories[c])
+    m = shares.shape[1]
+    mid = m // 2
+    neg = shares[:, mid + 1:].sum(axis=1) + (shares[:, mid] / 2 if m % 2 else 0)
+    left = -neg
+    handles = {}
+    for c in range(m - 1, -1, -1):  # most negative at the left … most positive at the right
+        handles[c] = ax.barh(range(k), shares[:, c] * 100, left=left * 100, color=LIKERT[c % 5], height=0.65,
+                             label=categories[c])
         left = left + shares[:, c]
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(range(k))
     ax.set_yticklabels(labels)
-    ax.set_xlabel("百分比（%），以“一般”为中心")
-    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8.5)
+    ax.set_xlabel(_t("likert_x", lang))
+    ax.legend([handles[c] for c in range(m - 1, -1, -1)], [categories[c] for c in range(m - 1, -1, -1)],
+              ncol=m, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8.5)
     ax.set_title(title, loc="left")
-    lim = max(100 * np.max(np.abs(left)) if k else 50, 50)
-    ax.set_xlim(-lim, lim)
+    lo_lim = float(np.max(neg)) * 100 if k else 50
+    hi_lim = float(np.max(left)) * 100 if k else 50
+    ax.set_xlim(-(np.ceil(lo_lim / 10) * 10 + 2), np.ceil(hi_lim / 10) * 10 + 2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
     return _save(fig, name, title, out_dir)
+
+
+def _place_labels(ax, fig, xs, ys, labels, fontsize=8) -> None:
+    """Greedy non-overlapping labels: for each point try offsets on growing rings and keep the
+    first whose text box overlaps no label placed before and stays inside the axes; a thin
+    leader line joins far-placed labels to their point."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axbox = ax.get_window_extent(renderer)
+    placed = []
+    pts = ax.transData.transform(np.column_stack([xs, ys]))
+    for (x, y), (px, py), lab in zip(zip(xs, ys), pts, labels):
+        best = None
+        for r in (6, 14, 24, 36, 50, 66):
+            for dx, dy in ((1, 0.3), (1, -1), (-1, 0.3), (-1, -1), (0, 1.2), (0, -1.6), (1, 1.2), (-1, 1.2)):
+                ox, oy = dx * r, dy * r
+                t = ax.annotate(lab, (x, y), xytext=(ox, oy), textcoords="offset points", fontsize=fontsize,
+                                ha="left" if dx > 0 else ("right" if dx < 0 else "center"), va="center")
+                bb = t.get_window_extent(renderer).expanded(1.04, 1.15)
+                inside = (bb.x0 >= axbox.x0 and bb.x1 <= axbox.x1 and bb.y0 >= axbox.y0 and bb.y1 <= axbox.y1)
+                if inside and not any(bb.overlaps(o) for o in placed):
+                    best = (t, bb, r, ox, oy)
+                    break
+                t.remove()
+            if best:
+                break
+        if best is None:
+            continue
+        t, bb, r, ox, oy = best
+        placed.append(bb)
+        if r > 14:  # far from its point: redraw with a leader line
+            ha = t.get_ha()
+            t.remove()
+            ax.annotate(lab, (x, y), xytext=(ox, oy), textcoords="offset points", fontsize=fontsize, ha=ha,
+                        va="center", arrowprops=dict(arrowstyle="-", color="#999999", lw=0.6, shrinkA=0, shrinkB=2))
 
 
 def quadrant(name: str, title: str, labels: Sequence[str], importance, performance, *,
-             out_dir: Optional[Path] = None) -> Chart:
-    """Importance–performance quadrant chart (lines at the means)."""
+             out_dir: Optional[Path] = None, label_max: int = 12, lang: str = "zh") -> Chart:
+    """Importance–performance quadrant chart (lines at the means).  Items in the focus
+    quadrant (importance ≥ mean, performance < mean) are drawn in vermillion; the
+    ``label_max`` of them furthest into that quadrant are labelled, without overlaps."""
     _style()
-    x = np.asarray(importance, float)
-    y = np.asarray(performance, float)
+    x = _arr(importance)
+    y = _arr(performance)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    labels = [lab for lab, keep in zip(labels, ok) if keep]
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     mx, my = np.nanmean(x), np.nanmean(y)
-    colors = [OKABE_ITO[3] if (xi >= mx and yi < my) else OKABE_ITO[0] for xi, yi in zip(x, y)]
-    ax.scatter(x, y, c=colors, s=28)
-    for xi, yi, lab in zip(x, y, labels):
-        ax.annotate(lab, (xi, yi), fontsize=7.5, xytext=(3, 2), textcoords="offset points")
+    focus = (x >= mx) & (y < my)
+    ax.scatter(x[~focus], y[~focus], c=OKABE_ITO[0], s=22, alpha=0.7)
+    ax.scatter(x[focus], y[focus], c=OKABE_ITO[3], s=30)
     ax.axvline(mx, color="#777777", ls="--", lw=0.8)
     ax.axhline(my, color="#777777", ls="--", lw=0.8)
-    ax.text(0.99, 0.01, "重点改进区：重要性高、表现低", transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
+    ax.text(0.99, 0.01, _t("focus", lang), transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
             color=OKABE_ITO[3])
-    ax.set_xlabel("重要性（与总体满意度的相关系数）")
-    ax.set_ylabel("满意度指数")
+    ax.set_xlabel(_t("ipa_x", lang))
+    ax.set_ylabel(_t("ipa_y", lang))
     ax.set_title(title, loc="left")
+    sx, sy = (np.nanstd(x) or 1.0), (np.nanstd(y) or 1.0)
+    score = (x - mx) / sx - (y - my) / sy
+    idx = [i for i in np.argsort(-score) if focus[i]][:label_max]
+    xr, yr = np.ptp(x) or 1.0, np.ptp(y) or 1.0
+    ax.set_xlim(x.min() - 0.08 * xr, x.max() + 0.08 * xr)
+    ax.set_ylim(y.min() - 0.08 * yr, y.max() + 0.08 * yr)
+    _place_labels(ax, fig, x[idx], y[idx], [labels[i] for i in idx])
     return _save(fig, name, title, out_dir)
 
 
-def trend(name: str, title: str, waves: Sequence[str], series: dict, *, out_dir: Optional[Path] = None) -> Chart:
-    """Line chart of rates across waves with CI bands: ``series`` = {label: (est, lo, hi)}."""
+def trend(name: str, title: str, waves: Sequence[str], series: dict, *, out_dir: Optional[Path] = None,
+          lang: str = "zh") -> Chart:
+    """Line chart of rates across waves with CI bands: ``series`` = {label: (est, lo, hi)}.
+    Each line is labelled once at its right end (name and last value), spaced so labels never overlap."""
     _style()
-    fig, ax = plt.subplots(figsize=(7.2, 3.8))
+    fig, ax = plt.subplots(figsize=(7.6, 4.0))
     xs = np.arange(len(waves))
+    ends = []
     for i, (lab, (e, lo, hi)) in enumerate(series.items()):
         c = OKABE_ITO[i % len(OKABE_ITO)]
-        e, lo, hi = (np.asarray(v, float) * 100 for v in (e, lo, hi))
+        e, lo, hi = (_arr(v) * 100 for v in (e, lo, hi))
         ax.plot(xs, e, marker="o", color=c, label=lab)
-        ax.fill_between(xs, lo, hi, color=c, alpha=0.15)
-        for xv, ev in zip(xs, e):
-            ax.text(xv, ev + 0.6, f"{ev:.1f}%", ha="center", fontsize=8, color=c)
+        ax.fill_between(xs, lo, hi, color=c, alpha=0.13)
+        ends.append([e[-1], e[-1], f"{lab} {e[-1]:.1f}%", c])
     ax.set_xticks(xs)
     ax.set_xticklabels(waves)
-    ax.set_ylabel("百分比（%）")
-    ax.legend(frameon=False, fontsize=8.5, ncol=min(3, len(series)))
+    ax.set_xlim(-0.2, len(waves) - 1 + 0.2)
+    ax.set_ylabel(_t("pct_y", lang))
     ax.set_title(title, loc="left")
+    ymin, ymax = ax.get_ylim()
+    gap = (ymax - ymin) * 0.055
+    ends.sort(key=lambda t: t[0])
+    for j in range(1, len(ends)):
+        ends[j][1] = max(ends[j][1], ends[j - 1][1] + gap)
+    for y0, y1, text, c in ends:
+        ax.annotate(text, (xs[-1], y0), xytext=(xs[-1] + 0.08, y1), textcoords="data", fontsize=8.5, color=c,
+                    va="center", annotation_clip=False,
+                    arrowprops=dict(arrowstyle="-", color=c, lw=0.5) if abs(y1 - y0) > gap * 0.3 else None)
+    ax.set_ylim(ymin, max(ymax, ends[-1][1] + gap) if ends else ymax)
     return _save(fig, name, title, out_dir)
 
 
 def bar_counts(name: str, title: str, labels: Sequence[str], counts, *, out_dir: Optional[Path] = None,
-               xlabel: str = "出现次数") -> Chart:
-    """Horizontal bars of counts (e.g. frequent words in open answers), sorted."""
+               xlabel: str = "", lang: str = "zh", sort: bool = True) -> Chart:
+    """Horizontal bars of counts (e.g. frequent words in open answers), largest at the top."""
     _style()
     counts = np.asarray(counts, dtype=float)
-    order = np.argsort(counts)
+    order = np.argsort(counts, kind="stable") if sort else np.arange(len(counts))[::-1]
     fig, ax = plt.subplots(figsize=(7.2, max(2.2, 0.32 * len(labels) + 1.2)))
     ax.barh(range(len(labels)), counts[order], color=OKABE_ITO[2], height=0.62)
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels([labels[i] for i in order])
     for i, v in enumerate(counts[order]):
-        ax.text(v, i, f" {int(v)}", va="center", fontsize=8.5)
-    ax.set_xlabel(xlabel)
+        ax.text(v, i, f" {int(v):,}", va="center", fontsize=8.5)
+    ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.12)
+    ax.set_xlabel(xlabel or _t("count_x", lang))
     ax.set_title(title, loc="left")
+    return _save(fig, name, title, out_dir)
+
+
+def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:
+    """Sample composition as small multiples: ``panels`` = {panel title: (labels, shares, population shares or
+    None)}; bars are sample shares in category order, a black tick marks the population share when known."""
+    _style()
+    k = len(panels)
+    cols = 2 if k > 1 else 1
+    rows = int(np.ceil(k / cols))
+    heights = [max(len(p[0]) for p in list(panels.values())[r * cols:(r + 1) * cols]) for r in range(rows)]
+    fig, axes = plt.subplots(rows, cols, figsize=(7.6, sum(0.3 * h + 0.9 for h in heights)),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, (ptitle, (labels, shares, pop)) in zip(axes.flat, panels.items()):
+        s = _arr(shares) * 100
+        yy = np.arange(len(labels))[::-1]
+        ax.barh(yy, s, color=OKABE_ITO[0], height=0.6)
+        for yv, v in zip(yy, s):
+            ax.text(v, yv, f" {v:.1f}%", va="center", fontsize=7.5)
+        if pop is not None and any(p is not None for p in pop):
+            pp = _arr(pop) * 100
+            ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3, label=_t("population", lang))
+            ax.legend(frameon=False, fontsize=7, loc="lower right")
+        ax.set_yticks(yy)
+        ax.set_yticklabels(labels, fontsize=8)
+        ax.set_xlim(0, max(np.nanmax(s) if len(s) else 1, 1) * 1.3)
+        ax.set_title(ptitle, loc="left", fontsize=10)
+        ax.tick_params(axis="x", labelsize=7.5)
+    for ax in list(axes.flat)[k:]:
+        ax.set_visible(False)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    fig.tight_layout()
     return _save(fig, name, title, out_dir)

@@ -1,89 +1,164 @@
 """Automatically written findings: sentences from rules over the results, never invented text.
 
-Each finding is a dict with the sentence and the exact numbers it cites (so tests can check
-that every number printed equals the analysis result).  Formats follow Chinese report style:
-"创文知晓率为91.3%（95%置信区间：90.1%–92.4%，n=4,812），高于90%的目标".
+Each finding is a dict ``{"kind", "id", "numbers", "text"}``: the sentence and the exact
+numbers it cites (so tests can check every printed number against the analysis result).
+Chinese report style, e.g. "创文知晓率为91.3%（95%置信区间：90.1%–92.4%，n=4,812），高于90.0%的目标";
+percentages with one decimal, indexes with one decimal, bases with thousands separators.
+
+Rules (each fires only when its inputs exist): every awareness/support/participation rate
+against its target; the composite satisfaction index; the overall-satisfaction question; how
+many indicators met their targets; the best and worst areas; the lowest-rated item; the top
+hot issue (with a tie note when its CI overlaps the second's); the largest significant
+changes against the comparison wave.  At most ``max_items`` (10) are kept, by rule priority,
+in the order above.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 
+def _ok(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def fmt_pct(x: Optional[float]) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
+    """A share as a percentage with one decimal (0.9132 → "91.3%"); "—" when missing."""
+    return f"{100 * x:.1f}%" if _ok(x) else "—"
 
 
 def fmt_num(x: Optional[float]) -> str:
-    return "—" if x is None else f"{x:.1f}"
+    """A score with one decimal; "—" when missing."""
+    return f"{x:.1f}" if _ok(x) else "—"
 
 
 def fmt_n(n: Optional[int]) -> str:
-    return "—" if n is None else f"{int(n):,}"
+    """A count with thousands separators (4812 → "4,812"); "—" when missing."""
+    return f"{int(n):,}" if _ok(n) else "—"
 
 
-def ci_text(s: dict, percent: bool = True, confidence: float = 0.95) -> str:
+def fmt_target(x: Optional[float]) -> str:
+    """A target share: whole percentages without decimals (0.9 → "90%"), else one decimal (0.875 → "87.5%")."""
+    if not _ok(x):
+        return "—"
+    v = round(100 * x, 1)
+    return f"{v:.0f}%" if v == int(v) else f"{v:.1f}%"
+
+
+def ci_text(s: dict, percent: bool = True, confidence: float = 0.95, lang: str = "zh") -> str:
     f = fmt_pct if percent else fmt_num
+    if lang == "en":
+        return f"{confidence:.0%} CI: {f(s['ci_low'])}–{f(s['ci_high'])}, n={fmt_n(s['n'])}"
     return f"{confidence:.0%}置信区间：{f(s['ci_low'])}–{f(s['ci_high'])}，n={fmt_n(s['n'])}"
 
 
-def _target_clause(s: dict, target: Optional[float], percent: bool) -> str:
+def _target_clause(s: dict, target: Optional[float], percent: bool, lang: str = "zh") -> str:
     if target is None or not s.get("verdict"):
         return ""
-    t = fmt_pct(target) if percent else fmt_num(target)
+    t = fmt_target(target) if percent else fmt_num(target)
+    if lang == "en":
+        return {"达标": f", above the {t} target", "未达标": f", below the {t} target",
+                "无显著差异": f", not significantly different from the {t} target"}.get(s["verdict"], "")
     return {"达标": f"，高于{t}的目标", "未达标": f"，低于{t}的目标",
-            "无显著差异": f"，与{t}的目标无显著差异"}[s["verdict"]]
+            "无显著差异": f"，与{t}的目标无显著差异"}.get(s["verdict"], "")
 
 
-def findings(result: dict, changes: Optional[list] = None, max_items: int = 10) -> list[dict]:
-    """5–10 sentences from rules: headline rates vs targets, composite, best/worst areas and
-    items, top hot issue, significant changes."""
-    out: list[dict] = []
-    conf = result["meta"]["confidence"]
-    for ind in result["indicators"]:
-        if ind["kind"] in ("awareness", "support", "participation") and ind.get("rate"):
+def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, lang: str = "zh") -> list[dict]:
+    """5–10 sentences from rules over the results (see the module docstring)."""
+    en = lang == "en"
+    conf = result["meta"].get("confidence", 0.95)
+    cands: list[tuple[int, dict]] = []  # (priority: lower is kept first, finding)
+
+    def add(prio: int, kind: str, id_: str, numbers: list, text: str) -> None:
+        cands.append((prio, {"kind": kind, "id": id_, "numbers": numbers, "text": text}))
+
+    seen_kind: set = set()
+    for ind in result.get("indicators", []):
+        if ind["kind"] in ("awareness", "support", "participation") and ind.get("rate") \
+                and ind["rate"].get("estimate") is not None:
             s = ind["rate"]
-            out.append({"kind": "rate", "id": ind["id"], "numbers": [s["estimate"], s["ci_low"], s["ci_high"], s["n"]],
-                        "text": f"{ind['name']}为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）"
-                                f"{_target_clause(s, ind.get('target'), True)}。"})
+            prio = 1 if ind["kind"] not in seen_kind else 3
+            seen_kind.add(ind["kind"])
+            tc = _target_clause(s, ind.get("target"), True, lang)
+            text = (f"{ind['name']} was {fmt_pct(s['estimate'])} ({ci_text(s, True, conf, lang)}){tc}." if en else
+                    f"{ind['name']}为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+            add(prio, "rate", ind["id"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     comp = result.get("composite")
     if comp and comp.get("estimate") is not None:
-        out.append({"kind": "composite", "id": "composite", "numbers": [comp["estimate"], comp["ci_low"], comp["ci_high"], comp["n"]],
-                    "text": f"综合满意度指数为{fmt_num(comp['estimate'])}分（{ci_text(comp, False, conf)}）。"})
+        text = (f"The composite satisfaction index was {fmt_num(comp['estimate'])} points ({ci_text(comp, False, conf, lang)})."
+                if en else f"综合满意度指数为{fmt_num(comp['estimate'])}分（{ci_text(comp, False, conf)}）。")
+        add(2, "composite", "composite", [comp["estimate"], comp["ci_low"], comp["ci_high"], comp["n"]], text)
+    overall_q = result["meta"].get("overall_question")
+    for ind in result.get("indicators", []):
+        if ind["kind"] == "satisfaction" and overall_q and ind.get("question") == overall_q and ind.get("rate"):
+            s = ind["rate"]
+            tc = _target_clause(s, ind.get("target"), True, lang)
+            text = (f"{ind['name']} (share satisfied) was {fmt_pct(s['estimate'])} ({ci_text(s, True, conf, lang)}){tc}."
+                    if en else f"{ind['name']}（满意率）为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+            add(1, "overall", ind["id"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
+    judged = [i for i in result.get("indicators", []) if (i.get("rate") or {}).get("verdict")]
+    if judged:
+        ok = [i for i in judged if i["rate"]["verdict"] == "达标"]
+        bad = [i for i in judged if i["rate"]["verdict"] == "未达标"]
+        ns = len(judged) - len(ok) - len(bad)
+        bad_sorted = sorted(bad, key=lambda i: i["rate"]["estimate"] - (i.get("target") or 0))
+        names = [i["name"] for i in bad_sorted[:3]]
+        if en:
+            text = (f"Of {len(judged)} indicators with a target, {len(ok)} met it, {len(bad)} fell significantly short"
+                    f" and {ns} were not significantly different from it"
+                    + (f"; furthest below: {', '.join(names)}." if names else "."))
+        else:
+            text = (f"设有目标的{len(judged)}项指标中，{len(ok)}项达标，{len(bad)}项未达标，{ns}项与目标无显著差异"
+                    + (f"；差距最大的是{'、'.join(names)}。" if names else "。"))
+        add(2, "targets", "targets", [len(judged), len(ok), len(bad), ns], text)
     areas = [a for a in result.get("areas", []) if a.get("index") and a["index"].get("estimate") is not None]
     if len(areas) >= 2:
-        areas.sort(key=lambda a: a["index"]["estimate"])
+        areas = sorted(areas, key=lambda a: a["index"]["estimate"])
         lo, hi = areas[0], areas[-1]
-        out.append({"kind": "areas", "id": f"{hi['id']}>{lo['id']}",
-                    "numbers": [hi["index"]["estimate"], lo["index"]["estimate"]],
-                    "text": f"各领域中，{hi['name']}满意度指数最高（{fmt_num(hi['index']['estimate'])}分，"
-                            f"n={fmt_n(hi['index']['n'])}），{lo['name']}最低（{fmt_num(lo['index']['estimate'])}分，"
-                            f"{ci_text(lo['index'], False, conf)}）。"})
-    sat_items = [i for i in result.get("items", []) if i["kind"] == "satisfaction" and i.get("rate")]
+        if en:
+            text = (f"Among the areas, {hi['name']} had the highest satisfaction index ({fmt_num(hi['index']['estimate'])}"
+                    f" points, n={fmt_n(hi['index']['n'])}) and {lo['name']} the lowest ({fmt_num(lo['index']['estimate'])}"
+                    f" points, {ci_text(lo['index'], False, conf, lang)}).")
+        else:
+            text = (f"各领域中，{hi['name']}满意度指数最高（{fmt_num(hi['index']['estimate'])}分，"
+                    f"n={fmt_n(hi['index']['n'])}），{lo['name']}最低（{fmt_num(lo['index']['estimate'])}分，"
+                    f"{ci_text(lo['index'], False, conf)}）。")
+        add(2, "areas", f"{hi['id']}>{lo['id']}", [hi["index"]["estimate"], lo["index"]["estimate"],
+                                                    lo["index"]["ci_low"], lo["index"]["ci_high"]], text)
+    sat_items = [i for i in result.get("items", []) if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     if sat_items:
         worst = min(sat_items, key=lambda i: i["rate"]["estimate"])
         s = worst["rate"]
-        out.append({"kind": "worst_item", "id": worst["key"], "numbers": [s["estimate"], s["ci_low"], s["ci_high"], s["n"]],
-                    "text": f"满意率最低的题项是“{worst['label']}”，为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）"
-                            f"{_target_clause(s, s.get('target'), True)}。"})
-    for ind in result["indicators"]:
-        if ind["kind"] == "satisfaction" and ind["question"] == result["meta"].get("overall_question") and ind.get("rate"):
-            s = ind["rate"]
-            out.append({"kind": "overall", "id": ind["id"], "numbers": [s["estimate"], s["ci_low"], s["ci_high"], s["n"]],
-                        "text": f"{ind['name']}（满意率）为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）"
-                                f"{_target_clause(s, ind.get('target'), True)}。"})
+        tc = _target_clause(s, s.get("target"), True, lang)
+        text = (f"The lowest-rated item was “{worst['label']}” at {fmt_pct(s['estimate'])} satisfied"
+                f" ({ci_text(s, True, conf, lang)}){tc}." if en else
+                f"满意率最低的题项是“{worst['label']}”，为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+        add(2, "worst_item", worst["key"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         t = hot["top"][0]
         s = t["respondents"]
-        tie = "，与第二位差异不显著" if t.get("tie") else ""
-        out.append({"kind": "hot", "id": str(t["code"]), "numbers": [s["estimate"], s["ci_low"], s["ci_high"], s["n"]],
-                    "text": f"群众最关心的热点问题是“{t['label']}”，{fmt_pct(s['estimate'])}的受访者选择了该项"
-                            f"（{ci_text(s, True, conf)}）{tie}。"})
-    for c in (changes or []):
-        if c["significant"] and c["measure"] == "rate":
-            word = "上升" if c["diff"] > 0 else "下降"
-            out.append({"kind": "change", "id": c["id"], "numbers": [c["diff"], c["ci_low"], c["ci_high"]],
-                        "text": f"与上期相比，{c['name']}{word}{abs(100 * c['diff']):.1f}个百分点"
-                                f"（{conf:.0%}置信区间：{100 * c['ci_low']:.1f}–{100 * c['ci_high']:.1f}个百分点），变化显著。"})
-    return out[:max_items]
+        if en:
+            tie = "; not significantly different from the second" if t.get("tie") else ""
+            text = (f"The most frequently named hot issue was “{t['label']}”, chosen by {fmt_pct(s['estimate'])} of"
+                    f" respondents ({ci_text(s, True, conf, lang)}){tie}.")
+        else:
+            tie = "，与第二位差异不显著" if t.get("tie") else ""
+            text = (f"群众最关心的热点问题是“{t['label']}”，{fmt_pct(s['estimate'])}的受访者选择了该项"
+                    f"（{ci_text(s, True, conf)}）{tie}。")
+        add(1, "hot", str(t["code"]), [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
+    sig = [c for c in (changes or []) if c.get("significant") and c.get("measure") == "rate"]
+    sig.sort(key=lambda c: -abs(c["diff"]))
+    for j, c in enumerate(sig[:3]):
+        up = c["diff"] > 0
+        if en:
+            text = (f"Compared with the previous wave, {c['name']} {'rose' if up else 'fell'} by "
+                    f"{abs(100 * c['diff']):.1f} percentage points ({conf:.0%} CI: {100 * c['ci_low']:+.1f} to "
+                    f"{100 * c['ci_high']:+.1f} points), a significant change.")
+        else:
+            text = (f"与上期相比，{c['name']}{'上升' if up else '下降'}{abs(100 * c['diff']):.1f}个百分点"
+                    f"（{conf:.0%}置信区间：{100 * c['ci_low']:+.1f}至{100 * c['ci_high']:+.1f}个百分点），变化显著。")
+        add(1 if j == 0 else 3, "change", c["id"], [c["diff"], c["ci_low"], c["ci_high"]], text)
+    keep = sorted(range(len(cands)), key=lambda i: (cands[i][0], i))[:max_items]
+    return [cands[i][1] for i in sorted(keep)]

@@ -1,153 +1,309 @@
-"""Render analysis results as a Chinese report: self-contained HTML, DOCX, PDF and an XLSX appendix.
+"""Render analysis results as a report: self-contained HTML, DOCX, PDF and an XLSX appendix.
 
-The template receives the context built by :func:`build_context` (documented in
-``docs/report-data.md``).  Respondent text is data: jinja2 autoescaping is on and no
-respondent text is ever used as template source.
+One context (:func:`build_context`, documented in ``docs/report-data.md``) drives all formats:
+
+* HTML — a jinja2 template (``report_templates/report_zh.html.j2`` or ``report_en.html.j2``, or a
+  user's copy via ``template_dir``) with autoescaping on; charts are embedded as PNG data URIs and
+  the bundled CJK fonts as subset ``@font-face`` data URIs, so the file needs no network.
+* PDF — weasyprint renders that same HTML (A4 print stylesheet).
+* DOCX and XLSX — written from ``context["sections"]``: the nine sections as a list of blocks
+  (headings, paragraphs, tables with 表/图 numbers, figures), so both hold every table.
+
+Safety: respondent text is data, never template source (templates are loaded only from files;
+values are autoescaped); phone and ID numbers in open answers are masked; groups with fewer than
+``min_cell`` respondents are suppressed (their estimates removed from the context before any
+template sees them) and groups under ``small_base`` are flagged as unreliable.
 """
 
 from __future__ import annotations
 
+import copy
+import io
 import math
+import re
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from survey.errors import MinyiError
+
 from . import charts as C
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 
-CI_NAMES = {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
-            "clopper-pearson": "Clopper–Pearson/Korn–Graubard 区间", "wilson": "Wilson 区间（有效样本量）",
-            "jeffreys": "Jeffreys 区间（有效样本量）", "agresti-coull": "Agresti–Coull 区间（有效样本量）"}
-COMP_NAMES = {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"}
 FORMATS = ("html", "docx", "pdf", "xlsx")
+SMALL_BASE = 30
+MIN_CELL = 10
+
+CI_NAMES = {
+    "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
+           "clopper-pearson": "Clopper–Pearson/Korn–Graubard 区间", "wilson": "Wilson 区间（有效样本量）",
+           "jeffreys": "Jeffreys 区间（有效样本量）", "agresti-coull": "Agresti–Coull 区间（有效样本量）"},
+    "en": {"wald": "Wald interval (R svyciprop method=\"mean\")", "logit": "logit interval (R svyciprop default)",
+           "clopper-pearson": "Clopper–Pearson/Korn–Graubard interval", "wilson": "Wilson interval (effective n)",
+           "jeffreys": "Jeffreys interval (effective n)", "agresti-coull": "Agresti–Coull interval (effective n)"},
+}
+COMP_NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
+              "en": {"site": "Site", "district": "District", "gender": "Gender", "age": "Age", "education": "Education"}}
+VERDICTS = {"zh": {"达标": "达标", "未达标": "未达标", "无显著差异": "无显著差异"},
+            "en": {"达标": "met", "未达标": "not met", "无显著差异": "no significant difference"}}
+SECTIONS = {"zh": ["一、调查概况", "二、样本构成", "三、主要发现", "四、“三率”与满意度", "五、热点问题",
+                   "六、群体与区县比较", "七、变化", "八、重点与对策建议", "九、附录"],
+            "en": ["1. Survey overview", "2. Sample composition", "3. Key findings", "4. Awareness, support, "
+                   "participation and satisfaction", "5. Hot issues", "6. Groups and districts", "7. Change",
+                   "8. Priorities and recommendations", "9. Appendix"]}
+SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与满意度", "5热点问题", "6群体与区县比较", "7变化",
+                 "8重点与对策建议", "9附录"],
+          "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
+                 "8 Priorities", "9 Appendix"]}
+ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
+           "en": "(Space for the analyst's own assessment and recommendations.)"}
+
+_PII = [(re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "1**********"),            # mainland mobile numbers
+        (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "******************"),     # resident ID numbers
+        (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "***@***")]                  # e-mail addresses
 
 
-class ReportError(RuntimeError):
-    """A report could not be produced (e.g. a missing system library for PDF)."""
+def mask_pii(text: str) -> str:
+    """Mask phone numbers, resident ID numbers and e-mail addresses in respondent text."""
+    for rx, rep in _PII:
+        text = rx.sub(rep, text)
+    return text
 
 
-def _vclass(v: Optional[str]) -> str:
-    return {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", "")
+# ----------------------------------------------------------------------------- small groups
+def _flag(d: dict, small_base: int, min_cell: int) -> dict:
+    n = d.get("n")
+    d["small_base"] = n is not None and n < small_base
+    d["suppressed"] = n is None or n < min_cell
+    if d["suppressed"]:
+        for k in ("estimate", "se", "ci_low", "ci_high", "deff", "df"):
+            if k in d:
+                d[k] = None
+    return d
 
 
-def _pp(x: float) -> str:
-    return f"{100 * x:+.1f}个百分点"
+def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL) -> dict:
+    """A copy of ``result`` where every group estimate with n < ``min_cell`` is suppressed (estimate and
+    interval removed, ``suppressed`` true) and every group with n < ``small_base`` is flagged
+    ``small_base`` (unreliable).  League ranks are recomputed over the reported groups: the rank
+    range of a group runs from 1 + (groups whose CI lies entirely above it) to k − (groups whose
+    CI lies entirely below it)."""
+    r = copy.deepcopy(result)
+    for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
+        for rec in coll:
+            for key in ("rate_by", "index_by"):
+                for rows in (rec.get(key) or {}).values():
+                    for d in rows:
+                        _flag(d, small_base, min_cell)
+    if r.get("composite"):
+        for rows in (r["composite"].get("by") or {}).values():
+            for d in rows:
+                _flag(d, small_base, min_cell)
+    hot = r.get("hot_issues")
+    if hot:
+        for site, recs in (hot.get("by_site") or {}).items():
+            for rec in recs:
+                for key in ("respondents", "mentions"):
+                    if rec.get(key):
+                        _flag(rec[key], small_base, min_cell)
+        for groups in (hot.get("by") or {}).values():
+            for g in groups.values():
+                g["small_base"] = g.get("n", 0) < small_base
+                g["suppressed"] = g.get("n", 0) < min_cell
+                for rec in g.get("top") or []:
+                    for key in ("respondents", "mentions"):
+                        if rec.get(key):
+                            _flag(rec[key], small_base, min_cell)
+    rk = r.get("ranking")
+    if rk:
+        for groups in (rk.get("by") or {}).values():
+            for g in groups.values():
+                g["small_base"] = g.get("n", 0) < small_base
+                g["suppressed"] = g.get("n", 0) < min_cell
+                for rec in g.get("items") or []:
+                    for key in ("first_choice", "borda"):
+                        if rec.get(key):
+                            _flag(rec[key], small_base, min_cell)
+    lg = r.get("league")
+    if lg and lg.get("rows"):
+        rows = [_flag(d, small_base, min_cell) for d in lg["rows"]]
+        ok = sorted([d for d in rows if not d["suppressed"]], key=lambda d: -d["estimate"])
+        for i, d in enumerate(ok):
+            above = sum(1 for o in ok if o is not d and o["ci_low"] > d["ci_high"])
+            below = sum(1 for o in ok if o is not d and o["ci_high"] < d["ci_low"])
+            d.update(rank=i + 1, rank_best=above + 1, rank_worst=len(ok) - below)
+            d["tied"] = d["rank_best"] != d["rank_worst"]
+        sup = [d for d in rows if d["suppressed"]]
+        for d in sup:
+            d.update(rank=None, rank_best=None, rank_worst=None, tied=False)
+        lg["rows"] = ok + sup
+    ot = r.get("open_text")
+    if ot:
+        for e in ot.get("examples") or []:
+            e["text"] = mask_pii(str(e["text"]))
+    return r
 
 
-def make_charts(result: dict, out_dir: Optional[Path], changes: Optional[list] = None,
-                trend: Optional[list] = None) -> dict:
-    """All report charts (PNG+SVG into ``out_dir``), keyed by name."""
+# ----------------------------------------------------------------------------- charts
+def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh") -> dict:
+    """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding."""
+    en = lang == "en"
     ch: dict = {}
     comp = result["sample"]["composition"]
-    if "site" in comp:
-        rows = comp["site"]["rows"]
-        ch["sample_site"] = C.bar_counts("sample_site", "样本的调查点分布", [r["label"] for r in rows],
-                                         [r["n"] for r in rows], out_dir=out_dir, xlabel="样本量")
-    if "district" in comp:
-        rows = comp["district"]["rows"]
-        ch["sample_district"] = C.bar_counts("sample_district", "样本的区县分布", [r["label"] for r in rows],
-                                             [r["n"] for r in rows], out_dir=out_dir, xlabel="样本量")
-    three = [i for i in result["indicators"] if i.get("rate")]
+    names = COMP_NAMES[lang]
+    if comp:
+        panels = {names.get(k, k): ([r["label"] for r in c["rows"]], [r["share"] for r in c["rows"]],
+                                    [r.get("population_share") for r in c["rows"]] if any(
+                                        r.get("population_share") is not None for r in c["rows"]) else None)
+                  for k, c in comp.items()}
+        n = result["sample"]["n"]
+        ch["sample"] = C.composition("sample", f"Sample composition (n={fmt_n(n)})" if en else f"样本构成（n={fmt_n(n)}）",
+                                     panels, out_dir=out_dir, lang=lang)
+    three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
     if three:
         below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
-        title = (f"{len(below)}项指标未达目标，{below[0]}等需重点关注" if below else "主要指标均达到或接近目标")
+        order = sorted(three, key=lambda i: i["rate"]["estimate"])
+        if en:
+            title = (f"{len(below)} indicators below target; lowest: {order[0]['name']}" if below
+                     else "All main indicators meet or are close to their targets")
+        else:
+            title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
         ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
-                               out_dir=out_dir, highlight_low=len(below))
-    areas = [a for a in result["areas"] if a.get("index")]
+                               out_dir=out_dir, highlight_low=len(below), lang=lang)
+    areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
         lo = min(areas, key=lambda a: a["index"]["estimate"])
-        ch["areas"] = C.bar_ci("areas", f"{lo['name']}满意度指数最低（{lo['index']['estimate']:.1f}分）",
-                               [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
+        title = (f"{lo['name']} has the lowest satisfaction index ({lo['index']['estimate']:.1f})" if en
+                 else f"{lo['name']}满意度指数最低（{lo['index']['estimate']:.1f}分）")
+        ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
-                               percent=False, out_dir=out_dir, highlight_low=1)
+                               percent=False, out_dir=out_dir, highlight_low=1, lang=lang)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         top = hot["top"]
         t0 = top[0]
-        ch["hot"] = C.bar_ci("hot", f"“{t0['label']}”位居热点问题首位（{fmt_pct(t0['respondents']['estimate'])}）",
-                             [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
+        title = (f"“{t0['label']}” is the top hot issue ({fmt_pct(t0['respondents']['estimate'])} of respondents)" if en
+                 else f"“{t0['label']}”位居热点问题首位（{fmt_pct(t0['respondents']['estimate'])}的受访者选择）")
+        ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
                              [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
-                             out_dir=out_dir)
+                             out_dir=out_dir, lang=lang)
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
         words = ot["top_words"][:15]
-        ch["words"] = C.bar_counts("words", f"开放题意见中“{words[0]['word']}”出现最多", [w["word"] for w in words],
-                                   [w["count"] for w in words], out_dir=out_dir)
+        title = (f"“{words[0]['word']}” is the most frequent word in open answers" if en
+                 else f"开放题意见中“{words[0]['word']}”出现最多（{words[0]['count']:,}次）")
+        ch["words"] = C.bar_counts("words", title, [w["word"] for w in words], [w["count"] for w in words],
+                                   out_dir=out_dir, lang=lang)
     lg = result.get("league")
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]
         if rows:
-            ch["league"] = C.bar_ci("league", f"{rows[0]['group']}综合满意度指数最高（{rows[0]['estimate']:.1f}分）",
+            title = (f"{rows[0]['group']} has the highest composite index ({rows[0]['estimate']:.1f})" if en
+                     else f"{rows[0]['group']}综合满意度指数最高（{rows[0]['estimate']:.1f}分）")
+            ch["league"] = C.bar_ci("league", title,
                                     [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
                                     [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
-                                    [r["ci_high"] for r in rows], percent=False, out_dir=out_dir)
-    ipa = result.get("ipa") or []
+                                    [r["ci_high"] for r in rows], percent=False, out_dir=out_dir, lang=lang)
+    ipa = [o for o in result.get("ipa") or [] if o.get("importance") is not None and o.get("performance") is not None]
     if ipa:
         focus = [o["label"] for o in ipa if o.get("quadrant") == "重点改进区"]
-        ch["ipa"] = C.quadrant("ipa", f"重要性—满意度分析：{len(focus)}个题项处于重点改进区",
-                               [o["label"] for o in ipa], [o["importance"] for o in ipa],
-                               [o["performance"] for o in ipa], out_dir=out_dir)
+        title = (f"Importance–performance: {len(focus)} items in the focus quadrant" if en
+                 else f"重要性—满意度分析：{len(focus)}个题项处于重点改进区")
+        ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
+                               [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
     if trend and len(trend) >= 2:
-        waves = [t["meta"]["wave"] or f"第{i + 1}期" for i, t in enumerate(trend)]
+        waves = [t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
         series = {}
         for ind in result["indicators"]:
             if ind["kind"] in ("awareness", "support", "participation"):
                 vals = []
                 for t in trend:
                     m = next((i for i in t["indicators"] if i["id"] == ind["id"]), None)
-                    vals.append(m["rate"] if m and m.get("rate") else None)
+                    vals.append(m["rate"] if m and (m.get("rate") or {}).get("estimate") is not None else None)
                 if all(vals):
                     series[ind["name"]] = ([v["estimate"] for v in vals], [v["ci_low"] for v in vals],
                                            [v["ci_high"] for v in vals])
         if series:
-            ch["trend"] = C.trend("trend", "各期次“三率”变化趋势", waves, dict(list(series.items())[:5]), out_dir=out_dir)
+            first, last = max(series.items(), key=lambda kv: abs(kv[1][0][-1] - kv[1][0][0]))
+            d = 100 * (last[0][-1] - last[0][0])
+            if en:
+                title = f"{first} {'rose' if d >= 0 else 'fell'} {abs(d):.1f} points from {waves[0]} to {waves[-1]}"
+            else:
+                title = f"{waves[0]}至{waves[-1]}，{first}{'上升' if d >= 0 else '下降'}{abs(d):.1f}个百分点"
+            ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
     return ch
 
 
-def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path]) -> list:
+def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh") -> list:
+    """One diverging stacked bar chart per area for its satisfaction (Likert) items."""
     out = []
     by_area: dict = {}
     for it in result["items"]:
-        if it["kind"] == "satisfaction" and it.get("distribution") and it.get("area"):
+        if it["kind"] == "satisfaction" and it.get("distribution") and it.get("area") \
+                and (it.get("rate") or {}).get("estimate") is not None:
             by_area.setdefault(it["area"], []).append(it)
     for aid, its in by_area.items():
-        shares = np.array([[d["share"] or 0 for d in it["distribution"]] for it in its])
+        shares = np.array([[d["share"] if d["share"] is not None else 0.0 for d in it["distribution"]] for it in its])
         cats = [d["label"] for d in its[0]["distribution"]]
         worst = min(its, key=lambda i: i["rate"]["estimate"])
-        out.append(C.likert_diverging(f"likert_{aid}", f"{q_areas.get(aid, aid)}：“{worst['label']}”满意率最低"
-                                      f"（{fmt_pct(worst['rate']['estimate'])}）",
-                                      [i["label"] for i in its], shares, cats, out_dir=out_dir))
+        title = (f"{q_areas.get(aid, aid)}: “{worst['label']}” has the lowest share satisfied "
+                 f"({fmt_pct(worst['rate']['estimate'])})" if lang == "en" else
+                 f"{q_areas.get(aid, aid)}：“{worst['label']}”满意率最低（{fmt_pct(worst['rate']['estimate'])}）")
+        out.append(C.likert_diverging(f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
+                                      out_dir=out_dir, lang=lang))
     return out
 
 
-def _group_tables(result: dict) -> dict:
-    out = {}
-    for g in result["meta"].get("by", []):
-        groups = None
-        rows = []
-        for ind in result["indicators"]:
-            m = "rate"
-            by = (ind.get(f"{m}_by") or {}).get(g)
-            if not by:
-                continue
-            groups = [r["group"] for r in by]
-            ov = ind[m]
-            cells = []
-            for r in by:
-                sig = r["ci_low"] is not None and (r["ci_low"] > ov["ci_high"] or r["ci_high"] < ov["ci_low"])
-                cells.append({"text": fmt_pct(r["estimate"]), "small_base": r["small_base"],
-                              "suppressed": r["suppressed"], "sig": sig})
-            rows.append({"name": ind["name"], "cells": cells})
-        if groups:
-            out[g] = {"groups": groups, "rows": rows}
-    return out
+# ----------------------------------------------------------------------------- tables
+@dataclass
+class Table:
+    """A report table: caption, columns (header, kind) and raw rows.  Kinds: text, int, pct (share
+    shown as 12.3%), num1/num2/num3 (decimals), pp (difference of shares shown in percentage points)."""
+
+    caption: str
+    columns: list
+    rows: list
+    number: int = 0
+    note: str = ""
+
+    def formatted(self) -> list:
+        return [[_fmt(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
 
 
-def _priorities(result: dict) -> list:
+@dataclass
+class Section:
+    title: str
+    sheet: str
+    blocks: list = field(default_factory=list)  # ("p", text) ("list", [..]) ("table", Table) ("figure", Chart) ("h", text)
+
+    @property
+    def tables(self) -> list:
+        return [b[1] for b in self.blocks if b[0] == "table"]
+
+
+def _fmt(v: Any, kind: str) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "pp":
+        return f"{100 * v:+.1f}"
+    if kind in ("num1", "num2", "num3"):
+        return f"{v:.{kind[-1]}f}"
+    if kind == "int":
+        return f"{int(v):,}"
+    if isinstance(v, bool):
+        return "是" if v else ""
+    return str(v)
+
+
+def _priorities(result: dict, lang: str) -> list:
+    """Indicators that miss their target (未达标 first, then 无显著差异), by relative gap to the target."""
     out = []
     for ind in result["indicators"]:
         for m in ("rate", "index"):
@@ -155,23 +311,293 @@ def _priorities(result: dict) -> list:
             if not s or s.get("verdict") not in ("未达标", "无显著差异") or s.get("target") is None:
                 continue
             gap = (s["target"] - s["estimate"]) / (s["target"] or 1)
-            out.append({"name": ind["name"] + ("（满意度指数）" if m == "index" else ""),
+            suffix = ("（满意度指数）" if lang == "zh" else " (index)") if m == "index" else ""
+            out.append({"id": ind["id"], "measure": m, "name": ind["name"] + suffix, "estimate": s["estimate"],
+                        "ci_low": s["ci_low"], "ci_high": s["ci_high"],
                         "value": fmt_pct(s["estimate"]) if m == "rate" else fmt_num(s["estimate"]),
                         "target": fmt_pct(s["target"]) if m == "rate" else fmt_num(s["target"]),
-                        "verdict": s["verdict"], "gap": gap, "recommendation": ind.get("recommendation")})
+                        "target_value": s["target"], "verdict": s["verdict"], "gap": gap,
+                        "area": ind.get("area_name"), "recommendation": ind.get("recommendation")})
     out.sort(key=lambda p: (p["verdict"] != "未达标", -p["gap"]))
     return out
 
 
+def _group_tables(result: dict, ov_key: str = "rate") -> dict:
+    """Indicator × group tables: cells flag small bases, suppression and CIs not overlapping the total."""
+    out = {}
+    for g in result["meta"].get("by", []):
+        groups = None
+        rows = []
+        for ind in result["indicators"]:
+            by = (ind.get(f"{ov_key}_by") or {}).get(g)
+            if not by or not ind.get(ov_key):
+                continue
+            groups = [r["group"] for r in by]
+            ov = ind[ov_key]
+            cells = []
+            for r in by:
+                sig = (r.get("ci_low") is not None and ov.get("ci_high") is not None
+                       and (r["ci_low"] > ov["ci_high"] or r["ci_high"] < ov["ci_low"]))
+                cells.append({"estimate": r.get("estimate"), "text": fmt_pct(r.get("estimate")),
+                              "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "n": r.get("n"),
+                              "small_base": r.get("small_base"), "suppressed": r.get("suppressed"), "sig": sig})
+            rows.append({"id": ind["id"], "name": ind["name"], "overall": ov.get("estimate"), "cells": cells})
+        if groups:
+            out[g] = {"groups": groups, "rows": rows}
+    return out
+
+
+def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> list:
+    meta = result["meta"]
+    sw = meta.get("software") or {}
+    ci = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
+    weights = "、".join(f"{a['name']}{100 * a['weight']:.0f}%" for a in result.get("areas", []) if a.get("weight"))
+    if lang == "en":
+        return [
+            "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
+            "mean score (very satisfied 100, satisfied 80, neutral 60, dissatisfied 40, very dissatisfied 20); share "
+            "satisfied = very satisfied + satisfied.",
+            "Standard errors by Taylor linearisation over strata and primary sampling units, as R's survey package "
+            "(Lumley); domain estimates keep all rows and zero the weights outside the domain.",
+            f"Area index = mean of its item indexes; composite index weighted by area ({weights}); its SE combines the "
+            "items' influence functions, so correlation between items is accounted for.",
+            f"Confidence intervals: {ci}; critical values from t with (PSUs − strata) degrees of freedom. Verdict: met = "
+            "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
+            f"Design: {meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
+            f"(unreliable); groups with n < {min_cell} are suppressed.",
+            f"Change between waves: difference ± z·√(se₁² + se₀²) (independent samples); ↑/↓ when the interval "
+            "excludes 0.",
+            f"Software: minyi {sw.get('minyi', '?')} (numpy {sw.get('numpy', '?')}, pandas {sw.get('pandas', '?')}, "
+            f"scipy {sw.get('scipy', '?')}); generated {meta.get('generated_at', '')}."]
+    return [
+        "比率 p̂ = Σwᵢyᵢ / Σwᵢ（yᵢ 为是否选择正向选项，分母为有效回答）；满意度指数为有效回答得分的加权平均（非常满意100、"
+        "满意80、一般60、不满意40、非常不满意20）；满意率为“非常满意”与“满意”之和的比例。",
+        "标准误采用泰勒线性化方法，按初级抽样单元与分层计算，与 R 语言 survey 包（Lumley）一致；子总体（如各区县）估计保留全部"
+        "样本、仅将子总体外权重置零。",
+        f"领域满意度指数为该领域各题项指数的平均，综合指数按各领域权重加权（{weights}），其标准误由各题项影响函数合并计算，"
+        "已考虑题项间相关。",
+        f"置信区间：{ci}；临界值采用自由度为“初级抽样单元数−层数”的 t 分布。达标判定：置信区间整体高于目标为达标，整体低于"
+        "目标为未达标，包含目标为无显著差异。",
+        f"抽样设计与加权：{meta.get('design', {}).get('description', '')}。样本量小于{small_base}的群体标注△，仅供参考；"
+        f"小于{min_cell}的不予报告。",
+        "期间变化：差值 ± z·√(se₁² + se₀²)（两期为独立样本）；区间不含0时以↑/↓标示显著变化。",
+        f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
+        f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
+
+
+def build_sections(ctx: dict) -> list:
+    """The nine sections as blocks (what DOCX and XLSX are written from; also available to templates)."""
+    lang = ctx["lang"]
+    en = lang == "en"
+    res = ctx["result"]
+    S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
+    V = VERDICTS[lang]
+    vt = lambda v: V.get(v, v) if v else None  # noqa: E731
+    counter = {"t": 0}
+
+    def table(sec: Section, caption: str, columns: list, rows: list, note: str = "") -> None:
+        counter["t"] += 1
+        sec.blocks.append(("table", Table(caption, columns, rows, counter["t"], note)))
+
+    def fig(sec: Section, chart) -> None:
+        if chart is not None:
+            sec.blocks.append(("figure", chart))
+
+    s = res["sample"]
+    meta = res["meta"]
+    # 1 overview
+    sec = S[0]
+    sec.blocks.append(("p", ctx["intro"]))
+    table(sec, "Survey at a glance" if en else "调查基本情况", [("项目" if not en else "Item", "text"),
+                                                              ("说明" if not en else "Value", "text")],
+          [[k, v] for k, v in ctx["overview"]])
+    q = ctx.get("quality") or {}
+    if q:
+        rows = ([[("Quarantined: " if en else "隔离：") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
+                + [[("Excluded: " if en else "剔除：") + k, v] for k, v in (q.get("exclusions") or {}).items()]
+                + [["Analysed" if en else "纳入分析", s["n"]]])
+        table(sec, "Data quality and exclusions" if en else "数据质量与剔除情况",
+              [("Reason" if en else "原因", "text"), ("Responses" if en else "份数", "int")], rows)
+    # 2 sample
+    sec = S[1]
+    for k, c in s["composition"].items():
+        has_pop = any(r.get("population_share") is not None for r in c["rows"])
+        cols = [("Category" if en else "类别", "text"), ("n" if en else "样本量", "int"),
+                ("Sample share" if en else "样本占比", "pct")] + ([("Population share" if en else "总体占比", "pct")]
+                                                                 if has_pop else [])
+        rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
+        table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
+              cols, rows)
+    fig(sec, ctx["charts"].get("sample"))
+    # 3 findings
+    sec = S[2]
+    sec.blocks.append(("list", [f["text"] for f in ctx["findings"]]))
+    # 4 indicators
+    sec = S[3]
+    rows = []
+    for ind in res["indicators"]:
+        for m in ("rate", "index"):
+            st = ind.get(m)
+            if not st:
+                continue
+            label = ("rate" if en else "比率") if m == "rate" and ind["kind"] != "satisfaction" else (
+                ("share satisfied" if en else "满意率") if m == "rate" else ("index" if en else "满意度指数"))
+            rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
+                         st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
+    pc = [("Indicator" if en else "指标", "text"), ("Measure" if en else "口径", "text"), ("Estimate" if en else "估计值", "pct"),
+          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), ("n" if en else "有效样本", "int"),
+          ("Don't know" if en else "“不了解”比例", "pct"), ("Target" if en else "目标", "pct"),
+          ("Verdict" if en else "判定", "text")]
+    # indexes are scores, not shares: format per row by splitting into two tables
+    rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
+    idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
+    table(sec, "Main indicators against targets" if en else "主要指标及达标判定", pc, rate_rows,
+          "Met: CI entirely above the target; not met: entirely below." if en else
+          "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。")
+    if idx_rows:
+        table(sec, "Satisfaction indexes against targets" if en else "满意度指数及达标判定",
+              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
+    fig(sec, ctx["charts"].get("rates"))
+    arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
+              (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),
+              (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
+              (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
+    if arows:
+        table(sec, "Satisfaction by area" if en else "各领域满意率与满意度指数",
+              [("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"), ("low" if en else "下限", "pct"),
+               ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"), ("low" if en else "下限", "num1"),
+               ("high" if en else "上限", "num1"), ("n" if en else "有效样本", "int")], arows)
+    fig(sec, ctx["charts"].get("areas"))
+    table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
+          [("Item" if en else "题项", "text"), ("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"),
+           ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"),
+           ("n" if en else "有效样本", "int")],
+          [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
+            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
+    for c in ctx["likert_charts"]:
+        fig(sec, c)
+    # 5 hot issues
+    sec = S[4]
+    hot = ctx.get("hot")
+    if hot:
+        table(sec, "Hot issues ranked" if en else "热点问题排序",
+              [("Rank" if en else "排名", "int"), ("Issue" if en else "问题", "text"), ("% respondents" if en else "选择人数比例", "pct"),
+               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("% mentions" if en else "提及次数占比", "pct"),
+               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
+               ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
+              [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
+                r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
+                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]])
+        fig(sec, ctx["charts"].get("hot"))
+        if hot.get("by_site"):
+            rows = []
+            for site, recs in hot["by_site"].items():
+                for i, r in enumerate(recs[:5]):
+                    st = r["respondents"]
+                    rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
+            table(sec, "Top five hot issues by site" if en else "各调查点前五位热点问题",
+                  [("Site" if en else "调查点", "text"), ("Rank" if en else "位次", "int"), ("Issue" if en else "问题", "text"),
+                   ("% respondents" if en else "选择比例", "pct"), ("low" if en else "下限", "pct"),
+                   ("high" if en else "上限", "pct"), ("n" if en else "有效样本", "int")], rows)
+    rk = ctx.get("ranking")
+    if rk:
+        table(sec, "Ranking question" if en else "排序题结果",
+              [("Issue" if en else "问题", "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
+               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Borda score" if en else "综合得分", "num2")],
+              [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
+                r["borda"]["estimate"]] for r in rk["items"]])
+    ot = ctx.get("open_text")
+    if ot:
+        table(sec, "Most frequent words in open answers" if en else "开放题高频词",
+              [("Word" if en else "词语", "text"), ("Count" if en else "出现次数", "int")],
+              [[w["word"], w["count"]] for w in ot.get("top_words") or []])
+        fig(sec, ctx["charts"].get("words"))
+        if ot.get("examples"):
+            sec.blocks.append(("p", "Typical answers:" if en else "典型意见摘录："))
+            sec.blocks.append(("list", [f"{e['text']}（{e['count']}）" for e in ot["examples"]]))
+    # 6 groups
+    sec = S[5]
+    lg = ctx.get("league")
+    if lg:
+        table(sec, "District league table (composite index)" if en else "各区县综合满意度指数排名",
+              [("Rank" if en else "名次", "int"), ("District" if en else "区县", "text"), ("Index" if en else "综合指数", "num1"),
+               ("low" if en else "下限", "num1"), ("high" if en else "上限", "num1"), ("n" if en else "样本量", "int"),
+               ("Rank range" if en else "可能名次范围", "text"), ("Note" if en else "说明", "text")],
+              [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
+                (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
+                ctx["reliability"](r)] for r in lg["rows"]],
+              f"Rank range from CI overlap; △ n < {ctx['small_base']}; suppressed when n < {ctx['min_cell']}." if en else
+              f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
+        fig(sec, ctx["charts"].get("league"))
+    for g, tab in ctx["group_tables"].items():
+        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "text") for x in tab["groups"]]
+        rows = [[r["name"], r["overall"]] + [ctx["cell_text"](c) for c in r["cells"]] for r in tab["rows"]]
+        table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
+              cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
+              "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
+    # 7 change
+    sec = S[6]
+    if ctx["changes"]:
+        rows = []
+        for c in ctx["changes"]:
+            f = "pct" if c["measure"] == "rate" else "num1"
+            rows.append([c["name"] + ("" if c["measure"] == "rate" else (" (index)" if en else "（指数）")),
+                         _fmt(c["current"], f), _fmt(c["previous"], f),
+                         _fmt(c["diff"], "pp" if c["measure"] == "rate" else "num1"),
+                         _fmt(c["ci_low"], "pp" if c["measure"] == "rate" else "num1"),
+                         _fmt(c["ci_high"], "pp" if c["measure"] == "rate" else "num1"), c.get("p"), c["arrow"]])
+        table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
+              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "text"), ("Previous" if en else "上期", "text"),
+               ("Change" if en else "变化", "text"), ("low" if en else "下限", "text"), ("high" if en else "上限", "text"),
+               ("p", "num3"), ("", "text")], rows,
+              "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
+        fig(sec, ctx["charts"].get("trend"))
+    else:
+        sec.blocks.append(("p", "No comparison wave was given (use --compare)." if en else
+                           "本期未指定对比期次（使用 --compare 指定上期即可生成变化分析）。"))
+    # 8 priorities
+    sec = S[7]
+    fig(sec, ctx["charts"].get("ipa"))
+    if ctx["ipa_focus"]:
+        sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
+                                 "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
+    if ctx["priorities"]:
+        table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
+              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "text"),
+               ("Target" if en else "目标", "text"), ("Verdict" if en else "判定", "text"),
+               ("Recommendation" if en else "对策建议", "text")],
+              [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"]), p.get("recommendation") or ""]
+               for i, p in enumerate(ctx["priorities"])])
+    sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
+    sec.blocks.append(("placeholder", ANALYST[lang]))
+    # 9 appendix
+    sec = S[8]
+    table(sec, "All items" if en else "全部题项估计结果",
+          [("Item" if en else "题项", "text"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "比率/满意率", "pct"),
+           ("SE" if en else "标准误", "pct"), ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
+           ("n" if en else "有效样本", "int"), ("deff" if en else "设计效应", "num2"), ("Index" if en else "满意度指数", "num1"),
+           ("low" if en else "指数下限", "num1"), ("high" if en else "指数上限", "num1")],
+          [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
+            it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
+            it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
+            (it.get("index") or {}).get("ci_high")] for it in res["items"]])
+    sec.blocks.append(("h", "Method notes" if en else "方法说明"))
+    sec.blocks.append(("list", ctx["method_notes"]))
+    return S
+
+
+# ----------------------------------------------------------------------------- context
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
-                  trend: Optional[list] = None, compare_wave: Optional[str] = None, org: str = "市文明办",
-                  small_base: int = 30, min_cell: int = 10) -> dict:
-    """The variables a report template receives (see docs/report-data.md)."""
+                  trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
+                  small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh") -> dict:
+    """The variables a report template receives (documented in docs/report-data.md)."""
+    en = lang == "en"
+    res = apply_thresholds(result, small_base, min_cell)
     chart_dir = out_dir / "charts" if out_dir else None
-    q_areas = {a["id"]: a["name"] for a in result["areas"]}
-    charts = make_charts(result, chart_dir, changes, trend)
-    lik = likert_charts(result, q_areas, chart_dir)
-    sat_items = [i for i in result["items"] if i["kind"] == "satisfaction" and i.get("rate")]
+    q_areas = {a["id"]: a["name"] for a in res["areas"]}
+    charts = make_charts(res, chart_dir, trend, lang)
+    lik = likert_charts(res, q_areas, chart_dir, lang)
+    sat_items = [i for i in res["items"] if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     lowest = sorted(sat_items, key=lambda i: i["rate"]["estimate"])[:10]
     counters = {"t": 0, "f": 0}
 
@@ -183,278 +609,362 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         counters["f"] += 1
         return counters["f"]
 
-    meta = result["meta"]
-    return {
-        "title": meta["questionnaire"]["title"].replace("问卷", "") + "分析报告",
-        "subtitle": f"{meta.get('wave') or ''} · 生成于 {meta['generated_at']}",
-        "org": org, "meta": meta, "sample": result["sample"], "quality": result["sample"].get("quality") or None,
-        "indicators": result["indicators"], "items": result["items"], "areas": result["areas"],
-        "composite": result.get("composite"), "hot": result.get("hot_issues"), "ranking": result.get("ranking"),
-        "open_text": result.get("open_text"), "league": result.get("league"), "changes": changes or [],
-        "compare_wave": compare_wave, "findings": make_findings(result, changes), "charts": charts,
-        "likert_charts": lik, "lowest_items": lowest, "group_tables": _group_tables(result),
-        "priorities": _priorities(result),
-        "ipa_focus": [o["label"] for o in result.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
-        "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in result["indicators"]},
-        "comp_names": COMP_NAMES, "ci_names": CI_NAMES, "small_base": small_base, "min_cell": min_cell,
-        "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n, "pp": _pp,
-        "vclass": _vclass, "tno": tno, "fno": fno,
+    meta = res["meta"]
+    s = res["sample"]
+    org = org or ("the civilisation office" if en else "市文明办")
+    ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
+    fielding = s.get("fielding")
+    if en:
+        intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
+                 f"city campaign, satisfaction with city management and public services, and the issues residents care "
+                 f"about most. " + (f"Fieldwork ran from {fielding[0]} to {fielding[1]} " if fielding else "")
+                 + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
+        overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
+                    ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
+                    ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
+                    ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
+                    ("Valid sample", fmt_n(s["n"])), ("Design and weighting", meta["design"]["description"]),
+                    ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; Taylor-linearised SEs")]
+        if s.get("moe") is not None:
+            overview.append(("Margin of error", f"±{fmt_pct(s['moe'])} at the headline rate"))
+    else:
+        intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
+                 f"关心的热点问题，{org}组织开展了本次问卷调查。"
+                 + (f"调查于{fielding[0]}至{fielding[1]}进行，" if fielding else "")
+                 + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
+        overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
+                    ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
+                    ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
+                    ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
+                    ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
+                    ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按泰勒线性化法计算")]
+        if s.get("moe") is not None:
+            overview.append(("抽样误差", f"主要比率（{next((i['name'] for i in res['indicators'] if i.get('rate')), '')}）"
+                                        f"的最大允许误差约为 ±{fmt_pct(s['moe'])}"))
+    V = VERDICTS[lang]
+
+    def reliability(d: dict) -> str:
+        if d.get("suppressed"):
+            return "sample too small, not reported" if en else "样本过少，不予报告"
+        if d.get("small_base"):
+            return f"△ n<{small_base}, unreliable" if en else f"△ 样本量小于{small_base}，仅供参考"
+        return ""
+
+    def cell_text(c: dict) -> str:
+        if c.get("suppressed"):
+            return "—"
+        return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
+
+    ctx = {
+        "lang": lang, "result": res,
+        "title": meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report"),
+        "subtitle": f"{meta.get('wave') or ''} · {'generated' if en else '生成于'} {meta['generated_at']}",
+        "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
+        "quality": s.get("quality") or None,
+        "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
+        "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
+        "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
+        "changes": changes or [], "compare_wave": compare_wave,
+        "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
+        "lowest_items": lowest, "group_tables": _group_tables(res), "priorities": _priorities(res, lang),
+        "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
+        "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
+        "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
+        "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
+        "section_titles": SECTIONS[lang],
+        "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
+        "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
+        "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
+        "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
+        "tno": tno, "fno": fno,
     }
+    ctx["sections"] = build_sections(ctx)
+    return ctx
 
 
+# ----------------------------------------------------------------------------- HTML / PDF
 def _env(template_dir: Optional[Path]):
     import jinja2
 
-    if template_dir is not None:
-        loader = jinja2.FileSystemLoader(str(template_dir))
-    else:
-        loader = jinja2.FileSystemLoader(str(files("report_templates")))
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.ChainableUndefined)
+    root = Path(template_dir) if template_dir is not None else Path(str(files("report_templates")))
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
+                              undefined=jinja2.ChainableUndefined), root
 
 
 def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path] = None) -> str:
-    """Render the HTML report and embed the font subset for exactly the characters it uses."""
+    """Render the HTML report and embed the font subsets for exactly the characters it uses.
+
+    Templates come only from files (the bundled folder or ``template_dir``); values are
+    autoescaped, so respondent text such as ``<script>`` or ``{{ 7*7 }}`` appears literally."""
+    import jinja2
+
     from .fonts import font_face_css
 
-    tmpl = _env(template_dir).get_template(f"report_{lang}.html.j2")
-    html = tmpl.render(**context)
-    css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
-    return html.replace("/*FONTFACE*/", css, 1)
+    env, root = _env(template_dir)
+    name = f"report_{lang}.html.j2"
+    try:
+        tmpl = env.get_template(name)
+        html = tmpl.render(**context)
+    except jinja2.TemplateNotFound:
+        raise MinyiError.of("template-missing", file=str(root), name=name, path=str(root))
+    except jinja2.TemplateSyntaxError as e:
+        raise MinyiError.of("template-error", file=str(root / (e.name or name)), line=e.lineno, name=name,
+                            reason=e.message)
+    except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
+        raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
+    if "/*FONTFACE*/" in html:
+        css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
+        html = html.replace("/*FONTFACE*/", css, 1)
+    return html
+
+
+_DEBIAN = {"pango": "libpango-1.0-0", "pangoft2": "libpangoft2-1.0-0", "gobject": "libglib2.0-0",
+           "glib": "libglib2.0-0", "harfbuzz": "libharfbuzz0b", "harfbuzz-subset": "libharfbuzz-subset0",
+           "fontconfig": "libfontconfig1", "cairo": "libcairo2", "gdk_pixbuf": "libgdk-pixbuf-2.0-0"}
+
+
+def pdf_library_error(exc: BaseException) -> MinyiError:
+    """One message naming the Debian package to install, from weasyprint's import error."""
+    text = str(exc)
+    m = re.search(r"cannot load library '([^']+)'", text) or re.search(r"(lib[\w.+-]+)", text)
+    lib = m.group(1) if m else "Pango"
+    key = re.sub(r"^lib|[-.]\d.*$|\.so.*$", "", lib).lower()
+    pkg = next((v for k, v in sorted(_DEBIAN.items(), key=lambda kv: -len(kv[0])) if key.startswith(k)),
+               "libpango-1.0-0 libpangoft2-1.0-0")
+    return MinyiError.of("pdf-library", library=lib, package=pkg, reason=text)
 
 
 def write_pdf(html: str, path: Path) -> None:
+    """PDF from the report HTML with weasyprint (A4 print stylesheet of the template)."""
     try:
         from weasyprint import HTML
-    except (OSError, ImportError) as e:  # missing pango/cairo system libraries
-        raise ReportError("PDF output needs the Pango library: install the Debian/Ubuntu packages "
-                          f"libpango-1.0-0 libpangoft2-1.0-0 (apt-get install libpango-1.0-0 libpangoft2-1.0-0) ({e})")
-    HTML(string=html).write_pdf(str(path))
+    except OSError as e:  # missing pango/glib/harfbuzz system libraries
+        raise pdf_library_error(e)
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    tmp = path.with_suffix(".pdf.tmp")
+    HTML(string=html).write_pdf(str(tmp))
+    tmp.replace(path)
 
 
-def write_xlsx(result: dict, context: dict, path: Path, changes: Optional[list] = None) -> None:
-    """Every table of the report, one sheet per section."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-
-    def sheet(name: str, header: Sequence[str], rows: list):
-        ws = wb.create_sheet(name)
-        ws.append(list(header))
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for r in rows:
-            ws.append([_cell(v) for v in r])
-        ws.freeze_panes = "A2"
-
-    s = result["sample"]
-    q = s.get("quality") or {}
-    sheet("1调查概况", ["项目", "值"], [["有效样本量", s["n"]], ["调查期", "至".join(s["fielding"] or [])],
-                                     ["抽样设计", result["meta"]["design"]["description"]],
-                                     ["置信区间方法", result["meta"]["ci_method"]],
-                                     ["读入", q.get("rows_read")], ["通过校验", q.get("accepted")],
-                                     ["隔离", q.get("quarantined")], ["剔除", q.get("excluded")]]
-          + [[f"隔离：{k}", v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-          + [[f"剔除：{k}", v] for k, v in (q.get("exclusions") or {}).items()])
-    sheet("2样本构成", ["维度", "类别", "样本量", "占比"],
-          [[COMP_NAMES.get(k, k), r["label"], r["n"], r["share"]] for k, c in s["composition"].items() for r in c["rows"]])
-    sheet("3主要发现", ["序号", "发现"], [[i + 1, f["text"]] for i, f in enumerate(context["findings"])])
-    rows = []
-    for ind in result["indicators"]:
-        for m in ("rate", "index"):
-            st = ind.get(m)
-            if st:
-                rows.append([ind["name"], "满意率/比率" if m == "rate" else "满意度指数", st["estimate"], st["se"],
-                             st["ci_low"], st["ci_high"], st["n"], st.get("share_na"), st.get("target"),
-                             st.get("verdict")])
-    sheet("4三率与满意度", ["指标", "口径", "估计值", "标准误", "下限", "上限", "有效样本", "剔除比例", "目标", "判定"], rows)
-    hot = result.get("hot_issues") or {}
-    sheet("5热点问题", ["排名", "问题", "选择比例", "下限", "上限", "提及占比", "下限", "上限", "与相邻重叠"],
-          [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
-            r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"], r["tie"]]
-           for r in hot.get("items", [])])
-    lg = result.get("league") or {}
-    sheet("6区县比较", ["名次", "区县", "综合指数", "下限", "上限", "样本量", "最好名次", "最差名次", "小样本"],
-          [[r["rank"], r["group"], r["estimate"], r["ci_low"], r["ci_high"], r["n"], r["rank_best"], r["rank_worst"],
-            r["small_base"]] for r in lg.get("rows", [])])
-    sheet("7变化", ["指标", "口径", "本期", "上期", "变化", "下限", "上限", "p值", "显著"],
-          [[c["name"], c["measure"], c["current"], c["previous"], c["diff"], c["ci_low"], c["ci_high"], c["p"],
-            c["significant"]] for c in (changes or [])])
-    sheet("8重点与对策", ["序号", "指标", "估计值", "目标", "判定", "对策建议"],
-          [[i + 1, p["name"], p["value"], p["target"], p["verdict"], p["recommendation"]]
-           for i, p in enumerate(context["priorities"])])
-    sheet("9附录", ["题项", "指标", "比率", "标准误", "下限", "上限", "指数", "有效样本", "设计效应"],
-          [[it["label"], it["indicator"], it["rate"]["estimate"], it["rate"]["se"], it["rate"]["ci_low"],
-            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"], it["rate"]["deff"]]
-           for it in result["items"]])
-    wb.save(str(path))
-
-
+# ----------------------------------------------------------------------------- XLSX
 def _cell(v: Any) -> Any:
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
         return None
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+    if isinstance(v, (np.floating,)):
+        return _cell(float(v))
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):  # never let respondent text become a formula
         return "'" + v
     return v
 
 
-def write_docx(result: dict, context: dict, path: Path) -> None:
-    """A Word report with the official-document look (黑体 headings, 仿宋 body), 表/图 captions."""
+def write_xlsx(context: dict, path: Path) -> None:
+    """Every table of the report, one sheet per section: a caption row, a header row, the rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    fmts = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0", "pp": "+0.0%;-0.0%"}
+    wb = Workbook()
+    wb.remove(wb.active)
+    t_word = "Table" if context["lang"] == "en" else "表"
+    for sec in context["sections"]:
+        ws = wb.create_sheet(sec.sheet)
+        ws.append([sec.title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True, size=13)
+        widths: dict = {}
+        for kind, obj in sec.blocks:
+            if kind == "list":  # findings, method notes: numbered rows
+                ws.append([])
+                for i, text in enumerate(obj):
+                    ws.append([i + 1, _cell(text)])
+                continue
+            if kind != "table":
+                continue
+            ws.append([])
+            ws.append([f"{t_word}{obj.number} {obj.caption}"])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
+            ws.append([h for h, _ in obj.columns])
+            for c in ws[ws.max_row]:
+                c.font = Font(bold=True)
+            for r in obj.rows:
+                ws.append([_cell(v) for v in r])
+                row = ws.max_row
+                for j, (_, k) in enumerate(obj.columns, start=1):
+                    if k in fmts:
+                        ws.cell(row, j).number_format = fmts[k]
+                    widths[j] = max(widths.get(j, 8), min(60, len(str(r[j - 1])) * 1.6 if r[j - 1] is not None else 0))
+            if obj.note:
+                ws.append([])
+                ws.append([("Note: " if context["lang"] == "en" else "注：") + obj.note])
+        for j, wdt in widths.items():
+            ws.column_dimensions[get_column_letter(j)].width = wdt
+    tmp = path.with_suffix(".xlsx.tmp")
+    wb.save(str(tmp))
+    tmp.replace(path)
+
+
+# ----------------------------------------------------------------------------- DOCX
+def write_docx(context: dict, path: Path) -> None:
+    """A Word report with the Chinese official-document look: 黑体 headings, 仿宋 body (east-asian font
+    set explicitly), 宋体 tables, black headings, 表N captions above tables and 图N captions below
+    figures (Word "Caption" style), real tables with a repeated header row, charts as images."""
     from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
+    en = context["lang"] == "en"
     doc = Document()
+    sect = doc.sections[0]
+    sect.page_width, sect.page_height = Cm(21.0), Cm(29.7)
+    sect.left_margin = sect.right_margin = Cm(2.6)
+    sect.top_margin, sect.bottom_margin = Cm(3.7), Cm(3.5)
 
-    def east_asian(style_or_run, font: str):
-        el = style_or_run.element if hasattr(style_or_run, "element") else style_or_run._element
-        rpr = el.get_or_add_rPr()
+    def set_font(style, east: str, ascii_: str = "Times New Roman", size: Optional[float] = None, bold=None):
+        style.font.name = ascii_
+        if size:
+            style.font.size = Pt(size)
+        if bold is not None:
+            style.font.bold = bold
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        rpr = style.element.get_or_add_rPr()
         rfonts = rpr.find(qn("w:rFonts"))
         if rfonts is None:
-            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rfonts = OxmlElement("w:rFonts")
             rpr.append(rfonts)
-        rfonts.set(qn("w:eastAsia"), font)
+        rfonts.set(qn("w:eastAsia"), east)
+        rfonts.set(qn("w:ascii"), ascii_)
+        rfonts.set(qn("w:hAnsi"), ascii_)
 
-    normal = doc.styles["Normal"]
-    normal.font.name = "仿宋"
-    normal.font.size = Pt(12)
-    east_asian(normal, "仿宋")
-    for lvl in (0, 1, 2):
-        st = doc.styles["Title" if lvl == 0 else f"Heading {lvl}"]
-        st.font.name = "黑体"
-        east_asian(st, "黑体")
-    tcount = {"t": 0, "f": 0}
+    set_font(doc.styles["Normal"], "仿宋", size=12 if not en else 11)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.4
+    set_font(doc.styles["Title"], "黑体", size=20, bold=False)
+    set_font(doc.styles["Heading 1"], "黑体", size=16, bold=False)
+    set_font(doc.styles["Heading 2"], "黑体", size=14, bold=False)
+    set_font(doc.styles["Caption"], "黑体", size=10.5, bold=False)
+    from docx.enum.style import WD_STYLE_TYPE
 
-    def caption(kind: str, text: str):
-        tcount[kind] += 1
-        p = doc.add_paragraph(f"{'表' if kind == 't' else '图'}{tcount[kind]} {text}")
+    table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    set_font(table_text, "宋体", size=9.5)
+    table_text.paragraph_format.line_spacing = 1.0
+    table_text.paragraph_format.space_after = Pt(0)
+    grid = doc.styles["Table Grid"]
+    set_font(grid, "宋体", size=9.5)  # table cells: 宋体 小五 without per-paragraph styles (fast)
+    grid.paragraph_format.line_spacing = 1.0
+    grid.paragraph_format.space_after = Pt(0)
+    grid.paragraph_format.first_line_indent = Pt(0)
+
+    fig_no = {"f": 0}
+
+    def caption(text: str):
+        p = doc.add_paragraph(text, style="Caption")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.style = doc.styles["Caption"] if "Caption" in [s.name for s in doc.styles] else normal
+        return p
 
-    def table(header, rows, title):
-        caption("t", title)
-        t = doc.add_table(rows=1, cols=len(header))
-        t.style = "Table Grid"
-        for i, h in enumerate(header):
-            t.rows[0].cells[i].text = str(h)
-        for r in rows:
-            cells = t.add_row().cells
+    def add_table(t: Table):
+        caption(f"{'Table ' if en else '表'}{t.number} {t.caption}")
+        cols = len(t.columns)
+        tbl = doc.add_table(rows=1, cols=cols)
+        tbl.style = "Table Grid"
+        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+        hdr = tbl.rows[0]
+        trpr = hdr._tr.get_or_add_trPr()
+        rep = OxmlElement("w:tblHeader")
+        rep.set(qn("w:val"), "true")
+        trpr.append(rep)
+        for i, (h, _) in enumerate(t.columns):
+            cell = hdr.cells[i]
+            run = cell.paragraphs[0].add_run(str(h))
+            run.bold = True
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for r in t.formatted():
+            cells = tbl.add_row().cells
             for i, v in enumerate(r):
-                cells[i].text = "" if v is None else str(v)
+                cells[i].text = v
+                cells[i].paragraphs[0].alignment = (WD_ALIGN_PARAGRAPH.LEFT if t.columns[i][1] == "text" and len(v) > 4
+                                                    else WD_ALIGN_PARAGRAPH.CENTER)
+        if t.note:
+            p = doc.add_paragraph(t.note, style=table_text)
+            p.paragraph_format.space_after = Pt(8)
 
-    def figure(chart):
-        if chart is None:
-            return
-        import io
-
+    def add_figure(chart):
         doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption("f", chart.title)
+        fig_no["f"] += 1
+        caption(f"{'Figure ' if en else '图'}{fig_no['f']} {chart.title}")
 
-    ctx = context
-    doc.add_heading(ctx["title"], 0)
-    doc.add_paragraph(ctx["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    s = result["sample"]
-    doc.add_heading("一、调查概况", 1)
-    doc.add_paragraph(f"本次调查覆盖{'、'.join(s['sites'])}，共获得有效样本{fmt_n(s['n'])}份"
-                      + (f"，调查时间为{s['fielding'][0]}至{s['fielding'][1]}" if s.get("fielding") else "")
-                      + f"。抽样设计：{result['meta']['design']['description']}；置信区间：{CI_NAMES.get(result['meta']['ci_method'])}。")
-    q = ctx.get("quality") or {}
-    if q:
-        table(["原因", "份数"], [[f"隔离：{k}", v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-              + [[f"剔除：{k}", v] for k, v in (q.get("exclusions") or {}).items()]
-              + [["纳入分析", s["n"]]], "数据质量与剔除情况")
-    doc.add_heading("二、样本构成", 1)
-    for k, c in s["composition"].items():
-        table(["类别", "样本量", "占比"], [[r["label"], r["n"], fmt_pct(r["share"])] for r in c["rows"]],
-              f"样本{COMP_NAMES.get(k, k)}构成")
-    figure(ctx["charts"].get("sample_site"))
-    doc.add_heading("三、主要发现", 1)
-    for i, f in enumerate(ctx["findings"]):
-        doc.add_paragraph(f"{i + 1}. {f['text']}")
-    doc.add_heading("四、“三率”与满意度", 1)
-    table(["指标", "估计值", "置信区间", "有效样本", "目标", "判定"],
-          [[i["name"], fmt_pct(i["rate"]["estimate"]), f"{fmt_pct(i['rate']['ci_low'])}–{fmt_pct(i['rate']['ci_high'])}",
-            fmt_n(i["rate"]["n"]), fmt_pct(i["target"]) if i.get("target") is not None else "—", i["rate"].get("verdict") or "—"]
-           for i in result["indicators"] if i.get("rate")], "主要指标及达标判定")
-    figure(ctx["charts"].get("rates"))
-    figure(ctx["charts"].get("areas"))
-    for c in ctx["likert_charts"]:
-        figure(c)
-    doc.add_heading("五、热点问题", 1)
-    hot = ctx.get("hot")
-    if hot:
-        table(["排名", "问题", "选择比例", "置信区间", "提及占比"],
-              [[r["rank"], r["label"], fmt_pct(r["respondents"]["estimate"]),
-                f"{fmt_pct(r['respondents']['ci_low'])}–{fmt_pct(r['respondents']['ci_high'])}",
-                fmt_pct(r["mentions"]["estimate"])] for r in hot["top"]], "热点问题排序")
-        figure(ctx["charts"].get("hot"))
-    if ctx.get("ranking"):
-        table(["问题", "排第一位比例", "综合得分"], [[r["label"], fmt_pct(r["first_choice"]["estimate"]),
-                                               f"{r['borda']['estimate']:.2f}"] for r in ctx["ranking"]["items"]],
-              "排序题结果")
-    if ctx.get("open_text"):
-        doc.add_paragraph("开放题意见摘录：" + "；".join(e["text"] for e in ctx["open_text"]["examples"]))
-        figure(ctx["charts"].get("words"))
-    doc.add_heading("六、群体与区县比较", 1)
-    lg = ctx.get("league")
-    if lg:
-        table(["名次", "区县", "综合指数", "置信区间", "样本量", "名次范围"],
-              [[r["rank"], r["group"] + (" △" if r["small_base"] else ""), fmt_num(r["estimate"]),
-                f"{fmt_num(r['ci_low'])}–{fmt_num(r['ci_high'])}", r["n"],
-                f"{r['rank_best']}–{r['rank_worst']}"] for r in lg["rows"]], "各区县综合满意度指数排名")
-        figure(ctx["charts"].get("league"))
-    doc.add_heading("七、变化", 1)
-    if ctx["changes"]:
-        table(["指标", "口径", "本期", "上期", "变化", "显著性"],
-              [[c["name"], c["measure"], f"{c['current']:.3f}", f"{c['previous']:.3f}", f"{c['diff']:+.3f}", c["arrow"]]
-               for c in ctx["changes"]], f"与{ctx['compare_wave']}相比的变化")
-        figure(ctx["charts"].get("trend"))
-    else:
-        doc.add_paragraph("本期未指定对比期次。")
-    doc.add_heading("八、重点与对策建议", 1)
-    figure(ctx["charts"].get("ipa"))
-    if ctx["priorities"]:
-        table(["序号", "指标", "估计值", "目标", "判定", "对策建议"],
-              [[i + 1, p["name"], p["value"], p["target"], p["verdict"], p["recommendation"] or ""]
-               for i, p in enumerate(ctx["priorities"])], "重点改进事项及对策建议")
-    doc.add_paragraph("分析人员意见：（此处留给分析人员补充研判意见和具体对策。）")
-    doc.add_heading("九、附录", 1)
-    table(["题项", "比率", "置信区间", "指数", "有效样本", "设计效应"],
-          [[it["label"], fmt_pct(it["rate"]["estimate"]), f"{fmt_pct(it['rate']['ci_low'])}–{fmt_pct(it['rate']['ci_high'])}",
-            fmt_num((it.get("index") or {}).get("estimate")), it["rate"]["n"],
-            f"{it['rate']['deff']:.2f}" if it["rate"].get("deff") is not None else "—"] for it in result["items"]],
-          "全部题项估计结果")
-    doc.add_paragraph(f"方法说明：标准误采用泰勒线性化方法（与 R survey 包一致）；软件 minyi {result['meta']['software'].get('minyi')}。")
-    doc.save(str(path))
+    doc.add_heading(context["title"], 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(context["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for sec in context["sections"]:
+        doc.add_heading(sec.title, 1)
+        for kind, obj in sec.blocks:
+            if kind == "p":
+                p = doc.add_paragraph(obj)
+                if not en:
+                    p.paragraph_format.first_line_indent = Pt(24)
+            elif kind == "h":
+                doc.add_heading(obj, 2)
+            elif kind == "list":
+                for i, text in enumerate(obj):
+                    doc.add_paragraph(f"{i + 1}. {text}" if not en else f"{i + 1}. {text}")
+            elif kind == "table":
+                add_table(obj)
+            elif kind == "figure":
+                add_figure(obj)
+            elif kind == "placeholder":
+                t = doc.add_table(rows=1, cols=1)
+                t.style = "Table Grid"
+                t.rows[0].cells[0].text = obj
+                t.rows[0].height = Cm(4)
+    tmp = path.with_suffix(".docx.tmp")
+    doc.save(str(tmp))
+    tmp.replace(path)
 
 
+# ----------------------------------------------------------------------------- all formats
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
-               template_dir: Optional[Path] = None) -> dict:
-    """Write the report in every requested format into ``out_dir``; returns {format: path}."""
+               template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
+               org: Optional[str] = None) -> dict:
+    """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
+    ``out_dir/charts``); returns {format: path}."""
+    for f in formats:
+        if f not in FORMATS:
+            raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
+    if lang not in ("zh", "en"):
+        raise MinyiError.of("usage", reason="--lang must be zh or en")
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave)
+    ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
+                        small_base=small_base, min_cell=min_cell, lang=lang, org=org)
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:
         html = render_html(ctx, lang=lang, template_dir=template_dir)
     if "html" in formats:
         p = out_dir / "report.html"
-        p.write_text(html, encoding="utf-8")
+        tmp = p.with_suffix(".html.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        tmp.replace(p)
         paths["html"] = p
     if "xlsx" in formats:
         p = out_dir / "report.xlsx"
-        write_xlsx(result, ctx, p, changes)
+        write_xlsx(ctx, p)
         paths["xlsx"] = p
     if "docx" in formats:
         p = out_dir / "report.docx"
-        write_docx(result, ctx, p)
+        write_docx(ctx, p)
         paths["docx"] = p
     if "pdf" in formats:
         p = out_dir / "report.pdf"
         write_pdf(html, p)
         paths["pdf"] = p
+    paths["charts"] = out_dir / "charts"
     return paths

@@ -72,8 +72,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------
-    "pdf-library": ("PDF output needs the system library {library}, which cannot be loaded ({reason})",
-                    "install the Debian/Ubuntu package: apt-get install {package} (or leave pdf out of --format)"),
+    "pdf-library": ("PDF output needs the system library {library}, which cannot be loaded",
+                    "install it with: apt-get install {package} (Debian/Ubuntu), or leave pdf out of --format"),
     "template-missing": ("no report template {name} in {path}",
                          "copy report_templates/{name} from minyi into that folder and edit the copy"),
     "template-error": ("report template {name}: {reason}", "fix the template; see docs/report-data.md for its variables"),

@@ -1,0 +1,113 @@
+"""End to end: `survey init` + `survey import` of the 问卷星 (and other) fixtures, counts and quarantine reasons."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cli import app, main
+
+DATA = Path(__file__).parent / "data"
+QFILE = DATA / "wjx_questionnaire.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _survey(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", *args],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_wjx_both_codings_through_the_real_command(tmp_path):
+    proj = str(tmp_path / "p")
+    r = _survey("init", proj, "--questionnaire", str(QFILE))
+    assert r.returncode == 0, r.stderr
+    r = _survey("import", proj, str(DATA / "wjx_by_code.csv"), "--wave", "2026Q3")
+    assert r.returncode == 0, r.stderr
+    assert "format wjx (问卷星" in r.stdout
+    assert "wave 2026Q3: 12 rows read, 12 accepted, 0 quarantined" in r.stdout
+    assert "来自IP" in r.stdout  # identifying column kept apart, and said so
+    r = _survey("import", proj, str(DATA / "wjx_by_text.csv"), "--wave", "2026Q4")
+    assert r.returncode == 0 and "wave 2026Q4: 12 rows read, 12 accepted, 0 quarantined" in r.stdout
+    r = _survey("import", proj, str(DATA / "wjx_by_code.csv"), "--wave", "2026Q3")
+    assert r.returncode == 0 and "already imported" in r.stdout
+
+
+def _bad_wjx(tmp_path: Path) -> Path:
+    df = pd.read_csv(DATA / "wjx_by_text.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    df.iloc[0, 6] = "社会"  # row 2: not an option of Q1 (and so Q1, required, is missing)
+    df.iloc[1, 11] = "住房┋买菜"  # row 3: 买菜 is not an option of Q4
+    df.iloc[2, 12] = "环境污染→环境污染→交通拥堵"  # row 4: the same option ranked twice
+    df.iloc[4, 7] = ""  # row 6: required Q2 missing
+    p = tmp_path / "wjx_bad.csv"
+    p.write_text(df.to_csv(index=False) + "," * 13 + "\n", encoding="utf-8-sig")  # row 14: blank
+    return p
+
+
+def test_wjx_quarantine_counts_and_reasons(tmp_path):
+    run = CliRunner()
+    proj = str(tmp_path / "p")
+    assert run.invoke(app, ["init", proj, "--questionnaire", str(QFILE)]).exit_code == 0
+    res = run.invoke(app, ["import", proj, str(_bad_wjx(tmp_path)), "--wave", "W"])
+    assert res.exit_code == 0, res.output
+    assert "wave W: 13 rows read, 8 accepted, 5 quarantined" in res.output
+    res = run.invoke(app, ["quarantine", proj, "--json"])
+    import json
+
+    recs = json.loads(res.output)
+    got = sorted((r["row"], r["code"], r["value"] if isinstance(r["value"], str) else None) for r in recs)
+    assert got == [(2, "required-missing", None), (2, "unknown-option", "社会"), (3, "unknown-option", "买菜"),
+                   (4, "rank-invalid", "环境污染→环境污染→交通拥堵"), (6, "required-missing", None), (14, "blank-row", None)]
+
+
+def _main(capsys, *args: str) -> tuple[int, str]:
+    try:
+        rc = main(list(args))
+    except SystemExit as e:  # main() exits when run as the console script
+        rc = e.code
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+def test_strict_import_stores_nothing(tmp_path, capsys):
+    proj = str(tmp_path / "p")
+    _main(capsys, "init", proj, "--questionnaire", str(QFILE))
+    rc, out = _main(capsys, "import", proj, str(_bad_wjx(tmp_path)), "--strict")
+    assert rc == 1 and "--strict: 6 problem(s)" in out
+    rc, out = _main(capsys, "status", proj, "--json")
+    import json
+
+    assert rc == 0 and json.loads(out)["waves"] == []
+
+
+@pytest.mark.parametrize("name,fmt", [("wjx_by_text_gbk.csv", "wjx"), ("wjx_by_code.xlsx", "wjx"),
+                                      ("wjx_by_text.xls", "wjx"), ("wjx_by_code.sav", "wjx"),
+                                      ("tencent.zip", "tencent"), ("kobo_xml.csv", "kobo")])
+def test_other_formats_import(tmp_path, name, fmt):
+    run = CliRunner()
+    proj = str(tmp_path / "p")
+    run.invoke(app, ["init", proj, "--questionnaire", str(QFILE)])
+    res = run.invoke(app, ["import", proj, str(DATA / name)])
+    assert res.exit_code == 0, res.output
+    assert f"format {fmt} (" in res.output and "12 rows read, 12 accepted, 0 quarantined" in res.output
+
+
+@pytest.mark.parametrize("name,args,msg", [
+    ("bad_truncated.xlsx", [], "not a readable Excel workbook"),
+    ("bad_empty.csv", [], "the file is empty"),
+    ("bad_garbage.bin", [], "cannot read"),
+    ("wjx_by_text.csv", ["--format", "sav"], "--format sav was given but the content is a text file"),
+])
+def test_unreadable_file_one_line_exit_1(tmp_path, capsys, name, args, msg):
+    proj = str(tmp_path / "p")
+    _main(capsys, "init", proj, "--questionnaire", str(QFILE))
+    rc, out = _main(capsys, "import", proj, str(DATA / name), *args)
+    assert rc == 1
+    assert msg in out and name in out and "Traceback" not in out
+    assert len(out.strip().splitlines()) == 1

@@ -747,36 +747,42 @@ def _parse_population_value(text: str) -> tuple[Optional[float], bool]:
     return (v / 100.0 if pct else v), pct
 
 
-def _read_margin(path: Path, column: str):
-    """A margin file: first column category, second column population count or share (UTF-8/GBK/XLSX)."""
+def _read_margin(path: Path, column: str, k: int = 1):
+    """A margin file: first column category, second column population count or share (UTF-8/GBK/XLSX).
+
+    For a cross-classified margin (``--margin sex+age=FILE``) the first ``k`` columns are the categories.
+    """
     import pandas as pd
 
     from survey.errors import MinyiError
     from survey.tabular import read_table
 
     table = read_table(path)
-    if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"the margin for '{column}' needs two columns: "
-                            "category and population count (or share)", hint="e.g. a header 'category,count' "
-                            "then one line per category")
-    table = table.iloc[:, :2]
+    if table.shape[1] < k + 1:
+        raise MinyiError.of("bad-data", file=str(path), reason=f"the margin for '{column}' needs {k + 1} columns: "
+                            + ("category" if k == 1 else f"{k} category columns") + " and population count (or share)",
+                            hint="e.g. a header 'category,count' then one line per category")
+    table = table.iloc[:, :k + 1]
     first_line = 2
-    if _parse_population_value(table.columns[1])[0] is not None:  # no header row
+    if _parse_population_value(table.columns[k])[0] is not None:  # no header row
         table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
         first_line = 1
     cats, vals, bad, pcts = [], [], [], []
-    for i, (c, v) in enumerate(zip(table.iloc[:, 0], table.iloc[:, 1])):
-        if (c is None or str(c).strip() == "") and (v is None or str(v).strip() == ""):
+    for i, row in enumerate(table.itertuples(index=False)):
+        parts, v = list(row[:k]), row[k]
+        blank = [p is None or str(p).strip() == "" for p in parts]
+        if all(blank) and (v is None or str(v).strip() == ""):
             continue
         line = first_line + i
-        if c is None or str(c).strip() == "":
+        c = " × ".join("" if p is None else str(p).strip() for p in parts)
+        if any(blank):
             raise MinyiError.of("bad-data", file=str(path), line=line, reason="a row has a population value but no category",
                                 hint="fill in the category or delete the row")
         num, pct = _parse_population_value(v if v is not None else "")
         if num is None or num < 0:
             bad.append(f"line {line} '{c}': " + (repr(str(v)) if v is not None else "empty"))
             continue
-        cats.append(str(c).strip())
+        cats.append(str(parts[0]).strip() if k == 1 else tuple(str(p).strip() for p in parts))
         vals.append(num)
         pcts.append(pct)
     if bad:
@@ -849,7 +855,8 @@ def weight(
     data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
     margin: Annotated[List[str], typer.Option(
         "--margin", help="COLUMN=FILE (repeatable): population margin of a column; the file's first column is the "
-                         "category, the second the population count or share (0.23 or 23%).")],
+                         "category, the second the population count or share (0.23 or 23%). COL1+COL2=FILE: "
+                         "cross-classified cells (the file's first two columns are the categories).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
     method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake) or poststratify (one margin, R postStratify).")] = "rake",
     weight: WeightOpt = None,
@@ -891,7 +898,8 @@ def weight(
     table = _read_data(data)
     _check_columns(table, data, weight=weight, strata=strata, psu=psu, fpc=fpc)
     for col, _f in specs:
-        _check_columns(table, data, margin=col)
+        for part in ([col] if col in table.columns or "+" not in col else col.split("+")):
+            _check_columns(table, data, margin=part.strip())
     if name in table.columns:
         raise MinyiError.of("bad-data", file=str(data), reason=f"the data already have a column '{name}'",
                             hint="choose another name with --name")
@@ -900,7 +908,8 @@ def weight(
         if col in seen:
             raise typer.BadParameter(f"--margin {col}= is given twice")
         seen.add(col)
-    margins = {col: _read_margin(f, col) for col, f in specs}
+    margins = {col: _read_margin(f, col, 1 if col in table.columns or "+" not in col else len(col.split("+")))
+               for col, f in specs}
     files = {col: f for col, f in specs}
     from analysis.design import Design
 

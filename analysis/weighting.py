@@ -226,31 +226,81 @@ def _label(v: Any) -> Optional[str]:
     return str(v).strip()
 
 
+JOINT_SEP = " × "
+
+
+def joint_parts(variable: str, columns: Sequence[Any]) -> list[str]:
+    """``'sex+age'`` → ``['sex', 'age']`` when it is not itself a column (a cross-classified margin)."""
+    if variable in columns or "+" not in variable:
+        return [variable]
+    return [v.strip() for v in variable.split("+")]
+
+
 def _data_codes(design: Design, variable: str) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of the data column by category label (text), with the labels."""
-    if variable not in design.data.columns:
-        raise WeightingError(f"margin variable '{variable}' is not in the data", variable=variable,
-                             kind="missing-variable",
-                             candidates={variable: difflib.get_close_matches(variable, [str(c) for c in design.data.columns], 3, 0.5)})
-    raw_codes, uniques = pd.factorize(design.data[variable], sort=False)
-    n_missing = int((raw_codes < 0).sum())
-    labels = [_label(u) for u in uniques]
-    blank = [i for i, lab in enumerate(labels) if not lab]
-    if n_missing or blank:
-        bad = n_missing + int(np.isin(raw_codes, blank).sum())
-        raise WeightingError(f"'{variable}' has {bad} rows without a category; every row needs one to be weighted "
-                             f"(drop them first or give them a category)", variable=variable, kind="missing-values")
-    lab_codes, lab_uniques = pd.factorize(pd.Series(labels, dtype=object), sort=False)
-    return lab_codes[raw_codes].astype(np.int64), [str(x) for x in lab_uniques]
+    """Integer codes of the data column(s) by category label (text), with the labels.
+
+    A joint variable ``a+b`` gets labels ``"<a> × <b>"`` (one per observed combination).
+    """
+    cols = [str(c) for c in design.data.columns]
+    parts = joint_parts(variable, design.data.columns)
+    codes = None
+    labels: list[str] = []
+    for part in parts:
+        if part not in design.data.columns:
+            raise WeightingError(f"margin variable '{part}' is not in the data", variable=part,
+                                 kind="missing-variable",
+                                 candidates={part: difflib.get_close_matches(part, cols, 3, 0.5)})
+        raw_codes, uniques = pd.factorize(design.data[part], sort=False)
+        n_missing = int((raw_codes < 0).sum())
+        labs = [_label(u) for u in uniques]
+        blank = [i for i, lab in enumerate(labs) if not lab]
+        if n_missing or blank:
+            bad = n_missing + int(np.isin(raw_codes, blank).sum())
+            raise WeightingError(f"'{part}' has {bad} rows without a category; every row needs one to be weighted "
+                                 f"(drop them first or give them a category)", variable=variable, kind="missing-values")
+        lab_codes, lab_uniques = pd.factorize(pd.Series(labs, dtype=object), sort=False)
+        c = lab_codes[raw_codes].astype(np.int64)
+        labs = [str(x) for x in lab_uniques]
+        if codes is None:
+            codes, labels = c, labs
+        else:
+            combo = codes * len(labs) + c
+            uniq, inv = np.unique(combo, return_inverse=True)
+            labels = [labels[u // len(labs)] + JOINT_SEP + labs[u % len(labs)] for u in uniq]
+            codes = inv.astype(np.int64).reshape(-1)
+    return codes, labels
 
 
-def _margin_items(variable: str, spec: Any) -> list[tuple[str, float]]:
-    """(category label, value) pairs from a mapping, Series or DataFrame margin."""
+def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = None) -> list[tuple[str, float]]:
+    """(category label, value) pairs from a mapping, Series or DataFrame margin.
+
+    For a joint margin ``a+b`` a DataFrame has columns ``a``, ``b`` (or the first two columns) and a
+    value column (``Freq`` or the next one); mapping/Series keys are tuples ``(a, b)``.
+    """
+    parts = list(parts) if parts is not None else [variable]
+    lookup: Optional[str] = variable
+    if len(parts) > 1:
+        if isinstance(spec, pd.DataFrame):
+            if spec.shape[1] < len(parts) + 1:
+                raise WeightingError(f"margin for '{variable}' needs {len(parts)} category columns and a population "
+                                     "column", variable=variable, kind="bad-value")
+            cat_cols = parts if all(p in spec.columns for p in parts) else list(spec.columns[:len(parts)])
+            rest = [c for c in spec.columns if c not in cat_cols]
+            val_col = "Freq" if "Freq" in rest else rest[0]
+            keys = [JOINT_SEP.join(_label(v) or "" for v in row) for row in spec[cat_cols].itertuples(index=False)]
+            spec = pd.DataFrame({"category": keys, "value": list(spec[val_col])})
+        else:
+            items = list(spec.items()) if isinstance(spec, (Mapping, pd.Series)) else None
+            if items is None:
+                raise WeightingError(f"margin for '{variable}' must be a mapping, Series or DataFrame",
+                                     variable=variable, kind="bad-value")
+            spec = {(JOINT_SEP.join(_label(x) or "" for x in k) if isinstance(k, tuple) else k): v for k, v in items}
+        lookup = None  # categories are now in the first column / keys
     if isinstance(spec, pd.DataFrame):
         if spec.shape[1] < 2:
             raise WeightingError(f"margin for '{variable}' needs two columns: category and population count or share",
                                  variable=variable, kind="bad-value")
-        cat_col = variable if variable in spec.columns else spec.columns[0]
+        cat_col = lookup if lookup in spec.columns else spec.columns[0]
         rest = [c for c in spec.columns if c != cat_col]
         val_col = "Freq" if "Freq" in rest else rest[0]
         keys, vals = list(spec[cat_col]), list(spec[val_col])
@@ -309,8 +359,8 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
     w = design.weights
     raw = []
     for variable, spec in margins.items():
-        items = _margin_items(variable, spec)
         codes, labels = _data_codes(design, variable)
+        items = _margin_items(variable, spec, joint_parts(variable, design.data.columns))
         cats = [c for c, _ in items]
         vals = np.array([v for _, v in items], dtype=float)
         is_share = bool(np.all(vals <= 1.0))

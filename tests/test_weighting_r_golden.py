@@ -149,3 +149,23 @@ def test_cap_trim_and_rerake_matches_r_loop():
     assert rep.trim_rounds == expected("cap_rake")["rounds"]
     assert rep.cap_satisfied and rep.max_ratio <= 2.5 * (1 + 1e-9)
     check_estimates(new, "cap_rake")
+
+
+SEXAGE = pd.DataFrame({"sex": ["F"] * 3 + ["M"] * 3, "age": ["18-34", "35-54", "55+"] * 2,
+                       "Freq": [2900, 4400, 3100, 3100, 4000, 2500]})
+
+
+def test_poststratify_cross_classified_cells():
+    des = Design.from_frame(DATA, **DESIGNS["strat_clus"])
+    new, _ = poststratify(des, {"sex+age": SEXAGE})
+    same_weights(new.weights, "ps_sexage")
+    check_estimates(new, "ps_sexage")
+
+
+def test_rake_with_a_cross_classified_margin():
+    des = Design.from_frame(DATA, **DESIGNS["strat_clus"])
+    cells = {(r.sex, r.age): r.Freq for r in SEXAGE.itertuples()}  # the joint margin as a mapping of tuples
+    new, rep = rake(des, {"sex+age": cells, "region": POP["region"]})
+    same_weights(new.weights, "rake_sexage_region")
+    assert rep.converged == bool(expected("rake_sexage_region")["converged"])
+    check_estimates(new, "rake_sexage_region")

@@ -883,7 +883,10 @@ def weight(
     --population-total, else to the total of the margins given as counts, else to the sum of the
     input weights.  Prints the convergence report, the weighting efficiency and Kish's effective
     sample size n_eff = (Σw)²/Σw².  A category in a margin file but not in the data (or the other way
-    round) is refused, naming the file and the category.
+    round) is refused, naming the file and the category.  --cap C trims weights above C × the mean
+    weight (R trimWeights) and re-weights, until the cap holds and the margins are met.  A weight
+    column read back from the file is a plain weight: SEs from it treat the weights as fixed (R's
+    calibration adjustment of the SE needs the library design returned by analysis.weighting).
 
     Example:
 
@@ -1057,16 +1060,16 @@ def plan(
         typer.echo(f"× design effect {res.deff:g} = {res.n_deff:.1f}")
     if res.population is not None:
         typer.echo(f"finite population correction (N = {res.population:,.0f}): {res.n_fpc:.1f}")
-    typer.echo(f"required sample size: {res.n:,}")
+    typer.echo(f"required sample size: {res.n}")
     for note in res.notes:
         typer.echo(f"note: {note}")
     if res.allocation:
         typer.echo(f"allocation ({res.allocation_method}, at least {res.min_per_stratum} per stratum): "
-                   f"total {res.n_allocated:,}")
+                   f"total {res.n_allocated}")
         typer.echo(f"  {'stratum':<16} {'population':>12} {'n':>7} {'share':>7}")
         for a in res.allocation:
             flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
-            typer.echo(f"  {a.stratum:<16} {a.population:>12,.0f} {a.n:>7,} {a.share:>7.1%}{flag}")
+            typer.echo(f"  {a.stratum:<16} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
 
 
 # === section: report ===

@@ -197,7 +197,7 @@ def test_poststratify_shares_keep_weight_total_and_ratios(problem):
     assert np.all(spread < 1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(raking_problem(), st.floats(1.5, 4))
 def test_cap_holds_and_margins_still_met(problem, cap):
     d, pa, pb, total = problem

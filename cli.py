@@ -826,6 +826,20 @@ def _weighting_error(e, files: dict, data_path: Path):
     return MinyiError.of("bad-data", file=", ".join(str(p) for p in files.values()), reason=str(e), hint=hint)
 
 
+def _numeric_columns(df):
+    """Text columns whose every value is a plain number (no leading zeros, so ids like 007 stay text) → numbers."""
+    import pandas as pd
+
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype != object:
+            continue
+        s = out[c].dropna().astype(str)
+        if len(s) and s.str.fullmatch(r"-?(0|[1-9]\d*)(\.\d+)?").all():
+            out[c] = pd.to_numeric(out[c])
+    return out
+
+
 def _write_data_atomic(df, path: Path) -> None:
     import os
     import tempfile
@@ -840,7 +854,7 @@ def _write_data_atomic(df, path: Path) -> None:
     os.close(fd)
     try:
         if suffix == ".xlsx":
-            df.to_excel(tmp, index=False)
+            _numeric_columns(df).to_excel(tmp, index=False)
         else:
             df.to_csv(tmp, index=False, encoding="utf-8-sig", sep="\t" if suffix == ".tsv" else ",")
         os.replace(tmp, path)

@@ -35,6 +35,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import expr as E
+from .errors import MinyiError
+from .messages import problem
 from .questionnaire import Option, Question, Questionnaire
 
 CHOICE_SOURCES = ("single", "scale", "yesno")
@@ -474,14 +476,18 @@ def write_form(q: Questionnaire, path: str | Path, **kw) -> Path:
     """Render the form and write it atomically to ``path``."""
     html = render_form(q, **kw)
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+    if p.is_dir():
+        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason="it is a folder"))
+    tmp = None
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(html)
         os.replace(tmp, p)
-    except BaseException:
-        if os.path.exists(tmp):
+    except OSError as e:
+        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason=e.strerror or str(e))) from e
+    finally:
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise
     return p

@@ -18,6 +18,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-not-found": ("file does not exist: {path}", "check the path"),
     "file-unreadable": ("cannot read {path}: {reason}", "check that the file is of the expected kind and not damaged"),
     "file-empty": ("the file is empty", "export the data again; the file has no rows"),
+    "file-unwritable": ("cannot write {path}: {reason}", "choose a writable file path (not a folder)"),
     "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
     "usage": ("{reason}", "see --help"),
     "internal": ("{reason}", "please report this as a bug"),

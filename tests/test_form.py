@@ -275,3 +275,11 @@ def test_any_valid_condition_renders_in_words():
         render_form(q)
 
     check()
+
+
+def test_unwritable_output_is_one_clear_error(tmp_path):
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "form", str(bundled_path()), "--out",
+                        str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert "cannot write" in r.stderr and "folder" in r.stderr

@@ -30,7 +30,10 @@ Margins (``margins={variable: spec}``)
     given as counts, else the weighted sample total ``Σ w`` of the input design (so weighting to
     shares keeps the sum of the weights).  All margins must describe the same population total
     (within 1e-6 relative); otherwise raking cannot converge and an error is raised.
-    Categories are matched as text (``1``, ``1.0`` and ``"1"`` are the same category).  A margin
+    Categories are matched as text (``1``, ``1.0`` and ``"1"`` are the same category).  A key
+    ``"a+b"`` (when no column has that name) is a cross-classified margin over the cells of ``a`` and
+    ``b`` (R ``postStratify(design, ~a+b, pop)`` / a ``~a+b`` margin in ``rake``); its categories are
+    ``(a, b)`` tuples or DataFrame columns ``a``, ``b``, shown as ``"a × b"``.  A margin
     category absent from the sample (no row with positive weight), a sample category absent from
     the margin, or a category with population 0 but sample rows are refused with
     :class:`WeightingError` naming the variable and categories (R refuses these too:

@@ -196,3 +196,18 @@ def test_messy_is_deterministic(q, messy):
 def test_invalid_n():
     with pytest.raises(ValueError):
         simulate(load_questionnaire(bundled_path()), 0)
+
+
+def test_write_csv_errors_and_atomicity(q, tmp_path):
+    from survey.errors import MinyiError
+
+    small = simulate(q, 20, seed=1)
+    with pytest.raises(MinyiError, match="folder"):
+        write_csv(small, tmp_path)
+    out = tmp_path / "new" / "r.csv"
+    write_csv(small, out)
+    assert len(pd.read_csv(out)) == 20
+    assert [p.name for p in out.parent.iterdir()] == ["r.csv"]  # no temporary file left behind
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "simulate", str(bundled_path()), "--n", "5",
+                        "--out", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "internal error" not in r.stderr

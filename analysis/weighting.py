@@ -420,7 +420,8 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
                 "margins describe different population totals: "
                 + ", ".join(f"{k} {t2:,.10g}" for k, t2 in count_totals.items())
                 + (f" (population total {total:,.10g})" if population_total is not None else "")
-                + "; raking needs margins that add up to the same total", kind="totals")
+                + "; raking needs margins that add up to the same total (write percentages with a % sign, "
+                  "e.g. 51.2%, or as shares, e.g. 0.512)", kind="totals")
     for m in raw:
         if m.is_share:
             m.population = m.population * total

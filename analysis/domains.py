@@ -158,6 +158,7 @@ class DomainEngine:
         self.P = np.zeros((self.n_units, n_strata))
         self.P[np.arange(self.n_units), unit_stratum] = 1.0
         self.wpos = (self.w > 0).astype(float)
+        self.all_positive = bool(np.all(self.w > 0))
         # group of every cell in every grouping (0 = overall), −1 when the cell belongs to no group
         self.cell_group = []
         for sl in self.slices:
@@ -166,18 +167,27 @@ class DomainEngine:
             self.cell_group.append(np.where(has, sl.start + sub.argmax(0), -1))
 
     # ------------------------------------------------------------------ collapsed (coded) columns
-    def tabulate(self, codes: np.ndarray, k: int) -> "CodedTable":
+    def tabulate(self, codes: np.ndarray, k: int, *, counts_like: Optional["CodedTable"] = None,
+                 key: Optional[np.ndarray] = None) -> "CodedTable":
         """Collapse a coded column (integers 0..k−1 per row) to sums per (cell, unit, code).
 
         Every estimate whose per-row value depends only on the code (validity, 0/1 hit, score,
         ratio numerator/denominator) follows from these sums exactly: one pass over the rows per
-        column, then arithmetic on arrays of size cells × units × k.
+        column, then arithmetic on arrays of size cells × units × k.  ``key`` may pass the
+        precomputed ``key_cu * k + codes``; ``counts_like`` reuses the row counts of a table whose
+        codes have the same validity (``d``) in every unit (only ``C = Cn @ d`` is ever used).
         """
-        key = self.key_cu * k + codes
+        if key is None:
+            key = self.key_cu * k + codes
         size = self.n_cells_all * self.n_units * k
         shape = (self.n_cells_all, self.n_units, k)
         Sw = np.bincount(key, weights=self.w, minlength=size).reshape(shape)
-        Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
+        if counts_like is not None:  # row counts of another coding with the same validity per unit
+            Cn = counts_like.Cn
+        elif self.all_positive:
+            Cn = np.bincount(key, minlength=size).reshape(shape).astype(float)
+        else:
+            Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
         Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
         return CodedTable(Sw, Cn, Sw2, k)
 

@@ -55,6 +55,26 @@ class ChoiceResults:
     mean_mentions: list = field(default_factory=list)  # per group
 
 
+def _columns(data, n: int, codes, labels, name: str) -> list:
+    """Rows × options array, or a sequence of per-option arrays → list of contiguous float columns."""
+    if isinstance(data, np.ndarray):
+        if data.ndim != 2:
+            raise DesignError(f"{name} must be rows × options")
+        cols = [np.ascontiguousarray(data[:, j], dtype=float) for j in range(data.shape[1])]
+    else:
+        cols = [np.asarray(c, dtype=float) for c in data]
+    if len(cols) != len(codes) or len(codes) != len(labels) or any(c.shape != (n,) for c in cols):
+        raise DesignError(f"{name} must be rows × options with one code and label per option")
+    return cols
+
+
+def _any_finite(cols: list, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    for c in cols:
+        out |= np.isfinite(c)
+    return out
+
+
 def _engine(design: Design, groupings: Sequence[Grouping]):
     eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
     groups = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
@@ -66,18 +86,19 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
                     confidence: float = 0.95, df: Optional[float] = None) -> ChoiceResults:
     """% of respondents and % of mentions of every option (see module docstring).
 
-    ``selected``: rows × options array, 1 = chosen, 0 = not chosen, NaN = not asked.  ``asked``
+    ``selected``: rows × options array (or a list of per-option columns), 1 = chosen, 0 = not
+    chosen, NaN = not asked.  ``asked``
     defaults to rows with at least one non-missing cell.  Exclusive options ("none of these")
     may be included; they count as mentions only if they are passed here.
     """
-    M = np.asarray(selected, dtype=float)
-    if M.ndim != 2 or M.shape[0] != design.n or M.shape[1] != len(codes) or len(codes) != len(labels):
-        raise DesignError("selected must be rows × options with one code and label per option")
+    cols = _columns(selected, design.n, codes, labels, "selected")
     if asked is None:
-        asked = np.isfinite(M).any(axis=1)
+        asked = _any_finite(cols, design.n)
     asked = np.asarray(asked, dtype=bool)
-    hits = np.nan_to_num(M) > 0
-    mentions = hits.sum(axis=1)
+    hits = [c > 0 for c in cols]  # NaN > 0 is False
+    mentions = np.zeros(design.n, dtype=np.int64)
+    for h in hits:
+        mentions += h
     eng, groups = _engine(design, groupings)
     # one collapsed table per option: code = 0 not asked, else 1 + hit + 2·mentions
     mmax = int(mentions.max()) if len(mentions) else 0
@@ -88,14 +109,16 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     c_hit[1:] = np.arange(K - 1) % 2
     d = (np.arange(K) > 0).astype(float)
     base = np.where(asked, 1 + 2 * mentions, 0).astype(np.int64)
+    base_key = eng.key_cu * K + base
+    base_tab = eng.tabulate(base, K, key=base_key)
     out = []
     for j, (c, lab) in enumerate(zip(codes, labels)):
-        tab = eng.tabulate(base + (asked & hits[:, j]), K)
+        # same validity (asked) as the base coding in every unit, so its row counts serve
+        tab = eng.tabulate(None, K, key=base_key + (hits[j] & asked), counts_like=base_tab)
         resp, _, _ = eng.estimate(tab, d, c_hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         ment, _, _ = eng.estimate(tab, d, c_hit, c_ment, confidence=confidence, df=df)
         out.append(OptionResult(int(c), str(lab), {"respondents": _stats(resp), "mentions": _stats(ment)}))
-    tab = eng.tabulate(base, K)
-    mm, _, _ = eng.estimate(tab, d, c_ment, confidence=confidence, df=df)
+    mm, _, _ = eng.estimate(base_tab, d, c_ment, confidence=confidence, df=df)
     return ChoiceResults(groups, [int(x) for x in mm.n], out, [float(x) for x in mm.estimate])
 
 
@@ -104,16 +127,14 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
                    confidence: float = 0.95, df: Optional[float] = None) -> ChoiceResults:
     """First-choice share and Borda score (k + 1 − rank, 0 when unranked) of every option.
 
-    ``ranks``: rows × options, 1 = first, NaN = not ranked.  ``k`` defaults to the largest rank.
+    ``ranks``: rows × options (or a list of per-option columns), 1 = first, NaN = not ranked.  ``k`` defaults to the largest rank.
     """
-    R = np.asarray(ranks, dtype=float)
-    if R.ndim != 2 or R.shape[0] != design.n or R.shape[1] != len(codes) or len(codes) != len(labels):
-        raise DesignError("ranks must be rows × options with one code and label per option")
+    cols = _columns(ranks, design.n, codes, labels, "ranks")
     if asked is None:
-        asked = np.isfinite(R).any(axis=1)
+        asked = _any_finite(cols, design.n)
     asked = np.asarray(asked, dtype=bool)
     if k is None:
-        k = int(np.nanmax(R)) if np.isfinite(R).any() else len(codes)
+        k = max([int(np.fmax.reduce(c)) for c in cols if np.isfinite(c).any()] or [len(codes)])
     eng, groups = _engine(design, groupings)
     # code = 0 not asked, 1 asked but not ranked, 1 + r for rank r
     K = k + 2
@@ -124,7 +145,7 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
     out = []
     n_asked = None
     for j, (c, lab) in enumerate(zip(codes, labels)):
-        r = R[:, j]
+        r = cols[j]
         ok = np.isfinite(r)
         if np.any(ok & ((r < 1) | (r > k) | (r != np.floor(r)))):
             raise DesignError(f"ranks of option {c} must be whole numbers from 1 to {k}")

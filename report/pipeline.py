@@ -282,11 +282,6 @@ def _col(frame: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _cols(frame: pd.DataFrame, cols: list) -> np.ndarray:
-    """Several response columns as one rows × columns float64 array."""
-    return np.column_stack([_col(frame, c) for c in cols]) if cols else np.zeros((len(frame), 0))
-
-
 def _scored(coded: tuple, scores: dict) -> tuple:
     """A coded answer column (codes, answer value per code) → (codes, score per code); answers
     without a score (e.g. 不了解) → NaN."""
@@ -335,11 +330,13 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    M = _cols(frame, cols)
-    asked = np.isfinite(M).any(axis=1)
+    M = [_col(frame, c) for c in cols]
+    asked = np.zeros(len(frame), dtype=bool)
+    for c in M:
+        asked |= np.isfinite(c)
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
-    res = multiple_choice(des, M[:, issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
+    res = multiple_choice(des, [M[j] for j in issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
 
     def recs(gi: int) -> list:
@@ -358,7 +355,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     by_site = {lab: [r for r in v["top"] if r["code"] in top_codes] for lab, v in by.get("site", {}).items()}
     none_share = None
     if excl:
-        ex = multiple_choice(des, M[:, excl[:1]], [qq.options[excl[0]].code], [qq.options[excl[0]].label],
+        ex = multiple_choice(des, [M[excl[0]]], [qq.options[excl[0]].code], [qq.options[excl[0]].label],
                              asked=asked, ci_method=ci_method, confidence=confidence)
         none_share = _cstat(ex.options[0].stats["respondents"][0])
     return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0],
@@ -374,7 +371,7 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    R = _cols(frame, cols)
+    R = [_col(frame, c) for c in cols]
     k = qq.k or len(qq.options)
     res = ranking_scores(des, R, [o.code for o in qq.options], [o.label for o in qq.options], k=k,
                          groupings=groupings, ci_method=ci_method, confidence=confidence)
@@ -397,33 +394,29 @@ STOPWORDS = set("的 了 和 是 在 要 希望 建议 问题 一些 进一步 �
 
 
 def _open_text(q, frame) -> Optional[dict]:
+    """Frequent words of the open question: each distinct answer is segmented once (jieba) and its
+    words counted as often as the answer occurs."""
     qq = next((x for x in q.questions if x.type == "text"), None)
     if qq is None or qq.id not in frame.columns:
         return None
-    texts = [t for t in frame[qq.id].astype("string").fillna("").tolist() if t and t.strip() and t.strip() != "(空)"]
+    vc = frame[qq.id].dropna().astype(str).value_counts()  # distinct answers, counted in C
+    if len(vc):
+        vc = vc.groupby(vc.index.str.strip()).sum()
+        vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     counter: Counter = Counter()
-    for t in set(texts) if len(texts) > 20000 else texts:
+    for t, c in vc.items():
         for wd in jieba.lcut(t):
             wd = wd.strip()
             if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
-                counter[wd] += 1
-    if len(texts) > 20000:  # count unique answers once each, weighted by their frequency
-        freq = Counter(texts)
-        counter = Counter()
-        for t, c in freq.items():
-            for wd in jieba.lcut(t):
-                wd = wd.strip()
-                if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
-                    counter[wd] += c
-    examples = pd.Series(texts).value_counts().head(8)
-    return {"question": qq.id, "text": qq.text, "n_answers": len(texts),
+                counter[wd] += int(c)
+    return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],
-            "examples": [{"text": t, "count": int(c)} for t, c in examples.items()]}
+            "examples": [{"text": t, "count": int(c)} for t, c in vc.head(8).items()]}
 
 
 def _ipa(q, frame, des, item_out, coded: dict) -> list:

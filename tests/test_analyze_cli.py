@@ -155,3 +155,30 @@ def test_text_output(project):
     r = runner.invoke(cli.app, ["analyze", str(proj), "--by", "site"])
     assert r.exit_code == 0, r.output
     assert "城市总体满意度" in r.output and "综合满意度指数" in r.output and "不了解/说不清" in r.output
+
+
+def test_project_config_na_policy(project):
+    """The project key na_policy (minyi.yaml) is the default; --na overrides it; a bad value is one error."""
+    import yaml
+
+    proj, _, data = project
+    cfg_path = proj / "minyi.yaml"
+    original = cfg_path.read_text(encoding="utf-8")
+    try:
+        cfg = yaml.safe_load(original)
+        cfg["na_policy"] = "unsatisfied"
+        cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        x = data["L1"]
+        res = run([str(proj), "--by", "site"])
+        assert res["meta"]["na_treatment"] == "unsatisfied"
+        assert _ind(res, "sat_overall")["rate"]["n"] == int(x.notna().sum())
+        res = run([str(proj), "--by", "site", "--na", "excluded"])
+        assert _ind(res, "sat_overall")["rate"]["n"] == int(x.isin([1, 2, 3, 4, 5]).sum())
+        cfg["na_policy"] = "sometimes"
+        cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+        r = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "analyze", str(proj)],
+                           capture_output=True, text=True)
+        assert r.returncode == 1 and "sometimes" in r.stderr and "minyi.yaml" in r.stderr
+        assert "Traceback" not in r.stderr
+    finally:
+        cfg_path.write_text(original, encoding="utf-8")

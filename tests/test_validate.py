@@ -459,3 +459,16 @@ def test_mutated_questionnaires_give_problems_never_exceptions(edits):
 def test_random_text_gives_problems_never_exceptions(text):
     q, probs = validate_text(text)
     assert q is not None or probs
+
+
+def test_unknown_type_duplicate_row_and_duplicate_key(tmp_path):
+    text = BASE.replace("        type: text\n", "        type: txet\n").replace(
+        "        scale: sat\n", "        scale: sat\n").replace("        type: scale\n", "        type: matrix\n").replace(
+        "        text: 总体满意度\n", "        text: 总体满意度\n        text: 重复\n        rows: [{id: r1, label: 环境}, {id: r1, label: 交通}]\n")
+    p = write(tmp_path, text)
+    t = only(p, "unknown-type")
+    assert (t.line, t.column) == pos(text, "txet") and "did you mean 'text'" in t.hint
+    d = only(p, "duplicate-id")
+    assert d.line == pos(text, "{id: r1, label: 交通}")[0] and d.column == pos(text, "{id: r1, label: 交通}")[1]
+    k = only(p, "bad-value")
+    assert (k.line, k.column) == pos(text, "text: 重复") and "twice" in k.message

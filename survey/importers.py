@@ -246,9 +246,8 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     types = {c: (pa.string() if c in text_cols else pa.float64()) for c in names if c in known}
     types["duration_sec"] = pa.float64()
     try:
-        table = pacsv.read_csv(str(p), read_options=pacsv.ReadOptions(block_size=1 << 24),
-                               convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
-                                                                    quoted_strings_can_be_null=False))
+        table = pacsv.read_csv(str(p), convert_options=pacsv.ConvertOptions(
+            column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         # a non-numeric value in a code column etc.: fall back to the careful converter
         text, enc = decode_bytes(p.read_bytes(), str(p))
@@ -256,19 +255,24 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         t = convert_raw(raw, q, p, format="native")
         t.format_reason = f"minyi native layout (careful path: {str(e).splitlines()[0][:80]})"
         return t
-    frame = table.to_pandas(types_mapper=None)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)  # no consolidation copy
+    del table
     unmatched = [problem("unmatched-column", file=p.name, column=c, severity="warning",
                          suggestion=did_you_mean(c, q.columns()))
                  for c in frame.columns if c not in known]
-    for c in q.columns():
-        if c not in frame.columns:
-            frame[c] = np.nan if c not in text_cols else None
-    frame["_row"] = np.arange(len(frame), dtype=np.int64) + 2
+    n = len(frame)
+    if n == 0:
+        raise MinyiError.of("file-empty", file=str(p))
+    extra = {c: (np.full(n, np.nan) if c not in text_cols else np.full(n, None, dtype=object))
+             for c in q.columns() if c not in frame.columns}
+    extra["_row"] = np.arange(n, dtype=np.int64) + 2
     pii = [c for c in ("ip",) if c in frame.columns]
     pii_df = frame[pii].copy() if pii else pd.DataFrame(index=frame.index)
-    frame = frame.drop(columns=pii)
-    keep = [c for c in list(META_COLUMNS) + q.columns(meta=False) if c in frame.columns] + ["_row"]
-    return ImportedTable(frame[keep], pd.DataFrame(columns=PROBLEM_COLUMNS),
+    keep = q.columns() + ["_row"]
+    # one concat (no column-by-column inserts, no consolidation of the split blocks)
+    frame = pd.concat([frame[[c for c in keep if c in frame.columns]], pd.DataFrame(extra, index=frame.index)],
+                      axis=1)[keep]
+    return ImportedTable(frame, pd.DataFrame(columns=PROBLEM_COLUMNS),
                          "native", "minyi native layout (respondent_id + question id columns), read with pyarrow",
                          pii_df, unmatched, file_hash(p), len(frame))
 

@@ -1096,11 +1096,18 @@ def report(
     compare: Annotated[Optional[str], typer.Option("--compare", help="Earlier wave to compare with.")] = None,
     by: Annotated[str, typer.Option("--by", help="Comma-separated groupings, e.g. site,district.")] = "site,district",
     format: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
-    template: Annotated[Optional[Path], typer.Option("--template", help="Folder with your own report_zh.html.j2 / report_en.html.j2.")] = None,
+    template: Annotated[Optional[Path], typer.Option(
+        "--template", exists=True, file_okay=False,
+        help="Folder with your own report_zh.html.j2 / report_en.html.j2 (variables: docs/report-data.md).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("report_out"),
-    lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh (default) or en.")] = "zh",
 ) -> None:
     """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
+
+    Nine chapters (调查概况, 样本构成, 主要发现, “三率”与满意度, 热点问题, 群体与区县比较, 变化,
+    重点与对策建议, 附录) as report.html (self-contained), report.docx, report.pdf (A4) and report.xlsx
+    (every table, one sheet per chapter), plus every chart as PNG and SVG in OUT/charts.  Groups
+    under 30 respondents are marked unreliable, under 10 suppressed.
 
     Example:
 
@@ -1109,6 +1116,8 @@ def report(
     from report.project import report_project
     from survey.store import Project
 
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
     res = report_project(Project.open(dir), out, wave=wave, compare_wave=compare,
                          by=[b.strip() for b in by.split(",") if b.strip()], formats=_formats(format),
                          template_dir=template, lang=lang)

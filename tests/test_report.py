@@ -331,19 +331,24 @@ def test_lang_en(project):
 
 
 def test_user_template(project, tmp_path):
+    """The minimal template documented in docs/report-data.md, used via --template."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "report-data.md").read_text(encoding="utf-8")
+    tpl = re.search(r"```jinja\n(.*?)```", doc, re.S).group(1)
     tdir = tmp_path / "tpl"
     tdir.mkdir()
-    (tdir / "report_zh.html.j2").write_text(
-        "<html><body><h1>{{ title }} — 自定义</h1><ul>{% for f in findings %}<li class='f'>{{ f.text }}</li>"
-        "{% endfor %}</ul>{% for e in open_text.examples %}<p>{{ e.text }}</p>{% endfor %}"
-        "{% for s in sections %}<h2>{{ s.title }}</h2>{% endfor %}</body></html>", encoding="utf-8")
+    (tdir / "report_zh.html.j2").write_text(tpl.replace("<h1>{{ title }}", "<h1>{{ title }} — 自定义"), encoding="utf-8")
     out = tmp_path / "o"
     invoke(["report", project["proj"], "--wave", "W2", "--format", "html", "--template", tdir, "--out", out])
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "— 自定义</h1>" in page
-    assert page.count("<li class='f'>") >= 5
-    assert "&lt;script&gt;" in page and JINJA in page and SCRIPT not in page
     assert [f"<h2>{t}</h2>" in page for t in SECTIONS_ZH] == [True] * 9
+    assert page.count("<table>") >= 15 and "@font-face" in page
+    assert "&lt;script&gt;" in page and JINJA in page and SCRIPT not in page
+    a = project["analysis"]
+    c = a["composite"]
+    assert f"综合满意度指数为{c['estimate']:.1f}分" in page
     # a folder without the template: one message, exit 1
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -104,6 +104,13 @@ def norm_text(s) -> str:
     return re.sub(r"[\s\u200b\u200c\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", str(s)))
 
 
+def norm_series(s: pd.Series, lower: bool = False) -> pd.Series:
+    """:func:`norm_text` of every cell, computed once per distinct value (not per respondent)."""
+    u = pd.unique(s.dropna())
+    d = {v: (norm_text(v).lower() if lower else norm_text(v)) for v in u}
+    return s.map(d).astype("string")
+
+
 def _title_key(s: str) -> str:
     """Title for comparison: normalised, lower case, punctuation dropped (题干 differ in ？/（）/《》 between exports)."""
     t = norm_text(s).lower()
@@ -294,7 +301,7 @@ def _detect_pii(raw: pd.DataFrame, used: set) -> list[str]:
 
 def parse_duration(s: pd.Series) -> np.ndarray:
     """Seconds from ``268秒``, ``4分28秒``, ``1小时2分``, ``00:04:28``, ``268`` or ``268.5`` (vectorised)."""
-    t = s.astype("string").map(lambda v: norm_text(v) if v is not pd.NA else v, na_action="ignore").astype("string")
+    t = norm_series(s.astype("string"))
     num = pd.to_numeric(t, errors="coerce").to_numpy(float)
     m = t.str.extract(r"^(?:(\d+(?:\.\d+)?)(?:小时|时|h))?(?:(\d+(?:\.\d+)?)(?:分钟|分|min|m))?"
                       r"(?:(\d+(?:\.\d+)?)(?:秒钟|秒|s|sec))?$")
@@ -410,6 +417,7 @@ class _Converter:
         if mapping:
             self.col_map, self.val_map = _check_mapping(mapping, q, list(self.df.columns), source)
         self.skip = EMPTY_VALUES + (WJX_SKIP if layout == "wjx" else [])
+        self._seen_options: set = set()
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, **params) -> None:
@@ -514,6 +522,9 @@ class _Converter:
         m = _PART_PARENS.match(rest)
         if m:
             return m.group(1)
+        m = re.match(r"^\((.+?)\)(〖.*〗|[_:-]?(?:填空|文本|其他说明|other))$", rest)  # (其他)〖填空〗: the fill-in column
+        if m:
+            return m.group(1) + m.group(2)
         if qq.type not in ("matrix", "multiple", "ranking"):
             return None
         key = norm_text(qq.text)
@@ -562,7 +573,7 @@ class _Converter:
         vl = self.value_labels.get(c)
         if not vl:
             return s
-        return s.map(lambda v: vl.get(v, v), na_action="ignore").astype("string")
+        return s.map(vl).astype("string").fillna(s)
 
     def lookup(self, qq: Question) -> dict:
         lk: dict = {}
@@ -718,7 +729,7 @@ class _Converter:
         if qq.type == "number":
             c = whole[0] if whole else cols[0][0]
             s = self.values(c)
-            x = pd.to_numeric(s.map(norm_text, na_action="ignore"), errors="coerce").to_numpy(dtype=float)
+            x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
             self.bad(s.notna().to_numpy() & np.isnan(x), c, s.to_numpy(dtype=object, na_value=None), "not-a-number", qid=qq.id)
             data[qq.id] = x
             return
@@ -766,6 +777,8 @@ class _Converter:
                     continue
                 mo = _OTHER_RX.match(pn)
                 j = opt_index.get(pn, opt_index.get(pn.lower(), opt_index.get(norm_text(mo.group(1))) if mo else None))
+                if j is not None:
+                    self._seen_options.add(j)
                 if j is None:
                     self.note(c, suggestion=did_you_mean(pn, [norm_text(o.label) for o in qq.options]))
                     continue
@@ -774,7 +787,7 @@ class _Converter:
                 s = self.values(c)
                 present = s.notna().to_numpy()
                 if qq.type == "multiple":
-                    low = s.map(lambda v: norm_text(v).lower(), na_action="ignore")
+                    low = norm_series(s, lower=True)
                     x = np.full(n, np.nan)
                     x[low.isin(_TRUE).to_numpy()] = 1.0
                     x[low.isin(_FALSE).to_numpy()] = 0.0
@@ -796,7 +809,7 @@ class _Converter:
                     asked |= present & ~np.isnan(x)
                     M[:, j] = x
                 else:  # ranking: rank per option; 0 / -3 / blank = not ranked
-                    x = pd.to_numeric(s.map(norm_text, na_action="ignore"), errors="coerce").to_numpy(dtype=float)
+                    x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
                     badm = present & np.isnan(x)
                     self.bad(badm, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
                              reason="a rank must be a whole number", k=qq.k or k)
@@ -805,6 +818,14 @@ class _Converter:
                     M[:, j] = x
             if qq.type == "multiple":
                 M = np.where(asked[:, None], np.nan_to_num(M, nan=0.0), np.nan)
+            seen = np.isin(np.arange(k), [opt_index.get(norm_text(part), -1) for _, part in per_option])
+            seen |= np.array([j in self._seen_options for j in range(k)]) if self._seen_options else False
+            self._seen_options = set()
+            if not seen.all() and not [c for c, part in cols if part is None]:
+                M[:, ~seen] = np.nan  # an option without a column is unknown, not "not selected"
+                self.note(per_option[0][0], "bad-data", reason=f"{qq.id}: no column for option(s) "
+                          + ", ".join(f"{o.code}={o.label}" for o, s_ in zip(qq.options, seen) if not s_)
+                          + "; left blank", hint="export every option column, or map them with --mapping")
         real_options = [c for c, part in per_option
                         if part != "_other" and (norm_text(part) in opt_index or self._is_other_part(qq, norm_text(part)) is None)]
         for c in whole:
@@ -825,16 +846,15 @@ class _Converter:
         if qq.type == "multiple":
             M[present] = np.nan_to_num(M[present], nan=0.0)
         sep = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*" if qq.type == "ranking" else r"\s*(?:┋|\||;|；|,|，)\s*"
-        whole_hit = s.map(lambda v: norm_text(v).lower(), na_action="ignore").map(opt_index, na_action="ignore")
+        whole_hit = norm_series(s, lower=True).map(opt_index)
         cells = s.where(whole_hit.isna(), pd.NA)
         tok = cells.str.split(sep, regex=True).explode().dropna()
         tok = tok[tok.str.strip() != ""]
         # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5")
-        key = tok.map(lambda v: norm_text(v).lower())
-        hit = key.map(opt_index)
+        hit = norm_series(tok, lower=True).map(opt_index)
         ext = tok.str.extract(_OTHER_RX)
         is_other = ext[0].notna() & hit.isna()
-        hit = hit.where(~is_other, ext[0].map(lambda v: norm_text(v).lower(), na_action="ignore").map(opt_index))
+        hit = hit.where(~is_other, norm_series(ext[0].astype("string"), lower=True).map(opt_index))
         bare = is_other & (ext[0].fillna("").str.strip() == "") & qq.has_other
         if bare.any():
             hit = hit.where(~bare, float(next(j for j, o in enumerate(qq.options) if o.other)))
@@ -842,8 +862,7 @@ class _Converter:
         if miss.any():
             sp = tok[miss].str.split().explode()
             tok = pd.concat([tok[~miss], sp])
-            key = tok.map(lambda v: norm_text(v).lower())
-            hit = pd.concat([hit[~miss], sp.map(lambda v: norm_text(v).lower()).map(opt_index)])
+            hit = pd.concat([hit[~miss], norm_series(sp, lower=True).map(opt_index)])
             is_other = pd.concat([is_other[~miss], pd.Series(False, index=sp.index)])
             ext = pd.concat([ext[~miss], pd.DataFrame({0: pd.NA, 1: pd.NA}, index=sp.index)])
         rows = np.asarray(tok.index, dtype=np.int64)

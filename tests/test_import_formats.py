@@ -474,3 +474,29 @@ def test_native_fast_path_unchanged(tmp_path):
     assert t.format == "native" and "pyarrow" in t.format_reason
     for c in CODE_COLS:
         np.testing.assert_array_equal(t.frame[c].to_numpy(dtype=float), frame[c].to_numpy(dtype=float))
+
+
+def test_wjx_other_fill_in_columns_and_missing_option_columns(tmp_path):
+    """A separate fill-in column for 其他 ('(其他)〖填空〗' or '第N题(其他_填空)'); option columns that are absent
+    stay blank (unknown) and are reported, instead of being taken as 'not selected'."""
+    p = tmp_path / "o.csv"
+    p.write_text("序号,所用时间,4、(住房),4、(其他),4、(其他)〖填空〗,第4题(其他_填空)\n1,10秒,1,1,物业纠纷,\n2,10秒,1,0,,\n",
+                 encoding="utf-8")
+    t = read_responses(p, Q)
+    f = t.frame
+    assert f["Q4_1"].tolist() == [1.0, 1.0] and f["Q4_6"].tolist() == [1.0, 0.0]
+    assert _text(f["Q4_other"]) == ["物业纠纷", None]
+    assert f[["Q4_2", "Q4_3", "Q4_4", "Q4_5"]].isna().all().all()
+    assert any("no column for option(s) 2=就业, 3=物价, 4=看病, 5=上学" in str(u) for u in t.unmatched)
+
+
+def test_mapping_for_joined_multiple_choice_and_ignored_columns(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("id,concerns,junk\nA,house;jobs,x\nB,doctor,y\n", encoding="utf-8")
+    mp = {"columns": {"id": "respondent_id", "concerns": "Q4", "junk": None},
+          "values": {"Q4": {"house": 1, "jobs": "就业", "doctor": 4}}}
+    t = read_responses(p, Q, mapping=mp)
+    assert t.frame[[f"Q4_{k}" for k in range(1, 7)]].to_numpy().tolist() == [[1, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0]]
+    assert _text(t.frame["respondent_id"]) == ["A", "B"]
+    assert not any("junk" in str(u) for u in t.unmatched)  # ignored on purpose, not reported
+    assert t.problems.empty

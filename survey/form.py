@@ -152,7 +152,7 @@ class _Words:
             return "所有人" if node.value else "无人"
         if isinstance(node, E.Answered):
             _, head = self.target(node.ref)
-            return f"回答了{head}" if top else f"回答了{head}"
+            return f"回答了{head}"
         if isinstance(node, E.Not):
             inner = node.item
             if isinstance(inner, E.Compare):

@@ -840,17 +840,22 @@ class _Converter:
             data[f"{qq.id}_other"] = other_text.to_numpy(dtype=object, na_value=None)
 
     def _whole_cell(self, qq: Question, c: str, M: np.ndarray, other_text: pd.Series, opt_index: dict) -> None:
-        """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,"""
+        """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,
+
+        Cells are parsed once per *distinct* value, then joined back to the respondents (no per-row Python).
+        """
         s = self.labelled(c, self.values(c))
         present = s.notna().to_numpy()
         if qq.type == "multiple":
             M[present] = np.nan_to_num(M[present], nan=0.0)
+        codes, uniq = pd.factorize(s)
+        if not len(uniq):
+            return
+        U = pd.Series(np.asarray(uniq, dtype=object)).astype("string")
         sep = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*" if qq.type == "ranking" else r"\s*(?:┋|\||;|；|,|，)\s*"
-        whole_hit = norm_series(s, lower=True).map(opt_index)
-        cells = s.where(whole_hit.isna(), pd.NA)
-        tok = cells.str.split(sep, regex=True).explode().dropna()
-        tok = tok[tok.str.strip() != ""]
-        # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5")
+        whole_hit = norm_series(U, lower=True).map(opt_index)
+        tok = U.where(whole_hit.isna(), pd.NA).str.split(sep, regex=True).explode().dropna()
+        tok = tok[tok.str.strip() != ""].astype("string")
         hit = norm_series(tok, lower=True).map(opt_index)
         ext = tok.str.extract(_OTHER_RX)
         is_other = ext[0].notna() & hit.isna()
@@ -858,39 +863,40 @@ class _Converter:
         bare = is_other & (ext[0].fillna("").str.strip() == "") & qq.has_other
         if bare.any():
             hit = hit.where(~bare, float(next(j for j, o in enumerate(qq.options) if o.other)))
+        # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5")
         miss = hit.isna() & tok.str.contains(r"\s", regex=True)
         if miss.any():
-            sp = tok[miss].str.split().explode()
+            sp = tok[miss].str.split().explode().astype("string")
             tok = pd.concat([tok[~miss], sp])
             hit = pd.concat([hit[~miss], norm_series(sp, lower=True).map(opt_index)])
             is_other = pd.concat([is_other[~miss], pd.Series(False, index=sp.index)])
             ext = pd.concat([ext[~miss], pd.DataFrame({0: pd.NA, 1: pd.NA}, index=sp.index)])
-        rows = np.asarray(tok.index, dtype=np.int64)
-        pos = tok.groupby(level=0).cumcount().to_numpy() if len(tok) else np.array([], dtype=np.int64)
-        h = hit.to_numpy(dtype=float, na_value=np.nan)
-        ok = ~np.isnan(h)
-        if qq.type == "multiple":
-            M[rows[ok], h[ok].astype(int)] = 1.0
-        else:
-            M[rows[ok], h[ok].astype(int)] = pos[ok] + 1
-            pairs = pd.DataFrame({"r": rows[ok], "j": h[ok]})
-            dup = np.zeros(self.n, dtype=bool)
-            dup[pairs.loc[pairs.duplicated(), "r"].to_numpy(dtype=np.int64)] = True
-            self.bad(dup, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+        T = pd.DataFrame({"u": np.asarray(tok.index, dtype=np.int64), "j": hit.to_numpy(dtype=float, na_value=np.nan),
+                          "tok": tok.to_numpy(dtype=object, na_value=None),
+                          "other": np.where(is_other.to_numpy(dtype=bool), ext[1].to_numpy(dtype=object, na_value=None), None)})
+        T["pos"] = T.groupby("u").cumcount() + 1
+        wh = whole_hit.to_numpy(dtype=float, na_value=np.nan)
+        wi = np.flatnonzero(~np.isnan(wh))
+        T = pd.concat([T, pd.DataFrame({"u": wi, "j": wh[wi], "tok": None, "other": None, "pos": 1})], ignore_index=True)
+        dup_u = T.loc[T["j"].notna() & T.duplicated(["u", "j"]), "u"].unique()
+        bad_u = T.loc[T["j"].isna()].drop_duplicates("u")
+        R = pd.DataFrame({"r": np.arange(self.n, dtype=np.int64), "u": codes})
+        R = R[R["u"] >= 0].merge(T, on="u", how="inner")
+        ok = R["j"].notna().to_numpy()
+        rows = R["r"].to_numpy(dtype=np.int64)
+        j = R["j"].to_numpy(dtype=float)
+        M[rows[ok], j[ok].astype(int)] = 1.0 if qq.type == "multiple" else R["pos"].to_numpy(dtype=float)[ok]
+        if qq.type == "ranking" and len(dup_u):
+            self.bad(np.isin(codes, dup_u), c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
                      reason="the same option is ranked twice", k=qq.k or len(qq.options))
-        whole_ok = whole_hit.notna().to_numpy()
-        if whole_ok.any():
-            wi = np.flatnonzero(whole_ok)
-            M[wi, whole_hit.to_numpy()[wi].astype(int)] = 1.0
-        ot = is_other.to_numpy(dtype=bool) & ok
-        if ot.any():
-            fills = pd.Series(ext[1].to_numpy(dtype=object)[ot], index=rows[ot]).astype("string").str.strip()
-            fills = fills[~fills.index.duplicated()]
-            other_text.loc[fills.index] = other_text.loc[fills.index].where(other_text.loc[fills.index].notna(), fills)
-        badrows = np.zeros(self.n, dtype=bool)
-        badvals = np.full(self.n, None, dtype=object)
-        if (~ok).any():
-            badrows[rows[~ok]] = True
-            badvals[rows[~ok][::-1]] = tok.to_numpy(dtype=object)[~ok][::-1]  # first bad token of the row
-        self.bad(badrows, c, badvals, "unknown-option", qid=qq.id,
-                 choices=self.choices_hint(qq))
+        oth = R.loc[ok & R["other"].notna().to_numpy()].drop_duplicates("r")
+        if len(oth):
+            idx = oth["r"].to_numpy()
+            fills = pd.Series(oth["other"].to_numpy(dtype=object), index=idx).astype("string").str.strip()
+            other_text.loc[idx] = other_text.loc[idx].where(other_text.loc[idx].notna(), fills)
+        if len(bad_u):
+            first_bad = pd.Series(bad_u["tok"].to_numpy(dtype=object), index=bad_u["u"].to_numpy())
+            badrows = np.isin(codes, first_bad.index.to_numpy())
+            badvals = np.full(self.n, None, dtype=object)
+            badvals[badrows] = first_bad.reindex(codes[badrows]).to_numpy(dtype=object)
+            self.bad(badrows, c, badvals, "unknown-option", qid=qq.id, choices=self.choices_hint(qq))

@@ -284,10 +284,10 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
     None)}; bars are sample shares in category order, a black tick marks the population share when known."""
     _style()
     k = len(panels)
-    cols = 2 if k > 1 else 1
+    cols = min(3, k)
     rows = int(np.ceil(k / cols))
     heights = [max(len(p[0]) for p in list(panels.values())[r * cols:(r + 1) * cols]) for r in range(rows)]
-    fig, axes = plt.subplots(rows, cols, figsize=(7.6, sum(0.3 * h + 0.9 for h in heights)),
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, sum(0.3 * h + 0.9 for h in heights)),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax, (ptitle, (labels, shares, pop)) in zip(axes.flat, panels.items()):
         s = _arr(shares) * 100
@@ -295,13 +295,16 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
         ax.barh(yy, s, color=OKABE_ITO[0], height=0.6)
         for yv, v in zip(yy, s):
             ax.text(v, yv, f" {v:.1f}%", va="center", fontsize=7.5)
+        top = max(np.nanmax(s) if len(s) else 1, 1)
         if pop is not None and any(p is not None for p in pop):
             pp = _arr(pop) * 100
             ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3, label=_t("population", lang))
-            ax.legend(frameon=False, fontsize=7, loc="lower right")
+            ax.legend(frameon=False, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
+                      handletextpad=0.2)
+            top = max(top, np.nanmax(pp))
         ax.set_yticks(yy)
         ax.set_yticklabels(labels, fontsize=8)
-        ax.set_xlim(0, max(np.nanmax(s) if len(s) else 1, 1) * 1.3)
+        ax.set_xlim(0, top * 1.3)
         ax.set_title(ptitle, loc="left", fontsize=10)
         ax.tick_params(axis="x", labelsize=7.5)
     for ax in list(axes.flat)[k:]:

@@ -278,10 +278,14 @@ def read_sav_table(path: Path) -> RawTable:
     out = {}
     for c in df.columns:
         s = df[c]
-        if s.dtype.kind == "f":
+        if s.dtype.kind in "fiu":  # codes as text, vectorised: 1.0 -> "1", 2.5 -> "2.5", NaN -> None
             x = s.to_numpy(dtype=float)
-            txt = pd.Series(x).map(lambda v: None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(v)))
-            out[c] = txt.to_numpy(dtype=object)
+            fin = np.isfinite(x)
+            ints = fin & (x == np.round(x)) & (np.abs(x) < 1e15)
+            txt = np.full(len(x), None, dtype=object)
+            txt[ints] = x[ints].astype(np.int64).astype(str)
+            txt[fin & ~ints] = x[fin & ~ints].astype(str)
+            out[c] = txt
         else:
             t = s.astype("string").str.strip()
             out[c] = t.where(t.notna() & (t != ""), None).astype(object).to_numpy(dtype=object)

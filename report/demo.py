@@ -7,15 +7,13 @@ render HTML, DOCX, PDF and XLSX with charts.
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate, write_csv
-
-import shutil
-
 from survey.store import Project
 
 from .project import report_project
@@ -47,10 +45,13 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     flags = project.check()
     log(f"quality check: {len(flags):,} flags; exclusion rules: "
         + ", ".join(k for k, v in project.config["exclusions"].items() if v))
+    t1 = time.perf_counter()
+    log(f"data ready in {t1 - t0:.1f} s; writing the report ({', '.join(formats)}) …")
     out = report_project(project, out_dir, wave="2026Q3", compare_wave="2026Q1", formats=formats)
     paths = out["paths"]
     dt = time.perf_counter() - t0
     for fmt, p in paths.items():
         log(f"{fmt:5s} {p}")
-    log(f"done in {dt:.1f} s")
+    n_charts = len(list((out_dir / "charts").glob("*.png"))) if (out_dir / "charts").exists() else 0
+    log(f"report with {n_charts} charts (PNG+SVG) in {time.perf_counter() - t1:.1f} s; done in {dt:.1f} s")
     return {"paths": paths, "seconds": dt, "result": out["result"], "changes": out["changes"], "project": project}

@@ -73,6 +73,7 @@ def run_minyi(q, frame: pd.DataFrame, design: str = "cluster") -> dict:
     t1 = time.perf_counter()
     res = compute_indicators(des, cols, items, areas, groupings)
     t2 = time.perf_counter()
+    t["cpu_ind"] = time.process_time() - c0
     mq = max((x for x in q.questions if x.type == "multiple"), key=lambda x: len(x.options))
     M = [_col(frame, f"{mq.id}_{o.code}") for o in mq.options]
     multiple_choice(des, M, [o.code for o in mq.options], [o.label for o in mq.options], groupings=groupings)
@@ -94,7 +95,7 @@ args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1])
 items <- read.csv(args[2], stringsAsFactors = FALSE)
 des <- svydesign(ids = ~X_psu, strata = ~X_st, weights = ~X_w, nest = TRUE, data = d)
-t0 <- proc.time()[["elapsed"]]
+t0 <- proc.time()
 n_est <- 0
 for (i in seq_len(nrow(items))) {
   key <- items$key[i]
@@ -122,11 +123,12 @@ for (i in seq_len(nrow(items))) {
     n_est <- n_est + 1 + nrow(b3) + nrow(b4)
   }
 }
-cat(sprintf("%.3f %d\n", proc.time()[["elapsed"]] - t0, n_est))
+dt <- proc.time() - t0
+cat(sprintf("%.3f %d %.3f\n", dt[["elapsed"]], n_est, dt[["user.self"]] + dt[["sys.self"]]))
 """
 
 
-def run_r(q, frame: pd.DataFrame, rows: int) -> tuple[float, int] | None:
+def run_r(q, frame: pd.DataFrame, rows: int) -> tuple[float, int, float] | None:
     if shutil.which("Rscript") is None:
         return None
     items = item_specs(q)
@@ -148,8 +150,8 @@ def run_r(q, frame: pd.DataFrame, rows: int) -> tuple[float, int] | None:
     if r.returncode != 0:
         print("R failed:", r.stderr.strip()[-500:])
         return None
-    secs, n_est = r.stdout.split()
-    return float(secs), int(n_est)
+    secs, n_est, cpu = r.stdout.split()
+    return float(secs), int(n_est), float(cpu)
 
 
 def main() -> None:
@@ -196,10 +198,11 @@ def main() -> None:
     r = run_r(q, frame, rows)
     if r is None:
         return
-    r_secs, r_est = r
-    print(f"R survey {rows:,} rows, per-item svyciprop/svymean + svyby by site and by district: {r_secs:.1f} s "
-          f"({r_est:,} estimates)")
-    print(f"minyi {rows:,} rows, same items and groups (plus aggregates): {small:.2f} s -> R/minyi = {r_secs / small:.0f}×")
+    r_secs, r_est, r_cpu = r
+    print(f"R survey {rows:,} rows, per-item svyciprop/svymean + svyby by site and by district: {r_secs:.1f} s wall, "
+          f"{r_cpu:.1f} s CPU ({r_est:,} estimates)")
+    print(f"minyi {rows:,} rows, same items and groups (plus aggregates): {small:.2f} s wall, {ts['cpu_ind']:.2f} s CPU "
+          f"-> R/minyi = {r_secs / small:.0f}× (wall), {r_cpu / ts['cpu_ind']:.0f}× (CPU)")
     if rows < a.n:
         # R's time = fixed per-call cost + cost linear in rows: fit both from a second, smaller run
         rows2 = rows // 4
@@ -208,11 +211,14 @@ def main() -> None:
             return
         slope = (r_secs - r2[0]) / (rows - rows2)
         r_ext = r_secs + slope * (a.n - rows)
-        print(f"R survey {rows2:,} rows: {r2[0]:.1f} s; fitted R time = {r_secs - slope * rows:.1f} s + "
+        print(f"R survey {rows2:,} rows: {r2[0]:.1f} s wall, {r2[2]:.1f} s CPU; fitted R time = {r_secs - slope * rows:.1f} s + "
               f"{slope * 1e6:.1f} s per million rows")
+        cpu_ext = r_cpu + (r_cpu - r2[2]) / (rows - rows2) * (a.n - rows)
         print(f"R extrapolated to {a.n:,} rows (R was NOT run at this size; linear fit through the two runs): "
-              f"~{r_ext:.0f} s -> R/minyi ≈ {r_ext / (t_cluster['prepare'] + t_cluster['indicators']):.0f}× "
-              f"(minyi indicators at {a.n:,} rows: {t_cluster['prepare'] + t_cluster['indicators']:.2f} s)")
+              f"~{r_ext:.0f} s wall, ~{cpu_ext:.0f} s CPU -> R/minyi ≈ "
+              f"{r_ext / (t_cluster['prepare'] + t_cluster['indicators']):.0f}× (wall), "
+              f"{cpu_ext / t_cluster['cpu_ind']:.0f}× (CPU) (minyi indicators at {a.n:,} rows: "
+              f"{t_cluster['prepare'] + t_cluster['indicators']:.2f} s wall, {t_cluster['cpu_ind']:.2f} s CPU)")
 
 
 if __name__ == "__main__":

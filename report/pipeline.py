@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,13 +20,11 @@ import pandas as pd
 from analysis import Design
 from analysis.ci import check_method, critical_value
 from analysis.domains import code_values
-from analysis.indicators import (AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy,
-                                 verdict)
+from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
 from survey.questionnaire import Question, Questionnaire
-from survey.skip import asked_masks
 
 SMALL_BASE = 30
 MIN_CELL = 10

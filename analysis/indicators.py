@@ -8,15 +8,21 @@ Definitions (each a design-based domain estimate, see :mod:`analysis.domains`):
   (awareness/support/participation; for satisfaction the top-two-box 满意率);
 * **index** of a satisfaction item = mean score of valid answers (满意度指数, scores from the
   questionnaire, e.g. 100/80/60/40/20);
-* non-substantive answers (``na_codes``: 不了解/说不清) are, by default (``na_policy="exclude"``),
-  excluded from the base; with ``"count_negative"`` they stay in the base of rates and count
-  as not positive (indexes always exclude them).  Every result carries the base ``n`` and the
-  share of answers excluded as not applicable;
+* non-substantive answers (``na_codes``: 不了解/说不清) are, by default (``na_policy="exclude"``,
+  alias ``"excluded"``), excluded from the base; with ``"count_negative"`` (alias
+  ``"unsatisfied"``) they stay in the base of rates and count as not positive (indexes always
+  exclude them: they have no score).  Every result carries the base ``n``, the number of such
+  answers ``n_na``, the answers given ``n_answered`` and ``share_na = n_na / n_answered``;
 * **indicator / area** rate and index = unweighted mean over its items of the item rates and
   indexes; **composite index** = Σ_a ω_a·index_a / Σ_a ω_a over the areas present, with
   ω_a the questionnaire's area weights.  Their standard errors come from the sum of the
   items' linearised influence functions, so covariances between items are respected
   (Lumley 2010, §2.4 — the same as R ``svycontrast`` on the joint ``svymean`` of all items);
+* the base ``n`` and degrees of freedom of an aggregate are those of the respondents valid for
+  at least one of its items (R ``degf`` of that domain);
+* checked against R (``tests/golden/r_indicators.R``: ``svyciprop``/``svyby`` for item rates under
+  both NA treatments, ``svymean`` for indexes, ``svycontrast`` of ``svytotal`` for areas,
+  indicators and the composite) to 1e-8 (estimates, SEs) and 1e-6 (interval bounds);
 * **verdict** against a target t: 达标 when the CI lies entirely above t, 未达标 when entirely
   below, 无显著差异 when it contains t.
 """

@@ -13,6 +13,14 @@ clusters (each row its own PSU) the inner sum is expanded into moments
 
 A *cell* is one combination of all grouping codes (e.g. site × district); every group of
 every grouping is a union of cells, so one bincount per quantity serves all groupings.
+
+Coded columns (answer codes, few distinct values) go further: :meth:`DomainEngine.tabulate`
+collapses a column once to weighted sums per (cell, unit, code) — unit = PSU, or stratum for
+unclustered designs (with sums of squared weights for the moments) — and
+:meth:`DomainEngine.estimate` derives any mean or ratio whose per-row numerator, denominator and
+validity are functions of the code (a rate, a score mean, % of mentions) from those sums alone.
+Ratios ``Σwdy/Σwdx`` (R ``svyratio``) have influence ``z = w d (y − R̂x)/Σwdx``; a mean is x = 1.
+Tested against ``design.subset`` + :mod:`analysis.estimators` and against R.
 """
 
 from __future__ import annotations

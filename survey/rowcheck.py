@@ -23,6 +23,7 @@ from .questionnaire import Questionnaire
 from .skip import asked_masks
 
 PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+_NONE = object()  # "this problem has no cell value" (whole-question problems)
 
 
 class _Collector:
@@ -36,7 +37,9 @@ class _Collector:
         idx = np.flatnonzero(mask)
         if idx.size == 0:
             return
-        if values is None:
+        if values is _NONE:
+            values = [None] * idx.size
+        elif values is None:
             values = self.frame[column].to_numpy()[idx] if column in self.frame.columns else [None] * idx.size
         else:
             values = np.asarray(values, dtype=object)[idx]
@@ -84,8 +87,11 @@ class _Cols:
                 self._num[col] = np.full(len(frame), np.nan)
             else:
                 s = frame[col]
-                self._num[col] = (s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub"
-                                  else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
+                if s.dtype == np.float64:
+                    self._num[col] = s.to_numpy()  # no copy
+                else:
+                    self._num[col] = (s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub"
+                                      else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
         return self._num[col]
 
     def has(self, col: str) -> np.ndarray:
@@ -97,7 +103,7 @@ class _Cols:
             else:
                 s = frame[col]
                 if s.dtype.kind in "fiub":
-                    self._has[col] = ~np.isnan(s.to_numpy(dtype=float, na_value=np.nan))
+                    self._has[col] = ~np.isnan(self.num(col))
                 else:
                     t = s.astype("string").str.strip()
                     self._has[col] = (t.notna() & (t != "")).to_numpy(dtype=bool, na_value=False)
@@ -122,7 +128,7 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     C = _Cols(frame)
     qcols = [c for qq in q.questions for c in qq.columns()]
     blank = ~C.any(qcols)
-    col.add(blank, "", "blank-row", values=np.full(n, None))
+    col.add(blank, "", "blank-row", values=_NONE)
     live = ~blank
     asked = asked_masks(q, frame)
     for qq in q.questions:
@@ -139,7 +145,7 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
                 col.add(bad, c, "unknown-option", qid=c, choices=choices)
             if qq.type == "matrix" and qq.required:
                 row_any = C.any(qq.columns())
-                col.add(a & ~row_any, qq.id, "required-missing", values=np.full(n, None), qid=qq.id)
+                col.add(a & ~row_any, qq.id, "required-missing", values=_NONE, qid=qq.id)
                 for c in qq.columns():  # partly answered: each missing row
                     col.add(a & ~C.has(c) & row_any, c, "required-missing", qid=c)
         elif qq.type == "number":
@@ -156,40 +162,45 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
             answered |= C.has(qq.id)
         elif qq.type == "multiple":
             opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
-            M = np.column_stack([C.num(c) for c in opt_cols]) if opt_cols else np.zeros((n, 0))
+            cnt = np.zeros(n, dtype=np.int64)
+            sel = {}
             for j, c in enumerate(opt_cols):
-                has = C.has(c)
-                col.add(live & has & ~np.isin(M[:, j], (0.0, 1.0)), c, "unknown-option", qid=c, choices="0, 1")
-            sel = np.nan_to_num(M) == 1
-            cnt = sel.sum(axis=1)
+                x = C.num(c)
+                col.add(live & C.has(c) & (x != 0) & (x != 1), c, "unknown-option", qid=c, choices="0, 1")
+                s_j = x == 1  # NaN compares False
+                cnt += s_j
+                if qq.options[j].exclusive:
+                    sel[j] = s_j
             answered |= cnt > 0
             if qq.max is not None:
                 col.add(live & (cnt > qq.max), qq.id, "too-many", values=cnt, qid=qq.id, count="", max=int(qq.max))
             if qq.min is not None and qq.min > 1:
                 col.add(a & (cnt > 0) & (cnt < qq.min), qq.id, "too-few", values=cnt, qid=qq.id, count="", min=int(qq.min))
-            for j, o in enumerate(qq.options):
-                if o.exclusive:
-                    col.add(live & sel[:, j] & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=o.label)
+            for j, s_j in sel.items():
+                col.add(live & s_j & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=qq.options[j].label)
         elif qq.type == "ranking":
             opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
-            R = np.column_stack([C.num(c) for c in opt_cols])
             k = qq.k or len(opt_cols)
-            ranked = ~np.isnan(R)
-            answered |= ranked.any(axis=1)
-            bad_val = ranked & ((R < 1) | (R > k) | (R != np.round(R)))
-            for j, c in enumerate(opt_cols):
-                col.add(live & bad_val[:, j], c, "rank-invalid", qid=qq.id, reason="rank outside 1..k", k=k)
-            Rs = np.sort(np.where(ranked, R, np.inf), axis=1)
-            with np.errstate(invalid="ignore"):
-                dup = (np.diff(Rs, axis=1) == 0) & np.isfinite(Rs[:, 1:])
-            col.add(live & dup.any(axis=1), qq.id, "rank-invalid", values=np.full(n, None), qid=qq.id,
+            n_ranked = np.zeros(n, dtype=np.int64)
+            per_rank = np.zeros((k, n), dtype=np.int16)  # how many options got rank r
+            for c in opt_cols:
+                x = C.num(c)
+                ranked = ~np.isnan(x)
+                n_ranked += ranked
+                with np.errstate(invalid="ignore"):
+                    bad = ranked & ((x < 1) | (x > k) | (x != np.round(x)))
+                col.add(live & bad, c, "rank-invalid", qid=qq.id, reason="rank outside 1..k", k=k)
+                for r in range(1, k + 1):
+                    per_rank[r - 1] += x == r
+            answered |= n_ranked > 0
+            col.add(live & (per_rank > 1).any(axis=0), qq.id, "rank-invalid", values=_NONE, qid=qq.id,
                     reason="the same rank is used twice", k=k)
-            col.add(live & (ranked.sum(axis=1) > k), qq.id, "rank-invalid", values=np.full(n, None), qid=qq.id,
+            col.add(live & (n_ranked > k), qq.id, "rank-invalid", values=_NONE, qid=qq.id,
                     reason=f"more than {k} options ranked", k=k)
         # skip logic and required answers
-        col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=np.full(n, None), qid=qq.id,
+        col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=_NONE, qid=qq.id,
                 when=qq.when or "site sections")
         if qq.required and qq.type != "matrix":
-            col.add(a & ~answered, qq.id, "required-missing", values=np.full(n, None), qid=qq.id)
+            col.add(a & ~answered, qq.id, "required-missing", values=_NONE, qid=qq.id)
     out = col.result()
     return out.reset_index(drop=True)

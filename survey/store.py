@@ -255,6 +255,7 @@ class Project:
         salt = self._salt() if hash_pii and pin is not None else ""
         con = self.connect()
         try:
+            con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row
             con.execute("BEGIN TRANSACTION")
             import_id = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchall()[0][0])
             cols = [c for c, _ in column_types(q)]
@@ -321,8 +322,12 @@ class Project:
                 continue
             s = frame[c]
             if t in ("SMALLINT", "INTEGER", "DOUBLE", "BIGINT"):
-                x = s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub" else \
-                    pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+                if s.dtype == np.float64:
+                    x = s.to_numpy()
+                elif s.dtype.kind in "fiub":
+                    x = s.to_numpy(dtype=float, na_value=np.nan)
+                else:
+                    x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
                 if not all_good:
                     x = x[good]
                 if t == "DOUBLE":

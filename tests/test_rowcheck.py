@@ -216,3 +216,32 @@ def test_cli_import_summary_and_quarantine_listing(tmp_path):
     g = write_csv(tmp_path / "bad.csv", [ROWS[1][0]])
     r = _cli("import", str(proj), str(g), "--strict")
     assert r.returncode == 1 and "Traceback" not in r.stderr and "nothing was imported" in r.stderr
+
+
+def test_ranking_problems_on_the_bundled_questionnaire():
+    """K2 ranks the 3 most urgent of 10 problems (k = 3): hand-made rank patterns with known verdicts."""
+    from survey.qload import bundled_path
+    from survey.simulate import simulate
+
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 6, seed=11)
+    assert check_rows(frame, q).empty  # simulated rows are valid
+    cols = [f"K2_{o.code}" for o in q.question("K2").options]
+    patterns = {
+        0: {1: 1, 2: 2, 3: 3},  # valid
+        1: {1: 1, 2: 1, 3: 2},  # the same rank twice
+        2: {1: 1, 2: 2, 3: 3, 4: 4},  # rank 4 > k and four options ranked
+        3: {1: 1.5, 2: 2, 3: 3},  # not a whole rank
+        4: {},  # nothing ranked: required answer missing
+        5: {1: 3, 5: 1, 10: 2},  # valid, any options
+    }
+    for i, ranks in patterns.items():
+        frame.loc[i, cols] = np.nan
+        for code, r in ranks.items():
+            frame.loc[i, f"K2_{code}"] = float(r)
+    probs = check_rows(frame, q)
+    got = sorted((int(r.row) - 2, r.column, r.code) for r in probs.itertuples())
+    assert got == [(1, "K2", "rank-invalid"), (2, "K2", "rank-invalid"), (2, "K2_4", "rank-invalid"),
+                   (3, "K2_1", "rank-invalid"), (4, "K2", "required-missing")]
+    msgs = set(probs.loc[probs["row"] == 4, "message"])
+    assert any("more than 3 options ranked" in m for m in msgs) and any("outside 1..k" in m for m in msgs)

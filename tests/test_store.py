@@ -246,3 +246,28 @@ def test_import_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path, big_csv
     if imports == 2:  # it finished before the kill: then all of it is there
         acc = p2.imports().iloc[-1]["accepted"]
         assert n == n0 + acc
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=400),
+    st.lists(st.text(alphabet=st.sampled_from(list("0123456789,;\t\n\"'=-+@ .é中文、┋→〖〗RQ_")), max_size=30),
+             max_size=12).map(lambda rows: ("\n".join([HEADER] + rows)).encode("utf-8")),
+))
+def test_garbage_files_never_raise_anything_but_a_readable_error(tmp_path, data):
+    proj = tmp_path / "gp"
+    p = Project.open(proj) if (proj / "minyi.yaml").exists() else Project.create(proj, write_tiny(tmp_path))
+    f = tmp_path / "garbage.csv"
+    f.write_bytes(data)
+    before = (_count(p), _count(p, "imports"))
+    try:
+        s = p.import_file(f, wave="G")
+    except MinyiError as e:
+        assert str(e)
+        assert (_count(p), _count(p, "imports")) == before  # nothing stored
+    else:
+        assert s.rows_read == s.accepted + s.quarantined or s.already

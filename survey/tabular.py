@@ -43,6 +43,7 @@ DELIMITERS = (",", "\t", ";", "|")
 KIND_NAMES = {"xlsx": "an Excel workbook", "xls": "an Excel 97-2003 workbook", "sav": "an SPSS data file",
               "zip": "a zip archive", "text": "a text file"}
 _ENC_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DELIM_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
 
@@ -100,7 +101,19 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
     else:
         try:
             text, enc = raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
+            prefix = raw[: e.start].decode("utf-8")
+            utf8_cjk = len(_CJK.findall(prefix[:65536])) >= 3  # Chinese written in UTF-8 before the bad byte
+            if utf8_cjk and e.start >= len(raw) - 3:  # cut off in the middle of the last character
+                text, enc = prefix, "utf-8"
+            elif utf8_cjk:  # mixed encodings: say so rather than decode everything as GBK mojibake
+                line = prefix.count("\n") + 1
+                raise MinyiError.of("encoding", file=path, line=line,
+                                    reason=f"invalid UTF-8 at byte {e.start} (line {line}) in a file that is "
+                                           "otherwise UTF-8: mixed encodings (parts saved as GBK?)")
+            else:
+                text, enc = None, None
+        if text is None:
             try:
                 text, enc = raw.decode("gb18030"), "gb18030"
             except UnicodeDecodeError as e:

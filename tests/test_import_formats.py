@@ -8,7 +8,6 @@ tests/data/make_fixtures.py (committed outputs).
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -500,3 +499,16 @@ def test_mapping_for_joined_multiple_choice_and_ignored_columns(tmp_path):
     assert _text(t.frame["respondent_id"]) == ["A", "B"]
     assert not any("junk" in str(u) for u in t.unmatched)  # ignored on purpose, not reported
     assert t.problems.empty
+
+
+def test_mixed_encodings_are_an_error_not_mojibake(tmp_path):
+    good = (DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig")
+    lines = good.splitlines()
+    p = tmp_path / "mixed.csv"
+    p.write_bytes(("\n".join(lines[:5]) + "\n").encode("utf-8") + (lines[5] + "\n").encode("gbk", errors="replace"))
+    with pytest.raises(MinyiError) as e:
+        read_responses(p, Q)
+    assert "mixed encodings" in str(e.value) and "line 6" in str(e.value) and "mixed.csv" in str(e.value)
+    q = tmp_path / "gbk_tail_only.csv"  # ASCII until the last cell: still GBK, not truncated UTF-8
+    q.write_bytes("Q1,Q2\n1,1\n2,没听说过\n".encode("gbk"))
+    assert read_responses(q, Q).frame["Q2"].tolist() == [1.0, 2.0]

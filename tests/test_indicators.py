@@ -178,3 +178,51 @@ def test_aggregate_base_and_share_excluded():
     assert a1.n == int((v1 | v2).sum())
     assert a1.n_na == int((x1 == 9).sum() + (x2 == 9).sum())
     assert a1.share_na == pytest.approx(a1.n_na / (np.isfinite(x1).sum() + np.isfinite(x2).sum()), rel=1e-12)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), scale=st.floats(0.01, 100), clustered=st.booleans())
+def test_properties_scale_invariance_and_coded_equals_rows(seed, scale, clustered):
+    """Rescaling the weights changes nothing; the collapsed (coded) engine equals the row engine."""
+    from analysis.domains import code_values, make_engine
+
+    d = make(n=200, seed=seed)
+    kw = dict(strata="st", psu="psu") if clustered else {}
+    des = Design.from_frame(d, weights="w", **kw)
+    des2 = Design.from_frame(d.assign(w=d.w * scale), weights="w", **kw)
+    items, areas = specs()
+    cols = {c: d[c].to_numpy(float) for c in d.columns if c.startswith(("M_", "aware"))}
+    g = [Grouping("site", d.site.to_numpy(), ["s0", "s1", "s2"])]
+    a = compute_indicators(des, cols, items, areas, g)
+    b = compute_indicators(des2, cols, items, areas, g)
+    for x, y in zip(a.composite + a.items["M_r1"]["rate"], b.composite + b.items["M_r1"]["rate"]):
+        assert y.estimate == pytest.approx(x.estimate, rel=1e-9)
+        assert y.se == pytest.approx(x.se, rel=1e-7)
+    eng = make_engine(des, [(d.site.to_numpy(), 3)])
+    x = d["M_r3"].to_numpy(float)
+    codes, vals = code_values(x)
+    valid_c = (np.isfinite(vals) & (vals != 9)).astype(float)
+    y_c = np.nan_to_num(np.array([SCORES.get(v, 0.0) for v in vals.tolist()]))
+    coded, _, _ = eng.estimate(eng.tabulate(codes, len(vals)), valid_c, y_c)
+    rows = eng.means(y_c[codes], valid_c[codes] > 0)
+    np.testing.assert_allclose(coded.estimate, rows.estimate, rtol=1e-12)
+    np.testing.assert_allclose(coded.se, rows.se, rtol=1e-9)
+    np.testing.assert_allclose(coded.deff, rows.deff, rtol=1e-9)
+    np.testing.assert_array_equal(coded.df, rows.df)
+    np.testing.assert_array_equal(coded.n, rows.n)
+
+
+def test_constant_item_is_exact():
+    d = make()
+    d["M_r1"] = 2.0  # everyone "满意": rate 1, index 80, no variance
+    des = Design.from_frame(d, weights="w", strata="st", psu="psu")
+    items, areas = specs()
+    res = compute_indicators(des, {c: d[c].to_numpy(float) for c in d.columns if c.startswith(("M_", "aware"))},
+                             items, areas)
+    assert res.items["M_r1"]["rate"][0].estimate == 1.0
+    assert res.items["M_r1"]["index"][0].estimate == 80.0
+    assert res.items["M_r1"]["index"][0].se == pytest.approx(0.0, abs=1e-12)

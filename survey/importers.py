@@ -432,7 +432,8 @@ class _Converter:
                 p = dict(params)
                 if "choices" in p and callable(p["choices"]):
                     p["choices"] = p["choices"](v)
-                cache[v] = problem(code, column=column, value=v, **p).message
+                pr = problem(code, column=column, value=v, **p)
+                cache[v] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message  # keep the choices / closest
             msgs.append(cache[v])
         self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
                                         "message": msgs}))
@@ -532,7 +533,7 @@ class _Converter:
             tail = rest[len(key):].lstrip(":-_/")
             tail = _PART_PARENS.match(tail).group(1) if _PART_PARENS.match(tail) else tail
             return tail or None
-        for sep in (":", "-", "_"):
+        for sep in (":", "-", "_", "—", "|"):
             if sep in rest:
                 tail = rest.rsplit(sep, 1)[1]
                 if tail and self._part_known(qq, tail):

@@ -291,7 +291,7 @@ def test_wjx_bad_cells_become_problems_with_closest_option(tmp_path):
         [5, "3、(环境卫生)", "unknown-option"]]
     assert pr["value"].tolist()[:2] == ["社会", "买菜"]
     msgs = " | ".join(pr["message"])
-    assert "value '社会' is not an option of Q1" in msgs
+    assert "value '社会' is not an option of Q1 (use one of: 1=机关, 2=社区, 3=企业 (closest: '社区'))" in msgs
 
 
 def test_unknown_option_hint_names_closest(tmp_path):

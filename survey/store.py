@@ -236,7 +236,6 @@ class Project:
         bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
         good = np.ones(len(frame), dtype=bool)
         good[bad_idx] = False
-        incoming = self._arrow_rows(frame, good)
         qdf = qraw = None
         if len(probs):
             qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
@@ -245,13 +244,17 @@ class Project:
             qraw = frame.iloc[bad_idx].reset_index(drop=True)
         pin = None
         if table.pii is not None and table.pii.shape[1]:
-            pdf = table.pii.reset_index(drop=True).astype("string")
-            pdf.columns = [str(c) for c in pdf.columns]
-            pdf["_row"] = rows
-            pin = pdf.melt(id_vars="_row", var_name="column", value_name="value").dropna(subset=["value"])
-            pin = pin[pin["value"].str.strip() != ""]
-            pin = pd.DataFrame({"_row": pin["_row"].astype("int64").to_numpy(), "column": pin["column"].astype(str).to_numpy(),
-                                "value": pin["value"].astype(str).to_numpy()})
+            pieces = []
+            for c in table.pii.columns:
+                v = table.pii[c].astype("string").str.strip()
+                keep = (v.notna() & (v != "")).to_numpy(dtype=bool, na_value=False)
+                pieces.append(pd.DataFrame({"_row": rows[keep].astype(np.int64), "column": str(c),
+                                            "value": v.to_numpy(dtype=object)[keep]}))
+            pin = pd.concat(pieces, ignore_index=True) if pieces else None
+        # the accepted rows, typed, as one Arrow table (int16 codes: a quarter of the float64 frame, which
+        # is released before DuckDB starts writing)
+        incoming = self._arrow_rows(frame, good)
+        table.frame = frame = None
         salt = self._salt() if hash_pii and pin is not None else ""
         con = self.connect()
         try:

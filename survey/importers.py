@@ -383,7 +383,8 @@ _PART_PARENS = re.compile(r"^\((.+)\)$")
 _WJX_OPT = re.compile(r"^第(\d+)题\((.+)\)$")
 _NUM_HEAD = re.compile(r"^(\d+)(?:[、.:]|题)(.*)$")
 _OTHER_RX = re.compile(r"^(.*?)〖(.*)〗$", re.S)
-_OTHER_SUFFIX = ("填空", "文本", "_填空", "_文本", "说明", "_other", "other", "其他说明", "〖〗")
+_OTHER_SUFFIX = ("填空", "文本", "_填空", "_文本", "说明", "_other", "other", "其他说明", "〖〗", "补充说明", "请注明", "具体内容",
+                 "填写内容", "内容")
 _TRUE = {"1", "1.0", "true", "yes", "y", "是", "选中", "已选", "checked", "selected", "√"}
 _FALSE = {"0", "0.0", "false", "no", "n", "否", "未选中", "未选", "unchecked", "notselected", "×"}
 
@@ -530,7 +531,7 @@ class _Converter:
             return None
         key = norm_text(qq.text)
         if rest.startswith(key) and len(rest) > len(key):
-            tail = rest[len(key):].lstrip(":-_/")
+            tail = rest[len(key):].lstrip(":-_/—–|")
             tail = _PART_PARENS.match(tail).group(1) if _PART_PARENS.match(tail) else tail
             return tail or None
         for sep in (":", "-", "_", "—", "|"):

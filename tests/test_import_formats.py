@@ -512,3 +512,17 @@ def test_mixed_encodings_are_an_error_not_mojibake(tmp_path):
     q = tmp_path / "gbk_tail_only.csv"  # ASCII until the last cell: still GBK, not truncated UTF-8
     q.write_bytes("Q1,Q2\n1,1\n2,没听说过\n".encode("gbk"))
     assert read_responses(q, Q).frame["Q2"].tolist() == [1.0, 2.0]
+
+
+def test_tencent_other_text_sub_column_and_em_dash_matrix(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("编号,答题时长,4.您最关心的问题有哪些？（可多选）:住房,4.您最关心的问题有哪些？（可多选）:其他,"
+                 "4.您最关心的问题有哪些？（可多选）:其他:补充说明,3.您对以下方面是否满意—交通秩序\n"
+                 "7,90,住房,其他,楼道堆物,满意\n8,1分,,,,一般\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.format == "tencent"
+    f = t.frame
+    assert f["Q4_1"].tolist()[0] == 1.0 and f["Q4_6"].tolist()[0] == 1.0
+    assert _text(f["Q4_other"]) == ["楼道堆物", None]
+    assert f["Q3_r2"].tolist() == [2.0, 3.0] and f["duration_sec"].tolist() == [90.0, 60.0]
+    assert f.loc[1, ["Q4_1", "Q4_6"]].isna().all()  # nothing ticked: not answered

@@ -42,7 +42,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": s.rows_read, "acce
 
 
 def _run_child(code: str, *args: str) -> tuple[dict, float]:
-    """Run ``code`` in a fresh interpreter; return (its JSON output, its peak RSS in GB)."""
+    """Run ``code`` in a fresh interpreter; return (its JSON output + its CPU seconds, its peak RSS in GB)."""
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = proc.stdout.read()
     err = proc.stderr.read()
@@ -51,7 +51,9 @@ def _run_child(code: str, *args: str) -> tuple[dict, float]:
     if proc.returncode != 0:
         sys.exit(f"child failed ({proc.returncode}):\n{err.decode(errors='replace')}")
     peak_gb = usage.ru_maxrss * 1024 / 1e9  # Linux reports kilobytes
-    return json.loads(out.decode().strip().splitlines()[-1]), peak_gb
+    res = json.loads(out.decode().strip().splitlines()[-1])
+    res["cpu"] = usage.ru_utime + usage.ru_stime  # whole child, start-up included
+    return res, peak_gb
 
 
 def ensure_file(n: int, path: Path) -> Path:
@@ -86,9 +88,10 @@ def main() -> None:
         imp, imp_mem = _run_child(IMPORT_CHILD, str(path), os.path.join(d, "proj"))
     ratio = imp["seconds"] / read["seconds"]
     print(f"file: {path} ({size / 1e6:.0f} MB, {read['rows']:,} rows x {read['columns']} columns)")
-    print(f"pyarrow.csv.read_csv: {read['seconds']:.1f} s  (peak memory {read_mem:.2f} GB)")
-    print(f"survey import:        {imp['seconds']:.1f} s  (peak memory {imp_mem:.2f} GB; format {imp['format']}, "
-          f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined)")
+    print(f"pyarrow.csv.read_csv: {read['seconds']:.1f} s  (peak memory {read_mem:.2f} GB; child CPU {read['cpu']:.1f} s)")
+    print(f"survey import:        {imp['seconds']:.1f} s  (peak memory {imp_mem:.2f} GB; child CPU {imp['cpu']:.1f} s; "
+          f"format {imp['format']}, {imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined)")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (times are wall clock)")
     print(f"ratio import / read_csv: {ratio:.2f}x (target <= 3x)  "
           f"peak memory {'OK' if imp_mem < 4 else 'OVER'} (target < 4 GB)")
 

@@ -247,8 +247,9 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
 
     text_cols = {c for qq in q.questions for c in qq.columns() if qq.type == "text" or c.endswith("_other")}
     text_cols |= {"respondent_id", "submitted_at", "ip"}
-    with open(p, encoding="utf-8-sig", newline="") as fh:
-        names = next(_csv.reader(fh), [])
+    with open(p, "rb") as fh:  # the header only: the rest may not even be UTF-8 (then pyarrow says so, below)
+        first = fh.readline(1 << 20).decode("utf-8-sig", errors="replace")
+    names = next(_csv.reader([first.rstrip("\r\n")]), [])
     known = set(q.columns()) | set(META_COLUMNS) | {"ip"}
     types = {c: (pa.string() if c in text_cols else pa.float64()) for c in names if c in known}
     types["duration_sec"] = pa.float64()

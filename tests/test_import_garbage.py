@@ -73,3 +73,17 @@ def test_damaged_real_files(name, at, cut, junk):
     at = at % len(data)
     _read(data[:at] + junk + data[at + cut:], name)
     _read(data[:at], name)
+
+
+NATIVE = ["respondent_id", "submitted_at", "duration_sec"] + Q.columns(meta=False)
+
+
+@SETTINGS
+@given(st.lists(st.lists(cell, min_size=1, max_size=len(NATIVE)), min_size=1, max_size=10),
+       st.sampled_from(["utf-8", "gb18030"]))
+def test_random_cells_under_native_header(rows, encoding):
+    """The pyarrow fast path falls back to the careful converter (or a MinyiError), never a traceback."""
+    df = pd.DataFrame([(r + [""] * len(NATIVE))[:len(NATIVE)] for r in rows], columns=NATIVE)
+    t = _read(df.to_csv(index=False).encode(encoding, errors="replace"))
+    if t is not None:
+        assert t.format == "native"

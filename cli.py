@@ -305,7 +305,8 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
     for w in st["waves"]:
         typer.echo(f"  wave {w['wave']}: {w['responses']:,} responses, {w['quarantined_rows']:,} quarantined rows"
                    + (f", {w['excluded']:,} excluded by the quality rules" if w.get("excluded") is not None else
-                      " (not checked yet: survey check)"))
+                      " (not checked yet: survey check)")
+                   + (" (checked before the last import: run survey check again)" if w.get("checks_stale") else ""))
         if w.get("exclusions"):
             typer.echo("    excluded: " + ", ".join(f"{k} {v:,}" for k, v in w["exclusions"].items()))
         for key in ("site", "district"):

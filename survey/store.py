@@ -516,6 +516,26 @@ class Project:
         """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule)."""
         return self.responses(wave)[1]
 
+    def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
+        """Exclusion counts from the stored flags (no data loaded) and whether the flags predate an import."""
+        from .quality import DEFAULT_EXCLUSIONS
+
+        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        order = [k for k in FLAG_NAMES if rules.get(k)]
+        con = self.connect()
+        try:
+            stale = (con.execute("SELECT signature FROM checks WHERE wave = ?", [wave]).fetchall() or [[None]])[0][0] \
+                != self._signature(con, wave)
+            if not order:
+                return {}, stale
+            case = " ".join(f"WHEN '{k}' THEN {i}" for i, k in enumerate(order))
+            rows = con.execute(f"SELECT o, count(*) FROM (SELECT import_id, \"row\", min(CASE kind {case} END) AS o "
+                               f"FROM flags WHERE wave = ? AND kind IN ({', '.join(repr(k) for k in order)}) "
+                               "GROUP BY 1, 2) GROUP BY o ORDER BY o", [wave]).fetchall()
+        finally:
+            con.close()
+        return {FLAG_NAMES[order[int(o)]]: int(n) for o, n in rows if n}, stale
+
     def nonresponse(self, wave: str) -> pd.DataFrame:
         """Stored item non-response per question (question, asked, missing, rate) of ``wave``."""
         self._ensure_checked(wave)
@@ -593,9 +613,10 @@ class Project:
             con.close()
         for w in waves:
             if w["checked_at"] is not None:
-                excl = self.exclusion_counts(w["wave"])
+                excl, stale = self._stored_exclusions(w["wave"])
                 w["excluded"] = int(sum(excl.values()))
                 w["exclusions"] = excl
+                w["checks_stale"] = stale
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
                 "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")]}
 

@@ -73,6 +73,8 @@ def test_exclusions_apply_without_an_explicit_check_and_follow_the_config(projec
     assert set(data["_row"]) == set(range(2, 14)) - {5, 6, 9}
     raw = project.raw_responses("W1")
     assert len(raw) == 12
+    w = project.status()["waves"][0]  # status reads the same counts from the stored flags
+    assert (w["excluded"], w["exclusions"], w["checks_stale"]) == (3, excl, False)
     project.config["exclusions"].update({"speeder": False, "same_ip": True})
     project.save_config()
     p2 = Project.open(project.root)

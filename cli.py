@@ -410,7 +410,13 @@ def export(
     out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,
     include_pii: Annotated[bool, typer.Option("--include-pii", help="Also write identifying columns (IP, phone…).")] = False,
 ) -> None:
-    """Write the cleaned responses (exclusions applied) in minyi's native layout.
+    """Write the cleaned responses (quarantined rows left out, exclusion rules applied) in minyi's native layout.
+
+    Columns: <id>, <id>_<row id> for matrix rows, <id>_<code> (0/1) per multiple-choice option — what
+    survey import reads back without a mapping.  CSV goes to standard output without --out.  SPSS
+    .sav files carry value and variable labels.  Text cells starting with = + - @ are prefixed with '
+    in CSV/XLSX so spreadsheets do not run them; identifying columns (IP, phone, name, ID card) are
+    left out unless --include-pii.
 
     Example:
 

@@ -420,7 +420,7 @@ def export(
 
     Example:
 
-        survey export city2026 --format sav --labels --wave 2026Q1 --out clean.sav
+        survey export city2026 --format sav --wave 2026Q1 --out clean.sav
     """
     from survey.export import export_project
     from survey.store import Project

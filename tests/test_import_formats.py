@@ -526,3 +526,18 @@ def test_tencent_other_text_sub_column_and_em_dash_matrix(tmp_path):
     assert _text(f["Q4_other"]) == ["楼道堆物", None]
     assert f["Q3_r2"].tolist() == [2.0, 3.0] and f["duration_sec"].tolist() == [90.0, 60.0]
     assert f.loc[1, ["Q4_1", "Q4_6"]].isna().all()  # nothing ticked: not answered
+
+
+def test_native_file_resaved_as_gbk_takes_the_careful_path(tmp_path):
+    from survey.simulate import simulate, write_csv
+
+    frame = simulate(Q, 40, seed=5)
+    p = tmp_path / "native.csv"
+    write_csv(frame, p)
+    g = tmp_path / "native_gbk.csv"
+    g.write_bytes(p.read_text(encoding="utf-8").encode("gb18030"))
+    t = read_responses(g, Q)
+    assert t.format == "native" and "careful path" in t.format_reason
+    for c in CODE_COLS:
+        np.testing.assert_array_equal(t.frame[c].to_numpy(dtype=float), frame[c].to_numpy(dtype=float))
+    assert _text(t.frame["Q6"]) == [v or None for v in _text(frame["Q6"])]  # empty text = no answer

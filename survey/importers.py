@@ -175,6 +175,9 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
         raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
                             reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
                                    f"{_ext_note(p, kind)}")
+    if sheet is not None and kind not in ("xlsx", "xls"):
+        raise MinyiError.of("usage", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
+                                                          f"{KIND_NAMES.get(kind, kind)}")
     if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
         return _read_native_fast(p, q)
     try:

@@ -210,6 +210,8 @@ def test_excel_sheet_option(tmp_path):
         read_responses(p, Q, sheet="x")
     with pytest.raises(MinyiError, match=r"first sheet '说明' holds no data rows; choose the sheet with --sheet"):
         read_responses(p, Q)
+    with pytest.raises(MinyiError, match="--sheet applies to Excel workbooks; wjx_by_code.csv is a text file"):
+        read_responses(DATA / "wjx_by_code.csv", Q, sheet="答卷")
 
 
 # ----------------------------------------------------------------------------- SPSS

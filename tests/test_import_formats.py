@@ -543,3 +543,13 @@ def test_native_file_resaved_as_gbk_takes_the_careful_path(tmp_path):
     for c in CODE_COLS:
         np.testing.assert_array_equal(t.frame[c].to_numpy(dtype=float), frame[c].to_numpy(dtype=float))
     assert _text(t.frame["Q6"]) == [v or None for v in _text(frame["Q6"])]  # empty text = no answer
+
+
+def test_number_and_title_disagree_title_wins_and_is_reported(tmp_path):
+    p = tmp_path / "swap.csv"
+    p.write_text("序号,2、您的工作单位：,1、您是否听说过《市民文明公约》？\n1,企业,没听说过\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    assert t.frame[["Q1", "Q2"]].to_numpy().tolist() == [[3.0, 2.0]]
+    notes = [str(u) for u in t.unmatched]
+    assert any("has the number of Q2 but the title of Q1; matched by title to Q1" in s for s in notes)
+    assert any("has the number of Q1 but the title of Q2; matched by title to Q2" in s for s in notes)

@@ -849,6 +849,9 @@ def write_docx(context: dict, path: Path) -> None:
     set_font(doc.styles["Heading 1"], "黑体", size=16, bold=False)
     set_font(doc.styles["Heading 2"], "黑体", size=14, bold=False)
     set_font(doc.styles["Caption"], "黑体", size=10.5, bold=False)
+    doc.styles["Caption"].paragraph_format.space_before = Pt(6)
+    doc.styles["Caption"].paragraph_format.space_after = Pt(4)
+    doc.styles["Caption"].font.italic = False
     from docx.enum.style import WD_STYLE_TYPE
 
     table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
@@ -869,12 +872,32 @@ def write_docx(context: dict, path: Path) -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return p
 
+    def _wlen(s: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
     def add_table(t: Table):
         caption(f"{'Table ' if en else '表'}{t.number} {t.caption}")
         cols = len(t.columns)
+        body = t.formatted()
+        # column widths from content: display width of the longest value (CJK counts double), capped
+        need = [min(max([_wlen(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
+                for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
+        text = [k == "text" for _, k in t.columns]
+        if sum(need) <= 15.8:
+            widths_cm = [n + (15.8 - sum(need)) * n / sum(need) for n in need]
+        else:  # numbers keep their width, text columns share the rest and wrap
+            fixed = sum(n for n, tx in zip(need, text) if not tx)
+            room = max(15.8 - fixed, 1.6 * max(sum(text), 1))
+            tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
+            widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
+        widths = [Cm(w) for w in widths_cm]
+        left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
         tbl = doc.add_table(rows=1, cols=cols)
         tbl.style = "Table Grid"
         tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl.autofit = False
+        for i, col in enumerate(tbl.columns):
+            col.width = widths[i]  # w:gridCol (LibreOffice, WPS) as well as each w:tcW (Word)
         hdr = tbl.rows[0]
         trpr = hdr._tr.get_or_add_trPr()
         rep = OxmlElement("w:tblHeader")
@@ -882,18 +905,25 @@ def write_docx(context: dict, path: Path) -> None:
         trpr.append(rep)
         for i, (h, _) in enumerate(t.columns):
             cell = hdr.cells[i]
+            cell.width = widths[i]
             run = cell.paragraphs[0].add_run(str(h))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for r in t.formatted():
+            shd = OxmlElement("w:shd")  # light grey header background
+            shd.set(qn("w:val"), "clear")
+            shd.set(qn("w:color"), "auto")
+            shd.set(qn("w:fill"), "E7ECF2")
+            cell._tc.get_or_add_tcPr().append(shd)
+        for r in body:
             cells = tbl.add_row().cells
             for i, v in enumerate(r):
+                cells[i].width = widths[i]
                 cells[i].text = v
-                cells[i].paragraphs[0].alignment = (WD_ALIGN_PARAGRAPH.LEFT if t.columns[i][1] == "text" and len(v) > 4
-                                                    else WD_ALIGN_PARAGRAPH.CENTER)
+                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         if t.note:
             p = doc.add_paragraph(t.note, style=table_text)
-            p.paragraph_format.space_after = Pt(8)
+            p.paragraph_format.space_before = Pt(2)
+        doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
         doc.add_picture(io.BytesIO(chart.png), width=Cm(15))

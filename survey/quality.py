@@ -42,6 +42,13 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
             and not c.endswith("_other")]
 
 
+def _column(frame: pd.DataFrame, c: str) -> np.ndarray:
+    s = frame[c]
+    if s.dtype == np.float64:
+        return s.to_numpy()
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
     if not cols:
         return np.zeros((len(frame), 0))
@@ -68,22 +75,30 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
         add(dup, "duplicate_id", ("编号 " + ids.fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
-    A = _matrix(frame, cols)
-    if A.shape[1]:
-        h = pd.util.hash_pandas_object(pd.DataFrame(A).round(6), index=False)
-        nonblank = ~np.isnan(A).all(axis=1)
-        first_pos = pd.Series(np.arange(n)).groupby(h.to_numpy()).transform("min").to_numpy()
-        ident = nonblank & h.duplicated(keep="first").to_numpy()
+    arrays = [_column(frame, c) for c in cols]  # float views, no n x k copy
+    if arrays:
+        # one 64-bit hash per answer vector, combined column by column (NaN hashes alike)
+        h = np.zeros(n, dtype=np.uint64)
+        nonblank = np.zeros(n, dtype=bool)
+        for x in arrays:
+            nonblank |= ~np.isnan(x)
+            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(np.round(x, 6))
+        ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
+            first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
             who = _who(frame)
-            add(ident, "identical_answers", np.array(["" if not f else f"与{who[i]}的答卷完全相同"
-                                                      for f, i in zip(ident, first_pos)], dtype=object))
-    if "ip" in frame.columns and A.shape[1]:
-        flagged, partner = _same_ip(frame["ip"], A, near_identical)
-        if flagged.any():
-            who = _who(frame)
-            add(flagged, "same_ip", np.array(["" if p < 0 else f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner],
-                                             dtype=object))
+            idx = np.flatnonzero(ident)
+            det = np.full(n, "", dtype=object)
+            det[idx] = [f"与{who[i]}的答卷完全相同" for i in first_pos[idx]]
+            add(ident, "identical_answers", det)
+        if "ip" in frame.columns:
+            flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
+            if flagged.any():
+                who = _who(frame)
+                idx = np.flatnonzero(flagged)
+                det = np.full(n, "", dtype=object)
+                det[idx] = [f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner[idx]]
+                add(flagged, "same_ip", det)
     if "duration_sec" in frame.columns:
         d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(d)
@@ -119,8 +134,12 @@ def _who(frame: pd.DataFrame) -> np.ndarray:
     return ("编号 " + ids).to_numpy(dtype=object)
 
 
-def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, np.ndarray]:
-    """Rows whose IP appeared earlier with at least ``near`` of the answers equal (vectorised over pairs)."""
+def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose IP appeared earlier with at least ``near`` of the answers equal (vectorised over pairs).
+
+    Returns (flagged, partner): partner is the earliest similar row of the same IP (-1 if none).
+    Only the rows sharing an IP are gathered into a matrix.
+    """
     n = len(ip)
     s = ip.astype("string").str.strip()
     s = s.where(s != "", None)
@@ -136,18 +155,19 @@ def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, np.
         return flagged, partner
     rows = np.flatnonzero(np.isin(codes, multi))
     order = rows[np.argsort(codes[rows], kind="stable")]  # grouped, earlier rows first
+    A = np.column_stack([x[order] for x in arrays])  # only the rows that share an IP
     g = codes[order]
     starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
     lens = np.diff(np.r_[starts, order.size])
     pairs_i, pairs_j = [], []
     small = lens * (lens - 1) // 2 <= _MAX_PAIRS
-    for st, ln in zip(starts[small], lens[small]):  # one iteration per IP group, pairs built by numpy
+    for st, ln in zip(starts[small], lens[small]):  # one iteration per IP group, its pairs built by numpy
         a, b = np.triu_indices(ln, k=1)
-        pairs_i.append(order[st + a])
-        pairs_j.append(order[st + b])
+        pairs_i.append(st + a)
+        pairs_j.append(st + b)
     for st, ln in zip(starts[~small], lens[~small]):
-        pairs_i.append(order[st:st + ln - 1])
-        pairs_j.append(order[st + 1:st + ln])
+        pairs_i.append(np.arange(st, st + ln - 1))
+        pairs_j.append(np.arange(st + 1, st + ln))
     I = np.concatenate(pairs_i)
     J = np.concatenate(pairs_j)
     k = A.shape[1]
@@ -158,10 +178,11 @@ def _same_ip(ip: pd.Series, A: np.ndarray, near: float) -> tuple[np.ndarray, np.
         eq = (a == b) | (np.isnan(a) & np.isnan(b))
         sim[c0:c0 + step] = eq.sum(axis=1) / k
     hit = sim >= near
-    flagged[J[hit]] = True
+    I, J = order[I[hit]], order[J[hit]]
+    flagged[J] = True
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, J[hit], I[hit])  # the earliest similar row of the same IP
-    partner[J[hit]] = first[J[hit]]
+    np.minimum.at(first, J, I)  # the earliest similar row of the same IP
+    partner[J] = first[J]
     return flagged, partner
 
 

@@ -164,7 +164,7 @@ def header_index(rows: list[list]) -> int:
         return 0
     width = max(nonempty)
     need = max(2, (width + 1) // 2)
-    if width < 2:
+    if width <= 2:  # too narrow to tell a title row from a header with an empty name
         return 0
     for i, k in enumerate(nonempty):
         if k >= need:

@@ -141,7 +141,7 @@ def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.n
     Only the rows sharing an IP are gathered into a matrix.
     """
     n = len(ip)
-    s = ip.astype("string").str.strip()
+    s = ip.astype("string").str.strip().str.replace(r"\s*[(（].*$", "", regex=True)  # 问卷星: "1.2.3.4(城市)"
     s = s.where(s != "", None)
     codes, _ = pd.factorize(s)  # -1 = missing
     flagged = np.zeros(n, dtype=bool)

@@ -123,7 +123,7 @@ def test_quality_flags_unit_same_ip_groups_and_blank_rows(tmp_path):
     rows[3][6], rows[3][11] = 8, 2  # 11/12 equal to row 2 (an earlier row that is not the first of the IP)
     rows[4][:] = np.nan  # blank answers: never "identical"
     frame = pd.DataFrame(rows, columns=cols)
-    frame["ip"] = ["1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1", "1.1.1.1"]
+    frame["ip"] = ["1.1.1.1", "1.1.1.1(北京)", "1.1.1.1", "1.1.1.1（上海）", "1.1.1.1"]  # 问卷星 adds the place
     frame["respondent_id"] = ["a", "b", "c", "d", "e"]
     fl = quality_flags(frame, q, near_identical=0.9)
     assert sorted(fl.loc[fl["kind"] == "same_ip", "index"]) == [1, 3]

@@ -561,7 +561,10 @@ class Project:
         try:
             q = "SELECT wave, source, \"row\", \"column\", value, code, message, raw FROM quarantine" + \
                 (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\", \"column\""
-            return con.execute(q, [wave] if wave else []).df()
+            df = con.execute(q, [wave] if wave else []).df()
+            for c in ("value", "column", "raw"):
+                df[c] = df[c].astype(object).where(df[c].notna(), None)
+            return df
         finally:
             con.close()
 

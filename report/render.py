@@ -771,7 +771,7 @@ def write_xlsx(context: dict, path: Path) -> None:
     fmts = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0", "pp": "+0.0%;-0.0%"}
     wb = Workbook()
     wb.remove(wb.active)
-    t_word = "Table" if context["lang"] == "en" else "表"
+    t_word = "Table " if context["lang"] == "en" else "表"
     for sec in context["sections"]:
         ws = wb.create_sheet(sec.sheet)
         ws.append([sec.title])
@@ -786,7 +786,7 @@ def write_xlsx(context: dict, path: Path) -> None:
             if kind != "table":
                 continue
             ws.append([])
-            ws.append([f"{t_word}{obj.number} {obj.caption}"])
+            ws.append([f"{t_word}{obj.number}{'.' if context['lang'] == 'en' else ''} {obj.caption}"])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.append([h for h, _ in obj.columns])
             for c in ws[ws.max_row]:
@@ -876,7 +876,7 @@ def write_docx(context: dict, path: Path) -> None:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
     def add_table(t: Table):
-        caption(f"{'Table ' if en else '表'}{t.number} {t.caption}")
+        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
         cols = len(t.columns)
         body = t.formatted()
         # column widths from content: display width of the longest value (CJK counts double), capped
@@ -929,7 +929,7 @@ def write_docx(context: dict, path: Path) -> None:
         doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         fig_no["f"] += 1
-        caption(f"{'Figure ' if en else '图'}{fig_no['f']} {chart.title}")
+        caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
 
     doc.add_heading(context["title"], 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(context["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER

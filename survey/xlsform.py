@@ -701,6 +701,13 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                 for k, pk in (("min", "start"), ("max", "end")):
                     if params.get(pk) not in (None, ""):
                         item[k] = float(params[pk])
+        if bind.get("constraint") and kind not in ("multiple", "number"):
+            warn(f"{qid}: constraint '{bind['constraint']}' not converted (minyi checks options and ranges itself)")
+        if d.get("choice_filter"):
+            warn(f"{qid}: choice_filter '{d['choice_filter']}' not converted; all options are offered")
+        for key in ("calculate", "readonly"):
+            if bind.get(key) and str(bind.get(key)).lower() not in ("false", "false()", "no"):
+                warn(f"{qid}: {key} '{bind[key]}' not converted")
         required = _truthy(bind.get("required", ""))
         if kind == "text":
             if required:

@@ -31,12 +31,13 @@ TEXT = {
     "zh": {"pct_x": "百分比（%），误差线为95%置信区间", "score_x": "得分，误差线为95%置信区间",
            "likert_x": "百分比（%），以“一般”为中心", "target": "目标", "pct_y": "百分比（%）",
            "focus": "重点改进区：重要性高、表现低", "ipa_x": "重要性（与总体满意度的相关系数）", "ipa_y": "满意度指数",
-           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比"},
+           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比", "below": "未达标"},
     "en": {"pct_x": "Percent; error bars: 95% confidence interval", "score_x": "Score; error bars: 95% confidence interval",
            "likert_x": "Percent, centred on the neutral category", "target": "target", "pct_y": "Percent",
            "focus": "Focus area: high importance, low performance",
            "ipa_x": "Importance (correlation with overall satisfaction)", "ipa_y": "Satisfaction index",
-           "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share"},
+           "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share",
+           "below": "below target"},
 }
 
 
@@ -90,9 +91,13 @@ def _arr(v) -> np.ndarray:
 
 def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent: bool = True,
            target: Optional[float] = None, out_dir: Optional[Path] = None, highlight_low: int = 0,
+           highlight: Optional[Sequence[bool]] = None, targets: Optional[Sequence[Optional[float]]] = None,
            xlabel: str = "", lang: str = "zh") -> Chart:
-    """Horizontal bars sorted by value (largest at the top) with CI error bars and value labels
-    (and an optional target line); the ``highlight_low`` lowest bars are drawn in vermillion."""
+    """Horizontal bars sorted by value (largest at the top) with CI error bars and value labels.
+
+    ``highlight`` (one flag per bar, e.g. "below target") or else the ``highlight_low`` lowest bars
+    are drawn in vermillion; ``targets`` (one per bar, None for none) are drawn as black ticks;
+    ``target`` as one dashed line for all bars."""
     _style()
     est, lo, hi = _arr(est), _arr(lo), _arr(hi)
     lo = np.where(np.isfinite(lo), lo, est)
@@ -103,16 +108,38 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
     k = len(labels)
     fig, ax = plt.subplots(figsize=(7.2, max(2.2, 0.36 * k + 1.2)))
     colors = [OKABE_ITO[0]] * k
-    for i in range(min(highlight_low, k)):
-        colors[i] = OKABE_ITO[3]
+    if highlight is not None:
+        colors = [OKABE_ITO[3] if highlight[i] else OKABE_ITO[0] for i in order]
+    else:
+        for i in range(min(highlight_low, k)):
+            colors[i] = OKABE_ITO[3]
     scale = 100 if percent else 1
+    tg = _arr(targets)[order] if targets is not None else np.full(k, np.nan)
+    handles = []
+    if np.isfinite(tg).any():
+        ok = np.isfinite(tg)
+        handles.append(ax.scatter(tg[ok] * scale, np.arange(k)[ok], marker="|", s=260, linewidths=2,
+                                  color="#000000", zorder=4, label=_t("target", lang)))
+    if highlight is not None and any(highlight):
+        from matplotlib.patches import Patch
+
+        handles.insert(0, Patch(color=OKABE_ITO[3], label=_t("below", lang)))
+    if handles:
+        ax.legend(handles=handles, frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                  borderaxespad=0.1, ncol=len(handles))
     ax.barh(range(k), est * scale, color=colors, height=0.62)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
-    hi_max = float(np.nanmax(hi)) if k else 1.0
+    hi_max = float(np.nanmax(np.concatenate([hi, tg]))) if k else 1.0
     xmax = min(100.0, hi_max * scale * 1.15 + 5) if percent else hi_max * scale * 1.16
     for i, v in enumerate(est):
-        ax.text(hi[i] * scale + xmax * 0.012, i, pct(v) if percent else f"{v:.1f}", va="center", fontsize=8.5)
+        text = pct(v) if percent else f"{v:.1f}"
+        if np.isfinite(tg[i]) and tg[i] > hi[i] and v * scale > 0.14 * xmax:
+            # a target tick lies right of the bar: write the value inside the bar end, so it is not read as the target
+            ax.text(lo[i] * scale - xmax * 0.012, i, text, va="center", ha="right", fontsize=8.5, color="white")
+        else:
+            right = np.nanmax([hi[i], tg[i]]) * scale  # right of the CI (and of a target tick inside it)
+            ax.text(right + xmax * 0.014, i, text, va="center", fontsize=8.5)
     if target is not None:
         ax.axvline(target * scale, color=OKABE_ITO[3], ls="--", lw=1.2)
         ax.text(target * scale, -0.75, f" {_t('target', lang)} {pct(target) if percent else f'{target:.0f}'}",

@@ -174,7 +174,8 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
             title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
         ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
-                               out_dir=out_dir, highlight_low=len(below), lang=lang)
+                               out_dir=out_dir, highlight=[i["rate"].get("verdict") == "未达标" for i in three],
+                               targets=[i.get("target") for i in three], lang=lang)
     areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
         lo = min(areas, key=lambda a: a["index"]["estimate"])

@@ -467,6 +467,13 @@ def convert(
             tmp.write_text(conv.yaml_text, encoding="utf-8")
             tmp.replace(out)
             typer.echo(f"wrote {out} ({conv.yaml_text.count(chr(10) + '  - id: ')} questions)", err=True)
+            if conv.mapping:
+                import yaml as _yaml
+
+                mp = out.with_name(out.stem + ".mapping.yaml")
+                mp.write_text("# choice names (XML values) of the XLSForm -> minyi option codes\n"
+                              + _yaml.safe_dump(conv.mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                typer.echo(f"wrote {mp}: import exports with XML values using --mapping {mp}", err=True)
     elif kind in ("xlsform", "xlsx", "odk", "kobo"):
         from survey.qload import load_questionnaire
         from survey.xlsform import write_xlsform, xform_check

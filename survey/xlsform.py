@@ -485,6 +485,7 @@ class Conversion:
 
     yaml_text: str
     warnings: list[str]
+    mapping: dict = field(default_factory=dict)  # survey import --mapping: choice names (XML values) -> codes
 
 
 _RANGE = re.compile(r"(count-selected\(\s*\.\s*\)|(?<![\w$])\.)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)")
@@ -550,6 +551,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if lang == "default":
         lang = None
     warnings: list[str] = []
+    value_map: dict[str, dict] = {}
     ctx = _Ctx()
     taken: set = set()
     sections: list[dict] = []
@@ -587,6 +589,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                 o["other"] = True
             opts.append(o)
         ctx.codes[qid] = codes
+        if not numeric:
+            value_map[qid] = dict(codes)
         return opts, codes
 
     def constraint_range(d: dict, qid: str, is_count: bool) -> dict:
@@ -774,7 +778,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if errors:
         raise MinyiError([problem("xlsform", file=str(path), reason="the converted questionnaire is not valid",
                                   hint="see the problems below")] + errors)
-    return Conversion(text, warnings)
+    mapping = {"values": value_map} if value_map else {}
+    return Conversion(text, warnings, mapping)
 
 
 def _generated(c: dict) -> bool:

@@ -123,6 +123,11 @@ def test_handmade_xlsform_to_yaml(tmp_path):
     assert "'thanks' (note)" in r.stderr and "'score' (calculate)" in r.stderr  # left out, and said so
     q = load_questionnaire(out)
     assert (q.id, q.title, q.version, q.language) == ("cw_survey", "创文知晓度调查", "3", "zh")
+    # choice names that are not numbers get codes 1..n, and a mapping file for exports holding XML values
+    import yaml
+
+    mp = yaml.safe_load((tmp_path / "q.mapping.yaml").read_text(encoding="utf-8"))
+    assert mp == {"values": {"aware": {"yes": 1, "no": 2}, "channel": {"tv": 1, "paper": 2, "net": 3, "none": 4}}}
     assert [s.id for s in q.sections] == ["basic", "sat", "S3"]
     assert [(x.id, x.type) for x in q.questions] == [("aware", "single"), ("channel", "multiple"), ("times", "number"),
                                                      ("env", "single"), ("traffic", "single"), ("advice", "text")]

@@ -339,3 +339,36 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
     fig.suptitle(title, x=0.02, ha="left", fontsize=12)
     fig.tight_layout()
     return _save(fig, name, title, out_dir)
+
+
+def panels_ci(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:
+    """Small multiples of sorted horizontal bars with CI error bars, one panel per group:
+    ``panels`` = {panel title: (labels, est, lo, hi)} with shares (shown as percentages)."""
+    _style()
+    k = len(panels)
+    cols = min(3, k)
+    rows = int(np.ceil(k / cols))
+    h = max(len(p[0]) for p in panels.values())
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, rows * (0.3 * h + 1.0)), squeeze=False)
+    xmax = max(float(np.nanmax(_arr(p[3]))) for p in panels.values()) * 100 * 1.35
+    for ax, (ptitle, (labels, est, lo, hi)) in zip(axes.flat, panels.items()):
+        e, lo_, hi_ = _arr(est), _arr(lo), _arr(hi)
+        order = np.argsort(e, kind="stable")
+        e, lo_, hi_ = e[order] * 100, lo_[order] * 100, hi_[order] * 100
+        yy = np.arange(len(order))
+        ax.barh(yy, e, color=OKABE_ITO[0], height=0.6)
+        ax.errorbar(e, yy, xerr=np.vstack([np.maximum(e - lo_, 0), np.maximum(hi_ - e, 0)]), fmt="none",
+                    ecolor="#333333", capsize=2, lw=0.8)
+        for yv, v, hv in zip(yy, e, hi_):
+            ax.text(hv + xmax * 0.02, yv, f"{v:.1f}%", va="center", fontsize=7.5)
+        ax.set_yticks(yy)
+        ax.set_yticklabels([labels[i] for i in order], fontsize=8)
+        ax.set_xlim(0, xmax)
+        ax.set_title(ptitle, loc="left", fontsize=10)
+        ax.tick_params(axis="x", labelsize=7.5)
+    for ax in list(axes.flat)[k:]:
+        ax.set_visible(False)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    fig.supxlabel(_t("pct_x", lang), fontsize=8.5)
+    fig.tight_layout()
+    return _save(fig, name, title, out_dir)

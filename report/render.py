@@ -193,6 +193,23 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
                              [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
                              out_dir=out_dir, lang=lang)
+    if hot and hot.get("by_site"):
+        panels = {}
+        for site, recs in hot["by_site"].items():
+            recs = [x for x in recs[:5] if (x["respondents"] or {}).get("estimate") is not None]
+            if recs:
+                panels[site] = ([x["label"] for x in recs], [x["respondents"]["estimate"] for x in recs],
+                                [x["respondents"]["ci_low"] for x in recs], [x["respondents"]["ci_high"] for x in recs])
+        if panels:
+            firsts = {s: p[0][int(np.nanargmax(_nums(p[1])))] for s, p in panels.items()}
+            same = len(set(firsts.values())) == 1
+            if en:
+                title = (f"“{next(iter(firsts.values()))}” ranks first at every site" if same else
+                         "Top issues differ by site: " + ", ".join(f"{s} “{v}”" for s, v in firsts.items()))
+            else:
+                title = (f"各调查点均以“{next(iter(firsts.values()))}”居首" if same else
+                         "各调查点关注重点不同：" + "，".join(f"{s}“{v}”" for s, v in firsts.items()))
+            ch["hot_sites"] = C.panels_ci("hot_sites", title, panels, out_dir=out_dir, lang=lang)
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
         words = ot["top_words"][:15]
@@ -238,6 +255,10 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
                 title = f"{waves[0]}至{waves[-1]}，{first}{'上升' if d >= 0 else '下降'}{abs(d):.1f}个百分点"
             ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
     return ch
+
+
+def _nums(v) -> np.ndarray:
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
 def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh") -> list:
@@ -500,6 +521,7 @@ def build_sections(ctx: dict) -> list:
                   [("Site" if en else "调查点", "text"), ("Rank" if en else "位次", "int"), ("Issue" if en else "问题", "text"),
                    ("% respondents" if en else "选择比例", "pct"), ("low" if en else "下限", "pct"),
                    ("high" if en else "上限", "pct"), ("n" if en else "有效样本", "int")], rows)
+            fig(sec, ctx["charts"].get("hot_sites"))
     rk = ctx.get("ranking")
     if rk:
         table(sec, "Ranking question" if en else "排序题结果",
@@ -515,7 +537,8 @@ def build_sections(ctx: dict) -> list:
         fig(sec, ctx["charts"].get("words"))
         if ot.get("examples"):
             sec.blocks.append(("p", "Typical answers:" if en else "典型意见摘录："))
-            sec.blocks.append(("list", [f"{e['text']}（{e['count']}）" for e in ot["examples"]]))
+            sec.blocks.append(("list", [f"{e['text']} ({e['count']})" if en else f"{e['text']}（{e['count']}条）"
+                                        for e in ot["examples"]]))
     # 6 groups
     sec = S[5]
     lg = ctx.get("league")

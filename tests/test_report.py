@@ -137,7 +137,7 @@ def test_every_chart_png_and_svg(project, html):
     svgs = {p.stem for p in charts.glob("*.svg")}
     assert pngs == svgs
     areas = {it["area"] for it in project["analysis"]["items"] if it["kind"] == "satisfaction" and it.get("area")}
-    expected = {"sample", "rates", "areas", "hot", "words", "league", "ipa", "trend"} | {f"likert_{a}" for a in areas}
+    expected = {"sample", "rates", "areas", "hot", "hot_sites", "words", "league", "ipa", "trend"} | {f"likert_{a}" for a in areas}
     assert expected <= pngs, expected - pngs
     for p in charts.glob("*.png"):
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 5000

@@ -236,12 +236,16 @@ class Project:
         bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
         good = np.ones(len(frame), dtype=bool)
         good[bad_idx] = False
-        qdf = qraw = None
+        qdf = None
         if len(probs):
+            # the whole converted row, as JSON, with each of its problems (pandas' JSON writer, bad rows only)
+            raws = np.array(frame.iloc[bad_idx].to_json(orient="records", lines=True, force_ascii=False)
+                            .splitlines(), dtype=object)
+            pos = np.searchsorted(bad_idx, probs["index"].to_numpy(dtype=np.int64))
             qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
                                 "value": probs["value"].astype(object).where(probs["value"].notna(), None),
-                                "code": probs["code"].astype(str), "message": probs["message"].astype(str)})
-            qraw = frame.iloc[bad_idx].reset_index(drop=True)
+                                "code": probs["code"].astype(str), "message": probs["message"].astype(str),
+                                "raw": raws[pos]})
         pin = None
         if table.pii is not None and table.pii.shape[1]:
             pieces = []
@@ -280,11 +284,9 @@ class Project:
             con.unregister("incoming")
             if qdf is not None:
                 con.register("qin", qdf)
-                con.register("qraw", qraw)
-                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, p.\"row\", p.\"column\", p.value, p.code, p.message, "
-                            "to_json(r) FROM qin p LEFT JOIN qraw r ON r._row = p.\"row\"", [import_id, wave, path.name])
+                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw "
+                            "FROM qin", [import_id, wave, path.name])
                 con.unregister("qin")
-                con.unregister("qraw")
             if pin is not None and len(pin):
                 con.register("pin", pin)
                 val = "sha256(?::VARCHAR || value)" if hash_pii else "value"

@@ -181,9 +181,20 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         lo = min(areas, key=lambda a: a["index"]["estimate"])
         title = (f"{lo['name']} has the lowest satisfaction index ({lo['index']['estimate']:.1f})" if en
                  else f"{lo['name']}满意度指数最低（{lo['index']['estimate']:.1f}分）")
+        # the area's satisfaction indicator carries its index target and verdict
+        ind_of = {i.get("area"): i for i in result["indicators"] if i["kind"] == "satisfaction" and i.get("area")}
+        idx = [(ind_of.get(a["id"]) or {}).get("index") or {} for a in areas]
+        has_t = any(s.get("target") is not None for s in idx)
+        nb = sum(s.get("verdict") == "未达标" for s in idx)
+        if has_t and nb:
+            title = (f"{nb} areas below their index target; {lo['name']} lowest ({lo['index']['estimate']:.1f})" if en
+                     else f"{nb}个领域满意度指数未达目标，{lo['name']}最低（{lo['index']['estimate']:.1f}分）")
         ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
-                               percent=False, out_dir=out_dir, highlight_low=1, lang=lang)
+                               percent=False, out_dir=out_dir, lang=lang,
+                               highlight=[s.get("verdict") == "未达标" for s in idx] if has_t else None,
+                               highlight_low=0 if has_t else 1,
+                               targets=[s.get("target") for s in idx] if has_t else None)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         top = hot["top"]

@@ -386,6 +386,8 @@ def check(
     if json_out:
         _echo_json({"waves": out, "rules": {k: bool(v) for k, v in rules.items()}})
         return
+    if not out:
+        typer.echo(f"{dir}: no responses imported yet (survey import {dir} FILE)")
     for w in out:
         typer.echo(f"wave {w['wave']}: {w['responses']:,} responses")
         for kind in FLAG_NAMES:

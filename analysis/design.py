@@ -19,7 +19,7 @@ Domains zero the weights outside the subpopulation and keep every row, as R's ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -172,11 +172,17 @@ class Design:
         return replace(self, weights=np.where(m, self.weights, 0.0))
 
     def with_weights(self, weights: np.ndarray) -> "Design":
-        """A new design with other weights (e.g. after calibration), same strata/PSUs/fpc."""
+        """A new plain :class:`Design` with other weights (e.g. after calibration), same strata/PSUs/fpc.
+
+        Always a plain ``Design``: a calibration remembered by a subclass (``CalibratedDesign``)
+        belongs to the old weights and is dropped (R: a design built on new weights has no
+        ``postStrata``)."""
         w = np.asarray(weights, dtype=float)
         if w.shape != self.weights.shape:
             raise DesignError("new weights have the wrong length")
-        return replace(self, weights=w)
+        kw = {f.name: getattr(self, f.name) for f in fields(Design)}
+        kw["weights"] = w
+        return Design(**kw)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -236,6 +242,15 @@ class Design:
         """The stratum's value in the data (for messages)."""
         return str(self.strata_labels[code]) if code < len(self.strata_labels) else str(code + 1)
 
+    def lonely_error(self, codes: Sequence[int]) -> DesignError:
+        """The ``fail`` error for lonely strata ``codes`` (stratum codes), naming up to five of them."""
+        codes = [int(c) for c in codes]
+        names = ", ".join(self.stratum_label(c) for c in codes[:5]) + (", ..." if len(codes) > 5 else "")
+        return DesignError(
+            f"stratum {names} has only one PSU, so its variance cannot be estimated; "
+            "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or remove "
+            "(R survey.lonely.psu)")
+
     def variance_of_psu_totals(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray,
                                present_strata: Optional[np.ndarray] = None) -> np.ndarray:
         """Covariance matrix from PSU totals ``tot`` (PSUs × k), each PSU's stratum ``st`` and fpc fraction ``f``.
@@ -279,12 +294,7 @@ class Design:
         mode = self.lonely_psu
         if lonely.any():
             if mode == "fail":
-                codes = np.unique(st[lonely])
-                names = ", ".join(self.stratum_label(int(c)) for c in codes[:5]) + (", ..." if codes.size > 5 else "")
-                raise DesignError(
-                    f"stratum {names} has only one PSU, so its variance cannot be estimated; "
-                    "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or remove "
-                    "(R survey.lonely.psu)")
+                raise self.lonely_error(np.unique(st[lonely]))
             if mode == "adjust":
                 dev[lonely] = tot[lonely]
             else:  # certainty, remove, average: no contribution (average rescales below)

@@ -92,6 +92,14 @@ class DomainEngine:
     """
 
     def __init__(self, design: Design, groupings: Sequence[tuple[np.ndarray, int]] = ()):
+        if getattr(design, "calibration", ()):
+            # the calibration residuals (R svyrecvar with postStrata) need the influence values of
+            # every row by calibration category; the engine's cell × unit sums cannot give them
+            raise DesignError(
+                "questionnaire-wide indicators cannot use a calibrated (raked or post-stratified) design "
+                "object: its SEs need R's calibration adjustment; estimate each domain with "
+                "Design.subset() and analysis.estimators, or save the calibrated weights as a column "
+                "(survey weight) and analyse with that weight")
         self.design = design
         self.w = design.weights
         n = design.n
@@ -139,19 +147,14 @@ class DomainEngine:
             n_h = np.bincount(design.strata, minlength=n_strata).astype(float)
             f_h = np.zeros(n_strata)
             f_h[design.strata] = design.fpc_fraction
-        if np.any(n_h == 1):
-            mode = design.lonely_psu
-            if mode == "fail":
-                raise DesignError("a stratum has only one PSU, so its variance cannot be estimated; "
-                                  "choose lonely_psu='certainty' or 'adjust' (R survey.lonely.psu)")
-            if mode not in ("certainty", "remove", "average"):
-                raise DesignError(f"lonely_psu='{mode}' is not supported for questionnaire-wide indicators; "
-                                  "use certainty, remove or average")
+        # lonely PSUs exactly as Design.variance_of_psu_totals (R survey:::onestrat): a completely
+        # sampled (certainty) stratum contributes 0 and is never lonely; a lonely stratum acts only
+        # in groups holding one of its rows (R's subset() drops the others)
+        certain_h = (1.0 - f_h) < 1e-7
         self.n_h = n_h
-        self.c_h = np.where(n_h > 1, (1 - f_h) * n_h / np.maximum(n_h - 1, 1), 0.0)
-        self.lonely_scale = 1.0
-        if np.any(n_h == 1) and design.lonely_psu == "average":
-            self.lonely_scale = float(np.sum(n_h > 0) / max(np.sum(n_h > 1), 1))
+        self.lonely_h = (n_h == 1) & ~certain_h
+        self.c_h = np.where((n_h > 1) & ~certain_h, (1 - f_h) * n_h / np.maximum(n_h - 1, 1), 0.0)
+        self.adj_h = np.where(self.lonely_h, 1 - f_h, 0.0) if design.lonely_psu == "adjust" else None
         self.key_cs = self.cell * n_strata + design.strata
         self.size_cs = self.n_cells_all * n_strata
         if self.clustered:
@@ -167,6 +170,7 @@ class DomainEngine:
         self.P[np.arange(self.n_units), unit_stratum] = 1.0
         self.wpos = (self.w > 0).astype(float)
         self.all_positive = bool(np.all(self.w > 0))
+        self._present_rows = None  # groups × strata: does the group hold a row with positive weight?
         # group of every cell in every grouping (0 = overall), −1 when the cell belongs to no group
         self.cell_group = []
         for sl in self.slices:
@@ -233,8 +237,9 @@ class DomainEngine:
                 sz = (Ag - m * Bg) / W[:, None]
                 sz2 = (Q_yy - 2 * m * Q_xy + m * m * Q_xx) / (W[:, None] ** 2)
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
+                sT2 = sz2
                 dfv = n - (Cg > 0).sum(1)
-            var = (inner * self.c_h).sum(1) * self.lonely_scale
+            var = self._combine(inner, sT2, (Cg @ self.P) > 0)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
         dfv = dfv.astype(float)
@@ -273,16 +278,57 @@ class DomainEngine:
             inv = np.where(ok & (W[gi] > 0), 1.0 / W[gi], 0.0)
         return (A - e[:, None] * B) * inv[:, None]
 
-    def variance_of_cells(self, Z_by_grouping: Sequence[np.ndarray]) -> np.ndarray:
-        """Per group, the variance of a total whose cell × PSU influence totals are ``Z_by_grouping[k]``."""
-        out = np.zeros(self.n_groups)
+    def variance_of_cells(self, Z_by_grouping: Sequence[np.ndarray], present: Optional[np.ndarray] = None) -> np.ndarray:
+        """Per group, the variance of a total whose cell × PSU influence totals are ``Z_by_grouping[k]``.
+
+        ``present`` (rows) marks the estimate's domain for the lonely-PSU rules (default: every
+        row of the group with positive weight), as ``present`` in :meth:`Design.variance`."""
+        inner = np.zeros((self.n_groups, self.n_strata))
+        sq = np.zeros((self.n_groups, self.n_strata))
         for k, Z in enumerate(Z_by_grouping):
             sl = self.slices[k]
             T = self.G[sl] @ Z
             sT, sT2 = T @ self.P, (T * T) @ self.P
-            inner = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
-            out[sl] = (inner * self.c_h).sum(1)
-        return out * self.lonely_scale
+            inner[sl] = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
+            sq[sl] = sT2
+        return self._combine(inner, sq, self._present(present))
+
+    # ------------------------------------------------------------------ variance from stratum sums
+    def _combine(self, inner: np.ndarray, sq: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Per group, the variance from stratum sums, with R's lonely-PSU rules.
+
+        ``inner`` (groups × strata): Σ_j (Z_gj − Z̄_gh)² over the PSUs of each stratum; ``sq``:
+        Σ_j Z_gj² (for ``adjust``); ``present``: does group g's domain hold a row of stratum h.
+        Same rules as :meth:`Design.variance_of_psu_totals` (R ``survey:::onestrat``): certainty
+        strata contribute 0; a lonely stratum present in the domain fails (``fail``, naming it),
+        contributes 0 (``certainty``/``remove``), ``(1 − f_h) Z_h²`` (``adjust``), or is dropped
+        and the sum scaled by (strata present)/(strata present and not lonely) (``average``).
+        """
+        var = (inner * self.c_h).sum(1)
+        if not self.lonely_h.any():
+            return var
+        lp = present & self.lonely_h  # groups × strata
+        if not lp.any():
+            return var
+        mode = self.design.lonely_psu
+        if mode == "fail":
+            raise self.design.lonely_error(np.flatnonzero(lp.any(0)))
+        if mode == "adjust":
+            var = var + (sq * self.adj_h).sum(1)
+        elif mode == "average":
+            n_all = (present & (self.n_h > 0)).sum(1)
+            n_ok = n_all - lp.sum(1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                var = np.where(n_ok > 0, var * n_all / np.where(n_ok > 0, n_ok, 1), np.nan)
+        return var
+
+    def _present(self, rows: Optional[np.ndarray]) -> np.ndarray:
+        """groups × strata: does the group hold a row of ``rows`` (default: any row) with positive weight."""
+        if rows is None:
+            if self._present_rows is None:
+                self._present_rows = self._by_cs(self.wpos) > 0
+            return self._present_rows
+        return self._by_cs(np.asarray(rows, dtype=bool) & (self.w > 0)) > 0
 
     # ------------------------------------------------------------------ helpers
     def _by_cs(self, values: np.ndarray) -> np.ndarray:
@@ -325,7 +371,7 @@ class DomainEngine:
             est = S_wy.sum(1) / W
         n = cnt.sum(1)
         if self.clustered:
-            var = self._var_clustered(wx, wy, est, W)
+            var = self._var_clustered(wx, wy, est, W, cnt > 0)
         else:
             w2d = self.w2 * d
             m = est[:, None]
@@ -341,7 +387,7 @@ class DomainEngine:
                 sz = (S_wy - m * S_wx) / W[:, None]
                 sz2 = (Q_yy - 2 * m * Q_xy + m * m * Q_xx) / (W[:, None] ** 2)
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
-            var = (inner * self.c_h).sum(1) * self.lonely_scale
+            var = self._combine(inner, sz2, cnt > 0)
         dfv = self._df(d, cnt)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
@@ -388,7 +434,7 @@ class DomainEngine:
         b = np.bincount(self.key_cp, weights=d.astype(float), minlength=self.size_cp).reshape(self.n_cells_all, self.n_psu)
         return ((self.G @ b) > 0).sum(1)
 
-    def _var_clustered(self, wd, wy, est, W) -> np.ndarray:
+    def _var_clustered(self, wd, wy, est, W, present) -> np.ndarray:
         A = np.bincount(self.key_cp, weights=wy, minlength=self.size_cp).reshape(self.n_cells_all, self.n_psu)
         B = np.bincount(self.key_cp, weights=wd, minlength=self.size_cp).reshape(self.n_cells_all, self.n_psu)
         A = self.G @ A
@@ -402,30 +448,30 @@ class DomainEngine:
             sumT[g] = np.bincount(self.psu_stratum, weights=T[g], minlength=self.n_strata)
             sumT2[g] = np.bincount(self.psu_stratum, weights=T[g] ** 2, minlength=self.n_strata)
         inner = sumT2 - np.where(self.n_h > 0, sumT**2 / np.maximum(self.n_h, 1), 0)
-        return (inner * self.c_h).sum(1) * self.lonely_scale
+        return self._combine(inner, sumT2, present)
 
-    def variance_of_influence(self, z_by_grouping: Sequence[np.ndarray]) -> np.ndarray:
+    def variance_of_influence(self, z_by_grouping: Sequence[np.ndarray], present: Optional[np.ndarray] = None) -> np.ndarray:
         """Variance, per group, of the total of per-row influence values.
 
         ``z_by_grouping[k]`` (k = 0 overall, then one per grouping) holds for each row the
         influence value for the group the row belongs to in that grouping.  Used for
-        composite indexes, whose influence is a weighted sum of item influences.
+        composite indexes, whose influence is a weighted sum of item influences.  ``present``
+        (rows) marks the estimate's domain for the lonely-PSU rules (see :meth:`variance_of_cells`).
         """
-        out = np.zeros(self.n_groups)
+        inner = np.zeros((self.n_groups, self.n_strata))
+        sq = np.zeros((self.n_groups, self.n_strata))
         for k, z in enumerate(z_by_grouping):
             sl = self.slices[k]
             if self.clustered:
                 b = np.bincount(self.key_cp, weights=z, minlength=self.size_cp).reshape(self.n_cells_all, self.n_psu)
                 T = self.G[sl] @ b
-                for j, g in enumerate(range(sl.start, sl.stop)):
-                    sT = np.bincount(self.psu_stratum, weights=T[j], minlength=self.n_strata)
-                    sT2 = np.bincount(self.psu_stratum, weights=T[j] ** 2, minlength=self.n_strata)
-                    out[g] = ((sT2 - np.where(self.n_h > 0, sT**2 / np.maximum(self.n_h, 1), 0)) * self.c_h).sum()
+                sT, sT2 = T @ self.P, (T * T) @ self.P
             else:
-                S = self._by_cs(z)[sl]
-                S2 = self._by_cs(z * z)[sl]
-                out[sl] = ((S2 - np.where(self.n_h > 0, S**2 / np.maximum(self.n_h, 1), 0)) * self.c_h).sum(1)
-        return out * self.lonely_scale
+                sT = self._by_cs(z)[sl]
+                sT2 = self._by_cs(z * z)[sl]
+            inner[sl] = sT2 - np.where(self.n_h > 0, sT**2 / np.maximum(self.n_h, 1), 0)
+            sq[sl] = sT2
+        return self._combine(inner, sq, self._present(present))
 
     def group_of_row(self, k: int, codes: np.ndarray) -> np.ndarray:
         """Group index (into the engine's groups) of each row for grouping k (−1 when missing)."""

@@ -213,10 +213,11 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 for k in range(n_groupings):
                     cur[k] += zs[k]
 
-    def variance(zs: list) -> np.ndarray:
+    def variance(zs: list, present: np.ndarray) -> np.ndarray:
+        # present: the rows of the aggregate's domain (lonely-PSU rules, as Design.variance)
         if clustered:
-            return eng.variance_of_cells(zs)
-        return eng.variance_of_influence([w * z for z in zs])
+            return eng.variance_of_cells(zs, present)
+        return eng.variance_of_influence([w * z for z in zs], present)
 
     for it in items:
         if it.key not in columns:
@@ -250,8 +251,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             return None
         J = counts[bucket]
         est = np.array([[s.estimate for s in res.items[k][measure]] for k in keys]).mean(axis=0)
-        var = variance([z / J for z in zs])
         u = union[(acc_of[bucket], measure)]
+        var = variance([z / J for z in zs], u)
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
@@ -299,12 +300,12 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 z = acc[(acc_of[("area", a.id)], "index")][k]
                 term = z * (fac_cell[:, None] if clustered else fac_cell.take(eng.cell))
                 zs[k] = term if zs[k] is None else zs[k] + term
-        var = variance(zs)
         u = np.zeros(design.n, dtype=bool)
         keys = []
         for a in present:
             u |= union[(acc_of[("area", a.id)], "index")]
             keys += list(acc_of[("area", a.id)])
+        var = variance(zs, u)
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
@@ -475,7 +475,9 @@ def _rake_weights(w0: np.ndarray, margins: Sequence[_Margin], maxit: int, epsilo
 def trim_weights(design: Design, upper: float = math.inf, lower: float = -math.inf, strict: bool = False) -> Design:
     """R ``trimWeights(design, upper, lower, strict)`` (see module docstring); returns a new design."""
     w = _trim(design.weights, upper, lower, strict)
-    return design.with_weights(w)
+    # R's trimWeights only replaces the weights (design$prob): a calibrated design keeps its
+    # calibration (postStrata), unlike with_weights, which starts a plain design
+    return replace(design, weights=w)
 
 
 def _trim(pw: np.ndarray, upper: float, lower: float, strict: bool) -> np.ndarray:

@@ -36,6 +36,30 @@ _PII_NAME = re.compile(r"(^ip$|ip地址|来自ip|手机|电话|phone|mobile|姓�
 _PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"), re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")]
 
 
+def json_safe(obj):
+    """``obj`` with every NaN / ±Infinity (Python, NumPy or pandas missing values) replaced by None.
+
+    ``json.dumps`` writes float NaN as the bare word ``NaN``, which is not JSON (RFC 8259); the
+    ``--json`` outputs of the project commands go through this first.
+    """
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [json_safe(v) for v in obj.tolist()]
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if np.isfinite(f) else None
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return obj
+
+
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells starting with = + - @ (tab, CR) with an apostrophe; numeric columns untouched."""
     out = df.copy()

@@ -49,7 +49,7 @@ CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "sav": ("sav",)}
 LAYOUT_NAMES = {"wjx": "问卷星", "tencent": "腾讯问卷", "kobo": "KoboToolbox/ODK", "native": "minyi native"}
 EMPTY_VALUES = ["", "(空)", "（空）", "(跳过)", "（跳过）", "跳过", "(未填)", "（未填）"]
 WJX_SKIP = ["-2", "-3", "N/A"]
-PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target"]
 PII_HEADERS = re.compile(r"(^ip$|来自ip|^ip地址|^ip_?address|手机|电话|phone|mobile|姓名|^name$|^username$|身份证|id_?card|"
                          r"地理位置|昵称|微信号|openid|deviceid|^email|邮箱|^_submitted_by$)", re.I)
 PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"),
@@ -425,7 +425,9 @@ class _Converter:
         self._seen_options: set = set()
 
     # -- problems
-    def bad(self, mask: np.ndarray, column: str, values, code: str, **params) -> None:
+    def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
+        """Record ``code`` for the rows in ``mask``; ``target`` is the native column the cell was meant for
+        (default: the question id), so row validation can skip problems that only follow from this one."""
         idx = np.flatnonzero(mask)
         if not idx.size:
             return
@@ -441,7 +443,7 @@ class _Converter:
                 cache[v] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message  # keep the choices / closest
             msgs.append(cache[v])
         self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
-                                        "message": msgs}))
+                                        "message": msgs, "target": target or params.get("qid")}))
 
     def note(self, column: str, code: str = "unmatched-column", **params) -> None:
         self.unmatched.append(problem(code, file=self.source, column=column, severity="warning", **params))
@@ -632,7 +634,7 @@ class _Converter:
             return base + (f" (closest: {', '.join(repr(c) for c in close)})" if close else "")
         return hint
 
-    def code_column(self, qq: Question, c: str) -> np.ndarray:
+    def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
         codes, _ = self.map_values(qq, s)
         if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
@@ -646,7 +648,7 @@ class _Converter:
                               f"{qq.id}; matched those values by code", hint="check the value labels")
                 codes = np.where(ok, codes2, codes)
         unknown = s.notna().to_numpy() & np.isnan(codes)
-        self.bad(unknown, c, s.to_numpy(dtype=object, na_value=None), "unknown-option", qid=qq.id,
+        self.bad(unknown, c, s.to_numpy(dtype=object, na_value=None), "unknown-option", target=target, qid=qq.id,
                  choices=self.choices_hint(qq))
         return codes
 
@@ -754,7 +756,7 @@ class _Converter:
                 if r is None:
                     self.note(c, suggestion=did_you_mean(norm_text(part or c), [norm_text(x.label) for x in qq.rows]))
                     continue
-                data[f"{qq.id}_{r.id}"] = self.code_column(qq, c)
+                data[f"{qq.id}_{r.id}"] = self.code_column(qq, c, target=f"{qq.id}_{r.id}")
             return
         if qq.type in ("multiple", "ranking"):
             self._convert_multi(qq, cols, data)

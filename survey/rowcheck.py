@@ -7,6 +7,10 @@ selections; ``exclusive`` (e.g. 以上都没有 combined with other options); ``
 ``should-skip`` (answered although skip logic or the site's sections say it is not asked);
 ``required-missing`` (a required question that was asked but not answered).
 
+One mistake gives one record: when the importer already reported a cell (an unknown option or a
+non-number, which it blanks), the problems that only follow from the blank cell — ``required-missing``
+and ``too-few`` for that question or matrix row — are not recorded again (``prior``).
+
 :func:`check_rows` returns a DataFrame of problems (one record per problem: row index,
 source row number, column, value, code, message) — the quarantine records.
 """
@@ -23,6 +27,7 @@ from .questionnaire import Questionnaire
 from .skip import asked_masks
 
 PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+DERIVED = ("required-missing", "too-few")  # follow from a cell the importer blanked
 _NONE = object()  # "this problem has no cell value" (whole-question problems)
 
 
@@ -87,8 +92,8 @@ class _Cols:
                 self._num[col] = np.full(len(frame), np.nan)
             else:
                 s = frame[col]
-                if s.dtype == np.float64:
-                    self._num[col] = s.to_numpy()  # no copy
+                if s.dtype in (np.float64, np.float32):
+                    self._num[col] = s.to_numpy()  # no copy (float32 codes are exact small integers)
                 else:
                     self._num[col] = (s.to_numpy(dtype=float, na_value=np.nan) if s.dtype.kind in "fiub"
                                       else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float))
@@ -116,10 +121,13 @@ class _Cols:
         return out
 
 
-def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None) -> pd.DataFrame:
+def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None,
+               prior: Optional[pd.DataFrame] = None) -> pd.DataFrame:
     """All row problems of ``frame`` (native layout) as a DataFrame (see module docstring).
 
     ``rows`` are the source row numbers shown to users (default: ``frame['_row']`` or index + 2).
+    ``prior``: the importer's cell problems (``index`` and ``target``, the native column or question
+    id the cell was for); derived problems of those cells are left out.
     """
     n = len(frame)
     if rows is None:
@@ -203,4 +211,25 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
         if qq.required and qq.type != "matrix":
             col.add(a & ~answered, qq.id, "required-missing", values=_NONE, qid=qq.id)
     out = col.result()
+    if prior is not None and len(prior) and len(out) and "target" in prior.columns:
+        out = _drop_derived(out, prior, q)
     return out.reset_index(drop=True)
+
+
+def _drop_derived(out: pd.DataFrame, prior: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """``out`` without the DERIVED records of a (row, column) the importer already reported.
+
+    A prior problem on target ``t`` covers ``t`` itself and its question (a blanked matrix cell makes
+    its row and possibly the whole matrix unanswered; a blanked option makes too few selections).
+    """
+    qid_of = {c: qq.id for qq in q.questions for c in qq.columns()}
+    pr = prior[prior["target"].notna()]
+    idx = pr["index"].to_numpy(dtype=np.int64)
+    tgt = pr["target"].astype(str)
+    keys = pd.MultiIndex.from_arrays([np.concatenate([idx, idx]),
+                                      np.concatenate([tgt.to_numpy(dtype=object),
+                                                      tgt.map(lambda t: qid_of.get(t, t)).to_numpy(dtype=object)])])
+    derived = out["code"].isin(DERIVED).to_numpy()
+    mine = pd.MultiIndex.from_arrays([out["index"].to_numpy(dtype=np.int64), out["column"].astype(str).to_numpy(dtype=object)])
+    drop = derived & mine.isin(keys)
+    return out[~drop]

@@ -226,8 +226,9 @@ class Project:
                                     choices=", ".join(o.label for o in q.question(q.site_question).options))
             frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
         rows = frame["_row"].to_numpy()
-        probs = pd.concat([p for p in (table.problems, check_rows(frame, q, rows=rows)) if len(p)], ignore_index=True) \
-            if len(table.problems) else check_rows(frame, q, rows=rows)
+        checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
+        probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
+            if len(table.problems) else checked
         if strict and (len(probs) or table.unmatched):
             msgs = [problem("strict-import", file=str(path), count=len(probs) + len(table.unmatched),
                             rows=int(probs["index"].nunique()) if len(probs) else 0)]

@@ -41,7 +41,7 @@ def test_wjx_both_codings_through_the_real_command(tmp_path):
 
 def _bad_wjx(tmp_path: Path) -> Path:
     df = pd.read_csv(DATA / "wjx_by_text.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    df.iloc[0, 6] = "社会"  # row 2: not an option of Q1 (and so Q1, required, is missing)
+    df.iloc[0, 6] = "社会"  # row 2: not an option of Q1 (one record: not also "required Q1 missing")
     df.iloc[1, 11] = "住房┋买菜"  # row 3: 买菜 is not an option of Q4
     df.iloc[2, 12] = "环境污染→环境污染→交通拥堵"  # row 4: the same option ranked twice
     df.iloc[4, 7] = ""  # row 6: required Q2 missing
@@ -62,7 +62,7 @@ def test_wjx_quarantine_counts_and_reasons(tmp_path):
 
     recs = json.loads(res.output)
     got = sorted((r["row"], r["code"], r["value"] if isinstance(r["value"], str) else None) for r in recs)
-    assert got == [(2, "required-missing", None), (2, "unknown-option", "社会"), (3, "unknown-option", "买菜"),
+    assert got == [(2, "unknown-option", "社会"), (3, "unknown-option", "买菜"),
                    (4, "rank-invalid", "环境污染→环境污染→交通拥堵"), (6, "required-missing", None), (14, "blank-row", None)]
 
 
@@ -79,7 +79,7 @@ def test_strict_import_stores_nothing(tmp_path, capsys):
     proj = str(tmp_path / "p")
     _main(capsys, "init", proj, "--questionnaire", str(QFILE))
     rc, out = _main(capsys, "import", proj, str(_bad_wjx(tmp_path)), "--strict")
-    assert rc == 1 and "--strict: 6 problem(s)" in out
+    assert rc == 1 and "--strict: 5 problem(s)" in out
     rc, out = _main(capsys, "status", proj, "--json")
     import json
 
@@ -111,3 +111,47 @@ def test_unreadable_file_one_line_exit_1(tmp_path, capsys, name, args, msg):
     assert rc == 1
     assert msg in out and name in out and "Traceback" not in out
     assert len(out.strip().splitlines()) == 1
+
+
+def _strict_json(text: str):
+    """json.loads that refuses NaN / Infinity (not JSON, though Python's json writes them)."""
+    import json
+
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_every_json_output_is_strict_json(tmp_path):
+    """Quarantine values that are empty, never-asked questions (rate 0/0), blank rows: null, never NaN."""
+    run = CliRunner()
+    proj = str(tmp_path / "p")
+    assert run.invoke(app, ["init", proj, "--questionnaire", str(QFILE)]).exit_code == 0
+    res = run.invoke(app, ["import", proj, str(_bad_wjx(tmp_path)), "--wave", "W", "--json"])
+    assert res.exit_code == 0, res.output
+    assert _strict_json(res.output)["quarantined"] == 5
+    res = run.invoke(app, ["quarantine", proj, "--json"])
+    recs = _strict_json(res.output)
+    blank = [r for r in recs if r["code"] == "blank-row"]
+    assert len(blank) == 1 and blank[0]["value"] is None
+    for args in (["check", proj, "--json"], ["status", proj, "--json"], ["quarantine", proj, "--wave", "W", "--json"],
+                 ["import", proj, str(_bad_wjx(tmp_path)), "--json"]):
+        res = run.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        _strict_json(res.output)
+
+
+def test_json_safe_replaces_every_non_finite_number():
+    import math
+
+    import numpy as np
+
+    from survey.export import json_safe
+
+    got = json_safe({"a": float("nan"), "b": [np.float32("nan"), np.inf, -math.inf, 1.5, np.int64(3)],
+                     "c": pd.NA, "d": (np.float64(2.0), None, "x"), "e": np.array([np.nan, 1.0])})
+    assert got == {"a": None, "b": [None, None, None, 1.5, 3], "c": None, "d": [2.0, None, "x"], "e": [None, 1.0]}
+    import json
+
+    _strict_json(json.dumps(got))

@@ -143,15 +143,35 @@ def test_each_reason_is_quarantined_with_row_column_value(project, tmp_path):
     assert '"respondent_id":"R02"' in raw.replace(" ", "")
 
 
-def test_not_a_number_goes_through_careful_path(project, tmp_path):
+def test_not_a_number_is_one_record(project, tmp_path):
     f = write_csv(tmp_path / "nan.csv", [ROWS[0][0], ROWS[0][0].replace("R01", "R02").replace(",3,,", ",三,,")])
     s = project.import_file(f, wave="W1")
     assert (s.accepted, s.quarantined) == (1, 1)
     qr = project.quarantine()
-    # the unreadable cell, and (since it holds no number) the missing required answer
-    nan = qr[qr["code"] == "not-a-number"]
-    assert (int(nan["row"].item()), nan["column"].item(), nan["value"].item()) == (3, "Q3", "三")
-    assert set(qr["code"]) == {"not-a-number", "required-missing"} and set(qr["row"]) == {3}
+    # the unreadable cell, with its raw value; not also "required Q3 missing" (the same mistake)
+    assert [(int(r.row), r.column, r.value, r.code) for r in qr.itertuples()] == [(3, "Q3", "三", "not-a-number")]
+
+
+def test_derived_problems_of_a_reported_cell_are_left_out(tmp_path):
+    """prior = the importer's cell problems: their blanked cells do not also count as missing answers."""
+    q = load_questionnaire(write_tiny(tmp_path))
+    cols = HEADER.split(",")
+    # row 0: Q1 blanked by the importer; row 1: M1_r1 blanked by the importer and M1_r2 really missing;
+    # row 2: Q1 really missing (no importer problem): still recorded
+    frame = pd.DataFrame([["A", None, 600.0, 1, None, None, None, None, None, 3, None, 1, 2, 1, 2, 1],
+                          ["B", None, 600.0, 1, 2, None, None, None, None, 3, None, None, None, 1, 2, 1],
+                          ["C", None, 600.0, 1, None, None, None, None, None, 3, None, 1, 2, 1, 2, 1]], columns=cols)
+    for c in cols[2:]:
+        if c != "Q5":
+            frame[c] = frame[c].astype(float)
+    plain = check_rows(frame, q)
+    assert sorted(zip(plain["index"], plain["column"], plain["code"])) == [
+        (0, "Q1", "required-missing"), (1, "M1_r1", "required-missing"), (1, "M1_r2", "required-missing"),
+        (2, "Q1", "required-missing")]
+    prior = pd.DataFrame({"index": [0, 1], "target": ["Q1", "M1_r1"]})
+    got = check_rows(frame, q, prior=prior)
+    assert sorted(zip(got["index"], got["column"], got["code"])) == [
+        (1, "M1_r2", "required-missing"), (2, "Q1", "required-missing")]
 
 
 def test_check_rows_directly_all_problems_of_a_row(tmp_path):

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
-from analysis.ci import check_method, critical_value
+from analysis.ci import check_method
+from analysis.compare import independent_difference, league
 from analysis.domains import code_values
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy
 from analysis.ipa import importance_performance
@@ -443,30 +444,45 @@ def _ipa(q, frame, des, item_out, coded: dict) -> list:
 
 
 def _league(area_out, composite, by: str) -> Optional[dict]:
-    """Groups ranked by the composite index with CI-aware rank ranges and small-base flags."""
+    """Groups ranked by the composite index: :func:`analysis.compare.league` with CI-aware ties.
+
+    Tie rule ``overlap`` (the report's stated rule): group i ranks significantly above j when
+    i's interval lies entirely above j's; ``rank_best``/``rank_worst`` bound the ranks each group
+    could hold, ``tied_with`` lists the groups it cannot be told apart from, ``small_base`` flags
+    n < 30.  Each row keeps the composite record's keys (estimate, se, ci, n, df, target, ...).
+    """
     if not composite or by not in composite.get("by", {}):
         return None
-    rows = [dict(r) for r in composite["by"][by] if r.get("estimate") is not None]
-    rows.sort(key=lambda r: -r["estimate"])
-    for i, r in enumerate(rows):
-        # rank range: better than groups whose CI lies entirely below, worse than those entirely above
-        above = sum(1 for o in rows if o is not r and o["ci_low"] > r["ci_high"])
-        below = sum(1 for o in rows if o is not r and o["ci_high"] < r["ci_low"])
-        r["rank"] = i + 1
-        r["rank_best"] = above + 1
-        r["rank_worst"] = len(rows) - below
-        r["tied"] = r["rank_best"] != r["rank_worst"]
-    return {"by": by, "measure": "composite index", "rows": rows}
+    src = [dict(r) for r in composite["by"][by] if r.get("estimate") is not None]
+    if not src:
+        return {"by": by, "measure": "composite index", "rows": [], "tie_rule": "overlap", "small_base": SMALL_BASE}
+    lg = league([r["group"] for r in src], [r["estimate"] for r in src],
+                se=[_float(r.get("se")) for r in src], ci_low=[_float(r.get("ci_low")) for r in src],
+                ci_high=[_float(r.get("ci_high")) for r in src], n=[int(r.get("n") or 0) for r in src],
+                df=[_float(r.get("df")) for r in src], method="overlap", small_base=SMALL_BASE)
+    by_group = {r["group"]: r for r in src}
+    rows = []
+    for lr in lg:
+        r = by_group[lr.group]
+        r.update(lr.to_dict())
+        rows.append(r)
+    return {"by": by, "measure": "composite index", "rows": rows, "tie_rule": "overlap", "small_base": SMALL_BASE}
+
+
+def _float(x) -> float:
+    """A number from a result dict (None → NaN, "inf" → inf)."""
+    return float("nan") if x is None else float(x)
 
 
 def compare(current: dict, previous: dict, *, confidence: float = 0.95) -> list:
     """Changes of every indicator between two waves (independent samples).
 
-    diff = p₁ − p₀, se = √(se₁² + se₀²); interval diff ± z·se (normal critical value: the
-    waves are separate samples with large df); significant when the interval excludes 0.
+    :func:`analysis.compare.independent_difference` (current − previous): ``se = √(se₁² + se₀²)``
+    (covariance 0, as R's ``svycontrast`` on the waves stacked as separate strata); interval and
+    p from Student t with the Welch–Satterthwaite df ``(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀)`` from each
+    wave's design df (normal when both are infinite); significant when the interval excludes 0.
     """
     prev = {i["id"]: i for i in previous.get("indicators", [])}
-    z = float(critical_value(confidence, float("inf")))
     out = []
     for ind in current.get("indicators", []):
         p = prev.get(ind["id"])
@@ -476,14 +492,17 @@ def compare(current: dict, previous: dict, *, confidence: float = 0.95) -> list:
             a, b = ind.get(m), p.get(m)
             if not a or not b or a.get("estimate") is None or b.get("estimate") is None:
                 continue
-            diff = a["estimate"] - b["estimate"]
-            se = float(np.hypot(a["se"], b["se"]))
-            lo, hi = diff - z * se, diff + z * se
-            from scipy import stats
-
-            pval = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else None
+            if a.get("se") is None or b.get("se") is None:
+                continue
+            cur = {"estimate": a["estimate"], "se": a["se"], "df": _float(a.get("df"))}
+            pre = {"estimate": b["estimate"], "se": b["se"], "df": _float(b.get("df"))}
+            d = independent_difference(cur, pre, confidence=confidence).to_dict()
+            lo, hi = d["ci_low"], d["ci_high"]
+            sig = bool(d["significant"])
             out.append({"id": ind["id"], "name": ind["name"], "measure": m, "current": a["estimate"],
-                        "previous": b["estimate"], "diff": diff, "se": se, "ci_low": lo, "ci_high": hi, "p": pval,
-                        "significant": bool(lo > 0 or hi < 0),
-                        "arrow": "↑" if lo > 0 else ("↓" if hi < 0 else "→")})
+                        "previous": b["estimate"], "diff": d["estimate"], "se": d["se"], "ci_low": lo,
+                        "ci_high": hi, "p": d["p"], "significant": sig,
+                        "arrow": ("↑" if d["estimate"] > 0 else "↓") if sig else "→",
+                        "df": d["df"], "statistic": d["statistic"], "direction": d["direction"],
+                        "confidence": confidence, "method": "independent (Welch–Satterthwaite t)"})
     return out

@@ -20,7 +20,14 @@ unclustered designs (with sums of squared weights for the moments) — and
 :meth:`DomainEngine.estimate` derives any mean or ratio whose per-row numerator, denominator and
 validity are functions of the code (a rate, a score mean, % of mentions) from those sums alone.
 Ratios ``Σwdy/Σwdx`` (R ``svyratio``) have influence ``z = w d (y − R̂x)/Σwdx``; a mean is x = 1.
-Tested against ``design.subset`` + :mod:`analysis.estimators` and against R.
+Lonely PSUs follow :meth:`Design.variance_of_psu_totals` (R ``survey.lonely.psu``) per group:
+certainty strata contribute 0 and are never lonely; a lonely stratum acts only in groups whose
+domain holds one of its rows (``fail`` then names it; ``adjust`` adds ``(1 − f_h) Z_h²``;
+``average`` rescales by strata present / strata present and not lonely).  Calibrated designs
+(:class:`analysis.weighting.CalibratedDesign`) are refused: their SEs need R's calibration
+residuals of every row, which these cell sums do not carry.
+Tested against ``design.subset`` + :mod:`analysis.estimators` and against R
+(tests/test_domains_lonely.py, tests/test_indicators_r_golden.py).
 """
 
 from __future__ import annotations

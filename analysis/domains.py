@@ -23,9 +23,13 @@ Ratios ``Σwdy/Σwdx`` (R ``svyratio``) have influence ``z = w d (y − R̂x)/Σ
 Lonely PSUs follow :meth:`Design.variance_of_psu_totals` (R ``survey.lonely.psu``) per group:
 certainty strata contribute 0 and are never lonely; a lonely stratum acts only in groups whose
 domain holds one of its rows (``fail`` then names it; ``adjust`` adds ``(1 − f_h) Z_h²``;
-``average`` rescales by strata present / strata present and not lonely).  Calibrated designs
-(:class:`analysis.weighting.CalibratedDesign`) are refused: their SEs need R's calibration
-residuals of every row, which these cell sums do not carry.
+``average`` rescales by strata present / strata present and not lonely).
+
+Calibrated designs (:class:`analysis.weighting.CalibratedDesign`, R ``rake``/``postStratify``):
+R's calibration residuals act on every row's influence value (residuals on the calibration
+categories), which cell sums do not carry; for them the engine spreads each group's per-row
+influence values into columns and takes the variance through ``design.psu_totals`` (one
+design pass per grouping, a loop over groups) — exact, slower than the cell-sum route.
 Tested against ``design.subset`` + :mod:`analysis.estimators` and against R
 (tests/test_domains_lonely.py, tests/test_indicators_r_golden.py).
 """
@@ -64,6 +68,7 @@ class CodedTable:
     Cn: np.ndarray
     Sw2: Optional[np.ndarray]
     k: int
+    key: Optional[np.ndarray] = None  # per-row key_cu·k + code (kept for calibrated designs only)
 
 
 def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,15 +104,10 @@ class DomainEngine:
     """
 
     def __init__(self, design: Design, groupings: Sequence[tuple[np.ndarray, int]] = ()):
-        if getattr(design, "calibration", ()):
-            # the calibration residuals (R svyrecvar with postStrata) need the influence values of
-            # every row by calibration category; the engine's cell × unit sums cannot give them
-            raise DesignError(
-                "questionnaire-wide indicators cannot use a calibrated (raked or post-stratified) design "
-                "object: its SEs need R's calibration adjustment; estimate each domain with "
-                "Design.subset() and analysis.estimators, or save the calibrated weights as a column "
-                "(survey weight) and analyse with that weight")
         self.design = design
+        # calibrated designs (R postStrata/raking): variances from row-level influence values
+        # through design.psu_totals, which applies R's calibration residuals (see _variance_rows)
+        self.calibrated = bool(getattr(design, "calibration", ()))
         self.w = design.weights
         n = design.n
         cell = np.zeros(n, dtype=np.int64)
@@ -208,7 +208,7 @@ class DomainEngine:
         else:
             Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
         Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
-        return CodedTable(Sw, Cn, Sw2, k)
+        return CodedTable(Sw, Cn, Sw2, k, key if self.calibrated else None)
 
     def estimate(self, tab: "CodedTable", d: np.ndarray, y: np.ndarray, x: Optional[np.ndarray] = None, *,
                  confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
@@ -232,7 +232,17 @@ class DomainEngine:
         n = Cg.sum(1)
         m = est[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
-            if self.clustered:
+            if self.calibrated:
+                code = tab.key % tab.k
+                dy, dx = (d * y)[code], (d * xx)[code]
+                inv = np.where(W > 0, 1.0 / np.where(W > 0, W, 1.0), 0.0)
+                zs = []
+                for rg in self._row_groups():
+                    gi = np.maximum(rg, 0)
+                    zs.append(np.where(rg >= 0, self.w * (dy - np.nan_to_num(est)[gi] * dx) * inv[gi], 0.0))
+                var = self._variance_rows(zs, (Cg @ self.P) > 0)
+                dfv = (Cg > 0).sum(1) - ((Cg @ self.P) > 0).sum(1) if self.clustered else n - (Cg > 0).sum(1)
+            elif self.clustered:
                 T = np.nan_to_num((Ag - m * Bg) / W[:, None])
                 sT, sT2 = T @ self.P, (T * T) @ self.P
                 inner = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
@@ -246,7 +256,8 @@ class DomainEngine:
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
                 sT2 = sz2
                 dfv = n - (Cg > 0).sum(1)
-            var = self._combine(inner, sT2, (Cg @ self.P) > 0)
+            if not self.calibrated:
+                var = self._combine(inner, sT2, (Cg @ self.P) > 0)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
         dfv = dfv.astype(float)
@@ -290,6 +301,9 @@ class DomainEngine:
 
         ``present`` (rows) marks the estimate's domain for the lonely-PSU rules (default: every
         row of the group with positive weight), as ``present`` in :meth:`Design.variance`."""
+        if self.calibrated:
+            raise DesignError("cell totals cannot carry the calibration adjustment; use variance_of_influence "
+                              "with per-row influence values on a calibrated design")
         inner = np.zeros((self.n_groups, self.n_strata))
         sq = np.zeros((self.n_groups, self.n_strata))
         for k, Z in enumerate(Z_by_grouping):
@@ -328,6 +342,32 @@ class DomainEngine:
             with np.errstate(invalid="ignore", divide="ignore"):
                 var = np.where(n_ok > 0, var * n_all / np.where(n_ok > 0, n_ok, 1), np.nan)
         return var
+
+    def _row_groups(self) -> list:
+        """Per grouping, the engine group index of every row (−1: the row is in no group)."""
+        return [cg[self.cell] for cg in self.cell_group]
+
+    def _variance_rows(self, z_by_grouping: Sequence[np.ndarray], present: np.ndarray) -> np.ndarray:
+        """Per group, the variance of the total of per-row influence values, through the design.
+
+        ``z_by_grouping[k]``: each row's influence value for its group in grouping k.  The values
+        are spread into one column per group and passed to :meth:`Design.psu_totals` — for a
+        :class:`~analysis.weighting.CalibratedDesign` that first replaces them by R's calibration
+        residuals (``svyrecvar`` with ``postStrata``) — then :meth:`Design.variance_of_psu_totals`
+        per group with the strata its domain holds (``present``, groups × strata): the estimators'
+        own variance, group by group (a loop over groups, not rows).
+        """
+        des = self.design
+        out = np.zeros(self.n_groups)
+        for k, (z, rg) in enumerate(zip(z_by_grouping, self._row_groups())):
+            sl = self.slices[k]
+            ok = rg >= 0
+            Z = np.zeros((des.n, sl.stop - sl.start))
+            Z[np.flatnonzero(ok), rg[ok] - sl.start] = np.asarray(z, dtype=float)[ok]
+            tot, st, f = des.psu_totals(Z)
+            for j, g in enumerate(range(sl.start, sl.stop)):
+                out[g] = des.variance_of_psu_totals(tot[:, j], st, f, present_strata=present[g])[0, 0]
+        return out
 
     def _present(self, rows: Optional[np.ndarray]) -> np.ndarray:
         """groups × strata: does the group hold a row of ``rows`` (default: any row) with positive weight."""
@@ -377,7 +417,14 @@ class DomainEngine:
         with np.errstate(invalid="ignore", divide="ignore"):
             est = S_wy.sum(1) / W
         n = cnt.sum(1)
-        if self.clustered:
+        if self.calibrated:
+            inv = np.where(W > 0, 1.0 / np.where(W > 0, W, 1.0), 0.0)
+            zs = []
+            for rg in self._row_groups():
+                gi = np.maximum(rg, 0)
+                zs.append(np.where(rg >= 0, (wy - np.nan_to_num(est)[gi] * wx) * inv[gi], 0.0))
+            var = self._variance_rows(zs, cnt > 0)
+        elif self.clustered:
             var = self._var_clustered(wx, wy, est, W, cnt > 0)
         else:
             w2d = self.w2 * d
@@ -465,6 +512,8 @@ class DomainEngine:
         composite indexes, whose influence is a weighted sum of item influences.  ``present``
         (rows) marks the estimate's domain for the lonely-PSU rules (see :meth:`variance_of_cells`).
         """
+        if self.calibrated:
+            return self._variance_rows(z_by_grouping, self._present(present))
         inner = np.zeros((self.n_groups, self.n_strata))
         sq = np.zeros((self.n_groups, self.n_strata))
         for k, z in enumerate(z_by_grouping):

@@ -162,7 +162,9 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     res = IndicatorResults(groups=groups)
     w = design.weights
     n_groupings = 1 + len(groupings)
-    clustered = eng.clustered
+    # aggregates from cell × PSU influence totals; per row when unclustered, and on calibrated
+    # designs (R's calibration residuals need every row's influence value)
+    clustered = eng.clustered and not eng.calibrated
     # aggregate buckets (multi-item indicators and areas); identical item sets share one accumulator
     members: dict = {}
     for it in items:

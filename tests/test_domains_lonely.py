@@ -16,7 +16,7 @@ from analysis import Design, DesignError
 from analysis.domains import code_values, make_engine
 from analysis.estimators import svymean, svyprop
 from analysis.indicators import Grouping, ItemSpec, compute_indicators
-from analysis.weighting import CalibratedDesign, rake
+from analysis.weighting import CalibratedDesign, poststratify, rake
 
 GOLDEN = Path(__file__).parent / "golden"
 DATA = pd.read_csv(GOLDEN / "r_designs_data.csv")
@@ -162,20 +162,106 @@ def _raked():
     return rake(des, margins, epsilon=1e-10, maxit=100)[0]
 
 
-def test_engine_refuses_a_calibrated_design():
-    cal = _raked()
-    assert isinstance(cal, CalibratedDesign) and cal.calibration
-    with pytest.raises(DesignError, match="calibrated"):
-        engine(cal)
-
-
 def test_with_weights_drops_the_calibration():
     cal = _raked()
+    assert isinstance(cal, CalibratedDesign) and cal.calibration
     plain = cal.with_weights(cal.weights * 2)
     assert type(plain) is Design and not getattr(plain, "calibration", ())
     # the plain design's SE is the fixed-weight SE of the same weights (no residual adjustment) ...
     fixed = Design.from_frame(DATA, psu="psu", strata="st", weights=cal.weights * 2)
     close(svymean(plain, Y).se, svymean(fixed, Y).se, 1e-12)
-    # ... which differs from the calibrated SE; and the engine accepts it
+    # ... which differs from the calibrated SE; the engine gives each its own
     assert abs(svymean(cal, Y).se - svymean(plain, Y).se) > 1e-6
     close(engine(plain).means(Y, ALL).se[0], svymean(fixed, Y).se)
+    close(engine(cal).means(Y, ALL).se[0], svymean(cal, Y).se)
+
+
+# ----------------------------------------------------------------------------- calibrated designs vs R
+WDATA = pd.read_csv(GOLDEN / "r_weighting_data.csv")
+CEXP = pd.read_csv(GOLDEN / "r_domains_calibrated_expected.csv", dtype={"value": float})
+BASE = {"srs": dict(weights="w"), "strat_clus": dict(weights="w", strata="st", psu="psu"),
+        "strat_clus_fpc": dict(weights="w", strata="st", psu="psu", fpc="Npsu")}
+POP = {"sex": {"F": 10400, "M": 9600}, "age": {"18-34": 6000, "35-54": 8400, "55+": 5600},
+       "region": {"north": 9000, "south": 7000, "west": 4000}}
+
+
+def _calibrated(base, cal):
+    des = Design.from_frame(WDATA, **BASE[base])
+    if cal == "rake2":
+        return rake(des, {"sex": POP["sex"], "age": POP["age"]}, maxit=200, epsilon=1e-12)[0]
+    return poststratify(des, {"region": POP["region"]})[0]
+
+
+@pytest.mark.parametrize("base", list(BASE))
+@pytest.mark.parametrize("cal", ["rake2", "ps_region"])
+def test_engine_on_calibrated_designs_matches_r(base, cal):
+    ex = {q: v for q, v in zip(CEXP[CEXP.case == f"{base}_{cal}"].quantity, CEXP[CEXP.case == f"{base}_{cal}"].value)}
+    assert ex
+    des = _calibrated(base, cal)
+    assert isinstance(des, CalibratedDesign)
+    groupings, labels = [], []
+    for g in ("age", "region"):
+        codes, labs = pd.factorize(WDATA[g], sort=True)
+        groupings.append((codes, len(labs)))
+        labels += [f"{g}={lab}" for lab in labs]
+    eng = make_engine(des, groupings)
+    y, b = WDATA.y.to_numpy(float), WDATA.b.to_numpy(float)
+    all_rows = np.ones(len(WDATA), dtype=bool)
+    m = eng.means(y, all_rows)
+    codes, vals = code_values(y)
+    mc, _, _ = eng.estimate(eng.tabulate(codes, len(vals)), np.isfinite(vals).astype(float), np.nan_to_num(vals))
+    for g in (m, mc):
+        close(g.estimate[0], ex["all_mean_y"])
+        close(g.se[0], ex["all_mean_y_se"])
+        close(g.deff[0], ex["all_mean_y_deff"])
+        for i, lab in enumerate(labels):
+            close(g.estimate[1 + i], ex[f"{lab}_mean_y"])
+            close(g.se[1 + i], ex[f"{lab}_mean_y_se"])
+    # a yes/no item as the indicators compute it (coded table, logit interval)
+    items = [ItemSpec("b", "b", "ind", "support", (1,), (), None), ItemSpec("c", "c", "ind", "support", (1,), (), None),
+             ItemSpec("bv", "bv", "indv", "support", (1,), (), None)]
+    cols = {"b": b, "c": (WDATA.y > 55).to_numpy(float), "bv": np.where(WDATA.y > 45, b, np.nan)}
+    res = compute_indicators(des, cols, items, [], [Grouping(g, c, [lab.split("=")[1] for lab in labels if lab.startswith(g)])
+                                                    for g, (c, _) in zip(("age", "region"), groupings)],
+                             ci_method="logit")
+    rb = res.items["b"]["rate"]
+    close(rb[0].estimate, ex["all_prop_b"])
+    close(rb[0].se, ex["all_prop_b_se"])
+    close(rb[0].ci_low, ex["all_prop_b_ci_low"], 1e-6)
+    close(rb[0].ci_high, ex["all_prop_b_ci_high"], 1e-6)
+    for i, lab in enumerate(labels):
+        close(rb[1 + i].estimate, ex[f"{lab}_mean_b"])
+        close(rb[1 + i].se, ex[f"{lab}_mean_b_se"])
+    # an item answered by some rows only (domain = answered rows), by age
+    rv = res.items["bv"]["rate"]
+    close(rv[0].se, ex["all_valid_mean_b_se"])
+    for i, lab in enumerate(labels[:3]):
+        close(rv[1 + i].se, ex[f"{lab}_valid_mean_b_se"])
+    # a two-item indicator: R svycontrast(svymean(~b + c, des), c(0.5, 0.5))
+    ind = res.indicators["ind"]["rate"]
+    close(ind[0].estimate, ex["all_ind_bc"])
+    close(ind[0].se, ex["all_ind_bc_se"])
+    for i, lab in enumerate(labels[:3]):
+        close(ind[1 + i].se, ex[f"{lab}_ind_bc_se"])
+
+
+def test_multiple_choice_on_a_calibrated_design_equals_subset_estimators():
+    # % of respondents (coded tables sharing row counts) on a raked design: each option's share
+    # equals svyprop on the calibrated design's domain (R-validated above and in test_weighting_r_golden)
+    from analysis.multiple import multiple_choice
+
+    des = _calibrated("strat_clus", "rake2")
+    rng = np.random.default_rng(3)
+    n = len(WDATA)
+    sel = (rng.random((n, 3)) < [0.5, 0.3, 0.2]).astype(float)
+    asked = WDATA.y.to_numpy() > 40
+    sel[~asked] = np.nan
+    codes, labs = pd.factorize(WDATA.age, sort=True)
+    res = multiple_choice(des, sel, [1, 2, 3], ["x", "y", "z"], groupings=[Grouping("age", codes, list(labs))],
+                          asked=asked)
+    masks = [np.ones(n, dtype=bool)] + [codes == j for j in range(len(labs))]
+    for j, opt in enumerate(res.options):
+        for gi, mask in enumerate(masks):
+            ref = svyprop(des.subset(mask), sel[:, j] == 1, valid=asked)
+            close(opt.stats["respondents"][gi].se, ref.se)
+            close(opt.stats["respondents"][gi].estimate, ref.estimate)

@@ -9,7 +9,8 @@ selections; ``exclusive`` (e.g. 以上都没有 combined with other options); ``
 
 One mistake gives one record: when the importer already reported a cell (an unknown option or a
 non-number, which it blanks), the problems that only follow from the blank cell — ``required-missing``
-and ``too-few`` for that question or matrix row — are not recorded again (``prior``).
+and ``too-few`` for that question or matrix row, and ``should-skip`` / ``required-missing`` of questions
+whose skip condition reads it — are not recorded again (``prior``).
 
 :func:`check_rows` returns a DataFrame of problems (one record per problem: row index,
 source row number, column, value, code, message) — the quarantine records.
@@ -216,20 +217,53 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     return out.reset_index(drop=True)
 
 
-def _drop_derived(out: pd.DataFrame, prior: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
-    """``out`` without the DERIVED records of a (row, column) the importer already reported.
+def _depends_on(q: Questionnaire) -> dict[str, set]:
+    """{question id: the questions its skip condition (and the site's sections) read}."""
+    from . import expr as E
 
-    A prior problem on target ``t`` covers ``t`` itself and its question (a blanked matrix cell makes
-    its row and possibly the whole matrix unanswered; a blanked option makes too few selections).
+    out: dict[str, set] = {}
+    site_sections = q.site_question and any(st.sections for st in q.sites)
+    for qq in q.questions:
+        deps = set()
+        if qq.when:
+            try:
+                deps = {r.name.split(".")[0] for r in E.references(E.parse(qq.when))}
+            except E.ExprSyntaxError:  # pragma: no cover - the questionnaire was validated on load
+                deps = set()
+        if site_sections and qq.id != q.site_question:
+            deps.add(q.site_question)
+        if deps:
+            out[qq.id] = deps
+    return out
+
+
+def _drop_derived(out: pd.DataFrame, prior: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
+    """``out`` without the DERIVED (and ``should-skip``) records that follow from a cell the importer reported.
+
+    A prior problem on target ``t`` (blanked by the importer) covers, in its row: ``t`` itself and its
+    question (a blanked matrix cell makes the row, possibly the whole matrix, unanswered; a blanked
+    option makes too few selections), and every question whose skip condition reads that question
+    (its asked/not-asked verdict rests on the blanked cell: ``should-skip``, ``required-missing``).
     """
     qid_of = {c: qq.id for qq in q.questions for c in qq.columns()}
     pr = prior[prior["target"].notna()]
     idx = pr["index"].to_numpy(dtype=np.int64)
     tgt = pr["target"].astype(str)
-    keys = pd.MultiIndex.from_arrays([np.concatenate([idx, idx]),
-                                      np.concatenate([tgt.to_numpy(dtype=object),
-                                                      tgt.map(lambda t: qid_of.get(t, t)).to_numpy(dtype=object)])])
+    pqid = tgt.map(lambda t: qid_of.get(t, t)).to_numpy(dtype=object)
+    keys = pd.MultiIndex.from_arrays([np.concatenate([idx, idx]), np.concatenate([tgt.to_numpy(dtype=object), pqid])])
+    col = out["column"].astype(str)
+    oidx = out["index"].to_numpy(dtype=np.int64)
     derived = out["code"].isin(DERIVED).to_numpy()
-    mine = pd.MultiIndex.from_arrays([out["index"].to_numpy(dtype=np.int64), out["column"].astype(str).to_numpy(dtype=object)])
-    drop = derived & mine.isin(keys)
+    drop = derived & pd.MultiIndex.from_arrays([oidx, col.to_numpy(dtype=object)]).isin(keys)
+    # questions whose condition reads a reported question
+    deps = _depends_on(q)
+    cand = np.flatnonzero((derived | (out["code"] == "should-skip").to_numpy()) & ~drop)
+    if deps and cand.size:
+        rq = col.iloc[cand].map(lambda c: qid_of.get(c, c))
+        pairs = pd.DataFrame({"pos": cand, "index": oidx[cand], "dep": rq.map(lambda x: sorted(deps.get(x, ())))})
+        pairs = pairs.explode("dep").dropna(subset=["dep"])
+        if len(pairs):
+            hit = pd.MultiIndex.from_arrays([pairs["index"].to_numpy(dtype=np.int64),
+                                             pairs["dep"].to_numpy(dtype=object)]).isin(keys)
+            drop[pairs["pos"].to_numpy(dtype=np.int64)[hit]] = True
     return out[~drop]

@@ -328,7 +328,7 @@ class Project:
                 continue
             s = frame[c]
             if t in ("SMALLINT", "INTEGER", "DOUBLE", "BIGINT"):
-                if s.dtype == np.float64:
+                if s.dtype in (np.float64, np.float32):  # float32: the native reader's codes
                     x = s.to_numpy()
                 elif s.dtype.kind in "fiub":
                     x = s.to_numpy(dtype=float, na_value=np.nan)

@@ -265,3 +265,12 @@ def test_multiple_choice_on_a_calibrated_design_equals_subset_estimators():
             ref = svyprop(des.subset(mask), sel[:, j] == 1, valid=asked)
             close(opt.stats["respondents"][gi].se, ref.se)
             close(opt.stats["respondents"][gi].estimate, ref.estimate)
+
+
+def test_trim_weights_keeps_the_calibration_as_r_trimweights():
+    # R trimWeights() only replaces design$prob: postStrata stay (unlike a design on new weights)
+    from analysis.weighting import trim_weights
+
+    cal = _calibrated("strat_clus", "rake2")
+    trimmed = trim_weights(cal, upper=float(np.quantile(cal.weights, 0.9)))
+    assert isinstance(trimmed, CalibratedDesign) and trimmed.calibration == cal.calibration

@@ -124,7 +124,7 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
     for qq in q.questions:
         if qq.type in ("single", "scale", "yesno", "matrix"):
             vl = {int(o.code): o.label for o in qq.options}
-            for c in qq.columns():
+            for c in qq.code_columns():
                 if c in df.columns:
                     value_labels[c] = vl
         if qq.type == "matrix":
@@ -138,6 +138,8 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
             var_labels[f"{qq.id}_other"] = f"{qq.text}：其他（请注明）"
         else:
             var_labels[qq.id] = qq.text
+            if qq.has_other:
+                var_labels[f"{qq.id}_other"] = f"{qq.text}：其他（请注明）"
     for c in df.columns:  # integral numbers as integers
         if df[c].dtype.kind == "f":
             x = df[c].to_numpy()
@@ -152,7 +154,7 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
 
 
 def _single_cols(q) -> set:
-    return {c for qq in q.questions if qq.type in ("single", "scale", "yesno", "matrix") for c in qq.columns()}
+    return {c for qq in q.questions if qq.type in ("single", "scale", "yesno", "matrix") for c in qq.code_columns()}
 
 
 def export_project(project, *, format: str = "csv", labels: bool = False, wave: Optional[str] = None,

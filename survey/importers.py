@@ -597,11 +597,14 @@ class _Converter:
                     self.native[f"{qq.id}_{o.code}"] = (qq, str(o.code))
                 if qq.type == "multiple" and qq.has_other:
                     self.native[f"{qq.id}_other"] = (qq, "_other")
+            elif qq.has_other:  # single / scale / yes-no with "other, please specify"
+                self.native[f"{qq.id}_other"] = (qq, "_other")
         self.col_map, self.val_map = ({}, {})
         if mapping:
             self.col_map, self.val_map = _check_mapping(mapping, q, list(self.df.columns), source)
         self.skip = EMPTY_VALUES + (WJX_SKIP if layout == "wjx" else [])
         self._seen_options: set = set()
+        self.other_text: Optional[pd.Series] = None  # fill-in text of the last code_column (其他〖…〗)
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
@@ -713,6 +716,11 @@ class _Converter:
         if m:
             return m.group(1) + m.group(2)
         if qq.type not in ("matrix", "multiple", "ranking"):
+            key = norm_text(qq.text)  # a single choice has one part only: the fill-in text of its "other"
+            if qq.has_other and rest.startswith(key) and len(rest) > len(key):
+                tail = rest[len(key):].lstrip(":-_/—–|")
+                if self._is_other_part(qq, norm_text(tail)) is not None:
+                    return tail
             return None
         key = norm_text(qq.text)
         if rest.startswith(key) and len(rest) > len(key):
@@ -737,7 +745,7 @@ class _Converter:
 
     def _is_other_part(self, qq: Question, p: str) -> Optional[int]:
         """Index of the 'other' option if ``p`` names its fill-in text column (e.g. 其他_填空, 其他〖〗, other)."""
-        if qq.type != "multiple" or not qq.has_other:
+        if qq.type not in ("multiple", "single", "scale", "yesno") or not qq.has_other:
             return None
         if p.lower() in ("other", "_other", "其他_填空", "其他填空", "其他文本"):
             return next(j for j, o in enumerate(qq.options) if o.other)
@@ -780,7 +788,9 @@ class _Converter:
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
-        codes, _ = self.map_values(qq, s)
+        codes, other = self.map_values(qq, s)
+        # "其他〖物业纠纷〗": the code of 其他, and its text (kept in <id>_other for single choices)
+        self.other_text = (s.map(other).astype("string") if other else None)
         if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
             raw = self.values(c)
             miss = np.isnan(codes) & s.notna().to_numpy()
@@ -873,10 +883,25 @@ class _Converter:
         if qq.type in ("single", "scale", "yesno"):
             c = whole[0] if whole else cols[0][0]
             data[qq.id] = self.code_column(qq, c)
+            other = self.other_text
             for c2, part in cols:
-                if part is not None:
-                    self.note(c2, "bad-data", reason=f"column '{c2}' (part '{part}' of single-choice {qq.id}) not imported",
-                              hint="the native layout keeps one code per single-choice question")
+                if part is None:
+                    continue
+                if qq.has_other and (part == "_other" or self._is_other_part(qq, norm_text(part)) is not None):
+                    fill = self.values(c2).str.replace(r"^〖(.*)〗$", r"\1", regex=True)  # a separate fill-in column
+                    other = fill if other is None else other.where(other.notna(), fill)
+                    continue
+                self.note(c2, "bad-data", reason=f"column '{c2}' (part '{part}' of single-choice {qq.id}) not imported",
+                          hint="the native layout keeps one code per single-choice question")
+            if other is not None and not qq.has_other:
+                n_txt = int(other.notna().sum())
+                if n_txt:  # 〖text〗 on an option that is not "other": the code is kept, the text is reported
+                    self.note(c, "bad-data", reason=f"column '{c}': {n_txt} cell(s) carry fill-in text 〖…〗 but {qq.id} "
+                              "has no 'other' option; the text was not imported",
+                              hint=f"mark the option with other: true in the questionnaire to keep it as {qq.id}_other")
+            if qq.has_other:
+                data[f"{qq.id}_other"] = (other.to_numpy(dtype=object, na_value=None) if other is not None
+                                          else np.full(self.n, None, dtype=object))
             return
         if qq.type == "number":
             c = whole[0] if whole else cols[0][0]

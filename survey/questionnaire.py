@@ -4,7 +4,8 @@ The model is plain dataclasses; :mod:`survey.qload` builds it from YAML and vali
 It also owns minyi's *native column layout* — the one table shape that ``survey simulate``
 writes, ``survey import`` reads without a mapping and ``survey export`` writes:
 
-* single / scale / yes-no: column ``<id>`` holding the option code;
+* single / scale / yes-no: column ``<id>`` holding the option code, plus ``<id>_other`` (text)
+  when an option is "other, please specify" (问卷星 ``其他〖物业纠纷〗`` keeps its text there);
 * number: ``<id>`` holding the number; text: ``<id>`` holding the text;
 * matrix: one column per row, ``<id>_<row id>``, holding the scale code;
 * multiple choice: one 0/1 column per option, ``<id>_<code>``, plus ``<id>_other`` (text)
@@ -117,7 +118,15 @@ class Question:
             if self.type == "multiple" and self.has_other:
                 cols.append(f"{self.id}_other")
             return cols
+        if self.type in CHOICE_TYPES and self.has_other:
+            return [self.id, f"{self.id}_other"]
         return [self.id]
+
+    def code_columns(self) -> list[str]:
+        """Native columns holding codes, 0/1 or ranks (``columns()`` without the other-text column)."""
+        if self.type == "text":
+            return []
+        return [c for c in self.columns() if c != f"{self.id}_other"]
 
     @property
     def n_items(self) -> int:

@@ -146,7 +146,7 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
         choices = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]) + (" …" if len(qq.options) > 10 else "")
         answered = np.zeros(n, dtype=bool)
         if qq.type in ("single", "scale", "yesno", "matrix"):
-            for c in qq.columns():
+            for c in qq.code_columns():  # not <id>_other (the "please specify" text)
                 x = C.num(c)
                 has = C.has(c)
                 answered |= has

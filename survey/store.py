@@ -158,10 +158,27 @@ class Project:
         import duckdb
 
         try:
-            return duckdb.connect(str(self.root / DB))
+            con = duckdb.connect(str(self.root / DB))
         except duckdb.Error as e:
             raise MinyiError.of("project-busy", file=str(self.root), path=str(self.root / DB),
                                 reason=str(e).splitlines()[0])
+        if not getattr(self, "_schema_ok", False):
+            self._sync_schema(con)
+        return con
+
+    def _sync_schema(self, con) -> None:
+        """Add native columns the questionnaire model has gained since ``survey init`` (e.g. ``<id>_other``
+        of a single choice with an "other, please specify" option) to ``responses``, as NULL."""
+        try:
+            have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                              "WHERE table_name = 'responses'").fetchall()}
+            if have:
+                for c, t in column_types(self.questionnaire):
+                    if c not in have:
+                        con.execute(f"ALTER TABLE responses ADD COLUMN {_q(c)} {t}")
+            self._schema_ok = True
+        except Exception:  # pragma: no cover - a damaged database: the query that follows says so
+            pass
 
     def save_config(self) -> None:
         _atomic_write(self.root / CONFIG, yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
@@ -282,7 +299,8 @@ class Project:
                 else:
                     sel.append("NULL")
             con.register("incoming", incoming)
-            con.execute(f"INSERT INTO responses SELECT {', '.join(sel)} FROM incoming", [wave, import_id, path.name])
+            con.execute(f"INSERT INTO responses ({', '.join(_q(c) for c in cols)}) SELECT {', '.join(sel)} FROM incoming",
+                        [wave, import_id, path.name])
             con.unregister("incoming")
             if qdf is not None:
                 con.register("qin", qdf)

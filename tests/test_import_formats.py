@@ -553,3 +553,94 @@ def test_number_and_title_disagree_title_wins_and_is_reported(tmp_path):
     notes = [str(u) for u in t.unmatched]
     assert any("has the number of Q2 but the title of Q1; matched by title to Q1" in s for s in notes)
     assert any("has the number of Q1 but the title of Q2; matched by title to Q2" in s for s in notes)
+
+
+# ----------------------------------------------------------------------------- single choice: "other, please specify"
+OTHER_Q = """\
+id: oth
+title: 其他
+sections:
+  - id: A
+    title: A
+    questions:
+      - id: Q1
+        type: single
+        text: 您最关心哪方面？
+        options: [社区服务, 交通, {label: 其他, other: true}]
+      - id: Q2
+        type: single
+        text: 您是否满意？
+        options: [是, 否]
+"""
+
+
+def test_single_choice_other_text_is_kept_in_id_other(tmp_path):
+    """问卷星 writes the fill-in text of a single choice into the cell: 其他〖物业纠纷〗 (按文本), 3〖…〗 (按序号),
+    or 〖…〗 alone; the code goes to Q1 and the text to Q1_other (nothing dropped silently)."""
+    qf = tmp_path / "q.yaml"
+    qf.write_text(OTHER_Q, encoding="utf-8")
+    q = load_questionnaire(qf)
+    assert q.question("Q1").columns() == ["Q1", "Q1_other"] and q.question("Q2").columns() == ["Q2"]
+    p = tmp_path / "w.csv"
+    p.write_text("序号,提交答卷时间,所用时间,来自IP,1、您最关心哪方面？,2、您是否满意？\n"
+                 "1,2026/9/1 09:00:00,100秒,1.2.3.4,其他〖物业纠纷〗,是\n"
+                 "2,2026/9/1 09:01:00,100秒,1.2.3.5,交通,否〖说不好〗\n"
+                 "3,2026/9/1 09:02:00,100秒,1.2.3.6,3〖噪音扰民〗,是\n"
+                 "4,2026/9/1 09:03:00,100秒,1.2.3.7,〖楼道堆物〗,是\n", encoding="utf-8")
+    t = read_responses(p, q)
+    assert t.format == "wjx" and t.problems.empty
+    assert t.frame["Q1"].tolist() == [3.0, 2.0, 3.0, 3.0] and t.frame["Q2"].tolist() == [1.0, 2.0, 1.0, 1.0]
+    assert _text(t.frame["Q1_other"]) == ["物业纠纷", None, "噪音扰民", "楼道堆物"]
+    # 〖…〗 on a question without an "other" option: the code is kept, the dropped text is reported
+    assert any("Q2" in str(u) and "no 'other' option" in str(u) for u in t.unmatched)
+    # a separate fill-in column, (其他)〖填空〗
+    p2 = tmp_path / "w2.csv"
+    p2.write_text("序号,所用时间,1、您最关心哪方面？,1、(其他)〖填空〗,2、您是否满意？\n1,10秒,其他,物业纠纷,是\n2,10秒,交通,,否\n",
+                  encoding="utf-8")
+    t2 = read_responses(p2, q)
+    assert t2.frame["Q1"].tolist() == [3.0, 2.0] and _text(t2.frame["Q1_other"]) == ["物业纠纷", None]
+    assert not any("not imported" in str(u) for u in t2.unmatched)
+
+
+def test_single_choice_other_text_through_store_export_and_back(tmp_path):
+    from survey.export import export_frame, export_project
+    from survey.store import Project
+
+    qf = tmp_path / "q.yaml"
+    qf.write_text(OTHER_Q, encoding="utf-8")
+    p = tmp_path / "w.csv"
+    p.write_text("序号,所用时间,1、您最关心哪方面？,2、您是否满意？\n1,100秒,其他〖物业纠纷〗,是\n2,120秒,交通,否\n",
+                 encoding="utf-8")
+    proj = Project.create(tmp_path / "p", qf)
+    s = proj.import_file(p)
+    assert (s.accepted, s.quarantined) == (2, 0)  # the text is no unknown option of Q1
+    data = proj.raw_responses()
+    assert data["Q1"].tolist() == [3.0, 2.0] and _text(data["Q1_other"]) == ["物业纠纷", None]
+    df, vl, var = export_frame(proj, labels=True)
+    assert df["Q1"].tolist() == ["其他", "交通"] and _text(df["Q1_other"]) == ["物业纠纷", None]
+    assert "Q1_other" not in vl and var["Q1_other"] == "您最关心哪方面？：其他（请注明）"
+    out = tmp_path / "clean.csv"
+    export_project(proj, format="csv", out=out)
+    back = Project.create(tmp_path / "p2", qf)
+    s2 = back.import_file(out)
+    assert s2.format == "native" and (s2.accepted, s2.quarantined) == (2, 0)
+    assert _text(back.raw_responses()["Q1_other"]) == ["物业纠纷", None]
+
+
+def test_project_made_before_q_other_columns_gains_them(tmp_path):
+    """A project whose responses table predates <id>_other of single choices gets the column added (NULL)."""
+    import duckdb
+
+    from survey.store import Project
+
+    qf = tmp_path / "q.yaml"
+    qf.write_text(OTHER_Q, encoding="utf-8")
+    Project.create(tmp_path / "p", qf)
+    con = duckdb.connect(str(tmp_path / "p" / "minyi.duckdb"))
+    con.execute('ALTER TABLE responses DROP COLUMN "Q1_other"')  # the table as an older minyi made it
+    con.close()
+    p = tmp_path / "w.csv"
+    p.write_text("序号,所用时间,1、您最关心哪方面？,2、您是否满意？\n1,100秒,其他〖物业纠纷〗,是\n", encoding="utf-8")
+    proj = Project.open(tmp_path / "p")
+    assert proj.import_file(p).accepted == 1
+    assert _text(proj.raw_responses()["Q1_other"]) == ["物业纠纷"]

@@ -41,19 +41,9 @@ from scipy import stats
 
 from .ci import critical_value
 from .design import Design, DesignError
+from .result import json_value
 
 SMALL_BASE = 30
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float):
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
 
 
 @dataclass(frozen=True)
@@ -86,7 +76,7 @@ class Difference:
         d = asdict(self)
         d.pop("extra")
         d["direction"] = self.direction
-        return {k: _clean(v) for k, v in d.items()}
+        return {k: json_value(v) for k, v in d.items()}
 
 
 def _test(est: float, se: float, df: float, confidence: float, *, a=float("nan"), b=float("nan"), label="",
@@ -292,7 +282,7 @@ class LeagueRow:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        return {k: (_clean(v) if not isinstance(v, list) else [_clean(x) for x in v]) for k, v in d.items()}
+        return {k: (json_value(v) if not isinstance(v, list) else [json_value(x) for x in v]) for k, v in d.items()}
 
 
 def league(groups: Sequence, estimates: Sequence[float], *, se: Optional[Sequence[float]] = None,

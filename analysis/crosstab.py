@@ -35,7 +35,6 @@ first-order variant (R ``statistic="Chisq"``) refers ``X² / mean(diag Δ)`` to 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -47,6 +46,7 @@ from .ci import check_method, critical_value, proportion_ci  # noqa: F401  (crit
 from .column import normalize_value
 from .design import Design, DesignError
 from .estimators import is_srs
+from .result import json_value
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class RaoScott:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``test`` object of ``survey crosstab --json``: exactly name, F, df1, df2, p."""
-        return {"name": "rao-scott-F", "F": _f(self.F), "df1": _f(self.df1), "df2": _f(self.df2), "p": _f(self.p)}
+        return {"name": "rao-scott-F", "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2), "p": json_value(self.p)}
 
 
 CELL_FIELDS = ("row", "col", "n", "weight", "estimate", "se", "ci_low", "ci_high", "deff", "df", "proportion",
@@ -89,7 +89,7 @@ class CrossTab:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"cells": [...], "test": {"name": "rao-scott-F", "F", "df1", "df2", "p"}}``."""
-        recs = [{k: _f(v) for k, v in r.items()} for r in self.cells[list(CELL_FIELDS)].to_dict("records")]
+        recs = [{k: json_value(v) for k, v in r.items()} for r in self.cells[list(CELL_FIELDS)].to_dict("records")]
         for r in recs:
             r["n"] = int(r["n"])
         return {"cells": recs, "test": self.test.to_dict()}
@@ -97,17 +97,6 @@ class CrossTab:
     def table(self, what: str = "row_share") -> pd.DataFrame:
         """The ``what`` column (estimate, row_share, col_share, n, ...) as a row × column table."""
         return self.cells.pivot(index="row", columns="col", values=what).loc[self.row_levels, self.col_levels]
-
-
-def _f(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float):
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-    return v
 
 
 def _levels(values: pd.Series) -> list:

@@ -37,6 +37,7 @@ import numpy as np
 from .ci import critical_value
 from .design import Design, DesignError
 from .domains import code_values, make_engine
+from .result import json_value
 
 VERDICT_ABOVE = "达标"
 VERDICT_BELOW = "未达标"
@@ -117,18 +118,7 @@ class Stat:
     n_answered: int = 0
 
     def to_dict(self) -> dict:
-        def f(x):
-            if isinstance(x, (float, np.floating)):
-                x = float(x)
-                if np.isnan(x):
-                    return None
-                if np.isinf(x):
-                    return "inf"
-            if isinstance(x, np.integer):
-                return int(x)
-            return x
-
-        return {k: f(v) for k, v in self.__dict__.items()}
+        return {k: json_value(v) for k, v in self.__dict__.items()}
 
 
 @dataclass

@@ -10,7 +10,12 @@ JSON_FIELDS = ("var", "levels", "domain", "n", "estimate", "se", "ci_low", "ci_h
                "df", "deff")
 
 
-def _clean(v: Any) -> Any:
+def json_value(v: Any) -> Any:
+    """A value ready for JSON: numpy scalars become Python ones, NaN → None, ±inf → "inf"/"-inf".
+
+    The one conversion behind every result's ``to_dict()`` (estimates, differences, cross-tabs,
+    indicators), so ``--json`` never prints ``NaN`` (not valid JSON).
+    """
     if isinstance(v, float):
         if math.isnan(v):
             return None
@@ -20,7 +25,7 @@ def _clean(v: Any) -> Any:
         import numpy as np
 
         if isinstance(v, np.generic):
-            return _clean(v.item())
+            return json_value(v.item())
     except ImportError:  # pragma: no cover
         pass
     return v
@@ -55,8 +60,8 @@ class Estimate:
         d = {k: getattr(self, k) for k in JSON_FIELDS}
         d["n"] = int(d["n"])
         if d["domain"] is not None:
-            d["domain"] = {str(k): _clean(v) for k, v in d["domain"].items()}
-        return {k: _clean(v) for k, v in d.items()}
+            d["domain"] = {str(k): json_value(v) for k, v in d["domain"].items()}
+        return {k: json_value(v) for k, v in d.items()}
 
     @property
     def n_eff(self) -> float:

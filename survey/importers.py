@@ -328,8 +328,7 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         if c not in names:
             arrays.append(pa.nulls(n, t))
         elif c in dict_cols:
-            arrays.append(pa.array(_native_values(table.column(c), c, q if c == "duration_sec" else kinds[c][1],
-                                                  parts), type=t))
+            arrays.append(_native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
         elif k not in ("text", "number"):
             arrays.append(table.column(c).cast(pa.float32()))  # int16/int32 → float32 (exact), NaN = no answer
         else:
@@ -356,50 +355,44 @@ def _careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:
     return t
 
 
-def _native_values(col, c: str, qq, parts: list) -> np.ndarray:
-    """float values of a dictionary-encoded text column ``c``, converted once per distinct value.
+def _native_values(col, c: str, qq, parts: list, out_type):
+    """Values (an Arrow array of ``out_type``) of a dictionary-encoded text column ``c``, each *distinct*
+    value converted once (codes or option labels; numbers; ``268秒`` for duration_sec), gathered by the
+    dictionary indices in Arrow (no per-cell Python, no per-row object arrays).
 
     Cells that hold something but convert to nothing are appended to ``parts`` as cell problems
     (``unknown-option`` for codes, ``rank-invalid`` for ranks, ``not-a-number`` for numbers), with
-    their raw text; duration_sec takes ``268秒`` / ``4:28`` too and is never a problem.
+    their raw text; duration_sec is never a problem.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    n = len(col)
-    out = np.full(n, np.nan)
-    bad = np.zeros(n, dtype=bool)
-    raw = np.full(n, None, dtype=object)
-    pos = 0
-    for ch in col.chunks:
-        m = len(ch)
-        if not isinstance(ch, pa.DictionaryArray):
-            ch = ch.dictionary_encode()
-        d = pd.Series(ch.dictionary.to_pylist(), dtype="string").str.strip()
-        if c == "duration_sec":
-            num = parse_duration(d)
-        elif qq.type in ("single", "scale", "yesno", "matrix"):
-            num = map_option_values(qq, d)[0]
-        else:
-            num = pd.to_numeric(norm_series(d), errors="coerce").to_numpy(dtype=float)
-            if qq.type == "multiple":
-                low = norm_series(d, lower=True)
-                num = np.where(low.isin(_TRUE).to_numpy(), 1.0, np.where(low.isin(_FALSE).to_numpy(), 0.0, num))
-        empty = (d.isna() | d.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=True)
-        idx = pc.fill_null(ch.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-        ok = idx >= 0
-        v = np.full(m, np.nan)
-        v[ok] = num[idx[ok]]
-        b = np.zeros(m, dtype=bool)
-        if c != "duration_sec":
-            b[ok] = np.isnan(num[idx[ok]]) & ~empty[idx[ok]]
-        out[pos:pos + m] = v
-        bad[pos:pos + m] = b
-        if b.any():
-            raw[pos:pos + m][b] = d.to_numpy(dtype=object, na_value=None)[idx[b]]
-        pos += m
-    if bad.any():
-        i = np.flatnonzero(bad)
+    # one dictionary for the whole column (pyarrow reads in ~1 MB blocks, each with its own dictionary)
+    ch = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if not isinstance(ch, pa.DictionaryArray):
+        ch = ch.dictionary_encode()
+    d = pd.Series(ch.dictionary.to_pylist(), dtype="string").str.strip()
+    if c == "duration_sec":
+        num = parse_duration(d)
+    elif qq.type in ("single", "scale", "yesno", "matrix"):
+        num = map_option_values(qq, d)[0]
+    else:
+        num = pd.to_numeric(norm_series(d), errors="coerce").to_numpy(dtype=float)
+        if qq.type == "multiple":
+            low = norm_series(d, lower=True)
+            num = np.where(low.isin(_TRUE).to_numpy(), 1.0, np.where(low.isin(_FALSE).to_numpy(), 0.0, num))
+    num = np.asarray(num, dtype=float)
+    out = pa.array(num, type=pa.float64(), from_pandas=True).cast(out_type, safe=False).take(ch.indices)  # null: null
+    if c == "duration_sec":
+        return out
+    empty = (d.isna() | d.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=True)
+    bad_d = np.isnan(num) & ~empty
+    if not bad_d.any():
+        return out
+    bad = pa.array(bad_d).take(ch.indices).fill_null(False).to_numpy(zero_copy_only=False)
+    i = np.flatnonzero(bad)
+    dv = d.to_numpy(dtype=object, na_value=None)
+    raw = dv[ch.indices.take(pa.array(i)).to_numpy(zero_copy_only=False)]
+    if i.size:
         if qq.type == "number":
             code, params = "not-a-number", {"qid": qq.id}
         elif qq.type == "ranking":
@@ -412,12 +405,12 @@ def _native_values(col, c: str, qq, parts: list) -> np.ndarray:
                                               + (" …" if len(qq.options) > 10 else "")}
         cache: dict = {}
         msgs = []
-        for v_ in raw[i]:  # one message per distinct value
+        for v_ in raw:  # one message per distinct value
             if v_ not in cache:
                 pr = problem(code, column=c, value=v_, **params)
                 cache[v_] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message
             msgs.append(cache[v_])
-        parts.append(pd.DataFrame({"index": i, "row": i + 2, "column": c, "value": raw[i], "code": code,
+        parts.append(pd.DataFrame({"index": i, "row": i + 2, "column": c, "value": raw, "code": code,
                                    "message": msgs, "target": c}))
     return out
 

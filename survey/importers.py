@@ -5,7 +5,9 @@ UTF-8-BOM / GBK-GB18030 / UTF-16, Excel .xlsx/.xls, SPSS .sav, a zip holding a C
 export layout from its headers, and converts it:
 
 * ``native`` — minyi's own layout (``respondent_id`` + question-id columns): fast path through
-  pyarrow, no per-cell Python work;
+  pyarrow (codes parsed as int16/int32, handed on as float32; cells that are not plain numbers
+  converted once per distinct value and quarantined with their raw text), no per-cell Python work;
+  identifying columns (``ip``, phone, name, ID card …) kept apart like in every other layout;
 * ``wjx`` — 问卷星, both codings (按序号 codes / 按文本 labels), CSV/XLSX/SAV: metadata 序号,
   提交答卷时间, 所用时间 (``268秒``), 来源, 来源详情, 来自IP; headers ``N、题干`` / ``N：题干``;
   multiple choice as 0/1 columns ``N、(选项)`` / ``第N题(选项)`` or one cell joined by ``┋``; ranking

@@ -27,6 +27,8 @@ from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
 from survey.questionnaire import Question, Questionnaire
 
+from .stopwords import STOPWORDS
+
 SMALL_BASE = 30
 MIN_CELL = 10
 
@@ -85,6 +87,16 @@ def grouping_choices(q: Questionnaire) -> list[str]:
     return out + [qq.id for qq in q.questions if qq.type in GROUPING_TYPES]
 
 
+DEFAULT_BY = ("site", "district")
+
+
+def default_groupings(q: Questionnaire) -> list[str]:
+    """The default groupings (site, district) that the questionnaire has; a questionnaire without a
+    site or district question simply gets fewer (an explicitly requested unknown name is an error)."""
+    ok = grouping_choices(q)
+    return [b for b in DEFAULT_BY if b in ok]
+
+
 def resolve_grouping(q: Questionnaire, name: str) -> str:
     """The question id behind a ``by`` name; unknown names raise one error listing the choices."""
     qid = {"site": q.site_question, "district": q.district_question}.get(name, name)
@@ -116,20 +128,23 @@ def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
                              lonely_psu=design.get("lonely_psu", "certainty"))
 
 
-def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site", "district"),
+def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]] = None,
             design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
             confidence: float = 0.95, df: Optional[float] = None, wave: Optional[str] = None,
-            quality: Optional[dict] = None, top_n: int = 10) -> dict:
+            quality: Optional[dict] = None, top_n: int = 10, population: Optional[dict] = None) -> dict:
     """All report analyses on one wave's native-layout data (see module docstring).
 
     ``by``: grouping names (see :func:`grouping_choices`); ``na_policy``: ``exclude``/``excluded``
     (不了解/说不清 leave the base) or ``count_negative``/``unsatisfied`` (counted as not satisfied);
-    ``df``: degrees of freedom for critical values (None = design df, inf = normal).
+    ``df``: degrees of freedom for critical values (None = design df, inf = normal); ``by=None``:
+    :func:`default_groupings`; ``population``: population shares per composition dimension
+    (``{"district": {option label: share}}``, e.g. from :func:`report.margins.read_margins`) shown
+    next to the sample shares.
     """
     check_method(ci_method)
     na_policy = normalize_na_policy(na_policy)
     frame = frame.reset_index(drop=True)
-    by = list(dict.fromkeys(by))
+    by = list(dict.fromkeys(default_groupings(q) if by is None else by))
     for b in by:
         resolve_grouping(q, b)
     des = build_design(frame, design)
@@ -206,7 +221,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Sequence[str] = ("site
                  "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
                  "df": _num(df), "design": _design_text(design), "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
-        "sample": _sample(q, frame, des, groupings, quality),
+        "sample": _sample(q, frame, des, groupings, quality, population),
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
         "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
@@ -231,16 +246,35 @@ def _software() -> dict:
 
 
 def _design_text(design: Optional[dict]) -> dict:
-    d = {k: (design or {}).get(k) for k in ("weights", "strata", "psu", "fpc")}
+    """The design's columns with a Chinese (``description``) and English (``description_en``) sentence."""
+    cols = ("weights", "strata", "psu", "fpc")
+    d = {k: (design or {}).get(k) for k in cols}
     d["description"] = ("等权重简单随机抽样（无分层、无整群）" if not any(d.values()) else
                         "、".join(f"{name}：{d[k]}" for k, name in (("weights", "权重变量"), ("strata", "分层变量"),
                                                                      ("psu", "初级抽样单元"), ("fpc", "有限总体校正"))
                                  if d[k]))
+    d["description_en"] = ("equal weights, simple random sampling (no strata, no clusters)" if not any(d[k] for k in cols) else
+                           "; ".join(f"{name}: {d[k]}" for k, name in (("weights", "weights"), ("strata", "strata"),
+                                                                        ("psu", "primary sampling units"),
+                                                                        ("fpc", "finite population correction"))
+                                     if d[k]))
     return d
 
 
-def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quality) -> dict:
+COMPOSITION = (("gender", "A1"), ("age", "A2"), ("education", "A3"))
+
+
+def composition_questions(q: Questionnaire) -> dict:
+    """Composition dimension → question id: site, district (the questionnaire's), gender, age, education."""
+    out = {k: v for k, v in (("site", q.site_question), ("district", q.district_question)) if v}
+    out.update(COMPOSITION)
+    return {k: v for k, v in out.items() if q.get(v) is not None and q.get(v).options}
+
+
+def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quality,
+            population: Optional[dict] = None) -> dict:
     comp = {}
+    population = population or {}
     w = des.weights
     names = {"site": q.site_question, "district": q.district_question}
     for key, qid in list(names.items()) + [("gender", "A1"), ("age", "A2"), ("education", "A3")]:
@@ -252,9 +286,12 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
         x = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
         valid = np.isfinite(x)
         W = w[valid].sum()
+        pop = population.get(key)
         comp[key] = {"question": qid, "title": qq.text,
                      "rows": [{"label": o.label, "n": int((x == o.code).sum()),
-                               "share": float(w[x == o.code].sum() / W) if W else None} for o in qq.options]}
+                               "share": float(w[x == o.code].sum() / W) if W else None,
+                               **({"population_share": pop.get(o.label)} if pop is not None else {})}
+                              for o in qq.options]}
     fielding = None
     if "submitted_at" in frame.columns:
         t = pd.to_datetime(frame["submitted_at"], errors="coerce").dropna()
@@ -388,8 +425,6 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
             "by": by}
 
 
-STOPWORDS = set("的 了 和 是 在 要 希望 建议 问题 一些 进一步 加强 没有 意见 我们 对 与 及 等 更 多 能 把 也 就 都 还 有 让 "
-                "这 那 为 被 给 但 而 或 并 很 不 好 做 一个 可以 需要 解决".split())
 
 
 def _open_text(q, frame) -> Optional[dict]:

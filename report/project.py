@@ -11,19 +11,23 @@ from analysis.indicators import normalize_na_policy
 from survey.errors import MinyiError
 from survey.store import Project
 
-from .pipeline import analyze, compare, resolve_grouping
+from .margins import read_margins
+from .pipeline import MIN_CELL, SMALL_BASE, analyze, compare, default_groupings, resolve_grouping
 
 
-def analyze_project(project: Project, *, wave: Optional[str] = None, by: Sequence[str] = ("site", "district"),
+def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
                     df: Optional[float] = None) -> dict:
     """All indicators of one wave (default: the latest), exclusions applied, with quality figures.
 
     ``na_policy`` and ``ci_method`` default to the project's ``minyi.yaml`` keys ``na_policy``
     (``exclude`` — the default — or ``unsatisfied``/``count_negative``) and ``ci_method``
-    (default ``logit``).  Unknown ``by`` names raise one error listing the choices.
+    (default ``logit``).  ``by=None``: site and district, those the questionnaire has; unknown
+    ``by`` names raise one error listing the choices.  The config's ``margins`` (see
+    :mod:`report.margins`) add population shares to the sample composition.
     """
     q = project.questionnaire
+    by = default_groupings(q) if by is None else list(by)
     for b in by:
         resolve_grouping(q, b)
     cfg = project.config
@@ -45,14 +49,30 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Sequenc
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    population = read_margins(project.root, q, cfg.get("margins"))
     return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                   df=df, quality=project.quality_summary(wave))
+                   df=df, quality=project.quality_summary(wave), population=population)
+
+
+def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) -> int:
+    v = value if value is not None else cfg.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        src = f"--{key.replace('_', '-')}" if value is not None else f"{root / 'minyi.yaml'}: {key}"
+        raise MinyiError.of("usage", file=str(root), reason=f"{src} must be a non-negative whole number, not {v!r}")
+    return v
 
 
 def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = None, compare_wave: Optional[str] = None,
-                   by: Sequence[str] = ("site", "district"), formats: Optional[Sequence[str]] = None,
-                   template_dir: Optional[Path] = None, lang: str = "zh") -> dict:
-    """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves)."""
+                   by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
+                   template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
+                   min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None) -> dict:
+    """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves).
+
+    ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
+    with fewer are suppressed) default to the project's ``minyi.yaml`` keys of those names, else
+    30 and 10; ``org`` names the commissioning body in the overview; ``na_policy`` as in
+    :func:`analyze_project`.
+    """
     from .render import FORMATS, render_all  # rendering libraries load only when a report is written
 
     formats = FORMATS if formats is None else formats
@@ -61,15 +81,18 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
             raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
         raise MinyiError.of("usage", reason="--lang must be zh or en")
-    current = analyze_project(project, wave=wave, by=by)
+    cfg = project.config
+    small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
+    min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
+    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy)
     changes = None
     trend = None
     if compare_wave:
-        previous = analyze_project(project, wave=compare_wave, by=by)
+        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy)
         changes = compare(current, previous)
         waves = project.waves()
-        trend = [analyze_project(project, wave=w, by=()) if w not in (compare_wave, current["meta"]["wave"]) else
+        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
     paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
-                       lang=lang, template_dir=template_dir)
+                       lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
     return {"paths": paths, "result": current, "changes": changes}

@@ -59,6 +59,30 @@ SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与�
                  "8重点与对策建议", "9附录"],
           "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
                  "8 Priorities", "9 Appendix"]}
+REASONS_EN = {"blank-row": "blank row", "unknown-option": "invalid option code", "out-of-range": "number out of range",
+              "not-a-number": "not a number", "too-many": "too many options chosen", "too-few": "too few options chosen",
+              "exclusive": "exclusive option chosen with others", "should-skip": "answered although skip logic says skip",
+              "required-missing": "required question not answered", "rank-invalid": "invalid ranking"}
+FLAGS_EN = {"duplicate_id": "duplicate respondent id", "identical_answers": "identical answers",
+            "same_ip": "same IP with near-identical answers", "speeder": "completed too fast",
+            "straightliner": "straight-lining in grids"}
+
+
+def quality_en(quality: Optional[dict]) -> Optional[dict]:
+    """The quality summary with English reason labels (the store labels them in Chinese)."""
+    if not quality:
+        return quality
+    from survey.quality import FLAG_NAMES
+    from survey.store import REASONS_ZH
+
+    zh_reason = {v: REASONS_EN.get(k, k) for k, v in REASONS_ZH.items()}
+    zh_flag = {v: FLAGS_EN.get(k, k) for k, v in FLAG_NAMES.items()}
+    q = dict(quality)
+    q["quarantine_reasons"] = {zh_reason.get(k, k): v for k, v in (quality.get("quarantine_reasons") or {}).items()}
+    q["exclusions"] = {zh_flag.get(k, k): v for k, v in (quality.get("exclusions") or {}).items()}
+    return q
+
+
 ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
            "en": "(Space for the analyst's own assessment and recommendations.)"}
 
@@ -141,6 +165,8 @@ def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int =
         for d in sup:
             d.update(rank=None, rank_best=None, rank_worst=None, tied=False)
         lg["rows"] = ok + sup
+    if lg:
+        lg["small_base"] = small_base
     ot = r.get("open_text")
     if ot:
         for e in ot.get("examples") or []:
@@ -396,7 +422,7 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
             "items' influence functions, so correlation between items is accounted for.",
             f"Confidence intervals: {ci}; critical values from t with (PSUs − strata) degrees of freedom. Verdict: met = "
             "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
-            f"Design: {meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
+            f"Design: {meta.get('design', {}).get('description_en') or meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
             f"(unreliable); groups with n < {min_cell} are suppressed.",
             f"Change between waves: difference ± z·√(se₁² + se₀²) (independent samples); ↑/↓ when the interval "
             "excludes 0.",
@@ -658,7 +684,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                     ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
                     ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
-                    ("Valid sample", fmt_n(s["n"])), ("Design and weighting", meta["design"]["description"]),
+                    ("Valid sample", fmt_n(s["n"])),
+                    ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; Taylor-linearised SEs")]
         if s.get("moe") is not None:
             overview.append(("Margin of error", f"±{fmt_pct(s['moe'])} at the headline rate"))
@@ -695,7 +722,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "title": meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report"),
         "subtitle": f"{meta.get('wave') or ''} · {'generated' if en else '生成于'} {meta['generated_at']}",
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
-        "quality": s.get("quality") or None,
+        "quality": (quality_en(s.get("quality")) if en else s.get("quality")) or None,
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
         "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],

@@ -27,7 +27,10 @@ app = typer.Typer(
 
 
 def _echo_json(obj) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default))
+    """Every --json output: NaN/Infinity become null first (bare NaN is not JSON, RFC 8259)."""
+    from survey.export import json_safe
+
+    typer.echo(json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False))
 
 
 def _json_default(o):
@@ -223,13 +226,6 @@ def _formats(text: str) -> list:
 # === section: project (init, import, status, quarantine, check, export, convert) ===
 
 
-def _echo_plain_json(obj) -> None:
-    """--json of the project commands: NaN/Infinity become null (bare NaN is not JSON)."""
-    from survey.export import json_safe
-
-    _echo_json(json_safe(obj))
-
-
 @app.command()
 def init(
     dir: Annotated[Path, typer.Argument(help="Project folder to create.")],
@@ -288,7 +284,7 @@ def import_(
     summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
                             hash_pii=hash_pii)
     if json_out:
-        _echo_plain_json(summary.to_dict())
+        _echo_json(summary.to_dict())
         return
     for line in summary.lines():
         typer.echo(line)
@@ -306,7 +302,7 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
 
     st = Project.open(dir).status()
     if json_out:
-        _echo_plain_json(st)
+        _echo_json(st)
         return
     typer.echo(f"project {st['project']}: {st['questionnaire']}")
     for w in st["waves"]:
@@ -345,7 +341,7 @@ def quarantine(
         _write_table(df, export)
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")
     elif json_out:
-        _echo_plain_json(df.to_dict("records"))
+        _echo_json(df.to_dict("records"))
     else:
         for r in df.itertuples():
             typer.echo(f"{r.source}, row {r.row}, column {r.column or '-'}: {r.message}")
@@ -391,7 +387,7 @@ def check(
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),
                                      "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()]})
     if json_out:
-        _echo_plain_json({"waves": out, "rules": {k: bool(v) for k, v in rules.items()}})
+        _echo_json({"waves": out, "rules": {k: bool(v) for k, v in rules.items()}})
         return
     if not out:
         typer.echo(f"{dir}: no responses imported yet (survey import {dir} FILE)")

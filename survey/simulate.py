@@ -109,7 +109,7 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
     site_eff = np.zeros(n)
     dist_eff = np.zeros(n)
     _ae = prng.normal(0, 0.25, len(q.areas))
-    area_eff = {a.id: float(v) for a, v in zip(q.areas, _ae - _ae.mean())}  # effects are centred
+    area_eff = {a.id: float(v) for a, v in zip(q.areas, _ae - (_ae.mean() if len(_ae) else 0.0))}  # centred effects
     texts: dict[str, np.ndarray] = {}
 
     for qq in q.questions:

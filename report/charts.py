@@ -320,11 +320,12 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
         s = _arr(shares) * 100
         yy = np.arange(len(labels))[::-1]
         ax.barh(yy, s, color=OKABE_ITO[0], height=0.6)
-        for yv, v in zip(yy, s):
-            ax.text(v, yv, f" {v:.1f}%", va="center", fontsize=7.5)
+        has_pop = pop is not None and any(p is not None for p in pop)
+        pp = _arr(pop) * 100 if has_pop else np.full(len(s), np.nan)
+        for yv, v, p_ in zip(yy, s, pp):  # the value label starts right of the bar and of the population tick
+            ax.text(np.nanmax([v, p_]) if np.isfinite(p_) else v, yv, f" {v:.1f}%", va="center", fontsize=7.5)
         top = max(np.nanmax(s) if len(s) else 1, 1)
-        if pop is not None and any(p is not None for p in pop):
-            pp = _arr(pop) * 100
+        if has_pop:
             ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3, label=_t("population", lang))
             ax.legend(frameon=False, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
                       handletextpad=0.2)

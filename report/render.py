@@ -161,9 +161,11 @@ def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int =
             below = sum(1 for o in ok if o is not d and o["ci_high"] < d["ci_low"])
             d.update(rank=i + 1, rank_best=above + 1, rank_worst=len(ok) - below)
             d["tied"] = d["rank_best"] != d["rank_worst"]
+            d["tied_with"] = [o["group"] for o in ok if o is not d and not (o["ci_low"] > d["ci_high"]
+                                                                            or o["ci_high"] < d["ci_low"])]
         sup = [d for d in rows if d["suppressed"]]
         for d in sup:
-            d.update(rank=None, rank_best=None, rank_worst=None, tied=False)
+            d.update(rank=None, rank_best=None, rank_worst=None, tied=False, tied_with=[])
         lg["rows"] = ok + sup
     if lg:
         lg["small_base"] = small_base
@@ -424,8 +426,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
             "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
             f"Design: {meta.get('design', {}).get('description_en') or meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
             f"(unreliable); groups with n < {min_cell} are suppressed.",
-            f"Change between waves: difference ± z·√(se₁² + se₀²) (independent samples); ↑/↓ when the interval "
-            "excludes 0.",
+            "Change between waves: difference ± t·√(se₁² + se₀²) (independent samples), t with the Welch–"
+            "Satterthwaite degrees of freedom (v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀); ↑/↓ when the interval excludes 0.",
             f"Software: minyi {sw.get('minyi', '?')} (numpy {sw.get('numpy', '?')}, pandas {sw.get('pandas', '?')}, "
             f"scipy {sw.get('scipy', '?')}); generated {meta.get('generated_at', '')}."]
     return [
@@ -439,7 +441,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         "目标为未达标，包含目标为无显著差异。",
         f"抽样设计与加权：{meta.get('design', {}).get('description', '')}。样本量小于{small_base}的群体标注△，仅供参考；"
         f"小于{min_cell}的不予报告。",
-        "期间变化：差值 ± z·√(se₁² + se₀²)（两期为独立样本）；区间不含0时以↑/↓标示显著变化。",
+        "期间变化：差值 ± t·√(se₁² + se₀²)（两期为独立样本），t 分布自由度按 Welch–Satterthwaite 公式 "
+        "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
         f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
 

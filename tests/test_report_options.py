@@ -354,3 +354,20 @@ def test_stopwords_never_in_top_words():
     assert not set(words) & STOPWORDS
     # the substantive words remain: the most frequent answer's topic leads
     assert "停车" in words[0] and "公共厕所" in words and "垃圾" in "".join(words)
+
+
+def test_league_tied_with_excludes_suppressed_groups():
+    """Hand-made league: A and B overlap; C overlaps both but has n=5 (< min_cell 10): suppressed, so it is
+    nobody's tie and has no rank."""
+    from report.render import apply_thresholds
+
+    rows = [{"group": "A", "estimate": 80.0, "ci_low": 78.0, "ci_high": 82.0, "n": 100, "tied_with": ["B", "C"]},
+            {"group": "B", "estimate": 79.0, "ci_low": 77.0, "ci_high": 81.0, "n": 100, "tied_with": ["A", "C"]},
+            {"group": "C", "estimate": 70.0, "ci_low": 60.0, "ci_high": 90.0, "n": 5, "tied_with": ["A", "B"]},
+            {"group": "D", "estimate": 60.0, "ci_low": 58.0, "ci_high": 62.0, "n": 100, "tied_with": ["C"]}]
+    r = apply_thresholds({"league": {"rows": rows}}, small_base=30, min_cell=10)
+    by = {d["group"]: d for d in r["league"]["rows"]}
+    assert by["A"]["tied_with"] == ["B"] and by["B"]["tied_with"] == ["A"] and by["D"]["tied_with"] == []
+    assert by["C"]["tied_with"] == [] and by["C"]["rank"] is None and by["C"]["estimate"] is None
+    assert (by["A"]["rank_best"], by["A"]["rank_worst"], by["D"]["rank"]) == (1, 2, 3)
+    assert r["league"]["small_base"] == 30

@@ -5,8 +5,9 @@
   ``label::English (en)``) that pyxform converts to an XForm, so the questionnaire can be
   fielded on ODK Collect / KoboToolbox.  Sections become groups (with a ``relevant`` on the site
   question when only some sites get the section); single/scale/yes-no → ``select_one``; multiple →
-  ``select_multiple`` with ``count-selected`` and exclusive-option constraints (plus a text
-  question ``<id>_other`` for "other, please specify"); matrix → a ``table-list`` group with one
+  ``select_multiple`` with ``count-selected`` and exclusive-option constraints; a choice question
+  with an "other, please specify" option is followed by a ``text`` question ``<id>_other`` (minyi's
+  native column) with ``relevant`` ``selected(${id}, 'code')``; matrix → a ``table-list`` group with one
   ``select_one`` per row named ``<id>_<row id>``; ranking → ``rank``; number → ``integer`` /
   ``decimal`` with a range constraint; text → ``text``.  Option scores and flags ride along in
   extra ``minyi_*`` columns of the choices sheet (XLSForm keeps unknown choice columns).
@@ -15,8 +16,10 @@
   groups flattened, their ``relevant`` and-ed into each question's ``when``), ``table-list`` /
   ``field-list`` groups of ``select_one`` questions sharing one list and carrying scores →
   matrix, ``select_multiple`` constraints → min/max and exclusive options, number constraints →
-  min/max, ``required`` → required.  Types minyi does not model (note, calculate, geopoint, date,
-  repeat …) are left out and reported as warnings — nothing is dropped silently.
+  min/max, ``required`` → required; a ``text`` question ``<id>_other`` right after a select with an
+  "other" option is that option's fill-in (the ``<id>_other`` column), not a question of its own.
+  Types minyi does not model (note, calculate, geopoint, date, repeat …) are left out and reported
+  as warnings — nothing is dropped silently.
 
 Skip logic goes through the project's expression language (:mod:`survey.expr`): minyi ``when``
 conditions are parsed into its AST and written as XPath (:func:`when_to_xpath`); XPath
@@ -157,6 +160,15 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
             raise MinyiError.of("xlsform", file=q.source, reason=f"condition of {qq.id} ('{qq.when}') cannot be "
                                 f"written as XPath: {e}", hint="simplify the condition")
 
+    def other_row(qq: Question) -> None:
+        """The "other, please specify" text ``<id>_other`` (minyi's native column), asked when "other" is chosen."""
+        others = [o for o in qq.options if o.other]
+        if not others:
+            return
+        label = "、".join(o.label for o in others) + ("（请注明）" if q.language == "zh" else " (please specify)")
+        row("text", f"{qq.id}_other", label, None, None,
+            " or ".join(f"selected(${{{qq.id}}}, '{_num(o.code)}')" for o in others))
+
     site_q = q.get(q.site_question) if q.site_question else None
     for sec in q.sections:
         sec_relevant = None
@@ -176,6 +188,7 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
             if qq.type in ("single", "scale", "yesno"):
                 ln = add_list(qq.scale or qq.id, qq)
                 row(f"select_one {ln}", qq.id, qq.text, qq.note, req, rel)
+                other_row(qq)
             elif qq.type == "matrix":
                 ln = add_list(qq.scale or qq.id, qq)
                 row("begin_group", qq.id, qq.text, qq.note, relevant=rel, appearance="table-list")
@@ -197,10 +210,7 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                         msg.append(f"“{o.label}”不能与其他选项同时选择")
                 row(f"select_multiple {ln}", qq.id, qq.text, qq.note, req, rel, " and ".join(cons) or None,
                     "；".join(msg) or None)
-                for o in qq.options:
-                    if o.other:
-                        row("text", f"{qq.id}_other", f"{o.label}（请注明）", None, None,
-                            f"selected(${{{qq.id}}}, '{o.code}')")
+                other_row(qq)
             elif qq.type == "ranking":
                 ln = add_list(qq.id, qq)
                 k = qq.k or len(qq.options)
@@ -666,10 +676,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
             warn(f"'{name}' ({t}) has no minyi question type; left out")
             return
         prev = sec["questions"][-1] if sec["questions"] else None
-        if kind == "text" and prev is not None and prev["type"] == "multiple" and \
-                name in (f"{prev['id']}_other", f"{prev['id']}_other_text") and any(o.get("other") for o in prev["options"]):
+        if kind == "text" and prev is not None and prev["type"] in ("single", "scale", "multiple") and \
+                _other_fill_in(name, prev, pending_when[prev["id"]][0], bind.get("relevant"), ctx):
             ctx.names[name] = prev["id"] + "_other"
-            return  # the "other, please specify" text of the multiple choice before it
+            return  # the "other, please specify" text of the choice question before it: its <id>_other column
         qid = _ident(name, taken)
         ctx.names[name] = qid
         ctx.types[qid] = kind
@@ -780,6 +790,38 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                                   hint="see the problems below")] + errors)
     mapping = {"values": value_map} if value_map else {}
     return Conversion(text, warnings, mapping)
+
+
+_OTHER_REF = r"(?:selected\(\s*\$\{{{n}\}}\s*,\s*'([^']*)'\s*\)|\$\{{{n}\}}\s*=\s*'([^']*)')"
+
+
+def _other_fill_in(name: str, prev: dict, prev_name: str, relevant: Optional[str], ctx: _Ctx) -> bool:
+    """Is the text question ``name`` the "other, please specify" fill-in of the choice question ``prev``?
+
+    Yes when it is named ``<select>_other`` (or ``<select>_other_text``) and the select has an option
+    marked "other" (``minyi_other`` column, or the choice name ``other``).  When no option is marked,
+    the choices its ``relevant`` asks for (``selected(${q}, 'x')`` / ``${q} = 'x'``) become the "other"
+    options if they look like one (name ``oth…``, label 其他/其它/other) — the usual ODK/Kobo pattern;
+    otherwise (e.g. "why not?" after choice ``no``) it stays a question of its own.
+    """
+    names = {f"{n}_other{t}" for n in {prev["id"], prev_name} for t in ("", "_text")}
+    if name not in names:
+        return False
+    if any(o.get("other") for o in prev["options"]):
+        return True
+    if not relevant:
+        return False
+    hits = [a or b for a, b in re.findall(_OTHER_REF.format(n=re.escape(prev_name)), relevant)]
+    codes = ctx.codes.get(prev["id"], {})
+    if not hits or any(h not in codes for h in hits):
+        return False
+    label = {o["code"]: str(o.get("label", "")) for o in prev["options"]}
+    if not all(re.match(r"(?i)oth", h) or re.search(r"(?i)其他|其它|other", label[codes[h]]) for h in hits):
+        return False
+    for o in prev["options"]:
+        if o["code"] in {codes[h] for h in hits}:
+            o["other"] = True
+    return True
 
 
 def _generated(c: dict) -> bool:

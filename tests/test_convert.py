@@ -48,6 +48,9 @@ def test_bundled_questionnaire_to_xlsform_is_accepted_by_pyxform(civic_xlsform, 
     assert "count-selected(.) &lt;= 3" in xform
     assert '<group appearance="field-list" ref="/data/C/C1">' in xform  # pyxform's rendering of table-list
     assert 'ref="/data/C/C1/C1_r12"' in xform
+    # B2 (multiple choice) option 8 其他: its fill-in is the text question B2_other, asked when 8 is chosen
+    assert '<bind nodeset="/data/B/B2_other" type="string" relevant="selected( /data/B/B2 , \'8\')"/>' in xform
+    assert "<input ref=\"/data/B/B2_other\">" in xform
     # the xls2xform command line tool accepts it too
     r = subprocess.run([sys.executable, "-m", "pyxform.xls2xform", str(civic_xlsform), str(tmp_path / "f.xml")],
                        capture_output=True, text=True)
@@ -199,3 +202,137 @@ def test_unreadable_or_invalid_forms_are_one_clear_error(tmp_path):
         xlsform_to_yaml(tmp_path / "nolist.xlsx")
     r = _cli("convert", str(bundled_path()), "--to", "pdf")
     assert r.returncode == 2
+
+
+# ----------------------------------------------------------------------------- "other, please specify"
+OTHER_Q = """\
+id: oth
+title: 其他测试
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - id: Q1
+        type: single
+        text: 您最关心哪方面？
+        options: [社区服务, 交通, {label: 其他, other: true}]
+      - id: Q2
+        type: multiple
+        text: 您通过哪些渠道了解？
+        options: [电视, 网络, {label: 其他, other: true}]
+      - id: Q3
+        type: single
+        text: 您是否满意？
+        options: [是, 否]
+      - id: Q4
+        type: yesno
+        text: 是否参加过志愿活动？
+        options: [是, 否, {label: 其他情况, other: true}]
+"""
+
+
+@pytest.fixture()
+def other_form(tmp_path):
+    qf = tmp_path / "q.yaml"
+    qf.write_text(OTHER_Q, encoding="utf-8")
+    out = tmp_path / "f.xlsx"
+    r = _cli("convert", str(qf), "--to", "xlsform", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return qf, out
+
+
+def test_other_fill_in_is_a_text_question_after_its_select(other_form):
+    _, form = other_form
+    rows = [r[:2] + (r[5],) for r in openpyxl.load_workbook(form)["survey"].iter_rows(min_row=2, values_only=True)]
+    assert rows == [
+        ("begin_group", "A", None),
+        ("select_one Q1", "Q1", None), ("text", "Q1_other", "selected(${Q1}, '3')"),
+        ("select_multiple Q2", "Q2", None), ("text", "Q2_other", "selected(${Q2}, '3')"),
+        ("select_one Q3", "Q3", None),  # no "other" option: no fill-in
+        ("select_one Q4", "Q4", None), ("text", "Q4_other", "selected(${Q4}, '3')"),
+        ("end_group", None, None),
+    ]
+    xform = pyxform_convert(str(form)).xform
+    for qid in ("Q1", "Q2", "Q4"):
+        assert (f'<bind nodeset="/data/A/{qid}_other" type="string" '
+                f'relevant="selected( /data/A/{qid} , \'3\')"/>') in xform
+        assert f'<input ref="/data/A/{qid}_other">' in xform
+    assert "Q3_other" not in xform
+
+
+def test_other_fill_in_maps_back_to_the_option(other_form, tmp_path):
+    qf, form = other_form
+    out = tmp_path / "back.yaml"
+    r = _cli("convert", str(form), "--to", "yaml", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    a, b = load_questionnaire(qf), load_questionnaire(out)
+    assert [x.id for x in b.questions] == ["Q1", "Q2", "Q3", "Q4"]  # Q*_other are no questions of their own
+    assert b.columns(meta=False) == a.columns(meta=False) == [
+        "Q1", "Q1_other", "Q2_1", "Q2_2", "Q2_3", "Q2_other", "Q3", "Q4", "Q4_other"]
+    assert [o.other for o in b.question("Q1").options] == [False, False, True]
+    assert [o.other for o in b.question("Q2").options] == [False, False, True]
+
+
+def test_kobo_style_other_text_without_minyi_columns(tmp_path):
+    """An XLSForm as people write it for Kobo: choice ``oth`` (not marked), then ``<q>_other`` with a relevant on it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in [["type", "name", ZH, "relevant"],
+                ["select_one t", "topic", "您最关心哪方面？", None],
+                ["text", "topic_other", "请注明", "${topic} = 'oth'"],
+                ["select_one yn", "happy", "您是否满意？", None],
+                ["text", "happy_other", "为什么？", "${happy} = 'no'"],
+                ["text", "why", "您的建议", None]]:
+        ws.append(row)
+    ch = wb.create_sheet("choices")
+    for row in [["list_name", "name", ZH], ["t", "road", "交通"], ["t", "oth", "其他"],
+                ["yn", "yes", "满意"], ["yn", "no", "不满意"]]:
+        ch.append(row)
+    wb.save(tmp_path / "k.xlsx")
+    pyxform_convert(str(tmp_path / "k.xlsx"))
+    out = tmp_path / "k.yaml"
+    r = _cli("convert", str(tmp_path / "k.xlsx"), "--to", "yaml", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    q = load_questionnaire(out)
+    assert [o.other for o in q.question("topic").options] == [False, True]
+    assert q.question("topic").columns() == ["topic", "topic_other"]
+    # happy_other asks "why?" after choice 'no' (不满意), which is no "other" option: a question of its own
+    assert [x.id for x in q.questions] == ["topic", "happy", "happy_other", "why"]
+    assert q.question("happy_other").type == "text" and q.question("happy_other").when == "happy == 2"
+    assert not q.question("happy").has_other
+
+
+def test_kobo_export_other_text_imports_into_id_other(other_form, tmp_path):
+    """A KoboToolbox CSV export (XML values, ';'-separated, group paths) of the form minyi wrote: the
+    headers are the form's own nodesets (from pyxform's XForm), the fill-ins land in <id>_other."""
+    import re as _re
+
+    from survey.store import Project
+
+    qf, form = other_form
+    xform = pyxform_convert(str(form)).xform
+    paths = [p for p in _re.findall(r'<bind nodeset="/data/([^"]+)"', xform) if not p.startswith("meta/")]
+    assert paths == ["A/Q1", "A/Q1_other", "A/Q2", "A/Q2_other", "A/Q3", "A/Q4", "A/Q4_other"]
+    head = ["start", "end", "A/Q1", "A/Q1_other", "A/Q2", "A/Q2/1", "A/Q2/2", "A/Q2/3", "A/Q2_other", "A/Q3",
+            "A/Q4", "A/Q4_other", "meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status", "_index"]
+    rows = [
+        ["2026-09-01T09:00:00.000+08:00", "2026-09-01T09:04:00.000+08:00", "3", "物业纠纷", "1 3", "1", "0", "1",
+         "社区公告栏", "1", "1", "", "uuid:a1", "101", "a1", "2026-09-01T01:04:10", "", "1"],
+        ["2026-09-01T10:00:00.000+08:00", "2026-09-01T10:02:00.000+08:00", "2", "", "2", "0", "1", "0",
+         "", "2", "3", "在外地", "uuid:a2", "102", "a2", "2026-09-01T02:02:10", "", "2"],
+        ["2026-09-01T11:00:00.000+08:00", "2026-09-01T11:03:00.000+08:00", "3", "噪音扰民", "3", "0", "0", "1",
+         "邻居告知", "1", "2", "", "uuid:a3", "103", "a3", "2026-09-01T03:03:10", "", "3"],
+    ]
+    export = tmp_path / "kobo_export.csv"
+    export.write_text("\n".join(";".join(r) for r in [head] + rows) + "\n", encoding="utf-8")
+    proj = Project.create(tmp_path / "p", qf)
+    s = proj.import_file(export)
+    assert s.format == "kobo" and (s.accepted, s.quarantined) == (3, 0)
+    d = proj.raw_responses()
+    assert d["Q1"].tolist() == [3.0, 2.0, 3.0]
+    assert [None if pd.isna(v) else v for v in d["Q1_other"]] == ["物业纠纷", None, "噪音扰民"]
+    assert d[["Q2_1", "Q2_2", "Q2_3"]].to_numpy(dtype=float).tolist() == [[1, 0, 1], [0, 1, 0], [0, 0, 1]]
+    assert [None if pd.isna(v) else v for v in d["Q2_other"]] == ["社区公告栏", None, "邻居告知"]
+    assert [None if pd.isna(v) else v for v in d["Q4_other"]] == [None, "在外地", None]
+    assert d["respondent_id"].tolist() == ["a1", "a2", "a3"]

@@ -717,6 +717,8 @@ def analyze(
     typer.echo(f"wave {meta['wave']}: n={res['sample']['n']:,}; 不了解/说不清 "
                f"{'excluded from the base' if meta['na_policy'] == 'exclude' else 'counted as not satisfied'}; "
                f"{meta['confidence']:.0%} CI ({meta['ci_method']})")
+    if meta["design"].get("weighting"):
+        typer.echo(f"design: {meta['design']['description_en']}")
     for ind in res["indicators"]:
         for m in ("rate", "index"):
             st = ind.get(m)

@@ -84,7 +84,16 @@ def read_margin_file(path: Path) -> list[tuple[str, float]]:
 
 
 def read_margins(root: Path, q: Questionnaire, spec: Any, config_file: Optional[Path] = None) -> dict:
-    """``{dimension: {option label: population share}}`` from the config's ``margins`` mapping.
+    """``{dimension: {option label: population share}}`` from the config's ``margins`` mapping
+    (see :func:`read_margins_with_totals`)."""
+    return read_margins_with_totals(root, q, spec, config_file)[0]
+
+
+def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
+                             config_file: Optional[Path] = None) -> tuple[dict, dict]:
+    """``({dimension: {option label: population share}}, {dimension: population total or None})``
+    from the config's ``margins`` mapping; the total is the sum of the file's counts (None when
+    the file gives shares or percentages: every value <= 1, or written with %).
 
     Categories are matched to the question's option labels (or codes); a category the question
     does not have, a repeated category or a zero total is an error naming the file.  Options the
@@ -94,13 +103,14 @@ def read_margins(root: Path, q: Questionnaire, spec: Any, config_file: Optional[
 
     cfg = str(config_file or root / "minyi.yaml")
     if not spec:
-        return {}
+        return {}, {}
     if not isinstance(spec, dict):
         raise MinyiError.of("config-key", file=cfg, key="margins", reason="must be a mapping dimension: file",
                             hint="e.g. margins: {district: pop_district.csv, gender: pop_gender.csv}")
     dims = composition_questions(q)
     by_qid = {v: k for k, v in dims.items()}
     out: dict = {}
+    totals: dict = {}
     for key, rel in spec.items():
         key = str(key)
         dim = key if key in dims else by_qid.get(key)
@@ -117,7 +127,8 @@ def read_margins(root: Path, q: Questionnaire, spec: Any, config_file: Optional[
         labels.update({str(o.code): o.label for o in qq.options if str(o.code) not in labels})
         shares: dict = {}
         unknown = []
-        for c, v in read_margin_file(path):
+        pairs = read_margin_file(path)
+        for c, v in pairs:
             lab = labels.get(c)
             if lab is None:
                 unknown.append(c)
@@ -136,4 +147,5 @@ def read_margins(root: Path, q: Questionnaire, spec: Any, config_file: Optional[
             raise MinyiError.of("bad-data", file=str(path), reason="the population values sum to 0",
                                 hint="write counts or shares greater than 0")
         out[dim] = {lab: v / total for lab, v in shares.items()}
-    return out
+        totals[dim] = total if any(v > 1 for v in shares.values()) else None
+    return out, totals

@@ -131,7 +131,8 @@ def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
 def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]] = None,
             design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
             confidence: float = 0.95, df: Optional[float] = None, wave: Optional[str] = None,
-            quality: Optional[dict] = None, top_n: int = 10, population: Optional[dict] = None) -> dict:
+            quality: Optional[dict] = None, top_n: int = 10, population: Optional[dict] = None,
+            weighting: Optional[str] = None, population_total: Optional[float] = None) -> dict:
     """All report analyses on one wave's native-layout data (see module docstring).
 
     ``by``: grouping names (see :func:`grouping_choices`); ``na_policy``: ``exclude``/``excluded``
@@ -139,7 +140,10 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     ``df``: degrees of freedom for critical values (None = design df, inf = normal); ``by=None``:
     :func:`default_groupings`; ``population``: population shares per composition dimension
     (``{"district": {option label: share}}``, e.g. from :func:`report.margins.read_margins`) shown
-    next to the sample shares.
+    next to the sample shares; ``weighting`` (``rake`` or ``poststratify``): calibrate the design
+    to those population shares first (:func:`weight_design`), so every estimate, SE and CI is of
+    the calibrated design (R ``rake``/``postStratify`` then ``svymean``); ``meta.design.weighting``
+    says so.
     """
     check_method(ci_method)
     na_policy = normalize_na_policy(na_policy)
@@ -148,6 +152,9 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     for b in by:
         resolve_grouping(q, b)
     des = build_design(frame, design)
+    wrep = None
+    if weighting:
+        des, wrep = weight_design(q, des, population or {}, weighting, population_total)
     groupings = [_grouping(q, frame, b) for b in by]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
@@ -219,7 +226,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                  "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  "software": _software(), "ci_method": ci_method, "confidence": confidence,
                  "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
-                 "df": _num(df), "design": _design_text(design), "by": [g.name for g in groupings],
+                 "df": _num(df), "design": _design_text(design, wrep), "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
         "sample": _sample(q, frame, des, groupings, quality, population),
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
@@ -245,19 +252,80 @@ def _software() -> dict:
     return out
 
 
-def _design_text(design: Optional[dict]) -> dict:
-    """The design's columns with a Chinese (``description``) and English (``description_en``) sentence."""
+WEIGHT_METHODS = {"rake": ("raking（迭代比例拟合，R rake）", "raking (iterative proportional fitting, R rake)"),
+                  "poststratify": ("事后分层（R postStratify）", "post-stratification (R postStratify)")}
+
+
+def weight_design(q: Questionnaire, des: Design, population: dict, method: str,
+                  population_total: Optional[float] = None) -> tuple[Design, dict]:
+    """Calibrate ``des`` to the population shares of the composition dimensions
+    (:func:`analysis.weighting.calibrate`: R ``rake`` with its default control, or ``postStratify``
+    on the single margin).  Shares become counts of ``population_total`` (the count total of the
+    margins given as counts) or, without it, of the weighted sample total (the sum of the weights
+    is kept; R's ``deff=TRUE`` is then degenerate, as in R, since N̂ = n makes its without-replacement
+    SRS variance (N̂ − n)/N̂ vanish).  Returns the calibrated design and a summary for ``meta.design.weighting``;
+    the library's :class:`~analysis.weighting.WeightingError` (e.g. a sample category missing from
+    the margin, rows without a category) propagates with ``variable`` = the dimension.
+    """
+    from analysis.weighting import WeightingError, calibrate
+
+    if method not in WEIGHT_METHODS:
+        raise WeightingError(f"unknown weighting method '{method}'; use rake or poststratify", kind="bad-value")
+    if not population:
+        raise WeightingError("weighting needs margins (minyi.yaml margins: {dimension: file})", kind="bad-value")
+    dims = composition_questions(q)
+    margins, names = {}, {}
+    for dim, shares in population.items():
+        qq = q.question(dims[dim])
+        if qq.id not in des.data.columns:
+            raise WeightingError(f"the data have no column '{qq.id}' ({dim})", variable=dim, kind="missing-variable")
+        margins[qq.id] = {str(o.code): shares[o.label] for o in qq.options if o.label in shares}
+        names[qq.id] = dim
+    try:
+        new, rep = calibrate(des, margins, method=method, population_total=population_total)
+    except WeightingError as e:  # name the dimension and the option labels, not the column and codes
+        qid = e.variable
+        msg = str(e)
+        if qid in names:
+            labels = {str(o.code): o.label for o in q.question(qid).options}
+            for c in e.categories:
+                msg = msg.replace(f"'{c}'", f"'{labels.get(str(c), c)}'")
+            msg = msg.replace(f"'{qid}'", f"{names[qid]} ({qid})", 1)
+        raise WeightingError(msg, variable=names.get(qid, qid), kind=e.kind,
+                             categories=e.categories, candidates=e.candidates) from None
+    return new, {"method": method, "margins": list(population), "population_total": _num(population_total),
+                 "converged": bool(rep.converged),
+                 "iterations": int(rep.iterations), "kish_n_eff": _num(rep.kish_n_eff),
+                 "efficiency": _num(rep.efficiency), "deff_weighting": _num(rep.deff_weighting),
+                 "weight_min": _num(rep.weight_min), "weight_max": _num(rep.weight_max)}
+
+
+def _design_text(design: Optional[dict], weighting: Optional[dict] = None) -> dict:
+    """The design's columns with a Chinese (``description``) and English (``description_en``) sentence;
+    with ``weighting`` (see :func:`weight_design`) the calibration is stated too."""
     cols = ("weights", "strata", "psu", "fpc")
     d = {k: (design or {}).get(k) for k in cols}
-    d["description"] = ("等权重简单随机抽样（无分层、无整群）" if not any(d.values()) else
+    d["description"] = (("简单随机抽样（无分层、无整群）" if weighting else "等权重简单随机抽样（无分层、无整群）")
+                        if not any(d.values()) else
                         "、".join(f"{name}：{d[k]}" for k, name in (("weights", "权重变量"), ("strata", "分层变量"),
                                                                      ("psu", "初级抽样单元"), ("fpc", "有限总体校正"))
                                  if d[k]))
-    d["description_en"] = ("equal weights, simple random sampling (no strata, no clusters)" if not any(d[k] for k in cols) else
+    d["description_en"] = (("simple random sampling (no strata, no clusters)" if weighting else
+                            "equal weights, simple random sampling (no strata, no clusters)")
+                           if not any(d[k] for k in cols) else
                            "; ".join(f"{name}: {d[k]}" for k, name in (("weights", "weights"), ("strata", "strata"),
                                                                         ("psu", "primary sampling units"),
                                                                         ("fpc", "finite population correction"))
                                      if d[k]))
+    d["weighting"] = weighting
+    if weighting:
+        zh_dims = {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"}
+        zh, en = WEIGHT_METHODS[weighting["method"]]
+        eff = weighting.get("efficiency")
+        d["description"] += (f"；按{'、'.join(zh_dims.get(m, m) for m in weighting['margins'])}的总体结构加权，方法为{zh}"
+                             + (f"，加权效率{100 * eff:.1f}%" if eff is not None else ""))
+        d["description_en"] += (f"; weighted to the population by {', '.join(weighting['margins'])} with {en}"
+                                + (f", weighting efficiency {100 * eff:.1f}%" if eff is not None else ""))
     return d
 
 

@@ -8,11 +8,13 @@ from typing import Optional, Sequence
 from analysis.ci import check_method
 from analysis.design import DesignError
 from analysis.indicators import normalize_na_policy
+from analysis.weighting import WeightingError
 from survey.errors import MinyiError
 from survey.store import Project
 
-from .margins import read_margins
-from .pipeline import MIN_CELL, SMALL_BASE, analyze, compare, default_groupings, resolve_grouping
+from .margins import read_margins_with_totals
+from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analyze, compare, composition_questions,
+                       default_groupings, resolve_grouping)
 
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
@@ -49,9 +51,42 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
-    population = read_margins(project.root, q, cfg.get("margins"))
-    return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                   df=df, quality=project.quality_summary(wave), population=population)
+    population, totals = read_margins_with_totals(project.root, q, cfg.get("margins"))
+    method = _weighting_method(project, cfg, population)
+    # margins given as counts fix the population total (all count margins must agree); shares keep Σw
+    total = next((t for t in totals.values() if t is not None), None)
+    try:
+        return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
+                       df=df, quality=project.quality_summary(wave), population=population, weighting=method,
+                       population_total=total)
+    except WeightingError as e:
+        margins = cfg.get("margins") or {}
+        rel = margins.get(e.variable) if e.variable in margins else None
+        if rel is None:  # keyed by question id in minyi.yaml
+            rel = next((v for k, v in margins.items() if k == composition_questions(q).get(e.variable)), None)
+        where = str(project.root / rel) if rel else str(project.root / "minyi.yaml")
+        raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
+                            hint="check the margin's categories against the questionnaire's options") from None
+
+
+def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional[str]:
+    """``weighting: {method: rake|poststratify}`` of minyi.yaml (None when absent)."""
+    w = cfg.get("weighting")
+    if not w:
+        return None
+    path = str(project.root / "minyi.yaml")
+    method = w.get("method") if isinstance(w, dict) else None
+    if method not in WEIGHT_METHODS:
+        raise MinyiError.of("config-key", file=path, key="weighting.method",
+                            reason=f"must be rake or poststratify, not {method!r}",
+                            hint="e.g. weighting: {method: rake}")
+    extra = [k for k in w if k != "method"]
+    if extra:
+        raise MinyiError.of("unknown-key", file=path, key=extra[0], where="weighting", suggestion="only method")
+    if not population:
+        raise MinyiError.of("config-key", file=path, key="weighting", reason="needs population margins",
+                            hint="add margins: {district: pop_district.csv, gender: pop_gender.csv}")
+    return method
 
 
 def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) -> int:

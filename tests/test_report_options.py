@@ -371,3 +371,81 @@ def test_league_tied_with_excludes_suppressed_groups():
     assert by["C"]["tied_with"] == [] and by["C"]["rank"] is None and by["C"]["estimate"] is None
     assert (by["A"]["rank_best"], by["A"]["rank_worst"], by["D"]["rank"]) == (1, 2, 3)
     assert r["league"]["small_base"] == 30
+
+
+# ----------------------------------------------------------------------------- 3. weighting from minyi.yaml
+def _weighted_project(project, tmp_path, method, margins):
+    import shutil
+
+    proj = tmp_path / "p"
+    shutil.copytree(project["proj"], proj)
+    lines = ["区县,人口"] + [f"{lab},{c}" for lab, c in zip(project["districts"], POP_DISTRICT)]
+    (proj / "pop_district.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (proj / "pop_gender.csv").write_text("性别,占比\n男,50.5%\n女,49.5%\n", encoding="utf-8")
+    _set_config(proj, margins=margins, weighting={"method": method})
+    return proj
+
+
+def test_poststratify_equals_hand_formula(project, tmp_path):
+    """Post-stratification on district: the estimate is Σ_g P_g p̂_g with P_g the population share and p̂_g
+    the (equal-weight) sample proportion in district g (Holt & Smith 1979), computed here with pandas."""
+    import pandas as pd
+
+    from survey.store import Project
+
+    proj = _weighted_project(project, tmp_path, "poststratify", {"district": "pop_district.csv"})
+    a = json.loads(invoke(["analyze", proj, "--json", "--by", "site"]).output)
+    w = a["meta"]["design"]["weighting"]
+    assert w["method"] == "poststratify" and w["margins"] == ["district"] and w["population_total"] == 400000
+    assert "事后分层" in a["meta"]["design"]["description"] and "post-stratification" in a["meta"]["design"]["description_en"]
+    q = project["q"]
+    data, _ = Project.open(proj).responses("W1")
+    ind = next(i for i in q.indicators if i.kind == "awareness")
+    qq = q.question(ind.question)
+    pos = [o.code for o in qq.options if o.label in ind.positive or o.code in ind.positive]
+    na = [o.code for o in qq.options if o.na]
+    d = pd.DataFrame({"g": data[q.district_question], "y": data[ind.question]})
+    d = d[d["y"].notna() & ~d["y"].isin(na)]
+    p_g = d.groupby("g")["y"].apply(lambda s: s.isin(pos).mean())
+    codes = [o.code for o in q.question(q.district_question).options]
+    # domain of valid answers: the post-stratified weights are P_g N / n_g over all rows of g
+    n_g = data[q.district_question].value_counts()
+    wt = {c: POP_DISTRICT[i] / n_g[c] for i, c in enumerate(codes)}
+    d["w"] = d["g"].map(wt)
+    expected = (d["w"] * d["y"].isin(pos)).sum() / d["w"].sum()
+    got = next(i for i in a["indicators"] if i["id"] == ind.id)["rate"]["estimate"]
+    assert got == pytest.approx(expected, rel=1e-10)
+    if d["y"].notna().all():  # no item non-response: the textbook form Σ P_g p̂_g
+        assert got == pytest.approx(sum(POP_DISTRICT[i] / 400000 * p_g[c] for i, c in enumerate(codes)), rel=1e-10)
+    comp = a["sample"]["composition"]["district"]["rows"]
+    assert [r["share"] for r in comp] == pytest.approx([c / 400000 for c in POP_DISTRICT], rel=1e-9)
+
+
+def test_rake_meets_both_margins_and_report_states_it(project, tmp_path):
+    proj = _weighted_project(project, tmp_path, "rake", {"district": "pop_district.csv", "A1": "pop_gender.csv"})
+    a = json.loads(invoke(["analyze", proj, "--json"]).output)
+    comp = a["sample"]["composition"]
+    # R rake's default control (epsilon = 1 weighted count of 400,000): margins met to within 1/400,000
+    assert [r["share"] for r in comp["district"]["rows"]] == pytest.approx([c / 400000 for c in POP_DISTRICT], abs=1e-5)
+    assert [r["share"] for r in comp["gender"]["rows"]] == pytest.approx([0.505, 0.495], abs=1e-5)
+    w = a["meta"]["design"]["weighting"]
+    assert w["converged"] and 0 < w["efficiency"] <= 1 and w["deff_weighting"] == pytest.approx(1 / w["efficiency"])
+    out = tmp_path / "out"
+    invoke(["report", proj, "--format", "html", "--out", out])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"按(区县、性别|性别、区县)的总体结构加权，方法为raking", html)
+    assert f"加权效率{100 * w['efficiency']:.1f}%" in html and "等权重" not in html
+
+
+def test_weighting_errors(project, tmp_path):
+    proj = _weighted_project(project, tmp_path, "rake", {"district": "pop_district.csv"})
+    lines = ["区县,人口"] + [f"{lab},{c}" for lab, c in zip(project["districts"][:-1], POP_DISTRICT[:-1])]
+    (proj / "pop_district.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")  # a sampled district left out
+    rc, err = _main(["analyze", str(proj)])
+    assert rc == 1 and "pop_district.csv" in err and len(err.strip().splitlines()) == 1
+    _set_config(proj, weighting={"method": "ipf"})
+    rc, err = _main(["analyze", str(proj)])
+    assert rc == 1 and "minyi.yaml" in err and "rake or poststratify" in err
+    _set_config(proj, weighting={"method": "rake"}, margins=None)
+    rc, err = _main(["analyze", str(proj)])
+    assert rc == 1 and "margins" in err

@@ -749,76 +749,6 @@ def _parse_margin_specs(items: List[str]) -> list:
     return out
 
 
-def _parse_population_value(text: str) -> tuple[Optional[float], bool]:
-    """'1,234' → (1234, False); '52.3%' → (0.523, True); anything else → (None, False)."""
-    import re
-
-    t = str(text).strip().replace("，", ",").replace("％", "%").replace(" ", "")
-    pct = t.endswith("%")
-    if pct:
-        t = t[:-1]
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
-    try:
-        v = float(t)
-    except ValueError:
-        return None, pct
-    if v != v or v in (float("inf"), float("-inf")):
-        return None, pct
-    return (v / 100.0 if pct else v), pct
-
-
-def _read_margin(path: Path, column: str, k: int = 1):
-    """A margin file: first column category, second column population count or share (UTF-8/GBK/XLSX).
-
-    For a cross-classified margin (``--margin sex+age=FILE``) the first ``k`` columns are the categories.
-    """
-    import pandas as pd
-
-    from survey.errors import MinyiError
-    from survey.tabular import read_table
-
-    table = read_table(path)
-    if table.shape[1] < k + 1:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"the margin for '{column}' needs {k + 1} columns: "
-                            + ("category" if k == 1 else f"{k} category columns") + " and population count (or share)",
-                            hint="e.g. a header 'category,count' then one line per category")
-    table = table.iloc[:, :k + 1]
-    first_line = 2
-    if _parse_population_value(table.columns[k])[0] is not None:  # no header row
-        table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
-        first_line = 1
-    cats, vals, bad, pcts = [], [], [], []
-    for i, row in enumerate(table.itertuples(index=False)):
-        parts, v = list(row[:k]), row[k]
-        blank = [p is None or str(p).strip() == "" for p in parts]
-        if all(blank) and (v is None or str(v).strip() == ""):
-            continue
-        line = first_line + i
-        c = " × ".join("" if p is None else str(p).strip() for p in parts)
-        if any(blank):
-            raise MinyiError.of("bad-data", file=str(path), line=line, reason="a row has a population value but no category",
-                                hint="fill in the category or delete the row")
-        num, pct = _parse_population_value(v if v is not None else "")
-        if num is None or num < 0:
-            bad.append(f"line {line} '{c}': " + (repr(str(v)) if v is not None else "empty"))
-            continue
-        cats.append(str(parts[0]).strip() if k == 1 else tuple(str(p).strip() for p in parts))
-        vals.append(num)
-        pcts.append(pct)
-    if bad:
-        raise MinyiError.of("bad-data", file=str(path),
-                            reason=f"population values that are not non-negative numbers: {'; '.join(bad[:10])}"
-                                   + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""),
-                            hint="write a count like 125000 or a share like 0.23 or 23%")
-    if not cats:
-        raise MinyiError.of("file-empty", file=str(path))
-    if any(pcts) and not all(pcts):
-        raise MinyiError.of("bad-data", file=str(path), reason="some values are percentages and some are not",
-                            hint="write every value as a count, or every value as a share/percentage")
-    return {"categories": cats, "values": vals}
-
-
 def _weighting_error(e, files: dict, data_path: Path):
     """Turn a WeightingError into one catalogue message naming the margin file."""
     from survey.errors import MinyiError
@@ -929,6 +859,7 @@ def weight(
     """
     from analysis.weighting import WeightingError, calibrate
     from survey.errors import MinyiError
+    from survey.margins import read_margin_file
 
     if method not in ("rake", "poststratify"):
         raise typer.BadParameter(f"--method must be rake or poststratify, not {method!r}")
@@ -946,7 +877,7 @@ def weight(
         if col in seen:
             raise typer.BadParameter(f"--margin {col}= is given twice")
         seen.add(col)
-    margins = {col: _read_margin(f, col, 1 if col in table.columns or "+" not in col else len(col.split("+")))
+    margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col)
                for col, f in specs}
     files = {col: f for col, f in specs}
     from analysis.design import Design
@@ -957,7 +888,7 @@ def weight(
         kw = dict(population_total=population_total, cap=cap)
         if method == "rake":
             kw.update(maxit=maxit, epsilon=epsilon)
-        new, rep = calibrate(design, {c: dict(zip(m["categories"], m["values"])) for c, m in margins.items()},
+        new, rep = calibrate(design, {c: dict(zip(*m)) for c, m in margins.items()},
                              method=method, **kw)
     except WeightingError as e:
         raise _weighting_error(e, files, data)
@@ -988,58 +919,6 @@ def weight(
     typer.echo(f"wrote {out} (new column {name})")
 
 
-def _read_strata_file(path: Path):
-    from survey.errors import MinyiError
-    from survey.messages import problem
-    from survey.tabular import read_table
-
-    table = read_table(path)
-    if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason="the strata file needs at least two columns: "
-                            "stratum and population size", hint="optionally a third column sd (or p) for Neyman allocation")
-    third = str(table.columns[2]).strip().lower() if table.shape[1] >= 3 else None
-    kind = None
-    if third is not None:
-        kind = "p" if third in ("p", "prop", "proportion", "share", "比例", "预期比例", "p_h") else "sd"
-    names, pops, extra, bad = [], [], [], []
-    for i, row in enumerate(table.itertuples(index=False)):
-        vals = list(row)
-        if all(v is None or str(v).strip() == "" for v in vals):
-            continue
-        line = i + 2
-        nm = vals[0]
-        pop, _ = _parse_population_value(vals[1] if vals[1] is not None else "")
-        if nm is None or str(nm).strip() == "":
-            bad.append(problem("bad-data", file=str(path), line=line, reason="a row has no stratum name", hint="fill it in"))
-            continue
-        if pop is None or pop < 1:
-            bad.append(problem("bad-data", file=str(path), line=line,
-                               reason=f"population size {vals[1]!r} of stratum '{nm}' is not a number >= 1",
-                               hint="write the number of units in the stratum, e.g. 125000"))
-            continue
-        x = None
-        if kind is not None:
-            x, _ = _parse_population_value(vals[2] if vals[2] is not None else "")
-            if x is None or x < 0 or (kind == "p" and x > 1):
-                bad.append(problem("bad-data", file=str(path), line=line,
-                                   reason=f"{kind} {vals[2]!r} of stratum '{nm}' is not "
-                                          + ("a proportion between 0 and 1" if kind == "p" else "a non-negative number"),
-                                   hint="fix the value"))
-                continue
-        names.append(str(nm).strip())
-        pops.append(pop)
-        extra.append(x)
-    if bad:
-        raise MinyiError(bad)
-    if not names:
-        raise MinyiError.of("file-empty", file=str(path))
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"stratum {', '.join(repr(d) for d in dup)} is listed twice",
-                            hint="list every stratum once")
-    return names, pops, kind, extra
-
-
 @app.command()
 def plan(
     margin: Annotated[float, typer.Option("--margin", help="Margin of error (half-width of the interval) as a share, e.g. 0.03 for ±3 points.")],
@@ -1068,12 +947,13 @@ def plan(
     from analysis.planning import ALLOCATIONS, PlanningError
     from analysis.planning import plan as make_plan
     from survey.errors import MinyiError
+    from survey.margins import read_strata_file
 
     if allocate not in ALLOCATIONS:
         raise typer.BadParameter(f"--allocate must be one of {', '.join(ALLOCATIONS)}, not {allocate!r}")
     kw = {}
     if strata is not None:
-        names, pops, kind, extra = _read_strata_file(strata)
+        names, pops, kind, extra = read_strata_file(strata)
         kw = dict(strata=names, strata_population=pops, allocation=allocate, min_per_stratum=min_per_stratum)
         if kind == "sd":
             kw["strata_sd"] = extra

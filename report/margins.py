@@ -6,81 +6,19 @@ ids; the paths are relative to the project folder.  Each file is read with
 :func:`survey.tabular.read_table` (CSV UTF-8/GBK, XLSX, ...): first column the category (the option
 label as in the questionnaire, or its code), second column the population count or share
 (``0.23``, ``23%`` or ``125,000``; a header row is optional).  Values are turned into shares of
-their sum.  Any problem raises one :class:`~survey.errors.MinyiError` naming the file.
+their sum.  The file is read by :func:`survey.margins.read_margin_file`.  Any problem raises one
+:class:`~survey.errors.MinyiError` naming the file.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Optional
 
 from survey.errors import MinyiError
+from survey.margins import read_margin_file
 from survey.messages import did_you_mean
 from survey.questionnaire import Questionnaire
-
-
-def parse_population_value(text: Any) -> tuple[Optional[float], bool]:
-    """``'1,234'`` → (1234, False); ``'52.3%'`` → (0.523, True); anything else → (None, False)."""
-    t = "" if text is None else str(text).strip().replace("，", ",").replace("％", "%").replace(" ", "")
-    pct = t.endswith("%")
-    if pct:
-        t = t[:-1]
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
-    try:
-        v = float(t)
-    except ValueError:
-        return None, pct
-    if v != v or v in (float("inf"), float("-inf")):
-        return None, pct
-    return (v / 100.0 if pct else v), pct
-
-
-def read_margin_file(path: Path) -> list[tuple[str, float]]:
-    """(category, value) pairs of one margin file (values as written: counts or shares)."""
-    import pandas as pd
-
-    from survey.tabular import read_table
-
-    if not path.exists():
-        raise MinyiError.of("bad-data", file=str(path), reason="margin file not found",
-                            hint="margins paths in minyi.yaml are relative to the project folder")
-    table = read_table(path)
-    if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason="a margin file needs two columns: category and "
-                            "population count (or share)", hint="e.g. a header 'category,count' then one line per category")
-    table = table.iloc[:, :2]
-    first_line = 2
-    if parse_population_value(table.columns[1])[0] is not None:  # no header row
-        table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
-        first_line = 1
-    out, bad, pcts = [], [], []
-    for i, (c, v) in enumerate(table.itertuples(index=False)):
-        c = "" if c is None else str(c).strip()
-        if not c and (v is None or str(v).strip() == ""):
-            continue
-        line = first_line + i
-        if not c:
-            raise MinyiError.of("bad-data", file=str(path), line=line, reason="a row has a population value but no "
-                                "category", hint="fill in the category or delete the row")
-        num, pct = parse_population_value(v)
-        if num is None or num < 0:
-            bad.append(f"line {line} '{c}': " + (repr(str(v)) if v is not None else "empty"))
-            continue
-        out.append((c, num))
-        pcts.append(pct)
-    if bad:
-        raise MinyiError.of("bad-data", file=str(path),
-                            reason=f"population values that are not non-negative numbers: {'; '.join(bad[:10])}"
-                                   + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""),
-                            hint="write a count like 125000 or a share like 0.23 or 23%")
-    if not out:
-        raise MinyiError.of("file-empty", file=str(path))
-    if any(pcts) and not all(pcts):
-        raise MinyiError.of("bad-data", file=str(path), reason="some values are percentages and some are not",
-                            hint="write every value as a count, or every value as a share/percentage")
-    return out
 
 
 def read_margins(root: Path, q: Questionnaire, spec: Any, config_file: Optional[Path] = None) -> dict:
@@ -127,8 +65,10 @@ def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
         labels.update({str(o.code): o.label for o in qq.options if str(o.code) not in labels})
         shares: dict = {}
         unknown = []
-        pairs = read_margin_file(path)
-        for c, v in pairs:
+        if not path.exists():
+            raise MinyiError.of("bad-data", file=str(path), reason="margin file not found",
+                                hint="margins paths in minyi.yaml are relative to the project folder")
+        for c, v in zip(*read_margin_file(path)):
             lab = labels.get(c)
             if lab is None:
                 unknown.append(c)

@@ -763,8 +763,6 @@ def _weighting_error(e, files: dict, data_path: Path):
         if parts:
             hint = "; ".join(parts)
     if e.kind == "missing-variable":
-        from survey.messages import did_you_mean
-
         return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
                              suggestion="--margin: " + (e.candidates.get(e.variable) and
                                                         "did you mean " + " or ".join(f"'{x}'" for x in e.candidates[e.variable]) + "?"
@@ -775,44 +773,6 @@ def _weighting_error(e, files: dict, data_path: Path):
     if e.kind in ("not-in-sample", "not-in-margin", "zero-population", "duplicate", "shares", "bad-value") and f:
         return MinyiError.of("bad-data", file=str(f), reason=str(e), hint=hint)
     return MinyiError.of("bad-data", file=", ".join(str(p) for p in files.values()), reason=str(e), hint=hint)
-
-
-def _numeric_columns(df):
-    """Text columns whose every value is a plain number (no leading zeros, so ids like 007 stay text) → numbers."""
-    import pandas as pd
-
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype != object:
-            continue
-        s = out[c].dropna().astype(str)
-        if len(s) and s.str.fullmatch(r"-?(0|[1-9]\d*)(\.\d+)?").all():
-            out[c] = pd.to_numeric(out[c])
-    return out
-
-
-def _write_data_atomic(df, path: Path) -> None:
-    import os
-    import tempfile
-
-    from survey.errors import MinyiError
-
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
-        raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix or ".csv", dir=str(path.parent))
-    os.close(fd)
-    try:
-        if suffix == ".xlsx":
-            _numeric_columns(df).to_excel(tmp, index=False)
-        else:
-            df.to_csv(tmp, index=False, encoding="utf-8-sig", sep="\t" if suffix == ".tsv" else ",")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @app.command()
@@ -894,7 +854,9 @@ def weight(
         raise _weighting_error(e, files, data)
     result = table.copy()
     result[name] = new.weights
-    _write_data_atomic(result, out)
+    from survey.export import write_data
+
+    write_data(result, out)
     if json_out:
         _echo_json({**rep.to_dict(), "out": str(out), "name": name})
         return

@@ -28,6 +28,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from survey.atomic import atomic_write, atomic_write_text
 from survey.errors import MinyiError
 
 from . import charts as C
@@ -868,9 +869,7 @@ def write_xlsx(context: dict, path: Path) -> None:
                 ws.append([("Note: " if context["lang"] == "en" else "注：") + obj.note])
         for j, wdt in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = wdt
-    tmp = path.with_suffix(".xlsx.tmp")
-    wb.save(str(tmp))
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))
 
 
 # ----------------------------------------------------------------------------- DOCX
@@ -1019,9 +1018,7 @@ def write_docx(context: dict, path: Path) -> None:
                 t.style = "Table Grid"
                 t.rows[0].cells[0].text = obj
                 t.rows[0].height = Cm(4)
-    tmp = path.with_suffix(".docx.tmp")
-    doc.save(str(tmp))
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
 # ----------------------------------------------------------------------------- all formats
@@ -1045,9 +1042,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
         html = render_html(ctx, lang=lang, template_dir=template_dir)
     if "html" in formats:
         p = out_dir / "report.html"
-        tmp = p.with_suffix(".html.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        tmp.replace(p)
+        atomic_write_text(p, html)
         paths["html"] = p
     if "xlsx" in formats:
         p = out_dir / "report.xlsx"

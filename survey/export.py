@@ -19,7 +19,6 @@ exported text column whose values look like phone / ID-card / IP values is dropp
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 from typing import Optional
@@ -27,6 +26,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_write
 from .errors import MinyiError
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
@@ -79,12 +79,10 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv", ".txt", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
-    tmp = path.with_name(path.name + ".part")
     if suffix == ".xlsx":
-        neutralize(df).to_excel(tmp, index=False, engine="openpyxl")
+        atomic_write(path, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
     else:
-        neutralize(df).to_csv(tmp, index=False, encoding="utf-8-sig")
-    os.replace(tmp, path)
+        atomic_write(path, lambda tmp: neutralize(df).to_csv(tmp, index=False, encoding="utf-8-sig"))
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:
@@ -171,13 +169,13 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
         neutralize(df).to_csv(buf, index=False)
         if out is None:
             return buf.getvalue()
-        _atomic(Path(out), lambda tmp: tmp.write_text(buf.getvalue(), encoding="utf-8-sig"))
+        atomic_write(Path(out), lambda tmp: tmp.write_text(buf.getvalue(), encoding="utf-8-sig"))
         return None
     out = Path(out)
     if format == "xlsx":
-        _atomic(out, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
+        atomic_write(out, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
     elif format == "parquet":
-        _atomic(out, lambda tmp: df.to_parquet(tmp, index=False))
+        atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     else:
         import pyreadstat
 
@@ -188,18 +186,32 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
             elif sav[c].dtype == object or sav[c].dtype.kind not in "fiub":
                 sav[c] = sav[c].astype(object).where(sav[c].notna(), None)
         vl = {c: {float(k): v for k, v in lab.items()} for c, lab in value_labels.items() if c in sav.columns}
-        _atomic(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
+        atomic_write(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
                                                       variable_value_labels=vl))
     return None
 
 
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(path.name + ".part" + path.suffix)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise MinyiError.of("file-unreadable", file=str(path), path=str(path), reason=f"cannot write: {e}")
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def _numeric_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns whose every value is a plain number (no leading zeros, so ids like 007 stay text) → numbers."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype != object:
+            continue
+        s = out[c].dropna().astype(str)
+        if len(s) and s.str.fullmatch(r"-?(0|[1-9]\d*)(\.\d+)?").all():
+            out[c] = pd.to_numeric(out[c])
+    return out
+
+
+def write_data(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a data table (e.g. ``survey weight`` output) as CSV (UTF-8 with BOM), TSV or XLSX, atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
+        raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
+    if suffix == ".xlsx":
+        atomic_write(path, lambda tmp: _numeric_columns(df).to_excel(tmp, index=False))
+    else:
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig",
+                                                 sep="\t" if suffix == ".tsv" else ","))
+

@@ -24,9 +24,7 @@ Sections not given to every fielding site are marked ``（仅企业填写）``.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -35,8 +33,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from . import expr as E
-from .errors import MinyiError
-from .messages import problem
+from .atomic import atomic_write_text
 from .questionnaire import Option, Question, Questionnaire
 
 CHOICE_SOURCES = ("single", "scale", "yesno")
@@ -474,20 +471,4 @@ def render_form(q: Questionnaire, *, template_dir: Optional[Path] = None,
 
 def write_form(q: Questionnaire, path: str | Path, **kw) -> Path:
     """Render the form and write it atomically to ``path``."""
-    html = render_form(q, **kw)
-    p = Path(path)
-    if p.is_dir():
-        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason="it is a folder"))
-    tmp = None
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, p)
-    except OSError as e:
-        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason=e.strerror or str(e))) from e
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-    return p
+    return atomic_write_text(path, render_form(q, **kw))

@@ -23,8 +23,6 @@ the same data (and :func:`write_csv` the same bytes).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -32,8 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from .errors import MinyiError
-from .messages import problem
+from .atomic import atomic_write
 from .questionnaire import Question, Questionnaire
 from .skip import condition_mask, site_labels
 
@@ -355,18 +352,4 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
             arrays.append(pa.array(vals, type=pa.string(), from_pandas=True))
     table = pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
     opts = pacsv.WriteOptions(include_header=True, quoting_style="needed")
-    p = Path(path)
-    if p.is_dir():
-        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason="it is a folder"))
-    tmp = None
-    try:  # atomic: a temporary file in the same folder, then rename
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
-        os.close(fd)
-        pacsv.write_csv(table, tmp, write_options=opts)
-        os.replace(tmp, p)
-    except OSError as e:
-        raise MinyiError(problem("file-unwritable", file=str(p), path=str(p), reason=e.strerror or str(e))) from e
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, lambda tmp: pacsv.write_csv(table, str(tmp), write_options=opts))

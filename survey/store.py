@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .atomic import atomic_write_text
 from .errors import MinyiError
 from .messages import did_you_mean, problem
 from .qload import load_questionnaire
@@ -143,7 +144,7 @@ class Project:
                "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": round(1 / 3, 4),
                "same_ip_similarity": 0.9, "straightline_min_rows": 5,
                "na_policy": "exclude", "ci_method": "logit", "small_base": 30, "min_cell": 10}
-        _atomic_write(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+        atomic_write_text(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
         return cls(root)
 
     @classmethod
@@ -181,7 +182,7 @@ class Project:
             pass
 
     def save_config(self) -> None:
-        _atomic_write(self.root / CONFIG, yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
+        atomic_write_text(self.root / CONFIG, yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
 
     def _check_config(self) -> None:
         path = str(self.root / CONFIG)
@@ -375,7 +376,7 @@ class Project:
 
         f = self.root / ".pii_salt"
         if not f.exists():
-            _atomic_write(f, secrets.token_hex(16))
+            atomic_write_text(f, secrets.token_hex(16))
             os.chmod(f, 0o600)
         return f.read_text().strip()
 
@@ -671,10 +672,6 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _problem_from_record(r: Any, source: str):

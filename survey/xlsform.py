@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import expr as E
+from .atomic import atomic_write
 from .errors import MinyiError
 from .messages import problem
 from .questionnaire import Question, Questionnaire
@@ -234,8 +235,6 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
 
 def write_xlsform(q: Questionnaire, path: str | Path) -> None:
     """Write the XLSForm of ``q`` to ``path`` (.xlsx, atomically)."""
-    import os
-
     import openpyxl
 
     survey, choices, settings = xlsform_rows(q)
@@ -245,10 +244,7 @@ def write_xlsform(q: Questionnaire, path: str | Path) -> None:
         ws.title = title
         for r in rows:
             ws.append(r)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part.xlsx")
-    wb.save(tmp)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))
 
 
 # ============================================================================= XPath -> minyi

@@ -43,7 +43,7 @@ def test_cli_writes_the_form_with_embedded_font(tmp_path):
     assert "创建全国文明城市干部群众热点问题调查问卷" in page
     assert "@font-face" in page and "base64," in page  # the bundled CJK font subset, no system font needed
     assert "size: A4" in page
-    assert not list(out.parent.glob(".*.tmp"))  # atomic write left no temp file
+    assert [f.name for f in out.parent.iterdir()] == ["form.html"]  # atomic write left no temp file
 
 
 def test_cli_invalid_questionnaire_one_message_exit_1(tmp_path):

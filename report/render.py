@@ -128,31 +128,27 @@ def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int =
         for rows in (r["composite"].get("by") or {}).values():
             for d in rows:
                 _flag(d, small_base, min_cell)
+    def flag_records(recs, keys):
+        for rec in recs or []:
+            for key in keys:
+                if rec.get(key):
+                    _flag(rec[key], small_base, min_cell)
+
+    def flag_groups(by, items_key, keys):
+        for groups in (by or {}).values():
+            for g in groups.values():
+                g["small_base"] = g.get("n", 0) < small_base
+                g["suppressed"] = g.get("n", 0) < min_cell
+                flag_records(g.get(items_key), keys)
+
     hot = r.get("hot_issues")
     if hot:
-        for site, recs in (hot.get("by_site") or {}).items():
-            for rec in recs:
-                for key in ("respondents", "mentions"):
-                    if rec.get(key):
-                        _flag(rec[key], small_base, min_cell)
-        for groups in (hot.get("by") or {}).values():
-            for g in groups.values():
-                g["small_base"] = g.get("n", 0) < small_base
-                g["suppressed"] = g.get("n", 0) < min_cell
-                for rec in g.get("top") or []:
-                    for key in ("respondents", "mentions"):
-                        if rec.get(key):
-                            _flag(rec[key], small_base, min_cell)
+        for recs in (hot.get("by_site") or {}).values():
+            flag_records(recs, ("respondents", "mentions"))
+        flag_groups(hot.get("by"), "top", ("respondents", "mentions"))
     rk = r.get("ranking")
     if rk:
-        for groups in (rk.get("by") or {}).values():
-            for g in groups.values():
-                g["small_base"] = g.get("n", 0) < small_base
-                g["suppressed"] = g.get("n", 0) < min_cell
-                for rec in g.get("items") or []:
-                    for key in ("first_choice", "borda"):
-                        if rec.get(key):
-                            _flag(rec[key], small_base, min_cell)
+        flag_groups(rk.get("by"), "items", ("first_choice", "borda"))
     lg = r.get("league")
     if lg and lg.get("rows"):
         rows = [_flag(d, small_base, min_cell) for d in lg["rows"]]

@@ -567,6 +567,59 @@ def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) 
     return out, other
 
 
+def _spaced_labels(qq: Question, extra: Optional[dict] = None) -> dict:
+    """{label with its words joined by one space (NFKC, lower case): option index} for labels holding spaces."""
+    out: dict = {}
+    for j, o in enumerate(qq.options):
+        words = unicodedata.normalize("NFKC", str(o.label)).lower().split()
+        if len(words) > 1:
+            out.setdefault(" ".join(words), j)
+    for v, code in (extra or {}).items():  # mapping values with spaces (rare)
+        words = str(v).lower().split()
+        if len(words) > 1 and int(code) in qq.codes:
+            out.setdefault(" ".join(words), qq.codes.index(int(code)))
+    return out
+
+
+def split_spaced(text: str, single: dict, multi: dict, max_len: int) -> list[tuple[str, Optional[int]]]:
+    """Split a space-joined select_multiple cell (KoboToolbox/ODK) into options: [(piece, option index or None)].
+
+    Kobo joins the chosen options' XML names *or labels* with single spaces, so a label that itself holds
+    spaces ("Very satisfied", "公共 交通") cannot be cut at every space.  The words are covered by pieces, each
+    either one word that is an option code / label (``single``: normalised key → index) or a run of 2..
+    ``max_len`` words equal to a label with spaces (``multi``: words joined by one space, NFKC, lower case →
+    index), or one unknown word.  Dynamic programming over the word positions picks the cover with the fewest
+    unknown words, then the fewest pieces (ties: the longest first piece).  The cell is fully understood only
+    when no word is unknown; consecutive unknown words are returned joined as one piece (index None) so the
+    problem names the unmatched part.  Cost O(words × max_len); called once per distinct cell.
+    """
+    words = text.split()
+    m = len(words)
+    keys = [unicodedata.normalize("NFKC", w).lower() for w in words]
+    best: list = [None] * (m + 1)
+    best[m] = (0, 0, ())
+    for i in range(m - 1, -1, -1):
+        cands = []
+        for L in range(min(max_len, m - i), 1, -1):  # multi-word labels, longest first
+            j = multi.get(" ".join(keys[i:i + L]))
+            if j is not None:
+                u, p, rest = best[i + L]
+                cands.append((u, p + 1, ((" ".join(words[i:i + L]), j),) + rest))
+        j = single.get(norm_text(words[i]).lower())
+        u, p, rest = best[i + 1]
+        if j is not None:
+            cands.append((u, p + 1, ((words[i], j),) + rest))
+        cands.append((u + 1, p + 1, ((words[i], None),) + rest))
+        best[i] = min(cands, key=lambda c: (c[0], c[1]))
+    out: list = []
+    for piece, j in best[0][2]:
+        if j is None and out and out[-1][1] is None:
+            out[-1] = (out[-1][0] + " " + piece, None)
+        else:
+            out.append((piece, j))
+    return out
+
+
 class _Converter:
     """Map source columns to questions and convert cells to codes, collecting problems."""
 
@@ -1035,17 +1088,27 @@ class _Converter:
         bare = is_other & (ext[0].fillna("").str.strip() == "") & qq.has_other
         if bare.any():
             hit = hit.where(~bare, float(next(j for j, o in enumerate(qq.options) if o.other)))
-        # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5")
-        miss = hit.isna() & tok.str.contains(r"\s", regex=True)
-        if miss.any():
-            sp = tok[miss].str.split().explode().astype("string")
-            tok = pd.concat([tok[~miss], sp])
-            hit = pd.concat([hit[~miss], norm_series(sp, lower=True).map(opt_index)])
-            is_other = pd.concat([is_other[~miss], pd.Series(False, index=sp.index)])
-            ext = pd.concat([ext[~miss], pd.DataFrame({0: pd.NA, 1: pd.NA}, index=sp.index)])
         T = pd.DataFrame({"u": np.asarray(tok.index, dtype=np.int64), "j": hit.to_numpy(dtype=float, na_value=np.nan),
                           "tok": tok.to_numpy(dtype=object, na_value=None),
-                          "other": np.where(is_other.to_numpy(dtype=bool), ext[1].to_numpy(dtype=object, na_value=None), None)})
+                          "other": np.where(is_other.to_numpy(dtype=bool), ext[1].to_numpy(dtype=object, na_value=None), None),
+                          "ord": np.arange(len(tok), dtype=float)})
+        # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5", or labels joined by
+        # spaces "Very satisfied Public transport"): a full cover by option codes / labels, once per distinct token
+        miss = (hit.isna() & tok.str.contains(r"\s", regex=True)).to_numpy(dtype=bool)
+        if miss.any():
+            single = {k.lower(): j for k, j in opt_index.items()}
+            multi = _spaced_labels(qq, self.val_map.get(qq.id))
+            max_len = max((k.count(" ") + 1 for k in multi), default=1)
+            cache: dict = {}
+            rows = []
+            for u, t, o in zip(T["u"].to_numpy()[miss], T["tok"].to_numpy()[miss], T["ord"].to_numpy()[miss]):
+                if t not in cache:
+                    cache[t] = split_spaced(t, single, multi, max_len)
+                for i, (piece, jj) in enumerate(cache[t]):
+                    rows.append((u, np.nan if jj is None else float(jj), piece, None, o + (i + 1) / (len(cache[t]) + 1)))
+            T = pd.concat([T[~miss], pd.DataFrame(rows, columns=list(T.columns))], ignore_index=True)
+            T = T.sort_values(["u", "ord"], kind="stable").reset_index(drop=True)
+        T = T.drop(columns="ord")
         T["pos"] = T.groupby("u").cumcount() + 1
         wh = whole_hit.to_numpy(dtype=float, na_value=np.nan)
         wi = np.flatnonzero(~np.isnan(wh))

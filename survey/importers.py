@@ -567,6 +567,47 @@ def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) 
     return out, other
 
 
+def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
+    """{cell: code text} when a column holds the options' *scores* (问卷星 按分数), else None.
+
+    Decided per column from its distinct values (never per respondent): every numeric value must be the score
+    of exactly one option (or the code of an option without a score, such as 不了解, which has none to give),
+    and at least one of them must be no option code.  When every value is also a valid code, the codes win
+    (ambiguous: 按序号 is the usual export) and None is returned.  Options sharing a score make the mapping
+    impossible (None).  Non-numeric cells (labels) are left to the label lookup.
+    """
+    sc = qq.scores
+    if len(sc) < 2:
+        return None
+    by_score: dict = {}
+    for code, v in sc.items():
+        if v in by_score:
+            return None
+        by_score[v] = code
+    codes = set(qq.codes)
+    unscored = {o.code for o in qq.options if o.code not in sc}
+    nums: dict = {}
+    for u in pd.unique(s.dropna()):
+        try:
+            f = float(norm_text(u))
+        except (ValueError, OverflowError):
+            continue
+        if not np.isfinite(f):
+            return None
+        nums[u] = f
+    if not nums or all(f.is_integer() and int(f) in codes for f in nums.values()):
+        return None
+    out: dict = {}
+    for u, f in nums.items():
+        if f in by_score:
+            out[u] = str(by_score[f])
+        elif f.is_integer() and int(f) in unscored:
+            out[u] = str(int(f))
+        else:
+            return None
+    return out
+
+
 def _spaced_labels(qq: Question, extra: Optional[dict] = None) -> dict:
     """{label with its words joined by one space (NFKC, lower case): option index} for labels holding spaces."""
     out: dict = {}
@@ -836,6 +877,15 @@ class _Converter:
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
+        by_score = scores_as_codes(qq, s) if not self.value_labels.get(c) and qq.id not in self.val_map else None
+        if by_score:  # 问卷星 按分数: the column holds the options' scores, not their codes
+            s = s.map(by_score).astype("string").fillna(s)
+            pairs = ", ".join(f"{v}→{k}" for v, k in sorted(by_score.items(), key=lambda kv: kv[1]))
+            self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
+                                          reason=f"{target or qq.id}: values read as scores (问卷星 按分数): "
+                                                 f"score→code {pairs}",
+                                          hint="every value is an option score and some are no option code; "
+                                               "export 按序号 or 按文本 to avoid this reading"))
         codes, other = self.map_values(qq, s)
         # "其他〖物业纠纷〗": the code of 其他, and its text (kept in <id>_other for single choices)
         self.other_text = (s.map(other).astype("string") if other else None)

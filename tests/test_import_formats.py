@@ -644,3 +644,79 @@ def test_project_made_before_q_other_columns_gains_them(tmp_path):
     proj = Project.open(tmp_path / "p")
     assert proj.import_file(p).accepted == 1
     assert _text(proj.raw_responses()["Q1_other"]) == ["物业纠纷"]
+
+
+# ----------------------------------------------------------------------------- 问卷星 按分数 (scores)
+def test_wjx_by_score_matrix_read_as_scores():
+    """wjx_by_score.csv: answers 1, 3, 5, 7, 9 of wjx_by_code.csv, with Q3 (scale sat: 非常满意 100 … 非常不满意 20)
+    written as scores by hand; the codes must come back."""
+    t = read_responses(DATA / "wjx_by_score.csv", Q)
+    assert t.format == "wjx"
+    rows = [EXPECTED[i] for i in (0, 2, 4, 6, 8)]
+    cols = ["Q1", "Q2", "Q3_r1", "Q3_r2", "Q3_r3", "Q4_1", "Q4_2", "Q4_3"]
+    want = np.array([[float(r[CODE_COLS.index(c)]) for c in cols] for r in rows])
+    np.testing.assert_array_equal(t.frame[cols].to_numpy(dtype=float), want)
+    assert t.problems.empty, t.problems.to_dict("records")
+    notes = [str(u) for u in t.unmatched]
+    assert len(notes) == 3 and all("values read as scores (问卷星 按分数)" in n for n in notes)
+    assert "Q3_r2: values read as scores" in notes[1] and "100→1" in notes[1] and "20→5" in notes[1]
+
+
+SCORE_Q = """
+id: scores
+title: 按分数
+scales:
+  sat:
+    options:
+      - {code: 1, label: 非常满意, score: 10}
+      - {code: 2, label: 满意, score: 8}
+      - {code: 3, label: 一般, score: 6}
+      - {code: 4, label: 不满意, score: 4}
+      - {code: 5, label: 非常不满意, score: 2}
+      - {code: 6, label: 不了解, na: true}
+  rev:
+    options:
+      - {code: 1, label: 很好, score: 5}
+      - {code: 2, label: 较好, score: 4}
+      - {code: 3, label: 一般, score: 3}
+      - {code: 4, label: 较差, score: 2}
+      - {code: 5, label: 很差, score: 1}
+sections:
+  - id: S
+    title: S
+    questions:
+      - {id: Q1, type: single, text: 性别, options: [男, 女]}
+      - {id: Q8, type: scale, text: 总体满意度, scale: sat}
+      - {id: Q9, type: scale, text: 治安评价, scale: rev}
+      - {id: Q10, type: scale, text: 交通满意度, scale: sat}
+"""
+
+
+def test_scores_detected_per_column_and_ambiguous_columns_read_as_codes(tmp_path):
+    qp = tmp_path / "q.yaml"
+    qp.write_text(SCORE_Q, encoding="utf-8")
+    q = load_questionnaire(qp)
+    p = tmp_path / "s.csv"
+    # Q8: 10/8/4 and 6 = scores (10 and 8 are no codes; 6 is the score of 一般, not the code of 不了解);
+    # Q9: 5/4/1 are scores *and* codes -> codes, nothing said; Q10: 10 and 7 -> 7 is no score: codes, 10 unknown
+    p.write_text("序号,所用时间,1、性别,2、总体满意度,3、治安评价,4、交通满意度\n"
+                 "1,100秒,1,10,5,2\n2,90秒,2,8,4,10\n3,80秒,1,4,1,7\n4,70秒,2,6,,3\n", encoding="utf-8")
+    t = read_responses(p, q)
+    np.testing.assert_array_equal(t.frame["Q8"].to_numpy(dtype=float), [1, 2, 4, 3])
+    np.testing.assert_array_equal(t.frame["Q9"].to_numpy(dtype=float), [5, 4, 1, np.nan])
+    np.testing.assert_array_equal(t.frame["Q10"].to_numpy(dtype=float), [2, np.nan, np.nan, 3])
+    notes = [str(u) for u in t.unmatched]
+    assert len(notes) == 1 and "Q8: values read as scores (问卷星 按分数)" in notes[0]
+    assert sorted(t.problems[["row", "value"]].values.tolist()) == [[3, "10"], [4, "7"]]
+    assert set(t.problems["column"]) == {"4、交通满意度"}
+
+
+def test_scores_with_the_unscored_na_option_code(tmp_path):
+    p = tmp_path / "s.csv"
+    # scale sat of wjx_questionnaire.yaml: scores 100/80/60/40/20, 不了解 (code 6) has no score to give
+    p.write_text("序号,所用时间,3、(环境卫生),3、(交通秩序)\n1,100秒,100,6\n2,90秒,6,2\n3,80秒,20,60\n", encoding="utf-8")
+    t = read_responses(p, Q)
+    np.testing.assert_array_equal(t.frame["Q3_r1"].to_numpy(dtype=float), [1, 6, 5])  # 100 is no code: scores
+    np.testing.assert_array_equal(t.frame["Q3_r2"].to_numpy(dtype=float), [6, 2, np.nan])  # 6, 2 are codes; 60 not
+    assert [str(u) for u in t.unmatched if "scores" in str(u)] and "Q3_r2" not in " ".join(map(str, t.unmatched))
+    assert t.problems[["row", "column", "value"]].values.tolist() == [[4, "3、(交通秩序)", "60"]]

@@ -877,7 +877,8 @@ class _Converter:
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
-        by_score = scores_as_codes(qq, s) if not self.value_labels.get(c) and qq.id not in self.val_map else None
+        by_score = (scores_as_codes(qq, s) if self.layout != "native" and not self.value_labels.get(c)
+                    and qq.id not in self.val_map else None)  # minyi's native layout holds codes, always
         if by_score:  # 问卷星 按分数: the column holds the options' scores, not their codes
             s = s.map(by_score).astype("string").fillna(s)
             pairs = ", ".join(f"{v}→{k}" for v, k in sorted(by_score.items(), key=lambda kv: kv[1]))

@@ -12,11 +12,13 @@ export layout from its headers, and converts it:
   提交答卷时间, 所用时间 (``268秒``), 来源, 来源详情, 来自IP; headers ``N、题干`` / ``N：题干``;
   multiple choice as 0/1 columns ``N、(选项)`` / ``第N题(选项)`` or one cell joined by ``┋``; ranking
   joined by ``→`` or one rank column per option; other text in ``〖…〗``; matrix rows ``N、(行标题)``;
-  ``-2``/``-3``/``(跳过)`` = not asked, ``(空)`` = empty;
+  ``-2``/``-3``/``(跳过)`` = not asked, ``(空)`` = empty; 按分数 (option scores in scale/matrix columns) detected per
+  column by :func:`scores_as_codes` and noted;
 * ``tencent`` — 腾讯问卷 (CSV or a zip holding it): headers ``N.题干``, sub-columns ``N.题干:选项``;
   metadata 编号, 开始答题时间, 结束答题时间, 答题时长, IP, 地理位置, UA, Referrer;
 * ``kobo`` — KoboToolbox/ODK: labels or XML values, group-path headers ``grp/q`` (``/`` or ``.``),
-  select_multiple space-separated and/or one 0/1 column per option (``q7/1``), ``_`` metadata;
+  select_multiple space-separated and/or one 0/1 column per option (``q7/1``), ``_`` metadata; labels that
+  contain spaces split by a full cover of the options (:func:`split_spaced`);
 * generic CSV/XLSX/SAV: columns matched by question id (or native column name), by number
   (``N、``/``N.``/``第N题``) or by title; SPSS variable labels and value labels are used too.
 

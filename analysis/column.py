@@ -14,7 +14,7 @@ estimate over the rows that have a valid value, with the full design's variance.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd

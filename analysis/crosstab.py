@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .ci import check_method, critical_value, proportion_ci  # noqa: F401  (critical_value re-exported)
+from .ci import check_method, proportion_ci
 from .column import normalize_value
 from .design import Design, DesignError
 from .estimators import is_srs

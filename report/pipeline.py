@@ -162,8 +162,6 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     items = [it for it in items if it.key in coded]
     res = compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
                              confidence=confidence, df=df)
-    groups = [{"by": g, "group": lab} for g, lab in res.groups]
-
     def by_groups(stats: list) -> dict:
         out: dict = {}
         for (g, lab), s in zip(res.groups[1:], stats[1:]):

@@ -463,7 +463,6 @@ def build_sections(ctx: dict) -> list:
             sec.blocks.append(("figure", chart))
 
     s = res["sample"]
-    meta = res["meta"]
     # 1 overview
     sec = S[0]
     sec.blocks.append(("p", ctx["intro"]))

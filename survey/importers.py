@@ -975,7 +975,6 @@ class _Converter:
         return (qq is not None and qq.type == "text") or col.endswith("_other")
 
     def _convert(self, qq: Question, cols: list, data: dict) -> None:
-        df = self.df
         whole = [c for c, part in cols if part is None]
         if len(whole) > 1:
             for c in whole[1:]:

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
+from report_tables import xlsx_table
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate, write_csv
 
@@ -264,16 +265,7 @@ def test_xlsx_sheets_and_rows(project):
     wb = load_workbook(project["out"] / "report.xlsx")
     assert wb.sheetnames == SHEETS_ZH
 
-    def table(ws, caption):
-        rows = list(ws.iter_rows(values_only=True))
-        i = next(k for k, r in enumerate(rows) if r[0] and str(r[0]).endswith(caption))
-        out = []
-        for r in rows[i + 2:]:
-            if all(v is None for v in r):
-                break
-            out.append(r)
-        return rows[i + 1], out
-
+    table = xlsx_table
     hdr, rows = table(wb["9附录"], "全部题项估计结果")
     assert len(rows) == len(a["items"])
     assert [r[0] for r in rows] == [it["label"] for it in a["items"]]

@@ -17,6 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 import cli
+from report_tables import xlsx_table
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate, write_csv
 
@@ -64,17 +65,6 @@ def _row(html, label):
     return rows[0]
 
 
-def _xlsx_table(ws, caption):
-    rows = list(ws.iter_rows(values_only=True))
-    i = next(k for k, r in enumerate(rows) if r[0] and str(r[0]).endswith(caption))
-    out = []
-    for r in rows[i + 2:]:
-        if all(v is None for v in r):
-            break
-        out.append(r)
-    return rows[i + 1], out
-
-
 # ----------------------------------------------------------------------------- 1. thresholds and --org
 def test_small_base_and_min_cell_options(project):
     out = project["root"] / "thr"
@@ -94,7 +84,7 @@ def test_small_base_and_min_cell_options(project):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "report.xlsx")
-    _, rows = _xlsx_table(wb["6群体与区县比较"], "各区县综合满意度指数排名")
+    _, rows = xlsx_table(wb["6群体与区县比较"], "各区县综合满意度指数排名")
     by = {r[1]: r for r in rows}
     assert by[project["small"]][2] is None and by[project["mid"]][2] == pytest.approx(league[project["mid"]]["estimate"])
 
@@ -140,10 +130,10 @@ def test_population_shares_from_margins(project, tmp_path):
     assert "<th>总体占比</th>" in html
     from openpyxl import load_workbook
 
-    hdr, rows = _xlsx_table(load_workbook(out / "report.xlsx")["2样本构成"], "样本区县构成")
+    hdr, rows = xlsx_table(load_workbook(out / "report.xlsx")["2样本构成"], "样本区县构成")
     assert hdr[3] == "总体占比"
     assert [r[3] for r in rows] == pytest.approx([c / 400000 for c in POP_DISTRICT])
-    hdr, rows = _xlsx_table(load_workbook(out / "report.xlsx")["2样本构成"], "样本年龄构成")
+    hdr, rows = xlsx_table(load_workbook(out / "report.xlsx")["2样本构成"], "样本年龄构成")
     assert len(hdr) == 3 or hdr[3] is None  # no margin for age: no population column
     # the composition chart draws population ticks (a scatter, plus its legend key) in the two panels with
     # margins (district, gender); without margins it has none
@@ -208,7 +198,7 @@ def test_report_na_unsatisfied(project, tmp_path):
     a_un = json.loads(invoke(["analyze", project["proj"], "--json", "--by", "site", "--na", "unsatisfied"]).output)
     from openpyxl import load_workbook
 
-    _, rows = _xlsx_table(load_workbook(out / "report.xlsx")["4三率与满意度"], "主要指标及达标判定")
+    _, rows = xlsx_table(load_workbook(out / "report.xlsx")["4三率与满意度"], "主要指标及达标判定")
     sat = [i for i in a_un["indicators"] if i["kind"] == "satisfaction" and i.get("rate")]
     ns = {r[0]: r[5] for r in rows}
     assert all(ns[i["name"]] == i["rate"]["n"] for i in sat)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ["pyproject.toml", "README.md", "cli.py", "survey", "analysis", "report", "report_templates",
+SOURCES = ["pyproject.toml", "README.md", "cli", "survey", "analysis", "report", "report_templates",
            "questionnaires"]
 
 
@@ -56,7 +56,7 @@ def test_wheel_contains_package_data(wheel):
     for y in (REPO / "questionnaires").glob("*.yaml"):
         assert f"questionnaires/{y.name}" in names
     assert "questionnaires/civic_hot_issues.yaml" in names
-    for mod in ("cli.py", "survey/form.py", "survey/qload.py", "survey/expr.py", "report/fonts.py",
+    for mod in ("cli/__init__.py", "cli/report.py", "survey/form.py", "survey/qload.py", "survey/expr.py", "report/fonts.py",
                 "analysis/__init__.py"):
         assert mod in names, mod
     assert not any(n.startswith("tests/") for n in names)

@@ -1,0 +1,5 @@
+"""``python -m cli``: the ``survey`` command."""
+
+from . import main
+
+main()

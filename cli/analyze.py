@@ -1,0 +1,86 @@
+"""survey analyze: every indicator of a project wave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, _echo_json, parse_df
+
+
+@app.command()
+def analyze(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave (default: the latest).")] = None,
+    by: Annotated[Optional[List[str]], typer.Option(
+        "--by", help="Grouping (repeatable or comma-separated): site, district or a question id. Default: site,district.")] = None,
+    na: NaOpt = None,
+    ci: Annotated[Optional[str], typer.Option(
+        "--ci", help="Interval method for rates: wald, logit, clopper-pearson, wilson, jeffreys, agresti-coull "
+                     "(default: the project's ci_method, logit).")] = None,
+    confidence: ConfOpt = 0.95,
+    df: DfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every indicator of the questionnaire, overall and by group, with CIs and target verdicts.
+
+    知晓率, 支持率, 参与率, 满意率 (top-two-box) and 满意度指数 per item, indicator and area, the
+    composite index (area weights), multiple-choice hot issues, the ranking question and
+    importance–performance, each with its base n and the share of 不了解/说不清 answers.
+    The JSON (--json) is what the report consumes; its fields are documented in docs/analyze-json.md.
+
+    Example:
+
+        survey analyze city2026 --wave 2026Q1 --by site --by district --na excluded --json
+    """
+    from analysis.indicators import NA_POLICIES
+    from report.pipeline import grouping_choices
+    from report.project import analyze_project
+    from survey.store import Project
+
+    project = Project.open(dir)
+    names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
+    choices = grouping_choices(project.questionnaire)
+    bad = [b for b in names or [] if b not in choices]
+    if bad:
+        raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: {', '.join(choices)}",
+                                 param_hint="'--by'")
+    if na is not None and na.strip().lower() not in NA_POLICIES:
+        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
+    if ci is not None:
+        from analysis.ci import CI_METHODS
+
+        if ci not in CI_METHODS:
+            raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
+    res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                          df=parse_df(df))
+    if json_out:
+        _echo_json(res)
+        return
+    meta = res["meta"]
+    typer.echo(f"wave {meta['wave']}: n={res['sample']['n']:,}; 不了解/说不清 "
+               f"{'excluded from the base' if meta['na_policy'] == 'exclude' else 'counted as not satisfied'}; "
+               f"{meta['confidence']:.0%} CI ({meta['ci_method']})")
+    if meta["design"].get("weighting"):
+        typer.echo(f"design: {meta['design']['description_en']}")
+    for ind in res["indicators"]:
+        for m in ("rate", "index"):
+            st = ind.get(m)
+            if not st or st.get("estimate") is None:
+                continue
+            f = (lambda x: f"{100 * x:.1f}%") if m == "rate" else (lambda x: f"{x:.1f}")
+            typer.echo(f"  {ind['name']}{'（指数）' if m == 'index' else ''}: {f(st['estimate'])} "
+                       f"[{f(st['ci_low'])}, {f(st['ci_high'])}] n={st['n']:,}, 不了解/说不清 {100 * (st.get('share_na') or 0):.1f}%"
+                       + (f"  目标 {f(st['target'])} → {st['verdict']}" if st.get('target') is not None else ""))
+            for g, rows in ind.get(f"{m}_by", {}).items():
+                typer.echo("      " + g + ": " + ", ".join(f"{r['group']} {f(r['estimate'])}" + (f" {r['verdict']}" if r.get("verdict") else "")
+                                                             for r in rows if r.get("estimate") is not None))
+    if res.get("composite"):
+        c = res["composite"]
+        typer.echo(f"  综合满意度指数: {c['estimate']:.1f} [{c['ci_low']:.1f}, {c['ci_high']:.1f}] n={c['n']:,}"
+                   + (f"  目标 {c['target']:.1f} → {c['verdict']}" if c.get("target") is not None else ""))
+

@@ -1,0 +1,353 @@
+"""Commands on a data file (no project needed): estimate, crosstab, weight, plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import (CiOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, PsuOpt, StrataOpt, WeightOpt, _check_columns,
+                      _data_errors, _echo_json, _read_data, parse_df)
+
+
+def _parse_scores(items: List[str]) -> dict:
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise typer.BadParameter(f"--score needs VALUE=NUMBER, not {it!r}")
+        k, v = it.rsplit("=", 1)
+        try:
+            out[k] = float(v)
+        except ValueError:
+            raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
+    return out
+
+
+def _print_estimates(records: list, pct: bool) -> None:
+    for r in records:
+        dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
+        f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.4g}")
+        typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: {f(r.estimate)}  "
+                   f"({r.confidence:.0%} CI {f(r.ci_low)} – {f(r.ci_high)}, {r.ci_method})  "
+                   f"se={r.se:.4g} n={r.n} df={r.df:g} deff={r.deff:.3g}")
+
+
+@app.command()
+def estimate(
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    var: Annotated[str, typer.Option("--var", help="Column to estimate.")],
+    level: Annotated[Optional[List[str]], typer.Option("--level", help="Value counted as a 'yes' (repeatable): estimate the share of valid rows with one of these values.")] = None,
+    missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
+    score: Annotated[Optional[List[str]], typer.Option("--score", help="VALUE=NUMBER (repeatable): estimate the mean score.")] = None,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = "fail",
+    by: Annotated[Optional[str], typer.Option("--by", help="One record per category of this column.")] = None,
+    ci: CiOpt = "logit",
+    confidence: ConfOpt = 0.95,
+    df: DfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Estimate a share, a mean score or a mean of one column, with a design-based confidence interval.
+
+    Works on any CSV/XLSX without a questionnaire.  Standard errors are Taylor-linearised as
+    in R's survey package; critical values use Student t with the design degrees of freedom
+    (--df inf for the normal).  Empty cells and --missing values leave the base.
+
+    Example:
+
+        survey estimate answers.csv --var Q12 --level 非常满意 --level 满意 --missing 不了解 --weight w --by district --json
+    """
+    from analysis.ci import check_method
+    from analysis.column import estimate_column
+
+    check_method(ci)
+    if level and score:
+        raise typer.BadParameter("use either --level or --score, not both")
+    table = _read_data(data)
+    _check_columns(table, data, var=var, weight=weight, strata=strata, psu=psu, fpc=fpc, by=by)
+    with _data_errors(data):
+        records = estimate_column(table, var, levels=level or [], missing=missing or [], scores=_parse_scores(score or []),
+                              weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, by=by,
+                              ci_method=ci, confidence=confidence, df=parse_df(df))
+    if json_out:
+        _echo_json([r.to_dict() for r in records])
+    else:
+        _print_estimates(records, pct=bool(level))
+
+
+@app.command()
+def crosstab(
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    row: Annotated[str, typer.Option("--row", help="Column whose categories form the rows.")],
+    col: Annotated[str, typer.Option("--col", help="Column whose categories form the columns.")],
+    missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = "fail",
+    ci: CiOpt = "logit",
+    confidence: ConfOpt = 0.95,
+    df: DfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cross-tab of two columns under a design: cell shares with CIs and the Rao–Scott F test.
+
+    Each cell carries its share of the table (estimate, se, ci_low, ci_high; R
+    svymean(~interaction(row, col))), its share of its row (row_share_*) and of its column
+    (col_share_*), all with design-based intervals.  The test of independence is the
+    Rao–Scott second-order corrected F of R's svychisq(~row+col, design, statistic="F").
+    Empty cells and --missing values leave the base.  The plain-text table shows row
+    percentages.
+
+    Example:
+
+        survey crosstab answers.csv --row district --col Q12 --missing 不了解 --weight w --psu community --json
+    """
+    from analysis.ci import check_method
+    from analysis.crosstab import crosstab as _crosstab
+    from analysis.design import Design
+
+    check_method(ci)
+    table = _read_data(data)
+    _check_columns(table, data, row=row, col=col, weight=weight, strata=strata, psu=psu, fpc=fpc)
+    with _data_errors(data):
+        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+        res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
+                        df=parse_df(df))
+    if json_out:
+        _echo_json(res.to_dict())
+        return
+    typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
+    cells = res.cells.set_index(["row", "col"])
+    width = max([len(str(c)) for c in res.col_levels] + [18])
+    typer.echo(" " * 12 + "".join(f"{str(c):>{width + 2}}" for c in res.col_levels) + f"{'n':>8}")
+    for r in res.row_levels:
+        parts = []
+        for c in res.col_levels:
+            x = cells.loc[(r, c)]
+            parts.append(f"{100 * x.row_share:5.1f}% [{100 * x.row_share_ci_low:4.1f},{100 * x.row_share_ci_high:5.1f}]")
+        n_r = int(cells.loc[r, "n"].sum())
+        typer.echo(f"{str(r)[:12]:<12}" + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
+    t = res.test
+    typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
+               f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
+
+
+def _parse_margin_specs(items: List[str]) -> list:
+    out = []
+    for it in items:
+        if "=" not in it:
+            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
+        col, f = it.split("=", 1)
+        if not col.strip() or not f.strip():
+            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
+        out.append((col.strip(), Path(f.strip())))
+    return out
+
+
+def _weighting_error(e, files: dict, data_path: Path):
+    """Turn a WeightingError into one catalogue message naming the margin file."""
+    from survey.errors import MinyiError
+
+    f = files.get(e.variable)
+    hint = "check the categories of the margin file against the data"
+    if e.candidates:
+        parts = []
+        for c, cands in e.candidates.items():
+            if cands:
+                parts.append(f"'{c}': did you mean " + " or ".join(f"'{x}'" for x in cands) + "?")
+        if parts:
+            hint = "; ".join(parts)
+    if e.kind == "missing-variable":
+        return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
+                             suggestion="--margin: " + (e.candidates.get(e.variable) and
+                                                        "did you mean " + " or ".join(f"'{x}'" for x in e.candidates[e.variable]) + "?"
+                                                        or "check the header"))
+    if e.kind == "missing-values":
+        return MinyiError.of("bad-data", file=str(data_path), column=e.variable, reason=str(e),
+                             hint="every row needs a category of each margin variable")
+    if e.kind in ("not-in-sample", "not-in-margin", "zero-population", "duplicate", "shares", "bad-value") and f:
+        return MinyiError.of("bad-data", file=str(f), reason=str(e), hint=hint)
+    return MinyiError.of("bad-data", file=", ".join(str(p) for p in files.values()), reason=str(e), hint=hint)
+
+
+@app.command()
+def weight(
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    margin: Annotated[List[str], typer.Option(
+        "--margin", help="COLUMN=FILE (repeatable): population margin of a column; the file's first column is the "
+                         "category, the second the population count or share (0.23 or 23%). COL1+COL2=FILE: "
+                         "cross-classified cells (the file's first two columns are the categories).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
+    method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake) or poststratify (one margin, R postStratify).")] = "rake",
+    weight: WeightOpt = None,
+    strata: StrataOpt = None,
+    psu: PsuOpt = None,
+    fpc: FpcOpt = None,
+    lonely_psu: LonelyOpt = "fail",
+    cap: Annotated[Optional[float], typer.Option(
+        "--cap", help="Largest allowed ratio of a weight to the mean weight: trim (R trimWeights) and re-weight until it holds.")] = None,
+    name: Annotated[str, typer.Option("--name", help="Name of the new weight column.")] = "weight_cal",
+    population_total: Annotated[Optional[float], typer.Option(
+        "--population-total", help="Population size used to turn shares into counts (default: the count margins' total, "
+                                   "else the sum of the input weights).")] = None,
+    maxit: Annotated[int, typer.Option("--maxit", help="Raking: most passes over the margins (R rake control maxit).", min=1)] = 10,
+    epsilon: Annotated[float, typer.Option(
+        "--epsilon", help="Raking stops when no weighted cell count changes by epsilon or more (below 1: a fraction "
+                          "of the total weight), as R rake's control epsilon.")] = 1.0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Weight the data to population margins (raking or post-stratification) and write a new weight column.
+
+    Raking is R's rake() (iterative proportional fitting; same stopping rule, defaults maxit 10,
+    epsilon 1), post-stratification R's postStratify().  Margins given as shares are scaled to
+    --population-total, else to the total of the margins given as counts, else to the sum of the
+    input weights.  Prints the convergence report, the weighting efficiency and Kish's effective
+    sample size n_eff = (Σw)²/Σw².  A category in a margin file but not in the data (or the other way
+    round) is refused, naming the file and the category.  --cap C trims weights above C × the mean
+    weight (R trimWeights) and re-weights, until the cap holds and the margins are met.  A weight
+    column read back from the file is a plain weight: SEs from it treat the weights as fixed (R's
+    calibration adjustment of the SE needs the library design returned by analysis.weighting).
+
+    Example:
+
+        survey weight answers.csv --margin district=pop_district.csv --margin age=pop_age.csv --cap 5 --out weighted.csv
+    """
+    from analysis.weighting import WeightingError, calibrate
+    from survey.errors import MinyiError
+    from survey.margins import read_margin_file
+
+    if method not in ("rake", "poststratify"):
+        raise typer.BadParameter(f"--method must be rake or poststratify, not {method!r}")
+    specs = _parse_margin_specs(margin)
+    table = _read_data(data)
+    _check_columns(table, data, weight=weight, strata=strata, psu=psu, fpc=fpc)
+    for col, _f in specs:
+        for part in ([col] if col in table.columns or "+" not in col else col.split("+")):
+            _check_columns(table, data, margin=part.strip())
+    if name in table.columns:
+        raise MinyiError.of("bad-data", file=str(data), reason=f"the data already have a column '{name}'",
+                            hint="choose another name with --name")
+    seen = set()
+    for col, _f in specs:
+        if col in seen:
+            raise typer.BadParameter(f"--margin {col}= is given twice")
+        seen.add(col)
+    margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col)
+               for col, f in specs}
+    files = {col: f for col, f in specs}
+    from analysis.design import Design
+
+    with _data_errors(data):
+        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+    try:
+        kw = dict(population_total=population_total, cap=cap)
+        if method == "rake":
+            kw.update(maxit=maxit, epsilon=epsilon)
+        new, rep = calibrate(design, {c: dict(zip(*m)) for c, m in margins.items()},
+                             method=method, **kw)
+    except WeightingError as e:
+        raise _weighting_error(e, files, data)
+    result = table.copy()
+    result[name] = new.weights
+    from survey.export import write_data
+
+    write_data(result, out)
+    if json_out:
+        _echo_json({**rep.to_dict(), "out": str(out), "name": name})
+        return
+    vars_ = ", ".join(c for c, _ in specs)
+    if method == "rake":
+        state = "converged" if rep.converged else "did NOT converge (raise --maxit or --epsilon)"
+        typer.echo(f"raking on {vars_}: {rep.iterations} iteration(s), {state}; "
+                   f"largest change in the last pass {rep.max_change:.3g} (epsilon {rep.epsilon:.3g})")
+    else:
+        typer.echo(f"post-stratification on {vars_}: largest difference from the margin {rep.max_change:.3g}")
+    if rep.cap is not None:
+        typer.echo(f"cap {rep.cap:g} × mean weight: {rep.trim_rounds} trim round(s), "
+                   + ("met" if rep.cap_satisfied else "NOT met") + f"; largest weight/mean {rep.max_ratio:.3f}")
+    typer.echo(f"weights: n={rep.n:,} sum={rep.sum_weights:,.6g} min={rep.weight_min:.4g} mean={rep.weight_mean:.4g} "
+               f"max={rep.weight_max:.4g} (max/mean {rep.max_ratio:.3f})")
+    typer.echo(f"Kish effective n = {rep.kish_n_eff:,.1f}; weighting efficiency {rep.efficiency:.1%} "
+               f"(design effect of weighting {rep.deff_weighting:.3f})")
+    typer.echo(f"{'margin':<12} {'category':<14} {'population':>12} {'n':>7} {'before':>12} {'after':>12}")
+    for m in rep.margins:
+        typer.echo(f"{m['variable']:<12} {m['category']:<14} {m['population']:>12,.1f} {m['n']:>7,} "
+                   f"{m['weighted_before']:>12,.1f} {m['weighted_after']:>12,.1f}")
+    typer.echo(f"wrote {out} (new column {name})")
+
+
+@app.command()
+def plan(
+    margin: Annotated[float, typer.Option("--margin", help="Margin of error (half-width of the interval) as a share, e.g. 0.03 for ±3 points.")],
+    confidence: ConfOpt = 0.95,
+    p: Annotated[float, typer.Option("--p", help="Anticipated proportion (0.5 is the safest).")] = 0.5,
+    population: Annotated[Optional[float], typer.Option("--population", help="Population size N for the finite population correction (default: the strata's sum, else none).")] = None,
+    deff: Annotated[float, typer.Option("--deff", help="Design effect of the planned design (clustering, weighting).")] = 1.0,
+    strata: Annotated[Optional[Path], typer.Option(
+        "--strata", help="CSV/XLSX of strata: stratum, population size, and optionally sd (or p) for Neyman allocation.")] = None,
+    allocate: Annotated[str, typer.Option("--allocate", help="Allocation across strata: proportional, neyman or equal.")] = "proportional",
+    min_per_stratum: Annotated[int, typer.Option("--min-per-stratum", help="Smallest sample in any stratum (never more than its population).", min=0)] = 0,
+    json_out: JsonOpt = False,
+) -> None:
+    """Required sample size for a proportion, with fpc and design effect, and its allocation across strata.
+
+    n0 = z² p(1−p)/e² (Cochran 1977, eq. 4.2), times the design effect, then the finite population
+    correction n = n0/(1 + (n0 − 1)/N) (eq. 4.3), rounded up: ±5 points at 95% needs 385, ±3 points 1068.
+    With --strata the sample is allocated proportionally to the population, by Neyman (N_h × S_h)
+    or equally, keeping the total (largest remainder), at least --min-per-stratum per stratum and
+    never more than a stratum's population.
+
+    Example:
+
+        survey plan --margin 0.03 --confidence 0.95 --deff 1.5 --strata districts.csv --allocate proportional --min-per-stratum 30
+    """
+    from analysis.planning import ALLOCATIONS, PlanningError
+    from analysis.planning import plan as make_plan
+    from survey.errors import MinyiError
+    from survey.margins import read_strata_file
+
+    if allocate not in ALLOCATIONS:
+        raise typer.BadParameter(f"--allocate must be one of {', '.join(ALLOCATIONS)}, not {allocate!r}")
+    kw = {}
+    if strata is not None:
+        names, pops, kind, extra = read_strata_file(strata)
+        kw = dict(strata=names, strata_population=pops, allocation=allocate, min_per_stratum=min_per_stratum)
+        if kind == "sd":
+            kw["strata_sd"] = extra
+        elif kind == "p":
+            kw["strata_p"] = extra
+        if allocate == "neyman" and kind is None:
+            raise MinyiError.of("bad-data", file=str(strata), reason="Neyman allocation needs a third column: "
+                                "each stratum's standard deviation (sd) or anticipated proportion (p)",
+                                hint="add a column sd or p, or use --allocate proportional")
+    try:
+        res = make_plan(margin, confidence, p, population, deff, **kw)
+    except PlanningError as e:
+        raise MinyiError.of("bad-data", file=str(strata) if strata else None, reason=str(e), hint="check the options")
+    if json_out:
+        _echo_json(res.to_dict())
+        return
+    typer.echo(f"n0 = z² p(1−p)/e² = {res.z:.4f}² × {res.p:g} × {1 - res.p:g} / {res.margin:g}² = {res.n0:.1f}")
+    if res.deff != 1:
+        typer.echo(f"× design effect {res.deff:g} = {res.n_deff:.1f}")
+    if res.population is not None:
+        typer.echo(f"finite population correction (N = {res.population:,.0f}): {res.n_fpc:.1f}")
+    typer.echo(f"required sample size: {res.n}")
+    for note in res.notes:
+        typer.echo(f"note: {note}")
+    if res.allocation:
+        typer.echo(f"allocation ({res.allocation_method}, at least {res.min_per_stratum} per stratum): "
+                   f"total {res.n_allocated}")
+        typer.echo(f"  {'stratum':<16} {'population':>12} {'n':>7} {'share':>7}")
+        for a in res.allocation:
+            flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
+            typer.echo(f"  {a.stratum:<16} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
+

@@ -1,0 +1,219 @@
+"""Commands on a project store: init, import, status, quarantine, check, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import JsonOpt, _echo_json, _write_table
+
+
+@app.command()
+def init(
+    dir: Annotated[Path, typer.Argument(help="Project folder to create.")],
+    questionnaire: Annotated[Path, typer.Option("--questionnaire", "-q", help="Questionnaire YAML file.")],
+) -> None:
+    """Create a survey project: a config file, a copy of the questionnaire and an embedded DuckDB database.
+
+    Example:
+
+        survey init city2026 --questionnaire questionnaires/civic_hot_issues.yaml
+    """
+    from survey.store import Project
+
+    p = Project.create(dir, questionnaire)
+    typer.echo(f"created project {dir} for '{p.questionnaire.title}' ({p.questionnaire.n_items} items)")
+
+
+@app.command(name="import")
+def import_(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    file: Annotated[Path, typer.Argument(help="Response file: CSV/TSV (UTF-8 or GBK), XLSX, SAV, 问卷星, Kobo.")],
+    format: Annotated[str, typer.Option("--format", help=(
+        "auto | csv | xlsx | sav | wjx | tencent | kobo | native. auto recognises the file from its content (not its "
+        "extension) and prints which format it chose and why; csv/xlsx/sav insist on that kind of file (xlsx also "
+        "reads .xls); wjx (问卷星), tencent (腾讯问卷), kobo (KoboToolbox/ODK) and native force that layout."))] = "auto",
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave name, e.g. 2026Q1 (default: 'default').")] = None,
+    site: Annotated[Optional[str], typer.Option("--site", help="Fielding site for every row (when the file lacks it).")] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", help="YAML mapping: columns: {source: question id}, values: {qid: {value: code}}.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Excel sheet (default: first).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Any problem fails the import (nothing stored).")] = False,
+    hash_pii: Annotated[bool, typer.Option("--hash-pii", help="Store identifying columns as salted SHA-256 hashes.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import responses: bad rows are quarantined with reasons, never dropped; atomic and idempotent.
+
+    Prints rows read / accepted / quarantined per reason.  The file's name and SHA-256 are recorded;
+    importing the same file again adds nothing.  --strict stores nothing when any row has a problem.
+
+    Example:
+
+        survey import city2026 wjx_export.csv --wave 2026Q1
+    """
+    import yaml as _yaml
+
+    from survey.store import Project
+
+    p = Project.open(dir)
+    mp = None
+    if mapping is not None:
+        from survey.errors import MinyiError
+
+        try:
+            mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
+        except (OSError, _yaml.YAMLError) as e:
+            raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
+    summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
+                            hash_pii=hash_pii)
+    if json_out:
+        _echo_json(summary.to_dict())
+        return
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_out: JsonOpt = False) -> None:
+    """Waves, counts per wave/site/district, quarantined and excluded rows, and the last imports (with file hashes).
+
+    Example:
+
+        survey status city2026
+    """
+    from survey.store import Project
+
+    st = Project.open(dir).status()
+    if json_out:
+        _echo_json(st)
+        return
+    typer.echo(f"project {st['project']}: {st['questionnaire']}")
+    for w in st["waves"]:
+        typer.echo(f"  wave {w['wave']}: {w['responses']:,} responses, {w['quarantined_rows']:,} quarantined rows"
+                   + (f", {w['excluded']:,} excluded by the quality rules" if w.get("excluded") is not None else
+                      " (not checked yet: survey check)")
+                   + (" (checked before the last import: run survey check again)" if w.get("checks_stale") else ""))
+        if w.get("exclusions"):
+            typer.echo("    excluded: " + ", ".join(f"{k} {v:,}" for k, v in w["exclusions"].items()))
+        for key in ("site", "district"):
+            if key in w:
+                typer.echo(f"    {key}: " + ", ".join(f"{k} {v:,}" for k, v in w[key].items()))
+    for imp in st["last_imports"]:
+        typer.echo(f"  import #{imp['id']} {imp['file']} (sha256 {str(imp['sha256'])[:12]}…, {imp['format']}, "
+                   f"wave {imp['wave']}) at {imp['imported_at']}: {imp['rows_read']:,} read, "
+                   f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
+
+
+@app.command()
+def quarantine(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    export: Annotated[Optional[Path], typer.Option("--export", help="Write the records to CSV or XLSX.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List quarantined records: source file, row, column, value and reason.
+
+    Example:
+
+        survey quarantine city2026 --wave 2026Q1 --export problems.xlsx
+    """
+    from survey.store import Project
+
+    df = Project.open(dir).quarantine(wave)
+    if export is not None:
+        _write_table(df, export)
+        typer.echo(f"wrote {len(df):,} quarantine records to {export}")
+    elif json_out:
+        _echo_json(df.to_dict("records"))
+    else:
+        for r in df.itertuples():
+            typer.echo(f"{r.source}, row {r.row}, column {r.column or '-'}: {r.message}")
+        typer.echo(f"{len(df):,} record(s)")
+
+
+
+@app.command()
+def check(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Data-quality checks: duplicate ids, identical answers, same IP, speeders, straight-lining, item non-response.
+
+    Flags are stored in the project; the exclusion rules in minyi.yaml (exclusions: speeder: true, …)
+    apply to every analysis, and the rows they remove are counted here and in the report.
+    Speeders: completion time under speeder_fraction (minyi.yaml, default 1/3) of the median.
+
+    Example:
+
+        survey check city2026 --wave 2026Q1
+    """
+    from survey.quality import FLAG_NAMES
+    from survey.store import Project
+
+    p = Project.open(dir)
+    flags = p.check(wave)
+    rules = {**p.config.get("exclusions", {})}
+    out = []
+    for w in ([wave] if wave else p.waves()):
+        fw = flags[flags["wave"] == w]
+        data, excl = p.responses(w)
+        nr = p.nonresponse(w)
+        out.append({"wave": w, "responses": int(len(data) + sum(excl.values())), "analysed": int(len(data)),
+                    "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
+                    "exclusions": excl,
+                    "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),
+                                     "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()]})
+    if json_out:
+        _echo_json({"waves": out, "rules": {k: bool(v) for k, v in rules.items()}})
+        return
+    if not out:
+        typer.echo(f"{dir}: no responses imported yet (survey import {dir} FILE)")
+    for w in out:
+        typer.echo(f"wave {w['wave']}: {w['responses']:,} responses")
+        for kind in FLAG_NAMES:
+            n = w["flags"].get(kind, 0)
+            typer.echo(f"  {kind} ({FLAG_NAMES[kind]}): {n:,} flagged"
+                       f"{' — excluded by rule' if rules.get(kind) else ' — kept (rule off)'}")
+        excluded = sum(w["exclusions"].values())
+        typer.echo(f"  excluded from analysis: {excluded:,} row(s)"
+                   + (" (" + ", ".join(f"{k} {v:,}" for k, v in w["exclusions"].items()) + ")" if excluded else "")
+                   + f"; analysed: {w['analysed']:,}")
+        top = sorted([r for r in w["nonresponse"] if r["rate"]], key=lambda r: -r["rate"])[:5]
+        typer.echo("  highest item non-response: " + (", ".join(
+            f"{r['question']} {100 * r['rate']:.1f}% ({r['missing']:,}/{r['asked']:,})" for r in top) or "none"))
+
+
+@app.command()
+def export(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    format: Annotated[str, typer.Option("--format", help="csv | xlsx | sav | parquet.")] = "csv",
+    labels: Annotated[bool, typer.Option("--labels/--codes", help="Write option labels instead of codes.")] = False,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,
+    include_pii: Annotated[bool, typer.Option("--include-pii", help="Also write identifying columns (IP, phone…).")] = False,
+) -> None:
+    """Write the cleaned responses (quarantined rows left out, exclusion rules applied) in minyi's native layout.
+
+    Columns: <id>, <id>_<row id> for matrix rows, <id>_<code> (0/1) per multiple-choice option — what
+    survey import reads back without a mapping.  CSV goes to standard output without --out.  SPSS
+    .sav files carry value and variable labels.  Text cells starting with = + - @ are prefixed with '
+    in CSV/XLSX so spreadsheets do not run them; identifying columns (IP, phone, name, ID card) are
+    left out unless --include-pii.
+
+    Example:
+
+        survey export city2026 --format sav --wave 2026Q1 --out clean.sav
+    """
+    from survey.export import export_project
+    from survey.store import Project
+
+    text = export_project(Project.open(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii)
+    if text is not None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"wrote {out}", err=True)
+

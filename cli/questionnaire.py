@@ -1,0 +1,182 @@
+"""Commands about the questionnaire: validate, form, simulate, demo, convert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import JsonOpt, _echo_json, _formats
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Check a questionnaire file and report ALL problems, each with file:line:column.
+
+    Exit 0 when valid, 1 otherwise.
+
+    Example:
+
+        survey validate questionnaires/civic_hot_issues.yaml
+    """
+    from survey.qload import validate_file
+
+    q, problems = validate_file(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if json_out:
+        _echo_json([p.to_dict() for p in problems])
+    else:
+        for p in problems:
+            typer.echo(str(p), err=bool(errors))
+        if not errors and q is not None:
+            typer.echo(f"{file}: valid — {len(q.questions)} questions, {q.n_items} items, "
+                       f"{len(q.indicators)} indicators")
+        else:
+            typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
+    raise typer.Exit(1 if errors or q is None else 0)
+
+
+@app.command()
+def form(
+    file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Output HTML file (print it on A4 from a browser).")] = Path("form.html"),
+) -> None:
+    """Render the questionnaire as a printable A4 paper form (self-contained HTML).
+
+    Option codes are printed next to every box (data entry types them later), skip logic is
+    written in words (选'不知道'者跳至第10题; 仅回答第8题选'知道'者作答), matrices are grids,
+    and sections only some fielding sites get are marked.  The bundled CJK font is embedded.
+
+    Example:
+
+        survey form questionnaires/civic_hot_issues.yaml --out form.html
+    """
+    from report.fonts import font_face_css
+    from survey.errors import MinyiError
+    from survey.form import write_form
+    from survey.messages import problem
+    from survey.qload import validate_file
+
+    q, problems = validate_file(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or q is None:
+        first = errors[0] if errors else problems[0]
+        raise MinyiError(problem("questionnaire-invalid", path=str(file), count=len(errors or problems),
+                                 first=f"{first.location}: {first.message}"))
+    path = write_form(q, out, font_css=lambda html: font_face_css(html, kind="serif") + "\n"
+                      + font_face_css(html, kind="sans"))
+    typer.echo(f"wrote the paper form ({len(q.questions)} questions, {q.n_items} items) to {path}")
+
+
+@app.command()
+def simulate(
+    file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV (native layout).")],
+    n: Annotated[int, typer.Option("--n", help="Number of respondents.", min=1)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 1,
+    messy: Annotated[bool, typer.Option("--messy", help="Add realistic faults (blank rows, out-of-range code, duplicate, speeders, …).")] = False,
+    shift: Annotated[float, typer.Option("--shift", help="Wave effect on the latent traits, in SD units (e.g. 0.2 for a better wave).")] = 0.0,
+    start: Annotated[str, typer.Option("--start", help="First fielding day (YYYY-MM-DD).")] = "2026-03-01",
+) -> None:
+    """Write realistic simulated responses in minyi's native layout.
+
+    Answers obey skip logic and selection limits, vary by site and district, correlate within
+    a respondent and include some 不了解.  Deterministic for a seed.
+
+    Example:
+
+        survey simulate questionnaires/civic_hot_issues.yaml --n 5000 --seed 7 --out responses.csv --messy
+    """
+    from survey.qload import load_questionnaire
+    from survey.simulate import simulate as _simulate, write_csv
+
+    q = load_questionnaire(file)
+    frame = _simulate(q, n, seed, messy=messy, shift=shift, start=start)
+    write_csv(frame, out)
+    typer.echo(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {out}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Output folder for the project, data, charts and reports.")] = Path("demo_out"),
+    format: Annotated[str, typer.Option("--format", help="Comma-separated formats: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
+) -> None:
+    """Run the whole job on bundled material: questionnaire → simulated waves → import → checks → report.
+
+    Validates the bundled civic questionnaire, simulates two waves (the second with realistic
+    faults), imports both into a project (bad rows quarantined), flags speeders and duplicates,
+    and writes the full report with charts, comparing the waves.
+
+    Example:
+
+        survey demo --out demo_out
+    """
+    from report.demo import run_demo
+
+    run_demo(out, formats=_formats(format), log=typer.echo)
+
+
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="An XLSForm (.xlsx, with --to yaml) or a minyi questionnaire (.yaml, with --to xlsform).")],
+    to: Annotated[str, typer.Option("--to", help="yaml (XLSForm → minyi questionnaire) or xlsform (questionnaire → XLSForm).")],
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output file (yaml: standard output when omitted; xlsform: FILE.xlsx next to the input).")] = None,
+) -> None:
+    """Convert between XLSForm (ODK / KoboToolbox) and minyi questionnaires.
+
+    --to xlsform writes survey/choices/settings sheets that pyxform turns into an XForm (checked
+    with pyxform before this command returns), so the questionnaire can be fielded on ODK Collect
+    or KoboToolbox.  --to yaml reads an XLSForm (select_one, select_multiple, rank, integer,
+    decimal, text, groups, relevant, constraint, required, label::Chinese (zh)) into minyi YAML;
+    anything minyi cannot represent is listed as a warning.
+
+    Example:
+
+        survey convert questionnaires/civic_hot_issues.yaml --to xlsform --out civic_form.xlsx
+        survey convert kobo_form.xlsx --to yaml --out questionnaire.yaml
+    """
+    from survey.errors import MinyiError
+
+    kind = to.strip().lower()
+    if kind in ("yaml", "yml", "minyi"):
+        from survey.xlsform import xlsform_to_yaml
+
+        conv = xlsform_to_yaml(file)
+        for w in conv.warnings:
+            typer.echo(f"warning: {w}", err=True)
+        if out is None:
+            typer.echo(conv.yaml_text, nl=False)
+        else:
+            tmp = out.with_name(out.name + ".part")
+            tmp.write_text(conv.yaml_text, encoding="utf-8")
+            tmp.replace(out)
+            typer.echo(f"wrote {out} ({conv.yaml_text.count(chr(10) + '  - id: ')} questions)", err=True)
+            if conv.mapping:
+                import yaml as _yaml
+
+                mp = out.with_name(out.stem + ".mapping.yaml")
+                mp.write_text("# choice names (XML values) of the XLSForm -> minyi option codes\n"
+                              + _yaml.safe_dump(conv.mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                typer.echo(f"wrote {mp}: import exports with XML values using --mapping {mp}", err=True)
+    elif kind in ("xlsform", "xlsx", "odk", "kobo"):
+        from survey.qload import load_questionnaire
+        from survey.xlsform import write_xlsform, xform_check
+
+        q = load_questionnaire(file)
+        target = out if out is not None else file.with_suffix(".xlsx")
+        if target.resolve() == Path(file).resolve():
+            raise MinyiError.of("usage", reason="--out would overwrite the input file")
+        write_xlsform(q, target)
+        warnings = xform_check(target)
+        for w in warnings:
+            typer.echo(f"pyxform warning: {w}", err=True)
+        typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
+    else:
+        raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
+

@@ -1,0 +1,77 @@
+"""survey report: the analytical report of a project wave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import NaOpt, _formats
+
+
+@app.command()
+def report(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to report (default: the latest).")] = None,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="Earlier wave to compare with.")] = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Comma-separated groupings: site, district or a question id. Default: site,district "
+                     "(those the questionnaire has).")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
+    template: Annotated[Optional[Path], typer.Option(
+        "--template", exists=True, file_okay=False,
+        help="Folder with your own report_zh.html.j2 / report_en.html.j2 (variables: docs/report-data.md).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("report_out"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: zh (default) or en.")] = "zh",
+    na: NaOpt = None,
+    small_base: Annotated[Optional[int], typer.Option(
+        "--small-base", min=0, help="Groups with fewer respondents are marked unreliable (△). "
+                                    "Default: the project's small_base, else 30.")] = None,
+    min_cell: Annotated[Optional[int], typer.Option(
+        "--min-cell", min=0, help="Groups with fewer respondents are suppressed (not reported). "
+                                  "Default: the project's min_cell, else 10.")] = None,
+    org: Annotated[Optional[str], typer.Option(
+        "--org", help="Commissioning body named in the overview (default: 市文明办 / the civilisation office).")] = None,
+) -> None:
+    """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
+
+    Nine chapters (调查概况, 样本构成, 主要发现, “三率”与满意度, 热点问题, 群体与区县比较, 变化,
+    重点与对策建议, 附录) as report.html (self-contained), report.docx, report.pdf (A4) and report.xlsx
+    (every table, one sheet per chapter), plus every chart as PNG and SVG in OUT/charts.  Groups
+    under --small-base respondents (30) are marked unreliable, under --min-cell (10) suppressed.
+    Population shares appear in 样本构成 when minyi.yaml names margins files
+    (margins: {district: pop_district.csv}); see docs/report-data.md.
+
+    Example:
+
+        survey report city2026 --wave 2026Q3 --compare 2026Q1 --format html,docx,pdf,xlsx --out report_2026Q3
+
+        survey report city2026 --by site --na unsatisfied --small-base 50 --min-cell 20 --lang en
+    """
+    from analysis.indicators import NA_POLICIES
+    from report.pipeline import grouping_choices
+    from report.project import report_project
+    from survey.store import Project
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    if na is not None and na.strip().lower() not in NA_POLICIES:
+        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
+    project = Project.open(dir)
+    names = None
+    if by is not None:
+        names = [b.strip() for b in by.split(",") if b.strip()]
+        choices = grouping_choices(project.questionnaire)
+        bad = [b for b in names if b not in choices]
+        if bad:
+            raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: "
+                                     f"{', '.join(choices)}", param_hint="'--by'")
+    res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
+                         template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org,
+                         na_policy=na.strip().lower() if na is not None else None)
+    for fmt, p in res["paths"].items():
+        typer.echo(f"{fmt:5s} {p}")
+

@@ -25,6 +25,7 @@ from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indi
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
+from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .stopwords import STOPWORDS
@@ -500,8 +501,8 @@ def _open_text(q, frame) -> Optional[dict]:
     if qq is None or qq.id not in frame.columns:
         return None
     vc = frame[qq.id].dropna().astype(str).value_counts()  # distinct answers, counted in C
-    if len(vc):
-        vc = vc.groupby(vc.index.str.strip()).sum()
+    if len(vc):  # personal data masked before anything is counted or quoted (survey.pii)
+        vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
     import logging
 
@@ -512,7 +513,7 @@ def _open_text(q, frame) -> Optional[dict]:
     for t, c in vc.items():
         for wd in jieba.lcut(t):
             wd = wd.strip()
-            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
+            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit() and any(ch.isalpha() for ch in wd):
                 counter[wd] += int(c)
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],

@@ -21,7 +21,7 @@ from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.domains import code_values
-from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy
+from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
@@ -50,14 +50,10 @@ def _num(x):
 
 
 def _stat(e) -> dict:
-    """Estimate/Stat → plain dict."""
+    """One estimate (analysis.result.Estimate) → its JSON record (analysis.indicators.stat_record)."""
     if e is None:
         return None
-    if isinstance(e, Stat):
-        return e.to_dict()
-    d = {"estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n, "df": e.df,
-         "deff": e.deff}
-    return {k: _num(v) for k, v in d.items()}
+    return stat_record(e)
 
 
 def item_specs(q: Questionnaire) -> list[ItemSpec]:
@@ -404,8 +400,8 @@ def _multiple_question(q: Questionnaire) -> Optional[Question]:
 CHOICE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
 
 
-def _cstat(s: Stat) -> dict:
-    """A multiple-choice / ranking Stat as a dict (no targets or 不了解 shares: they do not apply)."""
+def _cstat(s) -> dict:
+    """A multiple-choice / ranking estimate as a dict (no targets or 不了解 shares: they do not apply)."""
     d = _stat(s)
     return {k: d[k] for k in CHOICE_FIELDS}
 

@@ -10,11 +10,11 @@ from analysis.design import DesignError
 from analysis.indicators import normalize_na_policy
 from analysis.weighting import WeightingError
 from survey.errors import MinyiError
-from survey.store import Project
+from survey.store import Project, column_types
 
 from .margins import read_margins_with_totals
-from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analyze, compare, composition_questions,
-                       default_groupings, resolve_grouping)
+from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analysis_columns, analyze, compare,
+                       composition_questions, default_groupings, resolve_grouping)
 
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
@@ -47,10 +47,12 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
-    data, _ = project.responses(wave)
+    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    stored = {c for c, _ in column_types(q)}
+    cols = [c for c in analysis_columns(q, by, design) if c in stored]  # a design column missing: Design says so
+    data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
-    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     population, totals = read_margins_with_totals(project.root, q, cfg.get("margins"))
     method = _weighting_method(project, cfg, population)
     # margins given as counts fix the population total (all count margins must agree); shares keep Σw

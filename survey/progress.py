@@ -47,7 +47,7 @@ class _Display:
                 return
             self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                      MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                                     console=Console(file=sys.stderr), transient=True)
+                                     console=Console(file=sys.stderr, force_terminal=True), transient=True)
             self.progress.start()
             for t in self.tasks:
                 t[3] = self.progress.add_task(t[0], total=t[1], completed=t[2])

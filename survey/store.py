@@ -576,9 +576,19 @@ class Project:
         tab = select_rows(tab, keep, order)
         return to_frame(tab, self._types, cols, codes_float32=codes_float32), counts
 
-    def exclusion_counts(self, wave: Optional[str] = None) -> dict:
-        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule)."""
-        return self.responses(wave)[1]
+    def exclusion_counts(self, wave: str) -> dict:
+        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
+        from the stored flags (checked first when stale); no responses are read."""
+        self._ensure_checked(wave)
+        return self._stored_exclusions(wave)[0]
+
+    def n_responses(self, wave: str) -> int:
+        """Stored (accepted) responses of ``wave``, before exclusions."""
+        con = self.connect()
+        try:
+            return int(con.execute("SELECT count(*) FROM responses WHERE _wave = ?", [wave]).fetchall()[0][0])
+        finally:
+            con.close()
 
     def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
         """Exclusion counts from the stored flags (no data loaded) and whether the flags predate an import."""

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .ci import check_method, proportion_ci
+from .ci import check_method, proportion_ci_used
 from .column import normalize_value
 from .design import Design, DesignError
 from .estimators import is_srs
@@ -70,7 +70,7 @@ class RaoScott:
 CELL_FIELDS = ("row", "col", "n", "weight", "estimate", "se", "ci_low", "ci_high", "deff", "df", "proportion",
                "row_share", "row_share_se", "row_share_ci_low", "row_share_ci_high", "row_share_df",
                "col_share", "col_share_se", "col_share_ci_low", "col_share_ci_high", "col_share_df",
-               "ci_method", "confidence")
+               "ci_method", "row_share_ci_method", "col_share_ci_method", "confidence")
 
 
 @dataclass(frozen=True)
@@ -219,6 +219,11 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     rmap[[rvals.index(v) for v in rlev]] = np.arange(R)
     cmap = np.full(len(cvals) + 1, -1, dtype=np.int64)
     cmap[[cvals.index(v) for v in clev]] = np.arange(C)
+    # R's rows of each share's domain (zero weights included; Korn–Graubard's nrow(design))
+    okr = (rcode >= 0) & (ccode >= 0) & (rmap[rcode] >= 0) & (cmap[ccode] >= 0)
+    if valid is not None:
+        okr &= np.asarray(valid, dtype=bool)
+    rc_all, cc_all = rmap[rcode], cmap[ccode]
     rcode = np.where(ok, rmap[rcode], -1)
     ccode = np.where(ok, cmap[ccode], -1)
     cell = np.where(ok, rcode * C + ccode, 0)
@@ -250,17 +255,34 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
     T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
     # each share's domain: strata without a row of the domain take no part (R subset/svyby)
-    V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
     v_row = np.zeros(K)
     v_col = np.zeros(K)
-    for i in range(R):
-        sl = slice(i * C, (i + 1) * C)
-        pres = design.strata_present(ok & (rcode == i))
-        v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
-    for j in range(C):
-        sl = np.arange(j, K, C)
-        pres = design.strata_present(ok & (ccode == j))
-        v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
+    if design.needs_rows:
+        # calibration residuals / later stages act on row-level influence values
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        V_cell = design.variance(w[:, None] * (E - p[None, :]) / W, present=ok)
+        qr, qc = q_row.reshape(R, C), q_col.reshape(R, C)
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            m = ok & (rcode == i)
+            Z = (w * m)[:, None] * (E[:, sl] - qr[i][None, :]) / Wr[i]
+            v_row[sl] = np.diag(design.variance(Z, present=m))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            m = ok & (ccode == j)
+            Z = (w * m)[:, None] * (E[:, sl] - qc[:, j][None, :]) / Wc[j]
+            v_col[sl] = np.diag(design.variance(Z, present=m))
+    else:
+        V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            pres = design.strata_present(ok & (rcode == i))
+            v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            pres = design.strata_present(ok & (ccode == j))
+            v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
 
     # degrees of freedom of each share's domain
     if df is None:
@@ -282,9 +304,26 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         se_cell = np.sqrt(np.maximum(np.diag(V_cell), 0))
         se_row = np.sqrt(np.maximum(v_row, 0))
         se_col = np.sqrt(np.maximum(v_col, 0))
-    lo, hi = proportion_ci(p, se_cell, np.full(K, n), df_cell, ci_method, confidence, n_rows=np.full(K, n), srs=srs)
-    rlo, rhi = proportion_ci(q_row, se_row, n_row, df_row, ci_method, confidence, n_rows=n_row, srs=srs)
-    clo, chi = proportion_ci(q_col, se_col, n_col, df_col, ci_method, confidence, n_rows=n_col, srs=srs)
+    rows_cell = np.full(K, float(design.count_rows(okr)))
+    rows_row = np.repeat([float(design.count_rows(okr & (rc_all == i))) for i in range(R)], C)
+    rows_col = np.tile([float(design.count_rows(okr & (cc_all == j))) for j in range(C)], R)
+    ddf_cell = float(_group_df(design, np.zeros(design.n, dtype=np.int64), 1, ok)[0])
+    ddf_row = np.repeat(_group_df(design, rcode, R, ok), C)
+    ddf_col = np.tile(_group_df(design, ccode, C, ok), R)
+    prof = rprof = cprof = None
+    if ci_method == "likelihood":  # one intercept-only model per share (R svyciprop on the share's domain)
+        from .ci_likelihood import profile_for
+
+        cell_all = rc_all * C + cc_all
+        prof = [profile_for(design, (cell_all == k).astype(float), okr) for k in range(K)]
+        rprof = [profile_for(design, (cc_all == k % C).astype(float), okr & (rc_all == k // C)) for k in range(K)]
+        cprof = [profile_for(design, (rc_all == k // C).astype(float), okr & (cc_all == k % C)) for k in range(K)]
+    lo, hi, used = proportion_ci_used(p, se_cell, np.full(K, n), df_cell, ci_method, confidence, n_rows=rows_cell,
+                                      srs=srs, design_df=ddf_cell, profile=prof)
+    rlo, rhi, rused = proportion_ci_used(q_row, se_row, n_row, df_row, ci_method, confidence, n_rows=rows_row, srs=srs,
+                                         design_df=ddf_row, profile=rprof)
+    clo, chi, cused = proportion_ci_used(q_col, se_col, n_col, df_col, ci_method, confidence, n_rows=rows_col, srs=srs,
+                                         design_df=ddf_col, profile=cprof)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = se_cell**2 / _vsrs(p, np.full(K, float(n)), np.full(K, W))
 
@@ -301,7 +340,7 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         "row_share_df": df_row,
         "col_share": q_col, "col_share_se": se_col, "col_share_ci_low": clo, "col_share_ci_high": chi,
         "col_share_df": df_col,
-        "ci_method": ci_method, "confidence": confidence,
+        "ci_method": used, "row_share_ci_method": rused, "col_share_ci_method": cused, "confidence": confidence,
     })
     return CrossTab(row_var=rname, col_var=cname, row_levels=rlev, col_levels=clev, cells=cells, test=test, n=n,
                     extra={"covariance": V_cell, "total_weight": float(W)})

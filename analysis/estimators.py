@@ -30,6 +30,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .ci import check_method
+from .ci_likelihood import profile_for
 from .design import Design, DesignError
 from .result import WALD, Estimate, ProportionInterval
 
@@ -95,15 +96,26 @@ def _resolve_df(design: Design, w: np.ndarray, df: Optional[float]) -> float:
 def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsrs: float, var: str,
            levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "wald",
            confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
-           srs_binomial: bool = False) -> Estimate:
-    """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule)."""
+           srs_binomial: bool = False, rows: Optional[np.ndarray] = None,
+           hit: Optional[np.ndarray] = None) -> Estimate:
+    """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule).
+
+    ``rows``: the rows of the estimate's domain whatever their weight (R's ``nrow(subset(design,
+    ...))``, used by Korn–Graubard's effective n; default the rows with non-zero weight)."""
     variance = float(design.variance(z, present=w > 0)[0, 0])
     n = int(np.count_nonzero(w))
     dfv = _resolve_df(design, w, df)
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
     deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
-    rule = ProportionInterval(ci_method, n, n_rows=n, srs=srs_binomial) if proportion else WALD
+    rule = WALD
+    if proportion:
+        n_rows = design.count_rows(w > 0 if rows is None else rows)
+        prof = None
+        if ci_method == "likelihood":
+            prof = profile_for(design, hit, w > 0 if rows is None else rows)
+        rule = ProportionInterval(ci_method, n, n_rows=n_rows, srs=srs_binomial, design_df=design_df(design, w),
+                                  profile=prof)
     return Estimate.of(estimate, variance, n=n, df=dfv, deff=deff, confidence=confidence, interval=rule,
                        var=var, levels=levels, domain=domain, weight=float(w.sum()))
 
@@ -129,8 +141,10 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
     est, z, w = linearize_mean(design, h, valid)
     _, hh = _valid_weights(design, h, valid)
     srs = is_srs(design) and df is not None and np.isinf(df)
+    rows = np.isfinite(h) if valid is None else (np.isfinite(h) & np.asarray(valid, dtype=bool))
     return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, hh), var=var, levels=levels, domain=domain,
-                  ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs)
+                  ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs, rows=rows,
+                  hit=h)
 
 
 def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",

@@ -150,8 +150,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     w = design.weights
     n_groupings = 1 + len(groupings)
     # aggregates from cell × PSU influence totals; per row when unclustered, and on calibrated
-    # designs (R's calibration residuals need every row's influence value)
-    clustered = eng.clustered and not eng.calibrated
+    # designs (R's calibration residuals need every row's influence value), multistage and PPS
+    clustered = eng.clustered and not eng.rowwise
     # aggregate buckets (multi-item indicators and areas); identical item sets share one accumulator
     members: dict = {}
     for it in items:

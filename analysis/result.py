@@ -105,13 +105,15 @@ class ProportionInterval:
     n_rows: Any = None
     srs: bool = False
     design_df: Any = None
+    profile: Any = None
 
     def __call__(self, est: "Estimate", confidence: float, df: Any):
         from .ci import proportion_ci_used
 
         return proportion_ci_used(est.estimate, est.se, self.n, df, self.method, confidence,
                                   n_rows=self.n_rows, srs=self.srs,
-                                  design_df=est.df if self.design_df is None else self.design_df)
+                                  design_df=est.df if self.design_df is None else self.design_df,
+                                  profile=self.profile)
 
     def take(self, idx: Any) -> "ProportionInterval":
         k = np.size(self.n)

@@ -149,7 +149,7 @@ class RakingAdjustment:
 class CalibratedDesign(Design):
     """A design whose weights were calibrated; remembers the calibrations for SEs (R ``design$postStrata``).
 
-    Identical to :class:`Design` except that :meth:`psu_totals` first replaces the influence
+    Identical to :class:`Design` except that :meth:`influence` replaces the influence
     values by their calibration residuals (each adjustment in order, as R's ``svyrecvar``), so
     every estimator that goes through :meth:`Design.variance` gets R's calibrated SEs.
     Domains (:meth:`subset`) keep the calibration, as R's ``subset()`` keeps ``postStrata``.
@@ -157,11 +157,11 @@ class CalibratedDesign(Design):
 
     calibration: tuple = ()
 
-    def psu_totals(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def influence(self, z: np.ndarray) -> np.ndarray:
         z2 = np.asarray(z, dtype=float).reshape(self.n, -1)
         for cal in self.calibration:
             z2 = cal.residuals(z2)
-        return super().psu_totals(z2)
+        return z2
 
 
 def _calibrated(design: Design, weights: np.ndarray, calibration: tuple) -> CalibratedDesign:

@@ -141,7 +141,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     the calibrated design (R ``rake``/``postStratify`` then ``svymean``); ``meta.design.weighting``
     says so.
     """
-    check_method(ci_method)
+    check_method(ci_method, groups=True)
     na_policy = normalize_na_policy(na_policy)
     frame = frame.reset_index(drop=True)
     by = list(dict.fromkeys(default_groupings(q) if by is None else by))

@@ -37,7 +37,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
     try:
         normalize_na_policy(na)
-        check_method(ci)
+        check_method(ci, groups=True)
     except DesignError as e:
         src = "" if (na_policy is not None and ci_method is not None) else f" (see {project.root / 'minyi.yaml'})"
         raise MinyiError.of("usage", file=str(project.root), reason=f"{e}{src}") from None

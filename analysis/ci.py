@@ -97,11 +97,13 @@ def _wald(p, se, n, df, confidence, n_rows, srs, **kw):
     return lo, hi
 
 
-def _logit(p, se, n, df, confidence, n_rows, srs, **kw):
+def _logit(p, se, n, df, confidence, n_rows, srs, logit_se=None, **kw):
+    # logit_se: the SE of logit(p) when the design gives it directly (replicate designs: R refits the
+    # logistic model with each replicate's weights, so the SE is that of the replicates' log odds)
     c = critical_value(confidence, df)
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = np.log(p / (1 - p))
-        s = se / (p * (1 - p))
+        s = se / (p * (1 - p)) if logit_se is None else np.asarray(logit_se, dtype=float)
         lo = 1 / (1 + np.exp(-(eta - c * s)))
         hi = 1 / (1 + np.exp(-(eta + c * s)))
     lo = np.where(p <= 0, 0.0, np.where(p >= 1, 1.0, lo))
@@ -222,7 +224,7 @@ def check_method(method: str, groups: bool = False) -> str:
 
 
 def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
-                  srs: bool = False, profile=None) -> tuple[np.ndarray, np.ndarray]:
+                  srs: bool = False, profile=None, logit_se=None) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised interval for proportions ``p`` with standard errors ``se`` (see module docstring).
 
     ``srs=True`` marks the simple-random-sample path (no design, normal critical values) on
@@ -235,12 +237,12 @@ def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95,
     se = np.asarray(se, dtype=float)
     n = np.asarray(n, dtype=float)
     n_rows = n if n_rows is None else np.asarray(n_rows, dtype=float)
-    lo, hi = fn(p, se, n, df, confidence, n_rows, srs, profile=profile)
+    lo, hi = fn(p, se, n, df, confidence, n_rows, srs, profile=profile, logit_se=logit_se)
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
 def proportion_ci_used(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
-                       srs: bool = False, design_df=None, profile=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       srs: bool = False, design_df=None, profile=None, logit_se=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`proportion_ci` with the boundary rule: ``(low, high, method used)`` per element.
 
     Where ``p`` is exactly 0 or 1 and ``method`` is one of :data:`DEGENERATE_AT_BOUNDARY`, the
@@ -249,7 +251,7 @@ def proportion_ci_used(p, se, n, df, method: str = "logit", confidence: float = 
     """
     dd = df if design_df is None else design_df
     lo, hi = proportion_ci(p, se, n, df if method != "clopper-pearson" else dd, method, confidence,
-                           n_rows=n_rows, srs=srs, profile=profile)
+                           n_rows=n_rows, srs=srs, profile=profile, logit_se=logit_se)
     pa = np.asarray(p, dtype=float)
     used = np.full(np.shape(lo), method, dtype=object)
     edge = (pa <= 0) | (pa >= 1)

@@ -130,7 +130,10 @@ def _categories(design: Design, x: Any, name: str, missing: set) -> tuple[np.nda
 
 
 def _group_df(design: Design, codes: np.ndarray, k: int, inset: np.ndarray) -> np.ndarray:
-    """Per group code 0..k−1: distinct PSUs minus distinct strata among rows in ``inset`` (R ``degf``)."""
+    """Per group code 0..k−1: distinct PSUs minus distinct strata among rows in ``inset`` (R ``degf``); for
+    a replicate-weight design the rank of its replicate weights over those rows minus 1."""
+    if getattr(design, "is_replicate", False):
+        return np.array([float(design.rank_df(inset & (codes == g))) for g in range(k)])
     g = codes[inset]
     n_psu = int(design.psu.max()) + 1
     n_str = int(design.strata.max()) + 1
@@ -257,7 +260,22 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     # each share's domain: strata without a row of the domain take no part (R subset/svyby)
     v_row = np.zeros(K)
     v_col = np.zeros(K)
-    if design.needs_rows:
+    if getattr(design, "is_replicate", False):  # every share re-estimated with each replicate's weights
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        _, reps = design.ratio(E, np.repeat(ok[:, None].astype(float), K, axis=1), ok)
+        V_cell = design.replicate_vcov(reps, p)
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            m = (ok & (rcode == i)).astype(float)
+            _, rr = design.ratio(E[:, sl] * m[:, None], np.repeat(m[:, None], C, axis=1), ok & (rcode == i))
+            v_row[sl] = np.diag(design.replicate_vcov(rr, q_row[sl]))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            m = (ok & (ccode == j)).astype(float)
+            _, rr = design.ratio(E[:, sl] * m[:, None], np.repeat(m[:, None], R, axis=1), ok & (ccode == j))
+            v_col[sl] = np.diag(design.replicate_vcov(rr, q_col[sl]))
+    elif design.needs_rows:
         # calibration residuals / later stages act on row-level influence values
         E = np.zeros((design.n, K))
         E[np.flatnonzero(ok), cell[ok]] = 1.0

@@ -127,6 +127,8 @@ class Design:
     psu_labels: tuple = ()
     rows: Optional[np.ndarray] = None
 
+    is_replicate = False  # analysis.replicates.ReplicateDesign: variances from replicate estimates
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_frame(

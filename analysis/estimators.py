@@ -66,8 +66,11 @@ def _vsrs_mean(w: np.ndarray, u: np.ndarray) -> float:
 
 
 def design_df(design: Design, w: np.ndarray) -> int:
-    """PSUs minus strata among rows with non-zero weight ``w`` (R ``degf`` of the domain design)."""
+    """PSUs minus strata among rows with non-zero weight ``w`` (R ``degf`` of the domain design); for a
+    replicate-weight design the rank of its replicate weights over those rows minus 1."""
     inset = w > 0
+    if getattr(design, "is_replicate", False):
+        return design.rank_df(inset)
     if not inset.any():
         return 0
     return int(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
@@ -97,14 +100,25 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
            levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "wald",
            confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
            srs_binomial: bool = False, rows: Optional[np.ndarray] = None,
-           hit: Optional[np.ndarray] = None) -> Estimate:
+           hit: Optional[np.ndarray] = None, ratio: Optional[tuple] = None) -> Estimate:
     """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule).
 
     ``rows``: the rows of the estimate's domain whatever their weight (R's ``nrow(subset(design,
-    ...))``, used by Korn–Graubard's effective n; default the rows with non-zero weight)."""
-    variance = float(design.variance(z, present=w > 0)[0, 0])
+    ...))``, used by Korn–Graubard's effective n; default the rows with non-zero weight).
+    ``ratio``: ``(a, b)`` with the estimate = Σwa/Σwb (``b`` None for a total) — how a
+    replicate-weight design re-computes it with each replicate's weights (R ``svrVar``)."""
+    replicates = None
+    if getattr(design, "is_replicate", False):
+        if ratio is None:
+            raise DesignError("this estimator does not support replicate weights")
+        _, replicates = design.ratio(ratio[0], ratio[1], w > 0)
+        variance = float(design.replicate_vcov(replicates, estimate)[0, 0])
+        ddf = float(design.rank_df(w > 0))
+    else:
+        variance = float(design.variance(z, present=w > 0)[0, 0])
+        ddf = float(design_df(design, w))
     n = int(np.count_nonzero(w))
-    dfv = _resolve_df(design, w, df)
+    dfv = ddf if df is None else float(df)
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
     deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
@@ -113,11 +127,15 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
         n_rows = design.count_rows(w > 0 if rows is None else rows)
         prof = None
         if ci_method == "likelihood":
+            if replicates is not None:
+                raise DesignError("the likelihood interval is not available for replicate-weight designs; "
+                                  "use logit, asin or clopper-pearson")
             prof = profile_for(design, hit, w > 0 if rows is None else rows)
-        rule = ProportionInterval(ci_method, n, n_rows=n_rows, srs=srs_binomial, design_df=design_df(design, w),
-                                  profile=prof)
+        lse = None if replicates is None else float(design.logit_se(replicates.T, estimate)[0])
+        rule = ProportionInterval(ci_method, n, n_rows=n_rows, srs=srs_binomial, design_df=ddf, profile=prof,
+                                  logit_se=lse)
     return Estimate.of(estimate, variance, n=n, df=dfv, deff=deff, confidence=confidence, interval=rule,
-                       var=var, levels=levels, domain=domain, weight=float(w.sum()))
+                       var=var, levels=levels, domain=domain, weight=float(w.sum()), replicates=replicates)
 
 
 def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
@@ -125,7 +143,8 @@ def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: 
     """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``)."""
     est, z, w = linearize_mean(design, y, valid)
     _, yy = _valid_weights(design, y, valid)
-    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, (w > 0).astype(float)))
 
 
 def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
@@ -144,7 +163,7 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
     rows = np.isfinite(h) if valid is None else (np.isfinite(h) & np.asarray(valid, dtype=bool))
     return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, hh), var=var, levels=levels, domain=domain,
                   ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs, rows=rows,
-                  hit=h)
+                  hit=h, ratio=(hh, (w > 0).astype(float)))
 
 
 def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
@@ -155,7 +174,8 @@ def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var:
     z = w * yy
     W = w.sum()
     vsrs = _vsrs_mean(w, yy) * W**2
-    return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, None))
 
 
 def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",
@@ -175,4 +195,5 @@ def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] 
     u = (yy - r * xx) / tx
     z = w * u
     vsrs = _vsrs_mean(w, u) * w.sum() ** 2
-    return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, xx))

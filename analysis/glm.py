@@ -262,7 +262,8 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     if getattr(design, "is_replicate", False):
         from .replicates import replicate_glm
 
-        return replicate_glm(design, X, yv, ok, names, y, terms, family, confidence)
+        dom = design if valid is None else design.subset(in_dom)
+        return replicate_glm(dom, X, yv, ok, names, y, terms, family, confidence)
     # R: svyglm(formula, subset(design, valid)): rows outside the domain leave the design object unless it
     # keeps every row (calibrated / PPS); prior weights w/mean(w) over the rows of that object (rows with a
     # missing value included: glm drops them after the weights are made)

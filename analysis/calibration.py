@@ -278,3 +278,43 @@ def _grake(mm: np.ndarray, ww: np.ndarray, calfun: str, lo: Any, hi: Any, popula
     if scale is not None:
         g = g * scale
     return g, it, conv, achieved
+
+
+def calibrate_margins(design: Design, margins: Mapping[str, Any], totals: Optional[Mapping[str, float]] = None, *,
+                      calfun: str = "linear", bounds: Optional[tuple] = None,
+                      population_total: Optional[float] = None, maxit: int = 50, epsilon: float = 1e-7):
+    """:func:`calibrate` with categorical ``margins`` given as :func:`analysis.weighting.rake` takes them
+    (counts or shares, text categories, checked against the sample with the same messages) plus numeric
+    ``totals`` (``{column: population total}``).  Returns ``(design, WeightingReport)`` so weighting by
+    raking, post-stratification and calibration report alike; numeric totals appear in the report's
+    margin table with category ``"(total)"``."""
+    from .weighting import _report, prepare_margins
+
+    ms = prepare_margins(design, margins, population_total) if margins else []
+    spec: dict = {}
+    for m in ms:
+        # categories as text labels matching _data_codes; the variable's codes give each row's category
+        spec[m.variable] = {c: float(p) for c, p in zip(m.categories, m.population)}
+    # calibrate() matches category labels against the data; use the labels prepare_margins established
+    data = design.data.copy()
+    for m in ms:
+        data[m.variable] = np.asarray(m.categories, dtype=object)[m.codes]
+    if population_total is not None and not ms:
+        spec["(Intercept)"] = float(population_total)
+    for var, t in (totals or {}).items():
+        spec[var] = float(t)
+    from dataclasses import replace as _replace
+
+    new, rep = calibrate(_replace(design, data=data), spec, calfun=calfun, bounds=bounds, maxit=maxit,
+                         epsilon=epsilon)
+    new = _replace(new, data=design.data)
+    before = design.weights
+    wr = _report(f"calibrate-{rep.calfun}", new.weights, ms, before, iterations=rep.iterations, delta=rep.misfit,
+                 eps=epsilon, converged=rep.converged)
+    extra_rows = []
+    for t in rep.totals:
+        if t["term"] in (totals or {}):
+            extra_rows.append({"variable": t["term"], "category": "(total)", "population": t["population"],
+                               "n": int(np.count_nonzero(before > 0)), "weighted_before": t["sample"],
+                               "weighted_after": t["calibrated"]})
+    return new, _replace(wr, margins=list(wr.margins) + extra_rows)

@@ -67,6 +67,60 @@ class RaoScott:
         return {"name": "rao-scott-F", "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2), "p": json_value(self.p)}
 
 
+@dataclass(frozen=True)
+class WaldTest:
+    """Design-based Wald test of independence (R ``svychisq(statistic="Wald"|"adjWald")``).
+
+    ``Y = N̂_rc − N̂_r· N̂_·c / N̂`` over the cells of rows and columns 2.., its covariance by the
+    delta method from the covariance of the estimated cell totals; ``W = Yᵀ V⁻¹ Y``.  ``wald``:
+    ``F = W/((R−1)(C−1))`` on ((R−1)(C−1), ν) df; ``adjwald``: ``F = W (ν − d + 1)/(d ν)`` on
+    (d, ν − d + 1), d = (R−1)(C−1) (Fellegi 1980; Thomas & Rao 1987)."""
+
+    name: str
+    F: float
+    df1: float
+    df2: float
+    p: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2),
+                "p": json_value(self.p)}
+
+
+#: ``survey crosstab --test`` choices → the test object (F is the default Rao–Scott test).
+TESTS = ("F", "chisq", "wald", "adjwald")
+
+
+def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: float) -> dict:
+    """Wald and adjusted Wald tests from estimated cell totals ``Nk`` (row-major) and their covariance ``V``."""
+    R, C = n_rows, n_cols
+    nan = float("nan")
+    if R < 2 or C < 2:
+        return {k: WaldTest(k, nan, nan, nan, nan) for k in ("wald", "adjwald")}
+    T = Nk.reshape(R, C)
+    Nr, Nc, N = T.sum(1), T.sum(0), T.sum()
+    Y = (T - np.outer(Nr, Nc) / N).ravel()
+    r_idx, c_idx = np.repeat(np.arange(R), C), np.tile(np.arange(C), R)
+    # dY_rc/dN_r'c' = δ − [r = r'] N_·c/N − [c = c'] N_r·/N + N_r· N_·c/N²
+    J = (np.eye(R * C) - (r_idx[:, None] == r_idx[None, :]) * Nc[c_idx][:, None] / N
+         - (c_idx[:, None] == c_idx[None, :]) * Nr[r_idx][:, None] / N
+         + (Nr[r_idx] * Nc[c_idx])[:, None] / N**2)
+    VY = J @ V @ J.T
+    use = (r_idx > 0) & (c_idx > 0)
+    try:
+        stat = float(Y[use] @ np.linalg.solve(VY[np.ix_(use, use)], Y[use]))
+    except np.linalg.LinAlgError:
+        stat = nan
+    d = (R - 1) * (C - 1)
+    out = {}
+    f1 = stat / d
+    out["wald"] = WaldTest("wald", f1, float(d), float(nu), float(stats.f.sf(f1, d, nu)) if nu > 0 else nan)
+    df2 = nu - d + 1
+    f2 = stat * df2 / (d * nu) if nu > 0 else nan
+    out["adjwald"] = WaldTest("adjusted-wald", f2, float(d), float(df2), float(stats.f.sf(f2, d, df2)) if df2 > 0 else nan)
+    return out
+
+
 CELL_FIELDS = ("row", "col", "n", "weight", "estimate", "se", "ci_low", "ci_high", "deff", "df", "proportion",
                "row_share", "row_share_se", "row_share_ci_low", "row_share_ci_high", "row_share_df",
                "col_share", "col_share_se", "col_share_ci_low", "col_share_ci_high", "col_share_df",
@@ -86,13 +140,28 @@ class CrossTab:
     test: RaoScott
     n: int                      # valid rows (both variables present, non-zero weight)
     extra: dict = field(default_factory=dict)
+    wald: dict = field(default_factory=dict)   # {"wald": WaldTest, "adjwald": WaldTest}
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"cells": [...], "test": {"name": "rao-scott-F", "F", "df1", "df2", "p"}}``."""
+    def test_record(self, which: str = "F") -> dict[str, Any]:
+        """The ``test`` object for ``--test which`` (:data:`TESTS`): ``F`` → ``{"name": "rao-scott-F", "F",
+        "df1", "df2", "p"}``; ``chisq`` → ``{"name": "rao-scott-chisq", "chisq", "df", "p"}`` (Pearson's X²,
+        p from the first-order correction); ``wald``/``adjwald`` → ``{"name", "F", "df1", "df2", "p"}``."""
+        if which == "F":
+            return self.test.to_dict()
+        if which == "chisq":
+            t = self.test
+            return {"name": "rao-scott-chisq", "chisq": json_value(t.chisq), "df": int(t.chisq_df),
+                    "p": json_value(t.chisq_p)}
+        if which in self.wald:
+            return self.wald[which].to_dict()
+        raise DesignError(f"unknown test '{which}'; choose one of: {', '.join(TESTS)}")
+
+    def to_dict(self, test: str = "F") -> dict[str, Any]:
+        """``{"cells": [...], "test": {...}}`` with the test of :meth:`test_record` (default Rao–Scott F)."""
         recs = [{k: json_value(v) for k, v in r.items()} for r in self.cells[list(CELL_FIELDS)].to_dict("records")]
         for r in recs:
             r["n"] = int(r["n"])
-        return {"cells": recs, "test": self.test.to_dict()}
+        return {"cells": recs, "test": self.test_record(test)}
 
     def table(self, what: str = "row_share") -> pd.DataFrame:
         """The ``what`` column (estimate, row_share, col_share, n, ...) as a row × column table."""
@@ -349,6 +418,19 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     nu = float(design.degf()) if df is None else float(df)
     N = float(np.count_nonzero(design.weights > 0))
     test = rao_scott(p, V_cell, R, C, N, nu)
+    # Wald tests from the covariance of the estimated cell totals
+    if getattr(design, "is_replicate", False):
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        _, reps = design.ratio(E, None, ok)
+        V_tot = design.replicate_vcov(reps, Wk)
+    elif design.needs_rows:
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        V_tot = design.variance(w[:, None] * E, present=ok)
+    else:
+        V_tot = design.variance_of_psu_totals(A, st, fr, present_strata=design.strata_present(ok))
+    wald = wald_tests(Wk, V_tot, R, C, nu)
 
     cells = pd.DataFrame({
         "row": np.repeat(np.array(rlev, dtype=object), C), "col": np.tile(np.array(clev, dtype=object), R),
@@ -361,4 +443,4 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         "ci_method": used, "row_share_ci_method": rused, "col_share_ci_method": cused, "confidence": confidence,
     })
     return CrossTab(row_var=rname, col_var=cname, row_levels=rlev, col_levels=clev, cells=cells, test=test, n=n,
-                    extra={"covariance": V_cell, "total_weight": float(W)})
+                    extra={"covariance": V_cell, "total_weight": float(W), "totals_covariance": V_tot}, wald=wald)

@@ -167,15 +167,17 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
 
 
 def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
-             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
-    """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0."""
+             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None,
+             levels: Optional[list] = None) -> Estimate:
+    """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0.
+    ``levels`` only labels a total of a 0/1 indicator (the estimated number with one of the levels)."""
     w, yy = _valid_weights(design, y, valid)
     est = float((w * yy).sum())
     z = w * yy
     W = w.sum()
     vsrs = _vsrs_mean(w, yy) * W**2
     return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
-                  ratio=(yy, None))
+                  ratio=(yy, None), levels=levels)
 
 
 def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",

@@ -125,61 +125,72 @@ class DesignSpec:
         return d
 
 
-def describe(design: Design, *, calibrated: Optional[str] = None) -> tuple[str, str]:
-    """The design in one Chinese and one English sentence for method notes: the design type, its columns,
-    how the variance is estimated, and the notes of how it was read (weights from the fpc, nested PSUs)."""
+def describe(design: Design) -> dict:
+    """The design in words for method notes: ``description``/``description_en`` (the design type, its
+    columns and how it was read — weights derived from the fpc, nested PSU ids) and ``variance``/
+    ``variance_en`` (how standard errors and degrees of freedom are obtained)."""
     spec = design.spec or {}
     rep = getattr(design, "is_replicate", False)
     psu = spec.get("psu")
     psus = psu if isinstance(psu, list) else ([psu] if psu else [])
     fpc = spec.get("fpc")
     fpcs = fpc if isinstance(fpc, list) else ([fpc] if fpc else [])
-    zh, en = [], []
-    if rep:
-        t = getattr(design, "rep_type", "other")
-        k = getattr(design, "n_replicates", 0)
-        made = spec.get("replicates")
-        zh.append(f"重复权数设计（{t}，{k} 组重复权数{'，由抽样设计生成' if made else ''}），方差由重复估计计算")
-        en.append(f"replicate-weight design ({t}, {k} replicates{', made from the sampling design' if made else ''}); "
-                  "variances from the replicate estimates")
-    if not rep or spec.get("replicates"):
-        if len(psus) > 1:
-            zh.append(f"{len(psus)} 阶段整群抽样（各阶段抽样单元：{'、'.join(psus)}）")
-            en.append(f"{len(psus)}-stage cluster sample (units: {', '.join(psus)})")
-        elif psus:
-            zh.append(f"整群抽样（初级抽样单元：{psus[0]}）")
-            en.append(f"cluster sample (primary sampling units: {psus[0]})")
-        if design.has_strata:
-            zh.append(f"分层（分层变量：{spec.get('strata')}）")
-            en.append(f"stratified by {spec.get('strata')}")
-        if design.pps:
-            zh.append(f"不放回不等概率抽样（入样概率：{fpcs[0]}，方差用 Brewer 近似）")
-            en.append(f"PPS without replacement (inclusion probabilities {fpcs[0]}; Brewer's variance approximation)")
-        elif fpcs:
-            zh.append(f"有限总体校正（{'、'.join(fpcs)}）")
-            en.append(f"finite population correction ({', '.join(fpcs)})")
-            if len(psus) > 1:
-                zh.append("方差按多阶段公式计算")
-                en.append("full multistage variance")
-        if not (design.has_strata or psus or fpcs):
-            zh.append("简单随机抽样（无分层、无整群）")
-            en.append("simple random sampling (no strata, no clusters)")
     w = spec.get("weights")
-    if w:
-        zh.append(f"权重变量：{w}")
-        en.append(f"weights: {w}")
-    elif spec.get("weights_from_fpc"):
-        zh.append("未给权重，抽样权重由有限总体校正推得（与 R 相同）")
-        en.append("no weights given: sampling weights derived from the fpc (as R)")
-    elif not rep:
-        zh.append("等权重")
-        en.append("equal weights")
+    zh, en = [], []
+    if rep and not spec.get("replicates"):
+        zh.append(f"重复权数设计（{getattr(design, 'rep_type', 'other')}，{design.n_replicates} 组重复权数："
+                  f"{'、'.join(spec.get('repweights', [])[:3])}{'等' if len(spec.get('repweights', [])) > 3 else ''}）")
+        en.append(f"replicate-weight design ({getattr(design, 'rep_type', 'other')}, {design.n_replicates} replicate "
+                  f"weights: {', '.join(spec.get('repweights', [])[:3])}{', ...' if len(spec.get('repweights', [])) > 3 else ''})")
+    elif not (spec.get("strata") or psus or fpcs or w):
+        zh.append("等权重简单随机抽样（无分层、无整群）")
+        en.append("equal weights, simple random sampling (no strata, no clusters)")
+    else:
+        if spec.get("strata"):
+            zh.append(f"分层变量：{spec.get('strata')}")
+            en.append(f"strata: {spec.get('strata')}")
+        if len(psus) > 1:
+            zh.append(f"{len(psus)} 阶段整群抽样，各阶段抽样单元：{'、'.join(psus)}")
+            en.append(f"{len(psus)}-stage cluster sample, sampling units: {', '.join(psus)}")
+        elif psus:
+            zh.append(f"初级抽样单元：{psus[0]}")
+            en.append(f"primary sampling units: {psus[0]}")
+        if design.pps:
+            zh.append(f"不放回不等概率抽样，入样概率：{fpcs[0]}")
+            en.append(f"PPS without replacement, inclusion probabilities: {fpcs[0]}")
+        elif fpcs:
+            zh.append(f"有限总体校正：{'、'.join(fpcs)}")
+            en.append(f"finite population correction: {', '.join(fpcs)}")
+        if w:
+            zh.append(f"权重变量：{w}")
+            en.append(f"weights: {w}")
+        elif spec.get("weights_from_fpc"):
+            zh.append("未给权重，抽样权重由有限总体校正推得（与 R 相同）")
+            en.append("no weights given: sampling weights derived from the fpc (as R)")
+        else:
+            zh.append("等权重")
+            en.append("equal weights")
     if spec.get("psu_ids_repeat"):
-        zh.append(f"各层的初级抽样单元编号重复，已按层内嵌套处理（R 需 nest=TRUE）")
-        en.append(f"PSU ids repeat across strata and are taken as nested in strata (R: nest=TRUE)")
-    if calibrated:
-        zh.append(calibrated)
-    if not rep and design.has_psu or design.has_strata:
-        zh.append("标准误按泰勒线性化计算（与 R survey 包相同）")
-        en.append("Taylor-linearised standard errors (as R's survey package)")
-    return "；".join(zh), "; ".join(en)
+        zh.append("各层初级抽样单元编号重复，已按层内嵌套处理（R 需 nest=TRUE）")
+        en.append("PSU ids repeat across strata and are taken as nested in strata (R: nest=TRUE)")
+    if rep:
+        made = "（由抽样设计生成）" if spec.get("replicates") else ""
+        var_zh = (f"标准误由 {design.n_replicates} 组 {design.rep_type} 重复权数{made}的重复估计计算（R survey 包 "
+                  "svrVar）；自由度为重复权数矩阵的秩减1")
+        var_en = (f"standard errors from {design.n_replicates} {design.rep_type} replicate estimates"
+                  f"{' (replicate weights made from the sampling design)' if spec.get('replicates') else ''} "
+                  "(R's svrVar); degrees of freedom = rank of the replicate weights − 1")
+    else:
+        how = []
+        if design.multistage:
+            how.append("按多阶段公式逐阶段计算")
+        if design.pps:
+            how.append("不等概率部分用 Brewer 近似")
+        var_zh = ("标准误采用泰勒线性化方法" + ("（" + "，".join(how) + "）" if how else "")
+                  + "，与 R 语言 survey 包一致；自由度为初级抽样单元数减层数")
+        how_en = (["full multistage variance"] if design.multistage else []) + (
+            ["Brewer's approximation for PPS"] if design.pps else [])
+        var_en = ("Taylor-linearised standard errors" + (" (" + ", ".join(how_en) + ")" if how_en else "")
+                  + ", as R's survey package; degrees of freedom = PSUs − strata")
+    return {"description": "；".join(zh), "description_en": "; ".join(en), "variance": var_zh,
+            "variance_en": var_en}

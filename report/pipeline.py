@@ -26,6 +26,7 @@ from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
+from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .stopwords import STOPWORDS
@@ -116,6 +117,22 @@ def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grou
     for i, o in enumerate(qq.options):
         idx[codes == o.code] = i
     return Grouping(name, idx, labels)
+
+
+def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, design: Optional[dict] = None) -> list[str]:
+    """The response columns :func:`analyze` reads (so a project is read for only these): the items,
+    the groupings, the design columns, the composition questions, the hot-issue and ranking
+    questions, the open question, the overall question and the submission time."""
+    by = default_groupings(q) if by is None else list(by)
+    cols = ["submitted_at"] + [it.key for it in item_specs(q)] + [resolve_grouping(q, b) for b in by]
+    cols += [(design or {}).get(k) for k in ("weights", "strata", "psu", "fpc") if (design or {}).get(k)]
+    cols += list(composition_questions(q).values())
+    for qq in (_multiple_question(q), next((x for x in q.questions if x.type == "ranking"), None)):
+        if qq is not None:
+            cols += [f"{qq.id}_{o.code}" for o in qq.options]
+    text = next((x for x in q.questions if x.type == "text"), None)
+    cols += [x for x in (text.id if text else None, q.overall_question) if x]
+    return list(dict.fromkeys(cols))
 
 
 def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
@@ -506,8 +523,8 @@ def _open_text(q, frame) -> Optional[dict]:
     if qq is None or qq.id not in frame.columns:
         return None
     vc = frame[qq.id].dropna().astype(str).value_counts()  # distinct answers, counted in C
-    if len(vc):
-        vc = vc.groupby(vc.index.str.strip()).sum()
+    if len(vc):  # personal data masked before anything is counted or quoted (survey.pii)
+        vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
     import logging
 
@@ -518,7 +535,7 @@ def _open_text(q, frame) -> Optional[dict]:
     for t, c in vc.items():
         for wd in jieba.lcut(t):
             wd = wd.strip()
-            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
+            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit() and any(ch.isalpha() for ch in wd):
                 counter[wd] += int(c)
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import numpy as np
+import pandas as pd
 
 from .ci import check_method
 from .ci_likelihood import profile_for
@@ -35,8 +36,19 @@ from .design import Design, DesignError
 from .result import WALD, Estimate, ProportionInterval
 
 
+def column(design: Design, y: Any) -> np.ndarray:
+    """``y`` as a float array: a column name of ``design.data`` or values (one per row)."""
+    if isinstance(y, str):
+        if y not in design.data.columns:
+            raise DesignError(f"column '{y}' is not in the data")
+        y = design.data[y]
+    if isinstance(y, pd.Series):
+        y = pd.to_numeric(y, errors="coerce") if not pd.api.types.is_bool_dtype(y) else y.astype(float)
+    return np.asarray(y, dtype=float)
+
+
 def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    y = np.asarray(y, dtype=float)
+    y = column(design, y)
     if y.shape != (design.n,):
         raise DesignError(f"variable has {y.shape[0] if y.ndim else 1} values for {design.n} rows")
     ok = np.isfinite(y)
@@ -141,6 +153,7 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
 def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
     """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``)."""
+    y = column(design, y)
     est, z, w = linearize_mean(design, y, valid)
     _, yy = _valid_weights(design, y, valid)
     return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df,
@@ -156,7 +169,7 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
     statsmodels' ``proportion_confint`` (see :mod:`analysis.ci`).
     """
     check_method(ci_method)
-    h = np.asarray(hit, dtype=float)
+    h = column(design, hit)
     est, z, w = linearize_mean(design, h, valid)
     _, hh = _valid_weights(design, h, valid)
     srs = is_srs(design) and df is not None and np.isinf(df)
@@ -183,8 +196,8 @@ def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var:
 def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",
              domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
     """Ratio of totals Σwy/Σwx (R ``svyratio(~y, ~x, design, deff=TRUE)``)."""
-    y = np.asarray(num, dtype=float)
-    x = np.asarray(den, dtype=float)
+    y = column(design, num)
+    x = column(design, den)
     ok = np.isfinite(y) & np.isfinite(x)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)

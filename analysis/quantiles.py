@@ -28,7 +28,7 @@ from scipy import stats
 
 from .ci import critical_value
 from .design import Design, DesignError
-from .estimators import design_df, svymean
+from .estimators import column, design_df, svymean
 from .result import Estimate
 
 QRULES = ("math", "hf7")
@@ -139,7 +139,7 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
     qs = np.atleast_1d(np.asarray(quantiles, dtype=float))
     if np.any((qs < 0) | (qs > 1)) or qs.size == 0:
         raise DesignError("quantiles must be between 0 and 1")
-    yy = np.asarray(y, dtype=float)
+    yy = column(design, y)
     if yy.shape != (design.n,):
         raise DesignError(f"variable has {yy.size} values for {design.n} rows")
     ok = np.isfinite(yy)

@@ -119,13 +119,26 @@ def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grou
     return Grouping(name, idx, labels)
 
 
-def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, design: Optional[dict] = None) -> list[str]:
+def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, design: Optional[dict] = None,
+                     available: Optional[Sequence[str]] = None) -> list[str]:
     """The response columns :func:`analyze` reads (so a project is read for only these): the items,
     the groupings, the design columns, the composition questions, the hot-issue and ranking
-    questions, the open question, the overall question and the submission time."""
+    questions, the open question, the overall question and the submission time.  ``available``
+    (the stored column names) resolves a design's replicate weights given as a regular expression."""
     by = default_groupings(q) if by is None else list(by)
     cols = ["submitted_at"] + [it.key for it in item_specs(q)] + [resolve_grouping(q, b) for b in by]
-    cols += [(design or {}).get(k) for k in ("weights", "strata", "psu", "fpc") if (design or {}).get(k)]
+    spec = DesignSpec.from_mapping(design)
+    cols += spec.columns()
+    if isinstance(spec.repweights, str):
+        import re
+
+        if "," in spec.repweights:
+            cols += [c.strip() for c in spec.repweights.split(",")]
+        elif available is not None:
+            pat = re.compile(spec.repweights)
+            cols += sorted((c for c in available if pat.search(str(c))),
+                           key=lambda c: [(0, int(t), "") if t.isdigit() else (1, 0, t)
+                                          for t in re.split(r"(\d+)", str(c))])
     cols += list(composition_questions(q).values())
     for qq in (_multiple_question(q), next((x for x in q.questions if x.type == "ranking"), None)):
         if qq is not None:

@@ -50,7 +50,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
-    cols = [c for c in analysis_columns(q, by, design) if c in stored]  # a design column missing: Design says so
+    cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]  # a design column missing: Design says so
     data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")

@@ -94,3 +94,15 @@ def test_calibration_errors_name_the_problem():
         calibrate(clus1(), TOT, calfun="logit")
     with pytest.raises(CalibrationError, match="did not converge"):
         calibrate(clus1(), TOT, bounds=(0.99, 1.01))
+
+
+def test_trim_applies_to_unbounded_linear_calibration_too():
+    """R's calibrate() ignores trim= for unbounded linear (GREG) calibration (it returns from
+    regcalibrate first); minyi trims g there as well (docs/statistics.md)."""
+    base = clus1()
+    greg, _ = calibrate(base, TOT)
+    g = greg.weights / base.weights
+    assert g.min() < 0.6 and g.max() > 1.7                       # R would return these weights untouched
+    trimmed, _ = calibrate(base, TOT, trim=(0.6, 1.7))
+    g2 = trimmed.weights / base.weights
+    assert g2.min() >= 0.6 - 1e-12 and trimmed.weights.sum() == pytest.approx(greg.weights.sum(), rel=1e-12)

@@ -116,3 +116,14 @@ def test_zero_of_66_srs():
     p = svyprop(Design.from_frame(d), d.y.to_numpy() == 1)
     assert p.ci_low == 0 and p.ci_high == pytest.approx(stats.beta.isf(0.025, 1, 66), rel=1e-12)
     assert p.ci_high > 0.05 and p.ci_method == "clopper-pearson"
+
+
+def test_asin_interval_crossing_zero_is_cut_where_r_is_not():
+    """R back-transforms sin(·)² of an arcsine interval that crosses 0, so its lower bound (0.046) exceeds
+    the estimate (1/30); minyi cuts the arcsine interval at 0 (analysis/ci.py) — same upper bound."""
+    ex = expected("asin_cross")
+    d = pd.read_csv(GOLDEN / "r_ciprop_three_clusters.csv")
+    p = svyprop(Design.from_frame(d, psu="cl"), d.y.to_numpy() == 1, ci_method="asin")
+    assert p.estimate == pytest.approx(ex["asin_estimate"], rel=1e-12) and p.se == pytest.approx(ex["asin_se"], rel=1e-8)
+    assert ex["asin_ci_low"] > ex["asin_estimate"]          # R's interval misses its own estimate
+    assert p.ci_low == 0.0 and p.ci_high == pytest.approx(ex["asin_ci_high"], rel=1e-8)

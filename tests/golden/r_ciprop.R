@@ -75,5 +75,12 @@ add("zero_prop", "mean_ci_high", attr(p, "ci")[2], paste0(pre, "svyciprop(~I(non
 add("zero_prop", "nrow", nrow(dclus1), paste0(pre, "nrow(des)"))
 add("zero_prop", "degf", degf(dclus1), paste0(pre, "degf(des)"))
 
+# ---- asin when the transformed interval crosses 0: R's lower bound exceeds the estimate (minyi cuts at 0)
+x3 <- data.frame(cl = rep(1:3, each = 10), y = 0)
+x3$y[1] <- 1
+write.csv(x3, "tests/golden/r_ciprop_three_clusters.csv", row.names = FALSE)
+pre <- "x3 <- data.frame(cl=rep(1:3, each=10), y=0); x3$y[1] <- 1; des <- svydesign(ids=~cl, data=x3); "
+ciprop("asin_cross", ~I(y == 1), svydesign(ids = ~cl, data = x3), "asin", pre)
+
 res <- do.call(rbind, out)
 write.csv(res, "tests/golden/r_ciprop_expected.csv", row.names = FALSE)

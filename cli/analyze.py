@@ -14,7 +14,7 @@ from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, parse
 
 @app.command()
 def analyze(
-    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    dir: Annotated[Path, typer.Argument(help="Project folder, or a folder of Parquet files (with questionnaire.yaml).")],
     wave: Annotated[Optional[str], typer.Option("--wave", help="Wave (default: the latest).")] = None,
     by: Annotated[Optional[List[str]], typer.Option(
         "--by", help="Grouping (repeatable or comma-separated): site, district or a question id. Default: site,district.")] = None,
@@ -26,6 +26,12 @@ def analyze(
     df: DfOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="memory (default: the whole analysis in this process), duckdb (sufficient statistics in "
+                         "DuckDB, out of core) or spark (Apache Spark: local, or a cluster via spark-submit); "
+                         "see docs/scale.md.")] = "memory",
+    questionnaire: Annotated[Optional[Path], typer.Option(
+        "--questionnaire", help="Questionnaire of a Parquet folder (default: questionnaire.yaml in the folder).")] = None,
 ) -> None:
     """Every indicator of the questionnaire, overall and by group, with CIs and target verdicts.
 
@@ -34,18 +40,30 @@ def analyze(
     importance–performance, each with its base n and the share of 不了解/说不清 answers.
     The JSON (--json) is what the report consumes; its fields are documented in docs/analyze-json.md.
 
+    DATA may also be a folder of Parquet files in the native layout (questionnaire.yaml beside them,
+    optional minyi.yaml with design keys); --engine duckdb|spark computes the sufficient statistics
+    where the data live and finishes the estimates here (docs/scale.md): indicators, items, areas and
+    the composite equal the in-memory engine's; hot issues, ranking, open answers and IPA are the
+    in-memory engine's only.
+
     Example:
 
         survey analyze city2026 --wave 2026Q1 --by site --by district --na excluded --json
+
+        survey analyze province_parquet/ --engine duckdb --by district --json
     """
     from analysis.indicators import NA_POLICIES
     from report.pipeline import grouping_choices
     from report.project import analyze_project
-    from survey.store import Project
 
-    project = Project.open(dir)
+    from engines import ENGINES
+    from engines.analyze import load_source
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r}; choose from: {', '.join(ENGINES)}", param_hint="'--engine'")
+    q, _, project = load_source(dir, questionnaire)
     names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
-    choices = grouping_choices(project.questionnaire)
+    choices = grouping_choices(q)
     bad = [b for b in names or [] if b not in choices]
     if bad:
         raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: {', '.join(choices)}",
@@ -58,8 +76,19 @@ def analyze(
         if ci not in CI_METHODS:
             raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
     with progress_shown(json_out=json_out, quiet=quiet):
-        res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                              df=parse_df(df))
+        if engine != "memory":
+            from engines.analyze import analyze_data
+
+            res = analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
+                               confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
+        elif project is None:
+            from engines.analyze import analyze_parquet_in_memory
+
+            res = analyze_parquet_in_memory(dir, q, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                                            df=parse_df(df))
+        else:
+            res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                                  df=parse_df(df))
     if json_out:
         _echo_json(res)
         return

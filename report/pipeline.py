@@ -189,6 +189,35 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     items = [it for it in items if it.key in coded]
     res = compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
                              confidence=confidence, df=df)
+    weight_by_code = {it.key: np.bincount(coded[it.key][0], weights=des.weights, minlength=len(coded[it.key][1]))
+                      for it in items if it.kind == "satisfaction"}  # weight per answer code
+    ind_out, item_out, area_out, composite = indicator_sections(
+        q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
+
+    result = {
+        "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
+                 "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                 "software": _software(), "ci_method": ci_method, "confidence": confidence,
+                 "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
+                 "df": _num(df), "design": _design_text(design, wrep, sampling_design), "by": [g.name for g in groupings],
+                 "overall_question": q.overall_question},
+        "sample": _sample(q, frame, des, groupings, quality, population),
+        "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
+        "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
+        "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
+        "open_text": _open_text(q, frame),
+        "ipa": _ipa(q, frame, des, item_out, coded),
+        "league": _league(area_out, composite, "district"),
+    }
+    result["sample"]["moe"] = _moe(result)
+    return result
+
+
+def indicator_sections(q: Questionnaire, res, items: Sequence[ItemSpec], distribution: dict) -> tuple:
+    """The ``indicators``, ``items``, ``areas`` and ``composite`` sections from computed indicators
+    (:class:`analysis.indicators.IndicatorResults`); ``distribution``: satisfaction item key →
+    (value per answer code, total weight per answer code) for the answer shares.  Shared by the
+    in-memory path (:func:`analyze`) and the SQL engines (:mod:`engines`)."""
     def by_groups(stats: list) -> dict:
         out: dict = {}
         for (g, lab), s in zip(res.groups[1:], stats[1:]):
@@ -225,8 +254,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         if it.kind == "satisfaction":
             qq = q.question(it.key.split("_")[0]) if "_" in it.key else q.question(it.key)
             subs = [o for o in qq.options if not o.na]
-            codes, vals = coded[it.key]
-            tot = np.bincount(codes, weights=des.weights, minlength=len(vals))  # weight per answer code
+            vals, tot = distribution[it.key]
             by_code = {int(v): t for v, t in zip(vals.tolist(), tot) if np.isfinite(v)}
             W = sum(by_code.get(o.code, 0.0) for o in subs)
             rec["distribution"] = [{"label": o.label, "share": float(by_code.get(o.code, 0.0) / W) if W else None}
@@ -245,24 +273,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     if res.composite:
         composite = _stat(res.composite[0])
         composite["by"] = by_groups(res.composite)
-
-    result = {
-        "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
-                 "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                 "software": _software(), "ci_method": ci_method, "confidence": confidence,
-                 "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
-                 "df": _num(df), "design": _design_text(design, wrep, sampling_design), "by": [g.name for g in groupings],
-                 "overall_question": q.overall_question},
-        "sample": _sample(q, frame, des, groupings, quality, population),
-        "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
-        "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
-        "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
-        "open_text": _open_text(q, frame),
-        "ipa": _ipa(q, frame, des, item_out, coded),
-        "league": _league(area_out, composite, "district"),
-    }
-    result["sample"]["moe"] = _moe(result)
-    return result
+    return ind_out, item_out, area_out, composite
 
 
 def _software() -> dict:

@@ -445,6 +445,19 @@ class Project:
         tab = select_rows(tab, keep, order)
         return to_frame(tab, self._types, cols, codes_float32=codes_float32), counts
 
+    def analysis_source_sql(self, wave: str) -> tuple[str, list]:
+        """A DuckDB query (and its parameters) of the rows of ``wave`` that analysis uses: the stored
+        responses without the rows the exclusion rules remove (stored flags; check first when stale)."""
+        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        kinds = [k for k in FLAG_NAMES if rules.get(k)]
+        sql = "SELECT * FROM responses r WHERE r._wave = ?"
+        params: list = [wave]
+        if kinds:
+            sql += (" AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.wave = ? AND f.import_id = r._import_id "
+                    f"AND f.\"row\" = r._row AND f.kind IN ({', '.join('?' for _ in kinds)}))")
+            params += [wave, *kinds]
+        return sql, params
+
     def exclusion_counts(self, wave: str) -> dict:
         """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
         from the stored flags (checked first when stale); no responses are read."""

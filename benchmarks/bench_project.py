@@ -1,0 +1,158 @@
+"""Benchmark: the commands users wait for, on a real project, each beside its floor measured in the same run.
+
+For each size (default 100,000, 300,000 and 1,000,000 simulated respondents of the bundled
+120-item questionnaire) the script builds a project with the real commands and measures, each in its
+own child process (wall clock of the whole process, start-up included; peak RSS from ``os.wait4``):
+
+* ``survey import p responses.csv``  beside  ``pyarrow.csv.read_csv`` of the same file (same columns);
+* ``survey analyze p --by site --json``, first run (the data-quality checks run and are stored) and a
+  second run with nothing changed,  beside  the floor: a Python process that opens the project store
+  with DuckDB and runs the GROUP BY of the sufficient statistics of every item (Σw, Σw², rows per
+  site × stratum × PSU × answer value; the statement of ``--engine duckdb``, engines/sql.py) over the
+  rows the analysis uses;
+* ``survey analyze p --by site --engine duckdb --json`` (for information);
+* ``survey report p --format html,xlsx``;
+* ``survey --help`` and ``survey analyze --help``.
+
+Then the fitted exponent b of time ≈ a·n^b over the sizes (1 = linear).
+
+Targets (issue 14), at 1,000,000 × 120 items: analyze ≤ 3× the floor, second run ≤ 1.5× the floor,
+report < 30 s, peak RSS analyze < 2 GB and report < 3 GB, import ≤ 1.5× the pyarrow read, --help < 0.5 s.
+
+Run: python benchmarks/bench_project.py [--sizes 100000,300000,1000000] [--work /tmp/minyi_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+FLOOR = """
+import sys, time, duckdb
+t = time.perf_counter()
+sys.path.insert(0, sys.argv[2])
+from engines import sql as S
+proj, items, site, codes, src = sys.argv[1], sys.argv[3].split(","), sys.argv[4], sys.argv[5], sys.argv[6]
+con = duckdb.connect(proj + "/minyi.duckdb", read_only=True)
+con.execute("SET enable_progress_bar = false")
+con.execute(S.base_view("(" + src + ")", items, [(site, [float(c) for c in codes.split(",")])], {}))
+n = len(con.execute(S.items_sql(items)).fetchall())
+print(n, file=sys.stderr)
+"""
+
+READ = """
+import sys, pyarrow.csv as pacsv
+tab = pacsv.read_csv(sys.argv[1])
+print(tab.num_rows, file=sys.stderr)
+"""
+
+
+def run(cmd: list, *, stdout=subprocess.DEVNULL) -> tuple[float, float]:
+    """(wall seconds, peak RSS GB) of one child process.  The child runs under GNU ``time`` (a small
+    process): a child forked straight from this one would inherit this process's RSS high-water mark."""
+    t = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "MINYI_RSS_KB %M", *map(str, cmd)], stdout=stdout,
+                          stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+    wall = time.perf_counter() - t
+    err = proc.stderr.decode(errors="replace")
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{err[-2000:]}")
+    kb = int(next(line for line in err.splitlines()[::-1] if line.startswith("MINYI_RSS_KB")).split()[1])
+    return wall, kb * 1024 / 1e9
+
+
+def survey(*args) -> list:
+    return [sys.executable, "-m", "cli", *map(str, args)]
+
+
+def ensure_csv(n: int, work: Path) -> Path:
+    path = work / f"responses_{n}.csv"
+    if path.exists():
+        return path
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.simulate import simulate, write_csv
+
+    work.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    frame = simulate(load_questionnaire(bundled_path()), n, seed=1)
+    tmp = path.with_suffix(".part")
+    write_csv(frame, tmp)
+    os.replace(tmp, path)
+    print(f"  (simulated {n:,} rows in {time.perf_counter() - t:.0f} s, not timed)")
+    return path
+
+
+def measure(n: int, work: Path) -> dict:
+    from report.pipeline import item_specs
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.store import Project
+
+    csv = ensure_csv(n, work)
+    proj = work / f"project_{n}"
+    if proj.exists():
+        shutil.rmtree(proj)
+    r = {"n": n}
+    run(survey("init", proj, "--questionnaire", bundled_path()))
+    r["read"], r["read_rss"] = run([sys.executable, "-c", READ, str(csv)])
+    r["import"], r["import_rss"] = run(survey("import", proj, csv, "--wave", "w1", "--quiet"))
+    r["analyze1"], r["analyze1_rss"] = run(survey("analyze", proj, "--by", "site", "--json"))
+    r["analyze2"], r["analyze2_rss"] = run(survey("analyze", proj, "--by", "site", "--json"))
+    q = load_questionnaire(bundled_path())
+    items = ",".join(it.key for it in item_specs(q))
+    src, params = Project.open(proj).analysis_source_sql("w1")
+    from engines.analyze import _inline
+
+    codes = ",".join(str(o.code) for o in q.question(q.site_question).options)
+    r["floor"], r["floor_rss"] = run([sys.executable, "-c", FLOOR, str(proj), str(ROOT), items, q.site_question, codes,
+                                      _inline(src, params)])
+    r["engine"], r["engine_rss"] = run(survey("analyze", proj, "--by", "site", "--engine", "duckdb", "--json"))
+    out = work / f"report_{n}"
+    r["report"], r["report_rss"] = run(survey("report", proj, "--format", "html,xlsx", "--out", out, "--quiet"))
+    r["help"], _ = run(survey("--help"))
+    r["help_analyze"], _ = run(survey("analyze", "--help"))
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,300000,1000000")
+    ap.add_argument("--work", default="/tmp/minyi_bench")
+    a = ap.parse_args()
+    work = Path(a.work)
+    sizes = [int(s) for s in a.sizes.split(",")]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start (wall-clock times)")
+    rows = []
+    for n in sizes:
+        print(f"{n:,} respondents × 120 items:")
+        r = measure(n, work)
+        rows.append(r)
+        print(f"  import   {r['import']:6.1f} s ({r['import_rss']:.2f} GB)  | pyarrow read_csv {r['read']:5.1f} s "
+              f"-> {r['import'] / r['read']:.2f}× (target ≤ 1.5×)")
+        print(f"  analyze  {r['analyze1']:6.1f} s ({r['analyze1_rss']:.2f} GB) first run, {r['analyze2']:5.1f} s "
+              f"({r['analyze2_rss']:.2f} GB) second run | floor (DuckDB sufficient statistics) {r['floor']:5.1f} s "
+              f"-> {r['analyze1'] / r['floor']:.2f}× / {r['analyze2'] / r['floor']:.2f}× (targets ≤ 3× / ≤ 1.5×)")
+        print(f"  analyze --engine duckdb {r['engine']:5.1f} s ({r['engine_rss']:.2f} GB)")
+        print(f"  report html,xlsx {r['report']:6.1f} s ({r['report_rss']:.2f} GB) (targets < 30 s, < 3 GB)")
+        print(f"  --help {r['help']:.2f} s, analyze --help {r['help_analyze']:.2f} s (target < 0.5 s)")
+        print(f"  load average now {os.getloadavg()[0]:.1f}")
+    if len(rows) >= 2:
+        ln = np.log([r["n"] for r in rows])
+        for key in ("import", "analyze1", "analyze2", "floor", "report"):
+            b = np.polyfit(ln, np.log([r[key] for r in rows]), 1)[0]
+            print(f"fitted exponent of {key}: {b:.2f} (time ≈ a·n^b; 1 = linear)")
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()

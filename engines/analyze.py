@@ -1,0 +1,342 @@
+"""``survey analyze DATA --engine duckdb|spark``: the indicators computed where the data live.
+
+DATA is a project folder (its wave, exclusion rules applied) or a folder of Parquet files in
+minyi's native layout (one column per question / matrix row, codes as numbers), with the
+questionnaire in ``DATA/questionnaire.yaml`` (or ``--questionnaire``) and, optionally, a
+``DATA/minyi.yaml`` with the same ``design``, ``na_policy`` and ``ci_method`` keys as a project's.
+
+The engine computes the sufficient statistics (:mod:`engines.sql`); everything after that — the
+estimates, SEs, intervals, aggregates and verdicts — is finished on the driver by
+:mod:`analysis.sufficient` on tables of size cells × PSUs × answer codes.  The result has the
+schema of :func:`report.pipeline.analyze` (docs/analyze-json.md) for ``meta``, ``sample`` (``n``,
+``composition``, ``quality`` of a project), ``indicators``, ``items``, ``areas``, ``composite`` and
+``league``; the sections that need row-level text or regressions — ``hot_issues``, ``ranking``,
+``open_text``, ``ipa`` — are the in-memory engine's (``null`` / ``[]`` here, and
+``meta.engine.sections_not_computed`` lists them).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.ci import check_method
+from analysis.design import DesignError
+from analysis.indicators import AreaSpec, normalize_na_policy
+from analysis.sufficient import ItemTable, engine_from_units, indicators_from_totals
+from survey.errors import MinyiError
+from survey.progress import stage
+
+from . import sql as S
+from .runners import export_parquet, make_runner
+
+ENGINES = ("memory", "duckdb", "spark")
+NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
+
+
+def load_source(data: Path, questionnaire: Optional[Path] = None):
+    """(questionnaire, config, project or None) of a project folder or a Parquet folder."""
+    import yaml
+
+    from survey.qload import load_questionnaire
+    from survey.store import CONFIG, DB, Project
+
+    data = Path(data)
+    if (data / CONFIG).exists() and (data / DB).exists():
+        p = Project.open(data)
+        return p.questionnaire, p.config, p
+    if not data.is_dir() or not any(data.rglob("*.parquet")):
+        raise MinyiError.of("usage", file=str(data), reason=f"{data} is neither a project nor a folder of Parquet files")
+    qfile = questionnaire or data / "questionnaire.yaml"
+    if not Path(qfile).exists():
+        raise MinyiError.of("usage", file=str(data), reason=f"no questionnaire for {data}: put questionnaire.yaml "
+                            "next to the Parquet files or pass --questionnaire")
+    cfg = {}
+    if (data / CONFIG).exists():
+        cfg = yaml.safe_load((data / CONFIG).read_text(encoding="utf-8")) or {}
+    return load_questionnaire(qfile), cfg, None
+
+
+def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
+                 na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
+                 df: Optional[float] = None, questionnaire: Optional[Path] = None, spark=None) -> dict:
+    """The analysis of DATA on ``engine`` (see module docstring)."""
+    from report.pipeline import (_design_text, _league, _num, _software, composition_questions, default_groupings,
+                                 indicator_sections, item_specs, resolve_grouping)
+
+    q, cfg, project = load_source(data, questionnaire)
+    by = default_groupings(q) if by is None else list(by)
+    qids = [resolve_grouping(q, b) for b in by]
+    na = normalize_na_policy(na_policy if na_policy is not None else cfg.get("na_policy", "exclude"))
+    ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
+    check_method(ci)
+    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    if cfg.get("weighting"):
+        raise MinyiError.of("usage", file=str(data), reason="weighting (raking/post-stratification) needs the rows: "
+                            "use the default engine (--engine memory)")
+    quality = None
+    runner = None
+    tmp = None
+    try:
+        if project is not None:
+            waves = project.waves()
+            if not waves:
+                raise MinyiError.of("usage", file=str(data), reason="the project has no responses yet (survey import first)")
+            wave = wave or waves[-1]
+            if wave not in waves:
+                raise MinyiError.of("usage", file=str(data), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
+            quality = project.quality_summary(wave)  # runs the checks when stale
+            src_sql, params = project.analysis_source_sql(wave)
+            if engine == "duckdb":
+                runner = make_runner("duckdb", con=project.connect())
+                runner.execute(f"CREATE OR REPLACE TEMP VIEW minyi_data AS {_inline(src_sql, params)}")
+                source = "minyi_data"
+            else:
+                tmp = tempfile.TemporaryDirectory(prefix="minyi-spark-")
+                con = project.connect()
+                try:
+                    with stage(f"exporting wave {wave} to Parquet for Spark"):
+                        export_parquet(con, src_sql, Path(tmp.name) / "data", params)
+                finally:
+                    con.close()
+                runner = make_runner(engine, spark=spark)
+                source = runner.parquet_source(Path(tmp.name) / "data")
+        else:
+            runner = make_runner(engine, spark=spark)
+            source = runner.parquet_source(Path(data))
+        have = set(runner.columns(source))
+        for role in ("weights", "strata", "psu", "fpc"):
+            if design.get(role) and design[role] not in have:
+                raise DesignError(f"{role} column '{design[role]}' is not in the data")
+        groupings = []
+        for b, qid in zip(by, qids):
+            if qid not in have:
+                raise MinyiError.of("usage", file=str(data), reason=f"grouping '{b}': the data have no column {qid}")
+            groupings.append((qid, [float(o.code) for o in q.question(qid).options]))
+        items = [it for it in item_specs(q) if it.key in have]
+        comp = {k: v for k, v in composition_questions(q).items() if v in have}
+        cols = list(dict.fromkeys([it.key for it in items] + list(comp.values())))
+        runner.execute(S.base_view(source, cols, groupings, design))
+        _, n_cells = S.cell_expr(groupings)
+        with stage(f"design units ({engine})"):
+            units = runner.query(S.design_sql())
+        eng, unit_index, n_rows = _engine(units, design, n_cells, [len(c) for _, c in groupings])
+        with stage(f"sufficient statistics of {len(items)} items ({engine})"):
+            raw = runner.query(S.items_sql([it.key for it in items]))
+        tables = _item_tables(raw, items, eng, unit_index, design)
+
+        def union_counts(specs):
+            out = runner.query(S.union_sql([(n, v) for n, v in specs]))
+            cu = _cell_unit(out, unit_index, design, eng.n_cells_all)
+            res = {}
+            for i, (name, _) in enumerate(specs):
+                arr = np.zeros((eng.n_cells_all, eng.n_units))
+                np.add.at(arr, cu, out[f"u{i}"].to_numpy(dtype=float))
+                res[name] = arr
+            return res
+
+        def moments(parts):
+            res = {}
+            for chunk in _chunks(parts, runner.max_terms):
+                out = runner.query(S.moments_sql(chunk, eng.n_cells_all))
+                st = out["_st"].map(unit_index["strata"]).to_numpy(dtype=np.int64)
+                cell = out["_cell"].to_numpy(dtype=np.int64)
+                for i, (name, _, _) in enumerate(chunk):
+                    s1 = np.zeros((eng.n_cells_all, eng.n_strata))
+                    s2 = np.zeros((eng.n_cells_all, eng.n_strata))
+                    np.add.at(s1, (cell, st), out[f"s1_{i}"].to_numpy(dtype=float))
+                    np.add.at(s2, (cell, st), out[f"s2_{i}"].to_numpy(dtype=float))
+                    res[name] = (s1, s2)
+            return res
+
+        groups = [(b, o.label) for b, qid in zip(by, qids) for o in q.question(qid).options]
+        areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
+        with stage(f"indicators, areas and composite ({engine})"):
+            res = indicators_from_totals(eng, tables, items, areas, groups, union_counts=union_counts, moments=moments,
+                                         na_policy=na, ci_method=ci, confidence=confidence, df=df)
+        distribution = {it.key: (tables[it.key].values, tables[it.key].Sw.sum(axis=(0, 1))) for it in items
+                        if it.kind == "satisfaction"}
+        ind_out, item_out, area_out, composite = indicator_sections(q, res, items, distribution)
+        composition = {}
+        for key, qid in comp.items():
+            c = runner.query(S.counts_sql(qid))
+            n = dict(zip(c["v"].astype(float), c["n"].astype(int)))
+            sw = dict(zip(c["v"].astype(float), c["sw"].astype(float)))
+            W = sum(sw.values())
+            qq = q.question(qid)
+            composition[key] = {"question": qid, "title": qq.text,
+                                "rows": [{"label": o.label, "n": int(n.get(float(o.code), 0)),
+                                          "share": float(sw.get(float(o.code), 0.0) / W) if W else None}
+                                         for o in qq.options]}
+    finally:
+        if runner is not None:
+            runner.close()
+        if tmp is not None:
+            tmp.cleanup()
+    import datetime as _dt
+
+    from report.pipeline import _moe
+
+    result = {
+        "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version}, "wave": wave,
+                 "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "software": _software(),
+                 "ci_method": ci, "confidence": confidence, "na_policy": na,
+                 "na_treatment": "excluded" if na == "exclude" else "unsatisfied", "df": _num(df),
+                 "design": _design_text(design, None, _described(design)), "by": list(by), "overall_question": q.overall_question,
+                 "engine": {"name": engine, "source": "project" if project is not None else "parquet",
+                            "sections_not_computed": list(NOT_COMPUTED)}},
+        "sample": {"n": int(n_rows), "fielding": None, "sites": [s.name for s in q.sites], "composition": composition,
+                   "quality": quality or {}, "moe": None},
+        "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
+        "hot_issues": None, "ranking": None, "open_text": None, "ipa": [],
+        "league": _league(area_out, composite, "district"),
+    }
+    result["sample"]["moe"] = _moe(result)
+    return result
+
+
+def _chunks(parts: list, max_terms: Optional[int]) -> list:
+    """The moments parts in groups of at most ``max_terms`` item terms (None: one group)."""
+    if not max_terms:
+        return [parts]
+    out, cur, n = [], [], 0
+    for p in parts:
+        t = len(p[2])
+        if cur and n + t > max_terms:
+            out.append(cur)
+            cur, n = [], 0
+        cur.append(p)
+        n += t
+    return out + ([cur] if cur else [])
+
+
+def _inline(sql: str, params: list) -> str:
+    """``?`` parameters of a project query inlined as literals (a view cannot take parameters)."""
+    parts = sql.split("?")
+    assert len(parts) == len(params) + 1
+    out = parts[0]
+    for p, rest in zip(params, parts[1:]):
+        out += S.lit(p) + rest
+    return out
+
+
+def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
+    """The :class:`analysis.sufficient.TotalsEngine` of the design units, with R's checks of Design.from_frame."""
+    if units.empty:
+        raise DesignError("the data have no rows")
+    if int(units["badw"].sum()):
+        raise DesignError("weights must be numbers and not negative; some are missing, negative or not numeric")
+    if design.get("strata") and units["_st"].isna().any():
+        raise DesignError(f"strata has {int(units.loc[units['_st'].isna(), 'n'].sum())} missing values; every row needs one")
+    if design.get("psu") and units["_psu"].isna().any():
+        raise DesignError(f"psu has {int(units.loc[units['_psu'].isna(), 'n'].sum())} missing values; every row needs one")
+    strata = sorted(units["_st"].unique(), key=_sort_key)
+    s_index = {s: i for i, s in enumerate(strata)}
+    n_rows = int(units["n"].sum())
+    clustered = bool(design.get("psu"))
+    n_strata = len(strata)
+    st_of_unit = units["_st"].map(s_index).to_numpy(dtype=np.int64)
+    if clustered:
+        unit_stratum = st_of_unit
+        n_h = np.bincount(unit_stratum, minlength=n_strata).astype(float)
+        unit_index = {(s, p): i for i, (s, p) in enumerate(zip(units["_st"], units["_psu"]))}
+    else:
+        unit_stratum = np.arange(n_strata)
+        n_h = np.bincount(st_of_unit, weights=units["n"].to_numpy(dtype=float), minlength=n_strata)
+        unit_index = {}
+    f_h = np.zeros(n_strata)
+    if design.get("fpc"):
+        if int(units["fnull"].sum()) or units[["fmin", "fmax"]].isna().any().any():
+            raise DesignError(f"fpc column '{design['fpc']}' has missing or non-numeric values")
+        lo = units.groupby(st_of_unit)["fmin"].min().to_numpy()
+        hi = units.groupby(st_of_unit)["fmax"].max().to_numpy()
+        if np.any(lo != hi):
+            raise DesignError(f"fpc column '{design['fpc']}' varies within a stratum")
+        if np.all(hi <= 1):
+            if np.any(lo < 0):
+                raise DesignError("sampling fractions in fpc must be between 0 and 1")
+            f_h = hi.astype(float)
+        else:
+            n_psu_h = n_h if clustered else n_h  # unclustered: each row is a PSU
+            f_h = n_psu_h / hi
+            if np.any(f_h > 1 + 1e-12):
+                raise DesignError("fpc population size is smaller than the number of sampled PSUs in a stratum")
+    eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
+                            lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
+    return eng, {"strata": s_index, "units": unit_index}, n_rows
+
+
+def _sort_key(v):
+    try:
+        return (0, float(v), "")
+    except (TypeError, ValueError):
+        return (1, 0.0, str(v))
+
+
+def _cell_unit(frame: pd.DataFrame, unit_index: dict, design: dict, n_cells_all: int):
+    cell = frame["_cell"].to_numpy(dtype=np.int64)
+    if design.get("psu"):
+        unit = np.array([unit_index["units"][(s, p)] for s, p in zip(frame["_st"], frame["_psu"])], dtype=np.int64)
+    else:
+        unit = frame["_st"].map(unit_index["strata"]).to_numpy(dtype=np.int64)
+    return cell, unit
+
+
+def _item_tables(raw: pd.DataFrame, items, eng, unit_index: dict, design: dict) -> dict:
+    """ItemTable per item from the rows of :func:`engines.sql.items_sql`."""
+    raw = raw[np.isfinite(raw["v"].to_numpy(dtype=float))]
+    cell, unit = _cell_unit(raw, unit_index, design, eng.n_cells_all)
+    pos = {it.key: i for i, it in enumerate(items)}
+    item = raw["item"].map(pos).to_numpy(dtype=np.int64)
+    v = raw["v"].to_numpy(dtype=float)
+    sw, sw2, npos = (raw[c].to_numpy(dtype=float) for c in ("sw", "sw2", "npos"))
+    out = {}
+    for i, it in enumerate(items):
+        m = item == i
+        vals = np.unique(v[m])
+        code = np.searchsorted(vals, v[m]) + 1
+        K = len(vals) + 1
+        shape = (eng.n_cells_all, eng.n_units, K)
+        arrs = []
+        for x in (sw, npos, sw2):
+            a = np.zeros(shape)
+            np.add.at(a, (cell[m], unit[m], code), x[m])
+            arrs.append(a)
+        out[it.key] = ItemTable(np.concatenate([[np.nan], vals]), arrs[0], arrs[1], arrs[2])
+    return out
+
+
+def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_method=None, confidence: float = 0.95,
+                              df: Optional[float] = None) -> dict:
+    """A Parquet folder analysed by the in-memory engine (every section): the files read with pyarrow."""
+    import pyarrow.dataset as ds
+    import yaml
+
+    from report.pipeline import analysis_columns, analyze
+
+    cfg = {}
+    if (Path(data) / "minyi.yaml").exists():
+        cfg = yaml.safe_load((Path(data) / "minyi.yaml").read_text(encoding="utf-8")) or {}
+    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    dset = ds.dataset([str(f) for f in sorted(Path(data).rglob("*.parquet"))], format="parquet")
+    cols = [c for c in analysis_columns(q, by, design) if c in dset.schema.names]
+    with stage(f"reading {data}"):
+        frame = dset.to_table(columns=cols).to_pandas(split_blocks=True, self_destruct=True)
+    with stage(f"analysing {len(frame):,} responses"):
+        return analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
+                       ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)
+
+
+def _described(design: dict):
+    """What :func:`analysis.design_spec.describe` reads of a design, for the one-stage designs the engines
+    run (strata, PSUs, fpc, weights; PSUs nested in strata): the method note equals the in-memory one."""
+    from types import SimpleNamespace
+
+    spec = {"weights": design.get("weights"), "strata": design.get("strata"), "psu": design.get("psu"),
+            "fpc": design.get("fpc"), "pps": False,
+            "weights_from_fpc": not design.get("weights") and bool(design.get("fpc")), "psu_ids_repeat": False}
+    return SimpleNamespace(spec=spec, pps=False, multistage=False, is_replicate=False)

@@ -1,0 +1,124 @@
+"""Where the SQL of :mod:`engines.sql` runs: embedded DuckDB (a project store or Parquet files, out
+of core) or Apache Spark (local mode, or a cluster through spark-submit / a session config)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+
+from .sql import transpile
+
+DUCKDB_MEMORY = os.environ.get("MINYI_DUCKDB_MEMORY", "2GB")  # beyond this DuckDB spills to disk
+
+
+class DuckDBRunner:
+    """Statements on DuckDB; ``con`` a project's connection, or a fresh in-memory one (Parquet)."""
+
+    dialect = "duckdb"
+    max_terms = None  # influence terms per moments query: all in one scan
+
+    def __init__(self, con=None):
+        import duckdb
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="minyi-duckdb-")
+        self.con = con if con is not None else duckdb.connect()
+        self.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+        self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
+
+    def parquet_source(self, folder: Path) -> str:
+        files = str(Path(folder) / "**" / "*.parquet").replace("'", "''")
+        return f"read_parquet('{files}', union_by_name = true)"
+
+    def columns(self, source: str) -> list[str]:
+        return [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self._tmp.cleanup()
+
+
+_SPARK = None
+
+
+def spark_session():
+    """The Spark session: the one spark-submit (or the caller) configured, else local mode on every core.
+
+    Arrow transfers results to the driver; the UI is off in local mode.  One session per process."""
+    global _SPARK
+    if _SPARK is not None:
+        return _SPARK
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    conf = SparkConf()
+    b = SparkSession.builder.appName("minyi").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    if not conf.contains("spark.master"):
+        b = (b.master(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", os.environ.get("MINYI_SPARK_PARTITIONS", "8"))
+             .config("spark.driver.memory", os.environ.get("MINYI_SPARK_DRIVER_MEMORY", "2g")))
+    _SPARK = b.getOrCreate()
+    _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+class SparkRunner:
+    """Statements on Spark SQL (transpiled from DuckDB's dialect by sqlglot)."""
+
+    dialect = "spark"
+    max_terms = 200  # Spark compiles each query's expressions to Java: keep them moderate, a few scans
+
+    def __init__(self, spark=None):
+        self.spark = spark if spark is not None else spark_session()
+
+    def parquet_source(self, folder: Path) -> str:
+        (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
+         .parquet(str(folder)).createOrReplaceTempView("minyi_data"))
+        return "minyi_data"
+
+    def columns(self, source: str) -> list[str]:
+        return list(self.spark.table(source).columns)
+
+    def execute(self, sql: str) -> None:
+        for stmt in transpile(sql, self.dialect).split(";\n"):
+            self.spark.sql(stmt)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.spark.sql(transpile(sql, self.dialect)).toPandas()
+
+    def close(self) -> None:
+        return None
+
+
+def make_runner(engine: str, con=None, spark=None):
+    if engine == "duckdb":
+        return DuckDBRunner(con)
+    if engine == "spark":
+        try:
+            return SparkRunner(spark)
+        except ImportError:
+            from survey.errors import MinyiError
+
+            raise MinyiError.of("usage", reason="--engine spark needs pyspark: pip install 'minyi[spark]' "
+                                                "(and Java 17+)") from None
+    raise ValueError(engine)
+
+
+def export_parquet(con, sql: str, folder: Path, params: Optional[list] = None) -> Path:
+    """Write the rows of ``sql`` (DuckDB) to a Parquet folder (for Spark reading a project's wave)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY ({sql}) TO '{str(folder / 'part-0.parquet')}' (FORMAT parquet)", params or [])
+    return folder

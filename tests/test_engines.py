@@ -1,0 +1,202 @@
+"""`survey analyze DATA --engine duckdb|spark`: the sufficient statistics computed in SQL (DuckDB over a
+project store or Parquet files; Spark in local mode) and finished by analysis.sufficient equal the
+in-memory engine (report.pipeline.analyze) to 1e-10 relative — estimates, SEs, interval bounds,
+deff, df, bases — for designs with strata, clusters, fpc and domains (groupings).
+
+The Spark test needs pyspark and Java; CI (.ci/run) installs both and sets MINYI_REQUIRE_SPARK=1, so
+there it fails instead of skipping."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import cli
+from report.pipeline import analyze
+from report.project import analyze_project
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate, write_csv
+from survey.store import Project
+
+N = 2500
+SECTIONS = ("indicators", "items", "areas", "composite", "league")
+DESIGNS = {
+    "srs": {},
+    "strata_fpc_fraction": {"weights": "_w", "strata": "_st", "fpc": "_frac"},
+    "cluster_fpc_count": {"weights": "_w", "strata": "_st", "psu": "_psu", "fpc": "_npsu"},
+    "cluster_lonely_adjust": {"weights": "_w", "strata": "_st2", "psu": "_psu", "lonely_psu": "adjust"},
+}
+
+
+def _mismatches(a, b, path="", rel=1e-10, zero=1e-12) -> list:
+    """Every number of ``a`` that differs from ``b`` by more than ``rel`` (relative) — values both within
+    ``zero`` of 0 (an SE of a group whose variance is 0, up to rounding: 1e-17 vs 7e-18, or 1e-14 on
+    the 20–100 index scale) count as
+    equal; other values must be equal."""
+    out = []
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), (path, sorted(set(a) ^ set(b)))
+        for k in a:
+            out += _mismatches(a[k], b[k], f"{path}.{k}", rel)
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            out += _mismatches(x, y, f"{path}[{i}]", rel)
+    elif isinstance(a, float) and isinstance(b, (float, int)) and not isinstance(b, bool):
+        if abs(a - b) > rel * max(abs(a), abs(b)) and not (abs(a) < zero and abs(b) < zero):
+            out.append((path, a, b))
+    elif a != b:
+        out.append((path, a, b))
+    return out
+
+
+@pytest.fixture(scope="module")
+def q():
+    return load_questionnaire(bundled_path())
+
+
+@pytest.fixture(scope="module")
+def frame(q):
+    f = simulate(q, N, seed=5)
+    rng = np.random.default_rng(3)
+    dist = pd.to_numeric(f[q.district_question], errors="coerce").fillna(0).astype(int).to_numpy()
+    f["_st"] = dist
+    f["_psu"] = dist * 100 + rng.integers(0, 12, N)
+    f["_w"] = np.round(rng.uniform(0.5, 3.0, N), 3)
+    f["_frac"] = 0.01 * (1 + dist % 3)
+    f["_npsu"] = 40.0 + dist  # PSUs in the stratum's population
+    # a stratum with a single PSU (lonely) for the adjust rule
+    f["_st2"] = np.where(dist == dist.max(), -1, dist)
+    f.loc[f["_st2"] == -1, "_psu"] = -1
+    return f
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory, frame):
+    root = tmp_path_factory.mktemp("parquet")
+    data = root / "data"
+    data.mkdir()
+    half = len(frame) // 2  # two files: a folder of parts
+    frame.iloc[:half].to_parquet(data / "part-0.parquet", index=False)
+    frame.iloc[half:].to_parquet(data / "part-1.parquet", index=False)
+    shutil.copyfile(bundled_path(), data / "questionnaire.yaml")
+    return data
+
+
+def _with_design(folder: Path, design: dict) -> Path:
+    (folder / "minyi.yaml").write_text(yaml.safe_dump({"design": design}), encoding="utf-8")
+    return folder
+
+
+def _reference(q, frame, design, by):
+    return analyze(q, frame, by=by, design=design)
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_duckdb_on_parquet_equals_in_memory(q, frame, parquet, name):
+    from engines.analyze import analyze_data
+
+    design = DESIGNS[name]
+    by = ["site", "district"] if name != "cluster_fpc_count" else ["district", "A1"]
+    ref = _reference(q, frame, design, by)
+    got = analyze_data(_with_design(parquet, design), engine="duckdb", by=by)
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert got["sample"]["n"] == len(frame)
+    assert _mismatches(got["sample"]["composition"], ref["sample"]["composition"]) == []
+    assert got["meta"]["engine"]["name"] == "duckdb"
+    assert got["meta"]["design"] == ref["meta"]["design"]
+    assert got["sample"]["moe"] == pytest.approx(ref["sample"]["moe"], rel=1e-10)
+
+
+def test_duckdb_on_a_project_equals_analyze_project(tmp_path, q):
+    f = simulate(q, 1500, seed=9, messy=True)  # speeders and duplicates: exclusions apply
+    csv = tmp_path / "r.csv"
+    write_csv(f, csv)
+    p = Project.create(tmp_path / "proj", bundled_path())
+    p.import_file(csv, wave="w1")
+    from engines.analyze import analyze_data
+
+    ref = analyze_project(Project.open(tmp_path / "proj"), by=["site", "district"])
+    assert ref["sample"]["quality"]["excluded"] > 0
+    got = analyze_data(tmp_path / "proj", engine="duckdb", by=["site", "district"])
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert got["sample"]["n"] == ref["sample"]["n"]
+    assert got["sample"]["quality"] == ref["sample"]["quality"]
+
+
+def test_cli_engine_duckdb_and_parquet_in_memory(q, frame, parquet):
+    runner = CliRunner()
+    folder = _with_design(parquet, DESIGNS["cluster_fpc_count"])
+    r = runner.invoke(cli.app, ["analyze", str(folder), "--engine", "duckdb", "--by", "district", "--json"])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)
+    r = runner.invoke(cli.app, ["analyze", str(folder), "--by", "district", "--json"])  # memory engine on Parquet
+    assert r.exit_code == 0, r.output
+    mem = json.loads(r.output)
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], mem[sec]) == [], sec
+    assert mem["hot_issues"] is not None and got["hot_issues"] is None
+    assert got["meta"]["engine"]["sections_not_computed"] == ["hot_issues", "ranking", "open_text", "ipa"]
+    r = runner.invoke(cli.app, ["analyze", str(folder), "--engine", "nosuch"])
+    assert r.exit_code == 2 and "memory, duckdb, spark" in r.output
+
+
+def test_engine_errors_name_the_problem(tmp_path, frame, capsys):
+    cli._exit.called_from_console = False
+    try:
+        d = tmp_path / "noq"
+        d.mkdir()
+        frame.head(50).to_parquet(d / "x.parquet", index=False)
+        assert cli.main(["analyze", str(d), "--engine", "duckdb"]) == 1
+        assert "questionnaire" in capsys.readouterr().err
+        shutil.copyfile(bundled_path(), d / "questionnaire.yaml")
+        _with_design(d, {"weights": "no_such_column"})
+        assert cli.main(["analyze", str(d), "--engine", "duckdb"]) == 1
+        assert "no_such_column" in capsys.readouterr().err
+    finally:
+        cli._exit.called_from_console = True
+
+
+def _spark_available() -> bool:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("java") is not None
+
+
+@pytest.fixture(scope="session")
+def spark():
+    if not _spark_available():
+        if os.environ.get("MINYI_REQUIRE_SPARK"):
+            pytest.fail("Spark test required (MINYI_REQUIRE_SPARK) but pyspark or java is missing")
+        pytest.skip("pyspark and java needed (CI installs them)")
+    from engines.runners import spark_session
+
+    os.environ.setdefault("MINYI_SPARK_MASTER", "local[2]")
+    s = spark_session()
+    yield s
+
+
+@pytest.mark.parametrize("name", ["srs", "cluster_fpc_count"])
+def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
+    from engines.analyze import analyze_data
+
+    design = DESIGNS[name]
+    by = ["site"] if name == "srs" else ["site", "district"]  # srs: Spark's second pass, kept short
+    ref = _reference(q, frame, design, by)
+    got = analyze_data(_with_design(parquet, design), engine="spark", by=by, spark=spark)
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert _mismatches(got["sample"]["composition"], ref["sample"]["composition"]) == []
+    assert got["meta"]["engine"]["name"] == "spark"

@@ -50,7 +50,7 @@ REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", 
               "rank-invalid": "排序无效"}
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting", "owners"}
+               "margins", "weighting", "owners", "ledger"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 
 

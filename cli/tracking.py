@@ -1,0 +1,82 @@
+"""survey trend, score, ledger, brief: from findings to fixes across waves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import ConfOpt, JsonOpt, NaOpt, _echo_json
+
+
+def _names(values: Optional[List[str]]) -> Optional[list]:
+    """Repeatable and comma-separated option values as one list (None when not given)."""
+    if values is None:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@app.command()
+def trend(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    indicators: Annotated[Optional[List[str]], typer.Option(
+        "--indicators", help="Indicators to follow (repeatable or comma-separated): indicator ids, area ids, "
+                             "'composite'. Default: all.")] = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Also per group: district, site or a question id (adds a group × wave heat table each).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the charts (small multiples per area, heat maps; PNG and SVG) and trend.xlsx here.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Chart and table language: zh (default) or en.")] = "zh",
+    na: NaOpt = None,
+    confidence: ConfOpt = 0.95,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every indicator across all waves: CI per wave, change against the previous and the first wave, trend test.
+
+    Each wave is analysed as `survey analyze` does; changes are independent-sample differences
+    (Student t, Welch–Satterthwaite df) and the linear trend is a weighted least-squares fit of
+    the wave estimates on the wave number (weights 1/se²), tested with t (Welch–Satterthwaite df).
+    Waves are shown by their labels (minyi.yaml waves:) in date order.  --by district adds every
+    series per district and a district × wave heat table; without it the heat table is the
+    composite index by district.  JSON fields: docs/trend.md.
+
+    Example:
+
+        survey trend city2026 --indicators sat_env,support --by district --out trend_out
+
+        survey trend city2026 --json
+    """
+    from report.pipeline import grouping_choices
+    from report.trend import project_trend, trend_lines
+    from survey.store import Project
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    project = Project.open(dir)
+    if by is not None and by not in grouping_choices(project.questionnaire):
+        raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
+                                 param_hint="'--by'")
+    res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
+                        na_policy=na.strip().lower() if na else None)
+    written = []
+    if out is not None:
+        from report.tracking_xlsx import write_trend_xlsx
+        from report.trend_charts import trend_charts
+
+        out.mkdir(parents=True, exist_ok=True)
+        charts = trend_charts(res, out / "charts", lang=lang)
+        write_trend_xlsx(res, out / "trend.xlsx", lang=lang)
+        written = [str(out / "trend.xlsx")] + [str(c.png_path) for c in charts]
+    if json_out:
+        d = res.to_dict()
+        if written:
+            d["files"] = written
+        _echo_json(d)
+        return
+    for line in trend_lines(res, lang):
+        typer.echo(line)
+    for f in written:
+        typer.echo(f"wrote {f}")

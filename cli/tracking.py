@@ -80,3 +80,44 @@ def trend(
         typer.echo(line)
     for f in written:
         typer.echo(f"wrote {f}")
+
+
+@app.command()
+def score(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    framework: Annotated[Path, typer.Option(
+        "--framework", help="Evaluation framework (YAML: aspects → indicators → items with weights and sources).")],
+    external: Annotated[Optional[Path], typer.Option(
+        "--external", help="Spreadsheet (XLSX/CSV) of external scores: one row per district (and wave), "
+                           "one column per external item.")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to score (default: the latest).")] = None,
+    na: NaOpt = None,
+    confidence: ConfOpt = 0.95,
+    json_out: JsonOpt = False,
+) -> None:
+    """Weighted evaluation scores (测评) per district and for the city, per aspect and overall, with a league table.
+
+    Every node's score is the weighted mean of its children (weights normalised among siblings, 0–100).
+    The survey part of a score is a linear combination of domain estimates: its SE and CI use their
+    covariance (as R svycontrast); external scores (field inspection, document review) carry no
+    sampling error.  Districts are ranked with CI-aware rank ranges.  A missing external score or a
+    survey item without respondents leaves that district's aspect and overall score empty and is
+    listed — never counted as zero.  File formats: docs/score-framework.md.
+
+    Example:
+
+        survey score city2026 --framework framework.yaml --external scores.xlsx --wave 2026Q3
+
+        survey score city2026 --framework framework.yaml --json
+    """
+    from report.score import project_scores
+    from survey.store import Project
+
+    project = Project.open(dir)
+    res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
+                         na_policy=na.strip().lower() if na else None)
+    if json_out:
+        _echo_json(res.to_dict())
+        return
+    for line in res.lines():
+        typer.echo(line)

@@ -59,3 +59,25 @@ def fmt_p(p: Optional[float]) -> str:
     if p is None or not math.isfinite(float(p)):
         return "p —"
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cols: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``cols`` terminal columns (left-aligned, or right-aligned)."""
+    fill = " " * max(cols - width(text), 0)
+    return fill + text if right else text + fill
+
+
+def table(rows: list, right: tuple = ()) -> list[str]:
+    """Rows of cells as aligned lines (two spaces between columns); columns in ``right`` right-aligned."""
+    if not rows:
+        return []
+    n = max(len(r) for r in rows)
+    w = [max(width(str(r[j])) if j < len(r) else 0 for r in rows) for j in range(n)]
+    return ["  ".join(pad(str(r[j]) if j < len(r) else "", w[j], j in right) for j in range(n)).rstrip() for r in rows]

@@ -70,6 +70,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-key": ("{key}: {reason}", "{hint}"),
     "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
     "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
+    # --- evaluation framework and external scores (survey score) -----------------
+    "framework-weight": ("{where}: weight must be a positive number, not {value}",
+                         "give every aspect, indicator and item a weight > 0 (points or shares; siblings are normalised)"),
+    "framework-source": ("item {item} needs exactly one source: survey or external",
+                         "write survey: <indicator id> (a survey estimate) or external: <column name> (a score from the spreadsheet)"),
+    "framework-measure": ("item {item}: {measure} does not apply to {ref} ({reason})", "use {choices}"),
+    "framework-empty": ("{where} has no {what}", "add at least one, or remove the empty list"),
+    "external-no-district": ("the scores file has no district column (区县, 地区 or district); its columns: {columns}",
+                             "name the column of district names 区县"),
+    "external-column": ("no column '{column}' for item {item}", "{suggestion}"),
+    "external-district": ("'{value}' is not a district of the questionnaire", "use one of: {choices}"),
+    "external-wave": ("'{value}' is not a wave of the project", "{suggestion}"),
+    "external-duplicate": ("{district} appears again (first on row {first})", "keep one row per district (and wave)"),
+    "external-value": ("'{value}' is not a score from 0 to {max}", "enter a number from 0 to {max}, or leave the cell empty when it is missing"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------

@@ -14,50 +14,37 @@ and the covariance of the combinations of all groups (the whole sample overlaps 
 calibration residuals), i.e. what R gives for ``svycontrast`` over ``svyratio(~y·v·1_g, ~v·1_g,
 design, covmat=TRUE)`` — the golden test ``tests/golden/r_score.R``.  Degrees of freedom of a
 combination in a group: PSUs minus strata among the group's rows valid for at least one of its
-items (R ``degf`` of that domain).  One combination at a time is held in memory (n × groups).
+items (R ``degf`` of that domain).  A combination is an :class:`analysis.result.Estimate` vector over
+the groups (``vcov()`` the covariance, ``confint()`` on demand).  One combination at a time is held in
+memory (n × groups).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Optional, Sequence
 
 import numpy as np
 
-from .ci import critical_value
 from .compare import Difference, _domain_df, contrast
 from .design import Design, DesignError
+from .result import Estimate
 
 
-@dataclass(frozen=True)
-class Combination:
-    """One combination θ_g = Σ_k c_k ȳ_gk for every group g (0 = whole sample) with its covariance."""
-
-    estimate: np.ndarray   # (G+1,)
-    cov: np.ndarray        # (G+1, G+1)
-    n: np.ndarray          # rows valid for at least one item of the combination, per group
-    df: np.ndarray         # design df of those rows, per group
-
-    @property
-    def se(self) -> np.ndarray:
-        return np.sqrt(np.maximum(np.diag(self.cov), 0.0))
-
-    def interval(self, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-        c = critical_value(confidence, self.df)
-        return self.estimate - c * self.se, self.estimate + c * self.se
-
-    def vs_overall(self, g: int, *, confidence: float = 0.95, label: str = "") -> Difference:
-        """Group ``g`` (≥ 1) minus the whole sample (which contains it): ``V_gg + V_00 − 2 V_g0``, Student t on
-        the whole sample's df (the rows of either domain), as :func:`analysis.compare.domain_difference`."""
-        coef = np.zeros(self.estimate.size)
-        coef[g], coef[0] = 1.0, -1.0
-        d = contrast(np.nan_to_num(self.estimate), self.cov, coef, df=float(self.df[0]), confidence=confidence,
-                     label=label)
-        if not (math.isfinite(self.estimate[g]) and math.isfinite(self.estimate[0])):
-            return Difference(**{**d.__dict__, "estimate": float("nan"), "significant": False})
-        return Difference(**{**d.__dict__, "a": float(self.estimate[g]), "b": float(self.estimate[0]),
-                             "method": "domain vs whole"})
+def vs_whole(combination: Estimate, g: int, *, confidence: Optional[float] = None, label: str = "") -> Difference:
+    """Group ``g`` (≥ 1) of a combination from :meth:`ItemMeans.combine` minus the whole sample (which contains
+    it): ``V_gg + V_00 − 2 V_g0``, Student t on the whole sample's df (the rows of either domain), as
+    :func:`analysis.compare.domain_difference`."""
+    est = combination.coef()
+    coef = np.zeros(est.size)
+    coef[g], coef[0] = 1.0, -1.0
+    conf = combination.confidence if confidence is None else confidence
+    d = contrast(np.nan_to_num(est), combination.vcov(), coef, df=float(np.atleast_1d(combination.df)[0]),
+                 confidence=conf, label=label)
+    if not (math.isfinite(est[g]) and math.isfinite(est[0])):
+        return replace(d, estimate=float("nan"), significant=False)
+    return replace(d, a=float(est[g]), b=float(est[0]), method="domain vs whole")
 
 
 class ItemMeans:
@@ -97,8 +84,9 @@ class ItemMeans:
         with np.errstate(invalid="ignore", divide="ignore"):
             self.estimate = np.where(W > 0, S / np.where(W > 0, W, 1.0), np.nan)  # (G+1, K)
 
-    def combine(self, coef: Sequence[float]) -> Combination:
-        """The combination Σ_k c_k ȳ_gk in every group, with its covariance (module docstring)."""
+    def combine(self, coef: Sequence[float], *, confidence: float = 0.95) -> Estimate:
+        """The combination Σ_k c_k ȳ_gk in every group (element 0: the whole sample) as an :class:`Estimate`
+        vector with its covariance across groups, n and df (module docstring)."""
         c = np.asarray(coef, dtype=float)
         if c.shape != (self.K,):
             raise DesignError(f"{c.size} coefficients for {self.K} items")
@@ -134,4 +122,5 @@ class ItemMeans:
             m = anyvalid & (self.group == gg)
             counts[gg + 1] = int(m.sum())
             df[gg + 1] = _domain_df(self.design, m)
-        return Combination(estimate=est, cov=cov, n=counts, df=df)
+        return Estimate.of(est, np.diag(cov).copy(), cov=cov, n=counts, df=df, confidence=confidence,
+                           var="combination")

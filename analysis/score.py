@@ -9,6 +9,10 @@ the normalised weights on the path from N down to item j (Σ_j e_Nj = 1).  A sur
 linear combination of item domain means (``s_j = Σ_k a_jk ȳ_k``: 100 × a rate, a satisfaction index
 scaled to 100, the average of a matrix's rows); an external item is a constant per group.
 
+**Result.** Every node's score is an :class:`analysis.result.Estimate` vector over the groups (element
+0: the whole sample) with its covariance, n, df and ``extra`` ``complete`` and ``survey_share`` (the
+share of the node's weight on survey items).
+
 **Uncertainty.** The survey part ``Σ_j e_Nj Σ_k a_jk ȳ_gk`` is one combination of domain means, with the
 covariance of :class:`analysis.combine.ItemMeans` (R ``svyratio(covmat=TRUE)`` + ``svycontrast``; golden
 test ``tests/golden/r_score.R``); external scores carry no sampling error.  CI: Student t on the domain's
@@ -25,16 +29,14 @@ between groups of the survey part; ``rank_best``/``rank_worst`` bound the rank e
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .ci import critical_value
 from .combine import ItemMeans
 from .compare import SMALL_BASE, LeagueRow, league
-from .result import json_value
+from .result import Estimate
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,23 +77,6 @@ def effective_weights(node: ScoreNode) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class ScoreValue:
-    """One node's score in one group."""
-
-    estimate: float
-    se: float
-    ci_low: float
-    ci_high: float
-    df: float
-    n: int
-    survey_share: float   # Σ e over the node's survey items (1 = all survey, 0 = all external)
-    complete: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: json_value(v) for k, v in self.__dict__.items()}
-
-
-@dataclass(frozen=True)
 class MissingScore:
     """An item without a value in a group: an external score absent from the file, or a survey item
     without respondents in the group."""
@@ -110,14 +95,16 @@ class ScoreResult:
 
     root: ScoreNode
     groups: tuple          # labels; groups[0] is None (the whole sample)
-    values: dict           # node id -> tuple of ScoreValue per group
+    values: dict           # node id -> Estimate vector over the groups (extra: complete, survey_share)
     missing: tuple         # MissingScore
     league: tuple          # LeagueRow (complete groups, by the overall score)
     confidence: float = 0.95
     small_base: int = SMALL_BASE
     method: str = field(default="linear combination of domain means (svycontrast), Student t on the domain df")
 
-    def value(self, node_id: str, group: Optional[str] = None) -> ScoreValue:
+    def value(self, node_id: str, group: Optional[str] = None) -> Estimate:
+        """The score of ``node_id`` in ``group`` (None: the whole sample), a scalar :class:`Estimate`
+        (``complete`` and ``survey_share`` in its extra)."""
         return self.values[node_id][self.groups.index(group)]
 
 
@@ -151,50 +138,38 @@ def framework_scores(root: ScoreNode, means: Optional[ItemMeans], external: Opti
             src = "external"
         for g in np.flatnonzero(~np.isfinite(leaf_val[lf.id])):
             missing.append(MissingScore(labels[g], lf.id, src))
-    values: dict[str, tuple] = {}
-    combos = {}
+    values: dict[str, Estimate] = {}
     for node in nodes:
         e = effective_weights(node)
         survey = [j for j in e if leaves[j].coef is not None]
         share = float(sum(e[j] for j in survey))
         ext = np.zeros(G + 1)
-        for j in e:
-            if leaves[j].coef is None:
-                ext = ext + e[j] * np.nan_to_num(leaf_val[j], nan=0.0)
         complete = np.ones(G + 1, dtype=bool)
         for j in e:
             complete &= np.isfinite(leaf_val[j])
+            if leaves[j].coef is None:
+                ext = ext + e[j] * np.nan_to_num(leaf_val[j], nan=0.0)
         if survey:
-            coef = sum(e[j] * np.asarray(leaves[j].coef, dtype=float) for j in survey)
-            comb = means.combine(coef)
-            combos[node.id] = comb
-            est_s, se, dfs, ns = comb.estimate, comb.se, comb.df, comb.n
-        else:
-            est_s, se, dfs, ns = np.zeros(G + 1), np.zeros(G + 1), np.full(G + 1, np.inf), np.zeros(G + 1, int)
-        crit = critical_value(confidence, dfs)
-        row = []
-        for g in range(G + 1):
-            if not complete[g]:
-                row.append(ScoreValue(math.nan, math.nan, math.nan, math.nan, float(dfs[g]), int(ns[g]), share, False))
-                continue
-            est = float(est_s[g] + ext[g])
-            c = float(crit[g]) if np.ndim(crit) else float(crit)
-            row.append(ScoreValue(est, float(se[g]), est - c * float(se[g]), est + c * float(se[g]), float(dfs[g]),
-                                  int(ns[g]), share, True))
-        values[node.id] = tuple(row)
-    ok = [g for g in range(1, G + 1) if values[root.id][g].complete]
+            comb = means.combine(sum(e[j] * np.asarray(leaves[j].coef, dtype=float) for j in survey),
+                                 confidence=confidence)
+            est, cov, n, df = comb.coef() + ext, comb.vcov(), comb.n, comb.df
+        else:  # external scores only: no sampling error
+            est, cov, n, df = ext, np.zeros((G + 1, G + 1)), np.zeros(G + 1, dtype=int), np.full(G + 1, np.inf)
+        est = np.where(complete, est, np.nan)
+        values[node.id] = Estimate.of(est, np.diag(cov).copy(), cov=cov, n=n, df=df, confidence=confidence,
+                                      labels=list(labels), var=node.id,
+                                      extra={"complete": complete, "survey_share": np.full(G + 1, share)})
+    top = values[root.id]
+    ok = [g for g in range(1, G + 1) if top.extra["complete"][g]]
     rows: tuple = ()
     if ok:
-        top = values[root.id]
-        comb = combos.get(root.id)
-        cov = comb.cov[np.ix_(ok, ok)] if comb is not None else np.zeros((len(ok), len(ok)))
-        rows = tuple(league([labels[g] for g in ok], [top[g].estimate for g in ok], se=[top[g].se for g in ok],
-                            ci_low=[top[g].ci_low for g in ok], ci_high=[top[g].ci_high for g in ok],
-                            n=[top[g].n for g in ok], cov=cov, df=[top[g].df for g in ok], method="pairwise",
-                            confidence=confidence, small_base=small_base))
+        sub = top[np.array(ok)]
+        rows = tuple(league([labels[g] for g in ok], sub.coef(), se=sub.SE(), ci_low=sub.ci_low, ci_high=sub.ci_high,
+                            n=sub.n, cov=sub.vcov(), df=sub.df, method="pairwise", confidence=confidence,
+                            small_base=small_base))
     return ScoreResult(root=root, groups=labels, values=values, missing=tuple(missing), league=rows,
                        confidence=confidence, small_base=small_base)
 
 
-__all__ = ["ScoreNode", "ScoreValue", "MissingScore", "ScoreResult", "LeagueRow", "effective_weights",
+__all__ = ["ScoreNode", "MissingScore", "ScoreResult", "LeagueRow", "effective_weights",
            "framework_scores"]

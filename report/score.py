@@ -26,6 +26,9 @@ from .survey_items import wave_items
 from .tracking_text import table
 
 
+SCORE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "df", "n", "complete", "survey_share")
+
+
 @dataclass(frozen=True)
 class ProjectScores:
     """Everything ``survey score`` reports (see :meth:`to_dict` for the JSON)."""
@@ -52,7 +55,7 @@ class ProjectScores:
             out_nodes.append(rec)
         scores = []
         for gi, g in enumerate(r.groups):
-            vals = {node.id: r.values[node.id][gi].to_dict() for node, _, _, _ in self.nodes}
+            vals = {node.id: r.values[node.id][gi].record(SCORE_FIELDS) for node, _, _, _ in self.nodes}
             scores.append({"group": g, "overall": vals[r.root.id], "complete": r.values[r.root.id][gi].complete,
                            "nodes": vals, "missing": [m.item for m in r.missing if m.group == g]})
         return {"wave": self.wave, "wave_label": self.wave_label,

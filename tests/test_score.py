@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import tracking_world as W
-from analysis.combine import ItemMeans
+from analysis.combine import ItemMeans, vs_whole
 from analysis.design import Design
 from analysis.score import ScoreNode, effective_weights, framework_scores
 from survey.framework import bundled_external_path, bundled_framework_path, validate_framework
@@ -50,16 +50,16 @@ def test_combinations_equal_r_svycontrast_of_svyratio(golden):
     keys, means, labels, exp = golden
     for name, cf in COEFS.items():
         comb = means.combine([cf.get(k, 0.0) for k in keys])
-        lo, hi = comb.interval(0.95)
+        lo, hi = comb.confint(0.95)
         for j, dom in enumerate(["all"] + labels):
-            assert comb.estimate[j] == pytest.approx(_r(exp, name, dom, "estimate"), rel=1e-10)
-            assert comb.se[j] == pytest.approx(_r(exp, name, dom, "se"), rel=1e-8)
+            assert comb.coef()[j] == pytest.approx(_r(exp, name, dom, "estimate"), rel=1e-10)
+            assert comb.SE()[j] == pytest.approx(_r(exp, name, dom, "se"), rel=1e-8)
             assert comb.df[j] == _r(exp, name, dom, "df")
             assert lo[j] == pytest.approx(_r(exp, name, dom, "ci_low"), rel=1e-8)
             assert hi[j] == pytest.approx(_r(exp, name, dom, "ci_high"), rel=1e-8)
         if name in ("overall", "A2"):
             for g in range(1, 5):
-                d = comb.vs_overall(g)
+                d = vs_whole(comb, g)
                 assert d.estimate == pytest.approx(_r(exp, f"{name}_minus_all", str(g), "estimate"), rel=1e-9)
                 assert d.se == pytest.approx(_r(exp, f"{name}_minus_all", str(g), "se"), rel=1e-8)
 
@@ -90,7 +90,7 @@ def test_framework_scores_survey_part_equals_r_and_external_adds_no_variance(gol
         assert v.estimate == pytest.approx(_r(exp, "overall", dom, "estimate") + 0.1 * ext[j, 0], rel=1e-12)
         assert v.se == pytest.approx(_r(exp, "overall", dom, "se"), rel=1e-8)
         assert v.ci_low == pytest.approx(_r(exp, "overall", dom, "ci_low") + 0.1 * ext[j, 0], rel=1e-8)
-        assert v.survey_share == pytest.approx(0.9)
+        assert v.survey_share == pytest.approx(0.9) and v.complete
         assert res.values["A"][j].se == pytest.approx(_r(exp, "A", dom, "se"), rel=1e-8)
         assert res.values["C"][j].se == 0 and res.values["C"][j].estimate == ext[j, 0]
     # league: the four districts, ranks a permutation, each rank inside its range

@@ -121,3 +121,58 @@ def score(
         return
     for line in res.lines():
         typer.echo(line)
+
+
+@app.command()
+def ledger(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option(
+        "--wave", help="Wave whose data propose items and verify earlier ones (default: the latest).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the ledger spreadsheet (XLSX) here.")] = None,
+    update: Annotated[Optional[Path], typer.Option(
+        "--update", help="Store the analysts' edits of a ledger spreadsheet (unit, deadline, status, measures, note).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The rectification ledger (整改台账): items proposed from the data, verified on the next wave.
+
+    --wave W proposes an item for every indicator below target (未达标), significant decline since the
+    previous wave, hot issue above the share threshold (ledger: hot_issue_share, default 30%) and
+    district significantly below the city (declines and district gaps Holm-adjusted), each with its
+    evidence (estimate, CI, n, target), responsible unit (owner:) and default deadline; items raised in
+    earlier waves are verified on W (显著改善 / 无显著变化 / 显著恶化; fixed in the data → 已验证).  The
+    store keeps every item, verification and edit.  --update stores the yellow columns of an edited
+    spreadsheet after checking every cell (unknown ids, statuses, dates → errors naming the cell).
+    Columns: docs/ledger.md.
+
+    Example:
+
+        survey ledger city2026 --wave 2026Q3 --out ledger.xlsx
+
+        survey ledger city2026 --update ledger.xlsx
+    """
+    from report.ledger import project_ledger, update_ledger, write_ledger
+    from survey.ledger import LedgerStore
+    from survey.store import Project
+
+    project = Project.open(dir)
+    if update is not None:
+        if wave is not None:
+            raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
+        summary = update_ledger(project, update)
+        if out is not None:
+            write_ledger(project, LedgerStore(project).items(), out)
+            summary["written"] = str(out)
+        if json_out:
+            _echo_json(summary)
+            return
+        typer.echo(f"{summary['file']}: {summary['rows']} item(s) read, {summary['fields_changed']} field(s) changed "
+                   "(history kept in the project store)")
+        if out is not None:
+            typer.echo(f"wrote {out}")
+        return
+    run = project_ledger(project, wave, out=out)
+    if json_out:
+        _echo_json(run.to_dict())
+        return
+    for line in run.lines():
+        typer.echo(line)

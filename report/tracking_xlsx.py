@@ -7,18 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from survey.atomic import atomic_write
+from survey.cells import safe_value, sheet_title
 
 from .trend import ProjectTrend
 
 
 def safe_cell(v: Any) -> Any:
-    """A value for an XLSX cell: text that would start a formula gets a leading apostrophe."""
-    # TODO(issue 9): use survey.cells.safe_value(v, "xlsx") once survey/cells.py is on main
+    """A value for an XLSX cell: NaN empty, text formula-neutralised (:func:`survey.cells.safe_value`)."""
     if isinstance(v, float) and v != v:
         return None
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    return safe_value(v, "xlsx")
 
 
 def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
@@ -66,7 +64,7 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
     ws.freeze_panes = "D2"
     for h in trend.heat:
         name = h.of.display(lang)
-        sh = wb.create_sheet(_sheet_name(name, wb.sheetnames))
+        sh = wb.create_sheet(sheet_title(name, wb.sheetnames))
         sh.append([safe_cell(name)])
         sh.cell(1, 1).font = Font(bold=True)
         sh.append([safe_cell(x) for x in [("区县" if h.by == "district" else h.by) if zh else h.by] + labels])
@@ -83,14 +81,3 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
                                                               end_type="max", end_color="63BE7B"))
         sh.column_dimensions["A"].width = 14
     atomic_write(path, lambda tmp: wb.save(str(tmp)))
-
-
-def _sheet_name(name: str, taken) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of []:*?/\\)."""
-    # TODO(issue 9): survey.cells.sheet_title once on main
-    t = "".join("_" if ch in "[]:*?/\\" else ch for ch in name).strip("'")[:31] or "Sheet"
-    base, i = t, 2
-    while t.lower() in {x.lower() for x in taken}:
-        t = base[: 31 - len(f" ({i})")] + f" ({i})"
-        i += 1
-    return t

@@ -84,6 +84,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "external-wave": ("'{value}' is not a wave of the project", "{suggestion}"),
     "external-duplicate": ("{district} appears again (first on row {first})", "keep one row per district (and wave)"),
     "external-value": ("'{value}' is not a score from 0 to {max}", "enter a number from 0 to {max}, or leave the cell empty when it is missing"),
+    # --- rectification ledger (survey ledger --update) ----------------------------
+    "ledger-sheet": ("{path} has no ledger sheet (no header row with 编号)", "update with the spreadsheet written by survey ledger --out"),
+    "ledger-unknown-id": ("cell {cell}: no ledger item '{value}'",
+                          "keep the 编号 as survey ledger wrote them; items come from the data, not from new rows"),
+    "ledger-duplicate-id": ("cell {cell}: item {value} appears again (first on row {first})", "keep one row per item"),
+    "ledger-status": ("cell {cell}: status '{value}' is not one of {choices}", "write one of: {choices}"),
+    "ledger-verified": ("cell {cell}: 已验证 is set by the verification on the next wave's data, not by hand",
+                        "write 已整改 when the work is done; survey ledger on the next wave verifies it"),
+    "ledger-date": ("cell {cell}: '{value}' is not a date", "write the deadline as 2026-09-30 (or an Excel date), or leave it empty"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------

@@ -39,6 +39,7 @@ from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, item_nonr
 from .owners import responsible_units
 from .questionnaire import Question, Questionnaire
 from .rowcheck import check_rows
+from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave
 
 CONFIG = "minyi.yaml"
@@ -205,6 +206,7 @@ class Project:
                 raise MinyiError.of("config-key", file=path, key=f"exclusions.{k}", reason=f"must be true or false, not {v!r}",
                                     hint="write true or false")
         read_waves(self.config, path)  # validates waves: (labels, dates)
+        ledger_settings(self.config, path)  # validates ledger:
         f = self.config.get("speeder_fraction", 1 / 3)
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
             raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",

@@ -3,7 +3,7 @@
 The world (``survey.simulate`` with ``effects``, districts alike otherwise: ``district_spread=0``):
 
 * 城市环境 (sat_env) and 交通秩序 (sat_traffic) improve every wave (+0.1 latent SD per wave);
-* 文明风尚 (sat_civility) declines slowly (−0.08 per wave);
+* 文明风尚 (sat_civility) declines slowly (−0.05 latent SD per wave: a trend over six waves, never a significant drop between two);
 * 北山区 lags the city on 交通秩序 in every wave (−0.8);
 * 社会治安 (sat_safety) drops sharply in wave 5 (−0.5) and recovers in wave 6;
 * 公共服务 (sat_service) has a target (满意率 80%) far above its level (~51%), and improves in wave 6
@@ -38,7 +38,7 @@ LAG_DISTRICT = "北山区"
 
 def effects(i: int) -> dict:
     """The planted effects of wave ``i`` (0-based)."""
-    return {"sat_env": 0.1 * i, "sat_traffic": 0.1 * i, "sat_civility": -0.08 * i,
+    return {"sat_env": 0.1 * i, "sat_traffic": 0.1 * i, "sat_civility": -0.05 * i,
             "sat_safety": -0.5 if i == 4 else 0.0, "sat_service": 0.6 if i == 5 else 0.0,
             f"{LAG_DISTRICT}/sat_traffic": -0.8, "K1=停车难": 1.5 if i <= 4 else 0.0}
 

@@ -46,6 +46,15 @@ ConfOpt = Annotated[float, typer.Option("--confidence", help="Confidence level."
 DfOpt = Annotated[Optional[str], typer.Option(
     "--df", help="Degrees of freedom for critical values: a number, or 'inf' for the normal (default: design df).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", help="No progress display (it shows on stderr only when the work takes over 2 s on a terminal).")]
+
+
+def progress_shown(*, json_out: bool = False, quiet: bool = False):
+    """The progress display of long work (survey.progress): on a terminal's stderr, not with --json/--quiet."""
+    from survey.progress import shown, wanted
+
+    return shown(wanted(json_out=json_out, quiet=quiet))
 
 
 def parse_df(value: Optional[str]) -> Optional[float]:

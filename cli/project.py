@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, _echo_json, _write_table
+from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, progress_shown
 
 
 @app.command()
@@ -44,6 +44,7 @@ def import_(
     strict: Annotated[bool, typer.Option("--strict", help="Any problem fails the import (nothing stored).")] = False,
     hash_pii: Annotated[bool, typer.Option("--hash-pii", help="Store identifying columns as salted SHA-256 hashes.")] = False,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import responses: bad rows are quarantined with reasons, never dropped; atomic and idempotent.
 
@@ -67,8 +68,11 @@ def import_(
             mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
         except (OSError, _yaml.YAMLError) as e:
             raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
-    summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
-                            hash_pii=hash_pii)
+    from survey.progress import stage
+
+    with progress_shown(json_out=json_out, quiet=quiet), stage(f"importing {file.name}"):
+        summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
+                                hash_pii=hash_pii)
     if json_out:
         _echo_json(summary.to_dict())
         return
@@ -140,6 +144,7 @@ def check(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
     wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Data-quality checks: duplicate ids, identical answers, same IP, speeders, straight-lining, item non-response.
 
@@ -155,14 +160,16 @@ def check(
     from survey.store import Project
 
     p = Project.open(dir)
-    flags = p.check(wave)
+    with progress_shown(json_out=json_out, quiet=quiet):
+        flags = p.check(wave)
     rules = {**p.config.get("exclusions", {})}
     out = []
     for w in ([wave] if wave else p.waves()):
         fw = flags[flags["wave"] == w]
-        data, excl = p.responses(w)
+        excl = p.exclusion_counts(w)  # from the flags just stored; no responses read again
+        n_rows = p.n_responses(w)
         nr = p.nonresponse(w)
-        out.append({"wave": w, "responses": int(len(data) + sum(excl.values())), "analysed": int(len(data)),
+        out.append({"wave": w, "responses": n_rows, "analysed": n_rows - int(sum(excl.values())),
                     "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
                     "exclusions": excl,
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),

@@ -118,6 +118,22 @@ def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grou
     return Grouping(name, idx, labels)
 
 
+def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, design: Optional[dict] = None) -> list[str]:
+    """The response columns :func:`analyze` reads (so a project is read for only these): the items,
+    the groupings, the design columns, the composition questions, the hot-issue and ranking
+    questions, the open question, the overall question and the submission time."""
+    by = default_groupings(q) if by is None else list(by)
+    cols = ["submitted_at"] + [it.key for it in item_specs(q)] + [resolve_grouping(q, b) for b in by]
+    cols += [(design or {}).get(k) for k in ("weights", "strata", "psu", "fpc") if (design or {}).get(k)]
+    cols += list(composition_questions(q).values())
+    for qq in (_multiple_question(q), next((x for x in q.questions if x.type == "ranking"), None)):
+        if qq is not None:
+            cols += [f"{qq.id}_{o.code}" for o in qq.options]
+    text = next((x for x in q.questions if x.type == "text"), None)
+    cols += [x for x in (text.id if text else None, q.overall_question) if x]
+    return list(dict.fromkeys(cols))
+
+
 def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
     design = design or {}
     return Design.from_frame(frame, weights=design.get("weights"), strata=design.get("strata"),

@@ -27,7 +27,7 @@ from analysis.indicators import ItemSpec, normalize_na_policy
 from survey.errors import MinyiError
 from survey.store import Project
 
-from .pipeline import _col, build_design, item_specs, weight_design
+from .pipeline import _col, build_design, composition_questions, item_specs, weight_design
 from .project import design_inputs
 
 
@@ -49,13 +49,20 @@ class WaveItems:
         return c
 
 
-def wave_frame(project: Project, wave: str) -> tuple[pd.DataFrame, Design]:
-    """Responses of ``wave`` (exclusions applied) and their design, calibrated when minyi.yaml says so."""
-    data, _ = project.responses(wave)
+def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tuple[pd.DataFrame, Design]:
+    """Responses of ``wave`` (exclusions applied; ``columns`` plus the district, design and weighting
+    columns) and their design, calibrated when minyi.yaml says so."""
+    from survey.store import column_types
+
+    q = project.questionnaire
+    design, population, method, total = design_inputs(project)
+    want = list(columns) + [q.district_question] + [design.get(k) for k in ("weights", "strata", "psu", "fpc")]
+    want += list(composition_questions(q).values()) if method else []
+    stored = {c for c, _ in column_types(q)}
+    data, _ = project.responses(wave, columns=[c for c in dict.fromkeys(want) if c and c in stored])
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
     data = data.reset_index(drop=True)
-    design, population, method, total = design_inputs(project)
     des = build_design(data, design)
     if method:
         des, _ = weight_design(project.questionnaire, des, population, method, total)
@@ -97,7 +104,7 @@ def wave_items(project: Project, wave: str, columns: Sequence[tuple[str, str]], 
                na_policy: Optional[str] = None) -> WaveItems:
     """The design of ``wave`` and :class:`ItemMeans` of ``columns`` ((item key, measure) pairs) by district."""
     na = normalize_na_policy(na_policy if na_policy is not None else project.config.get("na_policy", "exclude"))
-    frame, des = wave_frame(project, wave)
+    frame, des = wave_frame(project, wave, [k for k, _ in columns])
     specs = {s.key: s for s in item_specs(project.questionnaire)}
     cols = list(dict.fromkeys(columns))
     Y = np.zeros((len(frame), len(cols)))

@@ -25,7 +25,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,9 +35,11 @@ from .atomic import atomic_write_text
 from .errors import MinyiError
 from .messages import did_you_mean, problem
 from .qload import load_questionnaire
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, item_nonresponse, quality_flags
 from .owners import responsible_units
+from .progress import stage
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Question, Questionnaire
+from .reading import KEY_COLUMNS, exclusion_mask, read_arrow, row_key, select_rows, storage_order, to_frame
 from .rowcheck import check_rows
 from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave
@@ -400,23 +402,42 @@ class Project:
             raise MinyiError.of("unknown-wave", file=str(self.root), wave=wave,
                                 suggestion=did_you_mean(wave, self.waves()) or "the project has no imports yet")
 
-    def _select(self) -> str:
-        out = []
-        for c, t in column_types(self.questionnaire):
-            out.append(f"{_q(c)}::DOUBLE AS {_q(c)}" if t in ("SMALLINT", "INTEGER") else _q(c))
-        return ", ".join(out)
+    def _columns(self, columns: Optional[Sequence[str]]) -> list[str]:
+        """Stored columns to read, in table order: all (None) or those named (unknown names are an error)."""
+        stored = [c for c, _ in column_types(self.questionnaire)]
+        if columns is None:
+            return stored
+        want = set(columns)
+        unknown = sorted(want - set(stored))
+        if unknown:
+            raise MinyiError.of("unknown-column", file=str(self.root), column=unknown[0],
+                                suggestion=did_you_mean(unknown[0], stored) or "a column of the questionnaire")
+        return [c for c in stored if c in want]
 
-    def raw_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
-        """Every stored (accepted) response of ``wave`` (or all waves), no exclusions, codes as float64."""
-        self._check_wave(wave)
+    def _read(self, wave: Optional[str], columns: list[str]):
+        """One columnar scan of ``columns`` of ``wave`` (:func:`survey.reading.read_arrow`): the Arrow table
+        in storage order and each row's key."""
         con = self.connect()
         try:
-            where = " WHERE _wave = ?" if wave is not None else ""
-            df = con.execute(f"SELECT {self._select()} FROM responses{where} ORDER BY _import_id, _row",
-                             [wave] if wave is not None else []).df()
+            n = con.execute("SELECT coalesce(sum(accepted), 0) FROM imports" + (" WHERE wave = ?" if wave is not None else ""),
+                            [wave] if wave is not None else []).fetchall()[0][0]
+            with stage(f"reading {'wave ' + wave if wave is not None else 'all waves'}", total=int(n), unit="rows") as adv:
+                tab = read_arrow(con, wave, columns, progress=adv)
         finally:
             con.close()
-        return df
+        return tab, row_key(tab.column("_import_id").to_numpy(), tab.column("_row").to_numpy())
+
+    def raw_responses(self, wave: Optional[str] = None, *, columns: Optional[Sequence[str]] = None,
+                      codes_float32: bool = False) -> pd.DataFrame:
+        """Every stored (accepted) response of ``wave`` (or all waves), no exclusions, in import order.
+
+        ``columns``: only these (default every stored column); codes as float64 (NaN = not answered),
+        or float32 with ``codes_float32`` (exact, half the memory); see :mod:`survey.reading`."""
+        self._check_wave(wave)
+        cols = self._columns(columns)
+        tab, key = self._read(wave, cols)
+        tab = select_rows(tab, None, storage_order(key))
+        return to_frame(tab, self._types, cols, codes_float32=codes_float32)
 
     def _quality_params(self) -> dict:
         return {"speeder_fraction": float(self.config.get("speeder_fraction", 1 / 3)),
@@ -427,20 +448,23 @@ class Project:
         ids = [r[0] for r in con.execute("SELECT id FROM imports WHERE wave = ? ORDER BY id", [wave]).fetchall()]
         return ",".join(map(str, ids)) + "|" + repr(sorted(self._quality_params().items()))
 
-    def check(self, wave: Optional[str] = None) -> pd.DataFrame:
+    def check(self, wave: Optional[str] = None, *, data: Optional[pd.DataFrame] = None) -> pd.DataFrame:
         """Run the data-quality checks for ``wave`` (or every wave); store flags and item non-response.
 
-        Returns the flags (wave, import_id, row, respondent_id, kind, detail).
+        ``data``: the wave's raw responses (every column, import order) when the caller has read them
+        already, so they are not read twice.  Returns the flags (wave, import_id, row, respondent_id,
+        kind, detail).
         """
         self._check_wave(wave)
         frames = []
         for w in ([wave] if wave else self.waves()):
-            df = self.raw_responses(w)
+            df = data if (data is not None and wave is not None) else self.raw_responses(w, codes_float32=True)
             ip = self._pii_values(w, "ip")
             if ip is not None:
                 key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
                 df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
-            fl = quality_flags(df, self.questionnaire, **self._quality_params())
+            with stage(f"checking wave {w}"):
+                fl = quality_flags(df, self.questionnaire, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),
@@ -475,6 +499,11 @@ class Project:
 
     def _ensure_checked(self, wave: Optional[str]) -> None:
         """Re-run the checks of any wave whose stored flags predate its imports (or the quality settings)."""
+        for w in self._stale_waves(wave):
+            self.check(w)
+
+    def _stale_waves(self, wave: Optional[str]) -> list[str]:
+        """Waves (``wave``, or all) whose stored flags predate their imports or the quality settings."""
         con = self.connect()
         try:
             stale = []
@@ -485,8 +514,7 @@ class Project:
                     stale.append(w)
         finally:
             con.close()
-        for w in stale:
-            self.check(w)
+        return stale
 
     def _pii_values(self, wave: str, kind: str) -> Optional[pd.DataFrame]:
         """(key, value) of the identifying column of ``kind`` ('ip') in ``wave``, or None."""
@@ -516,33 +544,56 @@ class Project:
         wide.columns = [str(c) for c in wide.columns]
         return wide.reset_index()
 
-    def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True) -> tuple[pd.DataFrame, dict]:
+    def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True,
+                  columns: Optional[Sequence[str]] = None, codes_float32: bool = False) -> tuple[pd.DataFrame, dict]:
         """Responses of ``wave`` with the project's exclusion rules applied; returns (data, {rule: rows excluded}).
 
-        The checks run first when their stored flags do not cover every import (so the rules always apply).
+        One columnar read of ``columns`` (default all; see :meth:`raw_responses`).  The checks run
+        first when their stored flags do not cover every import (so the rules always apply) — on the
+        rows read here, which are then read with every column, once.  Excluded rows are removed by one
+        boolean mask built from the stored flags (:func:`survey.reading.exclusion_mask`).
         """
-        df = self.raw_responses(wave)
-        if not apply_exclusions_ or df.empty:
-            return df, {}
-        self._ensure_checked(wave)
+        if not apply_exclusions_:
+            return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
+        self._check_wave(wave)
+        cols = self._columns(columns)
+        stale = self._stale_waves(wave)
+        single = wave is not None and stale == [wave]
+        tab, key = self._read(wave, self._columns(None) if single else cols)
+        if tab.num_rows == 0:
+            return to_frame(tab, self._types, cols, codes_float32=codes_float32), {}
+        order = storage_order(key)
+        if single:  # check the rows just read (every column), then keep the columns asked for
+            self.check(wave, data=to_frame(select_rows(tab, None, order), self._types, self._columns(None)))
+            tab = tab.select(list(dict.fromkeys([*KEY_COLUMNS, *cols])))
+        else:
+            for w in stale:
+                self.check(w)
         con = self.connect()
         try:
             where = " WHERE wave = ?" if wave is not None else ""
             fl = con.execute(f"SELECT (import_id::BIGINT << 40) + \"row\" AS key, kind FROM flags{where}",
-                             [wave] if wave is not None else []).df()
+                             [wave] if wave is not None else []).fetchnumpy()
         finally:
             con.close()
-        if fl.empty:
-            return df, {}
-        key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
-        pos = pd.Index(key).get_indexer(fl["key"].to_numpy(np.int64))
-        ok = pos >= 0
-        flags = pd.DataFrame({"index": pos[ok], "kind": fl["kind"].to_numpy()[ok]})
-        return apply_exclusions(df, flags, self.config.get("exclusions"))
+        keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
+                                      self.config.get("exclusions"))
+        tab = select_rows(tab, keep, order)
+        return to_frame(tab, self._types, cols, codes_float32=codes_float32), counts
 
-    def exclusion_counts(self, wave: Optional[str] = None) -> dict:
-        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule)."""
-        return self.responses(wave)[1]
+    def exclusion_counts(self, wave: str) -> dict:
+        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
+        from the stored flags (checked first when stale); no responses are read."""
+        self._ensure_checked(wave)
+        return self._stored_exclusions(wave)[0]
+
+    def n_responses(self, wave: str) -> int:
+        """Stored (accepted) responses of ``wave``, before exclusions."""
+        con = self.connect()
+        try:
+            return int(con.execute("SELECT count(*) FROM responses WHERE _wave = ?", [wave]).fetchall()[0][0])
+        finally:
+            con.close()
 
     def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
         """Exclusion counts from the stored flags (no data loaded) and whether the flags predate an import."""
@@ -613,7 +664,8 @@ class Project:
                                   "GROUP BY code ORDER BY 2 DESC, 1", [wave]).fetchall()
         finally:
             con.close()
-        _, excl = self.responses(wave)
+        self._ensure_checked(wave)
+        excl, _ = self._stored_exclusions(wave)  # from the stored flags: no responses read
         return {"rows_read": int(imp[0] or 0), "accepted": int(imp[1] or 0), "quarantined": int(imp[2] or 0),
                 "quarantine_reasons": {REASONS_ZH.get(c, c): int(n) for c, n in reasons},
                 "excluded": int(sum(excl.values())), "exclusions": excl}

@@ -295,3 +295,23 @@ def test_external_file_errors_name_row_and_cell(project, tmp_path):
     rc, _, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external",
                           tmp_path / "few.csv")
     assert rc == 1 and "no column '公共厕所' for item env_toilets" in err
+
+
+def test_external_file_with_a_wave_column(project, tmp_path):
+    base = pd.read_csv(bundled_external_path())
+    wave_label = W.WAVES[0][1]
+    a = base.assign(期次=wave_label)
+    b = base.assign(期次="2024年第四季度", 公共厕所=0)  # another wave: ignored for --wave 2025Q1
+    f = tmp_path / "waves.csv"
+    pd.concat([a, b])[["区县", "期次", *base.columns[1:]]].to_csv(f, index=False)
+    rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external", f)
+    assert rc == 1 and "'2024年第四季度' is not a wave of the project" in err
+    pd.concat([a, a.assign(期次=W.WAVES[0][0])]).to_csv(f, index=False)  # label and id name the same wave
+    rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external", f)
+    assert rc == 1 and "appears again" in err
+    a.to_csv(f, index=False)
+    rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external", f, "--json")
+    assert rc == 0, err
+    ref = json.loads(W.survey("score", project.root, "--framework", bundled_framework_path(), "--external",
+                              bundled_external_path(), "--json")[1])
+    assert json.loads(out)["scores"] == ref["scores"]

@@ -18,6 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "by_district": ("区县", "district"),
     "by_site": ("调查点", "site"),
     "composite": ("综合满意度指数", "Composite satisfaction index"),
+    "city": ("全市", "City"),
     "pp": ("个百分点", " pp"),
     "up": ("上升", "up"),
     "down": ("下降", "down"),

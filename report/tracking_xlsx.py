@@ -70,12 +70,12 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
         sh.append([safe_cell(x) for x in [("区县" if h.by == "district" else h.by) if zh else h.by] + labels])
         for c in sh[2]:
             c.font = Font(bold=True)
-        for g, vals in zip(h.groups, h.values):
+        for g, vals in zip(list(h.groups) + ["全市" if zh else "City"], list(h.values) + [h.city]):
             sh.append([safe_cell(g)] + [v for v in vals])
             for j in range(len(vals)):
                 sh.cell(sh.max_row, j + 2).number_format = "0.0%" if h.measure == "rate" else "0.0"
         if h.groups:
-            rng = f"B3:{get_column_letter(len(labels) + 1)}{len(h.groups) + 2}"
+            rng = f"B3:{get_column_letter(len(labels) + 1)}{len(h.groups) + 2}"  # the districts (not the city row)
             sh.conditional_formatting.add(rng, ColorScaleRule(start_type="min", start_color="F8696B",
                                                               mid_type="percentile", mid_value=50, mid_color="FFEB84",
                                                               end_type="max", end_color="63BE7B"))

@@ -93,6 +93,11 @@ class HeatTable:
     n: tuple           # per group, per wave: base n
 
     @property
+    def city(self) -> tuple:
+        """The whole sample's estimate per wave (the reference row)."""
+        return tuple(None if p.estimate != p.estimate else p.estimate for p in self.of.series.points)
+
+    @property
     def id(self) -> str:
         return self.of.id
 
@@ -103,7 +108,8 @@ class HeatTable:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.of.display("zh"), "measure": self.measure, "by": self.by,
                 "groups": list(self.groups),
-                "waves": list(self.waves), "values": [list(r) for r in self.values], "n": [list(r) for r in self.n]}
+                "waves": list(self.waves), "values": [list(r) for r in self.values], "n": [list(r) for r in self.n],
+                "overall": list(self.city)}
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
     _style()
     labels = [w.display(lang) if hasattr(w, "display") else (w.label if lang == "zh" else w.label_en)
               for w in trend.waves if w.id in table.waves]
-    vals = np.array([[_num(v) for v in row] for row in table.values], dtype=float)
+    vals = np.array([[_num(v) for v in row] for row in table.values] + [[_num(v) for v in table.city]], dtype=float)
     pct = table.measure == "rate"
     shown = vals * (100.0 if pct else 1.0)
     g, k = shown.shape
@@ -102,7 +102,8 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
     ax.set_xticks(range(k))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(g))
-    ax.set_yticklabels(list(table.groups), fontsize=8.5)
+    ax.set_yticklabels(list(table.groups) + [L("city", lang)], fontsize=8.5)
+    ax.axhline(g - 1.5, color="#FFFFFF", lw=3)  # the city row set apart
     ax.grid(False)
     for sp in ax.spines.values():
         sp.set_visible(False)

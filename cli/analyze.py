@@ -53,7 +53,7 @@ def analyze(
     if na is not None and na.strip().lower() not in NA_POLICIES:
         raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
     if ci is not None:
-        from analysis.ci import CI_METHODS
+        from analysis.ci import GROUP_CI_METHODS as CI_METHODS
 
         if ci not in CI_METHODS:
             raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")

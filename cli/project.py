@@ -1,4 +1,4 @@
-"""Commands on a project store: init, import, status, quarantine, check, export."""
+"""Commands on a project store: init, import, remove-import, status, quarantine, check, export."""
 
 from __future__ import annotations
 
@@ -80,6 +80,32 @@ def import_(
         typer.echo(line)
 
 
+@app.command(name="remove-import")
+def remove_import(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    import_id: Annotated[int, typer.Argument(help="Import number, as shown by survey status (import #N).", min=1)],
+    json_out: JsonOpt = False,
+) -> None:
+    """Undo one import: its responses, quarantine records, identifying values and quality flags are removed.
+
+    The removal is recorded in the project history (survey status); the same file can then be imported
+    again.  Everything happens in one transaction.
+
+    Example:
+
+        survey remove-import city2026 3
+    """
+    from survey.store import Project
+
+    res = Project.open(dir).remove_import(import_id)
+    if json_out:
+        _echo_json(res)
+        return
+    typer.echo(f"removed import #{res['import_id']} ({res['file']}, wave {res['wave']}): "
+               f"{res['responses_removed']:,} responses and {res['quarantined_rows_removed']:,} quarantined rows"
+               + ("" if res["wave_left"] else f"; wave {res['wave']} has no imports left"))
+
+
 @app.command()
 def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_out: JsonOpt = False) -> None:
     """Waves, counts per wave/site/district, quarantined and excluded rows, and the last imports (with file hashes).
@@ -109,6 +135,8 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
         typer.echo(f"  import #{imp['id']} {imp['file']} (sha256 {str(imp['sha256'])[:12]}…, {imp['format']}, "
                    f"wave {imp['wave']}) at {imp['imported_at']}: {imp['rows_read']:,} read, "
                    f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
+    for h in st.get("removed", []):
+        typer.echo(f"  removed import #{h['import_id']} {h['file']} (wave {h['wave']}) at {h['at']}: {h['detail']}")
 
 
 @app.command()

@@ -38,7 +38,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
     try:
         normalize_na_policy(na)
-        check_method(ci)
+        check_method(ci, groups=True)
     except DesignError as e:
         src = "" if (na_policy is not None and ci_method is not None) else f" (see {project.root / 'minyi.yaml'})"
         raise MinyiError.of("usage", file=str(project.root), reason=f"{e}{src}") from None
@@ -50,7 +50,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
-    cols = [c for c in analysis_columns(q, by, design) if c in stored]  # a design column missing: Design says so
+    cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]  # a design column missing: Design says so
     data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")

@@ -238,7 +238,7 @@ def read_text(path: str | Path) -> tuple[Optional[str], list[Problem]]:
     return text, []
 
 
-def validate_file(path: str | Path) -> tuple[Optional[Questionnaire], list[Problem]]:
+def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
     """Validate a questionnaire file; unreadable files give a single problem."""
     p = Path(path)
     text, probs = read_text(p)
@@ -250,9 +250,9 @@ def validate_file(path: str | Path) -> tuple[Optional[Questionnaire], list[Probl
     return q, probs
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
+def load_questionnaire(path: str | Path, limits=None) -> Questionnaire:
     """Load a valid questionnaire or raise :class:`MinyiError` with every problem."""
-    q, probs = validate_file(path)
+    q, probs = validate_file(path, limits=limits)
     errors = [p for p in probs if p.severity == "error"]
     if errors or q is None:
         raise MinyiError(errors or probs)

@@ -54,10 +54,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
-    population, totals = read_margins_with_totals(project.root, q, cfg.get("margins"))
-    method = _weighting_method(project, cfg, population)
-    # margins given as counts fix the population total (all count margins must agree); shares keep Σw
-    total = next((t for t in totals.values() if t is not None), None)
+    _, population, method, total = design_inputs(project)
     quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
@@ -71,6 +68,19 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
         where = str(project.root / rel) if rel else str(project.root / "minyi.yaml")
         raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
                             hint="check the margin's categories against the questionnaire's options") from None
+
+
+def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional[float]]:
+    """The project's design columns (minyi.yaml ``design``), population margins, weighting method and
+    population total — what :func:`report.pipeline.analyze` (and ``survey score``/``ledger``) build the
+    design from."""
+    cfg = project.config
+    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    population, totals = read_margins_with_totals(project.root, project.questionnaire, cfg.get("margins"))
+    method = _weighting_method(project, cfg, population)
+    # margins given as counts fix the population total (all count margins must agree); shares keep Σw
+    total = next((t for t in totals.values() if t is not None), None)
+    return design, population, method, total
 
 
 def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional[str]:

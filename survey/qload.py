@@ -101,9 +101,15 @@ def _scalar(n: yaml.Node) -> Any:
 
 
 class _Checker:
-    def __init__(self, path: str):
+    """Collects problems with positions while walking a :class:`Node` tree against a schema (key sets per
+    kind of mapping, and the keys each requires); the questionnaire's by default.  Also used for the
+    evaluation framework (:mod:`survey.framework`)."""
+
+    def __init__(self, path: str, schema: Optional[dict] = None, required: Optional[dict] = None):
         self.path = path
         self.problems: list[Problem] = []
+        self.schema = SCHEMA if schema is None else schema
+        self.required = REQUIRED if required is None else required
 
     def add(self, code: str, node: Optional[Node] = None, /, *, at_key: bool = False, column: Optional[int] = None,
             line: Optional[int] = None, **params: Any) -> None:
@@ -116,7 +122,7 @@ class _Checker:
         if not isinstance(node.value, dict):
             self.add("yaml-type", node, key=f"{where}", expected="a mapping (key: value)", got=_kind(node.value))
             return {}
-        allowed = SCHEMA[kind]
+        allowed = self.schema[kind]
         for k, child in node.value.items():
             if isinstance(child.value, tuple) and child.value and child.value[0] == "__duplicate_key__":
                 self.add("bad-value", child, at_key=True, key=k, reason=f"key '{k}' appears twice in {where}",
@@ -125,7 +131,7 @@ class _Checker:
             if k not in allowed:
                 self.add("unknown-key", child, at_key=True, key=k, where=where,
                          suggestion=did_you_mean(k, sorted(allowed)) or "remove it")
-        for k in REQUIRED[kind]:
+        for k in self.required[kind]:
             if k not in node.value:
                 self.add("missing-key", node, key=k, where=where)
         return node.value
@@ -185,9 +191,8 @@ def _pos_in_scalar(node: Node, offset: int) -> int:
 
 
 # ----------------------------------------------------------------------------- public API
-def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Questionnaire], list[Problem]]:
-    """Parse and validate questionnaire YAML text; return the model (or None) and all problems."""
-    ck = _Checker(path)
+def compose(text: str, ck: _Checker) -> Optional[Node]:
+    """YAML text → a :class:`Node` tree with positions; a syntax error or an empty text is added to ``ck``."""
     try:
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
@@ -195,17 +200,25 @@ def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Qu
         reason = getattr(e, "problem", None) or str(e)
         ck.add("yaml-syntax", line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                reason=reason)
-        return None, ck.problems
+        return None
     if root_node is None:
         ck.add("file-empty", line=1, column=1)
+        return None
+    return _to_node(root_node)
+
+
+def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Questionnaire], list[Problem]]:
+    """Parse and validate questionnaire YAML text; return the model (or None) and all problems."""
+    ck = _Checker(path)
+    root = compose(text, ck)
+    if root is None:
         return None, ck.problems
-    root = _to_node(root_node)
     q = _build(root, ck, path)
     return q, ck.problems
 
 
-def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
-    """Validate a questionnaire file; unreadable files give a single problem."""
+def read_text(path: str | Path) -> tuple[Optional[str], list[Problem]]:
+    """The text of a YAML file (UTF-8, else GBK), or None and the one problem that stops reading it."""
     p = Path(path)
     if not p.exists():
         return None, [problem("file-not-found", file=str(path), path=str(path))]
@@ -222,6 +235,15 @@ def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire
         return None, [problem("encoding", file=str(path), reason="neither UTF-8 nor GBK")]
     if "\x00" in text:
         return None, [problem("file-unreadable", file=str(path), path=str(path), reason="binary content, not YAML text")]
+    return text, []
+
+
+def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
+    """Validate a questionnaire file; unreadable files give a single problem."""
+    p = Path(path)
+    text, probs = read_text(p)
+    if text is None:
+        return None, probs
     q, probs = validate_text(text, str(path))
     if q is not None:
         q.source = str(p.resolve())

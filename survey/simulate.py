@@ -15,7 +15,13 @@ Model (documented so analysts know what the demo data mean):
   Gumbel-top-k on popularity (with site-specific tilts); the exclusive option appears
   alone; "other" comes with a fill-in text; ranking uses Gumbel-top-k for the top k;
 * skip logic and site sections are applied in questionnaire order with
-  :func:`survey.skip.condition_mask`: a question not asked is left empty.
+  :func:`survey.skip.condition_mask`: a question not asked is left empty;
+* ``effects`` plants differences for tests and demos (waves that improve or decline, a
+  lagging district, a hot issue): extra latent shifts (SD units) for every item of an
+  indicator or area (``{"sat_env": 0.3}``), for every item in a district (``{"北山区": -0.4}``)
+  or for one indicator/area in one district (``{"北山区/sat_env": -0.5}``), and for a
+  multiple-choice option an added log-popularity (``{"K1=停车难": 1.0}``);
+  ``district_spread`` is the SD of the random district effects (0: districts alike).
 
 ``messy=True`` adds a few realistic faults (see :func:`_make_messy`).  The same seed gives
 the same data (and :func:`write_csv` the same bytes).
@@ -85,7 +91,8 @@ def _base_probs(rng: np.random.Generator, q: Question, k: int, kind: str) -> np.
 
 
 def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,
-             start: str = "2026-03-01", days: int = 30, param_seed: int = 2026) -> pd.DataFrame:
+             start: str = "2026-03-01", days: int = 30, param_seed: int = 2026,
+             effects: Optional[dict] = None, district_spread: float = 0.2) -> pd.DataFrame:
     """Simulate ``n`` respondents of questionnaire ``q`` in native layout (see module docstring).
 
     ``seed`` draws the respondents; ``param_seed`` fixes the population (item, area, site and
@@ -100,8 +107,25 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
     civic = 0.5 * sat + np.sqrt(0.75) * rng.standard_normal(n)
     cols: dict[str, np.ndarray] = {}
     kinds: dict[str, str] = {}
+    ind_of: dict[str, str] = {}
     for ind in q.indicators:
         kinds[ind.question] = ind.kind
+        ind_of[ind.question] = ind.id
+    plant = dict(effects or {})
+    dist_lab: Optional[np.ndarray] = None
+
+    def planted(qid: str, area: Optional[str]) -> np.ndarray | float:
+        """Latent shift from ``effects`` for an item of question ``qid`` in ``area`` (module docstring)."""
+        if not plant:
+            return 0.0
+        names = [x for x in (ind_of.get(qid), area) if x]
+        out = np.full(n, sum(float(plant.get(k, 0.0)) for k in names))
+        if dist_lab is not None:
+            for d in np.unique(dist_lab[dist_lab != None]):  # noqa: E711 - object array comparison
+                extra = float(plant.get(d, 0.0)) + sum(float(plant.get(f"{d}/{k}", 0.0)) for k in names)
+                if extra:
+                    out[dist_lab == d] += extra
+        return out
     site_arr: Optional[np.ndarray] = None
     site_eff = np.zeros(n)
     dist_eff = np.zeros(n)
@@ -127,21 +151,25 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
             k = len(qq.options)
             idx = rng.integers(0, k, n)
             cols[qq.id] = np.where(asked, np.array(qq.codes, dtype=float)[idx], np.nan)
-            de = prng.normal(0, 0.2, k)
+            de = prng.normal(0, district_spread, k)
             dist_eff = (de - de.mean())[idx]
+            dist_lab = np.array([qq.options[i].label for i in idx], dtype=object)
+            dist_lab[~asked] = None
             continue
         if qq.type in ("single", "yesno", "scale"):
-            cols[qq.id] = _ordered(rng, prng, qq, asked, kind, sat, civic, site_eff + dist_eff, shift, n,
-                                   area_eff.get(qq.area or "", 0.0))
+            cols[qq.id] = _ordered(rng, prng, qq, asked, kind, sat, civic, site_eff + dist_eff,
+                                   shift + planted(qq.id, qq.area), n, area_eff.get(qq.area or "", 0.0))
         elif qq.type == "matrix":
             row_eff = prng.normal(0, 0.3, len(qq.rows))
             row_eff -= row_eff.mean()
             for r, re_ in zip(qq.rows, row_eff):
                 item_eff = float(re_) + area_eff.get(r.area or qq.area or "", 0.0)
                 cols[f"{qq.id}_{r.id}"] = _ordered(rng, prng, qq, asked, "satisfaction", sat, civic,
-                                                   site_eff + dist_eff, shift, n, item_eff)
+                                                   site_eff + dist_eff, shift + planted(qq.id, r.area or qq.area),
+                                                   n, item_eff)
         elif qq.type == "multiple":
-            _multiple(rng, prng, qq, asked, cols, texts, site_arr, n)
+            _multiple(rng, prng, qq, asked, cols, texts, site_arr, n,
+                      np.array([float(plant.get(f"{qq.id}={o.label}", 0.0)) for o in qq.options]))
         elif qq.type == "ranking":
             k = len(qq.options)
             logpop = np.log(prng.dirichlet(np.full(k, 2.0)))
@@ -199,14 +227,14 @@ def _ordered(rng, prng, qq: Question, asked: np.ndarray, kind: str, sat, civic, 
     return np.where(asked, codes, np.nan)
 
 
-def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n) -> None:
+def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: Optional[np.ndarray] = None) -> None:
     opts = qq.options
     k = len(opts)
     excl = [j for j, o in enumerate(opts) if o.exclusive]
     normal = np.array([j for j in range(k) if j not in excl])
     pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
     pop = pop * np.array([0.08 if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
-    logpop = np.log(pop)
+    logpop = np.log(pop) + (boost[normal] if boost is not None else 0.0)
     lo = int(qq.min or 1)
     hi = int(qq.max or len(normal))
     hi = max(lo, min(hi, len(normal)))

@@ -46,6 +46,7 @@ from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import KEY_COLUMNS, exclusion_mask, read_arrow, row_key, select_rows, storage_order, to_frame
+from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave, unregister_wave
 
 CONFIG = "minyi.yaml"
@@ -53,7 +54,7 @@ DB = "minyi.duckdb"
 QFILE = "questionnaire.yaml"
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting", "owners", "limits"}
+               "margins", "weighting", "owners", "limits", "ledger"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARCHAR, import_id INTEGER, file VARCHAR, "
                  "sha256 VARCHAR, wave VARCHAR, \"rows\" BIGINT, detail VARCHAR)")
@@ -155,6 +156,7 @@ class Project:
                 raise MinyiError.of("config-key", file=path, key=f"exclusions.{k}", reason=f"must be true or false, not {v!r}",
                                     hint="write true or false")
         read_waves(self.config, path)  # validates waves: (labels, dates)
+        ledger_settings(self.config, path)  # validates ledger:
         f = self.config.get("speeder_fraction", 1 / 3)
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
             raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",

@@ -1,0 +1,178 @@
+"""survey trend, score, ledger, brief: from findings to fixes across waves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ._app import app
+from ._common import ConfOpt, JsonOpt, NaOpt, _echo_json
+
+
+def _names(values: Optional[List[str]]) -> Optional[list]:
+    """Repeatable and comma-separated option values as one list (None when not given)."""
+    if values is None:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@app.command()
+def trend(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    indicators: Annotated[Optional[List[str]], typer.Option(
+        "--indicators", help="Indicators to follow (repeatable or comma-separated): indicator ids, area ids, "
+                             "'composite'. Default: all.")] = None,
+    by: Annotated[Optional[str], typer.Option(
+        "--by", help="Also per group: district, site or a question id (adds a group × wave heat table each).")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the charts (small multiples per area, heat maps; PNG and SVG) and trend.xlsx here.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Chart and table language: zh (default) or en.")] = "zh",
+    na: NaOpt = None,
+    confidence: ConfOpt = 0.95,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every indicator across all waves: CI per wave, change against the previous and the first wave, trend test.
+
+    Each wave is analysed as `survey analyze` does; changes are independent-sample differences
+    (Student t, Welch–Satterthwaite df) and the linear trend is a weighted least-squares fit of
+    the wave estimates on the wave number (weights 1/se²), tested with t (Welch–Satterthwaite df).
+    Waves are shown by their labels (minyi.yaml waves:) in date order.  --by district adds every
+    series per district and a district × wave heat table; without it the heat table is the
+    composite index by district.  JSON fields: docs/trend.md.
+
+    Example:
+
+        survey trend city2026 --indicators sat_env,support --by district --out trend_out
+
+        survey trend city2026 --json
+    """
+    from report.pipeline import grouping_choices
+    from report.trend import project_trend, trend_lines
+    from survey.store import Project
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    project = Project.open(dir)
+    if by is not None and by not in grouping_choices(project.questionnaire):
+        raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
+                                 param_hint="'--by'")
+    res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
+                        na_policy=na.strip().lower() if na else None)
+    written = []
+    if out is not None:
+        from report.tracking_xlsx import write_trend_xlsx
+        from report.trend_charts import trend_charts
+
+        out.mkdir(parents=True, exist_ok=True)
+        charts = trend_charts(res, out / "charts", lang=lang)
+        write_trend_xlsx(res, out / "trend.xlsx", lang=lang)
+        written = [str(out / "trend.xlsx")] + [str(c.png_path) for c in charts]
+    if json_out:
+        d = res.to_dict()
+        if written:
+            d["files"] = written
+        _echo_json(d)
+        return
+    for line in trend_lines(res, lang):
+        typer.echo(line)
+    for f in written:
+        typer.echo(f"wrote {f}")
+
+
+@app.command()
+def score(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    framework: Annotated[Path, typer.Option(
+        "--framework", help="Evaluation framework (YAML: aspects → indicators → items with weights and sources).")],
+    external: Annotated[Optional[Path], typer.Option(
+        "--external", help="Spreadsheet (XLSX/CSV) of external scores: one row per district (and wave), "
+                           "one column per external item.")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to score (default: the latest).")] = None,
+    na: NaOpt = None,
+    confidence: ConfOpt = 0.95,
+    json_out: JsonOpt = False,
+) -> None:
+    """Weighted evaluation scores (测评) per district and for the city, per aspect and overall, with a league table.
+
+    Every node's score is the weighted mean of its children (weights normalised among siblings, 0–100).
+    The survey part of a score is a linear combination of domain estimates: its SE and CI use their
+    covariance (as R svycontrast); external scores (field inspection, document review) carry no
+    sampling error.  Districts are ranked with CI-aware rank ranges.  A missing external score or a
+    survey item without respondents leaves that district's aspect and overall score empty and is
+    listed — never counted as zero.  File formats: docs/score-framework.md.
+
+    Example:
+
+        survey score city2026 --framework framework.yaml --external scores.xlsx --wave 2026Q3
+
+        survey score city2026 --framework framework.yaml --json
+    """
+    from report.score import project_scores
+    from survey.store import Project
+
+    project = Project.open(dir)
+    res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
+                         na_policy=na.strip().lower() if na else None)
+    if json_out:
+        _echo_json(res.to_dict())
+        return
+    for line in res.lines():
+        typer.echo(line)
+
+
+@app.command()
+def ledger(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option(
+        "--wave", help="Wave whose data propose items and verify earlier ones (default: the latest).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the ledger spreadsheet (XLSX) here.")] = None,
+    update: Annotated[Optional[Path], typer.Option(
+        "--update", help="Store the analysts' edits of a ledger spreadsheet (unit, deadline, status, measures, note).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The rectification ledger (整改台账): items proposed from the data, verified on the next wave.
+
+    --wave W proposes an item for every indicator below target (未达标), significant decline since the
+    previous wave, hot issue above the share threshold (ledger: hot_issue_share, default 30%) and
+    district significantly below the city (declines and district gaps Holm-adjusted), each with its
+    evidence (estimate, CI, n, target), responsible unit (owner:) and default deadline; items raised in
+    earlier waves are verified on W (显著改善 / 无显著变化 / 显著恶化; fixed in the data → 已验证).  The
+    store keeps every item, verification and edit.  --update stores the yellow columns of an edited
+    spreadsheet after checking every cell (unknown ids, statuses, dates → errors naming the cell).
+    Columns: docs/ledger.md.
+
+    Example:
+
+        survey ledger city2026 --wave 2026Q3 --out ledger.xlsx
+
+        survey ledger city2026 --update ledger.xlsx
+    """
+    from report.ledger import project_ledger, update_ledger, write_ledger
+    from survey.ledger import LedgerStore
+    from survey.store import Project
+
+    project = Project.open(dir)
+    if update is not None:
+        if wave is not None:
+            raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
+        summary = update_ledger(project, update)
+        if out is not None:
+            write_ledger(project, LedgerStore(project).items(), out)
+            summary["written"] = str(out)
+        if json_out:
+            _echo_json(summary)
+            return
+        typer.echo(f"{summary['file']}: {summary['rows']} item(s) read, {summary['fields_changed']} field(s) changed "
+                   "(history kept in the project store)")
+        if out is not None:
+            typer.echo(f"wrote {out}")
+        return
+    run = project_ledger(project, wave, out=out)
+    if json_out:
+        _echo_json(run.to_dict())
+        return
+    for line in run.lines():
+        typer.echo(line)

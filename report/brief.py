@@ -1,0 +1,290 @@
+"""The brief for the weekly/monthly meeting (``survey brief``): one or two pages, what a leader acts on.
+
+Content, built as typed records (:class:`Brief`) from one wave and the ledger:
+
+1. 总体情况 — every indicator against its target with the verdict (达标 / 未达标 / 与目标无显著差异);
+2. 主要变化 — what changed significantly since the previous wave (independent samples,
+   Welch–Satterthwaite t, as the report's 变化 chapter);
+3. 突出问题 — the five most pressing problems with their responsible units: the ledger's rules on
+   this wave (:func:`report.ledger.propose`), ordered by relative shortfall — below target:
+   (target − estimate)/target; decline and district gap: |difference|/reference; hot issue:
+   (share − threshold)/threshold;
+4. 后进区县 — districts significantly below the city (Holm-adjusted, as the ledger), with the
+   indicators concerned and their composite-index rank range;
+5. 整改台账 — open ledger items (待整改, 整改中): the overdue ones and those due within
+   ``DUE_DAYS`` days, earliest deadline first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
+from survey.errors import MinyiError
+from survey.ledger import LedgerStore, ledger_settings
+from survey.owners import responsible_units
+from survey.store import Project
+from survey.waves import format_date, wave_info
+
+from .ledger import RULE_ZH, propose, wave_findings
+from .tracking_text import fmt_change, fmt_p, fmt_value
+
+DUE_DAYS = 14
+TOP_PROBLEMS = 5
+MAX_CHANGES = 8
+MAX_LEDGER = 8
+
+
+@dataclass(frozen=True)
+class BriefMeasure:
+    """One measure of an indicator this wave: estimate, CI, n, target and verdict."""
+
+    measure: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    target: Optional[float]
+    verdict: Optional[str]
+
+    @property
+    def percent(self) -> bool:
+        return self.measure == "rate"
+
+
+@dataclass(frozen=True)
+class BriefIndicator:
+    """An indicator: its rate (知晓率 … 满意率) and, for satisfaction, its index; ``verdict`` is the
+    rate's against its target (the index's when the rate has none)."""
+
+    name: str
+    kind: str
+    rate: Optional[BriefMeasure]
+    index: Optional[BriefMeasure]
+
+    @property
+    def headline(self) -> Optional[BriefMeasure]:
+        if self.rate is not None and self.rate.target is not None:
+            return self.rate
+        return self.index if self.index is not None and self.index.target is not None else self.rate
+
+    @property
+    def verdict(self) -> Optional[str]:
+        h = self.headline
+        return h.verdict if h is not None else None
+
+
+@dataclass(frozen=True)
+class BriefChange:
+    name: str
+    measure: str
+    previous: float
+    current: float
+    diff: float
+    p: float
+    direction: str  # up | down
+
+    @property
+    def percent(self) -> bool:
+        return self.measure == "rate"
+
+
+@dataclass(frozen=True)
+class BriefProblem:
+    rule: str
+    subject: str
+    district: Optional[str]
+    area: Optional[str]
+    text: str
+    unit: str
+    severity: float
+
+
+@dataclass(frozen=True)
+class BriefDistrict:
+    district: str
+    indicators: tuple      # names of the indicators significantly below the city
+    composite: Optional[float]
+    rank: Optional[int]
+    rank_best: Optional[int]
+    rank_worst: Optional[int]
+
+
+@dataclass(frozen=True)
+class BriefLedgerItem:
+    id: str
+    subject: str
+    district: Optional[str]
+    unit: str
+    deadline: Optional[dt.date]
+    status: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything the brief says (module docstring)."""
+
+    title: str
+    org: str
+    date: dt.date
+    wave: str
+    wave_label: str
+    period: Optional[str]
+    previous_label: Optional[str]
+    n: int
+    indicators: tuple
+    changes: tuple
+    problems: tuple
+    districts: tuple
+    ledger_due: tuple
+    ledger_open: int
+    ledger_overdue: int
+    verdict_counts: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """The lead sentence: sample, verdicts, changes."""
+        c = self.verdict_counts
+        total = sum(c.values())
+        s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中，达标{c.get(VERDICT_ABOVE, 0)}项，"
+             f"未达标{c.get(VERDICT_BELOW, 0)}项，与目标无显著差异{c.get(VERDICT_NS, 0)}项。")
+        if self.previous_label:
+            up = sum(1 for x in self.changes if x.direction == "up")
+            down = sum(1 for x in self.changes if x.direction == "down")
+            s += (f"与{self.previous_label}相比，{up}项指标显著上升，{down}项显著下降。" if up or down
+                  else f"与{self.previous_label}相比，各项指标均无显著变化。")
+        return s
+
+
+def _severity(p) -> float:
+    e = p.evidence
+    if p.rule == "below_target":
+        return (e.target - e.estimate) / e.target if e.target else 0.0
+    if p.rule == "hot_issue":
+        return (e.estimate - e.target) / e.target if e.target else 0.0
+    ref = e.reference or 0.0
+    return abs(e.diff or 0.0) / abs(ref) if ref else 0.0
+
+
+def _problem_text(p) -> str:
+    e = p.evidence
+    pct = p.measure != "index"
+    v = lambda x: fmt_value(x, pct)  # noqa: E731
+    if p.rule == "below_target":
+        return f"{p.name}{v(e.estimate)}，低于{v(e.target)}的目标"
+    if p.rule == "decline":
+        return f"{p.name}由上期{v(e.reference)}降至{v(e.estimate)}（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）"
+    if p.rule == "hot_issue":
+        return f"“{p.name}”为群众最关心的问题之一，{v(e.estimate)}的受访者选择"
+    return (f"{p.district}{p.name}{v(e.estimate)}，低于全市{v(e.reference)}"
+            f"（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）")
+
+
+def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[str] = None,
+                today: Optional[dt.date] = None, confidence: float = 0.95) -> Brief:
+    """The brief of ``wave`` (default: the latest) — see the module docstring."""
+    from .pipeline import MIN_CELL, compare
+
+    waves = project.waves()
+    if not waves:
+        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+    wave = wave or waves[-1]
+    if wave not in waves:
+        from survey.messages import did_you_mean
+
+        raise MinyiError.of("unknown-wave", file=str(project.root), wave=wave,
+                            suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
+    today = today or dt.date.today()
+    q = project.questionnaire
+    settings = ledger_settings(project.config, str(project.root / "minyi.yaml"))
+    min_cell = int(project.config.get("min_cell", MIN_CELL))
+    i = waves.index(wave)
+    cur = wave_findings(project, wave, min_cell=min_cell, confidence=confidence)
+    prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence) if i > 0 else None
+    res = cur.result
+    indicators, counts = [], {}
+    for ind in res["indicators"]:
+        ms = {m: BriefMeasure(m, st["estimate"], st["ci_low"], st["ci_high"], int(st["n"]), st.get("target"),
+                              st.get("verdict"))
+              for m in ("rate", "index") if (st := ind.get(m)) and st.get("estimate") is not None}
+        bi = BriefIndicator(ind["name"], ind["kind"], ms.get("rate"), ms.get("index"))
+        indicators.append(bi)
+        if bi.verdict:
+            counts[bi.verdict] = counts.get(bi.verdict, 0) + 1
+    changes = []
+    if prev is not None:
+        kinds = {x.id: x.kind for x in q.indicators}
+        names = {x["id"]: x["name"] for x in res["indicators"]}
+        for c in compare(res, prev.result, confidence=confidence):
+            if not c["significant"] or (kinds.get(c["id"]) == "satisfaction" and c["measure"] == "rate"):
+                continue
+            nm = names[c["id"]] + ("（指数）" if c["measure"] == "index" else "")
+            changes.append(BriefChange(nm, c["measure"], c["previous"], c["current"], c["diff"], c["p"],
+                                       "up" if c["diff"] > 0 else "down"))
+        changes.sort(key=lambda x: (x.direction != "down", -abs(x.diff / x.previous) if x.previous else 0))
+    units = responsible_units(q, project.config, str(project.root / "minyi.yaml"))
+    proposals = propose(cur, prev, settings, q, confidence)
+    ranked = sorted(proposals, key=_severity, reverse=True)
+    problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
+                                  units.get(p.area or "", "") or settings.default_unit, _severity(p))
+                     for p in ranked[:TOP_PROBLEMS])
+    lag: dict = {}
+    for p in proposals:
+        if p.rule == "district_below":
+            lag.setdefault(p.district, []).append(p.name)
+    league = {r["group"]: r for r in ((res.get("league") or {}).get("rows") or [])}
+    districts = []
+    for d, names in sorted(lag.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        lr = league.get(d) or {}
+        districts.append(BriefDistrict(d, tuple(names), lr.get("estimate"), lr.get("rank"), lr.get("rank_best"),
+                                       lr.get("rank_worst")))
+    items = LedgerStore(project).items()
+    open_items = [it for it in items if it.is_open]
+    due = [it for it in open_items if it.deadline is not None and (it.deadline - today).days <= DUE_DAYS]
+    due.sort(key=lambda it: (it.deadline, it.id))
+    ledger_due = tuple(BriefLedgerItem(it.id, it.subject_name, it.district, it.unit, it.deadline, it.status,
+                                       it.overdue(today)) for it in due)
+    info = wave_info(project.config, wave)
+    title = f"创建全国文明城市工作简报（{info.label}）"
+    return Brief(title=title, org=org or "市文明办", date=today, wave=wave, wave_label=info.label,
+                 period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
+                 n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
+                 districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
+                 ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts)
+
+
+def brief_lines(b: Brief) -> list[str]:
+    """The brief as plain text (terminal)."""
+    out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.summary()]
+    for x in b.indicators:
+        h = x.headline
+        if h is None:
+            continue
+        idx = f"，指数{fmt_value(x.index.estimate, False)}" if x.index is not None and h is not x.index else ""
+        tgt = f"（目标{fmt_value(h.target, h.percent)}）{h.verdict or ''}" if h.target is not None else ""
+        out.append(f"  {x.name} {fmt_value(h.estimate, h.percent)}{idx}{tgt}")
+    out += ["", "二、主要变化"]
+    if b.previous_label is None:
+        out.append("  本期为首期调查，暂无比较。")
+    for c in b.changes[:MAX_CHANGES]:
+        out.append(f"  {c.name}：{fmt_value(c.previous, c.percent)} → {fmt_value(c.current, c.percent)}"
+                   f"（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）")
+    out += ["", "三、突出问题及责任单位"]
+    for k, p in enumerate(b.problems, start=1):
+        out.append(f"  {k}. {p.text}。责任单位：{p.unit or '（待明确）'}")
+    out += ["", "四、后进区县"]
+    for d in b.districts:
+        out.append(f"  {d.district}：{'、'.join(d.indicators)}显著低于全市")
+    if not b.districts:
+        out.append("  各区县均未显著低于全市。")
+    out += ["", "五、整改台账"]
+    out.append(f"  在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项。")
+    for it in b.ledger_due[:MAX_LEDGER]:
+        out.append(f"  {it.id} {it.district or '全市'}{it.subject}（{it.unit}）时限{it.deadline.isoformat()}"
+                   + ("，已逾期" if it.overdue else ""))
+    return out
+
+
+__all__ = ["Brief", "build_brief", "brief_lines", "RULE_ZH"]

@@ -1,0 +1,198 @@
+"""``survey score``: a project wave scored by an evaluation framework (测评体系), per district and for the city.
+
+The framework file (:mod:`survey.framework`) gives aspects → indicators → items with weights; survey
+items become 0–100 columns of the wave (:mod:`report.survey_items`), external items come from the
+scores spreadsheet; :func:`analysis.score.framework_scores` scores every node with the survey part's
+linearised SE/CI and ranks the districts (CI-aware).  Missing external scores and survey items without
+respondents are listed by district and item — the affected aspects and the overall score are left
+empty for that district, never counted as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+
+from analysis.score import ScoreNode, ScoreResult, framework_scores
+from survey.errors import MinyiError
+from survey.framework import AREA, Framework, load_framework, read_external, survey_sources
+from survey.store import Project
+from survey.waves import wave_info
+
+from .survey_items import wave_items
+from .tracking_text import table
+
+
+SCORE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "df", "n", "complete", "survey_share")
+
+
+@dataclass(frozen=True)
+class ProjectScores:
+    """Everything ``survey score`` reports (see :meth:`to_dict` for the JSON)."""
+
+    wave: str
+    wave_label: str
+    framework: Framework
+    result: ScoreResult
+    external_path: Optional[str]
+    nodes: tuple  # (ScoreNode, level, parent id, FrameworkItem or None) depth first
+
+    def city(self, node_id: str):
+        return self.result.value(node_id, None)
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        out_nodes = []
+        for node, level, parent, item in self.nodes:
+            rec = {"id": node.id, "name": node.name, "level": level, "parent": parent, "weight": node.weight}
+            if item is not None:
+                rec.update({"source": "survey" if item.survey else "external", "survey": item.survey,
+                            "measure": item.measure, "external": item.external,
+                            "max": item.max if item.external else None})
+            out_nodes.append(rec)
+        scores = []
+        for gi, g in enumerate(r.groups):
+            vals = {node.id: r.values[node.id][gi].record(SCORE_FIELDS) for node, _, _, _ in self.nodes}
+            scores.append({"group": g, "overall": vals[r.root.id], "complete": r.values[r.root.id][gi].complete,
+                           "nodes": vals, "missing": [m.item for m in r.missing if m.group == g]})
+        return {"wave": self.wave, "wave_label": self.wave_label,
+                "framework": {"title": self.framework.title, "version": self.framework.version,
+                              "path": self.framework.path},
+                "external": self.external_path, "confidence": r.confidence,
+                "method": {"score": "weights normalised among siblings; every score is the weighted mean of its "
+                                    "children (0–100)",
+                           "se": "survey part: linear combination of domain means with their covariance "
+                                 "(svycontrast on svyratio); external scores: no sampling error",
+                           "ci": "Student t on the design df of the district's (or city's) valid rows",
+                           "league": "pairwise t tests of differences (with the covariance between districts); "
+                                     "rank_best/rank_worst bound the ranks a district could hold",
+                           "city_external": "the city's row of the scores file, else the mean of the districts"},
+                "nodes": out_nodes, "scores": scores,
+                "league": [lr.to_dict() for lr in r.league],
+                "missing": [m.to_dict() for m in r.missing]}
+
+    def lines(self) -> list[str]:
+        """The terminal table: city and districts with the overall score, its CI and rank range, and each
+        aspect's score; then every missing (district, item)."""
+        r = self.result
+        aspects = [n for n, level, _, _ in self.nodes if level == "aspect"]
+        out = [f"{self.framework.title} — {self.wave_label}"
+               + (f" (external scores: {Path(self.external_path).name})" if self.external_path else "")]
+        n_ext = sum(1 for _, _, _, it in self.nodes if it is not None and it.external)
+        if n_ext and not self.external_path:
+            out.append(f"note: the framework has {n_ext} external item(s) and no --external file was given, so "
+                       "every district misses them and no overall score can be computed")
+        ranks = {lr.group: lr for lr in r.league}
+        rows = [["", "总分", "95%置信区间", "排名"] + [a.name for a in aspects]]
+        for gi, g in enumerate(r.groups):
+            v = r.values[r.root.id][gi]
+            if not v.complete:
+                est, ci, rank = "—", "缺项", "—"
+            else:
+                lr = ranks.get(g)
+                rank = "" if g is None else (f"{lr.rank}" + (f" ({lr.rank_best}–{lr.rank_worst})"
+                                                             if lr.rank_best != lr.rank_worst else "")) if lr else "—"
+                ci = f"[{v.ci_low:.1f}, {v.ci_high:.1f}]" if v.se > 0 else "(无抽样误差)"
+                est = f"{v.estimate:.1f}"
+            rows.append([g or "全市", est, ci, rank] + [f"{r.values[a.id][gi].estimate:.1f}"
+                                                         if r.values[a.id][gi].complete else "—" for a in aspects])
+        out += table(rows, right=tuple(range(1, 4 + len(aspects))))
+        if r.missing:
+            names = {n.id: n.name for n, _, _, _ in self.nodes}
+            out.append("missing (no score, not counted as zero):")
+            by_group: dict = {}
+            for m in r.missing:
+                by_group.setdefault(m.group or "全市", []).append(f"{names.get(m.item, m.item)}"
+                                                                 f"{'（外部评分）' if m.source == 'external' else '（无样本）'}")
+            for g, items in by_group.items():
+                out.append(f"  {g}: {', '.join(items)}")
+        return out
+
+
+def _tree(fw: Framework, sources: dict, columns: list) -> tuple[ScoreNode, list, tuple]:
+    """The framework as a :class:`ScoreNode` tree; fills ``columns`` with the survey (item key, measure)
+    columns and returns the external column names in leaf order."""
+    ext_cols: list = []
+    nodes: list = []
+
+    def leaf(it) -> ScoreNode:
+        if it.survey:
+            keys = sources[it.survey]["items"]
+            idx = []
+            for k in keys:
+                if (k, it.measure) not in columns:
+                    columns.append((k, it.measure))
+                idx.append(columns.index((k, it.measure)))
+            return ScoreNode(it.id, it.name, it.weight, coef=("cols", tuple(idx)), level="item")
+        if it.external not in ext_cols:
+            ext_cols.append(it.external)
+        return ScoreNode(it.id, it.name, it.weight, external=ext_cols.index(it.external), level="item")
+
+    aspects = []
+    for a in fw.aspects:
+        inds = []
+        for i in a.indicators:
+            inds.append(ScoreNode(i.id, i.name, i.weight, children=tuple(leaf(it) for it in i.items), level="indicator"))
+        aspects.append(ScoreNode(a.id, a.name, a.weight, children=tuple(inds), level="aspect"))
+    root = ScoreNode("overall", fw.title, 1.0, children=tuple(aspects), level="framework")
+    # turn the column references into coefficient vectors now that every column is known
+    K = len(columns)
+
+    def fix(n: ScoreNode) -> ScoreNode:
+        if n.children:
+            return ScoreNode(n.id, n.name, n.weight, children=tuple(fix(c) for c in n.children), level=n.level)
+        if isinstance(n.coef, tuple):
+            c = np.zeros(K)
+            for j in n.coef[1]:
+                c[j] += 1.0 / len(n.coef[1])
+            return ScoreNode(n.id, n.name, n.weight, coef=c, level="item")
+        return n
+
+    root = fix(root)
+    items = {it.id: it for it in fw.items()}
+
+    def visit(n: ScoreNode, parent: Optional[str]) -> None:
+        nodes.append((n, n.level, parent, items.get(n.id) if n.level == "item" else None))
+        for c in n.children:
+            visit(c, n.id)
+
+    visit(root, None)
+    return root, ext_cols, tuple(nodes)
+
+
+def project_scores(project: Project, framework: str | Path, *, external: Optional[str | Path] = None,
+                   wave: Optional[str] = None, confidence: float = 0.95, na_policy: Optional[str] = None) -> ProjectScores:
+    """Score ``wave`` (default: the latest) of ``project`` by the framework file (module docstring)."""
+    q = project.questionnaire
+    waves = project.waves()
+    if not waves:
+        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+    if wave is not None and wave not in waves:
+        from survey.messages import did_you_mean
+
+        raise MinyiError.of("unknown-wave", file=str(project.root), wave=wave,
+                            suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
+    wave = wave or waves[-1]
+    fw = load_framework(framework, q)
+    sources = survey_sources(q)
+    columns: list = []
+    root, ext_cols, nodes = _tree(fw, sources, columns)
+    items = wave_items(project, wave, columns, na_policy=na_policy)
+    ext = None
+    if ext_cols:
+        if external is not None:
+            labels = {w: wave_info(project.config, w).label for w in waves}
+            scores = read_external(external, q, fw, labels)
+            ext = scores.table(items.districts, ext_cols, wave)
+        else:
+            ext = np.full((len(items.districts) + 1, len(ext_cols)), np.nan)
+    res = framework_scores(root, items.means if columns else None, ext, items.districts, confidence=confidence,
+                           small_base=int(project.config.get("small_base", 30)))
+    return ProjectScores(wave, wave_info(project.config, wave).label, fw, res,
+                         str(external) if external is not None else None, nodes)
+
+
+__all__ = ["ProjectScores", "project_scores", "AREA"]

@@ -1,0 +1,84 @@
+"""Words and number formats of the tracking outputs (trend, scores, ledger, brief): one zh/en table keyed
+by code, and the formatters every one of them uses (rates in %, changes in percentage points, p values)."""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+LABELS: dict[str, tuple[str, str]] = {
+    # code: (zh, en)
+    "per_wave": ("/期", "/wave"),
+    "waves_key": ("期次：", "Waves: "),
+    "multiples_note": ("误差线为95%置信区间，虚线为目标值，标题中箭头为线性趋势检验结果（↑↓显著，→不显著）",
+                       "error bars: 95% CI; dashed line: target; arrow: linear trend test (↑↓ significant, → not)"),
+    "areas_title": ("各领域满意度指数变化趋势", "Satisfaction index by area across waves"),
+    "rates_title": ("“三率”变化趋势", "Awareness, support and participation across waves"),
+    "heat_title": ("{name}：{by}×期次", "{name}: {by} × wave"),
+    "by_district": ("区县", "district"),
+    "by_site": ("调查点", "site"),
+    "composite": ("综合满意度指数", "Composite satisfaction index"),
+    "city": ("全市", "City"),
+    "pp": ("个百分点", " pp"),
+    "up": ("上升", "up"),
+    "down": ("下降", "down"),
+    "same": ("无显著变化", "no significant change"),
+}
+
+
+def label(code: str, lang: str = "zh") -> str:
+    """The text of ``code`` in ``lang`` (zh or en); unknown codes give ''."""
+    t = LABELS.get(code)
+    if t is None:
+        return ""
+    return t[1] if lang == "en" else t[0]
+
+
+def arrow(direction: Optional[str]) -> str:
+    """↑ / ↓ for a significant rise / fall, → otherwise."""
+    return {"up": "↑", "down": "↓"}.get(direction or "", "→")
+
+
+def fmt_value(x: Optional[float], percent: bool) -> str:
+    """A rate as 64.7%, an index as 74.0; — when missing."""
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    return f"{100 * float(x):.1f}%" if percent else f"{float(x):.1f}"
+
+
+def fmt_change(x: Optional[float], percent: bool, lang: str = "zh") -> str:
+    """A signed change: +2.5 pp for rates (percentage points), +1.4 for indexes; — when missing."""
+    if x is None or not math.isfinite(float(x)):
+        return "—"
+    v = 100 * float(x) if percent else float(x)
+    unit = (" pp" if lang == "en" else "pp") if percent else ""
+    return f"{v:+.1f}{unit}"
+
+
+def fmt_p(p: Optional[float]) -> str:
+    """p = 0.023, p < 0.001; — when missing."""
+    if p is None or not math.isfinite(float(p)):
+        return "p —"
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cols: int, right: bool = False) -> str:
+    """``text`` padded with spaces to ``cols`` terminal columns (left-aligned, or right-aligned)."""
+    fill = " " * max(cols - width(text), 0)
+    return fill + text if right else text + fill
+
+
+def table(rows: list, right: tuple = ()) -> list[str]:
+    """Rows of cells as aligned lines (two spaces between columns); columns in ``right`` right-aligned."""
+    if not rows:
+        return []
+    n = max(len(r) for r in rows)
+    w = [max(width(str(r[j])) if j < len(r) else 0 for r in rows) for j in range(n)]
+    return ["  ".join(pad(str(r[j]) if j < len(r) else "", w[j], j in right) for j in range(n)).rstrip() for r in rows]

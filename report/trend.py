@@ -1,0 +1,309 @@
+"""Every indicator of a project across all its waves (``survey trend``): the bridge from the store's
+waves to :mod:`analysis.trend`.
+
+Each wave is analysed on its own (:func:`report.project.analyze_project`: exclusions, design,
+weighting and 不了解 policy of the project), in wave order (:func:`survey.waves.order_waves`:
+by start date when ``minyi.yaml`` gives one for every wave, else by first import).  For every
+series — each indicator's rate (知晓率 …, 满意率) and satisfaction index, each area's index, the
+composite index, overall and, with ``by``, per group — :func:`analysis.trend.wave_series` gives
+each wave's estimate and CI, the change against the previous and against the first wave
+(independent samples, Welch–Satterthwaite t) and the weighted linear trend test.  A heat table
+holds one series by group × wave (district × wave by default).  Readers see wave labels
+(:func:`survey.waves.wave_info`), never raw wave ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Sequence
+
+from analysis.trend import TREND_METHOD, TREND_METHOD_ZH, WaveSeries, wave_series
+from survey.errors import MinyiError
+from survey.store import Project
+from survey.waves import Wave, wave_info
+
+COMPOSITE = "composite"
+AREA_PREFIX = "area:"
+
+
+@dataclass(frozen=True)
+class WaveRef:
+    """A wave as readers see it: id (for JSON and files), label, fielding period, sample size."""
+
+    id: str
+    label: str
+    label_en: str
+    period: Optional[str]
+    n: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "label_en": self.label_en, "period": self.period, "n": self.n}
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One quantity (an indicator's rate or index, an area index, the composite index) of one group
+    (None = the whole sample) across the waves."""
+
+    id: str            # indicator id, "area:<area id>" or "composite"
+    name: str
+    kind: str          # awareness / support / participation / satisfaction / area / composite
+    measure: str       # rate | index
+    area: Optional[str]
+    area_name: Optional[str]
+    target: Optional[float]
+    by: Optional[str]
+    group: Optional[str]
+    series: WaveSeries
+
+    def display(self, lang: str = "zh") -> str:
+        """The series as readers name it: 城市环境满意度（满意率）, …（指数）, 城市环境（领域指数）."""
+        if self.kind == COMPOSITE:
+            from .tracking_text import label
+
+            return label("composite", lang)
+        if self.kind == "area":
+            return f"{self.name}（领域指数）" if lang == "zh" else f"{self.name} (area index)"
+        if self.kind == "satisfaction":
+            suffix = {"rate": ("满意率", "satisfied share"), "index": ("指数", "index")}[self.measure]
+            return f"{self.name}（{suffix[0]}）" if lang == "zh" else f"{self.name} ({suffix[1]})"
+        return self.name
+
+    @property
+    def percent(self) -> bool:
+        """Rates are shares (shown as %, changes in percentage points); indexes are scores."""
+        return self.measure == "rate"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind, "measure": self.measure, "area": self.area,
+                "area_name": self.area_name, "target": self.target, "by": self.by, "group": self.group,
+                **self.series.to_dict()}
+
+
+@dataclass(frozen=True)
+class HeatTable:
+    """One series by group × wave: ``values[g][w]`` (None where the group has no estimate or fewer than
+    ``min_cell`` respondents)."""
+
+    of: TrendSeries    # the overall series this table splits by group
+    by: str
+    groups: tuple
+    waves: tuple       # wave ids, in order
+    values: tuple      # per group, per wave: estimate or None
+    n: tuple           # per group, per wave: base n
+
+    @property
+    def city(self) -> tuple:
+        """The whole sample's estimate per wave (the reference row)."""
+        return tuple(None if p.estimate != p.estimate else p.estimate for p in self.of.series.points)
+
+    @property
+    def id(self) -> str:
+        return self.of.id
+
+    @property
+    def measure(self) -> str:
+        return self.of.measure
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.of.display("zh"), "measure": self.measure, "by": self.by,
+                "groups": list(self.groups),
+                "waves": list(self.waves), "values": [list(r) for r in self.values], "n": [list(r) for r in self.n],
+                "overall": list(self.city)}
+
+
+@dataclass(frozen=True)
+class ProjectTrend:
+    """Everything ``survey trend`` reports."""
+
+    waves: tuple                  # WaveRef, in order
+    series: tuple                 # TrendSeries (overall first, then per group)
+    heat: tuple                   # HeatTable
+    confidence: float = 0.95
+    method: str = TREND_METHOD
+    method_zh: str = TREND_METHOD_ZH
+    results: dict = field(default_factory=dict, repr=False)  # wave id -> analyze_project() result
+
+    def overall(self) -> list:
+        return [s for s in self.series if s.group is None]
+
+    def wave(self, wave_id: str) -> WaveRef:
+        return next(w for w in self.waves if w.id == wave_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"waves": [w.to_dict() for w in self.waves], "confidence": self.confidence,
+                "method": {"trend": self.method, "trend_zh": self.method_zh,
+                           "changes": "independent samples: se = √(se₁² + se₀²), Student t with Welch–Satterthwaite df",
+                           "slope_unit": "per wave (waves taken as equally spaced, in wave order)"},
+                "series": [s.to_dict() for s in self.series], "heat": [h.to_dict() for h in self.heat]}
+
+
+def series_choices(project: Project) -> list[str]:
+    """Names ``--indicators`` accepts: indicator ids, area ids (or ``area:<id>``) and ``composite``."""
+    q = project.questionnaire
+    return [i.id for i in q.indicators] + [a.id for a in q.areas] + [COMPOSITE]
+
+
+def resolve_series(project: Project, names: Optional[Sequence[str]]) -> Optional[set]:
+    """Series ids for ``--indicators`` names (None = every series); unknown names raise one error."""
+    if not names:
+        return None
+    q = project.questionnaire
+    ind = {i.id for i in q.indicators}
+    areas = {a.id for a in q.areas}
+    out, bad = set(), []
+    for n in names:
+        if n in ind or n == COMPOSITE:
+            out.add(n)
+        elif n in areas or (n.startswith(AREA_PREFIX) and n[len(AREA_PREFIX):] in areas):
+            out.add(n if n.startswith(AREA_PREFIX) else AREA_PREFIX + n)
+        else:
+            bad.append(n)
+    if bad:
+        from survey.messages import did_you_mean
+
+        raise MinyiError.of("usage", reason=f"unknown indicator {', '.join(repr(b) for b in bad)} for --indicators; "
+                            f"choose from: {', '.join(series_choices(project))}"
+                            + (f" ({did_you_mean(bad[0], series_choices(project))})"
+                               if did_you_mean(bad[0], series_choices(project)).startswith("did") else ""))
+    return out
+
+
+def _records(result: dict, by: Optional[str]) -> list:
+    """(id, name, kind, measure, area, area_name, target, overall stat, {group: stat}) of one wave's result."""
+    out = []
+    for ind in result.get("indicators", []):
+        for m in ("rate", "index"):
+            st = ind.get(m)
+            if not st:
+                continue
+            target = ind.get("target") if m == "rate" else ind.get("index_target")
+            groups = {r["group"]: r for r in (ind.get(f"{m}_by") or {}).get(by, [])} if by else {}
+            out.append((ind["id"], ind["name"], ind["kind"], m, ind.get("area"), ind.get("area_name"), target, st,
+                        groups))
+    for a in result.get("areas", []):
+        st = a.get("index")
+        if not st:
+            continue
+        groups = {r["group"]: r for r in (a.get("index_by") or {}).get(by, [])} if by else {}
+        out.append((AREA_PREFIX + a["id"], a["name"], "area", "index", a["id"], a["name"], None, st, groups))
+    c = result.get("composite")
+    if c:
+        groups = {r["group"]: r for r in (c.get("by") or {}).get(by, [])} if by else {}
+        out.append((COMPOSITE, "综合满意度指数", COMPOSITE, "index", None, None, c.get("target"), c, groups))
+    return out
+
+
+def _series(waves: Sequence[str], stats: Sequence[Optional[dict]], confidence: float) -> WaveSeries:
+    def get(k):
+        return [None if s is None or s.get("suppressed") else s.get(k) for s in stats]
+
+    return wave_series(waves, get("estimate"), get("se"), get("ci_low"), get("ci_high"),
+                       [None if s is None else s.get("n") for s in stats], get("df"), confidence=confidence)
+
+
+def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = None, by: Optional[str] = None,
+                  waves: Optional[Sequence[str]] = None, confidence: float = 0.95, na_policy: Optional[str] = None,
+                  min_cell: Optional[int] = None, results: Optional[dict] = None,
+                  log: Callable[[str], None] = lambda s: None) -> ProjectTrend:
+    """Every series across the project's waves (module docstring).
+
+    ``indicators``: names accepted by :func:`resolve_series` (default: all); ``by``: a grouping
+    (``district``, ``site`` or a question id) for per-group series and heat tables — without it
+    the heat table is the composite index by district (when the questionnaire has districts);
+    ``waves``: the waves to use, in order (default: all; at least two); ``min_cell`` (default:
+    the project's ``min_cell``, else 10): group estimates on fewer respondents are left out of
+    changes, trends and heat tables; ``results``: already computed ``analyze_project`` results
+    by wave id (reused).
+    """
+    from .pipeline import MIN_CELL, default_groupings, resolve_grouping
+    from .project import analyze_project
+
+    q = project.questionnaire
+    all_waves = project.waves()
+    order = list(all_waves) if waves is None else [w for w in all_waves if w in set(waves)]
+    missing = [w for w in (waves or []) if w not in all_waves]
+    if missing:
+        from survey.messages import did_you_mean
+
+        raise MinyiError.of("unknown-wave", file=str(project.root), wave=missing[0],
+                            suggestion=did_you_mean(missing[0], all_waves) or "the project has no imports yet")
+    if len(order) < 2:
+        raise MinyiError.of("usage", file=str(project.root),
+                            reason=f"a trend needs at least two waves; the project has {len(order)}"
+                                   + (f" ({', '.join(wave_info(project.config, w).label for w in order)})" if order else ""))
+    wanted = resolve_series(project, indicators)
+    if by is not None:
+        resolve_grouping(q, by)
+    heat_by = by or ("district" if "district" in default_groupings(q) else None)
+    min_cell = int(project.config.get("min_cell", MIN_CELL) if min_cell is None else min_cell)
+    results = dict(results or {})
+    for w in order:
+        if w not in results:
+            log(f"analysing {wave_info(project.config, w).label} …")
+            results[w] = analyze_project(project, wave=w, by=[heat_by] if heat_by else [], na_policy=na_policy,
+                                         confidence=confidence)
+    refs = []
+    for w in order:
+        info: Wave = wave_info(project.config, w)
+        refs.append(WaveRef(w, info.label, info.label_en, info.period(), int(results[w]["sample"]["n"])))
+    per_wave = {w: {(r[0], r[3]): r for r in _records(results[w], heat_by)} for w in order}
+    keys = []
+    for w in order:  # series in questionnaire order, as first seen
+        for k in per_wave[w]:
+            if k not in keys and (wanted is None or k[0] in wanted):
+                keys.append(k)
+    series, heat = [], []
+    for k in keys:
+        recs = [per_wave[w].get(k) for w in order]
+        head = next(r for r in recs if r is not None)
+        sid, name, kind, measure, area, area_name, target = head[:7]
+        whole = TrendSeries(sid, name, kind, measure, area, area_name, target, None, None,
+                            _series(order, [r[7] if r else None for r in recs], confidence))
+        series.append(whole)
+        if not heat_by:
+            continue
+        groups = list(dict.fromkeys(g for r in recs if r for g in r[8]))
+
+        def stat(r, g):
+            s = r[8].get(g) if r else None
+            if s is None or s.get("estimate") is None or (s.get("n") or 0) < min_cell:
+                return None
+            return s
+
+        if by:
+            for g in groups:
+                series.append(TrendSeries(sid, name, kind, measure, area, area_name, target, by, g,
+                                          _series(order, [stat(r, g) for r in recs], confidence)))
+        if by or sid == COMPOSITE:
+            heat.append(HeatTable(whole, heat_by, tuple(groups), tuple(order),
+                                  tuple(tuple((stat(r, g) or {}).get("estimate") for r in recs) for g in groups),
+                                  tuple(tuple(int(((r[8].get(g) if r else None) or {}).get("n") or 0) for r in recs)
+                                        for g in groups)))
+    series.sort(key=lambda s: s.group is not None)  # overall series first, then per group
+    return ProjectTrend(tuple(refs), tuple(series), tuple(heat), confidence, results=results)
+
+
+def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
+    """The terminal summary of ``survey trend``: one line per series — each wave's estimate, the change
+    against the previous and the first wave, the trend per wave with its p (↑ ↓ significant, → not)."""
+    from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
+
+    out = ["waves: " + ", ".join(f"{w.label} (n={w.n:,})" for w in trend.waves),
+           f"method: {trend.method}"]
+    for s in trend.series:
+        pts = s.series.points
+        name = s.display(lang)
+        head = f"{s.group}: " if s.group else ""
+        vals = " → ".join(fmt_value(p.estimate, s.percent) for p in pts)
+        last = next((p for p in reversed(pts) if p.vs_previous is not None), None)
+        parts = [f"{'    ' if s.group else ''}{head}{name}: {vals}"]
+        if last is not None:
+            vp, vf = last.vs_previous, last.vs_first
+            parts.append(f"vs previous {fmt_change(vp.estimate, s.percent, lang)} {arrow(vp.direction)} {fmt_p(vp.p)}")
+            parts.append(f"vs first {fmt_change(vf.estimate, s.percent, lang)} {arrow(vf.direction)} {fmt_p(vf.p)}")
+        tr = s.series.trend
+        if tr is not None:
+            parts.append(f"trend {fmt_change(tr.slope, s.percent, lang)}/wave {arrow(tr.direction)} {fmt_p(tr.p)}")
+        out.append("; ".join(parts))
+    return out

@@ -1,0 +1,134 @@
+"""Charts of waves over time: small multiples (one panel per area, one per 知晓/支持/参与 rate) and a
+group × wave heat map — the style of :mod:`report.charts` (bundled CJK font, Okabe–Ito colours,
+CI error bars, PNG + SVG)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .charts import OKABE_ITO, Chart, _save, _style  # noqa: E402
+from .trend import ProjectTrend, TrendSeries  # noqa: E402
+from .tracking_text import arrow, fmt_change, label as L  # noqa: E402
+
+
+def _num(x) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,
+                    out_dir: Optional[Path] = None, lang: str = "zh", ncols: int = 4) -> Optional[Chart]:
+    """One small panel per series: estimate per wave with its CI, the target as a dashed line, and the
+    trend (slope per wave, ↑ ↓ → by its test) in the panel title.  All panels share the y scale."""
+    if not panels:
+        return None
+    _style()
+    k = len(panels)
+    ncols = min(ncols, k)
+    nrows = int(np.ceil(k / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.15 * ncols + 0.6, 2.05 * nrows + 0.7), sharey=True,
+                             squeeze=False)
+    xs = np.arange(len(wave_labels))
+    lows, highs = [], []
+    for ax, s in zip(axes.flat, panels):
+        scale = 100.0 if s.percent else 1.0
+        e = np.array([_num(p.estimate) for p in s.series.points]) * scale
+        lo = np.array([_num(p.ci_low) for p in s.series.points]) * scale
+        hi = np.array([_num(p.ci_high) for p in s.series.points]) * scale
+        ok = np.isfinite(e)
+        tr = s.series.trend
+        color = {"up": OKABE_ITO[2], "down": OKABE_ITO[3]}.get(tr.direction if tr else "same", OKABE_ITO[0])
+        ax.errorbar(xs[ok], e[ok], yerr=np.vstack([np.maximum(e - lo, 0)[ok], np.maximum(hi - e, 0)[ok]]),
+                    color=color, marker="o", ms=3.5, lw=1.4, capsize=2, elinewidth=0.9)
+        if s.target is not None:
+            ax.axhline(s.target * scale, color="#000000", ls="--", lw=0.8)
+            lows.append(s.target * scale)
+            highs.append(s.target * scale)
+        lows.append(np.nanmin(lo[ok]) if ok.any() else np.nan)
+        highs.append(np.nanmax(hi[ok]) if ok.any() else np.nan)
+        head = s.name if len(s.name) <= 12 else s.name[:11] + "…"
+        trend_txt = (f"{arrow(tr.direction)} {fmt_change(tr.slope, s.percent, lang)}{L('per_wave', lang)}"
+                     if tr is not None else "")
+        ax.set_title(f"{head}\n{trend_txt}", fontsize=8.5, loc="left", color="#222222")
+        ax.set_xticks(xs)
+        ax.set_xticklabels([str(i + 1) for i in xs], fontsize=7.5)
+        ax.tick_params(axis="y", labelsize=7.5)
+    for ax in list(axes.flat)[k:]:
+        ax.axis("off")
+    lo_all, hi_all = np.nanmin(lows), np.nanmax(highs)
+    pad = (hi_all - lo_all) * 0.12 + 0.5
+    axes.flat[0].set_ylim(lo_all - pad, hi_all + pad)
+    key = "；".join if lang == "zh" else "; ".join
+    legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=7.5,
+             ha="left", va="bottom", color="#444444", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    return _save(fig, name, title, out_dir)
+
+
+def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Optional[Path] = None,
+             lang: str = "zh") -> Chart:
+    """Groups × waves, each cell coloured by its estimate (cividis, colour-blind safe) and labelled."""
+    _style()
+    labels = [w.display(lang) if hasattr(w, "display") else (w.label if lang == "zh" else w.label_en)
+              for w in trend.waves if w.id in table.waves]
+    vals = np.array([[_num(v) for v in row] for row in table.values] + [[_num(v) for v in table.city]], dtype=float)
+    pct = table.measure == "rate"
+    shown = vals * (100.0 if pct else 1.0)
+    g, k = shown.shape
+    fig, ax = plt.subplots(figsize=(1.05 * k + 2.2, 0.42 * g + 1.4))
+    cmap = plt.get_cmap("cividis")
+    finite = shown[np.isfinite(shown)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if vmax - vmin < 1e-9:
+        vmax = vmin + 1
+    im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    for i in range(g):
+        for j in range(k):
+            v = shown[i, j]
+            if not np.isfinite(v):
+                ax.text(j, i, "—", ha="center", va="center", fontsize=8, color="#666666")
+                continue
+            light = (v - vmin) / (vmax - vmin) > 0.55
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
+                    color="#000000" if light else "#FFFFFF")
+    ax.set_xticks(range(k))
+    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(g))
+    ax.set_yticklabels(list(table.groups) + [L("city", lang)], fontsize=8.5)
+    ax.axhline(g - 1.5, color="#FFFFFF", lw=3)  # the city row set apart
+    ax.grid(False)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    cb = fig.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
+    cb.ax.tick_params(labelsize=7)
+    ax.set_title(title, loc="left", fontsize=11)
+    return _save(fig, name, title, out_dir)
+
+
+def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str = "zh") -> list:
+    """The charts of ``survey trend`` and the report's trend chapter: areas (satisfaction index) and
+    the 知晓/支持/参与 rates as small multiples, then one heat map per heat table."""
+    waves = [w.label if lang == "zh" else w.label_en for w in trend.waves]
+    overall = trend.overall()
+    areas = [s for s in overall if s.kind == "area"]
+    rates = [s for s in overall if s.measure == "rate" and s.kind in ("awareness", "support", "participation")]
+    out = []
+    c = small_multiples("trend_areas", L("areas_title", lang), areas, waves, out_dir=out_dir, lang=lang)
+    if c:
+        out.append(c)
+    c = small_multiples("trend_rates", L("rates_title", lang), rates, waves, out_dir=out_dir, lang=lang)
+    if c:
+        out.append(c)
+    for h in trend.heat:
+        title = L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by)
+        safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in h.id) + ("_rate" if h.measure == "rate" else "")
+        out.append(heat_map(f"trend_heat_{safe}", title, trend, h, out_dir=out_dir, lang=lang))
+    return out

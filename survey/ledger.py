@@ -1,0 +1,481 @@
+"""The rectification ledger (整改台账) in the project store, and its spreadsheet.
+
+Tables (created in ``minyi.duckdb`` by the first ``survey ledger``):
+
+* ``ledger_items`` — one row per item: id (ZG-001 …), the rule, subject, measure and district that key it,
+  the wave it was raised in, the evidence (estimate, CI, n, target or reference, difference, p), and the
+  analysts' columns (responsible unit, deadline, status, measures, note);
+* ``ledger_checks`` — each verification of an item on a later wave (result, the new numbers, fixed or not);
+* ``ledger_history`` — every change of an item: created, each analyst edit from ``--update`` (field, old,
+  new, source file, time) and each status set by a verification.
+
+Statuses: 待整改 (to do) → 整改中 (in progress) → 已整改 (done, awaiting the data) → 已验证 (the next wave's
+data confirm the fix; set only by verification).  An item is *open* while 待整改 or 整改中 and *overdue*
+when open past its deadline.
+
+The spreadsheet (:func:`write_ledger_xlsx`, :func:`read_ledger_edits`) has one row per item; analysts edit
+the yellow columns (责任单位, 整改时限, 状态, 整改措施, 备注) and ``survey ledger --update`` stores them,
+validated cell by cell: unknown ids, unknown statuses, 已验证 set by hand and bad dates are errors naming
+the cell, and nothing is stored unless the whole sheet is valid.  Every text cell written is
+formula-neutralised (:mod:`survey.cells`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from .atomic import atomic_write
+from .cells import safe_value, unneutralize_text
+from .errors import MinyiError
+from .messages import Problem, problem
+
+TODO, DOING, DONE, VERIFIED = "待整改", "整改中", "已整改", "已验证"
+STATUSES = (TODO, DOING, DONE, VERIFIED)
+OPEN = (TODO, DOING)
+SHEET = "整改台账"
+
+#: the spreadsheet's columns: (key, header, editable by analysts)
+COLUMNS = (
+    ("id", "编号", False), ("wave", "发现期次", False), ("rule", "问题类型", False), ("area", "领域", False),
+    ("subject", "指标/问题", False), ("district", "区县", False), ("description", "问题描述", False),
+    ("estimate", "估计值", False), ("ci_low", "95%置信区间下限", False), ("ci_high", "95%置信区间上限", False),
+    ("n", "样本量", False), ("target", "目标值/参照值", False),
+    ("unit", "责任单位", True), ("deadline", "整改时限", True), ("status", "状态", True),
+    ("measures", "整改措施", True), ("note", "备注", True),
+    ("check_wave", "核验期次", False), ("check_result", "核验结果", False), ("check_detail", "核验说明", False),
+    ("overdue", "是否逾期", False),
+)
+EDITABLE = tuple(k for k, _, e in COLUMNS if e)
+HEADERS = {k: h for k, h, _ in COLUMNS}
+
+_ITEM_COLS = (("id", "VARCHAR"), ("rule", "VARCHAR"), ("subject", "VARCHAR"), ("measure", "VARCHAR"),
+              ("district", "VARCHAR"), ("wave", "VARCHAR"), ("area", "VARCHAR"), ("subject_name", "VARCHAR"),
+              ("estimate", "DOUBLE"), ("se", "DOUBLE"), ("ci_low", "DOUBLE"), ("ci_high", "DOUBLE"), ("n", "BIGINT"),
+              ("df", "DOUBLE"), ("target", "DOUBLE"), ("reference", "DOUBLE"), ("reference_se", "DOUBLE"),
+              ("reference_df", "DOUBLE"), ("diff", "DOUBLE"), ("p", "DOUBLE"), ("p_adjusted", "DOUBLE"),
+              ("unit", "VARCHAR"), ("deadline", "DATE"), ("status", "VARCHAR"), ("measures", "VARCHAR"),
+              ("note", "VARCHAR"), ("created_at", "VARCHAR"), ("updated_at", "VARCHAR"))
+_CHECK_COLS = (("item_id", "VARCHAR"), ("wave", "VARCHAR"), ("result", "VARCHAR"), ("fixed", "BOOLEAN"),
+               ("estimate", "DOUBLE"), ("ci_low", "DOUBLE"), ("ci_high", "DOUBLE"), ("n", "BIGINT"),
+               ("diff", "DOUBLE"), ("diff_low", "DOUBLE"), ("diff_high", "DOUBLE"), ("p", "DOUBLE"),
+               ("checked_at", "VARCHAR"))
+_HISTORY_COLS = (("item_id", "VARCHAR"), ("field", "VARCHAR"), ("old", "VARCHAR"), ("new", "VARCHAR"),
+                 ("source", "VARCHAR"), ("changed_at", "VARCHAR"))
+EVIDENCE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df", "target", "reference", "reference_se",
+                   "reference_df", "diff", "p", "p_adjusted")
+
+
+@dataclass
+class LedgerItem:
+    """One stored item, with its latest verification (``check``: a row of ``ledger_checks``) when any."""
+
+    id: str
+    rule: str
+    subject: str
+    measure: str
+    district: Optional[str]
+    wave: str
+    area: Optional[str]
+    subject_name: str
+    evidence: dict
+    unit: str = ""
+    deadline: Optional[dt.date] = None
+    status: str = TODO
+    measures: str = ""
+    note: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    check: Optional[dict] = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.rule, self.subject, self.measure, self.district or "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def overdue(self, today: Optional[dt.date] = None) -> bool:
+        """Open and past its deadline."""
+        today = today or dt.date.today()
+        return self.is_open and self.deadline is not None and self.deadline < today
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _create(con) -> None:
+    for name, cols in (("ledger_items", _ITEM_COLS), ("ledger_checks", _CHECK_COLS), ("ledger_history", _HISTORY_COLS)):
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(f'{c} {t}' for c, t in cols)})")
+
+
+def _none(v: Any) -> Any:
+    try:
+        import math
+
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    except TypeError:  # pragma: no cover
+        pass
+    return v
+
+
+class LedgerStore:
+    """The ledger tables of a project (see module docstring); every write is one transaction."""
+
+    def __init__(self, project):
+        self.project = project
+
+    def _con(self):
+        con = self.project.connect()
+        _create(con)
+        return con
+
+    def items(self) -> list[LedgerItem]:
+        """Every item, by id, each with its latest verification."""
+        con = self._con()
+        try:
+            rows = con.execute(f"SELECT {', '.join(c for c, _ in _ITEM_COLS)} FROM ledger_items ORDER BY id").fetchall()
+            checks = con.execute(f"SELECT {', '.join(c for c, _ in _CHECK_COLS)} FROM ledger_checks "
+                                 "ORDER BY checked_at, item_id").fetchall()
+        finally:
+            con.close()
+        names = [c for c, _ in _ITEM_COLS]
+        latest: dict = {}
+        for r in checks:
+            latest[r[0]] = dict(zip([c for c, _ in _CHECK_COLS], r))
+        out = []
+        for r in rows:
+            d = dict(zip(names, r))
+            ev = {k: _none(d[k]) for k in EVIDENCE_FIELDS}
+            out.append(LedgerItem(id=d["id"], rule=d["rule"], subject=d["subject"], measure=d["measure"],
+                                  district=d["district"] or None, wave=d["wave"], area=d["area"],
+                                  subject_name=d["subject_name"], evidence=ev, unit=d["unit"] or "",
+                                  deadline=d["deadline"], status=d["status"], measures=d["measures"] or "",
+                                  note=d["note"] or "", created_at=d["created_at"], updated_at=d["updated_at"],
+                                  check=latest.get(d["id"])))
+        return out
+
+    def checks(self, item_id: Optional[str] = None) -> list[dict]:
+        con = self._con()
+        try:
+            where = " WHERE item_id = ?" if item_id else ""
+            rows = con.execute(f"SELECT {', '.join(c for c, _ in _CHECK_COLS)} FROM ledger_checks{where} "
+                               "ORDER BY item_id, checked_at", [item_id] if item_id else []).fetchall()
+        finally:
+            con.close()
+        return [dict(zip([c for c, _ in _CHECK_COLS], r)) for r in rows]
+
+    def history(self, item_id: Optional[str] = None) -> list[dict]:
+        """Every recorded change (of one item, or all), oldest first."""
+        con = self._con()
+        try:
+            where = " WHERE item_id = ?" if item_id else ""
+            rows = con.execute(f"SELECT {', '.join(c for c, _ in _HISTORY_COLS)} FROM ledger_history{where} "
+                               "ORDER BY changed_at, item_id", [item_id] if item_id else []).fetchall()
+        finally:
+            con.close()
+        return [dict(zip([c for c, _ in _HISTORY_COLS], r)) for r in rows]
+
+    def record(self, new_items: Sequence[LedgerItem], checks: Sequence[tuple[str, str, dict]] = (),
+               source: str = "survey ledger") -> None:
+        """Store new items and verifications (item id, wave, verification record with ``fixed``) in one
+        transaction; a fixed item's status becomes 已验证 (recorded in the history)."""
+        now = _now()
+        con = self._con()
+        try:
+            con.execute("BEGIN TRANSACTION")
+            seq = con.execute("SELECT coalesce(max(CAST(substr(id, 4) AS INTEGER)), 0) FROM ledger_items").fetchall()[0][0]
+            for it in new_items:
+                seq += 1
+                it.id = f"ZG-{seq:03d}"
+                it.created_at = it.updated_at = now
+                vals = {"id": it.id, "rule": it.rule, "subject": it.subject, "measure": it.measure,
+                        "district": it.district or "", "wave": it.wave, "area": it.area,
+                        "subject_name": it.subject_name, **{k: it.evidence.get(k) for k in EVIDENCE_FIELDS},
+                        "unit": it.unit, "deadline": it.deadline, "status": it.status, "measures": it.measures,
+                        "note": it.note, "created_at": now, "updated_at": now}
+                con.execute(f"INSERT INTO ledger_items VALUES ({', '.join('?' for _ in _ITEM_COLS)})",
+                            [vals[c] for c, _ in _ITEM_COLS])
+                con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                            [it.id, "created", None, f"{it.wave} {it.rule}", source, now])
+            for item_id, wave, rec in checks:
+                con.execute("DELETE FROM ledger_checks WHERE item_id = ? AND wave = ?", [item_id, wave])
+                con.execute(f"INSERT INTO ledger_checks VALUES ({', '.join('?' for _ in _CHECK_COLS)})",
+                            [item_id, wave, rec["result"], bool(rec["fixed"])]
+                            + [rec.get(k) for k in ("estimate", "ci_low", "ci_high", "n", "diff", "diff_low",
+                                                    "diff_high", "p")] + [now])
+                if rec["fixed"]:
+                    old = con.execute("SELECT status FROM ledger_items WHERE id = ?", [item_id]).fetchall()[0][0]
+                    if old != VERIFIED:
+                        con.execute("UPDATE ledger_items SET status = ?, updated_at = ? WHERE id = ?",
+                                    [VERIFIED, now, item_id])
+                        con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                                    [item_id, "status", old, VERIFIED, f"verification on wave {wave}", now])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    def apply_edits(self, edits: Sequence[tuple[str, str, Any]], source: str) -> int:
+        """Store analysts' edits ((item id, field, new value)) and their history; returns the fields changed."""
+        now = _now()
+        items = {it.id: it for it in self.items()}
+        changed = 0
+        con = self._con()
+        try:
+            con.execute("BEGIN TRANSACTION")
+            for item_id, fld, new in edits:
+                if fld not in EDITABLE:
+                    raise ValueError(f"{fld} is not editable")
+                old = getattr(items[item_id], fld)
+                if (old or None) == (new or None):
+                    continue
+                con.execute(f"UPDATE ledger_items SET {fld} = ?, updated_at = ? WHERE id = ?", [new, now, item_id])
+                con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                            [item_id, fld, None if old is None else str(old), None if new is None else str(new),
+                             source, now])
+                changed += 1
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+        return changed
+
+
+# ----------------------------------------------------------------------------- the spreadsheet
+@dataclass
+class LedgerRow:
+    """One spreadsheet row: a value per column key of :data:`COLUMNS`, and number formats by key."""
+
+    values: dict
+    formats: dict = field(default_factory=dict)
+
+
+def _letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + s
+    return s
+
+
+def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequence[tuple[str, str]] = ()) -> None:
+    """The ledger spreadsheet: sheet 整改台账 (one row per item, editable columns yellow, a drop-down of statuses,
+    the header frozen) and sheet 说明 (``notes``: column → meaning)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([safe_value(h, "xlsx") for _, h, _ in COLUMNS])
+    yellow = PatternFill("solid", fgColor="FFF2CC")
+    for j, (_, _, editable) in enumerate(COLUMNS, start=1):
+        c = ws.cell(1, j)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        if editable:
+            c.fill = yellow
+    for r in rows:
+        ws.append([safe_value(r.values.get(k), "xlsx") for k, _, _ in COLUMNS])
+        i = ws.max_row
+        for j, (k, _, editable) in enumerate(COLUMNS, start=1):
+            cell = ws.cell(i, j)
+            if k in r.formats:
+                cell.number_format = r.formats[k]
+            if editable:
+                cell.fill = yellow
+            if k in ("description", "measures", "check_detail"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    col = {k: _letter(j) for j, (k, _, _) in enumerate(COLUMNS)}
+    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES[:3]) + '"', allow_blank=False,
+                        showErrorMessage=True, errorTitle="状态", error="请选择：待整改、整改中、已整改（已验证由下一期数据核验后自动标记）")
+    dv.add(f"{col['status']}2:{col['status']}{max(ws.max_row, 2) + 200}")
+    ws.add_data_validation(dv)
+    widths = {"id": 9, "wave": 14, "rule": 14, "area": 12, "subject": 20, "district": 9, "description": 52,
+              "unit": 18, "deadline": 12, "status": 9, "measures": 30, "note": 16, "check_wave": 14,
+              "check_result": 12, "check_detail": 40}
+    for k, w in widths.items():
+        ws.column_dimensions[col[k]].width = w
+    ws.freeze_panes = "B2"
+    if notes:
+        sh = wb.create_sheet("说明")
+        sh.append(["列", "含义"])
+        for a, b in notes:
+            sh.append([safe_value(a, "xlsx"), safe_value(b, "xlsx")])
+        sh.column_dimensions["A"].width = 18
+        sh.column_dimensions["B"].width = 90
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def parse_date(v: Any) -> Optional[dt.date]:
+    """A deadline cell: an Excel date, an Excel serial number, or text 2026-09-30 / 2026/9/30 / 2026年9月30日;
+    None when empty; ValueError otherwise."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if 1 <= v < 2958466:
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
+        raise ValueError(v)
+    s = re.sub(r"\s+", "", str(v))
+    for f in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(s, f).date()
+        except ValueError:
+            continue
+    raise ValueError(v)
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unneutralize_text(str(v)).strip()
+
+
+def read_ledger_edits(path: str | Path, items: Sequence[LedgerItem]) -> list[tuple[str, str, Any]]:
+    """Analysts' edits from a ledger spreadsheet: (item id, field, new value) for every editable cell.
+
+    Raises :class:`MinyiError` with every problem (file, row, column and cell): unknown or repeated ids,
+    unknown statuses, 已验证 set by hand, deadlines that are not dates.  Rows with an empty 编号 are skipped."""
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    if not p.exists():
+        raise MinyiError.of("file-not-found", file=str(path), path=str(path))
+    try:
+        wb = load_workbook(p, data_only=True, read_only=True)
+    except Exception as e:  # not an xlsx
+        raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
+                            reason=f"not an Excel workbook written by survey ledger ({type(e).__name__})") from None
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    hi = next((i for i, r in enumerate(rows[:20]) if any(_text(c) == HEADERS["id"] for c in r)), None)
+    if hi is None:
+        raise MinyiError.of("ledger-sheet", file=str(path), path=str(path))
+    header = [_text(c) for c in rows[hi]]
+    pos = {k: header.index(h) for k, h in HEADERS.items() if h in header}
+    known = {it.id: it for it in items}
+    probs: list[Problem] = []
+    edits: list[tuple[str, str, Any]] = []
+    seen: dict = {}
+
+    def bad(code: str, r: int, key: str, **kw) -> None:
+        j = pos[key]
+        cell = f"{_letter(j)}{r}"
+        probs.append(problem(code, file=str(path), row=r, column=f"{_letter(j)} ({HEADERS[key]})", cell=cell, **kw))
+
+    for i, row in enumerate(rows[hi + 1:], start=hi + 2):
+        row = list(row) + [None] * (len(header) - len(row))
+        ident = _text(row[pos["id"]])
+        if not ident:
+            continue
+        if ident not in known:
+            bad("ledger-unknown-id", i, "id", value=ident)
+            continue
+        if ident in seen:
+            bad("ledger-duplicate-id", i, "id", value=ident, first=seen[ident])
+            continue
+        seen[ident] = i
+        item = known[ident]
+        for k in EDITABLE:
+            if k not in pos:
+                continue
+            v = row[pos[k]]
+            if k == "status":
+                s = _text(v)
+                if s not in STATUSES:
+                    bad("ledger-status", i, k, value=s, choices="、".join(STATUSES[:3]))
+                    continue
+                if s == VERIFIED and item.status != VERIFIED:
+                    bad("ledger-verified", i, k, value=s)
+                    continue
+                edits.append((ident, k, s))
+            elif k == "deadline":
+                try:
+                    edits.append((ident, k, parse_date(v)))
+                except ValueError:
+                    bad("ledger-date", i, k, value=_text(v))
+            else:
+                edits.append((ident, k, _text(v)))
+    if probs:
+        raise MinyiError(probs)
+    return edits
+
+
+# ----------------------------------------------------------------------------- settings (minyi.yaml ledger:)
+@dataclass(frozen=True)
+class LedgerSettings:
+    """``ledger:`` in minyi.yaml (every key optional)."""
+
+    hot_issue_share: float = 0.30     # a hot issue becomes an item when its share's CI lies above this
+    alpha: float = 0.05               # family-wise error of the decline and district tests
+    adjust: str = "holm"              # holm | none
+    deadline_days: Optional[int] = None   # default deadline: the wave's end (or the day of proposal) + days
+    deadline: Optional[dt.date] = None    # or one fixed default deadline
+    default_unit: str = ""            # responsible unit of items whose area has no owner
+
+
+LEDGER_KEYS = ("hot_issue_share", "alpha", "adjust", "deadline_days", "deadline", "default_unit")
+
+
+def ledger_settings(config: dict, path: str = "minyi.yaml") -> LedgerSettings:
+    """The validated ``ledger:`` settings; a wrong key or value is one ``config-key``/``unknown-key`` error."""
+    from .messages import did_you_mean
+
+    raw = config.get("ledger")
+    if raw is None:
+        return LedgerSettings()
+    if not isinstance(raw, dict):
+        raise MinyiError.of("config-key", file=path, key="ledger", reason="must be a mapping",
+                            hint="e.g. ledger: {hot_issue_share: 0.3, deadline_days: 30}")
+    for k in raw:
+        if k not in LEDGER_KEYS:
+            raise MinyiError.of("unknown-key", file=path, key=k, where="ledger",
+                                suggestion=did_you_mean(str(k), LEDGER_KEYS))
+
+    def share(k: str, default: float) -> float:
+        v = raw.get(k, default)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
+            raise MinyiError.of("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
+                                hint="e.g. 0.3 for 30%")
+        return float(v)
+
+    adjust = raw.get("adjust", "holm")
+    if adjust not in ("holm", "none"):
+        raise MinyiError.of("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",
+                            hint="holm controls the chance of any false item at alpha")
+    days = raw.get("deadline_days")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
+        raise MinyiError.of("config-key", file=path, key="ledger.deadline_days",
+                            reason=f"must be a whole number of days, not {days!r}", hint="e.g. deadline_days: 30")
+    fixed = raw.get("deadline")
+    if fixed is not None:
+        try:
+            fixed = parse_date(fixed)
+        except ValueError:
+            raise MinyiError.of("config-key", file=path, key="ledger.deadline", reason=f"{fixed!r} is not a date",
+                                hint="write dates as YYYY-MM-DD") from None
+    unit = raw.get("default_unit") or ""
+    return LedgerSettings(share("hot_issue_share", 0.30), share("alpha", 0.05), adjust, days, fixed, str(unit).strip())

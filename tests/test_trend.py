@@ -1,0 +1,199 @@
+"""Waves over time: the weighted linear trend against a hand-worked example and statsmodels WLS, and
+``survey trend`` on six simulated waves (tests/tracking_world.py) against a reference recomputed
+from each wave's own analysis."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import tracking_world as W
+from analysis.trend import linear_trend, wave_series
+
+
+# ----------------------------------------------------------------------------- the estimator
+def test_linear_trend_hand_worked_example():
+    """y = (0.60, 0.62, 0.65), se = (0.01, 0.02, 0.01), t = 1, 2, 3, df = (100, 50, 200).
+
+    w = (10000, 2500, 10000); t̄ = 45000/22500 = 2; ȳ = 14050/22500; S_tt = 20000;
+    b = 10000·(0.05)/20000 = 0.025; Var(b) = 1/20000; a = ȳ − 2b; residuals (1/1800, −1/225, 1/1800)
+    give Q = 2·10000/1800² + 2500/225² = 1/18; c = (−0.5, 0, 0.5), c²v = (2.5e-5, 0, 2.5e-5), so
+    df = (5e-5)² / ((2.5e-5)²/100 + (2.5e-5)²/200) = 800/3.
+    """
+    tr = linear_trend([0.60, 0.62, 0.65], [0.01, 0.02, 0.01], df=[100, 50, 200])
+    assert tr.slope == pytest.approx(0.025, abs=1e-15)
+    assert tr.se == pytest.approx(math.sqrt(1 / 20000), rel=1e-13)
+    assert tr.intercept == pytest.approx(14050 / 22500 - 0.05, rel=1e-13)
+    assert tr.lack_of_fit == pytest.approx(1 / 18, rel=1e-12)
+    assert tr.lack_of_fit_df == 1
+    assert tr.lack_of_fit_p == pytest.approx(stats.chi2.sf(1 / 18, 1), rel=1e-12)
+    assert tr.df == pytest.approx(800 / 3, rel=1e-12)
+    t = 0.025 / math.sqrt(1 / 20000)
+    assert tr.statistic == pytest.approx(t, rel=1e-12)
+    assert tr.p == pytest.approx(2 * stats.t.sf(t, 800 / 3), rel=1e-10)
+    c = stats.t.ppf(0.975, 800 / 3)
+    assert tr.ci_low == pytest.approx(0.025 - c * math.sqrt(1 / 20000), rel=1e-12)
+    assert tr.significant and tr.direction == "up"
+    assert tr.weights == pytest.approx((-0.5, 0.0, 0.5), abs=1e-12)
+
+
+def test_linear_trend_equals_statsmodels_wls_with_known_variances():
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(7)
+    for K in (2, 3, 6, 9):
+        y = 0.5 + 0.01 * np.arange(K) + rng.normal(0, 0.01, K)
+        se = rng.uniform(0.005, 0.03, K)
+        t = np.cumsum(rng.uniform(0.5, 2.0, K))
+        fit = sm.WLS(y, sm.add_constant(t), weights=1 / se**2).fit(cov_type="fixed scale")
+        tr = linear_trend(y, se, times=t)
+        assert tr.slope == pytest.approx(fit.params[1], rel=1e-10)
+        assert tr.intercept == pytest.approx(fit.params[0], rel=1e-10, abs=1e-12)
+        assert tr.se == pytest.approx(fit.bse[1], rel=1e-10)
+        assert tr.p == pytest.approx(fit.pvalues[1], rel=1e-8)  # normal reference: all df infinite
+        assert tr.lack_of_fit == pytest.approx(float(np.sum(fit.wresid ** 2)), rel=1e-8, abs=1e-14)
+        lo, hi = fit.conf_int()[1]
+        assert (tr.ci_low, tr.ci_high) == (pytest.approx(lo, rel=1e-10), pytest.approx(hi, rel=1e-10))
+
+
+def test_linear_trend_needs_two_waves_and_skips_missing():
+    assert linear_trend([0.5], [0.01]) is None
+    assert linear_trend([0.5, float("nan")], [0.01, 0.02]) is None
+    assert linear_trend([0.5, 0.6], [0.01, 0.0]) is None  # a wave without sampling variance
+    two = linear_trend([0.5, float("nan"), 0.56], [0.01, 0.01, 0.02])
+    assert two.waves == 2 and two.slope == pytest.approx(0.03)  # waves 1 and 3: per wave of the wave numbers
+    assert two.lack_of_fit_df == 0 and math.isnan(two.lack_of_fit_p)
+
+
+def test_wave_series_changes_are_welch_satterthwaite_differences():
+    s = wave_series(["a", "b", "c"], [0.60, None, 0.66], [0.01, None, 0.02], [0.58, None, 0.62],
+                    [0.62, None, 0.70], [900, 0, 800], [899, None, 799])
+    p0, p1, p2 = s.points
+    assert p0.vs_previous is None and p1.vs_previous is None  # no estimate in wave b
+    d = p2.vs_previous
+    assert p2.previous_wave == "a"
+    assert d.estimate == pytest.approx(0.06)
+    assert d.se == pytest.approx(math.sqrt(0.01**2 + 0.02**2))
+    v1, v0 = 0.02**2, 0.01**2
+    assert d.df == pytest.approx((v1 + v0) ** 2 / (v1**2 / 799 + v0**2 / 899))
+    assert p2.vs_first.estimate == pytest.approx(0.06)
+
+
+# ----------------------------------------------------------------------------- six waves
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("trend_world")
+    return W.build(root)
+
+
+@pytest.fixture(scope="module")
+def trend_json(world):
+    rc, out, err = W.survey("trend", world.root, "--by", "district", "--json")
+    assert rc == 0, err
+    return json.loads(out)
+
+
+def test_trend_orders_waves_by_date_and_shows_labels(trend_json):
+    assert [w["id"] for w in trend_json["waves"]] == [w[0] for w in W.WAVES]  # imported out of order
+    assert [w["label"] for w in trend_json["waves"]] == [w[1] for w in W.WAVES]
+    assert trend_json["waves"][0]["period"] == "2025年1月6日—3月28日"
+
+
+def _series(doc, sid, measure, group=None):
+    return next(s for s in doc["series"] if s["id"] == sid and s["measure"] == measure and s["group"] == group)
+
+
+def test_trend_values_equal_each_waves_analysis_and_the_wls_reference(world, trend_json):
+    sm = pytest.importorskip("statsmodels.api")
+    from report.project import analyze_project
+
+    per_wave = [analyze_project(world, wave=w[0], by=["district"]) for w in W.WAVES]
+    checked = 0
+    for sid, measure in (("sat_env", "rate"), ("sat_env", "index"), ("support", "rate"), ("sat_civility", "index")):
+        s = _series(trend_json, sid, measure)
+        ref = [next(i for i in r["indicators"] if i["id"] == sid)[measure] for r in per_wave]
+        for p, r in zip(s["points"], ref):
+            for k in ("estimate", "se", "ci_low", "ci_high", "n"):
+                assert p[k] == pytest.approx(r[k], rel=1e-12)
+        y = np.array([r["estimate"] for r in ref])
+        se = np.array([r["se"] for r in ref])
+        dfs = np.array([float(r["df"]) for r in ref])
+        # changes: by hand, Welch–Satterthwaite df
+        for i in range(1, 6):
+            for key, j in (("vs_previous", i - 1), ("vs_first", 0)):
+                d = s["points"][i][key]
+                v1, v0 = se[i] ** 2, se[j] ** 2
+                df = (v1 + v0) ** 2 / (v1**2 / dfs[i] + v0**2 / dfs[j])
+                assert d["estimate"] == pytest.approx(y[i] - y[j], rel=1e-12)
+                assert d["se"] == pytest.approx(math.sqrt(v1 + v0), rel=1e-12)
+                assert d["df"] == pytest.approx(df, rel=1e-10)
+                assert d["p"] == pytest.approx(2 * stats.t.sf(abs(y[i] - y[j]) / math.sqrt(v1 + v0), df), rel=1e-8)
+        # trend: statsmodels WLS with the variances known
+        fit = sm.WLS(y, sm.add_constant(np.arange(1.0, 7.0)), weights=1 / se**2).fit(cov_type="fixed scale")
+        tr = s["trend"]
+        assert tr["slope"] == pytest.approx(fit.params[1], rel=1e-9)
+        assert tr["se"] == pytest.approx(fit.bse[1], rel=1e-9)
+        w = 1 / se**2
+        t = np.arange(1.0, 7.0)
+        tbar = (w * t).sum() / w.sum()
+        c = w * (t - tbar) / (w * (t - tbar) ** 2).sum()
+        ws_df = (c**2 * se**2).sum() ** 2 / ((c**2 * se**2) ** 2 / dfs).sum()
+        assert tr["df"] == pytest.approx(ws_df, rel=1e-10)
+        assert tr["p"] == pytest.approx(2 * stats.t.sf(abs(fit.params[1] / fit.bse[1]), ws_df), rel=1e-8)
+        checked += 1
+    assert checked == 4
+
+
+def test_planted_directions(trend_json):
+    direction = {(s["id"], s["measure"]): s["trend"]["direction"] for s in trend_json["series"] if s["group"] is None}
+    for sid in ("sat_env", "sat_traffic"):
+        assert direction[(sid, "index")] == "up" and direction[(sid, "rate")] == "up"
+    assert direction[("sat_civility", "index")] == "down"
+    assert direction[("area:civility", "index")] == "down"
+    # the one-wave drop of 社会治安 is a spike, not a line: the lack-of-fit test says so
+    safety = _series(trend_json, "sat_safety", "index")
+    assert safety["trend"]["lack_of_fit_p"] < 0.001
+    assert safety["points"][4]["vs_previous"]["direction"] == "down"
+    assert safety["points"][5]["vs_previous"]["direction"] == "up"
+
+
+def test_lagging_district_in_the_heat_table(trend_json):
+    heat = next(h for h in trend_json["heat"] if h["id"] == "sat_traffic" and h["measure"] == "index")
+    assert heat["waves"] == [w[0] for w in W.WAVES]
+    row = heat["groups"].index(W.LAG_DISTRICT)
+    vals = np.array(heat["values"], dtype=float)
+    others = np.delete(vals, row, axis=0)
+    assert np.all(vals[row] < others.min(axis=0))  # lowest district in every wave
+    lag = _series(trend_json, "sat_traffic", "index", W.LAG_DISTRICT)
+    assert [p["estimate"] for p in lag["points"]] == pytest.approx(list(vals[row]))
+    assert lag["trend"]["direction"] == "up"  # lagging, but improving with the city
+
+
+def test_trend_text_charts_and_xlsx(world, tmp_path):
+    out = tmp_path / "trend_out"
+    rc, text, err = W.survey("trend", world.root, "--indicators", "sat_env,traffic", "--out", out)
+    assert rc == 0, err
+    assert "2025年第一季度" in text and "2025Q1" not in text  # labels, never raw ids
+    assert "城市环境满意度（满意率）" in text and "交通秩序（领域指数）" in text
+    assert "社会治安" not in text  # --indicators filters
+    assert (out / "charts" / "trend_areas.png").stat().st_size > 5000
+    assert (out / "charts" / "trend_heat_composite.png").exists() is False  # composite not selected
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "trend.xlsx")
+    ws = wb["趋势"]
+    header = [c.value for c in ws[1]]
+    assert "2025年第一季度" in header and "较首期变化" in header
+    assert isinstance(ws.cell(2, 4).value, float) and ws.cell(2, 4).number_format == "0.0%"
+
+
+def test_trend_errors(world, tmp_path):
+    rc, _, err = W.survey("trend", world.root, "--indicators", "sat_evn")
+    assert rc == 1 and "sat_evn" in err and "sat_env" in err
+    assert W.survey("trend", world.root, "--by", "nowhere")[0] == 2
+    one = W.build(tmp_path, waves=1, n=200)
+    rc, _, err = W.survey("trend", one.root)
+    assert rc == 1 and "at least two waves" in err

@@ -48,8 +48,9 @@ REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", 
               "rank-invalid": "排序无效"}
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting"}
+               "margins", "weighting", "serve", "quotas"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
+BUSY_WAIT = float(os.environ.get("MINYI_BUSY_WAIT", 10))  # seconds to wait for another process's lock
 
 
 @dataclass
@@ -92,7 +93,8 @@ class ImportSummary:
 
 def column_types(q: Questionnaire) -> list[tuple[str, str]]:
     """DuckDB type of every stored column of ``q`` (see module docstring)."""
-    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
+    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE"),
+            ("collector", "VARCHAR")]  # collector: the volunteer's id from a `survey links` link (survey serve)
     for qq in q.questions:
         for c in qq.columns():
             cols.append((c, _sql_type(qq, c)))
@@ -158,11 +160,19 @@ class Project:
         """A DuckDB connection; a locked or damaged database becomes one readable error."""
         import duckdb
 
-        try:
-            con = duckdb.connect(str(self.root / DB))
-        except duckdb.Error as e:
-            raise MinyiError.of("project-busy", file=str(self.root), path=str(self.root / DB),
-                                reason=str(e).splitlines()[0])
+        import time
+
+        deadline = time.monotonic() + BUSY_WAIT
+        while True:  # another process (e.g. `survey serve` merging a batch) may hold the lock briefly
+            try:
+                con = duckdb.connect(str(self.root / DB))
+                break
+            except duckdb.Error as e:
+                if "lock" in str(e).lower() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                raise MinyiError.of("project-busy", file=str(self.root), path=str(self.root / DB),
+                                    reason=str(e).splitlines()[0])
         if not getattr(self, "_schema_ok", False):
             self._sync_schema(con)
         return con

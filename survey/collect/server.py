@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import logging
 import secrets
+import signal
 import socket
+import threading
 import sys
 from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import MinyiError
 from ..store import Project
+
+
+class _Stopped(Exception):
+    """SIGTERM, raised again by uvicorn after its graceful shutdown."""
+
+
+def _stopped(signum, frame):
+    raise _Stopped()
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -68,8 +78,16 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=15,
                             server_header=False, proxy_headers=True)
     server = uvicorn.Server(config)
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again for the caller: here that
+    # means "stopped as asked", not an error
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stopped) if main_thread else None
     try:
         server.run(sockets=[sock])
+    except (KeyboardInterrupt, _Stopped):
+        pass
     finally:
         sock.close()
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     echo(f"stopped; answers stored this run: {svc.committer.stored if svc.committer else 0}")

@@ -93,12 +93,13 @@ class ImportSummary:
 
 def column_types(q: Questionnaire) -> list[tuple[str, str]]:
     """DuckDB type of every stored column of ``q`` (see module docstring)."""
-    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE"),
-            ("collector", "VARCHAR")]  # collector: the volunteer's id from a `survey links` link (survey serve)
+    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
     for qq in q.questions:
         for c in qq.columns():
             cols.append((c, _sql_type(qq, c)))
-    return cols + [("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR")]
+    # collector: the volunteer's id from a `survey links` link (answers collected by survey serve)
+    return cols + [("collector", "VARCHAR"), ("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"),
+                   ("_source", "VARCHAR")]
 
 
 def _sql_type(qq: Question, col: str) -> str:

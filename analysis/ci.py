@@ -137,6 +137,19 @@ def _agresti_coull(p, se, n, df, confidence, n_rows, srs):
     return np.clip(p_c - dist, 0, 1), np.clip(p_c + dist, 0, 1)
 
 
+def _asin(p, se, n, df, confidence, n_rows, srs):
+    # R svyciprop(method="asin"): sin²(asin√p ± t·se/(2√(p(1−p)))) — the transformed interval is cut to
+    # [0, π/2] before back-transforming (R does not cut: its lower bound can exceed p when the interval
+    # crosses 0; a deliberate difference, tests/test_ci_methods.py)
+    c = critical_value(confidence, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eta = np.arcsin(np.sqrt(p))
+        s = se / (2 * np.sqrt(p * (1 - p)))
+        lo = np.sin(np.clip(eta - c * s, 0, np.pi / 2)) ** 2
+        hi = np.sin(np.clip(eta + c * s, 0, np.pi / 2)) ** 2
+    return lo, hi
+
+
 CI_METHODS: dict[str, Callable] = {
     "wald": _wald,
     "logit": _logit,
@@ -145,6 +158,17 @@ CI_METHODS: dict[str, Callable] = {
     "jeffreys": _jeffreys,
     "agresti-coull": _agresti_coull,
 }
+
+#: Methods whose interval collapses to a point at p = 0 or 1 (their SE is 0 there); they fall back to
+#: :data:`BOUNDARY_FALLBACK` for such estimates.
+DEGENERATE_AT_BOUNDARY: tuple = ()
+
+#: The interval used for a proportion of exactly 0 or 1 when the requested method collapses there:
+#: Korn & Graubard's (1998) Clopper–Pearson interval with the design effect taken as 1 (n_eff = the
+#: base n: the design effect of a proportion cannot be estimated from a sample in which it is 0 or
+#: 1) and their degrees-of-freedom adjustment (t(n_rows−1)/t(df))².  0 successes of 66 give
+#: [0, 5.4 %] at 95 % instead of R's degenerate [0, 0].  ``ci_method`` reports it.
+BOUNDARY_FALLBACK = "clopper-pearson"
 
 
 def check_method(method: str) -> str:
@@ -170,3 +194,25 @@ def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95,
     n_rows = n if n_rows is None else np.asarray(n_rows, dtype=float)
     lo, hi = fn(p, se, n, df, confidence, n_rows, srs)
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+def proportion_ci_used(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
+                       srs: bool = False, design_df=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`proportion_ci` with the boundary rule: ``(low, high, method used)`` per element.
+
+    Where ``p`` is exactly 0 or 1 and ``method`` is one of :data:`DEGENERATE_AT_BOUNDARY`, the
+    interval is :data:`BOUNDARY_FALLBACK` (Korn–Graubard with n_eff = n) and the method used says so.
+    ``design_df``: the design's degrees of freedom for Korn–Graubard's adjustment (default ``df``).
+    """
+    dd = df if design_df is None else design_df
+    lo, hi = proportion_ci(p, se, n, df if method != "clopper-pearson" else dd, method, confidence,
+                           n_rows=n_rows, srs=srs)
+    pa = np.asarray(p, dtype=float)
+    used = np.full(np.shape(lo), method, dtype=object)
+    edge = (pa <= 0) | (pa >= 1)
+    if method in DEGENERATE_AT_BOUNDARY and np.any(edge):
+        flo, fhi = proportion_ci(p, np.zeros_like(np.asarray(se, dtype=float)), n, dd, BOUNDARY_FALLBACK,
+                                 confidence, n_rows=n_rows, srs=srs)
+        lo, hi = np.where(edge, flo, lo), np.where(edge, fhi, hi)
+        used = np.where(edge, BOUNDARY_FALLBACK, used).astype(object)
+    return lo, hi, used

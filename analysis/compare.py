@@ -41,7 +41,7 @@ from scipy import stats
 
 from .ci import critical_value
 from .design import Design, DesignError
-from .result import json_value
+from .result import Estimate, json_value
 
 SMALL_BASE = 30
 
@@ -81,8 +81,9 @@ class Difference:
 
 def _test(est: float, se: float, df: float, confidence: float, *, a=float("nan"), b=float("nan"), label="",
           method="") -> Difference:
-    c = float(critical_value(confidence, df))
-    lo, hi = est - c * se, est + c * se
+    """t test of ``est`` against 0 with its Wald interval (the interval of :class:`analysis.result.Estimate`)."""
+    e = Estimate.of(est, se * se, df=df, confidence=confidence, var=label)
+    lo, hi = e.ci_low, e.ci_high
     if se > 0:
         t = est / se
         p = float(2 * (stats.norm.sf(abs(t)) if np.isinf(df) else stats.t.sf(abs(t), df)))
@@ -95,22 +96,6 @@ def _test(est: float, se: float, df: float, confidence: float, *, a=float("nan")
 
 
 # ----------------------------------------------------------------------------- one design, several domains
-@dataclass(frozen=True)
-class DomainEstimates:
-    """Domain means with their covariance (R ``svyby(..., covmat=TRUE)``)."""
-
-    labels: list
-    estimate: np.ndarray
-    cov: np.ndarray
-    n: np.ndarray
-    df: np.ndarray        # design df of each domain
-    weight: np.ndarray
-
-    @property
-    def se(self) -> np.ndarray:
-        return np.sqrt(np.maximum(np.diag(self.cov), 0))
-
-
 def _psu_totals(design: Design, z: np.ndarray) -> np.ndarray:
     n_psu = int(design.psu.max()) + 1
     return np.column_stack([np.bincount(design.psu, weights=z[:, j], minlength=n_psu) for j in range(z.shape[1])])
@@ -132,8 +117,11 @@ def _domain_df(design: Design, inset: np.ndarray) -> float:
 
 
 def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.ndarray] = None,
-                     levels: Optional[Sequence] = None) -> DomainEstimates:
+                     levels: Optional[Sequence] = None, confidence: float = 0.95) -> Estimate:
     """Mean of ``y`` in every group of ``groups`` (column name or array) with the joint covariance.
+
+    Returns one :class:`~analysis.result.Estimate` vector: ``labels`` the groups, ``estimate``,
+    ``cov`` (K × K, R ``vcov``), ``n``, ``df`` (each domain's design df) and ``weight`` (Σw).
 
     ``y`` may be a 0/1 indicator (shares).  Rows with missing ``y``/group, outside ``valid`` or
     with zero weight are outside every domain (kept, zero weight).  The covariance is
@@ -178,16 +166,35 @@ def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.
     cov = design.variance_of_psu_totals(T, st, f)
     n = np.bincount(code[ok], minlength=K)
     df = np.array([_domain_df(design, ok & (code == k)) for k in range(K)])
-    return DomainEstimates(labels=levels, estimate=est, cov=cov, n=n, df=df, weight=Wg)
+    return Estimate.of(est, np.diag(cov).copy(), cov=cov, labels=levels, n=n, df=df, weight=Wg,
+                       confidence=confidence)
 
 
-def contrast(estimates: np.ndarray, cov: np.ndarray, coef: Sequence[float], *, df: float = float("inf"),
-             confidence: float = 0.95, label: str = "") -> Difference:
-    """Linear combination ``Σ c_k θ_k`` with variance ``cᵀ V c`` (R ``svycontrast``)."""
+def contrast(estimates: Any, cov: Optional[np.ndarray] = None, coef: Optional[Sequence[float]] = None, *,
+             df: Optional[float] = None, confidence: float = 0.95, label: str = "") -> Difference:
+    """Linear combination ``Σ c_k θ_k`` with variance ``cᵀ V c`` (R ``svycontrast``).
+
+    ``estimates`` is an :class:`~analysis.result.Estimate` vector (its ``vcov()`` is used; ``cov``
+    is then omitted: ``contrast(est, coef=[1, -1])``) or an array of estimates with ``cov``.  ``df``
+    defaults to the smallest df of the estimate vector, or ``inf`` for arrays.
+    """
+    if isinstance(estimates, Estimate):
+        if coef is None:
+            coef, cov = cov, None
+        V = estimates.vcov()
+        theta = estimates.coef()
+        if df is None:
+            df = float(np.min(np.atleast_1d(estimates.df)))
+    else:
+        V = np.asarray(cov, dtype=float)
+        theta = np.asarray(estimates, dtype=float)
+    if coef is None:
+        raise DesignError("contrast needs coefficients")
     c = np.asarray(coef, dtype=float)
-    est = float(c @ np.asarray(estimates, dtype=float))
-    var = float(c @ np.asarray(cov, dtype=float) @ c)
-    return _test(est, math.sqrt(max(var, 0.0)), float(df), confidence, label=label, method="contrast")
+    est = float(c @ theta)
+    var = float(c @ V @ c)
+    return _test(est, math.sqrt(max(var, 0.0)), float("inf") if df is None else float(df), confidence, label=label,
+                 method="contrast")
 
 
 def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid: Optional[np.ndarray] = None,
@@ -309,8 +316,7 @@ def league(groups: Sequence, estimates: Sequence[float], *, se: Optional[Sequenc
     if ci_low is None or ci_high is None:
         if s is None:
             raise DesignError("league tables need standard errors or confidence intervals")
-        c = critical_value(confidence, dfa)
-        lo, hi = est - c * s, est + c * s
+        lo, hi = Estimate.of(est, s * s, df=dfa, confidence=confidence).confint()
     else:
         lo, hi = np.asarray(ci_low, dtype=float), np.asarray(ci_high, dtype=float)
     if method == "pairwise":

@@ -41,22 +41,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .ci import critical_value, proportion_ci
 from .design import Design, DesignError
-
-
-@dataclass
-class GroupStats:
-    """Vectors over groups: estimate, se, ci, n (valid rows), df, deff, total weight."""
-
-    estimate: np.ndarray
-    se: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    n: np.ndarray
-    df: np.ndarray
-    deff: np.ndarray
-    weight: np.ndarray
+from .result import WALD, Estimate, ProportionInterval
 
 
 @dataclass
@@ -212,7 +198,7 @@ class DomainEngine:
 
     def estimate(self, tab: "CodedTable", d: np.ndarray, y: np.ndarray, x: Optional[np.ndarray] = None, *,
                  confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
-                 ci_method: str = "wald") -> tuple[GroupStats, np.ndarray, np.ndarray]:
+                 ci_method: str = "wald") -> tuple[Estimate, np.ndarray, np.ndarray]:
         """Domain mean (``x`` None) or ratio Σwdy/Σwdx for every group from a :class:`CodedTable`.
 
         ``d``, ``y``, ``x``: per-code validity, value and denominator (length k).  Identical to
@@ -277,13 +263,7 @@ class DomainEngine:
                 scale = N**2
             vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
             deff = var / vsrs
-            se = np.sqrt(np.maximum(var, 0))
-        if proportion:
-            lo, hi = proportion_ci(est, se, n, dfv, ci_method, confidence, n_rows=n)
-        else:
-            c = critical_value(confidence, dfv)
-            lo, hi = est - c * se, est + c * se
-        return GroupStats(est, se, lo, hi, n.astype(int), dfv, deff, W), A, B
+        return _group_estimates(est, var, n, dfv, deff, W, confidence, proportion, ci_method), A, B
 
     def cell_influence(self, k: int, A: np.ndarray, B: np.ndarray, est: np.ndarray, W: np.ndarray) -> np.ndarray:
         """Cell × unit totals of the influence values z = w d (y − ŷ_g)/W_g for grouping ``k``
@@ -384,12 +364,12 @@ class DomainEngine:
         return self.G @ b
 
     def means(self, y: np.ndarray, valid: np.ndarray, *, confidence: float = 0.95, df: Optional[float] = None,
-              proportion: bool = False, ci_method: str = "wald") -> GroupStats:
+              proportion: bool = False, ci_method: str = "wald") -> Estimate:
         """Domain means of ``y`` (rows where ``valid``) for every group; see module docstring."""
         return self._ratio(y, None, valid, confidence=confidence, df=df, proportion=proportion, ci_method=ci_method)
 
     def ratio(self, y: np.ndarray, x: np.ndarray, valid: np.ndarray, *, confidence: float = 0.95,
-              df: Optional[float] = None) -> GroupStats:
+              df: Optional[float] = None) -> Estimate:
         """Domain ratios ``R̂_g = Σ w d y / Σ w d x`` for every group (R ``svyby(~y, ~g, design, svyratio,
         denominator=~x)``), influence ``z = w d (y − R̂_g x)/Σ w d x``; a mean is the ratio with x = 1.
 
@@ -397,7 +377,7 @@ class DomainEngine:
         """
         return self._ratio(y, np.asarray(x, dtype=float), valid, confidence=confidence, df=df)
 
-    def _ratio(self, y, x, valid, *, confidence, df, proportion=False, ci_method="wald") -> GroupStats:
+    def _ratio(self, y, x, valid, *, confidence, df, proportion=False, ci_method="wald") -> Estimate:
         d = np.asarray(valid, dtype=bool) & (self.w > 0)
         if x is not None:
             d &= np.isfinite(x)
@@ -465,13 +445,7 @@ class DomainEngine:
         with np.errstate(invalid="ignore", divide="ignore"):
             vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
             deff = var / vsrs
-            se = np.sqrt(np.maximum(var, 0))
-        if proportion:
-            lo, hi = proportion_ci(est, se, n, dfv.astype(float), ci_method, confidence, n_rows=n)
-        else:
-            c = critical_value(confidence, dfv.astype(float))
-            lo, hi = est - c * se, est + c * se
-        return GroupStats(est, se, lo, hi, n.astype(int), dfv.astype(float), deff, W)
+        return _group_estimates(est, var, n, dfv.astype(float), deff, W, confidence, proportion, ci_method)
 
     def degf(self, valid: np.ndarray) -> np.ndarray:
         """Per group: PSUs minus strata among the group's rows where ``valid`` (R ``degf(subset(...))``)."""
@@ -533,6 +507,13 @@ class DomainEngine:
         """Group index (into the engine's groups) of each row for grouping k (−1 when missing)."""
         sl = self.slices[k]
         return np.where(codes >= 0, sl.start + codes, -1)
+
+
+def _group_estimates(est, var, n, df, deff, W, confidence, proportion, ci_method) -> Estimate:
+    """One :class:`Estimate` vector over the engine's groups (proportions get the ``ci_method`` rule)."""
+    n = np.asarray(n, dtype=float)
+    rule = ProportionInterval(ci_method, n, n_rows=n) if proportion else WALD
+    return Estimate.of(est, var, n=n, df=df, deff=deff, weight=W, confidence=confidence, interval=rule)
 
 
 def make_engine(design: Design, groupings: Sequence[tuple[np.ndarray, int]] = ()) -> DomainEngine:

@@ -29,9 +29,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .ci import check_method, critical_value, proportion_ci
+from .ci import check_method
 from .design import Design, DesignError
-from .result import Estimate
+from .result import WALD, Estimate, ProportionInterval
 
 
 def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -96,27 +96,16 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
            levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "wald",
            confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
            srs_binomial: bool = False) -> Estimate:
-    """Turn an estimate and its influence values into an :class:`Estimate` (SE, CI, deff, df)."""
+    """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule)."""
     variance = float(design.variance(z, present=w > 0)[0, 0])
     n = int(np.count_nonzero(w))
     dfv = _resolve_df(design, w, df)
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
-    se = float(np.sqrt(max(variance, 0.0)))
     deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
-    if proportion:
-        # R's subset() keeps only the domain's rows, so nrow(design) in Korn–Graubard is the domain's n
-        lo, hi = proportion_ci(estimate, se, n, dfv, ci_method, confidence, n_rows=n, srs=srs_binomial)
-        lo, hi = float(lo), float(hi)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            n_eff = float(n if srs_binomial or se == 0 else estimate * (1 - estimate) / se**2)
-    else:
-        c = float(critical_value(confidence, dfv))
-        lo, hi = estimate - c * se, estimate + c * se
-        n_eff = n / deff if deff and np.isfinite(deff) and deff > 0 else float("nan")
-    return Estimate(var=var, estimate=float(estimate), se=se, ci_low=lo, ci_high=hi, n=n, df=dfv, deff=float(deff),
-                    ci_method=ci_method if proportion else "wald", confidence=confidence, levels=levels,
-                    domain=domain, extra={"n_eff": n_eff, "total_weight": float(w.sum())})
+    rule = ProportionInterval(ci_method, n, n_rows=n, srs=srs_binomial) if proportion else WALD
+    return Estimate.of(estimate, variance, n=n, df=dfv, deff=deff, confidence=confidence, interval=rule,
+                       var=var, levels=levels, domain=domain, weight=float(w.sum()))
 
 
 def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",

@@ -29,15 +29,14 @@ Definitions (each a design-based domain estimate, see :mod:`analysis.domains`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from .ci import critical_value
 from .design import Design, DesignError
 from .domains import code_values, make_engine
-from .result import json_value
+from .result import WALD, Estimate, Wald
 
 VERDICT_ABOVE = "达标"
 VERDICT_BELOW = "未达标"
@@ -100,25 +99,21 @@ class Grouping:
     labels: list
 
 
-@dataclass
-class Stat:
-    """One estimate for one group."""
+#: The fields of an indicator record (``survey analyze --json``, docs/analyze-json.md "The statistic record").
+STAT_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff", "target", "verdict", "n_na", "share_na",
+               "n_answered")
 
-    estimate: float
-    se: float
-    ci_low: float
-    ci_high: float
-    n: int
-    df: float
-    deff: float = float("nan")
-    target: Optional[float] = None
-    verdict: Optional[str] = None
-    n_na: int = 0
-    share_na: float = 0.0
-    n_answered: int = 0
 
-    def to_dict(self) -> dict:
-        return {k: json_value(v) for k, v in self.__dict__.items()}
+def stat_record(e: Estimate) -> dict:
+    """The JSON record of one indicator estimate: :data:`STAT_FIELDS`, the verdict against its target
+    from the interval at the estimate's confidence (NaN → None, inf → "inf").  Estimates without
+    indicator annotations (multiple choice, ranking) get no target and zero 不了解 counts."""
+    rec = e.record(("estimate", "se", "ci_low", "ci_high", "n", "df", "deff"))
+    x = e.extra
+    target = x.get("target")
+    rec.update(target=target, verdict=verdict(e.ci_low, e.ci_high, target), n_na=int(x.get("n_na", 0)),
+               share_na=float(x.get("share_na", 0.0)), n_answered=int(x.get("n_answered", 0)))
+    return rec
 
 
 @dataclass
@@ -126,10 +121,12 @@ class IndicatorResults:
     """Everything computed: per item, per indicator, per area and the composite, for every group."""
 
     groups: list  # [(grouping name or None, label or None)] in engine order
-    items: dict = field(default_factory=dict)  # key -> {"rate": [Stat per group], "index": [...]}
-    indicators: dict = field(default_factory=dict)  # indicator id -> {"rate": [...], "index": [...]}
-    areas: dict = field(default_factory=dict)  # area id -> {"rate": [...], "index": [...]}
-    composite: list = field(default_factory=list)  # [Stat per group]
+    # each measure is an Estimate over the groups (index 0 = overall) whose ``extra`` holds target,
+    # n_na, share_na, n_answered; stat_record() gives one group's JSON record
+    items: dict = field(default_factory=dict)  # key -> {"rate": Estimate, "index": Estimate}
+    indicators: dict = field(default_factory=dict)  # indicator id -> {"rate": ..., "index": ...}
+    areas: dict = field(default_factory=dict)  # area id -> {"rate": ..., "index": ...}
+    composite: Optional[Estimate] = None
 
 
 def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items: Sequence[ItemSpec],
@@ -242,7 +239,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         if zs is None:
             return None
         J = counts[bucket]
-        est = np.array([[s.estimate for s in res.items[k][measure]] for k in keys]).mean(axis=0)
+        est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
         u = union[(acc_of[bucket], measure)]
         var = variance([z / J for z in zs], u)
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
@@ -276,7 +273,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     # composite index: weighted mean of the area indexes present in each group (weights re-normalised)
     present = [a for a in areas if a.id in res.areas and res.areas[a.id].get("index") and a.weight > 0]
     if present:
-        A_est = np.array([[s.estimate for s in res.areas[a.id]["index"]] for a in present])  # areas × groups
+        A_est = np.array([res.areas[a.id]["index"].estimate for a in present])  # areas × groups
         has = np.isfinite(A_est)
         wts = np.array([a.weight for a in present])[:, None] * has
         tot = wts.sum(0)
@@ -308,27 +305,32 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     return res
 
 
-def _stats(g, target, na_counts, ans_counts) -> list:
-    out = []
-    for i in range(len(g.estimate)):
-        share = float(na_counts[i] / ans_counts[i]) if ans_counts[i] else 0.0
-        out.append(Stat(float(g.estimate[i]), float(g.se[i]), float(g.ci_low[i]), float(g.ci_high[i]), int(g.n[i]),
-                        float(g.df[i]), float(g.deff[i]), target, verdict(float(g.ci_low[i]), float(g.ci_high[i]), target),
-                        int(na_counts[i]), share, int(ans_counts[i])))
-    return out
-
-
-def _agg_stats(est, var, ns, dfs, confidence, target, proportion, n_na, n_ans) -> list:
-    """Aggregate Stats: Wald interval with t(df), df and n from the rows valid for at least one item
-    (R ``confint(svycontrast(...), df=degf(domain))``); ``share_na`` pooled over the items' answers."""
-    se = np.sqrt(np.maximum(var, 0))
-    dfv = np.asarray(dfs, dtype=float)
-    c = critical_value(confidence, dfv)
-    lo, hi = est - c * se, est + c * se
-    if proportion:
-        lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+def _share(n_na, n_ans) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(n_ans > 0, n_na / np.maximum(n_ans, 1), 0.0)
-    return [Stat(float(est[i]), float(se[i]), float(lo[i]), float(hi[i]), int(ns[i]), float(dfv[i]), float("nan"),
-                 target, verdict(float(lo[i]), float(hi[i]), target), int(n_na[i]), float(share[i]), int(n_ans[i]))
-            for i in range(len(est))]
+        return np.where(n_ans > 0, n_na / np.maximum(n_ans, 1), 0.0)
+
+
+def _stats(g: Estimate, target, na_counts, ans_counts) -> Estimate:
+    """An item's group estimates annotated with its target and 不了解 counts."""
+    return _with_verdicts(replace(g, extra={"target": target, "n_na": np.asarray(na_counts).astype(np.int64),
+                                            "share_na": _share(na_counts, ans_counts),
+                                            "n_answered": np.asarray(ans_counts).astype(np.int64)}))
+
+
+def _with_verdicts(e: Estimate) -> Estimate:
+    """Add ``extra["verdict"]``: each group's verdict against the target at the estimate's confidence."""
+    t = e.extra.get("target")
+    lo, hi = np.atleast_1d(e.ci_low), np.atleast_1d(e.ci_high)
+    e.extra["verdict"] = np.array([verdict(a, b, t) for a, b in zip(lo, hi)], dtype=object)
+    return e
+
+
+def _agg_stats(est, var, ns, dfs, confidence, target, proportion, n_na, n_ans) -> Estimate:
+    """Aggregate estimates: Wald interval with t(df) (rates clipped to [0, 1]), df and n from the rows
+    valid for at least one item (R ``confint(svycontrast(...), df=degf(domain))``); ``share_na`` pooled
+    over the items' answers; no design effect."""
+    return _with_verdicts(Estimate.of(
+        est, var, n=np.asarray(ns, dtype=float), df=np.asarray(dfs, dtype=float), deff=np.nan, confidence=confidence,
+        interval=Wald(clip=(0.0, 1.0)) if proportion else WALD,
+        extra={"target": target, "n_na": np.asarray(n_na).astype(np.int64), "share_na": _share(n_na, n_ans),
+               "n_answered": np.asarray(n_ans).astype(np.int64)}))

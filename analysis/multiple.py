@@ -29,13 +29,8 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .design import Design, DesignError
-from .domains import GroupStats, make_engine
-from .indicators import Grouping, Stat
-
-
-def _stats(g: GroupStats) -> list[Stat]:
-    return [Stat(float(g.estimate[i]), float(g.se[i]), float(g.ci_low[i]), float(g.ci_high[i]), int(g.n[i]),
-                 float(g.df[i]), float(g.deff[i])) for i in range(len(g.estimate))]
+from .domains import make_engine
+from .indicators import Grouping
 
 
 @dataclass
@@ -44,7 +39,7 @@ class OptionResult:
 
     code: int
     label: str
-    stats: dict = field(default_factory=dict)  # measure -> [Stat per group]
+    stats: dict = field(default_factory=dict)  # measure -> Estimate over the groups (index 0 = overall)
 
 
 @dataclass
@@ -117,7 +112,7 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
         tab = eng.tabulate(None, K, key=base_key + (hits[j] & asked), counts_like=base_tab)
         resp, _, _ = eng.estimate(tab, d, c_hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         ment, _, _ = eng.estimate(tab, d, c_hit, c_ment, confidence=confidence, df=df)
-        out.append(OptionResult(int(c), str(lab), {"respondents": _stats(resp), "mentions": _stats(ment)}))
+        out.append(OptionResult(int(c), str(lab), {"respondents": resp, "mentions": ment}))
     mm, _, _ = eng.estimate(base_tab, d, c_ment, confidence=confidence, df=df)
     return ChoiceResults(groups, [int(x) for x in mm.n], out, [float(x) for x in mm.estimate])
 
@@ -154,7 +149,7 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
         fs, _, _ = eng.estimate(tab, d, first_c, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         bs, _, _ = eng.estimate(tab, d, borda_c, confidence=confidence, df=df)
         n_asked = fs.n
-        out.append(OptionResult(int(c), str(lab), {"first_choice": _stats(fs), "borda": _stats(bs)}))
+        out.append(OptionResult(int(c), str(lab), {"first_choice": fs, "borda": bs}))
     return ChoiceResults(groups, [int(x) for x in n_asked] if n_asked is not None else [], out)
 
 

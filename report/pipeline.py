@@ -21,10 +21,11 @@ from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.domains import code_values
-from analysis.indicators import AreaSpec, Grouping, ItemSpec, Stat, compute_indicators, normalize_na_policy
+from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from survey.errors import MinyiError
+from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .stopwords import STOPWORDS
@@ -49,14 +50,10 @@ def _num(x):
 
 
 def _stat(e) -> dict:
-    """Estimate/Stat → plain dict."""
+    """One estimate (analysis.result.Estimate) → its JSON record (analysis.indicators.stat_record)."""
     if e is None:
         return None
-    if isinstance(e, Stat):
-        return e.to_dict()
-    d = {"estimate": e.estimate, "se": e.se, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n, "df": e.df,
-         "deff": e.deff}
-    return {k: _num(v) for k, v in d.items()}
+    return stat_record(e)
 
 
 def item_specs(q: Questionnaire) -> list[ItemSpec]:
@@ -403,8 +400,8 @@ def _multiple_question(q: Questionnaire) -> Optional[Question]:
 CHOICE_FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df", "deff")
 
 
-def _cstat(s: Stat) -> dict:
-    """A multiple-choice / ranking Stat as a dict (no targets or 不了解 shares: they do not apply)."""
+def _cstat(s) -> dict:
+    """A multiple-choice / ranking estimate as a dict (no targets or 不了解 shares: they do not apply)."""
     d = _stat(s)
     return {k: d[k] for k in CHOICE_FIELDS}
 
@@ -500,8 +497,8 @@ def _open_text(q, frame) -> Optional[dict]:
     if qq is None or qq.id not in frame.columns:
         return None
     vc = frame[qq.id].dropna().astype(str).value_counts()  # distinct answers, counted in C
-    if len(vc):
-        vc = vc.groupby(vc.index.str.strip()).sum()
+    if len(vc):  # personal data masked before anything is counted or quoted (survey.pii)
+        vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
     import logging
 
@@ -512,7 +509,7 @@ def _open_text(q, frame) -> Optional[dict]:
     for t, c in vc.items():
         for wd in jieba.lcut(t):
             wd = wd.strip()
-            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit():
+            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit() and any(ch.isalpha() for ch in wd):
                 counter[wd] += int(c)
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],

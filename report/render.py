@@ -29,7 +29,9 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from survey.atomic import atomic_write, atomic_write_text
+from survey.cells import clean_text, safe_value, sheet_title
 from survey.errors import MinyiError
+from survey.pii import mask_pii as _mask_pii
 
 from . import charts as C
 from .findings import findings as make_findings
@@ -87,16 +89,9 @@ def quality_en(quality: Optional[dict]) -> Optional[dict]:
 ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
            "en": "(Space for the analyst's own assessment and recommendations.)"}
 
-_PII = [(re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), "1**********"),            # mainland mobile numbers
-        (re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"), "******************"),     # resident ID numbers
-        (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "***@***")]                  # e-mail addresses
-
-
 def mask_pii(text: str) -> str:
-    """Mask phone numbers, resident ID numbers and e-mail addresses in respondent text."""
-    for rx, rep in _PII:
-        text = rx.sub(rep, text)
-    return text
+    """Mask phone numbers, resident ID numbers, e-mail addresses and names (:func:`survey.pii.mask_pii`)."""
+    return _mask_pii(text)
 
 
 # ----------------------------------------------------------------------------- small groups
@@ -773,6 +768,7 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
                             reason=e.message)
     except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
         raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
+    html = clean_text(html)  # no control characters from stored text or labels (HTML and the PDF made from it)
     if "/*FONTFACE*/" in html:
         css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
         html = html.replace("/*FONTFACE*/", css, 1)
@@ -818,9 +814,7 @@ def _cell(v: Any) -> Any:
         return _cell(float(v))
     if isinstance(v, (np.integer,)):
         return int(v)
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):  # never let respondent text become a formula
-        return "'" + v
-    return v
+    return safe_value(v, "xlsx")  # never a formula, no character XLSX cannot hold (survey.cells)
 
 
 def write_xlsx(context: dict, path: Path) -> None:
@@ -834,8 +828,8 @@ def write_xlsx(context: dict, path: Path) -> None:
     wb.remove(wb.active)
     t_word = "Table " if context["lang"] == "en" else "表"
     for sec in context["sections"]:
-        ws = wb.create_sheet(sec.sheet)
-        ws.append([sec.title])
+        ws = wb.create_sheet(sheet_title(sec.sheet, wb.sheetnames))
+        ws.append([_cell(sec.title)])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=13)
         widths: dict = {}
         for kind, obj in sec.blocks:
@@ -847,9 +841,9 @@ def write_xlsx(context: dict, path: Path) -> None:
             if kind != "table":
                 continue
             ws.append([])
-            ws.append([f"{t_word}{obj.number}{'.' if context['lang'] == 'en' else ''} {obj.caption}"])
+            ws.append([_cell(f"{t_word}{obj.number}{'.' if context['lang'] == 'en' else ''} {obj.caption}")])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
-            ws.append([h for h, _ in obj.columns])
+            ws.append([_cell(h) for h, _ in obj.columns])
             for c in ws[ws.max_row]:
                 c.font = Font(bold=True)
             for r in obj.rows:
@@ -861,7 +855,7 @@ def write_xlsx(context: dict, path: Path) -> None:
                     widths[j] = max(widths.get(j, 8), min(60, len(str(r[j - 1])) * 1.6 if r[j - 1] is not None else 0))
             if obj.note:
                 ws.append([])
-                ws.append([("Note: " if context["lang"] == "en" else "注：") + obj.note])
+                ws.append([_cell(("Note: " if context["lang"] == "en" else "注：") + obj.note)])
         for j, wdt in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = wdt
     atomic_write(path, lambda tmp: wb.save(str(tmp)))
@@ -926,8 +920,10 @@ def write_docx(context: dict, path: Path) -> None:
 
     fig_no = {"f": 0}
 
+    T = clean_text  # no control characters in Word XML (survey.cells)
+
     def caption(text: str):
-        p = doc.add_paragraph(text, style="Caption")
+        p = doc.add_paragraph(T(text), style="Caption")
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return p
 
@@ -965,7 +961,7 @@ def write_docx(context: dict, path: Path) -> None:
         for i, (h, _) in enumerate(t.columns):
             cell = hdr.cells[i]
             cell.width = widths[i]
-            run = cell.paragraphs[0].add_run(str(h))
+            run = cell.paragraphs[0].add_run(T(str(h)))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             shd = OxmlElement("w:shd")  # light grey header background
@@ -977,10 +973,10 @@ def write_docx(context: dict, path: Path) -> None:
             cells = tbl.add_row().cells
             for i, v in enumerate(r):
                 cells[i].width = widths[i]
-                cells[i].text = v
+                cells[i].text = T(v)
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         if t.note:
-            p = doc.add_paragraph(t.note, style=table_text)
+            p = doc.add_paragraph(T(t.note), style=table_text)
             p.paragraph_format.space_before = Pt(2)
         doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
@@ -990,20 +986,20 @@ def write_docx(context: dict, path: Path) -> None:
         fig_no["f"] += 1
         caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
 
-    doc.add_heading(context["title"], 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(context["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
     for sec in context["sections"]:
-        doc.add_heading(sec.title, 1)
+        doc.add_heading(T(sec.title), 1)
         for kind, obj in sec.blocks:
             if kind == "p":
-                p = doc.add_paragraph(obj)
+                p = doc.add_paragraph(T(obj))
                 if not en:
                     p.paragraph_format.first_line_indent = Pt(24)
             elif kind == "h":
-                doc.add_heading(obj, 2)
+                doc.add_heading(T(obj), 2)
             elif kind == "list":
                 for i, text in enumerate(obj):
-                    doc.add_paragraph(f"{i + 1}. {text}" if not en else f"{i + 1}. {text}")
+                    doc.add_paragraph(T(f"{i + 1}. {text}"))
             elif kind == "table":
                 add_table(obj)
             elif kind == "figure":
@@ -1011,7 +1007,7 @@ def write_docx(context: dict, path: Path) -> None:
             elif kind == "placeholder":
                 t = doc.add_table(rows=1, cols=1)
                 t.style = "Table Grid"
-                t.rows[0].cells[0].text = obj
+                t.rows[0].cells[0].text = T(obj)
                 t.rows[0].height = Cm(4)
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 

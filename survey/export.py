@@ -7,9 +7,14 @@ mapping.  ``labels=True`` writes option labels instead of codes for single/scale
 columns (CSV, XLSX, Parquet); a .sav always holds the codes with their value labels, which is how
 SPSS carries labels.
 
-Formula injection: text cells starting with ``=``, ``+``, ``-``, ``@`` (or tab / carriage return)
-are prefixed with ``'`` in CSV and XLSX so spreadsheet programs show them instead of executing
-them (OWASP "CSV injection"); numeric columns are left alone, so negative numbers stay numbers.
+Cell safety (:mod:`survey.cells`, one helper for every writer): text cells and headers starting with
+``=``, ``+``, ``-``, ``@`` (or tab / carriage return) — also after a line break inside the cell — are
+prefixed with ``'`` in CSV and XLSX so spreadsheet programs show them instead of executing them (OWASP
+"CSV injection"); the escape is reversible and ``survey import`` undoes it on minyi's native layout, so an
+export imports back to the same rows.  Numeric columns are left alone, so negative numbers stay numbers.
+CSV fields holding CR, LF, quotes or commas are quoted (RFC 4180, ``\r\n`` line ends); control
+characters are kept in CSV and Parquet, written as ``_xHHHH_`` escapes in XLSX, and dropped in .sav
+(C strings).
 
 Privacy: identifying columns (IP, phone, name, ID-card numbers) are stored apart from the
 responses at import and are only added with ``include_pii``; as a second line of defence any
@@ -18,7 +23,6 @@ exported text column whose values look like phone / ID-card / IP values is dropp
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Optional
@@ -27,11 +31,11 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
+from .cells import csv_text, safe_frame
 from .errors import MinyiError
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
 FORMATS = ("csv", "xlsx", "sav", "parquet")
-_RISKY = r"^[=+\-@\t\r]"
 _PII_NAME = re.compile(r"(^ip$|ip地址|来自ip|手机|电话|phone|mobile|姓名|^name$|身份证|id_?card)", re.I)
 _PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"), re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")]
 
@@ -61,28 +65,20 @@ def json_safe(obj):
 
 
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells starting with = + - @ (tab, CR) with an apostrophe; numeric columns untouched."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or str(out[c].dtype) in ("string", "str") or str(out[c].dtype).startswith("string"):
-            s = out[c].astype("string")
-            risky = s.str.contains(_RISKY, regex=True).fillna(False).to_numpy(dtype=bool)
-            if risky.any():
-                s = s.where(~risky, "'" + s)
-            out[c] = s.astype(object).where(s.notna(), None)
-    return out
+    """Text cells and headers formula-neutralised (:func:`survey.cells.safe_frame` for CSV); numbers untouched."""
+    return safe_frame(df, "csv")
 
 
 def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write a small table (e.g. quarantine records) as CSV or XLSX, neutralised, atomically."""
+    """Write a small table (e.g. quarantine records) as CSV or XLSX, cells made safe, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv", ".txt", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
     if suffix == ".xlsx":
-        atomic_write(path, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
+        atomic_write(path, lambda tmp: safe_frame(df, "xlsx").to_excel(tmp, index=False, engine="openpyxl"))
     else:
-        atomic_write(path, lambda tmp: neutralize(df).to_csv(tmp, index=False, encoding="utf-8-sig"))
+        atomic_write(path, lambda tmp: tmp.write_text(csv_text(df), encoding="utf-8-sig", newline=""))
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:
@@ -165,21 +161,20 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii)
     if format == "csv":
-        buf = io.StringIO()
-        neutralize(df).to_csv(buf, index=False)
+        text = csv_text(df)
         if out is None:
-            return buf.getvalue()
-        atomic_write(Path(out), lambda tmp: tmp.write_text(buf.getvalue(), encoding="utf-8-sig"))
+            return text
+        atomic_write(Path(out), lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
         return None
     out = Path(out)
     if format == "xlsx":
-        atomic_write(out, lambda tmp: neutralize(df).to_excel(tmp, index=False, engine="openpyxl"))
+        atomic_write(out, lambda tmp: safe_frame(df, "xlsx").to_excel(tmp, index=False, engine="openpyxl"))
     elif format == "parquet":
         atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     else:
         import pyreadstat
 
-        sav = df.copy()
+        sav = safe_frame(df, "sav", header=False)  # no control characters: SPSS strings are C strings
         for c in sav.columns:
             if str(sav[c].dtype) == "Int64":
                 sav[c] = sav[c].astype(float)
@@ -210,8 +205,8 @@ def write_data(df: pd.DataFrame, path: str | Path) -> None:
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
     if suffix == ".xlsx":
-        atomic_write(path, lambda tmp: _numeric_columns(df).to_excel(tmp, index=False))
+        atomic_write(path, lambda tmp: safe_frame(_numeric_columns(df), "xlsx").to_excel(tmp, index=False))
     else:
-        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                 sep="\t" if suffix == ".tsv" else ","))
+        text = csv_text(df, sep="\t" if suffix == ".tsv" else ",")
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
 

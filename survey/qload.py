@@ -38,12 +38,12 @@ SCHEMA: dict[str, set[str]] = {
                       "overall_question", "sites", "scales", "sections", "areas", "indicators"},
     "site": {"name", "sections"},
     "scale": {"options", "positive"},
-    "option": {"code", "label", "score", "na", "exclusive", "other"},
+    "option": {"code", "label", "score", "na", "exclusive", "other", "area"},
     "section": {"id", "title", "questions"},
     "question": {"id", "type", "text", "options", "scale", "rows", "min", "max", "k", "unit", "when", "required",
                  "area", "note", "positive"},
     "row": {"id", "label", "area"},
-    "area": {"id", "name", "weight", "code", "recommendation"},
+    "area": {"id", "name", "weight", "code", "recommendation", "owner"},
     "indicator": {"id", "kind", "question", "name", "positive", "area", "target", "index_target", "recommendation"},
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -274,7 +274,8 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
                     score = float(score_n.value)
             opt = Option(code=code, label=ck.text(d, "label", where) or "", score=score,
                          na=ck.boolean(d, "na", where), exclusive=ck.boolean(d, "exclusive", where),
-                         other=ck.boolean(d, "other", where), line=on.line, column=on.column)
+                         other=ck.boolean(d, "other", where), area=ck.text(d, "area", where),
+                         line=on.line, column=on.column)
         if opt.code in seen_codes:
             ck.add("duplicate-code", on, code=opt.code, where=where, first_line=seen_codes[opt.code])
         else:
@@ -404,7 +405,8 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
             continue
         a = Area(id=ck.text(d, "id", "area") or "", name=ck.text(d, "name", "area") or "",
                  weight=ck.number(d, "weight", "area") or 0.0, code=ck.text(d, "code", "area"),
-                 recommendation=ck.text(d, "recommendation", "area"), line=an.line)
+                 recommendation=ck.text(d, "recommendation", "area"), owner=ck.text(d, "owner", "area"),
+                 line=an.line)
         if a.id in area_ids:
             ck.add("duplicate-id", d.get("id"), what="area", id=a.id, first_line=area_ids[a.id])
         area_ids.setdefault(a.id, an.line)
@@ -417,13 +419,17 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         if abs(total - 1) > 1e-6:
             ck.add("area-weights", top.get("areas"), at_key=True, total=round(total, 6))
 
-    # area references of questions / rows
+    # area references of questions / rows / options
     for qq in q.questions:
         qn = question_nodes.get(qq.id)
         for ref, where in ([(qq.area, qq.id)] + [(r.area, f"{qq.id}.{r.id}") for r in qq.rows]):
             if ref and ref not in area_ids:
                 ck.add("unknown-ref", qn, where=where, what="area", ref=ref,
                        suggestion=did_you_mean(ref, area_ids) or "define it under areas:")
+        for o in qq.options:
+            if o.area and o.area not in area_ids:
+                ck.add("unknown-ref", line=o.line, column=o.column, where=f"option '{o.label}' of {qq.id}",
+                       what="area", ref=o.area, suggestion=did_you_mean(o.area, area_ids) or "define it under areas:")
 
     # special question references
     for key in ("site_question", "district_question", "overall_question"):

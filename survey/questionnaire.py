@@ -34,6 +34,7 @@ class Option:
     na: bool = False  # non-substantive (不了解 / 说不清): not applicable
     exclusive: bool = False  # e.g. 以上都没有
     other: bool = False  # "other, please specify" fill-in
+    area: Optional[str] = None  # area (测评体系) this option belongs to, e.g. a hot issue → its area
     line: Optional[int] = None
     column: Optional[int] = None
 
@@ -155,6 +156,7 @@ class Area:
     weight: float = 0.0
     code: Optional[str] = None  # 测评体系 code
     recommendation: Optional[str] = None
+    owner: Optional[str] = None  # responsible unit (责任单位), e.g. 市城管局
     line: Optional[int] = None
 
 

@@ -36,8 +36,10 @@ from .errors import MinyiError
 from .messages import did_you_mean, problem
 from .qload import load_questionnaire
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, item_nonresponse, quality_flags
+from .owners import responsible_units
 from .questionnaire import Question, Questionnaire
 from .rowcheck import check_rows
+from .waves import order_waves, read_waves, register_wave
 
 CONFIG = "minyi.yaml"
 DB = "minyi.duckdb"
@@ -48,7 +50,7 @@ REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", 
               "rank-invalid": "排序无效"}
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting", "serve", "quotas"}
+               "margins", "weighting", "owners", "serve", "quotas"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 BUSY_WAIT = float(os.environ.get("MINYI_BUSY_WAIT", 10))  # seconds to wait for another process's lock
 
@@ -125,6 +127,7 @@ class Project:
                                 reason="the config must be a mapping", hint="restore the file written by survey init")
         self._check_config()
         self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE)
+        responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
         self._types = dict(column_types(self.questionnaire))
 
     # ------------------------------------------------------------------ lifecycle
@@ -212,6 +215,7 @@ class Project:
             if not isinstance(v, bool):
                 raise MinyiError.of("config-key", file=path, key=f"exclusions.{k}", reason=f"must be true or false, not {v!r}",
                                     hint="write true or false")
+        read_waves(self.config, path)  # validates waves: (labels, dates)
         f = self.config.get("speeder_fraction", 1 / 3)
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
             raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
@@ -338,8 +342,7 @@ class Project:
             raise
         finally:
             con.close()
-        if wave not in (self.config.get("waves") or []):
-            self.config["waves"] = list(self.config.get("waves") or []) + [wave]
+        if register_wave(self.config, wave):
             self.save_config()
         reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
         return ImportSummary(path.name, table.format, table.format_reason, wave, int(table.rows_read), int(good.sum()),
@@ -393,13 +396,13 @@ class Project:
 
     # ------------------------------------------------------------------ reading
     def waves(self) -> list[str]:
-        """Waves in order of their first import."""
+        """Waves in order of their start date (minyi.yaml ``waves:``), else of their first import."""
         con = self.connect()
         try:
             rows = con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()
         finally:
             con.close()
-        return [r[0] for r in rows]
+        return order_waves([r[0] for r in rows], self.config)
 
     def _check_wave(self, wave: Optional[str]) -> None:
         if wave is not None and wave not in self.waves():

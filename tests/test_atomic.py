@@ -46,3 +46,25 @@ def test_an_interrupting_exception_also_cleans_up(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         atomic_write(p, interrupted)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_files_follow_the_umask(tmp_path, umask, expected):
+    import os
+
+    old = os.umask(umask)
+    try:
+        p = atomic_write_text(tmp_path / f"r{umask}.html", "<p>x</p>")
+    finally:
+        os.umask(old)
+    assert p.stat().st_mode & 0o777 == expected
+
+
+def test_replacing_keeps_the_mode_and_mode_is_settable(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("old", encoding="utf-8")
+    p.chmod(0o640)
+    atomic_write_text(p, "new")
+    assert p.stat().st_mode & 0o777 == 0o640
+    q = atomic_write_text(tmp_path / "secret", "s", mode=0o600)
+    assert q.stat().st_mode & 0o777 == 0o600

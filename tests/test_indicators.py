@@ -199,7 +199,7 @@ def test_properties_scale_invariance_and_coded_equals_rows(seed, scale, clustere
     g = [Grouping("site", d.site.to_numpy(), ["s0", "s1", "s2"])]
     a = compute_indicators(des, cols, items, areas, g)
     b = compute_indicators(des2, cols, items, areas, g)
-    for x, y in zip(a.composite + a.items["M_r1"]["rate"], b.composite + b.items["M_r1"]["rate"]):
+    for x, y in zip(list(a.composite) + list(a.items["M_r1"]["rate"]), list(b.composite) + list(b.items["M_r1"]["rate"])):
         assert y.estimate == pytest.approx(x.estimate, rel=1e-9)
         assert y.se == pytest.approx(x.se, rel=1e-7)
     eng = make_engine(des, [(d.site.to_numpy(), 3)])

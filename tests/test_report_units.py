@@ -30,8 +30,9 @@ def test_id_numbers_masked(before, body, last, after):
     assert idn not in out and out.startswith(before) and out.endswith(after)
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Nd",)), max_size=40).filter(lambda s: "@" not in s))
-def test_text_without_digits_unchanged(text):
+@given(st.text(alphabet=st.characters(blacklist_categories=("Nd",)), max_size=40)
+       .filter(lambda s: "@" not in s and "＠" not in s and "我" not in s and "名字" not in s and "本人" not in s))
+def test_text_without_digits_unchanged(text):  # names after 我叫/我是 are masked too: tests/test_pii.py
     assert mask_pii(text) == text
 
 
@@ -41,7 +42,8 @@ def test_short_numbers_kept():
         assert mask_pii(text) == text
 
 
-@given(st.sampled_from("=+-@"), st.text(max_size=20))
+@given(st.sampled_from("=+-@"), st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=20)
+       .filter(lambda s: "_x" not in s))  # line breaks, control characters, _xHHHH_: tests/test_cells.py
 def test_formula_guard(first, rest):
     v = _cell(first + rest)
     assert isinstance(v, str) and v.startswith("'") and v[1:] == first + rest

@@ -123,21 +123,13 @@ def _commit(project: Project, wave: str, records: list[Record], journal_file: st
 
 
 def _note_wave(root: Path, wave: str) -> None:
-    """Add ``wave`` to minyi.yaml's ``waves`` (as ``survey import`` does), re-reading the file first."""
+    """Add ``wave`` to minyi.yaml's ``waves`` as ``survey import`` does (re-reading the file first)."""
+    from ..waves import register_wave
+
     path = root / CONFIG
     cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    waves = cfg.get("waves")
-    if isinstance(waves, dict):
-        if wave in waves:
-            return
-        waves[wave] = {}
-    else:
-        waves = list(waves or [])
-        if wave in waves:
-            return
-        waves.append(wave)
-    cfg["waves"] = waves
-    atomic_write_text(path, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    if register_wave(cfg, wave):
+        atomic_write_text(path, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
 
 
 def merge_pending(project: Project, journal: Journal, *, limit: int = 20000) -> list[MergeResult]:

@@ -84,24 +84,17 @@ def _err(config_path: str, key: str, reason: str, hint: str) -> MinyiError:
     return MinyiError.of("config-key", file=config_path, key=key, reason=reason, hint=hint)
 
 
-def default_wave(config: dict, today: Optional[_dt.date] = None) -> str:
-    """The serve wave when neither --wave nor serve.wave says: the dated wave containing today, else the last."""
-    waves = config.get("waves") or []
+def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = "minyi.yaml") -> str:
+    """The serve wave when neither --wave nor serve.wave says: the wave whose fielding period
+    (``waves:`` start/end, :mod:`survey.waves`) contains today, else the last wave listed, else 'default'."""
+    from ..waves import read_waves
+
+    waves = read_waves(config, path)
     today = today or _dt.date.today()
-    if isinstance(waves, dict):
-        for name, spec in waves.items():
-            if isinstance(spec, dict):
-                try:
-                    start = _dt.date.fromisoformat(str(spec.get("start"))) if spec.get("start") else None
-                    end = _dt.date.fromisoformat(str(spec.get("end"))) if spec.get("end") else None
-                except ValueError:
-                    continue
-                if (start is None or start <= today) and (end is None or today <= end) and (start or end):
-                    return str(name)
-        names = [str(k) for k in waves]
-    else:
-        names = [str(w) for w in waves]
-    return names[-1] if names else "default"
+    for w in waves.values():
+        if (w.start or w.end) and (w.start is None or w.start <= today) and (w.end is None or today <= w.end):
+            return w.id
+    return list(waves)[-1] if waves else "default"
 
 
 def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_path: str, what: str) -> Optional[str]:
@@ -175,7 +168,7 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
             raise MinyiError.of("unknown-key", file=path, key=k, where="serve",
                                 suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it")
     s = ServeSettings()
-    s.wave = str(wave if wave is not None else raw.get("wave") if raw.get("wave") is not None else default_wave(config))
+    s.wave = str(wave if wave is not None else raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path))
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):

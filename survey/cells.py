@@ -1,0 +1,162 @@
+"""Safe text for every cell minyi writes: spreadsheet formulas neutralised, control characters handled per format.
+
+One helper for every writer (data exports, quarantine tables, the report's XLSX/DOCX/HTML/PDF), so a
+respondent's answer or a label taken from the questionnaire can never become a live formula or break a file.
+
+**Formulas** (OWASP "CSV injection"): a text cell whose first character is ``= + - @``, TAB or CR runs as a
+formula when a spreadsheet opens it.  :func:`neutralize_text` prefixes such a cell with ``'`` — and does the
+same after every line break inside the cell (``"ok\\r=1+1"``), since a reader that splits records on a bare
+CR/LF would otherwise start a cell there.  The escape is *reversible*: a cell that already begins with
+apostrophes followed by a formula character gets one more, and :func:`unneutralize_text` removes exactly one,
+so ``unneutralize_text(neutralize_text(s)) == s`` for every string (``survey import`` of minyi's own export
+gives back the text as it was stored; tested with hypothesis).  Numbers are never touched (a negative number
+in a numeric column stays a number).
+
+**Control characters** (C0: U+0000–U+001F, and DEL) are stored as received; each writer copes:
+
+* CSV: any character is fine inside a field; fields holding CR, LF, the quote or the delimiter are quoted
+  (:func:`csv_text`, RFC 4180 line ends ``\\r\\n`` so a bare CR is quoted too);
+* XLSX (XML 1.0 forbids C0 except TAB/LF/CR): :func:`xlsx_escape` writes them as OOXML ``_xHHHH_`` escapes
+  (what Excel itself writes; Excel and calamine read the character back), and escapes a literal ``_xHHHH_``
+  in the text as ``_x005F_xHHHH_`` so the round trip is exact;
+* DOCX, HTML, PDF (read by people): :func:`clean_text` drops them (TAB, LF, CR kept);
+* SPSS .sav (C strings: a NUL would cut the text short): :func:`clean_text` drops them;
+* Parquet: kept as they are.
+
+Sheet names (:func:`sheet_title`) follow Excel's rules: at most 31 characters, none of ``[]:*?/\\``, not
+starting or ending with an apostrophe, unique in the workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, Iterable, Optional
+
+FORMULA_CHARS = "=+-@\t\r"
+_LINE_START = r"(?:^|(?<=[\r\n]))"
+_RISKY = re.compile(_LINE_START + r"(?='*[=+\-@\t\r])")
+_ESCAPED = re.compile(_LINE_START + r"'(?='*[=+\-@\t\r])")
+_C0 = "".join(chr(i) for i in range(32)) + "\x7f"
+_CONTROL = re.compile("[" + re.escape("".join(ch for ch in _C0 if ch not in "\t\n\r")) + "]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XLSX_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def is_risky(text: str) -> bool:
+    """True when ``text`` (or one of its lines) would start a spreadsheet formula."""
+    return bool(_RISKY.search(text))
+
+
+def neutralize_text(text: str) -> str:
+    """``text`` with ``'`` before a formula character at its start and after every CR/LF (reversible, see module)."""
+    if not text:
+        return text
+    return _RISKY.sub("'", text)
+
+
+def unneutralize_text(text: str) -> str:
+    """The inverse of :func:`neutralize_text`: one ``'`` removed where it guards a formula character."""
+    if not text or "'" not in text:
+        return text
+    return _ESCAPED.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without C0 control characters (and DEL), TAB/LF/CR kept: for documents people read."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def xlsx_escape(text: str) -> str:
+    """``text`` safe for an XLSX cell: XML-illegal characters as ``_xHHHH_`` (OOXML ST_Xstring), literal
+    ``_xHHHH_`` sequences as ``_x005F_xHHHH_``; Excel and calamine read back the original string."""
+    if "_x" in text:
+        text = _XLSX_LITERAL.sub(r"_x005F_\1", text)
+    if _XML_ILLEGAL.search(text):
+        text = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
+
+
+def safe_value(value: Any, fmt: str = "xlsx") -> Any:
+    """A cell value ready for ``fmt`` (``csv``, ``xlsx``, ``docx``, ``html``, ``sav``, ``parquet``).
+
+    Text is formula-neutralised for spreadsheet formats (csv, xlsx) and freed of what the format cannot
+    hold (see module docstring); other values (numbers, dates, None) are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    if fmt in ("csv", "xlsx"):
+        value = neutralize_text(value)
+        return xlsx_escape(value) if fmt == "xlsx" else value
+    if fmt in ("docx", "html", "pdf", "sav"):
+        return clean_text(value)
+    return value
+
+
+def text_columns(df) -> list:
+    """Columns of a DataFrame that hold text (object or string dtype)."""
+    return [c for c in df.columns if df[c].dtype == object or str(df[c].dtype).startswith(("string", "str"))]
+
+
+def safe_frame(df, fmt: str = "xlsx", header: bool = True):
+    """A copy of ``df`` whose text cells (and, with ``header``, column names) are :func:`safe_value` for ``fmt``.
+
+    Each distinct value is converted once; numeric columns are left alone.
+    """
+    import pandas as pd
+
+    out = df.copy()
+    for c in text_columns(out):
+        s = out[c]
+        u = pd.unique(s.dropna())
+        m = {v: safe_value(v, fmt) if isinstance(v, str) else v for v in u}
+        if any(m[v] is not v for v in u):
+            out[c] = s.astype(object).map(m).where(s.notna(), None)
+        elif str(s.dtype) != "object":
+            out[c] = s.astype(object).where(s.notna(), None)
+    if header:
+        out.columns = [safe_value(str(c), fmt) for c in out.columns]
+    return out
+
+
+def csv_text(df, *, sep: str = ",", neutralize: bool = True) -> str:
+    """The CSV text of ``df`` (header + rows): formulas neutralised, every field that holds CR, LF, the quote
+    or the delimiter quoted (csv module, RFC 4180 ``\\r\\n`` line ends), missing values empty."""
+    buf = io.StringIO()
+    frame = safe_frame(df, "csv") if neutralize else df
+    frame.to_csv(buf, index=False, sep=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue()
+
+
+def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique Excel sheet name for ``name`` (see module docstring)."""
+    t = _SHEET_BAD.sub("_", clean_text(str(name)).replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    t = t.strip().strip("'").strip() or "Sheet"
+    t = t[:31].rstrip("'") or "Sheet"
+    low = {x.lower() for x in taken}
+    base, i = t, 2
+    while t.lower() in low:
+        suffix = f" ({i})"
+        t = base[: 31 - len(suffix)].rstrip("'") + suffix
+        i += 1
+    return t
+
+
+def append_row(ws, values: Iterable[Any]) -> None:
+    """Append a row to an openpyxl worksheet, every text cell :func:`safe_value` for xlsx (never a formula)."""
+    ws.append([safe_value(v, "xlsx") for v in values])
+
+
+def set_cell(ws, row: int, column: int, value: Any) -> Any:
+    """Write one openpyxl cell safely (see :func:`append_row`); returns the cell."""
+    cell = ws.cell(row, column)
+    cell.value = safe_value(value, "xlsx")
+    return cell
+
+
+def write_xlsx_frame(df, path, sheet: Optional[str] = None) -> None:
+    """Write ``df`` to an .xlsx file (one sheet, header row) with every text cell and header made safe."""
+    safe_frame(df, "xlsx").to_excel(path, index=False, engine="openpyxl",
+                                    **({"sheet_name": sheet_title(sheet)} if sheet else {}))

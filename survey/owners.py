@@ -1,0 +1,38 @@
+"""Responsible units (责任单位) per area: who acts on a finding.
+
+An area's unit is ``owner:`` in the questionnaire (``areas: [{id: env, name: 城市环境, owner: 市城管局}]``),
+overridden per project by ``owners:`` in ``minyi.yaml`` (``owners: {env: 市城管局, traffic: 市公安局交警支队}``)
+— the same questionnaire serves several cities whose departments differ.  The report's district problem
+list, the brief and the rectification ledger name these units.
+"""
+
+from __future__ import annotations
+
+from .errors import MinyiError
+from .messages import did_you_mean
+from .questionnaire import Questionnaire
+
+
+def responsible_units(q: Questionnaire, config: dict, path: str = "minyi.yaml") -> dict[str, str]:
+    """Area id → responsible unit (areas without one are left out).
+
+    Raises :class:`MinyiError` when ``owners:`` is not a mapping of known area ids to text.
+    """
+    units = {a.id: a.owner for a in q.areas if a.owner}
+    raw = config.get("owners")
+    if raw is None:
+        return units
+    if not isinstance(raw, dict):
+        raise MinyiError.of("config-key", file=path, key="owners", reason="must be a mapping area id: unit",
+                            hint="e.g. owners: {env: 市城管局, traffic: 市公安局交警支队}")
+    ids = [a.id for a in q.areas]
+    for k, v in raw.items():
+        if str(k) not in ids:
+            raise MinyiError.of("unknown-ref", file=path, where="owners", what="area", ref=k,
+                                suggestion=did_you_mean(str(k), ids) or "use an area id of the questionnaire")
+        if isinstance(v, bool) or (v is not None and not isinstance(v, (str, int, float))):
+            raise MinyiError.of("config-key", file=path, key=f"owners.{k}", reason="must be the unit's name",
+                                hint="e.g. 市城管局")
+        if v not in (None, ""):
+            units[str(k)] = str(v).strip()
+    return units

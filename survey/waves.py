@@ -1,0 +1,181 @@
+"""Waves of a project: ids, the labels readers see, and fielding periods (``waves:`` in minyi.yaml).
+
+A wave id (``2026Q3``) is what ``survey import --wave`` stores; readers never see it raw.  Every
+output shows :func:`wave_label` instead.  ``waves:`` in ``minyi.yaml`` takes any of these forms:
+
+* a list of ids — what ``survey import`` keeps for a new project: ``waves: [2026Q1, 2026Q3]``;
+* a mapping id → label: ``waves: {2026Q3: 2026年第三季度}``;
+* a mapping id → details: ``waves: {2026Q3: {label: 2026年第三季度, label_en: 2026 Q3,
+  start: 2026-07-01, end: 2026-09-30}}`` (every key optional; forms may be mixed in one mapping).
+
+Without a label, a label is derived from the common id patterns (``2026Q3`` → 2026年第三季度 /
+2026 Q3, ``2026H1`` → 2026年上半年, ``2026-09`` or ``202609`` → 2026年9月, ``2026`` → 2026年); any
+other id is shown as written.  When every wave has a ``start`` date, waves are ordered by it
+(otherwise in the order of their first import).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+from .errors import MinyiError
+
+_QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+_KEYS = ("label", "label_en", "start", "end")
+
+
+@dataclass(frozen=True)
+class Wave:
+    """One wave: its id, labels (zh/en) and optional fielding period."""
+
+    id: str
+    label: str
+    label_en: str
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+
+    def display(self, lang: str = "zh") -> str:
+        """The label readers see in ``lang`` (zh or en)."""
+        return self.label_en if lang == "en" else self.label
+
+    def period(self, lang: str = "zh") -> Optional[str]:
+        """The fielding period in words (2026年7月1日—9月30日 / 1 July – 30 September 2026), or None."""
+        if self.start is None and self.end is None:
+            return None
+        if lang == "en":
+            return " – ".join(format_date(d, "en") for d in (self.start, self.end) if d is not None)
+        if self.start is not None and self.end is not None and self.start.year == self.end.year:
+            return f"{format_date(self.start)}—{self.end.month}月{self.end.day}日"
+        return "—".join(format_date(d) for d in (self.start, self.end) if d is not None)
+
+
+def format_date(d: dt.date, lang: str = "zh") -> str:
+    """A date as written in reports: 2026年9月1日 (zh) or 1 September 2026 (en)."""
+    if lang == "en":
+        return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def derived_label(wave_id: str, lang: str = "zh") -> str:
+    """A readable label from a wave id of a common pattern; the id itself otherwise."""
+    s = str(wave_id).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Qq]([1-4])", s)
+    if m:
+        y, k = int(m.group(1)), int(m.group(2))
+        return f"{y} Q{k}" if lang == "en" else f"{y}年{_QUARTERS_ZH[k]}"
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Hh]([12])", s)
+    if m:
+        y, h = int(m.group(1)), int(m.group(2))
+        return f"H{h} {y}" if lang == "en" else f"{y}年{'上' if h == 1 else '下'}半年"
+    m = re.fullmatch(r"(\d{4})(?:[-_/.](\d{1,2})|(\d{2}))", s)
+    if m and 1 <= int(m.group(2) or m.group(3)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2) or m.group(3))
+        return f"{_MONTHS_EN[mo - 1]} {y}" if lang == "en" else f"{y}年{mo}月"
+    if re.fullmatch(r"\d{4}", s):
+        return s if lang == "en" else f"{s}年"
+    return s
+
+
+def _date(v: Any, key: str, path: str) -> Optional[dt.date]:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip())
+    except ValueError:
+        raise MinyiError.of("config-key", file=path, key=key, reason=f"{v!r} is not a date",
+                            hint="write dates as YYYY-MM-DD, e.g. 2026-07-01") from None
+
+
+def read_waves(config: dict, path: str = "minyi.yaml") -> dict[str, Wave]:
+    """The waves configured in ``config['waves']`` (any form above), validated; ``{}`` when none.
+
+    Raises :class:`MinyiError` (``config-key``) naming the key for a value of the wrong shape, a
+    date that is not YYYY-MM-DD, or a start after the end.
+    """
+    raw = config.get("waves")
+    if raw is None:
+        return {}
+    if isinstance(raw, list):
+        raw = {w: None for w in raw}
+    if not isinstance(raw, dict):
+        raise MinyiError.of("config-key", file=path, key="waves", reason="must be a list of wave ids or a mapping",
+                            hint="e.g. waves: {2026Q3: {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}")
+    out: dict[str, Wave] = {}
+    for wid, spec in raw.items():
+        wid = str(wid)
+        key = f"waves.{wid}"
+        if spec is None:
+            spec = {}
+        elif isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
+            spec = {"label": str(spec)}
+        if not isinstance(spec, dict):
+            raise MinyiError.of("config-key", file=path, key=key, reason="must be a label or a mapping",
+                                hint="e.g. {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}")
+        extra = [k for k in spec if k not in _KEYS]
+        if extra:
+            raise MinyiError.of("config-key", file=path, key=f"{key}.{extra[0]}", reason="unknown key",
+                                hint="a wave has only: " + ", ".join(_KEYS))
+        start, end = _date(spec.get("start"), f"{key}.start", path), _date(spec.get("end"), f"{key}.end", path)
+        if start and end and start > end:
+            raise MinyiError.of("config-key", file=path, key=key, reason=f"starts ({start}) after it ends ({end})",
+                                hint="swap start and end")
+        label = str(spec["label"]).strip() if spec.get("label") not in (None, "") else derived_label(wid)
+        label_en = (str(spec["label_en"]).strip() if spec.get("label_en") not in (None, "")
+                    else derived_label(wid, "en"))
+        out[wid] = Wave(wid, label, label_en, start, end)
+    return out
+
+
+def wave_info(config: dict, wave_id: str) -> Wave:
+    """The configured wave, or one with derived labels when ``minyi.yaml`` does not describe it."""
+    try:
+        w = read_waves(config).get(str(wave_id))
+    except MinyiError:
+        w = None
+    return w or Wave(str(wave_id), derived_label(wave_id), derived_label(wave_id, "en"))
+
+
+def wave_label(config: dict, wave_id: str, lang: str = "zh") -> str:
+    """What readers see for ``wave_id`` (see the module docstring)."""
+    return wave_info(config, wave_id).display(lang)
+
+
+def register_wave(config: dict, wave_id: str) -> bool:
+    """Add an imported wave id to ``config['waves']`` keeping its form; True when the config changed."""
+    raw = config.get("waves")
+    if raw is None:
+        config["waves"] = [wave_id]
+        return True
+    if isinstance(raw, list):
+        if wave_id in raw:
+            return False
+        config["waves"] = list(raw) + [wave_id]
+        return True
+    if isinstance(raw, dict):
+        if wave_id in raw or wave_id in {str(k) for k in raw}:
+            return False
+        raw[wave_id] = None
+        return True
+    return False
+
+
+def order_waves(wave_ids: Iterable[str], config: dict) -> list[str]:
+    """``wave_ids`` (in first-import order) re-ordered by start date when every one of them has one."""
+    ids = list(wave_ids)
+    try:
+        info = read_waves(config)
+    except MinyiError:
+        return ids
+    starts = [info[w].start if w in info else None for w in ids]
+    if ids and all(s is not None for s in starts):
+        return [w for _, _, w in sorted(zip(starts, range(len(ids)), ids))]
+    return ids

@@ -87,17 +87,25 @@ class Stats:
 
 
 class QualityCache:
-    """Quality flags per collector, recomputed only when the journal has new answers."""
+    """Quality flags per collector, recomputed when the journal has new answers — at most once a minute
+    while answers keep arriving (the flags compare every answer of the wave with the others)."""
 
-    def __init__(self):
+    def __init__(self, min_age: float = 60.0):
         self.key: Optional[tuple] = None
         self.value: dict = {}
+        self.at = 0.0
+        self.min_age = min_age
 
     def get(self, q: Questionnaire, journal: Journal, wave: str, params: dict) -> dict:
+        import time
+
         key = (wave, journal.last_seq(), tuple(sorted(params.items())))
-        if key != self.key:
+        fresh = self.key is not None and self.key[0] == key[0] and self.key[2] == key[2] \
+            and time.monotonic() - self.at < self.min_age
+        if key != self.key and not fresh:
             self.value = _quality_by_collector(q, journal, wave, params)
             self.key = key
+            self.at = time.monotonic()
         return self.value
 
 

@@ -76,6 +76,14 @@ def form_page(q: Questionnaire, link: Link, link_params: dict, *, access_code: b
               logic_url: str) -> FormPage:
     """The view model of the respondent's form."""
     form = build_form(q)
+    for sec in form.sections:  # the paper form's "tick the box" wording, said for a screen
+        for fq in sec.questions:
+            if fq.type == "matrix":
+                fq.instruction = "（每行选一项）"
+            elif fq.type == "ranking":
+                k = fq.k or len(fq.options)
+                said = ("排序" in fq.text or "排列" in fq.text) and str(k) in fq.text
+                fq.instruction = None if said else (f"（请选出{k}项并排序，1表示最重要）" if k > 1 else "（请选出最重要的1项）")
     model = {qq.id: qq for qq in q.questions}
     lock = lock_of(link)
     questions = []

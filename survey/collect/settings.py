@@ -168,7 +168,9 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
             raise MinyiError.of("unknown-key", file=path, key=k, where="serve",
                                 suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it")
     s = ServeSettings()
-    s.wave = str(wave if wave is not None else raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path))
+    if wave is None:
+        wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
+    s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):

@@ -203,6 +203,8 @@
         if (box) { box.classList.toggle("off", !otherChosen(q, st.m)); }
       }
     });
+    var inputs = form.querySelectorAll(".opt input");  // highlight chosen options (browsers without :has())
+    for (var i = 0; i < inputs.length; i++) { inputs[i].parentNode.classList.toggle("on", inputs[i].checked); }
     $("progress").value = total ? Math.round(100 * done / total) : 0;
     $("progress-text").textContent = "已答 " + done + "/" + total;
     var last = lastVisible(st);
@@ -447,10 +449,11 @@
       $("send").disabled = false;
       if (r.kind === "retry") {
         finish(MSG["saved-title"], MSG["saved-offline"]);
+        show($("again"), !!cfg.collector);
         return updateOutbox();
       }
       return Outbox.del(p.uuid).then(function () {
-        if (r.kind === "ok") { finish(MSG["done-title"], MSG["done"]); }
+        if (r.kind === "ok") { finish(MSG["done-title"], MSG["done"]); show($("again"), !!cfg.collector); }
         else if (r.kind === "invalid") { showServerErrors(r.body); }
         else {
           if (r.body.status === "access_code") { localStorage.removeItem(CODE_KEY); }

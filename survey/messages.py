@@ -81,6 +81,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- collecting answers (survey serve, survey links) ---------------------------
     "text-too-long": ("{qid}: the answer is {count} characters long, at most {max} allowed", "shorten the answer"),
     "serve-address": ("cannot serve on {host}:{port}: {reason}", "choose another --port (or --host), or stop the program using it"),
+    "serve-busy": ("{path} is already being served by another `survey serve`",
+                   "stop the other server first; one server per project keeps every answer stored once"),
     "serve-journal": ("cannot open the answer journal {path}: {reason}",
                       "check that the project folder is writable and not on a read-only or network disk"),
     "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",

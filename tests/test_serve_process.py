@@ -19,7 +19,7 @@ import uuid as _uuid
 
 import numpy as np
 
-from serve_helpers import ROOT, ServerProcess, make_project, native_rows, payload
+from serve_helpers import ROOT, ServerProcess, free_port, make_project, native_rows, payload
 from survey.collect.links import make_links, project_secret
 from survey.store import Project
 
@@ -52,12 +52,15 @@ def test_serve_prints_urls_and_ctrl_c_stops_cleanly(tmp_path):
     assert sorted(data["respondent_id"]) == sorted(b["uuid"] for b in sent)
 
 
-def test_generated_admin_token_and_busy_port(tmp_path):
+def test_generated_admin_token_busy_port_and_one_server_per_project(tmp_path):
     p = make_project(tmp_path)
+    other = make_project(tmp_path / "other")
     srv = ServerProcess(p.root, token="")  # --admin-token "" → a generated one
     try:
-        busy = _survey("serve", str(p.root), "--port", str(srv.port), timeout=60)
+        busy = _survey("serve", str(other.root), "--port", str(srv.port), timeout=60)
         assert busy.returncode == 1 and "cannot serve on 127.0.0.1" in busy.stderr and "Traceback" not in busy.stderr
+        twice = _survey("serve", str(p.root), "--port", str(free_port()), timeout=60)
+        assert twice.returncode == 1 and "already being served" in twice.stderr and "Traceback" not in twice.stderr
     finally:
         rc, out, err = srv.interrupt()
     token = out.split("/admin?token=")[1].split()[0]

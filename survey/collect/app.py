@@ -212,6 +212,8 @@ class Service:
         self._merge_thread: Optional[threading.Thread] = None
         self.merge_error: Optional[str] = None
         self.open = True
+        self._lock = None
+        self.stored_this_run = 0
 
     # -- settings -------------------------------------------------------------------
     @property
@@ -235,6 +237,10 @@ class Service:
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
+        """Lock the project for this server, open the journal, merge what a previous run left, start merging."""
+        if self.committer is not None:
+            return
+        self._lock = _serve_lock(self.root)
         self.committer = Committer(self.q, self.journal_file, lambda: self.settings)
         self.open = self.committer.journal.state("open", "1") == "1"
         self.merge_now()  # what a previous run left in the journal
@@ -247,7 +253,12 @@ class Service:
             self._merge_thread.join()
         if self.committer is not None:
             self.committer.stop()  # every queued submission answered
+            self.stored_this_run = self.committer.stored
+            self.committer = None
         self.merge_now()
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
 
     def journal(self) -> Journal:
         """A read connection for this thread."""
@@ -325,6 +336,24 @@ class Service:
 
 
 # ----------------------------------------------------------------------------- helpers
+LOCK_FILE = "serve.lock"
+
+
+def _serve_lock(root: Path):
+    """An exclusive lock on the project's serve.lock: one `survey serve` per project (one merger)."""
+    import fcntl
+
+    from ..errors import MinyiError
+
+    f = open(root / LOCK_FILE, "a+")
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise MinyiError.of("serve-busy", file=str(root), path=str(root))
+    return f
+
+
 def _render(name: str, status: int = 200, **ctx) -> HTMLResponse:
     html = environment().get_template(name).render(**ctx)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})

@@ -64,7 +64,12 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
     svc = Service(project, admin_token=token, wave=wave, access_code=access_code, rate_limit=rate_limit,
                   merge_every=merge_every, font_css=font_css)
     app = build_app(svc)
-    sock = _bind(host, port)
+    svc.start()  # lock, journal, first merge: problems are one message here, not a traceback from uvicorn
+    try:
+        sock = _bind(host, port)
+    except MinyiError:
+        svc.stop()
+        raise
     actual_port = sock.getsockname()[1]
     base = f"http://{_url_host(host)}:{actual_port}"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
@@ -90,4 +95,7 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
         sock.close()
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
-    echo(f"stopped; answers stored this run: {svc.committer.stored if svc.committer else 0}")
+    echo(f"stopped; answers stored this run: {svc.stored_this_run}, all merged into the project"
+         if svc.merge_error is None else
+         f"stopped; answers stored this run: {svc.stored_this_run}; the project store was busy ({svc.merge_error}): "
+         "the rest is merged when survey serve next starts")

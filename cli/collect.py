@@ -59,6 +59,9 @@ def links(
     collector: Annotated[Optional[List[str]], typer.Option(
         "--collector", help="Collector id (repeat, or separate with commas): one link each, stored with every answer.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the sheet as PDF.")] = True,
+    more: Annotated[Optional[List[str]], typer.Argument(
+        help="More collector ids (so that --collector V001 V002 V003 works too).", show_default=False,
+        metavar="COLLECTOR")] = None,
 ) -> None:
     """Write a signed link and QR code (PNG and SVG) per collector, links.csv and a printable A4 sheet (HTML, PDF).
 
@@ -76,7 +79,7 @@ def links(
 
     p = Project.open(dir)
     base = check_base_url(base_url)
-    made = make_links(p.questionnaire, site=site, district=district, collectors=collector or [])
+    made = make_links(p.questionnaire, site=site, district=district, collectors=list(collector or []) + list(more or []))
     write_links(p.questionnaire, made, base, project_secret(p.root), out, font_css=font_face_css, pdf=pdf)
     for ln in made:
         typer.echo(f"{ln.url(base, project_secret(p.root))}")

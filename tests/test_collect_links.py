@@ -72,6 +72,10 @@ def test_links_without_values_and_bad_options(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "http://192.0.2.10:8000/\n" in r.stdout and (out / "qr-survey.png").exists()
     assert not (out / "qr-sheet.pdf").exists()
+    r = _survey("links", str(p.root), "--collector", "A1", "A2", "A3", "--base-url", "http://x.cn", "--out",
+                str(tmp_path / "three"), "--no-pdf")
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "three").glob("*.png"))) == 3 and len(list((tmp_path / "three").glob("*.svg"))) == 3
     r = _survey("links", str(p.root), "--site", "学校", "--base-url", "http://x.cn", "--out", str(out))
     assert r.returncode == 1 and "学校" in r.stderr and "社区" in r.stderr and "Traceback" not in r.stderr
     r = _survey("links", str(p.root), "--base-url", "javascript:alert(1)", "--out", str(out))

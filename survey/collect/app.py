@@ -364,6 +364,14 @@ def _message(svc: Service, heading: str, text: str = "", status: int = 200, **kw
                    more=kw.get("more"), link=kw.get("link"), link_text=kw.get("link_text"))
 
 
+def _error_place(svc: Service, e: dict) -> str:
+    """Where the plain form shows an error: the matrix row's card, else the question ("__form": the top)."""
+    qq = svc.q.get(e["question"]) if e["question"] else None
+    if qq is not None and qq.type == "matrix" and e["column"] in qq.columns():
+        return e["column"]
+    return e["question"] or "__form"
+
+
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -492,14 +500,12 @@ def build_app(svc: Service) -> Starlette:
         if out.status == 422 or (out.status == 403 and out.body.get("status") == "access_code"):
             errors: dict[str, list] = {}
             for e in out.body.get("errors", []):
-                errors.setdefault(e["column"] if e["column"] != e["question"] and "_" in e["column"]
-                                  and e["question"] and svc.q.question(e["question"]).type == "matrix"
-                                  else (e["question"] or "__form"), []).append(e["message"])
+                errors.setdefault(_error_place(svc, e), []).append(e["message"])
             if out.status == 403:
                 errors["__code"] = [out.body["message"]]
             link = verify(svc.q, svc.secret, {k: v for k, v in link_raw.items()})
-            return page_for(request, link, errors=errors, values=values, form_error=out.body.get("message"),
-                            uuid=uuid, status=out.status)
+            top = "；".join([out.body.get("message", "")] + errors.pop("__form", []))
+            return page_for(request, link, errors=errors, values=values, form_error=top, uuid=uuid, status=out.status)
         return _message(svc, "未能提交", out.body.get("message", ""), out.status)
 
     async def logic(request: Request) -> Response:

@@ -398,6 +398,7 @@ def _duration(v: Any) -> Optional[float]:
 async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, link_raw: dict, access_code: Any,
                   finished_at: Any, duration: Any) -> Outcome:
     """The checks every submission passes before the writer: link, open, access code, rate, device."""
+    uuid = uuid.lower()
     try:
         link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
     except LinkError:
@@ -421,7 +422,7 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     if s.one_per_device and collector is None and device is None:
         return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
     received = _dt.datetime.now()
-    item = Pending(uuid=uuid.lower(), fields=fields, wave=s.wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
+    item = Pending(uuid=uuid, fields=fields, wave=s.wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
                    submitted_at=_submitted_at(finished_at, received), duration_sec=_duration(duration),
                    site_code=link.site, district_code=link.district, collector=collector, device=device,
                    ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None)

@@ -67,7 +67,7 @@ def test_generated_admin_token_busy_port_and_one_server_per_project(tmp_path):
     assert len(token) >= 20
 
 
-def test_status_check_export_work_while_serving(tmp_path):
+def test_status_check_export_analyze_work_while_serving(tmp_path):
     p = make_project(tmp_path, config={"serve": {"wave": "2026Q3", "merge_every": 0.5}})
     q = p.questionnaire
     rows = native_rows(q, 60, seed=12)
@@ -96,6 +96,9 @@ def test_status_check_export_work_while_serving(tmp_path):
             assert ck.returncode == 0, ck.stderr
             ex = _survey("export", str(p.root), "--out", str(tmp_path / "x.csv"))
             assert ex.returncode == 0, ex.stderr
+        an = _survey("analyze", str(p.root), "--json")
+        assert an.returncode == 0, an.stderr
+        assert json.loads(an.stdout)
     finally:
         stop.set()
         t.join()

@@ -66,11 +66,12 @@ class FieldError:
 
 
 def _values(fields: Mapping[str, Any], name: str) -> list:
+    """The non-blank values sent for ``name`` (anything that is not text or a number counts as text)."""
     v = fields.get(name)
     if v is None:
         return []
     if isinstance(v, (list, tuple)):
-        return [x for x in v if x is not None and str(x).strip() != ""]
+        return [x for x in v[:200] if x is not None and str(x).strip() != ""]
     return [] if str(v).strip() == "" else [v]
 
 

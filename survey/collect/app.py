@@ -157,6 +157,18 @@ async def _too_large(scope, receive, send):
     await resp(scope, receive, send)
 
 
+class PagesOnly:
+    """Sends pages and scripts through ``pages`` (compression) and the small JSON answers of /api/ straight on."""
+
+    def __init__(self, pages, api):
+        self.pages, self.api = pages, api
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return await self.api(scope, receive, send)
+        return await self.pages(scope, receive, send)
+
+
 class RateLimiter:
     """At most ``limit`` events per ``window`` seconds per key (sliding window)."""
 
@@ -473,9 +485,8 @@ def build_app(svc: Service) -> Starlette:
         if not isinstance(data, dict) or not isinstance(data.get("uuid"), str) or not UUID_RE.match(data["uuid"]) \
                 or not isinstance(data.get("answers"), dict) or not isinstance(data.get("link") or {}, dict):
             return JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]}, status_code=400)
-        answers = {str(k): v for k, v in data["answers"].items()
-                   if isinstance(v, (str, int, float, list)) and not isinstance(v, bool)}
-        out = await _accept(svc, request, uuid=data["uuid"], fields=answers, link_raw=data.get("link") or {},
+        # to_row reads the answers warily (any JSON value)
+        out = await _accept(svc, request, uuid=data["uuid"], fields=data["answers"], link_raw=data.get("link") or {},
                             access_code=data.get("access_code"), finished_at=data.get("finished_at"),
                             duration=data.get("duration_sec"))
         headers = {"Cache-Control": "no-store"}
@@ -646,7 +657,8 @@ def build_app(svc: Service) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: http_error, Exception: server_error, 500: server_error})
-    return SecurityHeaders(GZipMiddleware(BodyLimit(app, lambda: svc.settings.max_body_kb * 1024), minimum_size=2048))
+    limited = BodyLimit(app, lambda: svc.settings.max_body_kb * 1024)
+    return SecurityHeaders(PagesOnly(GZipMiddleware(limited, minimum_size=2048), limited))
 
 
 def _stats(svc: Service):

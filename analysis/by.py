@@ -40,7 +40,7 @@ def svyby(design: Design, by: str | Sequence[str], fn: Callable[..., Estimate], 
     """Apply estimator ``fn(domain_design, *args, domain=..., **kw)`` to every group of ``by``."""
     out = []
     for dom, mask in groups(design, by):
-        sub = design.subset(mask & (design.weights > 0))
+        sub = design.subset(mask)  # zero-weight rows of the group stay (R svyby keeps them)
         if not (sub.weights > 0).any():
             continue
         out.append(fn(sub, *args, domain=dom, **kw))

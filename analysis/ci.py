@@ -3,23 +3,27 @@
 One pure vectorised function, :func:`proportion_ci`, in the style of statsmodels'
 ``proportion_confint``.  Inputs: the estimated proportion ``p``, its (design-based)
 standard error ``se``, the number of valid rows ``n``, the degrees of freedom ``df``
-(``inf`` = normal critical values) and, for Korn–Graubard, the number of rows of the whole
-design ``n_rows``.
+(``inf`` = normal critical values) and, for Korn–Graubard, the number of rows of R's design
+object ``n_rows`` (``nrow(design)``: zero-weight rows count, and every row of a calibrated or
+PPS design, whose domains keep all rows) with the design's degrees of freedom.
 
 Under a design the binomial "n" is replaced by the effective sample size
 ``n_eff = p(1-p)/se²`` (Korn & Graubard 1998; R ``svyciprop``):
 
-=================  =============================================================  =======================
-name               interval                                                       matches
-=================  =============================================================  =======================
-``wald``           p ± t(df)·se                                                   R svyciprop "mean"
-``logit``          expit(logit p ± t(df)·se/(p(1-p)))                             R "logit" and "xlogit"
-``clopper-pearson`` Beta(α/2; m·p, m(1-p)+1), Beta(1-α/2; m·p+1, m(1-p)) with      R "beta" (Korn–Graubard)
-                   m = n_eff·(t(n_rows-1)/t(df))²
-``wilson``         Wilson (1927) score interval with n_eff and t(df)              statsmodels "wilson" (SRS)
-``jeffreys``       Beta(α/2; x+½, n_eff-x+½) … with x = n_eff·p                   statsmodels "jeffreys" (SRS)
-``agresti-coull``  Agresti & Coull (1998) with n_eff and t(df)                    statsmodels "agresti_coull" (SRS)
-=================  =============================================================  =======================
+==================  ============================================================  =========================
+name                interval                                                      matches
+==================  ============================================================  =========================
+``wald``            p ± t(df)·se                                                  R svyciprop "mean"
+``logit``           expit(logit p ± t(df)·se/(p(1-p)))                            R "logit" and "xlogit"
+``clopper-pearson`` Beta(α/2; m·p, m(1-p)+1), Beta(1-α/2; m·p+1, m(1-p)) with     R "beta" (Korn–Graubard)
+                    m = n_eff·(t(n_rows-1)/t(design df))²
+``asin``            sin²(asin√p ± t(df)·se/(2√(p(1-p)))), cut to [0, π/2]         R "asin" (see below)
+``likelihood``      profile of the quasibinomial working likelihood               R "likelihood"
+                    (:mod:`analysis.ci_likelihood`; single estimates and cells)
+``wilson``          Wilson (1927) score interval with n_eff and t(df)             statsmodels "wilson" (SRS)
+``jeffreys``        Beta(α/2; x+½, n_eff-x+½) … with x = n_eff·p                  statsmodels "jeffreys" (SRS)
+``agresti-coull``   Agresti & Coull (1998) with n_eff and t(df)                   statsmodels "agresti_coull" (SRS)
+==================  ============================================================  =========================
 
 With a simple random sample (equal weights, no strata, clusters or fpc) and ``df = inf``
 the estimators pass ``se = sqrt(p(1-p)/n)`` and ``n_eff = n``, so every method equals
@@ -27,6 +31,18 @@ the estimators pass ``se = sqrt(p(1-p)/n)`` and ``n_eff = n``, so every method e
 (``wald``↔"normal", ``clopper-pearson``↔"beta"), including its clipping to [0, 1] for
 normal, Wilson and Agresti–Coull.  Under a design, ``wald`` and ``logit`` are left
 unclipped as in R.
+
+Where minyi deliberately differs from R (pinned by tests/test_ciprop_r_golden.py):
+
+* **a proportion of exactly 0 or 1** — R's "mean" interval is [0, 0], "logit" an interval of
+  ~1e-12 that does not contain 0, "beta"/"asin"/"xlogit" NaN and "likelihood" an error.  minyi
+  uses :data:`BOUNDARY_FALLBACK`, Korn & Graubard's (1998) Clopper–Pearson interval with the
+  design effect taken as 1 (n_eff = n, the base: a design effect cannot be estimated from a
+  sample in which the proportion is 0 or 1) and their df adjustment; the result's ``ci_method``
+  (and ``--json``) says ``clopper-pearson``.  0 of 66 gives [0, 5.4 %] at 95 %.
+* **asin** — R back-transforms ``sin(·)²`` without cutting the transformed interval, so when it
+  crosses 0 (small p) R's lower bound exceeds p; minyi cuts it to [0, π/2] (the interval of the
+  arcsine scale's range).  Identical to R whenever R's interval contains p.
 """
 
 from __future__ import annotations
@@ -73,7 +89,7 @@ def _n_eff(p: np.ndarray, se: np.ndarray, n: np.ndarray, srs: bool = False) -> n
     return np.where(np.isfinite(ne) & (ne > 0), ne, n)
 
 
-def _wald(p, se, n, df, confidence, n_rows, srs):
+def _wald(p, se, n, df, confidence, n_rows, srs, **kw):
     c = critical_value(confidence, df)
     lo, hi = p - c * se, p + c * se
     if srs:
@@ -81,11 +97,13 @@ def _wald(p, se, n, df, confidence, n_rows, srs):
     return lo, hi
 
 
-def _logit(p, se, n, df, confidence, n_rows, srs):
+def _logit(p, se, n, df, confidence, n_rows, srs, logit_se=None, **kw):
+    # logit_se: the SE of logit(p) when the design gives it directly (replicate designs: R refits the
+    # logistic model with each replicate's weights, so the SE is that of the replicates' log odds)
     c = critical_value(confidence, df)
     with np.errstate(divide="ignore", invalid="ignore"):
         eta = np.log(p / (1 - p))
-        s = se / (p * (1 - p))
+        s = se / (p * (1 - p)) if logit_se is None else np.asarray(logit_se, dtype=float)
         lo = 1 / (1 + np.exp(-(eta - c * s)))
         hi = 1 / (1 + np.exp(-(eta + c * s)))
     lo = np.where(p <= 0, 0.0, np.where(p >= 1, 1.0, lo))
@@ -93,7 +111,7 @@ def _logit(p, se, n, df, confidence, n_rows, srs):
     return lo, hi
 
 
-def _clopper_pearson(p, se, n, df, confidence, n_rows, srs):
+def _clopper_pearson(p, se, n, df, confidence, n_rows, srs, **kw):
     alpha = 1 - confidence
     m = _n_eff(p, se, n, srs)
     if not srs:
@@ -108,7 +126,7 @@ def _clopper_pearson(p, se, n, df, confidence, n_rows, srs):
     return lo, hi
 
 
-def _wilson(p, se, n, df, confidence, n_rows, srs):
+def _wilson(p, se, n, df, confidence, n_rows, srs, **kw):
     m = _n_eff(p, se, n, srs)
     c = critical_value(confidence, df)
     c2 = c**2
@@ -118,7 +136,7 @@ def _wilson(p, se, n, df, confidence, n_rows, srs):
     return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
 
 
-def _jeffreys(p, se, n, df, confidence, n_rows, srs):
+def _jeffreys(p, se, n, df, confidence, n_rows, srs, **kw):
     alpha = 1 - confidence
     m = _n_eff(p, se, n, srs)
     x = m * p
@@ -128,7 +146,7 @@ def _jeffreys(p, se, n, df, confidence, n_rows, srs):
     return lo, hi
 
 
-def _agresti_coull(p, se, n, df, confidence, n_rows, srs):
+def _agresti_coull(p, se, n, df, confidence, n_rows, srs, **kw):
     m = _n_eff(p, se, n, srs)
     c = critical_value(confidence, df)
     m_c = m + c**2
@@ -137,7 +155,7 @@ def _agresti_coull(p, se, n, df, confidence, n_rows, srs):
     return np.clip(p_c - dist, 0, 1), np.clip(p_c + dist, 0, 1)
 
 
-def _asin(p, se, n, df, confidence, n_rows, srs):
+def _asin(p, se, n, df, confidence, n_rows, srs, **kw):
     # R svyciprop(method="asin"): sin²(asin√p ± t·se/(2√(p(1−p)))) — the transformed interval is cut to
     # [0, π/2] before back-transforming (R does not cut: its lower bound can exceed p when the interval
     # crosses 0; a deliberate difference, tests/test_ci_methods.py)
@@ -150,6 +168,22 @@ def _asin(p, se, n, df, confidence, n_rows, srs):
     return lo, hi
 
 
+def _likelihood(p, se, n, df, confidence, n_rows, srs, profile=None, **kw):
+    # R svyciprop(method="likelihood"): profile of the quasibinomial deviance (analysis.ci_likelihood);
+    # needs each estimate's fitted model (a LikelihoodProfile), which only an estimator holding the rows
+    # can give
+    from .ci_likelihood import likelihood_interval
+
+    if profile is None:
+        raise DesignError("the likelihood interval needs the estimate's rows; it is available for single "
+                          "estimates (survey estimate, analysis.estimators.svyprop), not for tables of groups")
+    profs = np.atleast_1d(np.asarray(profile, dtype=object)).ravel()
+    dfs = np.broadcast_to(np.asarray(df, dtype=float), (len(profs),))
+    out = [likelihood_interval(pr, d, confidence) for pr, d in zip(profs, dfs)]
+    shape = np.shape(p)
+    return (np.array([o[0] for o in out]).reshape(shape), np.array([o[1] for o in out]).reshape(shape))
+
+
 CI_METHODS: dict[str, Callable] = {
     "wald": _wald,
     "logit": _logit,
@@ -157,11 +191,13 @@ CI_METHODS: dict[str, Callable] = {
     "wilson": _wilson,
     "jeffreys": _jeffreys,
     "agresti-coull": _agresti_coull,
+    "asin": _asin,
+    "likelihood": _likelihood,
 }
 
 #: Methods whose interval collapses to a point at p = 0 or 1 (their SE is 0 there); they fall back to
 #: :data:`BOUNDARY_FALLBACK` for such estimates.
-DEGENERATE_AT_BOUNDARY: tuple = ()
+DEGENERATE_AT_BOUNDARY = ("wald", "logit", "asin", "likelihood")
 
 #: The interval used for a proportion of exactly 0 or 1 when the requested method collapses there:
 #: Korn & Graubard's (1998) Clopper–Pearson interval with the design effect taken as 1 (n_eff = the
@@ -171,15 +207,24 @@ DEGENERATE_AT_BOUNDARY: tuple = ()
 BOUNDARY_FALLBACK = "clopper-pearson"
 
 
-def check_method(method: str) -> str:
-    """Return ``method`` if it is in :data:`CI_METHODS`, else raise :class:`DesignError` listing them."""
-    if method not in CI_METHODS:
-        raise DesignError(f"unknown interval method '{method}'; choose one of: {', '.join(CI_METHODS)}")
+#: Methods that need the estimate's rows (a model fit per estimate): single estimates and cross-tab
+#: cells, not the indicator engine's tables of groups.
+ROW_ONLY_METHODS = ("likelihood",)
+#: Methods for tables of groups (survey analyze, indicators, multiple choice).
+GROUP_CI_METHODS = tuple(m for m in CI_METHODS if m not in ROW_ONLY_METHODS)
+
+
+def check_method(method: str, groups: bool = False) -> str:
+    """Return ``method`` if it is in :data:`CI_METHODS` (:data:`GROUP_CI_METHODS` with ``groups``), else
+    raise :class:`DesignError` listing them."""
+    allowed = GROUP_CI_METHODS if groups else tuple(CI_METHODS)
+    if method not in allowed:
+        raise DesignError(f"unknown interval method '{method}'; choose one of: {', '.join(allowed)}")
     return method
 
 
 def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
-                  srs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                  srs: bool = False, profile=None, logit_se=None) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised interval for proportions ``p`` with standard errors ``se`` (see module docstring).
 
     ``srs=True`` marks the simple-random-sample path (no design, normal critical values) on
@@ -192,12 +237,12 @@ def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95,
     se = np.asarray(se, dtype=float)
     n = np.asarray(n, dtype=float)
     n_rows = n if n_rows is None else np.asarray(n_rows, dtype=float)
-    lo, hi = fn(p, se, n, df, confidence, n_rows, srs)
+    lo, hi = fn(p, se, n, df, confidence, n_rows, srs, profile=profile, logit_se=logit_se)
     return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
 def proportion_ci_used(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
-                       srs: bool = False, design_df=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       srs: bool = False, design_df=None, profile=None, logit_se=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`proportion_ci` with the boundary rule: ``(low, high, method used)`` per element.
 
     Where ``p`` is exactly 0 or 1 and ``method`` is one of :data:`DEGENERATE_AT_BOUNDARY`, the
@@ -206,7 +251,7 @@ def proportion_ci_used(p, se, n, df, method: str = "logit", confidence: float = 
     """
     dd = df if design_df is None else design_df
     lo, hi = proportion_ci(p, se, n, df if method != "clopper-pearson" else dd, method, confidence,
-                           n_rows=n_rows, srs=srs)
+                           n_rows=n_rows, srs=srs, profile=profile, logit_se=logit_se)
     pa = np.asarray(p, dtype=float)
     used = np.full(np.shape(lo), method, dtype=object)
     edge = (pa <= 0) | (pa >= 1)

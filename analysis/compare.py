@@ -96,11 +96,6 @@ def _test(est: float, se: float, df: float, confidence: float, *, a=float("nan")
 
 
 # ----------------------------------------------------------------------------- one design, several domains
-def _psu_totals(design: Design, z: np.ndarray) -> np.ndarray:
-    n_psu = int(design.psu.max()) + 1
-    return np.column_stack([np.bincount(design.psu, weights=z[:, j], minlength=n_psu) for j in range(z.shape[1])])
-
-
 def _psu_strata(design: Design) -> tuple[np.ndarray, np.ndarray]:
     n_psu = int(design.psu.max()) + 1
     st = np.zeros(n_psu, dtype=np.int64)
@@ -113,6 +108,8 @@ def _psu_strata(design: Design) -> tuple[np.ndarray, np.ndarray]:
 def _domain_df(design: Design, inset: np.ndarray) -> float:
     if not inset.any():
         return 0.0
+    if getattr(design, "is_replicate", False):
+        return float(design.rank_df(inset))
     return float(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
 
 
@@ -156,14 +153,29 @@ def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.
     Wg = np.bincount(code, weights=w, minlength=K)
     with np.errstate(invalid="ignore", divide="ignore"):
         est = np.bincount(code, weights=w * yv, minlength=K) / Wg
-    n_psu = int(design.psu.max()) + 1
-    key = design.psu * K + code
-    A = np.bincount(key, weights=w * yv, minlength=n_psu * K).reshape(n_psu, K)
-    B = np.bincount(key, weights=w, minlength=n_psu * K).reshape(n_psu, K)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        T = np.nan_to_num((A - est[None, :] * B) / Wg[None, :])
-    st, f = _psu_strata(design)
-    cov = design.variance_of_psu_totals(T, st, f)
+    if getattr(design, "is_replicate", False):  # replicate estimates of every domain mean
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), code[ok]] = 1.0
+        _, reps = design.ratio(E * yv[:, None], E, ok)
+        cov = design.replicate_vcov(reps, est)
+        n = np.bincount(code[ok], minlength=K)
+        df = np.array([float(design.rank_df(ok & (code == k))) for k in range(K)])
+        return Estimate.of(est, np.diag(cov).copy(), cov=cov, labels=levels, n=n, df=df, weight=Wg,
+                           confidence=confidence, replicates=reps)
+    if design.needs_rows:  # calibration residuals / later stages need the row-level influence values
+        Z = np.zeros((design.n, K))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            Z[np.flatnonzero(ok), code[ok]] = (w * (yv - np.nan_to_num(est)[code]) / Wg[code])[ok]
+        cov = design.variance(np.nan_to_num(Z), present=np.ones(design.n, dtype=bool))
+    else:
+        n_psu = int(design.psu.max()) + 1
+        key = design.psu * K + code
+        A = np.bincount(key, weights=w * yv, minlength=n_psu * K).reshape(n_psu, K)
+        B = np.bincount(key, weights=w, minlength=n_psu * K).reshape(n_psu, K)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            T = np.nan_to_num((A - est[None, :] * B) / Wg[None, :])
+        st, f = _psu_strata(design)
+        cov = design.variance_of_psu_totals(T, st, f)
     n = np.bincount(code[ok], minlength=K)
     df = np.array([_domain_df(design, ok & (code == k)) for k in range(K)])
     return Estimate.of(est, np.diag(cov).copy(), cov=cov, labels=levels, n=n, df=df, weight=Wg,
@@ -220,10 +232,15 @@ def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid
         e = float((w * np.where(d, yy, 0.0)).sum() / W)
         cols.append(w * (np.where(d, yy, 0.0) - e) / W)
         ests.append(e)
-    st, f = _psu_strata(design)
     inset = ok & (np.asarray(mask_a, dtype=bool) | np.asarray(mask_b, dtype=bool))
-    V = design.variance_of_psu_totals(_psu_totals(design, np.column_stack(cols)), st, f,
-                                      present_strata=design.strata_present(inset))
+    if getattr(design, "is_replicate", False):
+        ms = [ok & np.asarray(m, dtype=bool) for m in (mask_a, mask_b)]
+        a = np.column_stack([np.where(m, yy, 0.0) for m in ms])
+        b = np.column_stack([m.astype(float) for m in ms])
+        _, reps = design.ratio(a, b, inset)
+        V = design.replicate_vcov(reps, ests)
+    else:
+        V = design.variance(np.column_stack(cols), present=inset)
     var = V[0, 0] + V[1, 1] - 2 * V[0, 1]
     dfv = _domain_df(design, inset) if df is None else float(df)
     r = _test(ests[0] - ests[1], math.sqrt(max(var, 0.0)), dfv, confidence, a=ests[0], b=ests[1], label=label,

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .ci import check_method, proportion_ci
+from .ci import check_method, proportion_ci_used
 from .column import normalize_value
 from .design import Design, DesignError
 from .estimators import is_srs
@@ -67,10 +67,64 @@ class RaoScott:
         return {"name": "rao-scott-F", "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2), "p": json_value(self.p)}
 
 
+@dataclass(frozen=True)
+class WaldTest:
+    """Design-based Wald test of independence (R ``svychisq(statistic="Wald"|"adjWald")``).
+
+    ``Y = N̂_rc − N̂_r· N̂_·c / N̂`` over the cells of rows and columns 2.., its covariance by the
+    delta method from the covariance of the estimated cell totals; ``W = Yᵀ V⁻¹ Y``.  ``wald``:
+    ``F = W/((R−1)(C−1))`` on ((R−1)(C−1), ν) df; ``adjwald``: ``F = W (ν − d + 1)/(d ν)`` on
+    (d, ν − d + 1), d = (R−1)(C−1) (Fellegi 1980; Thomas & Rao 1987)."""
+
+    name: str
+    F: float
+    df1: float
+    df2: float
+    p: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2),
+                "p": json_value(self.p)}
+
+
+#: ``survey crosstab --test`` choices → the test object (F is the default Rao–Scott test).
+TESTS = ("F", "chisq", "wald", "adjwald")
+
+
+def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: float) -> dict:
+    """Wald and adjusted Wald tests from estimated cell totals ``Nk`` (row-major) and their covariance ``V``."""
+    R, C = n_rows, n_cols
+    nan = float("nan")
+    if R < 2 or C < 2:
+        return {k: WaldTest(k, nan, nan, nan, nan) for k in ("wald", "adjwald")}
+    T = Nk.reshape(R, C)
+    Nr, Nc, N = T.sum(1), T.sum(0), T.sum()
+    Y = (T - np.outer(Nr, Nc) / N).ravel()
+    r_idx, c_idx = np.repeat(np.arange(R), C), np.tile(np.arange(C), R)
+    # dY_rc/dN_r'c' = δ − [r = r'] N_·c/N − [c = c'] N_r·/N + N_r· N_·c/N²
+    J = (np.eye(R * C) - (r_idx[:, None] == r_idx[None, :]) * Nc[c_idx][:, None] / N
+         - (c_idx[:, None] == c_idx[None, :]) * Nr[r_idx][:, None] / N
+         + (Nr[r_idx] * Nc[c_idx])[:, None] / N**2)
+    VY = J @ V @ J.T
+    use = (r_idx > 0) & (c_idx > 0)
+    try:
+        stat = float(Y[use] @ np.linalg.solve(VY[np.ix_(use, use)], Y[use]))
+    except np.linalg.LinAlgError:
+        stat = nan
+    d = (R - 1) * (C - 1)
+    out = {}
+    f1 = stat / d
+    out["wald"] = WaldTest("wald", f1, float(d), float(nu), float(stats.f.sf(f1, d, nu)) if nu > 0 else nan)
+    df2 = nu - d + 1
+    f2 = stat * df2 / (d * nu) if nu > 0 else nan
+    out["adjwald"] = WaldTest("adjusted-wald", f2, float(d), float(df2), float(stats.f.sf(f2, d, df2)) if df2 > 0 else nan)
+    return out
+
+
 CELL_FIELDS = ("row", "col", "n", "weight", "estimate", "se", "ci_low", "ci_high", "deff", "df", "proportion",
                "row_share", "row_share_se", "row_share_ci_low", "row_share_ci_high", "row_share_df",
                "col_share", "col_share_se", "col_share_ci_low", "col_share_ci_high", "col_share_df",
-               "ci_method", "confidence")
+               "ci_method", "row_share_ci_method", "col_share_ci_method", "confidence")
 
 
 @dataclass(frozen=True)
@@ -86,13 +140,28 @@ class CrossTab:
     test: RaoScott
     n: int                      # valid rows (both variables present, non-zero weight)
     extra: dict = field(default_factory=dict)
+    wald: dict = field(default_factory=dict)   # {"wald": WaldTest, "adjwald": WaldTest}
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"cells": [...], "test": {"name": "rao-scott-F", "F", "df1", "df2", "p"}}``."""
+    def test_record(self, which: str = "F") -> dict[str, Any]:
+        """The ``test`` object for ``--test which`` (:data:`TESTS`): ``F`` → ``{"name": "rao-scott-F", "F",
+        "df1", "df2", "p"}``; ``chisq`` → ``{"name": "rao-scott-chisq", "chisq", "df", "p"}`` (Pearson's X²,
+        p from the first-order correction); ``wald``/``adjwald`` → ``{"name", "F", "df1", "df2", "p"}``."""
+        if which == "F":
+            return self.test.to_dict()
+        if which == "chisq":
+            t = self.test
+            return {"name": "rao-scott-chisq", "chisq": json_value(t.chisq), "df": int(t.chisq_df),
+                    "p": json_value(t.chisq_p)}
+        if which in self.wald:
+            return self.wald[which].to_dict()
+        raise DesignError(f"unknown test '{which}'; choose one of: {', '.join(TESTS)}")
+
+    def to_dict(self, test: str = "F") -> dict[str, Any]:
+        """``{"cells": [...], "test": {...}}`` with the test of :meth:`test_record` (default Rao–Scott F)."""
         recs = [{k: json_value(v) for k, v in r.items()} for r in self.cells[list(CELL_FIELDS)].to_dict("records")]
         for r in recs:
             r["n"] = int(r["n"])
-        return {"cells": recs, "test": self.test.to_dict()}
+        return {"cells": recs, "test": self.test_record(test)}
 
     def table(self, what: str = "row_share") -> pd.DataFrame:
         """The ``what`` column (estimate, row_share, col_share, n, ...) as a row × column table."""
@@ -130,7 +199,10 @@ def _categories(design: Design, x: Any, name: str, missing: set) -> tuple[np.nda
 
 
 def _group_df(design: Design, codes: np.ndarray, k: int, inset: np.ndarray) -> np.ndarray:
-    """Per group code 0..k−1: distinct PSUs minus distinct strata among rows in ``inset`` (R ``degf``)."""
+    """Per group code 0..k−1: distinct PSUs minus distinct strata among rows in ``inset`` (R ``degf``); for
+    a replicate-weight design the rank of its replicate weights over those rows minus 1."""
+    if getattr(design, "is_replicate", False):
+        return np.array([float(design.rank_df(inset & (codes == g))) for g in range(k)])
     g = codes[inset]
     n_psu = int(design.psu.max()) + 1
     n_str = int(design.strata.max()) + 1
@@ -219,6 +291,11 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     rmap[[rvals.index(v) for v in rlev]] = np.arange(R)
     cmap = np.full(len(cvals) + 1, -1, dtype=np.int64)
     cmap[[cvals.index(v) for v in clev]] = np.arange(C)
+    # R's rows of each share's domain (zero weights included; Korn–Graubard's nrow(design))
+    okr = (rcode >= 0) & (ccode >= 0) & (rmap[rcode] >= 0) & (cmap[ccode] >= 0)
+    if valid is not None:
+        okr &= np.asarray(valid, dtype=bool)
+    rc_all, cc_all = rmap[rcode], cmap[ccode]
     rcode = np.where(ok, rmap[rcode], -1)
     ccode = np.where(ok, cmap[ccode], -1)
     cell = np.where(ok, rcode * C + ccode, 0)
@@ -250,17 +327,49 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
     T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
     # each share's domain: strata without a row of the domain take no part (R subset/svyby)
-    V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
     v_row = np.zeros(K)
     v_col = np.zeros(K)
-    for i in range(R):
-        sl = slice(i * C, (i + 1) * C)
-        pres = design.strata_present(ok & (rcode == i))
-        v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
-    for j in range(C):
-        sl = np.arange(j, K, C)
-        pres = design.strata_present(ok & (ccode == j))
-        v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
+    if getattr(design, "is_replicate", False):  # every share re-estimated with each replicate's weights
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        _, reps = design.ratio(E, np.repeat(ok[:, None].astype(float), K, axis=1), ok)
+        V_cell = design.replicate_vcov(reps, p)
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            m = (ok & (rcode == i)).astype(float)
+            _, rr = design.ratio(E[:, sl] * m[:, None], np.repeat(m[:, None], C, axis=1), ok & (rcode == i))
+            v_row[sl] = np.diag(design.replicate_vcov(rr, q_row[sl]))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            m = (ok & (ccode == j)).astype(float)
+            _, rr = design.ratio(E[:, sl] * m[:, None], np.repeat(m[:, None], R, axis=1), ok & (ccode == j))
+            v_col[sl] = np.diag(design.replicate_vcov(rr, q_col[sl]))
+    elif design.needs_rows:
+        # calibration residuals / later stages act on row-level influence values
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        V_cell = design.variance(w[:, None] * (E - p[None, :]) / W, present=ok)
+        qr, qc = q_row.reshape(R, C), q_col.reshape(R, C)
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            m = ok & (rcode == i)
+            Z = (w * m)[:, None] * (E[:, sl] - qr[i][None, :]) / Wr[i]
+            v_row[sl] = np.diag(design.variance(Z, present=m))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            m = ok & (ccode == j)
+            Z = (w * m)[:, None] * (E[:, sl] - qc[:, j][None, :]) / Wc[j]
+            v_col[sl] = np.diag(design.variance(Z, present=m))
+    else:
+        V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
+        for i in range(R):
+            sl = slice(i * C, (i + 1) * C)
+            pres = design.strata_present(ok & (rcode == i))
+            v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
+        for j in range(C):
+            sl = np.arange(j, K, C)
+            pres = design.strata_present(ok & (ccode == j))
+            v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
 
     # degrees of freedom of each share's domain
     if df is None:
@@ -282,9 +391,26 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         se_cell = np.sqrt(np.maximum(np.diag(V_cell), 0))
         se_row = np.sqrt(np.maximum(v_row, 0))
         se_col = np.sqrt(np.maximum(v_col, 0))
-    lo, hi = proportion_ci(p, se_cell, np.full(K, n), df_cell, ci_method, confidence, n_rows=np.full(K, n), srs=srs)
-    rlo, rhi = proportion_ci(q_row, se_row, n_row, df_row, ci_method, confidence, n_rows=n_row, srs=srs)
-    clo, chi = proportion_ci(q_col, se_col, n_col, df_col, ci_method, confidence, n_rows=n_col, srs=srs)
+    rows_cell = np.full(K, float(design.count_rows(okr)))
+    rows_row = np.repeat([float(design.count_rows(okr & (rc_all == i))) for i in range(R)], C)
+    rows_col = np.tile([float(design.count_rows(okr & (cc_all == j))) for j in range(C)], R)
+    ddf_cell = float(_group_df(design, np.zeros(design.n, dtype=np.int64), 1, ok)[0])
+    ddf_row = np.repeat(_group_df(design, rcode, R, ok), C)
+    ddf_col = np.tile(_group_df(design, ccode, C, ok), R)
+    prof = rprof = cprof = None
+    if ci_method == "likelihood":  # one intercept-only model per share (R svyciprop on the share's domain)
+        from .ci_likelihood import profile_for
+
+        cell_all = rc_all * C + cc_all
+        prof = [profile_for(design, (cell_all == k).astype(float), okr) for k in range(K)]
+        rprof = [profile_for(design, (cc_all == k % C).astype(float), okr & (rc_all == k // C)) for k in range(K)]
+        cprof = [profile_for(design, (rc_all == k // C).astype(float), okr & (cc_all == k % C)) for k in range(K)]
+    lo, hi, used = proportion_ci_used(p, se_cell, np.full(K, n), df_cell, ci_method, confidence, n_rows=rows_cell,
+                                      srs=srs, design_df=ddf_cell, profile=prof)
+    rlo, rhi, rused = proportion_ci_used(q_row, se_row, n_row, df_row, ci_method, confidence, n_rows=rows_row, srs=srs,
+                                         design_df=ddf_row, profile=rprof)
+    clo, chi, cused = proportion_ci_used(q_col, se_col, n_col, df_col, ci_method, confidence, n_rows=rows_col, srs=srs,
+                                         design_df=ddf_col, profile=cprof)
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = se_cell**2 / _vsrs(p, np.full(K, float(n)), np.full(K, W))
 
@@ -292,6 +418,19 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     nu = float(design.degf()) if df is None else float(df)
     N = float(np.count_nonzero(design.weights > 0))
     test = rao_scott(p, V_cell, R, C, N, nu)
+    # Wald tests from the covariance of the estimated cell totals
+    if getattr(design, "is_replicate", False):
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        _, reps = design.ratio(E, None, ok)
+        V_tot = design.replicate_vcov(reps, Wk)
+    elif design.needs_rows:
+        E = np.zeros((design.n, K))
+        E[np.flatnonzero(ok), cell[ok]] = 1.0
+        V_tot = design.variance(w[:, None] * E, present=ok)
+    else:
+        V_tot = design.variance_of_psu_totals(A, st, fr, present_strata=design.strata_present(ok))
+    wald = wald_tests(Wk, V_tot, R, C, nu)
 
     cells = pd.DataFrame({
         "row": np.repeat(np.array(rlev, dtype=object), C), "col": np.tile(np.array(clev, dtype=object), R),
@@ -301,7 +440,7 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         "row_share_df": df_row,
         "col_share": q_col, "col_share_se": se_col, "col_share_ci_low": clo, "col_share_ci_high": chi,
         "col_share_df": df_col,
-        "ci_method": ci_method, "confidence": confidence,
+        "ci_method": used, "row_share_ci_method": rused, "col_share_ci_method": cused, "confidence": confidence,
     })
     return CrossTab(row_var=rname, col_var=cname, row_levels=rlev, col_levels=clev, cells=cells, test=test, n=n,
-                    extra={"covariance": V_cell, "total_weight": float(W)})
+                    extra={"covariance": V_cell, "total_weight": float(W), "totals_covariance": V_tot}, wald=wald)

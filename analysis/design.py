@@ -1,20 +1,37 @@
-"""The survey design object: weights, strata, PSUs (clusters) and finite population correction.
+"""The survey design object: weights, strata, sampling units at each stage, fpc, PPS.
 
-Mirrors R ``survey::svydesign(ids=~psu, strata=~strata, weights=~w, fpc=~fpc, data=d)`` for
-one-stage (with-replacement-style Taylor linearisation) designs, the variance estimator used by
-R's ``svyrecvar`` for the first stage:
+Mirrors R ``survey::svydesign(ids=~psu+ssu, strata=~h, weights=~w, fpc=~N1+N2, data=d)``.  The
+variance of estimated totals whose (weighted) influence values are ``z`` is R's ``svyrecvar``:
 
-    V(t) = sum_h (1 - f_h) * n_h / (n_h - 1) * sum_j (z_hj - zbar_h)(z_hj - zbar_h)^T
+* **first stage** (``survey:::onestage``), stratum by stratum with ``n_h`` PSUs::
 
-where ``z_hj`` are the PSU totals of the (already weighted) influence values and ``n_h`` the
-number of PSUs in stratum ``h``.  ``f_h`` comes from ``fpc``: a value <= 1 is a sampling
-fraction, otherwise a population count of PSUs in the stratum (``f_h = n_h / N_h``), as R.
+      V₁ = Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)(z_hj − z̄_h)ᵀ
 
-Only per-PSU totals enter the variance (:meth:`Design.psu_totals`), so the computation
-scales to millions of rows and could run chunked or in a database.
+  with ``z_hj`` the PSU totals of ``z``; ``f_h`` from ``fpc``: a value <= 1 is a sampling
+  fraction, otherwise the population count of PSUs in the stratum (``f_h = n_h / N_h``);
+* **later stages** (``survey:::multistage``, only when every stage has an fpc, as R): within each
+  PSU i the same formula over its second-stage units, their stratum being the PSU, multiplied by
+  the first-stage sampling fraction ``f₁ = n_h/N_h``, and so on down the stages::
+
+      V = V₁ + Σ_i f₁ V₂(i) + Σ_i Σ_j f₁ f₂ V₃(i, j) + …
+
+* **PPS without replacement**, Brewer's approximation (R ``pps="brewer"``, ``fpc`` = the PSUs'
+  inclusion probabilities π_j): the first-stage formula with ``1 − f_h`` replaced by each PSU's
+  ``1 − π_j`` (Brewer 2002; Berger 2004).
+
+Only per-unit totals of ``z`` enter (per stratum × PSU at the first stage, per PSU × SSU at the
+second...), so the computation scales to millions of rows and could run in a database.
+
+Weights: given (``weights``), else derived from the fpc as R does — ``Π_stage N_s/n_s`` for
+population counts, ``Π 1/f_s`` for fractions, ``1/π`` under PPS — else equal weights of 1.  A
+design whose weights were derived says so in :attr:`Design.notes`.
+
+PSU ids are always nested in strata (R ``nest=TRUE``); when the same PSU id occurs in several
+strata the design notes it (R would refuse the design without ``nest=TRUE``).
 
 Designs are immutable: :meth:`subset` (domain) and :meth:`with_weights` return new designs.
 Domains zero the weights outside the subpopulation and keep every row, as R's ``subset()``.
+Replicate-weight designs (R ``svrepdesign``) are in :mod:`analysis.replicates`.
 """
 
 from __future__ import annotations
@@ -26,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 LONELY_PSU = ("fail", "certainty", "adjust", "average", "remove")
+PPS_METHODS = ("brewer",)
 
 
 class DesignError(ValueError):
@@ -43,9 +61,36 @@ def _codes(values: Any, n: int, name: str) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(uniques)
 
 
+def _names(x: Any) -> list:
+    """A column name, a list of names, or a comma-separated string of names → list of names."""
+    if x is None:
+        return []
+    if isinstance(x, str):
+        return [c.strip() for c in x.split(",") if c.strip()] if "," in x else [x]
+    return list(x)
+
+
+def _count_units(units: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Per row: the number of distinct ``units`` in the row's ``groups`` (R ``as.fpc`` sampsize)."""
+    pairs = np.unique(np.stack([groups, units]), axis=1)
+    per = np.bincount(pairs[0], minlength=int(groups.max()) + 1)
+    return per[groups].astype(float)
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """A sampling stage after the first: ``units`` (code per row, unique across the design, nested in
+    the units of the stage before) and each row's sampling fraction of units within its parent
+    unit (``fraction``; 1 = every unit of the parent was taken)."""
+
+    units: np.ndarray
+    fraction: np.ndarray
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class Design:
-    """An immutable one-stage survey design (R ``svydesign``).
+    """An immutable survey design (R ``svydesign``).
 
     Attributes
     ----------
@@ -53,9 +98,16 @@ class Design:
     weights : sampling weights (>= 0); zero outside a domain.
     strata : integer stratum code per row (all zero when unstratified).
     psu : integer PSU code per row, unique across strata (each row its own PSU when unclustered).
-    fpc_fraction : sampling fraction f_h per row (0 when no fpc).
+    fpc_fraction : first-stage sampling fraction f_h per row (0 when no fpc); under PPS the PSU's
+        inclusion probability π_j.
     lonely_psu : what to do with a stratum holding one PSU: ``fail`` (default), ``certainty``,
         ``adjust``, ``average`` or ``remove`` (R ``options(survey.lonely.psu=...)``).
+    stages : later sampling stages (:class:`Stage`), used for the variance when every stage has an fpc.
+    pps : ``"brewer"`` for PPS sampling without replacement (Brewer's approximation), else None.
+    notes : sentences on how the design was read (weights derived from the fpc, PSU ids nested...).
+    rows : the rows R's design object would hold (bool; None = all): a domain of an uncalibrated,
+        non-PPS design drops the other rows in R (``subset``), which matters only where R counts
+        rows (Korn–Graubard's ``nrow(design)``, see :meth:`count_rows`).
     """
 
     data: pd.DataFrame
@@ -69,6 +121,13 @@ class Design:
     has_fpc: bool = False
     spec: dict = field(default_factory=dict)
     strata_labels: tuple = ()
+    stages: tuple = ()
+    pps: Optional[str] = None
+    notes: tuple = ()
+    psu_labels: tuple = ()
+    rows: Optional[np.ndarray] = None
+
+    is_replicate = False  # analysis.replicates.ReplicateDesign: variances from replicate estimates
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -77,29 +136,155 @@ class Design:
         data: pd.DataFrame,
         weights: str | Sequence[float] | np.ndarray | None = None,
         strata: str | None = None,
-        psu: str | None = None,
-        fpc: str | None = None,
+        psu: str | Sequence[str] | None = None,
+        fpc: str | Sequence[str] | None = None,
         lonely_psu: str = "fail",
         nest: bool = True,
+        pps: Optional[str] = None,
     ) -> "Design":
         """Build a design from columns of ``data`` (names) — R ``svydesign``.
 
-        ``weights`` may be a column name or an array; no weights = equal weights of 1.
-        ``fpc`` names a column of population counts (PSUs per stratum, or units when
-        unclustered) or sampling fractions (all values <= 1).
+        ``psu``: the first-stage sampling units, or a list of unit columns, one per stage
+        (``["district", "school"]``, R ``ids=~district+school``; a comma-separated string works
+        too).  ``fpc``: one column per stage of population counts (units per stratum at the first
+        stage, per parent unit after) or sampling fractions (all values <= 1); with ``pps="brewer"``
+        one column of the PSUs' inclusion probabilities.  ``weights`` may be a column name or an
+        array; without weights they come from the fpc (see module docstring), else are 1.
         ``nest=True`` makes PSU ids relative to their stratum (R ``nest=TRUE``).
         """
         if lonely_psu not in LONELY_PSU:
             raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}")
+        if pps is not None and pps not in PPS_METHODS:
+            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {pps!r}")
         data = data.reset_index(drop=True)
         n = len(data)
         if n == 0:
             raise DesignError("the data have no rows")
-        for name, col in (("strata", strata), ("psu", psu), ("fpc", fpc)):
-            if col is not None and col not in data.columns:
-                raise DesignError(f"{name} column '{col}' is not in the data")
+        psus, fpcs = _names(psu), _names(fpc)
+        for name, cols in (("strata", _names(strata)), ("psu", psus), ("fpc", fpcs)):
+            for col in cols:
+                if col not in data.columns:
+                    raise DesignError(f"{name} column '{col}' is not in the data")
+        if fpcs and psus and len(fpcs) != len(psus) and not (len(fpcs) == 1 and len(psus) == 1):
+            raise DesignError(f"give one fpc column per sampling stage: {len(psus)} stage(s) ({', '.join(psus)}) "
+                              f"but {len(fpcs)} fpc column(s) ({', '.join(fpcs)}) (R needs fpc=~N1+N2 for "
+                              "ids=~psu+ssu)")
+        if len(fpcs) > 1 and not psus:
+            raise DesignError("several fpc columns need as many sampling stages (--psu a,b)")
+        if pps is not None and (fpc is None or len(psus) > 1):
+            raise DesignError("PPS (Brewer) needs one fpc column of inclusion probabilities and one sampling stage")
+        notes: list[str] = []
+        # ---- strata
+        if strata is not None:
+            s_codes, s_labels = _codes(data[strata], n, "strata")
+            s_labels = tuple(s_labels.tolist())
+        else:
+            s_codes = np.zeros(n, dtype=np.int64)
+            s_labels = ()
+        # ---- sampling units per stage (stage 1 nested in strata, stage k in stage k-1)
+        unit_codes: list[np.ndarray] = []
+        p_labels: tuple = ()
+        parent = s_codes
+        repeats = False
+        for k, col in enumerate(psus):
+            raw = data[col]
+            if raw.isna().any():
+                raise DesignError(f"{'psu' if k == 0 else 'sampling unit'} column '{col}' has "
+                                  f"{int(raw.isna().sum())} missing values; every row needs one")
+            if k == 0 and strata is not None:
+                by_raw, _ = pd.factorize(raw, sort=False)
+                pairs = np.unique(np.stack([by_raw, s_codes]), axis=1)
+                repeats = bool(np.any(np.bincount(pairs[0]) > 1))
+                if repeats and not nest:
+                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)")
+            nested = (k > 0) or (nest and strata is not None)
+            key = pd.Series(list(zip(parent, raw))) if nested else raw
+            codes, uniq = pd.factorize(key, sort=False)
+            codes = codes.astype(np.int64)
+            if k == 0:
+                first = np.full(codes.max() + 1, -1)
+                first[codes] = s_codes
+                if np.any(first[codes] != s_codes):
+                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)")
+                p_labels = tuple(str(u[1]) if nested else str(u) for u in uniq)
+            unit_codes.append(codes)
+            parent = codes
+        if repeats:
+            notes.append(f"PSU ids of '{psus[0]}' repeat across strata; PSUs are nested in strata (each "
+                         "stratum's PSU 1 is a different PSU; R needs nest=TRUE for this design)")
+        p_codes = unit_codes[0] if unit_codes else np.arange(n, dtype=np.int64)
+        # ---- fpc per stage: sampling fractions
+        fractions: list[np.ndarray] = []
+        pop_counts: list[Optional[np.ndarray]] = []
+        if fpcs:
+            vals = []
+            for col in fpcs:
+                fv = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
+                if not np.all(np.isfinite(fv)):
+                    raise DesignError(f"fpc column '{col}' has missing or non-numeric values")
+                if np.any(fv < 0):
+                    raise DesignError(f"fpc column '{col}' has negative values")
+                vals.append(fv)
+            allv = np.concatenate(vals)
+            is_count = bool(np.any(allv > 1))
+            if is_count and not np.all(allv >= 1):
+                raise DesignError("fpc values must be all population counts (>= 1) or all sampling fractions (<= 1)")
+            if pps is not None and is_count:
+                raise DesignError("with PPS the fpc column holds inclusion probabilities (<= 1), not population counts")
+            parents = [s_codes] + unit_codes[:-1] if unit_codes else [s_codes]
+            units_k = unit_codes if unit_codes else [np.arange(n, dtype=np.int64)]
+            for k, (col, fv) in enumerate(zip(fpcs, vals)):
+                grp, units = parents[k], units_k[k]
+                if pps is None:
+                    n_grp = int(grp.max()) + 1
+                    lo = np.full(n_grp, np.inf)
+                    hi = np.full(n_grp, -np.inf)
+                    np.minimum.at(lo, grp, fv)
+                    np.maximum.at(hi, grp, fv)
+                    if np.any(lo != hi):
+                        where = "a stratum" if k == 0 else f"a unit of stage {k}"
+                        raise DesignError(f"fpc column '{col}' varies within {where}")
+                else:
+                    n_u = int(units.max()) + 1
+                    lo = np.full(n_u, np.inf)
+                    hi = np.full(n_u, -np.inf)
+                    np.minimum.at(lo, units, fv)
+                    np.maximum.at(hi, units, fv)
+                    if np.any(lo != hi):
+                        raise DesignError(f"fpc column '{col}' (inclusion probabilities) varies within a PSU")
+                    if np.any(fv <= 0):
+                        raise DesignError(f"inclusion probabilities in '{col}' must be greater than 0")
+                if is_count:
+                    sampled = _count_units(units, grp)
+                    if np.any(fv < sampled):
+                        where = "stratum" if k == 0 else f"unit of stage {k}"
+                        raise DesignError(f"fpc population size in '{col}' is smaller than the number of sampled "
+                                          f"units in a {where}")
+                    fractions.append(sampled / fv)
+                    pop_counts.append(fv)
+                else:
+                    fractions.append(fv)
+                    pop_counts.append(None)
+        f = fractions[0] if fractions else np.zeros(n)
+        # ---- weights
         if weights is None:
-            w = np.ones(n)
+            if fractions:
+                w = np.ones(n)
+                for fr in fractions:
+                    w = w / fr
+                if pps is not None:
+                    notes.append(f"no weights given: sampling weights 1/π from the inclusion probabilities in "
+                                 f"'{fpcs[0]}' (R svydesign)")
+                elif pop_counts[0] is not None:
+                    notes.append("no weights given: sampling weights derived from the fpc as "
+                                 + " × ".join(f"{c}/(units sampled)" for c in fpcs) + " (R svydesign)")
+                else:
+                    notes.append("no weights given: sampling weights derived from the fpc as "
+                                 + " × ".join(f"1/{c}" for c in fpcs) + " (R svydesign)")
+                if not np.all(np.isfinite(w)):
+                    raise DesignError("weights cannot be derived from an fpc of 0")
+            else:
+                w = np.ones(n)
         elif isinstance(weights, str):
             if weights not in data.columns:
                 raise DesignError(f"weight column '{weights}' is not in the data")
@@ -112,56 +297,15 @@ class Design:
             raise DesignError("weights must be numbers; some are missing or not numeric")
         if np.any(w < 0):
             raise DesignError("weights must not be negative")
-        if strata is not None:
-            s_codes, s_labels = _codes(data[strata], n, "strata")
-            s_labels = tuple(s_labels.tolist())
-        else:
-            s_codes = np.zeros(n, dtype=np.int64)
-            s_labels = ()
-        if psu is not None:
-            p_raw = data[psu]
-            if p_raw.isna().any():
-                raise DesignError(f"psu has {int(p_raw.isna().sum())} missing values; every row needs one")
-            key = pd.Series(list(zip(s_codes, p_raw))) if (nest and strata is not None) else p_raw
-            p_codes, _ = pd.factorize(key, sort=False)
-            p_codes = p_codes.astype(np.int64)
-            # a PSU must lie in one stratum
-            first = np.full(p_codes.max() + 1, -1)
-            first[p_codes] = s_codes
-            if np.any(first[p_codes] != s_codes):
-                raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)")
-        else:
-            p_codes = np.arange(n, dtype=np.int64)
-        f = np.zeros(n)
-        if fpc is not None:
-            fv = pd.to_numeric(data[fpc], errors="coerce").to_numpy(dtype=float)
-            if not np.all(np.isfinite(fv)):
-                raise DesignError(f"fpc column '{fpc}' has missing or non-numeric values")
-            n_strata = s_codes.max() + 1
-            # fpc must be constant within stratum
-            lo = np.full(n_strata, np.inf)
-            hi = np.full(n_strata, -np.inf)
-            np.minimum.at(lo, s_codes, fv)
-            np.maximum.at(hi, s_codes, fv)
-            if np.any(lo != hi):
-                raise DesignError(f"fpc column '{fpc}' varies within a stratum")
-            if np.all(fv <= 1):
-                if np.any(fv < 0):
-                    raise DesignError("sampling fractions in fpc must be between 0 and 1")
-                f = fv
-            else:
-                # population count of PSUs per stratum
-                n_psu_h = np.zeros(n_strata)
-                uniq = np.unique(np.stack([s_codes, p_codes]), axis=1)
-                np.add.at(n_psu_h, uniq[0], 1)
-                f = n_psu_h[s_codes] / fv
-                if np.any(f > 1 + 1e-12):
-                    raise DesignError("fpc population size is smaller than the number of sampled PSUs in a stratum")
+        stages = tuple(Stage(unit_codes[k], fractions[k] if k < len(fractions) else np.ones(n), psus[k])
+                       for k in range(1, len(unit_codes)))
         spec = {"weights": weights if isinstance(weights, str) else (None if weights is None else "<array>"),
-                "strata": strata, "psu": psu, "fpc": fpc}
+                "strata": strata, "psu": (psus[0] if len(psus) == 1 else (psus or None)),
+                "fpc": (fpcs[0] if len(fpcs) == 1 else (fpcs or None)), "pps": pps,
+                "weights_from_fpc": weights is None and bool(fractions), "psu_ids_repeat": repeats}
         return cls(data=data, weights=w, strata=s_codes, psu=p_codes, fpc_fraction=f, lonely_psu=lonely_psu,
-                   has_strata=strata is not None, has_psu=psu is not None, has_fpc=fpc is not None, spec=spec,
-                   strata_labels=s_labels)
+                   has_strata=strata is not None, has_psu=bool(psus), has_fpc=bool(fpcs), spec=spec,
+                   strata_labels=s_labels, stages=stages, pps=pps, notes=tuple(notes), psu_labels=p_labels)
 
     # ------------------------------------------------------------------ derived designs
     def subset(self, mask: Any) -> "Design":
@@ -169,7 +313,26 @@ class Design:
         m = np.asarray(mask, dtype=bool)
         if m.shape != self.weights.shape:
             raise DesignError("domain mask has the wrong length")
-        return replace(self, weights=np.where(m, self.weights, 0.0))
+        rows = self.rows
+        if not self.keeps_all_rows:
+            rows = m if rows is None else (rows & m)
+        return replace(self, weights=np.where(m, self.weights, 0.0), rows=rows)
+
+    @property
+    def keeps_all_rows(self) -> bool:
+        """R's ``subset`` of a calibrated or PPS design keeps every row (weights set to 0); of other
+        designs it drops the rows outside the domain."""
+        return bool(getattr(self, "calibration", ())) or self.pps is not None
+
+    def count_rows(self, valid: Optional[np.ndarray] = None) -> int:
+        """Rows of R's design object for an estimate over ``valid`` rows: ``nrow(subset(design, valid))``.
+
+        Rows with a zero weight count (R keeps them); rows outside an earlier :meth:`subset` or
+        outside ``valid`` do not, except in calibrated and PPS designs, whose subsets keep every row."""
+        keep = np.ones(self.n, dtype=bool) if self.rows is None else self.rows.copy()
+        if valid is not None and not self.keeps_all_rows:
+            keep &= np.asarray(valid, dtype=bool)
+        return int(keep.sum())
 
     def with_weights(self, weights: np.ndarray) -> "Design":
         """A new plain :class:`Design` with other weights (e.g. after calibration), same strata/PSUs/fpc.
@@ -204,14 +367,33 @@ class Design:
         return int(n_psu - n_str)
 
     # ------------------------------------------------------------------ variance primitive
+    @property
+    def needs_rows(self) -> bool:
+        """True when first-stage totals of the raw influence values do not give the variance: a
+        calibrated design (residuals per row) or a multistage design (totals at every stage)."""
+        return self.multistage or bool(getattr(self, "calibration", ()))
+
+    @property
+    def multistage(self) -> bool:
+        """True when the variance takes later stages into account (R: every stage has an fpc)."""
+        return bool(self.stages) and self.has_fpc
+
+    def influence(self, z: np.ndarray) -> np.ndarray:
+        """Influence values as they enter the variance (n × k).  A calibrated design replaces them by
+        its calibration residuals (:class:`analysis.weighting.CalibratedDesign`)."""
+        return np.asarray(z, dtype=float).reshape(self.n, -1)
+
     def psu_totals(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-PSU totals of influence values ``z`` (n or n×k), with each PSU's stratum and fpc fraction."""
-        z2 = z.reshape(self.n, -1)
+        return self._psu_totals_raw(self.influence(z))
+
+    def _psu_totals_raw(self, z2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_psu = int(self.psu.max()) + 1
-        tot = np.zeros((n_psu, z2.shape[1]))
-        np.add.at(tot, self.psu, z2) if z2.shape[1] > 1 else None
         if z2.shape[1] == 1:
-            tot[:, 0] = np.bincount(self.psu, weights=z2[:, 0], minlength=n_psu)
+            tot = np.bincount(self.psu, weights=z2[:, 0], minlength=n_psu)[:, None]
+        else:
+            tot = np.zeros((n_psu, z2.shape[1]))
+            np.add.at(tot, self.psu, z2)
         psu_stratum = np.zeros(n_psu, dtype=np.int64)
         psu_stratum[self.psu] = self.strata
         psu_f = np.zeros(n_psu)
@@ -221,14 +403,61 @@ class Design:
     def variance(self, z: np.ndarray, present: Optional[np.ndarray] = None) -> np.ndarray:
         """Covariance matrix (k×k) of the estimated totals whose influence values are ``z`` (n×k).
 
-        ``z`` must already include the weights (z_i = w_i * u_i).  Implements R ``svyrecvar``
-        (first stage) / ``onestage`` including the ``survey.lonely.psu`` options; see
-        :meth:`variance_of_psu_totals`.  ``present`` marks the rows of the domain (default:
-        rows with non-zero weight); strata without such rows take no part (R drops them).
+        ``z`` must already include the weights (z_i = w_i * u_i).  Implements R ``svyrecvar``:
+        :meth:`variance_of_psu_totals` at the first stage (with the ``survey.lonely.psu`` options)
+        and, for multistage designs with an fpc at every stage, the later stages (module
+        docstring).  ``present`` marks the rows of the domain (default: rows with non-zero weight);
+        strata (and, at later stages, units) without such rows take no part (R drops them).
         """
-        z2 = np.asarray(z, dtype=float).reshape(self.n, -1)
-        tot, st, f = self.psu_totals(z2)
-        return self.variance_of_psu_totals(tot, st, f, present_strata=self.strata_present(present))
+        z2 = self.influence(z)
+        pres_rows = self.weights > 0 if present is None else np.asarray(present, dtype=bool)
+        tot, st, f = self._psu_totals_raw(z2)
+        v = self.variance_of_psu_totals(tot, st, f, present_strata=self.strata_present(pres_rows))
+        if self.multistage:
+            v = v + self._later_stages(z2, pres_rows)
+        return v
+
+    def variances(self, z: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Per column j of ``z`` (n × k), the variance with column j's own domain ``present[:, j]``
+        (n × k booleans): :meth:`variance` column by column, residuals and totals computed once."""
+        z2 = self.influence(z)
+        present = np.asarray(present, dtype=bool).reshape(self.n, -1)
+        tot, st, f = self._psu_totals_raw(z2)
+        out = np.empty(z2.shape[1])
+        for j in range(z2.shape[1]):
+            pj = present[:, j] if present.shape[1] > 1 else present[:, 0]
+            v = self.variance_of_psu_totals(tot[:, j], st, f, present_strata=self.strata_present(pj))[0, 0]
+            if self.multistage:
+                v = v + self._later_stages(z2[:, [j]], pj)[0, 0]
+            out[j] = v
+        return out
+
+    def _later_stages(self, z2: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Σ over stages s ≥ 2 of Π_{t<s} f_t × the one-stage variance of stage-s units within their
+        parent units (R ``survey:::multistage``: ``nPSU/fpc`` times the recursive call per cluster)."""
+        k = z2.shape[1]
+        out = np.zeros((k, k))
+        parent = self.psu
+        mult = self.fpc_fraction.copy()  # n/N of the parent unit's stage, per row
+        for s_idx, stage in enumerate(self.stages, start=2):
+            units = stage.units
+            n_u = int(units.max()) + 1
+            tot = np.zeros((n_u, k))
+            np.add.at(tot, units, z2)
+            u_parent = np.zeros(n_u, dtype=np.int64)
+            u_parent[units] = parent
+            u_f = np.zeros(n_u)
+            u_f[units] = stage.fraction
+            u_mult = np.zeros(n_u)
+            u_mult[units] = mult
+            n_p = int(parent.max()) + 1
+            pres = np.zeros(n_p, dtype=bool)
+            pres[parent[present]] = True
+            out = out + self._onestage(tot, u_parent, u_f, present_strata=pres, mult=u_mult, stage=s_idx,
+                                       per_stratum_average=True)
+            mult = mult * stage.fraction
+            parent = units
+        return out
 
     def strata_present(self, present: Optional[np.ndarray] = None) -> np.ndarray:
         """Boolean per stratum code: does the stratum hold a row of the domain ``present``
@@ -259,7 +488,8 @@ class Design:
 
         * a stratum sampled completely (``1 − f_h < 1e-7``) contributes 0, whatever the lonely
           option (a self-representing / certainty stratum is never an error);
-        * ``n_h > 1``: ``(1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)(z_hj − z̄_h)ᵀ``;
+        * ``n_h > 1``: ``(1 − f_h) n_h/(n_h − 1) Σ_j (z_hj − z̄_h)(z_hj − z̄_h)ᵀ`` (under PPS each
+          PSU's own ``1 − π_j``: Brewer's approximation);
         * ``n_h = 1`` (lonely PSU), R ``options(survey.lonely.psu=...)``:
           ``fail`` raises naming the stratum; ``certainty`` and ``remove`` contribute 0;
           ``adjust`` contributes ``(1 − f_h) z_h z_hᵀ`` (the PSU total is centred at 0, the
@@ -272,18 +502,33 @@ class Design:
         (``present_strata`` False) take no part at all — R's ``subset()`` drops their rows —
         so a lonely stratum outside the domain neither fails nor counts for ``average``.
         """
+        return self._onestage(tot, st, f, present_strata=present_strata)
+
+    def _onestage(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray, *, present_strata=None,
+                  mult: Optional[np.ndarray] = None, stage: int = 1, per_stratum_average: bool = False) -> np.ndarray:
+        """:meth:`variance_of_psu_totals` for any stage: units' totals ``tot``, their "stratum" ``st``
+        (the parent unit after the first stage), fraction ``f`` and a per-unit multiplier ``mult``
+        (the sampling fractions of the stages above).  ``per_stratum_average``: R's ``average``
+        rescaling happens within each parent unit (one stratum per recursive call), which makes a
+        lonely unit's variance NaN, as R."""
         tot = np.asarray(tot, dtype=float)
         if tot.ndim == 1:
             tot = tot[:, None]
         k = tot.shape[1]
-        n_strata = int(max(int(self.strata.max()), int(st.max()) if st.size else 0)) + 1
+        n_strata = int(max(int(self.strata.max()) if stage == 1 else 0, int(st.max()) if st.size else 0)) + 1
         n_h = np.bincount(st, minlength=n_strata).astype(float)
         sum_h = np.zeros((n_strata, k))
         np.add.at(sum_h, st, tot)
         mean_h = sum_h / np.where(n_h > 0, n_h, 1)[:, None]
         dev = tot - mean_h[st]
         one_minus_f = 1.0 - f
-        certain = one_minus_f < 1e-7                 # PSU of a completely sampled stratum
+        if self.pps is not None and stage == 1:
+            certain = np.zeros(len(f), dtype=bool)
+            all_certain = np.ones(n_strata, dtype=bool)
+            np.logical_and.at(all_certain, st, one_minus_f < 1e-7)
+            certain = all_certain[st]
+        else:
+            certain = one_minus_f < 1e-7                 # unit of a completely sampled stratum
         lonely = (n_h[st] == 1) & ~certain
         if present_strata is not None:
             pres = np.zeros(n_strata, dtype=bool)
@@ -294,16 +539,25 @@ class Design:
         mode = self.lonely_psu
         if lonely.any():
             if mode == "fail":
-                raise self.lonely_error(np.unique(st[lonely]))
+                if stage == 1:
+                    raise self.lonely_error(np.unique(st[lonely]))
+                raise DesignError(f"a unit of stage {stage - 1} has only one sampled unit at stage {stage}, so its "
+                                  "variance cannot be estimated; set the lonely-PSU option (--lonely-psu) to "
+                                  "certainty, adjust, average or remove (R survey.lonely.psu)")
             if mode == "adjust":
                 dev[lonely] = tot[lonely]
             else:  # certainty, remove, average: no contribution (average rescales below)
                 dev[lonely] = 0.0
         dev[certain] = 0.0
         scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
+        if mult is not None:
+            scale = scale * mult
         v = (dev * scale[:, None]).T @ dev
         if lonely.any() and mode == "average":
-            n_all = int(np.sum(pres & (n_h > 0)))
-            n_ok = n_all - np.unique(st[lonely]).size
-            v = v * n_all / n_ok if n_ok > 0 else v * np.nan
+            if per_stratum_average:
+                v = v * np.nan
+            else:
+                n_all = int(np.sum(pres & (n_h > 0)))
+                n_ok = n_all - np.unique(st[lonely]).size
+                v = v * n_all / n_ok if n_ok > 0 else v * np.nan
         return v

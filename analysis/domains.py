@@ -36,7 +36,7 @@ Tested against ``design.subset`` + :mod:`analysis.estimators` and against R
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
 import numpy as np
@@ -55,6 +55,9 @@ class CodedTable:
     Sw2: Optional[np.ndarray]
     k: int
     key: Optional[np.ndarray] = None  # per-row key_cu·k + code (kept for calibrated designs only)
+    Cr: Optional[np.ndarray] = None   # rows of R's design object (zero weights too), when they differ from Cn
+    Swr: Optional[np.ndarray] = None  # replicate-weight sums per (cell, code, replicate) (replicate designs)
+    Cp: Optional[np.ndarray] = None   # rows per (cell, code, replicate-weight pattern) (replicate designs)
 
 
 def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -91,9 +94,12 @@ class DomainEngine:
 
     def __init__(self, design: Design, groupings: Sequence[tuple[np.ndarray, int]] = ()):
         self.design = design
-        # calibrated designs (R postStrata/raking): variances from row-level influence values
-        # through design.psu_totals, which applies R's calibration residuals (see _variance_rows)
+        # calibrated (R postStrata/raking), multistage and PPS designs: variances from row-level
+        # influence values through Design.variances, which applies R's calibration residuals, the
+        # later stages and each PSU's own 1 − π (see _variance_rows)
         self.calibrated = bool(getattr(design, "calibration", ()))
+        self.replicate = bool(getattr(design, "is_replicate", False))
+        self.rowwise = (design.needs_rows or design.pps is not None) and not self.replicate
         self.w = design.weights
         n = design.n
         cell = np.zeros(n, dtype=np.int64)
@@ -163,7 +169,19 @@ class DomainEngine:
         self.P[np.arange(self.n_units), unit_stratum] = 1.0
         self.wpos = (self.w > 0).astype(float)
         self.all_positive = bool(np.all(self.w > 0))
+        # rows of R's design object (zero weights included) differ from the positive-weight rows?
+        r_rows = np.ones(n, dtype=bool) if design.rows is None else design.rows
+        self.r_rows = r_rows.astype(float)
+        self.rows_differ = not np.array_equal(r_rows, self.w > 0)
         self._present_rows = None  # groups × strata: does the group hold a row with positive weight?
+        if self.replicate:
+            # replicate-weight designs (analysis.replicates): replicate totals per cell, df from the rank of
+            # the replicate-weight patterns (≈ PSUs) each group holds
+            self.Wr = design.replicate_weights()
+            self.pattern = design.row_patterns()
+            self.n_patterns = int(self.pattern.max()) + 1
+            self.pattern_dirs = design.pattern_matrix()
+            self._rank_cache: dict = {}
         # group of every cell in every grouping (0 = overall), −1 when the cell belongs to no group
         self.cell_group = []
         for sl in self.slices:
@@ -194,7 +212,36 @@ class DomainEngine:
         else:
             Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
         Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
-        return CodedTable(Sw, Cn, Sw2, k, key if self.calibrated else None)
+        if self.replicate:
+            from scipy import sparse
+
+            M = sparse.csr_matrix((np.ones(self.design.n), (np.arange(self.design.n), key)), shape=(self.design.n, size))
+            Swr = np.asarray((M.T @ self.Wr)).reshape(self.n_cells_all, self.n_units, k, -1).sum(1)
+            pkey = np.where(self.pattern >= 0, (key // (self.n_units * k) * k + key % k) * self.n_patterns
+                            + self.pattern, -1)
+            if counts_like is not None and counts_like.Cp is not None:
+                Cp = counts_like.Cp
+            else:
+                okp = (pkey >= 0) & (self.w > 0)
+                Cp = np.bincount(pkey[okp], minlength=self.n_cells_all * k * self.n_patterns).reshape(
+                    self.n_cells_all, k, self.n_patterns).astype(float)
+        else:
+            Swr = Cp = None
+        if counts_like is not None:
+            Cr = counts_like.Cr
+        elif self.rows_differ:
+            Cr = np.bincount(key, weights=self.r_rows, minlength=size).reshape(shape)
+        else:
+            Cr = None
+        return CodedTable(Sw, Cn, Sw2, k, key if self.rowwise else None, Cr, Swr, Cp)
+
+    def n_rows(self, counts: np.ndarray) -> np.ndarray:
+        """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):
+        every row of a calibrated/PPS design, else the group's valid rows including zero weights
+        (``counts``: groups × units row counts of R's rows)."""
+        if self.design.keeps_all_rows:
+            return np.full(self.n_groups, float(self.design.count_rows()))
+        return counts.sum(1)
 
     def estimate(self, tab: "CodedTable", d: np.ndarray, y: np.ndarray, x: Optional[np.ndarray] = None, *,
                  confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
@@ -217,8 +264,15 @@ class DomainEngine:
             est = Ag.sum(1) / W
         n = Cg.sum(1)
         m = est[:, None]
+        reps = None
         with np.errstate(invalid="ignore", divide="ignore"):
-            if self.calibrated:
+            if self.replicate:
+                Ar = self.G @ np.einsum("ckr,k->cr", tab.Swr, d * y)
+                Br = self.G @ np.einsum("ckr,k->cr", tab.Swr, d * xx)
+                reps = Ar / Br                                    # groups × replicates
+                var = self.design.replicate_variances(reps, est)
+                dfv = self._rank_df(self.G @ np.einsum("ckp,k->cp", tab.Cp, (d > 0).astype(float)))
+            elif self.rowwise:
                 code = tab.key % tab.k
                 dy, dx = (d * y)[code], (d * xx)[code]
                 inv = np.where(W > 0, 1.0 / np.where(W > 0, W, 1.0), 0.0)
@@ -226,7 +280,7 @@ class DomainEngine:
                 for rg in self._row_groups():
                     gi = np.maximum(rg, 0)
                     zs.append(np.where(rg >= 0, self.w * (dy - np.nan_to_num(est)[gi] * dx) * inv[gi], 0.0))
-                var = self._variance_rows(zs, (Cg @ self.P) > 0)
+                var = self._variance_rows(zs, (d[code] > 0) & (self.w > 0))
                 dfv = (Cg > 0).sum(1) - ((Cg @ self.P) > 0).sum(1) if self.clustered else n - (Cg > 0).sum(1)
             elif self.clustered:
                 T = np.nan_to_num((Ag - m * Bg) / W[:, None])
@@ -242,11 +296,15 @@ class DomainEngine:
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
                 sT2 = sz2
                 dfv = n - (Cg > 0).sum(1)
-            if not self.calibrated:
+            if not self.rowwise and not self.replicate:
                 var = self._combine(inner, sT2, (Cg @ self.P) > 0)
+        ddf = dfv.astype(float)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
         dfv = dfv.astype(float)
+        n_rows = self.n_rows(self.G @ (tab.Cr @ d)) if (proportion and tab.Cr is not None) else n
+        if proportion and self.design.keeps_all_rows:
+            n_rows = self.n_rows(None)
         # deff as in _ratio (R deff=TRUE; with-replacement when weights do not exceed n)
         flat = tab.Sw.sum(1)  # cells × k
         gk = self.G @ flat  # groups × k
@@ -263,7 +321,11 @@ class DomainEngine:
                 scale = N**2
             vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
             deff = var / vsrs
-        return _group_estimates(est, var, n, dfv, deff, W, confidence, proportion, ci_method), A, B
+        out = _group_estimates(est, var, n, dfv, deff, W, confidence, proportion, ci_method, n_rows, ddf,
+                               None if reps is None or not proportion else self.design.logit_se(reps, est))
+        if reps is not None:
+            out = replace(out, replicates=reps.T)
+        return out, A, B
 
     def cell_influence(self, k: int, A: np.ndarray, B: np.ndarray, est: np.ndarray, W: np.ndarray) -> np.ndarray:
         """Cell × unit totals of the influence values z = w d (y − ŷ_g)/W_g for grouping ``k``
@@ -281,9 +343,9 @@ class DomainEngine:
 
         ``present`` (rows) marks the estimate's domain for the lonely-PSU rules (default: every
         row of the group with positive weight), as ``present`` in :meth:`Design.variance`."""
-        if self.calibrated:
-            raise DesignError("cell totals cannot carry the calibration adjustment; use variance_of_influence "
-                              "with per-row influence values on a calibrated design")
+        if self.rowwise:
+            raise DesignError("cell totals cannot carry calibration residuals, later stages or PPS; use "
+                              "variance_of_influence with per-row influence values on this design")
         inner = np.zeros((self.n_groups, self.n_strata))
         sq = np.zeros((self.n_groups, self.n_strata))
         for k, Z in enumerate(Z_by_grouping):
@@ -327,26 +389,27 @@ class DomainEngine:
         """Per grouping, the engine group index of every row (−1: the row is in no group)."""
         return [cg[self.cell] for cg in self.cell_group]
 
-    def _variance_rows(self, z_by_grouping: Sequence[np.ndarray], present: np.ndarray) -> np.ndarray:
+    def _variance_rows(self, z_by_grouping: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
         """Per group, the variance of the total of per-row influence values, through the design.
 
         ``z_by_grouping[k]``: each row's influence value for its group in grouping k.  The values
-        are spread into one column per group and passed to :meth:`Design.psu_totals` — for a
-        :class:`~analysis.weighting.CalibratedDesign` that first replaces them by R's calibration
-        residuals (``svyrecvar`` with ``postStrata``) — then :meth:`Design.variance_of_psu_totals`
-        per group with the strata its domain holds (``present``, groups × strata): the estimators'
-        own variance, group by group (a loop over groups, not rows).
+        are spread into one column per group and passed to :meth:`Design.variances` with each
+        group's domain (``rows`` of the estimate that lie in the group) — calibration residuals
+        (R ``svyrecvar`` with ``postStrata``), later sampling stages and PPS included: the
+        estimators' own variance, group by group (a loop over groups, not rows).
         """
         des = self.design
+        rows = np.asarray(rows, dtype=bool) & (self.w > 0)
         out = np.zeros(self.n_groups)
         for k, (z, rg) in enumerate(zip(z_by_grouping, self._row_groups())):
             sl = self.slices[k]
             ok = rg >= 0
+            idx = np.flatnonzero(ok)
             Z = np.zeros((des.n, sl.stop - sl.start))
-            Z[np.flatnonzero(ok), rg[ok] - sl.start] = np.asarray(z, dtype=float)[ok]
-            tot, st, f = des.psu_totals(Z)
-            for j, g in enumerate(range(sl.start, sl.stop)):
-                out[g] = des.variance_of_psu_totals(tot[:, j], st, f, present_strata=present[g])[0, 0]
+            Z[idx, rg[ok] - sl.start] = np.asarray(z, dtype=float)[ok]
+            P = np.zeros((des.n, sl.stop - sl.start), dtype=bool)
+            P[idx, rg[ok] - sl.start] = rows[ok]
+            out[sl] = des.variances(Z, P)
         return out
 
     def _present(self, rows: Optional[np.ndarray]) -> np.ndarray:
@@ -397,13 +460,24 @@ class DomainEngine:
         with np.errstate(invalid="ignore", divide="ignore"):
             est = S_wy.sum(1) / W
         n = cnt.sum(1)
-        if self.calibrated:
+        reps = None
+        if self.replicate:
+            from scipy import sparse
+
+            M = sparse.csr_matrix((np.ones(self.design.n), (np.arange(self.design.n), self.cell)),
+                                  shape=(self.design.n, self.n_cells_all))
+            Ar = self.G @ np.asarray(M.T @ (self.Wr * (d * yv)[:, None]))
+            Br = self.G @ np.asarray(M.T @ (self.Wr * (d * (1.0 if x is None else xv))[:, None]))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                reps = Ar / Br
+            var = self.design.replicate_variances(reps, est)
+        elif self.rowwise:
             inv = np.where(W > 0, 1.0 / np.where(W > 0, W, 1.0), 0.0)
             zs = []
             for rg in self._row_groups():
                 gi = np.maximum(rg, 0)
                 zs.append(np.where(rg >= 0, (wy - np.nan_to_num(est)[gi] * wx) * inv[gi], 0.0))
-            var = self._variance_rows(zs, cnt > 0)
+            var = self._variance_rows(zs, d)
         elif self.clustered:
             var = self._var_clustered(wx, wy, est, W, cnt > 0)
         else:
@@ -423,8 +497,18 @@ class DomainEngine:
                 inner = sz2 - np.where(self.n_h > 0, sz * sz / np.maximum(self.n_h, 1), 0.0)
             var = self._combine(inner, sz2, cnt > 0)
         dfv = self._df(d, cnt)
+        if self.replicate:
+            dfv = self.degf(d)
+        ddf = dfv.astype(float)
         if df is not None:
             dfv = np.full(self.n_groups, float(df))
+        n_rows = n
+        if proportion:
+            if self.design.keeps_all_rows:
+                n_rows = self.n_rows(None)
+            elif self.rows_differ:
+                r = np.asarray(valid, dtype=bool) & np.isfinite(y) & (self.r_rows > 0)
+                n_rows = self._by_cs(r.astype(float)).sum(1)
         # deff (R deff=TRUE; with-replacement when weights do not exceed n):
         # V_srs = s²_w(u) (N̂ − n)/(N̂ n) × scale, u = y − R̂x (mean: scale 1; ratio: u/Σwx, scale N̂²)
         N = S_wx.sum(1) if x is None else self._by_cs(wd).sum(1)
@@ -445,12 +529,38 @@ class DomainEngine:
         with np.errstate(invalid="ignore", divide="ignore"):
             vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
             deff = var / vsrs
-        return _group_estimates(est, var, n, dfv.astype(float), deff, W, confidence, proportion, ci_method)
+        out = _group_estimates(est, var, n, dfv.astype(float), deff, W, confidence, proportion, ci_method, n_rows,
+                               ddf, None if reps is None or not proportion else self.design.logit_se(reps, est))
+        return out if reps is None else replace(out, replicates=reps.T)
 
     def degf(self, valid: np.ndarray) -> np.ndarray:
-        """Per group: PSUs minus strata among the group's rows where ``valid`` (R ``degf(subset(...))``)."""
+        """Per group: PSUs minus strata among the group's rows where ``valid`` (R ``degf(subset(...))``);
+        for a replicate-weight design the rank of the replicate weights over those rows minus 1."""
         d = np.asarray(valid, dtype=bool) & (self.w > 0)
+        if self.replicate:
+            ok = d & (self.pattern >= 0)
+            cp = np.bincount(self.cell[ok] * self.n_patterns + self.pattern[ok],
+                             minlength=self.n_cells_all * self.n_patterns).reshape(self.n_cells_all, self.n_patterns)
+            return self._rank_df(self.G @ cp)
         return self._df(d, self._by_cs(d.astype(float))).astype(float)
+
+    def _rank_df(self, presence: np.ndarray) -> np.ndarray:
+        """Per group (rows of ``presence``: counts per replicate-weight pattern), the rank of the patterns
+        present minus 1 (R ``degf`` of a replicate design's subset); cached by pattern set."""
+        out = np.zeros(presence.shape[0])
+        for g, row in enumerate(presence > 0):
+            key = row.tobytes()
+            r = self._rank_cache.get(key)
+            if r is None:
+                D = self.pattern_dirs[row]
+                if D.shape[0] == 0:
+                    r = 0
+                else:
+                    sv = np.linalg.svd(D, compute_uv=False)
+                    r = int(np.sum(sv > 1e-5 * sv.max())) - 1
+                self._rank_cache[key] = r
+            out[g] = r
+        return out
 
     def _df(self, d: np.ndarray, cnt: np.ndarray) -> np.ndarray:
         strata_present = (cnt > 0).sum(1)
@@ -486,8 +596,9 @@ class DomainEngine:
         composite indexes, whose influence is a weighted sum of item influences.  ``present``
         (rows) marks the estimate's domain for the lonely-PSU rules (see :meth:`variance_of_cells`).
         """
-        if self.calibrated:
-            return self._variance_rows(z_by_grouping, self._present(present))
+        if self.rowwise:
+            rows = self.w > 0 if present is None else np.asarray(present, dtype=bool)
+            return self._variance_rows(z_by_grouping, rows)
         inner = np.zeros((self.n_groups, self.n_strata))
         sq = np.zeros((self.n_groups, self.n_strata))
         for k, z in enumerate(z_by_grouping):
@@ -509,10 +620,16 @@ class DomainEngine:
         return np.where(codes >= 0, sl.start + codes, -1)
 
 
-def _group_estimates(est, var, n, df, deff, W, confidence, proportion, ci_method) -> Estimate:
-    """One :class:`Estimate` vector over the engine's groups (proportions get the ``ci_method`` rule)."""
+def _group_estimates(est, var, n, df, deff, W, confidence, proportion, ci_method, n_rows=None,
+                     design_df=None, logit_se=None) -> Estimate:
+    """One :class:`Estimate` vector over the engine's groups (proportions get the ``ci_method`` rule;
+    ``n_rows``/``design_df`` for Korn–Graubard, see :class:`~analysis.result.ProportionInterval`)."""
     n = np.asarray(n, dtype=float)
-    rule = ProportionInterval(ci_method, n, n_rows=n) if proportion else WALD
+    rule = WALD
+    if proportion:
+        rule = ProportionInterval(ci_method, n, n_rows=n if n_rows is None else np.asarray(n_rows, dtype=float),
+                                  design_df=None if design_df is None else np.asarray(design_df, dtype=float),
+                                  logit_se=logit_se)
     return Estimate.of(est, var, n=n, df=df, deff=deff, weight=W, confidence=confidence, interval=rule)
 
 

@@ -28,14 +28,27 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import numpy as np
+import pandas as pd
 
 from .ci import check_method
+from .ci_likelihood import profile_for
 from .design import Design, DesignError
 from .result import WALD, Estimate, ProportionInterval
 
 
+def column(design: Design, y: Any) -> np.ndarray:
+    """``y`` as a float array: a column name of ``design.data`` or values (one per row)."""
+    if isinstance(y, str):
+        if y not in design.data.columns:
+            raise DesignError(f"column '{y}' is not in the data")
+        y = design.data[y]
+    if isinstance(y, pd.Series):
+        y = pd.to_numeric(y, errors="coerce") if not pd.api.types.is_bool_dtype(y) else y.astype(float)
+    return np.asarray(y, dtype=float)
+
+
 def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    y = np.asarray(y, dtype=float)
+    y = column(design, y)
     if y.shape != (design.n,):
         raise DesignError(f"variable has {y.shape[0] if y.ndim else 1} values for {design.n} rows")
     ok = np.isfinite(y)
@@ -65,8 +78,11 @@ def _vsrs_mean(w: np.ndarray, u: np.ndarray) -> float:
 
 
 def design_df(design: Design, w: np.ndarray) -> int:
-    """PSUs minus strata among rows with non-zero weight ``w`` (R ``degf`` of the domain design)."""
+    """PSUs minus strata among rows with non-zero weight ``w`` (R ``degf`` of the domain design); for a
+    replicate-weight design the rank of its replicate weights over those rows minus 1."""
     inset = w > 0
+    if getattr(design, "is_replicate", False):
+        return design.rank_df(inset)
     if not inset.any():
         return 0
     return int(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
@@ -95,25 +111,53 @@ def _resolve_df(design: Design, w: np.ndarray, df: Optional[float]) -> float:
 def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsrs: float, var: str,
            levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "wald",
            confidence: float = 0.95, df: Optional[float] = None, proportion: bool = False,
-           srs_binomial: bool = False) -> Estimate:
-    """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule)."""
-    variance = float(design.variance(z, present=w > 0)[0, 0])
+           srs_binomial: bool = False, rows: Optional[np.ndarray] = None,
+           hit: Optional[np.ndarray] = None, ratio: Optional[tuple] = None) -> Estimate:
+    """Turn an estimate and its influence values into an :class:`Estimate` (variance, deff, df, interval rule).
+
+    ``rows``: the rows of the estimate's domain whatever their weight (R's ``nrow(subset(design,
+    ...))``, used by Korn–Graubard's effective n; default the rows with non-zero weight).
+    ``ratio``: ``(a, b)`` with the estimate = Σwa/Σwb (``b`` None for a total) — how a
+    replicate-weight design re-computes it with each replicate's weights (R ``svrVar``)."""
+    replicates = None
+    if getattr(design, "is_replicate", False):
+        if ratio is None:
+            raise DesignError("this estimator does not support replicate weights")
+        _, replicates = design.ratio(ratio[0], ratio[1], w > 0)
+        variance = float(design.replicate_vcov(replicates, estimate)[0, 0])
+        ddf = float(design.rank_df(w > 0))
+    else:
+        variance = float(design.variance(z, present=w > 0)[0, 0])
+        ddf = float(design_df(design, w))
     n = int(np.count_nonzero(w))
-    dfv = _resolve_df(design, w, df)
+    dfv = ddf if df is None else float(df)
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
     deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
-    rule = ProportionInterval(ci_method, n, n_rows=n, srs=srs_binomial) if proportion else WALD
+    rule = WALD
+    if proportion:
+        n_rows = design.count_rows(w > 0 if rows is None else rows)
+        prof = None
+        if ci_method == "likelihood":
+            if replicates is not None:
+                raise DesignError("the likelihood interval is not available for replicate-weight designs; "
+                                  "use logit, asin or clopper-pearson")
+            prof = profile_for(design, hit, w > 0 if rows is None else rows)
+        lse = None if replicates is None else float(design.logit_se(replicates.T, estimate)[0])
+        rule = ProportionInterval(ci_method, n, n_rows=n_rows, srs=srs_binomial, design_df=ddf, profile=prof,
+                                  logit_se=lse)
     return Estimate.of(estimate, variance, n=n, df=dfv, deff=deff, confidence=confidence, interval=rule,
-                       var=var, levels=levels, domain=domain, weight=float(w.sum()))
+                       var=var, levels=levels, domain=domain, weight=float(w.sum()), replicates=replicates)
 
 
 def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
     """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``)."""
+    y = column(design, y)
     est, z, w = linearize_mean(design, y, valid)
     _, yy = _valid_weights(design, y, valid)
-    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, (w > 0).astype(float)))
 
 
 def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
@@ -125,30 +169,35 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
     statsmodels' ``proportion_confint`` (see :mod:`analysis.ci`).
     """
     check_method(ci_method)
-    h = np.asarray(hit, dtype=float)
+    h = column(design, hit)
     est, z, w = linearize_mean(design, h, valid)
     _, hh = _valid_weights(design, h, valid)
     srs = is_srs(design) and df is not None and np.isinf(df)
+    rows = np.isfinite(h) if valid is None else (np.isfinite(h) & np.asarray(valid, dtype=bool))
     return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, hh), var=var, levels=levels, domain=domain,
-                  ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs)
+                  ci_method=ci_method, confidence=confidence, df=df, proportion=True, srs_binomial=srs, rows=rows,
+                  hit=h, ratio=(hh, (w > 0).astype(float)))
 
 
 def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
-             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
-    """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0."""
+             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None,
+             levels: Optional[list] = None) -> Estimate:
+    """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0.
+    ``levels`` only labels a total of a 0/1 indicator (the estimated number with one of the levels)."""
     w, yy = _valid_weights(design, y, valid)
     est = float((w * yy).sum())
     z = w * yy
     W = w.sum()
     vsrs = _vsrs_mean(w, yy) * W**2
-    return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, est, z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, None), levels=levels)
 
 
 def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",
              domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
     """Ratio of totals Σwy/Σwx (R ``svyratio(~y, ~x, design, deff=TRUE)``)."""
-    y = np.asarray(num, dtype=float)
-    x = np.asarray(den, dtype=float)
+    y = column(design, num)
+    x = column(design, den)
     ok = np.isfinite(y) & np.isfinite(x)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)
@@ -161,4 +210,5 @@ def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] 
     u = (yy - r * xx) / tx
     z = w * u
     vsrs = _vsrs_mean(w, u) * w.sum() ** 2
-    return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df)
+    return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
+                  ratio=(yy, xx))

@@ -150,8 +150,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     w = design.weights
     n_groupings = 1 + len(groupings)
     # aggregates from cell × PSU influence totals; per row when unclustered, and on calibrated
-    # designs (R's calibration residuals need every row's influence value)
-    clustered = eng.clustered and not eng.calibrated
+    # designs (R's calibration residuals need every row's influence value), multistage and PPS
+    clustered = eng.clustered and not eng.rowwise
     # aggregate buckets (multi-item indicators and areas); identical item sets share one accumulator
     members: dict = {}
     for it in items:
@@ -177,6 +177,11 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         for t in targets:
             u = union.get((t, measure))
             union[(t, measure)] = valid_row.copy() if u is None else (u | valid_row)
+        if eng.replicate:  # replicate designs: aggregates from the items' replicate estimates (R × groups)
+            for t in targets:
+                cur = acc.get((t, measure))
+                acc[(t, measure)] = g.replicates.copy() if cur is None else cur + g.replicates
+            return
         if clustered:
             zs = [eng.cell_influence(k, A, B, g.estimate, g.weight) for k in range(n_groupings)]
         else:
@@ -202,8 +207,10 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 for k in range(n_groupings):
                     cur[k] += zs[k]
 
-    def variance(zs: list, present: np.ndarray) -> np.ndarray:
+    def variance(zs, present: np.ndarray, est=None) -> np.ndarray:
         # present: the rows of the aggregate's domain (lonely-PSU rules, as Design.variance)
+        if eng.replicate:  # zs: replicate estimates of the aggregate (R × groups)
+            return design.replicate_variances(zs.T, est)
         if clustered:
             return eng.variance_of_cells(zs, present)
         return eng.variance_of_influence([w * z for z in zs], present)
@@ -241,7 +248,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         J = counts[bucket]
         est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
         u = union[(acc_of[bucket], measure)]
-        var = variance([z / J for z in zs], u)
+        var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
@@ -281,7 +288,10 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             share = np.where(tot > 0, wts / tot, 0.0)  # areas × groups
             est = np.where(tot > 0, np.nansum(np.where(has, A_est, 0) * share, axis=0), np.nan)
         zs = [None] * n_groupings
-        for j, a in enumerate(present):
+        if eng.replicate:  # replicate estimates of the composite: Σ_a share_a · (area a's replicates)
+            zs = sum(acc[(acc_of[("area", a.id)], "index")] * (share[j] / counts[("area", a.id)])[None, :]
+                     for j, a in enumerate(present))
+        for j, a in enumerate(present if not eng.replicate else ()):
             J = counts[("area", a.id)]
             for k in range(n_groupings):
                 gk = eng.cell_group[k]
@@ -294,7 +304,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         for a in present:
             u |= union[(acc_of[("area", a.id)], "index")]
             keys += list(acc_of[("area", a.id)])
-        var = variance(zs, u)
+        var = variance(zs, u, est)
         ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))

@@ -105,20 +105,23 @@ class ProportionInterval:
     n_rows: Any = None
     srs: bool = False
     design_df: Any = None
+    profile: Any = None
+    logit_se: Any = None
 
     def __call__(self, est: "Estimate", confidence: float, df: Any):
         from .ci import proportion_ci_used
 
         return proportion_ci_used(est.estimate, est.se, self.n, df, self.method, confidence,
                                   n_rows=self.n_rows, srs=self.srs,
-                                  design_df=est.df if self.design_df is None else self.design_df)
+                                  design_df=est.df if self.design_df is None else self.design_df,
+                                  profile=self.profile, logit_se=self.logit_se)
 
     def take(self, idx: Any) -> "ProportionInterval":
         k = np.size(self.n)
         if k <= 1 and np.ndim(self.n) == 0:
             return self
         return replace(self, **{name: _take(np.asarray(getattr(self, name)), idx, k)
-                                for name in ("n", "n_rows", "design_df")
+                                for name in ("n", "n_rows", "design_df", "logit_se")
                                 if getattr(self, name) is not None and np.ndim(getattr(self, name))})
 
 

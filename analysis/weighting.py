@@ -149,7 +149,7 @@ class RakingAdjustment:
 class CalibratedDesign(Design):
     """A design whose weights were calibrated; remembers the calibrations for SEs (R ``design$postStrata``).
 
-    Identical to :class:`Design` except that :meth:`psu_totals` first replaces the influence
+    Identical to :class:`Design` except that :meth:`influence` replaces the influence
     values by their calibration residuals (each adjustment in order, as R's ``svyrecvar``), so
     every estimator that goes through :meth:`Design.variance` gets R's calibrated SEs.
     Domains (:meth:`subset`) keep the calibration, as R's ``subset()`` keeps ``postStrata``.
@@ -157,11 +157,11 @@ class CalibratedDesign(Design):
 
     calibration: tuple = ()
 
-    def psu_totals(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def influence(self, z: np.ndarray) -> np.ndarray:
         z2 = np.asarray(z, dtype=float).reshape(self.n, -1)
         for cal in self.calibration:
             z2 = cal.residuals(z2)
-        return super().psu_totals(z2)
+        return z2
 
 
 def _calibrated(design: Design, weights: np.ndarray, calibration: tuple) -> CalibratedDesign:
@@ -355,8 +355,11 @@ def _closest(word: str, pool: Sequence[str]) -> list[str]:
 
 
 def prepare_margins(design: Design, margins: Mapping[str, Any],
-                    population_total: Optional[float] = None) -> list[_Margin]:
-    """Validate margins against the sample and turn shares into counts (see module docstring)."""
+                    population_total: Optional[float] = None, partial: bool = False) -> list[_Margin]:
+    """Validate margins against the sample and turn shares into counts (see module docstring).
+
+    ``partial=True`` (R ``postStratify(partial=TRUE)``): margin categories absent from the sample are
+    left out instead of refused (their population is then not represented)."""
     if not margins:
         raise WeightingError("no margins given", kind="bad-value")
     w = design.weights
@@ -374,6 +377,8 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
         not_in_margin = [lab for lab in labels if lab not in pos]
         lab_pos = {lab: i for i, lab in enumerate(labels)}
         absent = [c for c, v in items if v > 0 and (c not in lab_pos or wsum[lab_pos[c]] <= 0)]
+        if partial:  # R postStratify(partial=TRUE): categories absent from the sample are ignored
+            absent = []
         if not_in_margin or absent:
             parts, cands = [], {}
             if absent:
@@ -401,7 +406,7 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
                                      kind="shares")
             vals = vals / s
         # categories in the margin's order; population-0 categories without sample rows drop out, as R
-        keep = [i for i, c in enumerate(cats) if c in lab_pos]
+        keep = [i for i, c in enumerate(cats) if c in lab_pos]  # partial: absent categories drop out here
         remap = np.empty(len(labels), dtype=np.int64)
         remap[[lab_pos[cats[i]] for i in keep]] = np.arange(len(keep))
         raw.append(_Margin(variable, remap[codes], [cats[i] for i in keep], vals[keep], is_share))
@@ -565,19 +570,20 @@ def rake(design: Design, margins: Mapping[str, Any], *, population_total: Option
 
 
 def poststratify(design: Design, margins: Mapping[str, Any], *, population_total: Optional[float] = None,
-                 cap: Optional[float] = None, cap_maxit: int = 50) -> tuple[Design, WeightingReport]:
-    """Post-stratify ``design`` on one variable (R ``postStratify(design, ~v, pop)``).
+                 cap: Optional[float] = None, cap_maxit: int = 50, partial: bool = False) -> tuple[Design, WeightingReport]:
+    """Post-stratify ``design`` on one variable (R ``postStratify(design, ~v, pop, partial=)``).
 
     ``margins`` holds exactly one ``{variable: spec}``; for a cross-classification make one
     column of combined categories first.  With ``cap``: trim (strict) and post-stratify again,
-    until the cap holds or ``cap_maxit`` rounds.
+    until the cap holds or ``cap_maxit`` rounds.  ``partial=True``: population categories absent
+    from the sample are ignored (R ``partial=TRUE``) instead of refused.
     """
     _check_cap(cap)
     if len(margins) != 1:
         raise WeightingError(f"post-stratification uses one margin, not {len(margins)}; "
                              "use raking for several margins (or one column that combines the variables)",
                              kind="bad-value")
-    ms = prepare_margins(design, margins, population_total)
+    ms = prepare_margins(design, margins, population_total, partial=partial)
     m = ms[0]
     before = design.weights
     w = _poststratify_weights(before, m)

@@ -46,18 +46,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Console-script entry: run the app, turning library errors into one message."""
     from survey.errors import MinyiError
 
-    try:
-        from analysis.design import DesignError
-    except Exception:  # pragma: no cover - analysis always importable
-        DesignError = ValueError  # type: ignore
+    if _fast_help(sys.argv[1:] if argv is None else list(argv)):
+        return _exit(0)
     try:
         rc = app(args=argv, standalone_mode=False)
     except MinyiError as e:
         for p in e.problems:
             typer.echo(str(p), err=True)
-        return _exit(1)
-    except DesignError as e:
-        typer.echo(f"error: {e}", err=True)
         return _exit(1)
     except typer.Exit as e:
         return _exit(e.exit_code)
@@ -66,7 +61,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return _exit(1)
-    except Exception as e:  # click usage errors and anything unexpected
+    except Exception as e:  # design errors, click usage errors and anything unexpected
+        if _is_design_error(e):  # analysis (and pandas) load only when a command needs them
+            typer.echo(f"error: {e}", err=True)
+            return _exit(1)
         if hasattr(e, "show") and hasattr(e, "exit_code"):  # click/typer ClickException (vendored or not)
             e.show()
             return _exit(e.exit_code)
@@ -75,6 +73,40 @@ def main(argv: Optional[List[str]] = None) -> int:
         typer.echo(f"error: internal error: {type(e).__name__}: {e} (please report this as a bug)", err=True)
         return _exit(1)
     return _exit(rc if isinstance(rc, int) else 0)
+
+
+def _fast_help(args: List[str]) -> bool:
+    """``survey [GROUP...] COMMAND --help``: print the help straight from the command tree.
+
+    Typer builds a pydantic adapter for every parameter it parses, ``--help`` included (importing
+    pydantic and generating a schema costs ~0.3 s); printing the same help text from a bare
+    context skips that, so ``--help`` answers in well under half a second.  Anything else —
+    other arguments around ``--help``, unknown names — takes the normal path."""
+    if not args or args[-1] != "--help" or any(a.startswith("-") for a in args[:-1]):
+        return False
+    import typer.main
+
+    try:
+        click = __import__("typer._click", fromlist=["Context"])
+        cmd = typer.main.get_command(app)
+        ctx = click.Context(cmd, info_name=click.utils._detect_program_name())
+        for name in args[:-1]:
+            sub = cmd.get_command(ctx, name) if hasattr(cmd, "get_command") else None
+            if sub is None:
+                return False
+            cmd, ctx = sub, click.Context(sub, info_name=name, parent=ctx)
+        text = cmd.get_help(ctx)
+    except Exception:  # pragma: no cover - a typer without this layout: the normal path prints help
+        return False
+    typer.echo(text)
+    return True
+
+
+def _is_design_error(e: BaseException) -> bool:
+    """Is ``e`` an :class:`analysis.design.DesignError`?  Checked without importing analysis (and
+    pandas): when ``analysis.design`` was never imported, no such error can have been raised."""
+    mod = sys.modules.get("analysis.design")
+    return mod is not None and isinstance(e, mod.DesignError)
 
 
 def _exit(code: int) -> int:

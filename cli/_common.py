@@ -33,19 +33,102 @@ def _json_default(o):
 
 # ----------------------------------------------------------------------------- shared option groups
 # The design options are defined once and reused by every estimating command.
-WeightOpt = Annotated[Optional[str], typer.Option("--weight", help="Column of sampling weights (default: equal weights).")]
+WeightOpt = Annotated[Optional[str], typer.Option(
+    "--weight", help="Column of sampling weights (default: derived from --fpc as R does, else equal weights).")]
 StrataOpt = Annotated[Optional[str], typer.Option("--strata", help="Column of strata.")]
-PsuOpt = Annotated[Optional[str], typer.Option("--psu", help="Column of primary sampling units (clusters).")]
+PsuOpt = Annotated[Optional[str], typer.Option(
+    "--psu", help="Column of primary sampling units (clusters); for a multistage design one column per stage, "
+                  "comma-separated (e.g. district,school).")]
 FpcOpt = Annotated[Optional[str], typer.Option(
-    "--fpc", help="Column of population counts (PSUs per stratum, or units) or sampling fractions (<= 1).")]
+    "--fpc", help="Column of population counts (PSUs per stratum, or units) or sampling fractions (<= 1); one per "
+                  "stage of --psu, comma-separated, for the full multistage variance; with --pps brewer the PSUs' "
+                  "inclusion probabilities.")]
+PpsOpt = Annotated[Optional[str], typer.Option(
+    "--pps", help="brewer: PPS sampling without replacement, Brewer's variance approximation (R pps='brewer').")]
 LonelyOpt = Annotated[str, typer.Option(
     "--lonely-psu", help="Stratum with one PSU: fail | certainty | adjust | average | remove (R survey.lonely.psu).")]
+RepWeightsOpt = Annotated[Optional[str], typer.Option(
+    "--repweights", help="Replicate-weight columns: comma-separated names or a regular expression (e.g. 'rw[0-9]+') "
+                         "(R svrepdesign).")]
+RepTypeOpt = Annotated[str, typer.Option(
+    "--rep-type", help="Type of the replicate weights: BRR | Fay | JK1 | JKn | bootstrap | successive-difference | "
+                       "ACS | JK2 | other.")]
+RepScaleOpt = Annotated[Optional[float], typer.Option("--rep-scale", help="Replicate variance scale (R scale=).")]
+RepRscalesOpt = Annotated[Optional[str], typer.Option(
+    "--rep-rscales", help="Per-replicate scales: one number, or comma-separated, one per replicate (R rscales=).")]
+RhoOpt = Annotated[Optional[float], typer.Option("--rho", help="Fay's coefficient for --rep-type Fay / --replicates Fay.")]
+MseOpt = Annotated[bool, typer.Option("--mse", help="Replicate variances around the full-sample estimate (R mse=TRUE).")]
+CombinedOpt = Annotated[bool, typer.Option(
+    "--combined-weights/--no-combined-weights",
+    help="Replicate weights already include the sampling weights (default) or are factors to multiply by them.")]
+ReplicatesOpt = Annotated[Optional[str], typer.Option(
+    "--replicates", help="Make replicate weights from the design: auto | JK1 | JKn | BRR | Fay | bootstrap "
+                         "(R as.svrepdesign).")]
+NRepOpt = Annotated[int, typer.Option("--n-replicates", help="Bootstrap replicates for --replicates bootstrap.", min=2)]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed for --replicates bootstrap.")]
 CiOpt = Annotated[str, typer.Option(
-    "--ci", help="Interval method: wald, logit, clopper-pearson, wilson, jeffreys, agresti-coull.")]
+    "--ci", help="Interval method: wald, logit, clopper-pearson, asin, likelihood, wilson, jeffreys, agresti-coull.")]
 ConfOpt = Annotated[float, typer.Option("--confidence", help="Confidence level.", min=0.5, max=0.9999)]
 DfOpt = Annotated[Optional[str], typer.Option(
     "--df", help="Degrees of freedom for critical values: a number, or 'inf' for the normal (default: design df).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+QuietOpt = Annotated[bool, typer.Option(
+    "--quiet", help="No progress display (it shows on stderr only when the work takes over 2 s on a terminal).")]
+
+
+def progress_shown(*, json_out: bool = False, quiet: bool = False):
+    """The progress display of long work (survey.progress): on a terminal's stderr, not with --json/--quiet."""
+    from survey.progress import shown, wanted
+
+    return shown(wanted(json_out=json_out, quiet=quiet))
+
+
+def choice(value: Optional[str], choices, option: str) -> Optional[str]:
+    """``value`` if it is one of ``choices`` (or None), else a usage error (exit 2) listing them."""
+    if value is not None and value not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(choices)}", param_hint=f"'{option}'")
+    return value
+
+
+def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=None, pps=None, lonely_psu="fail",
+                repweights=None, rep_type="other", rep_scale=None, rep_rscales=None, rho=None, mse=False,
+                combined_weights=True, replicates=None, n_replicates=50, seed=None):
+    """The design options of a command as an :class:`analysis.design_spec.DesignSpec`, its choices and columns
+    checked (unknown columns: one message naming the file and the option)."""
+    from analysis.design import LONELY_PSU, PPS_METHODS
+    from analysis.design_spec import DesignSpec
+    from analysis.replicates import AS_REP_TYPES, REP_TYPES
+
+    choice(lonely_psu, LONELY_PSU, "--lonely-psu")
+    choice(pps, PPS_METHODS, "--pps")
+    choice(rep_type, REP_TYPES, "--rep-type")
+    choice(replicates, AS_REP_TYPES, "--replicates")
+    rs = None
+    if rep_rscales is not None:
+        try:
+            rs = [float(x) for x in rep_rscales.split(",")]
+        except ValueError:
+            raise typer.BadParameter(f"--rep-rscales must be numbers, not {rep_rscales!r}")
+        rs = rs[0] if len(rs) == 1 else rs
+    spec = DesignSpec.of(weight, strata, psu, fpc, pps=pps, lonely_psu=lonely_psu, repweights=repweights,
+                         rep_type=rep_type, scale=rep_scale, rscales=rs, rho=rho, mse=mse,
+                         combined_weights=combined_weights, replicates=replicates, n_replicates=n_replicates,
+                         seed=seed)
+    _check_columns(table, path, weight=weight, strata=strata)
+    for opt, cols in (("psu", spec.psu), ("fpc", spec.fpc)):
+        for c in cols:
+            _check_columns(table, path, **{opt: c})
+    if repweights is not None and "," in repweights:
+        for c in repweights.split(","):
+            _check_columns(table, path, repweights=c.strip())
+    return spec
+
+
+def design_notes(design) -> None:
+    """Print how the design was read (weights derived from the fpc, nested PSU ids) after a command's text
+    output (``--json`` output keeps its documented fields only)."""
+    for note in getattr(design, "notes", ()):
+        typer.echo(f"note: {note}")
 
 
 def parse_df(value: Optional[str]) -> Optional[float]:

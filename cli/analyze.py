@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, _echo_json, parse_df
+from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, parse_df, progress_shown
 
 
 @app.command()
@@ -25,6 +25,7 @@ def analyze(
     confidence: ConfOpt = 0.95,
     df: DfOpt = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Every indicator of the questionnaire, overall and by group, with CIs and target verdicts.
 
@@ -52,12 +53,13 @@ def analyze(
     if na is not None and na.strip().lower() not in NA_POLICIES:
         raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
     if ci is not None:
-        from analysis.ci import CI_METHODS
+        from analysis.ci import GROUP_CI_METHODS as CI_METHODS
 
         if ci not in CI_METHODS:
             raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
-    res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                          df=parse_df(df))
+    with progress_shown(json_out=json_out, quiet=quiet):
+        res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                              df=parse_df(df))
     if json_out:
         _echo_json(res)
         return

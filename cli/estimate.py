@@ -9,8 +9,10 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import (CiOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, PsuOpt, StrataOpt, WeightOpt, _check_columns,
-                      _data_errors, _echo_json, _read_data, parse_df)
+from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
+                      ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
+                      WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
+                      parse_df)
 
 
 def _parse_scores(items: List[str]) -> dict:
@@ -30,55 +32,106 @@ def _print_estimates(records: list, pct: bool) -> None:
     for r in records:
         dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
         f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.4g}")
+        lo = "NA" if r.ci_low != r.ci_low else f(r.ci_low)
+        hi = "NA" if r.ci_high != r.ci_high else f(r.ci_high)
         typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: {f(r.estimate)}  "
-                   f"({r.confidence:.0%} CI {f(r.ci_low)} – {f(r.ci_high)}, {r.ci_method})  "
+                   f"({r.confidence:.0%} CI {lo} – {hi}, {r.ci_method})  "
                    f"se={r.se:.4g} n={r.n} df={r.df:g} deff={r.deff:.3g}")
+
+
+def _parse_ratio(text: Optional[str]) -> Optional[tuple]:
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) != 2 or not all(parts):
+        raise typer.BadParameter(f"--ratio needs NUM/DEN (two columns), not {text!r}")
+    return parts[0], parts[1]
 
 
 @app.command()
 def estimate(
     data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
-    var: Annotated[str, typer.Option("--var", help="Column to estimate.")],
+    var: Annotated[Optional[str], typer.Option("--var", help="Column to estimate (not needed with --ratio).")] = None,
     level: Annotated[Optional[List[str]], typer.Option("--level", help="Value counted as a 'yes' (repeatable): estimate the share of valid rows with one of these values.")] = None,
     missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
     score: Annotated[Optional[List[str]], typer.Option("--score", help="VALUE=NUMBER (repeatable): estimate the mean score.")] = None,
+    total: Annotated[bool, typer.Option("--total", help="Estimate the population total of the column (or, with --level, the number of units with one of the levels) (R svytotal).")] = False,
+    ratio: Annotated[Optional[str], typer.Option("--ratio", help="NUM/DEN: the ratio of two columns' totals, Σwy/Σwx (R svyratio).")] = None,
+    quantile: Annotated[Optional[List[float]], typer.Option("--quantile", help="Quantile to estimate, e.g. 0.5 for the median (repeatable) (R svyquantile, Woodruff interval).")] = None,
+    qrule: Annotated[str, typer.Option("--qrule", help="Quantile rule: math (R default, inverse of the weighted CDF) or hf7 (interpolated).")] = "math",
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
+    pps: PpsOpt = None,
     lonely_psu: LonelyOpt = "fail",
+    repweights: RepWeightsOpt = None,
+    rep_type: RepTypeOpt = "other",
+    rep_scale: RepScaleOpt = None,
+    rep_rscales: RepRscalesOpt = None,
+    rho: RhoOpt = None,
+    mse: MseOpt = False,
+    combined_weights: CombinedOpt = True,
+    replicates: ReplicatesOpt = None,
+    n_replicates: NRepOpt = 50,
+    seed: SeedOpt = None,
     by: Annotated[Optional[str], typer.Option("--by", help="One record per category of this column.")] = None,
     ci: CiOpt = "logit",
     confidence: ConfOpt = 0.95,
     df: DfOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Estimate a share, a mean score or a mean of one column, with a design-based confidence interval.
+    """Estimate a share, a mean, a total, a ratio or quantiles of a column, with a design-based confidence interval.
 
     Works on any CSV/XLSX without a questionnaire.  Standard errors are Taylor-linearised as
-    in R's survey package; critical values use Student t with the design degrees of freedom
-    (--df inf for the normal).  Empty cells and --missing values leave the base.
+    in R's survey package (multistage with --psu a,b --fpc N1,N2; PPS with --pps brewer), or
+    from replicate weights (--repweights, or --replicates to make them); critical values use
+    Student t with the design degrees of freedom (--df inf for the normal).  Empty cells and
+    --missing values leave the base.  With --fpc and no --weight, the weights come from the fpc
+    (R) and a note says so.  A proportion of 0 or 100 % gets the Korn–Graubard interval and
+    ci_method says so.  --json prints a list of records: var, levels, domain, n, estimate, se,
+    ci_low, ci_high, ci_method, confidence, df, deff (quantiles: one record per quantile, var
+    "COL q0.5"; ratios: var "NUM/DEN").
 
     Example:
 
         survey estimate answers.csv --var Q12 --level 非常满意 --level 满意 --missing 不了解 --weight w --by district --json
     """
-    from analysis.ci import check_method
+    from analysis.ci import CI_METHODS
     from analysis.column import estimate_column
+    from analysis.quantiles import QRULES
 
-    check_method(ci)
+    choice(ci, tuple(CI_METHODS), "--ci")
+    choice(qrule, QRULES, "--qrule")
+    num_den = _parse_ratio(ratio)
+    modes = [m for m, on in (("--total", total), ("--ratio", num_den), ("--quantile", quantile)) if on]
+    if len(modes) > 1:
+        raise typer.BadParameter(f"use one of {', '.join(modes)}, not several")
     if level and score:
         raise typer.BadParameter("use either --level or --score, not both")
+    if var is None and num_den is None:
+        raise typer.BadParameter("give --var COLUMN (or --ratio NUM/DEN)")
     table = _read_data(data)
-    _check_columns(table, data, var=var, weight=weight, strata=strata, psu=psu, fpc=fpc, by=by)
+    _check_columns(table, data, var=var, by=by)
+    if num_den:
+        _check_columns(table, data, ratio=num_den[0])
+        _check_columns(table, data, ratio=num_den[1])
     with _data_errors(data):
-        records = estimate_column(table, var, levels=level or [], missing=missing or [], scores=_parse_scores(score or []),
-                              weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu, by=by,
-                              ci_method=ci, confidence=confidence, df=parse_df(df))
+        spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
+                           repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
+                           rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
+                           n_replicates=n_replicates, seed=seed)
+        statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
+        records = estimate_column(table, var, levels=level or [], missing=missing or [],
+                                  scores=_parse_scores(score or []), by=by, ci_method=ci, confidence=confidence,
+                                  df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
+                                  quantiles=quantile or [], qrule=qrule)
     if json_out:
         _echo_json([r.to_dict() for r in records])
-    else:
-        _print_estimates(records, pct=bool(level))
+        return
+    _print_estimates(records, pct=bool(level) and not total)
+    with _data_errors(data):
+        design_notes(spec.build(table))
 
 
 @app.command()
@@ -91,38 +144,56 @@ def crosstab(
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
+    pps: PpsOpt = None,
     lonely_psu: LonelyOpt = "fail",
+    repweights: RepWeightsOpt = None,
+    rep_type: RepTypeOpt = "other",
+    rep_scale: RepScaleOpt = None,
+    rep_rscales: RepRscalesOpt = None,
+    rho: RhoOpt = None,
+    mse: MseOpt = False,
+    combined_weights: CombinedOpt = True,
+    replicates: ReplicatesOpt = None,
+    n_replicates: NRepOpt = 50,
+    seed: SeedOpt = None,
+    test: Annotated[str, typer.Option("--test", help="Test of independence: F (Rao–Scott second order, default), chisq (first-order Rao–Scott χ²), wald, adjwald (R svychisq statistic=).")] = "F",
     ci: CiOpt = "logit",
     confidence: ConfOpt = 0.95,
     df: DfOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Cross-tab of two columns under a design: cell shares with CIs and the Rao–Scott F test.
+    """Cross-tab of two columns under a design: cell shares with CIs and a test of independence.
 
     Each cell carries its share of the table (estimate, se, ci_low, ci_high; R
     svymean(~interaction(row, col))), its share of its row (row_share_*) and of its column
-    (col_share_*), all with design-based intervals.  The test of independence is the
-    Rao–Scott second-order corrected F of R's svychisq(~row+col, design, statistic="F").
-    Empty cells and --missing values leave the base.  The plain-text table shows row
-    percentages.
+    (col_share_*), all with design-based intervals.  The test of independence is R's
+    svychisq(~row+col, design): the Rao–Scott second-order corrected F by default, or with
+    --test the first-order χ² (chisq), the Wald test (wald) or the adjusted Wald test
+    (adjwald).  Empty cells and --missing values leave the base.  The plain-text table shows
+    row percentages.
 
     Example:
 
         survey crosstab answers.csv --row district --col Q12 --missing 不了解 --weight w --psu community --json
     """
-    from analysis.ci import check_method
+    from analysis.ci import CI_METHODS
+    from analysis.crosstab import TESTS
     from analysis.crosstab import crosstab as _crosstab
-    from analysis.design import Design
 
-    check_method(ci)
+    choice(ci, tuple(CI_METHODS), "--ci")
+    choice(test, TESTS, "--test")
     table = _read_data(data)
-    _check_columns(table, data, row=row, col=col, weight=weight, strata=strata, psu=psu, fpc=fpc)
+    _check_columns(table, data, row=row, col=col)
     with _data_errors(data):
-        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+        spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
+                           repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
+                           rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
+                           n_replicates=n_replicates, seed=seed)
+        design = spec.build(table)
         res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
                         df=parse_df(df))
     if json_out:
-        _echo_json(res.to_dict())
+        _echo_json(res.to_dict(test))
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])
@@ -136,8 +207,41 @@ def crosstab(
         n_r = int(cells.loc[r, "n"].sum())
         typer.echo(f"{str(r)[:12]:<12}" + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
-    typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
-               f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
+    if test == "F":
+        typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
+                   f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
+    elif test == "chisq":
+        typer.echo(f"Rao–Scott first-order χ²: Pearson X² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g}")
+    else:
+        w = res.wald[test]
+        label = "Wald" if test == "wald" else "adjusted Wald"
+        typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
+    design_notes(design)
+
+
+def _parse_totals(items: List[str]) -> dict:
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise typer.BadParameter(f"--total needs COLUMN=NUMBER, not {it!r}")
+        k, v = it.rsplit("=", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            raise typer.BadParameter(f"--total {it!r}: {v!r} is not a number")
+    return out
+
+
+def _parse_bounds(text: Optional[str]) -> Optional[tuple]:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(x) for x in text.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"--bounds needs L,U (two numbers), not {text!r}")
+    if not lo < 1 < hi:
+        raise typer.BadParameter("--bounds L,U needs L < 1 < U")
+    return lo, hi
 
 
 def _parse_margin_specs(items: List[str]) -> list:
@@ -181,16 +285,20 @@ def _weighting_error(e, files: dict, data_path: Path):
 @app.command()
 def weight(
     data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
-    margin: Annotated[List[str], typer.Option(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
+    margin: Annotated[Optional[List[str]], typer.Option(
         "--margin", help="COLUMN=FILE (repeatable): population margin of a column; the file's first column is the "
                          "category, the second the population count or share (0.23 or 23%). COL1+COL2=FILE: "
-                         "cross-classified cells (the file's first two columns are the categories).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
-    method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake) or poststratify (one margin, R postStratify).")] = "rake",
+                         "cross-classified cells (the file's first two columns are the categories).")] = None,
+    method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake), poststratify (one margin, R postStratify), linear (GREG calibration to the margins and --total, R calibrate) or logit (bounded logit calibration, needs --bounds).")] = "rake",
+    total: Annotated[Optional[List[str]], typer.Option("--total", help="COLUMN=NUMBER (repeatable): population total of a numeric column, for --method linear or logit.")] = None,
+    bounds: Annotated[Optional[str], typer.Option("--bounds", help="L,U: bounds on the ratio of new to old weight for --method linear (truncated) or logit (R calibrate bounds=).")] = None,
+    partial: Annotated[bool, typer.Option("--partial", help="Post-stratification: ignore margin categories absent from the sample (R postStratify partial=TRUE).")] = False,
     weight: WeightOpt = None,
     strata: StrataOpt = None,
     psu: PsuOpt = None,
     fpc: FpcOpt = None,
+    pps: PpsOpt = None,
     lonely_psu: LonelyOpt = "fail",
     cap: Annotated[Optional[float], typer.Option(
         "--cap", help="Largest allowed ratio of a weight to the mean weight: trim (R trimWeights) and re-weight until it holds.")] = None,
@@ -204,10 +312,12 @@ def weight(
                           "of the total weight), as R rake's control epsilon.")] = 1.0,
     json_out: JsonOpt = False,
 ) -> None:
-    """Weight the data to population margins (raking or post-stratification) and write a new weight column.
+    """Weight the data to population margins (raking, post-stratification, calibration) and write a new weight column.
 
     Raking is R's rake() (iterative proportional fitting; same stopping rule, defaults maxit 10,
-    epsilon 1), post-stratification R's postStratify().  Margins given as shares are scaled to
+    epsilon 1), post-stratification R's postStratify() (--partial: R partial=TRUE), linear and
+    logit R's calibrate() (GREG, or Deville–Särndal's logit distance within --bounds) to the
+    margins' category counts and the --total of numeric columns.  Margins given as shares are scaled to
     --population-total, else to the total of the margins given as counts, else to the sum of the
     input weights.  Prints the convergence report, the weighting efficiency and Kish's effective
     sample size n_eff = (Σw)²/Σw².  A category in a margin file but not in the data (or the other way
@@ -220,15 +330,26 @@ def weight(
 
         survey weight answers.csv --margin district=pop_district.csv --margin age=pop_age.csv --cap 5 --out weighted.csv
     """
+    from analysis.calibration import CalibrationError, calibrate_margins
     from analysis.weighting import WeightingError, calibrate
     from survey.errors import MinyiError
     from survey.margins import read_margin_file
 
-    if method not in ("rake", "poststratify"):
-        raise typer.BadParameter(f"--method must be rake or poststratify, not {method!r}")
-    specs = _parse_margin_specs(margin)
+    choice(method, ("rake", "poststratify", "linear", "logit"), "--method")
+    totals = _parse_totals(total or [])
+    lim = _parse_bounds(bounds)
+    if method in ("rake", "poststratify") and (totals or lim):
+        raise typer.BadParameter("--total and --bounds are for --method linear or logit")
+    if method == "logit" and lim is None:
+        raise typer.BadParameter("--method logit needs --bounds L,U with L < 1 < U")
+    if partial and method != "poststratify":
+        raise typer.BadParameter("--partial is for --method poststratify")
+    specs = _parse_margin_specs(margin or [])
+    if not specs and not totals:
+        raise typer.BadParameter("give at least one --margin COLUMN=FILE (or --total for --method linear/logit)")
     table = _read_data(data)
-    _check_columns(table, data, weight=weight, strata=strata, psu=psu, fpc=fpc)
+    for col in totals:
+        _check_columns(table, data, total=col)
     for col, _f in specs:
         for part in ([col] if col in table.columns or "+" not in col else col.split("+")):
             _check_columns(table, data, margin=part.strip())
@@ -243,18 +364,25 @@ def weight(
     margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col)
                for col, f in specs}
     files = {col: f for col, f in specs}
-    from analysis.design import Design
-
     with _data_errors(data):
-        design = Design.from_frame(table, weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
+        design = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps,
+                             lonely_psu=lonely_psu).build(table)
+    mdict = {c: dict(zip(*m)) for c, m in margins.items()}
     try:
-        kw = dict(population_total=population_total, cap=cap)
-        if method == "rake":
-            kw.update(maxit=maxit, epsilon=epsilon)
-        new, rep = calibrate(design, {c: dict(zip(*m)) for c, m in margins.items()},
-                             method=method, **kw)
+        if method in ("linear", "logit"):
+            new, rep = calibrate_margins(design, mdict, totals, calfun=method, bounds=lim,
+                                         population_total=population_total)
+        else:
+            kw = dict(population_total=population_total, cap=cap)
+            if method == "rake":
+                kw.update(maxit=maxit, epsilon=epsilon)
+            if partial:
+                kw["partial"] = True
+            new, rep = calibrate(design, mdict, method=method, **kw)
     except WeightingError as e:
         raise _weighting_error(e, files, data)
+    except CalibrationError as e:
+        raise MinyiError.of("bad-data", file=str(data), reason=str(e), hint="check the margins, --total and --bounds")
     result = table.copy()
     result[name] = new.weights
     from survey.export import write_data
@@ -268,8 +396,11 @@ def weight(
         state = "converged" if rep.converged else "did NOT converge (raise --maxit or --epsilon)"
         typer.echo(f"raking on {vars_}: {rep.iterations} iteration(s), {state}; "
                    f"largest change in the last pass {rep.max_change:.3g} (epsilon {rep.epsilon:.3g})")
-    else:
+    elif method == "poststratify":
         typer.echo(f"post-stratification on {vars_}: largest difference from the margin {rep.max_change:.3g}")
+    else:
+        typer.echo(f"{method} calibration on {', '.join([c for c, _ in specs] + list(totals))}: {rep.iterations} "
+                   f"iteration(s), largest relative difference from the totals {rep.max_change:.3g}")
     if rep.cap is not None:
         typer.echo(f"cap {rep.cap:g} × mean weight: {rep.trim_rounds} trim round(s), "
                    + ("met" if rep.cap_satisfied else "NOT met") + f"; largest weight/mean {rep.max_ratio:.3f}")

@@ -1,4 +1,4 @@
-"""Commands on a project store: init, import, status, quarantine, check, export."""
+"""Commands on a project store: init, import, remove-import, status, quarantine, check, export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, _echo_json, _write_table
+from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, progress_shown
 
 
 @app.command()
@@ -44,6 +44,7 @@ def import_(
     strict: Annotated[bool, typer.Option("--strict", help="Any problem fails the import (nothing stored).")] = False,
     hash_pii: Annotated[bool, typer.Option("--hash-pii", help="Store identifying columns as salted SHA-256 hashes.")] = False,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Import responses: bad rows are quarantined with reasons, never dropped; atomic and idempotent.
 
@@ -67,13 +68,42 @@ def import_(
             mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
         except (OSError, _yaml.YAMLError) as e:
             raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
-    summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
-                            hash_pii=hash_pii)
+    from survey.progress import stage
+
+    with progress_shown(json_out=json_out, quiet=quiet), stage(f"importing {file.name}"):
+        summary = p.import_file(file, format=format, wave=wave, site=site, mapping=mp, sheet=sheet, strict=strict,
+                                hash_pii=hash_pii)
     if json_out:
         _echo_json(summary.to_dict())
         return
     for line in summary.lines():
         typer.echo(line)
+
+
+@app.command(name="remove-import")
+def remove_import(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    import_id: Annotated[int, typer.Argument(help="Import number, as shown by survey status (import #N).", min=1)],
+    json_out: JsonOpt = False,
+) -> None:
+    """Undo one import: its responses, quarantine records, identifying values and quality flags are removed.
+
+    The removal is recorded in the project history (survey status); the same file can then be imported
+    again.  Everything happens in one transaction.
+
+    Example:
+
+        survey remove-import city2026 3
+    """
+    from survey.store import Project
+
+    res = Project.open(dir).remove_import(import_id)
+    if json_out:
+        _echo_json(res)
+        return
+    typer.echo(f"removed import #{res['import_id']} ({res['file']}, wave {res['wave']}): "
+               f"{res['responses_removed']:,} responses and {res['quarantined_rows_removed']:,} quarantined rows"
+               + ("" if res["wave_left"] else f"; wave {res['wave']} has no imports left"))
 
 
 @app.command()
@@ -105,6 +135,8 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
         typer.echo(f"  import #{imp['id']} {imp['file']} (sha256 {str(imp['sha256'])[:12]}…, {imp['format']}, "
                    f"wave {imp['wave']}) at {imp['imported_at']}: {imp['rows_read']:,} read, "
                    f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
+    for h in st.get("removed", []):
+        typer.echo(f"  removed import #{h['import_id']} {h['file']} (wave {h['wave']}) at {h['at']}: {h['detail']}")
 
 
 @app.command()
@@ -140,6 +172,7 @@ def check(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
     wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Data-quality checks: duplicate ids, identical answers, same IP, speeders, straight-lining, item non-response.
 
@@ -155,14 +188,16 @@ def check(
     from survey.store import Project
 
     p = Project.open(dir)
-    flags = p.check(wave)
+    with progress_shown(json_out=json_out, quiet=quiet):
+        flags = p.check(wave)
     rules = {**p.config.get("exclusions", {})}
     out = []
     for w in ([wave] if wave else p.waves()):
         fw = flags[flags["wave"] == w]
-        data, excl = p.responses(w)
+        excl = p.exclusion_counts(w)  # from the flags just stored; no responses read again
+        n_rows = p.n_responses(w)
         nr = p.nonresponse(w)
-        out.append({"wave": w, "responses": int(len(data) + sum(excl.values())), "analysed": int(len(data)),
+        out.append({"wave": w, "responses": n_rows, "analysed": n_rows - int(sum(excl.values())),
                     "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
                     "exclusions": excl,
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import NaOpt, _formats
+from ._common import NaOpt, QuietOpt, _formats, progress_shown
 
 
 @app.command()
@@ -35,6 +35,7 @@ def report(
                                   "Default: the project's min_cell, else 10.")] = None,
     org: Annotated[Optional[str], typer.Option(
         "--org", help="Commissioning body named in the overview (default: 市文明办 / the civilisation office).")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
 
@@ -69,9 +70,10 @@ def report(
         if bad:
             raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: "
                                      f"{', '.join(choices)}", param_hint="'--by'")
-    res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
-                         template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org,
-                         na_policy=na.strip().lower() if na is not None else None)
+    with progress_shown(quiet=quiet):
+        res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
+                             template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org,
+                             na_policy=na.strip().lower() if na is not None else None)
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")
 

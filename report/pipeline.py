@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
+from analysis.design_spec import DesignSpec, describe
 from analysis.domains import code_values
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import importance_performance
@@ -118,11 +119,39 @@ def _grouping(q: Questionnaire, frame: pd.DataFrame, name: str) -> Optional[Grou
     return Grouping(name, idx, labels)
 
 
+def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, design: Optional[dict] = None,
+                     available: Optional[Sequence[str]] = None) -> list[str]:
+    """The response columns :func:`analyze` reads (so a project is read for only these): the items,
+    the groupings, the design columns, the composition questions, the hot-issue and ranking
+    questions, the open question, the overall question and the submission time.  ``available``
+    (the stored column names) resolves a design's replicate weights given as a regular expression."""
+    by = default_groupings(q) if by is None else list(by)
+    cols = ["submitted_at"] + [it.key for it in item_specs(q)] + [resolve_grouping(q, b) for b in by]
+    spec = DesignSpec.from_mapping(design)
+    cols += spec.columns()
+    if isinstance(spec.repweights, str):
+        import re
+
+        if "," in spec.repweights:
+            cols += [c.strip() for c in spec.repweights.split(",")]
+        elif available is not None:
+            pat = re.compile(spec.repweights)
+            cols += sorted((c for c in available if pat.search(str(c))),
+                           key=lambda c: [(0, int(t), "") if t.isdigit() else (1, 0, t)
+                                          for t in re.split(r"(\d+)", str(c))])
+    cols += list(composition_questions(q).values())
+    for qq in (_multiple_question(q), next((x for x in q.questions if x.type == "ranking"), None)):
+        if qq is not None:
+            cols += [f"{qq.id}_{o.code}" for o in qq.options]
+    text = next((x for x in q.questions if x.type == "text"), None)
+    cols += [x for x in (text.id if text else None, q.overall_question) if x]
+    return list(dict.fromkeys(cols))
+
+
 def build_design(frame: pd.DataFrame, design: Optional[dict] = None) -> Design:
-    design = design or {}
-    return Design.from_frame(frame, weights=design.get("weights"), strata=design.get("strata"),
-                             psu=design.get("psu"), fpc=design.get("fpc"),
-                             lonely_psu=design.get("lonely_psu", "certainty"))
+    """The design of ``minyi.yaml``'s ``design:`` block (:class:`analysis.design_spec.DesignSpec`: weights,
+    strata, psu/fpc per stage, pps, replicate weights...; lonely PSUs default to ``certainty``)."""
+    return DesignSpec.from_mapping(design, default_lonely="certainty").build(frame)
 
 
 def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]] = None,
@@ -142,13 +171,14 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     the calibrated design (R ``rake``/``postStratify`` then ``svymean``); ``meta.design.weighting``
     says so.
     """
-    check_method(ci_method)
+    check_method(ci_method, groups=True)
     na_policy = normalize_na_policy(na_policy)
     frame = frame.reset_index(drop=True)
     by = list(dict.fromkeys(default_groupings(q) if by is None else by))
     for b in by:
         resolve_grouping(q, b)
     des = build_design(frame, design)
+    sampling_design = des
     wrep = None
     if weighting:
         des, wrep = weight_design(q, des, population or {}, weighting, population_total)
@@ -221,7 +251,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                  "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  "software": _software(), "ci_method": ci_method, "confidence": confidence,
                  "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
-                 "df": _num(df), "design": _design_text(design, wrep), "by": [g.name for g in groupings],
+                 "df": _num(df), "design": _design_text(design, wrep, sampling_design), "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
         "sample": _sample(q, frame, des, groupings, quality, population),
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
@@ -295,23 +325,32 @@ def weight_design(q: Questionnaire, des: Design, population: dict, method: str,
                  "weight_min": _num(rep.weight_min), "weight_max": _num(rep.weight_max)}
 
 
-def _design_text(design: Optional[dict], weighting: Optional[dict] = None) -> dict:
-    """The design's columns with a Chinese (``description``) and English (``description_en``) sentence;
-    with ``weighting`` (see :func:`weight_design`) the calibration is stated too."""
+def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built: Optional[Design] = None) -> dict:
+    """The design's columns with a Chinese (``description``) and English (``description_en``) sentence naming
+    the design and how its variances are estimated (:func:`analysis.design_spec.describe`: strata, clusters
+    per stage, fpc, PPS, replicate weights, weights derived from the fpc, nested PSU ids); with
+    ``weighting`` (see :func:`weight_design`) the calibration is stated too."""
     cols = ("weights", "strata", "psu", "fpc")
     d = {k: (design or {}).get(k) for k in cols}
-    d["description"] = (("简单随机抽样（无分层、无整群）" if weighting else "等权重简单随机抽样（无分层、无整群）")
-                        if not any(d.values()) else
-                        "、".join(f"{name}：{d[k]}" for k, name in (("weights", "权重变量"), ("strata", "分层变量"),
-                                                                     ("psu", "初级抽样单元"), ("fpc", "有限总体校正"))
-                                 if d[k]))
-    d["description_en"] = (("simple random sampling (no strata, no clusters)" if weighting else
-                            "equal weights, simple random sampling (no strata, no clusters)")
-                           if not any(d[k] for k in cols) else
-                           "; ".join(f"{name}: {d[k]}" for k, name in (("weights", "weights"), ("strata", "strata"),
-                                                                        ("psu", "primary sampling units"),
-                                                                        ("fpc", "finite population correction"))
+    if built is not None:
+        words = describe(built)
+        if weighting and not any(d.values()):
+            words.update(description="简单随机抽样（无分层、无整群）",
+                         description_en="simple random sampling (no strata, no clusters)")
+        d.update(words)
+    else:
+        d["description"] = (("简单随机抽样（无分层、无整群）" if weighting else "等权重简单随机抽样（无分层、无整群）")
+                            if not any(d.values()) else
+                            "、".join(f"{name}：{d[k]}" for k, name in (("weights", "权重变量"), ("strata", "分层变量"),
+                                                                         ("psu", "初级抽样单元"), ("fpc", "有限总体校正"))
                                      if d[k]))
+        d["description_en"] = (("simple random sampling (no strata, no clusters)" if weighting else
+                                "equal weights, simple random sampling (no strata, no clusters)")
+                               if not any(d[k] for k in cols) else
+                               "; ".join(f"{name}: {d[k]}" for k, name in (("weights", "weights"), ("strata", "strata"),
+                                                                            ("psu", "primary sampling units"),
+                                                                            ("fpc", "finite population correction"))
+                                         if d[k]))
     d["weighting"] = weighting
     if weighting:
         zh_dims = {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"}

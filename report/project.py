@@ -10,11 +10,12 @@ from analysis.design import DesignError
 from analysis.indicators import normalize_na_policy
 from analysis.weighting import WeightingError
 from survey.errors import MinyiError
-from survey.store import Project
+from survey.progress import stage
+from survey.store import Project, column_types
 
 from .margins import read_margins_with_totals
-from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analyze, compare, composition_questions,
-                       default_groupings, resolve_grouping)
+from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analysis_columns, analyze, compare,
+                       composition_questions, default_groupings, resolve_grouping)
 
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
@@ -37,7 +38,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
     try:
         normalize_na_policy(na)
-        check_method(ci)
+        check_method(ci, groups=True)
     except DesignError as e:
         src = "" if (na_policy is not None and ci_method is not None) else f" (see {project.root / 'minyi.yaml'})"
         raise MinyiError.of("usage", file=str(project.root), reason=f"{e}{src}") from None
@@ -47,18 +48,21 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
-    data, _ = project.responses(wave)
+    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
+    stored = {c for c, _ in column_types(q)}
+    cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]  # a design column missing: Design says so
+    data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
-    design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     population, totals = read_margins_with_totals(project.root, q, cfg.get("margins"))
     method = _weighting_method(project, cfg, population)
     # margins given as counts fix the population total (all count margins must agree); shares keep Σw
     total = next((t for t in totals.values() if t is not None), None)
+    quality = project.quality_summary(wave)
     try:
-        return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                       df=df, quality=project.quality_summary(wave), population=population, weighting=method,
-                       population_total=total)
+        with stage(f"analysing wave {wave} ({len(data):,} responses)"):
+            return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
+                           df=df, quality=quality, population=population, weighting=method, population_total=total)
     except WeightingError as e:
         margins = cfg.get("margins") or {}
         rel = margins.get(e.variable) if e.variable in margins else None
@@ -128,6 +132,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         waves = project.waves()
         trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
-    paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
-                       lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
+    with stage(f"writing the report ({', '.join(formats)})"):
+        paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
+                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
     return {"paths": paths, "result": current, "changes": changes}

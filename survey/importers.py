@@ -45,7 +45,7 @@ import pandas as pd
 
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
-from .questionnaire import META_COLUMNS, Question, Questionnaire
+from .questionnaire import META_COLUMNS, Question, Questionnaire, column_types
 from .tabular import KIND_NAMES, RawTable, decode_bytes, read_raw, read_text_table, sniff_kind
 
 FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
@@ -158,7 +158,7 @@ def detect(columns: list[str], q: Questionnaire, kind: str = "text", var_labels:
 
 # ----------------------------------------------------------------------------- public entry
 def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", sheet: Optional[str] = None,
-                   mapping: Optional[dict] = None) -> ImportedTable:
+                   mapping: Optional[dict] = None, limits=None) -> ImportedTable:
     """Read any supported response file and convert it to the native layout (see module docstring).
 
     ``format``: ``auto`` (detect from content), ``csv``/``xlsx``/``sav`` (insist on that kind of file;
@@ -205,7 +205,7 @@ def _ext_note(p: Path, kind: str) -> str:
 
 
 def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto",
-                mapping: Optional[dict] = None) -> ImportedTable:
+                mapping: Optional[dict] = None, hash_file: bool = True) -> ImportedTable:
     """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
     df = raw.frame
     if df.shape[1] == 0 or len(df) == 0:  # nothing, or a header without any data row
@@ -229,7 +229,8 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     pii_cols = [c for c in _detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
-                         pii=pii, unmatched=conv.unmatched, source_hash=file_hash(p), rows_read=len(df))
+                         pii=pii, unmatched=conv.unmatched, source_hash=file_hash(p) if hash_file else "",
+                         rows_read=len(df))
 
 
 def _looks_native(p: Path, q: Questionnaire) -> bool:
@@ -248,8 +249,6 @@ def _looks_native(p: Path, q: Questionnaire) -> bool:
 def _native_kinds(q: Questionnaire) -> dict:
     """{native column: (kind, question)}; kind is 'text', 'number' or the Arrow integer type of a code column."""
     import pyarrow as pa
-
-    from .store import column_types  # the stored types: codes SMALLINT/INTEGER, numbers DOUBLE, text VARCHAR
 
     qof = {c: qq for qq in q.questions for c in qq.columns()}
     out = {}
@@ -1187,3 +1186,13 @@ class _Converter:
             badvals = np.full(self.n, None, dtype=object)
             badvals[badrows] = first_bad.reindex(codes[badrows]).to_numpy(dtype=object)
             self.bad(badrows, c, badvals, "unknown-option", qid=qq.id, choices=self.choices_hint(qq))
+
+
+def native_table(frame: pd.DataFrame, q: Questionnaire, *, source: str = "serve", first_row: int = 1) -> ImportedTable:
+    """A DataFrame of native-layout rows (numbers or text) converted like a native file (see survey.ingest)."""
+    cells = pd.DataFrame({str(c): [None if v is None or (isinstance(v, float) and np.isnan(v)) else
+                                   (str(int(v)) if isinstance(v, (float, np.floating)) and float(v).is_integer() else str(v))
+                                   for v in frame[c].astype(object).tolist()] for c in frame.columns})
+    raw = RawTable(cells, "csv", f"{len(frame):,} rows from {source}", header_line=first_row - 1)
+    t = convert_raw(raw, q, Path(source), format="native", hash_file=False)
+    return t

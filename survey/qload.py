@@ -204,7 +204,7 @@ def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Qu
     return q, ck.problems
 
 
-def validate_file(path: str | Path) -> tuple[Optional[Questionnaire], list[Problem]]:
+def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
     """Validate a questionnaire file; unreadable files give a single problem."""
     p = Path(path)
     if not p.exists():
@@ -228,9 +228,9 @@ def validate_file(path: str | Path) -> tuple[Optional[Questionnaire], list[Probl
     return q, probs
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
+def load_questionnaire(path: str | Path, limits=None) -> Questionnaire:
     """Load a valid questionnaire or raise :class:`MinyiError` with every problem."""
-    q, probs = validate_file(path)
+    q, probs = validate_file(path, limits=limits)
     errors = [p for p in probs if p.severity == "error"]
     if errors or q is None:
         raise MinyiError(errors or probs)

@@ -13,6 +13,11 @@ writes, ``survey import`` reads without a mapping and ``survey export`` writes:
 * ranking: one column per option, ``<id>_<code>``, holding its rank (1 = first; blank = unranked).
 
 Metadata columns: ``respondent_id``, ``submitted_at``, ``duration_sec`` (and ``ip`` in messy data).
+
+:func:`column_types` gives the stored type of every native column (option codes SMALLINT, or INTEGER when
+a code reaches 32,000; numbers DOUBLE; text VARCHAR) plus the store's bookkeeping columns
+(:data:`INTERNAL_COLUMNS`); the importers read codes straight into those types and the store creates its
+table from them.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ QUESTION_TYPES = ("single", "multiple", "scale", "matrix", "yesno", "ranking", "
 CHOICE_TYPES = ("single", "scale", "yesno")  # one code per respondent
 INDICATOR_KINDS = ("awareness", "support", "participation", "satisfaction")
 META_COLUMNS = ("respondent_id", "submitted_at", "duration_sec")
+INTERNAL_COLUMNS = (("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR"))
+COLLECTOR_COLUMN = ("collector", "VARCHAR")  # the volunteer's id from a `survey links` link (survey serve)
+RESERVED_COLUMNS = META_COLUMNS + tuple(c for c, _ in INTERNAL_COLUMNS) + ("ip", "wave", COLLECTOR_COLUMN[0])
 
 
 @dataclass
@@ -256,3 +264,23 @@ class Questionnaire:
             if str(o.code) == text:
                 return o.code
         raise KeyError(value)
+
+
+# ----------------------------------------------------------------------------- stored types
+def sql_type(qq: Question, col: str) -> str:
+    """DuckDB type of native column ``col`` of question ``qq`` (see module docstring)."""
+    if qq.type == "text" or col.endswith("_other"):
+        return "VARCHAR"
+    if qq.type == "number":
+        return "DOUBLE"
+    top = max([abs(o.code) for o in qq.options] + [len(qq.options) + 1, 1])
+    return "SMALLINT" if top < 32000 else "INTEGER"
+
+
+def column_types(q: Questionnaire) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of every stored column of ``q``: metadata, native columns, bookkeeping."""
+    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
+    for qq in q.questions:
+        for c in qq.columns():
+            cols.append((c, sql_type(qq, c)))
+    return cols + [COLLECTOR_COLUMN] + list(INTERNAL_COLUMNS)

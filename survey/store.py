@@ -8,9 +8,13 @@ JSON so nothing is lost), ``flags`` (data-quality flags), ``nonresponse`` (item 
 question), ``checks`` (which imports the stored flags cover) and ``pii`` (identifying columns,
 kept apart from responses; salted SHA-256 hashes with ``hash_pii``).
 
-Imports are atomic — everything in one DuckDB transaction, rolled back on any error; a killed
-process leaves no partial import because an uncommitted transaction never reaches the database
-file's committed state — and idempotent: a file whose SHA-256 is already recorded adds nothing.
+Imports (:mod:`survey.ingest`) are two steps: a pure *prepare* (read, convert, check → an
+:class:`~survey.ingest.ImportBatch`) and a *commit* — everything in one DuckDB transaction under the
+project's write lock, rolled back on any error; a killed process leaves no partial import because an
+uncommitted transaction never reaches the database file's committed state — idempotent: a file whose
+SHA-256 is already recorded adds nothing, checked inside that transaction (two imports of the same file at
+once store it once).  :meth:`Project.remove_import` undoes an import; ``history`` records both.
+The database is readable by its owner only (:mod:`survey.dbfile`).
 
 Answers are stored typed: option codes (single, scale, yes/no, matrix rows, 0/1 multiple-choice
 columns, ranks) as SMALLINT/INTEGER, numbers as DOUBLE, text as VARCHAR; the accepted rows go to
@@ -23,94 +27,36 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from .atomic import atomic_write_text
+from .dbfile import open_db, private_files
 from .errors import MinyiError
-from .messages import did_you_mean, problem
+from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
+from .limits import Limits
+from .messages import did_you_mean
 from .qload import load_questionnaire
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, apply_exclusions, item_nonresponse, quality_flags
 from .owners import responsible_units
-from .questionnaire import Question, Questionnaire
-from .rowcheck import check_rows
-from .waves import order_waves, read_waves, register_wave
+from .progress import stage
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
+from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
+from .reading import KEY_COLUMNS, exclusion_mask, read_arrow, row_key, select_rows, storage_order, to_frame
+from .waves import order_waves, read_waves, register_wave, unregister_wave
 
 CONFIG = "minyi.yaml"
 DB = "minyi.duckdb"
 QFILE = "questionnaire.yaml"
-REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", "out-of-range": "数值超出范围",
-              "not-a-number": "非数字", "too-many": "选项数超过上限", "too-few": "选项数不足",
-              "exclusive": "排他选项与其他选项同选", "should-skip": "按跳题逻辑不应作答", "required-missing": "必答题未答",
-              "rank-invalid": "排序无效"}
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting", "owners", "serve", "quotas"}
+               "margins", "weighting", "owners", "limits", "serve", "quotas"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
-BUSY_WAIT = float(os.environ.get("MINYI_BUSY_WAIT", 10))  # seconds to wait for another process's lock
-
-
-@dataclass
-class ImportSummary:
-    """What one import did (printed by ``survey import``)."""
-
-    file: str
-    format: str
-    format_reason: str
-    wave: str
-    rows_read: int
-    accepted: int
-    quarantined: int
-    reasons: dict  # code -> quarantined rows with that problem
-    already: Optional[str] = None  # "<time> as wave <w>" when the file was imported before
-    unmatched: list = field(default_factory=list)
-    pii_columns: list = field(default_factory=list)
-    import_id: Optional[int] = None
-
-    def lines(self) -> list[str]:
-        if self.already:
-            return [f"{self.file}: already imported ({self.already}); nothing added"]
-        out = [f"{self.file}: format {self.format} ({self.format_reason})",
-               f"wave {self.wave}: {self.rows_read:,} rows read, {self.accepted:,} accepted, "
-               f"{self.quarantined:,} quarantined"]
-        for code, n in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append(f"  quarantined — {code} ({REASONS_ZH.get(code, code)}): {n:,} row(s)")
-        for u in self.unmatched or []:
-            out.append(f"  note: {u}")
-        if self.pii_columns:
-            out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
-        return out
-
-    def to_dict(self) -> dict:
-        return {"file": self.file, "format": self.format, "format_reason": self.format_reason, "wave": self.wave,
-                "rows_read": self.rows_read, "accepted": self.accepted, "quarantined": self.quarantined,
-                "reasons": dict(self.reasons), "already_imported": self.already, "import_id": self.import_id,
-                "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or [])}
-
-
-def column_types(q: Questionnaire) -> list[tuple[str, str]]:
-    """DuckDB type of every stored column of ``q`` (see module docstring)."""
-    cols = [("respondent_id", "VARCHAR"), ("submitted_at", "VARCHAR"), ("duration_sec", "DOUBLE")]
-    for qq in q.questions:
-        for c in qq.columns():
-            cols.append((c, _sql_type(qq, c)))
-    # collector: the volunteer's id from a `survey links` link (answers collected by survey serve)
-    return cols + [("collector", "VARCHAR"), ("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"),
-                   ("_source", "VARCHAR")]
-
-
-def _sql_type(qq: Question, col: str) -> str:
-    if qq.type == "text" or col.endswith("_other"):
-        return "VARCHAR"
-    if qq.type == "number":
-        return "DOUBLE"
-    top = max([abs(o.code) for o in qq.options] + [len(qq.options) + 1, 1])
-    return "SMALLINT" if top < 32000 else "INTEGER"
+HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARCHAR, import_id INTEGER, file VARCHAR, "
+                 "sha256 VARCHAR, wave VARCHAR, \"rows\" BIGINT, detail VARCHAR)")
 
 
 class Project:
@@ -126,7 +72,9 @@ class Project:
             raise MinyiError.of("config-key", file=str(self.root / CONFIG), key="minyi.yaml",
                                 reason="the config must be a mapping", hint="restore the file written by survey init")
         self._check_config()
-        self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE)
+        self.limits = Limits(self.config.get("limits"), str(self.root / CONFIG))
+        self.lock_wait = float(self.limits["lock_wait"])
+        self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE, limits=self.limits)
         responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
         self._types = dict(column_types(self.questionnaire))
 
@@ -137,6 +85,8 @@ class Project:
         root = Path(root)
         if (root / CONFIG).exists():
             raise MinyiError.of("project-exists", file=str(root), path=str(root))
+        if root.exists() and not root.is_dir():
+            raise MinyiError.of("path-is-file", file=str(root), path=str(root))
         q = load_questionnaire(questionnaire)  # all problems, before anything is written
         root.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(questionnaire, root / QFILE)
@@ -144,7 +94,8 @@ class Project:
         for leftover in (db, root / (DB + ".wal")):  # from an interrupted init
             if leftover.exists():
                 leftover.unlink()
-        _init_db(db, q)
+        with private_files():  # owner-only, like .pii_salt (survey.dbfile)
+            _init_db(db, q)
         cfg = {"questionnaire": QFILE, "questionnaire_source": str(Path(questionnaire).resolve()), "waves": [],
                "design": {"weights": None, "strata": None, "psu": None, "fpc": None},
                "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": round(1 / 3, 4),
@@ -161,22 +112,9 @@ class Project:
         return cls(root)
 
     def connect(self):
-        """A DuckDB connection; a locked or damaged database becomes one readable error."""
-        import duckdb
-
-        import time
-
-        deadline = time.monotonic() + BUSY_WAIT
-        while True:  # another process (e.g. `survey serve` merging a batch) may hold the lock briefly
-            try:
-                con = duckdb.connect(str(self.root / DB))
-                break
-            except duckdb.Error as e:
-                if "lock" in str(e).lower() and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                    continue
-                raise MinyiError.of("project-busy", file=str(self.root), path=str(self.root / DB),
-                                    reason=str(e).splitlines()[0])
+        """A DuckDB connection (owner-only files; waits for a busy database; one readable error for a
+        read-only, full or damaged one — :func:`survey.dbfile.open_db`)."""
+        con = open_db(self.root / DB, wait=getattr(self, "lock_wait", None))
         if not getattr(self, "_schema_ok", False):
             self._sync_schema(con)
         return con
@@ -191,6 +129,7 @@ class Project:
                 for c, t in column_types(self.questionnaire):
                     if c not in have:
                         con.execute(f"ALTER TABLE responses ADD COLUMN {_q(c)} {t}")
+            con.execute(HISTORY_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             self._schema_ok = True
         except Exception:  # pragma: no cover - a damaged database: the query that follows says so
             pass
@@ -221,169 +160,87 @@ class Project:
             raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
                                 hint="e.g. 0.3333 flags completion times under a third of the median")
 
-    # ------------------------------------------------------------------ import
+    # ------------------------------------------------------------------ import (survey.ingest)
     def import_file(self, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
                     site: Optional[str] = None, mapping: Optional[dict] = None, sheet: Optional[str] = None,
                     strict: bool = False, hash_pii: bool = False) -> ImportSummary:
-        """Import one file (atomic, idempotent); see module docstring.
+        """Import one file: :meth:`prepare_import` then :meth:`commit_batch` (atomic, idempotent).
 
         Every row is read and checked (:func:`survey.rowcheck.check_rows`); rows with any problem go
         to quarantine with one record per problem, the others to ``responses``.  ``strict`` raises
         instead, storing nothing.  ``hash_pii`` stores identifying values as SHA-256(salt + value).
+        A file already recorded is not read again (that check is repeated inside the commit).
         """
-        from .importers import file_hash, read_responses
+        from .importers import file_hash
+        from .ingest import already_imported
 
         path = Path(path)
-        q = self.questionnaire
-        wave = str(wave) if wave is not None else "default"
         if path.is_file():
-            sha = file_hash(path)
+            key = file_hash(path)
             con = self.connect()
             try:
-                prev = con.execute("SELECT imported_at, wave, id FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
-                                   [sha]).fetchall()
+                prev = already_imported(con, key)
             finally:
                 con.close()
             if prev:
-                t, w, i = prev[0]
-                return ImportSummary(path.name, "-", "-", w, 0, 0, 0, {}, import_id=int(i),
-                                     already=f"import #{i} on {t}, wave {w}")
-        table = read_responses(path, q, format=format, sheet=sheet, mapping=mapping)
-        frame = table.frame
-        if site is not None:
-            if not q.site_question:
-                raise MinyiError.of("usage", reason="--site: the questionnaire has no site_question")
-            try:
-                code = q.resolve_code(q.site_question, site)
-            except KeyError:
-                raise MinyiError.of("unknown-option", file=str(path), value=site, qid=q.site_question,
-                                    choices=", ".join(o.label for o in q.question(q.site_question).options))
-            frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
-        rows = frame["_row"].to_numpy()
-        checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
-        probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
-            if len(table.problems) else checked
-        if strict and (len(probs) or table.unmatched):
-            msgs = [problem("strict-import", file=str(path), count=len(probs) + len(table.unmatched),
-                            rows=int(probs["index"].nunique()) if len(probs) else 0)]
-            detail = [_problem_from_record(r, path.name) for r in probs.head(20).itertuples()]
-            raise MinyiError(msgs + detail + list(table.unmatched[:20]))
-        bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
-        good = np.ones(len(frame), dtype=bool)
-        good[bad_idx] = False
-        qdf = None
-        if len(probs):
-            # the whole converted row, as JSON, with each of its problems (pandas' JSON writer, bad rows only)
-            raws = np.array(frame.iloc[bad_idx].to_json(orient="records", lines=True, force_ascii=False)
-                            .splitlines(), dtype=object)
-            pos = np.searchsorted(bad_idx, probs["index"].to_numpy(dtype=np.int64))
-            qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
-                                "value": probs["value"].astype(object).where(probs["value"].notna(), None),
-                                "code": probs["code"].astype(str), "message": probs["message"].astype(str),
-                                "raw": raws[pos]})
-        pin = None
-        if table.pii is not None and table.pii.shape[1]:
-            pieces = []
-            for c in table.pii.columns:
-                v = table.pii[c].astype("string").str.strip()
-                keep = (v.notna() & (v != "")).to_numpy(dtype=bool, na_value=False)
-                pieces.append(pd.DataFrame({"_row": rows[keep].astype(np.int64), "column": str(c),
-                                            "value": v.to_numpy(dtype=object)[keep]}))
-            pin = pd.concat(pieces, ignore_index=True) if pieces else None
-        # the accepted rows, typed, as one Arrow table (int16 codes: a quarter of the float64 frame, which
-        # is released before DuckDB starts writing)
-        incoming = self._arrow_rows(frame, good)
-        table.frame = frame = None
-        salt = self._salt() if hash_pii and pin is not None else ""
+                w = prev.rsplit("wave ", 1)[1]
+                return ImportSummary(path.name, "-", "-", w, 0, 0, 0, {}, already=prev,
+                                     import_id=int(prev.split("#", 1)[1].split(" ", 1)[0]))
+        batch = self.prepare_import(path, format=format, wave=wave, site=site, mapping=mapping, sheet=sheet,
+                                    strict=strict, hash_pii=hash_pii)
+        return self.commit_batch(batch)
+
+    def prepare_import(self, path: str | Path, **kw) -> ImportBatch:
+        """Read and check a file into an :class:`~survey.ingest.ImportBatch` (nothing written)."""
+        from .ingest import prepare_file
+
+        return prepare_file(self, path, **kw)
+
+    def prepare_rows(self, frame: pd.DataFrame, **kw) -> ImportBatch:
+        """Check a DataFrame of native-layout rows (e.g. ``survey serve``'s answers, source ``serve``) into a batch;
+        see :func:`survey.ingest.prepare_frame`."""
+        from .ingest import prepare_frame
+
+        return prepare_frame(self, frame, **kw)
+
+    def commit_batch(self, batch: ImportBatch) -> ImportSummary:
+        """Store a prepared batch in one transaction (see :func:`survey.ingest.commit_batch`)."""
+        from .ingest import commit_batch
+
+        return commit_batch(self, batch)
+
+    def remove_import(self, import_id: int) -> dict:
+        """Undo one import; recorded in the history (see :func:`survey.ingest.remove_import`)."""
+        from .ingest import remove_import
+
+        return remove_import(self, import_id)
+
+    def history(self) -> pd.DataFrame:
+        """Imports and removals, oldest first: seq, at, action, import_id, file, sha256, wave, rows, detail."""
         con = self.connect()
         try:
-            con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row
-            con.execute("BEGIN TRANSACTION")
-            import_id = int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchall()[0][0])
-            cols = [c for c, _ in column_types(q)]
-            present = set(incoming.column_names)
-            sel = []
-            for c in cols:
-                if c == "_wave":
-                    sel.append("?::VARCHAR")
-                elif c == "_import_id":
-                    sel.append("?::INTEGER")
-                elif c == "_source":
-                    sel.append("?::VARCHAR")
-                elif c in present:
-                    sel.append(_q(c))
-                else:
-                    sel.append("NULL")
-            con.register("incoming", incoming)
-            con.execute(f"INSERT INTO responses ({', '.join(_q(c) for c in cols)}) SELECT {', '.join(sel)} FROM incoming",
-                        [wave, import_id, path.name])
-            con.unregister("incoming")
-            if qdf is not None:
-                con.register("qin", qdf)
-                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw "
-                            "FROM qin", [import_id, wave, path.name])
-                con.unregister("qin")
-            if pin is not None and len(pin):
-                con.register("pin", pin)
-                val = "sha256(?::VARCHAR || value)" if hash_pii else "value"
-                con.execute(f"INSERT INTO pii SELECT ?, _row, \"column\", {val} FROM pin",
-                            [import_id, salt] if hash_pii else [import_id])
-                con.unregister("pin")
-            now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-            con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [import_id, path.name, str(path.resolve()), table.source_hash or file_hash(path), table.format,
-                         wave, site, int(table.rows_read), int(good.sum()), int((~good).sum()), now])
-            con.execute("COMMIT")
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except Exception:  # pragma: no cover - connection already gone
-                pass
-            raise
+            return con.execute("SELECT * FROM history ORDER BY seq").df()
         finally:
             con.close()
+
+    def _add_wave(self, wave: str) -> None:
+        """Record ``wave`` in minyi.yaml (re-read first: another command may have changed it)."""
+        self._reload_waves()
         if register_wave(self.config, wave):
             self.save_config()
-        reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
-        return ImportSummary(path.name, table.format, table.format_reason, wave, int(table.rows_read), int(good.sum()),
-                             int((~good).sum()), {str(k): int(v) for k, v in reasons.items()},
-                             unmatched=list(table.unmatched),
-                             pii_columns=[str(c) for c in table.pii.columns] if table.pii is not None else [],
-                             import_id=import_id)
 
-    def _arrow_rows(self, frame: pd.DataFrame, good: np.ndarray):
-        """The accepted rows as an Arrow table with the stored types (codes as int16/int32)."""
-        import pyarrow as pa
+    def _drop_wave(self, wave: str) -> None:
+        self._reload_waves()
+        if unregister_wave(self.config, wave):
+            self.save_config()
 
-        all_good = bool(good.all())
-        arrays, names = [], []
-        for c, t in column_types(self.questionnaire):
-            if c not in frame.columns or c in ("_wave", "_import_id", "_source"):
-                continue
-            s = frame[c]
-            if t in ("SMALLINT", "INTEGER", "DOUBLE", "BIGINT"):
-                if s.dtype in (np.float64, np.float32):  # float32: the native reader's codes
-                    x = s.to_numpy()
-                elif s.dtype.kind in "fiub":
-                    x = s.to_numpy(dtype=float, na_value=np.nan)
-                else:
-                    x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
-                if not all_good:
-                    x = x[good]
-                if t == "DOUBLE":
-                    arr = pa.array(x, mask=np.isnan(x))
-                elif t == "BIGINT":
-                    arr = pa.array(x.astype(np.int64))
-                else:
-                    arr = pa.array(x, mask=np.isnan(x)).cast(pa.int16() if t == "SMALLINT" else pa.int32())
-            else:
-                v = s.to_numpy(dtype=object)
-                if not all_good:
-                    v = v[good]
-                arr = pa.array(v, type=pa.string(), from_pandas=True) if v.dtype == object else pa.array(v.astype(str))
-            arrays.append(arr)
-            names.append(c)
-        return pa.Table.from_arrays(arrays, names=names)
+    def _reload_waves(self) -> None:
+        try:
+            disk = yaml.safe_load((self.root / CONFIG).read_text(encoding="utf-8")) or {}
+            if isinstance(disk, dict) and isinstance(disk.get("waves"), (list, dict)):
+                self.config["waves"] = disk["waves"]
+        except (OSError, yaml.YAMLError):  # pragma: no cover - the write that follows says what is wrong
+            pass
 
     def _salt(self) -> str:
         import secrets
@@ -409,23 +266,42 @@ class Project:
             raise MinyiError.of("unknown-wave", file=str(self.root), wave=wave,
                                 suggestion=did_you_mean(wave, self.waves()) or "the project has no imports yet")
 
-    def _select(self) -> str:
-        out = []
-        for c, t in column_types(self.questionnaire):
-            out.append(f"{_q(c)}::DOUBLE AS {_q(c)}" if t in ("SMALLINT", "INTEGER") else _q(c))
-        return ", ".join(out)
+    def _columns(self, columns: Optional[Sequence[str]]) -> list[str]:
+        """Stored columns to read, in table order: all (None) or those named (unknown names are an error)."""
+        stored = [c for c, _ in column_types(self.questionnaire)]
+        if columns is None:
+            return stored
+        want = set(columns)
+        unknown = sorted(want - set(stored))
+        if unknown:
+            raise MinyiError.of("unknown-column", file=str(self.root), column=unknown[0],
+                                suggestion=did_you_mean(unknown[0], stored) or "a column of the questionnaire")
+        return [c for c in stored if c in want]
 
-    def raw_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
-        """Every stored (accepted) response of ``wave`` (or all waves), no exclusions, codes as float64."""
-        self._check_wave(wave)
+    def _read(self, wave: Optional[str], columns: list[str]):
+        """One columnar scan of ``columns`` of ``wave`` (:func:`survey.reading.read_arrow`): the Arrow table
+        in storage order and each row's key."""
         con = self.connect()
         try:
-            where = " WHERE _wave = ?" if wave is not None else ""
-            df = con.execute(f"SELECT {self._select()} FROM responses{where} ORDER BY _import_id, _row",
-                             [wave] if wave is not None else []).df()
+            n = con.execute("SELECT coalesce(sum(accepted), 0) FROM imports" + (" WHERE wave = ?" if wave is not None else ""),
+                            [wave] if wave is not None else []).fetchall()[0][0]
+            with stage(f"reading {'wave ' + wave if wave is not None else 'all waves'}", total=int(n), unit="rows") as adv:
+                tab = read_arrow(con, wave, columns, progress=adv)
         finally:
             con.close()
-        return df
+        return tab, row_key(tab.column("_import_id").to_numpy(), tab.column("_row").to_numpy())
+
+    def raw_responses(self, wave: Optional[str] = None, *, columns: Optional[Sequence[str]] = None,
+                      codes_float32: bool = False) -> pd.DataFrame:
+        """Every stored (accepted) response of ``wave`` (or all waves), no exclusions, in import order.
+
+        ``columns``: only these (default every stored column); codes as float64 (NaN = not answered),
+        or float32 with ``codes_float32`` (exact, half the memory); see :mod:`survey.reading`."""
+        self._check_wave(wave)
+        cols = self._columns(columns)
+        tab, key = self._read(wave, cols)
+        tab = select_rows(tab, None, storage_order(key))
+        return to_frame(tab, self._types, cols, codes_float32=codes_float32)
 
     def _quality_params(self) -> dict:
         return {"speeder_fraction": float(self.config.get("speeder_fraction", 1 / 3)),
@@ -436,20 +312,23 @@ class Project:
         ids = [r[0] for r in con.execute("SELECT id FROM imports WHERE wave = ? ORDER BY id", [wave]).fetchall()]
         return ",".join(map(str, ids)) + "|" + repr(sorted(self._quality_params().items()))
 
-    def check(self, wave: Optional[str] = None) -> pd.DataFrame:
+    def check(self, wave: Optional[str] = None, *, data: Optional[pd.DataFrame] = None) -> pd.DataFrame:
         """Run the data-quality checks for ``wave`` (or every wave); store flags and item non-response.
 
-        Returns the flags (wave, import_id, row, respondent_id, kind, detail).
+        ``data``: the wave's raw responses (every column, import order) when the caller has read them
+        already, so they are not read twice.  Returns the flags (wave, import_id, row, respondent_id,
+        kind, detail).
         """
         self._check_wave(wave)
         frames = []
         for w in ([wave] if wave else self.waves()):
-            df = self.raw_responses(w)
+            df = data if (data is not None and wave is not None) else self.raw_responses(w, codes_float32=True)
             ip = self._pii_values(w, "ip")
             if ip is not None:
                 key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
                 df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
-            fl = quality_flags(df, self.questionnaire, **self._quality_params())
+            with stage(f"checking wave {w}"):
+                fl = quality_flags(df, self.questionnaire, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),
@@ -484,6 +363,11 @@ class Project:
 
     def _ensure_checked(self, wave: Optional[str]) -> None:
         """Re-run the checks of any wave whose stored flags predate its imports (or the quality settings)."""
+        for w in self._stale_waves(wave):
+            self.check(w)
+
+    def _stale_waves(self, wave: Optional[str]) -> list[str]:
+        """Waves (``wave``, or all) whose stored flags predate their imports or the quality settings."""
         con = self.connect()
         try:
             stale = []
@@ -494,8 +378,7 @@ class Project:
                     stale.append(w)
         finally:
             con.close()
-        for w in stale:
-            self.check(w)
+        return stale
 
     def _pii_values(self, wave: str, kind: str) -> Optional[pd.DataFrame]:
         """(key, value) of the identifying column of ``kind`` ('ip') in ``wave``, or None."""
@@ -525,33 +408,56 @@ class Project:
         wide.columns = [str(c) for c in wide.columns]
         return wide.reset_index()
 
-    def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True) -> tuple[pd.DataFrame, dict]:
+    def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True,
+                  columns: Optional[Sequence[str]] = None, codes_float32: bool = False) -> tuple[pd.DataFrame, dict]:
         """Responses of ``wave`` with the project's exclusion rules applied; returns (data, {rule: rows excluded}).
 
-        The checks run first when their stored flags do not cover every import (so the rules always apply).
+        One columnar read of ``columns`` (default all; see :meth:`raw_responses`).  The checks run
+        first when their stored flags do not cover every import (so the rules always apply) — on the
+        rows read here, which are then read with every column, once.  Excluded rows are removed by one
+        boolean mask built from the stored flags (:func:`survey.reading.exclusion_mask`).
         """
-        df = self.raw_responses(wave)
-        if not apply_exclusions_ or df.empty:
-            return df, {}
-        self._ensure_checked(wave)
+        if not apply_exclusions_:
+            return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
+        self._check_wave(wave)
+        cols = self._columns(columns)
+        stale = self._stale_waves(wave)
+        single = wave is not None and stale == [wave]
+        tab, key = self._read(wave, self._columns(None) if single else cols)
+        if tab.num_rows == 0:
+            return to_frame(tab, self._types, cols, codes_float32=codes_float32), {}
+        order = storage_order(key)
+        if single:  # check the rows just read (every column), then keep the columns asked for
+            self.check(wave, data=to_frame(select_rows(tab, None, order), self._types, self._columns(None)))
+            tab = tab.select(list(dict.fromkeys([*KEY_COLUMNS, *cols])))
+        else:
+            for w in stale:
+                self.check(w)
         con = self.connect()
         try:
             where = " WHERE wave = ?" if wave is not None else ""
             fl = con.execute(f"SELECT (import_id::BIGINT << 40) + \"row\" AS key, kind FROM flags{where}",
-                             [wave] if wave is not None else []).df()
+                             [wave] if wave is not None else []).fetchnumpy()
         finally:
             con.close()
-        if fl.empty:
-            return df, {}
-        key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
-        pos = pd.Index(key).get_indexer(fl["key"].to_numpy(np.int64))
-        ok = pos >= 0
-        flags = pd.DataFrame({"index": pos[ok], "kind": fl["kind"].to_numpy()[ok]})
-        return apply_exclusions(df, flags, self.config.get("exclusions"))
+        keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
+                                      self.config.get("exclusions"))
+        tab = select_rows(tab, keep, order)
+        return to_frame(tab, self._types, cols, codes_float32=codes_float32), counts
 
-    def exclusion_counts(self, wave: Optional[str] = None) -> dict:
-        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule)."""
-        return self.responses(wave)[1]
+    def exclusion_counts(self, wave: str) -> dict:
+        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
+        from the stored flags (checked first when stale); no responses are read."""
+        self._ensure_checked(wave)
+        return self._stored_exclusions(wave)[0]
+
+    def n_responses(self, wave: str) -> int:
+        """Stored (accepted) responses of ``wave``, before exclusions."""
+        con = self.connect()
+        try:
+            return int(con.execute("SELECT count(*) FROM responses WHERE _wave = ?", [wave]).fetchall()[0][0])
+        finally:
+            con.close()
 
     def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
         """Exclusion counts from the stored flags (no data loaded) and whether the flags predate an import."""
@@ -622,7 +528,8 @@ class Project:
                                   "GROUP BY code ORDER BY 2 DESC, 1", [wave]).fetchall()
         finally:
             con.close()
-        _, excl = self.responses(wave)
+        self._ensure_checked(wave)
+        excl, _ = self._stored_exclusions(wave)  # from the stored flags: no responses read
         return {"rows_read": int(imp[0] or 0), "accepted": int(imp[1] or 0), "quarantined": int(imp[2] or 0),
                 "quarantine_reasons": {REASONS_ZH.get(c, c): int(n) for c, n in reasons},
                 "excluded": int(sum(excl.values())), "exclusions": excl}
@@ -649,6 +556,8 @@ class Project:
                               "checked_at": checked[0][0] if checked else None, **per})
             imps = con.execute("SELECT id, file, sha256, format, wave, site, rows_read, accepted, quarantined, imported_at "
                                "FROM imports ORDER BY id DESC LIMIT 10").df()
+            removed = con.execute("SELECT \"at\", import_id, file, sha256, wave, detail FROM history "
+                                  "WHERE action = 'remove-import' ORDER BY seq DESC LIMIT 10").df()
         finally:
             con.close()
         for w in waves:
@@ -658,7 +567,8 @@ class Project:
                 w["exclusions"] = excl
                 w["checks_stale"] = stale
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
-                "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")]}
+                "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")],
+                "removed": [{k: _plain(v) for k, v in r.items()} for r in removed.to_dict("records")]}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -678,21 +588,16 @@ def _init_db(path: Path, q: Questionnaire) -> None:
         con.execute("CREATE TABLE nonresponse (wave VARCHAR, question VARCHAR, asked BIGINT, missing BIGINT, rate DOUBLE)")
         con.execute("CREATE TABLE checks (wave VARCHAR, signature VARCHAR, checked_at VARCHAR)")
         con.execute("CREATE TABLE pii (import_id INTEGER, \"row\" BIGINT, \"column\" VARCHAR, value VARCHAR)")
+        con.execute(HISTORY_TABLE)
     finally:
         con.close()
+    os.chmod(path, 0o600)
 
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-
-
-def _problem_from_record(r: Any, source: str):
-    from .messages import Problem
-
-    return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row),
-                   column=(r.column or None), value=r.value)
 
 
 def _plain(v: Any) -> Any:

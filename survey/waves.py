@@ -168,6 +168,20 @@ def register_wave(config: dict, wave_id: str) -> bool:
     return False
 
 
+def unregister_wave(config: dict, wave_id: str) -> bool:
+    """Forget a wave whose last import was removed; a wave with a label or dates stays described.
+
+    True when the config changed."""
+    raw = config.get("waves")
+    if isinstance(raw, list) and wave_id in raw:
+        config["waves"] = [w for w in raw if w != wave_id]
+        return True
+    if isinstance(raw, dict) and wave_id in raw and raw[wave_id] is None:
+        del raw[wave_id]
+        return True
+    return False
+
+
 def order_waves(wave_ids: Iterable[str], config: dict) -> list[str]:
     """``wave_ids`` (in first-import order) re-ordered by start date when every one of them has one."""
     ids = list(wave_ids)

@@ -93,7 +93,7 @@ def test_errors_are_one_message(data, tmp_path):
     r = _run(["estimate", str(path), "--var", "sat", "--score", "非常满意=100"])
     assert r.returncode == 1 and "has no --score" in r.stderr and str(path) in r.stderr
     r = _run(["estimate", str(path), "--var", "sat", "--level", "满意", "--ci", "wils"])
-    assert r.returncode == 1 and "wilson" in r.stderr
+    assert r.returncode == 2 and "wilson" in r.stderr  # a usage error listing the choices
     bad = tmp_path / "bin.csv"
     bad.write_bytes(b"\x00\x01\x02garbage")
     r = _run(["estimate", str(bad), "--var", "x"])

@@ -152,8 +152,11 @@ def test_busy_database_is_one_readable_error(tmp_path):
     """)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(MinyiError, match="cannot open the project database"):
+        p.lock_wait = 1.0  # commands wait for a busy project (limits: lock_wait), then say so
+        t0 = time.monotonic()
+        with pytest.raises(MinyiError, match="cannot open the project database.*another survey command is using"):
             p.raw_responses()
+        assert time.monotonic() - t0 >= 0.9
     finally:
         holder.kill()
         holder.wait()

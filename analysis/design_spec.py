@@ -1,0 +1,196 @@
+"""A survey design described by column names: one typed record from the CLI options, ``minyi.yaml``'s
+``design:`` block or Python code to a :class:`~analysis.design.Design` (R ``svydesign`` /
+``svrepdesign`` / ``as.svrepdesign``), and the sentence that names it in method notes.
+
+=====================  ==========================================================================
+field                  meaning (R)
+=====================  ==========================================================================
+``weights``            sampling weight column (``weights=~w``); none: from the fpc, else equal
+``strata``             stratum column (``strata=~h``)
+``psu``                sampling unit columns, one per stage (``ids=~psu+ssu``)
+``fpc``                fpc columns, one per stage (``fpc=~N1+N2``): counts or fractions;
+                       with ``pps="brewer"`` the PSUs' inclusion probabilities
+``pps``                ``"brewer"``: PPS without replacement, Brewer's approximation
+``lonely_psu``         ``fail | certainty | adjust | average | remove`` (``survey.lonely.psu``)
+``repweights``         replicate-weight columns, or a regular expression (``svrepdesign``)
+``rep_type``           ``BRR | Fay | JK1 | JKn | bootstrap | successive-difference | ACS | JK2 | other``
+``scale``, ``rscales``  replicate variance multipliers; ``rho`` Fay's coefficient; ``mse``
+``combined_weights``   replicate columns already include the sampling weights (default true)
+``replicates``         make replicate weights from the design (``as.svrepdesign`` type:
+                       ``auto | JK1 | JKn | BRR | Fay | bootstrap``), ``n_replicates``/``seed`` for bootstrap
+=====================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping, Optional, Sequence
+
+import pandas as pd
+
+from .design import LONELY_PSU, PPS_METHODS, Design, DesignError, _names
+
+
+def _list(x: Any) -> list:
+    return _names(x)
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """How a data set was sampled, by column names (see module docstring)."""
+
+    weights: Optional[str] = None
+    strata: Optional[str] = None
+    psu: tuple = ()
+    fpc: tuple = ()
+    pps: Optional[str] = None
+    lonely_psu: str = "fail"
+    repweights: Any = None
+    rep_type: str = "other"
+    scale: Optional[float] = None
+    rscales: Any = None
+    rho: Optional[float] = None
+    mse: bool = False
+    combined_weights: bool = True
+    replicates: Optional[str] = None
+    n_replicates: int = 50
+    seed: Optional[int] = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, weights=None, strata=None, psu=None, fpc=None, **kw) -> "DesignSpec":
+        """Build from loose values: ``psu``/``fpc`` as a name, a comma-separated string or a list."""
+        return cls(weights=weights or None, strata=strata or None, psu=tuple(_list(psu)), fpc=tuple(_list(fpc)),
+                   **{k: v for k, v in kw.items() if v is not None or k in ("pps", "replicates", "seed")})
+
+    @classmethod
+    def from_mapping(cls, m: Optional[Mapping[str, Any]], *, default_lonely: str = "fail") -> "DesignSpec":
+        """From ``minyi.yaml``'s ``design:`` mapping (keys as the fields; ``type`` for ``rep_type``)."""
+        m = dict(m or {})
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        if "type" in m and "rep_type" not in m:
+            m["rep_type"] = m.pop("type")
+        unknown = sorted(k for k in m if k not in known)
+        if unknown:
+            raise DesignError(f"unknown design key(s) {', '.join(unknown)}; the design keys are: "
+                              + ", ".join(sorted(known)))
+        m.setdefault("lonely_psu", default_lonely)
+        return cls.of(**m)
+
+    def columns(self) -> list[str]:
+        """Every column the design names (for checking them against the data)."""
+        cols = [c for c in (self.weights, self.strata) if c] + list(self.psu) + list(self.fpc)
+        if self.repweights is not None and not isinstance(self.repweights, str):
+            cols += list(self.repweights)
+        return cols
+
+    @property
+    def is_replicate(self) -> bool:
+        return self.repweights is not None or self.replicates is not None
+
+    def check(self) -> "DesignSpec":
+        if self.lonely_psu not in LONELY_PSU:
+            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {self.lonely_psu!r}")
+        if self.pps is not None and self.pps not in PPS_METHODS:
+            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {self.pps!r}")
+        if self.repweights is not None and self.replicates is not None:
+            raise DesignError("give replicate-weight columns or ask for replicates to be made, not both")
+        return self
+
+    def build(self, data: pd.DataFrame) -> Design:
+        """The :class:`~analysis.design.Design` (a replicate design with ``repweights``/``replicates``)."""
+        self.check()
+        if self.repweights is not None:
+            from .replicates import svrepdesign
+
+            if self.strata or self.psu or self.fpc:
+                raise DesignError("a replicate-weight design takes its variance from the replicate weights; "
+                                  "strata, PSU and fpc columns are not used with it")
+            return svrepdesign(data, self.repweights, self.weights, type=self.rep_type, scale=self.scale,
+                               rscales=self.rscales, rho=self.rho, mse=self.mse,
+                               combined_weights=self.combined_weights)
+        des = Design.from_frame(data, weights=self.weights, strata=self.strata, psu=list(self.psu) or None,
+                                fpc=list(self.fpc) or None, lonely_psu=self.lonely_psu, pps=self.pps)
+        if self.replicates is not None:
+            from .replicates import as_svrepdesign
+
+            des = as_svrepdesign(des, self.replicates, fay_rho=self.rho or 0.0, replicates=self.n_replicates,
+                                 seed=self.seed, mse=self.mse)
+        return des
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["psu"], d["fpc"] = list(self.psu), list(self.fpc)
+        d.pop("extra")
+        return d
+
+
+def describe(design: Design) -> dict:
+    """The design in words for method notes: ``description``/``description_en`` (the design type, its
+    columns and how it was read — weights derived from the fpc, nested PSU ids) and ``variance``/
+    ``variance_en`` (how standard errors and degrees of freedom are obtained)."""
+    spec = design.spec or {}
+    rep = getattr(design, "is_replicate", False)
+    psu = spec.get("psu")
+    psus = psu if isinstance(psu, list) else ([psu] if psu else [])
+    fpc = spec.get("fpc")
+    fpcs = fpc if isinstance(fpc, list) else ([fpc] if fpc else [])
+    w = spec.get("weights")
+    zh, en = [], []
+    if rep and not spec.get("replicates"):
+        zh.append(f"重复权数设计（{getattr(design, 'rep_type', 'other')}，{design.n_replicates} 组重复权数："
+                  f"{'、'.join(spec.get('repweights', [])[:3])}{'等' if len(spec.get('repweights', [])) > 3 else ''}）")
+        en.append(f"replicate-weight design ({getattr(design, 'rep_type', 'other')}, {design.n_replicates} replicate "
+                  f"weights: {', '.join(spec.get('repweights', [])[:3])}{', ...' if len(spec.get('repweights', [])) > 3 else ''})")
+    elif not (spec.get("strata") or psus or fpcs or w):
+        zh.append("等权重简单随机抽样（无分层、无整群）")
+        en.append("equal weights, simple random sampling (no strata, no clusters)")
+    else:
+        if spec.get("strata"):
+            zh.append(f"分层变量：{spec.get('strata')}")
+            en.append(f"strata: {spec.get('strata')}")
+        if len(psus) > 1:
+            zh.append(f"{len(psus)} 阶段整群抽样，各阶段抽样单元：{'、'.join(psus)}")
+            en.append(f"{len(psus)}-stage cluster sample, sampling units: {', '.join(psus)}")
+        elif psus:
+            zh.append(f"初级抽样单元：{psus[0]}")
+            en.append(f"primary sampling units: {psus[0]}")
+        if design.pps:
+            zh.append(f"不放回不等概率抽样，入样概率：{fpcs[0]}")
+            en.append(f"PPS without replacement, inclusion probabilities: {fpcs[0]}")
+        elif fpcs:
+            zh.append(f"有限总体校正：{'、'.join(fpcs)}")
+            en.append(f"finite population correction: {', '.join(fpcs)}")
+        if w:
+            zh.append(f"权重变量：{w}")
+            en.append(f"weights: {w}")
+        elif spec.get("weights_from_fpc"):
+            zh.append("未给权重，抽样权重由有限总体校正推得（与 R 相同）")
+            en.append("no weights given: sampling weights derived from the fpc (as R)")
+        else:
+            zh.append("等权重")
+            en.append("equal weights")
+    if spec.get("psu_ids_repeat"):
+        zh.append("各层初级抽样单元编号重复，已按层内嵌套处理（R 需 nest=TRUE）")
+        en.append("PSU ids repeat across strata and are taken as nested in strata (R: nest=TRUE)")
+    if rep:
+        made = "（由抽样设计生成）" if spec.get("replicates") else ""
+        var_zh = (f"标准误由 {design.n_replicates} 组 {design.rep_type} 重复权数{made}的重复估计计算（R survey 包 "
+                  "svrVar）；自由度为重复权数矩阵的秩减1")
+        var_en = (f"standard errors from {design.n_replicates} {design.rep_type} replicate estimates"
+                  f"{' (replicate weights made from the sampling design)' if spec.get('replicates') else ''} "
+                  "(R's svrVar); degrees of freedom = rank of the replicate weights − 1")
+    else:
+        how = []
+        if design.multistage:
+            how.append("按多阶段公式逐阶段计算")
+        if design.pps:
+            how.append("不等概率部分用 Brewer 近似")
+        var_zh = ("标准误采用泰勒线性化方法" + ("（" + "，".join(how) + "）" if how else "")
+                  + "，与 R 语言 survey 包一致；自由度为初级抽样单元数减层数")
+        how_en = (["full multistage variance"] if design.multistage else []) + (
+            ["Brewer's approximation for PPS"] if design.pps else [])
+        var_en = ("Taylor-linearised standard errors" + (" (" + ", ".join(how_en) + ")" if how_en else "")
+                  + ", as R's survey package; degrees of freedom = PSUs − strata")
+    return {"description": "；".join(zh), "description_en": "; ".join(en), "variance": var_zh,
+            "variance_en": var_en}

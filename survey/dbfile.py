@@ -1,0 +1,187 @@
+"""The project database file: owner-only permissions, waiting for a busy database, one writer at a time.
+
+* **Owner-only.** ``minyi.duckdb`` holds identifying values, so it (and DuckDB's write-ahead log
+  ``minyi.duckdb.wal`` and spill folder ``minyi.duckdb.tmp``) is created readable by the owner only
+  (mode 0600, like ``.pii_salt``): every connection is opened under umask 077, and an older project's
+  database is narrowed to 0600 when it is opened.  Files meant for readers (reports, exports) are written
+  outside connections and follow the user's umask.
+* **Waiting, not failing.** DuckDB lets one process at a time open the file; :func:`open_db` retries for
+  ``lock_wait`` seconds (default 60) before saying the project is busy — so ``survey status`` run during an
+  import waits for the import's commit instead of failing.
+* **One writer.** :func:`write_lock` is an exclusive advisory lock (``fcntl.flock`` on ``.minyi.lock`` in the
+  project folder) held while a batch is committed or removed: the "already imported?" check and the insert
+  happen inside it and inside one transaction, so the same file imported twice at once is stored once.
+* **Clear errors.** A read-only folder or file, a full disk or a damaged file each give their own message
+  (:func:`db_error`), never "another command is using the project" for something else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterator, Optional
+
+from .errors import MinyiError
+
+LOCK_WAIT = 60.0
+LOCK_FILE = ".minyi.lock"
+_umask_lock = threading.Lock()
+_umask_depth = 0
+_umask_saved = 0
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Files created inside are readable by the owner only (umask 077; re-entrant, restored on exit)."""
+    global _umask_depth, _umask_saved
+    with _umask_lock:
+        if _umask_depth == 0:
+            _umask_saved = os.umask(0o077)
+        _umask_depth += 1
+    try:
+        yield
+    finally:
+        with _umask_lock:
+            _umask_depth -= 1
+            if _umask_depth == 0:
+                os.umask(_umask_saved)
+
+
+def user_umask() -> int:
+    """The user's umask (also while a connection holds the owner-only one)."""
+    with _umask_lock:
+        if _umask_depth:
+            return _umask_saved
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
+class Connection:
+    """A DuckDB connection that keeps the owner-only umask until it is closed (see module docstring)."""
+
+    def __init__(self, con, release):
+        self._con = con
+        self._release = release
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        try:
+            self._con.close()
+        finally:
+            if release is not None:
+                release()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):  # a connection dropped without close(): give the umask back
+        if getattr(self, "_release", None) is not None:
+            try:
+                self.close()
+            except Exception:  # pragma: no cover - interpreter shutting down
+                pass
+
+
+def _is_lock_conflict(text: str) -> bool:
+    t = text.lower()
+    return "could not set lock" in t or "conflicting lock" in t or "resource temporarily unavailable" in t
+
+
+def db_error(path: Path, exc: BaseException) -> MinyiError:
+    """One message for a database that cannot be opened or written (busy, read-only, full, damaged)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = text.lower()
+    err = getattr(exc, "errno", None)
+    where = dict(file=str(path.parent), path=str(path))
+    if _is_lock_conflict(text):
+        return MinyiError.of("project-busy", reason=text, **where)
+    if err in (errno.EACCES, errno.EPERM, errno.EROFS) or "permission denied" in low or "read-only" in low \
+            or "read only" in low:
+        return MinyiError.of("project-readonly", reason=text, **where)
+    if err in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or "no space left" in low or "disk quota" in low \
+            or "file too large" in low:
+        return MinyiError.of("disk-full", reason=text, **where)
+    return MinyiError.of("project-damaged", reason=text, **where)
+
+
+def _narrow(path: Path) -> None:
+    """An existing database readable by others (created before 0.1.1) becomes owner-only."""
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(path, 0o600)
+    except (OSError, AttributeError):  # not ours to change, or no getuid (Windows)
+        pass
+
+
+def open_db(path: Path, *, read_only: bool = False, wait: Optional[float] = None) -> Connection:
+    """Open the project database (owner-only files; waits up to ``wait`` seconds for another process)."""
+    import duckdb
+
+    path = Path(path)
+    wait = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + max(wait, 0.0)
+    delay = 0.05
+    while True:
+        release_ctx = private_files()
+        release_ctx.__enter__()
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.Error, OSError) as e:
+            release_ctx.__exit__(None, None, None)
+            if _is_lock_conflict(str(e)) and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.5)
+                continue
+            raise db_error(path, e) from None
+        except BaseException:
+            release_ctx.__exit__(None, None, None)
+            raise
+        _narrow(path)
+        return Connection(con, lambda: release_ctx.__exit__(None, None, None))
+
+
+@contextlib.contextmanager
+def write_lock(root: Path, wait: Optional[float] = None) -> Iterator[None]:
+    """Exclusive advisory lock of the project folder for one writer (see module docstring)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: DuckDB's own file lock still serialises writers
+        yield
+        return
+    wait = LOCK_WAIT if wait is None else wait
+    lock_path = Path(root) / LOCK_FILE
+    try:
+        with private_files():
+            fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as e:
+        raise db_error(Path(root) / "minyi.duckdb", e) from None
+    try:
+        deadline = time.monotonic() + max(wait, 0.0)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or time.monotonic() >= deadline:
+                    raise MinyiError.of("project-busy", file=str(root), path=str(lock_path),
+                                        reason=f"another survey command has been writing for {wait:g} s") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

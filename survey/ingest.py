@@ -1,0 +1,383 @@
+"""Store responses in a project: prepare a checked batch (pure), then commit it (one transaction).
+
+Every way rows enter a project goes through these two steps:
+
+1. **prepare** — :func:`prepare_file` reads a response file (:func:`survey.importers.read_responses`:
+   bytes → table → typed native columns) or :func:`prepare_frame` takes a DataFrame of native-layout rows
+   (e.g. answers collected by ``survey serve``, source ``serve``: codes as numbers or text, text as text —
+   exactly what a native CSV holds, converted by the same native-layout code).  Then every row is checked
+   (:func:`survey.rowcheck.check_rows`: one record per problem), the accepted rows become one Arrow table of
+   the stored column types, the quarantined rows keep their whole converted row as JSON, identifying columns
+   are set apart.  Nothing is written: the result is an :class:`ImportBatch` (``strict`` raises instead when
+   anything is wrong).
+2. **commit** — :func:`commit_batch` takes the project's write lock (:func:`survey.dbfile.write_lock`), opens
+   one DuckDB transaction, checks there whether the batch's ``key`` (the file's SHA-256, or the caller's
+   batch key) is already recorded — then nothing is added and the summary says so — and otherwise inserts
+   responses, quarantine records, identifying values and the provenance record, and appends the project
+   history.  A killed process leaves nothing half-written (an uncommitted transaction never reaches the
+   file); two imports of the same file at once store it once.
+
+:func:`remove_import` undoes one import (its responses, quarantine records, identifying values and quality
+flags) in one transaction and records the removal in the history.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+from .errors import MinyiError
+from .messages import Problem, problem
+from .questionnaire import Questionnaire, column_types
+from .rowcheck import check_rows
+
+REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", "out-of-range": "数值超出范围",
+              "not-a-number": "非数字", "too-many": "选项数超过上限", "too-few": "选项数不足",
+              "exclusive": "排他选项与其他选项同选", "should-skip": "按跳题逻辑不应作答", "required-missing": "必答题未答",
+              "rank-invalid": "排序无效"}
+
+
+@dataclass
+class ImportSummary:
+    """What one import did (printed by ``survey import``)."""
+
+    file: str
+    format: str
+    format_reason: str
+    wave: str
+    rows_read: int
+    accepted: int
+    quarantined: int
+    reasons: dict  # code -> quarantined rows with that problem
+    already: Optional[str] = None  # "<time> as wave <w>" when the file was imported before
+    unmatched: list = field(default_factory=list)
+    pii_columns: list = field(default_factory=list)
+    import_id: Optional[int] = None
+
+    def lines(self) -> list[str]:
+        if self.already:
+            return [f"{self.file}: already imported ({self.already}); nothing added"]
+        out = [f"{self.file}: format {self.format} ({self.format_reason})",
+               f"wave {self.wave}: {self.rows_read:,} rows read, {self.accepted:,} accepted, "
+               f"{self.quarantined:,} quarantined" + (f" (import #{self.import_id})" if self.import_id else "")]
+        for code, n in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"  quarantined — {code} ({REASONS_ZH.get(code, code)}): {n:,} row(s)")
+        for u in self.unmatched or []:
+            out.append(f"  note: {u}")
+        if self.pii_columns:
+            out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
+        return out
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "format": self.format, "format_reason": self.format_reason, "wave": self.wave,
+                "rows_read": self.rows_read, "accepted": self.accepted, "quarantined": self.quarantined,
+                "reasons": dict(self.reasons), "already_imported": self.already, "import_id": self.import_id,
+                "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or [])}
+
+
+@dataclass
+class ImportBatch:
+    """A checked batch of rows, ready for :func:`commit_batch` (nothing written yet).
+
+    ``rows`` holds the accepted rows as an Arrow table of the stored column types (no ``_wave``,
+    ``_import_id`` or ``_source``: the commit adds them); ``quarantine`` one record per problem (row,
+    column, value, code, message, raw row as JSON); ``pii`` the identifying values (``_row``, column, value).
+    ``key`` identifies the batch for idempotency (a file's SHA-256; ``None``: never deduplicated).
+    """
+
+    source: str
+    path: Optional[str]
+    key: Optional[str]
+    format: str
+    format_reason: str
+    wave: str
+    site: Optional[str]
+    rows: Any
+    quarantine: Optional[pd.DataFrame]
+    pii: Optional[pd.DataFrame]
+    hash_pii: bool
+    rows_read: int
+    accepted: int
+    quarantined: int
+    reasons: dict
+    unmatched: list = field(default_factory=list)
+    pii_columns: list = field(default_factory=list)
+
+    def summary(self, import_id: Optional[int] = None, already: Optional[str] = None) -> ImportSummary:
+        if already:
+            return ImportSummary(self.source, "-", "-", self.wave, 0, 0, 0, {}, import_id=import_id, already=already)
+        return ImportSummary(self.source, self.format, self.format_reason, self.wave, self.rows_read, self.accepted,
+                             self.quarantined, dict(self.reasons), unmatched=list(self.unmatched),
+                             pii_columns=list(self.pii_columns), import_id=import_id)
+
+
+# ----------------------------------------------------------------------------- prepare
+def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
+                 site: Optional[str] = None, mapping: Optional[dict] = None, sheet: Optional[str] = None,
+                 strict: bool = False, hash_pii: bool = False) -> ImportBatch:
+    """Read and check one response file (see module docstring); nothing is written."""
+    from .importers import file_hash, read_responses
+
+    path = Path(path)
+    table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
+                           limits=project.limits)
+    return build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),
+                       key=table.source_hash or file_hash(path), wave=wave, site=site, strict=strict,
+                       hash_pii=hash_pii)
+
+
+def prepare_frame(project, frame: pd.DataFrame, *, source: str = "serve", key: Optional[str] = None,
+                  wave: Optional[str] = None, site: Optional[str] = None, strict: bool = False,
+                  hash_pii: bool = False, first_row: int = 1) -> ImportBatch:
+    """Check a DataFrame of native-layout rows (``survey serve``'s answers, say) as a batch; nothing is written.
+
+    ``frame`` has native column names (``respondent_id``, ``submitted_at``, ``duration_sec``, question
+    columns; unknown columns are reported like in a file, identifying ones such as ``ip`` kept apart), cells
+    as numbers or text.  The rows are converted by the native layout's code (option labels → codes,
+    ``1.0`` → 1, values that are no option quarantined with their raw text) and checked like an imported file;
+    ``first_row`` numbers them (row numbers in quarantine records).  ``key`` makes the batch idempotent.
+    """
+    from .importers import native_table
+
+    table = native_table(frame, project.questionnaire, source=source, first_row=first_row)
+    return build_batch(project.questionnaire, table, source=source, path=None, key=key, wave=wave, site=site,
+                       strict=strict, hash_pii=hash_pii)
+
+
+def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], key: Optional[str],
+                wave: Optional[str], site: Optional[str], strict: bool, hash_pii: bool) -> ImportBatch:
+    """Row checks, quarantine records, identifying values and typed rows of a converted table."""
+    wave = str(wave) if wave is not None else "default"
+    frame = table.frame
+    if site is not None:
+        if not q.site_question:
+            raise MinyiError.of("usage", reason="--site: the questionnaire has no site_question")
+        try:
+            code = q.resolve_code(q.site_question, site)
+        except KeyError:
+            raise MinyiError.of("unknown-option", file=source, value=site, qid=q.site_question,
+                                choices=", ".join(o.label for o in q.question(q.site_question).options))
+        frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
+    rows = frame["_row"].to_numpy()
+    checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
+    probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
+        if len(table.problems) else checked
+    if strict and (len(probs) or table.unmatched):
+        msgs = [problem("strict-import", file=source, count=len(probs) + len(table.unmatched),
+                        rows=int(probs["index"].nunique()) if len(probs) else 0)]
+        detail = [_problem_from_record(r, source) for r in probs.head(20).itertuples()]
+        raise MinyiError(msgs + detail + list(table.unmatched[:20]))
+    bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
+    good = np.ones(len(frame), dtype=bool)
+    good[bad_idx] = False
+    qdf = None
+    if len(probs):
+        # the whole converted row, as JSON, with each of its problems (pandas' JSON writer, bad rows only)
+        raws = np.array(frame.iloc[bad_idx].to_json(orient="records", lines=True, force_ascii=False)
+                        .splitlines(), dtype=object)
+        pos = np.searchsorted(bad_idx, probs["index"].to_numpy(dtype=np.int64))
+        qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
+                            "value": probs["value"].astype(object).where(probs["value"].notna(), None),
+                            "code": probs["code"].astype(str), "message": probs["message"].astype(str),
+                            "raw": raws[pos]})
+    pin = None
+    if table.pii is not None and table.pii.shape[1]:
+        pieces = []
+        for c in table.pii.columns:
+            v = table.pii[c].astype("string").str.strip()
+            keep = (v.notna() & (v != "")).to_numpy(dtype=bool, na_value=False)
+            pieces.append(pd.DataFrame({"_row": rows[keep].astype(np.int64), "column": str(c),
+                                        "value": v.to_numpy(dtype=object)[keep]}))
+        pin = pd.concat(pieces, ignore_index=True) if pieces else None
+    # the accepted rows, typed, as one Arrow table (int16 codes: a quarter of the float64 frame, which
+    # is released before DuckDB starts writing)
+    incoming = arrow_rows(q, frame, good)
+    table.frame = frame = None
+    reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
+    return ImportBatch(source=source, path=path, key=key, format=table.format, format_reason=table.format_reason,
+                       wave=wave, site=site, rows=incoming, quarantine=qdf, pii=pin, hash_pii=hash_pii,
+                       rows_read=int(table.rows_read), accepted=int(good.sum()), quarantined=int((~good).sum()),
+                       reasons={str(k): int(v) for k, v in reasons.items()}, unmatched=list(table.unmatched),
+                       pii_columns=[str(c) for c in table.pii.columns] if table.pii is not None else [])
+
+
+def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
+    """The accepted rows as an Arrow table with the stored types (codes as int16/int32)."""
+    import pyarrow as pa
+
+    all_good = bool(good.all())
+    arrays, names = [], []
+    for c, t in column_types(q):
+        if c not in frame.columns or c in ("_wave", "_import_id", "_source"):
+            continue
+        s = frame[c]
+        if t in ("SMALLINT", "INTEGER", "DOUBLE", "BIGINT"):
+            if s.dtype in (np.float64, np.float32):  # float32: the native reader's codes
+                x = s.to_numpy()
+            elif s.dtype.kind in "fiub":
+                x = s.to_numpy(dtype=float, na_value=np.nan)
+            else:
+                x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+            if not all_good:
+                x = x[good]
+            if t == "DOUBLE":
+                arr = pa.array(x, mask=np.isnan(x))
+            elif t == "BIGINT":
+                arr = pa.array(x.astype(np.int64))
+            else:
+                arr = pa.array(x, mask=np.isnan(x)).cast(pa.int16() if t == "SMALLINT" else pa.int32())
+        else:
+            v = s.to_numpy(dtype=object)
+            if not all_good:
+                v = v[good]
+            arr = pa.array(v, type=pa.string(), from_pandas=True) if v.dtype == object else pa.array(v.astype(str))
+        arrays.append(arr)
+        names.append(c)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _problem_from_record(r: Any, source: str) -> Problem:
+    return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row),
+                   column=(r.column or None), value=r.value)
+
+
+# ----------------------------------------------------------------------------- commit
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _now() -> str:
+    return _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def already_imported(con, key: Optional[str]) -> Optional[str]:
+    """'import #i on <time>, wave <w>' when ``key`` is recorded, else None."""
+    if not key:
+        return None
+    prev = con.execute("SELECT imported_at, wave, id FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
+                       [key]).fetchall()
+    if not prev:
+        return None
+    t, w, i = prev[0]
+    return f"import #{i} on {t}, wave {w}"
+
+
+def _next_id(con) -> int:
+    return int(con.execute("SELECT greatest((SELECT coalesce(max(id), 0) FROM imports), "
+                           "(SELECT coalesce(max(import_id), 0) FROM history)) + 1").fetchall()[0][0])
+
+
+def commit_batch(project, batch: ImportBatch) -> ImportSummary:
+    """Store ``batch`` in one transaction under the project's write lock (see module docstring)."""
+    from .dbfile import write_lock
+
+    q = project.questionnaire
+    salt = project._salt() if batch.hash_pii and batch.pii is not None and len(batch.pii) else ""
+    with write_lock(project.root, project.lock_wait):
+        con = project.connect()
+        try:
+            con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row
+            con.execute("BEGIN TRANSACTION")
+            prev = already_imported(con, batch.key)
+            if prev:
+                con.execute("ROLLBACK")
+                i = int(prev.split("#", 1)[1].split(" ", 1)[0])
+                return batch.summary(import_id=i, already=prev)
+            import_id = _next_id(con)
+            cols = [c for c, _ in column_types(q)]
+            present = set(batch.rows.column_names)
+            sel = []
+            for c in cols:
+                if c == "_wave":
+                    sel.append("?::VARCHAR")
+                elif c == "_import_id":
+                    sel.append("?::INTEGER")
+                elif c == "_source":
+                    sel.append("?::VARCHAR")
+                elif c in present:
+                    sel.append(_q(c))
+                else:
+                    sel.append("NULL")
+            con.register("incoming", batch.rows)
+            con.execute(f"INSERT INTO responses ({', '.join(_q(c) for c in cols)}) SELECT {', '.join(sel)} FROM incoming",
+                        [batch.wave, import_id, batch.source])
+            con.unregister("incoming")
+            if batch.quarantine is not None and len(batch.quarantine):
+                con.register("qin", batch.quarantine)
+                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw "
+                            "FROM qin", [import_id, batch.wave, batch.source])
+                con.unregister("qin")
+            if batch.pii is not None and len(batch.pii):
+                con.register("pin", batch.pii)
+                val = "sha256(?::VARCHAR || value)" if batch.hash_pii else "value"
+                con.execute(f"INSERT INTO pii SELECT ?, _row, \"column\", {val} FROM pin",
+                            [import_id, salt] if batch.hash_pii else [import_id])
+                con.unregister("pin")
+            now = _now()
+            con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [import_id, batch.source, batch.path, batch.key, batch.format, batch.wave, batch.site,
+                         batch.rows_read, batch.accepted, batch.quarantined, now])
+            con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
+                        "?, ?, ?, ?, ?, ?)",
+                        [now, import_id, batch.source, batch.key, batch.wave, batch.accepted + batch.quarantined,
+                         f"{batch.accepted} accepted, {batch.quarantined} quarantined ({batch.format})"])
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # pragma: no cover - connection already gone / nothing to roll back
+                pass
+            raise
+        finally:
+            con.close()
+        project._add_wave(batch.wave)
+    return batch.summary(import_id=import_id)
+
+
+def remove_import(project, import_id: int) -> dict:
+    """Remove one import (responses, quarantine, identifying values, flags) and record it in the history."""
+    from .dbfile import write_lock
+
+    with write_lock(project.root, project.lock_wait):
+        con = project.connect()
+        try:
+            con.execute("BEGIN TRANSACTION")
+            row = con.execute("SELECT id, file, sha256, wave FROM imports WHERE id = ?", [int(import_id)]).fetchall()
+            if not row:
+                ids = [str(r[0]) for r in con.execute("SELECT id FROM imports ORDER BY id").fetchall()]
+                con.execute("ROLLBACK")
+                raise MinyiError.of("unknown-import", file=str(project.root), id=import_id,
+                                    suggestion=("imports: " + ", ".join(f"#{i}" for i in ids[-20:])) if ids
+                                    else "the project has no imports")
+            _, file, sha, wave = row[0]
+            n_resp = con.execute("SELECT count(*) FROM responses WHERE _import_id = ?", [import_id]).fetchall()[0][0]
+            n_quar = con.execute("SELECT count(DISTINCT \"row\") FROM quarantine WHERE import_id = ?",
+                                 [import_id]).fetchall()[0][0]
+            con.execute("DELETE FROM responses WHERE _import_id = ?", [import_id])
+            for table in ("quarantine", "pii", "flags"):
+                con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+            con.execute("DELETE FROM imports WHERE id = ?", [import_id])
+            con.execute("DELETE FROM checks WHERE wave = ?", [wave])  # the wave's flags are recomputed when needed
+            left = con.execute("SELECT count(*) FROM imports WHERE wave = ?", [wave]).fetchall()[0][0]
+            con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, "
+                        "'remove-import', ?, ?, ?, ?, ?, ?)",
+                        [_now(), import_id, file, sha, wave, int(n_resp) + int(n_quar),
+                         f"{int(n_resp)} responses and {int(n_quar)} quarantined rows removed"])
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # pragma: no cover
+                pass
+            raise
+        finally:
+            con.close()
+        if not left:
+            project._drop_wave(wave)
+    return {"import_id": int(import_id), "file": file, "sha256": sha, "wave": wave, "responses_removed": int(n_resp),
+            "quarantined_rows_removed": int(n_quar), "wave_left": bool(left)}

@@ -1,0 +1,129 @@
+"""Proportion intervals against R's svyciprop (tests/golden/r_ciprop.R): Korn–Graubard counting every
+row of R's design (zero weights, domains of post-stratified designs), asin, xlogit, likelihood, and
+minyi's deliberate difference at a proportion of 0.  Estimates and SEs to 1e-8, bounds to 1e-6."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import Design
+from analysis.by import svyby
+from analysis.domains import make_engine
+from analysis.estimators import svyprop
+from analysis.weighting import poststratify
+
+GOLDEN = Path(__file__).parent / "golden"
+EXPECTED = pd.read_csv(GOLDEN / "r_ciprop_expected.csv", dtype={"value": float})
+S40 = pd.read_csv(GOLDEN / "r_ciprop_apisrs40.csv")
+C1 = pd.read_csv(GOLDEN / "r_ciprop_apiclus1.csv")
+METHOD = {"beta": "clopper-pearson", "logit": "logit", "xlogit": "logit", "mean": "wald", "asin": "asin",
+          "likelihood": "likelihood"}
+
+
+def expected(case):
+    e = EXPECTED[EXPECTED.case == case]
+    return dict(zip(e.quantity, e.value))
+
+
+def check(p, ex, r_method):
+    assert p.estimate == pytest.approx(ex[f"{r_method}_estimate"], rel=1e-8)
+    assert p.se == pytest.approx(ex[f"{r_method}_se"], rel=1e-8)
+    assert p.ci_low == pytest.approx(ex[f"{r_method}_ci_low"], rel=1e-6)
+    assert p.ci_high == pytest.approx(ex[f"{r_method}_ci_high"], rel=1e-6)
+    assert p.ci_method == METHOD[r_method]
+
+
+@pytest.mark.parametrize("r_method", ["beta", "logit", "asin", "likelihood", "xlogit", "mean"])
+def test_fifteen_zero_weights_of_forty(r_method):
+    ex = expected("zero_weights")
+    des = Design.from_frame(S40, weights="w0")
+    assert des.count_rows() == ex["nrow"] == 40 and des.degf() == ex["degf"]
+    check(svyprop(des, S40.yes.to_numpy() == 1, ci_method=METHOD[r_method]), ex, r_method)
+
+
+def _poststratified():
+    des = Design.from_frame(C1, weights="pw", psu="dnum", fpc="fpc")
+    ps, _ = poststratify(des, {"stype": {"E": 4421, "H": 755, "M": 1018}})
+    return ps
+
+
+@pytest.mark.parametrize("g", ["E", "H", "M"])
+@pytest.mark.parametrize("r_method", ["beta", "logit", "mean"])
+def test_domain_of_poststratified_design(g, r_method):
+    ex = expected(f"poststrat_{g}")
+    ps = _poststratified()
+    dom = ps.subset(C1.stype.to_numpy() == g)
+    assert dom.count_rows() == ex["nrow"] == 183
+    assert dom.degf() == ex["degf"]
+    hit = C1.award.to_numpy() == 1
+    check(svyprop(dom, hit, ci_method=METHOD[r_method]), ex, r_method)
+    # the same through svyby and the domain engine (indicators)
+    by = {e.domain["stype"]: e for e in svyby(ps, "stype", svyprop, hit, ci_method=METHOD[r_method])}
+    check(by[g], ex, r_method)
+    levels = ["E", "H", "M"]
+    codes = pd.Categorical(C1.stype, categories=levels).codes
+    eng = make_engine(ps, [(codes, 3)]).means(hit.astype(float), np.ones(len(C1), bool), proportion=True,
+                                              ci_method=METHOD[r_method])
+    check(eng[1 + levels.index(g)], ex, r_method)
+
+
+@pytest.mark.parametrize("r_method", ["asin", "likelihood", "xlogit", "logit", "beta", "mean"])
+def test_methods_on_cluster_design_and_domain(r_method):
+    des = Design.from_frame(C1, weights="pw", psu="dnum", fpc="fpc")
+    check(svyprop(des, C1.award.to_numpy() == 1, ci_method=METHOD[r_method]), expected("clus1"), r_method)
+    ex = expected("clus1_H")
+    dom = des.subset(C1.stype.to_numpy() == "H")
+    assert dom.count_rows() == ex["nrow"]
+    check(svyprop(dom, C1.yes.to_numpy() == 1, ci_method=METHOD[r_method]), ex, r_method)
+
+
+@pytest.mark.parametrize("r_method", ["asin", "likelihood", "beta"])
+def test_other_level_on_demand(r_method):
+    ex = expected("clus1_90")
+    des = Design.from_frame(C1, weights="pw", psu="dnum", fpc="fpc")
+    p = svyprop(des, C1.award.to_numpy() == 1, ci_method=METHOD[r_method])
+    lo, hi = p.confint(0.9)
+    assert (lo, hi) == pytest.approx((ex[f"{r_method}_ci_low"], ex[f"{r_method}_ci_high"]), rel=1e-6)
+
+
+def test_zero_proportion_states_the_interval_it_uses():
+    """R: [0, 0] ('mean'), NaN ('beta', 'asin'), an interval not containing 0 ('logit'), an error
+    ('likelihood').  minyi: Korn–Graubard with n_eff = n and ci_method says so (analysis/ci.py)."""
+    ex = expected("zero_prop")
+    des = Design.from_frame(C1, weights="pw", psu="dnum", fpc="fpc")
+    none = C1.none.to_numpy() == 1
+    assert (ex["mean_ci_low"], ex["mean_ci_high"]) == (0, 0)
+    n, ddf = len(C1), des.degf()
+    m = n * (stats.t.ppf(0.975, ex["nrow"] - 1) / stats.t.ppf(0.975, ddf)) ** 2
+    upper = stats.beta.isf(0.025, 1, m)  # Clopper–Pearson upper bound for 0 successes, n_eff = m
+    for method in ("wald", "logit", "asin", "likelihood", "clopper-pearson"):
+        p = svyprop(des, none, ci_method=method)
+        assert p.estimate == 0 and p.ci_low == 0
+        assert p.ci_high == pytest.approx(upper, rel=1e-12)
+        assert p.ci_method == "clopper-pearson"
+        assert p.to_dict()["ci_method"] == "clopper-pearson"
+    # 100 %: the mirror image
+    p = svyprop(des, ~none, ci_method="logit")
+    assert p.ci_high == 1 and p.ci_low == pytest.approx(1 - upper, rel=1e-12) and p.ci_method == "clopper-pearson"
+
+
+def test_zero_of_66_srs():
+    """The issue's example: 0 successes of 66 no longer prints 0.0% – 0.0%."""
+    d = pd.DataFrame({"y": np.zeros(66)})
+    p = svyprop(Design.from_frame(d), d.y.to_numpy() == 1)
+    assert p.ci_low == 0 and p.ci_high == pytest.approx(stats.beta.isf(0.025, 1, 66), rel=1e-12)
+    assert p.ci_high > 0.05 and p.ci_method == "clopper-pearson"
+
+
+def test_asin_interval_crossing_zero_is_cut_where_r_is_not():
+    """R back-transforms sin(·)² of an arcsine interval that crosses 0, so its lower bound (0.046) exceeds
+    the estimate (1/30); minyi cuts the arcsine interval at 0 (analysis/ci.py) — same upper bound."""
+    ex = expected("asin_cross")
+    d = pd.read_csv(GOLDEN / "r_ciprop_three_clusters.csv")
+    p = svyprop(Design.from_frame(d, psu="cl"), d.y.to_numpy() == 1, ci_method="asin")
+    assert p.estimate == pytest.approx(ex["asin_estimate"], rel=1e-12) and p.se == pytest.approx(ex["asin_se"], rel=1e-8)
+    assert ex["asin_ci_low"] > ex["asin_estimate"]          # R's interval misses its own estimate
+    assert p.ci_low == 0.0 and p.ci_high == pytest.approx(ex["asin_ci_high"], rel=1e-8)

@@ -1,0 +1,39 @@
+"""`survey --help` stays fast: importing the CLI loads no heavy library, and `COMMAND --help` prints
+the same text as typer's own help path without importing the data stack (deterministic checks,
+not timings; the timing is in benchmarks/bench_project.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "numpy", "duckdb", "matplotlib", "pyarrow", "scipy", "jinja2", "pydantic", "yaml")
+
+
+def _modules_after(code: str) -> tuple[str, list]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"],
+                         capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "80"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    return "\n".join(lines[:-1]), json.loads(lines[-1])
+
+
+def test_import_cli_loads_no_heavy_module():
+    _, mods = _modules_after("import cli")
+    assert [m for m in HEAVY if m in mods] == []
+
+
+@pytest.mark.parametrize("cmd", ["", "analyze", "report", "import", "weight"])
+def test_command_help_is_typer_help_without_heavy_imports(cmd):
+    args = [cmd, "--help"] if cmd else ["--help"]
+    fast, mods = _modules_after(f"import cli\ncli._exit.called_from_console = False\ncli.main({args!r})")
+    assert [m for m in HEAVY if m in mods] == []
+    # typer's own path (no fast help), same interpreter set-up
+    slow, _ = _modules_after(f"import cli\ntry:\n    cli.app({args!r}, prog_name='-c')\nexcept SystemExit:\n    pass")
+    assert fast.strip() == slow.strip()
+    assert "Example:" in fast

@@ -1,0 +1,44 @@
+"""Progress display (survey.progress): shown on a terminal's stderr after the delay, never when piped,
+with --json or --quiet; library stages are silent without a display."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from survey import progress
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_wanted_only_on_a_terminal_without_json_or_quiet():
+    assert progress.wanted(stream=_Tty())
+    assert not progress.wanted(stream=io.StringIO())  # piped
+    assert not progress.wanted(json_out=True, stream=_Tty())
+    assert not progress.wanted(quiet=True, stream=_Tty())
+
+
+def test_stage_is_silent_without_display(capsys):
+    with progress.stage("reading", total=10, unit="rows") as advance:
+        advance(5)
+    assert capsys.readouterr().err == ""
+
+
+def test_display_shows_stages_after_the_delay(capsys):
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)  # the display starts on its timer thread
+        with progress.stage("reading wave w1", total=100, unit="rows") as advance:
+            advance(40)
+            time.sleep(0.3)
+    err = capsys.readouterr().err
+    assert "reading wave w1" in err
+
+
+def test_quick_work_shows_nothing(capsys):
+    with progress.shown(True, delay=5.0):
+        with progress.stage("quick", total=1) as advance:
+            advance(1)
+    assert capsys.readouterr().err == ""

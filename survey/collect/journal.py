@@ -14,18 +14,19 @@ retried submission is stored once.  The file (and its ``-wal``/``-shm`` companio
 creates with the same mode) is readable by the owner only: it holds IP addresses.
 
 Tables: ``submissions`` (seq, uuid, wave, times, site/district labels, collector, device, the
-native-layout answers as JSON, IP and user agent, and the store import id once merged) and
-``state`` (key/value: whether the survey is open).
+native-layout answers as JSON, IP and user agent, the merge batch it was assigned to and the store
+import id once merged) and ``state`` (key/value: the journal's id, whether the survey is open).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from ..errors import MinyiError
 
@@ -47,9 +48,10 @@ CREATE TABLE IF NOT EXISTS submissions (
     ip TEXT,
     user_agent TEXT,
     answers TEXT NOT NULL,
+    batch INTEGER,
     merged_import INTEGER
 );
-CREATE INDEX IF NOT EXISTS submissions_unmerged ON submissions (merged_import, seq);
+CREATE INDEX IF NOT EXISTS submissions_batch ON submissions (batch, seq);
 CREATE INDEX IF NOT EXISTS submissions_device ON submissions (device);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 """
@@ -93,6 +95,9 @@ class Journal:
             self.con.execute("PRAGMA synchronous=FULL")
             self.con.execute("PRAGMA busy_timeout=30000")
             self.con.executescript(_SCHEMA)
+            self.con.execute("INSERT OR IGNORE INTO state (key, value) VALUES ('journal_id', ?)",
+                             (secrets.token_hex(8),))
+            self.journal_id = self.state("journal_id")
         except (OSError, sqlite3.Error) as e:
             raise MinyiError.of("serve-journal", file=str(self.path), path=str(self.path), reason=str(e))
 
@@ -131,17 +136,32 @@ class Journal:
         row = self.con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
-    def mark_merged(self, seqs: list[int], import_id: int) -> None:
-        if not seqs:
-            return
+    def new_batch(self, limit: int) -> Optional[int]:
+        """Assign up to ``limit`` unassigned submissions of one wave (the oldest) to a new merge batch."""
         cur = self.con.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            cur.executemany("UPDATE submissions SET merged_import = ? WHERE seq = ?", [(import_id, s) for s in seqs])
+            row = cur.execute("SELECT wave FROM submissions WHERE batch IS NULL ORDER BY seq LIMIT 1").fetchone()
+            if row is None:
+                cur.execute("ROLLBACK")
+                return None
+            batch = int(cur.execute("SELECT coalesce(max(batch), 0) + 1 FROM submissions").fetchone()[0])
+            cur.execute("UPDATE submissions SET batch = ? WHERE seq IN (SELECT seq FROM submissions WHERE batch IS NULL "
+                        "AND wave = ? ORDER BY seq LIMIT ?)", (batch, row[0], int(limit)))
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+        return batch
+
+    def open_batches(self) -> list[int]:
+        """Batches assigned but not yet marked merged (a run stopped between the two)."""
+        rows = self.con.execute("SELECT DISTINCT batch FROM submissions WHERE batch IS NOT NULL AND merged_import IS NULL "
+                                "ORDER BY batch").fetchall()
+        return [int(r[0]) for r in rows]
+
+    def mark_merged(self, batch: int, import_id: int) -> None:
+        self.con.execute("UPDATE submissions SET merged_import = ? WHERE batch = ?", (int(import_id), int(batch)))
 
     # ------------------------------------------------------------------ reading
     def existing(self, uuids: Iterable[str]) -> set[str]:
@@ -173,18 +193,18 @@ class Journal:
         return self.con.execute("SELECT site, district, collector, day, count(*) FROM submissions WHERE wave = ? "
                                 "GROUP BY 1, 2, 3, 4", (wave,)).fetchall()
 
-    def records(self, wave: Optional[str] = None, *, unmerged: bool = False, limit: Optional[int] = None,
-                after: int = 0) -> list[Record]:
-        where, params = ["seq > ?"], [after]
-        if wave is not None:
-            where.append("wave = ?")
-            params.append(wave)
-        if unmerged:
-            where.append("merged_import IS NULL")
+    def records(self, wave: Optional[str] = None) -> list[Record]:
+        """Every submission (of ``wave``), in order."""
+        if wave is None:
+            return self._records("1 = 1", ())
+        return self._records("wave = ?", (wave,))
+
+    def batch_records(self, batch: int) -> list[Record]:
+        return self._records("batch = ?", (int(batch),))
+
+    def _records(self, where: str, params: tuple) -> list[Record]:
         sql = ("SELECT seq, uuid, wave, received_at, submitted_at, site, district, collector, device, duration_sec, "
-               f"ip, user_agent, answers FROM submissions WHERE {' AND '.join(where)} ORDER BY seq")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+               f"ip, user_agent, answers FROM submissions WHERE {where} ORDER BY seq")
         out = []
         for r in self.con.execute(sql, params).fetchall():
             out.append(Record(uuid=r[1], wave=r[2], received_at=r[3], submitted_at=r[4], site=r[5], district=r[6],
@@ -217,7 +237,3 @@ def _fsync_dir(path: Path) -> None:
 def journal_path(project_root: str | Path) -> Path:
     return Path(project_root) / JOURNAL
 
-
-def row_values(answers: dict[str, Any]) -> dict[str, Any]:
-    """The stored answers as a native row (a copy)."""
-    return dict(answers)

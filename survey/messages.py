@@ -136,6 +136,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template-missing": ("no report template {name} in {path}",
                          "copy report_templates/{name} from minyi into that folder and edit the copy"),
     "template-error": ("report template {name}: {reason}", "fix the template; see docs/report-data.md for its variables"),
+    # --- collecting answers (survey serve, survey links) ---------------------------
+    "text-too-long": ("{qid}: the answer is {count} characters long, at most {max} allowed", "shorten the answer"),
+    "serve-address": ("cannot serve on {host}:{port}: {reason}", "choose another --port (or --host), or stop the program using it"),
+    "serve-busy": ("{path} is already being served by another `survey serve`",
+                   "stop the other server first; one server per project keeps every answer stored once"),
+    "serve-journal": ("cannot open the answer journal {path}: {reason}",
+                      "check that the project folder is writable and not on a read-only or network disk"),
+    "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",
+                       "give the address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
+    "links-choice": ("--{option} '{value}' is not one of the questionnaire's {what}", "use one of: {choices}"),
 }
 
 

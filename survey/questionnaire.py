@@ -30,7 +30,8 @@ CHOICE_TYPES = ("single", "scale", "yesno")  # one code per respondent
 INDICATOR_KINDS = ("awareness", "support", "participation", "satisfaction")
 META_COLUMNS = ("respondent_id", "submitted_at", "duration_sec")
 INTERNAL_COLUMNS = (("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR"))
-RESERVED_COLUMNS = META_COLUMNS + tuple(c for c, _ in INTERNAL_COLUMNS) + ("ip", "wave")
+COLLECTOR_COLUMN = ("collector", "VARCHAR")  # the volunteer's id from a `survey links` link (survey serve)
+RESERVED_COLUMNS = META_COLUMNS + tuple(c for c, _ in INTERNAL_COLUMNS) + ("ip", "wave", COLLECTOR_COLUMN[0])
 
 
 @dataclass
@@ -282,4 +283,4 @@ def column_types(q: Questionnaire) -> list[tuple[str, str]]:
     for qq in q.questions:
         for c in qq.columns():
             cols.append((c, sql_type(qq, c)))
-    return cols + list(INTERNAL_COLUMNS)
+    return cols + [COLLECTOR_COLUMN] + list(INTERNAL_COLUMNS)

@@ -56,6 +56,8 @@ def test_wheel_contains_package_data(wheel):
     for y in (REPO / "questionnaires").glob("*.yaml"):
         assert f"questionnaires/{y.name}" in names
     assert "questionnaires/civic_hot_issues.yaml" in names
+    for f in [*(REPO / "survey/collect/templates").glob("*.j2"), *(REPO / "survey/collect/static").iterdir()]:
+        assert f"survey/collect/{f.parent.name}/{f.name}" in names  # the web survey's pages and scripts
     for mod in ("cli/__init__.py", "cli/report.py", "survey/form.py", "survey/qload.py", "survey/expr.py", "report/fonts.py",
                 "analysis/__init__.py"):
         assert mod in names, mod

@@ -1,0 +1,325 @@
+"""A submitted form → one row in minyi's native layout, checked like an imported row.
+
+Field names of the phone form (and of the JSON the form's script posts):
+
+* single / scale / yes-no: ``<id>`` = option code; ``<id>_other`` = the "please specify" text;
+* multiple choice: ``<id>`` = the selected codes (a list, or the field repeated); ``<id>_other``;
+* matrix: ``<id>_<row id>`` = code;
+* ranking: ``<id>`` = the codes in the order tapped (first = rank 1), or ``<id>_<code>`` = rank
+  (the form without JavaScript);
+* number: ``<id>``; text: ``<id>``.
+
+:func:`to_row` converts one submission (cells that are not numbers where codes or numbers are due,
+codes that are not options of a multiple/ranking question and over-long text are problems of their
+own, reported once, the cell left blank — as the importer does); :func:`check_batch` runs
+:func:`survey.rowcheck.check_rows` — the same checks as ``survey import``: options, limits,
+selections, exclusive options, ranks, skip logic and site sections, required answers — over a
+batch of rows at once, and turns every problem into a :class:`FieldError` naming the question, with
+a Chinese message for the respondent (:data:`FIELD_MESSAGES_ZH`) beside the catalogue message.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Optional
+
+import numpy as np
+import pandas as pd
+
+from ..messages import problem
+from ..questionnaire import Question, Questionnaire
+from ..rowcheck import check_rows
+
+MAX_TEXT = 2000  # characters in one text answer or "please specify" fill-in
+
+# What the respondent reads next to the question, by catalogue code (params from the question).
+FIELD_MESSAGES_ZH = {
+    "blank-row": "问卷还没有作答，请回答后再提交",
+    "unknown-option": "请从给出的选项中选择",
+    "not-a-number": "请填写数字",
+    "out-of-range": "请填写{range}的数",
+    "too-many": "最多选{max}项",
+    "too-few": "至少选{min}项",
+    "exclusive": "“{label}”不能与其他选项同时选择",
+    "should-skip": "根据您前面的回答，本题无需作答",
+    "required-missing": "此题为必答题，请作答",
+    "required-row": "请为“{row}”选择一项",
+    "rank-invalid": "请按重要程度依次点选{k}项",
+    "text-too-long": "回答太长了（最多{max}字）",
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem of a submission, placed at its question."""
+
+    question: str  # question id ("" for the whole form)
+    column: str  # native column or question id
+    code: str  # catalogue code
+    message: str  # Chinese, for the respondent
+    detail: str  # the catalogue message (English), as `survey import` would record it
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "column": self.column, "code": self.code, "message": self.message,
+                "detail": self.detail}
+
+
+def _values(fields: Mapping[str, Any], name: str) -> list:
+    """The non-blank values sent for ``name`` (anything that is not text or a number counts as text)."""
+    v = fields.get(name)
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple)):
+        return [x for x in v[:200] if x is not None and str(x).strip() != ""]
+    return [] if str(v).strip() == "" else [v]
+
+
+def _one(fields: Mapping[str, Any], name: str) -> Any:
+    vals = _values(fields, name)
+    return vals[0] if vals else None
+
+
+def _number(v: Any) -> Optional[float]:
+    """A finite number from a JSON number or text; None if it is not one."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        x = float(v)
+    else:
+        try:
+            x = float(str(v).strip())
+        except ValueError:
+            return None
+    return x if math.isfinite(x) else None
+
+
+def _text(v: Any) -> Optional[str]:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+class _Row:
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self.values: dict[str, Any] = {}
+        self.prior: list[dict] = []  # cell problems found while converting (importer style)
+
+    def bad(self, qq: Question, column: str, value: Any, code: str, **params) -> None:
+        msg = problem(code, column=column, value=value, **params).message
+        self.prior.append({"column": column, "value": None if value is None else str(value)[:200], "code": code,
+                           "message": msg, "target": column})
+
+    def code(self, qq: Question, column: str, v: Any) -> None:
+        if v is None:
+            return
+        x = _number(v)
+        if x is None:
+            self.bad(qq, column, v, "unknown-option", qid=column,
+                     choices=", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
+            return
+        self.values[column] = x  # an option code or not: check_rows says (unknown-option)
+
+    def text(self, qq: Question, column: str, v: Any) -> None:
+        s = _text(v)
+        if s is None:
+            return
+        if len(s) > MAX_TEXT:
+            self.bad(qq, column, s[:50] + "…", "text-too-long", qid=column, count=len(s), max=MAX_TEXT)
+            return
+        self.values[column] = s
+
+
+def to_row(q: Questionnaire, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict]]:
+    """(native row, cell problems) of one submission; see the module docstring for field names.
+
+    The row maps native column → float (codes, 0/1, ranks, numbers) or str (text); columns not
+    answered are absent.  Multiple choice: 1 for each selected option and 0 for the others when any
+    option is selected (nothing selected leaves the question blank: not asked or not answered).
+    """
+    r = _Row(q)
+    for qq in q.questions:
+        if qq.type in ("single", "scale", "yesno"):
+            vals = _values(fields, qq.id)
+            if len(vals) > 1:
+                r.bad(qq, qq.id, ", ".join(map(str, vals)), "too-many", qid=qq.id, count=len(vals), max=1)
+            elif vals:
+                r.code(qq, qq.id, vals[0])
+        elif qq.type == "matrix":
+            for row in qq.rows:
+                col = f"{qq.id}_{row.id}"
+                r.code(qq, col, _one(fields, col))
+        elif qq.type == "multiple":
+            chosen = set()
+            for v in _values(fields, qq.id):
+                x = _number(v)
+                if x is None or x not in qq.codes:
+                    r.bad(qq, qq.id, v, "unknown-option", qid=qq.id,
+                          choices=", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
+                else:
+                    chosen.add(int(x))
+            for o in qq.options:
+                col = f"{qq.id}_{o.code}"
+                legacy = _number(_one(fields, col))  # <id>_<code> = 1 (form without JavaScript)
+                if legacy == 1:
+                    chosen.add(o.code)
+            if chosen:
+                for o in qq.options:
+                    r.values[f"{qq.id}_{o.code}"] = 1.0 if o.code in chosen else 0.0
+        elif qq.type == "ranking":
+            order = _values(fields, qq.id)
+            if order:
+                for rank, v in enumerate(order, start=1):
+                    x = _number(v)
+                    if x is None or x not in qq.codes:
+                        r.bad(qq, qq.id, v, "unknown-option", qid=qq.id,
+                              choices=", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
+                        continue
+                    col = f"{qq.id}_{int(x)}"
+                    if col in r.values:
+                        r.bad(qq, qq.id, v, "rank-invalid", qid=qq.id, reason="the same option is ranked twice",
+                              k=qq.k or len(qq.options))
+                        continue
+                    r.values[col] = float(rank)
+            else:
+                for o in qq.options:
+                    col = f"{qq.id}_{o.code}"
+                    v = _one(fields, col)
+                    if v is None:
+                        continue
+                    x = _number(v)
+                    if x is None:
+                        r.bad(qq, col, v, "rank-invalid", qid=qq.id, reason="a rank must be a number",
+                              k=qq.k or len(qq.options))
+                    else:
+                        r.values[col] = x
+        elif qq.type == "number":
+            v = _one(fields, qq.id)
+            if v is not None:
+                x = _number(v)
+                if x is None:
+                    r.bad(qq, qq.id, v, "not-a-number", qid=qq.id)
+                else:
+                    r.values[qq.id] = x
+        elif qq.type == "text":
+            r.text(qq, qq.id, _one(fields, qq.id))
+        if qq.has_other and qq.type in ("single", "scale", "yesno", "multiple"):
+            r.text(qq, f"{qq.id}_other", _one(fields, f"{qq.id}_other"))
+    return r.values, r.prior
+
+
+def fields_from_row(q: Questionnaire, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The form fields that give ``row`` (native layout) back through :func:`to_row` (tests, benchmarks)."""
+
+    def has(v: Any) -> bool:
+        return v is not None and not (isinstance(v, float) and math.isnan(v)) and not (isinstance(v, str) and not v.strip())
+
+    def code(v: Any) -> str:
+        return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+    out: dict[str, Any] = {}
+    for qq in q.questions:
+        if qq.type in ("single", "scale", "yesno", "number"):
+            if has(row.get(qq.id)):
+                out[qq.id] = code(row[qq.id])
+        elif qq.type == "text":
+            if has(row.get(qq.id)):
+                out[qq.id] = str(row[qq.id])
+        elif qq.type == "matrix":
+            for c in qq.columns():
+                if has(row.get(c)):
+                    out[c] = code(row[c])
+        elif qq.type == "multiple":
+            chosen = [str(o.code) for o in qq.options if has(row.get(f"{qq.id}_{o.code}")) and row[f"{qq.id}_{o.code}"] == 1]
+            if chosen:
+                out[qq.id] = chosen
+        elif qq.type == "ranking":
+            ranked = sorted((float(row[f"{qq.id}_{o.code}"]), o.code) for o in qq.options
+                            if has(row.get(f"{qq.id}_{o.code}")))
+            if ranked:
+                out[qq.id] = [str(c) for _, c in ranked]
+        if qq.has_other and has(row.get(f"{qq.id}_other")):
+            out[f"{qq.id}_other"] = str(row[f"{qq.id}_other"])
+    return out
+
+
+def _text_columns(q: Questionnaire) -> set[str]:
+    return {c for qq in q.questions for c in qq.columns() if qq.type == "text" or c.endswith("_other")}
+
+
+def frame_of(q: Questionnaire, rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Native-layout DataFrame of ``rows`` (answer columns only): float64 codes, object text."""
+    rows = list(rows)
+    text = _text_columns(q)
+    data = {}
+    for c in q.columns(meta=False):
+        if c in text:
+            data[c] = np.array([r.get(c) for r in rows], dtype=object)
+        else:
+            data[c] = np.array([r.get(c, np.nan) for r in rows], dtype=float)
+    return pd.DataFrame(data)
+
+
+def _question_of(q: Questionnaire) -> dict[str, Question]:
+    out = {}
+    for qq in q.questions:
+        out[qq.id] = qq
+        for c in qq.columns():
+            out[c] = qq
+    return out
+
+
+def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str) -> str:
+    if qq is None:
+        return FIELD_MESSAGES_ZH.get(code, "请检查本题的回答")
+    if code == "out-of-range":
+        lo, hi = qq.min, qq.max
+        rng = f"{lo:g}—{hi:g}之间" if lo is not None and hi is not None else \
+            (f"不小于{lo:g}" if lo is not None else f"不大于{hi:g}")
+        return FIELD_MESSAGES_ZH[code].format(range=rng)
+    if code == "too-many":
+        return FIELD_MESSAGES_ZH[code].format(max=int(qq.max) if qq.max is not None else 1)
+    if code == "too-few":
+        return FIELD_MESSAGES_ZH[code].format(min=int(qq.min) if qq.min is not None else 1)
+    if code == "exclusive":
+        label = next((o.label for o in qq.options if o.exclusive and column == f"{qq.id}_{o.code}"),
+                     next((o.label for o in qq.options if o.exclusive), ""))
+        return FIELD_MESSAGES_ZH[code].format(label=label)
+    if code == "required-missing" and qq.type == "matrix" and column != qq.id:
+        row = next((r.label for r in qq.rows if column == f"{qq.id}_{r.id}"), column)
+        return FIELD_MESSAGES_ZH["required-row"].format(row=row)
+    if code == "rank-invalid":
+        return FIELD_MESSAGES_ZH[code].format(k=qq.k or len(qq.options))
+    if code == "text-too-long":
+        return FIELD_MESSAGES_ZH[code].format(max=MAX_TEXT)
+    return FIELD_MESSAGES_ZH.get(code, "请检查本题的回答")
+
+
+def check_batch(q: Questionnaire, rows: list[Mapping[str, Any]], priors: list[list[dict]]) -> list[list[FieldError]]:
+    """Field errors of each row (empty list = valid), with the row checks of ``survey import``.
+
+    ``priors[i]`` are the cell problems :func:`to_row` found in row ``i``; the problems that only
+    follow from those blanked cells are not repeated (``check_rows(prior=...)``).
+    """
+    n = len(rows)
+    if n == 0:
+        return []
+    frame = frame_of(q, rows)
+    recs = [dict(p, index=i, row=i + 1) for i, ps in enumerate(priors) for p in ps]
+    prior = pd.DataFrame(recs, columns=["index", "row", "column", "value", "code", "message", "target"]) \
+        if recs else None
+    found = check_rows(frame, q, rows=np.arange(n) + 1, prior=prior)
+    qof = _question_of(q)
+    out: list[list[FieldError]] = [[] for _ in range(n)]
+    for rec in recs:
+        qq = qof.get(rec["column"])
+        out[rec["index"]].append(FieldError(qq.id if qq else "", rec["column"], rec["code"],
+                                            _zh(q, qq, rec["column"], rec["code"]), rec["message"]))
+    for rec in found.itertuples(index=False):
+        column = str(rec.column or "")
+        qq = qof.get(column)
+        out[int(rec.index)].append(FieldError(qq.id if qq else "", column, str(rec.code),
+                                              _zh(q, qq, column, str(rec.code)), str(rec.message)))
+    return out

@@ -1,0 +1,672 @@
+"""The web survey as a Starlette application (served by uvicorn, see :mod:`survey.collect.server`).
+
+Respondents: ``GET /`` the form (a signed link's ``s``/``d``/``c``/``k`` lock site and district and
+name the collector), ``POST /api/submit`` (JSON, from form.js) or ``POST /submit`` (the plain HTML
+form), ``/logic.js`` (the compiled skip logic), ``/sw.js`` (the service worker), ``/static/…``.
+Admins: ``/admin`` (dashboard; ``?token=`` once, then a cookie), ``POST /admin/state`` (open or
+close), ``/admin/api/stats`` (JSON), ``/admin/sheet`` (the printable QR sheet).
+
+Answers to submissions: 200 stored (also for a retry of a stored UUID), 422 field errors, 409
+quota full or device already answered, 403 closed / wrong access code / refused device, 429 too
+many submissions from one address, 413 request too large, 400 malformed or forged link.
+
+Security: every page is autoescaped; a Content-Security-Policy allows scripts from this origin
+only (no inline script, no eval); static files are served by Starlette's ``StaticFiles`` from one
+folder (no path traversal); admin pages need the token (cookie ``SameSite=Strict``, forms carry a
+CSRF token); errors are short pages without tracebacks (which go to the server's log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as _dt
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..store import CONFIG, Project
+from .answers import FIELD_MESSAGES_ZH
+from .committer import Committer, Outcome, Pending
+from .dashboard import QualityCache, build_stats
+from .journal import Journal, journal_path
+from .links import Link, LinkError, make_links, project_secret, sheet_html, verify
+from .logic import logic_js
+from .merge import merge_pending
+from .pages import environment, form_page, selected, static_version
+from .settings import ServeSettings, load_settings
+
+log = logging.getLogger("minyi.serve")
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+DEVICE_COOKIE = "minyi_device"
+ADMIN_COOKIE = "minyi_admin"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+       "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SHEET_CSP = ("default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; base-uri 'none'; "
+             "form-action 'none'; frame-ancestors 'none'")
+
+# What the page says besides field errors (one table, handed to form.js with the field messages).
+PAGE_MESSAGES_ZH = {
+    "access-code-missing": "请输入访问码",
+    "quota-full": "感谢您的参与！{cell}的样本已经收集完成，无需再填写本问卷。",
+    "outbox": "{n} 份答卷保存在本机，联网后自动发送",
+    "invalid": "有题目需要修改，请按提示检查后再提交",
+    "saved-title": "已保存在本机",
+    "saved-offline": "当前网络不通，答卷已保存在本机，网络恢复后会自动提交，请勿清除浏览器数据。",
+    "done-title": "提交成功",
+    "done": "问卷到此结束，衷心感谢您的支持与配合！",
+    "not-stored-title": "未能提交",
+    "not-stored": "答卷未能提交，请联系调查工作人员。",
+    "closed": "本次调查已经结束，感谢您的关注！",
+    "access-code": "访问码不正确，请向调查工作人员确认后重新输入。",
+    "no-device": "请允许浏览器保存 Cookie，刷新页面后重新提交。",
+    "rate": "提交过于频繁，请稍后再试。",
+    "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
+    "bad-request": "提交的内容无法识别，请刷新页面后重试。",
+    "too-large": "提交的内容过大。",
+}
+
+
+# ----------------------------------------------------------------------------- pure ASGI middlewares
+class SecurityHeaders:
+    """Adds the CSP and related headers to every HTTP response (a route may set its own CSP)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                for k, v in ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                             (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
+                             (b"permissions-policy", b"camera=(), microphone=(), geolocation=()")):
+                    if k not in names:
+                        headers.append((k, v))
+                message = dict(message, headers=headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, before the application reads them."""
+
+    def __init__(self, app, limit_fn: Callable[[], int]):
+        self.app = app
+        self.limit_fn = limit_fn
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        limit = self.limit_fn()
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    if int(v) > limit:
+                        return await _too_large(scope, receive, send)
+                except ValueError:
+                    return await PlainTextResponse("bad content-length", status_code=400)(scope, receive, send)
+        body = bytearray()
+        while True:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return
+            body += msg.get("body", b"")
+            if len(body) > limit:
+                return await _too_large(scope, receive, send)
+            if not msg.get("more_body"):
+                break
+        done = False
+
+        async def replay():
+            nonlocal done
+            if not done:
+                done = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope, receive, send):
+    resp = JSONResponse({"status": "too_large", "message": PAGE_MESSAGES_ZH["too-large"]}, status_code=413)
+    await resp(scope, receive, send)
+
+
+class PagesOnly:
+    """Sends pages and scripts through ``pages`` (compression) and the small JSON answers of /api/ straight on."""
+
+    def __init__(self, pages, api):
+        self.pages, self.api = pages, api
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return await self.api(scope, receive, send)
+        return await self.pages(scope, receive, send)
+
+
+class RateLimiter:
+    """At most ``limit`` events per ``window`` seconds per key (sliding window)."""
+
+    def __init__(self, limit_fn: Callable[[], int], window: float = 60.0):
+        self.limit_fn = limit_fn
+        self.window = window
+        self.hits: dict[str, deque] = {}
+
+    def allow(self, key: str) -> tuple[bool, int]:
+        limit = self.limit_fn()
+        if limit <= 0:
+            return True, 0
+        now = time.monotonic()
+        dq = self.hits.setdefault(key, deque())
+        while dq and dq[0] <= now - self.window:
+            dq.popleft()
+        if len(dq) >= limit:
+            return False, int(dq[0] + self.window - now) + 1
+        dq.append(now)
+        if len(self.hits) > 20000:  # forget idle addresses
+            for k in [k for k, d in self.hits.items() if not d or d[-1] <= now - self.window]:
+                del self.hits[k]
+        return True, 0
+
+
+# ----------------------------------------------------------------------------- the service
+class Service:
+    """Everything the routes share: project, settings (re-read when minyi.yaml changes), writer, merger."""
+
+    def __init__(self, project: Project, *, admin_token: str, wave: Optional[str] = None,
+                 access_code: Optional[str] = None, rate_limit: Optional[int] = None,
+                 merge_every: Optional[float] = None, font_css: Optional[Callable[[str], str]] = None):
+        self.project = project
+        self.q = project.questionnaire
+        self.root = project.root
+        self.overrides = dict(wave=wave, access_code=access_code, rate_limit=rate_limit, merge_every=merge_every)
+        self.config_path = self.root / CONFIG
+        self._settings = load_settings(project.config, self.q, self.config_path, **self.overrides)
+        self._config_mtime = self.config_path.stat().st_mtime_ns
+        self._checked_at = time.monotonic()
+        self.secret = project_secret(self.root)
+        self.admin_token = admin_token
+        self.font_css = font_css
+        self.logic = logic_js(self.q)
+        self.logic_version = hashlib.sha256(self.logic.encode()).hexdigest()[:12]
+        self.version = static_version()
+        self.journal_file = journal_path(self.root)
+        self.committer: Optional[Committer] = None
+        self.reader = threading.local()
+        self.limiter = RateLimiter(lambda: self.settings.rate_limit)
+        self.quality = QualityCache()
+        self._merge_stop = threading.Event()
+        self._merge_thread: Optional[threading.Thread] = None
+        self.merge_error: Optional[str] = None
+        self.open = True
+        self._lock = None
+        self.stored_this_run = 0
+
+    # -- settings -------------------------------------------------------------------
+    @property
+    def settings(self) -> ServeSettings:
+        now = time.monotonic()
+        if now - self._checked_at > 2:
+            self._checked_at = now
+            try:
+                mtime = self.config_path.stat().st_mtime_ns
+                if mtime != self._config_mtime:
+                    import yaml
+
+                    cfg = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
+                    self._settings = load_settings(cfg, self.q, self.config_path, **self.overrides)
+                    self._config_mtime = mtime
+                    log.warning("minyi.yaml changed: serve settings and quotas reloaded")
+            except Exception as e:  # keep the last good settings; say why once
+                self._config_mtime = self.config_path.stat().st_mtime_ns if self.config_path.exists() else 0
+                log.warning("minyi.yaml changed but cannot be used (%s); keeping the previous settings", e)
+        return self._settings
+
+    # -- lifecycle ------------------------------------------------------------------
+    def start(self) -> None:
+        """Lock the project for this server, open the journal, merge what a previous run left, start merging."""
+        if self.committer is not None:
+            return
+        self._lock = _serve_lock(self.root)
+        self.committer = Committer(self.q, self.journal_file, lambda: self.settings)
+        self.open = self.committer.journal.state("open", "1") == "1"
+        self.merge_now()  # what a previous run left in the journal
+        self._merge_thread = threading.Thread(target=self._merge_loop, name="minyi-merge", daemon=True)
+        self._merge_thread.start()
+
+    def stop(self) -> None:
+        self._merge_stop.set()
+        if self._merge_thread is not None:
+            self._merge_thread.join()
+        if self.committer is not None:
+            self.committer.stop()  # every queued submission answered
+            self.stored_this_run = self.committer.stored
+            self.committer = None
+        self.merge_now()
+        if self._lock is not None:
+            self._lock.close()  # releases the flock
+            self._lock = None
+
+    def journal(self) -> Journal:
+        """A read connection for this thread."""
+        j = getattr(self.reader, "journal", None)
+        if j is None:
+            j = Journal(self.journal_file)
+            self.reader.journal = j
+        return j
+
+    def merge_now(self) -> list:
+        j = Journal(self.journal_file)
+        try:
+            res = merge_pending(self.project, j)
+            self.merge_error = None
+            for r in res:
+                if r.rows:
+                    log.info("merged %d answers into the project (import #%s, wave %s)", r.rows, r.import_id, r.wave)
+            return res
+        except Exception as e:  # the journal keeps everything; try again later
+            self.merge_error = str(e).splitlines()[0] if str(e) else type(e).__name__
+            log.warning("could not merge into the project store yet: %s", self.merge_error)
+            return []
+        finally:
+            j.close()
+
+    def _merge_loop(self) -> None:
+        while not self._merge_stop.wait(self.settings.merge_every):
+            self.merge_now()
+
+    # -- tokens ---------------------------------------------------------------------
+    def sign(self, purpose: str, value: str) -> str:
+        return hmac.new(self.secret, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def new_device(self) -> str:
+        d = secrets.token_urlsafe(16)
+        return f"{d}.{self.sign('device', d)}"
+
+    def device_of(self, cookie: Optional[str]) -> Optional[str]:
+        if not cookie or "." not in cookie:
+            return None
+        d, sig = cookie.rsplit(".", 1)
+        return d if hmac.compare_digest(sig, self.sign("device", d)) else None
+
+    def admin_session(self) -> str:
+        return self.sign("admin", self.admin_token)
+
+    def is_admin(self, request: Request) -> bool:
+        auth = request.headers.get("authorization", "")
+        if auth.lower().startswith("bearer ") and hmac.compare_digest(auth[7:].strip(), self.admin_token):
+            return True
+        c = request.cookies.get(ADMIN_COOKIE)
+        return bool(c) and hmac.compare_digest(c, self.admin_session())
+
+    def csrf(self) -> str:
+        return self.sign("csrf", self.admin_session())
+
+    # -- quotas for the page --------------------------------------------------------
+    def full_cells(self) -> list[dict]:
+        s = self.settings
+        if not s.quotas.cells:
+            return []
+        counts = self.journal().cell_counts(s.wave)
+        out = []
+        code = {}
+        for qid in (self.q.site_question, self.q.district_question):
+            if qid:
+                code[qid] = {o.label: o.code for o in self.q.question(qid).options}
+        for c in s.quotas.cells:
+            n = sum(v for (si, di), v in counts.items() if c.matches(si, di))
+            if n >= c.target:
+                out.append({"site": code.get(self.q.site_question, {}).get(c.site) if c.site else None,
+                            "district": code.get(self.q.district_question, {}).get(c.district) if c.district else None,
+                            "name": c.name})
+        return out
+
+
+# ----------------------------------------------------------------------------- helpers
+LOCK_FILE = "serve.lock"
+
+
+def _serve_lock(root: Path):
+    """An exclusive lock on the project's serve.lock: one `survey serve` per project (one merger)."""
+    import fcntl
+
+    from ..errors import MinyiError
+
+    f = open(root / LOCK_FILE, "a+")
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise MinyiError.of("serve-busy", file=str(root), path=str(root))
+    return f
+
+
+def _render(name: str, status: int = 200, **ctx) -> HTMLResponse:
+    html = environment().get_template(name).render(**ctx)
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _message(svc: Service, heading: str, text: str = "", status: int = 200, **kw) -> HTMLResponse:
+    return _render("message.html.j2", status, title=svc.q.title, version=svc.version, heading=heading, text=text,
+                   more=kw.get("more"), link=kw.get("link"), link_text=kw.get("link_text"))
+
+
+def _error_place(svc: Service, e: dict) -> str:
+    """Where the plain form shows an error: the matrix row's card, else the question ("__form": the top)."""
+    qq = svc.q.get(e["question"]) if e["question"] else None
+    if qq is not None and qq.type == "matrix" and e["column"] in qq.columns():
+        return e["column"]
+    return e["question"] or "__form"
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _submitted_at(finished_ms: Any, received: _dt.datetime) -> str:
+    """The phone's finishing time when plausible (answers sent later from the outbox), else the receipt."""
+    try:
+        t = _dt.datetime.fromtimestamp(float(finished_ms) / 1000.0)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return received.strftime("%Y-%m-%d %H:%M:%S")
+    if received - _dt.timedelta(days=60) <= t <= received + _dt.timedelta(minutes=5):
+        return t.strftime("%Y-%m-%d %H:%M:%S")
+    return received.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _duration(v: Any) -> Optional[float]:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if 0 <= x <= 7 * 86400 else None
+
+
+async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, link_raw: dict, access_code: Any,
+                  finished_at: Any, duration: Any) -> Outcome:
+    """The checks every submission passes before the writer: link, open, access code, rate, device."""
+    uuid = uuid.lower()
+    try:
+        link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
+    except LinkError:
+        return Outcome(400, {"status": "bad_link", "message": PAGE_MESSAGES_ZH["bad-link"]})
+    s = svc.settings
+    collector = link.collector
+    if not svc.open:
+        if svc.journal().existing([uuid]):
+            return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
+        return Outcome(403, {"status": "closed", "message": PAGE_MESSAGES_ZH["closed"]})
+    if s.access_code and collector is None:
+        if not isinstance(access_code, (str, int)) or not hmac.compare_digest(str(access_code).strip().encode(),
+                                                                              s.access_code.encode()):
+            return Outcome(403, {"status": "access_code", "message": PAGE_MESSAGES_ZH["access-code"]})
+    ip = _client_ip(request)
+    if collector is None:
+        ok, wait = svc.limiter.allow(ip)
+        if not ok:
+            return Outcome(429, {"status": "rate_limited", "message": PAGE_MESSAGES_ZH["rate"], "retry_after": wait})
+    device = svc.device_of(request.cookies.get(DEVICE_COOKIE))
+    if s.one_per_device and collector is None and device is None:
+        return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
+    received = _dt.datetime.now()
+    item = Pending(uuid=uuid, fields=fields, wave=s.wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
+                   submitted_at=_submitted_at(finished_at, received), duration_sec=_duration(duration),
+                   site_code=link.site, district_code=link.district, collector=collector, device=device,
+                   ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None)
+    return await svc.committer.submit(item)
+
+
+# ----------------------------------------------------------------------------- routes
+def build_app(svc: Service) -> Starlette:
+    def page_for(request: Request, link: Link, *, errors=None, values=None, form_error=None, uuid=None,
+                 status: int = 200) -> HTMLResponse:
+        s = svc.settings
+        page = form_page(svc.q, link, link.query(svc.secret), access_code=bool(s.access_code) and
+                         link.collector is None, quotas={"mode": s.quotas.mode, "full": svc.full_cells()},
+                         logic_url=f"/logic.js?v={svc.logic_version}")
+        page.script_config["messages"] = {**FIELD_MESSAGES_ZH, **PAGE_MESSAGES_ZH}
+        page.errors = errors or {}
+        page.values = values or {}
+        page.form_error = form_error
+        page.uuid = uuid or str(__import__("uuid").uuid4())
+        resp = _render("form.html.j2", status, page=page, title=svc.q.title, version=svc.version,
+                       logic_url=page.script_config["logic"], sel=lambda name, v: selected(page, name, v))
+        resp.headers["Cache-Control"] = "no-cache"
+        if svc.device_of(request.cookies.get(DEVICE_COOKIE)) is None:
+            resp.set_cookie(DEVICE_COOKIE, svc.new_device(), max_age=365 * 86400, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https")
+        return resp
+
+    async def form(request: Request) -> Response:
+        try:
+            link = verify(svc.q, svc.secret, dict(request.query_params))
+        except LinkError:
+            return _message(svc, "链接无效", PAGE_MESSAGES_ZH["bad-link"], 400)
+        if not svc.open:
+            return _message(svc, "调查已结束", PAGE_MESSAGES_ZH["closed"])
+        s = svc.settings
+        if s.quotas.mode == "stop" and (link.site is not None or link.district is not None):
+            full = s.quotas.full_cells(svc.journal().cell_counts(s.wave), link.site_label, link.district_label)
+            if full and all((c.site is None or link.site_label) and (c.district is None or link.district_label)
+                            for c in full):
+                return _message(svc, "感谢您的关注", PAGE_MESSAGES_ZH["quota-full"].format(cell=full[0].name))
+        return page_for(request, link)
+
+    async def submit_json(request: Request) -> Response:
+        try:
+            data = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if not isinstance(data, dict) or not isinstance(data.get("uuid"), str) or not UUID_RE.match(data["uuid"]) \
+                or not isinstance(data.get("answers"), dict) or not isinstance(data.get("link") or {}, dict):
+            return JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]}, status_code=400)
+        # to_row reads the answers warily (any JSON value)
+        out = await _accept(svc, request, uuid=data["uuid"], fields=data["answers"], link_raw=data.get("link") or {},
+                            access_code=data.get("access_code"), finished_at=data.get("finished_at"),
+                            duration=data.get("duration_sec"))
+        headers = {"Cache-Control": "no-store"}
+        if out.status == 429:
+            headers["Retry-After"] = str(out.body.get("retry_after", 60))
+        return JSONResponse(out.body, status_code=out.status, headers=headers)
+
+    async def submit_form(request: Request) -> Response:
+        form_data = await request.form()
+        values: dict[str, list] = {}
+        for k, v in form_data.multi_items():
+            if isinstance(v, str):
+                values.setdefault(k, []).append(v)
+        uuid = (values.get("__uuid") or [""])[0]
+        if not UUID_RE.match(uuid):
+            return _message(svc, "未能提交", PAGE_MESSAGES_ZH["bad-request"], 400)
+        link_raw = {k: (values.get(f"__{k}") or [None])[0] for k in ("s", "d", "c", "k")}
+        fields = {k: (v if len(v) > 1 else v[0]) for k, v in values.items() if not k.startswith("__")}
+        out = await _accept(svc, request, uuid=uuid, fields=fields, link_raw=link_raw,
+                            access_code=(values.get("__code") or [None])[0], finished_at=None, duration=None)
+        if out.status == 200:
+            return _message(svc, "提交成功", PAGE_MESSAGES_ZH["done"])
+        if out.status == 422 or (out.status == 403 and out.body.get("status") == "access_code"):
+            errors: dict[str, list] = {}
+            for e in out.body.get("errors", []):
+                errors.setdefault(_error_place(svc, e), []).append(e["message"])
+            if out.status == 403:
+                errors["__code"] = [out.body["message"]]
+            link = verify(svc.q, svc.secret, {k: v for k, v in link_raw.items()})
+            top = "；".join([out.body.get("message", "")] + errors.pop("__form", []))
+            return page_for(request, link, errors=errors, values=values, form_error=top, uuid=uuid, status=out.status)
+        return _message(svc, "未能提交", out.body.get("message", ""), out.status)
+
+    async def logic(request: Request) -> Response:
+        cache = "public, max-age=31536000, immutable" if request.query_params.get("v") == svc.logic_version else "no-cache"
+        return Response(svc.logic, media_type="application/javascript; charset=utf-8", headers={"Cache-Control": cache})
+
+    async def service_worker(request: Request) -> Response:
+        text = (files("survey.collect") / "static" / "sw.js").read_text(encoding="utf-8")
+        assets = [f"/static/form.js?v={svc.version}", f"/static/form.css?v={svc.version}",
+                  f"/logic.js?v={svc.logic_version}", "/manifest.webmanifest"]
+        text = text.replace("__VERSION__", f"{svc.version}-{svc.logic_version}").replace("__ASSETS__", json.dumps(assets))
+        return Response(text, media_type="application/javascript; charset=utf-8",
+                        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+
+    async def manifest(request: Request) -> Response:
+        return JSONResponse({"name": svc.q.title, "short_name": "问卷", "start_url": "/", "display": "standalone",
+                             "background_color": "#f2f3f5", "theme_color": "#c8161d", "lang": "zh-CN"},
+                            media_type="application/manifest+json")
+
+    async def health(request: Request) -> Response:
+        return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
+
+    async def favicon(request: Request) -> Response:
+        return Response(status_code=204, headers={"Cache-Control": "public, max-age=86400"})
+
+    # -- admin ---------------------------------------------------------------------
+    def login_page(status: int, text: str = "") -> HTMLResponse:
+        return _render("login.html.j2", status, title="管理后台", version=svc.version, text=text)
+
+    def with_admin_cookie(resp: Response, request: Request) -> Response:
+        resp.set_cookie(ADMIN_COOKIE, svc.admin_session(), httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https", max_age=12 * 3600)
+        return resp
+
+    async def admin(request: Request) -> Response:
+        token = request.query_params.get("token")
+        if token is not None:
+            if hmac.compare_digest(token, svc.admin_token):
+                return with_admin_cookie(RedirectResponse("/admin", status_code=303), request)
+            return login_page(403, "管理口令不正确")
+        if not svc.is_admin(request):
+            return login_page(401)
+        s = svc.settings
+        stats = await asyncio.to_thread(_stats, svc)
+        return _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
+                       settings=s, merge_error=svc.merge_error, q=svc.q,
+                       sites=[o.label for o in svc.q.question(svc.q.site_question).options] if svc.q.site_question else [],
+                       districts=[o.label for o in svc.q.question(svc.q.district_question).options]
+                       if svc.q.district_question else [], base_url=str(request.base_url).rstrip("/"))
+
+    async def admin_login(request: Request) -> Response:
+        form_data = await request.form()
+        token = str(form_data.get("token") or "")
+        if token and hmac.compare_digest(token, svc.admin_token):
+            return with_admin_cookie(RedirectResponse("/admin", status_code=303), request)
+        return login_page(403, "管理口令不正确")
+
+    def same_origin(request: Request) -> bool:
+        """A browser's form post names its origin; it must be this server (non-browser clients send none)."""
+        origin = request.headers.get("origin")
+        return origin is None or origin.rstrip("/") == str(request.base_url).rstrip("/")
+
+    async def admin_state(request: Request) -> Response:
+        if not svc.is_admin(request):
+            return JSONResponse({"status": "forbidden"}, status_code=401)
+        form_data = await request.form()
+        if not same_origin(request) or not hmac.compare_digest(str(form_data.get("csrf") or ""), svc.csrf()):
+            return JSONResponse({"status": "forbidden", "message": "CSRF token missing or wrong"}, status_code=403)
+        action = form_data.get("action")
+        if action not in ("open", "close"):
+            return JSONResponse({"status": "bad_request"}, status_code=400)
+        svc.open = action == "open"
+        svc.journal().set_state("open", "1" if svc.open else "0")
+        log.warning("survey %s by the admin", "opened" if svc.open else "closed")
+        return RedirectResponse("/admin", status_code=303)
+
+    async def admin_stats(request: Request) -> Response:
+        if not svc.is_admin(request):
+            return JSONResponse({"status": "forbidden", "message": "admin token required"}, status_code=401)
+        stats = await asyncio.to_thread(_stats, svc)
+        return JSONResponse(stats.to_dict(), headers={"Cache-Control": "no-store"})
+
+    async def admin_sheet(request: Request) -> Response:
+        if not svc.is_admin(request):
+            return login_page(401)
+        p = request.query_params
+        from ..errors import MinyiError
+        from .links import check_base_url
+
+        try:
+            base = check_base_url(p.get("base_url") or str(request.base_url))
+            links = make_links(svc.q, site=p.get("site") or None, district=p.get("district") or None,
+                               collectors=[p.get("collectors") or ""])
+        except MinyiError as e:
+            return _message(svc, "无法生成二维码", str(e.problems[0].message), 400, link="/admin", link_text="返回管理后台")
+        html = await asyncio.to_thread(sheet_html, svc.q, links, base, svc.secret, svc.font_css)
+        return HTMLResponse(html, headers={"Content-Security-Policy": SHEET_CSP, "Cache-Control": "no-store"})
+
+    # -- errors --------------------------------------------------------------------
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"status": "error", "message": exc.detail}, status_code=exc.status_code)
+        heading = {404: "页面不存在", 405: "请求方式不正确"}.get(exc.status_code, "请求有误")
+        return _message(svc, heading, "请检查网址，或扫描调查工作人员提供的二维码。", exc.status_code)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"status": "error", "message": "服务器内部错误，请稍后重试"}, status_code=500)
+        return _message(svc, "服务器内部错误", "请稍后重试；如果问题持续，请联系调查工作人员。", 500)
+
+    static = StaticFiles(directory=str(files("survey.collect") / "static"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await asyncio.to_thread(svc.start)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(svc.stop)
+
+    routes = [
+        Route("/", form, methods=["GET", "HEAD"]),
+        Route("/submit", submit_form, methods=["POST"]),
+        Route("/api/submit", submit_json, methods=["POST"]),
+        Route("/logic.js", logic),
+        Route("/sw.js", service_worker),
+        Route("/manifest.webmanifest", manifest),
+        Route("/healthz", health),
+        Route("/favicon.ico", favicon),
+        Route("/admin", admin),
+        Route("/admin/login", admin_login, methods=["POST"]),
+        Route("/admin/state", admin_state, methods=["POST"]),
+        Route("/admin/api/stats", admin_stats),
+        Route("/admin/sheet", admin_sheet),
+        Mount("/static", app=static, name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, Exception: server_error, 500: server_error})
+    limited = BodyLimit(app, lambda: svc.settings.max_body_kb * 1024)
+    return SecurityHeaders(PagesOnly(GZipMiddleware(limited, minimum_size=2048), limited))
+
+
+def _stats(svc: Service):
+    j = svc.journal()
+    p = svc.project
+    params = {"speeder_fraction": float(p.config.get("speeder_fraction", 1 / 3)),
+              "near_identical": float(p.config.get("same_ip_similarity", 0.9)),
+              "straightline_min_rows": int(p.config.get("straightline_min_rows", 5))}
+    return build_stats(svc.q, j, svc.settings.wave, svc.settings.quotas, is_open=svc.open, quality=svc.quality,
+                       quality_params=params)
+

@@ -1,0 +1,177 @@
+"""What the admin dashboard shows: counts today and in total by site × district and collector,
+progress against the quotas, and data-quality flags per collector.
+
+Everything is read from the journal (the answers collected by ``survey serve``), so the page is
+live even between merges into the store.  Quality flags are those of ``survey check``
+(:func:`survey.quality.quality_flags`: speeders — under ``speeder_fraction`` of the median
+completion time — and identical answer vectors, straight-lining), computed over the wave's
+collected answers and counted per collector; they are cached until new answers arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..questionnaire import Questionnaire
+from .journal import Journal
+from .settings import Quotas
+
+NO_COLLECTOR = "（无调查员链接）"
+
+
+@dataclass
+class CellRow:
+    site: Optional[str]
+    district: Optional[str]
+    today: int
+    total: int
+    target: Optional[int] = None
+
+    @property
+    def name(self) -> str:
+        return "·".join(x for x in (self.site, self.district) if x) or "全部"
+
+    @property
+    def percent(self) -> Optional[int]:
+        if not self.target:
+            return None
+        return int(round(100 * self.total / self.target))
+
+    @property
+    def full(self) -> bool:
+        return self.target is not None and self.total >= self.target
+
+    def to_dict(self) -> dict:
+        return {"site": self.site, "district": self.district, "today": self.today, "total": self.total,
+                "target": self.target, "percent": self.percent, "full": self.full}
+
+
+@dataclass
+class CollectorRow:
+    collector: str
+    today: int
+    total: int
+    median_sec: Optional[float] = None
+    flags: dict = field(default_factory=dict)  # kind -> rows flagged
+
+    def to_dict(self) -> dict:
+        return {"collector": self.collector, "today": self.today, "total": self.total,
+                "median_duration_sec": self.median_sec, "flags": dict(self.flags)}
+
+
+@dataclass
+class Stats:
+    wave: str
+    open: bool
+    today: int
+    total: int
+    stored_in_project: int  # merged into the store
+    quota_mode: str
+    quotas: list  # CellRow with target
+    cells: list  # CellRow per observed site x district
+    sites: list  # CellRow per site (district None)
+    districts: list
+    collectors: list
+    generated_at: str
+
+    def to_dict(self) -> dict:
+        return {"wave": self.wave, "open": self.open, "today": self.today, "total": self.total,
+                "merged_into_project": self.stored_in_project, "quota_mode": self.quota_mode,
+                "quotas": [c.to_dict() for c in self.quotas], "cells": [c.to_dict() for c in self.cells],
+                "sites": [c.to_dict() for c in self.sites], "districts": [c.to_dict() for c in self.districts],
+                "collectors": [c.to_dict() for c in self.collectors], "generated_at": self.generated_at}
+
+
+class QualityCache:
+    """Quality flags per collector, recomputed when the journal has new answers — at most once a minute
+    while answers keep arriving (the flags compare every answer of the wave with the others)."""
+
+    def __init__(self, min_age: float = 60.0):
+        self.key: Optional[tuple] = None
+        self.value: dict = {}
+        self.at = 0.0
+        self.min_age = min_age
+
+    def get(self, q: Questionnaire, journal: Journal, wave: str, params: dict) -> dict:
+        import time
+
+        key = (wave, journal.last_seq(), tuple(sorted(params.items())))
+        fresh = self.key is not None and self.key[0] == key[0] and self.key[2] == key[2] \
+            and time.monotonic() - self.at < self.min_age
+        if key != self.key and not fresh:
+            self.value = _quality_by_collector(q, journal, wave, params)
+            self.key = key
+            self.at = time.monotonic()
+        return self.value
+
+
+def _quality_by_collector(q: Questionnaire, journal: Journal, wave: str, params: dict) -> dict:
+    """{collector: {"flags": {kind: n}, "median": seconds}} over the wave's collected answers."""
+    from ..quality import quality_flags
+    from .answers import frame_of
+
+    recs = journal.records(wave)
+    if not recs:
+        return {}
+    frame = frame_of(q, [r.answers for r in recs])
+    frame.insert(0, "respondent_id", [r.uuid for r in recs])
+    frame.insert(1, "duration_sec", np.array([np.nan if r.duration_sec is None else r.duration_sec for r in recs],
+                                             dtype=float))
+    fl = quality_flags(frame, q, **params)
+    who = np.array([r.collector or NO_COLLECTOR for r in recs], dtype=object)
+    out: dict = {}
+    for c in np.unique(who):
+        d = frame["duration_sec"].to_numpy()[who == c]
+        d = d[~np.isnan(d)]
+        out[c] = {"flags": {}, "median": float(np.median(d)) if d.size else None}
+    for idx, kind in zip(fl["index"].to_numpy(dtype=np.int64), fl["kind"].astype(str)):
+        f = out[who[idx]]["flags"]
+        f[kind] = f.get(kind, 0) + 1
+    return out
+
+
+def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *, is_open: bool,
+                quality: Optional[QualityCache] = None, quality_params: Optional[dict] = None,
+                today: Optional[str] = None) -> Stats:
+    today = today or _dt.date.today().isoformat()
+    rows = journal.counts(wave)
+    cells: dict = {}
+    sites: dict = {}
+    districts: dict = {}
+    collectors: dict = {}
+    total = tday = 0
+    for site, district, collector, day, n in rows:
+        t = n if day == today else 0
+        total += n
+        tday += t
+        for dct, key in ((cells, (site, district)), (sites, site), (districts, district),
+                         (collectors, collector or NO_COLLECTOR)):
+            a = dct.setdefault(key, [0, 0])
+            a[0] += t
+            a[1] += n
+    quota_rows = []
+    for c in quotas.cells:
+        n = sum(v[1] for (s, d), v in cells.items() if c.matches(s, d))
+        t = sum(v[0] for (s, d), v in cells.items() if c.matches(s, d))
+        quota_rows.append(CellRow(c.site, c.district, t, n, c.target))
+    qual = quality.get(q, journal, wave, quality_params or {}) if quality is not None else {}
+    merged = journal.con.execute("SELECT count(*) FROM submissions WHERE wave = ? AND merged_import IS NOT NULL",
+                                 (wave,)).fetchone()[0]
+
+    def key(x):
+        return (x is None, "" if x is None else str(x))
+
+    return Stats(
+        wave=wave, open=is_open, today=tday, total=total, stored_in_project=int(merged), quota_mode=quotas.mode,
+        quotas=quota_rows,
+        cells=[CellRow(s, d, v[0], v[1]) for (s, d), v in sorted(cells.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1])))],
+        sites=[CellRow(s, None, v[0], v[1]) for s, v in sorted(sites.items(), key=lambda kv: key(kv[0]))],
+        districts=[CellRow(None, d, v[0], v[1]) for d, v in sorted(districts.items(), key=lambda kv: key(kv[0]))],
+        collectors=[CollectorRow(c, v[0], v[1], (qual.get(c) or {}).get("median"), (qual.get(c) or {}).get("flags", {}))
+                    for c, v in sorted(collectors.items(), key=lambda kv: -kv[1][1])],
+        generated_at=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+    )

@@ -1,0 +1,247 @@
+"""Respondent links with site, district and collector, their QR codes, and the printable A4 sheet.
+
+A link is the survey address with the fielding site, district and collector written into its
+query (option codes and the collector's id) and signed: ``?s=2&d=1&c=V001&k=<signature>``,
+where the signature is an HMAC-SHA256 (truncated to 96 bits, base64url) of the three values under
+the project's secret (``.serve_secret`` in the project folder, readable by the owner only,
+created on first use).  The server locks the site and district a valid link names and stores
+the collector's id with each answer; a changed link is refused.  Because only the project's
+owner can make a collector's link, such links may submit many answers from one phone
+(an interviewer handing over a phone), while ordinary visitors get one answer per device.
+
+QR codes come from ``segno`` (error correction M, PNG and SVG); the A4 sheet is HTML (and PDF
+through weasyprint) with the code, the survey title and the site/district/collector in words.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+from urllib.parse import urlencode, urlsplit
+
+from ..atomic import atomic_write, atomic_write_text
+from ..errors import MinyiError
+from ..questionnaire import Questionnaire
+
+SECRET_FILE = ".serve_secret"
+_COLLECTOR_RE = re.compile(r"^[^\x00-\x1f\x7f&=#?/\\<>\"']{1,40}$")
+
+
+def project_secret(root: str | Path) -> bytes:
+    """The project's signing key (created on first use, mode 0600)."""
+    f = Path(root) / SECRET_FILE
+    if not f.exists():
+        tmp = f.with_name(f"{SECRET_FILE}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_hex(32).encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, f)  # never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return bytes.fromhex(f.read_text().strip())
+
+
+def signature(secret: bytes, site: Optional[int], district: Optional[int], collector: Optional[str]) -> str:
+    msg = "\x1f".join("" if v is None else str(v) for v in (site, district, collector)).encode("utf-8")
+    mac = hmac.new(secret, b"minyi-link\x1e" + msg, hashlib.sha256).digest()[:12]
+    return base64.urlsafe_b64encode(mac).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Link:
+    site: Optional[int]  # option code of the site question
+    district: Optional[int]
+    collector: Optional[str]
+    site_label: Optional[str] = None
+    district_label: Optional[str] = None
+
+    def query(self, secret: bytes) -> dict[str, str]:
+        if self.site is None and self.district is None and self.collector is None:
+            return {}
+        params = {}
+        if self.site is not None:
+            params["s"] = str(self.site)
+        if self.district is not None:
+            params["d"] = str(self.district)
+        if self.collector is not None:
+            params["c"] = self.collector
+        params["k"] = signature(secret, self.site, self.district, self.collector)
+        return params
+
+    def url(self, base_url: str, secret: bytes) -> str:
+        params = self.query(secret)
+        base = base_url.rstrip("/") + "/"
+        return base + ("?" + urlencode(params) if params else "")
+
+    @property
+    def words(self) -> list[tuple[str, str]]:
+        out = []
+        if self.site_label:
+            out.append(("调查点", self.site_label))
+        if self.district_label:
+            out.append(("区县", self.district_label))
+        if self.collector:
+            out.append(("调查员", self.collector))
+        return out
+
+    @property
+    def stem(self) -> str:
+        """A file name for this link's QR code."""
+        parts = [p for p in (self.site_label, self.district_label, self.collector) if p] or ["survey"]
+        return "qr-" + "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts)
+
+
+class LinkError(ValueError):
+    """A link whose values or signature do not check out."""
+
+
+def verify(q: Questionnaire, secret: bytes, params: dict) -> Link:
+    """The :class:`Link` a request's ``s``/``d``/``c``/``k`` parameters name; LinkError if forged or wrong."""
+    s, d, c, k = (params.get(x) for x in ("s", "d", "c", "k"))
+    if s is None and d is None and c is None and k is None:
+        return Link(None, None, None)
+    try:
+        site = int(s) if s not in (None, "") else None
+        district = int(d) if d not in (None, "") else None
+    except (TypeError, ValueError):
+        raise LinkError("site or district is not a code")
+    collector = c if c not in (None, "") else None
+    if not k or not hmac.compare_digest(str(k), signature(secret, site, district, collector)):
+        raise LinkError("the link's signature does not match")
+    return _labelled(q, site, district, collector)
+
+
+def _labelled(q: Questionnaire, site: Optional[int], district: Optional[int], collector: Optional[str]) -> Link:
+    sl = dl = None
+    if site is not None:
+        o = q.question(q.site_question).option_by_code(site) if q.site_question else None
+        if o is None:
+            raise LinkError("unknown site")
+        sl = o.label
+    if district is not None:
+        o = q.question(q.district_question).option_by_code(district) if q.district_question else None
+        if o is None:
+            raise LinkError("unknown district")
+        dl = o.label
+    return Link(site, district, collector, sl, dl)
+
+
+def _code(q: Questionnaire, qid: Optional[str], value: Optional[str], option: str, what: str) -> Optional[int]:
+    if value is None:
+        return None
+    if not qid:
+        raise MinyiError.of("usage", reason=f"--{option}: the questionnaire has no {what} question")
+    try:
+        return int(q.resolve_code(qid, value))
+    except KeyError:
+        raise MinyiError.of("links-choice", option=option, value=value, what=f"{what}s ({qid})",
+                            choices=", ".join(o.label for o in q.question(qid).options))
+
+
+def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Optional[str] = None,
+               collectors: Iterable[str] = ()) -> list[Link]:
+    """One link per collector (one link without a collector when none is given)."""
+    sc = _code(q, q.site_question, site, "site", "site")
+    dc = _code(q, q.district_question, district, "district", "district")
+    names: list[str] = []
+    for c in collectors:
+        for part in re.split(r"[,，\s]+", str(c)):
+            if part and part not in names:
+                names.append(part)
+    for c in names:
+        if not _COLLECTOR_RE.match(c):
+            raise MinyiError.of("usage", reason=f"--collector '{c}': use letters, digits or Chinese characters "
+                                                "(at most 40, no & = # ? / < > quotes)")
+    return [_labelled(q, sc, dc, c) for c in (names or [None])]
+
+
+def check_base_url(base_url: str) -> str:
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise MinyiError.of("links-base-url", value=base_url)
+    return base_url.strip()
+
+
+# ----------------------------------------------------------------------------- QR codes and the sheet
+def qr_svg_inline(url: str) -> str:
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+
+
+@dataclass
+class SheetCard:
+    url: str
+    svg: str
+    words: list
+    png: Optional[str] = None
+
+
+def sheet_html(q: Questionnaire, links: list[Link], base_url: str, secret: bytes,
+               font_css: Optional[Callable[[str], str]] = None) -> str:
+    """The printable A4 sheet: four cards per page, each with the QR code, title and the values in words."""
+    from .pages import environment
+
+    cards = []
+    for ln in links:
+        url = ln.url(base_url, secret)
+        cards.append(SheetCard(url=url, svg=qr_svg_inline(url), words=ln.words))
+    html = environment().get_template("sheet.html.j2").render(title=q.title, cards=cards)
+    return html.replace("/*FONTFACE*/", font_css(html) if font_css else "", 1)
+
+
+def write_links(q: Questionnaire, links: list[Link], base_url: str, secret: bytes, out: str | Path, *,
+                font_css: Optional[Callable[[str], str]] = None, pdf: bool = True) -> list[Path]:
+    """QR codes (PNG + SVG) per link, links.csv, qr-sheet.html and qr-sheet.pdf in ``out``; the files written."""
+    import csv
+    import io
+
+    import segno
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise MinyiError.of("file-unwritable", path=str(out), reason="it is a file, not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    stems: dict[str, int] = {}
+    rows = []
+    for ln in links:
+        url = ln.url(base_url, secret)
+        qr = segno.make(url, error="m")
+        stem = ln.stem
+        stems[stem] = stems.get(stem, 0) + 1
+        if stems[stem] > 1:
+            stem = f"{stem}-{stems[stem]}"
+        png, svg = out / f"{stem}.png", out / f"{stem}.svg"
+        atomic_write(png, lambda tmp, qr=qr: qr.save(str(tmp), kind="png", scale=10, border=4))
+        atomic_write(svg, lambda tmp, qr=qr: qr.save(str(tmp), kind="svg", scale=10, border=4,
+                                                      title=f"{q.title} {url}"))
+        written += [png, svg]
+        rows.append([ln.site_label or "", ln.district_label or "", ln.collector or "", url, png.name])
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["site", "district", "collector", "url", "qr"])
+    w.writerows(rows)
+    written.append(atomic_write_text(out / "links.csv", "\ufeff" + buf.getvalue()))
+    html = sheet_html(q, links, base_url, secret, font_css=font_css)
+    written.append(atomic_write_text(out / "qr-sheet.html", html))
+    if pdf:
+        from weasyprint import HTML
+
+        target = out / "qr-sheet.pdf"
+        atomic_write(target, lambda tmp: HTML(string=html, base_url=str(out)).write_pdf(str(tmp)))
+        written.append(target)
+    return written

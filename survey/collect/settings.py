@@ -1,0 +1,192 @@
+"""Serve settings and quotas, from ``minyi.yaml`` (and the ``survey serve`` options).
+
+``minyi.yaml``::
+
+    serve:
+      wave: 2026Q3          # wave of the collected answers (else --wave; else the wave whose
+                            # start..end contains today; else the last wave listed; else 'default')
+      access_code: "2468"   # respondents type it once before answering (optional)
+      rate_limit: 30        # new submissions per minute from one IP address (0 = no limit);
+                            # collectors' signed links are not limited
+      one_per_device: true  # one submission per phone, except through a collector's link
+      max_body_kb: 256      # largest accepted request
+      merge_every: 10       # seconds between merges of the journal into the project store
+    quotas:
+      mode: stop            # stop: a full cell takes no more answers; keep: count on, over target
+      cells:
+        - {site: 社区, district: 东城区, target: 120}
+        - {district: 西城区, target: 300}    # a district over all sites
+
+``quotas`` may also be the list of cells alone (mode ``stop``).  Sites and districts are option
+labels (or codes) of the questionnaire's ``site_question`` / ``district_question``; targets can
+come from ``survey plan --strata … --allocate …`` (one cell per stratum) or be typed in.
+A cell counts the answers collected by ``survey serve`` in the serve wave.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import MinyiError
+from ..messages import did_you_mean
+from ..questionnaire import Questionnaire
+
+SERVE_KEYS = {"wave", "access_code", "rate_limit", "one_per_device", "max_body_kb", "merge_every"}
+QUOTA_MODES = ("stop", "keep")
+DEFAULTS = {"rate_limit": 30, "one_per_device": True, "max_body_kb": 256, "merge_every": 10.0}
+
+
+@dataclass(frozen=True)
+class QuotaCell:
+    site: Optional[str]  # label; None = every site
+    district: Optional[str]
+    target: int
+
+    def matches(self, site: Optional[str], district: Optional[str]) -> bool:
+        return (self.site is None or self.site == site) and (self.district is None or self.district == district)
+
+    @property
+    def name(self) -> str:
+        return "·".join(x for x in (self.site, self.district) if x) or "全部"
+
+
+@dataclass(frozen=True)
+class Quotas:
+    mode: str = "stop"
+    cells: tuple = ()
+
+    def full_cells(self, counts: dict, site: Optional[str], district: Optional[str]) -> list[QuotaCell]:
+        """Cells that ``(site, district)`` falls in and that have reached their target."""
+        out = []
+        for c in self.cells:
+            if c.matches(site, district):
+                n = sum(v for (s, d), v in counts.items() if c.matches(s, d))
+                if n >= c.target:
+                    out.append(c)
+        return out
+
+
+@dataclass
+class ServeSettings:
+    wave: str = "default"
+    access_code: Optional[str] = None
+    rate_limit: int = DEFAULTS["rate_limit"]
+    one_per_device: bool = True
+    max_body_kb: int = DEFAULTS["max_body_kb"]
+    merge_every: float = DEFAULTS["merge_every"]
+    quotas: Quotas = field(default_factory=Quotas)
+
+
+def _err(config_path: str, key: str, reason: str, hint: str) -> MinyiError:
+    return MinyiError.of("config-key", file=config_path, key=key, reason=reason, hint=hint)
+
+
+def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = "minyi.yaml") -> str:
+    """The serve wave when neither --wave nor serve.wave says: the wave whose fielding period
+    (``waves:`` start/end, :mod:`survey.waves`) contains today, else the last wave listed, else 'default'."""
+    from ..waves import read_waves
+
+    waves = read_waves(config, path)
+    today = today or _dt.date.today()
+    for w in waves.values():
+        if (w.start or w.end) and (w.start is None or w.start <= today) and (w.end is None or today <= w.end):
+            return w.id
+    return list(waves)[-1] if waves else "default"
+
+
+def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_path: str, what: str) -> Optional[str]:
+    if value is None:
+        return None
+    if not qid:
+        raise _err(config_path, key, f"the questionnaire has no {what}_question", f"remove {what} from the quota cells")
+    try:
+        code = q.resolve_code(qid, value)
+    except KeyError:
+        labels = [o.label for o in q.question(qid).options]
+        raise _err(config_path, key, f"'{value}' is not a {what} of the questionnaire",
+                   did_you_mean(str(value), labels) or "use one of: " + ", ".join(labels))
+    return q.question(qid).option_by_code(code).label
+
+
+def parse_quotas(raw: Any, q: Questionnaire, config_path: str) -> Quotas:
+    """Quotas from the ``quotas:`` value of minyi.yaml (see module docstring); errors name the key."""
+    if raw is None:
+        return Quotas()
+    mode, cells = "stop", raw
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"mode", "cells"}
+        if unknown:
+            k = sorted(unknown)[0]
+            raise MinyiError.of("unknown-key", file=config_path, key=k, where="quotas",
+                                suggestion=did_you_mean(k, ["mode", "cells"]) or "use mode and cells")
+        mode = str(raw.get("mode", "stop"))
+        cells = raw.get("cells") or []
+    if mode not in QUOTA_MODES:
+        raise _err(config_path, "quotas.mode", f"must be stop or keep, not {mode!r}",
+                   "stop: a full cell takes no more answers; keep: accept and count over the target")
+    if not isinstance(cells, list):
+        raise _err(config_path, "quotas.cells", "must be a list of {site, district, target}",
+                   "e.g. - {site: 社区, district: 东城区, target: 120}")
+    out, seen = [], set()
+    for i, c in enumerate(cells, start=1):
+        key = f"quotas.cells[{i}]"
+        if not isinstance(c, dict):
+            raise _err(config_path, key, "must be a mapping {site, district, target}",
+                       "e.g. - {site: 社区, district: 东城区, target: 120}")
+        unknown = set(c) - {"site", "district", "target"}
+        if unknown:
+            k = sorted(unknown)[0]
+            raise MinyiError.of("unknown-key", file=config_path, key=k, where=key,
+                                suggestion=did_you_mean(k, ["site", "district", "target"]) or "use site, district, target")
+        t = c.get("target")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0 or float(t) != int(t):
+            raise _err(config_path, f"{key}.target", f"must be a whole number ≥ 0, not {t!r}", "e.g. target: 120")
+        site = _label(q, q.site_question, c.get("site"), f"{key}.site", config_path, "site")
+        district = _label(q, q.district_question, c.get("district"), f"{key}.district", config_path, "district")
+        if site is None and district is None:
+            raise _err(config_path, key, "names neither a site nor a district", "add site: and/or district:")
+        if (site, district) in seen:
+            raise _err(config_path, key, f"the cell {site or ''} {district or ''} is listed twice", "keep one of them")
+        seen.add((site, district))
+        out.append(QuotaCell(site, district, int(t)))
+    return Quotas(mode=mode, cells=tuple(out))
+
+
+def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wave: Optional[str] = None,
+                  access_code: Optional[str] = None, rate_limit: Optional[int] = None,
+                  merge_every: Optional[float] = None) -> ServeSettings:
+    """Settings from minyi.yaml's ``serve:`` and ``quotas:``; the given options win."""
+    path = str(config_path)
+    raw = config.get("serve") or {}
+    if not isinstance(raw, dict):
+        raise _err(path, "serve", "must be a mapping", "e.g. serve: {wave: 2026Q3, rate_limit: 30}")
+    for k in raw:
+        if k not in SERVE_KEYS:
+            raise MinyiError.of("unknown-key", file=path, key=k, where="serve",
+                                suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it")
+    s = ServeSettings()
+    if wave is None:
+        wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
+    s.wave = str(wave)
+    code = access_code if access_code is not None else raw.get("access_code")
+    s.access_code = str(code) if code not in (None, "") else None
+    for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):
+        v = {"rate_limit": rate_limit, "merge_every": merge_every}.get(key)
+        v = v if v is not None else raw.get(key, DEFAULTS[key])
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or (kind is int and float(v) != int(v)):
+            raise _err(path, f"serve.{key}", f"must be a number ≥ 0, not {v!r}", f"e.g. {key}: {DEFAULTS[key]}")
+        setattr(s, key, kind(v))
+    if s.max_body_kb < 8:
+        raise _err(path, "serve.max_body_kb", f"{s.max_body_kb} KB is too small for one questionnaire",
+                   "use at least 8 (the default is 256)")
+    if s.merge_every <= 0:
+        raise _err(path, "serve.merge_every", "must be more than 0 seconds", "e.g. merge_every: 10")
+    opd = raw.get("one_per_device", True)
+    if not isinstance(opd, bool):
+        raise _err(path, "serve.one_per_device", f"must be true or false, not {opd!r}", "write true or false")
+    s.one_per_device = opd
+    s.quotas = parse_quotas(config.get("quotas"), q, path)
+    return s

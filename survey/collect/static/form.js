@@ -1,0 +1,489 @@
+/* minyi phone form: skip logic (MinyiLogic, generated from the questionnaire into /logic.js), one page per
+   section, the same checks as the server, and an offline outbox (IndexedDB) that sends answers when the phone
+   is back online.  Hand-written, no build step, no eval. */
+(function () {
+  "use strict";
+  var doc = document;
+  var cfgEl = doc.getElementById("minyi-config");
+  var form = doc.getElementById("survey");
+  if (!cfgEl || !form || !window.MinyiLogic) { return; }  // without the logic file: the plain HTML form
+  doc.documentElement.classList.add("js");
+  var cfg = JSON.parse(cfgEl.textContent);
+  var MSG = cfg.messages;
+  var Q = cfg.questions;
+  var pages = Array.prototype.slice.call(doc.querySelectorAll(".page"));
+  var current = 0;
+  var started = Date.now();
+  var uuid = newUuid();
+  var CODE_KEY = "minyi-access-code";
+
+  // ------------------------------------------------------------------ helpers
+  function $(id) { return doc.getElementById(id); }
+  function fmt(t, p) { return t.replace(/\{(\w+)\}/g, function (_, k) { return p[k] === undefined ? "" : String(p[k]); }); }
+  function newUuid() {
+    var b = new Uint8Array(16);
+    (window.crypto || window.msCrypto).getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function show(el, on) { if (el) { el.hidden = !on; } }
+
+  // ------------------------------------------------------------------ reading the form
+  function fields() {
+    var m = {};
+    var els = form.elements;
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      if (!el.name || el.disabled || el.tagName === "BUTTON") { continue; }
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { continue; }
+      var v = el.value.trim();
+      if (v === "") { continue; }
+      (m[el.name] = m[el.name] || []).push(v);
+    }
+    return m;
+  }
+  function first(m, name) { return m[name] ? m[name][0] : undefined; }
+  function num(v) { var x = Number(v); return v !== undefined && v !== "" && isFinite(x) ? x : undefined; }
+  function otherChosen(q, m) {
+    var sel = m[q.id] || [];
+    for (var i = 0; i < q.other.length; i++) { if (sel.indexOf(String(q.other[i])) >= 0) { return true; } }
+    return false;
+  }
+
+  // The answers of one question: native columns for the skip logic, form fields for the server.
+  function take(q, m, a, out) {
+    var i, v, col;
+    if (q.type === "single" || q.type === "scale" || q.type === "yesno") {
+      v = num(first(m, q.id));
+      if (v !== undefined) { a[q.id] = v; out[q.id] = String(v); }
+    } else if (q.type === "matrix") {
+      for (i = 0; i < q.rows.length; i++) {
+        col = q.id + "_" + q.rows[i];
+        v = num(first(m, col));
+        if (v !== undefined) { a[col] = v; out[col] = String(v); }
+      }
+    } else if (q.type === "multiple") {
+      var sel = m[q.id] || [];
+      if (sel.length) {
+        for (i = 0; i < q.codes.length; i++) { a[q.id + "_" + q.codes[i]] = sel.indexOf(String(q.codes[i])) >= 0 ? 1 : 0; }
+        out[q.id] = sel.slice();
+      }
+    } else if (q.type === "ranking") {
+      for (i = 0; i < q.codes.length; i++) {
+        col = q.id + "_" + q.codes[i];
+        v = num(first(m, col));
+        if (v !== undefined) { a[col] = v; out[col] = String(v); }
+      }
+    } else if (q.type === "number") {
+      v = first(m, q.id);
+      if (v !== undefined) { if (num(v) !== undefined) { a[q.id] = num(v); } out[q.id] = v; }
+    } else if (q.type === "text") {
+      v = first(m, q.id);
+      if (v !== undefined) { a[q.id] = v; out[q.id] = v; }
+    }
+    if (q.other.length && otherChosen(q, m)) {
+      v = first(m, q.id + "_other");
+      if (v !== undefined) { a[q.id + "_other"] = v; out[q.id + "_other"] = v; }
+    }
+  }
+
+  // Walk the questions in order: a question is asked given the answers of the asked questions before it.
+  function state() {
+    var m = fields();
+    var a = {}, out = {}, asked = {};
+    for (var i = 0; i < Q.length; i++) {
+      var q = Q[i];
+      asked[q.id] = window.MinyiLogic.asked(q.id, a);
+      if (asked[q.id]) { take(q, m, a, out); }
+    }
+    return { m: m, a: a, out: out, asked: asked };
+  }
+
+  function isAnswered(q, st) {
+    var cols = q.type === "matrix" ? q.rows.map(function (r) { return q.id + "_" + r; }) : [q.id];
+    if (q.type === "multiple") { return (st.m[q.id] || []).length > 0; }
+    if (q.type === "ranking") { return q.codes.some(function (c) { return st.a[q.id + "_" + c] !== undefined; }); }
+    return cols.some(function (c) { return st.out[c] !== undefined; });
+  }
+
+  // ------------------------------------------------------------------ checks (the server's, in words)
+  function problems(q, st) {
+    var errs = {};  // field id (question or matrix row column) -> message
+    var i, n;
+    if (q.type === "matrix") {
+      if (!q.required) { return errs; }
+      for (i = 0; i < q.rows.length; i++) {
+        var col = q.id + "_" + q.rows[i];
+        if (st.a[col] === undefined) {
+          var lab = doc.querySelector('#q-' + cssId(col) + ' .mlabel');
+          errs[col] = fmt(MSG["required-row"], { row: lab ? lab.lastChild.textContent.trim() : q.rows[i] });
+        }
+      }
+      return errs;
+    }
+    var answered = isAnswered(q, st);
+    if (!answered) {
+      if (q.required && q.type !== "text") { errs[q.id] = MSG["required-missing"]; }
+      return errs;
+    }
+    if (q.type === "multiple") {
+      n = (st.m[q.id] || []).length;
+      if (q.max !== null && n > q.max) { errs[q.id] = fmt(MSG["too-many"], { max: q.max }); }
+      else if (q.min !== null && q.min > 1 && n < q.min) { errs[q.id] = fmt(MSG["too-few"], { min: q.min }); }
+    } else if (q.type === "ranking") {
+      n = q.codes.filter(function (c) { return st.a[q.id + "_" + c] !== undefined; }).length;
+      if (q.required && n < Math.min(q.k, q.codes.length)) { errs[q.id] = fmt(MSG["rank-invalid"], { k: q.k }); }
+    } else if (q.type === "number") {
+      var x = num(st.out[q.id]);
+      if (x === undefined) { errs[q.id] = MSG["not-a-number"]; }
+      else if ((q.min !== null && x < q.min) || (q.max !== null && x > q.max)) {
+        errs[q.id] = fmt(MSG["out-of-range"], { range: rangeWords(q) });
+      }
+    }
+    return errs;
+  }
+  function rangeWords(q) {
+    if (q.min !== null && q.max !== null) { return q.min + "—" + q.max + "之间"; }
+    return q.min !== null ? "不小于" + q.min : "不大于" + q.max;
+  }
+  function cssId(s) { return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/[^\w-]/g, "\\$&"); }
+  function clearErrors(scope) {
+    var list = (scope || doc).querySelectorAll(".err");
+    for (var i = 0; i < list.length; i++) { list[i].hidden = true; list[i].textContent = ""; }
+    var marked = (scope || doc).querySelectorAll(".has-err");
+    for (i = 0; i < marked.length; i++) { marked[i].classList.remove("has-err"); }
+  }
+  function setError(id, text) {
+    var el = $("err-" + id);
+    if (!el) { return false; }
+    el.textContent = el.hidden || !el.textContent ? text : el.textContent + "；" + text;
+    el.hidden = false;
+    var box = $("q-" + id);
+    if (box) { box.classList.add("has-err"); }
+    return true;
+  }
+  function checkPage(idx, st) {
+    var page = pages[idx];
+    clearErrors(page);
+    var firstBad = null;
+    if (page.dataset.page === "intro" && cfg.accessCode) {
+      var code = $("access-code");
+      if (!code.value.trim()) { setError("__code", MSG["access-code-missing"]); firstBad = code; }
+    }
+    Q.forEach(function (q) {
+      if (!st.asked[q.id] || !page.contains($("q-" + q.id))) { return; }
+      var errs = problems(q, st);
+      Object.keys(errs).forEach(function (k) { setError(k, errs[k]); if (!firstBad) { firstBad = $("q-" + k); } });
+    });
+    if (firstBad) { firstBad.scrollIntoView({ block: "center" }); }
+    return firstBad === null;
+  }
+
+  // ------------------------------------------------------------------ showing the right questions and page
+  function pageVisible(idx, st) {
+    var p = pages[idx];
+    if (p.dataset.page === "intro") { return true; }
+    return Q.some(function (q) { return st.asked[q.id] && p.contains($("q-" + q.id)); });
+  }
+  function refresh() {
+    var st = state();
+    var total = 0, done = 0;
+    Q.forEach(function (q) {
+      var el = $("q-" + q.id);
+      if (el) { el.classList.toggle("skipped", !st.asked[q.id]); }
+      if (!st.asked[q.id]) { return; }
+      if (q.type === "matrix") {
+        total += q.rows.length;
+        q.rows.forEach(function (r) { if (st.a[q.id + "_" + r] !== undefined) { done++; } });
+      } else { total += 1; if (isAnswered(q, st)) { done++; } }
+      if (q.other.length) {
+        var box = form.querySelector('input.other[name="' + q.id + '_other"]');
+        if (box) { box.classList.toggle("off", !otherChosen(q, st.m)); }
+      }
+    });
+    var inputs = form.querySelectorAll(".opt input");  // highlight chosen options (browsers without :has())
+    for (var i = 0; i < inputs.length; i++) { inputs[i].parentNode.classList.toggle("on", inputs[i].checked); }
+    $("progress").value = total ? Math.round(100 * done / total) : 0;
+    $("progress-text").textContent = "已答 " + done + "/" + total;
+    var last = lastVisible(st);
+    show($("prev"), current > 0);
+    show($("next"), current < last);
+    show($("send"), current >= last);
+    quotaNotice(st);
+    return st;
+  }
+  function lastVisible(st) {
+    for (var i = pages.length - 1; i >= 0; i--) { if (pageVisible(i, st)) { return i; } }
+    return 0;
+  }
+  function go(idx) {
+    pages.forEach(function (p, i) { p.classList.toggle("current", i === idx); });
+    current = idx;
+    refresh();
+    window.scrollTo(0, 0);
+  }
+  function step(dir) {
+    var st = state();
+    if (dir > 0 && !checkPage(current, st)) { return; }
+    var i = current + dir;
+    while (i > 0 && i < pages.length - 1 && !pageVisible(i, st)) { i += dir; }
+    go(Math.max(0, Math.min(i, pages.length - 1)));
+  }
+
+  // ------------------------------------------------------------------ quotas
+  function quotaNotice(st) {
+    var full = (cfg.quotas && cfg.quotas.full) || [];
+    var note = $("notice");
+    var hit = null;
+    var s = st.a[cfg.siteQuestion], d = st.a[cfg.districtQuestion];
+    full.forEach(function (c) {
+      if ((c.site === null || c.site === s) && (c.district === null || c.district === d)) { hit = c; }
+    });
+    if (hit && cfg.quotas.mode === "stop") {
+      note.textContent = fmt(MSG["quota-full"], { cell: hit.name });
+      note.hidden = false;
+      $("send").disabled = true;
+    } else if (note.dataset.kind !== "keep") {
+      note.hidden = true;
+      $("send").disabled = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ input behaviour
+  form.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.type === "checkbox") {
+      var q = null;
+      for (var i = 0; i < Q.length; i++) { if (Q[i].id === el.name) { q = Q[i]; } }
+      if (q && el.checked) {
+        var boxes = form.querySelectorAll('input[type=checkbox][name="' + el.name + '"]');
+        var excl = q.exclusive.indexOf(Number(el.value)) >= 0;
+        var n = 0;
+        Array.prototype.forEach.call(boxes, function (b) {
+          if (b === el) { return; }
+          var bx = q.exclusive.indexOf(Number(b.value)) >= 0;
+          if (excl || bx) { b.checked = false; }
+          if (b.checked) { n++; }
+        });
+        if (q.max !== null && n + 1 > q.max) {
+          el.checked = false;
+          clearErrors($("q-" + q.id));
+          setError(q.id, fmt(MSG["too-many"], { max: q.max }));
+        }
+      }
+    }
+    refresh();
+  });
+  form.addEventListener("input", function (e) { if (e.target.tagName !== "SELECT") { refresh(); } });
+  Array.prototype.forEach.call(form.querySelectorAll("ol.rank"), function (ol) {
+    var k = Number(ol.dataset.k);
+    var items = Array.prototype.slice.call(ol.querySelectorAll(".rank-opt"));
+    function paint() {
+      items.forEach(function (it) {
+        var v = it.querySelector("select").value;
+        it.querySelector(".badge").textContent = v;
+        it.classList.toggle("ranked", v !== "");
+      });
+    }
+    items.forEach(function (it) {
+      it.addEventListener("click", function (e) {
+        e.preventDefault();
+        var sel = it.querySelector("select");
+        var mine = Number(sel.value || 0);
+        if (mine) {
+          items.forEach(function (o) {
+            var s = o.querySelector("select");
+            if (Number(s.value) > mine) { s.value = String(Number(s.value) - 1); }
+          });
+          sel.value = "";
+        } else {
+          var used = items.filter(function (o) { return o.querySelector("select").value !== ""; }).length;
+          if (used >= k) { return; }
+          sel.value = String(used + 1);
+        }
+        paint();
+        refresh();
+      });
+    });
+    paint();
+  });
+  $("prev").addEventListener("click", function () { step(-1); });
+  $("next").addEventListener("click", function () { step(1); });
+
+  // ------------------------------------------------------------------ the outbox (IndexedDB, else localStorage)
+  var Outbox = (function () {
+    var dbp = null;
+    function db() {
+      if (!dbp) {
+        dbp = new Promise(function (resolve, reject) {
+          if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+          var r = indexedDB.open("minyi-outbox", 1);
+          r.onupgradeneeded = function () { r.result.createObjectStore("outbox", { keyPath: "uuid" }); };
+          r.onsuccess = function () { resolve(r.result); };
+          r.onerror = function () { reject(r.error); };
+        });
+      }
+      return dbp;
+    }
+    function req(mode, fn) {
+      return db().then(function (d) {
+        return new Promise(function (resolve, reject) {
+          var t = d.transaction("outbox", mode);
+          var r = fn(t.objectStore("outbox"));
+          t.oncomplete = function () { resolve(r && r.result); };
+          t.onerror = function () { reject(t.error); };
+        });
+      });
+    }
+    function lsAll() { try { return JSON.parse(localStorage.getItem("minyi-outbox") || "[]"); } catch (e) { return []; } }
+    function lsSave(list) { localStorage.setItem("minyi-outbox", JSON.stringify(list)); }
+    return {
+      put: function (item) {
+        return req("readwrite", function (s) { return s.put(item); }).catch(function () {
+          var l = lsAll().filter(function (x) { return x.uuid !== item.uuid; }); l.push(item); lsSave(l);
+        });
+      },
+      del: function (id) {
+        return req("readwrite", function (s) { return s.delete(id); }).catch(function () {
+          lsSave(lsAll().filter(function (x) { return x.uuid !== id; }));
+        });
+      },
+      all: function () {
+        return req("readonly", function (s) { return s.getAll(); }).then(function (l) { return l || []; })
+          .catch(function () { return lsAll(); });
+      }
+    };
+  })();
+
+  function send(payload) {
+    return fetch("/api/submit", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) {
+        if (r.status === 200) { return { kind: "ok", body: body }; }
+        if (r.status === 422) { return { kind: "invalid", body: body }; }
+        if (r.status === 429 || r.status >= 500) { return { kind: "retry", body: body }; }
+        return { kind: "final", body: body, status: r.status };
+      });
+    }, function () { return { kind: "retry", body: {} }; });
+  }
+
+  var flushing = false;
+  function flush() {
+    if (flushing) { return Promise.resolve(); }
+    flushing = true;
+    return Outbox.all().then(function (items) {
+      items.sort(function (x, y) { return x.finished_at - y.finished_at; });
+      var chain = Promise.resolve(true);
+      items.forEach(function (it) {
+        chain = chain.then(function (go_on) {
+          if (!go_on) { return false; }
+          return send(it).then(function (r) {
+            if (r.kind === "retry") { return false; }
+            return Outbox.del(it.uuid).then(function () { return true; });
+          });
+        });
+      });
+      return chain;
+    }).then(function () { flushing = false; return updateOutbox(); }, function () { flushing = false; });
+  }
+  function updateOutbox() {
+    return Outbox.all().then(function (items) {
+      var el = $("outbox");
+      el.textContent = items.length ? fmt(MSG["outbox"], { n: items.length }) : "";
+      el.hidden = !items.length;
+      el.dataset.count = String(items.length);
+    });
+  }
+
+  // ------------------------------------------------------------------ submitting
+  function payload(st) {
+    var code = cfg.accessCode ? ($("access-code").value.trim() || localStorage.getItem(CODE_KEY) || "") : null;
+    return {
+      uuid: uuid, answers: st.out, link: cfg.link, access_code: code,
+      finished_at: Date.now(), duration_sec: Math.round((Date.now() - started) / 1000)
+    };
+  }
+  function finish(title, text) {
+    form.hidden = true;
+    $("done-title").textContent = title;
+    $("done-text").textContent = text;
+    $("done").hidden = false;
+    $("notice").hidden = true;
+    window.scrollTo(0, 0);
+  }
+  function showServerErrors(body) {
+    clearErrors();
+    var firstPage = null;
+    (body.errors || []).forEach(function (e) {
+      var id = $("err-" + e.column) ? e.column : e.question;
+      if (!id || !setError(id, e.message)) { return; }
+      var box = $("q-" + id);
+      for (var i = 0; i < pages.length; i++) {
+        if (box && pages[i].contains(box) && (firstPage === null || i < firstPage)) { firstPage = i; }
+      }
+    });
+    var note = $("notice");
+    note.textContent = body.message || MSG["invalid"];
+    note.className = "notice error";
+    note.hidden = false;
+    if (firstPage !== null) { pages.forEach(function (p, i) { p.classList.toggle("current", i === firstPage); }); current = firstPage; refresh(); }
+  }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var st = state();
+    for (var i = 0; i < pages.length; i++) {
+      if (pageVisible(i, st) && !checkPage(i, st)) {
+        pages.forEach(function (p, j) { p.classList.toggle("current", j === i); });
+        current = i; refresh(); checkPage(i, st);
+        return;
+      }
+    }
+    if (cfg.accessCode) { localStorage.setItem(CODE_KEY, $("access-code").value.trim()); }
+    var p = payload(st);
+    $("send").disabled = true;
+    Outbox.put(p).then(function () { return send(p); }).then(function (r) {
+      $("send").disabled = false;
+      if (r.kind === "retry") {
+        finish(MSG["saved-title"], MSG["saved-offline"]);
+        show($("again"), !!cfg.collector);
+        return updateOutbox();
+      }
+      return Outbox.del(p.uuid).then(function () {
+        if (r.kind === "ok") { finish(MSG["done-title"], MSG["done"]); show($("again"), !!cfg.collector); }
+        else if (r.kind === "invalid") { showServerErrors(r.body); }
+        else {
+          if (r.body.status === "access_code") { localStorage.removeItem(CODE_KEY); }
+          finish(MSG["not-stored-title"], r.body.message || MSG["not-stored"]);
+        }
+        return updateOutbox();
+      });
+    });
+  });
+  $("again").addEventListener("click", function () {
+    form.reset();
+    Array.prototype.forEach.call(form.querySelectorAll(".rank-opt"), function (it) {
+      it.classList.remove("ranked"); it.querySelector(".badge").textContent = "";
+    });
+    if (cfg.accessCode) { $("access-code").value = localStorage.getItem(CODE_KEY) || ""; }
+    uuid = newUuid();
+    started = Date.now();
+    clearErrors();
+    $("done").hidden = true;
+    form.hidden = false;
+    go(0);
+  });
+
+  // ------------------------------------------------------------------ start
+  if (cfg.accessCode && !$("access-code").value) { $("access-code").value = localStorage.getItem(CODE_KEY) || ""; }
+  window.addEventListener("online", flush);
+  setInterval(flush, 15000);
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* the form works without it, online */ });
+  }
+  go(0);
+  flush();
+})();

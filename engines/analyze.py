@@ -73,7 +73,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     qids = [resolve_grouping(q, b) for b in by]
     na = normalize_na_policy(na_policy if na_policy is not None else cfg.get("na_policy", "exclude"))
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
-    check_method(ci)
+    check_method(ci, groups=True)
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     if cfg.get("weighting"):
         raise MinyiError.of("usage", file=str(data), reason="weighting (raking/post-stratification) needs the rows: "

@@ -200,3 +200,26 @@ def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
         assert _mismatches(got[sec], ref[sec]) == [], sec
     assert _mismatches(got["sample"]["composition"], ref["sample"]["composition"]) == []
     assert got["meta"]["engine"]["name"] == "spark"
+
+
+def test_engine_refuses_a_row_only_interval_up_front(q, frame, parquet, capsys):
+    """The engines take the interval methods of tables of groups (check_method(groups=True), as
+    report.pipeline.analyze): minyi.yaml's ci_method ``likelihood`` is refused before any SQL runs, with
+    the catalogue's list of methods, and the CLI exits 1 without a traceback."""
+    from analysis.design import DesignError
+    from analysis.ci import GROUP_CI_METHODS
+    from engines.analyze import analyze_data
+
+    folder = _with_design(parquet, {})
+    with pytest.raises(DesignError) as e:
+        analyze_data(folder, engine="duckdb", ci_method="likelihood")
+    assert "choose one of: " + ", ".join(GROUP_CI_METHODS) in str(e.value)
+    (folder / "minyi.yaml").write_text(yaml.safe_dump({"ci_method": "likelihood"}), encoding="utf-8")
+    cli._exit.called_from_console = False
+    try:
+        assert cli.main(["analyze", str(folder), "--engine", "duckdb"]) == 1
+        err = capsys.readouterr().err
+        assert "likelihood" in err and "Traceback" not in err
+    finally:
+        cli._exit.called_from_console = True
+        _with_design(folder, {})

@@ -45,7 +45,7 @@ import pandas as pd
 
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
-from .questionnaire import META_COLUMNS, Question, Questionnaire, column_types
+from .questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Question, Questionnaire, column_types
 from .tabular import KIND_NAMES, RawTable, decode_bytes, read_raw, read_text_table, sniff_kind
 
 FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
@@ -67,6 +67,7 @@ META_MAP = {
     "开始答题时间": "_start", "start": "_start", "end": "_end", "来源": None, "来源详情": None, "来自ip": None,
     "ip": None, "总分": None, "地理位置": None, "ua": None, "referrer": None, "today": None, "deviceid": None,
     "username": None, "phonenumber": None, "simserial": None, "subscriberid": None, "audit": None,
+    COLLECTOR_COLUMN[0]: COLLECTOR_COLUMN[0],  # survey serve's collector id (its exports carry it)
 }
 _META_RANK = {"序号": 0, "编号": 0, "respondent_id": 0, "_uuid": 1, "答卷编号": 1, "_id": 2}
 _KOBO_META = re.compile(r"^(_|meta[/.]|formhub[/.])")
@@ -282,7 +283,7 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     if len(set(names)) != len(names):
         return _careful_native(p, q, "repeated column names")
     meta_types = {"respondent_id": pa.string(), "submitted_at": pa.string(), "duration_sec": pa.float64(),
-                  "ip": pa.string()}
+                  "ip": pa.string(), COLLECTOR_COLUMN[0]: pa.string()}
     unknown = [c for c in names if c not in kinds and c not in meta_types]
     fixed = {c: meta_types[c] for c in names if c in meta_types}
     fixed.update({c: pa.string() for c in unknown})  # read as text: PII detection looks at their values
@@ -337,6 +338,9 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         else:
             arrays.append(table.column(c))
         out_names.append(c)
+    if COLLECTOR_COLUMN[0] in names:
+        arrays.append(table.column(COLLECTOR_COLUMN[0]))
+        out_names.append(COLLECTOR_COLUMN[0])
     arrays.append(pa.array(np.arange(n, dtype=np.int64) + 2))
     out_names.append("_row")
     del table  # only the selected columns stay referenced
@@ -952,6 +956,9 @@ class _Converter:
             frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
         else:
             frame["duration_sec"] = np.nan
+        if COLLECTOR_COLUMN[0] in meta:
+            frame[COLLECTOR_COLUMN[0]] = df[meta[COLLECTOR_COLUMN[0]]].astype("string").str.strip().to_numpy(
+                dtype=object, na_value=None)
         data: dict[str, np.ndarray] = {}
         for qq in q.questions:
             cols = groups.get(qq.id, [])

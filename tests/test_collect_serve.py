@@ -487,3 +487,35 @@ def test_dashboard_counts_and_quality_flags_per_collector(tmp_path, rows):
     sites = {c["site"]: c["total"] for c in stats["sites"]}
     assert sites == {"社区": 6, "企业": 3}
     assert "V002" in dash and 'class="r flag"' in dash
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])  # pyarrow fast path, careful path
+def test_a_serve_export_imports_again_with_its_collector_column(project, rows, tmp_path, encoding):
+    """`survey export` of collected answers carries the collector id; importing that file into another
+    project keeps it (no "matches no question" note, nothing quarantined), on both native read paths."""
+    from survey.export import export_project
+
+    q = project.questionnaire
+    svc, client = _client(project)
+    links = [_link(project, collectors=["V001"]), _link(project, collectors=["V002"]), None]
+    with client:
+        client.get("/")  # the device cookie of the link-less answer
+        for i, link in enumerate(links):
+            r = client.post("/api/submit", json=payload(q, rows[i], link=link or {}))
+            assert r.status_code == 200, r.text
+    src = Project.open(project.root)
+    text = export_project(src)
+    assert "collector" in text.splitlines()[0].lstrip("\ufeff").split(",")
+    f = tmp_path / "serve_export.csv"
+    f.write_bytes(text.encode(encoding))
+    other = Project.create(tmp_path / "again", project.root / "questionnaire.yaml")
+    s = other.import_file(f, wave="w2")
+    assert s.accepted == 3 and s.quarantined == 0
+    assert not [u for u in s.unmatched if "collector" in str(u)], s.unmatched
+    got = Project.open(other.root).raw_responses().set_index("respondent_id")["collector"]
+    want = src.raw_responses().set_index("respondent_id")["collector"]
+    def ids(s):
+        return [None if pd.isna(v) else v for v in s.tolist()]
+
+    assert ids(got.reindex(want.index)) == ids(want)
+    assert sorted(ids(want), key=str) == [None, "V001", "V002"]

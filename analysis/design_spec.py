@@ -128,7 +128,11 @@ class DesignSpec:
 def describe(design: Design) -> dict:
     """The design in words for method notes: ``description``/``description_en`` (the design type, its
     columns and how it was read — weights derived from the fpc, nested PSU ids) and ``variance``/
-    ``variance_en`` (how standard errors and degrees of freedom are obtained)."""
+    ``variance_en`` (how standard errors and degrees of freedom are obtained: replicate weights or Taylor
+    linearisation over the strata and PSUs the design actually has), and its parts ``se_method``/
+    ``se_method_en`` (the variance method in a few words) and ``df_rule``/``df_rule_en`` (the design
+    degrees of freedom: rank of the replicate weights − 1, PSUs − strata, PSUs − 1, n − strata or n − 1,
+    as R's ``degf``)."""
     spec = design.spec or {}
     rep = getattr(design, "is_replicate", False)
     psu = spec.get("psu")
@@ -175,22 +179,42 @@ def describe(design: Design) -> dict:
         en.append("PSU ids repeat across strata and are taken as nested in strata (R: nest=TRUE)")
     if rep:
         made = "（由抽样设计生成）" if spec.get("replicates") else ""
+        se_zh = f"{design.rep_type} 重复权数法（{design.n_replicates} 组）"
+        se_en = f"{design.rep_type} replicate weights ({design.n_replicates})"
+        df_zh, df_en = "重复权数矩阵的秩减1", "the rank of the replicate weights − 1"
         var_zh = (f"标准误由 {design.n_replicates} 组 {design.rep_type} 重复权数{made}的重复估计计算（R survey 包 "
-                  "svrVar）；自由度为重复权数矩阵的秩减1")
+                  f"svrVar）；自由度为{df_zh}")
         var_en = (f"standard errors from {design.n_replicates} {design.rep_type} replicate estimates"
                   f"{' (replicate weights made from the sampling design)' if spec.get('replicates') else ''} "
-                  "(R's svrVar); degrees of freedom = rank of the replicate weights − 1")
+                  f"(R's svrVar); degrees of freedom = {df_en}")
     else:
-        how = []
+        strata = bool(spec.get("strata"))
+        se_zh, se_en = "泰勒线性化法", "Taylor linearisation"
+        if strata and psus:
+            over_zh, over_en = "按分层与初级抽样单元计算", "over strata and primary sampling units"
+            df_zh, df_en = "初级抽样单元数减层数", "PSUs − strata"
+        elif psus:
+            over_zh, over_en = "按初级抽样单元计算，未分层", "over primary sampling units, no strata"
+            df_zh, df_en = "初级抽样单元数减1", "PSUs − 1"
+        elif strata:
+            over_zh, over_en = ("按层计算，每位受访者为一个抽样单元", "within strata, each respondent a sampling unit")
+            df_zh, df_en = "样本量减层数", "n − strata"
+        else:
+            over_zh, over_en = ("每位受访者为一个抽样单元，无分层、无整群",
+                                "each respondent a sampling unit, no strata or clusters")
+            df_zh, df_en = "样本量减1", "n − 1"
+        how, how_en = [over_zh], [over_en]
         if design.multistage:
             how.append("按多阶段公式逐阶段计算")
+            how_en.append("full multistage variance")
         if design.pps:
             how.append("不等概率部分用 Brewer 近似")
-        var_zh = ("标准误采用泰勒线性化方法" + ("（" + "，".join(how) + "）" if how else "")
-                  + "，与 R 语言 survey 包一致；自由度为初级抽样单元数减层数")
-        how_en = (["full multistage variance"] if design.multistage else []) + (
-            ["Brewer's approximation for PPS"] if design.pps else [])
-        var_en = ("Taylor-linearised standard errors" + (" (" + ", ".join(how_en) + ")" if how_en else "")
-                  + ", as R's survey package; degrees of freedom = PSUs − strata")
+            how_en.append("Brewer's approximation for PPS")
+        elif fpcs:
+            how.append("含有限总体校正")
+            how_en.append("with the finite population correction")
+        var_zh = ("标准误采用泰勒线性化方法（" + "，".join(how) + "），与 R 语言 survey 包一致；自由度为" + df_zh)
+        var_en = ("Taylor-linearised standard errors (" + ", ".join(how_en) + "), as R's survey package; "
+                  "degrees of freedom = " + df_en)
     return {"description": "；".join(zh), "description_en": "; ".join(en), "variance": var_zh,
-            "variance_en": var_en}
+            "variance_en": var_en, "se_method": se_zh, "se_method_en": se_en, "df_rule": df_zh, "df_rule_en": df_en}

@@ -371,6 +371,9 @@ def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built
                              + (f"，加权效率{100 * eff:.1f}%" if eff is not None else ""))
         d["description_en"] += (f"; weighted to the population by {', '.join(weighting['margins'])} with {en}"
                                 + (f", weighting efficiency {100 * eff:.1f}%" if eff is not None else ""))
+        if d.get("variance"):  # the SEs of a calibrated design use the calibration residuals (analysis.weighting)
+            d["variance"] += "；加权后的标准误按校准残差计算（与 R 的 rake/postStratify 设计相同）"
+            d["variance_en"] += "; after weighting, SEs from the calibration residuals (as R's rake/postStratify designs)"
     return d
 
 

@@ -4,7 +4,11 @@ A 360 × 740 touch screen fills the bundled questionnaire through a collector's 
 district locked): skip logic (B6 → B7 or B8, the site's sections), a matrix card by card, a ranking
 tapped in order, "other" fill-ins, a number and a text; submits; then, offline, answers a second
 questionnaire (kept in IndexedDB, the page reloaded from the service worker), comes back online and
-sees it sent once.  The rows in the store equal what was clicked.
+sees it sent once.  The rows in the store equal what was clicked.  Through the plain link of a
+project with an access code and a full quota cell: the access-code screen (required before the first
+page; a wrong code is refused by the server and nothing stored, the right one stores the answer) and
+the polite quota notice that appears when the respondent picks the full cell's site and district
+(sending disabled) and goes when they pick another.
 
 Chromium must be installed (`.ci/run` installs it when absent); these tests never skip in CI.
 """
@@ -64,8 +68,9 @@ def _has(v) -> bool:
     return v is not None and not (isinstance(v, float) and np.isnan(v)) and not (isinstance(v, str) and v == "")
 
 
-def _fill(page, q, row, asked):
-    """Answer on screen, page by page, checking that exactly the asked questions are shown."""
+def _fill(page, q, row, asked, locked: bool = True):
+    """Answer on screen, page by page, checking that exactly the asked questions are shown; ``locked``:
+    the link fixes site and district (else they are tapped like any question)."""
     page.click("#next")
     for sec in q.sections:
         on = [qq for qq in sec.questions if asked[qq.id]]
@@ -79,7 +84,7 @@ def _fill(page, q, row, asked):
                 assert box.is_hidden(), qq.id
                 continue
             assert box.is_visible(), qq.id
-            if qq.id in (q.site_question, q.district_question):
+            if locked and qq.id in (q.site_question, q.district_question):
                 continue  # locked by the link
             if qq.type in ("single", "scale", "yesno"):
                 box.locator(f'label:has(input[value="{int(row[qq.id])}"])').click()
@@ -230,3 +235,87 @@ def _stats(srv):
     req = urllib.request.Request(srv.base + "/admin/api/stats", headers={"Authorization": f"Bearer {srv.token}"})
     with urllib.request.urlopen(req, timeout=10) as r:
         return r.status, json.loads(r.read())
+
+
+def _ui_state(page) -> dict:
+    return page.evaluate("""() => ({notice: document.getElementById('notice').hidden ? null
+                                                : document.getElementById('notice').textContent,
+                                    send_disabled: document.getElementById('send').disabled})""")
+
+
+def test_access_code_screen_and_quota_notice(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from serve_helpers import payload
+
+    p = make_project(tmp_path, config={"serve": {"access_code": "2468"},
+                                       "quotas": {"mode": "stop",
+                                                  "cells": [{"site": "社区", "district": "东城区", "target": 1}]}})
+    q = p.questionnaire
+    import pandas as pd
+
+    full_row, row = _plans(q)  # both 社区 · 东城区
+    row = dict(row, A6=2.0)  # the respondent on screen lives in 西城区 (a cell with room)
+    ask = asked_masks(q, pd.DataFrame([row]))
+    ask = {qid: bool(m[0]) for qid, m in ask.items()}
+    srv = ServerProcess(p.root, "--merge-every", "3600")
+    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
+    errors: list[str] = []
+    try:
+        # a collector's answer (no access code needed) fills the 社区 · 东城区 cell
+        link = make_links(q, site="社区", district="东城区", collectors=["V001"])[0].query(project_secret(p.root))
+        status, body = srv.post(payload(q, {c: v for c, v in full_row.items() if _has(v)}, link=link))
+        assert status == 200, body
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
+                device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(srv.base + "/")
+            # the access-code screen: shown on the first page, required before going on
+            gate = page.locator("#q-__code")
+            assert gate.is_visible() and "访问码" in gate.inner_text()
+            page.click("#next")
+            assert page.locator("#err-__code").is_visible() and page.locator("#err-__code").inner_text() == "请输入访问码"
+            assert page.locator("#q-A1").is_hidden()
+            page.fill("#access-code", "1111")
+            page.click("#next")
+            assert page.locator("#q-A1").is_visible() and page.locator("#err-__code").is_hidden()
+            # the quota notice follows the site and district picked on screen
+            assert _ui_state(page) == {"notice": None, "send_disabled": False}
+            page.locator('#q-A5 label:has(input[value="2"])').click()
+            assert _ui_state(page)["notice"] is None  # 社区 alone is no full cell
+            page.locator('#q-A6 label:has(input[value="1"])').click()
+            st = _ui_state(page)
+            assert st["send_disabled"] and st["notice"] == "感谢您的参与！社区·东城区的样本已经收集完成，无需再填写本问卷。"
+            assert page.locator("#notice").is_visible()
+            page.locator('#q-A6 label:has(input[value="2"])').click()
+            assert _ui_state(page) == {"notice": None, "send_disabled": False}
+            # a wrong code: the server refuses the answer and stores nothing
+            page.goto(srv.base + "/")
+            page.fill("#access-code", "1111")
+            _fill(page, q, row, ask, locked=False)
+            page.wait_for_selector("#done:not([hidden])")
+            assert page.locator("#done-title").inner_text() == "未能提交"
+            assert page.locator("#done-text").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
+            assert _stats(srv)[1]["total"] == 1
+            # the right code: stored (the refused code was not kept on the phone)
+            page.goto(srv.base + "/")
+            assert page.locator("#access-code").input_value() == ""
+            page.fill("#access-code", "2468")
+            _fill(page, q, row, ask, locked=False)
+            page.wait_for_selector("#done:not([hidden])")
+            assert page.locator("#done-title").inner_text() == "提交成功"
+            ctx.close()
+        assert _stats(srv)[1]["total"] == 2
+    finally:
+        rc, out, err = srv.interrupt()
+        shutil.rmtree(profile, ignore_errors=True)
+    assert rc == 0, err
+    refused = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    assert errors == [refused], errors  # the wrong code's answer, and nothing else
+    data = Project.open(p.root).raw_responses().sort_values("collector", na_position="last")
+    assert len(data) == 2 and data["collector"].tolist()[0] == "V001"
+    _assert_stored(data.iloc[1], row, q)

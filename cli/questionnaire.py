@@ -139,6 +139,7 @@ def convert(
     Example:
 
         survey convert questionnaires/civic_hot_issues.yaml --to xlsform --out civic_form.xlsx
+
         survey convert kobo_form.xlsx --to yaml --out questionnaire.yaml
     """
     from survey.errors import MinyiError

@@ -82,7 +82,9 @@ def test_every_command_has_a_runnable_example():
     # help text is re-wrapped by paragraph: two example lines without a blank line between are shown as one
     group = typer.main.get_command(cli.app)
     for name, cmd in [("(root)", group), *sorted(group.commands.items())]:
-        lines = [ln.strip() for ln in (cmd.help or "").splitlines()]
+        text = cmd.help or ""
+        m = re.search(r"^Examples?:\s*$", text, flags=re.M)
+        lines = [ln.strip() for ln in text[m.end():].splitlines()]
         joined = [a for a, b in zip(lines, lines[1:]) if a.startswith("survey ") and b]
         assert not joined, f"{name}: example lines run together in --help: {joined}"
 

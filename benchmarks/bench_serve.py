@@ -154,6 +154,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=200, help="submissions/s of the paced phase (all clients together)")
     ap.add_argument("--port", type=int, default=18650)
     args = ap.parse_args()
+    load_before = os.getloadavg()[0]  # other work on the machine competes for the same cores
 
     bodies, project_dir, project = _bodies(1000)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -191,7 +192,7 @@ def main() -> int:
     dup = len(ids) - len(set(ids))
     print(f"survey serve load: {args.clients} concurrent clients, complete answers of "
           f"{project.questionnaire.n_items} items, {os.cpu_count()} cores shared by server and clients, "
-          f"load average before the run {os.getloadavg()[0]:.1f}")
+          f"load average before the run {load_before:.1f}, after {os.getloadavg()[0]:.1f}")
     print(f"  floor (GET /healthz back to back, 10 s): {floor['requests'] / floor['elapsed']:.0f} requests/s, "
           f"p50 {floor['p50']:.1f} ms, p99 {floor['p99']:.1f} ms; CPU per request: server "
           f"{1000 * floor['server_cpu'] / max(1, floor['requests']):.2f} ms, "

@@ -82,7 +82,7 @@ def _one(fields: Mapping[str, Any], name: str) -> Any:
 
 def _number(v: Any) -> Optional[float]:
     """A finite number from a JSON number or text; None if it is not one."""
-    if isinstance(v, bool):
+    if v is None or isinstance(v, bool):  # None: most option columns of a multiple choice (no exception raised)
         return None
     if isinstance(v, (int, float)):
         x = float(v)

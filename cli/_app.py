@@ -27,6 +27,10 @@ app = typer.Typer(
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True)] = False,
+    limit: Annotated[Optional[List[str]], typer.Option(
+        "--limit", metavar="NAME=VALUE",
+        help="Raise (or lower) a size limit for this command, e.g. --limit options=5000 (repeatable; "
+             "docs/limits.md lists them).")] = None,
 ) -> None:
     """民意 minyi — public-opinion surveys from questionnaire to report.
 
@@ -34,6 +38,12 @@ def _root(
 
         survey demo --out demo_out
     """
+    if limit:
+        from survey.limits import OVERRIDES, parse_override
+
+        for text in limit:
+            name, value = parse_override(text)
+            OVERRIDES[name] = value
     if version:
         from survey import __version__
 
@@ -53,7 +63,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except MinyiError as e:
         for p in e.problems:
             typer.echo(str(p), err=True)
-        return _exit(1)
+        return _exit(2 if any(p.code == "bad-option" for p in e.problems) else 1)
     except typer.Exit as e:
         return _exit(e.exit_code)
     except SystemExit as e:

@@ -65,7 +65,9 @@ def import_(
         from survey.errors import MinyiError
 
         try:
-            mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
+            from survey.safeyaml import safe_load
+
+            mp = safe_load(mapping.read_text(encoding="utf-8"), str(mapping))
         except (OSError, _yaml.YAMLError) as e:
             raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
     from survey.progress import stage

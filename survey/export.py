@@ -155,9 +155,9 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
                    out: Optional[Path] = None, include_pii: bool = False) -> Optional[str]:
     """Write the cleaned data; returns the CSV text when ``out`` is None (CSV only)."""
     if format not in FORMATS:
-        raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
+        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
     if out is None and format != "csv":
-        raise MinyiError.of("usage", reason=f"--format {format} needs --out FILE")
+        raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii)
     if format == "csv":

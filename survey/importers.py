@@ -167,7 +167,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     """
     p = Path(path)
     if format not in FORMATS:
-        raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
     if not p.exists():
         raise MinyiError.of("file-not-found", file=str(p), path=str(p))
     if p.is_dir():
@@ -180,12 +180,12 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
                             reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
                                    f"{_ext_note(p, kind)}")
     if sheet is not None and kind not in ("xlsx", "xls"):
-        raise MinyiError.of("usage", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
+        raise MinyiError.of("bad-option", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
                                                           f"{KIND_NAMES.get(kind, kind)}")
     if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
         return _read_native_fast(p, q)
     try:
-        raw = read_raw(p, kind, sheet)
+        raw = read_raw(p, kind, sheet, limits)
     except MinyiError as e:
         note = _ext_note(p, kind)
         first = e.problems[0] if e.problems else None

@@ -33,6 +33,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),
     Limit("zip_ratio", 200, "compression ratio of the file inside a zip archive (uncompressed / compressed)"),
+    Limit("sav_memory", 4_000_000_000, "bytes of memory the SPSS (.sav) reader may use for one file"),
+    Limit("sav_seconds", 600, "seconds the SPSS (.sav) reader may take for one file"),
     Limit("lock_wait", 60, "seconds a command waits for another one using the same project"),
 )}
 
@@ -58,7 +60,7 @@ def _number(name: str, value: Any, where: str) -> float:
 def parse_override(text: str) -> tuple[str, float]:
     """``NAME=VALUE`` of the global ``--limit`` option."""
     if "=" not in text:
-        raise MinyiError.of("usage", reason=f"--limit needs NAME=VALUE, not {text!r} (names: {', '.join(sorted(LIMITS))})")
+        raise MinyiError.of("bad-option", reason=f"--limit needs NAME=VALUE, not {text!r} (names: {', '.join(sorted(LIMITS))})")
     name, value = text.split("=", 1)
     name = name.strip()
     return name, _number(name, value.strip(), "--limit")
@@ -96,7 +98,7 @@ def problem_for(name: str, value: float, limit: float, *, file: Optional[str] = 
     from .messages import problem
 
     return problem("limit-exceeded", file=file, line=line, column=column, name=name,
-                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=_fmt(max(limit * 10, value)))
+                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=_fmt(max(limit * 10, value if value != float('inf') else 0)))
 
 
 def exceeded(name: str, value: float, limit: float, **kw) -> MinyiError:

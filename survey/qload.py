@@ -191,8 +191,15 @@ def _pos_in_scalar(node: Node, offset: int) -> int:
 
 
 # ----------------------------------------------------------------------------- public API
-def compose(text: str, ck: _Checker) -> Optional[Node]:
-    """YAML text → a :class:`Node` tree with positions; a syntax error or an empty text is added to ``ck``."""
+def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
+    """YAML text → a :class:`Node` tree with positions; a syntax error, an exceeded YAML budget
+    (:mod:`survey.safeyaml`) or an empty text is added to ``ck``."""
+    from .safeyaml import problems as budget_problems
+
+    over = budget_problems(text, ck.path, limits)
+    if over:
+        ck.problems.extend(over)
+        return None
     try:
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
@@ -207,10 +214,10 @@ def compose(text: str, ck: _Checker) -> Optional[Node]:
     return _to_node(root_node)
 
 
-def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Questionnaire], list[Problem]]:
+def validate_text(text: str, path: str = "<questionnaire>", limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
     """Parse and validate questionnaire YAML text; return the model (or None) and all problems."""
     ck = _Checker(path)
-    root = compose(text, ck)
+    root = compose(text, ck, limits)
     if root is None:
         return None, ck.problems
     q = _build(root, ck, path)
@@ -244,7 +251,7 @@ def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire
     text, probs = read_text(p)
     if text is None:
         return None, probs
-    q, probs = validate_text(text, str(path))
+    q, probs = validate_text(text, str(path), limits)
     if q is not None:
         q.source = str(p.resolve())
     return q, probs

@@ -66,7 +66,9 @@ class Project:
     def __init__(self, root: Path):
         self.root = Path(root)
         try:
-            self.config: dict = yaml.safe_load((self.root / CONFIG).read_text(encoding="utf-8")) or {}
+            from .safeyaml import safe_load
+
+            self.config: dict = safe_load((self.root / CONFIG).read_text(encoding="utf-8"), str(self.root / CONFIG)) or {}
         except yaml.YAMLError as e:
             raise MinyiError.of("yaml-syntax", file=str(self.root / CONFIG), reason=str(e).splitlines()[0])
         if not isinstance(self.config, dict):
@@ -173,9 +175,11 @@ class Project:
         instead, storing nothing.  ``hash_pii`` stores identifying values as SHA-256(salt + value).
         A file already recorded is not read again (that check is repeated inside the commit).
         """
-        from .importers import file_hash
+        from .importers import FORMATS, file_hash
         from .ingest import already_imported
 
+        if format not in FORMATS:  # an invalid option is reported before anything else
+            raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
         path = Path(path)
         if path.is_file():
             key = file_hash(path)

@@ -235,7 +235,7 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
         if not names:
             raise MinyiError.of("file-empty", file=p)
         if sheet is not None and sheet not in names:
-            raise MinyiError.of("usage", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
+            raise MinyiError.of("bad-option", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
         rows = wb.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
     except MinyiError:
         raise
@@ -279,14 +279,51 @@ def _cell(v) -> Optional[str]:
 
 
 # ----------------------------------------------------------------------------- SPSS
-def read_sav_table(path: Path) -> RawTable:
-    """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels."""
-    import pyreadstat
+def read_sav_table(path: Path, limits=None) -> RawTable:
+    """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels.
 
+    pyreadstat is C code that trusts the file's header; on a damaged or hostile file it can allocate many
+    gigabytes or crash the interpreter.  So it runs in a forked child (:mod:`survey.isolated`) capped at the
+    ``sav_memory`` limit and ``sav_seconds``; whatever happens there, the user gets one message.
+    """
+    import pyreadstat  # noqa: F401 - loaded here, not inside the memory-capped child
+
+    from .isolated import Failed, failure_reason, run_isolated
+    from .limits import Limits
+
+    lim = limits or Limits()
     p = str(path)
     try:
+        return run_isolated(_read_sav, p, memory_bytes=lim["sav_memory"], seconds=lim["sav_seconds"])
+    except Failed as f:
+        o = f.outcome
+        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
+            raise _reader_limit(p, "sav_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})")
+        if o.kind == "timeout":
+            raise _reader_limit(p, "sav_seconds", lim, o.detail)
+        raise _unreadable(p, "not a readable SPSS .sav file (" + failure_reason(o) + ")") from None
+
+
+def _reader_limit(p: str, name: str, lim, why: str) -> MinyiError:
+    from .limits import _fmt
+
+    v = lim[name]
+    return MinyiError.of("reader-limit", file=p, reader="SPSS reader", why=why, name=name, limit=_fmt(v),
+                         raised=_fmt(v * 10))
+
+
+def _read_sav(p: str) -> RawTable:
+    """The body of :func:`read_sav_table`, run in the isolated child."""
+    import pyreadstat
+
+    try:
         df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=False)
+    except MemoryError:
+        raise
     except Exception as e:  # pyreadstat.ReadstatError and friends
+        if isinstance(e, SystemError) or any(w in str(e).lower() for w in ("memory", "alloc")):
+            # its C code failed to allocate (under the cap that surfaces as a SystemError, too)
+            raise MemoryError(str(e)) from None
         raise _unreadable(p, f"not a readable SPSS .sav file ({type(e).__name__}: {str(e)[:200]})")
     out = {}
     for c in df.columns:
@@ -361,12 +398,12 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 # ----------------------------------------------------------------------------- any
-def read_raw(path: Path, kind: str, sheet: Optional[str] = None) -> RawTable:
+def read_raw(path: Path, kind: str, sheet: Optional[str] = None, limits=None) -> RawTable:
     """Read a file of the given sniffed ``kind`` (see :func:`sniff_kind`)."""
     if kind in ("xlsx", "xls"):
         return read_excel_table(path, sheet, kind)
     if kind == "sav":
-        return read_sav_table(path)
+        return read_sav_table(path, limits)
     if kind == "zip":
         return read_zip_table(path)
     text, enc = decode_bytes(path.read_bytes(), str(path))

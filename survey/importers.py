@@ -46,7 +46,7 @@ import pandas as pd
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
 from .questionnaire import META_COLUMNS, Question, Questionnaire, column_types
-from .tabular import KIND_NAMES, RawTable, decode_bytes, read_raw, read_text_table, sniff_kind
+from .tabular import KIND_NAMES, RawTable, check_not_binary, decode_bytes, read_raw, read_text_table, sniff_kind
 
 FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
 CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "sav": ("sav",)}
@@ -278,6 +278,11 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     kinds = _native_kinds(q)
     with open(p, "rb") as fh:  # the header only: the rest may not even be UTF-8 (then pyarrow says so, below)
         first = fh.readline(1 << 20).decode("utf-8-sig", errors="replace")
+        fh.seek(0)
+        head = fh.read(4 * 65536)
+    if b"\x00" in head[:65536]:
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a binary file, not text")
+    check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
     names = next(_csv.reader([first.rstrip("\r\n")]), [])
     if len(set(names)) != len(names):
         return _careful_native(p, q, "repeated column names")
@@ -291,7 +296,8 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
 
     def read(types: dict):
         return pacsv.read_csv(str(p), convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False))
+            column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+        # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
 
     dict_cols: set = set()
     how = "read with pyarrow"
@@ -334,6 +340,8 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
             arrays.append(_native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
         elif k not in ("text", "number"):
             arrays.append(table.column(c).cast(pa.float32()))  # int16/int32 → float32 (exact), NaN = no answer
+        elif t == pa.string():
+            arrays.append(_trimmed(table.column(c)))
         else:
             arrays.append(table.column(c))
         out_names.append(c)
@@ -347,6 +355,16 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     return ImportedTable(frame, problems, "native",
                          f"minyi native layout (respondent_id + question id columns), {how}",
                          pii_df, unmatched, file_hash(p), n)
+
+
+def _trimmed(col):
+    """Text as the careful path stores it: surrounding whitespace (Python's str.strip set, which Arrow's
+    utf8_trim_whitespace equals) removed, and a cell left empty is missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pc.utf8_trim_whitespace(col)
+    return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
 
 
 def _careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:

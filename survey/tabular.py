@@ -118,13 +118,19 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
                 text, enc = raw.decode("gb18030"), "gb18030"
             except UnicodeDecodeError as e:
                 raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
+    check_not_binary(text, path)
+    return text, enc
+
+
+def check_not_binary(text: str, path: str) -> None:
+    """Refuse text whose first 65,536 characters hold many control characters (a binary file).  Every text
+    reading path calls this on the same characters, so they accept and refuse the same files."""
     sample = text[:65536]
     if sample:
         ctrl = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\t\r\n")
         if ctrl > max(2, len(sample) // 200):
             raise _unreadable(path, f"it looks like a binary file, not text ({ctrl} control characters in the first "
                                     f"{len(sample)} characters)")
-    return text, enc
 
 
 def _sample(text: str, limit: int = 65536) -> str:

@@ -182,6 +182,14 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     if sheet is not None and kind not in ("xlsx", "xls"):
         raise MinyiError.of("bad-option", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
                                                           f"{KIND_NAMES.get(kind, kind)}")
+    from .limits import Limits
+
+    lim = limits or Limits()
+    if kind == "text":  # the header's field count, before any parsing (100k junk columns took minutes)
+        with open(p, "rb") as fh:
+            first = fh.readline(64 << 20)
+        n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
+        lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
     if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
         return _read_native_fast(p, q)
     try:
@@ -192,6 +200,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
         if note and first is not None and first.code == "file-unreadable" and "reason" in first.extra:
             raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
         raise
+    lim.check("import_columns", raw.frame.shape[1], file=str(p), what="columns of a file to import")
     return convert_raw(raw, q, p, format=format, mapping=mapping)
 
 
@@ -229,8 +238,23 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     pii_cols = [c for c in _detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
-                         pii=pii, unmatched=conv.unmatched, source_hash=file_hash(p) if hash_file else "",
+                         pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=file_hash(p) if hash_file else "",
                          rows_read=len(df))
+
+
+GROUP_NOTES = 10  # more unmatched columns than this become one note
+
+
+def grouped_notes(notes: list, file: str) -> list:
+    """More than :data:`GROUP_NOTES` unmatched-column notes become one: "99,990 columns match no question;
+    first 10: …" (a file with 100k junk columns printed 100k lines)."""
+    um = [n for n in notes if n.code == "unmatched-column"]
+    if len(um) <= GROUP_NOTES:
+        return notes
+    rest = [n for n in notes if n.code != "unmatched-column"]
+    names = ", ".join(str(n.column) for n in um[:GROUP_NOTES])
+    return [problem("unmatched-columns", file=file, severity="warning", count=f"{len(um):,}", shown=GROUP_NOTES,
+                    names=names, suggestion="check the header row, or map columns with --mapping")] + rest
 
 
 def _looks_native(p: Path, q: Questionnaire) -> bool:
@@ -322,9 +346,11 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
     pii_cols = (["ip"] if "ip" in names else []) + _detect_pii(cand, set())
     pii_df = table.select(pii_cols).to_pandas() if pii_cols else pd.DataFrame(index=range(n))
-    unmatched = [problem("unmatched-column", file=p.name, column=c, severity="warning",
-                         suggestion=did_you_mean(c, q.columns()))
-                 for c in unknown if c not in pii_cols]
+    left = [c for c in unknown if c not in pii_cols]
+    many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
+    unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
+                                       suggestion="" if many else did_you_mean(c, q.columns()))
+                               for c in left], p.name)
     del cand
     parts: list[pd.DataFrame] = []
     arrays, out_names = [], []

@@ -28,7 +28,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("options", 1_000, "options of one question or scale"),
     Limit("columns", 20_000, "native columns of a questionnaire (all questions, matrix rows and options)"),
     Limit("expr_length", 2_000, "characters of one skip condition (when:)"),
-    Limit("import_columns", 200_000, "columns of a file to import"),
+    Limit("import_columns", 30_000, "columns of a file to import (a questionnaire at the columns limit fits, with room for extras)"),
     Limit("xlsx_cells", 50_000_000, "cells spanned by an Excel sheet (used rows × used columns)"),
     Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),

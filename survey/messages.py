@@ -89,7 +89,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "records (a quote left open on line {line}?)", "close the quote on that line"),
     "csv-ragged-row": ("row {row} has {found} fields, the header has {expected}", "{hint}"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),
-    "column-collision": ("native column '{column}' of {what} is also {other}", "{hint}"),
+    "column-collision": ("native column '{name}' of {what} is also {other}", "{hint}"),
     "second-column": ("column '{column}' is a second column for {qid} (first: '{first}'); ignored",
                       "remove one of them or map it with --mapping"),
     "part-not-imported": ("column '{column}' (part '{part}' of single-choice {qid}) not imported",

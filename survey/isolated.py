@@ -73,6 +73,9 @@ def run_isolated(fn: Callable[..., Any], *args, memory_bytes: float, seconds: fl
                     import faulthandler
 
                     faulthandler.disable()  # a crash here is reported by the parent, not dumped
+                    devnull = os.open(os.devnull, os.O_WRONLY)  # nor a Rust/C backtrace on the user's terminal
+                    os.dup2(devnull, 2)
+                    os.environ["RUST_BACKTRACE"] = "0"
                 except Exception:
                     pass
                 try:

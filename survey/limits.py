@@ -33,8 +33,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),
     Limit("zip_ratio", 200, "compression ratio of the file inside a zip archive (uncompressed / compressed)"),
-    Limit("sav_memory", 4_000_000_000, "bytes of memory the SPSS (.sav) reader may use for one file"),
-    Limit("sav_seconds", 600, "seconds the SPSS (.sav) reader may take for one file"),
+    Limit("reader_memory", 4_000_000_000, "bytes of memory the SPSS and Excel readers may use for one file"),
+    Limit("reader_seconds", 600, "seconds the SPSS and Excel readers may take for one file"),
     Limit("lock_wait", 60, "seconds a command waits for another one using the same project"),
 )}
 

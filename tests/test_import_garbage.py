@@ -24,7 +24,7 @@ HEADER = (DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig").splitlines()
 FIXTURES = {n: (DATA / n).read_bytes() for n in ("wjx_by_code.xlsx", "wjx_by_code.sav", "tencent.zip", "wjx_by_text.xls")}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # pyreadstat runs in a forked child (survey.isolated); here capped low so a hostile header cannot use gigabytes
-BOUNDED = Limits({"sav_memory": 400_000_000, "sav_seconds": 30})
+BOUNDED = Limits({"reader_memory": 400_000_000, "reader_seconds": 30})
 
 
 def _read(data: bytes, name: str = "f.csv", **kw):

@@ -1,8 +1,8 @@
 """C readers on hostile files cannot take the process down (survey.isolated, survey.tabular.read_sav_table).
 
 Before: pyreadstat ran in the importing process, so a .sav whose header claims huge sizes could use many
-gigabytes or crash the interpreter (SIGSEGV).  Now it runs in a forked child capped by ``sav_memory`` and
-``sav_seconds``; a crash, an allocation failure or a hang becomes one message naming the limit.
+gigabytes or crash the interpreter (SIGSEGV).  Now it runs in a forked child capped by ``reader_memory`` and
+``reader_seconds``; a crash, an allocation failure or a hang becomes one message naming the limit.
 """
 
 from __future__ import annotations
@@ -71,9 +71,9 @@ def test_sav_reads_in_child_and_limit_message_names_option(tmp_path):
     t = read_sav_table(DATA / "wjx_by_code.sav")
     assert len(t.frame) > 0 and t.kind == "sav"
     with pytest.raises(MinyiError) as e:
-        read_sav_table(DATA / "wjx_by_code.sav", Limits({"sav_memory": 1000}))
+        read_sav_table(DATA / "wjx_by_code.sav", Limits({"reader_memory": 1000}))
     msg = str(e.value)
-    assert "sav_memory" in msg and "--limit sav_memory=" in msg and "wjx_by_code.sav" in msg
+    assert "reader_memory" in msg and "--limit reader_memory=" in msg and "wjx_by_code.sav" in msg
 
 
 def test_cli_limit_option_reaches_the_reader(tmp_path):
@@ -83,6 +83,6 @@ def test_cli_limit_option_reaches_the_reader(tmp_path):
                                     timeout=120)
     r = run("init", str(tmp_path / "p"), "--questionnaire", str(q))
     assert r.returncode == 0, r.stderr
-    r = run("--limit", "sav_memory=1000", "import", str(tmp_path / "p"), str(DATA / "wjx_by_code.sav"))
-    assert r.returncode == 1 and "sav_memory" in r.stderr and "internal error" not in r.stderr
+    r = run("--limit", "reader_memory=1000", "import", str(tmp_path / "p"), str(DATA / "wjx_by_code.sav"))
+    assert r.returncode == 1 and "reader_memory" in r.stderr and "internal error" not in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1

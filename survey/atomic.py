@@ -127,3 +127,17 @@ def write_error(path: Path, e: OSError) -> MinyiError:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8", *, mode: Optional[int] = None) -> Path:
     """Write ``text`` to ``path`` atomically (see :func:`atomic_write`)."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding=encoding), mode=mode)
+
+
+def make_dir(path: str | Path) -> Path:
+    """Create an output folder (and its parents): one message when ``path`` (or a parent) is an existing
+    file, or the folder cannot be made (read-only, disk full), never an OSError traceback."""
+    p = Path(path)
+    for q in [p, *p.parents]:
+        if q.exists() and not q.is_dir():
+            raise MinyiError.of("path-is-file", file=str(q), path=str(q))
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(p, e) from None
+    return p

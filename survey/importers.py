@@ -191,7 +191,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
         n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
         lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
     if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
-        return _read_native_fast(p, q)
+        return _undo_formula_guard(_read_native_fast(p, q))
     try:
         raw = read_raw(p, kind, sheet, limits)
     except MinyiError as e:
@@ -201,7 +201,26 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
             raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
         raise
     lim.check("import_columns", raw.frame.shape[1], file=str(p), what="columns of a file to import")
-    return convert_raw(raw, q, p, format=format, mapping=mapping)
+    return _undo_formula_guard(convert_raw(raw, q, p, format=format, mapping=mapping))
+
+
+def _undo_formula_guard(t: ImportedTable) -> ImportedTable:
+    """minyi's own export (the native layout) guards formula-looking text with one ``'`` (survey.cells);
+    importing it removes exactly that guard, so export → import gives the stored text back.  Files of other
+    layouts keep their text as it is."""
+    if t.format != "native":
+        return t
+    from .cells import unneutralize_text
+
+    for c in t.frame.columns:
+        col = t.frame[c]
+        if col.dtype == object or str(col.dtype).startswith(("string", "str")):
+            has = col.astype("string").str.contains("'", regex=False).fillna(False).to_numpy(dtype=bool)
+            if has.any():
+                vals = col.to_numpy(dtype=object).copy()
+                vals[has] = [unneutralize_text(v) for v in vals[has]]
+                t.frame[c] = pd.Series(vals, index=col.index, dtype=col.dtype)
+    return t
 
 
 def _ext_note(p: Path, kind: str) -> str:

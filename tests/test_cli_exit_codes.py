@@ -154,3 +154,32 @@ def test_fuzz_commands(world, capfd, cmd, positional, options):
         if (world / f).exists():
             os.remove(world / f)
     shutil.rmtree(world / "nodir", ignore_errors=True)
+
+
+def _fsize(limit):
+    def f():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return f
+
+
+@pytest.mark.parametrize("argv", [["export", "{p}", "--format", "xlsx", "--out", "{d}/big.xlsx"],
+                                  ["export", "{p}", "--format", "sav", "--out", "{d}/big.sav"],
+                                  ["export", "{p}", "--format", "csv", "--out", "{d}/big.csv"],
+                                  ["import", "{d}/q", str(DATA / "wjx_by_code.csv")]])
+def test_file_too_large_is_one_message(world, argv):
+    """A file-size limit (or a full disk) met inside openpyxl/lxml, pyreadstat or DuckDB's WAL: one message."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if argv[0] == "import":
+        shutil.rmtree(world / "q", ignore_errors=True)
+        assert subprocess.run([sys.executable, "-m", "cli", "init", str(world / "q"), "--questionnaire", str(QY)],
+                              env=env, capture_output=True, timeout=120).returncode == 0
+    argv = [a.format(p=world / "p", d=world) for a in argv]
+    r = subprocess.run([sys.executable, "-m", "cli", *argv], capture_output=True, text=True, env=env, timeout=300,
+                       preexec_fn=_fsize(300 if argv[0] == "export" else 2_000))
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert "File too large" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr

@@ -104,6 +104,9 @@ def sample_size(margin: float, confidence: float = 0.95, p: float = 0.5, populat
     if population is not None and not (population >= 1 and math.isfinite(population)):
         raise PlanningError(f"the population size must be at least 1, not {population}")
     z = float(stats.norm.isf((1 - confidence) / 2))
+    if margin < 1e-6 or not math.isfinite(z):  # n0 would overflow (1e-300 squared is 0)
+        raise PlanningError(f"the margin of error {margin:g} is too small to plan for (at least 1e-06, i.e. "
+                            "a sample of about 10^12); e.g. 0.03 for ±3 points")
     n0 = z * z * p * (1 - p) / (margin * margin)
     nd = n0 * deff
     nf = nd / (1 + (nd - 1) / population) if population is not None else nd

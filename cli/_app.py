@@ -8,6 +8,7 @@ questionnaire), 2 usage error (unknown option, missing argument).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -27,6 +28,10 @@ app = typer.Typer(
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True)] = False,
+    limit: Annotated[Optional[List[str]], typer.Option(
+        "--limit", metavar="NAME=VALUE",
+        help="Raise (or lower) a size limit for this command, e.g. --limit options=5000 (repeatable; "
+             "docs/limits.md lists them).")] = None,
 ) -> None:
     """民意 minyi — public-opinion surveys from questionnaire to report.
 
@@ -34,6 +39,12 @@ def _root(
 
         survey demo --out demo_out
     """
+    if limit:
+        from survey.limits import OVERRIDES, parse_override
+
+        for text in limit:
+            name, value = parse_override(text)
+            OVERRIDES[name] = value
     if version:
         from survey import __version__
 
@@ -53,7 +64,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except MinyiError as e:
         for p in e.problems:
             typer.echo(str(p), err=True)
-        return _exit(1)
+        # the message is out; a half-written library object failing again in its destructor (a ZipFile
+        # closing on a full disk) is not news to the user
+        sys.unraisablehook = lambda _u: None
+        return _exit(2 if any(p.code == "bad-option" for p in e.problems) else 1)
     except typer.Exit as e:
         return _exit(e.exit_code)
     except SystemExit as e:
@@ -70,6 +84,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _exit(e.exit_code)
         if isinstance(e, (KeyboardInterrupt,)):
             return _exit(130)
+        from survey.atomic import os_error_in, write_error
+
+        cause = os_error_in(e)  # a full disk or a file-size limit met inside a library (DuckDB's WAL …)
+        if cause is not None:
+            import re as _re
+
+            m = _re.search(r'file "([^"]+)"', str(e))
+            for p in write_error(Path(m.group(1)) if m else Path("."), cause).problems:
+                typer.echo(str(p), err=True)
+            return _exit(1)
         typer.echo(f"error: internal error: {type(e).__name__}: {e} (please report this as a bug)", err=True)
         return _exit(1)
     return _exit(rc if isinstance(rc, int) else 0)

@@ -65,7 +65,9 @@ def import_(
         from survey.errors import MinyiError
 
         try:
-            mp = _yaml.safe_load(mapping.read_text(encoding="utf-8"))
+            from survey.safeyaml import safe_load
+
+            mp = safe_load(mapping.read_text(encoding="utf-8"), str(mapping))
         except (OSError, _yaml.YAMLError) as e:
             raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
     from survey.progress import stage
@@ -230,6 +232,7 @@ def export(
     wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,
     include_pii: Annotated[bool, typer.Option("--include-pii", help="Also write identifying columns (IP, phone…).")] = False,
+    keep_excluded: Annotated[bool, typer.Option("--keep-excluded", help="Write instead the rows the exclusion rules drop, with one 0/1 column flag_<kind> per quality flag, to review them in SPSS/Excel.")] = False,
 ) -> None:
     """Write the cleaned responses (quarantined rows left out, exclusion rules applied) in minyi's native layout.
 
@@ -246,7 +249,8 @@ def export(
     from survey.export import export_project
     from survey.store import Project
 
-    text = export_project(Project.open(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii)
+    text = export_project(Project.open(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii,
+                          keep_excluded=keep_excluded)
     if text is not None:
         typer.echo(text, nl=False)
     else:

@@ -72,7 +72,9 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
     fig.savefig(buf, format="png", dpi=150)
     png_path = svg_path = None
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        from survey.atomic import make_dir
+
+        make_dir(out_dir)
         png_path = out_dir / f"{name}.png"
         svg_path = out_dir / f"{name}.svg"
         png_path.write_bytes(buf.getvalue())

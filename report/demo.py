@@ -24,7 +24,9 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
              formats: Sequence[str] = FORMATS, log: Callable[[str], None] = lambda s: None) -> dict:
     """Run the demo into ``out_dir``; returns the written paths and timings."""
     t0 = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from survey.atomic import make_dir
+
+    make_dir(out_dir)
     qpath = bundled_path()
     q = load_questionnaire(qpath)
     log(f"questionnaire valid: {q.title} — {len(q.questions)} questions, {q.n_items} items")

@@ -127,9 +127,9 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     formats = FORMATS if formats is None else formats
     for f in formats:
         if f not in FORMATS:
-            raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
+            raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
-        raise MinyiError.of("usage", reason="--lang must be zh or en")
+        raise MinyiError.of("bad-option", reason="--lang must be zh or en")
     cfg = project.config
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)

@@ -1023,10 +1023,12 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
     ``out_dir/charts``); returns {format: path}."""
     for f in formats:
         if f not in FORMATS:
-            raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
+            raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
-        raise MinyiError.of("usage", reason="--lang must be zh or en")
-    out_dir.mkdir(parents=True, exist_ok=True)
+        raise MinyiError.of("bad-option", reason="--lang must be zh or en")
+    from survey.atomic import make_dir
+
+    make_dir(out_dir)
     ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
                         small_base=small_base, min_cell=min_cell, lang=lang, org=org)
     paths: dict = {}

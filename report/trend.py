@@ -162,7 +162,7 @@ def resolve_series(project: Project, names: Optional[Sequence[str]]) -> Optional
     if bad:
         from survey.messages import did_you_mean
 
-        raise MinyiError.of("usage", reason=f"unknown indicator {', '.join(repr(b) for b in bad)} for --indicators; "
+        raise MinyiError.of("bad-option", reason=f"unknown indicator {', '.join(repr(b) for b in bad)} for --indicators; "
                             f"choose from: {', '.join(series_choices(project))}"
                             + (f" ({did_you_mean(bad[0], series_choices(project))})"
                                if did_you_mean(bad[0], series_choices(project)).startswith("did") else ""))

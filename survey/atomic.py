@@ -61,17 +61,34 @@ def atomic_write(path: str | Path, write: Callable[[Path], object], *, mode: Opt
     except OSError as e:
         raise write_error(p, e) from None
     except Exception as e:  # a library's own exception: find out whether the disk is the cause
-        cause = _probe(p.parent)
-        if cause is not None:
-            raise write_error(p, cause) from e
-        raise
+        cause = os_error_in(e) or _probe(p.parent)
+        if cause is None:
+            raise
+        failure = write_error(p, cause)
+    else:
+        failure = None
     finally:
         if tmp is not None and tmp.exists():
             try:
                 tmp.unlink()
             except OSError:  # pragma: no cover - a read-only folder: nothing was written either
                 pass
+    if failure is not None:
+        _collect_quietly()  # the writer's half-run generators fail again when collected: not the user's concern
+        raise failure
     return p
+
+
+def _collect_quietly() -> None:
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _u: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _make_parent(p: Path) -> None:
@@ -108,6 +125,20 @@ def _probe(folder: Path) -> OSError | None:
             pass
 
 
+_OS_WORDS = ((errno.EFBIG, ("EFBIG", "File too large")), (errno.ENOSPC, ("ENOSPC", "No space left on device")),
+             (errno.EDQUOT, ("EDQUOT", "Disk quota exceeded")), (errno.EROFS, ("EROFS", "Read-only file system")))
+
+
+def os_error_in(e: BaseException) -> Optional[OSError]:
+    """The OS error a library reports only in its own exception's text (lxml "IO_EFBIG", DuckDB "Could not
+    write file …: File too large"), as an :class:`OSError`; None when the text names none."""
+    text = str(e)
+    for code, words in _OS_WORDS:
+        if any(w in text for w in words):
+            return OSError(code, os.strerror(code))
+    return None
+
+
 def write_error(path: Path, e: OSError) -> MinyiError:
     """One message for an OS error while writing ``path``."""
     reason = e.strerror or str(e)
@@ -127,3 +158,17 @@ def write_error(path: Path, e: OSError) -> MinyiError:
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8", *, mode: Optional[int] = None) -> Path:
     """Write ``text`` to ``path`` atomically (see :func:`atomic_write`)."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding=encoding), mode=mode)
+
+
+def make_dir(path: str | Path) -> Path:
+    """Create an output folder (and its parents): one message when ``path`` (or a parent) is an existing
+    file, or the folder cannot be made (read-only, disk full), never an OSError traceback."""
+    p = Path(path)
+    for q in [p, *p.parents]:
+        if q.exists() and not q.is_dir():
+            raise MinyiError.of("path-is-file", file=str(q), path=str(q))
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(p, e) from None
+    return p

@@ -93,10 +93,19 @@ def looks_like_pii(name: str, values: pd.Series) -> bool:
 
 
 def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
-                 include_pii: bool = False) -> tuple[pd.DataFrame, dict, dict]:
-    """(data, value labels per column, variable labels per column) of the cleaned responses."""
+                 include_pii: bool = False, keep_excluded: bool = False) -> tuple[pd.DataFrame, dict, dict]:
+    """(data, value labels per column, variable labels per column) of the cleaned responses; with
+    ``keep_excluded`` the rows the exclusion rules drop instead, with one ``flag_<kind>`` column (0/1) per
+    quality flag."""
+    from .quality import FLAG_NAMES
+
     q = project.questionnaire
-    df, _ = project.responses(wave)
+    if keep_excluded:
+        df = project.excluded_responses(wave)
+        for k in FLAG_NAMES:
+            df[f"flag_{k}"] = df[f"flag_{k}"].astype("int64")
+    else:
+        df, _ = project.responses(wave)
     if include_pii:
         pii = project.pii_frame(wave)
         if len(pii.columns) > 2:
@@ -115,6 +124,10 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
     value_labels: dict[str, dict] = {}
     var_labels: dict[str, str] = {"respondent_id": "受访者编号", "submitted_at": "提交时间", "duration_sec": "答题用时（秒）",
                                   "wave": "调查轮次"}
+    if keep_excluded:
+        for k, name in FLAG_NAMES.items():
+            var_labels[f"flag_{k}"] = f"质量标记：{name}"
+            value_labels[f"flag_{k}"] = {0: "否", 1: "是"}
     for qq in q.questions:
         if qq.type in ("single", "scale", "yesno", "matrix"):
             vl = {int(o.code): o.label for o in qq.options}
@@ -152,14 +165,14 @@ def _single_cols(q) -> set:
 
 
 def export_project(project, *, format: str = "csv", labels: bool = False, wave: Optional[str] = None,
-                   out: Optional[Path] = None, include_pii: bool = False) -> Optional[str]:
+                   out: Optional[Path] = None, include_pii: bool = False, keep_excluded: bool = False) -> Optional[str]:
     """Write the cleaned data; returns the CSV text when ``out`` is None (CSV only)."""
     if format not in FORMATS:
-        raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
+        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
     if out is None and format != "csv":
-        raise MinyiError.of("usage", reason=f"--format {format} needs --out FILE")
+        raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
-                                                include_pii=include_pii)
+                                                include_pii=include_pii, keep_excluded=keep_excluded)
     if format == "csv":
         text = csv_text(df)
         if out is None:

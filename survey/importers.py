@@ -46,7 +46,7 @@ import pandas as pd
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
 from .questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Question, Questionnaire, column_types
-from .tabular import KIND_NAMES, RawTable, decode_bytes, read_raw, read_text_table, sniff_kind
+from .tabular import KIND_NAMES, RawTable, check_not_binary, decode_bytes, read_raw, read_text_table, sniff_kind
 
 FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
 CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "sav": ("sav",)}
@@ -168,7 +168,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     """
     p = Path(path)
     if format not in FORMATS:
-        raise MinyiError.of("usage", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
     if not p.exists():
         raise MinyiError.of("file-not-found", file=str(p), path=str(p))
     if p.is_dir():
@@ -181,19 +181,47 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
                             reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
                                    f"{_ext_note(p, kind)}")
     if sheet is not None and kind not in ("xlsx", "xls"):
-        raise MinyiError.of("usage", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
+        raise MinyiError.of("bad-option", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
                                                           f"{KIND_NAMES.get(kind, kind)}")
+    from .limits import Limits
+
+    lim = limits or Limits()
+    if kind == "text":  # the header's field count, before any parsing (100k junk columns took minutes)
+        with open(p, "rb") as fh:
+            first = fh.readline(64 << 20)
+        n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
+        lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
     if kind == "text" and format in ("auto", "csv", "native") and not mapping and _looks_native(p, q):
-        return _read_native_fast(p, q)
+        return _undo_formula_guard(_read_native_fast(p, q))
     try:
-        raw = read_raw(p, kind, sheet)
+        raw = read_raw(p, kind, sheet, limits)
     except MinyiError as e:
         note = _ext_note(p, kind)
         first = e.problems[0] if e.problems else None
         if note and first is not None and first.code == "file-unreadable" and "reason" in first.extra:
             raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
         raise
-    return convert_raw(raw, q, p, format=format, mapping=mapping)
+    lim.check("import_columns", raw.frame.shape[1], file=str(p), what="columns of a file to import")
+    return _undo_formula_guard(convert_raw(raw, q, p, format=format, mapping=mapping))
+
+
+def _undo_formula_guard(t: ImportedTable) -> ImportedTable:
+    """minyi's own export (the native layout) guards formula-looking text with one ``'`` (survey.cells);
+    importing it removes exactly that guard, so export → import gives the stored text back.  Files of other
+    layouts keep their text as it is."""
+    if t.format != "native":
+        return t
+    from .cells import unneutralize_text
+
+    for c in t.frame.columns:
+        col = t.frame[c]
+        if col.dtype == object or str(col.dtype).startswith(("string", "str")):
+            has = col.astype("string").str.contains("'", regex=False).fillna(False).to_numpy(dtype=bool)
+            if has.any():
+                vals = col.to_numpy(dtype=object).copy()
+                vals[has] = [unneutralize_text(v) for v in vals[has]]
+                t.frame[c] = pd.Series(vals, index=col.index, dtype=col.dtype)
+    return t
 
 
 def _ext_note(p: Path, kind: str) -> str:
@@ -230,8 +258,23 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     pii_cols = [c for c in _detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
-                         pii=pii, unmatched=conv.unmatched, source_hash=file_hash(p) if hash_file else "",
+                         pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=file_hash(p) if hash_file else "",
                          rows_read=len(df))
+
+
+GROUP_NOTES = 10  # more unmatched columns than this become one note
+
+
+def grouped_notes(notes: list, file: str) -> list:
+    """More than :data:`GROUP_NOTES` unmatched-column notes become one: "99,990 columns match no question;
+    first 10: …" (a file with 100k junk columns printed 100k lines)."""
+    um = [n for n in notes if n.code == "unmatched-column"]
+    if len(um) <= GROUP_NOTES:
+        return notes
+    rest = [n for n in notes if n.code != "unmatched-column"]
+    names = ", ".join(str(n.column) for n in um[:GROUP_NOTES])
+    return [problem("unmatched-columns", file=file, severity="warning", count=f"{len(um):,}", shown=GROUP_NOTES,
+                    names=names, suggestion="check the header row, or map columns with --mapping")] + rest
 
 
 def _looks_native(p: Path, q: Questionnaire) -> bool:
@@ -279,6 +322,11 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     kinds = _native_kinds(q)
     with open(p, "rb") as fh:  # the header only: the rest may not even be UTF-8 (then pyarrow says so, below)
         first = fh.readline(1 << 20).decode("utf-8-sig", errors="replace")
+        fh.seek(0)
+        head = fh.read(4 * 65536)
+    if b"\x00" in head[:65536]:
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a binary file, not text")
+    check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
     names = next(_csv.reader([first.rstrip("\r\n")]), [])
     if len(set(names)) != len(names):
         return _careful_native(p, q, "repeated column names")
@@ -292,7 +340,8 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
 
     def read(types: dict):
         return pacsv.read_csv(str(p), convert_options=pacsv.ConvertOptions(
-            column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False))
+            column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+        # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
 
     dict_cols: set = set()
     how = "read with pyarrow"
@@ -317,9 +366,11 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
     pii_cols = (["ip"] if "ip" in names else []) + _detect_pii(cand, set())
     pii_df = table.select(pii_cols).to_pandas() if pii_cols else pd.DataFrame(index=range(n))
-    unmatched = [problem("unmatched-column", file=p.name, column=c, severity="warning",
-                         suggestion=did_you_mean(c, q.columns()))
-                 for c in unknown if c not in pii_cols]
+    left = [c for c in unknown if c not in pii_cols]
+    many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
+    unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
+                                       suggestion="" if many else did_you_mean(c, q.columns()))
+                               for c in left], p.name)
     del cand
     parts: list[pd.DataFrame] = []
     arrays, out_names = [], []
@@ -335,6 +386,8 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
             arrays.append(_native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
         elif k not in ("text", "number"):
             arrays.append(table.column(c).cast(pa.float32()))  # int16/int32 → float32 (exact), NaN = no answer
+        elif t == pa.string():
+            arrays.append(_trimmed(table.column(c)))
         else:
             arrays.append(table.column(c))
         out_names.append(c)
@@ -351,6 +404,16 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     return ImportedTable(frame, problems, "native",
                          f"minyi native layout (respondent_id + question id columns), {how}",
                          pii_df, unmatched, file_hash(p), n)
+
+
+def _trimmed(col):
+    """Text as the careful path stores it: surrounding whitespace (Python's str.strip set, which Arrow's
+    utf8_trim_whitespace equals) removed, and a cell left empty is missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pc.utf8_trim_whitespace(col)
+    return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
 
 
 def _careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:

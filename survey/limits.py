@@ -28,11 +28,13 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("options", 1_000, "options of one question or scale"),
     Limit("columns", 20_000, "native columns of a questionnaire (all questions, matrix rows and options)"),
     Limit("expr_length", 2_000, "characters of one skip condition (when:)"),
-    Limit("import_columns", 200_000, "columns of a file to import"),
+    Limit("import_columns", 30_000, "columns of a file to import (a questionnaire at the columns limit fits, with room for extras)"),
     Limit("xlsx_cells", 50_000_000, "cells spanned by an Excel sheet (used rows × used columns)"),
     Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),
     Limit("zip_ratio", 200, "compression ratio of the file inside a zip archive (uncompressed / compressed)"),
+    Limit("reader_memory", 4_000_000_000, "bytes of memory the SPSS and Excel readers may use for one file"),
+    Limit("reader_seconds", 600, "seconds the SPSS and Excel readers may take for one file"),
     Limit("lock_wait", 60, "seconds a command waits for another one using the same project"),
 )}
 
@@ -58,7 +60,7 @@ def _number(name: str, value: Any, where: str) -> float:
 def parse_override(text: str) -> tuple[str, float]:
     """``NAME=VALUE`` of the global ``--limit`` option."""
     if "=" not in text:
-        raise MinyiError.of("usage", reason=f"--limit needs NAME=VALUE, not {text!r} (names: {', '.join(sorted(LIMITS))})")
+        raise MinyiError.of("bad-option", reason=f"--limit needs NAME=VALUE, not {text!r} (names: {', '.join(sorted(LIMITS))})")
     name, value = text.split("=", 1)
     name = name.strip()
     return name, _number(name, value.strip(), "--limit")
@@ -96,7 +98,7 @@ def problem_for(name: str, value: float, limit: float, *, file: Optional[str] = 
     from .messages import problem
 
     return problem("limit-exceeded", file=file, line=line, column=column, name=name,
-                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=_fmt(max(limit * 10, value)))
+                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=_fmt(max(limit * 10, value if value != float('inf') else 0)))
 
 
 def exceeded(name: str, value: float, limit: float, **kw) -> MinyiError:

@@ -21,6 +21,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-unwritable": ("cannot write {path}: {reason}", "choose a writable file path (not a folder)"),
     "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
     "usage": ("{reason}", "see --help"),
+    "bad-option": ("{reason}", "see --help"),  # an invalid option value: exit status 2, like click's usage errors
     "internal": ("{reason}", "please report this as a bug"),
     # --- questionnaire YAML ------------------------------------------------------
     "yaml-syntax": ("YAML syntax error: {reason}", "fix the indentation or quoting near this position"),
@@ -80,13 +81,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- limits and file structure -----------------------------------------------
     "limit-exceeded": ("{what}: {found}, more than the limit of {limit}",
                        "raise it with `survey --limit {name}={raised} …` or `limits: {{{name}: {raised}}}` in minyi.yaml"),
+    "reader-limit": ("the {reader} stopped on this file: {why} (limit {name} = {limit}); a damaged file can claim huge sizes",
+                     "if the file is sound, raise it with `survey --limit {name}={raised} …` or `limits: {{{name}: {raised}}}` in minyi.yaml"),
     "csv-unclosed-quote": ("a quoted field opened on line {line} is never closed (the rest of the file would be one value)",
                            "close the quote or remove the stray \" on that line"),
     "csv-absorbed-lines": ("row {row}: the quoted value of column '{column}' runs over {lines} lines that look like "
                            "records (a quote left open on line {line}?)", "close the quote on that line"),
     "csv-ragged-row": ("row {row} has {found} fields, the header has {expected}", "{hint}"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),
-    "column-collision": ("native column '{column}' of {what} is also {other}", "{hint}"),
+    "column-collision": ("native column '{name}' of {what} is also {other}", "{hint}"),
     "second-column": ("column '{column}' is a second column for {qid} (first: '{first}'); ignored",
                       "remove one of them or map it with --mapping"),
     "part-not-imported": ("column '{column}' (part '{part}' of single-choice {qid}) not imported",

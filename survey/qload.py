@@ -17,6 +17,7 @@ import yaml
 
 from . import expr as E
 from .errors import MinyiError
+from .limits import problem_for
 from .messages import Problem, did_you_mean, problem
 from .questionnaire import (
     CHOICE_TYPES,
@@ -107,6 +108,7 @@ class _Checker:
 
     def __init__(self, path: str, schema: Optional[dict] = None, required: Optional[dict] = None):
         self.path = path
+        self.limits = None  # survey.limits.Limits in force (None: the defaults and --limit)
         self.problems: list[Problem] = []
         self.schema = SCHEMA if schema is None else schema
         self.required = REQUIRED if required is None else required
@@ -191,8 +193,15 @@ def _pos_in_scalar(node: Node, offset: int) -> int:
 
 
 # ----------------------------------------------------------------------------- public API
-def compose(text: str, ck: _Checker) -> Optional[Node]:
-    """YAML text → a :class:`Node` tree with positions; a syntax error or an empty text is added to ``ck``."""
+def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
+    """YAML text → a :class:`Node` tree with positions; a syntax error, an exceeded YAML budget
+    (:mod:`survey.safeyaml`) or an empty text is added to ``ck``."""
+    from .safeyaml import problems as budget_problems
+
+    over = budget_problems(text, ck.path, limits)
+    if over:
+        ck.problems.extend(over)
+        return None
     try:
         root_node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
@@ -207,10 +216,11 @@ def compose(text: str, ck: _Checker) -> Optional[Node]:
     return _to_node(root_node)
 
 
-def validate_text(text: str, path: str = "<questionnaire>") -> tuple[Optional[Questionnaire], list[Problem]]:
+def validate_text(text: str, path: str = "<questionnaire>", limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
     """Parse and validate questionnaire YAML text; return the model (or None) and all problems."""
     ck = _Checker(path)
-    root = compose(text, ck)
+    ck.limits = limits
+    root = compose(text, ck, limits)
     if root is None:
         return None, ck.problems
     q = _build(root, ck, path)
@@ -244,7 +254,7 @@ def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire
     text, probs = read_text(p)
     if text is None:
         return None, probs
-    q, probs = validate_text(text, str(path))
+    q, probs = validate_text(text, str(path), limits)
     if q is not None:
         q.source = str(p.resolve())
     return q, probs
@@ -269,6 +279,11 @@ def bundled_path(name: str = "civic_hot_issues") -> Path:
 # ----------------------------------------------------------------------------- building
 def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
     out: list[Option] = []
+    lim = _limits(ck)
+    if node is not None and isinstance(node.value, list) and len(node.value) > lim["options"]:
+        ck.problems.append(problem_for("options", len(node.value), lim["options"], file=ck.path, line=node.line,
+                                       column=node.column, what=f"options of {where}"))
+        return out
     seen_codes: dict[int, int] = {}
     seen_labels: set[str] = set()
     for i, on in enumerate(ck.seq(node, f"{where}.options")):
@@ -469,9 +484,48 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 ck.add("unknown-ref", node, where=f"site '{site.name}'", what=f"option of {sq.id}", ref=site.name,
                        suggestion=did_you_mean(site.name, labels) or f"name sites after the options of {sq.id}")
 
+    if not _native_columns(ck, q, question_nodes):
+        return q  # too many columns: later checks would take minutes
     _check_skips(ck, q, question_nodes)
     _indicators(ck, top, q, question_nodes, area_ids)
     return q
+
+
+def _limits(ck: _Checker):
+    lim = getattr(ck, "limits", None)
+    if lim is None:
+        from .limits import Limits
+
+        lim = ck.limits = Limits()
+    return lim
+
+
+def _native_columns(ck: _Checker, q: Questionnaire, question_nodes: dict) -> bool:
+    """The native column set: within the ``columns`` limit, and no column name twice (a question ``Q1_r1``
+    beside matrix ``Q1`` with row ``r1``; an id equal to a reserved column such as ``respondent_id`` or
+    ``_wave``), each collision reported at the question's line:col.  False when over the limit."""
+    from .questionnaire import RESERVED_COLUMNS
+
+    lim = _limits(ck)
+    cols = [(c, qq) for qq in q.questions for c in qq.columns()]
+    if len(cols) > lim["columns"]:
+        ck.problems.append(problem_for("columns", len(cols), lim["columns"], file=ck.path, line=1, column=1))
+        return False
+    owner: dict[str, Any] = {}
+    for c, qq in cols:
+        node = question_nodes.get(qq.id)
+        if c in RESERVED_COLUMNS or c.lower() in {r.lower() for r in RESERVED_COLUMNS}:
+            ck.add("column-collision", node, name=c, what=f"question {qq.id}",
+                   other="a column minyi reserves (" + ", ".join(RESERVED_COLUMNS) + ")",
+                   hint=f"rename question {qq.id}")
+        elif c in owner and owner[c] is not qq and owner[c].id != qq.id:  # (a repeated id is reported as such)
+            ck.add("column-collision", node, name=c, what=f"question {qq.id}",
+                   other=f"a column of question {owner[c].id} (line {question_nodes[owner[c].id].line})"
+                   if owner[c].id in question_nodes else f"a column of question {owner[c].id}",
+                   hint=f"rename question {qq.id} or the row/option id that makes the same name")
+        else:
+            owner.setdefault(c, qq)
+    return True
 
 
 def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, sid: str, number: int) -> Optional[Question]:

@@ -90,6 +90,23 @@ def _base_probs(rng: np.random.Generator, q: Question, k: int, kind: str) -> np.
     return base / base.sum()
 
 
+def check_options(*, seed: int, shift: float, start: str) -> None:
+    """The simulate options a user gives: a seed >= 0, a finite shift, a real calendar day (bad-option, exit 2)."""
+    import datetime as _dt
+    import math
+
+    from .errors import MinyiError
+
+    if seed < 0:
+        raise MinyiError.of("bad-option", reason=f"--seed must be 0 or more, not {seed}")
+    if not math.isfinite(shift):
+        raise MinyiError.of("bad-option", reason=f"--shift must be a finite number of SD units, not {shift}")
+    try:
+        _dt.date.fromisoformat(str(start))
+    except ValueError:
+        raise MinyiError.of("bad-option", reason=f"--start must be a calendar day YYYY-MM-DD, not {start!r}") from None
+
+
 def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,
              start: str = "2026-03-01", days: int = 30, param_seed: int = 2026,
              effects: Optional[dict] = None, district_spread: float = 0.2) -> pd.DataFrame:
@@ -101,6 +118,7 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
     """
     if n < 1:
         raise ValueError("n must be at least 1")
+    check_options(seed=seed, shift=shift, start=start)
     rng = np.random.default_rng(seed)
     prng = np.random.default_rng(param_seed)
     sat = rng.standard_normal(n)

@@ -66,7 +66,9 @@ class Project:
     def __init__(self, root: Path):
         self.root = Path(root)
         try:
-            self.config: dict = yaml.safe_load((self.root / CONFIG).read_text(encoding="utf-8")) or {}
+            from .safeyaml import safe_load
+
+            self.config: dict = safe_load((self.root / CONFIG).read_text(encoding="utf-8"), str(self.root / CONFIG)) or {}
         except yaml.YAMLError as e:
             raise MinyiError.of("yaml-syntax", file=str(self.root / CONFIG), reason=str(e).splitlines()[0])
         if not isinstance(self.config, dict):
@@ -173,9 +175,11 @@ class Project:
         instead, storing nothing.  ``hash_pii`` stores identifying values as SHA-256(salt + value).
         A file already recorded is not read again (that check is repeated inside the commit).
         """
-        from .importers import file_hash
+        from .importers import FORMATS, file_hash
         from .ingest import already_imported
 
+        if format not in FORMATS:  # an invalid option is reported before anything else
+            raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
         path = Path(path)
         if path.is_file():
             key = file_hash(path)
@@ -362,6 +366,33 @@ class Project:
             frames.append(out)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["wave", "import_id", "row", "respondent_id", "kind", "detail"])
+
+    def excluded_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
+        """The stored rows the exclusion rules drop (``survey export --keep-excluded``), each with one boolean
+        column ``flag_<kind>`` per quality flag (every kind, excluded by the rules or not), in import order."""
+        from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
+
+        self._check_wave(wave)
+        self._ensure_checked(wave)
+        df = self.raw_responses(wave)
+        con = self.connect()
+        try:
+            where = " WHERE wave = ?" if wave is not None else ""
+            fl = con.execute(f"SELECT import_id, \"row\", kind FROM flags{where}", [wave] if wave is not None else []).df()
+        finally:
+            con.close()
+        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        key = pd.MultiIndex.from_arrays([df["_import_id"].astype("int64"), df["_row"].astype("int64")])
+        drop = np.zeros(len(df), dtype=bool)
+        flags = {}
+        for kind in FLAG_NAMES:
+            sub = fl[fl["kind"] == kind]
+            hit = key.isin(pd.MultiIndex.from_arrays([sub["import_id"].astype("int64"), sub["row"].astype("int64")]))
+            flags[f"flag_{kind}"] = hit
+            if rules.get(kind):
+                drop |= hit
+        df = pd.concat([df, pd.DataFrame(flags, index=df.index)], axis=1)
+        return df[drop].reset_index(drop=True)
 
     def _ensure_checked(self, wave: Optional[str]) -> None:
         """Re-run the checks of any wave whose stored flags predate its imports (or the quality settings)."""

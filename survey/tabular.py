@@ -118,13 +118,19 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
                 text, enc = raw.decode("gb18030"), "gb18030"
             except UnicodeDecodeError as e:
                 raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
+    check_not_binary(text, path)
+    return text, enc
+
+
+def check_not_binary(text: str, path: str) -> None:
+    """Refuse text whose first 65,536 characters hold many control characters (a binary file).  Every text
+    reading path calls this on the same characters, so they accept and refuse the same files."""
     sample = text[:65536]
     if sample:
         ctrl = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") and ch not in "\t\r\n")
         if ctrl > max(2, len(sample) // 200):
             raise _unreadable(path, f"it looks like a binary file, not text ({ctrl} control characters in the first "
                                     f"{len(sample)} characters)")
-    return text, enc
 
 
 def _sample(text: str, limit: int = 65536) -> str:
@@ -224,19 +230,53 @@ def clean_headers(cols) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- Excel
-def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx") -> RawTable:
-    """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected."""
+def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx", limits=None) -> RawTable:
+    """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected.
+
+    calamine builds a dense grid of the used range: a 5.8 KB file with one cell at XFD1048576 asks for
+    hundreds of gigabytes and aborts the process.  So it runs in a forked child capped by ``reader_memory``
+    (:mod:`survey.isolated`); the sheet's span is checked against ``xlsx_cells`` and runs of empty rows inside
+    the data against ``blank_rows`` there.
+    """
+    import python_calamine  # noqa: F401 - loaded here, not inside the memory-capped child
+
+    from .isolated import Failed, failure_reason, run_isolated
+    from .limits import Limits
+
+    lim = limits or Limits()
+    p = str(path)
+    try:
+        return run_isolated(_read_excel, p, sheet, kind, dict(lim.values), memory_bytes=lim["reader_memory"],
+                            seconds=lim["reader_seconds"])
+    except Failed as f:
+        o = f.outcome
+        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
+            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})",
+                                reader="Excel reader")
+        if o.kind == "timeout":
+            raise _reader_limit(p, "reader_seconds", lim, o.detail, reader="Excel reader")
+        raise _unreadable(p, "not a readable Excel workbook (" + failure_reason(o) + ")") from None
+
+
+def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTable:
+    """The body of :func:`read_excel_table`, run in the isolated child."""
     from python_calamine import CalamineWorkbook
 
-    p = str(path)
+    from .limits import exceeded
+
     try:
         wb = CalamineWorkbook.from_path(p)
         names = list(wb.sheet_names)
         if not names:
             raise MinyiError.of("file-empty", file=p)
         if sheet is not None and sheet not in names:
-            raise MinyiError.of("usage", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
-        rows = wb.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+            raise MinyiError.of("bad-option", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
+        sh = wb.get_sheet_by_name(sheet or names[0])
+        span = int(sh.height) * int(sh.width)
+        if span > values["xlsx_cells"]:
+            raise exceeded("xlsx_cells", span, values["xlsx_cells"], file=p,
+                           what=f"cells spanned by sheet '{sh.name}' ({sh.height:,} rows × {sh.width:,} columns)")
+        rows = sh.to_python(skip_empty_area=False)
     except MinyiError:
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
@@ -253,6 +293,12 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
     data = [(r + [None] * width)[:width] for r in cells[h + 1:]]
     while data and all(c is None for c in data[-1]):  # trailing empty area
         data.pop()
+    run = 0
+    for i, r in enumerate(data):  # a far cell below the data would make a million blank (quarantined) rows
+        run = run + 1 if all(c is None for c in r) else 0
+        if run > values["blank_rows"]:
+            raise exceeded("blank_rows", run, values["blank_rows"], file=p, line=h + 2 + i,
+                           what="consecutive empty rows inside the data table (a stray cell far below the data?)")
     df = pd.DataFrame(data, columns=header, dtype=object)
     if len(df) == 0 and sheet is None and len(names) > 1:
         raise _unreadable(p, f"its first sheet '{names[0]}' holds no data rows; choose the sheet with --sheet "
@@ -279,14 +325,51 @@ def _cell(v) -> Optional[str]:
 
 
 # ----------------------------------------------------------------------------- SPSS
-def read_sav_table(path: Path) -> RawTable:
-    """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels."""
-    import pyreadstat
+def read_sav_table(path: Path, limits=None) -> RawTable:
+    """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels.
 
+    pyreadstat is C code that trusts the file's header; on a damaged or hostile file it can allocate many
+    gigabytes or crash the interpreter.  So it runs in a forked child (:mod:`survey.isolated`) capped at the
+    ``reader_memory`` limit and ``reader_seconds``; whatever happens there, the user gets one message.
+    """
+    import pyreadstat  # noqa: F401 - loaded here, not inside the memory-capped child
+
+    from .isolated import Failed, failure_reason, run_isolated
+    from .limits import Limits
+
+    lim = limits or Limits()
     p = str(path)
     try:
+        return run_isolated(_read_sav, p, memory_bytes=lim["reader_memory"], seconds=lim["reader_seconds"])
+    except Failed as f:
+        o = f.outcome
+        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
+            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})")
+        if o.kind == "timeout":
+            raise _reader_limit(p, "reader_seconds", lim, o.detail)
+        raise _unreadable(p, "not a readable SPSS .sav file (" + failure_reason(o) + ")") from None
+
+
+def _reader_limit(p: str, name: str, lim, why: str, reader: str = "SPSS reader") -> MinyiError:
+    from .limits import _fmt
+
+    v = lim[name]
+    return MinyiError.of("reader-limit", file=p, reader=reader, why=why, name=name, limit=_fmt(v),
+                         raised=_fmt(v * 10))
+
+
+def _read_sav(p: str) -> RawTable:
+    """The body of :func:`read_sav_table`, run in the isolated child."""
+    import pyreadstat
+
+    try:
         df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=False)
+    except MemoryError:
+        raise
     except Exception as e:  # pyreadstat.ReadstatError and friends
+        if isinstance(e, SystemError) or any(w in str(e).lower() for w in ("memory", "alloc")):
+            # its C code failed to allocate (under the cap that surfaces as a SystemError, too)
+            raise MemoryError(str(e)) from None
         raise _unreadable(p, f"not a readable SPSS .sav file ({type(e).__name__}: {str(e)[:200]})")
     out = {}
     for c in df.columns:
@@ -318,7 +401,31 @@ def read_sav_table(path: Path) -> RawTable:
 
 
 # ----------------------------------------------------------------------------- zip (腾讯问卷)
-def read_zip_table(path: Path) -> RawTable:
+def _read_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, p: str, limits=None) -> bytes:
+    """The member's bytes, streamed: the sizes the archive claims and the bytes actually inflated are held
+    to ``zip_bytes`` and ``zip_ratio`` (a 7.6 MB zip can hold a 2.5 GB CSV)."""
+    from .limits import Limits
+
+    lim = limits or Limits()
+    comp = max(member.compress_size, 1)
+    where = f"{p}!{_member_name(member)}"
+    lim.check("zip_bytes", member.file_size, file=where)
+    lim.check("zip_ratio", member.file_size / comp, file=where)
+    out, total = [], 0
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            lim.check("zip_bytes", total, file=where, what="bytes of the file inside a zip archive, uncompressed (so far)")
+            if total > 1 << 20:
+                lim.check("zip_ratio", total / comp, file=where)
+            out.append(chunk)
+    return b"".join(out)
+
+
+def read_zip_table(path: Path, limits=None) -> RawTable:
     """The one CSV/TSV (or .xlsx) inside a zip archive, e.g. a 腾讯问卷 download."""
     p = str(path)
     try:
@@ -332,9 +439,7 @@ def read_zip_table(path: Path) -> RawTable:
                 raise _unreadable(p, f"a zip archive with {len(tables)} CSV files inside "
                                      f"({', '.join(i.filename for i in tables[:5])}); unzip it and import one")
             member = tables[0]
-            if member.file_size > 4 << 30:
-                raise _unreadable(p, "the CSV inside the zip is larger than 4 GB")
-            raw = zf.read(member)
+            raw = _read_member(zf, member, p, limits)
     except MinyiError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError,
@@ -361,14 +466,14 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 # ----------------------------------------------------------------------------- any
-def read_raw(path: Path, kind: str, sheet: Optional[str] = None) -> RawTable:
+def read_raw(path: Path, kind: str, sheet: Optional[str] = None, limits=None) -> RawTable:
     """Read a file of the given sniffed ``kind`` (see :func:`sniff_kind`)."""
     if kind in ("xlsx", "xls"):
-        return read_excel_table(path, sheet, kind)
+        return read_excel_table(path, sheet, kind, limits)
     if kind == "sav":
-        return read_sav_table(path)
+        return read_sav_table(path, limits)
     if kind == "zip":
-        return read_zip_table(path)
+        return read_zip_table(path, limits)
     text, enc = decode_bytes(path.read_bytes(), str(path))
     return read_text_table(text, str(path), enc)
 

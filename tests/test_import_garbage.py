@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from survey.errors import MinyiError
 from survey.importers import ImportedTable, read_responses
+from survey.limits import Limits
 from survey.qload import load_questionnaire
 
 DATA = Path(__file__).parent / "data"
@@ -22,6 +23,8 @@ Q = load_questionnaire(DATA / "wjx_questionnaire.yaml")
 HEADER = (DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
 FIXTURES = {n: (DATA / n).read_bytes() for n in ("wjx_by_code.xlsx", "wjx_by_code.sav", "tencent.zip", "wjx_by_text.xls")}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# pyreadstat runs in a forked child (survey.isolated); here capped low so a hostile header cannot use gigabytes
+BOUNDED = Limits({"reader_memory": 400_000_000, "reader_seconds": 30})
 
 
 def _read(data: bytes, name: str = "f.csv", **kw):
@@ -29,7 +32,7 @@ def _read(data: bytes, name: str = "f.csv", **kw):
         p = Path(d) / name
         p.write_bytes(data)
         try:
-            t = read_responses(p, Q, **kw)
+            t = read_responses(p, Q, limits=BOUNDED, **kw)
         except MinyiError as e:
             assert e.problems and name in str(e)  # one clear message naming the file
             return None

@@ -165,3 +165,36 @@ def test_prepare_rows_from_a_dataframe_is_checked_like_a_file(tmp_path):
     assert s.import_id and not s.already
     assert p.commit_batch(p.prepare_rows(frame, source="serve", key="serve:1", wave="W")).already
     assert set(p.raw_responses()["_source"]) == {"serve"}
+
+
+def test_export_keep_excluded_writes_the_dropped_rows_with_flags(tmp_path):
+    """survey export --keep-excluded: exactly the rows the exclusion rules drop, one 0/1 column per flag."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from survey.quality import FLAG_NAMES
+    from survey.simulate import simulate, write_csv
+    from survey.store import Project
+
+    root = Path(__file__).parent.parent
+    qy = Path(__file__).parent / "data" / "wjx_questionnaire.yaml"
+    env = dict(os.environ, PYTHONPATH=str(root))
+    run = lambda *a: subprocess.run([sys.executable, "-m", "cli", *map(str, a)], capture_output=True, text=True,
+                                    env=env, timeout=300)
+    from survey.qload import load_questionnaire
+
+    f = simulate(load_questionnaire(qy), 400, seed=11, messy=True)
+    write_csv(f, tmp_path / "in.csv")
+    assert run("init", tmp_path / "p", "--questionnaire", qy).returncode == 0
+    assert run("import", tmp_path / "p", tmp_path / "in.csv", "--wave", "W").returncode == 0
+    r = run("export", tmp_path / "p", "--keep-excluded", "--out", tmp_path / "ex.csv")
+    assert r.returncode == 0, r.stderr
+    ex = pd.read_csv(tmp_path / "ex.csv", dtype={"respondent_id": str})
+    kept, counts = Project.open(tmp_path / "p").responses("W")
+    raw = Project.open(tmp_path / "p").raw_responses("W")
+    assert len(ex) == len(raw) - len(kept) == sum(counts.values()) and len(ex) > 0
+    assert [c for c in ex.columns if c.startswith("flag_")] == [f"flag_{k}" for k in FLAG_NAMES]
+    assert ex[[f"flag_{k}" for k in ("duplicate_id", "identical_answers", "speeder")]].sum(axis=1).min() >= 1
+    assert run("export", tmp_path / "p", "--keep-excluded", "--format", "sav", "--out", tmp_path / "ex.sav").returncode == 0

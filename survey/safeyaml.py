@@ -1,0 +1,92 @@
+"""YAML read with budgets: size, nesting depth and nodes after alias expansion.
+
+PyYAML's composer and every recursive walk of a YAML tree are unsafe on hostile text: a 642-byte "billion
+laughs" file (aliases of aliases) expands to 10^9 nodes and hangs, and 600 levels of ``[`` raise
+RecursionError.  :func:`check` runs before anything composes or walks the text:
+
+* ``yaml_bytes``: the length of the text;
+* ``yaml_depth``: nesting depth, counted on PyYAML's event stream (iterative, so deep text is safe);
+* ``yaml_nodes``: nodes after expanding aliases, counted on the composed node graph with each node's
+  expanded size computed once (so the count itself is linear in the file).
+
+Each gives one message naming the limit and how to raise it (:mod:`survey.limits`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import yaml
+
+from .errors import MinyiError
+from .limits import Limits, exceeded
+
+
+def check(text: str, file: str, limits: Optional[Limits] = None) -> None:
+    """Raise :class:`MinyiError` when ``text`` exceeds a YAML budget; YAML syntax errors are left to the caller."""
+    lim = limits or Limits()
+    lim.check("yaml_bytes", len(text.encode("utf-8", errors="replace")), file=file)
+    depth = 0
+    aliases = False
+    try:
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > lim["yaml_depth"]:
+                    raise exceeded("yaml_depth", depth, lim["yaml_depth"], file=file, line=ev.start_mark.line + 1,
+                                   column=ev.start_mark.column + 1)
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(ev, yaml.AliasEvent):
+                aliases = True
+    except yaml.YAMLError:
+        return  # the caller's parse reports the syntax error with its position
+    if not aliases:
+        return
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    size: dict[int, int] = {}
+    # iterative post-order over the node graph; each node's expanded size computed once
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        if node is None or id(node) in size:
+            continue
+        kids = _children(node)
+        if not done and id(node) in open_:  # an alias of an enclosing node: infinite expansion
+            raise exceeded("yaml_nodes", float("inf"), lim["yaml_nodes"], file=file,
+                           line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+                           what="YAML nodes after expanding aliases (an alias refers to its own ancestor, endless)")
+        if done:
+            open_.discard(id(node))
+            size[id(node)] = 1 + sum(size.get(id(k), 1) for k in kids)
+            if size[id(node)] > lim["yaml_nodes"]:
+                raise exceeded("yaml_nodes", size[id(node)], lim["yaml_nodes"], file=file,
+                               line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+        else:
+            open_.add(id(node))
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in size)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def safe_load(text: str, file: str, limits: Optional[Limits] = None) -> Any:
+    """:func:`yaml.safe_load` after :func:`check`."""
+    check(text, file, limits)
+    return yaml.safe_load(text)
+
+
+def problems(text: str, file: str, limits: Optional[Limits] = None) -> list:
+    """The budget problems of ``text`` as a list (empty when within every budget)."""
+    try:
+        check(text, file, limits)
+    except MinyiError as e:
+        return list(e.problems)
+    return []

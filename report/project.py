@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -59,6 +60,8 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     if state is not None:
         hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, **options}))
         if hit is not None:
+            if isinstance(hit.get("meta"), dict):  # the time of this command, as when computed
+                hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
             return hit
     res = _analyze_wave(project, wave, by, na, ci, confidence, df)
     if not cache:

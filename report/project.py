@@ -1,4 +1,8 @@
-"""Analyses and reports for a survey project (the store → pipeline → render bridge)."""
+"""Analyses and reports for a survey project (the store → pipeline → render bridge).
+
+The statistics (analysis, scipy) load only when a result is computed: a result found in the
+project's cache (:mod:`survey.cache`) is returned without them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,10 @@ import datetime as _dt
 from pathlib import Path
 from typing import Optional, Sequence
 
-from analysis.ci import check_method
-from analysis.design import DesignError
-from analysis.indicators import normalize_na_policy
-from analysis.weighting import WeightingError
 from survey import cache as cache_mod
 from survey.errors import MinyiError
 from survey.progress import stage
 from survey.store import Project, column_types
-
-from .margins import read_margins_with_totals
-from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analysis_columns, analyze, compare,
-                       composition_questions, default_groupings, resolve_grouping)
 
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
@@ -36,6 +32,53 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     and the code), so an unchanged project is not read and checked again; the result is then the
     one ``--json`` writes (NaN as None) whether it was computed or found.
     """
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    if cache:
+        hit = cached_analysis(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
+                              confidence=confidence, df=df)
+        if hit is not None:
+            return hit
+    res = _analyze_checked(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
+                           confidence=confidence, df=df)
+    if not cache:
+        return res
+    res = cache_mod.decoded(res)
+    state = cache_mod.wave_state(project, res["meta"]["wave"])  # the checks have run now when they were stale
+    if state is not None:
+        cache_mod.store(project.root, "analyze", cache_mod.make_key({**state, "options": given}), res)
+    return res
+
+
+def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
+                    na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
+                    df: Optional[float] = None) -> Optional[dict]:
+    """The result :func:`analyze_project` stored for these options (as given: defaults are resolved
+    from minyi.yaml and the questionnaire, whose bytes are part of the key), or None.  Nothing is
+    validated or computed here, and the statistics modules are not loaded."""
+    waves = project.waves()
+    w = wave or (waves[-1] if waves else None)
+    if w not in waves:
+        return None
+    state = cache_mod.wave_state(project, w)
+    if state is None:
+        return None
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, "options": given}))
+    if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
+        hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time
+        return hit
+    return None
+
+
+def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df) -> dict:
+    from analysis.ci import check_method
+    from analysis.design import DesignError
+    from analysis.indicators import normalize_na_policy
+
+    from .pipeline import default_groupings, resolve_grouping
+
     q = project.questionnaire
     by = default_groupings(q) if by is None else list(by)
     for b in by:
@@ -55,26 +98,15 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
-    options = {"by": by, "na": na, "ci": ci, "confidence": confidence, "df": df}
-    state = cache_mod.wave_state(project, wave) if cache else None
-    if state is not None:
-        hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, **options}))
-        if hit is not None:
-            if isinstance(hit.get("meta"), dict):  # the time of this command, as when computed
-                hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-            return hit
-    res = _analyze_wave(project, wave, by, na, ci, confidence, df)
-    if not cache:
-        return res
-    res = cache_mod.decoded(res)
-    state = cache_mod.wave_state(project, wave)  # the checks have run now when they were stale
-    if state is not None:
-        cache_mod.store(project.root, "analyze", cache_mod.make_key({**state, **options}), res)
-    return res
+    return _analyze_wave(project, wave, by, na, ci, confidence, df)
 
 
 def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confidence: float,
                   df: Optional[float]) -> dict:
+    from analysis.weighting import WeightingError
+
+    from .pipeline import analysis_columns, analyze, composition_questions
+
     q = project.questionnaire
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
@@ -103,6 +135,8 @@ def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional
     """The project's design columns (minyi.yaml ``design``), population margins, weighting method and
     population total — what :func:`report.pipeline.analyze` (and ``survey score``/``ledger``) build the
     design from."""
+    from .margins import read_margins_with_totals
+
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     population, totals = read_margins_with_totals(project.root, project.questionnaire, cfg.get("margins"))
@@ -114,6 +148,8 @@ def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional
 
 def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional[str]:
     """``weighting: {method: rake|poststratify}`` of minyi.yaml (None when absent)."""
+    from .pipeline import WEIGHT_METHODS
+
     w = cfg.get("weighting")
     if not w:
         return None
@@ -152,6 +188,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     30 and 10; ``org`` names the commissioning body in the overview; ``na_policy`` as in
     :func:`analyze_project`, whose cached results (``cache``) the report uses.
     """
+    from .pipeline import MIN_CELL, SMALL_BASE, compare
     from .render import FORMATS, render_all  # rendering libraries load only when a report is written
 
     formats = FORMATS if formats is None else formats

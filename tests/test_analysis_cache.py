@@ -112,3 +112,23 @@ def test_old_entries_are_removed(project):
     for conf in ("0.8", "0.85", "0.9", "0.95", "0.96", "0.97", "0.98", "0.99", "0.995", "0.9995"):
         analyze_json(proj, "--by", "site", "--confidence", conf)
     assert len(entries(proj)) == cache.KEEP
+
+
+def test_a_stored_result_is_printed_without_loading_the_statistics(project):
+    """The second `survey analyze` of an unchanged project answers from the cache before scipy and
+    the analysis modules are imported (python -X importtime lists every module a process imports)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proj, _ = project
+    root = str(Path(cli.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root}
+    cmd = [sys.executable, "-X", "importtime", "-m", "cli", "analyze", str(proj), "--by", "site"]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+    second = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+    assert " analysis.indicators" in first.stderr and " scipy" in first.stderr
+    assert " analysis." not in second.stderr and " scipy" not in second.stderr
+    assert second.stdout == first.stdout  # the text summary, from the stored result

@@ -11,7 +11,11 @@ own child process (wall clock of the whole process, start-up included; peak RSS 
   site × stratum × PSU × answer value; the statement of ``--engine duckdb``, engines/sql.py) over the
   rows the analysis uses;
 * ``survey analyze p --by site --engine duckdb --json`` (for information);
-* ``survey report p --format html,xlsx``;
+* ``survey report p --format html,xlsx`` (its analysis by site and district is not the cached one of
+  ``analyze --by site``: computed) and once more, nothing changed (the analysis from the project's
+  cache, survey/cache.py);
+* with ``--spark``, at the largest size: ``survey analyze p --by site --engine spark --json`` (Spark in
+  local mode, JVM start included) beside ``--engine duckdb``;
 * ``survey --help`` and ``survey analyze --help``.
 
 Then the fitted exponent b of time ≈ a·n^b over the sizes (1 = linear).
@@ -93,7 +97,7 @@ def ensure_csv(n: int, work: Path) -> Path:
     return path
 
 
-def measure(n: int, work: Path) -> dict:
+def measure(n: int, work: Path, spark: bool = False) -> dict:
     from report.pipeline import item_specs
     from survey.qload import bundled_path, load_questionnaire
     from survey.store import Project
@@ -119,6 +123,9 @@ def measure(n: int, work: Path) -> dict:
     r["engine"], r["engine_rss"] = run(survey("analyze", proj, "--by", "site", "--engine", "duckdb", "--json"))
     out = work / f"report_{n}"
     r["report"], r["report_rss"] = run(survey("report", proj, "--format", "html,xlsx", "--out", out, "--quiet"))
+    r["report2"], r["report2_rss"] = run(survey("report", proj, "--format", "html,xlsx", "--out", out, "--quiet"))
+    if spark:
+        r["spark"], r["spark_rss"] = run(survey("analyze", proj, "--by", "site", "--engine", "spark", "--json"))
     r["help"], _ = run(survey("--help"))
     r["help_analyze"], _ = run(survey("analyze", "--help"))
     return r
@@ -128,6 +135,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,300000,1000000")
     ap.add_argument("--work", default="/tmp/minyi_bench")
+    ap.add_argument("--spark", action="store_true", help="also --engine spark at the largest size")
     a = ap.parse_args()
     work = Path(a.work)
     sizes = [int(s) for s in a.sizes.split(",")]
@@ -135,7 +143,7 @@ def main() -> None:
     rows = []
     for n in sizes:
         print(f"{n:,} respondents × 120 items:")
-        r = measure(n, work)
+        r = measure(n, work, spark=a.spark and n == max(sizes))
         rows.append(r)
         print(f"  import   {r['import']:6.1f} s ({r['import_rss']:.2f} GB)  | pyarrow read_csv {r['read']:5.1f} s "
               f"-> {r['import'] / r['read']:.2f}× (target ≤ 1.5×)")
@@ -143,9 +151,14 @@ def main() -> None:
               f"({r['analyze2_rss']:.2f} GB) second run | floor (DuckDB sufficient statistics) {r['floor']:5.1f} s "
               f"-> {r['analyze1'] / r['floor']:.2f}× / {r['analyze2'] / r['floor']:.2f}× (targets ≤ 3× / ≤ 1.5×)")
         print(f"  analyze --engine duckdb {r['engine']:5.1f} s ({r['engine_rss']:.2f} GB)")
-        print(f"  report html,xlsx {r['report']:6.1f} s ({r['report_rss']:.2f} GB) (targets < 30 s, < 3 GB)")
+        print(f"  report html,xlsx {r['report']:6.1f} s ({r['report_rss']:.2f} GB) (targets < 30 s, < 3 GB); "
+              f"again, nothing changed {r['report2']:5.1f} s ({r['report2_rss']:.2f} GB)")
+        if "spark" in r:
+            print(f"  analyze --engine spark (local mode) {r['spark']:5.1f} s ({r['spark_rss']:.2f} GB, driver process) "
+                  f"vs --engine duckdb {r['engine']:5.1f} s")
         print(f"  --help {r['help']:.2f} s, analyze --help {r['help_analyze']:.2f} s (target < 0.5 s)")
-        print(f"  load average now {os.getloadavg()[0]:.1f}")
+        r["load"] = os.getloadavg()[0]
+        print(f"  load average now {r['load']:.1f}")
     if len(rows) >= 2:
         ln = np.log([r["n"] for r in rows])
         for key in ("import", "analyze1", "analyze2", "floor", "report"):

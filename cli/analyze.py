@@ -52,6 +52,13 @@ def analyze(
 
         survey analyze province_parquet/ --engine duckdb --by district --json
     """
+    names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
+    res = _cached(dir, engine, questionnaire, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                  df=parse_df(df))
+    if res is not None:  # an unchanged project: its stored result, before anything heavy is loaded
+        _show(res, json_out)
+        return
+
     from analysis.indicators import NA_POLICIES
     from report.pipeline import grouping_choices
     from report.project import analyze_project
@@ -62,7 +69,6 @@ def analyze(
     if engine not in ENGINES:
         raise typer.BadParameter(f"{engine!r}; choose from: {', '.join(ENGINES)}", param_hint="'--engine'")
     q, _, project = load_source(dir, questionnaire)
-    names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
     choices = grouping_choices(q)
     bad = [b for b in names or [] if b not in choices]
     if bad:
@@ -89,6 +95,21 @@ def analyze(
         else:
             res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
                                   df=parse_df(df))
+    _show(res, json_out)
+
+
+def _cached(dir: Path, engine: str, questionnaire: Optional[Path], **options) -> Optional[dict]:
+    """The project's stored result for these options (survey.cache), or None."""
+    from survey.store import CONFIG, DB, Project
+
+    if engine != "memory" or questionnaire is not None or not ((dir / CONFIG).exists() and (dir / DB).exists()):
+        return None
+    from report.project import cached_analysis
+
+    return cached_analysis(Project.open(dir), **options)
+
+
+def _show(res: dict, json_out: bool) -> None:
     if json_out:
         _echo_json(res)
         return

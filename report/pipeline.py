@@ -193,6 +193,8 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                       for it in items if it.kind == "satisfaction"}  # weight per answer code
     ind_out, item_out, area_out, composite = indicator_sections(
         q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
+    ipa = _ipa(q, frame, des, item_out, coded)
+    del coded, res  # the coded answers (an int64 array per item) are not needed past here: free them
 
     result = {
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
@@ -206,7 +208,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
         "open_text": _open_text(q, frame),
-        "ipa": _ipa(q, frame, des, item_out, coded),
+        "ipa": ipa,
         "league": _league(area_out, composite, "district"),
     }
     result["sample"]["moe"] = _moe(result)

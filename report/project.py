@@ -1,26 +1,24 @@
-"""Analyses and reports for a survey project (the store → pipeline → render bridge)."""
+"""Analyses and reports for a survey project (the store → pipeline → render bridge).
+
+The statistics (analysis, scipy) load only when a result is computed: a result found in the
+project's cache (:mod:`survey.cache`) is returned without them.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 from typing import Optional, Sequence
 
-from analysis.ci import check_method
-from analysis.design import DesignError
-from analysis.indicators import normalize_na_policy
-from analysis.weighting import WeightingError
+from survey import cache as cache_mod
 from survey.errors import MinyiError
 from survey.progress import stage
 from survey.store import Project, column_types
 
-from .margins import read_margins_with_totals
-from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analysis_columns, analyze, compare,
-                       composition_questions, default_groupings, resolve_grouping)
-
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
-                    df: Optional[float] = None) -> dict:
+                    df: Optional[float] = None, cache: bool = True) -> dict:
     """All indicators of one wave (default: the latest), exclusions applied, with quality figures.
 
     ``na_policy`` and ``ci_method`` default to the project's ``minyi.yaml`` keys ``na_policy``
@@ -28,7 +26,59 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     (default ``logit``).  ``by=None``: site and district, those the questionnaire has; unknown
     ``by`` names raise one error listing the choices.  The config's ``margins`` (see
     :mod:`report.margins`) add population shares to the sample composition.
+
+    ``cache``: look the result up in, and store it to, the project's cache of derived results
+    (:mod:`survey.cache`, keyed by the wave's imports and checks, the project files, these options
+    and the code), so an unchanged project is not read and checked again; the result is then the
+    one ``--json`` writes (NaN as None) whether it was computed or found.
     """
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    if cache:
+        hit = cached_analysis(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
+                              confidence=confidence, df=df)
+        if hit is not None:
+            return hit
+    res = _analyze_checked(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
+                           confidence=confidence, df=df)
+    if not cache:
+        return res
+    res = cache_mod.decoded(res)
+    state = cache_mod.wave_state(project, res["meta"]["wave"])  # the checks have run now when they were stale
+    if state is not None:
+        cache_mod.store(project.root, "analyze", cache_mod.make_key({**state, "options": given}), res)
+    return res
+
+
+def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
+                    na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
+                    df: Optional[float] = None) -> Optional[dict]:
+    """The result :func:`analyze_project` stored for these options (as given: defaults are resolved
+    from minyi.yaml and the questionnaire, whose bytes are part of the key), or None.  Nothing is
+    validated or computed here, and the statistics modules are not loaded."""
+    waves = project.waves()
+    w = wave or (waves[-1] if waves else None)
+    if w not in waves:
+        return None
+    state = cache_mod.wave_state(project, w)
+    if state is None:
+        return None
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, "options": given}))
+    if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
+        hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time
+        return hit
+    return None
+
+
+def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df) -> dict:
+    from analysis.ci import check_method
+    from analysis.design import DesignError
+    from analysis.indicators import normalize_na_policy
+
+    from .pipeline import default_groupings, resolve_grouping
+
     q = project.questionnaire
     by = default_groupings(q) if by is None else list(by)
     for b in by:
@@ -48,6 +98,17 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
+    return _analyze_wave(project, wave, by, na, ci, confidence, df)
+
+
+def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confidence: float,
+                  df: Optional[float]) -> dict:
+    from analysis.weighting import WeightingError
+
+    from .pipeline import analysis_columns, analyze, composition_questions
+
+    q = project.questionnaire
+    cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
     cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]  # a design column missing: Design says so
@@ -74,6 +135,8 @@ def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional
     """The project's design columns (minyi.yaml ``design``), population margins, weighting method and
     population total — what :func:`report.pipeline.analyze` (and ``survey score``/``ledger``) build the
     design from."""
+    from .margins import read_margins_with_totals
+
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     population, totals = read_margins_with_totals(project.root, project.questionnaire, cfg.get("margins"))
@@ -85,6 +148,8 @@ def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional
 
 def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional[str]:
     """``weighting: {method: rake|poststratify}`` of minyi.yaml (None when absent)."""
+    from .pipeline import WEIGHT_METHODS
+
     w = cfg.get("weighting")
     if not w:
         return None
@@ -114,14 +179,16 @@ def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) ->
 def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = None, compare_wave: Optional[str] = None,
                    by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
-                   min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None) -> dict:
+                   min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None,
+                   cache: bool = True) -> dict:
     """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves).
 
     ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
     with fewer are suppressed) default to the project's ``minyi.yaml`` keys of those names, else
     30 and 10; ``org`` names the commissioning body in the overview; ``na_policy`` as in
-    :func:`analyze_project`.
+    :func:`analyze_project`, whose cached results (``cache``) the report uses.
     """
+    from .pipeline import MIN_CELL, SMALL_BASE, compare
     from .render import FORMATS, render_all  # rendering libraries load only when a report is written
 
     formats = FORMATS if formats is None else formats
@@ -133,14 +200,14 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     cfg = project.config
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
-    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy)
+    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache)
     changes = None
     trend = None
     if compare_wave:
-        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy)
+        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache)
         changes = compare(current, previous)
         waves = project.waves()
-        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy) if w not in (compare_wave, current["meta"]["wave"]) else
+        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,

@@ -43,17 +43,12 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 
 
 def _column(frame: pd.DataFrame, c: str) -> np.ndarray:
+    """Column ``c`` as a float array, NaN for no answer: float64 and float32 columns (stored codes,
+    exact) as they are, without a copy; anything else converted to float64."""
     s = frame[c]
-    if s.dtype == np.float64:
+    if s.dtype in (np.float64, np.float32):
         return s.to_numpy()
     return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _matrix(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    if not cols:
-        return np.zeros((len(frame), 0))
-    return np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                            for c in cols])
 
 
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
@@ -75,14 +70,15 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
         add(dup, "duplicate_id", ("编号 " + ids.fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
-    arrays = [_column(frame, c) for c in cols]  # float views, no n x k copy
+    arrays = [_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
         # one 64-bit hash per answer vector, combined column by column (NaN hashes alike)
         h = np.zeros(n, dtype=np.uint64)
         nonblank = np.zeros(n, dtype=bool)
         for x in arrays:
             nonblank |= ~np.isnan(x)
-            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(np.round(x, 6))
+            # float32 columns hold whole-number codes (exact): nothing to round
+            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
         ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
             first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
@@ -113,10 +109,15 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             mcols = [c for c in qq.columns() if c in frame.columns]
             if len(mcols) < straightline_min_rows:
                 continue
-            M = _matrix(frame, mcols)
-            full = ~np.isnan(M).any(axis=1)
-            with np.errstate(invalid="ignore"):
-                same = full & (np.nanmax(M, axis=1, initial=-np.inf) == np.nanmin(M, axis=1, initial=np.inf))
+            full = np.ones(n, dtype=bool)  # every row answered, and max == min over them (column by column)
+            lo = np.full(n, np.inf)
+            hi = np.full(n, -np.inf)
+            for c in mcols:
+                x = _column(frame, c)
+                full &= ~np.isnan(x)
+                np.fmin(lo, x, out=lo)
+                np.fmax(hi, x, out=hi)
+            same = full & (hi == lo)
             add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
@@ -196,14 +197,15 @@ def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
         cols = [c for c in qq.columns() if c in frame.columns and not c.endswith("_other")]
         if not cols:
             continue
-        if qq.type in ("multiple", "ranking"):
-            M = _matrix(frame, cols)
-            ans = (np.nan_to_num(M, nan=0.0) > 0).any(axis=1)
-        elif qq.type == "text":
+        if qq.type == "text":
             t = frame[cols[0]].astype("string").str.strip()
             ans = (t.notna() & (t != "")).to_numpy(dtype=bool, na_value=False)
-        else:
-            ans = ~np.isnan(_matrix(frame, cols)).all(axis=1)
+        else:  # column by column, no n x k matrix: any selected (multiple, ranking), any answered (others)
+            ans = np.zeros(len(frame), dtype=bool)
+            for c in cols:
+                x = _column(frame, c)
+                with np.errstate(invalid="ignore"):
+                    ans |= (x > 0) if qq.type in ("multiple", "ranking") else ~np.isnan(x)
         a = asked[qq.id]
         n = int(a.sum())
         miss = int((a & ~ans).sum())

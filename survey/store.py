@@ -475,8 +475,9 @@ class Project:
             con.close()
         keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
                                       self.config.get("exclusions"))
-        tab = select_rows(tab, keep, order)
-        return to_frame(tab, self._types, cols, codes_float32=codes_float32), counts
+        if order is not None:
+            tab, keep = select_rows(tab, None, order), keep[order]
+        return to_frame(tab, self._types, cols, codes_float32=codes_float32, keep=keep), counts
 
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:
         """A DuckDB query (and its parameters) of the rows of ``wave`` that analysis uses: the stored

@@ -1,0 +1,154 @@
+"""Cache of derived per-wave results of a project, keyed by everything they were derived from.
+
+``survey analyze`` on a million responses reads the wave, checks it and computes every indicator;
+run again with nothing changed it should not do that work twice (and ``survey report`` after
+``survey analyze`` with the same options should not either).  A result is stored as JSON in the
+project folder (``.minyi-cache/<kind>-<key>.json``, written atomically, owner-only) under a key
+that is the SHA-256 of:
+
+* the wave's imports as recorded by the store (id, file hash, rows accepted, time imported) and
+  the stored data-quality checks of the wave (their signature and time) — any import, removal,
+  collection batch or re-check changes it;
+* the project's ``minyi.yaml`` and questionnaire file (bytes) and every file ``minyi.yaml`` names
+  under ``margins`` (bytes);
+* the command's options (wave, groupings, NA policy, CI method, confidence, df);
+* the code that computes it: the minyi version and the size and modification time of every
+  Python file of the ``survey``, ``analysis``, ``report`` and ``engines`` packages.
+
+A stale entry is therefore never returned; entries are simply never found again and the oldest
+are removed (:data:`KEEP` per kind).  The cache is an optimisation only: a folder that cannot be
+written, or an entry that cannot be read, means the result is computed as without it.  The value
+stored is the result as ``--json`` writes it (NaN as null), and that is what a hit returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+CACHE_DIR = ".minyi-cache"
+KEEP = 8  # entries per kind
+_PACKAGES = ("survey", "analysis", "report", "engines")
+
+
+def code_version() -> str:
+    """Digest of the minyi version and of (path, size, mtime) of the Python files of the packages
+    that derive results (a few ms: stat calls only)."""
+    if _CODE[0] is None:
+        from . import __version__
+
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256(__version__.encode())
+        for pkg in _PACKAGES:
+            for p in sorted((root / pkg).rglob("*.py")):
+                st = p.stat()
+                h.update(f"{p.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+        _CODE[0] = h.hexdigest()
+    return _CODE[0]
+
+
+_CODE: list = [None]
+
+
+def file_digest(path: Path) -> Optional[str]:
+    """SHA-256 of a file's bytes (None when it does not exist)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def make_key(parts: dict) -> str:
+    """The cache key of ``parts`` (any JSON-able mapping) together with :func:`code_version`."""
+    text = json.dumps({"code": code_version(), **parts}, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _path(root: Path, kind: str, key: str) -> Path:
+    return Path(root) / CACHE_DIR / f"{kind}-{key}.json"
+
+
+def load(root: Path, kind: str, key: str) -> Optional[Any]:
+    """The value stored under ``key``, or None (absent or unreadable)."""
+    p = _path(root, kind, key)
+    try:
+        with open(p, encoding="utf-8") as f:
+            value = json.load(f)
+    except (OSError, ValueError):
+        return None
+    try:
+        os.utime(p)  # most recently used: kept longest
+    except OSError:
+        pass
+    return value
+
+
+def store(root: Path, kind: str, key: str, value: Any) -> None:
+    """Store ``value`` (made JSON-safe: NaN as null, NumPy scalars as numbers) under ``key``; any
+    failure to write leaves the project as it was."""
+    from .atomic import atomic_write_text
+    from .export import json_safe
+
+    try:
+        text = json.dumps(json_safe(value), ensure_ascii=False, default=_default, allow_nan=False)
+        folder = Path(root) / CACHE_DIR
+        folder.mkdir(mode=0o700, exist_ok=True)
+        atomic_write_text(_path(root, kind, key), text, mode=0o600)
+        entries = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - an optimisation: never fail the command over it
+        return
+
+
+def decoded(value: Any) -> Any:
+    """``value`` as :func:`load` would return it after :func:`store` (the JSON round trip)."""
+    from .export import json_safe
+
+    return json.loads(json.dumps(json_safe(value), ensure_ascii=False, default=_default, allow_nan=False))
+
+
+def clear(root: Path) -> int:
+    """Remove every cached entry of the project; returns how many."""
+    folder = Path(root) / CACHE_DIR
+    n = 0
+    for p in folder.glob("*.json") if folder.is_dir() else ():
+        p.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
+def _default(o):
+    import numpy as np
+
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        f = float(o)
+        return None if f != f else f
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def wave_state(project, wave: str) -> Optional[dict]:
+    """What a wave's derived results depend on in the project folder (see the module docstring), or
+    None when the wave's stored checks predate its imports (the next command re-checks it first)."""
+    root = Path(project.root)
+    con = project.connect()
+    try:
+        imports = con.execute("SELECT id, sha256, accepted, imported_at FROM imports WHERE wave = ? ORDER BY id",
+                              [wave]).fetchall()
+        checks = con.execute("SELECT signature, checked_at FROM checks WHERE wave = ?", [wave]).fetchall()
+        fresh = bool(checks) and checks[0][0] == project._signature(con, wave)
+    finally:
+        con.close()
+    if not fresh:
+        return None
+    margins = (project.config.get("margins") or {}) if isinstance(project.config.get("margins"), dict) else {}
+    return {"wave": wave, "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
+            "config": file_digest(root / "minyi.yaml"), "questionnaire": file_digest(root / "questionnaire.yaml"),
+            "margins": {str(k): file_digest(root / str(v)) for k, v in sorted(margins.items(), key=lambda kv: str(kv[0]))}}

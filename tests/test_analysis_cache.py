@@ -1,0 +1,134 @@
+"""The project's cache of derived results (survey/cache.py): `survey analyze` run again on an
+unchanged project returns the stored result, equal to a fresh computation; an import, a changed
+minyi.yaml, other options or a damaged entry never return a stale one."""
+
+import json
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import cli
+from report.project import analyze_project
+from survey import cache
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate, write_csv
+from survey.store import Project
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def project(tmp_path):
+    q = load_questionnaire(bundled_path())
+    for i, seed in enumerate((3, 4)):
+        frame = simulate(q, 300, seed=seed)
+        frame["respondent_id"] = [f"S{i}-{k}" for k in range(len(frame))]  # distinct respondents per file
+        write_csv(frame, tmp_path / f"r{i}.csv")
+    proj = tmp_path / "proj"
+    assert runner.invoke(cli.app, ["init", str(proj), "--questionnaire", str(bundled_path())]).exit_code == 0
+    r = runner.invoke(cli.app, ["import", str(proj), str(tmp_path / "r0.csv"), "--wave", "w1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    return proj, tmp_path
+
+
+def analyze_json(proj, *args):
+    r = runner.invoke(cli.app, ["analyze", str(proj), "--json", *args])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+def timeless(res):
+    """The result without the time it was produced (meta.generated_at: the time of each command)."""
+    res = json.loads(json.dumps(res))
+    res["meta"].pop("generated_at")
+    return res
+
+
+def entries(proj):
+    return sorted((proj / cache.CACHE_DIR).glob("analyze-*.json"))
+
+
+def test_second_run_is_the_stored_result_equal_to_a_fresh_one(project):
+    proj, _ = project
+    first = analyze_json(proj, "--by", "site")
+    assert len(entries(proj)) == 1
+    second = analyze_json(proj, "--by", "site")
+    assert timeless(second) == timeless(first)
+    fresh = cache.decoded(analyze_project(Project.open(proj), by=["site"], cache=False))
+    assert timeless(fresh) == timeless(first)
+    # the second run read the entry: an entry altered on disk is what comes back
+    (path,) = entries(proj)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["meta"]["marker"] = "from the cache"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert analyze_json(proj, "--by", "site")["meta"]["marker"] == "from the cache"
+
+
+def test_other_options_are_other_entries(project):
+    proj, _ = project
+    a = analyze_json(proj, "--by", "site")
+    b = analyze_json(proj, "--by", "district")
+    c = analyze_json(proj, "--by", "site", "--na", "unsatisfied")
+    assert len(entries(proj)) == 3
+    assert a["meta"]["by"] == ["site"] and b["meta"]["by"] == ["district"]
+    assert c["meta"]["na_policy"] != a["meta"]["na_policy"]
+
+
+def test_an_import_invalidates(project):
+    proj, tmp = project
+    before = analyze_json(proj, "--by", "site")
+    r = runner.invoke(cli.app, ["import", str(proj), str(tmp / "r1.csv"), "--wave", "w1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    after = analyze_json(proj, "--by", "site")
+    assert after["sample"]["n"] > before["sample"]["n"]
+    fresh = cache.decoded(analyze_project(Project.open(proj), by=["site"], cache=False))
+    assert timeless(fresh) == timeless(after)
+
+
+def test_a_changed_config_invalidates(project):
+    proj, _ = project
+    before = analyze_json(proj, "--by", "site")
+    cfg_path = proj / "minyi.yaml"
+    cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+    cfg["na_policy"] = "unsatisfied"
+    cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    after = analyze_json(proj, "--by", "site")
+    assert after["meta"]["na_policy"] != before["meta"]["na_policy"]
+    assert len(entries(proj)) == 2
+
+
+def test_a_damaged_entry_is_computed_again(project):
+    proj, _ = project
+    first = analyze_json(proj, "--by", "site")
+    (path,) = entries(proj)
+    path.write_text("{not json", encoding="utf-8")
+    assert timeless(analyze_json(proj, "--by", "site")) == timeless(first)
+    assert timeless(json.loads(path.read_text(encoding="utf-8"))) == timeless(first)  # stored again
+
+
+def test_old_entries_are_removed(project):
+    proj, _ = project
+    for conf in ("0.8", "0.85", "0.9", "0.95", "0.96", "0.97", "0.98", "0.99", "0.995", "0.9995"):
+        analyze_json(proj, "--by", "site", "--confidence", conf)
+    assert len(entries(proj)) == cache.KEEP
+
+
+def test_a_stored_result_is_printed_without_loading_the_statistics(project):
+    """The second `survey analyze` of an unchanged project answers from the cache before scipy and
+    the analysis modules are imported (python -X importtime lists every module a process imports)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    proj, _ = project
+    root = str(Path(cli.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root}
+    cmd = [sys.executable, "-X", "importtime", "-m", "cli", "analyze", str(proj), "--by", "site"]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+    second = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr[-2000:]
+    assert " analysis.indicators" in first.stderr and " scipy" in first.stderr
+    assert " analysis." not in second.stderr and " scipy" not in second.stderr
+    assert second.stdout == first.stdout  # the text summary, from the stored result

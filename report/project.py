@@ -115,7 +115,8 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                    by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
                    min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None) -> dict:
-    """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves).
+    """Write the report for ``wave`` (with changes against ``compare_wave``; the 变化 chapter shows every
+    wave up to ``wave`` and the 重点 chapter the open ledger items: :mod:`report.trend_chapter`).
 
     ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
     with fewer are suppressed) default to the project's ``minyi.yaml`` keys of those names, else
@@ -142,7 +143,12 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         waves = project.waves()
         trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
+    from .trend_chapter import trend_chapter
+
+    known = {t["meta"]["wave"]: t for t in (trend or []) if t["meta"].get("wave")}
+    tracking = trend_chapter(project, current["meta"]["wave"], results=known, na_policy=na_policy, lang=lang)
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
-                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
+                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
+                           tracking=tracking)
     return {"paths": paths, "result": current, "changes": changes}

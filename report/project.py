@@ -135,8 +135,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
     current = analyze_project(project, wave=wave, by=by, na_policy=na_policy)
-    changes = None
-    trend = None
+    changes = previous = trend = None
     if compare_wave:
         previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy)
         changes = compare(current, previous)
@@ -145,8 +144,9 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                  (previous if w == compare_wave else current) for w in waves]
     from .trend_chapter import trend_chapter
 
-    known = {t["meta"]["wave"]: t for t in (trend or []) if t["meta"].get("wave")}
-    tracking = trend_chapter(project, current["meta"]["wave"], results=known, na_policy=na_policy, lang=lang)
+    reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
+    tracking = trend_chapter(project, current["meta"]["wave"], results=reuse,
+                             na_policy=na_policy, lang=lang, chart_dir=out_dir / "charts")
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
                            lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,

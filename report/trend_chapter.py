@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from survey.store import Project
@@ -61,6 +62,7 @@ class TrackingChapter:
     ledger_open: int
     ledger_overdue: int
     lang: str = "zh"
+    charts: tuple = ()     # report.charts.Chart: small multiples per area and of the rates, district × wave heat map
 
     @property
     def has_trend(self) -> bool:
@@ -106,28 +108,35 @@ def _headline(s) -> bool:
 
 
 def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None, na_policy: Optional[str] = None,
-                  confidence: float = 0.95, today: Optional[dt.date] = None, lang: str = "zh") -> TrackingChapter:
-    """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring)."""
+                  confidence: float = 0.95, today: Optional[dt.date] = None, lang: str = "zh",
+                  chart_dir: Optional[Path] = None) -> TrackingChapter:
+    """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring).  ``results``:
+    analyze_project results by wave to reuse (they need the district breakdown for the heat map);
+    the charts (:func:`report.trend_charts.trend_charts`) are also written to ``chart_dir`` when given."""
     from survey.ledger import LedgerStore
 
     from .trend import project_trend
 
     waves = project.waves()
     upto = waves[: waves.index(wave) + 1] if wave in waves else waves
-    rows, labels, method = (), (), ""
+    rows, labels, method, charts = (), (), "", ()
     if len(upto) >= 2:
+        from .trend_charts import trend_charts
+
         tr = project_trend(project, waves=upto, confidence=confidence, na_policy=na_policy,
                            results={w: r for w, r in (results or {}).items() if w in upto})
         labels = tuple(w.label if lang == "zh" else w.label_en for w in tr.waves)
         rows = tuple(_row(s, lang) for s in tr.series if _headline(s))
         method = tr.method_zh if lang == "zh" else tr.method
+        charts = tuple(c for c in trend_charts(tr, chart_dir, lang=lang) if c is not None)
     today = today or dt.date.today()
     items = [it for it in LedgerStore(project).items() if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
     ledger = tuple(LedgerRow(it.id, it.subject_name, it.district or ("全市" if lang == "zh" else "city"),
                              it.unit or "—", format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
-    return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang)
+    return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
+                           charts)
 
 
 __all__ = ["TrackingChapter", "TrendRow", "LedgerRow", "trend_chapter"]
@@ -146,6 +155,8 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> N
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend] for r in tracking.rows],
           (("Changes: independent samples, Welch–Satterthwaite t; trend: " if en else "变化按独立样本t检验；趋势为")
            + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")))
+    for c in tracking.charts:
+        sec.blocks.append(("figure", c))
 
 
 def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:

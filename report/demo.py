@@ -4,9 +4,10 @@ the tracking loop (evaluation scores, rectification ledger, meeting brief).
 Uses only what ships with minyi.  Steps: validate the bundled questionnaire; simulate three
 quarterly waves (labels and fielding periods in minyi.yaml ``waves:``; each a little better, the
 last with realistic faults); analyze; compare the last two and follow all three (the 变化
-chapter); render HTML, DOCX, PDF and XLSX with charts; then score the districts with the bundled
-evaluation framework and external scores (``score.txt``), propose the rectification ledger
-(``ledger.xlsx``) and write the meeting brief (``brief_2026Q3.*``).
+chapter); propose the rectification ledger on 2026Q2 and verify it on 2026Q3 (``ledger.xlsx``);
+render HTML, DOCX, PDF and XLSX with charts (the open ledger items in 重点与对策建议); then score
+the districts with the bundled evaluation framework and external scores (``score.txt``) and
+write the meeting brief (``brief_2026Q3.*``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
         shutil.rmtree(proj_dir)
     project = Project.create(proj_dir, qpath)
     project.config["waves"] = dict(DEMO_WAVES)
+    project.config["ledger"] = {"deadline_days": 30}  # items fall due 30 days after their wave ends
     project.save_config()
     log(f"project created: {proj_dir}")
     for name, n, s, shift, start, messy in waves:
@@ -58,11 +60,12 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     log(f"quality check: {len(flags):,} flags; exclusion rules: "
         + ", ".join(k for k, v in project.config["exclusions"].items() if v))
     t1 = time.perf_counter()
-    log(f"data ready in {t1 - t0:.1f} s; writing the report ({', '.join(formats)}) …")
-    out = report_project(project, out_dir, wave="2026Q3", compare_wave="2026Q1", formats=formats)
-    paths = out["paths"]
-    dt = time.perf_counter() - t0
-    for fmt, p in paths.items():
+    log(f"data ready in {t1 - t0:.1f} s")
+    paths = _ledger(project, out_dir, log)
+    log(f"writing the report ({', '.join(formats)}) …")
+    out = report_project(project, out_dir, wave="2026Q3", compare_wave="2026Q2", formats=formats)
+    paths = {**out["paths"], **paths}
+    for fmt, p in out["paths"].items():
         log(f"{fmt:5s} {p}")
     n_charts = len(list((out_dir / "charts").glob("*.png"))) if (out_dir / "charts").exists() else 0
     log(f"report with {n_charts} charts (PNG+SVG) in {time.perf_counter() - t1:.1f} s")
@@ -72,14 +75,24 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     return {"paths": paths, "seconds": dt, "result": out["result"], "changes": out["changes"], "project": project}
 
 
+def _ledger(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict:
+    """The rectification ledger: items proposed on 2026Q2, verified (and new ones proposed) on 2026Q3."""
+    from .ledger import project_ledger
+
+    for wave in ("2026Q2", "2026Q3"):
+        run = project_ledger(project, wave, out=out_dir / "ledger.xlsx" if wave == "2026Q3" else None)
+        lines = run.lines()
+        log(f"rectification ledger: {lines[0] if lines else ''}")
+    return {"ledger": out_dir / "ledger.xlsx"}
+
+
 def _tracking(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict:
-    """Scores (bundled framework + external scores), the ledger and the brief of the last wave."""
+    """Scores (bundled framework + external scores) and the brief of the last wave."""
     from survey.atomic import atomic_write_text
     from survey.framework import bundled_external_path, bundled_framework_path
 
     from .brief import build_brief
     from .brief_render import write_brief
-    from .ledger import project_ledger
     from .score import project_scores
 
     t = time.perf_counter()
@@ -89,10 +102,6 @@ def _tracking(project: Project, out_dir: Path, log: Callable[[str], None]) -> di
     log("evaluation scores (bundled framework civic_framework.yaml, external scores civic_external_scores.csv):")
     for line in lines[:14]:
         log("  " + line)
-    run = project_ledger(project, "2026Q3", out=out_dir / "ledger.xlsx")
-    lines = run.lines()
-    log(f"rectification ledger: {lines[0] if lines else ''}")
     brief = write_brief(build_brief(project, "2026Q3"), out_dir, ("html", "docx", "pdf"))
-    log(f"score.txt, ledger.xlsx and the brief ({', '.join(brief)}) in {time.perf_counter() - t:.1f} s")
-    return {"score": out_dir / "score.txt", "ledger": out_dir / "ledger.xlsx",
-            **{f"brief_{k}": v for k, v in brief.items()}}
+    log(f"score.txt and the brief ({', '.join(brief)}) in {time.perf_counter() - t:.1f} s")
+    return {"score": out_dir / "score.txt", **{f"brief_{k}": v for k, v in brief.items()}}

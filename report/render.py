@@ -266,7 +266,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
                                [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
     if trend and len(trend) >= 2:
-        waves = [t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
+        waves = [t["meta"].get("wave_label") or t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
         series = {}
         for ind in result["indicators"]:
             if ind["kind"] in ("awareness", "support", "participation"):
@@ -692,7 +692,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                  f"about most. " + (f"Fieldwork ran from {fielding[0]} to {fielding[1]} " if fielding else "")
                  + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
-                    ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
+                    ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
                     ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
                     ("Valid sample", fmt_n(s["n"])),
@@ -706,7 +706,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                  + (f"调查于{fielding[0]}至{fielding[1]}进行，" if fielding else "")
                  + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
-                    ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
+                    ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
                     ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
                     ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),

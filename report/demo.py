@@ -69,7 +69,7 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
         log(f"{fmt:5s} {p}")
     n_charts = len(list((out_dir / "charts").glob("*.png"))) if (out_dir / "charts").exists() else 0
     log(f"report with {n_charts} charts (PNG+SVG) in {time.perf_counter() - t1:.1f} s")
-    paths.update(_tracking(project, out_dir, log))
+    paths.update(_tracking(project, out_dir, formats, log))
     dt = time.perf_counter() - t0
     log(f"done in {dt:.1f} s")
     return {"paths": paths, "seconds": dt, "result": out["result"], "changes": out["changes"], "project": project}
@@ -86,13 +86,13 @@ def _ledger(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict
     return {"ledger": out_dir / "ledger.xlsx"}
 
 
-def _tracking(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict:
+def _tracking(project: Project, out_dir: Path, formats: Sequence[str], log: Callable[[str], None]) -> dict:
     """Scores (bundled framework + external scores) and the brief of the last wave."""
     from survey.atomic import atomic_write_text
     from survey.framework import bundled_external_path, bundled_framework_path
 
     from .brief import build_brief
-    from .brief_render import write_brief
+    from .brief_render import BRIEF_FORMATS, write_brief
     from .score import project_scores
 
     t = time.perf_counter()
@@ -102,6 +102,7 @@ def _tracking(project: Project, out_dir: Path, log: Callable[[str], None]) -> di
     log("evaluation scores (bundled framework civic_framework.yaml, external scores civic_external_scores.csv):")
     for line in lines[:14]:
         log("  " + line)
-    brief = write_brief(build_brief(project, "2026Q3"), out_dir, ("html", "docx", "pdf"))
+    brief = write_brief(build_brief(project, "2026Q3"), out_dir,
+                        [f for f in formats if f in BRIEF_FORMATS] or ["html"])
     log(f"score.txt and the brief ({', '.join(brief)}) in {time.perf_counter() - t:.1f} s")
     return {"score": out_dir / "score.txt", **{f"brief_{k}": v for k, v in brief.items()}}

@@ -142,11 +142,11 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         bottom.set(qn(f"w:{k}"), v)
     pbdr.append(bottom)
     p._p.get_or_add_pPr().append(pbdr)
-    para(b.title.replace("工作简报", "问卷调查情况"), "宋体", 20, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
+    para(f"{b.wave_label}创建全国文明城市问卷调查情况", "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
     rows = brief_rows(b)
 
     def heading(text: str):
-        para(text, "黑体", 14, indent=True)
+        para(text, "黑体", 14, indent=True).paragraph_format.keep_with_next = True
 
     def table(header: Sequence[str], body: list, widths: Sequence[float]):
         t = doc.add_table(rows=1, cols=len(header))
@@ -163,6 +163,9 @@ def write_brief_docx(b: Brief, path: Path) -> None:
                 font(cells[j].paragraphs[0].add_run(str(v)), "宋体", 10.5,
                      color=red if v in ("未达标", "逾期") else None)
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        t.autofit = False  # fixed column widths (Word and LibreOffice read the grid and the cells)
+        for j, w in enumerate(widths):
+            t.columns[j].width = Cm(w)
         for row in t.rows:
             for j, w in enumerate(widths):
                 row.cells[j].width = Cm(w)
@@ -171,7 +174,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     para(b.summary())
     table(["指标", "本期", "95%置信区间", "目标", "判定"],
           [[r["name"], r["value"] + (f"（指数{r['index']}）" if r["index"] else ""), r["ci"], r["target"], r["verdict"]]
-           for r in rows["indicators"]], [5.2, 3.6, 3.2, 1.8, 2.0])
+           for r in rows["indicators"]], [4.6, 3.9, 3.3, 1.6, 2.4])
     heading("二、主要变化")
     if b.previous_label is None:
         para("本期为首期调查，暂无比较。")
@@ -198,7 +201,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     if rows["ledger"]:
         table(["编号", "事项", "责任单位", "整改时限", "状态"],
               [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]
-               for r in rows["ledger"]], [2.2, 6.6, 3.2, 2.8, 1.4])
+               for r in rows["ledger"]], [1.7, 6.0, 3.6, 3.3, 1.2])
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 

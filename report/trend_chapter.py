@@ -133,7 +133,7 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
     items = [it for it in LedgerStore(project).items() if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
     ledger = tuple(LedgerRow(it.id, it.subject_name, it.district or ("全市" if lang == "zh" else "city"),
-                             it.unit or "—", format_date(it.deadline, lang) if it.deadline else "—", it.status,
+                             it.unit or ("待明确" if lang == "zh" else "to be assigned"), format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
     return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
                            charts)

@@ -176,3 +176,43 @@ def ledger(
         return
     for line in run.lines():
         typer.echo(line)
+
+
+@app.command()
+def brief(
+    dir: Annotated[Path, typer.Argument(help="Project folder.")],
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave the brief is about (default: the latest).")] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", help="Comma-separated: html,docx,pdf. Without it the brief is printed as text.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder for brief_<wave>.html/.docx/.pdf (default: the current folder).")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="Issuing office on the masthead (default: 市文明办).")] = None,
+) -> None:
+    """The brief for the weekly/monthly meeting (工作简报): one or two pages in 公文 style.
+
+    Five parts: 总体情况 (every indicator against its target with the verdict), 主要变化 (what
+    changed significantly since the previous wave), 突出问题及责任单位 (the five most pressing
+    problems, ranked by relative shortfall, with the responsible units), 后进区县 (districts
+    significantly below the city) and 整改台账 (open ledger items overdue or due within 14 days).
+    Contents and format: docs/brief.md.
+
+    Example:
+
+        survey brief city2026 --wave 2026Q3 --format html,docx,pdf --out briefs
+
+        survey brief city2026 --wave 2026Q3
+    """
+    from report.brief import brief_lines, build_brief
+    from survey.store import Project
+
+    project = Project.open(dir)
+    b = build_brief(project, wave, org=org)
+    if not format:
+        for line in brief_lines(b):
+            typer.echo(line)
+        return
+    from report.brief_render import write_brief
+
+    paths = write_brief(b, out or Path("."), [f.strip().lower() for f in format.split(",") if f.strip()])
+    for f, p in paths.items():
+        typer.echo(f"{f:5s} {p}")

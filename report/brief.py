@@ -227,8 +227,10 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     units = responsible_units(q, project.config, str(project.root / "minyi.yaml"))
     proposals = propose(cur, prev, settings, q, confidence)
     ranked = sorted(proposals, key=_severity, reverse=True)
+    lead = org or "市文明办"  # a problem no unit owns (e.g. overall satisfaction) is the lead office's
     problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
-                                  units.get(p.area or "", "") or settings.default_unit, _severity(p))
+                                  units.get(p.area or "", "") or settings.default_unit or f"{lead}（牵头）",
+                                  _severity(p))
                      for p in ranked[:TOP_PROBLEMS])
     lag: dict = {}
     for p in proposals:

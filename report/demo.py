@@ -1,8 +1,13 @@
-"""The end-to-end demo: bundled questionnaire → two simulated waves → analysis → full report.
+"""The end-to-end demo: bundled questionnaire → three simulated waves → analysis → full report, and
+the tracking loop (evaluation scores, rectification ledger, meeting brief).
 
-Uses only what ships with minyi.  Steps: validate the bundled questionnaire; simulate two
-waves (the second with a small improvement and realistic faults); analyze each; compare;
-render HTML, DOCX, PDF and XLSX with charts.
+Uses only what ships with minyi.  Steps: validate the bundled questionnaire; simulate three
+quarterly waves (labels and fielding periods in minyi.yaml ``waves:``; each a little better, the
+last with realistic faults); analyze; compare the last two and follow all three (the 变化
+chapter); propose the rectification ledger on 2026Q2 and verify it on 2026Q3 (``ledger.xlsx``);
+render HTML, DOCX, PDF and XLSX with charts (the open ledger items in 重点与对策建议); then score
+the districts with the bundled evaluation framework and external scores (``score.txt``) and
+write the meeting brief (``brief_2026Q3.*``).
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ from survey.store import Project
 from .project import report_project
 from .render import FORMATS
 
+DEMO_WAVES = {"2026Q1": {"label": "2026年第一季度", "start": "2026-03-01", "end": "2026-03-31"},
+              "2026Q2": {"label": "2026年第二季度", "start": "2026-06-01", "end": "2026-06-30"},
+              "2026Q3": {"label": "2026年第三季度", "start": "2026-09-01", "end": "2026-09-30"}}
+
 
 def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
              formats: Sequence[str] = FORMATS, log: Callable[[str], None] = lambda s: None) -> dict:
-    """Run the demo into ``out_dir``; returns the written paths and timings."""
+    """Run the demo into ``out_dir`` (module docstring); returns the written paths and timings."""
     t0 = time.perf_counter()
     from survey.atomic import make_dir
 
@@ -30,11 +39,16 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     qpath = bundled_path()
     q = load_questionnaire(qpath)
     log(f"questionnaire valid: {q.title} — {len(q.questions)} questions, {q.n_items} items")
-    waves = [("2026Q1", n1, seed, 0.0, "2026-03-01", False), ("2026Q3", n2, seed + 1, 0.15, "2026-09-01", True)]
+    waves = [("2026Q1", n1, seed, 0.0, "2026-03-01", False),
+             ("2026Q2", (n1 + n2) // 2, seed + 2, 0.08, "2026-06-01", False),
+             ("2026Q3", n2, seed + 1, 0.15, "2026-09-01", True)]
     proj_dir = out_dir / "project"
     if proj_dir.exists():
         shutil.rmtree(proj_dir)
     project = Project.create(proj_dir, qpath)
+    project.config["waves"] = dict(DEMO_WAVES)
+    project.config["ledger"] = {"deadline_days": 30}  # items fall due 30 days after their wave ends
+    project.save_config()
     log(f"project created: {proj_dir}")
     for name, n, s, shift, start, messy in waves:
         frame = simulate(q, n, s, shift=shift, start=start, messy=messy)
@@ -48,12 +62,49 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     log(f"quality check: {len(flags):,} flags; exclusion rules: "
         + ", ".join(k for k, v in project.config["exclusions"].items() if v))
     t1 = time.perf_counter()
-    log(f"data ready in {t1 - t0:.1f} s; writing the report ({', '.join(formats)}) …")
-    out = report_project(project, out_dir, wave="2026Q3", compare_wave="2026Q1", formats=formats)
-    paths = out["paths"]
-    dt = time.perf_counter() - t0
-    for fmt, p in paths.items():
+    log(f"data ready in {t1 - t0:.1f} s")
+    paths = _ledger(project, out_dir, log)
+    log(f"writing the report ({', '.join(formats)}) …")
+    out = report_project(project, out_dir, wave="2026Q3", compare_wave="2026Q2", formats=formats)
+    paths = {**out["paths"], **paths}
+    for fmt, p in out["paths"].items():
         log(f"{fmt:5s} {p}")
     n_charts = len(list((out_dir / "charts").glob("*.png"))) if (out_dir / "charts").exists() else 0
-    log(f"report with {n_charts} charts (PNG+SVG) in {time.perf_counter() - t1:.1f} s; done in {dt:.1f} s")
+    log(f"report with {n_charts} charts (PNG+SVG) in {time.perf_counter() - t1:.1f} s")
+    paths.update(_tracking(project, out_dir, formats, log))
+    dt = time.perf_counter() - t0
+    log(f"done in {dt:.1f} s")
     return {"paths": paths, "seconds": dt, "result": out["result"], "changes": out["changes"], "project": project}
+
+
+def _ledger(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict:
+    """The rectification ledger: items proposed on 2026Q2, verified (and new ones proposed) on 2026Q3."""
+    from .ledger import project_ledger
+
+    for wave in ("2026Q2", "2026Q3"):
+        run = project_ledger(project, wave, out=out_dir / "ledger.xlsx" if wave == "2026Q3" else None)
+        lines = run.lines()
+        log(f"rectification ledger: {lines[0] if lines else ''}")
+    return {"ledger": out_dir / "ledger.xlsx"}
+
+
+def _tracking(project: Project, out_dir: Path, formats: Sequence[str], log: Callable[[str], None]) -> dict:
+    """Scores (bundled framework + external scores) and the brief of the last wave."""
+    from survey.atomic import atomic_write_text
+    from survey.framework import bundled_external_path, bundled_framework_path
+
+    from .brief import build_brief
+    from .brief_render import BRIEF_FORMATS, write_brief
+    from .score import project_scores
+
+    t = time.perf_counter()
+    scores = project_scores(project, bundled_framework_path(), external=bundled_external_path(), wave="2026Q3")
+    lines = scores.lines()
+    atomic_write_text(out_dir / "score.txt", "\n".join(lines) + "\n")
+    log("evaluation scores (bundled framework civic_framework.yaml, external scores civic_external_scores.csv):")
+    for line in lines[:14]:
+        log("  " + line)
+    brief = write_brief(build_brief(project, "2026Q3"), out_dir,
+                        [f for f in formats if f in BRIEF_FORMATS] or ["html"])
+    log(f"score.txt and the brief ({', '.join(brief)}) in {time.perf_counter() - t:.1f} s")
+    return {"score": out_dir / "score.txt", **{f"brief_{k}": v for k, v in brief.items()}}

@@ -181,7 +181,8 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
                    min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None,
                    cache: bool = True) -> dict:
-    """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves).
+    """Write the report for ``wave`` (with changes against ``compare_wave``; the 变化 chapter shows every
+    wave up to ``wave`` and the 重点 chapter the open ledger items: :mod:`report.trend_chapter`).
 
     ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
     with fewer are suppressed) default to the project's ``minyi.yaml`` keys of those names, else
@@ -201,15 +202,26 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
     current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache)
-    changes = None
-    trend = None
+    changes = previous = trend = None
     if compare_wave:
         previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache)
         changes = compare(current, previous)
         waves = project.waves()
         trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
+    from survey.waves import wave_label
+
+    for r in [current, previous, *(trend or [])]:  # readers see wave labels (minyi.yaml waves:), not ids
+        if r is not None and r["meta"].get("wave"):
+            r["meta"]["wave_label"] = wave_label(cfg, r["meta"]["wave"], lang)
+    shown_compare = wave_label(cfg, compare_wave, lang) if compare_wave else None
+    from .trend_chapter import trend_chapter
+
+    reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
+    tracking = trend_chapter(project, current["meta"]["wave"], results=reuse,
+                             na_policy=na_policy, lang=lang, chart_dir=out_dir / "charts")
     with stage(f"writing the report ({', '.join(formats)})"):
-        paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
-                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
+        paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
+                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
+                           tracking=tracking)
     return {"paths": paths, "result": current, "changes": changes}

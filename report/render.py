@@ -267,7 +267,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
                                [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
     if trend and len(trend) >= 2:
-        waves = [t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
+        waves = [t["meta"].get("wave_label") or t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
         series = {}
         for ind in result["indicators"]:
             if ind["kind"] in ("awareness", "support", "participation"):
@@ -607,9 +607,10 @@ def build_sections(ctx: dict) -> list:
                ("p", "num3"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
-    else:
+    elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
         sec.blocks.append(("p", "No comparison wave was given (use --compare)." if en else
                            "本期未指定对比期次（使用 --compare 指定上期即可生成变化分析）。"))
+    tracking_section(sec, ctx.get("tracking"), table, en)
     # 8 priorities
     sec = S[7]
     fig(sec, ctx["charts"].get("ipa"))
@@ -623,6 +624,7 @@ def build_sections(ctx: dict) -> list:
                ("Recommendation" if en else "对策建议", "text")],
               [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"]), p.get("recommendation") or ""]
                for i, p in enumerate(ctx["priorities"])])
+    ledger_section(sec, ctx.get("tracking"), table, en)
     sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     # 9 appendix
@@ -641,10 +643,25 @@ def build_sections(ctx: dict) -> list:
     return S
 
 
+def tracking_section(sec, tracking, table, en: bool) -> None:
+    """Hook: the trend over all waves into the 变化 section (report.trend_chapter)."""
+    from .trend_chapter import trend_blocks
+
+    trend_blocks(sec, tracking, table, en)
+
+
+def ledger_section(sec, tracking, table, en: bool) -> None:
+    """Hook: open and overdue ledger items into 重点与对策建议 (report.trend_chapter)."""
+    from .trend_chapter import ledger_blocks
+
+    ledger_blocks(sec, tracking, table, en)
+
+
 # ----------------------------------------------------------------------------- context
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
                   trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
-                  small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh") -> dict:
+                  small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh",
+                  tracking=None) -> dict:
     """The variables a report template receives (documented in docs/report-data.md)."""
     en = lang == "en"
     res = apply_thresholds(result, small_base, min_cell)
@@ -675,7 +692,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                  f"about most. " + (f"Fieldwork ran from {fielding[0]} to {fielding[1]} " if fielding else "")
                  + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
-                    ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
+                    ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
                     ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
                     ("Valid sample", fmt_n(s["n"])),
@@ -690,7 +707,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                  + (f"调查于{fielding[0]}至{fielding[1]}进行，" if fielding else "")
                  + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
-                    ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
+                    ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
                     ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
                     ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
@@ -722,7 +739,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
         "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
-        "changes": changes or [], "compare_wave": compare_wave,
+        "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
         "lowest_items": lowest, "group_tables": _group_tables(res), "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
@@ -1018,9 +1035,10 @@ def write_docx(context: dict, path: Path) -> None:
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
-               org: Optional[str] = None) -> dict:
+               org: Optional[str] = None, tracking=None) -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
-    ``out_dir/charts``); returns {format: path}."""
+    ``out_dir/charts``); returns {format: path}.  ``tracking``: the chapter over all waves and the
+    open ledger items (:class:`report.trend_chapter.TrackingChapter`)."""
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
@@ -1030,7 +1048,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
 
     make_dir(out_dir)
     ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
-                        small_base=small_base, min_cell=min_cell, lang=lang, org=org)
+                        small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking)
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:

@@ -42,7 +42,7 @@ def test_linear_trend_hand_worked_example():
 
 
 def test_linear_trend_equals_statsmodels_wls_with_known_variances():
-    sm = pytest.importorskip("statsmodels.api")
+    import statsmodels.api as sm  # a test dependency (pyproject [test]): never skipped
     rng = np.random.default_rng(7)
     for K in (2, 3, 6, 9):
         y = 0.5 + 0.01 * np.arange(K) + rng.normal(0, 0.01, K)
@@ -107,7 +107,7 @@ def _series(doc, sid, measure, group=None):
 
 
 def test_trend_values_equal_each_waves_analysis_and_the_wls_reference(world, trend_json):
-    sm = pytest.importorskip("statsmodels.api")
+    import statsmodels.api as sm  # a test dependency (pyproject [test]): never skipped
     from report.project import analyze_project
 
     per_wave = [analyze_project(world, wave=w[0], by=["district"]) for w in W.WAVES]

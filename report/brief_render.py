@@ -1,0 +1,246 @@
+"""The meeting brief on paper (``survey brief --format html,docx,pdf``): 公文-style 工作简报.
+
+Layout (one or two A4 pages): the red 简报 masthead (title, issue line with the office and the
+date, a red rule), then the five parts of :class:`report.brief.Brief` under 一、二、… headings —
+a compact indicator table against targets, the significant changes, the five most pressing
+problems with their responsible units, the lagging districts and the ledger items due — and a
+closing line naming the sources.  HTML comes from ``report_templates/brief_zh.html.j2``; the PDF
+is that HTML through weasyprint (:func:`report.render.write_pdf`); the DOCX is built from the
+same records with python-docx (方正小标宋/黑体 headings, 仿宋 body, as the report's Word file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from survey.atomic import atomic_write, atomic_write_text
+from survey.errors import MinyiError
+from survey.waves import format_date
+
+from .brief import MAX_CHANGES, MAX_LEDGER, Brief
+from .tracking_text import fmt_change, fmt_p, fmt_value
+
+BRIEF_FORMATS = ("html", "docx", "pdf")
+# every character the template sets in the sans face (h2, th, .unit) besides the units' names
+SANS_TEXT = ("一、总体情况二、主要变化三、突出问题及责任单位四、后进区县五、整改台账"
+             "指标本期95%置信区间目标判定编号事项责任单位整改时限状态：。（）")
+VERDICT_CLASS = {"达标": "ok", "未达标": "bad", "与目标无显著差异": "ns"}
+
+
+def _indicator_list(names: Sequence[str]) -> str:
+    """城市环境满意度（指数）、交通秩序满意度（指数） → 城市环境、交通秩序等2个领域的满意度指数."""
+    suffix = "满意度（指数）"
+    if len(names) > 1 and all(n.endswith(suffix) for n in names):
+        return f"{'、'.join(n[:-len(suffix)] for n in names)}等{len(names)}个方面的满意度指数"
+    return "、".join(names)
+
+
+def brief_rows(b: Brief) -> dict:
+    """The brief as rows of display strings (shared by HTML and DOCX)."""
+    ind = []
+    for x in b.indicators:
+        h = x.headline
+        if h is None:
+            continue
+        ind.append({"name": x.name, "value": fmt_value(h.estimate, h.percent),
+                    "ci": f"{fmt_value(h.ci_low, h.percent)}–{fmt_value(h.ci_high, h.percent)}",
+                    "index": fmt_value(x.index.estimate, False) if x.index is not None and h is not x.index else "",
+                    "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
+                    "verdict": h.verdict or "—", "cls": VERDICT_CLASS.get(h.verdict or "", "")})
+    changes = [{"text": f"{c.name}由{fmt_value(c.previous, c.percent)}{'升至' if c.direction == 'up' else '降至'}"
+                        f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
+                "direction": c.direction} for c in b.changes[:MAX_CHANGES]]
+    problems = [{"text": p.text, "unit": p.unit or "（待明确）"} for p in b.problems]
+    districts = [{"name": d.district, "text": _indicator_list(d.indicators),
+                  "rank": (f"综合满意度指数{fmt_value(d.composite, False)}，排名第{d.rank_best}"
+                           + (f"—{d.rank_worst}" if d.rank_worst != d.rank_best else "") + "位"
+                           if d.composite is not None and d.rank_best is not None else "")} for d in b.districts]
+    ledger = [{"id": it.id, "subject": f"{it.district or '全市'}：{it.subject}", "unit": it.unit or f"{b.org}（牵头）",
+               "deadline": format_date(it.deadline) if it.deadline else "—", "status": it.status,
+               "overdue": it.overdue} for it in b.ledger_due[:MAX_LEDGER]]
+    return {"indicators": ind, "changes": changes, "problems": problems, "districts": districts, "ledger": ledger}
+
+
+def _context(b: Brief) -> dict:
+    return {"b": b, "date": format_date(b.date), **brief_rows(b)}
+
+
+def render_brief_html(b: Brief) -> str:
+    """The brief as one HTML page (fonts embedded for exactly the characters used)."""
+    from importlib.resources import files
+
+    import jinja2
+
+    from .fonts import font_face_css
+
+    # not report.render's environment: importing report.render loads matplotlib (a second of the brief's time)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(files("report_templates"))), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    ctx = _context(b)
+    html = env.get_template("brief_zh.html.j2").render(**ctx)
+    if "/*FONTFACE*/" in html:
+        # the sans face (黑体) sets only headings, table heads and the responsible units: subsetting it
+        # to those characters instead of the whole page halves the time the brief takes
+        sans = SANS_TEXT + "".join(p["unit"] for p in ctx["problems"])
+        css = font_face_css(sans, kind="sans") + "\n" + font_face_css(html, kind="serif")
+        html = html.replace("/*FONTFACE*/", css, 1)
+    return html
+
+
+def write_brief_docx(b: Brief, path: Path) -> None:
+    """The brief as a Word file in 公文 style (red masthead, 黑体 headings, 仿宋 body, 宋体 tables)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    red = RGBColor(0xC0, 0, 0)
+    doc = Document()
+    sect = doc.sections[0]
+    sect.page_width, sect.page_height = Cm(21.0), Cm(29.7)
+    sect.left_margin = sect.right_margin = Cm(2.6)
+    sect.top_margin, sect.bottom_margin = Cm(2.5), Cm(2.2)
+
+    def font(run, east: str, size: float, bold: bool = False, color=None):
+        run.font.name = "Times New Roman"
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        if color is not None:
+            run.font.color.rgb = color
+        rpr = run._element.get_or_add_rPr()
+        rf = rpr.find(qn("w:rFonts"))
+        if rf is None:
+            rf = OxmlElement("w:rFonts")
+            rpr.append(rf)
+        rf.set(qn("w:eastAsia"), east)
+
+    def para(text: str = "", east: str = "仿宋", size: float = 14, bold=False, color=None, align=None,
+             indent: bool = True, after: float = 0):
+        p = doc.add_paragraph()
+        p.paragraph_format.space_after = Pt(after)
+        p.paragraph_format.space_before = Pt(0)
+        p.paragraph_format.line_spacing = Pt(size * 1.55)
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(size * 2)
+        if align is not None:
+            p.alignment = align
+        if text:
+            font(p.add_run(text), east, size, bold, color)
+        return p
+
+    para("工 作 简 报", "宋体", 30, True, red, WD_ALIGN_PARAGRAPH.CENTER, False, 4)
+    para(f"（{b.wave_label}）", "楷体", 14, False, None, WD_ALIGN_PARAGRAPH.CENTER, False, 6)
+    p = para("", indent=False)
+    font(p.add_run(b.org), "仿宋", 14)
+    font(p.add_run("\t" + b.date.strftime("%Y年%-m月%-d日")), "仿宋", 14)
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(15.8), alignment=2)  # right
+    pbdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("val", "single"), ("sz", "18"), ("space", "4"), ("color", "C00000")):
+        bottom.set(qn(f"w:{k}"), v)
+    pbdr.append(bottom)
+    p._p.get_or_add_pPr().append(pbdr)
+    para(f"{b.wave_label}创建全国文明城市问卷调查情况", "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
+    rows = brief_rows(b)
+
+    def heading(text: str):
+        para(text, "黑体", 14, indent=True).paragraph_format.keep_with_next = True
+
+    def table(header: Sequence[str], body: list, widths: Sequence[float]):
+        t = doc.add_table(rows=1, cols=len(header))
+        t.style = "Table Grid"
+        for j, h in enumerate(header):
+            c = t.rows[0].cells[j]
+            c.text = ""
+            font(c.paragraphs[0].add_run(h), "黑体", 10.5)
+            c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for r in body:
+            cells = t.add_row().cells
+            for j, v in enumerate(r):
+                cells[j].text = ""
+                font(cells[j].paragraphs[0].add_run(str(v)), "宋体", 10.5,
+                     color=red if v in ("未达标", "逾期") else None)
+                cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        t.autofit = False  # fixed column widths (Word and LibreOffice read the grid and the cells)
+        for j, w in enumerate(widths):
+            t.columns[j].width = Cm(w)
+        for row in t.rows:
+            for j, w in enumerate(widths):
+                row.cells[j].width = Cm(w)
+
+    heading("一、总体情况")
+    para(b.summary())
+    table(["指标", "本期", "95%置信区间", "目标", "判定"],
+          [[r["name"], r["value"] + (f"（指数{r['index']}）" if r["index"] else ""), r["ci"], r["target"], r["verdict"]]
+           for r in rows["indicators"]], [4.6, 3.9, 3.3, 1.6, 2.4])
+    heading("二、主要变化")
+    if b.previous_label is None:
+        para("本期为首期调查，暂无比较。")
+    elif not rows["changes"]:
+        para(f"与{b.previous_label}相比，各项指标均无显著变化。")
+    for k, c in enumerate(rows["changes"], start=1):
+        para(f"{k}. {c['text']}。")
+    heading("三、突出问题及责任单位")
+    if not rows["problems"]:
+        para("本期未发现需要整改的突出问题。")
+    for k, pr in enumerate(rows["problems"], start=1):
+        p = para(f"{k}. {pr['text']}。")
+        font(p.add_run(f"责任单位：{pr['unit']}。"), "楷体", 14)
+    heading("四、后进区县")
+    if not rows["districts"]:
+        para("各区县均未显著低于全市水平。")
+    for d in rows["districts"]:
+        para(f"{d['name']}：{d['text']}显著低于全市" + (f"（{d['rank']}）" if d["rank"] else "") + "。")
+    heading("五、整改台账")
+    para(f"台账在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项；"
+         + (f"逾期及14日内到期事项{len(b.ledger_due)}项"
+            + (f"，下表按整改时限先后列出前{len(rows['ledger'])}项。" if len(b.ledger_due) > len(rows["ledger"]) else "如下。")
+            if rows["ledger"] else "近期无到期事项。"))
+    if rows["ledger"]:
+        table(["编号", "事项", "责任单位", "整改时限", "状态"],
+              [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]
+               for r in rows["ledger"]], [1.7, 6.0, 3.6, 3.3, 1.2])
+    atomic_write(path, lambda tmp: doc.save(str(tmp)))
+
+
+def _write_pdf(html: str, path: Path) -> None:
+    """The PDF from the brief's HTML with weasyprint, as report.render.write_pdf (without importing the
+    report's chart machinery)."""
+    import logging
+
+    try:
+        from weasyprint import HTML
+    except OSError as e:  # missing pango/glib/harfbuzz system libraries
+        from .render import pdf_library_error
+
+        raise pdf_library_error(e)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    atomic_write(path, lambda tmp: HTML(string=html).write_pdf(str(tmp)))
+
+
+def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
+                stem: Optional[str] = None) -> dict:
+    """Write the brief in ``formats`` into ``out_dir`` as ``brief_<wave>.<ext>``; returns {format: path}."""
+    bad = [f for f in formats if f not in BRIEF_FORMATS]
+    if bad:
+        raise MinyiError.of("usage", reason=f"unknown format '{bad[0]}' for the brief; choose from {', '.join(BRIEF_FORMATS)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = stem or f"brief_{b.wave}"
+    paths: dict = {}
+    html = render_brief_html(b) if ("html" in formats or "pdf" in formats) else None
+    if "html" in formats:
+        paths["html"] = out_dir / f"{stem}.html"
+        atomic_write_text(paths["html"], html)
+    if "docx" in formats:
+        paths["docx"] = out_dir / f"{stem}.docx"
+        write_brief_docx(b, paths["docx"])
+    if "pdf" in formats:
+        paths["pdf"] = out_dir / f"{stem}.pdf"
+        _write_pdf(html, paths["pdf"])
+    return paths
+
+
+__all__ = ["BRIEF_FORMATS", "brief_rows", "render_brief_html", "write_brief_docx", "write_brief"]

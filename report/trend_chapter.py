@@ -1,0 +1,174 @@
+"""The report's 变化 chapter over all waves: typed records for ``report_project`` and the templates.
+
+With two or more waves in the project the chapter shows every wave up to the reported one (not
+only ``--compare``): one row per headline series — each indicator's rate (知晓率 … 满意率), each
+satisfaction index and the composite index — with each wave's estimate (by label, in wave order),
+the change against the previous and against the first wave (independent samples,
+Welch–Satterthwaite t; :func:`analysis.trend.wave_series`) and the weighted linear trend test
+(:func:`analysis.trend.linear_trend`, from three waves).  It also carries the open rectification
+ledger items (待整改 / 整改中) with the overdue ones first, for the 重点与对策建议 chapter.
+
+Built by :func:`trend_chapter` from :func:`report.trend.project_trend` (already computed wave
+results are reused) and :class:`survey.ledger.LedgerStore`; rendered by the hook in
+``report/render.py`` (``tracking=``) and ``report_templates/report_*.html.j2``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from survey.store import Project
+from survey.waves import format_date
+
+from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
+
+MAX_LEDGER_ROWS = 20
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One series across the waves, as display strings."""
+
+    name: str
+    values: tuple          # per wave: "64.7%" / "74.0" / "—"
+    vs_previous: str       # "+2.5pp ↑"
+    vs_first: str
+    trend: str             # "+1.2pp/期 ↑ p<0.001" or "—" (fewer than three waves)
+    direction: str         # up | down | same: the trend's (or, with two waves, the change's)
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: str
+    subject: str
+    district: str
+    unit: str
+    deadline: str
+    status: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TrackingChapter:
+    """What the report shows over time: the trend table and the open ledger items."""
+
+    waves: tuple           # wave labels, in order
+    rows: tuple            # TrendRow
+    method: str
+    ledger: tuple          # LedgerRow: open items, overdue first, then by deadline
+    ledger_open: int
+    ledger_overdue: int
+    lang: str = "zh"
+    charts: tuple = ()     # report.charts.Chart: small multiples per area and of the rates, district × wave heat map
+
+    @property
+    def has_trend(self) -> bool:
+        return len(self.waves) >= 2 and bool(self.rows)
+
+    def summary(self) -> str:
+        """One sentence: how many series rise, fall or hold across the waves."""
+        up = sum(1 for r in self.rows if r.direction == "up")
+        down = sum(1 for r in self.rows if r.direction == "down")
+        same = len(self.rows) - up - down
+        if self.lang == "en":
+            basis = "the linear trend test" if len(self.waves) >= 3 else "the change between the two waves"
+            return (f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}, of "
+                    f"{len(self.rows)} indicators {up} rose significantly, {down} fell and {same} did not change "
+                    "significantly.")
+        basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
+        return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{len(self.rows)}项指标中"
+                f"{up}项显著上升，{down}项显著下降，{same}项无显著变化。")
+
+
+def _row(s, lang: str) -> TrendRow:
+    pts = s.series.points
+    pct = s.percent
+    last = next((p for p in reversed(pts) if p.vs_previous is not None), None)
+
+    def ch(d) -> str:
+        return "—" if d is None else f"{fmt_change(d.estimate, pct, lang)} {arrow(d.direction)}"
+
+    tr = s.series.trend
+    if tr is not None and len(pts) >= 3:
+        unit = "/期" if lang == "zh" else "/wave"
+        trend = f"{fmt_change(tr.slope, pct, lang)}{unit} {arrow(tr.direction)} {fmt_p(tr.p)}"
+        direction = tr.direction
+    else:
+        trend, direction = "—", (last.vs_previous.direction if last is not None else "same")
+    return TrendRow(s.display(lang), tuple(fmt_value(p.estimate, pct) for p in pts),
+                    ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, direction)
+
+
+def _headline(s) -> bool:
+    """Indicator rates, satisfaction indexes and the composite (area indexes repeat the satisfaction rows)."""
+    return s.group is None and s.kind != "area"
+
+
+def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None, na_policy: Optional[str] = None,
+                  confidence: float = 0.95, today: Optional[dt.date] = None, lang: str = "zh",
+                  chart_dir: Optional[Path] = None) -> TrackingChapter:
+    """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring).  ``results``:
+    analyze_project results by wave to reuse (they need the district breakdown for the heat map);
+    the charts (:func:`report.trend_charts.trend_charts`) are also written to ``chart_dir`` when given."""
+    from survey.ledger import LedgerStore
+
+    from .trend import project_trend
+
+    waves = project.waves()
+    upto = waves[: waves.index(wave) + 1] if wave in waves else waves
+    rows, labels, method, charts = (), (), "", ()
+    if len(upto) >= 2:
+        from .trend_charts import trend_charts
+
+        tr = project_trend(project, waves=upto, confidence=confidence, na_policy=na_policy,
+                           results={w: r for w, r in (results or {}).items() if w in upto})
+        labels = tuple(w.label if lang == "zh" else w.label_en for w in tr.waves)
+        rows = tuple(_row(s, lang) for s in tr.series if _headline(s))
+        method = tr.method_zh if lang == "zh" else tr.method
+        charts = tuple(c for c in trend_charts(tr, chart_dir, lang=lang) if c is not None)
+    today = today or dt.date.today()
+    items = [it for it in LedgerStore(project).items() if it.is_open]
+    items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
+    ledger = tuple(LedgerRow(it.id, it.subject_name, it.district or ("全市" if lang == "zh" else "city"),
+                             it.unit or ("待明确" if lang == "zh" else "to be assigned"), format_date(it.deadline, lang) if it.deadline else "—", it.status,
+                             it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
+    return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
+                           charts)
+
+
+__all__ = ["TrackingChapter", "TrendRow", "LedgerRow", "trend_chapter"]
+
+
+def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
+    """DOCX/XLSX blocks of the trend over all waves (``table`` is build_sections' table adder)."""
+    if tracking is None or not tracking.has_trend:
+        return
+    sec.blocks.append(("h", "Across all waves" if en else "历次调查变化趋势"))
+    sec.blocks.append(("p", tracking.summary()))
+    cols = ([("Indicator" if en else "指标", "text")] + [(w, "text") for w in tracking.waves]
+            + [("vs previous" if en else "较上期", "text"), ("vs first" if en else "较首期", "text"),
+               ("Trend" if en else "线性趋势", "text")])
+    table(sec, "Indicators across all waves" if en else "主要指标历次调查结果",
+          cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend] for r in tracking.rows],
+          (("Changes: independent samples, Welch–Satterthwaite t; trend: " if en else "变化按独立样本t检验；趋势为")
+           + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")))
+    for c in tracking.charts:
+        sec.blocks.append(("figure", c))
+
+
+def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
+    """DOCX/XLSX blocks of the open rectification ledger items (overdue first)."""
+    if tracking is None or not tracking.ledger_open:
+        return
+    sec.blocks.append(("h", "Rectification ledger" if en else "整改台账在办事项"))
+    sec.blocks.append(("p", (f"{tracking.ledger_open} open item(s), {tracking.ledger_overdue} overdue." if en else
+                             f"整改台账在办事项{tracking.ledger_open}项，其中逾期{tracking.ledger_overdue}项。")))
+    table(sec, "Open ledger items" if en else "整改台账在办事项",
+          [("ID" if en else "编号", "text"), ("Issue" if en else "事项", "text"), ("District" if en else "区县", "text"),
+           ("Unit" if en else "责任单位", "text"), ("Deadline" if en else "整改时限", "text"),
+           ("Status" if en else "状态", "text")],
+          [[r.id, r.subject, r.district, r.unit, r.deadline, ("overdue" if en else "逾期") if r.overdue else r.status]
+           for r in tracking.ledger])

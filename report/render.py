@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -29,13 +28,14 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from survey.atomic import atomic_write, atomic_write_text
-from survey.cells import clean_text, safe_value, sheet_title
+from survey.cells import clean_text
 from survey.errors import MinyiError
 from survey.pii import mask_pii as _mask_pii
 
 from . import charts as C
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
+from .table_cells import Num, format_value
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 SMALL_BASE = 30
@@ -340,19 +340,7 @@ class Section:
 
 
 def _fmt(v: Any, kind: str) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
-    if kind == "pct":
-        return f"{100 * v:.1f}%"
-    if kind == "pp":
-        return f"{100 * v:+.1f}"
-    if kind in ("num1", "num2", "num3"):
-        return f"{v:.{kind[-1]}f}"
-    if kind == "int":
-        return f"{int(v):,}"
-    if isinstance(v, bool):
-        return "是" if v else ""
-    return str(v)
+    return format_value(v, kind)
 
 
 def _priorities(result: dict, lang: str) -> list:
@@ -437,6 +425,11 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
         f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
+
+
+def _group_num(c: dict) -> Num:
+    """A group comparison cell as a flagged share (suppressed, small base △, significant *)."""
+    return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
 
 
 def build_sections(ctx: dict) -> list:
@@ -585,8 +578,8 @@ def build_sections(ctx: dict) -> list:
               f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
-        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "text") for x in tab["groups"]]
-        rows = [[r["name"], r["overall"]] + [ctx["cell_text"](c) for c in r["cells"]] for r in tab["rows"]]
+        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "pct") for x in tab["groups"]]
+        rows = [[r["name"], r["overall"]] + [_group_num(c) for c in r["cells"]] for r in tab["rows"]]
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
               "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
@@ -596,14 +589,16 @@ def build_sections(ctx: dict) -> list:
         rows = []
         for c in ctx["changes"]:
             f = "pct" if c["measure"] == "rate" else "num1"
+            scale = 100 if c["measure"] == "rate" else 1  # rates change in percentage points
+
+            def chg(v):
+                return Num(None if v is None else scale * v, "chg1")
             rows.append([c["name"] + ("" if c["measure"] == "rate" else (" (index)" if en else "（指数）")),
-                         _fmt(c["current"], f), _fmt(c["previous"], f),
-                         _fmt(c["diff"], "pp" if c["measure"] == "rate" else "num1"),
-                         _fmt(c["ci_low"], "pp" if c["measure"] == "rate" else "num1"),
-                         _fmt(c["ci_high"], "pp" if c["measure"] == "rate" else "num1"), c.get("p"), c["arrow"]])
+                         Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
+                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "text"), ("Previous" if en else "上期", "text"),
-               ("Change" if en else "变化", "text"), ("low" if en else "下限", "text"), ("high" if en else "上限", "text"),
+              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "pct"), ("Previous" if en else "上期", "pct"),
+               ("Change" if en else "变化", "chg1"), ("low" if en else "下限", "chg1"), ("high" if en else "上限", "chg1"),
                ("p", "num3"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
@@ -618,10 +613,12 @@ def build_sections(ctx: dict) -> list:
                                  "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
     if ctx["priorities"]:
         table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
-              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "text"),
-               ("Target" if en else "目标", "text"), ("Verdict" if en else "判定", "text"),
+              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
+               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text"),
                ("Recommendation" if en else "对策建议", "text")],
-              [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"]), p.get("recommendation") or ""]
+              [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
+                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"]),
+                p.get("recommendation") or ""]
                for i, p in enumerate(ctx["priorities"])])
     sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
@@ -678,7 +675,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                     ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
                     ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
-                    ("Valid sample", fmt_n(s["n"])),
+                    ("Valid sample", Num(s["n"], "int")),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; Taylor-linearised SEs")]
         if s.get("moe") is not None:
@@ -692,7 +689,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                     ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
                     ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
-                    ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
+                    ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按泰勒线性化法计算")]
         if s.get("moe") is not None:
             overview.append(("抽样误差", f"主要比率（{next((i['name'] for i in res['indicators'] if i.get('rate')), '')}）"
@@ -807,58 +804,11 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- XLSX
-def _cell(v: Any) -> Any:
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    if isinstance(v, (np.floating,)):
-        return _cell(float(v))
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    return safe_value(v, "xlsx")  # never a formula, no character XLSX cannot hold (survey.cells)
-
-
 def write_xlsx(context: dict, path: Path) -> None:
-    """Every table of the report, one sheet per section: a caption row, a header row, the rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Every table of the report as number cells, one sheet per section (:mod:`report.writers.xlsx_cells`)."""
+    from .writers.xlsx_cells import write_xlsx as _write
 
-    fmts = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0", "pp": "+0.0%;-0.0%"}
-    wb = Workbook()
-    wb.remove(wb.active)
-    t_word = "Table " if context["lang"] == "en" else "表"
-    for sec in context["sections"]:
-        ws = wb.create_sheet(sheet_title(sec.sheet, wb.sheetnames))
-        ws.append([_cell(sec.title)])
-        ws.cell(ws.max_row, 1).font = Font(bold=True, size=13)
-        widths: dict = {}
-        for kind, obj in sec.blocks:
-            if kind == "list":  # findings, method notes: numbered rows
-                ws.append([])
-                for i, text in enumerate(obj):
-                    ws.append([i + 1, _cell(text)])
-                continue
-            if kind != "table":
-                continue
-            ws.append([])
-            ws.append([_cell(f"{t_word}{obj.number}{'.' if context['lang'] == 'en' else ''} {obj.caption}")])
-            ws.cell(ws.max_row, 1).font = Font(bold=True)
-            ws.append([_cell(h) for h, _ in obj.columns])
-            for c in ws[ws.max_row]:
-                c.font = Font(bold=True)
-            for r in obj.rows:
-                ws.append([_cell(v) for v in r])
-                row = ws.max_row
-                for j, (_, k) in enumerate(obj.columns, start=1):
-                    if k in fmts:
-                        ws.cell(row, j).number_format = fmts[k]
-                    widths[j] = max(widths.get(j, 8), min(60, len(str(r[j - 1])) * 1.6 if r[j - 1] is not None else 0))
-            if obj.note:
-                ws.append([])
-                ws.append([_cell(("Note: " if context["lang"] == "en" else "注：") + obj.note)])
-        for j, wdt in widths.items():
-            ws.column_dimensions[get_column_letter(j)].width = wdt
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+    _write(context, path)
 
 
 # ----------------------------------------------------------------------------- DOCX

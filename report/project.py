@@ -114,7 +114,8 @@ def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) ->
 def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = None, compare_wave: Optional[str] = None,
                    by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
-                   min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None) -> dict:
+                   min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None,
+                   style: str = "gbt9704") -> dict:
     """Write the report for ``wave`` (with changes against ``compare_wave`` and a trend over all waves).
 
     ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
@@ -144,5 +145,6 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                  (previous if w == compare_wave else current) for w in waves]
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
-                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)
+                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
+                           style=style)
     return {"paths": paths, "result": current, "changes": changes}

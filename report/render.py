@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -812,62 +813,29 @@ def write_xlsx(context: dict, path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- DOCX
-def write_docx(context: dict, path: Path) -> None:
-    """A Word report with the Chinese official-document look: 黑体 headings, 仿宋 body (east-asian font
-    set explicitly), 宋体 tables, black headings, 表N captions above tables and 图N captions below
-    figures (Word "Caption" style), real tables with a repeated header row, charts as images."""
+def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
+    """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
+    official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
+    explicitly, no theme font overrides), 表N captions above tables and 图N captions below figures
+    (Word "Caption" style), a TOC field, footer page numbers, tables no wider than the text block
+    (wide ones on a landscape page) with a repeated header row, charts as images."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
+    from .writers.docx_style import STYLES, add_toc, apply_look, landscape_section, text_width_mm
+
+    if style not in STYLES:
+        raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
     en = context["lang"] == "en"
     doc = Document()
-    sect = doc.sections[0]
-    sect.page_width, sect.page_height = Cm(21.0), Cm(29.7)
-    sect.left_margin = sect.right_margin = Cm(2.6)
-    sect.top_margin, sect.bottom_margin = Cm(3.7), Cm(3.5)
-
-    def set_font(style, east: str, ascii_: str = "Times New Roman", size: Optional[float] = None, bold=None):
-        style.font.name = ascii_
-        if size:
-            style.font.size = Pt(size)
-        if bold is not None:
-            style.font.bold = bold
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        rpr = style.element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = OxmlElement("w:rFonts")
-            rpr.append(rfonts)
-        rfonts.set(qn("w:eastAsia"), east)
-        rfonts.set(qn("w:ascii"), ascii_)
-        rfonts.set(qn("w:hAnsi"), ascii_)
-
-    set_font(doc.styles["Normal"], "仿宋", size=12 if not en else 11)
-    doc.styles["Normal"].paragraph_format.line_spacing = 1.4
-    set_font(doc.styles["Title"], "黑体", size=20, bold=False)
-    set_font(doc.styles["Heading 1"], "黑体", size=16, bold=False)
-    set_font(doc.styles["Heading 2"], "黑体", size=14, bold=False)
-    set_font(doc.styles["Caption"], "黑体", size=10.5, bold=False)
-    doc.styles["Caption"].paragraph_format.space_before = Pt(6)
-    doc.styles["Caption"].paragraph_format.space_after = Pt(4)
-    doc.styles["Caption"].font.italic = False
-    from docx.enum.style import WD_STYLE_TYPE
-
-    table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = doc.styles["Normal"]
-    set_font(table_text, "宋体", size=9.5)
-    table_text.paragraph_format.line_spacing = 1.0
-    table_text.paragraph_format.space_after = Pt(0)
-    grid = doc.styles["Table Grid"]
-    set_font(grid, "宋体", size=9.5)  # table cells: 宋体 小五 without per-paragraph styles (fast)
-    grid.paragraph_format.line_spacing = 1.0
-    grid.paragraph_format.space_after = Pt(0)
-    grid.paragraph_format.first_line_indent = Pt(0)
-
+    look = apply_look(doc, style, en)
+    text_cm = text_width_mm(doc.sections[0]) / 10
+    land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
+    table_text = doc.styles["Table Text"]
     fig_no = {"f": 0}
 
     T = clean_text  # no control characters in Word XML (survey.cells)
@@ -881,20 +849,27 @@ def write_docx(context: dict, path: Path) -> None:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
     def add_table(t: Table):
-        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
         cols = len(t.columns)
         body = t.formatted()
         # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([_wlen(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
+        need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
         text = [k == "text" for _, k in t.columns]
-        if sum(need) <= 15.8:
-            widths_cm = [n + (15.8 - sum(need)) * n / sum(need) for n in need]
+        fixed = sum(n for n, tx in zip(need, text) if not tx)
+        wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
+        if wide:
+            landscape_section(doc, True)
+        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
+        W = land_cm if wide else text_cm
+        if sum(need) <= W:
+            widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
         else:  # numbers keep their width, text columns share the rest and wrap
-            fixed = sum(n for n, tx in zip(need, text) if not tx)
-            room = max(15.8 - fixed, 1.6 * max(sum(text), 1))
+            room = max(W - fixed, 1.6 * max(sum(text), 1))
             tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
             widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
+        if sum(widths_cm) > W:  # still too wide: every column shrinks in proportion
+            widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
+        widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
         widths = [Cm(w) for w in widths_cm]
         left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
         tbl = doc.add_table(rows=1, cols=cols)
@@ -911,6 +886,7 @@ def write_docx(context: dict, path: Path) -> None:
         for i, (h, _) in enumerate(t.columns):
             cell = hdr.cells[i]
             cell.width = widths[i]
+            cell.paragraphs[0].style = table_text
             run = cell.paragraphs[0].add_run(T(str(h)))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -924,27 +900,35 @@ def write_docx(context: dict, path: Path) -> None:
             for i, v in enumerate(r):
                 cells[i].width = widths[i]
                 cells[i].text = T(v)
+                cells[i].paragraphs[0].style = table_text
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         if t.note:
             p = doc.add_paragraph(T(t.note), style=table_text)
             p.paragraph_format.space_before = Pt(2)
-        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        if wide:
+            landscape_section(doc, False)
+        else:
+            doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(15, text_cm)))
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
+        doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         fig_no["f"] += 1
         caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
 
     doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_toc(doc, en)
     for sec in context["sections"]:
         doc.add_heading(T(sec.title), 1)
         for kind, obj in sec.blocks:
             if kind == "p":
                 p = doc.add_paragraph(T(obj))
                 if not en:
-                    p.paragraph_format.first_line_indent = Pt(24)
+                    p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
             elif kind == "h":
                 doc.add_heading(T(obj), 2)
             elif kind == "list":
@@ -957,6 +941,8 @@ def write_docx(context: dict, path: Path) -> None:
             elif kind == "placeholder":
                 t = doc.add_table(rows=1, cols=1)
                 t.style = "Table Grid"
+                t.autofit = False
+                t.columns[0].width = t.rows[0].cells[0].width = Cm(math.floor(text_cm * 100) / 100)
                 t.rows[0].cells[0].text = T(obj)
                 t.rows[0].height = Cm(4)
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
@@ -966,9 +952,10 @@ def write_docx(context: dict, path: Path) -> None:
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
-               org: Optional[str] = None) -> dict:
+               org: Optional[str] = None, style: str = "gbt9704") -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
-    ``out_dir/charts``); returns {format: path}."""
+    ``out_dir/charts``); returns {format: path}.  ``style`` is the Word look (``gbt9704`` or ``plain``,
+    :mod:`report.writers.docx_style`)."""
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("usage", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
@@ -991,7 +978,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
         paths["xlsx"] = p
     if "docx" in formats:
         p = out_dir / "report.docx"
-        write_docx(ctx, p)
+        write_docx(ctx, p, style=style)
         paths["docx"] = p
     if "pdf" in formats:
         p = out_dir / "report.pdf"

@@ -113,3 +113,105 @@ def test_xlsx_no_formatted_numbers_or_formula_text(demo):
                     # no number written as text: '+2.5, 94.9%, 92.2%*, '3,914
                     assert not re.fullmatch(r"'?[+\-±]?[\d,.]+\s?%?\s*[*△]*", c.value.strip()), \
                         (ws.title, c.coordinate, c.value)
+
+
+# ----------------------------------------------------------------------------- DOCX
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_xml(path, part):
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(part))
+
+
+def _style(styles, name):
+    return next(s for s in styles.iter(f"{W}style") if s.find(f"{W}name").get(f"{W}val") == name)
+
+
+def test_docx_styles_gbt9704_no_theme_fonts(demo):
+    styles = _docx_xml(demo / "report.docx", "word/styles.xml")
+    for rf in styles.iter(f"{W}rFonts"):  # no theme font anywhere (they override w:eastAsia in Word/WPS)
+        for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"):
+            assert rf.get(W + a) is None, (a, rf.attrib)
+    want = {"Title": ("方正小标宋简体", 44), "heading 1": ("黑体", 32), "heading 2": ("楷体_GB2312", 32),
+            "Normal": ("仿宋_GB2312", 32), "Table Text": ("宋体", 21)}  # half-points: 2号 22 pt, 3号 16 pt
+    for name, (font, half_pt) in want.items():
+        st = _style(styles, name)
+        assert st.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == font, name
+        assert int(st.find(f"{W}rPr/{W}sz").get(f"{W}val")) == half_pt, name
+    sp = _style(styles, "Normal").find(f"{W}pPr/{W}spacing")
+    assert sp.get(f"{W}lineRule") == "exact" and 28 * 20 <= int(sp.get(f"{W}line")) <= 29 * 20
+
+
+def test_docx_page_layout_footer_toc(demo):
+    doc = _docx_xml(demo / "report.docx", "word/document.xml")
+    mm = lambda tw: int(tw) / 1440 * 25.4  # noqa: E731  twips → mm
+    sects = list(doc.iter(f"{W}sectPr"))
+    first = sects[0]
+    pg, mar = first.find(f"{W}pgSz"), first.find(f"{W}pgMar")
+    assert (round(mm(pg.get(f"{W}w"))), round(mm(pg.get(f"{W}h")))) == (210, 297)
+    assert round(mm(mar.get(f"{W}top"))) == 37 and round(mm(mar.get(f"{W}left"))) == 28
+    assert round(210 - mm(mar.get(f"{W}left")) - mm(mar.get(f"{W}right"))) == 156
+    assert round(297 - mm(mar.get(f"{W}top")) - mm(mar.get(f"{W}bottom"))) == 225
+    settings = _docx_xml(demo / "report.docx", "word/settings.xml")
+    assert settings.find(f"{W}mirrorMargins") is not None
+    instr = " ".join(t.text for t in doc.iter(f"{W}instrText"))
+    assert "TOC" in instr
+    import zipfile
+
+    with zipfile.ZipFile(demo / "report.docx") as z:
+        footers = [re.sub(r"<[^>]+>", "", z.read(n).decode()) for n in z.namelist() if n.startswith("word/footer")]
+        ftxt = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    # “— 1 —”: dash, PAGE field (result 1 until the word processor fills it), dash
+    assert len(footers) == 2 and all(re.fullmatch(r"— +PAGE +1 —", f.strip()) for f in footers), footers
+    assert all("PAGE" in f and 'w:val="28"' in f for f in ftxt)  # 4号 = 14 pt
+
+
+def test_docx_tables_fit_text_block_and_repeat_header(demo):
+    doc = _docx_xml(demo / "report.docx", "word/document.xml")
+    body = doc.find(f"{W}body")
+    n_tables = 0
+    sect_of = []  # every table with the sectPr that ends its section
+    pending = []
+    for el in body:
+        if el.tag == f"{W}tbl":
+            pending.append(el)
+        sp = el.find(f"{W}pPr/{W}sectPr") if el.tag == f"{W}p" else (el if el.tag == f"{W}sectPr" else None)
+        if sp is not None:
+            sect_of += [(t, sp) for t in pending]
+            pending = []
+    assert not pending
+    for tbl, sp in sect_of:
+        n_tables += 1
+        pg, mar = sp.find(f"{W}pgSz"), sp.find(f"{W}pgMar")
+        text_w = int(pg.get(f"{W}w")) - int(mar.get(f"{W}left")) - int(mar.get(f"{W}right"))
+        grid = sum(int(g.get(f"{W}w")) for g in tbl.iter(f"{W}gridCol"))
+        assert 0 < grid <= text_w, (grid, text_w)
+        rows = tbl.findall(f"{W}tr")
+        if len(rows) > 1:
+            assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    assert n_tables >= 15
+    assert any(sp.find(f"{W}pgSz").get(f"{W}orient") == "landscape" for _, sp in sect_of)  # the wide appendix table
+
+
+def test_docx_style_plain(demo, tmp_path):
+    r = runner.invoke(cli.app, ["report", str(demo / "project"), "--format", "docx", "--style", "plain",
+                                "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    styles = _docx_xml(tmp_path / "report.docx", "word/styles.xml")
+    assert _style(styles, "Normal").find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "仿宋"
+    assert _style(styles, "heading 1").find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "黑体"
+    r = runner.invoke(cli.app, ["report", str(demo / "project"), "--format", "docx", "--style", "fancy",
+                                "--out", str(tmp_path)])
+    assert r.exit_code != 0 and "gbt9704" in r.output
+
+
+# ----------------------------------------------------------------------------- file modes
+def test_report_files_honour_umask(demo):
+    files = [demo / f"report.{x}" for x in ("html", "docx", "pdf", "xlsx")] + sorted((demo / "charts").iterdir())[:4]
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, (f, oct(f.stat().st_mode))

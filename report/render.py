@@ -766,6 +766,9 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
                             reason=e.message)
     except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
         raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
+    from .writers.html_print import print_ready
+
+    html = print_ready(html)  # thead, small tables kept with their captions, print rules
     html = clean_text(html)  # no control characters from stored text or labels (HTML and the PDF made from it)
     if "/*FONTFACE*/" in html:
         css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")

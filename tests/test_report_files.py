@@ -215,3 +215,32 @@ def test_report_files_honour_umask(demo):
     files = [demo / f"report.{x}" for x in ("html", "docx", "pdf", "xlsx")] + sorted((demo / "charts").iterdir())[:4]
     for f in files:
         assert stat.S_IMODE(f.stat().st_mode) == 0o644, (f, oct(f.stat().st_mode))
+
+
+# ----------------------------------------------------------------------------- PDF / HTML print
+def test_pdf_no_near_empty_pages(demo):
+    """Every page but the last holds at least 15% of the median page's text, or draws a chart (an
+    image XObject: chart pages carry little extractable text but are full)."""
+    import statistics
+
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(demo / "report.pdf")).pages
+    text = [len((p.extract_text() or "").strip()) for p in pages]
+    draws = [b" Do" in p.get_contents().get_data() for p in pages]
+    med = statistics.median(text)
+    thin = [i + 1 for i in range(len(pages) - 1) if text[i] < 0.15 * med and not draws[i]]
+    assert not thin, (thin, text)
+    assert len(pages) >= 10
+
+
+def test_html_header_rows_repeat_in_print(demo):
+    html = (demo / "report.html").read_text(encoding="utf-8")
+    tables = re.findall(r"<table\b[^>]*>(.*?)</table>", html, re.S)
+    assert len(tables) >= 15
+    for t in tables:
+        first = re.match(r"\s*(<thead>)?\s*<tr\b[^>]*>(.*?)</tr>", t, re.S)
+        if "<td" not in first.group(2):  # a header row: in <thead>, repeated on continuation pages
+            assert first.group(1) == "<thead>", t[:200]
+    assert "thead { display: table-header-group; }" in html
+    assert re.search(r"\.analyst[^{]*\{ break-inside: avoid", html) or ".analyst, .kpi" in html

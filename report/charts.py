@@ -89,6 +89,13 @@ def _arr(v) -> np.ndarray:
     return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
+def _finite_ci(est: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple:
+    """Estimates and bounds with nothing NaN: a missing bound (NaN variance, e.g. a stratum with one
+    PSU) collapses to the estimate, a missing estimate draws as 0 with no interval."""
+    est = np.where(np.isfinite(est), est, 0.0)
+    return est, np.where(np.isfinite(lo), lo, est), np.where(np.isfinite(hi), hi, est)
+
+
 def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent: bool = True,
            target: Optional[float] = None, out_dir: Optional[Path] = None, highlight_low: int = 0,
            highlight: Optional[Sequence[bool]] = None, targets: Optional[Sequence[Optional[float]]] = None,
@@ -99,9 +106,7 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
     are drawn in vermillion; ``targets`` (one per bar, None for none) are drawn as black ticks;
     ``target`` as one dashed line for all bars."""
     _style()
-    est, lo, hi = _arr(est), _arr(lo), _arr(hi)
-    lo = np.where(np.isfinite(lo), lo, est)
-    hi = np.where(np.isfinite(hi), hi, est)
+    est, lo, hi = _finite_ci(_arr(est), _arr(lo), _arr(hi))
     order = np.argsort(est, kind="stable")
     labels = [labels[i] for i in order]
     est, lo, hi = est[order], lo[order], hi[order]
@@ -130,7 +135,8 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
     ax.barh(range(k), est * scale, color=colors, height=0.62)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
-    hi_max = float(np.nanmax(np.concatenate([hi, tg]))) if k else 1.0
+    both = np.concatenate([hi, tg])
+    hi_max = float(np.nanmax(both)) if k and np.isfinite(both).any() else 1.0
     xmax = min(100.0, hi_max * scale * 1.15 + 5) if percent else hi_max * scale * 1.16
     for i, v in enumerate(est):
         text = pct(v) if percent else f"{v:.1f}"
@@ -269,7 +275,8 @@ def trend(name: str, title: str, waves: Sequence[str], series: dict, *, out_dir:
         e, lo, hi = (_arr(v) * 100 for v in (e, lo, hi))
         ax.plot(xs, e, marker="o", color=c, label=lab)
         ax.fill_between(xs, lo, hi, color=c, alpha=0.13)
-        ends.append([e[-1], e[-1], f"{lab} {e[-1]:.1f}%", c])
+        if np.isfinite(e[-1]):
+            ends.append([e[-1], e[-1], f"{lab} {e[-1]:.1f}%", c])
     ax.set_xticks(xs)
     ax.set_xticklabels(waves)
     ax.set_xlim(-0.2, len(waves) - 1 + 0.2)
@@ -351,9 +358,11 @@ def panels_ci(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = 
     rows = int(np.ceil(k / cols))
     h = max(len(p[0]) for p in panels.values())
     fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, rows * (0.3 * h + 1.0)), squeeze=False)
-    xmax = max(float(np.nanmax(_arr(p[3]))) for p in panels.values()) * 100 * 1.35
+    tops = np.concatenate([np.concatenate([_arr(p[1]), _arr(p[3])]) for p in panels.values()])
+    tops = tops[np.isfinite(tops)]
+    xmax = (float(tops.max()) if tops.size else 1.0) * 100 * 1.35 or 100.0
     for ax, (ptitle, (labels, est, lo, hi)) in zip(axes.flat, panels.items()):
-        e, lo_, hi_ = _arr(est), _arr(lo), _arr(hi)
+        e, lo_, hi_ = _finite_ci(_arr(est), _arr(lo), _arr(hi))
         order = np.argsort(e, kind="stable")
         e, lo_, hi_ = e[order] * 100, lo_[order] * 100, hi_[order] * 100
         yy = np.arange(len(order))

@@ -195,7 +195,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
             title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
         ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
-                               out_dir=out_dir, highlight=[i["rate"].get("verdict") == "未达标" for i in three],
+                               out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
                                targets=[i.get("target") for i in three], lang=lang)
     areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
@@ -213,7 +213,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
                                percent=False, out_dir=out_dir, lang=lang,
-                               highlight=[s.get("verdict") == "未达标" for s in idx] if has_t else None,
+                               verdicts=[s.get("verdict") for s in idx] if has_t else None,
                                highlight_low=0 if has_t else 1,
                                targets=[s.get("target") for s in idx] if has_t else None)
     hot = result.get("hot_issues")

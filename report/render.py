@@ -36,6 +36,7 @@ from survey.pii import mask_pii as _mask_pii
 from . import charts as C
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
+from .labels import join_list
 from .table_cells import Num, format_value
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -393,7 +394,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     meta = result["meta"]
     sw = meta.get("software") or {}
     ci = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
-    weights = "、".join(f"{a['name']}{100 * a['weight']:.0f}%" for a in result.get("areas", []) if a.get("weight"))
+    weights = join_list((f"{a['name']} {100 * a['weight']:.0f}%" if lang == "en" else f"{a['name']}{100 * a['weight']:.0f}%"
+                         for a in result.get("areas", []) if a.get("weight")), lang)
     if lang == "en":
         return [
             "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
@@ -611,7 +613,7 @@ def build_sections(ctx: dict) -> list:
     fig(sec, ctx["charts"].get("ipa"))
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
-                                 "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
+                                 "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
     if ctx["priorities"]:
         table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
               [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
@@ -675,7 +677,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
                     ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
-                    ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
+                    ("Sites", join_list(s["sites"], lang)), ("Method", "Questionnaire survey"),
                     ("Valid sample", Num(s["n"], "int")),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; Taylor-linearised SEs")]
@@ -689,7 +691,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
                     ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
-                    ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
+                    ("调查点", join_list(s["sites"], lang)), ("调查方式", "问卷调查"),
                     ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按泰勒线性化法计算")]
         if s.get("moe") is not None:

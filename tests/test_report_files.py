@@ -244,3 +244,18 @@ def test_html_header_rows_repeat_in_print(demo):
             assert first.group(1) == "<thead>", t[:200]
     assert "thead { display: table-header-group; }" in html
     assert re.search(r"\.analyst[^{]*\{ break-inside: avoid", html) or ".analyst, .kpi" in html
+
+
+# ----------------------------------------------------------------------------- language conventions
+
+def test_lists_joined_by_language():
+    from report.labels import join_list
+    from report.render import _method_notes
+
+    assert join_list(["甲", "乙", "丙"], "zh") == "甲、乙、丙"
+    assert join_list(["a", "b", "c"], "en") == "a, b, c"
+    res = {"meta": {"design": {}}, "areas": [{"name": "Env", "weight": 0.5}, {"name": "Traffic", "weight": 0.5}]}
+    en = " ".join(_method_notes(res, "en", 30, 10))
+    zh = " ".join(_method_notes(res, "zh", 30, 10))
+    assert "Env 50%, Traffic 50%" in en and "、" not in en
+    assert "Env50%、Traffic50%" in zh

@@ -1,5 +1,5 @@
-"""Charts do not crash on NaN confidence bounds (a design where a stratum/PSU gives NaN variance),
-nor on a group whose bounds are all NaN, and draw finite axes."""
+"""Charts: no crash on NaN confidence bounds (a design where a stratum/PSU gives NaN variance),
+nor on a group whose bounds are all NaN; the verdict legend names every verdict drawn and clears the title."""
 
 from __future__ import annotations
 
@@ -55,3 +55,4 @@ def test_verdict_legend_names_every_class_drawn_and_clears_title():
         ch = C.bar_ci("r", "t", list("ab"), [0.9, 0.8], [0.88, 0.75], [0.92, 0.85], verdicts=["达标", "达标"],
                       lang=lang)
         assert names["达标"] in ch.legend and names["未达标"] not in ch.legend
+

@@ -28,6 +28,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from analysis.thresholds import MIN_CELL, SMALL_BASE
 from survey.atomic import atomic_write, atomic_write_text
 from survey.cells import clean_text
 from survey.errors import MinyiError
@@ -40,8 +41,6 @@ from .labels import join_list
 from .table_cells import Num, format_value
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
-SMALL_BASE = 30
-MIN_CELL = 10
 
 CI_NAMES = {
     "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",

@@ -42,8 +42,7 @@ from scipy import stats
 from .ci import critical_value
 from .design import Design, DesignError
 from .result import Estimate, json_value
-
-SMALL_BASE = 30
+from .thresholds import SMALL_BASE  # noqa: F401  (defined once: analysis.thresholds)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ def report(
                                   "Default: the project's min_cell, else 10.")] = None,
     org: Annotated[Optional[str], typer.Option(
         "--org", help="Commissioning body named in the overview (default: 市文明办 / the civilisation office).")] = None,
+    style: Annotated[str, typer.Option(
+        "--style", help="Word layout: gbt9704 (Chinese official documents, GB/T 9704-2012: A4, 仿宋_GB2312 body, "
+                        "黑体/楷体 headings, “— 1 —” page numbers) or plain (the earlier look).")] = "gbt9704",
     quiet: QuietOpt = False,
 ) -> None:
     """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
@@ -59,6 +62,8 @@ def report(
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    if style not in ("gbt9704", "plain"):
+        raise typer.BadParameter(f"--style must be gbt9704 or plain, not {style!r}")
     if na is not None and na.strip().lower() not in NA_POLICIES:
         raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
     project = Project.open(dir)
@@ -72,7 +77,7 @@ def report(
                                      f"{', '.join(choices)}", param_hint="'--by'")
     with progress_shown(quiet=quiet):
         res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
-                             template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org,
+                             template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org, style=style,
                              na_policy=na.strip().lower() if na is not None else None)
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")

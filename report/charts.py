@@ -31,14 +31,19 @@ TEXT = {
     "zh": {"pct_x": "百分比（%），误差线为95%置信区间", "score_x": "得分，误差线为95%置信区间",
            "likert_x": "百分比（%），以“一般”为中心", "target": "目标", "pct_y": "百分比（%）",
            "focus": "重点改进区：重要性高、表现低", "ipa_x": "重要性（与总体满意度的相关系数）", "ipa_y": "满意度指数",
-           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比", "below": "未达标"},
+           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比", "below": "未达标",
+           "met": "达标", "ns": "无显著差异"},
     "en": {"pct_x": "Percent; error bars: 95% confidence interval", "score_x": "Score; error bars: 95% confidence interval",
            "likert_x": "Percent, centred on the neutral category", "target": "target", "pct_y": "Percent",
            "focus": "Focus area: high importance, low performance",
            "ipa_x": "Importance (correlation with overall satisfaction)", "ipa_y": "Satisfaction index",
            "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share",
-           "below": "below target"},
+           "below": "not met", "met": "met", "ns": "no significant difference"},
 }
+
+
+VERDICT_COLORS = {"达标": "#009E73", "无显著差异": "#0072B2", "未达标": "#D55E00"}  # Okabe–Ito
+VERDICT_KEYS = {"达标": "met", "无显著差异": "ns", "未达标": "below"}
 
 
 def _t(key: str, lang: str) -> str:
@@ -52,6 +57,10 @@ class Chart:
     png: bytes
     png_path: Optional[Path] = None
     svg_path: Optional[Path] = None
+    legend: tuple = ()          # texts of every legend entry drawn
+    min_font_pt: float = 0.0    # smallest text drawn, pt at the figure's own size
+    width_in: float = 0.0       # figure width in inches (printed width / this = scale of every font)
+    title_overlaps_legend: bool = False
 
     @property
     def data_uri(self) -> str:
@@ -67,7 +76,21 @@ def _style() -> None:
     })
 
 
+def _layout_facts(fig) -> dict:
+    """Legend texts, smallest font and whether a title box meets a legend box (what tests check)."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    legends = [lg for lg in [a.get_legend() for a in fig.axes] + list(fig.legends) if lg is not None]
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    titles = [a.title for a in fig.axes if a.title.get_text()] + ([fig._suptitle] if fig._suptitle else [])
+    overlap = any(t.get_window_extent(r).overlaps(lg.get_window_extent(r)) for t in titles for lg in legends)
+    return {"legend": tuple(t.get_text() for lg in legends for t in lg.get_texts()),
+            "min_font_pt": min((t.get_fontsize() for t in texts), default=0.0),
+            "width_in": float(fig.get_size_inches()[0]), "title_overlaps_legend": bool(overlap)}
+
+
 def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
+    facts = _layout_facts(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150)
     png_path = svg_path = None
@@ -80,7 +103,7 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
         png_path.write_bytes(buf.getvalue())
         fig.savefig(svg_path, format="svg")
     plt.close(fig)
-    return Chart(name, title, buf.getvalue(), png_path, svg_path)
+    return Chart(name, title, buf.getvalue(), png_path, svg_path, **facts)
 
 
 def pct(x: Optional[float]) -> str:
@@ -91,26 +114,35 @@ def _arr(v) -> np.ndarray:
     return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
+def _finite_ci(est: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple:
+    """Estimates and bounds with nothing NaN: a missing bound (NaN variance, e.g. a stratum with one
+    PSU) collapses to the estimate, a missing estimate draws as 0 with no interval."""
+    est = np.where(np.isfinite(est), est, 0.0)
+    return est, np.where(np.isfinite(lo), lo, est), np.where(np.isfinite(hi), hi, est)
+
+
 def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent: bool = True,
            target: Optional[float] = None, out_dir: Optional[Path] = None, highlight_low: int = 0,
            highlight: Optional[Sequence[bool]] = None, targets: Optional[Sequence[Optional[float]]] = None,
-           xlabel: str = "", lang: str = "zh") -> Chart:
+           xlabel: str = "", lang: str = "zh", verdicts: Optional[Sequence[Optional[str]]] = None) -> Chart:
     """Horizontal bars sorted by value (largest at the top) with CI error bars and value labels.
 
-    ``highlight`` (one flag per bar, e.g. "below target") or else the ``highlight_low`` lowest bars
-    are drawn in vermillion; ``targets`` (one per bar, None for none) are drawn as black ticks;
-    ``target`` as one dashed line for all bars."""
+    ``verdicts`` (one per bar: 达标 / 无显著差异 / 未达标 or None) colour each bar by its verdict, and
+    the legend names every verdict drawn; else ``highlight`` (one flag per bar, e.g. "below target")
+    or the ``highlight_low`` lowest bars are drawn in vermillion; ``targets`` (one per bar, None for
+    none) are drawn as black ticks; ``target`` as one dashed line for all bars.  The legend sits below
+    the axes, so it never overlaps the title."""
     _style()
-    est, lo, hi = _arr(est), _arr(lo), _arr(hi)
-    lo = np.where(np.isfinite(lo), lo, est)
-    hi = np.where(np.isfinite(hi), hi, est)
+    est, lo, hi = _finite_ci(_arr(est), _arr(lo), _arr(hi))
     order = np.argsort(est, kind="stable")
     labels = [labels[i] for i in order]
     est, lo, hi = est[order], lo[order], hi[order]
     k = len(labels)
     fig, ax = plt.subplots(figsize=(7.2, max(2.2, 0.36 * k + 1.2)))
     colors = [OKABE_ITO[0]] * k
-    if highlight is not None:
+    if verdicts is not None:
+        colors = [VERDICT_COLORS.get(verdicts[i], "#999999") for i in order]
+    elif highlight is not None:
         colors = [OKABE_ITO[3] if highlight[i] else OKABE_ITO[0] for i in order]
     else:
         for i in range(min(highlight_low, k)):
@@ -122,17 +154,24 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
         ok = np.isfinite(tg)
         handles.append(ax.scatter(tg[ok] * scale, np.arange(k)[ok], marker="|", s=260, linewidths=2,
                                   color="#000000", zorder=4, label=_t("target", lang)))
-    if highlight is not None and any(highlight):
-        from matplotlib.patches import Patch
+    from matplotlib.patches import Patch
 
+    if verdicts is not None:
+        drawn = [v for v in VERDICT_COLORS if v in set(verdicts)]
+        handles[:0] = [Patch(color=VERDICT_COLORS[v], label=_t(VERDICT_KEYS[v], lang)) for v in drawn]
+    elif highlight is not None and any(highlight):
         handles.insert(0, Patch(color=OKABE_ITO[3], label=_t("below", lang)))
-    if handles:
-        ax.legend(handles=handles, frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0),
-                  borderaxespad=0.1, ncol=len(handles))
+    if handles:  # below the x-axis label: never on the title
+        from matplotlib.transforms import ScaledTranslation
+
+        under = ax.transAxes + ScaledTranslation(0, -0.55, fig.dpi_scale_trans)
+        ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                  bbox_transform=under, borderaxespad=0.1, ncol=len(handles))
     ax.barh(range(k), est * scale, color=colors, height=0.62)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
-    hi_max = float(np.nanmax(np.concatenate([hi, tg]))) if k else 1.0
+    both = np.concatenate([hi, tg])
+    hi_max = float(np.nanmax(both)) if k and np.isfinite(both).any() else 1.0
     xmax = min(100.0, hi_max * scale * 1.15 + 5) if percent else hi_max * scale * 1.16
     for i, v in enumerate(est):
         text = pct(v) if percent else f"{v:.1f}"
@@ -271,7 +310,8 @@ def trend(name: str, title: str, waves: Sequence[str], series: dict, *, out_dir:
         e, lo, hi = (_arr(v) * 100 for v in (e, lo, hi))
         ax.plot(xs, e, marker="o", color=c, label=lab)
         ax.fill_between(xs, lo, hi, color=c, alpha=0.13)
-        ends.append([e[-1], e[-1], f"{lab} {e[-1]:.1f}%", c])
+        if np.isfinite(e[-1]):
+            ends.append([e[-1], e[-1], f"{lab} {e[-1]:.1f}%", c])
     ax.set_xticks(xs)
     ax.set_xticklabels(waves)
     ax.set_xlim(-0.2, len(waves) - 1 + 0.2)
@@ -353,9 +393,11 @@ def panels_ci(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = 
     rows = int(np.ceil(k / cols))
     h = max(len(p[0]) for p in panels.values())
     fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, rows * (0.3 * h + 1.0)), squeeze=False)
-    xmax = max(float(np.nanmax(_arr(p[3]))) for p in panels.values()) * 100 * 1.35
+    tops = np.concatenate([np.concatenate([_arr(p[1]), _arr(p[3])]) for p in panels.values()])
+    tops = tops[np.isfinite(tops)]
+    xmax = (float(tops.max()) if tops.size else 1.0) * 100 * 1.35 or 100.0
     for ax, (ptitle, (labels, est, lo, hi)) in zip(axes.flat, panels.items()):
-        e, lo_, hi_ = _arr(est), _arr(lo), _arr(hi)
+        e, lo_, hi_ = _finite_ci(_arr(est), _arr(lo), _arr(hi))
         order = np.argsort(e, kind="stable")
         e, lo_, hi_ = e[order] * 100, lo_[order] * 100, hi_[order] * 100
         yy = np.arange(len(order))

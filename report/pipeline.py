@@ -25,14 +25,12 @@ from analysis.domains import code_values
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
+from analysis.thresholds import MIN_CELL, SMALL_BASE  # noqa: F401  (defined once; re-exported)
 from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .stopwords import STOPWORDS
-
-SMALL_BASE = 30
-MIN_CELL = 10
 
 
 def _num(x):

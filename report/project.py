@@ -180,7 +180,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                    by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
                    min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None,
-                   cache: bool = True) -> dict:
+                   cache: bool = True, style: str = "gbt9704") -> dict:
     """Write the report for ``wave`` (with changes against ``compare_wave``; the 变化 chapter shows every
     wave up to ``wave`` and the 重点 chapter the open ledger items: :mod:`report.trend_chapter`).
 
@@ -223,5 +223,5 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
                            lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
-                           tracking=tracking)
+                           tracking=tracking, style=style)
     return {"paths": paths, "result": current, "changes": changes}

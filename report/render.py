@@ -28,19 +28,20 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from analysis.thresholds import MIN_CELL, SMALL_BASE
 from survey.atomic import atomic_write, atomic_write_text
-from survey.cells import clean_text, safe_value, sheet_title
+from survey.cells import clean_text
 from survey.errors import MinyiError
 from survey.pii import mask_pii as _mask_pii
 
 from . import charts as C
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
+from .labels import join_list
 from .method_text import variance_words
+from .table_cells import Num, format_value
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
-SMALL_BASE = 30
-MIN_CELL = 10
 
 CI_NAMES = {
     "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
@@ -195,7 +196,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
             title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
         ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
-                               out_dir=out_dir, highlight=[i["rate"].get("verdict") == "未达标" for i in three],
+                               out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
                                targets=[i.get("target") for i in three], lang=lang)
     areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
@@ -213,7 +214,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
                                percent=False, out_dir=out_dir, lang=lang,
-                               highlight=[s.get("verdict") == "未达标" for s in idx] if has_t else None,
+                               verdicts=[s.get("verdict") for s in idx] if has_t else None,
                                highlight_low=0 if has_t else 1,
                                targets=[s.get("target") for s in idx] if has_t else None)
     hot = result.get("hot_issues")
@@ -341,19 +342,7 @@ class Section:
 
 
 def _fmt(v: Any, kind: str) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
-    if kind == "pct":
-        return f"{100 * v:.1f}%"
-    if kind == "pp":
-        return f"{100 * v:+.1f}"
-    if kind in ("num1", "num2", "num3"):
-        return f"{v:.{kind[-1]}f}"
-    if kind == "int":
-        return f"{int(v):,}"
-    if isinstance(v, bool):
-        return "是" if v else ""
-    return str(v)
+    return format_value(v, kind)
 
 
 def _priorities(result: dict, lang: str) -> list:
@@ -405,7 +394,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     meta = result["meta"]
     sw = meta.get("software") or {}
     ci = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
-    weights = "、".join(f"{a['name']}{100 * a['weight']:.0f}%" for a in result.get("areas", []) if a.get("weight"))
+    weights = join_list((f"{a['name']} {100 * a['weight']:.0f}%" if lang == "en" else f"{a['name']}{100 * a['weight']:.0f}%"
+                         for a in result.get("areas", []) if a.get("weight")), lang)
     vw = variance_words(meta, lang)
     if lang == "en":
         return [
@@ -437,6 +427,11 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
         f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
+
+
+def _group_num(c: dict) -> Num:
+    """A group comparison cell as a flagged share (suppressed, small base △, significant *)."""
+    return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
 
 
 def build_sections(ctx: dict) -> list:
@@ -585,8 +580,8 @@ def build_sections(ctx: dict) -> list:
               f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
-        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "text") for x in tab["groups"]]
-        rows = [[r["name"], r["overall"]] + [ctx["cell_text"](c) for c in r["cells"]] for r in tab["rows"]]
+        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "pct") for x in tab["groups"]]
+        rows = [[r["name"], r["overall"]] + [_group_num(c) for c in r["cells"]] for r in tab["rows"]]
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
               "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
@@ -596,14 +591,16 @@ def build_sections(ctx: dict) -> list:
         rows = []
         for c in ctx["changes"]:
             f = "pct" if c["measure"] == "rate" else "num1"
+            scale = 100 if c["measure"] == "rate" else 1  # rates change in percentage points
+
+            def chg(v):
+                return Num(None if v is None else scale * v, "chg1")
             rows.append([c["name"] + ("" if c["measure"] == "rate" else (" (index)" if en else "（指数）")),
-                         _fmt(c["current"], f), _fmt(c["previous"], f),
-                         _fmt(c["diff"], "pp" if c["measure"] == "rate" else "num1"),
-                         _fmt(c["ci_low"], "pp" if c["measure"] == "rate" else "num1"),
-                         _fmt(c["ci_high"], "pp" if c["measure"] == "rate" else "num1"), c.get("p"), c["arrow"]])
+                         Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
+                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "text"), ("Previous" if en else "上期", "text"),
-               ("Change" if en else "变化", "text"), ("low" if en else "下限", "text"), ("high" if en else "上限", "text"),
+              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "pct"), ("Previous" if en else "上期", "pct"),
+               ("Change" if en else "变化", "chg1"), ("low" if en else "下限", "chg1"), ("high" if en else "上限", "chg1"),
                ("p", "num3"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
@@ -616,13 +613,15 @@ def build_sections(ctx: dict) -> list:
     fig(sec, ctx["charts"].get("ipa"))
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
-                                 "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
+                                 "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
     if ctx["priorities"]:
         table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
-              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "text"),
-               ("Target" if en else "目标", "text"), ("Verdict" if en else "判定", "text"),
+              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
+               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text"),
                ("Recommendation" if en else "对策建议", "text")],
-              [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"]), p.get("recommendation") or ""]
+              [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
+                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"]),
+                p.get("recommendation") or ""]
                for i, p in enumerate(ctx["priorities"])])
     ledger_section(sec, ctx.get("tracking"), table, en)
     sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
@@ -694,8 +693,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
                     ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
-                    ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
-                    ("Valid sample", fmt_n(s["n"])),
+                    ("Sites", join_list(s["sites"], lang)), ("Method", "Questionnaire survey"),
+                    ("Valid sample", Num(s["n"], "int")),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; SEs by "
                                              f"{variance_words(meta, lang)['se_method']}")]
@@ -709,8 +708,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
                     ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
-                    ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
-                    ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
+                    ("调查点", join_list(s["sites"], lang)), ("调查方式", "问卷调查"),
+                    ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按"
                                    f"{variance_words(meta, lang)['se_method']}计算")]
         if s.get("moe") is not None:
@@ -787,6 +786,9 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
                             reason=e.message)
     except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
         raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
+    from .writers.html_print import print_ready
+
+    html = print_ready(html)  # thead, small tables kept with their captions, print rules
     html = clean_text(html)  # no control characters from stored text or labels (HTML and the PDF made from it)
     if "/*FONTFACE*/" in html:
         css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
@@ -826,117 +828,37 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- XLSX
-def _cell(v: Any) -> Any:
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return None
-    if isinstance(v, (np.floating,)):
-        return _cell(float(v))
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    return safe_value(v, "xlsx")  # never a formula, no character XLSX cannot hold (survey.cells)
-
-
 def write_xlsx(context: dict, path: Path) -> None:
-    """Every table of the report, one sheet per section: a caption row, a header row, the rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Every table of the report as number cells, one sheet per section (:mod:`report.writers.xlsx_cells`)."""
+    from .writers.xlsx_cells import write_xlsx as _write
 
-    fmts = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0", "pp": "+0.0%;-0.0%"}
-    wb = Workbook()
-    wb.remove(wb.active)
-    t_word = "Table " if context["lang"] == "en" else "表"
-    for sec in context["sections"]:
-        ws = wb.create_sheet(sheet_title(sec.sheet, wb.sheetnames))
-        ws.append([_cell(sec.title)])
-        ws.cell(ws.max_row, 1).font = Font(bold=True, size=13)
-        widths: dict = {}
-        for kind, obj in sec.blocks:
-            if kind == "list":  # findings, method notes: numbered rows
-                ws.append([])
-                for i, text in enumerate(obj):
-                    ws.append([i + 1, _cell(text)])
-                continue
-            if kind != "table":
-                continue
-            ws.append([])
-            ws.append([_cell(f"{t_word}{obj.number}{'.' if context['lang'] == 'en' else ''} {obj.caption}")])
-            ws.cell(ws.max_row, 1).font = Font(bold=True)
-            ws.append([_cell(h) for h, _ in obj.columns])
-            for c in ws[ws.max_row]:
-                c.font = Font(bold=True)
-            for r in obj.rows:
-                ws.append([_cell(v) for v in r])
-                row = ws.max_row
-                for j, (_, k) in enumerate(obj.columns, start=1):
-                    if k in fmts:
-                        ws.cell(row, j).number_format = fmts[k]
-                    widths[j] = max(widths.get(j, 8), min(60, len(str(r[j - 1])) * 1.6 if r[j - 1] is not None else 0))
-            if obj.note:
-                ws.append([])
-                ws.append([_cell(("Note: " if context["lang"] == "en" else "注：") + obj.note)])
-        for j, wdt in widths.items():
-            ws.column_dimensions[get_column_letter(j)].width = wdt
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+    _write(context, path)
 
 
 # ----------------------------------------------------------------------------- DOCX
-def write_docx(context: dict, path: Path) -> None:
-    """A Word report with the Chinese official-document look: 黑体 headings, 仿宋 body (east-asian font
-    set explicitly), 宋体 tables, black headings, 表N captions above tables and 图N captions below
-    figures (Word "Caption" style), real tables with a repeated header row, charts as images."""
+def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
+    """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
+    official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
+    explicitly, no theme font overrides), 表N captions above tables and 图N captions below figures
+    (Word "Caption" style), a TOC field, footer page numbers, tables no wider than the text block
+    (wide ones on a landscape page) with a repeated header row, charts as images."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
+    from .writers.docx_style import STYLES, add_toc, apply_look, landscape_section, text_width_mm
+
+    if style not in STYLES:
+        raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
     en = context["lang"] == "en"
     doc = Document()
-    sect = doc.sections[0]
-    sect.page_width, sect.page_height = Cm(21.0), Cm(29.7)
-    sect.left_margin = sect.right_margin = Cm(2.6)
-    sect.top_margin, sect.bottom_margin = Cm(3.7), Cm(3.5)
-
-    def set_font(style, east: str, ascii_: str = "Times New Roman", size: Optional[float] = None, bold=None):
-        style.font.name = ascii_
-        if size:
-            style.font.size = Pt(size)
-        if bold is not None:
-            style.font.bold = bold
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        rpr = style.element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = OxmlElement("w:rFonts")
-            rpr.append(rfonts)
-        rfonts.set(qn("w:eastAsia"), east)
-        rfonts.set(qn("w:ascii"), ascii_)
-        rfonts.set(qn("w:hAnsi"), ascii_)
-
-    set_font(doc.styles["Normal"], "仿宋", size=12 if not en else 11)
-    doc.styles["Normal"].paragraph_format.line_spacing = 1.4
-    set_font(doc.styles["Title"], "黑体", size=20, bold=False)
-    set_font(doc.styles["Heading 1"], "黑体", size=16, bold=False)
-    set_font(doc.styles["Heading 2"], "黑体", size=14, bold=False)
-    set_font(doc.styles["Caption"], "黑体", size=10.5, bold=False)
-    doc.styles["Caption"].paragraph_format.space_before = Pt(6)
-    doc.styles["Caption"].paragraph_format.space_after = Pt(4)
-    doc.styles["Caption"].font.italic = False
-    from docx.enum.style import WD_STYLE_TYPE
-
-    table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
-    table_text.base_style = doc.styles["Normal"]
-    set_font(table_text, "宋体", size=9.5)
-    table_text.paragraph_format.line_spacing = 1.0
-    table_text.paragraph_format.space_after = Pt(0)
-    grid = doc.styles["Table Grid"]
-    set_font(grid, "宋体", size=9.5)  # table cells: 宋体 小五 without per-paragraph styles (fast)
-    grid.paragraph_format.line_spacing = 1.0
-    grid.paragraph_format.space_after = Pt(0)
-    grid.paragraph_format.first_line_indent = Pt(0)
-
+    look = apply_look(doc, style, en)
+    text_cm = text_width_mm(doc.sections[0]) / 10
+    land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
+    table_text = doc.styles["Table Text"]
     fig_no = {"f": 0}
 
     T = clean_text  # no control characters in Word XML (survey.cells)
@@ -950,20 +872,27 @@ def write_docx(context: dict, path: Path) -> None:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
     def add_table(t: Table):
-        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
         cols = len(t.columns)
         body = t.formatted()
         # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([_wlen(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
+        need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
         text = [k == "text" for _, k in t.columns]
-        if sum(need) <= 15.8:
-            widths_cm = [n + (15.8 - sum(need)) * n / sum(need) for n in need]
+        fixed = sum(n for n, tx in zip(need, text) if not tx)
+        wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
+        if wide:
+            landscape_section(doc, True)
+        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
+        W = land_cm if wide else text_cm
+        if sum(need) <= W:
+            widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
         else:  # numbers keep their width, text columns share the rest and wrap
-            fixed = sum(n for n, tx in zip(need, text) if not tx)
-            room = max(15.8 - fixed, 1.6 * max(sum(text), 1))
+            room = max(W - fixed, 1.6 * max(sum(text), 1))
             tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
             widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
+        if sum(widths_cm) > W:  # still too wide: every column shrinks in proportion
+            widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
+        widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
         widths = [Cm(w) for w in widths_cm]
         left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
         tbl = doc.add_table(rows=1, cols=cols)
@@ -980,6 +909,7 @@ def write_docx(context: dict, path: Path) -> None:
         for i, (h, _) in enumerate(t.columns):
             cell = hdr.cells[i]
             cell.width = widths[i]
+            cell.paragraphs[0].style = table_text
             run = cell.paragraphs[0].add_run(T(str(h)))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -993,27 +923,35 @@ def write_docx(context: dict, path: Path) -> None:
             for i, v in enumerate(r):
                 cells[i].width = widths[i]
                 cells[i].text = T(v)
+                cells[i].paragraphs[0].style = table_text
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         if t.note:
             p = doc.add_paragraph(T(t.note), style=table_text)
             p.paragraph_format.space_before = Pt(2)
-        doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        if wide:
+            landscape_section(doc, False)
+        else:
+            doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(15))
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(15, text_cm)))
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+        doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
+        doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         fig_no["f"] += 1
         caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
 
     doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_toc(doc, en)
     for sec in context["sections"]:
         doc.add_heading(T(sec.title), 1)
         for kind, obj in sec.blocks:
             if kind == "p":
                 p = doc.add_paragraph(T(obj))
                 if not en:
-                    p.paragraph_format.first_line_indent = Pt(24)
+                    p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
             elif kind == "h":
                 doc.add_heading(T(obj), 2)
             elif kind == "list":
@@ -1026,6 +964,8 @@ def write_docx(context: dict, path: Path) -> None:
             elif kind == "placeholder":
                 t = doc.add_table(rows=1, cols=1)
                 t.style = "Table Grid"
+                t.autofit = False
+                t.columns[0].width = t.rows[0].cells[0].width = Cm(math.floor(text_cm * 100) / 100)
                 t.rows[0].cells[0].text = T(obj)
                 t.rows[0].height = Cm(4)
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
@@ -1035,10 +975,11 @@ def write_docx(context: dict, path: Path) -> None:
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
-               org: Optional[str] = None, tracking=None) -> dict:
+               org: Optional[str] = None, tracking=None, style: str = "gbt9704") -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
     ``out_dir/charts``); returns {format: path}.  ``tracking``: the chapter over all waves and the
-    open ledger items (:class:`report.trend_chapter.TrackingChapter`)."""
+    open ledger items (:class:`report.trend_chapter.TrackingChapter`); ``style`` is the Word look
+    (``gbt9704`` or ``plain``, :mod:`report.writers.docx_style`)."""
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
@@ -1063,7 +1004,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
         paths["xlsx"] = p
     if "docx" in formats:
         p = out_dir / "report.docx"
-        write_docx(ctx, p)
+        write_docx(ctx, p, style=style)
         paths["docx"] = p
     if "pdf" in formats:
         p = out_dir / "report.pdf"

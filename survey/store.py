@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis.thresholds import MIN_CELL, SMALL_BASE
+
 from .atomic import atomic_write_text
 from .dbfile import open_db, private_files
 from .errors import MinyiError
@@ -103,7 +105,7 @@ class Project:
                "design": {"weights": None, "strata": None, "psu": None, "fpc": None},
                "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": round(1 / 3, 4),
                "same_ip_similarity": 0.9, "straightline_min_rows": 5,
-               "na_policy": "exclude", "ci_method": "logit", "small_base": 30, "min_cell": 10}
+               "na_policy": "exclude", "ci_method": "logit", "small_base": SMALL_BASE, "min_cell": MIN_CELL}
         atomic_write_text(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
         return cls(root)
 

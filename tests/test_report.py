@@ -248,7 +248,7 @@ def test_docx_structure(project):
         if el.tag == qn("w:tbl") and i > 0 and "分析人员" not in "".join(body[i - 1].itertext()):
             assert "".join(body[i - 1].itertext()).startswith("表")
     rfonts = lambda st: st.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))  # noqa: E731
-    assert rfonts(doc.styles["Heading 1"]) == "黑体" and rfonts(doc.styles["Normal"]) == "仿宋"
+    assert rfonts(doc.styles["Heading 1"]) == "黑体" and rfonts(doc.styles["Normal"]) == "仿宋_GB2312"  # GB/T 9704 default
     # the indicator table holds every indicator with its formatted estimate
     a = project["analysis"]
     t = next(t for t, c in zip(doc.tables, [c for c in caps if c.startswith("表")]) if "主要指标及达标判定" in c)

@@ -1,0 +1,11 @@
+"""Reporting thresholds, defined once for every layer (project defaults, analysis, report).
+
+* ``SMALL_BASE`` — estimates from fewer respondents are flagged unreliable (△, 仅供参考);
+* ``MIN_CELL`` — estimates from fewer respondents are suppressed (not reported).
+
+A project's ``minyi.yaml`` (``small_base:``, ``min_cell:``) and the report options
+``--small-base`` / ``--min-cell`` override them.
+"""
+
+SMALL_BASE = 30
+MIN_CELL = 10

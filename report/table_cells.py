@@ -1,0 +1,91 @@
+"""Typed table cells: a number with its kind and its flags, so every writer shows the same value.
+
+A report :class:`~report.render.Table` row holds plain values (formatted by the column's kind) or
+:class:`Num` cells when one column mixes kinds (shares and scores in the change table) or carries
+flags (small base △, suppressed —, significant *).  HTML and DOCX show :func:`cell_text`; the XLSX
+writer (:mod:`report.writers.xlsx_cells`) writes the number as a number cell with
+:data:`NUMBER_FORMATS` and the flags into their own column.
+
+Kinds: ``text``; ``int`` (count, ``#,##0``); ``pct`` (share 0–1 shown as 12.3%, ``0.0%``);
+``num1``/``num2``/``num3`` (scores, decimals); ``chg1`` (signed change already in its display unit —
+percentage points or index points — shown ``+2.5``, ``+0.0;-0.0;0.0``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
+                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%"}
+FLAG_CODES = ("suppressed", "small_base", "sig")
+FLAG_MARKS = {"small_base": " △", "sig": "*"}  # appended to the shown number (suppressed shows only "—")
+FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
+                     "sig": "* 与总体差异显著"},
+              "en": {"suppressed": "suppressed (too few)", "small_base": "△ small base, unreliable",
+                     "sig": "* differs from the total"}}
+
+
+@dataclass(frozen=True)
+class Num:
+    """One number of a table with its kind (see module docstring) and flags (codes of :data:`FLAG_CODES`)."""
+
+    value: Any
+    kind: str
+    flags: tuple = ()
+
+    def __str__(self) -> str:  # templates printing {{ value }} show the formatted number
+        return cell_text(self)
+
+    @property
+    def number(self):
+        """The value as a float/int, or None (missing, not finite, or suppressed)."""
+        v = self.value
+        if v is None or "suppressed" in self.flags:
+            return None
+        if isinstance(v, bool):
+            return int(v)
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return None
+        if not math.isfinite(f):
+            return None
+        return int(v) if self.kind == "int" else f
+
+
+def format_value(v: Any, kind: str) -> str:
+    """The text HTML/DOCX show for a value of ``kind`` (— for missing)."""
+    if isinstance(v, Num):
+        return cell_text(v)
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "pp":
+        return f"{100 * v:+.1f}"
+    if kind == "chg1":
+        return f"{v:+.1f}"
+    if kind in ("num1", "num2", "num3"):
+        return f"{v:.{kind[-1]}f}"
+    if kind == "int":
+        return f"{int(v):,}"
+    if isinstance(v, bool):
+        return "是" if v else ""
+    return str(v)
+
+
+def cell_text(c: Num) -> str:
+    """A flagged number as shown in HTML and DOCX: 92.2% △*, or — when suppressed."""
+    if "suppressed" in c.flags:
+        return "—"
+    return format_value(c.number, c.kind) + "".join(FLAG_MARKS[f] for f in FLAG_CODES if f in c.flags and f in FLAG_MARKS)
+
+
+def flag_text(c: Any, lang: str) -> str:
+    """The flag column's text for a cell ("" when unflagged or not a :class:`Num`)."""
+    if not isinstance(c, Num):
+        return ""
+    return "；".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags) if lang == "zh" else \
+        "; ".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags)

@@ -1,0 +1,268 @@
+"""Word page layout, styles, footer page numbers and TOC field for report.docx.
+
+Two styles:
+
+* ``gbt9704`` (default) — the Chinese official-document standard GB/T 9704-2012 《党政机关公文格式》:
+  A4 (210 × 297 mm), top margin 37 mm, inner (left) margin 28 mm, text block 156 × 225 mm (so
+  bottom 35 mm, outer 26 mm; mirrored margins for double-sided printing); title 2号 (22 pt)
+  方正小标宋简体, first-level headings 3号 (16 pt) 黑体, second-level 3号 楷体_GB2312, body 3号
+  仿宋_GB2312 with exact 28.9 pt line spacing (22 lines per page), page numbers 4号 (14 pt) 宋体 as
+  “— 1 —” (odd pages right, even pages left, one character in from the edge).  Font names are the
+  names these fonts carry on Chinese office PCs; Word and WPS substitute where one is missing.
+  Tables use 宋体.
+* ``plain`` — the earlier look for users outside government: 2.6 cm side margins, 黑体 headings,
+  仿宋 12 pt body, centred page numbers.
+
+Every style touched has its theme font attributes (``w:asciiTheme``, ``w:eastAsiaTheme``,
+``w:hAnsiTheme``, ``w:cstheme``) removed: Word and WPS let them override ``w:eastAsia``, which is why
+headings showed in the theme's font instead of 黑体.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+STYLES = ("gbt9704", "plain")
+THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+
+
+@dataclass(frozen=True)
+class DocxLook:
+    """Page geometry (mm) and fonts (east-asian name, size in pt) of one style."""
+
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    mirror: bool
+    title: tuple
+    h1: tuple
+    h2: tuple
+    body: tuple
+    body_en: tuple
+    line_exact: Optional[float]  # exact line spacing of body text in pt (None: multiple 1.4)
+    table: tuple
+    caption: tuple
+    page_no: tuple
+    page_no_dashes: bool
+
+
+LOOKS = {
+    "gbt9704": DocxLook(top=37, bottom=35, inner=28, outer=26, mirror=True,
+                        title=("方正小标宋简体", 22), h1=("黑体", 16), h2=("楷体_GB2312", 16),
+                        body=("仿宋_GB2312", 16), body_en=("仿宋_GB2312", 14), line_exact=28.9,
+                        table=("宋体", 10.5), caption=("黑体", 12), page_no=("宋体", 14), page_no_dashes=True),
+    "plain": DocxLook(top=37, bottom=35, inner=26, outer=26, mirror=False,
+                      title=("黑体", 20), h1=("黑体", 16), h2=("黑体", 14), body=("仿宋", 12), body_en=("仿宋", 11),
+                      line_exact=None, table=("宋体", 9.5), caption=("黑体", 10.5), page_no=("宋体", 10.5),
+                      page_no_dashes=False),
+}
+
+
+def _qn(tag):
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def strip_theme_fonts(element) -> None:
+    """Remove theme font attributes from every w:rFonts under ``element`` (a style or docDefaults)."""
+    for rf in element.iter(_qn("w:rFonts")):
+        for a in THEME_ATTRS:
+            rf.attrib.pop(_qn(f"w:{a}"), None)
+
+
+def set_font(style, east: str, size: Optional[float] = None, bold=None, ascii_: str = "Times New Roman") -> None:
+    """East-asian and western font, size, colour black; theme font attributes removed."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt, RGBColor
+
+    style.font.name = ascii_
+    if size:
+        style.font.size = Pt(size)
+    if bold is not None:
+        style.font.bold = bold
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(_qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.append(rfonts)
+    rfonts.set(_qn("w:eastAsia"), east)
+    rfonts.set(_qn("w:ascii"), ascii_)
+    rfonts.set(_qn("w:hAnsi"), ascii_)
+    rfonts.set(_qn("w:cs"), ascii_)
+    strip_theme_fonts(style.element)
+
+
+def apply_look(doc, style: str, en: bool) -> DocxLook:
+    """Page setup and paragraph styles of ``style`` on a new python-docx Document; returns the look."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm, Pt
+
+    look = LOOKS[style]
+    sect = doc.sections[0]
+    sect.page_width, sect.page_height = Mm(210), Mm(297)
+    sect.top_margin, sect.bottom_margin = Mm(look.top), Mm(look.bottom)
+    sect.left_margin, sect.right_margin = Mm(look.inner), Mm(look.outer)
+    sect.footer_distance = Mm(28 - 7) if style == "gbt9704" else Mm(15)  # 页码下边缘距版心下边缘约7 mm
+    settings = doc.settings.element
+    if look.mirror:
+        settings.append(OxmlElement("w:mirrorMargins"))
+    upd = OxmlElement("w:updateFields")  # Word offers to fill the TOC field on opening
+    upd.set(_qn("w:val"), "true")
+    settings.append(upd)
+    # document defaults: no theme fonts anywhere
+    strip_theme_fonts(doc.styles.element)
+
+    body = look.body_en if en else look.body
+    set_font(doc.styles["Normal"], body[0], size=body[1])
+    pf = doc.styles["Normal"].paragraph_format
+    if look.line_exact:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(look.line_exact)
+        pf.space_after = Pt(0)
+    else:
+        pf.line_spacing = 1.4
+    set_font(doc.styles["Title"], look.title[0], size=look.title[1], bold=False)
+    set_font(doc.styles["Heading 1"], look.h1[0], size=look.h1[1], bold=False)
+    set_font(doc.styles["Heading 2"], look.h2[0], size=look.h2[1], bold=False)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        st = doc.styles[name]
+        st.paragraph_format.keep_with_next = True
+        if look.line_exact:
+            st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            st.paragraph_format.line_spacing = Pt(max(look.line_exact, (st.font.size.pt if st.font.size else 16) * 1.3))
+        # the template's Title has a bottom border and spacing meant for Latin text
+        ppr = st.element.pPr
+        if ppr is not None:
+            for b in ppr.findall(_qn("w:pBdr")):
+                ppr.remove(b)
+    set_font(doc.styles["Caption"], look.caption[0], size=look.caption[1], bold=False)
+    cap = doc.styles["Caption"]
+    cap.paragraph_format.space_before = Pt(6)
+    cap.paragraph_format.space_after = Pt(4)
+    cap.paragraph_format.keep_with_next = True
+    cap.font.italic = False
+    if look.line_exact:
+        cap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    set_font(table_text, look.table[0], size=look.table[1])
+    table_text.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.first_line_indent = Pt(0)
+    grid = doc.styles["Table Grid"]
+    set_font(grid, look.table[0], size=look.table[1])  # table cells without per-paragraph styles (fast)
+    grid.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    grid.paragraph_format.space_after = Pt(0)
+    grid.paragraph_format.first_line_indent = Pt(0)
+    add_page_numbers(doc, look)
+    return look
+
+
+def _field(paragraph, instr: str, placeholder: str = "") -> None:
+    """A complex field (PAGE, TOC, …) in ``paragraph``: begin, instruction, separate, result, end."""
+    from docx.oxml import OxmlElement
+
+    def run_with(child):
+        r = paragraph.add_run()
+        r._r.append(child)
+        return r
+
+    b = OxmlElement("w:fldChar")
+    b.set(_qn("w:fldCharType"), "begin")
+    b.set(_qn("w:dirty"), "true")
+    run_with(b)
+    it = OxmlElement("w:instrText")
+    it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    it.text = f" {instr} "
+    run_with(it)
+    s = OxmlElement("w:fldChar")
+    s.set(_qn("w:fldCharType"), "separate")
+    run_with(s)
+    paragraph.add_run(placeholder)
+    e = OxmlElement("w:fldChar")
+    e.set(_qn("w:fldCharType"), "end")
+    run_with(e)
+
+
+def _page_no_paragraph(paragraph, look: DocxLook, align) -> None:
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    paragraph.alignment = align
+    pf = paragraph.paragraph_format
+    pf.first_line_indent = Pt(0)
+    pf.space_after = Pt(0)
+    if look.page_no_dashes:
+        pf.left_indent = pf.right_indent = Pt(look.page_no[1])  # 空一字
+    paragraph.add_run("— " if look.page_no_dashes else "")
+    _field(paragraph, "PAGE", "1")
+    paragraph.add_run(" —" if look.page_no_dashes else "")
+    for r in paragraph.runs:
+        r.font.size = Pt(look.page_no[1])
+        r.font.name = "Times New Roman"
+        rpr = r._r.get_or_add_rPr()
+        rf = rpr.find(_qn("w:rFonts"))
+        if rf is None:
+            rf = OxmlElement("w:rFonts")
+            rpr.insert(0, rf)
+        rf.set(_qn("w:eastAsia"), look.page_no[0])
+
+
+def add_page_numbers(doc, look: DocxLook) -> None:
+    """Footer page numbers: “— 1 —”, odd pages right and even pages left (gbt9704); centred (plain)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    sect = doc.sections[0]
+    if look.page_no_dashes:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _page_no_paragraph(sect.footer.paragraphs[0], look, WD_ALIGN_PARAGRAPH.RIGHT)
+        _page_no_paragraph(sect.even_page_footer.paragraphs[0], look, WD_ALIGN_PARAGRAPH.LEFT)
+    else:
+        _page_no_paragraph(sect.footer.paragraphs[0], look, WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def add_toc(doc, en: bool) -> None:
+    """A table-of-contents field (headings 1–2); Word/WPS fill it when the document is opened or F9."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph("Contents" if en else "目  录")
+    p.alignment = 1
+    p.paragraph_format.first_line_indent = Pt(0)
+    p.runs[0].font.bold = True
+    toc = doc.add_paragraph()
+    toc.paragraph_format.first_line_indent = Pt(0)
+    _field(toc, 'TOC \\o "1-2" \\h \\z \\u',
+           "Right-click and choose Update Field to show the contents." if en else "（右键单击此处，选择“更新域”即可生成目录）")
+
+
+def text_width_mm(section) -> float:
+    """Width of the text block of a section in mm (page width minus both side margins)."""
+    return (section.page_width - section.left_margin - section.right_margin) / 36000
+
+
+def landscape_section(doc, on: bool) -> None:
+    """Start a new section in landscape (``on``) or back in portrait, same margins turned with the page."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    prev = doc.sections[-1]
+    s = doc.add_section(WD_SECTION.NEW_PAGE)
+    w, h = prev.page_width, prev.page_height
+    if on != (w > h):
+        s.page_width, s.page_height = h, w
+    s.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
+    if on:  # a heading just before the break goes with the table onto the landscape page
+        body = doc.element.body
+        brk = [el for el in body.iterchildren() if el.tag == _qn("w:p")
+               and el.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}") is not None][-1]
+        prev_el = brk.getprevious()
+        if prev_el is not None and prev_el.tag == _qn("w:p"):
+            ps = prev_el.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+            if ps is not None and ps.get(_qn("w:val"), "").startswith("Heading"):
+                brk.addnext(prev_el)

@@ -1,0 +1,54 @@
+"""Print layout of the HTML report (weasyprint PDF and Chromium print): no near-empty pages.
+
+Applied to the rendered HTML of any template (bundled or the user's):
+
+* a table's first row of header cells becomes ``<thead>``, and ``thead {display: table-header-group}``
+  repeats it on every page a long table continues on;
+* a small table (at most :data:`SMALL_TABLE_ROWS` rows and :data:`SMALL_TABLE_CHARS` characters) is kept together with its caption
+  (``break-inside: avoid`` on a wrapper), so a page never holds two stray rows or a lone caption;
+  long tables may break between rows, never inside one;
+* captions and headings keep with what follows; the analyst box and KPI tiles never split.
+"""
+
+from __future__ import annotations
+
+import re
+
+SMALL_TABLE_ROWS = 16
+SMALL_TABLE_CHARS = 1200  # a table of long texts (recommendations) may fill more than a page: let it flow
+
+PRINT_CSS = """<style>
+thead { display: table-header-group; }
+@media print {
+  tr, th, td { break-inside: avoid; }
+  .tblock, .analyst, .kpi, figure { break-inside: avoid; }
+  h1, h2, h3, .caption, .tcap { break-after: avoid; }
+  p { orphans: 3; widows: 3; }
+}
+</style>
+"""
+
+_TABLE = re.compile(r"(?P<cap><div class=\"caption tcap\">.*?</div>\s*)?(?P<tab><table\b[^>]*>(?P<body>.*?)</table>)", re.S)
+_FIRST_TR = re.compile(r"^(\s*)(<tr\b[^>]*>(?:(?!</tr>).)*</tr>)", re.S)
+
+
+def _table(m: re.Match) -> str:
+    cap, tab, body = m.group("cap") or "", m.group("tab"), m.group("body")
+    head = _FIRST_TR.match(body)
+    if head and "<td" not in head.group(2) and "<th" in head.group(2) and "<thead" not in body:
+        open_tag = tab[:tab.index(">") + 1]
+        tab = f"{open_tag}{head.group(1)}<thead>{head.group(2)}</thead><tbody>{body[head.end():]}</tbody></table>"
+    rows = body.count("<tr")
+    text = len(re.sub(r"<[^>]+>", "", body))
+    if rows <= SMALL_TABLE_ROWS and text <= SMALL_TABLE_CHARS:
+        return f'<div class="tblock">{cap}{tab}</div>'
+    return cap + tab
+
+
+def print_ready(html: str) -> str:
+    """The report HTML with header rows in ``<thead>``, small tables kept with their captions and the
+    print rules above (inserted before ``</head>``)."""
+    html = _TABLE.sub(_table, html)
+    if "</head>" in html:
+        html = html.replace("</head>", PRINT_CSS + "</head>", 1)
+    return html

@@ -1,0 +1,58 @@
+"""Charts: no crash on NaN confidence bounds (a design where a stratum/PSU gives NaN variance),
+nor on a group whose bounds are all NaN; the verdict legend names every verdict drawn and clears the title."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image
+
+from report import charts as C
+
+NAN = float("nan")
+
+
+def _ok(chart):
+    im = Image.open(io.BytesIO(chart.png))
+    assert im.size[0] > 200 and im.size[1] > 100
+
+
+def test_bar_ci_nan_bounds():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _ok(C.bar_ci("a", "t", ["x", "y", "z"], [0.5, 0.6, NAN], [NAN, 0.5, NAN], [NAN, 0.7, NAN],
+                     targets=[0.8, NAN, 0.6]))
+        _ok(C.bar_ci("b", "t", ["x", "y"], [0.5, 0.6], [NAN, NAN], [NAN, NAN]))
+
+
+def test_panels_ci_all_nan_panel_first():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _ok(C.panels_ci("p", "t", {"B": (["x", "y"], [0.5, 0.6], [NAN, NAN], [NAN, NAN]),
+                                   "A": (["x", "y"], [0.5, NAN], [NAN, 0.5], [NAN, 0.7])}))
+
+
+def test_trend_nan_bounds_and_estimate():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _ok(C.trend("t", "t", ["W1", "W2"], {"a": ([0.5, 0.6], [NAN, 0.5], [NAN, 0.7]),
+                                             "b": ([0.4, NAN], [NAN, NAN], [NAN, NAN])}))
+
+
+
+
+def test_verdict_legend_names_every_class_drawn_and_clears_title():
+    for lang, names in (("zh", {"达标": "达标", "无显著差异": "无显著差异", "未达标": "未达标"}),
+                        ("en", {"达标": "met", "无显著差异": "no significant difference", "未达标": "not met"})):
+        verdicts = ["达标", "无显著差异", "未达标", "达标", None]
+        ch = C.bar_ci("r", "一个相当长的图表标题，说明三项指标未达目标而某项最低" if lang == "zh" else
+                      "A rather long chart title saying that three indicators are below their targets",
+                      list("abcde"), [0.9, 0.8, 0.6, 0.95, 0.7], [0.88, 0.75, 0.55, 0.93, 0.65],
+                      [0.92, 0.85, 0.65, 0.97, 0.75], targets=[0.85, 0.8, 0.8, 0.9, None], verdicts=verdicts, lang=lang)
+        assert set(ch.legend) >= set(names.values()), ch.legend
+        assert not ch.title_overlaps_legend
+        ch = C.bar_ci("r", "t", list("ab"), [0.9, 0.8], [0.88, 0.75], [0.92, 0.85], verdicts=["达标", "达标"],
+                      lang=lang)
+        assert names["达标"] in ch.legend and names["未达标"] not in ch.legend
+

@@ -29,6 +29,7 @@ from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
+from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 
 SMALL_BASE = 30
@@ -145,6 +146,7 @@ def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, desig
             cols += [f"{qq.id}_{o.code}" for o in qq.options]
     text = next((x for x in q.questions if x.type == "text"), None)
     cols += [x for x in (text.id if text else None, q.overall_question) if x]
+    cols += question_columns(q)
     return list(dict.fromkeys(cols))
 
 
@@ -208,6 +210,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_text": _open_text(q, frame),
         "ipa": _ipa(q, frame, des, item_out, coded),
         "league": _league(area_out, composite, "district"),
+        "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
     }
     result["sample"]["moe"] = _moe(result)
     return result

@@ -36,6 +36,7 @@ from survey.pii import mask_pii as _mask_pii
 from . import charts as C
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
+from .question_tables import APPENDIX_TITLE, appendix_tables
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 SMALL_BASE = 30
@@ -636,6 +637,10 @@ def build_sections(ctx: dict) -> list:
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
             it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
             (it.get("index") or {}).get("ci_high")] for it in res["items"]])
+    if res.get("questions"):
+        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
+        for t in appendix_tables(res["questions"], lang):
+            table(sec, t.caption, t.columns, t.rows, t.note)
     sec.blocks.append(("h", "Method notes" if en else "方法说明"))
     sec.blocks.append(("list", ctx["method_notes"]))
     return S
@@ -728,6 +733,9 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
+        "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
+                              for t in appendix_tables(res.get("questions") or [], lang)],
+        "question_appendix_title": APPENDIX_TITLE[lang],
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),

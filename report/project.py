@@ -142,6 +142,12 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         waves = project.waves()
         trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
+    from survey.waves import wave_label
+
+    current["meta"]["wave_label"] = wave_label(cfg, current["meta"]["wave"], lang)
+    if compare_wave:
+        current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
+    org = org or cfg.get("org")
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
                            lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)

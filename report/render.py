@@ -18,6 +18,7 @@ template sees them) and groups under ``small_base`` are flagged as unreliable.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import io
 import math
 import re
@@ -32,11 +33,16 @@ from survey.atomic import atomic_write, atomic_write_text
 from survey.cells import clean_text, safe_value, sheet_title
 from survey.errors import MinyiError
 from survey.pii import mask_pii as _mask_pii
+from survey.waves import derived_label, format_date
 
 from . import charts as C
+from .cover import make_cover
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .question_tables import APPENDIX_TITLE, appendix_tables
+from .summary import TITLE as SUMMARY_TITLE
+from .summary import build_summary, summary_lines
+from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 SMALL_BASE = 30
@@ -643,6 +649,10 @@ def build_sections(ctx: dict) -> list:
             table(sec, t.caption, t.columns, t.rows, t.note)
     sec.blocks.append(("h", "Method notes" if en else "方法说明"))
     sec.blocks.append(("list", ctx["method_notes"]))
+    if ctx.get("summary"):
+        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
+        summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
+        S.insert(0, summ)
     return S
 
 
@@ -671,17 +681,21 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
 
     meta = res["meta"]
     s = res["sample"]
+    wave_id = meta.get("wave")
+    meta = dict(meta, wave_label=meta.get("wave_label") or (derived_label(wave_id, lang) if wave_id else None))
+    compare_wave = meta.get("compare_label") or (derived_label(compare_wave, lang) if compare_wave else None)
     org = org or ("the civilisation office" if en else "市文明办")
     ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
     fielding = s.get("fielding")
+    fdates = [format_date(_dt.date.fromisoformat(str(d)[:10]), lang) for d in fielding] if fielding else None
     if en:
         intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
                  f"city campaign, satisfaction with city management and public services, and the issues residents care "
-                 f"about most. " + (f"Fieldwork ran from {fielding[0]} to {fielding[1]} " if fielding else "")
+                 f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fielding else "")
                  + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
-                    ("Wave", (meta.get("wave") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
-                    ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
+                    ("Wave", (meta.get("wave_label") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
+                    ("Fieldwork", f"{fdates[0]} – {fdates[1]}" if fielding else "—"),
                     ("Sites", ", ".join(s["sites"])), ("Method", "Questionnaire survey"),
                     ("Valid sample", fmt_n(s["n"])),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
@@ -691,11 +705,11 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     else:
         intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
                  f"关心的热点问题，{org}组织开展了本次问卷调查。"
-                 + (f"调查于{fielding[0]}至{fielding[1]}进行，" if fielding else "")
+                 + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fielding else "")
                  + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
-                    ("调查期次", (meta.get("wave") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
-                    ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
+                    ("调查期次", (meta.get("wave_label") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
+                    ("调查时间", f"{fdates[0]}至{fdates[1]}" if fielding else "—"),
                     ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
                     ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按泰勒线性化法计算")]
@@ -716,10 +730,15 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
 
+    title = meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report")
+    cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
+    summary = build_summary(res, changes, lang=lang, compare_label=compare_wave)
     ctx = {
-        "lang": lang, "result": res,
-        "title": meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report"),
-        "subtitle": f"{meta.get('wave') or ''} · {'generated' if en else '生成于'} {meta['generated_at']}",
+        "lang": lang, "result": res, "cover": cover, "summary": summary,
+        "summary_title": SUMMARY_TITLE[lang], "toc_title": TOC_TITLE[lang],
+        "toc": toc_entries(SECTIONS[lang], SUMMARY_TITLE[lang] if summary else None),
+        "title": title,
+        "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
         "quality": (quality_en(s.get("quality")) if en else s.get("quality")) or None,
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
@@ -996,6 +1015,9 @@ def write_docx(context: dict, path: Path) -> None:
 
     doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if context.get("org"):
+        doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_docx_toc(doc, context["lang"])
     for sec in context["sections"]:
         doc.add_heading(T(sec.title), 1)
         for kind, obj in sec.blocks:

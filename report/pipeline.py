@@ -491,8 +491,11 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     res = multiple_choice(des, [M[j] for j in issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
 
+    opt_area = {o.code: o.area for o in qq.options}
+
     def recs(gi: int) -> list:
-        return [{"code": o.code, "label": o.label, "respondents": _cstat(o.stats["respondents"][gi]),
+        return [{"code": o.code, "label": o.label, "area": opt_area.get(o.code),
+                 "respondents": _cstat(o.stats["respondents"][gi]),
                  "mentions": _cstat(o.stats["mentions"][gi])} for o in res.options]
 
     rows = _rank_records(recs(0), "respondents")

@@ -148,6 +148,9 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     if compare_wave:
         current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
     org = org or cfg.get("org")
+    from survey.owners import responsible_units
+
+    current["meta"]["owners"] = responsible_units(project.questionnaire, cfg, str(project.root / "minyi.yaml"))
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
                            lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)

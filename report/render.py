@@ -40,6 +40,7 @@ from .cover import make_cover
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .question_tables import APPENDIX_TITLE, appendix_tables
+from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
 from .summary import build_summary, summary_lines
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
@@ -624,12 +625,14 @@ def build_sections(ctx: dict) -> list:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
                                  "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
     if ctx["priorities"]:
-        table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
+        table(sec, "Priorities" if en else "重点改进事项",
               [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "text"),
-               ("Target" if en else "目标", "text"), ("Verdict" if en else "判定", "text"),
-               ("Recommendation" if en else "对策建议", "text")],
-              [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"]), p.get("recommendation") or ""]
-               for i, p in enumerate(ctx["priorities"])])
+               ("Target" if en else "目标", "text"), ("Verdict" if en else "判定", "text")],
+              [[i + 1, p["name"], p["value"], p["target"], vt(p["verdict"])] for i, p in enumerate(ctx["priorities"])])
+    for k, r in enumerate(ctx.get("recommendations") or []):
+        sec.blocks.append(("h", rec_heading(k, r, lang)))
+        for line in rec_lines(r, lang):
+            sec.blocks.append(("p", line))
     sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     # 9 appendix
@@ -752,6 +755,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
+        "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
         "question_appendix_title": APPENDIX_TITLE[lang],

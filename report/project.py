@@ -10,6 +10,7 @@ from analysis.design import DesignError
 from analysis.indicators import normalize_na_policy
 from analysis.weighting import WeightingError
 from survey.errors import MinyiError
+from survey.owners import responsible_units
 from survey.progress import stage
 from survey.store import Project, column_types
 
@@ -58,8 +59,10 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
-            return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                           df=df, quality=quality, population=population, weighting=method, population_total=total)
+            res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
+                          df=df, quality=quality, population=population, weighting=method, population_total=total)
+            res["meta"]["owners"] = responsible_units(q, cfg, str(project.root / "minyi.yaml"))
+            return res
     except WeightingError as e:
         margins = cfg.get("margins") or {}
         rel = margins.get(e.variable) if e.variable in margins else None
@@ -148,9 +151,6 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     if compare_wave:
         current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
     org = org or cfg.get("org")
-    from survey.owners import responsible_units
-
-    current["meta"]["owners"] = responsible_units(project.questionnaire, cfg, str(project.root / "minyi.yaml"))
     with stage(f"writing the report ({', '.join(formats)})"):
         paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=compare_wave,
                            lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org)

@@ -37,6 +37,8 @@ from survey.waves import derived_label, format_date
 
 from . import charts as C
 from .cover import make_cover
+from .district_problems import TITLE as DISTRICT_TITLE
+from .district_problems import district_problems, problem_table
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .question_tables import APPENDIX_TITLE, appendix_tables
@@ -46,6 +48,9 @@ from .summary import build_summary, summary_lines
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
+DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
+                 "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
+                       "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 SMALL_BASE = 30
 MIN_CELL = 10
 
@@ -598,6 +603,9 @@ def build_sections(ctx: dict) -> list:
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
               "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
+    if ctx.get("district_table") and ctx["district_table"][1]:
+        S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
+        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang])
     # 7 change
     sec = S[6]
     if ctx["changes"]:
@@ -755,6 +763,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
+        "district_table": problem_table(district_problems(res), lang), "district_title": DISTRICT_TITLE[lang],
+        "district_note": DISTRICT_NOTE[lang],
         "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],

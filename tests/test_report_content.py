@@ -226,3 +226,35 @@ def test_best_rated_item_never_called_weak(demo):
     assert len(env.weak_items) == 3 and _called_weak(env, "公共厕所") is False
     env.weak_items.append(("公共厕所", 0.99))  # the check itself can fail
     assert _called_weak(env, "公共厕所") is True
+
+
+def test_district_problem_list(demo):
+    from report.district_problems import district_problems
+
+    out, result, _ = demo
+    lists = district_problems(result)
+    q = load_questionnaire(bundled_path())
+    assert [d.district for d in lists] == [o.label for o in q.question(q.district_question).options]
+    units = {a.id: a.owner for a in q.areas}
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "区县问题清单" in page and "整改时限" in page and "区县问题清单" in _xlsx_text(out / "report.xlsx")
+    n = 0
+    for d in lists:
+        for p in d.problems:
+            ind = next(i for i in result["indicators"] if i["name"] == p.indicator)
+            row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
+            assert p.value == row["estimate"] and p.city == ind["rate"]["estimate"]
+            assert p.below_target == (ind["target"] is not None and row["ci_high"] < ind["target"])
+            assert p.below_city == (row["ci_high"] < ind["rate"]["estimate"]) and (p.below_target or p.below_city)
+            assert p.owner == (units.get(ind["area"]) or "") and p.deadline == ""
+            n += 1
+        # no indicator left out: every district indicator whose interval lies below target or city is listed
+        listed = {p.indicator for p in d.problems}
+        for ind in result["indicators"]:
+            row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
+            if row["ci_high"] < min(x for x in (ind["target"], ind["rate"]["estimate"]) if x is not None) + 0 \
+                    or row["ci_high"] < ind["rate"]["estimate"]:
+                assert ind["name"] in listed
+        top = result["hot_issues"]["by"]["district"][d.district]["top"][:3]
+        assert d.hot_issues == [(t["label"], t["respondents"]["estimate"]) for t in top]
+    assert n > 0

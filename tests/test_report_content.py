@@ -258,3 +258,15 @@ def test_district_problem_list(demo):
         top = result["hot_issues"]["by"]["district"][d.district]["top"][:3]
         assert d.hot_issues == [(t["label"], t["respondents"]["estimate"]) for t in top]
     assert n > 0
+
+
+def test_hot_issues_full_list(demo):
+    out, result, _ = demo
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    sec = page[page.index('id="sec-5"'):page.index('id="sec-6"')]
+    items = result["hot_issues"]["items"]
+    assert len(items) > len(result["hot_issues"]["top"])
+    assert f"全部{len(items)}项" in sec
+    for r in items:  # every option ranked, with its interval inside [0, 1]
+        assert f">{r['label']}<" in sec
+        assert 0 <= r["respondents"]["ci_low"] <= r["respondents"]["ci_high"] <= 1

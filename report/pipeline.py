@@ -29,6 +29,7 @@ from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
+from .batteries import battery_alphas
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 
@@ -211,6 +212,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "ipa": _ipa(q, frame, des, item_out, coded),
         "league": _league(area_out, composite, "district"),
         "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
+        "reliability": battery_alphas(q, frame),
     }
     result["sample"]["moe"] = _moe(result)
     return result

@@ -36,6 +36,7 @@ from survey.pii import mask_pii as _mask_pii
 from survey.waves import derived_label, format_date
 
 from . import charts as C
+from .batteries import alpha_table
 from .cover import make_cover
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
@@ -654,6 +655,10 @@ def build_sections(ctx: dict) -> list:
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
             it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
             (it.get("index") or {}).get("ci_high")] for it in res["items"]])
+    if res.get("reliability"):
+        cap, cols, rows, note = alpha_table(res["reliability"], lang)
+        sec.blocks.append(("h", cap))
+        table(sec, cap, cols, rows, note)
     if res.get("questions"):
         sec.blocks.append(("h", APPENDIX_TITLE[lang]))
         for t in appendix_tables(res["questions"], lang):
@@ -769,6 +774,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
         "question_appendix_title": APPENDIX_TITLE[lang],
+        "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
+        if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),

@@ -270,3 +270,16 @@ def test_hot_issues_full_list(demo):
     for r in items:  # every option ranked, with its interval inside [0, 1]
         assert f">{r['label']}<" in sec
         assert 0 <= r["respondents"]["ci_low"] <= r["respondents"]["ci_high"] <= 1
+
+
+def test_battery_reliability_in_appendix(demo):
+    out, result, _ = demo
+    q = load_questionnaire(bundled_path())
+    batteries = [x.id for x in q.questions if x.type == "matrix" and x.scores]
+    assert [r["question"] for r in result["reliability"]] == batteries
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    sec = page[page.index('id="reliability"'):page.index('id="questions"')]
+    xlsx = _xlsx_text(out / "report.xlsx")
+    for r in result["reliability"]:
+        assert 0 < r["alpha"] < 1 and r["k"] == len(q.question(r["question"]).rows)
+        assert f"{r['alpha']:.3f}" in sec and str(r["alpha"]) in xlsx

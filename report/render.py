@@ -353,6 +353,24 @@ class Section:
         return [b[1] for b in self.blocks if b[0] == "table"]
 
 
+def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float] = None) -> Optional[float]:
+    """The largest margin of error of a share from the whole sample: z·√(0.5·0.5·deff/n) (p = 0.5, the
+    worst case; deff of the headline rate, 1 when unknown)."""
+    from statistics import NormalDist
+
+    if not n:
+        return None
+    d = deff if isinstance(deff, (int, float)) and math.isfinite(deff) and deff > 0 else 1.0
+    return NormalDist().inv_cdf((1 + confidence) / 2) * math.sqrt(0.25 * d / n)
+
+
+def fmt_p(v: Any) -> str:
+    """A p-value as printed: "<0.001" below 0.001, else three decimals; "—" when missing."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
 def _fmt(v: Any, kind: str) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "—"
@@ -360,6 +378,8 @@ def _fmt(v: Any, kind: str) -> str:
         return f"{100 * v:.1f}%"
     if kind == "pp":
         return f"{100 * v:+.1f}"
+    if kind == "pval":
+        return fmt_p(v)
     if kind in ("num1", "num2", "num3"):
         return f"{v:.{kind[-1]}f}"
     if kind == "int":
@@ -621,7 +641,7 @@ def build_sections(ctx: dict) -> list:
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
               [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "text"), ("Previous" if en else "上期", "text"),
                ("Change" if en else "变化", "text"), ("low" if en else "下限", "text"), ("high" if en else "上限", "text"),
-               ("p", "num3"), ("", "text")], rows,
+               ("p", "pval"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
     else:
@@ -703,12 +723,15 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     org = org or ("the civilisation office" if en else "市文明办")
     ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
     fielding = s.get("fielding")
+    moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
+                         next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))
     fdates = [format_date(_dt.date.fromisoformat(str(d)[:10]), lang) for d in fielding] if fielding else None
     if en:
         intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
                  f"city campaign, satisfaction with city management and public services, and the issues residents care "
                  f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fielding else "")
-                 + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
+                 + (f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if s["sites"] else "")
+                 + f"{fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
                     ("Wave", (meta.get("wave_label") or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
                     ("Fieldwork", f"{fdates[0]} – {fdates[1]}" if fielding else "—"),
@@ -716,22 +739,24 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                     ("Valid sample", fmt_n(s["n"])),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; Taylor-linearised SEs")]
-        if s.get("moe") is not None:
-            overview.append(("Margin of error", f"±{fmt_pct(s['moe'])} at the headline rate"))
+        if moe_max is not None:
+            overview.append(("Margin of error", f"at most ±{100 * moe_max:.1f} percentage points for a share "
+                                                f"(p = 0.5, {meta['confidence']:.0%} level, n = {fmt_n(s['n'])})"))
     else:
         intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
                  f"关心的热点问题，{org}组织开展了本次问卷调查。"
                  + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fielding else "")
-                 + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
+                 + (f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if s["sites"] else "")
+                 + f"采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
                     ("调查期次", (meta.get("wave_label") or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
                     ("调查时间", f"{fdates[0]}至{fdates[1]}" if fielding else "—"),
                     ("调查点", "、".join(s["sites"])), ("调查方式", "问卷调查"),
                     ("有效样本量", fmt_n(s["n"])), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按泰勒线性化法计算")]
-        if s.get("moe") is not None:
-            overview.append(("抽样误差", f"主要比率（{next((i['name'] for i in res['indicators'] if i.get('rate')), '')}）"
-                                        f"的最大允许误差约为 ±{fmt_pct(s['moe'])}"))
+        if moe_max is not None:
+            overview.append(("抽样误差", f"在{meta['confidence']:.0%}置信水平下，全样本比率的最大抽样误差（比率为50%时）"
+                                        f"约为±{100 * moe_max:.1f}个百分点"))
     V = VERDICTS[lang]
 
     def reliability(d: dict) -> str:
@@ -780,7 +805,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
-        "tno": tno, "fno": fno,
+        "tno": tno, "fno": fno, "pval": fmt_p,
     }
     ctx["sections"] = build_sections(ctx)
     return ctx

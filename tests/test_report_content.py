@@ -283,3 +283,18 @@ def test_battery_reliability_in_appendix(demo):
     for r in result["reliability"]:
         assert 0 < r["alpha"] < 1 and r["k"] == len(q.question(r["question"]).rows)
         assert f"{r['alpha']:.3f}" in sec and str(r["alpha"]) in xlsx
+
+
+def test_margin_of_error_and_p_values(demo):
+    import math
+
+    from report.render import fmt_p
+
+    out, result, _ = demo
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    n = result["sample"]["n"]
+    deff = next(i["rate"]["deff"] for i in result["indicators"] if i.get("rate"))
+    moe = 1.959963984540054 * math.sqrt(0.25 * deff / n)  # z_0.975 · √(p(1 − p)·deff/n) at p = 0.5
+    assert f"最大抽样误差（比率为50%时）约为±{100 * moe:.1f}个百分点" in page
+    assert fmt_p(0.0004) == "<0.001" and fmt_p(0.0123) == "0.012" and fmt_p(None) == "—"
+    assert "0.000<" not in page and ">0.000<" not in page  # no p printed as 0.000

@@ -439,16 +439,20 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     sw = meta.get("software") or {}
     ci = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
     weights = "、".join(f"{a['name']}{100 * a['weight']:.0f}%" for a in result.get("areas", []) if a.get("weight"))
+    dsg = meta.get("design") or {}
+    clustered = bool(dsg.get("strata") or dsg.get("psu") or dsg.get("repweights"))
     if lang == "en":
         return [
             "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
             "mean score (very satisfied 100, satisfied 80, neutral 60, dissatisfied 40, very dissatisfied 20); share "
             "satisfied = very satisfied + satisfied.",
-            "Standard errors by Taylor linearisation over strata and primary sampling units, as R's survey package "
-            "(Lumley); domain estimates keep all rows and zero the weights outside the domain.",
+            ("Standard errors by Taylor linearisation over strata and primary sampling units, as R's survey package "
+             if clustered else "Standard errors by Taylor linearisation (simple random sampling: no strata, no clusters), "
+             "as R's survey package ") + "(Lumley); domain estimates keep all rows and zero the weights outside the domain.",
             f"Area index = mean of its item indexes; composite index weighted by area ({weights}); its SE combines the "
             "items' influence functions, so correlation between items is accounted for.",
-            f"Confidence intervals: {ci}; critical values from t with (PSUs − strata) degrees of freedom. Verdict: met = "
+            f"Confidence intervals: {ci}; critical values from t with "
+            f"{'(PSUs − strata)' if clustered else '(n − 1)'} degrees of freedom. Verdict: met = "
             "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
             f"Design: {meta.get('design', {}).get('description_en') or meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
             f"(unreliable); groups with n < {min_cell} are suppressed.",
@@ -459,11 +463,13 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     return [
         "比率 p̂ = Σwᵢyᵢ / Σwᵢ（yᵢ 为是否选择正向选项，分母为有效回答）；满意度指数为有效回答得分的加权平均（非常满意100、"
         "满意80、一般60、不满意40、非常不满意20）；满意率为“非常满意”与“满意”之和的比例。",
-        "标准误采用泰勒线性化方法，按初级抽样单元与分层计算，与 R 语言 survey 包（Lumley）一致；子总体（如各区县）估计保留全部"
-        "样本、仅将子总体外权重置零。",
+        ("标准误采用泰勒线性化方法，按初级抽样单元与分层计算，" if clustered else
+         "标准误采用泰勒线性化方法（本次为简单随机抽样，无分层、无整群），")
+        + "与 R 语言 survey 包（Lumley）一致；子总体（如各区县）估计保留全部样本、仅将子总体外权重置零。",
         f"领域满意度指数为该领域各题项指数的平均，综合指数按各领域权重加权（{weights}），其标准误由各题项影响函数合并计算，"
         "已考虑题项间相关。",
-        f"置信区间：{ci}；临界值采用自由度为“初级抽样单元数−层数”的 t 分布。达标判定：置信区间整体高于目标为达标，整体低于"
+        f"置信区间：{ci}；临界值采用自由度为{'“初级抽样单元数−层数”' if clustered else '“样本量−1”'}的 t 分布。"
+        "达标判定：置信区间整体高于目标为达标，整体低于"
         "目标为未达标，包含目标为无显著差异。",
         f"抽样设计与加权：{meta.get('design', {}).get('description', '')}。样本量小于{small_base}的群体标注△，仅供参考；"
         f"小于{min_cell}的不予报告。",

@@ -298,3 +298,11 @@ def test_margin_of_error_and_p_values(demo):
     assert f"最大抽样误差（比率为50%时）约为±{100 * moe:.1f}个百分点" in page
     assert fmt_p(0.0004) == "<0.001" and fmt_p(0.0123) == "0.012" and fmt_p(None) == "—"
     assert "0.000<" not in page and ">0.000<" not in page  # no p printed as 0.000
+
+
+def test_method_notes_follow_the_design(demo):
+    out, result, _ = demo
+    assert not any(result["meta"]["design"].get(k) for k in ("strata", "psu"))  # the demo: simple random sampling
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "按初级抽样单元与分层计算" not in page and "“初级抽样单元数−层数”" not in page
+    assert "无分层、无整群" in page and "“样本量−1”" in page

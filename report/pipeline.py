@@ -32,6 +32,7 @@ from survey.questionnaire import Question, Questionnaire
 from .batteries import battery_alphas
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
+from .themes import code_themes, theme_dictionary
 
 SMALL_BASE = 30
 MIN_CELL = 10
@@ -161,7 +162,8 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
             design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
             confidence: float = 0.95, df: Optional[float] = None, wave: Optional[str] = None,
             quality: Optional[dict] = None, top_n: int = 10, population: Optional[dict] = None,
-            weighting: Optional[str] = None, population_total: Optional[float] = None) -> dict:
+            weighting: Optional[str] = None, population_total: Optional[float] = None,
+            themes: Optional[list] = None) -> dict:
     """All report analyses on one wave's native-layout data (see module docstring).
 
     ``by``: grouping names (see :func:`grouping_choices`); ``na_policy``: ``exclude``/``excluded``
@@ -213,6 +215,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "league": _league(area_out, composite, "district"),
         "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
         "reliability": battery_alphas(q, frame),
+        "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
     }
     result["sample"]["moe"] = _moe(result)
     return result
@@ -572,6 +575,19 @@ def _open_text(q, frame) -> Optional[dict]:
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],
             "examples": [{"text": t, "count": int(c)} for t, c in vc.head(8).items()]}
+
+
+def _open_themes(q, frame, des, themes, ci_method, confidence) -> Optional[dict]:
+    """The open question's answers coded into themes (:mod:`report.themes`; ``themes`` None: the bundled
+    dictionary of the questionnaire, if any)."""
+    qq = next((x for x in q.questions if x.type == "text"), None)
+    if qq is None or qq.id not in frame.columns:
+        return None
+    themes = theme_dictionary(q.id) if themes is None else themes
+    out = code_themes(frame[qq.id], des, themes, ci_method=ci_method, confidence=confidence)
+    if out:
+        out.update(question=qq.id, text=qq.text)
+    return out
 
 
 def _ipa(q, frame, des, item_out, coded: dict) -> list:

@@ -15,6 +15,7 @@ from survey.progress import stage
 from survey.store import Project, column_types
 
 from .margins import read_margins_with_totals
+from .themes import theme_dictionary
 from .pipeline import (MIN_CELL, SMALL_BASE, WEIGHT_METHODS, analysis_columns, analyze, compare,
                        composition_questions, default_groupings, resolve_grouping)
 
@@ -59,8 +60,11 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
+            user = cfg.get("themes")
+            themes = theme_dictionary(q.id, project.root / str(user)) if user else None
             res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                          df=df, quality=quality, population=population, weighting=method, population_total=total)
+                          df=df, quality=quality, population=population, weighting=method, population_total=total,
+                          themes=themes)
             res["meta"]["owners"] = responsible_units(q, cfg, str(project.root / "minyi.yaml"))
             return res
     except WeightingError as e:

@@ -46,6 +46,7 @@ from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
 from .summary import build_summary, summary_lines
+from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
@@ -630,6 +631,14 @@ def build_sections(ctx: dict) -> list:
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
               "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
+    ot = res.get("open_themes")
+    if ot and ot.get("themes"):
+        cap, cols, rows, note = theme_table(ot, lang)
+        S[4].blocks.append(("h", cap))
+        table(S[4], cap, cols, rows, note)
+        S[8].blocks.append(("h", UNCODED_TITLE[lang]))
+        table(S[8], UNCODED_TITLE[lang], [("Answer" if en else "回答", "text"), ("Count" if en else "条数", "int")],
+              [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
     if ctx.get("district_table") and ctx["district_table"][1]:
         S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
         table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang])
@@ -805,6 +814,10 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
         "question_appendix_title": APPENDIX_TITLE[lang],
+        "theme_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(theme_table(res["open_themes"], lang))
+        if (res.get("open_themes") or {}).get("themes") else None,
+        "uncoded_title": UNCODED_TITLE[lang],
+        "uncoded_answers": ((res.get("open_themes") or {}).get("uncoded") or {}).get("answers") or [],
         "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
         if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,

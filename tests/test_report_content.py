@@ -306,3 +306,42 @@ def test_method_notes_follow_the_design(demo):
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "按初级抽样单元与分层计算" not in page and "“初级抽样单元数−层数”" not in page
     assert "无分层、无整群" in page and "“样本量−1”" in page
+
+
+def test_open_answer_themes(demo, tmp_path):
+    from survey.pii import mask_pii
+
+    out, result, _ = demo
+    ot = result["open_themes"]
+    assert ot and ot["question"] == "K3" and ot["themes"]
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    for t in ot["themes"]:  # unweighted demo: the share is the count over those who answered
+        assert t["share"] == pytest.approx(t["n"] / ot["n_answers"])
+        assert 0 <= t["ci_low"] <= t["share"] <= t["ci_high"] <= 1
+        assert 1 <= len(t["quotes"]) <= 2 and all(mask_pii(q) == q for q in t["quotes"])
+        assert t["name"] in page
+    assert ot["uncoded"]["n"] >= sum(a["count"] for a in ot["uncoded"]["answers"]) > 0
+    assert "未归入主题的开放题回答" in page
+
+
+def test_theme_dictionary_extensible(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from analysis.design_spec import DesignSpec
+    from report.themes import code_themes, theme_dictionary
+
+    f = tmp_path / "t.yaml"
+    f.write_text("themes:\n  - {id: pets, name: 宠物管理, keywords: [养狗, 宠物]}\n"
+                 "  - {id: env, name: 环境（本地）, area: env, keywords: [垃圾]}\n", encoding="utf-8")
+    themes = theme_dictionary("civic_hot_issues", f)
+    names = {t.id: t.name for t in themes}
+    assert names["pets"] == "宠物管理" and names["env"] == "环境（本地）" and "traffic" in names
+    texts = pd.Series(["小区里养狗的太多，我叫张三，电话13812345678", "垃圾没人收", "停车难", "", None, "其他的事"])
+    des = DesignSpec.from_mapping({}).build(pd.DataFrame({"x": np.zeros(len(texts))}))
+    r = code_themes(texts, des, themes)
+    by = {t["id"]: t for t in r["themes"]}
+    assert r["n_answers"] == 4 and by["pets"]["n"] == 1 and by["env"]["n"] == 1 and by["traffic"]["n"] == 1
+    assert by["pets"]["share"] == pytest.approx(0.25)
+    assert "13812345678" not in by["pets"]["quotes"][0] and "张三" not in by["pets"]["quotes"][0]
+    assert r["uncoded"] == {"n": 1, "answers": [{"text": "其他的事", "count": 1}]}

@@ -30,6 +30,7 @@ from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .batteries import battery_alphas
+from .drivers import satisfaction_drivers
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -215,6 +216,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "league": _league(area_out, composite, "district"),
         "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
         "reliability": battery_alphas(q, frame),
+        "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),
         "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
     }
     result["sample"]["moe"] = _moe(result)

@@ -40,6 +40,7 @@ from .batteries import alpha_table
 from .cover import make_cover
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
+from .drivers_table import DRIVERS_TITLE, drivers_table
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .question_tables import APPENDIX_TITLE, appendix_tables
@@ -668,6 +669,9 @@ def build_sections(ctx: dict) -> list:
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
                                  "重要性高而满意度低（重点改进区）的题项：") + ("、" if not en else ", ").join(ctx["ipa_focus"])))
+    drv = res.get("drivers")
+    if drv and drv.get("terms"):
+        table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
     if ctx["priorities"]:
         table(sec, "Priorities" if en else "重点改进事项",
               [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "text"),
@@ -817,6 +821,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "theme_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(theme_table(res["open_themes"], lang))
         if (res.get("open_themes") or {}).get("themes") else None,
         "uncoded_title": UNCODED_TITLE[lang],
+        "drivers_table": (lambda t: Table(DRIVERS_TITLE[lang], t[0], t[1], note=t[2]))(drivers_table(res["drivers"], lang))
+        if (res.get("drivers") or {}).get("terms") else None,
         "uncoded_answers": ((res.get("open_themes") or {}).get("uncoded") or {}).get("answers") or [],
         "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
         if res.get("reliability") else None,

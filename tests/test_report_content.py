@@ -345,3 +345,38 @@ def test_theme_dictionary_extensible(tmp_path):
     assert by["pets"]["share"] == pytest.approx(0.25)
     assert "13812345678" not in by["pets"]["quotes"][0] and "张三" not in by["pets"]["quotes"][0]
     assert r["uncoded"] == {"n": 1, "answers": [{"text": "其他的事", "count": 1}]}
+
+
+def test_drivers_equal_least_squares(demo):
+    """The demo is an unweighted simple random sample: the design-based coefficients are the ordinary
+    least-squares ones (numpy lstsq on the complete rows, area scores computed here from the raw answers)."""
+    import numpy as np
+
+    from survey.store import Project
+
+    out, result, _ = demo
+    drv = result["drivers"]
+    assert drv and drv["response"] == "L1" and len(drv["terms"]) >= 3
+    proj = Project.open(out / "project")
+    q = proj.questionnaire
+    data, _ = proj.responses("2026Q3")
+    data = data.reset_index(drop=True)
+
+    def score(col, qq):
+        top = max(qq.scores.values())
+        return np.array([100 * qq.scores.get(int(v), np.nan) / top if v == v else np.nan
+                         for v in data[col].astype(float)])
+
+    y = score("L1", q.question("L1"))
+    X = []
+    for t in drv["terms"]:
+        m = next(x for x in q.questions if x.type == "matrix" and x.area == t["area"])
+        S = np.vstack([score(f"{m.id}_{r.id}", m) for r in m.rows])
+        X.append(np.nanmean(S, axis=0))
+    X = np.column_stack([np.ones(len(y))] + X)
+    ok = np.isfinite(y) & np.isfinite(X).all(axis=1)
+    beta = np.linalg.lstsq(X[ok], y[ok], rcond=None)[0]
+    assert drv["n"] == ok.sum()
+    assert [t["coef"] for t in drv["terms"]] == pytest.approx(beta[1:].tolist(), rel=1e-8)
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "总体满意度的影响因素" in page and f"{drv['terms'][0]['coef']:.3f}" in page

@@ -704,6 +704,11 @@ def build_sections(ctx: dict) -> list:
             table(sec, t.caption, t.columns, t.rows, t.note)
     sec.blocks.append(("h", "Method notes" if en else "方法说明"))
     sec.blocks.append(("list", ctx["method_notes"]))
+    k = 0
+    for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)
+        for b in sec_.tables:
+            k += 1
+            b.number = k
     if ctx.get("summary"):
         summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
         summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))

@@ -30,7 +30,11 @@ from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
+from .batteries import battery_alphas
+from .drivers import satisfaction_drivers
+from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
+from .themes import code_themes, theme_dictionary
 
 
 def _num(x):
@@ -143,6 +147,7 @@ def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, desig
             cols += [f"{qq.id}_{o.code}" for o in qq.options]
     text = next((x for x in q.questions if x.type == "text"), None)
     cols += [x for x in (text.id if text else None, q.overall_question) if x]
+    cols += question_columns(q)
     return list(dict.fromkeys(cols))
 
 
@@ -156,7 +161,8 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
             design: Optional[dict] = None, na_policy: str = "exclude", ci_method: str = "logit",
             confidence: float = 0.95, df: Optional[float] = None, wave: Optional[str] = None,
             quality: Optional[dict] = None, top_n: int = 10, population: Optional[dict] = None,
-            weighting: Optional[str] = None, population_total: Optional[float] = None) -> dict:
+            weighting: Optional[str] = None, population_total: Optional[float] = None,
+            themes: Optional[list] = None) -> dict:
     """All report analyses on one wave's native-layout data (see module docstring).
 
     ``by``: grouping names (see :func:`grouping_choices`); ``na_policy``: ``exclude``/``excluded``
@@ -208,6 +214,10 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_text": _open_text(q, frame),
         "ipa": ipa,
         "league": _league(area_out, composite, "district"),
+        "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
+        "reliability": battery_alphas(q, frame),
+        "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),
+        "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
     }
     result["sample"]["moe"] = _moe(result)
     return result
@@ -491,8 +501,11 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     res = multiple_choice(des, [M[j] for j in issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
 
+    opt_area = {o.code: o.area for o in qq.options}
+
     def recs(gi: int) -> list:
-        return [{"code": o.code, "label": o.label, "respondents": _cstat(o.stats["respondents"][gi]),
+        return [{"code": o.code, "label": o.label, "area": opt_area.get(o.code),
+                 "respondents": _cstat(o.stats["respondents"][gi]),
                  "mentions": _cstat(o.stats["mentions"][gi])} for o in res.options]
 
     rows = _rank_records(recs(0), "respondents")
@@ -567,6 +580,19 @@ def _open_text(q, frame) -> Optional[dict]:
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
             "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],
             "examples": [{"text": t, "count": int(c)} for t, c in vc.head(8).items()]}
+
+
+def _open_themes(q, frame, des, themes, ci_method, confidence) -> Optional[dict]:
+    """The open question's answers coded into themes (:mod:`report.themes`; ``themes`` None: the bundled
+    dictionary of the questionnaire, if any)."""
+    qq = next((x for x in q.questions if x.type == "text"), None)
+    if qq is None or qq.id not in frame.columns:
+        return None
+    themes = theme_dictionary(q.id) if themes is None else themes
+    out = code_themes(frame[qq.id], des, themes, ci_method=ci_method, confidence=confidence)
+    if out:
+        out.update(question=qq.id, text=qq.text)
+    return out
 
 
 def _ipa(q, frame, des, item_out, coded: dict) -> list:

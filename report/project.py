@@ -104,8 +104,10 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
 def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confidence: float,
                   df: Optional[float]) -> dict:
     from analysis.weighting import WeightingError
+    from survey.owners import responsible_units
 
     from .pipeline import analysis_columns, analyze, composition_questions
+    from .themes import theme_dictionary
 
     q = project.questionnaire
     cfg = project.config
@@ -119,8 +121,13 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
-            return analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
-                           df=df, quality=quality, population=population, weighting=method, population_total=total)
+            user = cfg.get("themes")
+            themes = theme_dictionary(q.id, project.root / str(user)) if user else None
+            res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
+                          df=df, quality=quality, population=population, weighting=method, population_total=total,
+                          themes=themes)
+            res["meta"]["owners"] = responsible_units(q, cfg, str(project.root / "minyi.yaml"))
+            return res
     except WeightingError as e:
         margins = cfg.get("margins") or {}
         rel = margins.get(e.variable) if e.variable in margins else None
@@ -214,6 +221,9 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     for r in [current, previous, *(trend or [])]:  # readers see wave labels (minyi.yaml waves:), not ids
         if r is not None and r["meta"].get("wave"):
             r["meta"]["wave_label"] = wave_label(cfg, r["meta"]["wave"], lang)
+    if compare_wave:
+        current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
+    org = org or cfg.get("org")
     shown_compare = wave_label(cfg, compare_wave, lang) if compare_wave else None
     from .trend_chapter import trend_chapter
 

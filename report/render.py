@@ -18,6 +18,7 @@ template sees them) and groups under ``small_base`` are flagged as unreliable.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import io
 import math
 import re
@@ -33,15 +34,30 @@ from survey.atomic import atomic_write, atomic_write_text
 from survey.cells import clean_text
 from survey.errors import MinyiError
 from survey.pii import mask_pii as _mask_pii
+from survey.waves import derived_label, format_date
 
 from . import charts as C
+from .batteries import alpha_table
+from .cover import make_cover
+from .district_problems import TITLE as DISTRICT_TITLE
+from .district_problems import district_problems, problem_table
+from .drivers_table import DRIVERS_TITLE, drivers_table
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import join_list
 from .method_text import variance_words
 from .table_cells import Num, format_value
+from .question_tables import APPENDIX_TITLE, appendix_tables
+from .recommendations import build_recommendations, rec_heading, rec_lines
+from .summary import TITLE as SUMMARY_TITLE
+from .summary import build_summary, summary_lines
+from .themes import UNCODED_TITLE, theme_table
+from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
+DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
+                 "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
+                       "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
 CI_NAMES = {
     "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
@@ -341,7 +357,27 @@ class Section:
         return [b[1] for b in self.blocks if b[0] == "table"]
 
 
+def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float] = None) -> Optional[float]:
+    """The largest margin of error of a share from the whole sample: z·√(0.5·0.5·deff/n) (p = 0.5, the
+    worst case; deff of the headline rate, 1 when unknown)."""
+    from statistics import NormalDist
+
+    if not n:
+        return None
+    d = deff if isinstance(deff, (int, float)) and math.isfinite(deff) and deff > 0 else 1.0
+    return NormalDist().inv_cdf((1 + confidence) / 2) * math.sqrt(0.25 * d / n)
+
+
+def fmt_p(v: Any) -> str:
+    """A p-value as printed: "<0.001" below 0.001, else three decimals; "—" when missing."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "—"
+    return "<0.001" if v < 0.001 else f"{v:.3f}"
+
+
 def _fmt(v: Any, kind: str) -> str:
+    if kind == "pval":
+        return fmt_p(v)
     return format_value(v, kind)
 
 
@@ -585,6 +621,17 @@ def build_sections(ctx: dict) -> list:
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
               "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
+    ot = res.get("open_themes")
+    if ot and ot.get("themes"):
+        cap, cols, rows, note = theme_table(ot, lang)
+        S[4].blocks.append(("h", cap))
+        table(S[4], cap, cols, rows, note)
+        S[8].blocks.append(("h", UNCODED_TITLE[lang]))
+        table(S[8], UNCODED_TITLE[lang], [("Answer" if en else "回答", "text"), ("Count" if en else "条数", "int")],
+              [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
+    if ctx.get("district_table") and ctx["district_table"][1]:
+        S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
+        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang])
     # 7 change
     sec = S[6]
     if ctx["changes"]:
@@ -601,7 +648,7 @@ def build_sections(ctx: dict) -> list:
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
               [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "pct"), ("Previous" if en else "上期", "pct"),
                ("Change" if en else "变化", "chg1"), ("low" if en else "下限", "chg1"), ("high" if en else "上限", "chg1"),
-               ("p", "num3"), ("", "text")], rows,
+               ("p", "pval"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
     elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
@@ -614,15 +661,20 @@ def build_sections(ctx: dict) -> list:
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
                                  "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
+    drv = res.get("drivers")
+    if drv and drv.get("terms"):
+        table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
     if ctx["priorities"]:
-        table(sec, "Priorities and recommendations" if en else "重点改进事项及对策建议",
+        table(sec, "Priorities" if en else "重点改进事项",
               [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
-               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text"),
-               ("Recommendation" if en else "对策建议", "text")],
+               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text")],
               [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
-                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"]),
-                p.get("recommendation") or ""]
+                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
                for i, p in enumerate(ctx["priorities"])])
+    for k, r in enumerate(ctx.get("recommendations") or []):
+        sec.blocks.append(("h", rec_heading(k, r, lang)))
+        for line in rec_lines(r, lang):
+            sec.blocks.append(("p", line))
     ledger_section(sec, ctx.get("tracking"), table, en)
     sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
@@ -637,8 +689,25 @@ def build_sections(ctx: dict) -> list:
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
             it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
             (it.get("index") or {}).get("ci_high")] for it in res["items"]])
+    if res.get("reliability"):
+        cap, cols, rows, note = alpha_table(res["reliability"], lang)
+        sec.blocks.append(("h", cap))
+        table(sec, cap, cols, rows, note)
+    if res.get("questions"):
+        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
+        for t in appendix_tables(res["questions"], lang):
+            table(sec, t.caption, t.columns, t.rows, t.note)
     sec.blocks.append(("h", "Method notes" if en else "方法说明"))
     sec.blocks.append(("list", ctx["method_notes"]))
+    k = 0
+    for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)
+        for b in sec_.tables:
+            k += 1
+            b.number = k
+    if ctx.get("summary"):
+        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
+        summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
+        S.insert(0, summ)
     return S
 
 
@@ -682,39 +751,48 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
 
     meta = res["meta"]
     s = res["sample"]
+    wave_id = meta.get("wave")
+    meta = dict(meta, wave_label=meta.get("wave_label") or (derived_label(wave_id, lang) if wave_id else None))
+    compare_wave = meta.get("compare_label") or (derived_label(compare_wave, lang) if compare_wave else None)
     org = org or ("the civilisation office" if en else "市文明办")
     ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
     fielding = s.get("fielding")
+    moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
+                         next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))
+    fdates = [format_date(_dt.date.fromisoformat(str(d)[:10]), lang) for d in fielding] if fielding else None
     if en:
         intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
                  f"city campaign, satisfaction with city management and public services, and the issues residents care "
-                 f"about most. " + (f"Fieldwork ran from {fielding[0]} to {fielding[1]} " if fielding else "")
-                 + f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); {fmt_n(s['n'])} valid questionnaires.")
+                 f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fielding else "")
+                 + (f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if s["sites"] else "")
+                 + f"{fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
                     ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
-                    ("Fieldwork", f"{fielding[0]} – {fielding[1]}" if fielding else "—"),
+                    ("Fieldwork", f"{fdates[0]} – {fdates[1]}" if fielding else "—"),
                     ("Sites", join_list(s["sites"], lang)), ("Method", "Questionnaire survey"),
                     ("Valid sample", Num(s["n"], "int")),
                     ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
                     ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; SEs by "
                                              f"{variance_words(meta, lang)['se_method']}")]
-        if s.get("moe") is not None:
-            overview.append(("Margin of error", f"±{fmt_pct(s['moe'])} at the headline rate"))
+        if moe_max is not None:
+            overview.append(("Margin of error", f"at most ±{100 * moe_max:.1f} percentage points for a share "
+                                                f"(p = 0.5, {meta['confidence']:.0%} level, n = {fmt_n(s['n'])})"))
     else:
         intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
                  f"关心的热点问题，{org}组织开展了本次问卷调查。"
-                 + (f"调查于{fielding[0]}至{fielding[1]}进行，" if fielding else "")
-                 + f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
+                 + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fielding else "")
+                 + (f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if s["sites"] else "")
+                 + f"采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
                     ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
-                    ("调查时间", f"{fielding[0]}至{fielding[1]}" if fielding else "—"),
+                    ("调查时间", f"{fdates[0]}至{fdates[1]}" if fielding else "—"),
                     ("调查点", join_list(s["sites"], lang)), ("调查方式", "问卷调查"),
                     ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
                     ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按"
                                    f"{variance_words(meta, lang)['se_method']}计算")]
-        if s.get("moe") is not None:
-            overview.append(("抽样误差", f"主要比率（{next((i['name'] for i in res['indicators'] if i.get('rate')), '')}）"
-                                        f"的最大允许误差约为 ±{fmt_pct(s['moe'])}"))
+        if moe_max is not None:
+            overview.append(("抽样误差", f"在{meta['confidence']:.0%}置信水平下，全样本比率的最大抽样误差（比率为50%时）"
+                                        f"约为±{100 * moe_max:.1f}个百分点"))
     V = VERDICTS[lang]
 
     def reliability(d: dict) -> str:
@@ -729,10 +807,15 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
 
+    title = meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report")
+    cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
+    summary = build_summary(res, changes, lang=lang, compare_label=compare_wave)
     ctx = {
-        "lang": lang, "result": res,
-        "title": meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report"),
-        "subtitle": f"{meta.get('wave') or ''} · {'generated' if en else '生成于'} {meta['generated_at']}",
+        "lang": lang, "result": res, "cover": cover, "summary": summary,
+        "summary_title": SUMMARY_TITLE[lang], "toc_title": TOC_TITLE[lang],
+        "toc": toc_entries(SECTIONS[lang], SUMMARY_TITLE[lang] if summary else None),
+        "title": title,
+        "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
         "quality": (quality_en(s.get("quality")) if en else s.get("quality")) or None,
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
@@ -746,11 +829,25 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
+        "district_table": problem_table(district_problems(res), lang), "district_title": DISTRICT_TITLE[lang],
+        "district_note": DISTRICT_NOTE[lang],
+        "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
+        "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
+                              for t in appendix_tables(res.get("questions") or [], lang)],
+        "question_appendix_title": APPENDIX_TITLE[lang],
+        "theme_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(theme_table(res["open_themes"], lang))
+        if (res.get("open_themes") or {}).get("themes") else None,
+        "uncoded_title": UNCODED_TITLE[lang],
+        "drivers_table": (lambda t: Table(DRIVERS_TITLE[lang], t[0], t[1], note=t[2]))(drivers_table(res["drivers"], lang))
+        if (res.get("drivers") or {}).get("terms") else None,
+        "uncoded_answers": ((res.get("open_themes") or {}).get("uncoded") or {}).get("answers") or [],
+        "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
+        if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
-        "tno": tno, "fno": fno,
+        "tno": tno, "fno": fno, "pval": fmt_p,
     }
     ctx["sections"] = build_sections(ctx)
     return ctx
@@ -849,7 +946,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from .writers.docx_style import STYLES, add_toc, apply_look, landscape_section, text_width_mm
+    from .writers.docx_style import STYLES, apply_look, landscape_section, text_width_mm
 
     if style not in STYLES:
         raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
@@ -944,7 +1041,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
 
     doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_toc(doc, en)
+    if context.get("org"):
+        doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_docx_toc(doc, context["lang"])
     for sec in context["sections"]:
         doc.add_heading(T(sec.title), 1)
         for kind, obj in sec.blocks:

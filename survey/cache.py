@@ -149,6 +149,7 @@ def wave_state(project, wave: str) -> Optional[dict]:
     if not fresh:
         return None
     margins = (project.config.get("margins") or {}) if isinstance(project.config.get("margins"), dict) else {}
-    return {"wave": wave, "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
+    themes = project.config.get("themes")
+    return {"themes": file_digest(root / str(themes)) if themes else None, "wave": wave, "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
             "config": file_digest(root / "minyi.yaml"), "questionnaire": file_digest(root / "questionnaire.yaml"),
             "margins": {str(k): file_digest(root / str(v)) for k, v in sorted(margins.items(), key=lambda kv: str(kv[0]))}}

@@ -56,7 +56,8 @@ DB = "minyi.duckdb"
 QFILE = "questionnaire.yaml"
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
-               "margins", "weighting", "owners", "limits", "ledger", "serve", "quotas"}
+               "margins", "weighting", "owners", "limits", "ledger", "serve", "quotas", "org",
+               "themes"}
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARCHAR, import_id INTEGER, file VARCHAR, "
                  "sha256 VARCHAR, wave VARCHAR, \"rows\" BIGINT, detail VARCHAR)")

@@ -234,7 +234,7 @@ def test_docx_structure(project):
 
     doc = Document(str(project["out"] / "report.docx"))
     heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert heads == SECTIONS_ZH
+    assert heads == ["摘要"] + SECTIONS_ZH  # the one-page summary first (issue 10)
     caps = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     tnums = [int(re.match(r"表(\d+) ", c).group(1)) for c in caps if c.startswith("表")]
     fnums = [int(re.match(r"图(\d+) ", c).group(1)) for c in caps if c.startswith("图")]
@@ -263,7 +263,7 @@ def test_xlsx_sheets_and_rows(project):
 
     a = project["analysis"]
     wb = load_workbook(project["out"] / "report.xlsx")
-    assert wb.sheetnames == SHEETS_ZH
+    assert wb.sheetnames == ["0摘要"] + SHEETS_ZH  # the summary first (issue 10)
 
     table = xlsx_table
     hdr, rows = table(wb["9附录"], "全部题项估计结果")
@@ -319,7 +319,7 @@ def test_lang_en(project):
     assert "调查概况" not in page and "主要发现" not in page
     from openpyxl import load_workbook
 
-    assert load_workbook(out / "report.xlsx").sheetnames[0] == "1 Overview"
+    assert load_workbook(out / "report.xlsx").sheetnames[:2] == ["0Summary", "1 Overview"]
 
 
 def test_user_template(project, tmp_path):

@@ -228,20 +228,6 @@ def add_page_numbers(doc, look: DocxLook) -> None:
         _page_no_paragraph(sect.footer.paragraphs[0], look, WD_ALIGN_PARAGRAPH.CENTER)
 
 
-def add_toc(doc, en: bool) -> None:
-    """A table-of-contents field (headings 1–2); Word/WPS fill it when the document is opened or F9."""
-    from docx.shared import Pt
-
-    p = doc.add_paragraph("Contents" if en else "目  录")
-    p.alignment = 1
-    p.paragraph_format.first_line_indent = Pt(0)
-    p.runs[0].font.bold = True
-    toc = doc.add_paragraph()
-    toc.paragraph_format.first_line_indent = Pt(0)
-    _field(toc, 'TOC \\o "1-2" \\h \\z \\u',
-           "Right-click and choose Update Field to show the contents." if en else "（右键单击此处，选择“更新域”即可生成目录）")
-
-
 def text_width_mm(section) -> float:
     """Width of the text block of a section in mm (page width minus both side margins)."""
     return (section.page_width - section.left_margin - section.right_margin) / 36000

@@ -1,0 +1,43 @@
+"""Internal consistency of a rating battery: Cronbach's α.
+
+α = k/(k − 1) · (1 − Σᵢ s²ᵢ / s²_total) over the rows that answered every item (listwise deletion),
+with sample variances (ddof = 1) of each item and of the row total (Cronbach 1951; the textbook
+formula, as ``psych::alpha``'s ``raw_alpha`` and the R script ``tests/golden/r_reliability.R``, which
+computes it independently in R).  Unweighted: α describes the instrument, not a population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+
+@dataclass
+class Alpha:
+    alpha: Optional[float]      # None when fewer than 2 items or 2 complete rows, or no total variance
+    k: int                      # items
+    n: int                      # complete rows used
+    items: list                 # item labels
+    alpha_if_deleted: list      # α without each item (None when not computable)
+
+
+def _alpha(X: np.ndarray) -> Optional[float]:
+    n, k = X.shape
+    if k < 2 or n < 2:
+        return None
+    tv = X.sum(axis=1).var(ddof=1)
+    if not tv > 0:
+        return None
+    return float(k / (k - 1) * (1 - X.var(axis=0, ddof=1).sum() / tv))
+
+
+def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None) -> Alpha:
+    """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring)."""
+    X = np.asarray(X, dtype=float)
+    k = X.shape[1]
+    labels = list(items) if items is not None else [str(j) for j in range(k)]
+    C = X[np.isfinite(X).all(axis=1)]
+    dele = [_alpha(np.delete(C, j, axis=1)) if k > 2 else None for j in range(k)]
+    return Alpha(_alpha(C), k, int(C.shape[0]), labels, dele)

@@ -1,0 +1,65 @@
+"""Drivers of overall satisfaction: the overall question's score (0–100) regressed on the area scores
+(each respondent's mean 0–100 score over the area's rated items) by a design-based linear model
+(:func:`analysis.glm.svyglm`, R ``svyglm(overall ~ area1 + area2 + ..., design)``, checked against R in
+``tests/test_svyglm_r_golden.py``, whose ``drivers`` case is this very model on a committed data set).
+
+Only areas answered by at least :data:`MIN_COVERAGE` of the respondents enter the model (areas asked
+in one kind of site only would leave no complete rows); rows missing a term leave the fit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from analysis import Design
+from analysis.glm import svyglm
+from survey.questionnaire import Questionnaire
+
+MIN_COVERAGE = 0.8
+
+
+def _scores(frame: pd.DataFrame, col: str, scores: dict, top: float) -> np.ndarray:
+    x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan) if col in frame.columns \
+        else np.full(len(frame), np.nan)
+    return np.array([100.0 * scores[int(v)] / top if np.isfinite(v) and int(v) in scores else np.nan for v in x])
+
+
+def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
+                         confidence: float = 0.95) -> Optional[dict]:
+    """``{response, n, terms: [{area, name, coef, se, ci_low, ci_high}]}`` or None (module docstring)."""
+    oq = q.get(q.overall_question) if q.overall_question else None
+    if oq is None or not oq.scores:
+        return None
+    y = _scores(frame, oq.id, oq.scores, max(oq.scores.values()))
+    cols, names = {}, {}
+    for a in q.areas:
+        mats = [x for x in q.questions if x.type == "matrix" and x.scores and x.area == a.id]
+        parts = [_scores(frame, f"{m.id}_{r.id}", m.scores, max(m.scores.values())) for m in mats for r in m.rows
+                 if (r.area or m.area) == a.id]
+        if not parts:
+            continue
+        P = np.vstack(parts)
+        cnt = np.isfinite(P).sum(axis=0)
+        s = np.where(cnt > 0, np.nansum(P, axis=0) / np.maximum(cnt, 1), np.nan)
+        if np.isfinite(s).mean() < MIN_COVERAGE:
+            continue
+        cols[f"_drv_{a.id}"], names[f"_drv_{a.id}"] = s, a.name
+    if not cols:
+        return None
+    extra = pd.DataFrame({"_drv_overall": y, **cols})
+    d2 = dataclasses.replace(des, data=pd.concat([des.data.reset_index(drop=True), extra], axis=1))
+    fit = svyglm(d2, y="_drv_overall", x=list(cols), confidence=confidence)
+    c = fit.coefficients
+    terms = []
+    for j, t in enumerate(c.names if hasattr(c, "names") else ["(Intercept)"] + list(cols)):
+        if t not in names:
+            continue
+        f = (lambda v: float(np.asarray(v).ravel()[j]))
+        terms.append({"area": t[5:], "name": names[t], "coef": f(c.estimate), "se": f(c.se),
+                      "ci_low": f(c.ci_low), "ci_high": f(c.ci_high)})
+    terms.sort(key=lambda r: -r["coef"])
+    return {"response": oq.id, "n": int(fit.n), "terms": terms}

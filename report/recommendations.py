@@ -1,0 +1,130 @@
+"""Recommendations drawn from the data: one per weak area, built from the findings it cites.
+
+An area is weak when one of its indicators misses its target (rate verdict 未达标 or 无显著差异,
+:func:`analysis.indicators.stat_record`).  For each weak area, from the analysis result only:
+
+* its satisfaction index;
+* its 2–3 lowest items — satisfaction items of the area ordered by satisfaction rate, keeping only
+  those below the area's target (or, without a target, below the area's mean item rate), so an item
+  the data rate well is never called weak whatever the questionnaire's policy text says;
+* the districts that lag on it: the area index by district whose interval lies entirely below the
+  area's city-wide estimate;
+* the linked hot issues: hot-issue options with ``area:`` equal to the area, by % of respondents;
+* the responsible unit (``owner:``, :func:`survey.owners.responsible_units`) and the questionnaire's
+  ``recommendation:`` text — printed once per area, with the items the data rate well (at or above
+  the bar) taken out of it (:func:`policy_without`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .findings import fmt_num, fmt_pct
+
+
+@dataclass
+class Recommendation:
+    area: str                # area id
+    name: str
+    index: Optional[float]   # area satisfaction index
+    weak_items: list = field(default_factory=list)      # [(label, rate)]
+    districts: list = field(default_factory=list)       # [(district, index)]
+    hot_issues: list = field(default_factory=list)      # [(label, share of respondents)]
+    indicators: list = field(default_factory=list)      # [(indicator name, rate, target, verdict)]
+    owner: Optional[str] = None
+    policy: Optional[str] = None                         # questionnaire recommendation text
+    text: str = ""                                       # the findings sentence
+
+
+def _est(d) -> Optional[float]:
+    return (d or {}).get("estimate")
+
+
+def policy_without(text: Optional[str], labels: list) -> Optional[str]:
+    """The questionnaire's policy text with the items the data rate well taken out of its lists
+    ("以背街小巷、农贸市场、公共厕所等薄弱区域为重点" without 公共厕所 when 公共厕所 meets the target)."""
+    if not text:
+        return text
+    for lab in labels:
+        for pat in (f"{lab}、", f"、{lab}", f"{lab}和", f"和{lab}", f"{lab}, ", f", {lab}", lab):
+            if pat in text:
+                text = text.replace(pat, "")
+                break
+    return text
+
+
+def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) -> list[Recommendation]:
+    """One :class:`Recommendation` per weak area, weakest area (lowest index) first."""
+    en = lang == "en"
+    owners = result.get("meta", {}).get("owners") or {}
+    hot = (result.get("hot_issues") or {}).get("items") or []
+    out = []
+    for a in result.get("areas") or []:
+        inds = [i for i in result.get("indicators") or [] if i.get("area") == a["id"] and i.get("rate")]
+        missed = [i for i in inds if i["rate"].get("verdict") in ("未达标", "无显著差异")]
+        if not missed:
+            continue
+        target = next((i.get("target") for i in missed if i.get("target") is not None), None)
+        items = [it for it in result.get("items") or [] if it.get("area") == a["id"] and it["kind"] == "satisfaction"
+                 and _est(it.get("rate")) is not None]
+        if not items:
+            continue
+        bar = target if target is not None else sum(_est(it["rate"]) for it in items) / len(items)
+        weak = sorted([it for it in items if _est(it["rate"]) < bar], key=lambda it: _est(it["rate"]))[:max_items]
+        city = _est(a.get("index"))
+        dist = [(r["group"], r["estimate"]) for r in (a.get("index_by") or {}).get("district", [])
+                if r.get("estimate") is not None and r.get("ci_high") is not None and city is not None
+                and r["ci_high"] < city and not r.get("suppressed")]
+        dist.sort(key=lambda x: x[1])
+        hots = sorted([h for h in hot if h.get("area") == a["id"] and _est(h.get("respondents")) is not None],
+                      key=lambda h: -_est(h["respondents"]))[:3]
+        good = [it["label"] for it in items if _est(it["rate"]) >= bar]
+        r = Recommendation(a["id"], a["name"], city, [(it["label"], _est(it["rate"])) for it in weak], dist,
+                           [(h["label"], _est(h["respondents"])) for h in hots],
+                           [(i["name"], _est(i["rate"]), i.get("target"), i["rate"]["verdict"]) for i in missed],
+                           owners.get(a["id"]), policy_without(a.get("recommendation"), good))
+        sep = ", " if en else "、"
+        if en:
+            parts = [f"{a['name']}: satisfaction index {fmt_num(city)}"]
+            if weak:
+                parts.append("lowest items " + sep.join(f"“{lab}” ({fmt_pct(v)} satisfied)" for lab, v in r.weak_items))
+            if dist:
+                parts.append("significantly lower in " + sep.join(f"{g} ({fmt_num(v)})" for g, v in dist))
+            if hots:
+                parts.append("related hot issues " + sep.join(f"“{lab}” ({fmt_pct(v)})" for lab, v in r.hot_issues))
+            r.text = "; ".join(parts) + "."
+        else:
+            parts = [f"{a['name']}满意度指数为{fmt_num(city)}分"]
+            if weak:
+                parts.append("评价最低的是" + sep.join(f"“{lab}”（满意率{fmt_pct(v)}）" for lab, v in r.weak_items))
+            if dist:
+                parts.append("明显低于全市的区县有" + sep.join(f"{g}（{fmt_num(v)}分）" for g, v in dist))
+            if hots:
+                parts.append("相关的热点问题有" + sep.join(f"“{lab}”（{fmt_pct(v)}）" for lab, v in r.hot_issues))
+            r.text = "，".join(parts) + "。"
+        out.append(r)
+    out.sort(key=lambda r: r.index if r.index is not None else 1e9)
+    return out
+
+
+CN_NUM = "一二三四五六七八九十"
+
+
+def rec_heading(k: int, r: Recommendation, lang: str = "zh") -> str:
+    """（一）城市环境 / (1) City environment."""
+    if lang == "en":
+        return f"({k + 1}) {r.name}"
+    n = CN_NUM[k] if k < 10 else str(k + 1)
+    return f"（{n}）{r.name}"
+
+
+def rec_lines(r: Recommendation, lang: str = "zh") -> list[str]:
+    """The findings sentence, the policy text (once per area) and the responsible unit."""
+    en = lang == "en"
+    out = [("Findings: " if en else "问题：") + r.text]
+    if r.policy:
+        out.append(("Recommendation: " if en else "建议：") + r.policy)
+    if r.owner:
+        out.append(("Responsible unit: " if en else "责任单位：") + r.owner)
+    return out

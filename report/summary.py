@@ -1,0 +1,158 @@
+"""The one-page 摘要 a leader reads first: a verdict sentence and 3–6 points, each linked to the
+section that proves it.
+
+Built only from the analysis result (``survey analyze --json``) and the wave comparison, by rules:
+
+* verdict: how many of the N indicators with a target met it (rate verdict of
+  :func:`analysis.indicators.stat_record`: the interval lies above the target), which did not, and the
+  composite satisfaction index;
+* weakest areas: the two areas with the lowest satisfaction index and, in each, the two items with the
+  lowest satisfaction rate (from the data);
+* hot issues: the three options named by most respondents;
+* lagging districts: the last two districts of the league table (composite index) against the city;
+* change: how many indicators rose / fell significantly since the comparison wave, and the largest.
+
+Numbers are rounded point values (one decimal); intervals and bases stay in the chapters.  Each
+:class:`SummaryPoint` keeps the exact values it prints with the path of the result they come from,
+so tests compare them with the analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .findings import fmt_num, fmt_pct
+
+# anchor of the section proving each kind of point (the h2 ids sec-1 … sec-9 of the HTML report)
+ANCHORS = {"verdict": "sec-4", "areas": "sec-4", "hot": "sec-5", "districts": "sec-6", "change": "sec-7",
+           "targets": "sec-8"}
+SECTION_INDEX = {"sec-4": 3, "sec-5": 4, "sec-6": 5, "sec-7": 6, "sec-8": 7}
+TITLE = {"zh": "摘要", "en": "Summary"}
+
+
+@dataclass
+class SummaryPoint:
+    """One summary sentence; ``anchor`` the proving section; ``values``: (result path, value) cited."""
+
+    kind: str
+    text: str
+    anchor: str
+    values: list = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    verdict: SummaryPoint
+    points: list
+    n_targets: int = 0
+    n_met: int = 0
+    not_met: list = field(default_factory=list)
+
+
+def _pp(x: float, en: bool) -> str:
+    return f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点"
+
+
+def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "zh",
+                  compare_label: Optional[str] = None) -> Optional[Summary]:
+    """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators."""
+    en = lang == "en"
+    inds = result.get("indicators") or []
+    if not inds:
+        return None
+    sep = ", " if en else "、"
+    q = (lambda s: f"“{s}”")  # noqa: E731
+    # verdict
+    judged = [(j, i) for j, i in enumerate(inds) if (i.get("rate") or {}).get("verdict")]
+    met = [(j, i) for j, i in judged if i["rate"]["verdict"] == "达标"]
+    bad = [(j, i) for j, i in judged if i["rate"]["verdict"] == "未达标"]
+    ns = [(j, i) for j, i in judged if i["rate"]["verdict"] == "无显著差异"]
+    vals = [(f"indicators[{j}].rate.verdict", i["rate"]["verdict"]) for j, i in judged]
+    if en:
+        text = f"Of the {len(judged)} indicators with a target, {len(met)} met it"
+        if bad:
+            text += f"; {len(bad)} fell short: {sep.join(i['name'] for _, i in bad)}"
+        if ns:
+            text += f"; {len(ns)} were not significantly different from it"
+    else:
+        text = f"设有目标的{len(judged)}项指标中，{len(met)}项达标"
+        if bad:
+            text += f"，{len(bad)}项未达标（{sep.join(i['name'] for _, i in bad)}）"
+        if ns:
+            text += f"，{len(ns)}项与目标无显著差异"
+    comp = result.get("composite")
+    if comp and comp.get("estimate") is not None:
+        text += (f"; the composite satisfaction index was {fmt_num(comp['estimate'])} points" if en else
+                 f"；综合满意度指数为{fmt_num(comp['estimate'])}分")
+        vals.append(("composite.estimate", comp["estimate"]))
+    verdict = SummaryPoint("verdict", text + ("." if en else "。"), ANCHORS["verdict"], vals)
+    points = []
+    # weakest areas and their lowest items
+    areas = [(j, a) for j, a in enumerate(result.get("areas") or []) if (a.get("index") or {}).get("estimate") is not None]
+    if len(areas) >= 2:
+        low = sorted(areas, key=lambda ja: ja[1]["index"]["estimate"])[:2]
+        items = result.get("items") or []
+        parts, vals = [], []
+        for j, a in low:
+            vals.append((f"areas[{j}].index.estimate", a["index"]["estimate"]))
+            its = sorted([(k, it) for k, it in enumerate(items) if it.get("area") == a["id"] and it["kind"] == "satisfaction"
+                          and (it.get("rate") or {}).get("estimate") is not None],
+                         key=lambda kit: kit[1]["rate"]["estimate"])[:2]
+            vals += [(f"items[{k}].rate.estimate", it["rate"]["estimate"]) for k, it in its]
+            lows = sep.join(f"{q(it['label'])} ({fmt_pct(it['rate']['estimate'])})" if en else
+                            f"{q(it['label'])}（{fmt_pct(it['rate']['estimate'])}）" for _, it in its)
+            parts.append(f"{a['name']} ({fmt_num(a['index']['estimate'])} points; lowest items {lows})" if en else
+                         f"{a['name']}（{fmt_num(a['index']['estimate'])}分，评价最低的是{lows}）")
+        text = ("The weakest areas are " + " and ".join(parts) + "." if en else
+                "满意度最低的领域是" + "和".join(parts) + "。")
+        points.append(SummaryPoint("areas", text, ANCHORS["areas"], vals))
+    # hot issues
+    hot = result.get("hot_issues")
+    if hot and hot.get("top"):
+        top = hot["top"][:3]
+        vals = [(f"hot_issues.top[{k}].respondents.estimate", t["respondents"]["estimate"]) for k, t in enumerate(top)]
+        lst = sep.join(f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" if en else
+                       f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" for t in top)
+        text = (f"The issues residents named most are {lst}." if en else f"群众最关心的热点问题依次是{lst}。")
+        points.append(SummaryPoint("hot", text, ANCHORS["hot"], vals))
+    # lagging districts
+    lg = result.get("league")
+    rows = [(k, r) for k, r in enumerate((lg or {}).get("rows") or []) if r.get("estimate") is not None]
+    if len(rows) >= 3 and comp and comp.get("estimate") is not None:
+        last = rows[-2:][::-1]
+        vals = [(f"league.rows[{k}].estimate", r["estimate"]) for k, r in last] + [("composite.estimate", comp["estimate"])]
+        lst = sep.join(f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）"
+                       for _, r in last)
+        text = (f"The districts with the lowest composite index are {lst}, against {fmt_num(comp['estimate'])} for the "
+                f"whole city." if en else
+                f"综合满意度指数排名靠后的区县是{lst}，全市为{fmt_num(comp['estimate'])}分。")
+        points.append(SummaryPoint("districts", text, ANCHORS["districts"], vals))
+    # change since the last wave
+    if changes:
+        sig = [(k, c) for k, c in enumerate(changes) if c.get("significant") and c.get("measure") == "rate"]
+        up = [c for _, c in sig if c["diff"] > 0]
+        down = [c for _, c in sig if c["diff"] < 0]
+        prev = compare_label or ("the previous wave" if en else "上期")
+        if sig:
+            k, big = max(sig, key=lambda kc: abs(kc[1]["diff"]))
+            text = (f"Since {prev}, {len(up)} indicators rose and {len(down)} fell significantly; the largest change: "
+                    f"{big['name']} ({_pp(big['diff'], en)})." if en else
+                    f"与{prev}相比，{len(up)}项指标显著上升，{len(down)}项显著下降，变化最大的是{big['name']}"
+                    f"（{_pp(big['diff'], en)}）。")
+            vals = [(f"changes[{k}].diff", big["diff"])]
+        else:
+            text = (f"No indicator changed significantly since {prev}." if en else f"与{prev}相比，各项指标均无显著变化。")
+            vals = []
+        points.append(SummaryPoint("change", text, ANCHORS["change"], vals))
+    return Summary(verdict, points, len(judged), len(met), [i["name"] for _, i in bad])
+
+
+def summary_lines(s: Summary, section_titles: list, lang: str = "zh") -> list[str]:
+    """The summary as plain sentences with their reference (DOCX, XLSX): "…。（见四、…）"."""
+    en = lang == "en"
+    out = []
+    for p in [s.verdict] + s.points:
+        title = section_titles[SECTION_INDEX[p.anchor]]
+        out.append(p.text + (f" (see {title})" if en else f"（见{title}）"))
+    return out

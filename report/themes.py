@@ -1,0 +1,115 @@
+"""Open answers coded into themes: a theme dictionary (keywords → theme, themes linked to areas),
+bundled for the civic questionnaire (``questionnaires/civic_themes.yaml``) and extensible per project
+(``themes: file.yaml`` in minyi.yaml; a theme with an existing id replaces it).
+
+An answer (PII masked first, :func:`survey.pii.mask_pii`) belongs to every theme one of whose keywords
+it contains.  Per theme: the share of respondents who answered the open question that mention it, with
+its interval (:func:`analysis.multiple.multiple_choice`, % of respondents, base = those who answered), and
+the two most frequent distinct answers as quotes; answers in no theme are counted and listed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from analysis import Design
+from analysis.multiple import multiple_choice
+from survey.errors import MinyiError
+from survey.pii import mask_pii
+
+BUNDLED = {"civic_hot_issues": Path(__file__).resolve().parent.parent / "questionnaires" / "civic_themes.yaml"}
+
+
+@dataclass
+class Theme:
+    id: str
+    name: str
+    keywords: list
+    area: Optional[str] = None
+
+
+@dataclass
+class ThemeResult:
+    id: str
+    name: str
+    area: Optional[str]
+    n: int                     # respondents mentioning it
+    share: Optional[float]
+    ci_low: Optional[float]
+    ci_high: Optional[float]
+    quotes: list = field(default_factory=list)
+
+
+def read_themes(path: Path) -> list[Theme]:
+    """Themes of a dictionary file; one readable error naming the file when it is malformed."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise MinyiError.of("usage", file=str(path), reason=f"cannot read the theme dictionary: {e}") from None
+    out = []
+    for i, t in enumerate(raw.get("themes") or []):
+        if not isinstance(t, dict) or not t.get("id") or not isinstance(t.get("keywords"), list) or not t["keywords"]:
+            raise MinyiError.of("usage", file=str(path),
+                                reason=f"theme {i + 1} needs an id and a list of keywords (themes: [{{id, name, keywords}}])")
+        out.append(Theme(str(t["id"]), str(t.get("name") or t["id"]), [str(k) for k in t["keywords"]], t.get("area")))
+    return out
+
+
+def theme_dictionary(questionnaire_id: str, user_file: Optional[Path] = None) -> list[Theme]:
+    """The bundled themes of the questionnaire (if any) extended/overridden by the user's file."""
+    themes = {t.id: t for t in (read_themes(BUNDLED[questionnaire_id]) if questionnaire_id in BUNDLED else [])}
+    if user_file is not None:
+        for t in read_themes(user_file):
+            themes[t.id] = t
+    return list(themes.values())
+
+
+def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method: str = "logit",
+                confidence: float = 0.95, n_quotes: int = 2) -> Optional[dict]:
+    """``{n_answers, themes: [ThemeResult], uncoded: {n, answers: [{text, count}]}}`` (module docstring)."""
+    if not themes:
+        return None
+    masked = texts.map(lambda t: mask_pii(str(t)).strip() if isinstance(t, str) else "")
+    answered = (masked != "").to_numpy()
+    if not answered.any():
+        return None
+    hits = [masked.map(lambda s, t=t: any(k in s for k in t.keywords)).to_numpy() & answered for t in themes]
+    res = multiple_choice(des, [np.where(answered, h.astype(float), np.nan) for h in hits], list(range(len(themes))),
+                          [t.name for t in themes], asked=answered, ci_method=ci_method, confidence=confidence)
+    out = []
+    for t, h, r in zip(themes, hits, res.options):
+        e = r.stats["respondents"][0]
+        quotes = [q for q, _ in Counter(masked[h]).most_common(n_quotes)]
+        f = (lambda x: float(x) if np.isfinite(x) else None)
+        out.append(ThemeResult(t.id, t.name, t.area, int(h.sum()), f(e.estimate), f(e.ci_low), f(e.ci_high), quotes))
+    out.sort(key=lambda r: -(r.share or 0))
+    none = answered & ~np.any(np.vstack(hits), axis=0)
+    unc = Counter(masked[none])
+    return {"n_answers": int(answered.sum()), "themes": [asdict(r) for r in out],
+            "uncoded": {"n": int(none.sum()), "answers": [{"text": k, "count": v} for k, v in unc.most_common(30)]}}
+
+
+THEMES_TITLE = {"zh": "开放题意见主题", "en": "Themes of the open answers"}
+UNCODED_TITLE = {"zh": "未归入主题的开放题回答", "en": "Open answers in no theme"}
+
+
+def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
+    """(caption, columns, rows, note) of the themes table."""
+    en = lang == "en"
+    cols = [("Theme" if en else "主题", "text"), ("n" if en else "人数", "int"), ("% of those answering" if en else "占回答者比例", "pct"),
+            ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Quotes" if en else "代表性原话", "text")]
+    rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], " / ".join(f"“{q}”" for q in t["quotes"])]
+            for t in ot["themes"]]
+    note = (f"{ot['n_answers']:,} respondents answered; an answer can fall in several themes; {ot['uncoded']['n']:,} answers "
+            "fall in none (listed in the appendix). Personal data in quotes are masked." if en else
+            f"共{ot['n_answers']:,}人作答；一条回答可归入多个主题；未归入任何主题的{ot['uncoded']['n']:,}条回答列于附录。"
+            "原话中的个人信息已遮蔽。")
+    return THEMES_TITLE[lang], cols, rows, note

@@ -1,0 +1,382 @@
+"""Issue 10, the report a leader acts on, checked on `survey demo` against `survey analyze --json`:
+
+* no question of the questionnaire silently disappears — the 各题统计 appendix gives every question of
+  the bundled questionnaire a table in HTML, DOCX and XLSX, with the analysis' numbers;
+* cover (no clock time), table of contents (HTML links, DOCX TOC field) and the 摘要, whose every
+  number is the analysis value it cites."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from survey.qload import bundled_path, load_questionnaire
+from report.question_tables import question_caption
+
+
+def _cli(*args, cwd):
+    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("demo")
+    out = tmp / "demo"
+    r = _cli("demo", "--out", str(out), "--format", "html,docx,xlsx", cwd=tmp)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    a = _cli("analyze", str(out / "project"), "--json", cwd=tmp)
+    assert a.returncode == 0, a.stderr[-2000:]
+    p = _cli("analyze", str(out / "project"), "--json", "--wave", "2026Q1", cwd=tmp)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return out, json.loads(a.stdout), json.loads(p.stdout)
+
+
+def _docx_text(path) -> str:
+    from docx import Document
+
+    d = Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+def _xlsx_text(path) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(str(path), read_only=True)
+    return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
+                     if v is not None)
+
+
+def test_every_question_in_every_format(demo):
+    out, result, _ = demo
+    q = load_questionnaire(bundled_path())
+    ids = [x.id for x in q.questions]
+    assert [t["id"] for t in result["questions"]] == ids  # questionnaire order, none missing
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    docx = _docx_text(out / "report.docx")
+    xlsx = _xlsx_text(out / "report.xlsx")
+    for x in q.questions:
+        cap = question_caption({"id": x.id, "text": x.text})
+        for name, text in (("html", page), ("docx", docx), ("xlsx", xlsx)):
+            assert cap in text, f"{x.id} missing from the {name} report"
+
+
+def test_question_tables_equal_analysis(demo):
+    out, result, _ = demo
+    q = load_questionnaire(bundled_path())
+    by_id = {t["id"]: t for t in result["questions"]}
+    # single choice: the shares of the answered rows add up to 1 and the counts to n
+    for x in q.questions:
+        t = by_id[x.id]
+        if x.type in ("single", "yesno", "scale"):
+            assert sum(r["n"] for r in t["rows"]) == t["n"] > 0
+            assert abs(sum(r["share"] for r in t["rows"]) - 1) < 1e-9
+            for r in t["rows"]:
+                assert 0 <= r["ci_low"] <= r["share"] <= r["ci_high"] <= 1
+        if x.type == "multiple":
+            assert abs(sum(r["mentions"] for r in t["rows"]) - 1) < 1e-9
+    # the hot-issue question's % of respondents is the hot-issue section's estimate
+    hot = result["hot_issues"]
+    rows = {r["label"]: r for r in by_id[hot["question"]]["rows"]}
+    for it in hot["items"]:
+        assert rows[it["label"]]["share"] == pytest.approx(it["respondents"]["estimate"], abs=1e-12)
+        assert rows[it["label"]]["ci_high"] == pytest.approx(it["respondents"]["ci_high"], abs=1e-12)
+    # the demo is unweighted: a share is the count over the base, and the XLSX holds that number
+    a1 = by_id["A1"]
+    assert a1["rows"][0]["share"] == pytest.approx(a1["rows"][0]["n"] / a1["n"])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(str(out / "report.xlsx"), read_only=True)
+    cells = [v for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row]
+    assert any(isinstance(v, float) and abs(v - a1["rows"][0]["share"]) < 1e-12 for v in cells)
+
+
+def _resolve(obj, path: str):
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        obj = obj[int(part[1:-1])] if part.startswith("[") else obj[part]
+    return obj
+
+
+def test_cover_and_toc(demo):
+    out, result, _ = demo
+    page = (out / "report.html").read_text(encoding="utf-8")
+    cover = page[page.index('<div class="cover-page">'):page.index('<nav class="toc">')]
+    assert not re.search(r"\d{1,2}:\d{2}", cover)  # no clock time
+    start, end = result["sample"]["fielding"]
+    assert f"{int(start[:4])}年{int(start[5:7])}" in cover  # the survey period in months: 2026年9月
+    assert "市文明办" in cover and "2026年第三季度" in cover  # organisation and wave label, not the id 2026Q3
+    for i in range(1, 10):  # the TOC links every chapter, and every chapter has that anchor
+        assert f'href="#sec-{i}"' in page and f'id="sec-{i}"' in page
+    from docx import Document
+
+    body = Document(str(out / "report.docx")).element.body.xml
+    assert "TOC \\o" in body and "fldChar" in body
+
+
+def test_summary_numbers_are_the_analysis(demo):
+    from report.findings import fmt_num, fmt_pct
+    from report.pipeline import compare
+    from report.summary import build_summary
+
+    out, result, previous = demo
+    changes = compare(result, previous)
+    s = build_summary(result, changes, lang="zh", compare_label="2026年第一季度")
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    summ = page[page.index('<section class="summary">'):page.index("</section>")]
+    docx, xlsx = _docx_text(out / "report.docx"), _xlsx_text(out / "report.xlsx")
+    assert 3 <= len(s.points) <= 6
+    for p in [s.verdict] + s.points:
+        for name, text in (("html", summ), ("docx", docx), ("xlsx", xlsx)):
+            assert p.text in text, (name, p.text)
+        assert f'href="#{p.anchor}"' in (out / "report.html").read_text(encoding="utf-8")
+        for path, v in p.values:
+            src = {"changes": changes} if path.startswith("changes") else result
+            assert _resolve(src, path) == v, path
+            if isinstance(v, float):
+                assert (fmt_pct(v) in p.text or fmt_num(v) in p.text or f"{100 * v:+.1f}" in p.text), (path, v)
+    # the verdict counts, recomputed from the intervals and targets of the JSON
+    inds = [i for i in result["indicators"] if i.get("target") is not None and i["rate"]["ci_low"] is not None]
+    met = [i for i in inds if i["rate"]["ci_low"] > i["target"]]
+    short = [i["name"] for i in inds if i["rate"]["ci_high"] < i["target"]]
+    assert f"设有目标的{len(inds)}项指标中，{len(met)}项达标" in s.verdict.text
+    assert all(n in s.verdict.text for n in short) and s.not_met == short
+    # the weakest areas are the two lowest indexes; the hot issues the three most named
+    areas = sorted(result["areas"], key=lambda a: a["index"]["estimate"])
+    assert s.points[0].text.startswith(f"满意度最低的领域是{areas[0]['name']}（{fmt_num(areas[0]['index']['estimate'])}分")
+    hot = sorted(result["hot_issues"]["items"], key=lambda r: -r["respondents"]["estimate"])[:3]
+    assert all(f"“{h['label']}”（{fmt_pct(h['respondents']['estimate'])}）" in s.points[1].text for h in hot)
+    # the change: the largest significant rate change, current − previous of the two waves' JSON
+    big = next(p for p in s.points if p.kind == "change")
+    name = big.text.split("变化最大的是")[1].split("（")[0]
+    cur = next(i for i in result["indicators"] if i["name"] == name)["rate"]["estimate"]
+    pre = next(i for i in previous["indicators"] if i["name"] == name)["rate"]["estimate"]
+    assert f"{100 * (cur - pre):+.1f}个百分点" in big.text
+
+
+def test_recommendations_from_the_data(demo):
+    from report.recommendations import build_recommendations, rec_lines
+
+    out, result, _ = demo
+    recs = build_recommendations(result)
+    assert recs
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    docx = _docx_text(out / "report.docx")
+    items = {it["label"]: it for it in result["items"]}
+    for r in recs:
+        area = next(a for a in result["areas"] if a["id"] == r.area)
+        inds = [i for i in result["indicators"] if i.get("area") == r.area]
+        assert any(i["rate"]["verdict"] != "达标" for i in inds)  # only weak areas get a recommendation
+        target = next(i["target"] for i in inds if i["rate"]["verdict"] != "达标")
+        for lab, v in r.weak_items:
+            assert items[lab]["area"] == r.area and items[lab]["rate"]["estimate"] == v < target
+        for g, v in r.districts:
+            row = next(x for x in area["index_by"]["district"] if x["group"] == g)
+            assert row["estimate"] == v and row["ci_high"] < area["index"]["estimate"]
+        for lab, v in r.hot_issues:
+            h = next(x for x in result["hot_issues"]["items"] if x["label"] == lab)
+            assert h["area"] == r.area and h["respondents"]["estimate"] == v
+        for line in rec_lines(r):
+            assert line in page and line in docx
+        if area.get("recommendation") and r.policy:
+            assert page.count(r.policy) == 1  # the policy text once per area, not per indicator row
+    # 公共厕所 meets the target in the demo: the environment recommendation never calls it weak, although
+    # the questionnaire's policy text lists it among the 薄弱区域
+    toilets = items["公共厕所"]
+    assert toilets["rate"]["estimate"] >= toilets["rate"]["target"]
+    env = next(r for r in recs if r.area == toilets["area"])
+    assert _called_weak(env, "公共厕所") is False
+    assert "公共厕所" in next(a for a in result["areas"] if a["id"] == "env")["recommendation"]
+
+
+def _called_weak(r, label: str) -> bool:
+    """Whether the recommendation names ``label`` as a weak item: among its lowest items or in the policy
+    text (a hot issue of that name that respondents raised is a separate, cited finding)."""
+    from report.recommendations import rec_lines
+
+    lines = rec_lines(r)
+    findings = lines[0].split("相关的热点问题")[0]
+    policy = [x for x in lines if x.startswith("建议：")]
+    return any(lab == label for lab, _ in r.weak_items) or f"“{label}”" in findings or any(label in x for x in policy)
+
+
+def test_best_rated_item_never_called_weak(demo):
+    """Data where 公共厕所 is the best-rated item of a weak area: it is not named weak anywhere."""
+    import copy
+
+    from report.recommendations import build_recommendations, rec_lines
+
+    _, result, _ = demo
+    res = copy.deepcopy(result)
+    env_items = [it for it in res["items"] if it["area"] == "env" and it["kind"] == "satisfaction"]
+    for it in env_items:
+        it["rate"]["estimate"] = 0.99 if it["label"] == "公共厕所" else 0.5
+    for i in res["indicators"]:
+        if i.get("area") == "env":
+            i["rate"]["verdict"] = "未达标"
+    env = next(r for r in build_recommendations(res) if r.area == "env")
+    assert len(env.weak_items) == 3 and _called_weak(env, "公共厕所") is False
+    env.weak_items.append(("公共厕所", 0.99))  # the check itself can fail
+    assert _called_weak(env, "公共厕所") is True
+
+
+def test_district_problem_list(demo):
+    from report.district_problems import district_problems
+
+    out, result, _ = demo
+    lists = district_problems(result)
+    q = load_questionnaire(bundled_path())
+    assert [d.district for d in lists] == [o.label for o in q.question(q.district_question).options]
+    units = {a.id: a.owner for a in q.areas}
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "区县问题清单" in page and "整改时限" in page and "区县问题清单" in _xlsx_text(out / "report.xlsx")
+    n = 0
+    for d in lists:
+        for p in d.problems:
+            ind = next(i for i in result["indicators"] if i["name"] == p.indicator)
+            row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
+            assert p.value == row["estimate"] and p.city == ind["rate"]["estimate"]
+            assert p.below_target == (ind["target"] is not None and row["ci_high"] < ind["target"])
+            assert p.below_city == (row["ci_high"] < ind["rate"]["estimate"]) and (p.below_target or p.below_city)
+            assert p.owner == (units.get(ind["area"]) or "") and p.deadline == ""
+            n += 1
+        # no indicator left out: every district indicator whose interval lies below target or city is listed
+        listed = {p.indicator for p in d.problems}
+        for ind in result["indicators"]:
+            row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
+            if row["ci_high"] < min(x for x in (ind["target"], ind["rate"]["estimate"]) if x is not None) + 0 \
+                    or row["ci_high"] < ind["rate"]["estimate"]:
+                assert ind["name"] in listed
+        top = result["hot_issues"]["by"]["district"][d.district]["top"][:3]
+        assert d.hot_issues == [(t["label"], t["respondents"]["estimate"]) for t in top]
+    assert n > 0
+
+
+def test_hot_issues_full_list(demo):
+    out, result, _ = demo
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    sec = page[page.index('id="sec-5"'):page.index('id="sec-6"')]
+    items = result["hot_issues"]["items"]
+    assert len(items) > len(result["hot_issues"]["top"])
+    assert f"全部{len(items)}项" in sec
+    for r in items:  # every option ranked, with its interval inside [0, 1]
+        assert f">{r['label']}<" in sec
+        assert 0 <= r["respondents"]["ci_low"] <= r["respondents"]["ci_high"] <= 1
+
+
+def test_battery_reliability_in_appendix(demo):
+    out, result, _ = demo
+    q = load_questionnaire(bundled_path())
+    batteries = [x.id for x in q.questions if x.type == "matrix" and x.scores]
+    assert [r["question"] for r in result["reliability"]] == batteries
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    sec = page[page.index('id="reliability"'):page.index('id="questions"')]
+    xlsx = _xlsx_text(out / "report.xlsx")
+    for r in result["reliability"]:
+        assert 0 < r["alpha"] < 1 and r["k"] == len(q.question(r["question"]).rows)
+        assert f"{r['alpha']:.3f}" in sec and str(r["alpha"]) in xlsx
+
+
+def test_margin_of_error_and_p_values(demo):
+    import math
+
+    from report.render import fmt_p
+
+    out, result, _ = demo
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    n = result["sample"]["n"]
+    deff = next(i["rate"]["deff"] for i in result["indicators"] if i.get("rate"))
+    moe = 1.959963984540054 * math.sqrt(0.25 * deff / n)  # z_0.975 · √(p(1 − p)·deff/n) at p = 0.5
+    assert f"最大抽样误差（比率为50%时）约为±{100 * moe:.1f}个百分点" in page
+    assert fmt_p(0.0004) == "<0.001" and fmt_p(0.0123) == "0.012" and fmt_p(None) == "—"
+    assert "0.000<" not in page and ">0.000<" not in page  # no p printed as 0.000
+
+
+def test_method_notes_follow_the_design(demo):
+    out, result, _ = demo
+    assert not any(result["meta"]["design"].get(k) for k in ("strata", "psu"))  # the demo: simple random sampling
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "按初级抽样单元与分层计算" not in page and "“初级抽样单元数−层数”" not in page
+    assert "无分层、无整群" in page and "“样本量−1”" in page
+
+
+def test_open_answer_themes(demo, tmp_path):
+    from survey.pii import mask_pii
+
+    out, result, _ = demo
+    ot = result["open_themes"]
+    assert ot and ot["question"] == "K3" and ot["themes"]
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    for t in ot["themes"]:  # unweighted demo: the share is the count over those who answered
+        assert t["share"] == pytest.approx(t["n"] / ot["n_answers"])
+        assert 0 <= t["ci_low"] <= t["share"] <= t["ci_high"] <= 1
+        assert 1 <= len(t["quotes"]) <= 2 and all(mask_pii(q) == q for q in t["quotes"])
+        assert t["name"] in page
+    assert ot["uncoded"]["n"] >= sum(a["count"] for a in ot["uncoded"]["answers"]) > 0
+    assert "未归入主题的开放题回答" in page
+
+
+def test_theme_dictionary_extensible(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from analysis.design_spec import DesignSpec
+    from report.themes import code_themes, theme_dictionary
+
+    f = tmp_path / "t.yaml"
+    f.write_text("themes:\n  - {id: pets, name: 宠物管理, keywords: [养狗, 宠物]}\n"
+                 "  - {id: env, name: 环境（本地）, area: env, keywords: [垃圾]}\n", encoding="utf-8")
+    themes = theme_dictionary("civic_hot_issues", f)
+    names = {t.id: t.name for t in themes}
+    assert names["pets"] == "宠物管理" and names["env"] == "环境（本地）" and "traffic" in names
+    texts = pd.Series(["小区里养狗的太多，我叫张三，电话13812345678", "垃圾没人收", "停车难", "", None, "其他的事"])
+    des = DesignSpec.from_mapping({}).build(pd.DataFrame({"x": np.zeros(len(texts))}))
+    r = code_themes(texts, des, themes)
+    by = {t["id"]: t for t in r["themes"]}
+    assert r["n_answers"] == 4 and by["pets"]["n"] == 1 and by["env"]["n"] == 1 and by["traffic"]["n"] == 1
+    assert by["pets"]["share"] == pytest.approx(0.25)
+    assert "13812345678" not in by["pets"]["quotes"][0] and "张三" not in by["pets"]["quotes"][0]
+    assert r["uncoded"] == {"n": 1, "answers": [{"text": "其他的事", "count": 1}]}
+
+
+def test_drivers_equal_least_squares(demo):
+    """The demo is an unweighted simple random sample: the design-based coefficients are the ordinary
+    least-squares ones (numpy lstsq on the complete rows, area scores computed here from the raw answers)."""
+    import numpy as np
+
+    from survey.store import Project
+
+    out, result, _ = demo
+    drv = result["drivers"]
+    assert drv and drv["response"] == "L1" and len(drv["terms"]) >= 3
+    proj = Project.open(out / "project")
+    q = proj.questionnaire
+    data, _ = proj.responses("2026Q3")
+    data = data.reset_index(drop=True)
+
+    def score(col, qq):
+        top = max(qq.scores.values())
+        return np.array([100 * qq.scores.get(int(v), np.nan) / top if v == v else np.nan
+                         for v in data[col].astype(float)])
+
+    y = score("L1", q.question("L1"))
+    X = []
+    for t in drv["terms"]:
+        m = next(x for x in q.questions if x.type == "matrix" and x.area == t["area"])
+        S = np.vstack([score(f"{m.id}_{r.id}", m) for r in m.rows])
+        X.append(np.nanmean(S, axis=0))
+    X = np.column_stack([np.ones(len(y))] + X)
+    ok = np.isfinite(y) & np.isfinite(X).all(axis=1)
+    beta = np.linalg.lstsq(X[ok], y[ok], rcond=None)[0]
+    assert drv["n"] == ok.sum()
+    assert [t["coef"] for t in drv["terms"]] == pytest.approx(beta[1:].tolist(), rel=1e-8)
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "总体满意度的影响因素" in page and f"{drv['terms'][0]['coef']:.3f}" in page

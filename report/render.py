@@ -51,6 +51,7 @@ from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
 from .summary import build_summary, summary_lines
+from .summary import ref_text as summary_ref
 from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
@@ -370,14 +371,10 @@ def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float]
 
 def fmt_p(v: Any) -> str:
     """A p-value as printed: "<0.001" below 0.001, else three decimals; "—" when missing."""
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "—"
-    return "<0.001" if v < 0.001 else f"{v:.3f}"
+    return format_value(v, "pval")
 
 
 def _fmt(v: Any, kind: str) -> str:
-    if kind == "pval":
-        return fmt_p(v)
     return format_value(v, kind)
 
 
@@ -813,6 +810,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     ctx = {
         "lang": lang, "result": res, "cover": cover, "summary": summary,
         "summary_title": SUMMARY_TITLE[lang], "toc_title": TOC_TITLE[lang],
+        "summary_ref": lambda anchor: summary_ref(anchor, SECTIONS[lang], lang),
         "toc": toc_entries(SECTIONS[lang], SUMMARY_TITLE[lang] if summary else None),
         "title": title,
         "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),

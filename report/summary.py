@@ -150,9 +150,11 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
 
 def summary_lines(s: Summary, section_titles: list, lang: str = "zh") -> list[str]:
     """The summary as plain sentences with their reference (DOCX, XLSX): "…。（见四、…）"."""
-    en = lang == "en"
-    out = []
-    for p in [s.verdict] + s.points:
-        title = section_titles[SECTION_INDEX[p.anchor]]
-        out.append(p.text + (f" (see {title})" if en else f"（见{title}）"))
-    return out
+    return [p.text + ref_text(p.anchor, section_titles, lang) for p in [s.verdict] + s.points]
+
+
+def ref_text(anchor: str, section_titles: list, lang: str = "zh") -> str:
+    """The reference a summary point ends with, naming the chapter that proves it: "（见四、…）"
+    (HTML/PDF make it a link to ``anchor``; DOCX/XLSX print it)."""
+    title = section_titles[SECTION_INDEX[anchor]]
+    return f" (see {title})" if lang == "en" else f"（见{title}）"

@@ -8,7 +8,7 @@ writer (:mod:`report.writers.xlsx_cells`) writes the number as a number cell wit
 
 Kinds: ``text``; ``int`` (count, ``#,##0``); ``pct`` (share 0–1 shown as 12.3%, ``0.0%``);
 ``num1``/``num2``/``num3`` (scores, decimals); ``chg1`` (signed change already in its display unit —
-percentage points or index points — shown ``+2.5``, ``+0.0;-0.0;0.0``).
+percentage points or index points — shown ``+2.5``, ``+0.0;-0.0;0.0``); ``pval`` (p-value, <0.001).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
-                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%"}
+                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
+                  "pval": "0.000"}
 FLAG_CODES = ("suppressed", "small_base", "sig")
 FLAG_MARKS = {"small_base": " △", "sig": "*"}  # appended to the shown number (suppressed shows only "—")
 FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
@@ -67,6 +68,8 @@ def format_value(v: Any, kind: str) -> str:
         return f"{100 * v:+.1f}"
     if kind == "chg1":
         return f"{v:+.1f}"
+    if kind == "pval":  # a p-value: "<0.001" below 0.001 (the XLSX cell keeps the number)
+        return "<0.001" if v < 0.001 else f"{v:.3f}"
     if kind in ("num1", "num2", "num3"):
         return f"{v:.{kind[-1]}f}"
     if kind == "int":

@@ -46,7 +46,8 @@ import pandas as pd
 from .errors import MinyiError
 from .messages import Problem, did_you_mean, problem
 from .questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Question, Questionnaire, column_types
-from .tabular import KIND_NAMES, RawTable, check_not_binary, decode_bytes, read_raw, read_text_table, sniff_kind
+from .tabular import (KIND_NAMES, RawTable, absorbed_error, absorbed_records, check_not_binary, decode_bytes, read_raw,
+                      read_text_table, record_line, sniff_kind)
 
 FORMATS = ("auto", "csv", "xlsx", "sav", "wjx", "tencent", "kobo", "native")
 CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "sav": ("sav",)}
@@ -362,6 +363,7 @@ def _read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     n = table.num_rows
     if n == 0:
         raise MinyiError.of("file-empty", file=str(p))
+    _check_absorbed_arrow(table, p)
     # identifying columns: ip, and unknown columns named or filled like phone / name / ID card / IP
     cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
     pii_cols = (["ip"] if "ip" in names else []) + _detect_pii(cand, set())
@@ -414,6 +416,29 @@ def _trimmed(col):
 
     t = pc.utf8_trim_whitespace(col)
     return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
+
+
+def _check_absorbed_arrow(table, p: Path) -> None:
+    """:func:`survey.tabular.absorbed_records` over the text columns of an Arrow table (the fast path)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def cells():
+        for name in table.column_names:
+            col = table.column(name)
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(pa.string())
+            if not pa.types.is_string(col.type):
+                continue
+            hit = pc.match_substring_regex(col, r"[\r\n]")
+            idx = np.flatnonzero(hit.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls are None)
+            for i in idx:
+                yield int(i), name, col[int(i)].as_py()
+
+    hit = absorbed_records(cells(), table.num_columns)
+    if hit:
+        i, c, k = hit
+        raise absorbed_error(str(p), i, c, k, record_line(p, i))
 
 
 def _careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:

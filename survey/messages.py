@@ -83,11 +83,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "raise it with `survey --limit {name}={raised} …` or `limits: {{{name}: {raised}}}` in minyi.yaml"),
     "reader-limit": ("the {reader} stopped on this file: {why} (limit {name} = {limit}); a damaged file can claim huge sizes",
                      "if the file is sound, raise it with `survey --limit {name}={raised} …` or `limits: {{{name}: {raised}}}` in minyi.yaml"),
-    "csv-unclosed-quote": ("a quoted field opened on line {line} is never closed (the rest of the file would be one value)",
+    "csv-unclosed-quote": ("a quoted field opened on this line is never closed (the rest of the file would be one value)",
                            "close the quote or remove the stray \" on that line"),
-    "csv-absorbed-lines": ("row {row}: the quoted value of column '{column}' runs over {lines} lines that look like "
-                           "records (a quote left open on line {line}?)", "close the quote on that line"),
-    "csv-ragged-row": ("row {row} has {found} fields, the header has {expected}", "{hint}"),
+    "csv-absorbed-lines": ("the quoted value of column '{column}' that starts on this line runs over {lines} line(s) "
+                           "that look like whole records: a quote left open here swallowed them",
+                           "close the quote on line {at} or remove the stray \" there; nothing was imported"),
+    "csv-ragged-row": ("this line has {found} fields, the header has {expected}", "{hint}"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),
     "column-collision": ("native column '{name}' of {what} is also {other}", "{hint}"),
     "second-column": ("column '{column}' is a second column for {qid} (first: '{first}'); ignored",

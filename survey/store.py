@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -335,7 +336,9 @@ class Project:
             ip = self._pii_values(w, "ip")
             if ip is not None:
                 key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
-                df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
+                with warnings.catch_warnings():  # one added column; pandas' fragmentation hint is noise here
+                    warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+                    df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
             with stage(f"checking wave {w}"):
                 fl = quality_flags(df, self.questionnaire, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)

@@ -202,13 +202,91 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
         raise MinyiError.of("file-empty", file=path)
     except (pd.errors.ParserError, ValueError, csv.Error, IndexError, OverflowError) as e:
         msg = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        m = re.search(r"EOF inside string starting at row (\d+)", msg)
+        if m:  # the C tokenizer counts lines from 0 after the skipped title rows
+            raise MinyiError.of("csv-unclosed-quote", file=path, line=int(m.group(1)) + 1 + skip) from None
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        if m:
+            raise MinyiError.of("csv-ragged-row", file=path, line=int(m.group(2)) + skip, row=None,
+                                found=int(m.group(3)), expected=int(m.group(1)),
+                                hint="a quote left open on this or an earlier line, or the delimiter inside an "
+                                     "unquoted value; nothing was imported") from None
         raise _unreadable(path, f"not a valid {_DELIM_NAMES.get(delim, delim)}-delimited table ({msg})")
     df.columns = clean_headers(df.columns)
     df = df.astype(object).where(df.notna(), None)
+    check_absorbed_frame(df, text, path, delim, skip)
     detail = f"{_ENC_NAMES.get(encoding, encoding)} text, {_DELIM_NAMES.get(delim, delim)}-delimited"
     if h:
         detail += f", header on line {h + 1} ({h} title row(s) above it skipped)"
     return RawTable(df, "csv", detail, header_line=h + 1)
+
+
+ABSORB_MIN_COLUMNS = 5  # narrower tables: a comment line with commas could look like a record
+
+
+def _record_like(segment: str, ncols: int, delim: str) -> bool:
+    """One physical line inside a quoted value that parses into at least as many fields as the header."""
+    try:
+        fields = next(csv.reader([segment], delimiter=delim), [])
+    except csv.Error:
+        return False
+    return len(fields) >= ncols
+
+
+def absorbed_records(cells, ncols: int, delim: str = ","):
+    """The first quoted value that swallowed whole records, or None.
+
+    ``cells``: ``(row_index, column, value)`` of the text values that contain a line break.  A quote
+    left open in the last column of a row is closed only by a stray quote some lines further down; the
+    CSV reader then returns one row whose value holds the records in between, and the field counts
+    still agree.  Such a value is recognised by its inner lines: one that parses (with the file's
+    delimiter) into at least as many fields as the header is a record, not a line of an answer.  Only
+    for tables of :data:`ABSORB_MIN_COLUMNS` or more columns.  Returns ``(row_index, column, lines)``
+    with the number of record-like lines.
+    """
+    if ncols < ABSORB_MIN_COLUMNS:
+        return None
+    for i, col, value in cells:
+        segs = re.split(r"\r\n|\r|\n", value)[1:]
+        n = sum(1 for seg in segs if _record_like(seg, ncols, delim))
+        if n:
+            return i, col, n
+    return None
+
+
+def record_line(text_or_path, row_index: int, delim: str = ",", skip_lines: int = 0, encoding: str = "utf-8") -> int:
+    """The physical line (1-based) where data row ``row_index`` (0-based, after the header) starts."""
+    fh = io.StringIO(text_or_path) if isinstance(text_or_path, str) else open(text_or_path, encoding=encoding,
+                                                                                errors="replace", newline="")
+    with fh:
+        r = csv.reader(fh, delimiter=delim)
+        for _ in range(skip_lines + 1):  # title rows and the header
+            next(r, None)
+        for _ in range(row_index):
+            next(r, None)
+        return r.line_num + 1
+
+
+def absorbed_error(path: str, row_index: int, column: str, lines: int, line: int) -> MinyiError:
+    """The one message for a quoted value that swallowed records (catalogue ``csv-absorbed-lines``)."""
+    return MinyiError.of("csv-absorbed-lines", file=path, line=line, column=column, lines=lines, at=line)
+
+
+def check_absorbed_frame(df: pd.DataFrame, text: str, path: str, delim: str, skip_lines: int = 0) -> None:
+    """:func:`absorbed_records` over a table of strings read from ``text`` (the careful path)."""
+    def cells():
+        for c in df.columns:
+            col = df[c]
+            if col.dtype != object:
+                continue
+            for i, v in enumerate(col.to_numpy()):
+                if isinstance(v, str) and ("\n" in v or "\r" in v):
+                    yield i, c, v
+
+    hit = absorbed_records(cells(), len(df.columns), delim)
+    if hit:
+        i, c, n = hit
+        raise absorbed_error(path, i, str(c), n, record_line(text, i, delim, skip_lines))
 
 
 def clean_headers(cols) -> list[str]:

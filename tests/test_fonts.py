@@ -84,3 +84,31 @@ def test_font_face_css_embeds_a_subset_covering_the_text():
     for ch in set(text):
         assert ord(ch) in cmap, ch
     assert ord("鑫") not in cmap  # characters not on the page are left out
+
+
+def test_font_subsets_are_kept_between_runs(tmp_path, monkeypatch):
+    """A subset is built once and read back from the cache folder; a damaged cache is not needed."""
+    from report import fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    chars = "".join(sorted(set("缓存测试：文明城市")))
+    fonts._subset_bytes.cache_clear()
+    built, _ = fonts._subset_bytes("sans", chars)
+    files = list((tmp_path / "minyi" / "fonts").glob("*.woff"))
+    assert len(files) == 1 and files[0].read_bytes() == built
+    files[0].write_bytes(b"wOFFmarker")  # the next process reads the file, it does not rebuild
+    fonts._subset_bytes.cache_clear()
+    assert fonts._subset_bytes("sans", chars)[0] == b"wOFFmarker"
+    files[0].write_bytes(b"junk")  # not a WOFF file: rebuilt
+    fonts._subset_bytes.cache_clear()
+    assert fonts._subset_bytes("sans", chars)[0] == built
+    files[0].unlink()
+    fonts._subset_bytes.cache_clear()
+    assert fonts._subset_bytes("sans", chars)[0] == built  # rebuilt identically when the file is gone
+    (tmp_path / "minyi").chmod(0o500)  # an unwritable cache only means building every time
+    try:
+        fonts._subset_bytes.cache_clear()
+        assert fonts._subset_bytes("sans", chars + "新")[0]
+    finally:
+        (tmp_path / "minyi").chmod(0o700)
+        fonts._subset_bytes.cache_clear()

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from report.findings import fmt_n, fmt_num, fmt_pct, fmt_target
-from report.render import _cell, apply_thresholds, mask_pii
+from report.render import apply_thresholds, mask_pii
+from report.writers.xlsx_cells import cell_value as _cell
 
 HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), max_size=12)
 

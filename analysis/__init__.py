@@ -4,6 +4,14 @@ Reference implementation: R package ``survey`` (T. Lumley).  This package never 
 never reads files and imports no CLI, plotting, templating, YAML or database code.
 """
 
-from .design import Design, DesignError
-
 __all__ = ["Design", "DesignError"]
+
+
+def __getattr__(name: str):
+    """``Design`` and ``DesignError`` load with the first use, so that ``analysis.thresholds`` (read by
+    the project store for every command) does not pull in pandas, scipy and the estimators."""
+    if name in __all__:
+        from . import design
+
+        return getattr(design, name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

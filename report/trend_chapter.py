@@ -23,7 +23,8 @@ from typing import Optional
 from survey.store import Project
 from survey.waves import format_date
 
-from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
+from .table_cells import Num
+from .tracking_text import arrow, fmt_change, fmt_p
 
 MAX_LEDGER_ROWS = 20
 
@@ -33,7 +34,7 @@ class TrendRow:
     """One series across the waves, as display strings."""
 
     name: str
-    values: tuple          # per wave: "64.7%" / "74.0" / "—"
+    values: tuple          # per wave: a number cell (report.table_cells.Num) that prints 64.7% / 74.0 / —
     vs_previous: str       # "+2.5pp ↑"
     vs_first: str
     trend: str             # "+1.2pp/期 ↑ p<0.001" or "—" (fewer than three waves)
@@ -98,7 +99,7 @@ def _row(s, lang: str) -> TrendRow:
         direction = tr.direction
     else:
         trend, direction = "—", (last.vs_previous.direction if last is not None else "same")
-    return TrendRow(s.display(lang), tuple(fmt_value(p.estimate, pct) for p in pts),
+    return TrendRow(s.display(lang), tuple(Num(p.estimate, "pct" if pct else "num1") for p in pts),
                     ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, direction)
 
 

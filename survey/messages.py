@@ -88,7 +88,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "csv-absorbed-lines": ("the quoted value of column '{column}' that starts on this line runs over {lines} line(s) "
                            "that look like whole records: a quote left open here swallowed them",
                            "close the quote on line {at} or remove the stray \" there; nothing was imported"),
-    "csv-ragged-row": ("this line has {found} fields, the header has {expected}", "{hint}"),
+    "csv-ragged-row": ("cannot read this line as a row of the table: it has {found} fields, the header has {expected}",
+                       "{hint}"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),
     "column-collision": ("native column '{name}' of {what} is also {other}", "{hint}"),
     "second-column": ("column '{column}' is a second column for {qid} (first: '{first}'); ignored",

@@ -70,10 +70,19 @@ def test_other_exceptions_become_failed():
 def test_sav_reads_in_child_and_limit_message_names_option(tmp_path):
     t = read_sav_table(DATA / "wjx_by_code.sav")
     assert len(t.frame) > 0 and t.kind == "sav"
+    # a file whose data need far more than the budget: the child cannot map it (a small file could be
+    # read inside memory the process had already reserved, whatever the budget)
+    import numpy as np
+    import pandas as pd
+    import pyreadstat
+
+    big = tmp_path / "big.sav"
+    pyreadstat.write_sav(pd.DataFrame(np.random.default_rng(1).random((200_000, 30)),
+                                      columns=[f"v{i}" for i in range(30)]), str(big))
     with pytest.raises(MinyiError) as e:
-        read_sav_table(DATA / "wjx_by_code.sav", Limits({"reader_memory": 1000}))
+        read_sav_table(big, Limits({"reader_memory": 1000}))
     msg = str(e.value)
-    assert "reader_memory" in msg and "--limit reader_memory=" in msg and "wjx_by_code.sav" in msg
+    assert "reader_memory" in msg and "--limit reader_memory=" in msg and "big.sav" in msg
 
 
 def test_cli_limit_option_reaches_the_reader(tmp_path):

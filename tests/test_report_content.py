@@ -32,9 +32,19 @@ def demo(tmp_path_factory):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     a = _cli("analyze", str(out / "project"), "--json", cwd=tmp)
     assert a.returncode == 0, a.stderr[-2000:]
-    p = _cli("analyze", str(out / "project"), "--json", "--wave", "2026Q1", cwd=tmp)
+    from survey.store import Project
+
+    previous_wave = Project(out / "project").waves()[-2]  # the demo compares with the wave before the last
+    p = _cli("analyze", str(out / "project"), "--json", "--wave", previous_wave, cwd=tmp)
     assert p.returncode == 0, p.stderr[-2000:]
     return out, json.loads(a.stdout), json.loads(p.stdout)
+
+
+def _label(out, wave: str) -> str:
+    from survey.store import Project
+    from survey.waves import wave_label
+
+    return wave_label(Project(out / "project").config, wave, "zh")
 
 
 def _docx_text(path) -> str:
@@ -129,7 +139,7 @@ def test_summary_numbers_are_the_analysis(demo):
 
     out, result, previous = demo
     changes = compare(result, previous)
-    s = build_summary(result, changes, lang="zh", compare_label="2026年第一季度")
+    s = build_summary(result, changes, lang="zh", compare_label=_label(out, previous["meta"]["wave"]))
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     summ = page[page.index('<section class="summary">'):page.index("</section>")]
     docx, xlsx = _docx_text(out / "report.docx"), _xlsx_text(out / "report.xlsx")
@@ -305,7 +315,7 @@ def test_method_notes_follow_the_design(demo):
     assert not any(result["meta"]["design"].get(k) for k in ("strata", "psu"))  # the demo: simple random sampling
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "按初级抽样单元与分层计算" not in page and "“初级抽样单元数−层数”" not in page
-    assert "无分层、无整群" in page and "“样本量−1”" in page
+    assert "无分层、无整群" in page and "“样本量减1”" in page  # report/method_text.py, from the design
 
 
 def test_open_answer_themes(demo, tmp_path):

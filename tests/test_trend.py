@@ -192,7 +192,7 @@ def test_trend_text_charts_and_xlsx(world, tmp_path):
 
 def test_trend_errors(world, tmp_path):
     rc, _, err = W.survey("trend", world.root, "--indicators", "sat_evn")
-    assert rc == 1 and "sat_evn" in err and "sat_env" in err
+    assert rc == 2 and "sat_evn" in err and "sat_env" in err
     assert W.survey("trend", world.root, "--by", "nowhere")[0] == 2
     one = W.build(tmp_path, waves=1, n=200)
     rc, _, err = W.survey("trend", one.root)

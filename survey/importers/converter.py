@@ -21,6 +21,7 @@ from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
 from .options import map_option_values, option_lookup, scores_as_codes
+from .registry import LAYOUTS
 from .text import EMPTY_VALUES, norm_series, norm_text, parse_duration, parse_times
 
 
@@ -35,8 +36,6 @@ class _Converter:
 
     def __init__(self, q: Questionnaire, raw: RawTable, source: str, layout, mapping: Optional[dict] = None):
         if isinstance(layout, str):
-            from .registry import LAYOUTS
-
             layout = LAYOUTS[layout]
         self.q, self.source, self.layout = q, source, layout
         self.df = raw.frame

@@ -117,6 +117,26 @@ class ImportBatch:
 
 
 # ----------------------------------------------------------------------------- prepare
+def imported_before(project, path: str | Path) -> Optional[ImportSummary]:
+    """The summary of a file already recorded in ``project`` (by its SHA-256), so it is not read again; None
+    when it is new (or not a file: then :func:`prepare_file` says what is wrong).  :func:`commit_batch`
+    repeats the check inside its transaction."""
+    from .importers import file_hash
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    con = project.connect()
+    try:
+        prev = already_imported(con, file_hash(path))
+    finally:
+        con.close()
+    if not prev:
+        return None
+    return ImportSummary(path.name, "-", "-", prev.rsplit("wave ", 1)[1], 0, 0, 0, {}, already=prev,
+                         import_id=int(prev.split("#", 1)[1].split(" ", 1)[0]))
+
+
 def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
                  site: Optional[str] = None, mapping: Optional[dict] = None, sheet: Optional[str] = None,
                  strict: bool = False, hash_pii: bool = False) -> ImportBatch:

@@ -179,23 +179,14 @@ class Project:
         instead, storing nothing.  ``hash_pii`` stores identifying values as SHA-256(salt + value).
         A file already recorded is not read again (that check is repeated inside the commit).
         """
-        from .importers import FORMATS, file_hash
-        from .ingest import already_imported
+        from .importers import FORMATS
+        from .ingest import imported_before
 
         if format not in FORMATS:  # an invalid option is reported before anything else
             raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
-        path = Path(path)
-        if path.is_file():
-            key = file_hash(path)
-            con = self.connect()
-            try:
-                prev = already_imported(con, key)
-            finally:
-                con.close()
-            if prev:
-                w = prev.rsplit("wave ", 1)[1]
-                return ImportSummary(path.name, "-", "-", w, 0, 0, 0, {}, already=prev,
-                                     import_id=int(prev.split("#", 1)[1].split(" ", 1)[0]))
+        done = imported_before(self, path)
+        if done is not None:
+            return done
         batch = self.prepare_import(path, format=format, wave=wave, site=site, mapping=mapping, sheet=sheet,
                                     strict=strict, hash_pii=hash_pii)
         return self.commit_batch(batch)

@@ -1,0 +1,90 @@
+"""What every source layout shares: the converted table (:class:`ImportedTable`), the layout record
+(:class:`Layout`, registered in :mod:`survey.importers.registry`), the headers a layout is recognised from
+(:class:`Headers`) and the file hash that makes an import idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import pandas as pd
+
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target"]
+
+
+@dataclass
+class ImportedTable:
+    frame: pd.DataFrame
+    problems: pd.DataFrame  # index, row, column, value, code, message
+    format: str
+    format_reason: str
+    pii: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unmatched: list = field(default_factory=list)
+    source_hash: str = ""
+    rows_read: int = 0
+
+
+@dataclass(frozen=True)
+class Headers:
+    """The header row of a file as the layouts' detectors see it (computed once per file)."""
+
+    columns: list  # as in the file
+    cols: list  # normalised (survey.importers.text.norm_text)
+    labels: list  # normalised SPSS variable labels
+    n_native: int  # columns named like one of the questionnaire's native columns
+
+    @property
+    def low(self) -> set:
+        return {c.lower() for c in self.cols}
+
+    def count(self, rx: re.Pattern, labels: bool = True) -> int:
+        """Headers (and variable labels) that ``rx`` matches at their start."""
+        return sum(1 for c in (self.cols + self.labels if labels else self.columns) if rx.match(c))
+
+
+def _never(h: Headers) -> Optional[str]:
+    return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One source layout (minyi native, 问卷星, 腾讯问卷, Kobo, generic): how it is recognised and what the
+    shared converter (:class:`survey.importers.converter._Converter`) must do differently for it.
+
+    Detection runs over the registry twice, in its order: first every layout's ``detect_meta`` (metadata
+    columns that only that layout writes), then every layout's ``detect_style`` (the shape of its question
+    headers); the first reason returned names the layout.
+    """
+
+    name: str  # the --format value and ImportedTable.format
+    title: str  # in the format reason ("问卷星: …")
+    detect_meta: Callable[[Headers], Optional[str]] = _never
+    detect_style: Callable[[Headers], Optional[str]] = _never
+    skip_values: tuple = ()  # cells that mean "not asked" besides the common empty markers
+    rank_skipped: tuple = ()  # raw cells of a per-option ranking column meaning "asked, nothing ranked here"
+    scores: bool = True  # a code column may hold the options' scores (问卷星 按分数)
+    report_as: Optional[Callable] = None  # content kind -> format reported (default: the layout's name)
+    read_fast: Optional[Callable] = None  # (path, q, kind, format, mapping) -> ImportedTable or None (not applicable)
+    finish: Optional[Callable] = None  # ImportedTable -> ImportedTable, applied to every table of this layout
+
+
+_HASH_CACHE: dict = {}
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file (cached by path, size and modification time: the store asks twice)."""
+    p = Path(path)
+    st = p.stat()
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _HASH_CACHE:
+        return _HASH_CACHE[key]
+    h = hashlib.sha256()
+    with open(p, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    _HASH_CACHE.clear()
+    _HASH_CACHE[key] = h.hexdigest()
+    return _HASH_CACHE[key]

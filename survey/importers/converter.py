@@ -1,0 +1,259 @@
+"""The converter shared by every source layout: columns matched to questions (:mod:`survey.importers.matching`),
+metadata (respondent id, submission time, duration, collector) taken from the known metadata headers, cells
+converted to codes / numbers / text, and every cell that converts to nothing recorded as a cell problem with
+its raw value (the store quarantines its row).  What a layout does differently is a field of its
+:class:`~survey.importers.base.Layout`, never a branch on its name."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..messages import Problem, did_you_mean, problem
+from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
+from ..tabular import RawTable
+from . import kobo, spss
+from .base import PROBLEM_COLUMNS
+from .mapping import check_mapping
+from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
+from .multi import convert_multi
+from .options import map_option_values, option_lookup, scores_as_codes
+from .registry import LAYOUTS
+from .text import EMPTY_VALUES, norm_series, norm_text, parse_duration, parse_times
+
+
+class _Converter:
+    """Map source columns to questions and convert cells to codes, collecting problems.
+
+    One converter for every layout: ``layout`` (a :class:`~survey.importers.base.Layout` or its registered
+    name) says what differs (not-asked markers, option scores); column matching is
+    :class:`~survey.importers.matching.ColumnMatcher`, multiple choice and ranking :mod:`survey.importers.multi`,
+    SPSS labels :mod:`survey.importers.spss`.
+    """
+
+    def __init__(self, q: Questionnaire, raw: RawTable, source: str, layout, mapping: Optional[dict] = None):
+        if isinstance(layout, str):
+            layout = LAYOUTS[layout]
+        self.q, self.source, self.layout = q, source, layout
+        self.df = raw.frame
+        self.var_labels = raw.var_labels
+        self.value_labels = raw.value_labels
+        self.n = len(self.df)
+        self.parts: list[pd.DataFrame] = []
+        self.unmatched: list[Problem] = []
+        self.used: set = set()
+        self.matched_any = False
+        self.matcher = ColumnMatcher(q, self.note)
+        self.col_map, self.val_map = ({}, {})
+        if mapping:
+            self.col_map, self.val_map = check_mapping(mapping, q, list(self.df.columns), source)
+        self.skip = EMPTY_VALUES + list(layout.skip_values)
+        self.other_text: Optional[pd.Series] = None  # fill-in text of the last code_column (其他〖…〗)
+
+    # -- problems
+    def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
+        """Record ``code`` for the rows in ``mask``; ``target`` is the native column the cell was meant for
+        (default: the question id), so row validation can skip problems that only follow from this one."""
+        idx = np.flatnonzero(mask)
+        if not idx.size:
+            return
+        vals = [None if v is None or v is pd.NA else str(v) for v in np.asarray(values, dtype=object)[idx]]
+        cache: dict = {}
+        msgs = []
+        for v in vals:  # one message per distinct value
+            if v not in cache:
+                p = dict(params)
+                if "choices" in p and callable(p["choices"]):
+                    p["choices"] = p["choices"](v)
+                pr = problem(code, column=column, value=v, **p)
+                cache[v] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message  # keep the choices / closest
+            msgs.append(cache[v])
+        self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
+                                        "message": msgs, "target": target or params.get("qid")}))
+
+    def note(self, column: str, code: str = "unmatched-column", **params) -> None:
+        self.unmatched.append(problem(code, file=self.source, column=column, severity="warning", **params))
+
+    def problems_frame(self, header_line: int = 1) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=PROBLEM_COLUMNS)
+        out = pd.concat(self.parts, ignore_index=True)
+        out["row"] = out["index"].astype("int64") + header_line + 1
+        return out
+
+    # -- values
+    def values(self, c: str) -> pd.Series:
+        """Cells of column ``c`` as stripped strings; not-asked/empty markers → <NA>."""
+        s = self.df[c].astype("string").str.strip()
+        return s.where(~s.isin(self.skip), pd.NA)
+
+    def labelled(self, c: str, s: pd.Series) -> pd.Series:
+        """SPSS value labels applied (code → label) where the column has them."""
+        return spss.labelled(self.value_labels, c, s)
+
+    def lookup(self, qq: Question) -> dict:
+        return option_lookup(qq, self.val_map.get(qq.id))
+
+    def map_values(self, qq: Question, s: pd.Series) -> tuple[np.ndarray, dict]:
+        """Codes for cells given as codes or labels; see :func:`map_option_values`."""
+        return map_option_values(qq, s, self.val_map.get(qq.id))
+
+    def choices_hint(self, qq: Question, labels=None):
+        labels = labels if labels is not None else [o.label for o in qq.options]
+        base = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]) + (" …" if len(qq.options) > 10 else "")
+
+        def hint(v):
+            close = difflib.get_close_matches(norm_text(v or ""), [norm_text(x) for x in labels], n=2, cutoff=0.4)
+            return base + (f" (closest: {', '.join(repr(c) for c in close)})" if close else "")
+        return hint
+
+    def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
+        s = self.labelled(c, self.values(c))
+        by_score = (scores_as_codes(qq, s) if self.layout.scores and not self.value_labels.get(c)
+                    and qq.id not in self.val_map else None)  # (not in minyi's native layout: it holds codes, always)
+        if by_score:  # 问卷星 按分数: the column holds the options' scores, not their codes
+            s = s.map(by_score).astype("string").fillna(s)
+            pairs = ", ".join(f"{v}→{k}" for v, k in sorted(by_score.items(), key=lambda kv: kv[1]))
+            self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
+                                          reason=f"{target or qq.id}: values read as scores (问卷星 按分数): "
+                                                 f"score→code {pairs}",
+                                          hint="every value is an option score and some are no option code; "
+                                               "export 按序号 or 按文本 to avoid this reading"))
+        codes, other = self.map_values(qq, s)
+        # "其他〖物业纠纷〗": the code of 其他, and its text (kept in <id>_other for single choices)
+        self.other_text = (s.map(other).astype("string") if other else None)
+        if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
+            codes = spss.codes_by_value(self, qq, c, s, codes)
+        unknown = s.notna().to_numpy() & np.isnan(codes)
+        self.bad(unknown, c, s.to_numpy(dtype=object, na_value=None), "unknown-option", target=target, qid=qq.id,
+                 choices=self.choices_hint(qq))
+        return codes
+
+    # -- main
+    def run(self) -> pd.DataFrame:
+        q, df = self.q, self.df
+        groups: dict[str, list[tuple[str, Optional[str]]]] = {}
+        meta: dict[str, str] = {}
+        for c in df.columns:
+            header = self.col_map.get(c, c)
+            if c in self.col_map and header is None:
+                continue  # explicitly ignored by the mapping
+            nc = norm_text(header).lower()
+            if nc not in META_MAP and c in self.var_labels and norm_text(self.var_labels[c]).lower() in META_MAP:
+                nc = norm_text(self.var_labels[c]).lower()  # SPSS: 序号 / 所用时间 … as variable labels
+            if nc in META_MAP and not q.get(header):
+                if META_MAP[nc]:
+                    prev = meta.get(META_MAP[nc])
+                    if prev is None or META_RANK.get(nc, 9) < META_RANK.get(norm_text(self.col_map.get(prev, prev)).lower(), 9):
+                        meta[META_MAP[nc]] = c
+                continue
+            qq, part, how = self.matcher.match(header)
+            if qq is None and c in self.var_labels:
+                qq, part, how = self.matcher.match(self.var_labels[c])
+            if qq is None:
+                if not (kobo.META_HEAD.match(header) or nc in META_MAP):
+                    self.note(c, suggestion=did_you_mean(norm_text(header), [f"{x.number}、{norm_text(x.text)}" for x in q.questions]
+                                                         + q.columns(meta=False)))
+                continue
+            groups.setdefault(qq.id, []).append((c, part))
+        self.used = {c for cols in groups.values() for c, _ in cols}
+        self.matched_any = bool(groups)
+        frame = pd.DataFrame(index=range(self.n))
+        if "respondent_id" in meta:
+            rid = df[meta["respondent_id"]].astype("string").str.strip()
+            frame["respondent_id"] = rid.to_numpy(dtype=object, na_value=None)
+        else:
+            frame["respondent_id"] = [f"{self.source}:{i}" for i in range(1, self.n + 1)]
+        start = parse_times(df[meta["_start"]]) if "_start" in meta else None
+        end = parse_times(df[meta["_end"]]) if "_end" in meta else None
+        sub = parse_times(df[meta["submitted_at"]]) if "submitted_at" in meta else end
+        frame["submitted_at"] = (sub.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object, na_value=None)
+                                 if sub is not None else None)
+        if "duration_sec" in meta:
+            frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
+        elif start is not None and (end is not None or sub is not None):
+            frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
+        else:
+            frame["duration_sec"] = np.nan
+        if COLLECTOR_COLUMN[0] in meta:
+            frame[COLLECTOR_COLUMN[0]] = df[meta[COLLECTOR_COLUMN[0]]].astype("string").str.strip().to_numpy(
+                dtype=object, na_value=None)
+        data: dict[str, np.ndarray] = {}
+        for qq in q.questions:
+            cols = groups.get(qq.id, [])
+            if cols:
+                self._convert(qq, cols, data)
+        expected = q.columns(meta=False)
+        missing = [qq for qq in q.questions if not any(c in data for c in qq.columns())]
+        if groups:
+            for qq in missing:
+                self.unmatched.append(problem("missing-column", file=self.source, qid=qq.id, severity="warning",
+                                              suggestion=f"no column matched {qq.number}、{qq.text}; "
+                                                         "add it to a --mapping file if the file has it under another name"))
+        for c in expected:
+            if c not in data:
+                data[c] = np.full(self.n, np.nan) if not self._is_text(c) else np.full(self.n, None, dtype=object)
+        return pd.concat([frame, pd.DataFrame(data, index=frame.index)[expected]], axis=1)
+
+    def _is_text(self, col: str) -> bool:
+        qq = self.q.get(col)
+        return (qq is not None and qq.type == "text") or col.endswith("_other")
+
+    def _convert(self, qq: Question, cols: list, data: dict) -> None:
+        whole = [c for c, part in cols if part is None]
+        if len(whole) > 1:
+            for c in whole[1:]:
+                self.note(c, "bad-data", reason=f"column '{c}' is a second column for {qq.id} (first: '{whole[0]}'); ignored",
+                          hint="remove one of them or map it with --mapping")
+        if qq.type in ("single", "scale", "yesno"):
+            c = whole[0] if whole else cols[0][0]
+            data[qq.id] = self.code_column(qq, c)
+            other = self.other_text
+            for c2, part in cols:
+                if part is None:
+                    continue
+                if qq.has_other and (part == "_other" or other_part_index(qq, norm_text(part)) is not None):
+                    fill = self.values(c2).str.replace(r"^〖(.*)〗$", r"\1", regex=True)  # a separate fill-in column
+                    other = fill if other is None else other.where(other.notna(), fill)
+                    continue
+                self.note(c2, "bad-data", reason=f"column '{c2}' (part '{part}' of single-choice {qq.id}) not imported",
+                          hint="the native layout keeps one code per single-choice question")
+            if other is not None and not qq.has_other:
+                n_txt = int(other.notna().sum())
+                if n_txt:  # 〖text〗 on an option that is not "other": the code is kept, the text is reported
+                    self.note(c, "bad-data", reason=f"column '{c}': {n_txt} cell(s) carry fill-in text 〖…〗 but {qq.id} "
+                              "has no 'other' option; the text was not imported",
+                              hint=f"mark the option with other: true in the questionnaire to keep it as {qq.id}_other")
+            if qq.has_other:
+                data[f"{qq.id}_other"] = (other.to_numpy(dtype=object, na_value=None) if other is not None
+                                          else np.full(self.n, None, dtype=object))
+            return
+        if qq.type == "number":
+            c = whole[0] if whole else cols[0][0]
+            s = self.values(c)
+            x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
+            self.bad(s.notna().to_numpy() & np.isnan(x), c, s.to_numpy(dtype=object, na_value=None), "not-a-number", qid=qq.id)
+            data[qq.id] = x
+            return
+        if qq.type == "text":
+            c = whole[0] if whole else cols[0][0]
+            s = self.values(c)
+            data[qq.id] = s.to_numpy(dtype=object, na_value=None)
+            return
+        if qq.type == "matrix":
+            rows = {}
+            for r in qq.rows:
+                rows[norm_text(r.label)] = r
+                rows[r.id] = r
+            for c, part in cols:
+                r = rows.get(norm_text(part)) if part else None
+                if r is None:
+                    self.note(c, suggestion=did_you_mean(norm_text(part or c), [norm_text(x.label) for x in qq.rows]))
+                    continue
+                data[f"{qq.id}_{r.id}"] = self.code_column(qq, c, target=f"{qq.id}_{r.id}")
+            return
+        if qq.type in ("multiple", "ranking"):
+            convert_multi(self, qq, cols, data)

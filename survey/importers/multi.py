@@ -1,0 +1,178 @@
+"""Multiple choice and ranking, in every layout: one 0/1 (or rank) column per option, or one cell per
+respondent with the options joined (``┋`` 问卷星, ``→`` ranking, spaces Kobo, ``|`` ``;`` ``,``), or both.  Cells
+are parsed once per *distinct* value and joined back to the respondents (no per-row Python)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..messages import did_you_mean
+from ..questionnaire import Question
+from .kobo import spaced_labels, split_spaced
+from .matching import other_part_index
+from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES
+from .text import norm_series, norm_text
+
+
+def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
+    """Columns ``cols`` of multiple-choice / ranking ``qq`` into ``data`` (native ``<id>_<code>`` columns, and
+    ``<id>_other``): one 0/1 or rank column per option, one cell per respondent (:func:`whole_cell`), or both
+    (then the per-option columns are used).  ``conv`` is the file's converter (cells, problems, notes)."""
+    n, k = conv.n, len(qq.options)
+    M = np.full((n, k), np.nan)
+    other_text = pd.Series(pd.NA, index=range(n), dtype="string")
+    opt_index: dict = {}
+    for j, o in enumerate(qq.options):
+        opt_index[str(o.code)] = j
+        opt_index.setdefault(norm_text(o.label), j)
+        opt_index.setdefault(norm_text(o.label).lower(), j)
+    for v, code in conv.val_map.get(qq.id, {}).items():
+        opt_index[v] = qq.codes.index(int(code))
+    per_option = [(c, part) for c, part in cols if part is not None]
+    whole = [c for c, part in cols if part is None][:1]
+    asked = np.zeros(n, dtype=bool)
+    seen_options: set = set()  # options matched through their 其他〖…〗 header
+    if per_option:
+        for c, part in per_option:
+            pn = norm_text(part)
+            j_other = other_part_index(qq, pn) if pn not in opt_index else None
+            if part == "_other" or j_other is not None:
+                s = conv.values(c)
+                other_text = other_text.where(other_text.notna(), s.str.replace(r"^〖(.*)〗$", r"\1", regex=True))
+                continue
+            mo = OTHER_RX.match(pn)
+            j = opt_index.get(pn, opt_index.get(pn.lower(), opt_index.get(norm_text(mo.group(1))) if mo else None))
+            if j is not None:
+                seen_options.add(j)
+            if j is None:
+                conv.note(c, suggestion=did_you_mean(pn, [norm_text(o.label) for o in qq.options]))
+                continue
+            markers = list(conv.layout.rank_skipped)  # e.g. 问卷星's -2 / -3 / (跳过): asked, not ranked here
+            skipped = (conv.df[c].astype("string").str.strip().isin(markers).to_numpy() if markers
+                       else np.zeros(n, bool))
+            s = conv.values(c)
+            present = s.notna().to_numpy()
+            if qq.type == "multiple":
+                low = norm_series(s, lower=True)
+                x = np.full(n, np.nan)
+                x[low.isin(TRUE_VALUES).to_numpy()] = 1.0
+                x[low.isin(FALSE_VALUES).to_numpy()] = 0.0
+                # a cell holding text: the option label itself (腾讯/Kobo label exports) or the other fill-in
+                txt = present & np.isnan(x)
+                if txt.any():
+                    lab = norm_text(qq.options[j].label)
+                    tv = s.to_numpy(dtype=object, na_value=None)
+                    ext = s.str.extract(OTHER_RX)
+                    is_label = low.isin([lab.lower(), str(qq.options[j].code)]).to_numpy()
+                    is_other_fill = ext[0].notna().to_numpy() | (qq.options[j].other & ~is_label)
+                    sel = txt & (is_label | is_other_fill)
+                    x[sel] = 1.0
+                    if qq.options[j].other:
+                        fill = ext[1].where(ext[1].notna(), s).where(pd.Series(txt & ~is_label), pd.NA)
+                        other_text = other_text.where(other_text.notna(), fill.astype("string"))
+                    badm = txt & ~sel
+                    conv.bad(badm, c, tv, "unknown-option", qid=qq.id, choices=f"0 or 1 (selected '{qq.options[j].label}')")
+                asked |= present & ~np.isnan(x)
+                M[:, j] = x
+            else:  # ranking: rank per option; 0 / -3 / blank = not ranked
+                x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
+                badm = present & np.isnan(x)
+                conv.bad(badm, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+                         reason="a rank must be a whole number", k=qq.k or k)
+                x = np.where(x <= 0, np.nan, x)
+                asked |= present | skipped
+                M[:, j] = x
+        if qq.type == "multiple":
+            M = np.where(asked[:, None], np.nan_to_num(M, nan=0.0), np.nan)
+        seen = np.isin(np.arange(k), [opt_index.get(norm_text(part), -1) for _, part in per_option])
+        seen |= np.array([j in seen_options for j in range(k)]) if seen_options else False
+        if not seen.all() and not [c for c, part in cols if part is None]:
+            M[:, ~seen] = np.nan  # an option without a column is unknown, not "not selected"
+            conv.note(per_option[0][0], "bad-data", reason=f"{qq.id}: no column for option(s) "
+                      + ", ".join(f"{o.code}={o.label}" for o, s_ in zip(qq.options, seen) if not s_)
+                      + "; left blank", hint="export every option column, or map them with --mapping")
+    real_options = [c for c, part in per_option
+                    if part != "_other" and (norm_text(part) in opt_index or other_part_index(qq, norm_text(part)) is None)]
+    for c in whole:
+        if real_options:
+            conv.note(c, "bad-data", reason=f"column '{c}' repeats {qq.id}, which also has one column per option; "
+                      "the per-option columns were used", hint="")
+            continue
+        whole_cell(conv, qq, c, M, other_text, opt_index)
+    for j, o in enumerate(qq.options):
+        data[f"{qq.id}_{o.code}"] = M[:, j]
+    if qq.type == "multiple" and qq.has_other:
+        data[f"{qq.id}_other"] = other_text.to_numpy(dtype=object, na_value=None)
+
+def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series, opt_index: dict) -> None:
+    """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,
+
+    Cells are parsed once per *distinct* value, then joined back to the respondents (no per-row Python).
+    """
+    s = conv.labelled(c, conv.values(c))
+    present = s.notna().to_numpy()
+    if qq.type == "multiple":
+        M[present] = np.nan_to_num(M[present], nan=0.0)
+    codes, uniq = pd.factorize(s)
+    if not len(uniq):
+        return
+    U = pd.Series(np.asarray(uniq, dtype=object)).astype("string")
+    sep = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*" if qq.type == "ranking" else r"\s*(?:┋|\||;|；|,|，)\s*"
+    whole_hit = norm_series(U, lower=True).map(opt_index)
+    tok = U.where(whole_hit.isna(), pd.NA).str.split(sep, regex=True).explode().dropna()
+    tok = tok[tok.str.strip() != ""].astype("string")
+    hit = norm_series(tok, lower=True).map(opt_index)
+    ext = tok.str.extract(OTHER_RX)
+    is_other = ext[0].notna() & hit.isna()
+    hit = hit.where(~is_other, norm_series(ext[0].astype("string"), lower=True).map(opt_index))
+    bare = is_other & (ext[0].fillna("").str.strip() == "") & qq.has_other
+    if bare.any():
+        hit = hit.where(~bare, float(next(j for j, o in enumerate(qq.options) if o.other)))
+    T = pd.DataFrame({"u": np.asarray(tok.index, dtype=np.int64), "j": hit.to_numpy(dtype=float, na_value=np.nan),
+                      "tok": tok.to_numpy(dtype=object, na_value=None),
+                      "other": np.where(is_other.to_numpy(dtype=bool), ext[1].to_numpy(dtype=object, na_value=None), None),
+                      "ord": np.arange(len(tok), dtype=float)})
+    # tokens that are no option: split further on spaces (Kobo select_multiple "1 3 5", or labels joined by
+    # spaces "Very satisfied Public transport"): a full cover by option codes / labels, once per distinct token
+    miss = (hit.isna() & tok.str.contains(r"\s", regex=True)).to_numpy(dtype=bool)
+    if miss.any():
+        single = {k.lower(): j for k, j in opt_index.items()}
+        multi = spaced_labels(qq, conv.val_map.get(qq.id))
+        max_len = max((k.count(" ") + 1 for k in multi), default=1)
+        cache: dict = {}
+        rows = []
+        for u, t, o in zip(T["u"].to_numpy()[miss], T["tok"].to_numpy()[miss], T["ord"].to_numpy()[miss]):
+            if t not in cache:
+                cache[t] = split_spaced(t, single, multi, max_len)
+            for i, (piece, jj) in enumerate(cache[t]):
+                rows.append((u, np.nan if jj is None else float(jj), piece, None, o + (i + 1) / (len(cache[t]) + 1)))
+        T = pd.concat([T[~miss], pd.DataFrame(rows, columns=list(T.columns))], ignore_index=True)
+        T = T.sort_values(["u", "ord"], kind="stable").reset_index(drop=True)
+    T = T.drop(columns="ord")
+    T["pos"] = T.groupby("u").cumcount() + 1
+    wh = whole_hit.to_numpy(dtype=float, na_value=np.nan)
+    wi = np.flatnonzero(~np.isnan(wh))
+    T = pd.concat([T, pd.DataFrame({"u": wi, "j": wh[wi], "tok": None, "other": None, "pos": 1})], ignore_index=True)
+    dup_u = T.loc[T["j"].notna() & T.duplicated(["u", "j"]), "u"].unique()
+    bad_u = T.loc[T["j"].isna()].drop_duplicates("u")
+    R = pd.DataFrame({"r": np.arange(conv.n, dtype=np.int64), "u": codes})
+    R = R[R["u"] >= 0].merge(T, on="u", how="inner")
+    ok = R["j"].notna().to_numpy()
+    rows = R["r"].to_numpy(dtype=np.int64)
+    j = R["j"].to_numpy(dtype=float)
+    M[rows[ok], j[ok].astype(int)] = 1.0 if qq.type == "multiple" else R["pos"].to_numpy(dtype=float)[ok]
+    if qq.type == "ranking" and len(dup_u):
+        conv.bad(np.isin(codes, dup_u), c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+                 reason="the same option is ranked twice", k=qq.k or len(qq.options))
+    oth = R.loc[ok & R["other"].notna().to_numpy()].drop_duplicates("r")
+    if len(oth):
+        idx = oth["r"].to_numpy()
+        fills = pd.Series(oth["other"].to_numpy(dtype=object), index=idx).astype("string").str.strip()
+        other_text.loc[idx] = other_text.loc[idx].where(other_text.loc[idx].notna(), fills)
+    if len(bad_u):
+        first_bad = pd.Series(bad_u["tok"].to_numpy(dtype=object), index=bad_u["u"].to_numpy())
+        badrows = np.isin(codes, first_bad.index.to_numpy())
+        badvals = np.full(conv.n, None, dtype=object)
+        badvals[badrows] = first_bad.reindex(codes[badrows]).to_numpy(dtype=object)
+        conv.bad(badrows, c, badvals, "unknown-option", qid=qq.id, choices=conv.choices_hint(qq))

@@ -1,0 +1,306 @@
+"""minyi's own layout (``respondent_id`` + question-id columns): fast path through pyarrow (codes parsed as
+int16/int32, handed on as float32; cells that are not plain numbers converted once per distinct value and
+quarantined with their raw text), no per-cell Python work; identifying columns (``ip``, phone, name, ID card …)
+kept apart like in every other layout.  A native file the fast path cannot read (not UTF-8, ragged rows,
+repeated column names …) goes through the shared converter, with the same result.  ``survey serve``'s answers
+are converted as native rows too (:func:`native_table`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MinyiError
+from ..messages import did_you_mean, problem
+from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
+from ..tabular import RawTable, absorbed_error, absorbed_records, check_not_binary, decode_bytes, read_text_table, record_line
+from .base import PROBLEM_COLUMNS, Headers, ImportedTable, Layout, file_hash
+from .notes import GROUP_NOTES, grouped_notes
+from .options import FALSE_VALUES, TRUE_VALUES, map_option_values
+from .pii_columns import detect_pii
+from .text import EMPTY_VALUES, norm_series, parse_duration
+
+
+def detect_meta(h: Headers) -> Optional[str]:
+    if "respondent_id" in h.columns and h.n_native >= max(3, len(h.columns) // 3):
+        return f"header has respondent_id and {h.n_native} of minyi's native question columns"
+    return None
+
+
+def read_fast(p: Path, q: Questionnaire, kind: str, format: str, mapping: Optional[dict]) -> Optional[ImportedTable]:
+    """:func:`read_native_fast` when the file is text in the native layout and nothing asks for the careful path
+    (another --format, a mapping); None otherwise."""
+    if kind == "text" and format in ("auto", "csv", "native") and not mapping and looks_native(p, q):
+        return read_native_fast(p, q)
+    return None
+
+
+def looks_native(p: Path, q: Questionnaire) -> bool:
+    """True when the header (first line, read without decoding the whole file) is minyi's native layout."""
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    try:
+        first = head.split(b"\n", 1)[0].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    cols = [c.strip().strip('"') for c in first.rstrip("\r").split(",")]
+    native = set(q.columns())
+    return "respondent_id" in cols and sum(1 for c in cols if c in native) >= max(3, len(cols) // 3)
+
+
+def native_kinds(q: Questionnaire) -> dict:
+    """{native column: (kind, question)}; kind is 'text', 'number' or the Arrow integer type of a code column."""
+    import pyarrow as pa
+
+    qof = {c: qq for qq in q.questions for c in qq.columns()}
+    out = {}
+    for c, t in column_types(q):
+        if c in qof:
+            out[c] = ({"VARCHAR": "text", "DOUBLE": "number", "SMALLINT": pa.int16(), "INTEGER": pa.int32()}[t], qof[c])
+    return out
+
+
+def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
+    """minyi native CSV through pyarrow: typed columns, no per-cell Python work.
+
+    Code columns are parsed straight into int16/int32 (SMALLINT/INTEGER, as stored) and handed on as
+    float32 (exact for codes, NaN = no answer): half the memory of float64 and a faster parse.  When a
+    code or number column holds something else ("1.0", a label, "abc", 99999 in an int16 column), the
+    file is parsed once more with those columns dictionary-encoded as text and each *distinct* value
+    converted (codes or option labels, numbers); cells that are no option / no number become cell
+    problems with their raw value (quarantined), exactly as on the careful path.  Columns are selected
+    on the Arrow table before anything reaches pandas.  Identifying columns (``ip`` and any unknown
+    column named or filled like phone / name / ID card / IP) are kept apart in ``pii``.
+    """
+    import csv as _csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    kinds = native_kinds(q)
+    with open(p, "rb") as fh:  # the header only: the rest may not even be UTF-8 (then pyarrow says so, below)
+        first = fh.readline(1 << 20).decode("utf-8-sig", errors="replace")
+        fh.seek(0)
+        head = fh.read(4 * 65536)
+    if b"\x00" in head[:65536]:
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a binary file, not text")
+    check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
+    names = next(_csv.reader([first.rstrip("\r\n")]), [])
+    if len(set(names)) != len(names):
+        return careful_native(p, q, "repeated column names")
+    meta_types = {"respondent_id": pa.string(), "submitted_at": pa.string(), "duration_sec": pa.float64(),
+                  "ip": pa.string(), COLLECTOR_COLUMN[0]: pa.string()}
+    unknown = [c for c in names if c not in kinds and c not in meta_types]
+    fixed = {c: meta_types[c] for c in names if c in meta_types}
+    fixed.update({c: pa.string() for c in unknown})  # read as text: PII detection looks at their values
+    typed = {c: (pa.string() if k == "text" else pa.float64() if k == "number" else k)
+             for c, (k, _) in kinds.items() if c in set(names)}
+
+    def read(types: dict):
+        return pacsv.read_csv(str(p), convert_options=pacsv.ConvertOptions(
+            column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+        # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
+
+    dict_cols: set = set()
+    how = "read with pyarrow"
+    try:
+        table = read({**typed, **fixed})
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        msg = str(e).splitlines()[0]
+        if "conversion error" not in msg:
+            return careful_native(p, q, msg)
+        # some code/number cell is not a plain number: read those columns as (dictionary-encoded) text
+        dict_cols = {c for c, t in typed.items() if t != pa.string()} | ({"duration_sec"} & set(names))
+        dtype = pa.dictionary(pa.int32(), pa.string())
+        try:
+            table = read({**typed, **fixed, **{c: dtype for c in dict_cols}})
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as e2:
+            return careful_native(p, q, str(e2).splitlines()[0])
+        how = f"read with pyarrow; values that are not plain numbers converted by value ({msg[:60]})"
+    n = table.num_rows
+    if n == 0:
+        raise MinyiError.of("file-empty", file=str(p))
+    check_absorbed_arrow(table, p)
+    # identifying columns: ip, and unknown columns named or filled like phone / name / ID card / IP
+    cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
+    pii_cols = (["ip"] if "ip" in names else []) + detect_pii(cand, set())
+    pii_df = table.select(pii_cols).to_pandas() if pii_cols else pd.DataFrame(index=range(n))
+    left = [c for c in unknown if c not in pii_cols]
+    many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
+    unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
+                                       suggestion="" if many else did_you_mean(c, q.columns()))
+                               for c in left], p.name)
+    del cand
+    parts: list[pd.DataFrame] = []
+    arrays, out_names = [], []
+    for c in q.columns():
+        if c in META_COLUMNS:
+            k, t = ("number" if c == "duration_sec" else "text"), (pa.float64() if c == "duration_sec" else pa.string())
+        else:
+            k, qq = kinds[c]
+            t = pa.string() if k == "text" else pa.float64() if k == "number" else pa.float32()
+        if c not in names:
+            arrays.append(pa.nulls(n, t))
+        elif c in dict_cols:
+            arrays.append(native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
+        elif k not in ("text", "number"):
+            arrays.append(table.column(c).cast(pa.float32()))  # int16/int32 → float32 (exact), NaN = no answer
+        elif t == pa.string():
+            arrays.append(_trimmed(table.column(c)))
+        else:
+            arrays.append(table.column(c))
+        out_names.append(c)
+    if COLLECTOR_COLUMN[0] in names:
+        arrays.append(table.column(COLLECTOR_COLUMN[0]))
+        out_names.append(COLLECTOR_COLUMN[0])
+    arrays.append(pa.array(np.arange(n, dtype=np.int64) + 2))
+    out_names.append("_row")
+    del table  # only the selected columns stay referenced
+    frame = pa.Table.from_arrays(arrays, names=out_names).to_pandas(split_blocks=True, self_destruct=True)
+    del arrays
+    problems = (pd.concat(parts, ignore_index=True).sort_values(["index", "column"], kind="stable")
+                if parts else pd.DataFrame(columns=PROBLEM_COLUMNS))
+    return ImportedTable(frame, problems, "native",
+                         f"minyi native layout (respondent_id + question id columns), {how}",
+                         pii_df, unmatched, file_hash(p), n)
+
+
+def _trimmed(col):
+    """Text as the careful path stores it: surrounding whitespace (Python's str.strip set, which Arrow's
+    utf8_trim_whitespace equals) removed, and a cell left empty is missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pc.utf8_trim_whitespace(col)
+    return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
+
+
+def check_absorbed_arrow(table, p: Path) -> None:
+    """:func:`survey.tabular.absorbed_records` over the text columns of an Arrow table (the fast path)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def cells():
+        for name in table.column_names:
+            col = table.column(name)
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(pa.string())
+            if not pa.types.is_string(col.type):
+                continue
+            hit = pc.match_substring_regex(col, r"[\r\n]")
+            idx = np.flatnonzero(hit.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls are None)
+            for i in idx:
+                yield int(i), name, col[int(i)].as_py()
+
+    hit = absorbed_records(cells(), table.num_columns)
+    if hit:
+        i, c, k = hit
+        raise absorbed_error(str(p), i, c, k, record_line(p, i))
+
+
+def careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:
+    """The native file through the careful converter (not UTF-8, ragged rows …)."""
+    text, enc = decode_bytes(p.read_bytes(), str(p))
+    raw = read_text_table(text, str(p), enc)
+    from .read import convert_raw  # the shared converter (read imports the registry, which imports this)
+
+    t = convert_raw(raw, q, p, format="native")
+    t.format_reason = f"minyi native layout (careful path: {why[:80]})"
+    return t
+
+
+def native_values(col, c: str, qq, parts: list, out_type):
+    """Values (an Arrow array of ``out_type``) of a dictionary-encoded text column ``c``, each *distinct*
+    value converted once (codes or option labels; numbers; ``268秒`` for duration_sec), gathered by the
+    dictionary indices in Arrow (no per-cell Python, no per-row object arrays).
+
+    Cells that hold something but convert to nothing are appended to ``parts`` as cell problems
+    (``unknown-option`` for codes, ``rank-invalid`` for ranks, ``not-a-number`` for numbers), with
+    their raw text; duration_sec is never a problem.
+    """
+    import pyarrow as pa
+
+    # one dictionary for the whole column (pyarrow reads in ~1 MB blocks, each with its own dictionary)
+    ch = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if not isinstance(ch, pa.DictionaryArray):
+        ch = ch.dictionary_encode()
+    d = pd.Series(ch.dictionary.to_pylist(), dtype="string").str.strip()
+    if c == "duration_sec":
+        num = parse_duration(d)
+    elif qq.type in ("single", "scale", "yesno", "matrix"):
+        num = map_option_values(qq, d)[0]
+    else:
+        num = pd.to_numeric(norm_series(d), errors="coerce").to_numpy(dtype=float)
+        if qq.type == "multiple":
+            low = norm_series(d, lower=True)
+            num = np.where(low.isin(TRUE_VALUES).to_numpy(), 1.0, np.where(low.isin(FALSE_VALUES).to_numpy(), 0.0, num))
+    num = np.asarray(num, dtype=float)
+    out = pa.array(num, type=pa.float64(), from_pandas=True).cast(out_type, safe=False).take(ch.indices)  # null: null
+    if c == "duration_sec":
+        return out
+    empty = (d.isna() | d.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=True)
+    bad_d = np.isnan(num) & ~empty
+    if not bad_d.any():
+        return out
+    bad = pa.array(bad_d).take(ch.indices).fill_null(False).to_numpy(zero_copy_only=False)
+    i = np.flatnonzero(bad)
+    dv = d.to_numpy(dtype=object, na_value=None)
+    raw = dv[ch.indices.take(pa.array(i)).to_numpy(zero_copy_only=False)]
+    if i.size:
+        if qq.type == "number":
+            code, params = "not-a-number", {"qid": qq.id}
+        elif qq.type == "ranking":
+            code, params = "rank-invalid", {"qid": qq.id, "reason": "a rank must be a whole number", "k": qq.k or len(qq.options)}
+        elif qq.type == "multiple":
+            code, params = "unknown-option", {"qid": c, "choices": "0, 1"}
+        else:
+            code, params = "unknown-option", {"qid": qq.id,
+                                              "choices": ", ".join(f"{o.code}={o.label}" for o in qq.options[:10])
+                                              + (" …" if len(qq.options) > 10 else "")}
+        cache: dict = {}
+        msgs = []
+        for v_ in raw:  # one message per distinct value
+            if v_ not in cache:
+                pr = problem(code, column=c, value=v_, **params)
+                cache[v_] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message
+            msgs.append(cache[v_])
+        parts.append(pd.DataFrame({"index": i, "row": i + 2, "column": c, "value": raw, "code": code,
+                                   "message": msgs, "target": c}))
+    return out
+
+
+def undo_formula_guard(t: ImportedTable) -> ImportedTable:
+    """minyi's own export (the native layout) guards formula-looking text with one ``'`` (survey.cells);
+    importing it removes exactly that guard, so export → import gives the stored text back.  Files of other
+    layouts keep their text as it is (this is the native layout's ``finish``)."""
+    from ..cells import unneutralize_text
+
+    for c in t.frame.columns:
+        col = t.frame[c]
+        if col.dtype == object or str(col.dtype).startswith(("string", "str")):
+            has = col.astype("string").str.contains("'", regex=False).fillna(False).to_numpy(dtype=bool)
+            if has.any():
+                vals = col.to_numpy(dtype=object).copy()
+                vals[has] = [unneutralize_text(v) for v in vals[has]]
+                t.frame[c] = pd.Series(vals, index=col.index, dtype=col.dtype)
+    return t
+
+
+def native_table(frame: pd.DataFrame, q: Questionnaire, *, source: str = "serve", first_row: int = 1) -> ImportedTable:
+    """A DataFrame of native-layout rows (numbers or text) converted like a native file (see survey.ingest)."""
+    cells = pd.DataFrame({str(c): [None if v is None or (isinstance(v, float) and np.isnan(v)) else
+                                   (str(int(v)) if isinstance(v, (float, np.floating)) and float(v).is_integer() else str(v))
+                                   for v in frame[c].astype(object).tolist()] for c in frame.columns})
+    raw = RawTable(cells, "csv", f"{len(frame):,} rows from {source}", header_line=first_row - 1)
+    from .read import convert_raw
+
+    t = convert_raw(raw, q, Path(source), format="native", hash_file=False)
+    return t
+
+
+LAYOUT = Layout("native", "minyi native", detect_meta=detect_meta, scores=False, read_fast=read_fast,
+                finish=undo_formula_guard)

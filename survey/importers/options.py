@@ -1,0 +1,105 @@
+"""Option codes from cells, shared by every layout: codes or labels (after NFKC normalisation), ``1.0`` for 1,
+``其他〖…〗`` (the code of 其他 and its fill-in text), the 0/1 words of a per-option column and option *scores*
+(问卷星 按分数).  Each distinct value is converted once, never per respondent."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..questionnaire import Question
+from .text import norm_text
+
+OTHER_RX = re.compile(r"^(.*?)〖(.*)〗$", re.S)  # 其他〖fill-in text〗
+TRUE_VALUES = {"1", "1.0", "true", "yes", "y", "是", "选中", "已选", "checked", "selected", "√"}
+FALSE_VALUES = {"0", "0.0", "false", "no", "n", "否", "未选中", "未选", "unchecked", "notselected", "×"}
+
+
+def option_lookup(qq: Question, extra: Optional[dict] = None) -> dict:
+    """{code text, normalised label, lower-case label (and mapping values): code} of ``qq``'s options."""
+    lk: dict = {}
+    for o in qq.options:
+        lk[str(o.code)] = float(o.code)
+    for o in qq.options:
+        lk.setdefault(norm_text(o.label), float(o.code))
+        lk.setdefault(norm_text(o.label).lower(), float(o.code))
+    lk.update(extra or {})
+    return lk
+
+
+def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) -> tuple[np.ndarray, dict]:
+    """Codes for cells given as codes or labels (also ``1.0``, ``其他〖…〗``); NaN where unknown.
+
+    Returns (codes, {cell: other text}) — the second for cells like ``其他〖物业纠纷〗``.
+    """
+    lk = option_lookup(qq, extra)
+    mapping: dict = {}
+    other: dict = {}
+    for u in pd.unique(s.dropna()):  # distinct values only, never per respondent
+        key = str(u)
+        nk = norm_text(key)
+        hit = lk.get(key, lk.get(nk, lk.get(nk.lower())))
+        if hit is None:
+            try:
+                f = float(nk)
+                if f.is_integer():
+                    hit = lk.get(str(int(f)))
+            except (ValueError, OverflowError):
+                pass
+        if hit is None:
+            mo = OTHER_RX.match(key)
+            if mo:
+                hit = lk.get(norm_text(mo.group(1)) or "")
+                if hit is None and not norm_text(mo.group(1)):  # bare 〖text〗: the other option
+                    hit = next((float(o.code) for o in qq.options if o.other), None)
+                if hit is not None:
+                    other[key] = mo.group(2).strip()
+        if hit is not None:
+            mapping[key] = hit
+    out = s.map(mapping, na_action="ignore").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return out, other
+
+
+def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
+    """{cell: code text} when a column holds the options' *scores* (问卷星 按分数), else None.
+
+    Decided per column from its distinct values (never per respondent): every numeric value must be the score
+    of exactly one option (or the code of an option without a score, such as 不了解, which has none to give),
+    and at least one of them must be no option code.  When every value is also a valid code, the codes win
+    (ambiguous: 按序号 is the usual export) and None is returned.  Options sharing a score make the mapping
+    impossible (None).  Non-numeric cells (labels) are left to the label lookup.
+    """
+    sc = qq.scores
+    if len(sc) < 2:
+        return None
+    by_score: dict = {}
+    for code, v in sc.items():
+        if v in by_score:
+            return None
+        by_score[v] = code
+    codes = set(qq.codes)
+    unscored = {o.code for o in qq.options if o.code not in sc}
+    nums: dict = {}
+    for u in pd.unique(s.dropna()):
+        try:
+            f = float(norm_text(u))
+        except (ValueError, OverflowError):
+            continue
+        if not np.isfinite(f):
+            return None
+        nums[u] = f
+    if not nums or all(f.is_integer() and int(f) in codes for f in nums.values()):
+        return None
+    out: dict = {}
+    for u, f in nums.items():
+        if f in by_score:
+            out[u] = str(by_score[f])
+        elif f.is_integer() and int(f) in unscored:
+            out[u] = str(int(f))
+        else:
+            return None
+    return out
+

@@ -1,0 +1,116 @@
+"""The one entry point: :func:`read_responses` reads a file by its content (:mod:`survey.tabular`), lets a
+layout's fast reader take it when one applies (the native CSV), and otherwise converts the raw table with the
+shared converter (:func:`convert_raw`) for the layout recognised from its headers
+(:func:`survey.importers.registry.detect`) or forced with ``--format``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MinyiError
+from ..questionnaire import Questionnaire
+from ..tabular import KIND_NAMES, RawTable, read_raw, sniff_kind
+from .base import ImportedTable, file_hash
+from .converter import _Converter
+from .notes import grouped_notes
+from .pii_columns import detect_pii
+from .registry import CONTAINERS, FORCED, FORMATS, LAYOUTS, detect
+
+
+def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", sheet: Optional[str] = None,
+                   mapping: Optional[dict] = None, limits=None) -> ImportedTable:
+    """Read any supported response file and convert it to the native layout (see module docstring).
+
+    ``format``: ``auto`` (detect from content), ``csv``/``xlsx``/``sav`` (insist on that kind of file;
+    the layout is still recognised from the headers), ``wjx``/``tencent``/``kobo``/``native`` (that
+    layout, whatever the container).  Raises :class:`MinyiError` naming the file when it cannot be read.
+    """
+    p = Path(path)
+    if format not in FORMATS:
+        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+    if not p.exists():
+        raise MinyiError.of("file-not-found", file=str(p), path=str(p))
+    if p.is_dir():
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a folder")
+    if p.stat().st_size == 0:
+        raise MinyiError.of("file-empty", file=str(p))
+    kind = sniff_kind(p)
+    if format in CONTAINERS and kind not in CONTAINERS[format]:
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
+                            reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
+                                   f"{_ext_note(p, kind)}")
+    if sheet is not None and kind not in ("xlsx", "xls"):
+        raise MinyiError.of("bad-option", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
+                                                          f"{KIND_NAMES.get(kind, kind)}")
+    from ..limits import Limits
+
+    lim = limits or Limits()
+    if kind == "text":  # the header's field count, before any parsing (100k junk columns took minutes)
+        with open(p, "rb") as fh:
+            first = fh.readline(64 << 20)
+        n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
+        lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
+    for layout in LAYOUTS.values():  # a layout's own fast reader (the native CSV through pyarrow)
+        t = layout.read_fast(p, q, kind, format, mapping) if layout.read_fast else None
+        if t is not None:
+            return _finish(t)
+    try:
+        raw = read_raw(p, kind, sheet, limits)
+    except MinyiError as e:
+        note = _ext_note(p, kind)
+        first = e.problems[0] if e.problems else None
+        if note and first is not None and first.code == "file-unreadable" and "reason" in first.extra:
+            raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
+        raise
+    lim.check("import_columns", raw.frame.shape[1], file=str(p), what="columns of a file to import")
+    return _finish(convert_raw(raw, q, p, format=format, mapping=mapping))
+
+
+def _finish(t: ImportedTable) -> ImportedTable:
+    """The layout's last step over a converted table, if it has one (the native layout undoes the formula guard
+    of minyi's own export)."""
+    layout = LAYOUTS.get(t.format)
+    return layout.finish(t) if layout is not None and layout.finish else t
+
+
+def _ext_note(p: Path, kind: str) -> str:
+    ext = p.suffix.lower()
+    expected = {".csv": "text", ".tsv": "text", ".txt": "text", ".xlsx": "xlsx", ".xls": "xls", ".sav": "sav",
+                ".zsav": "sav", ".zip": "zip"}.get(ext)
+    if expected and expected != kind and not (expected == "xls" and kind == "text"):
+        return f" although its name ends in {ext}"
+    return ""
+
+
+def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto",
+                mapping: Optional[dict] = None, hash_file: bool = True) -> ImportedTable:
+    """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
+    df = raw.frame
+    if df.shape[1] == 0 or len(df) == 0:  # nothing, or a header without any data row
+        raise MinyiError.of("file-empty", file=str(p))
+    if format in FORCED:
+        name, why = format, "chosen with --format"
+    else:
+        name, why = detect(list(df.columns), q, raw.kind, raw.var_labels)
+    layout = LAYOUTS[name]
+    fmt = layout.report_as(raw.kind) if layout.report_as else layout.name
+    what = layout.title
+    reason = f"{what}: {why}; read as {raw.detail}{_ext_note(p, {'csv': 'text'}.get(raw.kind, raw.kind))}"
+    conv = _Converter(q, raw, p.name, layout, mapping)
+    frame = conv.run()
+    if not conv.matched_any:
+        cands = [f"{x.number}、{x.text}" for x in q.questions[:3]] + q.columns(meta=False)[:3]
+        shown = ", ".join(list(df.columns)[:6]) + (" …" if df.shape[1] > 6 else "")
+        raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
+                            reason=f"none of its {df.shape[1]} column(s) ({shown}) matches a question of "
+                                   f"'{q.title}' (expected headers like {', '.join(cands)}); read as {raw.detail}")
+    frame["_row"] = np.arange(len(df), dtype=np.int64) + raw.header_line + 1
+    pii_cols = [c for c in detect_pii(df, conv.used) if c in df.columns]
+    pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
+    return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
+                         pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=file_hash(p) if hash_file else "",
+                         rows_read=len(df))

@@ -77,8 +77,8 @@ def _style() -> None:
 
 
 def _layout_facts(fig) -> dict:
-    """Legend texts, smallest font and whether a title box meets a legend box (what tests check)."""
-    fig.canvas.draw()
+    """Legend texts, smallest font and whether a title box meets a legend box (what tests check).
+    Called after the figure was drawn (saved as PNG): the title and legend have their final places."""
     r = fig.canvas.get_renderer()
     legends = [lg for lg in [a.get_legend() for a in fig.axes] + list(fig.legends) if lg is not None]
     texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
@@ -90,9 +90,9 @@ def _layout_facts(fig) -> dict:
 
 
 def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
-    facts = _layout_facts(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150)
+    facts = _layout_facts(fig)  # after the draw that saving made (no second draw)
     png_path = svg_path = None
     if out_dir is not None:
         from survey.atomic import make_dir

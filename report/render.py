@@ -954,6 +954,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     text_cm = text_width_mm(doc.sections[0]) / 10
     land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
     table_text = doc.styles["Table Text"]
+    table_text_id = table_text.style_id  # set on each cell's paragraph directly: python-docx's by-object
+    # setter looks the default style up among all styles on every call (most of the DOCX writing time)
     fig_no = {"f": 0}
 
     T = clean_text  # no control characters in Word XML (survey.cells)
@@ -1004,7 +1006,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         for i, (h, _) in enumerate(t.columns):
             cell = hdr.cells[i]
             cell.width = widths[i]
-            cell.paragraphs[0].style = table_text
+            cell.paragraphs[0]._p.style = table_text_id
             run = cell.paragraphs[0].add_run(T(str(h)))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -1018,7 +1020,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             for i, v in enumerate(r):
                 cells[i].width = widths[i]
                 cells[i].text = T(v)
-                cells[i].paragraphs[0].style = table_text
+                cells[i].paragraphs[0]._p.style = table_text_id
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         if t.note:
             p = doc.add_paragraph(T(t.note), style=table_text)

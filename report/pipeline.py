@@ -32,6 +32,7 @@ from survey.questionnaire import Question, Questionnaire
 
 from .batteries import battery_alphas
 from .drivers import satisfaction_drivers
+from .group_compare import group_tests
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -198,6 +199,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     ind_out, item_out, area_out, composite = indicator_sections(
         q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
     ipa = _ipa(q, frame, des, item_out, coded)
+    gtests = group_tests(q, des, coded, items, groupings, na_policy=na_policy)
     del coded, res  # the coded answers (an int64 array per item) are not needed past here: free them
 
     result = {
@@ -214,6 +216,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_text": _open_text(q, frame),
         "ipa": ipa,
         "league": _league(area_out, composite, "district"),
+        "group_tests": gtests,
         "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
         "reliability": battery_alphas(q, frame),
         "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),

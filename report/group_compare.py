@@ -186,3 +186,14 @@ def significance_lines(tab: dict, group_word: str, lang: str = "zh") -> list:
 
 def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh") -> str:
     return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell)
+
+
+METHOD_NOTE = {
+    "zh": "群体比较：每个群体与其余群体合并后的估计之差，按抽样设计计算线性化标准误，t 检验自由度为设计自由度减1"
+          "（R svyttest；多题项指标为 svycontrast）；p<0.05 标注*，未作多重比较校正。单题指标另以 Rao–Scott 二阶校正 F "
+          "检验（R svychisq）判断各群体是否整体存在差异。",
+    "en": "Group comparisons: each group's estimate minus that of all other groups together, with a linearised "
+          "design-based SE and t on the design degrees of freedom minus 1 (R svyttest; svycontrast for indicators of "
+          "several items); * marks p < 0.05, without adjustment for multiple comparisons. For single-question "
+          "indicators the Rao–Scott second-order F test (R svychisq) says whether the groups differ at all.",
+}

@@ -33,6 +33,7 @@ from survey.questionnaire import Question, Questionnaire
 from .batteries import battery_alphas
 from .drivers import satisfaction_drivers
 from .group_compare import group_tests
+from .hot_issue_groups import HOT_CI, hot_issue_groups
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -501,6 +502,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
         asked |= np.isfinite(c)
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
+    ci_method = HOT_CI  # Korn–Graubard: bounds stay in 0–100% even at 0 successes (report.hot_issue_groups)
     res = multiple_choice(des, [M[j] for j in issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
 
@@ -526,7 +528,11 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
         ex = multiple_choice(des, [M[excl[0]]], [qq.options[excl[0]].code], [qq.options[excl[0]].label],
                              asked=asked, ci_method=ci_method, confidence=confidence)
         none_share = _cstat(ex.options[0].stats["respondents"][0])
-    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0],
+    top_j = [issue[[qq.options[j].code for j in issue].index(r["code"])] for r in rows[:top_n]]
+    differ = hot_issue_groups(des, [M[j] for j in top_j], asked, [qq.options[j].code for j in top_j],
+                              [qq.options[j].label for j in top_j], groupings)
+    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0], "ci_method": ci_method,
+            "groups_differ": differ,
             "mean_mentions": res.mean_mentions[0] if res.n_asked[0] else None,
             "items": rows, "top": rows[:top_n], "by_site": by_site, "by": by, "none": none_share}
 

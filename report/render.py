@@ -42,7 +42,12 @@ from .cover import make_cover
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
 from .drivers_table import DRIVERS_TITLE, drivers_table
+from .group_compare import METHOD_NOTE as GROUP_METHOD
 from .group_compare import NOT_ASKED, group_tables, significance_lines, table_note
+from .hot_issue_groups import CI_NOTE as HOT_CI_NOTE
+from .hot_issue_groups import METHOD_NOTE as HOT_METHOD
+from .hot_issue_groups import TITLE as HOT_TITLE
+from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import join_list
@@ -548,6 +553,10 @@ def build_sections(ctx: dict) -> list:
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
                 ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]])
         fig(sec, ctx["charts"].get("hot"))
+        sec.blocks.append(("p", ctx["hot_ci_note"]))
+        if ctx["hot_lines"]:
+            sec.blocks.append(("h", ctx["hot_groups_title"]))
+            sec.blocks.append(("list", ctx["hot_lines"]))
         if hot.get("by_site"):
             rows = []
             for site, recs in hot["by_site"].items():
@@ -802,11 +811,12 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
-        "lowest_items": lowest, "group_tables": group_tables(res), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
+        "lowest_items": lowest, "group_tables": group_tables(res), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
+        "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
-        "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
+        "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
         "district_table": problem_table(district_problems(res), lang), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],

@@ -33,6 +33,8 @@ def reported(tmp_path_factory):
     last = dq.options[-1].code
     keep = np.flatnonzero(frame[dq.id].to_numpy() == last)[:6]  # the last district: 6 respondents → suppressed
     frame = frame[(frame[dq.id].to_numpy() != last) | np.isin(np.arange(len(frame)), keep)].reset_index(drop=True)
+    k = frame["K1_50"].to_numpy(dtype=float)
+    frame["K1_50"] = np.where(np.isfinite(k), 0.0, np.nan)  # an issue nobody chose: its interval stays in range
     csv = tmp / "r.csv"
     write_csv(frame, csv)
     proj = Project.create(tmp / "proj", bundled_path())
@@ -135,3 +137,59 @@ def test_xlsx_flags_not_asked(reported):
     wb = load_workbook(paths["xlsx"], read_only=True)
     text = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
     assert "未调查（该群体未设此题）" in text and "与其余群体差异显著" in text
+
+
+def test_hot_issue_intervals_are_korn_graubard_and_stay_in_range(reported):
+    from analysis.multiple import multiple_choice
+
+    q, proj, res, page, _ = reported
+    hot = res["hot_issues"]
+    assert hot["ci_method"] == "clopper-pearson"
+    data, _ = proj.responses("2026Q3")
+    data = data.reset_index(drop=True)
+    des = Design.from_frame(data)
+    opts = [o for o in q.question("K1").options if not o.exclusive]
+    M = np.column_stack([data[f"K1_{o.code}"].to_numpy(dtype=float) for o in opts])
+    direct = multiple_choice(des, M, [o.code for o in opts], [o.label for o in opts],
+                             asked=np.isfinite(M).any(axis=1), ci_method="clopper-pearson")
+    by_code = {o.code: o.stats["respondents"] for o in direct.options}
+    for r in hot["items"]:
+        e = by_code[r["code"]]
+        assert r["respondents"]["ci_low"] == pytest.approx(float(e.ci_low[0]), rel=1e-10, abs=1e-14)
+        assert r["respondents"]["ci_high"] == pytest.approx(float(e.ci_high[0]), rel=1e-10)
+        assert 0.0 <= r["respondents"]["ci_low"] <= r["respondents"]["estimate"] <= r["respondents"]["ci_high"] <= 1.0
+    zero = next(r for r in hot["items"] if r["code"] == 50)
+    assert zero["respondents"]["estimate"] == 0.0 and zero["respondents"]["ci_low"] == 0.0
+    assert 0.0 < zero["respondents"]["ci_high"] < 0.01
+    assert "精确（Beta 分布）区间" in page and "Korn–Graubard" in page
+
+
+def test_who_drives_a_hot_issue(reported):
+    from analysis.group_tests import independence_test
+
+    q, proj, res, page, _ = reported
+    hot = res["hot_issues"]
+    data, _ = proj.responses("2026Q3")
+    data = data.reset_index(drop=True)
+    des = Design.from_frame(data)
+    M = np.column_stack([data[f"K1_{o.code}"].to_numpy(dtype=float) for o in q.question("K1").options])
+    asked = np.isfinite(M).any(axis=1)
+    site_q = q.question(q.site_question)
+    codes = np.full(len(data), -1)
+    for k, o in enumerate(site_q.options):
+        codes[data[site_q.id].to_numpy(dtype=float) == o.code] = k
+    top = [r["code"] for r in hot["top"]]
+    differ = {r["code"]: r for r in hot["groups_differ"] if r["by"] == "site"}
+    for c in top:
+        y = (data[f"K1_{c}"].to_numpy(dtype=float) == 1).astype(float)
+        t = independence_test(des, y, asked, codes)
+        assert (c in differ) == (t["p"] < 0.05), c
+        if c in differ:
+            assert differ[c]["rao_scott"]["p"] == pytest.approx(t["p"], rel=1e-10)
+    lines = [r for r in hot["groups_differ"] if r["higher"]]
+    assert lines, "the simulated sites differ on some top issue"
+    for r in lines:
+        gw = {"site": "调查点", "district": "区县"}[r["by"]]
+        for g in r["higher"]:
+            assert f"{g['group']}（{100 * g['estimate']:.1f}%，其余{gw}{100 * g['rest']:.1f}%）" in page
+        assert f"“{r['label']}”在不同{gw}之间差异显著" in page

@@ -251,7 +251,8 @@ def indicator_sections(q: Questionnaire, res, items: Sequence[ItemSpec], distrib
         rec = {"id": ind.id, "kind": ind.kind, "name": ind.name or ind.id, "question": ind.question,
                "area": ind.area, "area_name": area.name if area else None, "target": ind.target,
                "index_target": _stat(r["index"][0])["target"] if "index" in r else None,
-               "recommendation": ind.recommendation or (area.recommendation if area else None)}
+               "recommendation": ind.recommendation or (area.recommendation if area else None),
+               "positive_labels": _positive_labels(q, ind)}
         for m in ("rate", "index"):
             if m in r and r[m] is not None:
                 rec[m] = _stat(r[m][0])
@@ -288,6 +289,13 @@ def indicator_sections(q: Questionnaire, res, items: Sequence[ItemSpec], distrib
         composite = _stat(res.composite[0])
         composite["by"] = by_groups(res.composite)
     return ind_out, item_out, area_out, composite
+
+
+def _positive_labels(q: Questionnaire, ind) -> list:
+    """The labels of the options an indicator counts as positive (知晓/支持/参与, or 满意 for 满意率)."""
+    qq = q.get(ind.question)
+    opts = {o.code: o.label for o in (qq.options if qq is not None else [])}
+    return [opts.get(c, str(c)) for c in ind.positive]
 
 
 def _software() -> dict:

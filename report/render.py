@@ -43,6 +43,7 @@ from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
 from .drivers_table import DRIVERS_TITLE, drivers_table
 from .group_compare import METHOD_NOTE as GROUP_METHOD
+from .indicator_definitions import definitions_note
 from .group_compare import NOT_ASKED, group_tables, significance_lines, table_note
 from .hot_issue_groups import CI_NOTE as HOT_CI_NOTE
 from .hot_issue_groups import METHOD_NOTE as HOT_METHOD
@@ -516,8 +517,8 @@ def build_sections(ctx: dict) -> list:
     rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
     idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
     table(sec, "Main indicators against targets" if en else "主要指标及达标判定", pc, rate_rows,
-          "Met: CI entirely above the target; not met: entirely below." if en else
-          "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。")
+          ("Met: CI entirely above the target; not met: entirely below." if en else
+           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"])
     if idx_rows:
         table(sec, "Satisfaction indexes against targets" if en else "满意度指数及达标判定",
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
@@ -811,7 +812,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
-        "lowest_items": lowest, "group_tables": group_tables(res), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
+        "lowest_items": lowest, "group_tables": group_tables(res), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
         "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},

@@ -193,3 +193,15 @@ def test_who_drives_a_hot_issue(reported):
         for g in r["higher"]:
             assert f"{g['group']}（{100 * g['estimate']:.1f}%，其余{gw}{100 * g['rest']:.1f}%）" in page
         assert f"“{r['label']}”在不同{gw}之间差异显著" in page
+
+
+def test_what_counts_is_stated_for_every_indicator(reported):
+    q, _, res, page, _ = reported
+    i = page.index("计入比率的选项：")
+    note = page[i:page.index("</div>", i)]
+    for ind in q.indicators:
+        rec = next(r for r in res["indicators"] if r["id"] == ind.id)
+        labels = [o.label for o in q.question(ind.question).options if o.code in ind.positive]
+        assert rec["positive_labels"] == labels
+        assert ind.name in note and "".join(f"“{x}”" for x in labels) in note
+    assert "创文知晓率为“知道”“听说过但不太了解”" in note

@@ -31,9 +31,11 @@ from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .batteries import battery_alphas
+from .decisions import decision_questions
 from .drivers import satisfaction_drivers
 from .group_compare import group_tests
 from .hot_issue_groups import HOT_CI, hot_issue_groups
+from .representativeness import composition_test
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -222,6 +224,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "reliability": battery_alphas(q, frame),
         "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),
         "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
+        "decisions": decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
     }
     result["sample"]["moe"] = _moe(result)
     return result
@@ -430,6 +433,9 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
                                "share": float(w[x == o.code].sum() / W) if W else None,
                                **({"population_share": pop.get(o.label)} if pop is not None else {})}
                               for o in qq.options]}
+        if pop is not None:  # the sample against the margin (report.representativeness)
+            comp[key]["representativeness"] = composition_test(des, x, [o.code for o in qq.options],
+                                                               [o.label for o in qq.options], pop)
     fielding = None
     if "submitted_at" in frame.columns:
         t = pd.to_datetime(frame["submitted_at"], errors="coerce").dropna()

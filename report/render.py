@@ -41,9 +41,12 @@ from .batteries import alpha_table
 from .cover import make_cover
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
+from .decisions import TITLE as DECISIONS_TITLE
+from .decisions_tables import decision_tables, recommend_lines
 from .drivers_table import DRIVERS_TITLE, drivers_table
 from .group_compare import METHOD_NOTE as GROUP_METHOD
 from .indicator_definitions import definitions_note
+from .representativeness import representativeness_lines
 from .group_compare import NOT_ASKED, group_tables, significance_lines, table_note
 from .hot_issue_groups import CI_NOTE as HOT_CI_NOTE
 from .hot_issue_groups import METHOD_NOTE as HOT_METHOD
@@ -493,6 +496,8 @@ def build_sections(ctx: dict) -> list:
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
         table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
               cols, rows)
+    if ctx["representativeness"]:
+        sec.blocks.append(("list", ctx["representativeness"]))
     fig(sec, ctx["charts"].get("sample"))
     # 3 findings
     sec = S[2]
@@ -541,6 +546,13 @@ def build_sections(ctx: dict) -> list:
             it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
     for c in ctx["likert_charts"]:
         fig(sec, c)
+    dec = res.get("decisions")
+    if dec:
+        S[3].blocks.append(("h", DECISIONS_TITLE[lang]))
+        for t in ctx["decision_tables"]:
+            table(S[3], t.caption, t.columns, t.rows, t.note)
+        if ctx["recommend_lines"]:
+            S[3].blocks.append(("list", ctx["recommend_lines"]))
     # 5 hot issues
     sec = S[4]
     hot = ctx.get("hot")
@@ -812,7 +824,10 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
-        "lowest_items": lowest, "group_tables": group_tables(res), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
+        "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": DECISIONS_TITLE[lang],
+        "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
+        "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)
+        if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
         "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},

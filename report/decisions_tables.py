@@ -35,8 +35,8 @@ def channel_table(ch: dict, lang: str = "zh") -> tuple:
         rows.append(r)
     base = f"n={ch['n']:,}"
     note = (f"Share of respondents reached by each channel (base: those asked, {base}); * the sites differ "
-            "significantly (design-based Rao–Scott test, p < 0.05)." if en else
-            f"比例为选择该渠道的受访者占回答者的比例（{base}）；* 各调查点之间差异显著（按抽样设计的 Rao–Scott 检验，p<0.05）。")
+            "significantly (design-based chi-squared test, p < 0.05)." if en else
+            f"比例为选择该渠道的受访者占回答者的比例（{base}）；* 各调查点之间差异显著（按抽样设计的卡方检验，p<0.05）。")
     cap = f"Information channels: {ch['text']}" if en else f"宣传渠道触达率：{ch['text']}"
     return cap, cols, rows, note
 

@@ -33,9 +33,10 @@ METHOD = "group vs rest: design-based t (R svyttest / svycontrast), df = design 
 
 NOT_ASKED = {"zh": "未调查", "en": "not asked"}
 NOTE = {"zh": "* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考；"
-              "— 样本量小于{mc}，不予报告；未调查：该{g}未设此题。",
+              "— 样本量小于{mc}，不予报告。",
         "en": "* differs significantly from the other {g}s (design-based test of the difference, p < 0.05); "
-              "△ n < {sb}, unreliable; — n < {mc}, suppressed; not asked: the question was not put to this {g}."}
+              "△ n < {sb}, unreliable; — n < {mc}, suppressed."}
+NOTE_NOT_ASKED = {"zh": "未调查：该{g}未设此题。", "en": " Not asked: the question was not put to this {g}."}
 
 
 def _section_of(q: Questionnaire) -> dict:
@@ -152,7 +153,8 @@ def group_tables(result: dict, measure: str = "rate") -> dict:
             rows.append({"id": ind["id"], "name": ind["name"], "overall": ind[measure].get("estimate"),
                          "cells": cells})
         if groups:
-            out[g] = {"groups": groups, "rows": rows}
+            out[g] = {"groups": groups, "rows": rows,
+                      "not_asked": any(c["not_asked"] for r in rows for c in r["cells"])}
     return out
 
 
@@ -184,8 +186,10 @@ def significance_lines(tab: dict, group_word: str, lang: str = "zh") -> list:
     return out
 
 
-def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh") -> str:
-    return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell)
+def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh", not_asked: bool = True) -> str:
+    """The group table's note; the 未调查 sentence only when the table has a not-asked cell."""
+    return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell) + (
+        NOTE_NOT_ASKED[lang].format(g=group_word) if not_asked else "")
 
 
 METHOD_NOTE = {

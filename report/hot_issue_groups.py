@@ -23,10 +23,21 @@ from analysis.thresholds import MIN_CELL
 
 ALPHA = 0.05
 HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
-CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%。",
+CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；"
+                 "提及次数占比的置信区间截断于0%–100%。",
            "en": "Intervals of the shares of respondents are exact (beta-distribution) intervals, which stay within "
-                 "0–100% even for very small shares or none."}
+                 "0–100% even for very small shares or none; intervals of the shares of mentions are cut to 0–100%."}
 TITLE = {"zh": "热点问题的群体差异", "en": "Who raises which hot issue"}
+
+
+def clip_share(rec: dict) -> dict:
+    """A share's record with its interval cut to 0–1 (the % of mentions is a ratio with a Wald
+    interval, which can cross 0 for a rarely named issue)."""
+    if rec.get("ci_low") is not None:
+        rec["ci_low"] = max(0.0, rec["ci_low"])
+    if rec.get("ci_high") is not None:
+        rec["ci_high"] = min(1.0, rec["ci_high"])
+    return rec
 
 
 def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray, codes: Sequence[int],

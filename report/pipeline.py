@@ -34,7 +34,7 @@ from .batteries import battery_alphas
 from .decisions import decision_questions
 from .drivers import satisfaction_drivers
 from .group_compare import group_tests
-from .hot_issue_groups import HOT_CI, hot_issue_groups
+from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
 from .representativeness import composition_test
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
@@ -525,7 +525,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     def recs(gi: int) -> list:
         return [{"code": o.code, "label": o.label, "area": opt_area.get(o.code),
                  "respondents": _cstat(o.stats["respondents"][gi]),
-                 "mentions": _cstat(o.stats["mentions"][gi])} for o in res.options]
+                 "mentions": clip_share(_cstat(o.stats["mentions"][gi]))} for o in res.options]
 
     rows = _rank_records(recs(0), "respondents")
     by: dict = {}

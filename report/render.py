@@ -617,7 +617,7 @@ def build_sections(ctx: dict) -> list:
         rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
         gw = ctx["comp_names"].get(g, g)
         table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
-              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang))
+              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]))
         sec.blocks.append(("list", significance_lines(tab, gw.lower() if en else gw, lang)))
     ot = res.get("open_themes")
     if ot and ot.get("themes"):

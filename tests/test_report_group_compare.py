@@ -119,7 +119,8 @@ def test_report_cells_and_sentences_follow_the_tests(reported, grouping, word):
                     n_sig += 1
                     d = 100 * (t["estimate"] - t["rest"])
                     expected_lines.setdefault(lab, []).append(f"{ind['name']}（{d:+.1f}个百分点）")
-    assert "按抽样设计检验" in note and "未调查" in note and "不重叠" not in note
+    assert "按抽样设计检验" in note and "不重叠" not in note
+    assert ("未调查" in note) == (grouping == "site")  # districts are asked every question
     for lab, parts in expected_lines.items():
         line = next(x for x in lines if x.startswith(f"{lab}："))
         for p in parts:
@@ -162,6 +163,8 @@ def test_hot_issue_intervals_are_korn_graubard_and_stay_in_range(reported):
     assert zero["respondents"]["estimate"] == 0.0 and zero["respondents"]["ci_low"] == 0.0
     assert 0.0 < zero["respondents"]["ci_high"] < 0.01
     assert "精确（Beta 分布）区间" in page and "Korn–Graubard" in page
+    for r in hot["items"]:  # the % of mentions too stays within 0–100%
+        assert 0.0 <= r["mentions"]["ci_low"] <= r["mentions"]["ci_high"] <= 1.0
 
 
 def test_who_drives_a_hot_issue(reported):

@@ -76,8 +76,8 @@ def representativeness_lines(result: dict, lang: str = "zh") -> list:
         out.append("This report is unweighted: population estimates may be biased where the groups answer differently; "
                    "read them with care, or weight the sample to the margins (minyi.yaml weighting: {method: rake})."
                    if lang == "en" else
-                   "本报告未加权，若上述群体的回答存在差异，全市估计可能有偏，解读时应予注意；可在 minyi.yaml 中设置"
-                   "weighting: {method: rake} 按总体结构加权。")
+                   "本报告未加权，若上述群体的回答存在差异，全市估计可能有偏，解读时应予注意；建议按总体结构加权"
+                   "（项目配置 minyi.yaml 的 weighting 项）。")
     else:
         dims = [names.get(k, k) for k in tested]
         out.append(f"The sample's {', '.join(dims)} do not differ significantly from the population margins."

@@ -6,7 +6,8 @@ it): the **channel** question is the multiple-choice question whose text names �
 **reasons** are the single- or multiple-choice questions whose text names 原因 / "reason"; the
 **recommend** question is the first whose text names 推荐 / "recommend".
 
-* channels: % of respondents reached by each channel (base: those asked) with its interval, overall
+* channels: % of respondents reached by each channel (base: those asked) with its interval
+  (Korn–Graubard for multiple choice, as the hot issues and the 各题统计 appendix), overall
   and by site (:func:`analysis.multiple.multiple_choice`, R ``svyciprop``), and the Rao–Scott test of
   channel × site (:func:`analysis.group_tests.independence_test`, R ``svychisq``);
 * reasons: % of those asked giving each reason, with its interval, ranked;
@@ -32,6 +33,8 @@ from analysis.group_tests import independence_test
 from analysis.indicators import Grouping, stat_record
 from analysis.multiple import multiple_choice
 from survey.questionnaire import Question, Questionnaire
+
+from .hot_issue_groups import HOT_CI
 
 CHANNEL_WORDS = ("渠道", "channel")
 REASON_WORDS = ("原因", "reason")
@@ -73,6 +76,8 @@ def _shares(qq, frame, des, groupings, ci_method, confidence) -> dict:
     M, asked = _choices(qq, frame)
     opts = [o for o in qq.options if not o.exclusive]
     keep = [j for j, o in enumerate(qq.options) if not o.exclusive]
+    if qq.type == "multiple":  # % of respondents of multiple choice: Korn–Graubard, as the hot issues and appendix
+        ci_method = HOT_CI
     res = multiple_choice(des, [M[j] for j in keep], [o.code for o in opts], [o.label for o in opts],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
     items = [{"code": o.code, "label": o.label, "respondents": _stat(o.stats["respondents"])} for o in res.options]

@@ -59,7 +59,7 @@ def test_channels_by_site_equal_the_estimator(civic):
     qq = q.question("B2")
     M = np.column_stack([data[f"B2_{o.code}"].to_numpy(dtype=float) for o in qq.options])
     direct = multiple_choice(des, M, [o.code for o in qq.options], [o.label for o in qq.options],
-                             asked=np.isfinite(M).any(axis=1))
+                             asked=np.isfinite(M).any(axis=1), ci_method="clopper-pearson")
     by_code = {o.code: o.stats["respondents"] for o in direct.options}
     assert [r["respondents"]["estimate"] for r in ch["items"]] == sorted(
         (r["respondents"]["estimate"] for r in ch["items"]), reverse=True)
@@ -67,6 +67,10 @@ def test_channels_by_site_equal_the_estimator(civic):
         e = by_code[r["code"]]
         assert r["respondents"]["estimate"] == pytest.approx(float(e.estimate[0]), rel=1e-12)
         assert r["respondents"]["ci_low"] == pytest.approx(float(e.ci_low[0]), rel=1e-10)
+        b2 = next(t for t in res["questions"] if t["id"] == "B2")  # the same interval as the appendix
+        row = next(x for x in b2["rows"] if x["label"] == r["label"])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((r["respondents"]["ci_low"], r["respondents"]["ci_high"]),
+                                                                rel=1e-12)
         assert f"{100 * r['respondents']['estimate']:.1f}%" in page
     # the per-site shares of the table are those of the result
     site = q.question(q.site_question)

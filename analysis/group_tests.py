@@ -80,6 +80,8 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
     for v in vs:
         any_valid |= v
     replicate = getattr(design, "is_replicate", False)
+    present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
+    dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
     out = []
     for g, lab in enumerate(labels):
         D = codes == g
@@ -101,7 +103,6 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
             z += (np.where(vD, w * (y - pD), 0.0) / WD - np.where(vC, w * (y - pC), 0.0) / WC) / J
             a_cols += [y * vD, y * vC]
             b_cols += [vD.astype(float), vC.astype(float)]
-        present = any_valid & known
         nD, nC = int((any_valid & D).sum()), int((any_valid & C).sum())
         if not ok:
             out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, nC))
@@ -114,7 +115,6 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
         else:
             var = float(design.variance(z[:, None], present=present)[0, 0])
         se = float(np.sqrt(var)) if var >= 0 else float("nan")
-        dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             t = diff / se if se > 0 else float("nan")
         p = float(2 * stats.t.sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")

@@ -52,24 +52,19 @@ def _not_asked_by_design(q: Questionnaire, grouping: Grouping, qids: Sequence[st
             if not any(sec.get(qid) in q.sections_for_site(lab) for qid in qids)}
 
 
-def _row_values(coded: tuple) -> np.ndarray:
-    codes, vals = coded
-    return vals[codes]
-
-
 def _measure_columns(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy: str) -> tuple[list, list, list]:
     """Per item: y (1/0 for the rate, the score for the index), the rows valid for it, the rows that answered."""
     ys, vs, answered = [], [], []
     for it in its:
-        x = _row_values(coded[it.key])
+        codes, vals = coded[it.key]
+        x = vals[codes]
         ans = np.isfinite(x)
         na = ans & np.isin(x, it.na_codes) if it.na_codes else np.zeros(len(x), bool)
         if measure == "rate":
             ys.append(np.isin(x, it.positive).astype(float))
             vs.append((ans & ~na) if na_policy == "exclude" else ans)
-        else:
-            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in x.tolist()]) \
-                if len(x) else np.zeros(0)
+        else:  # the score of each answer value, then of each row
+            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])[codes]
             ys.append(np.nan_to_num(sc))
             vs.append(ans & ~na & np.isfinite(sc))
         answered.append(ans)

@@ -83,6 +83,8 @@ def cell_text(c: Num) -> str:
     """A flagged number as shown in HTML and DOCX: 92.2% △*, or — when suppressed."""
     if "suppressed" in c.flags:
         return "—"
+    if c.kind == "text":  # words in a number column (e.g. 未调查, a question the group was not asked)
+        return "—" if c.value is None else str(c.value)
     return format_value(c.number, c.kind) + "".join(FLAG_MARKS[f] for f in FLAG_CODES if f in c.flags and f in FLAG_MARKS)
 
 

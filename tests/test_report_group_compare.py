@@ -39,7 +39,7 @@ def reported(tmp_path_factory):
     write_csv(frame, csv)
     proj = Project.create(tmp / "proj", bundled_path())
     proj.import_file(csv, wave="2026Q3")
-    out = report_project(proj, tmp / "out", wave="2026Q3", formats=("html", "xlsx"), cache=False)
+    out = report_project(proj, tmp / "out", wave="2026Q3", formats=("html", "xlsx", "docx"), cache=False)
     page = html.unescape(Path(out["paths"]["html"]).read_text(encoding="utf-8"))
     return q, proj, out["result"], page, out["paths"]
 
@@ -129,6 +129,24 @@ def test_report_cells_and_sentences_follow_the_tests(reported, grouping, word):
     if grouping == "district":
         last = q.question(q.district_question).options[-1].label
         assert all(r[2 + groups.index(last)] == "—" for r in rows[1:])
+
+
+def test_docx_shows_not_asked(reported):
+    from docx import Document
+
+    q, _, res, _, paths = reported
+    d = Document(paths["docx"])
+    tab = next(t for t in d.tables if [c.text for c in t.rows[0].cells][:2] == ["指标", "总体"]
+               and [c.text for c in t.rows[0].cells][2:] == [o.label for o in q.question(q.site_question).options])
+    cells = {(r.cells[0].text, j): r.cells[2 + j].text for r in tab.rows[1:] for j in range(len(r.cells) - 2)}
+    for rec in res["group_tests"]["by"]["site"]:
+        if rec["measure"] != "rate":
+            continue
+        for j, g in enumerate(rec["groups"]):
+            if g["not_asked"]:
+                assert cells[(rec["name"], j)] == "未调查"
+            elif g["significant"]:
+                assert cells[(rec["name"], j)].endswith("*")
 
 
 def test_xlsx_flags_not_asked(reported):

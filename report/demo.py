@@ -33,7 +33,7 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
              formats: Sequence[str] = FORMATS, log: Callable[[str], None] = lambda s: None) -> dict:
     """Run the demo into ``out_dir`` (module docstring); returns the written paths and timings."""
     t0 = time.perf_counter()
-    from survey.atomic import make_dir
+    from survey.atomic import atomic_write_text, make_dir
 
     make_dir(out_dir)
     qpath = bundled_path()
@@ -48,6 +48,11 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     project = Project.create(proj_dir, qpath)
     project.config["waves"] = dict(DEMO_WAVES)
     project.config["ledger"] = {"deadline_days": 30}  # items fall due 30 days after their wave ends
+    # the city's population by gender (census shares): shown next to the sample, which is not weighted,
+    # so the report says where the sample differs from the population (report.representativeness)
+    genders = [o.label for o in q.question("A1").options]
+    atomic_write_text(proj_dir / "pop_gender.csv", f"性别,人口占比\n{genders[0]},50.6%\n{genders[1]},49.4%\n")
+    project.config["margins"] = {"gender": "pop_gender.csv"}
     project.save_config()
     log(f"project created: {proj_dir}")
     for name, n, s, shift, start, messy in waves:

@@ -31,7 +31,11 @@ from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
 
 from .batteries import battery_alphas
+from .decisions import decision_questions
 from .drivers import satisfaction_drivers
+from .group_compare import group_tests
+from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
+from .representativeness import composition_test
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -198,6 +202,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     ind_out, item_out, area_out, composite = indicator_sections(
         q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
     ipa = _ipa(q, frame, des, item_out, coded)
+    gtests = group_tests(q, des, coded, items, groupings, na_policy=na_policy)
     del coded, res  # the coded answers (an int64 array per item) are not needed past here: free them
 
     result = {
@@ -214,10 +219,12 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_text": _open_text(q, frame),
         "ipa": ipa,
         "league": _league(area_out, composite, "district"),
+        "group_tests": gtests,
         "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
         "reliability": battery_alphas(q, frame),
         "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),
         "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
+        "decisions": decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
     }
     result["sample"]["moe"] = _moe(result)
     return result
@@ -247,7 +254,8 @@ def indicator_sections(q: Questionnaire, res, items: Sequence[ItemSpec], distrib
         rec = {"id": ind.id, "kind": ind.kind, "name": ind.name or ind.id, "question": ind.question,
                "area": ind.area, "area_name": area.name if area else None, "target": ind.target,
                "index_target": _stat(r["index"][0])["target"] if "index" in r else None,
-               "recommendation": ind.recommendation or (area.recommendation if area else None)}
+               "recommendation": ind.recommendation or (area.recommendation if area else None),
+               "positive_labels": _positive_labels(q, ind)}
         for m in ("rate", "index"):
             if m in r and r[m] is not None:
                 rec[m] = _stat(r[m][0])
@@ -284,6 +292,13 @@ def indicator_sections(q: Questionnaire, res, items: Sequence[ItemSpec], distrib
         composite = _stat(res.composite[0])
         composite["by"] = by_groups(res.composite)
     return ind_out, item_out, area_out, composite
+
+
+def _positive_labels(q: Questionnaire, ind) -> list:
+    """The labels of the options an indicator counts as positive (知晓/支持/参与, or 满意 for 满意率)."""
+    qq = q.get(ind.question)
+    opts = {o.code: o.label for o in (qq.options if qq is not None else [])}
+    return [opts.get(c, str(c)) for c in ind.positive]
 
 
 def _software() -> dict:
@@ -418,6 +433,9 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
                                "share": float(w[x == o.code].sum() / W) if W else None,
                                **({"population_share": pop.get(o.label)} if pop is not None else {})}
                               for o in qq.options]}
+        if pop is not None:  # the sample against the margin (report.representativeness)
+            comp[key]["representativeness"] = composition_test(des, x, [o.code for o in qq.options],
+                                                               [o.label for o in qq.options], pop)
     fielding = None
     if "submitted_at" in frame.columns:
         t = pd.to_datetime(frame["submitted_at"], errors="coerce").dropna()
@@ -498,6 +516,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
         asked |= np.isfinite(c)
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
+    ci_method = HOT_CI  # Korn–Graubard: bounds stay in 0–100% even at 0 successes (report.hot_issue_groups)
     res = multiple_choice(des, [M[j] for j in issue], [qq.options[j].code for j in issue], [qq.options[j].label for j in issue],
                           groupings=groupings, asked=asked, ci_method=ci_method, confidence=confidence)
 
@@ -506,7 +525,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     def recs(gi: int) -> list:
         return [{"code": o.code, "label": o.label, "area": opt_area.get(o.code),
                  "respondents": _cstat(o.stats["respondents"][gi]),
-                 "mentions": _cstat(o.stats["mentions"][gi])} for o in res.options]
+                 "mentions": clip_share(_cstat(o.stats["mentions"][gi]))} for o in res.options]
 
     rows = _rank_records(recs(0), "respondents")
     by: dict = {}
@@ -523,7 +542,11 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
         ex = multiple_choice(des, [M[excl[0]]], [qq.options[excl[0]].code], [qq.options[excl[0]].label],
                              asked=asked, ci_method=ci_method, confidence=confidence)
         none_share = _cstat(ex.options[0].stats["respondents"][0])
-    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0],
+    top_j = [issue[[qq.options[j].code for j in issue].index(r["code"])] for r in rows[:top_n]]
+    differ = hot_issue_groups(des, [M[j] for j in top_j], asked, [qq.options[j].code for j in top_j],
+                              [qq.options[j].label for j in top_j], groupings)
+    return {"question": qq.id, "text": qq.text, "max": qq.max, "n": res.n_asked[0], "ci_method": ci_method,
+            "groups_differ": differ,
             "mean_mentions": res.mean_mentions[0] if res.n_asked[0] else None,
             "items": rows, "top": rows[:top_n], "by_site": by_site, "by": by, "none": none_share}
 

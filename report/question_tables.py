@@ -6,7 +6,8 @@ questionnaire order, its table of answers —
 * single choice, yes/no, scale: per option the number of respondents choosing it, the design-based
   share of those who answered and its confidence interval;
 * matrix: the same per row (one row of the table per row × option);
-* multiple choice: per option % of respondents (base: those asked) and % of mentions;
+* multiple choice: per option % of respondents (base: those asked; Korn–Graubard interval, as the
+  hot issues: :data:`report.hot_issue_groups.HOT_CI`) and % of mentions;
 * ranking: per option the share ranking it first and the mean Borda score;
 * number: the weighted mean with its interval;
 * text: the number of answers (the answers themselves are in the open-answer section).
@@ -30,6 +31,8 @@ from analysis import Design
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
+
+from .hot_issue_groups import HOT_CI as MULTIPLE_CI
 
 TYPE_NAMES = {"zh": {"single": "单选", "yesno": "是否", "scale": "量表", "matrix": "矩阵量表", "multiple": "多选",
                      "ranking": "排序", "number": "数值", "text": "开放题"},
@@ -118,7 +121,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
         t.n = int(asked.sum())
         if asked.any():
             res = multiple_choice(des, cols, [o.code for o in q.options], [o.label for o in q.options], asked=asked,
-                                  ci_method=ci_method, confidence=confidence)
+                                  ci_method=MULTIPLE_CI, confidence=confidence)
             for o, c, r in zip(q.options, cols, res.options):
                 e, m = r.stats["respondents"][0], r.stats["mentions"][0]
                 t.rows.append(FreqRow(o.label, int(np.sum(asked & (c > 0))), _f(e.estimate), _f(e.ci_low),

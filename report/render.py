@@ -41,7 +41,17 @@ from .batteries import alpha_table
 from .cover import make_cover
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
+from .decisions import TITLE as DECISIONS_TITLE
+from .decisions_tables import decision_tables, recommend_lines
 from .drivers_table import DRIVERS_TITLE, drivers_table
+from .group_compare import METHOD_NOTE as GROUP_METHOD
+from .indicator_definitions import definitions_note
+from .representativeness import representativeness_lines
+from .group_compare import NOT_ASKED, group_tables, significance_lines, table_note
+from .hot_issue_groups import CI_NOTE as HOT_CI_NOTE
+from .hot_issue_groups import METHOD_NOTE as HOT_METHOD
+from .hot_issue_groups import TITLE as HOT_TITLE
+from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import join_list
@@ -398,31 +408,6 @@ def _priorities(result: dict, lang: str) -> list:
     return out
 
 
-def _group_tables(result: dict, ov_key: str = "rate") -> dict:
-    """Indicator × group tables: cells flag small bases, suppression and CIs not overlapping the total."""
-    out = {}
-    for g in result["meta"].get("by", []):
-        groups = None
-        rows = []
-        for ind in result["indicators"]:
-            by = (ind.get(f"{ov_key}_by") or {}).get(g)
-            if not by or not ind.get(ov_key):
-                continue
-            groups = [r["group"] for r in by]
-            ov = ind[ov_key]
-            cells = []
-            for r in by:
-                sig = (r.get("ci_low") is not None and ov.get("ci_high") is not None
-                       and (r["ci_low"] > ov["ci_high"] or r["ci_high"] < ov["ci_low"]))
-                cells.append({"estimate": r.get("estimate"), "text": fmt_pct(r.get("estimate")),
-                              "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "n": r.get("n"),
-                              "small_base": r.get("small_base"), "suppressed": r.get("suppressed"), "sig": sig})
-            rows.append({"id": ind["id"], "name": ind["name"], "overall": ov.get("estimate"), "cells": cells})
-        if groups:
-            out[g] = {"groups": groups, "rows": rows}
-    return out
-
-
 def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> list:
     meta = result["meta"]
     sw = meta.get("software") or {}
@@ -462,8 +447,10 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
 
 
-def _group_num(c: dict) -> Num:
-    """A group comparison cell as a flagged share (suppressed, small base △, significant *)."""
+def _group_num(c: dict, lang: str = "zh") -> Num:
+    """A group comparison cell as a flagged share (suppressed, small base △, significant *; not asked as words)."""
+    if c.get("not_asked"):
+        return Num(NOT_ASKED[lang], "text", ("not_asked",))
     return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
 
 
@@ -509,6 +496,8 @@ def build_sections(ctx: dict) -> list:
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
         table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
               cols, rows)
+    if ctx["representativeness"]:
+        sec.blocks.append(("list", ctx["representativeness"]))
     fig(sec, ctx["charts"].get("sample"))
     # 3 findings
     sec = S[2]
@@ -533,8 +522,8 @@ def build_sections(ctx: dict) -> list:
     rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
     idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
     table(sec, "Main indicators against targets" if en else "主要指标及达标判定", pc, rate_rows,
-          "Met: CI entirely above the target; not met: entirely below." if en else
-          "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。")
+          ("Met: CI entirely above the target; not met: entirely below." if en else
+           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"])
     if idx_rows:
         table(sec, "Satisfaction indexes against targets" if en else "满意度指数及达标判定",
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
@@ -557,6 +546,13 @@ def build_sections(ctx: dict) -> list:
             it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
     for c in ctx["likert_charts"]:
         fig(sec, c)
+    dec = res.get("decisions")
+    if dec:
+        S[3].blocks.append(("h", DECISIONS_TITLE[lang]))
+        for t in ctx["decision_tables"]:
+            table(S[3], t.caption, t.columns, t.rows, t.note)
+        if ctx["recommend_lines"]:
+            S[3].blocks.append(("list", ctx["recommend_lines"]))
     # 5 hot issues
     sec = S[4]
     hot = ctx.get("hot")
@@ -570,6 +566,10 @@ def build_sections(ctx: dict) -> list:
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
                 ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]])
         fig(sec, ctx["charts"].get("hot"))
+        sec.blocks.append(("p", ctx["hot_ci_note"]))
+        if ctx["hot_lines"]:
+            sec.blocks.append(("h", ctx["hot_groups_title"]))
+            sec.blocks.append(("list", ctx["hot_lines"]))
         if hot.get("by_site"):
             rows = []
             for site, recs in hot["by_site"].items():
@@ -614,10 +614,11 @@ def build_sections(ctx: dict) -> list:
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
         cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "pct") for x in tab["groups"]]
-        rows = [[r["name"], r["overall"]] + [_group_num(c) for c in r["cells"]] for r in tab["rows"]]
-        table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
-              cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
-              "* 置信区间与总体不重叠；△ 样本量较小，仅供参考；— 样本过少不予报告。")
+        rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
+        gw = ctx["comp_names"].get(g, g)
+        table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
+              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]))
+        sec.blocks.append(("list", significance_lines(tab, gw.lower() if en else gw, lang)))
     ot = res.get("open_themes")
     if ot and ot.get("themes"):
         cap, cols, rows, note = theme_table(ot, lang)
@@ -800,6 +801,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         return ""
 
     def cell_text(c: dict) -> str:
+        if c.get("not_asked"):
+            return NOT_ASKED[lang]
         if c.get("suppressed"):
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
@@ -821,11 +824,15 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
-        "lowest_items": lowest, "group_tables": _group_tables(res), "priorities": _priorities(res, lang),
+        "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": DECISIONS_TITLE[lang],
+        "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
+        "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)
+        if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
+        "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
-        "method_notes": _method_notes(res, lang, small_base, min_cell), "analyst_placeholder": ANALYST[lang],
+        "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang],
         "section_titles": SECTIONS[lang],
         "district_table": problem_table(district_problems(res), lang), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],

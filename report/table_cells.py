@@ -20,12 +20,12 @@ from typing import Any
 NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
                   "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
                   "pval": "0.000"}
-FLAG_CODES = ("suppressed", "small_base", "sig")
+FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked")
 FLAG_MARKS = {"small_base": " △", "sig": "*"}  # appended to the shown number (suppressed shows only "—")
 FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
-                     "sig": "* 与总体差异显著"},
+                     "sig": "* 与其余群体差异显著", "not_asked": "未调查（该群体未设此题）"},
               "en": {"suppressed": "suppressed (too few)", "small_base": "△ small base, unreliable",
-                     "sig": "* differs from the total"}}
+                     "sig": "* differs from the other groups", "not_asked": "not asked in this group"}}
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ def cell_text(c: Num) -> str:
     """A flagged number as shown in HTML and DOCX: 92.2% △*, or — when suppressed."""
     if "suppressed" in c.flags:
         return "—"
+    if c.kind == "text":  # words in a number column (e.g. 未调查, a question the group was not asked)
+        return "—" if c.value is None else str(c.value)
     return format_value(c.number, c.kind) + "".join(FLAG_MARKS[f] for f in FLAG_CODES if f in c.flags and f in FLAG_MARKS)
 
 

@@ -1,0 +1,198 @@
+"""群体与区县比较: every headline indicator by group, each group tested against the rest.
+
+:func:`group_tests` (called by :func:`report.pipeline.analyze`) runs, for every grouping of the
+report (site, district, or the ``--by`` questions) and every indicator (rate, and index when it
+has one), :func:`analysis.group_tests.group_vs_rest` — the design-based t test of the difference
+between the group's estimate and the estimate over all other groups (R ``svyttest(y ~ I(g == x),
+design)``; for indicators of several items R ``svycontrast`` of the joint domain means) — and, for
+single-question indicators, the Rao–Scott F test of the group × answer table (R ``svychisq``).
+It also records which groups were **not asked** the indicator's question: by design (the
+questionnaire's ``sites:`` give the site no section holding the question) or because none of the
+group's respondents (at least ``MIN_CELL`` of them) answered it; such groups are shown as “未调查”/“not asked”, never as
+“—” (which stays for groups suppressed because n < min_cell).
+
+:func:`group_tables` turns the result into the chapter's tables (cells flagged △ small base,
+— suppressed, 未调查 not asked, * significantly different from the rest at :data:`ALPHA`) and
+:func:`significance_lines` into the sentences naming the groups that differ.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+
+from analysis import Design
+from analysis.group_tests import group_vs_rest, independence_test
+from analysis.indicators import Grouping, ItemSpec
+from analysis.thresholds import MIN_CELL
+from survey.questionnaire import Questionnaire
+
+ALPHA = 0.05
+METHOD = "group vs rest: design-based t (R svyttest / svycontrast), df = design df − 1; Rao–Scott F (R svychisq)"
+
+NOT_ASKED = {"zh": "未调查", "en": "not asked"}
+NOTE = {"zh": "* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考；"
+              "— 样本量小于{mc}，不予报告。",
+        "en": "* differs significantly from the other {g}s (design-based test of the difference, p < 0.05); "
+              "△ n < {sb}, unreliable; — n < {mc}, suppressed."}
+NOTE_NOT_ASKED = {"zh": "未调查：该{g}未设此题。", "en": " Not asked: the question was not put to this {g}."}
+
+
+def _section_of(q: Questionnaire) -> dict:
+    return {qq.id: s.id for s in q.sections for qq in s.questions}
+
+
+def _not_asked_by_design(q: Questionnaire, grouping: Grouping, qids: Sequence[str]) -> set:
+    """Labels of the site groups whose sections (questionnaire ``sites:``) hold none of ``qids``."""
+    if grouping.name != "site" or not q.sites:
+        return set()
+    sec = _section_of(q)
+    return {lab for lab in grouping.labels
+            if not any(sec.get(qid) in q.sections_for_site(lab) for qid in qids)}
+
+
+def _measure_columns(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy: str) -> tuple[list, list, list]:
+    """Per item: y (1/0 for the rate, the score for the index), the rows valid for it, the rows that answered."""
+    ys, vs, answered = [], [], []
+    for it in its:
+        codes, vals = coded[it.key]
+        x = vals[codes]
+        ans = np.isfinite(x)
+        na = ans & np.isin(x, it.na_codes) if it.na_codes else np.zeros(len(x), bool)
+        if measure == "rate":
+            ys.append(np.isin(x, it.positive).astype(float))
+            vs.append((ans & ~na) if na_policy == "exclude" else ans)
+        else:  # the score of each answer value, then of each row
+            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])[codes]
+            ys.append(np.nan_to_num(sc))
+            vs.append(ans & ~na & np.isfinite(sc))
+        answered.append(ans)
+    return ys, vs, answered
+
+
+def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[ItemSpec],
+                groupings: Sequence[Grouping], *, na_policy: str = "exclude", alpha: float = ALPHA) -> Optional[dict]:
+    """``{"alpha", "method", "by": {grouping: [{"indicator", "measure", "rao_scott", "groups": [...]}]}}``
+    (see module docstring; the group records are :meth:`analysis.group_tests.GroupTest.to_dict` plus
+    ``not_asked``), or None without groupings."""
+    if not groupings:
+        return None
+    by_ind: dict = {}
+    for it in items:
+        if it.key in coded:
+            by_ind.setdefault(it.indicator, []).append(it)
+    out: dict = {}
+    for g in groupings:
+        recs = []
+        for ind in q.indicators:
+            its = by_ind.get(ind.id)
+            if not its:
+                continue
+            qids = list(dict.fromkeys(it.key.split("_")[0] if q.get(it.key) is None else it.key for it in its))
+            by_design = _not_asked_by_design(q, g, qids)
+            for measure in ("rate", "index"):
+                if measure == "index" and not its[0].scores:
+                    continue
+                ys, vs, answered = _measure_columns(its, coded, measure, na_policy)
+                tests = group_vs_rest(des, ys, vs, g.codes, g.labels)
+                any_ans = np.zeros(des.n, bool)
+                for a in answered:
+                    any_ans |= a
+                groups = []
+                for k, t in enumerate(tests):
+                    rec = t.to_dict(alpha)
+                    mine = g.codes == k
+                    rec["not_asked"] = bool(t.group in by_design
+                                            or (mine.sum() >= MIN_CELL and not (any_ans & mine).any()))
+                    groups.append(rec)
+                rs = independence_test(des, ys[0], vs[0], g.codes) if len(its) == 1 else None
+                recs.append({"indicator": ind.id, "name": ind.name or ind.id, "measure": measure,
+                             "rao_scott": rs, "groups": groups})
+        out[g.name] = recs
+    return {"alpha": alpha, "method": METHOD, "by": out}
+
+
+def _tests_of(result: dict, grouping: str, ind_id: str, measure: str) -> Optional[dict]:
+    for r in ((result.get("group_tests") or {}).get("by") or {}).get(grouping, []):
+        if r["indicator"] == ind_id and r["measure"] == measure:
+            return r
+    return None
+
+
+def group_tables(result: dict, measure: str = "rate") -> dict:
+    """Indicator × group tables: ``{grouping: {"groups": [labels], "rows": [{"id", "name", "overall",
+    "cells": [{estimate, ci_low, ci_high, n, small_base, suppressed, not_asked, sig, direction, p,
+    rest}]}]}}``; ``sig`` from the group-vs-rest test (never from interval overlap)."""
+    out = {}
+    for g in result["meta"].get("by", []):
+        groups, rows = None, []
+        for ind in result["indicators"]:
+            by = (ind.get(f"{measure}_by") or {}).get(g)
+            if not by or not ind.get(measure):
+                continue
+            groups = [r["group"] for r in by]
+            tests = {t["group"]: t for t in (_tests_of(result, g, ind["id"], measure) or {}).get("groups", [])}
+            cells = []
+            for r in by:
+                t = tests.get(r["group"], {})
+                not_asked = bool(t.get("not_asked"))
+                suppressed = bool(r.get("suppressed")) and not not_asked
+                sig = bool(t.get("significant")) and not suppressed and not not_asked
+                cells.append({"estimate": None if not_asked else r.get("estimate"), "ci_low": r.get("ci_low"),
+                              "ci_high": r.get("ci_high"), "n": r.get("n"),
+                              "small_base": bool(r.get("small_base")) and not not_asked and not suppressed,
+                              "suppressed": suppressed, "not_asked": not_asked, "sig": sig,
+                              "direction": (1 if t["difference"] > 0 else -1) if sig else 0,
+                              "p": t.get("p"), "rest": t.get("rest")})
+            rows.append({"id": ind["id"], "name": ind["name"], "overall": ind[measure].get("estimate"),
+                         "cells": cells})
+        if groups:
+            out[g] = {"groups": groups, "rows": rows,
+                      "not_asked": any(c["not_asked"] for r in rows for c in r["cells"])}
+    return out
+
+
+def significance_lines(tab: dict, group_word: str, lang: str = "zh") -> list:
+    """One sentence per group differing significantly from the rest on some indicator: the indicators
+    on which it is lower, then higher, each with the difference from the rest in percentage points."""
+    out = []
+    for k, lab in enumerate(tab["groups"]):
+        lo, hi = [], []
+        for r in tab["rows"]:
+            c = r["cells"][k]
+            if c["sig"] and c["estimate"] is not None and c["rest"] is not None:
+                d = 100 * (c["estimate"] - c["rest"])
+                (hi if c["direction"] > 0 else lo).append(
+                    f"{r['name']} ({d:+.1f} pp)" if lang == "en" else f"{r['name']}（{d:+.1f}个百分点）")
+        if not lo and not hi:
+            continue
+        if lang == "en":
+            parts = ([f"significantly lower than the other {group_word}s on {', '.join(lo)}"] if lo else []) + \
+                    ([f"higher on {', '.join(hi)}"] if hi else [])
+            out.append(f"{lab}: " + "; ".join(parts) + ".")
+        else:
+            parts = ([f"显著低于其余{group_word}的有{'、'.join(lo)}"] if lo else []) + \
+                    ([f"显著高于其余{group_word}的有{'、'.join(hi)}"] if hi else [])
+            out.append(f"{lab}：" + "；".join(parts) + "。")
+    if not out:
+        out.append(f"No {group_word} differs significantly from the others on any indicator." if lang == "en"
+                   else f"各{group_word}的主要指标与其余{group_word}相比均无显著差异。")
+    return out
+
+
+def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh", not_asked: bool = True) -> str:
+    """The group table's note; the 未调查 sentence only when the table has a not-asked cell."""
+    return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell) + (
+        NOTE_NOT_ASKED[lang].format(g=group_word) if not_asked else "")
+
+
+METHOD_NOTE = {
+    "zh": "群体比较：每个群体与其余群体合并后的估计之差，按抽样设计计算线性化标准误，t 检验自由度为设计自由度减1"
+          "（R svyttest；多题项指标为 svycontrast）；p<0.05 标注*，未作多重比较校正。单题指标另以 Rao–Scott 二阶校正 F "
+          "检验（R svychisq）判断各群体是否整体存在差异。",
+    "en": "Group comparisons: each group's estimate minus that of all other groups together, with a linearised "
+          "design-based SE and t on the design degrees of freedom minus 1 (R svyttest; svycontrast for indicators of "
+          "several items); * marks p < 0.05, without adjustment for multiple comparisons. For single-question "
+          "indicators the Rao–Scott second-order F test (R svychisq) says whether the groups differ at all.",
+}

@@ -1,0 +1,91 @@
+"""Who drives a hot issue: for each of the top hot issues and each grouping of the report, the
+Rao–Scott F test of “chose the issue” × group among those asked (:func:`analysis.group_tests.
+independence_test`, R ``svychisq``); when the groups differ (p < :data:`ALPHA`), the groups whose
+share is significantly above (or below) that of all other groups (:func:`analysis.group_tests.
+group_vs_rest`, R ``svyttest``), e.g. an issue raised mostly in 企业.
+
+Hot-issue option shares carry the Korn–Graubard interval (:data:`HOT_CI`, R ``svyciprop(method =
+"beta")``; at 0 or 100% the Clopper–Pearson interval with the design effect taken as 1, see
+:mod:`analysis.ci`), so their bounds never leave 0–100% (checked in
+``tests/test_group_tests_r_golden.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from analysis import Design
+from analysis.group_tests import group_vs_rest, independence_test
+from analysis.indicators import Grouping
+from analysis.thresholds import MIN_CELL
+
+ALPHA = 0.05
+HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
+CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；"
+                 "提及次数占比的置信区间截断于0%–100%。",
+           "en": "Intervals of the shares of respondents are exact (beta-distribution) intervals, which stay within "
+                 "0–100% even for very small shares or none; intervals of the shares of mentions are cut to 0–100%."}
+TITLE = {"zh": "热点问题的群体差异", "en": "Who raises which hot issue"}
+
+
+def clip_share(rec: dict) -> dict:
+    """A share's record with its interval cut to 0–1 (the % of mentions is a ratio with a Wald
+    interval, which can cross 0 for a rarely named issue)."""
+    if rec.get("ci_low") is not None:
+        rec["ci_low"] = max(0.0, rec["ci_low"])
+    if rec.get("ci_high") is not None:
+        rec["ci_high"] = min(1.0, rec["ci_high"])
+    return rec
+
+
+def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray, codes: Sequence[int],
+                     labels: Sequence[str], groupings: Sequence[Grouping], *, alpha: float = ALPHA) -> list:
+    """``[{"code", "label", "by", "rao_scott", "higher": [group records], "lower": [...]}]`` for every option
+    (``hits``: 1 = chosen per row) and grouping whose Rao–Scott test is significant; group records are
+    :meth:`analysis.group_tests.GroupTest.to_dict` of groups with at least ``MIN_CELL`` asked respondents."""
+    asked = np.asarray(asked, dtype=bool)
+    out = []
+    for g in groupings:
+        for hit, code, lab in zip(hits, codes, labels):
+            y = (np.asarray(hit, dtype=float) > 0).astype(float)
+            rs = independence_test(des, y, asked, g.codes)
+            if rs is None or rs.get("p") is None or rs["p"] >= alpha:
+                continue
+            tests = [t for t in group_vs_rest(des, [y], [asked], g.codes, g.labels) if t.n >= MIN_CELL]
+            hi = [t.to_dict(alpha) for t in tests if t.significant(alpha) and t.difference > 0]
+            lo = [t.to_dict(alpha) for t in tests if t.significant(alpha) and t.difference < 0]
+            out.append({"code": int(code), "label": str(lab), "by": g.name, "rao_scott": rs, "higher": hi, "lower": lo})
+    return out
+
+
+def _p(p: float) -> str:
+    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
+
+
+def driver_lines(hot: dict, group_words: dict, lang: str = "zh") -> list:
+    """One sentence per hot issue raised significantly more often by some groups."""
+    out = []
+    for r in hot.get("groups_differ") or []:
+        if not r["higher"]:
+            continue
+        gw = group_words.get(r["by"], r["by"])
+        if lang == "en":
+            who = ", ".join(f"{t['group']} ({100 * t['estimate']:.1f}% against {100 * t['rest']:.1f}% elsewhere)"
+                            for t in r["higher"])
+            out.append(f"“{r['label']}” differs by {gw.lower()} ({_p(r['rao_scott']['p'])}): raised most in {who}.")
+        else:
+            who = "、".join(f"{t['group']}（{100 * t['estimate']:.1f}%，其余{gw}{100 * t['rest']:.1f}%）" for t in r["higher"])
+            out.append(f"“{r['label']}”在不同{gw}之间差异显著（{_p(r['rao_scott']['p'])}），主要由{who}提出。")
+    return out
+
+
+METHOD_NOTE = {
+    "zh": "热点问题选择比例的置信区间：Korn–Graubard (1998) 区间（R svyciprop(method=\"beta\")），比例为0或100%时取设计"
+          "效应为1的 Clopper–Pearson 区间；“主要由谁提出”依据选择与否×群体的 Rao–Scott F 检验（p<0.05）及各群体与其余群体之差的"
+          "设计 t 检验。",
+    "en": "Hot-issue shares: Korn–Graubard (1998) intervals (R svyciprop(method=\"beta\")); at 0 or 100% the "
+          "Clopper–Pearson interval with the design effect taken as 1. “Raised most by” rests on the Rao–Scott F test of "
+          "chosen × group (p < 0.05) and the design-based t test of each group against the rest.",
+}

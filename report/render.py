@@ -44,7 +44,7 @@ from .district_problems import district_problems, problem_table
 from .drivers_table import DRIVERS_TITLE, drivers_table
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
-from .labels import join_list
+from .labels import LANGS, join_list, label, labels, verdict_labels
 from .method_text import variance_words
 from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
@@ -60,18 +60,9 @@ DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；�
                  "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
                        "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
-CI_NAMES = {
-    "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
-           "clopper-pearson": "Clopper–Pearson/Korn–Graubard 区间", "wilson": "Wilson 区间（有效样本量）",
-           "jeffreys": "Jeffreys 区间（有效样本量）", "agresti-coull": "Agresti–Coull 区间（有效样本量）"},
-    "en": {"wald": "Wald interval (R svyciprop method=\"mean\")", "logit": "logit interval (R svyciprop default)",
-           "clopper-pearson": "Clopper–Pearson/Korn–Graubard interval", "wilson": "Wilson interval (effective n)",
-           "jeffreys": "Jeffreys interval (effective n)", "agresti-coull": "Agresti–Coull interval (effective n)"},
-}
-COMP_NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
-              "en": {"site": "Site", "district": "District", "gender": "Gender", "age": "Age", "education": "Education"}}
-VERDICTS = {"zh": {"达标": "达标", "未达标": "未达标", "无显著差异": "无显著差异"},
-            "en": {"达标": "met", "未达标": "not met", "无显著差异": "no significant difference"}}
+CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
+COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}
+VERDICTS = {lang: verdict_labels(lang) for lang in LANGS}  # analysis verdict → its word
 SECTIONS = {"zh": ["一、调查概况", "二、样本构成", "三、主要发现", "四、“三率”与满意度", "五、热点问题",
                    "六、群体与区县比较", "七、变化", "八、重点与对策建议", "九、附录"],
             "en": ["1. Survey overview", "2. Sample composition", "3. Key findings", "4. Awareness, support, "
@@ -81,27 +72,15 @@ SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与�
                  "8重点与对策建议", "9附录"],
           "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
                  "8 Priorities", "9 Appendix"]}
-REASONS_EN = {"blank-row": "blank row", "unknown-option": "invalid option code", "out-of-range": "number out of range",
-              "not-a-number": "not a number", "too-many": "too many options chosen", "too-few": "too few options chosen",
-              "exclusive": "exclusive option chosen with others", "should-skip": "answered although skip logic says skip",
-              "required-missing": "required question not answered", "rank-invalid": "invalid ranking"}
-FLAGS_EN = {"duplicate_id": "duplicate respondent id", "identical_answers": "identical answers",
-            "same_ip": "same IP with near-identical answers", "speeder": "completed too fast",
-            "straightliner": "straight-lining in grids"}
-
-
-def quality_en(quality: Optional[dict]) -> Optional[dict]:
-    """The quality summary with English reason labels (the store labels them in Chinese)."""
-    if not quality:
+def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
+    """The quality summary with its reasons and rules named in ``lang`` from their codes (``quarantine_codes``,
+    ``exclusion_codes``) through the label table."""
+    if not quality or "exclusion_codes" not in quality:
         return quality
-    from survey.quality import FLAG_NAMES
-    from survey.store import REASONS_ZH
-
-    zh_reason = {v: REASONS_EN.get(k, k) for k, v in REASONS_ZH.items()}
-    zh_flag = {v: FLAGS_EN.get(k, k) for k, v in FLAG_NAMES.items()}
+    reasons, flags = labels("reason", lang), labels("flag", lang)
     q = dict(quality)
-    q["quarantine_reasons"] = {zh_reason.get(k, k): v for k, v in (quality.get("quarantine_reasons") or {}).items()}
-    q["exclusions"] = {zh_flag.get(k, k): v for k, v in (quality.get("exclusions") or {}).items()}
+    q["quarantine_reasons"] = {reasons.get(k, k): v for k, v in (quality.get("quarantine_codes") or {}).items()}
+    q["exclusions"] = {flags.get(k, k): v for k, v in (quality.get("exclusion_codes") or {}).items()}
     return q
 
 
@@ -815,7 +794,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "title": title,
         "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
-        "quality": (quality_en(s.get("quality")) if en else s.get("quality")) or None,
+        "quality": quality_words(s.get("quality"), lang) or None,
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
         "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],

@@ -44,7 +44,8 @@ from .district_problems import district_problems, problem_table
 from .drivers_table import DRIVERS_TITLE, drivers_table
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
-from .labels import LANGS, join_list, label, labels, verdict_labels
+from .labels import LANGS, join_list, labels, verdict_labels
+from .labels import label as fixed_word
 from .method_text import variance_words
 from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
@@ -450,6 +451,9 @@ def build_sections(ctx: dict) -> list:
     """The nine sections as blocks (what DOCX and XLSX are written from; also available to templates)."""
     lang = ctx["lang"]
     en = lang == "en"
+
+    def L(code: str) -> str:  # a fixed word of the label table (survey.labels) in the report's language
+        return fixed_word(code, lang)
     res = ctx["result"]
     S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
     V = VERDICTS[lang]
@@ -468,22 +472,22 @@ def build_sections(ctx: dict) -> list:
     # 1 overview
     sec = S[0]
     sec.blocks.append(("p", ctx["intro"]))
-    table(sec, "Survey at a glance" if en else "调查基本情况", [("项目" if not en else "Item", "text"),
-                                                              ("说明" if not en else "Value", "text")],
+    table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
+                                                              (L("word.value"), "text")],
           [[k, v] for k, v in ctx["overview"]])
     q = ctx.get("quality") or {}
     if q:
-        rows = ([[("Quarantined: " if en else "隔离：") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-                + [[("Excluded: " if en else "剔除：") + k, v] for k, v in (q.get("exclusions") or {}).items()]
-                + [["Analysed" if en else "纳入分析", s["n"]]])
-        table(sec, "Data quality and exclusions" if en else "数据质量与剔除情况",
-              [("Reason" if en else "原因", "text"), ("Responses" if en else "份数", "int")], rows)
+        rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
+                + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
+                + [[L("word.analysed"), s["n"]]])
+        table(sec, L("caption.quality"),
+              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows)
     # 2 sample
     sec = S[1]
     for k, c in s["composition"].items():
         has_pop = any(r.get("population_share") is not None for r in c["rows"])
-        cols = [("Category" if en else "类别", "text"), ("n" if en else "样本量", "int"),
-                ("Sample share" if en else "样本占比", "pct")] + ([("Population share" if en else "总体占比", "pct")]
+        cols = [(L("word.category"), "text"), (L("word.sample_n"), "int"),
+                (L("word.sample_share"), "pct")] + ([(L("word.population_share"), "pct")]
                                                                  if has_pop else [])
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
         table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
@@ -500,22 +504,22 @@ def build_sections(ctx: dict) -> list:
             st = ind.get(m)
             if not st:
                 continue
-            label = ("rate" if en else "比率") if m == "rate" and ind["kind"] != "satisfaction" else (
+            label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
                 ("share satisfied" if en else "满意率") if m == "rate" else ("index" if en else "满意度指数"))
             rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
                          st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
-    pc = [("Indicator" if en else "指标", "text"), ("Measure" if en else "口径", "text"), ("Estimate" if en else "估计值", "pct"),
-          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), ("n" if en else "有效样本", "int"),
-          ("Don't know" if en else "“不了解”比例", "pct"), ("Target" if en else "目标", "pct"),
-          ("Verdict" if en else "判定", "text")]
+    pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
+          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), (L("word.valid_n"), "int"),
+          (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
+          (L("word.verdict"), "text")]
     # indexes are scores, not shares: format per row by splitting into two tables
     rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
     idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
-    table(sec, "Main indicators against targets" if en else "主要指标及达标判定", pc, rate_rows,
+    table(sec, L("caption.indicators"), pc, rate_rows,
           "Met: CI entirely above the target; not met: entirely below." if en else
           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。")
     if idx_rows:
-        table(sec, "Satisfaction indexes against targets" if en else "满意度指数及达标判定",
+        table(sec, L("caption.indexes"),
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
     fig(sec, ctx["charts"].get("rates"))
     arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
@@ -523,15 +527,15 @@ def build_sections(ctx: dict) -> list:
               (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
               (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
     if arows:
-        table(sec, "Satisfaction by area" if en else "各领域满意率与满意度指数",
-              [("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"), ("low" if en else "下限", "pct"),
-               ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"), ("low" if en else "下限", "num1"),
-               ("high" if en else "上限", "num1"), ("n" if en else "有效样本", "int")], arows)
+        table(sec, L("caption.areas"),
+              [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
+               (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
+               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows)
     fig(sec, ctx["charts"].get("areas"))
     table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
-          [("Item" if en else "题项", "text"), ("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"),
-           ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"),
-           ("n" if en else "有效样本", "int")],
+          [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
+           (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
+           (L("word.valid_n"), "int")],
           [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
             it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
     for c in ctx["likert_charts"]:
@@ -540,10 +544,10 @@ def build_sections(ctx: dict) -> list:
     sec = S[4]
     hot = ctx.get("hot")
     if hot:
-        table(sec, "Hot issues ranked" if en else "热点问题排序",
-              [("Rank" if en else "排名", "int"), ("Issue" if en else "问题", "text"), ("% respondents" if en else "选择人数比例", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("% mentions" if en else "提及次数占比", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
+        table(sec, L("caption.hot"),
+              [(L("word.rank"), "int"), (L("word.issue"), "text"), ("% respondents" if en else "选择人数比例", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("% mentions" if en else "提及次数占比", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
                ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
               [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
@@ -555,36 +559,36 @@ def build_sections(ctx: dict) -> list:
                 for i, r in enumerate(recs[:5]):
                     st = r["respondents"]
                     rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
-            table(sec, "Top five hot issues by site" if en else "各调查点前五位热点问题",
-                  [("Site" if en else "调查点", "text"), ("Rank" if en else "位次", "int"), ("Issue" if en else "问题", "text"),
-                   ("% respondents" if en else "选择比例", "pct"), ("low" if en else "下限", "pct"),
-                   ("high" if en else "上限", "pct"), ("n" if en else "有效样本", "int")], rows)
+            table(sec, L("caption.hot_sites"),
+                  [(L("comp.site"), "text"), ("Rank" if en else "位次", "int"), (L("word.issue"), "text"),
+                   ("% respondents" if en else "选择比例", "pct"), (L("word.ci_low"), "pct"),
+                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows)
             fig(sec, ctx["charts"].get("hot_sites"))
     rk = ctx.get("ranking")
     if rk:
-        table(sec, "Ranking question" if en else "排序题结果",
-              [("Issue" if en else "问题", "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Borda score" if en else "综合得分", "num2")],
+        table(sec, L("caption.ranking"),
+              [(L("word.issue"), "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("Borda score" if en else "综合得分", "num2")],
               [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
                 r["borda"]["estimate"]] for r in rk["items"]])
     ot = ctx.get("open_text")
     if ot:
-        table(sec, "Most frequent words in open answers" if en else "开放题高频词",
-              [("Word" if en else "词语", "text"), ("Count" if en else "出现次数", "int")],
+        table(sec, L("caption.words"),
+              [(L("word.word"), "text"), (L("word.count"), "int")],
               [[w["word"], w["count"]] for w in ot.get("top_words") or []])
         fig(sec, ctx["charts"].get("words"))
         if ot.get("examples"):
-            sec.blocks.append(("p", "Typical answers:" if en else "典型意见摘录："))
+            sec.blocks.append(("p", L("text.typical_answers")))
             sec.blocks.append(("list", [f"{e['text']} ({e['count']})" if en else f"{e['text']}（{e['count']}条）"
                                         for e in ot["examples"]]))
     # 6 groups
     sec = S[5]
     lg = ctx.get("league")
     if lg:
-        table(sec, "District league table (composite index)" if en else "各区县综合满意度指数排名",
-              [("Rank" if en else "名次", "int"), ("District" if en else "区县", "text"), ("Index" if en else "综合指数", "num1"),
-               ("low" if en else "下限", "num1"), ("high" if en else "上限", "num1"), ("n" if en else "样本量", "int"),
-               ("Rank range" if en else "可能名次范围", "text"), ("Note" if en else "说明", "text")],
+        table(sec, L("caption.league"),
+              [("Rank" if en else "名次", "int"), (L("comp.district"), "text"), ("Index" if en else "综合指数", "num1"),
+               (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
+               ("Rank range" if en else "可能名次范围", "text"), (L("word.note"), "text")],
               [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
                 (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
                 ctx["reliability"](r)] for r in lg["rows"]],
@@ -592,7 +596,7 @@ def build_sections(ctx: dict) -> list:
               f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
-        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "pct") for x in tab["groups"]]
+        cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
         rows = [[r["name"], r["overall"]] + [_group_num(c) for c in r["cells"]] for r in tab["rows"]]
         table(sec, f"Main indicators by {ctx['comp_names'].get(g, g).lower()}" if en else f"主要指标按{ctx['comp_names'].get(g, g)}比较",
               cols, rows, "* CI does not overlap the total's; △ small base; — suppressed." if en else
@@ -603,7 +607,7 @@ def build_sections(ctx: dict) -> list:
         S[4].blocks.append(("h", cap))
         table(S[4], cap, cols, rows, note)
         S[8].blocks.append(("h", UNCODED_TITLE[lang]))
-        table(S[8], UNCODED_TITLE[lang], [("Answer" if en else "回答", "text"), ("Count" if en else "条数", "int")],
+        table(S[8], UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
               [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
     if ctx.get("district_table") and ctx["district_table"][1]:
         S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
@@ -622,8 +626,8 @@ def build_sections(ctx: dict) -> list:
                          Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
                          chg(c["ci_high"]), c.get("p"), c["arrow"]])
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "pct"), ("Previous" if en else "上期", "pct"),
-               ("Change" if en else "变化", "chg1"), ("low" if en else "下限", "chg1"), ("high" if en else "上限", "chg1"),
+              [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
+               (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
                ("p", "pval"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
@@ -641,9 +645,9 @@ def build_sections(ctx: dict) -> list:
     if drv and drv.get("terms"):
         table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
     if ctx["priorities"]:
-        table(sec, "Priorities" if en else "重点改进事项",
-              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
-               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text")],
+        table(sec, L("caption.priorities"),
+              [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
+               (L("word.target"), "pct"), (L("word.verdict"), "text")],
               [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
                 Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
                for i, p in enumerate(ctx["priorities"])])
@@ -652,14 +656,14 @@ def build_sections(ctx: dict) -> list:
         for line in rec_lines(r, lang):
             sec.blocks.append(("p", line))
     ledger_section(sec, ctx.get("tracking"), table, en)
-    sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
+    sec.blocks.append(("h", L("heading.analyst")))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     # 9 appendix
     sec = S[8]
-    table(sec, "All items" if en else "全部题项估计结果",
-          [("Item" if en else "题项", "text"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "比率/满意率", "pct"),
-           ("SE" if en else "标准误", "pct"), ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
-           ("n" if en else "有效样本", "int"), ("deff" if en else "设计效应", "num2"), ("Index" if en else "满意度指数", "num1"),
+    table(sec, L("caption.all_items"),
+          [(L("word.question_item"), "text"), (L("word.indicator"), "text"), ("Estimate" if en else "比率/满意率", "pct"),
+           (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
+           (L("word.valid_n"), "int"), (L("word.deff"), "num2"), (L("word.index"), "num1"),
            ("low" if en else "指数下限", "num1"), ("high" if en else "指数上限", "num1")],
           [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
@@ -673,7 +677,7 @@ def build_sections(ctx: dict) -> list:
         sec.blocks.append(("h", APPENDIX_TITLE[lang]))
         for t in appendix_tables(res["questions"], lang):
             table(sec, t.caption, t.columns, t.rows, t.note)
-    sec.blocks.append(("h", "Method notes" if en else "方法说明"))
+    sec.blocks.append(("h", L("heading.method")))
     sec.blocks.append(("list", ctx["method_notes"]))
     k = 0
     for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)

@@ -1012,7 +1012,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(15, text_cm)))
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(C.PRINT_WIDTH_CM, text_cm)))
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
         doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)

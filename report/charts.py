@@ -135,6 +135,8 @@ def _fit_print(fig) -> None:
             return
         w, h = fig.get_size_inches()
         fig.set_size_inches(max(3.0, w - (saved - target) - 0.05), h)
+        if len(fig.axes) > 1:  # panels: lay them out again for the new width (labels must not meet)
+            fig.tight_layout()
         if w <= 3.0:
             return
 

@@ -3,7 +3,9 @@
 Chinese labels use the bundled Noto Sans SC (:mod:`report.fonts`), so they render on a
 machine with no system CJK fonts; CI error bars wherever a rate is shown; percentages with
 one decimal; the colour-blind-safe Okabe–Ito palette (Okabe & Ito 2008, "Color Universal
-Design"); bars sorted; titles state the finding.  Every chart is written as PNG and SVG;
+Design"); bars sorted; the title states the finding and is the caption under the figure in every
+format (not drawn inside the image, so it never repeats the caption nor meets a legend); the image is
+sized so that no text is smaller than 8 pt when printed 15 cm wide.  Every chart is written as PNG and SVG;
 :class:`Chart` keeps the PNG bytes for embedding as a data URI.
 """
 
@@ -42,8 +44,20 @@ TEXT = {
 }
 
 
+PRINT_WIDTH_CM = 15.0  # width a chart is printed at (report.render's DOCX writer and the print CSS use it)
+SAVE_DPI = 150
+MIN_PRINTED_PT = 8.0  # no text smaller than this on paper
+
 VERDICT_COLORS = {"达标": "#009E73", "无显著差异": "#0072B2", "未达标": "#D55E00"}  # Okabe–Ito
 VERDICT_KEYS = {"达标": "met", "无显著差异": "ns", "未达标": "below"}
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    """A long (English) axis label on two or more lines, so the chart keeps its printed width; Chinese
+    labels (no spaces) stay on one line."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(label), width)) if len(str(label)) > width and " " in str(label) else str(label)
 
 
 def _t(key: str, lang: str) -> str:
@@ -61,6 +75,21 @@ class Chart:
     min_font_pt: float = 0.0    # smallest text drawn, pt at the figure's own size
     width_in: float = 0.0       # figure width in inches (printed width / this = scale of every font)
     title_overlaps_legend: bool = False
+    title_in_image: bool = False  # the title (the caption) drawn again inside the image
+
+    @property
+    def saved_width_in(self) -> float:
+        """Width of the saved image in inches (the tight bounding box may differ from the figure's)."""
+        from PIL import Image
+
+        return Image.open(io.BytesIO(self.png)).size[0] / SAVE_DPI
+
+    @property
+    def printed_min_font_pt(self) -> float:
+        """The smallest text as printed: the image is placed at most PRINT_WIDTH_CM wide (DOCX, PDF)."""
+        w = self.saved_width_in
+        scale = min(1.0, PRINT_WIDTH_CM / 2.54 / w) if w else 1.0
+        return self.min_font_pt * scale
 
     @property
     def data_uri(self) -> str:
@@ -89,10 +118,36 @@ def _layout_facts(fig) -> dict:
             "width_in": float(fig.get_size_inches()[0]), "title_overlaps_legend": bool(overlap)}
 
 
+def _fit_print(fig) -> None:
+    """Narrow the figure until the saved image (tight box: long tick labels stick out of the figure) is
+    printed at PRINT_WIDTH_CM without shrinking its smallest text below MIN_PRINTED_PT: the axes give
+    up width, the text keeps its size."""
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()]
+    smallest = min((t.get_fontsize() for t in texts), default=MIN_PRINTED_PT)
+    target = PRINT_WIDTH_CM / 2.54 * smallest / MIN_PRINTED_PT * 0.97
+    for _ in range(4):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=40)
+        from PIL import Image
+
+        saved = Image.open(io.BytesIO(buf.getvalue())).size[0] / 40
+        if saved <= target:
+            return
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(max(3.0, w - (saved - target) - 0.05), h)
+        if len(fig.axes) > 1:  # panels: lay them out again for the new width (labels must not meet)
+            fig.tight_layout()
+        if w <= 3.0:
+            return
+
+
 def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
+    _fit_print(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=150)
+    fig.savefig(buf, format="png", dpi=SAVE_DPI)
     facts = _layout_facts(fig)  # after the draw that saving made (no second draw)
+    facts["title_in_image"] = any(t.get_text().strip() == title.strip() for t in fig.findobj(matplotlib.text.Text)
+                                  if t.get_visible())
     png_path = svg_path = None
     if out_dir is not None:
         from survey.atomic import make_dir
@@ -166,7 +221,8 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
 
         under = ax.transAxes + ScaledTranslation(0, -0.55, fig.dpi_scale_trans)
         ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, 0.0),
-                  bbox_transform=under, borderaxespad=0.1, ncol=len(handles))
+                  bbox_transform=under, borderaxespad=0.1,
+                  ncol=len(handles) if sum(len(h.get_label()) for h in handles) <= 36 else 2)  # fits 15 cm
     ax.barh(range(k), est * scale, color=colors, height=0.62)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
@@ -186,10 +242,10 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
         ax.text(target * scale, -0.75, f" {_t('target', lang)} {pct(target) if percent else f'{target:.0f}'}",
                 color=OKABE_ITO[3], fontsize=8.5, ha="left", va="center")
     ax.set_yticks(range(k))
-    ax.set_yticklabels(labels)
+    ax.set_yticklabels([_wrap(x) for x in labels])
     ax.set_xlim(0, xmax)
     ax.set_xlabel(xlabel or _t("pct_x" if percent else "score_x", lang))
-    ax.set_title(title, loc="left")
+    # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
 
 
@@ -217,11 +273,12 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
         left = left + shares[:, c]
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(range(k))
-    ax.set_yticklabels(labels)
+    ax.set_yticklabels([_wrap(x) for x in labels])
     ax.set_xlabel(_t("likert_x", lang))
     ax.legend([handles[c] for c in range(m - 1, -1, -1)], [categories[c] for c in range(m - 1, -1, -1)],
-              ncol=m, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8.5)
-    ax.set_title(title, loc="left")
+              ncol=m if sum(len(c) for c in categories) <= 40 else 2,  # one row only when it fits 15 cm
+              loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, fontsize=8.5)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     lo_lim = float(np.max(neg)) * 100 if k else 50
     hi_lim = float(np.max(left)) * 100 if k else 50
     ax.set_xlim(-(np.ceil(lo_lim / 10) * 10 + 2), np.ceil(hi_lim / 10) * 10 + 2)
@@ -229,7 +286,7 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
     return _save(fig, name, title, out_dir)
 
 
-def _place_labels(ax, fig, xs, ys, labels, fontsize=8) -> None:
+def _place_labels(ax, fig, xs, ys, labels, fontsize=8.5) -> None:
     """Greedy non-overlapping labels: for each point try offsets on growing rings and keep the
     first whose text box overlaps no label placed before and stays inside the axes; a thin
     leader line joins far-placed labels to their point."""
@@ -286,7 +343,7 @@ def quadrant(name: str, title: str, labels: Sequence[str], importance, performan
             color=OKABE_ITO[3])
     ax.set_xlabel(_t("ipa_x", lang))
     ax.set_ylabel(_t("ipa_y", lang))
-    ax.set_title(title, loc="left")
+    # the finding is the caption under the figure (title): not drawn again inside the image
     sx, sy = (np.nanstd(x) or 1.0), (np.nanstd(y) or 1.0)
     score = (x - mx) / sx - (y - my) / sy
     idx = [i for i in np.argsort(-score) if focus[i]][:label_max]
@@ -316,7 +373,7 @@ def trend(name: str, title: str, waves: Sequence[str], series: dict, *, out_dir:
     ax.set_xticklabels(waves)
     ax.set_xlim(-0.2, len(waves) - 1 + 0.2)
     ax.set_ylabel(_t("pct_y", lang))
-    ax.set_title(title, loc="left")
+    # the finding is the caption under the figure (title): not drawn again inside the image
     ymin, ymax = ax.get_ylim()
     gap = (ymax - ymin) * 0.055
     ends.sort(key=lambda t: t[0])
@@ -339,12 +396,12 @@ def bar_counts(name: str, title: str, labels: Sequence[str], counts, *, out_dir:
     fig, ax = plt.subplots(figsize=(7.2, max(2.2, 0.32 * len(labels) + 1.2)))
     ax.barh(range(len(labels)), counts[order], color=OKABE_ITO[2], height=0.62)
     ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels([labels[i] for i in order])
+    ax.set_yticklabels([_wrap(labels[i]) for i in order])
     for i, v in enumerate(counts[order]):
         ax.text(v, i, f" {int(v):,}", va="center", fontsize=8.5)
     ax.set_xlim(0, (counts.max() if len(counts) else 1) * 1.12)
     ax.set_xlabel(xlabel or _t("count_x", lang))
-    ax.set_title(title, loc="left")
+    # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
 
 
@@ -365,21 +422,21 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
         has_pop = pop is not None and any(p is not None for p in pop)
         pp = _arr(pop) * 100 if has_pop else np.full(len(s), np.nan)
         for yv, v, p_ in zip(yy, s, pp):  # the value label starts right of the bar and of the population tick
-            ax.text(np.nanmax([v, p_]) if np.isfinite(p_) else v, yv, f" {v:.1f}%", va="center", fontsize=7.5)
+            ax.text(np.nanmax([v, p_]) if np.isfinite(p_) else v, yv, f" {v:.1f}%", va="center", fontsize=8.5)
         top = max(np.nanmax(s) if len(s) else 1, 1)
         if has_pop:
             ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3, label=_t("population", lang))
-            ax.legend(frameon=False, fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
+            ax.legend(frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
                       handletextpad=0.2)
             top = max(top, np.nanmax(pp))
         ax.set_yticks(yy)
-        ax.set_yticklabels(labels, fontsize=8)
+        ax.set_yticklabels([_wrap(x, 22) for x in labels], fontsize=8.5)
         ax.set_xlim(0, top * 1.3)
         ax.set_title(ptitle, loc="left", fontsize=10)
-        ax.tick_params(axis="x", labelsize=7.5)
+        ax.tick_params(axis="x", labelsize=8.5)
     for ax in list(axes.flat)[k:]:
         ax.set_visible(False)
-    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     fig.tight_layout()
     return _save(fig, name, title, out_dir)
 
@@ -405,15 +462,15 @@ def panels_ci(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = 
         ax.errorbar(e, yy, xerr=np.vstack([np.maximum(e - lo_, 0), np.maximum(hi_ - e, 0)]), fmt="none",
                     ecolor="#333333", capsize=2, lw=0.8)
         for yv, v, hv in zip(yy, e, hi_):
-            ax.text(hv + xmax * 0.02, yv, f"{v:.1f}%", va="center", fontsize=7.5)
+            ax.text(hv + xmax * 0.02, yv, f"{v:.1f}%", va="center", fontsize=8.5)
         ax.set_yticks(yy)
-        ax.set_yticklabels([labels[i] for i in order], fontsize=8)
+        ax.set_yticklabels([_wrap(labels[i], 22) for i in order], fontsize=8.5)
         ax.set_xlim(0, xmax)
         ax.set_title(ptitle, loc="left", fontsize=10)
-        ax.tick_params(axis="x", labelsize=7.5)
+        ax.tick_params(axis="x", labelsize=8.5)
     for ax in list(axes.flat)[k:]:
         ax.set_visible(False)
-    fig.suptitle(title, x=0.02, ha="left", fontsize=12)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     fig.supxlabel(_t("pct_x", lang), fontsize=8.5)
     fig.tight_layout()
     return _save(fig, name, title, out_dir)

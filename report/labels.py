@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from survey.labels import LANGS, LABELS, label, labels  # noqa: F401  (the one zh/en table, keyed by code)
+
 LIST_SEP = {"zh": "、", "en": ", "}  # 顿号 between list items in Chinese, comma + space in English
 
 
 def join_list(items: Iterable, lang: str) -> str:
     """Items as one running list: 甲、乙、丙 (zh) or a, b, c (en)."""
     return LIST_SEP.get(lang, LIST_SEP["zh"]).join(str(i) for i in items)
+
+
+def verdict_labels(lang: str) -> dict[str, str]:
+    """{verdict as the analysis gives it (analysis.indicators VERDICT_*): its word in ``lang``}."""
+    from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
+
+    return {VERDICT_ABOVE: label("verdict.above", lang), VERDICT_BELOW: label("verdict.below", lang),
+            VERDICT_NS: label("verdict.ns", lang)}

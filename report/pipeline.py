@@ -611,7 +611,7 @@ def _open_themes(q, frame, des, themes, ci_method, confidence) -> Optional[dict]
     qq = next((x for x in q.questions if x.type == "text"), None)
     if qq is None or qq.id not in frame.columns:
         return None
-    themes = theme_dictionary(q.id) if themes is None else themes
+    themes = theme_dictionary(q.id, lang=q.language) if themes is None else themes
     out = code_themes(frame[qq.id], des, themes, ci_method=ci_method, confidence=confidence)
     if out:
         out.update(question=qq.id, text=qq.text)

@@ -18,8 +18,11 @@ from survey.store import Project, column_types
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
-                    df: Optional[float] = None, cache: bool = True) -> dict:
+                    df: Optional[float] = None, cache: bool = True, lang: Optional[str] = None) -> dict:
     """All indicators of one wave (default: the latest), exclusions applied, with quality figures.
+
+    ``lang`` (``en``): names and labels from the questionnaire's translations (``<field>_en``,
+    :func:`survey.translation.localized`); None or the questionnaire's language: as written.
 
     ``na_policy`` and ``ci_method`` default to the project's ``minyi.yaml`` keys ``na_policy``
     (``exclude`` — the default — or ``unsatisfied``/``count_negative``) and ``ci_method``
@@ -32,15 +35,14 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     and the code), so an unchanged project is not read and checked again; the result is then the
     one ``--json`` writes (NaN as None) whether it was computed or found.
     """
-    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
-             "confidence": confidence, "df": df}
+    given = _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project)
     if cache:
         hit = cached_analysis(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
-                              confidence=confidence, df=df)
+                              confidence=confidence, df=df, lang=lang)
         if hit is not None:
             return hit
     res = _analyze_checked(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
-                           confidence=confidence, df=df)
+                           confidence=confidence, df=df, lang=lang)
     if not cache:
         return res
     res = cache_mod.decoded(res)
@@ -52,7 +54,7 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
 
 def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
-                    df: Optional[float] = None) -> Optional[dict]:
+                    df: Optional[float] = None, lang: Optional[str] = None) -> Optional[dict]:
     """The result :func:`analyze_project` stored for these options (as given: defaults are resolved
     from minyi.yaml and the questionnaire, whose bytes are part of the key), or None.  Nothing is
     validated or computed here, and the statistics modules are not loaded."""
@@ -63,8 +65,7 @@ def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optiona
     state = cache_mod.wave_state(project, w)
     if state is None:
         return None
-    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
-             "confidence": confidence, "df": df}
+    given = _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project)
     hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, "options": given}))
     if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
         hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time
@@ -72,7 +73,24 @@ def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optiona
     return None
 
 
-def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df) -> dict:
+def _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project: Project) -> dict:
+    """The options part of the cache key (the language only when it is not the questionnaire's own)."""
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    if lang and lang != project.questionnaire.language:
+        given["lang"] = lang
+    return given
+
+
+def report_questionnaire(project: Project, lang: Optional[str] = None):
+    """The project's questionnaire in ``lang`` (its translations; as written when None or its own language)."""
+    from survey.translation import localized
+
+    q = project.questionnaire
+    return q if not lang or lang == q.language else localized(q, lang)
+
+
+def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df, lang=None) -> dict:
     from analysis.ci import check_method
     from analysis.design import DesignError
     from analysis.indicators import normalize_na_policy
@@ -98,18 +116,18 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
-    return _analyze_wave(project, wave, by, na, ci, confidence, df)
+    return _analyze_wave(project, wave, by, na, ci, confidence, df, lang)
 
 
 def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confidence: float,
-                  df: Optional[float]) -> dict:
+                  df: Optional[float], lang: Optional[str] = None) -> dict:
     from analysis.weighting import WeightingError
     from survey.owners import responsible_units
 
     from .pipeline import analysis_columns, analyze, composition_questions
     from .themes import theme_dictionary
 
-    q = project.questionnaire
+    q = report_questionnaire(project, lang)
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
@@ -122,7 +140,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
             user = cfg.get("themes")
-            themes = theme_dictionary(q.id, project.root / str(user)) if user else None
+            themes = theme_dictionary(q.id, project.root / str(user), lang=q.language) if user else None
             res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
                           df=df, quality=quality, population=population, weighting=method, population_total=total,
                           themes=themes)
@@ -208,13 +226,13 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     cfg = project.config
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
-    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache)
+    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
     changes = previous = trend = None
     if compare_wave:
-        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache)
+        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
         changes = compare(current, previous)
         waves = project.waves()
-        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache) if w not in (compare_wave, current["meta"]["wave"]) else
+        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache, lang=lang) if w not in (compare_wave, current["meta"]["wave"]) else
                  (previous if w == compare_wave else current) for w in waves]
     from survey.waves import wave_label
 

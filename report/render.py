@@ -54,7 +54,8 @@ from .hot_issue_groups import TITLE as HOT_TITLE
 from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
-from .labels import join_list
+from .labels import LANGS, join_list, labels, verdict_labels
+from .labels import label as fixed_word
 from .method_text import variance_words
 from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
@@ -70,18 +71,9 @@ DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；�
                  "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
                        "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
-CI_NAMES = {
-    "zh": {"wald": "Wald 区间（R svyciprop method=\"mean\"）", "logit": "logit 变换区间（R svyciprop 默认方法）",
-           "clopper-pearson": "Clopper–Pearson/Korn–Graubard 区间", "wilson": "Wilson 区间（有效样本量）",
-           "jeffreys": "Jeffreys 区间（有效样本量）", "agresti-coull": "Agresti–Coull 区间（有效样本量）"},
-    "en": {"wald": "Wald interval (R svyciprop method=\"mean\")", "logit": "logit interval (R svyciprop default)",
-           "clopper-pearson": "Clopper–Pearson/Korn–Graubard interval", "wilson": "Wilson interval (effective n)",
-           "jeffreys": "Jeffreys interval (effective n)", "agresti-coull": "Agresti–Coull interval (effective n)"},
-}
-COMP_NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
-              "en": {"site": "Site", "district": "District", "gender": "Gender", "age": "Age", "education": "Education"}}
-VERDICTS = {"zh": {"达标": "达标", "未达标": "未达标", "无显著差异": "无显著差异"},
-            "en": {"达标": "met", "未达标": "not met", "无显著差异": "no significant difference"}}
+CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
+COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}
+VERDICTS = {lang: verdict_labels(lang) for lang in LANGS}  # analysis verdict → its word
 SECTIONS = {"zh": ["一、调查概况", "二、样本构成", "三、主要发现", "四、“三率”与满意度", "五、热点问题",
                    "六、群体与区县比较", "七、变化", "八、重点与对策建议", "九、附录"],
             "en": ["1. Survey overview", "2. Sample composition", "3. Key findings", "4. Awareness, support, "
@@ -91,27 +83,15 @@ SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与�
                  "8重点与对策建议", "9附录"],
           "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
                  "8 Priorities", "9 Appendix"]}
-REASONS_EN = {"blank-row": "blank row", "unknown-option": "invalid option code", "out-of-range": "number out of range",
-              "not-a-number": "not a number", "too-many": "too many options chosen", "too-few": "too few options chosen",
-              "exclusive": "exclusive option chosen with others", "should-skip": "answered although skip logic says skip",
-              "required-missing": "required question not answered", "rank-invalid": "invalid ranking"}
-FLAGS_EN = {"duplicate_id": "duplicate respondent id", "identical_answers": "identical answers",
-            "same_ip": "same IP with near-identical answers", "speeder": "completed too fast",
-            "straightliner": "straight-lining in grids"}
-
-
-def quality_en(quality: Optional[dict]) -> Optional[dict]:
-    """The quality summary with English reason labels (the store labels them in Chinese)."""
-    if not quality:
+def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
+    """The quality summary with its reasons and rules named in ``lang`` from their codes (``quarantine_codes``,
+    ``exclusion_codes``) through the label table."""
+    if not quality or "exclusion_codes" not in quality:
         return quality
-    from survey.quality import FLAG_NAMES
-    from survey.store import REASONS_ZH
-
-    zh_reason = {v: REASONS_EN.get(k, k) for k, v in REASONS_ZH.items()}
-    zh_flag = {v: FLAGS_EN.get(k, k) for k, v in FLAG_NAMES.items()}
+    reasons, flags = labels("reason", lang), labels("flag", lang)
     q = dict(quality)
-    q["quarantine_reasons"] = {zh_reason.get(k, k): v for k, v in (quality.get("quarantine_reasons") or {}).items()}
-    q["exclusions"] = {zh_flag.get(k, k): v for k, v in (quality.get("exclusions") or {}).items()}
+    q["quarantine_reasons"] = {reasons.get(k, k): v for k, v in (quality.get("quarantine_codes") or {}).items()}
+    q["exclusions"] = {flags.get(k, k): v for k, v in (quality.get("exclusion_codes") or {}).items()}
     return q
 
 
@@ -458,6 +438,9 @@ def build_sections(ctx: dict) -> list:
     """The nine sections as blocks (what DOCX and XLSX are written from; also available to templates)."""
     lang = ctx["lang"]
     en = lang == "en"
+
+    def L(code: str) -> str:  # a fixed word of the label table (survey.labels) in the report's language
+        return fixed_word(code, lang)
     res = ctx["result"]
     S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
     V = VERDICTS[lang]
@@ -476,22 +459,22 @@ def build_sections(ctx: dict) -> list:
     # 1 overview
     sec = S[0]
     sec.blocks.append(("p", ctx["intro"]))
-    table(sec, "Survey at a glance" if en else "调查基本情况", [("项目" if not en else "Item", "text"),
-                                                              ("说明" if not en else "Value", "text")],
+    table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
+                                                              (L("word.value"), "text")],
           [[k, v] for k, v in ctx["overview"]])
     q = ctx.get("quality") or {}
     if q:
-        rows = ([[("Quarantined: " if en else "隔离：") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-                + [[("Excluded: " if en else "剔除：") + k, v] for k, v in (q.get("exclusions") or {}).items()]
-                + [["Analysed" if en else "纳入分析", s["n"]]])
-        table(sec, "Data quality and exclusions" if en else "数据质量与剔除情况",
-              [("Reason" if en else "原因", "text"), ("Responses" if en else "份数", "int")], rows)
+        rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
+                + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
+                + [[L("word.analysed"), s["n"]]])
+        table(sec, L("caption.quality"),
+              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows)
     # 2 sample
     sec = S[1]
     for k, c in s["composition"].items():
         has_pop = any(r.get("population_share") is not None for r in c["rows"])
-        cols = [("Category" if en else "类别", "text"), ("n" if en else "样本量", "int"),
-                ("Sample share" if en else "样本占比", "pct")] + ([("Population share" if en else "总体占比", "pct")]
+        cols = [(L("word.category"), "text"), (L("word.sample_n"), "int"),
+                (L("word.sample_share"), "pct")] + ([(L("word.population_share"), "pct")]
                                                                  if has_pop else [])
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
         table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
@@ -510,22 +493,22 @@ def build_sections(ctx: dict) -> list:
             st = ind.get(m)
             if not st:
                 continue
-            label = ("rate" if en else "比率") if m == "rate" and ind["kind"] != "satisfaction" else (
+            label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
                 ("share satisfied" if en else "满意率") if m == "rate" else ("index" if en else "满意度指数"))
             rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
                          st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
-    pc = [("Indicator" if en else "指标", "text"), ("Measure" if en else "口径", "text"), ("Estimate" if en else "估计值", "pct"),
-          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), ("n" if en else "有效样本", "int"),
-          ("Don't know" if en else "“不了解”比例", "pct"), ("Target" if en else "目标", "pct"),
-          ("Verdict" if en else "判定", "text")]
+    pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
+          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), (L("word.valid_n"), "int"),
+          (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
+          (L("word.verdict"), "text")]
     # indexes are scores, not shares: format per row by splitting into two tables
     rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
     idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
-    table(sec, "Main indicators against targets" if en else "主要指标及达标判定", pc, rate_rows,
+    table(sec, L("caption.indicators"), pc, rate_rows,
           ("Met: CI entirely above the target; not met: entirely below." if en else
            "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"])
     if idx_rows:
-        table(sec, "Satisfaction indexes against targets" if en else "满意度指数及达标判定",
+        table(sec, L("caption.indexes"),
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
     fig(sec, ctx["charts"].get("rates"))
     arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
@@ -533,15 +516,15 @@ def build_sections(ctx: dict) -> list:
               (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
               (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
     if arows:
-        table(sec, "Satisfaction by area" if en else "各领域满意率与满意度指数",
-              [("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"), ("low" if en else "下限", "pct"),
-               ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"), ("low" if en else "下限", "num1"),
-               ("high" if en else "上限", "num1"), ("n" if en else "有效样本", "int")], arows)
+        table(sec, L("caption.areas"),
+              [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
+               (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
+               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows)
     fig(sec, ctx["charts"].get("areas"))
     table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
-          [("Item" if en else "题项", "text"), ("Area" if en else "领域", "text"), ("Share satisfied" if en else "满意率", "pct"),
-           ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Index" if en else "满意度指数", "num1"),
-           ("n" if en else "有效样本", "int")],
+          [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
+           (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
+           (L("word.valid_n"), "int")],
           [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
             it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
     for c in ctx["likert_charts"]:
@@ -557,10 +540,10 @@ def build_sections(ctx: dict) -> list:
     sec = S[4]
     hot = ctx.get("hot")
     if hot:
-        table(sec, "Hot issues ranked" if en else "热点问题排序",
-              [("Rank" if en else "排名", "int"), ("Issue" if en else "问题", "text"), ("% respondents" if en else "选择人数比例", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("% mentions" if en else "提及次数占比", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
+        table(sec, L("caption.hot"),
+              [(L("word.rank"), "int"), (L("word.issue"), "text"), ("% respondents" if en else "选择人数比例", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("% mentions" if en else "提及次数占比", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
                ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
               [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
@@ -576,36 +559,36 @@ def build_sections(ctx: dict) -> list:
                 for i, r in enumerate(recs[:5]):
                     st = r["respondents"]
                     rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
-            table(sec, "Top five hot issues by site" if en else "各调查点前五位热点问题",
-                  [("Site" if en else "调查点", "text"), ("Rank" if en else "位次", "int"), ("Issue" if en else "问题", "text"),
-                   ("% respondents" if en else "选择比例", "pct"), ("low" if en else "下限", "pct"),
-                   ("high" if en else "上限", "pct"), ("n" if en else "有效样本", "int")], rows)
+            table(sec, L("caption.hot_sites"),
+                  [(L("comp.site"), "text"), ("Rank" if en else "位次", "int"), (L("word.issue"), "text"),
+                   ("% respondents" if en else "选择比例", "pct"), (L("word.ci_low"), "pct"),
+                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows)
             fig(sec, ctx["charts"].get("hot_sites"))
     rk = ctx.get("ranking")
     if rk:
-        table(sec, "Ranking question" if en else "排序题结果",
-              [("Issue" if en else "问题", "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
-               ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Borda score" if en else "综合得分", "num2")],
+        table(sec, L("caption.ranking"),
+              [(L("word.issue"), "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("Borda score" if en else "综合得分", "num2")],
               [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
                 r["borda"]["estimate"]] for r in rk["items"]])
     ot = ctx.get("open_text")
     if ot:
-        table(sec, "Most frequent words in open answers" if en else "开放题高频词",
-              [("Word" if en else "词语", "text"), ("Count" if en else "出现次数", "int")],
+        table(sec, L("caption.words"),
+              [(L("word.word"), "text"), (L("word.count"), "int")],
               [[w["word"], w["count"]] for w in ot.get("top_words") or []])
         fig(sec, ctx["charts"].get("words"))
         if ot.get("examples"):
-            sec.blocks.append(("p", "Typical answers:" if en else "典型意见摘录："))
+            sec.blocks.append(("p", L("text.typical_answers")))
             sec.blocks.append(("list", [f"{e['text']} ({e['count']})" if en else f"{e['text']}（{e['count']}条）"
                                         for e in ot["examples"]]))
     # 6 groups
     sec = S[5]
     lg = ctx.get("league")
     if lg:
-        table(sec, "District league table (composite index)" if en else "各区县综合满意度指数排名",
-              [("Rank" if en else "名次", "int"), ("District" if en else "区县", "text"), ("Index" if en else "综合指数", "num1"),
-               ("low" if en else "下限", "num1"), ("high" if en else "上限", "num1"), ("n" if en else "样本量", "int"),
-               ("Rank range" if en else "可能名次范围", "text"), ("Note" if en else "说明", "text")],
+        table(sec, L("caption.league"),
+              [("Rank" if en else "名次", "int"), (L("comp.district"), "text"), ("Index" if en else "综合指数", "num1"),
+               (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
+               ("Rank range" if en else "可能名次范围", "text"), (L("word.note"), "text")],
               [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
                 (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
                 ctx["reliability"](r)] for r in lg["rows"]],
@@ -613,7 +596,7 @@ def build_sections(ctx: dict) -> list:
               f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
-        cols = [("Indicator" if en else "指标", "text"), ("Total" if en else "总体", "pct")] + [(x, "pct") for x in tab["groups"]]
+        cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
         rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
         gw = ctx["comp_names"].get(g, g)
         table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
@@ -625,7 +608,7 @@ def build_sections(ctx: dict) -> list:
         S[4].blocks.append(("h", cap))
         table(S[4], cap, cols, rows, note)
         S[8].blocks.append(("h", UNCODED_TITLE[lang]))
-        table(S[8], UNCODED_TITLE[lang], [("Answer" if en else "回答", "text"), ("Count" if en else "条数", "int")],
+        table(S[8], UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
               [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
     if ctx.get("district_table") and ctx["district_table"][1]:
         S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
@@ -644,8 +627,8 @@ def build_sections(ctx: dict) -> list:
                          Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
                          chg(c["ci_high"]), c.get("p"), c["arrow"]])
         table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [("Indicator" if en else "指标", "text"), ("This wave" if en else "本期", "pct"), ("Previous" if en else "上期", "pct"),
-               ("Change" if en else "变化", "chg1"), ("low" if en else "下限", "chg1"), ("high" if en else "上限", "chg1"),
+              [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
+               (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
                ("p", "pval"), ("", "text")], rows,
               "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
         fig(sec, ctx["charts"].get("trend"))
@@ -663,9 +646,9 @@ def build_sections(ctx: dict) -> list:
     if drv and drv.get("terms"):
         table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
     if ctx["priorities"]:
-        table(sec, "Priorities" if en else "重点改进事项",
-              [("No." if en else "序号", "int"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "估计值", "pct"),
-               ("Target" if en else "目标", "pct"), ("Verdict" if en else "判定", "text")],
+        table(sec, L("caption.priorities"),
+              [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
+               (L("word.target"), "pct"), (L("word.verdict"), "text")],
               [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
                 Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
                for i, p in enumerate(ctx["priorities"])])
@@ -674,14 +657,14 @@ def build_sections(ctx: dict) -> list:
         for line in rec_lines(r, lang):
             sec.blocks.append(("p", line))
     ledger_section(sec, ctx.get("tracking"), table, en)
-    sec.blocks.append(("h", "Analyst's notes" if en else "分析人员意见"))
+    sec.blocks.append(("h", L("heading.analyst")))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     # 9 appendix
     sec = S[8]
-    table(sec, "All items" if en else "全部题项估计结果",
-          [("Item" if en else "题项", "text"), ("Indicator" if en else "指标", "text"), ("Estimate" if en else "比率/满意率", "pct"),
-           ("SE" if en else "标准误", "pct"), ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"),
-           ("n" if en else "有效样本", "int"), ("deff" if en else "设计效应", "num2"), ("Index" if en else "满意度指数", "num1"),
+    table(sec, L("caption.all_items"),
+          [(L("word.question_item"), "text"), (L("word.indicator"), "text"), ("Estimate" if en else "比率/满意率", "pct"),
+           (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
+           (L("word.valid_n"), "int"), (L("word.deff"), "num2"), (L("word.index"), "num1"),
            ("low" if en else "指数下限", "num1"), ("high" if en else "指数上限", "num1")],
           [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
@@ -695,7 +678,7 @@ def build_sections(ctx: dict) -> list:
         sec.blocks.append(("h", APPENDIX_TITLE[lang]))
         for t in appendix_tables(res["questions"], lang):
             table(sec, t.caption, t.columns, t.rows, t.note)
-    sec.blocks.append(("h", "Method notes" if en else "方法说明"))
+    sec.blocks.append(("h", L("heading.method")))
     sec.blocks.append(("list", ctx["method_notes"]))
     k = 0
     for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)
@@ -818,7 +801,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "title": title,
         "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
-        "quality": (quality_en(s.get("quality")) if en else s.get("quality")) or None,
+        "quality": quality_words(s.get("quality"), lang) or None,
         "indicators": res["indicators"], "items": res["items"], "areas": res["areas"],
         "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
@@ -1038,7 +1021,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(15, text_cm)))
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(C.PRINT_WIDTH_CM, text_cm)))
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
         doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)

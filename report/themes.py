@@ -46,8 +46,9 @@ class ThemeResult:
     quotes: list = field(default_factory=list)
 
 
-def read_themes(path: Path) -> list[Theme]:
-    """Themes of a dictionary file; one readable error naming the file when it is malformed."""
+def read_themes(path: Path, lang: str = "zh") -> list[Theme]:
+    """Themes of a dictionary file (names in ``lang``: ``name_en`` when given); one readable error naming
+    the file when it is malformed."""
     import yaml
 
     try:
@@ -59,15 +60,17 @@ def read_themes(path: Path) -> list[Theme]:
         if not isinstance(t, dict) or not t.get("id") or not isinstance(t.get("keywords"), list) or not t["keywords"]:
             raise MinyiError.of("usage", file=str(path),
                                 reason=f"theme {i + 1} needs an id and a list of keywords (themes: [{{id, name, keywords}}])")
-        out.append(Theme(str(t["id"]), str(t.get("name") or t["id"]), [str(k) for k in t["keywords"]], t.get("area")))
+        name = (lang != "zh" and t.get(f"name_{lang}")) or t.get("name") or t["id"]
+        out.append(Theme(str(t["id"]), str(name), [str(k) for k in t["keywords"]], t.get("area")))
     return out
 
 
-def theme_dictionary(questionnaire_id: str, user_file: Optional[Path] = None) -> list[Theme]:
-    """The bundled themes of the questionnaire (if any) extended/overridden by the user's file."""
-    themes = {t.id: t for t in (read_themes(BUNDLED[questionnaire_id]) if questionnaire_id in BUNDLED else [])}
+def theme_dictionary(questionnaire_id: str, user_file: Optional[Path] = None, lang: str = "zh") -> list[Theme]:
+    """The bundled themes of the questionnaire (if any) extended/overridden by the user's file; names in
+    ``lang`` where the file gives them (``name_en``)."""
+    themes = {t.id: t for t in (read_themes(BUNDLED[questionnaire_id], lang) if questionnaire_id in BUNDLED else [])}
     if user_file is not None:
-        for t in read_themes(user_file):
+        for t in read_themes(user_file, lang):
             themes[t.id] = t
     return list(themes.values())
 

@@ -205,7 +205,7 @@ def _series(waves: Sequence[str], stats: Sequence[Optional[dict]], confidence: f
 def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = None, by: Optional[str] = None,
                   waves: Optional[Sequence[str]] = None, confidence: float = 0.95, na_policy: Optional[str] = None,
                   min_cell: Optional[int] = None, results: Optional[dict] = None,
-                  log: Callable[[str], None] = lambda s: None) -> ProjectTrend:
+                  log: Callable[[str], None] = lambda s: None, lang: Optional[str] = None) -> ProjectTrend:
     """Every series across the project's waves (module docstring).
 
     ``indicators``: names accepted by :func:`resolve_series` (default: all); ``by``: a grouping
@@ -242,7 +242,7 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
         if w not in results:
             log(f"analysing {wave_info(project.config, w).label} …")
             results[w] = analyze_project(project, wave=w, by=[heat_by] if heat_by else [], na_policy=na_policy,
-                                         confidence=confidence)
+                                         confidence=confidence, lang=lang)
     refs = []
     for w in order:
         info: Wave = wave_info(project.config, w)

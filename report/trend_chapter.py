@@ -125,7 +125,7 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
         from .trend_charts import trend_charts
 
         tr = project_trend(project, waves=upto, confidence=confidence, na_policy=na_policy,
-                           results={w: r for w, r in (results or {}).items() if w in upto})
+                           results={w: r for w, r in (results or {}).items() if w in upto}, lang=lang)
         labels = tuple(w.label if lang == "zh" else w.label_en for w in tr.waves)
         rows = tuple(_row(s, lang) for s in tr.series if _headline(s))
         method = tr.method_zh if lang == "zh" else tr.method
@@ -133,8 +133,9 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
     today = today or dt.date.today()
     items = [it for it in LedgerStore(project).items() if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
-    ledger = tuple(LedgerRow(it.id, it.subject_name, it.district or ("全市" if lang == "zh" else "city"),
-                             it.unit or ("待明确" if lang == "zh" else "to be assigned"), format_date(it.deadline, lang) if it.deadline else "—", it.status,
+    name, district, unit = _ledger_words(project, lang)
+    ledger = tuple(LedgerRow(it.id, name(it), district(it.district) or ("全市" if lang == "zh" else "city"),
+                             unit(it) or ("待明确" if lang == "zh" else "to be assigned"), format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
     return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
                            charts)
@@ -173,3 +174,33 @@ def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> 
            ("Status" if en else "状态", "text")],
           [[r.id, r.subject, r.district, r.unit, r.deadline, ("overdue" if en else "逾期") if r.overdue else r.status]
            for r in tracking.ledger])
+
+
+def _ledger_words(project: Project, lang: str):
+    """(name, district, unit) functions giving a stored ledger item's subject, district and responsible unit
+    in ``lang``: the ledger stores them in the questionnaire's language, keyed by indicator id, district
+    option and area, so another language takes them from the questionnaire's translations."""
+    from .project import report_questionnaire
+
+    q = project.questionnaire
+    if lang == q.language:
+        return (lambda it: it.subject_name), (lambda d: d), (lambda it: it.unit)
+    loc = report_questionnaire(project, lang)
+    inds = {i.id: i for i in loc.indicators}
+    dq = loc.get(loc.district_question) if loc.district_question else None
+    districts = {o.i18n.get(q.language, {}).get("label", o.label): o.label for o in (dq.options if dq else [])}
+    suffix = {"rate": " (share satisfied)", "index": " (index)"} if lang == "en" else {}
+
+    def name(it) -> str:
+        ind = inds.get(it.subject)
+        if ind is None or not ind.i18n.get(q.language):
+            return it.subject_name
+        return ind.name + (suffix.get(it.measure, "") if ind.kind == "satisfaction" else "")
+
+    def unit(it) -> str:
+        a = loc.area(it.area) if it.area else None
+        if a is not None and it.unit and a.i18n.get(q.language, {}).get("owner") == it.unit:
+            return a.owner or it.unit
+        return it.unit
+
+    return name, (lambda d: districts.get(d, d) if d else d), unit

@@ -57,7 +57,7 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
                      if tr is not None else "")
         ax.set_title(f"{head}\n{trend_txt}", fontsize=8.5, loc="left", color="#222222")
         ax.set_xticks(xs)
-        ax.set_xticklabels([str(i + 1) for i in xs], fontsize=7.5)
+        ax.set_xticklabels([str(i + 1) for i in xs], fontsize=8.5)
         ax.tick_params(axis="y", labelsize=7.5)
     for ax in list(axes.flat)[k:]:
         ax.axis("off")
@@ -67,7 +67,7 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     key = "；".join if lang == "zh" else "; ".join
     legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=7.5,
+    fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=8.5,
              ha="left", va="bottom", color="#444444", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return _save(fig, name, title, out_dir)
@@ -94,13 +94,13 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
         for j in range(k):
             v = shown[i, j]
             if not np.isfinite(v):
-                ax.text(j, i, "—", ha="center", va="center", fontsize=8, color="#666666")
+                ax.text(j, i, "—", ha="center", va="center", fontsize=8.5, color="#666666")
                 continue
             light = (v - vmin) / (vmax - vmin) > 0.55
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8,
+            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8.5,
                     color="#000000" if light else "#FFFFFF")
     ax.set_xticks(range(k))
-    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8)
+    ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8.5)
     ax.set_yticks(range(g))
     ax.set_yticklabels(list(table.groups) + [L("city", lang)], fontsize=8.5)
     ax.axhline(g - 1.5, color="#FFFFFF", lw=3)  # the city row set apart

@@ -32,14 +32,12 @@ import numpy as np
 import pandas as pd
 
 from .errors import MinyiError
+from .labels import labels
 from .messages import Problem, problem
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
 
-REASONS_ZH = {"blank-row": "空白行", "unknown-option": "无效选项代码", "out-of-range": "数值超出范围",
-              "not-a-number": "非数字", "too-many": "选项数超过上限", "too-few": "选项数不足",
-              "exclusive": "排他选项与其他选项同选", "should-skip": "按跳题逻辑不应作答", "required-missing": "必答题未答",
-              "rank-invalid": "排序无效"}
+REASONS_ZH = labels("reason", "zh")  # quarantine code → its name (the label table, survey.labels)
 
 
 @dataclass

@@ -28,6 +28,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
     "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
     "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
+    "missing-translation": ("{where} has no '{key}' (other texts of this questionnaire are translated)",
+                            "add '{key}:' so the report in that language has no untranslated text"),
     "bad-value": ("{key}: {reason}", "{hint}"),
     "duplicate-id": ("duplicate {what} id '{id}' (first defined on line {first_line})", "give every {what} a unique id"),
     "duplicate-code": ("duplicate option code {code} in {where} (first on line {first_line})", "give every option a unique code"),

@@ -32,21 +32,25 @@ from .questionnaire import (
     Scale,
     Section,
     Site,
+    TRANSLATABLE,
+    TRANSLATION_LANGS,
 )
 
 SCHEMA: dict[str, set[str]] = {
     "questionnaire": {"id", "title", "language", "version", "description", "site_question", "district_question",
                       "overall_question", "sites", "scales", "sections", "areas", "indicators"},
     "site": {"name", "sections"},
-    "scale": {"options", "positive"},
+    "scale": {"options", "positive", "options_en"},
     "option": {"code", "label", "score", "na", "exclusive", "other", "area"},
     "section": {"id", "title", "questions"},
     "question": {"id", "type", "text", "options", "scale", "rows", "min", "max", "k", "unit", "when", "required",
-                 "area", "note", "positive"},
+                 "area", "note", "positive", "options_en", "rows_en"},
     "row": {"id", "label", "area"},
     "area": {"id", "name", "weight", "code", "recommendation", "owner"},
     "indicator": {"id", "kind", "question", "name", "positive", "area", "target", "index_target", "recommendation"},
 }
+for _kind, _fields in TRANSLATABLE.items():  # title_en, text_en, label_en, ... (survey.translation)
+    SCHEMA[_kind] |= {f"{f}_{lang}" for f in _fields for lang in TRANSLATION_LANGS}
 REQUIRED: dict[str, tuple[str, ...]] = {
     "questionnaire": ("id", "title", "sections"),
     "site": ("name",),
@@ -154,6 +158,34 @@ class _Checker:
             self.add("yaml-type", n, key=f"{where}.{key}", expected="text", got=_kind(n.value))
             return default
         return str(n.value).strip()
+
+    def translations(self, d: dict[str, Node], kind: str, where: str) -> dict:
+        """The ``<field>_<lang>`` texts of a mapping of ``kind``: {lang: {field: text}} (survey.translation)."""
+        out: dict = {}
+        for lang in TRANSLATION_LANGS:
+            tr = {f: self.text(d, f"{f}_{lang}", where) for f in TRANSLATABLE[kind] if f"{f}_{lang}" in d}
+            tr = {f: t for f, t in tr.items() if t}
+            if tr:
+                out[lang] = tr
+        return out
+
+    def parallel(self, d: dict[str, Node], key: str, items: list, where: str) -> None:
+        """``options_en`` / ``rows_en``: a list of labels parallel to ``items`` (options or rows)."""
+        lang = key.rsplit("_", 1)[1]
+        node = d.get(key)
+        if node is None:
+            return
+        texts = self.seq(node, f"{where}.{key}")
+        if len(texts) != len(items):
+            self.add("bad-value", node, at_key=True, key=key,
+                     reason=f"{len(texts)} labels for {len(items)} {key.split('_')[0]} of {where}",
+                     hint=f"give one label per entry of {key.split('_')[0]}, in the same order")
+            return
+        for it, tn in zip(items, texts):
+            if isinstance(tn.value, (dict, list)) or tn.value is None or not str(tn.value).strip():
+                self.add("yaml-type", tn, key=f"{where}.{key}", expected="text", got=_kind(tn.value))
+                continue
+            it.i18n.setdefault(lang, {})["label"] = str(tn.value).strip()
 
     def number(self, d: dict[str, Node], key: str, where: str) -> Optional[float]:
         n = d.get(key)
@@ -312,7 +344,7 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
             opt = Option(code=code, label=ck.text(d, "label", where) or "", score=score,
                          na=ck.boolean(d, "na", where), exclusive=ck.boolean(d, "exclusive", where),
                          other=ck.boolean(d, "other", where), area=ck.text(d, "area", where),
-                         line=on.line, column=on.column)
+                         line=on.line, column=on.column, i18n=ck.translations(d, "option", where))
         if opt.code in seen_codes:
             ck.add("duplicate-code", on, code=opt.code, where=where, first_line=seen_codes[opt.code])
         else:
@@ -365,6 +397,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         site_question=ck.text(top, "site_question", "questionnaire"),
         district_question=ck.text(top, "district_question", "questionnaire"),
         overall_question=ck.text(top, "overall_question", "questionnaire"),
+        i18n=ck.translations(top, "questionnaire", "questionnaire"),
     )
     if q.language not in ("zh", "en"):
         ck.add("bad-value", top["language"], key="language", reason=f"'{q.language}' is not zh or en",
@@ -381,6 +414,8 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 d = ck.mapping(sn, "scale", f"scale {sid}")
                 opts = _options(ck, d.get("options"), f"scale {sid}")
                 sc = Scale(id=sid, options=opts, line=sn.line)
+                for key in (f"options_{lang}" for lang in TRANSLATION_LANGS):
+                    ck.parallel(d, key, opts, f"scale {sid}")
                 for o in opts:
                     if not o.na and o.score is None and "score" not in _option_keys(d.get("options"), o):
                         ck.add("scale-score", sn, line=o.line, column=o.column, label=o.label, where=f"scale {sid}",
@@ -400,7 +435,8 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         if sid in section_ids:
             ck.add("duplicate-id", d.get("id"), what="section", id=sid, first_line=section_ids[sid])
         section_ids.setdefault(sid, d["id"].line if "id" in d else sn.line)
-        sec = Section(id=sid, title=ck.text(d, "title", f"section {sid}", "") or "", line=sn.line)
+        sec = Section(id=sid, title=ck.text(d, "title", f"section {sid}", "") or "", line=sn.line,
+                      i18n=ck.translations(d, "section", f"section {sid}"))
         for qn in ck.seq(d.get("questions"), f"section {sid} questions"):
             qd = ck.mapping(qn, "question", f"a question of section {sid}")
             if not qd:
@@ -443,7 +479,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         a = Area(id=ck.text(d, "id", "area") or "", name=ck.text(d, "name", "area") or "",
                  weight=ck.number(d, "weight", "area") or 0.0, code=ck.text(d, "code", "area"),
                  recommendation=ck.text(d, "recommendation", "area"), owner=ck.text(d, "owner", "area"),
-                 line=an.line)
+                 line=an.line, i18n=ck.translations(d, "area", "area"))
         if a.id in area_ids:
             ck.add("duplicate-id", d.get("id"), what="area", id=a.id, first_line=area_ids[a.id])
         area_ids.setdefault(a.id, an.line)
@@ -488,7 +524,21 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         return q  # too many columns: later checks would take minutes
     _check_skips(ck, q, question_nodes)
     _indicators(ck, top, q, question_nodes, area_ids)
+    _check_translations(ck, q)
     return q
+
+
+def _check_translations(ck: _Checker, q: Questionnaire) -> None:
+    """Once any text carries a translation, every text should: each one missing is a warning naming
+    its key (``text_en``) and the record, at the record's line."""
+    from .translation import has_translations, missing
+
+    for lang in TRANSLATION_LANGS:
+        if not has_translations(q, lang):
+            continue
+        for key, line, where in missing(q, lang):
+            ck.problems.append(problem("missing-translation", file=ck.path, line=line, column=None,
+                                       severity="warning", key=key, where=where))
 
 
 def _limits(ck: _Checker):
@@ -541,7 +591,8 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                  scale=ck.text(d, "scale", where), min=ck.number(d, "min", where), max=ck.number(d, "max", where),
                  unit=ck.text(d, "unit", where), when=ck.text(d, "when", where),
                  required=ck.boolean(d, "required", where, default=qtype not in ("text",)),
-                 area=ck.text(d, "area", where), note=ck.text(d, "note", where), line=qn.line)
+                 area=ck.text(d, "area", where), note=ck.text(d, "note", where), line=qn.line,
+                 i18n=ck.translations(d, "question", where))
     kn = ck.number(d, "k", where)
     q.k = int(kn) if kn is not None else None
     if "options" in d:
@@ -552,8 +603,11 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
             ck.add("unknown-scale", d["scale"], qid=qid, scale=q.scale,
                    suggestion=did_you_mean(q.scale, qre.scales) or "define it under scales:")
         elif not q.options:
-            q.options = [Option(**{**o.__dict__}) for o in sc.options]
+            q.options = [Option(**{**o.__dict__, "i18n": {k: dict(v) for k, v in o.i18n.items()}}) for o in sc.options]
             q.positive = list(sc.positive)
+    if "options" in d:
+        for key in (f"options_{lang}" for lang in TRANSLATION_LANGS):
+            ck.parallel(d, key, q.options, where)
     if qtype == "yesno" and not q.options:
         q.options = [Option(1, "是"), Option(2, "否")]
     if "positive" in d:
@@ -577,13 +631,15 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                 if not rd:
                     continue
                 r = MatrixRow(id=ck.text(rd, "id", "row") or "", label=ck.text(rd, "label", "row") or "",
-                              area=ck.text(rd, "area", "row"), line=rn.line)
+                              area=ck.text(rd, "area", "row"), line=rn.line, i18n=ck.translations(rd, "row", "row"))
             if r.id in seen:
                 ck.add("duplicate-id", rn, what=f"row of {qid}", id=r.id, first_line=seen[r.id])
             seen.setdefault(r.id, rn.line)
             q.rows.append(r)
         if not q.rows:
             ck.add("missing-key", qn, key="rows", where=where)
+        for key in (f"rows_{lang}" for lang in TRANSLATION_LANGS):
+            ck.parallel(d, key, q.rows, where)
     if qtype == "multiple":
         n_opt = len(q.options)
         if q.max is not None and q.max < 1:
@@ -736,7 +792,8 @@ def _indicators(ck: _Checker, top: dict[str, Node], q: Questionnaire, nodes: dic
                         question=ck.text(d, "question", "indicator") or "", name=ck.text(d, "name", "indicator") or "",
                         area=ck.text(d, "area", "indicator"), target=ck.number(d, "target", "indicator"),
                         index_target=ck.number(d, "index_target", "indicator"),
-                        recommendation=ck.text(d, "recommendation", "indicator"), line=inn.line)
+                        recommendation=ck.text(d, "recommendation", "indicator"), line=inn.line,
+                        i18n=ck.translations(d, "indicator", "indicator"))
         if ind.id in seen:
             ck.add("duplicate-id", d.get("id"), what="indicator", id=ind.id, first_line=seen[ind.id])
         seen.setdefault(ind.id, inn.line)

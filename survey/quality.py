@@ -27,10 +27,10 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .labels import labels
 from .questionnaire import Questionnaire
 
-FLAG_NAMES = {"duplicate_id": "重复的受访者编号", "identical_answers": "答案完全相同", "same_ip": "同一IP且答案高度相似",
-              "speeder": "答题时间过短", "straightliner": "矩阵题直线作答"}
+FLAG_NAMES = labels("flag", "zh")  # kind → its name (the label table, survey.labels); also the order of the rules
 DEFAULT_EXCLUSIONS = {"duplicate_id": True, "identical_answers": True, "speeder": True, "straightliner": False,
                       "same_ip": False}
 _MAX_PAIRS = 2_000_000

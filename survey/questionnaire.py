@@ -31,6 +31,11 @@ INDICATOR_KINDS = ("awareness", "support", "participation", "satisfaction")
 META_COLUMNS = ("respondent_id", "submitted_at", "duration_sec")
 INTERNAL_COLUMNS = (("_wave", "VARCHAR"), ("_import_id", "INTEGER"), ("_row", "BIGINT"), ("_source", "VARCHAR"))
 COLLECTOR_COLUMN = ("collector", "VARCHAR")  # the volunteer's id from a `survey links` link (survey serve)
+# Texts that may carry a translation (``<field>_en`` in the YAML; docs/questionnaire-format.md), by kind
+TRANSLATABLE = {"questionnaire": ("title", "description"), "section": ("title",), "question": ("text", "note", "unit"),
+                "option": ("label",), "row": ("label",), "area": ("name", "recommendation", "owner"),
+                "indicator": ("name", "recommendation")}
+TRANSLATION_LANGS = ("en",)  # languages a questionnaire may be translated into (the suffix of the keys)
 RESERVED_COLUMNS = META_COLUMNS + tuple(c for c, _ in INTERNAL_COLUMNS) + ("ip", "wave", COLLECTOR_COLUMN[0])
 
 
@@ -45,6 +50,7 @@ class Option:
     area: Optional[str] = None  # area (测评体系) this option belongs to, e.g. a hot issue → its area
     line: Optional[int] = None
     column: Optional[int] = None
+    i18n: dict = field(default_factory=dict)  # language → field → text (see TRANSLATABLE)
 
 
 @dataclass
@@ -65,6 +71,7 @@ class MatrixRow:
     label: str
     area: Optional[str] = None
     line: Optional[int] = None
+    i18n: dict = field(default_factory=dict)  # language → field → text (see TRANSLATABLE)
 
 
 @dataclass
@@ -87,6 +94,7 @@ class Question:
     note: Optional[str] = None
     line: Optional[int] = None
     positive: list[int] = field(default_factory=list)  # for scale questions: top-box codes
+    i18n: dict = field(default_factory=dict)
 
     # -- option helpers ---------------------------------------------------------------
     def option_by_code(self, code: Any) -> Optional[Option]:
@@ -148,6 +156,7 @@ class Section:
     title: str
     questions: list[Question] = field(default_factory=list)
     line: Optional[int] = None
+    i18n: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -166,6 +175,7 @@ class Area:
     recommendation: Optional[str] = None
     owner: Optional[str] = None  # responsible unit (责任单位), e.g. 市城管局
     line: Optional[int] = None
+    i18n: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -180,6 +190,7 @@ class Indicator:
     index_target: Optional[float] = None  # satisfaction index target, as a share of the top score
     recommendation: Optional[str] = None
     line: Optional[int] = None
+    i18n: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -198,6 +209,7 @@ class Questionnaire:
     areas: list[Area] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     source: Optional[str] = None
+    i18n: dict = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -258,7 +270,7 @@ class Questionnaire:
             raise KeyError(value)
         text = str(value).strip()
         for o in opts:
-            if o.label == text:
+            if o.label == text or any(t.get("label") == text for t in o.i18n.values()):
                 return o.code
         for o in opts:
             if str(o.code) == text:

@@ -493,7 +493,7 @@ class Project:
         """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
         from the stored flags (checked first when stale); no responses are read."""
         self._ensure_checked(wave)
-        return self._stored_exclusions(wave)[0]
+        return _named(self._stored_exclusions(wave)[0])
 
     def n_responses(self, wave: str) -> int:
         """Stored (accepted) responses of ``wave``, before exclusions."""
@@ -504,7 +504,8 @@ class Project:
             con.close()
 
     def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
-        """Exclusion counts from the stored flags (no data loaded) and whether the flags predate an import."""
+        """Exclusion counts by flag kind from the stored flags (no data loaded) and whether the flags predate
+        an import."""
         from .quality import DEFAULT_EXCLUSIONS
 
         rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
@@ -521,7 +522,7 @@ class Project:
                                "GROUP BY 1, 2) GROUP BY o ORDER BY o", [wave]).fetchall()
         finally:
             con.close()
-        return {FLAG_NAMES[order[int(o)]]: int(n) for o, n in rows if n}, stale
+        return {order[int(o)]: int(n) for o, n in rows if n}, stale
 
     def nonresponse(self, wave: str) -> pd.DataFrame:
         """Stored item non-response per question (question, asked, missing, rate) of ``wave``."""
@@ -576,7 +577,10 @@ class Project:
         excl, _ = self._stored_exclusions(wave)  # from the stored flags: no responses read
         return {"rows_read": int(imp[0] or 0), "accepted": int(imp[1] or 0), "quarantined": int(imp[2] or 0),
                 "quarantine_reasons": {REASONS_ZH.get(c, c): int(n) for c, n in reasons},
-                "excluded": int(sum(excl.values())), "exclusions": excl}
+                "excluded": int(sum(excl.values())), "exclusions": _named(excl),
+                # the same counts keyed by code (quarantine code, flag kind): readers name them in their
+                # language from the label table (survey.labels)
+                "quarantine_codes": {c: int(n) for c, n in reasons}, "exclusion_codes": excl}
 
     def status(self) -> dict:
         """Waves with counts per site/district, quarantined and excluded rows; the last imports."""
@@ -608,7 +612,7 @@ class Project:
             if w["checked_at"] is not None:
                 excl, stale = self._stored_exclusions(w["wave"])
                 w["excluded"] = int(sum(excl.values()))
-                w["exclusions"] = excl
+                w["exclusions"] = _named(excl)
                 w["checks_stale"] = stale
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
                 "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")],
@@ -652,3 +656,8 @@ def _plain(v: Any) -> Any:
     if v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return None
     return v
+
+
+def _named(counts: dict) -> dict:
+    """{flag kind: n} → {rule name (中文, survey.labels): n}."""
+    return {FLAG_NAMES.get(k, k): v for k, v in counts.items()}

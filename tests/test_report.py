@@ -314,7 +314,10 @@ def test_lang_en(project):
     assert '<html lang="en">' in page and ">3. Key findings</h2>" in page
     ind = next(i for i in project["analysis"]["indicators"] if i["kind"] == "awareness")
     s = ind["rate"]
-    assert (f"{ind['name']} was {pct(s['estimate'])} (95% CI: {pct(s['ci_low'])}–{pct(s['ci_high'])}, "
+    from survey.translation import localized
+
+    name = next(i.name for i in localized(project["q"], "en").indicators if i.id == ind["id"])  # its name_en
+    assert (f"{name} was {pct(s['estimate'])} (95% CI: {pct(s['ci_low'])}–{pct(s['ci_high'])}, "
             f"n={s['n']:,})") in page
     assert "调查概况" not in page and "主要发现" not in page
     from openpyxl import load_workbook

@@ -56,3 +56,43 @@ def test_verdict_legend_names_every_class_drawn_and_clears_title():
                       lang=lang)
         assert names["达标"] in ch.legend and names["未达标"] not in ch.legend
 
+
+
+# ----------------------------------------------------------------------------- printed size, titles
+def _result(lang):
+    """A result with every chart of the report: the bundled questionnaire (in ``lang``), simulated answers."""
+    from report.pipeline import analyze
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.simulate import simulate
+    from survey.translation import localized
+
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 800, 5)
+    return analyze(localized(q, lang), frame, by=["site", "district"], wave="W1")
+
+
+def test_no_text_below_8pt_when_printed_and_no_title_in_the_image(tmp_path):
+    from report.render import likert_charts, make_charts
+
+    for lang in ("zh", "en"):
+        res = _result(lang)
+        charts = [c for c in make_charts(res, tmp_path / lang, lang=lang).values() if c is not None]
+        charts += likert_charts(res, {}, tmp_path / lang, lang=lang)
+        assert len(charts) >= 12
+        for c in charts:
+            assert c.printed_min_font_pt >= C.MIN_PRINTED_PT - 1e-9, (lang, c.name, c.min_font_pt, c.saved_width_in)
+            assert not c.title_overlaps_legend, (lang, c.name)
+            assert not c.title_in_image, (lang, c.name)  # the caption carries the finding, once
+
+
+def test_printed_font_check_can_fail():
+    """A label that cannot fit 15 cm at 8 pt is caught (the check is not vacuous)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(14, 3))
+    ax.barh([0, 1], [1, 2])
+    ax.set_yticks([0, 1])
+    ax.set_yticklabels(["a" * 200, "b"], fontsize=8)
+    ax.set_title("t")
+    ch = C._save(fig, "x", "t", None)
+    assert ch.printed_min_font_pt < C.MIN_PRINTED_PT and ch.title_in_image

@@ -314,16 +314,28 @@ def test_english_report_has_no_chinese_boilerplate(small_project):
 
 
 def test_english_quality_reasons():
-    from report.render import quality_en
+    """Reasons and rules are named from their codes through the label table (no reverse mapping of Chinese)."""
+    from report.render import quality_words
     from survey.quality import FLAG_NAMES
     from survey.store import REASONS_ZH
 
     q = {"rows_read": 10, "quarantine_reasons": {REASONS_ZH["unknown-option"]: 3},
-         "exclusions": {FLAG_NAMES["speeder"]: 2}}
-    en = quality_en(q)
+         "exclusions": {FLAG_NAMES["speeder"]: 2},
+         "quarantine_codes": {"unknown-option": 3}, "exclusion_codes": {"speeder": 2}}
+    en = quality_words(q, "en")
     assert en["quarantine_reasons"] == {"invalid option code": 3}
     assert en["exclusions"] == {"completed too fast": 2}
     assert q["exclusions"] == {FLAG_NAMES["speeder"]: 2}  # input unchanged
+    zh = quality_words(q, "zh")
+    assert zh["quarantine_reasons"] == {"无效选项代码": 3} and zh["exclusions"] == {"答题时间过短": 2}
+
+
+def test_flag_names_come_from_the_label_table():
+    from survey.labels import LABELS, label
+    from survey.quality import FLAG_NAMES
+
+    assert list(FLAG_NAMES) == [c.split(".", 1)[1] for c in LABELS if c.startswith("flag.")]
+    assert all(FLAG_NAMES[k] == label(f"flag.{k}", "zh") for k in FLAG_NAMES)
 
 
 # ----------------------------------------------------------------------------- 6. stopwords

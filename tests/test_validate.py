@@ -417,7 +417,7 @@ def test_docs_skip_examples_are_valid_for_the_bundled_questionnaire():
     base = bundled_path().read_text(encoding="utf-8")
     head, tail = base.split("\nindicators:", 1)
     for i, cond in enumerate(examples):
-        extra = f"      - id: Z{i}\n        type: text\n        text: 追问\n        when: '{cond}'\n"
+        extra = f"      - id: Z{i}\n        type: text\n        text: 追问\n        text_en: Follow-up\n        when: '{cond}'\n"
         _, probs = validate_text(head + "\n" + extra + "\nindicators:" + tail)
         assert probs == [], (cond, [str(p) for p in probs])
 

@@ -1,0 +1,120 @@
+"""The one zh/en table of minyi's fixed words, keyed by code: data-quality flag and quarantine reason
+names, verdicts, grouping and interval names, and the report's fixed words.  Every layer takes its
+words from here (``survey.quality`` its flag names, ``survey.ingest`` its reasons, ``report`` the rest),
+so a word is changed, or a language added, in one place.
+
+Codes are ``<kind>.<key>`` where ``key`` is what the data carries (a flag kind such as ``speeder``,
+a quarantine code such as ``blank-row``, a CI method such as ``logit``).
+"""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # code: (zh, en)
+    # data-quality flags (survey.quality; the order is the order exclusions are counted in)
+    "flag.duplicate_id": ("重复的受访者编号", "duplicate respondent id"),
+    "flag.identical_answers": ("答案完全相同", "identical answers"),
+    "flag.same_ip": ("同一IP且答案高度相似", "same IP with near-identical answers"),
+    "flag.speeder": ("答题时间过短", "completed too fast"),
+    "flag.straightliner": ("矩阵题直线作答", "straight-lining in grids"),
+    # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
+    "reason.blank-row": ("空白行", "blank row"),
+    "reason.unknown-option": ("无效选项代码", "invalid option code"),
+    "reason.out-of-range": ("数值超出范围", "number out of range"),
+    "reason.not-a-number": ("非数字", "not a number"),
+    "reason.too-many": ("选项数超过上限", "too many options chosen"),
+    "reason.too-few": ("选项数不足", "too few options chosen"),
+    "reason.exclusive": ("排他选项与其他选项同选", "exclusive option chosen with others"),
+    "reason.should-skip": ("按跳题逻辑不应作答", "answered although skip logic says skip"),
+    "reason.required-missing": ("必答题未答", "required question not answered"),
+    "reason.rank-invalid": ("排序无效", "invalid ranking"),
+    # verdicts against a target (analysis.indicators VERDICT_*)
+    "verdict.above": ("达标", "met"),
+    "verdict.below": ("未达标", "not met"),
+    "verdict.ns": ("无显著差异", "no significant difference"),
+    # groupings of the sample composition
+    "comp.site": ("调查点", "Site"),
+    "comp.district": ("区县", "District"),
+    "comp.gender": ("性别", "Gender"),
+    "comp.age": ("年龄", "Age"),
+    "comp.education": ("文化程度", "Education"),
+    # confidence-interval methods (analysis.ci)
+    "ci.wald": ("Wald 区间（R svyciprop method=\"mean\"）", "Wald interval (R svyciprop method=\"mean\")"),
+    "ci.logit": ("logit 变换区间（R svyciprop 默认方法）", "logit interval (R svyciprop default)"),
+    "ci.clopper-pearson": ("Clopper–Pearson/Korn–Graubard 区间", "Clopper–Pearson/Korn–Graubard interval"),
+    "ci.wilson": ("Wilson 区间（有效样本量）", "Wilson interval (effective n)"),
+    "ci.jeffreys": ("Jeffreys 区间（有效样本量）", "Jeffreys interval (effective n)"),
+    "ci.agresti-coull": ("Agresti–Coull 区间（有效样本量）", "Agresti–Coull interval (effective n)"),
+    # the report's fixed words (table headers, captions, notes)
+    "word.item": ("项目", "Item"),
+    "word.value": ("说明", "Value"),
+    "word.reason": ("原因", "Reason"),
+    "word.responses": ("份数", "Responses"),
+    "word.quarantined": ("隔离：", "Quarantined: "),
+    "word.excluded": ("剔除：", "Excluded: "),
+    "word.analysed": ("纳入分析", "Analysed"),
+    "word.category": ("类别", "Category"),
+    "word.sample_n": ("样本量", "n"),
+    "word.sample_share": ("样本占比", "Sample share"),
+    "word.population_share": ("总体占比", "Population share"),
+    "word.indicator": ("指标", "Indicator"),
+    "word.measure": ("口径", "Measure"),
+    "word.estimate": ("估计值", "Estimate"),
+    "word.ci_low": ("下限", "low"),
+    "word.ci_high": ("上限", "high"),
+    "word.valid_n": ("有效样本", "n"),
+    "word.dont_know": ("“不了解”比例", "Don't know"),
+    "word.target": ("目标", "Target"),
+    "word.verdict": ("判定", "Verdict"),
+    "word.area": ("领域", "Area"),
+    "word.share_satisfied": ("满意率", "Share satisfied"),
+    "word.index": ("满意度指数", "Index"),
+    "word.rate": ("比率", "rate"),
+    "word.question_item": ("题项", "Item"),
+    "word.rank": ("排名", "Rank"),
+    "word.issue": ("问题", "Issue"),
+    "word.site": ("调查点", "Site"),
+    "word.district": ("区县", "District"),
+    "word.note": ("说明", "Note"),
+    "word.total": ("总体", "Total"),
+    "word.count": ("出现次数", "Count"),
+    "word.word": ("词语", "Word"),
+    "word.answer": ("回答", "Answer"),
+    "word.answers": ("条数", "Count"),
+    "word.no": ("序号", "No."),
+    "word.this_wave": ("本期", "This wave"),
+    "word.previous": ("上期", "Previous"),
+    "word.change": ("变化", "Change"),
+    "word.se": ("标准误", "SE"),
+    "word.deff": ("设计效应", "deff"),
+    "caption.at_a_glance": ("调查基本情况", "Survey at a glance"),
+    "caption.quality": ("数据质量与剔除情况", "Data quality and exclusions"),
+    "caption.indicators": ("主要指标及达标判定", "Main indicators against targets"),
+    "caption.indexes": ("满意度指数及达标判定", "Satisfaction indexes against targets"),
+    "caption.areas": ("各领域满意率与满意度指数", "Satisfaction by area"),
+    "caption.hot": ("热点问题排序", "Hot issues ranked"),
+    "caption.hot_sites": ("各调查点前五位热点问题", "Top five hot issues by site"),
+    "caption.ranking": ("排序题结果", "Ranking question"),
+    "caption.words": ("开放题高频词", "Most frequent words in open answers"),
+    "caption.league": ("各区县综合满意度指数排名", "District league table (composite index)"),
+    "caption.priorities": ("重点改进事项", "Priorities"),
+    "caption.all_items": ("全部题项估计结果", "All items"),
+    "heading.analyst": ("分析人员意见", "Analyst's notes"),
+    "heading.method": ("方法说明", "Method notes"),
+    "text.typical_answers": ("典型意见摘录：", "Typical answers:"),
+}
+
+
+def label(code: str, lang: str = "zh") -> str:
+    """The text of ``code`` in ``lang`` (zh or en; anything else: zh); an unknown code raises KeyError
+    (a missing word is a bug, not an empty cell)."""
+    zh, en = LABELS[code]
+    return en if lang == "en" else zh
+
+
+def labels(kind: str, lang: str = "zh") -> dict[str, str]:
+    """{key: text} of every code ``<kind>.<key>``, in table order (e.g. ``labels("flag")``)."""
+    pre = kind + "."
+    return {c[len(pre):]: (en if lang == "en" else zh) for c, (zh, en) in LABELS.items() if c.startswith(pre)}

@@ -462,7 +462,9 @@ def plan(
     try:
         res = make_plan(margin, confidence, p, population, deff, **kw)
     except PlanningError as e:
-        raise MinyiError.of("bad-data", file=str(strata) if strata else None, reason=str(e), hint="check the options")
+        if strata is None:  # only the options were given: a bad option value (exit 2)
+            raise MinyiError.of("bad-option", reason=str(e))
+        raise MinyiError.of("bad-data", file=str(strata), reason=str(e), hint="check the options and the strata file")
     if json_out:
         _echo_json(res.to_dict())
         return

@@ -155,4 +155,4 @@ def test_plan_cli_text_and_errors(tmp_path, capsys, monkeypatch):
     rc, _, err = run(["plan", "--margin", "0.03", "--strata", str(f), "--allocate", "optimal"], capsys, monkeypatch)
     assert rc == 2
     rc, _, err = run(["plan", "--margin", "3"], capsys, monkeypatch)
-    assert rc == 1 and "margin of error" in err
+    assert rc == 2 and "margin of error" in err  # a bad option value

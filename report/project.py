@@ -136,6 +136,8 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
     _, population, method, total = design_inputs(project)
+    if q is not project.questionnaire:  # margins name the categories as written: relabel them like the questionnaire
+        population = _relabel_population(population, project.questionnaire, q)
     quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
@@ -154,6 +156,23 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
         where = str(project.root / rel) if rel else str(project.root / "minyi.yaml")
         raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
                             hint="check the margin's categories against the questionnaire's options") from None
+
+
+def _relabel_population(population: dict, original, translated) -> dict:
+    """Population shares keyed by the original option labels, re-keyed by the translated labels (same codes)."""
+    from .pipeline import composition_questions
+
+    dims = composition_questions(original)
+    out = {}
+    for dim, shares in population.items():
+        qo, qt = original.get(dims.get(dim, dim)), translated.get(dims.get(dim, dim))
+        if qo is None or qt is None or not qo.options:
+            out[dim] = shares
+            continue
+        by_code = {o.code: o.label for o in qt.options}
+        names = {o.label: by_code.get(o.code, o.label) for o in qo.options}
+        out[dim] = {names.get(k, k): v for k, v in shares.items()}
+    return out
 
 
 def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional[float]]:

@@ -97,3 +97,20 @@ def test_lists_and_names_follow_the_language(demo_en):
     policies = {a.recommendation for a in q_en.areas} | {i.recommendation for i in q_en.indicators}
     shown = [t.strip() for t in re.findall(r"Recommendation: ([^<]+)<", page_en)]
     assert len(shown) >= 3 and set(shown) <= policies, set(shown) - policies
+
+
+def test_margins_apply_to_the_translated_labels(demo_en):
+    """The demo's gender margin names 男/女; the English report relabels it by code, so the population
+    column and the representativeness warning appear as they do in Chinese."""
+    import html as _html
+
+    out, en = demo_en
+    zh = _html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    page = _html.unescape((en / "report.html").read_text(encoding="utf-8"))
+    assert "总体占比" in zh and "Population share" in page
+    from report.project import design_inputs
+    from survey.store import Project
+
+    women = design_inputs(Project(out / "project"))[1]["gender"]["女"]  # the margin's share, as the report reads it
+    assert f"{100 * women:.1f}%" in zh and f"{100 * women:.1f}%" in page
+    assert "differs significantly from the population" in page

@@ -36,7 +36,9 @@ from typing import Any, Iterable, Optional
 
 FORMULA_CHARS = "=+-@\t\r"
 _LINE_START = r"(?:^|(?<=[\r\n]))"
-_RISKY = re.compile(_LINE_START + r"(?='*[=+\-@\t\r])")
+# a tab or CR starts a formula only when something follows it (Excel drops it and reads the rest); a
+# value that is only whitespace from there on is left alone, so trimming on import cannot strand a guard
+_RISKY = re.compile(_LINE_START + r"(?='*(?:[=+\-@]|[\t\r](?=[\s\S]*\S)))")
 _ESCAPED = re.compile(_LINE_START + r"'(?='*[=+\-@\t\r])")
 _C0 = "".join(chr(i) for i in range(32)) + "\x7f"
 _CONTROL = re.compile("[" + re.escape("".join(ch for ch in _C0 if ch not in "\t\n\r")) + "]")

@@ -285,7 +285,8 @@ def undo_formula_guard(t: ImportedTable) -> ImportedTable:
             has = col.astype("string").str.contains("'", regex=False).fillna(False).to_numpy(dtype=bool)
             if has.any():
                 vals = col.to_numpy(dtype=object).copy()
-                vals[has] = [unneutralize_text(v) for v in vals[has]]
+                # the guard sat before a tab/CR that the import's trimming keeps inside the text: trim again
+                vals[has] = [(u.strip() or None) if isinstance(u := unneutralize_text(v), str) else u for v in vals[has]]
                 t.frame[c] = pd.Series(vals, index=col.index, dtype=col.dtype)
     return t
 

@@ -9,3 +9,5 @@ A project's ``minyi.yaml`` (``small_base:``, ``min_cell:``) and the report optio
 
 SMALL_BASE = 30
 MIN_CELL = 10
+
+ALPHA = 0.05  # significance level of the report's tests (group vs rest, Rao–Scott, fit to the margins)

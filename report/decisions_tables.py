@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .table_cells import Num
 
-ALPHA = 0.05
+from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 
 
 def _pct_ci(s: dict, lang: str) -> str:

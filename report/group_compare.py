@@ -28,7 +28,7 @@ from analysis.indicators import Grouping, ItemSpec
 from analysis.thresholds import MIN_CELL
 from survey.questionnaire import Questionnaire
 
-ALPHA = 0.05
+from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 METHOD = "group vs rest: design-based t (R svyttest / svycontrast), df = design df − 1; Rao–Scott F (R svychisq)"
 
 NOT_ASKED = {"zh": "未调查", "en": "not asked"}

@@ -21,7 +21,7 @@ from analysis.group_tests import group_vs_rest, independence_test
 from analysis.indicators import Grouping
 from analysis.thresholds import MIN_CELL
 
-ALPHA = 0.05
+from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
 CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；"
                  "提及次数占比的置信区间截断于0%–100%。",

@@ -18,7 +18,7 @@ import numpy as np
 from analysis import Design
 from analysis.goodness_of_fit import goodness_of_fit
 
-ALPHA = 0.05
+from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
          "en": {"site": "site", "district": "district", "gender": "gender", "age": "age", "education": "education"}}
 

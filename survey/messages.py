@@ -92,6 +92,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "close the quote on line {at} or remove the stray \" there; nothing was imported"),
     "csv-ragged-row": ("cannot read this line as a row of the table: it has {found} fields, the header has {expected}",
                        "{hint}"),
+    "csv-short-rows-more": ("{count} rows in all have fewer fields than the header; the first {shown} are listed above",
+                            "mend them (a missing delimiter, or an answer with a line break that was not quoted) and import again"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),
     "column-collision": ("native column '{name}' of {what} is also {other}", "{hint}"),
     "second-column": ("column '{column}' is a second column for {qid} (first: '{first}'); ignored",

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MinyiError
+from .messages import problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -215,6 +216,7 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
     df.columns = clean_headers(df.columns)
     df = df.astype(object).where(df.notna(), None)
     check_absorbed_frame(df, text, path, delim, skip)
+    check_short_rows(text, path, delim, skip, len(df.columns))
     detail = f"{_ENC_NAMES.get(encoding, encoding)} text, {_DELIM_NAMES.get(delim, delim)}-delimited"
     if h:
         detail += f", header on line {h + 1} ({h} title row(s) above it skipped)"
@@ -287,6 +289,41 @@ def check_absorbed_frame(df: pd.DataFrame, text: str, path: str, delim: str, ski
     if hit:
         i, c, n = hit
         raise absorbed_error(path, i, str(c), n, record_line(text, i, delim, skip_lines))
+
+
+SHORT_ROWS_SHOWN = 20  # short rows listed in one error; the count covers them all
+
+
+def check_short_rows(text: str, path: str, delim: str, skip_records: int, ncols: int) -> None:
+    """Refuse rows with fewer fields than the header, listing each with its physical line.
+
+    pandas' C reader pads a short row with missing values without a word: a value lost in transit (or a
+    line break inside an unquoted answer, which splits one record into two short ones) would change data
+    silently.  Empty lines are not rows and are passed over.  All short rows are reported at once (the
+    first :data:`SHORT_ROWS_SHOWN`).
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    problems = []
+    count = 0
+    start = 1
+    try:
+        for k, rec in enumerate(reader):
+            line, start = start, reader.line_num + 1
+            if k <= skip_records or not rec or (len(rec) == 1 and not rec[0].strip()):
+                continue
+            if len(rec) < ncols:
+                count += 1
+                if len(problems) < SHORT_ROWS_SHOWN:
+                    problems.append(problem(
+                        "csv-ragged-row", file=path, line=line, found=len(rec), expected=ncols,
+                        hint="a value or delimiter is missing on this line, or an unquoted answer was broken "
+                             "across lines; nothing was imported"))
+    except csv.Error:  # the table itself was read; the quote faults have their own checks
+        return
+    if problems:
+        if count > len(problems):
+            problems.append(problem("csv-short-rows-more", file=path, count=count, shown=len(problems)))
+        raise MinyiError(problems)
 
 
 def clean_headers(cols) -> list[str]:

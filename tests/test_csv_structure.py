@@ -123,3 +123,39 @@ def test_answers_that_span_lines_are_kept():
             t = read_responses(p, Q)
             got = [v.replace("\r\n", "\n") if isinstance(v, str) else v for v in t.frame["Q6"].tolist()]
             assert got == [texts[i % 3].replace("\r\n", "\n").strip() for i in range(9)], enc
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(3, 30), data=st.data())
+def test_rows_with_fewer_fields_are_refused_with_their_lines(n, data):
+    """pandas pads a short row with missing values: every path must name each short line instead."""
+    rows = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1, max_size=min(n, 25)), label="short rows"))
+    lines = _lines(n, ["好"])
+    for k in rows:  # drop the last field (and its delimiter): the row is one field short
+        lines[k + 1] = lines[k + 1].rpartition(",")[0]
+    with tempfile.TemporaryDirectory() as d:
+        for enc in ENCODINGS:
+            got = _codes("\n".join(lines), enc, Path(d))
+            shown = [(c, line) for c, line in got if c == "csv-ragged-row"]
+            assert shown == [("csv-ragged-row", k + 2) for k in rows[:20]], (enc, got)
+            assert (("csv-short-rows-more", None) in got) == (len(rows) > 20), (enc, got)
+
+
+def test_a_line_break_in_an_unquoted_answer_is_refused_not_split():
+    lines = _lines(6, ["好"])
+    lines[3] = lines[3] + "第一行\n第二行"  # the answer's line break was not quoted by the tool that wrote it
+    with tempfile.TemporaryDirectory() as d:
+        for enc in ENCODINGS:
+            got = _codes("\n".join(lines), enc, Path(d))
+            assert got and got[0][0] == "csv-ragged-row" and got[0][1] == 5, (enc, got)
+
+
+def test_blank_lines_are_not_short_rows():
+    lines = _lines(5, ["好"])
+    lines.insert(3, "")
+    with tempfile.TemporaryDirectory() as d:
+        for enc in ENCODINGS:
+            p = Path(d) / f"blank_{enc}.csv"
+            p.write_bytes(("\n".join(lines) + "\n\n").encode(enc))
+            frame = read_responses(p, Q).frame  # no error; the careful path keeps blank lines as blank rows
+            assert frame["respondent_id"].dropna().tolist() == [f"R{i:03d}" for i in range(5)], enc

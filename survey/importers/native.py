@@ -101,7 +101,10 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
              for c, (k, _) in kinds.items() if c in set(names)}
 
     def read(types: dict):
-        return pacsv.read_csv(str(p), convert_options=pacsv.ConvertOptions(
+        # ignore_empty_lines=False: an empty line makes the read fail and the careful path take the file,
+        # which keeps it as a blank row (quarantined, and the row numbers after it stay those of the file)
+        return pacsv.read_csv(str(p), parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+                              convert_options=pacsv.ConvertOptions(
             column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
         # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
 

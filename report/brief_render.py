@@ -96,6 +96,8 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
+    from .writers.docx_style import set_east_asian_font
+
     red = RGBColor(0xC0, 0, 0)
     doc = Document()
     sect = doc.sections[0]
@@ -109,12 +111,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         run.font.bold = bold
         if color is not None:
             run.font.color.rgb = color
-        rpr = run._element.get_or_add_rPr()
-        rf = rpr.find(qn("w:rFonts"))
-        if rf is None:
-            rf = OxmlElement("w:rFonts")
-            rpr.append(rf)
-        rf.set(qn("w:eastAsia"), east)
+        set_east_asian_font(run._element.get_or_add_rPr(), east)
 
     def para(text: str = "", east: str = "仿宋", size: float = 14, bold=False, color=None, align=None,
              indent: bool = True, after: float = 0):

@@ -66,6 +66,20 @@ def _qn(tag):
     return qn(tag)
 
 
+def set_east_asian_font(rpr, east: str):
+    """Set ``w:eastAsia`` on the ``w:rFonts`` of a run's or style's ``rPr`` (created first, as its first child,
+    where the schema wants it); returns the ``w:rFonts`` element.  python-docx's ``font.name`` sets only
+    the Latin fonts, so Chinese text would otherwise fall back to the theme's East-Asian font."""
+    from docx.oxml import OxmlElement
+
+    rf = rpr.find(_qn("w:rFonts"))
+    if rf is None:
+        rf = OxmlElement("w:rFonts")
+        rpr.insert(0, rf)
+    rf.set(_qn("w:eastAsia"), east)
+    return rf
+
+
 def strip_theme_fonts(element) -> None:
     """Remove theme font attributes from every w:rFonts under ``element`` (a style or docDefaults)."""
     for rf in element.iter(_qn("w:rFonts")):
@@ -75,7 +89,6 @@ def strip_theme_fonts(element) -> None:
 
 def set_font(style, east: str, size: Optional[float] = None, bold=None, ascii_: str = "Times New Roman") -> None:
     """East-asian and western font, size, colour black; theme font attributes removed."""
-    from docx.oxml import OxmlElement
     from docx.shared import Pt, RGBColor
 
     style.font.name = ascii_
@@ -84,12 +97,7 @@ def set_font(style, east: str, size: Optional[float] = None, bold=None, ascii_: 
     if bold is not None:
         style.font.bold = bold
     style.font.color.rgb = RGBColor(0, 0, 0)
-    rpr = style.element.get_or_add_rPr()
-    rfonts = rpr.find(_qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.append(rfonts)
-    rfonts.set(_qn("w:eastAsia"), east)
+    rfonts = set_east_asian_font(style.element.get_or_add_rPr(), east)
     rfonts.set(_qn("w:ascii"), ascii_)
     rfonts.set(_qn("w:hAnsi"), ascii_)
     rfonts.set(_qn("w:cs"), ascii_)
@@ -192,7 +200,6 @@ def _field(paragraph, instr: str, placeholder: str = "") -> None:
 
 
 def _page_no_paragraph(paragraph, look: DocxLook, align) -> None:
-    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
     paragraph.alignment = align
@@ -207,12 +214,7 @@ def _page_no_paragraph(paragraph, look: DocxLook, align) -> None:
     for r in paragraph.runs:
         r.font.size = Pt(look.page_no[1])
         r.font.name = "Times New Roman"
-        rpr = r._r.get_or_add_rPr()
-        rf = rpr.find(_qn("w:rFonts"))
-        if rf is None:
-            rf = OxmlElement("w:rFonts")
-            rpr.insert(0, rf)
-        rf.set(_qn("w:eastAsia"), look.page_no[0])
+        set_east_asian_font(r._r.get_or_add_rPr(), look.page_no[0])
 
 
 def add_page_numbers(doc, look: DocxLook) -> None:

@@ -39,6 +39,7 @@ from survey.waves import derived_label, format_date
 from . import charts as C
 from .batteries import alpha_table
 from .cover import make_cover
+from .district_problems import NOTE as DISTRICT_NOTE
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
 from .decisions import TITLE as DECISIONS_TITLE
@@ -67,9 +68,6 @@ from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
-DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
-                 "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
-                       "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
 CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
 COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}

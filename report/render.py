@@ -734,7 +734,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     meta = dict(meta, wave_label=meta.get("wave_label") or (derived_label(wave_id, lang) if wave_id else None))
     compare_wave = meta.get("compare_label") or (derived_label(compare_wave, lang) if compare_wave else None)
     org = org or ("the civilisation office" if en else "市文明办")
-    ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
+    ci_name = labels("ci_plain", lang).get(meta.get("ci_method"), meta.get("ci_method"))  # no R names here
     fielding = s.get("fielding")
     moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
                          next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))

@@ -454,3 +454,60 @@ def test_drivers_equal_least_squares(demo):
     assert [t["coef"] for t in drv["terms"]] == pytest.approx(beta[1:].tolist(), rel=1e-8)
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "总体满意度的影响因素" in page and f"{drv['terms'][0]['coef']:.3f}" in page
+
+
+# R function names and method authors: the method appendix names them (with the references), the body
+# of the report speaks plainly.  Cronbach's α is the name of a statistic and may appear anywhere.
+JARGON = re.compile(r"\bsvy[a-z]+|R ?语言|R survey|survey ?包|\bR\s+(?:package|function)|psych::|Rao|Scott|Korn|"
+                    r"Graubard|Lumley|Clopper|Kish|Agresti|Jeffreys|Wilson")
+APPENDIX = {"zh": "九、附录", "en": "9. Appendix"}
+
+
+def _body_text_html(path, lang) -> str:
+    """The HTML report's visible text before the appendix heading (styles and images left out)."""
+    page = (path).read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<img\b[^>]*>", " ", page)
+    heads = [m for m in re.finditer(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+             if html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() == APPENDIX[lang]]
+    assert heads, "no appendix heading"
+    return html.unescape(re.sub(r"<[^>]+>", " ", page[:heads[-1].start()]))
+
+
+def _body_text_docx(path, lang) -> str:
+    """The DOCX report's text (paragraphs and tables in document order) before the appendix heading."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = Document(str(path))
+    parts = []
+    for el in d.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            t = Paragraph(el, d).text
+            if t.strip() == APPENDIX[lang]:
+                return "\n".join(parts)
+            parts.append(t)
+        elif el.tag.endswith("}tbl"):
+            parts += [c.text for row in Table(el, d).rows for c in row.cells]
+    raise AssertionError("no appendix heading")
+
+
+def _jargon(text: str) -> list:
+    return sorted({m.group(0) for m in JARGON.finditer(text)})
+
+
+def test_method_jargon_only_in_the_appendix(demo, tmp_path):
+    out, _, _ = demo
+    assert _jargon("标准误与 R survey 包一致（svyciprop），Rao–Scott 检验") != []  # the check can fail
+    for name, text in (("html", _body_text_html(out / "report.html", "zh")),
+                       ("docx", _body_text_docx(out / "report.docx", "zh"))):
+        assert _jargon(text) == [], name
+    # the appendix still names them (the method notes keep their references)
+    assert "svyciprop" in (out / "report.html").read_text(encoding="utf-8")
+    r = _cli("report", str(out / "project"), "--lang", "en", "--format", "html,docx", "--out", str(tmp_path / "en"),
+             cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for name, text in (("html", _body_text_html(tmp_path / "en" / "report.html", "en")),
+                       ("docx", _body_text_docx(tmp_path / "en" / "report.docx", "en"))):
+        assert _jargon(text) == [], ("en", name)

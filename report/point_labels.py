@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-NEAR_RINGS = 6  # rings searched for a spot clear of every marker before markers may be covered
+NEAR_RINGS = 14  # rings searched for a spot clear of every marker before markers may be covered
 LEADER = dict(color="#8a8a8a", lw=0.6, zorder=1.5)
 PAD_PX = 2.0  # free space kept around a label box (display pixels at the figure dpi)
 
@@ -55,7 +55,7 @@ def place_point_labels(ax, xs: Sequence[float], ys: Sequence[float], labels: Seq
     texts = []
     for i, (x, y, lab) in enumerate(zip(xs, ys, labels)):
         t = ax.text(x, y, lab, fontsize=fontsize, ha="left", va="bottom", zorder=3,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.3))  # lines pass under it
+                    bbox=dict(facecolor="white", edgecolor="none", pad=0.3))  # lines pass under it
         t.point_label = i
         texts.append(t)
     fig.canvas.draw()

@@ -53,12 +53,14 @@ def contrast_moments_sql(parts) -> str:
 
 
 def _chunks(parts: list, max_terms: Optional[int]) -> list:
+    """Groups of at most ``max_terms`` item terms and ``max_terms // 10`` tests (columns) per query (None:
+    one query); Spark compiles each query's projection into one Java method, which must stay small."""
     if not max_terms:
         return [parts]
     out, cur, n = [], [], 0
     for p in parts:
         t = len(p.terms_d) + len(p.terms_c)
-        if cur and n + t > max_terms:
+        if cur and (n + t > max_terms or len(cur) >= max(1, max_terms // 10)):
             out.append(cur)
             cur, n = [], 0
         cur.append(p)

@@ -9,8 +9,9 @@ The engine computes the sufficient statistics (:mod:`engines.sql`); everything a
 estimates, SEs, intervals, aggregates and verdicts — is finished on the driver by
 :mod:`analysis.sufficient` on tables of size cells × PSUs × answer codes.  The result has the
 schema of :func:`report.pipeline.analyze` (docs/analyze-json.md) for ``meta``, ``sample`` (``n``,
-``composition``, ``quality`` of a project), ``indicators``, ``items``, ``areas``, ``composite`` and
-``league``; the sections that need row-level text or regressions — ``hot_issues``, ``ranking``,
+``composition``, ``quality`` of a project), ``indicators``, ``items``, ``areas``, ``composite``,
+``league`` and ``group_tests`` (:mod:`engines.group_tests`: the group-vs-rest tests; ``rao_scott`` is
+``null``); the sections that need row-level text or regressions — ``hot_issues``, ``ranking``,
 ``open_text``, ``ipa`` — are the in-memory engine's (``null`` / ``[]`` here, and
 ``meta.engine.sections_not_computed`` lists them).
 """
@@ -158,6 +159,11 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         with stage(f"indicators, areas and composite ({engine})"):
             res = indicators_from_totals(eng, tables, items, areas, groups, union_counts=union_counts, moments=moments,
                                          na_policy=na, ci_method=ci, confidence=confidence, df=df)
+        from .group_tests import engine_group_tests
+
+        with stage(f"group tests ({engine})"):
+            gtests = engine_group_tests(q, eng, tables, items, by, qids, union_counts=union_counts, query=runner.query,
+                                        strata_index=unit_index["strata"], max_terms=runner.max_terms, na_policy=na)
         distribution = {it.key: (tables[it.key].values, tables[it.key].Sw.sum(axis=(0, 1))) for it in items
                         if it.kind == "satisfaction"}
         ind_out, item_out, area_out, composite = indicator_sections(q, res, items, distribution)
@@ -194,6 +200,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
         "hot_issues": None, "ranking": None, "open_text": None, "ipa": [],
         "league": _league(area_out, composite, "district"),
+        "group_tests": gtests,
     }
     result["sample"]["moe"] = _moe(result)
     return result

@@ -76,6 +76,7 @@ class Chart:
     width_in: float = 0.0       # figure width in inches (printed width / this = scale of every font)
     title_overlaps_legend: bool = False
     title_in_image: bool = False  # the title (the caption) drawn again inside the image
+    point_labels: Optional[dict] = None  # scatter labels: report.point_labels.label_overlaps of the saved figure
 
     @property
     def saved_width_in(self) -> float:
@@ -146,6 +147,10 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=SAVE_DPI)
     facts = _layout_facts(fig)  # after the draw that saving made (no second draw)
+    if any(hasattr(t, "point_label") for a in fig.axes for t in a.texts):
+        from .point_labels import label_overlaps
+
+        facts["point_labels"] = label_overlaps(fig)
     facts["title_in_image"] = any(t.get_text().strip() == title.strip() for t in fig.findobj(matplotlib.text.Text)
                                   if t.get_visible())
     png_path = svg_path = None
@@ -286,71 +291,43 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
     return _save(fig, name, title, out_dir)
 
 
-def _place_labels(ax, fig, xs, ys, labels, fontsize=8.5) -> None:
-    """Greedy non-overlapping labels: for each point try offsets on growing rings and keep the
-    first whose text box overlaps no label placed before and stays inside the axes; a thin
-    leader line joins far-placed labels to their point."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    axbox = ax.get_window_extent(renderer)
-    placed = []
-    pts = ax.transData.transform(np.column_stack([xs, ys]))
-    for (x, y), (px, py), lab in zip(zip(xs, ys), pts, labels):
-        best = None
-        for r in (6, 14, 24, 36, 50, 66):
-            for dx, dy in ((1, 0.3), (1, -1), (-1, 0.3), (-1, -1), (0, 1.2), (0, -1.6), (1, 1.2), (-1, 1.2)):
-                ox, oy = dx * r, dy * r
-                t = ax.annotate(lab, (x, y), xytext=(ox, oy), textcoords="offset points", fontsize=fontsize,
-                                ha="left" if dx > 0 else ("right" if dx < 0 else "center"), va="center")
-                bb = t.get_window_extent(renderer).expanded(1.04, 1.15)
-                inside = (bb.x0 >= axbox.x0 and bb.x1 <= axbox.x1 and bb.y0 >= axbox.y0 and bb.y1 <= axbox.y1)
-                if inside and not any(bb.overlaps(o) for o in placed):
-                    best = (t, bb, r, ox, oy)
-                    break
-                t.remove()
-            if best:
-                break
-        if best is None:
-            continue
-        t, bb, r, ox, oy = best
-        placed.append(bb)
-        if r > 14:  # far from its point: redraw with a leader line
-            ha = t.get_ha()
-            t.remove()
-            ax.annotate(lab, (x, y), xytext=(ox, oy), textcoords="offset points", fontsize=fontsize, ha=ha,
-                        va="center", arrowprops=dict(arrowstyle="-", color="#999999", lw=0.6, shrinkA=0, shrinkB=2))
-
-
 def quadrant(name: str, title: str, labels: Sequence[str], importance, performance, *,
-             out_dir: Optional[Path] = None, label_max: int = 12, lang: str = "zh") -> Chart:
-    """Importance–performance quadrant chart (lines at the means).  Items in the focus
-    quadrant (importance ≥ mean, performance < mean) are drawn in vermillion; the
-    ``label_max`` of them furthest into that quadrant are labelled, without overlaps."""
+             out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:
+    """Importance–performance quadrant chart (lines at the means).  Items in the focus quadrant
+    (importance ≥ mean, performance < mean) are drawn in vermillion.  Every point is labelled
+    (:func:`report.point_labels.place_point_labels`: adjustText, then a repair pass; no label over
+    another, over a marker, outside the axes or over the focus note; leader lines to labels that moved),
+    at 8.5 pt in a figure already at its printed width, so no text is below 8 pt on paper."""
+    from .point_labels import place_point_labels
+
     _style()
     x = _arr(importance)
     y = _arr(performance)
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
-    labels = [lab for lab, keep in zip(labels, ok) if keep]
-    fig, ax = plt.subplots(figsize=(7.2, 5.6))
+    labels = [str(lab) for lab, keep in zip(labels, ok) if keep]
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(6.2, min(8.6, max(4.8, 3.0 + 0.06 * n))))
     mx, my = np.nanmean(x), np.nanmean(y)
     focus = (x >= mx) & (y < my)
-    ax.scatter(x[~focus], y[~focus], c=OKABE_ITO[0], s=22, alpha=0.7)
-    ax.scatter(x[focus], y[focus], c=OKABE_ITO[3], s=30)
+    ax.scatter(x[~focus], y[~focus], c=OKABE_ITO[0], s=16, alpha=0.8, zorder=4)  # above the labels' backgrounds
+    ax.scatter(x[focus], y[focus], c=OKABE_ITO[3], s=22, zorder=4)
     ax.axvline(mx, color="#777777", ls="--", lw=0.8)
     ax.axhline(my, color="#777777", ls="--", lw=0.8)
-    ax.text(0.99, 0.01, _t("focus", lang), transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
-            color=OKABE_ITO[3])
+    note = ax.text(0.99, 0.01, _t("focus", lang), transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
+                   color=OKABE_ITO[3], bbox=dict(facecolor="white", edgecolor="none", pad=1.5, alpha=0.9))
+    note.keep_out_label = True
     ax.set_xlabel(_t("ipa_x", lang))
     ax.set_ylabel(_t("ipa_y", lang))
     # the finding is the caption under the figure (title): not drawn again inside the image
-    sx, sy = (np.nanstd(x) or 1.0), (np.nanstd(y) or 1.0)
-    score = (x - mx) / sx - (y - my) / sy
-    idx = [i for i in np.argsort(-score) if focus[i]][:label_max]
-    xr, yr = np.ptp(x) or 1.0, np.ptp(y) or 1.0
-    ax.set_xlim(x.min() - 0.08 * xr, x.max() + 0.08 * xr)
-    ax.set_ylim(y.min() - 0.08 * yr, y.max() + 0.08 * yr)
-    _place_labels(ax, fig, x[idx], y[idx], [labels[i] for i in idx])
+    xr, yr = np.ptp(x) if n else 1.0, np.ptp(y) if n else 1.0
+    xr, yr = xr or 1.0, yr or 1.0
+    if n:
+        ax.set_xlim(x.min() - 0.1 * xr, x.max() + 0.25 * xr)  # room on the right for the labels
+        ax.set_ylim(y.min() - 0.15 * yr, y.max() + 0.1 * yr)  # and at the bottom for the note
+    fig.tight_layout()
+    _fit_print(fig)  # the printed size first: the labels are placed on the final geometry
+    place_point_labels(ax, x, y, labels, fontsize=8.5, keep_out=[note])
     return _save(fig, name, title, out_dir)
 
 

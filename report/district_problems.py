@@ -3,8 +3,15 @@ below the city, its top 3 hot issues, the responsible unit and an empty deadline
 become a rectification ledger.
 
 From the analysis result only: an indicator is a problem in a district when the district's rate
-interval lies entirely below the target (verdict 未达标 of the district's record) or entirely below the
-city-wide estimate (``below_city``); suppressed districts (n < min_cell) are left out.  The hot issues
+interval lies entirely below the target (verdict 未达标 of the district's record; ``below_target``) or
+when the district is **significantly below the rest of the city** (``below_city``): the design-based
+test of the difference between the district's rate and that of all other districts together —
+``group_tests.by.district`` of the result (:func:`analysis.group_tests.group_vs_rest`, R
+``svyttest(y ~ I(district == d), design)``; the same test as the 群体与区县比较 chapter) — has
+p < ``group_tests.alpha`` (:data:`analysis.thresholds.ALPHA`) and a negative difference.  Interval
+overlap is never used for this: a district's interval may include the city-wide value while the
+test of the difference is significant, and the other way round.  Suppressed districts (n < min_cell)
+and districts not asked the question are left out.  The hot issues
 are the district's three options named by most respondents (``hot_issues.by.district``); the unit is
 the area's ``owner:`` (:func:`survey.owners.responsible_units`, in ``meta.owners``).
 """
@@ -14,7 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from analysis.thresholds import ALPHA
+
 TITLE = {"zh": "区县问题清单", "en": "District problem list"}
+NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：按抽样设计检验该区县与全市其余区县之差，"
+              f"差异显著（p<{ALPHA:g}）且该区县较低。整改时限由责任单位填写。",
+        "en": "Below target: the district's interval lies below the target; below the city: the design-based test "
+              f"of the difference between the district and all other districts together is significant (p < {ALPHA:g}) "
+              "and the district is lower. The deadline is filled in by the responsible unit."}
 
 
 @dataclass
@@ -26,6 +40,9 @@ class DistrictProblem:
     target: Optional[float]
     below_target: bool
     below_city: bool
+    rest: Optional[float] = None        # rate of all other districts together (group test)
+    difference: Optional[float] = None  # value − rest
+    p: Optional[float] = None           # p of the group-vs-rest test
     owner: str = ""
     deadline: str = ""           # left empty for the rectification ledger
 
@@ -41,18 +58,23 @@ def district_problems(result: dict) -> list[DistrictList]:
     """One :class:`DistrictList` per district (questionnaire order) — see the module docstring."""
     owners = result.get("meta", {}).get("owners") or {}
     hot_by = ((result.get("hot_issues") or {}).get("by") or {}).get("district") or {}
+    gt = result.get("group_tests") or {}
+    tests = {(t["indicator"], g["group"]): g for t in (gt.get("by") or {}).get("district", [])
+             if t["measure"] == "rate" for g in t["groups"]}
     out: dict = {}
     for ind in result.get("indicators") or []:
         city = (ind.get("rate") or {}).get("estimate")
         for r in (ind.get("rate_by") or {}).get("district", []):
             d = out.setdefault(r["group"], DistrictList(r["group"]))
-            if r.get("suppressed") or r.get("estimate") is None or r.get("ci_high") is None:
+            t = tests.get((ind["id"], r["group"])) or {}
+            if r.get("suppressed") or t.get("not_asked") or r.get("estimate") is None or r.get("ci_high") is None:
                 continue
             below_t = ind.get("target") is not None and r["ci_high"] < ind["target"]
-            below_c = city is not None and r["ci_high"] < city
+            below_c = bool(t.get("significant")) and (t.get("difference") or 0.0) < 0
             if below_t or below_c:
                 d.problems.append(DistrictProblem(r["group"], ind["name"], r["estimate"], city, ind.get("target"),
-                                                  below_t, below_c, owners.get(ind.get("area"), "")))
+                                                  below_t, below_c, t.get("rest"), t.get("difference"), t.get("p"),
+                                                  owners.get(ind.get("area"), "")))
     for name, d in out.items():
         h = hot_by.get(name)
         if h and not h.get("suppressed"):

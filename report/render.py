@@ -39,6 +39,7 @@ from survey.waves import derived_label, format_date
 from . import charts as C
 from .batteries import alpha_table
 from .cover import make_cover
+from .district_problems import NOTE as DISTRICT_NOTE
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
 from .decisions import TITLE as DECISIONS_TITLE
@@ -67,9 +68,6 @@ from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, add_docx_toc, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
-DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
-                 "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
-                       "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
 CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
 COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}
@@ -736,7 +734,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     meta = dict(meta, wave_label=meta.get("wave_label") or (derived_label(wave_id, lang) if wave_id else None))
     compare_wave = meta.get("compare_label") or (derived_label(compare_wave, lang) if compare_wave else None)
     org = org or ("the civilisation office" if en else "市文明办")
-    ci_name = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
+    ci_name = labels("ci_plain", lang).get(meta.get("ci_method"), meta.get("ci_method"))  # no R names here
     fielding = s.get("fielding")
     moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
                          next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))

@@ -47,6 +47,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "ci.wilson": ("Wilson 区间（有效样本量）", "Wilson interval (effective n)"),
     "ci.jeffreys": ("Jeffreys 区间（有效样本量）", "Jeffreys interval (effective n)"),
     "ci.agresti-coull": ("Agresti–Coull 区间（有效样本量）", "Agresti–Coull interval (effective n)"),
+    # the same methods in plain words, for the report's body (the names above, with authors and R
+    # functions, belong in the method appendix only)
+    "ci_plain.wald": ("正态近似区间", "normal-approximation interval"),
+    "ci_plain.logit": ("logit 变换区间", "logit-transformed interval"),
+    "ci_plain.clopper-pearson": ("精确（Beta 分布）区间", "exact (beta) interval"),
+    "ci_plain.wilson": ("得分区间（有效样本量）", "score interval (effective n)"),
+    "ci_plain.jeffreys": ("贝叶斯无信息先验区间（有效样本量）", "non-informative Bayesian interval (effective n)"),
+    "ci_plain.agresti-coull": ("调整 Wald 区间（有效样本量）", "adjusted normal interval (effective n)"),
     # the report's fixed words (table headers, captions, notes)
     "word.item": ("项目", "Item"),
     "word.value": ("说明", "Value"),

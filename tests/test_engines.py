@@ -1,7 +1,8 @@
 """`survey analyze DATA --engine duckdb|spark`: the sufficient statistics computed in SQL (DuckDB over a
 project store or Parquet files; Spark in local mode) and finished by analysis.sufficient equal the
 in-memory engine (report.pipeline.analyze) to 1e-10 relative — estimates, SEs, interval bounds,
-deff, df, bases — for designs with strata, clusters, fpc and domains (groupings).
+deff, df, bases, and the group-vs-rest tests of ``group_tests`` (not the Rao–Scott F, which the
+engines leave out) — for designs with strata, clusters, fpc and domains (groupings).
 
 The Spark test needs pyspark and Java; CI (.ci/run) installs both and sets MINYI_REQUIRE_SPARK=1, so
 there it fails instead of skipping."""
@@ -91,6 +92,18 @@ def parquet(tmp_path_factory, frame):
     return data
 
 
+def _group_tests_mismatches(got: dict, ref: dict) -> list:
+    """``group_tests`` of an engine against the in-memory one: every group-vs-rest record equal to 1e-10
+    relative; the engines leave the Rao–Scott F test out (``rao_scott`` null)."""
+    assert got is not None and ref is not None and set(got["by"]) == set(ref["by"])
+    ref = json.loads(json.dumps(ref))
+    for recs in ref["by"].values():
+        for r in recs:
+            r["rao_scott"] = None
+    assert any(g["significant"] for recs in got["by"].values() for r in recs for g in r["groups"])
+    return _mismatches(got, ref)
+
+
 def _with_design(folder: Path, design: dict) -> Path:
     (folder / "minyi.yaml").write_text(yaml.safe_dump({"design": design}), encoding="utf-8")
     return folder
@@ -110,6 +123,7 @@ def test_duckdb_on_parquet_equals_in_memory(q, frame, parquet, name):
     got = analyze_data(_with_design(parquet, design), engine="duckdb", by=by)
     for sec in SECTIONS:
         assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert _group_tests_mismatches(got["group_tests"], ref["group_tests"]) == []
     assert got["sample"]["n"] == len(frame)
     assert _mismatches(got["sample"]["composition"], ref["sample"]["composition"]) == []
     assert got["meta"]["engine"]["name"] == "duckdb"
@@ -198,6 +212,7 @@ def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
     got = analyze_data(_with_design(parquet, design), engine="spark", by=by, spark=spark)
     for sec in SECTIONS:
         assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert _group_tests_mismatches(got["group_tests"], ref["group_tests"]) == []
     assert _mismatches(got["sample"]["composition"], ref["sample"]["composition"]) == []
     assert got["meta"]["engine"]["name"] == "spark"
 

@@ -96,3 +96,47 @@ def test_printed_font_check_can_fail():
     ax.set_title("t")
     ch = C._save(fig, "x", "t", None)
     assert ch.printed_min_font_pt < C.MIN_PRINTED_PT and ch.title_in_image
+
+
+def _ipa(lang):
+    from report.pipeline import analyze
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.simulate import simulate
+    from survey.translation import localized
+
+    q = load_questionnaire(bundled_path())
+    res = analyze(localized(q, lang) if lang == "en" else q, simulate(q, 1200, seed=7), by=[])
+    return [o for o in res["ipa"] if o.get("importance") is not None and o.get("performance") is not None]
+
+
+def test_ipa_labels_every_point_without_overlap():
+    """The IPA of the bundled questionnaire (94 rated items) in zh and en: every point has its label,
+    no two label boxes (renderer extents) overlap, none leaves the axes or covers the focus note, and no
+    text is below 8 pt at the printed size."""
+    for lang in ("zh", "en"):
+        ipa = _ipa(lang)
+        assert len(ipa) > 50
+        ch = C.quadrant("ipa", "t", [o["label"] for o in ipa], [o["importance"] for o in ipa],
+                        [o["performance"] for o in ipa], lang=lang)
+        pl = ch.point_labels
+        assert pl["n"] == len(ipa) and sorted(pl["texts"]) == sorted(o["label"] for o in ipa)
+        assert pl["pairs"] == [] and pl["outside"] == [] and pl["over_keep_out"] == [], (lang, pl)
+        assert ch.printed_min_font_pt >= C.MIN_PRINTED_PT
+
+
+def test_label_overlap_check_can_fail():
+    import matplotlib.pyplot as plt
+
+    from report.point_labels import label_overlaps
+
+    fig, ax = plt.subplots()
+    for i, (x, lab) in enumerate(((0.5, "一个标签"), (0.51, "另一个标签"), (1.5, "outside"))):
+        t = ax.text(x, 0.5, lab)
+        t.point_label = i
+    ax.set_xlim(0, 1)
+    note = ax.text(0.5, 0.5, "note")
+    note.keep_out_label = True
+    got = label_overlaps(fig)
+    plt.close(fig)
+    assert got["pairs"] == [("一个标签", "另一个标签")] and got["outside"] == ["outside"]
+    assert set(got["over_keep_out"]) == {"一个标签", "另一个标签"}

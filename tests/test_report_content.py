@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -238,6 +239,12 @@ def test_best_rated_item_never_called_weak(demo):
     assert _called_weak(env, "公共厕所") is True
 
 
+def _district_tests(result) -> dict:
+    """(indicator id, district) → the group-vs-rest record of ``survey analyze --json`` group_tests."""
+    return {(t["indicator"], g["group"]): g for t in result["group_tests"]["by"]["district"]
+            if t["measure"] == "rate" for g in t["groups"]}
+
+
 def test_district_problem_list(demo):
     from report.district_problems import district_problems
 
@@ -248,26 +255,83 @@ def test_district_problem_list(demo):
     units = {a.id: a.owner for a in q.areas}
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "区县问题清单" in page and "整改时限" in page and "区县问题清单" in _xlsx_text(out / "report.xlsx")
+    tests = _district_tests(result)
     n = 0
     for d in lists:
         for p in d.problems:
             ind = next(i for i in result["indicators"] if i["name"] == p.indicator)
             row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
+            t = tests[(ind["id"], d.district)]
             assert p.value == row["estimate"] and p.city == ind["rate"]["estimate"]
             assert p.below_target == (ind["target"] is not None and row["ci_high"] < ind["target"])
-            assert p.below_city == (row["ci_high"] < ind["rate"]["estimate"]) and (p.below_target or p.below_city)
+            assert p.below_city == (t["significant"] and t["difference"] < 0) and (p.below_target or p.below_city)
+            assert (p.rest, p.difference, p.p) == (t["rest"], t["difference"], t["p"])
             assert p.owner == (units.get(ind["area"]) or "") and p.deadline == ""
             n += 1
-        # no indicator left out: every district indicator whose interval lies below target or city is listed
+        # no indicator left out: below target by interval, or significantly below the rest by the test
         listed = {p.indicator for p in d.problems}
         for ind in result["indicators"]:
             row = next(r for r in ind["rate_by"]["district"] if r["group"] == d.district)
-            if row["ci_high"] < min(x for x in (ind["target"], ind["rate"]["estimate"]) if x is not None) + 0 \
-                    or row["ci_high"] < ind["rate"]["estimate"]:
+            t = tests[(ind["id"], d.district)]
+            if (ind["target"] is not None and row["ci_high"] < ind["target"]) or (t["significant"] and t["difference"] < 0):
                 assert ind["name"] in listed
         top = result["hot_issues"]["by"]["district"][d.district]["top"][:3]
         assert d.hot_issues == [(t["label"], t["respondents"]["estimate"]) for t in top]
     assert n > 0
+
+
+def test_district_below_city_follows_the_test_not_the_interval(tmp_path):
+    """Built data where interval and test disagree: 甲区 (70% of the sample) has an awareness rate of 60%
+    against 70% in the other districts.  Its interval reaches above the city-wide rate (the city is
+    pulled towards the big district), so an interval rule would not list it; the design-based test of
+    the difference from the rest is significant, so the 区县问题清单 lists it as 显著低于全市 — with the
+    numbers of ``survey analyze --json`` group_tests."""
+    import numpy as np
+
+    from report.district_problems import district_problems, problem_table
+    from report.pipeline import analyze
+    from survey.simulate import simulate
+
+    qpath = Path(__file__).parent / "data" / "short8_questionnaire.yaml"
+    q = load_questionnaire(qpath)
+    n = 1000
+    frame = simulate(q, n, 11)
+    dist = np.array([1] * 700 + [2] * 150 + [3] * 150, dtype=float)  # 甲区 乙区 丙区
+    know = np.zeros(n)
+    know[:420] = 1  # 甲区: 420 of 700 = 60%
+    know[700:805] = 1  # 乙区: 105 of 150 = 70%
+    know[850:955] = 1  # 丙区: 105 of 150 = 70%
+    frame["Q2"] = dist
+    frame["Q3"] = np.where(know == 1, 1.0, 2.0)  # 知道 / 不知道
+    # the same numbers through the CLI: survey analyze --json on a Parquet folder of these answers
+    import shutil
+
+    data = tmp_path / "data"
+    data.mkdir()
+    frame.to_parquet(data / "part-0.parquet", index=False)
+    shutil.copyfile(qpath, data / "questionnaire.yaml")
+    a = _cli("analyze", str(data), "--json", "--by", "district", cwd=tmp_path)
+    assert a.returncode == 0, a.stderr[-2000:]
+    cli_result = json.loads(a.stdout)
+    result = analyze(q, frame, by=["district"])
+    for res in (result, cli_result):
+        ind = next(i for i in res["indicators"] if i["id"] == "aware_park")
+        city = ind["rate"]["estimate"]
+        jia = next(r for r in ind["rate_by"]["district"] if r["group"] == "甲区")
+        t = _district_tests(res)[("aware_park", "甲区")]
+        assert jia["estimate"] == pytest.approx(0.6) and city == pytest.approx(0.63)
+        assert jia["ci_low"] < city < jia["ci_high"]  # the interval includes the city-wide rate …
+        assert t["significant"] and t["difference"] < 0 and t["p"] < result["group_tests"]["alpha"]  # … the test does not
+        lists = {d.district: d for d in district_problems(res)}
+        p = next(p for p in lists["甲区"].problems if p.indicator == ind["name"])
+        assert p.below_city and not p.below_target  # target 0.6: the interval reaches above it
+        assert (p.value, p.rest, p.difference, p.p) == (jia["estimate"], t["rest"], t["difference"], t["p"])
+        for other in ("乙区", "丙区"):  # above the rest (not significant or higher): not listed for this indicator
+            to = _district_tests(res)[("aware_park", other)]
+            assert not (to["significant"] and to["difference"] < 0)
+            assert ind["name"] not in {p.indicator for p in lists[other].problems}
+        cols, rows = problem_table(list(lists.values()))
+        assert any(r[0] == "甲区" and r[1] == ind["name"] and r[5] == "显著低于全市" for r in rows)
 
 
 def test_hot_issues_full_list(demo):
@@ -390,3 +454,60 @@ def test_drivers_equal_least_squares(demo):
     assert [t["coef"] for t in drv["terms"]] == pytest.approx(beta[1:].tolist(), rel=1e-8)
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "总体满意度的影响因素" in page and f"{drv['terms'][0]['coef']:.3f}" in page
+
+
+# R function names and method authors: the method appendix names them (with the references), the body
+# of the report speaks plainly.  Cronbach's α is the name of a statistic and may appear anywhere.
+JARGON = re.compile(r"\bsvy[a-z]+|R ?语言|R survey|survey ?包|\bR\s+(?:package|function)|psych::|Rao|Scott|Korn|"
+                    r"Graubard|Lumley|Clopper|Kish|Agresti|Jeffreys|Wilson")
+APPENDIX = {"zh": "九、附录", "en": "9. Appendix"}
+
+
+def _body_text_html(path, lang) -> str:
+    """The HTML report's visible text before the appendix heading (styles and images left out)."""
+    page = (path).read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<img\b[^>]*>", " ", page)
+    heads = [m for m in re.finditer(r"<h2[^>]*>(.*?)</h2>", page, flags=re.S)
+             if html.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip() == APPENDIX[lang]]
+    assert heads, "no appendix heading"
+    return html.unescape(re.sub(r"<[^>]+>", " ", page[:heads[-1].start()]))
+
+
+def _body_text_docx(path, lang) -> str:
+    """The DOCX report's text (paragraphs and tables in document order) before the appendix heading."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = Document(str(path))
+    parts = []
+    for el in d.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            t = Paragraph(el, d).text
+            if t.strip() == APPENDIX[lang]:
+                return "\n".join(parts)
+            parts.append(t)
+        elif el.tag.endswith("}tbl"):
+            parts += [c.text for row in Table(el, d).rows for c in row.cells]
+    raise AssertionError("no appendix heading")
+
+
+def _jargon(text: str) -> list:
+    return sorted({m.group(0) for m in JARGON.finditer(text)})
+
+
+def test_method_jargon_only_in_the_appendix(demo, tmp_path):
+    out, _, _ = demo
+    assert _jargon("标准误与 R survey 包一致（svyciprop），Rao–Scott 检验") != []  # the check can fail
+    for name, text in (("html", _body_text_html(out / "report.html", "zh")),
+                       ("docx", _body_text_docx(out / "report.docx", "zh"))):
+        assert _jargon(text) == [], name
+    # the appendix still names them (the method notes keep their references)
+    assert "svyciprop" in (out / "report.html").read_text(encoding="utf-8")
+    r = _cli("report", str(out / "project"), "--lang", "en", "--format", "html,docx", "--out", str(tmp_path / "en"),
+             cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    for name, text in (("html", _body_text_html(tmp_path / "en" / "report.html", "en")),
+                       ("docx", _body_text_docx(tmp_path / "en" / "report.docx", "en"))):
+        assert _jargon(text) == [], ("en", name)

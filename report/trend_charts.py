@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 
 from .charts import OKABE_ITO, Chart, _save, _style  # noqa: E402
 from .trend import ProjectTrend, TrendSeries  # noqa: E402
-from .tracking_text import arrow, fmt_change, label as L  # noqa: E402
+from .tracking_text import arrow, fmt_change, fmt_value, label as L  # noqa: E402
 
 
 def _num(x) -> float:
@@ -66,10 +66,10 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     axes.flat[0].set_ylim(lo_all - pad, hi_all + pad)
     key = "；".join if lang == "zh" else "; ".join
     legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=8.5,
              ha="left", va="bottom", color="#444444", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return _save(fig, name, title, out_dir)
 
 
@@ -109,8 +109,33 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
     cb.ax.tick_params(labelsize=7)
-    ax.set_title(title, loc="left", fontsize=11)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
+
+
+def multiples_finding(what: str, panels: Sequence[TrendSeries], lang: str = "zh") -> str:
+    """The caption of a small-multiples chart: the series with the steepest significant linear trend
+    (its slope per wave), or that none has one."""
+    sig = [s for s in panels if s.series.trend is not None and s.series.trend.direction in ("up", "down")]
+    if not sig:
+        return L("multiples_flat", lang).format(what=what)
+    s = max(sig, key=lambda s: abs(s.series.trend.slope))
+    tr = s.series.trend
+    return L("multiples_fastest", lang).format(what=what, name=s.name, dir=L("rose" if tr.slope > 0 else "fell", lang),
+                                               slope=fmt_change(tr.slope, s.percent, lang))
+
+
+def heat_finding(head: str, trend: ProjectTrend, table, lang: str = "zh") -> str:
+    """The caption of a heat map: the group lowest in the latest wave with an estimate (ties: the first)."""
+    labels = [w.display(lang) if hasattr(w, "display") else (w.label if lang == "zh" else w.label_en)
+              for w in trend.waves if w.id in table.waves]
+    for j in range(len(table.waves) - 1, -1, -1):
+        vals = [(row[j], g) for row, g in zip(table.values, table.groups) if row[j] is not None and np.isfinite(row[j])]
+        if vals:
+            v, g = min(vals, key=lambda t: t[0])
+            return L("heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
+                                                 group=g, value=fmt_value(v, table.measure == "rate"))
+    return head
 
 
 def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str = "zh") -> list:
@@ -121,14 +146,15 @@ def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str 
     areas = [s for s in overall if s.kind == "area"]
     rates = [s for s in overall if s.measure == "rate" and s.kind in ("awareness", "support", "participation")]
     out = []
-    c = small_multiples("trend_areas", L("areas_title", lang), areas, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_areas", multiples_finding(L("areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang)
     if c:
         out.append(c)
-    c = small_multiples("trend_rates", L("rates_title", lang), rates, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_rates", multiples_finding(L("rates_what", lang), rates, lang), rates, waves, out_dir=out_dir, lang=lang)
     if c:
         out.append(c)
     for h in trend.heat:
-        title = L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by)
+        title = heat_finding(L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by),
+                             trend, h, lang)
         safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in h.id) + ("_rate" if h.measure == "rate" else "")
         out.append(heat_map(f"trend_heat_{safe}", title, trend, h, out_dir=out_dir, lang=lang))
     return out

@@ -57,6 +57,7 @@ from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, labels, verdict_labels
 from .labels import label as fixed_word
 from .method_text import variance_words
+from .numbering import figure_caption, number_blocks, table_caption
 from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
@@ -330,8 +331,9 @@ class Table:
     caption: str
     columns: list
     rows: list
-    number: int = 0
+    number: int = 0  # 表N, given once over all sections (report.numbering.number_blocks)
     note: str = ""
+    key: str = ""  # how a template finds this table among ``context["tables"]``
 
     def formatted(self) -> list:
         return [[_fmt(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
@@ -445,11 +447,15 @@ def build_sections(ctx: dict) -> list:
     S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
     V = VERDICTS[lang]
     vt = lambda v: V.get(v, v) if v else None  # noqa: E731
-    counter = {"t": 0}
+    keyed = ctx.setdefault("tables", {})  # key → Table: the HTML template prints these records' captions
 
-    def table(sec: Section, caption: str, columns: list, rows: list, note: str = "") -> None:
-        counter["t"] += 1
-        sec.blocks.append(("table", Table(caption, columns, rows, counter["t"], note)))
+    def table(sec: Section, caption, columns: Optional[list] = None, rows: Optional[list] = None, note: str = "",
+              key: str = "") -> None:
+        t = caption if isinstance(caption, Table) else Table(caption, columns, rows, note=note)
+        t.key = key or t.key
+        if t.key:
+            keyed[t.key] = t
+        sec.blocks.append(("table", t))
 
     def fig(sec: Section, chart) -> None:
         if chart is not None:
@@ -461,24 +467,26 @@ def build_sections(ctx: dict) -> list:
     sec.blocks.append(("p", ctx["intro"]))
     table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
                                                               (L("word.value"), "text")],
-          [[k, v] for k, v in ctx["overview"]])
+          [[k, v] for k, v in ctx["overview"]], key="overview")
     q = ctx.get("quality") or {}
     if q:
         rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
                 + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
                 + [[L("word.analysed"), s["n"]]])
         table(sec, L("caption.quality"),
-              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows)
+              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows, key="quality")
     # 2 sample
     sec = S[1]
+    comp_keys = list(s["composition"])
     for k, c in s["composition"].items():
         has_pop = any(r.get("population_share") is not None for r in c["rows"])
         cols = [(L("word.category"), "text"), (L("word.sample_n"), "int"),
                 (L("word.sample_share"), "pct")] + ([(L("word.population_share"), "pct")]
                                                                  if has_pop else [])
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
+        any_pop = any(r.get("population_share") is not None for c_ in s["composition"].values() for r in c_["rows"])
         table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
-              cols, rows)
+              cols, rows, L("note.sample_weighted") if any_pop and k == comp_keys[-1] else "", key=f"sample:{k}")
     if ctx["representativeness"]:
         sec.blocks.append(("list", ctx["representativeness"]))
     fig(sec, ctx["charts"].get("sample"))
@@ -506,10 +514,11 @@ def build_sections(ctx: dict) -> list:
     idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
     table(sec, L("caption.indicators"), pc, rate_rows,
           ("Met: CI entirely above the target; not met: entirely below." if en else
-           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"])
+           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"],
+          key="indicators")
     if idx_rows:
         table(sec, L("caption.indexes"),
-              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
+              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows, key="indexes")
     fig(sec, ctx["charts"].get("rates"))
     arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
               (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),
@@ -519,35 +528,36 @@ def build_sections(ctx: dict) -> list:
         table(sec, L("caption.areas"),
               [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
                (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
-               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows)
+               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows, key="areas")
     fig(sec, ctx["charts"].get("areas"))
     table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
           [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
            (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
            (L("word.valid_n"), "int")],
           [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
-            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
+            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]],
+          key="lowest")
     for c in ctx["likert_charts"]:
         fig(sec, c)
     dec = res.get("decisions")
     if dec:
         S[3].blocks.append(("h", DECISIONS_TITLE[lang]))
         for t in ctx["decision_tables"]:
-            table(S[3], t.caption, t.columns, t.rows, t.note)
+            table(S[3], t)
         if ctx["recommend_lines"]:
             S[3].blocks.append(("list", ctx["recommend_lines"]))
     # 5 hot issues
     sec = S[4]
     hot = ctx.get("hot")
     if hot:
-        table(sec, L("caption.hot"),
+        table(sec, L("caption.hot_count").format(n=len(hot.get("items") or hot["top"]), k=len(hot["top"])),
               [(L("word.rank"), "int"), (L("word.issue"), "text"), ("% respondents" if en else "选择人数比例", "pct"),
                (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("% mentions" if en else "提及次数占比", "pct"),
                (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
                ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
               [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
-                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]])
+                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]], key="hot")
         fig(sec, ctx["charts"].get("hot"))
         sec.blocks.append(("p", ctx["hot_ci_note"]))
         if ctx["hot_lines"]:
@@ -562,7 +572,7 @@ def build_sections(ctx: dict) -> list:
             table(sec, L("caption.hot_sites"),
                   [(L("comp.site"), "text"), ("Rank" if en else "位次", "int"), (L("word.issue"), "text"),
                    ("% respondents" if en else "选择比例", "pct"), (L("word.ci_low"), "pct"),
-                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows)
+                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows, key="hot_sites")
             fig(sec, ctx["charts"].get("hot_sites"))
     rk = ctx.get("ranking")
     if rk:
@@ -570,12 +580,12 @@ def build_sections(ctx: dict) -> list:
               [(L("word.issue"), "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
                (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("Borda score" if en else "综合得分", "num2")],
               [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
-                r["borda"]["estimate"]] for r in rk["items"]])
+                r["borda"]["estimate"]] for r in rk["items"]], key="ranking")
     ot = ctx.get("open_text")
     if ot:
         table(sec, L("caption.words"),
               [(L("word.word"), "text"), (L("word.count"), "int")],
-              [[w["word"], w["count"]] for w in ot.get("top_words") or []])
+              [[w["word"], w["count"]] for w in ot.get("top_words") or []], key="words")
         fig(sec, ctx["charts"].get("words"))
         if ot.get("examples"):
             sec.blocks.append(("p", L("text.typical_answers")))
@@ -593,26 +603,24 @@ def build_sections(ctx: dict) -> list:
                 (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
                 ctx["reliability"](r)] for r in lg["rows"]],
               f"Rank range from CI overlap; △ n < {ctx['small_base']}; suppressed when n < {ctx['min_cell']}." if en else
-              f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
+              f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。",
+              key="league")
         fig(sec, ctx["charts"].get("league"))
     for g, tab in ctx["group_tables"].items():
         cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
         rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
         gw = ctx["comp_names"].get(g, g)
         table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
-              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]))
+              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]),
+              key=f"group:{g}")
         sec.blocks.append(("list", significance_lines(tab, gw.lower() if en else gw, lang)))
     ot = res.get("open_themes")
     if ot and ot.get("themes"):
-        cap, cols, rows, note = theme_table(ot, lang)
-        S[4].blocks.append(("h", cap))
-        table(S[4], cap, cols, rows, note)
-        S[8].blocks.append(("h", UNCODED_TITLE[lang]))
-        table(S[8], UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
-              [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
+        S[4].blocks.append(("h", ctx["theme_table"].caption))
+        table(S[4], ctx["theme_table"], key="themes")
     if ctx.get("district_table") and ctx["district_table"][1]:
         S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
-        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang])
+        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district")
     # 7 change
     sec = S[6]
     if ctx["changes"]:
@@ -630,7 +638,8 @@ def build_sections(ctx: dict) -> list:
               [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
                (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
                ("p", "pval"), ("", "text")], rows,
-              "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
+              "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。",
+              key="changes")
         fig(sec, ctx["charts"].get("trend"))
     elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
         sec.blocks.append(("p", "No comparison wave was given (use --compare)." if en else
@@ -642,16 +651,15 @@ def build_sections(ctx: dict) -> list:
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
                                  "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
-    drv = res.get("drivers")
-    if drv and drv.get("terms"):
-        table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
     if ctx["priorities"]:
         table(sec, L("caption.priorities"),
               [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
                (L("word.target"), "pct"), (L("word.verdict"), "text")],
               [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
                 Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
-               for i, p in enumerate(ctx["priorities"])])
+               for i, p in enumerate(ctx["priorities"])], key="priorities")
+    if ctx.get("drivers_table"):
+        table(sec, ctx["drivers_table"], key="drivers")
     for k, r in enumerate(ctx.get("recommendations") or []):
         sec.blocks.append(("h", rec_heading(k, r, lang)))
         for line in rec_lines(r, lang):
@@ -669,22 +677,20 @@ def build_sections(ctx: dict) -> list:
           [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
             it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
             it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
-            (it.get("index") or {}).get("ci_high")] for it in res["items"]])
-    if res.get("reliability"):
-        cap, cols, rows, note = alpha_table(res["reliability"], lang)
-        sec.blocks.append(("h", cap))
-        table(sec, cap, cols, rows, note)
-    if res.get("questions"):
+            (it.get("index") or {}).get("ci_high")] for it in res["items"]], key="all_items")
+    if ctx.get("alpha_table"):
+        sec.blocks.append(("h", ctx["alpha_table"].caption))
+        table(sec, ctx["alpha_table"], key="alpha")
+    if ctx["uncoded_answers"]:
+        sec.blocks.append(("h", UNCODED_TITLE[lang]))
+        table(sec, UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
+              [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded")
+    if ctx["question_appendix"]:
         sec.blocks.append(("h", APPENDIX_TITLE[lang]))
-        for t in appendix_tables(res["questions"], lang):
-            table(sec, t.caption, t.columns, t.rows, t.note)
+        for t in ctx["question_appendix"]:
+            table(sec, t)
     sec.blocks.append(("h", L("heading.method")))
     sec.blocks.append(("list", ctx["method_notes"]))
-    k = 0
-    for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)
-        for b in sec_.tables:
-            k += 1
-            b.number = k
     if ctx.get("summary"):
         summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
         summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
@@ -720,16 +726,6 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     lik = likert_charts(res, q_areas, chart_dir, lang)
     sat_items = [i for i in res["items"] if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     lowest = sorted(sat_items, key=lambda i: i["rate"]["estimate"])[:10]
-    counters = {"t": 0, "f": 0}
-
-    def tno():
-        counters["t"] += 1
-        return counters["t"]
-
-    def fno():
-        counters["f"] += 1
-        return counters["f"]
-
     meta = res["meta"]
     s = res["sample"]
     wave_id = meta.get("wave")
@@ -835,9 +831,14 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
-        "tno": tno, "fno": fno, "pval": fmt_p,
+        "pval": fmt_p,
     }
     ctx["sections"] = build_sections(ctx)
+    # one numbering pass over the records, before any writer runs: every format prints these numbers
+    figures = number_blocks(ctx["sections"])
+    ctx["figure_numbers"] = figures
+    ctx["tcap"] = lambda t: table_caption(t, lang)
+    ctx["fcap"] = lambda c: figure_caption(c, figures, lang)
     return ctx
 
 
@@ -869,7 +870,7 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
     except jinja2.TemplateSyntaxError as e:
         raise MinyiError.of("template-error", file=str(root / (e.name or name)), line=e.lineno, name=name,
                             reason=e.message)
-    except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
+    except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as e:
         raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
     from .writers.html_print import print_ready
 
@@ -946,7 +947,6 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     table_text = doc.styles["Table Text"]
     table_text_id = table_text.style_id  # set on each cell's paragraph directly: python-docx's by-object
     # setter looks the default style up among all styles on every call (most of the DOCX writing time)
-    fig_no = {"f": 0}
 
     T = clean_text  # no control characters in Word XML (survey.cells)
 
@@ -969,7 +969,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
         if wide:
             landscape_section(doc, True)
-        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
+        caption(table_caption(t, context["lang"]))
         W = land_cm if wide else text_cm
         if sum(need) <= W:
             widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
@@ -1026,8 +1026,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
         doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fig_no["f"] += 1
-        caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
+        caption(figure_caption(chart, context["figure_numbers"], context["lang"]))
 
     doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -390,3 +390,18 @@ def test_drivers_equal_least_squares(demo):
     assert [t["coef"] for t in drv["terms"]] == pytest.approx(beta[1:].tolist(), rel=1e-8)
     page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
     assert "总体满意度的影响因素" in page and f"{drv['terms'][0]['coef']:.3f}" in page
+
+
+def test_table_and_figure_numbers_identical_in_html_docx_and_xlsx(demo):
+    """One numbering pass (report.numbering) for every format: the ordered caption lists of the HTML
+    (and so of the PDF printed from it) and of the DOCX are equal, number and text; the XLSX holds the
+    same numbered table captions."""
+    from report_tables import check_numbering, docx_captions, html_captions, xlsx_captions
+
+    out, _, _ = demo
+    page = (out / "report.html").read_text(encoding="utf-8")
+    h, d = html_captions(page), docx_captions(out / "report.docx")
+    assert len(h) > 40 and any(c.startswith("图") for c in h)
+    assert h == d
+    check_numbering(h, "表", "图")
+    assert xlsx_captions(out / "report.xlsx") == [c for c in h if c.startswith("表")]

@@ -1,13 +1,11 @@
-"""Render analysis results as a report: self-contained HTML, DOCX, PDF and an XLSX appendix.
+"""The report's orchestration: analysis result → chapter records → every format.
 
-One context (:func:`build_context`, documented in ``docs/report-data.md``) drives all formats:
-
-* HTML — a jinja2 template (``report_templates/report_zh.html.j2`` or ``report_en.html.j2``, or a
-  user's copy via ``template_dir``) with autoescaping on; charts are embedded as PNG data URIs and
-  the bundled CJK fonts as subset ``@font-face`` data URIs, so the file needs no network.
-* PDF — weasyprint renders that same HTML (A4 print stylesheet).
-* DOCX and XLSX — written from ``context["sections"]``: the nine sections as a list of blocks
-  (headings, paragraphs, tables with 表/图 numbers, figures), so both hold every table.
+* :func:`build_context` prepares what the chapters need (thresholds applied, charts drawn, the
+  variables documented in ``docs/report-data.md``), and :func:`build_sections` builds the chapters as
+  typed records (:mod:`report.records`: sections of headings, paragraphs, tables, figures);
+* :func:`report.numbering.number_blocks` numbers every table and figure once, over those records;
+* the writers (``report/writers/``: ``html.py``, ``pdf.py`` from that HTML, ``docx.py``,
+  ``xlsx_cells.py``) print the same records and numbers; :func:`render_all` runs the requested ones.
 
 Safety: respondent text is data, never template source (templates are loaded only from files;
 values are autoescaped); phone and ID numbers in open answers are masked; groups with fewer than
@@ -19,19 +17,14 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import io
 import math
-import re
-from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from analysis.thresholds import MIN_CELL, SMALL_BASE
-from survey.atomic import atomic_write, atomic_write_text
-from survey.cells import clean_text
+from survey.atomic import atomic_write_text
 from survey.errors import MinyiError
 from survey.pii import mask_pii as _mask_pii
 from survey.waves import derived_label, format_date
@@ -58,6 +51,10 @@ from .labels import LANGS, join_list, labels, verdict_labels
 from .labels import label as fixed_word
 from .method_text import variance_words
 from .numbering import figure_caption, number_blocks, table_caption
+from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
+from .writers.docx import write_docx
+from .writers.html import render_html
+from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
 from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
@@ -65,7 +62,7 @@ from .summary import TITLE as SUMMARY_TITLE
 from .summary import build_summary, summary_lines
 from .summary import ref_text as summary_ref
 from .themes import UNCODED_TITLE, theme_table
-from .toc import TOC_TITLE, add_docx_toc, toc_entries
+from .toc import TOC_TITLE, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
@@ -322,34 +319,6 @@ def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: st
     return out
 
 
-# ----------------------------------------------------------------------------- tables
-@dataclass
-class Table:
-    """A report table: caption, columns (header, kind) and raw rows.  Kinds: text, int, pct (share
-    shown as 12.3%), num1/num2/num3 (decimals), pp (difference of shares shown in percentage points)."""
-
-    caption: str
-    columns: list
-    rows: list
-    number: int = 0  # 表N, given once over all sections (report.numbering.number_blocks)
-    note: str = ""
-    key: str = ""  # how a template finds this table among ``context["tables"]``
-
-    def formatted(self) -> list:
-        return [[_fmt(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
-
-
-@dataclass
-class Section:
-    title: str
-    sheet: str
-    blocks: list = field(default_factory=list)  # ("p", text) ("list", [..]) ("table", Table) ("figure", Chart) ("h", text)
-
-    @property
-    def tables(self) -> list:
-        return [b[1] for b in self.blocks if b[0] == "table"]
-
-
 def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float] = None) -> Optional[float]:
     """The largest margin of error of a share from the whole sample: z·√(0.5·0.5·deff/n) (p = 0.5, the
     worst case; deff of the headline rate, 1 when unknown)."""
@@ -364,10 +333,6 @@ def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float]
 def fmt_p(v: Any) -> str:
     """A p-value as printed: "<0.001" below 0.001, else three decimals; "—" when missing."""
     return format_value(v, "pval")
-
-
-def _fmt(v: Any, kind: str) -> str:
-    return format_value(v, kind)
 
 
 def _priorities(result: dict, lang: str) -> list:
@@ -842,77 +807,6 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     return ctx
 
 
-# ----------------------------------------------------------------------------- HTML / PDF
-def _env(template_dir: Optional[Path]):
-    import jinja2
-
-    root = Path(template_dir) if template_dir is not None else Path(str(files("report_templates")))
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
-                              undefined=jinja2.ChainableUndefined), root
-
-
-def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path] = None) -> str:
-    """Render the HTML report and embed the font subsets for exactly the characters it uses.
-
-    Templates come only from files (the bundled folder or ``template_dir``); values are
-    autoescaped, so respondent text such as ``<script>`` or ``{{ 7*7 }}`` appears literally."""
-    import jinja2
-
-    from .fonts import font_face_css
-
-    env, root = _env(template_dir)
-    name = f"report_{lang}.html.j2"
-    try:
-        tmpl = env.get_template(name)
-        html = tmpl.render(**context)
-    except jinja2.TemplateNotFound:
-        raise MinyiError.of("template-missing", file=str(root), name=name, path=str(root))
-    except jinja2.TemplateSyntaxError as e:
-        raise MinyiError.of("template-error", file=str(root / (e.name or name)), line=e.lineno, name=name,
-                            reason=e.message)
-    except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as e:
-        raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
-    from .writers.html_print import print_ready
-
-    html = print_ready(html)  # thead, small tables kept with their captions, print rules
-    html = clean_text(html)  # no control characters from stored text or labels (HTML and the PDF made from it)
-    if "/*FONTFACE*/" in html:
-        css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
-        html = html.replace("/*FONTFACE*/", css, 1)
-    return html
-
-
-_DEBIAN = {"pango": "libpango-1.0-0", "pangoft2": "libpangoft2-1.0-0", "gobject": "libglib2.0-0",
-           "glib": "libglib2.0-0", "harfbuzz": "libharfbuzz0b", "harfbuzz-subset": "libharfbuzz-subset0",
-           "fontconfig": "libfontconfig1", "cairo": "libcairo2", "gdk_pixbuf": "libgdk-pixbuf-2.0-0"}
-
-
-def pdf_library_error(exc: BaseException) -> MinyiError:
-    """One message naming the Debian package to install, from weasyprint's import error."""
-    text = str(exc)
-    m = re.search(r"cannot load library '([^']+)'", text) or re.search(r"(lib[\w.+-]+)", text)
-    lib = m.group(1) if m else "Pango"
-    key = re.sub(r"^lib|[-.]\d.*$|\.so.*$", "", lib).lower()
-    pkg = next((v for k, v in sorted(_DEBIAN.items(), key=lambda kv: -len(kv[0])) if key.startswith(k)),
-               "libpango-1.0-0 libpangoft2-1.0-0")
-    return MinyiError.of("pdf-library", library=lib, package=pkg, reason=text)
-
-
-def write_pdf(html: str, path: Path) -> None:
-    """PDF from the report HTML with weasyprint (A4 print stylesheet of the template)."""
-    try:
-        from weasyprint import HTML
-    except OSError as e:  # missing pango/glib/harfbuzz system libraries
-        raise pdf_library_error(e)
-    import logging
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    tmp = path.with_suffix(".pdf.tmp")
-    HTML(string=html).write_pdf(str(tmp))
-    tmp.replace(path)
-
-
 # ----------------------------------------------------------------------------- XLSX
 def write_xlsx(context: dict, path: Path) -> None:
     """Every table of the report as number cells, one sheet per section (:mod:`report.writers.xlsx_cells`)."""
@@ -921,142 +815,6 @@ def write_xlsx(context: dict, path: Path) -> None:
     _write(context, path)
 
 
-# ----------------------------------------------------------------------------- DOCX
-def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
-    """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
-    official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
-    explicitly, no theme font overrides), 表N captions above tables and 图N captions below figures
-    (Word "Caption" style), a TOC field, footer page numbers, tables no wider than the text block
-    (wide ones on a landscape page) with a repeated header row, charts as images."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    from .writers.docx_style import STYLES, apply_look, landscape_section, text_width_mm
-
-    if style not in STYLES:
-        raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
-    en = context["lang"] == "en"
-    doc = Document()
-    look = apply_look(doc, style, en)
-    text_cm = text_width_mm(doc.sections[0]) / 10
-    land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
-    table_text = doc.styles["Table Text"]
-    table_text_id = table_text.style_id  # set on each cell's paragraph directly: python-docx's by-object
-    # setter looks the default style up among all styles on every call (most of the DOCX writing time)
-
-    T = clean_text  # no control characters in Word XML (survey.cells)
-
-    def caption(text: str):
-        p = doc.add_paragraph(T(text), style="Caption")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return p
-
-    def _wlen(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-    def add_table(t: Table):
-        cols = len(t.columns)
-        body = t.formatted()
-        # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
-                for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
-        text = [k == "text" for _, k in t.columns]
-        fixed = sum(n for n, tx in zip(need, text) if not tx)
-        wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
-        if wide:
-            landscape_section(doc, True)
-        caption(table_caption(t, context["lang"]))
-        W = land_cm if wide else text_cm
-        if sum(need) <= W:
-            widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
-        else:  # numbers keep their width, text columns share the rest and wrap
-            room = max(W - fixed, 1.6 * max(sum(text), 1))
-            tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
-            widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
-        if sum(widths_cm) > W:  # still too wide: every column shrinks in proportion
-            widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
-        widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
-        widths = [Cm(w) for w in widths_cm]
-        left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
-        tbl = doc.add_table(rows=1, cols=cols)
-        tbl.style = "Table Grid"
-        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl.autofit = False
-        for i, col in enumerate(tbl.columns):
-            col.width = widths[i]  # w:gridCol (LibreOffice, WPS) as well as each w:tcW (Word)
-        hdr = tbl.rows[0]
-        trpr = hdr._tr.get_or_add_trPr()
-        rep = OxmlElement("w:tblHeader")
-        rep.set(qn("w:val"), "true")
-        trpr.append(rep)
-        for i, (h, _) in enumerate(t.columns):
-            cell = hdr.cells[i]
-            cell.width = widths[i]
-            cell.paragraphs[0]._p.style = table_text_id
-            run = cell.paragraphs[0].add_run(T(str(h)))
-            run.bold = True
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            shd = OxmlElement("w:shd")  # light grey header background
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), "E7ECF2")
-            cell._tc.get_or_add_tcPr().append(shd)
-        for r in body:
-            cells = tbl.add_row().cells
-            for i, v in enumerate(r):
-                cells[i].width = widths[i]
-                cells[i].text = T(v)
-                cells[i].paragraphs[0]._p.style = table_text_id
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
-        if t.note:
-            p = doc.add_paragraph(T(t.note), style=table_text)
-            p.paragraph_format.space_before = Pt(2)
-        if wide:
-            landscape_section(doc, False)
-        else:
-            doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
-
-    def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(C.PRINT_WIDTH_CM, text_cm)))
-        doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
-        doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption(figure_caption(chart, context["figure_numbers"], context["lang"]))
-
-    doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if context.get("org"):
-        doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_docx_toc(doc, context["lang"])
-    for sec in context["sections"]:
-        doc.add_heading(T(sec.title), 1)
-        for kind, obj in sec.blocks:
-            if kind == "p":
-                p = doc.add_paragraph(T(obj))
-                if not en:
-                    p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
-            elif kind == "h":
-                doc.add_heading(T(obj), 2)
-            elif kind == "list":
-                for i, text in enumerate(obj):
-                    doc.add_paragraph(T(f"{i + 1}. {text}"))
-            elif kind == "table":
-                add_table(obj)
-            elif kind == "figure":
-                add_figure(obj)
-            elif kind == "placeholder":
-                t = doc.add_table(rows=1, cols=1)
-                t.style = "Table Grid"
-                t.autofit = False
-                t.columns[0].width = t.rows[0].cells[0].width = Cm(math.floor(text_cm * 100) / 100)
-                t.rows[0].cells[0].text = T(obj)
-                t.rows[0].height = Cm(4)
-    atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
 # ----------------------------------------------------------------------------- all formats

@@ -48,9 +48,12 @@ from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, labels, verdict_labels
-from .labels import label as fixed_word
 from .method_text import variance_words
 from .numbering import figure_caption, number_blocks, table_caption
+from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
+from .chapters.groups import DISTRICT_NOTE
+from .chapters.priorities import ANALYST
+from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
 from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
 from .writers.docx import write_docx
 from .writers.html import render_html
@@ -59,28 +62,16 @@ from .table_cells import Num, format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
-from .summary import build_summary, summary_lines
+from .summary import build_summary
 from .summary import ref_text as summary_ref
 from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
-DISTRICT_NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：区县置信区间上限低于全市估计值。整改时限由责任单位填写。",
-                 "en": "Below target: the district's interval lies below the target; below the city: its interval lies "
-                       "below the city-wide estimate. The deadline is filled in by the responsible unit."}
 
 CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
 COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}
 VERDICTS = {lang: verdict_labels(lang) for lang in LANGS}  # analysis verdict → its word
-SECTIONS = {"zh": ["一、调查概况", "二、样本构成", "三、主要发现", "四、“三率”与满意度", "五、热点问题",
-                   "六、群体与区县比较", "七、变化", "八、重点与对策建议", "九、附录"],
-            "en": ["1. Survey overview", "2. Sample composition", "3. Key findings", "4. Awareness, support, "
-                   "participation and satisfaction", "5. Hot issues", "6. Groups and districts", "7. Change",
-                   "8. Priorities and recommendations", "9. Appendix"]}
-SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与满意度", "5热点问题", "6群体与区县比较", "7变化",
-                 "8重点与对策建议", "9附录"],
-          "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
-                 "8 Priorities", "9 Appendix"]}
 def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
     """The quality summary with its reasons and rules named in ``lang`` from their codes (``quarantine_codes``,
     ``exclusion_codes``) through the label table."""
@@ -93,8 +84,6 @@ def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
     return q
 
 
-ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
-           "en": "(Space for the analyst's own assessment and recommendations.)"}
 
 def mask_pii(text: str) -> str:
     """Mask phone numbers, resident ID numbers, e-mail addresses and names (:func:`survey.pii.mask_pii`)."""
@@ -392,289 +381,6 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
         f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
-
-
-def _group_num(c: dict, lang: str = "zh") -> Num:
-    """A group comparison cell as a flagged share (suppressed, small base △, significant *; not asked as words)."""
-    if c.get("not_asked"):
-        return Num(NOT_ASKED[lang], "text", ("not_asked",))
-    return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
-
-
-def build_sections(ctx: dict) -> list:
-    """The nine sections as blocks (what DOCX and XLSX are written from; also available to templates)."""
-    lang = ctx["lang"]
-    en = lang == "en"
-
-    def L(code: str) -> str:  # a fixed word of the label table (survey.labels) in the report's language
-        return fixed_word(code, lang)
-    res = ctx["result"]
-    S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
-    V = VERDICTS[lang]
-    vt = lambda v: V.get(v, v) if v else None  # noqa: E731
-    keyed = ctx.setdefault("tables", {})  # key → Table: the HTML template prints these records' captions
-
-    def table(sec: Section, caption, columns: Optional[list] = None, rows: Optional[list] = None, note: str = "",
-              key: str = "") -> None:
-        t = caption if isinstance(caption, Table) else Table(caption, columns, rows, note=note)
-        t.key = key or t.key
-        if t.key:
-            keyed[t.key] = t
-        sec.blocks.append(("table", t))
-
-    def fig(sec: Section, chart) -> None:
-        if chart is not None:
-            sec.blocks.append(("figure", chart))
-
-    s = res["sample"]
-    # 1 overview
-    sec = S[0]
-    sec.blocks.append(("p", ctx["intro"]))
-    table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
-                                                              (L("word.value"), "text")],
-          [[k, v] for k, v in ctx["overview"]], key="overview")
-    q = ctx.get("quality") or {}
-    if q:
-        rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-                + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
-                + [[L("word.analysed"), s["n"]]])
-        table(sec, L("caption.quality"),
-              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows, key="quality")
-    # 2 sample
-    sec = S[1]
-    comp_keys = list(s["composition"])
-    for k, c in s["composition"].items():
-        has_pop = any(r.get("population_share") is not None for r in c["rows"])
-        cols = [(L("word.category"), "text"), (L("word.sample_n"), "int"),
-                (L("word.sample_share"), "pct")] + ([(L("word.population_share"), "pct")]
-                                                                 if has_pop else [])
-        rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
-        any_pop = any(r.get("population_share") is not None for c_ in s["composition"].values() for r in c_["rows"])
-        table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
-              cols, rows, L("note.sample_weighted") if any_pop and k == comp_keys[-1] else "", key=f"sample:{k}")
-    if ctx["representativeness"]:
-        sec.blocks.append(("list", ctx["representativeness"]))
-    fig(sec, ctx["charts"].get("sample"))
-    # 3 findings
-    sec = S[2]
-    sec.blocks.append(("list", [f["text"] for f in ctx["findings"]]))
-    # 4 indicators
-    sec = S[3]
-    rows = []
-    for ind in res["indicators"]:
-        for m in ("rate", "index"):
-            st = ind.get(m)
-            if not st:
-                continue
-            label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
-                ("share satisfied" if en else "满意率") if m == "rate" else ("index" if en else "满意度指数"))
-            rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
-                         st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
-    pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
-          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), (L("word.valid_n"), "int"),
-          (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
-          (L("word.verdict"), "text")]
-    # indexes are scores, not shares: format per row by splitting into two tables
-    rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
-    idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
-    table(sec, L("caption.indicators"), pc, rate_rows,
-          ("Met: CI entirely above the target; not met: entirely below." if en else
-           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"],
-          key="indicators")
-    if idx_rows:
-        table(sec, L("caption.indexes"),
-              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows, key="indexes")
-    fig(sec, ctx["charts"].get("rates"))
-    arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
-              (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),
-              (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
-              (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
-    if arows:
-        table(sec, L("caption.areas"),
-              [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
-               (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
-               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows, key="areas")
-    fig(sec, ctx["charts"].get("areas"))
-    table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
-          [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
-           (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
-           (L("word.valid_n"), "int")],
-          [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
-            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]],
-          key="lowest")
-    for c in ctx["likert_charts"]:
-        fig(sec, c)
-    dec = res.get("decisions")
-    if dec:
-        S[3].blocks.append(("h", DECISIONS_TITLE[lang]))
-        for t in ctx["decision_tables"]:
-            table(S[3], t)
-        if ctx["recommend_lines"]:
-            S[3].blocks.append(("list", ctx["recommend_lines"]))
-    # 5 hot issues
-    sec = S[4]
-    hot = ctx.get("hot")
-    if hot:
-        table(sec, L("caption.hot_count").format(n=len(hot.get("items") or hot["top"]), k=len(hot["top"])),
-              [(L("word.rank"), "int"), (L("word.issue"), "text"), ("% respondents" if en else "选择人数比例", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("% mentions" if en else "提及次数占比", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
-               ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
-              [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
-                r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
-                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]], key="hot")
-        fig(sec, ctx["charts"].get("hot"))
-        sec.blocks.append(("p", ctx["hot_ci_note"]))
-        if ctx["hot_lines"]:
-            sec.blocks.append(("h", ctx["hot_groups_title"]))
-            sec.blocks.append(("list", ctx["hot_lines"]))
-        if hot.get("by_site"):
-            rows = []
-            for site, recs in hot["by_site"].items():
-                for i, r in enumerate(recs[:5]):
-                    st = r["respondents"]
-                    rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
-            table(sec, L("caption.hot_sites"),
-                  [(L("comp.site"), "text"), ("Rank" if en else "位次", "int"), (L("word.issue"), "text"),
-                   ("% respondents" if en else "选择比例", "pct"), (L("word.ci_low"), "pct"),
-                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows, key="hot_sites")
-            fig(sec, ctx["charts"].get("hot_sites"))
-    rk = ctx.get("ranking")
-    if rk:
-        table(sec, L("caption.ranking"),
-              [(L("word.issue"), "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("Borda score" if en else "综合得分", "num2")],
-              [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
-                r["borda"]["estimate"]] for r in rk["items"]], key="ranking")
-    ot = ctx.get("open_text")
-    if ot:
-        table(sec, L("caption.words"),
-              [(L("word.word"), "text"), (L("word.count"), "int")],
-              [[w["word"], w["count"]] for w in ot.get("top_words") or []], key="words")
-        fig(sec, ctx["charts"].get("words"))
-        if ot.get("examples"):
-            sec.blocks.append(("p", L("text.typical_answers")))
-            sec.blocks.append(("list", [f"{e['text']} ({e['count']})" if en else f"{e['text']}（{e['count']}条）"
-                                        for e in ot["examples"]]))
-    # 6 groups
-    sec = S[5]
-    lg = ctx.get("league")
-    if lg:
-        table(sec, L("caption.league"),
-              [("Rank" if en else "名次", "int"), (L("comp.district"), "text"), ("Index" if en else "综合指数", "num1"),
-               (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
-               ("Rank range" if en else "可能名次范围", "text"), (L("word.note"), "text")],
-              [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
-                (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
-                ctx["reliability"](r)] for r in lg["rows"]],
-              f"Rank range from CI overlap; △ n < {ctx['small_base']}; suppressed when n < {ctx['min_cell']}." if en else
-              f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。",
-              key="league")
-        fig(sec, ctx["charts"].get("league"))
-    for g, tab in ctx["group_tables"].items():
-        cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
-        rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
-        gw = ctx["comp_names"].get(g, g)
-        table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
-              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]),
-              key=f"group:{g}")
-        sec.blocks.append(("list", significance_lines(tab, gw.lower() if en else gw, lang)))
-    ot = res.get("open_themes")
-    if ot and ot.get("themes"):
-        S[4].blocks.append(("h", ctx["theme_table"].caption))
-        table(S[4], ctx["theme_table"], key="themes")
-    if ctx.get("district_table") and ctx["district_table"][1]:
-        S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
-        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district")
-    # 7 change
-    sec = S[6]
-    if ctx["changes"]:
-        rows = []
-        for c in ctx["changes"]:
-            f = "pct" if c["measure"] == "rate" else "num1"
-            scale = 100 if c["measure"] == "rate" else 1  # rates change in percentage points
-
-            def chg(v):
-                return Num(None if v is None else scale * v, "chg1")
-            rows.append([c["name"] + ("" if c["measure"] == "rate" else (" (index)" if en else "（指数）")),
-                         Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
-                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
-        table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
-               (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
-               ("p", "pval"), ("", "text")], rows,
-              "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。",
-              key="changes")
-        fig(sec, ctx["charts"].get("trend"))
-    elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
-        sec.blocks.append(("p", "No comparison wave was given (use --compare)." if en else
-                           "本期未指定对比期次（使用 --compare 指定上期即可生成变化分析）。"))
-    tracking_section(sec, ctx.get("tracking"), table, en)
-    # 8 priorities
-    sec = S[7]
-    fig(sec, ctx["charts"].get("ipa"))
-    if ctx["ipa_focus"]:
-        sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
-                                 "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
-    if ctx["priorities"]:
-        table(sec, L("caption.priorities"),
-              [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
-               (L("word.target"), "pct"), (L("word.verdict"), "text")],
-              [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
-                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
-               for i, p in enumerate(ctx["priorities"])], key="priorities")
-    if ctx.get("drivers_table"):
-        table(sec, ctx["drivers_table"], key="drivers")
-    for k, r in enumerate(ctx.get("recommendations") or []):
-        sec.blocks.append(("h", rec_heading(k, r, lang)))
-        for line in rec_lines(r, lang):
-            sec.blocks.append(("p", line))
-    ledger_section(sec, ctx.get("tracking"), table, en)
-    sec.blocks.append(("h", L("heading.analyst")))
-    sec.blocks.append(("placeholder", ANALYST[lang]))
-    # 9 appendix
-    sec = S[8]
-    table(sec, L("caption.all_items"),
-          [(L("word.question_item"), "text"), (L("word.indicator"), "text"), ("Estimate" if en else "比率/满意率", "pct"),
-           (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
-           (L("word.valid_n"), "int"), (L("word.deff"), "num2"), (L("word.index"), "num1"),
-           ("low" if en else "指数下限", "num1"), ("high" if en else "指数上限", "num1")],
-          [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
-            it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
-            it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
-            (it.get("index") or {}).get("ci_high")] for it in res["items"]], key="all_items")
-    if ctx.get("alpha_table"):
-        sec.blocks.append(("h", ctx["alpha_table"].caption))
-        table(sec, ctx["alpha_table"], key="alpha")
-    if ctx["uncoded_answers"]:
-        sec.blocks.append(("h", UNCODED_TITLE[lang]))
-        table(sec, UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
-              [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded")
-    if ctx["question_appendix"]:
-        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
-        for t in ctx["question_appendix"]:
-            table(sec, t)
-    sec.blocks.append(("h", L("heading.method")))
-    sec.blocks.append(("list", ctx["method_notes"]))
-    if ctx.get("summary"):
-        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
-        summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
-        S.insert(0, summ)
-    return S
-
-
-def tracking_section(sec, tracking, table, en: bool) -> None:
-    """Hook: the trend over all waves into the 变化 section (report.trend_chapter)."""
-    from .trend_chapter import trend_blocks
-
-    trend_blocks(sec, tracking, table, en)
-
-
-def ledger_section(sec, tracking, table, en: bool) -> None:
-    """Hook: open and overdue ledger items into 重点与对策建议 (report.trend_chapter)."""
-    from .trend_chapter import ledger_blocks
-
-    ledger_blocks(sec, tracking, table, en)
 
 
 # ----------------------------------------------------------------------------- context

@@ -10,12 +10,15 @@ import numpy as np
 
 from . import charts as C
 from .findings import fmt_n, fmt_pct
-from .labels import labels
+from .labels import label, labels
 
 
 def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh") -> dict:
     """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding."""
-    en = lang == "en"
+
+    def L(code: str) -> str:
+        return label(code, lang)
+
     ch: dict = {}
     comp = result["sample"]["composition"]
     names = labels("comp", lang)
@@ -25,17 +28,13 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
                                         r.get("population_share") is not None for r in c["rows"]) else None)
                   for k, c in comp.items()}
         n = result["sample"]["n"]
-        ch["sample"] = C.composition("sample", f"Sample composition (n={fmt_n(n)})" if en else f"样本构成（n={fmt_n(n)}）",
+        ch["sample"] = C.composition("sample", L("fig.sample").format(n=fmt_n(n)),
                                      panels, out_dir=out_dir, lang=lang)
     three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
     if three:
         below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
         order = sorted(three, key=lambda i: i["rate"]["estimate"])
-        if en:
-            title = (f"{len(below)} indicators below target; lowest: {order[0]['name']}" if below
-                     else "All main indicators meet or are close to their targets")
-        else:
-            title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
+        title = L("fig.rates_below").format(k=len(below), name=order[0]["name"]) if below else L("fig.rates_ok")
         ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
                                out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
@@ -43,16 +42,14 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
         lo = min(areas, key=lambda a: a["index"]["estimate"])
-        title = (f"{lo['name']} has the lowest satisfaction index ({lo['index']['estimate']:.1f})" if en
-                 else f"{lo['name']}满意度指数最低（{lo['index']['estimate']:.1f}分）")
+        title = L("fig.areas_lowest").format(name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
         # the area's satisfaction indicator carries its index target and verdict
         ind_of = {i.get("area"): i for i in result["indicators"] if i["kind"] == "satisfaction" and i.get("area")}
         idx = [(ind_of.get(a["id"]) or {}).get("index") or {} for a in areas]
         has_t = any(s.get("target") is not None for s in idx)
         nb = sum(s.get("verdict") == "未达标" for s in idx)
         if has_t and nb:
-            title = (f"{nb} areas below their index target; {lo['name']} lowest ({lo['index']['estimate']:.1f})" if en
-                     else f"{nb}个领域满意度指数未达目标，{lo['name']}最低（{lo['index']['estimate']:.1f}分）")
+            title = L("fig.areas_below").format(k=nb, name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
         ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
                                percent=False, out_dir=out_dir, lang=lang,
@@ -63,8 +60,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     if hot and hot.get("top"):
         top = hot["top"]
         t0 = top[0]
-        title = (f"“{t0['label']}” is the top hot issue ({fmt_pct(t0['respondents']['estimate'])} of respondents)" if en
-                 else f"“{t0['label']}”位居热点问题首位（{fmt_pct(t0['respondents']['estimate'])}的受访者选择）")
+        title = L("fig.hot").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"]))
         ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
                              [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
                              out_dir=out_dir, lang=lang)
@@ -78,26 +74,21 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         if panels:
             firsts = {s: p[0][int(np.nanargmax(_nums(p[1])))] for s, p in panels.items()}
             same = len(set(firsts.values())) == 1
-            if en:
-                title = (f"“{next(iter(firsts.values()))}” ranks first at every site" if same else
-                         "Top issues differ by site: " + ", ".join(f"{s} “{v}”" for s, v in firsts.items()))
-            else:
-                title = (f"各调查点均以“{next(iter(firsts.values()))}”居首" if same else
-                         "各调查点关注重点不同：" + "，".join(f"{s}“{v}”" for s, v in firsts.items()))
+            title = (L("fig.hot_sites_same").format(label=next(iter(firsts.values()))) if same else
+                     L("fig.hot_sites_differ").format(sites=L("sep.clause").join(
+                         L("fig.hot_site").format(site=s, label=v) for s, v in firsts.items())))
             ch["hot_sites"] = C.panels_ci("hot_sites", title, panels, out_dir=out_dir, lang=lang)
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
         words = ot["top_words"][:15]
-        title = (f"“{words[0]['word']}” is the most frequent word in open answers" if en
-                 else f"开放题意见中“{words[0]['word']}”出现最多（{words[0]['count']:,}次）")
+        title = L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}")
         ch["words"] = C.bar_counts("words", title, [w["word"] for w in words], [w["count"] for w in words],
                                    out_dir=out_dir, lang=lang)
     lg = result.get("league")
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]
         if rows:
-            title = (f"{rows[0]['group']} has the highest composite index ({rows[0]['estimate']:.1f})" if en
-                     else f"{rows[0]['group']}综合满意度指数最高（{rows[0]['estimate']:.1f}分）")
+            title = L("fig.league").format(group=rows[0]["group"], value=f"{rows[0]['estimate']:.1f}")
             ch["league"] = C.bar_ci("league", title,
                                     [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
                                     [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
@@ -105,8 +96,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     ipa = [o for o in result.get("ipa") or [] if o.get("importance") is not None and o.get("performance") is not None]
     if ipa:
         focus = [o["label"] for o in ipa if o.get("quadrant") == "重点改进区"]
-        title = (f"Importance–performance: {len(focus)} items in the focus quadrant" if en
-                 else f"重要性—满意度分析：{len(focus)}个题项处于重点改进区")
+        title = L("fig.ipa").format(k=len(focus))
         ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
                                [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
     if trend and len(trend) >= 2:
@@ -124,10 +114,8 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         if series:
             first, last = max(series.items(), key=lambda kv: abs(kv[1][0][-1] - kv[1][0][0]))
             d = 100 * (last[0][-1] - last[0][0])
-            if en:
-                title = f"{first} {'rose' if d >= 0 else 'fell'} {abs(d):.1f} points from {waves[0]} to {waves[-1]}"
-            else:
-                title = f"{waves[0]}至{waves[-1]}，{first}{'上升' if d >= 0 else '下降'}{abs(d):.1f}个百分点"
+            title = L("fig.trend").format(name=first, dir=L("fig.rose" if d >= 0 else "fig.fell"), d=f"{abs(d):.1f}",
+                                          first=waves[0], last=waves[-1])
             ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
     return ch
 
@@ -148,9 +136,8 @@ def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: st
         shares = np.array([[d["share"] if d["share"] is not None else 0.0 for d in it["distribution"]] for it in its])
         cats = [d["label"] for d in its[0]["distribution"]]
         worst = min(its, key=lambda i: i["rate"]["estimate"])
-        title = (f"{q_areas.get(aid, aid)}: “{worst['label']}” has the lowest share satisfied "
-                 f"({fmt_pct(worst['rate']['estimate'])})" if lang == "en" else
-                 f"{q_areas.get(aid, aid)}：“{worst['label']}”满意率最低（{fmt_pct(worst['rate']['estimate'])}）")
+        title = label("fig.likert", lang).format(area=q_areas.get(aid, aid), label=worst["label"],
+                                                 share=fmt_pct(worst["rate"]["estimate"]))
         out.append(C.likert_diverging(f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
                                       out_dir=out_dir, lang=lang))
     return out

@@ -42,8 +42,9 @@ from .hot_issue_groups import TITLE as HOT_TITLE
 from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
-from .labels import LANGS, join_list, labels, verdict_labels
+from .labels import LANGS, join_list, label, labels, verdict_labels
 from .method_text import variance_words
+from .overview_text import intro_and_overview
 from .numbering import figure_caption, number_blocks, table_caption
 from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
 from .chapters.groups import DISTRICT_NOTE
@@ -55,7 +56,7 @@ from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.rende
 from .writers.docx import write_docx
 from .writers.html import render_html
 from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
-from .table_cells import Num, format_value
+from .table_cells import format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
@@ -182,46 +183,14 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
                          next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))
     fdates = [format_date(_dt.date.fromisoformat(str(d)[:10]), lang) for d in fielding] if fielding else None
-    if en:
-        intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
-                 f"city campaign, satisfaction with city management and public services, and the issues residents care "
-                 f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fielding else "")
-                 + (f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if s["sites"] else "")
-                 + f"{fmt_n(s['n'])} valid questionnaires.")
-        overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
-                    ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
-                    ("Fieldwork", f"{fdates[0]} – {fdates[1]}" if fielding else "—"),
-                    ("Sites", join_list(s["sites"], lang)), ("Method", "Questionnaire survey"),
-                    ("Valid sample", Num(s["n"], "int")),
-                    ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
-                    ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; SEs by "
-                                             f"{variance_words(meta, lang)['se_method']}")]
-        if moe_max is not None:
-            overview.append(("Margin of error", f"at most ±{100 * moe_max:.1f} percentage points for a share "
-                                                f"(p = 0.5, {meta['confidence']:.0%} level, n = {fmt_n(s['n'])})"))
-    else:
-        intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
-                 f"关心的热点问题，{org}组织开展了本次问卷调查。"
-                 + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fielding else "")
-                 + (f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if s["sites"] else "")
-                 + f"采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
-        overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
-                    ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
-                    ("调查时间", f"{fdates[0]}至{fdates[1]}" if fielding else "—"),
-                    ("调查点", join_list(s["sites"], lang)), ("调查方式", "问卷调查"),
-                    ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
-                    ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按"
-                                   f"{variance_words(meta, lang)['se_method']}计算")]
-        if moe_max is not None:
-            overview.append(("抽样误差", f"在{meta['confidence']:.0%}置信水平下，全样本比率的最大抽样误差（比率为50%时）"
-                                        f"约为±{100 * moe_max:.1f}个百分点"))
+    intro, overview = intro_and_overview(meta, s, org, compare_wave, ci_name, moe_max, fdates, lang)
     V = VERDICTS[lang]
 
     def reliability(d: dict) -> str:
         if d.get("suppressed"):
-            return "sample too small, not reported" if en else "样本过少，不予报告"
+            return label("text.suppressed", lang)
         if d.get("small_base"):
-            return f"△ n<{small_base}, unreliable" if en else f"△ 样本量小于{small_base}，仅供参考"
+            return label("text.small_base", lang).format(n=small_base)
         return ""
 
     def cell_text(c: dict) -> str:

@@ -139,6 +139,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "fig.fell": ("下降", "fell"),
     "fig.likert": ("{area}：“{label}”满意率最低（{share}）", "{area}: “{label}” has the lowest share satisfied ({share})"),
     "sep.clause": ("，", ", "),
+    "text.suppressed": ("样本过少，不予报告", "sample too small, not reported"),
+    "text.small_base": ("△ 样本量小于{n}，仅供参考", "△ n<{n}, unreliable"),
     "caption.at_a_glance": ("调查基本情况", "Survey at a glance"),
     "caption.quality": ("数据质量与剔除情况", "Data quality and exclusions"),
     "caption.indicators": ("主要指标及达标判定", "Main indicators against targets"),

@@ -22,6 +22,17 @@ def _num(x) -> float:
     return float("nan") if x is None else float(x)
 
 
+def _panel_head(name: str, lang: str) -> str:
+    """A panel's title on at most two lines of the panel's width (titles are left-aligned and would run
+    into the next panel): 6 Chinese characters or 18 Latin ones a line, the rest cut with “…”."""
+    import textwrap
+
+    if lang == "zh":  # no spaces: cut by characters
+        rest = name[6:] if len(name) <= 12 else name[6:11] + "…"
+        return name[:6] + ("\n" + rest if rest else "")
+    return "\n".join(textwrap.wrap(name, 18, max_lines=2, placeholder=" …")) or name
+
+
 def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,
                     out_dir: Optional[Path] = None, lang: str = "zh", ncols: int = 4) -> Optional[Chart]:
     """One small panel per series: estimate per wave with its CI, the target as a dashed line, and the
@@ -52,7 +63,7 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
             highs.append(s.target * scale)
         lows.append(np.nanmin(lo[ok]) if ok.any() else np.nan)
         highs.append(np.nanmax(hi[ok]) if ok.any() else np.nan)
-        head = s.name if len(s.name) <= 12 else s.name[:11] + "…"
+        head = _panel_head(s.name, lang)
         trend_txt = (f"{arrow(tr.direction)} {fmt_change(tr.slope, s.percent, lang)}{L('per_wave', lang)}"
                      if tr is not None else "")
         ax.set_title(f"{head}\n{trend_txt}", fontsize=8.5, loc="left", color="#222222")

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .charts import OKABE_ITO, Chart, _save, _style  # noqa: E402
+from .charts import OKABE_ITO, PRINT_WIDTH_CM, Chart, _save, _style  # noqa: E402
 from .trend import ProjectTrend, TrendSeries  # noqa: E402
 from .tracking_text import arrow, fmt_change, fmt_value, label as L  # noqa: E402
 
@@ -43,8 +43,9 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     k = len(panels)
     ncols = min(ncols, k)
     nrows = int(np.ceil(k / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.15 * ncols + 0.6, 2.05 * nrows + 0.7), sharey=True,
-                             squeeze=False)
+    # as wide as it prints (15 cm, its smallest text 7.5 pt stays ≥ 8 pt on paper), so no narrowing is needed
+    width = min(2.15 * ncols + 0.6, PRINT_WIDTH_CM / 2.54 * 0.85)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.05 * nrows + 0.7), sharey=True, squeeze=False)
     xs = np.arange(len(wave_labels))
     lows, highs = [], []
     for ax, s in zip(axes.flat, panels):
@@ -78,9 +79,14 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     key = "；".join if lang == "zh" else "; ".join
     legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
     # the finding is the caption under the figure (title): not drawn again inside the image
-    fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=8.5,
-             ha="left", va="bottom", color="#444444", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    import textwrap
+
+    note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}"
+    per_line = int(width * (7.5 if lang == "zh" else 14))  # characters of 8.5 pt across the figure
+    # wrapped here: a line wider than the figure would widen the saved image and shrink every panel
+    lines = textwrap.wrap(note, per_line)
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=8.5, ha="left", va="bottom", color="#444444")
+    fig.tight_layout(rect=(0, min(0.3, (0.17 * len(lines) + 0.08) / fig.get_size_inches()[1]), 1, 1))
     return _save(fig, name, title, out_dir)
 
 

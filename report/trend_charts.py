@@ -24,13 +24,13 @@ def _num(x) -> float:
 
 def _panel_head(name: str, lang: str) -> str:
     """A panel's title on at most two lines of the panel's width (titles are left-aligned and would run
-    into the next panel): 6 Chinese characters or 18 Latin ones a line, the rest cut with “…”."""
+    into the next panel): 6 Chinese characters or 15 Latin ones a line, the rest cut with “…”."""
     import textwrap
 
     if lang == "zh":  # no spaces: cut by characters
         rest = name[6:] if len(name) <= 12 else name[6:11] + "…"
         return name[:6] + ("\n" + rest if rest else "")
-    return "\n".join(textwrap.wrap(name, 18, max_lines=2, placeholder=" …")) or name
+    return "\n".join(textwrap.wrap(name, 15, max_lines=2, placeholder=" …")) or name
 
 
 def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,

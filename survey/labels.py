@@ -149,7 +149,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "caption.table_no": ("表{n} {caption}", "Table {n}. {caption}"),
     "caption.figure_no": ("图{n} {caption}", "Figure {n}. {caption}"),
     "caption.hot": ("热点问题排序", "Hot issues ranked"),
-    "note.hot_count": ("共{n}项，图中为前{k}位。", "{n} issues; the chart shows the top {k}."),
+    "note.hot_count": ("全部{n}项，图中为前{k}位。", "All {n} issues; the chart shows the top {k}."),
     "note.sample_weighted": ("样本占比为加权占比；总体占比来自总体边际数据。",
                              "Sample shares are weighted; population shares come from the population margins."),
     "caption.hot_sites": ("各调查点前五位热点问题", "Top five hot issues by site"),

@@ -1,13 +1,11 @@
-"""Render analysis results as a report: self-contained HTML, DOCX, PDF and an XLSX appendix.
+"""The report's orchestration: analysis result → chapter records → every format.
 
-One context (:func:`build_context`, documented in ``docs/report-data.md``) drives all formats:
-
-* HTML — a jinja2 template (``report_templates/report_zh.html.j2`` or ``report_en.html.j2``, or a
-  user's copy via ``template_dir``) with autoescaping on; charts are embedded as PNG data URIs and
-  the bundled CJK fonts as subset ``@font-face`` data URIs, so the file needs no network.
-* PDF — weasyprint renders that same HTML (A4 print stylesheet).
-* DOCX and XLSX — written from ``context["sections"]``: the nine sections as a list of blocks
-  (headings, paragraphs, tables with 表/图 numbers, figures), so both hold every table.
+* :func:`build_context` prepares what the chapters need (thresholds applied, charts drawn, the
+  variables documented in ``docs/report-data.md``), and :func:`build_sections` builds the chapters as
+  typed records (:mod:`report.records`: sections of headings, paragraphs, tables, figures);
+* :func:`report.numbering.number_blocks` numbers every table and figure once, over those records;
+* the writers (``report/writers/``: ``html.py``, ``pdf.py`` from that HTML, ``docx.py``,
+  ``xlsx_cells.py``) print the same records and numbers; :func:`render_all` runs the requested ones.
 
 Safety: respondent text is data, never template source (templates are loaded only from files;
 values are autoescaped); phone and ID numbers in open answers are masked; groups with fewer than
@@ -17,26 +15,16 @@ template sees them) and groups under ``small_base`` are flagged as unreliable.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
-import io
 import math
-import re
-from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-import numpy as np
-
 from analysis.thresholds import MIN_CELL, SMALL_BASE
-from survey.atomic import atomic_write, atomic_write_text
-from survey.cells import clean_text
+from survey.atomic import atomic_write_text
 from survey.errors import MinyiError
-from survey.pii import mask_pii as _mask_pii
 from survey.waves import derived_label, format_date
 
-from . import charts as C
 from .batteries import alpha_table
 from .cover import make_cover
 from .district_problems import NOTE as DISTRICT_NOTE
@@ -55,32 +43,33 @@ from .hot_issue_groups import TITLE as HOT_TITLE
 from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
-from .labels import LANGS, join_list, labels, verdict_labels
-from .labels import label as fixed_word
+from .labels import LANGS, join_list, label, labels, verdict_labels
 from .method_text import variance_words
-from .table_cells import Num, format_value
+from .overview_text import intro_and_overview
+from .numbering import figure_caption, number_blocks, table_caption
+from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
+from .chapters.priorities import ANALYST
+from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
+from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
+from .figures import likert_charts, make_charts
+from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.render.apply_thresholds, .mask_pii)
+from .writers.docx import write_docx
+from .writers.html import render_html
+from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
+from .table_cells import format_value
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
-from .summary import build_summary, summary_lines
+from .summary import build_summary
 from .summary import ref_text as summary_ref
 from .themes import UNCODED_TITLE, theme_table
-from .toc import TOC_TITLE, add_docx_toc, toc_entries
+from .toc import TOC_TITLE, toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 
 CI_NAMES = {lang: labels("ci", lang) for lang in LANGS}  # the label table (survey.labels)
 COMP_NAMES = {lang: labels("comp", lang) for lang in LANGS}
 VERDICTS = {lang: verdict_labels(lang) for lang in LANGS}  # analysis verdict → its word
-SECTIONS = {"zh": ["一、调查概况", "二、样本构成", "三、主要发现", "四、“三率”与满意度", "五、热点问题",
-                   "六、群体与区县比较", "七、变化", "八、重点与对策建议", "九、附录"],
-            "en": ["1. Survey overview", "2. Sample composition", "3. Key findings", "4. Awareness, support, "
-                   "participation and satisfaction", "5. Hot issues", "6. Groups and districts", "7. Change",
-                   "8. Priorities and recommendations", "9. Appendix"]}
-SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与满意度", "5热点问题", "6群体与区县比较", "7变化",
-                 "8重点与对策建议", "9附录"],
-          "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
-                 "8 Priorities", "9 Appendix"]}
 def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
     """The quality summary with its reasons and rules named in ``lang`` from their codes (``quarantine_codes``,
     ``exclusion_codes``) through the label table."""
@@ -92,258 +81,6 @@ def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
     q["exclusions"] = {flags.get(k, k): v for k, v in (quality.get("exclusion_codes") or {}).items()}
     return q
 
-
-ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
-           "en": "(Space for the analyst's own assessment and recommendations.)"}
-
-def mask_pii(text: str) -> str:
-    """Mask phone numbers, resident ID numbers, e-mail addresses and names (:func:`survey.pii.mask_pii`)."""
-    return _mask_pii(text)
-
-
-# ----------------------------------------------------------------------------- small groups
-def _flag(d: dict, small_base: int, min_cell: int) -> dict:
-    n = d.get("n")
-    d["small_base"] = n is not None and n < small_base
-    d["suppressed"] = n is None or n < min_cell
-    if d["suppressed"]:
-        for k in ("estimate", "se", "ci_low", "ci_high", "deff", "df"):
-            if k in d:
-                d[k] = None
-    return d
-
-
-def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL) -> dict:
-    """A copy of ``result`` where every group estimate with n < ``min_cell`` is suppressed (estimate and
-    interval removed, ``suppressed`` true) and every group with n < ``small_base`` is flagged
-    ``small_base`` (unreliable).  League ranks are recomputed over the reported groups: the rank
-    range of a group runs from 1 + (groups whose CI lies entirely above it) to k − (groups whose
-    CI lies entirely below it)."""
-    r = copy.deepcopy(result)
-    for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
-        for rec in coll:
-            for key in ("rate_by", "index_by"):
-                for rows in (rec.get(key) or {}).values():
-                    for d in rows:
-                        _flag(d, small_base, min_cell)
-    if r.get("composite"):
-        for rows in (r["composite"].get("by") or {}).values():
-            for d in rows:
-                _flag(d, small_base, min_cell)
-    def flag_records(recs, keys):
-        for rec in recs or []:
-            for key in keys:
-                if rec.get(key):
-                    _flag(rec[key], small_base, min_cell)
-
-    def flag_groups(by, items_key, keys):
-        for groups in (by or {}).values():
-            for g in groups.values():
-                g["small_base"] = g.get("n", 0) < small_base
-                g["suppressed"] = g.get("n", 0) < min_cell
-                flag_records(g.get(items_key), keys)
-
-    hot = r.get("hot_issues")
-    if hot:
-        for recs in (hot.get("by_site") or {}).values():
-            flag_records(recs, ("respondents", "mentions"))
-        flag_groups(hot.get("by"), "top", ("respondents", "mentions"))
-    rk = r.get("ranking")
-    if rk:
-        flag_groups(rk.get("by"), "items", ("first_choice", "borda"))
-    lg = r.get("league")
-    if lg and lg.get("rows"):
-        rows = [_flag(d, small_base, min_cell) for d in lg["rows"]]
-        ok = sorted([d for d in rows if not d["suppressed"]], key=lambda d: -d["estimate"])
-        for i, d in enumerate(ok):
-            above = sum(1 for o in ok if o is not d and o["ci_low"] > d["ci_high"])
-            below = sum(1 for o in ok if o is not d and o["ci_high"] < d["ci_low"])
-            d.update(rank=i + 1, rank_best=above + 1, rank_worst=len(ok) - below)
-            d["tied"] = d["rank_best"] != d["rank_worst"]
-            d["tied_with"] = [o["group"] for o in ok if o is not d and not (o["ci_low"] > d["ci_high"]
-                                                                            or o["ci_high"] < d["ci_low"])]
-        sup = [d for d in rows if d["suppressed"]]
-        for d in sup:
-            d.update(rank=None, rank_best=None, rank_worst=None, tied=False, tied_with=[])
-        lg["rows"] = ok + sup
-    if lg:
-        lg["small_base"] = small_base
-    ot = r.get("open_text")
-    if ot:
-        for e in ot.get("examples") or []:
-            e["text"] = mask_pii(str(e["text"]))
-    return r
-
-
-# ----------------------------------------------------------------------------- charts
-def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh") -> dict:
-    """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding."""
-    en = lang == "en"
-    ch: dict = {}
-    comp = result["sample"]["composition"]
-    names = COMP_NAMES[lang]
-    if comp:
-        panels = {names.get(k, k): ([r["label"] for r in c["rows"]], [r["share"] for r in c["rows"]],
-                                    [r.get("population_share") for r in c["rows"]] if any(
-                                        r.get("population_share") is not None for r in c["rows"]) else None)
-                  for k, c in comp.items()}
-        n = result["sample"]["n"]
-        ch["sample"] = C.composition("sample", f"Sample composition (n={fmt_n(n)})" if en else f"样本构成（n={fmt_n(n)}）",
-                                     panels, out_dir=out_dir, lang=lang)
-    three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
-    if three:
-        below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
-        order = sorted(three, key=lambda i: i["rate"]["estimate"])
-        if en:
-            title = (f"{len(below)} indicators below target; lowest: {order[0]['name']}" if below
-                     else "All main indicators meet or are close to their targets")
-        else:
-            title = (f"{len(below)}项指标未达目标，{order[0]['name']}最低" if below else "主要指标均达到或接近目标")
-        ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
-                               [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
-                               out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
-                               targets=[i.get("target") for i in three], lang=lang)
-    areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
-    if areas:
-        lo = min(areas, key=lambda a: a["index"]["estimate"])
-        title = (f"{lo['name']} has the lowest satisfaction index ({lo['index']['estimate']:.1f})" if en
-                 else f"{lo['name']}满意度指数最低（{lo['index']['estimate']:.1f}分）")
-        # the area's satisfaction indicator carries its index target and verdict
-        ind_of = {i.get("area"): i for i in result["indicators"] if i["kind"] == "satisfaction" and i.get("area")}
-        idx = [(ind_of.get(a["id"]) or {}).get("index") or {} for a in areas]
-        has_t = any(s.get("target") is not None for s in idx)
-        nb = sum(s.get("verdict") == "未达标" for s in idx)
-        if has_t and nb:
-            title = (f"{nb} areas below their index target; {lo['name']} lowest ({lo['index']['estimate']:.1f})" if en
-                     else f"{nb}个领域满意度指数未达目标，{lo['name']}最低（{lo['index']['estimate']:.1f}分）")
-        ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
-                               [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
-                               percent=False, out_dir=out_dir, lang=lang,
-                               verdicts=[s.get("verdict") for s in idx] if has_t else None,
-                               highlight_low=0 if has_t else 1,
-                               targets=[s.get("target") for s in idx] if has_t else None)
-    hot = result.get("hot_issues")
-    if hot and hot.get("top"):
-        top = hot["top"]
-        t0 = top[0]
-        title = (f"“{t0['label']}” is the top hot issue ({fmt_pct(t0['respondents']['estimate'])} of respondents)" if en
-                 else f"“{t0['label']}”位居热点问题首位（{fmt_pct(t0['respondents']['estimate'])}的受访者选择）")
-        ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
-                             [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
-                             out_dir=out_dir, lang=lang)
-    if hot and hot.get("by_site"):
-        panels = {}
-        for site, recs in hot["by_site"].items():
-            recs = [x for x in recs[:5] if (x["respondents"] or {}).get("estimate") is not None]
-            if recs:
-                panels[site] = ([x["label"] for x in recs], [x["respondents"]["estimate"] for x in recs],
-                                [x["respondents"]["ci_low"] for x in recs], [x["respondents"]["ci_high"] for x in recs])
-        if panels:
-            firsts = {s: p[0][int(np.nanargmax(_nums(p[1])))] for s, p in panels.items()}
-            same = len(set(firsts.values())) == 1
-            if en:
-                title = (f"“{next(iter(firsts.values()))}” ranks first at every site" if same else
-                         "Top issues differ by site: " + ", ".join(f"{s} “{v}”" for s, v in firsts.items()))
-            else:
-                title = (f"各调查点均以“{next(iter(firsts.values()))}”居首" if same else
-                         "各调查点关注重点不同：" + "，".join(f"{s}“{v}”" for s, v in firsts.items()))
-            ch["hot_sites"] = C.panels_ci("hot_sites", title, panels, out_dir=out_dir, lang=lang)
-    ot = result.get("open_text")
-    if ot and ot.get("top_words"):
-        words = ot["top_words"][:15]
-        title = (f"“{words[0]['word']}” is the most frequent word in open answers" if en
-                 else f"开放题意见中“{words[0]['word']}”出现最多（{words[0]['count']:,}次）")
-        ch["words"] = C.bar_counts("words", title, [w["word"] for w in words], [w["count"] for w in words],
-                                   out_dir=out_dir, lang=lang)
-    lg = result.get("league")
-    if lg and lg.get("rows"):
-        rows = [r for r in lg["rows"] if not r.get("suppressed")]
-        if rows:
-            title = (f"{rows[0]['group']} has the highest composite index ({rows[0]['estimate']:.1f})" if en
-                     else f"{rows[0]['group']}综合满意度指数最高（{rows[0]['estimate']:.1f}分）")
-            ch["league"] = C.bar_ci("league", title,
-                                    [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
-                                    [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
-                                    [r["ci_high"] for r in rows], percent=False, out_dir=out_dir, lang=lang)
-    ipa = [o for o in result.get("ipa") or [] if o.get("importance") is not None and o.get("performance") is not None]
-    if ipa:
-        focus = [o["label"] for o in ipa if o.get("quadrant") == "重点改进区"]
-        title = (f"Importance–performance: {len(focus)} items in the focus quadrant" if en
-                 else f"重要性—满意度分析：{len(focus)}个题项处于重点改进区")
-        ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
-                               [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
-    if trend and len(trend) >= 2:
-        waves = [t["meta"].get("wave_label") or t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
-        series = {}
-        for ind in result["indicators"]:
-            if ind["kind"] in ("awareness", "support", "participation"):
-                vals = []
-                for t in trend:
-                    m = next((i for i in t["indicators"] if i["id"] == ind["id"]), None)
-                    vals.append(m["rate"] if m and (m.get("rate") or {}).get("estimate") is not None else None)
-                if all(vals):
-                    series[ind["name"]] = ([v["estimate"] for v in vals], [v["ci_low"] for v in vals],
-                                           [v["ci_high"] for v in vals])
-        if series:
-            first, last = max(series.items(), key=lambda kv: abs(kv[1][0][-1] - kv[1][0][0]))
-            d = 100 * (last[0][-1] - last[0][0])
-            if en:
-                title = f"{first} {'rose' if d >= 0 else 'fell'} {abs(d):.1f} points from {waves[0]} to {waves[-1]}"
-            else:
-                title = f"{waves[0]}至{waves[-1]}，{first}{'上升' if d >= 0 else '下降'}{abs(d):.1f}个百分点"
-            ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
-    return ch
-
-
-def _nums(v) -> np.ndarray:
-    return np.array([np.nan if x is None else x for x in v], dtype=float)
-
-
-def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh") -> list:
-    """One diverging stacked bar chart per area for its satisfaction (Likert) items."""
-    out = []
-    by_area: dict = {}
-    for it in result["items"]:
-        if it["kind"] == "satisfaction" and it.get("distribution") and it.get("area") \
-                and (it.get("rate") or {}).get("estimate") is not None:
-            by_area.setdefault(it["area"], []).append(it)
-    for aid, its in by_area.items():
-        shares = np.array([[d["share"] if d["share"] is not None else 0.0 for d in it["distribution"]] for it in its])
-        cats = [d["label"] for d in its[0]["distribution"]]
-        worst = min(its, key=lambda i: i["rate"]["estimate"])
-        title = (f"{q_areas.get(aid, aid)}: “{worst['label']}” has the lowest share satisfied "
-                 f"({fmt_pct(worst['rate']['estimate'])})" if lang == "en" else
-                 f"{q_areas.get(aid, aid)}：“{worst['label']}”满意率最低（{fmt_pct(worst['rate']['estimate'])}）")
-        out.append(C.likert_diverging(f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
-                                      out_dir=out_dir, lang=lang))
-    return out
-
-
-# ----------------------------------------------------------------------------- tables
-@dataclass
-class Table:
-    """A report table: caption, columns (header, kind) and raw rows.  Kinds: text, int, pct (share
-    shown as 12.3%), num1/num2/num3 (decimals), pp (difference of shares shown in percentage points)."""
-
-    caption: str
-    columns: list
-    rows: list
-    number: int = 0
-    note: str = ""
-
-    def formatted(self) -> list:
-        return [[_fmt(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
-
-
-@dataclass
-class Section:
-    title: str
-    sheet: str
-    blocks: list = field(default_factory=list)  # ("p", text) ("list", [..]) ("table", Table) ("figure", Chart) ("h", text)
-
-    @property
-    def tables(self) -> list:
-        return [b[1] for b in self.blocks if b[0] == "table"]
 
 
 def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float] = None) -> Optional[float]:
@@ -360,10 +97,6 @@ def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float]
 def fmt_p(v: Any) -> str:
     """A p-value as printed: "<0.001" below 0.001, else three decimals; "—" when missing."""
     return format_value(v, "pval")
-
-
-def _fmt(v: Any, kind: str) -> str:
-    return format_value(v, kind)
 
 
 def _priorities(result: dict, lang: str) -> list:
@@ -425,285 +158,6 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
         f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
 
 
-def _group_num(c: dict, lang: str = "zh") -> Num:
-    """A group comparison cell as a flagged share (suppressed, small base △, significant *; not asked as words)."""
-    if c.get("not_asked"):
-        return Num(NOT_ASKED[lang], "text", ("not_asked",))
-    return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
-
-
-def build_sections(ctx: dict) -> list:
-    """The nine sections as blocks (what DOCX and XLSX are written from; also available to templates)."""
-    lang = ctx["lang"]
-    en = lang == "en"
-
-    def L(code: str) -> str:  # a fixed word of the label table (survey.labels) in the report's language
-        return fixed_word(code, lang)
-    res = ctx["result"]
-    S = [Section(t, s) for t, s in zip(SECTIONS[lang], SHEETS[lang])]
-    V = VERDICTS[lang]
-    vt = lambda v: V.get(v, v) if v else None  # noqa: E731
-    counter = {"t": 0}
-
-    def table(sec: Section, caption: str, columns: list, rows: list, note: str = "") -> None:
-        counter["t"] += 1
-        sec.blocks.append(("table", Table(caption, columns, rows, counter["t"], note)))
-
-    def fig(sec: Section, chart) -> None:
-        if chart is not None:
-            sec.blocks.append(("figure", chart))
-
-    s = res["sample"]
-    # 1 overview
-    sec = S[0]
-    sec.blocks.append(("p", ctx["intro"]))
-    table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
-                                                              (L("word.value"), "text")],
-          [[k, v] for k, v in ctx["overview"]])
-    q = ctx.get("quality") or {}
-    if q:
-        rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
-                + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
-                + [[L("word.analysed"), s["n"]]])
-        table(sec, L("caption.quality"),
-              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows)
-    # 2 sample
-    sec = S[1]
-    for k, c in s["composition"].items():
-        has_pop = any(r.get("population_share") is not None for r in c["rows"])
-        cols = [(L("word.category"), "text"), (L("word.sample_n"), "int"),
-                (L("word.sample_share"), "pct")] + ([(L("word.population_share"), "pct")]
-                                                                 if has_pop else [])
-        rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
-        table(sec, f"Sample by {ctx['comp_names'].get(k, k).lower()}" if en else f"样本{ctx['comp_names'].get(k, k)}构成",
-              cols, rows)
-    if ctx["representativeness"]:
-        sec.blocks.append(("list", ctx["representativeness"]))
-    fig(sec, ctx["charts"].get("sample"))
-    # 3 findings
-    sec = S[2]
-    sec.blocks.append(("list", [f["text"] for f in ctx["findings"]]))
-    # 4 indicators
-    sec = S[3]
-    rows = []
-    for ind in res["indicators"]:
-        for m in ("rate", "index"):
-            st = ind.get(m)
-            if not st:
-                continue
-            label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
-                ("share satisfied" if en else "满意率") if m == "rate" else ("index" if en else "满意度指数"))
-            rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
-                         st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
-    pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
-          ("CI low" if en else "下限", "pct"), ("CI high" if en else "上限", "pct"), (L("word.valid_n"), "int"),
-          (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
-          (L("word.verdict"), "text")]
-    # indexes are scores, not shares: format per row by splitting into two tables
-    rate_rows = [r for r in rows if r[1] not in ("index", "满意度指数")]
-    idx_rows = [r for r in rows if r[1] in ("index", "满意度指数")]
-    table(sec, L("caption.indicators"), pc, rate_rows,
-          ("Met: CI entirely above the target; not met: entirely below." if en else
-           "达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。") + (" " if en else "") + ctx["what_counts"])
-    if idx_rows:
-        table(sec, L("caption.indexes"),
-              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows)
-    fig(sec, ctx["charts"].get("rates"))
-    arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
-              (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),
-              (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
-              (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
-    if arows:
-        table(sec, L("caption.areas"),
-              [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
-               (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
-               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows)
-    fig(sec, ctx["charts"].get("areas"))
-    table(sec, f"The {len(ctx['lowest_items'])} lowest-rated items" if en else f"满意率最低的{len(ctx['lowest_items'])}个题项",
-          [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
-           (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
-           (L("word.valid_n"), "int")],
-          [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
-            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]])
-    for c in ctx["likert_charts"]:
-        fig(sec, c)
-    dec = res.get("decisions")
-    if dec:
-        S[3].blocks.append(("h", DECISIONS_TITLE[lang]))
-        for t in ctx["decision_tables"]:
-            table(S[3], t.caption, t.columns, t.rows, t.note)
-        if ctx["recommend_lines"]:
-            S[3].blocks.append(("list", ctx["recommend_lines"]))
-    # 5 hot issues
-    sec = S[4]
-    hot = ctx.get("hot")
-    if hot:
-        table(sec, L("caption.hot"),
-              [(L("word.rank"), "int"), (L("word.issue"), "text"), ("% respondents" if en else "选择人数比例", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("% mentions" if en else "提及次数占比", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
-               ("Tied with neighbour" if en else "与相邻名次无显著差异", "text")],
-              [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
-                r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
-                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]])
-        fig(sec, ctx["charts"].get("hot"))
-        sec.blocks.append(("p", ctx["hot_ci_note"]))
-        if ctx["hot_lines"]:
-            sec.blocks.append(("h", ctx["hot_groups_title"]))
-            sec.blocks.append(("list", ctx["hot_lines"]))
-        if hot.get("by_site"):
-            rows = []
-            for site, recs in hot["by_site"].items():
-                for i, r in enumerate(recs[:5]):
-                    st = r["respondents"]
-                    rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
-            table(sec, L("caption.hot_sites"),
-                  [(L("comp.site"), "text"), ("Rank" if en else "位次", "int"), (L("word.issue"), "text"),
-                   ("% respondents" if en else "选择比例", "pct"), (L("word.ci_low"), "pct"),
-                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows)
-            fig(sec, ctx["charts"].get("hot_sites"))
-    rk = ctx.get("ranking")
-    if rk:
-        table(sec, L("caption.ranking"),
-              [(L("word.issue"), "text"), ("Ranked first" if en else "排第一位的比例", "pct"),
-               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), ("Borda score" if en else "综合得分", "num2")],
-              [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
-                r["borda"]["estimate"]] for r in rk["items"]])
-    ot = ctx.get("open_text")
-    if ot:
-        table(sec, L("caption.words"),
-              [(L("word.word"), "text"), (L("word.count"), "int")],
-              [[w["word"], w["count"]] for w in ot.get("top_words") or []])
-        fig(sec, ctx["charts"].get("words"))
-        if ot.get("examples"):
-            sec.blocks.append(("p", L("text.typical_answers")))
-            sec.blocks.append(("list", [f"{e['text']} ({e['count']})" if en else f"{e['text']}（{e['count']}条）"
-                                        for e in ot["examples"]]))
-    # 6 groups
-    sec = S[5]
-    lg = ctx.get("league")
-    if lg:
-        table(sec, L("caption.league"),
-              [("Rank" if en else "名次", "int"), (L("comp.district"), "text"), ("Index" if en else "综合指数", "num1"),
-               (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
-               ("Rank range" if en else "可能名次范围", "text"), (L("word.note"), "text")],
-              [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
-                (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
-                ctx["reliability"](r)] for r in lg["rows"]],
-              f"Rank range from CI overlap; △ n < {ctx['small_base']}; suppressed when n < {ctx['min_cell']}." if en else
-              f"名次范围考虑置信区间重叠；△ 样本量小于{ctx['small_base']}，仅供参考；小于{ctx['min_cell']}不予报告。")
-        fig(sec, ctx["charts"].get("league"))
-    for g, tab in ctx["group_tables"].items():
-        cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
-        rows = [[r["name"], r["overall"]] + [_group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
-        gw = ctx["comp_names"].get(g, g)
-        table(sec, f"Main indicators by {gw.lower()}" if en else f"主要指标按{gw}比较",
-              cols, rows, table_note(gw.lower() if en else gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]))
-        sec.blocks.append(("list", significance_lines(tab, gw.lower() if en else gw, lang)))
-    ot = res.get("open_themes")
-    if ot and ot.get("themes"):
-        cap, cols, rows, note = theme_table(ot, lang)
-        S[4].blocks.append(("h", cap))
-        table(S[4], cap, cols, rows, note)
-        S[8].blocks.append(("h", UNCODED_TITLE[lang]))
-        table(S[8], UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
-              [[a["text"], a["count"]] for a in ot["uncoded"]["answers"]])
-    if ctx.get("district_table") and ctx["district_table"][1]:
-        S[5].blocks.append(("h", DISTRICT_TITLE[lang]))
-        table(S[5], DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang])
-    # 7 change
-    sec = S[6]
-    if ctx["changes"]:
-        rows = []
-        for c in ctx["changes"]:
-            f = "pct" if c["measure"] == "rate" else "num1"
-            scale = 100 if c["measure"] == "rate" else 1  # rates change in percentage points
-
-            def chg(v):
-                return Num(None if v is None else scale * v, "chg1")
-            rows.append([c["name"] + ("" if c["measure"] == "rate" else (" (index)" if en else "（指数）")),
-                         Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
-                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
-        table(sec, f"Change since {ctx['compare_wave']}" if en else f"与{ctx['compare_wave']}相比的变化",
-              [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
-               (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
-               ("p", "pval"), ("", "text")], rows,
-              "Rates in percentage points; ↑/↓ significant change." if en else "比率的变化以百分点计；↑↓ 表示变化显著，→ 表示无显著变化。")
-        fig(sec, ctx["charts"].get("trend"))
-    elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
-        sec.blocks.append(("p", "No comparison wave was given (use --compare)." if en else
-                           "本期未指定对比期次（使用 --compare 指定上期即可生成变化分析）。"))
-    tracking_section(sec, ctx.get("tracking"), table, en)
-    # 8 priorities
-    sec = S[7]
-    fig(sec, ctx["charts"].get("ipa"))
-    if ctx["ipa_focus"]:
-        sec.blocks.append(("p", ("Items of high importance and low performance: " if en else
-                                 "重要性高而满意度低（重点改进区）的题项：") + join_list(ctx["ipa_focus"], lang)))
-    drv = res.get("drivers")
-    if drv and drv.get("terms"):
-        table(sec, DRIVERS_TITLE[lang], *drivers_table(drv, lang))
-    if ctx["priorities"]:
-        table(sec, L("caption.priorities"),
-              [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
-               (L("word.target"), "pct"), (L("word.verdict"), "text")],
-              [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
-                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
-               for i, p in enumerate(ctx["priorities"])])
-    for k, r in enumerate(ctx.get("recommendations") or []):
-        sec.blocks.append(("h", rec_heading(k, r, lang)))
-        for line in rec_lines(r, lang):
-            sec.blocks.append(("p", line))
-    ledger_section(sec, ctx.get("tracking"), table, en)
-    sec.blocks.append(("h", L("heading.analyst")))
-    sec.blocks.append(("placeholder", ANALYST[lang]))
-    # 9 appendix
-    sec = S[8]
-    table(sec, L("caption.all_items"),
-          [(L("word.question_item"), "text"), (L("word.indicator"), "text"), ("Estimate" if en else "比率/满意率", "pct"),
-           (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
-           (L("word.valid_n"), "int"), (L("word.deff"), "num2"), (L("word.index"), "num1"),
-           ("low" if en else "指数下限", "num1"), ("high" if en else "指数上限", "num1")],
-          [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
-            it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
-            it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
-            (it.get("index") or {}).get("ci_high")] for it in res["items"]])
-    if res.get("reliability"):
-        cap, cols, rows, note = alpha_table(res["reliability"], lang)
-        sec.blocks.append(("h", cap))
-        table(sec, cap, cols, rows, note)
-    if res.get("questions"):
-        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
-        for t in appendix_tables(res["questions"], lang):
-            table(sec, t.caption, t.columns, t.rows, t.note)
-    sec.blocks.append(("h", L("heading.method")))
-    sec.blocks.append(("list", ctx["method_notes"]))
-    k = 0
-    for sec_ in S:  # tables numbered in document order (some are added to earlier sections later on)
-        for b in sec_.tables:
-            k += 1
-            b.number = k
-    if ctx.get("summary"):
-        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
-        summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
-        S.insert(0, summ)
-    return S
-
-
-def tracking_section(sec, tracking, table, en: bool) -> None:
-    """Hook: the trend over all waves into the 变化 section (report.trend_chapter)."""
-    from .trend_chapter import trend_blocks
-
-    trend_blocks(sec, tracking, table, en)
-
-
-def ledger_section(sec, tracking, table, en: bool) -> None:
-    """Hook: open and overdue ledger items into 重点与对策建议 (report.trend_chapter)."""
-    from .trend_chapter import ledger_blocks
-
-    ledger_blocks(sec, tracking, table, en)
-
-
 # ----------------------------------------------------------------------------- context
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
                   trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
@@ -718,16 +172,6 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     lik = likert_charts(res, q_areas, chart_dir, lang)
     sat_items = [i for i in res["items"] if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     lowest = sorted(sat_items, key=lambda i: i["rate"]["estimate"])[:10]
-    counters = {"t": 0, "f": 0}
-
-    def tno():
-        counters["t"] += 1
-        return counters["t"]
-
-    def fno():
-        counters["f"] += 1
-        return counters["f"]
-
     meta = res["meta"]
     s = res["sample"]
     wave_id = meta.get("wave")
@@ -739,46 +183,14 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
                          next(((i.get("rate") or {}).get("deff") for i in res["indicators"] if i.get("rate")), None))
     fdates = [format_date(_dt.date.fromisoformat(str(d)[:10]), lang) for d in fielding] if fielding else None
-    if en:
-        intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
-                 f"city campaign, satisfaction with city management and public services, and the issues residents care "
-                 f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fielding else "")
-                 + (f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if s["sites"] else "")
-                 + f"{fmt_n(s['n'])} valid questionnaires.")
-        overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
-                    ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
-                    ("Fieldwork", f"{fdates[0]} – {fdates[1]}" if fielding else "—"),
-                    ("Sites", join_list(s["sites"], lang)), ("Method", "Questionnaire survey"),
-                    ("Valid sample", Num(s["n"], "int")),
-                    ("Design and weighting", meta["design"].get("description_en") or meta["design"]["description"]),
-                    ("Confidence intervals", f"{ci_name}, {meta['confidence']:.0%} level; SEs by "
-                                             f"{variance_words(meta, lang)['se_method']}")]
-        if moe_max is not None:
-            overview.append(("Margin of error", f"at most ±{100 * moe_max:.1f} percentage points for a share "
-                                                f"(p = 0.5, {meta['confidence']:.0%} level, n = {fmt_n(s['n'])})"))
-    else:
-        intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
-                 f"关心的热点问题，{org}组织开展了本次问卷调查。"
-                 + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fielding else "")
-                 + (f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if s["sites"] else "")
-                 + f"采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
-        overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
-                    ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),
-                    ("调查时间", f"{fdates[0]}至{fdates[1]}" if fielding else "—"),
-                    ("调查点", join_list(s["sites"], lang)), ("调查方式", "问卷调查"),
-                    ("有效样本量", Num(s["n"], "int")), ("抽样设计与加权", meta["design"]["description"]),
-                    ("置信区间方法", f"{ci_name}，置信水平{meta['confidence']:.0%}；标准误按"
-                                   f"{variance_words(meta, lang)['se_method']}计算")]
-        if moe_max is not None:
-            overview.append(("抽样误差", f"在{meta['confidence']:.0%}置信水平下，全样本比率的最大抽样误差（比率为50%时）"
-                                        f"约为±{100 * moe_max:.1f}个百分点"))
+    intro, overview = intro_and_overview(meta, s, org, compare_wave, ci_name, moe_max, fdates, lang)
     V = VERDICTS[lang]
 
     def reliability(d: dict) -> str:
         if d.get("suppressed"):
-            return "sample too small, not reported" if en else "样本过少，不予报告"
+            return label("text.suppressed", lang)
         if d.get("small_base"):
-            return f"△ n<{small_base}, unreliable" if en else f"△ 样本量小于{small_base}，仅供参考"
+            return label("text.small_base", lang).format(n=small_base)
         return ""
 
     def cell_text(c: dict) -> str:
@@ -833,81 +245,15 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
-        "tno": tno, "fno": fno, "pval": fmt_p,
+        "pval": fmt_p,
     }
     ctx["sections"] = build_sections(ctx)
+    # one numbering pass over the records, before any writer runs: every format prints these numbers
+    figures = number_blocks(ctx["sections"])
+    ctx["figure_numbers"] = figures
+    ctx["tcap"] = lambda t: table_caption(t, lang)
+    ctx["fcap"] = lambda c: figure_caption(c, figures, lang)
     return ctx
-
-
-# ----------------------------------------------------------------------------- HTML / PDF
-def _env(template_dir: Optional[Path]):
-    import jinja2
-
-    root = Path(template_dir) if template_dir is not None else Path(str(files("report_templates")))
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
-                              undefined=jinja2.ChainableUndefined), root
-
-
-def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path] = None) -> str:
-    """Render the HTML report and embed the font subsets for exactly the characters it uses.
-
-    Templates come only from files (the bundled folder or ``template_dir``); values are
-    autoescaped, so respondent text such as ``<script>`` or ``{{ 7*7 }}`` appears literally."""
-    import jinja2
-
-    from .fonts import font_face_css
-
-    env, root = _env(template_dir)
-    name = f"report_{lang}.html.j2"
-    try:
-        tmpl = env.get_template(name)
-        html = tmpl.render(**context)
-    except jinja2.TemplateNotFound:
-        raise MinyiError.of("template-missing", file=str(root), name=name, path=str(root))
-    except jinja2.TemplateSyntaxError as e:
-        raise MinyiError.of("template-error", file=str(root / (e.name or name)), line=e.lineno, name=name,
-                            reason=e.message)
-    except (jinja2.TemplateError, TypeError, AttributeError, KeyError) as e:
-        raise MinyiError.of("template-error", file=str(root / name), name=name, reason=f"{type(e).__name__}: {e}")
-    from .writers.html_print import print_ready
-
-    html = print_ready(html)  # thead, small tables kept with their captions, print rules
-    html = clean_text(html)  # no control characters from stored text or labels (HTML and the PDF made from it)
-    if "/*FONTFACE*/" in html:
-        css = font_face_css(html, kind="sans") + "\n" + font_face_css(html, kind="serif")
-        html = html.replace("/*FONTFACE*/", css, 1)
-    return html
-
-
-_DEBIAN = {"pango": "libpango-1.0-0", "pangoft2": "libpangoft2-1.0-0", "gobject": "libglib2.0-0",
-           "glib": "libglib2.0-0", "harfbuzz": "libharfbuzz0b", "harfbuzz-subset": "libharfbuzz-subset0",
-           "fontconfig": "libfontconfig1", "cairo": "libcairo2", "gdk_pixbuf": "libgdk-pixbuf-2.0-0"}
-
-
-def pdf_library_error(exc: BaseException) -> MinyiError:
-    """One message naming the Debian package to install, from weasyprint's import error."""
-    text = str(exc)
-    m = re.search(r"cannot load library '([^']+)'", text) or re.search(r"(lib[\w.+-]+)", text)
-    lib = m.group(1) if m else "Pango"
-    key = re.sub(r"^lib|[-.]\d.*$|\.so.*$", "", lib).lower()
-    pkg = next((v for k, v in sorted(_DEBIAN.items(), key=lambda kv: -len(kv[0])) if key.startswith(k)),
-               "libpango-1.0-0 libpangoft2-1.0-0")
-    return MinyiError.of("pdf-library", library=lib, package=pkg, reason=text)
-
-
-def write_pdf(html: str, path: Path) -> None:
-    """PDF from the report HTML with weasyprint (A4 print stylesheet of the template)."""
-    try:
-        from weasyprint import HTML
-    except OSError as e:  # missing pango/glib/harfbuzz system libraries
-        raise pdf_library_error(e)
-    import logging
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    tmp = path.with_suffix(".pdf.tmp")
-    HTML(string=html).write_pdf(str(tmp))
-    tmp.replace(path)
 
 
 # ----------------------------------------------------------------------------- XLSX
@@ -918,144 +264,6 @@ def write_xlsx(context: dict, path: Path) -> None:
     _write(context, path)
 
 
-# ----------------------------------------------------------------------------- DOCX
-def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
-    """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
-    official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
-    explicitly, no theme font overrides), 表N captions above tables and 图N captions below figures
-    (Word "Caption" style), a TOC field, footer page numbers, tables no wider than the text block
-    (wide ones on a landscape page) with a repeated header row, charts as images."""
-    from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    from .writers.docx_style import STYLES, apply_look, landscape_section, text_width_mm
-
-    if style not in STYLES:
-        raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
-    en = context["lang"] == "en"
-    doc = Document()
-    look = apply_look(doc, style, en)
-    text_cm = text_width_mm(doc.sections[0]) / 10
-    land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
-    table_text = doc.styles["Table Text"]
-    table_text_id = table_text.style_id  # set on each cell's paragraph directly: python-docx's by-object
-    # setter looks the default style up among all styles on every call (most of the DOCX writing time)
-    fig_no = {"f": 0}
-
-    T = clean_text  # no control characters in Word XML (survey.cells)
-
-    def caption(text: str):
-        p = doc.add_paragraph(T(text), style="Caption")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        return p
-
-    def _wlen(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-    def add_table(t: Table):
-        cols = len(t.columns)
-        body = t.formatted()
-        # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
-                for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
-        text = [k == "text" for _, k in t.columns]
-        fixed = sum(n for n, tx in zip(need, text) if not tx)
-        wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
-        if wide:
-            landscape_section(doc, True)
-        caption(f"Table {t.number}. {t.caption}" if en else f"表{t.number} {t.caption}")
-        W = land_cm if wide else text_cm
-        if sum(need) <= W:
-            widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
-        else:  # numbers keep their width, text columns share the rest and wrap
-            room = max(W - fixed, 1.6 * max(sum(text), 1))
-            tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
-            widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
-        if sum(widths_cm) > W:  # still too wide: every column shrinks in proportion
-            widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
-        widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
-        widths = [Cm(w) for w in widths_cm]
-        left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
-        tbl = doc.add_table(rows=1, cols=cols)
-        tbl.style = "Table Grid"
-        tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl.autofit = False
-        for i, col in enumerate(tbl.columns):
-            col.width = widths[i]  # w:gridCol (LibreOffice, WPS) as well as each w:tcW (Word)
-        hdr = tbl.rows[0]
-        trpr = hdr._tr.get_or_add_trPr()
-        rep = OxmlElement("w:tblHeader")
-        rep.set(qn("w:val"), "true")
-        trpr.append(rep)
-        for i, (h, _) in enumerate(t.columns):
-            cell = hdr.cells[i]
-            cell.width = widths[i]
-            cell.paragraphs[0]._p.style = table_text_id
-            run = cell.paragraphs[0].add_run(T(str(h)))
-            run.bold = True
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            shd = OxmlElement("w:shd")  # light grey header background
-            shd.set(qn("w:val"), "clear")
-            shd.set(qn("w:color"), "auto")
-            shd.set(qn("w:fill"), "E7ECF2")
-            cell._tc.get_or_add_tcPr().append(shd)
-        for r in body:
-            cells = tbl.add_row().cells
-            for i, v in enumerate(r):
-                cells[i].width = widths[i]
-                cells[i].text = T(v)
-                cells[i].paragraphs[0]._p.style = table_text_id
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
-        if t.note:
-            p = doc.add_paragraph(T(t.note), style=table_text)
-            p.paragraph_format.space_before = Pt(2)
-        if wide:
-            landscape_section(doc, False)
-        else:
-            doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
-
-    def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(C.PRINT_WIDTH_CM, text_cm)))
-        doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
-        doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
-        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fig_no["f"] += 1
-        caption(f"Figure {fig_no['f']}. {chart.title}" if en else f"图{fig_no['f']} {chart.title}")
-
-    doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if context.get("org"):
-        doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_docx_toc(doc, context["lang"])
-    for sec in context["sections"]:
-        doc.add_heading(T(sec.title), 1)
-        for kind, obj in sec.blocks:
-            if kind == "p":
-                p = doc.add_paragraph(T(obj))
-                if not en:
-                    p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
-            elif kind == "h":
-                doc.add_heading(T(obj), 2)
-            elif kind == "list":
-                for i, text in enumerate(obj):
-                    doc.add_paragraph(T(f"{i + 1}. {text}"))
-            elif kind == "table":
-                add_table(obj)
-            elif kind == "figure":
-                add_figure(obj)
-            elif kind == "placeholder":
-                t = doc.add_table(rows=1, cols=1)
-                t.style = "Table Grid"
-                t.autofit = False
-                t.columns[0].width = t.rows[0].cells[0].width = Cm(math.floor(text_cm * 100) / 100)
-                t.rows[0].cells[0].text = T(obj)
-                t.rows[0].height = Cm(4)
-    atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
 # ----------------------------------------------------------------------------- all formats

@@ -156,7 +156,7 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> N
     table(sec, "Indicators across all waves" if en else "主要指标历次调查结果",
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend] for r in tracking.rows],
           (("Changes: independent samples, Welch–Satterthwaite t; trend: " if en else "变化按独立样本t检验；趋势为")
-           + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")))
+           + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")), key="tracking")
     for c in tracking.charts:
         sec.blocks.append(("figure", c))
 
@@ -173,7 +173,7 @@ def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> 
            ("Unit" if en else "责任单位", "text"), ("Deadline" if en else "整改时限", "text"),
            ("Status" if en else "状态", "text")],
           [[r.id, r.subject, r.district, r.unit, r.deadline, ("overdue" if en else "逾期") if r.overdue else r.status]
-           for r in tracking.ledger])
+           for r in tracking.ledger], key="ledger")
 
 
 def _ledger_words(project: Project, lang: str):

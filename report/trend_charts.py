@@ -13,13 +13,24 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .charts import OKABE_ITO, Chart, _save, _style  # noqa: E402
+from .charts import OKABE_ITO, PRINT_WIDTH_CM, Chart, _save, _style  # noqa: E402
 from .trend import ProjectTrend, TrendSeries  # noqa: E402
-from .tracking_text import arrow, fmt_change, label as L  # noqa: E402
+from .tracking_text import arrow, fmt_change, fmt_value, label as L  # noqa: E402
 
 
 def _num(x) -> float:
     return float("nan") if x is None else float(x)
+
+
+def _panel_head(name: str, lang: str) -> str:
+    """A panel's title on at most two lines of the panel's width (titles are left-aligned and would run
+    into the next panel): 6 Chinese characters or 15 Latin ones a line, the rest cut with “…”."""
+    import textwrap
+
+    if lang == "zh":  # no spaces: cut by characters
+        rest = name[6:] if len(name) <= 12 else name[6:11] + "…"
+        return name[:6] + ("\n" + rest if rest else "")
+    return "\n".join(textwrap.wrap(name, 15, max_lines=2, placeholder=" …")) or name
 
 
 def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,
@@ -32,8 +43,9 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     k = len(panels)
     ncols = min(ncols, k)
     nrows = int(np.ceil(k / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.15 * ncols + 0.6, 2.05 * nrows + 0.7), sharey=True,
-                             squeeze=False)
+    # as wide as it prints (15 cm, its smallest text 7.5 pt stays ≥ 8 pt on paper), so no narrowing is needed
+    width = min(2.15 * ncols + 0.6, PRINT_WIDTH_CM / 2.54 * 0.85)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.05 * nrows + 0.7), sharey=True, squeeze=False)
     xs = np.arange(len(wave_labels))
     lows, highs = [], []
     for ax, s in zip(axes.flat, panels):
@@ -52,7 +64,7 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
             highs.append(s.target * scale)
         lows.append(np.nanmin(lo[ok]) if ok.any() else np.nan)
         highs.append(np.nanmax(hi[ok]) if ok.any() else np.nan)
-        head = s.name if len(s.name) <= 12 else s.name[:11] + "…"
+        head = _panel_head(s.name, lang)
         trend_txt = (f"{arrow(tr.direction)} {fmt_change(tr.slope, s.percent, lang)}{L('per_wave', lang)}"
                      if tr is not None else "")
         ax.set_title(f"{head}\n{trend_txt}", fontsize=8.5, loc="left", color="#222222")
@@ -66,10 +78,15 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     axes.flat[0].set_ylim(lo_all - pad, hi_all + pad)
     key = "；".join if lang == "zh" else "; ".join
     legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.text(0.01, 0.005, f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}", fontsize=8.5,
-             ha="left", va="bottom", color="#444444", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
+    # the finding is the caption under the figure (title): not drawn again inside the image
+    import textwrap
+
+    note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}"
+    per_line = int(width * (7.5 if lang == "zh" else 14))  # characters of 8.5 pt across the figure
+    # wrapped here: a line wider than the figure would widen the saved image and shrink every panel
+    lines = textwrap.wrap(note, per_line)
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=8.5, ha="left", va="bottom", color="#444444")
+    fig.tight_layout(rect=(0, min(0.3, (0.17 * len(lines) + 0.08) / fig.get_size_inches()[1]), 1, 1))
     return _save(fig, name, title, out_dir)
 
 
@@ -109,8 +126,33 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
     cb.ax.tick_params(labelsize=7)
-    ax.set_title(title, loc="left", fontsize=11)
+    # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
+
+
+def multiples_finding(what: str, panels: Sequence[TrendSeries], lang: str = "zh") -> str:
+    """The caption of a small-multiples chart: the series with the steepest significant linear trend
+    (its slope per wave), or that none has one."""
+    sig = [s for s in panels if s.series.trend is not None and s.series.trend.direction in ("up", "down")]
+    if not sig:
+        return L("multiples_flat", lang).format(what=what)
+    s = max(sig, key=lambda s: abs(s.series.trend.slope))
+    tr = s.series.trend
+    return L("multiples_fastest", lang).format(what=what, name=s.name, dir=L("rose" if tr.slope > 0 else "fell", lang),
+                                               slope=fmt_change(tr.slope, s.percent, lang))
+
+
+def heat_finding(head: str, trend: ProjectTrend, table, lang: str = "zh") -> str:
+    """The caption of a heat map: the group lowest in the latest wave with an estimate (ties: the first)."""
+    labels = [w.display(lang) if hasattr(w, "display") else (w.label if lang == "zh" else w.label_en)
+              for w in trend.waves if w.id in table.waves]
+    for j in range(len(table.waves) - 1, -1, -1):
+        vals = [(row[j], g) for row, g in zip(table.values, table.groups) if row[j] is not None and np.isfinite(row[j])]
+        if vals:
+            v, g = min(vals, key=lambda t: t[0])
+            return L("heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
+                                                 group=g, value=fmt_value(v, table.measure == "rate"))
+    return head
 
 
 def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str = "zh") -> list:
@@ -121,14 +163,15 @@ def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str 
     areas = [s for s in overall if s.kind == "area"]
     rates = [s for s in overall if s.measure == "rate" and s.kind in ("awareness", "support", "participation")]
     out = []
-    c = small_multiples("trend_areas", L("areas_title", lang), areas, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_areas", multiples_finding(L("areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang)
     if c:
         out.append(c)
-    c = small_multiples("trend_rates", L("rates_title", lang), rates, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_rates", multiples_finding(L("rates_what", lang), rates, lang), rates, waves, out_dir=out_dir, lang=lang)
     if c:
         out.append(c)
     for h in trend.heat:
-        title = L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by)
+        title = heat_finding(L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by),
+                             trend, h, lang)
         safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in h.id) + ("_rate" if h.measure == "rate" else "")
         out.append(heat_map(f"trend_heat_{safe}", title, trend, h, out_dir=out_dir, lang=lang))
     return out

@@ -511,3 +511,18 @@ def test_method_jargon_only_in_the_appendix(demo, tmp_path):
     for name, text in (("html", _body_text_html(tmp_path / "en" / "report.html", "en")),
                        ("docx", _body_text_docx(tmp_path / "en" / "report.docx", "en"))):
         assert _jargon(text) == [], ("en", name)
+
+
+def test_table_and_figure_numbers_identical_in_html_docx_and_xlsx(demo):
+    """One numbering pass (report.numbering) for every format: the ordered caption lists of the HTML
+    (and so of the PDF printed from it) and of the DOCX are equal, number and text; the XLSX holds the
+    same numbered table captions."""
+    from report_tables import check_numbering, docx_captions, html_captions, xlsx_captions
+
+    out, _, _ = demo
+    page = (out / "report.html").read_text(encoding="utf-8")
+    h, d = html_captions(page), docx_captions(out / "report.docx")
+    assert len(h) > 40 and any(c.startswith("图") for c in h)
+    assert h == d
+    check_numbering(h, "表", "图")
+    assert xlsx_captions(out / "report.xlsx") == [c for c in h if c.startswith("表")]

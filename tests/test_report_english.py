@@ -114,3 +114,12 @@ def test_margins_apply_to_the_translated_labels(demo_en):
     women = design_inputs(Project(out / "project"))[1]["gender"]["女"]  # the margin's share, as the report reads it
     assert f"{100 * women:.1f}%" in zh and f"{100 * women:.1f}%" in page
     assert "differs significantly from the population" in page
+
+
+def test_english_table_and_figure_numbers_identical_in_html_and_docx(demo_en):
+    from report_tables import check_numbering, docx_captions, html_captions
+
+    _, en = demo_en
+    h = html_captions((en / "report.html").read_text(encoding="utf-8"))
+    assert h == docx_captions(en / "report.docx") and len(h) > 40
+    check_numbering(h, "Table ", "Figure ")

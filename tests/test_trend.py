@@ -197,3 +197,25 @@ def test_trend_errors(world, tmp_path):
     one = W.build(tmp_path, waves=1, n=200)
     rc, _, err = W.survey("trend", one.root)
     assert rc == 1 and "at least two waves" in err
+
+
+def test_trend_chart_captions_state_the_finding_and_the_image_has_no_title(world, tmp_path):
+    """The finding is the caption (Chart.title), never drawn inside the image: the areas caption names a
+    significantly trending area with its direction; the heat map of 交通秩序 names the district planted
+    lowest in every wave."""
+    from report.trend import project_trend
+    from report.trend_charts import trend_charts
+    from survey.store import Project
+
+    res = project_trend(Project.open(world.root), by="district")
+    charts = {c.name: c for c in trend_charts(res, tmp_path, lang="zh")}
+    assert charts and not any(c.title_in_image for c in charts.values())
+    areas = [s for s in res.overall() if s.kind == "area"]
+    cap = charts["trend_areas"].title
+    named = [s for s in areas if s.name in cap]
+    assert len(named) == 1 and named[0].series.trend.direction in ("up", "down")
+    assert ("上升" if named[0].series.trend.direction == "up" else "下降") in cap
+    heat = next(c for n, c in charts.items() if n.startswith("trend_heat_sat_traffic") and not n.endswith("_rate"))
+    assert W.LAG_DISTRICT in heat.title and "最低" in heat.title
+    en = {c.name: c for c in trend_charts(res, tmp_path / "en", lang="en")}
+    assert not any(c.title_in_image for c in en.values()) and "fastest" in en["trend_areas"].title

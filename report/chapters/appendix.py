@@ -1,0 +1,37 @@
+"""Chapter 9 附录: all items, reliability, uncoded answers, every question's table, method notes."""
+
+from __future__ import annotations
+
+from ..question_tables import APPENDIX_TITLE
+from ..themes import UNCODED_TITLE
+from ..records import Section
+from .kit import Kit
+
+
+def build(k: Kit) -> Section:
+    """Chapter 9 as typed records."""
+    sec = k.section(8)
+    ctx, res, lang, L, table = k.ctx, k.res, k.lang, k.L, k.table
+    table(sec, L("caption.all_items"),
+          [(L("word.question_item"), "text"), (L("word.indicator"), "text"), (L("word.estimate_rate"), "pct"),
+           (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
+           (L("word.valid_n"), "int"), (L("word.deff"), "num2"), (L("word.index"), "num1"),
+           (L("word.index_low"), "num1"), (L("word.index_high"), "num1")],
+          [[it["label"], ctx["ind_names"].get(it.get("indicator"), it.get("indicator")), it["rate"].get("estimate"),
+            it["rate"].get("se"), it["rate"].get("ci_low"), it["rate"].get("ci_high"), it["rate"].get("n"),
+            it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
+            (it.get("index") or {}).get("ci_high")] for it in res["items"]], key="all_items")
+    if ctx.get("alpha_table"):
+        sec.blocks.append(("h", ctx["alpha_table"].caption))
+        table(sec, ctx["alpha_table"], key="alpha")
+    if ctx["uncoded_answers"]:
+        sec.blocks.append(("h", UNCODED_TITLE[lang]))
+        table(sec, UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
+              [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded")
+    if ctx["question_appendix"]:
+        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
+        for t in ctx["question_appendix"]:
+            table(sec, t)
+    sec.blocks.append(("h", L("heading.method")))
+    sec.blocks.append(("list", ctx["method_notes"]))
+    return sec

@@ -1,0 +1,36 @@
+"""Chapter 7 变化: change since the comparison wave and the trend over all waves."""
+
+from __future__ import annotations
+
+from ..table_cells import Num
+from ..trend_chapter import trend_blocks
+from ..records import Section
+from .kit import Kit
+
+
+def build(k: Kit) -> Section:
+    """Chapter 7 as typed records."""
+    sec = k.section(6)
+    ctx, en, L, table, fig = k.ctx, k.en, k.L, k.table, k.fig
+    if ctx["changes"]:
+        rows = []
+        for c in ctx["changes"]:
+            f = "pct" if c["measure"] == "rate" else "num1"
+            scale = 100 if c["measure"] == "rate" else 1  # rates change in percentage points
+
+            def chg(v):
+                return Num(None if v is None else scale * v, "chg1")
+            rows.append([c["name"] + ("" if c["measure"] == "rate" else L("word.index_suffix")),
+                         Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
+                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
+        table(sec, L("caption.change").format(wave=ctx['compare_wave']),
+              [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
+               (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
+               ("p", "pval"), ("", "text")], rows,
+              L("note.change"),
+              key="changes")
+        fig(sec, ctx["charts"].get("trend"))
+    elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
+        sec.blocks.append(("p", L("text.no_compare")))
+    trend_blocks(sec, ctx.get("tracking"), table, en)
+    return sec

@@ -1,0 +1,47 @@
+"""Chapter 6 群体与区县比较: the district league table, indicators by group, the 区县问题清单."""
+
+from __future__ import annotations
+
+from ..district_problems import NOTE as DISTRICT_NOTE
+from ..district_problems import TITLE as DISTRICT_TITLE
+from ..group_compare import NOT_ASKED, significance_lines, table_note
+from ..records import Section
+from ..table_cells import Num
+from .kit import Kit
+
+
+def group_num(c: dict, lang: str = "zh") -> Num:
+    """A group comparison cell as a flagged share (suppressed, small base △, significant *; not asked as words)."""
+    if c.get("not_asked"):
+        return Num(NOT_ASKED[lang], "text", ("not_asked",))
+    return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
+
+
+def build(k: Kit) -> Section:
+    """Chapter 6 as typed records."""
+    sec = k.section(5)
+    ctx, lang, L, table, fig = k.ctx, k.lang, k.L, k.table, k.fig
+    lg = ctx.get("league")
+    if lg:
+        table(sec, L("caption.league"),
+              [(L("word.place"), "int"), (L("comp.district"), "text"), (L("word.composite_index"), "num1"),
+               (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
+               (L("word.rank_range"), "text"), (L("word.note"), "text")],
+              [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
+                (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
+                ctx["reliability"](r)] for r in lg["rows"]],
+              L("note.league").format(small=ctx['small_base'], min=ctx['min_cell']),
+              key="league")
+        fig(sec, ctx["charts"].get("league"))
+    for g, tab in ctx["group_tables"].items():
+        cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
+        rows = [[r["name"], r["overall"]] + [group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
+        gw = k.in_text(ctx["comp_names"].get(g, g))
+        table(sec, L("caption.league_group").format(group=gw),
+              cols, rows, table_note(gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]),
+              key=f"group:{g}")
+        sec.blocks.append(("list", significance_lines(tab, gw, lang)))
+    if ctx.get("district_table") and ctx["district_table"][1]:
+        sec.blocks.append(("h", DISTRICT_TITLE[lang]))
+        table(sec, DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district")
+    return sec

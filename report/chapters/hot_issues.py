@@ -1,0 +1,61 @@
+"""Chapter 5 热点问题: hot issues ranked, by site, the ranking question, open answers and their themes."""
+
+from __future__ import annotations
+
+from ..records import Section
+from .kit import Kit
+
+
+def build(k: Kit) -> Section:
+    """Chapter 5 as typed records."""
+    sec = k.section(4)
+    ctx, res, L, table, fig = k.ctx, k.res, k.L, k.table, k.fig
+    hot = ctx.get("hot")
+    if hot:
+        table(sec, L("caption.hot"),
+              [(L("word.rank"), "int"), (L("word.issue"), "text"), (L("word.pct_respondents"), "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.pct_mentions"), "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
+               (L("word.tied_neighbour"), "text")],
+              [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
+                r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
+                ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]],
+              L("note.hot_count").format(n=len(hot.get("items") or hot["top"]), k=len(hot["top"])), key="hot")
+        fig(sec, ctx["charts"].get("hot"))
+        sec.blocks.append(("p", ctx["hot_ci_note"]))
+        if ctx["hot_lines"]:
+            sec.blocks.append(("h", ctx["hot_groups_title"]))
+            sec.blocks.append(("list", ctx["hot_lines"]))
+        if hot.get("by_site"):
+            rows = []
+            for site, recs in hot["by_site"].items():
+                for i, r in enumerate(recs[:5]):
+                    st = r["respondents"]
+                    rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
+            table(sec, L("caption.hot_sites"),
+                  [(L("comp.site"), "text"), (L("word.position"), "int"), (L("word.issue"), "text"),
+                   (L("word.pct_chosen"), "pct"), (L("word.ci_low"), "pct"),
+                   (L("word.ci_high"), "pct"), (L("word.valid_n"), "int")], rows, key="hot_sites")
+            fig(sec, ctx["charts"].get("hot_sites"))
+    rk = ctx.get("ranking")
+    if rk:
+        table(sec, L("caption.ranking"),
+              [(L("word.issue"), "text"), (L("word.ranked_first"), "pct"),
+               (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.borda"), "num2")],
+              [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
+                r["borda"]["estimate"]] for r in rk["items"]], key="ranking")
+    ot = ctx.get("open_text")
+    if ot:
+        table(sec, L("caption.words"),
+              [(L("word.word"), "text"), (L("word.count"), "int")],
+              [[w["word"], w["count"]] for w in ot.get("top_words") or []], key="words")
+        fig(sec, ctx["charts"].get("words"))
+        if ot.get("examples"):
+            sec.blocks.append(("p", L("text.typical_answers")))
+            sec.blocks.append(("list", [L("text.answer_count").format(text=e['text'], count=e['count'])
+                                        for e in ot["examples"]]))
+    ot = res.get("open_themes")
+    if ot and ot.get("themes"):
+        sec.blocks.append(("h", ctx["theme_table"].caption))
+        table(sec, ctx["theme_table"], key="themes")
+    return sec

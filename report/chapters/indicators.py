@@ -1,0 +1,64 @@
+"""Chapter 4 “三率”与满意度: indicators and indexes against targets, areas, the lowest items, Likert charts, 宣传与动员效果."""
+
+from __future__ import annotations
+
+from ..decisions import TITLE as DECISIONS_TITLE
+from ..records import Section
+from .kit import Kit
+
+
+def build(k: Kit) -> Section:
+    """Chapter 4 as typed records."""
+    sec = k.section(3)
+    ctx, res, lang, L, vt, table, fig = k.ctx, k.res, k.lang, k.L, k.vt, k.table, k.fig
+    rows = []
+    for ind in res["indicators"]:
+        for m in ("rate", "index"):
+            st = ind.get(m)
+            if not st:
+                continue
+            label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
+                L("measure.share_satisfied") if m == "rate" else L("measure.index"))
+            rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
+                         st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
+    pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
+          (L("word.ci_low_long"), "pct"), (L("word.ci_high_long"), "pct"), (L("word.valid_n"), "int"),
+          (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
+          (L("word.verdict"), "text")]
+    # indexes are scores, not shares: format per row by splitting into two tables
+    rate_rows = [r for r in rows if r[1] != L("measure.index")]
+    idx_rows = [r for r in rows if r[1] == L("measure.index")]
+    table(sec, L("caption.indicators"), pc, rate_rows,
+          L("note.verdicts") + ctx["what_counts"],
+          key="indicators")
+    if idx_rows:
+        table(sec, L("caption.indexes"),
+              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows, key="indexes")
+    fig(sec, ctx["charts"].get("rates"))
+    arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
+              (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),
+              (a.get("index") or {}).get("ci_low"), (a.get("index") or {}).get("ci_high"),
+              (a.get("index") or a.get("rate") or {}).get("n")] for a in res["areas"]]
+    if arows:
+        table(sec, L("caption.areas"),
+              [(L("word.area"), "text"), (L("word.share_satisfied"), "pct"), (L("word.ci_low"), "pct"),
+               (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
+               (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows, key="areas")
+    fig(sec, ctx["charts"].get("areas"))
+    table(sec, L("caption.lowest").format(n=len(ctx['lowest_items'])),
+          [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
+           (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
+           (L("word.valid_n"), "int")],
+          [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
+            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]],
+          key="lowest")
+    for c in ctx["likert_charts"]:
+        fig(sec, c)
+    dec = res.get("decisions")
+    if dec:
+        sec.blocks.append(("h", DECISIONS_TITLE[lang]))
+        for t in ctx["decision_tables"]:
+            table(sec, t)
+        if ctx["recommend_lines"]:
+            sec.blocks.append(("list", ctx["recommend_lines"]))
+    return sec

@@ -1,0 +1,24 @@
+"""Chapter 1 调查概况: the introduction, the survey at a glance and the data-quality table."""
+
+from __future__ import annotations
+
+from ..records import Section
+from .kit import Kit
+
+
+def build(k: Kit) -> Section:
+    """Chapter 1 as typed records."""
+    sec = k.section(0)
+    ctx, s, L, table = k.ctx, k.s, k.L, k.table
+    sec.blocks.append(("p", ctx["intro"]))
+    table(sec, L("caption.at_a_glance"), [(L("word.item"), "text"),
+                                                              (L("word.value"), "text")],
+          [[k, v] for k, v in ctx["overview"]], key="overview")
+    q = ctx.get("quality") or {}
+    if q:
+        rows = ([[L("word.quarantined") + k, v] for k, v in (q.get("quarantine_reasons") or {}).items()]
+                + [[L("word.excluded") + k, v] for k, v in (q.get("exclusions") or {}).items()]
+                + [[L("word.analysed"), s["n"]]])
+        table(sec, L("caption.quality"),
+              [(L("word.reason"), "text"), (L("word.responses"), "int")], rows, key="quality")
+    return sec

@@ -1,0 +1,143 @@
+"""The report's charts, drawn from the analysis result: each title states the finding and becomes the
+figure's caption (图N, numbered by :mod:`report.numbering`); PNG + SVG into the charts folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from . import charts as C
+from .findings import fmt_n, fmt_pct
+from .labels import label, labels
+
+
+def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh") -> dict:
+    """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding."""
+
+    def L(code: str) -> str:
+        return label(code, lang)
+
+    ch: dict = {}
+    comp = result["sample"]["composition"]
+    names = labels("comp", lang)
+    if comp:
+        panels = {names.get(k, k): ([r["label"] for r in c["rows"]], [r["share"] for r in c["rows"]],
+                                    [r.get("population_share") for r in c["rows"]] if any(
+                                        r.get("population_share") is not None for r in c["rows"]) else None)
+                  for k, c in comp.items()}
+        n = result["sample"]["n"]
+        ch["sample"] = C.composition("sample", L("fig.sample").format(n=fmt_n(n)),
+                                     panels, out_dir=out_dir, lang=lang)
+    three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
+    if three:
+        below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
+        order = sorted(three, key=lambda i: i["rate"]["estimate"])
+        title = L("fig.rates_below").format(k=len(below), name=order[0]["name"]) if below else L("fig.rates_ok")
+        ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
+                               [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
+                               out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
+                               targets=[i.get("target") for i in three], lang=lang)
+    areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
+    if areas:
+        lo = min(areas, key=lambda a: a["index"]["estimate"])
+        title = L("fig.areas_lowest").format(name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
+        # the area's satisfaction indicator carries its index target and verdict
+        ind_of = {i.get("area"): i for i in result["indicators"] if i["kind"] == "satisfaction" and i.get("area")}
+        idx = [(ind_of.get(a["id"]) or {}).get("index") or {} for a in areas]
+        has_t = any(s.get("target") is not None for s in idx)
+        nb = sum(s.get("verdict") == "未达标" for s in idx)
+        if has_t and nb:
+            title = L("fig.areas_below").format(k=nb, name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
+        ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
+                               [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
+                               percent=False, out_dir=out_dir, lang=lang,
+                               verdicts=[s.get("verdict") for s in idx] if has_t else None,
+                               highlight_low=0 if has_t else 1,
+                               targets=[s.get("target") for s in idx] if has_t else None)
+    hot = result.get("hot_issues")
+    if hot and hot.get("top"):
+        top = hot["top"]
+        t0 = top[0]
+        title = L("fig.hot").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"]))
+        ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
+                             [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
+                             out_dir=out_dir, lang=lang)
+    if hot and hot.get("by_site"):
+        panels = {}
+        for site, recs in hot["by_site"].items():
+            recs = [x for x in recs[:5] if (x["respondents"] or {}).get("estimate") is not None]
+            if recs:
+                panels[site] = ([x["label"] for x in recs], [x["respondents"]["estimate"] for x in recs],
+                                [x["respondents"]["ci_low"] for x in recs], [x["respondents"]["ci_high"] for x in recs])
+        if panels:
+            firsts = {s: p[0][int(np.nanargmax(_nums(p[1])))] for s, p in panels.items()}
+            same = len(set(firsts.values())) == 1
+            title = (L("fig.hot_sites_same").format(label=next(iter(firsts.values()))) if same else
+                     L("fig.hot_sites_differ").format(sites=L("sep.clause").join(
+                         L("fig.hot_site").format(site=s, label=v) for s, v in firsts.items())))
+            ch["hot_sites"] = C.panels_ci("hot_sites", title, panels, out_dir=out_dir, lang=lang)
+    ot = result.get("open_text")
+    if ot and ot.get("top_words"):
+        words = ot["top_words"][:15]
+        title = L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}")
+        ch["words"] = C.bar_counts("words", title, [w["word"] for w in words], [w["count"] for w in words],
+                                   out_dir=out_dir, lang=lang)
+    lg = result.get("league")
+    if lg and lg.get("rows"):
+        rows = [r for r in lg["rows"] if not r.get("suppressed")]
+        if rows:
+            title = L("fig.league").format(group=rows[0]["group"], value=f"{rows[0]['estimate']:.1f}")
+            ch["league"] = C.bar_ci("league", title,
+                                    [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
+                                    [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
+                                    [r["ci_high"] for r in rows], percent=False, out_dir=out_dir, lang=lang)
+    ipa = [o for o in result.get("ipa") or [] if o.get("importance") is not None and o.get("performance") is not None]
+    if ipa:
+        focus = [o["label"] for o in ipa if o.get("quadrant") == "重点改进区"]
+        title = L("fig.ipa").format(k=len(focus))
+        ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
+                               [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
+    if trend and len(trend) >= 2:
+        waves = [t["meta"].get("wave_label") or t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
+        series = {}
+        for ind in result["indicators"]:
+            if ind["kind"] in ("awareness", "support", "participation"):
+                vals = []
+                for t in trend:
+                    m = next((i for i in t["indicators"] if i["id"] == ind["id"]), None)
+                    vals.append(m["rate"] if m and (m.get("rate") or {}).get("estimate") is not None else None)
+                if all(vals):
+                    series[ind["name"]] = ([v["estimate"] for v in vals], [v["ci_low"] for v in vals],
+                                           [v["ci_high"] for v in vals])
+        if series:
+            first, last = max(series.items(), key=lambda kv: abs(kv[1][0][-1] - kv[1][0][0]))
+            d = 100 * (last[0][-1] - last[0][0])
+            title = L("fig.trend").format(name=first, dir=L("fig.rose" if d >= 0 else "fig.fell"), d=f"{abs(d):.1f}",
+                                          first=waves[0], last=waves[-1])
+            ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
+    return ch
+
+
+def _nums(v) -> np.ndarray:
+    return np.array([np.nan if x is None else x for x in v], dtype=float)
+
+
+def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh") -> list:
+    """One diverging stacked bar chart per area for its satisfaction (Likert) items."""
+    out = []
+    by_area: dict = {}
+    for it in result["items"]:
+        if it["kind"] == "satisfaction" and it.get("distribution") and it.get("area") \
+                and (it.get("rate") or {}).get("estimate") is not None:
+            by_area.setdefault(it["area"], []).append(it)
+    for aid, its in by_area.items():
+        shares = np.array([[d["share"] if d["share"] is not None else 0.0 for d in it["distribution"]] for it in its])
+        cats = [d["label"] for d in its[0]["distribution"]]
+        worst = min(its, key=lambda i: i["rate"]["estimate"])
+        title = label("fig.likert", lang).format(area=q_areas.get(aid, aid), label=worst["label"],
+                                                 share=fmt_pct(worst["rate"]["estimate"]))
+        out.append(C.likert_diverging(f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
+                                      out_dir=out_dir, lang=lang))
+    return out

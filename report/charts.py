@@ -47,6 +47,7 @@ TEXT = {
 PRINT_WIDTH_CM = 15.0  # width a chart is printed at (report.render's DOCX writer and the print CSS use it)
 SAVE_DPI = 150
 MIN_PRINTED_PT = 8.0  # no text smaller than this on paper
+LIKERT_ROW_IN = 0.26  # height of one item of a diverging Likert chart whose labels fit on one line
 
 VERDICT_COLORS = {"达标": "#009E73", "无显著差异": "#0072B2", "未达标": "#D55E00"}  # Okabe–Ito
 VERDICT_KEYS = {"达标": "met", "无显著差异": "ns", "未达标": "below"}
@@ -91,6 +92,14 @@ class Chart:
         w = self.saved_width_in
         scale = min(1.0, PRINT_WIDTH_CM / 2.54 / w) if w else 1.0
         return self.min_font_pt * scale
+
+    @property
+    def printed_height_mm(self) -> float:
+        """Height on paper when the image is placed PRINT_WIDTH_CM wide (the print CSS and the DOCX writer)."""
+        from PIL import Image
+
+        w, h = Image.open(io.BytesIO(self.png)).size
+        return PRINT_WIDTH_CM * 10 * h / w if w else 0.0
 
     @property
     def data_uri(self) -> str:
@@ -265,8 +274,11 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
     pos = shares[:, 0] + shares[:, 1]
     order = np.argsort(pos, kind="stable")
     shares = shares[order]
-    labels = [labels[i] for i in order]
-    fig, ax = plt.subplots(figsize=(7.6, max(2.4, 0.34 * k + 1.4)))
+    labels = [_wrap(labels[i]) for i in order]
+    # rows as tall as their labels need (one line of 10 pt: 0.26 in), so a battery of about a dozen items
+    # prints under 115 mm at full size and two charts share an A4 page without shrinking any text
+    row = max(LIKERT_ROW_IN, 0.18 * max((x.count("\n") + 1 for x in labels), default=1))
+    fig, ax = plt.subplots(figsize=(7.6, max(2.4, row * k + 1.3)))
     m = shares.shape[1]
     mid = m // 2
     neg = shares[:, mid + 1:].sum(axis=1) + (shares[:, mid] / 2 if m % 2 else 0)
@@ -278,7 +290,7 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
         left = left + shares[:, c]
     ax.axvline(0, color="#333333", lw=0.8)
     ax.set_yticks(range(k))
-    ax.set_yticklabels([_wrap(x) for x in labels])
+    ax.set_yticklabels(labels)
     ax.set_xlabel(_t("likert_x", lang))
     ax.legend([handles[c] for c in range(m - 1, -1, -1)], [categories[c] for c in range(m - 1, -1, -1)],
               ncol=m if sum(len(c) for c in categories) <= 40 else 2,  # one row only when it fits 15 cm
@@ -392,6 +404,7 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
     heights = [max(len(p[0]) for p in list(panels.values())[r * cols:(r + 1) * cols]) for r in range(rows)]
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, sum(0.3 * h + 0.9 for h in heights)),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
+    pop_handle = None
     for ax, (ptitle, (labels, shares, pop)) in zip(axes.flat, panels.items()):
         s = _arr(shares) * 100
         yy = np.arange(len(labels))[::-1]
@@ -402,19 +415,29 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
             ax.text(np.nanmax([v, p_]) if np.isfinite(p_) else v, yv, f" {v:.1f}%", va="center", fontsize=8.5)
         top = max(np.nanmax(s) if len(s) else 1, 1)
         if has_pop:
-            ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3, label=_t("population", lang))
-            ax.legend(frameon=False, fontsize=8.5, loc="lower right", bbox_to_anchor=(1.0, 1.0), borderaxespad=0.1,
-                      handletextpad=0.2)
+            pop_handle = ax.scatter(pp, yy, marker="|", s=160, color="#000000", zorder=3)
             top = max(top, np.nanmax(pp))
         ax.set_yticks(yy)
         ax.set_yticklabels([_wrap(x, 22) for x in labels], fontsize=8.5)
         ax.set_xlim(0, top * 1.3)
         ax.set_title(ptitle, loc="left", fontsize=10)
         ax.tick_params(axis="x", labelsize=8.5)
-    for ax in list(axes.flat)[k:]:
-        ax.set_visible(False)
+    spare = list(axes.flat)[k:]
+    for ax in spare:
+        ax.axis("off")
     # the finding is the caption under the figure (title): not drawn again inside the image
-    fig.tight_layout()
+    # one legend for all panels (beside a panel title it met long titles): in a spare cell, else under the panels
+    if pop_handle is not None and spare:
+        spare[0].legend([pop_handle], [_t("population", lang)], loc="upper left", frameon=False, fontsize=8.5,
+                        handletextpad=0.2)
+        fig.tight_layout()
+    elif pop_handle is not None:
+        foot = 0.35 / fig.get_size_inches()[1]
+        fig.legend([pop_handle], [_t("population", lang)], loc="lower center", frameon=False, fontsize=8.5,
+                   handletextpad=0.2, borderaxespad=0.1)
+        fig.tight_layout(rect=(0, foot, 1, 1))
+    else:
+        fig.tight_layout()
     return _save(fig, name, title, out_dir)
 
 

@@ -125,7 +125,7 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
     for sp in ax.spines.values():
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
-    cb.ax.tick_params(labelsize=7)
+    cb.ax.tick_params(labelsize=8.5)
     # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
 

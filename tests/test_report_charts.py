@@ -140,3 +140,23 @@ def test_label_overlap_check_can_fail():
     plt.close(fig)
     assert got["pairs"] == [("一个标签", "另一个标签")] and got["outside"] == ["outside"]
     assert set(got["over_keep_out"]) == {"一个标签", "另一个标签"}
+
+
+def test_likert_batteries_of_a_dozen_items_print_two_per_page_at_full_size():
+    """Rows as tall as their labels: a battery of up to 12 one-line items prints under 115 mm at 15 cm
+    wide, so two charts share an A4 text block (225 mm) with their captions, and no text is scaled
+    below 8 pt to get there (the print CSS never shrinks them)."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    cats = ["非常满意", "比较满意", "一般", "不太满意", "很不满意"]
+    for k in (4, 8, 12):
+        shares = rng.dirichlet(np.ones(5), size=k)
+        ch = C.likert_diverging(f"likert_{k}", "t", [f"公共服务事项{i}" for i in range(k)], shares, cats)
+        assert ch.printed_min_font_pt >= C.MIN_PRINTED_PT, k
+        assert ch.printed_height_mm <= 115, (k, ch.printed_height_mm)
+    # English labels that wrap get taller rows: still legible, longer chart
+    long = [f"Satisfaction with public service number {i} in the neighbourhood" for i in range(12)]
+    ch = C.likert_diverging("likert_en", "t", long, rng.dirichlet(np.ones(5), size=12),
+                            ["Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied"], lang="en")
+    assert ch.printed_min_font_pt >= C.MIN_PRINTED_PT and ch.printed_height_mm > 115

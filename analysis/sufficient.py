@@ -6,7 +6,10 @@ is one combination of the grouping codes and a *unit* is a PSU (clustered design
 (unclustered).  These are exactly :class:`analysis.domains.CodedTable`, so the estimates, SEs,
 CIs, deff and df come from :meth:`DomainEngine.estimate` unchanged; the engine is built here from
 the design's unit table (stratum of each unit, fpc, units per stratum) instead of rows
-(:func:`engine_from_units`).
+(:func:`engine_from_units`).  The tables may be :class:`SparseCube` (only the (cell, unit, code)
+combinations present: a clustered design with many PSUs, each in few cells); the per-item cell × PSU
+totals and the aggregates' influence totals are then kept as sparse matrices too, and only the
+groups × PSUs totals of one item or aggregate at a time are dense.
 
 Aggregates (multi-item indicators, areas, the composite index; :mod:`analysis.indicators`) add the
 items' influence functions:

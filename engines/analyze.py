@@ -127,8 +127,14 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
             units = runner.query(S.design_sql())
         eng, unit_index, n_rows = _engine(units, design, n_cells, [len(c) for _, c in groupings])
         with stage(f"sufficient statistics of {len(items)} items ({engine})"):
-            # the statistics' rows are turned into per-item tables and freed (no name keeps them)
-            tables = _item_tables(runner.query(S.items_sql([it.key for it in items])), items, eng, unit_index, design)
+            # items in groups whose statistics stay small (many PSUs: many rows per item); each group's rows
+            # are turned into per-item tables and freed (no name keeps them)
+            tables = {}
+            step = _items_per_query(eng.n_units, len(items))
+            for i in range(0, len(items), step):
+                chunk = items[i:i + step]
+                tables.update(_item_tables(runner.query(S.items_sql([it.key for it in chunk])), chunk, eng,
+                                           unit_index, design))
 
         def union_counts(specs):
             out = runner.query(S.union_sql([(n, v) for n, v in specs]))
@@ -210,6 +216,16 @@ def _chunks(parts: list, max_terms: Optional[int]) -> list:
         cur.append(p)
         n += t
     return out + ([cur] if cur else [])
+
+
+#: statistics' rows per items query (the engine's hash table and the result stay within a few hundred MB)
+ROWS_PER_QUERY = 4_000_000
+
+
+def _items_per_query(n_units: int, n_items: int) -> int:
+    """Items per statistics query: ~``ROWS_PER_QUERY`` rows at about 8 answer values per unit and item
+    (all items in one scan for unclustered designs, where the units are the few strata)."""
+    return max(1, min(n_items, ROWS_PER_QUERY // max(1, 8 * n_units)))
 
 
 def _inline(sql: str, params: list) -> str:

@@ -323,9 +323,6 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     st[design.psu] = design.strata
     fr = np.zeros(n_psu)
     fr[design.psu] = design.fpc_fraction
-    T_cell = (A - p[None, :] * B[:, None]) / W
-    T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
-    T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
     # each share's domain: strata without a row of the domain take no part (R subset/svyby)
     v_row = np.zeros(K)
     v_col = np.zeros(K)
@@ -361,15 +358,23 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
             Z = (w * m)[:, None] * (E[:, sl] - qc[:, j][None, :]) / Wc[j]
             v_col[sl] = np.diag(design.variance(Z, present=m))
     else:
+        # the influence totals of each kind of share, formed one at a time (PSU × K each: one per row
+        # on an unclustered design)
+        T_cell = (A - p[None, :] * B[:, None]) / W
         V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
+        del T_cell
+        T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
         for i in range(R):
             sl = slice(i * C, (i + 1) * C)
             pres = design.strata_present(ok & (rcode == i))
             v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
+        del T_row
+        T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
         for j in range(C):
             sl = np.arange(j, K, C)
             pres = design.strata_present(ok & (ccode == j))
             v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
+        del T_col
 
     # degrees of freedom of each share's domain
     if df is None:

@@ -101,8 +101,9 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
             thD += pD / J
             thC += pC / J
             z += (np.where(vD, w * (y - pD), 0.0) / WD - np.where(vC, w * (y - pC), 0.0) / WC) / J
-            a_cols += [y * vD, y * vC]
-            b_cols += [vD.astype(float), vC.astype(float)]
+            if replicate:  # the replicate ratios need the columns (rows × 2 per item: not formed otherwise)
+                a_cols += [y * vD, y * vC]
+                b_cols += [vD.astype(float), vC.astype(float)]
         nD, nC = int((any_valid & D).sum()), int((any_valid & C).sum())
         if not ok:
             out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, nC))

@@ -166,6 +166,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         for k in keys:
             item_buckets.setdefault(k, set()).add(keys)
     acc: dict = {}  # (item-key tuple, measure) -> [influence per grouping]: cell × PSU totals, or per row / w
+    lazy: dict = {}  # unclustered: (item-key tuple, measure) -> the item keys whose influence it sums
+    row_terms: dict = {}  # unclustered: (item key, measure) -> (L per grouping: cells × K, codes, K)
     union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
     answers: dict = {}  # item key -> (n_na per group, n_answered per group)
 
@@ -185,10 +187,10 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         if clustered:
             zs = [eng.cell_influence(k, A, B, g.estimate, g.weight) for k in range(n_groupings)]
         else:
-            # z_i = w_i · L[cell_i, code_i], L = (d·y − ŷ_g d)/W_g for the row's group g
-            cellcode = eng.cell * K + codes
+            # z_i = w_i · L[cell_i, code_i], L = (d·y − ŷ_g d)/W_g for the row's group g: only the small
+            # tables L are kept; the per-row values are formed per aggregate when it is finished (influence)
             dy = d_c * np.where(d_c > 0, y_c, 0.0)
-            zs = []
+            Ls = []
             for k in range(n_groupings):
                 gk = eng.cell_group[k]
                 ok = gk >= 0
@@ -197,8 +199,11 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     inv = np.where(ok & (Wg > 0), 1.0 / Wg, 0.0)
                     e = np.where(ok & (Wg > 0), g.estimate[gi], 0.0)
-                L = (dy[None, :] - e[:, None] * d_c[None, :]) * inv[:, None]  # cells × K
-                zs.append(L.ravel().take(cellcode))
+                Ls.append((dy[None, :] - e[:, None] * d_c[None, :]) * inv[:, None])  # cells × K
+            row_terms[(key, measure)] = (Ls, codes, K)
+            for t in targets:
+                lazy.setdefault((t, measure), []).append(key)
+            return
         for t in targets:
             cur = acc.get((t, measure))
             if cur is None:
@@ -206,6 +211,29 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             else:
                 for k in range(n_groupings):
                     cur[k] += zs[k]
+
+    def influence(t, measure, keep: bool = False):
+        """The influence of aggregate ``t`` (item-key tuple) per grouping: ``acc`` (cell × PSU totals,
+        replicate estimates), or per row / w on unclustered designs, summed over the items in order
+        from their tables L (a few arrays of n rows at a time instead of one per aggregate and grouping)."""
+        if (t, measure) in acc:
+            return acc[(t, measure)]
+        keys = lazy.get((t, measure))
+        if keys is None:
+            return None
+        zs = None
+        for key in keys:
+            Ls, codes, K = row_terms[(key, measure)]
+            cellcode = eng.cell * K + codes
+            z = [L.ravel().take(cellcode) for L in Ls]
+            if zs is None:
+                zs = z
+            else:
+                for k in range(n_groupings):
+                    zs[k] += z[k]
+        if keep:
+            acc[(t, measure)] = zs
+        return zs
 
     def variance(zs, present: np.ndarray, est=None) -> np.ndarray:
         # present: the rows of the aggregate's domain (lonely-PSU rules, as Design.variance)
@@ -242,7 +270,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         res.items[it.key] = entry
 
     def aggregate(bucket, measure, keys, target):
-        zs = acc.get((acc_of.get(bucket), measure))
+        # the area indexes are kept for the composite
+        zs = influence(acc_of.get(bucket), measure, keep=bucket[0] == "area" and measure == "index")
         if zs is None:
             return None
         J = counts[bucket]

@@ -58,7 +58,7 @@ def weighted_correlation_coded(cx: np.ndarray, sx: np.ndarray, cy: np.ndarray, s
     """:func:`weighted_correlation` of coded columns: ``cx`` integer codes per row, ``sx[c]`` the value
     (score) of code c, NaN = not valid (same for y).  One weighted contingency table of the codes."""
     kx, ky = len(sx), len(sy)
-    key = cx * ky + cy
+    key = np.asarray(cx, dtype=np.int64) * ky + cy  # int64: the codes may be int16 (code_values)
     tw = np.bincount(key, weights=w, minlength=kx * ky).reshape(kx, ky)
     tn = np.bincount(key, weights=(w > 0).astype(float), minlength=kx * ky).reshape(kx, ky)
     X, Y = np.meshgrid(np.asarray(sx, float), np.asarray(sy, float), indexing="ij")

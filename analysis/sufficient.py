@@ -6,7 +6,10 @@ is one combination of the grouping codes and a *unit* is a PSU (clustered design
 (unclustered).  These are exactly :class:`analysis.domains.CodedTable`, so the estimates, SEs,
 CIs, deff and df come from :meth:`DomainEngine.estimate` unchanged; the engine is built here from
 the design's unit table (stratum of each unit, fpc, units per stratum) instead of rows
-(:func:`engine_from_units`).
+(:func:`engine_from_units`).  The tables may be :class:`SparseCube` (only the (cell, unit, code)
+combinations present: a clustered design with many PSUs, each in few cells); the per-item cell × PSU
+totals and the aggregates' influence totals are then kept as sparse matrices too, and only the
+groups × PSUs totals of one item or aggregate at a time are dense.
 
 Aggregates (multi-item indicators, areas, the composite index; :mod:`analysis.indicators`) add the
 items' influence functions:
@@ -44,12 +47,67 @@ from .indicators import AreaSpec, IndicatorResults, ItemSpec, _agg_stats, _stats
 @dataclass
 class ItemTable:
     """Sufficient statistics of one item: values (index 0 = missing, NaN) and per (cell, unit, code)
-    Σw, count of rows with w > 0, Σw² (arrays n_cells_all × n_units × K)."""
+    Σw, count of rows with w > 0, Σw² (arrays n_cells_all × n_units × K, or :class:`SparseCube`)."""
 
     values: np.ndarray
     Sw: np.ndarray
     Cn: np.ndarray
     Sw2: np.ndarray
+
+
+class SparseCube:
+    """A cells × units × codes table of sums stored sparse: only the (cell, unit, code) combinations
+    that occur in the data (a clustered design has many PSUs, and each PSU lies in few cells).
+
+    Supports what :meth:`DomainEngine.estimate` does with a dense table: ``cube @ v`` (the
+    cells × units totals of a per-code value, dense) and ``cube.sum(1)`` (cells × codes),
+    ``cube.sum(axis=(0, 1))`` (per code).
+    """
+
+    def __init__(self, values: np.ndarray, cell: np.ndarray, unit: np.ndarray, code: np.ndarray, shape: tuple):
+        from scipy import sparse
+
+        n_cells, n_units, k = shape
+        self.shape = shape
+        self.M = sparse.csr_array((np.asarray(values, dtype=float), (np.asarray(cell, dtype=np.int64) * n_units + unit,
+                                                                     code)), shape=(n_cells * n_units, k))
+
+    def __matmul__(self, v) -> np.ndarray:
+        return (self.M @ np.asarray(v, dtype=float)).reshape(self.shape[0], self.shape[1])
+
+    def sum(self, axis) -> np.ndarray:
+        n_cells, n_units, k = self.shape
+        if axis == 1:
+            coo = self.M.tocoo()
+            out = np.zeros((n_cells, k))
+            np.add.at(out, (coo.row // n_units, coo.col), coo.data)
+            return out
+        if tuple(axis) == (0, 1):
+            return np.asarray(self.M.sum(axis=0)).ravel()
+        raise ValueError(f"SparseCube.sum: axis {axis}")
+
+
+def _rows_scaled(z, factor: np.ndarray):
+    """``z * factor[:, None]`` for a dense or sparse cells × units array (sparse stays sparse)."""
+    from scipy import sparse
+
+    if sparse.issparse(z):
+        return sparse.csr_array(sparse.diags_array(factor) @ z)
+    return z * factor[:, None]
+
+
+def _left(G: np.ndarray, z) -> np.ndarray:
+    """``G @ z`` (dense) for a dense or sparse ``z``."""
+    from scipy import sparse
+
+    return np.asarray((z.T @ G.T).T) if sparse.issparse(z) else G @ z
+
+
+def _sparse(x):
+    """A dense cells × units array as a sparse one (kept per item until the aggregates; PSUs lie in few cells)."""
+    from scipy import sparse
+
+    return sparse.csr_array(x)
 
 
 class TotalsEngine(DomainEngine):
@@ -62,6 +120,38 @@ class TotalsEngine(DomainEngine):
         if rows is None:
             raise DesignError("a totals engine needs the domain's presence per stratum")
         return np.asarray(rows, dtype=bool)
+
+    def cell_influence(self, k, A, B, est, W):
+        """:meth:`DomainEngine.cell_influence`, also for sparse ``A``, ``B`` (the result is then sparse)."""
+        from scipy import sparse
+
+        if not sparse.issparse(A):
+            return super().cell_influence(k, A, B, est, W)
+        g = self.cell_group[k]
+        ok = g >= 0
+        gi = np.where(ok, g, 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            e = np.where(ok & (W[gi] > 0), est[gi], 0.0)
+            inv = np.where(ok & (W[gi] > 0), 1.0 / W[gi], 0.0)
+        return _rows_scaled(A - _rows_scaled(B, e), inv)
+
+    def variance_of_cells(self, Z_by_grouping, present=None):
+        """:meth:`DomainEngine.variance_of_cells`, also for sparse cells × units totals: the groups × units
+        totals ``G Z`` are formed one grouping at a time (dense, small)."""
+        from scipy import sparse
+
+        if not any(sparse.issparse(Z) for Z in Z_by_grouping):
+            return super().variance_of_cells(Z_by_grouping, present)
+        Zs = [_left(self.G, Z) for Z in Z_by_grouping]
+        inner = np.zeros((self.n_groups, self.n_strata))
+        sq = np.zeros((self.n_groups, self.n_strata))
+        for k, GZ in enumerate(Zs):
+            sl = self.slices[k]
+            T = GZ[sl]
+            sT, sT2 = T @ self.P, (T * T) @ self.P
+            inner[sl] = sT2 - np.where(self.n_h > 0, sT * sT / np.maximum(self.n_h, 1), 0.0)
+            sq[sl] = sT2
+        return self._combine(inner, sq, self._present(present))
 
     def variance_of_moments(self, moments: Sequence[tuple[np.ndarray, np.ndarray]], present: np.ndarray) -> np.ndarray:
         """Unclustered designs: per group, the variance of a total from Σz and Σz² per (cell, stratum)
@@ -169,13 +259,14 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
         answers[it.key] = (na_counts, ans_counts)
         rate, A, B = eng.estimate(tab, rate_valid, hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         entry = {"rate": _stats(rate, it.target, na_counts, ans_counts)}
-        per_item[it.key] = {"rate": (rate, A, B, rate_valid, hit)}
+        keep = _sparse if (clustered and isinstance(t.Sw, SparseCube)) else (lambda x: x)
+        per_item[it.key] = {"rate": (rate, keep(A), keep(B), rate_valid, hit)}
         if it.scores:
             y_c = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
             score_valid = (substantive & np.isfinite(y_c)).astype(float)
             idx, A, B = eng.estimate(tab, score_valid, np.nan_to_num(y_c), confidence=confidence, df=df)
             entry["index"] = _stats(idx, it.index_target, na_counts, ans_counts)
-            per_item[it.key]["index"] = (idx, A, B, score_valid, np.nan_to_num(y_c))
+            per_item[it.key]["index"] = (idx, keep(A), keep(B), score_valid, np.nan_to_num(y_c))
         res.items[it.key] = entry
 
     # the aggregates to compute, and the composite (index of the areas present in each group)
@@ -203,11 +294,11 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
 
     def base(name):
         c = counts[name]  # cells_all × units
-        cs = c @ eng.P  # cells_all × strata
+        cs = np.asarray(c @ eng.P)  # cells_all × strata
         g_cs = eng.G @ cs
         ns = g_cs.sum(1)
         strata_present = (g_cs > 0).sum(1)
-        dfs = (((eng.G @ c) > 0).sum(1) if clustered else ns) - strata_present
+        dfs = ((_left(eng.G, c) > 0).sum(1) if clustered else ns) - strata_present
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
         return ns, dfs.astype(float), g_cs > 0
@@ -221,7 +312,7 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
                 Z = None
                 for key in keys:
                     g, A, B, _, _ = per_item[key][measure]
-                    z = eng.cell_influence(k, A, B, g.estimate, g.weight) * factor[k][:, None]
+                    z = _rows_scaled(eng.cell_influence(k, A, B, g.estimate, g.weight), factor[k])
                     Z = z if Z is None else Z + z
                 out.append(Z)
             else:

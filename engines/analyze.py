@@ -24,11 +24,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from analysis.ci import check_method
 from analysis.design import DesignError
 from analysis.indicators import AreaSpec, normalize_na_policy
-from analysis.sufficient import ItemTable, engine_from_units, indicators_from_totals
+from analysis.sufficient import ItemTable, SparseCube, engine_from_units, indicators_from_totals
 from survey.errors import MinyiError
 from survey.progress import stage
 
@@ -127,18 +128,21 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
             units = runner.query(S.design_sql())
         eng, unit_index, n_rows = _engine(units, design, n_cells, [len(c) for _, c in groupings])
         with stage(f"sufficient statistics of {len(items)} items ({engine})"):
-            raw = runner.query(S.items_sql([it.key for it in items]))
-        tables = _item_tables(raw, items, eng, unit_index, design)
+            # items in groups whose statistics stay small (many PSUs: many rows per item); each group's rows
+            # are turned into per-item tables and freed (no name keeps them)
+            tables = {}
+            step = _items_per_query(eng.n_units, len(items))
+            for i in range(0, len(items), step):
+                chunk = items[i:i + step]
+                tables.update(_item_tables(runner.query(S.items_sql([it.key for it in chunk])), chunk, eng,
+                                           unit_index, design))
 
         def union_counts(specs):
             out = runner.query(S.union_sql([(n, v) for n, v in specs]))
             cu = _cell_unit(out, unit_index, design, eng.n_cells_all)
-            res = {}
-            for i, (name, _) in enumerate(specs):
-                arr = np.zeros((eng.n_cells_all, eng.n_units))
-                np.add.at(arr, cu, out[f"u{i}"].to_numpy(dtype=float))
-                res[name] = arr
-            return res
+            return {name: sparse.csr_array((out[f"u{i}"].to_numpy(dtype=float), cu),
+                                           shape=(eng.n_cells_all, eng.n_units))  # duplicates are summed
+                    for i, (name, _) in enumerate(specs)}
 
         def moments(parts):
             res = {}
@@ -221,6 +225,16 @@ def _chunks(parts: list, max_terms: Optional[int]) -> list:
     return out + ([cur] if cur else [])
 
 
+#: statistics' rows per items query (the engine's hash table and the result stay within a few hundred MB)
+ROWS_PER_QUERY = 4_000_000
+
+
+def _items_per_query(n_units: int, n_items: int) -> int:
+    """Items per statistics query: ~``ROWS_PER_QUERY`` rows at about 8 answer values per unit and item
+    (all items in one scan for unclustered designs, where the units are the few strata)."""
+    return max(1, min(n_items, ROWS_PER_QUERY // max(1, 8 * n_units)))
+
+
 def _inline(sql: str, params: list) -> str:
     """``?`` parameters of a project query inlined as literals (a view cannot take parameters)."""
     parts = sql.split("?")
@@ -251,7 +265,9 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
         unit_stratum = st_of_unit
         n_h = np.bincount(unit_stratum, minlength=n_strata).astype(float)
         unit_index = {(s, p): i for i, (s, p) in enumerate(zip(units["_st"], units["_psu"]))}
+        unit_keys = pd.MultiIndex.from_arrays([units["_st"], units["_psu"]])
     else:
+        unit_keys = None
         unit_stratum = np.arange(n_strata)
         n_h = np.bincount(st_of_unit, weights=units["n"].to_numpy(dtype=float), minlength=n_strata)
         unit_index = {}
@@ -274,7 +290,7 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
                 raise DesignError("fpc population size is smaller than the number of sampled PSUs in a stratum")
     eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
                             lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
-    return eng, {"strata": s_index, "units": unit_index}, n_rows
+    return eng, {"strata": s_index, "units": unit_index, "unit_keys": unit_keys}, n_rows
 
 
 def _sort_key(v):
@@ -287,32 +303,35 @@ def _sort_key(v):
 def _cell_unit(frame: pd.DataFrame, unit_index: dict, design: dict, n_cells_all: int):
     cell = frame["_cell"].to_numpy(dtype=np.int64)
     if design.get("psu"):
-        unit = np.array([unit_index["units"][(s, p)] for s, p in zip(frame["_st"], frame["_psu"])], dtype=np.int64)
+        keys = pd.MultiIndex.from_arrays([frame["_st"], frame["_psu"]])
+        unit = unit_index["unit_keys"].get_indexer(keys).astype(np.int64)
+        if len(unit) and unit.min() < 0:
+            raise DesignError("a (stratum, PSU) of the statistics is not among the design's units")
     else:
         unit = frame["_st"].map(unit_index["strata"]).to_numpy(dtype=np.int64)
     return cell, unit
 
 
 def _item_tables(raw: pd.DataFrame, items, eng, unit_index: dict, design: dict) -> dict:
-    """ItemTable per item from the rows of :func:`engines.sql.items_sql`."""
+    """ItemTable per item from the rows of :func:`engines.sql.items_sql`: sparse tables
+    (:class:`analysis.sufficient.SparseCube`) holding only the (cell, unit, answer value) present,
+    so that many PSUs cost memory in proportion to the statistics' rows, not cells × PSUs × codes."""
     raw = raw[np.isfinite(raw["v"].to_numpy(dtype=float))]
     cell, unit = _cell_unit(raw, unit_index, design, eng.n_cells_all)
     pos = {it.key: i for i, it in enumerate(items)}
     item = raw["item"].map(pos).to_numpy(dtype=np.int64)
     v = raw["v"].to_numpy(dtype=float)
     sw, sw2, npos = (raw[c].to_numpy(dtype=float) for c in ("sw", "sw2", "npos"))
+    del raw
+    order = np.argsort(item, kind="stable")
+    bounds = np.searchsorted(item[order], np.arange(len(items) + 1))
     out = {}
     for i, it in enumerate(items):
-        m = item == i
+        m = order[bounds[i]:bounds[i + 1]]
         vals = np.unique(v[m])
         code = np.searchsorted(vals, v[m]) + 1
-        K = len(vals) + 1
-        shape = (eng.n_cells_all, eng.n_units, K)
-        arrs = []
-        for x in (sw, npos, sw2):
-            a = np.zeros(shape)
-            np.add.at(a, (cell[m], unit[m], code), x[m])
-            arrs.append(a)
+        shape = (eng.n_cells_all, eng.n_units, len(vals) + 1)
+        arrs = [SparseCube(x[m], cell[m], unit[m], code, shape) for x in (sw, npos, sw2)]
         out[it.key] = ItemTable(np.concatenate([[np.nan], vals]), arrs[0], arrs[1], arrs[2])
     return out
 

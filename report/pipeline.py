@@ -203,7 +203,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
     ipa = _ipa(q, frame, des, item_out, coded)
     gtests = group_tests(q, des, coded, items, groupings, na_policy=na_policy)
-    del coded, res  # the coded answers (an int64 array per item) are not needed past here: free them
+    del coded, res  # the coded answers (an int16 array per item) are not needed past here: free them
 
     result = {
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},

@@ -131,6 +131,21 @@ def test_duckdb_on_parquet_equals_in_memory(q, frame, parquet, name):
     assert got["sample"]["moe"] == pytest.approx(ref["sample"]["moe"], rel=1e-10)
 
 
+def test_items_queried_in_groups_give_the_same_results(q, frame, parquet, monkeypatch):
+    """Many PSUs: the item statistics are queried a few items at a time (ROWS_PER_QUERY), which must not
+    change any number.  Forced here to about four items per query on a clustered design."""
+    import engines.analyze as EA
+
+    design = DESIGNS["cluster_lonely_adjust"]
+    n_units = int(frame.groupby(["_st2", "_psu"]).ngroups)
+    monkeypatch.setattr(EA, "ROWS_PER_QUERY", 8 * n_units * 4)
+    assert EA._items_per_query(n_units, 120) == 4
+    ref = _reference(q, frame, design, ["district"])
+    got = EA.analyze_data(_with_design(parquet, design), engine="duckdb", by=["district"])
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+
+
 def test_duckdb_on_a_project_equals_analyze_project(tmp_path, q):
     f = simulate(q, 1500, seed=9, messy=True)  # speeders and duplicates: exclusions apply
     csv = tmp_path / "r.csv"

@@ -60,7 +60,7 @@ def trend(
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
                                  param_hint="'--by'")
     res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
-                        na_policy=na.strip().lower() if na else None)
+                        na_policy=na.strip().lower() if na else None, lang=lang)
     written = []
     if out is not None:
         from report.tracking_xlsx import write_trend_xlsx

@@ -289,7 +289,7 @@ def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
     against the previous and the first wave, the trend per wave with its p (↑ ↓ significant, → not)."""
     from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
 
-    out = ["waves: " + ", ".join(f"{w.label} (n={w.n:,})" for w in trend.waves),
+    out = ["waves: " + ", ".join(f"{w.label if lang == 'zh' else w.label_en} (n={w.n:,})" for w in trend.waves),
            f"method: {trend.method}"]
     for s in trend.series:
         pts = s.series.points

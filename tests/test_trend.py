@@ -190,6 +190,17 @@ def test_trend_text_charts_and_xlsx(world, tmp_path):
     assert isinstance(ws.cell(2, 4).value, float) and ws.cell(2, 4).number_format == "0.0%"
 
 
+def test_trend_in_english_names_series_and_waves_in_english(world, tmp_path):
+    """--lang en: the series names come from the questionnaire's translations and the waves from their
+    English labels; the terminal text has no Chinese (it had the questionnaire's labels as written)."""
+    import re
+
+    rc, text, err = W.survey("trend", world.root, "--indicators", "sat_env,traffic", "--lang", "en")
+    assert rc == 0, err
+    assert text.startswith("waves: 2025 Q1") and "(area index)" in text, text[:400]
+    assert re.findall(r"[\u4e00-\u9fff]+", text) == [], text[:600]
+
+
 def test_trend_errors(world, tmp_path):
     rc, _, err = W.survey("trend", world.root, "--indicators", "sat_evn")
     assert rc == 2 and "sat_evn" in err and "sat_env" in err

@@ -44,7 +44,7 @@ from scipy import stats
 
 from .ci import check_method, proportion_ci_used
 from .column import normalize_value
-from .design import Design, DesignError
+from .design import Design, DesignError, count_distinct
 from .estimators import is_srs
 from .result import json_value
 
@@ -206,8 +206,8 @@ def _group_df(design: Design, codes: np.ndarray, k: int, inset: np.ndarray) -> n
     g = codes[inset]
     n_psu = int(design.psu.max()) + 1
     n_str = int(design.strata.max()) + 1
-    psu_cnt = np.bincount(np.unique(g * n_psu + design.psu[inset]) // n_psu, minlength=k)
-    str_cnt = np.bincount(np.unique(g * n_str + design.strata[inset]) // n_str, minlength=k)
+    psu_cnt = count_distinct(design.psu[inset], n_psu, g, k)
+    str_cnt = count_distinct(design.strata[inset], n_str, g, k)
     return (psu_cnt - str_cnt).astype(float)
 
 

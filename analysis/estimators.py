@@ -32,7 +32,7 @@ import pandas as pd
 
 from .ci import check_method
 from .ci_likelihood import profile_for
-from .design import Design, DesignError
+from .design import Design, DesignError, count_distinct
 from .result import WALD, Estimate, ProportionInterval
 
 
@@ -85,7 +85,8 @@ def design_df(design: Design, w: np.ndarray) -> int:
         return design.rank_df(inset)
     if not inset.any():
         return 0
-    return int(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
+    return int(count_distinct(design.psu[inset], int(design.psu.max()) + 1)[0]
+               - count_distinct(design.strata[inset], int(design.strata.max()) + 1)[0])
 
 
 def is_srs(design: Design) -> bool:

@@ -12,6 +12,8 @@ import pandas as pd
 from analysis.reliability import cronbach_alpha
 from survey.questionnaire import Questionnaire
 
+from .item_scores import score_array
+
 
 def battery_alphas(qn: Questionnaire, frame: pd.DataFrame) -> list[dict]:
     """One record per scored matrix question: ``{question, text, k, n, alpha, items, alpha_if_deleted}``."""
@@ -19,12 +21,8 @@ def battery_alphas(qn: Questionnaire, frame: pd.DataFrame) -> list[dict]:
     for q in qn.questions:
         if q.type != "matrix" or not q.scores or len(q.rows) < 2:
             continue
-        cols = []
-        for r in q.rows:
-            c = f"{q.id}_{r.id}"
-            x = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
-                if c in frame.columns else np.full(len(frame), np.nan)
-            cols.append(np.array([q.scores.get(int(v), np.nan) if np.isfinite(v) else np.nan for v in x]))
+        scores = q.scores
+        cols = [score_array(frame, f"{q.id}_{r.id}", scores) for r in q.rows]
         a = cronbach_alpha(np.column_stack(cols), [r.label for r in q.rows])
         rec = asdict(a)
         rec.update(question=q.id, text=q.text)

@@ -19,13 +19,13 @@ from analysis import Design
 from analysis.glm import svyglm
 from survey.questionnaire import Questionnaire
 
+from .item_scores import score_array
+
 MIN_COVERAGE = 0.8
 
 
 def _scores(frame: pd.DataFrame, col: str, scores: dict, top: float) -> np.ndarray:
-    x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan) if col in frame.columns \
-        else np.full(len(frame), np.nan)
-    return np.array([100.0 * scores[int(v)] / top if np.isfinite(v) and int(v) in scores else np.nan for v in x])
+    return score_array(frame, col, scores, 100.0, top)
 
 
 def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,

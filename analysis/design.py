@@ -536,8 +536,11 @@ class Design:
         k = tot.shape[1]
         n_strata = int(max(int(self.strata.max()) if stage == 1 else 0, int(st.max()) if st.size else 0)) + 1
         n_h = np.bincount(st, minlength=n_strata).astype(float)
-        sum_h = np.zeros((n_strata, k))
-        np.add.at(sum_h, st, tot)
+        if k <= 64:  # bincount per column: the same sums in the same order, many times faster than np.add.at
+            sum_h = np.column_stack([np.bincount(st, weights=tot[:, j], minlength=n_strata) for j in range(k)])
+        else:
+            sum_h = np.zeros((n_strata, k))
+            np.add.at(sum_h, st, tot)
         mean_h = sum_h / np.where(n_h > 0, n_h, 1)[:, None]
         dev = tot - mean_h[st]
         one_minus_f = 1.0 - f

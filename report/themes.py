@@ -80,11 +80,15 @@ def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method
     """``{n_answers, themes: [ThemeResult], uncoded: {n, answers: [{text, count}]}}`` (module docstring)."""
     if not themes:
         return None
-    masked = texts.map(lambda t: mask_pii(str(t)).strip() if isinstance(t, str) else "")
+    # each distinct answer masked and matched once (many answers repeat; every respondent has a cell)
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object).map(lambda t: t if isinstance(t, str) else ""))
+    masked_u = np.array([mask_pii(str(t)).strip() for t in uniques] + [""], dtype=object)
+    masked = pd.Series(masked_u[np.where(codes >= 0, codes, len(uniques))], index=texts.index, dtype=object)
     answered = (masked != "").to_numpy()
     if not answered.any():
         return None
-    hits = [masked.map(lambda s, t=t: any(k in s for k in t.keywords)).to_numpy() & answered for t in themes]
+    hits = [np.array([any(k in s for k in t.keywords) for s in masked_u], dtype=bool)[np.where(codes >= 0, codes, len(uniques))]
+            & answered for t in themes]
     res = multiple_choice(des, [np.where(answered, h.astype(float), np.nan) for h in hits], list(range(len(themes))),
                           [t.name for t in themes], asked=answered, ci_method=ci_method, confidence=confidence)
     out = []

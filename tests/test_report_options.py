@@ -135,10 +135,10 @@ def test_population_shares_from_margins(project, tmp_path):
     assert [r[3] for r in rows] == pytest.approx([c / 400000 for c in POP_DISTRICT])
     hdr, rows = xlsx_table(load_workbook(out / "report.xlsx")["2样本构成"], "样本年龄构成")
     assert len(hdr) == 3 or hdr[3] is None  # no margin for age: no population column
-    # the composition chart draws population ticks (a scatter, plus its legend key) in the two panels with
-    # margins (district, gender); without margins it has none
+    # the composition chart draws population ticks (a scatter) in the two panels with margins (district,
+    # gender) and one legend key for the whole figure; without margins it has none
     svg = (out / "charts" / "sample.svg").read_text(encoding="utf-8")
-    assert len(re.findall(r'<g id="PathCollection_\d+"', svg)) == 2 * 2
+    assert len(re.findall(r'<g id="PathCollection_\d+"', svg)) == 2 + 1
     from report.charts import composition
 
     panels = {k: ([r["label"] for r in c["rows"]], [r["share"] for r in c["rows"]], None) for k, c in comp.items()}

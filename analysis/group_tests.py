@@ -108,19 +108,25 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
         if not ok:
             out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, nC))
             continue
-        diff = thD - thC
         if replicate:
             est, reps = design.ratio(np.column_stack(a_cols), np.column_stack(b_cols), present)
             sign = np.tile([1.0, -1.0], J) / J
             var = float(design.replicate_vcov((reps @ sign)[:, None], np.array([est @ sign]))[0, 0])
         else:
             var = float(design.variance(z[:, None], present=present)[0, 0])
-        se = float(np.sqrt(var)) if var >= 0 else float("nan")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = diff / se if se > 0 else float("nan")
-        p = float(2 * stats.t.sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")
-        out.append(GroupTest(str(lab), _f(thD), _f(thC), _f(diff), _f(se), _f(t), _f(dfv), _f(p), nD, nC))
+        out.append(finish_test(lab, thD, thC, var, dfv, nD, nC))
     return out
+
+
+def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC: int) -> GroupTest:
+    """The t test of the difference thD − thC with linearisation variance ``var`` on ``dfv`` df (R
+    ``svycontrast`` then ``2·pt(−|t|, degf)``); shared by the row engine and the sufficient-statistics one."""
+    diff = thD - thC
+    se = float(np.sqrt(var)) if var >= 0 else float("nan")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = diff / se if se > 0 else float("nan")
+    p = float(2 * stats.t.sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")
+    return GroupTest(str(lab), _f(thD), _f(thC), _f(diff), _f(se), _f(t), _f(dfv), _f(p), nD, nC)
 
 
 def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> Optional[dict]:

@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-from scipy import stats
 
-from .group_tests import GroupTest
+from .group_tests import GroupTest, finish_test
 
 
 @dataclass(frozen=True)
@@ -83,11 +82,6 @@ def item_codings(items: Sequence, tables: dict, measure: str, na_policy: str) ->
             y = np.nan_to_num(y_c)
         out.append(ItemCoding(it.key, d, y))
     return out
-
-
-def _f(x) -> Optional[float]:
-    x = float(x)
-    return x if np.isfinite(x) else None
 
 
 def _sides(eng, k: int, g: int):
@@ -175,12 +169,7 @@ def group_vs_rest_from_totals(eng, tables: dict, codings: Sequence[ItemCoding], 
             sT, sT2 = moments[parts[g].name]
         inner = sT2 - np.where(eng.n_h > 0, sT * sT / np.maximum(eng.n_h, 1), 0.0)
         var = float(eng._combine(inner[None, :], np.asarray(sT2)[None, :], present)[0])
-        diff = thD - thC
-        se = float(np.sqrt(var)) if var >= 0 else float("nan")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = diff / se if se > 0 else float("nan")
-        p = float(2 * stats.t.sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")
-        out.append(GroupTest(str(lab), _f(thD), _f(thC), _f(diff), _f(se), _f(t), _f(dfv), _f(p), nD, nC))
+        out.append(finish_test(lab, thD, thC, var, dfv, nD, nC))
     return out
 
 

@@ -341,13 +341,19 @@ class DomainEngine:
     def cell_influence(self, k: int, A: np.ndarray, B: np.ndarray, est: np.ndarray, W: np.ndarray) -> np.ndarray:
         """Cell × unit totals of the influence values z = w d (y − ŷ_g)/W_g for grouping ``k``
         (each cell uses the estimate of the group it belongs to; clustered designs only)."""
+        e, inv = self.cell_coefficients(k, est, W)
+        return (A - e[:, None] * B) * inv[:, None]
+
+    def cell_coefficients(self, k: int, est: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per cell of grouping ``k``: its group's estimate ŷ_g and 1/W_g (both 0 where the cell has no group
+        or the group no weight), the coefficients of :meth:`cell_influence`."""
         g = self.cell_group[k]
         ok = g >= 0
         gi = np.where(ok, g, 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             e = np.where(ok & (W[gi] > 0), est[gi], 0.0)
             inv = np.where(ok & (W[gi] > 0), 1.0 / W[gi], 0.0)
-        return (A - e[:, None] * B) * inv[:, None]
+        return e, inv
 
     def variance_of_cells(self, Z_by_grouping: Sequence[np.ndarray], present: Optional[np.ndarray] = None) -> np.ndarray:
         """Per group, the variance of a total whose cell × PSU influence totals are ``Z_by_grouping[k]``.

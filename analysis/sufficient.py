@@ -127,12 +127,7 @@ class TotalsEngine(DomainEngine):
 
         if not sparse.issparse(A):
             return super().cell_influence(k, A, B, est, W)
-        g = self.cell_group[k]
-        ok = g >= 0
-        gi = np.where(ok, g, 0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            e = np.where(ok & (W[gi] > 0), est[gi], 0.0)
-            inv = np.where(ok & (W[gi] > 0), 1.0 / W[gi], 0.0)
+        e, inv = self.cell_coefficients(k, est, W)
         return _rows_scaled(A - _rows_scaled(B, e), inv)
 
     def variance_of_cells(self, Z_by_grouping, present=None):

@@ -29,3 +29,34 @@ def variance_words(meta: dict, lang: str) -> dict:
         out["variance"] += (f"; this analysis uses {df} degrees of freedom instead" if lang == "en"
                             else f"；本次分析另行指定自由度为 {df}")
     return out
+
+
+#: The appendix method notes, one text per language; fields filled by ``report.render._method_notes``.
+METHOD_NOTES = {
+    "zh": [
+        "比率 p̂ = Σwᵢyᵢ / Σwᵢ（yᵢ 为是否选择正向选项，分母为有效回答）；满意度指数为有效回答得分的加权平均（非常满意100、"
+        "满意80、一般60、不满意40、非常不满意20）；满意率为“非常满意”与“满意”之和的比例。",
+        "{variance}；子总体（如各区县）估计保留全部样本、仅将子总体外权重置零。",
+        "领域满意度指数为该领域各题项指数的平均，综合指数按各领域权重加权（{weights}），其标准误由各题项影响函数合并计算，"
+        "已考虑题项间相关。",
+        "置信区间：{ci}；临界值采用自由度为“{df_rule}”的 t 分布。达标判定：置信区间整体高于目标为达标，整体低于"
+        "目标为未达标，包含目标为无显著差异。",
+        "抽样设计与加权：{design}。样本量小于{small_base}的群体标注△，仅供参考；小于{min_cell}的不予报告。",
+        "期间变化：差值 ± t·√(se₁² + se₀²)（两期为独立样本），t 分布自由度按 Welch–Satterthwaite 公式 "
+        "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
+        "软件：minyi {minyi}（numpy {numpy}，pandas {pandas}，scipy {scipy}）；报告生成时间 {generated}。"],
+    "en": [
+        "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
+        "mean score (very satisfied 100, satisfied 80, neutral 60, dissatisfied 40, very dissatisfied 20); share "
+        "satisfied = very satisfied + satisfied.",
+        "{variance}; domain estimates keep all rows and zero the weights outside the domain.",
+        "Area index = mean of its item indexes; composite index weighted by area ({weights}); its SE combines the "
+        "items' influence functions, so correlation between items is accounted for.",
+        "Confidence intervals: {ci}; critical values from t with {df_rule} degrees of freedom. Verdict: met = "
+        "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
+        "Design: {design}. Groups with n < {small_base} are marked △ (unreliable); groups with n < {min_cell} are "
+        "suppressed.",
+        "Change between waves: difference ± t·√(se₁² + se₀²) (independent samples), t with the Welch–"
+        "Satterthwaite degrees of freedom (v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀); ↑/↓ when the interval excludes 0.",
+        "Software: minyi {minyi} (numpy {numpy}, pandas {pandas}, scipy {scipy}); generated {generated}."],
+}

@@ -1,9 +1,10 @@
 """The typed records between the chapter builders and the writers: a :class:`Table` (caption, typed
 columns, raw rows, its 表N number) and a :class:`Section` (a chapter: title, XLSX sheet name, blocks).
 
-Blocks are ``(kind, value)`` pairs: ``("p", text)``, ``("h", heading)``, ``("list", [texts])``,
-``("table", Table)``, ``("figure", report.charts.Chart)``, ``("placeholder", text)`` (the analyst box).
-Every writer (report/writers/) reads the same sections; numbers come from :mod:`report.numbering`.
+Blocks are ``(kind, value)`` pairs: ``("p", text)``, ``("h", text or Heading)``, ``("h4", sub-heading)``,
+``("list", Lines)``, ``("kpis", [Kpi])`` (headline figures), ``("table", Table)``,
+``("figure", report.charts.Chart)``, ``("placeholder", text)`` (the analyst box).
+Every writer (report/writers/) walks the same sections; numbers come from :mod:`report.numbering`.
 """
 
 from __future__ import annotations
@@ -24,16 +25,59 @@ class Table:
     number: int = 0  # 表N, given once over all sections (report.numbering.number_blocks)
     note: str = ""
     key: str = ""  # how a template finds this table among ``context["tables"]``
+    anchor: str = ""  # an HTML id for the table (links and tests find it by this)
+    intervals: dict = field(default_factory=dict)  # {column of a lower bound: header of the interval} —
+    # the HTML prints that column and the next (the upper bound) as one "a–b" cell; DOCX/XLSX keep both
 
     def formatted(self) -> list:
         return [[format_value(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A sub-heading with the HTML id others link to; prints as its text."""
+
+    text: str
+    anchor: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Lines:
+    """A list block: its lines and how they read (``numbered``; ``bullets``; ``findings``, the numbered
+    key findings; ``quotes``, respondents' own words; ``notes``, the numbered method notes in small type)."""
+
+    items: list
+    style: str = "bullets"
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def numbered(self) -> bool:
+        return self.style in ("numbered", "findings", "notes")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A headline figure: its name, the value as printed, and the interval and base under it."""
+
+    name: str
+    value: str
+    detail: str
 
 
 @dataclass
 class Section:
     title: str
     sheet: str
-    blocks: list = field(default_factory=list)  # ("p", text) ("list", [..]) ("table", Table) ("figure", Chart) ("h", text)
+    blocks: list = field(default_factory=list)  # (kind, value): see the module docstring
+    anchor: str = ""  # the HTML id (sec-1 … sec-9, summary) that the contents and the summary link to
 
     @property
     def tables(self) -> list:

@@ -44,7 +44,7 @@ from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, label, labels, verdict_labels
-from .method_text import variance_words
+from .method_text import METHOD_NOTES, variance_words
 from .overview_text import intro_and_overview
 from .numbering import figure_caption, number_blocks, table_caption
 from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
@@ -108,8 +108,8 @@ def _priorities(result: dict, lang: str) -> list:
             if not s or s.get("verdict") not in ("未达标", "无显著差异") or s.get("target") is None:
                 continue
             gap = (s["target"] - s["estimate"]) / (s["target"] or 1)
-            suffix = ("（满意度指数）" if lang == "zh" else " (index)") if m == "index" else ""
-            out.append({"id": ind["id"], "measure": m, "name": ind["name"] + suffix, "estimate": s["estimate"],
+            name = label("word.index_of", lang).format(name=ind["name"]) if m == "index" else ind["name"]
+            out.append({"id": ind["id"], "measure": m, "name": name, "estimate": s["estimate"],
                         "ci_low": s["ci_low"], "ci_high": s["ci_high"],
                         "value": fmt_pct(s["estimate"]) if m == "rate" else fmt_num(s["estimate"]),
                         "target": fmt_pct(s["target"]) if m == "rate" else fmt_num(s["target"]),
@@ -120,42 +120,19 @@ def _priorities(result: dict, lang: str) -> list:
 
 
 def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> list:
+    """The appendix method notes (:data:`report.method_text.METHOD_NOTES`) filled from the result's meta."""
     meta = result["meta"]
     sw = meta.get("software") or {}
-    ci = CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method"))
-    weights = join_list((f"{a['name']} {100 * a['weight']:.0f}%" if lang == "en" else f"{a['name']}{100 * a['weight']:.0f}%"
+    d = meta.get("design", {})
+    weights = join_list((label("word.area_weight", lang).format(name=a["name"], w=100 * a["weight"])
                          for a in result.get("areas", []) if a.get("weight")), lang)
     vw = variance_words(meta, lang)
-    if lang == "en":
-        return [
-            "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
-            "mean score (very satisfied 100, satisfied 80, neutral 60, dissatisfied 40, very dissatisfied 20); share "
-            "satisfied = very satisfied + satisfied.",
-            f"{vw['variance']}; domain estimates keep all rows and zero the weights outside the domain.",
-            f"Area index = mean of its item indexes; composite index weighted by area ({weights}); its SE combines the "
-            "items' influence functions, so correlation between items is accounted for.",
-            f"Confidence intervals: {ci}; critical values from t with {vw['df_rule']} degrees of freedom. Verdict: met = "
-            "CI entirely above the target; not met = entirely below; otherwise no significant difference.",
-            f"Design: {meta.get('design', {}).get('description_en') or meta.get('design', {}).get('description', '')}. Groups with n < {small_base} are marked △ "
-            f"(unreliable); groups with n < {min_cell} are suppressed.",
-            "Change between waves: difference ± t·√(se₁² + se₀²) (independent samples), t with the Welch–"
-            "Satterthwaite degrees of freedom (v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀); ↑/↓ when the interval excludes 0.",
-            f"Software: minyi {sw.get('minyi', '?')} (numpy {sw.get('numpy', '?')}, pandas {sw.get('pandas', '?')}, "
-            f"scipy {sw.get('scipy', '?')}); generated {meta.get('generated_at', '')}."]
-    return [
-        "比率 p̂ = Σwᵢyᵢ / Σwᵢ（yᵢ 为是否选择正向选项，分母为有效回答）；满意度指数为有效回答得分的加权平均（非常满意100、"
-        "满意80、一般60、不满意40、非常不满意20）；满意率为“非常满意”与“满意”之和的比例。",
-        f"{vw['variance']}；子总体（如各区县）估计保留全部样本、仅将子总体外权重置零。",
-        f"领域满意度指数为该领域各题项指数的平均，综合指数按各领域权重加权（{weights}），其标准误由各题项影响函数合并计算，"
-        "已考虑题项间相关。",
-        f"置信区间：{ci}；临界值采用自由度为“{vw['df_rule']}”的 t 分布。达标判定：置信区间整体高于目标为达标，整体低于"
-        "目标为未达标，包含目标为无显著差异。",
-        f"抽样设计与加权：{meta.get('design', {}).get('description', '')}。样本量小于{small_base}的群体标注△，仅供参考；"
-        f"小于{min_cell}的不予报告。",
-        "期间变化：差值 ± t·√(se₁² + se₀²)（两期为独立样本），t 分布自由度按 Welch–Satterthwaite 公式 "
-        "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
-        f"软件：minyi {sw.get('minyi', '?')}（numpy {sw.get('numpy', '?')}，pandas {sw.get('pandas', '?')}，"
-        f"scipy {sw.get('scipy', '?')}）；报告生成时间 {meta.get('generated_at', '')}。"]
+    fields = dict(variance=vw["variance"], df_rule=vw["df_rule"], weights=weights,
+                  ci=CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method")),
+                  design=(d.get("description_en") if lang == "en" else None) or d.get("description", ""),
+                  small_base=small_base, min_cell=min_cell, generated=meta.get("generated_at", ""),
+                  **{k: sw.get(k, "?") for k in ("minyi", "numpy", "pandas", "scipy")})
+    return [t.format(**fields) for t in METHOD_NOTES[lang]]
 
 
 # ----------------------------------------------------------------------------- context
@@ -164,7 +141,6 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
                   small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh",
                   tracking=None) -> dict:
     """The variables a report template receives (documented in docs/report-data.md)."""
-    en = lang == "en"
     res = apply_thresholds(result, small_base, min_cell)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
@@ -177,7 +153,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     wave_id = meta.get("wave")
     meta = dict(meta, wave_label=meta.get("wave_label") or (derived_label(wave_id, lang) if wave_id else None))
     compare_wave = meta.get("compare_label") or (derived_label(compare_wave, lang) if compare_wave else None)
-    org = org or ("the civilisation office" if en else "市文明办")
+    org = org or label("word.default_org", lang)
     ci_name = labels("ci_plain", lang).get(meta.get("ci_method"), meta.get("ci_method"))  # no R names here
     fielding = s.get("fielding")
     moe_max = max_margin(s.get("n"), meta.get("confidence", 0.95),
@@ -200,7 +176,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
 
-    title = meta["questionnaire"]["title"].replace("问卷", "") + ("分析报告" if not en else " — analytical report")
+    title = label("word.report_title", lang).format(title=meta["questionnaire"]["title"].replace("问卷", ""))
     cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
     summary = build_summary(res, changes, lang=lang, compare_label=compare_wave)
     ctx = {
@@ -242,7 +218,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
         if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
-        "pp": (lambda x: "—" if x is None else (f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点")),
+        "pp": lambda x: "—" if x is None else label("word.pp_change", lang).format(v=100 * x),
         "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
         "pval": fmt_p,

@@ -56,10 +56,28 @@ class Num:
         return int(v) if self.kind == "int" else f
 
 
+TONES = ("ok", "bad", "ns")  # how a Tag is coloured in HTML: good news, bad news, not significant
+
+
+@dataclass(frozen=True)
+class Tag:
+    """Words in a table cell with a tone (:data:`TONES`) that the HTML shows in colour: a verdict
+    (达标 ok, 未达标 bad, 无显著差异 ns), a significant change (↑ ok, ↓ bad), an overdue ledger item.
+    Every other writer prints the words."""
+
+    text: str
+    tone: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def format_value(v: Any, kind: str) -> str:
     """The text HTML/DOCX show for a value of ``kind`` (— for missing)."""
     if isinstance(v, Num):
         return cell_text(v)
+    if isinstance(v, Tag):
+        return v.text
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "—"
     if kind == "pct":
@@ -83,8 +101,10 @@ def cell_text(c: Num) -> str:
     """A flagged number as shown in HTML and DOCX: 92.2% △*, or — when suppressed."""
     if "suppressed" in c.flags:
         return "—"
-    if c.kind == "text":  # words in a number column (e.g. 未调查, a question the group was not asked)
-        return "—" if c.value is None else str(c.value)
+    if c.kind == "text":  # words (e.g. 未调查 in a number column; a small district's name, marked △)
+        if c.value is None:
+            return "—"
+        return str(c.value) + "".join(FLAG_MARKS[f] for f in FLAG_CODES if f in c.flags and f in FLAG_MARKS)
     return format_value(c.number, c.kind) + "".join(FLAG_MARKS[f] for f in FLAG_CODES if f in c.flags and f in FLAG_MARKS)
 
 

@@ -23,7 +23,7 @@ from typing import Optional
 from survey.store import Project
 from survey.waves import format_date
 
-from .table_cells import Num
+from .table_cells import Num, Tag
 from .tracking_text import arrow, fmt_change, fmt_p
 
 MAX_LEDGER_ROWS = 20
@@ -154,7 +154,8 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> N
             + [("vs previous" if en else "较上期", "text"), ("vs first" if en else "较首期", "text"),
                ("Trend" if en else "线性趋势", "text")])
     table(sec, "Indicators across all waves" if en else "主要指标历次调查结果",
-          cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend] for r in tracking.rows],
+          cols, [[r.name, *r.values, r.vs_previous, r.vs_first,
+                  Tag(r.trend, {"up": "ok", "down": "bad"}.get(r.direction, ""))] for r in tracking.rows],
           (("Changes: independent samples, Welch–Satterthwaite t; trend: " if en else "变化按独立样本t检验；趋势为")
            + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")), key="tracking")
     for c in tracking.charts:
@@ -172,7 +173,7 @@ def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> 
           [("ID" if en else "编号", "text"), ("Issue" if en else "事项", "text"), ("District" if en else "区县", "text"),
            ("Unit" if en else "责任单位", "text"), ("Deadline" if en else "整改时限", "text"),
            ("Status" if en else "状态", "text")],
-          [[r.id, r.subject, r.district, r.unit, r.deadline, ("overdue" if en else "逾期") if r.overdue else r.status]
+          [[r.id, r.subject, r.district, r.unit, r.deadline, Tag("overdue" if en else "逾期", "bad") if r.overdue else r.status]
            for r in tracking.ledger], key="ledger")
 
 

@@ -169,6 +169,48 @@ LABELS: dict[str, tuple[str, str]] = {
     "heading.analyst": ("分析人员意见", "Analyst's notes"),
     "heading.method": ("方法说明", "Method notes"),
     "text.typical_answers": ("典型意见摘录：", "Typical answers:"),
+    # the report's running text and sub-headings (report/chapters/)
+    "word.ci_merged": ("{conf}置信区间", "{conf} CI"),
+    "word.interval_to": ("–", "–"),
+    "word.change_to": (" 至 ", " to "),
+    "word.na_policy": ("“不了解/说不清”的处理", "“Don't know” answers"),
+    "text.na_exclude": ("不计入分母（各项结果均注明有效样本量和剔除比例）",
+                        "excluded from the base (each result states its valid n and the share excluded)"),
+    "text.na_keep": ("计入分母、视为未选择正向选项", "kept in the base, counted as not positive"),
+    "heading.quality": ("数据质量", "Data quality"),
+    "text.quality": ("共读入答卷{read}份，通过校验{accepted}份，隔离{quarantined}份{excluded}，最终纳入分析{n}份。",
+                     "{read} questionnaires were read, {accepted} passed validation and {quarantined} were "
+                     "quarantined{excluded}; {n} were analysed."),
+    "text.quality_excluded": ("；按数据质量规则剔除{n}份", "; {n} were excluded by the data-quality rules"),
+    "word.composite_satisfaction": ("综合满意度指数", "Composite satisfaction index"),
+    "text.kpi_detail": ("{ci}，n={n}", "{ci}, n={n}"),
+    "heading.lowest": ("满意度最低的题项", "Lowest-rated items"),
+    "text.hot_intro": ("在“{q}”一题中，受访者平均选择{m}项（有效样本{n}）。“选择人数比例”指选择该问题的受访者占比，"
+                       "“提及次数占比”指该问题在全部提及中的占比。",
+                       "In “{q}”, respondents chose {m} issues on average (n={n}). “% respondents” is the share of "
+                       "respondents choosing the issue; “% mentions” is its share of all mentions."),
+    "note.tie": ("≈ 表示与相邻名次的置信区间重叠，名次差异不显著。",
+                 "≈ the CI overlaps a neighbouring rank: the order is not significant."),
+    "heading.hot_sites": ("分调查点的热点问题", "Hot issues by site"),
+    "heading.ranking": ("最迫切需要解决的问题（排序题）", "Most urgent problems (ranking question)"),
+    "note.borda": ("综合得分：第1位计{k}分……第{k}位计1分，未入选计0分，取加权平均。",
+                   "Borda score: rank 1 scores {k} … rank {k} scores 1, unranked 0; weighted mean."),
+    "heading.open": ("开放题：{q}", "Open question: {q}"),
+    "text.open_intro": ("共有{n}名受访者填写了意见建议，经中文分词后出现频率最高的词语见下表和下图。",
+                        "{n} respondents wrote an answer; the most frequent words after Chinese word segmentation "
+                        "are in the table and the chart below."),
+    "heading.by_group": ("按{group}比较", "By {group}"),
+    "text.priorities_intro": ("以下指标未达到目标或与目标无显著差异，按“未达标优先、与目标差距从大到小”排序，"
+                              "建议作为下一阶段工作重点：",
+                              "These indicators miss their target or do not differ significantly from it (not met "
+                              "first, then by the gap to the target); they are suggested as the next priorities:"),
+    "heading.recommendations": ("分领域问题与对策建议", "Recommendations by area"),
+    "heading.all_items": ("附表：全部题项结果", "Appendix table: all items"),
+    "word.default_org": ("市文明办", "the civilisation office"),
+    "word.report_title": ("{title}分析报告", "{title} — analytical report"),
+    "word.area_weight": ("{name}{w:.0f}%", "{name} {w:.0f}%"),
+    "word.pp_change": ("{v:+.1f}个百分点", "{v:+.1f} pp"),
+    "word.index_of": ("{name}（满意度指数）", "{name} (index)"),
 }
 
 

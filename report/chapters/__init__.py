@@ -8,7 +8,8 @@ its place in :data:`CHAPTERS`.
 
 from __future__ import annotations
 
-from ..records import Section
+from ..records import Lines, Section
+from ..toc import section_anchor
 from ..summary import TITLE as SUMMARY_TITLE
 from ..summary import summary_lines
 from . import appendix, change, groups, hot_issues, indicators, key_findings, overview, priorities, sample
@@ -22,9 +23,11 @@ def build_sections(ctx: dict) -> list:
     """The nine chapters as sections of blocks (what every writer prints), the 摘要 first when present."""
     kit = Kit(ctx)
     sections = [ch.build(kit) for ch in CHAPTERS]
+    for i, sec in enumerate(sections):
+        sec.anchor = section_anchor(i + 1)
     lang = ctx["lang"]
     if ctx.get("summary"):
-        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang])
-        summ.blocks.append(("list", summary_lines(ctx["summary"], SECTIONS[lang], lang)))
+        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang], anchor="summary")
+        summ.blocks.append(("list", Lines(summary_lines(ctx["summary"], SECTIONS[lang], lang), "numbered")))
         sections.insert(0, summ)
     return sections

@@ -12,6 +12,7 @@ def build(k: Kit) -> Section:
     """Chapter 9 as typed records."""
     sec = k.section(8)
     ctx, res, lang, L, table = k.ctx, k.res, k.lang, k.L, k.table
+    k.h(sec, L("heading.all_items"))
     table(sec, L("caption.all_items"),
           [(L("word.question_item"), "text"), (L("word.indicator"), "text"), (L("word.estimate_rate"), "pct"),
            (L("word.se"), "pct"), (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"),
@@ -22,16 +23,14 @@ def build(k: Kit) -> Section:
             it["rate"].get("deff"), (it.get("index") or {}).get("estimate"), (it.get("index") or {}).get("ci_low"),
             (it.get("index") or {}).get("ci_high")] for it in res["items"]], key="all_items")
     if ctx.get("alpha_table"):
-        sec.blocks.append(("h", ctx["alpha_table"].caption))
-        table(sec, ctx["alpha_table"], key="alpha")
+        table(sec, ctx["alpha_table"], key="alpha", anchor="reliability")
     if ctx["uncoded_answers"]:
-        sec.blocks.append(("h", UNCODED_TITLE[lang]))
         table(sec, UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
-              [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded")
+              [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded", anchor="uncoded")
     if ctx["question_appendix"]:
-        sec.blocks.append(("h", APPENDIX_TITLE[lang]))
+        k.h(sec, APPENDIX_TITLE[lang], "questions")
         for t in ctx["question_appendix"]:
             table(sec, t)
-    sec.blocks.append(("h", L("heading.method")))
-    sec.blocks.append(("list", ctx["method_notes"]))
+    k.h(sec, L("heading.method"), "method")
+    k.lines(sec, ctx["method_notes"], "notes")
     return sec

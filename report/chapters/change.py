@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..table_cells import Num
+from ..table_cells import Num, Tag
+
+ARROW_TONES = {"↑": "ok", "↓": "bad"}  # a significant rise reads as good news, a fall as bad
 from ..trend_chapter import trend_blocks
 from ..records import Section
 from .kit import Kit
@@ -22,7 +24,7 @@ def build(k: Kit) -> Section:
                 return Num(None if v is None else scale * v, "chg1")
             rows.append([c["name"] + ("" if c["measure"] == "rate" else L("word.index_suffix")),
                          Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
-                         chg(c["ci_high"]), c.get("p"), c["arrow"]])
+                         chg(c["ci_high"]), c.get("p"), Tag(c["arrow"], ARROW_TONES.get(c["arrow"], ""))])
         table(sec, L("caption.change").format(wave=ctx['compare_wave']),
               [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
                (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),

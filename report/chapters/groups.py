@@ -17,6 +17,11 @@ def group_num(c: dict, lang: str = "zh") -> Num:
     return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
 
 
+def _district(r: dict) -> Num:
+    """A league row's district name, marked △ when its base is small (and it is still reported)."""
+    return Num(r["group"], "text", ("small_base",) if r.get("small_base") and not r.get("suppressed") else ())
+
+
 def build(k: Kit) -> Section:
     """Chapter 6 as typed records."""
     sec = k.section(5)
@@ -27,7 +32,7 @@ def build(k: Kit) -> Section:
               [(L("word.place"), "int"), (L("comp.district"), "text"), (L("word.composite_index"), "num1"),
                (L("word.ci_low"), "num1"), (L("word.ci_high"), "num1"), (L("word.sample_n"), "int"),
                (L("word.rank_range"), "text"), (L("word.note"), "text")],
-              [[r.get("rank"), r["group"], r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
+              [[r.get("rank"), _district(r), r.get("estimate"), r.get("ci_low"), r.get("ci_high"), r.get("n"),
                 (f"{r['rank_best']}–{r['rank_worst']}" if r.get("tied") else str(r["rank_best"])) if r.get("rank_best") else "—",
                 ctx["reliability"](r)] for r in lg["rows"]],
               L("note.league").format(small=ctx['small_base'], min=ctx['min_cell']),
@@ -37,11 +42,11 @@ def build(k: Kit) -> Section:
         cols = [(L("word.indicator"), "text"), (L("word.total"), "pct")] + [(x, "pct") for x in tab["groups"]]
         rows = [[r["name"], r["overall"]] + [group_num(c, lang) for c in r["cells"]] for r in tab["rows"]]
         gw = k.in_text(ctx["comp_names"].get(g, g))
+        k.h(sec, L("heading.by_group").format(group=gw))
         table(sec, L("caption.league_group").format(group=gw),
               cols, rows, table_note(gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]),
               key=f"group:{g}")
-        sec.blocks.append(("list", significance_lines(tab, gw, lang)))
+        k.lines(sec, significance_lines(tab, gw, lang))
     if ctx.get("district_table") and ctx["district_table"][1]:
-        sec.blocks.append(("h", DISTRICT_TITLE[lang]))
-        table(sec, DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district")
+        table(sec, DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district", anchor="district-problems")
     return sec

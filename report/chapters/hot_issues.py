@@ -12,6 +12,8 @@ def build(k: Kit) -> Section:
     ctx, res, L, table, fig = k.ctx, k.res, k.L, k.table, k.fig
     hot = ctx.get("hot")
     if hot:
+        k.p(sec, L("text.hot_intro").format(q=hot.get("text"), m=ctx["num"](hot.get("mean_mentions")),
+                                             n=ctx["fmt_n"](hot.get("n"))))
         table(sec, L("caption.hot"),
               [(L("word.rank"), "int"), (L("word.issue"), "text"), (L("word.pct_respondents"), "pct"),
                (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.pct_mentions"), "pct"),
@@ -20,13 +22,15 @@ def build(k: Kit) -> Section:
               [[r["rank"], r["label"], r["respondents"]["estimate"], r["respondents"]["ci_low"], r["respondents"]["ci_high"],
                 r["mentions"]["estimate"], r["mentions"]["ci_low"], r["mentions"]["ci_high"],
                 ("≈" if r.get("tie") else "")] for r in hot.get("items") or hot["top"]],
-              L("note.hot_count").format(n=len(hot.get("items") or hot["top"]), k=len(hot["top"])), key="hot")
+              L("note.hot_count").format(n=len(hot.get("items") or hot["top"]), k=len(hot["top"])) + L("note.tie"),
+              key="hot")
         fig(sec, ctx["charts"].get("hot"))
         sec.blocks.append(("p", ctx["hot_ci_note"]))
         if ctx["hot_lines"]:
-            sec.blocks.append(("h", ctx["hot_groups_title"]))
-            sec.blocks.append(("list", ctx["hot_lines"]))
+            k.h(sec, ctx["hot_groups_title"])
+            k.lines(sec, ctx["hot_lines"])
         if hot.get("by_site"):
+            k.h(sec, L("heading.hot_sites"))
             rows = []
             for site, recs in hot["by_site"].items():
                 for i, r in enumerate(recs[:5]):
@@ -39,23 +43,25 @@ def build(k: Kit) -> Section:
             fig(sec, ctx["charts"].get("hot_sites"))
     rk = ctx.get("ranking")
     if rk:
+        k.h(sec, L("heading.ranking"))
         table(sec, L("caption.ranking"),
               [(L("word.issue"), "text"), (L("word.ranked_first"), "pct"),
                (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.borda"), "num2")],
               [[r["label"], r["first_choice"]["estimate"], r["first_choice"]["ci_low"], r["first_choice"]["ci_high"],
-                r["borda"]["estimate"]] for r in rk["items"]], key="ranking")
+                r["borda"]["estimate"]] for r in rk["items"]], L("note.borda").format(k=rk.get("k")), key="ranking")
     ot = ctx.get("open_text")
     if ot:
+        k.h(sec, L("heading.open").format(q=ot.get("text")))
+        k.p(sec, L("text.open_intro").format(n=ctx["fmt_n"](ot.get("n_answers"))))
+        if ot.get("examples"):
+            k.p(sec, L("text.typical_answers"))
+            k.lines(sec, [L("text.answer_count").format(text=e['text'], count=e['count']) for e in ot["examples"]],
+                    "quotes")
         table(sec, L("caption.words"),
               [(L("word.word"), "text"), (L("word.count"), "int")],
               [[w["word"], w["count"]] for w in ot.get("top_words") or []], key="words")
         fig(sec, ctx["charts"].get("words"))
-        if ot.get("examples"):
-            sec.blocks.append(("p", L("text.typical_answers")))
-            sec.blocks.append(("list", [L("text.answer_count").format(text=e['text'], count=e['count'])
-                                        for e in ot["examples"]]))
     ot = res.get("open_themes")
     if ot and ot.get("themes"):
-        sec.blocks.append(("h", ctx["theme_table"].caption))
-        table(sec, ctx["theme_table"], key="themes")
+        table(sec, ctx["theme_table"], key="themes", anchor="themes")
     return sec

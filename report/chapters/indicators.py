@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from ..decisions import TITLE as DECISIONS_TITLE
-from ..records import Section
+from ..records import Kpi, Section
 from .kit import Kit
+
+
+def _ci(st: dict, f) -> str:
+    """An interval as printed under a headline figure: 90.1%–92.4%, or — when there is none."""
+    return f"{f(st['ci_low'])}–{f(st['ci_high'])}" if st.get("ci_low") is not None else "—"
 
 
 def build(k: Kit) -> Section:
     """Chapter 4 as typed records."""
     sec = k.section(3)
-    ctx, res, lang, L, vt, table, fig = k.ctx, k.res, k.lang, k.L, k.vt, k.table, k.fig
+    ctx, res, lang, L, table, fig = k.ctx, k.res, k.lang, k.L, k.table, k.fig
+    kpis = [Kpi(ind["name"], ctx["pct"](ind["rate"]["estimate"]),
+                L("text.kpi_detail").format(ci=_ci(ind["rate"], ctx["pct"]), n=ctx["fmt_n"](ind["rate"].get("n"))))
+            for ind in res["indicators"] if ind["kind"] in ("awareness", "support", "participation") and ind.get("rate")]
+    comp = res.get("composite")
+    if comp:
+        kpis.append(Kpi(L("word.composite_satisfaction"), ctx["num"](comp.get("estimate")),
+                        L("text.kpi_detail").format(ci=_ci(comp, ctx["num"]), n=ctx["fmt_n"](comp.get("n")))))
+    if kpis:
+        sec.blocks.append(("kpis", kpis))
     rows = []
     for ind in res["indicators"]:
         for m in ("rate", "index"):
@@ -20,7 +34,7 @@ def build(k: Kit) -> Section:
             label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
                 L("measure.share_satisfied") if m == "rate" else L("measure.index"))
             rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
-                         st.get("share_na"), st.get("target"), vt(st.get("verdict"))])
+                         st.get("share_na"), st.get("target"), k.verdict_cell(st.get("verdict"))])
     pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
           (L("word.ci_low_long"), "pct"), (L("word.ci_high_long"), "pct"), (L("word.valid_n"), "int"),
           (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
@@ -45,6 +59,7 @@ def build(k: Kit) -> Section:
                (L("word.ci_high"), "pct"), (L("word.index"), "num1"), (L("word.ci_low"), "num1"),
                (L("word.ci_high"), "num1"), (L("word.valid_n"), "int")], arows, key="areas")
     fig(sec, ctx["charts"].get("areas"))
+    k.h(sec, L("heading.lowest"))
     table(sec, L("caption.lowest").format(n=len(ctx['lowest_items'])),
           [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
            (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
@@ -56,9 +71,8 @@ def build(k: Kit) -> Section:
         fig(sec, c)
     dec = res.get("decisions")
     if dec:
-        sec.blocks.append(("h", DECISIONS_TITLE[lang]))
+        k.h(sec, DECISIONS_TITLE[lang], "decisions")
         for t in ctx["decision_tables"]:
             table(sec, t)
-        if ctx["recommend_lines"]:
-            sec.blocks.append(("list", ctx["recommend_lines"]))
+        k.lines(sec, ctx["recommend_lines"])
     return sec

@@ -10,5 +10,5 @@ def build(k: Kit) -> Section:
     """Chapter 3 as typed records."""
     sec = k.section(2)
     ctx = k.ctx
-    sec.blocks.append(("list", [f["text"] for f in ctx["findings"]]))
+    k.lines(sec, [f["text"] for f in ctx["findings"]], "findings")
     return sec

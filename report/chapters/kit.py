@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import Optional
 
 from ..labels import label, verdict_labels
-from ..records import Section, Table
+from ..records import Heading, Lines, Section, Table
+from ..table_cells import Tag
 from .titles import SECTIONS, SHEETS
+
+# (lower, upper) bound columns of an interval, by their label codes: printed as one cell in HTML
+BOUND_PAIRS = (("word.ci_low", "word.ci_high"), ("word.ci_low_long", "word.ci_high_long"),
+               ("word.index_low", "word.index_high"))
 
 
 class Kit:
@@ -30,6 +35,25 @@ class Kit:
         """A verdict (as the analysis gives it) in the report's language."""
         return self._verdicts.get(v, v) if v else None
 
+    def verdict_cell(self, v: Optional[str]):
+        """A verdict as a table cell: its word with its tone (达标 ok, 未达标 bad, 无显著差异 ns)."""
+        from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
+
+        if not v:
+            return None
+        return Tag(self.vt(v), {VERDICT_ABOVE: "ok", VERDICT_BELOW: "bad", VERDICT_NS: "ns"}.get(v, ""))
+
+    def p(self, sec: Section, text: str) -> None:
+        sec.blocks.append(("p", text))
+
+    def h(self, sec: Section, text: str, anchor: str = "") -> None:
+        sec.blocks.append(("h", Heading(text, anchor) if anchor else text))
+
+    def lines(self, sec: Section, items, style: str = "bullets") -> None:
+        """Append a list block (:class:`report.records.Lines`) when it has lines."""
+        if items:
+            sec.blocks.append(("list", Lines(list(items), style)))
+
     def in_text(self, word: str) -> str:
         """A variable's name as it reads inside a sentence or caption (lower case in English)."""
         return word.lower() if self.en else word
@@ -39,14 +63,29 @@ class Kit:
         return Section(SECTIONS[self.lang][i], SHEETS[self.lang][i])
 
     def table(self, sec: Section, caption, columns: Optional[list] = None, rows: Optional[list] = None,
-              note: str = "", key: str = "") -> None:
+              note: str = "", key: str = "", anchor: str = "") -> None:
         """Append a table (a :class:`Table`, or its caption, columns, rows and note) to ``sec``; a
         ``key`` makes it findable by the HTML template."""
         t = caption if isinstance(caption, Table) else Table(caption, columns, rows, note=note)
         t.key = key or t.key
+        t.anchor = anchor or t.anchor
+        t.intervals = self._intervals(t.columns)
         if t.key:
             self.tables[t.key] = t
         sec.blocks.append(("table", t))
+
+    def _intervals(self, columns: list) -> dict:
+        """{lower-bound column: the interval's header} for each (lower, upper) pair of :data:`BOUND_PAIRS`."""
+        pairs = {(self.L(lo), self.L(hi)) for lo, hi in BOUND_PAIRS}
+        head = self.L("word.ci_merged").format(conf=f"{100 * self.res['meta'].get('confidence', 0.95):.0f}%")
+        out, i = {}, 0
+        while i + 1 < len(columns):
+            if (columns[i][0], columns[i + 1][0]) in pairs and columns[i][1] == columns[i + 1][1]:
+                out[i] = head
+                i += 2
+            else:
+                i += 1
+        return out
 
     def fig(self, sec: Section, chart) -> None:
         """Append a figure (a report.charts.Chart) to ``sec`` when there is one."""

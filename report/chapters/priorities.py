@@ -16,24 +16,28 @@ ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策�
 def build(k: Kit) -> Section:
     """Chapter 8 as typed records."""
     sec = k.section(7)
-    ctx, lang, en, L, vt, table, fig = k.ctx, k.lang, k.en, k.L, k.vt, k.table, k.fig
+    ctx, lang, en, L, table, fig = k.ctx, k.lang, k.en, k.L, k.table, k.fig
     fig(sec, ctx["charts"].get("ipa"))
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", L("text.ipa_focus") + join_list(ctx["ipa_focus"], lang)))
     if ctx["priorities"]:
+        k.p(sec, L("text.priorities_intro"))
         table(sec, L("caption.priorities"),
               [(L("word.no"), "int"), (L("word.indicator"), "text"), (L("word.estimate"), "pct"),
                (L("word.target"), "pct"), (L("word.verdict"), "text")],
               [[i + 1, p["name"], Num(p["estimate"], "pct" if p["measure"] == "rate" else "num1"),
-                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), vt(p["verdict"])]
+                Num(p["target_value"], "pct" if p["measure"] == "rate" else "num1"), k.verdict_cell(p["verdict"])]
                for i, p in enumerate(ctx["priorities"])], key="priorities")
     if ctx.get("drivers_table"):
-        table(sec, ctx["drivers_table"], key="drivers")
-    for k, r in enumerate(ctx.get("recommendations") or []):
-        sec.blocks.append(("h", rec_heading(k, r, lang)))
+        table(sec, ctx["drivers_table"], key="drivers", anchor="drivers")
+    recs = ctx.get("recommendations") or []
+    if recs:
+        k.h(sec, L("heading.recommendations"), "recommendations")
+    for i, r in enumerate(recs):
+        sec.blocks.append(("h4", rec_heading(i, r, lang)))
         for line in rec_lines(r, lang):
             sec.blocks.append(("p", line))
     ledger_blocks(sec, ctx.get("tracking"), table, en)
-    sec.blocks.append(("h", L("heading.analyst")))
+    k.h(sec, L("heading.analyst"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     return sec

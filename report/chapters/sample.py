@@ -20,7 +20,6 @@ def build(kit: Kit) -> Section:
         any_pop = any(r.get("population_share") is not None for c_ in s["composition"].values() for r in c_["rows"])
         table(sec, L("caption.sample_by").format(var=kit.in_text(ctx['comp_names'].get(k, k))),
               cols, rows, L("note.sample_weighted") if any_pop and k == comp_keys[-1] else "", key=f"sample:{k}")
-    if ctx["representativeness"]:
-        sec.blocks.append(("list", ctx["representativeness"]))
+    kit.lines(sec, ctx["representativeness"])
     fig(sec, ctx["charts"].get("sample"))
     return sec

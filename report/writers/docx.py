@@ -134,10 +134,14 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                 if not en:
                     p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
             elif kind == "h":
-                doc.add_heading(T(obj), 2)
+                doc.add_heading(T(str(obj)), 2)
+            elif kind == "h4":
+                doc.add_heading(T(obj), 3)
+            elif kind == "kpis":  # the HTML's headline tiles: on paper the indicator table right below says it
+                continue
             elif kind == "list":
                 for i, text in enumerate(obj):
-                    doc.add_paragraph(T(f"{i + 1}. {text}"))
+                    doc.add_paragraph(T(f"{i + 1}. {text}" if getattr(obj, "numbered", True) else f"• {text}"))
             elif kind == "table":
                 add_table(obj)
             elif kind == "figure":

@@ -1,8 +1,11 @@
-"""The HTML report: a jinja2 template (``report_templates/report_zh.html.j2`` / ``report_en.html.j2``, or
-a user's copy via ``template_dir``) filled from the report context (:func:`report.render.build_context`).
+"""The HTML report: one jinja2 template for every language (``report_templates/report.html.j2``, or a
+user's ``report_<lang>.html.j2`` / ``report.html.j2`` via ``template_dir``) filled from the report
+context (:func:`report.render.build_context`).
 
-The templates print the chapter records' table and figure captions with their numbers
-(``tcap``/``fcap``, :mod:`report.numbering`), so HTML, PDF and DOCX number alike. Autoescaping is on:
+The bundled template walks the chapter records (``sections``: headings, paragraphs, lists, headline
+figures, tables, figures) that the DOCX and XLSX writers print too, with the table and figure
+numbers of :mod:`report.numbering` (``tcap``/``fcap``), so every format shows the same content under
+the same numbers; tables are shown through :func:`report.writers.html_table.table_view`. Autoescaping is on:
 respondent text is data, never template source. Charts are PNG data URIs and the bundled CJK fonts
 subset ``@font-face`` data URIs, so the file needs no network.
 """
@@ -36,11 +39,14 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
 
     from ..fonts import font_face_css
 
+    from .html_table import table_view
+
     env, root = _env(template_dir)
-    name = f"report_{lang}.html.j2"
+    names = [f"report_{lang}.html.j2", "report.html.j2"] if template_dir is not None else ["report.html.j2"]
+    name = next((n for n in names if (root / n).is_file()), names[0])
     try:
         tmpl = env.get_template(name)
-        html = tmpl.render(**context)
+        html = tmpl.render(**context, table_view=lambda t: table_view(t, lang))
     except jinja2.TemplateNotFound:
         raise MinyiError.of("template-missing", file=str(root), name=name, path=str(root))
     except jinja2.TemplateSyntaxError as e:

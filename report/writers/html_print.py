@@ -5,6 +5,7 @@ Applied to the rendered HTML of any template (bundled or the user's):
 * a table's first row of header cells becomes ``<thead>``, and ``thead {display: table-header-group}``
   repeats it on every page a long table continues on;
 * a small table (at most :data:`SMALL_TABLE_ROWS` rows and :data:`SMALL_TABLE_CHARS` characters) is kept together with its caption
+  and the sub-heading right above it
   (``break-inside: avoid`` on a wrapper), so a page never holds two stray rows or a lone caption;
   long tables may break between rows, never inside one;
 * captions and headings keep with what follows; the analyst box and KPI tiles never split.
@@ -28,12 +29,13 @@ thead { display: table-header-group; }
 </style>
 """
 
-_TABLE = re.compile(r"(?P<cap><div class=\"caption tcap\">.*?</div>\s*)?(?P<tab><table\b[^>]*>(?P<body>.*?)</table>)", re.S)
+_TABLE = re.compile(r"(?P<head><h3\b[^>]*>[^<]*</h3>\s*)?(?P<cap><div class=\"caption tcap\">[^<]*</div>\s*)?"
+                    r"(?P<tab><table\b[^>]*>(?P<body>.*?)</table>)", re.S)
 _FIRST_TR = re.compile(r"^(\s*)(<tr\b[^>]*>(?:(?!</tr>).)*</tr>)", re.S)
 
 
 def _table(m: re.Match) -> str:
-    cap, tab, body = m.group("cap") or "", m.group("tab"), m.group("body")
+    h3, cap, tab, body = m.group("head") or "", m.group("cap") or "", m.group("tab"), m.group("body")
     head = _FIRST_TR.match(body)
     if head and "<td" not in head.group(2) and "<th" in head.group(2) and "<thead" not in body:
         open_tag = tab[:tab.index(">") + 1]
@@ -41,8 +43,8 @@ def _table(m: re.Match) -> str:
     rows = body.count("<tr")
     text = len(re.sub(r"<[^>]+>", "", body))
     if rows <= SMALL_TABLE_ROWS and text <= SMALL_TABLE_CHARS:
-        return f'<div class="tblock">{cap}{tab}</div>'
-    return cap + tab
+        return f'<div class="tblock">{h3}{cap}{tab}</div>'
+    return h3 + cap + tab
 
 
 def print_ready(html: str) -> str:

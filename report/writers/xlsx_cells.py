@@ -19,13 +19,17 @@ import numpy as np
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
-from ..table_cells import NUMBER_FORMATS, Num, flag_text
+from ..table_cells import NUMBER_FORMATS, Num, Tag, flag_text
 
 
 def cell_value(v: Any) -> Any:
     """A Python value ready for an openpyxl cell: numbers stay numbers, NaN/inf empty, text made safe."""
     if isinstance(v, Num):
-        return v.number
+        if v.kind == "text" and "not_asked" not in v.flags:  # a flagged name (a small district, △): the name
+            return safe_value(v.value, "xlsx")
+        return v.number  # numbers; words standing in for a number (未调查) leave it empty, the flag column says why
+    if isinstance(v, Tag):
+        v = v.text
     if isinstance(v, (np.floating,)):
         v = float(v)
     if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
@@ -39,7 +43,10 @@ def table_grid(table, lang: str) -> tuple:
     """(header, [(kind, ...)], rows) of a report table as written to XLSX: a flag column after every
     column that holds flagged :class:`Num` cells."""
     cols = list(table.columns)
-    flagged = [any(isinstance(r[j], Num) and r[j].flags for r in table.rows) for j in range(len(cols))]
+    # a number column with flagged cells gets a flag column; a text column's marks (a small district's △)
+    # are not repeated: such a table states them in its own column (the league's 备注)
+    flagged = [cols[j][1] != "text" and any(isinstance(r[j], Num) and r[j].flags for r in table.rows)
+               for j in range(len(cols))]
     header, kinds = [], []
     for (h, k), fl in zip(cols, flagged):
         header.append(h)

@@ -52,7 +52,7 @@ def test_wheel_contains_package_data(wheel):
     for j2 in (REPO / "report_templates").glob("*.j2"):
         assert f"report_templates/{j2.name}" in names
     assert "report_templates/form_zh.html.j2" in names
-    assert "report_templates/report_zh.html.j2" in names
+    assert "report_templates/report.html.j2" in names
     for y in (REPO / "questionnaires").glob("*.yaml"):
         assert f"questionnaires/{y.name}" in names
     assert "questionnaires/civic_hot_issues.yaml" in names

@@ -526,3 +526,39 @@ def test_table_and_figure_numbers_identical_in_html_docx_and_xlsx(demo):
     assert h == d
     check_numbering(h, "表", "图")
     assert xlsx_captions(out / "report.xlsx") == [c for c in h if c.startswith("表")]
+
+
+def test_html_and_docx_print_every_block_of_the_records(demo, tmp_path):
+    """The HTML template walks the same chapter records as the Word writer: every heading, paragraph,
+    list line and table cell of ``sections`` is in the HTML and in the DOCX, and the HTML has no text of
+    its own between the chapter headings (each <p>/<li>/<h3> is a record's). The 摘要, which the HTML
+    prints with links to the chapters, is left out."""
+    import re
+
+    from report.render import build_context, render_html, write_docx
+
+    _, result, _ = demo
+    ctx = build_context(result, out_dir=tmp_path, lang="zh")
+    page = html.unescape(render_html(ctx, lang="zh"))
+    write_docx(ctx, tmp_path / "r.docx")
+    docx = _docx_text(tmp_path / "r.docx")
+    texts, cells = [], []
+    for sec in ctx["sections"]:
+        if sec.anchor == "summary":  # the HTML links each point to its chapter instead of （见…） (front.html.j2)
+            continue
+        for kind, b in sec.blocks:
+            if kind in ("p", "h", "h4"):
+                texts.append(str(b))
+            elif kind == "list":
+                texts += list(b)
+            elif kind == "table":
+                cells += [v for r in b.formatted() for v, (_, k) in zip(r, b.columns) if k == "text" and v != "—"]
+    assert len(texts) > 60 and len(cells) > 300
+    for t in texts:
+        assert t in page, t
+        assert t in docx or all(line in docx for line in t.split("\n")), t
+    for c in cells:
+        assert c in page and c in docx, c
+    body = page[page.index('id="sec-1"'):]
+    shown = [re.sub(r"<[^>]+>", "", x).strip() for x in re.findall(r"<(?:p|li|h3|h4)\b[^>]*>(.*?)</(?:p|li|h3|h4)>", body, re.S)]
+    assert set(shown) <= set(texts), set(shown) - set(texts)

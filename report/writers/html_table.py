@@ -17,7 +17,8 @@ from ..table_cells import Num, Tag, format_value
 
 TONE_CLASS = {"ok": "v-ok", "bad": "v-bad", "ns": "v-ns"}
 LONG_TEXT = 8  # display width (a CJK character counts 2) above which a text column is left-aligned and
-# wraps (as in the Word tables); shorter words (a district, a site) stay centred on one line
+# wraps (as in the Word tables); shorter words (a district, a site) stay on one line, centred unless
+# they label the row (first column)
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,21 @@ def _width(s: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def _class(v, left: bool) -> str:
+def _class(v, align: str) -> str:
     if isinstance(v, Tag):
         return TONE_CLASS.get(v.tone, "")
     if isinstance(v, Num) and ("suppressed" in v.flags or "not_asked" in v.flags):
         return "suppressed"
-    return "l" if left else ""
+    return align
 
 
 def table_view(t: Table, lang: str) -> TableView:
     """The HTML header and cells of ``t``."""
     kinds = [k for _, k in t.columns]
     shown = t.formatted()
-    left = [k == "text" and max((_width(r[j]) for r in shown), default=0) > LONG_TEXT
-            for j, k in enumerate(kinds)]
+    # text: the first column (the row's label) left-aligned, "l"; long text also wraps, "l w"
+    long = [k == "text" and max((_width(r[j]) for r in shown), default=0) > LONG_TEXT for j, k in enumerate(kinds)]
+    align = ["l w" if lg else ("l" if j == 0 and k == "text" else "") for j, (k, lg) in enumerate(zip(kinds, long))]
     joiner = {k: label("word.change_to" if k in ("chg1", "pp") else "word.interval_to", lang) for k in set(kinds)}
     headers, j = [], 0
     while j < len(kinds):
@@ -68,7 +70,7 @@ def table_view(t: Table, lang: str) -> TableView:
                 cells.append(Cell("—" if "—" in (lo, hi) else f"{lo}{joiner[kinds[j]]}{hi}"))
                 j += 2
             else:
-                cells.append(Cell(txt[j], _class(raw[j], left[j])))
+                cells.append(Cell(txt[j], _class(raw[j], align[j])))
                 j += 1
         rows.append(cells)
     return TableView(headers, rows)

@@ -31,7 +31,8 @@ from typing import Optional, Sequence
 import numpy as np
 from scipy import stats
 
-from .crosstab import crosstab
+from .cell_variance import CellTotals, supported
+from .crosstab import crosstab, rao_scott
 from .design import Design
 from .estimators import design_df
 
@@ -82,6 +83,8 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
     replicate = getattr(design, "is_replicate", False)
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
     dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
+    if supported(design):
+        return _from_cell_totals(design, ys, vs, codes, labels, any_valid, present, dfv)
     out = []
     for g, lab in enumerate(labels):
         D = codes == g
@@ -118,6 +121,65 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
     return out
 
 
+def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Sequence[str],
+                      any_valid: np.ndarray, present: np.ndarray, dfv: float) -> list[GroupTest]:
+    """:func:`group_vs_rest` for designs whose first-stage PSU totals give the variance: every group's
+    influence values z (module docstring) are, for a row of group h, w·Σ_j (a_j v_j + b_j v_j (y_j − c_j))
+    with coefficients a_j, b_j of (tested group, h), so their variance follows from sums per PSU
+    (stratum when unclustered) × group of w·x for the features x = (v_j, v_j (y_j − c_j))
+    (:class:`analysis.cell_variance.CellTotals`) — the same variance as the row-level z, without forming
+    it once per group.  c_j (the item's mean over the rows of the test) leaves z unchanged and keeps the
+    expanded sums of squares well conditioned."""
+    w = np.asarray(design.weights, dtype=float)
+    J = len(ys)
+    known = codes >= 0
+    gk = np.where(known, codes, 0)
+    G = max(len(labels), int(gk.max()) + 1)  # categories: the labelled groups (and any code beyond them)
+    X = np.zeros((design.n, 2 * J))
+    WD = np.zeros((G, J))
+    AD = np.zeros((G, J))
+    shift = np.zeros(J)
+    for j, (y, v) in enumerate(zip(ys, vs)):
+        m = v & known
+        WD[:, j] = np.bincount(gk[m], weights=w[m], minlength=G)[:G]
+        AD[:, j] = np.bincount(gk[m], weights=(w * y)[m], minlength=G)[:G]
+        tw = WD[:, j].sum()
+        shift[j] = AD[:, j].sum() / tw if tw > 0 else 0.0
+        X[:, 2 * j] = m
+        X[:, 2 * j + 1] = np.where(m, y - shift[j], 0.0)
+    others = ~np.eye(G, dtype=bool)
+    WC = np.array([WD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
+    AC = np.array([AD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
+    nv = np.bincount(gk[any_valid & known], minlength=G)[:G]
+    n_all = int(nv.sum())
+    testable = np.all((WD > 0) & (WC > 0), axis=1)
+    U = np.zeros((G, 2 * J, G))  # (group of the row, feature, tested group)
+    th = {}
+    for g in np.flatnonzero(testable[: len(labels)]):
+        pD, pC = AD[g] / WD[g], AC[g] / WC[g]
+        thD = thC = 0.0
+        for j in range(J):
+            thD += pD[j] / J
+            thC += pC[j] / J
+        th[g] = (thD, thC)
+        rest = others[g]
+        U[g, 1::2, g] = 1.0 / (J * WD[g])
+        U[g, 0::2, g] = -(pD - shift) / (J * WD[g])
+        U[rest, 1::2, g] = -1.0 / (J * WC[g])
+        U[rest, 0::2, g] = (pC - shift) / (J * WC[g])
+    var = np.full(G, np.nan)
+    if th:
+        var = np.diag(CellTotals(design, np.where(known, codes, -1), G, X).covariance(U, present))
+    out = []
+    for g, lab in enumerate(labels):
+        nD = int(nv[g])
+        if g not in th:
+            out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, n_all - nD))
+            continue
+        out.append(finish_test(lab, th[g][0], th[g][1], float(var[g]), dfv, nD, n_all - nD))
+    return out
+
+
 def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC: int) -> GroupTest:
     """The t test of the difference thD − thC with linearisation variance ``var`` on ``dfv`` df (R
     ``svycontrast`` then ``2·pt(−|t|, degf)``); shared by the row engine and the sufficient-statistics one."""
@@ -132,7 +194,13 @@ def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC
 def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> Optional[dict]:
     """Rao–Scott F test of answers ``y`` (valid where ``valid``) × group ``codes`` (−1 = missing):
     ``{"name": "rao-scott-F", "F", "df1", "df2", "p"}`` (R ``svychisq(~y + g, design)``), or None when
-    the table has fewer than two groups or two answers."""
+    the table has fewer than two groups or two answers.
+
+    The test of :func:`analysis.crosstab.crosstab` (groups as rows, answers as columns, both sorted
+    numerically): cell shares p, their covariance from the PSU × cell (stratum × cell when unclustered)
+    weighted totals (:class:`analysis.cell_variance.CellTotals`), N rows with non-zero weight and the
+    design df — without the table's shares, intervals and design effects, which the test does not use.
+    Calibrated, multistage and replicate designs take the crosstab itself (row-level influence values)."""
     codes = np.asarray(codes)
     ok = np.asarray(valid, dtype=bool) & (codes >= 0) & (design.weights > 0)
     if not ok.any():
@@ -140,6 +208,21 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     yy = np.asarray(y, dtype=float)
     if np.unique(codes[ok]).size < 2 or np.unique(yy[ok]).size < 2:
         return None
-    ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
-                  row_name="group", col_name="answer")
-    return ct.test_record("F")
+    cells_ok = ok & ~np.isnan(yy)
+    if not supported(design) or not cells_ok.any():
+        ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
+                      row_name="group", col_name="answer")
+        return ct.test_record("F")
+    rlev, rcode = np.unique(codes[cells_ok], return_inverse=True)
+    clev, ccode = np.unique(yy[cells_ok], return_inverse=True)
+    R, C = len(rlev), len(clev)
+    K = R * C
+    cell = np.full(design.n, -1, dtype=np.int64)
+    cell[cells_ok] = rcode.ravel() * C + ccode.ravel()
+    w = np.asarray(design.weights, dtype=float)
+    Wk = np.bincount(cell[cells_ok], weights=w[cells_ok], minlength=K)
+    W = Wk.sum()
+    p = Wk / W
+    V = CellTotals(design, cell, K).covariance((np.eye(K) - p[None, :]) / W, cells_ok)
+    N = float(np.count_nonzero(design.weights > 0))
+    return rao_scott(p, V, R, C, N, float(design.degf())).to_dict()

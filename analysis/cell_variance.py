@@ -38,6 +38,7 @@ with strata, clusters, fpc, PPS, domains and lonely PSUs (tests/test_cell_varian
 
 from __future__ import annotations
 
+import weakref
 from typing import Optional
 
 import numpy as np
@@ -55,6 +56,48 @@ def one_row_psus(design: Design) -> bool:
     n = design.n
     psu = design.psu
     return n > 0 and int(psu.max()) + 1 == n and int(np.bincount(psu, minlength=n).max()) == 1
+
+
+_PARTS: dict = {}
+
+
+def _design_parts(design: Design) -> dict:
+    """What :class:`CellTotals` needs of the design alone (PSU strata and fractions; for unclustered
+    designs each row's factor s = (1 − f) n_h/(n_h − 1), 0 for certainty and lonely strata), computed
+    once per design object (the group tests of a report use one design for hundreds of tests)."""
+    hit = _PARTS.get(id(design))
+    if hit is not None and hit[0]() is design:
+        return hit[1]
+    out: dict = {"onerow": one_row_psus(design)}
+    if not out["onerow"]:
+        n_psu = int(design.psu.max()) + 1
+        st = np.zeros(n_psu, dtype=np.int64)
+        st[design.psu] = design.strata
+        fr = np.zeros(n_psu)
+        fr[design.psu] = design.fpc_fraction
+        out.update(n_psu=n_psu, psu_stratum=st, psu_fraction=fr)
+    else:
+        st = design.strata
+        H = int(st.max()) + 1
+        n_h = np.bincount(st, minlength=H).astype(float)
+        one_minus_f = 1.0 - design.fpc_fraction
+        if design.pps is not None:  # as Design._onestage: under PPS a stratum is certain when all its PSUs are
+            all_certain = np.ones(H, dtype=bool)
+            np.logical_and.at(all_certain, st, one_minus_f < 1e-7)
+            certain = all_certain[st]
+        else:
+            certain = one_minus_f < 1e-7
+        lonely = (n_h[st] == 1) & ~certain
+        s = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
+        s[certain | lonely] = 0.0  # lonely strata: handled in covariance (they depend on the domain)
+        lonely_h = np.zeros(H, dtype=bool)
+        lonely_h[st[lonely]] = True
+        out.update(H=H, n_h=n_h, s=s, sigma=np.bincount(st, weights=s, minlength=H), lonely_h=lonely_h,
+                   lonely_rows=np.flatnonzero(lonely), one_minus_f=one_minus_f)
+    if len(_PARTS) > 8:
+        _PARTS.clear()
+    _PARTS[id(design)] = (weakref.ref(design), out)
+    return out
 
 
 class CellTotals:
@@ -78,69 +121,52 @@ class CellTotals:
         X = np.asarray(X, dtype=float).reshape(design.n, -1)
         self.F = X.shape[1]
         G, F = self.G, self.F
-        self.onerow = one_row_psus(design)
-        g = groups[ok]
-        wo = w[ok]
-        Xo = X[ok]
+        parts = _design_parts(design)
+        self.onerow = parts["onerow"]
+        g = np.where(ok, groups, 0)
+        wz = np.where(ok, w, 0.0)  # rows outside every category: weight 0 (no gathers of n-row arrays)
         if not self.onerow:
-            n_psu = int(design.psu.max()) + 1
-            key = design.psu[ok] * G + g
+            n_psu = parts["n_psu"]
+            key = design.psu * G + g
             T = np.empty((n_psu * G, F))
             for f in range(F):
-                T[:, f] = np.bincount(key, weights=wo * Xo[:, f], minlength=n_psu * G)
+                T[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=n_psu * G)
             self.T = T.reshape(n_psu, G * F)
-            st = np.zeros(n_psu, dtype=np.int64)
-            st[design.psu] = design.strata
-            fr = np.zeros(n_psu)
-            fr[design.psu] = design.fpc_fraction
-            self.st, self.fr = st, fr
+            self.st, self.fr = parts["psu_stratum"], parts["psu_fraction"]
             return
-        st = design.strata
-        H = int(st.max()) + 1
+        H, s = parts["H"], parts["s"]
         self.H = H
-        n_h = np.bincount(st, minlength=H).astype(float)
-        one_minus_f = 1.0 - design.fpc_fraction
-        if design.pps is not None:  # as Design._onestage: under PPS a stratum is certain when all its PSUs are
-            all_certain = np.ones(H, dtype=bool)
-            np.logical_and.at(all_certain, st, one_minus_f < 1e-7)
-            certain = all_certain[st]
-        else:
-            certain = one_minus_f < 1e-7
-        lonely = (n_h[st] == 1) & ~certain
-        s = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
-        s[certain | lonely] = 0.0  # lonely strata: handled in covariance (they depend on the domain)
-        so = s[ok]
-        # Q_g = Σ s w² x xᵀ per category: the Gram matrix of x·w·√s within each category
-        Xs = Xo * (wo * np.sqrt(so))[:, None]
+        # Q_g = Σ s w² x xᵀ per category
+        sw2 = s * wz * wz
         Q = np.zeros((G, F, F))
-        if F == 1:
-            Q[:, 0, 0] = np.bincount(g, weights=Xs[:, 0] * Xs[:, 0], minlength=G)
-        else:
-            order = np.argsort(g, kind="stable")
+        if F <= 4:
+            for f in range(F):
+                for e in range(f, F):
+                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * X[:, f] * X[:, e], minlength=G)
+        else:  # the Gram matrix of x·w·√s within each category (rows sorted by category: radix sort)
+            Xs = X * np.sqrt(sw2)[:, None]
+            order = np.argsort(g.astype(np.int16) if G < 2**15 else g, kind="stable")
             bounds = np.searchsorted(g[order], np.arange(G + 1))
             Xs = Xs[order]
             for c in range(G):
                 blk = Xs[bounds[c]:bounds[c + 1]]
                 Q[c] = blk.T @ blk
         self.Q = Q
-        key = st[ok] * G + g
+        key = design.strata * G + g
+        sw = s * wz
         Ls = np.empty((H * G, F))
         Lw = np.empty((H * G, F))
         for f in range(F):
-            Ls[:, f] = np.bincount(key, weights=so * wo * Xo[:, f], minlength=H * G)
-            Lw[:, f] = np.bincount(key, weights=wo * Xo[:, f], minlength=H * G)
+            Ls[:, f] = np.bincount(key, weights=sw * X[:, f], minlength=H * G)
+            Lw[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=H * G)
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
-        self.n_h = n_h
-        self.sigma = np.bincount(st, weights=s, minlength=H)
-        self.lonely_h = np.zeros(H, dtype=bool)
-        self.lonely_h[st[lonely]] = True
-        # the rows of lonely strata (one per stratum), for adjust
-        li = np.flatnonzero(lonely)
+        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
+        li = parts["lonely_rows"]  # the rows of lonely strata (one per stratum), for adjust
         self.lonely_rows = li
         self.lonely_g = groups[li]
         self.lonely_wx = w[li, None] * X[li]
-        self.lonely_f = one_minus_f[li]
+        self.lonely_f = parts["one_minus_f"][li]
 
     def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:
         """m × m covariance of the totals with coefficients ``U`` (G × F × m, or G × m when F = 1);

@@ -105,29 +105,38 @@ class CellTotals:
     for the influence values ``z_i = w_i x_i · U[g_i]`` (module docstring); :meth:`covariance` finishes
     the variance for any coefficients ``U``.
 
-    ``groups``: category per row (0..n_groups−1, −1 = no contribution); ``X``: n × F features (None =
-    one feature of ones)."""
+    ``groups``: category per row (0..n_groups−1, −1 = no contribution); ``X``: features per row (None =
+    one feature of ones).  ``rows``: the design rows that ``groups`` and ``X`` describe (other rows
+    contribute nothing; default: every row) — passing only the rows that contribute, ordered by
+    category, spares copies of the features."""
 
-    def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X: Optional[np.ndarray] = None):
+    def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X: Optional[np.ndarray] = None,
+                 rows: Optional[np.ndarray] = None):
         if not supported(design):
             raise ValueError("calibrated, multistage and replicate designs need row-level influence values")
         self.design = design
         self.G = int(n_groups)
         groups = np.asarray(groups, dtype=np.int64)
+        m_rows = len(groups)
         ok = groups >= 0
         w = np.asarray(design.weights, dtype=float)
+        strata, psu = design.strata, design.psu
         if X is None:
-            X = np.ones((design.n, 1))
-        X = np.asarray(X, dtype=float).reshape(design.n, -1)
+            X = np.ones((m_rows, 1))
+        X = np.asarray(X, dtype=float)
+        X = X[:, None] if X.ndim == 1 else X
         self.F = X.shape[1]
         G, F = self.G, self.F
         parts = _design_parts(design)
         self.onerow = parts["onerow"]
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            w, strata, psu = w[rows], strata[rows], psu[rows]
         g = np.where(ok, groups, 0)
-        wz = np.where(ok, w, 0.0)  # rows outside every category: weight 0 (no gathers of n-row arrays)
+        wz = np.where(ok, w, 0.0)  # rows outside every category: weight 0
         if not self.onerow:
             n_psu = parts["n_psu"]
-            key = design.psu * G + g
+            key = psu * G + g
             T = np.empty((n_psu * G, F))
             for f in range(F):
                 T[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=n_psu * G)
@@ -135,6 +144,8 @@ class CellTotals:
             self.st, self.fr = parts["psu_stratum"], parts["psu_fraction"]
             return
         H, s = parts["H"], parts["s"]
+        if rows is not None:
+            s = s[rows]
         self.H = H
         # Q_g = Σ s w² x xᵀ per category
         sw2 = s * wz * wz
@@ -143,30 +154,39 @@ class CellTotals:
             for f in range(F):
                 for e in range(f, F):
                     Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * X[:, f] * X[:, e], minlength=G)
-        else:  # the Gram matrix of x·w·√s within each category (rows sorted by category: radix sort)
+        else:  # the Gram matrix of x·w·√s within each category (rows ordered by category)
             Xs = X * np.sqrt(sw2)[:, None]
-            order = np.argsort(g.astype(np.int16) if G < 2**15 else g, kind="stable")
-            bounds = np.searchsorted(g[order], np.arange(G + 1))
-            Xs = Xs[order]
+            if m_rows > 1 and np.any(g[1:] < g[:-1]):
+                order = np.argsort(g.astype(np.int16) if G < 2**15 else g, kind="stable")
+                Xs, gs = Xs[order], g[order]
+            else:
+                gs = g
+            bounds = np.searchsorted(gs, np.arange(G + 1))
             for c in range(G):
                 blk = Xs[bounds[c]:bounds[c + 1]]
                 Q[c] = blk.T @ blk
         self.Q = Q
-        key = design.strata * G + g
+        key = strata * G + g
         sw = s * wz
         Ls = np.empty((H * G, F))
         Lw = np.empty((H * G, F))
         for f in range(F):
-            Ls[:, f] = np.bincount(key, weights=sw * X[:, f], minlength=H * G)
-            Lw[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=H * G)
+            xf = np.ascontiguousarray(X[:, f])
+            Ls[:, f] = np.bincount(key, weights=sw * xf, minlength=H * G)
+            Lw[:, f] = np.bincount(key, weights=wz * xf, minlength=H * G)
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
         self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
-        li = parts["lonely_rows"]  # the rows of lonely strata (one per stratum), for adjust
-        self.lonely_rows = li
+        li = parts["lonely_rows"]  # the design rows of lonely strata (one per stratum), for adjust
+        if rows is not None and len(li):
+            pos = np.full(design.n, -1, dtype=np.int64)
+            pos[rows] = np.arange(len(rows))
+            li = pos[li]
+            li = li[li >= 0]
+        self.lonely_strata = strata[li]
         self.lonely_g = groups[li]
         self.lonely_wx = w[li, None] * X[li]
-        self.lonely_f = parts["one_minus_f"][li]
+        self.lonely_f = 1.0 - design.fpc_fraction[rows[li] if rows is not None else li]
 
     def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:
         """m × m covariance of the totals with coefficients ``U`` (G × F × m, or G × m when F = 1);
@@ -193,7 +213,7 @@ class CellTotals:
             if mode == "fail":
                 raise design.lonely_error(np.flatnonzero(lp))
             if mode == "adjust":
-                sel = lp[design.strata[self.lonely_rows]] & (self.lonely_g >= 0)
+                sel = lp[self.lonely_strata] & (self.lonely_g >= 0)
                 if sel.any():
                     gi = self.lonely_g[sel]
                     Z = np.einsum("jf,jfm->jm", self.lonely_wx[sel], U[gi])

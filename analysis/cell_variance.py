@@ -147,33 +147,36 @@ class CellTotals:
         if rows is not None:
             s = s[rows]
         self.H = H
-        # Q_g = Σ s w² x xᵀ per category
+        # Q_g = Σ s w² x xᵀ per category; Ls, Lw = Σ s w x, Σ w x per stratum × category
         sw2 = s * wz * wz
-        Q = np.zeros((G, F, F))
-        if F <= 4:
-            for f in range(F):
-                for e in range(f, F):
-                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * X[:, f] * X[:, e], minlength=G)
-        else:  # the Gram matrix of x·w·√s within each category (rows ordered by category)
-            Xs = X * np.sqrt(sw2)[:, None]
-            if m_rows > 1 and np.any(g[1:] < g[:-1]):
-                order = np.argsort(g.astype(np.int16) if G < 2**15 else g, kind="stable")
-                Xs, gs = Xs[order], g[order]
-            else:
-                gs = g
-            bounds = np.searchsorted(gs, np.arange(G + 1))
-            for c in range(G):
-                blk = Xs[bounds[c]:bounds[c + 1]]
-                Q[c] = blk.T @ blk
-        self.Q = Q
-        key = strata * G + g
         sw = s * wz
-        Ls = np.empty((H * G, F))
-        Lw = np.empty((H * G, F))
-        for f in range(F):
-            xf = np.ascontiguousarray(X[:, f])
-            Ls[:, f] = np.bincount(key, weights=sw * xf, minlength=H * G)
-            Lw[:, f] = np.bincount(key, weights=wz * xf, minlength=H * G)
+        key = strata * G + g
+        X0 = X
+        Q = np.zeros((G, F, F))
+        Ls = np.zeros((H * G, F))
+        Lw = np.zeros((H * G, F))
+        if F <= 4:  # a few bincounts
+            for f in range(F):
+                xf = np.ascontiguousarray(X[:, f])
+                Ls[:, f] = np.bincount(key, weights=sw * xf, minlength=H * G)
+                Lw[:, f] = np.bincount(key, weights=wz * xf, minlength=H * G)
+                for e in range(f, F):
+                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * X[:, e], minlength=G)
+        else:  # matrix products over the rows of each stratum × category (rows ordered by it)
+            if m_rows > 1 and np.any(key[1:] < key[:-1]):
+                order = np.argsort(key, kind="stable")
+                X, key, sw2, sw, wz = X[order], key[order], sw2[order], sw[order], wz[order]
+            r = np.sqrt(sw2)
+            bounds = np.searchsorted(key, np.arange(H * G + 1))
+            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                lo, hi = bounds[c], bounds[c + 1]
+                blk = X[lo:hi]
+                sblk = np.multiply(blk, r[lo:hi, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                Q[c % G] += sblk.T @ sblk
+                # einsum: BLAS is many times slower on these tall, narrow products
+                Ls[c] = np.einsum("i,if->f", sw[lo:hi], blk)
+                Lw[c] = np.einsum("i,if->f", wz[lo:hi], blk)
+        self.Q = Q
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
         self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
@@ -185,7 +188,7 @@ class CellTotals:
             li = li[li >= 0]
         self.lonely_strata = strata[li]
         self.lonely_g = groups[li]
-        self.lonely_wx = w[li, None] * X[li]
+        self.lonely_wx = w[li, None] * X0[li]
         self.lonely_f = 1.0 - design.fpc_fraction[rows[li] if rows is not None else li]
 
     def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:

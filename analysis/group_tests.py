@@ -155,19 +155,25 @@ def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, lab
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
     shift = np.zeros((G, J))
+    nv = np.bincount(gr, minlength=G)
+    has = nv > 0
+    starts = np.searchsorted(gr, np.flatnonzero(has))  # rows are ordered by group: sums per group by segment
     for j, (y, v) in enumerate(zip(ys, vs)):
         vr = v[rows]
-        yr = np.where(vr, y[rows], 0.0)
-        WD[:, j] = np.bincount(gr, weights=np.where(vr, wr, 0.0), minlength=G)
-        AD[:, j] = np.bincount(gr, weights=wr * yr, minlength=G)
+        wv = wr * vr
+        yr = y[rows]
+        if len(rows):
+            WD[has, j] = np.add.reduceat(wv, starts)
+            AD[has, j] = np.add.reduceat(wv * yr, starts)
         with np.errstate(invalid="ignore", divide="ignore"):
             shift[:, j] = np.where(WD[:, j] > 0, AD[:, j] / WD[:, j], 0.0)
         X[:, 2 * j] = vr
-        X[:, 2 * j + 1] = np.where(vr, yr - shift[gr, j], 0.0)
+        yr -= np.repeat(shift[:, j], nv)
+        yr *= vr
+        X[:, 2 * j + 1] = yr
     others = ~np.eye(G, dtype=bool)
     WC = np.array([WD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
     AC = np.array([AD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
-    nv = np.bincount(gr, minlength=G)
     n_all = int(nv.sum())
     testable = np.all((WD > 0) & (WC > 0), axis=1)
     U = np.zeros((G, 2 * J, G))  # (group of the row, feature, tested group)

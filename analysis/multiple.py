@@ -23,6 +23,7 @@ Checked against R golden values in ``tests/golden/r_indicators.R``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -70,8 +71,20 @@ def _any_finite(cols: list, n: int) -> np.ndarray:
     return out
 
 
+_ENGINES: dict = {}
+
+
 def _engine(design: Design, groupings: Sequence[Grouping]):
-    eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
+    if groupings:
+        eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
+    else:  # the overall engine of a design, built once (the question tables ask for it once per question)
+        hit = _ENGINES.get(id(design))
+        if hit is not None and hit[0]() is design:
+            eng = hit[1]
+        else:
+            eng = make_engine(design, [])
+            _ENGINES.clear()
+            _ENGINES[id(design)] = (weakref.ref(design), eng)
     groups = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     return eng, groups
 

@@ -253,7 +253,8 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     R, C = int(g_seen.sum()), int(y_seen.sum())
     K = R * C
     cell = np.full(design.n, -1, dtype=np.int64)
-    cell[cells_ok] = ((np.cumsum(g_seen) - 1)[codes[cells_ok]] * C + (np.cumsum(y_seen) - 1)[yc[cells_ok]])
+    cell[cells_ok] = ((np.cumsum(g_seen) - 1)[codes[cells_ok].astype(np.int64)] * C
+                      + (np.cumsum(y_seen) - 1)[yc[cells_ok]])
     w = np.asarray(design.weights, dtype=float)
     Wk = np.bincount(cell[cells_ok], weights=w[cells_ok], minlength=K)
     W = Wk.sum()

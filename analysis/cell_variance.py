@@ -22,7 +22,12 @@ needs only the PSU totals Z_j of z, and those are linear in sums per PSU × cate
   with Q_g = Σ_{g_i=g} s_i w_i² x_i x_iᵀ (F × F per category), S_h = Σ_g (Σ_{i∈h, g_i=g} s_i w_i x_i) U_g,
   Z̄_h = (1/n_h) Σ_g (Σ_{i∈h, g_i=g} w_i x_i) U_g and σ_h = Σ_{i∈h} s_i: sums per stratum × category,
   so nothing of size rows × estimates is formed.  s_i is each row's own factor (under PPS each PSU's
-  own 1 − π_j, Brewer's approximation), so the expansion is exact for every one-stage design.
+  own 1 − π_j, Brewer's approximation), so the expansion is exact for every one-stage design.  It is
+  exact in arithmetic, not in floating point: when V is tiny beside Σ s z zᵀ digits cancel, so callers
+  centre their features within each category (a group's values at the group's mean) where they can.
+
+The linearisation variance is the textbook one (Wolter 2007, *Introduction to Variance Estimation*,
+ch. 6; Lumley's ``survey:::svyrecvar``/``onestrat``); only the order of summation is new.
 
 R's lonely-PSU rules are those of :meth:`Design.variance_of_psu_totals`: a completely sampled stratum
 (1 − f < 1e-7) contributes 0 and is never lonely; a stratum with one PSU that holds a row of the

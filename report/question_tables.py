@@ -14,7 +14,9 @@ questionnaire order, its table of answers —
 
 Shares are :func:`analysis.multiple.multiple_choice` "% of respondents" with the option's indicator
 as the selected column (for one code per respondent :func:`analysis.multiple.single_choice`, the same
-estimate from one table of the answer codes: R ``svyciprop(~I(x == code), design)`` on the answered rows, checked against R in ``tests/test_multiple.py`` / ``tests/test_ciprop_r_golden.py``);
+estimate from one table of the answer codes: R ``svyciprop(~I(x == code), design)`` on the answered
+rows, checked against R in ``tests/test_multiple.py`` / ``tests/test_ciprop_r_golden.py``; equal to
+``multiple_choice`` in ``tests/test_single_choice.py``);
 means are :func:`analysis.estimators.svymean` (R ``svymean``).  Records are dataclasses; the result dict
 holds them as plain dicts (:func:`dataclasses.asdict`) under ``questions``.
 """

@@ -17,7 +17,7 @@ from analysis.design import DesignError
 
 def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False):
     n_strata = int(rng.integers(1, 5))
-    rows, strata, psus = [], [], []
+    strata, psus = [], []
     pid = 0
     for h in range(n_strata):
         n_psu = 1 if (lonely != "none" and h == n_strata - 1 and n_strata > 1) else int(rng.integers(2, 7))

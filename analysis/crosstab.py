@@ -16,7 +16,8 @@ domain (PSUs minus strata among its rows), i.e. exactly R
 ``svyciprop(~I(a==r & b==c), subset(design, !is.na(a) & !is.na(b)), method=...)`` for cells
 and ``svyciprop(~I(b==c), subset(design, a==r & !is.na(b)), ...)`` for row shares.  Rows
 outside a domain keep their place with zero weight; nothing is cut.  Only per-PSU totals of
-the (PSU × cell) weighted counts enter the variances, so the cost is one ``bincount``.
+the (PSU × cell) weighted counts — on an unclustered design the stratum × cell sums of w and
+s·w² — enter the variances (:mod:`analysis.cell_variance`), so the cost is a few ``bincount``.
 
 Rao–Scott second-order corrected test of independence (Rao & Scott 1984, *Ann. Statist.*
 12:46–60; the implementation matched is Lumley's ``survey:::svychisq.survey.design``,
@@ -42,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .cell_variance import CellTotals
 from .ci import check_method, proportion_ci_used
 from .column import normalize_value
 from .design import Design, DesignError, count_distinct
@@ -312,17 +314,6 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     q_row = (Wk.reshape(R, C) / Wr[:, None]).ravel()
     q_col = (Wk.reshape(R, C) / Wc[None, :]).ravel()
 
-    # PSU × cell weighted totals → influence totals for the three kinds of share
-    n_psu = int(design.psu.max()) + 1
-    A = np.bincount(design.psu * K + cell, weights=w, minlength=n_psu * K).reshape(n_psu, K)
-    A3 = A.reshape(n_psu, R, C)
-    Arow = A3.sum(2)                                           # PSU × R
-    Acol = A3.sum(1)                                           # PSU × C
-    B = Arow.sum(1)                                            # PSU
-    st = np.zeros(n_psu, dtype=np.int64)
-    st[design.psu] = design.strata
-    fr = np.zeros(n_psu)
-    fr[design.psu] = design.fpc_fraction
     # each share's domain: strata without a row of the domain take no part (R subset/svyby)
     v_row = np.zeros(K)
     v_col = np.zeros(K)
@@ -358,23 +349,21 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
             Z = (w * m)[:, None] * (E[:, sl] - qc[:, j][None, :]) / Wc[j]
             v_col[sl] = np.diag(design.variance(Z, present=m))
     else:
-        # the influence totals of each kind of share, formed one at a time (PSU × K each: one per row
-        # on an unclustered design)
-        T_cell = (A - p[None, :] * B[:, None]) / W
-        V_cell = design.variance_of_psu_totals(T_cell, st, fr, present_strata=design.strata_present(ok))
-        del T_cell
-        T_row = ((A3 - q_row.reshape(R, C)[None] * Arow[:, :, None]) / Wr[None, :, None]).reshape(n_psu, K)
+        # first-stage totals of the influence values of each kind of share, from the weights per
+        # PSU × cell (stratum × cell on an unclustered design): analysis.cell_variance
+        tots = CellTotals(design, np.where(ok, cell, -1), K)
+        eye = np.eye(K)
+        V_cell = tots.covariance((eye - p[None, :]) / W, ok)
+        cr, cc = np.repeat(np.arange(R), C), np.tile(np.arange(C), R)
         for i in range(R):
             sl = slice(i * C, (i + 1) * C)
-            pres = design.strata_present(ok & (rcode == i))
-            v_row[sl] = np.diag(design.variance_of_psu_totals(T_row[:, sl], st, fr, present_strata=pres))
-        del T_row
-        T_col = ((A3 - q_col.reshape(R, C)[None] * Acol[:, None, :]) / Wc[None, None, :]).reshape(n_psu, K)
+            # cell k of row i: influence w (1[k = k'] − q_row[k']) / W_r for the shares k' of row i
+            U = np.where((cr == i)[:, None], (eye[:, sl] - q_row[sl][None, :]) / Wr[i], 0.0)
+            v_row[sl] = np.diag(tots.covariance(U, ok & (rcode == i)))
         for j in range(C):
             sl = np.arange(j, K, C)
-            pres = design.strata_present(ok & (ccode == j))
-            v_col[sl] = np.diag(design.variance_of_psu_totals(T_col[:, sl], st, fr, present_strata=pres))
-        del T_col
+            U = np.where((cc == j)[:, None], (eye[:, sl] - q_col[sl][None, :]) / Wc[j], 0.0)
+            v_col[sl] = np.diag(tots.covariance(U, ok & (ccode == j)))
 
     # degrees of freedom of each share's domain
     if df is None:
@@ -434,7 +423,7 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
         E[np.flatnonzero(ok), cell[ok]] = 1.0
         V_tot = design.variance(w[:, None] * E, present=ok)
     else:
-        V_tot = design.variance_of_psu_totals(A, st, fr, present_strata=design.strata_present(ok))
+        V_tot = tots.covariance(np.eye(K), ok)
     wald = wald_tests(Wk, V_tot, R, C, nu)
 
     cells = pd.DataFrame({

@@ -31,8 +31,10 @@ from typing import Optional, Sequence
 import numpy as np
 from scipy import stats
 
-from .crosstab import crosstab
+from .cell_variance import CellTotals, supported
+from .crosstab import crosstab, rao_scott
 from .design import Design
+from .domains import code_values
 from .estimators import design_df
 
 
@@ -74,14 +76,26 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
     codes = np.asarray(codes)
     ys = [np.nan_to_num(np.asarray(y, dtype=float)) for y in ys]
     vs = [np.asarray(v, dtype=bool) & (w > 0) for v in valids]
-    J = len(ys)
     known = codes >= 0
     any_valid = np.zeros(design.n, dtype=bool)
     for v in vs:
         any_valid |= v
-    replicate = getattr(design, "is_replicate", False)
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
     dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
+    if supported(design):
+        return _from_cell_totals(design, ys, vs, codes, labels, any_valid, present, dfv)
+    return _from_rows(design, ys, vs, codes, labels, any_valid, present, dfv)
+
+
+def _from_rows(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Sequence[str],
+               any_valid: np.ndarray, present: np.ndarray, dfv: float) -> list[GroupTest]:
+    """:func:`group_vs_rest` from the row-level influence values of every group, one group at a time:
+    calibrated and multistage designs (:meth:`Design.variance` on the rows) and replicate designs
+    (the difference re-estimated with each replicate's weights)."""
+    w = np.asarray(design.weights, dtype=float)
+    J = len(ys)
+    known = codes >= 0
+    replicate = getattr(design, "is_replicate", False)
     out = []
     for g, lab in enumerate(labels):
         D = codes == g
@@ -118,6 +132,77 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
     return out
 
 
+def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Sequence[str],
+                      any_valid: np.ndarray, present: np.ndarray, dfv: float) -> list[GroupTest]:
+    """:func:`group_vs_rest` for designs whose first-stage PSU totals give the variance: every group's
+    influence values z (module docstring) are, for a row of group h, w·Σ_j (a_j v_j + b_j v_j (y_j − c_hj))
+    with coefficients a_j, b_j of (tested group, h), so their variance follows from sums per PSU
+    (stratum when unclustered) × group of w·x for the features x = (v_j, v_j (y_j − c_hj))
+    (:class:`analysis.cell_variance.CellTotals`) — the same variance as the row-level z, without forming
+    it once per group.  c_hj (the item's mean in group h) leaves z unchanged and keeps the expanded sums
+    of squares free of cancellation (within group h they are sums of squares around the group's mean)."""
+    w = np.asarray(design.weights, dtype=float)
+    J = len(ys)
+    # the rows that contribute (valid for some item, in some group), ordered by group: the features are
+    # built in that order, so the aggregation copies none of them
+    rows = np.flatnonzero(present)
+    gr = codes[rows].astype(np.int64)
+    G = max(len(labels), int(gr.max()) + 1 if len(rows) else 0)  # the labelled groups (and any code beyond them)
+    order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
+    rows, gr = rows[order], gr[order]
+    wr = w[rows]
+    X = np.empty((len(rows), 2 * J), order="F")
+    WD = np.zeros((G, J))
+    AD = np.zeros((G, J))
+    shift = np.zeros((G, J))
+    nv = np.bincount(gr, minlength=G)
+    has = nv > 0
+    starts = np.searchsorted(gr, np.flatnonzero(has))  # rows are ordered by group: sums per group by segment
+    for j, (y, v) in enumerate(zip(ys, vs)):
+        vr = v[rows]
+        wv = wr * vr
+        yr = y[rows]
+        if len(rows):
+            WD[has, j] = np.add.reduceat(wv, starts)
+            AD[has, j] = np.add.reduceat(wv * yr, starts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shift[:, j] = np.where(WD[:, j] > 0, AD[:, j] / WD[:, j], 0.0)
+        X[:, 2 * j] = vr
+        yr -= np.repeat(shift[:, j], nv)
+        yr *= vr
+        X[:, 2 * j + 1] = yr
+    others = ~np.eye(G, dtype=bool)
+    WC = np.array([WD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
+    AC = np.array([AD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
+    n_all = int(nv.sum())
+    testable = np.all((WD > 0) & (WC > 0), axis=1)
+    U = np.zeros((G, 2 * J, G))  # (group of the row, feature, tested group)
+    th = {}
+    for g in np.flatnonzero(testable[: len(labels)]):
+        pD, pC = AD[g] / WD[g], AC[g] / WC[g]
+        thD = thC = 0.0
+        for j in range(J):
+            thD += pD[j] / J
+            thC += pC[j] / J
+        th[g] = (thD, thC)
+        rest = others[g]
+        U[g, 1::2, g] = 1.0 / (J * WD[g])
+        U[g, 0::2, g] = -(pD - shift[g]) / (J * WD[g])
+        U[rest, 1::2, g] = -1.0 / (J * WC[g])
+        U[rest, 0::2, g] = (pC - shift[rest]) / (J * WC[g])
+    var = np.full(G, np.nan)
+    if th:
+        var = np.diag(CellTotals(design, gr, G, X, rows=rows).covariance(U, present))
+    out = []
+    for g, lab in enumerate(labels):
+        nD = int(nv[g])
+        if g not in th:
+            out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, n_all - nD))
+            continue
+        out.append(finish_test(lab, th[g][0], th[g][1], float(var[g]), dfv, nD, n_all - nD))
+    return out
+
+
 def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC: int) -> GroupTest:
     """The t test of the difference thD − thC with linearisation variance ``var`` on ``dfv`` df (R
     ``svycontrast`` then ``2·pt(−|t|, degf)``); shared by the row engine and the sufficient-statistics one."""
@@ -132,14 +217,48 @@ def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC
 def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> Optional[dict]:
     """Rao–Scott F test of answers ``y`` (valid where ``valid``) × group ``codes`` (−1 = missing):
     ``{"name": "rao-scott-F", "F", "df1", "df2", "p"}`` (R ``svychisq(~y + g, design)``), or None when
-    the table has fewer than two groups or two answers."""
+    the table has fewer than two groups or two answers.
+
+    The test of :func:`analysis.crosstab.crosstab` (groups as rows, answers as columns, both sorted
+    numerically): cell shares p, their covariance from the PSU × cell (stratum × cell when unclustered)
+    weighted totals (:class:`analysis.cell_variance.CellTotals`), N rows with non-zero weight and the
+    design df — without the table's shares, intervals and design effects, which the test does not use.
+    Calibrated, multistage and replicate designs take the crosstab itself (row-level influence values)."""
     codes = np.asarray(codes)
     ok = np.asarray(valid, dtype=bool) & (codes >= 0) & (design.weights > 0)
     if not ok.any():
         return None
     yy = np.asarray(y, dtype=float)
-    if np.unique(codes[ok]).size < 2 or np.unique(yy[ok]).size < 2:
+    if np.isinf(yy[ok]).any():  # infinite answers are levels of the crosstab, not missing codes
+        if np.unique(codes[ok]).size < 2 or np.unique(yy[ok]).size < 2:
+            return None
+        ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
+                      row_name="group", col_name="answer")
+        return ct.test_record("F")
+    # distinct groups and answers among the valid rows by counting codes (np.unique sorts every row);
+    # code 0 of the answers is NaN, which counts as one more answer here (np.unique keeps one NaN)
+    yc, yvals = code_values(yy)
+    g_seen = np.bincount(codes[ok].astype(np.int64)) > 0
+    y_seen = np.bincount(yc[ok], minlength=len(yvals)) > 0
+    if g_seen.sum() < 2 or y_seen.sum() < 2:
         return None
-    ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
-                  row_name="group", col_name="answer")
-    return ct.test_record("F")
+    cells_ok = ok & (yc > 0)
+    if not supported(design) or not cells_ok.any():
+        ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
+                      row_name="group", col_name="answer")
+        return ct.test_record("F")
+    # levels present among the rows of the table, in increasing order (crosstab sorts them numerically)
+    g_seen = np.bincount(codes[cells_ok].astype(np.int64), minlength=len(g_seen)) > 0
+    y_seen = np.bincount(yc[cells_ok], minlength=len(yvals)) > 0
+    R, C = int(g_seen.sum()), int(y_seen.sum())
+    K = R * C
+    cell = np.full(design.n, -1, dtype=np.int64)
+    cell[cells_ok] = ((np.cumsum(g_seen) - 1)[codes[cells_ok].astype(np.int64)] * C
+                      + (np.cumsum(y_seen) - 1)[yc[cells_ok]])
+    w = np.asarray(design.weights, dtype=float)
+    Wk = np.bincount(cell[cells_ok], weights=w[cells_ok], minlength=K)
+    W = Wk.sum()
+    p = Wk / W
+    V = CellTotals(design, cell, K).covariance((np.eye(K) - p[None, :]) / W, cells_ok)
+    N = float(np.count_nonzero(design.weights > 0))
+    return rao_scott(p, V, R, C, N, float(design.degf())).to_dict()

@@ -23,6 +23,7 @@ Checked against R golden values in ``tests/golden/r_indicators.R``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -70,8 +71,20 @@ def _any_finite(cols: list, n: int) -> np.ndarray:
     return out
 
 
+_ENGINES: dict = {}
+
+
 def _engine(design: Design, groupings: Sequence[Grouping]):
-    eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
+    if groupings:
+        eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
+    else:  # the overall engine of a design, built once (the question tables ask for it once per question)
+        hit = _ENGINES.get(id(design))
+        if hit is not None and hit[0]() is design:
+            eng = hit[1]
+        else:
+            eng = make_engine(design, [])
+            _ENGINES.clear()
+            _ENGINES[id(design)] = (weakref.ref(design), eng)
     groups = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     return eng, groups
 
@@ -115,6 +128,34 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
         out.append(OptionResult(int(c), str(lab), {"respondents": resp, "mentions": ment}))
     mm, _, _ = eng.estimate(base_tab, d, c_ment, confidence=confidence, df=df)
     return ChoiceResults(groups, [int(x) for x in mm.n], out, [float(x) for x in mm.estimate])
+
+
+def single_choice(design: Design, x: np.ndarray, codes: Sequence, labels: Sequence[str], *,
+                  groupings: Sequence[Grouping] = (), ci_method: str = "logit", confidence: float = 0.95,
+                  df: Optional[float] = None) -> ChoiceResults:
+    """% of respondents of every option of a one-code answer column ``x`` (NaN = not answered): the
+    ``respondents`` estimate of :func:`multiple_choice` with ``selected`` = 1{x = code} on the answered
+    rows (``asked`` = answered), ``p̂_j = Σ w d 1{x = c_j} / Σ w d`` (R ``svyciprop(~I(x == c_j),
+    subset(des, !is.na(x)))``) — from one collapsed table of the answer codes instead of one per option
+    (:meth:`analysis.domains.DomainEngine.tabulate`).  ``mean_mentions`` is left empty (1 by definition)."""
+    from .domains import code_values
+
+    x = np.asarray(x, dtype=float)
+    if x.shape != (design.n,) or len(codes) != len(labels):
+        raise DesignError("x must hold one value per row, with one label per option code")
+    eng, groups = _engine(design, groupings)
+    xc, values = code_values(x)
+    K = len(values)
+    tab = eng.tabulate(xc.astype(np.int64), K)
+    d = np.isfinite(values).astype(float)  # code 0 = not answered
+    out = []
+    resp = None
+    for c, lab in zip(codes, labels):
+        hit = (values == c).astype(float)
+        resp, _, _ = eng.estimate(tab, d, hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
+        out.append(OptionResult(int(c), str(lab), {"respondents": resp}))
+    n_asked = [int(v) for v in resp.n] if resp is not None else []
+    return ChoiceResults(groups, n_asked, out)
 
 
 def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labels: Sequence[str], *, k: Optional[int] = None,

@@ -13,8 +13,10 @@ questionnaire order, its table of answers —
 * text: the number of answers (the answers themselves are in the open-answer section).
 
 Shares are :func:`analysis.multiple.multiple_choice` "% of respondents" with the option's indicator
-as the selected column (for one code per respondent this is R ``svyciprop(~I(x == code), design)``
-on the answered rows, checked against R in ``tests/test_multiple.py`` / ``tests/test_ciprop_r_golden.py``);
+as the selected column (for one code per respondent :func:`analysis.multiple.single_choice`, the same
+estimate from one table of the answer codes: R ``svyciprop(~I(x == code), design)`` on the answered
+rows, checked against R in ``tests/test_multiple.py`` / ``tests/test_ciprop_r_golden.py``; equal to
+``multiple_choice`` in ``tests/test_single_choice.py``);
 means are :func:`analysis.estimators.svymean` (R ``svymean``).  Records are dataclasses; the result dict
 holds them as plain dicts (:func:`dataclasses.asdict`) under ``questions``.
 """
@@ -29,7 +31,7 @@ import pandas as pd
 
 from analysis import Design
 from analysis.estimators import svymean
-from analysis.multiple import multiple_choice, ranking_scores
+from analysis.multiple import multiple_choice, ranking_scores, single_choice
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
@@ -89,9 +91,8 @@ def _choice_rows(des: Design, x: np.ndarray, q: Question, ci_method: str, confid
     opts = q.options
     if not opts or not answered.any():
         return int(answered.sum()), [FreqRow(o.label, 0, None, None, None, row) for o in opts]
-    sel = [np.where(answered, (x == o.code).astype(float), np.nan) for o in opts]
-    res = multiple_choice(des, sel, [o.code for o in opts], [o.label for o in opts], asked=answered,
-                          ci_method=ci_method, confidence=confidence)
+    res = single_choice(des, x, [o.code for o in opts], [o.label for o in opts], ci_method=ci_method,
+                        confidence=confidence)
     out = []
     for o, r in zip(opts, res.options):
         e = r.stats["respondents"][0]

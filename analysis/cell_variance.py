@@ -1,0 +1,247 @@
+"""Linearisation variance of totals whose influence values depend on a row's category, from aggregated sums.
+
+Many tests need the design covariance of estimated totals whose influence values have the form
+
+    z_i = w_i Σ_f x_if U[g_i, f, :]          (z_i = 0 where g_i < 0)
+
+with ``g_i`` the row's category (a cell of a table, a group), ``x_i`` a few row features (1 for the
+cell indicator of a table; v_j and v_j·y_j per item j for a difference of domain means) and ``U``
+coefficients per category (G × F × m, m estimates).  The one-stage variance (R
+``survey:::onestrat``, :meth:`analysis.design.Design.variance_of_psu_totals`)
+
+    V = Σ_h Σ_{j∈h} s_j (Z_j − Z̄_h)(Z_j − Z̄_h)ᵀ,   s_j = (1 − f_j) n_h/(n_h − 1)
+
+needs only the PSU totals Z_j of z, and those are linear in sums per PSU × category:
+
+* **clustered designs**: Z_j = Σ_g Σ_f T[j, g, f] U[g, f, :] with T[j, g, f] = Σ_{i∈j, g_i=g} w_i x_if
+  (one ``np.bincount`` per feature), then the one-stage formula of the design on those totals;
+* **unclustered designs** (each row its own PSU, so the PSU totals are the rows): expanding the square,
+
+      V = Σ_g U_gᵀ Q_g U_g − Σ_h (Z̄_h S_hᵀ + S_h Z̄_hᵀ) + Σ_h σ_h Z̄_h Z̄_hᵀ
+
+  with Q_g = Σ_{g_i=g} s_i w_i² x_i x_iᵀ (F × F per category), S_h = Σ_g (Σ_{i∈h, g_i=g} s_i w_i x_i) U_g,
+  Z̄_h = (1/n_h) Σ_g (Σ_{i∈h, g_i=g} w_i x_i) U_g and σ_h = Σ_{i∈h} s_i: sums per stratum × category,
+  so nothing of size rows × estimates is formed.  s_i is each row's own factor (under PPS each PSU's
+  own 1 − π_j, Brewer's approximation), so the expansion is exact for every one-stage design.  It is
+  exact in arithmetic, not in floating point: when V is tiny beside Σ s z zᵀ digits cancel, so callers
+  centre their features within each category (a group's values at the group's mean) where they can.
+
+The linearisation variance is the textbook one (Wolter 2007, *Introduction to Variance Estimation*,
+ch. 6; Lumley's ``survey:::svyrecvar``/``onestrat``); only the order of summation is new.
+
+R's lonely-PSU rules are those of :meth:`Design.variance_of_psu_totals`: a completely sampled stratum
+(1 − f < 1e-7) contributes 0 and is never lonely; a stratum with one PSU that holds a row of the
+domain (``present``) fails (``fail``, naming it), contributes 0 (``certainty``, ``remove``),
+(1 − f) Z_j Z_jᵀ (``adjust``), or is dropped and the sum scaled by strata present / strata present
+and not lonely (``average``).  Calibrated, multistage (fpc at every stage) and replicate-weight
+designs need row-level influence values (calibration residuals, later stages, replicates): they
+are not handled here (:func:`supported`).
+
+Property-tested against :meth:`Design.variance` of the row-level influence values on random designs
+with strata, clusters, fpc, PPS, domains and lonely PSUs (tests/test_cell_variance.py, 1e-10 relative).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Optional
+
+import numpy as np
+
+from .design import Design
+
+
+def supported(design: Design) -> bool:
+    """True when first-stage PSU totals give the variance (not calibrated, multistage or replicate)."""
+    return not getattr(design, "is_replicate", False) and not design.needs_rows
+
+
+def one_row_psus(design: Design) -> bool:
+    """True when every PSU holds exactly one row (an unclustered design)."""
+    n = design.n
+    psu = design.psu
+    return n > 0 and int(psu.max()) + 1 == n and int(np.bincount(psu, minlength=n).max()) == 1
+
+
+_PARTS: dict = {}
+
+
+def _design_parts(design: Design) -> dict:
+    """What :class:`CellTotals` needs of the design alone (PSU strata and fractions; for unclustered
+    designs each row's factor s = (1 − f) n_h/(n_h − 1), 0 for certainty and lonely strata), computed
+    once per design object (the group tests of a report use one design for hundreds of tests)."""
+    hit = _PARTS.get(id(design))
+    if hit is not None and hit[0]() is design:
+        return hit[1]
+    out: dict = {"onerow": one_row_psus(design)}
+    if not out["onerow"]:
+        n_psu = int(design.psu.max()) + 1
+        st = np.zeros(n_psu, dtype=np.int64)
+        st[design.psu] = design.strata
+        fr = np.zeros(n_psu)
+        fr[design.psu] = design.fpc_fraction
+        out.update(n_psu=n_psu, psu_stratum=st, psu_fraction=fr)
+    else:
+        st = design.strata
+        H = int(st.max()) + 1
+        n_h = np.bincount(st, minlength=H).astype(float)
+        one_minus_f = 1.0 - design.fpc_fraction
+        if design.pps is not None:  # as Design._onestage: under PPS a stratum is certain when all its PSUs are
+            all_certain = np.ones(H, dtype=bool)
+            np.logical_and.at(all_certain, st, one_minus_f < 1e-7)
+            certain = all_certain[st]
+        else:
+            certain = one_minus_f < 1e-7
+        lonely = (n_h[st] == 1) & ~certain
+        s = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
+        s[certain | lonely] = 0.0  # lonely strata: handled in covariance (they depend on the domain)
+        lonely_h = np.zeros(H, dtype=bool)
+        lonely_h[st[lonely]] = True
+        out.update(H=H, n_h=n_h, s=s, sigma=np.bincount(st, weights=s, minlength=H), lonely_h=lonely_h,
+                   lonely_rows=np.flatnonzero(lonely), one_minus_f=one_minus_f)
+    if len(_PARTS) > 8:
+        _PARTS.clear()
+    _PARTS[id(design)] = (weakref.ref(design), out)
+    return out
+
+
+class CellTotals:
+    """Aggregated sums of ``w·x`` per PSU × category (clustered) or stratum × category (unclustered)
+    for the influence values ``z_i = w_i x_i · U[g_i]`` (module docstring); :meth:`covariance` finishes
+    the variance for any coefficients ``U``.
+
+    ``groups``: category per row (0..n_groups−1, −1 = no contribution); ``X``: features per row (None =
+    one feature of ones).  ``rows``: the design rows that ``groups`` and ``X`` describe (other rows
+    contribute nothing; default: every row) — passing only the rows that contribute, ordered by
+    category, spares copies of the features."""
+
+    def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X: Optional[np.ndarray] = None,
+                 rows: Optional[np.ndarray] = None):
+        if not supported(design):
+            raise ValueError("calibrated, multistage and replicate designs need row-level influence values")
+        self.design = design
+        self.G = int(n_groups)
+        groups = np.asarray(groups, dtype=np.int64)
+        m_rows = len(groups)
+        ok = groups >= 0
+        w = np.asarray(design.weights, dtype=float)
+        strata, psu = design.strata, design.psu
+        if X is None:
+            X = np.ones((m_rows, 1))
+        X = np.asarray(X, dtype=float)
+        X = X[:, None] if X.ndim == 1 else X
+        self.F = X.shape[1]
+        G, F = self.G, self.F
+        parts = _design_parts(design)
+        self.onerow = parts["onerow"]
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            w, strata, psu = w[rows], strata[rows], psu[rows]
+        g = np.where(ok, groups, 0)
+        wz = np.where(ok, w, 0.0)  # rows outside every category: weight 0
+        if not self.onerow:
+            n_psu = parts["n_psu"]
+            key = psu * G + g
+            T = np.empty((n_psu * G, F))
+            for f in range(F):
+                T[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=n_psu * G)
+            self.T = T.reshape(n_psu, G * F)
+            self.st, self.fr = parts["psu_stratum"], parts["psu_fraction"]
+            return
+        H, s = parts["H"], parts["s"]
+        if rows is not None:
+            s = s[rows]
+        self.H = H
+        # Q_g = Σ s w² x xᵀ per category; Ls, Lw = Σ s w x, Σ w x per stratum × category
+        sw2 = s * wz * wz
+        sw = s * wz
+        key = strata * G + g
+        X0 = X
+        Q = np.zeros((G, F, F))
+        Ls = np.zeros((H * G, F))
+        Lw = np.zeros((H * G, F))
+        if F <= 4:  # a few bincounts
+            for f in range(F):
+                xf = np.ascontiguousarray(X[:, f])
+                Ls[:, f] = np.bincount(key, weights=sw * xf, minlength=H * G)
+                Lw[:, f] = np.bincount(key, weights=wz * xf, minlength=H * G)
+                for e in range(f, F):
+                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * X[:, e], minlength=G)
+        else:  # matrix products over the rows of each stratum × category (rows ordered by it)
+            if m_rows > 1 and np.any(key[1:] < key[:-1]):
+                order = np.argsort(key, kind="stable")
+                X, key, sw2, sw, wz = X[order], key[order], sw2[order], sw[order], wz[order]
+            r = np.sqrt(sw2)
+            bounds = np.searchsorted(key, np.arange(H * G + 1))
+            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                lo, hi = bounds[c], bounds[c + 1]
+                blk = X[lo:hi]
+                sblk = np.multiply(blk, r[lo:hi, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                Q[c % G] += sblk.T @ sblk
+                # einsum: BLAS is many times slower on these tall, narrow products
+                Ls[c] = np.einsum("i,if->f", sw[lo:hi], blk)
+                Lw[c] = np.einsum("i,if->f", wz[lo:hi], blk)
+        self.Q = Q
+        self.Ls = Ls.reshape(H, G * F)
+        self.Lw = Lw.reshape(H, G * F)
+        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
+        li = parts["lonely_rows"]  # the design rows of lonely strata (one per stratum), for adjust
+        if rows is not None and len(li):
+            pos = np.full(design.n, -1, dtype=np.int64)
+            pos[rows] = np.arange(len(rows))
+            li = pos[li]
+            li = li[li >= 0]
+        self.lonely_strata = strata[li]
+        self.lonely_g = groups[li]
+        self.lonely_wx = w[li, None] * X0[li]
+        self.lonely_f = 1.0 - design.fpc_fraction[rows[li] if rows is not None else li]
+
+    def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """m × m covariance of the totals with coefficients ``U`` (G × F × m, or G × m when F = 1);
+        ``present``: rows of the estimate's domain (bool per row), for the lonely-PSU rules."""
+        U = np.asarray(U, dtype=float)
+        if U.ndim == 2:
+            U = U[:, None, :]
+        m = U.shape[2]
+        design = self.design
+        pres = design.strata_present(present)
+        Uf = U.reshape(self.G * self.F, m)
+        if not self.onerow:
+            return design.variance_of_psu_totals(self.T @ Uf, self.st, self.fr, present_strata=pres)
+        quad = np.einsum("gfe,gfm,gen->mn", self.Q, U, U, optimize=True)
+        S = self.Ls @ Uf                                           # H × m
+        Zb = (self.Lw @ Uf) / np.maximum(self.n_h, 1)[:, None]    # H × m
+        ZS = Zb.T @ S
+        V = quad - ZS - ZS.T + (Zb * self.sigma[:, None]).T @ Zb
+        p = np.zeros(self.H, dtype=bool)
+        p[: len(pres)] = pres[: self.H]
+        lp = self.lonely_h & p
+        if lp.any():
+            mode = design.lonely_psu
+            if mode == "fail":
+                raise design.lonely_error(np.flatnonzero(lp))
+            if mode == "adjust":
+                sel = lp[self.lonely_strata] & (self.lonely_g >= 0)
+                if sel.any():
+                    gi = self.lonely_g[sel]
+                    Z = np.einsum("jf,jfm->jm", self.lonely_wx[sel], U[gi])
+                    V = V + (Z * self.lonely_f[sel][:, None]).T @ Z
+            elif mode == "average":
+                n_all = int(np.sum(p & (self.n_h > 0)))
+                n_ok = n_all - int(lp.sum())
+                V = V * n_all / n_ok if n_ok > 0 else V * np.nan
+        return V
+
+
+def row_influence(design: Design, groups: np.ndarray, U: np.ndarray, X: Optional[np.ndarray] = None) -> np.ndarray:
+    """The row-level influence values ``z_i = w_i x_i · U[g_i]`` (n × m; 0 where g_i < 0) that
+    :class:`CellTotals` aggregates: for designs it does not support, pass them to :meth:`Design.variance`."""
+    U = np.asarray(U, dtype=float)
+    if U.ndim == 2:
+        U = U[:, None, :]
+    groups = np.asarray(groups, dtype=np.int64)
+    X = np.ones((design.n, 1)) if X is None else np.asarray(X, dtype=float).reshape(design.n, -1)
+    ok = groups >= 0
+    z = np.zeros((design.n, U.shape[2]))
+    z[ok] = np.einsum("if,ifm->im", X[ok] * design.weights[ok, None], U[groups[ok]])
+    return z

@@ -1,0 +1,165 @@
+"""The aggregated linearisation variance (analysis.cell_variance) equals the row-level one (Design.variance).
+
+Seeded random designs: strata, clusters or none, fpc as counts, fractions or certainty strata, PPS
+(Brewer), zero weights, domains (``Design.subset``), lonely PSUs under every ``lonely_psu`` option,
+one or several features per row.  Reference: :meth:`Design.variance` of the row-level influence
+values :func:`analysis.cell_variance.row_influence` — the computation the aggregated one replaced.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import Design
+from analysis.cell_variance import CellTotals, one_row_psus, row_influence
+from analysis.design import DesignError
+
+
+def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False):
+    n_strata = int(rng.integers(1, 5))
+    strata, psus = [], []
+    pid = 0
+    for h in range(n_strata):
+        n_psu = 1 if (lonely != "none" and h == n_strata - 1 and n_strata > 1) else int(rng.integers(2, 7))
+        for _ in range(n_psu):
+            size = int(rng.integers(1, 5)) if clustered else 1
+            strata += [h] * size
+            psus += [pid] * size
+            pid += 1
+    n = len(strata)
+    w = rng.uniform(0.5, 5.0, n)
+    w[rng.random(n) < 0.1] = 0.0
+    df = pd.DataFrame({"st": strata, "psu": psus, "w": w})
+    kw = {"weights": "w", "strata": "st", "psu": "psu" if (clustered or pps) else None,
+          "lonely_psu": "fail" if lonely == "none" else lonely}
+    if pps:
+        pi = rng.uniform(0.05, 0.9, pid)
+        pi[rng.random(pid) < 0.1] = 1.0
+        df["pi"] = pi[df.psu]
+        kw.update(fpc="pi", pps="brewer")
+    elif fpc == "counts":
+        n_h = df.groupby("st").psu.nunique()
+        N_h = {h: int(c + rng.integers(0, 3 * c + 1)) for h, c in n_h.items()}
+        df["N"] = df.st.map(N_h)
+        kw["fpc"] = "N"
+    elif fpc == "fraction":
+        f_h = {h: float(rng.choice([rng.uniform(0.01, 0.5), 1.0], p=[0.8, 0.2])) for h in range(n_strata)}
+        df["f"] = df.st.map(f_h)
+        kw["fpc"] = "f"
+    return Design.from_frame(df, **kw)
+
+
+CASES = [(c, f, l, p) for c in (False, True) for f in ("none", "counts", "fraction")
+         for l in ("none", "adjust", "average", "certainty", "remove", "fail") for p in (False,)]
+CASES += [(c, "none", l, True) for c in (False, True) for l in ("none", "adjust", "average")]
+
+
+@pytest.mark.parametrize("clustered,fpc,lonely,pps", CASES)
+@pytest.mark.parametrize("n_features", [1, 4, 7])
+def test_aggregated_equals_row_level(clustered, fpc, lonely, pps, n_features):
+    rng = np.random.default_rng(hash((clustered, fpc, lonely, pps, n_features)) % 2**32)
+    for _ in range(15):
+        d = random_design(rng, clustered=clustered, fpc=fpc, lonely=lonely, pps=pps)
+        if rng.random() < 0.5:  # a domain: weights zero outside it, every row kept (R subset)
+            d = d.subset(rng.random(d.n) < 0.7)
+        if not clustered:
+            assert one_row_psus(d)
+        G = int(rng.integers(1, 6))
+        m = int(rng.integers(1, 5))
+        groups = rng.integers(-1, G, d.n)
+        X = None if n_features == 1 else rng.choice([0.0, 1.0, 2.0, 5.0], size=(d.n, n_features))
+        F = 1 if X is None else n_features
+        U = rng.normal(size=(G, F, m))
+        present = (groups >= 0) & (d.weights > 0)
+        if not present.any():
+            continue
+        z = row_influence(d, groups, U, X)
+        if rng.random() < 0.5:  # only some rows passed (in any order), the others contribute nothing
+            rows = rng.permutation(np.flatnonzero(rng.random(d.n) < 0.8))
+            g_all = np.full(d.n, -1)
+            g_all[rows] = groups[rows]
+            z = row_influence(d, g_all, U, X)
+            args = (d, groups[rows], G, None if X is None else X[rows])
+            kw = {"rows": rows}
+        else:
+            args, kw = (d, groups, G, X), {}
+        try:
+            ref = d.variance(z, present=present)
+        except DesignError as e:
+            with pytest.raises(DesignError, match="only one PSU"):
+                CellTotals(*args, **kw).covariance(U, present)
+            assert "only one PSU" in str(e)
+            continue
+        got = CellTotals(*args, **kw).covariance(U, present)
+        scale = np.nanmax(np.abs(ref)) if np.isfinite(ref).any() else 1.0
+        np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-10 * scale)
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+@pytest.mark.parametrize("fpc", ["none", "counts"])
+@pytest.mark.parametrize("lonely", ["none", "adjust", "average"])
+def test_group_vs_rest_equals_row_level(clustered, fpc, lonely):
+    """group_vs_rest (aggregated) against its row-level computation, one group at a time (_from_rows)."""
+    from analysis import group_tests as gt
+
+    rng = np.random.default_rng([clustered, len(fpc), len(lonely)])
+    for _ in range(8):
+        d = random_design(rng, clustered=clustered, fpc=fpc, lonely=lonely)
+        if rng.random() < 0.5:
+            d = d.subset(rng.random(d.n) < 0.8)
+        G = int(rng.integers(2, 5))
+        codes = rng.integers(-1, G, d.n)
+        J = int(rng.integers(1, 5))
+        ys = [rng.choice([1.0, 2.0, 3.0, 4.0, 5.0], d.n) for _ in range(J)]
+        vs = [rng.random(d.n) < 0.8 for _ in range(J)]
+        labels = [f"g{i}" for i in range(G)]
+        w = d.weights
+        vv = [v & (w > 0) for v in vs]
+        any_valid = np.logical_or.reduce(vv)
+        present = any_valid & (codes >= 0)
+        dfv = float(gt.design_df(d, np.where(present, w, 0.0)) - 1)
+        try:
+            ref = gt._from_rows(d, ys, vv, codes, labels, any_valid, present, dfv)
+        except DesignError:
+            with pytest.raises(DesignError):
+                gt.group_vs_rest(d, ys, vs, codes, labels)
+            continue
+        got = gt.group_vs_rest(d, ys, vs, codes, labels)
+        for a, b in zip(ref, got):
+            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
+            for f in ("estimate", "rest", "difference", "se", "t", "df"):
+                x, y = getattr(a, f), getattr(b, f)
+                assert (x is None) == (y is None), f
+                if x is not None:
+                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_independence_test_equals_crosstab(clustered):
+    """independence_test (cell shares and their covariance only) gives crosstab's Rao–Scott F test."""
+    from analysis.crosstab import crosstab
+    from analysis.group_tests import independence_test
+
+    rng = np.random.default_rng([clustered, 7])
+    for _ in range(20):
+        d = random_design(rng, clustered=clustered, fpc="counts", lonely="adjust")
+        codes = rng.integers(-1, 3, d.n)
+        y = rng.choice([0.0, 1.0, 2.5, np.nan], d.n)
+        valid = rng.random(d.n) < 0.9
+        ok = valid & (codes >= 0) & (d.weights > 0)
+        if len(np.unique(codes[ok])) < 2 or len(np.unique(y[ok])) < 2:  # no test, before any table (as before)
+            assert independence_test(d, y, valid, codes) is None
+            continue
+        try:
+            ref = crosstab(d, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, y, np.nan), valid=ok)
+        except np.linalg.LinAlgError:  # an empty cell makes Rao–Scott's Cᵀ D⁻¹ C singular: both raise
+            with pytest.raises(np.linalg.LinAlgError):
+                independence_test(d, y, valid, codes)
+            continue
+        got = independence_test(d, y, valid, codes)
+        want = ref.test_record("F")
+        assert got["name"] == want["name"]
+        for k in ("F", "df1", "df2", "p"):
+            assert (got[k] is None) == (want[k] is None)
+            if want[k] is not None:
+                assert got[k] == pytest.approx(want[k], rel=1e-10)

@@ -229,6 +229,7 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
     import pyarrow as pa
 
     all_good = bool(good.all())
+    keep = None if all_good else pa.array(good)
     arrays, names = [], []
     for c, t in column_types(q):
         if c not in frame.columns or c in ("_wave", "_import_id", "_source"):
@@ -248,7 +249,12 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
             elif t == "BIGINT":
                 arr = pa.array(x.astype(np.int64))
             else:
-                arr = pa.array(x, mask=np.isnan(x)).cast(pa.int16() if t == "SMALLINT" else pa.int32())
+                arr = _int_codes(x, np.int16 if t == "SMALLINT" else np.int32)
+        elif isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            arr = pa.array(s.array)  # pandas' Arrow text: its own Arrow array, no Python strings
+            if keep is not None:
+                arr = arr.filter(keep)
+            arr = arr.cast(pa.string())
         else:
             v = s.to_numpy(dtype=object)
             if not all_good:
@@ -257,6 +263,20 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
         arrays.append(arr)
         names.append(c)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+def _int_codes(x: np.ndarray, dtype):
+    """Float codes (NaN = no answer) as an Arrow int16/int32 array.  Converted in numpy and checked to be
+    exact; a value that is not (a fraction, out of range) goes through Arrow's checked cast, which raises."""
+    import pyarrow as pa
+
+    nan = np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        y = x.astype(dtype)
+        exact = bool(((y == x) | nan).all())
+    if not exact:
+        return pa.array(x, mask=nan).cast(pa.from_numpy_dtype(dtype))
+    return pa.array(y, mask=nan if nan.any() else None)
 
 
 def _problem_from_record(r: Any, source: str) -> Problem:

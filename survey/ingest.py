@@ -34,6 +34,7 @@ import pandas as pd
 from .errors import MinyiError
 from .labels import labels
 from .messages import Problem, problem
+from .progress import stage
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
 
@@ -142,8 +143,9 @@ def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optio
     from .importers import file_hash, read_responses
 
     path = Path(path)
-    table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
-                           limits=project.limits)
+    with stage(f"reading {path.name}"):
+        table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
+                               limits=project.limits)
     return build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),
                        key=table.source_hash or file_hash(path), wave=wave, site=site, strict=strict,
                        hash_pii=hash_pii)
@@ -182,7 +184,8 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
                                 choices=", ".join(o.label for o in q.question(q.site_question).options))
         frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
     rows = frame["_row"].to_numpy()
-    checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
+    with stage(f"checking {len(frame):,} rows"):
+        checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
     probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
         if len(table.problems) else checked
     if strict and (len(probs) or table.unmatched):
@@ -252,6 +255,8 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
                 arr = _int_codes(x, np.int16 if t == "SMALLINT" else np.int32)
         elif isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
             arr = pa.array(s.array)  # pandas' Arrow text: its own Arrow array, no Python strings
+            if isinstance(arr, pa.ChunkedArray):  # one chunk per column, like the others: DuckDB stores
+                arr = arr.combine_chunks()        # each record batch apart (small batches compress badly)
             if keep is not None:
                 arr = arr.filter(keep)
             arr = arr.cast(pa.string())
@@ -276,7 +281,10 @@ def _int_codes(x: np.ndarray, dtype):
         exact = bool(((y == x) | nan).all())
     if not exact:
         return pa.array(x, mask=nan).cast(pa.from_numpy_dtype(dtype))
-    return pa.array(y, mask=nan if nan.any() else None)
+    if not nan.any():
+        return pa.array(y)
+    y[nan] = 0  # what lies under a null is stored too: zeros compress (NaN cast to int is -32768)
+    return pa.array(y, mask=nan)
 
 
 def _problem_from_record(r: Any, source: str) -> Problem:
@@ -316,7 +324,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
 
     q = project.questionnaire
     salt = project._salt() if batch.hash_pii and batch.pii is not None and len(batch.pii) else ""
-    with write_lock(project.root, project.lock_wait):
+    with stage(f"storing {batch.accepted:,} rows in wave {batch.wave}"), write_lock(project.root, project.lock_wait):
         con = project.connect()
         try:
             con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row

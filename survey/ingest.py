@@ -143,7 +143,8 @@ def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optio
     from .importers import file_hash, read_responses
 
     path = Path(path)
-    with stage(f"reading {path.name}"):
+    size = path.stat().st_size if path.is_file() else 0
+    with stage(f"reading {path.name}" + (f" ({size / 1e6:,.0f} MB)" if size >= 1e6 else "")):
         table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
                                limits=project.limits)
     return build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),

@@ -184,6 +184,7 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
             raise MinyiError.of("unknown-option", file=source, value=site, qid=q.site_question,
                                 choices=", ".join(o.label for o in q.question(q.site_question).options))
         frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
+        table.codes.pop(q.site_question, None)  # no longer the column as read
     rows = frame["_row"].to_numpy()
     with stage(f"checking {len(frame):,} rows"):
         checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
@@ -218,7 +219,8 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
         pin = pd.concat(pieces, ignore_index=True) if pieces else None
     # the accepted rows, typed, as one Arrow table (int16 codes: a quarter of the float64 frame, which
     # is released before DuckDB starts writing)
-    incoming = arrow_rows(q, frame, good)
+    incoming = arrow_rows(q, frame, good, codes=table.codes)
+    table.codes = {}
     table.frame = frame = None
     reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
     return ImportBatch(source=source, path=path, key=key, format=table.format, format_reason=table.format_reason,
@@ -228,8 +230,12 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
                        pii_columns=[str(c) for c in table.pii.columns] if table.pii is not None else [])
 
 
-def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
-    """The accepted rows as an Arrow table with the stored types (codes as int16/int32)."""
+def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray, codes: Optional[dict] = None):
+    """The accepted rows as an Arrow table with the stored types (codes as int16/int32).
+
+    ``codes`` (:attr:`survey.importers.ImportedTable.codes`): int16 columns as the native reader read them,
+    used as they are when the frame still holds that reader's array for the column (checked by memory, so a
+    column replaced since, e.g. by ``--site``, is converted from the frame)."""
     import pyarrow as pa
 
     all_good = bool(good.all())
@@ -246,6 +252,12 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
                 x = s.to_numpy(dtype=float, na_value=np.nan)
             else:
                 x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+            as_read = (codes or {}).get(c)
+            if t == "SMALLINT" and as_read is not None and np.shares_memory(x, as_read[1]):
+                arr = as_read[0] if keep is None else as_read[0].filter(keep)
+                arrays.append(arr)
+                names.append(c)
+                continue
             if not all_good:
                 x = x[good]
             if t == "DOUBLE":

@@ -34,6 +34,7 @@ import pandas as pd
 from .errors import MinyiError
 from .labels import labels
 from .messages import Problem, problem
+from .progress import stage
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
 
@@ -142,8 +143,10 @@ def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optio
     from .importers import file_hash, read_responses
 
     path = Path(path)
-    table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
-                           limits=project.limits)
+    size = path.stat().st_size if path.is_file() else 0
+    with stage(f"reading {path.name}" + (f" ({size / 1e6:,.0f} MB)" if size >= 1e6 else "")):
+        table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
+                               limits=project.limits)
     return build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),
                        key=table.source_hash or file_hash(path), wave=wave, site=site, strict=strict,
                        hash_pii=hash_pii)
@@ -181,8 +184,10 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
             raise MinyiError.of("unknown-option", file=source, value=site, qid=q.site_question,
                                 choices=", ".join(o.label for o in q.question(q.site_question).options))
         frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
+        table.codes.pop(q.site_question, None)  # no longer the column as read
     rows = frame["_row"].to_numpy()
-    checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
+    with stage(f"checking {len(frame):,} rows"):
+        checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
     probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
         if len(table.problems) else checked
     if strict and (len(probs) or table.unmatched):
@@ -214,7 +219,8 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
         pin = pd.concat(pieces, ignore_index=True) if pieces else None
     # the accepted rows, typed, as one Arrow table (int16 codes: a quarter of the float64 frame, which
     # is released before DuckDB starts writing)
-    incoming = arrow_rows(q, frame, good)
+    incoming = arrow_rows(q, frame, good, codes=table.codes)
+    table.codes = {}
     table.frame = frame = None
     reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
     return ImportBatch(source=source, path=path, key=key, format=table.format, format_reason=table.format_reason,
@@ -224,11 +230,16 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
                        pii_columns=[str(c) for c in table.pii.columns] if table.pii is not None else [])
 
 
-def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
-    """The accepted rows as an Arrow table with the stored types (codes as int16/int32)."""
+def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray, codes: Optional[dict] = None):
+    """The accepted rows as an Arrow table with the stored types (codes as int16/int32).
+
+    ``codes`` (:attr:`survey.importers.ImportedTable.codes`): int16 columns as the native reader read them,
+    used as they are when the frame still holds that reader's array for the column (checked by memory, so a
+    column replaced since, e.g. by ``--site``, is converted from the frame)."""
     import pyarrow as pa
 
     all_good = bool(good.all())
+    keep = None if all_good else pa.array(good)
     arrays, names = [], []
     for c, t in column_types(q):
         if c not in frame.columns or c in ("_wave", "_import_id", "_source"):
@@ -241,6 +252,12 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
                 x = s.to_numpy(dtype=float, na_value=np.nan)
             else:
                 x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+            as_read = (codes or {}).get(c)
+            if t == "SMALLINT" and as_read is not None and np.shares_memory(x, as_read[1]):
+                arr = as_read[0] if keep is None else as_read[0].filter(keep)
+                arrays.append(arr)
+                names.append(c)
+                continue
             if not all_good:
                 x = x[good]
             if t == "DOUBLE":
@@ -248,7 +265,14 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
             elif t == "BIGINT":
                 arr = pa.array(x.astype(np.int64))
             else:
-                arr = pa.array(x, mask=np.isnan(x)).cast(pa.int16() if t == "SMALLINT" else pa.int32())
+                arr = _int_codes(x, np.int16 if t == "SMALLINT" else np.int32)
+        elif isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            arr = pa.array(s.array)  # pandas' Arrow text: its own Arrow array, no Python strings
+            if isinstance(arr, pa.ChunkedArray):  # one chunk per column, like the others: DuckDB stores
+                arr = arr.combine_chunks()        # each record batch apart (small batches compress badly)
+            if keep is not None:
+                arr = arr.filter(keep)
+            arr = arr.cast(pa.string())
         else:
             v = s.to_numpy(dtype=object)
             if not all_good:
@@ -257,6 +281,23 @@ def arrow_rows(q: Questionnaire, frame: pd.DataFrame, good: np.ndarray):
         arrays.append(arr)
         names.append(c)
     return pa.Table.from_arrays(arrays, names=names)
+
+
+def _int_codes(x: np.ndarray, dtype):
+    """Float codes (NaN = no answer) as an Arrow int16/int32 array.  Converted in numpy and checked to be
+    exact; a value that is not (a fraction, out of range) goes through Arrow's checked cast, which raises."""
+    import pyarrow as pa
+
+    nan = np.isnan(x)
+    with np.errstate(invalid="ignore"):
+        y = x.astype(dtype)
+        exact = bool(((y == x) | nan).all())
+    if not exact:
+        return pa.array(x, mask=nan).cast(pa.from_numpy_dtype(dtype))
+    if not nan.any():
+        return pa.array(y)
+    y[nan] = 0  # what lies under a null is stored too: zeros compress (NaN cast to int is -32768)
+    return pa.array(y, mask=nan)
 
 
 def _problem_from_record(r: Any, source: str) -> Problem:
@@ -296,7 +337,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
 
     q = project.questionnaire
     salt = project._salt() if batch.hash_pii and batch.pii is not None and len(batch.pii) else ""
-    with write_lock(project.root, project.lock_wait):
+    with stage(f"storing {batch.accepted:,} rows in wave {batch.wave}"), write_lock(project.root, project.lock_wait):
         con = project.connect()
         try:
             con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row

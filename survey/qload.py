@@ -228,6 +228,7 @@ def _pos_in_scalar(node: Node, offset: int) -> int:
 def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
     """YAML text → a :class:`Node` tree with positions; a syntax error, an exceeded YAML budget
     (:mod:`survey.safeyaml`) or an empty text is added to ``ck``."""
+    from .safeyaml import compose as compose_yaml
     from .safeyaml import problems as budget_problems
 
     over = budget_problems(text, ck.path, limits)
@@ -235,7 +236,7 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
         ck.problems.extend(over)
         return None
     try:
-        root_node = yaml.compose(text, Loader=yaml.SafeLoader)
+        root_node = compose_yaml(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         reason = getattr(e, "problem", None) or str(e)

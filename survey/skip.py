@@ -86,12 +86,14 @@ class _Columns(Mapping[str, np.ndarray]):
 
 def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFrame | Mapping[str, np.ndarray],
                    site: Optional[np.ndarray] = None, _cols: Optional[Mapping[str, np.ndarray]] = None,
-                   n: Optional[int] = None) -> np.ndarray:
+                   n: Optional[int] = None, _sites: Optional[dict] = None) -> np.ndarray:
     """Boolean array: which rows of ``frame`` (native layout) were asked ``question``.
 
     ``frame`` is a DataFrame or a mapping of native column name → numpy array (``n`` rows).
     ``site`` (array of site names per row) restricts to the sections each site gets; by
     default it is read from the questionnaire's ``site_question`` column when present.
+    ``_sites`` (a dict shared by the calls over one frame, see :func:`asked_masks`) keeps the site names
+    and the rows each section is not asked in, so they are computed once per frame, not once per question.
     """
     qq = q.question(question) if isinstance(question, str) else question
     if isinstance(frame, pd.DataFrame):
@@ -101,18 +103,32 @@ def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFra
         cols = frame if _cols is None else _cols
         if n is None:
             n = len(next(iter(frame.values()))) if len(frame) else 0
-    mask = np.ones(n, dtype=bool)
+    sites = _sites if _sites is not None else {}
+    mask = None
     if q.sites and any(s.sections for s in q.sites):
-        site_arr = site
-        if site_arr is None and q.site_question and q.site_question in cols:
-            site_arr = site_labels(q, np.asarray(cols[q.site_question], dtype=float))
-        if site_arr is not None:
-            for s in q.sites:
-                if s.sections and qq.section not in s.sections:
-                    mask &= site_arr != s.name
+        if qq.section in sites:
+            mask = sites[qq.section]
+        else:
+            site_arr = site
+            if site_arr is None and q.site_question and q.site_question in cols:
+                if _SITE_NAMES not in sites:
+                    sites[_SITE_NAMES] = site_labels(q, np.asarray(cols[q.site_question], dtype=float))
+                site_arr = sites[_SITE_NAMES]
+            if site_arr is not None:
+                mask = np.ones(n, dtype=bool)
+                for s in q.sites:
+                    if s.sections and qq.section not in s.sections:
+                        mask &= site_arr != s.name
+                if site is None:  # the names came from the frame: the same for every question of it
+                    sites[qq.section] = mask
+    if mask is None:
+        mask = np.ones(n, dtype=bool)
     if qq.when:
-        mask &= E.evaluate(_parsed(qq.when), _MissingAsNaN(cols, n), resolver(q), n)
-    return mask
+        return mask & E.evaluate(_parsed(qq.when), _MissingAsNaN(cols, n), resolver(q), n)
+    return mask.copy()
+
+
+_SITE_NAMES = ("site names",)  # the key of the per-row site names in condition_mask's _sites (sections are str)
 
 
 def site_labels(q: Questionnaire, codes: np.ndarray) -> np.ndarray:
@@ -144,4 +160,5 @@ class _MissingAsNaN(Mapping[str, np.ndarray]):
 def asked_masks(q: Questionnaire, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """``{question id: asked mask}`` for every question (conditions share one column cache)."""
     cols = _Columns(frame)
-    return {qq.id: condition_mask(q, qq, frame, _cols=cols) for qq in q.questions}
+    sites: dict = {}
+    return {qq.id: condition_mask(q, qq, frame, _cols=cols, _sites=sites) for qq in q.questions}

@@ -25,6 +25,9 @@ class ImportedTable:
     unmatched: list = field(default_factory=list)
     source_hash: str = ""
     rows_read: int = 0
+    # int16 code columns as read (native fast path): {column: (Arrow int16 array, the float32 numpy array the
+    # frame holds for it)}; survey.ingest.arrow_rows stores these instead of converting the floats back
+    codes: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     del cand
     parts: list[pd.DataFrame] = []
     arrays, out_names = [], []
+    codes16: dict = {}
     for c in q.columns():
         if c in META_COLUMNS:
             k, t = ("number" if c == "duration_sec" else "text"), (pa.float64() if c == "duration_sec" else pa.string())
@@ -150,8 +151,11 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
             arrays.append(pa.nulls(n, t))
         elif c in dict_cols:
             arrays.append(native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
+        elif k == pa.int16():
+            as_float, codes16[c] = _int16_as_float32(table.column(c))  # exact; NaN = no answer
+            arrays.append(pa.array(as_float))
         elif k not in ("text", "number"):
-            arrays.append(table.column(c).cast(pa.float32()))  # int16/int32 → float32 (exact), NaN = no answer
+            arrays.append(table.column(c).cast(pa.float32()))  # int32 → float32, checked by Arrow, NaN = no answer
         elif t == pa.string():
             arrays.append(_trimmed(table.column(c)))
         else:
@@ -169,7 +173,21 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
                 if parts else pd.DataFrame(columns=PROBLEM_COLUMNS))
     return ImportedTable(frame, problems, "native",
                          f"minyi native layout (respondent_id + question id columns), {how}",
-                         pii_df, unmatched, file_hash(p), n)
+                         pii_df, unmatched, file_hash(p), n, codes=codes16)
+
+
+def _int16_as_float32(col) -> tuple:
+    """An int16 Arrow column as float32 numpy, NaN where it is null: one conversion of the values (Arrow's
+    cast, then pandas filling NaN under the nulls, were two passes and two arrays).  Returns the float32 array
+    and ``(int16 Arrow array, float32 array)`` for :attr:`ImportedTable.codes` (the reader writes 0 under a null)."""
+    ch = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)  # a copy of 2 bytes a value
+    if len(ch) == 0:
+        out = np.empty(0, dtype=np.float32)
+        return out, (ch, out)
+    out = np.frombuffer(ch.buffers()[1], dtype=np.int16, count=ch.offset + len(ch))[ch.offset:].astype(np.float32)
+    if ch.null_count:
+        out[ch.is_null().to_numpy(zero_copy_only=False)] = np.nan
+    return out, (ch, out)
 
 
 def _trimmed(col):

@@ -29,6 +29,9 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     the layout is still recognised from the headers), ``wjx``/``tencent``/``kobo``/``native`` (that
     layout, whatever the container).  Raises :class:`MinyiError` naming the file when it cannot be read.
     """
+    from ..arrow_memory import use_fast_pool
+
+    use_fast_pool()  # before the first large Arrow allocation (see survey.arrow_memory)
     p = Path(path)
     if format not in FORMATS:
         raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")

@@ -19,9 +19,12 @@ the area's ``owner:`` (:func:`survey.owners.responsible_units`, in ``meta.owners
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Optional
 
 from analysis.thresholds import ALPHA
+
+from .labels import label
 
 TITLE = {"zh": "区县问题清单", "en": "District problem list"}
 NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：按抽样设计检验该区县与全市其余区县之差，"
@@ -84,17 +87,16 @@ def district_problems(result: dict) -> list[DistrictList]:
 
 def problem_table(lists: list, lang: str = "zh") -> tuple[list, list]:
     """(columns, rows) of the list as one table (kinds as :class:`report.render.Table`)."""
-    en = lang == "en"
-    cols = [("District" if en else "区县", "text"), ("Indicator" if en else "指标", "text"),
-            ("District" if en else "本区县", "pct"), ("City" if en else "全市", "pct"), ("Target" if en else "目标", "pct"),
-            ("Problem" if en else "问题", "text"), ("Top hot issues" if en else "热点问题前三位", "text"),
-            ("Responsible unit" if en else "责任单位", "text"), ("Deadline" if en else "整改时限", "text")]
+    L = partial(label, lang=lang)
+    cols = [(L("comp.district"), "text"), (L("word.indicator"), "text"), (L("word.this_district"), "pct"),
+            (L("word.city"), "pct"), (L("word.target"), "pct"), (L("word.problem"), "text"),
+            (L("word.top_hot_issues"), "text"), (L("word.unit"), "text"), (L("word.deadline"), "text")]
+    sep = L("word.list_sep_inline")
     rows = []
     for d in lists:
-        hot = ("; " if en else "、").join(lab for lab, _ in d.hot_issues)
+        hot = sep.join(lab for lab, _ in d.hot_issues)
         for k, p in enumerate(d.problems):
-            why = [w for w, on in ((("below target" if en else "低于目标"), p.below_target),
-                                   (("below the city" if en else "显著低于全市"), p.below_city)) if on]
-            rows.append([d.district, p.indicator, p.value, p.city, p.target, ("; " if en else "、").join(why),
+            why = [w for w, on in ((L("word.below_target"), p.below_target), (L("word.below_city"), p.below_city)) if on]
+            rows.append([d.district, p.indicator, p.value, p.city, p.target, sep.join(why),
                          hot if k == 0 else "", p.owner, p.deadline])
     return cols, rows

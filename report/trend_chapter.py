@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
 from survey.store import Project
 from survey.waves import format_date
 
+from .labels import label
 from .table_cells import Num, Tag
 from .tracking_text import arrow, fmt_change, fmt_p
 
@@ -94,7 +96,7 @@ def _row(s, lang: str) -> TrendRow:
 
     tr = s.series.trend
     if tr is not None and len(pts) >= 3:
-        unit = "/期" if lang == "zh" else "/wave"
+        unit = label("word.per_wave", lang)
         trend = f"{fmt_change(tr.slope, pct, lang)}{unit} {arrow(tr.direction)} {fmt_p(tr.p)}"
         direction = tr.direction
     else:
@@ -134,8 +136,8 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
     items = [it for it in LedgerStore(project).items() if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
     name, district, unit = _ledger_words(project, lang)
-    ledger = tuple(LedgerRow(it.id, name(it), district(it.district) or ("全市" if lang == "zh" else "city"),
-                             unit(it) or ("待明确" if lang == "zh" else "to be assigned"), format_date(it.deadline, lang) if it.deadline else "—", it.status,
+    ledger = tuple(LedgerRow(it.id, name(it), district(it.district) or label("word.whole_city", lang),
+                             unit(it) or label("word.unit_pending", lang), format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
     return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
                            charts)
@@ -145,35 +147,33 @@ __all__ = ["TrackingChapter", "TrendRow", "LedgerRow", "trend_chapter"]
 
 
 def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
-    """DOCX/XLSX blocks of the trend over all waves (``table`` is build_sections' table adder)."""
+    """The blocks of the trend over all waves (``table`` is the chapter builders' table adder)."""
     if tracking is None or not tracking.has_trend:
         return
-    sec.blocks.append(("h", "Across all waves" if en else "历次调查变化趋势"))
+    L = partial(label, lang="en" if en else "zh")
+    sec.blocks.append(("h", L("heading.trend")))
     sec.blocks.append(("p", tracking.summary()))
-    cols = ([("Indicator" if en else "指标", "text")] + [(w, "text") for w in tracking.waves]
-            + [("vs previous" if en else "较上期", "text"), ("vs first" if en else "较首期", "text"),
-               ("Trend" if en else "线性趋势", "text")])
-    table(sec, "Indicators across all waves" if en else "主要指标历次调查结果",
+    cols = ([(L("word.indicator"), "text")] + [(w, "text") for w in tracking.waves]
+            + [(L("word.vs_previous"), "text"), (L("word.vs_first"), "text"), (L("word.linear_trend"), "text")])
+    table(sec, L("caption.tracking"),
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first,
                   Tag(r.trend, {"up": "ok", "down": "bad"}.get(r.direction, ""))] for r in tracking.rows],
-          (("Changes: independent samples, Welch–Satterthwaite t; trend: " if en else "变化按独立样本t检验；趋势为")
-           + tracking.method + ("; ↑↓ significant, → not." if en else "；↑↓ 显著，→ 不显著。")), key="tracking")
+          L("note.tracking").format(method=tracking.method), key="tracking")
     for c in tracking.charts:
         sec.blocks.append(("figure", c))
 
 
 def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
-    """DOCX/XLSX blocks of the open rectification ledger items (overdue first)."""
+    """The blocks of the open rectification ledger items (overdue first)."""
     if tracking is None or not tracking.ledger_open:
         return
-    sec.blocks.append(("h", "Rectification ledger" if en else "整改台账在办事项"))
-    sec.blocks.append(("p", (f"{tracking.ledger_open} open item(s), {tracking.ledger_overdue} overdue." if en else
-                             f"整改台账在办事项{tracking.ledger_open}项，其中逾期{tracking.ledger_overdue}项。")))
-    table(sec, "Open ledger items" if en else "整改台账在办事项",
-          [("ID" if en else "编号", "text"), ("Issue" if en else "事项", "text"), ("District" if en else "区县", "text"),
-           ("Unit" if en else "责任单位", "text"), ("Deadline" if en else "整改时限", "text"),
-           ("Status" if en else "状态", "text")],
-          [[r.id, r.subject, r.district, r.unit, r.deadline, Tag("overdue" if en else "逾期", "bad") if r.overdue else r.status]
+    L = partial(label, lang="en" if en else "zh")
+    sec.blocks.append(("h", L("heading.ledger")))
+    sec.blocks.append(("p", L("text.ledger_open").format(open=tracking.ledger_open, overdue=tracking.ledger_overdue)))
+    table(sec, L("caption.ledger"),
+          [(L("word.item_id"), "text"), (L("word.subject"), "text"), (L("comp.district"), "text"),
+           (L("word.unit"), "text"), (L("word.deadline"), "text"), (L("word.status"), "text")],
+          [[r.id, r.subject, r.district, r.unit, r.deadline, Tag(L("word.overdue"), "bad") if r.overdue else r.status]
            for r in tracking.ledger], key="ledger")
 
 

@@ -19,6 +19,8 @@ import numpy as np
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
+from ..labels import label
+from ..numbering import table_caption
 from ..table_cells import NUMBER_FORMATS, Num, Tag, flag_text
 
 
@@ -52,7 +54,7 @@ def table_grid(table, lang: str) -> tuple:
         header.append(h)
         kinds.append(k)
         if fl:
-            header.append(f"{h} flag" if lang == "en" else f"{h}标注")
+            header.append(label("word.flag_of", lang).format(h=h))
             kinds.append("flag")
     rows = []
     for r in table.rows:
@@ -74,7 +76,6 @@ def write_xlsx(context: dict, path: Path) -> None:
     lang = context["lang"]
     wb = Workbook()
     wb.remove(wb.active)
-    t_word = "Table " if lang == "en" else "表"
     for sec in context["sections"]:
         ws = wb.create_sheet(sheet_title(sec.sheet, wb.sheetnames))
         ws.append([cell_value(sec.title)])
@@ -90,7 +91,7 @@ def write_xlsx(context: dict, path: Path) -> None:
                 continue
             header, _, rows = table_grid(obj, lang)
             ws.append([])
-            ws.append([cell_value(f"{t_word}{obj.number}{'.' if lang == 'en' else ''} {obj.caption}")])
+            ws.append([cell_value(table_caption(obj, lang))])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
             ws.append([cell_value(h) for h in header])
             for c in ws[ws.max_row]:
@@ -105,7 +106,7 @@ def write_xlsx(context: dict, path: Path) -> None:
                     widths[j] = max(widths.get(j, 8), min(60, len(str(shown)) * 1.6 if shown is not None else 0))
             if obj.note:
                 ws.append([])
-                ws.append([cell_value(("Note: " if lang == "en" else "注：") + obj.note)])
+                ws.append([cell_value(label("word.note_prefix", lang) + obj.note)])
         for j, wdt in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = wdt
     atomic_write(path, lambda tmp: wb.save(str(tmp)))

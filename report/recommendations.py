@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from .labels import label
 from .findings import fmt_num, fmt_pct
 
 
@@ -121,10 +122,9 @@ def rec_heading(k: int, r: Recommendation, lang: str = "zh") -> str:
 
 def rec_lines(r: Recommendation, lang: str = "zh") -> list[str]:
     """The findings sentence, the policy text (once per area) and the responsible unit."""
-    en = lang == "en"
-    out = [("Findings: " if en else "问题：") + r.text]
+    out = [label("word.findings_prefix", lang) + r.text]
     if r.policy:
-        out.append(("Recommendation: " if en else "建议：") + r.policy)
+        out.append(label("word.recommendation_prefix", lang) + r.policy)
     if r.owner:
-        out.append(("Responsible unit: " if en else "责任单位：") + r.owner)
+        out.append(label("word.unit_prefix", lang) + r.owner)
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +23,8 @@ from analysis import Design
 from analysis.multiple import multiple_choice
 from survey.errors import MinyiError
 from survey.pii import mask_pii
+
+from .labels import label
 
 BUNDLED = {"civic_hot_issues": Path(__file__).resolve().parent.parent / "questionnaires" / "civic_themes.yaml"}
 
@@ -110,13 +113,10 @@ UNCODED_TITLE = {"zh": "未归入主题的开放题回答", "en": "Open answers 
 
 def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
     """(caption, columns, rows, note) of the themes table."""
-    en = lang == "en"
-    cols = [("Theme" if en else "主题", "text"), ("n" if en else "人数", "int"), ("% of those answering" if en else "占回答者比例", "pct"),
-            ("low" if en else "下限", "pct"), ("high" if en else "上限", "pct"), ("Quotes" if en else "代表性原话", "text")]
+    L = partial(label, lang=lang)
+    cols = [(L("word.theme"), "text"), (L("word.n_people"), "int"), (L("word.share_answering"), "pct"),
+            (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.quotes"), "text")]
     rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], " / ".join(f"“{q}”" for q in t["quotes"])]
             for t in ot["themes"]]
-    note = (f"{ot['n_answers']:,} respondents answered; an answer can fall in several themes; {ot['uncoded']['n']:,} answers "
-            "fall in none (listed in the appendix). Personal data in quotes are masked." if en else
-            f"共{ot['n_answers']:,}人作答；一条回答可归入多个主题；未归入任何主题的{ot['uncoded']['n']:,}条回答列于附录。"
-            "原话中的个人信息已遮蔽。")
+    note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}")
     return THEMES_TITLE[lang], cols, rows, note

@@ -260,6 +260,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.flag_of": ("{h}标注", "{h} flag"),
     "word.note_prefix": ("注：", "Note: "),
     "word.list_sep_inline": ("、", "; "),
+    # appendix and chapter tables of their own modules (batteries, themes, drivers, recommendations)
+    "word.question_no": ("题号", "Question"),
+    "word.battery": ("量表", "Battery"),
+    "word.n_items": ("题项数", "Items"),
+    "word.complete_answers": ("完整作答样本", "Complete answers"),
+    "word.alpha": ("Cronbach α系数", "Cronbach's α"),
+    "word.alpha_best_drop": ("删除后α最高的题项", "Item whose removal raises α most"),
+    "caption.alpha": ("评价量表的信度（Cronbach α）", "Reliability of the rating batteries"),
+    "note.alpha": ("α = k/(k−1)·(1 − 各题方差之和/总分方差)，仅含全部题项均有有效评分的受访者；一般认为α≥0.7可接受。",
+                   "α = k/(k−1)·(1 − Σ item variances / variance of the total), respondents who answered every row; "
+                   "≥ 0.7 is usually read as acceptable."),
+    "word.theme": ("主题", "Theme"),
+    "word.n_people": ("人数", "n"),
+    "word.share_answering": ("占回答者比例", "% of those answering"),
+    "word.quotes": ("代表性原话", "Quotes"),
+    "note.themes": ("共{n}人作答；一条回答可归入多个主题；未归入任何主题的{u}条回答列于附录。原话中的个人信息已遮蔽。",
+                    "{n} respondents answered; an answer can fall in several themes; {u} answers fall in none (listed "
+                    "in the appendix). Personal data in quotes are masked."),
+    "word.coefficient": ("系数", "Coefficient"),
+    "note.drivers": ("以总体满意度得分（0–100）为因变量、各领域得分为自变量的线性回归，标准误按抽样设计计算；n={n}。"
+                     "系数表示其他领域不变时，该领域得分每提高1分总体满意度得分的变化。",
+                     "Linear model of the overall score (0–100) on the area scores, design-based SEs; n = {n}. A "
+                     "coefficient is the change of the overall score per point of the area score, the others held fixed."),
+    "word.findings_prefix": ("问题：", "Findings: "),
+    "word.recommendation_prefix": ("建议：", "Recommendation: "),
+    "word.unit_prefix": ("责任单位：", "Responsible unit: "),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+_TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a sorted search)
+
 
 def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul: float = 1.0,
                 div: float = 1.0) -> np.ndarray:
@@ -18,9 +20,23 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
     n = len(frame)
     if col not in frame.columns or not scores:
         return np.full(n, np.nan)
-    x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    s = frame[col]
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        x = s.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     keys = np.array(sorted(scores), dtype=float)
     vals = np.array([float(scores[int(k)]) * mul / div for k in keys])
+    lo, hi = keys[0], keys[-1]
+    if hi - lo < _TABLE_MAX and bool(np.all(keys == np.trunc(keys))):  # the usual case (codes 1..9, 98, 99)
+        table = np.full(int(hi - lo) + 1, np.nan)
+        table[(keys - lo).astype(np.intp)] = vals
+        code = np.trunc(x)
+        with np.errstate(invalid="ignore"):
+            ok = (code >= lo) & (code <= hi)  # False for NaN and ±inf
+        idx = np.zeros(n, dtype=np.intp)
+        idx[ok] = (code[ok] - lo).astype(np.intp)
+        return np.where(ok, table[idx], np.nan)
     code = np.trunc(np.where(np.isfinite(x), x, np.nan))
     pos = np.clip(np.searchsorted(keys, code), 0, len(keys) - 1)
     hit = np.isfinite(code) & (keys[pos] == code)

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .design import Design, DesignError
+from .design import Design, DesignError, count_distinct
 from .result import Estimate
 
 FAMILIES = ("gaussian", "binomial", "quasibinomial")
@@ -284,7 +284,9 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     estfun = np.nan_to_num(estfun)
     z = estfun @ fit.cov_unscaled
     V = design.variance(z, present=w > 0)
-    degf = int(np.unique(design.psu[w > 0]).size - np.unique(design.strata[w > 0]).size)
+    inset = w > 0  # PSUs minus strata among them (count_distinct: a presence table, not a sort)
+    degf = int(count_distinct(design.psu[inset], int(design.psu.max()) + 1)[0]
+               - count_distinct(design.strata[inset], int(design.strata.max()) + 1)[0])
     df_res = degf + 1 - X.shape[1]
     # dispersion: svyvar of Pearson residuals (R residuals.svyglm: prior weights divided out)
     _, _, _, variance, _, _ = _family(family)

@@ -68,13 +68,20 @@ def _f(x) -> Optional[float]:
     return x if np.isfinite(x) else None
 
 
+def _finite(y) -> np.ndarray:
+    """``y`` as float with NaN → 0 and ±inf → the largest finite values (``np.nan_to_num``), copied only
+    when it has a value to replace (the values are only read)."""
+    y = np.asarray(y, dtype=float)
+    return y if np.isfinite(y).all() else np.nan_to_num(y)
+
+
 def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.ndarray], codes: np.ndarray,
                   labels: Sequence[str]) -> list[GroupTest]:
     """Every group of ``codes`` (0..G−1 per row, −1 = missing; ``labels`` their names) against the
     rest, for the mean over items of ``ys`` (values per row) valid where ``valids`` (module docstring)."""
     w = np.asarray(design.weights, dtype=float)
     codes = np.asarray(codes)
-    ys = [np.nan_to_num(np.asarray(y, dtype=float)) for y in ys]
+    ys = [_finite(y) for y in ys]
     vs = [np.asarray(v, dtype=bool) & (w > 0) for v in valids]
     known = codes >= 0
     any_valid = np.zeros(design.n, dtype=bool)

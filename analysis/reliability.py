@@ -23,21 +23,30 @@ class Alpha:
     alpha_if_deleted: list      # α without each item (None when not computable)
 
 
-def _alpha(X: np.ndarray) -> Optional[float]:
-    n, k = X.shape
-    if k < 2 or n < 2:
+def _alpha_from(tv: float, item_var_sum: float, k: int, n: int) -> Optional[float]:
+    if k < 2 or n < 2 or not tv > 0:
         return None
-    tv = X.sum(axis=1).var(ddof=1)
-    if not tv > 0:
-        return None
-    return float(k / (k - 1) * (1 - X.var(axis=0, ddof=1).sum() / tv))
+    return float(k / (k - 1) * (1 - item_var_sum / tv))
 
 
 def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None) -> Alpha:
-    """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring)."""
+    """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring).
+
+    One pass over the complete rows: the item variances and the row totals once; α without item j
+    from the same variances (all but the j-th) and the variance of ``total − item j`` — no copy of the
+    data per deleted item (at 300,000 rows × 16 items the copies took seconds of ``survey analyze``).
+    """
     X = np.asarray(X, dtype=float)
     k = X.shape[1]
     labels = list(items) if items is not None else [str(j) for j in range(k)]
     C = X[np.isfinite(X).all(axis=1)]
-    dele = [_alpha(np.delete(C, j, axis=1)) if k > 2 else None for j in range(k)]
-    return Alpha(_alpha(C), k, int(C.shape[0]), labels, dele)
+    n = int(C.shape[0])
+    if k < 2 or n < 2:
+        return Alpha(None, k, n, labels, [None] * k)
+    v = C.var(axis=0, ddof=1)
+    total = C.sum(axis=1)
+    dele = [None] * k
+    if k > 2:
+        others = ~np.eye(k, dtype=bool)
+        dele = [_alpha_from((total - C[:, j]).var(ddof=1), v[others[j]].sum(), k - 1, n) for j in range(k)]
+    return Alpha(_alpha_from(total.var(ddof=1), v.sum(), k, n), k, n, labels, dele)

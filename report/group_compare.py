@@ -55,18 +55,18 @@ def _not_asked_by_design(q: Questionnaire, grouping: Grouping, qids: Sequence[st
 def _measure_columns(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy: str) -> tuple[list, list, list]:
     """Per item: y (1/0 for the rate, the score for the index), the rows valid for it, the rows that answered."""
     ys, vs, answered = [], [], []
-    for it in its:
+    for it in its:  # every per-row array is a per-code array (a few values) indexed by the row's code
         codes, vals = coded[it.key]
-        x = vals[codes]
-        ans = np.isfinite(x)
-        na = ans & np.isin(x, it.na_codes) if it.na_codes else np.zeros(len(x), bool)
+        fin = np.isfinite(vals)
+        na = fin & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
+        ans = fin[codes]
         if measure == "rate":
-            ys.append(np.isin(x, it.positive).astype(float))
-            vs.append((ans & ~na) if na_policy == "exclude" else ans)
+            ys.append(np.isin(vals, it.positive).astype(float)[codes])
+            vs.append((fin & ~na)[codes] if na_policy == "exclude" else ans)
         else:  # the score of each answer value, then of each row
-            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])[codes]
-            ys.append(np.nan_to_num(sc))
-            vs.append(ans & ~na & np.isfinite(sc))
+            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
+            ys.append(np.nan_to_num(sc)[codes])
+            vs.append((fin & ~na & np.isfinite(sc))[codes])
         answered.append(ans)
     return ys, vs, answered
 

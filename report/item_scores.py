@@ -9,6 +9,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+_TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a sorted search)
+
 
 def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul: float = 1.0,
                 div: float = 1.0) -> np.ndarray:
@@ -18,9 +20,25 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
     n = len(frame)
     if col not in frame.columns or not scores:
         return np.full(n, np.nan)
-    x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    s = frame[col]
+    if s.dtype in (np.float32, np.float64):  # the analysis layout: read in place (float32 codes are exact)
+        x = s.to_numpy()
+    elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        x = s.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     keys = np.array(sorted(scores), dtype=float)
     vals = np.array([float(scores[int(k)]) * mul / div for k in keys])
+    lo, hi = keys[0], keys[-1]
+    if hi - lo < _TABLE_MAX and bool(np.all(keys == np.trunc(keys))):  # the usual case (codes 1..9, 98, 99)
+        span = int(hi - lo) + 1
+        table = np.full(span + 1, np.nan)  # the last slot: no score
+        table[(keys - lo).astype(np.intp)] = vals
+        pos = np.trunc(x) - lo  # float64 (lo is a float64 scalar): the code's slot when 0 <= pos < span
+        with np.errstate(invalid="ignore"):
+            ok = (pos >= 0) & (pos < span)  # False for NaN and ±inf
+        return table[np.where(ok, pos, span).astype(np.intp)]
+    x = np.asarray(x, dtype=float)
     code = np.trunc(np.where(np.isfinite(x), x, np.nan))
     pos = np.clip(np.searchsorted(keys, code), 0, len(keys) - 1)
     hit = np.isfinite(code) & (keys[pos] == code)

@@ -45,6 +45,9 @@ def read_arrow(con, wave: Optional[str], columns: Sequence[str], *,
     order; ``progress(rows)`` is called after each record batch."""
     import pyarrow as pa
 
+    from .arrow_memory import use_fast_pool
+
+    use_fast_pool()  # before the first large Arrow allocation of the command (see survey.arrow_memory)
     cols = list(dict.fromkeys([*KEY_COLUMNS, *columns]))
     where = " WHERE _wave = $wave" if wave is not None else ""
     rel = con.sql(f"SELECT {', '.join(quote(c) for c in cols)} FROM responses{where}",

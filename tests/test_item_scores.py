@@ -34,6 +34,22 @@ def test_score_array_equals_the_per_value_lookup(values, scores, top):
     assert np.array_equal(got, ref, equal_nan=True), (values, scores, got, ref)
 
 
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.integers(-3, 12), st.floats(-4, 13), st.just(float("nan")),
+                                 st.sampled_from([float("inf"), -float("inf"), 5000.0])), max_size=40),
+       scores=st.dictionaries(st.integers(-2, 10), st.floats(-100, 100, allow_nan=False), max_size=8),
+       wide=st.booleans(), dtype=st.sampled_from(["float32", "float64"]))
+def test_score_array_on_numeric_columns_equals_the_per_value_lookup(values, scores, wide, dtype):
+    """Numeric columns (the analysis layout: float32 codes) take the lookup table, or the sorted search
+    when the codes span more than its width."""
+    if wide and scores:
+        scores = {**scores, 9000: 1.5}
+    frame = pd.DataFrame({"c": np.array(values, dtype=dtype)})
+    got = score_array(frame, "c", scores, 100.0, 7.0)
+    ref = _reference(list(frame["c"]), scores, 100.0, 7.0)
+    assert np.array_equal(got, ref, equal_nan=True), (values, scores, got, ref)
+
+
 def test_missing_column_or_no_scores_is_all_missing():
     frame = pd.DataFrame({"c": [1, 2]})
     assert np.isnan(score_array(frame, "nope", {1: 1.0})).all()

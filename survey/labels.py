@@ -232,7 +232,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.whole_city": ("全市", "city"),
     "word.unit_pending": ("待明确", "to be assigned"),
     # the 区县问题清单 (report/district_problems.py)
-    "word.this_district": ("本区县", "District"),
+    "word.this_district": ("本区县", "This district"),
     "word.city": ("全市", "City"),
     "word.problem": ("问题", "Problem"),
     "word.top_hot_issues": ("热点问题前三位", "Top hot issues"),

@@ -15,6 +15,9 @@ from ..numbering import figure_caption, table_caption
 from ..toc import add_docx_toc
 
 
+FIG_ROOM_CM = 2.5  # of the text block's height left for a heading and the caption beside the tallest figure
+
+
 def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
     official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
@@ -36,6 +39,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     doc = Document()
     look = apply_look(doc, style, en)
     text_cm = text_width_mm(doc.sections[0]) / 10
+    sec0 = doc.sections[0]
+    fig_max_cm = (sec0.page_height - sec0.top_margin - sec0.bottom_margin) / 360000 - FIG_ROOM_CM
     land_cm = (doc.sections[0].page_height - doc.sections[0].left_margin - doc.sections[0].right_margin) / 360000
     table_text = doc.styles["Table Text"]
     table_text_id = table_text.style_id  # set on each cell's paragraph directly: python-docx's by-object
@@ -114,7 +119,13 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             doc.add_paragraph(style=table_text).paragraph_format.space_after = Pt(2)
 
     def add_figure(chart):
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(min(C.PRINT_WIDTH_CM, text_cm)))
+        from docx.image.image import Image as DocxImage
+
+        img = DocxImage.from_blob(chart.png)
+        w_cm = min(C.PRINT_WIDTH_CM, text_cm)
+        if w_cm * img.px_height / img.px_width > fig_max_cm:  # a tall chart (the IPA) shares its page with a
+            w_cm = fig_max_cm * img.px_width / img.px_height  # heading and its caption
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(w_cm))
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
         doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
@@ -127,7 +138,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_docx_toc(doc, context["lang"])
     for sec in context["sections"]:
-        doc.add_heading(T(sec.title), 1)
+        # every chapter on a new page, as in the HTML/PDF print (h2 break-before: page): a chapter heading is
+        # never left at the foot of a page while its first figure or table moves on
+        doc.add_heading(T(sec.title), 1).paragraph_format.page_break_before = True
         for kind, obj in sec.blocks:
             if kind == "p":
                 p = doc.add_paragraph(T(obj))

@@ -245,12 +245,15 @@ def landscape_section(doc, on: bool) -> None:
     if on != (w > h):
         s.page_width, s.page_height = h, w
     s.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
-    if on:  # a heading just before the break goes with the table onto the landscape page
-        body = doc.element.body
+    if on:  # the headings just before the break (a chapter's and its first sub-heading) go with the table
+        body = doc.element.body  # onto the landscape page, never left alone at the foot of the portrait one
         brk = [el for el in body.iterchildren() if el.tag == _qn("w:p")
                and el.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}") is not None][-1]
-        prev_el = brk.getprevious()
-        if prev_el is not None and prev_el.tag == _qn("w:p"):
+        while True:
+            prev_el = brk.getprevious()
+            if prev_el is None or prev_el.tag != _qn("w:p"):
+                break
             ps = prev_el.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
-            if ps is not None and ps.get(_qn("w:val"), "").startswith("Heading"):
-                brk.addnext(prev_el)
+            if ps is None or not ps.get(_qn("w:val"), "").startswith("Heading"):
+                break
+            brk.addnext(prev_el)

@@ -56,7 +56,8 @@ from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.rende
 from .writers.docx import write_docx
 from .writers.html import render_html
 from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
-from .table_cells import format_value
+from .table_cells import format_value, verdict_tone
+from .writers.html_table import TONE_CLASS
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
@@ -219,7 +220,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
         "pp": lambda x: "—" if x is None else label("word.pp_change", lang).format(v=100 * x),
-        "vclass": lambda v: {"达标": "v-ok", "未达标": "v-bad", "无显著差异": "v-ns"}.get(v or "", ""),
+        "vclass": lambda v: TONE_CLASS.get(verdict_tone(v), ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
         "pval": fmt_p,
     }

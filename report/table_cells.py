@@ -57,6 +57,14 @@ class Num:
 
 
 TONES = ("ok", "bad", "ns")  # how a Tag is coloured in HTML: good news, bad news, not significant
+DIRECTION_TONES = {"up": "ok", "down": "bad"}  # a trend's direction (up/down/same) as a tone
+
+
+def verdict_tone(v) -> str:
+    """The tone of a verdict as the analysis gives it (达标 ok, 未达标 bad, 无显著差异 ns; "" otherwise)."""
+    from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
+
+    return {VERDICT_ABOVE: "ok", VERDICT_BELOW: "bad", VERDICT_NS: "ns"}.get(v or "", "")
 
 
 @dataclass(frozen=True)

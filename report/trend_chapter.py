@@ -25,7 +25,7 @@ from survey.store import Project
 from survey.waves import format_date
 
 from .labels import label
-from .table_cells import Num, Tag
+from .table_cells import DIRECTION_TONES, Num, Tag
 from .tracking_text import arrow, fmt_change, fmt_p
 
 MAX_LEDGER_ROWS = 20
@@ -146,28 +146,28 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
 __all__ = ["TrackingChapter", "TrendRow", "LedgerRow", "trend_chapter"]
 
 
-def trend_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
+def trend_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> None:
     """The blocks of the trend over all waves (``table`` is the chapter builders' table adder)."""
     if tracking is None or not tracking.has_trend:
         return
-    L = partial(label, lang="en" if en else "zh")
+    L = partial(label, lang=lang)
     sec.blocks.append(("h", L("heading.trend")))
     sec.blocks.append(("p", tracking.summary()))
     cols = ([(L("word.indicator"), "text")] + [(w, "text") for w in tracking.waves]
             + [(L("word.vs_previous"), "text"), (L("word.vs_first"), "text"), (L("word.linear_trend"), "text")])
     table(sec, L("caption.tracking"),
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first,
-                  Tag(r.trend, {"up": "ok", "down": "bad"}.get(r.direction, ""))] for r in tracking.rows],
+                  Tag(r.trend, DIRECTION_TONES.get(r.direction, ""))] for r in tracking.rows],
           L("note.tracking").format(method=tracking.method), key="tracking")
     for c in tracking.charts:
         sec.blocks.append(("figure", c))
 
 
-def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, en: bool) -> None:
+def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> None:
     """The blocks of the open rectification ledger items (overdue first)."""
     if tracking is None or not tracking.ledger_open:
         return
-    L = partial(label, lang="en" if en else "zh")
+    L = partial(label, lang=lang)
     sec.blocks.append(("h", L("heading.ledger")))
     sec.blocks.append(("p", L("text.ledger_open").format(open=tracking.ledger_open, overdue=tracking.ledger_overdue)))
     table(sec, L("caption.ledger"),

@@ -13,7 +13,7 @@ from .kit import Kit
 def build(k: Kit) -> Section:
     """Chapter 7 as typed records."""
     sec = k.section(6)
-    ctx, en, L, table, fig = k.ctx, k.en, k.L, k.table, k.fig
+    ctx, L, table, fig = k.ctx, k.L, k.table, k.fig
     if ctx["changes"]:
         rows = []
         for c in ctx["changes"]:
@@ -34,5 +34,5 @@ def build(k: Kit) -> Section:
         fig(sec, ctx["charts"].get("trend"))
     elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
         sec.blocks.append(("p", L("text.no_compare")))
-    trend_blocks(sec, ctx.get("tracking"), table, en)
+    trend_blocks(sec, ctx.get("tracking"), table, k.lang)
     return sec

@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..labels import label, verdict_labels
 from ..records import Heading, Lines, Section, Table
-from ..table_cells import Tag
+from ..table_cells import Tag, verdict_tone
 from .titles import SECTIONS, SHEETS
 
 # (lower, upper) bound columns of an interval, by their label codes: printed as one cell in HTML
@@ -37,11 +37,7 @@ class Kit:
 
     def verdict_cell(self, v: Optional[str]):
         """A verdict as a table cell: its word with its tone (达标 ok, 未达标 bad, 无显著差异 ns)."""
-        from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
-
-        if not v:
-            return None
-        return Tag(self.vt(v), {VERDICT_ABOVE: "ok", VERDICT_BELOW: "bad", VERDICT_NS: "ns"}.get(v, ""))
+        return Tag(self.vt(v), verdict_tone(v)) if v else None
 
     def p(self, sec: Section, text: str) -> None:
         sec.blocks.append(("p", text))

@@ -16,7 +16,7 @@ ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策�
 def build(k: Kit) -> Section:
     """Chapter 8 as typed records."""
     sec = k.section(7)
-    ctx, lang, en, L, table, fig = k.ctx, k.lang, k.en, k.L, k.table, k.fig
+    ctx, lang, L, table, fig = k.ctx, k.lang, k.L, k.table, k.fig
     fig(sec, ctx["charts"].get("ipa"))
     if ctx["ipa_focus"]:
         sec.blocks.append(("p", L("text.ipa_focus") + join_list(ctx["ipa_focus"], lang)))
@@ -37,7 +37,7 @@ def build(k: Kit) -> Section:
         sec.blocks.append(("h4", rec_heading(i, r, lang)))
         for line in rec_lines(r, lang):
             sec.blocks.append(("p", line))
-    ledger_blocks(sec, ctx.get("tracking"), table, en)
+    ledger_blocks(sec, ctx.get("tracking"), table, lang)
     k.h(sec, L("heading.analyst"))
     sec.blocks.append(("placeholder", ANALYST[lang]))
     return sec

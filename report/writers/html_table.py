@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..labels import label
 from ..records import Table
-from ..table_cells import Num, Tag, format_value
+from ..table_cells import Num, Tag
 
 TONE_CLASS = {"ok": "v-ok", "bad": "v-bad", "ns": "v-ns"}
 LONG_TEXT = 8  # display width (a CJK character counts 2) above which a text column is left-aligned and
@@ -76,4 +76,4 @@ def table_view(t: Table, lang: str) -> TableView:
     return TableView(headers, rows)
 
 
-__all__ = ["Cell", "TableView", "table_view", "format_value"]
+__all__ = ["Cell", "TableView", "table_view"]

@@ -36,6 +36,7 @@ from .drivers import satisfaction_drivers
 from .group_compare import group_tests
 from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
 from .representativeness import composition_test
+from .sections import run_sections
 from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
@@ -201,9 +202,22 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                       for it in items if it.kind == "satisfaction"}  # weight per answer code
     ind_out, item_out, area_out, composite = indicator_sections(
         q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
-    ipa = _ipa(q, frame, des, item_out, coded)
-    gtests = group_tests(q, des, coded, items, groupings, na_policy=na_policy)
-    del coded, res  # the coded answers (an int16 array per item) are not needed past here: free them
+    # the sections read the frame and design and share nothing else: run at once (report/sections.py),
+    # the longest first
+    sec = run_sections({
+        "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy),
+        "open_text": lambda: _open_text(q, frame),
+        "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
+        "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
+        "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence),
+        "reliability": lambda: battery_alphas(q, frame),
+        "decisions": lambda: decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
+        "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
+        "ipa": lambda: _ipa(q, frame, des, item_out, coded),
+        "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
+        "sample": lambda: _sample(q, frame, des, groupings, quality, population),
+    })
+    coded = res = None  # the coded answers (an int16 array per item) are not needed past here: free them
 
     result = {
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
@@ -212,19 +226,19 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                  "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
                  "df": _num(df), "design": _design_text(design, wrep, sampling_design), "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
-        "sample": _sample(q, frame, des, groupings, quality, population),
+        "sample": sec["sample"],
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
-        "hot_issues": _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
-        "ranking": _ranking(q, frame, des, ci_method, confidence, groupings),
-        "open_text": _open_text(q, frame),
-        "ipa": ipa,
+        "hot_issues": sec["hot_issues"],
+        "ranking": sec["ranking"],
+        "open_text": sec["open_text"],
+        "ipa": sec["ipa"],
         "league": _league(area_out, composite, "district"),
-        "group_tests": gtests,
-        "questions": question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
-        "reliability": battery_alphas(q, frame),
-        "drivers": satisfaction_drivers(q, frame, des, confidence=confidence),
-        "open_themes": _open_themes(q, frame, des, themes, ci_method, confidence),
-        "decisions": decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
+        "group_tests": sec["group_tests"],
+        "questions": sec["questions"],
+        "reliability": sec["reliability"],
+        "drivers": sec["drivers"],
+        "open_themes": sec["open_themes"],
+        "decisions": sec["decisions"],
     }
     result["sample"]["moe"] = _moe(result)
     return result

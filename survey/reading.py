@@ -69,6 +69,33 @@ def storage_order(key: np.ndarray) -> Optional[np.ndarray]:
     return np.argsort(key, kind="stable")
 
 
+MAX_RUNS = 256  # more sorted runs than this: one take is as cheap as the slices
+
+
+def in_import_order(table, key: np.ndarray):
+    """``(table, key)`` with the rows in import order (``key`` increasing).
+
+    DuckDB's parallel scan hands back row groups in the order its threads finish them, so a wave
+    often arrives as a few runs each in order.  When the runs' key ranges do not overlap they are
+    put in order by zero-copy slices of the table (no column is copied); otherwise by one ``take``
+    of the permutation that sorts ``key`` (:func:`storage_order`)."""
+    import pyarrow as pa
+
+    if key.size < 2:
+        return table, key
+    cuts = np.flatnonzero(key[1:] <= key[:-1]) + 1
+    if cuts.size == 0:
+        return table, key
+    if cuts.size < MAX_RUNS:
+        bounds = np.concatenate([[0], cuts, [key.size]])
+        runs = sorted(zip(bounds[:-1].tolist(), bounds[1:].tolist()), key=lambda r: key[r[0]])
+        if all(key[a_hi - 1] < key[b_lo] for (_, a_hi), (b_lo, _) in zip(runs, runs[1:])):
+            return (pa.concat_tables([table.slice(lo, hi - lo) for lo, hi in runs]),
+                    np.concatenate([key[lo:hi] for lo, hi in runs]))
+    order = storage_order(key)
+    return select_rows(table, None, order), key[order]
+
+
 def exclusion_mask(key: np.ndarray, flag_key: np.ndarray, flag_kind: np.ndarray,
                    rules: Optional[dict] = None) -> tuple[np.ndarray, dict]:
     """Rows to keep under the exclusion ``rules`` and {rule name (中文): rows excluded}.
@@ -149,5 +176,8 @@ def to_frame(table, types: dict, columns: Sequence[str], *, codes_float32: bool 
         fields.append(pa.field(name, target))
     out = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     del arrays, table
-    return out.to_pandas(split_blocks=True, self_destruct=True)
+    frame = out.to_pandas(split_blocks=True, self_destruct=True)
+    del out
+    pa.default_memory_pool().release_unused()  # jemalloc keeps freed pages for reuse: give them back
+    return frame
 

@@ -48,7 +48,7 @@ from .owners import responsible_units
 from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
-from .reading import KEY_COLUMNS, exclusion_mask, read_arrow, row_key, select_rows, storage_order, to_frame
+from .reading import KEY_COLUMNS, exclusion_mask, in_import_order, read_arrow, row_key, to_frame
 from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave, unregister_wave
 
@@ -301,7 +301,7 @@ class Project:
         self._check_wave(wave)
         cols = self._columns(columns)
         tab, key = self._read(wave, cols)
-        tab = select_rows(tab, None, storage_order(key))
+        tab, _ = in_import_order(tab, key)
         return to_frame(tab, self._types, cols, codes_float32=codes_float32)
 
     def _quality_params(self) -> dict:
@@ -456,9 +456,9 @@ class Project:
         tab, key = self._read(wave, self._columns(None) if single else cols)
         if tab.num_rows == 0:
             return to_frame(tab, self._types, cols, codes_float32=codes_float32), {}
-        order = storage_order(key)
+        tab, key = in_import_order(tab, key)
         if single:  # check the rows just read (every column), then keep the columns asked for
-            self.check(wave, data=to_frame(select_rows(tab, None, order), self._types, self._columns(None)))
+            self.check(wave, data=to_frame(tab, self._types, self._columns(None)))
             tab = tab.select(list(dict.fromkeys([*KEY_COLUMNS, *cols])))
         else:
             for w in stale:
@@ -472,8 +472,6 @@ class Project:
             con.close()
         keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
                                       self.config.get("exclusions"))
-        if order is not None:
-            tab, keep = select_rows(tab, None, order), keep[order]
         return to_frame(tab, self._types, cols, codes_float32=codes_float32, keep=keep), counts
 
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:

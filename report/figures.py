@@ -9,12 +9,16 @@ from typing import Optional
 import numpy as np
 
 from . import charts as C
+from .chart_pool import draw
 from .findings import fmt_n, fmt_pct
 from .labels import label, labels
 
 
-def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh") -> dict:
-    """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding."""
+def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh",
+                pool=None) -> dict:
+    """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding.  With a
+    ``pool`` (:func:`report.chart_pool.chart_pool`) the values are Futures until
+    :func:`report.chart_pool.collect`."""
 
     def L(code: str) -> str:
         return label(code, lang)
@@ -28,14 +32,14 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
                                         r.get("population_share") is not None for r in c["rows"]) else None)
                   for k, c in comp.items()}
         n = result["sample"]["n"]
-        ch["sample"] = C.composition("sample", L("fig.sample").format(n=fmt_n(n)),
+        ch["sample"] = draw(pool, C.composition, "sample", L("fig.sample").format(n=fmt_n(n)),
                                      panels, out_dir=out_dir, lang=lang)
     three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
     if three:
         below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
         order = sorted(three, key=lambda i: i["rate"]["estimate"])
         title = L("fig.rates_below").format(k=len(below), name=order[0]["name"]) if below else L("fig.rates_ok")
-        ch["rates"] = C.bar_ci("rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
+        ch["rates"] = draw(pool, C.bar_ci, "rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
                                out_dir=out_dir, verdicts=[i["rate"].get("verdict") for i in three],
                                targets=[i.get("target") for i in three], lang=lang)
@@ -50,7 +54,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         nb = sum(s.get("verdict") == "未达标" for s in idx)
         if has_t and nb:
             title = L("fig.areas_below").format(k=nb, name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
-        ch["areas"] = C.bar_ci("areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
+        ch["areas"] = draw(pool, C.bar_ci, "areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
                                percent=False, out_dir=out_dir, lang=lang,
                                verdicts=[s.get("verdict") for s in idx] if has_t else None,
@@ -61,7 +65,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         top = hot["top"]
         t0 = top[0]
         title = L("fig.hot").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"]))
-        ch["hot"] = C.bar_ci("hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
+        ch["hot"] = draw(pool, C.bar_ci, "hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
                              [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
                              out_dir=out_dir, lang=lang)
     if hot and hot.get("by_site"):
@@ -77,19 +81,19 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
             title = (L("fig.hot_sites_same").format(label=next(iter(firsts.values()))) if same else
                      L("fig.hot_sites_differ").format(sites=L("sep.clause").join(
                          L("fig.hot_site").format(site=s, label=v) for s, v in firsts.items())))
-            ch["hot_sites"] = C.panels_ci("hot_sites", title, panels, out_dir=out_dir, lang=lang)
+            ch["hot_sites"] = draw(pool, C.panels_ci, "hot_sites", title, panels, out_dir=out_dir, lang=lang)
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
         words = ot["top_words"][:15]
         title = L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}")
-        ch["words"] = C.bar_counts("words", title, [w["word"] for w in words], [w["count"] for w in words],
+        ch["words"] = draw(pool, C.bar_counts, "words", title, [w["word"] for w in words], [w["count"] for w in words],
                                    out_dir=out_dir, lang=lang)
     lg = result.get("league")
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]
         if rows:
             title = L("fig.league").format(group=rows[0]["group"], value=f"{rows[0]['estimate']:.1f}")
-            ch["league"] = C.bar_ci("league", title,
+            ch["league"] = draw(pool, C.bar_ci, "league", title,
                                     [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
                                     [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
                                     [r["ci_high"] for r in rows], percent=False, out_dir=out_dir, lang=lang)
@@ -97,7 +101,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     if ipa:
         focus = [o["label"] for o in ipa if o.get("quadrant") == "重点改进区"]
         title = L("fig.ipa").format(k=len(focus))
-        ch["ipa"] = C.quadrant("ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
+        ch["ipa"] = draw(pool, C.quadrant, "ipa", title, [o["label"] for o in ipa], [o["importance"] for o in ipa],
                                [o["performance"] for o in ipa], out_dir=out_dir, lang=lang)
     if trend and len(trend) >= 2:
         waves = [t["meta"].get("wave_label") or t["meta"].get("wave") or f"W{i + 1}" for i, t in enumerate(trend)]
@@ -116,7 +120,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
             d = 100 * (last[0][-1] - last[0][0])
             title = L("fig.trend").format(name=first, dir=L("fig.rose" if d >= 0 else "fig.fell"), d=f"{abs(d):.1f}",
                                           first=waves[0], last=waves[-1])
-            ch["trend"] = C.trend("trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
+            ch["trend"] = draw(pool, C.trend, "trend", title, waves, dict(list(series.items())[:6]), out_dir=out_dir, lang=lang)
     return ch
 
 
@@ -124,8 +128,9 @@ def _nums(v) -> np.ndarray:
     return np.array([np.nan if x is None else x for x in v], dtype=float)
 
 
-def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh") -> list:
-    """One diverging stacked bar chart per area for its satisfaction (Likert) items."""
+def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: str = "zh", pool=None) -> list:
+    """One diverging stacked bar chart per area for its satisfaction (Likert) items (Futures with a ``pool``,
+    as :func:`make_charts`)."""
     out = []
     by_area: dict = {}
     for it in result["items"]:
@@ -138,6 +143,6 @@ def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: st
         worst = min(its, key=lambda i: i["rate"]["estimate"])
         title = label("fig.likert", lang).format(area=q_areas.get(aid, aid), label=worst["label"],
                                                  share=fmt_pct(worst["rate"]["estimate"]))
-        out.append(C.likert_diverging(f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
+        out.append(draw(pool, C.likert_diverging, f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
                                       out_dir=out_dir, lang=lang))
     return out

@@ -51,6 +51,7 @@ from .chapters import build_sections  # noqa: F401  (report.render.build_section
 from .chapters.priorities import ANALYST
 from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
 from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
+from .chart_pool import chart_pool, collect
 from .figures import likert_charts, make_charts
 from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.render.apply_thresholds, .mask_pii)
 from .writers.docx import write_docx
@@ -145,8 +146,10 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     res = apply_thresholds(result, small_base, min_cell)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
-    charts = make_charts(res, chart_dir, trend, lang)
-    lik = likert_charts(res, q_areas, chart_dir, lang)
+    with chart_pool() as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
+        charts = make_charts(res, chart_dir, trend, lang, pool=pool)
+        lik = likert_charts(res, q_areas, chart_dir, lang, pool=pool)
+        charts, lik = collect(charts), collect(lik)
     sat_items = [i for i in res["items"] if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     lowest = sorted(sat_items, key=lambda i: i["rate"]["estimate"])[:10]
     meta = res["meta"]

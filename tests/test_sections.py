@@ -1,0 +1,109 @@
+"""The analysis sections run on several threads give the result they give one after the other
+(report/sections.py), and a section's error reaches the caller as it was raised."""
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from report.pipeline import analyze
+from report.sections import run_sections, threads
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate
+
+
+def _canon(res: dict) -> str:
+    res = json.loads(json.dumps(res, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else str(o)))
+    res["meta"].pop("generated_at", None)
+    return json.dumps(res, sort_keys=True, allow_nan=True)
+
+
+def test_analysis_on_threads_equals_one_after_the_other(monkeypatch):
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 1500, seed=5)
+    monkeypatch.setenv("MINYI_THREADS", "1")
+    serial = analyze(q, frame, by=["site", "district"])
+    monkeypatch.setenv("MINYI_THREADS", "3")
+    parallel = analyze(q, frame, by=["site", "district"])
+    assert _canon(serial) == _canon(parallel)
+    assert serial["group_tests"]["by"]["site"] and serial["open_text"] and serial["questions"]
+
+
+def test_sections_keep_their_order_and_run_at_once():
+    seen = []
+    barrier = threading.Barrier(2, timeout=10)
+
+    def task(name):
+        def f():
+            if name in ("a", "b"):
+                barrier.wait()  # both first tasks are running at the same time, or this times out
+            seen.append(threading.current_thread().name)
+            return name.upper()
+        return f
+
+    out = run_sections({k: task(k) for k in "abcd"}, n_threads=2)
+    assert list(out) == list("abcd") and list(out.values()) == list("ABCD")
+    assert all(n.startswith("minyi-section") for n in seen)
+
+
+def test_one_thread_runs_in_order_in_the_caller():
+    order = []
+    out = run_sections({k: (lambda k=k: order.append((k, threading.current_thread() is threading.main_thread())))
+                        for k in "xyz"}, n_threads=1)
+    assert order == [("x", True), ("y", True), ("z", True)] and list(out) == list("xyz")
+
+
+def test_the_first_failing_section_raises_its_error():
+    class Boom(Exception):
+        pass
+
+    def slow_ok():
+        time.sleep(0.05)
+        return 1
+
+    def bad():
+        raise Boom("section b")
+
+    with pytest.raises(Boom, match="section b"):
+        run_sections({"a": slow_ok, "b": bad, "c": slow_ok}, n_threads=2)
+
+
+@pytest.mark.parametrize("env,expect", [("1", 1), ("3", 3), ("0", None), ("x", None), ("", None)])
+def test_minyi_threads(monkeypatch, env, expect):
+    monkeypatch.setenv("MINYI_THREADS", env)
+    n = threads()
+    if expect is None:
+        assert 1 <= n <= 4
+    else:
+        assert n == expect
+
+
+def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monkeypatch):
+    from dataclasses import asdict
+
+    from report.chart_pool import chart_pool, collect
+    from report.figures import likert_charts, make_charts
+    from report.suppression import apply_thresholds
+
+    q = load_questionnaire(bundled_path())
+    res = apply_thresholds(analyze(q, simulate(q, 600, seed=9), by=["site"]), 30, 10)
+    areas = {a["id"]: a["name"] for a in res["areas"]}
+    here = {**make_charts(res, tmp_path / "here"), "likert": likert_charts(res, areas, tmp_path / "here")}
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    with chart_pool() as pool:
+        assert pool is not None
+        drawn = {**make_charts(res, tmp_path / "pool", pool=pool), "likert": likert_charts(res, areas, tmp_path / "pool", pool=pool)}
+        drawn = collect(drawn)
+    assert list(drawn) == list(here) and len(here) >= 6
+
+    def facts(c):
+        d = asdict(c)
+        return {k: v for k, v in d.items() if k not in ("png_path", "svg_path")}
+
+    for k in here:
+        for x, y in (zip(here[k], drawn[k]) if k == "likert" else [(here[k], drawn[k])]):
+            assert facts(x) == facts(y), k
+            assert y.png_path.read_bytes() == x.png_path.read_bytes()
+            assert y.svg_path.exists()

@@ -196,16 +196,12 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     coded = {it.key: code_values(_col(frame, it.key)) for it in items if it.key in frame}
     items = [it for it in items if it.key in coded]
-    res = compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy, ci_method=ci_method,
-                             confidence=confidence, df=df)
-    weight_by_code = {it.key: np.bincount(coded[it.key][0], weights=des.weights, minlength=len(coded[it.key][1]))
-                      for it in items if it.kind == "satisfaction"}  # weight per answer code
-    ind_out, item_out, area_out, composite = indicator_sections(
-        q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
-    # the sections read the frame and design and share nothing else: run at once (report/sections.py),
-    # the longest first
+    # the indicators and the sections read the frame and design and share nothing else: run at once
+    # (report/sections.py), the longest first; the IPA needs the items' indices, so it comes after
     sec = run_sections({
         "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy),
+        "indicators": lambda: compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy,
+                                                 ci_method=ci_method, confidence=confidence, df=df),
         "open_text": lambda: _open_text(q, frame),
         "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
         "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
@@ -213,10 +209,15 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "reliability": lambda: battery_alphas(q, frame),
         "decisions": lambda: decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
         "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
-        "ipa": lambda: _ipa(q, frame, des, item_out, coded),
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
     })
+    res = sec["indicators"]
+    weight_by_code = {it.key: np.bincount(coded[it.key][0], weights=des.weights, minlength=len(coded[it.key][1]))
+                      for it in items if it.kind == "satisfaction"}  # weight per answer code
+    ind_out, item_out, area_out, composite = indicator_sections(
+        q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
+    ipa = _ipa(q, frame, des, item_out, coded)
     coded = res = None  # the coded answers (an int16 array per item) are not needed past here: free them
 
     result = {
@@ -231,7 +232,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "hot_issues": sec["hot_issues"],
         "ranking": sec["ranking"],
         "open_text": sec["open_text"],
-        "ipa": sec["ipa"],
+        "ipa": ipa,
         "league": _league(area_out, composite, "district"),
         "group_tests": sec["group_tests"],
         "questions": sec["questions"],
@@ -591,6 +592,30 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
             "by": by}
 
 
+
+
+def preload_segmenter(q: Questionnaire) -> None:
+    """Load jieba's dictionary (0.7 s and more of pure Python) in a background thread, started before
+    the responses are read: the DuckDB scan and the Arrow conversion release the GIL, so the load
+    overlaps them, and :func:`_open_text` finds the dictionary loaded (jieba's own lock makes an
+    early use wait for it).  Any error is left for :func:`_open_text` to meet."""
+    if not any(x.type == "text" for x in q.questions):
+        return
+
+    def load() -> None:
+        try:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+        except Exception:  # noqa: BLE001 - the segmentation itself reports it
+            pass
+
+    import threading
+
+    threading.Thread(target=load, name="minyi-jieba", daemon=True).start()
 
 
 def _open_text(q, frame) -> Optional[dict]:

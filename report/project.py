@@ -124,10 +124,11 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     from analysis.weighting import WeightingError
     from survey.owners import responsible_units
 
-    from .pipeline import analysis_columns, analyze, composition_questions
+    from .pipeline import analysis_columns, analyze, composition_questions, preload_segmenter
     from .themes import theme_dictionary
 
     q = report_questionnaire(project, lang)
+    preload_segmenter(q)  # while the responses are read
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}

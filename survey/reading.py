@@ -69,30 +69,27 @@ def storage_order(key: np.ndarray) -> Optional[np.ndarray]:
     return np.argsort(key, kind="stable")
 
 
-MAX_RUNS = 256  # more sorted runs than this: one take is as cheap as the slices
+MAX_RUNS = 256  # more stretches than this: one take is as cheap as the slices
 
 
 def in_import_order(table, key: np.ndarray):
     """``(table, key)`` with the rows in import order (``key`` increasing).
 
-    DuckDB's parallel scan hands back row groups in the order its threads finish them, so a wave
-    often arrives as a few runs each in order.  When the runs' key ranges do not overlap they are
-    put in order by zero-copy slices of the table (no column is copied); otherwise by one ``take``
-    of the permutation that sorts ``key`` (:func:`storage_order`)."""
+    DuckDB's parallel scan hands back row groups (122,880 rows) in the order its threads finish them,
+    so a wave arrives as stretches of rows that are each in order.  The permutation that sorts
+    ``key`` (:func:`storage_order`) is cut where it stops stepping by one; each piece is a stretch of
+    the table as read, so at most :data:`MAX_RUNS` pieces are put in order by zero-copy slices (no
+    column is copied), and only a finer shuffle costs one ``take`` of every column."""
     import pyarrow as pa
 
-    if key.size < 2:
-        return table, key
-    cuts = np.flatnonzero(key[1:] <= key[:-1]) + 1
-    if cuts.size == 0:
-        return table, key
-    if cuts.size < MAX_RUNS:
-        bounds = np.concatenate([[0], cuts, [key.size]])
-        runs = sorted(zip(bounds[:-1].tolist(), bounds[1:].tolist()), key=lambda r: key[r[0]])
-        if all(key[a_hi - 1] < key[b_lo] for (_, a_hi), (b_lo, _) in zip(runs, runs[1:])):
-            return (pa.concat_tables([table.slice(lo, hi - lo) for lo, hi in runs]),
-                    np.concatenate([key[lo:hi] for lo, hi in runs]))
     order = storage_order(key)
+    if order is None:
+        return table, key
+    starts = np.flatnonzero(np.diff(order) != 1) + 1
+    if starts.size < MAX_RUNS:
+        bounds = np.concatenate([[0], starts, [order.size]]).tolist()
+        pieces = [table.slice(int(order[lo]), hi - lo) for lo, hi in zip(bounds[:-1], bounds[1:])]
+        return pa.concat_tables(pieces), key[order]
     return select_rows(table, None, order), key[order]
 
 

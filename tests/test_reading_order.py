@@ -23,6 +23,8 @@ def _sorted(tab, key):
     [20, 21, 10, 11, 12, 0, 1, 30],           # four runs
     [1, 2, 3, 4],                             # already in order
     [3, 1, 4, 2, 5, 0],                       # runs that overlap: the full sort
+    [0, 1, 6, 7, 2, 3, 8, 9, 4, 5],           # two threads' row groups interleaved (DuckDB's scan)
+    [0, 2, 9, 11, 4, 5, 13, 6],               # the same with gaps (quarantined rows)
     [7],
 ])
 def test_in_import_order_equals_the_full_sort(key):
@@ -35,8 +37,9 @@ def test_in_import_order_equals_the_full_sort(key):
     assert got.column("key").to_numpy().tolist() == sorted(key.tolist())
 
 
-def test_disjoint_runs_are_sliced_not_copied():
-    key = np.concatenate([np.arange(500, 1000), np.arange(0, 500)]).astype(np.int64)
+def test_stretches_in_order_are_sliced_not_copied():
+    # row groups of two scan threads, interleaved: 0-99 200-299 ... then 100-199 300-399 ...
+    key = np.concatenate([np.arange(s, s + 100) for s in [*range(0, 1000, 200), *range(100, 1000, 200)]]).astype(np.int64)
     tab = _table(key)
     got, _ = in_import_order(tab, key)
     # slices of the same buffers: no new data buffer for x
@@ -44,3 +47,11 @@ def test_disjoint_runs_are_sliced_not_copied():
     out = {b.address for c in got.column("x").chunks for b in c.buffers() if b is not None}
     assert out <= src
     assert got.column("key").to_numpy().tolist() == list(range(1000))
+
+
+def test_a_fine_shuffle_is_taken_in_order():
+    key = np.random.default_rng(3).permutation(5000).astype(np.int64)
+    tab = _table(key)
+    got, gk = in_import_order(tab, key)
+    assert gk.tolist() == list(range(5000))
+    assert got.equals(_sorted(tab, key)[0])

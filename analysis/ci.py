@@ -51,8 +51,8 @@ import functools
 from typing import Callable
 
 import numpy as np
-from scipy import stats
 
+from . import distributions as D
 from .design import DesignError
 
 
@@ -75,9 +75,9 @@ def _critical_scalar(confidence: float, df: float) -> float:
 
 def _critical_array(confidence: float, df: np.ndarray) -> np.ndarray:
     alpha = 1.0 - confidence
-    z = stats.norm.isf(alpha / 2)
+    z = D.norm_isf(alpha / 2)
     with np.errstate(invalid="ignore"):
-        t = stats.t.isf(alpha / 2, np.where(np.isfinite(df) & (df > 0), df, 1.0))
+        t = D.t_isf(alpha / 2, np.where(np.isfinite(df) & (df > 0), df, 1.0))
     return np.where(np.isinf(df), z, np.where(df > 0, t, np.nan))
 
 
@@ -119,8 +119,8 @@ def _clopper_pearson(p, se, n, df, confidence, n_rows, srs, **kw):
             ratio = (critical_value(confidence, np.asarray(n_rows, float) - 1) / critical_value(confidence, df)) ** 2
         m = m * ratio
     with np.errstate(invalid="ignore"):
-        lo = stats.beta.ppf(alpha / 2, m * p, m * (1 - p) + 1)
-        hi = stats.beta.isf(alpha / 2, m * p + 1, m * (1 - p))
+        lo = D.beta_ppf(alpha / 2, m * p, m * (1 - p) + 1)
+        hi = D.beta_isf(alpha / 2, m * p + 1, m * (1 - p))
     lo = np.where(p <= 0, 0.0, lo)
     hi = np.where(p >= 1, 1.0, hi)
     return lo, hi
@@ -141,8 +141,8 @@ def _jeffreys(p, se, n, df, confidence, n_rows, srs, **kw):
     m = _n_eff(p, se, n, srs)
     x = m * p
     with np.errstate(invalid="ignore"):
-        lo = stats.beta.ppf(alpha / 2, x + 0.5, m - x + 0.5)
-        hi = stats.beta.isf(alpha / 2, x + 0.5, m - x + 0.5)
+        lo = D.beta_ppf(alpha / 2, x + 0.5, m - x + 0.5)
+        hi = D.beta_isf(alpha / 2, x + 0.5, m - x + 0.5)
     return lo, hi
 
 

@@ -27,7 +27,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from . import distributions as D
 
 
 def fmm_spline(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,9 +165,9 @@ def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -
     se_b = math.sqrt(prof.var_b)
     lam = prof.var_b / prof.naive
     q = (1 - confidence) / 2
-    crit = stats.norm.ppf(q) if not np.isfinite(df) else stats.t.ppf(q, df)
-    alpha = stats.norm.cdf(crit * math.sqrt(lam)) / 2
-    zmax = math.sqrt(stats.f.isf(alpha, 1, prof.n_model - 1))
+    crit = D.norm_ppf(q) if not np.isfinite(df) else D.t_ppf(q, df)
+    alpha = D.norm_cdf(crit * math.sqrt(lam)) / 2
+    zmax = math.sqrt(D.f_isf(alpha, 1, prof.n_model - 1))
     step_size = zmax / 5
 
     def dev(b):
@@ -184,6 +185,6 @@ def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -
             bs.append(b)
     order = np.argsort(zs, kind="stable")
     sx, sy = r_spline(np.asarray(bs)[order], np.asarray(zs)[order])
-    cutoff = np.array([stats.norm.ppf(2 * alpha), stats.norm.isf(2 * alpha)])
+    cutoff = np.array([D.norm_ppf(2 * alpha), D.norm_isf(2 * alpha)])
     lo, hi = r_approx(sy, sx, cutoff)
     return float(1 / (1 + math.exp(-lo))), float(1 / (1 + math.exp(-hi)))

@@ -37,8 +37,8 @@ from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from . import distributions as D
 from .ci import critical_value
 from .design import Design, DesignError
 from .result import Estimate, json_value
@@ -85,7 +85,7 @@ def _test(est: float, se: float, df: float, confidence: float, *, a=float("nan")
     lo, hi = e.ci_low, e.ci_high
     if se > 0:
         t = est / se
-        p = float(2 * (stats.norm.sf(abs(t)) if np.isinf(df) else stats.t.sf(abs(t), df)))
+        p = float(2 * (D.norm_sf(abs(t)) if np.isinf(df) else D.t_sf(abs(t), df)))
     else:
         t, p = float("nan"), float("nan")
     sig = bool(np.isfinite(lo) and (lo > 0 or hi < 0))

@@ -41,8 +41,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from . import distributions as D
 from .cell_variance import CellTotals
 from .ci import check_method, proportion_ci_used
 from .column import normalize_value
@@ -116,10 +116,10 @@ def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: floa
     d = (R - 1) * (C - 1)
     out = {}
     f1 = stat / d
-    out["wald"] = WaldTest("wald", f1, float(d), float(nu), float(stats.f.sf(f1, d, nu)) if nu > 0 else nan)
+    out["wald"] = WaldTest("wald", f1, float(d), float(nu), float(D.f_sf(f1, d, nu)) if nu > 0 else nan)
     df2 = nu - d + 1
     f2 = stat * df2 / (d * nu) if nu > 0 else nan
-    out["adjwald"] = WaldTest("adjusted-wald", f2, float(d), float(df2), float(stats.f.sf(f2, d, df2)) if df2 > 0 else nan)
+    out["adjwald"] = WaldTest("adjusted-wald", f2, float(d), float(df2), float(D.f_sf(f2, d, df2)) if df2 > 0 else nan)
     return out
 
 
@@ -252,11 +252,11 @@ def rao_scott(p: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, N: float, 
     F = X2 / tr if tr > 0 else float("nan")
     df2 = d0 * nu
     if np.isinf(df2):
-        pval = float(stats.chi2.sf(F * d0, d0))
+        pval = float(D.chi2_sf(F * d0, d0))
     else:
-        pval = float(stats.f.sf(F, d0, df2)) if df2 > 0 else float("nan")
+        pval = float(D.f_sf(F, d0, df2)) if df2 > 0 else float("nan")
     k = (R - 1) * (C - 1)
-    chisq_p = float(stats.chi2.sf(X2 / (tr / k), k)) if tr > 0 else float("nan")
+    chisq_p = float(D.chi2_sf(X2 / (tr / k), k)) if tr > 0 else float("nan")
     return RaoScott(F=F, df1=d0, df2=df2, p=pval, chisq=X2, chisq_df=k, chisq_p=chisq_p, deff_mean=tr / k)
 
 

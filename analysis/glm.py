@@ -35,8 +35,8 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from . import distributions as D
 from .design import Design, DesignError, count_distinct
 from .result import Estimate
 
@@ -221,7 +221,7 @@ class SvyGLM:
         """Two-sided p of each t statistic on ``df_residual`` (NaN when df ≤ 0, as R)."""
         if not self.df_residual > 0:
             return np.full(len(self.coef()), np.nan)
-        return 2 * stats.t.sf(np.abs(self.t), self.df_residual)
+        return 2 * D.t_sf(np.abs(self.t), self.df_residual)
 
     def summary(self) -> pd.DataFrame:
         """R ``summary(svyglm)$coefficients``: estimate, SE, t, p (and the interval at the fit's level)."""

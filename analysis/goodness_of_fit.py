@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-from scipy import stats
 
+from . import distributions as dist
 from .design import Design
 from .estimators import design_df
 
@@ -81,5 +81,5 @@ def goodness_of_fit(design: Design, codes: np.ndarray, population: Sequence[floa
     nu = float(design_df(design, np.where(ok, w, 0.0)))
     F = chisq / tr if tr > 0 else float("nan")
     df2 = d0 * nu
-    pval = float(stats.f.sf(F, d0, df2)) if np.isfinite(F) and np.isfinite(d0) and df2 > 0 else float("nan")
+    pval = float(dist.f_sf(F, d0, df2)) if np.isfinite(F) and np.isfinite(d0) and df2 > 0 else float("nan")
     return GofTest(chisq, F, d0, df2, pval, tr / (K - 1), n, [float(x) for x in p])

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-from scipy import stats
 
+from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import Design
@@ -217,7 +217,7 @@ def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC
     se = float(np.sqrt(var)) if var >= 0 else float("nan")
     with np.errstate(invalid="ignore", divide="ignore"):
         t = diff / se if se > 0 else float("nan")
-    p = float(2 * stats.t.sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")
+    p = float(2 * D.t_sf(abs(t), dfv)) if np.isfinite(t) and dfv > 0 else float("nan")
     return GroupTest(str(lab), _f(thD), _f(thC), _f(diff), _f(se), _f(t), _f(dfv), _f(p), nD, nC)
 
 

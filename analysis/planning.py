@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import numpy as np
-from scipy import stats
+
+from . import distributions as D
 
 ALLOCATIONS = ("proportional", "neyman", "equal")
 
@@ -103,7 +104,7 @@ def sample_size(margin: float, confidence: float = 0.95, p: float = 0.5, populat
         raise PlanningError(f"the design effect must be a positive number, not {deff}")
     if population is not None and not (population >= 1 and math.isfinite(population)):
         raise PlanningError(f"the population size must be at least 1, not {population}")
-    z = float(stats.norm.isf((1 - confidence) / 2))
+    z = float(D.norm_isf((1 - confidence) / 2))
     if margin < 1e-6 or not math.isfinite(z):  # n0 would overflow (1e-300 squared is 0)
         raise PlanningError(f"the margin of error {margin:g} is too small to plan for (at least 1e-06, i.e. "
                             "a sample of about 10^12); e.g. 0.03 for ±3 points")

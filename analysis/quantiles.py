@@ -24,8 +24,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Optional, Sequence
 
 import numpy as np
-from scipy import stats
 
+from . import distributions as D
 from .ci import critical_value
 from .design import Design, DesignError
 from .estimators import column, design_df, svymean
@@ -105,11 +105,11 @@ class WoodruffInterval:
                 lo, hi = np.sin(eta - c * d) ** 2, np.sin(eta + c * d) ** 2
             else:  # beta: Korn–Graubard on the share (R woodruffCI method "beta")
                 ne = F * (1 - F) / s**2
-                ratio = (stats.t.ppf(alpha / 2, np.asarray(self.n_rows, float) - 1)
-                         / stats.t.ppf(alpha / 2, np.asarray(self.design_df, float))) ** 2
+                ratio = (D.t_ppf(alpha / 2, np.asarray(self.n_rows, float) - 1)
+                         / D.t_ppf(alpha / 2, np.asarray(self.design_df, float))) ** 2
                 ne = ne * ratio
-                lo = stats.beta.ppf(alpha / 2, ne * F, ne * (1 - F) + 1)
-                hi = stats.beta.ppf(1 - alpha / 2, ne * F + 1, ne * (1 - F))
+                lo = D.beta_ppf(alpha / 2, ne * F, ne * (1 - F) + 1)
+                hi = D.beta_ppf(1 - alpha / 2, ne * F + 1, ne * (1 - F))
         rule = RULES[self.qrule]
         qlo = np.array([np.nan if (not np.isfinite(a) or a < 0) else rule(self.xs, self.ws, a) for a in lo])
         qhi = np.array([np.nan if (not np.isfinite(b) or b > 1) else rule(self.xs, self.ws, b) for b in hi])

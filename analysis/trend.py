@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import numpy as np
-from scipy import stats
 
+from . import distributions as D
 from .ci import critical_value
 from .compare import Difference, independent_difference
 from .result import json_value
@@ -119,11 +119,11 @@ def linear_trend(estimates: Sequence[float], se: Sequence[float], *, df: Optiona
         dfv = float(parts.sum() ** 2 / denom) if denom > 0 else math.inf
     crit = float(critical_value(confidence, dfv))
     stat = b / se_b
-    p = float(2 * (stats.norm.sf(abs(stat)) if math.isinf(dfv) else stats.t.sf(abs(stat), dfv)))
+    p = float(2 * (D.norm_sf(abs(stat)) if math.isinf(dfv) else D.t_sf(abs(stat), dfv)))
     lo, hi = b - crit * se_b, b + crit * se_b
     q = float((w * (y - a - b * t) ** 2).sum())
     qdf = K - 2
-    qp = float(stats.chi2.sf(q, qdf)) if qdf > 0 else math.nan
+    qp = float(D.chi2_sf(q, qdf)) if qdf > 0 else math.nan
     return TrendTest(slope=b, se=se_b, ci_low=lo, ci_high=hi, df=dfv, statistic=stat, p=p,
                      significant=bool(np.isfinite(lo) and (lo > 0 or hi < 0)), confidence=confidence, intercept=a,
                      waves=K, lack_of_fit=q, lack_of_fit_df=qdf, lack_of_fit_p=qp, weights=tuple(c.tolist()))

@@ -33,7 +33,8 @@ def chart_pool() -> Iterator[Optional[Any]]:
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_start)
     except (OSError, NotImplementedError, ValueError):  # pragma: no cover - no processes allowed here
         yield None
         return
@@ -41,6 +42,14 @@ def chart_pool() -> Iterator[Optional[Any]]:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start() -> None:
+    """A worker ignores Ctrl-C (the terminal sends it to the whole process group): the command stops
+    the pool and reports the interruption once, without a traceback from each worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def draw(pool, fn: Callable, *args, **kwargs):

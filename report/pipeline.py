@@ -35,9 +35,9 @@ from .decisions import decision_questions
 from .drivers import satisfaction_drivers
 from .group_compare import group_tests
 from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
+from .question_tables import question_columns, question_tables
 from .representativeness import composition_test
 from .sections import run_sections
-from .question_tables import question_columns, question_tables
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
 

@@ -211,7 +211,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
-    })
+    }, label="indicators, tests and tables")
     res = sec["indicators"]
     weight_by_code = {it.key: np.bincount(coded[it.key][0], weights=des.weights, minlength=len(coded[it.key][1]))
                       for it in items if it.kind == "satisfaction"}  # weight per answer code

@@ -18,7 +18,7 @@ re-raised, the ones not started yet are cancelled.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable
 
 MAX_THREADS = 4  # beyond this the sections, a dozen of uneven cost, gain nothing
@@ -36,17 +36,30 @@ def threads() -> int:
     return max(1, min(MAX_THREADS, cores))
 
 
-def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = None) -> dict[str, Any]:
+def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = None,
+                 label: str = "") -> dict[str, Any]:
     """``{name: task()}`` for every task, in the order of ``tasks``; tasks start in that order, so
-    put the longest first.  With one thread they run one after the other in this thread."""
+    put the longest first.  With one thread they run one after the other in this thread.  ``label``:
+    a progress stage (:func:`survey.progress.stage`) counting the sections done, shown only where the
+    command shows progress."""
+    from survey.progress import stage
+
     n = threads() if n_threads is None else n_threads
-    if n <= 1 or len(tasks) <= 1:
-        return {k: f() for k, f in tasks.items()}
-    with ThreadPoolExecutor(max_workers=n, thread_name_prefix="minyi-section") as ex:
-        futures = {k: ex.submit(f) for k, f in tasks.items()}
-        try:
-            return {k: fut.result() for k, fut in futures.items()}
-        except BaseException:
-            for fut in futures.values():
-                fut.cancel()
-            raise
+    with stage(label or "sections", total=len(tasks), unit="sections") as advance:
+        if n <= 1 or len(tasks) <= 1:
+            out = {}
+            for k, f in tasks.items():
+                out[k] = f()
+                advance(1)
+            return out
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="minyi-section") as ex:
+            futures = {k: ex.submit(f) for k, f in tasks.items()}
+            try:
+                for fut in as_completed(futures.values()):
+                    if fut.exception() is None:
+                        advance(1)
+                return {k: fut.result() for k, fut in futures.items()}
+            except BaseException:
+                for fut in futures.values():
+                    fut.cancel()
+                raise

@@ -107,3 +107,21 @@ def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monk
             assert facts(x) == facts(y), k
             assert y.png_path.read_bytes() == x.png_path.read_bytes()
             assert y.svg_path.exists()
+
+
+def test_sections_count_on_the_progress_display(capsys):
+    from survey import progress
+
+    def slow(k):
+        def f():
+            time.sleep(0.25)
+            return k
+        return f
+
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)  # the display starts on its timer thread
+        out = run_sections({k: slow(k) for k in "abcd"}, n_threads=2, label="tables")
+        time.sleep(0.2)
+    err = capsys.readouterr().err
+    assert out == {k: k for k in "abcd"}
+    assert "tables (sections)" in err and "/4" in err

@@ -1,8 +1,9 @@
 """Run the independent sections of an analysis on the machine's cores (threads), keeping their order.
 
-After the design and the indicators are computed, the sections of :func:`report.pipeline.analyze`
-(group tests, hot issues, question tables, drivers, reliability, open answers, ...) each read the
-same immutable frame and design and write nothing shared, so they can run at once.  Threads, not
+Once the responses are coded and the design built, the indicators and the sections of
+:func:`report.pipeline.analyze` (group tests, hot issues, question tables, drivers, reliability, open
+answers, ...) each read the same immutable frame and design and write nothing shared, so they can
+run at once.  Threads, not
 processes: the frame is not copied, and most of the work is numpy (sorting, reductions, bincount,
 matrix products), which releases the GIL; the jieba segmentation of the open answers is pure
 Python and overlaps the numpy work of the other sections.  Measured at 1,000,000 responses on two

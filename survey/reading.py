@@ -173,8 +173,5 @@ def to_frame(table, types: dict, columns: Sequence[str], *, codes_float32: bool 
         fields.append(pa.field(name, target))
     out = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     del arrays, table
-    frame = out.to_pandas(split_blocks=True, self_destruct=True)
-    del out
-    pa.default_memory_pool().release_unused()  # jemalloc keeps freed pages for reuse: give them back
-    return frame
+    return out.to_pandas(split_blocks=True, self_destruct=True)
 

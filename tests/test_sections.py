@@ -125,3 +125,38 @@ def test_sections_count_on_the_progress_display(capsys):
     err = capsys.readouterr().err
     assert out == {k: k for k in "abcd"}
     assert "tables (sections)" in err and "/4" in err
+
+
+def test_a_broken_pool_draws_the_charts_here(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from report import charts as C
+    from report.chart_pool import collect, draw
+
+    args = ("rates", "标题", ["甲", "乙"], [0.5, 0.7], [0.4, 0.6], [0.6, 0.8])
+    here = C.bar_ci(*args, out_dir=tmp_path / "here")
+    # workers that cannot start (their initializer fails): the pool breaks, as when a worker is killed
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=int, initargs=("x",))
+    try:
+        pending = draw(pool, C.bar_ci, *args, out_dir=tmp_path / "pool")
+        got = collect({"rates": pending})["rates"]
+        assert draw(pool, C.bar_ci, *args, out_dir=tmp_path / "again").png == here.png  # broken at submit
+    finally:
+        pool.shutdown(wait=True)
+    assert got.png == here.png and got.png_path.read_bytes() == here.png_path.read_bytes()
+
+
+def test_worker_processes_only_for_the_command_or_when_asked(monkeypatch):
+    from report import chart_pool as P
+
+    monkeypatch.delenv("MINYI_THREADS", raising=False)
+    monkeypatch.setattr(P, "_ALLOWED", [False])
+    with P.chart_pool() as pool:
+        assert pool is None  # a Python program using the library: drawn in its own process
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    with P.chart_pool() as pool:
+        assert pool is not None
+    monkeypatch.setenv("MINYI_THREADS", "1")
+    with P.chart_pool() as pool:
+        assert pool is None

@@ -74,6 +74,18 @@ def _names(x: Any) -> list:
 DISTINCT_TABLE_MAX = 50_000_000
 
 
+def sums_by(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Column sums of ``values`` (rows × k) per ``index`` value 0..n−1 (n × k).  Up to 64 columns one
+    ``np.bincount`` per column: the same sums in the same order as ``np.add.at``, many times faster."""
+    k = values.shape[1]
+    if k <= 64:
+        return np.column_stack([np.bincount(index, weights=values[:, j], minlength=n) for j in range(k)]) \
+            if k else np.zeros((n, 0))
+    out = np.zeros((n, k))
+    np.add.at(out, index, values)
+    return out
+
+
 def count_distinct(codes: np.ndarray, size: int, groups: Optional[np.ndarray] = None, k: int = 1) -> np.ndarray:
     """Distinct values of ``codes`` (integers in 0..size−1) per group (``groups``: 0..k−1 per element;
     None = one group): a presence table of k × size booleans, which is many times faster than
@@ -408,11 +420,7 @@ class Design:
 
     def _psu_totals_raw(self, z2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_psu = int(self.psu.max()) + 1
-        if z2.shape[1] <= 64:  # bincount per column: the same sums in the same order as np.add.at, many times faster
-            tot = np.column_stack([np.bincount(self.psu, weights=z2[:, j], minlength=n_psu) for j in range(z2.shape[1])])
-        else:
-            tot = np.zeros((n_psu, z2.shape[1]))
-            np.add.at(tot, self.psu, z2)
+        tot = sums_by(self.psu, z2, n_psu)
         psu_stratum = np.zeros(n_psu, dtype=np.int64)
         psu_stratum[self.psu] = self.strata
         psu_f = np.zeros(n_psu)
@@ -461,8 +469,7 @@ class Design:
         for s_idx, stage in enumerate(self.stages, start=2):
             units = stage.units
             n_u = int(units.max()) + 1
-            tot = np.zeros((n_u, k))
-            np.add.at(tot, units, z2)
+            tot = sums_by(units, z2, n_u)
             u_parent = np.zeros(n_u, dtype=np.int64)
             u_parent[units] = parent
             u_f = np.zeros(n_u)
@@ -533,14 +540,9 @@ class Design:
         tot = np.asarray(tot, dtype=float)
         if tot.ndim == 1:
             tot = tot[:, None]
-        k = tot.shape[1]
         n_strata = int(max(int(self.strata.max()) if stage == 1 else 0, int(st.max()) if st.size else 0)) + 1
         n_h = np.bincount(st, minlength=n_strata).astype(float)
-        if k <= 64:  # bincount per column: the same sums in the same order, many times faster than np.add.at
-            sum_h = np.column_stack([np.bincount(st, weights=tot[:, j], minlength=n_strata) for j in range(k)])
-        else:
-            sum_h = np.zeros((n_strata, k))
-            np.add.at(sum_h, st, tot)
+        sum_h = sums_by(st, tot, n_strata)
         mean_h = sum_h / np.where(n_h > 0, n_h, 1)[:, None]
         dev = tot - mean_h[st]
         one_minus_f = 1.0 - f

@@ -150,7 +150,7 @@ def analysis_columns(q: Questionnaire, by: Optional[Sequence[str]] = None, desig
     for qq in (_multiple_question(q), next((x for x in q.questions if x.type == "ranking"), None)):
         if qq is not None:
             cols += [f"{qq.id}_{o.code}" for o in qq.options]
-    text = next((x for x in q.questions if x.type == "text"), None)
+    text = _open_question(q)
     cols += [x for x in (text.id if text else None, q.overall_question) if x]
     cols += question_columns(q)
     return list(dict.fromkeys(cols))
@@ -594,22 +594,32 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
 
 
 
+def _open_question(q: Questionnaire) -> Optional[Question]:
+    """The questionnaire's open (text) question, if any: the one the open-answer sections read."""
+    return next((x for x in q.questions if x.type == "text"), None)
+
+
+def _segmenter():
+    """jieba with its log quiet (the dictionary loads on first use, or ahead in :func:`preload_segmenter`)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 def preload_segmenter(q: Questionnaire) -> None:
     """Load jieba's dictionary (0.7 s and more of pure Python) in a background thread, started before
     the responses are read: the DuckDB scan and the Arrow conversion release the GIL, so the load
     overlaps them, and :func:`_open_text` finds the dictionary loaded (jieba's own lock makes an
     early use wait for it).  Any error is left for :func:`_open_text` to meet."""
-    if not any(x.type == "text" for x in q.questions):
+    if _open_question(q) is None:
         return
 
     def load() -> None:
         try:
-            import logging
-
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
+            _segmenter().initialize()
         except Exception:  # noqa: BLE001 - the segmentation itself reports it
             pass
 
@@ -621,18 +631,14 @@ def preload_segmenter(q: Questionnaire) -> None:
 def _open_text(q, frame) -> Optional[dict]:
     """Frequent words of the open question: each distinct answer is segmented once (jieba) and its
     words counted as often as the answer occurs."""
-    qq = next((x for x in q.questions if x.type == "text"), None)
+    qq = _open_question(q)
     if qq is None or qq.id not in frame.columns:
         return None
     vc = frame[qq.id].dropna().astype(str).value_counts()  # distinct answers, counted in C
     if len(vc):  # personal data masked before anything is counted or quoted (survey.pii)
         vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    jieba = _segmenter()
     counter: Counter = Counter()
     for t, c in vc.items():
         for wd in jieba.lcut(t):
@@ -647,7 +653,7 @@ def _open_text(q, frame) -> Optional[dict]:
 def _open_themes(q, frame, des, themes, ci_method, confidence) -> Optional[dict]:
     """The open question's answers coded into themes (:mod:`report.themes`; ``themes`` None: the bundled
     dictionary of the questionnaire, if any)."""
-    qq = next((x for x in q.questions if x.type == "text"), None)
+    qq = _open_question(q)
     if qq is None or qq.id not in frame.columns:
         return None
     themes = theme_dictionary(q.id, lang=q.language) if themes is None else themes

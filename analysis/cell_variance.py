@@ -176,7 +176,14 @@ class CellTotals:
             for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
                 lo, hi = bounds[c], bounds[c + 1]
                 blk = X[lo:hi]
-                sblk = np.multiply(blk, r[lo:hi, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                rb = r[lo:hi]
+                if rb[0] == rb[-1] and bool(np.all(rb == rb[0])):  # one factor in the block (equal weights)
+                    Q[c % G] += rb[0] * rb[0] * (blk.T @ blk)
+                    tot = blk.sum(0)
+                    Ls[c] = sw[lo] * tot
+                    Lw[c] = wz[lo] * tot
+                    continue
+                sblk = np.multiply(blk, rb[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
                 Q[c % G] += sblk.T @ sblk
                 # einsum: BLAS is many times slower on these tall, narrow products
                 Ls[c] = np.einsum("i,if->f", sw[lo:hi], blk)

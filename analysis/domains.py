@@ -180,6 +180,7 @@ class DomainEngine:
         self.P[np.arange(self.n_units), unit_stratum] = 1.0
         self.wpos = (self.w > 0).astype(float)
         self.all_positive = bool(np.all(self.w > 0))
+        self.unit_weights = bool(np.all(self.w == 1.0))  # an unweighted sample: Σw = Σw² = the row count
         # rows of R's design object (zero weights included) differ from the positive-weight rows?
         r_rows = np.ones(n, dtype=bool) if design.rows is None else design.rows
         self.r_rows = r_rows.astype(float)
@@ -215,14 +216,19 @@ class DomainEngine:
             key = self.key_cu * k + codes
         size = self.n_cells_all * self.n_units * k
         shape = (self.n_cells_all, self.n_units, k)
-        Sw = np.bincount(key, weights=self.w, minlength=size).reshape(shape)
-        if counts_like is not None:  # row counts of another coding with the same validity per unit
-            Cn = counts_like.Cn
-        elif self.all_positive:
-            Cn = np.bincount(key, minlength=size).reshape(shape).astype(float)
+        if self.unit_weights:  # every weight 1: the sums of w and w² are the row counts, exactly (one pass)
+            Sw = np.bincount(key, minlength=size).reshape(shape).astype(float)
+            Cn = counts_like.Cn if counts_like is not None else Sw
+            Sw2 = None if self.clustered else Sw
         else:
-            Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
-        Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
+            Sw = np.bincount(key, weights=self.w, minlength=size).reshape(shape)
+            if counts_like is not None:  # row counts of another coding with the same validity per unit
+                Cn = counts_like.Cn
+            elif self.all_positive:
+                Cn = np.bincount(key, minlength=size).reshape(shape).astype(float)
+            else:
+                Cn = np.bincount(key, weights=self.wpos, minlength=size).reshape(shape)
+            Sw2 = None if self.clustered else np.bincount(key, weights=self.w2, minlength=size).reshape(shape)
         if self.replicate:
             from scipy import sparse
 

@@ -130,21 +130,21 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     return ChoiceResults(groups, [int(x) for x in mm.n], out, [float(x) for x in mm.estimate])
 
 
-def single_choice(design: Design, x: np.ndarray, codes: Sequence, labels: Sequence[str], *,
+def single_choice(design: Design, x: Optional[np.ndarray], codes: Sequence, labels: Sequence[str], *,
                   groupings: Sequence[Grouping] = (), ci_method: str = "logit", confidence: float = 0.95,
-                  df: Optional[float] = None) -> ChoiceResults:
+                  df: Optional[float] = None, coded: Optional[tuple] = None) -> ChoiceResults:
     """% of respondents of every option of a one-code answer column ``x`` (NaN = not answered): the
     ``respondents`` estimate of :func:`multiple_choice` with ``selected`` = 1{x = code} on the answered
     rows (``asked`` = answered), ``p̂_j = Σ w d 1{x = c_j} / Σ w d`` (R ``svyciprop(~I(x == c_j),
     subset(des, !is.na(x)))``) — from one collapsed table of the answer codes instead of one per option
-    (:meth:`analysis.domains.DomainEngine.tabulate`).  ``mean_mentions`` is left empty (1 by definition)."""
+    (:meth:`analysis.domains.DomainEngine.tabulate`).  ``mean_mentions`` is left empty (1 by definition).
+    ``coded``: ``x`` already as :func:`analysis.domains.code_values` gives it (then ``x`` may be None)."""
     from .domains import code_values
 
-    x = np.asarray(x, dtype=float)
-    if x.shape != (design.n,) or len(codes) != len(labels):
+    xc, values = code_values(np.asarray(x, dtype=float)) if coded is None else coded
+    if xc.shape != (design.n,) or len(codes) != len(labels):
         raise DesignError("x must hold one value per row, with one label per option code")
     eng, groups = _engine(design, groupings)
-    xc, values = code_values(x)
     K = len(values)
     tab = eng.tabulate(xc.astype(np.int64), K)
     d = np.isfinite(values).astype(float)  # code 0 = not answered

@@ -203,7 +203,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "indicators": lambda: compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy,
                                                  ci_method=ci_method, confidence=confidence, df=df),
         "open_text": lambda: _open_text(q, frame),
-        "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence),
+        "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded),
         "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence),
         "reliability": lambda: battery_alphas(q, frame),

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
+from analysis.domains import code_values
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
@@ -84,33 +85,42 @@ def _col(frame: pd.DataFrame, c: str) -> np.ndarray:
     return pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _choice_rows(des: Design, x: np.ndarray, q: Question, ci_method: str, confidence: float,
+def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confidence: float,
                  row: Optional[str] = None) -> tuple[int, list]:
-    """Options of a one-code question column as shares of the answered rows."""
-    answered = np.isfinite(x)
+    """Options of a one-code question column (``coded``: its :func:`analysis.domains.code_values`, code 0 =
+    not answered) as shares of the answered rows."""
+    xc, values = coded
+    counts = np.bincount(xc, minlength=len(values))
+    n = int(len(xc) - counts[0])
     opts = q.options
-    if not opts or not answered.any():
-        return int(answered.sum()), [FreqRow(o.label, 0, None, None, None, row) for o in opts]
-    res = single_choice(des, x, [o.code for o in opts], [o.label for o in opts], ci_method=ci_method,
-                        confidence=confidence)
+    if not opts or not n:
+        return n, [FreqRow(o.label, 0, None, None, None, row) for o in opts]
+    res = single_choice(des, None, [o.code for o in opts], [o.label for o in opts], ci_method=ci_method,
+                        confidence=confidence, coded=coded)
     out = []
     for o, r in zip(opts, res.options):
         e = r.stats["respondents"][0]
-        out.append(FreqRow(o.label, int(np.sum(answered & (x == o.code))), _f(e.estimate), _f(e.ci_low),
+        out.append(FreqRow(o.label, int(counts[values == o.code].sum()), _f(e.estimate), _f(e.ci_low),
                            _f(e.ci_high), row))
-    return int(answered.sum()), out
+    return n, out
 
 
 def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
-                   confidence: float = 0.95) -> QuestionTable:
-    """One question's :class:`QuestionTable` (module docstring)."""
+                   confidence: float = 0.95, coded: Optional[dict] = None) -> QuestionTable:
+    """One question's :class:`QuestionTable` (module docstring).  ``coded``: columns already coded
+    ({column: :func:`analysis.domains.code_values`}, the analysis's items), used instead of coding them again."""
     t = QuestionTable(q.id, q.number, q.section, q.text, q.type, 0)
+
+    def codes_of(c: str) -> tuple:
+        hit = (coded or {}).get(c)
+        return hit if hit is not None else code_values(_col(frame, c))
+
     if q.type in CHOICE_TYPES:
-        t.n, t.rows = _choice_rows(des, _col(frame, q.id), q, ci_method, confidence)
+        t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence)
     elif q.type == "matrix":
         ns = []
         for r in q.rows:
-            n, rows = _choice_rows(des, _col(frame, f"{q.id}_{r.id}"), q, ci_method, confidence, row=r.label)
+            n, rows = _choice_rows(des, codes_of(f"{q.id}_{r.id}"), q, ci_method, confidence, row=r.label)
             ns.append(n)
             t.rows += rows
         t.n = max(ns) if ns else 0
@@ -155,9 +165,10 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
 
 
 def question_tables(qn: Questionnaire, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
-                    confidence: float = 0.95) -> list[dict]:
-    """Every question's table in questionnaire order, as dicts (the result's ``questions`` section)."""
-    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence))
+                    confidence: float = 0.95, coded: Optional[dict] = None) -> list[dict]:
+    """Every question's table in questionnaire order, as dicts (the result's ``questions`` section);
+    ``coded`` as in :func:`question_table`."""
+    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded))
             for q in sorted(qn.questions, key=lambda q: q.number)]
 
 

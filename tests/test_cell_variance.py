@@ -15,7 +15,7 @@ from analysis.cell_variance import CellTotals, one_row_psus, row_influence
 from analysis.design import DesignError
 
 
-def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False):
+def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False, equal_weights: bool = False):
     n_strata = int(rng.integers(1, 5))
     strata, psus = [], []
     pid = 0
@@ -29,6 +29,8 @@ def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = Fa
     n = len(strata)
     w = rng.uniform(0.5, 5.0, n)
     w[rng.random(n) < 0.1] = 0.0
+    if equal_weights:  # an unweighted sample (1) or equal weights N/n: one factor per stratum
+        w = np.full(n, float(rng.choice([1.0, 2.5])))
     df = pd.DataFrame({"st": strata, "psu": psus, "w": w})
     kw = {"weights": "w", "strata": "st", "psu": "psu" if (clustered or pps) else None,
           "lonely_psu": "fail" if lonely == "none" else lonely}
@@ -64,35 +66,52 @@ def test_aggregated_equals_row_level(clustered, fpc, lonely, pps, n_features):
             d = d.subset(rng.random(d.n) < 0.7)
         if not clustered:
             assert one_row_psus(d)
-        G = int(rng.integers(1, 6))
-        m = int(rng.integers(1, 5))
-        groups = rng.integers(-1, G, d.n)
-        X = None if n_features == 1 else rng.choice([0.0, 1.0, 2.0, 5.0], size=(d.n, n_features))
-        F = 1 if X is None else n_features
-        U = rng.normal(size=(G, F, m))
-        present = (groups >= 0) & (d.weights > 0)
-        if not present.any():
-            continue
-        z = row_influence(d, groups, U, X)
-        if rng.random() < 0.5:  # only some rows passed (in any order), the others contribute nothing
-            rows = rng.permutation(np.flatnonzero(rng.random(d.n) < 0.8))
-            g_all = np.full(d.n, -1)
-            g_all[rows] = groups[rows]
-            z = row_influence(d, g_all, U, X)
-            args = (d, groups[rows], G, None if X is None else X[rows])
-            kw = {"rows": rows}
-        else:
-            args, kw = (d, groups, G, X), {}
-        try:
-            ref = d.variance(z, present=present)
-        except DesignError as e:
-            with pytest.raises(DesignError, match="only one PSU"):
-                CellTotals(*args, **kw).covariance(U, present)
-            assert "only one PSU" in str(e)
-            continue
-        got = CellTotals(*args, **kw).covariance(U, present)
-        scale = np.nanmax(np.abs(ref)) if np.isfinite(ref).any() else 1.0
-        np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-10 * scale)
+        _check_aggregated(rng, d, n_features)
+
+
+@pytest.mark.parametrize("fpc", ["none", "counts"])
+@pytest.mark.parametrize("lonely", ["none", "adjust"])
+@pytest.mark.parametrize("n_features", [1, 4, 7])
+def test_equal_weights_equal_row_level(fpc, lonely, n_features):
+    """Unclustered designs with one weight for every row: the blocks whose rows share one factor take
+    the shortcut of CellTotals (the factor times XᵀX)."""
+    rng = np.random.default_rng(hash(("equal", fpc, lonely, n_features)) % 2**32)
+    for _ in range(15):
+        d = random_design(rng, clustered=False, fpc=fpc, lonely=lonely, equal_weights=True)
+        _check_aggregated(rng, d, n_features)
+
+
+def _check_aggregated(rng, d, n_features):
+    """The covariance of CellTotals against Design.variance of the row-level influence values, for one design."""
+    G = int(rng.integers(1, 6))
+    m = int(rng.integers(1, 5))
+    groups = rng.integers(-1, G, d.n)
+    X = None if n_features == 1 else rng.choice([0.0, 1.0, 2.0, 5.0], size=(d.n, n_features))
+    F = 1 if X is None else n_features
+    U = rng.normal(size=(G, F, m))
+    present = (groups >= 0) & (d.weights > 0)
+    if not present.any():
+        return
+    z = row_influence(d, groups, U, X)
+    if rng.random() < 0.5:  # only some rows passed (in any order), the others contribute nothing
+        rows = rng.permutation(np.flatnonzero(rng.random(d.n) < 0.8))
+        g_all = np.full(d.n, -1)
+        g_all[rows] = groups[rows]
+        z = row_influence(d, g_all, U, X)
+        args = (d, groups[rows], G, None if X is None else X[rows])
+        kw = {"rows": rows}
+    else:
+        args, kw = (d, groups, G, X), {}
+    try:
+        ref = d.variance(z, present=present)
+    except DesignError as e:
+        with pytest.raises(DesignError, match="only one PSU"):
+            CellTotals(*args, **kw).covariance(U, present)
+        assert "only one PSU" in str(e)
+        return
+    got = CellTotals(*args, **kw).covariance(U, present)
+    scale = np.nanmax(np.abs(ref)) if np.isfinite(ref).any() else 1.0
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-10 * scale)
 
 
 @pytest.mark.parametrize("clustered", [False, True])

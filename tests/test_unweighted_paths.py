@@ -1,0 +1,59 @@
+"""The shortcuts for unweighted samples and for columns the analysis has coded already give the same
+results as the general computation:
+
+* DomainEngine.tabulate with every weight 1: the sums of w and w² are the row counts (one pass) —
+  checked against the weighted sums computed directly from the rows;
+* question_tables given the items' coded columns equals question_tables coding every column itself,
+  for an unweighted and a weighted design.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import Design
+from analysis.domains import DomainEngine, code_values
+from report.pipeline import _col, build_design, item_specs
+from report.question_tables import question_tables
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_tabulate_with_unit_weights_equals_the_weighted_sums(clustered):
+    rng = np.random.default_rng(7)
+    n, k = 400, 6
+    st = rng.integers(0, 3, n)
+    psu = st * 100 + rng.integers(0, 8, n)
+    frame = pd.DataFrame({"st": st, "psu": psu, "w": 1.0, "w2": 2.0})
+    d = Design.from_frame(frame, weights="w", strata="st", psu="psu" if clustered else None)
+    g = rng.integers(-1, 4, n)
+    eng = DomainEngine(d, [(g, 4)])
+    assert eng.unit_weights
+    codes = rng.integers(0, k, n)
+    tab = eng.tabulate(codes, k)
+    key = eng.key_cu * k + codes
+    size = eng.n_cells_all * eng.n_units * k
+    shape = (eng.n_cells_all, eng.n_units, k)
+    np.testing.assert_array_equal(tab.Sw, np.bincount(key, weights=d.weights, minlength=size).reshape(shape))
+    np.testing.assert_array_equal(tab.Cn, np.bincount(key, minlength=size).reshape(shape))
+    if d.has_psu:
+        assert tab.Sw2 is None
+    else:
+        np.testing.assert_array_equal(tab.Sw2, np.bincount(key, weights=d.weights ** 2, minlength=size).reshape(shape))
+    # a table reusing another's row counts keeps them, with its own weighted sums
+    other = eng.tabulate((codes + 1) % k, k, counts_like=tab)
+    assert other.Cn is tab.Cn
+    np.testing.assert_array_equal(other.Sw, np.bincount(eng.key_cu * k + (codes + 1) % k, minlength=size).reshape(shape))
+    assert not DomainEngine(Design.from_frame(frame, weights="w2", strata="st", psu="psu"), [(g, 4)]).unit_weights
+
+
+@pytest.mark.parametrize("weights", [None, "w"])
+def test_question_tables_from_coded_items_equal_coding_every_column(weights):
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 600, seed=3)
+    frame["w"] = np.random.default_rng(1).uniform(0.5, 2.0, len(frame))
+    des = build_design(frame, {"weights": weights} if weights else None)
+    coded = {it.key: code_values(_col(frame, it.key)) for it in item_specs(q) if it.key in frame}
+    assert len(coded) > 50
+    assert question_tables(q, frame, des, coded=coded) == question_tables(q, frame, des)

@@ -46,7 +46,8 @@ class _Display:
             if self.closed:
                 return
             self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                     MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                                     _when_counted(MofNCompleteColumn)(), TimeElapsedColumn(),
+                                     _when_counted(TimeRemainingColumn)(),
                                      console=Console(file=sys.stderr, force_terminal=True), transient=True)
             self.progress.start()
             for t in self.tasks:
@@ -80,6 +81,18 @@ class _Display:
             if self.progress is not None:
                 self.progress.stop()
                 self.progress = None
+
+
+def _when_counted(column: type) -> type:
+    """``column`` (a rich progress column) shown only for a stage with a total: a stage that counts
+    nothing shows its name, spinner and time, not "0/?" and an unknown time remaining."""
+    from rich.text import Text
+
+    class Counted(column):
+        def render(self, task):
+            return Text("") if task.total is None else super().render(task)
+
+    return Counted
 
 
 _display: Optional[_Display] = None

@@ -4,6 +4,7 @@ with --json or --quiet; library stages are silent without a display."""
 from __future__ import annotations
 
 import io
+import re
 import time
 
 from survey import progress
@@ -42,3 +43,17 @@ def test_quick_work_shows_nothing(capsys):
         with progress.stage("quick", total=1) as advance:
             advance(1)
     assert capsys.readouterr().err == ""
+
+
+def test_a_stage_without_a_total_shows_no_count(capsys):
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)
+        with progress.stage("analysing wave w1"):
+            time.sleep(0.3)
+        with progress.stage("reading wave w1", total=100, unit="rows") as advance:
+            advance(40)
+            time.sleep(0.3)
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)  # without the terminal's control codes
+    frames = [f for f in err.split("\r") if "analysing wave w1" in f]
+    assert frames and "40/100" in err
+    assert not any("/?" in f or "-:--:--" in f for f in frames)

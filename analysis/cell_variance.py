@@ -176,14 +176,13 @@ class CellTotals:
             for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
                 lo, hi = bounds[c], bounds[c + 1]
                 blk = X[lo:hi]
-                rb = r[lo:hi]
-                if rb[0] == rb[-1] and bool(np.all(rb == rb[0])):  # one factor in the block (equal weights)
-                    Q[c % G] += rb[0] * rb[0] * (blk.T @ blk)
+                if _constant(wz[lo:hi]) and _constant(sw[lo:hi]):  # one weight and factor in the block (equal weights)
+                    Q[c % G] += sw2[lo] * (blk.T @ blk)
                     tot = blk.sum(0)
                     Ls[c] = sw[lo] * tot
                     Lw[c] = wz[lo] * tot
                     continue
-                sblk = np.multiply(blk, rb[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                sblk = np.multiply(blk, r[lo:hi, None], order="F" if blk.strides[0] == blk.itemsize else "C")
                 Q[c % G] += sblk.T @ sblk
                 # einsum: BLAS is many times slower on these tall, narrow products
                 Ls[c] = np.einsum("i,if->f", sw[lo:hi], blk)
@@ -238,6 +237,11 @@ class CellTotals:
                 n_ok = n_all - int(lp.sum())
                 V = V * n_all / n_ok if n_ok > 0 else V * np.nan
         return V
+
+
+def _constant(x: np.ndarray) -> bool:
+    """Every value of ``x`` equal (the first and last compared before the whole)."""
+    return x[0] == x[-1] and bool(np.all(x == x[0]))
 
 
 def row_influence(design: Design, groups: np.ndarray, U: np.ndarray, X: Optional[np.ndarray] = None) -> np.ndarray:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from functools import partial
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -17,14 +18,15 @@ from .labels import label
 from .item_scores import score_array
 
 
-def battery_alphas(qn: Questionnaire, frame: pd.DataFrame) -> list[dict]:
-    """One record per scored matrix question: ``{question, text, k, n, alpha, items, alpha_if_deleted}``."""
+def battery_alphas(qn: Questionnaire, frame: pd.DataFrame, coded: Optional[dict] = None) -> list[dict]:
+    """One record per scored matrix question: ``{question, text, k, n, alpha, items, alpha_if_deleted}``;
+    ``coded``: the analysis's coded columns (:func:`report.item_scores.score_array`)."""
     out = []
     for q in qn.questions:
         if q.type != "matrix" or not q.scores or len(q.rows) < 2:
             continue
         scores = q.scores
-        cols = [score_array(frame, f"{q.id}_{r.id}", scores) for r in q.rows]
+        cols = [score_array(frame, f"{q.id}_{r.id}", scores, coded=coded) for r in q.rows]
         a = cronbach_alpha(np.column_stack(cols), [r.label for r in q.rows])
         rec = asdict(a)
         rec.update(question=q.id, text=q.text)

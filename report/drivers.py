@@ -24,13 +24,14 @@ from .item_scores import score_array
 MIN_COVERAGE = 0.8
 
 
-def _scores(frame: pd.DataFrame, col: str, scores: dict, top: float) -> np.ndarray:
-    return score_array(frame, col, scores, 100.0, top)
-
-
 def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
-                         confidence: float = 0.95) -> Optional[dict]:
-    """``{response, n, terms: [{area, name, coef, se, ci_low, ci_high}]}`` or None (module docstring)."""
+                         confidence: float = 0.95, coded: Optional[dict] = None) -> Optional[dict]:
+    """``{response, n, terms: [{area, name, coef, se, ci_low, ci_high}]}`` or None (module docstring);
+    ``coded``: the analysis's coded columns (:func:`report.item_scores.score_array`)."""
+
+    def _scores(frame: pd.DataFrame, col: str, scores: dict, top: float) -> np.ndarray:
+        return score_array(frame, col, scores, 100.0, top, coded=coded)
+
     oq = q.get(q.overall_question) if q.overall_question else None
     if oq is None or not oq.scores:
         return None

@@ -4,7 +4,7 @@ dictionary call per respondent: at 300,000 respondents the per-value loop took o
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Optional
 
 import numpy as np
 import pandas as pd
@@ -13,13 +13,19 @@ _TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a 
 
 
 def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul: float = 1.0,
-                div: float = 1.0) -> np.ndarray:
+                div: float = 1.0, coded: Optional[Mapping] = None) -> np.ndarray:
     """Scores (``score * mul / div``, in that order) of column ``col`` of ``frame`` by answer code; NaN where the cell is missing, not
     a number, or a code without a score (不了解/NA options, unknown codes).  A value is read as the
-    code ``int(value)`` (truncated), as the questionnaire's codes are integers."""
+    code ``int(value)`` (truncated), as the questionnaire's codes are integers.  ``coded``: columns the
+    analysis has coded already ({column: :func:`analysis.domains.code_values`}); a column found there is
+    scored once per distinct value and spread to the rows by its codes (the same scores)."""
     n = len(frame)
     if col not in frame.columns or not scores:
         return np.full(n, np.nan)
+    hit = coded.get(col) if coded else None
+    if hit is not None:
+        codes, values = hit
+        return _scored(values, scores, mul, div)[codes]
     s = frame[col]
     if s.dtype in (np.float32, np.float64):  # the analysis layout: read in place (float32 codes are exact)
         x = s.to_numpy()
@@ -27,6 +33,11 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
         x = s.to_numpy(dtype=float, na_value=np.nan)
     else:
         x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return _scored(x, scores, mul, div)
+
+
+def _scored(x: np.ndarray, scores: Mapping[int, float], mul: float, div: float) -> np.ndarray:
+    """The score of every value of ``x`` (see :func:`score_array`)."""
     keys = np.array(sorted(scores), dtype=float)
     vals = np.array([float(scores[int(k)]) * mul / div for k in keys])
     lo, hi = keys[0], keys[-1]

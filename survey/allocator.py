@@ -6,16 +6,17 @@ to the size of a freed block, but a request of that same size is still mapped an
 the heap to the kernel beyond 128 KiB, and give each thread an arena whose heaps are unmapped once free.
 An analysis of 1,000,000 responses makes thousands of short-lived column-sized arrays (4–8 MB each), so
 nearly every one is new memory that the kernel maps page by page, at about 3.5 µs a page on the 2-core
-VM of the benchmarks.  :func:`keep_freed_memory` keeps freed blocks for the next array.  Measured there,
-the first ``survey analyze p --by site --json`` of 1,000,000 responses (three runs each):
+VM of the benchmarks.  :func:`keep_freed_memory` keeps freed blocks of up to 32 MiB for the next array.
+Measured there, the first ``survey analyze p --by site --json`` of 1,000,000 responses, three runs each,
+glibc's defaults against this policy:
 
-* page faults: 1.25–1.30 million → 0.61–0.62 million;
-* kernel time: 6.6–7.6 s → 4.2–4.6 s;
-* wall clock: 18.6–20.9 s → 17.3–20.2 s;
-* peak RSS: 2.66–2.82 GB → 2.78–2.86 GB (freed blocks are reused, not added).
+* page faults: 1.15–1.16 million → 0.69–0.76 million;
+* kernel time: 5.7–7.9 s → 4.0–5.5 s (CPU time the other core can use);
+* peak RSS: 2.60–2.80 GB → 2.58–2.61 GB;
+* wall clock: 15.3–17.9 s → 15.5–17.4 s (no difference beyond the run-to-run spread).
 
-On one thread (``MINYI_THREADS=1``, ``report.pipeline.analyze`` alone) the faults fell from 1.24 to 0.38
-million and the wall clock from 27.6–34.5 s to 18.7–20.8 s.
+With thresholds of 1 GiB the faults fell further (0.61 million) but the peak RSS rose to 2.95 GB, near
+the report's 3 GB target: 32 MiB and 256 MiB keep the column-sized arrays and give larger blocks back.
 
 :func:`keep_freed_memory` sets glibc's ``M_MMAP_THRESHOLD``, ``M_TRIM_THRESHOLD`` and ``M_ARENA_MAX`` with
 ``mallopt`` (the run-time form of the ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_`` and
@@ -32,15 +33,15 @@ import sys
 M_TRIM_THRESHOLD = -1   # glibc malloc.h
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
-MMAP_THRESHOLD = 1024 * 1024 * 1024  # blocks up to 1 GiB from the heap (whole frames of columns)
-TRIM_THRESHOLD = 1024 * 1024 * 1024  # free space kept at the top of the heap before it is given back
+MMAP_THRESHOLD = 32 * 1024 * 1024  # blocks up to 32 MiB (a column of 4M float64) from the heap; larger ones mapped and unmapped
+TRIM_THRESHOLD = 256 * 1024 * 1024  # free space kept at the top of the heap before it is given back
 ARENA_MAX = 1  # the analysis threads share the main heap: a thread's own arena unmaps a heap once it is free
 
 _done = False
 
 
 def keep_freed_memory() -> bool:
-    """Make glibc keep freed blocks of up to 1 GiB for reuse (module docstring); True when it was set."""
+    """Make glibc keep freed blocks of up to 32 MiB for reuse (module docstring); True when it was set."""
     global _done
     if _done or not sys.platform.startswith("linux"):
         return False

@@ -16,10 +16,10 @@ import numpy as np
 if sys.argv[1] == "1":
     from survey.allocator import keep_freed_memory
     keep_freed_memory()
-cols = [np.ones(1_000_000) for _ in range(40)]  # 40 columns of 1,000,000 float64, freed, then made again
+cols = [np.ones(1_000_000) for _ in range(20)]  # 20 columns of 1,000,000 float64 (160 MB), freed, made again
 del cols
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-cols = [np.ones(1_000_000) for _ in range(40)]
+cols = [np.ones(1_000_000) for _ in range(20)]
 print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 

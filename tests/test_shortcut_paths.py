@@ -3,8 +3,8 @@ results as the general computation:
 
 * DomainEngine.tabulate with every weight 1: the sums of w and w² are the row counts (one pass) —
   checked against the weighted sums computed directly from the rows;
-* question_tables given the items' coded columns equals question_tables coding every column itself,
-  for an unweighted and a weighted design.
+* question_tables, the battery alphas and the satisfaction drivers given the items' coded columns equal
+  the same sections reading every column themselves, for an unweighted and a weighted design.
 """
 
 import numpy as np
@@ -13,6 +13,8 @@ import pytest
 
 from analysis import Design
 from analysis.domains import DomainEngine, code_values
+from report.batteries import battery_alphas
+from report.drivers import satisfaction_drivers
 from report.pipeline import _col, build_design, item_specs
 from report.question_tables import question_tables
 from survey.qload import bundled_path, load_questionnaire
@@ -49,7 +51,7 @@ def test_tabulate_with_unit_weights_equals_the_weighted_sums(clustered):
 
 
 @pytest.mark.parametrize("weights", [None, "w"])
-def test_question_tables_from_coded_items_equal_coding_every_column(weights):
+def test_sections_from_coded_items_equal_reading_every_column(weights):
     q = load_questionnaire(bundled_path())
     frame = simulate(q, 600, seed=3)
     frame["w"] = np.random.default_rng(1).uniform(0.5, 2.0, len(frame))
@@ -57,3 +59,7 @@ def test_question_tables_from_coded_items_equal_coding_every_column(weights):
     coded = {it.key: code_values(_col(frame, it.key)) for it in item_specs(q) if it.key in frame}
     assert len(coded) > 50
     assert question_tables(q, frame, des, coded=coded) == question_tables(q, frame, des)
+    alphas = battery_alphas(q, frame, coded)
+    assert alphas and alphas == battery_alphas(q, frame)
+    drivers = satisfaction_drivers(q, frame, des, coded=coded)
+    assert drivers and drivers["terms"] and drivers == satisfaction_drivers(q, frame, des)

@@ -21,8 +21,8 @@ the report's 3 GB target: 32 MiB and 256 MiB keep the column-sized arrays and gi
 :func:`keep_freed_memory` sets glibc's ``M_MMAP_THRESHOLD``, ``M_TRIM_THRESHOLD`` and ``M_ARENA_MAX`` with
 ``mallopt`` (the run-time form of the ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_`` and
 ``MALLOC_ARENA_MAX`` tunables; glibc manual, "Memory Allocation Tunables").  The command-line program
-calls it at start; elsewhere (another C library, a platform without ``mallopt``) it does nothing.  A value the user set through those
-environment variables is left as it is.
+calls it at start; elsewhere (another C library, a platform without ``mallopt``) it does nothing.  A
+value the user set through those environment variables is left as it is.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import sys
 M_TRIM_THRESHOLD = -1   # glibc malloc.h
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
-MMAP_THRESHOLD = 32 * 1024 * 1024  # blocks up to 32 MiB (a column of 4M float64) from the heap; larger ones mapped and unmapped
+MMAP_THRESHOLD = 32 * 1024 * 1024  # blocks up to 32 MiB (4M float64) from the heap; larger ones mapped
 TRIM_THRESHOLD = 256 * 1024 * 1024  # free space kept at the top of the heap before it is given back
 ARENA_MAX = 1  # the analysis threads share the main heap: a thread's own arena unmaps a heap once it is free
 

@@ -7,8 +7,8 @@ the heap to the kernel beyond 128 KiB, and give each thread an arena whose heaps
 An analysis of 1,000,000 responses makes thousands of short-lived column-sized arrays (4–8 MB each), so
 nearly every one is new memory that the kernel maps page by page, at about 3.5 µs a page on the 2-core
 VM of the benchmarks.  :func:`keep_freed_memory` keeps freed blocks of up to 32 MiB for the next array.
-Measured there, the first ``survey analyze p --by site --json`` of 1,000,000 responses, three runs each,
-glibc's defaults against this policy:
+Measured there, ``survey analyze p --by site --json`` of 1,000,000 responses whose checks are stored (no
+cached result), three runs each, glibc's defaults against this policy:
 
 * page faults: 1.15–1.16 million → 0.69–0.76 million;
 * kernel time: 5.7–7.9 s → 4.0–5.5 s (CPU time the other core can use);

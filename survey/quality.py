@@ -59,16 +59,19 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     parts = []
 
     def add(mask, kind, detail):
+        """``detail``: one text for every flagged row, a value per row, or a function of the flagged rows'
+        positions (so a text is made only for the rows flagged)."""
         idx = np.flatnonzero(mask)
         if idx.size:
-            det = detail if isinstance(detail, str) else np.asarray(detail, dtype=object)[idx]
+            det = detail if isinstance(detail, str) else detail(idx) if callable(detail) else \
+                np.asarray(detail, dtype=object)[idx]
             parts.append(pd.DataFrame({"index": idx, "kind": kind, "detail": det}))
 
     if "respondent_id" in frame.columns:
         ids = frame["respondent_id"].astype("string").str.strip()
         ids = ids.where(ids != "", None)
         dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
-        add(dup, "duplicate_id", ("编号 " + ids.fillna("")).to_numpy(dtype=object))
+        add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
     arrays = [_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:

@@ -134,3 +134,15 @@ def test_quality_flags_unit_same_ip_groups_and_blank_rows(tmp_path):
     assert len(kept) == 3 and counts == {"重复的受访者编号": 1, "答题时间过短": 1}
     nr = item_nonresponse(frame, q).set_index("question")
     assert (nr.loc["Q3", "asked"], nr.loc["Q3", "missing"]) == (5, 1)  # the blank row
+
+
+def test_duplicate_ids_name_the_repeated_id_only_for_the_rows_flagged():
+    """The detail of a duplicate id is made for the flagged rows only; it names the id as stripped, the
+    first occurrence is kept, and blank or missing ids are never duplicates."""
+    from survey.qload import bundled_path
+
+    q = load_questionnaire(bundled_path())
+    frame = pd.DataFrame({"respondent_id": [" a1", "a2", "a1 ", None, "", "a2", "b", "  ", None]})
+    flags = quality_flags(frame, q)
+    got = flags[flags["kind"] == "duplicate_id"][["index", "detail"]].to_dict("records")
+    assert got == [{"index": 2, "detail": "编号 a1"}, {"index": 5, "detail": "编号 a2"}]

@@ -59,12 +59,11 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     parts = []
 
     def add(mask, kind, detail):
-        """``detail``: one text for every flagged row, a value per row, or a function of the flagged rows'
-        positions (so a text is made only for the rows flagged)."""
+        """``detail``: one text for every flagged row, or a function of the flagged rows' positions giving
+        each its text (so a text is made only for the rows flagged)."""
         idx = np.flatnonzero(mask)
         if idx.size:
-            det = detail if isinstance(detail, str) else detail(idx) if callable(detail) else \
-                np.asarray(detail, dtype=object)[idx]
+            det = detail if isinstance(detail, str) else np.asarray(detail(idx), dtype=object)
             parts.append(pd.DataFrame({"index": idx, "kind": kind, "detail": det}))
 
     if "respondent_id" in frame.columns:
@@ -86,18 +85,12 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         if ident.any():
             first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
             who = _who(frame)
-            idx = np.flatnonzero(ident)
-            det = np.full(n, "", dtype=object)
-            det[idx] = [f"与{who[i]}的答卷完全相同" for i in first_pos[idx]]
-            add(ident, "identical_answers", det)
+            add(ident, "identical_answers", lambda idx: [f"与{who[i]}的答卷完全相同" for i in first_pos[idx]])
         if "ip" in frame.columns:
             flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
             if flagged.any():
                 who = _who(frame)
-                idx = np.flatnonzero(flagged)
-                det = np.full(n, "", dtype=object)
-                det[idx] = [f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner[idx]]
-                add(flagged, "same_ip", det)
+                add(flagged, "same_ip", lambda idx: [f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner[idx]])
     if "duration_sec" in frame.columns:
         d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(d)

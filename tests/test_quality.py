@@ -146,3 +146,22 @@ def test_duplicate_ids_name_the_repeated_id_only_for_the_rows_flagged():
     flags = quality_flags(frame, q)
     got = flags[flags["kind"] == "duplicate_id"][["index", "detail"]].to_dict("records")
     assert got == [{"index": 2, "detail": "编号 a1"}, {"index": 5, "detail": "编号 a2"}]
+
+
+def test_identical_and_same_ip_details_name_the_earlier_respondent():
+    """Each flagged row's detail names the first respondent it repeats (identical answers) or resembles
+    from the same IP; the rows not flagged get no text."""
+    from survey.qload import bundled_path
+    from survey.simulate import simulate
+
+    q = load_questionnaire(bundled_path())
+    f = simulate(q, 60, seed=2)
+    answers = [c for c in f.columns if c != "respondent_id"]
+    f.loc[[1, 2], answers] = f.loc[0, answers].values
+    f["ip"] = ["1.1.1.1"] * 3 + [f"2.2.2.{i}" for i in range(len(f) - 3)]
+    first = f.loc[0, "respondent_id"]
+    flags = quality_flags(f, q)
+    for kind, text in (("identical_answers", f"与编号 {first}的答卷完全相同"),
+                       ("same_ip", f"与编号 {first}的答卷 IP 相同且答案高度相似")):
+        got = flags[flags["kind"] == kind][["index", "detail"]].to_dict("records")
+        assert got == [{"index": 1, "detail": text}, {"index": 2, "detail": text}]

@@ -105,18 +105,24 @@ def _design_parts(design: Design) -> dict:
     return out
 
 
+CHUNK_ROWS = 65_536  # rows of features formed at once by the unclustered path (a few MB per feature)
+
+
 class CellTotals:
     """Aggregated sums of ``w·x`` per PSU × category (clustered) or stratum × category (unclustered)
     for the influence values ``z_i = w_i x_i · U[g_i]`` (module docstring); :meth:`covariance` finishes
     the variance for any coefficients ``U``.
 
     ``groups``: category per row (0..n_groups−1, −1 = no contribution); ``X``: features per row (None =
-    one feature of ones).  ``rows``: the design rows that ``groups`` and ``X`` describe (other rows
-    contribute nothing; default: every row) — passing only the rows that contribute, ordered by
-    category, spares copies of the features."""
+    one feature of ones), or a function of positions (a slice or an index array into ``groups``)
+    returning those rows' features — then the unclustered path with more than 4 features forms them
+    ``chunk_rows`` rows at a time, never for every row at once (the other paths form them once).
+    ``rows``: the design rows that ``groups`` and ``X`` describe (other rows contribute nothing;
+    default: every row) — passing only the rows that contribute, ordered by category, spares copies
+    of the features."""
 
-    def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X: Optional[np.ndarray] = None,
-                 rows: Optional[np.ndarray] = None):
+    def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X=None,
+                 rows: Optional[np.ndarray] = None, chunk_rows: int = CHUNK_ROWS):
         if not supported(design):
             raise ValueError("calibrated, multistage and replicate designs need row-level influence values")
         self.design = design
@@ -128,9 +134,14 @@ class CellTotals:
         strata, psu = design.strata, design.psu
         if X is None:
             X = np.ones((m_rows, 1))
-        X = np.asarray(X, dtype=float)
-        X = X[:, None] if X.ndim == 1 else X
-        self.F = X.shape[1]
+        if callable(X):
+            feats = X
+            self.F = int(np.shape(feats(slice(0, 0)))[1])
+        else:
+            X = np.asarray(X, dtype=float)
+            X = X[:, None] if X.ndim == 1 else X
+            self.F = X.shape[1]
+            feats = X.__getitem__
         G, F = self.G, self.F
         parts = _design_parts(design)
         self.onerow = parts["onerow"]
@@ -142,9 +153,10 @@ class CellTotals:
         if not self.onerow:
             n_psu = parts["n_psu"]
             key = psu * G + g
+            Xa = feats(slice(0, m_rows))
             T = np.empty((n_psu * G, F))
             for f in range(F):
-                T[:, f] = np.bincount(key, weights=wz * X[:, f], minlength=n_psu * G)
+                T[:, f] = np.bincount(key, weights=wz * Xa[:, f], minlength=n_psu * G)
             self.T = T.reshape(n_psu, G * F)
             self.st, self.fr = parts["psu_stratum"], parts["psu_fraction"]
             return
@@ -153,40 +165,41 @@ class CellTotals:
             s = s[rows]
         self.H = H
         # Q_g = Σ s w² x xᵀ per category; Ls, Lw = Σ s w x, Σ w x per stratum × category
-        sw2 = s * wz * wz
-        sw = s * wz
-        key = strata * G + g
-        X0 = X
+        key = strata * G + g if H > 1 else g
         Q = np.zeros((G, F, F))
         Ls = np.zeros((H * G, F))
         Lw = np.zeros((H * G, F))
         if F <= 4:  # a few bincounts
+            Xa = feats(slice(0, m_rows))
+            sw2 = s * wz * wz
+            sw = s * wz
             for f in range(F):
-                xf = np.ascontiguousarray(X[:, f])
+                xf = np.ascontiguousarray(Xa[:, f])
                 Ls[:, f] = np.bincount(key, weights=sw * xf, minlength=H * G)
                 Lw[:, f] = np.bincount(key, weights=wz * xf, minlength=H * G)
                 for e in range(f, F):
-                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * X[:, e], minlength=G)
-        else:  # matrix products over the rows of each stratum × category (rows ordered by it)
-            if m_rows > 1 and np.any(key[1:] < key[:-1]):
-                order = np.argsort(key, kind="stable")
-                X, key, sw2, sw, wz = X[order], key[order], sw2[order], sw[order], wz[order]
-            r = np.sqrt(sw2)
-            bounds = np.searchsorted(key, np.arange(H * G + 1))
+                    Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * Xa[:, e], minlength=G)
+        else:  # matrix products over the rows of each stratum × category, a chunk of rows at a time
+            order = np.argsort(key, kind="stable") if m_rows > 1 and np.any(key[1:] < key[:-1]) else None
+            bounds = np.searchsorted(key if order is None else key[order], np.arange(H * G + 1))
             for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
-                lo, hi = bounds[c], bounds[c + 1]
-                blk = X[lo:hi]
-                if _constant(wz[lo:hi]) and _constant(sw[lo:hi]):  # one weight and factor in the block (equal weights)
-                    Q[c % G] += sw2[lo] * (blk.T @ blk)
-                    tot = blk.sum(0)
-                    Ls[c] = sw[lo] * tot
-                    Lw[c] = wz[lo] * tot
-                    continue
-                sblk = np.multiply(blk, r[lo:hi, None], order="F" if blk.strides[0] == blk.itemsize else "C")
-                Q[c % G] += sblk.T @ sblk
-                # einsum: BLAS is many times slower on these tall, narrow products
-                Ls[c] = np.einsum("i,if->f", sw[lo:hi], blk)
-                Lw[c] = np.einsum("i,if->f", wz[lo:hi], blk)
+                for lo in range(int(bounds[c]), int(bounds[c + 1]), chunk_rows):
+                    hi = min(lo + chunk_rows, int(bounds[c + 1]))
+                    at = slice(lo, hi) if order is None else order[lo:hi]
+                    blk = np.asarray(feats(at), dtype=float)
+                    wb, sb = wz[at], s[at]
+                    if _constant(wb) and _constant(sb):  # one weight and factor in the block (equal weights)
+                        Q[c % G] += (sb[0] * wb[0] * wb[0]) * (blk.T @ blk)
+                        tot = blk.sum(0)
+                        Ls[c] += (sb[0] * wb[0]) * tot
+                        Lw[c] += wb[0] * tot
+                        continue
+                    r = np.sqrt(sb * wb * wb)
+                    sblk = np.multiply(blk, r[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                    Q[c % G] += sblk.T @ sblk
+                    # einsum: BLAS is many times slower on these tall, narrow products
+                    Ls[c] += np.einsum("i,if->f", sb * wb, blk)
+                    Lw[c] += np.einsum("i,if->f", wb, blk)
         self.Q = Q
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
@@ -199,7 +212,7 @@ class CellTotals:
             li = li[li >= 0]
         self.lonely_strata = strata[li]
         self.lonely_g = groups[li]
-        self.lonely_wx = w[li, None] * X0[li]
+        self.lonely_wx = w[li, None] * np.asarray(feats(li), dtype=float).reshape(len(li), F)
         self.lonely_f = 1.0 - design.fpc_fraction[rows[li] if rows is not None else li]
 
     def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:

@@ -75,23 +75,96 @@ def _finite(y) -> np.ndarray:
     return y if np.isfinite(y).all() else np.nan_to_num(y)
 
 
+@dataclass(frozen=True)
+class CodedItem:
+    """One item of a group test given by answer codes: each row's code (``codes``, 0..K−1, as
+    :func:`analysis.domains.code_values` makes them) indexes per-code tables of the row's value
+    (``y``) and of whether the row counts for the item (``valid``).  The per-row values are formed
+    only for the rows and columns a step needs, a chunk at a time."""
+
+    codes: np.ndarray
+    y: np.ndarray
+    valid: np.ndarray
+
+    def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
+        return self.valid.astype(bool)[self.codes] & w_pos
+
+    def full(self, w_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(y, valid) per row; the value is 0 where it is not finite (:func:`_finite`)."""
+        return _finite(self.y)[self.codes], self.rows_valid(w_pos)
+
+    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int):
+        """Σ w·v and Σ w·v·y over ``rows`` per group ``gr`` (``wr`` None: every weight 1): a count per
+        group × answer code, then the per-code tables."""
+        K = len(self.y)
+        c = self.codes[rows]
+        cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
+        v = self.valid.astype(float)
+        return cnt @ v, cnt @ (v * _finite(self.y))
+
+    def columns(self, rows, shift) -> tuple[np.ndarray, np.ndarray]:
+        """(v, v·(y − shift)) at ``rows``; ``shift`` one number, or one per row."""
+        c = self.codes[rows]
+        v = self.valid.astype(float)
+        if np.ndim(shift) == 0:
+            return v[c], ((_finite(self.y) - shift) * v)[c]
+        vc = v[c]
+        return vc, (_finite(self.y)[c] - shift) * vc
+
+
+@dataclass(frozen=True)
+class _RowItem:
+    """An item given by per-row values ``y`` (finite) and validity ``v`` (weight > 0 included)."""
+
+    y: np.ndarray
+    v: np.ndarray
+
+    def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
+        return self.v
+
+    def full(self, w_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.y, self.v
+
+    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int):
+        wv = self.v[rows] if wr is None else wr * self.v[rows]
+        return (np.bincount(gr, weights=wv, minlength=G),
+                np.bincount(gr, weights=wv * self.y[rows], minlength=G))
+
+    def columns(self, rows, shift) -> tuple[np.ndarray, np.ndarray]:
+        v = self.v[rows]
+        return v.astype(float), (self.y[rows] - shift) * v
+
+
 def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.ndarray], codes: np.ndarray,
                   labels: Sequence[str]) -> list[GroupTest]:
     """Every group of ``codes`` (0..G−1 per row, −1 = missing; ``labels`` their names) against the
     rest, for the mean over items of ``ys`` (values per row) valid where ``valids`` (module docstring)."""
     w = np.asarray(design.weights, dtype=float)
+    items = [_RowItem(_finite(y), np.asarray(v, dtype=bool) & (w > 0)) for y, v in zip(ys, valids)]
+    return _group_vs_rest(design, items, codes, labels)
+
+
+def group_vs_rest_coded(design: Design, items: Sequence[CodedItem], codes: np.ndarray,
+                        labels: Sequence[str]) -> list[GroupTest]:
+    """:func:`group_vs_rest` of items given by their answer codes (:class:`CodedItem`): the same
+    test, without a per-row array of every item (the report's group tests, from the coded columns)."""
+    return _group_vs_rest(design, list(items), codes, labels)
+
+
+def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Sequence[str]) -> list[GroupTest]:
+    w = np.asarray(design.weights, dtype=float)
     codes = np.asarray(codes)
-    ys = [_finite(y) for y in ys]
-    vs = [np.asarray(v, dtype=bool) & (w > 0) for v in valids]
+    w_pos = w > 0
     known = codes >= 0
     any_valid = np.zeros(design.n, dtype=bool)
-    for v in vs:
-        any_valid |= v
+    for it in items:
+        any_valid |= it.rows_valid(w_pos)
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
     dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
     if supported(design):
-        return _from_cell_totals(design, ys, vs, codes, labels, any_valid, present, dfv)
-    return _from_rows(design, ys, vs, codes, labels, any_valid, present, dfv)
+        return _from_cell_totals(design, items, codes, labels, any_valid, present, dfv)
+    full = [it.full(w_pos) for it in items]
+    return _from_rows(design, [y for y, _ in full], [v for _, v in full], codes, labels, any_valid, present, dfv)
 
 
 def _from_rows(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Sequence[str],
@@ -139,7 +212,7 @@ def _from_rows(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Se
     return out
 
 
-def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Sequence[str],
+def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
                       any_valid: np.ndarray, present: np.ndarray, dfv: float) -> list[GroupTest]:
     """:func:`group_vs_rest` for designs whose first-stage PSU totals give the variance: every group's
     influence values z (module docstring) are, for a row of group h, w·Σ_j (a_j v_j + b_j v_j (y_j − c_hj))
@@ -147,37 +220,39 @@ def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, lab
     (stratum when unclustered) × group of w·x for the features x = (v_j, v_j (y_j − c_hj))
     (:class:`analysis.cell_variance.CellTotals`) — the same variance as the row-level z, without forming
     it once per group.  c_hj (the item's mean in group h) leaves z unchanged and keeps the expanded sums
-    of squares free of cancellation (within group h they are sums of squares around the group's mean)."""
+    of squares free of cancellation (within group h they are sums of squares around the group's mean).
+    The features are formed by CellTotals a chunk of rows at a time (unclustered designs), from the
+    items (per-row arrays or answer codes)."""
     w = np.asarray(design.weights, dtype=float)
-    J = len(ys)
+    J = len(items)
     # the rows that contribute (valid for some item, in some group), ordered by group: the features are
-    # built in that order, so the aggregation copies none of them
+    # built in that order, so every chunk of the unclustered path holds one group
     rows = np.flatnonzero(present)
     gr = codes[rows].astype(np.int64)
     G = max(len(labels), int(gr.max()) + 1 if len(rows) else 0)  # the labelled groups (and any code beyond them)
-    order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
-    rows, gr = rows[order], gr[order]
+    if len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
+        order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
+        rows, gr = rows[order], gr[order]
     wr = w[rows]
-    X = np.empty((len(rows), 2 * J), order="F")
+    unit = bool(len(wr)) and wr[0] == 1.0 and bool(np.all(wr == 1.0))
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
-    shift = np.zeros((G, J))
+    for j, it in enumerate(items):
+        WD[:, j], AD[:, j] = it.group_sums(rows, gr, None if unit else wr, G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = np.where(WD > 0, AD / np.where(WD > 0, WD, 1.0), 0.0)
     nv = np.bincount(gr, minlength=G)
-    has = nv > 0
-    starts = np.searchsorted(gr, np.flatnonzero(has))  # rows are ordered by group: sums per group by segment
-    for j, (y, v) in enumerate(zip(ys, vs)):
-        vr = v[rows]
-        wv = wr * vr
-        yr = y[rows]
-        if len(rows):
-            WD[has, j] = np.add.reduceat(wv, starts)
-            AD[has, j] = np.add.reduceat(wv * yr, starts)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            shift[:, j] = np.where(WD[:, j] > 0, AD[:, j] / WD[:, j], 0.0)
-        X[:, 2 * j] = vr
-        yr -= np.repeat(shift[:, j], nv)
-        yr *= vr
-        X[:, 2 * j + 1] = yr
+
+    def features(at):
+        """(v_j, v_j (y_j − c_hj)) per item for the rows at positions ``at`` of ``rows``."""
+        r, g = rows[at], gr[at]
+        X = np.empty((len(r), 2 * J), order="F")
+        one = len(g) == 0 or g[0] == g[-1]  # rows ordered by group: one group when the ends agree
+        for j, it in enumerate(items):
+            sh = (shift[g[0], j] if len(g) else 0.0) if one else shift[g, j]
+            X[:, 2 * j], X[:, 2 * j + 1] = it.columns(r, sh)
+        return X
+
     others = ~np.eye(G, dtype=bool)
     WC = np.array([WD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
     AC = np.array([AD[others[g]].sum(0) for g in range(G)]).reshape(G, J)
@@ -199,7 +274,7 @@ def _from_cell_totals(design: Design, ys: list, vs: list, codes: np.ndarray, lab
         U[rest, 0::2, g] = (pC - shift[rest]) / (J * WC[g])
     var = np.full(G, np.nan)
     if th:
-        var = np.diag(CellTotals(design, gr, G, X, rows=rows).covariance(U, present))
+        var = np.diag(CellTotals(design, gr, G, features, rows=rows).covariance(U, present))
     out = []
     for g, lab in enumerate(labels):
         nD = int(nv[g])

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import group_vs_rest, independence_test
+from analysis.group_tests import CodedItem, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping, ItemSpec
 from analysis.thresholds import MIN_CELL
 from survey.questionnaire import Questionnaire
@@ -52,23 +52,30 @@ def _not_asked_by_design(q: Questionnaire, grouping: Grouping, qids: Sequence[st
             if not any(sec.get(qid) in q.sections_for_site(lab) for qid in qids)}
 
 
-def _measure_columns(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy: str) -> tuple[list, list, list]:
-    """Per item: y (1/0 for the rate, the score for the index), the rows valid for it, the rows that answered."""
-    ys, vs, answered = [], [], []
-    for it in its:  # every per-row array is a per-code array (a few values) indexed by the row's code
+def _measure_items(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy: str) -> tuple[list, list]:
+    """Per item: the test's :class:`analysis.group_tests.CodedItem` (y: 1/0 for the rate, the score for
+    the index; valid: the codes counted) and whether each answer code is an answer (finite)."""
+    items, answered = [], []
+    for it in its:  # per-code tables (a few values) indexed by the rows' codes where a step needs them
         codes, vals = coded[it.key]
         fin = np.isfinite(vals)
         na = fin & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
-        ans = fin[codes]
         if measure == "rate":
-            ys.append(np.isin(vals, it.positive).astype(float)[codes])
-            vs.append((fin & ~na)[codes] if na_policy == "exclude" else ans)
-        else:  # the score of each answer value, then of each row
+            y = np.isin(vals, it.positive).astype(float)
+            valid = fin & ~na if na_policy == "exclude" else fin
+        else:  # the score of each answer value
             sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
-            ys.append(np.nan_to_num(sc)[codes])
-            vs.append((fin & ~na & np.isfinite(sc))[codes])
-        answered.append(ans)
-    return ys, vs, answered
+            y = np.nan_to_num(sc)
+            valid = fin & ~na & np.isfinite(sc)
+        items.append(CodedItem(codes, y, valid))
+        answered.append(fin)
+    return items, answered
+
+
+def _answered_in(g: Grouping, k: int, items: Sequence[CodedItem], answered: Sequence[np.ndarray]) -> bool:
+    """Whether some respondent of group ``k`` answered some of the items."""
+    mine = g.codes == k
+    return any(bool(fin[it.codes[mine]].any()) for it, fin in zip(items, answered))
 
 
 def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[ItemSpec],
@@ -94,19 +101,20 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
             for measure in ("rate", "index"):
                 if measure == "index" and not its[0].scores:
                     continue
-                ys, vs, answered = _measure_columns(its, coded, measure, na_policy)
-                tests = group_vs_rest(des, ys, vs, g.codes, g.labels)
-                any_ans = np.zeros(des.n, bool)
-                for a in answered:
-                    any_ans |= a
+                cits, answered = _measure_items(its, coded, measure, na_policy)
+                tests = group_vs_rest_coded(des, cits, g.codes, g.labels)
+                size = np.bincount(g.codes[g.codes >= 0], minlength=len(g.labels))
                 groups = []
                 for k, t in enumerate(tests):
                     rec = t.to_dict(alpha)
-                    mine = g.codes == k
-                    rec["not_asked"] = bool(t.group in by_design
-                                            or (mine.sum() >= MIN_CELL and not (any_ans & mine).any()))
+                    # a group with rows valid for the test answered; else look for any answer in it
+                    rec["not_asked"] = bool(t.group in by_design or (
+                        size[k] >= MIN_CELL and t.n == 0 and not _answered_in(g, k, cits, answered)))
                     groups.append(rec)
-                rs = independence_test(des, ys[0], vs[0], g.codes) if len(its) == 1 else None
+                rs = None
+                if len(its) == 1:
+                    y, v = cits[0].full(des.weights > 0)
+                    rs = independence_test(des, y, v, g.codes)
                 recs.append({"indicator": ind.id, "name": ind.name or ind.id, "measure": measure,
                              "rao_scott": rs, "groups": groups})
         out[g.name] = recs

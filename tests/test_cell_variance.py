@@ -109,6 +109,10 @@ def _check_aggregated(rng, d, n_features):
         kw = {"rows": rows}
     else:
         args, kw = (d, groups, G, X), {}
+    if X is not None and rng.random() < 0.5:  # the features as a function of positions, formed a few rows at a time
+        Xd = args[3]
+        args = (*args[:3], lambda at: Xd[at])
+        kw["chunk_rows"] = int(rng.integers(1, 6))
     try:
         ref = d.variance(z, present=present)
     except DesignError as e:
@@ -156,6 +160,46 @@ def test_group_vs_rest_equals_row_level(clustered, fpc, lonely):
         for a, b in zip(ref, got):
             assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
             for f in ("estimate", "rest", "difference", "se", "t", "df"):
+                x, y = getattr(a, f), getattr(b, f)
+                assert (x is None) == (y is None), f
+                if x is not None:
+                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+@pytest.mark.parametrize("equal_weights", [False, True])
+def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
+    """The test of items given by answer codes (group_vs_rest_coded) equals the one of the same items
+    as per-row arrays (group_vs_rest), for rates and scores with invalid codes, groups in any row order."""
+    from analysis import group_tests as gt
+    from analysis.domains import code_values
+
+    rng = np.random.default_rng(seed_of("coded", clustered, equal_weights))
+    for _ in range(8):
+        d = random_design(rng, clustered=clustered, fpc="counts", lonely="adjust", equal_weights=equal_weights)
+        G = int(rng.integers(2, 5))
+        codes = rng.integers(-1, G, d.n)
+        items, ys, vs = [], [], []
+        for _ in range(int(rng.integers(1, 5))):
+            answers = rng.choice([1.0, 2.0, 3.0, 4.0, 9.0, np.nan], d.n)
+            c, vals = code_values(answers)
+            y = np.where(vals == 9.0, np.nan, vals * 10.0)  # a score per answer; 9 (说不清) has none
+            valid = np.isfinite(vals) & (vals != 9.0)
+            items.append(gt.CodedItem(c, y, valid))
+            ys.append(np.nan_to_num(y[c]))
+            vs.append(valid[c])
+        labels = [f"g{i}" for i in range(G)]
+        try:
+            ref = gt.group_vs_rest(d, ys, vs, codes, labels)
+        except DesignError:
+            with pytest.raises(DesignError):
+                gt.group_vs_rest_coded(d, items, codes, labels)
+            continue
+        got = gt.group_vs_rest_coded(d, items, codes, labels)
+        assert len(got) == G
+        for a, b in zip(ref, got):
+            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
+            for f in ("estimate", "rest", "difference", "se", "t", "df", "p"):
                 x, y = getattr(a, f), getattr(b, f)
                 assert (x is None) == (y is None), f
                 if x is not None:

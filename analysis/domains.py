@@ -68,21 +68,23 @@ def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     so a questionnaire's coded columns take a quarter of the memory of int64; combine them with
     other keys in int64 (e.g. ``key * k + codes`` with an int64 ``key``).
     """
-    x = np.asarray(x, dtype=float)
+    x = np.asarray(x)
+    if x.dtype not in (np.float32, np.float64):  # float32 (stored codes, exact) is coded as it is
+        x = x.astype(float)
     with np.errstate(invalid="ignore"):
         lo, hi = np.fmin.reduce(x) if len(x) else np.nan, np.fmax.reduce(x) if len(x) else np.nan
     if not np.isfinite(lo) and not np.isfinite(hi):
         if np.isnan(x).all():
             return np.zeros(len(x), dtype=np.int16), np.array([np.nan])
     if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 256:
-        off = np.floor(lo) - 1.0
-        y = x - off  # NaN stays NaN; valid values ≥ 1
+        off = float(np.floor(lo)) - 1.0
+        y = x - x.dtype.type(off)  # NaN stays NaN; valid values ≥ 1 (exact: whole numbers below 2^24)
         np.nan_to_num(y, copy=False, nan=0.0)
         codes = y.astype(np.int16)  # 0..256: hi − lo < 256
         if np.array_equal(codes, y):  # integer-valued (answer codes)
             return codes, np.concatenate([[np.nan], np.arange(1, int(codes.max()) + 1) + off])
     fin = np.isfinite(x)
-    uniq, inv = np.unique(x[fin], return_inverse=True)
+    uniq, inv = np.unique(x[fin].astype(float), return_inverse=True)
     codes = np.zeros(len(x), dtype=code_dtype(len(uniq) + 1))
     codes[fin] = inv + 1
     return codes, np.concatenate([[np.nan], uniq])

@@ -52,13 +52,14 @@ class ChoiceResults:
 
 
 def _columns(data, n: int, codes, labels, name: str) -> list:
-    """Rows × options array, or a sequence of per-option arrays → list of contiguous float columns."""
+    """Rows × options array, or a sequence of per-option arrays → list of float columns (float32 kept)."""
     if isinstance(data, np.ndarray):
         if data.ndim != 2:
             raise DesignError(f"{name} must be rows × options")
         cols = [np.ascontiguousarray(data[:, j], dtype=float) for j in range(data.shape[1])]
-    else:
-        cols = [np.asarray(c, dtype=float) for c in data]
+    else:  # float32 columns (stored codes, exact) are read as they are, not copied to float64
+        cols = [c if isinstance(c, np.ndarray) and c.dtype in (np.float32, np.float64) else np.asarray(c, dtype=float)
+                for c in data]
     if len(cols) != len(codes) or len(codes) != len(labels) or any(c.shape != (n,) for c in cols):
         raise DesignError(f"{name} must be rows × options with one code and label per option")
     return cols

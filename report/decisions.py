@@ -28,10 +28,12 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
+from analysis.domains import code_values
 from analysis.estimators import svymean, svyprop
 from analysis.group_tests import independence_test
 from analysis.indicators import Grouping, stat_record
 from analysis.multiple import multiple_choice
+from survey.columns import float_column
 from survey.questionnaire import Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI
@@ -53,21 +55,15 @@ def _stat(e, gi: int = 0) -> dict:
     return {k: d[k] for k in FIELDS}
 
 
-def _col(frame: pd.DataFrame, c: str) -> np.ndarray:
-    if c not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
 def _choices(qq: Question, frame: pd.DataFrame) -> tuple[list, np.ndarray]:
     """Per option a 1/0/NaN column (NaN = not asked) and the rows asked."""
     if qq.type == "multiple":
-        M = [_col(frame, f"{qq.id}_{o.code}") for o in qq.options]
+        M = [float_column(frame, f"{qq.id}_{o.code}", missing_ok=True) for o in qq.options]
         asked = np.zeros(len(frame), bool)
         for c in M:
             asked |= np.isfinite(c)
         return M, asked
-    x = _col(frame, qq.id)
+    x = float_column(frame, qq.id, missing_ok=True)
     asked = np.isfinite(x)
     return [np.where(asked, (x == o.code).astype(float), np.nan) for o in qq.options], asked
 
@@ -120,7 +116,8 @@ def net_score(des: Design, x: np.ndarray, scale: str, points: Optional[dict], *,
     if points is None:  # 0–10 numbers
         pt = np.where(np.isfinite(x) & (x >= 0) & (x <= 10), x, np.nan)
     else:
-        pt = np.array([points.get(int(v), np.nan) if np.isfinite(v) else np.nan for v in x])
+        codes, vals = code_values(x)  # the points of each distinct answer, then of each row
+        pt = np.array([points.get(int(v), np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])[codes]
     valid = np.isfinite(pt)
     if scale == "0-10":
         pro, det = pt >= 9, pt <= 6
@@ -146,7 +143,7 @@ def decision_questions(q: Questionnaire, frame: pd.DataFrame, des: Design, group
            "reasons": [_shares(qq, frame, des, site, ci_method, confidence) for qq in reasons],
            "recommend": None}
     if rec_q is not None:
-        x = _col(frame, rec_q.id)
+        x = float_column(frame, rec_q.id, missing_ok=True)
         pts = _points(rec_q)
         if pts is not None:
             out["recommend"] = {"question": rec_q.id, "text": rec_q.text, "kind": "net",

@@ -26,6 +26,7 @@ from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators
 from analysis.ipa import importance_performance
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from analysis.thresholds import MIN_CELL, SMALL_BASE  # noqa: F401  (defined once; re-exported)
+from survey.columns import float_column
 from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
@@ -194,7 +195,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     groupings = [_grouping(q, frame, b) for b in by]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
-    coded = {it.key: code_values(_col(frame, it.key)) for it in items if it.key in frame}
+    coded = {it.key: code_values(float_column(frame, it.key)) for it in items if it.key in frame}
     items = [it for it in items if it.key in coded]
     # the indicators and the sections read the frame and design and share nothing else: run at once
     # (report/sections.py), the longest first; the IPA needs the items' indices, so it comes after
@@ -469,14 +470,6 @@ def _moe(result: dict) -> Optional[float]:
     return None
 
 
-def _col(frame: pd.DataFrame, col: str) -> np.ndarray:
-    """A response column as float64 (non-numbers → NaN)."""
-    s = frame[col]
-    if s.dtype.kind == "f":
-        return s.to_numpy(dtype=float, na_value=np.nan)
-    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
 def _scored(coded: tuple, scores: dict) -> tuple:
     """A coded answer column (codes, answer value per code) → (codes, score per code); answers
     without a score (e.g. 不了解) → NaN."""
@@ -525,7 +518,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    M = [_col(frame, c) for c in cols]
+    M = [float_column(frame, c) for c in cols]
     asked = np.zeros(len(frame), dtype=bool)
     for c in M:
         asked |= np.isfinite(c)
@@ -574,7 +567,7 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    R = [_col(frame, c) for c in cols]
+    R = [float_column(frame, c) for c in cols]
     k = qq.k or len(qq.options)
     res = ranking_scores(des, R, [o.code for o in qq.options], [o.label for o in qq.options], k=k,
                          groupings=groupings, ci_method=ci_method, confidence=confidence)
@@ -677,9 +670,9 @@ def _ipa(q, frame, des, item_out, coded: dict) -> list:
             its.append((it, qq))
     if not its:
         return []
-    S = [_scored(coded[it["key"]] if it["key"] in coded else code_values(_col(frame, it["key"])), qq.scores)
+    S = [_scored(coded[it["key"]] if it["key"] in coded else code_values(float_column(frame, it["key"])), qq.scores)
          for it, qq in its]
-    res = importance_performance(S, _scored(code_values(_col(frame, oq.id)), oq.scores), des.weights,
+    res = importance_performance(S, _scored(code_values(float_column(frame, oq.id)), oq.scores), des.weights,
                                  [it["key"] for it, _ in its],
                                  [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan
                                   for it, _ in its])

@@ -33,6 +33,7 @@ from analysis import Design
 from analysis.domains import code_values
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
+from survey.columns import float_column
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
@@ -79,12 +80,6 @@ def _f(x) -> Optional[float]:
     return x if np.isfinite(x) else None
 
 
-def _col(frame: pd.DataFrame, c: str) -> np.ndarray:
-    if c not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
 def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confidence: float,
                  row: Optional[str] = None) -> tuple[int, list]:
     """Options of a one-code question column (``coded``: its :func:`analysis.domains.code_values`, code 0 =
@@ -113,7 +108,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
 
     def codes_of(c: str) -> tuple:
         hit = (coded or {}).get(c)
-        return hit if hit is not None else code_values(_col(frame, c))
+        return hit if hit is not None else code_values(float_column(frame, c, missing_ok=True))
 
     if q.type in CHOICE_TYPES:
         t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence)
@@ -125,7 +120,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
             t.rows += rows
         t.n = max(ns) if ns else 0
     elif q.type == "multiple":
-        cols = [_col(frame, f"{q.id}_{o.code}") for o in q.options]
+        cols = [float_column(frame, f"{q.id}_{o.code}", missing_ok=True) for o in q.options]
         asked = np.zeros(len(frame), bool)
         for c in cols:
             asked |= np.isfinite(c)
@@ -138,7 +133,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
                 t.rows.append(FreqRow(o.label, int(np.sum(asked & (c > 0))), _f(e.estimate), _f(e.ci_low),
                                       _f(e.ci_high), mentions=_f(m.estimate)))
     elif q.type == "ranking":
-        cols = [_col(frame, f"{q.id}_{o.code}") for o in q.options]
+        cols = [float_column(frame, f"{q.id}_{o.code}", missing_ok=True) for o in q.options]
         asked = np.zeros(len(frame), bool)
         for c in cols:
             asked |= np.isfinite(c)
@@ -151,7 +146,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
                 t.rows.append(FreqRow(o.label, int(np.sum(asked & (c == 1))), _f(e.estimate), _f(e.ci_low),
                                       _f(e.ci_high), borda=_f(b.estimate)))
     elif q.type == "number":
-        x = _col(frame, q.id)
+        x = float_column(frame, q.id, missing_ok=True)
         ok = np.isfinite(x)
         t.n = int(ok.sum())
         if ok.any():

@@ -24,10 +24,11 @@ import pandas as pd
 from analysis import Design
 from analysis.combine import ItemMeans
 from analysis.indicators import ItemSpec, normalize_na_policy
+from survey.columns import float_column
 from survey.errors import MinyiError
 from survey.store import Project
 
-from .pipeline import _col, build_design, composition_questions, item_specs, weight_design
+from .pipeline import build_design, composition_questions, item_specs, weight_design
 from .project import design_inputs
 
 
@@ -111,6 +112,6 @@ def wave_items(project: Project, wave: str, columns: Sequence[tuple[str, str]], 
     V = np.zeros((len(frame), len(cols)), dtype=bool)
     for j, (key, measure) in enumerate(cols):
         if key in frame.columns:
-            Y[:, j], V[:, j] = item_column(specs[key], _col(frame, key), measure, na)
+            Y[:, j], V[:, j] = item_column(specs[key], float_column(frame, key), measure, na)
     codes, labels = district_codes(project, frame)
     return WaveItems(des, cols, ItemMeans(des, Y, V, codes, len(labels)), labels, len(frame))

@@ -27,6 +27,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .columns import float_column
 from .labels import labels
 from .questionnaire import Questionnaire
 
@@ -40,15 +41,6 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
     """The non-text answer columns of ``q`` present in ``frame``."""
     return [c for qq in q.questions if qq.type != "text" for c in qq.columns() if c in frame.columns
             and not c.endswith("_other")]
-
-
-def _column(frame: pd.DataFrame, c: str) -> np.ndarray:
-    """Column ``c`` as a float array, NaN for no answer: float64 and float32 columns (stored codes,
-    exact) as they are, without a copy; anything else converted to float64."""
-    s = frame[c]
-    if s.dtype in (np.float64, np.float32):
-        return s.to_numpy()
-    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
@@ -72,7 +64,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
         add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
-    arrays = [_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
+    arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
         # one 64-bit hash per answer vector, combined column by column (NaN hashes alike)
         h = np.zeros(n, dtype=np.uint64)
@@ -109,7 +101,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             lo = np.full(n, np.inf)
             hi = np.full(n, -np.inf)
             for c in mcols:
-                x = _column(frame, c)
+                x = float_column(frame, c)
                 full &= ~np.isnan(x)
                 np.fmin(lo, x, out=lo)
                 np.fmax(hi, x, out=hi)
@@ -199,7 +191,7 @@ def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
         else:  # column by column, no n x k matrix: any selected (multiple, ranking), any answered (others)
             ans = np.zeros(len(frame), dtype=bool)
             for c in cols:
-                x = _column(frame, c)
+                x = float_column(frame, c)
                 with np.errstate(invalid="ignore"):
                     ans |= (x > 0) if qq.type in ("multiple", "ranking") else ~np.isnan(x)
         a = asked[qq.id]

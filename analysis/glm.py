@@ -116,12 +116,17 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
         good = (prior > 0) & (me != 0)
         z = eta[good] + (y - mu)[good] / me[good]
         w = np.sqrt(prior[good] * me[good] ** 2 / variance(mu)[good])
-        Xw = X[good] * w[:, None]
-        q, r = np.linalg.qr(Xw)
+        # QR of [Xw | zw]: R of Xw and Qᵀ(zw) in the last column, without forming Q (rows × p)
+        A = np.empty((len(w), p + 1), order="F")
+        np.multiply(X[good], w[:, None], out=A[:, :p])
+        np.multiply(z, w, out=A[:, p])
+        Xw = A[:, :p]
+        ra = np.linalg.qr(A, mode="r")
+        r, qtb = ra[:p, :p], ra[:p, p]
         if np.min(np.abs(np.diag(r))) < 1e-10 * max(1.0, np.max(np.abs(np.diag(r)))):
             raise DesignError("the model's predictors are collinear (a predictor is constant or a combination "
                               "of others in the rows used)")
-        start_ = np.linalg.solve(r, q.T @ (z * w))
+        start_ = np.linalg.solve(r, qtb)
         eta = X @ start_
         mu = linkinv(eta)
         dev = float(dev_resids(y, mu, prior).sum())
@@ -281,7 +286,7 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     # influence of the coefficients (R svy.varcoef: estfun %*% Ainv), rows R does not keep are 0
     estfun = np.zeros((design.n, X.shape[1]))
     estfun[idx] = X[idx] * (fit.residuals * fit.working_weights)[:, None]
-    estfun = np.nan_to_num(estfun)
+    np.nan_to_num(estfun, copy=False)
     z = estfun @ fit.cov_unscaled
     V = design.variance(z, present=w > 0)
     inset = w > 0  # PSUs minus strata among them (count_distinct: a presence table, not a sort)

@@ -39,13 +39,19 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
     cols, names = {}, {}
     for a in q.areas:
         mats = [x for x in q.questions if x.type == "matrix" and x.scores and x.area == a.id]
-        parts = [_scores(frame, f"{m.id}_{r.id}", m.scores, max(m.scores.values())) for m in mats for r in m.rows
-                 if (r.area or m.area) == a.id]
-        if not parts:
+        cells = [(m, f"{m.id}_{r.id}") for m in mats for r in m.rows if (r.area or m.area) == a.id]
+        if not cells:
             continue
-        P = np.vstack(parts)
-        cnt = np.isfinite(P).sum(axis=0)
-        s = np.where(cnt > 0, np.nansum(P, axis=0) / np.maximum(cnt, 1), np.nan)
+        # the respondent's mean over the area's answered items, summed item by item (in the order of
+        # nansum over the items × rows matrix, which was not formed)
+        tot = np.zeros(len(frame))
+        cnt = np.zeros(len(frame), dtype=np.int32)
+        for m, col in cells:
+            x = _scores(frame, col, m.scores, max(m.scores.values()))
+            ok = np.isfinite(x)
+            cnt += ok
+            tot += np.where(ok, x, 0.0)
+        s = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
         if np.isfinite(s).mean() < MIN_COVERAGE:
             continue
         cols[f"_drv_{a.id}"], names[f"_drv_{a.id}"] = s, a.name

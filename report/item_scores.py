@@ -20,12 +20,12 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
     analysis has coded already ({column: :func:`analysis.domains.code_values`}); a column found there is
     scored once per distinct value and spread to the rows by its codes (the same scores)."""
     n = len(frame)
-    if col not in frame.columns or not scores:
-        return np.full(n, np.nan)
-    hit = coded.get(col) if coded else None
-    if hit is not None:
+    hit = coded.get(col) if coded and scores else None
+    if hit is not None:  # the analysis may have dropped a coded column from the frame
         codes, values = hit
         return _scored(values, scores, mul, div)[codes]
+    if col not in frame.columns or not scores:
+        return np.full(n, np.nan)
     s = frame[col]
     if s.dtype in (np.float32, np.float64):  # the analysis layout: read in place (float32 codes are exact)
         x = s.to_numpy()

@@ -146,7 +146,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
             themes = theme_dictionary(q.id, project.root / str(user), lang=q.language) if user else None
             res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
                           df=df, quality=quality, population=population, weighting=method, population_total=total,
-                          themes=themes)
+                          themes=themes, consume=True)
             res["meta"]["owners"] = responsible_units(q, cfg, str(project.root / "minyi.yaml"))
             return res
     except WeightingError as e:

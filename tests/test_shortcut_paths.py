@@ -15,7 +15,8 @@ from analysis import Design
 from analysis.domains import DomainEngine, code_values
 from report.batteries import battery_alphas
 from report.drivers import satisfaction_drivers
-from report.pipeline import _col, build_design, item_specs
+from report.pipeline import build_design, item_specs
+from survey.columns import float_column
 from report.question_tables import question_tables
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate
@@ -56,7 +57,7 @@ def test_sections_from_coded_items_equal_reading_every_column(weights):
     frame = simulate(q, 600, seed=3)
     frame["w"] = np.random.default_rng(1).uniform(0.5, 2.0, len(frame))
     des = build_design(frame, {"weights": weights} if weights else None)
-    coded = {it.key: code_values(_col(frame, it.key)) for it in item_specs(q) if it.key in frame}
+    coded = {it.key: code_values(float_column(frame, it.key)) for it in item_specs(q) if it.key in frame}
     assert len(coded) > 50
     assert question_tables(q, frame, des, coded=coded) == question_tables(q, frame, des)
     alphas = battery_alphas(q, frame, coded)

@@ -43,7 +43,6 @@ def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = No
     put the longest first.  With one thread they run one after the other in this thread.  ``label``:
     a progress stage (:func:`survey.progress.stage`) counting the sections done, shown only where the
     command shows progress."""
-    from survey.allocator import give_back_free_memory
     from survey.progress import stage
 
     n = threads() if n_threads is None else n_threads
@@ -52,14 +51,12 @@ def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = No
             out = {}
             for k, f in tasks.items():
                 out[k] = f()
-                give_back_free_memory()
                 advance(1)
             return out
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="minyi-section") as ex:
             futures = {k: ex.submit(f) for k, f in tasks.items()}
             try:
                 for fut in as_completed(futures.values()):
-                    give_back_free_memory()
                     if fut.exception() is None:
                         advance(1)
                 return {k: fut.result() for k, fut in futures.items()}

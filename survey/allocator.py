@@ -61,16 +61,3 @@ def keep_freed_memory() -> bool:
     if "MALLOC_ARENA_MAX" not in os.environ:
         ok = mallopt(M_ARENA_MAX, ARENA_MAX) == 1 and ok
     return ok
-
-
-def give_back_free_memory() -> None:
-    """Return the heap's free pages to the kernel (glibc ``malloc_trim(0)``), after a step whose
-    working arrays are freed; does nothing unless :func:`keep_freed_memory` set the policy."""
-    if not _done or not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

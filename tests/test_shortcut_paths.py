@@ -4,7 +4,9 @@ results as the general computation:
 * DomainEngine.tabulate with every weight 1: the sums of w and w² are the row counts (one pass) —
   checked against the weighted sums computed directly from the rows;
 * question_tables, the battery alphas and the satisfaction drivers given the items' coded columns equal
-  the same sections reading every column themselves, for an unweighted and a weighted design.
+  the same sections reading every column themselves, for an unweighted and a weighted design;
+* analyze handing its frame over (consume=True: the coded matrix rows leave the frame) equals analyze
+  keeping it, and float32 codes (as read from a project) give the results of float64 ones.
 """
 
 import numpy as np
@@ -64,3 +66,49 @@ def test_sections_from_coded_items_equal_reading_every_column(weights):
     assert alphas and alphas == battery_alphas(q, frame)
     drivers = satisfaction_drivers(q, frame, des, coded=coded)
     assert drivers and drivers["terms"] and drivers == satisfaction_drivers(q, frame, des)
+
+
+def _same(a, b, path="") -> None:
+    """Nested results equal, numbers to 1e-12 (relative)."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), path
+        for k in a:
+            if k != "generated_at":
+                _same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) and not isinstance(a, bool):
+        assert b == pytest.approx(a, rel=1e-12, abs=1e-15, nan_ok=True), path
+    else:
+        assert a == b, path
+
+
+@pytest.mark.parametrize("weights", [None, "w"])
+def test_analysis_handing_its_frame_over_equals_keeping_it(weights):
+    """analyze(consume=True), as the project path calls it, deletes the coded matrix rows' answer columns
+    from the caller's frame (their memory is freed) and gives the same result as analyze keeping them;
+    without consume the caller's frame is untouched.  The codes are float32, as read from a project."""
+    from report.pipeline import analyze
+
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 800, seed=5)
+    frame["w"] = np.random.default_rng(2).uniform(0.5, 2.0, len(frame))
+    rows = [f"{m.id}_{r.id}" for m in q.questions if m.type == "matrix" for r in m.rows]
+    for c in frame.columns:
+        if c in rows or (q.get(c) is not None and q.get(c).type in ("single", "multiple", "yesno")):
+            frame[c] = frame[c].astype(np.float32)
+    design = {"weights": weights} if weights else None
+    kept, given = frame.copy(), frame.copy()
+    a = analyze(q, kept, by=["site"], design=design)
+    b = analyze(q, given, by=["site"], design=design, consume=True)
+    _same(a, b)
+    pd.testing.assert_frame_equal(kept, frame)
+    gone = [c for c in rows if c in frame.columns]
+    assert len(gone) > 50 and not set(gone) & set(given.columns)
+    assert list(given.columns) == [c for c in frame.columns if c not in gone]
+    assert a["drivers"]["terms"] and a["reliability"] and a["group_tests"]["by"]["site"]
+    float64 = analyze(q, frame.astype({c: float for c in frame.columns if frame[c].dtype == np.float32}),
+                      by=["site"], design=design)
+    _same(a, float64)

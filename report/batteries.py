@@ -26,8 +26,10 @@ def battery_alphas(qn: Questionnaire, frame: pd.DataFrame, coded: Optional[dict]
         if q.type != "matrix" or not q.scores or len(q.rows) < 2:
             continue
         scores = q.scores
-        cols = [score_array(frame, f"{q.id}_{r.id}", scores, coded=coded) for r in q.rows]
-        a = cronbach_alpha(np.column_stack(cols), [r.label for r in q.rows])
+        X = np.empty((len(frame), len(q.rows)))  # filled column by column: no list of columns beside it
+        for j, r in enumerate(q.rows):
+            X[:, j] = score_array(frame, f"{q.id}_{r.id}", scores, coded=coded)
+        a = cronbach_alpha(X, [r.label for r in q.rows])
         rec = asdict(a)
         rec.update(question=q.id, text=q.text)
         out.append(rec)

@@ -136,11 +136,16 @@ def _fit_print(fig) -> None:
     smallest = min((t.get_fontsize() for t in texts), default=MIN_PRINTED_PT)
     target = PRINT_WIDTH_CM / 2.54 * smallest / MIN_PRINTED_PT * 0.97
     for _ in range(4):
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=40)
-        from PIL import Image
-
-        saved = Image.open(io.BytesIO(buf.getvalue())).size[0] / 40
+        # the width of the PNG that savefig(dpi=40) would write: its tight box laid out at 40 dpi, whole
+        # pixels, without rendering or encoding the image
+        dpi = fig.dpi
+        fig.set_dpi(40)
+        try:
+            fig.draw_without_rendering()
+            box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+        finally:
+            fig.set_dpi(dpi)
+        saved = int(box.width * 40) / 40
         if saved <= target:
             return
         w, h = fig.get_size_inches()

@@ -92,22 +92,33 @@ def place_point_labels(ax, xs: Sequence[float], ys: Sequence[float], labels: Seq
 
 
 def _free_spot(t, p, r, ax_box, taken, rings: int = 80):
-    """Display position (lower-left anchor) of the free spot nearest to point ``p`` for text ``t``."""
-    from matplotlib.transforms import Bbox
-
+    """Display position (lower-left anchor) of the free spot nearest to point ``p`` for text ``t``: the
+    first candidate, ring by ring and in angle order, inside the axes and meeting no box of ``taken``
+    (matplotlib's ``Bbox.overlaps``: touching counts), each ring's candidates tested at once."""
     b = t.get_window_extent(r)
     w, h = b.width + 2 * PAD_PX, b.height + 2 * PAD_PX
     step = max(4.0, h / 2)
+    T = np.array([bb.extents for bb in taken], dtype=float).reshape(-1, 4)
+    tx0, tx1 = np.minimum(T[:, 0], T[:, 2]), np.maximum(T[:, 0], T[:, 2])
+    ty0, ty1 = np.minimum(T[:, 1], T[:, 3]), np.maximum(T[:, 1], T[:, 3])
     for ring in range(1, rings + 1):
         rad = ring * step
         n = max(8, int(2 * np.pi * rad / step))
-        for a in np.linspace(0, 2 * np.pi, n, endpoint=False):
-            cx, cy = p[0] + rad * np.cos(a), p[1] + rad * np.sin(a)
-            x0 = cx if np.cos(a) >= 0 else cx - w  # the label's near corner at the ring
-            y0 = cy if np.sin(a) >= 0 else cy - h
-            cand = Bbox.from_extents(x0, y0, x0 + w, y0 + h)
-            if _inside(cand, ax_box) and not any(cand.overlaps(o) for o in taken):
-                return (x0 + PAD_PX, y0 + PAD_PX)
+        ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
+        c, s_ = np.cos(ang), np.sin(ang)
+        cx, cy = p[0] + rad * c, p[1] + rad * s_
+        x0 = np.where(c >= 0, cx, cx - w)  # the label's near corner at the ring
+        y0 = np.where(s_ >= 0, cy, cy - h)
+        x1, y1 = x0 + w, y0 + h
+        ok = (x0 >= ax_box.x0) & (x1 <= ax_box.x1) & (y0 >= ax_box.y0) & (y1 <= ax_box.y1)
+        if len(T) and ok.any():
+            meets = ~((tx1[None, :] < x0[:, None]) | (ty1[None, :] < y0[:, None])
+                      | (tx0[None, :] > x1[:, None]) | (ty0[None, :] > y1[:, None]))
+            ok &= ~meets.any(axis=1)
+        hit = np.flatnonzero(ok)
+        if hit.size:
+            k = hit[0]
+            return (float(x0[k]) + PAD_PX, float(y0[k]) + PAD_PX)
     return None
 
 

@@ -160,3 +160,56 @@ def test_likert_batteries_of_a_dozen_items_print_two_per_page_at_full_size():
     ch = C.likert_diverging("likert_en", "t", long, rng.dirichlet(np.ones(5), size=12),
                             ["Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied"], lang="en")
     assert ch.printed_min_font_pt >= C.MIN_PRINTED_PT and ch.printed_height_mm > 115
+
+
+def test_free_spot_equals_the_ring_search_over_boxes():
+    """The free-spot search (each ring's candidates at once) finds the spot that testing candidate after
+    candidate with matplotlib's Bbox.overlaps finds, among random taken boxes (some given upside down)."""
+    import numpy as np
+    import matplotlib.pyplot as plt
+    from matplotlib.transforms import Bbox
+
+    from report.point_labels import PAD_PX, _free_spot
+
+    def reference(t, p, r, ax_box, taken, rings=80):
+        b = t.get_window_extent(r)
+        w, h = b.width + 2 * PAD_PX, b.height + 2 * PAD_PX
+        step = max(4.0, h / 2)
+        for ring in range(1, rings + 1):
+            rad = ring * step
+            n = max(8, int(2 * np.pi * rad / step))
+            for a in np.linspace(0, 2 * np.pi, n, endpoint=False):
+                cx, cy = p[0] + rad * np.cos(a), p[1] + rad * np.sin(a)
+                x0 = cx if np.cos(a) >= 0 else cx - w
+                y0 = cy if np.sin(a) >= 0 else cy - h
+                cand = Bbox.from_extents(x0, y0, x0 + w, y0 + h)
+                inside = (cand.x0 >= ax_box.x0 and cand.x1 <= ax_box.x1 and cand.y0 >= ax_box.y0
+                          and cand.y1 <= ax_box.y1)
+                if inside and not any(cand.overlaps(o) for o in taken):
+                    return (x0 + PAD_PX, y0 + PAD_PX)
+        return None
+
+    rng = np.random.default_rng(7)
+    fig, ax = plt.subplots()
+    t = ax.text(0.5, 0.5, "服务窗口办事效率")
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    ax_box = ax.get_window_extent(r)
+    found = 0
+    for trial in range(40):
+        k = int(rng.integers(0, 60))
+        x0 = rng.uniform(ax_box.x0, ax_box.x1, k)
+        y0 = rng.uniform(ax_box.y0, ax_box.y1, k)
+        wh = rng.uniform(5, 120, (k, 2))
+        taken = [Bbox.from_extents(a, b, a + c, b + d) if j % 5 else Bbox.from_extents(a + c, b + d, a, b)
+                 for j, (a, b, (c, d)) in enumerate(zip(x0, y0, wh))]
+        p = (float(rng.uniform(ax_box.x0, ax_box.x1)), float(rng.uniform(ax_box.y0, ax_box.y1)))
+        rings = int(rng.choice([3, 14, 80]))
+        want = reference(t, p, r, ax_box, taken, rings)
+        got = _free_spot(t, p, r, ax_box, taken, rings)
+        assert (got is None) == (want is None), trial
+        if want is not None:
+            found += 1
+            assert np.allclose(got, want, rtol=0, atol=1e-9), trial
+    plt.close(fig)
+    assert 5 < found < 40  # both outcomes occur

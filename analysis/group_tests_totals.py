@@ -69,18 +69,8 @@ def item_codings(items: Sequence, tables: dict, measure: str, na_policy: str) ->
     :func:`analysis.sufficient.indicators_from_totals` and :func:`report.group_compare.group_tests`."""
     out = []
     for it in items:
-        vals = tables[it.key].values
-        answered = np.isfinite(vals)
-        is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
-        substantive = answered & ~is_na
-        if measure == "rate":
-            d = (substantive if na_policy == "exclude" else answered).astype(float)
-            y = np.isin(vals, it.positive).astype(float)
-        else:
-            y_c = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
-            d = (substantive & np.isfinite(y_c)).astype(float)
-            y = np.nan_to_num(y_c)
-        out.append(ItemCoding(it.key, d, y))
+        valid, y = it.code_tables(tables[it.key].values, measure, na_policy)
+        out.append(ItemCoding(it.key, valid.astype(float), y))
     return out
 
 

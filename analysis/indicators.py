@@ -82,6 +82,19 @@ class ItemSpec:
     target: Optional[float] = None  # for the rate
     index_target: Optional[float] = None  # on the score scale (e.g. 80 of 100)
 
+    def code_tables(self, vals: np.ndarray, measure: str, na_policy: str) -> tuple[np.ndarray, np.ndarray]:
+        """(valid, y) per answer value ``vals`` (a coded column's values, NaN = not answered) for
+        ``measure``: the rate counts the positive answers (y 1/0) among the substantive answers (every
+        answer under ``count_negative``); the index takes the score among the substantive answers that
+        have one (y 0 where there is none)."""
+        answered = np.isfinite(vals)
+        is_na = answered & np.isin(vals, self.na_codes) if self.na_codes else np.zeros(len(vals), bool)
+        substantive = answered & ~is_na
+        if measure == "rate":
+            return (substantive if na_policy == "exclude" else answered), np.isin(vals, self.positive).astype(float)
+        y = np.array([self.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
+        return substantive & np.isfinite(y), np.nan_to_num(y)
+
 
 @dataclass
 class AreaSpec:
@@ -252,9 +265,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         tab = eng.tabulate(codes, K)
         answered = np.isfinite(vals)
         is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(K, bool)
-        substantive = answered & ~is_na
-        rate_valid = (substantive if na_policy == "exclude" else answered).astype(float)
-        hit = np.isin(vals, it.positive).astype(float)
+        valid, hit = it.code_tables(vals, "rate", na_policy)
+        rate_valid = valid.astype(float)
         na_counts = (eng.G @ (tab.Cn @ is_na.astype(float))).sum(1)
         ans_counts = (eng.G @ (tab.Cn @ answered.astype(float))).sum(1)
         answers[it.key] = (na_counts, ans_counts)
@@ -262,11 +274,11 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         entry = {"rate": _stats(rate, it.target, na_counts, ans_counts)}
         add_influence(it.key, "rate", rate, A, B, rate_valid, hit, codes, K)
         if it.scores:
-            y_c = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
-            score_valid = (substantive & np.isfinite(y_c)).astype(float)
-            idx, A, B = eng.estimate(tab, score_valid, np.nan_to_num(y_c), confidence=confidence, df=df)
+            valid, y = it.code_tables(vals, "index", na_policy)
+            score_valid = valid.astype(float)
+            idx, A, B = eng.estimate(tab, score_valid, y, confidence=confidence, df=df)
             entry["index"] = _stats(idx, it.index_target, na_counts, ans_counts)
-            add_influence(it.key, "index", idx, A, B, score_valid, np.nan_to_num(y_c), codes, K)
+            add_influence(it.key, "index", idx, A, B, score_valid, y, codes, K)
         res.items[it.key] = entry
 
     def aggregate(bucket, measure, keys, target):

@@ -246,9 +246,8 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
         tab = CodedTable(t.Sw, t.Cn, None if clustered else t.Sw2, len(vals))
         answered = np.isfinite(vals)
         is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
-        substantive = answered & ~is_na
-        rate_valid = (substantive if na_policy == "exclude" else answered).astype(float)
-        hit = np.isin(vals, it.positive).astype(float)
+        valid, hit = it.code_tables(vals, "rate", na_policy)
+        rate_valid = valid.astype(float)
         na_counts = (eng.G @ (tab.Cn @ is_na.astype(float))).sum(1)
         ans_counts = (eng.G @ (tab.Cn @ answered.astype(float))).sum(1)
         answers[it.key] = (na_counts, ans_counts)
@@ -257,11 +256,11 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
         keep = _sparse if (clustered and isinstance(t.Sw, SparseCube)) else (lambda x: x)
         per_item[it.key] = {"rate": (rate, keep(A), keep(B), rate_valid, hit)}
         if it.scores:
-            y_c = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
-            score_valid = (substantive & np.isfinite(y_c)).astype(float)
-            idx, A, B = eng.estimate(tab, score_valid, np.nan_to_num(y_c), confidence=confidence, df=df)
+            valid, y = it.code_tables(vals, "index", na_policy)
+            score_valid = valid.astype(float)
+            idx, A, B = eng.estimate(tab, score_valid, y, confidence=confidence, df=df)
             entry["index"] = _stats(idx, it.index_target, na_counts, ans_counts)
-            per_item[it.key]["index"] = (idx, keep(A), keep(B), score_valid, np.nan_to_num(y_c))
+            per_item[it.key]["index"] = (idx, keep(A), keep(B), score_valid, y)
         res.items[it.key] = entry
 
     # the aggregates to compute, and the composite (index of the areas present in each group)

@@ -58,17 +58,9 @@ def _measure_items(its: Sequence[ItemSpec], coded: dict, measure: str, na_policy
     items, answered = [], []
     for it in its:  # per-code tables (a few values) indexed by the rows' codes where a step needs them
         codes, vals = coded[it.key]
-        fin = np.isfinite(vals)
-        na = fin & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
-        if measure == "rate":
-            y = np.isin(vals, it.positive).astype(float)
-            valid = fin & ~na if na_policy == "exclude" else fin
-        else:  # the score of each answer value
-            sc = np.array([it.scores.get(v, np.nan) if np.isfinite(v) else np.nan for v in vals.tolist()])
-            y = np.nan_to_num(sc)
-            valid = fin & ~na & np.isfinite(sc)
+        valid, y = it.code_tables(vals, measure, na_policy)
         items.append(CodedItem(codes, y, valid))
-        answered.append(fin)
+        answered.append(np.isfinite(vals))
     return items, answered
 
 

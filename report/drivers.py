@@ -29,13 +29,13 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
     """``{response, n, terms: [{area, name, coef, se, ci_low, ci_high}]}`` or None (module docstring);
     ``coded``: the analysis's coded columns (:func:`report.item_scores.score_array`)."""
 
-    def _scores(frame: pd.DataFrame, col: str, scores: dict, top: float) -> np.ndarray:
-        return score_array(frame, col, scores, 100.0, top, coded=coded)
+    def _scores(col: str, scores: dict) -> np.ndarray:  # 0–100
+        return score_array(frame, col, scores, 100.0, max(scores.values()), coded=coded)
 
     oq = q.get(q.overall_question) if q.overall_question else None
     if oq is None or not oq.scores:
         return None
-    y = _scores(frame, oq.id, oq.scores, max(oq.scores.values()))
+    y = _scores(oq.id, oq.scores)
     cols, names = {}, {}
     for a in q.areas:
         mats = [x for x in q.questions if x.type == "matrix" and x.scores and x.area == a.id]
@@ -47,7 +47,7 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         tot = np.zeros(len(frame))
         cnt = np.zeros(len(frame), dtype=np.int32)
         for m, col in cells:
-            x = _scores(frame, col, m.scores, max(m.scores.values()))
+            x = _scores(col, m.scores)
             ok = np.isfinite(x)
             cnt += ok
             tot += np.where(ok, x, 0.0)

@@ -9,6 +9,9 @@ from typing import Mapping, Optional
 import numpy as np
 import pandas as pd
 
+from analysis.domains import code_values
+from survey.columns import float_column
+
 _TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a sorted search)
 
 
@@ -26,14 +29,16 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
         return _scored(values, scores, mul, div)[codes]
     if col not in frame.columns or not scores:
         return np.full(n, np.nan)
-    s = frame[col]
-    if s.dtype in (np.float32, np.float64):  # the analysis layout: read in place (float32 codes are exact)
-        x = s.to_numpy()
-    elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        x = s.to_numpy(dtype=float, na_value=np.nan)
-    else:
-        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return _scored(x, scores, mul, div)
+    return _scored(float_column(frame, col), scores, mul, div)
+
+
+def coded_column(frame: pd.DataFrame, col: str, coded: Optional[Mapping] = None, *,
+                 missing_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Column ``col`` as :func:`analysis.domains.code_values` gives it (codes per row, value per code):
+    from ``coded``, the analysis's coded columns, when it is there, else coded now from the frame
+    (``missing_ok``: a column the frame lacks is all missing, as :func:`survey.columns.float_column`)."""
+    hit = coded.get(col) if coded else None
+    return hit if hit is not None else code_values(float_column(frame, col, missing_ok=missing_ok))
 
 
 def _scored(x: np.ndarray, scores: Mapping[int, float], mul: float, div: float) -> np.ndarray:

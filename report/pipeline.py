@@ -36,6 +36,7 @@ from .decisions import decision_questions
 from .drivers import satisfaction_drivers
 from .group_compare import group_tests
 from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
+from .item_scores import coded_column
 from .question_tables import question_columns, question_tables
 from .representativeness import composition_test
 from .sections import run_sections
@@ -688,9 +689,8 @@ def _ipa(q, frame, des, item_out, coded: dict) -> list:
             its.append((it, qq))
     if not its:
         return []
-    S = [_scored(coded[it["key"]] if it["key"] in coded else code_values(float_column(frame, it["key"])), qq.scores)
-         for it, qq in its]
-    res = importance_performance(S, _scored(code_values(float_column(frame, oq.id)), oq.scores), des.weights,
+    S = [_scored(coded_column(frame, it["key"], coded), qq.scores) for it, qq in its]
+    res = importance_performance(S, _scored(coded_column(frame, oq.id, coded), oq.scores), des.weights,
                                  [it["key"] for it, _ in its],
                                  [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan
                                   for it, _ in its])

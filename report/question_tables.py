@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
-from analysis.domains import code_values
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
 from survey.columns import float_column
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
+from .item_scores import coded_column
 
 TYPE_NAMES = {"zh": {"single": "单选", "yesno": "是否", "scale": "量表", "matrix": "矩阵量表", "multiple": "多选",
                      "ranking": "排序", "number": "数值", "text": "开放题"},
@@ -107,8 +107,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
     t = QuestionTable(q.id, q.number, q.section, q.text, q.type, 0)
 
     def codes_of(c: str) -> tuple:
-        hit = (coded or {}).get(c)
-        return hit if hit is not None else code_values(float_column(frame, c, missing_ok=True))
+        return coded_column(frame, c, coded, missing_ok=True)
 
     if q.type in CHOICE_TYPES:
         t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence)

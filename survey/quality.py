@@ -76,13 +76,12 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
             first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
-            who = _who(frame)
-            add(ident, "identical_answers", lambda idx: [f"与{who[i]}的答卷完全相同" for i in first_pos[idx]])
+            add(ident, "identical_answers", lambda idx: [f"与{w}的答卷完全相同" for w in _who(frame, first_pos[idx])])
         if "ip" in frame.columns:
             flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
             if flagged.any():
-                who = _who(frame)
-                add(flagged, "same_ip", lambda idx: [f"与{who[p]}的答卷 IP 相同且答案高度相似" for p in partner[idx]])
+                add(flagged, "same_ip",
+                    lambda idx: [f"与{w}的答卷 IP 相同且答案高度相似" for w in _who(frame, partner[idx])])
     if "duration_sec" in frame.columns:
         d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(d)
@@ -113,14 +112,12 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     return pd.concat(parts, ignore_index=True)
 
 
-def _who(frame: pd.DataFrame) -> np.ndarray:
-    """How to name each row in a flag's detail: its respondent id, else its position."""
-    pos = np.array([f"第 {i + 1} 行" for i in range(len(frame))], dtype=object) if "respondent_id" not in frame.columns \
-        else None
-    if pos is not None:
-        return pos
-    ids = frame["respondent_id"].astype("string").fillna("?")
-    return ("编号 " + ids).to_numpy(dtype=object)
+def _who(frame: pd.DataFrame, pos: np.ndarray) -> list:
+    """How to name the rows at positions ``pos`` in a flag's detail: their respondent ids, else their
+    row numbers (made for those rows only)."""
+    if "respondent_id" not in frame.columns:
+        return [f"第 {i + 1} 行" for i in pos]
+    return list("编号 " + frame["respondent_id"].iloc[pos].astype("string").fillna("?"))
 
 
 def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.ndarray, np.ndarray]:

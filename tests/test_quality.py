@@ -165,3 +165,7 @@ def test_identical_and_same_ip_details_name_the_earlier_respondent():
                        ("same_ip", f"与编号 {first}的答卷 IP 相同且答案高度相似")):
         got = flags[flags["kind"] == kind][["index", "detail"]].to_dict("records")
         assert got == [{"index": 1, "detail": text}, {"index": 2, "detail": text}]
+    # without respondent ids the earlier respondent is named by its row number
+    flags = quality_flags(f.drop(columns="respondent_id"), q)
+    got = flags[flags["kind"] == "identical_answers"][["index", "detail"]].to_dict("records")
+    assert got == [{"index": 1, "detail": "与第 1 行的答卷完全相同"}, {"index": 2, "detail": "与第 1 行的答卷完全相同"}]

@@ -48,7 +48,7 @@ from .owners import responsible_units
 from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
-from .reading import KEY_COLUMNS, exclusion_mask, in_import_order, read_arrow, row_key, to_frame
+from .reading import KEY_COLUMNS, exclusion_mask, in_import_order, read_arrow, row_key, select_frame, to_frame
 from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave, unregister_wave
 
@@ -444,8 +444,9 @@ class Project:
 
         One columnar read of ``columns`` (default all; see :meth:`raw_responses`).  The checks run
         first when their stored flags do not cover every import (so the rules always apply) — on the
-        rows read here, which are then read with every column, once.  Excluded rows are removed by one
-        boolean mask built from the stored flags (:func:`survey.reading.exclusion_mask`).
+        rows read here, which are then read with every column, once, and converted once (the columns
+        asked for are selected from the checked frame, :func:`survey.reading.select_frame`).  Excluded
+        rows are removed by one boolean mask built from the stored flags (:func:`survey.reading.exclusion_mask`).
         """
         if not apply_exclusions_:
             return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
@@ -457,9 +458,11 @@ class Project:
         if tab.num_rows == 0:
             return to_frame(tab, self._types, cols, codes_float32=codes_float32), {}
         tab, key = in_import_order(tab, key)
-        if single:  # check the rows just read (every column), then keep the columns asked for
-            self.check(wave, data=to_frame(tab, self._types, self._columns(None)))
-            tab = tab.select(list(dict.fromkeys([*KEY_COLUMNS, *cols])))
+        full = None
+        if single:  # check the rows just read (every column, codes float32), then keep the columns asked for
+            full = to_frame(tab, self._types, self._columns(None), codes_float32=True)
+            tab = None
+            self.check(wave, data=full)
         else:
             for w in stale:
                 self.check(w)
@@ -472,6 +475,8 @@ class Project:
             con.close()
         keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
                                       self.config.get("exclusions"))
+        if full is not None:  # the analysis columns are those of the checked frame: select, not converted again
+            return select_frame(full, cols, keep, codes_float32=codes_float32), counts
         return to_frame(tab, self._types, cols, codes_float32=codes_float32, keep=keep), counts
 
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:

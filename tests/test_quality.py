@@ -169,3 +169,16 @@ def test_identical_and_same_ip_details_name_the_earlier_respondent():
     flags = quality_flags(f.drop(columns="respondent_id"), q)
     got = flags[flags["kind"] == "identical_answers"][["index", "detail"]].to_dict("records")
     assert got == [{"index": 1, "detail": "与第 1 行的答卷完全相同"}, {"index": 2, "detail": "与第 1 行的答卷完全相同"}]
+
+
+def test_the_first_read_that_runs_the_checks_gives_the_rows_a_later_read_gives(project):
+    """The read that finds the checks stale converts every column for them and selects the analysis
+    columns from that frame; a later read (checks stored) converts only those columns: same frame."""
+    cols = ["respondent_id", "_row"]
+    first, excl = project.responses("W1", columns=None, codes_float32=True)
+    again, excl2 = Project.open(project.root).responses("W1", columns=None, codes_float32=True)
+    assert excl == excl2 and len(first) == 9
+    assert first.equals(again)
+    assert [str(d) for d in first.dtypes] == [str(d) for d in again.dtypes]
+    assert (first.dtypes == np.float32).any()
+    assert again[cols].equals(first[cols])

@@ -55,3 +55,48 @@ def test_a_fine_shuffle_is_taken_in_order():
     got, gk = in_import_order(tab, key)
     assert gk.tolist() == list(range(5000))
     assert got.equals(_sorted(tab, key)[0])
+
+
+def _typed_table(n=400, seed=5):
+    rng = np.random.default_rng(seed)
+    def nulls(): return rng.random(n) < 0.2
+    tab = pa.table({
+        "code": pa.array(rng.integers(1, 6, n).astype(np.int16), mask=nulls()),
+        "count": pa.array(rng.integers(0, 9, n).astype(np.int32), mask=nulls()),
+        "num": pa.array(rng.normal(size=n), mask=nulls()),
+        "text": pa.array([None if m else f"t{i}" for i, m in enumerate(nulls())], type=pa.string()),
+    })
+    # two record batches, as the store's scan returns them
+    return pa.Table.from_batches(tab.to_batches(max_chunksize=n // 3)), \
+        {"code": "SMALLINT", "count": "INTEGER", "num": "DOUBLE", "text": "VARCHAR"}
+
+
+@pytest.mark.parametrize("float32", [True, False])
+@pytest.mark.parametrize("keep_all", [True, False])
+def test_selecting_from_the_checked_frame_equals_converting_again(float32, keep_all):
+    """The first read of a wave converts every column once (for the checks) and selects the analysis
+    columns and kept rows from that frame (select_frame); it gives what to_frame of those columns and
+    rows gives, and takes the columns out of the checked frame."""
+    from survey.reading import select_frame, to_frame
+
+    tab, types = _typed_table()
+    keep = np.ones(tab.num_rows, bool) if keep_all else np.random.default_rng(1).random(tab.num_rows) < 0.7
+    want = to_frame(tab, types, ["num", "code", "text"], codes_float32=float32, keep=keep)
+    full = to_frame(tab, types, list(types), codes_float32=True)
+    assert full["code"].dtype == np.float32 and full["code"].isna().sum() > 0
+    got = select_frame(full, ["num", "code", "text"], keep, codes_float32=float32)
+    assert full.shape[1] == 0
+    assert list(got.columns) == ["num", "code", "text"]
+    assert [str(d) for d in got.dtypes] == [str(d) for d in want.dtypes]
+    assert got.equals(want)
+    assert len(got) == int(keep.sum())
+
+
+def test_nulls_become_nan_as_to_pandas_makes_them():
+    from survey.reading import to_frame
+
+    tab, types = _typed_table()
+    got = to_frame(tab, types, ["code", "count", "num"], codes_float32=False)
+    for c in ("code", "count", "num"):
+        want = tab.column(c).to_pandas().astype(np.float64).to_numpy()
+        assert np.array_equal(got[c].to_numpy(), want, equal_nan=True)

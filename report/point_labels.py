@@ -50,6 +50,7 @@ def place_point_labels(ax, xs: Sequence[float], ys: Sequence[float], labels: Seq
     inside the axes no label may cover (e.g. a note text).  Returns the label texts, in point order."""
     from adjustText import adjust_text
 
+    use_indexed_overlaps()
     fig = ax.figure
     xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
     texts = []
@@ -89,6 +90,73 @@ def place_point_labels(ax, xs: Sequence[float], ys: Sequence[float], labels: Seq
         placed.append(_box(t, r))
     _leaders(ax, texts, pts, r, marker_px)
     return texts
+
+
+def pairs_in(a: np.ndarray, b: np.ndarray, n_second: int) -> np.ndarray:
+    """The rows of the index pairs ``a`` (k × 2) that are also rows of ``b``, in the order of ``a``:
+    what adjustText 1.4 computes as ``a[(a[:, None] == b).all(-1).any(-1)]`` (|a|·|b| comparisons, most
+    of the time of a 90-point chart), here by one integer key per pair (first · n_second + second) and
+    a sorted lookup.  ``n_second``: more than any second index."""
+    if not len(a) or not len(b):
+        return a[:0]
+    m = np.int64(max(int(n_second), int(a[:, 1].max()) + 1, int(b[:, 1].max()) + 1))
+    ka = a[:, 0].astype(np.int64) * m + a[:, 1]
+    kb = b[:, 0].astype(np.int64) * m + b[:, 1]
+    return a[np.isin(ka, kb)]
+
+
+def _shifts_texts(coords):
+    """adjustText 1.4's ``get_shifts_texts`` (text–text repulsion) with :func:`pairs_in` for its pair
+    intersection; the same numbers."""
+    from adjustText.arrops import overlap_intervals
+
+    N = coords.shape[0]
+    xo = overlap_intervals(coords[:, 0], coords[:, 1], coords[:, 0], coords[:, 1])
+    xo = xo[xo[:, 0] != xo[:, 1]]
+    yo = overlap_intervals(coords[:, 2], coords[:, 3], coords[:, 2], coords[:, 3])
+    yo = yo[yo[:, 0] != yo[:, 1]]
+    overlaps = pairs_in(yo, xo, N)
+    if len(overlaps) == 0:
+        return np.zeros((coords.shape[0])), np.zeros((coords.shape[0]))
+    diff = coords[overlaps[:, 1]] - coords[overlaps[:, 0]]
+    xs = np.where(np.abs(diff[:, 0]) < np.abs(diff[:, 1]), diff[:, 0], diff[:, 1])
+    ys = np.where(np.abs(diff[:, 2]) < np.abs(diff[:, 3]), diff[:, 2], diff[:, 3])
+    return np.bincount(overlaps[:, 0], xs, minlength=N), np.bincount(overlaps[:, 0], ys, minlength=N)
+
+
+def _shifts_extra(coords, extra_coords):
+    """adjustText 1.4's ``get_shifts_extra`` (text–point and text–object repulsion) with
+    :func:`pairs_in`; the same numbers."""
+    from adjustText.arrops import overlap_intervals
+
+    N = coords.shape[0]
+    xo = overlap_intervals(coords[:, 0], coords[:, 1], extra_coords[:, 0], extra_coords[:, 1])
+    yo = overlap_intervals(coords[:, 2], coords[:, 3], extra_coords[:, 2], extra_coords[:, 3])
+    overlaps = pairs_in(yo, xo, extra_coords.shape[0])
+    if len(overlaps) == 0:
+        return np.zeros((coords.shape[0])), np.zeros((coords.shape[0]))
+    diff_x = coords[overlaps[:, 0], :2] - extra_coords[overlaps[:, 1], -3::-1]
+    diff_y = coords[overlaps[:, 0], 2:] - extra_coords[overlaps[:, 1], -1:-3:-1]
+    xs = np.where(np.abs(diff_x[:, 0]) < np.abs(diff_x[:, 1]), diff_x[:, 0], diff_x[:, 1])
+    ys = np.where(np.abs(diff_y[:, 0]) < np.abs(diff_y[:, 1]), diff_y[:, 0], diff_y[:, 1])
+    return np.bincount(overlaps[:, 0], xs, minlength=N), np.bincount(overlaps[:, 0], ys, minlength=N)
+
+
+def use_indexed_overlaps() -> None:
+    """Make adjustText (1.4, the version pinned in pyproject.toml) use :func:`_shifts_texts` and
+    :func:`_shifts_extra`: the same shifts, so the same label positions and chart bytes (tested
+    against the library's own functions), in a fraction of the time.  A different adjustText version
+    is left as it is."""
+    import adjustText
+
+    if getattr(adjustText, "__version__", None) == ADJUSTTEXT_VERSION and not LIBRARY_SHIFTS:
+        LIBRARY_SHIFTS.update(texts=adjustText.get_shifts_texts, extra=adjustText.get_shifts_extra)
+        adjustText.get_shifts_texts = _shifts_texts
+        adjustText.get_shifts_extra = _shifts_extra
+
+
+ADJUSTTEXT_VERSION = "1.4.0"  # the release whose two functions _shifts_texts/_shifts_extra reproduce
+LIBRARY_SHIFTS: dict = {}  # adjustText's own two functions, once replaced (the tests compare with them)
 
 
 def _free_spot(t, p, r, ax_box, taken, rings: int = 80):

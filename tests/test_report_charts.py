@@ -213,3 +213,36 @@ def test_free_spot_equals_the_ring_search_over_boxes():
             assert np.allclose(got, want, rtol=0, atol=1e-9), trial
     plt.close(fig)
     assert 5 < found < 40  # both outcomes occur
+
+
+def test_adjusttext_shifts_equal_the_library_functions():
+    """The label repulsion that adjustText 1.4 computes with an |a|·|b| pair comparison, recomputed by
+    integer keys (report/point_labels.py): the same shifts as the library's own two functions, on
+    random label boxes (many overlapping, some identical) and point boxes; and the same rows as the
+    library's expression for the pair intersection, in the same order."""
+    import numpy as np
+
+    import adjustText
+    from report import point_labels as P
+
+    P.use_indexed_overlaps()
+    assert adjustText.__version__ == P.ADJUSTTEXT_VERSION  # else the shortcut is off and this tests nothing
+    lib_texts, lib_extra = P.LIBRARY_SHIFTS["texts"], P.LIBRARY_SHIFTS["extra"]
+    assert adjustText.get_shifts_texts is P._shifts_texts and lib_texts is not P._shifts_texts
+    rng = np.random.default_rng(11)
+    hits = 0
+    for trial in range(60):
+        n, m = int(rng.integers(1, 120)), int(rng.integers(1, 120))
+        x0, y0 = rng.uniform(0, 400, n), rng.uniform(0, 300, n)
+        coords = np.column_stack([x0, x0 + rng.uniform(5, 90, n), y0, y0 + rng.uniform(4, 14, n)])
+        coords[n // 2:n // 2 + 2] = coords[0]  # identical boxes
+        px, py = rng.uniform(0, 400, m), rng.uniform(0, 300, m)
+        extra = np.column_stack([px - 3, px + 3, py - 3, py + 3])
+        for got, want in ((P._shifts_texts(coords), lib_texts(coords)),
+                          (P._shifts_extra(coords, extra), lib_extra(coords, extra))):
+            assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]), trial
+            hits += bool(np.any(want[0]))
+        a = rng.integers(0, n, (int(rng.integers(0, 300)), 2))
+        b = np.concatenate([a[rng.random(len(a)) < 0.4], rng.integers(0, n, (int(rng.integers(0, 300)), 2))])
+        assert np.array_equal(P.pairs_in(a, b, n), a[(a[:, None] == b).all(-1).any(-1)]), trial
+    assert hits > 60  # overlaps occurred: the shifts compared are not all zero

@@ -246,30 +246,33 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     cfg = project.config
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
-    current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
-    changes = previous = trend = None
-    if compare_wave:
-        previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
-        changes = compare(current, previous)
-        waves = project.waves()
-        trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache, lang=lang) if w not in (compare_wave, current["meta"]["wave"]) else
-                 (previous if w == compare_wave else current) for w in waves]
-    from survey.waves import wave_label
+    from .chart_pool import chart_pool
 
-    for r in [current, previous, *(trend or [])]:  # readers see wave labels (minyi.yaml waves:), not ids
-        if r is not None and r["meta"].get("wave"):
-            r["meta"]["wave_label"] = wave_label(cfg, r["meta"]["wave"], lang)
-    if compare_wave:
-        current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
-    org = org or cfg.get("org")
-    shown_compare = wave_label(cfg, compare_wave, lang) if compare_wave else None
-    from .trend_chapter import trend_chapter
+    with chart_pool(warm=True) as pool:  # the chart workers start while the analysis runs (a core is partly idle)
+        current = analyze_project(project, wave=wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
+        changes = previous = trend = None
+        if compare_wave:
+            previous = analyze_project(project, wave=compare_wave, by=by, na_policy=na_policy, cache=cache, lang=lang)
+            changes = compare(current, previous)
+            waves = project.waves()
+            trend = [analyze_project(project, wave=w, by=(), na_policy=na_policy, cache=cache, lang=lang) if w not in (compare_wave, current["meta"]["wave"]) else
+                     (previous if w == compare_wave else current) for w in waves]
+        from survey.waves import wave_label
 
-    reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
-    tracking = trend_chapter(project, current["meta"]["wave"], results=reuse,
-                             na_policy=na_policy, lang=lang, chart_dir=out_dir / "charts")
-    with stage(f"writing the report ({', '.join(formats)})"):
-        paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
-                           lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
-                           tracking=tracking, style=style)
-    return {"paths": paths, "result": current, "changes": changes}
+        for r in [current, previous, *(trend or [])]:  # readers see wave labels (minyi.yaml waves:), not ids
+            if r is not None and r["meta"].get("wave"):
+                r["meta"]["wave_label"] = wave_label(cfg, r["meta"]["wave"], lang)
+        if compare_wave:
+            current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
+        org = org or cfg.get("org")
+        shown_compare = wave_label(cfg, compare_wave, lang) if compare_wave else None
+        from .trend_chapter import trend_chapter
+
+        reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
+        tracking = trend_chapter(project, current["meta"]["wave"], results=reuse,
+                                 na_policy=na_policy, lang=lang, chart_dir=out_dir / "charts")
+        with stage(f"writing the report ({', '.join(formats)})"):
+            paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
+                               lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
+                               tracking=tracking, style=style, pool=pool)
+        return {"paths": paths, "result": current, "changes": changes}

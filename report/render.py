@@ -141,12 +141,13 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
                   trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
                   small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh",
-                  tracking=None) -> dict:
-    """The variables a report template receives (documented in docs/report-data.md)."""
+                  tracking=None, pool=None) -> dict:
+    """The variables a report template receives (documented in docs/report-data.md).  ``pool``: the
+    chart workers the caller opened (:func:`report.chart_pool.chart_pool`), else opened here."""
     res = apply_thresholds(result, small_base, min_cell)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
-    with chart_pool() as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
+    with chart_pool(pool) as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
         charts = make_charts(res, chart_dir, trend, lang, pool=pool)
         lik = likert_charts(res, q_areas, chart_dir, lang, pool=pool)
         charts, lik = collect(charts), collect(lik)
@@ -250,11 +251,12 @@ def write_xlsx(context: dict, path: Path) -> None:
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
-               org: Optional[str] = None, tracking=None, style: str = "gbt9704") -> dict:
+               org: Optional[str] = None, tracking=None, style: str = "gbt9704", pool=None) -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
     ``out_dir/charts``); returns {format: path}.  ``tracking``: the chapter over all waves and the
     open ledger items (:class:`report.trend_chapter.TrackingChapter`); ``style`` is the Word look
-    (``gbt9704`` or ``plain``, :mod:`report.writers.docx_style`)."""
+    (``gbt9704`` or ``plain``, :mod:`report.writers.docx_style`); ``pool``: chart workers the caller
+    opened (:func:`report.chart_pool.chart_pool`)."""
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
@@ -264,7 +266,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
 
     make_dir(out_dir)
     ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
-                        small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking)
+                        small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking, pool=pool)
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:

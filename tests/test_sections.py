@@ -80,7 +80,10 @@ def test_minyi_threads(monkeypatch, env, expect):
         assert n == expect
 
 
-def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monkeypatch):
+@pytest.mark.parametrize("warm", [False, True])
+def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monkeypatch, warm):
+    """Byte for byte, in workers started when the first chart is sent and in workers started ahead
+    (``warm``: what survey report opens before its analysis)."""
     from dataclasses import asdict
 
     from report.chart_pool import chart_pool, collect
@@ -92,7 +95,7 @@ def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monk
     areas = {a["id"]: a["name"] for a in res["areas"]}
     here = {**make_charts(res, tmp_path / "here"), "likert": likert_charts(res, areas, tmp_path / "here")}
     monkeypatch.setenv("MINYI_THREADS", "2")
-    with chart_pool() as pool:
+    with chart_pool(warm=warm) as pool:
         assert pool is not None
         drawn = {**make_charts(res, tmp_path / "pool", pool=pool), "likert": likert_charts(res, areas, tmp_path / "pool", pool=pool)}
         drawn = collect(drawn)

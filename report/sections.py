@@ -19,10 +19,28 @@ re-raised, the ones not started yet are cancelled.
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable
 
 MAX_THREADS = 4  # beyond this the sections, a dozen of uneven cost, gain nothing
+
+
+BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # not OMP_NUM_THREADS: Arrow's pool reads it
+
+
+def one_blas_thread() -> bool:
+    """Make the BLAS library that numpy loads use one thread (``OPENBLAS_NUM_THREADS=1``, and MKL's
+    equivalent), unless the user set one of those or ``OMP_NUM_THREADS``; only possible before numpy
+    is first imported (True when set).  The sections already keep the cores busy; their matrix products
+    are small or tall and narrow, and a BLAS thread pool beside the section threads made the first
+    ``survey analyze`` at 1M rows slower (14.8 s against 16.9 s, 19.3 s of CPU against 23.8 s, on two
+    cores; docs/scale.md).  The ``survey`` command calls this at start."""
+    if "numpy" in sys.modules or any(v in os.environ for v in (*BLAS_THREADS_ENV, "OMP_NUM_THREADS")):
+        return False
+    for v in BLAS_THREADS_ENV:
+        os.environ[v] = "1"
+    return True
 
 
 def threads() -> int:

@@ -163,3 +163,28 @@ def test_worker_processes_only_for_the_command_or_when_asked(monkeypatch):
     monkeypatch.setenv("MINYI_THREADS", "1")
     with P.chart_pool() as pool:
         assert pool is None
+
+
+def test_the_command_runs_blas_on_one_thread_unless_the_user_chose():
+    """survey (cli main) sets OPENBLAS_NUM_THREADS=1 before numpy loads; a value the user set, or
+    OMP_NUM_THREADS, is kept; after numpy is loaded nothing is changed."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from report.sections import one_blas_thread; r = one_blas_thread(); "
+            "import numpy; print(r, os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'), "
+            "one_blas_thread())")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")}
+
+    def run(**extra):
+        return subprocess.run([sys.executable, "-c", code], env={**env, **extra}, capture_output=True,
+                              text=True, check=True).stdout.split()
+
+    assert run() == ["True", "1", "None", "False"]  # set; OMP (read by Arrow's pool) untouched; once only
+    assert run(OPENBLAS_NUM_THREADS="2") == ["False", "2", "None", "False"]
+    assert run(OMP_NUM_THREADS="3") == ["False", "None", "3", "False"]
+    late = subprocess.run([sys.executable, "-c", "import numpy; from report.sections import one_blas_thread; "
+                           "import os; print(one_blas_thread(), os.environ.get('OPENBLAS_NUM_THREADS'))"],
+                          env=env, capture_output=True, text=True, check=True).stdout.split()
+    assert late == ["False", "None"]

@@ -37,6 +37,7 @@ Replicate-weight designs (R ``svrepdesign``) are in :mod:`analysis.replicates`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -389,13 +390,32 @@ class Design:
         return self.weights > 0
 
     def degf(self) -> int:
-        """Design degrees of freedom: PSUs minus strata among rows with non-zero weight (R ``degf``)."""
-        inset = self.in_domain
+        """Design degrees of freedom: PSUs minus strata among rows with non-zero weight (R ``degf``);
+        computed once per design (it is immutable)."""
+        return self._degf
+
+    @cached_property
+    def _degf(self) -> int:
+        return self.degf_in(self.in_domain)
+
+    def degf_in(self, inset: np.ndarray) -> int:
+        """PSUs minus strata among the rows ``inset`` marks (R ``degf`` of the design restricted to them;
+        0 when none).  Distinct PSUs by a presence table (:func:`count_distinct`, not a sort), or a count
+        of the rows when each row is its own PSU (the unclustered design: no table of n entries)."""
+        inset = np.asarray(inset, dtype=bool)
         if not inset.any():
             return 0
-        n_psu = int(count_distinct(self.psu[inset], int(self.psu.max()) + 1)[0])
+        if self._psu_per_row:
+            n_psu = int(np.count_nonzero(inset))
+        else:
+            n_psu = int(count_distinct(self.psu[inset], int(self.psu.max()) + 1)[0])
         n_str = int(count_distinct(self.strata[inset], int(self.strata.max()) + 1)[0])
         return int(n_psu - n_str)
+
+    @cached_property
+    def _psu_per_row(self) -> bool:
+        """Each row its own PSU, numbered 0..n−1 (what an unclustered design holds)."""
+        return bool(np.array_equal(self.psu, np.arange(self.n)))
 
     # ------------------------------------------------------------------ variance primitive
     @property

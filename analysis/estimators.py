@@ -32,7 +32,7 @@ import pandas as pd
 
 from .ci import check_method
 from .ci_likelihood import profile_for
-from .design import Design, DesignError, count_distinct
+from .design import Design, DesignError
 from .result import WALD, Estimate, ProportionInterval
 
 
@@ -83,10 +83,7 @@ def design_df(design: Design, w: np.ndarray) -> int:
     inset = w > 0
     if getattr(design, "is_replicate", False):
         return design.rank_df(inset)
-    if not inset.any():
-        return 0
-    return int(count_distinct(design.psu[inset], int(design.psu.max()) + 1)[0]
-               - count_distinct(design.strata[inset], int(design.strata.max()) + 1)[0])
+    return design.degf_in(inset)
 
 
 def is_srs(design: Design) -> bool:

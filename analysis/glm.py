@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import distributions as D
-from .design import Design, DesignError, count_distinct
+from .design import Design, DesignError
 from .result import Estimate
 
 FAMILIES = ("gaussian", "binomial", "quasibinomial")
@@ -289,9 +289,7 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     np.nan_to_num(estfun, copy=False)
     z = estfun @ fit.cov_unscaled
     V = design.variance(z, present=w > 0)
-    inset = w > 0  # PSUs minus strata among them (count_distinct: a presence table, not a sort)
-    degf = int(count_distinct(design.psu[inset], int(design.psu.max()) + 1)[0]
-               - count_distinct(design.strata[inset], int(design.strata.max()) + 1)[0])
+    degf = design.degf_in(w > 0)  # PSUs minus strata among the rows with weight
     df_res = degf + 1 - X.shape[1]
     # dispersion: svyvar of Pearson residuals (R residuals.svyglm: prior weights divided out)
     _, _, _, variance, _, _ = _family(family)

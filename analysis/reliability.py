@@ -32,9 +32,11 @@ def _alpha_from(tv: float, item_var_sum: float, k: int, n: int) -> Optional[floa
 def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None) -> Alpha:
     """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring).
 
-    One pass over the complete rows: the item variances and the row totals once; α without item j
-    from the same variances (all but the j-th) and the variance of ``total − item j`` — no copy of the
-    data per deleted item (at 300,000 rows × 16 items the copies took seconds of ``survey analyze``).
+    One pass over the complete rows: their covariance matrix S (k × k, centred, one matrix product).
+    The item variances are its diagonal; the variance of the total is ΣS, and that of ``total −
+    item j`` is ΣS − 2·Σ_l S_jl + S_jj (the variance of a sum, e.g. Lord & Novick 1968, ch. 4), so α
+    without item j needs no pass over the data per deleted item (at 300,000 rows × 16 items the copies
+    took seconds of ``survey analyze``).
     """
     X = np.asarray(X, dtype=float)
     k = X.shape[1]
@@ -43,10 +45,13 @@ def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None) -> Alph
     n = int(C.shape[0])
     if k < 2 or n < 2:
         return Alpha(None, k, n, labels, [None] * k)
-    v = C.var(axis=0, ddof=1)
-    total = C.sum(axis=1)
+    Cc = C - C.mean(axis=0)
+    S = (Cc.T @ Cc) / (n - 1)
+    v = np.diag(S)
+    tv = float(S.sum())
     dele = [None] * k
     if k > 2:
         others = ~np.eye(k, dtype=bool)
-        dele = [_alpha_from((total - C[:, j]).var(ddof=1), v[others[j]].sum(), k - 1, n) for j in range(k)]
-    return Alpha(_alpha_from(total.var(ddof=1), v.sum(), k, n), k, n, labels, dele)
+        dele = [_alpha_from(tv - 2 * float(S[j].sum()) + float(S[j, j]), v[others[j]].sum(), k - 1, n)
+                for j in range(k)]
+    return Alpha(_alpha_from(tv, v.sum(), k, n), k, n, labels, dele)

@@ -26,7 +26,7 @@ def battery_alphas(qn: Questionnaire, frame: pd.DataFrame, coded: Optional[dict]
         if q.type != "matrix" or not q.scores or len(q.rows) < 2:
             continue
         scores = q.scores
-        X = np.empty((len(frame), len(q.rows)))  # filled column by column: no list of columns beside it
+        X = np.empty((len(frame), len(q.rows)), order="F")  # filled column by column (each contiguous): no list of columns beside it
         for j, r in enumerate(q.rows):
             X[:, j] = score_array(frame, f"{q.id}_{r.id}", scores, coded=coded)
         a = cronbach_alpha(X, [r.label for r in q.rows])

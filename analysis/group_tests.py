@@ -311,34 +311,40 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     if not ok.any():
         return None
     yy = np.asarray(y, dtype=float)
-    if np.isinf(yy[ok]).any():  # infinite answers are levels of the crosstab, not missing codes
+    if np.isinf(yy).any() and np.isinf(yy[ok]).any():  # infinite answers are levels of the crosstab, not missing codes
         if np.unique(codes[ok]).size < 2 or np.unique(yy[ok]).size < 2:
             return None
         ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
                       row_name="group", col_name="answer")
         return ct.test_record("F")
-    # distinct groups and answers among the valid rows by counting codes (np.unique sorts every row);
-    # code 0 of the answers is NaN, which counts as one more answer here (np.unique keeps one NaN)
+    # one table of the valid rows per group × answer code (np.unique would sort every row): the groups
+    # and answers present, and the table's cells.  Answer code 0 is NaN, which counts as one more
+    # answer for "fewer than two answers" (np.unique keeps one NaN) but is not a cell of the table
     yc, yvals = code_values(yy)
-    g_seen = np.bincount(codes[ok].astype(np.int64)) > 0
-    y_seen = np.bincount(yc[ok], minlength=len(yvals)) > 0
-    if g_seen.sum() < 2 or y_seen.sum() < 2:
+    Ky = len(yvals)
+    rows = np.flatnonzero(ok)
+    gk = codes[rows].astype(np.int64)
+    jk = gk * Ky + yc[rows]
+    counts = np.bincount(jk, minlength=(int(gk.max()) + 1) * Ky).reshape(-1, Ky)
+    if np.count_nonzero(counts.sum(1)) < 2 or np.count_nonzero(counts.sum(0)) < 2:
         return None
-    cells_ok = ok & (yc > 0)
-    if not supported(design) or not cells_ok.any():
+    in_cells = counts[:, 1:]
+    if not supported(design) or not in_cells.any():
         ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
                       row_name="group", col_name="answer")
         return ct.test_record("F")
     # levels present among the rows of the table, in increasing order (crosstab sorts them numerically)
-    g_seen = np.bincount(codes[cells_ok].astype(np.int64), minlength=len(g_seen)) > 0
-    y_seen = np.bincount(yc[cells_ok], minlength=len(yvals)) > 0
+    g_seen, y_seen = in_cells.sum(1) > 0, np.concatenate([[False], in_cells.sum(0) > 0])
     R, C = int(g_seen.sum()), int(y_seen.sum())
     K = R * C
+    cell_of = np.where(g_seen[:, None] & y_seen[None, :],
+                       (np.cumsum(g_seen) - 1)[:, None] * C + (np.cumsum(y_seen) - 1)[None, :], -1).ravel()
     cell = np.full(design.n, -1, dtype=np.int64)
-    cell[cells_ok] = ((np.cumsum(g_seen) - 1)[codes[cells_ok].astype(np.int64)] * C
-                      + (np.cumsum(y_seen) - 1)[yc[cells_ok]])
+    cell[rows] = cell_of[jk]  # −1: a NaN answer (no cell)
+    cells_ok = cell >= 0
     w = np.asarray(design.weights, dtype=float)
-    Wk = np.bincount(cell[cells_ok], weights=w[cells_ok], minlength=K)
+    Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
+    Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
     W = Wk.sum()
     p = Wk / W
     V = CellTotals(design, cell, K).covariance((np.eye(K) - p[None, :]) / W, cells_ok)

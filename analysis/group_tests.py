@@ -89,6 +89,10 @@ class CodedItem:
     def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
         return self.valid.astype(bool)[self.codes] & w_pos
 
+    def at_rows(self, rows: np.ndarray) -> "CodedItem":
+        """The item for the rows ``rows`` only, in that order (their codes gathered once)."""
+        return CodedItem(self.codes[rows], self.y, self.valid)
+
     def full(self, w_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(y, valid) per row; the value is 0 where it is not finite (:func:`_finite`)."""
         return _finite(self.y)[self.codes], self.rows_valid(w_pos)
@@ -121,6 +125,9 @@ class _RowItem:
 
     def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
         return self.v
+
+    def at_rows(self, rows: np.ndarray) -> "_RowItem":
+        return _RowItem(self.y[rows], self.v[rows])
 
     def full(self, w_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.y, self.v
@@ -235,22 +242,25 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         rows, gr = rows[order], gr[order]
     wr = w[rows]
     unit = bool(len(wr)) and wr[0] == 1.0 and bool(np.all(wr == 1.0))
+    items = [it.at_rows(rows) for it in items]  # position k of each item is design row rows[k]
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
+    every = slice(None)
     for j, it in enumerate(items):
-        WD[:, j], AD[:, j] = it.group_sums(rows, gr, None if unit else wr, G)
+        WD[:, j], AD[:, j] = it.group_sums(every, gr, None if unit else wr, G)
     with np.errstate(invalid="ignore", divide="ignore"):
         shift = np.where(WD > 0, AD / np.where(WD > 0, WD, 1.0), 0.0)
     nv = np.bincount(gr, minlength=G)
 
     def features(at):
-        """(v_j, v_j (y_j − c_hj)) per item for the rows at positions ``at`` of ``rows``."""
-        r, g = rows[at], gr[at]
-        X = np.empty((len(r), 2 * J), order="F")
+        """(v_j, v_j (y_j − c_hj)) per item for the rows at positions ``at`` of ``rows`` (a chunk of
+        the group-ordered rows is a slice: the items' codes are read without a copy)."""
+        g = gr[at]
+        X = np.empty((len(g), 2 * J), order="F")
         one = len(g) == 0 or g[0] == g[-1]  # rows ordered by group: one group when the ends agree
         for j, it in enumerate(items):
             sh = (shift[g[0], j] if len(g) else 0.0) if one else shift[g, j]
-            X[:, 2 * j], X[:, 2 * j + 1] = it.columns(r, sh)
+            X[:, 2 * j], X[:, 2 * j + 1] = it.columns(at, sh)
         return X
 
     others = ~np.eye(G, dtype=bool)

@@ -106,8 +106,8 @@ def pairs_in(a: np.ndarray, b: np.ndarray, n_second: int) -> np.ndarray:
 
 
 def _shifts_texts(coords):
-    """adjustText 1.4's ``get_shifts_texts`` (text–text repulsion) with :func:`pairs_in` for its pair
-    intersection; the same numbers."""
+    """adjustText 1.4's ``get_shifts_texts`` (text–text repulsion; MIT licence) with :func:`pairs_in`
+    for its pair intersection; the same numbers."""
     from adjustText.arrops import overlap_intervals
 
     N = coords.shape[0]
@@ -117,11 +117,9 @@ def _shifts_texts(coords):
     yo = yo[yo[:, 0] != yo[:, 1]]
     overlaps = pairs_in(yo, xo, N)
     if len(overlaps) == 0:
-        return np.zeros((coords.shape[0])), np.zeros((coords.shape[0]))
+        return np.zeros(N), np.zeros(N)
     diff = coords[overlaps[:, 1]] - coords[overlaps[:, 0]]
-    xs = np.where(np.abs(diff[:, 0]) < np.abs(diff[:, 1]), diff[:, 0], diff[:, 1])
-    ys = np.where(np.abs(diff[:, 2]) < np.abs(diff[:, 3]), diff[:, 2], diff[:, 3])
-    return np.bincount(overlaps[:, 0], xs, minlength=N), np.bincount(overlaps[:, 0], ys, minlength=N)
+    return _nearer_edge(overlaps[:, 0], diff[:, :2], diff[:, 2:], N)
 
 
 def _shifts_extra(coords, extra_coords):
@@ -134,16 +132,22 @@ def _shifts_extra(coords, extra_coords):
     yo = overlap_intervals(coords[:, 2], coords[:, 3], extra_coords[:, 2], extra_coords[:, 3])
     overlaps = pairs_in(yo, xo, extra_coords.shape[0])
     if len(overlaps) == 0:
-        return np.zeros((coords.shape[0])), np.zeros((coords.shape[0]))
+        return np.zeros(N), np.zeros(N)
     diff_x = coords[overlaps[:, 0], :2] - extra_coords[overlaps[:, 1], -3::-1]
     diff_y = coords[overlaps[:, 0], 2:] - extra_coords[overlaps[:, 1], -1:-3:-1]
-    xs = np.where(np.abs(diff_x[:, 0]) < np.abs(diff_x[:, 1]), diff_x[:, 0], diff_x[:, 1])
-    ys = np.where(np.abs(diff_y[:, 0]) < np.abs(diff_y[:, 1]), diff_y[:, 0], diff_y[:, 1])
-    return np.bincount(overlaps[:, 0], xs, minlength=N), np.bincount(overlaps[:, 0], ys, minlength=N)
+    return _nearer_edge(overlaps[:, 0], diff_x, diff_y, N)
+
+
+def _nearer_edge(first: np.ndarray, dx: np.ndarray, dy: np.ndarray, N: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per label, the sum over its overlapping pairs of the smaller (in size) of the two edge
+    differences in x and in y (adjustText's shift)."""
+    xs = np.where(np.abs(dx[:, 0]) < np.abs(dx[:, 1]), dx[:, 0], dx[:, 1])
+    ys = np.where(np.abs(dy[:, 0]) < np.abs(dy[:, 1]), dy[:, 0], dy[:, 1])
+    return np.bincount(first, xs, minlength=N), np.bincount(first, ys, minlength=N)
 
 
 def use_indexed_overlaps() -> None:
-    """Make adjustText (1.4, the version pinned in pyproject.toml) use :func:`_shifts_texts` and
+    """Make adjustText 1.4.0 (pyproject.toml asks for ≥ 1.4) use :func:`_shifts_texts` and
     :func:`_shifts_extra`: the same shifts, so the same label positions and chart bytes (tested
     against the library's own functions), in a fraction of the time.  A different adjustText version
     is left as it is."""

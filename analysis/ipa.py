@@ -105,7 +105,7 @@ def quadrant(importance: float, performance: float, imp_cut: float, perf_cut: fl
 def importance_performance(scores, overall: np.ndarray, weights: np.ndarray, keys: Sequence[str],
                            performance: Sequence[float], *, min_n: int = 10, imp_cut: Optional[float] = None,
                            perf_cut: Optional[float] = None) -> list[IpaItem]:
-    """IPA of items (see module docstring).
+    """IPA of items (see module docstring): :func:`importances` then :func:`classify`.
 
     ``scores``: rows × items array, or a sequence of per-item arrays (NaN = no valid score) or of
     coded columns ``(codes, score per code)`` (see :func:`analysis.domains.code_values`);
@@ -113,19 +113,33 @@ def importance_performance(scores, overall: np.ndarray, weights: np.ndarray, key
     row; ``performance``: one index per item.  Items with fewer than ``min_n`` rows valid for
     both get importance NaN and no quadrant.  Cut points default to the means over items.
     """
-    from .domains import code_values
-
     cols = list(np.asarray(scores, dtype=float).T) if isinstance(scores, np.ndarray) else list(scores)
     if len(cols) != len(keys) or len(performance) != len(keys):
         raise DesignError("scores must be rows × items with one key and one performance value per item")
+    return classify(keys, importances(cols, overall, weights, min_n=min_n), performance,
+                    imp_cut=imp_cut, perf_cut=perf_cut)
+
+
+def importances(scores: Sequence, overall, weights: np.ndarray, *, min_n: int = 10) -> list[tuple[float, int]]:
+    """(derived importance, rows valid for both) per item: the weighted correlation of each item's
+    score with the overall score (module docstring), NaN when fewer than ``min_n`` rows are valid for
+    both.  ``scores``: per-item arrays or coded columns; ``overall``: an array or a coded column."""
+    from .domains import code_values
+
     cy, sy = overall if isinstance(overall, tuple) else code_values(overall)
     out = []
-    for j, key in enumerate(keys):
-        cx, sx = cols[j] if isinstance(cols[j], tuple) else code_values(cols[j])
+    for col in scores:
+        cx, sx = col if isinstance(col, tuple) else code_values(col)
         r, n = weighted_correlation_coded(cx, sx, cy, sy, weights)
-        if n < min_n:
-            r = float("nan")
-        out.append(IpaItem(str(key), r, float(performance[j]), n))
+        out.append((float("nan") if n < min_n else r, n))
+    return out
+
+
+def classify(keys: Sequence[str], importance: Sequence[tuple[float, int]], performance: Sequence[float], *,
+             imp_cut: Optional[float] = None, perf_cut: Optional[float] = None) -> list[IpaItem]:
+    """The items with their (importance, n) from :func:`importances` and their performance, each in its
+    quadrant; cut points default to the means over the items (NaN ignored)."""
+    out = [IpaItem(str(key), r, float(perf), n) for key, (r, n), perf in zip(keys, importance, performance)]
     imps = np.array([o.importance for o in out])
     perfs = np.array([o.performance for o in out])
     if imp_cut is None:

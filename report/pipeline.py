@@ -23,7 +23,7 @@ from analysis.compare import independent_difference, league
 from analysis.design_spec import DesignSpec, describe
 from analysis.domains import code_values
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
-from analysis.ipa import importance_performance
+from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from analysis.thresholds import MIN_CELL, SMALL_BASE  # noqa: F401  (defined once; re-exported)
 from survey.columns import float_column
@@ -203,7 +203,8 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     if weighting:
         des, wrep = weight_design(q, des, population or {}, weighting, population_total)
     # the indicators and the sections read the frame and design and share nothing else: run at once
-    # (report/sections.py), the longest first; the IPA needs the items' indices, so it comes after
+    # (report/sections.py), the longest first; the IPA's quadrants need the items' indices, so they come
+    # after (its importances are a section)
     sec = run_sections({
         "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy),
         "indicators": lambda: compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy,
@@ -217,13 +218,14 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
+        "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
+        "distribution": lambda: {it.key: (coded[it.key][1], np.bincount(coded[it.key][0], weights=des.weights,
+                                                                        minlength=len(coded[it.key][1])))
+                                 for it in items if it.kind == "satisfaction"},  # weight per answer code
     }, label="indicators, tests and tables")
     res = sec["indicators"]
-    weight_by_code = {it.key: np.bincount(coded[it.key][0], weights=des.weights, minlength=len(coded[it.key][1]))
-                      for it in items if it.kind == "satisfaction"}  # weight per answer code
-    ind_out, item_out, area_out, composite = indicator_sections(
-        q, res, items, {k: (coded[k][1], t) for k, t in weight_by_code.items()})
-    ipa = _ipa(q, frame, des, item_out, coded)
+    ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
+    ipa = _ipa(item_out, sec["ipa_importance"])
     coded = res = None  # the coded answers (an int16 array per item) are not needed past here: free them
 
     result = {
@@ -675,28 +677,43 @@ def _open_themes(q, frame, des, themes, ci_method, confidence) -> Optional[dict]
     return out
 
 
-def _ipa(q, frame, des, item_out, coded: dict) -> list:
-    """Importance–performance of the satisfaction items against the overall question (analysis.ipa)."""
-    if not q.overall_question or q.overall_question not in frame.columns:
-        return []
-    oq = q.question(q.overall_question)
-    its = []
-    for it in item_out:
-        if it["kind"] != "satisfaction" or it["key"] == oq.id or not it.get("index"):
+def _ipa_items(q, items: Sequence[ItemSpec]) -> list:
+    """(item key, its question) of the items the IPA places: scored satisfaction items other than the
+    overall question (whose own score is the other side of the correlation)."""
+    oq = q.overall_question
+    out = []
+    for it in items:
+        if it.kind != "satisfaction" or it.key == oq or not it.scores:
             continue
-        qq = q.get(it["key"].split("_")[0])
+        qq = q.get(it.key.split("_")[0])
         if qq is not None and qq.scores:
-            its.append((it, qq))
+            out.append((it.key, qq))
+    return out
+
+
+def _ipa_importance(q, frame, des, items: Sequence[ItemSpec], coded: dict) -> dict:
+    """{item key: (derived importance, n)} of the IPA's items (analysis.ipa.importances): a section of
+    its own (it needs the coded columns, not the indices), so it runs beside the others."""
+    if not q.overall_question or q.overall_question not in frame.columns:
+        return {}
+    oq = q.question(q.overall_question)
+    its = _ipa_items(q, items)
+    S = [_scored(coded_column(frame, key, coded), qq.scores) for key, qq in its]
+    imp = importances(S, _scored(coded_column(frame, oq.id, coded), oq.scores), des.weights)
+    return {key: r for (key, _), r in zip(its, imp)}
+
+
+def _ipa(item_out: list, importance: dict) -> list:
+    """Importance–performance of the satisfaction items against the overall question (analysis.ipa): the
+    importances of the section :func:`_ipa_importance`, the performance the items' indices."""
+    its = [it for it in item_out if it["key"] in importance and it.get("index")]
     if not its:
         return []
-    S = [_scored(coded_column(frame, it["key"], coded), qq.scores) for it, qq in its]
-    res = importance_performance(S, _scored(coded_column(frame, oq.id, coded), oq.scores), des.weights,
-                                 [it["key"] for it, _ in its],
-                                 [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan
-                                  for it, _ in its])
+    res = classify([it["key"] for it in its], [importance[it["key"]] for it in its],
+                   [it["index"]["estimate"] if it["index"]["estimate"] is not None else np.nan for it in its])
     return [{"key": it["key"], "label": it["label"], "area": it["area"], "importance": _num(r.importance),
              "performance": _num(r.performance), "n": r.n, "quadrant": r.quadrant}
-            for (it, _), r in zip(its, res) if np.isfinite(r.importance)]
+            for it, r in zip(its, res) if np.isfinite(r.importance)]
 
 
 def _league(area_out, composite, by: str) -> Optional[dict]:

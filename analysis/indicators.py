@@ -82,13 +82,18 @@ class ItemSpec:
     target: Optional[float] = None  # for the rate
     index_target: Optional[float] = None  # on the score scale (e.g. 80 of 100)
 
+    def answer_flags(self, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(answered, non-substantive) per answer value ``vals`` (NaN = not answered): a non-substantive
+        answer is one of ``na_codes`` (不了解/说不清)."""
+        answered = np.isfinite(vals)
+        return answered, (answered & np.isin(vals, self.na_codes) if self.na_codes else np.zeros(len(vals), bool))
+
     def code_tables(self, vals: np.ndarray, measure: str, na_policy: str) -> tuple[np.ndarray, np.ndarray]:
         """(valid, y) per answer value ``vals`` (a coded column's values, NaN = not answered) for
         ``measure``: the rate counts the positive answers (y 1/0) among the substantive answers (every
         answer under ``count_negative``); the index takes the score among the substantive answers that
         have one (y 0 where there is none)."""
-        answered = np.isfinite(vals)
-        is_na = answered & np.isin(vals, self.na_codes) if self.na_codes else np.zeros(len(vals), bool)
+        answered, is_na = self.answer_flags(vals)
         substantive = answered & ~is_na
         if measure == "rate":
             return (substantive if na_policy == "exclude" else answered), np.isin(vals, self.positive).astype(float)
@@ -263,8 +268,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         codes, vals = col if isinstance(col, tuple) else code_values(col)
         K = len(vals)
         tab = eng.tabulate(codes, K)
-        answered = np.isfinite(vals)
-        is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(K, bool)
+        answered, is_na = it.answer_flags(vals)
         valid, hit = it.code_tables(vals, "rate", na_policy)
         rate_valid = valid.astype(float)
         na_counts = (eng.G @ (tab.Cn @ is_na.astype(float))).sum(1)

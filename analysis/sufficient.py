@@ -244,8 +244,7 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
             raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}")
         vals = t.values
         tab = CodedTable(t.Sw, t.Cn, None if clustered else t.Sw2, len(vals))
-        answered = np.isfinite(vals)
-        is_na = answered & np.isin(vals, it.na_codes) if it.na_codes else np.zeros(len(vals), bool)
+        answered, is_na = it.answer_flags(vals)
         valid, hit = it.code_tables(vals, "rate", na_policy)
         rate_valid = valid.astype(float)
         na_counts = (eng.G @ (tab.Cn @ is_na.astype(float))).sum(1)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis import Design
 from analysis.combine import ItemMeans
+from analysis.domains import code_values
 from analysis.indicators import ItemSpec, normalize_na_policy
 from survey.columns import float_column
 from survey.errors import MinyiError
@@ -71,21 +72,17 @@ def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tupl
 
 
 def item_column(spec: ItemSpec, x: np.ndarray, measure: str, na_policy: str) -> tuple[np.ndarray, np.ndarray]:
-    """(value 0–100, valid) of one item column (module docstring)."""
-    answered = np.isfinite(x)
-    na = answered & np.isin(x, spec.na_codes) if spec.na_codes else np.zeros(len(x), bool)
+    """(value 0–100, valid) of one item column (module docstring): the item's valid answers and values
+    per distinct answer (:meth:`analysis.indicators.ItemSpec.code_tables`, as the indicators take
+    them), then per row (an index is 0 where the row is not valid)."""
+    codes, vals = code_values(x)
     if measure == "rate":
-        valid = (answered & ~na) if na_policy == "exclude" else answered
-        return 100.0 * np.isin(x, spec.positive).astype(float), valid
+        valid, y = spec.code_tables(vals, "rate", na_policy)
+        return (100.0 * y)[codes], valid[codes]
     if not spec.scores:
         raise ValueError(f"item {spec.key} has no scores for an index")
-    top = max(spec.scores.values())
-    vals = np.full(len(x), np.nan)
-    for v in np.unique(x[answered]).tolist():
-        if v == int(v) and int(v) in spec.scores:
-            vals[x == v] = spec.scores[int(v)]
-    valid = answered & ~na & np.isfinite(vals)
-    return np.where(valid, 100.0 * vals / top, 0.0), valid
+    valid, y = spec.code_tables(vals, "index", na_policy)
+    return np.where(valid, 100.0 * y / max(spec.scores.values()), 0.0)[codes], valid[codes]
 
 
 def district_codes(project: Project, frame: pd.DataFrame) -> tuple[np.ndarray, list]:

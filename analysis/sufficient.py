@@ -233,8 +233,6 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
         members.setdefault(("ind", it.indicator), []).append(it.key)
         if it.area:
             members.setdefault(("area", it.area), []).append(it.key)
-    area_ids = {a.id for a in areas}
-    aggregated = {b: tuple(k) for b, k in members.items() if len(k) > 1 or (b[0] == "area" and b[1] in area_ids)}
     per_item: dict = {}  # key -> measure -> (GroupStats, A, B, d per code, y per code)
     answers: dict = {}
     by_key = {it.key: it for it in items}

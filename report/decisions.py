@@ -31,7 +31,7 @@ from analysis import Design
 from analysis.domains import code_values
 from analysis.estimators import svymean, svyprop
 from analysis.group_tests import independence_test
-from analysis.indicators import Grouping, stat_record
+from analysis.indicators import stat_record
 from analysis.multiple import multiple_choice
 from survey.columns import float_column
 from survey.questionnaire import Question, Questionnaire

@@ -486,9 +486,24 @@ def _without_coded_rows(q: Questionnaire, frame: pd.DataFrame, coded: dict, desi
     (``analyze(consume=True)``): the columns are deleted from it too, so their memory is freed."""
     keep = set(DesignSpec.from_mapping(design or {}).columns())
     drop = [c for c in coded if q.get(c) is None and c not in keep]  # "Q_row": a matrix row, not a question
-    if given is not None:  # one drop in place (deleting the columns one by one rebuilt the frame each time)
-        given.drop(columns=[c for c in drop if c in given.columns], inplace=True)
+    if given is not None:
+        _delete_in_place(given, [c for c in drop if c in given.columns])
     return frame.drop(columns=drop)
+
+
+def _delete_in_place(frame: pd.DataFrame, columns: list) -> None:
+    """Delete ``columns`` from ``frame`` itself.  pandas has no other bulk in-place delete than
+    ``drop(inplace=True)`` (deprecated in 3.1, hence the local filter; ``del`` one column at a time
+    rebuilds the column index each time, 0.15 s for 100 of 300 columns); without it (pandas 4), ``del``."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*inplace.*", category=DeprecationWarning)
+            frame.drop(columns=columns, inplace=True)
+    except TypeError:  # pragma: no cover - a pandas without drop(inplace=...)
+        for c in columns:
+            del frame[c]
 
 
 def _scored(coded: tuple, scores: dict) -> tuple:

@@ -110,3 +110,79 @@ class ServerProcess:
     def kill9(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.communicate(timeout=30)
+
+
+class Relay:
+    """A TCP relay in front of the server: the phone's "signal".  ``down()`` closes every open connection and
+    answers new ones by closing them at once, so nothing the browser sends reaches the server (Chromium's
+    offline emulation alone has let a request through under load); ``up()`` forwards again."""
+
+    def __init__(self, port: int):
+        import threading
+
+        self.target = ("127.0.0.1", port)
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.base = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.online = True
+        self.open: set = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            with self.lock:
+                if not self.online:
+                    client.close()
+                    continue
+                try:
+                    server = socket.create_connection(self.target, timeout=10)
+                except OSError:
+                    client.close()
+                    continue
+                server.settimeout(None)
+                self.open.update((client, server))
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src, dst) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        with self.lock:
+            self.open.discard(src)
+        src.close()
+
+    def down(self) -> None:
+        with self.lock:
+            self.online = False
+            for s in self.open:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+            self.open.clear()
+
+    def up(self) -> None:
+        with self.lock:
+            self.online = True
+
+    def close(self) -> None:
+        self.down()
+        self.listener.close()

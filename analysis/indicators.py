@@ -186,6 +186,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     acc: dict = {}  # (item-key tuple, measure) -> [influence per grouping]: cell × PSU totals, or per row / w
     lazy: dict = {}  # unclustered: (item-key tuple, measure) -> the item keys whose influence it sums
     row_terms: dict = {}  # unclustered: (item key, measure) -> (L per grouping: cells × K, codes, K)
+    paired: dict = {}  # unclustered: (item-key tuple, "index") -> its influence, formed with the rate's
     union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
     answers: dict = {}  # item key -> (n_na per group, n_answered per group)
 
@@ -236,19 +237,28 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         from their tables L (a few arrays of n rows at a time instead of one per aggregate and grouping)."""
         if (t, measure) in acc:
             return acc[(t, measure)]
-        keys = lazy.get((t, measure))
-        if keys is None:
-            return None
-        zs = None
-        for key in keys:
-            Ls, codes, K = row_terms[(key, measure)]
-            cellcode = eng.cell * K + codes
-            z = [L.ravel().take(cellcode) for L in Ls]
-            if zs is None:
-                zs = z
-            else:
-                for k in range(n_groupings):
-                    zs[k] += z[k]
+        zs = paired.pop((t, measure), None)
+        if zs is None:
+            keys = lazy.get((t, measure))
+            if keys is None:
+                return None
+            # the index of the same items is asked for next: formed in the same pass (one cell × code
+            # index per row and item for both measures)
+            other = "index" if measure == "rate" and lazy.get((t, "index")) == keys else None
+            sums = {m: None for m in (measure, other) if m}
+            for key in keys:
+                codes, K = row_terms[(key, measure)][1:]
+                cellcode = eng.cell * K + codes
+                for m, cur in sums.items():
+                    z = [L.ravel().take(cellcode) for L in row_terms[(key, m)][0]]
+                    if cur is None:
+                        sums[m] = z
+                    else:
+                        for k in range(n_groupings):
+                            cur[k] += z[k]
+            zs = sums[measure]
+            if other:
+                paired[(t, other)] = sums[other]
         if keep:
             acc[(t, measure)] = zs
         return zs

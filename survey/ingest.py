@@ -56,6 +56,7 @@ class ImportSummary:
     already: Optional[str] = None  # "<time> as wave <w>" when the file was imported before
     unmatched: list = field(default_factory=list)
     pii_columns: list = field(default_factory=list)
+    bytes: Optional[int] = None  # the file's size (None: not a file)
     import_id: Optional[int] = None
 
     def lines(self) -> list[str]:
@@ -106,6 +107,7 @@ class ImportBatch:
     reasons: dict
     unmatched: list = field(default_factory=list)
     pii_columns: list = field(default_factory=list)
+    bytes: Optional[int] = None  # the file's size (None: not a file)
 
     def summary(self, import_id: Optional[int] = None, already: Optional[str] = None) -> ImportSummary:
         if already:
@@ -120,13 +122,16 @@ def imported_before(project, path: str | Path) -> Optional[ImportSummary]:
     """The summary of a file already recorded in ``project`` (by its SHA-256), so it is not read again; None
     when it is new (or not a file: then :func:`prepare_file` says what is wrong).  :func:`commit_batch`
     repeats the check inside its transaction."""
-    from .importers import file_hash
+    from .importers import file_hash, hash_ahead
 
     path = Path(path)
     if not path.is_file():
         return None
     con = project.connect()
     try:
+        if not _size_recorded(con, path.stat().st_size):  # new: hashed while it is read
+            hash_ahead(path)
+            return None
         prev = already_imported(con, file_hash(path))
     finally:
         con.close()
@@ -147,9 +152,11 @@ def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optio
     with stage(f"reading {path.name}" + (f" ({size / 1e6:,.0f} MB)" if size >= 1e6 else "")):
         table = read_responses(path, project.questionnaire, format=format, sheet=sheet, mapping=mapping,
                                limits=project.limits)
-    return build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),
-                       key=table.source_hash or file_hash(path), wave=wave, site=site, strict=strict,
-                       hash_pii=hash_pii)
+    batch = build_batch(project.questionnaire, table, source=path.name, path=str(path.resolve()),
+                        key=table.source_hash or file_hash(path), wave=wave, site=site, strict=strict,
+                        hash_pii=hash_pii)
+    batch.bytes = size if path.is_file() else None
+    return batch
 
 
 def prepare_frame(project, frame: pd.DataFrame, *, source: str = "serve", key: Optional[str] = None,
@@ -314,6 +321,13 @@ def _now() -> str:
     return _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _size_recorded(con, size: int) -> bool:
+    """Whether some import may have been a file of ``size`` bytes: one recorded with that size, or one
+    whose size was not recorded (imports by minyi before 0.9, rows of ``survey serve``)."""
+    return bool(con.execute("SELECT EXISTS (SELECT 1 FROM imports i LEFT JOIN import_sizes s ON s.import_id = i.id "
+                            "WHERE s.bytes IS NULL OR s.bytes = ?)", [int(size)]).fetchall()[0][0])
+
+
 def already_imported(con, key: Optional[str]) -> Optional[str]:
     """'import #i on <time>, wave <w>' when ``key`` is recorded, else None."""
     if not key:
@@ -381,6 +395,8 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [import_id, batch.source, batch.path, batch.key, batch.format, batch.wave, batch.site,
                          batch.rows_read, batch.accepted, batch.quarantined, now])
+            if batch.bytes is not None:
+                con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, batch.bytes])
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
                         "?, ?, ?, ?, ?, ?)",
                         [now, import_id, batch.source, batch.key, batch.wave, batch.accepted + batch.quarantined,
@@ -421,6 +437,7 @@ def remove_import(project, import_id: int) -> dict:
             for table in ("quarantine", "pii", "flags"):
                 con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM imports WHERE id = ?", [import_id])
+            con.execute("DELETE FROM import_sizes WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM checks WHERE wave = ?", [wave])  # the wave's flags are recomputed when needed
             left = con.execute("SELECT count(*) FROM imports WHERE wave = ?", [wave]).fetchall()[0][0]
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, "

@@ -62,6 +62,9 @@ CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "excl
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARCHAR, import_id INTEGER, file VARCHAR, "
                  "sha256 VARCHAR, wave VARCHAR, \"rows\" BIGINT, detail VARCHAR)")
+# the byte size of each imported file (projects before 0.9 have none): a file of a size no import had is
+# new without hashing it first, so its hash is computed while it is read (survey.ingest.imported_before)
+SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 
 
 class Project:
@@ -137,6 +140,7 @@ class Project:
                     if c not in have:
                         con.execute(f"ALTER TABLE responses ADD COLUMN {_q(c)} {t}")
             con.execute(HISTORY_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+            con.execute(SIZES_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             self._schema_ok = True
         except Exception:  # pragma: no cover - a damaged database: the query that follows says so
             pass
@@ -640,6 +644,7 @@ def _init_db(path: Path, q: Questionnaire) -> None:
         con.execute("CREATE TABLE checks (wave VARCHAR, signature VARCHAR, checked_at VARCHAR)")
         con.execute("CREATE TABLE pii (import_id INTEGER, \"row\" BIGINT, \"column\" VARCHAR, value VARCHAR)")
         con.execute(HISTORY_TABLE)
+        con.execute(SIZES_TABLE)
     finally:
         con.close()
     os.chmod(path, 0o600)

@@ -40,7 +40,7 @@ choice and ranking), :mod:`~survey.importers.options` and :mod:`~survey.importer
 :mod:`~survey.importers.notes` and :mod:`~survey.importers.base` (the converted table, the layout record).
 """
 
-from .base import PROBLEM_COLUMNS, ImportedTable, Layout, file_hash
+from .base import PROBLEM_COLUMNS, ImportedTable, Layout, file_hash, hash_ahead
 from .converter import _Converter
 from .kobo import split_spaced
 from .mapping import check_mapping
@@ -56,6 +56,6 @@ from .wjx import SKIP as WJX_SKIP
 
 __all__ = ["CONTAINERS", "EMPTY_VALUES", "FORMATS", "GROUP_NOTES", "LAYOUTS", "LAYOUT_NAMES", "META_MAP", "PII_HEADERS",
            "PII_VALUES", "PROBLEM_COLUMNS", "WJX_SKIP", "ImportedTable", "Layout", "_Converter", "check_mapping",
-           "convert_raw", "detect", "detect_pii", "file_hash", "grouped_notes", "map_option_values", "native_table",
+           "convert_raw", "detect", "detect_pii", "file_hash", "hash_ahead", "grouped_notes", "map_option_values", "native_table",
            "norm_series", "norm_text", "option_lookup", "parse_duration", "parse_times", "read_responses",
            "scores_as_codes", "split_spaced"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -74,20 +76,61 @@ class Layout:
     finish: Optional[Callable] = None  # ImportedTable -> ImportedTable, applied to every table of this layout
 
 
-_HASH_CACHE: dict = {}
+_HASHES: dict = {}  # (resolved path, size, mtime) -> Future of the SHA-256 (one file at a time)
+_HASH_LOCK = threading.Lock()
+
+
+def _hash_key(path: Path) -> tuple:
+    p = Path(path)
+    st = p.stat()
+    return str(p.resolve()), st.st_size, st.st_mtime_ns
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)  # releases the GIL: a hash ahead runs beside the reading
+    return h.hexdigest()
+
+
+def _hash_future(path: Path) -> tuple[Future, Optional[Callable[[], None]]]:
+    """The file's hash (one Future per path, size and modification time) and, when it is new, the
+    function that computes it (for the caller to run, here or on a thread)."""
+    key = _hash_key(path)
+    with _HASH_LOCK:
+        fut = _HASHES.get(key)
+        if fut is None:
+            _HASHES.clear()
+            fut = _HASHES[key] = Future()
+            start = True
+        else:
+            start = False
+    if start:
+        def run() -> None:
+            try:
+                fut.set_result(_sha256(key[0]))
+            except BaseException as e:  # the caller of file_hash sees it; a later call tries again
+                with _HASH_LOCK:
+                    if _HASHES.get(key) is fut:
+                        del _HASHES[key]
+                fut.set_exception(e)
+        return fut, run
+    return fut, None
+
+
+def hash_ahead(path: Path) -> None:
+    """Start hashing ``path`` on a thread, for :func:`file_hash` to collect later (an import reads the file
+    meanwhile: its SHA-256 is needed only when the import is recorded)."""
+    fut, run = _hash_future(path)
+    if run is not None:
+        threading.Thread(target=run, name="minyi-file-hash", daemon=True).start()
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 of the file (cached by path, size and modification time: the store asks twice)."""
-    p = Path(path)
-    st = p.stat()
-    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
-    if key in _HASH_CACHE:
-        return _HASH_CACHE[key]
-    h = hashlib.sha256()
-    with open(p, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    _HASH_CACHE.clear()
-    _HASH_CACHE[key] = h.hexdigest()
-    return _HASH_CACHE[key]
+    """SHA-256 of the file (kept by path, size and modification time: the store asks twice; started
+    early by :func:`hash_ahead`)."""
+    fut, run = _hash_future(path)
+    if run is not None:
+        run()
+    return fut.result()

@@ -323,7 +323,7 @@ def _now() -> str:
 
 def _size_recorded(con, size: int) -> bool:
     """Whether some import may have been a file of ``size`` bytes: one recorded with that size, or one
-    whose size was not recorded (imports by minyi before 0.9, rows of ``survey serve``)."""
+    whose size was not recorded (imports recorded before sizes were, rows of ``survey serve``)."""
     return bool(con.execute("SELECT EXISTS (SELECT 1 FROM imports i LEFT JOIN import_sizes s ON s.import_id = i.id "
                             "WHERE s.bytes IS NULL OR s.bytes = ?)", [int(size)]).fetchall()[0][0])
 

@@ -56,7 +56,6 @@ class ImportSummary:
     already: Optional[str] = None  # "<time> as wave <w>" when the file was imported before
     unmatched: list = field(default_factory=list)
     pii_columns: list = field(default_factory=list)
-    bytes: Optional[int] = None  # the file's size (None: not a file)
     import_id: Optional[int] = None
 
     def lines(self) -> list[str]:
@@ -323,7 +322,7 @@ def _now() -> str:
 
 def _size_recorded(con, size: int) -> bool:
     """Whether some import may have been a file of ``size`` bytes: one recorded with that size, or one
-    whose size was not recorded (imports recorded before sizes were, rows of ``survey serve``)."""
+    whose size was not recorded (imports recorded before sizes were)."""
     return bool(con.execute("SELECT EXISTS (SELECT 1 FROM imports i LEFT JOIN import_sizes s ON s.import_id = i.id "
                             "WHERE s.bytes IS NULL OR s.bytes = ?)", [int(size)]).fetchall()[0][0])
 
@@ -395,8 +394,8 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [import_id, batch.source, batch.path, batch.key, batch.format, batch.wave, batch.site,
                          batch.rows_read, batch.accepted, batch.quarantined, now])
-            if batch.bytes is not None:
-                con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, batch.bytes])
+            # −1: not a file (rows of survey serve), never the size of one
+            con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, -1 if batch.bytes is None else batch.bytes])
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
                         "?, ?, ?, ?, ?, ?)",
                         [now, import_id, batch.source, batch.key, batch.wave, batch.accepted + batch.quarantined,

@@ -62,8 +62,9 @@ CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "excl
 _KEY = "(_import_id::BIGINT << 40) + _row"  # one int64 per stored row
 HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARCHAR, import_id INTEGER, file VARCHAR, "
                  "sha256 VARCHAR, wave VARCHAR, \"rows\" BIGINT, detail VARCHAR)")
-# the byte size of each imported file (none for imports recorded before sizes were): a file of a size no import had is
-# new without hashing it first, so its hash is computed while it is read (survey.ingest.imported_before)
+# the byte size of each imported file (−1: rows of survey serve; none for imports recorded before sizes
+# were): a file of a size no import had is new without hashing it first, so its hash is computed while it
+# is read (survey.ingest.imported_before)
 SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 
 

@@ -12,8 +12,10 @@ import hashlib
 import os
 
 import duckdb
+import pandas as pd
 
 from survey.importers import file_hash, hash_ahead
+from survey.ingest import _size_recorded
 from survey.store import Project
 
 from test_rowcheck import ROWS, write_csv as write_rows, write_tiny
@@ -79,3 +81,18 @@ def test_the_hash_ahead_is_the_files_sha256_and_follows_a_change(tmp_path):
     f.write_bytes(os.urandom(1 << 20))
     os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))  # a new modification time
     assert file_hash(f) == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_rows_of_survey_serve_never_stand_for_a_file(tmp_path):
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    a = write_rows(tmp_path / "a.csv", [r for r, _ in ROWS])
+    frame = pd.read_csv(a, dtype=str, keep_default_na=False)
+    s = p.commit_batch(p.prepare_rows(frame, source="serve", key="serve:1", wave="w1"))
+    assert _sizes(p) == {s.import_id: -1}
+    con = p.connect()
+    try:
+        assert not _size_recorded(con, a.stat().st_size)  # a file of any size is new: hashed while read
+    finally:
+        con.close()
+    s2 = p.import_file(a, wave="w1")
+    assert not s2.already and _sizes(p)[s2.import_id] == a.stat().st_size

@@ -10,9 +10,9 @@ Python and overlaps the numpy work of the other sections.  Measured at 1,000,000
 cores in docs/scale.md.
 
 ``MINYI_THREADS`` sets the number of threads (1 = one after the other, in order, as before); the
-default is the number of cores this process may use, at most :data:`MAX_THREADS`.  The result is the
-same whatever the number: each section is a pure function of its inputs, and the sections are
-returned in the order given.  The first section (in that order) that raised has its exception
+default is the number of cores this process may use, at most :data:`survey.cores.MAX_THREADS`.  The
+result is the same whatever the number: each section is a pure function of its inputs, and the
+sections are returned in the order given.  The first section (in that order) that raised has its exception
 re-raised, the ones not started yet are cancelled.
 """
 
@@ -23,8 +23,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Callable
 
-MAX_THREADS = 4  # beyond this the sections, a dozen of uneven cost, gain nothing
-
+from survey.cores import threads
 
 BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # not OMP_NUM_THREADS: Arrow's pool reads it
 
@@ -41,18 +40,6 @@ def one_blas_thread() -> bool:
     for v in BLAS_THREADS_ENV:
         os.environ[v] = "1"
     return True
-
-
-def threads() -> int:
-    """Threads for the sections: ``MINYI_THREADS`` when set (≥ 1), else the usable cores (≤ MAX_THREADS)."""
-    env = os.environ.get("MINYI_THREADS", "").strip()
-    if env.isdigit() and int(env) >= 1:
-        return int(env)
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores))
 
 
 def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = None,

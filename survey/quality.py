@@ -66,13 +66,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     cols = answer_columns(frame, q)
     arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
-        # one 64-bit hash per answer vector, combined column by column (NaN hashes alike)
-        h = np.zeros(n, dtype=np.uint64)
-        nonblank = np.zeros(n, dtype=bool)
-        for x in arrays:
-            nonblank |= ~np.isnan(x)
-            # float32 columns hold whole-number codes (exact): nothing to round
-            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
+        h, nonblank = answer_hashes(arrays, n)
         ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
             first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
@@ -110,6 +104,37 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
                              "detail": np.array([], dtype=object)})
     return pd.concat(parts, ignore_index=True)
+
+
+def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """One 64-bit hash per row's answer vector (NaN hashes alike; equal answers, equal hashes) and whether
+    the row answered anything.  Each column is hashed by pandas (``hash_array``, a strong 64-bit mix) and
+    combined column by column; the columns are taken in two halves, hashed on two threads when there
+    are (:func:`survey.cores.threads`; numpy releases the GIL) and combined — the same halves and the
+    same hash on one thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .cores import threads
+
+    def part(cols: list) -> tuple[np.ndarray, np.ndarray]:
+        h = np.zeros(n, dtype=np.uint64)
+        nonblank = np.zeros(n, dtype=bool)
+        for x in cols:
+            nonblank |= ~np.isnan(x)
+            # float32 columns hold whole-number codes (exact): nothing to round
+            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
+        return h, nonblank
+
+    halves = [arrays[: len(arrays) // 2], arrays[len(arrays) // 2:]]
+    if threads() > 1 and n >= PARALLEL_ROWS:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-check") as ex:
+            (h1, b1), (h2, b2) = ex.map(part, halves)
+    else:
+        (h1, b1), (h2, b2) = map(part, halves)
+    return (h1 * np.uint64(1000003)) ^ h2, b1 | b2
+
+
+PARALLEL_ROWS = 50_000  # fewer rows: hashed in this thread (a thread costs more than it saves)
 
 
 def _who(frame: pd.DataFrame, pos: np.ndarray) -> list:

@@ -182,3 +182,31 @@ def test_the_first_read_that_runs_the_checks_gives_the_rows_a_later_read_gives(p
     assert [str(d) for d in first.dtypes] == [str(d) for d in again.dtypes]
     assert (first.dtypes == np.float32).any()
     assert again[cols].equals(first[cols])
+
+
+def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
+    """Above PARALLEL_ROWS the answer hashes are computed in two halves on two threads: the same rows are
+    flagged, naming the same earlier respondent, as with MINYI_THREADS=1 (and the hash is the same)."""
+    from survey import quality
+    from survey.qload import bundled_path
+    from survey.simulate import simulate
+
+    q = load_questionnaire(bundled_path())
+    f = simulate(q, quality.PARALLEL_ROWS + 500, seed=4)
+    answers = [c for c in f.columns if c != "respondent_id"]
+    rng = np.random.default_rng(4)
+    src = rng.choice(len(f) // 2, 40, replace=False)
+    dst = rng.choice(np.arange(len(f) // 2, len(f)), 40, replace=False)
+    f.loc[dst, answers] = f.loc[src, answers].values  # 40 later rows repeat 40 earlier ones
+    f.loc[dst[:5], answers[-1]] = np.nan  # ... 5 of them not quite (a blank where the earlier row answered)
+    f.loc[src[:5], answers[-1]] = 1.0
+    got = {}
+    for n_threads in ("1", "2"):
+        monkeypatch.setenv("MINYI_THREADS", n_threads)
+        flags = quality_flags(f, q)
+        got[n_threads] = flags[flags["kind"] == "identical_answers"][["index", "detail"]].reset_index(drop=True)
+        arrays = [np.asarray(f[c], dtype=float) for c in quality.answer_columns(f, q)]
+        got["hash" + n_threads] = quality.answer_hashes(arrays, len(f))[0]
+    pd.testing.assert_frame_equal(got["1"], got["2"])
+    assert np.array_equal(got["hash1"], got["hash2"])
+    assert sorted(got["1"]["index"]) == sorted(int(i) for i in dst[5:])

@@ -89,6 +89,7 @@ def test_printed_font_check_can_fail():
     """A label that cannot fit 15 cm at 8 pt is caught (the check is not vacuous)."""
     import matplotlib.pyplot as plt
 
+    C._style()  # as every chart function does (alone, this test must not rely on an earlier chart's style)
     fig, ax = plt.subplots(figsize=(14, 3))
     ax.barh([0, 1], [1, 2])
     ax.set_yticks([0, 1])

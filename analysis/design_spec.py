@@ -24,7 +24,7 @@ field                  meaning (R)
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional
 
 import pandas as pd
 

@@ -42,7 +42,7 @@ h̄/((h̄ − 1)(R − 1)) with h̄ the harmonic mean of PSUs per stratum; rando
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 import numpy as np

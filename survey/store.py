@@ -48,7 +48,7 @@ from .owners import responsible_units
 from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
-from .reading import KEY_COLUMNS, exclusion_mask, in_import_order, read_arrow, row_key, select_frame, to_frame
+from .reading import exclusion_mask, in_import_order, read_arrow, row_key, select_frame, to_frame
 from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave, unregister_wave
 

@@ -193,7 +193,9 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     groupings = [_grouping(q, frame, b) for b in by]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
-    coded = {it.key: code_values(float_column(frame, it.key)) for it in items if it.key in frame}
+    # each item's answers as codes (int16) and the value of each code, the items on the sections' threads
+    coded = run_sections({it.key: (lambda key=it.key: code_values(float_column(frame, key)))
+                          for it in items if it.key in frame}, label="coding the answers", unit="items")
     items = [it for it in items if it.key in coded]
     frame = _without_coded_rows(q, frame, coded, design, given if consume else None)
     given = None

@@ -43,15 +43,15 @@ def one_blas_thread() -> bool:
 
 
 def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = None,
-                 label: str = "") -> dict[str, Any]:
+                 label: str = "", unit: str = "sections") -> dict[str, Any]:
     """``{name: task()}`` for every task, in the order of ``tasks``; tasks start in that order, so
     put the longest first.  With one thread they run one after the other in this thread.  ``label``:
-    a progress stage (:func:`survey.progress.stage`) counting the sections done, shown only where the
-    command shows progress."""
+    a progress stage (:func:`survey.progress.stage`) counting the tasks done (``unit``), shown only
+    where the command shows progress."""
     from survey.progress import stage
 
     n = threads() if n_threads is None else n_threads
-    with stage(label or "sections", total=len(tasks), unit="sections") as advance:
+    with stage(label or "sections", total=len(tasks), unit=unit) as advance:
         if n <= 1 or len(tasks) <= 1:
             out = {}
             for k, f in tasks.items():

@@ -97,8 +97,12 @@ def _design_parts(design: Design) -> dict:
         s[certain | lonely] = 0.0  # lonely strata: handled in covariance (they depend on the domain)
         lonely_h = np.zeros(H, dtype=bool)
         lonely_h[st[lonely]] = True
+        w = design.weights
+        uniform = None  # (w, s): one stratum, every row's weight and factor the same (an unweighted SRS)
+        if H == 1 and len(s) and s[0] == s[-1] and w[0] == w[-1] and np.all(s == s[0]) and np.all(w == w[0]):
+            uniform = (float(w[0]), float(s[0]))
         out.update(H=H, n_h=n_h, s=s, sigma=np.bincount(st, weights=s, minlength=H), lonely_h=lonely_h,
-                   lonely_rows=np.flatnonzero(lonely), one_minus_f=one_minus_f)
+                   lonely_rows=np.flatnonzero(lonely), one_minus_f=one_minus_f, uniform=uniform)
     if len(_PARTS) > 8:
         _PARTS.clear()
     _PARTS[id(design)] = (weakref.ref(design), out)
@@ -129,9 +133,6 @@ class CellTotals:
         self.G = int(n_groups)
         groups = np.asarray(groups, dtype=np.int64)
         m_rows = len(groups)
-        ok = groups >= 0
-        w = np.asarray(design.weights, dtype=float)
-        strata, psu = design.strata, design.psu
         if X is None:
             X = np.ones((m_rows, 1))
         if callable(X):
@@ -142,11 +143,68 @@ class CellTotals:
             X = X[:, None] if X.ndim == 1 else X
             self.F = X.shape[1]
             feats = X.__getitem__
-        G, F = self.G, self.F
+        F = self.F
         parts = _design_parts(design)
         self.onerow = parts["onerow"]
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
+        uniform = parts.get("uniform") if self.onerow else None
+        if uniform is not None and (m_rows == 0 or int(groups.min()) >= 0):
+            self._uniform(groups, feats, m_rows, uniform, chunk_rows)
+        else:
+            self._general(design, groups, feats, m_rows, rows, parts, chunk_rows)
+        if not self.onerow:
+            return
+        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
+        li = parts["lonely_rows"]  # the design rows of lonely strata (one per stratum), for adjust
+        if rows is not None and len(li):
+            pos = np.full(design.n, -1, dtype=np.int64)
+            pos[rows] = np.arange(len(rows))
+            li = pos[li]
+            li = li[li >= 0]
+        d = rows[li] if rows is not None else li  # their design rows
+        self.lonely_strata = design.strata[d]
+        self.lonely_g = groups[li]
+        wl = np.asarray(design.weights, dtype=float)[d]
+        self.lonely_wx = wl[:, None] * np.asarray(feats(li), dtype=float).reshape(len(li), F)
+        self.lonely_f = 1.0 - design.fpc_fraction[d]
+
+    def _uniform(self, groups: np.ndarray, feats, m_rows: int, uniform: tuple, chunk_rows: int) -> None:
+        """The unclustered sums of :meth:`_general` when the design has one stratum and one weight w and
+        factor s for every row, and every row is in a category: Σ s·w·x = s·w·Σx and Σ w·x = w·Σx share
+        one sum per category, Σ s·w²·x xᵀ = s·w²·Σ x xᵀ (no per-row weight arrays)."""
+        w0, s0 = uniform
+        G, F = self.G, self.F
+        self.H = 1
+        Q = np.zeros((G, F, F))
+        tot = np.zeros((G, F))
+        if F <= 4:  # a few bincounts
+            Xa = feats(slice(0, m_rows))
+            for f in range(F):
+                xf = np.ascontiguousarray(Xa[:, f], dtype=float)
+                tot[:, f] = np.bincount(groups, weights=xf, minlength=G)
+                for e in range(f, F):
+                    Q[:, f, e] = Q[:, e, f] = np.bincount(groups, weights=xf * Xa[:, e], minlength=G)
+        else:  # matrix products over the rows of each category, a chunk of rows at a time
+            order = np.argsort(groups, kind="stable") if m_rows > 1 and np.any(groups[1:] < groups[:-1]) else None
+            bounds = np.searchsorted(groups if order is None else groups[order], np.arange(G + 1))
+            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                for lo in range(int(bounds[c]), int(bounds[c + 1]), chunk_rows):
+                    hi = min(lo + chunk_rows, int(bounds[c + 1]))
+                    blk = np.asarray(feats(slice(lo, hi) if order is None else order[lo:hi]), dtype=float)
+                    Q[c] += blk.T @ blk
+                    tot[c] += blk.sum(0)
+        self.Q = Q * (s0 * w0 * w0)
+        self.Ls = (tot * (s0 * w0)).reshape(1, G * F)
+        self.Lw = (tot * w0).reshape(1, G * F)
+
+    def _general(self, design: Design, groups: np.ndarray, feats, m_rows: int, rows: Optional[np.ndarray],
+                 parts: dict, chunk_rows: int) -> None:
+        G, F = self.G, self.F
+        ok = groups >= 0
+        w = np.asarray(design.weights, dtype=float)
+        strata, psu = design.strata, design.psu
+        if rows is not None:
             w, strata, psu = w[rows], strata[rows], psu[rows]
         g = np.where(ok, groups, 0)
         wz = np.where(ok, w, 0.0)  # rows outside every category: weight 0
@@ -203,17 +261,6 @@ class CellTotals:
         self.Q = Q
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
-        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
-        li = parts["lonely_rows"]  # the design rows of lonely strata (one per stratum), for adjust
-        if rows is not None and len(li):
-            pos = np.full(design.n, -1, dtype=np.int64)
-            pos[rows] = np.arange(len(rows))
-            li = pos[li]
-            li = li[li >= 0]
-        self.lonely_strata = strata[li]
-        self.lonely_g = groups[li]
-        self.lonely_wx = w[li, None] * np.asarray(feats(li), dtype=float).reshape(len(li), F)
-        self.lonely_f = 1.0 - design.fpc_fraction[rows[li] if rows is not None else li]
 
     def covariance(self, U: np.ndarray, present: np.ndarray) -> np.ndarray:
         """m × m covariance of the totals with coefficients ``U`` (G × F × m, or G × m when F = 1);

@@ -22,8 +22,9 @@ def seed_of(*case) -> int:
     return zlib.crc32(repr(case).encode())
 
 
-def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False, equal_weights: bool = False):
-    n_strata = int(rng.integers(1, 5))
+def random_design(rng, *, clustered: bool, fpc: str, lonely: str, pps: bool = False, equal_weights: bool = False,
+                  one_stratum: bool = False):
+    n_strata = 1 if one_stratum else int(rng.integers(1, 5))
     strata, psus = [], []
     pid = 0
     for h in range(n_strata):
@@ -88,11 +89,25 @@ def test_equal_weights_equal_row_level(fpc, lonely, n_features):
         _check_aggregated(rng, d, n_features)
 
 
-def _check_aggregated(rng, d, n_features):
+@pytest.mark.parametrize("fpc", ["none", "counts"])
+@pytest.mark.parametrize("n_features", [1, 4, 7])
+def test_unweighted_srs_every_row_in_a_category_equals_row_level(fpc, n_features):
+    """One stratum, one weight and one factor for every row, every row in a category (the report's group
+    tests of an unweighted sample): CellTotals sums the features per category once (no weight arrays)."""
+    from analysis.cell_variance import _design_parts
+
+    rng = np.random.default_rng(seed_of("uniform", fpc, n_features))
+    for _ in range(15):
+        d = random_design(rng, clustered=False, fpc=fpc, lonely="none", equal_weights=True, one_stratum=True)
+        assert _design_parts(d)["uniform"] is not None
+        _check_aggregated(rng, d, n_features, all_in=True)
+
+
+def _check_aggregated(rng, d, n_features, all_in: bool = False):
     """The covariance of CellTotals against Design.variance of the row-level influence values, for one design."""
     G = int(rng.integers(1, 6))
     m = int(rng.integers(1, 5))
-    groups = rng.integers(-1, G, d.n)
+    groups = rng.integers(0 if all_in else -1, G, d.n)
     X = None if n_features == 1 else rng.choice([0.0, 1.0, 2.0, 5.0], size=(d.n, n_features))
     F = 1 if X is None else n_features
     U = rng.normal(size=(G, F, m))

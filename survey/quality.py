@@ -199,11 +199,10 @@ def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.n
 
 def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     """Per question: respondents asked, how many left it unanswered, and the rate (missing / asked)."""
-    from .skip import asked_masks
+    from .skip import iter_asked_masks
 
-    asked = asked_masks(q, frame)
     rows = []
-    for qq in q.questions:
+    for qq, (_, a) in zip(q.questions, iter_asked_masks(q, frame)):  # one asked mask at a time
         cols = [c for c in qq.columns() if c in frame.columns and not c.endswith("_other")]
         if not cols:
             continue
@@ -216,7 +215,6 @@ def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
                 x = float_column(frame, c)
                 with np.errstate(invalid="ignore"):
                     ans |= (x > 0) if qq.type in ("multiple", "ranking") else ~np.isnan(x)
-        a = asked[qq.id]
         n = int(a.sum())
         miss = int((a & ~ans).sum())
         rows.append({"question": qq.id, "asked": n, "missing": miss, "rate": (miss / n) if n else float("nan")})

@@ -8,7 +8,7 @@ questionnaire and evaluated vectorised over a DataFrame in native layout.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 import numpy as np
 import pandas as pd
@@ -159,6 +159,13 @@ class _MissingAsNaN(Mapping[str, np.ndarray]):
 
 def asked_masks(q: Questionnaire, frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """``{question id: asked mask}`` for every question (conditions share one column cache)."""
+    return dict(iter_asked_masks(q, frame))
+
+
+def iter_asked_masks(q: Questionnaire, frame: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]]:
+    """``(question id, asked mask)`` for every question in order, one mask at a time (a caller that uses
+    each once holds one, not one per question: 120 MB at 1,000,000 rows × 120 questions)."""
     cols = _Columns(frame)
     sites: dict = {}
-    return {qq.id: condition_mask(q, qq, frame, _cols=cols, _sites=sites) for qq in q.questions}
+    for qq in q.questions:
+        yield qq.id, condition_mask(q, qq, frame, _cols=cols, _sites=sites)

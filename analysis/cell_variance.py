@@ -44,7 +44,7 @@ with strata, clusters, fpc, PPS, domains and lonely PSUs (tests/test_cell_varian
 from __future__ import annotations
 
 import weakref
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 import numpy as np
 
@@ -186,14 +186,10 @@ class CellTotals:
                 for e in range(f, F):
                     Q[:, f, e] = Q[:, e, f] = np.bincount(groups, weights=xf * Xa[:, e], minlength=G)
         else:  # matrix products over the rows of each category, a chunk of rows at a time
-            order = np.argsort(groups, kind="stable") if m_rows > 1 and np.any(groups[1:] < groups[:-1]) else None
-            bounds = np.searchsorted(groups if order is None else groups[order], np.arange(G + 1))
-            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
-                for lo in range(int(bounds[c]), int(bounds[c + 1]), chunk_rows):
-                    hi = min(lo + chunk_rows, int(bounds[c + 1]))
-                    blk = np.asarray(feats(slice(lo, hi) if order is None else order[lo:hi]), dtype=float)
-                    Q[c] += blk.T @ blk
-                    tot[c] += blk.sum(0)
+            for c, at in _chunks(groups, G, chunk_rows):
+                blk = np.asarray(feats(at), dtype=float)
+                Q[c] += blk.T @ blk
+                tot[c] += blk.sum(0)
         self.Q = Q * (s0 * w0 * w0)
         self.Ls = (tot * (s0 * w0)).reshape(1, G * F)
         self.Lw = (tot * w0).reshape(1, G * F)
@@ -238,26 +234,21 @@ class CellTotals:
                 for e in range(f, F):
                     Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * Xa[:, e], minlength=G)
         else:  # matrix products over the rows of each stratum × category, a chunk of rows at a time
-            order = np.argsort(key, kind="stable") if m_rows > 1 and np.any(key[1:] < key[:-1]) else None
-            bounds = np.searchsorted(key if order is None else key[order], np.arange(H * G + 1))
-            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
-                for lo in range(int(bounds[c]), int(bounds[c + 1]), chunk_rows):
-                    hi = min(lo + chunk_rows, int(bounds[c + 1]))
-                    at = slice(lo, hi) if order is None else order[lo:hi]
-                    blk = np.asarray(feats(at), dtype=float)
-                    wb, sb = wz[at], s[at]
-                    if _constant(wb) and _constant(sb):  # one weight and factor in the block (equal weights)
-                        Q[c % G] += (sb[0] * wb[0] * wb[0]) * (blk.T @ blk)
-                        tot = blk.sum(0)
-                        Ls[c] += (sb[0] * wb[0]) * tot
-                        Lw[c] += wb[0] * tot
-                        continue
-                    r = np.sqrt(sb * wb * wb)
-                    sblk = np.multiply(blk, r[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
-                    Q[c % G] += sblk.T @ sblk
-                    # einsum: BLAS is many times slower on these tall, narrow products
-                    Ls[c] += np.einsum("i,if->f", sb * wb, blk)
-                    Lw[c] += np.einsum("i,if->f", wb, blk)
+            for c, at in _chunks(key, H * G, chunk_rows):
+                blk = np.asarray(feats(at), dtype=float)
+                wb, sb = wz[at], s[at]
+                if _constant(wb) and _constant(sb):  # one weight and factor in the block (equal weights)
+                    Q[c % G] += (sb[0] * wb[0] * wb[0]) * (blk.T @ blk)
+                    tot = blk.sum(0)
+                    Ls[c] += (sb[0] * wb[0]) * tot
+                    Lw[c] += wb[0] * tot
+                    continue
+                r = np.sqrt(sb * wb * wb)
+                sblk = np.multiply(blk, r[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
+                Q[c % G] += sblk.T @ sblk
+                # einsum: BLAS is many times slower on these tall, narrow products
+                Ls[c] += np.einsum("i,if->f", sb * wb, blk)
+                Lw[c] += np.einsum("i,if->f", wb, blk)
         self.Q = Q
         self.Ls = Ls.reshape(H, G * F)
         self.Lw = Lw.reshape(H, G * F)
@@ -297,6 +288,18 @@ class CellTotals:
                 n_ok = n_all - int(lp.sum())
                 V = V * n_all / n_ok if n_ok > 0 else V * np.nan
         return V
+
+
+def _chunks(key: np.ndarray, n_keys: int, chunk_rows: int) -> Iterator[tuple[int, Any]]:
+    """(key, positions) of the rows of each key 0..n_keys−1 present, in key order, ``chunk_rows`` rows
+    at a time: a slice when the keys are already in order (the caller's rows, e.g. group-ordered),
+    else an index array of a stable sort."""
+    order = np.argsort(key, kind="stable") if len(key) > 1 and np.any(key[1:] < key[:-1]) else None
+    bounds = np.searchsorted(key if order is None else key[order], np.arange(n_keys + 1))
+    for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+        for lo in range(int(bounds[c]), int(bounds[c + 1]), chunk_rows):
+            hi = min(lo + chunk_rows, int(bounds[c + 1]))
+            yield int(c), (slice(lo, hi) if order is None else order[lo:hi])
 
 
 def _constant(x: np.ndarray) -> bool:

@@ -106,6 +106,9 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     return pd.concat(parts, ignore_index=True)
 
 
+PARALLEL_ROWS = 50_000  # fewer rows: the answer hashes are made in this thread (a thread costs more than it saves)
+
+
 def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """One 64-bit hash per row's answer vector (NaN hashes alike; equal answers, equal hashes) and whether
     the row answered anything.  Each column is hashed by pandas (``hash_array``, a strong 64-bit mix) and
@@ -133,8 +136,6 @@ def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndar
         (h1, b1), (h2, b2) = map(part, halves)
     return (h1 * np.uint64(1000003)) ^ h2, b1 | b2
 
-
-PARALLEL_ROWS = 50_000  # fewer rows: hashed in this thread (a thread costs more than it saves)
 
 
 def _who(frame: pd.DataFrame, pos: np.ndarray) -> list:

@@ -176,7 +176,6 @@ def to_frame(table, types: dict, columns: Sequence[str], *, codes_float32: bool 
     return out.to_pandas(split_blocks=True, self_destruct=True)
 
 
-
 def select_frame(frame: pd.DataFrame, columns: Sequence[str], keep: Optional[np.ndarray] = None, *,
                  codes_float32: bool = True) -> pd.DataFrame:
     """``columns`` of a frame made by :func:`to_frame` (codes float32) with only the rows ``keep`` marks

@@ -5,16 +5,16 @@ DOUBLE, text VARCHAR).  A command reads it here:
 
 * only the columns it needs, in one DuckDB scan streamed as Arrow record batches (progress can
   count the rows), never ``SELECT *`` into pandas;
-* without ``ORDER BY`` on the wide table: rows come back in storage order and the row key
-  ``(_import_id << 40) + _row`` is checked to be increasing — it is, for data imported in one
-  piece — and only when it is not are the rows put in order (a numpy argsort of one int64 column
-  and an Arrow ``take``, not a database sort of every column);
+* without ``ORDER BY`` on the wide table: the row keys ``(_import_id << 40) + _row`` are read and
+  sorted first (one narrow scan), and each record batch of the wide scan is written to its rows
+  (:func:`read_columns`), so the rows end in import order without a sort or copy of any column;
+* codes are written from the Arrow buffers into one numpy array per column, allocated once for the
+  wave: float32 (exact for SMALLINT codes, half the memory of float64; INTEGER codes and DOUBLE
+  numbers float64), missing answers NaN; each batch is released once written;
 * the project's exclusion rules become one boolean mask from the stored flags (their keys),
-  counted per rule, and the kept rows are selected column by column as each becomes a numpy
-  array (a numpy mask; an Arrow filter of nullable SMALLINT columns was ~10x slower);
-* codes reach pandas as float32 (exact for SMALLINT codes, half the memory of float64; INTEGER
-  codes and DOUBLE numbers stay float64), missing answers as NaN, each column its own block
-  (``split_blocks``: no consolidation copy).
+  counted per rule, and the kept rows are moved to the front of each column in place
+  (:meth:`StoredColumns.frame`), not copied to a second frame;
+* the frame holds each column as its own block (``split_blocks``: no consolidation copy).
 """
 
 from __future__ import annotations
@@ -39,28 +39,6 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_arrow(con, wave: Optional[str], columns: Sequence[str], *,
-               progress: Optional[Callable[[int], None]] = None):
-    """``columns`` (plus the row key) of ``wave`` (None: every wave) as one Arrow table, in storage
-    order; ``progress(rows)`` is called after each record batch."""
-    import pyarrow as pa
-
-    from .arrow_memory import use_fast_pool
-
-    use_fast_pool()  # before the first large Arrow allocation of the command (see survey.arrow_memory)
-    cols = list(dict.fromkeys([*KEY_COLUMNS, *columns]))
-    where = " WHERE _wave = $wave" if wave is not None else ""
-    rel = con.sql(f"SELECT {', '.join(quote(c) for c in cols)} FROM responses{where}",
-                  params={"wave": wave} if wave is not None else None)
-    reader = rel.to_arrow_reader(_BATCH_ROWS)
-    batches = []
-    for b in reader:
-        batches.append(b)
-        if progress is not None:
-            progress(b.num_rows)
-    return pa.Table.from_batches(batches, schema=reader.schema)
-
-
 def storage_order(key: np.ndarray) -> Optional[np.ndarray]:
     """None when ``key`` is strictly increasing (rows already in import order), else the
     permutation that sorts it (stable)."""
@@ -69,28 +47,188 @@ def storage_order(key: np.ndarray) -> Optional[np.ndarray]:
     return np.argsort(key, kind="stable")
 
 
-MAX_RUNS = 256  # more stretches than this: one take is as cheap as the slices
+class StoredColumns:
+    """Columns of a wave as :func:`read_columns` returns them, rows in import order (``key`` increasing):
+    codes and numbers as numpy arrays owned by this object (float32 or float64, NaN = no answer), other
+    columns (text) as Arrow arrays.  :meth:`frame` makes the analysis frame from them."""
+
+    def __init__(self, arrays: dict, key: np.ndarray):
+        self.arrays = arrays
+        self.key = key
+
+    @property
+    def n(self) -> int:
+        return int(self.key.size)
+
+    def frame(self, columns: Sequence[str], keep: Optional[np.ndarray] = None, *,
+              codes_float32: bool = True) -> pd.DataFrame:
+        """``columns`` as a DataFrame (one block per column, the numpy arrays without a copy).
+
+        ``keep``: only the rows it marks.  This uses the columns up: the kept rows are moved to the
+        front of each numpy array in place (one column-sized scratch array at a time, reused, so no
+        second copy of the wave is made), the other columns are released, and neither this object nor
+        a frame made from it earlier may be used afterwards.  ``codes_float32=False`` widens float32
+        codes to float64."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if keep is not None and bool(keep.all()):
+            keep = None
+        if keep is not None:
+            cols = {c: self.arrays[c] for c in columns}
+            self.arrays, self.key = {}, self.key[keep]
+        else:
+            cols = self.arrays
+        k = self.n
+        mask = None if keep is None else pa.array(keep)
+        arrays, fields = [], []
+        for name in columns:
+            col = cols[name]
+            if isinstance(col, np.ndarray):
+                if keep is not None:
+                    col[:k] = col[keep]
+                    col = col[:k]
+                if col.dtype == np.float32 and not codes_float32:
+                    col = col.astype(np.float64)
+                col = pa.array(col)
+            elif keep is not None:
+                col = pc.filter(col, mask)
+            arrays.append(col)
+            fields.append(pa.field(name, col.type))
+        del cols
+        out = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+        del arrays
+        return out.to_pandas(split_blocks=True, self_destruct=True)
 
 
-def in_import_order(table, key: np.ndarray):
-    """``(table, key)`` with the rows in import order (``key`` increasing).
+_NUMERIC = {"SMALLINT", "INTEGER", "DOUBLE"}
 
-    DuckDB's parallel scan hands back row groups (122,880 rows) in the order its threads finish them,
-    so a wave arrives as stretches of rows that are each in order.  The permutation that sorts
-    ``key`` (:func:`storage_order`) is cut where it stops stepping by one; each piece is a stretch of
-    the table as read, so at most :data:`MAX_RUNS` pieces are put in order by zero-copy slices (no
-    column is copied), and only a finer shuffle costs one ``take`` of every column."""
+
+def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, *, codes_float32: bool = True,
+                 progress: Optional[Callable[[int], None]] = None) -> StoredColumns:
+    """``columns`` of ``wave`` (None: every wave) in import order, read in one DuckDB scan.
+
+    The row keys are read first (one narrow scan, sorted), so the wide scan's record batches — which
+    DuckDB's parallel scan returns in the order its threads finish them — are written straight to
+    their rows: each code or number column (SMALLINT → float32, or float64 without
+    ``codes_float32``; INTEGER and DOUBLE → float64) into a numpy array allocated once for the whole
+    wave, from the Arrow buffers (values cast by numpy, the validity bitmap unpacked to set NaN), and
+    the batch is then released.  No Arrow cast, null fill or concatenation is made, and the stored
+    batches never live beside the converted columns (at 1M rows that was 0.55 GB more).  Text and
+    other columns are copied out of each batch as Arrow arrays (so the batch can be freed) and put in
+    order at the end.  Both scans run in one transaction, so they see the same rows.
+    ``progress(rows)`` is called after each record batch."""
     import pyarrow as pa
 
-    order = storage_order(key)
-    if order is None:
-        return table, key
-    starts = np.flatnonzero(np.diff(order) != 1) + 1
-    if starts.size < MAX_RUNS:
-        bounds = np.concatenate([[0], starts, [order.size]]).tolist()
-        pieces = [table.slice(int(order[lo]), hi - lo) for lo, hi in zip(bounds[:-1], bounds[1:])]
-        return pa.concat_tables(pieces), key[order]
-    return select_rows(table, None, order), key[order]
+    from .arrow_memory import use_fast_pool
+
+    use_fast_pool()  # before the first large Arrow allocation of the command (see survey.arrow_memory)
+    cols = list(dict.fromkeys(columns))
+    scanned = [*KEY_COLUMNS, *(c for c in cols if c not in KEY_COLUMNS)]
+    where_in = {c: scanned.index(c) for c in cols}
+    where = " WHERE _wave = $wave" if wave is not None else ""
+    params = {"wave": wave} if wave is not None else None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        kk = con.sql(f"SELECT (_import_id::BIGINT << 40) + _row::BIGINT AS k FROM responses{where}",
+                     params=params).fetchnumpy()["k"]
+        key = np.sort(np.asarray(kk, dtype=np.int64))
+        del kk
+        n = int(key.size)
+        sel = ", ".join(quote(c) for c in scanned)
+        reader = con.sql(f"SELECT {sel} FROM responses{where}", params=params).to_arrow_reader(_BATCH_ROWS)
+        dtypes = {c: (np.float32 if types.get(c) == "SMALLINT" and codes_float32 else np.float64)
+                  for c in cols if types.get(c) in _NUMERIC}
+        arrays: dict = {c: np.empty(n, dtype=dt) for c, dt in dtypes.items()}
+        pieces: dict = {c: [] for c in cols if c not in dtypes}
+        places = []
+        for b in reader:
+            m = b.num_rows
+            bk = row_key(b.column(0).to_numpy(zero_copy_only=False), b.column(1).to_numpy(zero_copy_only=False))
+            at = _place(key, bk)
+            places.append(at)
+            for c in cols:
+                chunk = b.column(where_in[c])
+                if c in arrays:
+                    _put(arrays[c], at, chunk)
+                else:
+                    pieces[c].append(pa.concat_arrays([chunk]))  # a copy: the batch is freed when this loop moves on
+            del b
+            if progress is not None:
+                progress(m)
+        if sum(_size(at) for at in places) != n:
+            raise RuntimeError("the stored responses changed while they were read")
+        schema = reader.schema
+    finally:
+        con.execute("ROLLBACK")
+    for c, chunks in pieces.items():
+        arrays[c] = _in_order(chunks, places, schema.field(c).type, n)
+    return StoredColumns({c: arrays[c] for c in cols}, key)
+
+
+def _place(key: np.ndarray, bk: np.ndarray):
+    """Where the rows with keys ``bk`` go in the sorted ``key``: a slice when they are a stretch of it
+    (a row group read in order), else their positions."""
+    if not bk.size:
+        return slice(0, 0)
+    lo = int(np.searchsorted(key, bk[0]))
+    hi = lo + bk.size
+    if hi <= key.size and key[lo] == bk[0] and key[hi - 1] == bk[-1] and np.array_equal(key[lo:hi], bk):
+        return slice(lo, hi)
+    pos = np.searchsorted(key, bk)
+    if np.any(pos >= key.size) or not np.array_equal(key[np.minimum(pos, key.size - 1)], bk):
+        raise RuntimeError("the stored responses changed while they were read")
+    return pos
+
+
+def _size(at) -> int:
+    return at.stop - at.start if isinstance(at, slice) else int(at.size)
+
+
+_FROM_BUFFERS = {"int16": np.int16, "int32": np.int32, "int64": np.int64, "float": np.float32, "double": np.float64}
+
+
+def _put(out: np.ndarray, at, chunk) -> None:
+    """Write an Arrow chunk of codes or numbers to ``out[at]``: its values (from the data buffer, cast by
+    numpy) with NaN where it is null (its validity bitmap)."""
+    import pyarrow as pa
+
+    m = len(chunk)
+    dt = _FROM_BUFFERS.get(str(chunk.type))
+    valid = None
+    if dt is None:  # any other type (e.g. all NULL): Arrow's conversion, nulls as NaN
+        vals = chunk.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    else:
+        bufs = chunk.buffers()
+        vals = np.frombuffer(bufs[1], dtype=dt, count=m, offset=chunk.offset * np.dtype(dt).itemsize)
+        if chunk.null_count and bufs[0] is not None:
+            bits = np.frombuffer(bufs[0], dtype=np.uint8)
+            valid = np.unpackbits(bits, count=chunk.offset + m, bitorder="little")[chunk.offset:].view(bool)
+    if isinstance(at, slice):
+        o = out[at]
+        np.copyto(o, vals, casting="unsafe")
+        if valid is not None:
+            o[~valid] = np.nan
+    else:
+        v = vals.astype(out.dtype)
+        if valid is not None:
+            v[~valid] = np.nan
+        out[at] = v
+
+
+def _in_order(chunks: list, places: list, typ, n: int):
+    """The copied chunks of one column (one per record batch, placed at ``places``) as one Arrow
+    column in import order."""
+    import pyarrow as pa
+
+    if all(isinstance(at, slice) for at in places):
+        order = sorted(range(len(chunks)), key=lambda i: places[i].start)
+        return pa.chunked_array([chunks[i] for i in order], type=typ)
+    arr = pa.concat_arrays(chunks) if chunks else pa.array([], type=typ)
+    pos = np.concatenate([np.arange(at.start, at.stop) if isinstance(at, slice) else at for at in places])
+    inv = np.empty(n, dtype=np.int64)
+    inv[pos] = np.arange(n)
+    return pa.chunked_array([arr.take(pa.array(inv))], type=typ)
 
 
 def exclusion_mask(key: np.ndarray, flag_key: np.ndarray, flag_kind: np.ndarray,
@@ -125,80 +263,3 @@ def _matches(sorted_key: np.ndarray, fk: np.ndarray) -> np.ndarray:
     ok = pos < sorted_key.size
     pos, fk = pos[ok], fk[ok]
     return pos[sorted_key[pos] == fk]
-
-
-def select_rows(table, keep: Optional[np.ndarray], order: Optional[np.ndarray]):
-    """The rows of ``table`` in ``order`` (None: as stored) that ``keep`` marks (None: all)."""
-    import pyarrow as pa
-
-    if order is None and (keep is None or bool(keep.all())):
-        return table
-    if order is None:
-        return table.filter(pa.array(keep))
-    idx = order if keep is None else order[keep[order]]
-    return table.take(pa.array(idx))
-
-
-def to_frame(table, types: dict, columns: Sequence[str], *, codes_float32: bool = True,
-             keep: Optional[np.ndarray] = None) -> pd.DataFrame:
-    """``columns`` of the Arrow table, in that order, as the analysis layout: codes float (NaN = no
-    answer), numbers float64, text as strings; ``codes_float32`` keeps SMALLINT codes as float32
-    (exact), else float64.  ``keep``: only the rows it marks (a boolean mask in the table's row
-    order), selected after the numeric columns are numpy arrays (a NumPy mask is ~10x faster than an
-    Arrow filter of nullable SMALLINT columns).  One block per column (no consolidation copy); the
-    Arrow buffers are released as they are converted."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if keep is not None and bool(keep.all()):
-        keep = None
-    mask = None if keep is None else pa.array(keep)
-    fields, arrays = [], []
-    for name in columns:
-        col = table.column(name)
-        t = types.get(name)
-        if t == "SMALLINT":
-            target = pa.float32() if codes_float32 else pa.float64()
-        elif t in ("INTEGER", "DOUBLE"):
-            target = pa.float64()
-        else:
-            target = col.type
-        col = col if col.type == target else col.cast(target)
-        if pa.types.is_floating(target) and col.null_count:
-            # nulls become NaN here, as to_pandas would make them (its own fill is ~2x slower)
-            col = pc.fill_null(col, pa.scalar(np.nan, target))
-        if keep is not None:
-            col = pa.array(col.to_numpy()[keep]) if pa.types.is_floating(target) else pc.filter(col, mask)
-        arrays.append(col)
-        fields.append(pa.field(name, target))
-    out = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
-    del arrays, table
-    return out.to_pandas(split_blocks=True, self_destruct=True)
-
-
-def select_frame(frame: pd.DataFrame, columns: Sequence[str], keep: Optional[np.ndarray] = None, *,
-                 codes_float32: bool = True) -> pd.DataFrame:
-    """``columns`` of a frame made by :func:`to_frame` (codes float32) with only the rows ``keep`` marks
-    (None: all), the same as :func:`to_frame` of those columns and rows would give, taking the columns
-    out of ``frame`` (it is left empty: each column is freed as its selection is made, so the two
-    frames are never both whole in memory).  Each column is selected by one numpy mask (no Arrow
-    conversion again, no consolidation copy; a column kept whole is moved, not copied);
-    ``codes_float32=False`` widens the float32 codes to float64."""
-    if keep is not None and bool(keep.all()):
-        keep = None
-    want = set(columns)
-    for name in [c for c in frame.columns if c not in want]:
-        del frame[name]
-    out = {}
-    for name in columns:
-        s = frame.pop(name)
-        if isinstance(s.dtype, np.dtype):
-            arr = s.to_numpy()
-            if keep is not None:
-                arr = arr[keep]
-            if arr.dtype == np.float32 and not codes_float32:
-                arr = arr.astype(np.float64)
-        else:  # text and other extension types keep their dtype
-            arr = s.array if keep is None else s.array[keep]
-        out[name] = arr
-    return pd.DataFrame(out, copy=False)

@@ -48,7 +48,7 @@ from .owners import responsible_units
 from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
-from .reading import exclusion_mask, in_import_order, read_arrow, row_key, select_frame, to_frame
+from .reading import StoredColumns, exclusion_mask, read_columns
 from .ledger import ledger_settings
 from .waves import order_waves, read_waves, register_wave, unregister_wave
 
@@ -284,18 +284,16 @@ class Project:
                                 suggestion=did_you_mean(unknown[0], stored) or "a column of the questionnaire")
         return [c for c in stored if c in want]
 
-    def _read(self, wave: Optional[str], columns: list[str]):
-        """One columnar scan of ``columns`` of ``wave`` (:func:`survey.reading.read_arrow`): the Arrow table
-        in storage order and each row's key."""
+    def _read(self, wave: Optional[str], columns: list[str], *, codes_float32: bool = True) -> StoredColumns:
+        """One columnar scan of ``columns`` of ``wave`` in import order (:func:`survey.reading.read_columns`)."""
         con = self.connect()
         try:
             n = con.execute("SELECT coalesce(sum(accepted), 0) FROM imports" + (" WHERE wave = ?" if wave is not None else ""),
                             [wave] if wave is not None else []).fetchall()[0][0]
             with stage(f"reading {'wave ' + wave if wave is not None else 'all waves'}", total=int(n), unit="rows") as adv:
-                tab = read_arrow(con, wave, columns, progress=adv)
+                return read_columns(con, wave, columns, self._types, codes_float32=codes_float32, progress=adv)
         finally:
             con.close()
-        return tab, row_key(tab.column("_import_id").to_numpy(), tab.column("_row").to_numpy())
 
     def raw_responses(self, wave: Optional[str] = None, *, columns: Optional[Sequence[str]] = None,
                       codes_float32: bool = False) -> pd.DataFrame:
@@ -305,9 +303,7 @@ class Project:
         or float32 with ``codes_float32`` (exact, half the memory); see :mod:`survey.reading`."""
         self._check_wave(wave)
         cols = self._columns(columns)
-        tab, key = self._read(wave, cols)
-        tab, _ = in_import_order(tab, key)
-        return to_frame(tab, self._types, cols, codes_float32=codes_float32)
+        return self._read(wave, cols, codes_float32=codes_float32).frame(cols, codes_float32=codes_float32)
 
     def _quality_params(self) -> dict:
         return {"speeder_fraction": float(self.config.get("speeder_fraction", 1 / 3)),
@@ -449,9 +445,9 @@ class Project:
 
         One columnar read of ``columns`` (default all; see :meth:`raw_responses`).  The checks run
         first when their stored flags do not cover every import (so the rules always apply) — on the
-        rows read here, which are then read with every column, once, and converted once (the columns
-        asked for are selected from the checked frame, :func:`survey.reading.select_frame`).  Excluded
-        rows are removed by one boolean mask built from the stored flags (:func:`survey.reading.exclusion_mask`).
+        rows read here, which are then read with every column, once, and converted once (the analysis
+        frame is made of the same arrays).  Excluded rows are removed by one boolean mask built from the
+        stored flags (:func:`survey.reading.exclusion_mask`), in place (:meth:`StoredColumns.frame`).
         """
         if not apply_exclusions_:
             return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
@@ -459,15 +455,13 @@ class Project:
         cols = self._columns(columns)
         stale = self._stale_waves(wave)
         single = wave is not None and stale == [wave]
-        tab, key = self._read(wave, self._columns(None) if single else cols)
-        if tab.num_rows == 0:
-            return to_frame(tab, self._types, cols, codes_float32=codes_float32), {}
-        tab, key = in_import_order(tab, key)
-        full = None
-        if single:  # check the rows just read (every column, codes float32), then keep the columns asked for
-            full = to_frame(tab, self._types, self._columns(None), codes_float32=True)
-            tab = None
+        data = self._read(wave, self._columns(None) if single else cols, codes_float32=codes_float32 or single)
+        if not data.n:
+            return data.frame(cols, codes_float32=codes_float32), {}
+        if single:  # check the rows just read (every column, codes float32); keep the columns asked for
+            full = data.frame(self._columns(None))
             self.check(wave, data=full)
+            del full
         else:
             for w in stale:
                 self.check(w)
@@ -478,11 +472,9 @@ class Project:
                              [wave] if wave is not None else []).fetchnumpy()
         finally:
             con.close()
-        keep, counts = exclusion_mask(key, np.asarray(fl["key"], dtype=np.int64), np.asarray(fl["kind"], dtype=object),
-                                      self.config.get("exclusions"))
-        if full is not None:  # the analysis columns are those of the checked frame: select, not converted again
-            return select_frame(full, cols, keep, codes_float32=codes_float32), counts
-        return to_frame(tab, self._types, cols, codes_float32=codes_float32, keep=keep), counts
+        keep, counts = exclusion_mask(data.key, np.asarray(fl["key"], dtype=np.int64),
+                                      np.asarray(fl["kind"], dtype=object), self.config.get("exclusions"))
+        return data.frame(cols, keep, codes_float32=codes_float32), counts
 
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:
         """A DuckDB query (and its parameters) of the rows of ``wave`` that analysis uses: the stored

@@ -1,102 +1,120 @@
-"""Rows in import order (survey/reading.py in_import_order): zero-copy slices of sorted runs give the
-same table as the full sort, and overlapping runs still come out sorted."""
+"""Reading a wave (survey/reading.py read_columns): every record batch of the scan is written to its
+rows, so the columns come out in import order whatever order the store returns the rows in, with
+the types the analysis expects (codes float32 or float64 with NaN, INTEGER and DOUBLE float64, text
+as strings), the same as a plain ``ORDER BY`` query converted by pandas."""
 
+import duckdb
 import numpy as np
-import pyarrow as pa
+import pandas as pd
 import pytest
 
-from survey.reading import in_import_order
+import survey.reading as R
+
+TYPES = {"_import_id": "INTEGER", "_row": "BIGINT", "code": "SMALLINT", "count": "INTEGER", "num": "DOUBLE",
+         "text": "VARCHAR"}
+COLUMNS = ["code", "count", "num", "text", "_import_id", "_row"]
 
 
-def _table(key):
-    return pa.table({"key": pa.array(key), "x": pa.array(np.asarray(key, dtype=float) * 2 + 1),
-                     "s": pa.array([f"r{k}" for k in key])})
-
-
-def _sorted(tab, key):
-    order = np.argsort(key, kind="stable")
-    return tab.take(pa.array(order)), key[order]
-
-
-@pytest.mark.parametrize("key", [
-    [5, 6, 7, 1, 2, 3],                       # two runs, swapped (what a parallel scan returns)
-    [20, 21, 10, 11, 12, 0, 1, 30],           # four runs
-    [1, 2, 3, 4],                             # already in order
-    [3, 1, 4, 2, 5, 0],                       # runs that overlap: the full sort
-    [0, 1, 6, 7, 2, 3, 8, 9, 4, 5],           # two threads' row groups interleaved (DuckDB's scan)
-    [0, 2, 9, 11, 4, 5, 13, 6],               # the same with gaps (quarantined rows)
-    [7],
-])
-def test_in_import_order_equals_the_full_sort(key):
-    key = np.asarray(key, dtype=np.int64)
-    tab = _table(key)
-    got, gk = in_import_order(tab, key)
-    want, wk = _sorted(tab, key)
-    assert np.array_equal(gk, wk)
-    assert got.equals(want)
-    assert got.column("key").to_numpy().tolist() == sorted(key.tolist())
-
-
-def test_stretches_in_order_are_sliced_not_copied():
-    # row groups of two scan threads, interleaved: 0-99 200-299 ... then 100-199 300-399 ...
-    key = np.concatenate([np.arange(s, s + 100) for s in [*range(0, 1000, 200), *range(100, 1000, 200)]]).astype(np.int64)
-    tab = _table(key)
-    got, _ = in_import_order(tab, key)
-    # slices of the same buffers: no new data buffer for x
-    src = {b.address for c in tab.column("x").chunks for b in c.buffers() if b is not None}
-    out = {b.address for c in got.column("x").chunks for b in c.buffers() if b is not None}
-    assert out <= src
-    assert got.column("key").to_numpy().tolist() == list(range(1000))
-
-
-def test_a_fine_shuffle_is_taken_in_order():
-    key = np.random.default_rng(3).permutation(5000).astype(np.int64)
-    tab = _table(key)
-    got, gk = in_import_order(tab, key)
-    assert gk.tolist() == list(range(5000))
-    assert got.equals(_sorted(tab, key)[0])
-
-
-def _typed_table(n=400, seed=5):
+def _rows(n, seed):
     rng = np.random.default_rng(seed)
-    def nulls(): return rng.random(n) < 0.2
-    tab = pa.table({
-        "code": pa.array(rng.integers(1, 6, n).astype(np.int16), mask=nulls()),
-        "count": pa.array(rng.integers(0, 9, n).astype(np.int32), mask=nulls()),
-        "num": pa.array(rng.normal(size=n), mask=nulls()),
-        "text": pa.array([None if m else f"t{i}" for i, m in enumerate(nulls())], type=pa.string()),
+
+    def nulls(x):
+        s = pd.Series(pd.array(x, dtype=x.dtype.name.capitalize() if x.dtype.kind == "i" else "Float64"))
+        return s.mask(rng.random(n) < 0.2)
+
+    imp = np.sort(rng.integers(1, 4, n))
+    row = np.zeros(n, dtype=np.int64)
+    for i in np.unique(imp):  # row numbers per import, with gaps (quarantined rows)
+        at = imp == i
+        row[at] = np.cumsum(rng.integers(1, 3, at.sum()))
+    return pd.DataFrame({
+        "_wave": np.where(rng.random(n) < 0.8, "w1", "w2"),
+        "_import_id": imp.astype(np.int32), "_row": row,
+        "code": nulls(rng.integers(1, 6, n).astype(np.int16)),
+        "count": nulls(rng.integers(0, 9, n).astype(np.int32)),
+        "num": nulls(rng.normal(size=n)),
+        "text": pd.Series([None if m else f"t{i}" for i, m in enumerate(rng.random(n) < 0.3)], dtype=object),
     })
-    # two record batches, as the store's scan returns them
-    return pa.Table.from_batches(tab.to_batches(max_chunksize=n // 3)), \
-        {"code": "SMALLINT", "count": "INTEGER", "num": "DOUBLE", "text": "VARCHAR"}
+
+
+def _store(df, order):
+    con = duckdb.connect()
+    con.execute("CREATE TABLE responses (_wave VARCHAR, _import_id INTEGER, _row BIGINT, code SMALLINT, "
+                "count INTEGER, num DOUBLE, text VARCHAR)")
+    ins = df.iloc[order].reset_index(drop=True)
+    con.register("ins", ins)
+    con.execute("INSERT INTO responses SELECT _wave, _import_id, _row, code, count, num, text FROM ins")
+    con.unregister("ins")
+    return con
+
+
+def _expected(con, wave, float32=True):
+    want = con.execute("SELECT code, count, num, text, _import_id, _row FROM responses WHERE _wave = ? "
+                       "ORDER BY _import_id, _row", [wave]).df()
+    out = pd.DataFrame({
+        "code": want["code"].astype("float64").astype(np.float32 if float32 else np.float64),
+        "count": want["count"].astype("float64"), "num": want["num"].astype("float64"),
+        "text": want["text"], "_import_id": want["_import_id"].astype("float64"), "_row": want["_row"]})
+    return out
+
+
+def _orders(n, rng):
+    stretch = np.arange(n).reshape(-1, n // 8)
+    return {
+        "in order": np.arange(n),
+        "stretches swapped": np.concatenate(stretch[[4, 5, 6, 7, 0, 1, 2, 3]]),  # row groups of two scan threads
+        "shuffled": rng.permutation(n),  # rows in no order at all: written to their positions
+    }
+
+
+@pytest.mark.parametrize("layout", ["in order", "stretches swapped", "shuffled"])
+@pytest.mark.parametrize("float32", [True, False])
+def test_columns_come_out_in_import_order_with_the_analysis_types(monkeypatch, layout, float32):
+    monkeypatch.setattr(R, "_BATCH_ROWS", 2048)  # several record batches
+    n = 16384
+    df = _rows(n, seed=1)
+    con = _store(df, _orders(n, np.random.default_rng(2))[layout])
+    data = R.read_columns(con, "w1", COLUMNS, TYPES, codes_float32=float32)
+    got = data.frame(COLUMNS, codes_float32=float32)
+    want = _expected(con, "w1", float32)
+    assert list(got.columns) == COLUMNS
+    assert got["code"].dtype == (np.float32 if float32 else np.float64)
+    assert got["code"].isna().sum() > 0 and got["text"].isna().sum() > 0
+    for c in COLUMNS:
+        if c == "text":
+            assert got[c].fillna("<NA>").tolist() == want[c].fillna("<NA>").tolist()
+        else:
+            assert np.array_equal(got[c].to_numpy(), want[c].to_numpy(), equal_nan=True), c
+    assert np.all(np.diff(data.key) > 0) and data.n == len(want)
 
 
 @pytest.mark.parametrize("float32", [True, False])
-@pytest.mark.parametrize("keep_all", [True, False])
-def test_selecting_from_the_checked_frame_equals_converting_again(float32, keep_all):
-    """The first read of a wave converts every column once (for the checks) and selects the analysis
-    columns and kept rows from that frame (select_frame); it gives what to_frame of those columns and
-    rows gives, and takes the columns out of the checked frame."""
-    from survey.reading import select_frame, to_frame
+def test_kept_rows_are_the_rows_the_mask_marks(monkeypatch, float32):
+    """The first read of a wave makes a frame of every column for the checks, then the analysis frame
+    of some columns and the kept rows, in place: it equals selecting those rows of the full read."""
+    monkeypatch.setattr(R, "_BATCH_ROWS", 2048)
+    n = 8192
+    df = _rows(n, seed=3)
+    con = _store(df, _orders(n, np.random.default_rng(4))["stretches swapped"])
+    data = R.read_columns(con, "w1", COLUMNS, TYPES, codes_float32=True)
+    full = data.frame(COLUMNS)
+    want = full.copy()
+    del full
+    keep = np.random.default_rng(5).random(data.n) < 0.7
+    got = data.frame(["num", "code", "text"], keep, codes_float32=float32)
+    assert data.arrays == {} and data.n == int(keep.sum())
+    assert list(got.columns) == ["num", "code", "text"] and len(got) == int(keep.sum())
+    exp = want[keep].reset_index(drop=True)
+    assert got["code"].dtype == (np.float32 if float32 else np.float64)
+    assert np.array_equal(got["code"].to_numpy(), exp["code"].to_numpy().astype(got["code"].dtype), equal_nan=True)
+    assert np.array_equal(got["num"].to_numpy(), exp["num"].to_numpy(), equal_nan=True)
+    assert got["text"].fillna("<NA>").tolist() == exp["text"].fillna("<NA>").tolist()
 
-    tab, types = _typed_table()
-    keep = np.ones(tab.num_rows, bool) if keep_all else np.random.default_rng(1).random(tab.num_rows) < 0.7
-    want = to_frame(tab, types, ["num", "code", "text"], codes_float32=float32, keep=keep)
-    full = to_frame(tab, types, list(types), codes_float32=True)
-    assert full["code"].dtype == np.float32 and full["code"].isna().sum() > 0
-    got = select_frame(full, ["num", "code", "text"], keep, codes_float32=float32)
-    assert full.shape[1] == 0
-    assert list(got.columns) == ["num", "code", "text"]
-    assert [str(d) for d in got.dtypes] == [str(d) for d in want.dtypes]
-    assert got.equals(want)
-    assert len(got) == int(keep.sum())
 
-
-def test_nulls_become_nan_as_to_pandas_makes_them():
-    from survey.reading import to_frame
-
-    tab, types = _typed_table()
-    got = to_frame(tab, types, ["code", "count", "num"], codes_float32=False)
-    for c in ("code", "count", "num"):
-        want = tab.column(c).to_pandas().astype(np.float64).to_numpy()
-        assert np.array_equal(got[c].to_numpy(), want, equal_nan=True)
+def test_an_empty_wave_and_every_wave():
+    df = _rows(3000, seed=6)
+    con = _store(df, np.arange(3000))
+    empty = R.read_columns(con, "w9", COLUMNS, TYPES).frame(COLUMNS)
+    assert len(empty) == 0 and list(empty.columns) == COLUMNS and empty["code"].dtype == np.float32
+    both = R.read_columns(con, None, ["code", "_wave"], {**TYPES, "_wave": "VARCHAR"}).frame(["code", "_wave"])
+    assert len(both) == 3000 and set(both["_wave"]) == {"w1", "w2"}

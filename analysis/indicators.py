@@ -295,20 +295,30 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             add_influence(it.key, "index", idx, A, B, score_valid, y, codes, K)
         res.items[it.key] = entry
 
+    # an area whose items are exactly one indicator's (one indicator per area) has that indicator's
+    # estimate, variance, n and df: computed once (only the target differs)
+    area_sets = {acc_of[b] for b in acc_of if b[0] == "area"}
+    done: dict = {}
+
     def aggregate(bucket, measure, keys, target):
-        # the area indexes are kept for the composite
-        zs = influence(acc_of.get(bucket), measure, keep=bucket[0] == "area" and measure == "index")
-        if zs is None:
-            return None
-        J = counts[bucket]
-        est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
-        u = union[(acc_of[bucket], measure)]
-        var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
-        ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
-        if df is not None:
-            dfs = np.full(eng.n_groups, float(df))
-        n_na = sum(answers[k][0] for k in keys)
-        n_ans = sum(answers[k][1] for k in keys)
+        t = acc_of.get(bucket)
+        hit = done.get((t, measure))
+        if hit is None:
+            # the area indexes are kept for the composite
+            zs = influence(t, measure, keep=measure == "index" and t in area_sets)
+            if zs is None:
+                return None
+            J = counts[bucket]
+            est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
+            u = union[(t, measure)]
+            var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
+            ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
+            if df is not None:
+                dfs = np.full(eng.n_groups, float(df))
+            n_na = sum(answers[k][0] for k in keys)
+            n_ans = sum(answers[k][1] for k in keys)
+            hit = done[(t, measure)] = (est, var, ns, dfs, n_na, n_ans)
+        est, var, ns, dfs, n_na, n_ans = (np.array(a, copy=True) for a in hit)
         return _agg_stats(est, var, ns, dfs, confidence, target, measure == "rate", n_na, n_ans)
 
     by_ind: dict = {}

@@ -226,3 +226,36 @@ def test_constant_item_is_exact():
     assert res.items["M_r1"]["rate"][0].estimate == 1.0
     assert res.items["M_r1"]["index"][0].estimate == 80.0
     assert res.items["M_r1"]["index"][0].se == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("design_kw", [dict(weights="w"), dict(weights="w", strata="st", psu="psu")])
+def test_an_area_of_one_indicator_has_its_estimates_and_its_own_target(design_kw):
+    """One indicator per area (the bundled questionnaires): the area's estimate, SE, n and df are the
+    indicator's (computed once), its target is the area's, and the composite still equals the joint
+    linearisation of the areas."""
+    d = make()
+    des = Design.from_frame(d, **design_kw)
+    items = [ItemSpec(f"M_r{j + 1}", f"row{j + 1}", "sat_a" if j < 2 else "sat_b", "satisfaction", (1, 2), (9,),
+                      SCORES, area="a1" if j < 2 else "a2", target=0.6, index_target=70.0) for j in range(4)]
+    areas = [AreaSpec("a1", "A1", 0.6), AreaSpec("a2", "A2", 0.4)]
+    g = [Grouping("site", d.site.to_numpy(), ["s0", "s1", "s2"])]
+    res = compute_indicators(des, {c: d[c].to_numpy(float) for c in d.columns if c.startswith("M_")}, items, areas, g)
+    for ind, area in (("sat_a", "a1"), ("sat_b", "a2")):
+        for m in ("rate", "index"):
+            a, i = res.areas[area][m], res.indicators[ind][m]
+            assert np.array_equal(a.estimate, i.estimate) and np.array_equal(a.se, i.se)
+            assert np.array_equal(a.n, i.n) and np.array_equal(a.df, i.df)
+            assert a.extra["target"] is None and i.extra["target"] == (0.6 if m == "rate" else 70.0)
+            assert a.estimate is not i.estimate
+    zs, ms = {}, {}
+    for it in items:
+        x = d[it.key].to_numpy(float)
+        valid = np.isfinite(x) & (x != 9)
+        y = np.array([SCORES.get(v, 0.0) if np.isfinite(v) else 0.0 for v in x])
+        ms[it.key], zs[it.key] = _influence(des, y, valid)
+    z1 = (zs["M_r1"] + zs["M_r2"]) / 2
+    z2 = (zs["M_r3"] + zs["M_r4"]) / 2
+    assert res.areas["a1"]["index"][0].se == pytest.approx(np.sqrt(des.variance(z1)[0, 0]), rel=1e-9)
+    comp = 0.6 * (ms["M_r1"] + ms["M_r2"]) / 2 + 0.4 * (ms["M_r3"] + ms["M_r4"]) / 2
+    assert res.composite[0].estimate == pytest.approx(comp, rel=1e-12)
+    assert res.composite[0].se == pytest.approx(np.sqrt(des.variance(0.6 * z1 + 0.4 * z2)[0, 0]), rel=1e-9)

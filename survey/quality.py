@@ -107,34 +107,64 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
 
 
 PARALLEL_ROWS = 50_000  # fewer rows: the answer hashes are made in this thread (a thread costs more than it saves)
+HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays in the CPU cache
+
+_M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)
 
 
 def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """One 64-bit hash per row's answer vector (NaN hashes alike; equal answers, equal hashes) and whether
-    the row answered anything.  Each column is hashed by pandas (``hash_array``, a strong 64-bit mix) and
-    combined column by column; the columns are taken in two halves, hashed on two threads when there
+    the row answered anything.  Each column is hashed as pandas' ``hash_array`` does (:func:`mix_columns`)
+    and combined column by column; the columns are taken in two halves, hashed on two threads when there
     are (:func:`survey.cores.threads`; numpy releases the GIL) and combined — the same halves and the
     same hash on one thread."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .cores import threads
 
-    def part(cols: list) -> tuple[np.ndarray, np.ndarray]:
-        h = np.zeros(n, dtype=np.uint64)
-        nonblank = np.zeros(n, dtype=bool)
-        for x in cols:
-            nonblank |= ~np.isnan(x)
-            # float32 columns hold whole-number codes (exact): nothing to round
-            h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
-        return h, nonblank
-
     halves = [arrays[: len(arrays) // 2], arrays[len(arrays) // 2:]]
     if threads() > 1 and n >= PARALLEL_ROWS:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-check") as ex:
-            (h1, b1), (h2, b2) = ex.map(part, halves)
+            (h1, b1), (h2, b2) = ex.map(lambda cols: mix_columns(cols, n), halves)
     else:
-        (h1, b1), (h2, b2) = map(part, halves)
+        (h1, b1), (h2, b2) = (mix_columns(cols, n) for cols in halves)
     return (h1 * np.uint64(1000003)) ^ h2, b1 | b2
+
+
+def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``h = h·1000003 ^ hash(x)`` over the columns ``cols`` (float; float64 rounded to 6 decimals, float32
+    codes taken as they are), with ``hash`` pandas' ``hash_array`` of a float column bit for bit: the
+    value's bits (NaN and −0.0 made canonical) through the splitmix64 finalizer (Steele, Lea & Flood
+    2014, *Fast splittable pseudorandom number generators*; Vigna's constants, as pandas uses them).
+    Computed in place, :data:`HASH_BLOCK` rows at a time, instead of the six temporary arrays per column
+    of ``hash_array``; also whether each row has a non-missing value."""
+    h = np.zeros(n, dtype=np.uint64)
+    nonblank = np.zeros(n, dtype=bool)
+    v = np.empty(min(n, HASH_BLOCK), dtype=np.uint64)
+    t = np.empty_like(v)
+    b = np.empty(len(v), dtype=bool)
+    for lo in range(0, n, HASH_BLOCK):
+        hi = min(n, lo + HASH_BLOCK)
+        m = hi - lo
+        vv, tt, bb, hh, nb = v[:m], t[:m], b[:m], h[lo:hi], nonblank[lo:hi]
+        for x in cols:
+            xs = x[lo:hi]
+            if xs.dtype != np.float32:
+                xs = np.round(np.asarray(xs, dtype=np.float64), 6)
+            ut = np.uint32 if xs.dtype == np.float32 else np.uint64
+            np.copyto(vv, xs.view(ut), casting="unsafe")
+            np.isnan(xs, out=bb)
+            np.copyto(vv, np.array(np.nan, dtype=xs.dtype).view(ut).astype(np.uint64), where=bb)
+            np.logical_or(nb, np.logical_not(bb, out=bb), out=nb)
+            np.equal(vv, np.array(-0.0, dtype=xs.dtype).view(ut).astype(np.uint64), out=bb)
+            np.copyto(vv, np.uint64(0), where=bb)
+            np.bitwise_xor(vv, np.right_shift(vv, np.uint64(30), out=tt), out=vv)
+            np.multiply(vv, _M1, out=vv)
+            np.bitwise_xor(vv, np.right_shift(vv, np.uint64(27), out=tt), out=vv)
+            np.multiply(vv, _M2, out=vv)
+            np.bitwise_xor(vv, np.right_shift(vv, np.uint64(31), out=tt), out=vv)
+            np.bitwise_xor(np.multiply(hh, _P, out=hh), vv, out=hh)
+    return h, nonblank
 
 
 

@@ -210,3 +210,32 @@ def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
     pd.testing.assert_frame_equal(got["1"], got["2"])
     assert np.array_equal(got["hash1"], got["hash2"])
     assert sorted(got["1"]["index"]) == sorted(int(i) for i in dst[5:])
+
+
+@pytest.mark.parametrize("n", [0, 1, 70_000, 131_072])
+def test_row_hash_is_pandas_hash_array_combined(n):
+    """mix_columns computes in place what pandas' hash_array gives each column (NaN of any payload and
+    −0.0 hashed like NaN and 0.0), for float32 codes and float64 numbers rounded to 6 decimals, across
+    blocks of rows."""
+    from survey.quality import mix_columns
+
+    rng = np.random.default_rng(n)
+    cols = []
+    for j in range(5):
+        x = rng.integers(1, 6, n).astype(np.float32)
+        x[rng.random(n) < 0.2] = np.nan
+        cols.append(x)
+    y = np.round(rng.normal(size=n), 8)
+    y[rng.random(n) < 0.1] = -0.0
+    y[rng.random(n) < 0.1] = np.nan
+    if n:
+        y[0] = -np.nan  # another NaN bit pattern
+        cols[0][-1] = np.float32(-0.0)
+    cols.append(y)
+    h = np.zeros(n, dtype=np.uint64)
+    nb = np.zeros(n, dtype=bool)
+    for x in cols:
+        nb |= ~np.isnan(x)
+        h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
+    got_h, got_nb = mix_columns(cols, n)
+    assert np.array_equal(got_h, h) and np.array_equal(got_nb, nb)

@@ -79,7 +79,7 @@ def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 256:
         off = float(np.floor(lo)) - 1.0
         y = x - x.dtype.type(off)  # NaN stays NaN; valid values ≥ 1 (exact: whole numbers below 2^24)
-        np.nan_to_num(y, copy=False, nan=0.0)
+        np.fmax(y, 0, out=y)  # NaN → 0 (fmax takes the number), the values ≥ 1 stay
         codes = y.astype(np.int16)  # 0..256: hi − lo < 256
         if np.array_equal(codes, y):  # integer-valued (answer codes)
             return codes, np.concatenate([[np.nan], np.arange(1, int(codes.max()) + 1) + off])

@@ -90,6 +90,10 @@ def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.concatenate([[np.nan], uniq])
 
 
+FEW_CODES = 16  # at most this many codes ...
+FEW_CELLS = 256  # ... and cells × units (PSUs, or strata): counted code by code (DomainEngine._code_counts)
+
+
 def code_dtype(k: int) -> np.dtype:
     """The smallest signed integer type for codes 0..k−1 (int16, int32 or int64)."""
     for t in (np.int16, np.int32):
@@ -188,6 +192,7 @@ class DomainEngine:
         self.r_rows = r_rows.astype(float)
         self.rows_differ = not np.array_equal(r_rows, self.w > 0)
         self._present_rows = None  # groups × strata: does the group hold a row with positive weight?
+        self._cu_order = None  # rows in (cell, unit) order and each pair's bounds (_code_counts)
         if self.replicate:
             # replicate-weight designs (analysis.replicates): replicate totals per cell, df from the rank of
             # the replicate-weight patterns (≈ PSUs) each group holds
@@ -214,10 +219,17 @@ class DomainEngine:
         precomputed ``key_cu * k + codes``; ``counts_like`` reuses the row counts of a table whose
         codes have the same validity (``d``) in every unit (only ``C = Cn @ d`` is ever used).
         """
-        if key is None:
-            key = self.key_cu * k + codes
         size = self.n_cells_all * self.n_units * k
         shape = (self.n_cells_all, self.n_units, k)
+        if (key is None and self.unit_weights and k <= FEW_CODES and self.n_cells_all * self.n_units <= FEW_CELLS
+                and not (self.rowwise or self.replicate or self.rows_differ)):
+            # every weight 1, a few codes and cells × units: the row counts per (cell, unit) and code
+            Sw = self._code_counts(codes, k).reshape(shape)
+            Cn = counts_like.Cn if counts_like is not None else Sw
+            return CodedTable(Sw, Cn, None if self.clustered else Sw, k, None,
+                              counts_like.Cr if counts_like is not None else None, None, None)
+        if key is None:
+            key = self.key_cu * k + codes
         if self.unit_weights:  # every weight 1: the sums of w and w² are the row counts, exactly (one pass)
             Sw = np.bincount(key, minlength=size).reshape(shape).astype(float)
             Cn = counts_like.Cn if counts_like is not None else Sw
@@ -253,6 +265,26 @@ class DomainEngine:
         else:
             Cr = None
         return CodedTable(Sw, Cn, Sw2, k, key if self.rowwise else None, Cr, Swr, Cp)
+
+    def _code_counts(self, codes: np.ndarray, k: int) -> np.ndarray:
+        """Rows per (cell × unit, code) for codes 0..k−1: the rows are put in (cell, unit) order once per
+        engine (a stable argsort of ``key_cu``), then each (cell, unit)'s stretch of a column's codes is
+        counted code by code (``count_nonzero`` of a comparison: numpy steps that mostly run without
+        the GIL, several times faster than ``np.bincount`` of ``key_cu·k + code``, which holds it)."""
+        if self._cu_order is None:
+            order = np.argsort(self.key_cu, kind="stable")
+            if np.array_equal(order, np.arange(len(order))):
+                order = None
+            sk = self.key_cu if order is None else self.key_cu[order]
+            self._cu_order = (order, np.searchsorted(sk, np.arange(self.n_cells_all * self.n_units + 1)))
+        order, bounds = self._cu_order
+        cs = codes if order is None else codes[order]
+        out = np.zeros((len(bounds) - 1, k))
+        for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
+            s = cs[bounds[u]:bounds[u + 1]]
+            for v in range(k):
+                out[u, v] = np.count_nonzero(s == v)
+        return out
 
     def n_rows(self, counts: np.ndarray) -> np.ndarray:
         """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):

@@ -34,7 +34,7 @@ from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import Design
-from .domains import code_values
+from .domains import FEW_CODES, code_values
 from .estimators import design_df
 
 
@@ -97,12 +97,22 @@ class CodedItem:
         """(y, valid) per row; the value is 0 where it is not finite (:func:`_finite`)."""
         return _finite(self.y)[self.codes], self.rows_valid(w_pos)
 
-    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int):
+    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int,
+                   bounds: Optional[np.ndarray] = None):
         """Σ w·v and Σ w·v·y over ``rows`` per group ``gr`` (``wr`` None: every weight 1): a count per
-        group × answer code, then the per-code tables."""
+        group × answer code, then the per-code tables.  ``bounds``: where each group's rows start when
+        ``gr`` is in order — then, with every weight 1 and a few codes, each group's codes are counted
+        code by code (as :meth:`analysis.domains.DomainEngine.tabulate`) instead of by ``bincount``."""
         K = len(self.y)
         c = self.codes[rows]
-        cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
+        if wr is None and bounds is not None and K <= FEW_CODES:
+            cnt = np.zeros((G, K))
+            for g in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                s = c[bounds[g]:bounds[g + 1]]
+                for v in range(K):
+                    cnt[g, v] = np.count_nonzero(s == v)
+        else:
+            cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
         v = self.valid.astype(float)
         return cnt @ v, cnt @ (v * _finite(self.y))
 
@@ -132,7 +142,8 @@ class _RowItem:
     def full(self, w_pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.y, self.v
 
-    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int):
+    def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int,
+                   bounds: Optional[np.ndarray] = None):
         wv = self.v[rows] if wr is None else wr * self.v[rows]
         return (np.bincount(gr, weights=wv, minlength=G),
                 np.bincount(gr, weights=wv * self.y[rows], minlength=G))
@@ -246,8 +257,9 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
     every = slice(None)
+    bounds = np.searchsorted(gr, np.arange(G + 1))  # gr is in order: each group's rows
     for j, it in enumerate(items):
-        WD[:, j], AD[:, j] = it.group_sums(every, gr, None if unit else wr, G)
+        WD[:, j], AD[:, j] = it.group_sums(every, gr, None if unit else wr, G, bounds)
     with np.errstate(invalid="ignore", divide="ignore"):
         shift = np.where(WD > 0, AD / np.where(WD > 0, WD, 1.0), 0.0)
     nv = np.bincount(gr, minlength=G)

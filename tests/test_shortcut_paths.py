@@ -1,8 +1,9 @@
 """The shortcuts for unweighted samples and for columns the analysis has coded already give the same
 results as the general computation:
 
-* DomainEngine.tabulate with every weight 1: the sums of w and w² are the row counts (one pass) —
-  checked against the weighted sums computed directly from the rows;
+* DomainEngine.tabulate with every weight 1: the sums of w and w² are the row counts (one pass, or
+  counted code by code over rows put in cell order once) — checked against the weighted sums computed
+  directly from the rows;
 * question_tables, the battery alphas and the satisfaction drivers given the items' coded columns equal
   the same sections reading every column themselves, for an unweighted and a weighted design;
 * analyze handing its frame over (consume=True: the coded matrix rows leave the frame) equals analyze
@@ -24,10 +25,11 @@ from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate
 
 
+@pytest.mark.parametrize("k", [6, 20])  # counted code by code (a few codes), or by bincount
 @pytest.mark.parametrize("clustered", [False, True])
-def test_tabulate_with_unit_weights_equals_the_weighted_sums(clustered):
+def test_tabulate_with_unit_weights_equals_the_weighted_sums(clustered, k):
     rng = np.random.default_rng(7)
-    n, k = 400, 6
+    n = 400
     st = rng.integers(0, 3, n)
     psu = st * 100 + rng.integers(0, 8, n)
     frame = pd.DataFrame({"st": st, "psu": psu, "w": 1.0, "w2": 2.0})
@@ -35,7 +37,7 @@ def test_tabulate_with_unit_weights_equals_the_weighted_sums(clustered):
     g = rng.integers(-1, 4, n)
     eng = DomainEngine(d, [(g, 4)])
     assert eng.unit_weights
-    codes = rng.integers(0, k, n)
+    codes = rng.integers(0, k, n).astype(np.int16)  # as code_values makes them
     tab = eng.tabulate(codes, k)
     key = eng.key_cu * k + codes
     size = eng.n_cells_all * eng.n_units * k

@@ -208,11 +208,11 @@ def _put(out: np.ndarray, at, chunk) -> None:
         o = out[at]
         np.copyto(o, vals, casting="unsafe")
         if valid is not None:
-            o[~valid] = np.nan
+            np.putmask(o, ~valid, np.nan)
     else:
         v = vals.astype(out.dtype)
         if valid is not None:
-            v[~valid] = np.nan
+            np.putmask(v, ~valid, np.nan)
         out[at] = v
 
 

@@ -353,7 +353,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
     with stage(f"storing {batch.accepted:,} rows in wave {batch.wave}"), write_lock(project.root, project.lock_wait):
         con = project.connect()
         try:
-            con.execute("SET preserve_insertion_order = false")  # rows are read back ORDER BY _import_id, _row
+            con.execute("SET preserve_insertion_order = false")  # reads put rows in key order (survey.reading)
             con.execute("BEGIN TRANSACTION")
             prev = already_imported(con, batch.key)
             if prev:

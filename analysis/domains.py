@@ -94,6 +94,27 @@ FEW_CODES = 16  # at most this many codes ...
 FEW_CELLS = 256  # ... and cells × units (PSUs, or strata): counted code by code (DomainEngine._code_counts)
 
 
+def stretch_counts(codes: np.ndarray, k: int, bounds: Optional[np.ndarray] = None) -> np.ndarray:
+    """Rows per code 0..k−1 in each stretch ``codes[bounds[i]:bounds[i + 1]]`` (the rows of a cell or
+    group, in order), as a float array stretches × k; without ``bounds``, one stretch of every row.
+
+    With at most :data:`FEW_CODES` codes each code is counted by ``count_nonzero`` of a comparison —
+    numpy steps that mostly run without the GIL and are several times faster than ``np.bincount``
+    (which converts the codes to int64 and holds the GIL); with more, ``np.bincount``.  Exact counts
+    either way."""
+    if bounds is None:
+        bounds = np.array([0, len(codes)])
+    out = np.zeros((len(bounds) - 1, k))
+    for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
+        s = codes[bounds[u]:bounds[u + 1]]
+        if k <= FEW_CODES:
+            for v in range(k):
+                out[u, v] = np.count_nonzero(s == v)
+        else:
+            out[u] = np.bincount(s, minlength=k)[:k]
+    return out
+
+
 def code_dtype(k: int) -> np.dtype:
     """The smallest signed integer type for codes 0..k−1 (int16, int32 or int64)."""
     for t in (np.int16, np.int32):
@@ -269,8 +290,7 @@ class DomainEngine:
     def _code_counts(self, codes: np.ndarray, k: int) -> np.ndarray:
         """Rows per (cell × unit, code) for codes 0..k−1: the rows are put in (cell, unit) order once per
         engine (a stable argsort of ``key_cu``), then each (cell, unit)'s stretch of a column's codes is
-        counted code by code (``count_nonzero`` of a comparison: numpy steps that mostly run without
-        the GIL, several times faster than ``np.bincount`` of ``key_cu·k + code``, which holds it)."""
+        counted (:func:`stretch_counts`) instead of a ``np.bincount`` of ``key_cu·k + code``."""
         if self._cu_order is None:
             order = np.argsort(self.key_cu, kind="stable")
             if np.array_equal(order, np.arange(len(order))):
@@ -278,13 +298,7 @@ class DomainEngine:
             sk = self.key_cu if order is None else self.key_cu[order]
             self._cu_order = (order, np.searchsorted(sk, np.arange(self.n_cells_all * self.n_units + 1)))
         order, bounds = self._cu_order
-        cs = codes if order is None else codes[order]
-        out = np.zeros((len(bounds) - 1, k))
-        for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
-            s = cs[bounds[u]:bounds[u + 1]]
-            for v in range(k):
-                out[u, v] = np.count_nonzero(s == v)
-        return out
+        return stretch_counts(codes if order is None else codes[order], k, bounds)
 
     def n_rows(self, counts: np.ndarray) -> np.ndarray:
         """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):

@@ -34,7 +34,7 @@ from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import Design
-from .domains import FEW_CODES, code_values
+from .domains import FEW_CODES, code_values, stretch_counts
 from .estimators import design_df
 
 
@@ -106,11 +106,7 @@ class CodedItem:
         K = len(self.y)
         c = self.codes[rows]
         if wr is None and bounds is not None and K <= FEW_CODES:
-            cnt = np.zeros((G, K))
-            for g in np.flatnonzero(bounds[1:] > bounds[:-1]):
-                s = c[bounds[g]:bounds[g + 1]]
-                for v in range(K):
-                    cnt[g, v] = np.count_nonzero(s == v)
+            cnt = stretch_counts(c, K, bounds)
         else:
             cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
         v = self.valid.astype(float)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
+from analysis.domains import stretch_counts
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
 from survey.columns import float_column
@@ -85,7 +86,7 @@ def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confide
     """Options of a one-code question column (``coded``: its :func:`analysis.domains.code_values`, code 0 =
     not answered) as shares of the answered rows."""
     xc, values = coded
-    counts = np.bincount(xc, minlength=len(values))
+    counts = stretch_counts(xc, len(values))[0]  # rows per code (code 0: not answered)
     n = int(len(xc) - counts[0])
     opts = q.options
     if not opts or not n:

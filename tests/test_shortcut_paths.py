@@ -114,3 +114,18 @@ def test_analysis_handing_its_frame_over_equals_keeping_it(weights):
     float64 = analyze(q, frame.astype({c: float for c in frame.columns if frame[c].dtype == np.float32}),
                       by=["site"], design=design)
     _same(a, float64)
+
+
+@pytest.mark.parametrize("k", [1, 6, 16, 17, 40])
+def test_stretch_counts_equal_bincount(k):
+    """Counting a few codes code by code (and more by bincount) gives np.bincount's counts, per
+    stretch of rows, empty stretches included."""
+    from analysis.domains import stretch_counts
+
+    rng = np.random.default_rng(k)
+    codes = rng.integers(0, k, 5000).astype(np.int16)
+    bounds = np.array([0, 0, 1200, 1200, 3100, 5000])
+    got = stretch_counts(codes, k, bounds)
+    want = np.array([np.bincount(codes[a:b], minlength=k) for a, b in zip(bounds[:-1], bounds[1:])])
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(stretch_counts(codes, k)[0], np.bincount(codes, minlength=k))

@@ -178,7 +178,19 @@ class CellTotals:
         self.H = 1
         Q = np.zeros((G, F, F))
         tot = np.zeros((G, F))
-        if F <= 4:  # a few bincounts
+        if F <= 4 and m_rows > 1 and bool(np.all(groups[1:] >= groups[:-1])):
+            # rows in category order (the group tests'): sums and dot products over each category's rows
+            # (an order of magnitude faster than the weighted bincounts, and without the GIL)
+            Xa = np.asarray(feats(slice(0, m_rows)), dtype=float)
+            bounds = np.searchsorted(groups, np.arange(G + 1))
+            for c in np.flatnonzero(bounds[1:] > bounds[:-1]):
+                Xs = Xa[bounds[c]:bounds[c + 1]]
+                for f in range(F):
+                    xf = Xs[:, f]
+                    tot[c, f] = xf.sum()
+                    for e in range(f, F):
+                        Q[c, f, e] = Q[c, e, f] = np.dot(xf, Xs[:, e])
+        elif F <= 4:  # a few bincounts
             Xa = feats(slice(0, m_rows))
             for f in range(F):
                 xf = np.ascontiguousarray(Xa[:, f], dtype=float)

@@ -357,14 +357,18 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     K = R * C
     cell_of = np.where(g_seen[:, None] & y_seen[None, :],
                        (np.cumsum(g_seen) - 1)[:, None] * C + (np.cumsum(y_seen) - 1)[None, :], -1).ravel()
-    cell = np.full(design.n, -1, dtype=np.int64)
-    cell[rows] = cell_of[jk]  # −1: a NaN answer (no cell)
-    cells_ok = cell >= 0
+    cj = cell_of[jk]  # −1: a NaN answer (no cell)
+    cells_ok = np.zeros(design.n, dtype=bool)
+    cells_ok[rows[cj >= 0]] = True
     w = np.asarray(design.weights, dtype=float)
     Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
     Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
     W = Wk.sum()
     p = Wk / W
-    V = CellTotals(design, cell, K).covariance((np.eye(K) - p[None, :]) / W, cells_ok)
+    # only the rows of the table's cells, in cell order (CellTotals sums each cell's rows at once)
+    in_cell = rows[cj >= 0]
+    cj = cj[cj >= 0]
+    order = np.argsort(cj.astype(np.int16) if K < 2**15 else cj, kind="stable")
+    V = CellTotals(design, cj[order], K, rows=in_cell[order]).covariance((np.eye(K) - p[None, :]) / W, cells_ok)
     N = float(np.count_nonzero(design.weights > 0))
     return rao_scott(p, V, R, C, N, float(design.degf())).to_dict()

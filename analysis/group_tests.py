@@ -86,8 +86,18 @@ class CodedItem:
     y: np.ndarray
     valid: np.ndarray
 
-    def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
-        return self.valid.astype(bool)[self.codes] & w_pos
+    def rows_valid(self, w_pos: Optional[np.ndarray]) -> np.ndarray:
+        """Whether each row's code counts (and its weight is positive, ``w_pos``; None: not checked).
+        One or two codes that do not count (no answer, 不了解) are compared, not looked up."""
+        valid = self.valid.astype(bool)
+        bad = np.flatnonzero(~valid)
+        if len(bad) <= 2:
+            out = np.ones(len(self.codes), dtype=bool)
+            for b in bad:
+                out &= self.codes != int(b)
+        else:
+            out = valid[self.codes]
+        return out if w_pos is None else out & w_pos
 
     def at_rows(self, rows: np.ndarray) -> "CodedItem":
         """The item for the rows ``rows`` only, in that order (their codes gathered once)."""
@@ -112,14 +122,18 @@ class CodedItem:
         v = self.valid.astype(float)
         return cnt @ v, cnt @ (v * _finite(self.y))
 
-    def columns(self, rows, shift) -> tuple[np.ndarray, np.ndarray]:
-        """(v, v·(y − shift)) at ``rows``; ``shift`` one number, or one per row."""
+    def columns_into(self, rows, shift, out_v: np.ndarray, out_y: np.ndarray) -> None:
+        """(v, v·(y − shift)) at ``rows`` written into ``out_v`` and ``out_y``; ``shift`` one number, or
+        one per row."""
         c = self.codes[rows]
         v = self.valid.astype(float)
+        np.take(v, c, out=out_v, mode="clip")  # the codes are in range: "clip" only skips the buffering
         if np.ndim(shift) == 0:
-            return v[c], ((_finite(self.y) - shift) * v)[c]
-        vc = v[c]
-        return vc, (_finite(self.y)[c] - shift) * vc
+            np.take((_finite(self.y) - shift) * v, c, out=out_y, mode="clip")
+        else:
+            np.take(_finite(self.y), c, out=out_y, mode="clip")
+            out_y -= shift
+            out_y *= out_v
 
 
 @dataclass(frozen=True)
@@ -129,7 +143,7 @@ class _RowItem:
     y: np.ndarray
     v: np.ndarray
 
-    def rows_valid(self, w_pos: np.ndarray) -> np.ndarray:
+    def rows_valid(self, w_pos: Optional[np.ndarray]) -> np.ndarray:
         return self.v
 
     def at_rows(self, rows: np.ndarray) -> "_RowItem":
@@ -144,9 +158,10 @@ class _RowItem:
         return (np.bincount(gr, weights=wv, minlength=G),
                 np.bincount(gr, weights=wv * self.y[rows], minlength=G))
 
-    def columns(self, rows, shift) -> tuple[np.ndarray, np.ndarray]:
+    def columns_into(self, rows, shift, out_v: np.ndarray, out_y: np.ndarray) -> None:
         v = self.v[rows]
-        return v.astype(float), (self.y[rows] - shift) * v
+        out_v[:] = v
+        np.multiply(self.y[rows] - shift, v, out=out_y)
 
 
 def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.ndarray], codes: np.ndarray,
@@ -172,7 +187,9 @@ def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Seque
     known = codes >= 0
     any_valid = np.zeros(design.n, dtype=bool)
     for it in items:
-        any_valid |= it.rows_valid(w_pos)
+        any_valid |= it.rows_valid(None)
+    if not w_pos.all():
+        any_valid &= w_pos
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
     dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
     if supported(design):
@@ -268,7 +285,7 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         one = len(g) == 0 or g[0] == g[-1]  # rows ordered by group: one group when the ends agree
         for j, it in enumerate(items):
             sh = (shift[g[0], j] if len(g) else 0.0) if one else shift[g, j]
-            X[:, 2 * j], X[:, 2 * j + 1] = it.columns(at, sh)
+            it.columns_into(at, sh, X[:, 2 * j], X[:, 2 * j + 1])
         return X
 
     others = ~np.eye(G, dtype=bool)

@@ -34,7 +34,7 @@ from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import Design
-from .domains import FEW_CODES, code_values, stretch_counts
+from .domains import FEW_CODES, code_mask, code_values, stretch_counts
 from .estimators import design_df
 
 
@@ -87,16 +87,8 @@ class CodedItem:
     valid: np.ndarray
 
     def rows_valid(self, w_pos: Optional[np.ndarray]) -> np.ndarray:
-        """Whether each row's code counts (and its weight is positive, ``w_pos``; None: not checked).
-        One or two codes that do not count (no answer, 不了解) are compared, not looked up."""
-        valid = self.valid.astype(bool)
-        bad = np.flatnonzero(~valid)
-        if len(bad) <= 2:
-            out = np.ones(len(self.codes), dtype=bool)
-            for b in bad:
-                out &= self.codes != int(b)
-        else:
-            out = valid[self.codes]
+        """Whether each row's code counts (and its weight is positive, ``w_pos``; None: not checked)."""
+        out = code_mask(self.codes, self.valid)
         return out if w_pos is None else out & w_pos
 
     def at_rows(self, rows: np.ndarray) -> "CodedItem":

@@ -35,7 +35,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from .design import Design, DesignError
-from .domains import code_values, make_engine
+from .domains import code_mask, code_values, make_engine
 from .result import WALD, Estimate, Wald
 
 VERDICT_ABOVE = "达标"
@@ -166,6 +166,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     groups: list = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     res = IndicatorResults(groups=groups)
     w = design.weights
+    w_all_positive = bool(np.all(w > 0))
     n_groupings = 1 + len(groupings)
     # aggregates from cell × PSU influence totals; per row when unclustered, and on calibrated
     # designs (R's calibration residuals need every row's influence value), multistage and PPS
@@ -194,7 +195,9 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         targets = item_buckets.get(key)
         if not targets:
             return
-        valid_row = (d_c > 0)[codes] & (w > 0)
+        valid_row = code_mask(codes, d_c > 0)
+        if not w_all_positive:
+            valid_row &= w > 0
         for t in targets:
             u = union.get((t, measure))
             union[(t, measure)] = valid_row.copy() if u is None else (u | valid_row)

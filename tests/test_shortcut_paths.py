@@ -129,3 +129,14 @@ def test_stretch_counts_equal_bincount(k):
     want = np.array([np.bincount(codes[a:b], minlength=k) for a, b in zip(bounds[:-1], bounds[1:])])
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(stretch_counts(codes, k)[0], np.bincount(codes, minlength=k))
+
+
+@pytest.mark.parametrize("bad", [[], [0], [0, 4], [0, 2, 4]])
+def test_code_mask_equals_the_lookup(bad):
+    """Rows whose code counts: comparing with one or two codes that do not count equals the lookup."""
+    from analysis.domains import code_mask
+
+    codes = np.random.default_rng(len(bad)).integers(0, 6, 3000).astype(np.int16)
+    ok = np.ones(6, dtype=bool)
+    ok[bad] = False
+    np.testing.assert_array_equal(code_mask(codes, ok), ok[codes])

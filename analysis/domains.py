@@ -301,18 +301,40 @@ class DomainEngine:
             Cr = None
         return CodedTable(Sw, Cn, Sw2, k, key if self.rowwise else None, Cr, Swr, Cp)
 
-    def _code_counts(self, codes: np.ndarray, k: int) -> np.ndarray:
-        """Rows per (cell × unit, code) for codes 0..k−1: the rows are put in (cell, unit) order once per
-        engine (a stable argsort of ``key_cu``), then each (cell, unit)'s stretch of a column's codes is
-        counted (:func:`stretch_counts`) instead of a ``np.bincount`` of ``key_cu·k + code``."""
+    def _cu_stretches(self) -> tuple[Optional[np.ndarray], np.ndarray]:
+        """The rows in (cell, unit) order (a stable argsort of ``key_cu``, None when they already are)
+        and where each (cell, unit)'s rows start in that order; computed once per engine."""
         if self._cu_order is None:
             order = np.argsort(self.key_cu, kind="stable")
             if np.array_equal(order, np.arange(len(order))):
                 order = None
             sk = self.key_cu if order is None else self.key_cu[order]
             self._cu_order = (order, np.searchsorted(sk, np.arange(self.n_cells_all * self.n_units + 1)))
-        order, bounds = self._cu_order
+        return self._cu_order
+
+    def _code_counts(self, codes: np.ndarray, k: int) -> np.ndarray:
+        """Rows per (cell × unit, code) for codes 0..k−1: each (cell, unit)'s stretch of a column's codes
+        (:meth:`_cu_stretches`) is counted (:func:`stretch_counts`) instead of a ``np.bincount`` of
+        ``key_cu·k + code``."""
+        order, bounds = self._cu_stretches()
         return stretch_counts(codes if order is None else codes[order], k, bounds)
+
+    def _sums_cs(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Σ z and Σ z² per (cell, stratum) of an unclustered design: a sum and a dot product over each
+        (cell, stratum)'s rows in order (:meth:`_cu_stretches`) when there are few of them, else two
+        weighted ``np.bincount`` (which hold the GIL and are several times slower)."""
+        if self.clustered or self.n_cells_all * self.n_units > FEW_CELLS:
+            return (np.bincount(self.key_cs, weights=z, minlength=self.size_cs).reshape(self.n_cells_all, self.n_strata),
+                    np.bincount(self.key_cs, weights=z * z, minlength=self.size_cs).reshape(self.n_cells_all, self.n_strata))
+        order, bounds = self._cu_stretches()
+        zs = z if order is None else z[order]
+        s1 = np.zeros(len(bounds) - 1)
+        s2 = np.zeros(len(bounds) - 1)
+        for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
+            seg = zs[bounds[u]:bounds[u + 1]]
+            s1[u] = seg.sum()
+            s2[u] = np.dot(seg, seg)
+        return s1.reshape(self.n_cells_all, self.n_strata), s2.reshape(self.n_cells_all, self.n_strata)
 
     def n_rows(self, counts: np.ndarray) -> np.ndarray:
         """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):
@@ -693,8 +715,8 @@ class DomainEngine:
                 T = self.G[sl] @ b
                 sT, sT2 = T @ self.P, (T * T) @ self.P
             else:
-                sT = self._by_cs(z)[sl]
-                sT2 = self._by_cs(z * z)[sl]
+                s1, s2 = self._sums_cs(np.asarray(z, dtype=float))
+                sT, sT2 = (self.G @ s1)[sl], (self.G @ s2)[sl]
             inner[sl] = sT2 - np.where(self.n_h > 0, sT**2 / np.maximum(self.n_h, 1), 0)
             sq[sl] = sT2
         return self._combine(inner, sq, self._present(present))

@@ -319,13 +319,14 @@ class DomainEngine:
         order, bounds = self._cu_stretches()
         return stretch_counts(codes if order is None else codes[order], k, bounds)
 
-    def _sums_cs(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Σ z and Σ z² per (cell, stratum) of an unclustered design: a sum and a dot product over each
-        (cell, stratum)'s rows in order (:meth:`_cu_stretches`) when there are few of them, else two
-        weighted ``np.bincount`` (which hold the GIL and are several times slower)."""
+    def _sums_cs(self, z: np.ndarray, squares: bool = True):
+        """Σ z (and Σ z², ``squares``) per (cell, stratum): a sum (and a dot product) over each (cell,
+        stratum)'s rows in order (:meth:`_cu_stretches`) when the design is unclustered and they are
+        few, else weighted ``np.bincount`` (which hold the GIL and are several times slower)."""
+        shape = (self.n_cells_all, self.n_strata)
         if self.clustered or self.n_cells_all * self.n_units > FEW_CELLS:
-            return (np.bincount(self.key_cs, weights=z, minlength=self.size_cs).reshape(self.n_cells_all, self.n_strata),
-                    np.bincount(self.key_cs, weights=z * z, minlength=self.size_cs).reshape(self.n_cells_all, self.n_strata))
+            s1 = np.bincount(self.key_cs, weights=z, minlength=self.size_cs).reshape(shape)
+            return (s1, np.bincount(self.key_cs, weights=z * z, minlength=self.size_cs).reshape(shape)) if squares else s1
         order, bounds = self._cu_stretches()
         zs = z if order is None else z[order]
         s1 = np.zeros(len(bounds) - 1)
@@ -333,8 +334,9 @@ class DomainEngine:
         for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
             seg = zs[bounds[u]:bounds[u + 1]]
             s1[u] = seg.sum()
-            s2[u] = np.dot(seg, seg)
-        return s1.reshape(self.n_cells_all, self.n_strata), s2.reshape(self.n_cells_all, self.n_strata)
+            if squares:
+                s2[u] = np.dot(seg, seg)
+        return (s1.reshape(shape), s2.reshape(shape)) if squares else s1.reshape(shape)
 
     def n_rows(self, counts: np.ndarray) -> np.ndarray:
         """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):
@@ -530,8 +532,7 @@ class DomainEngine:
     # ------------------------------------------------------------------ helpers
     def _by_cs(self, values: np.ndarray) -> np.ndarray:
         """Σ values per (cell, stratum) → array (n_groups, n_strata) after mapping cells to groups."""
-        b = np.bincount(self.key_cs, weights=values, minlength=self.size_cs).reshape(self.n_cells_all, self.n_strata)
-        return self.G @ b
+        return self.G @ self._sums_cs(np.asarray(values, dtype=float), squares=False)
 
     def means(self, y: np.ndarray, valid: np.ndarray, *, confidence: float = 0.95, df: Optional[float] = None,
               proportion: bool = False, ci_method: str = "wald") -> Estimate:

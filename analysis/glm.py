@@ -118,7 +118,7 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
         w = np.sqrt(prior[good] * me[good] ** 2 / variance(mu)[good])
         # QR of [Xw | zw]: R of Xw and Qᵀ(zw) in the last column, without forming Q (rows × p)
         A = np.empty((len(w), p + 1), order="F")
-        np.multiply(X[good], w[:, None], out=A[:, :p])
+        np.multiply(X if len(w) == n else X[good], w[:, None], out=A[:, :p])  # every row good: no copy of X
         np.multiply(z, w, out=A[:, p])
         Xw = A[:, :p]
         ra = np.linalg.qr(A, mode="r")
@@ -282,12 +282,20 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     if not np.any(w > 0) or mean_w <= 0:
         raise DesignError("no rows with a positive weight and values for every model term")
     idx = np.flatnonzero(fit_rows)
-    fit = glm_fit(X[idx], yv[idx], w[idx] / mean_w, family)
+    X_fit = X if len(idx) == design.n else X[idx]  # the model's rows (no copy when every row is in the fit)
+    fit = glm_fit(X_fit, yv[idx], w[idx] / mean_w, family)
     # influence of the coefficients (R svy.varcoef: estfun %*% Ainv), rows R does not keep are 0
     estfun = np.zeros((design.n, X.shape[1]))
-    estfun[idx] = X[idx] * (fit.residuals * fit.working_weights)[:, None]
+    rw = (fit.residuals * fit.working_weights)[:, None]
+    if len(idx) == design.n:
+        np.multiply(X_fit, rw, out=estfun)
+    else:
+        np.multiply(X_fit, rw, out=X_fit)  # X_fit is the fit's own copy of the rows: scaled in place
+        estfun[idx] = X_fit
+    del X_fit
     np.nan_to_num(estfun, copy=False)
     z = estfun @ fit.cov_unscaled
+    del estfun
     V = design.variance(z, present=w > 0)
     degf = design.degf_in(w > 0)  # PSUs minus strata among the rows with weight
     df_res = degf + 1 - X.shape[1]

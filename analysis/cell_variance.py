@@ -172,7 +172,9 @@ class CellTotals:
     def _uniform(self, groups: np.ndarray, feats, m_rows: int, uniform: tuple, chunk_rows: int) -> None:
         """The unclustered sums of :meth:`_general` when the design has one stratum and one weight w and
         factor s for every row, and every row is in a category: Σ s·w·x = s·w·Σx and Σ w·x = w·Σx share
-        one sum per category, Σ s·w²·x xᵀ = s·w²·Σ x xᵀ (no per-row weight arrays)."""
+        one sum per category, Σ s·w²·x xᵀ = s·w²·Σ x xᵀ (no per-row weight arrays).  Rows in category
+        order with a few features: a sum and a dot product over each category's rows; otherwise
+        bincounts (a few features) or matrix products a chunk of rows at a time."""
         w0, s0 = uniform
         G, F = self.G, self.F
         self.H = 1

@@ -34,14 +34,17 @@ from survey.errors import MinyiError
 from survey.progress import stage
 
 from . import sql as S
+from .parquet_input import check_parquet_folder, read_parquet_frame
 from .runners import export_parquet, make_runner
 
 ENGINES = ("memory", "duckdb", "spark")
 NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
 
 
-def load_source(data: Path, questionnaire: Optional[Path] = None):
-    """(questionnaire, config, project or None) of a project folder or a Parquet folder."""
+def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool = True):
+    """(questionnaire, config, project or None) of a project folder or a Parquet folder; a Parquet
+    folder is checked first (``check``: readable files, answer codes that are options;
+    :func:`engines.parquet_input.check_parquet_folder`)."""
     import yaml
 
     from survey.qload import load_questionnaire
@@ -60,7 +63,11 @@ def load_source(data: Path, questionnaire: Optional[Path] = None):
     cfg = {}
     if (data / CONFIG).exists():
         cfg = yaml.safe_load((data / CONFIG).read_text(encoding="utf-8")) or {}
-    return load_questionnaire(qfile), cfg, None
+    q = load_questionnaire(qfile)
+    if check:
+        with stage(f"checking the Parquet files of {data}"):
+            check_parquet_folder(data, q)
+    return q, cfg, None
 
 
 def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
@@ -338,8 +345,8 @@ def _item_tables(raw: pd.DataFrame, items, eng, unit_index: dict, design: dict) 
 
 def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_method=None, confidence: float = 0.95,
                               df: Optional[float] = None) -> dict:
-    """A Parquet folder analysed by the in-memory engine (every section): the files read with pyarrow."""
-    import pyarrow.dataset as ds
+    """A Parquet folder analysed by the in-memory engine (every section): the files checked and read as the
+    other engines read them (:mod:`engines.parquet_input`)."""
     import yaml
 
     from report.pipeline import analysis_columns, analyze
@@ -348,10 +355,10 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
     if (Path(data) / "minyi.yaml").exists():
         cfg = yaml.safe_load((Path(data) / "minyi.yaml").read_text(encoding="utf-8")) or {}
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
-    dset = ds.dataset([str(f) for f in sorted(Path(data).rglob("*.parquet"))], format="parquet")
-    cols = [c for c in analysis_columns(q, by, design) if c in dset.schema.names]
+    with stage(f"checking the Parquet files of {data}"):
+        check_parquet_folder(data, q)
     with stage(f"reading {data}"):
-        frame = dset.to_table(columns=cols).to_pandas(split_blocks=True, self_destruct=True)
+        frame = read_parquet_frame(data, analysis_columns(q, by, design), q)
     with stage(f"analysing {len(frame):,} responses"):
         return analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
                        ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)

@@ -53,7 +53,8 @@ def cell_expr(groupings: Sequence[tuple[str, Sequence[float]]]) -> tuple[str, in
         return "0", 1
     parts, missing, mult = [], [], 1
     for col, codes in groupings:
-        idx = "CASE " + " ".join(f"WHEN {q(col)} = {lit(c)} THEN {i}" for i, c in enumerate(codes)) + " ELSE -1 END"
+        v = f"TRY_CAST({q(col)} AS DOUBLE)"  # codes stored as text ("3") compare as numbers; blank is missing
+        idx = "CASE " + " ".join(f"WHEN {v} = {lit(c)} THEN {i}" for i, c in enumerate(codes)) + " ELSE -1 END"
         parts.append(f"({idx}) * {mult}")
         missing.append(f"({idx}) < 0")
         mult *= len(codes)
@@ -65,9 +66,11 @@ def base_view(source: str, columns: Sequence[str], groupings, design: dict) -> s
     cell, _ = cell_expr(groupings)
     st = q(design["strata"]) if design.get("strata") else "0"
     psu = q(design["psu"]) if design.get("psu") else "0"
-    w = f"CAST({q(design['weights'])} AS DOUBLE)" if design.get("weights") else "1.0"
-    fpc = f"CAST({q(design['fpc'])} AS DOUBLE)" if design.get("fpc") else "CAST(NULL AS DOUBLE)"
-    cols = ", ".join(q(c) for c in columns)
+    # TRY_CAST: a weight that is not a number becomes NULL, which design_sql counts as a bad weight
+    w = f"TRY_CAST({q(design['weights'])} AS DOUBLE)" if design.get("weights") else "1.0"
+    fpc = f"TRY_CAST({q(design['fpc'])} AS DOUBLE)" if design.get("fpc") else "CAST(NULL AS DOUBLE)"
+    # the answer columns as numbers (text "3" → 3, blank text → NULL: engines/parquet_input.py)
+    cols = ", ".join(f"TRY_CAST({q(c)} AS DOUBLE) AS {q(c)}" for c in columns)
     return (f"CREATE OR REPLACE TEMP VIEW minyi_base AS SELECT {cell} AS _cell, {st} AS _st, {psu} AS _psu, "
             f"{w} AS _w, {fpc} AS _fpc{', ' + cols if cols else ''} FROM {source}")
 

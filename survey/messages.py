@@ -54,6 +54,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-option": ("value '{value}' is not an option of {qid}", "use one of: {choices}"),
     "out-of-range": ("value {value} of {qid} is outside [{min}, {max}]", "correct the value or leave it blank"),
     "not-a-number": ("value '{value}' of {qid} is not a number", "enter a number"),
+    # --- a Parquet folder given to survey analyze (engines/parquet_input.py) --------
+    "parquet-unreadable": ("cannot read this Parquet file: {reason}",
+                           "export the file again, or move it out of the folder: every *.parquet file under it is analysed"),
+    "parquet-unknown-option": ("{count} value(s) of {qid} are not options of the questionnaire; the first is '{value}'",
+                               "use one of: {choices}; survey import would quarantine these rows"),
+    "parquet-not-a-number": ("{count} value(s) of {qid} are not numbers; the first is '{value}'",
+                             "store the answers as numeric codes; blank text counts as no answer"),
     "too-many": ("{qid}: {count} options selected, at most {max} allowed", "keep at most {max} selections"),
     "too-few": ("{qid}: {count} options selected, at least {min} required", "select at least {min}"),
     "exclusive": ("{qid}: '{label}' cannot be combined with other options", "select either '{label}' or other options"),

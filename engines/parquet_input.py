@@ -1,0 +1,160 @@
+"""A folder of Parquet files checked before it is analysed, and read as both engines read it.
+
+``survey analyze FOLDER`` takes the answers of a Parquet folder as they are, without ``survey
+import``'s row checks and quarantine.  So that a damaged file or a wrong code cannot change the
+estimates silently, :func:`check_parquet_folder` looks at the folder first (when it is on this
+machine; ``hdfs://`` or ``s3://`` folders that only the cluster can list are not checked):
+
+* every ``*.parquet`` file's footer is read (pyarrow); a file that is not Parquet, or is cut short, is
+  named (``parquet-unreadable``);
+* one DuckDB scan over all files (columns united by name, as the engines read them) counts, for every
+  column of a single, scale, yes/no or matrix question, the values that are not one of its option
+  codes; for every multiple-choice cell, the values other than 0 and 1 (``parquet-unknown-option``);
+  and for number questions, text that is not a number (``parquet-not-a-number``).  Every column with a
+  problem is reported at once: how many values, and the first one with its file and row (row 1 = the
+  file's first row).
+
+What counts as a missing answer is the same in both engines: a null, NaN, or blank text (empty or
+spaces only).  A column that some files lack is a missing answer in their rows (DuckDB's
+``union_by_name``; :func:`read_parquet_frame` reads the in-memory engine's frame the same way), and
+answers stored as text (``"3"``) are taken as their numbers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from survey.errors import MinyiError
+from survey.messages import problem
+
+from .sql import lit
+from .sql import q as _q
+
+MAX_CHOICES_SHOWN = 10
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The ``*.parquet`` files under ``folder`` (any depth), in name order."""
+    return sorted(Path(folder).rglob("*.parquet"))
+
+
+def numeric_columns(q) -> dict[str, tuple[str, Optional[tuple], str]]:
+    """{column: (question or cell id, allowed codes or None for any number, the choices shown)} for every
+    column of ``q`` that holds a code or a number."""
+    out: dict = {}
+    for qq in q.questions:
+        if qq.type in ("single", "scale", "yesno", "matrix"):
+            codes = tuple(float(c) for c in qq.codes)
+            shown = ", ".join(f"{o.code}={o.label}" for o in qq.options[:MAX_CHOICES_SHOWN])
+            shown += " …" if len(qq.options) > MAX_CHOICES_SHOWN else ""
+            for c in qq.code_columns():
+                out[c] = (c, codes, shown)
+        elif qq.type == "multiple":
+            for o in qq.options:
+                out[f"{qq.id}_{o.code}"] = (f"{qq.id}_{o.code}", (0.0, 1.0), "0, 1")
+        elif qq.type == "number":
+            out[qq.id] = (qq.id, None, "")
+    return out
+
+
+def _sql_list(files: Sequence[Path]) -> str:
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
+def _present(col: str, text: bool) -> str:
+    """The row has an answer in the column: not null, and for text not blank."""
+    return f"NULLIF(trim({_q(col)}), '') IS NOT NULL" if text else f"{_q(col)} IS NOT NULL"
+
+
+def _num(col: str, text: bool) -> str:
+    """The column as DOUBLE: text trimmed; blank, or not a number → NULL."""
+    return f"TRY_CAST(NULLIF(trim({_q(col)}), '') AS DOUBLE)" if text else f"TRY_CAST({_q(col)} AS DOUBLE)"
+
+
+def check_parquet_folder(folder: Path, q) -> None:
+    """Raise :class:`MinyiError` with every problem of the Parquet files under ``folder`` (module
+    docstring); nothing when they are readable and every code is an option."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = parquet_files(folder)
+    problems = []
+    names: set = set()
+    for f in files:
+        try:
+            names.update(pq.read_schema(f).names)
+        except (pa.ArrowException, OSError, ValueError) as e:
+            reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            problems.append(problem("parquet-unreadable", file=str(f), reason=reason))
+    if problems:
+        raise MinyiError(problems)
+    wanted = {c: v for c, v in numeric_columns(q).items() if c in names}
+    if not wanted or not files:
+        return
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        src = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
+        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
+        aggs, checks = [], []
+        for i, (c, (qid, codes, shown)) in enumerate(wanted.items()):
+            text = types.get(c) == "VARCHAR"
+            has, num = _present(c, text), _num(c, text)
+            checks.append(("parquet-not-a-number", c, qid, shown, f"{i}n", f"{has} AND {num} IS NULL"))
+            if codes is not None:  # NaN is a missing answer, as null is
+                checks.append(("parquet-unknown-option", c, qid, shown, f"{i}o",
+                               f"{num} IS NOT NULL AND NOT isnan({num}) AND {num} NOT IN ({', '.join(map(lit, codes))})"))
+        for code, c, qid, shown, tag, cond in checks:
+            aggs.append(f"count(*) FILTER (WHERE {cond}) AS n_{tag}, "
+                        f"min(CASE WHEN {cond} THEN struct_pack(f := filename, r := file_row_number, "
+                        f"v := CAST({_q(c)} AS VARCHAR)) END) AS x_{tag}")
+        row = con.execute(f"SELECT {', '.join(aggs)} FROM {src}").fetchall()[0] if aggs else ()
+    except duckdb.Error as e:
+        raise MinyiError.of("parquet-unreadable", file=str(folder),
+                            reason=(str(e).strip().splitlines() or [type(e).__name__])[0]) from None
+    finally:
+        con.close()
+    for k, (code, c, qid, shown, _, _) in enumerate(checks):
+        n, first = row[2 * k], row[2 * k + 1]
+        if n:
+            problems.append(problem(code, file=first["f"], row=int(first["r"]) + 1, column=c, value=_shown(first["v"]),
+                                    qid=qid, count=int(n), choices=shown))
+    if problems:
+        raise MinyiError(problems)
+
+
+def _shown(value: Optional[str]) -> Optional[str]:
+    """A stored value as the user wrote it: a whole number without ".0"."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return value
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 and "." in str(value) else value
+
+
+def read_parquet_frame(folder: Path, columns: Sequence[str], q):
+    """The ``columns`` present in any file under ``folder`` as one pandas frame, files in name order:
+    columns united by name (a file without a column: missing values), code and number columns as
+    float64 (text taken as its number, blank text missing; see the module docstring)."""
+    import duckdb
+
+    files = parquet_files(folder)
+    con = duckdb.connect()
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET preserve_insertion_order = true")
+        src = f"read_parquet({_sql_list(files)}, union_by_name = true)"
+        types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
+        nums = numeric_columns(q)
+        sel = [f"{_num(c, types[c] == 'VARCHAR')} AS {_q(c)}" if c in nums else _q(c)
+               for c in dict.fromkeys(columns) if c in types]
+        if not sel:
+            import pandas as pd
+
+            return pd.DataFrame(index=range(int(con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0])))
+        table = con.sql(f"SELECT {', '.join(sel)} FROM {src}").to_arrow_table()
+        return table.to_pandas(split_blocks=True, self_destruct=True)
+    finally:
+        con.close()

@@ -14,7 +14,9 @@ from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, parse
 
 @app.command()
 def analyze(
-    dir: Annotated[Path, typer.Argument(help="Project folder, or a folder of Parquet files (with questionnaire.yaml).")],
+    dir: Annotated[str, typer.Argument(
+        help="Project folder, or a folder of Parquet files (with questionnaire.yaml): a path, or for --engine spark "
+             "a URL such as hdfs:///surveys/2026 or s3a://bucket/surveys.", metavar="DATA")],
     wave: Annotated[Optional[str], typer.Option("--wave", help="Wave (default: the latest).")] = None,
     by: Annotated[Optional[List[str]], typer.Option(
         "--by", help="Grouping (repeatable or comma-separated): site, district or a question id. Default: site,district.")] = None,
@@ -54,6 +56,19 @@ def analyze(
         survey analyze province_parquet/ --engine duckdb --by district --json
     """
     names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
+    from engines import is_url
+
+    if is_url(dir):  # a folder on a cluster's file system: Spark reads it (and its questionnaire)
+        if engine != "spark":
+            raise typer.BadParameter(f"{dir} is a URL: only --engine spark reads it", param_hint="'--engine'")
+        from engines.analyze import analyze_data
+
+        with progress_shown(json_out=json_out, quiet=quiet):
+            res = analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
+                               confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
+        _show(res, json_out)
+        return
+    dir = Path(dir)
     res = _cached(dir, engine, questionnaire, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
                   df=parse_df(df))
     if res is not None:  # an unchanged project: its stored result, before anything heavy is loaded

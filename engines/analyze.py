@@ -33,12 +33,46 @@ from analysis.sufficient import ItemTable, SparseCube, engine_from_units, indica
 from survey.errors import MinyiError
 from survey.progress import stage
 
+from . import is_url
 from . import sql as S
-from .parquet_input import check_parquet_folder, read_parquet_frame
+from .parquet_input import check_parquet_folder, check_spark_source, read_parquet_frame
 from .runners import export_parquet, make_runner
 
 ENGINES = ("memory", "duckdb", "spark")
 NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
+
+
+def _url_join(url: str, name: str) -> str:
+    return url.rstrip("/") + "/" + name
+
+
+def load_url_source(url: str, runner, questionnaire: Optional[Path] = None):
+    """(questionnaire, config) of a Parquet folder named by a URL: ``questionnaire.yaml`` and the optional
+    ``minyi.yaml`` read through Spark (the driver may not see that file system), or ``questionnaire``,
+    a local file.  The files are not checked here (:mod:`engines.parquet_input` reads local folders)."""
+    import yaml
+
+    from survey.qload import load_questionnaire, validate_text
+
+    if questionnaire is not None:
+        q = load_questionnaire(questionnaire)
+    else:
+        where = _url_join(url, "questionnaire.yaml")
+        text = runner.read_text(where)
+        if text is None:
+            raise MinyiError.of("usage", file=url, reason=f"no questionnaire for {url}: put questionnaire.yaml "
+                                "next to the Parquet files or pass --questionnaire")
+        q, probs = validate_text(text, where)
+        errors = [p for p in probs if p.severity == "error"]
+        if errors or q is None:
+            raise MinyiError(errors or probs)
+        q.source = where
+    text = runner.read_text(_url_join(url, "minyi.yaml"))
+    try:
+        cfg = (yaml.safe_load(text) if text else None) or {}
+    except yaml.YAMLError as e:
+        raise MinyiError.of("usage", file=_url_join(url, "minyi.yaml"), reason=f"minyi.yaml is not valid YAML: {e}") from None
+    return q, cfg
 
 
 def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool = True):
@@ -50,6 +84,9 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     from survey.qload import load_questionnaire
     from survey.store import CONFIG, DB, Project
 
+    if is_url(data):
+        raise MinyiError.of("usage", file=str(data), reason=f"{data} is a URL: a folder on a cluster's file system "
+                            "is read by --engine spark only (or copy it here)")
     data = Path(data)
     if (data / CONFIG).exists() and (data / DB).exists():
         p = Project.open(data)
@@ -77,7 +114,13 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     from report.pipeline import (_design_text, _league, _num, _software, composition_questions, default_groupings,
                                  indicator_sections, item_specs, resolve_grouping)
 
-    q, cfg, project = load_source(data, questionnaire)
+    runner = None
+    if is_url(data) and engine == "spark":
+        runner = make_runner(engine, spark=spark)
+        q, cfg = load_url_source(data, runner, questionnaire)
+        project = None
+    else:
+        q, cfg, project = load_source(data, questionnaire)
     by = default_groupings(q) if by is None else list(by)
     qids = [resolve_grouping(q, b) for b in by]
     na = normalize_na_policy(na_policy if na_policy is not None else cfg.get("na_policy", "exclude"))
@@ -88,7 +131,6 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         raise MinyiError.of("usage", file=str(data), reason="weighting (raking/post-stratification) needs the rows: "
                             "use the default engine (--engine memory)")
     quality = None
-    runner = None
     tmp = None
     try:
         if project is not None:
@@ -115,8 +157,11 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
                 runner = make_runner(engine, spark=spark)
                 source = runner.parquet_source(Path(tmp.name) / "data")
         else:
-            runner = make_runner(engine, spark=spark)
-            source = runner.parquet_source(Path(data))
+            runner = runner or make_runner(engine, spark=spark)
+            source = runner.parquet_source(data if is_url(data) else Path(data))
+            if is_url(data):  # a local folder was checked by load_source
+                with stage(f"checking the Parquet files of {data}"):
+                    check_spark_source(runner, source, data, q)
         have = set(runner.columns(source))
         for role in ("weights", "strata", "psu", "fpc"):
             if design.get(role) and design[role] not in have:

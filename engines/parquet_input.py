@@ -2,8 +2,9 @@
 
 ``survey analyze FOLDER`` takes the answers of a Parquet folder as they are, without ``survey
 import``'s row checks and quarantine.  So that a damaged file or a wrong code cannot change the
-estimates silently, :func:`check_parquet_folder` looks at the folder first (when it is on this
-machine; ``hdfs://`` or ``s3://`` folders that only the cluster can list are not checked):
+estimates silently, :func:`check_parquet_folder` looks at the folder first (a folder named by a URL,
+``hdfs://`` or ``s3a://``, which only the cluster reads, is checked by :func:`check_spark_source`
+with the same conditions in Spark SQL):
 
 * every ``*.parquet`` file's footer is read (pyarrow); a file that is not Parquet, or is cut short, is
   named (``parquet-unreadable``);
@@ -12,12 +13,12 @@ machine; ``hdfs://`` or ``s3://`` folders that only the cluster can list are not
   codes; for every multiple-choice cell, the values other than 0 and 1 (``parquet-unknown-option``);
   and for number questions, text that is not a number (``parquet-not-a-number``).  Every column with a
   problem is reported at once: how many values, and the first one with its file and row (row 1 = the
-  file's first row).
+  file's first row; on Spark, the first file with such a value, without a row).
 
-What counts as a missing answer is the same in both engines: a null, NaN, or blank text (empty or
+What counts as a missing answer is the same in every engine: a null, NaN, or blank text (empty or
 spaces only).  A column that some files lack is a missing answer in their rows (DuckDB's
-``union_by_name``; :func:`read_parquet_frame` reads the in-memory engine's frame the same way), and
-answers stored as text (``"3"``) are taken as their numbers.
+``union_by_name``, Spark's ``mergeSchema``; :func:`read_parquet_frame` reads the in-memory engine's
+frame as DuckDB does), and answers stored as text (``"3"``) are taken as their numbers.
 """
 
 from __future__ import annotations
@@ -98,29 +99,66 @@ def check_parquet_folder(folder: Path, q) -> None:
         con.execute("SET enable_progress_bar = false")
         src = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
-        aggs, checks = [], []
-        for i, (c, (qid, codes, shown)) in enumerate(wanted.items()):
-            text = types.get(c) == "VARCHAR"
-            has, num = _present(c, text), _num(c, text)
-            checks.append(("parquet-not-a-number", c, qid, shown, f"{i}n", f"{has} AND {num} IS NULL"))
-            if codes is not None:  # NaN is a missing answer, as null is
-                checks.append(("parquet-unknown-option", c, qid, shown, f"{i}o",
-                               f"{num} IS NOT NULL AND NOT isnan({num}) AND {num} NOT IN ({', '.join(map(lit, codes))})"))
-        for code, c, qid, shown, tag, cond in checks:
-            aggs.append(f"count(*) FILTER (WHERE {cond}) AS n_{tag}, "
-                        f"min(CASE WHEN {cond} THEN struct_pack(f := filename, r := file_row_number, "
-                        f"v := CAST({_q(c)} AS VARCHAR)) END) AS x_{tag}")
-        row = con.execute(f"SELECT {', '.join(aggs)} FROM {src}").fetchall()[0] if aggs else ()
+        checks = _checks(wanted, {c for c, t in types.items() if t == "VARCHAR"})
+        where = "struct_pack(f := filename, r := file_row_number, v := CAST({col} AS VARCHAR))"
+        row = con.execute(_check_sql(checks, src, where)).fetchall()[0]
     except duckdb.Error as e:
         raise MinyiError.of("parquet-unreadable", file=str(folder),
                             reason=(str(e).strip().splitlines() or [type(e).__name__])[0]) from None
     finally:
         con.close()
-    for k, (code, c, qid, shown, _, _) in enumerate(checks):
+    _raise_found(checks, row)
+
+
+def check_spark_source(runner, source: str, folder: str, q) -> None:
+    """:func:`check_parquet_folder`'s answer checks on Spark, for a folder only the cluster reads (a URL):
+    one scan of the registered ``source``; each problem names the first file (by name) with such a
+    value, without a row number (Spark does not number a file's rows)."""
+    from pyspark.sql.types import StringType
+
+    fields = {f.name: f.dataType for f in runner.spark.table(source).schema.fields}
+    wanted = {c: v for c, v in numeric_columns(q).items() if c in fields}
+    if not wanted:
+        return
+    checks = _checks(wanted, {c for c, t in fields.items() if isinstance(t, StringType)})
+    where = "named_struct('f', _minyi_file, 'r', CAST(-1 AS BIGINT), 'v', CAST({col} AS STRING))"
+    src = f"(SELECT *, input_file_name() AS _minyi_file FROM {source}) AS t"  # not inside an aggregate: Spark refuses
+    row = runner.spark.sql(_check_sql(checks, src, where).replace('"', "`")).collect()[0]
+    _raise_found(checks, [None if v is None else (v.asDict() if hasattr(v, "asDict") else v) for v in row],
+                 default_file=folder)
+
+
+def _checks(wanted: dict, text: set) -> list[tuple]:
+    """(catalogue code, column, question id, choices shown, condition) of every check of ``wanted``
+    (:func:`numeric_columns`); ``text``: the columns stored as text.  The conditions are SQL that DuckDB
+    and Spark both read."""
+    out = []
+    for c, (qid, codes, shown) in wanted.items():
+        has, num = _present(c, c in text), _num(c, c in text)
+        out.append(("parquet-not-a-number", c, qid, shown, f"{has} AND {num} IS NULL"))
+        if codes is not None:  # NaN is a missing answer, as null is
+            out.append(("parquet-unknown-option", c, qid, shown,
+                        f"{num} IS NOT NULL AND NOT isnan({num}) AND {num} NOT IN ({', '.join(map(lit, codes))})"))
+    return out
+
+
+def _check_sql(checks: list, source: str, where: str) -> str:
+    """One scan: per check, how many rows fail it and the least (file, row, value) that does."""
+    aggs = []
+    for k, (_, c, _, _, cond) in enumerate(checks):
+        aggs.append(f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS n_{k}, "
+                    f"min(CASE WHEN {cond} THEN {where.format(col=_q(c))} END) AS x_{k}")
+    return f"SELECT {', '.join(aggs)} FROM {source}"
+
+
+def _raise_found(checks: list, row, default_file: Optional[str] = None) -> None:
+    problems = []
+    for k, (code, c, qid, shown, _) in enumerate(checks):
         n, first = row[2 * k], row[2 * k + 1]
         if n:
-            problems.append(problem(code, file=first["f"], row=int(first["r"]) + 1, column=c, value=_shown(first["v"]),
-                                    qid=qid, count=int(n), choices=shown))
+            r = int(first["r"])
+            problems.append(problem(code, file=first["f"] or default_file, row=r + 1 if r >= 0 else None, column=c,
+                                    value=_shown(first["v"]), qid=qid, count=int(n), choices=shown))
     if problems:
         raise MinyiError(problems)
 

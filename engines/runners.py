@@ -64,10 +64,18 @@ def spark_session():
     from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
+    import warnings
+
+    # pyspark warns on every Arrow transfer that it does not yet support pandas 3; the transfers here are
+    # plain numeric tables, and tests/test_engines.py checks the results
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     conf = SparkConf()
     b = SparkSession.builder.appName("minyi").config("spark.sql.execution.arrow.pyspark.enabled", "true")
-    if not conf.contains("spark.master"):
+    if not conf.contains("spark.master"):  # minyi starts Spark itself: quiet (errors only), no console progress bar
+        log4j = Path(__file__).with_name("spark_log4j2.properties")
         b = (b.master(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
              .config("spark.sql.shuffle.partitions", os.environ.get("MINYI_SPARK_PARTITIONS", "8"))
              .config("spark.driver.memory", os.environ.get("MINYI_SPARK_DRIVER_MEMORY", "2g")))
     _SPARK = b.getOrCreate()
@@ -84,10 +92,23 @@ class SparkRunner:
     def __init__(self, spark=None):
         self.spark = spark if spark is not None else spark_session()
 
-    def parquet_source(self, folder: Path) -> str:
+    def parquet_source(self, folder) -> str:
+        """The Parquet files under ``folder`` (a local path or a URL), columns matched by name across files
+        (``mergeSchema``: a column some files lack is null in their rows, as DuckDB's ``union_by_name``)."""
         (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
-         .parquet(str(folder)).createOrReplaceTempView("minyi_data"))
+         .option("mergeSchema", "true").parquet(str(folder)).createOrReplaceTempView("minyi_data"))
         return "minyi_data"
+
+    def read_text(self, path: str) -> Optional[str]:
+        """The text of one small file on Spark's file system (e.g. ``hdfs://…/questionnaire.yaml``), or None
+        when there is no such file."""
+        from pyspark.errors import AnalysisException
+
+        try:
+            rows = self.spark.read.text(path, wholetext=True).collect()
+        except AnalysisException:
+            return None
+        return rows[0][0] if rows else None
 
     def columns(self, source: str) -> list[str]:
         return list(self.spark.table(source).columns)

@@ -57,9 +57,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- a Parquet folder given to survey analyze (engines/parquet_input.py) --------
     "parquet-unreadable": ("cannot read this Parquet file: {reason}",
                            "export the file again, or move it out of the folder: every *.parquet file under it is analysed"),
-    "parquet-unknown-option": ("{count} value(s) of {qid} are not options of the questionnaire; the first is '{value}'",
+    "parquet-unknown-option": ("{count} value(s) of {qid} are not options of the questionnaire, such as '{value}'",
                                "use one of: {choices}; survey import would quarantine these rows"),
-    "parquet-not-a-number": ("{count} value(s) of {qid} are not numbers; the first is '{value}'",
+    "parquet-not-a-number": ("{count} value(s) of {qid} are not numbers, such as '{value}'",
                              "store the answers as numeric codes; blank text counts as no answer"),
     "too-many": ("{qid}: {count} options selected, at most {max} allowed", "keep at most {max} selections"),
     "too-few": ("{qid}: {count} options selected, at least {min} required", "select at least {min}"),

@@ -232,6 +232,42 @@ def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
     assert got["meta"]["engine"]["name"] == "spark"
 
 
+def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path, capsys):
+    """DATA as a URL (hdfs://, s3a://; here file://): Spark reads the files and the folder's
+    questionnaire.yaml and minyi.yaml; the answers are checked in Spark SQL (engines/parquet_input.py);
+    other engines refuse a URL with a usage error."""
+    from engines.analyze import analyze_data
+    from survey.errors import MinyiError
+
+    design = DESIGNS["cluster_fpc_count"]
+    url = _with_design(parquet, design).as_uri()
+    assert url.startswith("file:///")
+    got = analyze_data(url, engine="spark", by=["district"], spark=spark)
+    ref = _reference(q, frame, design, ["district"])
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert got["meta"]["design"] == ref["meta"]["design"]  # minyi.yaml read through Spark
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    f = frame.head(300).copy()
+    f.iloc[[4, 9], f.columns.get_loc("C1_r1")] = 7
+    f.drop(columns=["C1_r2"]).to_parquet(bad / "part-0.parquet", index=False)
+    frame.iloc[300:600].to_parquet(bad / "part-1.parquet", index=False)
+    shutil.copyfile(bundled_path(), bad / "questionnaire.yaml")
+    with pytest.raises(MinyiError) as e:
+        analyze_data(bad.as_uri(), engine="spark", by=["site"], spark=spark)
+    msg = str(e.value)
+    assert msg.startswith(f"{(bad / 'part-0.parquet').as_uri()}, column C1_r1: error: 2 value(s) of C1_r1 are not "
+                          "options of the questionnaire, such as '7'"), msg
+    cli._exit.called_from_console = False
+    try:
+        assert cli.main(["analyze", url, "--engine", "duckdb"]) == 2
+        assert "only --engine spark reads it" in capsys.readouterr().err
+    finally:
+        cli._exit.called_from_console = True
+
+
 def test_engine_refuses_a_row_only_interval_up_front(q, frame, parquet, capsys):
     """The engines take the interval methods of tables of groups (check_method(groups=True), as
     report.pipeline.analyze): minyi.yaml's ci_method ``likelihood`` is refused before any SQL runs, with

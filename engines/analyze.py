@@ -103,7 +103,7 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     q = load_questionnaire(qfile)
     if check:
         with stage(f"checking the Parquet files of {data}"):
-            check_parquet_folder(data, q)
+            check_parquet_folder(data, q, cfg.get("design") if isinstance(cfg, dict) else None)
     return q, cfg, None
 
 
@@ -161,7 +161,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
             source = runner.parquet_source(data if is_url(data) else Path(data))
             if is_url(data):  # a local folder was checked by load_source
                 with stage(f"checking the Parquet files of {data}"):
-                    check_spark_source(runner, source, data, q)
+                    check_spark_source(runner, source, data, q, design)
         have = set(runner.columns(source))
         for role in ("weights", "strata", "psu", "fpc"):
             if design.get(role) and design[role] not in have:
@@ -401,9 +401,9 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
         cfg = yaml.safe_load((Path(data) / "minyi.yaml").read_text(encoding="utf-8")) or {}
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     with stage(f"checking the Parquet files of {data}"):
-        check_parquet_folder(data, q)
+        check_parquet_folder(data, q, design)
     with stage(f"reading {data}"):
-        frame = read_parquet_frame(data, analysis_columns(q, by, design), q)
+        frame = read_parquet_frame(data, analysis_columns(q, by, design), q, design)
     with stage(f"analysing {len(frame):,} responses"):
         return analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
                        ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)

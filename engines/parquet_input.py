@@ -11,7 +11,9 @@ with the same conditions in Spark SQL):
 * one DuckDB scan over all files (columns united by name, as the engines read them) counts, for every
   column of a single, scale, yes/no or matrix question, the values that are not one of its option
   codes; for every multiple-choice cell, the values other than 0 and 1 (``parquet-unknown-option``);
-  and for number questions, text that is not a number (``parquet-not-a-number``).  Every column with a
+  for number questions, text that is not a number (``parquet-not-a-number``); and the design's weight
+  and fpc columns (``minyi.yaml``), where every row needs a number that is not negative
+  (``parquet-bad-design-number``).  Every column with a
   problem is reported at once: how many values, and the first one with its file and row (row 1 = the
   file's first row; on Spark, the first file with such a value, without a row).
 
@@ -73,7 +75,7 @@ def _num(col: str, text: bool) -> str:
     return f"TRY_CAST(NULLIF(trim({_q(col)}), '') AS DOUBLE)" if text else f"TRY_CAST({_q(col)} AS DOUBLE)"
 
 
-def check_parquet_folder(folder: Path, q) -> None:
+def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None:
     """Raise :class:`MinyiError` with every problem of the Parquet files under ``folder`` (module
     docstring); nothing when they are readable and every code is an option."""
     import duckdb
@@ -92,14 +94,15 @@ def check_parquet_folder(folder: Path, q) -> None:
     if problems:
         raise MinyiError(problems)
     wanted = {c: v for c, v in numeric_columns(q).items() if c in names}
-    if not wanted or not files:
+    sizes = _design_numbers(design, names)
+    if not (wanted or sizes) or not files:
         return
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
         src = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
-        checks = _checks(wanted, {c for c, t in types.items() if t == "VARCHAR"})
+        checks = _checks(wanted, sizes, {c for c, t in types.items() if t == "VARCHAR"})
         where = "struct_pack(f := filename, r := file_row_number, v := CAST({col} AS VARCHAR))"
         row = con.execute(_check_sql(checks, src, where)).fetchall()[0]
     except duckdb.Error as e:
@@ -110,7 +113,7 @@ def check_parquet_folder(folder: Path, q) -> None:
     _raise_found(checks, row)
 
 
-def check_spark_source(runner, source: str, folder: str, q) -> None:
+def check_spark_source(runner, source: str, folder: str, q, design: Optional[dict] = None) -> None:
     """:func:`check_parquet_folder`'s answer checks on Spark, for a folder only the cluster reads (a URL):
     one scan of the registered ``source``; each problem names the first file (by name) with such a
     value, without a row number (Spark does not number a file's rows)."""
@@ -118,9 +121,10 @@ def check_spark_source(runner, source: str, folder: str, q) -> None:
 
     fields = {f.name: f.dataType for f in runner.spark.table(source).schema.fields}
     wanted = {c: v for c, v in numeric_columns(q).items() if c in fields}
-    if not wanted:
+    sizes = _design_numbers(design, set(fields))
+    if not (wanted or sizes):
         return
-    checks = _checks(wanted, {c for c, t in fields.items() if isinstance(t, StringType)})
+    checks = _checks(wanted, sizes, {c for c, t in fields.items() if isinstance(t, StringType)})
     where = "named_struct('f', _minyi_file, 'r', CAST(-1 AS BIGINT), 'v', CAST({col} AS STRING))"
     src = f"(SELECT *, input_file_name() AS _minyi_file FROM {source}) AS t"  # not inside an aggregate: Spark refuses
     row = runner.spark.sql(_check_sql(checks, src, where).replace('"', "`")).collect()[0]
@@ -128,10 +132,15 @@ def check_spark_source(runner, source: str, folder: str, q) -> None:
                  default_file=folder)
 
 
-def _checks(wanted: dict, text: set) -> list[tuple]:
+def _design_numbers(design: Optional[dict], names: set) -> list[str]:
+    """The design's weight and fpc columns present in the files: numbers, none missing or negative."""
+    return [design[k] for k in ("weights", "fpc") if design and design.get(k) and design[k] in names]
+
+
+def _checks(wanted: dict, sizes: Sequence[str], text: set) -> list[tuple]:
     """(catalogue code, column, question id, choices shown, condition) of every check of ``wanted``
-    (:func:`numeric_columns`); ``text``: the columns stored as text.  The conditions are SQL that DuckDB
-    and Spark both read."""
+    (:func:`numeric_columns`) and of the design's weight and fpc columns ``sizes``; ``text``: the
+    columns stored as text.  The conditions are SQL that DuckDB and Spark both read."""
     out = []
     for c, (qid, codes, shown) in wanted.items():
         has, num = _present(c, c in text), _num(c, c in text)
@@ -139,6 +148,9 @@ def _checks(wanted: dict, text: set) -> list[tuple]:
         if codes is not None:  # NaN is a missing answer, as null is
             out.append(("parquet-unknown-option", c, qid, shown,
                         f"{num} IS NOT NULL AND NOT isnan({num}) AND {num} NOT IN ({', '.join(map(lit, codes))})"))
+    for c in dict.fromkeys(sizes):
+        num = _num(c, c in text)
+        out.append(("parquet-bad-design-number", c, c, "", f"{num} IS NULL OR isnan({num}) OR {num} < 0"))
     return out
 
 
@@ -157,8 +169,9 @@ def _raise_found(checks: list, row, default_file: Optional[str] = None) -> None:
         n, first = row[2 * k], row[2 * k + 1]
         if n:
             r = int(first["r"])
+            value = _shown(first["v"]) if first["v"] is not None else "(missing)"
             problems.append(problem(code, file=first["f"] or default_file, row=r + 1 if r >= 0 else None, column=c,
-                                    value=_shown(first["v"]), qid=qid, count=int(n), choices=shown))
+                                    value=value, qid=qid, count=int(n), choices=shown))
     if problems:
         raise MinyiError(problems)
 
@@ -172,10 +185,11 @@ def _shown(value: Optional[str]) -> Optional[str]:
     return str(int(x)) if x.is_integer() and abs(x) < 1e15 and "." in str(value) else value
 
 
-def read_parquet_frame(folder: Path, columns: Sequence[str], q):
+def read_parquet_frame(folder: Path, columns: Sequence[str], q, design: Optional[dict] = None):
     """The ``columns`` present in any file under ``folder`` as one pandas frame, files in name order:
-    columns united by name (a file without a column: missing values), code and number columns as
-    float64 (text taken as its number, blank text missing; see the module docstring)."""
+    columns united by name (a file without a column: missing values), code and number columns (and the
+    ``design``'s weights and fpc) as float64 (text taken as its number, blank text missing; see the
+    module docstring)."""
     import duckdb
 
     files = parquet_files(folder)
@@ -185,7 +199,7 @@ def read_parquet_frame(folder: Path, columns: Sequence[str], q):
         con.execute("SET preserve_insertion_order = true")
         src = f"read_parquet({_sql_list(files)}, union_by_name = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
-        nums = numeric_columns(q)
+        nums = set(numeric_columns(q)) | set(_design_numbers(design, set(types)))
         sel = [f"{_num(c, types[c] == 'VARCHAR')} AS {_q(c)}" if c in nums else _q(c)
                for c in dict.fromkeys(columns) if c in types]
         if not sel:

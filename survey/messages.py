@@ -61,6 +61,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "use one of: {choices}; survey import would quarantine these rows"),
     "parquet-not-a-number": ("{count} value(s) of {qid} are not numbers, such as '{value}'",
                              "store the answers as numeric codes; blank text counts as no answer"),
+    "parquet-bad-design-number": ("{count} value(s) of the design column {qid} are missing, negative or not numbers, "
+                                  "such as '{value}'",
+                                  "every row needs a number of 0 or more here; see design: in minyi.yaml"),
     "too-many": ("{qid}: {count} options selected, at most {max} allowed", "keep at most {max} selections"),
     "too-few": ("{qid}: {count} options selected, at least {min} required", "select at least {min}"),
     "exclusive": ("{qid}: '{label}' cannot be combined with other options", "select either '{label}' or other options"),

@@ -114,3 +114,20 @@ def test_text_codes_blanks_and_missing_columns_are_read_alike(tmp_path, q, frame
         assert _mismatches(duck[sec], ref[sec]) == [], sec
     item = next(it for it in duck["items"] if it["key"] == other)
     assert 0 < item["rate"]["n_answered"] == int(ref_frame[other].notna().sum()) <= 600
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_weights_that_are_missing_negative_or_not_numbers_are_located(tmp_path, frame, engine, capsys):
+    import yaml
+
+    a, b = frame.iloc[:600].copy(), frame.iloc[600:].copy()
+    a["_w"] = "1.5"
+    a.iloc[9, a.columns.get_loc("_w")] = "abc"
+    b["_w"] = 2.0
+    b.iloc[[3, 4], b.columns.get_loc("_w")] = -1.0
+    d = _folder(tmp_path / "d", [a, b])
+    (d / "minyi.yaml").write_text(yaml.safe_dump({"design": {"weights": "_w"}}), encoding="utf-8")
+    rc, err = _run(["analyze", str(d), "--engine", engine, "--json"], capsys)
+    assert rc == 1
+    assert (f"{d / 'part-0.parquet'}, row 10, column _w: error: 3 value(s) of the design column _w are missing, "
+            "negative or not numbers, such as 'abc'") in err, err

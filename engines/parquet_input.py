@@ -65,14 +65,39 @@ def _sql_list(files: Sequence[Path]) -> str:
     return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
 
 
-def _present(col: str, text: bool) -> str:
+# how a column is stored, for the cheapest condition that checks it
+INT, FLOAT, TEXT, OTHER = "int", "float", "text", "other"
+_DUCKDB_INT = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+
+
+def _duckdb_kind(t: str) -> str:
+    if t in _DUCKDB_INT:
+        return INT
+    if t in ("FLOAT", "DOUBLE") or t.startswith("DECIMAL"):
+        return FLOAT
+    return TEXT if t == "VARCHAR" else OTHER
+
+
+def _spark_kind(t) -> str:
+    from pyspark.sql import types as T
+
+    if isinstance(t, (T.ByteType, T.ShortType, T.IntegerType, T.LongType)):
+        return INT
+    if isinstance(t, (T.FloatType, T.DoubleType, T.DecimalType)):
+        return FLOAT
+    return TEXT if isinstance(t, T.StringType) else OTHER
+
+
+def _present(col: str, kind: str) -> str:
     """The row has an answer in the column: not null, and for text not blank."""
-    return f"NULLIF(trim({_q(col)}), '') IS NOT NULL" if text else f"{_q(col)} IS NOT NULL"
+    return f"NULLIF(trim({_q(col)}), '') IS NOT NULL" if kind == TEXT else f"{_q(col)} IS NOT NULL"
 
 
-def _num(col: str, text: bool) -> str:
-    """The column as DOUBLE: text trimmed; blank, or not a number → NULL."""
-    return f"TRY_CAST(NULLIF(trim({_q(col)}), '') AS DOUBLE)" if text else f"TRY_CAST({_q(col)} AS DOUBLE)"
+def _num(col: str, kind: str) -> str:
+    """The column as a number: text trimmed; blank, or not a number → NULL."""
+    if kind == TEXT:
+        return f"TRY_CAST(NULLIF(trim({_q(col)}), '') AS DOUBLE)"
+    return _q(col) if kind in (INT, FLOAT) else f"TRY_CAST({_q(col)} AS DOUBLE)"
 
 
 def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None:
@@ -102,34 +127,38 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
         con.execute("SET enable_progress_bar = false")
         src = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
-        checks = _checks(wanted, sizes, {c for c, t in types.items() if t == "VARCHAR"})
+        checks = _checks(wanted, sizes, {c: _duckdb_kind(t) for c, t in types.items()})
+        counts = con.execute(_count_sql(checks, src)).fetchall()[0]
+        failed = [(ck, int(n)) for ck, n in zip(checks, counts) if n]
         where = "struct_pack(f := filename, r := file_row_number, v := CAST({col} AS VARCHAR))"
-        row = con.execute(_check_sql(checks, src, where)).fetchall()[0]
+        firsts = con.execute(_first_sql([ck for ck, _ in failed], src, where)).fetchall()[0] if failed else ()
     except duckdb.Error as e:
         raise MinyiError.of("parquet-unreadable", file=str(folder),
                             reason=(str(e).strip().splitlines() or [type(e).__name__])[0]) from None
     finally:
         con.close()
-    _raise_found(checks, row)
+    _raise_found(failed, firsts)
 
 
 def check_spark_source(runner, source: str, folder: str, q, design: Optional[dict] = None) -> None:
     """:func:`check_parquet_folder`'s answer checks on Spark, for a folder only the cluster reads (a URL):
-    one scan of the registered ``source``; each problem names the first file (by name) with such a
-    value, without a row number (Spark does not number a file's rows)."""
-    from pyspark.sql.types import StringType
-
+    a scan of the registered ``source`` that counts, and one more for the checks that fail; each problem
+    names the first file (by name) with such a value, without a row number (Spark does not number a
+    file's rows)."""
     fields = {f.name: f.dataType for f in runner.spark.table(source).schema.fields}
     wanted = {c: v for c, v in numeric_columns(q).items() if c in fields}
     sizes = _design_numbers(design, set(fields))
     if not (wanted or sizes):
         return
-    checks = _checks(wanted, sizes, {c for c, t in fields.items() if isinstance(t, StringType)})
+    checks = _checks(wanted, sizes, {c: _spark_kind(t) for c, t in fields.items()})
+    counts = runner.spark.sql(_count_sql(checks, source).replace('"', "`")).collect()[0]
+    failed = [(ck, int(n)) for ck, n in zip(checks, counts) if n]
+    if not failed:
+        return
     where = "named_struct('f', _minyi_file, 'r', CAST(-1 AS BIGINT), 'v', CAST({col} AS STRING))"
     src = f"(SELECT *, input_file_name() AS _minyi_file FROM {source}) AS t"  # not inside an aggregate: Spark refuses
-    row = runner.spark.sql(_check_sql(checks, src, where).replace('"', "`")).collect()[0]
-    _raise_found(checks, [None if v is None else (v.asDict() if hasattr(v, "asDict") else v) for v in row],
-                 default_file=folder)
+    firsts = runner.spark.sql(_first_sql([ck for ck, _ in failed], src, where).replace('"', "`")).collect()[0]
+    _raise_found(failed, [v.asDict() if hasattr(v, "asDict") else v for v in firsts], default_file=folder)
 
 
 def _design_numbers(design: Optional[dict], names: set) -> list[str]:
@@ -137,41 +166,46 @@ def _design_numbers(design: Optional[dict], names: set) -> list[str]:
     return [design[k] for k in ("weights", "fpc") if design and design.get(k) and design[k] in names]
 
 
-def _checks(wanted: dict, sizes: Sequence[str], text: set) -> list[tuple]:
+def _checks(wanted: dict, sizes: Sequence[str], kinds: dict) -> list[tuple]:
     """(catalogue code, column, question id, choices shown, condition) of every check of ``wanted``
-    (:func:`numeric_columns`) and of the design's weight and fpc columns ``sizes``; ``text``: the
-    columns stored as text.  The conditions are SQL that DuckDB and Spark both read."""
+    (:func:`numeric_columns`) and of the design's weight and fpc columns ``sizes``; ``kinds``: how each
+    column is stored (a number column needs no "not a number" check, an integer one no NaN test).  The
+    conditions are SQL that DuckDB and Spark both read."""
     out = []
     for c, (qid, codes, shown) in wanted.items():
-        has, num = _present(c, c in text), _num(c, c in text)
-        out.append(("parquet-not-a-number", c, qid, shown, f"{has} AND {num} IS NULL"))
-        if codes is not None:  # NaN is a missing answer, as null is
-            out.append(("parquet-unknown-option", c, qid, shown,
-                        f"{num} IS NOT NULL AND NOT isnan({num}) AND {num} NOT IN ({', '.join(map(lit, codes))})"))
+        kind = kinds.get(c, OTHER)
+        num = _num(c, kind)
+        if kind not in (INT, FLOAT):
+            out.append(("parquet-not-a-number", c, qid, shown, f"{_present(c, kind)} AND {num} IS NULL"))
+        if codes is not None:  # NaN is a missing answer, as null is; a null fails no comparison
+            nan = "" if kind == INT else f" AND NOT isnan({num})"
+            out.append(("parquet-unknown-option", c, qid, shown, f"{num} NOT IN ({', '.join(map(lit, codes))}){nan}"))
     for c in dict.fromkeys(sizes):
-        num = _num(c, c in text)
-        out.append(("parquet-bad-design-number", c, c, "", f"{num} IS NULL OR isnan({num}) OR {num} < 0"))
+        num = _num(c, kinds.get(c, OTHER))
+        nan = "" if kinds.get(c) == INT else f" OR isnan({num})"
+        out.append(("parquet-bad-design-number", c, c, "", f"{num} IS NULL OR {num} < 0{nan}"))
     return out
 
 
-def _check_sql(checks: list, source: str, where: str) -> str:
-    """One scan: per check, how many rows fail it and the least (file, row, value) that does."""
-    aggs = []
-    for k, (_, c, _, _, cond) in enumerate(checks):
-        aggs.append(f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS n_{k}, "
-                    f"min(CASE WHEN {cond} THEN {where.format(col=_q(c))} END) AS x_{k}")
-    return f"SELECT {', '.join(aggs)} FROM {source}"
+def _count_sql(checks: list, source: str) -> str:
+    """One scan: how many rows fail each check."""
+    return "SELECT " + ", ".join(f"sum(CASE WHEN {ck[4]} THEN 1 ELSE 0 END) AS n_{k}"
+                                 for k, ck in enumerate(checks)) + f" FROM {source}"
 
 
-def _raise_found(checks: list, row, default_file: Optional[str] = None) -> None:
+def _first_sql(checks: list, source: str, where: str) -> str:
+    """One scan: the least (file, row, value) failing each of ``checks`` (those that fail)."""
+    return "SELECT " + ", ".join(f"min(CASE WHEN {ck[4]} THEN {where.format(col=_q(ck[1]))} END) AS x_{k}"
+                                 for k, ck in enumerate(checks)) + f" FROM {source}"
+
+
+def _raise_found(failed: list, firsts, default_file: Optional[str] = None) -> None:
     problems = []
-    for k, (code, c, qid, shown, _) in enumerate(checks):
-        n, first = row[2 * k], row[2 * k + 1]
-        if n:
-            r = int(first["r"])
-            value = _shown(first["v"]) if first["v"] is not None else "(missing)"
-            problems.append(problem(code, file=first["f"] or default_file, row=r + 1 if r >= 0 else None, column=c,
-                                    value=value, qid=qid, count=int(n), choices=shown))
+    for ((code, c, qid, shown, _), n), first in zip(failed, firsts):
+        r = int(first["r"])
+        value = _shown(first["v"]) if first["v"] is not None else "(missing)"
+        problems.append(problem(code, file=first["f"] or default_file, row=r + 1 if r >= 0 else None, column=c,
+                                value=value, qid=qid, count=n, choices=shown))
     if problems:
         raise MinyiError(problems)
 
@@ -200,7 +234,7 @@ def read_parquet_frame(folder: Path, columns: Sequence[str], q, design: Optional
         src = f"read_parquet({_sql_list(files)}, union_by_name = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
         nums = set(numeric_columns(q)) | set(_design_numbers(design, set(types)))
-        sel = [f"{_num(c, types[c] == 'VARCHAR')} AS {_q(c)}" if c in nums else _q(c)
+        sel = [f"CAST({_num(c, _duckdb_kind(types[c]))} AS DOUBLE) AS {_q(c)}" if c in nums else _q(c)
                for c in dict.fromkeys(columns) if c in types]
         if not sel:
             import pandas as pd

@@ -80,7 +80,28 @@ def spark_session():
              .config("spark.driver.memory", os.environ.get("MINYI_SPARK_DRIVER_MEMORY", "2g")))
     _SPARK = b.getOrCreate()
     _SPARK.sparkContext.setLogLevel("ERROR")
+    _quiet_codegen_fallback(_SPARK)
     return _SPARK
+
+
+CODEGEN_LOGGERS = ("org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator",
+                   "org.apache.spark.sql.execution.WholeStageCodegenExec")
+
+
+def _quiet_codegen_fallback(spark) -> None:
+    """Turn off the loggers of Spark's generated-code fallback (see spark_log4j2.properties) also in a
+    session that spark-submit configured: the wide aggregations exceed the JVM's 64 KB method limit,
+    Spark runs them without generated code, and logs each failed compile with a long stack trace.
+    Nothing else of the cluster's logging changes.  A session without a JVM gateway (Spark Connect)
+    is left as it is."""
+    try:
+        jvm = spark.sparkContext._jvm
+        configurator = jvm.org.apache.logging.log4j.core.config.Configurator
+        off = jvm.org.apache.logging.log4j.Level.OFF
+        for name in CODEGEN_LOGGERS:
+            configurator.setLevel(name, off)
+    except Exception:  # pragma: no cover - no py4j gateway, or another logging backend
+        pass
 
 
 class SparkRunner:

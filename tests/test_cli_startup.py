@@ -37,3 +37,16 @@ def test_command_help_is_typer_help_without_heavy_imports(cmd):
     slow, _ = _modules_after(f"import cli\ntry:\n    cli.app({args!r}, prog_name='-c')\nexcept SystemExit:\n    pass")
     assert fast.strip() == slow.strip()
     assert "Example:" in fast
+
+
+def test_the_package_main_runs_by_path_as_spark_submit_runs_it(tmp_path):
+    """docs/scale.md runs ``spark-submit …/cli/__main__.py analyze …``: Python then runs the file as a script,
+    with the cli folder first on sys.path (its report.py would hide the report package).  It must run
+    the command like ``python -m cli`` does."""
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "80"}
+    by_path = subprocess.run([sys.executable, str(ROOT / "cli" / "__main__.py"), "validate", str(ROOT / "questionnaires" /
+                              "civic_hot_issues.yaml")], capture_output=True, text=True, cwd=tmp_path, env=env)
+    as_module = subprocess.run([sys.executable, "-m", "cli", "validate", str(ROOT / "questionnaires" /
+                                "civic_hot_issues.yaml")], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert by_path.returncode == as_module.returncode == 0, by_path.stderr
+    assert by_path.stdout == as_module.stdout and by_path.stdout.strip()

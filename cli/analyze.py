@@ -130,7 +130,8 @@ def _show(res: dict, json_out: bool) -> None:
         _echo_json(res)
         return
     meta = res["meta"]
-    typer.echo(f"wave {meta['wave']}: n={res['sample']['n']:,}; 不了解/说不清 "
+    where = f"wave {meta['wave']}" if meta.get("wave") else "data"  # a Parquet folder has no waves
+    typer.echo(f"{where}: n={res['sample']['n']:,}; 不了解/说不清 "
                f"{'excluded from the base' if meta['na_policy'] == 'exclude' else 'counted as not satisfied'}; "
                f"{meta['confidence']:.0%} CI ({meta['ci_method']})")
     if meta["design"].get("weighting"):

@@ -131,3 +131,14 @@ def test_weights_that_are_missing_negative_or_not_numbers_are_located(tmp_path, 
     assert rc == 1
     assert (f"{d / 'part-0.parquet'}, row 10, column _w: error: 3 value(s) of the design column _w are missing, "
             "negative or not numbers, such as 'abc'") in err, err
+
+
+def test_the_text_summary_of_a_folder_names_no_wave(tmp_path, frame, capsys):
+    d = _folder(tmp_path / "d", [frame])
+    cli._exit.called_from_console = False
+    try:
+        assert cli.main(["analyze", str(d), "--by", "site", "--engine", "duckdb"]) == 0
+    finally:
+        cli._exit.called_from_console = True
+    out = capsys.readouterr().out
+    assert out.startswith(f"data: n={len(frame):,};") and "None" not in out, out[:200]

@@ -107,7 +107,7 @@ def analyze(
             from engines.analyze import analyze_parquet_in_memory
 
             res = analyze_parquet_in_memory(dir, q, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                                            df=parse_df(df))
+                                            df=parse_df(df), wave=wave)
         else:
             res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
                                   df=parse_df(df))

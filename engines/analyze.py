@@ -42,6 +42,13 @@ ENGINES = ("memory", "duckdb", "spark")
 NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
 
 
+def _no_wave(data, wave: Optional[str]) -> None:
+    """``--wave`` names a wave of a project; a Parquet folder has none (one folder per wave)."""
+    if wave is not None:
+        raise MinyiError.of("usage", file=str(data), reason=f"--wave {wave}: a folder of Parquet files has no waves "
+                            "(analyse each wave's folder, or import the files into a project)")
+
+
 def _url_join(url: str, name: str) -> str:
     return url.rstrip("/") + "/" + name
 
@@ -133,6 +140,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     quality = None
     tmp = None
     try:
+        if project is None:
+            _no_wave(data, wave)
         if project is not None:
             waves = project.waves()
             if not waves:
@@ -389,9 +398,10 @@ def _item_tables(raw: pd.DataFrame, items, eng, unit_index: dict, design: dict) 
 
 
 def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_method=None, confidence: float = 0.95,
-                              df: Optional[float] = None) -> dict:
+                              df: Optional[float] = None, wave: Optional[str] = None) -> dict:
     """A Parquet folder analysed by the in-memory engine (every section): the files checked and read as the
     other engines read them (:mod:`engines.parquet_input`)."""
+    _no_wave(data, wave)
     import yaml
 
     from report.pipeline import analysis_columns, analyze

@@ -142,3 +142,12 @@ def test_the_text_summary_of_a_folder_names_no_wave(tmp_path, frame, capsys):
         cli._exit.called_from_console = True
     out = capsys.readouterr().out
     assert out.startswith(f"data: n={len(frame):,};") and "None" not in out, out[:200]
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_a_wave_of_a_folder_is_refused(tmp_path, frame, engine, capsys):
+    """--wave names a project's wave; on a folder the duckdb engine used to print the given name as the
+    analysed wave over all rows, the in-memory one to ignore it."""
+    d = _folder(tmp_path / "d", [frame])
+    rc, err = _run(["analyze", str(d), "--wave", "2026Q1", "--engine", engine, "--json"], capsys)
+    assert rc == 1 and "--wave 2026Q1: a folder of Parquet files has no waves" in err, err

@@ -4,6 +4,7 @@ of core) or Apache Spark (local mode, or a cluster through spark-submit / a sess
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -114,10 +115,20 @@ class SparkRunner:
         self.spark = spark if spark is not None else spark_session()
 
     def parquet_source(self, folder) -> str:
-        """The Parquet files under ``folder`` (a local path or a URL), columns matched by name across files
-        (``mergeSchema``: a column some files lack is null in their rows, as DuckDB's ``union_by_name``)."""
-        (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
-         .option("mergeSchema", "true").parquet(str(folder)).createOrReplaceTempView("minyi_data"))
+        """Every Parquet file under ``folder`` (a local path or a URL, at any depth), columns matched by name
+        across files (``mergeSchema``: a column some files lack is null in their rows, as DuckDB's
+        ``union_by_name``), and the ``key=value`` folders of a partitioned dataset as columns (text), as
+        DuckDB reads them.  Spark's own partition discovery is not used: it cannot be combined with
+        reading every depth, and without that a file beside the partition folders is skipped silently."""
+        from pyspark.sql import functions as F
+
+        df = (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
+              .option("mergeSchema", "true").parquet(str(folder)))
+        for key in partition_keys(df.inputFiles(), str(folder)):
+            if key not in df.columns:
+                pattern = "/" + re.escape(key) + "=([^/]*)/"
+                df = df.withColumn(key, F.expr(f"NULLIF(regexp_extract(input_file_name(), '{pattern}', 1), '')"))
+        df.createOrReplaceTempView("minyi_data")
         return "minyi_data"
 
     def read_text(self, path: str) -> Optional[str]:
@@ -143,6 +154,25 @@ class SparkRunner:
 
     def close(self) -> None:
         return None
+
+
+def partition_keys(files, folder: str) -> list[str]:
+    """The keys of the ``key=value`` folders between ``folder`` and its ``files`` (URIs or paths), in the
+    order they first appear (Hive-style partitioning, as Spark's ``partitionBy`` writes it)."""
+    from urllib.parse import urlparse
+
+    def parts(p: str) -> list[str]:
+        return [c for c in (urlparse(p).path if "://" in p else p).split("/") if c]
+
+    root = parts(folder)
+    keys: dict = {}
+    for f in files:
+        comps = parts(f)[:-1]
+        start = len(root) if comps[: len(root)] == root else 0
+        for c in comps[start:]:
+            if "=" in c and not c.startswith("="):
+                keys.setdefault(c.split("=", 1)[0], None)
+    return list(keys)
 
 
 def make_runner(engine: str, con=None, spark=None):

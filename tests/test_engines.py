@@ -268,6 +268,41 @@ def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path,
         cli._exit.called_from_console = True
 
 
+def test_partition_folders_are_columns_in_every_engine(q, frame, spark, tmp_path):
+    """A dataset partitioned by stratum (``_st=3/part-0.parquet``, as Spark's partitionBy writes it) next to a
+    file in a plain subfolder: DuckDB and the in-memory engine read the ``key=value`` folders as columns;
+    Spark reads every file at any depth and adds the same columns (its own partition discovery would
+    skip the plain subfolder's file, or lose the partitions when reading every depth)."""
+    from engines.analyze import analyze_data, analyze_parquet_in_memory
+
+    design = DESIGNS["strata_fpc_fraction"]
+    root = tmp_path / "partitioned"
+    for st, part in frame.groupby("_st"):
+        d = root / f"_st={st}"
+        d.mkdir(parents=True)
+        part.drop(columns=["_st"]).iloc[:-5].to_parquet(d / "part-0.parquet", index=False)
+        (d / "late").mkdir()
+        part.drop(columns=["_st"]).iloc[-5:].to_parquet(d / "late" / "part-1.parquet", index=False)
+    shutil.copyfile(bundled_path(), root / "questionnaire.yaml")
+    _with_design(root, design)
+    ref = _reference(q, frame, design, ["site"])
+    for got in (analyze_data(root, engine="duckdb", by=["site"]), analyze_data(root, engine="spark", by=["site"], spark=spark),
+                analyze_parquet_in_memory(root, q, by=["site"])):
+        assert got["sample"]["n"] == len(frame)
+        for sec in SECTIONS:
+            assert _mismatches(got[sec], ref[sec]) == [], sec
+
+
+def test_partition_keys_are_the_key_value_folders_below_the_root():
+    from engines.runners import partition_keys
+
+    files = ["hdfs://nn:8020/data/p=1/city=A/year=2025/part-0.parquet", "hdfs://nn:8020/data/p=1/city=B/x/part-1.parquet",
+             "hdfs://nn:8020/data/p=1/part-2.parquet"]
+    assert partition_keys(files, "hdfs://nn:8020/data/p=1") == ["city", "year"]
+    assert partition_keys(["/tmp/a/k=v/f.parquet", "/tmp/a/g.parquet"], "/tmp/a/") == ["k"]
+    assert partition_keys(["file:///tmp/a/b/f.parquet"], "file:///tmp/a") == []
+
+
 def test_engine_refuses_a_row_only_interval_up_front(q, frame, parquet, capsys):
     """The engines take the interval methods of tables of groups (check_method(groups=True), as
     report.pipeline.analyze): minyi.yaml's ci_method ``likelihood`` is refused before any SQL runs, with

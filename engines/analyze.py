@@ -38,7 +38,6 @@ from . import sql as S
 from .parquet_input import check_parquet_folder, check_spark_source, read_parquet_frame
 from .runners import export_parquet, make_runner
 
-ENGINES = ("memory", "duckdb", "spark")
 NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
 
 
@@ -59,7 +58,7 @@ def load_url_source(url: str, runner, questionnaire: Optional[Path] = None):
     a local file.  The files are not checked here (:mod:`engines.parquet_input` reads local folders)."""
     import yaml
 
-    from survey.qload import load_questionnaire, validate_text
+    from survey.qload import load_questionnaire, load_questionnaire_text
 
     if questionnaire is not None:
         q = load_questionnaire(questionnaire)
@@ -69,11 +68,7 @@ def load_url_source(url: str, runner, questionnaire: Optional[Path] = None):
         if text is None:
             raise MinyiError.of("usage", file=url, reason=f"no questionnaire for {url}: put questionnaire.yaml "
                                 "next to the Parquet files or pass --questionnaire")
-        q, probs = validate_text(text, where)
-        errors = [p for p in probs if p.severity == "error"]
-        if errors or q is None:
-            raise MinyiError(errors or probs)
-        q.source = where
+        q = load_questionnaire_text(text, where)
     text = runner.read_text(_url_join(url, "minyi.yaml"))
     try:
         cfg = (yaml.safe_load(text) if text else None) or {}
@@ -140,8 +135,6 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     quality = None
     tmp = None
     try:
-        if project is None:
-            _no_wave(data, wave)
         if project is not None:
             waves = project.waves()
             if not waves:
@@ -166,6 +159,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
                 runner = make_runner(engine, spark=spark)
                 source = runner.parquet_source(Path(tmp.name) / "data")
         else:
+            _no_wave(data, wave)
             runner = runner or make_runner(engine, spark=spark)
             source = runner.parquet_source(data if is_url(data) else Path(data))
             if is_url(data):  # a local folder was checked by load_source

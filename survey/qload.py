@@ -295,7 +295,19 @@ def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire
 
 def load_questionnaire(path: str | Path, limits=None) -> Questionnaire:
     """Load a valid questionnaire or raise :class:`MinyiError` with every problem."""
-    q, probs = validate_file(path, limits=limits)
+    return _valid(*validate_file(path, limits=limits))
+
+
+def load_questionnaire_text(text: str, source: str, limits=None) -> Questionnaire:
+    """:func:`load_questionnaire` of YAML text read elsewhere (e.g. through Spark from ``hdfs://``); ``source``
+    names it in problems and becomes the questionnaire's ``source``."""
+    q = _valid(*validate_text(text, source, limits))
+    q.source = source
+    return q
+
+
+def _valid(q: Optional[Questionnaire], probs: list[Problem]) -> Questionnaire:
+    """``q``, or :class:`MinyiError` with its errors (every problem when it could not be built)."""
     errors = [p for p in probs if p.severity == "error"]
     if errors or q is None:
         raise MinyiError(errors or probs)

@@ -61,7 +61,8 @@ def numeric_columns(q) -> dict[str, tuple[str, Optional[tuple], str]]:
     return out
 
 
-def _sql_list(files: Sequence[Path]) -> str:
+def sql_list(files: Sequence[Path]) -> str:
+    """``files`` as a DuckDB list literal."""
     return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
 
 
@@ -125,7 +126,7 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        src = f"read_parquet({_sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
+        src = f"read_parquet({sql_list(files)}, union_by_name = true, filename = true, file_row_number = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
         checks = _checks(wanted, sizes, {c: _duckdb_kind(t) for c, t in types.items()})
         counts = con.execute(_count_sql(checks, src)).fetchall()[0]
@@ -231,7 +232,7 @@ def read_parquet_frame(folder: Path, columns: Sequence[str], q, design: Optional
     try:
         con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = true")
-        src = f"read_parquet({_sql_list(files)}, union_by_name = true)"
+        src = f"read_parquet({sql_list(files)}, union_by_name = true)"
         types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {src})").fetchall())
         nums = set(numeric_columns(q)) | set(_design_numbers(design, set(types)))
         sel = [f"CAST({_num(c, _duckdb_kind(types[c]))} AS DOUBLE) AS {_q(c)}" if c in nums else _q(c)

@@ -33,8 +33,10 @@ class DuckDBRunner:
         self.con.execute("SET enable_progress_bar = false")
 
     def parquet_source(self, folder: Path) -> str:
-        files = str(Path(folder) / "**" / "*.parquet").replace("'", "''")
-        return f"read_parquet('{files}', union_by_name = true)"
+        """The files :func:`engines.parquet_input.parquet_files` lists (the ones that were checked)."""
+        from .parquet_input import parquet_files, sql_list
+
+        return f"read_parquet({sql_list(parquet_files(folder))}, union_by_name = true)"
 
     def columns(self, source: str) -> list[str]:
         return [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]

@@ -10,13 +10,24 @@ import typer
 from typing_extensions import Annotated
 
 def _echo_json(obj) -> None:
-    """Every --json output: NaN/Infinity become null first (bare NaN is not JSON, RFC 8259)."""
-    from survey.export import json_safe
+    """Every --json output, indented by 2: NaN/Infinity become null (bare NaN is not JSON, RFC 8259),
+    NumPy scalars and arrays numbers and lists.  Written by orjson (a 600 kB analysis in a few ms;
+    the standard library's indenting encoder is pure Python and took 0.13 s); an integer beyond 64
+    bits, which orjson refuses, falls back to the standard library."""
+    import orjson
 
-    typer.echo(json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False))
+    try:
+        text = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
+                            default=_json_default).decode()
+    except TypeError:
+        from survey.export import json_safe
+
+        text = json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
+    typer.echo(text)
 
 
 def _json_default(o):
+    """What neither encoder writes itself: NumPy values (the fallback), pandas' NA/NaT, paths, else text."""
     import numpy as np
 
     if isinstance(o, (np.integer,)):
@@ -26,6 +37,8 @@ def _json_default(o):
         return None if f != f else f
     if isinstance(o, np.ndarray):
         return o.tolist()
+    if type(o).__name__ in ("NAType", "NaTType"):  # pandas' missing values, without importing pandas
+        return None
     if isinstance(o, Path):
         return str(o)
     return str(o)

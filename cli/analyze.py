@@ -114,15 +114,15 @@ def analyze(
     _show(res, json_out)
 
 
-def _cached(dir: Path, engine: str, questionnaire: Optional[Path], **options) -> Optional[dict]:
-    """The project's stored result for these options (survey.cache), or None."""
-    from survey.store import CONFIG, DB, Project
-
-    if engine != "memory" or questionnaire is not None or not ((dir / CONFIG).exists() and (dir / DB).exists()):
+def _cached(dir: Path, engine: str, questionnaire: Optional[Path], *, wave, by, na_policy, ci_method, confidence,
+            df) -> Optional[dict]:
+    """The project's stored result for these options (survey.cache), or None; NumPy, pandas and the
+    questionnaire model are not loaded for it."""
+    if engine != "memory" or questionnaire is not None:
         return None
-    from report.project import cached_analysis
+    from survey.cache import analysis_options, cached_analysis
 
-    return cached_analysis(Project.open(dir), **options)
+    return cached_analysis(dir, analysis_options(wave, by, na_policy, ci_method, confidence, df))
 
 
 def _show(res: dict, json_out: bool) -> None:

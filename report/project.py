@@ -6,7 +6,6 @@ project's cache (:mod:`survey.cache`) is returned without them.
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -55,31 +54,16 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
 def cached_analysis(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
                     df: Optional[float] = None, lang: Optional[str] = None) -> Optional[dict]:
-    """The result :func:`analyze_project` stored for these options (as given: defaults are resolved
-    from minyi.yaml and the questionnaire, whose bytes are part of the key), or None.  Nothing is
-    validated or computed here, and the statistics modules are not loaded."""
-    waves = project.waves()
-    w = wave or (waves[-1] if waves else None)
-    if w not in waves:
-        return None
-    state = cache_mod.wave_state(project, w)
-    if state is None:
-        return None
-    given = _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project)
-    hit = cache_mod.load(project.root, "analyze", cache_mod.make_key({**state, "options": given}))
-    if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
-        hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time
-        return hit
-    return None
+    """The result :func:`analyze_project` stored for these options (:func:`survey.cache.cached_analysis`),
+    or None.  Nothing is validated or computed here, and the statistics modules are not loaded."""
+    return cache_mod.cached_analysis(project.root, _options_key(wave, by, na_policy, ci_method, confidence, df,
+                                                                lang, project))
 
 
 def _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project: Project) -> dict:
     """The options part of the cache key (the language only when it is not the questionnaire's own)."""
-    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
-             "confidence": confidence, "df": df}
-    if lang and lang != project.questionnaire.language:
-        given["lang"] = lang
-    return given
+    return cache_mod.analysis_options(wave, by, na_policy, ci_method, confidence, df,
+                                      lang if lang and lang != project.questionnaire.language else None)
 
 
 def report_questionnaire(project: Project, lang: Optional[str] = None):

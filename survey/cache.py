@@ -137,19 +137,79 @@ def _default(o):
 def wave_state(project, wave: str) -> Optional[dict]:
     """What a wave's derived results depend on in the project folder (see the module docstring), or
     None when the wave's stored checks predate its imports (the next command re-checks it first)."""
-    root = Path(project.root)
     con = project.connect()
     try:
-        imports = con.execute("SELECT id, sha256, accepted, imported_at FROM imports WHERE wave = ? ORDER BY id",
-                              [wave]).fetchall()
-        checks = con.execute("SELECT signature, checked_at FROM checks WHERE wave = ?", [wave]).fetchall()
-        fresh = bool(checks) and checks[0][0] == project._signature(con, wave)
+        return _state(Path(project.root), project.config, con, wave)
     finally:
         con.close()
-    if not fresh:
+
+
+def _state(root: Path, config: dict, con, wave: str) -> Optional[dict]:
+    from .check_signature import check_signature
+
+    imports = con.execute("SELECT id, sha256, accepted, imported_at FROM imports WHERE wave = ? ORDER BY id",
+                          [wave]).fetchall()
+    checks = con.execute("SELECT signature, checked_at FROM checks WHERE wave = ?", [wave]).fetchall()
+    if not (checks and checks[0][0] == check_signature(con, wave, config)):
         return None
-    margins = (project.config.get("margins") or {}) if isinstance(project.config.get("margins"), dict) else {}
-    themes = project.config.get("themes")
-    return {"themes": file_digest(root / str(themes)) if themes else None, "wave": wave, "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
+    margins = config.get("margins") if isinstance(config.get("margins"), dict) else {}
+    themes = config.get("themes")
+    return {"themes": file_digest(root / str(themes)) if themes else None, "wave": wave,
+            "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
             "config": file_digest(root / "minyi.yaml"), "questionnaire": file_digest(root / "questionnaire.yaml"),
             "margins": {str(k): file_digest(root / str(v)) for k, v in sorted(margins.items(), key=lambda kv: str(kv[0]))}}
+
+
+def analysis_options(wave, by, na_policy, ci_method, confidence, df, lang: Optional[str] = None) -> dict:
+    """The options part of an analysis's cache key, as given on the command line (defaults are
+    resolved from minyi.yaml and the questionnaire, whose bytes are in the key); ``lang`` only when
+    it is not the questionnaire's own language."""
+    given = {"wave": wave, "by": None if by is None else list(by), "na": na_policy, "ci": ci_method,
+             "confidence": confidence, "df": df}
+    if lang:
+        given["lang"] = lang
+    return given
+
+
+def cached_analysis(root: Path, options: dict) -> Optional[dict]:
+    """The analysis stored for ``options`` (:func:`analysis_options`) in the project at ``root``, or
+    None: not a project, no such wave, checks out of date, or no entry.
+
+    This is the path of a command run again on an unchanged project, so it reads only what the key
+    needs — ``minyi.yaml``, the imports and checks tables, the hashed files — and loads neither the
+    questionnaire model nor NumPy/pandas; nothing is validated here (an entry exists only for
+    project files, options and code that were valid when it was stored)."""
+    from .dbfile import open_db
+    from .safeyaml import safe_load
+    from .waves import stored_waves
+
+    root = Path(root)
+    try:
+        config = safe_load((root / "minyi.yaml").read_text(encoding="utf-8"), str(root / "minyi.yaml")) or {}
+    except Exception:  # noqa: BLE001 - an unreadable config: the command proper reports it
+        return None
+    if not isinstance(config, dict) or not (root / "minyi.duckdb").exists():
+        return None
+    try:
+        con = open_db(root / "minyi.duckdb", read_only=True, wait=0)
+    except Exception:  # noqa: BLE001 - busy or damaged: the command proper waits or reports it
+        return None
+    try:
+        waves = stored_waves(con, config)
+        wave = options.get("wave") or (waves[-1] if waves else None)
+        if wave not in waves:
+            return None
+        state = _state(root, config, con, wave)
+    except Exception:  # noqa: BLE001 - an older or damaged store: the command proper reports it
+        return None
+    finally:
+        con.close()
+    if state is None:
+        return None
+    hit = load(root, "analyze", make_key({**state, "options": options}))
+    if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
+        import datetime as _dt
+
+        hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time
+        return hit
+    return None

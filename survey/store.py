@@ -38,6 +38,7 @@ import yaml
 from analysis.thresholds import MIN_CELL, SMALL_BASE
 
 from .atomic import atomic_write_text
+from .check_signature import check_signature, quality_params
 from .dbfile import open_db, private_files
 from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
@@ -50,7 +51,7 @@ from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_f
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import StoredColumns, exclusion_mask, read_columns
 from .ledger import ledger_settings
-from .waves import order_waves, read_waves, register_wave, unregister_wave
+from .waves import read_waves, stored_waves, register_wave, unregister_wave
 
 CONFIG = "minyi.yaml"
 DB = "minyi.duckdb"
@@ -262,10 +263,9 @@ class Project:
         """Waves in order of their start date (minyi.yaml ``waves:``), else of their first import."""
         con = self.connect()
         try:
-            rows = con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()
+            return stored_waves(con, self.config)
         finally:
             con.close()
-        return order_waves([r[0] for r in rows], self.config)
 
     def _check_wave(self, wave: Optional[str]) -> None:
         if wave is not None and wave not in self.waves():
@@ -306,13 +306,10 @@ class Project:
         return self._read(wave, cols, codes_float32=codes_float32).frame(cols, codes_float32=codes_float32)
 
     def _quality_params(self) -> dict:
-        return {"speeder_fraction": float(self.config.get("speeder_fraction", 1 / 3)),
-                "near_identical": float(self.config.get("same_ip_similarity", 0.9)),
-                "straightline_min_rows": int(self.config.get("straightline_min_rows", 5))}
+        return quality_params(self.config)
 
     def _signature(self, con, wave: str) -> str:
-        ids = [r[0] for r in con.execute("SELECT id FROM imports WHERE wave = ? ORDER BY id", [wave]).fetchall()]
-        return ",".join(map(str, ids)) + "|" + repr(sorted(self._quality_params().items()))
+        return check_signature(con, wave, self.config)
 
     def check(self, wave: Optional[str] = None, *, data: Optional[pd.DataFrame] = None) -> pd.DataFrame:
         """Run the data-quality checks for ``wave`` (or every wave); store flags and item non-response.

@@ -182,6 +182,12 @@ def unregister_wave(config: dict, wave_id: str) -> bool:
     return False
 
 
+def stored_waves(con, config: dict) -> list[str]:
+    """The waves of the open project database ``con`` in :func:`order_waves` order."""
+    rows = con.execute("SELECT wave, min(id) FROM imports GROUP BY wave ORDER BY 2").fetchall()
+    return order_waves([r[0] for r in rows], config)
+
+
 def order_waves(wave_ids: Iterable[str], config: dict) -> list[str]:
     """``wave_ids`` (in first-import order) re-ordered by start date when every one of them has one."""
     ids = list(wave_ids)

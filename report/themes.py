@@ -83,28 +83,41 @@ def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method
     """``{n_answers, themes: [ThemeResult], uncoded: {n, answers: [{text, count}]}}`` (module docstring)."""
     if not themes:
         return None
-    # each distinct answer masked and matched once (many answers repeat; every respondent has a cell)
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object).map(lambda t: t if isinstance(t, str) else ""))
-    masked_u = np.array([mask_pii(str(t)).strip() for t in uniques] + [""], dtype=object)
-    masked = pd.Series(masked_u[np.where(codes >= 0, codes, len(uniques))], index=texts.index, dtype=object)
-    answered = (masked != "").to_numpy()
+    # each distinct answer masked and matched once (many answers repeat; every respondent has a cell):
+    # whether an answer is answered, in a theme or in none is a property of its distinct text, so the
+    # rows only index per-text tables, and quotes are counted per text (np.bincount), not per row
+    codes, uniques = pd.factorize(pd.Series(texts), use_na_sentinel=True)  # missing: -1
+    masked_u = np.array([mask_pii(t).strip() if isinstance(t, str) else "" for t in uniques] + [""], dtype=object)
+    idx = np.where(codes >= 0, codes, len(uniques))
+    answered_u = masked_u != ""
+    answered = answered_u[idx]
     if not answered.any():
         return None
-    hits = [np.array([any(k in s for k in t.keywords) for s in masked_u], dtype=bool)[np.where(codes >= 0, codes, len(uniques))]
-            & answered for t in themes]
+    count_u = np.bincount(idx, minlength=len(masked_u))
+    hits_u = [np.array([any(k in s for k in t.keywords) for s in masked_u], dtype=bool) & answered_u for t in themes]
+    hits = [h[idx] for h in hits_u]
     res = multiple_choice(des, [np.where(answered, h.astype(float), np.nan) for h in hits], list(range(len(themes))),
                           [t.name for t in themes], asked=answered, ci_method=ci_method, confidence=confidence)
+
+    def most_common(mask_u: np.ndarray, n: Optional[int]) -> list:
+        """The masked answers of the texts in ``mask_u`` by count, ties in order of first appearance
+        (as ``Counter`` of the rows in order gives them; texts that mask alike are one answer)."""
+        c: Counter = Counter()
+        for i in np.flatnonzero(mask_u & (count_u > 0)):  # factorize order: order of first appearance
+            c[masked_u[i]] += int(count_u[i])
+        return c.most_common(n)
+
     out = []
-    for t, h, r in zip(themes, hits, res.options):
+    for t, h, hu, r in zip(themes, hits, hits_u, res.options):
         e = r.stats["respondents"][0]
-        quotes = [q for q, _ in Counter(masked[h]).most_common(n_quotes)]
+        quotes = [q for q, _ in most_common(hu, n_quotes)]
         f = (lambda x: float(x) if np.isfinite(x) else None)
         out.append(ThemeResult(t.id, t.name, t.area, int(h.sum()), f(e.estimate), f(e.ci_low), f(e.ci_high), quotes))
     out.sort(key=lambda r: -(r.share or 0))
-    none = answered & ~np.any(np.vstack(hits), axis=0)
-    unc = Counter(masked[none])
+    none_u = answered_u & ~np.any(np.vstack(hits_u), axis=0)
     return {"n_answers": int(answered.sum()), "themes": [asdict(r) for r in out],
-            "uncoded": {"n": int(none.sum()), "answers": [{"text": k, "count": v} for k, v in unc.most_common(30)]}}
+            "uncoded": {"n": int(count_u[none_u].sum()), "answers": [{"text": k, "count": v}
+                                                                    for k, v in most_common(none_u, 30)]}}
 
 
 THEMES_TITLE = {"zh": "开放题意见主题", "en": "Themes of the open answers"}

@@ -421,6 +421,39 @@ def test_theme_dictionary_extensible(tmp_path):
     assert r["uncoded"] == {"n": 1, "answers": [{"text": "其他的事", "count": 1}]}
 
 
+def test_theme_counts_equal_a_count_over_the_rows():
+    """code_themes counts each distinct text once: its theme sizes, quotes and uncoded answers equal a
+    plain count over the rows (collections.Counter of the masked answers in row order), including
+    texts that mask alike (two phone numbers), ties (first appearance first), repeats, blanks and
+    cells that are not text."""
+    from collections import Counter
+
+    import numpy as np
+    import pandas as pd
+
+    from analysis.design_spec import DesignSpec
+    from report.themes import code_themes, theme_dictionary
+    from survey.pii import mask_pii
+
+    themes = theme_dictionary("civic_hot_issues")
+    rng = np.random.default_rng(7)
+    pool = ["垃圾没人收 13812345678", "垃圾没人收 13987654321", "停车难", "停车位太少", "  ", None, 3.5, np.nan,
+            "其他的事", "别的事情", "垃圾分类不清楚", "路灯坏了", "噪音扰民", "其他的事 "]
+    texts = pd.Series([pool[i] for i in rng.integers(0, len(pool), 400)], dtype=object)
+    des = DesignSpec.from_mapping({}).build(pd.DataFrame({"x": np.zeros(len(texts))}))
+    r = code_themes(texts, des, themes)
+    masked = [mask_pii(t).strip() if isinstance(t, str) else "" for t in texts]
+    in_theme = {t.id: [bool(m) and any(k in m for k in t.keywords) for m in masked] for t in themes}
+    assert r["n_answers"] == sum(bool(m) for m in masked)
+    for t in r["themes"]:
+        rows = in_theme[t["id"]]
+        assert t["n"] == sum(rows)
+        assert t["quotes"] == [m for m, _ in Counter(m for m, h in zip(masked, rows) if h).most_common(2)]
+    none = [bool(m) and not any(h[i] for h in in_theme.values()) for i, m in enumerate(masked)]
+    assert r["uncoded"] == {"n": sum(none), "answers": [{"text": m, "count": c} for m, c in
+                                                        Counter(m for m, h in zip(masked, none) if h).most_common(30)]}
+
+
 def test_drivers_equal_least_squares(demo):
     """The demo is an unweighted simple random sample: the design-based coefficients are the ordinary
     least-squares ones (numpy lstsq on the complete rows, area scores computed here from the raw answers)."""

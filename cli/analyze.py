@@ -130,7 +130,9 @@ def _show(res: dict, json_out: bool) -> None:
         _echo_json(res)
         return
     meta = res["meta"]
-    where = f"wave {meta['wave']}" if meta.get("wave") else "data"  # a Parquet folder has no waves
+    files = meta.get("files")  # a Parquet folder (no waves): how many files were pooled
+    where = (f"wave {meta['wave']}" if meta.get("wave") else
+             f"data ({len(files)} Parquet file{'s' if len(files) != 1 else ''})" if files else "data")
     typer.echo(f"{where}: n={res['sample']['n']:,}; 不了解/说不清 "
                f"{'excluded from the base' if meta['na_policy'] == 'exclude' else 'counted as not satisfied'}; "
                f"{meta['confidence']:.0%} CI ({meta['ci_method']})")

@@ -35,7 +35,7 @@ from survey.progress import stage
 
 from . import is_url
 from . import sql as S
-from .parquet_input import check_parquet_folder, check_spark_source, read_parquet_frame
+from .parquet_input import check_parquet_folder, check_spark_source, file_rows, read_parquet_frame
 from .runners import export_parquet, make_runner
 
 NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
@@ -261,6 +261,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         "league": _league(area_out, composite, "district"),
         "group_tests": gtests,
     }
+    if project is None and not is_url(data):
+        result["meta"]["files"] = file_rows(Path(data))
     result["sample"]["moe"] = _moe(result)
     return result
 
@@ -409,8 +411,10 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
     with stage(f"reading {data}"):
         frame = read_parquet_frame(data, analysis_columns(q, by, design), q, design)
     with stage(f"analysing {len(frame):,} responses"):
-        return analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
-                       ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)
+        res = analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
+                      ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)
+    res["meta"]["files"] = file_rows(Path(data))
+    return res
 
 
 def _described(design: dict):

@@ -42,6 +42,15 @@ def parquet_files(folder: Path) -> list[Path]:
     return sorted(Path(folder).rglob("*.parquet"))
 
 
+def file_rows(folder: Path) -> list[dict]:
+    """``[{"file", "rows"}]`` for every file of :func:`parquet_files` (path relative to ``folder``; rows
+    from the file's footer): what an analysis of the folder pooled, file by file (``meta.files``)."""
+    import pyarrow.parquet as pq
+
+    return [{"file": f.relative_to(folder).as_posix(), "rows": int(pq.read_metadata(f).num_rows)}
+            for f in parquet_files(Path(folder))]
+
+
 def numeric_columns(q) -> dict[str, tuple[str, Optional[tuple], str]]:
     """{column: (question or cell id, allowed codes or None for any number, the choices shown)} for every
     column of ``q`` that holds a code or a number."""

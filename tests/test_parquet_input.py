@@ -141,7 +141,23 @@ def test_the_text_summary_of_a_folder_names_no_wave(tmp_path, frame, capsys):
     finally:
         cli._exit.called_from_console = True
     out = capsys.readouterr().out
-    assert out.startswith(f"data: n={len(frame):,};") and "None" not in out, out[:200]
+    assert out.startswith(f"data (1 Parquet file): n={len(frame):,};") and "None" not in out, out[:200]
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_meta_lists_the_files_pooled_with_their_rows(tmp_path, frame, engine):
+    """An analyst pooling cities sees what each file contributed: meta.files, paths relative to the folder
+    (a file in a subfolder too), rows from each file's footer, summing to the sample's n."""
+    d = _folder(tmp_path / "d", [frame.iloc[:500], frame.iloc[500:700]])
+    (d / "city=B").mkdir()
+    frame.iloc[700:].to_parquet(d / "city=B" / "part-0.parquet", index=False)
+    if engine == "memory":
+        res = analyze_parquet_in_memory(d, load_questionnaire(d / "questionnaire.yaml"), by=["site"])
+    else:
+        res = analyze_data(d, engine=engine, by=["site"])
+    assert res["meta"]["files"] == [{"file": "city=B/part-0.parquet", "rows": len(frame) - 700},
+                                    {"file": "part-0.parquet", "rows": 500}, {"file": "part-1.parquet", "rows": 200}]
+    assert sum(f["rows"] for f in res["meta"]["files"]) == res["sample"]["n"]
 
 
 @pytest.mark.parametrize("engine", ["memory", "duckdb"])

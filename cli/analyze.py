@@ -74,7 +74,17 @@ def analyze(
     if res is not None:  # an unchanged project: its stored result, before anything heavy is loaded
         _show(res, json_out)
         return
+    from report.segmenter import ahead
 
+    with ahead(engine == "memory"):  # jieba's dictionary loads in a worker while this process imports
+        res = _computed(dir, engine, questionnaire, names, wave=wave, na=na, ci=ci, confidence=confidence, df=df,
+                        json_out=json_out, quiet=quiet)
+    _show(res, json_out)
+
+
+def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, wave, na, ci, confidence, df,
+              json_out: bool, quiet: bool) -> dict:
+    """The analysis of a project or a local Parquet folder on ``engine`` (the options checked first)."""
     from analysis.indicators import NA_POLICIES
     from report.pipeline import grouping_choices
     from report.project import analyze_project
@@ -101,17 +111,15 @@ def analyze(
         if engine != "memory":
             from engines.analyze import analyze_data
 
-            res = analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
-                               confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
-        elif project is None:
+            return analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
+                                confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
+        if project is None:
             from engines.analyze import analyze_parquet_in_memory
 
-            res = analyze_parquet_in_memory(dir, q, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                                            df=parse_df(df), wave=wave)
-        else:
-            res = analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                                  df=parse_df(df))
-    _show(res, json_out)
+            return analyze_parquet_in_memory(dir, q, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                                             df=parse_df(df), wave=wave)
+        return analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                               df=parse_df(df))
 
 
 def _cached(dir: Path, engine: str, questionnaire: Optional[Path], *, wave, by, na_policy, ci_method, confidence,

@@ -11,7 +11,6 @@ wave is given, changes.  The schema is documented in ``docs/report-data.md``.
 from __future__ import annotations
 
 import datetime as _dt
-from collections import Counter
 from typing import Optional, Sequence
 
 import numpy as np
@@ -630,33 +629,16 @@ def _open_question(q: Questionnaire) -> Optional[Question]:
     return next((x for x in q.questions if x.type == "text"), None)
 
 
-def _segmenter():
-    """jieba with its log quiet (the dictionary loads on first use, or ahead in :func:`preload_segmenter`)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 def preload_segmenter(q: Questionnaire) -> None:
-    """Load jieba's dictionary (0.7 s and more of pure Python) in a background thread, started before
-    the responses are read: the DuckDB scan and the Arrow conversion release the GIL, so the load
-    overlaps them, and :func:`_open_text` finds the dictionary loaded (jieba's own lock makes an
-    early use wait for it).  Any error is left for :func:`_open_text` to meet."""
-    if _open_question(q) is None:
-        return
+    """Start loading jieba's dictionary before the responses are read, when the questionnaire has an
+    open question (:func:`report.segmenter.preload`: in a worker process for the ``survey`` command;
+    ``survey analyze`` starts it before its imports, and a questionnaire without one stops it)."""
+    from .segmenter import discard, preload
 
-    def load() -> None:
-        try:
-            _segmenter().initialize()
-        except Exception:  # noqa: BLE001 - the segmentation itself reports it
-            pass
-
-    import threading
-
-    threading.Thread(target=load, name="minyi-jieba", daemon=True).start()
+    if _open_question(q) is not None:
+        preload()  # nothing new when the command started it already
+    else:
+        discard()  # started ahead by the command, not needed
 
 
 def _open_text(q, frame) -> Optional[dict]:
@@ -669,15 +651,11 @@ def _open_text(q, frame) -> Optional[dict]:
     if len(vc):  # personal data masked before anything is counted or quoted (survey.pii)
         vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
-    jieba = _segmenter()
-    counter: Counter = Counter()
-    for t, c in vc.items():
-        for wd in jieba.lcut(t):
-            wd = wd.strip()
-            if len(wd) >= 2 and wd not in STOPWORDS and not wd.isdigit() and any(ch.isalpha() for ch in wd):
-                counter[wd] += int(c)
+    from .segmenter import top_words
+
+    words = top_words([(t, int(c)) for t, c in vc.items()], 20, STOPWORDS)
     return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
-            "top_words": [{"word": w_, "count": c} for w_, c in counter.most_common(20)],
+            "top_words": [{"word": w_, "count": c} for w_, c in words],
             "examples": [{"text": t, "count": int(c)} for t, c in vc.head(8).items()]}
 
 

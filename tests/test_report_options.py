@@ -9,6 +9,7 @@ respondents), the population counts are written here and their shares computed b
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import numpy as np
@@ -358,6 +359,45 @@ def test_stopwords_never_in_top_words():
     assert not set(words) & STOPWORDS
     # the substantive words remain: the most frequent answer's topic leads
     assert "停车" in words[0] and "公共厕所" in words and "垃圾" in "".join(words)
+
+
+def test_words_counted_in_the_worker_process_equal_those_counted_here(monkeypatch):
+    """report.segmenter: the survey command loads jieba and counts the open answers' words in a worker
+    process (spawn); the counts equal those of this process, and a second call (no worker left) counts here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from report import segmenter
+    from report.stopwords import STOPWORDS
+
+    monkeypatch.setenv("MINYI_THREADS", "2")  # worker processes allowed, as for the survey command
+    answers = [("希望政府加强停车管理，解决停车难问题", 30), ("建议增加公共厕所，提高保洁水平", 20),
+               ("小区垃圾分类宣传不够，垃圾桶太少", 20), ("公交车太少 等车时间长", 7), ("2024年路灯坏了", 3)]
+    segmenter.preload()
+    pool = segmenter._POOL[0]
+    assert isinstance(pool, ProcessPoolExecutor)
+    pid = pool.submit(os.getpid).result()
+    assert pid != os.getpid()  # a separate process
+    in_worker = segmenter.top_words(answers, 20, STOPWORDS)
+    assert segmenter._POOL[0] is None
+    here = segmenter.count_words(answers, 20, STOPWORDS)
+    assert in_worker == here and here[0][1] == 30
+    assert segmenter.top_words(answers, 20, STOPWORDS) == here
+
+
+def test_a_worker_started_ahead_and_not_used_is_stopped(monkeypatch):
+    """survey analyze starts the segmenter's worker before it knows the questionnaire (report.segmenter.ahead);
+    leaving the block without counting words (no open question, an error) stops it."""
+    from report import segmenter
+
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    with pytest.raises(KeyError):
+        with segmenter.ahead():
+            pool = segmenter._POOL[0]
+            assert pool is not None
+            raise KeyError("an error in the analysis")
+    assert segmenter._POOL[0] is None and pool._shutdown_thread
+    with segmenter.ahead(start=False):
+        assert segmenter._POOL[0] is None
 
 
 def test_league_tied_with_excludes_suppressed_groups():

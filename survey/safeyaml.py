@@ -59,7 +59,10 @@ def check(text: str, file: str, limits: Optional[Limits] = None) -> None:
             return  # the caller's parse reports the syntax error with its position
     if not aliases:
         return
-    root = compose(text)
+    try:
+        root = compose(text)
+    except yaml.YAMLError:  # e.g. an alias with no anchor ("*0"): events parse, composing does not
+        return  # the caller's parse reports it with its position
     _check_nodes(root, lim, file)
 
 

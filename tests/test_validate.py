@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import cli
@@ -459,6 +460,21 @@ def test_mutated_questionnaires_give_problems_never_exceptions(edits):
 def test_random_text_gives_problems_never_exceptions(text):
     q, probs = validate_text(text)
     assert q is not None or probs
+
+
+@pytest.mark.parametrize("text", ["*0", "a: *x\n", "q:\n  - &a 1\n  - *b\n"])
+def test_an_alias_without_its_anchor_is_a_located_syntax_problem(text, tmp_path):
+    """An alias whose anchor is not defined parses as YAML events but cannot be composed: the budget check
+    (survey/safeyaml.py) let PyYAML's ComposerError escape (found by the random-text test above)."""
+    q, probs = validate_text(text)
+    assert q is None and [p.code for p in probs] == ["yaml-syntax"]
+    assert "undefined alias" in probs[0].message and probs[0].line is not None
+    f = tmp_path / "minyi.yaml"  # the project config goes through the same check
+    f.write_text(text, encoding="utf-8")
+    from survey.safeyaml import safe_load
+
+    with pytest.raises(yaml.YAMLError):
+        safe_load(text, str(f))
 
 
 def test_unknown_type_duplicate_row_and_duplicate_key(tmp_path):

@@ -155,3 +155,39 @@ def test_json_safe_replaces_every_non_finite_number():
     import json
 
     _strict_json(json.dumps(got))
+
+
+def test_json_output_equals_the_standard_library_encoding(capsys):
+    """--json is written by orjson (cli/_common.py, for speed): what it writes parses to what the standard
+    library wrote (json_safe first, then json.dumps with the same default), for every kind of value the
+    commands pass: NaN and infinities, NumPy scalars and arrays, pandas NA, tuples, paths, dates,
+    dataclasses, enums, sets and non-text keys; and the text is indented by 2 and valid strict JSON."""
+    import dataclasses
+    import datetime
+    import enum
+    import json
+    import math
+    from pathlib import Path
+
+    import numpy as np
+
+    from cli._common import _echo_json, _json_default
+    from survey.export import json_safe
+
+    @dataclasses.dataclass
+    class Rec:
+        a: int
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    obj = {"nan": float("nan"), "inf": [np.inf, -math.inf], "f32": np.float32(0.5), "f32nan": np.float32("nan"),
+           "arr": np.array([1.0, np.nan]), "ints": np.arange(3), "i64": np.int64(4), "bool": np.bool_(True),
+           "na": pd.NA, "tuple": (1, "x"), "path": Path("/tmp/x"), "when": datetime.datetime(2026, 12, 4, 13, 5),
+           "day": datetime.date(2026, 12, 4), "rec": Rec(1), "level": Level.HIGH, "set": {"only"},
+           "keys": {1: "a", 2.5: "b", None: "c", True: "d"}, "text": "满意度 “引号”", "nested": [{"x": [None, float("nan")]}]}
+    _echo_json(obj)
+    out = capsys.readouterr().out
+    assert _strict_json(out) == json.loads(json.dumps(json_safe(obj), ensure_ascii=False, default=_json_default,
+                                                      allow_nan=False))
+    assert out.startswith('{\n  "nan": null,\n  "inf": [\n    null,') and "满意度" in out

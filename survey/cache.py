@@ -29,6 +29,8 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
+from .project_files import CONFIG, DB, QFILE
+
 CACHE_DIR = ".minyi-cache"
 KEEP = 8  # entries per kind
 _PACKAGES = ("survey", "analysis", "report", "engines")
@@ -156,7 +158,7 @@ def _state(root: Path, config: dict, con, wave: str) -> Optional[dict]:
     themes = config.get("themes")
     return {"themes": file_digest(root / str(themes)) if themes else None, "wave": wave,
             "imports": [list(map(str, r)) for r in imports], "checks": list(map(str, checks[0])),
-            "config": file_digest(root / "minyi.yaml"), "questionnaire": file_digest(root / "questionnaire.yaml"),
+            "config": file_digest(root / CONFIG), "questionnaire": file_digest(root / QFILE),
             "margins": {str(k): file_digest(root / str(v)) for k, v in sorted(margins.items(), key=lambda kv: str(kv[0]))}}
 
 
@@ -185,13 +187,13 @@ def cached_analysis(root: Path, options: dict) -> Optional[dict]:
 
     root = Path(root)
     try:
-        config = safe_load((root / "minyi.yaml").read_text(encoding="utf-8"), str(root / "minyi.yaml")) or {}
+        config = safe_load((root / CONFIG).read_text(encoding="utf-8"), str(root / CONFIG)) or {}
     except Exception:  # noqa: BLE001 - an unreadable config: the command proper reports it
         return None
-    if not isinstance(config, dict) or not (root / "minyi.duckdb").exists():
+    if not isinstance(config, dict) or not (root / DB).exists():
         return None
     try:
-        con = open_db(root / "minyi.duckdb", read_only=True, wait=0)
+        con = open_db(root / DB, read_only=True, wait=0)
     except Exception:  # noqa: BLE001 - busy or damaged: the command proper waits or reports it
         return None
     try:

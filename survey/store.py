@@ -39,6 +39,7 @@ from analysis.thresholds import MIN_CELL, SMALL_BASE
 
 from .atomic import atomic_write_text
 from .check_signature import check_signature, quality_params
+from .project_files import CONFIG, DB, QFILE  # noqa: F401  (re-exported)
 from .dbfile import open_db, private_files
 from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
@@ -53,9 +54,6 @@ from .reading import StoredColumns, exclusion_mask, read_columns
 from .ledger import ledger_settings
 from .waves import read_waves, stored_waves, register_wave, unregister_wave
 
-CONFIG = "minyi.yaml"
-DB = "minyi.duckdb"
-QFILE = "questionnaire.yaml"
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
                "margins", "weighting", "owners", "limits", "ledger", "serve", "quotas", "org",

@@ -85,11 +85,28 @@ def _warm() -> None:
 
 
 def _worker_start() -> None:
-    """A worker ignores Ctrl-C (the terminal sends it to the whole process group): the command stops
-    the pool and reports the interruption once, without a traceback from each worker."""
+    """A worker's set-up (the initializer of every worker process of the command, here and in
+    :mod:`report.segmenter`):
+
+    * it ignores Ctrl-C (the terminal sends it to the whole process group): the command stops the
+      pool and reports the interruption once, without a traceback from each worker;
+    * it ends when the command's process ends, however that ends.  A pool's worker waits on a queue
+      whose pipe it holds both ends of, so a command killed (``kill -9``, the OOM killer) left its idle
+      workers behind for good; a thread now waits on the parent's sentinel and exits the worker."""
+    import multiprocessing
+    import os
     import signal
+    import threading
+    from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        def exit_with_parent() -> None:
+            wait([parent.sentinel])
+            os._exit(0)
+
+        threading.Thread(target=exit_with_parent, name="minyi-parent-watch", daemon=True).start()
 
 
 class Pending:

@@ -47,7 +47,7 @@ def preload() -> None:
     background thread of this process."""
     import os
 
-    from .chart_pool import _ALLOWED
+    from .chart_pool import _ALLOWED, _worker_start
     from .sections import threads
 
     with _LOCK:
@@ -58,7 +58,8 @@ def preload() -> None:
             from concurrent.futures import ProcessPoolExecutor
 
             try:
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_worker_start)  # no Ctrl-C traceback; ends with us
                 pool.submit(_load)
                 _POOL[0] = pool
                 return

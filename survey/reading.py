@@ -133,6 +133,7 @@ def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, 
     where = " WHERE _wave = $wave" if wave is not None else ""
     params = {"wave": wave} if wave is not None else None
     con.execute("BEGIN TRANSACTION")
+    reader = None
     try:
         kk = con.sql(f"SELECT (_import_id::BIGINT << 40) + _row::BIGINT AS k FROM responses{where}",
                      params=params).fetchnumpy()["k"]
@@ -163,8 +164,15 @@ def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, 
         if sum(_size(at) for at in places) != n:
             raise RuntimeError("the stored responses changed while they were read")
         schema = reader.schema
-    finally:
-        con.execute("ROLLBACK")
+    except BaseException:  # Ctrl-C or an error mid-scan: DuckDB's result is still open on the connection
+        if reader is not None:
+            reader.close()
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the connection is unusable now; the first error is the one to report
+            pass
+        raise
+    con.execute("ROLLBACK")
     for c, chunks in pieces.items():
         arrays[c] = _in_order(chunks, places, schema.field(c).type, n)
     return StoredColumns({c: arrays[c] for c in cols}, key)

@@ -118,3 +118,24 @@ def test_an_empty_wave_and_every_wave():
     assert len(empty) == 0 and list(empty.columns) == COLUMNS and empty["code"].dtype == np.float32
     both = R.read_columns(con, None, ["code", "_wave"], {**TYPES, "_wave": "VARCHAR"}).frame(["code", "_wave"])
     assert len(both) == 3000 and set(both["_wave"]) == {"w1", "w2"}
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, MemoryError])
+def test_a_read_stopped_mid_scan_raises_its_own_error_and_leaves_the_connection_usable(monkeypatch, stop):
+    """Ctrl-C (or any error) between two record batches used to end in DuckDB's "connection has an open
+    result" from the ROLLBACK in the cleanup, which the command then reported as an internal error."""
+    monkeypatch.setattr(R, "_BATCH_ROWS", 1000)
+    df = _rows(5000, 3)
+    con = _store(df, np.arange(len(df)))
+    seen = []
+
+    def progress(rows):
+        seen.append(rows)
+        raise stop()
+
+    with pytest.raises(stop):
+        R.read_columns(con, "w1", COLUMNS, TYPES, progress=progress)
+    assert seen == [1000]  # stopped after the first of several batches
+    assert con.execute("SELECT count(*) FROM responses").fetchall()[0][0] == len(df)  # no transaction left open
+    got = R.read_columns(con, "w1", COLUMNS, TYPES)  # and it reads again
+    assert len(got.key) == int((df["_wave"] == "w1").sum())

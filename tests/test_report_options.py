@@ -400,6 +400,46 @@ def test_a_worker_started_ahead_and_not_used_is_stopped(monkeypatch):
         assert segmenter._POOL[0] is None
 
 
+def test_a_worker_ends_when_the_command_is_killed(tmp_path):
+    """kill -9 (or the OOM killer) of a command left its idle pool worker behind for good (it holds both
+    ends of its queue's pipe); report.chart_pool._worker_start makes every worker exit with its parent."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = tmp_path / "cmd.py"
+    script.write_text("import os, sys, time\n"
+                      "if __name__ == '__main__':\n"
+                      "    from report import segmenter\n"
+                      "    segmenter.preload()\n"
+                      "    print(segmenter._POOL[0].submit(os.getpid).result(), flush=True)\n"
+                      "    time.sleep(60)\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root), "MINYI_THREADS": "2"})
+    worker = int(proc.stdout.readline())
+    assert worker != proc.pid
+    os.kill(worker, 0)  # alive
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        try:  # reap it if it became our zombie (it is the killed process's child, normally adopted by init)
+            os.waitpid(worker, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("the worker outlived the command")
+
+
 def test_league_tied_with_excludes_suppressed_groups():
     """Hand-made league: A and B overlap; C overlaps both but has n=5 (< min_cell 10): suppressed, so it is
     nobody's tie and has no rank."""

@@ -16,26 +16,17 @@ def _echo_json(obj) -> None:
     bits, which orjson refuses, falls back to the standard library."""
     import orjson
 
+    # indent 2, NumPy natively, non-text keys as text; dates and dataclasses go to _json_default (their
+    # text, as the standard library's encoder wrote them)
+    options = (orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+               | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
     try:
-        text = orjson.dumps(obj, option=_ORJSON_OPTIONS[0] or _orjson_options(), default=_json_default).decode()
+        text = orjson.dumps(obj, option=options, default=_json_default).decode()
     except TypeError:
         from survey.export import json_safe
 
         text = json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
     typer.echo(text)
-
-
-_ORJSON_OPTIONS = [0]
-
-
-def _orjson_options() -> int:
-    """Indent 2, NumPy natively, non-text keys as text; dates and dataclasses left to :func:`_json_default`
-    (their text, as the standard library's encoder wrote them before)."""
-    import orjson
-
-    _ORJSON_OPTIONS[0] = (orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
-                          | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
-    return _ORJSON_OPTIONS[0]
 
 
 def _json_default(o):

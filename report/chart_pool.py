@@ -43,22 +43,12 @@ def chart_pool(shared: Optional[Any] = None, *, warm: bool = False) -> Iterator[
     workers now, each importing the chart code and loading the fonts (:func:`_warm`, about a second
     of a worker's start), so that a caller who opens the pool before a long computation — ``survey
     report`` before its analysis, which leaves a core partly idle — finds them ready."""
-    import os
-
     if shared is not None:
         yield shared
         return
     n = threads()
-    if n <= 1 or not (_ALLOWED[0] or os.environ.get("MINYI_THREADS", "").strip()):
-        yield None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_start)
-    except (OSError, NotImplementedError, ValueError):  # pragma: no cover - no processes allowed here
+    pool = worker_pool(n)
+    if pool is None:
         yield None
         return
     try:
@@ -68,6 +58,24 @@ def chart_pool(shared: Optional[Any] = None, *, warm: bool = False) -> Iterator[
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(n: int) -> Optional[Any]:
+    """A ``spawn`` process pool of ``n`` workers, each set up by :func:`_worker_start`, or None: one
+    thread allowed, a library caller that did not set ``MINYI_THREADS`` (:func:`allow_worker_processes`),
+    or no processes can be started here.  The charts' pool and jieba's worker (:mod:`report.segmenter`)."""
+    import os
+
+    if threads() <= 1 or not (_ALLOWED[0] or os.environ.get("MINYI_THREADS", "").strip()):
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_worker_start)
+    except (OSError, NotImplementedError, ValueError):  # pragma: no cover - no processes allowed here
+        return None
 
 
 def _warm() -> None:

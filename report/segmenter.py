@@ -45,26 +45,19 @@ def _load() -> None:
 def preload() -> None:
     """Start loading the dictionary now: in a worker process when allowed (module docstring), else in a
     background thread of this process."""
-    import os
-
-    from .chart_pool import _ALLOWED, _worker_start
-    from .sections import threads
+    from .chart_pool import worker_pool
 
     with _LOCK:
         if _POOL[0] is not None:
             return
-        if threads() > 1 and (_ALLOWED[0] or os.environ.get("MINYI_THREADS", "").strip()):
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
+        pool = worker_pool(1)  # set up as the chart workers are: no Ctrl-C traceback, ends with this process
+        if pool is not None:
             try:
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_worker_start)  # no Ctrl-C traceback; ends with us
                 pool.submit(_load)
                 _POOL[0] = pool
                 return
-            except (OSError, NotImplementedError, ValueError, RuntimeError):  # pragma: no cover - no processes here
-                pass
+            except (OSError, RuntimeError):  # pragma: no cover - the worker could not start
+                pool.shutdown(wait=False, cancel_futures=True)
     threading.Thread(target=_load, name="minyi-jieba", daemon=True).start()
 
 
@@ -80,10 +73,16 @@ def ahead(start: bool = True) -> Iterator[None]:
         discard()
 
 
-def discard() -> None:
-    """Stop a worker :func:`preload` started ahead of knowing the questionnaire has an open question."""
+def _take() -> Optional[Any]:
+    """The worker :func:`preload` started, now the caller's to use and shut down (None: there is none)."""
     with _LOCK:
         pool, _POOL[0] = _POOL[0], None
+    return pool
+
+
+def discard() -> None:
+    """Stop a worker :func:`preload` started ahead of knowing the questionnaire has an open question."""
+    pool = _take()
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -105,9 +104,7 @@ def count_words(answers: Sequence[tuple[str, int]], n: int, stopwords: frozenset
 def top_words(answers: Sequence[tuple[str, int]], n: int, stopwords: frozenset) -> list[tuple[str, int]]:
     """:func:`count_words`, in the worker :func:`preload` started when there is one (then shut down),
     else in this process."""
-    with _LOCK:
-        pool: Optional[Any] = _POOL[0]
-        _POOL[0] = None
+    pool = _take()
     if pool is not None:
         from concurrent.futures.process import BrokenProcessPool
 

@@ -439,6 +439,8 @@ class Design:
         return self._psu_totals_raw(self.influence(z))
 
     def _psu_totals_raw(self, z2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._psu_per_row:  # each row its own PSU, numbered as the rows: the totals are the rows
+            return z2, self.strata, self.fpc_fraction
         n_psu = int(self.psu.max()) + 1
         tot = sums_by(self.psu, z2, n_psu)
         psu_stratum = np.zeros(n_psu, dtype=np.int64)
@@ -564,7 +566,7 @@ class Design:
         n_h = np.bincount(st, minlength=n_strata).astype(float)
         sum_h = sums_by(st, tot, n_strata)
         mean_h = sum_h / np.where(n_h > 0, n_h, 1)[:, None]
-        dev = tot - mean_h[st]
+        dev = tot - (mean_h[0] if n_strata == 1 else mean_h[st])  # one stratum: no units × k gather
         one_minus_f = 1.0 - f
         if self.pps is not None and stage == 1:
             certain = np.zeros(len(f), dtype=bool)
@@ -596,7 +598,10 @@ class Design:
         scale = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
         if mult is not None:
             scale = scale * mult
-        v = (dev * scale[:, None]).T @ dev
+        if scale.size and scale.min() == scale.max():  # one factor for every unit: no scaled copy of dev
+            v = (dev.T @ dev) * scale[0]
+        else:
+            v = (dev * scale[:, None]).T @ dev
         if lonely.any() and mode == "average":
             if per_stratum_average:
                 v = v * np.nan

@@ -136,6 +136,12 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
         if abs(dev - devold) / (0.1 + abs(dev)) < epsilon:
             conv = True
             break
+        if family == "gaussian" and it < maxit:
+            # identity link: the next step's working response η + (y − μ) is y and its weights are the
+            # prior weights, so R's second iteration solves the same least squares (its deviance equal to
+            # rounding) and stops there; that step is not recomputed (R reports 2 iterations)
+            it, conv = it + 1, True
+            break
         devold = dev
     wt = np.zeros(n)
     wt[good] = w ** 2

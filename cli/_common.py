@@ -9,6 +9,9 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
+from survey.jsontext import json_default
+
+
 def _echo_json(obj) -> None:
     """Every --json output, indented by 2: NaN/Infinity become null (bare NaN is not JSON, RFC 8259),
     NumPy scalars and arrays numbers and lists.  Written by orjson (a 600 kB analysis in a few ms;
@@ -16,35 +19,17 @@ def _echo_json(obj) -> None:
     bits, which orjson refuses, falls back to the standard library."""
     import orjson
 
-    # indent 2, NumPy natively, non-text keys as text; dates and dataclasses go to _json_default (their
-    # text, as the standard library's encoder wrote them)
+    # indent 2, NumPy natively, non-text keys as text; dates and dataclasses go to json_default
+    # (survey/jsontext.py: their text, as the standard library's encoder wrote them)
     options = (orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
                | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
     try:
-        text = orjson.dumps(obj, option=options, default=_json_default).decode()
+        text = orjson.dumps(obj, option=options, default=json_default).decode()
     except TypeError:
         from survey.export import json_safe
 
-        text = json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=_json_default, allow_nan=False)
+        text = json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=json_default, allow_nan=False)
     typer.echo(text)
-
-
-def _json_default(o):
-    """What neither encoder writes itself: NumPy values (the fallback), pandas' NA/NaT, paths, else text."""
-    import numpy as np
-
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        f = float(o)
-        return None if f != f else f
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if type(o).__name__ in ("NAType", "NaTType"):  # pandas' missing values, without importing pandas
-        return None
-    if isinstance(o, Path):
-        return str(o)
-    return str(o)
 
 
 # ----------------------------------------------------------------------------- shared option groups

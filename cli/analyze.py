@@ -61,11 +61,9 @@ def analyze(
     if is_url(dir):  # a folder on a cluster's file system: Spark reads it (and its questionnaire)
         if engine != "spark":
             raise typer.BadParameter(f"{dir} is a URL: only --engine spark reads it", param_hint="'--engine'")
-        from engines.analyze import analyze_data
-
+        _check_options(engine, na, ci)
         with progress_shown(json_out=json_out, quiet=quiet):
-            res = analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
-                               confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
+            res = _on_engine(dir, engine, questionnaire, names, wave=wave, na=na, ci=ci, confidence=confidence, df=df)
         _show(res, json_out)
         return
     dir = Path(dir)
@@ -85,34 +83,21 @@ def analyze(
 def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, wave, na, ci, confidence, df,
               json_out: bool, quiet: bool) -> dict:
     """The analysis of a project or a local Parquet folder on ``engine`` (the options checked first)."""
-    from analysis.indicators import NA_POLICIES
     from report.pipeline import grouping_choices
     from report.project import analyze_project
 
-    from engines import ENGINES
     from engines.analyze import load_source
 
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"{engine!r}; choose from: {', '.join(ENGINES)}", param_hint="'--engine'")
+    _check_options(engine, na, ci)
     q, _, project = load_source(dir, questionnaire, check=False)  # checked by the engine that reads it
     choices = grouping_choices(q)
     bad = [b for b in names or [] if b not in choices]
     if bad:
         raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: {', '.join(choices)}",
                                  param_hint="'--by'")
-    if na is not None and na.strip().lower() not in NA_POLICIES:
-        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
-    if ci is not None:
-        from analysis.ci import GROUP_CI_METHODS as CI_METHODS
-
-        if ci not in CI_METHODS:
-            raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
     with progress_shown(json_out=json_out, quiet=quiet):
         if engine != "memory":
-            from engines.analyze import analyze_data
-
-            return analyze_data(dir, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci,
-                                confidence=confidence, df=parse_df(df), questionnaire=questionnaire)
+            return _on_engine(dir, engine, questionnaire, names, wave=wave, na=na, ci=ci, confidence=confidence, df=df)
         if project is None:
             from engines.analyze import analyze_parquet_in_memory
 
@@ -120,6 +105,31 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
                                              df=parse_df(df), wave=wave)
         return analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
                                df=parse_df(df))
+
+
+def _check_options(engine: str, na: Optional[str], ci: Optional[str]) -> None:
+    """--engine, --na and --ci, checked before any data is read (or a Spark session started)."""
+    from analysis.indicators import NA_POLICIES
+
+    from engines import ENGINES
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r}; choose from: {', '.join(ENGINES)}", param_hint="'--engine'")
+    if na is not None and na.strip().lower() not in NA_POLICIES:
+        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
+    if ci is not None:
+        from analysis.ci import GROUP_CI_METHODS as CI_METHODS
+
+        if ci not in CI_METHODS:
+            raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
+
+
+def _on_engine(data, engine: str, questionnaire: Optional[Path], names, *, wave, na, ci, confidence, df) -> dict:
+    """The analysis of ``data`` (a local folder or a URL) on a SQL engine (duckdb, spark): engines.analyze."""
+    from engines.analyze import analyze_data
+
+    return analyze_data(data, engine=engine, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
+                        df=parse_df(df), questionnaire=questionnaire)
 
 
 def _cached(dir: Path, engine: str, questionnaire: Optional[Path], *, wave, by, na_policy, ci_method, confidence,

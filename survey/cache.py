@@ -29,6 +29,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
+from .jsontext import json_default
 from .project_files import CONFIG, DB, QFILE
 
 CACHE_DIR = ".minyi-cache"
@@ -95,7 +96,7 @@ def store(root: Path, kind: str, key: str, value: Any) -> None:
     from .export import json_safe
 
     try:
-        text = json.dumps(json_safe(value), ensure_ascii=False, default=_default, allow_nan=False)
+        text = json.dumps(json_safe(value), ensure_ascii=False, default=json_default, allow_nan=False)
         folder = Path(root) / CACHE_DIR
         folder.mkdir(mode=0o700, exist_ok=True)
         atomic_write_text(_path(root, kind, key), text, mode=0o600)
@@ -110,7 +111,7 @@ def decoded(value: Any) -> Any:
     """``value`` as :func:`load` would return it after :func:`store` (the JSON round trip)."""
     from .export import json_safe
 
-    return json.loads(json.dumps(json_safe(value), ensure_ascii=False, default=_default, allow_nan=False))
+    return json.loads(json.dumps(json_safe(value), ensure_ascii=False, default=json_default, allow_nan=False))
 
 
 def clear(root: Path) -> int:
@@ -121,19 +122,6 @@ def clear(root: Path) -> int:
         p.unlink(missing_ok=True)
         n += 1
     return n
-
-
-def _default(o):
-    import numpy as np
-
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, np.floating):
-        f = float(o)
-        return None if f != f else f
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    return str(o)
 
 
 def wave_state(project, wave: str) -> Optional[dict]:

@@ -32,6 +32,7 @@ from .atomic import atomic_write
 from .cells import safe_value, unneutralize_text
 from .errors import MinyiError
 from .messages import Problem, problem
+from .project_files import CONFIG
 
 TODO, DOING, DONE, VERIFIED = "待整改", "整改中", "已整改", "已验证"
 STATUSES = (TODO, DOING, DONE, VERIFIED)
@@ -440,7 +441,7 @@ class LedgerSettings:
 LEDGER_KEYS = ("hot_issue_share", "alpha", "adjust", "deadline_days", "deadline", "default_unit")
 
 
-def ledger_settings(config: dict, path: str = "minyi.yaml") -> LedgerSettings:
+def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     """The validated ``ledger:`` settings; a wrong key or value is one ``config-key``/``unknown-key`` error."""
     from .messages import did_you_mean
 

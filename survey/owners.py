@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from .errors import MinyiError
 from .messages import did_you_mean
+from .project_files import CONFIG
 from .questionnaire import Questionnaire
 
 
-def responsible_units(q: Questionnaire, config: dict, path: str = "minyi.yaml") -> dict[str, str]:
+def responsible_units(q: Questionnaire, config: dict, path: str = CONFIG) -> dict[str, str]:
     """Area id → responsible unit (areas without one are left out).
 
     Raises :class:`MinyiError` when ``owners:`` is not a mapping of known area ids to text.

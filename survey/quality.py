@@ -228,6 +228,23 @@ def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.n
     return flagged, partner
 
 
+def wave_checks(frame: pd.DataFrame, q: Questionnaire, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(:func:`quality_flags`, :func:`item_nonresponse`) of one wave's rows.  The two only read the
+    frame, so with more than one thread (:func:`survey.cores.threads`) and at least
+    :data:`PARALLEL_ROWS` rows the non-response counts run on a second thread beside the flags (their
+    column scans are numpy, which releases the GIL); the results are the same either way."""
+    from .cores import threads
+
+    if threads() > 1 and len(frame) >= PARALLEL_ROWS:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-check") as ex:
+            nr = ex.submit(item_nonresponse, frame, q)
+            flags = quality_flags(frame, q, **params)
+            return flags, nr.result()
+    return quality_flags(frame, q, **params), item_nonresponse(frame, q)
+
+
 def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
     """Per question: respondents asked, how many left it unanswered, and the rate (missing / asked)."""
     from .skip import iter_asked_masks

@@ -48,7 +48,7 @@ from .messages import did_you_mean
 from .qload import load_questionnaire
 from .owners import responsible_units
 from .progress import stage
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, item_nonresponse, quality_flags
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, wave_checks
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import StoredColumns, exclusion_mask, read_columns
 from .ledger import ledger_settings
@@ -327,13 +327,12 @@ class Project:
                     warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
                     df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
             with stage(f"checking wave {w}"):
-                fl = quality_flags(df, self.questionnaire, **self._quality_params())
+                fl, nr = wave_checks(df, self.questionnaire, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),
                                 "respondent_id": df["respondent_id"].astype(object).to_numpy()[idx],
                                 "kind": fl["kind"].astype(str).to_numpy(), "detail": fl["detail"].astype(str).to_numpy()})
-            nr = item_nonresponse(df, self.questionnaire)
             nr.insert(0, "wave", w)
             con = self.connect()
             try:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
+from .project_files import CONFIG
 
 _QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -95,7 +96,7 @@ def _date(v: Any, key: str, path: str) -> Optional[dt.date]:
                             hint="write dates as YYYY-MM-DD, e.g. 2026-07-01") from None
 
 
-def read_waves(config: dict, path: str = "minyi.yaml") -> dict[str, Wave]:
+def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
     """The waves configured in ``config['waves']`` (any form above), validated; ``{}`` when none.
 
     Raises :class:`MinyiError` (``config-key``) naming the key for a value of the wrong shape, a

@@ -235,7 +235,7 @@ def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
 def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path, capsys):
     """DATA as a URL (hdfs://, s3a://; here file://): Spark reads the files and the folder's
     questionnaire.yaml and minyi.yaml; the answers are checked in Spark SQL (engines/parquet_input.py);
-    other engines refuse a URL with a usage error."""
+    other engines refuse a URL with a usage error, and a bad --na or --ci is refused before Spark reads anything."""
     from engines.analyze import analyze_data
     from survey.errors import MinyiError
 
@@ -264,6 +264,10 @@ def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path,
     try:
         assert cli.main(["analyze", url, "--engine", "duckdb"]) == 2
         assert "only --engine spark reads it" in capsys.readouterr().err
+        # the options are checked before Spark reads anything, as for a local folder
+        for opt, bad_value in (("--na", "bogus"), ("--ci", "exact")):
+            assert cli.main(["analyze", "s3a://no-such-bucket/surveys", "--engine", "spark", opt, bad_value]) == 2
+            assert f"Invalid value for '{opt}': '{bad_value}'" in capsys.readouterr().err
     finally:
         cli._exit.called_from_console = True
 

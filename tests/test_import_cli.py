@@ -171,8 +171,9 @@ def test_json_output_equals_the_standard_library_encoding(capsys):
 
     import numpy as np
 
-    from cli._common import _echo_json, _json_default
+    from cli._common import _echo_json
     from survey.export import json_safe
+    from survey.jsontext import json_default
 
     @dataclasses.dataclass
     class Rec:
@@ -188,6 +189,6 @@ def test_json_output_equals_the_standard_library_encoding(capsys):
            "keys": {1: "a", 2.5: "b", None: "c", True: "d"}, "text": "满意度 “引号”", "nested": [{"x": [None, float("nan")]}]}
     _echo_json(obj)
     out = capsys.readouterr().out
-    assert _strict_json(out) == json.loads(json.dumps(json_safe(obj), ensure_ascii=False, default=_json_default,
+    assert _strict_json(out) == json.loads(json.dumps(json_safe(obj), ensure_ascii=False, default=json_default,
                                                       allow_nan=False))
     assert out.startswith('{\n  "nan": null,\n  "inf": [\n    null,') and "满意度" in out

@@ -186,7 +186,8 @@ def test_the_first_read_that_runs_the_checks_gives_the_rows_a_later_read_gives(p
 
 def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
     """Above PARALLEL_ROWS the answer hashes are computed in two halves on two threads: the same rows are
-    flagged, naming the same earlier respondent, as with MINYI_THREADS=1 (and the hash is the same)."""
+    flagged, naming the same earlier respondent, as with MINYI_THREADS=1 (and the hash is the same); the
+    wave's checks (flags, and item non-response on a second thread) are the same on one thread and two."""
     from survey import quality
     from survey.qload import bundled_path
     from survey.simulate import simulate
@@ -207,9 +208,16 @@ def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
         got[n_threads] = flags[flags["kind"] == "identical_answers"][["index", "detail"]].reset_index(drop=True)
         arrays = [np.asarray(f[c], dtype=float) for c in quality.answer_columns(f, q)]
         got["hash" + n_threads] = quality.answer_hashes(arrays, len(f))[0]
+        # the wave's checks: the non-response counts on a second thread beside the flags (two threads)
+        got["wave" + n_threads] = quality.wave_checks(f, q)
     pd.testing.assert_frame_equal(got["1"], got["2"])
     assert np.array_equal(got["hash1"], got["hash2"])
     assert sorted(got["1"]["index"]) == sorted(int(i) for i in dst[5:])
+    for one, two in zip(got["wave1"], got["wave2"]):
+        pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(got["wave2"][0], quality_flags(f, q))
+    pd.testing.assert_frame_equal(got["wave2"][1], quality.item_nonresponse(f, q))
+    assert got["wave2"][1]["missing"].sum() > 0
 
 
 @pytest.mark.parametrize("n", [0, 1, 70_000, 131_072])

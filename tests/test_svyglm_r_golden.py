@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import Design
-from analysis.glm import svyglm
+from analysis.glm import glm_fit, svyglm
 from analysis.weighting import poststratify
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,3 +94,10 @@ def test_linear_model_without_design_equals_weighted_least_squares_coefficients(
     hc0 = sm.WLS(d.overall.to_numpy(float), X, weights=d.w.to_numpy()).fit(cov_type="HC0").bse
     n = len(d)
     assert m.SE() == pytest.approx(hc0 * np.sqrt(n / (n - 1)), rel=1e-8)
+    # R glm.fit on the identity link: the first step is the least-squares fit, the second confirms it
+    # (R reports 2 iterations); the second step is not recomputed, and a full one changes nothing
+    fit = m.extra["fit"]
+    assert (fit.iterations, fit.converged) == (2, True)
+    again = glm_fit(X, d.overall.to_numpy(float), d.w.to_numpy() / d.w.mean(), start=fit.coef)
+    assert again.coef == pytest.approx(fit.coef, rel=1e-12)
+    assert again.deviance == pytest.approx(fit.deviance, rel=1e-12)

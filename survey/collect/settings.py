@@ -32,6 +32,7 @@ from typing import Any, Optional
 
 from ..errors import MinyiError
 from ..messages import did_you_mean
+from ..project_files import CONFIG
 from ..questionnaire import Questionnaire
 
 SERVE_KEYS = {"wave", "access_code", "rate_limit", "one_per_device", "max_body_kb", "merge_every"}
@@ -84,7 +85,7 @@ def _err(config_path: str, key: str, reason: str, hint: str) -> MinyiError:
     return MinyiError.of("config-key", file=config_path, key=key, reason=reason, hint=hint)
 
 
-def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = "minyi.yaml") -> str:
+def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = CONFIG) -> str:
     """The serve wave when neither --wave nor serve.wave says: the wave whose fielding period
     (``waves:`` start/end, :mod:`survey.waves`) contains today, else the last wave listed, else 'default'."""
     from ..waves import read_waves

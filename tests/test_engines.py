@@ -232,6 +232,33 @@ def test_spark_local_equals_in_memory(q, frame, parquet, spark, name):
     assert got["meta"]["engine"]["name"] == "spark"
 
 
+def test_cli_engine_spark_writes_the_result_and_no_log_lines(q, frame, parquet, spark):
+    """``survey analyze DATA --engine spark --json`` as a user runs it, in its own process with its own
+    Spark in local mode: the JSON on stdout equals the in-memory engine's, and stderr carries none of
+    Spark's log lines (engines/spark_log4j2.properties: errors only, and no "Setting default log level"
+    notice from the PySpark gateway) — at most the JVM's own notice of the incubator module that Spark
+    loads, which no Spark setting turns off."""
+    import subprocess
+    import sys
+
+    from survey.cache import decoded
+
+    design = DESIGNS["cluster_fpc_count"]
+    folder = _with_design(parquet, design)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "MINYI_SPARK_MASTER": "local[2]"}
+    r = subprocess.run([sys.executable, "-m", "cli", "analyze", str(folder), "--engine", "spark", "--by", "site",
+                        "--json"], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    ref = decoded(_reference(q, frame, design, ["site"]))  # as --json writes it (NaN as null)
+    for sec in SECTIONS:
+        assert _mismatches(got[sec], ref[sec]) == [], sec
+    assert got["meta"]["engine"]["name"] == "spark"
+    noise = [line for line in r.stderr.splitlines()
+             if line.strip() and not line.startswith("WARNING: Using incubator modules")]
+    assert noise == [], r.stderr
+
+
 def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path, capsys):
     """DATA as a URL (hdfs://, s3a://; here file://): Spark reads the files and the folder's
     questionnaire.yaml and minyi.yaml; the answers are checked in Spark SQL (engines/parquet_input.py);

@@ -157,6 +157,26 @@ def profile_for(design, hit: np.ndarray, valid: np.ndarray) -> LikelihoodProfile
                              n_model=float(rows.sum()))
 
 
+_EPS = float(np.finfo(float).eps)
+_THRESH = 30.0  # R's C logit_linkinv: beyond ±30 the odds are held at 1/ε (or ε), so 0 < μ < 1
+
+
+def _logit_linkinv(b: float) -> float:
+    """μ = e^b / (1 + e^b) as R's ``binomial()$linkinv`` computes it (src/library/stats/src/family.c,
+    ``logit_linkinv``): the odds are ε below b = −30 and 1/ε above 30, so μ never rounds to 0 or 1 and
+    the binomial deviance of the profile stays finite far from the estimate."""
+    t = _EPS if b < -_THRESH else (1 / _EPS if b > _THRESH else math.exp(b))
+    return t / (1 + t)
+
+
+def _expit(x: float) -> float:
+    """1 / (1 + e^−x) without overflow for large |x| (R ``plogis``)."""
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1 + e)
+
+
 def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -> tuple[float, float]:
     """R ``svyciprop(method="likelihood")`` for one proportion (see module docstring)."""
     if not (prof.var_b > 0) or not (prof.dispersion > 0) or not (prof.naive > 0) or not prof.n_model >= 2:
@@ -171,7 +191,7 @@ def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -
     step_size = zmax / 5
 
     def dev(b):
-        mu = 1 / (1 + math.exp(-b))
+        mu = _logit_linkinv(b)
         return -2 * (prof.s1 * math.log(mu) + prof.s0 * math.log(1 - mu))
 
     zs, bs = [0.0], [b0]
@@ -187,4 +207,4 @@ def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -
     sx, sy = r_spline(np.asarray(bs)[order], np.asarray(zs)[order])
     cutoff = np.array([D.norm_ppf(2 * alpha), D.norm_isf(2 * alpha)])
     lo, hi = r_approx(sy, sx, cutoff)
-    return float(1 / (1 + math.exp(-lo))), float(1 / (1 + math.exp(-hi)))
+    return _expit(float(lo)), _expit(float(hi))

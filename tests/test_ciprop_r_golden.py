@@ -127,3 +127,15 @@ def test_asin_interval_crossing_zero_is_cut_where_r_is_not():
     assert p.estimate == pytest.approx(ex["asin_estimate"], rel=1e-12) and p.se == pytest.approx(ex["asin_se"], rel=1e-8)
     assert ex["asin_ci_low"] > ex["asin_estimate"]          # R's interval misses its own estimate
     assert p.ci_low == 0.0 and p.ci_high == pytest.approx(ex["asin_ci_high"], rel=1e-8)
+
+
+@pytest.mark.parametrize("r_method", ["likelihood", "logit", "beta"])
+def test_one_of_eight_far_profile(r_method):
+    """One positive of eight (weight 4), four PSUs of two: the likelihood profile steps out to logit 40,
+    where 1/(1 + e^−40) is 1.0 in floating point, and log(1 − μ) raised 'math domain error' (found by
+    the rescaling property test). R's binomial link holds the odds at 1/ε beyond ±30, and so does the
+    profile now: the bounds equal R's."""
+    ex = expected("one_of_eight")
+    d = pd.DataFrame({"y": [0, 0, 0, 0, 0, 0, 1, 0], "w": [1.0, 1, 1, 1, 1, 1, 4, 1], "psu": [1, 1, 2, 2, 3, 3, 4, 4]})
+    check(svyprop(Design.from_frame(d, weights="w", psu="psu"), d.y.to_numpy() == 1, ci_method=METHOD[r_method]),
+          ex, r_method)

@@ -82,5 +82,11 @@ write.csv(x3, "tests/golden/r_ciprop_three_clusters.csv", row.names = FALSE)
 pre <- "x3 <- data.frame(cl=rep(1:3, each=10), y=0); x3$y[1] <- 1; des <- svydesign(ids=~cl, data=x3); "
 ciprop("asin_cross", ~I(y == 1), svydesign(ids = ~cl, data = x3), "asin", pre)
 
+# ---- one positive of eight, weight 4, four PSUs of two: the likelihood profile steps to logit 40, where
+# plogis() rounds to 1 unless the link clamps the odds as R's binomial()$linkinv does (found by hypothesis)
+x8 <- data.frame(y = c(0, 0, 0, 0, 0, 0, 1, 0), w = c(1, 1, 1, 1, 1, 1, 4, 1), psu = rep(1:4, each = 2))
+pre <- "x8 <- data.frame(y=c(0,0,0,0,0,0,1,0), w=c(1,1,1,1,1,1,4,1), psu=rep(1:4, each=2)); des <- svydesign(ids=~psu, weights=~w, data=x8); "
+for (m in c("likelihood", "logit", "beta")) ciprop("one_of_eight", ~I(y == 1), svydesign(ids = ~psu, weights = ~w, data = x8), m, pre)
+
 res <- do.call(rbind, out)
 write.csv(res, "tests/golden/r_ciprop_expected.csv", row.names = FALSE)

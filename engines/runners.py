@@ -3,11 +3,12 @@ of core) or Apache Spark (local mode, or a cluster through spark-submit / a sess
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import pandas as pd
 
@@ -124,8 +125,9 @@ class SparkRunner:
         reading every depth, and without that a file beside the partition folders is skipped silently."""
         from pyspark.sql import functions as F
 
-        df = (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
-              .option("mergeSchema", "true").parquet(str(folder)))
+        with spark_read_errors(str(folder)):
+            df = (self.spark.read.option("recursiveFileLookup", "true").option("pathGlobFilter", "*.parquet")
+                  .option("mergeSchema", "true").parquet(str(folder)))
         for key in partition_keys(df.inputFiles(), str(folder)):
             if key not in df.columns:
                 pattern = "/" + re.escape(key) + "=([^/]*)/"
@@ -139,7 +141,8 @@ class SparkRunner:
         from pyspark.errors import AnalysisException
 
         try:
-            rows = self.spark.read.text(path, wholetext=True).collect()
+            with spark_read_errors(path):
+                rows = self.spark.read.text(path, wholetext=True).collect()
         except AnalysisException:
             return None
         return rows[0][0] if rows else None
@@ -156,6 +159,32 @@ class SparkRunner:
 
     def close(self) -> None:
         return None
+
+
+@contextlib.contextmanager
+def spark_read_errors(location: str) -> Iterator[None]:
+    """A Java error of Spark reading ``location`` as one located message instead of a Java stack trace:
+    no file system for the URL's scheme (``s3a://`` without the hadoop-aws connector, a misspelt scheme)
+    or any other failure to read there (its first line).  Spark's own ``AnalysisException`` (e.g. no such
+    path) passes through: the callers handle it."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import AnalysisException
+    from pyspark.errors.exceptions.captured import CapturedException
+
+    from survey.errors import MinyiError
+
+    try:
+        yield
+    except AnalysisException:
+        raise
+    except (Py4JJavaError, CapturedException) as e:  # a Java exception, raw or as pyspark's Python class
+        java = str(e.java_exception) if isinstance(e, Py4JJavaError) and e.java_exception is not None else str(e)
+        first = (java.strip().splitlines() or [type(e).__name__])[0]
+        if "UnsupportedFileSystemException" in java or "No FileSystem for scheme" in java or \
+                re.search(r"ClassNotFoundException: Class \S+FileSystem not found", java):
+            scheme = location.split("://", 1)[0] if "://" in location else "file"
+            raise MinyiError.of("spark-no-filesystem", file=location, scheme=scheme, reason=first) from None
+        raise MinyiError.of("spark-unreadable", file=location, reason=first) from None
 
 
 def partition_keys(files, folder: str) -> list[str]:

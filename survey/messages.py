@@ -61,6 +61,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "use one of: {choices}; survey import would quarantine these rows"),
     "parquet-not-a-number": ("{count} value(s) of {qid} are not numbers, such as '{value}'",
                              "store the answers as numeric codes; blank text counts as no answer"),
+    "spark-no-filesystem": ("Spark has no file system for {scheme}:// URLs: {reason}",
+                            "add the file system's connector to the Spark session, e.g. for s3a:// the hadoop-aws package "
+                            "of Spark's Hadoop version in spark.jars.packages, or run the command with spark-submit on a "
+                            "cluster that has it; see docs/scale.md"),
+    "spark-unreadable": ("Spark cannot read this location: {reason}",
+                         "check the URL, that Spark can reach it and its credentials; see docs/scale.md"),
     "parquet-bad-design-number": ("{count} value(s) of the design column {qid} are missing, negative or not numbers, "
                                   "such as '{value}'",
                                   "every row needs a number of 0 or more here; see design: in minyi.yaml"),

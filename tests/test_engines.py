@@ -299,6 +299,27 @@ def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path,
         cli._exit.called_from_console = True
 
 
+def test_spark_without_a_file_system_for_the_url_says_so(spark):
+    """A URL whose scheme Spark has no file system for (``s3a://`` without the hadoop-aws connector, a
+    misspelt scheme) stops with one located message naming the scheme, not a Java stack trace ('internal
+    error ... please report this as a bug' before); so does any other Java error of a read."""
+    from engines.analyze import analyze_data
+    from engines.runners import spark_read_errors
+    from survey.errors import MinyiError
+
+    with pytest.raises(MinyiError) as e:
+        analyze_data("nosuchfs://bucket/surveys", engine="spark", spark=spark)
+    msg = str(e.value)
+    assert msg.startswith("nosuchfs://bucket/surveys/questionnaire.yaml: error: Spark has no file system for "
+                          "nosuchfs:// URLs: "), msg
+    assert "No FileSystem for scheme" in msg and "spark.jars.packages" in msg and "\tat " not in msg
+    with pytest.raises(MinyiError) as e:  # any other Java error of a read: its first line
+        with spark_read_errors("hdfs://nn/x"):
+            spark.sparkContext._jvm.java.lang.Integer.parseInt("not a number")
+    assert str(e.value).startswith("hdfs://nn/x: error: Spark cannot read this location: "), str(e.value)
+    assert "not a number" in str(e.value) and "\tat " not in str(e.value)
+
+
 def test_partition_folders_are_columns_in_every_engine(q, frame, spark, tmp_path):
     """A dataset partitioned by stratum (``_st=3/part-0.parquet``, as Spark's partitionBy writes it) next to a
     file in a plain subfolder: DuckDB and the in-memory engine read the ``key=value`` folders as columns;

@@ -84,6 +84,12 @@ class DesignSpec:
             cols += list(self.repweights)
         return cols
 
+    def missing(self, available) -> list[str]:
+        """The columns the design names that are not among ``available`` (in the order named), so a
+        caller can report them against its own file before any data is read."""
+        have = set(available)
+        return [c for c in dict.fromkeys(self.columns()) if isinstance(c, str) and c not in have]
+
     @property
     def is_replicate(self) -> bool:
         return self.repweights is not None or self.replicates is not None

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from survey.errors import MinyiError
+from survey.project_files import CONFIG
 from survey.messages import problem
 
 from .sql import lit
@@ -120,14 +121,23 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
     files = parquet_files(folder)
     problems = []
     names: set = set()
+    rows = 0
     for f in files:
         try:
-            names.update(pq.read_schema(f).names)
+            meta = pq.read_metadata(f)
+            names.update(meta.schema.to_arrow_schema().names)
+            rows += meta.num_rows
         except (pa.ArrowException, OSError, ValueError) as e:
             reason = (str(e).strip().splitlines() or [type(e).__name__])[0]
             problems.append(problem("parquet-unreadable", file=str(f), reason=reason))
     if problems:
         raise MinyiError(problems)
+    if files and not rows:
+        raise MinyiError.of("bad-data", file=str(folder), reason=f"the {len(files)} Parquet file(s) hold no rows",
+                            hint="export the responses again")
+    from .runners import partition_keys
+
+    _check_design_names(folder, design, names | set(partition_keys([str(f) for f in files], str(folder))))
     wanted = {c: v for c, v in numeric_columns(q).items() if c in names}
     sizes = _design_numbers(design, names)
     if not (wanted or sizes) or not files:
@@ -150,12 +160,29 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
     _raise_found(failed, firsts)
 
 
+def _check_design_names(folder, design: Optional[dict], names) -> None:
+    """Every column that ``design:`` (the folder's minyi.yaml) names is a column of the files, else one
+    error naming that minyi.yaml and the column."""
+    from analysis.design_spec import DesignSpec
+
+    from survey.messages import did_you_mean
+
+    missing = DesignSpec.from_mapping(design or {}).missing(names)
+    if missing:
+        col = missing[0]
+        where = f"{str(folder).rstrip('/')}/{CONFIG}"
+        raise MinyiError.of("config-key", file=where, key="design",
+                            reason=f"column '{col}' is not a column of the Parquet files",
+                            hint=did_you_mean(col, sorted(names)) or "name a column of the data")
+
+
 def check_spark_source(runner, source: str, folder: str, q, design: Optional[dict] = None) -> None:
     """:func:`check_parquet_folder`'s answer checks on Spark, for a folder only the cluster reads (a URL):
     a scan of the registered ``source`` that counts, and one more for the checks that fail; each problem
     names the first file (by name) with such a value, without a row number (Spark does not number a
     file's rows)."""
     fields = {f.name: f.dataType for f in runner.spark.table(source).schema.fields}
+    _check_design_names(folder, design, fields)
     wanted = {c: v for c, v in numeric_columns(q).items() if c in fields}
     sizes = _design_numbers(design, set(fields))
     if not (wanted or sizes):

@@ -320,6 +320,45 @@ def test_spark_without_a_file_system_for_the_url_says_so(spark):
     assert "not a number" in str(e.value) and "\tat " not in str(e.value)
 
 
+def test_design_column_missing_or_no_rows_named_before_reading(q, frame, tmp_path, capsys):
+    """A design column that minyi.yaml names but the data lack, and Parquet files without rows: one
+    message naming minyi.yaml (or the folder), on every engine and for a project, before the data are
+    read (before: 'error: weights column ... is not in the data' with no file, or 'the data have no rows')."""
+    data = tmp_path / "data"
+    data.mkdir()
+    frame.iloc[:200].to_parquet(data / "part-0.parquet", index=False)
+    shutil.copyfile(bundled_path(), data / "questionnaire.yaml")
+    _with_design(data, {"weights": "_ww", "strata": "_st"})
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    frame.iloc[:0].to_parquet(empty / "part-0.parquet", index=False)
+    shutil.copyfile(bundled_path(), empty / "questionnaire.yaml")
+    proj = tmp_path / "proj"
+    Project.create(proj, bundled_path())
+    csv = tmp_path / "r.csv"
+    write_csv(simulate(q, 60, seed=2), csv)
+    Project.open(proj).import_file(csv, wave="w1")
+    cfg = yaml.safe_load((proj / "minyi.yaml").read_text(encoding="utf-8"))
+    cfg["design"] = {"weights": "weight"}
+    (proj / "minyi.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    cli._exit.called_from_console = False
+    try:
+        for engine in ("memory", "duckdb"):
+            assert cli.main(["analyze", str(data), "--engine", engine, "--json"]) == 1
+            err = capsys.readouterr().err
+            assert err.startswith(f"{data}/minyi.yaml: error: design: column '_ww' is not a column of the Parquet "
+                                  "files (did you mean"), err
+            assert "'_w'" in err
+            assert cli.main(["analyze", str(empty), "--engine", engine, "--json"]) == 1
+            err = capsys.readouterr().err
+            assert err.startswith(f"{empty}: error: the 1 Parquet file(s) hold no rows"), err
+        assert cli.main(["analyze", str(proj), "--json"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"{proj}/minyi.yaml: error: design: column 'weight' is not a column of the responses"), err
+    finally:
+        cli._exit.called_from_console = True
+
+
 def test_partition_folders_are_columns_in_every_engine(q, frame, spark, tmp_path):
     """A dataset partitioned by stratum (``_st=3/part-0.parquet``, as Spark's partitionBy writes it) next to a
     file in a plain subfolder: DuckDB and the in-memory engine read the ``key=value`` folders as columns;

@@ -28,6 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
+from survey.design_columns import check_design_columns
 from survey.errors import MinyiError
 from survey.project_files import CONFIG
 from survey.messages import problem
@@ -161,19 +162,9 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
 
 
 def _check_design_names(folder, design: Optional[dict], names) -> None:
-    """Every column that ``design:`` (the folder's minyi.yaml) names is a column of the files, else one
-    error naming that minyi.yaml and the column."""
-    from analysis.design_spec import DesignSpec
-
-    from survey.messages import did_you_mean
-
-    missing = DesignSpec.from_mapping(design or {}).missing(names)
-    if missing:
-        col = missing[0]
-        where = f"{str(folder).rstrip('/')}/{CONFIG}"
-        raise MinyiError.of("config-key", file=where, key="design",
-                            reason=f"column '{col}' is not a column of the Parquet files",
-                            hint=did_you_mean(col, sorted(names)) or "name a column of the data")
+    """Every column that ``design:`` (the folder's minyi.yaml) names is a column of the files."""
+    check_design_columns(design, names, config=f"{str(folder).rstrip('/')}/{CONFIG}", source="the Parquet files",
+                         fallback="name a column of the data")
 
 
 def check_spark_source(runner, source: str, folder: str, q, design: Optional[dict] = None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from survey import cache as cache_mod
+from survey.design_columns import check_design_columns
 from survey.errors import MinyiError
 from survey.progress import stage
 from survey.store import Project, column_types
@@ -116,7 +117,8 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
-    _check_design_columns(project, design, stored)
+    check_design_columns(design, stored, config=str(project.root / "minyi.yaml"), source="the responses",
+                         fallback="name a question or column of the questionnaire")
     cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]
     data, _ = project.responses(wave, columns=cols, codes_float32=True)
     if data.empty:
@@ -142,20 +144,6 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
         where = str(project.root / rel) if rel else str(project.root / "minyi.yaml")
         raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
                             hint="check the margin's categories against the questionnaire's options") from None
-
-
-def _check_design_columns(project: Project, design: dict, stored: set) -> None:
-    """Every column that ``design:`` in minyi.yaml names is a stored column, else one error naming the
-    file and the column (with the nearest stored names), before the responses are read."""
-    from analysis.design_spec import DesignSpec
-    from survey.messages import did_you_mean
-
-    missing = DesignSpec.from_mapping(design).missing(stored)
-    if missing:
-        col = missing[0]
-        raise MinyiError.of("config-key", file=str(project.root / "minyi.yaml"), key="design",
-                            reason=f"column '{col}' is not a column of the responses",
-                            hint=did_you_mean(col, sorted(stored)) or "name a question or column of the questionnaire")
 
 
 def _relabel_population(population: dict, original, translated) -> dict:

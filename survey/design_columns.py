@@ -1,0 +1,27 @@
+"""The columns that ``design:`` in a minyi.yaml names, checked against the data's columns before anything
+is read: a project's stored columns (:mod:`report.project`) or a Parquet folder's files and partition
+folders (:mod:`engines.parquet_input`, local and on Spark).  One message naming that minyi.yaml, the first
+missing column and the nearest names, instead of a design error without a file after the read."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from .errors import MinyiError
+
+
+def check_design_columns(design: Optional[dict], names: Iterable[str], *, config: str, source: str,
+                         fallback: str) -> None:
+    """Raise ``config-key`` for ``config`` (the minyi.yaml's path) when a column the design names is not
+    among ``names``; ``source`` says what the columns are of ("the responses", "the Parquet files") and
+    ``fallback`` is the hint when no name is close."""
+    from analysis.design_spec import DesignSpec
+
+    from .messages import did_you_mean
+
+    names = set(names)
+    missing = DesignSpec.from_mapping(design or {}).missing(names)
+    if missing:
+        col = missing[0]
+        raise MinyiError.of("config-key", file=config, key="design", reason=f"column '{col}' is not a column of {source}",
+                            hint=did_you_mean(col, sorted(names)) or fallback)

@@ -169,6 +169,30 @@ class CellTotals:
         self.lonely_wx = wl[:, None] * np.asarray(feats(li), dtype=float).reshape(len(li), F)
         self.lonely_f = 1.0 - design.fpc_fraction[d]
 
+    @classmethod
+    def of_counts(cls, design: Design, counts: np.ndarray) -> Optional["CellTotals"]:
+        """The totals of one feature of ones (``X=None``) from the rows per category alone (``counts``,
+        length G), for an unclustered design with one stratum, one weight and one factor for every row
+        and no lonely stratum (an unweighted simple random sample, :func:`_design_parts`' ``uniform``):
+        there Σ w·1 = w·n_g and Σ s·w²·1 = s·w²·n_g, so no per-row pass is needed.  Equal to
+        ``CellTotals(design, groups, G)`` with ``counts = np.bincount(groups)`` (the same products of
+        whole-number counts); None for any other design."""
+        parts = _design_parts(design)
+        uniform = parts.get("uniform") if parts["onerow"] else None
+        if uniform is None or len(parts["lonely_rows"]):
+            return None
+        w0, s0 = uniform
+        self = cls.__new__(cls)
+        self.design, self.G, self.F, self.onerow, self.H = design, len(counts), 1, True, 1
+        tot = np.asarray(counts, dtype=float).reshape(self.G, 1)
+        self.Q = tot[:, :, None] * (s0 * w0 * w0)
+        self.Ls = (tot * (s0 * w0)).reshape(1, self.G)
+        self.Lw = (tot * w0).reshape(1, self.G)
+        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
+        self.lonely_strata = self.lonely_g = np.zeros(0, dtype=np.int64)
+        self.lonely_wx, self.lonely_f = np.zeros((0, 1)), np.zeros(0)
+        return self
+
     def _uniform(self, groups: np.ndarray, feats, m_rows: int, uniform: tuple, chunk_rows: int) -> None:
         """The unclustered sums of :meth:`_general` when the design has one stratum and one weight w and
         factor s for every row, and every row is in a category: Σ s·w·x = s·w·Σx and Σ w·x = w·Σx share

@@ -409,7 +409,7 @@ class Design:
             n_psu = int(np.count_nonzero(inset))
         else:
             n_psu = int(count_distinct(self.psu[inset], int(self.psu.max()) + 1)[0])
-        n_str = int(count_distinct(self.strata[inset], int(self.strata.max()) + 1)[0])
+        n_str = 1 if self._n_strata == 1 else int(count_distinct(self.strata[inset], self._n_strata)[0])
         return int(n_psu - n_str)
 
     @cached_property
@@ -511,9 +511,17 @@ class Design:
         """Boolean per stratum code: does the stratum hold a row of the domain ``present``
         (default: rows with non-zero weight)?"""
         m = self.weights > 0 if present is None else np.asarray(present, dtype=bool)
-        out = np.zeros(int(self.strata.max()) + 1, dtype=bool)
-        out[self.strata[m]] = True
+        out = np.zeros(self._n_strata, dtype=bool)
+        if self._n_strata == 1:  # one stratum: whether any row is present (no gather of every row's stratum)
+            out[0] = bool(m.any())
+        else:
+            out[self.strata[m]] = True
         return out
+
+    @cached_property
+    def _n_strata(self) -> int:
+        """Stratum codes run 0..n_strata − 1 (computed once: the design is immutable)."""
+        return int(self.strata.max()) + 1 if self.n else 1
 
     def stratum_label(self, code: int) -> str:
         """The stratum's value in the data (for messages)."""

@@ -366,18 +366,26 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     K = R * C
     cell_of = np.where(g_seen[:, None] & y_seen[None, :],
                        (np.cumsum(g_seen) - 1)[:, None] * C + (np.cumsum(y_seen) - 1)[None, :], -1).ravel()
-    cj = cell_of[jk]  # −1: a NaN answer (no cell)
-    cells_ok = np.zeros(design.n, dtype=bool)
-    cells_ok[rows[cj >= 0]] = True
+    # the rows in a cell of the table: the valid rows with an answer (every such row's group and answer
+    # are seen, so its cell exists; a NaN answer, code 0, has none)
+    cells_ok = ok & (yc > 0)
+    cell_counts = np.bincount(cell_of[cell_of >= 0], weights=counts.ravel()[cell_of >= 0], minlength=K)
+    tots = CellTotals.of_counts(design, cell_counts)  # an unweighted simple random sample: from the counts
     w = np.asarray(design.weights, dtype=float)
-    Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
-    Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
+    if tots is not None and design.weights[0] == 1.0:
+        Wk = cell_counts  # every weight 1: the weights' sums are the counts
+    else:
+        Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
+        Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
     W = Wk.sum()
     p = Wk / W
-    # only the rows of the table's cells, in cell order (CellTotals sums each cell's rows at once)
-    in_cell = rows[cj >= 0]
-    cj = cj[cj >= 0]
-    order = np.argsort(cj.astype(np.int16) if K < 2**15 else cj, kind="stable")
-    V = CellTotals(design, cj[order], K, rows=in_cell[order]).covariance((np.eye(K) - p[None, :]) / W, cells_ok)
+    if tots is None:
+        # only the rows of the table's cells, in cell order (CellTotals sums each cell's rows at once)
+        cj = cell_of[jk]  # −1: a NaN answer (no cell)
+        in_cell = rows[cj >= 0]
+        cj = cj[cj >= 0]
+        order = np.argsort(cj.astype(np.int16) if K < 2**15 else cj, kind="stable")
+        tots = CellTotals(design, cj[order], K, rows=in_cell[order])
+    V = tots.covariance((np.eye(K) - p[None, :]) / W, cells_ok)
     N = float(np.count_nonzero(design.weights > 0))
     return rao_scott(p, V, R, C, N, float(design.degf())).to_dict()

@@ -147,7 +147,7 @@ def single_choice(design: Design, x: Optional[np.ndarray], codes: Sequence, labe
         raise DesignError("x must hold one value per row, with one label per option code")
     eng, groups = _engine(design, groupings)
     K = len(values)
-    tab = eng.tabulate(xc.astype(np.int64), K)
+    tab = eng.tabulate(xc, K)  # the codes as they are (int16): tabulate widens them where it must
     d = np.isfinite(values).astype(float)  # code 0 = not answered
     out = []
     resp = None

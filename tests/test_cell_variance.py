@@ -221,15 +221,40 @@ def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
                     assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
 
 
-@pytest.mark.parametrize("clustered", [False, True])
-def test_independence_test_equals_crosstab(clustered):
-    """independence_test (cell shares and their covariance only) gives crosstab's Rao–Scott F test."""
+@pytest.mark.parametrize("fpc", ["none", "counts"])
+def test_of_counts_equals_row_level(fpc):
+    """CellTotals.of_counts (an unweighted one-stratum sample: the totals of a feature of ones from the
+    rows per category) gives the covariance of the row-level influence values; None for other designs."""
+    rng = np.random.default_rng(seed_of("of_counts", fpc))
+    for _ in range(15):
+        d = random_design(rng, clustered=False, fpc=fpc, lonely="none", equal_weights=True, one_stratum=True)
+        G, m = int(rng.integers(1, 6)), int(rng.integers(1, 5))
+        groups = rng.integers(-1, G, d.n)
+        present = groups >= 0
+        if not present.any():
+            continue
+        U = rng.normal(size=(G, 1, m))
+        want = d.variance(row_influence(d, groups, U), present=present)
+        got = CellTotals.of_counts(d, np.bincount(groups[present], minlength=G)).covariance(U, present)
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    d = random_design(rng, clustered=False, fpc=fpc, lonely="none")  # unequal weights: not from counts
+    assert CellTotals.of_counts(d, np.ones(2)) is None
+
+
+@pytest.mark.parametrize("design", ["unclustered", "clustered", "srs"])
+def test_independence_test_equals_crosstab(design):
+    """independence_test (cell shares and their covariance only) gives crosstab's Rao–Scott F test
+    (``srs``: an unweighted one-stratum sample, whose covariance comes from the cell counts alone)."""
     from analysis.crosstab import crosstab
     from analysis.group_tests import independence_test
 
-    rng = np.random.default_rng([clustered, 7])
+    clustered = design == "clustered"
+    rng = np.random.default_rng([clustered, 7] if design != "srs" else [2, 7])
     for _ in range(20):
-        d = random_design(rng, clustered=clustered, fpc="counts", lonely="adjust")
+        if design == "srs":
+            d = random_design(rng, clustered=False, fpc="counts", lonely="none", equal_weights=True, one_stratum=True)
+        else:
+            d = random_design(rng, clustered=clustered, fpc="counts", lonely="adjust")
         codes = rng.integers(-1, 3, d.n)
         y = rng.choice([0.0, 1.0, 2.5, np.nan], d.n)
         valid = rng.random(d.n) < 0.9

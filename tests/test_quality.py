@@ -247,3 +247,44 @@ def test_row_hash_is_pandas_hash_array_combined(n):
         h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
     got_h, got_nb = mix_columns(cols, n)
     assert np.array_equal(got_h, h) and np.array_equal(got_nb, nb)
+
+
+def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
+    """Project.check hashes each row's answers where they are stored (DuckDB, quality.answer_hash_sql),
+    not in the frame (quality.answer_hashes): the flags are the same as quality_flags on the frame,
+    with numbers equal to 6 decimals, −0.0 against 0.0, a blank against an answer, and blank rows."""
+    from survey import quality
+    from survey.qload import bundled_path
+    from survey.simulate import simulate
+    from survey.simulate import write_csv as write_frame
+
+    q = load_questionnaire(bundled_path())
+    f = simulate(q, 3000, seed=5)
+    num = next(qq.id for qq in q.questions if qq.type == "number")
+    answers = [c for c in quality.answer_columns(f, q) if c != num]
+    rng = np.random.default_rng(5)
+    src = rng.choice(1500, 30, replace=False)
+    dst = rng.choice(np.arange(1500, 3000), 30, replace=False)
+    f.loc[dst, answers + [num]] = f.loc[src, answers + [num]].values  # 30 later rows repeat earlier ones ...
+    f.loc[src[:3], num] = [12.0, 0.0, 7.0]
+    f.loc[dst[:3], num] = [12.0000000001, -0.0, 7.25]  # ... equal to 6 decimals, −0.0 = 0.0, not equal
+    f.loc[dst[3], answers[-1]] = np.nan  # a blank where the earlier row answered: not identical
+    f.loc[src[3], answers[-1]] = 1.0
+    p = Project.create(tmp_path / "proj", bundled_path())
+    csv = tmp_path / "r.csv"
+    write_frame(f, csv)
+    p.import_file(csv, wave="W1")
+    raw = p.raw_responses("W1", codes_float32=True)
+    x = raw[num].to_numpy(float)
+    assert (x == 12.0000000001).any() and np.signbit(x[x == 0]).any()  # the values reach the store as written
+    assert p._answer_hashes("W1", raw) is not None  # the store's path is the one taken
+    stored = p.check("W1")
+    frame = quality_flags(raw, q, **p._quality_params())
+    got = stored[["row", "kind", "detail"]].sort_values(["kind", "row"]).reset_index(drop=True)
+    want = pd.DataFrame({"row": raw["_row"].to_numpy(np.int64)[frame["index"]], "kind": frame["kind"].astype(str),
+                         "detail": frame["detail"].astype(str)}).sort_values(["kind", "row"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    ident = set(stored.loc[stored["kind"] == "identical_answers", "respondent_id"].astype(str))
+    ids = f["respondent_id"].astype(str).to_numpy()
+    assert set(ids[dst[:2]]) <= ident and not set(ids[dst[2:4]]) & ident
+    assert len(ident) >= 20

@@ -45,11 +45,13 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
                   near_identical: float = 0.9, straightline_min_rows: int = 5,
-                  hashes: Optional[tuple[np.ndarray, np.ndarray]] = None) -> pd.DataFrame:
+                  hashes=None) -> pd.DataFrame:
     """Flags for every row (see module docstring): DataFrame of (index, kind, detail).
 
     ``hashes``: each row's answer hash and whether it answered anything, when they were computed where
-    the data live (:func:`answer_hash_sql`; the project store), instead of :func:`answer_hashes`."""
+    the data live (:func:`answer_hash_sql`; the project store), instead of :func:`answer_hashes` — the
+    pair, or a function returning it (or None) called when they are needed, so they can be computed
+    beside the checks before them."""
     frame = frame.reset_index(drop=True)
     n = len(frame)
     parts = []
@@ -70,7 +72,8 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     cols = answer_columns(frame, q)
     arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
-        h, nonblank = answer_hashes(arrays, n) if hashes is None else hashes
+        given = hashes() if callable(hashes) else hashes
+        h, nonblank = answer_hashes(arrays, n) if given is None else given
         ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
             first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()

@@ -28,6 +28,7 @@ import datetime as _dt
 import os
 import shutil
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -326,8 +327,10 @@ class Project:
                 with warnings.catch_warnings():  # one added column; pandas' fragmentation hint is noise here
                     warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
                     df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
-            with stage(f"checking wave {w}"):
-                fl, nr = wave_checks(df, self.questionnaire, hashes=self._answer_hashes(w, df), **self._quality_params())
+            with stage(f"checking wave {w}"), ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-check") as ex:
+                # DuckDB hashes the stored answers (its own threads) while the frame's first checks run
+                hashes = ex.submit(self._answer_hashes, w, df)
+                fl, nr = wave_checks(df, self.questionnaire, hashes=hashes.result, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),

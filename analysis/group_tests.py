@@ -35,7 +35,6 @@ from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import Design
 from .domains import FEW_CODES, code_mask, code_values, stretch_counts
-from .estimators import design_df
 
 
 @dataclass(frozen=True)
@@ -166,13 +165,26 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
 
 
 def group_vs_rest_coded(design: Design, items: Sequence[CodedItem], codes: np.ndarray,
-                        labels: Sequence[str]) -> list[GroupTest]:
+                        labels: Sequence[str], order: Optional[np.ndarray] = None) -> list[GroupTest]:
     """:func:`group_vs_rest` of items given by their answer codes (:class:`CodedItem`): the same
-    test, without a per-row array of every item (the report's group tests, from the coded columns)."""
-    return _group_vs_rest(design, list(items), codes, labels)
+    test, without a per-row array of every item (the report's group tests, from the coded columns).
+    ``order``: :func:`group_order` of ``codes``, when the caller tests many items against one grouping
+    (the rows are then put in group order without a sort per test)."""
+    return _group_vs_rest(design, list(items), codes, labels, order)
 
 
-def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Sequence[str]) -> list[GroupTest]:
+def group_order(codes: np.ndarray) -> np.ndarray:
+    """The rows that have a group (``codes`` ≥ 0) in group order, each group's rows in row order (a stable
+    sort, made once for every test of the grouping; :func:`group_vs_rest_coded`)."""
+    codes = np.asarray(codes)
+    known = np.flatnonzero(codes >= 0)
+    k = codes[known]
+    small = len(k) and int(k.max()) < 2**15
+    return known[np.argsort(k.astype(np.int16) if small else k, kind="stable")]
+
+
+def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
+                   order: Optional[np.ndarray] = None) -> list[GroupTest]:
     w = np.asarray(design.weights, dtype=float)
     codes = np.asarray(codes)
     w_pos = w > 0
@@ -183,9 +195,10 @@ def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Seque
     if not w_pos.all():
         any_valid &= w_pos
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)
-    dfv = float(design_df(design, np.where(present, w, 0.0)) - 1)
+    # the domain's design df (R degf of the subset): its rows all have positive weight (any_valid above)
+    dfv = float((design.rank_df(present) if getattr(design, "is_replicate", False) else design.degf_in(present)) - 1)
     if supported(design):
-        return _from_cell_totals(design, items, codes, labels, any_valid, present, dfv)
+        return _from_cell_totals(design, items, codes, labels, any_valid, present, dfv, order)
     full = [it.full(w_pos) for it in items]
     return _from_rows(design, [y for y, _ in full], [v for _, v in full], codes, labels, any_valid, present, dfv)
 
@@ -236,7 +249,8 @@ def _from_rows(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Se
 
 
 def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
-                      any_valid: np.ndarray, present: np.ndarray, dfv: float) -> list[GroupTest]:
+                      any_valid: np.ndarray, present: np.ndarray, dfv: float,
+                      order: Optional[np.ndarray] = None) -> list[GroupTest]:
     """:func:`group_vs_rest` for designs whose first-stage PSU totals give the variance: every group's
     influence values z (module docstring) are, for a row of group h, w·Σ_j (a_j v_j + b_j v_j (y_j − c_hj))
     with coefficients a_j, b_j of (tested group, h), so their variance follows from sums per PSU
@@ -250,10 +264,10 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     J = len(items)
     # the rows that contribute (valid for some item, in some group), ordered by group: the features are
     # built in that order, so every chunk of the unclustered path holds one group
-    rows = np.flatnonzero(present)
+    rows = np.flatnonzero(present) if order is None else order[present[order]]  # present rows have a group
     gr = codes[rows].astype(np.int64)
     G = max(len(labels), int(gr.max()) + 1 if len(rows) else 0)  # the labelled groups (and any code beyond them)
-    if len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
+    if order is None and len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
         order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
         rows, gr = rows[order], gr[order]
     wr = w[rows]

@@ -54,13 +54,19 @@ def weighted_correlation(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, min_n: 
 
 
 def weighted_correlation_coded(cx: np.ndarray, sx: np.ndarray, cy: np.ndarray, sy: np.ndarray, w: np.ndarray, *,
-                               min_n: int = 2) -> tuple[float, int]:
+                               min_n: int = 2, wpos: Optional[np.ndarray] = None) -> tuple[float, int]:
     """:func:`weighted_correlation` of coded columns: ``cx`` integer codes per row, ``sx[c]`` the value
-    (score) of code c, NaN = not valid (same for y).  One weighted contingency table of the codes."""
+    (score) of code c, NaN = not valid (same for y).  One weighted contingency table of the codes.
+    ``wpos``: ``(w > 0)`` as floats when the caller has it (:func:`importances`, once for every item);
+    ``w`` None: every weight 1 (the table's sums of weights are its counts, exactly)."""
     kx, ky = len(sx), len(sy)
     key = np.asarray(cx, dtype=np.int64) * ky + cy  # int64: the codes may be int16 (code_values)
-    tw = np.bincount(key, weights=w, minlength=kx * ky).reshape(kx, ky)
-    tn = np.bincount(key, weights=(w > 0).astype(float), minlength=kx * ky).reshape(kx, ky)
+    if w is None:
+        tw = tn = np.bincount(key, minlength=kx * ky).reshape(kx, ky).astype(float)
+    else:
+        tw = np.bincount(key, weights=w, minlength=kx * ky).reshape(kx, ky)
+        tn = np.bincount(key, weights=(w > 0).astype(float) if wpos is None else wpos,
+                         minlength=kx * ky).reshape(kx, ky)
     X, Y = np.meshgrid(np.asarray(sx, float), np.asarray(sy, float), indexing="ij")
     ok = np.isfinite(X) & np.isfinite(Y)
     n = int(round(tn[ok].sum()))
@@ -127,10 +133,15 @@ def importances(scores: Sequence, overall, weights: np.ndarray, *, min_n: int = 
     from .domains import code_values
 
     cy, sy = overall if isinstance(overall, tuple) else code_values(overall)
+    w = np.asarray(weights, dtype=float)
+    if len(w) and w[0] == 1.0 and bool(np.all(w == 1.0)):  # an unweighted sample: tables of counts
+        w = wpos = None
+    else:
+        wpos = (w > 0).astype(float)
     out = []
     for col in scores:
         cx, sx = col if isinstance(col, tuple) else code_values(col)
-        r, n = weighted_correlation_coded(cx, sx, cy, sy, weights)
+        r, n = weighted_correlation_coded(cx, sx, cy, sy, w, wpos=wpos)
         out.append((float("nan") if n < min_n else r, n))
     return out
 

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import CodedItem, group_vs_rest_coded, independence_test
+from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping, ItemSpec
 from analysis.thresholds import MIN_CELL
 from survey.questionnaire import Questionnaire
@@ -84,6 +84,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
     out: dict = {}
     for g in groupings:
         recs = []
+        order = group_order(g.codes)  # the rows in group order, sorted once for all the grouping's tests
         for ind in q.indicators:
             its = by_ind.get(ind.id)
             if not its:
@@ -94,7 +95,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                 if measure == "index" and not its[0].scores:
                     continue
                 cits, answered = _measure_items(its, coded, measure, na_policy)
-                tests = group_vs_rest_coded(des, cits, g.codes, g.labels)
+                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order)
                 size = np.bincount(g.codes[g.codes >= 0], minlength=len(g.labels))
                 groups = []
                 for k, t in enumerate(tests):

@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import group_vs_rest, independence_test
+from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping
 from analysis.thresholds import MIN_CELL
 
@@ -40,6 +40,10 @@ def clip_share(rec: dict) -> dict:
     return rec
 
 
+_CHOSEN = np.array([0.0, 0.0, 1.0])  # per code of an option: chosen (1) or not (0) ...
+_ASKED = np.array([False, True, True])  # ... and asked
+
+
 def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray, codes: Sequence[int],
                      labels: Sequence[str], groupings: Sequence[Grouping], *, alpha: float = ALPHA) -> list:
     """``[{"code", "label", "by", "rao_scott", "higher": [group records], "lower": [...]}]`` for every option
@@ -48,12 +52,17 @@ def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray,
     asked = np.asarray(asked, dtype=bool)
     out = []
     for g in groupings:
+        order = None
         for hit, code, lab in zip(hits, codes, labels):
             y = (np.asarray(hit, dtype=float) > 0).astype(float)
             rs = independence_test(des, y, asked, g.codes)
             if rs is None or rs.get("p") is None or rs["p"] >= alpha:
                 continue
-            tests = [t for t in group_vs_rest(des, [y], [asked], g.codes, g.labels) if t.n >= MIN_CELL]
+            # the option as answer codes (0 not asked, 1 asked and not chosen, 2 chosen): the group tests
+            # gather int16 codes instead of a float and a bool column per row
+            item = CodedItem(asked.astype(np.int16) + (asked & (y > 0)), _CHOSEN, _ASKED)
+            order = group_order(g.codes) if order is None else order  # sorted once per grouping
+            tests = [t for t in group_vs_rest_coded(des, [item], g.codes, g.labels, order) if t.n >= MIN_CELL]
             hi = [t.to_dict(alpha) for t in tests if t.significant(alpha) and t.difference > 0]
             lo = [t.to_dict(alpha) for t in tests if t.significant(alpha) and t.difference < 0]
             out.append({"code": int(code), "label": str(lab), "by": g.name, "rao_scott": rs, "higher": hi, "lower": lo})

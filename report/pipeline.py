@@ -220,9 +220,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
         "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
-        "distribution": lambda: {it.key: (coded[it.key][1], np.bincount(coded[it.key][0], weights=des.weights,
-                                                                        minlength=len(coded[it.key][1])))
-                                 for it in items if it.kind == "satisfaction"},  # weight per answer code
+        "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"]),
     }, label="indicators, tests and tables")
     res = sec["indicators"]
     ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
@@ -683,6 +681,19 @@ def _ipa_items(q, items: Sequence[ItemSpec]) -> list:
         qq = q.get(it.key.split("_")[0])
         if qq is not None and qq.scores:
             out.append((it.key, qq))
+    return out
+
+
+def _weight_per_code(des: Design, coded: dict, keys: Sequence[str]) -> dict:
+    """{item: (value per code, Σ weight per code)} of the items ``keys``; an unweighted sample's sums of
+    weights are its counts (exactly), counted without a weighted pass."""
+    w = np.asarray(des.weights, dtype=float)
+    unit = bool(len(w)) and w[0] == 1.0 and bool(np.all(w == 1.0))
+    out = {}
+    for k in keys:
+        codes, vals = coded[k]
+        out[k] = (vals, np.bincount(codes, minlength=len(vals)).astype(float) if unit
+                  else np.bincount(codes, weights=w, minlength=len(vals)))
     return out
 
 

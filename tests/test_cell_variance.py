@@ -15,6 +15,7 @@ import pytest
 from analysis import Design
 from analysis.cell_variance import CellTotals, one_row_psus, row_influence
 from analysis.design import DesignError
+from analysis.estimators import design_df
 
 
 def seed_of(*case) -> int:
@@ -164,7 +165,7 @@ def test_group_vs_rest_equals_row_level(clustered, fpc, lonely):
         vv = [v & (w > 0) for v in vs]
         any_valid = np.logical_or.reduce(vv)
         present = any_valid & (codes >= 0)
-        dfv = float(gt.design_df(d, np.where(present, w, 0.0)) - 1)
+        dfv = float(design_df(d, np.where(present, w, 0.0)) - 1)
         try:
             ref = gt._from_rows(d, ys, vv, codes, labels, any_valid, present, dfv)
         except DesignError:
@@ -185,7 +186,8 @@ def test_group_vs_rest_equals_row_level(clustered, fpc, lonely):
 @pytest.mark.parametrize("equal_weights", [False, True])
 def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
     """The test of items given by answer codes (group_vs_rest_coded) equals the one of the same items
-    as per-row arrays (group_vs_rest), for rates and scores with invalid codes, groups in any row order."""
+    as per-row arrays (group_vs_rest), for rates and scores with invalid codes, groups in any row order;
+    with the grouping's rows sorted once (group_order) it is the same."""
     from analysis import group_tests as gt
     from analysis.domains import code_values
 
@@ -211,6 +213,8 @@ def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
                 gt.group_vs_rest_coded(d, items, codes, labels)
             continue
         got = gt.group_vs_rest_coded(d, items, codes, labels)
+        # the rows put in group order once for the grouping (group_order): the same tests, number for number
+        assert gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes)) == got
         assert len(got) == G
         for a, b in zip(ref, got):
             assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)

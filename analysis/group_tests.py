@@ -116,7 +116,7 @@ class CodedItem:
     def columns_into(self, rows, shift, out_v: np.ndarray, out_y: np.ndarray) -> None:
         """(v, v·(y − shift)) at ``rows`` written into ``out_v`` and ``out_y``; ``shift`` one number, or
         one per row."""
-        c = self.codes[rows]
+        c = self.codes[rows].astype(np.intp)  # once: np.take converts other index types at every call
         v = self.valid.astype(float)
         np.take(v, c, out=out_v, mode="clip")  # the codes are in range: "clip" only skips the buffering
         if np.ndim(shift) == 0:

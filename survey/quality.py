@@ -22,6 +22,7 @@ Item non-response (:func:`item_nonresponse`) is the share of respondents *asked*
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -35,6 +36,7 @@ FLAG_NAMES = labels("flag", "zh")  # kind → its name (the label table, survey.
 DEFAULT_EXCLUSIONS = {"duplicate_id": True, "identical_answers": True, "speeder": True, "straightliner": False,
                       "same_ip": False}
 _MAX_PAIRS = 2_000_000
+KINDS = ("duplicate_id", "identical_answers", "same_ip", "speeder", "straightliner")  # the order flags are returned in
 
 
 def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
@@ -43,18 +45,36 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
             and not c.endswith("_other")]
 
 
+@dataclass(frozen=True)
+class StoredSums:
+    """What the project store computes for the checks where the data live (DuckDB, on its own threads):
+    each row's answer hash and whether it answered anything (:func:`answer_hash_sql`; the rows of the
+    checked frame, in its order) and the respondent ids stored more than once."""
+
+    hashes: np.ndarray
+    answered: np.ndarray
+    repeated_ids: list
+
+
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
                   near_identical: float = 0.9, straightline_min_rows: int = 5,
-                  hashes=None) -> pd.DataFrame:
+                  stored=None) -> pd.DataFrame:
     """Flags for every row (see module docstring): DataFrame of (index, kind, detail).
 
-    ``hashes``: each row's answer hash and whether it answered anything, when they were computed where
-    the data live (:func:`answer_hash_sql`; the project store), instead of :func:`answer_hashes` — the
-    pair, or a function returning it (or None) called when they are needed, so they can be computed
-    beside the checks before them."""
+    ``stored``: a :class:`StoredSums` of the frame's rows (the project store's), or a function returning
+    one or None, called when it is first needed (so the store computes it beside the checks before
+    it): the answer hashes replace :func:`answer_hashes`, and the repeated ids limit the search for
+    duplicate ids to their rows (when the frame's ids are stored trimmed, as imports store them)."""
+    got: list = []
+
+    def sums() -> Optional[StoredSums]:
+        if not got:
+            got.append(stored() if callable(stored) else stored)
+        return got[0]
+
     frame = frame.reset_index(drop=True)
     n = len(frame)
-    parts = []
+    parts: dict = {}  # kind -> its flags; returned in the order of KINDS
 
     def add(mask, kind, detail):
         """``detail``: one text for every flagged row, or a function of the flagged rows' positions giving
@@ -62,27 +82,9 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         idx = np.flatnonzero(mask)
         if idx.size:
             det = detail if isinstance(detail, str) else np.asarray(detail(idx), dtype=object)
-            parts.append(pd.DataFrame({"index": idx, "kind": kind, "detail": det}))
+            parts[kind] = pd.DataFrame({"index": idx, "kind": kind, "detail": det})
 
-    if "respondent_id" in frame.columns:
-        ids = frame["respondent_id"].astype("string").str.strip()
-        ids = ids.where(ids != "", None)
-        dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
-        add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
-    cols = answer_columns(frame, q)
-    arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
-    if arrays:
-        given = hashes() if callable(hashes) else hashes
-        h, nonblank = answer_hashes(arrays, n) if given is None else given
-        ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
-        if ident.any():
-            first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
-            add(ident, "identical_answers", lambda idx: [f"与{w}的答卷完全相同" for w in _who(frame, first_pos[idx])])
-        if "ip" in frame.columns:
-            flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
-            if flagged.any():
-                add(flagged, "same_ip",
-                    lambda idx: [f"与{w}的答卷 IP 相同且答案高度相似" for w in _who(frame, partner[idx])])
+    # the checks of the frame alone first: the store's sums (``stored``) are computed meanwhile
     if "duration_sec" in frame.columns:
         d = pd.to_numeric(frame["duration_sec"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(d)
@@ -97,20 +99,61 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             mcols = [c for c in qq.columns() if c in frame.columns]
             if len(mcols) < straightline_min_rows:
                 continue
-            full = np.ones(n, dtype=bool)  # every row answered, and max == min over them (column by column)
-            lo = np.full(n, np.inf)
-            hi = np.full(n, -np.inf)
-            for c in mcols:
-                x = float_column(frame, c)
-                full &= ~np.isnan(x)
-                np.fmin(lo, x, out=lo)
-                np.fmax(hi, x, out=hi)
-            same = full & (hi == lo)
+            # max == min over the rows' answers, column by column; minimum/maximum carry a NaN (a row not
+            # answered) through, and NaN equals nothing: every row answered, all the same.  In the columns'
+            # own type (float32 codes stay float32)
+            xs = [float_column(frame, c) for c in mcols]
+            lo = xs[0].astype(np.result_type(*xs), copy=True)
+            hi = lo.copy()
+            for x in xs[1:]:
+                np.minimum(lo, x, out=lo)
+                np.maximum(hi, x, out=hi)
+            same = hi == lo
             add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
+    if "respondent_id" in frame.columns:
+        ids = frame["respondent_id"].astype("string").str.strip()
+        ids = ids.where(ids != "", None)
+        dup = _repeated_rows(frame["respondent_id"], ids, sums() if stored is not None else None)
+        add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
+    cols = answer_columns(frame, q)
+    arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
+    if arrays:
+        given = sums() if stored is not None else None
+        h, nonblank = answer_hashes(arrays, n) if given is None else (given.hashes, given.answered)
+        ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
+        if ident.any():
+            first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
+            add(ident, "identical_answers", lambda idx: [f"与{w}的答卷完全相同" for w in _who(frame, first_pos[idx])])
+        if "ip" in frame.columns:
+            flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
+            if flagged.any():
+                add(flagged, "same_ip",
+                    lambda idx: [f"与{w}的答卷 IP 相同且答案高度相似" for w in _who(frame, partner[idx])])
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
                              "detail": np.array([], dtype=object)})
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([parts[k] for k in KINDS if k in parts], ignore_index=True)
+
+
+def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:
+    """Whether each row's id (``ids``: trimmed, empty as missing) is an earlier row's (the first kept).  With
+    the store's repeated ids, only the rows holding one of them are searched — the same rows, when the
+    stored ids are the trimmed ones (checked: Arrow's trim, which ``str.strip`` of Arrow text is, leaves
+    every id as it is and none is empty); otherwise every row is hashed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if stored is not None and isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow":
+        arr = pa.chunked_array(raw.array._pa_array) if hasattr(raw.array, "_pa_array") else None
+        if arr is not None and bool(pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py() is not False) \
+                and not bool(pc.any(pc.equal(arr, "")).as_py()):
+            out = np.zeros(len(ids), dtype=bool)
+            if stored.repeated_ids:
+                cand = np.flatnonzero(pc.is_in(arr, value_set=pa.array(stored.repeated_ids, type=arr.type))
+                                      .to_numpy(zero_copy_only=False).astype(bool))
+                out[cand[ids.iloc[cand].duplicated(keep="first").to_numpy(dtype=bool)]] = True
+            return out
+    return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 
 PARALLEL_ROWS = 50_000  # fewer rows: the answer hashes are made in this thread (a thread costs more than it saves)
@@ -264,7 +307,7 @@ def _same_ip(ip: pd.Series, arrays: list[np.ndarray], near: float) -> tuple[np.n
 
 def wave_checks(frame: pd.DataFrame, q: Questionnaire, **params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(:func:`quality_flags`, :func:`item_nonresponse`) of one wave's rows (``params``: those of
-    :func:`quality_flags`, ``hashes`` among them).  The two only read the
+    :func:`quality_flags`, ``stored`` among them).  The two only read the
     frame, so with more than one thread (:func:`survey.cores.threads`) and at least
     :data:`PARALLEL_ROWS` rows the non-response counts run on a second thread beside the flags (their
     column scans are numpy, which releases the GIL); the results are the same either way."""

@@ -328,9 +328,9 @@ class Project:
                     warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
                     df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
             with stage(f"checking wave {w}"), ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-check") as ex:
-                # DuckDB hashes the stored answers (its own threads) while the frame's first checks run
-                hashes = ex.submit(self._answer_hashes, w, df)
-                fl, nr = wave_checks(df, self.questionnaire, hashes=hashes.result, **self._quality_params())
+                # DuckDB computes its part in the store (its own threads) while the checks start
+                stored = ex.submit(self._stored_sums, w, df)
+                fl, nr = wave_checks(df, self.questionnaire, stored=stored.result, **self._quality_params())
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),
@@ -362,26 +362,32 @@ class Project:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["wave", "import_id", "row", "respondent_id", "kind", "detail"])
 
-    def _answer_hashes(self, wave: str, df: pd.DataFrame) -> Optional[tuple[np.ndarray, np.ndarray]]:
-        """Each row of ``df`` (the stored rows of ``wave`` in import order) its answer hash and whether it
-        answered anything, computed by DuckDB in one scan of the store (:func:`survey.quality.answer_hash_sql`);
-        None when a column's type has no SQL form or the rows are not those of ``df`` (then the checks hash
-        the frame)."""
-        from .quality import answer_columns, answer_hash_sql
+    def _stored_sums(self, wave: str, df: pd.DataFrame):
+        """What DuckDB computes for the checks of ``df`` (the stored rows of ``wave`` in import order) in the
+        store, in one transaction (:class:`survey.quality.StoredSums`): each row's answer hash and whether
+        it answered anything (:func:`survey.quality.answer_hash_sql`) and the respondent ids stored more
+        than once.  None when a column's type has no SQL form or the rows are not those of ``df`` (then
+        the checks use the frame alone)."""
+        from .quality import StoredSums, answer_columns, answer_hash_sql
 
         sql = answer_hash_sql([(c, self._types.get(c, "")) for c in answer_columns(df, self.questionnaire)])
         if sql is None or not len(df) or "_import_id" not in df.columns or "_row" not in df.columns:
             return None
         con = self.connect()
         try:
+            con.execute("BEGIN TRANSACTION")
             r = con.execute(f"SELECT _import_id, _row, {sql[0]} AS h, {sql[1]} AS a FROM responses WHERE _wave = ? "
                             "ORDER BY _import_id, _row", [wave]).fetchnumpy()
+            repeated = [v for (v,) in con.execute(
+                "SELECT respondent_id FROM responses WHERE _wave = ? AND respondent_id IS NOT NULL "
+                "GROUP BY respondent_id HAVING count(*) > 1", [wave]).fetchall()]
+            con.execute("ROLLBACK")
         finally:
             con.close()
         if not (np.array_equal(np.asarray(r["_import_id"], dtype=np.int64), df["_import_id"].to_numpy(np.int64))
                 and np.array_equal(np.asarray(r["_row"], dtype=np.int64), df["_row"].to_numpy(np.int64))):
-            return None  # the wave changed since it was read: hash what was read
-        return np.asarray(r["h"], dtype=np.uint64), np.asarray(r["a"], dtype=bool)
+            return None  # the wave changed since it was read: check what was read
+        return StoredSums(np.asarray(r["h"], dtype=np.uint64), np.asarray(r["a"], dtype=bool), repeated)
 
     def excluded_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
         """The stored rows the exclusion rules drop (``survey export --keep-excluded``), each with one boolean

@@ -250,9 +250,10 @@ def test_row_hash_is_pandas_hash_array_combined(n):
 
 
 def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
-    """Project.check hashes each row's answers where they are stored (DuckDB, quality.answer_hash_sql),
-    not in the frame (quality.answer_hashes): the flags are the same as quality_flags on the frame,
-    with numbers equal to 6 decimals, −0.0 against 0.0, a blank against an answer, and blank rows."""
+    """Project.check hashes each row's answers and finds the repeated respondent ids where they are stored
+    (DuckDB: quality.answer_hash_sql, a GROUP BY), not in the frame (quality.answer_hashes, pandas):
+    the flags are the same as quality_flags on the frame, with numbers equal to 6 decimals, −0.0 against
+    0.0, a blank against an answer, ids given twice (one with a trailing space)."""
     from survey import quality
     from survey.qload import bundled_path
     from survey.simulate import simulate
@@ -270,6 +271,8 @@ def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
     f.loc[dst[:3], num] = [12.0000000001, -0.0, 7.25]  # ... equal to 6 decimals, −0.0 = 0.0, not equal
     f.loc[dst[3], answers[-1]] = np.nan  # a blank where the earlier row answered: not identical
     f.loc[src[3], answers[-1]] = 1.0
+    f.loc[dst[10:15], "respondent_id"] = f.loc[src[10:15], "respondent_id"].values  # 5 ids given twice
+    f.loc[dst[15], "respondent_id"] = f.loc[src[15], "respondent_id"] + " "  # the same id (imports trim it)
     p = Project.create(tmp_path / "proj", bundled_path())
     csv = tmp_path / "r.csv"
     write_frame(f, csv)
@@ -277,7 +280,8 @@ def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
     raw = p.raw_responses("W1", codes_float32=True)
     x = raw[num].to_numpy(float)
     assert (x == 12.0000000001).any() and np.signbit(x[x == 0]).any()  # the values reach the store as written
-    assert p._answer_hashes("W1", raw) is not None  # the store's path is the one taken
+    sums = p._stored_sums("W1", raw)
+    assert sums is not None and len(sums.repeated_ids) == 6  # the store's path is the one taken
     stored = p.check("W1")
     frame = quality_flags(raw, q, **p._quality_params())
     got = stored[["row", "kind", "detail"]].sort_values(["kind", "row"]).reset_index(drop=True)
@@ -288,3 +292,37 @@ def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
     ids = f["respondent_id"].astype(str).to_numpy()
     assert set(ids[dst[:2]]) <= ident and not set(ids[dst[2:4]]) & ident
     assert len(ident) >= 20
+    assert set(stored.loc[stored["kind"] == "duplicate_id", "respondent_id"].astype(str)) == {i.strip() for i in ids[dst[10:16]]}
+
+
+def test_repeated_ids_from_the_store_only_when_the_ids_are_stored_trimmed():
+    """The store's repeated ids (a GROUP BY of the stored values) narrow the duplicate-id search only when
+    every id is as trimming leaves it and none is empty; ids with surrounding spaces or empty ones (a
+    store written otherwise) are searched in the frame: the same flags either way."""
+    from survey import quality
+
+    for raw in (["a", "b", "a", "c", "b", None], ["a", "a ", "b", "", "", None, "b"]):
+        frame = pd.DataFrame({"respondent_id": pd.array(raw, dtype="string[pyarrow]")})
+        n = len(frame)
+        stored_vals = [v for v in raw if v is not None]
+        repeated = sorted({v for v in stored_vals if stored_vals.count(v) > 1})  # as the store's GROUP BY
+        sums = quality.StoredSums(np.arange(n, dtype=np.uint64), np.ones(n, dtype=bool), repeated)
+        ids = frame["respondent_id"].str.strip()
+        ids = ids.where(ids != "", None)
+        want = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
+        got = quality._repeated_rows(frame["respondent_id"], ids, sums)
+        assert got.tolist() == want.tolist(), raw
+    assert want.tolist() == [False, True, False, False, False, False, True]  # "a " is "a"; empty ids are missing
+
+
+def test_straightliner_needs_every_row_of_the_matrix_answered_alike(tmp_path):
+    """A straightliner answered every row of the matrix with one answer: a blank in any row (the first
+    included) or one different answer clears it; float32 codes and float64 columns alike."""
+    q = load_questionnaire(write_tiny(tmp_path))
+    rows = [[2, 2, 2, 2, 2], [2, 2, np.nan, 2, 2], [np.nan, 2, 2, 2, 2], [2, 2, 2, 2, np.nan], [1, 1, 1, 1, 2],
+            [np.nan] * 5, [3, 3, 3, 3, 3]]
+    for dtype in (np.float32, np.float64):
+        m = np.array(rows, dtype=dtype)
+        frame = pd.DataFrame({f"M1_r{j + 1}": m[:, j] for j in range(5)})
+        flags = quality_flags(frame, q)
+        assert sorted(flags.loc[flags["kind"] == "straightliner", "index"]) == [0, 6], dtype

@@ -85,12 +85,13 @@ class StoredColumns:
             cols = self.arrays
         k = self.n
         mask = None if keep is None else pa.array(keep)
+        if keep is not None:  # the kept rows to the front of each numpy column, on two threads when there are
+            _compact([cols[c] for c in dict.fromkeys(columns) if isinstance(cols[c], np.ndarray)], keep)
         arrays, fields = [], []
         for name in columns:
             col = cols[name]
             if isinstance(col, np.ndarray):
                 if keep is not None:
-                    col[:k] = col[keep]
                     col = col[:k]
                 if col.dtype == np.float32 and not codes_float32:
                     col = col.astype(np.float64)
@@ -103,6 +104,29 @@ class StoredColumns:
         out = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
         del arrays
         return out.to_pandas(split_blocks=True, self_destruct=True)
+
+
+def _compact(columns: list, keep: np.ndarray) -> None:
+    """Move the rows ``keep`` marks to the front of each column, in place (``col[:k] = col[keep]``): the
+    columns split between two threads when there are (numpy's boolean indexing releases the GIL; at 1M
+    rows × 200 columns 0.29 s on one thread, 0.16 s on two)."""
+    from .cores import threads
+
+    k = int(np.count_nonzero(keep))
+
+    def move(cols: list) -> None:
+        for col in cols:
+            col[:k] = col[keep]
+
+    if threads() > 1 and len(columns) > 1 and len(keep) >= 50_000:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-read") as ex:
+            other = ex.submit(move, columns[: len(columns) // 2])
+            move(columns[len(columns) // 2:])
+            other.result()
+    else:
+        move(columns)
 
 
 _NUMERIC = {"SMALLINT", "INTEGER", "DOUBLE"}

@@ -101,3 +101,29 @@ def test_linear_model_without_design_equals_weighted_least_squares_coefficients(
     again = glm_fit(X, d.overall.to_numpy(float), d.w.to_numpy() / d.w.mean(), start=fit.coef)
     assert again.coef == pytest.approx(fit.coef, rel=1e-12)
     assert again.deviance == pytest.approx(fit.deviance, rel=1e-12)
+
+
+@pytest.mark.parametrize("family", ["gaussian", "binomial"])
+def test_fit_of_many_rows_by_blocks_equals_one_factorization(family, monkeypatch):
+    """Above two blocks of rows glm_fit factors [Xw | zw] block by block (TSQR): the coefficients, the
+    unscaled covariance and the deviance equal one QR of the whole matrix (blocks larger than the data)
+    to rounding, and the Gaussian fit equals statsmodels' weighted least squares."""
+    import statsmodels.api as sm
+
+    from analysis import glm
+
+    rng = np.random.default_rng(14)
+    n = 3 * glm.QR_BLOCK + 1234
+    X = np.column_stack([np.ones(n), rng.normal(size=(n, 3)), rng.integers(0, 2, n)])
+    eta = X @ np.array([0.3, 1.0, -0.5, 0.25, 0.8])
+    y = eta + rng.normal(size=n) if family == "gaussian" else (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    prior = rng.uniform(0.5, 2.0, n)
+    blocks = glm_fit(X, y, prior, family)
+    monkeypatch.setattr(glm, "QR_BLOCK", n)  # one factorization of the whole matrix
+    whole = glm_fit(X, y, prior, family)
+    assert blocks.iterations == whole.iterations
+    np.testing.assert_allclose(blocks.coef, whole.coef, rtol=1e-11)
+    np.testing.assert_allclose(blocks.cov_unscaled, whole.cov_unscaled, rtol=1e-10)
+    assert blocks.deviance == pytest.approx(whole.deviance, rel=1e-12)
+    if family == "gaussian":
+        np.testing.assert_allclose(blocks.coef, sm.WLS(y, X, weights=prior).fit().params, rtol=1e-10)

@@ -15,21 +15,24 @@ from analysis.reliability import cronbach_alpha
 from survey.questionnaire import Questionnaire
 
 from .labels import label
-from .item_scores import score_array
+from .item_scores import score_table
 
 
 def battery_alphas(qn: Questionnaire, frame: pd.DataFrame, coded: Optional[dict] = None) -> list[dict]:
     """One record per scored matrix question: ``{question, text, k, n, alpha, items, alpha_if_deleted}``;
     ``coded``: the analysis's coded columns (:func:`report.item_scores.score_array`)."""
     out = []
-    for q in qn.questions:
-        if q.type != "matrix" or not q.scores or len(q.rows) < 2:
-            continue
+    batteries = [q for q in qn.questions if q.type == "matrix" and q.scores and len(q.rows) >= 2]
+    # one rows × items buffer for every battery, filled column by column (each contiguous) and overwritten
+    # by the α computation: no new column-sized memory per battery
+    buf = np.empty((len(frame), max((len(q.rows) for q in batteries), default=0)), order="F")
+    for q in batteries:
         scores = q.scores
-        X = np.empty((len(frame), len(q.rows)), order="F")  # filled column by column (each contiguous): no list of columns beside it
-        for j, r in enumerate(q.rows):
-            X[:, j] = score_array(frame, f"{q.id}_{r.id}", scores, coded=coded)
-        a = cronbach_alpha(X, [r.label for r in q.rows])
+        X = buf[:, :len(q.rows)]
+        for j, r in enumerate(q.rows):  # each row's scores gathered by answer code straight into X
+            codes, table = score_table(frame, f"{q.id}_{r.id}", scores, coded=coded)
+            np.take(table, codes, out=X[:, j])
+        a = cronbach_alpha(X, [r.label for r in q.rows], overwrite=True)
         rec = asdict(a)
         rec.update(question=q.id, text=q.text)
         out.append(rec)

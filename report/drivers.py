@@ -19,7 +19,7 @@ from analysis import Design
 from analysis.glm import svyglm
 from survey.questionnaire import Questionnaire
 
-from .item_scores import score_array
+from .item_scores import score_array, score_table
 
 MIN_COVERAGE = 0.8
 
@@ -46,11 +46,15 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         # nansum over the items × rows matrix, which was not formed)
         tot = np.zeros(len(frame))
         cnt = np.zeros(len(frame), dtype=np.int32)
-        for m, col in cells:
-            x = _scores(col, m.scores)
-            ok = np.isfinite(x)
+        x = np.empty(len(frame))
+        ok = np.empty(len(frame), dtype=bool)
+        for m, col in cells:  # the item's scores (0 where none) and whether it has one, gathered by answer code
+            codes, table = score_table(frame, col, m.scores, 100.0, max(m.scores.values()), coded=coded)
+            has = np.isfinite(table)
+            np.take(np.where(has, table, 0.0), codes, out=x)
+            np.take(has, codes, out=ok)
             cnt += ok
-            tot += np.where(ok, x, 0.0)
+            tot += x
         s = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
         if np.isfinite(s).mean() < MIN_COVERAGE:
             continue

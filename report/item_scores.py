@@ -32,6 +32,14 @@ def score_array(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
     return _scored(float_column(frame, col), scores, mul, div)
 
 
+def score_table(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul: float = 1.0, div: float = 1.0,
+                coded: Optional[Mapping] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Column ``col`` as answer codes and the score of each code (:func:`score_array` is ``table[codes]``):
+    ``(codes, table)``, from ``coded`` or coded now (:func:`coded_column`, ``missing_ok``)."""
+    codes, values = coded_column(frame, col, coded, missing_ok=True)
+    return codes, _scored(values, scores, mul, div)
+
+
 def coded_column(frame: pd.DataFrame, col: str, coded: Optional[Mapping] = None, *,
                  missing_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Column ``col`` as :func:`analysis.domains.code_values` gives it (codes per row, value per code):

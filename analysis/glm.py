@@ -326,9 +326,11 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
         estfun[idx] = X_fit
     del X_fit
     np.nan_to_num(estfun, copy=False)
-    z = estfun @ fit.cov_unscaled
+    # the variance of the influence z = estfun·A⁻¹ is A⁻ᵀ V(estfun) A⁻¹: a linearisation variance is a
+    # quadratic form of the PSU totals, which z's are estfun's times A⁻¹ (no rows × p product formed)
+    A_inv = fit.cov_unscaled
+    V = A_inv.T @ design.variance(estfun, present=w > 0) @ A_inv
     del estfun
-    V = design.variance(z, present=w > 0)
     degf = design.degf_in(w > 0)  # PSUs minus strata among the rows with weight
     df_res = degf + 1 - X.shape[1]
     # dispersion: svyvar of Pearson residuals (R residuals.svyglm: prior weights divided out)

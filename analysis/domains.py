@@ -245,7 +245,7 @@ class DomainEngine:
 
     # ------------------------------------------------------------------ collapsed (coded) columns
     def tabulate(self, codes: np.ndarray, k: int, *, counts_like: Optional["CodedTable"] = None,
-                 key: Optional[np.ndarray] = None) -> "CodedTable":
+                 key: Optional[np.ndarray] = None, counts: Optional[np.ndarray] = None) -> "CodedTable":
         """Collapse a coded column (integers 0..k−1 per row) to sums per (cell, unit, code).
 
         Every estimate whose per-row value depends only on the code (validity, 0/1 hit, score,
@@ -253,13 +253,16 @@ class DomainEngine:
         column, then arithmetic on arrays of size cells × units × k.  ``key`` may pass the
         precomputed ``key_cu * k + codes``; ``counts_like`` reuses the row counts of a table whose
         codes have the same validity (``d``) in every unit (only ``C = Cn @ d`` is ever used).
+        ``counts``: the rows per code 0..k−1 of every row, when the caller has counted them — the table
+        itself of an unweighted engine with one cell and one unit (overall, one stratum, no clusters).
         """
         size = self.n_cells_all * self.n_units * k
         shape = (self.n_cells_all, self.n_units, k)
         if (key is None and self.unit_weights and k <= FEW_CODES and self.n_cells_all * self.n_units <= FEW_CELLS
                 and not (self.rowwise or self.replicate or self.rows_differ)):
             # every weight 1, a few codes and cells × units: the row counts per (cell, unit) and code
-            Sw = self._code_counts(codes, k).reshape(shape)
+            one = counts is not None and self.n_cells_all * self.n_units == 1 and len(counts) == k
+            Sw = (np.asarray(counts, dtype=float) if one else self._code_counts(codes, k)).reshape(shape)
             Cn = counts_like.Cn if counts_like is not None else Sw
             return CodedTable(Sw, Cn, None if self.clustered else Sw, k, None,
                               counts_like.Cr if counts_like is not None else None, None, None)

@@ -133,13 +133,15 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
 
 def single_choice(design: Design, x: Optional[np.ndarray], codes: Sequence, labels: Sequence[str], *,
                   groupings: Sequence[Grouping] = (), ci_method: str = "logit", confidence: float = 0.95,
-                  df: Optional[float] = None, coded: Optional[tuple] = None) -> ChoiceResults:
+                  df: Optional[float] = None, coded: Optional[tuple] = None,
+                  counts: Optional[np.ndarray] = None) -> ChoiceResults:
     """% of respondents of every option of a one-code answer column ``x`` (NaN = not answered): the
     ``respondents`` estimate of :func:`multiple_choice` with ``selected`` = 1{x = code} on the answered
     rows (``asked`` = answered), ``p̂_j = Σ w d 1{x = c_j} / Σ w d`` (R ``svyciprop(~I(x == c_j),
     subset(des, !is.na(x)))``) — from one collapsed table of the answer codes instead of one per option
     (:meth:`analysis.domains.DomainEngine.tabulate`).  ``mean_mentions`` is left empty (1 by definition).
-    ``coded``: ``x`` already as :func:`analysis.domains.code_values` gives it (then ``x`` may be None)."""
+    ``coded``: ``x`` already as :func:`analysis.domains.code_values` gives it (then ``x`` may be None);
+    ``counts``: its rows per code, when the caller has counted them (:meth:`DomainEngine.tabulate`)."""
     from .domains import code_values
 
     xc, values = code_values(np.asarray(x, dtype=float)) if coded is None else coded
@@ -147,7 +149,7 @@ def single_choice(design: Design, x: Optional[np.ndarray], codes: Sequence, labe
         raise DesignError("x must hold one value per row, with one label per option code")
     eng, groups = _engine(design, groupings)
     K = len(values)
-    tab = eng.tabulate(xc, K)  # the codes as they are (int16): tabulate widens them where it must
+    tab = eng.tabulate(xc, K, counts=counts)  # the codes as they are (int16): tabulate widens them where it must
     d = np.isfinite(values).astype(float)  # code 0 = not answered
     out = []
     resp = None

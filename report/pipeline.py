@@ -20,7 +20,7 @@ from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.design_spec import DesignSpec, describe
-from analysis.domains import code_values
+from analysis.domains import code_values, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
@@ -692,7 +692,7 @@ def _weight_per_code(des: Design, coded: dict, keys: Sequence[str]) -> dict:
     out = {}
     for k in keys:
         codes, vals = coded[k]
-        out[k] = (vals, np.bincount(codes, minlength=len(vals)).astype(float) if unit
+        out[k] = (vals, stretch_counts(codes, len(vals))[0] if unit
                   else np.bincount(codes, weights=w, minlength=len(vals)))
     return out
 

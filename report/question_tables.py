@@ -92,7 +92,7 @@ def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confide
     if not opts or not n:
         return n, [FreqRow(o.label, 0, None, None, None, row) for o in opts]
     res = single_choice(des, None, [o.code for o in opts], [o.label for o in opts], ci_method=ci_method,
-                        confidence=confidence, coded=coded)
+                        confidence=confidence, coded=coded, counts=counts)
     out = []
     for o, r in zip(opts, res.options):
         e = r.stats["respondents"][0]

@@ -121,3 +121,28 @@ def test_quadrants_worked_example():
     out = importance_performance(S, ov, np.ones(200), ["a", "b", "c", "d"], [60, 80, 60, 80])
     assert [o.quadrant for o in out] == [Q_FOCUS, Q_KEEP, Q_LOW, Q_MAINTAIN]
     assert out[0].importance == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_single_choice_with_the_callers_counts_is_the_same(weighted):
+    """single_choice given the rows per code the caller counted (the question tables do) gives the same
+    shares and intervals as counting them itself; weighted samples count their weights as before; and
+    equals svyprop of each option."""
+    from analysis.domains import code_values, stretch_counts
+    from analysis.multiple import single_choice
+
+    rng = np.random.default_rng(21)
+    n = 400
+    x = rng.choice([1.0, 2.0, 3.0, np.nan], n)
+    df = pd.DataFrame({"w": rng.uniform(0.5, 3, n) if weighted else np.ones(n)})
+    des = Design.from_frame(df, weights="w")
+    coded = code_values(x)
+    counts = stretch_counts(coded[0], len(coded[1]))[0]
+    a = single_choice(des, None, [1, 2, 3], ["a", "b", "c"], coded=coded)
+    b = single_choice(des, None, [1, 2, 3], ["a", "b", "c"], coded=coded, counts=counts)
+    for ra, rb, c in zip(a.options, b.options, [1, 2, 3]):
+        ea, eb = ra.stats["respondents"][0], rb.stats["respondents"][0]
+        assert (ea.estimate, ea.se, ea.ci_low, ea.ci_high, ea.n) == (eb.estimate, eb.se, eb.ci_low, eb.ci_high, eb.n)
+        ok = np.isfinite(x)
+        ref = svyprop(des, (x == c).astype(float), valid=ok)
+        assert float(ea.estimate) == pytest.approx(float(ref.estimate), rel=1e-12)

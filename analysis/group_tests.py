@@ -165,12 +165,23 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
 
 
 def group_vs_rest_coded(design: Design, items: Sequence[CodedItem], codes: np.ndarray,
-                        labels: Sequence[str], order: Optional[np.ndarray] = None) -> list[GroupTest]:
+                        labels: Sequence[str], order: Optional[np.ndarray] = None,
+                        valid_rows: Optional[np.ndarray] = None) -> list[GroupTest]:
     """:func:`group_vs_rest` of items given by their answer codes (:class:`CodedItem`): the same
     test, without a per-row array of every item (the report's group tests, from the coded columns).
     ``order``: :func:`group_order` of ``codes``, when the caller tests many items against one grouping
-    (the rows are then put in group order without a sort per test)."""
-    return _group_vs_rest(design, list(items), codes, labels, order)
+    (the rows are then put in group order without a sort per test); ``valid_rows``: the rows valid for
+    some item (:func:`valid_for_some`), when the caller has them (the rate and index of items with the
+    same valid answers)."""
+    return _group_vs_rest(design, list(items), codes, labels, order, valid_rows)
+
+
+def valid_for_some(items: Sequence[CodedItem]) -> np.ndarray:
+    """The rows whose answer counts for at least one of ``items`` (weights not looked at)."""
+    out = np.zeros(len(items[0].codes) if items else 0, dtype=bool)
+    for it in items:
+        out |= it.rows_valid(None)
+    return out
 
 
 def group_order(codes: np.ndarray) -> np.ndarray:
@@ -184,14 +195,17 @@ def group_order(codes: np.ndarray) -> np.ndarray:
 
 
 def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
-                   order: Optional[np.ndarray] = None) -> list[GroupTest]:
+                   order: Optional[np.ndarray] = None, valid_rows: Optional[np.ndarray] = None) -> list[GroupTest]:
     w = np.asarray(design.weights, dtype=float)
     codes = np.asarray(codes)
     w_pos = w > 0
     known = codes >= 0
-    any_valid = np.zeros(design.n, dtype=bool)
-    for it in items:
-        any_valid |= it.rows_valid(None)
+    if valid_rows is None:
+        any_valid = np.zeros(design.n, dtype=bool)
+        for it in items:
+            any_valid |= it.rows_valid(None)
+    else:
+        any_valid = np.array(valid_rows, dtype=bool)  # the caller's, copied (changed below)
     if not w_pos.all():
         any_valid &= w_pos
     present = any_valid & known  # rows of the test: valid for some item, in some group (R: the subset design)

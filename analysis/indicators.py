@@ -191,16 +191,26 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
     answers: dict = {}  # item key -> (n_na per group, n_answered per group)
 
+    last_valid: dict = {}  # (item key, valid codes) -> the item's valid rows: the rate's serve its index when equal
+
     def add_influence(key, measure, g, A, B, d_c, y_c, codes, K):
         targets = item_buckets.get(key)
         if not targets:
             return
-        valid_row = code_mask(codes, d_c > 0)
-        if not w_all_positive:
-            valid_row &= w > 0
+        mk = (key, (d_c > 0).tobytes())
+        valid_row = last_valid.get(mk)
+        if valid_row is None:
+            valid_row = code_mask(codes, d_c > 0)
+            if not w_all_positive:
+                valid_row = valid_row & (w > 0)
+            last_valid.clear()
+            last_valid[mk] = valid_row
         for t in targets:
             u = union.get((t, measure))
-            union[(t, measure)] = valid_row.copy() if u is None else (u | valid_row)
+            if u is None:
+                union[(t, measure)] = valid_row.copy()
+            else:
+                u |= valid_row
         if eng.replicate:  # replicate designs: aggregates from the items' replicate estimates (R × groups)
             for t in targets:
                 cur = acc.get((t, measure))

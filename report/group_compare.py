@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test
+from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test, valid_for_some
 from analysis.indicators import Grouping, ItemSpec
 from analysis.thresholds import MIN_CELL
 from survey.questionnaire import Questionnaire
@@ -85,6 +85,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
     for g in groupings:
         recs = []
         order = group_order(g.codes)  # the rows in group order, sorted once for all the grouping's tests
+        valid_of: dict = {}  # the last items' valid rows, by their codes and valid answers
         for ind in q.indicators:
             its = by_ind.get(ind.id)
             if not its:
@@ -95,7 +96,12 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                 if measure == "index" and not its[0].scores:
                     continue
                 cits, answered = _measure_items(its, coded, measure, na_policy)
-                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order)
+                # the rows valid for some item: the rate's serve the index when the items' valid answers agree
+                vkey = tuple((id(it.codes), it.valid.tobytes()) for it in cits)
+                if vkey not in valid_of:
+                    valid_of.clear()
+                    valid_of[vkey] = valid_for_some(cits)
+                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order, valid_of[vkey])
                 size = np.bincount(g.codes[g.codes >= 0], minlength=len(g.labels))
                 groups = []
                 for k, t in enumerate(tests):

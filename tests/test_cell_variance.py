@@ -215,6 +215,8 @@ def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
         got = gt.group_vs_rest_coded(d, items, codes, labels)
         # the rows put in group order once for the grouping (group_order): the same tests, number for number
         assert gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes)) == got
+        # ... and with the valid rows computed by the caller (valid_for_some), as the report passes them
+        assert gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes), gt.valid_for_some(items)) == got
         assert len(got) == G
         for a, b in zip(ref, got):
             assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)

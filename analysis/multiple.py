@@ -23,6 +23,7 @@ Checked against R golden values in ``tests/golden/r_indicators.R``.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
@@ -72,20 +73,26 @@ def _any_finite(cols: list, n: int) -> np.ndarray:
     return out
 
 
-_ENGINES: dict = {}
+_ENGINES: dict = {}  # (design id, the groupings' code arrays and sizes) -> (design weakref, code arrays, engine)
+_ENGINES_LOCK = threading.Lock()
+_ENGINES_KEPT = 4  # engines kept (the overall one and a few groupings of the analysis's design)
 
 
 def _engine(design: Design, groupings: Sequence[Grouping]):
-    if groupings:
+    """The engine of ``design`` for ``groupings``, built once per design and groupings (the question tables
+    ask for the overall one once per question; the hot issues and decisions for the grouped ones once per
+    question).  Keyed by the objects, which the entry holds, so an id is not reused while it is kept."""
+    key = (id(design), tuple((id(g.codes), len(g.labels)) for g in groupings))
+    with _ENGINES_LOCK:
+        hit = _ENGINES.get(key)
+    if hit is not None and hit[0]() is design:
+        eng = hit[2]
+    else:
         eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
-    else:  # the overall engine of a design, built once (the question tables ask for it once per question)
-        hit = _ENGINES.get(id(design))
-        if hit is not None and hit[0]() is design:
-            eng = hit[1]
-        else:
-            eng = make_engine(design, [])
-            _ENGINES.clear()
-            _ENGINES[id(design)] = (weakref.ref(design), eng)
+        with _ENGINES_LOCK:
+            if len(_ENGINES) >= _ENGINES_KEPT or any(v[0]() is None for v in _ENGINES.values()):
+                _ENGINES.clear()
+            _ENGINES[key] = (weakref.ref(design), [g.codes for g in groupings], eng)
     groups = [(None, None)] + [(g.name, lab) for g in groupings for lab in g.labels]
     return eng, groups
 

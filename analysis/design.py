@@ -75,6 +75,13 @@ def _names(x: Any) -> list:
 DISTINCT_TABLE_MAX = 50_000_000
 
 
+def unit_weights(w: np.ndarray) -> bool:
+    """Every weight is 1 (an unweighted sample, whose sums of weights are its row counts, exactly); the
+    first weight is looked at before the whole column.  False for no rows."""
+    w = np.asarray(w)
+    return bool(len(w)) and w[0] == 1.0 and bool(np.all(w == 1.0))
+
+
 def sums_by(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Column sums of ``values`` (rows × k) per ``index`` value 0..n−1 (n × k).  Up to 64 columns one
     ``np.bincount`` per column: the same sums in the same order as ``np.add.at``, many times faster."""

@@ -33,7 +33,7 @@ import numpy as np
 from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
-from .design import Design
+from .design import Design, unit_weights
 from .domains import FEW_CODES, code_mask, code_values, stretch_counts
 
 
@@ -285,7 +285,7 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
         rows, gr = rows[order], gr[order]
     wr = w[rows]
-    unit = bool(len(wr)) and wr[0] == 1.0 and bool(np.all(wr == 1.0))
+    unit = unit_weights(wr)
     items = [it.at_rows(rows) for it in items]  # position k of each item is design row rows[k]
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))

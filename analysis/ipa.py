@@ -26,7 +26,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .design import DesignError
+from .design import DesignError, unit_weights
 
 Q_KEEP = "优势保持区"
 Q_FOCUS = "重点改进区"
@@ -134,7 +134,7 @@ def importances(scores: Sequence, overall, weights: np.ndarray, *, min_n: int = 
 
     cy, sy = overall if isinstance(overall, tuple) else code_values(overall)
     w = np.asarray(weights, dtype=float)
-    if len(w) and w[0] == 1.0 and bool(np.all(w == 1.0)):  # an unweighted sample: tables of counts
+    if unit_weights(w):  # an unweighted sample: tables of counts
         w = wpos = None
     else:
         wpos = (w > 0).astype(float)

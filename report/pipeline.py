@@ -19,6 +19,7 @@ import pandas as pd
 from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
+from analysis.design import unit_weights
 from analysis.design_spec import DesignSpec, describe
 from analysis.domains import code_values, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
@@ -688,7 +689,7 @@ def _weight_per_code(des: Design, coded: dict, keys: Sequence[str]) -> dict:
     """{item: (value per code, Σ weight per code)} of the items ``keys``; an unweighted sample's sums of
     weights are its counts (exactly), counted without a weighted pass."""
     w = np.asarray(des.weights, dtype=float)
-    unit = bool(len(w)) and w[0] == 1.0 and bool(np.all(w == 1.0))
+    unit = unit_weights(w)
     out = {}
     for k in keys:
         codes, vals = coded[k]

@@ -144,9 +144,9 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
     import pyarrow.compute as pc
 
     if stored is not None and isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow":
-        arr = pa.chunked_array(raw.array._pa_array) if hasattr(raw.array, "_pa_array") else None
-        if arr is not None and bool(pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py() is not False) \
-                and not bool(pc.any(pc.equal(arr, "")).as_py()):
+        arr = pa.array(raw.array)  # pandas' Arrow text: its own Arrow array, no Python strings
+        if pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py() is not False \
+                and not pc.any(pc.equal(arr, "")).as_py():
             out = np.zeros(len(ids), dtype=bool)
             if stored.repeated_ids:
                 cand = np.flatnonzero(pc.is_in(arr, value_set=pa.array(stored.repeated_ids, type=arr.type))
@@ -156,7 +156,7 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 
-PARALLEL_ROWS = 50_000  # fewer rows: the answer hashes are made in this thread (a thread costs more than it saves)
+PARALLEL_ROWS = 50_000  # fewer rows: one thread (a second costs more than it saves) — the answer hashes, survey.reading's compaction
 HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays in the CPU cache
 
 _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)
@@ -194,11 +194,13 @@ def answer_hash_sql(columns: list[tuple[str, str]]) -> Optional[tuple[str, str]]
     are.  DuckDB computes them in its scan, on every core — at 1M rows × 200 columns 0.2 s against
     0.9 s for :func:`answer_hashes`.  None when a column is of another type (then
     :func:`answer_hashes` is used)."""
+    from .reading import quote  # (survey.reading imports this module)
+
     if not columns or any(t not in _HASHABLE for _, t in columns):
         return None
     values, answered = [], []
     for name, typ in columns:
-        c = '"' + name.replace('"', '""') + '"'
+        c = quote(name)
         if _HASHABLE[typ]:
             values.append(f"CASE WHEN isnan({c}) THEN NULL ELSE round({c}, 6) + 0.0 END")
             answered.append(f"({c} IS NOT NULL AND NOT isnan({c}))")

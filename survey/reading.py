@@ -24,7 +24,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, PARALLEL_ROWS
 
 KEY_COLUMNS = ("_import_id", "_row")
 # Rows per record batch of the wide scan.  Each batch is a fresh allocation of every column read; at 1M
@@ -118,7 +118,7 @@ def _compact(columns: list, keep: np.ndarray) -> None:
         for col in cols:
             col[:k] = col[keep]
 
-    if threads() > 1 and len(columns) > 1 and len(keep) >= 50_000:
+    if threads() > 1 and len(columns) > 1 and len(keep) >= PARALLEL_ROWS:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-read") as ex:

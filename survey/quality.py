@@ -156,7 +156,7 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 
-PARALLEL_ROWS = 50_000  # fewer rows: one thread (a second costs more than it saves) — the answer hashes, survey.reading's compaction
+from .cores import PARALLEL_ROWS  # noqa: E402  (survey.reading takes it from here)
 HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays in the CPU cache
 
 _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)

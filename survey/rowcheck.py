@@ -133,6 +133,37 @@ class _Cols:
             out |= self.has(c)
         return out
 
+    def blank(self, cols: list[str]) -> np.ndarray:
+        """Rows with no answer in any of ``cols``; each column's presence computed on two threads when
+        there are (numpy releases the GIL; the cache only ever gets the same array for a column)."""
+        _split(lambda part: [self.has(c) for c in part], _halves(cols, lambda c: 1), len(self.frame))
+        return ~self.any(cols)
+
+
+def _halves(items: list, size) -> list[list]:
+    """``items`` in two consecutive parts of about equal total ``size`` (order kept)."""
+    total = sum(size(i) for i in items)
+    acc, cut = 0, len(items)
+    for k, i in enumerate(items):
+        if acc >= total / 2:
+            cut = k
+            break
+        acc += size(i)
+    return [items[:cut], items[cut:]]
+
+
+def _split(work, parts: list[list], n_rows: int) -> list:
+    """``work(part)`` for each part, on two threads when there are and the rows are many
+    (:data:`survey.cores.PARALLEL_ROWS`), else one after the other; results in the parts' order."""
+    from .cores import PARALLEL_ROWS, threads
+
+    if threads() > 1 and n_rows >= PARALLEL_ROWS and all(parts):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-rowcheck") as ex:
+            return list(ex.map(work, parts))
+    return [work(p) for p in parts]
+
 
 def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None,
                prior: Optional[pd.DataFrame] = None) -> pd.DataFrame:
@@ -145,14 +176,30 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     n = len(frame)
     if rows is None:
         rows = frame["_row"].to_numpy() if "_row" in frame.columns else np.arange(n) + 2
-    col = _Collector(frame, np.asarray(rows))
+    rows = np.asarray(rows)
+    col = _Collector(frame, rows)
     C = _Cols(frame)
     qcols = [c for qq in q.questions for c in qq.columns()]
-    blank = ~C.any(qcols)
+    blank = C.blank(qcols)
     col.add(blank, "", "blank-row", values=_NONE)
     live = ~blank
     asked = asked_masks(q, frame)
-    for qq in q.questions:
+    # the questions in two consecutive parts (about equal columns), each with its own records, checked
+    # on two threads when there are: the records come out in the same order either way
+    parts = _split(lambda qs: _check_questions(qs, frame, rows, C, live, asked, n).parts,
+                   _halves(list(q.questions), lambda qq: len(qq.columns())), n)
+    col.parts += [p for part in parts for p in part]
+    out = col.result()
+    if prior is not None and len(prior) and len(out) and "target" in prior.columns:
+        out = _drop_derived(out, prior, q)
+    return out.reset_index(drop=True)
+
+
+def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: _Cols, live: np.ndarray,
+                     asked: dict, n: int) -> _Collector:
+    """The problems of ``questions`` (see :func:`check_rows`) in a collector of their own."""
+    col = _Collector(frame, rows)
+    for qq in questions:
         a = asked[qq.id] & live
         codes = np.array(qq.codes, dtype=float)
         choices = ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]) + (" …" if len(qq.options) > 10 else "")
@@ -223,10 +270,7 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
                 when=qq.when or "site sections")
         if qq.required and qq.type != "matrix":
             col.add(a & ~answered, qq.id, "required-missing", values=_NONE, qid=qq.id)
-    out = col.result()
-    if prior is not None and len(prior) and len(out) and "target" in prior.columns:
-        out = _drop_derived(out, prior, q)
-    return out.reset_index(drop=True)
+    return col
 
 
 def _depends_on(q: Questionnaire) -> dict[str, set]:

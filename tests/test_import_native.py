@@ -98,3 +98,30 @@ def test_identifying_columns_hashed_with_hash_pii(tmp_path):
     assert stored["phone"] == hashlib.sha256((salt + "13812345672").encode()).hexdigest()
     raw = (tmp_path / "p" / "minyi.duckdb").read_bytes()
     assert "13812345672".encode() not in raw and "张2".encode() not in raw
+
+
+def test_many_rows_read_alike_on_two_threads_and_one(tmp_path, monkeypatch):
+    """Above PARALLEL_ROWS the int16 code columns become float32 on two threads: the frame (NaN where a cell
+    is empty, the codes exact) and the int16 arrays kept for storing are the same as on one thread."""
+    from survey.cores import PARALLEL_ROWS
+
+    q = load_questionnaire(write_tiny(tmp_path))
+    rng = np.random.default_rng(5)
+    n = PARALLEL_ROWS + 300
+    lines = [GOOD.replace("R01", f"R{i:06d}") for i in range(n)]
+    for i in rng.choice(n, 400, replace=False):  # empty cells in code columns (nulls in the int16 arrays)
+        cells = lines[i].split(",")
+        cells[4] = cells[11] = ""
+        lines[i] = ",".join(cells)
+    f = write_csv(tmp_path / "many.csv", lines)
+    got = {}
+    for k in ("1", "2"):
+        monkeypatch.setenv("MINYI_THREADS", k)
+        got[k] = read_responses(f, q)
+    pd.testing.assert_frame_equal(got["1"].frame, got["2"].frame)
+    assert got["1"].codes.keys() == got["2"].codes.keys() and got["2"].codes
+    for c, (arr, floats) in got["2"].codes.items():
+        assert arr.equals(got["1"].codes[c][0])
+        assert np.shares_memory(floats, got["2"].frame[c].to_numpy())  # the frame holds the converted array
+    x = got["2"].frame["Q1"].to_numpy()
+    assert x.dtype == np.float32 and int(np.isnan(x).sum()) == 400 and set(x[~np.isnan(x)]) == {1.0}

@@ -265,3 +265,24 @@ def test_ranking_problems_on_the_bundled_questionnaire():
                    (3, "K2_1", "rank-invalid"), (4, "K2", "required-missing")]
     msgs = set(probs.loc[probs["row"] == 4, "message"])
     assert any("more than 3 options ranked" in m for m in msgs) and any("outside 1..k" in m for m in msgs)
+
+
+def test_many_rows_checked_alike_on_two_threads_and_one(tmp_path, monkeypatch):
+    """Above PARALLEL_ROWS the questions are checked in two parts on two threads: the records (every
+    reason of ROWS, in both parts of the questionnaire) are those of one thread, in the same order."""
+    from survey.cores import PARALLEL_ROWS
+    from survey.importers import read_responses
+
+    q = load_questionnaire(write_tiny(tmp_path))
+    reps = PARALLEL_ROWS // len(ROWS) + 1
+    f = write_csv(tmp_path / "many.csv", [r for r, _ in ROWS] * reps)
+    t = read_responses(f, q)
+    got = {}
+    for k in ("1", "2"):
+        monkeypatch.setenv("MINYI_THREADS", k)
+        got[k] = check_rows(t.frame, q, rows=t.frame["_row"].to_numpy(), prior=t.problems)
+    pd.testing.assert_frame_equal(got["1"], got["2"])
+    want = sorted((p[0], p[2]) for _, p in ROWS if p is not None)
+    first = got["2"][got["2"]["row"] < 2 + len(ROWS)]
+    assert sorted(zip(first["column"], first["code"])) == want
+    assert len(got["2"]) == len(want) * reps

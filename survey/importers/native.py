@@ -140,7 +140,9 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     del cand
     parts: list[pd.DataFrame] = []
     arrays, out_names = [], []
-    codes16: dict = {}
+    int16 = [c for c in q.columns() if c in names and c not in dict_cols and c not in META_COLUMNS
+             and kinds[c][0] == pa.int16()]
+    codes16 = dict(zip(int16, _int16_as_float32([table.column(c) for c in int16])))
     for c in q.columns():
         if c in META_COLUMNS:
             k, t = ("number" if c == "duration_sec" else "text"), (pa.float64() if c == "duration_sec" else pa.string())
@@ -152,8 +154,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         elif c in dict_cols:
             arrays.append(native_values(table.column(c), c, None if c == "duration_sec" else kinds[c][1], parts, t))
         elif k == pa.int16():
-            as_float, codes16[c] = _int16_as_float32(table.column(c))  # exact; NaN = no answer
-            arrays.append(pa.array(as_float))
+            arrays.append(pa.array(codes16[c][1]))  # float32: exact; NaN = no answer
         elif k not in ("text", "number"):
             arrays.append(table.column(c).cast(pa.float32()))  # int32 → float32, checked by Arrow, NaN = no answer
         elif t == pa.string():
@@ -176,18 +177,34 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
                          pii_df, unmatched, file_hash(p), n, codes=codes16)
 
 
-def _int16_as_float32(col) -> tuple:
-    """An int16 Arrow column as float32 numpy, NaN where it is null: one conversion of the values (Arrow's
-    cast, then pandas filling NaN under the nulls, were two passes and two arrays).  Returns the float32 array
-    and ``(int16 Arrow array, float32 array)`` for :attr:`ImportedTable.codes` (the reader writes 0 under a null)."""
+def _int16_as_float32(columns: list) -> list[tuple]:
+    """Int16 Arrow columns as float32 numpy, NaN where null: ``(int16 Arrow array, float32 array)`` per
+    column, for :attr:`ImportedTable.codes`.  One conversion of the values and one masked fill from the
+    validity bitmap (Arrow's cast, then pandas filling NaN, were two passes and two arrays); the columns are
+    converted on two threads when there are (:func:`survey.cores.threads`; numpy releases the GIL), each
+    column alone, so the result is the same on one."""
+    from ..cores import PARALLEL_ROWS, threads
+
+    n = len(columns[0]) if columns else 0
+    if threads() > 1 and len(columns) > 1 and n >= PARALLEL_ROWS:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-import") as ex:
+            return list(ex.map(_one_int16_as_float32, columns))
+    return [_one_int16_as_float32(c) for c in columns]
+
+
+def _one_int16_as_float32(col) -> tuple:
     ch = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)  # a copy of 2 bytes a value
-    if len(ch) == 0:
-        out = np.empty(0, dtype=np.float32)
-        return out, (ch, out)
-    out = np.frombuffer(ch.buffers()[1], dtype=np.int16, count=ch.offset + len(ch))[ch.offset:].astype(np.float32)
+    n = len(ch)
+    if n == 0:
+        return ch, np.empty(0, dtype=np.float32)
+    out = np.frombuffer(ch.buffers()[1], dtype=np.int16, count=ch.offset + n)[ch.offset:].astype(np.float32)
     if ch.null_count:
-        out[ch.is_null().to_numpy(zero_copy_only=False)] = np.nan
-    return out, (ch, out)
+        bits = np.frombuffer(ch.buffers()[0], dtype=np.uint8)
+        valid = np.unpackbits(bits, bitorder="little", count=ch.offset + n)[ch.offset:].view(bool)
+        np.copyto(out, np.float32(np.nan), where=~valid)
+    return ch, out
 
 
 def _trimmed(col):
@@ -212,7 +229,7 @@ def check_absorbed_arrow(table, p: Path) -> None:
                 col = col.cast(pa.string())
             if not pa.types.is_string(col.type):
                 continue
-            hit = pc.match_substring_regex(col, r"[\r\n]")
+            hit = pc.or_(pc.match_substring(col, "\n"), pc.match_substring(col, "\r"))  # literal: no regex engine
             idx = np.flatnonzero(hit.to_numpy(zero_copy_only=False) == True)  # noqa: E712 (nulls are None)
             for i in idx:
                 yield int(i), name, col[int(i)].as_py()

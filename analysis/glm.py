@@ -189,6 +189,13 @@ def _parse_formula(formula: str) -> tuple[str, list[str]]:
 def model_matrix(data: pd.DataFrame, terms: Sequence[str], rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Intercept, numeric columns, and treatment indicators of categorical columns (first level left
     out; levels sorted over ``rows``) — R ``model.matrix`` with default contrasts."""
+    cols, names = model_columns(data, terms, rows)
+    return np.column_stack(cols), names
+
+
+def model_columns(data: pd.DataFrame, terms: Sequence[str], rows: np.ndarray) -> tuple[list, list[str]]:
+    """The columns of :func:`model_matrix` (one array per column, not stacked: a caller that keeps only
+    some rows gathers them into the matrix once); numeric columns of the data as they are (no copy)."""
     cols = [np.ones(len(data))]
     names = ["(Intercept)"]
     for t in terms:
@@ -206,7 +213,7 @@ def model_matrix(data: pd.DataFrame, terms: Sequence[str], rows: np.ndarray) -> 
         for lev in levels[1:]:
             cols.append(np.where(s.isna(), np.nan, (s == lev).to_numpy(dtype=float)))
             names.append(f"{name}{lev}")
-    return np.column_stack(cols), names
+    return cols, names
 
 
 # ----------------------------------------------------------------------------- the survey model
@@ -292,15 +299,17 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     data = design.data
     yv = pd.to_numeric(data[y], errors="coerce").to_numpy(dtype=float)
     in_dom = np.ones(design.n, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
-    X, names = model_matrix(data, terms, in_dom & np.isfinite(yv))
-    ok = in_dom & np.isfinite(yv) & np.all(np.isfinite(X), axis=1)
+    cols, names = model_columns(data, terms, in_dom & np.isfinite(yv))
+    ok = in_dom & np.isfinite(yv)
+    for c in cols[1:]:
+        ok &= np.isfinite(c)
     if family != "gaussian" and np.any((yv[ok] < 0) | (yv[ok] > 1)):
         raise DesignError(f"a logistic model needs a 0/1 (or 0–1) response; '{y}' has other values")
     if getattr(design, "is_replicate", False):
         from .replicates import replicate_glm
 
         dom = design if valid is None else design.subset(in_dom)
-        return replicate_glm(dom, X, yv, ok, names, y, terms, family, confidence)
+        return replicate_glm(dom, np.column_stack(cols), yv, ok, names, y, terms, family, confidence)
     # R: svyglm(formula, subset(design, valid)): rows outside the domain leave the design object unless it
     # keeps every row (calibrated / PPS); prior weights w/mean(w) over the rows of that object (rows with a
     # missing value included: glm drops them after the weights are made)
@@ -314,15 +323,21 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     if not np.any(w > 0) or mean_w <= 0:
         raise DesignError("no rows with a positive weight and values for every model term")
     idx = np.flatnonzero(fit_rows)
-    X_fit = X if len(idx) == design.n else X[idx]  # the model's rows (no copy when every row is in the fit)
+    every = len(idx) == design.n
+    p = len(cols)
+    # the model matrix of the fit's rows only, each column gathered once (no matrix of every row)
+    X_fit = np.empty((len(idx), p))
+    for j, c in enumerate(cols):
+        X_fit[:, j] = c if every else c[idx]
+    del cols
     fit = glm_fit(X_fit, yv[idx], w[idx] / mean_w, family)
     # influence of the coefficients (R svy.varcoef: estfun %*% Ainv), rows R does not keep are 0
-    estfun = np.zeros((design.n, X.shape[1]))
     rw = (fit.residuals * fit.working_weights)[:, None]
-    if len(idx) == design.n:
-        np.multiply(X_fit, rw, out=estfun)
+    np.multiply(X_fit, rw, out=X_fit)  # X_fit is the fit's own matrix: scaled in place
+    if every:
+        estfun = X_fit
     else:
-        np.multiply(X_fit, rw, out=X_fit)  # X_fit is the fit's own copy of the rows: scaled in place
+        estfun = np.zeros((design.n, p))
         estfun[idx] = X_fit
     del X_fit
     np.nan_to_num(estfun, copy=False)
@@ -332,7 +347,7 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     V = A_inv.T @ design.variance(estfun, present=w > 0) @ A_inv
     del estfun
     degf = design.degf_in(w > 0)  # PSUs minus strata among the rows with weight
-    df_res = degf + 1 - X.shape[1]
+    df_res = degf + 1 - p
     # dispersion: svyvar of Pearson residuals (R residuals.svyglm: prior weights divided out)
     _, _, _, variance, _, _ = _family(family)
     mu = np.full(design.n, 0.5)
@@ -347,4 +362,4 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
                       var=y)
     return SvyGLM(coefficients=est, family=family, response=y, terms=terms, n=nz, df_residual=float(df_res),
                   dispersion=disp, deviance=fit.deviance, naive_cov=fit.cov_unscaled, converged=fit.converged,
-                  extra={"fit": fit, "rows": idx, "X": X, "y": yv, "ok": w > 0})
+                  extra={"fit": fit, "rows": idx, "y": yv, "ok": w > 0})

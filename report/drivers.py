@@ -61,8 +61,8 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         cols[f"_drv_{a.id}"], names[f"_drv_{a.id}"] = s, a.name
     if not cols:
         return None
-    extra = pd.DataFrame({"_drv_overall": y, **cols})
-    d2 = dataclasses.replace(des, data=pd.concat([des.data.reset_index(drop=True), extra], axis=1))
+    # the model's variables only (in the design's row order): svyglm reads nothing else of the data
+    d2 = dataclasses.replace(des, data=pd.DataFrame({"_drv_overall": y, **cols}, copy=False))
     fit = svyglm(d2, y="_drv_overall", x=list(cols), confidence=confidence)
     c = fit.coefficients
     terms = []

@@ -341,6 +341,31 @@ class DomainEngine:
                 s2[u] = np.dot(seg, seg)
         return (s1.reshape(shape), s2.reshape(shape)) if squares else s1.reshape(shape)
 
+    def _count_cs(self, mask: np.ndarray) -> np.ndarray:
+        """Rows where ``mask`` (bool per row) per (cell, stratum), as floats: the numbers of
+        ``_sums_cs(mask.astype(float), squares=False)`` (exact counts either way) from a gather of one
+        byte a row and a count per (cell, stratum) stretch when the design is unclustered and they are
+        few (:meth:`_cu_stretches`), else a ``np.bincount`` of the rows' keys."""
+        shape = (self.n_cells_all, self.n_strata)
+        mask = np.asarray(mask, dtype=bool)
+        if self.clustered or self.n_cells_all * self.n_units > FEW_CELLS:
+            return np.bincount(self.key_cs[mask], minlength=self.size_cs).reshape(shape).astype(float)
+        order, bounds = self._cu_stretches()
+        ms = mask if order is None else mask[order]
+        out = np.zeros(len(bounds) - 1)
+        for u in np.flatnonzero(bounds[1:] > bounds[:-1]):
+            out[u] = np.count_nonzero(ms[bounds[u]:bounds[u + 1]])
+        return out.reshape(shape)
+
+    def count_by(self, mask: np.ndarray) -> np.ndarray:
+        """Rows where ``mask`` per group × stratum (R's ``nrow`` of each group's subset, by stratum)."""
+        return self.G @ self._count_cs(mask)
+
+    def _positive(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` (bool per row) and a positive weight."""
+        rows = np.asarray(rows, dtype=bool)
+        return rows if self.all_positive else rows & (self.w > 0)
+
     def n_rows(self, counts: np.ndarray) -> np.ndarray:
         """Per group, R's ``nrow`` of the group's design for Korn–Graubard (see :meth:`Design.count_rows`):
         every row of a calibrated/PPS design, else the group's valid rows including zero weights
@@ -530,7 +555,7 @@ class DomainEngine:
             if self._present_rows is None:
                 self._present_rows = self._by_cs(self.wpos) > 0
             return self._present_rows
-        return self._by_cs(np.asarray(rows, dtype=bool) & (self.w > 0)) > 0
+        return self.count_by(self._positive(rows)) > 0
 
     # ------------------------------------------------------------------ helpers
     def _by_cs(self, values: np.ndarray) -> np.ndarray:
@@ -566,7 +591,7 @@ class DomainEngine:
             wx = wd * xv
         S_wy = self._by_cs(wy)
         S_wx = self._by_cs(wx)
-        cnt = self._by_cs(d.astype(float))
+        cnt = self.count_by(d)
         W = S_wx.sum(1)  # denominator total (Σ w d for a mean)
         with np.errstate(invalid="ignore", divide="ignore"):
             est = S_wy.sum(1) / W
@@ -619,7 +644,7 @@ class DomainEngine:
                 n_rows = self.n_rows(None)
             elif self.rows_differ:
                 r = np.asarray(valid, dtype=bool) & np.isfinite(y) & (self.r_rows > 0)
-                n_rows = self._by_cs(r.astype(float)).sum(1)
+                n_rows = self.count_by(r).sum(1)
         # deff (R deff=TRUE; with-replacement when weights do not exceed n):
         # V_srs = s²_w(u) (N̂ − n)/(N̂ n) × scale, u = y − R̂x (mean: scale 1; ratio: u/Σwx, scale N̂²)
         N = S_wx.sum(1) if x is None else self._by_cs(wd).sum(1)
@@ -647,13 +672,13 @@ class DomainEngine:
     def degf(self, valid: np.ndarray) -> np.ndarray:
         """Per group: PSUs minus strata among the group's rows where ``valid`` (R ``degf(subset(...))``);
         for a replicate-weight design the rank of the replicate weights over those rows minus 1."""
-        d = np.asarray(valid, dtype=bool) & (self.w > 0)
+        d = self._positive(valid)
         if self.replicate:
             ok = d & (self.pattern >= 0)
             cp = np.bincount(self.cell[ok] * self.n_patterns + self.pattern[ok],
                              minlength=self.n_cells_all * self.n_patterns).reshape(self.n_cells_all, self.n_patterns)
             return self._rank_df(self.G @ cp)
-        return self._df(d, self._by_cs(d.astype(float))).astype(float)
+        return self._df(d, self.count_by(d)).astype(float)
 
     def _rank_df(self, presence: np.ndarray) -> np.ndarray:
         """Per group (rows of ``presence``: counts per replicate-weight pattern), the rank of the patterns

@@ -325,7 +325,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
             u = union[(t, measure)]
             var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
-            ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
+            ns, dfs = eng.count_by(u).sum(1), eng.degf(u)
             if df is not None:
                 dfs = np.full(eng.n_groups, float(df))
             n_na = sum(answers[k][0] for k in keys)
@@ -383,7 +383,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             u |= union[(acc_of[("area", a.id)], "index")]
             keys += list(acc_of[("area", a.id)])
         var = variance(zs, u, est)
-        ns, dfs = eng._by_cs(u.astype(float)).sum(1), eng.degf(u)
+        ns, dfs = eng.count_by(u).sum(1), eng.degf(u)
         if df is not None:
             dfs = np.full(eng.n_groups, float(df))
         keys = list(dict.fromkeys(keys))

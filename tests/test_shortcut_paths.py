@@ -140,3 +140,29 @@ def test_code_mask_equals_the_lookup(bad):
     ok = np.ones(6, dtype=bool)
     ok[bad] = False
     np.testing.assert_array_equal(code_mask(codes, ok), ok[codes])
+
+
+@pytest.mark.parametrize("cells", [4, 300])  # counted stretch by stretch (few cells), or by bincount
+@pytest.mark.parametrize("clustered", [False, True])
+def test_row_counts_per_cell_and_stratum_equal_the_sums_of_the_mask(clustered, cells):
+    """DomainEngine.count_by (one byte a row gathered, counted per stretch) gives the numbers of the sums
+    of the mask as floats, and the domain df and lonely-stratum presence built on it are unchanged."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    st = rng.integers(0, 3, n)
+    psu = st * 100 + rng.integers(0, 8, n)
+    w = rng.uniform(0.5, 3.0, n)
+    w[rng.random(n) < 0.05] = 0.0  # rows of zero weight: not in the df
+    frame = pd.DataFrame({"st": st, "psu": psu, "w": w})
+    d = Design.from_frame(frame, weights="w", strata="st", psu="psu" if clustered else None)
+    eng = DomainEngine(d, [(rng.integers(-1, cells, n), cells)])
+    assert (eng.clustered or eng.n_cells_all * eng.n_units > 256) == (clustered or cells > 4)
+    for p in (0.02, 0.5, 1.0):
+        mask = rng.random(n) < p
+        got = eng.count_by(mask)
+        want = eng._by_cs(mask.astype(float))
+        np.testing.assert_array_equal(got, want)
+        assert got[0].sum() == mask.sum()  # the first group: every row
+        pos = mask & (w > 0)
+        np.testing.assert_array_equal(eng.degf(mask), eng._df(pos, eng._by_cs(pos.astype(float))).astype(float))
+        np.testing.assert_array_equal(eng._present(mask), eng._by_cs(pos.astype(float)) > 0)

@@ -284,18 +284,18 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     if order is None and len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
         order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
         rows, gr = rows[order], gr[order]
-    wr = w[rows]
-    unit = unit_weights(wr)
+    unit = unit_weights(w)  # every weight 1 (the whole design's, looked at once per design): no gather
+    wr = None if unit else w[rows]
     items = [it.at_rows(rows) for it in items]  # position k of each item is design row rows[k]
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
     every = slice(None)
     bounds = np.searchsorted(gr, np.arange(G + 1))  # gr is in order: each group's rows
     for j, it in enumerate(items):
-        WD[:, j], AD[:, j] = it.group_sums(every, gr, None if unit else wr, G, bounds)
+        WD[:, j], AD[:, j] = it.group_sums(every, gr, wr, G, bounds)
     with np.errstate(invalid="ignore", divide="ignore"):
         shift = np.where(WD > 0, AD / np.where(WD > 0, WD, 1.0), 0.0)
-    nv = np.bincount(gr, minlength=G)
+    nv = np.diff(bounds)  # rows per group (gr is in order)
 
     def features(at):
         """(v_j, v_j (y_j − c_hj)) per item for the rows at positions ``at`` of ``rows`` (a chunk of

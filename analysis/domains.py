@@ -123,9 +123,11 @@ def code_mask(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
     bad = np.flatnonzero(~ok)
     if len(bad) > 2:
         return ok[codes]
-    out = np.ones(len(codes), dtype=bool)
-    for b in bad:
-        out &= codes != int(b)
+    if len(bad) == 0:
+        return np.ones(len(codes), dtype=bool)
+    out = codes != int(bad[0])
+    for b in bad[1:]:
+        np.logical_and(out, codes != int(b), out=out)
     return out
 
 

@@ -109,7 +109,8 @@ def _design_parts(design: Design) -> dict:
     return out
 
 
-CHUNK_ROWS = 65_536  # rows of features formed at once by the unclustered path (a few MB per feature)
+CHUNK_ROWS = 16_384  # rows of features formed at once by the unclustered path: a chunk of a few items' features
+# stays in the CPU cache between being formed and summed (group tests at 1M rows: 65,536 rows 1.91 s, 16,384 1.75 s)
 
 
 class CellTotals:

@@ -164,3 +164,22 @@ def test_blank_lines_are_not_short_rows_and_every_path_keeps_them_alike():
             got.append((ids, t.frame["_row"].tolist()))
         assert got[0][0][:3] == ["R000", "R001", None] and got[0][1][:4] == [2, 3, 4, 5], got[0]
         assert got[1] == got[0] and got[2] == got[0], got
+
+
+def test_swallowed_records_found_alike_beside_the_conversions(monkeypatch):
+    """Above PARALLEL_ROWS the fast path looks for a quoted value that swallowed records on a thread beside
+    the code conversions: the same refusal, with the same line, as on one thread; a clean file reads."""
+    from survey.cores import PARALLEL_ROWS
+
+    n = PARALLEL_ROWS + 100
+    k = n // 2
+    lines = _lines(n, ["好", "意见", ""])
+    clean = "\n".join(lines)
+    head, sep, last = lines[k + 1].rpartition(",")
+    lines[k + 1] = head + sep + '"' + last.strip('"')
+    lines[k + 4] = lines[k + 4] + '"'
+    with tempfile.TemporaryDirectory() as d:
+        for threads in ("1", "2"):
+            monkeypatch.setenv("MINYI_THREADS", threads)
+            assert _codes("\n".join(lines), "utf-8", Path(d)) == [("csv-absorbed-lines", k + 2)], threads
+            assert _codes(clean, "utf-8", Path(d)) == [("ok", n)], threads

@@ -127,7 +127,17 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     n = table.num_rows
     if n == 0:
         raise MinyiError.of("file-empty", file=str(p))
-    check_absorbed_arrow(table, p)
+    from ..cores import PARALLEL_ROWS, threads
+
+    absorbed = None  # the search for records a quoted value swallowed runs beside the conversions below
+    if threads() > 1 and n >= PARALLEL_ROWS:
+        from concurrent.futures import ThreadPoolExecutor
+
+        bg = ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-import")
+        absorbed = bg.submit(check_absorbed_arrow, table, p)
+        bg.shutdown(wait=False)
+    else:
+        check_absorbed_arrow(table, p)
     # identifying columns: ip, and unknown columns named or filled like phone / name / ID card / IP
     cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
     pii_cols = (["ip"] if "ip" in names else []) + detect_pii(cand, set())
@@ -143,6 +153,8 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     int16 = [c for c in q.columns() if c in names and c not in dict_cols and c not in META_COLUMNS
              and kinds[c][0] == pa.int16()]
     codes16 = dict(zip(int16, _int16_as_float32([table.column(c) for c in int16])))
+    if absorbed is not None:
+        absorbed.result()  # its error (csv-absorbed-lines), if it found such a value
     for c in q.columns():
         if c in META_COLUMNS:
             k, t = ("number" if c == "duration_sec" else "text"), (pa.float64() if c == "duration_sec" else pa.string())

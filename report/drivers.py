@@ -24,6 +24,9 @@ from .item_scores import score_array, score_table
 MIN_COVERAGE = 0.8
 
 
+BLOCK_ROWS = 16_384  # rows of the area scores summed at once (a block of every item's scores stays in the CPU cache)
+
+
 def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
                          confidence: float = 0.95, coded: Optional[dict] = None) -> Optional[dict]:
     """``{response, n, terms: [{area, name, coef, se, ci_low, ci_high}]}`` or None (module docstring);
@@ -44,17 +47,27 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
             continue
         # the respondent's mean over the area's answered items, summed item by item (in the order of
         # nansum over the items × rows matrix, which was not formed)
-        tot = np.zeros(len(frame))
-        cnt = np.zeros(len(frame), dtype=np.int32)
-        x = np.empty(len(frame))
-        ok = np.empty(len(frame), dtype=bool)
-        for m, col in cells:  # the item's scores (0 where none) and whether it has one, gathered by answer code
+        n = len(frame)
+        tot = np.zeros(n)
+        cnt = np.zeros(n, dtype=np.int32)
+        x = np.empty(min(n, BLOCK_ROWS))
+        ok = np.empty(min(n, BLOCK_ROWS), dtype=bool)
+        tables = []
+        for m, col in cells:  # the item's scores (0 where none) and whether it has one, by answer code
             codes, table = score_table(frame, col, m.scores, 100.0, max(m.scores.values()), coded=coded)
             has = np.isfinite(table)
-            np.take(np.where(has, table, 0.0), codes, out=x)
-            np.take(has, codes, out=ok)
-            cnt += ok
-            tot += x
+            tables.append((codes, np.where(has, table, 0.0), has))
+        # a block of rows at a time, every item in turn: the block's sums stay in the CPU cache (the same
+        # additions in the same order as item by item over every row)
+        for lo in range(0, n, BLOCK_ROWS):
+            hi = min(lo + BLOCK_ROWS, n)
+            xb, okb, tb, cb = x[:hi - lo], ok[:hi - lo], tot[lo:hi], cnt[lo:hi]
+            for codes, score, has in tables:
+                c = codes[lo:hi]
+                np.take(score, c, out=xb)
+                np.take(has, c, out=okb)
+                cb += okb
+                tb += xb
         s = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
         if np.isfinite(s).mean() < MIN_COVERAGE:
             continue

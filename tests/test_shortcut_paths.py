@@ -166,3 +166,17 @@ def test_row_counts_per_cell_and_stratum_equal_the_sums_of_the_mask(clustered, c
         pos = mask & (w > 0)
         np.testing.assert_array_equal(eng.degf(mask), eng._df(pos, eng._by_cs(pos.astype(float))).astype(float))
         np.testing.assert_array_equal(eng._present(mask), eng._by_cs(pos.astype(float)) > 0)
+
+
+def test_driver_area_scores_alike_in_blocks_of_rows(monkeypatch):
+    """The drivers' area scores are summed a block of rows at a time: blocks of 128 rows (the last one
+    partial) give exactly the model of one block of every row."""
+    import report.drivers as drivers_mod
+
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 601, seed=5)
+    des = build_design(frame, None)
+    monkeypatch.setattr(drivers_mod, "BLOCK_ROWS", 10**6)
+    one = satisfaction_drivers(q, frame, des)
+    monkeypatch.setattr(drivers_mod, "BLOCK_ROWS", 128)
+    assert one and one["terms"] and satisfaction_drivers(q, frame, des) == one

@@ -34,7 +34,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from .design import Design, DesignError
+from .design import BLOCK_ROWS, Design, DesignError
 from .domains import code_mask, code_values, make_engine
 from .result import WALD, Estimate, Wald
 
@@ -258,17 +258,26 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             # the index of the same items is asked for next: formed in the same pass (one cell × code
             # index per row and item for both measures)
             other = "index" if measure == "rate" and lazy.get((t, "index")) == keys else None
-            sums = {m: None for m in (measure, other) if m}
-            for key in keys:
-                codes, K = row_terms[(key, measure)][1:]
-                cellcode = eng.cell * K + codes
-                for m, cur in sums.items():
-                    z = [L.ravel().take(cellcode) for L in row_terms[(key, m)][0]]
-                    if cur is None:
-                        sums[m] = z
-                    else:
+            ms = [m for m in (measure, other) if m]
+            n = len(eng.cell)
+            sums = {m: [np.empty(n) for _ in range(n_groupings)] for m in ms}
+            terms = [(row_terms[(key, measure)][1], row_terms[(key, measure)][2],
+                      [[L.ravel() for L in row_terms[(key, m)][0]] for m in ms]) for key in keys]
+            tmp = np.empty(min(n, BLOCK_ROWS))
+            # a block of rows at a time, every item in turn: the block's sums stay in the CPU cache (the
+            # first item's values taken straight into them, the others added in order, as item by item)
+            for lo in range(0, n, BLOCK_ROWS):
+                hi = min(lo + BLOCK_ROWS, n)
+                cells, buf = eng.cell[lo:hi], tmp[:hi - lo]
+                for i, (codes, K, Ls) in enumerate(terms):
+                    cellcode = cells * K + codes[lo:hi]
+                    for m, Lm in zip(ms, Ls):
                         for k in range(n_groupings):
-                            cur[k] += z[k]
+                            if i == 0:
+                                np.take(Lm[k], cellcode, out=sums[m][k][lo:hi], mode="clip")
+                            else:
+                                np.take(Lm[k], cellcode, out=buf, mode="clip")
+                                sums[m][k][lo:hi] += buf
             zs = sums[measure]
             if other:
                 paired[(t, other)] = sums[other]

@@ -16,15 +16,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
+from analysis.design import BLOCK_ROWS
 from analysis.glm import svyglm
 from survey.questionnaire import Questionnaire
 
 from .item_scores import score_array, score_table
 
 MIN_COVERAGE = 0.8
-
-
-BLOCK_ROWS = 16_384  # rows of the area scores summed at once (a block of every item's scores stays in the CPU cache)
 
 
 def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
@@ -57,8 +55,8 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
             codes, table = score_table(frame, col, m.scores, 100.0, max(m.scores.values()), coded=coded)
             has = np.isfinite(table)
             tables.append((codes, np.where(has, table, 0.0), has))
-        # a block of rows at a time, every item in turn: the block's sums stay in the CPU cache (the same
-        # additions in the same order as item by item over every row)
+        # a block of rows at a time (analysis.design.BLOCK_ROWS), every item in turn: the block's sums stay
+        # in the CPU cache (the same additions in the same order as item by item over every row)
         for lo in range(0, n, BLOCK_ROWS):
             hi = min(lo + BLOCK_ROWS, n)
             xb, okb, tb, cb = x[:hi - lo], ok[:hi - lo], tot[lo:hi], cnt[lo:hi]

@@ -168,15 +168,24 @@ def test_row_counts_per_cell_and_stratum_equal_the_sums_of_the_mask(clustered, c
         np.testing.assert_array_equal(eng._present(mask), eng._by_cs(pos.astype(float)) > 0)
 
 
-def test_driver_area_scores_alike_in_blocks_of_rows(monkeypatch):
-    """The drivers' area scores are summed a block of rows at a time: blocks of 128 rows (the last one
-    partial) give exactly the model of one block of every row."""
+@pytest.mark.parametrize("weights", [None, "w"])
+def test_blocks_of_rows_give_the_results_of_whole_columns(monkeypatch, weights):
+    """The indicators' aggregates (per-row influence of unclustered designs) and the drivers' area scores
+    are formed a block of rows at a time (analysis.design.BLOCK_ROWS): blocks of 128 rows, the last one
+    partial, give exactly the results of one block of every row."""
+    import analysis.indicators as indicators_mod
     import report.drivers as drivers_mod
+    from report.pipeline import analyze
 
     q = load_questionnaire(bundled_path())
     frame = simulate(q, 601, seed=5)
-    des = build_design(frame, None)
-    monkeypatch.setattr(drivers_mod, "BLOCK_ROWS", 10**6)
-    one = satisfaction_drivers(q, frame, des)
-    monkeypatch.setattr(drivers_mod, "BLOCK_ROWS", 128)
-    assert one and one["terms"] and satisfaction_drivers(q, frame, des) == one
+    frame["w"] = np.random.default_rng(3).uniform(0.5, 2.0, len(frame))
+    design = {"weights": weights} if weights else None
+    got = {}
+    for rows in (10**6, 128):
+        for mod in (indicators_mod, drivers_mod):
+            monkeypatch.setattr(mod, "BLOCK_ROWS", rows)
+        r = analyze(q, frame.copy(), by=["site"], design=design)
+        got[rows] = (r["indicators"], r["areas"], r["composite"], r["drivers"])
+    assert got[128] == got[10**6]
+    assert got[128][3]["terms"] and got[128][2]["se"] > 0

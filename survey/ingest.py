@@ -346,6 +346,8 @@ def _next_id(con) -> int:
 
 def commit_batch(project, batch: ImportBatch) -> ImportSummary:
     """Store ``batch`` in one transaction under the project's write lock (see module docstring)."""
+    import duckdb
+
     from .dbfile import write_lock
 
     q = project.questionnaire
@@ -356,7 +358,10 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("SET preserve_insertion_order = false")  # reads put rows in key order (survey.reading)
             # no run-length encoding tried: survey answers seldom come in runs, bit-packing stores them about as
             # small (+2% at 1M rows), and trying RLE on every column took about 8% of the import's writing time
-            con.execute("SET disabled_compression_methods = 'rle'")
+            try:
+                con.execute("SET disabled_compression_methods = 'rle'")
+            except duckdb.Error:  # DuckDB before 1.2 has no such setting: RLE is tried there, as before
+                pass
             con.execute("BEGIN TRANSACTION")
             prev = already_imported(con, batch.key)
             if prev:

@@ -11,7 +11,7 @@ import os
 
 MAX_THREADS = 4  # beyond this the sections, a dozen of uneven cost, gain nothing
 PARALLEL_ROWS = 50_000  # fewer rows: one thread (a second costs more than it saves) — the import's code
-# conversion, the checks' answer hashes, survey.reading's compaction
+# conversion and row checks, the checks' answer hashes, survey.reading's compaction
 
 
 def threads() -> int:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import float_column
+from .cores import PARALLEL_ROWS
 from .labels import labels
 from .questionnaire import Questionnaire
 
@@ -156,7 +157,6 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 
-from .cores import PARALLEL_ROWS  # noqa: E402  (survey.reading takes it from here)
 HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays in the CPU cache
 
 _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)

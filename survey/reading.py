@@ -24,7 +24,8 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, PARALLEL_ROWS
+from .cores import PARALLEL_ROWS
+from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
 
 KEY_COLUMNS = ("_import_id", "_row")
 # Rows per record batch of the wide scan.  Each batch is a fresh allocation of every column read; at 1M

@@ -17,7 +17,10 @@ iteration for ``A`` — so coefficients and standard errors agree with R to 1e-8
 R's convergence tolerance (tests/golden/r_svyglm.R).
 
 Families: ``gaussian`` (identity link: design-weighted least squares) and ``binomial`` /
-``quasibinomial`` (logit link: logistic regression, coefficients are log odds ratios).  The
+``quasibinomial`` (logit link: logistic regression, coefficients are log odds ratios).  The logit
+link is R's own (``family.c``: exp(η) held to [ε, 1/ε] beyond |η| > 30), so a fit whose probabilities
+reach 0 or 1 — a predictor that separates the answers — runs as R's does: 25 iterations, not
+converged (``converged`` False), huge coefficients (tests/golden/r_glm_separation.R).  The
 dispersion reported is R's ``summary.svyglm`` one: ``svyvar`` of the Pearson residuals.
 
 Predictors: numeric columns enter as they are; text/categorical columns are expanded into
@@ -44,6 +47,10 @@ FAMILIES = ("gaussian", "binomial", "quasibinomial")
 
 
 # ----------------------------------------------------------------------------- families
+LOGIT_THRESH = 30.0  # R family.c THRESH / MTHRESH: the logit link's η beyond ±30 is held there
+_EPS = float(np.finfo(float).eps)  # R's DBL_EPSILON
+
+
 def _family(name: str):
     """(linkfun, linkinv, mu_eta, variance, dev_resids, initialize) of an R family."""
     if name == "gaussian":
@@ -54,11 +61,17 @@ def _family(name: str):
                 lambda y, wt: y.astype(float))
     if name in ("binomial", "quasibinomial"):
         def linkinv(e):
-            return 1.0 / (1.0 + np.exp(-e))
+            # R's logit_linkinv (src/library/stats/src/family.c): exp(η) held to [ε, 1/ε] beyond |η| > 30,
+            # so μ never reaches 0 or 1 (the variance μ(1 − μ) stays positive in a separated fit)
+            tmp = np.where(e < -LOGIT_THRESH, _EPS, np.where(e > LOGIT_THRESH, 1 / _EPS,
+                                                              np.exp(np.clip(e, -LOGIT_THRESH, LOGIT_THRESH))))
+            return tmp / (1 + tmp)
 
         def mu_eta(e):
-            ex = np.exp(-np.abs(e))
-            return ex / (1 + ex) ** 2
+            # R's logit_mu_eta: exp(η)/(1 + exp(η))², ε beyond |η| > 30
+            ex = np.exp(np.clip(e, -LOGIT_THRESH, LOGIT_THRESH))
+            opexp = 1 + ex
+            return np.where((e > LOGIT_THRESH) | (e < -LOGIT_THRESH), _EPS, ex / (opexp * opexp))
 
         def dev(y, mu, wt):
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -127,3 +127,26 @@ def test_fit_of_many_rows_by_blocks_equals_one_factorization(family, monkeypatch
     assert blocks.deviance == pytest.approx(whole.deviance, rel=1e-12)
     if family == "gaussian":
         np.testing.assert_allclose(blocks.coef, sm.WLS(y, X, weights=prior).fit().params, rtol=1e-10)
+
+
+SEPARATION = pd.read_csv(GOLDEN / "r_glm_separation_expected.csv", dtype={"value": float})
+
+
+def test_logit_link_and_a_separated_fit_match_r():
+    """R's logit link holds exp(η) to [ε, 1/ε] beyond |η| > 30 (family.c), so μ never reaches 0 or 1: the
+    same μ and dμ/dη as R's at these points, and glm.fit on perfectly separated data stops as R's does —
+    25 iterations, not converged, the coefficients and the deviance of R (tests/golden/r_glm_separation.R).
+    Without the bounds μ became 0 or 1 and the fit failed ('the model fit diverged')."""
+    from analysis.glm import _family
+
+    ex = dict(zip(SEPARATION.quantity, SEPARATION.value))
+    _, linkinv, mu_eta, *_ = _family("binomial")
+    for e in ("-40", "-30.5", "-30", "-5", "0", "5", "30", "30.5", "40"):
+        eta = np.array([float(e)])
+        assert linkinv(eta)[0] == pytest.approx(ex[f"linkinv|{e}"], rel=1e-15), e
+        assert mu_eta(eta)[0] == pytest.approx(ex[f"mu_eta|{e}"], rel=1e-15), e
+    X = np.column_stack([np.ones(20), np.arange(1, 21.0)])
+    fit = glm_fit(X, (np.arange(1, 21) > 10).astype(float), np.ones(20), "binomial")
+    assert (fit.iterations, fit.converged) == (int(ex["separated|iterations"]), bool(ex["separated|converged"]))
+    assert fit.coef == pytest.approx([ex["separated|intercept"], ex["separated|slope"]], rel=1e-9)
+    assert fit.deviance == pytest.approx(ex["separated|deviance"], rel=1e-8)

@@ -32,6 +32,7 @@ from analysis.indicators import AreaSpec, normalize_na_policy
 from analysis.sufficient import ItemTable, SparseCube, engine_from_units, indicators_from_totals
 from survey.errors import MinyiError
 from survey.progress import stage
+from survey.project_files import CONFIG
 
 from . import is_url
 from . import sql as S
@@ -69,11 +70,11 @@ def load_url_source(url: str, runner, questionnaire: Optional[Path] = None):
             raise MinyiError.of("usage", file=url, reason=f"no questionnaire for {url}: put questionnaire.yaml "
                                 "next to the Parquet files or pass --questionnaire")
         q = load_questionnaire_text(text, where)
-    text = runner.read_text(_url_join(url, "minyi.yaml"))
+    text = runner.read_text(_url_join(url, CONFIG))
     try:
         cfg = (yaml.safe_load(text) if text else None) or {}
     except yaml.YAMLError as e:
-        raise MinyiError.of("usage", file=_url_join(url, "minyi.yaml"), reason=f"minyi.yaml is not valid YAML: {e}") from None
+        raise MinyiError.of("usage", file=_url_join(url, CONFIG), reason=f"{CONFIG} is not valid YAML: {e}") from None
     return q, cfg
 
 
@@ -84,7 +85,7 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     import yaml
 
     from survey.qload import load_questionnaire
-    from survey.store import CONFIG, DB, Project
+    from survey.store import DB, Project
 
     if is_url(data):
         raise MinyiError.of("usage", file=str(data), reason=f"{data} is a URL: a folder on a cluster's file system "
@@ -403,8 +404,8 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
     from report.pipeline import analysis_columns, analyze
 
     cfg = {}
-    if (Path(data) / "minyi.yaml").exists():
-        cfg = yaml.safe_load((Path(data) / "minyi.yaml").read_text(encoding="utf-8")) or {}
+    if (Path(data) / CONFIG).exists():
+        cfg = yaml.safe_load((Path(data) / CONFIG).read_text(encoding="utf-8")) or {}
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     with stage(f"checking the Parquet files of {data}"):
         check_parquet_folder(data, q, design)

@@ -198,7 +198,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                             suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
     today = today or dt.date.today()
     q = project.questionnaire
-    settings = ledger_settings(project.config, str(project.root / "minyi.yaml"))
+    settings = ledger_settings(project.config, project.config_file)
     min_cell = int(project.config.get("min_cell", MIN_CELL))
     i = waves.index(wave)
     cur = wave_findings(project, wave, min_cell=min_cell, confidence=confidence)
@@ -224,7 +224,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
             changes.append(BriefChange(nm, c["measure"], c["previous"], c["current"], c["diff"], c["p"],
                                        "up" if c["diff"] > 0 else "down"))
         changes.sort(key=lambda x: (x.direction != "down", -abs(x.diff / x.previous) if x.previous else 0))
-    units = responsible_units(q, project.config, str(project.root / "minyi.yaml"))
+    units = responsible_units(q, project.config, project.config_file)
     proposals = propose(cur, prev, settings, q, confidence)
     ranked = sorted(proposals, key=_severity, reverse=True)
     lead = org or "市文明办"  # a problem no unit owns (e.g. overall satisfaction) is the lead office's

@@ -215,7 +215,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
 
         raise MinyiError.of("unknown-wave", file=str(project.root), wave=wave,
                             suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
-    settings = ledger_settings(project.config, str(project.root / "minyi.yaml"))
+    settings = ledger_settings(project.config, project.config_file)
     min_cell = int(project.config.get("min_cell", MIN_CELL))
     q = project.questionnaire
     i = waves.index(wave)
@@ -242,7 +242,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
         checks.append((it, v))
     unresolved = {it.key for it in stored if it.status != VERIFIED}
     fixed_now = {it.key for it, v in checks if v.fixed}
-    units = responsible_units(q, project.config, str(project.root / "minyi.yaml"))
+    units = responsible_units(q, project.config, project.config_file)
     deadline = _deadline(project, wave, settings)
     new_items = []
     for p in proposals:

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from survey.errors import MinyiError
 from survey.margins import read_margin_file
 from survey.messages import did_you_mean
+from survey.project_files import CONFIG
 from survey.questionnaire import Questionnaire
 
 
@@ -39,7 +40,7 @@ def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
     """
     from .pipeline import composition_questions
 
-    cfg = str(config_file or root / "minyi.yaml")
+    cfg = str(config_file or root / CONFIG)
     if not spec:
         return {}, {}
     if not isinstance(spec, dict):

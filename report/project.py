@@ -117,7 +117,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     cfg = project.config
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     stored = {c for c, _ in column_types(q)}
-    check_design_columns(design, stored, config=str(project.root / "minyi.yaml"), source="the responses",
+    check_design_columns(design, stored, config=project.config_file, source="the responses",
                          fallback="name a question or column of the questionnaire")
     cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]
     data, _ = project.responses(wave, columns=cols, codes_float32=True)
@@ -134,14 +134,14 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
             res = analyze(q, data, by=by, design=design, wave=wave, na_policy=na, ci_method=ci, confidence=confidence,
                           df=df, quality=quality, population=population, weighting=method, population_total=total,
                           themes=themes, consume=True)
-            res["meta"]["owners"] = responsible_units(q, cfg, str(project.root / "minyi.yaml"))
+            res["meta"]["owners"] = responsible_units(q, cfg, project.config_file)
             return res
     except WeightingError as e:
         margins = cfg.get("margins") or {}
         rel = margins.get(e.variable) if e.variable in margins else None
         if rel is None:  # keyed by question id in minyi.yaml
             rel = next((v for k, v in margins.items() if k == composition_questions(q).get(e.variable)), None)
-        where = str(project.root / rel) if rel else str(project.root / "minyi.yaml")
+        where = str(project.root / rel) if rel else project.config_file
         raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
                             hint="check the margin's categories against the questionnaire's options") from None
 
@@ -185,7 +185,7 @@ def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional
     w = cfg.get("weighting")
     if not w:
         return None
-    path = str(project.root / "minyi.yaml")
+    path = project.config_file
     method = w.get("method") if isinstance(w, dict) else None
     if method not in WEIGHT_METHODS:
         raise MinyiError.of("config-key", file=path, key="weighting.method",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from .errors import MinyiError
+from .project_files import CONFIG
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def parse_override(text: str) -> tuple[str, float]:
 class Limits:
     """The limits in force: defaults, then ``minyi.yaml`` ``limits:``, then ``--limit`` (see module docstring)."""
 
-    def __init__(self, config: Optional[Mapping[str, Any]] = None, source: str = "minyi.yaml"):
+    def __init__(self, config: Optional[Mapping[str, Any]] = None, source: str = CONFIG):
         self.values = {k: lim.default for k, lim in LIMITS.items()}
         for k, v in (config or {}).items():
             self.values[str(k)] = _number(str(k), v, f"{source} limits")

@@ -80,7 +80,7 @@ class Project:
         except yaml.YAMLError as e:
             raise MinyiError.of("yaml-syntax", file=str(self.root / CONFIG), reason=str(e).splitlines()[0])
         if not isinstance(self.config, dict):
-            raise MinyiError.of("config-key", file=str(self.root / CONFIG), key="minyi.yaml",
+            raise MinyiError.of("config-key", file=str(self.root / CONFIG), key=CONFIG,
                                 reason="the config must be a mapping", hint="restore the file written by survey init")
         self._check_config()
         self.limits = Limits(self.config.get("limits"), str(self.root / CONFIG))
@@ -88,6 +88,11 @@ class Project:
         self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE, limits=self.limits)
         responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
         self._types = dict(column_types(self.questionnaire))
+
+    @property
+    def config_file(self) -> str:
+        """The path of the project's settings file (``minyi.yaml``), as messages name it."""
+        return str(self.root / CONFIG)
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -153,7 +158,7 @@ class Project:
         path = str(self.root / CONFIG)
         for k in self.config:
             if k not in CONFIG_KEYS:
-                raise MinyiError.of("unknown-key", file=path, key=k, where="minyi.yaml",
+                raise MinyiError.of("unknown-key", file=path, key=k, where=CONFIG,
                                     suggestion=did_you_mean(k, sorted(CONFIG_KEYS)))
         ex = self.config.get("exclusions") or {}
         if not isinstance(ex, dict):

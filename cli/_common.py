@@ -32,6 +32,17 @@ def _echo_json(obj) -> None:
     typer.echo(text)
 
 
+def open_project(dir: Path):
+    """The project in ``dir`` (:meth:`survey.store.Project.open`); a folder that is none is told before
+    the store's libraries load (:func:`survey.project_files.require_project`)."""
+    from survey.project_files import require_project
+
+    require_project(dir)
+    from survey.store import Project
+
+    return Project.open(dir)
+
+
 # ----------------------------------------------------------------------------- shared option groups
 # The design options are defined once and reused by every estimating command.
 WeightOpt = Annotated[Optional[str], typer.Option(

@@ -9,6 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
+from ._common import open_project
 
 
 @app.command()
@@ -75,9 +76,8 @@ def links(
     """
     from report.fonts import font_face_css
     from survey.collect.links import check_base_url, make_links, project_secret, write_links
-    from survey.store import Project
 
-    p = Project.open(dir)
+    p = open_project(dir)
     base = check_base_url(base_url)
     made = make_links(p.questionnaire, site=site, district=district, collectors=list(collector or []) + list(more or []))
     write_links(p.questionnaire, made, base, project_secret(p.root), out, font_css=font_face_css, pdf=pdf)

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, progress_shown
+from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, progress_shown, open_project
 
 
 @app.command()
@@ -57,9 +57,7 @@ def import_(
     """
     import yaml as _yaml
 
-    from survey.store import Project
-
-    p = Project.open(dir)
+    p = open_project(dir)
     mp = None
     if mapping is not None:
         from survey.errors import MinyiError
@@ -97,9 +95,7 @@ def remove_import(
 
         survey remove-import city2026 3
     """
-    from survey.store import Project
-
-    res = Project.open(dir).remove_import(import_id)
+    res = open_project(dir).remove_import(import_id)
     if json_out:
         _echo_json(res)
         return
@@ -116,9 +112,7 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
 
         survey status city2026
     """
-    from survey.store import Project
-
-    st = Project.open(dir).status()
+    st = open_project(dir).status()
     if json_out:
         _echo_json(st)
         return
@@ -154,9 +148,7 @@ def quarantine(
 
         survey quarantine city2026 --wave 2026Q1 --export problems.xlsx
     """
-    from survey.store import Project
-
-    df = Project.open(dir).quarantine(wave)
+    df = open_project(dir).quarantine(wave)
     if export is not None:
         _write_table(df, export)
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")
@@ -186,10 +178,9 @@ def check(
 
         survey check city2026 --wave 2026Q1
     """
+    p = open_project(dir)
     from survey.quality import FLAG_NAMES
-    from survey.store import Project
 
-    p = Project.open(dir)
     with progress_shown(json_out=json_out, quiet=quiet):
         flags = p.check(wave)
     rules = {**p.config.get("exclusions", {})}
@@ -247,9 +238,8 @@ def export(
         survey export city2026 --format sav --wave 2026Q1 --out clean.sav
     """
     from survey.export import export_project
-    from survey.store import Project
 
-    text = export_project(Project.open(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii,
+    text = export_project(open_project(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii,
                           keep_excluded=keep_excluded)
     if text is not None:
         typer.echo(text, nl=False)

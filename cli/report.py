@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import NaOpt, QuietOpt, _formats, progress_shown
+from ._common import NaOpt, QuietOpt, _formats, progress_shown, open_project
 
 
 @app.command()
@@ -58,7 +58,6 @@ def report(
     from analysis.indicators import NA_POLICIES
     from report.pipeline import grouping_choices
     from report.project import report_project
-    from survey.store import Project
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
@@ -66,7 +65,7 @@ def report(
         raise typer.BadParameter(f"--style must be gbt9704 or plain, not {style!r}")
     if na is not None and na.strip().lower() not in NA_POLICIES:
         raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
-    project = Project.open(dir)
+    project = open_project(dir)
     names = None
     if by is not None:
         names = [b.strip() for b in by.split(",") if b.strip()]

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, JsonOpt, NaOpt, _echo_json
+from ._common import ConfOpt, JsonOpt, NaOpt, _echo_json, open_project
 
 
 def _names(values: Optional[List[str]]) -> Optional[list]:
@@ -51,11 +51,10 @@ def trend(
     """
     from report.pipeline import grouping_choices
     from report.trend import project_trend, trend_lines
-    from survey.store import Project
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
-    project = Project.open(dir)
+    project = open_project(dir)
     if by is not None and by not in grouping_choices(project.questionnaire):
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
                                  param_hint="'--by'")
@@ -111,9 +110,8 @@ def score(
         survey score city2026 --framework framework.yaml --json
     """
     from report.score import project_scores
-    from survey.store import Project
 
-    project = Project.open(dir)
+    project = open_project(dir)
     res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
                          na_policy=na.strip().lower() if na else None)
     if json_out:
@@ -152,9 +150,8 @@ def ledger(
     """
     from report.ledger import project_ledger, update_ledger, write_ledger
     from survey.ledger import LedgerStore
-    from survey.store import Project
 
-    project = Project.open(dir)
+    project = open_project(dir)
     if update is not None:
         if wave is not None:
             raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
@@ -203,9 +200,8 @@ def brief(
         survey brief city2026 --wave 2026Q3
     """
     from report.brief import brief_lines, build_brief
-    from survey.store import Project
 
-    project = Project.open(dir)
+    project = open_project(dir)
     b = build_brief(project, wave, org=org)
     if not format:
         for line in brief_lines(b):

@@ -6,3 +6,17 @@ Kept apart from :mod:`survey.store` so that a module that must stay light (the c
 CONFIG = "minyi.yaml"  # the project's settings
 DB = "minyi.duckdb"  # the DuckDB store of imports, responses, checks and history
 QFILE = "questionnaire.yaml"  # the project's copy of its questionnaire
+
+
+def require_project(root) -> "Path":
+    """``root`` as a :class:`~pathlib.Path` when it holds a project (its settings and its store), else
+    :meth:`survey.store.Project.open`'s one message (``not-a-project``) — told before the store's
+    libraries (pandas, DuckDB) load, so a mistyped folder is answered at once."""
+    from pathlib import Path
+
+    from .errors import MinyiError
+
+    root = Path(root)
+    if not (root / CONFIG).exists() or not (root / DB).exists():
+        raise MinyiError.of("not-a-project", file=str(root), path=str(root))
+    return root

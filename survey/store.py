@@ -40,7 +40,7 @@ from analysis.thresholds import MIN_CELL, SMALL_BASE
 
 from .atomic import atomic_write_text
 from .check_signature import check_signature, quality_params
-from .project_files import CONFIG, DB, QFILE  # noqa: F401  (re-exported)
+from .project_files import CONFIG, DB, QFILE, require_project  # noqa: F401  (re-exported)
 from .dbfile import open_db, private_files
 from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
@@ -122,10 +122,7 @@ class Project:
 
     @classmethod
     def open(cls, root: str | Path) -> "Project":
-        root = Path(root)
-        if not (root / CONFIG).exists() or not (root / DB).exists():
-            raise MinyiError.of("not-a-project", file=str(root), path=str(root))
-        return cls(root)
+        return cls(require_project(root))
 
     def connect(self):
         """A DuckDB connection (owner-only files; waits for a busy database; one readable error for a

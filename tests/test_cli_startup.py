@@ -50,3 +50,19 @@ def test_the_package_main_runs_by_path_as_spark_submit_runs_it(tmp_path):
                                 "civic_hot_issues.yaml")], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert by_path.returncode == as_module.returncode == 0, by_path.stderr
     assert by_path.stdout == as_module.stdout and by_path.stdout.strip()
+
+
+@pytest.mark.parametrize("cmd", ["status", "check", "quarantine"])
+def test_a_folder_that_is_no_project_is_told_before_the_data_stack_loads(cmd, tmp_path):
+    """A mistyped project folder gets the one not-a-project message (exit 1) without pandas, NumPy,
+    DuckDB or Arrow being imported first (survey.project_files.require_project)."""
+    missing = tmp_path / "no-such-project"
+    out = subprocess.run([sys.executable, "-c", f"import cli, sys, json\ncli._exit.called_from_console = False\n"
+                          f"rc = cli.main([{cmd!r}, {str(missing)!r}])\n"
+                          "print(json.dumps([rc, sorted(sys.modules)]), file=sys.stdout)"],
+                         capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "80"})
+    rc, mods = json.loads(out.stdout.strip().splitlines()[-1])
+    assert rc == 1 and out.stderr.strip() == (f"{missing}: error: {missing} is not a minyi project "
+                                               f"(create one with: survey init {missing} --questionnaire Q.yaml)")
+    assert [m for m in ("pandas", "numpy", "duckdb", "pyarrow") if m in mods] == []

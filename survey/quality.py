@@ -114,12 +114,12 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     if "respondent_id" in frame.columns:
         ids = frame["respondent_id"].astype("string").str.strip()
         ids = ids.where(ids != "", None)
-        dup = _repeated_rows(frame["respondent_id"], ids, sums() if stored is not None else None)
+        dup = _repeated_rows(frame["respondent_id"], ids, sums())
         add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
     arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
-        given = sums() if stored is not None else None
+        given = sums()
         h, nonblank = answer_hashes(arrays, n) if given is None else (given.hashes, given.answered)
         ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
         if ident.any():
@@ -168,16 +168,10 @@ def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndar
     and combined column by column; the columns are taken in two halves, hashed on two threads when there
     are (:func:`survey.cores.threads`; numpy releases the GIL) and combined — the same halves and the
     same hash on one thread."""
-    from concurrent.futures import ThreadPoolExecutor
+    from .cores import in_two
 
-    from .cores import threads
-
-    halves = [arrays[: len(arrays) // 2], arrays[len(arrays) // 2:]]
-    if threads() > 1 and n >= PARALLEL_ROWS:
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-check") as ex:
-            (h1, b1), (h2, b2) = ex.map(lambda cols: mix_columns(cols, n), halves)
-    else:
-        (h1, b1), (h2, b2) = (mix_columns(cols, n) for cols in halves)
+    parts = [arrays[: len(arrays) // 2], arrays[len(arrays) // 2:]]
+    (h1, b1), (h2, b2) = in_two(lambda cols: mix_columns(cols, n), parts, n, "minyi-check")
     return (h1 * np.uint64(1000003)) ^ h2, b1 | b2
 
 

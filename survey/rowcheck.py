@@ -23,6 +23,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .cores import halves, in_two
 from .messages import problem
 from .questionnaire import Questionnaire
 from .skip import asked_masks
@@ -136,33 +137,8 @@ class _Cols:
     def blank(self, cols: list[str]) -> np.ndarray:
         """Rows with no answer in any of ``cols``; each column's presence computed on two threads when
         there are (numpy releases the GIL; the cache only ever gets the same array for a column)."""
-        _split(lambda part: [self.has(c) for c in part], _halves(cols, lambda c: 1), len(self.frame))
+        in_two(lambda part: [self.has(c) for c in part], halves(cols), len(self.frame), "minyi-rowcheck")
         return ~self.any(cols)
-
-
-def _halves(items: list, size) -> list[list]:
-    """``items`` in two consecutive parts of about equal total ``size`` (order kept)."""
-    total = sum(size(i) for i in items)
-    acc, cut = 0, len(items)
-    for k, i in enumerate(items):
-        if acc >= total / 2:
-            cut = k
-            break
-        acc += size(i)
-    return [items[:cut], items[cut:]]
-
-
-def _split(work, parts: list[list], n_rows: int) -> list:
-    """``work(part)`` for each part, on two threads when there are and the rows are many
-    (:data:`survey.cores.PARALLEL_ROWS`), else one after the other; results in the parts' order."""
-    from .cores import PARALLEL_ROWS, threads
-
-    if threads() > 1 and n_rows >= PARALLEL_ROWS and all(parts):
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-rowcheck") as ex:
-            return list(ex.map(work, parts))
-    return [work(p) for p in parts]
 
 
 def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None,
@@ -186,8 +162,8 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     asked = asked_masks(q, frame)
     # the questions in two consecutive parts (about equal columns), each with its own records, checked
     # on two threads when there are: the records come out in the same order either way
-    parts = _split(lambda qs: _check_questions(qs, frame, rows, C, live, asked, n).parts,
-                   _halves(list(q.questions), lambda qq: len(qq.columns())), n)
+    parts = in_two(lambda qs: _check_questions(qs, frame, rows, C, live, asked, n).parts,
+                   halves(q.questions, lambda qq: len(qq.columns())), n, "minyi-rowcheck")
     col.parts += [p for part in parts for p in part]
     out = col.result()
     if prior is not None and len(prior) and len(out) and "target" in prior.columns:

@@ -192,18 +192,14 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
 def _int16_as_float32(columns: list) -> list[tuple]:
     """Int16 Arrow columns as float32 numpy, NaN where null: ``(int16 Arrow array, float32 array)`` per
     column, for :attr:`ImportedTable.codes`.  One conversion of the values and one masked fill from the
-    validity bitmap (Arrow's cast, then pandas filling NaN, were two passes and two arrays); the columns are
-    converted on two threads when there are (:func:`survey.cores.threads`; numpy releases the GIL), each
-    column alone, so the result is the same on one."""
-    from ..cores import PARALLEL_ROWS, threads
+    validity bitmap (Arrow's cast, then pandas filling NaN, were two passes and two arrays); the columns
+    in two halves on two threads when there are (:func:`survey.cores.in_two`), each column alone, so the
+    result is the same on one."""
+    from ..cores import halves, in_two
 
     n = len(columns[0]) if columns else 0
-    if threads() > 1 and len(columns) > 1 and n >= PARALLEL_ROWS:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="minyi-import") as ex:
-            return list(ex.map(_one_int16_as_float32, columns))
-    return [_one_int16_as_float32(c) for c in columns]
+    parts = in_two(lambda cols: [_one_int16_as_float32(c) for c in cols], halves(columns), n, "minyi-import")
+    return [r for part in parts for r in part]
 
 
 def _one_int16_as_float32(col) -> tuple:

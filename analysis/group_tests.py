@@ -176,9 +176,10 @@ def group_vs_rest_coded(design: Design, items: Sequence[CodedItem], codes: np.nd
     return _group_vs_rest(design, list(items), codes, labels, order, valid_rows)
 
 
-def valid_for_some(items: Sequence[CodedItem]) -> np.ndarray:
-    """The rows whose answer counts for at least one of ``items`` (weights not looked at)."""
-    out = np.zeros(len(items[0].codes) if items else 0, dtype=bool)
+def valid_for_some(items: Sequence, n: Optional[int] = None) -> np.ndarray:
+    """The rows whose answer counts for at least one of ``items`` (weights not looked at); ``n``: the rows
+    (default: those of the first item's codes)."""
+    out = np.zeros(len(items[0].codes) if n is None else n, dtype=bool)
     for it in items:
         out |= it.rows_valid(None)
     return out
@@ -201,9 +202,7 @@ def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Seque
     w_pos = w > 0
     known = codes >= 0
     if valid_rows is None:
-        any_valid = np.zeros(design.n, dtype=bool)
-        for it in items:
-            any_valid |= it.rows_valid(None)
+        any_valid = valid_for_some(items, design.n)
     else:
         any_valid = np.array(valid_rows, dtype=bool)  # the caller's, copied (changed below)
     if not w_pos.all():

@@ -123,10 +123,14 @@ class CellTotals:
     ``chunk_rows`` rows at a time, never for every row at once (the other paths form them once).
     ``rows``: the design rows that ``groups`` and ``X`` describe (other rows contribute nothing;
     default: every row) — passing only the rows that contribute, ordered by category, spares copies
-    of the features."""
+    of the features.  ``U``: the coefficients :meth:`covariance` will be asked for, when the caller
+    knows them (G × F × m): the unclustered chunked paths then sum the projected products
+    (x_i·U_g)(x_i·U_g)ᵀ (m × m per category) instead of Q_g (F × F), F·m + m² products per row instead
+    of F(F + 1)/2 — the group tests' 2J features against their few groups.  The same sums in another
+    order (tested against Q); :meth:`covariance` then accepts only those coefficients."""
 
     def __init__(self, design: Design, groups: np.ndarray, n_groups: int, X=None,
-                 rows: Optional[np.ndarray] = None, chunk_rows: int = CHUNK_ROWS):
+                 rows: Optional[np.ndarray] = None, chunk_rows: int = CHUNK_ROWS, U: Optional[np.ndarray] = None):
         if not supported(design):
             raise ValueError("calibrated, multistage and replicate designs need row-level influence values")
         self.design = design
@@ -146,6 +150,14 @@ class CellTotals:
         F = self.F
         parts = _design_parts(design)
         self.onerow = parts["onerow"]
+        self.U = self.QU = None  # the coefficients given, and the projected quadratic sums (G × m × m)
+        if U is not None:
+            U = np.asarray(U, dtype=float)
+            U = U[:, None, :] if U.ndim == 2 else U
+            if U.shape[:2] != (self.G, F):
+                raise ValueError(f"U must be {self.G} × {F} × m")
+            if 2 * U.shape[2] < F:  # fewer products than Q's
+                self.U = U
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
         uniform = parts.get("uniform") if self.onerow else None
@@ -184,6 +196,7 @@ class CellTotals:
         w0, s0 = uniform
         self = cls.__new__(cls)
         self.design, self.G, self.F, self.onerow, self.H = design, len(counts), 1, True, 1
+        self.U = self.QU = None
         tot = np.asarray(counts, dtype=float).reshape(self.G, 1)
         self.Q = tot[:, :, None] * (s0 * w0 * w0)
         self.Ls = (tot * (s0 * w0)).reshape(1, self.G)
@@ -223,6 +236,15 @@ class CellTotals:
                 tot[:, f] = np.bincount(groups, weights=xf, minlength=G)
                 for e in range(f, F):
                     Q[:, f, e] = Q[:, e, f] = np.bincount(groups, weights=xf * Xa[:, e], minlength=G)
+        elif self.U is not None:  # projected: x·U_g per row (m columns), summed as (x·U_g)ᵀ(x·U_g)
+            m = self.U.shape[2]
+            QU = np.zeros((G, m, m))
+            for c, at in _chunks(groups, G, chunk_rows):
+                blk = np.asarray(feats(at), dtype=float)
+                Z = blk @ self.U[c]
+                QU[c] += Z.T @ Z
+                tot[c] += blk.sum(0)
+            self.QU = QU * (s0 * w0 * w0)
         else:  # matrix products over the rows of each category, a chunk of rows at a time
             for c, at in _chunks(groups, G, chunk_rows):
                 blk = np.asarray(feats(at), dtype=float)
@@ -272,18 +294,29 @@ class CellTotals:
                 for e in range(f, F):
                     Q[:, f, e] = Q[:, e, f] = np.bincount(g, weights=sw2 * xf * Xa[:, e], minlength=G)
         else:  # matrix products over the rows of each stratum × category, a chunk of rows at a time
+            if self.U is not None:
+                m = self.U.shape[2]
+                self.QU = np.zeros((G, m, m))
             for c, at in _chunks(key, H * G, chunk_rows):
                 blk = np.asarray(feats(at), dtype=float)
                 wb, sb = wz[at], s[at]
                 if _constant(wb) and _constant(sb):  # one weight and factor in the block (equal weights)
-                    Q[c % G] += (sb[0] * wb[0] * wb[0]) * (blk.T @ blk)
+                    if self.QU is not None:
+                        Z = blk @ self.U[c % G]
+                        self.QU[c % G] += (sb[0] * wb[0] * wb[0]) * (Z.T @ Z)
+                    else:
+                        Q[c % G] += (sb[0] * wb[0] * wb[0]) * (blk.T @ blk)
                     tot = blk.sum(0)
                     Ls[c] += (sb[0] * wb[0]) * tot
                     Lw[c] += wb[0] * tot
                     continue
                 r = np.sqrt(sb * wb * wb)
                 sblk = np.multiply(blk, r[:, None], order="F" if blk.strides[0] == blk.itemsize else "C")
-                Q[c % G] += sblk.T @ sblk
+                if self.QU is not None:
+                    Z = sblk @ self.U[c % G]
+                    self.QU[c % G] += Z.T @ Z
+                else:
+                    Q[c % G] += sblk.T @ sblk
                 # einsum: BLAS is many times slower on these tall, narrow products
                 Ls[c] += np.einsum("i,if->f", sb * wb, blk)
                 Lw[c] += np.einsum("i,if->f", wb, blk)
@@ -303,7 +336,12 @@ class CellTotals:
         Uf = U.reshape(self.G * self.F, m)
         if not self.onerow:
             return design.variance_of_psu_totals(self.T @ Uf, self.st, self.fr, present_strata=pres)
-        quad = np.einsum("gfe,gfm,gen->mn", self.Q, U, U, optimize=True)
+        if self.QU is not None:  # summed projected on the coefficients given to the constructor
+            if U.shape != self.U.shape or not np.array_equal(U, self.U):
+                raise ValueError("these totals were summed for other coefficients U")
+            quad = self.QU.sum(axis=0)
+        else:
+            quad = np.einsum("gfe,gfm,gen->mn", self.Q, U, U, optimize=True)
         S = self.Ls @ Uf                                           # H × m
         Zb = (self.Lw @ Uf) / np.maximum(self.n_h, 1)[:, None]    # H × m
         ZS = Zb.T @ S

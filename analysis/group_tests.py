@@ -328,7 +328,7 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         U[rest, 0::2, g] = (pC - shift[rest]) / (J * WC[g])
     var = np.full(G, np.nan)
     if th:
-        var = np.diag(CellTotals(design, gr, G, features, rows=rows).covariance(U, present))
+        var = np.diag(CellTotals(design, gr, G, features, rows=rows, U=U).covariance(U, present))
     out = []
     for g, lab in enumerate(labels):
         nD = int(nv[g])

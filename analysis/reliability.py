@@ -13,6 +13,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .design import BLOCK_ROWS
+
 
 @dataclass
 class Alpha:
@@ -32,31 +34,86 @@ def _alpha_from(tv: float, item_var_sum: float, k: int, n: int) -> Optional[floa
 def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None, *, overwrite: bool = False) -> Alpha:
     """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring).
 
-    One pass over the complete rows: their covariance matrix S (k × k, centred, one matrix product).
-    The item variances are its diagonal; the variance of the total is ΣS, and that of ``total −
-    item j`` is ΣS − 2·Σ_l S_jl + S_jj (the variance of a sum, e.g. Lord & Novick 1968, ch. 4), so α
-    without item j needs no pass over the data per deleted item (at 300,000 rows × 16 items the copies
-    took seconds of ``survey analyze``).  ``overwrite``: ``X`` (float64, each column contiguous) may be
-    overwritten — the complete rows are then centred in its own columns instead of a copy (as
-    ``overwrite_a`` in SciPy's linear algebra).
+    The covariance matrix S (k × k) of the complete rows comes from one pass over blocks of rows
+    (:func:`_complete_covariance`).  The item variances are its diagonal; the variance of the total is
+    ΣS, and that of ``total − item j`` is ΣS − 2·Σ_l S_jl + S_jj (the variance of a sum, e.g. Lord &
+    Novick 1968, ch. 4), so α without item j needs no pass over the data per deleted item.
+    ``overwrite`` is accepted for compatibility and no longer needed: no rows × items copy is made.
     """
     X = np.asarray(X, dtype=float)
     k = X.shape[1]
     labels = list(items) if items is not None else [str(j) for j in range(k)]
-    # the complete rows, centred, column by column (each column contiguous: no rows × items temporaries)
-    ok = np.ones(X.shape[0], dtype=bool)
-    for j in range(k):
-        ok &= np.isfinite(X[:, j])
-    n = int(np.count_nonzero(ok))
-    if k < 2 or n < 2:
+
+    def block(lo: int, hi: int, out: np.ndarray) -> None:
+        out[:] = X[lo:hi]
+
+    return _alpha_of(*_complete_covariance(block, X.shape[0], k), k, labels)
+
+
+def cronbach_alpha_coded(codes: Sequence[np.ndarray], tables: Sequence[np.ndarray],
+                         items: Optional[Sequence[str]] = None) -> Alpha:
+    """:func:`cronbach_alpha` of the items whose score per row is ``tables[j][codes[j]]`` (answer codes,
+    e.g. :func:`analysis.domains.code_values`, and the score of each code, NaN = no score): the scores
+    are gathered a block of rows at a time, so no rows × items matrix is formed.  Equal to
+    ``cronbach_alpha(np.column_stack([t[c] for c, t in zip(codes, tables)]))`` (the same sums in
+    blocks; tested)."""
+    k = len(codes)
+    labels = list(items) if items is not None else [str(j) for j in range(k)]
+    tabs = [np.asarray(t, dtype=float) for t in tables]
+    n_rows = len(codes[0]) if k else 0
+    for c, t in zip(codes, tabs):
+        if len(c) != n_rows:
+            raise ValueError("cronbach_alpha_coded: the items' codes differ in length")
+        if len(c) and (int(c.min()) < 0 or int(c.max()) >= len(t)):
+            raise ValueError("cronbach_alpha_coded: a code outside its score table")
+
+    def block(lo: int, hi: int, out: np.ndarray) -> None:
+        for j in range(k):
+            np.take(tabs[j], codes[j][lo:hi].astype(np.intp), out=out[:, j], mode="clip")  # in range: checked
+
+    return _alpha_of(*_complete_covariance(block, n_rows, k), k, labels)
+
+
+def _complete_covariance(fill, n_rows: int, k: int) -> tuple[Optional[np.ndarray], int]:
+    """(S, n): the covariance matrix (ddof = 1) of the rows with every one of the k values finite, and
+    their number; ``fill(lo, hi, out)`` writes rows lo..hi into ``out`` ((hi − lo) × k).
+
+    Rows are taken :data:`analysis.design.BLOCK_ROWS` at a time (each block stays in the CPU cache).
+    The sums are of the values shifted by the first complete block's means c (the shifted-data
+    algorithm; Chan, Golub & LeVeque 1983): with d = Σ(x − c)/n, S = (Σ(x − c)(x − c)ᵀ − n·d dᵀ)/(n − 1),
+    free of the cancellation of raw sums of squares since c is close to the mean."""
+    S = np.zeros((k, k))
+    tot = np.zeros(k)
+    n = 0
+    shift = None
+    buf = np.empty((min(max(n_rows, 1), BLOCK_ROWS), k), order="F")
+    for lo in range(0, n_rows, BLOCK_ROWS):
+        hi = min(lo + BLOCK_ROWS, n_rows)
+        Xb = buf[: hi - lo]
+        fill(lo, hi, Xb)
+        ok = np.isfinite(Xb[:, 0]) if k else np.ones(hi - lo, dtype=bool)
+        for j in range(1, k):
+            ok &= np.isfinite(Xb[:, j])
+        m = int(np.count_nonzero(ok))
+        if m == 0:
+            continue
+        Xc = Xb[ok] if m < hi - lo else Xb.copy(order="C")
+        if shift is None:
+            shift = Xc.mean(axis=0)
+        Xc -= shift
+        tot += Xc.sum(axis=0)
+        S += Xc.T @ Xc
+        n += m
+    if n < 2 or k < 2:
+        return None, n
+    d = tot / n
+    return (S - n * np.outer(d, d)) / (n - 1), n
+
+
+def _alpha_of(S: Optional[np.ndarray], n: int, k: int, labels: list) -> Alpha:
+    """α and α without each item from the complete rows' covariance matrix S."""
+    if S is None:
         return Alpha(None, k, n, labels, [None] * k)
-    in_place = overwrite and X.dtype == np.float64 and X.strides[0] == X.itemsize
-    Cc = X[:n] if in_place else np.empty((n, k), order="F")
-    for j in range(k):
-        c = Cc[:, j]
-        np.compress(ok, X[:, j], out=c)  # in place: the kept rows move to the front (numpy buffers the overlap)
-        c -= c.mean()
-    S = (Cc.T @ Cc) / (n - 1)
     v = np.diag(S)
     tv = float(S.sum())
     dele = [None] * k

@@ -1,5 +1,5 @@
 """Reliability of each rating battery (a matrix question with scored answers) for the appendix:
-Cronbach's α of its rows' scores (:func:`analysis.reliability.cronbach_alpha`; 不了解/NA answers and
+Cronbach's α of its rows' scores (:func:`analysis.reliability.cronbach_alpha_coded`; 不了解/NA answers and
 unanswered rows leave the battery's complete cases)."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ from dataclasses import asdict
 from functools import partial
 from typing import Optional
 
-import numpy as np
 import pandas as pd
 
-from analysis.reliability import cronbach_alpha
+from analysis.reliability import cronbach_alpha_coded
 from survey.questionnaire import Questionnaire
 
 from .labels import label
@@ -23,16 +22,11 @@ def battery_alphas(qn: Questionnaire, frame: pd.DataFrame, coded: Optional[dict]
     ``coded``: the analysis's coded columns (:func:`report.item_scores.score_array`)."""
     out = []
     batteries = [q for q in qn.questions if q.type == "matrix" and q.scores and len(q.rows) >= 2]
-    # one rows × items buffer for every battery, filled column by column (each contiguous) and overwritten
-    # by the α computation: no new column-sized memory per battery
-    buf = np.empty((len(frame), max((len(q.rows) for q in batteries), default=0)), order="F")
     for q in batteries:
-        scores = q.scores
-        X = buf[:, :len(q.rows)]
-        for j, r in enumerate(q.rows):  # each row's scores gathered by answer code straight into X
-            codes, table = score_table(frame, f"{q.id}_{r.id}", scores, coded=coded)
-            np.take(table, codes, out=X[:, j])
-        a = cronbach_alpha(X, [r.label for r in q.rows], overwrite=True)
+        # each row's answer codes and the score of each code; the scores are gathered a block of rows at a
+        # time inside the α computation (no rows × items matrix)
+        pairs = [score_table(frame, f"{q.id}_{r.id}", q.scores, coded=coded) for r in q.rows]
+        a = cronbach_alpha_coded([c for c, _ in pairs], [t for _, t in pairs], [r.label for r in q.rows])
         rec = asdict(a)
         rec.update(question=q.id, text=q.text)
         out.append(rec)

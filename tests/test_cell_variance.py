@@ -141,6 +141,13 @@ def _check_aggregated(rng, d, n_features, all_in: bool = False):
     # stratum) comes out as rounding of the size of the summed squares: the tolerance is relative to those
     scale = max(np.nanmax(np.abs(ref)) if np.isfinite(ref).any() else 1.0, float((z * z).sum()))
     np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-10 * scale)
+    # the coefficients given up front: the chunked unclustered paths sum x·U_g instead of Q_g (F = 7, m ≤ 3)
+    tots = CellTotals(*args, **kw, U=U)
+    assert (tots.QU is not None) == (F == 7 and 2 * m < F and one_row_psus(d))
+    np.testing.assert_allclose(tots.covariance(U, present), ref, rtol=1e-10, atol=1e-10 * scale)
+    if tots.QU is not None:
+        with pytest.raises(ValueError, match="other coefficients"):
+            tots.covariance(U + 1.0, present)
 
 
 @pytest.mark.parametrize("clustered", [False, True])

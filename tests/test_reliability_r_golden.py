@@ -69,3 +69,56 @@ def test_alpha_one_pass_equals_direct_formula(seed):
         assert (a.alpha_if_deleted[j] is None) == (e is None)
         if e is not None:
             assert a.alpha_if_deleted[j] == pytest.approx(e, rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("block", [7, 64, 10**6])
+@pytest.mark.parametrize("seed", range(4))
+def test_alpha_from_codes_in_blocks_equals_direct_formula(monkeypatch, seed, block):
+    """The report's batteries: scores gathered by answer code a block of rows at a time
+    (cronbach_alpha_coded), the last block partial and some blocks without a complete row — the same α
+    as the textbook formula on the complete rows, and the same n."""
+    import analysis.reliability as rel
+    from analysis.domains import code_values
+
+    monkeypatch.setattr(rel, "BLOCK_ROWS", block)
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(50, 700)), int(rng.integers(2, 9))
+    X = np.clip(np.round(3 + rng.normal(size=(n, 1)) + rng.normal(size=(n, k))), 1, 5)
+    X[rng.random((n, k)) < 0.15] = np.nan
+    X[: min(n, 20)] = np.nan  # the first block(s) without a complete row
+    if seed % 2:
+        X[:, 0] += 1e6  # a large common level: the shifted sums keep the variance exact
+    pairs = [code_values(X[:, j]) for j in range(k)]
+    a = rel.cronbach_alpha_coded([c for c, _ in pairs], [v for _, v in pairs])
+    C = X[np.isfinite(X).all(axis=1)]
+    assert a.n == C.shape[0] and a.k == k
+    exp = _direct(C)
+    assert (a.alpha is None) == (exp is None)
+    if exp is not None:
+        assert a.alpha == pytest.approx(exp, rel=1e-9, abs=1e-12)
+        assert a.alpha == pytest.approx(cronbach_alpha(X).alpha, rel=1e-12, abs=1e-14)
+    for j in range(k):
+        e = _direct(np.delete(C, j, axis=1)) if k > 2 else None
+        assert (a.alpha_if_deleted[j] is None) == (e is None)
+        if e is not None:
+            assert a.alpha_if_deleted[j] == pytest.approx(e, rel=1e-9, abs=1e-12)
+
+
+def test_alpha_from_codes_equals_r():
+    from analysis.domains import code_values
+    from analysis.reliability import cronbach_alpha_coded
+
+    names, X = _data()
+    exp = {r["what"]: float(r["value"]) for r in csv.DictReader(open(GOLDEN / "r_reliability_expected.csv"))}
+    pairs = [code_values(X[:, j]) for j in range(X.shape[1])]
+    a = cronbach_alpha_coded([c for c, _ in pairs], [v for _, v in pairs], names)
+    assert a.n == exp["n"] and a.alpha == pytest.approx(exp["alpha"], abs=1e-12)
+    for nm, v in zip(names, a.alpha_if_deleted):
+        assert v == pytest.approx(exp[f"drop_{nm}"], abs=1e-12)
+
+
+def test_alpha_from_codes_rejects_codes_outside_the_table():
+    from analysis.reliability import cronbach_alpha_coded
+
+    with pytest.raises(ValueError, match="outside"):
+        cronbach_alpha_coded([np.array([0, 3], dtype=np.int16)] * 2, [np.array([1.0, 2.0])] * 2)

@@ -346,19 +346,15 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     fit = glm_fit(X_fit, yv[idx], w[idx] / mean_w, family)
     # influence of the coefficients (R svy.varcoef: estfun %*% Ainv), rows R does not keep are 0
     rw = (fit.residuals * fit.working_weights)[:, None]
-    np.multiply(X_fit, rw, out=X_fit)  # X_fit is the fit's own matrix: scaled in place
-    if every:
-        estfun = X_fit
-    else:
-        estfun = np.zeros((design.n, p))
-        estfun[idx] = X_fit
-    del X_fit
-    np.nan_to_num(estfun, copy=False)
+    np.multiply(X_fit, rw, out=X_fit)  # X_fit is the fit's own matrix: scaled in place (estfun of its rows)
+    np.nan_to_num(X_fit, copy=False)
     # the variance of the influence z = estfun·A⁻¹ is A⁻ᵀ V(estfun) A⁻¹: a linearisation variance is a
-    # quadratic form of the PSU totals, which z's are estfun's times A⁻¹ (no rows × p product formed)
+    # quadratic form of the PSU totals, which z's are estfun's times A⁻¹ (no rows × p product formed);
+    # estfun is 0 outside the fit's rows (Design.variance_of_rows: not formed for every row when it need not be)
     A_inv = fit.cov_unscaled
-    V = A_inv.T @ design.variance(estfun, present=w > 0) @ A_inv
-    del estfun
+    V_est = design.variance(X_fit, present=w > 0) if every else design.variance_of_rows(X_fit, idx, present=w > 0)
+    V = A_inv.T @ V_est @ A_inv
+    del X_fit
     degf = design.degf_in(w > 0)  # PSUs minus strata among the rows with weight
     df_res = degf + 1 - p
     # dispersion: svyvar of Pearson residuals (R residuals.svyglm: prior weights divided out)

@@ -166,14 +166,16 @@ def group_vs_rest(design: Design, ys: Sequence[np.ndarray], valids: Sequence[np.
 
 def group_vs_rest_coded(design: Design, items: Sequence[CodedItem], codes: np.ndarray,
                         labels: Sequence[str], order: Optional[np.ndarray] = None,
-                        valid_rows: Optional[np.ndarray] = None) -> list[GroupTest]:
+                        valid_rows: Optional[np.ndarray] = None, shared: Optional[dict] = None) -> list[GroupTest]:
     """:func:`group_vs_rest` of items given by their answer codes (:class:`CodedItem`): the same
     test, without a per-row array of every item (the report's group tests, from the coded columns).
     ``order``: :func:`group_order` of ``codes``, when the caller tests many items against one grouping
     (the rows are then put in group order without a sort per test); ``valid_rows``: the rows valid for
     some item (:func:`valid_for_some`), when the caller has them (the rate and index of items with the
-    same valid answers)."""
-    return _group_vs_rest(design, list(items), codes, labels, order, valid_rows)
+    same valid answers); ``shared``: a dict the caller keeps across the tests of one grouping — the tests'
+    rows and the items' codes gathered to them are kept there and reused by the next test with the same
+    rows (the rate and index of one indicator's items), instead of gathered again."""
+    return _group_vs_rest(design, list(items), codes, labels, order, valid_rows, shared)
 
 
 def valid_for_some(items: Sequence, n: Optional[int] = None) -> np.ndarray:
@@ -196,7 +198,8 @@ def group_order(codes: np.ndarray) -> np.ndarray:
 
 
 def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
-                   order: Optional[np.ndarray] = None, valid_rows: Optional[np.ndarray] = None) -> list[GroupTest]:
+                   order: Optional[np.ndarray] = None, valid_rows: Optional[np.ndarray] = None,
+                   shared: Optional[dict] = None) -> list[GroupTest]:
     w = np.asarray(design.weights, dtype=float)
     codes = np.asarray(codes)
     w_pos = w > 0
@@ -211,7 +214,7 @@ def _group_vs_rest(design: Design, items: list, codes: np.ndarray, labels: Seque
     # the domain's design df (R degf of the subset): its rows all have positive weight (any_valid above)
     dfv = float((design.rank_df(present) if getattr(design, "is_replicate", False) else design.degf_in(present)) - 1)
     if supported(design):
-        return _from_cell_totals(design, items, codes, labels, any_valid, present, dfv, order)
+        return _from_cell_totals(design, items, codes, labels, any_valid, present, dfv, order, shared)
     full = [it.full(w_pos) for it in items]
     return _from_rows(design, [y for y, _ in full], [v for _, v in full], codes, labels, any_valid, present, dfv)
 
@@ -263,7 +266,7 @@ def _from_rows(design: Design, ys: list, vs: list, codes: np.ndarray, labels: Se
 
 def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Sequence[str],
                       any_valid: np.ndarray, present: np.ndarray, dfv: float,
-                      order: Optional[np.ndarray] = None) -> list[GroupTest]:
+                      order: Optional[np.ndarray] = None, shared: Optional[dict] = None) -> list[GroupTest]:
     """:func:`group_vs_rest` for designs whose first-stage PSU totals give the variance: every group's
     influence values z (module docstring) are, for a row of group h, w·Σ_j (a_j v_j + b_j v_j (y_j − c_hj))
     with coefficients a_j, b_j of (tested group, h), so their variance follows from sums per PSU
@@ -277,15 +280,24 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     J = len(items)
     # the rows that contribute (valid for some item, in some group), ordered by group: the features are
     # built in that order, so every chunk of the unclustered path holds one group
-    rows = np.flatnonzero(present) if order is None else order[present[order]]  # present rows have a group
-    gr = codes[rows].astype(np.int64)
+    same = (shared is not None and shared.get("design") is design and shared.get("codes") is codes
+            and np.array_equal(shared["present"], present))
+    if same:  # the previous test's rows (the rate's, for the index of the same items)
+        rows, gr = shared["rows"], shared["gr"]
+    else:
+        rows = np.flatnonzero(present) if order is None else order[present[order]]  # present rows have a group
+        gr = codes[rows].astype(np.int64)
+        if order is None and len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
+            by = np.argsort(gr.astype(np.int16) if len(gr) and int(gr.max()) < 2**15 else gr, kind="stable")
+            rows, gr = rows[by], gr[by]
+        if shared is not None:
+            shared.clear()
+            shared.update(design=design, codes=codes, present=present, rows=rows, gr=gr, gathered={})
     G = max(len(labels), int(gr.max()) + 1 if len(rows) else 0)  # the labelled groups (and any code beyond them)
-    if order is None and len(rows) > 1 and np.any(gr[1:] < gr[:-1]):
-        order = np.argsort(gr.astype(np.int16) if G < 2**15 else gr, kind="stable")
-        rows, gr = rows[order], gr[order]
     unit = unit_weights(w)  # every weight 1 (the whole design's, looked at once per design): no gather
     wr = None if unit else w[rows]
-    items = [it.at_rows(rows) for it in items]  # position k of each item is design row rows[k]
+    # position k of each item is design row rows[k]
+    items = [_at_rows(it, rows, None if shared is None else shared["gathered"]) for it in items]
     WD = np.zeros((G, J))
     AD = np.zeros((G, J))
     every = slice(None)
@@ -337,6 +349,17 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
             continue
         out.append(finish_test(lab, th[g][0], th[g][1], float(var[g]), dfv, nD, n_all - nD))
     return out
+
+
+def _at_rows(item, rows: np.ndarray, gathered: Optional[dict]):
+    """``item.at_rows(rows)``; a coded item's codes gathered to ``rows`` once per codes array when the caller
+    keeps them (``gathered``: id of the codes → (codes, gathered codes), for the same rows)."""
+    if gathered is None or not isinstance(item, CodedItem):
+        return item.at_rows(rows)
+    hit = gathered.get(id(item.codes))
+    if hit is None or hit[0] is not item.codes:
+        hit = gathered[id(item.codes)] = (item.codes, item.codes[rows])
+    return CodedItem(hit[1], item.y, item.valid)
 
 
 def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC: int) -> GroupTest:

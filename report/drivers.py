@@ -50,6 +50,7 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         cnt = np.zeros(n, dtype=np.int32)
         x = np.empty(min(n, BLOCK_ROWS))
         ok = np.empty(min(n, BLOCK_ROWS), dtype=bool)
+        ci = np.empty(min(n, BLOCK_ROWS), dtype=np.intp)
         tables = []
         for m, col in cells:  # the item's scores (0 where none) and whether it has one, by answer code
             codes, table = score_table(frame, col, m.scores, 100.0, max(m.scores.values()), coded=coded)
@@ -59,11 +60,11 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         # in the CPU cache (the same additions in the same order as item by item over every row)
         for lo in range(0, n, BLOCK_ROWS):
             hi = min(lo + BLOCK_ROWS, n)
-            xb, okb, tb, cb = x[:hi - lo], ok[:hi - lo], tot[lo:hi], cnt[lo:hi]
+            xb, okb, tb, cb, c = x[:hi - lo], ok[:hi - lo], tot[lo:hi], cnt[lo:hi], ci[:hi - lo]
             for codes, score, has in tables:
-                c = codes[lo:hi]
-                np.take(score, c, out=xb)
-                np.take(has, c, out=okb)
+                c[:] = codes[lo:hi]  # the codes as indices once (np.take converts int16 at every call)
+                np.take(score, c, out=xb, mode="clip")  # codes index their tables: "clip" only skips a buffer
+                np.take(has, c, out=okb, mode="clip")
                 cb += okb
                 tb += xb
         s = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)

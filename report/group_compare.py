@@ -87,6 +87,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
         order = group_order(g.codes)  # the rows in group order, sorted once for all the grouping's tests
         size = np.bincount(g.codes[g.codes >= 0], minlength=len(g.labels))  # rows per group
         valid_of: dict = {}  # the last items' valid rows, by their codes and valid answers
+        shared: dict = {}  # the last test's rows and its items' codes gathered to them (group_vs_rest_coded)
         for ind in q.indicators:
             its = by_ind.get(ind.id)
             if not its:
@@ -102,7 +103,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                 if vkey not in valid_of:
                     valid_of.clear()
                     valid_of[vkey] = valid_for_some(cits)
-                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order, valid_of[vkey])
+                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order, valid_of[vkey], shared)
                 groups = []
                 for k, t in enumerate(tests):
                     rec = t.to_dict(alpha)

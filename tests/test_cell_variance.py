@@ -288,3 +288,26 @@ def test_independence_test_equals_crosstab(design):
             assert (got[k] is None) == (want[k] is None)
             if want[k] is not None:
                 assert got[k] == pytest.approx(want[k], rel=1e-10)
+
+
+@pytest.mark.parametrize("clustered,fpc,lonely,pps", CASES)
+def test_variance_of_rows_equals_variance_of_every_row(clustered, fpc, lonely, pps):
+    """Design.variance_of_rows (influence values 0 outside some rows, e.g. a model fitted to some rows):
+    the one-stratum simple random sample sums only the given rows; every design gives Design.variance of
+    the values for every row."""
+    rng = np.random.default_rng(seed_of("rows", clustered, fpc, lonely, pps))
+    for one in (False, True):
+        for _ in range(10):
+            d = random_design(rng, clustered=clustered, fpc=fpc, lonely=lonely, pps=pps, one_stratum=one)
+            rows = np.flatnonzero(rng.random(d.n) < 0.6)
+            zr = rng.normal(size=(len(rows), 3)) + rng.normal(size=3) * 5  # off-centre values
+            z = np.zeros((d.n, 3))
+            z[rows] = zr
+            present = d.weights > 0
+            try:
+                ref = d.variance(z, present=present)
+            except DesignError:
+                with pytest.raises(DesignError):
+                    d.variance_of_rows(zr, rows, present=present)
+                continue
+            np.testing.assert_allclose(d.variance_of_rows(zr, rows, present=present), ref, rtol=1e-12, atol=1e-12)

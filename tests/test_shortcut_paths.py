@@ -189,3 +189,31 @@ def test_blocks_of_rows_give_the_results_of_whole_columns(monkeypatch, weights):
         got[rows] = (r["indicators"], r["areas"], r["composite"], r["drivers"])
     assert got[128] == got[10**6]
     assert got[128][3]["terms"] and got[128][2]["se"] > 0
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_group_tests_sharing_rows_equal_tests_on_their_own(weighted):
+    """group_vs_rest_coded given a dict kept across tests (shared): the rate's rows and gathered codes serve
+    the index of the same items, and a test with other rows or codes starts afresh — every test equal to
+    the same test without sharing."""
+    from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded
+
+    rng = np.random.default_rng(11)
+    n = 900
+    frame = pd.DataFrame({"w": rng.uniform(0.5, 2.0, n) if weighted else np.ones(n)})
+    d = Design.from_frame(frame, weights="w")
+    g = rng.integers(-1, 3, n)
+    order = group_order(g)
+    codes = [rng.integers(0, 7, n).astype(np.int16) for _ in range(3)]
+    valid = np.array([False, True, True, True, True, True, False])
+    rate = [CodedItem(c, np.array([0, 1, 1, 0, 0, 0, 0.0]), valid) for c in codes]
+    index = [CodedItem(c, np.array([0, 100, 80, 60, 40, 20, 0.0]), valid) for c in codes]
+    other_valid = valid.copy()
+    other_valid[5] = False  # other valid answers: other rows
+    other = [CodedItem(c, np.array([0, 100, 80, 60, 40, 20, 0.0]), other_valid) for c in codes[:2]]
+    shared: dict = {}
+    for items in (rate, index, other, [rate[2]], index):
+        got = group_vs_rest_coded(d, items, g, ["a", "b", "c"], order, shared=shared)
+        ref = group_vs_rest_coded(d, items, g, ["a", "b", "c"], order)
+        assert [t.to_dict() for t in got] == [t.to_dict() for t in ref]
+        assert all(t.se is not None for t in got)

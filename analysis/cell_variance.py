@@ -206,6 +206,33 @@ class CellTotals:
         self.lonely_wx, self.lonely_f = np.zeros((0, 1)), np.zeros(0)
         return self
 
+    @classmethod
+    def of_projected(cls, design: Design, U: np.ndarray, QU: np.ndarray, tot: np.ndarray) -> Optional["CellTotals"]:
+        """The totals from sums the caller made over the rows of each category g, for an unclustered
+        design with one stratum, one weight and one factor for every row and no lonely stratum (an
+        unweighted simple random sample, :func:`_design_parts`' ``uniform``): ``QU[g] = Σ (x·U_g)ᵀ(x·U_g)``
+        (m × m) and ``tot[g] = Σ x`` (F), unweighted — what the projected path of the constructor sums
+        (``CellTotals(design, groups, G, X, U=U)``), formed some other way (e.g. from per-code tables of
+        x·U_g, :func:`analysis.group_tests`).  None for any other design."""
+        parts = _design_parts(design)
+        uniform = parts.get("uniform") if parts["onerow"] else None
+        if uniform is None or len(parts["lonely_rows"]):
+            return None
+        w0, s0 = uniform
+        U = np.asarray(U, dtype=float)
+        tot = np.asarray(tot, dtype=float)
+        self = cls.__new__(cls)
+        self.design, self.G, self.F, self.onerow, self.H = design, tot.shape[0], tot.shape[1], True, 1
+        if U.shape[:2] != (self.G, self.F) or QU.shape != (self.G, U.shape[2], U.shape[2]):
+            raise ValueError("U must be G × F × m and QU G × m × m for the G × F totals")
+        self.U, self.QU, self.Q = U, np.asarray(QU, dtype=float) * (s0 * w0 * w0), None
+        self.Ls = (tot * (s0 * w0)).reshape(1, self.G * self.F)
+        self.Lw = (tot * w0).reshape(1, self.G * self.F)
+        self.n_h, self.sigma, self.lonely_h = parts["n_h"], parts["sigma"], parts["lonely_h"]
+        self.lonely_strata = self.lonely_g = np.zeros(0, dtype=np.int64)
+        self.lonely_wx, self.lonely_f = np.zeros((0, self.F)), np.zeros(0)
+        return self
+
     def _uniform(self, groups: np.ndarray, feats, m_rows: int, uniform: tuple, chunk_rows: int) -> None:
         """The unclustered sums of :meth:`_general` when the design has one stratum and one weight w and
         factor s for every row, and every row is in a category: Σ s·w·x = s·w·Σx and Σ w·x = w·Σx share

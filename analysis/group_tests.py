@@ -33,7 +33,7 @@ import numpy as np
 from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
-from .design import Design, unit_weights
+from .design import BLOCK_ROWS, Design, unit_weights
 from .domains import FEW_CODES, code_mask, code_values, stretch_counts
 
 
@@ -340,7 +340,16 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         U[rest, 0::2, g] = (pC - shift[rest]) / (J * WC[g])
     var = np.full(G, np.nan)
     if th:
-        var = np.diag(CellTotals(design, gr, G, features, rows=rows, U=U).covariance(U, present))
+        tots = None
+        if unit and G <= PROJECTED_MAX and all(isinstance(it, CodedItem) for it in items):
+            # every weight 1, coded items: Σ (x·U_g)ᵀ(x·U_g) from per-code tables of x·U_g (no feature columns)
+            tot = np.zeros((G, 2 * J))
+            tot[:, 0::2] = WD
+            tot[:, 1::2] = AD - shift * WD
+            tots = CellTotals.of_projected(design, U, _projected_squares(items, bounds, shift, U), tot)
+        if tots is None:
+            tots = CellTotals(design, gr, G, features, rows=rows, U=U)
+        var = np.diag(tots.covariance(U, present))
     out = []
     for g, lab in enumerate(labels):
         nD = int(nv[g])
@@ -348,6 +357,50 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
             out.append(GroupTest(str(lab), None, None, None, None, None, None, None, nD, n_all - nD))
             continue
         out.append(finish_test(lab, th[g][0], th[g][1], float(var[g]), dfv, nD, n_all - nD))
+    return out
+
+
+PROJECTED_MAX = 8  # groups (coefficient columns m) up to which the tests sum x·U from per-code tables
+
+
+def _projected_squares(items: Sequence[CodedItem], bounds: np.ndarray, shift: np.ndarray, U: np.ndarray) -> np.ndarray:
+    """Σ over the rows of each group c of (x·U_c)ᵀ(x·U_c) (G × m × m) for the features x = (v_j, v_j (y_j −
+    shift_cj)) of coded items whose codes are in group order (``bounds``: where each group's rows start).
+    A row's x·U_c is Σ_j T_cj[code_j] with the per-code table T_cj = v_j (U_c[2j] + (y_j − shift_cj) U_c[2j+1])
+    (K_j × m): one gather of m values per row and item, a block of rows at a time
+    (:data:`analysis.design.BLOCK_ROWS`), instead of 2J feature columns and their product with U_c.
+    The table rows are padded to 1, 2, 4 or 8 values (numpy gathers those sizes without a copy loop)."""
+    G, F, m = U.shape
+    width = next(k for k in (1, 2, 4, 8) if k >= m)
+    out = np.zeros((G, m, m))
+    n = int(bounds[-1])
+    Z = np.empty((min(max(n, 1), BLOCK_ROWS), width))
+    tmp = np.empty_like(Z)
+    idx = np.empty(len(Z), dtype=np.intp)
+    tables = []
+    for it in items:
+        v = it.valid.astype(float)
+        tables.append((v, _finite(it.y)))
+    for c in range(G):
+        lo_c, hi_c = int(bounds[c]), int(bounds[c + 1])
+        if hi_c <= lo_c:
+            continue
+        T = []
+        for j, (v, y) in enumerate(tables):
+            t = np.zeros((len(v), width))
+            t[:, :m] = v[:, None] * (U[c, 2 * j] + (y - shift[c, j])[:, None] * U[c, 2 * j + 1])
+            T.append(t)
+        for lo in range(lo_c, hi_c, BLOCK_ROWS):
+            hi = min(lo + BLOCK_ROWS, hi_c)
+            Zb, tb, ib = Z[:hi - lo], tmp[:hi - lo], idx[:hi - lo]
+            for j, it in enumerate(items):
+                ib[:] = it.codes[lo:hi]
+                if j == 0:
+                    np.take(T[0], ib, axis=0, out=Zb, mode="clip")  # codes index their tables: no buffer
+                else:
+                    np.take(T[j], ib, axis=0, out=tb, mode="clip")
+                    Zb += tb
+            out[c] += (Zb.T @ Zb)[:m, :m]
     return out
 
 

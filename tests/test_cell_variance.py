@@ -311,3 +311,42 @@ def test_variance_of_rows_equals_variance_of_every_row(clustered, fpc, lonely, p
                     d.variance_of_rows(zr, rows, present=present)
                 continue
             np.testing.assert_allclose(d.variance_of_rows(zr, rows, present=present), ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_groups", [2, 3, 8, 9])
+def test_group_vs_rest_coded_of_an_unweighted_sample_equals_row_level(n_groups):
+    """An unweighted simple random sample with coded items: the squares of x·U from per-code tables
+    (up to PROJECTED_MAX groups; 9 groups take the feature columns) — every test equal to the row-level
+    computation (_from_rows), with several items, invalid codes and rows in no group."""
+    from analysis import group_tests as gt
+    from analysis.domains import code_values
+
+    assert gt.PROJECTED_MAX == 8
+    rng = np.random.default_rng(seed_of("srs-coded", n_groups))
+    for _ in range(6):
+        n = int(rng.integers(40, 3000))
+        d = Design.from_frame(pd.DataFrame({"w": np.ones(n)}), weights="w")
+        codes = rng.integers(-1, n_groups, n)
+        items, ys, vs = [], [], []
+        for _ in range(int(rng.integers(1, 7))):
+            answers = rng.choice([1.0, 2.0, 3.0, 4.0, 9.0, np.nan], n)
+            c, vals = code_values(answers)
+            y = np.where(vals == 9.0, np.nan, vals * 10.0 + 1e3)  # off-centre scores; 9 (说不清) has none
+            valid = np.isfinite(vals) & (vals != 9.0)
+            items.append(gt.CodedItem(c, y, valid))
+            ys.append(np.nan_to_num(y[c]))
+            vs.append(valid[c])
+        labels = [f"g{i}" for i in range(n_groups)]
+        any_valid = np.logical_or.reduce(vs)
+        present = any_valid & (codes >= 0)
+        dfv = float(design_df(d, np.where(present, 1.0, 0.0)) - 1)
+        ref = gt._from_rows(d, ys, vs, codes, labels, any_valid, present, dfv)
+        got = gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes))
+        assert any(t.se is not None for t in got)
+        for a, b in zip(ref, got):
+            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
+            for f in ("estimate", "rest", "difference", "se", "t", "df"):
+                x, y = getattr(a, f), getattr(b, f)
+                assert (x is None) == (y is None), f
+                if x is not None:
+                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f

@@ -34,7 +34,7 @@ from . import distributions as D
 from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott
 from .design import BLOCK_ROWS, Design, unit_weights
-from .domains import FEW_CODES, code_mask, code_values, stretch_counts
+from .domains import FEW_CELLS, FEW_CODES, code_mask, code_values, stretch_counts
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,15 @@ class CodedItem:
             cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
         v = self.valid.astype(float)
         return cnt @ v, cnt @ (v * _finite(self.y))
+
+    def value_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' values ``y`` (0 where not finite, as :meth:`full`) as :func:`analysis.domains.code_values`
+        codes them — (code per row, value per code; code 0 = NaN, which no row has) — from the per-code
+        table: one int16 gather instead of a float per row coded again (:func:`independence_test`'s
+        ``coded``)."""
+        yt = _finite(self.y)
+        vals, inv = np.unique(yt, return_inverse=True)
+        return (inv.astype(np.int16) + 1)[self.codes], np.concatenate([[np.nan], vals])
 
     def columns_into(self, rows, shift, out_v: np.ndarray, out_y: np.ndarray) -> None:
         """(v, v·(y − shift)) at ``rows`` written into ``out_v`` and ``out_y``; ``shift`` one number, or
@@ -360,6 +369,33 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     return out
 
 
+def chosen_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each row chose an option (``x`` > 0; a blank is not chosen) as :func:`analysis.domains.
+    code_values` codes the 0/1 values: (code per row: 1 not chosen, 2 chosen; value per code [NaN, 0, 1]) —
+    :func:`independence_test`'s ``coded`` for “chose the option” × group."""
+    out = np.greater(x, 0).view(np.int8).astype(np.int16)  # NaN > 0 is False
+    out += 1
+    return out, np.array([np.nan, 0.0, 1.0])
+
+
+def _group_answer_counts(codes: np.ndarray, yc: np.ndarray, Ky: int, ok: np.ndarray) -> tuple:
+    """(rows per group × answer code among the rows ``ok`` marks (groups 0..max(codes)), the rows, their
+    key group·Ky + code).  With at most :data:`analysis.domains.FEW_CELLS` cells the key is formed in int16
+    for every row and each cell counted by a comparison (rows and key then None: not gathered); otherwise
+    the rows are gathered and counted by ``np.bincount``."""
+    G1 = int(codes.max()) + 1
+    if G1 * Ky <= FEW_CELLS:
+        key = codes.astype(np.int16) * np.int16(Ky)
+        key += yc
+        key[~ok] = -1
+        counts = np.array([np.count_nonzero(key == k) for k in range(G1 * Ky)], dtype=np.int64)
+        return counts.reshape(G1, Ky), None, None
+    rows = np.flatnonzero(ok)
+    gk = codes[rows].astype(np.int64)
+    jk = gk * Ky + yc[rows]
+    return np.bincount(jk, minlength=(int(gk.max()) + 1) * Ky).reshape(-1, Ky), rows, jk
+
+
 PROJECTED_MAX = 8  # groups (coefficient columns m) up to which the tests sum x·U from per-code tables
 
 
@@ -426,7 +462,8 @@ def finish_test(lab, thD: float, thC: float, var: float, dfv: float, nD: int, nC
     return GroupTest(str(lab), _f(thD), _f(thC), _f(diff), _f(se), _f(t), _f(dfv), _f(p), nD, nC)
 
 
-def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> Optional[dict]:
+def independence_test(design: Design, y: Optional[np.ndarray], valid: np.ndarray, codes: np.ndarray, *,
+                      coded: Optional[tuple] = None) -> Optional[dict]:
     """Rao–Scott F test of answers ``y`` (valid where ``valid``) × group ``codes`` (−1 = missing):
     ``{"name": "rao-scott-F", "F", "df1", "df2", "p"}`` (R ``svychisq(~y + g, design)``), or None when
     the table has fewer than two groups or two answers.
@@ -435,13 +472,19 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     numerically): cell shares p, their covariance from the PSU × cell (stratum × cell when unclustered)
     weighted totals (:class:`analysis.cell_variance.CellTotals`), N rows with non-zero weight and the
     design df — without the table's shares, intervals and design effects, which the test does not use.
-    Calibrated, multistage and replicate designs take the crosstab itself (row-level influence values)."""
+    Calibrated, multistage and replicate designs take the crosstab itself (row-level influence values).
+    ``coded``: ``y`` as :func:`analysis.domains.code_values` gives it (codes per row, value per code; e.g.
+    :meth:`CodedItem.value_codes`), when the caller has it — then ``y`` may be None."""
     codes = np.asarray(codes)
     ok = np.asarray(valid, dtype=bool) & (codes >= 0) & (design.weights > 0)
     if not ok.any():
         return None
-    yy = np.asarray(y, dtype=float)
-    if np.isinf(yy).any() and np.isinf(yy[ok]).any():  # infinite answers are levels of the crosstab, not missing codes
+    if coded is not None:
+        yc, yvals = coded
+        yy = None if not np.isinf(yvals).any() else np.asarray(yvals, dtype=float)[yc]
+    else:
+        yy = np.asarray(y, dtype=float)
+    if yy is not None and np.isinf(yy).any() and np.isinf(yy[ok]).any():  # infinite answers: levels of the crosstab
         if np.unique(codes[ok]).size < 2 or np.unique(yy[ok]).size < 2:
             return None
         ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
@@ -450,12 +493,10 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     # one table of the valid rows per group × answer code (np.unique would sort every row): the groups
     # and answers present, and the table's cells.  Answer code 0 is NaN, which counts as one more
     # answer for "fewer than two answers" (np.unique keeps one NaN) but is not a cell of the table
-    yc, yvals = code_values(yy)
+    if coded is None:
+        yc, yvals = code_values(yy)
     Ky = len(yvals)
-    rows = np.flatnonzero(ok)
-    gk = codes[rows].astype(np.int64)
-    jk = gk * Ky + yc[rows]
-    counts = np.bincount(jk, minlength=(int(gk.max()) + 1) * Ky).reshape(-1, Ky)
+    counts, rows, jk = _group_answer_counts(codes, yc, Ky, ok)
     if np.count_nonzero(counts.sum(1)) < 2 or np.count_nonzero(counts.sum(0)) < 2:
         return None
     in_cells = counts[:, 1:]
@@ -478,11 +519,17 @@ def independence_test(design: Design, y: np.ndarray, valid: np.ndarray, codes: n
     if tots is not None and design.weights[0] == 1.0:
         Wk = cell_counts  # every weight 1: the weights' sums are the counts
     else:
+        if rows is None:
+            rows = np.flatnonzero(ok)
+            jk = codes[rows].astype(np.int64) * Ky + yc[rows]
         Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
         Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
     W = Wk.sum()
     p = Wk / W
     if tots is None:
+        if rows is None:
+            rows = np.flatnonzero(ok)
+            jk = codes[rows].astype(np.int64) * Ky + yc[rows]
         # only the rows of the table's cells, in cell order (CellTotals sums each cell's rows at once)
         cj = cell_of[jk]  # −1: a NaN answer (no cell)
         in_cell = rows[cj >= 0]

@@ -261,23 +261,34 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             ms = [m for m in (measure, other) if m]
             n = len(eng.cell)
             sums = {m: [np.empty(n) for _ in range(n_groupings)] for m in ms}
-            terms = [(row_terms[(key, measure)][1], row_terms[(key, measure)][2],
-                      [[L.ravel() for L in row_terms[(key, m)][0]] for m in ms]) for key in keys]
-            tmp = np.empty(min(n, BLOCK_ROWS))
+            # each item's tables L of every measure and grouping side by side, one row per (cell, code):
+            # a row's values of all of them in one gather (rows padded to 1, 2, 4 or 8 values, sizes numpy
+            # gathers without a copy loop)
+            outs = [(m, k) for m in ms for k in range(n_groupings)]
+            width = next((b for b in (1, 2, 4) if b >= len(outs)), 8 * -(-len(outs) // 8))
+            terms = []
+            for key in keys:
+                codes, K = row_terms[(key, measure)][1], row_terms[(key, measure)][2]
+                T = np.zeros((row_terms[(key, measure)][0][0].size, width))  # cells × K rows
+                for col, (m, k) in enumerate(outs):
+                    T[:, col] = row_terms[(key, m)][0][k].ravel()
+                terms.append((codes, K, T))
+            blk = np.empty((min(n, BLOCK_ROWS), width))
+            tmp = np.empty_like(blk)
             # a block of rows at a time, every item in turn: the block's sums stay in the CPU cache (the
             # first item's values taken straight into them, the others added in order, as item by item)
             for lo in range(0, n, BLOCK_ROWS):
                 hi = min(lo + BLOCK_ROWS, n)
-                cells, buf = eng.cell[lo:hi], tmp[:hi - lo]
-                for i, (codes, K, Ls) in enumerate(terms):
+                cells, accb, buf = eng.cell[lo:hi], blk[:hi - lo], tmp[:hi - lo]
+                for i, (codes, K, T) in enumerate(terms):
                     cellcode = cells * K + codes[lo:hi]
-                    for m, Lm in zip(ms, Ls):
-                        for k in range(n_groupings):
-                            if i == 0:
-                                np.take(Lm[k], cellcode, out=sums[m][k][lo:hi], mode="clip")
-                            else:
-                                np.take(Lm[k], cellcode, out=buf, mode="clip")
-                                sums[m][k][lo:hi] += buf
+                    if i == 0:
+                        np.take(T, cellcode, axis=0, out=accb, mode="clip")
+                    else:
+                        np.take(T, cellcode, axis=0, out=buf, mode="clip")
+                        accb += buf
+                for col, (m, k) in enumerate(outs):
+                    sums[m][k][lo:hi] = accb[:, col]
             zs = sums[measure]
             if other:
                 paired[(t, other)] = sums[other]

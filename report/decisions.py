@@ -30,7 +30,7 @@ import pandas as pd
 from analysis import Design
 from analysis.domains import code_values
 from analysis.estimators import svymean, svyprop
-from analysis.group_tests import independence_test
+from analysis.group_tests import chosen_codes, independence_test
 from analysis.indicators import stat_record
 from analysis.multiple import multiple_choice
 from survey.columns import float_column
@@ -88,7 +88,7 @@ def _shares(qq, frame, des, groupings, ci_method, confidence) -> dict:
     out = {"question": qq.id, "text": qq.text, "n": int(res.n_asked[0]), "items": items, "by": by}
     tests = {}
     for g in groupings:
-        tests[g.name] = {o.code: independence_test(des, (np.nan_to_num(M[j]) > 0).astype(float), asked, g.codes)
+        tests[g.name] = {o.code: independence_test(des, None, asked, g.codes, coded=chosen_codes(M[j]))
                          for j, o in zip(keep, opts)}
     out["tests"] = {g: {str(c): t for c, t in v.items()} for g, v in tests.items()}
     return out

@@ -112,9 +112,8 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                         size[k] >= MIN_CELL and t.n == 0 and not _answered_in(g, k, cits, answered)))
                     groups.append(rec)
                 rs = None
-                if len(its) == 1:
-                    y, v = cits[0].full(des.weights > 0)
-                    rs = independence_test(des, y, v, g.codes)
+                if len(its) == 1:  # the item's values coded from its per-code table; its valid rows (above)
+                    rs = independence_test(des, None, valid_of[vkey], g.codes, coded=cits[0].value_codes())
                 recs.append({"indicator": ind.id, "name": ind.name or ind.id, "measure": measure,
                              "rao_scott": rs, "groups": groups})
         out[g.name] = recs

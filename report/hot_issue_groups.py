@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test
+from analysis.group_tests import CodedItem, chosen_codes, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping
 from analysis.thresholds import MIN_CELL
 
@@ -54,13 +54,13 @@ def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray,
     for g in groupings:
         order = None
         for hit, code, lab in zip(hits, codes, labels):
-            y = (np.asarray(hit, dtype=float) > 0).astype(float)
-            rs = independence_test(des, y, asked, g.codes)
+            yc, yv = chosen_codes(np.asarray(hit))  # 1 not chosen, 2 chosen
+            rs = independence_test(des, None, asked, g.codes, coded=(yc, yv))
             if rs is None or rs.get("p") is None or rs["p"] >= alpha:
                 continue
             # the option as answer codes (0 not asked, 1 asked and not chosen, 2 chosen): the group tests
             # gather int16 codes instead of a float and a bool column per row
-            item = CodedItem(asked.astype(np.int16) + (asked & (y > 0)), _CHOSEN, _ASKED)
+            item = CodedItem(asked.astype(np.int16) + (asked & (yc == 2)), _CHOSEN, _ASKED)
             order = group_order(g.codes) if order is None else order  # sorted once per grouping
             tests = [t for t in group_vs_rest_coded(des, [item], g.codes, g.labels, order) if t.n >= MIN_CELL]
             hi = [t.to_dict(alpha) for t in tests if t.significant(alpha) and t.difference > 0]

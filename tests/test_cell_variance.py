@@ -350,3 +350,54 @@ def test_group_vs_rest_coded_of_an_unweighted_sample_equals_row_level(n_groups):
                 assert (x is None) == (y is None), f
                 if x is not None:
                     assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+
+
+# cells counted by comparison (3 × 4 with the blank), or by bincount (30 × 13): tables whose cells are filled
+# (Rao–Scott's generalised inverse is unstable for tables of more cells than rows, in crosstab as here)
+@pytest.mark.parametrize("design,n_groups,n_values", [("clustered", 3, 3), ("srs", 3, 3), ("srs", 30, 12)])
+def test_independence_test_of_coded_answers_equals_crosstab(design, n_groups, n_values):
+    """independence_test given the answers as codes (``coded``: code_values, CodedItem.value_codes, or
+    chosen_codes of a multiple-choice option) equals the test of the values and crosstab's."""
+    from analysis.crosstab import crosstab
+    from analysis.domains import code_values
+    from analysis.group_tests import CodedItem, chosen_codes, independence_test
+
+    rng = np.random.default_rng(seed_of("coded-rs", design, n_groups))
+    done = 0
+    for _ in range(12):
+        if design == "srs":
+            n = int(rng.integers(300, 2000)) * (1 if n_groups < 10 else 10)
+            d = Design.from_frame(pd.DataFrame({"w": np.ones(n)}), weights="w")
+        else:
+            d = random_design(rng, clustered=True, fpc="counts", lonely="adjust")
+            n = d.n
+        codes = rng.integers(-1, n_groups, n)
+        answers = rng.integers(1, n_values + 1, n).astype(float)
+        answers[rng.random(n) < 0.1] = np.nan
+        ac, avals = code_values(answers)
+        table = np.where(np.isfinite(avals), avals * 10.0, np.nan)  # a value per answer code
+        item = CodedItem(ac, table, np.isfinite(avals))
+        y = np.nan_to_num(table[ac])
+        valid = np.isfinite(answers)
+        ok = valid & (codes >= 0) & (d.weights > 0)
+        if len(np.unique(codes[ok])) < 2 or len(np.unique(y[ok])) < 2:
+            continue
+        try:
+            want = crosstab(d, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, y, np.nan),
+                            valid=ok).test_record("F")
+        except np.linalg.LinAlgError:
+            continue
+        for got in (independence_test(d, y, valid, codes),
+                    independence_test(d, None, valid, codes, coded=code_values(y)),
+                    independence_test(d, None, valid, codes, coded=item.value_codes())):
+            for k in ("F", "df1", "df2", "p"):
+                assert (got[k] is None) == (want[k] is None)
+                if want[k] is not None:
+                    assert got[k] == pytest.approx(want[k], rel=1e-10)
+        hit = np.where(rng.random(n) < 0.3, 1.0, np.where(rng.random(n) < 0.5, 0.0, np.nan))
+        asked = rng.random(n) < 0.9
+        a = independence_test(d, (np.nan_to_num(hit) > 0).astype(float), asked, codes)
+        b = independence_test(d, None, asked, codes, coded=chosen_codes(hit))
+        assert a == b
+        done += 1
+    assert done >= 5

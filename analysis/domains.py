@@ -262,9 +262,15 @@ class DomainEngine:
         shape = (self.n_cells_all, self.n_units, k)
         if (key is None and self.unit_weights and k <= FEW_CODES and self.n_cells_all * self.n_units <= FEW_CELLS
                 and not (self.rowwise or self.replicate or self.rows_differ)):
-            # every weight 1, a few codes and cells × units: the row counts per (cell, unit) and code
-            one = counts is not None and self.n_cells_all * self.n_units == 1 and len(counts) == k
-            Sw = (np.asarray(counts, dtype=float) if one else self._code_counts(codes, k)).reshape(shape)
+            # every weight 1, a few codes and cells × units: the row counts per (cell, unit) and code; without
+            # groupings and with one unit every row is in cell 0 (the cell of rows missing a grouping code,
+            # the last, is empty), so the caller's counts are that cell's
+            one = counts is not None and len(self.slices) == 1 and self.n_units == 1 and len(counts) == k
+            if one:
+                Sw = np.zeros(shape)
+                Sw[0, 0] = counts
+            else:
+                Sw = self._code_counts(codes, k).reshape(shape)
             Cn = counts_like.Cn if counts_like is not None else Sw
             return CodedTable(Sw, Cn, None if self.clustered else Sw, k, None,
                               counts_like.Cr if counts_like is not None else None, None, None)

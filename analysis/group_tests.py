@@ -501,6 +501,8 @@ def independence_test(design: Design, y: Optional[np.ndarray], valid: np.ndarray
         return None
     in_cells = counts[:, 1:]
     if not supported(design) or not in_cells.any():
+        if yy is None:  # the values of the coded answers, for the crosstab's rows
+            yy = np.asarray(yvals, dtype=float)[yc]
         ct = crosstab(design, np.where(codes >= 0, codes.astype(float), np.nan), np.where(ok, yy, np.nan), valid=ok,
                       row_name="group", col_name="answer")
         return ct.test_record("F")

@@ -100,16 +100,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             mcols = [c for c in qq.columns() if c in frame.columns]
             if len(mcols) < straightline_min_rows:
                 continue
-            # max == min over the rows' answers, column by column; minimum/maximum carry a NaN (a row not
-            # answered) through, and NaN equals nothing: every row answered, all the same.  In the columns'
-            # own type (float32 codes stay float32)
-            xs = [float_column(frame, c) for c in mcols]
-            lo = xs[0].astype(np.result_type(*xs), copy=True)
-            hi = lo.copy()
-            for x in xs[1:]:
-                np.minimum(lo, x, out=lo)
-                np.maximum(hi, x, out=hi)
-            same = hi == lo
+            same = all_equal([float_column(frame, c) for c in mcols])
             add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
     if "respondent_id" in frame.columns:
         ids = frame["respondent_id"].astype("string").str.strip()
@@ -134,6 +125,31 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
                              "detail": np.array([], dtype=object)})
     return pd.concat([parts[k] for k in KINDS if k in parts], ignore_index=True)
+
+
+def all_equal(xs: list) -> np.ndarray:
+    """Whether each row has one answer in every column of ``xs`` (a straightliner): max == min over the
+    columns; ``minimum``/``maximum`` carry a NaN (a row not answered) through, and NaN equals nothing, so
+    every column answered and all the same.  In the columns' own type (float32 codes stay float32), a
+    block of rows at a time (:data:`analysis.design.BLOCK_ROWS`: the running min and max stay in the CPU
+    cache while the columns stream past)."""
+    from analysis.design import BLOCK_ROWS
+
+    n = len(xs[0])
+    dt = np.result_type(*xs)
+    out = np.empty(n, dtype=bool)
+    lo = np.empty(min(n, BLOCK_ROWS), dtype=dt)
+    hi = np.empty_like(lo)
+    for a in range(0, n, BLOCK_ROWS):
+        b = min(a + BLOCK_ROWS, n)
+        lb, hb = lo[:b - a], hi[:b - a]
+        lb[:] = xs[0][a:b]
+        hb[:] = lb
+        for x in xs[1:]:
+            np.minimum(lb, x[a:b], out=lb)
+            np.maximum(hb, x[a:b], out=hb)
+        np.equal(hb, lb, out=out[a:b])
+    return out
 
 
 def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:

@@ -354,7 +354,8 @@ def test_group_vs_rest_coded_of_an_unweighted_sample_equals_row_level(n_groups):
 
 # cells counted by comparison (3 × 4 with the blank), or by bincount (30 × 13): tables whose cells are filled
 # (Rao–Scott's generalised inverse is unstable for tables of more cells than rows, in crosstab as here)
-@pytest.mark.parametrize("design,n_groups,n_values", [("clustered", 3, 3), ("srs", 3, 3), ("srs", 30, 12)])
+@pytest.mark.parametrize("design,n_groups,n_values", [("clustered", 3, 3), ("srs", 3, 3), ("srs", 30, 12),
+                                                       ("poststratified", 3, 3)])  # the crosstab itself
 def test_independence_test_of_coded_answers_equals_crosstab(design, n_groups, n_values):
     """independence_test given the answers as codes (``coded``: code_values, CodedItem.value_codes, or
     chosen_codes of a multiple-choice option) equals the test of the values and crosstab's."""
@@ -368,6 +369,13 @@ def test_independence_test_of_coded_answers_equals_crosstab(design, n_groups, n_
         if design == "srs":
             n = int(rng.integers(300, 2000)) * (1 if n_groups < 10 else 10)
             d = Design.from_frame(pd.DataFrame({"w": np.ones(n)}), weights="w")
+        elif design == "poststratified":  # calibrated: row-level influence values (not CellTotals)
+            from analysis.weighting import poststratify
+
+            n = int(rng.integers(300, 1000))
+            sex = rng.choice(["m", "f"], n)
+            d0 = Design.from_frame(pd.DataFrame({"w": rng.uniform(0.5, 2.0, n), "sex": sex}), weights="w")
+            d, _ = poststratify(d0, {"sex": {"m": 600.0, "f": 400.0}})
         else:
             d = random_design(rng, clustered=True, fpc="counts", lonely="adjust")
             n = d.n

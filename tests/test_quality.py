@@ -326,3 +326,21 @@ def test_straightliner_needs_every_row_of_the_matrix_answered_alike(tmp_path):
         frame = pd.DataFrame({f"M1_r{j + 1}": m[:, j] for j in range(5)})
         flags = quality_flags(frame, q)
         assert sorted(flags.loc[flags["kind"] == "straightliner", "index"]) == [0, 6], dtype
+
+
+@pytest.mark.parametrize("block", [7, 10**6])
+def test_all_equal_in_blocks_equals_the_rows_compared_whole(monkeypatch, block):
+    """The straightliner test a block of rows at a time (blocks of 7, the last partial): a row is flagged when
+    every column holds one answer — a blank anywhere, or two answers, is not."""
+    import analysis.design as design_mod
+    from survey.quality import all_equal
+
+    monkeypatch.setattr(design_mod, "BLOCK_ROWS", block)
+    rng = np.random.default_rng(4)
+    X = rng.choice([1.0, 2.0], size=(103, 5)).astype(np.float32)
+    X[rng.random(103) < 0.4] = 3.0  # whole rows alike
+    X[rng.random((103, 5)) < 0.05] = np.nan
+    got = all_equal([X[:, j].copy() for j in range(5)])
+    want = np.array([bool(np.isfinite(r).all() and (r == r[0]).all()) for r in X])
+    np.testing.assert_array_equal(got, want)
+    assert want.sum() >= 10

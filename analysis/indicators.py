@@ -35,7 +35,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from .design import BLOCK_ROWS, Design, DesignError
-from .domains import code_mask, code_values, make_engine
+from .domains import ValidRows, code_values, make_engine
 from .result import WALD, Estimate, Wald
 
 VERDICT_ABOVE = "达标"
@@ -150,7 +150,8 @@ class IndicatorResults:
 def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items: Sequence[ItemSpec],
                        areas: Sequence[AreaSpec] = (), groupings: Sequence[Grouping] = (), *,
                        na_policy: str = "exclude", ci_method: str = "logit", confidence: float = 0.95,
-                       df: Optional[float] = None, composite_target: Optional[float] = None) -> IndicatorResults:
+                       df: Optional[float] = None, composite_target: Optional[float] = None,
+                       valid_rows: Optional[ValidRows] = None) -> IndicatorResults:
     """Compute all indicators overall and for every group of every grouping (see module docstring).
 
     ``columns``: item key → answer codes per row (NaN = no answer), or an already coded column
@@ -159,7 +160,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     Each item column is collapsed once to weighted sums per (cell, PSU, answer code)
     (:meth:`DomainEngine.tabulate`); its rate, index, base and 不了解 counts follow from those
     sums.  Aggregates add the items' influence functions: per (cell, PSU) for clustered designs,
-    per row otherwise (each row is its own PSU).
+    per row otherwise (each row is its own PSU).  ``valid_rows``: a :class:`analysis.domains.ValidRows`
+    shared with other sections of the analysis (the group tests ask for the same items' valid rows).
     """
     na_policy = normalize_na_policy(na_policy)
     eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
@@ -188,29 +190,22 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     lazy: dict = {}  # unclustered: (item-key tuple, measure) -> the item keys whose influence it sums
     row_terms: dict = {}  # unclustered: (item key, measure) -> (L per grouping: cells × K, codes, K)
     paired: dict = {}  # unclustered: (item-key tuple, "index") -> its influence, formed with the rate's
-    union: dict = {}  # (item-key tuple, measure) -> rows valid for at least one of the items
+    union: dict = {}  # (item-key tuple, measure) -> the items' (codes, valid codes): rows valid for one of them
     answers: dict = {}  # item key -> (n_na per group, n_answered per group)
 
-    last_valid: dict = {}  # (item key, valid codes) -> the item's valid rows: the rate's serve its index when equal
+    rows_valid = ValidRows(design.n) if valid_rows is None else valid_rows
+
+    def union_rows(t, measure) -> np.ndarray:
+        """The rows valid for at least one of the items of aggregate ``t`` (and of positive weight)."""
+        u = rows_valid.of(union[(t, measure)])
+        return u if w_all_positive else u & (w > 0)
 
     def add_influence(key, measure, g, A, B, d_c, y_c, codes, K):
         targets = item_buckets.get(key)
         if not targets:
             return
-        mk = (key, (d_c > 0).tobytes())
-        valid_row = last_valid.get(mk)
-        if valid_row is None:
-            valid_row = code_mask(codes, d_c > 0)
-            if not w_all_positive:
-                valid_row = valid_row & (w > 0)
-            last_valid.clear()
-            last_valid[mk] = valid_row
         for t in targets:
-            u = union.get((t, measure))
-            if u is None:
-                union[(t, measure)] = valid_row.copy()
-            else:
-                u |= valid_row
+            union.setdefault((t, measure), []).append((codes, d_c > 0))
         if eng.replicate:  # replicate designs: aggregates from the items' replicate estimates (R × groups)
             for t in targets:
                 cur = acc.get((t, measure))
@@ -343,7 +338,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                 return None
             J = counts[bucket]
             est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
-            u = union[(t, measure)]
+            u = union_rows(t, measure)
             var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
             ns, dfs = eng.count_by(u).sum(1), eng.degf(u)
             if df is not None:
@@ -400,7 +395,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         u = np.zeros(design.n, dtype=bool)
         keys = []
         for a in present:
-            u |= union[(acc_of[("area", a.id)], "index")]
+            u |= union_rows(acc_of[("area", a.id)], "index")
             keys += list(acc_of[("area", a.id)])
         var = variance(zs, u, est)
         ns, dfs = eng.count_by(u).sum(1), eng.degf(u)

@@ -23,7 +23,8 @@ from typing import Optional, Sequence
 import numpy as np
 
 from analysis import Design
-from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test, valid_for_some
+from analysis.domains import ValidRows
+from analysis.group_tests import CodedItem, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping, ItemSpec
 from analysis.thresholds import MIN_CELL
 from survey.questionnaire import Questionnaire
@@ -71,12 +72,15 @@ def _answered_in(g: Grouping, k: int, items: Sequence[CodedItem], answered: Sequ
 
 
 def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[ItemSpec],
-                groupings: Sequence[Grouping], *, na_policy: str = "exclude", alpha: float = ALPHA) -> Optional[dict]:
+                groupings: Sequence[Grouping], *, na_policy: str = "exclude", alpha: float = ALPHA,
+                valid_rows: Optional[ValidRows] = None) -> Optional[dict]:
     """``{"alpha", "method", "by": {grouping: [{"indicator", "measure", "rao_scott", "groups": [...]}]}}``
     (see module docstring; the group records are :meth:`analysis.group_tests.GroupTest.to_dict` plus
-    ``not_asked``), or None without groupings."""
+    ``not_asked``), or None without groupings.  ``valid_rows``: the analysis's
+    :class:`analysis.domains.ValidRows`, shared with the indicators."""
     if not groupings:
         return None
+    rows_valid = ValidRows(des.n) if valid_rows is None else valid_rows
     by_ind: dict = {}
     for it in items:
         if it.key in coded:
@@ -86,7 +90,6 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
         recs = []
         order = group_order(g.codes)  # the rows in group order, sorted once for all the grouping's tests
         size = np.bincount(g.codes[g.codes >= 0], minlength=len(g.labels))  # rows per group
-        valid_of: dict = {}  # the last items' valid rows, by their codes and valid answers
         shared: dict = {}  # the last test's rows and its items' codes gathered to them (group_vs_rest_coded)
         for ind in q.indicators:
             its = by_ind.get(ind.id)
@@ -98,12 +101,10 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                 if measure == "index" and not its[0].scores:
                     continue
                 cits, answered = _measure_items(its, coded, measure, na_policy)
-                # the rows valid for some item: the rate's serve the index when the items' valid answers agree
-                vkey = tuple((id(it.codes), it.valid.tobytes()) for it in cits)
-                if vkey not in valid_of:
-                    valid_of.clear()
-                    valid_of[vkey] = valid_for_some(cits)
-                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order, valid_of[vkey], shared)
+                # the rows valid for some item, made once for the analysis (the rate's serve the index when
+                # the items' valid answers agree; the indicators' aggregates ask for the same rows)
+                some = rows_valid.of([(it.codes, it.valid) for it in cits])
+                tests = group_vs_rest_coded(des, cits, g.codes, g.labels, order, some, shared)
                 groups = []
                 for k, t in enumerate(tests):
                     rec = t.to_dict(alpha)
@@ -113,7 +114,7 @@ def group_tests(q: Questionnaire, des: Design, coded: dict, items: Sequence[Item
                     groups.append(rec)
                 rs = None
                 if len(its) == 1:  # the item's values coded from its per-code table; its valid rows (above)
-                    rs = independence_test(des, None, valid_of[vkey], g.codes, coded=cits[0].value_codes())
+                    rs = independence_test(des, None, some, g.codes, coded=cits[0].value_codes())
                 recs.append({"indicator": ind.id, "name": ind.name or ind.id, "measure": measure,
                              "rao_scott": rs, "groups": groups})
         out[g.name] = recs

@@ -21,7 +21,7 @@ from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.design import unit_weights
 from analysis.design_spec import DesignSpec, describe
-from analysis.domains import code_values, stretch_counts
+from analysis.domains import ValidRows, code_values, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
@@ -207,10 +207,13 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     # the indicators and the sections read the frame and design and share nothing else: run at once
     # (report/sections.py), the longest first; the IPA's quadrants need the items' indices, so they come
     # after (its importances are a section)
+    valid_rows = ValidRows(des.n)  # the rows valid for some items: made once, shared by the tests and indicators
     sec = run_sections({
-        "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy),
+        "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy,
+                                           valid_rows=valid_rows),
         "indicators": lambda: compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy,
-                                                 ci_method=ci_method, confidence=confidence, df=df),
+                                                 ci_method=ci_method, confidence=confidence, df=df,
+                                                 valid_rows=valid_rows),
         "open_text": lambda: _open_text(q, frame),
         "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded),
         "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
@@ -226,7 +229,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     res = sec["indicators"]
     ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
     ipa = _ipa(item_out, sec["ipa_importance"])
-    coded = res = None  # the coded answers (an int16 array per item) are not needed past here: free them
+    coded = res = valid_rows = None  # the coded answers (an int16 array per item, also held by valid_rows): free them
 
     result = {
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},

@@ -238,3 +238,30 @@ def test_tabulate_of_counts_given_by_the_caller_equals_counting_them():
         np.testing.assert_array_equal(a.Sw, b.Sw)
         np.testing.assert_array_equal(a.Cn, b.Cn)
         assert a.Sw.sum() == n
+
+
+def test_valid_rows_made_once_equal_the_items_masks():
+    """ValidRows (shared by the group tests and the indicators): the rows valid for some item, the same
+    array for the same items in any order, read-only, from many threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.domains import ValidRows, code_mask
+
+    rng = np.random.default_rng(2)
+    n = 1000
+    codes = [rng.integers(0, 5, n).astype(np.int16) for _ in range(3)]
+    oks = [np.array([False, True, True, True, False]), np.array([False, True, False, True, True]),
+           np.array([False, False, True, True, True])]
+    vr = ValidRows(n)
+    a = vr.of(list(zip(codes, oks)))
+    want = code_mask(codes[0], oks[0]) | code_mask(codes[1], oks[1]) | code_mask(codes[2], oks[2])
+    np.testing.assert_array_equal(a, want)
+    assert vr.of(list(zip(codes, oks))[::-1]) is a  # any order: made once
+    assert not a.flags.writeable
+    other = vr.of([(codes[0], oks[1])])  # other valid codes: other rows
+    np.testing.assert_array_equal(other, code_mask(codes[0], oks[1]))
+    with ThreadPoolExecutor(4) as ex:
+        got = list(ex.map(lambda i: vr.of([(codes[i % 3], oks[i % 2])]), range(40)))
+    for i, g in enumerate(got):
+        np.testing.assert_array_equal(g, code_mask(codes[i % 3], oks[i % 2]))
+        assert g is vr.of([(codes[i % 3], oks[i % 2])])

@@ -502,8 +502,11 @@ class Design:
             return self.variance(z, present)
         n = self.n
         m = z_rows.sum(axis=0) / n
-        dev = z_rows - m
-        return (dev.T @ dev + (n - len(rows)) * np.outer(m, m)) * (n / (n - 1))
+        S = (n - len(rows)) * np.outer(m, m)
+        for lo in range(0, len(z_rows), BLOCK_ROWS):  # centred a block at a time (no second rows × p array)
+            dev = z_rows[lo:lo + BLOCK_ROWS] - m
+            S += dev.T @ dev
+        return S * (n / (n - 1))
 
     def variances(self, z: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Per column j of ``z`` (n × k), the variance with column j's own domain ``present[:, j]``

@@ -42,7 +42,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .design import Design, DesignError
+from .design import BLOCK_ROWS, Design, DesignError
 from .result import WALD, Estimate, ProportionInterval
 
 
@@ -79,11 +79,20 @@ def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return np.zeros(len(x), dtype=np.int16), np.array([np.nan])
     if np.isfinite(lo) and np.isfinite(hi) and hi - lo < 256:
         off = float(np.floor(lo)) - 1.0
-        y = x - x.dtype.type(off)  # NaN stays NaN; valid values ≥ 1 (exact: whole numbers below 2^24)
-        np.fmax(y, 0, out=y)  # NaN → 0 (fmax takes the number), the values ≥ 1 stay
-        codes = y.astype(np.int16)  # 0..256: hi − lo < 256
-        if np.array_equal(codes, y):  # integer-valued (answer codes)
-            return codes, np.concatenate([[np.nan], np.arange(1, int(codes.max()) + 1) + off])
+        codes = np.empty(len(x), dtype=np.int16)
+        y = np.empty(min(len(x), BLOCK_ROWS), dtype=x.dtype)
+        whole = True
+        for a in range(0, len(x), BLOCK_ROWS):  # a block at a time: the block's values stay in the CPU cache
+            b = min(a + BLOCK_ROWS, len(x))
+            yb, cb = y[:b - a], codes[a:b]
+            np.subtract(x[a:b], x.dtype.type(off), out=yb)  # NaN stays NaN; valid values ≥ 1 (exact below 2^24)
+            np.fmax(yb, 0, out=yb)  # NaN → 0 (fmax takes the number), the values ≥ 1 stay
+            cb[:] = yb  # 0..256: hi − lo < 256
+            if not np.array_equal(cb, yb):  # not integer-valued: coded by sorting below
+                whole = False
+                break
+        if whole:  # integer-valued (answer codes)
+            return codes, np.concatenate([[np.nan], np.arange(1, int(hi - off) + 1) + off])
     fin = np.isfinite(x)
     uniq, inv = np.unique(x[fin].astype(float), return_inverse=True)
     codes = np.zeros(len(x), dtype=code_dtype(len(uniq) + 1))
@@ -158,6 +167,28 @@ class ValidRows:
         out.flags.writeable = False
         with self._lock:  # the codes are kept with the result, so their ids are not reused while it is
             return self._memo.setdefault(key, ([c for c, _ in items], out))[1]
+
+
+class CodeCounts:
+    """Rows per answer code of coded columns (:func:`stretch_counts` of every row), counted once per
+    analysis and shared by the sections that ask (the question tables and the answer distributions count
+    the same items).  Thread-safe as :class:`ValidRows`; the arrays returned are read-only."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._memo: dict = {}
+
+    def of(self, codes: np.ndarray, k: int) -> np.ndarray:
+        """Rows per code 0..k−1 of ``codes`` (float, as :func:`stretch_counts`)."""
+        key = (id(codes), int(k))
+        with self._lock:
+            hit = self._memo.get(key)
+        if hit is not None:  # (the codes are kept with their counts: an id in the key is not another array's)
+            return hit[1]
+        out = stretch_counts(codes, k)[0]
+        out.flags.writeable = False
+        with self._lock:
+            return self._memo.setdefault(key, (codes, out))[1]
 
 
 def code_dtype(k: int) -> np.dtype:

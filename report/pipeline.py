@@ -21,7 +21,7 @@ from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.design import unit_weights
 from analysis.design_spec import DesignSpec, describe
-from analysis.domains import ValidRows, code_values, stretch_counts
+from analysis.domains import CodeCounts, ValidRows, code_values, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
@@ -208,6 +208,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     # (report/sections.py), the longest first; the IPA's quadrants need the items' indices, so they come
     # after (its importances are a section)
     valid_rows = ValidRows(des.n)  # the rows valid for some items: made once, shared by the tests and indicators
+    code_counts = CodeCounts()  # rows per answer code: counted once, shared by the question tables and distributions
     sec = run_sections({
         "group_tests": lambda: group_tests(q, des, coded, items, groupings, na_policy=na_policy,
                                            valid_rows=valid_rows),
@@ -215,7 +216,8 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                                                  ci_method=ci_method, confidence=confidence, df=df,
                                                  valid_rows=valid_rows),
         "open_text": lambda: _open_text(q, frame),
-        "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded),
+        "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded,
+                                             counts=code_counts),
         "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence, coded=coded),
         "reliability": lambda: battery_alphas(q, frame, coded),
@@ -224,12 +226,13 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
         "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
-        "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"]),
+        "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"],
+                                                 code_counts),
     }, label="indicators, tests and tables")
     res = sec["indicators"]
     ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
     ipa = _ipa(item_out, sec["ipa_importance"])
-    coded = res = valid_rows = None  # the coded answers (an int16 array per item, also held by valid_rows): free them
+    coded = res = valid_rows = code_counts = None  # the coded answers (int16 per item, also held by the memos): free them
 
     result = {
         "meta": {"questionnaire": {"id": q.id, "title": q.title, "version": q.version},
@@ -474,6 +477,7 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
     comp = {}
     population = population or {}
     w = des.weights
+    unit = unit_weights(w)  # every weight 1: the weights' sums are the counts
     names = {"site": q.site_question, "district": q.district_question}
     for key, qid in list(names.items()) + [("gender", "A1"), ("age", "A2"), ("education", "A3")]:
         if not qid or qid not in frame.columns:
@@ -483,13 +487,16 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
             continue
         x = pd.to_numeric(frame[qid], errors="coerce").to_numpy()
         valid = np.isfinite(x)
-        W = w[valid].sum()
+        W = float(np.count_nonzero(valid)) if unit else w[valid].sum()
         pop = population.get(key)
-        comp[key] = {"question": qid, "title": qq.text,
-                     "rows": [{"label": o.label, "n": int((x == o.code).sum()),
-                               "share": float(w[x == o.code].sum() / W) if W else None,
-                               **({"population_share": pop.get(o.label)} if pop is not None else {})}
-                              for o in qq.options]}
+        rows = []
+        for o in qq.options:
+            hit = x == o.code
+            n_o = int(np.count_nonzero(hit))
+            rows.append({"label": o.label, "n": n_o,
+                         "share": float((n_o if unit else w[hit].sum()) / W) if W else None,
+                         **({"population_share": pop.get(o.label)} if pop is not None else {})})
+        comp[key] = {"question": qid, "title": qq.text, "rows": rows}
         if pop is not None:  # the sample against the margin (report.representativeness)
             comp[key]["representativeness"] = composition_test(des, x, [o.code for o in qq.options],
                                                                [o.label for o in qq.options], pop)
@@ -715,15 +722,17 @@ def _ipa_items(q, items: Sequence[ItemSpec]) -> list:
     return out
 
 
-def _weight_per_code(des: Design, coded: dict, keys: Sequence[str]) -> dict:
+def _weight_per_code(des: Design, coded: dict, keys: Sequence[str], counts: Optional[CodeCounts] = None) -> dict:
     """{item: (value per code, Σ weight per code)} of the items ``keys``; an unweighted sample's sums of
-    weights are its counts (exactly), counted without a weighted pass."""
+    weights are its counts (exactly), counted without a weighted pass (``counts``: the analysis's
+    :class:`analysis.domains.CodeCounts`, shared with the question tables)."""
     w = np.asarray(des.weights, dtype=float)
     unit = unit_weights(w)
+    counts = CodeCounts() if counts is None else counts
     out = {}
     for k in keys:
         codes, vals = coded[k]
-        out[k] = (vals, stretch_counts(codes, len(vals))[0] if unit
+        out[k] = (vals, counts.of(codes, len(vals)) if unit
                   else np.bincount(codes, weights=w, minlength=len(vals)))
     return out
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
-from analysis.domains import stretch_counts
+from analysis.domains import CodeCounts, stretch_counts
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
 from survey.columns import float_column
@@ -82,11 +82,12 @@ def _f(x) -> Optional[float]:
 
 
 def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confidence: float,
-                 row: Optional[str] = None) -> tuple[int, list]:
+                 row: Optional[str] = None, counter: Optional[CodeCounts] = None) -> tuple[int, list]:
     """Options of a one-code question column (``coded``: its :func:`analysis.domains.code_values`, code 0 =
     not answered) as shares of the answered rows."""
     xc, values = coded
-    counts = stretch_counts(xc, len(values))[0]  # rows per code (code 0: not answered)
+    # rows per code (code 0: not answered)
+    counts = counter.of(xc, len(values)) if counter is not None else stretch_counts(xc, len(values))[0]
     n = int(len(xc) - counts[0])
     opts = q.options
     if not opts or not n:
@@ -102,20 +103,28 @@ def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confide
 
 
 def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
-                   confidence: float = 0.95, coded: Optional[dict] = None) -> QuestionTable:
+                   confidence: float = 0.95, coded: Optional[dict] = None,
+                   counts: Optional[CodeCounts] = None) -> QuestionTable:
     """One question's :class:`QuestionTable` (module docstring).  ``coded``: columns already coded
-    ({column: :func:`analysis.domains.code_values`}, the analysis's items), used instead of coding them again."""
+    ({column: :func:`analysis.domains.code_values`}, the analysis's items), used instead of coding them again;
+    ``counts``: the analysis's :class:`analysis.domains.CodeCounts` (the rows per code of the coded columns,
+    shared with other sections)."""
     t = QuestionTable(q.id, q.number, q.section, q.text, q.type, 0)
 
     def codes_of(c: str) -> tuple:
         return coded_column(frame, c, coded, missing_ok=True)
 
+    def shared(c: str) -> Optional[CodeCounts]:
+        """The shared counts for a column the analysis coded (a column coded here is counted here)."""
+        return counts if coded and c in coded else None
+
     if q.type in CHOICE_TYPES:
-        t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence)
+        t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence, counter=shared(q.id))
     elif q.type == "matrix":
         ns = []
         for r in q.rows:
-            n, rows = _choice_rows(des, codes_of(f"{q.id}_{r.id}"), q, ci_method, confidence, row=r.label)
+            n, rows = _choice_rows(des, codes_of(f"{q.id}_{r.id}"), q, ci_method, confidence, row=r.label,
+                                   counter=shared(f"{q.id}_{r.id}"))
             ns.append(n)
             t.rows += rows
         t.n = max(ns) if ns else 0
@@ -160,10 +169,12 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
 
 
 def question_tables(qn: Questionnaire, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
-                    confidence: float = 0.95, coded: Optional[dict] = None) -> list[dict]:
+                    confidence: float = 0.95, coded: Optional[dict] = None,
+                    counts: Optional[CodeCounts] = None) -> list[dict]:
     """Every question's table in questionnaire order, as dicts (the result's ``questions`` section);
-    ``coded`` as in :func:`question_table`."""
-    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded))
+    ``coded`` and ``counts`` as in :func:`question_table`."""
+    counts = CodeCounts() if counts is None else counts
+    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded, counts=counts))
             for q in sorted(qn.questions, key=lambda q: q.number)]
 
 

@@ -265,3 +265,47 @@ def test_valid_rows_made_once_equal_the_items_masks():
     for i, g in enumerate(got):
         np.testing.assert_array_equal(g, code_mask(codes[i % 3], oks[i % 2]))
         assert g is vr.of([(codes[i % 3], oks[i % 2])])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_code_values_in_blocks_equal_one_block(monkeypatch, dtype):
+    """code_values codes answer columns a block of rows at a time: blocks of 7 rows (the last partial)
+    give the codes of one block of every row — integer answers with blanks, a fraction found in a late
+    block (then coded by sorting), negative and large values."""
+    import analysis.domains as dom
+
+    rng = np.random.default_rng(8)
+    cols = [rng.choice([1.0, 2.0, 5.0, 9.0, np.nan], 100),
+            np.r_[rng.choice([1.0, 2.0], 90), [2.5], rng.choice([1.0, 2.0], 9)],
+            rng.choice([-3.0, 0.0, 7.0, np.nan], 50),
+            np.r_[rng.choice([1.0, 3.0], 20), [300.0]],
+            np.full(10, np.nan)]
+    for col in cols:
+        x = col.astype(dtype)
+        monkeypatch.setattr(dom, "BLOCK_ROWS", 10**6)
+        c1, v1 = dom.code_values(x)
+        monkeypatch.setattr(dom, "BLOCK_ROWS", 7)
+        c2, v2 = dom.code_values(x)
+        np.testing.assert_array_equal(c1, c2)
+        np.testing.assert_array_equal(v1, v2)
+        assert c1.dtype == c2.dtype
+        ok = np.isfinite(x)  # each row's code gives its value back
+        np.testing.assert_array_equal(v2[c2][ok], x[ok].astype(float))
+        assert (c2[~ok] == 0).all()
+
+
+def test_code_counts_counted_once_equal_the_counts():
+    """CodeCounts (shared by the question tables and the answer distributions): the rows per code of a
+    coded column, the same read-only array for the same column, from many threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.domains import CodeCounts
+
+    rng = np.random.default_rng(6)
+    cols = [rng.integers(0, 6, 700).astype(np.int16) for _ in range(4)]
+    cc = CodeCounts()
+    with ThreadPoolExecutor(4) as ex:
+        got = list(ex.map(lambda i: cc.of(cols[i % 4], 6), range(32)))
+    for i, g in enumerate(got):
+        np.testing.assert_array_equal(g, np.bincount(cols[i % 4], minlength=6).astype(float))
+        assert g is cc.of(cols[i % 4], 6) and not g.flags.writeable

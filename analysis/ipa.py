@@ -60,7 +60,12 @@ def weighted_correlation_coded(cx: np.ndarray, sx: np.ndarray, cy: np.ndarray, s
     ``wpos``: ``(w > 0)`` as floats when the caller has it (:func:`importances`, once for every item);
     ``w`` None: every weight 1 (the table's sums of weights are its counts, exactly)."""
     kx, ky = len(sx), len(sy)
-    key = np.asarray(cx, dtype=np.int64) * ky + cy  # int64: the codes may be int16 (code_values)
+    cx, cy = np.asarray(cx), np.asarray(cy)
+    if kx * ky <= np.iinfo(np.int16).max and cx.dtype == np.int16 and cy.dtype == np.int16:
+        key = cx * np.int16(ky)  # int16 codes (code_values) of a small table: the key in int16 too
+        key += cy
+    else:
+        key = cx.astype(np.int64) * ky + cy  # int64: the codes' product may not fit their type
     if w is None:
         tw = tn = np.bincount(key, minlength=kx * ky).reshape(kx, ky).astype(float)
     else:

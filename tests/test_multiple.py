@@ -146,3 +146,23 @@ def test_single_choice_with_the_callers_counts_is_the_same(weighted):
         ok = np.isfinite(x)
         ref = svyprop(des, (x == c).astype(float), valid=ok)
         assert float(ea.estimate) == pytest.approx(float(ref.estimate), rel=1e-12)
+
+
+def test_weighted_correlation_of_int16_codes_equals_int64_codes():
+    """The coded correlation keys a small table in the codes' own int16 (as code_values makes them): the
+    same r and n as int64 codes, and as numpy's correlation of the rows' scores (every weight 1)."""
+    from analysis.domains import code_values
+    from analysis.ipa import weighted_correlation_coded
+
+    rng = np.random.default_rng(9)
+    x = rng.choice([1.0, 2.0, 3.0, 4.0, 5.0, NAN], 5000)
+    y = np.clip(x + rng.choice([-1.0, 0.0, 1.0], 5000), 1, 5)
+    y[rng.random(5000) < 0.05] = NAN
+    cx, vx = code_values(x)
+    cy, vy = code_values(y)
+    assert cx.dtype == np.int16 and cy.dtype == np.int16
+    a = weighted_correlation_coded(cx, vx, cy, vy, None)
+    b = weighted_correlation_coded(cx.astype(np.int64), vx, cy.astype(np.int64), vy, None)
+    assert a == b
+    ok = np.isfinite(x) & np.isfinite(y)
+    assert a[1] == int(ok.sum()) and a[0] == pytest.approx(np.corrcoef(x[ok], y[ok])[0, 1], rel=1e-12)

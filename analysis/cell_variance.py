@@ -206,6 +206,14 @@ class CellTotals:
         self.lonely_wx, self.lonely_f = np.zeros((0, 1)), np.zeros(0)
         return self
 
+    @staticmethod
+    def uniform(design: Design) -> bool:
+        """Whether the design is one :meth:`of_counts` and :meth:`of_projected` take: unclustered, one
+        stratum, one weight and one factor for every row, no lonely stratum (an unweighted simple random
+        sample)."""
+        parts = _design_parts(design)
+        return bool(parts["onerow"] and parts.get("uniform") is not None and not len(parts["lonely_rows"]))
+
     @classmethod
     def of_projected(cls, design: Design, U: np.ndarray, QU: np.ndarray, tot: np.ndarray) -> Optional["CellTotals"]:
         """The totals from sums the caller made over the rows of each category g, for an unclustered

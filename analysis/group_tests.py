@@ -350,7 +350,8 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     var = np.full(G, np.nan)
     if th:
         tots = None
-        if unit and G <= PROJECTED_MAX and all(isinstance(it, CodedItem) for it in items):
+        if (unit and G <= PROJECTED_MAX and all(isinstance(it, CodedItem) for it in items)
+                and CellTotals.uniform(design)):
             # every weight 1, coded items: Σ (x·U_g)ᵀ(x·U_g) from per-code tables of x·U_g (no feature columns)
             tot = np.zeros((G, 2 * J))
             tot[:, 0::2] = WD

@@ -109,6 +109,16 @@ def _design_parts(design: Design) -> dict:
     return out
 
 
+def _uniform_parts(design: Design) -> Optional[tuple[dict, tuple]]:
+    """(:func:`_design_parts`, (w, s)) of an unclustered design with one stratum, one weight w and one
+    factor s for every row and no lonely stratum (an unweighted simple random sample); None otherwise."""
+    parts = _design_parts(design)
+    uniform = parts.get("uniform") if parts["onerow"] else None
+    if uniform is None or len(parts["lonely_rows"]):
+        return None
+    return parts, uniform
+
+
 CHUNK_ROWS = BLOCK_ROWS  # rows of features formed at once by the unclustered path (analysis.design.BLOCK_ROWS)
 
 
@@ -189,11 +199,10 @@ class CellTotals:
         there Σ w·1 = w·n_g and Σ s·w²·1 = s·w²·n_g, so no per-row pass is needed.  Equal to
         ``CellTotals(design, groups, G)`` with ``counts = np.bincount(groups)`` (the same products of
         whole-number counts); None for any other design."""
-        parts = _design_parts(design)
-        uniform = parts.get("uniform") if parts["onerow"] else None
-        if uniform is None or len(parts["lonely_rows"]):
+        got = _uniform_parts(design)
+        if got is None:
             return None
-        w0, s0 = uniform
+        parts, (w0, s0) = got
         self = cls.__new__(cls)
         self.design, self.G, self.F, self.onerow, self.H = design, len(counts), 1, True, 1
         self.U = self.QU = None
@@ -208,11 +217,8 @@ class CellTotals:
 
     @staticmethod
     def uniform(design: Design) -> bool:
-        """Whether the design is one :meth:`of_counts` and :meth:`of_projected` take: unclustered, one
-        stratum, one weight and one factor for every row, no lonely stratum (an unweighted simple random
-        sample)."""
-        parts = _design_parts(design)
-        return bool(parts["onerow"] and parts.get("uniform") is not None and not len(parts["lonely_rows"]))
+        """Whether the design is one :meth:`of_counts` and :meth:`of_projected` take (:func:`_uniform_parts`)."""
+        return _uniform_parts(design) is not None
 
     @classmethod
     def of_projected(cls, design: Design, U: np.ndarray, QU: np.ndarray, tot: np.ndarray) -> Optional["CellTotals"]:
@@ -222,11 +228,10 @@ class CellTotals:
         (m × m) and ``tot[g] = Σ x`` (F), unweighted — what the projected path of the constructor sums
         (``CellTotals(design, groups, G, X, U=U)``), formed some other way (e.g. from per-code tables of
         x·U_g, :func:`analysis.group_tests`).  None for any other design."""
-        parts = _design_parts(design)
-        uniform = parts.get("uniform") if parts["onerow"] else None
-        if uniform is None or len(parts["lonely_rows"]):
+        got = _uniform_parts(design)
+        if got is None:
             return None
-        w0, s0 = uniform
+        parts, (w0, s0) = got
         U = np.asarray(U, dtype=float)
         tot = np.asarray(tot, dtype=float)
         self = cls.__new__(cls)

@@ -141,54 +141,58 @@ def code_mask(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
     return out
 
 
-class ValidRows:
-    """The rows whose answer counts for at least one of some coded items (each item: its codes per row and
-    a per-code table of the codes that count, as :func:`code_mask` takes them), made once per analysis and
-    shared by the sections that ask for the same items: the indicators' aggregates and the group tests of
-    a multi-item indicator need the same rows.  Thread-safe (sections run on threads: two threads asking
-    at once may both compute, one result is kept).  The arrays returned are read-only."""
-
-    def __init__(self, n: int):
-        self.n = int(n)
-        self._lock = threading.Lock()
-        self._memo: dict = {}
-
-    def of(self, items: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """Rows valid for some of ``items`` ((codes, counts per code) pairs; the order does not matter)."""
-        items = [(c, np.asarray(ok, dtype=bool)) for c, ok in items]
-        key = tuple(sorted((id(c), ok.tobytes()) for c, ok in items))
-        with self._lock:
-            hit = self._memo.get(key)
-        if hit is not None:  # (its codes are kept with it: an id in the key is not another array's)
-            return hit[1]
-        out = np.zeros(self.n, dtype=bool)
-        for c, ok in items:
-            out |= code_mask(c, ok)
-        out.flags.writeable = False
-        with self._lock:  # the codes are kept with the result, so their ids are not reused while it is
-            return self._memo.setdefault(key, ([c for c, _ in items], out))[1]
-
-
-class CodeCounts:
-    """Rows per answer code of coded columns (:func:`stretch_counts` of every row), counted once per
-    analysis and shared by the sections that ask (the question tables and the answer distributions count
-    the same items).  Thread-safe as :class:`ValidRows`; the arrays returned are read-only."""
+class _Shared:
+    """A result per key made once and shared by the sections that ask, on their threads (two threads asking
+    at once may both compute; one result is kept).  Each result is kept with the arrays its key names by
+    ``id``, so those ids are not reused while it is; the arrays returned are read-only."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._memo: dict = {}
 
-    def of(self, codes: np.ndarray, k: int) -> np.ndarray:
-        """Rows per code 0..k−1 of ``codes`` (float, as :func:`stretch_counts`)."""
-        key = (id(codes), int(k))
+    def _get(self, key, keep, make) -> np.ndarray:
         with self._lock:
             hit = self._memo.get(key)
-        if hit is not None:  # (the codes are kept with their counts: an id in the key is not another array's)
+        if hit is not None:
             return hit[1]
-        out = stretch_counts(codes, k)[0]
+        out = make()
         out.flags.writeable = False
         with self._lock:
-            return self._memo.setdefault(key, (codes, out))[1]
+            return self._memo.setdefault(key, (keep, out))[1]
+
+
+class ValidRows(_Shared):
+    """The rows whose answer counts for at least one of some coded items (each item: its codes per row and
+    a per-code table of the codes that count, as :func:`code_mask` takes them), made once per analysis and
+    shared by the sections that ask for the same items: the indicators' aggregates and the group tests of
+    a multi-item indicator need the same rows (:class:`_Shared`)."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.n = int(n)
+
+    def of(self, items: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Rows valid for some of ``items`` ((codes, counts per code) pairs; the order does not matter)."""
+        items = [(c, np.asarray(ok, dtype=bool)) for c, ok in items]
+
+        def make() -> np.ndarray:
+            out = np.zeros(self.n, dtype=bool)
+            for c, ok in items:
+                out |= code_mask(c, ok)
+            return out
+
+        key = tuple(sorted((id(c), ok.tobytes()) for c, ok in items))
+        return self._get(key, [c for c, _ in items], make)
+
+
+class CodeCounts(_Shared):
+    """Rows per answer code of coded columns (:func:`stretch_counts` of every row), counted once per
+    analysis and shared by the sections that ask (the question tables and the answer distributions count
+    the same items; :class:`_Shared`)."""
+
+    def of(self, codes: np.ndarray, k: int) -> np.ndarray:
+        """Rows per code 0..k−1 of ``codes`` (float, as :func:`stretch_counts`)."""
+        return self._get((id(codes), int(k)), codes, lambda: stretch_counts(codes, k)[0])
 
 
 def code_dtype(k: int) -> np.dtype:

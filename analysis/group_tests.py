@@ -349,7 +349,6 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
         U[rest, 0::2, g] = (pC - shift[rest]) / (J * WC[g])
     var = np.full(G, np.nan)
     if th:
-        tots = None
         if (unit and G <= PROJECTED_MAX and all(isinstance(it, CodedItem) for it in items)
                 and CellTotals.uniform(design)):
             # every weight 1, coded items: Σ (x·U_g)ᵀ(x·U_g) from per-code tables of x·U_g (no feature columns)
@@ -357,7 +356,7 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
             tot[:, 0::2] = WD
             tot[:, 1::2] = AD - shift * WD
             tots = CellTotals.of_projected(design, U, _projected_squares(items, bounds, shift, U), tot)
-        if tots is None:
+        else:
             tots = CellTotals(design, gr, G, features, rows=rows, U=U)
         var = np.diag(tots.covariance(U, present))
     out = []
@@ -391,10 +390,14 @@ def _group_answer_counts(codes: np.ndarray, yc: np.ndarray, Ky: int, ok: np.ndar
         key[~ok] = -1
         counts = np.array([np.count_nonzero(key == k) for k in range(G1 * Ky)], dtype=np.int64)
         return counts.reshape(G1, Ky), None, None
+    rows, jk = _rows_and_keys(codes, yc, Ky, ok)
+    return np.bincount(jk, minlength=G1 * Ky).reshape(G1, Ky), rows, jk
+
+
+def _rows_and_keys(codes: np.ndarray, yc: np.ndarray, Ky: int, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows ``ok`` marks and their key group·Ky + answer code (int64)."""
     rows = np.flatnonzero(ok)
-    gk = codes[rows].astype(np.int64)
-    jk = gk * Ky + yc[rows]
-    return np.bincount(jk, minlength=(int(gk.max()) + 1) * Ky).reshape(-1, Ky), rows, jk
+    return rows, codes[rows].astype(np.int64) * Ky + yc[rows]
 
 
 PROJECTED_MAX = 8  # groups (coefficient columns m) up to which the tests sum x·U from per-code tables
@@ -519,20 +522,17 @@ def independence_test(design: Design, y: Optional[np.ndarray], valid: np.ndarray
     cell_counts = np.bincount(cell_of[cell_of >= 0], weights=counts.ravel()[cell_of >= 0], minlength=K)
     tots = CellTotals.of_counts(design, cell_counts)  # an unweighted simple random sample: from the counts
     w = np.asarray(design.weights, dtype=float)
-    if tots is not None and design.weights[0] == 1.0:
+    unweighted = tots is not None and design.weights[0] == 1.0
+    if rows is None and not unweighted:  # the table's rows and keys, when the counts alone do not serve
+        rows, jk = _rows_and_keys(codes, yc, Ky, ok)
+    if unweighted:
         Wk = cell_counts  # every weight 1: the weights' sums are the counts
     else:
-        if rows is None:
-            rows = np.flatnonzero(ok)
-            jk = codes[rows].astype(np.int64) * Ky + yc[rows]
         Wj = np.bincount(jk, weights=w[rows], minlength=cell_of.size)
         Wk = np.bincount(cell_of[cell_of >= 0], weights=Wj[cell_of >= 0], minlength=K)
     W = Wk.sum()
     p = Wk / W
     if tots is None:
-        if rows is None:
-            rows = np.flatnonzero(ok)
-            jk = codes[rows].astype(np.int64) * Ky + yc[rows]
         # only the rows of the table's cells, in cell order (CellTotals sums each cell's rows at once)
         cj = cell_of[jk]  # −1: a NaN answer (no cell)
         in_cell = rows[cj >= 0]

@@ -104,6 +104,26 @@ def test_unweighted_srs_every_row_in_a_category_equals_row_level(fpc, n_features
         _check_aggregated(rng, d, n_features, all_in=True)
 
 
+def _assert_same_tests(ref, got, with_p: bool = False):
+    """Group-vs-rest tests equal one by one: group and counts exactly, the figures to 1e-10 relative."""
+    fields = ("estimate", "rest", "difference", "se", "t", "df") + (("p",) if with_p else ())
+    for a, b in zip(ref, got):
+        assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
+        for f in fields:
+            x, y = getattr(a, f), getattr(b, f)
+            assert (x is None) == (y is None), f
+            if x is not None:
+                assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+
+
+def _assert_same_f(got, want):
+    """Rao–Scott F records equal: F, df1, df2 and p to 1e-10 relative (None where the other is None)."""
+    for k in ("F", "df1", "df2", "p"):
+        assert (got[k] is None) == (want[k] is None)
+        if want[k] is not None:
+            assert got[k] == pytest.approx(want[k], rel=1e-10)
+
+
 def _check_aggregated(rng, d, n_features, all_in: bool = False):
     """The covariance of CellTotals against Design.variance of the row-level influence values, for one design."""
     G = int(rng.integers(1, 6))
@@ -180,13 +200,7 @@ def test_group_vs_rest_equals_row_level(clustered, fpc, lonely):
                 gt.group_vs_rest(d, ys, vs, codes, labels)
             continue
         got = gt.group_vs_rest(d, ys, vs, codes, labels)
-        for a, b in zip(ref, got):
-            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
-            for f in ("estimate", "rest", "difference", "se", "t", "df"):
-                x, y = getattr(a, f), getattr(b, f)
-                assert (x is None) == (y is None), f
-                if x is not None:
-                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+        _assert_same_tests(ref, got)
 
 
 @pytest.mark.parametrize("clustered", [False, True])
@@ -225,13 +239,7 @@ def test_group_vs_rest_coded_equals_row_arrays(clustered, equal_weights):
         # ... and with the valid rows computed by the caller (valid_for_some), as the report passes them
         assert gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes), gt.valid_for_some(items)) == got
         assert len(got) == G
-        for a, b in zip(ref, got):
-            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
-            for f in ("estimate", "rest", "difference", "se", "t", "df", "p"):
-                x, y = getattr(a, f), getattr(b, f)
-                assert (x is None) == (y is None), f
-                if x is not None:
-                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+        _assert_same_tests(ref, got, with_p=True)
 
 
 @pytest.mark.parametrize("fpc", ["none", "counts"])
@@ -284,10 +292,7 @@ def test_independence_test_equals_crosstab(design):
         got = independence_test(d, y, valid, codes)
         want = ref.test_record("F")
         assert got["name"] == want["name"]
-        for k in ("F", "df1", "df2", "p"):
-            assert (got[k] is None) == (want[k] is None)
-            if want[k] is not None:
-                assert got[k] == pytest.approx(want[k], rel=1e-10)
+        _assert_same_f(got, want)
 
 
 @pytest.mark.parametrize("clustered,fpc,lonely,pps", CASES)
@@ -343,13 +348,7 @@ def test_group_vs_rest_coded_of_an_unweighted_sample_equals_row_level(n_groups):
         ref = gt._from_rows(d, ys, vs, codes, labels, any_valid, present, dfv)
         got = gt.group_vs_rest_coded(d, items, codes, labels, gt.group_order(codes))
         assert any(t.se is not None for t in got)
-        for a, b in zip(ref, got):
-            assert (a.group, a.n, a.n_rest) == (b.group, b.n, b.n_rest)
-            for f in ("estimate", "rest", "difference", "se", "t", "df"):
-                x, y = getattr(a, f), getattr(b, f)
-                assert (x is None) == (y is None), f
-                if x is not None:
-                    assert y == pytest.approx(x, rel=1e-10, abs=1e-14), f
+        _assert_same_tests(ref, got)
 
 
 # cells counted by comparison (3 × 4 with the blank), or by bincount (30 × 13): tables whose cells are filled
@@ -398,10 +397,7 @@ def test_independence_test_of_coded_answers_equals_crosstab(design, n_groups, n_
         for got in (independence_test(d, y, valid, codes),
                     independence_test(d, None, valid, codes, coded=code_values(y)),
                     independence_test(d, None, valid, codes, coded=item.value_codes())):
-            for k in ("F", "df1", "df2", "p"):
-                assert (got[k] is None) == (want[k] is None)
-                if want[k] is not None:
-                    assert got[k] == pytest.approx(want[k], rel=1e-10)
+            _assert_same_f(got, want)
         hit = np.where(rng.random(n) < 0.3, 1.0, np.where(rng.random(n) < 0.5, 0.0, np.nan))
         asked = rng.random(n) < 0.9
         a = independence_test(d, (np.nan_to_num(hit) > 0).astype(float), asked, codes)

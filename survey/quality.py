@@ -49,11 +49,8 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 @dataclass(frozen=True)
 class StoredSums:
     """What the project store computes for the checks where the data live (DuckDB, on its own threads):
-    each row's answer hash and whether it answered anything (:func:`answer_hash_sql`; the rows of the
-    checked frame, in its order) and the respondent ids stored more than once."""
+    the respondent ids stored more than once in the checked rows."""
 
-    hashes: np.ndarray
-    answered: np.ndarray
     repeated_ids: list
 
 
@@ -64,8 +61,8 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
 
     ``stored``: a :class:`StoredSums` of the frame's rows (the project store's), or a function returning
     one or None, called when it is first needed (so the store computes it beside the checks before
-    it): the answer hashes replace :func:`answer_hashes`, and the repeated ids limit the search for
-    duplicate ids to their rows (when the frame's ids are stored trimmed, as imports store them)."""
+    it): the repeated ids limit the search for duplicate ids to their rows (when the frame's ids are
+    stored trimmed, as imports store them)."""
     got: list = []
 
     def sums() -> Optional[StoredSums]:
@@ -110,11 +107,8 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     cols = answer_columns(frame, q)
     arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
     if arrays:
-        given = sums()
-        h, nonblank = answer_hashes(arrays, n) if given is None else (given.hashes, given.answered)
-        ident = nonblank & pd.Series(h).duplicated(keep="first").to_numpy()
+        ident, first_pos = identical_answers(arrays, n)
         if ident.any():
-            first_pos = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
             add(ident, "identical_answers", lambda idx: [f"与{w}的答卷完全相同" for w in _who(frame, first_pos[idx])])
         if "ip" in frame.columns:
             flagged, partner = _same_ip(frame["ip"], arrays, near_identical)
@@ -173,51 +167,57 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 
+REFINE_COLUMNS = 16  # answer columns hashed per step of identical_answers
+
+
+def identical_answers(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each row's answer vector (the columns ``arrays``) equals an earlier row's, rows with no
+    answer at all not compared, and for those rows the position of the first row with that vector (−1
+    elsewhere).  Equality is that of :func:`mix_columns`' 64-bit hash (NaN equals NaN; −0.0 equals
+    0.0; numbers to 6 decimals).
+
+    The hash is built :data:`REFINE_COLUMNS` columns at a time (the columns taken spread over the
+    questionnaire), and after each step only the rows whose hash so far another row shares are
+    hashed further: a row whose first columns are unique cannot equal another row in all of them (the
+    partition refinement of duplicate detection).  In a wave without copied answers few rows are left
+    after two or three steps (1M rows × 199 columns, the benchmark's: 784,000, then 17,000, 180, 4,
+    none), so about a tenth of the column values are hashed (0.25 s on one core against 0.9 s for
+    every value); a wave made of copies costs at most every value once plus the gathers of the rows
+    left."""
+    ident = np.zeros(n, dtype=bool)
+    first = np.full(n, -1, dtype=np.int64)
+    m = len(arrays)
+    if not m or n < 2:
+        return ident, first
+    stride = -(-m // REFINE_COLUMNS)
+    order = [i for j in range(stride) for i in range(j, m, stride)]  # each step's columns spread over the questions
+    rows = None
+    h = None
+    for s in range(0, m, REFINE_COLUMNS):
+        cols = [arrays[i] for i in order[s:s + REFINE_COLUMNS]]
+        if rows is None:
+            hh = mix_columns(cols, n)[0]
+        else:
+            hh = mix_columns([x[rows] for x in cols], rows.size)[0]
+            hh ^= h * _P
+        shared = pd.Series(hh).duplicated(keep=False).to_numpy()
+        rows = np.flatnonzero(shared) if rows is None else rows[shared]
+        h = hh[shared]
+        if not rows.size:
+            return ident, first
+    answered = np.zeros(rows.size, dtype=bool)
+    for x in arrays:
+        answered |= ~np.isnan(x[rows])
+    later = pd.Series(h).duplicated(keep="first").to_numpy() & answered
+    head = pd.Series(np.arange(rows.size)).groupby(h).transform("min").to_numpy()
+    ident[rows[later]] = True
+    first[rows[later]] = rows[head[later]]
+    return ident, first
+
+
 HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays in the CPU cache
 
 _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)
-
-
-def answer_hashes(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """One 64-bit hash per row's answer vector (NaN hashes alike; equal answers, equal hashes) and whether
-    the row answered anything.  Each column is hashed as pandas' ``hash_array`` does (:func:`mix_columns`)
-    and combined column by column; the columns are taken in two halves, hashed on two threads when there
-    are (:func:`survey.cores.threads`; numpy releases the GIL) and combined — the same halves and the
-    same hash on one thread."""
-    from .cores import in_two
-
-    parts = [arrays[: len(arrays) // 2], arrays[len(arrays) // 2:]]
-    (h1, b1), (h2, b2) = in_two(lambda cols: mix_columns(cols, n), parts, n, "minyi-check")
-    return (h1 * np.uint64(1000003)) ^ h2, b1 | b2
-
-
-_HASHABLE = {"SMALLINT": False, "INTEGER": False, "BIGINT": False, "DOUBLE": True}  # stored type: a number?
-
-
-def answer_hash_sql(columns: list[tuple[str, str]]) -> Optional[tuple[str, str]]:
-    """DuckDB expressions of :func:`answer_hashes`' two results for the stored answer columns
-    ``columns`` ((name, stored type), in :func:`answer_columns` order): one 64-bit hash of each row's
-    answers (DuckDB's ``hash`` of the columns; the values differ from :func:`answer_hashes`' but only
-    their equality is used) and whether the row answered anything.  Equal answers get equal hashes
-    under the same equality as :func:`answer_hashes`: a missing answer (NULL, or NaN in a number
-    column) hashes alike, numbers are rounded to 6 decimals with −0.0 as 0.0, codes are taken as they
-    are.  DuckDB computes them in its scan, on every core — at 1M rows × 200 columns 0.2 s against
-    0.9 s for :func:`answer_hashes`.  None when a column is of another type (then
-    :func:`answer_hashes` is used)."""
-    from .reading import quote  # (survey.reading imports this module)
-
-    if not columns or any(t not in _HASHABLE for _, t in columns):
-        return None
-    values, answered = [], []
-    for name, typ in columns:
-        c = quote(name)
-        if _HASHABLE[typ]:
-            values.append(f"CASE WHEN isnan({c}) THEN NULL ELSE round({c}, 6) + 0.0 END")
-            answered.append(f"({c} IS NOT NULL AND NOT isnan({c}))")
-        else:
-            values.append(c)
-            answered.append(f"{c} IS NOT NULL")
-    return f"hash({', '.join(values)})", f"({' OR '.join(answered)})"
 
 
 def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -52,7 +52,7 @@ from .owners import responsible_units
 from .progress import stage
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, wave_checks
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
-from .reading import StoredColumns, exclusion_mask, read_columns
+from .reading import StoredColumns, exclusion_mask, read_columns, row_key
 from .ledger import ledger_settings
 from .waves import read_waves, stored_waves, register_wave, unregister_wave
 
@@ -388,31 +388,31 @@ class Project:
             columns=["wave", "import_id", "row", "respondent_id", "kind", "detail"])
 
     def _stored_sums(self, wave: str, df: pd.DataFrame):
-        """What DuckDB computes for the checks of ``df`` (the stored rows of ``wave`` in import order) in the
-        store, in one transaction (:class:`survey.quality.StoredSums`): each row's answer hash and whether
-        it answered anything (:func:`survey.quality.answer_hash_sql`) and the respondent ids stored more
-        than once.  None when a column's type has no SQL form or the rows are not those of ``df`` (then
-        the checks use the frame alone)."""
-        from .quality import StoredSums, answer_columns, answer_hash_sql
+        """What DuckDB computes for the checks of ``df`` (the stored rows of ``wave``) in the store
+        (:class:`survey.quality.StoredSums`): the respondent ids stored more than once, a ``GROUP BY`` on
+        its own threads.  None when the stored rows are not those of ``df`` (their number and first and
+        last keys differ: an import added or removed since they were read; then the checks use the frame
+        alone)."""
+        from .quality import StoredSums
 
-        sql = answer_hash_sql([(c, self._types.get(c, "")) for c in answer_columns(df, self.questionnaire)])
-        if sql is None or not len(df) or "_import_id" not in df.columns or "_row" not in df.columns:
+        if not len(df) or "_import_id" not in df.columns or "_row" not in df.columns:
             return None
         con = self.connect()
         try:
             con.execute("BEGIN TRANSACTION")
-            r = con.execute(f"SELECT _import_id, _row, {sql[0]} AS h, {sql[1]} AS a FROM responses WHERE _wave = ? "
-                            "ORDER BY _import_id, _row", [wave]).fetchnumpy()
+            count, lo, hi = con.execute("SELECT count(*), min((_import_id::BIGINT << 40) + _row), "
+                                        "max((_import_id::BIGINT << 40) + _row) FROM responses WHERE _wave = ?",
+                                        [wave]).fetchall()[0]
             repeated = [v for (v,) in con.execute(
                 "SELECT respondent_id FROM responses WHERE _wave = ? AND respondent_id IS NOT NULL "
                 "GROUP BY respondent_id HAVING count(*) > 1", [wave]).fetchall()]
             con.execute("ROLLBACK")
         finally:
             con.close()
-        if not (np.array_equal(np.asarray(r["_import_id"], dtype=np.int64), df["_import_id"].to_numpy(np.int64))
-                and np.array_equal(np.asarray(r["_row"], dtype=np.int64), df["_row"].to_numpy(np.int64))):
+        key = row_key(df["_import_id"].to_numpy(np.int64), df["_row"].to_numpy(np.int64))
+        if count != len(df) or lo != int(key.min()) or hi != int(key.max()):
             return None  # the wave changed since it was read: check what was read
-        return StoredSums(np.asarray(r["h"], dtype=np.uint64), np.asarray(r["a"], dtype=bool), repeated)
+        return StoredSums(repeated)
 
     def excluded_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
         """The stored rows the exclusion rules drop (``survey export --keep-excluded``), each with one boolean

@@ -185,9 +185,9 @@ def test_the_first_read_that_runs_the_checks_gives_the_rows_a_later_read_gives(p
 
 
 def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
-    """Above PARALLEL_ROWS the answer hashes are computed in two halves on two threads: the same rows are
-    flagged, naming the same earlier respondent, as with MINYI_THREADS=1 (and the hash is the same); the
-    wave's checks (flags, and item non-response on a second thread) are the same on one thread and two."""
+    """Above PARALLEL_ROWS the wave's checks run the non-response counts on a second thread: the same
+    rows are flagged, naming the same earlier respondent, as with MINYI_THREADS=1, and the flags and
+    counts are those of quality_flags and item_nonresponse alone."""
     from survey import quality
     from survey.qload import bundled_path
     from survey.simulate import simulate
@@ -206,18 +206,66 @@ def test_identical_answers_found_the_same_on_two_threads_and_one(monkeypatch):
         monkeypatch.setenv("MINYI_THREADS", n_threads)
         flags = quality_flags(f, q)
         got[n_threads] = flags[flags["kind"] == "identical_answers"][["index", "detail"]].reset_index(drop=True)
-        arrays = [np.asarray(f[c], dtype=float) for c in quality.answer_columns(f, q)]
-        got["hash" + n_threads] = quality.answer_hashes(arrays, len(f))[0]
         # the wave's checks: the non-response counts on a second thread beside the flags (two threads)
         got["wave" + n_threads] = quality.wave_checks(f, q)
     pd.testing.assert_frame_equal(got["1"], got["2"])
-    assert np.array_equal(got["hash1"], got["hash2"])
     assert sorted(got["1"]["index"]) == sorted(int(i) for i in dst[5:])
     for one, two in zip(got["wave1"], got["wave2"]):
         pd.testing.assert_frame_equal(one, two)
     pd.testing.assert_frame_equal(got["wave2"][0], quality_flags(f, q))
     pd.testing.assert_frame_equal(got["wave2"][1], quality.item_nonresponse(f, q))
     assert got["wave2"][1]["missing"].sum() > 0
+
+
+def _identical_by_full_hash(arrays, n):
+    """identical_answers' result from one hash of every column of every row (pandas' hash_array)."""
+    h = np.zeros(n, dtype=np.uint64)
+    nb = np.zeros(n, dtype=bool)
+    for x in arrays:
+        nb |= ~np.isnan(x)
+        h = (h * np.uint64(1000003)) ^ pd.util.hash_array(x if x.dtype == np.float32 else np.round(x, 6))
+    later = pd.Series(h).duplicated(keep="first").to_numpy() & nb
+    head = pd.Series(np.arange(n)).groupby(h).transform("min").to_numpy()
+    return later, np.where(later, head, -1)
+
+
+@pytest.mark.parametrize("copies", [0.0, 0.01, 0.45])
+def test_identical_answers_step_by_step_equal_one_hash_of_every_value(copies):
+    """identical_answers hashes the rows further only while their first columns' hash is shared: the
+    rows flagged and the earlier rows named are those of one hash of every column (pandas' hash_array),
+    with blank rows (never flagged), rows that differ only in the last column hashed, near copies (a
+    number different below 6 decimals: equal; a blank against an answer: not), and waves of no, few or
+    many copies (45 %: most rows go through every step)."""
+    from survey import quality
+
+    rng = np.random.default_rng(int(copies * 100))
+    n, m = 20_000, 53
+    arrays = []
+    for j in range(m):
+        x = rng.integers(1, 4, n).astype(np.float32)
+        x[rng.random(n) < 0.3] = np.nan
+        arrays.append(x)
+    y = np.round(rng.normal(size=n), 3)
+    arrays.append(y)
+    k = int(copies * n)
+    src = rng.integers(0, n // 2, k)
+    dst = rng.choice(np.arange(n // 2, n), k, replace=False)
+    for x in arrays:
+        x[dst] = x[src]
+    last = [i for j in range(-(-len(arrays) // quality.REFINE_COLUMNS))
+            for i in range(j, len(arrays), -(-len(arrays) // quality.REFINE_COLUMNS))][-1]
+    for x in arrays:
+        x[n // 2 + 1] = x[n // 2]  # the next row equal but in the last column hashed
+        x[[n - 1, n - 2]] = x[[5, 6]]  # two near copies
+        x[[3, 7, 11]] = np.nan  # three blank rows
+    arrays[last][n // 2], arrays[last][n // 2 + 1] = 1, 2
+    y[n - 1] = y[5] + 1e-9  # equal to 6 decimals: a copy
+    arrays[0][6], arrays[0][n - 2] = 1, np.nan  # a blank where the earlier row answered: not a copy
+    want = _identical_by_full_hash(arrays, n)
+    ident, first = quality.identical_answers(arrays, n)
+    assert np.array_equal(ident, want[0]) and np.array_equal(first, want[1])
+    assert not ident[[3, 7, 11, n // 2 + 1, n - 2]].any() and ident[n - 1] and first[n - 1] == 5
+    assert ident.sum() >= k * 0.9
 
 
 @pytest.mark.parametrize("n", [0, 1, 70_000, 131_072])
@@ -249,11 +297,10 @@ def test_row_hash_is_pandas_hash_array_combined(n):
     assert np.array_equal(got_h, h) and np.array_equal(got_nb, nb)
 
 
-def test_checks_hash_the_stored_answers_as_the_frame_would(tmp_path):
-    """Project.check hashes each row's answers and finds the repeated respondent ids where they are stored
-    (DuckDB: quality.answer_hash_sql, a GROUP BY), not in the frame (quality.answer_hashes, pandas):
-    the flags are the same as quality_flags on the frame, with numbers equal to 6 decimals, −0.0 against
-    0.0, a blank against an answer, ids given twice (one with a trailing space)."""
+def test_checks_of_a_project_find_what_the_frame_checks_find(tmp_path):
+    """Project.check finds the repeated respondent ids where they are stored (DuckDB, a GROUP BY), not in
+    the frame: the flags are the same as quality_flags on the frame alone, with numbers equal to 6
+    decimals, −0.0 against 0.0, a blank against an answer, ids given twice (one with a trailing space)."""
     from survey import quality
     from survey.qload import bundled_path
     from survey.simulate import simulate
@@ -306,7 +353,7 @@ def test_repeated_ids_from_the_store_only_when_the_ids_are_stored_trimmed():
         n = len(frame)
         stored_vals = [v for v in raw if v is not None]
         repeated = sorted({v for v in stored_vals if stored_vals.count(v) > 1})  # as the store's GROUP BY
-        sums = quality.StoredSums(np.arange(n, dtype=np.uint64), np.ones(n, dtype=bool), repeated)
+        sums = quality.StoredSums(repeated)
         ids = frame["respondent_id"].str.strip()
         ids = ids.where(ids != "", None)
         want = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)

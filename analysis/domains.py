@@ -100,6 +100,44 @@ def code_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.concatenate([[np.nan], uniq])
 
 
+RAW_MISSING = -32768  # no answer in int16 raw codes (survey.columns.MISSING_CODE; analysis imports no survey module)
+
+
+def code_raw(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`code_values` of int16 answer codes as stored (``RAW_MISSING`` = no answer): the same codes
+    and values as :func:`code_values` of the column as floats (NaN for ``RAW_MISSING``), computed in
+    int16 without a float copy.  The range first: the largest value by ``max`` (``RAW_MISSING`` is the
+    smallest int16), the smallest answer by the ``min`` of ``x − 1`` in int16 (which wraps
+    ``RAW_MISSING`` to the largest int16) plus 1; then ``x − (lo − 1)``, no answer → 0, a block of rows
+    at a time.  A range of 256 values or more is coded by sorting (:func:`code_values`)."""
+    x = np.asarray(x)
+    n = len(x)
+    lo, hi = np.iinfo(np.int16).max, RAW_MISSING
+    t = np.empty(min(n, BLOCK_ROWS), dtype=np.int16)
+    one = np.int16(1)
+    for a in range(0, n, BLOCK_ROWS):
+        b = min(a + BLOCK_ROWS, n)
+        xb = x[a:b]
+        hi = max(hi, int(xb.max()))
+        lo = min(lo, int(np.subtract(xb, one, out=t[:b - a]).min()) + 1)
+    if hi == RAW_MISSING:  # no answer at all (or no rows)
+        return np.zeros(n, dtype=np.int16), np.array([np.nan])
+    if hi - lo >= 256:
+        y = x.astype(np.float64)
+        y[x == RAW_MISSING] = np.nan
+        return code_values(y)
+    off = np.int16(lo - 1)
+    codes = np.empty(n, dtype=np.int16)
+    miss = np.empty(len(t), dtype=bool)
+    for a in range(0, n, BLOCK_ROWS):
+        b = min(a + BLOCK_ROWS, n)
+        cb, mb = codes[a:b], miss[:b - a]
+        np.equal(x[a:b], RAW_MISSING, out=mb)
+        np.subtract(x[a:b], off, out=cb)  # the answers 1..hi − lo + 1; RAW_MISSING wraps, set to 0 next
+        cb[mb] = 0
+    return codes, np.concatenate([[np.nan], np.arange(1, hi - lo + 2, dtype=float) + (lo - 1)])
+
+
 FEW_CODES = 16  # at most this many codes ...
 FEW_CELLS = 256  # ... and cells × units (PSUs, or strata): counted code by code (DomainEngine._code_counts)
 

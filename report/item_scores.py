@@ -9,7 +9,7 @@ from typing import Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from analysis.domains import code_values
+from analysis.domains import code_raw, code_values
 from survey.columns import float_column
 
 _TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a sorted search)
@@ -44,9 +44,14 @@ def coded_column(frame: pd.DataFrame, col: str, coded: Optional[Mapping] = None,
                  missing_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Column ``col`` as :func:`analysis.domains.code_values` gives it (codes per row, value per code):
     from ``coded``, the analysis's coded columns, when it is there, else coded now from the frame
-    (``missing_ok``: a column the frame lacks is all missing, as :func:`survey.columns.float_column`)."""
+    (``missing_ok``: a column the frame lacks is all missing, as :func:`survey.columns.float_column`); int16
+    raw codes (:mod:`survey.columns`) by :func:`analysis.domains.code_raw`, without a float copy."""
     hit = coded.get(col) if coded else None
-    return hit if hit is not None else code_values(float_column(frame, col, missing_ok=missing_ok))
+    if hit is not None:
+        return hit
+    if col in frame.columns and frame[col].dtype == np.int16:
+        return code_raw(frame[col].to_numpy())
+    return code_values(float_column(frame, col, missing_ok=missing_ok))
 
 
 def _scored(x: np.ndarray, scores: Mapping[int, float], mul: float, div: float) -> np.ndarray:

@@ -21,7 +21,7 @@ from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.design import unit_weights
 from analysis.design_spec import DesignSpec, describe
-from analysis.domains import CodeCounts, ValidRows, code_values, stretch_counts
+from analysis.domains import CodeCounts, ValidRows, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
@@ -194,7 +194,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     # each item's answers as codes (int16) and the value of each code, the items on the sections' threads
-    coded = run_sections({it.key: (lambda key=it.key: code_values(float_column(frame, key)))
+    coded = run_sections({it.key: (lambda key=it.key: coded_column(frame, key))
                           for it in items if it.key in frame}, label="coding the answers", unit="items")
     items = [it for it in items if it.key in coded]
     frame = _without_coded_rows(q, frame, coded, design, given if consume else None)
@@ -521,11 +521,20 @@ def _without_coded_rows(q: Questionnaire, frame: pd.DataFrame, coded: dict, desi
     design's columns kept.  At 1,000,000 responses the bundled questionnaire's 100 rated rows are 400 MB
     of float32 beside their 200 MB of int16 codes.  ``given``: the caller's frame, handed over
     (``analyze(consume=True)``): the columns are deleted from it too, so their memory is freed."""
-    keep = set(DesignSpec.from_mapping(design or {}).columns())
-    drop = [c for c in coded if q.get(c) is None and c not in keep]  # "Q_row": a matrix row, not a question
+    only = set(coded_only_columns(q, design))
+    drop = [c for c in coded if c in only]
     if given is not None:
         _delete_in_place(given, [c for c in drop if c in given.columns])
     return frame.drop(columns=drop)
+
+
+def coded_only_columns(q: Questionnaire, design: Optional[dict]) -> list[str]:
+    """The answer columns :func:`analyze` reads only through their codes and drops from the frame once
+    coded: the items that are matrix rows ("Q_row", not a question), except the design's columns.  A
+    caller reading them from a project may read them as int16 raw codes
+    (``Project.responses(raw_codes=...)``)."""
+    keep = set(DesignSpec.from_mapping(design or {}).columns())
+    return [it.key for it in item_specs(q) if q.get(it.key) is None and it.key not in keep]
 
 
 def _delete_in_place(frame: pd.DataFrame, columns: list) -> None:

@@ -28,7 +28,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .columns import float_column
+from .columns import MISSING_CODE, answer_array, answered, float_column, raw_as_float
 from .cores import PARALLEL_ROWS
 from .labels import labels
 from .questionnaire import Questionnaire
@@ -97,7 +97,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             mcols = [c for c in qq.columns() if c in frame.columns]
             if len(mcols) < straightline_min_rows:
                 continue
-            same = all_equal([float_column(frame, c) for c in mcols])
+            same = all_equal([answer_array(frame, c) for c in mcols])
             add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
     if "respondent_id" in frame.columns:
         ids = frame["respondent_id"].astype("string").str.strip()
@@ -105,7 +105,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         dup = _repeated_rows(frame["respondent_id"], ids, sums())
         add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
-    arrays = [float_column(frame, c) for c in cols]  # float views (float32 codes stay float32), no n x k copy
+    arrays = [answer_array(frame, c) for c in cols]  # views (float32 or int16 codes as read), no n x k copy
     if arrays:
         ident, first_pos = identical_answers(arrays, n)
         if ident.any():
@@ -124,11 +124,15 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
 def all_equal(xs: list) -> np.ndarray:
     """Whether each row has one answer in every column of ``xs`` (a straightliner): max == min over the
     columns; ``minimum``/``maximum`` carry a NaN (a row not answered) through, and NaN equals nothing, so
-    every column answered and all the same.  In the columns' own type (float32 codes stay float32), a
-    block of rows at a time (:data:`analysis.design.BLOCK_ROWS`: the running min and max stay in the CPU
-    cache while the columns stream past)."""
+    every column answered and all the same.  In the columns' own type (float32 codes stay float32; int16
+    raw codes stay int16, where :data:`~survey.columns.MISSING_CODE`, the smallest value, is the minimum
+    of a row with a blank), a block of rows at a time (:data:`analysis.design.BLOCK_ROWS`: the running
+    min and max stay in the CPU cache while the columns stream past)."""
     from analysis.design import BLOCK_ROWS
 
+    if any(x.dtype == np.int16 for x in xs) and not all(x.dtype == np.int16 for x in xs):
+        xs = [raw_as_float(x) if x.dtype == np.int16 else x for x in xs]
+    raw = xs[0].dtype == np.int16
     n = len(xs[0])
     dt = np.result_type(*xs)
     out = np.empty(n, dtype=bool)
@@ -143,6 +147,8 @@ def all_equal(xs: list) -> np.ndarray:
             np.minimum(lb, x[a:b], out=lb)
             np.maximum(hb, x[a:b], out=hb)
         np.equal(hb, lb, out=out[a:b])
+        if raw:
+            out[a:b] &= lb != MISSING_CODE
     return out
 
 
@@ -205,10 +211,10 @@ def identical_answers(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.
         h = hh[shared]
         if not rows.size:
             return ident, first
-    answered = np.zeros(rows.size, dtype=bool)
+    has_answer = np.zeros(rows.size, dtype=bool)
     for x in arrays:
-        answered |= ~np.isnan(x[rows])
-    later = pd.Series(h).duplicated(keep="first").to_numpy() & answered
+        has_answer |= answered(x[rows])
+    later = pd.Series(h).duplicated(keep="first").to_numpy() & has_answer
     head = pd.Series(np.arange(rows.size)).groupby(h).transform("min").to_numpy()
     ident[rows[later]] = True
     first[rows[later]] = rows[head[later]]
@@ -222,7 +228,7 @@ _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.
 
 def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """``h = h·1000003 ^ hash(x)`` over the columns ``cols`` (float; float64 rounded to 6 decimals, float32
-    codes taken as they are), with ``hash`` pandas' ``hash_array`` of a float column bit for bit: the
+    codes taken as they are; int16 raw codes by value), with ``hash`` pandas' ``hash_array`` of a float column bit for bit: the
     value's bits (NaN and −0.0 made canonical) through the splitmix64 finalizer (Steele, Lea & Flood
     2014, *Fast splittable pseudorandom number generators*; Vigna's constants, as pandas uses them).
     Computed in place, :data:`HASH_BLOCK` rows at a time, instead of the six temporary arrays per column
@@ -238,15 +244,19 @@ def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]
         vv, tt, bb, hh, nb = v[:m], t[:m], b[:m], h[lo:hi], nonblank[lo:hi]
         for x in cols:
             xs = x[lo:hi]
-            if xs.dtype != np.float32:
-                xs = np.round(np.asarray(xs, dtype=np.float64), 6)
-            ut = np.uint32 if xs.dtype == np.float32 else np.uint64
-            np.copyto(vv, xs.view(ut), casting="unsafe")
-            np.isnan(xs, out=bb)
-            np.copyto(vv, np.array(np.nan, dtype=xs.dtype).view(ut).astype(np.uint64), where=bb)
-            np.logical_or(nb, np.logical_not(bb, out=bb), out=nb)
-            np.equal(vv, np.array(-0.0, dtype=xs.dtype).view(ut).astype(np.uint64), out=bb)
-            np.copyto(vv, np.uint64(0), where=bb)
+            if xs.dtype == np.int16:  # raw codes: the value (sign-extended), MISSING_CODE = no answer
+                np.copyto(vv, xs, casting="unsafe")
+                np.logical_or(nb, np.not_equal(xs, MISSING_CODE, out=bb), out=nb)
+            else:
+                if xs.dtype != np.float32:
+                    xs = np.round(np.asarray(xs, dtype=np.float64), 6)
+                ut = np.uint32 if xs.dtype == np.float32 else np.uint64
+                np.copyto(vv, xs.view(ut), casting="unsafe")
+                np.isnan(xs, out=bb)
+                np.copyto(vv, np.array(np.nan, dtype=xs.dtype).view(ut).astype(np.uint64), where=bb)
+                np.logical_or(nb, np.logical_not(bb, out=bb), out=nb)
+                np.equal(vv, np.array(-0.0, dtype=xs.dtype).view(ut).astype(np.uint64), out=bb)
+                np.copyto(vv, np.uint64(0), where=bb)
             np.bitwise_xor(vv, np.right_shift(vv, np.uint64(30), out=tt), out=vv)
             np.multiply(vv, _M1, out=vv)
             np.bitwise_xor(vv, np.right_shift(vv, np.uint64(27), out=tt), out=vv)
@@ -350,9 +360,9 @@ def item_nonresponse(frame: pd.DataFrame, q: Questionnaire) -> pd.DataFrame:
         else:  # column by column, no n x k matrix: any selected (multiple, ranking), any answered (others)
             ans = np.zeros(len(frame), dtype=bool)
             for c in cols:
-                x = float_column(frame, c)
+                x = answer_array(frame, c)
                 with np.errstate(invalid="ignore"):
-                    ans |= (x > 0) if qq.type in ("multiple", "ranking") else ~np.isnan(x)
+                    ans |= (x > 0) if qq.type in ("multiple", "ranking") else answered(x)
         n = int(a.sum())
         miss = int((a & ~ans).sum())
         rows.append({"question": qq.id, "asked": n, "missing": miss, "rate": (miss / n) if n else float("nan")})

@@ -19,11 +19,12 @@ DOUBLE, text VARCHAR).  A command reads it here:
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Collection, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .columns import MISSING_CODE
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
 
 KEY_COLUMNS = ("_import_id", "_row")
@@ -125,7 +126,7 @@ _NUMERIC = {"SMALLINT", "INTEGER", "DOUBLE"}
 
 
 def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, *, codes_float32: bool = True,
-                 progress: Optional[Callable[[int], None]] = None) -> StoredColumns:
+                 raw_codes: Collection[str] = (), progress: Optional[Callable[[int], None]] = None) -> StoredColumns:
     """``columns`` of ``wave`` (None: every wave) in import order, read in one DuckDB scan.
 
     The row keys are read first (one narrow scan, sorted), so the wide scan's record batches — which
@@ -158,8 +159,9 @@ def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, 
         n = int(key.size)
         sel = ", ".join(quote(c) for c in scanned)
         reader = con.sql(f"SELECT {sel} FROM responses{where}", params=params).to_arrow_reader(_BATCH_ROWS)
-        dtypes = {c: (np.float32 if types.get(c) == "SMALLINT" and codes_float32 else np.float64)
-                  for c in cols if types.get(c) in _NUMERIC}
+        raw = set(raw_codes)
+        dtypes = {c: (np.int16 if c in raw else np.float32 if codes_float32 else np.float64)
+                  if types.get(c) == "SMALLINT" else np.float64 for c in cols if types.get(c) in _NUMERIC}
         arrays: dict = {c: np.empty(n, dtype=dt) for c, dt in dtypes.items()}
         pieces: dict = {c: [] for c in cols if c not in dtypes}
         places = []
@@ -218,7 +220,8 @@ _FROM_BUFFERS = {"int16": np.int16, "int32": np.int32, "int64": np.int64, "float
 
 def _put(out: np.ndarray, at, chunk) -> None:
     """Write an Arrow chunk of codes or numbers to ``out[at]``: its values (from the data buffer, cast by
-    numpy) with NaN where it is null (its validity bitmap)."""
+    numpy) with NaN where it is null (its validity bitmap), or :data:`survey.columns.MISSING_CODE` in an
+    int16 ``out`` (raw codes)."""
     import pyarrow as pa
 
     m = len(chunk)
@@ -232,15 +235,18 @@ def _put(out: np.ndarray, at, chunk) -> None:
         if chunk.null_count and bufs[0] is not None:
             bits = np.frombuffer(bufs[0], dtype=np.uint8)
             valid = np.unpackbits(bits, count=chunk.offset + m, bitorder="little")[chunk.offset:].view(bool)
+    missing = MISSING_CODE if out.dtype == np.int16 else np.nan
+    if dt is None and out.dtype == np.int16:
+        vals = chunk.cast(pa.int16()).fill_null(MISSING_CODE).to_numpy(zero_copy_only=False)
     if isinstance(at, slice):
         o = out[at]
         np.copyto(o, vals, casting="unsafe")
         if valid is not None:
-            np.putmask(o, ~valid, np.nan)
+            np.putmask(o, ~valid, missing)
     else:
         v = vals.astype(out.dtype)
         if valid is not None:
-            np.putmask(v, ~valid, np.nan)
+            np.putmask(v, ~valid, missing)
         out[at] = v
 
 

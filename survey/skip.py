@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import expr as E
+from .columns import float_column
 from .questionnaire import Question, Questionnaire
 
 
@@ -68,7 +69,9 @@ class _Columns(Mapping[str, np.ndarray]):
         if key not in self.cache:
             if key in self.frame.columns:
                 s = self.frame[key]
-                if s.dtype.kind in "fiub":
+                if s.dtype == np.int16:  # raw codes (survey.columns)
+                    self.cache[key] = float_column(self.frame, key).astype(float)
+                elif s.dtype.kind in "fiub":
                     self.cache[key] = s.to_numpy(dtype=float)
                 else:
                     num = pd.to_numeric(s, errors="coerce")

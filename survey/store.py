@@ -308,14 +308,16 @@ class Project:
                                 suggestion=did_you_mean(unknown[0], stored) or "a column of the questionnaire")
         return [c for c in stored if c in want]
 
-    def _read(self, wave: Optional[str], columns: list[str], *, codes_float32: bool = True) -> StoredColumns:
+    def _read(self, wave: Optional[str], columns: list[str], *, codes_float32: bool = True,
+              raw_codes: Sequence[str] = ()) -> StoredColumns:
         """One columnar scan of ``columns`` of ``wave`` in import order (:func:`survey.reading.read_columns`)."""
         con = self.connect()
         try:
             n = con.execute("SELECT coalesce(sum(accepted), 0) FROM imports" + (" WHERE wave = ?" if wave is not None else ""),
                             [wave] if wave is not None else []).fetchall()[0][0]
             with stage(f"reading {'wave ' + wave if wave is not None else 'all waves'}", total=int(n), unit="rows") as adv:
-                return read_columns(con, wave, columns, self._types, codes_float32=codes_float32, progress=adv)
+                return read_columns(con, wave, columns, self._types, codes_float32=codes_float32, raw_codes=raw_codes,
+                                    progress=adv)
         finally:
             con.close()
 
@@ -489,7 +491,8 @@ class Project:
         return wide.reset_index()
 
     def responses(self, wave: Optional[str] = None, *, apply_exclusions_: bool = True,
-                  columns: Optional[Sequence[str]] = None, codes_float32: bool = False) -> tuple[pd.DataFrame, dict]:
+                  columns: Optional[Sequence[str]] = None, codes_float32: bool = False,
+                  raw_codes: Sequence[str] = ()) -> tuple[pd.DataFrame, dict]:
         """Responses of ``wave`` with the project's exclusion rules applied; returns (data, {rule: rows excluded}).
 
         One columnar read of ``columns`` (default all; see :meth:`raw_responses`).  The checks run
@@ -497,21 +500,26 @@ class Project:
         rows read here, which are then read with every column, once, and converted once (the analysis
         frame is made of the same arrays).  Excluded rows are removed by one boolean mask built from the
         stored flags (:func:`survey.reading.exclusion_mask`), in place (:meth:`StoredColumns.frame`).
+        ``raw_codes``: SMALLINT columns returned as int16 codes as stored (:mod:`survey.columns`: half the
+        memory of float32, for columns the caller only codes; the checks read them so too).
         """
         if not apply_exclusions_:
             return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
         with self.kept_open():  # the database's steps; closed before the frame is made (its memory freed)
             self._check_wave(wave)
             cols = self._columns(columns)
-            data, keep, counts = self._read_checked(wave, cols, codes_float32)
+            data, keep, counts = self._read_checked(wave, cols, codes_float32, raw_codes)
         return data.frame(cols, keep, codes_float32=codes_float32), counts
 
-    def _read_checked(self, wave: Optional[str], cols: list[str], codes_float32: bool) -> tuple:
+    def _read_checked(self, wave: Optional[str], cols: list[str], codes_float32: bool,
+                      raw_codes: Sequence[str] = ()) -> tuple:
         """(the wave's columns ``cols`` as read, the rows the exclusion rules keep or None for every row,
         {rule: rows excluded}), the checks run first when stale (:meth:`responses`)."""
         stale = self._stale_waves(wave)
         single = wave is not None and stale == [wave]
-        data = self._read(wave, self._columns(None) if single else cols, codes_float32=codes_float32 or single)
+        raw = [c for c in raw_codes if c in cols and self._types.get(c) == "SMALLINT"]
+        data = self._read(wave, self._columns(None) if single else cols, codes_float32=codes_float32 or single,
+                          raw_codes=raw)
         if not data.n:
             return data, None, {}
         if single:  # check the rows just read (every column, codes float32); keep the columns asked for

@@ -141,3 +141,30 @@ def test_a_stored_result_is_printed_without_loading_the_statistics(project, fmt)
         assert timeless(json.loads(second.stdout)) == timeless(json.loads(first.stdout))
     else:
         assert second.stdout == first.stdout  # the text summary, from the stored result
+
+
+def test_the_first_analyze_reading_raw_codes_equals_the_analysis_of_the_float_frame(project):
+    """The first ``analyze`` (checks stale) reads the matrix rows the analysis only codes as int16 codes
+    as stored (report.pipeline.coded_only_columns, Project.responses(raw_codes=...)): its result is the
+    analysis of the float32 frame a plain read gives, and a later read without raw codes keeps the same
+    rows (the flags the checks stored from the raw codes)."""
+    from report.pipeline import analysis_columns, analyze, coded_only_columns
+    from report.project import design_inputs, report_questionnaire
+    from survey.store import column_types
+
+    proj, _ = project
+    p = Project.open(proj)
+    q = report_questionnaire(p, None)
+    raw = coded_only_columns(q, {})
+    assert len(raw) >= 20 and all(q.get(c) is None for c in raw)
+    first = cache.decoded(analyze_project(p, by=["site"], cache=False))
+    p = Project.open(proj)
+    stored = {c for c, _ in column_types(q)}
+    cols = [c for c in analysis_columns(q, ["site"], {}, stored) if c in stored]
+    frame, _ = p.responses("w1", columns=cols, codes_float32=True)
+    assert not (frame.dtypes == "int16").any() and set(raw) <= set(frame.columns)
+    _, population, method, total = design_inputs(p)
+    want = analyze(q, frame, by=["site"], design={}, wave="w1", quality=p.quality_summary("w1"), population=population,
+                   weighting=method, population_total=total)
+    want["meta"]["owners"] = first["meta"]["owners"]
+    assert timeless(first) == timeless(cache.decoded(want))

@@ -391,3 +391,38 @@ def test_all_equal_in_blocks_equals_the_rows_compared_whole(monkeypatch, block):
     want = np.array([bool(np.isfinite(r).all() and (r == r[0]).all()) for r in X])
     np.testing.assert_array_equal(got, want)
     assert want.sum() >= 10
+
+
+def test_checks_of_raw_codes_equal_the_checks_of_floats():
+    """The first ``analyze`` reads the answer columns it only codes as int16 codes as stored
+    (survey.columns: MISSING_CODE = no answer): straightliners, identical answers, same IP and item
+    non-response (skip conditions on such a column included) are those of the float32 columns."""
+    from survey.columns import MISSING_CODE
+    from survey.qload import bundled_path
+    from survey.simulate import simulate
+
+    q = load_questionnaire(bundled_path())
+    f = simulate(q, 4000, seed=9)
+    answers = [c for c in f.columns if c != "respondent_id"]
+    f.loc[[10, 11, 12], answers] = f.loc[3, answers].values  # identical answers
+    m = next(qq for qq in q.questions if qq.type == "matrix" and len(qq.rows) >= 5)
+    mcols = [c for c in m.columns() if c in f.columns]
+    f.loc[20:60, mcols] = 2.0  # straightliners ...
+    f.loc[25, mcols[0]] = np.nan  # ... but one row left a blank
+    f.loc[30, mcols] = np.nan  # and one answered no row of the matrix
+    f["ip"] = [f"9.9.9.{i % 7}" if i < 200 else f"1.2.{i}.0" for i in range(len(f))]
+    f.loc[100:130, answers[:-3]] = f.loc[101, answers[:-3]].values  # near copies from seven IPs
+    codes = [c for qq in q.questions if qq.type in ("matrix", "single", "scale") for c in qq.columns()
+             if c in f.columns and not c.endswith("_other")]
+    raw = f.copy()
+    for c in codes:
+        x = f[c].to_numpy(dtype=float)
+        raw[c] = np.where(np.isnan(x), MISSING_CODE, np.nan_to_num(x)).astype(np.int16)
+        f[c] = x.astype(np.float32)
+    assert (raw[codes].dtypes == np.int16).all() and (raw[codes] == MISSING_CODE).to_numpy().any()
+    want = quality_flags(f, q)
+    got = quality_flags(raw, q)
+    pd.testing.assert_frame_equal(got, want)
+    assert {"straightliner", "identical_answers", "same_ip"} <= set(got["kind"])
+    assert 25 not in set(got.loc[got["kind"] == "straightliner", "index"])
+    pd.testing.assert_frame_equal(item_nonresponse(raw, q), item_nonresponse(f, q))

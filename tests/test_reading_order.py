@@ -139,3 +139,28 @@ def test_a_read_stopped_mid_scan_raises_its_own_error_and_leaves_the_connection_
     assert con.execute("SELECT count(*) FROM responses").fetchall()[0][0] == len(df)  # no transaction left open
     got = R.read_columns(con, "w1", COLUMNS, TYPES)  # and it reads again
     assert len(got.key) == int((df["_wave"] == "w1").sum())
+
+
+@pytest.mark.parametrize("layout", ["in order", "shuffled"])
+def test_raw_codes_are_the_stored_codes_with_a_missing_code(monkeypatch, layout):
+    """``raw_codes``: a SMALLINT column read as int16 codes as stored, MISSING_CODE where the store has
+    NULL, in import order; float_column gives back the float32 read; with a keep mask the kept rows."""
+    from survey.columns import MISSING_CODE, answered, float_column
+
+    monkeypatch.setattr(R, "_BATCH_ROWS", 2048)
+    n = 16384
+    df = _rows(n, seed=7)
+    con = _store(df, _orders(n, np.random.default_rng(8))[layout])
+    want = _expected(con, "w1")["code"].to_numpy()
+    data = R.read_columns(con, "w1", COLUMNS, TYPES, raw_codes=["code", "num"])  # num is DOUBLE: read as a number
+    full = data.frame(COLUMNS)
+    assert full["code"].dtype == np.int16 and full["num"].dtype == np.float64
+    raw = full["code"].to_numpy()
+    assert (raw == MISSING_CODE).sum() == np.isnan(want).sum() > 0
+    np.testing.assert_array_equal(answered(raw), ~np.isnan(want))
+    np.testing.assert_array_equal(float_column(full, "code"), want)
+    assert float_column(full, "code").dtype == np.float32
+    del full, raw
+    keep = np.random.default_rng(9).random(data.n) < 0.6
+    got = data.frame(["code", "text"], keep)
+    np.testing.assert_array_equal(float_column(got, "code"), want[keep])

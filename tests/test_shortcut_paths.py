@@ -294,6 +294,34 @@ def test_code_values_in_blocks_equal_one_block(monkeypatch, dtype):
         assert (c2[~ok] == 0).all()
 
 
+@pytest.mark.parametrize("block", [7, 10**6])
+def test_code_raw_equals_code_values_of_the_floats(monkeypatch, block):
+    """code_raw (int16 codes as stored, RAW_MISSING = no answer) gives the codes and values code_values
+    gives the same column as floats (NaN for RAW_MISSING): blanks, zero and negative codes, the smallest
+    and largest answers in any block, a range of 256 values or more (coded by sorting), every row blank,
+    no rows; in blocks of 7 rows and in one."""
+    import analysis.domains as dom
+    from survey.columns import MISSING_CODE
+
+    assert dom.RAW_MISSING == MISSING_CODE
+    monkeypatch.setattr(dom, "BLOCK_ROWS", block)
+    rng = np.random.default_rng(11)
+    m = dom.RAW_MISSING
+    cols = [rng.choice([1, 2, 5, 9, m], 100), rng.choice([-3, 0, 7, m], 50), np.r_[rng.choice([1, 3], 20), [300]],
+            np.r_[[m] * 15, [-32767], rng.choice([-32700, m], 10)], np.r_[rng.choice([4, 5], 30), [31999], [m]],
+            np.full(10, m), np.array([], dtype=int), np.r_[[2] * 9, [1]]]
+    for col in cols:
+        x = col.astype(np.int16)
+        f = x.astype(np.float64)
+        f[x == m] = np.nan
+        c1, v1 = dom.code_raw(x)
+        c2, v2 = dom.code_values(f)
+        np.testing.assert_array_equal(c1, c2)
+        np.testing.assert_array_equal(v1, v2)
+        assert c1.dtype == c2.dtype
+        np.testing.assert_array_equal(v1[c1][x != m], f[x != m])
+
+
 def test_code_counts_counted_once_equal_the_counts():
     """CodeCounts (shared by the question tables and the answer distributions): the rows per code of a
     coded column, the same read-only array for the same column, from many threads at once."""

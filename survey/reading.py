@@ -218,6 +218,10 @@ def _size(at) -> int:
 _FROM_BUFFERS = {"int16": np.int16, "int32": np.int32, "int64": np.int64, "float": np.float32, "double": np.float64}
 
 
+_BLANK = {"h": np.array([MISSING_CODE, 0], dtype=np.int16), "f": np.array([np.nan, 0], dtype=np.float32),
+          "d": np.array([np.nan, 0.0])}  # what _put adds to a row, by whether it is answered (0 or 1)
+
+
 def _put(out: np.ndarray, at, chunk) -> None:
     """Write an Arrow chunk of codes or numbers to ``out[at]``: its values (from the data buffer, cast by
     numpy) with NaN where it is null (its validity bitmap), or :data:`survey.columns.MISSING_CODE` in an
@@ -241,8 +245,10 @@ def _put(out: np.ndarray, at, chunk) -> None:
     if isinstance(at, slice):
         o = out[at]
         np.copyto(o, vals, casting="unsafe")
-        if valid is not None:
-            np.putmask(o, ~valid, missing)
+        if valid is not None:  # blanks by arithmetic, not a masked assignment (that branches on every row)
+            if out.dtype == np.int16:
+                np.multiply(o, valid, out=o)  # a blank 0, then + MISSING_CODE
+            np.add(o, _BLANK[out.dtype.char].take(valid.view(np.uint8)), out=o)  # + NaN / + 0
     else:
         v = vals.astype(out.dtype)
         if valid is not None:

@@ -111,8 +111,9 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     if asked is None:
         asked = _any_finite(cols, design.n)
     asked = np.asarray(asked, dtype=bool)
-    hits = [c > 0 for c in cols]  # NaN > 0 is False
-    mentions = np.zeros(design.n, dtype=np.int64)
+    every = bool(asked.all())
+    hits = [np.greater(c, 0) if every else np.greater(c, 0) & asked for c in cols]  # NaN > 0 is False
+    mentions = np.zeros(design.n, dtype=np.int16 if len(cols) < 16_000 else np.int64)  # (int16: 4× less to add)
     for h in hits:
         mentions += h
     eng, groups = _engine(design, groupings)
@@ -124,13 +125,21 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     c_ment[1:] = np.arange(K - 1) // 2
     c_hit[1:] = np.arange(K - 1) % 2
     d = (np.arange(K) > 0).astype(float)
-    base = np.where(asked, 1 + 2 * mentions, 0).astype(np.int64)
-    base_key = eng.key_cu * K + base
+    base_key = np.multiply(eng.key_cu, K, dtype=np.int64)  # + (1 + 2·mentions) where asked, in place
+    base = mentions.astype(np.int64)
+    del mentions
+    np.multiply(base, 2, out=base)
+    np.add(base, 1, out=base)
+    if not every:
+        np.multiply(base, asked, out=base)
+    np.add(base_key, base, out=base_key)
     base_tab = eng.tabulate(base, K, key=base_key)
+    del base
+    key = None if eng.rowwise else np.empty_like(base_key)  # each option's key, in one array (a row-wise table keeps its own)
     out = []
     for j, (c, lab) in enumerate(zip(codes, labels)):
         # same validity (asked) as the base coding in every unit, so its row counts serve
-        tab = eng.tabulate(None, K, key=base_key + (hits[j] & asked), counts_like=base_tab)
+        tab = eng.tabulate(None, K, key=np.add(base_key, hits[j], out=key), counts_like=base_tab)
         resp, _, _ = eng.estimate(tab, d, c_hit, proportion=True, ci_method=ci_method, confidence=confidence, df=df)
         ment, _, _ = eng.estimate(tab, d, c_hit, c_ment, confidence=confidence, df=df)
         out.append(OptionResult(int(c), str(lab), {"respondents": resp, "mentions": ment}))

@@ -258,16 +258,23 @@ class DomainEngine:
         self.rowwise = (design.needs_rows or design.pps is not None) and not self.replicate
         self.w = design.weights
         n = design.n
-        cell = np.zeros(n, dtype=np.int64)
+        # the per-row arrays below are made in place or shared where they are equal (an unweighted sample's
+        # w, w², w > 0 and R's rows are all its weights of 1): fewer new pages while the sections run
+        cell = None
         mult = 1
         self.valid_cell = np.ones(n, dtype=bool)
         dims = []
         for codes, k in groupings:
             c = np.asarray(codes, dtype=np.int64)
             self.valid_cell &= c >= 0
-            cell = cell + np.where(c >= 0, c, 0) * mult
+            if cell is None:
+                cell = np.maximum(c, 0)  # a new array: the codes, missing (< 0) as 0
+            else:
+                cell += np.maximum(c, 0) * mult
             dims.append((mult, k))
             mult *= k
+        if cell is None:
+            cell = np.zeros(n, dtype=np.int64)
         self.n_cells = mult
         # map cells to groups: matrix G (n_groups × n_cells) of 0/1
         cells = np.arange(mult)
@@ -284,7 +291,9 @@ class DomainEngine:
             self.slices.append(slice(start, start + k))
             start += k
         # rows with a missing grouping code: cell index `mult` (own cell, counted only overall)
-        self.cell = np.where(self.valid_cell, cell, mult)
+        if not self.valid_cell.all():
+            np.copyto(cell, mult, where=~self.valid_cell)
+        self.cell = cell
         self.G = np.hstack([self.G, np.zeros((self.n_groups, 1))])
         self.G[0, -1] = 1.0
         self.n_cells_all = mult + 1
@@ -310,12 +319,13 @@ class DomainEngine:
         self.lonely_h = (n_h == 1) & ~certain_h
         self.c_h = np.where((n_h > 1) & ~certain_h, (1 - f_h) * n_h / np.maximum(n_h - 1, 1), 0.0)
         self.adj_h = np.where(self.lonely_h, 1 - f_h, 0.0) if design.lonely_psu == "adjust" else None
-        self.key_cs = self.cell * n_strata + design.strata
+        self.key_cs = self.cell if n_strata == 1 else self.cell * n_strata + design.strata  # one stratum: all 0
         self.size_cs = self.n_cells_all * n_strata
         if self.clustered:
             self.key_cp = self.cell * self.n_psu + design.psu
             self.size_cp = self.n_cells_all * self.n_psu
-        self.w2 = self.w * self.w
+        self.unit_weights = bool(np.all(self.w == 1.0))  # an unweighted sample: Σw = Σw² = the row count
+        self.w2 = self.w if self.unit_weights else self.w * self.w
         # collapsed tables (see tabulate): sums per (cell, unit, code), unit = PSU or stratum
         if self.clustered:
             self.key_cu, self.n_units, unit_stratum = self.key_cp, self.n_psu, self.psu_stratum
@@ -323,12 +333,11 @@ class DomainEngine:
             self.key_cu, self.n_units, unit_stratum = self.key_cs, n_strata, np.arange(n_strata)
         self.P = np.zeros((self.n_units, n_strata))
         self.P[np.arange(self.n_units), unit_stratum] = 1.0
-        self.wpos = (self.w > 0).astype(float)
+        self.wpos = self.w if self.unit_weights else (self.w > 0).astype(float)
         self.all_positive = bool(np.all(self.w > 0))
-        self.unit_weights = bool(np.all(self.w == 1.0))  # an unweighted sample: Σw = Σw² = the row count
         # rows of R's design object (zero weights included) differ from the positive-weight rows?
         r_rows = np.ones(n, dtype=bool) if design.rows is None else design.rows
-        self.r_rows = r_rows.astype(float)
+        self.r_rows = self.w if self.unit_weights and design.rows is None else r_rows.astype(float)
         self.rows_differ = not np.array_equal(r_rows, self.w > 0)
         self._present_rows = None  # groups × strata: does the group hold a row with positive weight?
         self._cu_order = None  # rows in (cell, unit) order and each pair's bounds (_code_counts)

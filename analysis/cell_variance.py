@@ -92,8 +92,13 @@ def _design_parts(design: Design) -> dict:
             certain = all_certain[st]
         else:
             certain = one_minus_f < 1e-7
-        lonely = (n_h[st] == 1) & ~certain
-        s = np.where(n_h[st] > 1, n_h[st] / np.maximum(n_h[st] - 1, 1), 1.0) * one_minus_f
+        nh = n_h[st]  # each row's stratum size (≥ 1)
+        lonely = (nh == 1) & ~certain
+        s = np.subtract(nh, 1)  # s = n_h/max(n_h − 1, 1)·(1 − f), in place (1 where n_h = 1): no temporaries of every row
+        np.maximum(s, 1, out=s)
+        np.divide(nh, s, out=s)
+        np.multiply(s, one_minus_f, out=s)
+        del nh
         s[certain | lonely] = 0.0  # lonely strata: handled in covariance (they depend on the domain)
         lonely_h = np.zeros(H, dtype=bool)
         lonely_h[st[lonely]] = True

@@ -31,7 +31,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .design import Design, DesignError
-from .domains import make_engine
+from .domains import RAW_MISSING, make_engine
 from .indicators import Grouping
 
 
@@ -52,24 +52,26 @@ class ChoiceResults:
     mean_mentions: list = field(default_factory=list)  # per group
 
 
-def _columns(data, n: int, codes, labels, name: str) -> list:
-    """Rows × options array, or a sequence of per-option arrays → list of float columns (float32 kept)."""
+def _columns(data, n: int, codes, labels, name: str, raw: bool = False) -> list:
+    """Rows × options array, or a sequence of per-option arrays → list of float columns (float32 kept;
+    ``raw``: int16 raw codes kept too, :data:`~analysis.domains.RAW_MISSING` = blank)."""
     if isinstance(data, np.ndarray):
         if data.ndim != 2:
             raise DesignError(f"{name} must be rows × options")
         cols = [np.ascontiguousarray(data[:, j], dtype=float) for j in range(data.shape[1])]
-    else:  # float32 columns (stored codes, exact) are read as they are, not copied to float64
-        cols = [c if isinstance(c, np.ndarray) and c.dtype in (np.float32, np.float64) else np.asarray(c, dtype=float)
-                for c in data]
+    else:  # float32 columns (stored codes, exact) and int16 raw codes are read as they are, not copied to float64
+        kept = (np.float32, np.float64, np.int16) if raw else (np.float32, np.float64)
+        cols = [c if isinstance(c, np.ndarray) and c.dtype in kept else np.asarray(c, dtype=float) for c in data]
     if len(cols) != len(codes) or len(codes) != len(labels) or any(c.shape != (n,) for c in cols):
         raise DesignError(f"{name} must be rows × options with one code and label per option")
     return cols
 
 
 def _any_finite(cols: list, n: int) -> np.ndarray:
+    """Rows with an answer in some column (not NaN; in int16 raw codes, not ``RAW_MISSING``)."""
     out = np.zeros(n, dtype=bool)
     for c in cols:
-        out |= np.isfinite(c)
+        out |= (c != RAW_MISSING) if c.dtype == np.int16 else np.isfinite(c)
     return out
 
 
@@ -103,11 +105,11 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     """% of respondents and % of mentions of every option (see module docstring).
 
     ``selected``: rows × options array (or a list of per-option columns), 1 = chosen, 0 = not
-    chosen, NaN = not asked.  ``asked``
+    chosen, NaN = not asked (int16 raw codes: ``RAW_MISSING``).  ``asked``
     defaults to rows with at least one non-missing cell.  Exclusive options ("none of these")
     may be included; they count as mentions only if they are passed here.
     """
-    cols = _columns(selected, design.n, codes, labels, "selected")
+    cols = _columns(selected, design.n, codes, labels, "selected", raw=True)
     if asked is None:
         asked = _any_finite(cols, design.n)
     asked = np.asarray(asked, dtype=bool)

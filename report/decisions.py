@@ -33,7 +33,7 @@ from analysis.estimators import svymean, svyprop
 from analysis.group_tests import chosen_codes, independence_test
 from analysis.indicators import stat_record
 from analysis.multiple import multiple_choice
-from survey.columns import float_column
+from survey.columns import answer_column, answered, float_column
 from survey.questionnaire import Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI
@@ -56,12 +56,12 @@ def _stat(e, gi: int = 0) -> dict:
 
 
 def _choices(qq: Question, frame: pd.DataFrame) -> tuple[list, np.ndarray]:
-    """Per option a 1/0/NaN column (NaN = not asked) and the rows asked."""
+    """Per option a 1/0 column, blank where not asked (NaN, or MISSING_CODE in int16 raw codes), and the rows asked."""
     if qq.type == "multiple":
-        M = [float_column(frame, f"{qq.id}_{o.code}", missing_ok=True) for o in qq.options]
+        M = [answer_column(frame, f"{qq.id}_{o.code}") for o in qq.options]  # 1/0, blank where not asked
         asked = np.zeros(len(frame), bool)
         for c in M:
-            asked |= np.isfinite(c)
+            asked |= answered(c)
         return M, asked
     x = float_column(frame, qq.id, missing_ok=True)
     asked = np.isfinite(x)

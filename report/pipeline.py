@@ -26,7 +26,7 @@ from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators
 from analysis.ipa import classify, importances
 from analysis.multiple import multiple_choice, rank_options, ranking_scores
 from analysis.thresholds import MIN_CELL, SMALL_BASE  # noqa: F401  (defined once; re-exported)
-from survey.columns import float_column
+from survey.columns import answer_array, answered, float_column
 from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
@@ -528,6 +528,15 @@ def _without_coded_rows(q: Questionnaire, frame: pd.DataFrame, coded: dict, desi
     return frame.drop(columns=drop)
 
 
+def raw_code_columns(q: Questionnaire, design: Optional[dict]) -> list[str]:
+    """The answer columns :func:`analyze` takes as int16 codes as stored (``Project.responses(raw_codes=...)``,
+    :mod:`survey.columns`): those it only codes (:func:`coded_only_columns`) and the options of multiple
+    choice questions, which every step reads as chosen (> 0) or answered, except the design's columns."""
+    keep = set(DesignSpec.from_mapping(design or {}).columns())
+    options = [f"{qq.id}_{o.code}" for qq in q.questions if qq.type == "multiple" for o in qq.options]
+    return coded_only_columns(q, design) + [c for c in options if c not in keep]
+
+
 def coded_only_columns(q: Questionnaire, design: Optional[dict]) -> list[str]:
     """The answer columns :func:`analyze` reads only through their codes and drops from the frame once
     coded: the items that are matrix rows ("Q_row", not a question), except the design's columns.  A
@@ -600,10 +609,10 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     cols = [f"{qq.id}_{o.code}" for o in qq.options]
     if not all(c in frame.columns for c in cols):
         return None
-    M = [float_column(frame, c) for c in cols]
+    M = [answer_array(frame, c) for c in cols]  # 1/0 (int16 raw codes or floats), blank where not asked
     asked = np.zeros(len(frame), dtype=bool)
     for c in M:
-        asked |= np.isfinite(c)
+        asked |= answered(c)
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
     ci_method = HOT_CI  # Korn–Graubard: bounds stay in 0–100% even at 0 successes (report.hot_issue_groups)

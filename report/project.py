@@ -109,7 +109,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     from analysis.weighting import WeightingError
     from survey.owners import responsible_units
 
-    from .pipeline import analysis_columns, analyze, coded_only_columns, composition_questions, preload_segmenter
+    from .pipeline import analysis_columns, analyze, composition_questions, preload_segmenter, raw_code_columns
     from .themes import theme_dictionary
 
     q = report_questionnaire(project, lang)
@@ -120,7 +120,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     check_design_columns(design, stored, config=project.config_file, source="the responses",
                          fallback="name a question or column of the questionnaire")
     cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]
-    data, _ = project.responses(wave, columns=cols, codes_float32=True, raw_codes=coded_only_columns(q, design))
+    data, _ = project.responses(wave, columns=cols, codes_float32=True, raw_codes=raw_code_columns(q, design))
     if data.empty:
         raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
     _, population, method, total = design_inputs(project)

@@ -33,7 +33,7 @@ from analysis import Design
 from analysis.domains import CodeCounts, stretch_counts
 from analysis.estimators import svymean
 from analysis.multiple import multiple_choice, ranking_scores, single_choice
-from survey.columns import float_column
+from survey.columns import answer_column, answered, float_column
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
@@ -129,10 +129,10 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
             t.rows += rows
         t.n = max(ns) if ns else 0
     elif q.type == "multiple":
-        cols = [float_column(frame, f"{q.id}_{o.code}", missing_ok=True) for o in q.options]
+        cols = [answer_column(frame, f"{q.id}_{o.code}") for o in q.options]  # 1/0, blank where not asked
         asked = np.zeros(len(frame), bool)
         for c in cols:
-            asked |= np.isfinite(c)
+            asked |= answered(c)
         t.n = int(asked.sum())
         if asked.any():
             res = multiple_choice(des, cols, [o.code for o in q.options], [o.label for o in q.options], asked=asked,

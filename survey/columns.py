@@ -50,6 +50,11 @@ def answer_array(frame: pd.DataFrame, c: str) -> np.ndarray:
     return s.to_numpy() if s.dtype == np.int16 else float_column(frame, c)
 
 
+def answer_column(frame: pd.DataFrame, c: str) -> np.ndarray:
+    """:func:`answer_array` of ``c``, or every row blank (NaN) when the frame lacks it."""
+    return answer_array(frame, c) if c in frame.columns else np.full(len(frame), np.nan)
+
+
 def answered(x: np.ndarray) -> np.ndarray:
     """Which rows of an :func:`answer_array` hold an answer."""
     return x != MISSING_CODE if x.dtype == np.int16 else ~np.isnan(x)

@@ -144,19 +144,22 @@ def test_a_stored_result_is_printed_without_loading_the_statistics(project, fmt)
 
 
 def test_the_first_analyze_reading_raw_codes_equals_the_analysis_of_the_float_frame(project):
-    """The first ``analyze`` (checks stale) reads the matrix rows the analysis only codes as int16 codes
-    as stored (report.pipeline.coded_only_columns, Project.responses(raw_codes=...)): its result is the
-    analysis of the float32 frame a plain read gives, and a later read without raw codes keeps the same
-    rows (the flags the checks stored from the raw codes)."""
-    from report.pipeline import analysis_columns, analyze, coded_only_columns
+    """The first ``analyze`` (checks stale) reads the matrix rows the analysis only codes and the options
+    of multiple choice questions as int16 codes as stored (report.pipeline.raw_code_columns,
+    Project.responses(raw_codes=...)): its result — indicators, tests, question tables, hot issues,
+    decisions — is the analysis of the float32 frame a plain read gives, and a later read without raw
+    codes keeps the same rows (the flags the checks stored from the raw codes)."""
+    from report.pipeline import analysis_columns, analyze, coded_only_columns, raw_code_columns
     from report.project import design_inputs, report_questionnaire
     from survey.store import column_types
 
     proj, _ = project
     p = Project.open(proj)
     q = report_questionnaire(p, None)
-    raw = coded_only_columns(q, {})
-    assert len(raw) >= 20 and all(q.get(c) is None for c in raw)
+    raw = raw_code_columns(q, {})
+    options = [c for c in raw if c not in coded_only_columns(q, {})]
+    assert len(raw) >= 40 and all(q.get(c) is None for c in raw) and len(options) >= 10
+    assert {c.rsplit("_", 1)[0] for c in options} == {qq.id for qq in q.questions if qq.type == "multiple"}
     first = cache.decoded(analyze_project(p, by=["site"], cache=False))
     p = Project.open(proj)
     stored = {c for c, _ in column_types(q)}

@@ -11,7 +11,6 @@ import pandas as pd
 
 from analysis.domains import code_raw, code_values
 from survey.columns import float_column
-from survey.reading import writable_raw
 
 _TABLE_MAX = 4096  # widest span of codes scored through a lookup table (else a sorted search)
 
@@ -42,19 +41,16 @@ def score_table(frame: pd.DataFrame, col: str, scores: Mapping[int, float], mul:
 
 
 def coded_column(frame: pd.DataFrame, col: str, coded: Optional[Mapping] = None, *,
-                 missing_ok: bool = False, in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                 missing_ok: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Column ``col`` as :func:`analysis.domains.code_values` gives it (codes per row, value per code):
     from ``coded``, the analysis's coded columns, when it is there, else coded now from the frame
     (``missing_ok``: a column the frame lacks is all missing, as :func:`survey.columns.float_column`); int16
-    raw codes (:mod:`survey.columns`) by :func:`analysis.domains.code_raw`, without a float copy —
-    ``in_place``: into the raw codes' own memory when the read made them
-    (:func:`survey.reading.writable_raw`; for a caller that owns the frame and drops the column next)."""
+    raw codes (:mod:`survey.columns`) by :func:`analysis.domains.code_raw`, without a float copy."""
     hit = coded.get(col) if coded else None
     if hit is not None:
         return hit
     if col in frame.columns and frame[col].dtype == np.int16:
-        x = frame[col].to_numpy()
-        return code_raw(x, out=writable_raw(x) if in_place else None)
+        return code_raw(frame[col].to_numpy())
     return code_values(float_column(frame, col, missing_ok=missing_ok))
 
 

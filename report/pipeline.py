@@ -194,9 +194,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     items = item_specs(q)
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     # each item's answers as codes (int16) and the value of each code, the items on the sections' threads
-    # (handed over, ``consume``: the columns dropped once coded are coded in their own memory)
-    only = set(coded_only_columns(q, design)) if consume else set()
-    coded = run_sections({it.key: (lambda key=it.key: coded_column(frame, key, in_place=key in only))
+    coded = run_sections({it.key: (lambda key=it.key: coded_column(frame, key))
                           for it in items if it.key in frame}, label="coding the answers", unit="items")
     items = [it for it in items if it.key in coded]
     frame = _without_coded_rows(q, frame, coded, design, given if consume else None)

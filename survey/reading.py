@@ -19,7 +19,6 @@ DOUBLE, text VARCHAR).  A command reads it here:
 
 from __future__ import annotations
 
-import weakref
 from typing import Callable, Collection, Optional, Sequence
 
 import numpy as np
@@ -194,26 +193,7 @@ def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, 
     con.execute("ROLLBACK")
     for c, chunks in pieces.items():
         arrays[c] = _in_order(chunks, places, schema.field(c).type, n)
-    for c, dt in dtypes.items():
-        if dt is np.int16 and n:
-            _RAW[arrays[c].__array_interface__["data"][0]] = arrays[c]
     return StoredColumns({c: arrays[c] for c in cols}, key)
-
-
-_RAW: "weakref.WeakValueDictionary[int, np.ndarray]" = weakref.WeakValueDictionary()  # raw codes by address
-
-
-def writable_raw(x: np.ndarray) -> Optional[np.ndarray]:
-    """The writable array of int16 raw codes that :func:`read_columns` made and whose memory ``x`` (a
-    read-only view of it, as a frame's column gives it) starts at, ``len(x)`` rows of it; None when ``x``
-    is not one.  For the caller that owns the frame (``report.pipeline.analyze(consume=True)``) to code
-    a column in place: the codes then take the raw codes' memory instead of new pages."""
-    if x.dtype != np.int16 or x.ndim != 1 or not x.flags.c_contiguous or not len(x):
-        return None
-    w = _RAW.get(x.__array_interface__["data"][0])
-    if w is None or len(w) < len(x) or not w.flags.writeable:
-        return None
-    return w[:len(x)]
 
 
 def _place(key: np.ndarray, bk: np.ndarray):

@@ -181,7 +181,9 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     to those population shares first (:func:`weight_design`), so every estimate, SE and CI is of
     the calibrated design (R ``rake``/``postStratify`` then ``svymean``); ``meta.design.weighting``
     says so.  ``consume``: the caller hands ``frame`` over — the answer columns of the matrix rows are
-    deleted from it once coded (see :func:`_without_coded_rows`).
+    deleted from it once coded (see :func:`_without_coded_rows`).  The columns of
+    :func:`raw_code_columns` may be int16 codes as stored (:mod:`survey.columns`), as the project path
+    reads them.
     """
     check_method(ci_method, groups=True)
     na_policy = normalize_na_policy(na_policy)

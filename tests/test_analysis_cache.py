@@ -171,3 +171,6 @@ def test_the_first_analyze_reading_raw_codes_equals_the_analysis_of_the_float_fr
                    weighting=method, population_total=total)
     want["meta"]["owners"] = first["meta"]["owners"]
     assert timeless(first) == timeless(cache.decoded(want))
+    # the checks stored now: a later analysis reads only its columns, the raw ones as int16 again
+    again = cache.decoded(analyze_project(Project.open(proj), by=["site"], cache=False))
+    assert timeless(again) == timeless(first)

@@ -67,8 +67,9 @@ def _columns(data, n: int, codes, labels, name: str, raw: bool = False) -> list:
     return cols
 
 
-def _any_finite(cols: list, n: int) -> np.ndarray:
-    """Rows with an answer in some column (not NaN; in int16 raw codes, not ``RAW_MISSING``)."""
+def asked_rows(cols: list, n: int) -> np.ndarray:
+    """Rows with an answer in some column of a question's options (not NaN; in int16 raw codes, not
+    ``RAW_MISSING``): the rows asked, when a blank in every option means not asked."""
     out = np.zeros(n, dtype=bool)
     for c in cols:
         out |= (c != RAW_MISSING) if c.dtype == np.int16 else np.isfinite(c)
@@ -111,7 +112,7 @@ def multiple_choice(design: Design, selected: np.ndarray, codes: Sequence[int], 
     """
     cols = _columns(selected, design.n, codes, labels, "selected", raw=True)
     if asked is None:
-        asked = _any_finite(cols, design.n)
+        asked = asked_rows(cols, design.n)
     asked = np.asarray(asked, dtype=bool)
     every = bool(asked.all())
     hits = [np.greater(c, 0) if every else np.greater(c, 0) & asked for c in cols]  # NaN > 0 is False
@@ -188,7 +189,7 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
     """
     cols = _columns(ranks, design.n, codes, labels, "ranks")
     if asked is None:
-        asked = _any_finite(cols, design.n)
+        asked = asked_rows(cols, design.n)
     asked = np.asarray(asked, dtype=bool)
     if k is None:
         k = max([int(np.fmax.reduce(c)) for c in cols if np.isfinite(c).any()] or [len(codes)])

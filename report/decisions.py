@@ -32,8 +32,8 @@ from analysis.domains import code_values
 from analysis.estimators import svymean, svyprop
 from analysis.group_tests import chosen_codes, independence_test
 from analysis.indicators import stat_record
-from analysis.multiple import multiple_choice
-from survey.columns import answer_column, answered, float_column
+from analysis.multiple import asked_rows, multiple_choice
+from survey.columns import answer_column, float_column
 from survey.questionnaire import Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI
@@ -59,10 +59,7 @@ def _choices(qq: Question, frame: pd.DataFrame) -> tuple[list, np.ndarray]:
     """Per option a 1/0 column, blank where not asked (NaN, or MISSING_CODE in int16 raw codes), and the rows asked."""
     if qq.type == "multiple":
         M = [answer_column(frame, f"{qq.id}_{o.code}") for o in qq.options]  # 1/0, blank where not asked
-        asked = np.zeros(len(frame), bool)
-        for c in M:
-            asked |= answered(c)
-        return M, asked
+        return M, asked_rows(M, len(frame))
     x = float_column(frame, qq.id, missing_ok=True)
     asked = np.isfinite(x)
     return [np.where(asked, (x == o.code).astype(float), np.nan) for o in qq.options], asked

@@ -24,9 +24,9 @@ from analysis.design_spec import DesignSpec, describe
 from analysis.domains import CodeCounts, ValidRows, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
-from analysis.multiple import multiple_choice, rank_options, ranking_scores
+from analysis.multiple import asked_rows, multiple_choice, rank_options, ranking_scores
 from analysis.thresholds import MIN_CELL, SMALL_BASE  # noqa: F401  (defined once; re-exported)
-from survey.columns import answer_array, answered, float_column
+from survey.columns import answer_array, float_column
 from survey.errors import MinyiError
 from survey.pii import mask_pii
 from survey.questionnaire import Question, Questionnaire
@@ -612,9 +612,7 @@ def _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence) -> Optio
     if not all(c in frame.columns for c in cols):
         return None
     M = [answer_array(frame, c) for c in cols]  # 1/0 (int16 raw codes or floats), blank where not asked
-    asked = np.zeros(len(frame), dtype=bool)
-    for c in M:
-        asked |= answered(c)
+    asked = asked_rows(M, len(frame))
     issue = [j for j, o in enumerate(qq.options) if not o.exclusive]
     excl = [j for j, o in enumerate(qq.options) if o.exclusive]
     ci_method = HOT_CI  # Korn–Graubard: bounds stay in 0–100% even at 0 successes (report.hot_issue_groups)

@@ -32,8 +32,8 @@ import pandas as pd
 from analysis import Design
 from analysis.domains import CodeCounts, stretch_counts
 from analysis.estimators import svymean
-from analysis.multiple import multiple_choice, ranking_scores, single_choice
-from survey.columns import answer_column, answered, float_column
+from analysis.multiple import asked_rows, multiple_choice, ranking_scores, single_choice
+from survey.columns import answer_column, float_column
 from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
@@ -130,9 +130,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
         t.n = max(ns) if ns else 0
     elif q.type == "multiple":
         cols = [answer_column(frame, f"{q.id}_{o.code}") for o in q.options]  # 1/0, blank where not asked
-        asked = np.zeros(len(frame), bool)
-        for c in cols:
-            asked |= answered(c)
+        asked = asked_rows(cols, len(frame))
         t.n = int(asked.sum())
         if asked.any():
             res = multiple_choice(des, cols, [o.code for o in q.options], [o.label for o in q.options], asked=asked,
@@ -143,9 +141,7 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
                                       _f(e.ci_high), mentions=_f(m.estimate)))
     elif q.type == "ranking":
         cols = [float_column(frame, f"{q.id}_{o.code}", missing_ok=True) for o in q.options]
-        asked = np.zeros(len(frame), bool)
-        for c in cols:
-            asked |= np.isfinite(c)
+        asked = asked_rows(cols, len(frame))
         t.n = int(asked.sum())
         if asked.any():
             res = ranking_scores(des, cols, [o.code for o in q.options], [o.label for o in q.options],

@@ -228,9 +228,10 @@ _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.
 
 def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
     """``h = h·1000003 ^ hash(x)`` over the columns ``cols`` (float; float64 rounded to 6 decimals, float32
-    codes taken as they are; int16 raw codes by value), with ``hash`` pandas' ``hash_array`` of a float column bit for bit: the
-    value's bits (NaN and −0.0 made canonical) through the splitmix64 finalizer (Steele, Lea & Flood
-    2014, *Fast splittable pseudorandom number generators*; Vigna's constants, as pandas uses them).
+    codes taken as they are; int16 raw codes by value), with ``hash`` pandas' ``hash_array`` of a float
+    column bit for bit: the value's bits (NaN and −0.0 made canonical) through the splitmix64 finalizer
+    (Steele, Lea & Flood 2014, *Fast splittable pseudorandom number generators*; Vigna's constants, as
+    pandas uses them).
     Computed in place, :data:`HASH_BLOCK` rows at a time, instead of the six temporary arrays per column
     of ``hash_array``; also whether each row has a non-missing value."""
     h = np.zeros(n, dtype=np.uint64)

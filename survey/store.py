@@ -350,7 +350,7 @@ class Project:
             df = data if (data is not None and wave is not None) else self.raw_responses(w, codes_float32=True)
             ip = self._pii_values(w, "ip")
             if ip is not None:
-                key = (df["_import_id"].to_numpy(np.int64) << 40) + df["_row"].to_numpy(np.int64)
+                key = row_key(df["_import_id"].to_numpy(), df["_row"].to_numpy())
                 with warnings.catch_warnings():  # one added column; pandas' fragmentation hint is noise here
                     warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
                     df["ip"] = pd.Series(ip["value"].to_numpy(), index=ip["key"].to_numpy()).reindex(key).to_numpy()
@@ -402,8 +402,7 @@ class Project:
         con = self.connect()
         try:
             con.execute("BEGIN TRANSACTION")
-            count, lo, hi = con.execute("SELECT count(*), min((_import_id::BIGINT << 40) + _row), "
-                                        "max((_import_id::BIGINT << 40) + _row) FROM responses WHERE _wave = ?",
+            count, lo, hi = con.execute(f"SELECT count(*), min({_KEY}), max({_KEY}) FROM responses WHERE _wave = ?",
                                         [wave]).fetchall()[0]
             repeated = [v for (v,) in con.execute(
                 "SELECT respondent_id FROM responses WHERE _wave = ? AND respondent_id IS NOT NULL "
@@ -411,7 +410,7 @@ class Project:
             con.execute("ROLLBACK")
         finally:
             con.close()
-        key = row_key(df["_import_id"].to_numpy(np.int64), df["_row"].to_numpy(np.int64))
+        key = row_key(df["_import_id"].to_numpy(), df["_row"].to_numpy())
         if count != len(df) or lo != int(key.min()) or hi != int(key.max()):
             return None  # the wave changed since it was read: check what was read
         return StoredSums(repeated)

@@ -61,9 +61,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _exit(0)
     from report.chart_pool import allow_worker_processes
     from report.sections import one_blas_thread
-    from survey.allocator import keep_freed_memory
+    from survey.allocator import keep_freed_memory, no_huge_page_advice
 
     one_blas_thread()  # before numpy loads: the section threads use the cores, not a BLAS pool
+    no_huge_page_advice()  # before numpy loads: new pages without on-the-spot compaction (survey/allocator.py)
     allow_worker_processes()  # the command's main module is safe to import again in a worker
     keep_freed_memory()  # column-sized arrays reuse freed memory instead of new pages (survey/allocator.py)
     try:

@@ -120,13 +120,14 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     check_design_columns(design, stored, config=project.config_file, source="the responses",
                          fallback="name a question or column of the questionnaire")
     cols = [c for c in analysis_columns(q, by, design, stored) if c in stored]
-    data, _ = project.responses(wave, columns=cols, codes_float32=True, raw_codes=raw_code_columns(q, design))
-    if data.empty:
-        raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
+    with project.kept_open():  # the read, the checks and the quality summary on one open database
+        data, _ = project.responses(wave, columns=cols, codes_float32=True, raw_codes=raw_code_columns(q, design))
+        if data.empty:
+            raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
+        quality = project.quality_summary(wave)
     _, population, method, total = design_inputs(project)
     if q is not project.questionnaire:  # margins name the categories as written: relabel them like the questionnaire
         population = _relabel_population(population, project.questionnaire, q)
-    quality = project.quality_summary(wave)
     try:
         with stage(f"analysing wave {wave} ({len(data):,} responses)"):
             user = cfg.get("themes")

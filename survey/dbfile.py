@@ -61,12 +61,25 @@ def user_umask() -> int:
         return mask
 
 
+_closing: dict = {}  # database path -> the thread closing its last connection (Connection.close_later)
+_closing_lock = threading.Lock()
+
+
+def _wait_closed(path: Path) -> None:
+    """Wait for :meth:`Connection.close_later` of ``path`` to finish: one DuckDB instance per file at a time."""
+    with _closing_lock:
+        t = _closing.pop(str(path), None)
+    if t is not None:
+        t.join()
+
+
 class Connection:
     """A DuckDB connection that keeps the owner-only umask until it is closed (see module docstring)."""
 
-    def __init__(self, con, release):
+    def __init__(self, con, release, path: Optional[Path] = None):
         self._con = con
         self._release = release
+        self.path = path
 
     def __getattr__(self, name):
         return getattr(self._con, name)
@@ -78,6 +91,29 @@ class Connection:
         finally:
             if release is not None:
                 release()
+
+    def close_later(self) -> None:
+        """Close on a thread.  When the last connection of a database closes, DuckDB writes its log into the
+        file (a checkpoint) and frees its buffers: 0.06 s after the checks of 1,000,000 rows stored their
+        flags, which the command's next steps need not wait for.  :func:`open_db` of the same file waits for
+        it (one DuckDB instance per file), and so does the interpreter at exit (not a daemon thread).  What
+        was committed is already in the log, so a failing checkpoint loses nothing: DuckDB replays the
+        log at the next open (an error there is reported by that open)."""
+        if self.path is None:
+            self.close()
+            return
+        _wait_closed(self.path)
+
+        def run() -> None:
+            try:
+                self.close()
+            except Exception:  # pragma: no cover - committed data is in the log; the next open replays it
+                pass
+
+        t = threading.Thread(target=run, name="minyi-db-close")
+        with _closing_lock:
+            _closing[str(self.path)] = t
+        t.start()
 
     def __enter__(self):
         return self
@@ -131,6 +167,7 @@ def open_db(path: Path, *, read_only: bool = False, wait: Optional[float] = None
     import duckdb
 
     path = Path(path)
+    _wait_closed(path)
     wait = LOCK_WAIT if wait is None else wait
     deadline = time.monotonic() + max(wait, 0.0)
     delay = 0.05
@@ -150,7 +187,7 @@ def open_db(path: Path, *, read_only: bool = False, wait: Optional[float] = None
             release_ctx.__exit__(None, None, None)
             raise
         _narrow(path)
-        return Connection(con, lambda: release_ctx.__exit__(None, None, None))
+        return Connection(con, lambda: release_ctx.__exit__(None, None, None), path)
 
 
 @contextlib.contextmanager

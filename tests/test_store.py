@@ -162,6 +162,29 @@ def test_busy_database_is_one_readable_error(tmp_path):
         holder.wait()
 
 
+def test_a_database_closed_on_a_thread_is_whole_for_the_next_open(tmp_path):
+    """``Connection.close_later`` (the kept database's checkpoint beside a command's next steps): the next
+    open in the process waits for the close and sees every commit, and the file is free for another
+    process once it is done."""
+    from survey import dbfile
+
+    path = tmp_path / "x.duckdb"
+    con = dbfile.open_db(path)
+    con.execute("CREATE TABLE t AS SELECT range AS i FROM range(300000)")
+    con.close_later()
+    again = dbfile.open_db(path)  # waits for the close on the thread
+    assert not dbfile._closing
+    assert again.execute("SELECT count(*), sum(i) FROM t").fetchall()[0] == (300000, 300000 * 299999 // 2)
+    again.execute("INSERT INTO t VALUES (-1)")
+    again.close_later()
+    for t in list(dbfile._closing.values()):
+        t.join()
+    other = subprocess.run([sys.executable, "-c", f"import duckdb; print(duckdb.connect({str(path)!r}, "
+                            "read_only=True).execute('SELECT count(*) FROM t').fetchall()[0][0])"],
+                           capture_output=True, text=True, timeout=60)
+    assert other.stdout.strip() == "300001", other.stderr
+
+
 KILLER = """
 import sys, time
 from survey.store import Project

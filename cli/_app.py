@@ -143,8 +143,21 @@ def _is_design_error(e: BaseException) -> bool:
 
 def _exit(code: int) -> int:
     if _exit.called_from_console:
+        _before_teardown()
         sys.exit(code)
     return code
+
+
+def _before_teardown() -> None:
+    """The command is done: collect the garbage once (its finalizers run, as at any exit), then freeze
+    what is left (``gc.freeze``: the objects of every library imported).  Python's teardown collects
+    garbage again while it clears the modules, each pass over all those objects; frozen, they are
+    skipped (freed by their reference counts as before).  At the end of the first ``survey analyze`` of
+    1,000,000 responses the interpreter took 0.17 s to end, now 0.10 s (docs/scale.md)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 _exit.called_from_console = True  # type: ignore[attr-defined]

@@ -66,3 +66,23 @@ def test_a_folder_that_is_no_project_is_told_before_the_data_stack_loads(cmd, tm
     assert rc == 1 and out.stderr.strip() == (f"{missing}: error: {missing} is not a minyi project "
                                                f"(create one with: survey init {missing} --questionnaire Q.yaml)")
     assert [m for m in ("pandas", "numpy", "duckdb", "pyarrow") if m in mods] == []
+
+
+def test_the_command_freezes_what_is_left_before_the_interpreter_ends():
+    """``survey`` collects the garbage once and freezes the rest before Python's teardown (cli._app.
+    _before_teardown), whatever the exit code: a handler run at exit sees the objects frozen and the
+    garbage made before the end collected (a cycle's finalizer ran)."""
+    code = ("import atexit, gc, sys, cli\n"
+            "class Cycle:\n"
+            "    def __del__(self):\n"
+            "        print('finalized', flush=True)\n"
+            "c = Cycle(); c.me = c; del c\n"
+            "gc.disable()\n"  # only the command's own collection may collect the cycle
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 1000, flush=True))\n"
+            "sys.argv = ['survey', sys.argv[1]]\n"
+            "cli.main()\n")
+    for arg, rc in (("--help", 0), ("no-such-command", 2)):
+        out = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, cwd=ROOT,
+                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        assert out.returncode == rc, out.stderr
+        assert out.stdout.splitlines()[-2:] == ["finalized", "frozen True"]

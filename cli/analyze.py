@@ -104,7 +104,7 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
             return analyze_parquet_in_memory(dir, q, by=names, na_policy=na, ci_method=ci, confidence=confidence,
                                              df=parse_df(df), wave=wave)
         return analyze_project(project, wave=wave, by=names, na_policy=na, ci_method=ci, confidence=confidence,
-                               df=parse_df(df))
+                               df=parse_df(df), looked_up=questionnaire is None)  # as _cached did
 
 
 def _check_options(engine: str, na: Optional[str], ci: Optional[str]) -> None:

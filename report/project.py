@@ -6,8 +6,9 @@ project's cache (:mod:`survey.cache`) is returned without them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from survey import cache as cache_mod
 from survey.design_columns import check_design_columns
@@ -18,7 +19,8 @@ from survey.store import Project, column_types
 
 def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                     na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
-                    df: Optional[float] = None, cache: bool = True, lang: Optional[str] = None) -> dict:
+                    df: Optional[float] = None, cache: bool = True, lang: Optional[str] = None,
+                    looked_up: bool = False) -> dict:
     """All indicators of one wave (default: the latest), exclusions applied, with quality figures.
 
     ``lang`` (``en``): names and labels from the questionnaire's translations (``<field>_en``,
@@ -33,22 +35,25 @@ def analyze_project(project: Project, *, wave: Optional[str] = None, by: Optiona
     ``cache``: look the result up in, and store it to, the project's cache of derived results
     (:mod:`survey.cache`, keyed by the wave's imports and checks, the project files, these options
     and the code), so an unchanged project is not read and checked again; the result is then the
-    one ``--json`` writes (NaN as None) whether it was computed or found.
+    one ``--json`` writes (NaN as None) whether it was computed or found.  ``looked_up``: the caller
+    looked it up already (``survey analyze`` does, before loading anything heavy); only stored.
     """
     given = _options_key(wave, by, na_policy, ci_method, confidence, df, lang, project)
-    if cache:
+    if cache and not looked_up:
         hit = cached_analysis(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
                               confidence=confidence, df=df, lang=lang)
         if hit is not None:
             return hit
+    states: list = []  # the wave's state for the key, read once its checks are stored (on the database still open)
     res = _analyze_checked(project, wave=wave, by=by, na_policy=na_policy, ci_method=ci_method,
-                           confidence=confidence, df=df, lang=lang)
+                           confidence=confidence, df=df, lang=lang,
+                           on_read=(lambda w: states.append(cache_mod.wave_state(project, w))) if cache else None)
     if not cache:
         return res
-    res = cache_mod.decoded(res)
-    state = cache_mod.wave_state(project, res["meta"]["wave"])  # the checks have run now when they were stale
-    if state is not None:
-        cache_mod.store(project.root, "analyze", cache_mod.make_key({**state, "options": given}), res)
+    text = cache_mod.encoded(res)
+    res = json.loads(text)  # as the cache returns it (NaN as None)
+    if states and states[0] is not None:
+        cache_mod.store(project.root, "analyze", cache_mod.make_key({**states[0], "options": given}), res, text=text)
     return res
 
 
@@ -75,7 +80,8 @@ def report_questionnaire(project: Project, lang: Optional[str] = None):
     return q if not lang or lang == q.language else localized(q, lang)
 
 
-def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df, lang=None) -> dict:
+def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confidence, df, lang=None,
+                     on_read: Optional[Callable[[str], None]] = None) -> dict:
     from analysis.ci import check_method
     from analysis.design import DesignError
     from analysis.indicators import normalize_na_policy
@@ -101,11 +107,14 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
     wave = wave or waves[-1]
     if wave not in waves:
         raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
-    return _analyze_wave(project, wave, by, na, ci, confidence, df, lang)
+    return _analyze_wave(project, wave, by, na, ci, confidence, df, lang, on_read)
 
 
 def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confidence: float,
-                  df: Optional[float], lang: Optional[str] = None) -> dict:
+                  df: Optional[float], lang: Optional[str] = None,
+                  on_read: Optional[Callable[[str], None]] = None) -> dict:
+    """The analysis of ``wave``; ``on_read(wave)`` is called once its responses are read and checked, while
+    the database they were read from is still open."""
     from analysis.weighting import WeightingError
     from survey.owners import responsible_units
 
@@ -125,6 +134,8 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
         if data.empty:
             raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
         quality = project.quality_summary(wave)
+        if on_read is not None:
+            on_read(wave)
     _, population, method, total = design_inputs(project)
     if q is not project.questionnaire:  # margins name the categories as written: relabel them like the questionnaire
         population = _relabel_population(population, project.questionnaire, q)

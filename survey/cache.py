@@ -89,14 +89,14 @@ def load(root: Path, kind: str, key: str) -> Optional[Any]:
     return value
 
 
-def store(root: Path, kind: str, key: str, value: Any) -> None:
+def store(root: Path, kind: str, key: str, value: Any, *, text: Optional[str] = None) -> None:
     """Store ``value`` (made JSON-safe: NaN as null, NumPy scalars as numbers) under ``key``; any
-    failure to write leaves the project as it was."""
+    failure to write leaves the project as it was.  ``text``: ``value`` already :func:`encoded`."""
     from .atomic import atomic_write_text
-    from .export import json_safe
 
     try:
-        text = json.dumps(json_safe(value), ensure_ascii=False, default=json_default, allow_nan=False)
+        if text is None:
+            text = encoded(value)
         folder = Path(root) / CACHE_DIR
         folder.mkdir(mode=0o700, exist_ok=True)
         atomic_write_text(_path(root, kind, key), text, mode=0o600)
@@ -107,11 +107,16 @@ def store(root: Path, kind: str, key: str, value: Any) -> None:
         return
 
 
-def decoded(value: Any) -> Any:
-    """``value`` as :func:`load` would return it after :func:`store` (the JSON round trip)."""
+def encoded(value: Any) -> str:
+    """``value`` as :func:`store` writes it: JSON text, NaN as null, NumPy scalars as numbers."""
     from .export import json_safe
 
-    return json.loads(json.dumps(json_safe(value), ensure_ascii=False, default=json_default, allow_nan=False))
+    return json.dumps(json_safe(value), ensure_ascii=False, default=json_default, allow_nan=False)
+
+
+def decoded(value: Any) -> Any:
+    """``value`` as :func:`load` would return it after :func:`store` (the JSON round trip)."""
+    return json.loads(encoded(value))
 
 
 def clear(root: Path) -> int:

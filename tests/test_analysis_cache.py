@@ -66,6 +66,22 @@ def test_second_run_is_the_stored_result_equal_to_a_fresh_one(project):
     assert analyze_json(proj, "--by", "site")["meta"]["marker"] == "from the cache"
 
 
+def test_a_result_looked_up_already_is_computed_and_stored_under_the_same_key(project):
+    """``analyze_project(looked_up=True)`` (``survey analyze`` looked the cache up before loading anything):
+    computed without a second lookup, and stored under the key the lookup uses (the wave's state read
+    while its database was open), so the next lookup finds it."""
+    proj, _ = project
+    p = Project.open(proj)
+    first = analyze_project(p, by=["site"], looked_up=True)
+    assert len(entries(proj)) == 1
+    again = analyze_project(p, by=["site"], looked_up=True)  # computed again, not looked up: same entry
+    assert len(entries(proj)) == 1
+    found = analyze_project(p, by=["site"])  # the lookup finds what was stored
+    assert timeless(found) == timeless(first) == timeless(again)
+    assert timeless(analyze_json(proj, "--by", "site")) == timeless(first)
+    assert timeless(cache.decoded(analyze_project(p, by=["site"], cache=False))) == timeless(first)
+
+
 def test_other_options_are_other_entries(project):
     proj, _ = project
     a = analyze_json(proj, "--by", "site")

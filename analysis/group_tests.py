@@ -99,19 +99,26 @@ class CodedItem:
         return _finite(self.y)[self.codes], self.rows_valid(w_pos)
 
     def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int,
-                   bounds: Optional[np.ndarray] = None):
+                   bounds: Optional[np.ndarray] = None, counted: Optional[dict] = None):
         """Σ w·v and Σ w·v·y over ``rows`` per group ``gr`` (``wr`` None: every weight 1): a count per
         group × answer code, then the per-code tables.  ``bounds``: where each group's rows start when
         ``gr`` is in order — then, with every weight 1 and a few codes, each group's codes are counted
-        code by code (as :meth:`analysis.domains.DomainEngine.tabulate`) instead of by ``bincount``."""
+        code by code (as :meth:`analysis.domains.DomainEngine.tabulate`) instead of by ``bincount``.
+        ``counted``: the counts per codes array (by ``id``) for these rows, groups and weights, kept by the
+        caller: the index's test counts the same codes at the same rows as the rate's."""
         K = len(self.y)
-        c = self.codes[rows]
-        if wr is None and bounds is not None and K <= FEW_CODES:
-            cnt = stretch_counts(c, K, bounds)
-        else:
-            cnt = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
+        cnt = None if counted is None else counted.get(id(self.codes))
+        if cnt is None or cnt[0] is not self.codes or cnt[1].shape != (G, K):
+            c = self.codes[rows]
+            if wr is None and bounds is not None and K <= FEW_CODES:
+                n = stretch_counts(c, K, bounds)
+            else:
+                n = np.bincount(gr * K + c, weights=wr, minlength=G * K).reshape(G, K)
+            cnt = (self.codes, n)
+            if counted is not None:
+                counted[id(self.codes)] = cnt
         v = self.valid.astype(float)
-        return cnt @ v, cnt @ (v * _finite(self.y))
+        return cnt[1] @ v, cnt[1] @ (v * _finite(self.y))
 
     def value_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """The rows' values ``y`` (0 where not finite, as :meth:`full`) as :func:`analysis.domains.code_values`
@@ -153,7 +160,7 @@ class _RowItem:
         return self.y, self.v
 
     def group_sums(self, rows: np.ndarray, gr: np.ndarray, wr: Optional[np.ndarray], G: int,
-                   bounds: Optional[np.ndarray] = None):
+                   bounds: Optional[np.ndarray] = None, counted: Optional[dict] = None):
         wv = self.v[rows] if wr is None else wr * self.v[rows]
         return (np.bincount(gr, weights=wv, minlength=G),
                 np.bincount(gr, weights=wv * self.y[rows], minlength=G))
@@ -301,7 +308,7 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
             rows, gr = rows[by], gr[by]
         if shared is not None:
             shared.clear()
-            shared.update(design=design, codes=codes, present=present, rows=rows, gr=gr, gathered={})
+            shared.update(design=design, codes=codes, present=present, rows=rows, gr=gr, gathered={}, counted={})
     G = max(len(labels), int(gr.max()) + 1 if len(rows) else 0)  # the labelled groups (and any code beyond them)
     unit = unit_weights(w)  # every weight 1 (the whole design's, looked at once per design): no gather
     wr = None if unit else w[rows]
@@ -311,8 +318,9 @@ def _from_cell_totals(design: Design, items: list, codes: np.ndarray, labels: Se
     AD = np.zeros((G, J))
     every = slice(None)
     bounds = np.searchsorted(gr, np.arange(G + 1))  # gr is in order: each group's rows
+    counted = None if shared is None else shared["counted"]  # the rate's counts serve the index (same rows)
     for j, it in enumerate(items):
-        WD[:, j], AD[:, j] = it.group_sums(every, gr, wr, G, bounds)
+        WD[:, j], AD[:, j] = it.group_sums(every, gr, wr, G, bounds, counted)
     with np.errstate(invalid="ignore", divide="ignore"):
         shift = np.where(WD > 0, AD / np.where(WD > 0, WD, 1.0), 0.0)
     nv = np.diff(bounds)  # rows per group (gr is in order)

@@ -226,10 +226,10 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence, coded=coded),
         "reliability": lambda: battery_alphas(q, frame, coded),
         "decisions": lambda: decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
+        "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
         "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
-        "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
         "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"],
                                                  code_counts),
     }, label="indicators, tests and tables")

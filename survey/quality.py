@@ -99,14 +99,9 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
                 continue
             same = all_equal([answer_array(frame, c) for c in mcols])
             add(same, "straightliner", f"{qq.id} 各行（{len(mcols)} 行）答案相同")
-    if "respondent_id" in frame.columns:
-        ids = frame["respondent_id"].astype("string").str.strip()
-        ids = ids.where(ids != "", None)
-        dup = _repeated_rows(frame["respondent_id"], ids, sums())
-        add(dup, "duplicate_id", lambda idx: ("编号 " + ids.iloc[idx].fillna("")).to_numpy(dtype=object))
     cols = answer_columns(frame, q)
     arrays = [answer_array(frame, c) for c in cols]  # views (float32 or int16 codes as read), no n x k copy
-    if arrays:
+    if arrays:  # before the duplicate ids, whose store's sums are being computed meanwhile
         ident, first_pos = identical_answers(arrays, n)
         if ident.any():
             add(ident, "identical_answers", lambda idx: [f"与{w}的答卷完全相同" for w in _who(frame, first_pos[idx])])
@@ -115,6 +110,10 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
             if flagged.any():
                 add(flagged, "same_ip",
                     lambda idx: [f"与{w}的答卷 IP 相同且答案高度相似" for w in _who(frame, partner[idx])])
+    if "respondent_id" in frame.columns:
+        raw_ids = frame["respondent_id"]
+        dup = _repeated_rows(raw_ids, lambda: _trimmed_ids(raw_ids), sums())
+        add(dup, "duplicate_id", lambda idx: ("编号 " + _trimmed_ids(raw_ids.iloc[idx]).fillna("")).to_numpy(dtype=object))
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
                              "detail": np.array([], dtype=object)})
@@ -152,11 +151,18 @@ def all_equal(xs: list) -> np.ndarray:
     return out
 
 
-def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:
-    """Whether each row's id (``ids``: trimmed, empty as missing) is an earlier row's (the first kept).  With
-    the store's repeated ids, only the rows holding one of them are searched — the same rows, when the
-    stored ids are the trimmed ones (checked: Arrow's trim, which ``str.strip`` of Arrow text is, leaves
-    every id as it is and none is empty); otherwise every row is hashed."""
+def _trimmed_ids(raw: pd.Series) -> pd.Series:
+    """Respondent ids trimmed, an empty one missing."""
+    ids = raw.astype("string").str.strip()
+    return ids.where(ids != "", None)
+
+
+def _repeated_rows(raw: pd.Series, ids, stored: Optional[StoredSums]) -> np.ndarray:
+    """Whether each row's id (``ids``: :func:`_trimmed_ids` of ``raw``, or a function making them, called
+    only when needed) is an earlier row's (the first kept).  With the store's repeated ids, only the rows
+    holding one of them are searched — the same rows, when the stored ids are the trimmed ones (checked:
+    Arrow's trim, which ``str.strip`` of Arrow text is, leaves every id as it is and none is empty; then the
+    ids are ``raw``'s own); otherwise every row is hashed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -164,12 +170,13 @@ def _repeated_rows(raw: pd.Series, ids: pd.Series, stored: Optional[StoredSums])
         arr = pa.array(raw.array)  # pandas' Arrow text: its own Arrow array, no Python strings
         if pc.all(pc.equal(pc.utf8_trim_whitespace(arr), arr)).as_py() is not False \
                 and not pc.any(pc.equal(arr, "")).as_py():
-            out = np.zeros(len(ids), dtype=bool)
+            out = np.zeros(len(raw), dtype=bool)
             if stored.repeated_ids:
                 cand = np.flatnonzero(pc.is_in(arr, value_set=pa.array(stored.repeated_ids, type=arr.type))
                                       .to_numpy(zero_copy_only=False).astype(bool))
-                out[cand[ids.iloc[cand].duplicated(keep="first").to_numpy(dtype=bool)]] = True
+                out[cand[raw.iloc[cand].duplicated(keep="first").to_numpy(dtype=bool)]] = True
             return out
+    ids = ids() if callable(ids) else ids
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 

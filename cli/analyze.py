@@ -88,6 +88,9 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
 
     from engines.analyze import load_source
 
+    from ._common import freeze_imported
+
+    freeze_imported()
     _check_options(engine, na, ci)
     q, _, project = load_source(dir, questionnaire, check=False)  # checked by the engine that reads it
     choices = grouping_choices(q)

@@ -59,6 +59,9 @@ def report(
     from report.pipeline import grouping_choices
     from report.project import report_project
 
+    from ._common import freeze_imported
+
+    freeze_imported()
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
     if style not in ("gbt9704", "plain"):

@@ -86,3 +86,32 @@ def test_the_command_freezes_what_is_left_before_the_interpreter_ends():
                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
         assert out.returncode == rc, out.stderr
         assert out.stdout.splitlines()[-2:] == ["finalized", "frozen True"]
+
+
+@pytest.mark.parametrize("cmd", ["analyze", "report"])
+def test_a_long_command_freezes_its_imports_before_the_work(tmp_path, cmd):
+    """``survey analyze`` and ``survey report`` move the objects of the libraries they imported out of the
+    garbage collector's view (cli._common.freeze_imported) before the work starts."""
+    import gc
+
+    from typer.testing import CliRunner
+
+    import cli
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.simulate import simulate, write_csv
+
+    runner = CliRunner()
+    proj, csv = tmp_path / "p", tmp_path / "r.csv"
+    write_csv(simulate(load_questionnaire(bundled_path()), 60, seed=2), csv)
+    assert runner.invoke(cli.app, ["init", str(proj), "--questionnaire", str(bundled_path())]).exit_code == 0
+    assert runner.invoke(cli.app, ["import", str(proj), str(csv), "--wave", "w1", "--quiet"]).exit_code == 0
+    args = ["analyze", str(proj), "--json"] if cmd == "analyze" else \
+        ["report", str(proj), "--format", "html", "--out", str(tmp_path / "out"), "--quiet"]
+    gc.unfreeze()
+    try:
+        assert gc.get_freeze_count() == 0
+        r = runner.invoke(cli.app, args)
+        assert r.exit_code == 0, r.output
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()

@@ -113,16 +113,21 @@ def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFra
             mask = sites[qq.section]
         else:
             site_arr = site
+            codes = None
             if site_arr is None and q.site_question and q.site_question in cols:
-                if _SITE_NAMES not in sites:
-                    sites[_SITE_NAMES] = site_labels(q, np.asarray(cols[q.site_question], dtype=float))
-                site_arr = sites[_SITE_NAMES]
-            if site_arr is not None:
+                if _SITE_CODES not in sites:  # the site question's codes, compared as numbers (not as names)
+                    sites[_SITE_CODES] = np.asarray(cols[q.site_question], dtype=float)
+                codes = sites[_SITE_CODES]
+            if site_arr is not None or codes is not None:
                 mask = np.ones(n, dtype=bool)
                 for s in q.sites:
                     if s.sections and qq.section not in s.sections:
-                        mask &= site_arr != s.name
-                if site is None:  # the names came from the frame: the same for every question of it
+                        if codes is None:
+                            mask &= site_arr != s.name
+                        else:  # the rows whose site is not s: a code no option named s has
+                            for c in _site_codes(q, s.name):
+                                mask &= codes != c
+                if site is None:  # the sites came from the frame: the same for every question of it
                     sites[qq.section] = mask
     if mask is None:
         mask = np.ones(n, dtype=bool)
@@ -131,7 +136,13 @@ def condition_mask(q: Questionnaire, question: Question | str, frame: pd.DataFra
     return mask.copy()
 
 
-_SITE_NAMES = ("site names",)  # the key of the per-row site names in condition_mask's _sites (sections are str)
+_SITE_CODES = ("site codes",)  # the key of the per-row site codes in condition_mask's _sites (sections are str)
+
+
+def _site_codes(q: Questionnaire, name: str) -> list:
+    """The codes of the site question's options labelled ``name`` (as :func:`site_labels` names them)."""
+    sq = q.question(q.site_question) if q.site_question else None
+    return [o.code for o in sq.options if o.label == name] if sq is not None else []
 
 
 def site_labels(q: Questionnaire, codes: np.ndarray) -> np.ndarray:

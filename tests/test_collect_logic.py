@@ -277,3 +277,28 @@ def test_unknown_option_is_a_compile_error():
         compile_condition(Q, 'S1 == "没有这个选项"')
     with pytest.raises(LogicCompileError):
         compile_condition(Q, 'M1 selected "没有"')
+
+
+def test_site_sections_from_the_frame_equal_those_from_site_names():
+    """condition_mask on a frame compares the site question's codes (not the rows' site names): the same
+    masks as given the names per row, for every question of the bundled questionnaire (whose sites skip
+    sections), with a blank site and a code no option has among the rows."""
+    from survey.qload import bundled_path
+    from survey.skip import condition_mask, site_labels
+
+    q = load_questionnaire(bundled_path())
+    assert q.sites and any(s.sections for s in q.sites)
+    frame = simulate(q, 400, seed=8)
+    site = frame[q.site_question].to_numpy(dtype=float).copy()
+    site[:3] = np.nan
+    site[3:6] = 97  # not an option
+    frame[q.site_question] = site
+    names = site_labels(q, site)
+    shared: dict = {}
+    skipped = 0
+    for qq in q.questions:
+        got = condition_mask(q, qq, frame, _sites=shared)
+        want = condition_mask(q, qq, frame, site=names)
+        assert got.tolist() == want.tolist(), qq.id
+        skipped += int((~got).sum())
+    assert skipped > 0

@@ -297,7 +297,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             return design.replicate_variances(zs.T, est)
         if clustered:
             return eng.variance_of_cells(zs, present)
-        return eng.variance_of_influence([w * z for z in zs], present)
+        # z per unit of weight; an unweighted sample's w·z is z itself (no product of every row)
+        return eng.variance_of_influence(zs if eng.unit_weights else [w * z for z in zs], present)
 
     for it in items:
         if it.key not in columns:

@@ -233,6 +233,15 @@ class CodeCounts(_Shared):
         """Rows per code 0..k−1 of ``codes`` (float, as :func:`stretch_counts`)."""
         return self._get((id(codes), int(k)), codes, lambda: stretch_counts(codes, k)[0])
 
+    def put(self, codes: np.ndarray, k: int, counts: np.ndarray) -> None:
+        """The rows per code of every row of ``codes``, counted by the caller (exact integers, the numbers
+        :meth:`of` would count; the indicators' tables of an unweighted sample hold them); kept unless
+        some are already."""
+        out = np.array(counts, dtype=float)
+        out.flags.writeable = False
+        with self._lock:
+            self._memo.setdefault((id(codes), int(k)), (codes, out))
+
 
 def code_dtype(k: int) -> np.dtype:
     """The smallest signed integer type for codes 0..k−1 (int16, int32 or int64)."""

@@ -35,7 +35,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from .design import BLOCK_ROWS, Design, DesignError
-from .domains import ValidRows, code_values, make_engine
+from .domains import CodeCounts, ValidRows, code_values, make_engine
 from .result import WALD, Estimate, Wald
 
 VERDICT_ABOVE = "达标"
@@ -151,7 +151,7 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
                        areas: Sequence[AreaSpec] = (), groupings: Sequence[Grouping] = (), *,
                        na_policy: str = "exclude", ci_method: str = "logit", confidence: float = 0.95,
                        df: Optional[float] = None, composite_target: Optional[float] = None,
-                       valid_rows: Optional[ValidRows] = None) -> IndicatorResults:
+                       valid_rows: Optional[ValidRows] = None, code_counts: Optional[CodeCounts] = None) -> IndicatorResults:
     """Compute all indicators overall and for every group of every grouping (see module docstring).
 
     ``columns``: item key → answer codes per row (NaN = no answer), or an already coded column
@@ -161,7 +161,10 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
     (:meth:`DomainEngine.tabulate`); its rate, index, base and 不了解 counts follow from those
     sums.  Aggregates add the items' influence functions: per (cell, PSU) for clustered designs,
     per row otherwise (each row is its own PSU).  ``valid_rows``: a :class:`analysis.domains.ValidRows`
-    shared with other sections of the analysis (the group tests ask for the same items' valid rows).
+    shared with other sections of the analysis (the group tests ask for the same items' valid rows);
+    ``code_counts``: a :class:`analysis.domains.CodeCounts` shared likewise — an unweighted sample's
+    tables hold every row's count per code, which the question tables and distributions then need
+    not count again.
     """
     na_policy = normalize_na_policy(na_policy)
     eng = make_engine(design, [(g.codes, len(g.labels)) for g in groupings])
@@ -307,6 +310,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
         codes, vals = col if isinstance(col, tuple) else code_values(col)
         K = len(vals)
         tab = eng.tabulate(codes, K)
+        if code_counts is not None and eng.unit_weights and not eng.replicate:  # Cn: every row's count
+            code_counts.put(codes, K, tab.Cn.sum(axis=(0, 1)))
         answered, is_na = it.answer_flags(vals)
         valid, hit = it.code_tables(vals, "rate", na_policy)
         rate_valid = valid.astype(float)

@@ -218,7 +218,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                                            valid_rows=valid_rows),
         "indicators": lambda: compute_indicators(des, coded, items, areas, groupings, na_policy=na_policy,
                                                  ci_method=ci_method, confidence=confidence, df=df,
-                                                 valid_rows=valid_rows),
+                                                 valid_rows=valid_rows, code_counts=code_counts),
         "open_text": lambda: _open_text(q, frame),
         "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded,
                                              counts=code_counts),

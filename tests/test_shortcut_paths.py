@@ -337,3 +337,34 @@ def test_code_counts_counted_once_equal_the_counts():
     for i, g in enumerate(got):
         np.testing.assert_array_equal(g, np.bincount(cols[i % 4], minlength=6).astype(float))
         assert g is cc.of(cols[i % 4], 6) and not g.flags.writeable
+
+
+@pytest.mark.parametrize("weights", ["unit", "varied"])
+def test_indicators_hand_their_counts_per_code_to_the_question_tables(weights):
+    """compute_indicators given the analysis's CodeCounts: an unweighted sample's tables hold every row's
+    count per code, kept there for the question tables and distributions (equal to counting them, and
+    then not counted again); a weighted one keeps none (its tables are not plain counts)."""
+    from analysis.domains import CodeCounts, stretch_counts
+    from analysis.indicators import Grouping, ItemSpec, compute_indicators
+
+    rng = np.random.default_rng(12)
+    n = 800
+    frame = pd.DataFrame({"w": np.ones(n) if weights == "unit" else rng.uniform(0.5, 2, n)})
+    d = Design.from_frame(frame, weights="w")
+    cols = {f"Q{j}": code_values(np.where(rng.random(n) < 0.1, np.nan, rng.integers(1, 6, n).astype(float)))
+            for j in range(3)}
+    items = [ItemSpec(key=k, indicator="S", kind="satisfaction", label=k, positive=(4, 5),
+                      scores={1: 0, 2: 25, 3: 50, 4: 75, 5: 100}) for k in cols]
+    g = Grouping("site", rng.integers(-1, 3, n), ["a", "b", "c"])
+    cc = CodeCounts()
+    plain = compute_indicators(d, cols, items, groupings=[g])
+    shared = compute_indicators(d, cols, items, groupings=[g], code_counts=cc)
+    for k in cols:
+        assert shared.items[k]["rate"].estimate.tolist() == plain.items[k]["rate"].estimate.tolist()
+    for codes, vals in cols.values():
+        held = cc._memo.get((id(codes), len(vals)))
+        if weights == "unit":
+            np.testing.assert_array_equal(held[1], stretch_counts(codes, len(vals))[0])
+            assert cc.of(codes, len(vals)) is held[1]
+        else:
+            assert held is None

@@ -109,11 +109,15 @@ class Connection:
                 self.close()
             except Exception:  # pragma: no cover - committed data is in the log; the next open replays it
                 pass
+            finally:
+                with _closing_lock:  # done: nothing to wait for (a long-running process keeps no entry)
+                    if _closing.get(str(self.path)) is threading.current_thread():
+                        del _closing[str(self.path)]
 
         t = threading.Thread(target=run, name="minyi-db-close")
         with _closing_lock:
             _closing[str(self.path)] = t
-        t.start()
+            t.start()  # under the lock: the thread's own removal comes after its registration
 
     def __enter__(self):
         return self

@@ -65,10 +65,15 @@ _closing: dict = {}  # database path -> the thread closing its last connection (
 _closing_lock = threading.Lock()
 
 
+def _file_key(path: Path) -> str:
+    """The database file's one name (however the path was written: relative, with ``..``, a link)."""
+    return str(Path(path).resolve())
+
+
 def _wait_closed(path: Path) -> None:
     """Wait for :meth:`Connection.close_later` of ``path`` to finish: one DuckDB instance per file at a time."""
     with _closing_lock:
-        t = _closing.pop(str(path), None)
+        t = _closing.pop(_file_key(path), None)
     if t is not None:
         t.join()
 
@@ -111,12 +116,13 @@ class Connection:
                 pass
             finally:
                 with _closing_lock:  # done: nothing to wait for (a long-running process keeps no entry)
-                    if _closing.get(str(self.path)) is threading.current_thread():
-                        del _closing[str(self.path)]
+                    if _closing.get(key) is threading.current_thread():
+                        del _closing[key]
 
+        key = _file_key(self.path)
         t = threading.Thread(target=run, name="minyi-db-close")
         with _closing_lock:
-            _closing[str(self.path)] = t
+            _closing[key] = t
             t.start()  # under the lock: the thread's own removal comes after its registration
 
     def __enter__(self):

@@ -194,7 +194,11 @@ class _Shared:
             hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
-        out = make()
+        return self._keep(key, keep, make())
+
+    def _keep(self, key, keep, out: np.ndarray) -> np.ndarray:
+        """``out`` kept (read-only) under ``key`` with the arrays ``keep``, unless a result is already:
+        the result kept."""
         out.flags.writeable = False
         with self._lock:
             return self._memo.setdefault(key, (keep, out))[1]
@@ -237,10 +241,7 @@ class CodeCounts(_Shared):
         """The rows per code of every row of ``codes``, counted by the caller (exact integers, the numbers
         :meth:`of` would count; the indicators' tables of an unweighted sample hold them); kept unless
         some are already."""
-        out = np.array(counts, dtype=float)
-        out.flags.writeable = False
-        with self._lock:
-            self._memo.setdefault((id(codes), int(k)), (codes, out))
+        self._keep((id(codes), int(k)), codes, np.array(counts, dtype=float))
 
 
 def code_dtype(k: int) -> np.dtype:

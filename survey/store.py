@@ -506,7 +506,7 @@ class Project:
         """
         if not apply_exclusions_:
             return self.raw_responses(wave, columns=columns, codes_float32=codes_float32), {}
-        with self.kept_open():  # the database's steps; closed before the frame is made (its memory freed)
+        with self.kept_open():  # the database's steps; closed before the frame is made (its memory freed), unless the caller keeps it open
             self._check_wave(wave)
             cols = self._columns(columns)
             data, keep, counts = self._read_checked(wave, cols, codes_float32, raw_codes)

@@ -60,12 +60,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     if _fast_help(sys.argv[1:] if argv is None else list(argv)):
         return _exit(0)
     from report.chart_pool import allow_worker_processes
+    from report.section_worker import allow as allow_section_worker
     from report.sections import one_blas_thread
     from survey.allocator import keep_freed_memory, no_huge_page_advice
 
     one_blas_thread()  # before numpy loads: the section threads use the cores, not a BLAS pool
     no_huge_page_advice()  # before numpy loads: new pages without on-the-spot compaction (survey/allocator.py)
     allow_worker_processes()  # the command's main module is safe to import again in a worker
+    allow_section_worker()  # some analysis sections in a forked copy of the command (report/section_worker.py)
     keep_freed_memory()  # column-sized arrays reuse freed memory instead of new pages (survey/allocator.py)
     try:
         rc = app(args=argv, standalone_mode=False)

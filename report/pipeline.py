@@ -39,9 +39,17 @@ from .hot_issue_groups import HOT_CI, clip_share, hot_issue_groups
 from .item_scores import coded_column
 from .question_tables import question_columns, question_tables
 from .representativeness import composition_test
+from . import section_worker
 from .sections import run_sections
 from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
+
+
+# the sections run in a forked worker when the command allows one (report/section_worker.py): about half
+# of the work (at 1M rows on one thread: group tests 1.0 s, drivers 0.5 s, hot issues 0.5 s, reliability
+# 0.4 s), so both processes end at about the same time.  The indicators' code counts, which the question
+# tables and distributions reuse, stay here; the group tests find their valid rows again there (0.25 s)
+_APART = ("group_tests", "drivers", "hot_issues", "reliability")
 
 
 def _num(x):
@@ -232,7 +240,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
         "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"],
                                                  code_counts),
-    }, label="indicators, tests and tables")
+    }, label="indicators, tests and tables", apart=_APART if section_worker.usable(des.n) else ())
     res = sec["indicators"]
     ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
     ipa = _ipa(item_out, sec["ipa_importance"])

@@ -1,0 +1,160 @@
+"""Some of an analysis's sections in a forked copy of this process (the ``survey`` command, on Linux).
+
+The section threads of :mod:`report.sections` share one interpreter lock.  Most of their work is numpy,
+which releases it, but each section also holds it for its many small steps.  At 1,000,000 responses on
+two cores the sections took 2.98–3.05 s on two threads for 4.73 s of work one after the other: each
+thread waited about 12 % of its time for the lock, and the two used 5.2 s of CPU.  With the group
+tests, the drivers, the hot issues and the reliability in a worker process and the others here, the
+first ``survey analyze`` took 0.25–0.35 s less (docs/scale.md).
+
+How:
+
+* **fork**, not spawn: the worker is a copy of this process made once the answers are coded, so the
+  frame, the design and the coded answers are shared page by page (copy on write). Nothing is copied
+  or pickled on the way in; only the results come back, pickled through a pipe (about 40 kB at 1M rows).
+* The objects alive at the fork are frozen first (``gc.freeze``), so that neither process's garbage
+  collections write to the shared objects' pages.
+* The worker runs only the section functions it is given, on the shared data. It does not touch the
+  database, the jieba worker or the progress display. It ignores Ctrl-C (the caller stops it), it
+  ends when the caller's process ends, and it leaves by ``os._exit``: no atexit handler runs and no
+  buffered output is written a second time.
+* Anything that goes wrong in the worker makes the caller run the worker's sections itself, after its
+  own, so an error is raised here as it would be without the worker. That covers a section raising,
+  the worker killed, or a result that does not come back whole.
+
+Only where it is safe and asked for:
+
+* on Linux (macOS's system libraries do not allow a fork in a process with threads);
+* in the ``survey`` command (:func:`allow`; a Python program calling the library keeps its threads,
+  since forking someone else's program, a web server or a notebook, is not minyi's to do);
+* with more than one thread (:func:`survey.cores.threads`);
+* for :data:`MIN_ROWS` rows or more.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable, Optional
+
+MIN_ROWS = 50_000  # fewer rows: the sections take milliseconds, less than a fork costs (survey.cores.PARALLEL_ROWS)
+
+_ALLOWED = [False]
+
+
+def allow() -> None:
+    """Let :func:`start` fork a worker: the ``survey`` command calls this at start."""
+    _ALLOWED[0] = True
+
+
+def usable(n_rows: int) -> bool:
+    """Whether the sections of an analysis of ``n_rows`` rows may run partly in a forked worker."""
+    from survey.cores import threads
+
+    return (_ALLOWED[0] and sys.platform.startswith("linux") and hasattr(os, "fork") and threads() > 1
+            and n_rows >= MIN_ROWS)
+
+
+class Worker:
+    """A forked process running some sections; :meth:`results` collects them, :meth:`stop` ends it."""
+
+    def __init__(self, pid: int, fd: int, names: list[str]):
+        self.pid, self._fd, self.names = pid, fd, names
+        self._reaped = False
+
+    def results(self) -> tuple[dict[str, Any], list[str]]:
+        """``({name: result}, [names of the sections that did not come back])``, once the worker ends
+        (waits for it).  A section that raised, and every section of a worker that died or whose
+        results do not unpickle, is among the second."""
+        import pickle
+
+        f, self._fd = os.fdopen(self._fd, "rb"), None
+        with f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
+        try:
+            got = pickle.loads(data) if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else {}
+        except Exception:  # noqa: BLE001 - a truncated result: the sections run again in the caller
+            got = {}
+        done = {k: v for k, (ok, v) in got.items() if ok} if isinstance(got, dict) else {}
+        return done, [k for k in self.names if k not in done]
+
+    def stop(self) -> None:
+        """End the worker now (the caller failed or was interrupted) and reap it."""
+        import signal
+
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._reaped:
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:  # pragma: no cover - gone already
+            pass
+        os.waitpid(self.pid, 0)
+        self._reaped = True
+
+
+def start(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict], n_threads: int) -> Optional[Worker]:
+    """Fork a worker that runs ``tasks`` (with ``run(tasks, n_threads)``, each task's exception caught)
+    and sends back their results; None when no process can be forked here."""
+    import gc
+
+    gc.freeze()  # before the fork: neither process's collections write to the shared objects' pages
+    r, w = os.pipe()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:  # pragma: no cover - no processes left: the caller runs everything
+        os.close(r)
+        os.close(w)
+        return None
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            os.close(r)
+            _worker_start(parent)
+            code = _send(w, run({k: _caught(f) for k, f in tasks.items()}, n_threads))
+        finally:
+            os._exit(code)
+    os.close(w)
+    return Worker(pid, r, list(tasks))
+
+
+def _worker_start(parent: int) -> None:
+    """The worker ignores Ctrl-C (the caller stops it) and is killed when the caller's process ends."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: it ends when it has sent its results
+        pass
+    if os.getppid() != parent:  # the caller ended before the line above took effect
+        os._exit(1)
+
+
+def _caught(f: Callable[[], Any]) -> Callable[[], tuple[bool, Any]]:
+    def g() -> tuple[bool, Any]:
+        try:
+            return True, f()
+        except Exception:  # noqa: BLE001 - run again in the caller, where its error is raised
+            return False, None
+    return g
+
+
+def _send(fd: int, results: dict) -> int:
+    """Write the pickled results to ``fd``; 0 when they were written whole."""
+    import pickle
+
+    try:
+        data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - a result that does not pickle: the caller runs the sections
+        return 1
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return 0

@@ -1,0 +1,197 @@
+"""Sections run in a forked worker process (report/section_worker.py) give what they give in threads; a
+worker that fails in any way leaves its sections to the caller, and a caller that fails stops it."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from report import section_worker
+from report.pipeline import analyze
+from report.sections import run_sections
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked on Linux only")
+
+
+def _canon(res: dict) -> str:
+    res = json.loads(json.dumps(res, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else str(o)))
+    res["meta"].pop("generated_at", None)
+    return json.dumps(res, sort_keys=True, allow_nan=True)
+
+
+def test_the_analysis_with_a_forked_worker_equals_one_after_the_other(monkeypatch):
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 1500, seed=5)
+    monkeypatch.setenv("MINYI_THREADS", "1")
+    serial = analyze(q, frame, by=["site", "district"])
+    monkeypatch.setattr(section_worker, "_ALLOWED", [True])
+    monkeypatch.setattr(section_worker, "MIN_ROWS", 1000)  # the worker for these 1,500 rows too
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    assert section_worker.usable(1500)
+    forks = []
+    os.register_at_fork(after_in_parent=lambda: forks.append(1))  # (stays registered: counts into this list)
+    forked = analyze(q, frame, by=["site", "district"])
+    assert forks == [1]  # one worker for the sections
+    assert _canon(serial) == _canon(forked)
+    assert forked["group_tests"]["by"]["site"] and forked["drivers"] and forked["hot_issues"]
+
+
+def test_the_sections_apart_run_in_another_process_and_keep_their_order():
+    me = os.getpid()
+    out = run_sections({"a": os.getpid, "b": os.getpid, "c": lambda: "c", "d": os.getpid}, n_threads=2,
+                       apart=("b", "d"))
+    assert list(out) == list("abcd")
+    assert out["a"] == me and out["c"] == "c"
+    assert out["b"] == out["d"] != me  # both in one worker
+    with pytest.raises(ProcessLookupError):
+        os.kill(out["b"], 0)  # and it was reaped
+
+
+def test_a_section_failing_in_the_worker_raises_here():
+    me = os.getpid()
+    ran = []
+
+    class Boom(Exception):
+        pass
+
+    def bad():
+        if os.getpid() == me:
+            ran.append("here")
+        raise Boom("section b")
+
+    with pytest.raises(Boom, match="section b"):
+        run_sections({"a": lambda: 1, "b": bad}, n_threads=2, apart=("b",))
+    assert ran == ["here"]  # run again in the caller, where its error is raised
+
+
+def test_a_dead_worker_or_a_result_that_does_not_pickle_is_made_here():
+    me = os.getpid()
+
+    def dies():
+        if os.getpid() != me:
+            os._exit(3)  # the worker killed mid-section
+        return "made here"
+
+    def unpicklable():
+        return (os.getpid(), lambda: None)
+
+    out = run_sections({"a": lambda: 1, "b": dies}, n_threads=2, apart=("b",))
+    assert out == {"a": 1, "b": "made here"}
+    out = run_sections({"a": lambda: 1, "b": unpicklable}, n_threads=2, apart=("b",))
+    assert out["b"][0] == me and callable(out["b"][1])
+
+
+def test_a_failing_caller_stops_its_worker(tmp_path):
+    pid_file = tmp_path / "worker.pid"
+
+    def slow():
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def bad():
+        while not pid_file.exists():
+            time.sleep(0.01)
+        raise ValueError("section a")
+
+    t = time.perf_counter()
+    with pytest.raises(ValueError, match="section a"):
+        run_sections({"a": bad, "b": slow}, n_threads=2, apart=("b",))
+    assert time.perf_counter() - t < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)  # killed and reaped, not left running
+
+
+def test_ctrl_c_while_waiting_for_the_worker_stops_it(tmp_path):
+    import signal
+    import threading
+
+    pid_file = tmp_path / "worker.pid"
+
+    def slow():
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(60)
+
+    def interrupt():
+        while not pid_file.exists():
+            time.sleep(0.01)
+        time.sleep(0.2)  # the caller is waiting for the worker's results by now
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    t = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        run_sections({"a": lambda: 1, "b": slow}, n_threads=2, apart=("b",))
+    assert time.perf_counter() - t < 30
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_the_worker_ends_with_a_killed_caller(tmp_path):
+    """kill -9 (or the OOM killer) of the command: its worker does not run on alone."""
+    import signal
+
+    pid_file = tmp_path / "worker.pid"
+    code = textwrap.dedent("""
+        import os, sys, time
+        from report.sections import run_sections
+
+        def slow():
+            open(sys.argv[1], "w").write(str(os.getpid()))
+            time.sleep(120)
+
+        run_sections({"a": lambda: time.sleep(120), "b": slow}, n_threads=2, apart=("b",))
+    """)
+    caller = subprocess.Popen([sys.executable, "-c", code, str(pid_file)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.time() + 60
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.time() < deadline and caller.poll() is None
+            time.sleep(0.05)
+        worker = int(pid_file.read_text())
+        caller.send_signal(signal.SIGKILL)
+        caller.wait()
+        deadline = time.time() + 20
+        while _alive(worker):
+            assert time.time() < deadline, "the worker outlived its caller"
+            time.sleep(0.05)
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie left to a container's init that does not reap counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_only_the_command_with_threads_and_enough_rows_forks(monkeypatch):
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    monkeypatch.setattr(section_worker, "_ALLOWED", [False])
+    assert not section_worker.usable(10 ** 6)  # a Python program using the library: threads only
+    monkeypatch.setattr(section_worker, "_ALLOWED", [True])
+    assert section_worker.usable(section_worker.MIN_ROWS)
+    assert not section_worker.usable(section_worker.MIN_ROWS - 1)
+    monkeypatch.setenv("MINYI_THREADS", "1")
+    assert not section_worker.usable(10 ** 6)
+
+
+def test_the_command_allows_the_worker():
+    code = ("import sys, cli; sys.argv = ['survey', '--version']; cli._app._exit.called_from_console = False; "
+            "cli.main(); from report import section_worker; print(section_worker._ALLOWED[0])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
+    assert out.stdout.split("\n")[-2] == "True"

@@ -164,19 +164,26 @@ def stretch_counts(codes: np.ndarray, k: int, bounds: Optional[np.ndarray] = Non
     return out
 
 
-def code_mask(codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
+def code_mask(codes: np.ndarray, ok: np.ndarray, out: Optional[np.ndarray] = None,
+              scratch: Optional[np.ndarray] = None) -> np.ndarray:
     """``ok[codes]``: whether each row's code is marked in the per-code table ``ok`` (bool).  When one
     or two codes are unmarked (no answer, 不了解) the codes are compared with them instead of looked up
-    (a comparison of int16 codes is several times faster than the gather)."""
+    (a comparison of int16 codes is several times faster than the gather).  ``out``, ``scratch``: bool
+    arrays of the codes' length to write into (a caller masking many columns reuses them instead of
+    new memory for each)."""
     ok = np.asarray(ok, dtype=bool)
     bad = np.flatnonzero(~ok)
+    if out is None:
+        out = np.empty(len(codes), dtype=bool)
     if len(bad) > 2:
-        return ok[codes]
+        return np.take(ok, codes, out=out)
     if len(bad) == 0:
-        return np.ones(len(codes), dtype=bool)
-    out = codes != int(bad[0])
+        out.fill(True)
+        return out
+    np.not_equal(codes, int(bad[0]), out=out)
     for b in bad[1:]:
-        np.logical_and(out, codes != int(b), out=out)
+        other = np.not_equal(codes, int(b), out=scratch)
+        np.logical_and(out, other, out=out)
     return out
 
 
@@ -220,8 +227,9 @@ class ValidRows(_Shared):
 
         def make() -> np.ndarray:
             out = np.zeros(self.n, dtype=bool)
+            mask, scratch = np.empty(self.n, dtype=bool), np.empty(self.n, dtype=bool)
             for c, ok in items:
-                out |= code_mask(c, ok)
+                out |= code_mask(c, ok, mask, scratch)
             return out
 
         key = tuple(sorted((id(c), ok.tobytes()) for c, ok in items))

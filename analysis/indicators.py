@@ -345,7 +345,9 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
             J = counts[bucket]
             est = np.array([res.items[k][measure].estimate for k in keys]).mean(axis=0)
             u = union_rows(t, measure)
-            var = variance(zs / J if eng.replicate else [z / J for z in zs], u, est)
+            # the mean of J items: its influence is the items' sum / J, its variance (a quadratic form of
+            # the influence, every lonely-PSU rule included) the sum's / J² (no divided copy of n rows)
+            var = variance(zs / J, u, est) if eng.replicate else variance(zs, u, est) / J ** 2
             ns, dfs = eng.count_by(u).sum(1), eng.degf(u)
             if df is not None:
                 dfs = np.full(eng.n_groups, float(df))

@@ -15,12 +15,16 @@ How:
 * The objects alive at the fork are frozen first (``gc.freeze``), so that neither process's garbage
   collections write to the shared objects' pages.
 * The worker runs only the section functions it is given, on the shared data. It does not touch the
-  database, the jieba worker or the progress display. It ignores Ctrl-C (the caller stops it), it
-  ends when the caller's process ends, and it leaves by ``os._exit``: no atexit handler runs and no
+  database, the jieba worker or the progress display, and writes nothing to the caller's streams
+  (another thread may have held their locks at the fork); the warnings its sections raise are sent
+  back with the results and raised in the caller. It ignores Ctrl-C (the caller stops it), it ends
+  when the caller's process ends, and it leaves by ``os._exit``: no atexit handler runs and no
   buffered output is written a second time.
 * Anything that goes wrong in the worker makes the caller run the worker's sections itself, after its
   own, so an error is raised here as it would be without the worker. That covers a section raising,
-  the worker killed, or a result that does not come back whole.
+  the worker killed, a result that does not come back whole, and a worker that has not answered
+  within four times the caller's own time (at least a minute; it is killed): a lock that a thread of
+  the caller held at the fork, and that the worker then waits for, cannot hang the command.
 
 Only where it is safe and asked for:
 
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Any, Callable, Optional
 
 MIN_ROWS = 50_000  # fewer rows: the sections take milliseconds, less than a fork costs (survey.cores.PARALLEL_ROWS)
@@ -55,33 +60,63 @@ def usable(n_rows: int) -> bool:
             and n_rows >= MIN_ROWS)
 
 
+WAIT_FACTOR, WAIT_MIN = 4.0, 60.0  # the caller waits for the worker at most this × its own sections' time (≥ this)
+
+
 class Worker:
     """A forked process running some sections; :meth:`results` collects them, :meth:`stop` ends it."""
 
     def __init__(self, pid: int, fd: int, names: list[str]):
         self.pid, self._fd, self.names = pid, fd, names
         self._reaped = False
+        self._started = time.perf_counter()
 
     def results(self) -> tuple[dict[str, Any], list[str]]:
-        """``({name: result}, [names of the sections that did not come back])``, once the worker ends
-        (waits for it).  A section that raised, and every section of a worker that died or whose
-        results do not unpickle, is among the second."""
+        """``({name: result}, [names of the sections that did not come back])``, once the worker ends.
+        A section that raised, and every section of a worker that died, whose results do not unpickle or
+        that has not sent them within :data:`WAIT_FACTOR` times the caller's own time so far (at least
+        :data:`WAIT_MIN` seconds: a worker stuck on a lock that another thread of the caller held at the
+        fork would otherwise be waited for forever; it is killed), is among the second.  The warnings
+        the worker's sections raised are raised here, as they would have been on a thread."""
         import pickle
+        import warnings
 
-        f, self._fd = os.fdopen(self._fd, "rb"), None
-        with f:
-            data = f.read()
+        limit = max(WAIT_MIN, WAIT_FACTOR * (time.perf_counter() - self._started))
+        data = self._read(time.perf_counter() + limit)
+        if data is None:  # not in time
+            self.stop()
+            return {}, list(self.names)
         _, status = os.waitpid(self.pid, 0)
         self._reaped = True
         try:
-            got = pickle.loads(data) if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else {}
+            got, caught = pickle.loads(data) if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else ({}, [])
         except Exception:  # noqa: BLE001 - a truncated result: the sections run again in the caller
-            got = {}
-        done = {k: v for k, (ok, v) in got.items() if ok} if isinstance(got, dict) else {}
+            got, caught = {}, []
+        for message, category, filename, lineno in caught:
+            warnings.warn_explicit(message, category, filename, lineno)
+        done = {k: v for k, (ok, v) in got.items() if ok}
         return done, [k for k in self.names if k not in done]
 
+    def _read(self, deadline: float) -> Optional[bytes]:
+        """Everything the worker writes until it closes the pipe, or None at ``deadline``."""
+        import select
+
+        chunks = []
+        try:
+            while True:
+                ready, _, _ = select.select([self._fd], [], [], max(0.0, deadline - time.perf_counter()))
+                if not ready:
+                    return None
+                chunk = os.read(self._fd, 1 << 20)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+        finally:
+            os.close(self._fd)
+            self._fd = None
+
     def stop(self) -> None:
-        """End the worker now (the caller failed or was interrupted) and reap it."""
+        """End the worker now (the caller failed, was interrupted, or waited too long) and reap it."""
         import signal
 
         if self._fd is not None:
@@ -116,7 +151,7 @@ def start(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict],
         try:
             os.close(r)
             _worker_start(parent)
-            code = _send(w, run({k: _caught(f) for k, f in tasks.items()}, n_threads))
+            code = _send(w, _worker_run(tasks, run, n_threads))
         finally:
             os._exit(code)
     os.close(w)
@@ -124,7 +159,9 @@ def start(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict],
 
 
 def _worker_start(parent: int) -> None:
-    """The worker ignores Ctrl-C (the caller stops it) and is killed when the caller's process ends."""
+    """The worker ignores Ctrl-C (the caller stops it), is killed when the caller's process ends, and
+    writes nothing to the caller's streams: another thread may have held their locks at the fork, and
+    its warnings go back to the caller (:func:`_worker_run`)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -136,6 +173,16 @@ def _worker_start(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the caller ended before the line above took effect
         os._exit(1)
+    sys.stdout = sys.stderr = open(os.devnull, "w")
+
+
+def _worker_run(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict], n_threads: int) -> tuple:
+    """``({name: (True, result) or (False, None)}, [the warnings raised: message, category, file, line])``."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        out = run({k: _caught(f) for k, f in tasks.items()}, n_threads)
+    return out, [(w.message, w.category, w.filename, w.lineno) for w in caught]
 
 
 def _caught(f: Callable[[], Any]) -> Callable[[], tuple[bool, Any]]:

@@ -178,6 +178,34 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def test_a_worker_that_does_not_answer_in_time_is_killed_and_its_sections_made_here(monkeypatch):
+    me = os.getpid()
+    monkeypatch.setattr(section_worker, "WAIT_MIN", 1.0)
+
+    def stuck():
+        if os.getpid() != me:
+            time.sleep(60)  # as if on a lock that another thread held at the fork
+        return "made here"
+
+    t = time.perf_counter()
+    out = run_sections({"a": lambda: 1, "b": stuck}, n_threads=2, apart=("b",))
+    assert out == {"a": 1, "b": "made here"} and time.perf_counter() - t < 30
+
+
+def test_the_workers_warnings_are_raised_here():
+    import warnings
+
+    def warns():
+        warnings.warn(f"from process {os.getpid()}", UserWarning)
+        return os.getpid()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = run_sections({"a": lambda: 1, "b": warns}, n_threads=2, apart=("b",))
+    assert out["b"] != os.getpid()
+    assert [str(w.message) for w in caught] == [f"from process {out['b']}"]
+
+
 def test_only_the_command_with_threads_and_enough_rows_forks(monkeypatch):
     monkeypatch.setenv("MINYI_THREADS", "2")
     monkeypatch.setattr(section_worker, "_ALLOWED", [False])

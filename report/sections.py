@@ -52,10 +52,11 @@ def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = No
     a progress stage (:func:`survey.progress.stage`) counting the tasks done (``unit``), shown only
     where the command shows progress.
 
-    ``apart``: tasks that share no memo with the others, run in a forked worker process
-    (:mod:`report.section_worker`) when the caller checked that one may be used there
-    (:func:`report.section_worker.usable`): half the threads there, the rest here.  A task that fails in
-    the worker is run again here after the others, so its error is raised here."""
+    ``apart``: tasks run in a forked worker process (:mod:`report.section_worker`; the caller checked
+    with :func:`report.section_worker.usable` that one may be used), half the threads there and the
+    rest here.  What they would have shared with the others through a memo (``ValidRows``,
+    ``CodeCounts``) is made there again.  A task that fails in the worker is run again here after the
+    others, so its error is raised here."""
     from survey.progress import stage
 
     n = threads() if n_threads is None else n_threads

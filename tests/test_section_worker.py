@@ -1,7 +1,7 @@
-"""Sections run in a forked worker process (report/section_worker.py) give what they give in threads; a
-worker that fails in any way leaves its sections to the caller, and a caller that fails stops it."""
+"""Sections run in a forked worker process (report/section_worker.py) come back in order from another
+process; a worker that fails in any way leaves its sections to the caller, and a caller that fails stops
+it.  The analysis with a worker is compared with one thread in test_sections.py."""
 
-import json
 import os
 import subprocess
 import sys
@@ -9,40 +9,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from report import section_worker
-from report.pipeline import analyze
 from report.sections import run_sections
-from survey.qload import bundled_path, load_questionnaire
-from survey.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked on Linux only")
-
-
-def _canon(res: dict) -> str:
-    res = json.loads(json.dumps(res, default=lambda o: o.tolist() if isinstance(o, np.ndarray) else str(o)))
-    res["meta"].pop("generated_at", None)
-    return json.dumps(res, sort_keys=True, allow_nan=True)
-
-
-def test_the_analysis_with_a_forked_worker_equals_one_after_the_other(monkeypatch):
-    q = load_questionnaire(bundled_path())
-    frame = simulate(q, 1500, seed=5)
-    monkeypatch.setenv("MINYI_THREADS", "1")
-    serial = analyze(q, frame, by=["site", "district"])
-    monkeypatch.setattr(section_worker, "_ALLOWED", [True])
-    monkeypatch.setattr(section_worker, "MIN_ROWS", 1000)  # the worker for these 1,500 rows too
-    monkeypatch.setenv("MINYI_THREADS", "2")
-    assert section_worker.usable(1500)
-    forks = []
-    os.register_at_fork(after_in_parent=lambda: forks.append(1))  # (stays registered: counts into this list)
-    forked = analyze(q, frame, by=["site", "district"])
-    assert forks == [1]  # one worker for the sections
-    assert _canon(serial) == _canon(forked)
-    assert forked["group_tests"]["by"]["site"] and forked["drivers"] and forked["hot_issues"]
 
 
 def test_the_sections_apart_run_in_another_process_and_keep_their_order():
@@ -90,24 +63,35 @@ def test_a_dead_worker_or_a_result_that_does_not_pickle_is_made_here():
     assert out["b"][0] == me and callable(out["b"][1])
 
 
+def _slow_section(pid_file: Path):
+    """A section that records its process's id (whole, by a rename) and then takes a minute."""
+    def slow():
+        part = pid_file.with_suffix(".part")
+        part.write_text(str(os.getpid()))
+        os.replace(part, pid_file)
+        time.sleep(60)
+    return slow
+
+
+def _worker_pid(pid_file: Path) -> int:
+    while not pid_file.exists():
+        time.sleep(0.01)
+    return int(pid_file.read_text())
+
+
 def test_a_failing_caller_stops_its_worker(tmp_path):
     pid_file = tmp_path / "worker.pid"
 
-    def slow():
-        pid_file.write_text(str(os.getpid()))
-        time.sleep(60)
-
     def bad():
-        while not pid_file.exists():
-            time.sleep(0.01)
+        _worker_pid(pid_file)
         raise ValueError("section a")
 
     t = time.perf_counter()
     with pytest.raises(ValueError, match="section a"):
-        run_sections({"a": bad, "b": slow}, n_threads=2, apart=("b",))
+        run_sections({"a": bad, "b": _slow_section(pid_file)}, n_threads=2, apart=("b",))
     assert time.perf_counter() - t < 30
     with pytest.raises(ProcessLookupError):
-        os.kill(int(pid_file.read_text()), 0)  # killed and reaped, not left running
+        os.kill(_worker_pid(pid_file), 0)  # killed and reaped, not left running
 
 
 def test_ctrl_c_while_waiting_for_the_worker_stops_it(tmp_path):
@@ -116,23 +100,18 @@ def test_ctrl_c_while_waiting_for_the_worker_stops_it(tmp_path):
 
     pid_file = tmp_path / "worker.pid"
 
-    def slow():
-        pid_file.write_text(str(os.getpid()))
-        time.sleep(60)
-
     def interrupt():
-        while not pid_file.exists():
-            time.sleep(0.01)
+        _worker_pid(pid_file)
         time.sleep(0.2)  # the caller is waiting for the worker's results by now
         os.kill(os.getpid(), signal.SIGINT)
 
     threading.Thread(target=interrupt, daemon=True).start()
     t = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        run_sections({"a": lambda: 1, "b": slow}, n_threads=2, apart=("b",))
+        run_sections({"a": lambda: 1, "b": _slow_section(pid_file)}, n_threads=2, apart=("b",))
     assert time.perf_counter() - t < 30
     with pytest.raises(ProcessLookupError):
-        os.kill(int(pid_file.read_text()), 0)
+        os.kill(_worker_pid(pid_file), 0)
 
 
 def test_the_worker_ends_with_a_killed_caller(tmp_path):

@@ -20,15 +20,30 @@ def _canon(res: dict) -> str:
     return json.dumps(res, sort_keys=True, allow_nan=True)
 
 
-def test_analysis_on_threads_equals_one_after_the_other(monkeypatch):
+@pytest.mark.parametrize("worker", [False, True])
+def test_analysis_on_threads_equals_one_after_the_other(monkeypatch, worker):
+    """On three threads, or (``worker``, as in the survey command on Linux) on two with some sections in a
+    forked worker process (report/section_worker.py), the same as one after the other."""
+    import os
+
+    from report import section_worker
+
     q = load_questionnaire(bundled_path())
     frame = simulate(q, 1500, seed=5)
     monkeypatch.setenv("MINYI_THREADS", "1")
     serial = analyze(q, frame, by=["site", "district"])
-    monkeypatch.setenv("MINYI_THREADS", "3")
+    monkeypatch.setenv("MINYI_THREADS", "2" if worker else "3")
+    if worker:
+        monkeypatch.setattr(section_worker, "_ALLOWED", [True])
+        monkeypatch.setattr(section_worker, "MIN_ROWS", 1000)  # the worker for these 1,500 rows too
+        assert section_worker.usable(1500)
+    forks = []
+    os.register_at_fork(after_in_parent=lambda: forks.append(1))  # (stays registered: counts into this list)
     parallel = analyze(q, frame, by=["site", "district"])
+    assert forks == ([1] if worker else [])  # one worker for the sections, or none
     assert _canon(serial) == _canon(parallel)
     assert serial["group_tests"]["by"]["site"] and serial["open_text"] and serial["questions"]
+    assert parallel["drivers"] and parallel["hot_issues"]
 
 
 def test_sections_keep_their_order_and_run_at_once():

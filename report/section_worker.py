@@ -42,7 +42,9 @@ import sys
 import time
 from typing import Any, Callable, Optional
 
-MIN_ROWS = 50_000  # fewer rows: the sections take milliseconds, less than a fork costs (survey.cores.PARALLEL_ROWS)
+from survey.cores import PARALLEL_ROWS, threads
+
+MIN_ROWS = PARALLEL_ROWS  # fewer rows: threads only, like minyi's other steps that use a second core
 
 _ALLOWED = [False]
 
@@ -54,8 +56,6 @@ def allow() -> None:
 
 def usable(n_rows: int) -> bool:
     """Whether the sections of an analysis of ``n_rows`` rows may run partly in a forked worker."""
-    from survey.cores import threads
-
     return (_ALLOWED[0] and sys.platform.startswith("linux") and hasattr(os, "fork") and threads() > 1
             and n_rows >= MIN_ROWS)
 

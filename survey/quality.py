@@ -112,7 +112,7 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
                     lambda idx: [f"与{w}的答卷 IP 相同且答案高度相似" for w in _who(frame, partner[idx])])
     if "respondent_id" in frame.columns:
         raw_ids = frame["respondent_id"]
-        dup = _repeated_rows(raw_ids, lambda: _trimmed_ids(raw_ids), sums())
+        dup = _repeated_rows(raw_ids, sums())
         add(dup, "duplicate_id", lambda idx: ("编号 " + _trimmed_ids(raw_ids.iloc[idx]).fillna("")).to_numpy(dtype=object))
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
@@ -157,12 +157,12 @@ def _trimmed_ids(raw: pd.Series) -> pd.Series:
     return ids.where(ids != "", None)
 
 
-def _repeated_rows(raw: pd.Series, ids, stored: Optional[StoredSums]) -> np.ndarray:
-    """Whether each row's id (``ids``: :func:`_trimmed_ids` of ``raw``, or a function making them, called
-    only when needed) is an earlier row's (the first kept).  With the store's repeated ids, only the rows
-    holding one of them are searched — the same rows, when the stored ids are the trimmed ones (checked:
-    Arrow's trim, which ``str.strip`` of Arrow text is, leaves every id as it is and none is empty; then the
-    ids are ``raw``'s own); otherwise every row is hashed."""
+def _repeated_rows(raw: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:
+    """Whether each row's id (:func:`_trimmed_ids` of ``raw``) is an earlier row's (the first kept).  With
+    the store's repeated ids, only the rows holding one of them are searched — the same rows, when the
+    stored ids are the trimmed ones (checked: Arrow's trim, which ``str.strip`` of Arrow text is, leaves
+    every id as it is and none is empty; then the ids are ``raw``'s own, and none is trimmed); otherwise
+    every row's trimmed id is hashed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -176,7 +176,7 @@ def _repeated_rows(raw: pd.Series, ids, stored: Optional[StoredSums]) -> np.ndar
                                       .to_numpy(zero_copy_only=False).astype(bool))
                 out[cand[raw.iloc[cand].duplicated(keep="first").to_numpy(dtype=bool)]] = True
             return out
-    ids = ids() if callable(ids) else ids
+    ids = _trimmed_ids(raw)
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
 
 

@@ -357,7 +357,7 @@ def test_repeated_ids_from_the_store_only_when_the_ids_are_stored_trimmed():
         ids = frame["respondent_id"].str.strip()
         ids = ids.where(ids != "", None)
         want = (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
-        got = quality._repeated_rows(frame["respondent_id"], ids, sums)
+        got = quality._repeated_rows(frame["respondent_id"], sums)
         assert got.tolist() == want.tolist(), raw
     assert want.tolist() == [False, True, False, False, False, False, True]  # "a " is "a"; empty ids are missing
 

@@ -61,10 +61,8 @@ def run_sections(tasks: dict[str, Callable[[], Any]], n_threads: int | None = No
 
     n = threads() if n_threads is None else n_threads
     with stage(label or "sections", total=len(tasks), unit=unit) as advance:
-        if n <= 1 or len(tasks) <= 1:
-            return _on_threads(tasks, 1, advance)
-        worker = None
-        away = {k: f for k, f in tasks.items() if k in set(apart)}
+        worker, apart = None, frozenset(apart)
+        away = {k: f for k, f in tasks.items() if k in apart} if n > 1 else {}  # one thread: no worker
         if away and len(away) < len(tasks):
             from . import section_worker
 

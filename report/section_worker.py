@@ -194,8 +194,8 @@ def _caught(f: Callable[[], Any]) -> Callable[[], tuple[bool, Any]]:
     return g
 
 
-def _send(fd: int, results: dict) -> int:
-    """Write the pickled results to ``fd``; 0 when they were written whole."""
+def _send(fd: int, results: tuple) -> int:
+    """Write the pickled results (:func:`_worker_run`'s) to ``fd``; 0 when they were written whole."""
     import pickle
 
     try:

@@ -31,14 +31,13 @@ def _alpha_from(tv: float, item_var_sum: float, k: int, n: int) -> Optional[floa
     return float(k / (k - 1) * (1 - item_var_sum / tv))
 
 
-def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None, *, overwrite: bool = False) -> Alpha:
+def cronbach_alpha(X: np.ndarray, items: Optional[Sequence[str]] = None) -> Alpha:
     """Cronbach's α of the columns of ``X`` (rows × items, NaN = not answered; see module docstring).
 
     The covariance matrix S (k × k) of the complete rows comes from one pass over blocks of rows
     (:func:`_complete_covariance`).  The item variances are its diagonal; the variance of the total is
     ΣS, and that of ``total − item j`` is ΣS − 2·Σ_l S_jl + S_jj (the variance of a sum, e.g. Lord &
     Novick 1968, ch. 4), so α without item j needs no pass over the data per deleted item.
-    ``overwrite`` is accepted for compatibility and no longer needed: no rows × items copy is made.
     """
     X = np.asarray(X, dtype=float)
     k = X.shape[1]

@@ -209,9 +209,9 @@ def identical_answers(arrays: list[np.ndarray], n: int) -> tuple[np.ndarray, np.
     for s in range(0, m, REFINE_COLUMNS):
         cols = [arrays[i] for i in order[s:s + REFINE_COLUMNS]]
         if rows is None:
-            hh = mix_columns(cols, n)[0]
+            hh = mix_columns(cols, n)
         else:
-            hh = mix_columns([x[rows] for x in cols], rows.size)[0]
+            hh = mix_columns([x[rows] for x in cols], rows.size)
             hh ^= h * _P
         shared = pd.Series(hh).duplicated(keep=False).to_numpy()
         rows = np.flatnonzero(shared) if rows is None else rows[shared]
@@ -233,28 +233,26 @@ HASH_BLOCK = 65_536  # rows hashed at once: a block of every column's work stays
 _M1, _M2, _P = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(1000003)
 
 
-def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+def mix_columns(cols: list[np.ndarray], n: int) -> np.ndarray:
     """``h = h·1000003 ^ hash(x)`` over the columns ``cols`` (float; float64 rounded to 6 decimals, float32
     codes taken as they are; int16 raw codes by value), with ``hash`` pandas' ``hash_array`` of a float
     column bit for bit: the value's bits (NaN and −0.0 made canonical) through the splitmix64 finalizer
     (Steele, Lea & Flood 2014, *Fast splittable pseudorandom number generators*; Vigna's constants, as
     pandas uses them).
     Computed in place, :data:`HASH_BLOCK` rows at a time, instead of the six temporary arrays per column
-    of ``hash_array``; also whether each row has a non-missing value."""
+    of ``hash_array``."""
     h = np.zeros(n, dtype=np.uint64)
-    nonblank = np.zeros(n, dtype=bool)
     v = np.empty(min(n, HASH_BLOCK), dtype=np.uint64)
     t = np.empty_like(v)
     b = np.empty(len(v), dtype=bool)
     for lo in range(0, n, HASH_BLOCK):
         hi = min(n, lo + HASH_BLOCK)
         m = hi - lo
-        vv, tt, bb, hh, nb = v[:m], t[:m], b[:m], h[lo:hi], nonblank[lo:hi]
+        vv, tt, bb, hh = v[:m], t[:m], b[:m], h[lo:hi]
         for x in cols:
             xs = x[lo:hi]
             if xs.dtype == np.int16:  # raw codes: the value (sign-extended), MISSING_CODE = no answer
                 np.copyto(vv, xs, casting="unsafe")
-                np.logical_or(nb, np.not_equal(xs, MISSING_CODE, out=bb), out=nb)
             else:
                 if xs.dtype != np.float32:
                     xs = np.round(np.asarray(xs, dtype=np.float64), 6)
@@ -262,7 +260,6 @@ def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]
                 np.copyto(vv, xs.view(ut), casting="unsafe")
                 np.isnan(xs, out=bb)
                 np.copyto(vv, np.array(np.nan, dtype=xs.dtype).view(ut).astype(np.uint64), where=bb)
-                np.logical_or(nb, np.logical_not(bb, out=bb), out=nb)
                 np.equal(vv, np.array(-0.0, dtype=xs.dtype).view(ut).astype(np.uint64), out=bb)
                 np.copyto(vv, np.uint64(0), where=bb)
             np.bitwise_xor(vv, np.right_shift(vv, np.uint64(30), out=tt), out=vv)
@@ -271,7 +268,7 @@ def mix_columns(cols: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]
             np.multiply(vv, _M2, out=vv)
             np.bitwise_xor(vv, np.right_shift(vv, np.uint64(31), out=tt), out=vv)
             np.bitwise_xor(np.multiply(hh, _P, out=hh), vv, out=hh)
-    return h, nonblank
+    return h
 
 
 

@@ -77,15 +77,67 @@ def spark_session():
     b = SparkSession.builder.appName("minyi").config("spark.sql.execution.arrow.pyspark.enabled", "true")
     if not conf.contains("spark.master"):  # minyi starts Spark itself: quiet (errors only), no console progress bar
         log4j = Path(__file__).with_name("spark_log4j2.properties")
-        b = (b.master(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
-             .config("spark.sql.shuffle.partitions", os.environ.get("MINYI_SPARK_PARTITIONS", "8"))
-             .config("spark.driver.memory", os.environ.get("MINYI_SPARK_DRIVER_MEMORY", "2g")))
+        conf = (conf.setMaster(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).setAppName("minyi")
+                .set("spark.sql.execution.arrow.pyspark.enabled", "true").set("spark.ui.enabled", "false")
+                .set("spark.ui.showConsoleProgress", "false")
+                .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
+                .set("spark.sql.shuffle.partitions", os.environ.get("MINYI_SPARK_PARTITIONS", "8"))
+                .set("spark.driver.memory", os.environ.get("MINYI_SPARK_DRIVER_MEMORY", "2g")))
+        _start_jvm(conf)
+        b = b.config(conf=conf)
     _SPARK = b.getOrCreate()
     _SPARK.sparkContext.setLogLevel("ERROR")
     _quiet_codegen_fallback(_SPARK)
     return _SPARK
+
+
+JVM_NOTICES = (b"WARNING: Using incubator modules",)  # the JVM's notice of the module Spark loads (no setting turns it off)
+
+
+def _start_jvm(conf) -> None:
+    """Start the driver's JVM (PySpark's gateway, with ``conf``) for a local Spark that minyi starts itself,
+    its stderr relayed to this process's by a thread, without the lines :data:`JVM_NOTICES` begin with:
+    the JVM announces the incubator module Spark 4 loads on every start, and no Spark or JVM option
+    turns that line off.  Everything else the JVM writes there (its errors, a failed start) still shows."""
+    import threading
+
+    from pyspark import SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    if SparkContext._gateway is not None:  # a JVM is running already in this process
+        return
+    from pyspark.errors import PySparkRuntimeError
+
+    from survey.errors import MinyiError
+
+    r, w = os.pipe()  # read from before the JVM starts: a full pipe cannot stop its start
+    relay = threading.Thread(target=_relay, args=(r,), name="minyi-spark-stderr", daemon=True)
+    relay.start()
+    try:
+        gateway = launch_gateway(conf, popen_kwargs={"stderr": w})
+    except PySparkRuntimeError as e:  # the JVM exited first (a bad setting, no usable Java): its messages shown
+        os.close(w)
+        relay.join(5)
+        raise MinyiError.of("spark-no-start", reason=_first_line(e)) from None
+    os.close(w)  # the JVM holds its own copy
+    SparkContext._ensure_initialized(gateway=gateway, conf=conf)
+
+
+def _first_line(e: BaseException) -> str:
+    """The first line of ``e``'s message, without pyspark's ``[ERROR_CLASS]`` prefix."""
+    text = (str(e).strip().splitlines() or [type(e).__name__])[0]
+    return re.sub(r"^\[[A-Z_]+\]\s*", "", text)
+
+
+def _relay(fd: int) -> None:
+    """Copy the lines read from ``fd`` to stderr, but those that begin with one of :data:`JVM_NOTICES`."""
+    import sys
+
+    with os.fdopen(fd, "rb") as f:
+        for line in f:
+            if not line.startswith(JVM_NOTICES):
+                sys.stderr.write(line.decode("utf-8", "replace"))
+                sys.stderr.flush()
 
 
 CODEGEN_LOGGERS = ("org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator",

@@ -65,6 +65,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "add the file system's connector to the Spark session, e.g. for s3a:// the hadoop-aws package "
                             "of Spark's Hadoop version in spark.jars.packages, or run the command with spark-submit on a "
                             "cluster that has it; see docs/scale.md"),
+    "spark-no-start": ("Spark could not start: {reason}",
+                       "the Java messages above say why; Spark needs Java 17 or later, and MINYI_SPARK_MASTER, "
+                       "MINYI_SPARK_DRIVER_MEMORY (e.g. 2g) and MINYI_SPARK_PARTITIONS must be valid; see docs/scale.md"),
     "spark-unreadable": ("Spark cannot read this location: {reason}",
                          "check the URL, that Spark can reach it and its credentials; see docs/scale.md"),
     "parquet-bad-design-number": ("{count} value(s) of the design column {qid} are missing, negative or not numbers, "

@@ -236,8 +236,8 @@ def test_cli_engine_spark_writes_the_result_and_no_log_lines(q, frame, parquet, 
     """``survey analyze DATA --engine spark --json`` as a user runs it, in its own process with its own
     Spark in local mode: the JSON on stdout equals the in-memory engine's, and stderr carries none of
     Spark's log lines (engines/spark_log4j2.properties: errors only, and no "Setting default log level"
-    notice from the PySpark gateway) — at most the JVM's own notice of the incubator module that Spark
-    loads, which no Spark setting turns off."""
+    notice from the PySpark gateway), nor the JVM's own notice of the incubator module that Spark loads
+    (engines.runners._start_jvm relays the JVM's stderr without it): stderr is empty."""
     import subprocess
     import sys
 
@@ -254,9 +254,25 @@ def test_cli_engine_spark_writes_the_result_and_no_log_lines(q, frame, parquet, 
     for sec in SECTIONS:
         assert _mismatches(got[sec], ref[sec]) == [], sec
     assert got["meta"]["engine"]["name"] == "spark"
-    noise = [line for line in r.stderr.splitlines()
-             if line.strip() and not line.startswith("WARNING: Using incubator modules")]
-    assert noise == [], r.stderr
+    assert r.stderr == ""
+
+
+def test_cli_engine_spark_that_cannot_start_is_one_error_after_the_jvm_messages(parquet, spark):
+    """A Spark whose JVM exits at start (here an invalid MINYI_SPARK_DRIVER_MEMORY): the JVM's own messages
+    reach stderr (relayed by engines.runners._start_jvm), then one catalogued error, exit code 1, no
+    traceback and no "internal error"."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "MINYI_SPARK_MASTER": "local[1]",
+           "MINYI_SPARK_DRIVER_MEMORY": "lots"}
+    r = subprocess.run([sys.executable, "-m", "cli", "analyze", str(parquet), "--engine", "spark", "--json"],
+                       capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert "Invalid maximum heap size: -Xmxlots" in r.stderr  # the JVM's message, relayed
+    assert "error: Spark could not start" in r.stderr and "MINYI_SPARK_DRIVER_MEMORY" in r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
 
 
 def test_spark_reads_a_folder_named_by_a_url(q, frame, parquet, spark, tmp_path, capsys):

@@ -20,10 +20,16 @@ own child process (wall clock of the whole process, start-up included; peak RSS 
 
 Then the fitted exponent b of time ≈ a·n^b over the sizes (1 = linear).
 
+``--repeat N`` (default 3, as the issue's own table: medians of 3 runs): the reads, the import, both
+``analyze`` runs and the floor are measured N times, one after the other in each round (a new project is
+made and imported each round, so every first ``analyze`` is a first run), and the figures are the medians,
+printed with their range; the ratios are those of the medians.  The reports, ``--engine`` runs and
+``--help`` are measured once.
+
 Targets (issue 14), at 1,000,000 × 120 items: analyze ≤ 3× the floor, second run ≤ 1.5× the floor,
 report < 30 s, peak RSS analyze < 2 GB and report < 3 GB, import ≤ 1.5× the pyarrow read, --help < 0.5 s.
 
-Run: python benchmarks/bench_project.py [--sizes 100000,300000,1000000] [--work /tmp/minyi_bench]
+Run: python benchmarks/bench_project.py [--sizes 100000,300000,1000000] [--repeat 3] [--work /tmp/minyi_bench]
 """
 
 from __future__ import annotations
@@ -97,32 +103,43 @@ def ensure_csv(n: int, work: Path) -> Path:
     return path
 
 
-def measure(n: int, work: Path, spark: bool = False) -> dict:
+REPEATED = ("read", "read_je", "import", "analyze1", "analyze2", "floor")  # measured --repeat times: medians
+
+
+def measure(n: int, work: Path, spark: bool = False, repeat: int = 3) -> dict:
     from report.pipeline import item_specs
     from survey.qload import bundled_path, load_questionnaire
-    from survey.store import Project
 
     csv = ensure_csv(n, work)
     proj = work / f"project_{n}"
-    if proj.exists():
-        shutil.rmtree(proj)
-    r = {"n": n}
-    run(survey("init", proj, "--questionnaire", bundled_path()))
-    r["read"], r["read_rss"] = run([sys.executable, "-c", READ, str(csv)])
-    # the same read with the allocator survey import uses (survey/arrow_memory.py): pyarrow's default
-    # (mimalloc) spends seconds in page faults on some machines, which flatters the ratio
-    r["read_je"], _ = run([sys.executable, "-c", READ, str(csv)], env={"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"})
-    r["import"], r["import_rss"] = run(survey("import", proj, csv, "--wave", "w1", "--quiet"))
-    r["analyze1"], r["analyze1_rss"] = run(survey("analyze", proj, "--by", "site", "--json"))
-    r["analyze2"], r["analyze2_rss"] = run(survey("analyze", proj, "--by", "site", "--json"))
     q = load_questionnaire(bundled_path())
     items = ",".join(it.key for it in item_specs(q))
-    src, params = Project.open(proj).analysis_source_sql("w1")
-    from engines.analyze import _inline
-
     codes = ",".join(str(o.code) for o in q.question(q.site_question).options)
-    r["floor"], r["floor_rss"] = run([sys.executable, "-c", FLOOR, str(proj), str(ROOT), items, q.site_question, codes,
-                                      _inline(src, params)])
+    runs: dict = {k: [] for k in REPEATED}
+    rss: dict = {k: [] for k in REPEATED}
+
+    def timed(key: str, cmd: list, env: dict | None = None) -> None:
+        wall, gb = run(cmd, env=env)
+        runs[key].append(wall)
+        rss[key].append(gb)
+
+    for _ in range(repeat):  # each round: a new project, imported, analysed twice, and the floors beside
+        if proj.exists():
+            shutil.rmtree(proj)
+        run(survey("init", proj, "--questionnaire", bundled_path()))
+        timed("read", [sys.executable, "-c", READ, str(csv)])
+        # the same read with the allocator survey import uses (survey/arrow_memory.py): pyarrow's default
+        # (mimalloc) spends seconds in page faults on some machines, which flatters the ratio
+        timed("read_je", [sys.executable, "-c", READ, str(csv)], env={"ARROW_DEFAULT_MEMORY_POOL": "jemalloc"})
+        timed("import", survey("import", proj, csv, "--wave", "w1", "--quiet"))
+        timed("analyze1", survey("analyze", proj, "--by", "site", "--json"))
+        timed("analyze2", survey("analyze", proj, "--by", "site", "--json"))
+        timed("floor", [sys.executable, "-c", FLOOR, str(proj), str(ROOT), items, q.site_question, codes,
+                        _floor_source(proj)])
+    r: dict = {"n": n, "repeat": repeat, "runs": runs}
+    for k in REPEATED:
+        r[k] = float(np.median(runs[k]))
+        r[k + "_rss"] = max(rss[k])
     r["engine"], r["engine_rss"] = run(survey("analyze", proj, "--by", "site", "--engine", "duckdb", "--json"))
     out = work / f"report_{n}"
     r["report"], r["report_rss"] = run(survey("report", proj, "--format", "html,xlsx", "--out", out, "--quiet"))
@@ -134,25 +151,46 @@ def measure(n: int, work: Path, spark: bool = False) -> dict:
     return r
 
 
+def _floor_source(proj: Path) -> str:
+    """The floor's rows: those the analysis uses (the stored responses without the excluded ones), as SQL."""
+    from engines.analyze import _inline
+    from survey.store import Project
+
+    src, params = Project.open(proj).analysis_source_sql("w1")
+    return _inline(src, params)
+
+
+def _spread(r: dict, key: str) -> str:
+    """The median of ``key``'s runs with their range, e.g. ``5.4 s (5.3–5.6)``; one run: its time."""
+    t = r["runs"].get(key) if "runs" in r else None
+    if not t or len(t) < 2:
+        return f"{r[key]:5.1f} s"
+    return f"{r[key]:5.1f} s ({min(t):.1f}–{max(t):.1f})"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,300000,1000000")
     ap.add_argument("--work", default="/tmp/minyi_bench")
     ap.add_argument("--spark", action="store_true", help="also --engine spark at the largest size")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of the reads, import, analyze and floor: medians")
     a = ap.parse_args()
+    if a.repeat < 1:
+        ap.error("--repeat must be 1 or more")
     work = Path(a.work)
     sizes = [int(s) for s in a.sizes.split(",")]
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start (wall-clock times)")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start (wall-clock times"
+          + (f"; medians of {a.repeat} runs, range in brackets)" if a.repeat > 1 else ")"))
     rows = []
     for n in sizes:
         print(f"{n:,} respondents × 120 items:")
-        r = measure(n, work, spark=a.spark and n == max(sizes))
+        r = measure(n, work, spark=a.spark and n == max(sizes), repeat=a.repeat)
         rows.append(r)
-        print(f"  import   {r['import']:6.1f} s ({r['import_rss']:.2f} GB)  | pyarrow read_csv {r['read']:5.1f} s "
-              f"-> {r['import'] / r['read']:.2f}× (target ≤ 1.5×); with jemalloc {r['read_je']:5.1f} s "
+        print(f"  import   {_spread(r, 'import')} ({r['import_rss']:.2f} GB)  | pyarrow read_csv {_spread(r, 'read')} "
+              f"-> {r['import'] / r['read']:.2f}× (target ≤ 1.5×); with jemalloc {_spread(r, 'read_je')} "
               f"-> {r['import'] / r['read_je']:.2f}×")
-        print(f"  analyze  {r['analyze1']:6.1f} s ({r['analyze1_rss']:.2f} GB) first run, {r['analyze2']:5.1f} s "
-              f"({r['analyze2_rss']:.2f} GB) second run | floor (DuckDB sufficient statistics) {r['floor']:5.1f} s "
+        print(f"  analyze  {_spread(r, 'analyze1')} ({r['analyze1_rss']:.2f} GB) first run, {_spread(r, 'analyze2')} "
+              f"({r['analyze2_rss']:.2f} GB) second run | floor (DuckDB sufficient statistics) {_spread(r, 'floor')} "
               f"-> {r['analyze1'] / r['floor']:.2f}× / {r['analyze2'] / r['floor']:.2f}× (targets ≤ 3× / ≤ 1.5×)")
         print(f"  analyze --engine duckdb {r['engine']:5.1f} s ({r['engine_rss']:.2f} GB)")
         print(f"  report html,xlsx {r['report']:6.1f} s ({r['report_rss']:.2f} GB) (targets < 30 s, < 3 GB); "

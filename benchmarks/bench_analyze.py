@@ -45,8 +45,10 @@ import pandas as pd
 
 from analysis import Design
 from analysis.indicators import AreaSpec, compute_indicators
-from analysis.multiple import multiple_choice, ranking_scores
-from report.pipeline import _col, _grouping, analyze, item_specs
+from analysis.multiple import asked_rows, multiple_choice, ranking_scores
+from report.item_scores import coded_column
+from report.pipeline import _grouping, analyze, item_specs
+from survey.columns import answer_array, float_column
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate
 
@@ -74,17 +76,18 @@ def run_minyi(q, frame: pd.DataFrame, design: str = "cluster") -> dict:
         des = Design.from_frame(frame)
     groupings = [_grouping(q, frame, "site"), _grouping(q, frame, "district")]
     items = item_specs(q)
-    cols = {it.key: _col(frame, it.key) for it in items}
+    cols = {it.key: coded_column(frame, it.key) for it in items}  # each item's answer codes, as the pipeline codes them
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     t1 = time.perf_counter()
     res = compute_indicators(des, cols, items, areas, groupings)
     t2 = time.perf_counter()
     t["cpu_ind"] = time.process_time() - c0
     mq = max((x for x in q.questions if x.type == "multiple"), key=lambda x: len(x.options))
-    M = [_col(frame, f"{mq.id}_{o.code}") for o in mq.options]
-    multiple_choice(des, M, [o.code for o in mq.options], [o.label for o in mq.options], groupings=groupings)
+    M = [answer_array(frame, f"{mq.id}_{o.code}") for o in mq.options]
+    multiple_choice(des, M, [o.code for o in mq.options], [o.label for o in mq.options], groupings=groupings,
+                    asked=asked_rows(M, len(frame)))
     rq = next(x for x in q.questions if x.type == "ranking")
-    R = [_col(frame, f"{rq.id}_{o.code}") for o in rq.options]
+    R = [float_column(frame, f"{rq.id}_{o.code}") for o in rq.options]
     ranking_scores(des, R, [o.code for o in rq.options], [o.label for o in rq.options], k=rq.k, groupings=groupings)
     t3 = time.perf_counter()
     t["cpu"] = time.process_time() - c0

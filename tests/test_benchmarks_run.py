@@ -1,0 +1,52 @@
+"""The benchmark scripts the README quotes still run, end to end, on tiny inputs (not timed: their figures are
+only meaningful at full size on a quiet machine; here each one must finish and print its figures)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench(script: str, *args, timeout: int = 600) -> str:
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *map(str, args)], capture_output=True,
+                       text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=timeout)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    assert "Traceback" not in r.stderr
+    return r.stdout
+
+
+def test_bench_simulate_runs_the_command():
+    out = _bench("bench_simulate.py", 300)
+    assert "survey simulate --n 300:" in out and "columns: 205  items: 120" in out
+
+
+def test_bench_import_runs(tmp_path):
+    out = _bench("bench_import.py", 300, "--csv", tmp_path / "responses.csv")
+    assert "300 accepted, 0 quarantined" in out and "ratio import / read_csv:" in out
+
+
+def test_bench_analyze_runs():
+    out = _bench("bench_analyze.py", "--n", 2000, "--no-r")
+    assert out.count("(target < 10 s) -> OK") == 2  # the stratified cluster design and no design
+    assert "whole `survey analyze` result" in out
+
+
+def test_bench_project_runs_every_command_and_fits_the_exponents(tmp_path):
+    out = _bench("bench_project.py", "--sizes", "400,800", "--repeat", 2, "--work", tmp_path)
+    assert out.count("first run") == 2 and out.count("report html,xlsx") == 2
+    assert "medians of 2 runs" in out
+    for key in ("import", "analyze1", "analyze2", "floor", "report"):
+        assert f"fitted exponent of {key}:" in out
+
+
+def test_bench_serve_runs_and_loses_nothing():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = _bench("bench_serve.py", "--seconds", 1, "--clients", 3, "--port", port)
+    assert "lost 0, duplicated 0; server exit code 0" in out

@@ -23,11 +23,13 @@ also times minyi on those same rows, so the ratio at equal size is printed too.
 
 Run: python benchmarks/bench_analyze.py [--n 1000000] [--r-rows 100000] [--no-r]
 
-Last run (2026-11-25, the shared 2-core machine, load average ~4.6, R survey 4.1.1):
-  1M rows, stratified cluster design: indicators 2.77 s, + hot issues and ranking 3.54 s wall
-  (3.21 s CPU); no design: 3.92 s; whole ``survey analyze`` result 5.66 s.
-  R survey on 100k rows: 217 s wall (151 s CPU) vs minyi 0.63 s (343× wall, 241× CPU); R on 25k
-  rows 58 s; extrapolated to 1M rows (not run): ~2,100 s wall, ~1,400 s CPU, ≈ 770× / 560×.
+Last run (2026-12-05, the 2-core machine, load average 1.0):
+  1M rows, stratified cluster design: design and columns 1.42 s, indicators 1.58 s, hot issues and
+  ranking 0.73 s: 3.72 s wall (3.72 s CPU); no design: 2.73 s; the whole ``analyze`` result of the
+  pipeline on this frame (in this process: threads, no section worker, NumPy's huge-page advice on)
+  16.0 s.  R survey on 100k rows: 149 s wall (149 s CPU) vs minyi 0.58 s (255× wall, 245× CPU); R on
+  25k rows 48 s; extrapolated to 1M rows (not run): ~1,364 s, ≈ 455×.
+  (2026-11-25, load average ~4.6: indicators 2.77 s, 3.54 s with hot issues and ranking; R 343×.)
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ Run: python benchmarks/bench_analyze.py [--n 1000000] [--r-rows 100000] [--no-r]
 Last run (2026-12-05, the 2-core machine, load average 1.0):
   1M rows, stratified cluster design: design and columns 1.42 s, indicators 1.58 s, hot issues and
   ranking 0.73 s: 3.72 s wall (3.72 s CPU); no design: 2.73 s; the whole ``analyze`` result of the
-  pipeline on this frame (in this process: threads, no section worker, NumPy's huge-page advice on)
-  16.0 s.  R survey on 100k rows: 149 s wall (149 s CPU) vs minyi 0.58 s (255× wall, 245× CPU); R on
+  pipeline on this frame, by site and district under the cluster design, in this process (threads, no
+  section worker) 16.0 s, and 12.0 s with ``NUMPY_MADVISE_HUGEPAGE=0`` (what the ``survey`` command
+  sets: survey/allocator.py; the indicators then 3.17 s).  R survey on 100k rows: 149 s wall (149 s CPU) vs minyi 0.58 s (255× wall, 245× CPU); R on
   25k rows 48 s; extrapolated to 1M rows (not run): ~1,364 s, ≈ 455×.
   (2026-11-25, load average ~4.6: indicators 2.77 s, 3.54 s with hot issues and ranking; R 343×.)
 """

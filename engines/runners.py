@@ -114,12 +114,13 @@ def _start_jvm(conf) -> None:
     relay = threading.Thread(target=_relay, args=(r,), name="minyi-spark-stderr", daemon=True)
     relay.start()
     try:
-        gateway = launch_gateway(conf, popen_kwargs={"stderr": w})
+        try:
+            gateway = launch_gateway(conf, popen_kwargs={"stderr": w})
+        finally:
+            os.close(w)  # the JVM holds its own copy (the relay reads to its end)
     except PySparkRuntimeError as e:  # the JVM exited first (a bad setting, no usable Java): its messages shown
-        os.close(w)
         relay.join(5)
         raise MinyiError.of("spark-no-start", reason=_first_line(e)) from None
-    os.close(w)  # the JVM holds its own copy
     SparkContext._ensure_initialized(gateway=gateway, conf=conf)
 
 

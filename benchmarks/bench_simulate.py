@@ -11,13 +11,10 @@ Run: python benchmarks/bench_simulate.py [N]
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_project import ROOT, run, survey  # one child process under GNU time: wall clock and peak RSS
 
 
 def main() -> None:
@@ -28,20 +25,11 @@ def main() -> None:
     q = load_questionnaire(bundled_path())
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "responses.csv")
-        cmd = ["/usr/bin/time", "-f", "MINYI_RSS_KB %M", sys.executable, "-m", "cli", "simulate", str(bundled_path()),
-               "--n", str(n), "--seed", "1", "--out", path]
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-        wall = time.perf_counter() - t0
-        err = proc.stderr.decode(errors="replace")
-        if proc.returncode != 0:
-            sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
-        kb = int(next(line for line in err.splitlines()[::-1] if line.startswith("MINYI_RSS_KB")).split()[1])
+        wall, gb = run(survey("simulate", bundled_path(), "--n", n, "--seed", 1, "--out", path))
         size = os.path.getsize(path)
         with open(path, encoding="utf-8") as f:
             columns = len(f.readline().rstrip("\n").split(","))
-    print(f"survey simulate --n {n:,}: {wall:.1f} s (target < 60 s), peak memory {kb * 1024 / 1e9:.2f} GB")
+    print(f"survey simulate --n {n:,}: {wall:.1f} s (target < 60 s), peak memory {gb:.2f} GB")
     print(f"columns: {columns}  items: {q.n_items}  file: {size / 1e6:.0f} MB  rate: {n / wall:,.0f} rows/s")
 
 

@@ -162,8 +162,8 @@ def _floor_source(proj: Path) -> str:
 
 def _spread(r: dict, key: str) -> str:
     """The median of ``key``'s runs with their range, e.g. ``5.4 s (5.3–5.6)``; one run: its time."""
-    t = r["runs"].get(key) if "runs" in r else None
-    if not t or len(t) < 2:
+    t = r["runs"][key]
+    if len(t) < 2:
         return f"{r[key]:5.1f} s"
     return f"{r[key]:5.1f} s ({min(t):.1f}–{max(t):.1f})"
 

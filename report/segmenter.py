@@ -10,18 +10,23 @@ leaves partly idle; :func:`top_words` then sends the distinct answers there and 
 whether the questionnaire has an open question; :func:`discard` stops it when it has none.
 Elsewhere (a library caller, ``MINYI_THREADS=1``, processes not allowed or the worker gone) the
 dictionary loads in a background thread of this process, and the words are counted here: the same
-counts either way (jieba is deterministic; tested).
+counts either way (jieba is deterministic; tested).  Either way the dictionary is read from minyi's
+cache when there is one (:func:`_load_prefix_dict`: 0.15–0.2 s of CPU instead of jieba's 0.45–0.7 s;
+on one thread that is time the analysis waits).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import Counter
+from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
 _POOL: list = [None]  # the worker process started by preload(), until top_words() uses it
 _LOCK = threading.Lock()
+_LOAD_LOCK = threading.Lock()
 
 
 def _jieba():
@@ -34,12 +39,87 @@ def _jieba():
     return jieba
 
 
-def _load() -> None:
-    """Load the dictionary (in the worker, or in a background thread here)."""
+def _dictionary_cache() -> Path:
+    """Where the prefix dictionary is kept between runs: ``$XDG_CACHE_HOME/minyi/jieba``
+    (``~/.cache/minyi/jieba``), beside the font subsets (:mod:`report.fonts`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "minyi" / "jieba"
+
+
+def _cache_file(jieba) -> Optional[Path]:
+    """The cache file of jieba's bundled dictionary, named for jieba's version and the dictionary file's
+    size and time (a new jieba or dictionary gets a new file); None for a tokenizer on another
+    dictionary."""
+    import hashlib
+
+    if jieba.dt.dictionary != jieba.DEFAULT_DICT:
+        return None
+    st = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat()
+    key = hashlib.sha256(f"{jieba.__version__}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
+    return _dictionary_cache() / f"prefix-{key}.npz"
+
+
+def _load_prefix_dict(jieba) -> bool:
+    """Set jieba's default tokenizer to its bundled dictionary read from :func:`_cache_file`: the
+    words of its prefix dictionary as one UTF-8 text and their counts (and jieba's total) as one
+    integer array, made into the dictionary by one ``dict(zip(...))``.  jieba's own cache (a
+    ``marshal`` of that dictionary, about half a million entries) takes about three times as long to
+    load (0.45–0.7 s against 0.15–0.2 s): that difference is CPU taken from the analysis running
+    beside it.  The words and counts are exactly jieba's (``FREQ`` and ``total``, tested), so the
+    segmentation is the same.  False (jieba then loads its own way) when there is no cache yet or it
+    cannot be read."""
+    import numpy as np
+
+    path = _cache_file(jieba)
+    if path is None:
+        return False
     try:
-        _jieba().initialize()
-    except Exception:  # noqa: BLE001 - the segmentation itself reports it
-        pass
+        with np.load(path, allow_pickle=False) as z:
+            words, counts = z["words"].tobytes().decode("utf-8").split("\n"), z["counts"]
+    except Exception:  # noqa: BLE001 - missing, truncated, foreign: jieba's own load
+        return False
+    if counts.ndim != 1 or len(words) + 1 != counts.size:  # a foreign or damaged file: jieba's own load
+        return False
+    dt = jieba.dt
+    with dt.lock:
+        if not dt.initialized:
+            dt.FREQ, dt.total = dict(zip(words, counts[:-1].tolist())), int(counts[-1])
+            dt.initialized = True
+    return True
+
+
+def _save_prefix_dict(jieba) -> None:
+    """Write the loaded prefix dictionary of jieba's default tokenizer to :func:`_cache_file` (written
+    whole, then renamed; a failure only means jieba loads its own way next time)."""
+    import numpy as np
+
+    path = _cache_file(jieba)
+    dt = jieba.dt
+    if path is None or not dt.initialized or any("\n" in w for w in dt.FREQ):
+        return
+    words = np.frombuffer("\n".join(dt.FREQ).encode("utf-8"), dtype=np.uint8)
+    counts = np.array([*dt.FREQ.values(), dt.total], dtype=np.int64)
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(tmp, words=words, counts=counts)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _load() -> None:
+    """Load the dictionary (in the worker, or in a background thread here): from minyi's cache when it
+    has one (:func:`_load_prefix_dict`), else jieba's own way, then kept for the next run."""
+    with _LOAD_LOCK:  # one load, whichever thread asks first
+        try:
+            jieba = _jieba()
+            if not jieba.dt.initialized and not _load_prefix_dict(jieba):
+                jieba.initialize()
+                _save_prefix_dict(jieba)
+        except Exception:  # noqa: BLE001 - the segmentation itself reports it
+            pass
 
 
 def preload() -> None:
@@ -91,6 +171,7 @@ def count_words(answers: Sequence[tuple[str, int]], n: int, stopwords: frozenset
     """The ``n`` most frequent words of the distinct ``answers`` (text, how many respondents gave it),
     each word counted as often as its answer occurs: words of two characters or more, not a stop word,
     not a number, with a letter (ties in order of first appearance, as ``Counter.most_common``)."""
+    _load()  # at once when loaded ahead (preload)
     jieba = _jieba()
     counter: Counter = Counter()
     for t, c in answers:

@@ -45,11 +45,13 @@ from .stopwords import STOPWORDS
 from .themes import code_themes, theme_dictionary
 
 
-# the sections run in a forked worker when the command allows one (report/section_worker.py): about half
-# of the work (at 1M rows on one thread: group tests 1.0 s, drivers 0.5 s, hot issues 0.5 s, reliability
-# 0.4 s), so both processes end at about the same time.  The indicators' code counts, which the question
-# tables and distributions reuse, stay here; the group tests find their valid rows again there (0.25 s)
-_APART = ("group_tests", "drivers", "hot_issues", "reliability")
+# the sections run partly in a forked worker when the command allows one (report/section_worker.py): the
+# group tests there (1.0-1.4 s at 1M rows), the indicators and the sections that reuse their code counts or
+# use the jieba worker here, and the others (longest first) taken by whichever process is free first
+# (report.sections.Shared), so both end at about the same time whatever the questionnaire and the machine
+_SPLIT = {"apart": ("group_tests",),
+          "either": ("drivers", "hot_issues", "reliability", "decisions", "ipa_importance", "ranking", "open_themes",
+                     "sample")}
 
 
 def _num(x):
@@ -230,17 +232,17 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
         "open_text": lambda: _open_text(q, frame),
         "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded,
                                              counts=code_counts),
-        "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence, coded=coded),
+        "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "reliability": lambda: battery_alphas(q, frame, coded),
         "decisions": lambda: decision_questions(q, frame, des, groupings, ci_method=ci_method, confidence=confidence),
         "ipa_importance": lambda: _ipa_importance(q, frame, des, items, coded),
-        "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
         "ranking": lambda: _ranking(q, frame, des, ci_method, confidence, groupings),
+        "open_themes": lambda: _open_themes(q, frame, des, themes, ci_method, confidence),
         "sample": lambda: _sample(q, frame, des, groupings, quality, population),
         "distribution": lambda: _weight_per_code(des, coded, [it.key for it in items if it.kind == "satisfaction"],
                                                  code_counts),
-    }, label="indicators, tests and tables", apart=_APART if section_worker.usable(des.n) else ())
+    }, label="indicators, tests and tables", **(_SPLIT if section_worker.usable(des.n) else {}))
     res = sec["indicators"]
     ind_out, item_out, area_out, composite = indicator_sections(q, res, items, sec["distribution"])
     ipa = _ipa(item_out, sec["ipa_importance"])

@@ -66,18 +66,18 @@ WAIT_FACTOR, WAIT_MIN = 4.0, 60.0  # the caller waits for the worker at most thi
 class Worker:
     """A forked process running some sections; :meth:`results` collects them, :meth:`stop` ends it."""
 
-    def __init__(self, pid: int, fd: int, names: list[str]):
-        self.pid, self._fd, self.names = pid, fd, names
+    def __init__(self, pid: int, fd: int):
+        self.pid, self._fd = pid, fd
         self._reaped = False
         self._started = time.perf_counter()
 
-    def results(self) -> tuple[dict[str, Any], list[str]]:
-        """``({name: result}, [names of the sections that did not come back])``, once the worker ends.
-        A section that raised, and every section of a worker that died, whose results do not unpickle or
-        that has not sent them within :data:`WAIT_FACTOR` times the caller's own time so far (at least
+    def results(self) -> dict[str, Any]:
+        """``{name: result}`` of the sections the worker ran, once it ends.  A section that raised is not
+        among them, nor is any section of a worker that died, whose results do not unpickle or that has
+        not sent them within :data:`WAIT_FACTOR` times the caller's own time so far (at least
         :data:`WAIT_MIN` seconds: a worker stuck on a lock that another thread of the caller held at the
-        fork would otherwise be waited for forever; it is killed), is among the second.  The warnings
-        the worker's sections raised are raised here, as they would have been on a thread."""
+        fork would otherwise be waited for forever; it is killed): the caller makes those itself.  The
+        warnings the worker's sections raised are raised here, as they would have been on a thread."""
         import pickle
         import warnings
 
@@ -85,7 +85,7 @@ class Worker:
         data = self._read(time.perf_counter() + limit)
         if data is None:  # not in time
             self.stop()
-            return {}, list(self.names)
+            return {}
         _, status = os.waitpid(self.pid, 0)
         self._reaped = True
         try:
@@ -94,8 +94,7 @@ class Worker:
             got, caught = {}, []
         for message, category, filename, lineno in caught:
             warnings.warn_explicit(message, category, filename, lineno)
-        done = {k: v for k, (ok, v) in got.items() if ok}
-        return done, [k for k in self.names if k not in done]
+        return {k: v for k, (ok, v) in got.items() if ok}
 
     def _read(self, deadline: float) -> Optional[bytes]:
         """Everything the worker writes until it closes the pipe, or None at ``deadline``."""
@@ -133,8 +132,9 @@ class Worker:
 
 
 def start(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict], n_threads: int) -> Optional[Worker]:
-    """Fork a worker that runs ``tasks`` (with ``run(tasks, n_threads)``, each task's exception caught)
-    and sends back their results; None when no process can be forked here."""
+    """Fork a worker that runs ``tasks`` (with ``run(tasks, n_threads)``, each task's exception caught;
+    ``run`` may leave some out: :class:`report.sections.Shared` tasks that the caller took) and sends
+    back their results; None when no process can be forked here."""
     import gc
 
     gc.freeze()  # before the fork: neither process's collections write to the shared objects' pages
@@ -155,7 +155,7 @@ def start(tasks: dict[str, Callable[[], Any]], run: Callable[[dict, int], dict],
         finally:
             os._exit(code)
     os.close(w)
-    return Worker(pid, r, list(tasks))
+    return Worker(pid, r)
 
 
 def _worker_start(parent: int) -> None:

@@ -29,6 +29,75 @@ def test_the_sections_apart_run_in_another_process_and_keep_their_order():
         os.kill(out["b"], 0)  # and it was reaped
 
 
+def _either_tasks(me, slow_here: float, slow_there: float) -> dict:
+    """"a" here and "b" in the worker take ``slow_here`` / ``slow_there`` seconds; "c", "d", "e" may run in
+    either process and give the id of the one that ran them."""
+    def here():
+        assert os.getpid() == me
+        time.sleep(slow_here)
+        return "a"
+
+    def there():
+        time.sleep(slow_there)
+        return os.getpid()
+
+    def either():
+        time.sleep(0.02)
+        return os.getpid()
+
+    return {"a": here, "b": there, "c": either, "d": either, "e": either}
+
+
+def test_the_shared_sections_go_to_the_process_that_is_free_first():
+    me = os.getpid()
+    kw = {"n_threads": 2, "apart": ("b",), "either": ("c", "d", "e")}
+    out = run_sections(_either_tasks(me, 3.0, 0.0), **kw)  # busy here: the worker takes them all
+    assert list(out) == list("abcde") and out["a"] == "a"
+    assert out["b"] != me and out["c"] == out["d"] == out["e"] == out["b"]
+    out = run_sections(_either_tasks(me, 0.0, 3.0), **kw)  # busy there: this process takes them all
+    assert out["b"] != me and out["c"] == out["d"] == out["e"] == me
+    out = run_sections(_either_tasks(me, 0.0, 0.0), n_threads=1, apart=("b",), either=("c", "d", "e"))
+    assert out["b"] == out["c"] == out["d"] == out["e"] == me  # one thread: no worker
+
+
+def test_a_shared_section_failing_in_the_worker_raises_here(tmp_path):
+    me = os.getpid()
+    log = tmp_path / "ran"
+
+    class Boom(Exception):
+        pass
+
+    def bad():
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        raise Boom("section c")
+
+    def busy():
+        time.sleep(2.0)
+        return 1
+
+    with pytest.raises(Boom, match="section c"):  # the worker takes c while this process is busy
+        run_sections({"a": busy, "b": lambda: 2, "c": bad}, n_threads=2, apart=("b",), either=("c",))
+    ran = [int(x) for x in log.read_text().split()]
+    assert len(ran) == 2 and ran[0] != me and ran[1] == me  # in the worker, then again here
+    log.unlink()
+    with pytest.raises(Boom, match="section c"):  # taken here
+        run_sections({"a": lambda: 1, "b": lambda: time.sleep(2.0), "c": bad}, n_threads=2, apart=("b",),
+                     either=("c",))
+    assert [int(x) for x in log.read_text().split()] == [me]
+
+
+def test_more_shared_sections_than_a_byte_counts_run_here(monkeypatch):
+    from report.sections import Shared
+
+    me = os.getpid()
+    monkeypatch.setattr(Shared, "MAX", 2)
+    tasks = {"a": lambda: time.sleep(0.5), "b": lambda: 0, **{k: os.getpid for k in "cdef"}}
+    out = run_sections(tasks, n_threads=2, apart=("b",), either=tuple("cdef"))
+    assert list(out) == list("abcdef") and out["e"] == out["f"] == me  # beyond MAX: here
+    assert out["c"] != me and out["d"] != me  # the worker, free first, took the shared ones
+
+
 def test_a_section_failing_in_the_worker_raises_here():
     me = os.getpid()
     ran = []

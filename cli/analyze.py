@@ -83,14 +83,13 @@ def analyze(
 def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, wave, na, ci, confidence, df,
               json_out: bool, quiet: bool) -> dict:
     """The analysis of a project or a local Parquet folder on ``engine`` (the options checked first)."""
-    from report.pipeline import grouping_choices
-    from report.project import analyze_project
+    from ._common import heavy_imports
 
-    from engines.analyze import load_source
+    with heavy_imports():
+        from report.pipeline import grouping_choices
+        from report.project import analyze_project
 
-    from ._common import freeze_imported
-
-    freeze_imported()
+        from engines.analyze import load_source
     _check_options(engine, na, ci)
     q, _, project = load_source(dir, questionnaire, check=False)  # checked by the engine that reads it
     choices = grouping_choices(q)

@@ -55,13 +55,12 @@ def report(
 
         survey report city2026 --by site --na unsatisfied --small-base 50 --min-cell 20 --lang en
     """
-    from analysis.indicators import NA_POLICIES
-    from report.pipeline import grouping_choices
-    from report.project import report_project
+    from ._common import heavy_imports
 
-    from ._common import freeze_imported
-
-    freeze_imported()
+    with heavy_imports():
+        from analysis.indicators import NA_POLICIES
+        from report.pipeline import grouping_choices
+        from report.project import report_project
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
     if style not in ("gbt9704", "plain"):

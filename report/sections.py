@@ -8,8 +8,9 @@ reductions, bincount, matrix products), which releases the GIL; the jieba segmen
 answers is pure Python and overlaps the numpy work of the other sections.  In the ``survey`` command
 some of them run in a forked copy of the process instead (:mod:`report.section_worker`: the frame
 shared copy-on-write, not copied), because two threads still wait for each other's GIL in the many
-small steps between the numpy calls, and two processes do not.  Measured at 1,000,000 responses on
-two cores in docs/scale.md.
+small steps between the numpy calls, and two processes do not; the sections that either process may
+run go to whichever is free first (:class:`Shared`).  Measured at 1,000,000 responses on two cores in
+docs/scale.md.
 
 ``MINYI_THREADS`` sets the number of threads (1 = one after the other, in order, as before, and no
 worker process); the default is the number of cores this process may use, at most
@@ -71,8 +72,10 @@ class Shared:
 
     def using(self, tasks: dict[str, Callable[[], Any]]) -> "Shared":
         """The same queue (the same pipe), running ``tasks`` (the worker's wrapped ones) by name."""
-        other = object.__new__(Shared)
-        other.tasks, other._names, other._stopped, other._r = tasks, self._names, False, self._r
+        import copy
+
+        other = copy.copy(self)
+        other.tasks, other._stopped = tasks, False
         return other
 
     def take(self) -> str | None:

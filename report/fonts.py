@@ -47,10 +47,9 @@ def register_matplotlib() -> str:
 
 def _cache_dir() -> Path:
     """Where font subsets are kept between runs: ``$XDG_CACHE_HOME/minyi/fonts`` (``~/.cache/minyi/fonts``)."""
-    import os
+    from .user_cache import user_cache_dir
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "minyi" / "fonts"
+    return user_cache_dir("fonts")
 
 
 @lru_cache(maxsize=16)

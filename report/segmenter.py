@@ -18,7 +18,6 @@ on one thread that is time the analysis waits).
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections import Counter
 from pathlib import Path
@@ -39,24 +38,19 @@ def _jieba():
     return jieba
 
 
-def _dictionary_cache() -> Path:
-    """Where the prefix dictionary is kept between runs: ``$XDG_CACHE_HOME/minyi/jieba``
-    (``~/.cache/minyi/jieba``), beside the font subsets (:mod:`report.fonts`)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "minyi" / "jieba"
-
-
 def _cache_file(jieba) -> Optional[Path]:
-    """The cache file of jieba's bundled dictionary, named for jieba's version and the dictionary file's
-    size and time (a new jieba or dictionary gets a new file); None for a tokenizer on another
-    dictionary."""
+    """The cache file of jieba's bundled dictionary in ``~/.cache/minyi/jieba`` (:mod:`report.user_cache`),
+    named for jieba's version and the dictionary file's size and time (a new jieba or dictionary gets a
+    new file); None for a tokenizer on another dictionary."""
     import hashlib
+
+    from .user_cache import user_cache_dir
 
     if jieba.dt.dictionary != jieba.DEFAULT_DICT:
         return None
     st = (Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME).stat()
     key = hashlib.sha256(f"{jieba.__version__}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:24]
-    return _dictionary_cache() / f"prefix-{key}.npz"
+    return user_cache_dir("jieba") / f"prefix-{key}.npz"
 
 
 def _load_prefix_dict(jieba) -> bool:
@@ -89,9 +83,13 @@ def _load_prefix_dict(jieba) -> bool:
 
 
 def _save_prefix_dict(jieba) -> None:
-    """Write the loaded prefix dictionary of jieba's default tokenizer to :func:`_cache_file` (written
-    whole, then renamed; a failure only means jieba loads its own way next time)."""
+    """Write the loaded prefix dictionary of jieba's default tokenizer to :func:`_cache_file`
+    (:func:`survey.atomic.atomic_write`: whole or not at all; a failure only means jieba loads its own
+    way next time)."""
     import numpy as np
+
+    from survey.atomic import atomic_write
+    from survey.errors import MinyiError
 
     path = _cache_file(jieba)
     dt = jieba.dt
@@ -99,14 +97,8 @@ def _save_prefix_dict(jieba) -> None:
         return
     words = np.frombuffer("\n".join(dt.FREQ).encode("utf-8"), dtype=np.uint8)
     counts = np.array([*dt.FREQ.values(), dt.total], dtype=np.int64)
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(tmp, words=words, counts=counts)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with contextlib.suppress(MinyiError):  # a folder it cannot write to
+        atomic_write(path, lambda tmp: np.savez(tmp, words=words, counts=counts))
 
 
 def _load() -> None:

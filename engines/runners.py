@@ -77,8 +77,7 @@ def spark_session():
     b = SparkSession.builder.appName("minyi").config("spark.sql.execution.arrow.pyspark.enabled", "true")
     if not conf.contains("spark.master"):  # minyi starts Spark itself: quiet (errors only), no console progress bar
         log4j = Path(__file__).with_name("spark_log4j2.properties")
-        conf = (conf.setMaster(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).setAppName("minyi")
-                .set("spark.sql.execution.arrow.pyspark.enabled", "true").set("spark.ui.enabled", "false")
+        conf = (conf.setMaster(os.environ.get("MINYI_SPARK_MASTER", "local[*]")).set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
                 .set("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j.as_uri()}")
                 .set("spark.sql.shuffle.partitions", os.environ.get("MINYI_SPARK_PARTITIONS", "8"))

@@ -57,8 +57,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Console-script entry: run the app, turning library errors into one message."""
     from survey.errors import MinyiError
 
-    if _fast_help(sys.argv[1:] if argv is None else list(argv)):
-        return _exit(0)
     from report.chart_pool import allow_worker_processes
     from report.section_worker import allow as allow_section_worker
     from report.sections import one_blas_thread
@@ -107,33 +105,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         typer.echo(f"error: internal error: {type(e).__name__}: {e} (please report this as a bug)", err=True)
         return _exit(1)
     return _exit(rc if isinstance(rc, int) else 0)
-
-
-def _fast_help(args: List[str]) -> bool:
-    """``survey [GROUP...] COMMAND --help``: print the help straight from the command tree.
-
-    Typer builds a pydantic adapter for every parameter it parses, ``--help`` included (importing
-    pydantic and generating a schema costs ~0.3 s); printing the same help text from a bare
-    context skips that, so ``--help`` answers in well under half a second.  Anything else —
-    other arguments around ``--help``, unknown names — takes the normal path."""
-    if not args or args[-1] != "--help" or any(a.startswith("-") for a in args[:-1]):
-        return False
-    import typer.main
-
-    try:
-        click = __import__("typer._click", fromlist=["Context"])
-        cmd = typer.main.get_command(app)
-        ctx = click.Context(cmd, info_name=click.utils._detect_program_name())
-        for name in args[:-1]:
-            sub = cmd.get_command(ctx, name) if hasattr(cmd, "get_command") else None
-            if sub is None:
-                return False
-            cmd, ctx = sub, click.Context(sub, info_name=name, parent=ctx)
-        text = cmd.get_help(ctx)
-    except Exception:  # pragma: no cover - a typer without this layout: the normal path prints help
-        return False
-    typer.echo(text)
-    return True
 
 
 def _is_design_error(e: BaseException) -> bool:

@@ -131,15 +131,20 @@ def test_stretch_counts_equal_bincount(k):
     np.testing.assert_array_equal(stretch_counts(codes, k)[0], np.bincount(codes, minlength=k))
 
 
-@pytest.mark.parametrize("bad", [[], [0], [0, 4], [0, 2, 4]])
+@pytest.mark.parametrize("bad", [[], [0], [0, 4], [0, 2, 4], [0, 4, 5, 6, 7, 8], [0, 1, 2, 6, 7, 8], [5, 6, 7, 8],
+                                 [0, 1, 2, 3, 4, 5, 6, 7, 8]])
 def test_code_mask_equals_the_lookup(bad):
-    """Rows whose code counts: comparing with one or two codes that do not count equals the lookup."""
+    """Rows whose code counts: comparing with one or two codes that do not count, or with the ends of one run
+    of codes that count (1–3 of 0–8, say), equals the lookup."""
     from analysis.domains import code_mask
 
-    codes = np.random.default_rng(len(bad)).integers(0, 6, 3000).astype(np.int16)
-    ok = np.ones(6, dtype=bool)
+    codes = np.random.default_rng(len(bad)).integers(0, 9, 3000).astype(np.int16)
+    ok = np.ones(9, dtype=bool)
     ok[bad] = False
     np.testing.assert_array_equal(code_mask(codes, ok), ok[codes])
+    out, scratch = np.empty(len(codes), dtype=bool), np.empty(len(codes), dtype=bool)
+    assert code_mask(codes, ok, out, scratch) is out
+    np.testing.assert_array_equal(out, ok[codes])
 
 
 @pytest.mark.parametrize("cells", [4, 300])  # counted stretch by stretch (few cells), or by bincount

@@ -53,7 +53,10 @@ class ItemCoding:
 class ContrastPart:
     """The moments a group-vs-rest test of an unclustered design needs: Σz, Σz² per stratum of
     z_i = w_i × (coefficient of the row's answer values), rows of cells ``d_cells`` taking
-    ``terms_d`` and rows of ``c_cells`` taking ``terms_c``; terms: [(item key, {value: coefficient})]."""
+    ``terms_d`` and rows of ``c_cells`` taking ``terms_c``; terms: [(item key, a, b, {value: (u, v)})], the
+    coefficient of answer value x being a·u(x) + b·v(x) with u = d·y and v = d (the item's value where
+    valid, and its validity): for the D side a = 1/(J·W_D), b = −θ_D/(J·W_D), so a·u + b·v = d (y − θ_D)/(J·W_D);
+    for the C side the same with −1/(J·W_C) and θ_C."""
 
     name: str
     d_cells: tuple
@@ -108,11 +111,10 @@ def contrast_parts(eng, tables: dict, codings: Sequence[ItemCoding], k: int, n_g
             if WD <= 0 or WC <= 0:
                 ok = False
                 break
-            vals = tables[c.key].values
-            td.append((c.key, {float(v): float(dd * (yy - thD) / (J * WD))
-                               for v, dd, yy in zip(vals.tolist(), c.d, c.y) if np.isfinite(v) and dd > 0}))
-            tc.append((c.key, {float(v): float(-dd * (yy - thC) / (J * WC))
-                               for v, dd, yy in zip(vals.tolist(), c.d, c.y) if np.isfinite(v) and dd > 0}))
+            uv = {float(v): (float(dd * yy), float(dd))
+                  for v, dd, yy in zip(tables[c.key].values.tolist(), c.d, c.y) if np.isfinite(v) and dd > 0}
+            td.append((c.key, float(1.0 / (J * WD)), float(-thD / (J * WD)), uv))
+            tc.append((c.key, float(-1.0 / (J * WC)), float(thC / (J * WC)), uv))
         out.append(ContrastPart(f"{prefix}:{g}", tuple(np.flatnonzero(D).tolist()), tuple(np.flatnonzero(C).tolist()),
                                 tuple(td), tuple(tc)) if ok else None)
     return out

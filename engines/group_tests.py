@@ -25,17 +25,7 @@ import numpy as np
 from analysis.group_tests_totals import answered_somewhere, contrast_parts, group_vs_rest_from_totals, item_codings
 from analysis.thresholds import ALPHA, MIN_CELL
 
-from .sql import lit, q as qi
-
-
-def _coef_sum(terms) -> str:
-    """Σ over the items of a side: one CASE per item mapping its answer values to coefficients."""
-    out = []
-    for col, coef in terms:
-        pairs = [(v, x) for v, x in sorted(coef.items()) if x != 0.0]
-        if pairs:
-            out.append(f"(CASE {qi(col)} " + " ".join(f"WHEN {lit(v)} THEN {lit(x)}" for v, x in pairs) + " ELSE 0.0 END)")
-    return " + ".join(out) if out else "0.0"
+from .sql import features, linear_sum
 
 
 def _cells_in(cells) -> str:
@@ -44,12 +34,15 @@ def _cells_in(cells) -> str:
 
 def contrast_moments_sql(parts) -> str:
     """Σz and Σz² per stratum of each :class:`analysis.group_tests_totals.ContrastPart`: columns
-    ``s1_i``, ``s2_i`` with z_i = w_i × (the D side's coefficients in D cells, the C side's in C cells)."""
-    zs = ", ".join(f"_w * (CASE WHEN {_cells_in(p.d_cells)} THEN {_coef_sum(p.terms_d)} "
-                   f"WHEN {_cells_in(p.c_cells)} THEN {_coef_sum(p.terms_c)} ELSE 0.0 END) AS z{i}"
+    ``s1_i``, ``s2_i`` with z_i = w_i × (the D side's coefficients in D cells, the C side's in C cells),
+    from the items' feature columns (:func:`engines.sql.features`, once per row for every test)."""
+    names, feats = features((col, uv) for p in parts for col, _, _, uv in p.terms_d + p.terms_c)
+    zs = ", ".join(f"_w * (CASE WHEN {_cells_in(p.d_cells)} THEN {linear_sum(p.terms_d, names)} "
+                   f"WHEN {_cells_in(p.c_cells)} THEN {linear_sum(p.terms_c, names)} ELSE 0.0 END) AS z{i}"
                    for i, p in enumerate(parts))
     sums = ", ".join(f"SUM(z{i}) AS s1_{i}, SUM(z{i} * z{i}) AS s2_{i}" for i in range(len(parts)))
-    return f"SELECT _st, {sums} FROM (SELECT _st, {zs} FROM minyi_base) AS z GROUP BY _st"
+    inner = f"SELECT _cell, _st, _w{', ' + feats if feats else ''} FROM minyi_base"
+    return f"SELECT _st, {sums} FROM (SELECT _st, {zs} FROM ({inner}) AS f) AS z GROUP BY _st"
 
 
 def _chunks(parts: list, max_terms: Optional[int]) -> list:

@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,6 +158,14 @@ def main() -> int:
     load_before = os.getloadavg()[0]  # other work on the machine competes for the same cores
 
     bodies, project_dir, project = _bodies(1000)
+    try:
+        return _measure(args, bodies, project_dir, project, load_before)
+    finally:  # the temporary project (its folder from tempfile.mkdtemp) goes with the run
+        shutil.rmtree(Path(project_dir).parent, ignore_errors=True)
+
+
+def _measure(args, bodies: list[str], project_dir: str, project, load_before: float) -> int:
+    """Start the server on the project, run the three phases, stop it and count what the store kept."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     server = subprocess.Popen([sys.executable, "-m", "cli", "serve", project_dir, "--port", str(args.port),
                                "--admin-token", "bench", "--rate-limit", "0"], cwd=str(ROOT), env=env,

@@ -12,9 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bench(script: str, *args, timeout: int = 600) -> str:
+def _bench(script: str, *args, timeout: int = 600, env: dict | None = None) -> str:
     r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *map(str, args)], capture_output=True,
-                       text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=timeout)
+                       text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=timeout)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     assert "Traceback" not in r.stderr
     return r.stdout
@@ -44,9 +44,10 @@ def test_bench_project_runs_every_command_and_fits_the_exponents(tmp_path):
         assert f"fitted exponent of {key}:" in out
 
 
-def test_bench_serve_runs_and_loses_nothing():
+def test_bench_serve_runs_and_loses_nothing(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    out = _bench("bench_serve.py", "--seconds", 1, "--clients", 3, "--port", port)
+    out = _bench("bench_serve.py", "--seconds", 1, "--clients", 3, "--port", port, env={"TMPDIR": str(tmp_path)})
     assert "lost 0, duplicated 0; server exit code 0" in out
+    assert not list(tmp_path.iterdir())  # its temporary project went with the run

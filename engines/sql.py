@@ -114,7 +114,7 @@ def features(terms) -> tuple[dict, str]:
     """The per-row columns that influence values are made of: for each item term's (column, {value: (u,
     v)}) two columns, u(value) and v(value) (a CASE over the answer values, 0.0 elsewhere), computed once
     per row for every aggregate or test that uses them — instead of one CASE per item and aggregate
-    (at 1M rows the indicators' moments 6.7 → 4.8 s, the group tests' 5.2 → 3.8 s; docs/scale.md).
+    (at 1M rows the indicators' moments 6.7 → 4.8 s, the group tests' 5.2 → 3.8 s; docs/scale-history.md).
     ``terms``: (column, uv) pairs.
     Returns ({(column, uv): (u name, v name)}, the SELECT list)."""
     names: dict = {}

@@ -207,7 +207,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
     areas = [AreaSpec(a.id, a.name, a.weight) for a in q.areas]
     # each item's answers as codes (int16) and the value of each code, one item after another: a millisecond
     # of numpy steps each, which two threads only pass the GIL back and forth over (1M rows: 0.24 s on two
-    # threads, 0.17-0.18 s on one, while the database closes on the other core; docs/scale.md)
+    # threads, 0.17-0.18 s on one, while the database closes on the other core; docs/scale-history.md)
     coded = run_sections({it.key: (lambda key=it.key: coded_column(frame, key))
                           for it in items if it.key in frame}, n_threads=1, label="coding the answers", unit="items")
     items = [it for it in items if it.key in coded]

@@ -5,7 +5,7 @@ which releases it, but each section also holds it for its many small steps.  At 
 two cores the sections took 2.98–3.05 s on two threads for 4.73 s of work one after the other: each
 thread waited about 12 % of its time for the lock, and the two used 5.2 s of CPU.  With the group
 tests, the drivers, the hot issues and the reliability in a worker process and the others here, the
-first ``survey analyze`` took 0.25–0.35 s less (docs/scale.md).  Now only the group tests are the
+first ``survey analyze`` took 0.25–0.35 s less (docs/scale-history.md).  Now only the group tests are the
 worker's own; the sections that need nothing of the caller's (drivers, hot issues, reliability, ...)
 are taken by whichever process is free first (:class:`report.sections.Shared`), so both end together
 whatever their times on the machine and the questionnaire (0.1–0.2 s less again at 1M).

@@ -10,7 +10,7 @@ some of them run in a forked copy of the process instead (:mod:`report.section_w
 shared copy-on-write, not copied), because two threads still wait for each other's GIL in the many
 small steps between the numpy calls, and two processes do not; the sections that either process may
 run go to whichever is free first (:class:`Shared`).  Measured at 1,000,000 responses on two cores in
-docs/scale.md.
+docs/scale-history.md.
 
 ``MINYI_THREADS`` sets the number of threads (1 = one after the other, in order, as before, and no
 worker process); the default is the number of cores this process may use, at most
@@ -38,7 +38,7 @@ def one_blas_thread() -> bool:
     is first imported (True when set).  The sections already keep the cores busy; their matrix products
     are small or tall and narrow, and a BLAS thread pool beside the section threads made the first
     ``survey analyze`` at 1M rows slower (14.8 s against 16.9 s, 19.3 s of CPU against 23.8 s, on two
-    cores; docs/scale.md).  The ``survey`` command calls this at start."""
+    cores; docs/scale-history.md).  The ``survey`` command calls this at start."""
     if "numpy" in sys.modules or any(v in os.environ for v in (*BLAS_THREADS_ENV, "OMP_NUM_THREADS")):
         return False
     for v in BLAS_THREADS_ENV:

@@ -32,7 +32,7 @@ def in_two(work: Callable[[Any], Any], parts: Sequence, n_rows: int, name: str =
     threads when there are (:func:`threads`), the rows are :data:`PARALLEL_ROWS` or more and neither part is
     empty — else one after the other.  For numpy work, which releases the GIL; the parts are the same
     either way, so is the result.  The import's code conversion and row checks, the read's compaction
-    (the checks' answer hashes gained nothing from it: docs/scale.md, nineteenth session)."""
+    (the checks' answer hashes gained nothing from it: docs/scale-history.md, nineteenth session)."""
     if threads() > 1 and n_rows >= PARALLEL_ROWS and len(parts) == 2 and all(len(p) for p in parts):
         from concurrent.futures import ThreadPoolExecutor
 

@@ -32,6 +32,13 @@ with ``N`` the number of rows with non-zero weight and ``ν`` the design degrees
 (PSUs minus strata of those rows — R counts rows whose answer is missing in both).  The
 first-order variant (R ``statistic="Chisq"``) refers ``X² / mean(diag Δ)`` to χ² on
 ``(R−1)(C−1)`` df.  ``df=inf`` makes ``df2`` infinite (F → χ²/d₀).
+
+A table whose ``Cᵀ D⁻¹ C`` (or, for the Wald tests, the covariance of ``Y``) is computationally
+singular — typically many empty cells, e.g. 30 × 12 cells from 700 rows — has no test: R's ``solve()``
+stops there ("system is computationally singular": reciprocal condition number in the 1-norm below
+machine epsilon), and the statistic it would give is noise (a perturbation of the weights by 1e-9 moved
+p from 0.08 to 0.26).  Here the statistics are NaN (``null`` in JSON) instead of an error, so the rest of
+an analysis goes on, and :attr:`RaoScott.singular` says why (:func:`solve_as_r`).
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ class RaoScott:
     chisq_df: int
     chisq_p: float        # first-order corrected p: X²/mean(diag Δ) ~ χ²((R−1)(C−1))
     deff_mean: float      # mean of the generalised design effects (eigenvalues of Δ)
+    singular: bool = False  # not computed: Cᵀ D⁻¹ C computationally singular (R's svychisq stops)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``test`` object of ``survey crosstab --json``: exactly name, F, df1, df2, p."""
@@ -83,6 +91,7 @@ class WaldTest:
     df1: float
     df2: float
     p: float
+    singular: bool = False  # not computed: the covariance of Y computationally singular (R stops)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "F": json_value(self.F), "df1": json_value(self.df1), "df2": json_value(self.df2),
@@ -91,6 +100,23 @@ class WaldTest:
 
 #: ``survey crosstab --test`` choices → the test object (F is the default Rao–Scott test).
 TESTS = ("F", "chisq", "wald", "adjwald")
+
+
+def solve_as_r(a: np.ndarray, b: np.ndarray) -> Optional[np.ndarray]:
+    """``a⁻¹ b``, or None where R's ``solve(a, b)`` stops with "system is computationally singular".
+
+    R (``La_solve``) refuses a system whose reciprocal condition number in the 1-norm,
+    ``1 / (‖a‖₁ ‖a⁻¹‖₁)``, is below ``.Machine$double.eps``; it estimates ``‖a⁻¹‖₁`` (LAPACK ``dgecon``),
+    this computes it, so the two can disagree only for a matrix within a small factor of that limit."""
+    try:
+        inv = np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rcond = 1.0 / (np.linalg.norm(a, 1) * np.linalg.norm(inv, 1))
+    if not np.isfinite(rcond) or rcond < np.finfo(float).eps:
+        return None
+    return np.linalg.solve(a, b)
 
 
 def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: float) -> dict:
@@ -109,11 +135,12 @@ def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: floa
          + (Nr[r_idx] * Nc[c_idx])[:, None] / N**2)
     VY = J @ V @ J.T
     use = (r_idx > 0) & (c_idx > 0)
-    try:
-        stat = float(Y[use] @ np.linalg.solve(VY[np.ix_(use, use)], Y[use]))
-    except np.linalg.LinAlgError:
-        stat = nan
+    x = solve_as_r(VY[np.ix_(use, use)], Y[use])
     d = (R - 1) * (C - 1)
+    if x is None:  # R's svychisq stops here (module docstring)
+        return {k: WaldTest(name, nan, nan, nan, nan, singular=True)
+                for k, name in (("wald", "wald"), ("adjwald", "adjusted-wald"))}
+    stat = float(Y[use] @ x)
     out = {}
     f1 = stat / d
     out["wald"] = WaldTest("wald", f1, float(d), float(nu), float(D.f_sf(f1, d, nu)) if nu > 0 else nan)
@@ -241,13 +268,18 @@ def rao_scott(p: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, N: float, 
     CiD = Cm.T * idiag                      # Cᵀ D⁻¹
     denom = CiD @ Cm / N
     numr = CiD @ V @ CiD.T
-    Delta = np.linalg.solve(denom, numr)
-    tr = float(np.trace(Delta))
-    tr2 = float(np.trace(Delta @ Delta))
     pr = p.reshape(R, C).sum(1)
     pc = p.reshape(R, C).sum(0)
     expct = np.outer(pr, pc).ravel()
     X2 = float(N * np.sum((p - expct) ** 2 / expct))
+    k = (R - 1) * (C - 1)
+    Delta = solve_as_r(denom, numr)
+    if Delta is None:  # R's svychisq stops here (module docstring): no design effects, no test
+        nan = float("nan")
+        return RaoScott(F=nan, df1=nan, df2=nan, p=nan, chisq=X2, chisq_df=k, chisq_p=nan, deff_mean=nan,
+                        singular=True)
+    tr = float(np.trace(Delta))
+    tr2 = float(np.trace(Delta @ Delta))
     d0 = tr * tr / tr2 if tr2 > 0 else float("nan")
     F = X2 / tr if tr > 0 else float("nan")
     df2 = d0 * nu
@@ -255,7 +287,6 @@ def rao_scott(p: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, N: float, 
         pval = float(D.chi2_sf(F * d0, d0))
     else:
         pval = float(D.f_sf(F, d0, df2)) if df2 > 0 else float("nan")
-    k = (R - 1) * (C - 1)
     chisq_p = float(D.chi2_sf(X2 / (tr / k), k)) if tr > 0 else float("nan")
     return RaoScott(F=F, df1=d0, df2=df2, p=pval, chisq=X2, chisq_df=k, chisq_p=chisq_p, deff_mean=tr / k)
 

@@ -207,7 +207,16 @@ def crosstab(
         n_r = int(cells.loc[r, "n"].sum())
         typer.echo(f"{str(r)[:12]:<12}" + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
-    if test == "F":
+    if test in ("wald", "adjwald") and res.wald[test].singular:
+        typer.echo(f"No {test} test: the covariance of this table's cells is singular (many empty cells, or fewer "
+                   f"PSUs than the table's {(len(res.row_levels) - 1) * (len(res.col_levels) - 1)} degrees of "
+                   "freedom); R's svychisq stops too ('system is computationally singular'). Merge sparse "
+                   "categories, or use --test F.")
+    elif test in ("F", "chisq") and t.singular:
+        typer.echo("No Rao–Scott test: this table has too many empty cells for its design effects to be "
+                   "estimated; R's svychisq stops too ('system is computationally singular'). Merge sparse "
+                   "categories and run it again.")
+    elif test == "F":
         typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
                    f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
     elif test == "chisq":

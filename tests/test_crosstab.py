@@ -213,6 +213,32 @@ def test_cli_json_matches_r(tmp_path):
     assert r.exit_code == 0 and "Rao–Scott F" in r.output and "east" in r.output
 
 
+def test_cli_says_why_a_singular_table_has_no_test():
+    """Where R's svychisq stops (computationally singular), ``survey crosstab`` prints the table, says why
+    there is no test and exits 0; the JSON test has null statistics (tests/golden/r_svychisq.R)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    sparse = str(GOLDEN / "r_svychisq_sparse.csv")
+    for test in ("F", "chisq", "wald"):
+        r = CliRunner().invoke(cli.app, ["crosstab", sparse, "--row", "a", "--col", "b", "--weight", "w",
+                                         "--test", test])
+        assert r.exit_code == 0, r.output
+        assert "many empty cells" in r.output
+        assert "R's svychisq stops too" in r.output and "nan" not in r.output
+    r = CliRunner().invoke(cli.app, ["crosstab", sparse, "--row", "a", "--col", "b", "--weight", "w", "--json"])
+    assert json.loads(r.output)["test"] == {"name": "rao-scott-F", "F": None, "df1": None, "df2": None, "p": None}
+    fewpsu = str(GOLDEN / "r_svychisq_fewpsu.csv")  # Wald: 10 PSUs for 16 df; Rao–Scott computed (R's value)
+    r = CliRunner().invoke(cli.app, ["crosstab", fewpsu, "--row", "a", "--col", "b", "--weight", "w", "--psu", "psu",
+                                     "--test", "wald"])
+    assert "fewer PSUs than the table's 16 degrees of freedom" in r.output
+    r = CliRunner().invoke(cli.app, ["crosstab", fewpsu, "--row", "a", "--col", "b", "--weight", "w", "--psu", "psu"])
+    assert "Rao–Scott F = 0.5927" in r.output
+
+
 def _main(args):
     import cli
 

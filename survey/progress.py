@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
@@ -31,7 +32,7 @@ class _Display:
         self.delay = delay
         self.lock = threading.Lock()
         self.progress = None
-        self.tasks: list = []  # [description, total, completed, task id or None]
+        self.tasks: list = []  # [description, total, completed, task id or None, when it began]
         self.closed = False
         self.timer = threading.Timer(delay, self._start)
         self.timer.daemon = True
@@ -48,14 +49,16 @@ class _Display:
             self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                      _when_counted(MofNCompleteColumn)(), TimeElapsedColumn(),
                                      _when_counted(TimeRemainingColumn)(),
-                                     console=Console(file=sys.stderr, force_terminal=True), transient=True)
-            self.progress.start()
-            for t in self.tasks:
+                                     console=Console(file=sys.stderr, force_terminal=True), transient=True,
+                                     get_time=time.monotonic)
+            for t in self.tasks:  # stages begun before the display: their time counts from when they began
                 t[3] = self.progress.add_task(t[0], total=t[1], completed=t[2])
+                self.progress.tasks[-1].start_time = t[4]
+            self.progress.start()
 
     def add(self, description: str, total: Optional[float]) -> list:
         with self.lock:
-            t = [description, total, 0, None]
+            t = [description, total, 0, None, time.monotonic()]
             self.tasks.append(t)
             if self.progress is not None:
                 t[3] = self.progress.add_task(description, total=total)

@@ -57,3 +57,15 @@ def test_a_stage_without_a_total_shows_no_count(capsys):
     frames = [f for f in err.split("\r") if "analysing wave w1" in f]
     assert frames and "40/100" in err
     assert not any("/?" in f or "-:--:--" in f for f in frames)
+
+
+def test_a_stage_begun_before_the_display_shows_its_whole_time(capsys):
+    """The display appears after the delay; a stage that began before it shows the time since it began
+    (here 1 s or more), not since the display appeared."""
+    with progress.shown(True, delay=1.2):
+        with progress.stage("importing f.csv"):
+            time.sleep(1.6)
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    frames = [f for f in err.split("\r") if "importing f.csv" in f]
+    assert frames and all("0:00:00" not in f for f in frames), frames
+    assert any("0:00:01" in f for f in frames)

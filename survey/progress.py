@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
 DELAY = 2.0  # seconds of work before anything is shown
+POLL_EVERY = 0.1  # seconds between two polls of a followed position (:func:`follow`)
 
 
 class _Display:
@@ -69,6 +70,12 @@ class _Display:
             t[2] += n
             if self.progress is not None and t[3] is not None:
                 self.progress.update(t[3], completed=t[2])
+
+    def set(self, t: list, completed: float, total: float) -> None:
+        with self.lock:
+            t[1], t[2] = total, completed
+            if self.progress is not None and t[3] is not None:
+                self.progress.update(t[3], total=total, completed=completed)
 
     def finish(self, t: list) -> None:
         with self.lock:
@@ -134,6 +141,36 @@ def stage(description: str, total: Optional[float] = None, unit: str = "") -> It
         yield lambda n=1: d.advance(t, n)
     finally:
         d.finish(t)
+
+
+@contextmanager
+def follow(position: Callable[[], float], total: float, *, every: Optional[float] = None) -> Iterator[None]:
+    """Within a :func:`stage` whose work is one library call that exposes how far it got (pyarrow reading
+    a file: its read position), the stage counts ``position()`` of ``total``: polled every ``every``
+    seconds (default :data:`POLL_EVERY`) on a thread while a display is on (nothing is polled otherwise), so the count and the time
+    remaining show while the call runs (not for a ``total`` under 1: a count of 0/0 says nothing)."""
+    d = _display
+    if d is None or not d.tasks or total < 1:
+        yield
+        return
+    t = d.tasks[-1]  # the innermost stage
+    stop = threading.Event()
+    every = POLL_EVERY if every is None else every
+
+    def poll() -> None:
+        while not stop.wait(every):
+            try:
+                d.set(t, min(float(position()), total), total)
+            except Exception:  # the call ended and closed its file: the stage is about to end too
+                return
+
+    th = threading.Thread(target=poll, name="minyi-progress", daemon=True)
+    th.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        th.join()
 
 
 def _noop(n: float = 1) -> None:

@@ -69,3 +69,49 @@ def test_a_stage_begun_before_the_display_shows_its_whole_time(capsys):
     frames = [f for f in err.split("\r") if "importing f.csv" in f]
     assert frames and all("0:00:00" not in f for f in frames), frames
     assert any("0:00:01" in f for f in frames)
+
+
+def test_a_stage_follows_a_position_while_one_call_runs(capsys):
+    """``follow`` polls how far a single call got (a file's read position) into the innermost stage's
+    count, with the time remaining; without a display it polls nothing."""
+    calls = []
+
+    def position() -> float:
+        calls.append(1)
+        return min(len(calls) * 40.0, 437.0)
+
+    with progress.follow(position, 437.0):
+        time.sleep(0.3)
+    assert not calls  # no display: nothing polled
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)
+        with progress.stage("reading big.csv (437 MB)"), progress.follow(position, 437.0, every=0.05):
+            time.sleep(0.8)
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    frames = [f for f in err.split("\r") if "reading big.csv" in f]
+    assert calls and any(re.search(r"\b([1-9]\d*)/437\b", f) for f in frames), frames
+
+
+def test_the_native_import_shows_the_mb_read(tmp_path, capsys, monkeypatch):
+    """The native CSV path (pyarrow's one-call read) reports its read position to the import's reading
+    stage: MB read of the file's MB (polled every 2 ms here: the test's file is read in a fraction of a
+    second)."""
+    monkeypatch.setattr(progress, "POLL_EVERY", 0.002)
+    from survey.qload import bundled_path
+    from survey.simulate import simulate, write_csv
+    from survey.store import Project
+
+    p = Project.create(tmp_path / "p", bundled_path())
+    csv = tmp_path / "r.csv"
+    write_csv(simulate(p.questionnaire, 20000, seed=2), csv)
+    size = csv.stat().st_size / 1e6
+    assert size >= 5
+    from survey import ingest
+
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)
+        batch = ingest.prepare_file(p, csv)
+    assert batch.accepted == 20000
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    frames = [f for f in err.split("\r") if f"reading {csv.name}" in f]
+    assert any(f"/{round(size)} " in f for f in frames), frames

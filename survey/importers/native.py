@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import MinyiError
 from ..messages import did_you_mean, problem
+from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
 from ..tabular import RawTable, absorbed_error, absorbed_records, check_not_binary, decode_bytes, read_text_table, record_line
 from .base import PROBLEM_COLUMNS, Headers, ImportedTable, Layout, file_hash
@@ -100,12 +101,18 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     typed = {c: (pa.string() if k == "text" else pa.float64() if k == "number" else k)
              for c, (k, _) in kinds.items() if c in set(names)}
 
+    size = p.stat().st_size
+    size_mb = round(size / 1e6)  # as the stage's description gives it: "reading FILE (437 MB)"
+
     def read(types: dict):
         # ignore_empty_lines=False: an empty line makes the read fail and the careful path take the file,
-        # which keeps it as a blank row (quarantined, and the row numbers after it stay those of the file)
-        return pacsv.read_csv(str(p), parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
-                              convert_options=pacsv.ConvertOptions(
-            column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
+        # which keeps it as a blank row (quarantined, and the row numbers after it stay those of the file).
+        # The file is opened here so that the progress display can follow its read position (MB read of
+        # the file's MB; the import's "reading FILE (N MB)" stage)
+        with pa.OSFile(str(p)) as src, follow(lambda: src.tell() / size * size_mb, size_mb):
+            return pacsv.read_csv(src, parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+                                  convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
         # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
 
     dict_cols: set = set()

@@ -123,8 +123,9 @@ def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: floa
     """Wald and adjusted Wald tests from estimated cell totals ``Nk`` (row-major) and their covariance ``V``."""
     R, C = n_rows, n_cols
     nan = float("nan")
+    names = (("wald", "wald"), ("adjwald", "adjusted-wald"))  # --test choice, the record's name
     if R < 2 or C < 2:
-        return {k: WaldTest(k, nan, nan, nan, nan) for k in ("wald", "adjwald")}
+        return {k: WaldTest(name, nan, nan, nan, nan) for k, name in names}
     T = Nk.reshape(R, C)
     Nr, Nc, N = T.sum(1), T.sum(0), T.sum()
     Y = (T - np.outer(Nr, Nc) / N).ravel()
@@ -138,8 +139,7 @@ def wald_tests(Nk: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, nu: floa
     x = solve_as_r(VY[np.ix_(use, use)], Y[use])
     d = (R - 1) * (C - 1)
     if x is None:  # R's svychisq stops here (module docstring)
-        return {k: WaldTest(name, nan, nan, nan, nan, singular=True)
-                for k, name in (("wald", "wald"), ("adjwald", "adjusted-wald"))}
+        return {k: WaldTest(name, nan, nan, nan, nan, singular=True) for k, name in names}
     stat = float(Y[use] @ x)
     out = {}
     f1 = stat / d

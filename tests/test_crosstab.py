@@ -269,3 +269,12 @@ def test_levels_are_normalised_and_sorted_numerically():
     assert ct.row_levels == ["2", "10"] and ct.col_levels == ["1", "2"]
     assert ct.n == 5
     assert ct.table("n").to_numpy().tolist() == [[2, 1], [1, 1]]
+
+
+def test_a_table_of_one_row_has_no_test_and_names_it():
+    """One row category: no test of independence; each test record keeps its name (the JSON's)."""
+    d = pd.DataFrame({"a": ["x"] * 6, "b": list("pqpqpq"), "w": [1.0] * 6})
+    ct = crosstab(Design.from_frame(d, weights="w"), "a", "b")
+    names = {t: ct.test_record(t)["name"] for t in ("F", "chisq", "wald", "adjwald")}
+    assert names == {"F": "rao-scott-F", "chisq": "rao-scott-chisq", "wald": "wald", "adjwald": "adjusted-wald"}
+    assert all(ct.test_record(t)["p"] is None for t in names)

@@ -94,6 +94,8 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     if (data / CONFIG).exists() and (data / DB).exists():
         p = Project.open(data)
         return p.questionnaire, p.config, p
+    if not data.exists():
+        raise MinyiError.of("file-not-found", file=str(data), path=str(data))
     if not data.is_dir() or not any(data.rglob("*.parquet")):
         raise MinyiError.of("usage", file=str(data), reason=f"{data} is neither a project nor a folder of Parquet files")
     qfile = questionnaire or data / "questionnaire.yaml"

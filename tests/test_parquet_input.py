@@ -167,3 +167,12 @@ def test_a_wave_of_a_folder_is_refused(tmp_path, frame, engine, capsys):
     d = _folder(tmp_path / "d", [frame])
     rc, err = _run(["analyze", str(d), "--wave", "2026Q1", "--engine", engine, "--json"], capsys)
     assert rc == 1 and "--wave 2026Q1: a folder of Parquet files has no waves" in err, err
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_a_path_that_does_not_exist_is_said_so(tmp_path, engine, capsys):
+    rc, err = _run(["analyze", str(tmp_path / "nope"), "--engine", engine, "--json"], capsys)
+    assert rc == 1 and f"file does not exist: {tmp_path / 'nope'}" in err, err
+    (tmp_path / "empty").mkdir()  # a folder without Parquet files: not a project, not a dataset
+    rc, err = _run(["analyze", str(tmp_path / "empty"), "--engine", engine, "--json"], capsys)
+    assert rc == 1 and "is neither a project nor a folder of Parquet files" in err, err

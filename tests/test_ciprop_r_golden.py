@@ -139,3 +139,17 @@ def test_one_of_eight_far_profile(r_method):
     d = pd.DataFrame({"y": [0, 0, 0, 0, 0, 0, 1, 0], "w": [1.0, 1, 1, 1, 1, 1, 4, 1], "psu": [1, 1, 2, 2, 3, 3, 4, 4]})
     check(svyprop(Design.from_frame(d, weights="w", psu="psu"), d.y.to_numpy() == 1, ci_method=METHOD[r_method]),
           ex, r_method)
+
+
+def test_a_profile_that_stops_short_gives_r_s_na():
+    """One positive of nine, five PSUs: at 95 % the nine profile steps below the estimate do not reach
+    the cutoff, and R's lower bound is NA; minyi's is NaN (not a bound R does not give), the upper bound
+    R's (found by the rescaling property test)."""
+    ex = expected("short_profile")
+    d = pd.DataFrame({"y": [0, 0, 0, 0, 0, 0, 1, 0, 0], "w": [1.0, 1, 1, 1, 1, 1, 1, 8, 1],
+                      "psu": [1, 1, 2, 2, 3, 3, 4, 4, 5]})
+    p = svyprop(Design.from_frame(d, weights="w", psu="psu"), d.y.to_numpy() == 1, ci_method="likelihood")
+    assert np.isnan(ex["likelihood_ci_low"]) and np.isnan(p.ci_low)
+    assert p.estimate == pytest.approx(ex["likelihood_estimate"], rel=1e-8)
+    assert p.se == pytest.approx(ex["likelihood_se"], rel=1e-8)
+    assert p.ci_high == pytest.approx(ex["likelihood_ci_high"], rel=1e-6)

@@ -88,5 +88,11 @@ x8 <- data.frame(y = c(0, 0, 0, 0, 0, 0, 1, 0), w = c(1, 1, 1, 1, 1, 1, 4, 1), p
 pre <- "x8 <- data.frame(y=c(0,0,0,0,0,0,1,0), w=c(1,1,1,1,1,1,4,1), psu=rep(1:4, each=2)); des <- svydesign(ids=~psu, weights=~w, data=x8); "
 for (m in c("likelihood", "logit", "beta")) ciprop("one_of_eight", ~I(y == 1), svydesign(ids = ~psu, weights = ~w, data = x8), m, pre)
 
+# ---- one positive of nine (weight 1; another row weight 8), five PSUs: at 95 % R's nine profile steps
+# below the estimate stop short of the cutoff, so the lower bound is NA (found by hypothesis)
+x9 <- data.frame(y = c(0, 0, 0, 0, 0, 0, 1, 0, 0), w = c(1, 1, 1, 1, 1, 1, 1, 8, 1), psu = c(1, 1, 2, 2, 3, 3, 4, 4, 5))
+pre <- "x9 <- data.frame(y=c(0,0,0,0,0,0,1,0,0), w=c(1,1,1,1,1,1,1,8,1), psu=c(1,1,2,2,3,3,4,4,5)); des <- svydesign(ids=~psu, weights=~w, data=x9); "
+ciprop("short_profile", ~I(y == 1), svydesign(ids = ~psu, weights = ~w, data = x9), "likelihood", pre)
+
 res <- do.call(rbind, out)
 write.csv(res, "tests/golden/r_ciprop_expected.csv", row.names = FALSE)

@@ -107,7 +107,8 @@ def solve_as_r(a: np.ndarray, b: np.ndarray) -> Optional[np.ndarray]:
 
     R (``La_solve``) refuses a system whose reciprocal condition number in the 1-norm,
     ``1 / (‖a‖₁ ‖a⁻¹‖₁)``, is below ``.Machine$double.eps``; it estimates ``‖a⁻¹‖₁`` (LAPACK ``dgecon``),
-    this computes it, so the two can disagree only for a matrix within a small factor of that limit."""
+    this computes it, so the two can disagree only for a matrix within a small factor of that
+    limit."""
     try:
         inv = np.linalg.inv(a)
     except np.linalg.LinAlgError:

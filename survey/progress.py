@@ -54,7 +54,7 @@ class _Display:
                                      get_time=time.monotonic)
             for t in self.tasks:  # stages begun before the display: their time counts from when they began
                 t[3] = self.progress.add_task(t[0], total=t[1], completed=t[2])
-                self.progress.tasks[-1].start_time = t[4]
+                self.progress.tasks[-1].start_time = t[4]  # rich's Task (the one just added): its clock
             self.progress.start()
 
     def add(self, description: str, total: Optional[float]) -> list:
@@ -147,8 +147,9 @@ def stage(description: str, total: Optional[float] = None, unit: str = "") -> It
 def follow(position: Callable[[], float], total: float, *, every: Optional[float] = None) -> Iterator[None]:
     """Within a :func:`stage` whose work is one library call that exposes how far it got (pyarrow reading
     a file: its read position), the stage counts ``position()`` of ``total``: polled every ``every``
-    seconds (default :data:`POLL_EVERY`) on a thread while a display is on (nothing is polled otherwise), so the count and the time
-    remaining show while the call runs (not for a ``total`` under 1: a count of 0/0 says nothing)."""
+    seconds (default :data:`POLL_EVERY`) on a thread while a display is on (nothing is polled
+    otherwise), so the count and the time remaining show while the call runs (not for a ``total``
+    under 1: a count of 0/0 says nothing)."""
     d = _display
     if d is None or not d.tasks or total < 1:
         yield

@@ -25,7 +25,7 @@ import numpy as np
 from analysis.group_tests_totals import answered_somewhere, contrast_parts, group_vs_rest_from_totals, item_codings
 from analysis.thresholds import ALPHA, MIN_CELL
 
-from .sql import features, linear_sum
+from .sql import features, linear_sum, sums_of_z
 
 
 def _cells_in(cells) -> str:
@@ -37,12 +37,9 @@ def contrast_moments_sql(parts) -> str:
     ``s1_i``, ``s2_i`` with z_i = w_i × (the D side's coefficients in D cells, the C side's in C cells),
     from the items' feature columns (:func:`engines.sql.features`, once per row for every test)."""
     names, feats = features((col, uv) for p in parts for col, _, _, uv in p.terms_d + p.terms_c)
-    zs = ", ".join(f"_w * (CASE WHEN {_cells_in(p.d_cells)} THEN {linear_sum(p.terms_d, names)} "
-                   f"WHEN {_cells_in(p.c_cells)} THEN {linear_sum(p.terms_c, names)} ELSE 0.0 END) AS z{i}"
-                   for i, p in enumerate(parts))
-    sums = ", ".join(f"SUM(z{i}) AS s1_{i}, SUM(z{i} * z{i}) AS s2_{i}" for i in range(len(parts)))
-    inner = f"SELECT _cell, _st, _w{', ' + feats if feats else ''} FROM minyi_base"
-    return f"SELECT _st, {sums} FROM (SELECT _st, {zs} FROM ({inner}) AS f) AS z GROUP BY _st"
+    return sums_of_z([f"_w * (CASE WHEN {_cells_in(p.d_cells)} THEN {linear_sum(p.terms_d, names)} "
+                      f"WHEN {_cells_in(p.c_cells)} THEN {linear_sum(p.terms_c, names)} ELSE 0.0 END)"
+                      for p in parts], feats, "_st")
 
 
 def _chunks(parts: list, max_terms: Optional[int]) -> list:

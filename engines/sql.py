@@ -173,14 +173,22 @@ def influence_expr(terms, n_cells_all: int, names: dict) -> str:
     return "(CASE _cell " + " ".join(branches) + " ELSE 0.0 END)" if branches else "0.0"
 
 
+def sums_of_z(zs: Sequence[str], feats: str, by: str) -> str:
+    """``SELECT by, s1_i, s2_i``: Σz_i and Σz_i² grouped by ``by`` (e.g. ``"_cell, _st"``), the z_i
+    (expressions over ``_cell``, ``_w`` and the feature columns) computed from the rows of ``minyi_base``
+    with the items' feature columns ``feats`` (:func:`features`) added once per row."""
+    z = ", ".join(f"{e} AS z{i}" for i, e in enumerate(zs))
+    sums = ", ".join(f"SUM(z{i}) AS s1_{i}, SUM(z{i} * z{i}) AS s2_{i}" for i in range(len(zs)))
+    inner = f"SELECT _cell, _st, _w{', ' + feats if feats else ''} FROM minyi_base"
+    return f"SELECT {by}, {sums} FROM (SELECT _cell, _st, {z} FROM ({inner}) AS f) AS z GROUP BY {by}"
+
+
 def moments_sql(parts, n_cells_all: int) -> str:
     """Σz and Σz² per (cell, stratum) of each part (name, k, terms): columns ``s1_i``, ``s2_i`` (the
     items' feature columns first, :func:`features`)."""
     names, feats = features((col, uv) for _, _, terms in parts for col, _, _, uv in terms)
-    zs = ", ".join(f"_w * ({influence_expr(terms, n_cells_all, names)}) AS z{i}" for i, (_, _, terms) in enumerate(parts))
-    sums = ", ".join(f"SUM(z{i}) AS s1_{i}, SUM(z{i} * z{i}) AS s2_{i}" for i in range(len(parts)))
-    inner = f"SELECT _cell, _st, _w{', ' + feats if feats else ''} FROM minyi_base"
-    return f"SELECT _cell, _st, {sums} FROM (SELECT _cell, _st, {zs} FROM ({inner}) AS f) AS z GROUP BY _cell, _st"
+    return sums_of_z([f"_w * ({influence_expr(terms, n_cells_all, names)})" for _, _, terms in parts], feats,
+                     "_cell, _st")
 
 
 def counts_sql(col: str) -> str:

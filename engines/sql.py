@@ -133,6 +133,8 @@ def features(terms) -> tuple[dict, str]:
 
 
 def feature_key(col: str, uv: dict) -> tuple:
+    """The key of an item's feature columns: its column and its {value: (u, v)} table (two aggregates
+    with the same item and table share the columns)."""
     return col, tuple(sorted(uv.items()))
 
 

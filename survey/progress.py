@@ -162,7 +162,7 @@ def follow(position: Callable[[], float], total: float, *, every: Optional[float
         while not stop.wait(every):
             try:
                 d.set(t, min(float(position()), total), total)
-            except Exception:  # the call ended and closed its file: the stage is about to end too
+            except Exception:  # a position that cannot be read (a file closed under it): stop following
                 return
 
     th = threading.Thread(target=poll, name="minyi-progress", daemon=True)

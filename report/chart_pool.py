@@ -17,6 +17,7 @@ deterministic, so a chart drawn in a worker is the chart drawn here, byte for by
 from __future__ import annotations
 
 import contextlib
+import threading
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterator, Optional
@@ -153,3 +154,40 @@ def collect(value):
     if isinstance(value, list):
         return [collect(v) for v in value]
     return value
+
+
+def pending(*values) -> list[Pending]:
+    """Every :class:`Pending` chart in ``values`` (dicts' values and lists' items, as :func:`collect` walks them)."""
+    out: list[Pending] = []
+    for v in values:
+        if isinstance(v, Pending):
+            out.append(v)
+        elif isinstance(v, dict):
+            out.extend(pending(*v.values()))
+        elif isinstance(v, list):
+            out.extend(pending(*v))
+    return out
+
+
+def counted(charts: list[Pending], done: Callable[[float], None]) -> None:
+    """Call ``done(1)`` as each chart in ``charts`` is finished, in the order the workers finish them (the
+    report's progress: "drawing charts 12/40"); returns when all are.  A chart the pool could not draw is
+    counted here too: :func:`collect` draws it, or raises its error, afterwards."""
+    left = [len(charts)]
+    lock = threading.Lock()
+    finished = threading.Event()
+
+    def one(_future: Future) -> None:  # on the pool's thread, after the Future is done
+        try:
+            done(1)
+        finally:
+            with lock:
+                left[0] -= 1
+                if not left[0]:
+                    finished.set()
+
+    if not charts:
+        return
+    for c in charts:
+        c.future.add_done_callback(one)
+    finished.wait()  # not concurrent.futures.wait: a Future's waiters wake before its callbacks have run

@@ -23,6 +23,7 @@ from typing import Any, Optional, Sequence
 from analysis.thresholds import MIN_CELL, SMALL_BASE
 from survey.atomic import atomic_write_text
 from survey.errors import MinyiError
+from survey.progress import stage
 from survey.waves import derived_label, format_date
 
 from .batteries import alpha_table
@@ -51,7 +52,7 @@ from .chapters import build_sections  # noqa: F401  (report.render.build_section
 from .chapters.priorities import ANALYST
 from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
 from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
-from .chart_pool import chart_pool, collect
+from .chart_pool import chart_pool, collect, counted, pending
 from .figures import likert_charts, make_charts
 from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.render.apply_thresholds, .mask_pii)
 from .writers.docx import write_docx
@@ -150,6 +151,10 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     with chart_pool(pool) as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
         charts = make_charts(res, chart_dir, trend, lang, pool=pool)
         lik = likert_charts(res, q_areas, chart_dir, lang, pool=pool)
+        drawing = pending(charts, lik)
+        if drawing:
+            with stage("drawing the charts", total=len(drawing)) as advance:
+                counted(drawing, advance)
         charts, lik = collect(charts), collect(lik)
     sat_items = [i for i in res["items"] if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     lowest = sorted(sat_items, key=lambda i: i["rate"]["estimate"])[:10]
@@ -270,22 +275,26 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:
-        html = render_html(ctx, lang=lang, template_dir=template_dir)
-    if "html" in formats:
-        p = out_dir / "report.html"
-        atomic_write_text(p, html)
-        paths["html"] = p
+        with stage("writing report.html" if "html" in formats else "laying out the report"):
+            html = render_html(ctx, lang=lang, template_dir=template_dir)
+            if "html" in formats:
+                p = out_dir / "report.html"
+                atomic_write_text(p, html)
+                paths["html"] = p
     if "xlsx" in formats:
         p = out_dir / "report.xlsx"
-        write_xlsx(ctx, p)
+        with stage("writing report.xlsx"):
+            write_xlsx(ctx, p)
         paths["xlsx"] = p
     if "docx" in formats:
         p = out_dir / "report.docx"
-        write_docx(ctx, p, style=style)
+        with stage("writing report.docx"):
+            write_docx(ctx, p, style=style)
         paths["docx"] = p
     if "pdf" in formats:
         p = out_dir / "report.pdf"
-        write_pdf(html, p)
+        with stage("writing report.pdf"):
+            write_pdf(html, p)
         paths["pdf"] = p
     paths["charts"] = out_dir / "charts"
     return paths

@@ -145,12 +145,38 @@ def test_sections_count_on_the_progress_display(capsys):
     assert "tables (sections)" in err and "/4" in err
 
 
+def test_the_report_counts_its_charts_and_names_each_file_on_the_progress_display(tmp_path, monkeypatch, capsys):
+    """survey report's writing stage: "drawing the charts k/N" as the workers finish them (N = the charts
+    drawn), then one stage per file written."""
+    import re
+
+    from report.chart_pool import chart_pool
+    from report.render import render_all
+    from survey import progress
+
+    q = load_questionnaire(bundled_path())
+    res = analyze(q, simulate(q, 600, seed=9), by=["site"])
+    monkeypatch.setenv("MINYI_THREADS", "2")
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)  # the display starts on its timer thread
+        with chart_pool() as pool:
+            assert pool is not None
+            paths = render_all(res, tmp_path, formats=["html", "xlsx"], pool=pool)
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    n = len(list((tmp_path / "charts").glob("*.png")))
+    assert n >= 6 and paths["html"].exists() and paths["xlsx"].exists()
+    frames = [f for f in err.replace("\n", "\r").split("\r") if "drawing the charts" in f]
+    assert any(re.search(rf"\b[1-9]\d*/{n}\b", f) for f in frames), frames
+    assert all(int(k) <= n for f in frames for k in re.findall(rf"\b(\d+)/{n}\b", f))  # never past N
+    assert "writing report.html" in err and "writing report.xlsx" in err
+
+
 def test_a_broken_pool_draws_the_charts_here(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from report import charts as C
-    from report.chart_pool import collect, draw
+    from report.chart_pool import collect, counted, draw
 
     args = ("rates", "标题", ["甲", "乙"], [0.5, 0.7], [0.4, 0.6], [0.6, 0.8])
     here = C.bar_ci(*args, out_dir=tmp_path / "here")
@@ -158,6 +184,9 @@ def test_a_broken_pool_draws_the_charts_here(tmp_path):
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=int, initargs=("x",))
     try:
         pending = draw(pool, C.bar_ci, *args, out_dir=tmp_path / "pool")
+        done = []
+        counted([pending], done.append)  # the broken chart is counted (and drawn below): no wait for ever
+        assert done == [1]
         got = collect({"rates": pending})["rates"]
         assert draw(pool, C.bar_ci, *args, out_dir=tmp_path / "again").png == here.png  # broken at submit
     finally:

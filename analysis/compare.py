@@ -105,11 +105,13 @@ def _psu_strata(design: Design) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _domain_df(design: Design, inset: np.ndarray) -> float:
+    """R ``degf`` of the domain ``inset``: PSUs minus strata among its rows (:meth:`Design.degf_in`, a
+    presence table rather than ``np.unique``), or the replicate weights' rank."""
     if not inset.any():
         return 0.0
     if getattr(design, "is_replicate", False):
         return float(design.rank_df(inset))
-    return float(np.unique(design.psu[inset]).size - np.unique(design.strata[inset]).size)
+    return float(design.degf_in(inset))
 
 
 def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.ndarray] = None,

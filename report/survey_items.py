@@ -71,18 +71,19 @@ def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tupl
     return data, des
 
 
-def item_column(spec: ItemSpec, x: np.ndarray, measure: str, na_policy: str) -> tuple[np.ndarray, np.ndarray]:
-    """(value 0–100, valid) of one item column (module docstring): the item's valid answers and values
-    per distinct answer (:meth:`analysis.indicators.ItemSpec.code_tables`, as the indicators take
-    them), then per row (an index is 0 where the row is not valid)."""
-    codes, vals = code_values(x)
+def item_codes(spec: ItemSpec, codes: np.ndarray, vals: np.ndarray, measure: str,
+               na_policy: str) -> tuple[np.ndarray, np.ndarray]:
+    """(value 0–100, valid) per distinct answer of one item column (module docstring), given the
+    column's distinct answers ``vals`` (:func:`analysis.domains.code_values`): the item's valid
+    answers and values as :meth:`analysis.indicators.ItemSpec.code_tables` gives them to the
+    indicators (an index is 0 where the answer is not valid)."""
     if measure == "rate":
         valid, y = spec.code_tables(vals, "rate", na_policy)
-        return (100.0 * y)[codes], valid[codes]
+        return 100.0 * y, valid
     if not spec.scores:
         raise ValueError(f"item {spec.key} has no scores for an index")
     valid, y = spec.code_tables(vals, "index", na_policy)
-    return np.where(valid, 100.0 * y / max(spec.scores.values()), 0.0)[codes], valid[codes]
+    return np.where(valid, 100.0 * y / max(spec.scores.values()), 0.0), valid
 
 
 def district_codes(project: Project, frame: pd.DataFrame) -> tuple[np.ndarray, list]:
@@ -105,10 +106,16 @@ def wave_items(project: Project, wave: str, columns: Sequence[tuple[str, str]], 
     frame, des = wave_frame(project, wave, [k for k, _ in columns])
     specs = {s.key: s for s in item_specs(project.questionnaire)}
     cols = list(dict.fromkeys(columns))
-    Y = np.zeros((len(frame), len(cols)))
-    V = np.zeros((len(frame), len(cols)), dtype=bool)
-    for j, (key, measure) in enumerate(cols):
-        if key in frame.columns:
-            Y[:, j], V[:, j] = item_column(specs[key], float_column(frame, key), measure, na)
-    codes, labels = district_codes(project, frame)
-    return WaveItems(des, cols, ItemMeans(des, Y, V, codes, len(labels)), labels, len(frame))
+    coded: dict = {}  # column -> (codes, distinct answers): a rate and an index of one column share them
+    absent = (np.zeros(len(frame), dtype=np.int16), np.zeros(1), np.zeros(1, dtype=bool))  # no answer: no base
+    items = []
+    for key, measure in cols:
+        if key not in frame.columns:
+            items.append(absent)
+            continue
+        if key not in coded:
+            coded[key] = code_values(float_column(frame, key))
+        codes, vals = coded[key]
+        items.append((codes, *item_codes(specs[key], codes, vals, measure, na)))
+    groups, labels = district_codes(project, frame)
+    return WaveItems(des, cols, ItemMeans.coded(des, items, groups, len(labels)), labels, len(frame))

@@ -315,3 +315,55 @@ def test_external_file_with_a_wave_column(project, tmp_path):
     ref = json.loads(W.survey("score", project.root, "--framework", bundled_framework_path(), "--external",
                               bundled_external_path(), "--json")[1])
     assert json.loads(out)["scores"] == ref["scores"]
+
+
+# ----------------------------------------------------------------------------- coded items
+def _messy_design(n=900, seed=4):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"st": rng.integers(0, 3, n), "w": rng.uniform(0.5, 3.0, n)})
+    d["psu"] = d.st * 100 + rng.integers(0, 12, n)
+    d.loc[rng.random(n) < 0.05, "w"] = 0.0  # rows of zero weight: in no domain
+    return Design.from_frame(d, weights="w", strata="st", psu="psu"), rng
+
+
+def test_coded_items_equal_the_same_items_as_values():
+    """ItemMeans.coded (what the ledger, brief and scores build from the answer codes) gives the
+    combinations of ItemMeans over the same items as value columns: estimates, covariance, n, df; with
+    zero weights, rows of no group, answers outside the base and missing answers."""
+    des, rng = _messy_design()
+    n = des.n
+    groups = rng.integers(-1, 4, n)  # −1: no group
+    items, Y, V = [], [], []
+    for k in range(4):
+        codes = rng.integers(0, 6, n).astype(np.int16)  # 0: no answer
+        y = np.array([0.0, 100.0, 75.0, 50.0, 25.0, 0.0])
+        ok = np.array([False, True, True, True, True, k % 2 == 0])  # the last code in the base or not
+        items.append((codes, y, ok))
+        Y.append(np.where(codes == 0, np.nan, y[codes]))
+        V.append(ok[codes])
+    coded = ItemMeans.coded(des, items, groups, 4)
+    dense = ItemMeans(des, np.column_stack(Y), np.column_stack(V), groups, 4)
+    for cf in ([0.25] * 4, [1, 0, 0, 0], [0.5, -0.5, 0, 0], [0, 0.3, 0.3, 0.4]):
+        a, b = coded.combine(cf), dense.combine(cf)
+        np.testing.assert_allclose(a.coef(), b.coef(), rtol=1e-12)
+        np.testing.assert_allclose(a.vcov(), b.vcov(), rtol=1e-10, atol=1e-14)
+        assert list(a.n) == list(b.n) and list(a.df) == list(b.df)
+
+
+def test_one_item_equals_svyby_domain_means():
+    """One item with coefficient 1: its group means and their covariance are R's ``svyby(~y, ~g,
+    design, svymean, covmat=TRUE)`` (:func:`analysis.compare.domain_estimates`, R golden tested), and
+    element 0 is the mean over every row with a value."""
+    from analysis.compare import domain_estimates
+
+    des, rng = _messy_design(seed=7)
+    n = des.n
+    groups = rng.integers(0, 3, n)
+    y = rng.choice([0.0, 25.0, 50.0, 75.0, 100.0, np.nan], n)
+    comb = ItemMeans(des, y, np.isfinite(y), groups, 3).combine([1.0])
+    dom = domain_estimates(des, y, groups)
+    np.testing.assert_allclose(comb.coef()[1:], dom.coef(), rtol=1e-12)
+    np.testing.assert_allclose(comb.vcov()[1:, 1:], dom.vcov(), rtol=1e-10)
+    np.testing.assert_allclose(comb.df[1:], dom.df)
+    ok = np.isfinite(y) & (des.weights > 0)
+    assert comb.coef()[0] == pytest.approx(np.sum(des.weights[ok] * y[ok]) / np.sum(des.weights[ok]), rel=1e-12)

@@ -29,7 +29,6 @@ starting or ending with an apostrophe, unique in the workbook.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import Any, Iterable, Optional
@@ -109,13 +108,13 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
     """
     import pandas as pd
 
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, never written into (pandas' copy-on-write)
     for c in text_columns(out):
         s = out[c]
         u = pd.unique(s.dropna())
-        m = {v: safe_value(v, fmt) if isinstance(v, str) else v for v in u}
-        if any(m[v] is not v for v in u):
-            out[c] = s.astype(object).map(m).where(s.notna(), None)
+        m = {v: safe_value(v, fmt) if isinstance(v, str) else v for v in _maybe_changed(u, fmt)}
+        if any(m[v] is not v for v in m):
+            out[c] = s.astype(object).map(lambda v: m.get(v, v) if isinstance(v, str) else v).where(s.notna(), None)
         elif str(s.dtype) != "object":
             out[c] = s.astype(object).where(s.notna(), None)
     if header:
@@ -123,13 +122,44 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
     return out
 
 
+_CHANGED_BY = {  # RE2 patterns that every value safe_value changes for the format matches (a superset)
+    "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]",
+    "xlsx": r"(?:^|[\r\n])'*[=+\-@\t\r]|_x|[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]",
+}
+
+
+def _maybe_changed(values, fmt: str):
+    """The distinct values of a text column that :func:`safe_value` may change for ``fmt``: for CSV and
+    XLSX only those an RE2 pattern (``_CHANGED_BY``, pyarrow) picks out, so the Python regexes run on
+    a handful of a million respondent ids; every value for the other formats or what Arrow cannot hold."""
+    pattern = _CHANGED_BY.get(fmt)
+    if pattern is None or len(values) < 1000:
+        return values
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+        hit = pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
+    except Exception:  # values that are not all text, or text Arrow cannot hold (a lone surrogate)
+        return values
+    return values[hit]
+
+
 def csv_text(df, *, sep: str = ",", neutralize: bool = True) -> str:
     """The CSV text of ``df`` (header + rows): formulas neutralised, every field that holds CR, LF, the quote
     or the delimiter quoted (csv module, RFC 4180 ``\\r\\n`` line ends), missing values empty."""
-    buf = io.StringIO()
-    frame = safe_frame(df, "csv") if neutralize else df
-    frame.to_csv(buf, index=False, sep=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    return buf.getvalue()
+    buf = io.BytesIO()
+    write_csv_text(df, buf, sep=sep, neutralize=neutralize)
+    return buf.getvalue().decode("utf-8")
+
+
+def write_csv_text(df, stream, *, sep: str = ",", neutralize: bool = True) -> None:
+    """:func:`csv_text` written in UTF-8 to the binary ``stream``, a block of rows at a time
+    (:mod:`survey.csvfile`)."""
+    from .csvfile import write_csv
+
+    write_csv(safe_frame(df, "csv") if neutralize else df, stream, sep=sep)
 
 
 def sheet_title(name: str, taken: Iterable[str] = ()) -> str:

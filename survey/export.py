@@ -23,6 +23,8 @@ exported text column whose values look like phone / ID-card / IP values is dropp
 
 from __future__ import annotations
 
+import codecs
+
 import re
 from pathlib import Path
 from typing import Optional
@@ -31,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
-from .cells import csv_text, safe_frame
+from .cells import csv_text, safe_frame, write_csv_text
 from .errors import MinyiError
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
@@ -64,6 +66,13 @@ def json_safe(obj):
     return obj
 
 
+def write_csv_file(df: pd.DataFrame, path: Path, *, sep: str = ",") -> None:
+    """``df`` as CSV (UTF-8 with BOM, :func:`survey.cells.csv_text`) into ``path``, a block of rows at a time."""
+    with open(path, "wb") as fh:
+        fh.write(codecs.BOM_UTF8)
+        write_csv_text(df, fh, sep=sep)
+
+
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells and headers formula-neutralised (:func:`survey.cells.safe_frame` for CSV); numbers untouched."""
     return safe_frame(df, "csv")
@@ -78,7 +87,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     if suffix == ".xlsx":
         atomic_write(path, lambda tmp: safe_frame(df, "xlsx").to_excel(tmp, index=False, engine="openpyxl"))
     else:
-        atomic_write(path, lambda tmp: tmp.write_text(csv_text(df), encoding="utf-8-sig", newline=""))
+        atomic_write(path, lambda tmp: write_csv_file(df, tmp))
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:
@@ -174,10 +183,9 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded)
     if format == "csv":
-        text = csv_text(df)
         if out is None:
-            return text
-        atomic_write(Path(out), lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
+            return csv_text(df)
+        atomic_write(Path(out), lambda tmp: write_csv_file(df, tmp))
         return None
     out = Path(out)
     if format == "xlsx":
@@ -220,6 +228,5 @@ def write_data(df: pd.DataFrame, path: str | Path) -> None:
     if suffix == ".xlsx":
         atomic_write(path, lambda tmp: safe_frame(_numeric_columns(df), "xlsx").to_excel(tmp, index=False))
     else:
-        text = csv_text(df, sep="\t" if suffix == ".tsv" else ",")
-        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
+        atomic_write(path, lambda tmp: write_csv_file(df, tmp, sep="\t" if suffix == ".tsv" else ","))
 

@@ -189,6 +189,36 @@ def set_cell(ws, row: int, column: int, value: Any) -> Any:
 
 
 def write_xlsx_frame(df, path, sheet: Optional[str] = None) -> None:
-    """Write ``df`` to an .xlsx file (one sheet, header row) with every text cell and header made safe."""
-    safe_frame(df, "xlsx").to_excel(path, index=False, engine="openpyxl",
-                                    **({"sheet_name": sheet_title(sheet)} if sheet else {}))
+    """Write ``df`` to an .xlsx file (one sheet, a bold header row) with every text cell and header made
+    safe; missing values are empty cells.
+
+    openpyxl's write-only workbook streams the rows to the file (lxml), where ``DataFrame.to_excel``
+    builds every cell as an object first: 100,000 × 207 cells took 258 s and 6.9 GB that way, about a
+    third of the time and a constant few MB this way."""
+    import math
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    frame = safe_frame(df, "xlsx")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_title(sheet) if sheet else "Sheet1")
+    thin = Side(style="thin")
+    head = []
+    for c in frame.columns:  # as pandas styles its header: bold, boxed, centred
+        cell = WriteOnlyCell(ws, value=str(c))
+        cell.font, cell.border = Font(bold=True), Border(left=thin, right=thin, top=thin, bottom=thin)
+        cell.alignment = Alignment(horizontal="center", vertical="top")
+        head.append(cell)
+    ws.append(head)
+    columns = []
+    for j in range(frame.shape[1]):
+        s = frame.iloc[:, j]
+        v = s.to_numpy(dtype=object, na_value=None)
+        if s.dtype.kind in "fO":  # a NaN left in an object column: an empty cell too
+            v = [None if isinstance(x, float) and math.isnan(x) else x for x in v]
+        columns.append(v)
+    for row in zip(*columns):
+        ws.append(row)
+    wb.save(path)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
-from .cells import csv_text, safe_frame, write_csv_text
+from .cells import csv_text, safe_frame, write_csv_text, write_xlsx_frame
 from .errors import MinyiError
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
@@ -85,7 +85,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     if suffix not in (".xlsx", ".csv", ".txt", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
     if suffix == ".xlsx":
-        atomic_write(path, lambda tmp: safe_frame(df, "xlsx").to_excel(tmp, index=False, engine="openpyxl"))
+        atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp))
 
@@ -189,7 +189,7 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
         return None
     out = Path(out)
     if format == "xlsx":
-        atomic_write(out, lambda tmp: safe_frame(df, "xlsx").to_excel(tmp, index=False, engine="openpyxl"))
+        atomic_write(out, lambda tmp: write_xlsx_frame(df, tmp))
     elif format == "parquet":
         atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     else:
@@ -226,7 +226,7 @@ def write_data(df: pd.DataFrame, path: str | Path) -> None:
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
     if suffix == ".xlsx":
-        atomic_write(path, lambda tmp: safe_frame(_numeric_columns(df), "xlsx").to_excel(tmp, index=False))
+        atomic_write(path, lambda tmp: write_xlsx_frame(_numeric_columns(df), tmp))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp, sep="\t" if suffix == ".tsv" else ","))
 

@@ -125,13 +125,14 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
 _CHANGED_BY = {  # RE2 patterns that every value safe_value changes for the format matches (a superset)
     "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]",
     "xlsx": r"(?:^|[\r\n])'*[=+\-@\t\r]|_x|[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]",
+    **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" for fmt in ("docx", "html", "pdf", "sav")},  # clean_text
 }
 
 
 def _maybe_changed(values, fmt: str):
-    """The distinct values of a text column that :func:`safe_value` may change for ``fmt``: for CSV and
-    XLSX only those an RE2 pattern (``_CHANGED_BY``, pyarrow) picks out, so the Python regexes run on
-    a handful of a million respondent ids; every value for the other formats or what Arrow cannot hold."""
+    """The distinct values of a text column that :func:`safe_value` may change for ``fmt``: only those an
+    RE2 pattern (``_CHANGED_BY``, pyarrow) picks out, so the Python regexes run on a handful of a million
+    respondent ids; every value for a format without a pattern, or what Arrow cannot hold."""
     pattern = _CHANGED_BY.get(fmt)
     if pattern is None or len(values) < 1000:
         return values

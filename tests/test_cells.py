@@ -7,12 +7,14 @@ import csv
 import io
 
 import openpyxl
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from survey.cells import (append_row, clean_text, csv_text, is_risky, neutralize_text, safe_value, sheet_title,
-                          unneutralize_text, xlsx_escape)
+from survey.cells import (append_row, clean_text, csv_text, is_risky, neutralize_text, safe_frame, safe_value,
+                          sheet_title, unneutralize_text, xlsx_escape)
 
 TEXT = st.text(alphabet=st.one_of(st.sampled_from(list("=+-@'\t\r\n_x0A;,\" ")), st.characters(blacklist_categories=("Cs",))),
                max_size=30)
@@ -85,3 +87,20 @@ def test_sheet_titles_are_valid_and_unique(name, taken):
     assert t.lower() not in {x.lower() for x in taken}
     wb = openpyxl.Workbook()
     wb.create_sheet(t)  # openpyxl accepts it
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "html", "parquet"])
+def test_safe_frame_of_many_distinct_values_equals_safe_value_of_each(fmt):
+    """A column of thousands of distinct values goes through the RE2 pre-selection (cells._maybe_changed);
+    the result is still safe_value of every cell."""
+    import random
+
+    rng = random.Random(3)
+    alphabet = ["a", "1", "=", "+", "-", "@", "'", "\t", "\r", "\n", "_x", "0041_", "\x00", "\x07", "\x7f", " ", "多"]
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(4000)] + [None]
+    df = pd.DataFrame({"t": pd.Series(values, dtype="str"), "o": pd.Series(values, dtype=object)})
+    out = safe_frame(df, fmt)
+    for c in ("t", "o"):
+        want = [None if v is None else safe_value(v, fmt) for v in values]
+        got = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in out[c]]
+        assert got == want

@@ -224,6 +224,7 @@ def export(
     out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,
     include_pii: Annotated[bool, typer.Option("--include-pii", help="Also write identifying columns (IP, phone…).")] = False,
     keep_excluded: Annotated[bool, typer.Option("--keep-excluded", help="Write instead the rows the exclusion rules drop, with one 0/1 column flag_<kind> per quality flag, to review them in SPSS/Excel.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the cleaned responses (quarantined rows left out, exclusion rules applied) in minyi's native layout.
 
@@ -239,8 +240,9 @@ def export(
     """
     from survey.export import export_project
 
-    text = export_project(open_project(dir), format=format, labels=labels, wave=wave, out=out, include_pii=include_pii,
-                          keep_excluded=keep_excluded)
+    with progress_shown(quiet=quiet):
+        text = export_project(open_project(dir), format=format, labels=labels, wave=wave, out=out,
+                              include_pii=include_pii, keep_excluded=keep_excluded)
     if text is not None:
         typer.echo(text, nl=False)
     else:

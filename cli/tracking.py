@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, JsonOpt, NaOpt, _echo_json, open_project
+from ._common import ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, open_project, progress_shown
 
 
 def _names(values: Optional[List[str]]) -> Optional[list]:
@@ -33,6 +33,7 @@ def trend(
     na: NaOpt = None,
     confidence: ConfOpt = 0.95,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Every indicator across all waves: CI per wave, change against the previous and the first wave, trend test.
 
@@ -58,17 +59,18 @@ def trend(
     if by is not None and by not in grouping_choices(project.questionnaire):
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
                                  param_hint="'--by'")
-    res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
-                        na_policy=na.strip().lower() if na else None, lang=lang)
     written = []
-    if out is not None:
-        from report.tracking_xlsx import write_trend_xlsx
-        from report.trend_charts import trend_charts
+    with progress_shown(json_out=json_out, quiet=quiet):
+        res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
+                            na_policy=na.strip().lower() if na else None, lang=lang)
+        if out is not None:
+            from report.tracking_xlsx import write_trend_xlsx
+            from report.trend_charts import trend_charts
 
-        out.mkdir(parents=True, exist_ok=True)
-        charts = trend_charts(res, out / "charts", lang=lang)
-        write_trend_xlsx(res, out / "trend.xlsx", lang=lang)
-        written = [str(out / "trend.xlsx")] + [str(c.png_path) for c in charts]
+            out.mkdir(parents=True, exist_ok=True)
+            charts = trend_charts(res, out / "charts", lang=lang)
+            write_trend_xlsx(res, out / "trend.xlsx", lang=lang)
+            written = [str(out / "trend.xlsx")] + [str(c.png_path) for c in charts]
     if json_out:
         d = res.to_dict()
         if written:
@@ -93,6 +95,7 @@ def score(
     na: NaOpt = None,
     confidence: ConfOpt = 0.95,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Weighted evaluation scores (测评) per district and for the city, per aspect and overall, with a league table.
 
@@ -112,8 +115,9 @@ def score(
     from report.score import project_scores
 
     project = open_project(dir)
-    res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
-                         na_policy=na.strip().lower() if na else None)
+    with progress_shown(json_out=json_out, quiet=quiet):
+        res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
+                             na_policy=na.strip().lower() if na else None)
     if json_out:
         _echo_json(res.to_dict())
         return
@@ -130,6 +134,7 @@ def ledger(
     update: Annotated[Optional[Path], typer.Option(
         "--update", help="Store the analysts' edits of a ledger spreadsheet (unit, deadline, status, measures, note).")] = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """The rectification ledger (整改台账): items proposed from the data, verified on the next wave.
 
@@ -167,7 +172,8 @@ def ledger(
         if out is not None:
             typer.echo(f"wrote {out}")
         return
-    run = project_ledger(project, wave, out=out)
+    with progress_shown(json_out=json_out, quiet=quiet):
+        run = project_ledger(project, wave, out=out)
     if json_out:
         _echo_json(run.to_dict())
         return
@@ -184,6 +190,7 @@ def brief(
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Folder for brief_<wave>.html/.docx/.pdf (default: the current folder).")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="Issuing office on the masthead (default: 市文明办).")] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """The brief for the weekly/monthly meeting (工作简报): one or two pages in 公文 style.
 
@@ -202,7 +209,8 @@ def brief(
     from report.brief import brief_lines, build_brief
 
     project = open_project(dir)
-    b = build_brief(project, wave, org=org)
+    with progress_shown(quiet=quiet):
+        b = build_brief(project, wave, org=org)
     if not format:
         for line in brief_lines(b):
             typer.echo(line)

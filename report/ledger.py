@@ -27,6 +27,7 @@ from analysis.combine import vs_whole
 from analysis.ledger import (IMPROVED, NO_DATA, UNCHANGED, WORSE, Evidence, MeasureStat, Proposal, below_target,
                              declines, district_gaps, hot_issues, verify)
 from survey.errors import MinyiError
+from survey.progress import stage
 from survey.ledger import (COLUMNS, VERIFIED, LedgerItem, LedgerRow, LedgerSettings, LedgerStore, ledger_settings,
                            read_ledger_edits, write_ledger_xlsx)
 from survey.owners import responsible_units
@@ -115,17 +116,19 @@ def wave_findings(project: Project, wave: str, *, result: Optional[dict] = None,
         wanted = [(ind["id"], headline(kinds[ind["id"]])) for ind in res["indicators"] if ind.get(headline(kinds[ind["id"]]))]
         cols = [(k, m) for sid, m in wanted for k in sources[sid]["items"]]
         wi = wave_items(project, wave, cols)
-        for sid, m in wanted:
-            comb = wi.means.combine(wi.coef(sources[sid]["items"], m), confidence=confidence)
-            for g, label in enumerate(wi.districts, start=1):
-                ds = districts.get((sid, m, label))
-                if ds is None or ds.n < min_cell or comb.n[g] < min_cell:
-                    continue
-                d = vs_whole(comb, g, confidence=confidence, label=f"{label} − 全市")
-                scale = 100.0 if m == "rate" else 1.0  # item columns are 0–100
-                d = replace(d, estimate=d.estimate / scale, se=d.se / scale, ci_low=d.ci_low / scale, ci_high=d.ci_high / scale,
-                       a=d.a / scale, b=d.b / scale)
-                tests.append((ds, city[(sid, m)], d))
+        with stage("districts against the city", total=len(wanted)) as advance:
+            for sid, m in wanted:
+                comb = wi.means.combine(wi.coef(sources[sid]["items"], m), confidence=confidence)
+                for g, label in enumerate(wi.districts, start=1):
+                    ds = districts.get((sid, m, label))
+                    if ds is None or ds.n < min_cell or comb.n[g] < min_cell:
+                        continue
+                    d = vs_whole(comb, g, confidence=confidence, label=f"{label} − 全市")
+                    scale = 100.0 if m == "rate" else 1.0  # item columns are 0–100
+                    d = replace(d, estimate=d.estimate / scale, se=d.se / scale, ci_low=d.ci_low / scale,
+                                ci_high=d.ci_high / scale, a=d.a / scale, b=d.b / scale)
+                    tests.append((ds, city[(sid, m)], d))
+                advance(1)
     return WaveFindings(wave, city, districts, hot, tests, res)
 
 

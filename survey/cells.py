@@ -147,20 +147,20 @@ def _maybe_changed(values, fmt: str):
     return values[hit]
 
 
-def csv_text(df, *, sep: str = ",", neutralize: bool = True) -> str:
+def csv_text(df, *, sep: str = ",", neutralize: bool = True, progress=None) -> str:
     """The CSV text of ``df`` (header + rows): formulas neutralised, every field that holds CR, LF, the quote
     or the delimiter quoted (csv module, RFC 4180 ``\\r\\n`` line ends), missing values empty."""
     buf = io.BytesIO()
-    write_csv_text(df, buf, sep=sep, neutralize=neutralize)
+    write_csv_text(df, buf, sep=sep, neutralize=neutralize, progress=progress)
     return buf.getvalue().decode("utf-8")
 
 
-def write_csv_text(df, stream, *, sep: str = ",", neutralize: bool = True) -> None:
+def write_csv_text(df, stream, *, sep: str = ",", neutralize: bool = True, progress=None) -> None:
     """:func:`csv_text` written in UTF-8 to the binary ``stream``, a block of rows at a time
-    (:mod:`survey.csvfile`)."""
+    (:mod:`survey.csvfile`; ``progress(rows)`` after each)."""
     from .csvfile import write_csv
 
-    write_csv(safe_frame(df, "csv") if neutralize else df, stream, sep=sep)
+    write_csv(safe_frame(df, "csv") if neutralize else df, stream, sep=sep, progress=progress)
 
 
 def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
@@ -189,9 +189,9 @@ def set_cell(ws, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def write_xlsx_frame(df, path, sheet: Optional[str] = None) -> None:
+def write_xlsx_frame(df, path, sheet: Optional[str] = None, progress=None) -> None:
     """Write ``df`` to an .xlsx file (one sheet, a bold header row) with every text cell and header made
-    safe; missing values are empty cells.
+    safe; missing values are empty cells; ``progress(rows)`` every 10,000 rows.
 
     openpyxl's write-only workbook streams the rows to the file (lxml), where ``DataFrame.to_excel``
     builds every cell as an object first: 100,000 × 207 cells took 258 s and 6.9 GB that way, about a
@@ -220,6 +220,10 @@ def write_xlsx_frame(df, path, sheet: Optional[str] = None) -> None:
         if s.dtype.kind in "fO":  # a NaN left in an object column: an empty cell too
             v = [None if isinstance(x, float) and math.isnan(x) else x for x in v]
         columns.append(v)
-    for row in zip(*columns):
+    for i, row in enumerate(zip(*columns), start=1):
         ws.append(row)
+        if progress is not None and not i % 10_000:
+            progress(10_000)
+    if progress is not None and len(frame) % 10_000:
+        progress(len(frame) % 10_000)
     wb.save(path)

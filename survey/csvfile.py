@@ -101,10 +101,10 @@ def _header(columns, sep: str) -> str:
     return sep.join(out)
 
 
-def write_csv(df, stream: BinaryIO, *, sep: str = ",") -> None:
+def write_csv(df, stream: BinaryIO, *, sep: str = ",", progress: Optional[Callable[[int], None]] = None) -> None:
     """Write ``df`` to the binary ``stream`` as pandas' ``to_csv`` (module docstring) in UTF-8, lines ending
     ``\\r\\n``, :data:`BLOCK_ROWS` rows at a time: each block's lines are joined in Arrow and its text
-    buffer written as it is."""
+    buffer written as it is; ``progress(rows)`` after each block."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -114,6 +114,8 @@ def write_csv(df, stream: BinaryIO, *, sep: str = ",") -> None:
         df.to_csv(text, index=False, sep=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         text.flush()
         text.detach()
+        if progress is not None:
+            progress(len(df))
         return
     stream.write((_header(df.columns, sep) + "\r\n").encode("utf-8"))
     lone = len(writers) == 1
@@ -130,3 +132,5 @@ def write_csv(df, stream: BinaryIO, *, sep: str = ",") -> None:
         lines = pc.binary_join_element_wise(lines, nothing, eol)  # each line and its end, one buffer
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64, count=len(lines) + 1, offset=8 * lines.offset)
         stream.write(memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])])
+        if progress is not None:
+            progress(b - a)

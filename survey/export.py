@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
+from .progress import stage
 from .cells import csv_text, safe_frame, write_csv_text, write_xlsx_frame
 from .errors import MinyiError
 
@@ -66,11 +67,12 @@ def json_safe(obj):
     return obj
 
 
-def write_csv_file(df: pd.DataFrame, path: Path, *, sep: str = ",") -> None:
-    """``df`` as CSV (UTF-8 with BOM, :func:`survey.cells.csv_text`) into ``path``, a block of rows at a time."""
+def write_csv_file(df: pd.DataFrame, path: Path, *, sep: str = ",", progress=None) -> None:
+    """``df`` as CSV (UTF-8 with BOM, :func:`survey.cells.csv_text`) into ``path``, a block of rows at a time
+    (``progress(rows)`` after each)."""
     with open(path, "wb") as fh:
         fh.write(codecs.BOM_UTF8)
-        write_csv_text(df, fh, sep=sep)
+        write_csv_text(df, fh, sep=sep, progress=progress)
 
 
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
@@ -182,14 +184,22 @@ def export_project(project, *, format: str = "csv", labels: bool = False, wave: 
         raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded)
+    counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them
+    with stage(f"writing {Path(out).name if out is not None else 'the CSV'}", total=len(df) if counted else None,
+               unit="rows" if counted else "") as advance:
+        return _write(df, format, out, value_labels, var_labels, advance)
+
+
+def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dict, var_labels: dict,
+           advance) -> Optional[str]:
     if format == "csv":
         if out is None:
-            return csv_text(df)
-        atomic_write(Path(out), lambda tmp: write_csv_file(df, tmp))
+            return csv_text(df, progress=advance)
+        atomic_write(Path(out), lambda tmp: write_csv_file(df, tmp, progress=advance))
         return None
     out = Path(out)
     if format == "xlsx":
-        atomic_write(out, lambda tmp: write_xlsx_frame(df, tmp))
+        atomic_write(out, lambda tmp: write_xlsx_frame(df, tmp, progress=advance))
     elif format == "parquet":
         atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     else:

@@ -115,3 +115,27 @@ def test_the_native_import_shows_the_mb_read(tmp_path, capsys, monkeypatch):
     err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
     frames = [f for f in err.split("\r") if f"reading {csv.name}" in f]
     assert any(f"/{round(size)} " in f for f in frames), frames
+
+
+def test_export_and_ledger_count_on_the_display(tmp_path, capsys):
+    """survey export counts the rows it writes ("writing x.csv (rows) k/N"); the ledger counts the
+    indicators whose districts it tests against the city."""
+    from report.ledger import wave_findings
+    from survey.export import export_project
+    from survey.qload import bundled_path
+    from survey.simulate import simulate, write_csv
+    from survey.store import Project
+
+    p = Project.create(tmp_path / "p", bundled_path())
+    csv = tmp_path / "r.csv"
+    write_csv(simulate(p.questionnaire, 3000, seed=5), csv)
+    p.import_file(csv)
+    with progress.shown(True, delay=0.0):
+        time.sleep(0.2)
+        export_project(p, out=tmp_path / "x.csv")
+        wave_findings(p, "default")
+        time.sleep(0.2)
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    n = len((tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()) - 1
+    assert "writing x.csv (rows)" in err and re.search(rf"\b\d+/{n}\b", err), err[-2000:]
+    assert re.search(r"districts against the city .*\b\d+/\d+\b", err)

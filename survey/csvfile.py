@@ -4,8 +4,8 @@ quoting=csv.QUOTE_MINIMAL, lineterminator="\\r\\n")`` writes, built column by co
 pandas formats a nullable-integer column cell by cell in Python (about 50 s for the 1,000,000 × 207
 export of the benchmark project) and returns the whole text as one string (a further 3 GB).  Here each
 column becomes an Arrow string array of its CSV fields in vectorised steps, a row's fields are joined by
-``pyarrow.compute.binary_join_element_wise``, and the rows are written a block at a time, so the
-export takes seconds and holds one block of text.
+``pyarrow.compute.binary_join_element_wise``, and the rows are written a block at a time: the whole
+``survey export`` of that project takes 19 s instead of 64 s, and holds one block of text.
 
 The fields, as pandas (Python's ``csv`` module, QUOTE_MINIMAL) writes them:
 
@@ -15,8 +15,8 @@ The fields, as pandas (Python's ``csv`` module, QUOTE_MINIMAL) writes them:
   inner quotes doubled when it holds the delimiter, a quote, CR or LF; missing: empty;
 * a frame of one column: an empty field is written ``""`` (the ``csv`` module quotes a lone empty field).
 
-Any other column (dates, booleans, categories, objects of mixed types) and any frame with none of the
-above is written by pandas itself (:func:`write_csv` falls back), so the text is always pandas' text;
+A frame with any other column (dates, booleans, categories, objects of mixed types), or with no column,
+is written by pandas itself (:func:`write_csv` falls back), so the text is always pandas' text;
 ``tests/test_csvfile.py`` compares the two on hostile frames.  Formula neutralisation is the caller's
 (:func:`survey.cells.csv_text`).
 """
@@ -61,7 +61,7 @@ def _column_writer(s, sep: str) -> Optional[Callable[[int, int], object]]:
         lo, hi = mm["min"], mm["max"]
         if lo is None:  # every value missing
             return lambda a, b: pa.nulls(b - a, pa.large_string())
-        if hi - lo < 4096:
+        if hi - lo < 4096 and -2**62 < lo and hi < 2**62:  # (int64 arithmetic below)
             table = pa.array([str(v) for v in range(lo, hi + 1)], pa.large_string())
             return lambda a, b: pc.take(table, pc.subtract(pa.array(s.iloc[a:b]).cast(pa.int64()), lo))
         return lambda a, b: pc.cast(pa.array(s.iloc[a:b]), pa.large_string())  # masked arrays: Arrow nulls

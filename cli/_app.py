@@ -68,6 +68,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     allow_section_worker()  # some analysis sections in a forked copy of the command (report/section_worker.py)
     keep_freed_memory()  # column-sized arrays reuse freed memory instead of new pages (survey/allocator.py)
     try:
+        if any("\x00" in str(a) for a in (sys.argv[1:] if argv is None else argv)):
+            # no file name, option or value can hold one (the OS refuses it as "embedded null byte")
+            raise MinyiError.of("bad-option", reason="an argument holds a NUL character (\\x00); remove it")
         rc = app(args=argv, standalone_mode=False)
     except MinyiError as e:
         for p in e.problems:

@@ -183,3 +183,12 @@ def test_file_too_large_is_one_message(world, argv):
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
     assert "File too large" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+@pytest.mark.parametrize("argv", [["validate", "\x00"], ["export", "{p}", "--wave", "w\x001"], ["status", "{p}\x00"]])
+def test_a_nul_character_in_an_argument_is_a_usage_error(world, capfd, argv):
+    """No path or value can hold NUL (the OS raises "embedded null byte"): exit 2 with one line, found by
+    the fuzz above (``survey validate '\\x00'`` was an internal error)."""
+    code, out, err = _run([a.format(p=world / "p", d=world) for a in argv], capfd)
+    _clean(code, err)
+    assert code == 2 and "NUL character" in err and len(err.strip().splitlines()) == 1, err

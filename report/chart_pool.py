@@ -171,8 +171,10 @@ def pending(*values) -> list[Pending]:
 
 def counted(charts: list[Pending], done: Callable[[float], None]) -> None:
     """Call ``done(1)`` as each chart in ``charts`` is finished, in the order the workers finish them (the
-    report's progress: "drawing charts 12/40"); returns when all are.  A chart the pool could not draw is
-    counted here too: :func:`collect` draws it, or raises its error, afterwards."""
+    report's progress: "drawing the charts 12/40"); returns when all are.  A chart the pool could not draw
+    is counted here too: :func:`collect` draws it, or raises its error, afterwards."""
+    if not charts:
+        return
     left = [len(charts)]
     lock = threading.Lock()
     finished = threading.Event()
@@ -186,8 +188,6 @@ def counted(charts: list[Pending], done: Callable[[float], None]) -> None:
                 if not left[0]:
                     finished.set()
 
-    if not charts:
-        return
     for c in charts:
         c.future.add_done_callback(one)
     finished.wait()  # not concurrent.futures.wait: a Future's waiters wake before its callbacks have run

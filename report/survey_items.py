@@ -71,8 +71,7 @@ def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tupl
     return data, des
 
 
-def item_codes(spec: ItemSpec, codes: np.ndarray, vals: np.ndarray, measure: str,
-               na_policy: str) -> tuple[np.ndarray, np.ndarray]:
+def item_codes(spec: ItemSpec, vals: np.ndarray, measure: str, na_policy: str) -> tuple[np.ndarray, np.ndarray]:
     """(value 0–100, valid) per distinct answer of one item column (module docstring), given the
     column's distinct answers ``vals`` (:func:`analysis.domains.code_values`): the item's valid
     answers and values as :meth:`analysis.indicators.ItemSpec.code_tables` gives them to the
@@ -116,6 +115,6 @@ def wave_items(project: Project, wave: str, columns: Sequence[tuple[str, str]], 
         if key not in coded:
             coded[key] = code_values(float_column(frame, key))
         codes, vals = coded[key]
-        items.append((codes, *item_codes(specs[key], codes, vals, measure, na)))
+        items.append((codes, *item_codes(specs[key], vals, measure, na)))
     groups, labels = district_codes(project, frame)
     return WaveItems(des, cols, ItemMeans.coded(des, items, groups, len(labels)), labels, len(frame))

@@ -24,7 +24,6 @@ exported text column whose values look like phone / ID-card / IP values is dropp
 from __future__ import annotations
 
 import codecs
-
 import re
 from pathlib import Path
 from typing import Optional
@@ -33,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_write
-from .progress import stage
 from .cells import csv_text, safe_frame, write_csv_text, write_xlsx_frame
 from .errors import MinyiError
+from .progress import stage
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
 FORMATS = ("csv", "xlsx", "sav", "parquet")

@@ -197,8 +197,12 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
     if h:  # count physical lines of the title rows (they may hold quoted newlines: rare, handled by csv)
         skip = h
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False, na_values=[""],
-                         skip_blank_lines=False, skiprows=skip, engine="c", quotechar='"')
+        # the parser is given UTF-8 bytes, not the text: pandas reads a text buffer through a wrapper whose
+        # left-over bytes are copied again on every read, which grows with each non-ASCII character
+        # (a 问卷星 export of 100,000 rows × 126 columns: 16.6 s against 2.4 s, the same frame)
+        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), sep=delim, dtype=str, keep_default_na=False,
+                         na_values=[""], skip_blank_lines=False, skiprows=skip, engine="c", quotechar='"',
+                         encoding="utf-8")
     except pd.errors.EmptyDataError:
         raise MinyiError.of("file-empty", file=path)
     except (pd.errors.ParserError, ValueError, csv.Error, IndexError, OverflowError) as e:

@@ -55,12 +55,16 @@ class _Converter:
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
-        """Record ``code`` for the rows in ``mask``; ``target`` is the native column the cell was meant for
-        (default: the question id), so row validation can skip problems that only follow from this one."""
+        """Record ``code`` for the rows in ``mask``; ``values``: the column's cells (a Series or an array);
+        ``target`` is the native column the cell was meant for (default: the question id), so row validation
+        can skip problems that only follow from this one."""
         idx = np.flatnonzero(mask)
         if not idx.size:
             return
-        vals = [None if v is None or v is pd.NA else str(v) for v in np.asarray(values, dtype=object)[idx]]
+        # only the flagged cells are converted (a Series of text: not the whole column, once per column)
+        picked = (values.iloc[idx].to_numpy(dtype=object, na_value=None) if isinstance(values, pd.Series)
+                  else np.asarray(values, dtype=object)[idx])
+        vals = [None if v is None or v is pd.NA else str(v) for v in picked]
         cache: dict = {}
         msgs = []
         for v in vals:  # one message per distinct value
@@ -128,7 +132,7 @@ class _Converter:
         if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
             codes = spss.codes_by_value(self, qq, c, s, codes)
         unknown = s.notna().to_numpy() & np.isnan(codes)
-        self.bad(unknown, c, s.to_numpy(dtype=object, na_value=None), "unknown-option", target=target, qid=qq.id,
+        self.bad(unknown, c, s, "unknown-option", target=target, qid=qq.id,
                  choices=self.choices_hint(qq))
         return codes
 
@@ -235,7 +239,7 @@ class _Converter:
             c = whole[0] if whole else cols[0][0]
             s = self.values(c)
             x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
-            self.bad(s.notna().to_numpy() & np.isnan(x), c, s.to_numpy(dtype=object, na_value=None), "not-a-number", qid=qq.id)
+            self.bad(s.notna().to_numpy() & np.isnan(x), c, s, "not-a-number", qid=qq.id)
             data[qq.id] = x
             return
         if qq.type == "text":

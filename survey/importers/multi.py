@@ -78,7 +78,7 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
             else:  # ranking: rank per option; 0 / -3 / blank = not ranked
                 x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
                 badm = present & np.isnan(x)
-                conv.bad(badm, c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+                conv.bad(badm, c, s, "rank-invalid", qid=qq.id,
                          reason="a rank must be a whole number", k=qq.k or k)
                 x = np.where(x <= 0, np.nan, x)
                 asked |= present | skipped
@@ -163,7 +163,7 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
     j = R["j"].to_numpy(dtype=float)
     M[rows[ok], j[ok].astype(int)] = 1.0 if qq.type == "multiple" else R["pos"].to_numpy(dtype=float)[ok]
     if qq.type == "ranking" and len(dup_u):
-        conv.bad(np.isin(codes, dup_u), c, s.to_numpy(dtype=object, na_value=None), "rank-invalid", qid=qq.id,
+        conv.bad(np.isin(codes, dup_u), c, s, "rank-invalid", qid=qq.id,
                  reason="the same option is ranked twice", k=qq.k or len(qq.options))
     oth = R.loc[ok & R["other"].notna().to_numpy()].drop_duplicates("r")
     if len(oth):

@@ -38,7 +38,8 @@ def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) 
     lk = option_lookup(qq, extra)
     mapping: dict = {}
     other: dict = {}
-    for u in pd.unique(s.dropna()):  # distinct values only, never per respondent
+    pos, uniq = pd.factorize(s, use_na_sentinel=True)  # each cell's distinct value (-1: missing)
+    for u in uniq:  # distinct values only, never per respondent
         key = str(u)
         nk = norm_text(key)
         hit = lk.get(key, lk.get(nk, lk.get(nk.lower())))
@@ -59,8 +60,8 @@ def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) 
                     other[key] = mo.group(2).strip()
         if hit is not None:
             mapping[key] = hit
-    out = s.map(mapping, na_action="ignore").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    return out, other
+    code = np.array([mapping.get(str(u), np.nan) for u in uniq] + [np.nan], dtype=float)
+    return code[pos], other  # pos −1 takes the NaN at the end
 
 
 def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:

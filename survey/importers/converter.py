@@ -22,7 +22,7 @@ from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
 from .options import map_option_values, option_lookup, scores_as_codes
 from .registry import LAYOUTS
-from .text import EMPTY_VALUES, norm_series, norm_text, parse_duration, parse_times
+from .text import EMPTY_VALUES, as_string, norm_series, norm_text, parse_duration, parse_times
 
 
 class _Converter:
@@ -91,7 +91,7 @@ class _Converter:
     # -- values
     def values(self, c: str) -> pd.Series:
         """Cells of column ``c`` as stripped strings; not-asked/empty markers → <NA>."""
-        s = self.df[c].astype("string").str.strip()
+        s = as_string(self.df[c]).str.strip()
         return s.where(~s.isin(self.skip), pd.NA)
 
     def labelled(self, c: str, s: pd.Series) -> pd.Series:

@@ -44,6 +44,14 @@ def test_bench_project_runs_every_command_and_fits_the_exponents(tmp_path):
         assert f"fitted exponent of {key}:" in out
 
 
+def test_bench_import_layouts_runs_both_imports_and_fits_the_exponents(tmp_path):
+    out = _bench("bench_import_layouts.py", "--sizes", "300,600", "--repeat", 1, "--work", tmp_path)
+    assert out.count("import 问卷星") == 2 and out.count("import native CSV of the same answers") == 2
+    for key in ("wjx", "read", "native"):
+        assert f"fitted exponent of {key}:" in out
+    assert not list(tmp_path.glob("layouts_*"))  # its projects went with the run
+
+
 def test_bench_serve_runs_and_loses_nothing(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

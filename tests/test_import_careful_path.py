@@ -1,0 +1,117 @@
+"""The careful import path (问卷星 / 腾讯 / Kobo files, CSV data files) against independent references.
+
+* A 问卷星 按文本 export of simulated answers (benchmarks/wjx_file.py: labels, ``┋``-joined multiple choices
+  with ``其他〖…〗``, ``→``-joined rankings, ``(跳过)``, ``(空)``) imports to exactly the answers of the same
+  simulation imported from minyi's native CSV, which takes the other reader (typed pyarrow columns).
+* The column conversions that work on distinct values (``as_string``, ``map_option_values``) equal pandas'
+  per-cell ``astype("string")`` and a per-cell lookup, on generated columns.
+* The text reader gives the parser UTF-8 bytes: the frame equals Python's ``csv`` module on the decoded text.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from survey.importers.options import map_option_values, option_lookup
+from survey.importers.text import as_string, norm_text
+from survey.qload import bundled_path, load_questionnaire
+from survey.simulate import simulate, write_csv
+from survey.store import Project
+from survey.tabular import read_text_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _wjx_module():
+    spec = importlib.util.spec_from_file_location("wjx_file", ROOT / "benchmarks" / "wjx_file.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    q = load_questionnaire(bundled_path())
+    frame = simulate(q, 3000, seed=5)
+    d = tmp_path_factory.mktemp("careful")
+    write_csv(frame, d / "native.csv")
+    _wjx_module().write_wjx(frame, q, d / "wjx.csv")
+    out = {}
+    for name in ("native", "wjx"):
+        p = Project.create(d / f"p_{name}", bundled_path())
+        s = p.import_file(d / f"{name}.csv", wave="w")
+        out[name] = (s, p.responses("w")[0])
+    return q, out
+
+
+def test_wjx_export_imports_to_the_same_answers_as_the_native_file(imported):
+    q, out = imported
+    (sn, a), (sw, b) = out["native"], out["wjx"]
+    assert (sn.format, sw.format) == ("native", "wjx")
+    assert sn.accepted == sw.accepted == 3000 and sw.quarantined == 0
+    for c in q.columns(meta=False):  # every question column, other-texts included
+        pd.testing.assert_series_equal(a[c].reset_index(drop=True), b[c].reset_index(drop=True), check_names=False)
+    assert a["submitted_at"].tolist() == b["submitted_at"].tolist()
+    assert np.array_equal(np.floor(a["duration_sec"].to_numpy()), b["duration_sec"].to_numpy())  # "268秒": whole seconds
+
+
+_cells = st.one_of(st.none(), st.just(np.nan), st.text(alphabet=" 满意一般ab1２.〖〗\t", max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_cells, max_size=40))
+def test_as_string_equals_pandas_astype(values):
+    s = pd.Series(values, dtype=object, index=np.arange(len(values)) + 7, name="c")
+    pd.testing.assert_series_equal(as_string(s), s.astype("string"))
+
+
+def test_as_string_of_numbers_falls_back_to_pandas():
+    s = pd.Series([1, 2.5, None, "x"], dtype=object)
+    pd.testing.assert_series_equal(as_string(s), s.astype("string"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["1", "2", "5", "1.0", "２", " 满意", "满意", "非常满意",
+                                                         "其他〖楼道〗", "〖只写了字〗", "abc", "99", "不了解", "一般"])),
+                max_size=40))
+def test_option_codes_equal_a_per_cell_lookup(cells):
+    qq = load_questionnaire(bundled_path()).question("L1")  # 非常满意 … 不了解
+    s = pd.Series(cells, dtype="string")
+    codes, other = map_option_values(qq, s)
+    lk = option_lookup(qq)
+
+    def one(v):  # the rules of map_option_values, cell by cell
+        if v is None:
+            return np.nan
+        nk = norm_text(v)
+        hit = lk.get(v, lk.get(nk, lk.get(nk.lower())))
+        if hit is None and nk.replace(".", "", 1).isdigit() and float(nk).is_integer():
+            hit = lk.get(str(int(float(nk))))
+        if hit is None and v in other:
+            hit = lk.get(norm_text(v.split("〖")[0]))
+        return np.nan if hit is None else hit
+
+    expected = np.array([one(v) for v in cells], dtype=float)
+    assert np.array_equal(codes, expected, equal_nan=True)
+
+
+def test_text_reader_equals_the_csv_module_on_chinese_text():
+    rows = [["编号", "意见", "区县", "评价", "备注"]]
+    rng = np.random.default_rng(3)
+    words = ["满意", "很好，\"非常\"好", "环境\n卫生", "", "交通拥堵；停车难", "a,b", "  空格  ", "NA", "null", "#N/A"]
+    for i in range(500):
+        rows.append([str(i)] + [words[k] for k in rng.integers(0, len(words), 4)])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    raw = read_text_table(buf.getvalue(), "t.csv")
+    expected = pd.DataFrame([[v if v != "" else None for v in r] for r in rows[1:]], columns=rows[0], dtype=object)
+    pd.testing.assert_frame_equal(raw.frame, expected)

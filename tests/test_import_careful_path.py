@@ -115,3 +115,14 @@ def test_text_reader_equals_the_csv_module_on_chinese_text():
     raw = read_text_table(buf.getvalue(), "t.csv")
     expected = pd.DataFrame([[v if v != "" else None for v in r] for r in rows[1:]], columns=rows[0], dtype=object)
     pd.testing.assert_frame_equal(raw.frame, expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["268秒", "4分28秒", "1小时2分", "00:04:28", "1:02:03", "268",
+                                                         "268.5", "２６８秒", " 30 秒", "abc", "", "5min"])),
+                max_size=30))
+def test_durations_by_distinct_value_equal_the_whole_column(cells):
+    from survey.importers.text import _duration_seconds, parse_duration
+
+    s = pd.Series(cells, dtype=object)
+    assert np.array_equal(parse_duration(s), _duration_seconds(s.astype("string")), equal_nan=True)

@@ -113,7 +113,8 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
     s = conv.labelled(c, conv.values(c))
     present = s.notna().to_numpy()
     if qq.type == "multiple":
-        M[present] = np.nan_to_num(M[present], nan=0.0)
+        odd = present[:, None] & ~np.isfinite(M)  # nan_to_num of the answered rows, only where it changes a value
+        M[odd] = np.nan_to_num(M[odd], nan=0.0)
     codes, uniq = pd.factorize(s)
     if not len(uniq):
         return

@@ -46,8 +46,15 @@ def title_key(s: str) -> str:
 
 
 def parse_duration(s: pd.Series) -> np.ndarray:
-    """Seconds from ``268秒``, ``4分28秒``, ``1小时2分``, ``00:04:28``, ``268`` or ``268.5`` (vectorised)."""
-    t = norm_series(s.astype("string"))
+    """Seconds from ``268秒``, ``4分28秒``, ``1小时2分``, ``00:04:28``, ``268`` or ``268.5`` (vectorised), each
+    distinct value parsed once."""
+    pos, uniq = pd.factorize(s.astype("string"), use_na_sentinel=True)
+    secs = _duration_seconds(pd.Series(np.asarray(uniq, dtype=object), dtype="string"))
+    return np.append(secs, np.nan)[pos]  # pos −1 (missing) takes the NaN at the end
+
+
+def _duration_seconds(s: pd.Series) -> np.ndarray:
+    t = norm_series(s)
     num = pd.to_numeric(t, errors="coerce").to_numpy(float)
     m = t.str.extract(r"^(?:(\d+(?:\.\d+)?)(?:小时|时|h))?(?:(\d+(?:\.\d+)?)(?:分钟|分|min|m))?"
                       r"(?:(\d+(?:\.\d+)?)(?:秒钟|秒|s|sec))?$")

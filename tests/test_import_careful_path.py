@@ -126,3 +126,31 @@ def test_durations_by_distinct_value_equal_the_whole_column(cells):
 
     s = pd.Series(cells, dtype=object)
     assert np.array_equal(parse_duration(s), _duration_seconds(s.astype("string")), equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["wjx_by_text.xlsx", "generic_title_rows.xlsx", "wjx_by_code.sav", "generic_labels.sav"])
+def test_isolated_readers_return_the_frame_they_read(name):
+    """The Excel and SPSS readers run in a child and send their table back packed as Arrow arrays
+    (tabular._packed): the frame that arrives equals the one read in this process, cell for cell."""
+    from survey.limits import Limits
+    from survey.tabular import RawTable, _packed, _read_excel, _read_sav, _unpacked, read_excel_table, read_sav_table
+
+    path = ROOT / "tests" / "data" / name
+    if name.endswith(".sav"):
+        here, there = _read_sav(str(path)), read_sav_table(path)
+    else:
+        here, there = _read_excel(str(path), None, "xlsx", dict(Limits().values)), read_excel_table(path)
+    pd.testing.assert_frame_equal(there.frame, here.frame)
+    assert (there.kind, there.detail, there.header_line, there.var_labels, there.value_labels) == \
+           (here.kind, here.detail, here.header_line, here.var_labels, here.value_labels)
+    packed = _packed(lambda: here)
+    # the Excel reader's Python strings travel as Arrow arrays; pandas' own string columns (SPSS) as they are
+    assert isinstance(packed, RawTable) == name.endswith(".sav")
+    pd.testing.assert_frame_equal(_unpacked(packed).frame, here.frame)
+
+
+def test_a_column_that_is_not_text_travels_as_it_is():
+    from survey.tabular import RawTable, _packed, _unpacked
+
+    raw = RawTable(pd.DataFrame({"a": ["x", None], "b": [1.5, 2.0]}, dtype=object), "sav", "t")
+    assert _packed(lambda: raw) is raw and _unpacked(raw) is raw

@@ -305,7 +305,9 @@ def absorbed_records(cells, ncols: int, delim: str = ","):
 
 def record_line(text_or_path, row_index: int, delim: str = ",", skip_lines: int = 0, encoding: str = "utf-8") -> int:
     """The physical line (1-based) where data row ``row_index`` (0-based, after the header) starts."""
-    fh = io.StringIO(text_or_path) if isinstance(text_or_path, str) else open(text_or_path, encoding=encoding,
+    # newline="": the csv module sees every line end (\r\n, \r, \n) as pandas' reader does; a bare \r in a
+    # text buffer that translates nothing was 'new-line character seen in unquoted field'
+    fh = io.StringIO(text_or_path, newline="") if isinstance(text_or_path, str) else open(text_or_path, encoding=encoding,
                                                                                 errors="replace", newline="")
     with fh:
         r = csv.reader(fh, delimiter=delim)
@@ -326,6 +328,12 @@ def check_absorbed_frame(df: pd.DataFrame, text: str, path: str, delim: str, ski
     quoted value can hold a line break, so a text without a quote has none; a column is looked at value
     by value only when its values, joined, hold a line break (one C-level search per column)."""
     if '"' not in text:
+        return
+    # every line end ends a record (title rows, the header, the rows): then no value holds a line break, and
+    # the values need not be looked at (one C-level count of the text instead of a pass over every cell);
+    # a value holding one makes more line ends than records, and the values are searched as below
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")  # \r\n, \r and \n each end one line
+    if ends == skip_lines + len(df) + (text[-1:] in ("\n", "\r")):
         return
 
     def cells():
@@ -358,7 +366,7 @@ def check_short_rows(text: str, path: str, delim: str, skip_records: int, ncols:
     silently.  Empty lines are not rows and are passed over.  All short rows are reported at once (the
     first :data:`SHORT_ROWS_SHOWN`).
     """
-    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)  # every line end, as pandas' reader (record_line)
     problems = []
     count = 0
     start = 1

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from survey.importers.options import map_option_values, option_lookup
@@ -154,3 +154,55 @@ def test_a_column_that_is_not_text_travels_as_it_is():
 
     raw = RawTable(pd.DataFrame({"a": ["x", None], "b": [1.5, 2.0]}, dtype=object), "sav", "t")
     assert _packed(lambda: raw) is raw and _unpacked(raw) is raw
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "满意", "x,y", "一\n二", "p\r\nq", "r\rs", 'say "hi"', "", "1,2,3,4,5,6"]),
+                         min_size=6, max_size=6), min_size=1, max_size=12),
+       st.sampled_from(["\n", "\r\n"]), st.booleans(), st.integers(0, 11))
+def test_line_break_precheck_decides_as_the_full_scan(rows, eol, stray, k):
+    """check_absorbed_frame skips the scan of the values when every line end ends a record: it raises exactly
+    when the scan of every value (absorbed_records over all cells) finds swallowed records."""
+    from survey.errors import MinyiError
+    from survey.tabular import absorbed_records, check_absorbed_frame
+
+    header = ["c1", "c2", "c3", "c4", "c5", "c6"]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=eol).writerows([header] + rows)
+    lines = buf.getvalue().split(eol)
+    if stray and k + 1 < len(lines) - 1:  # a quote opened in a last column …
+        lines[k + 1:] = ['a,a,a,a,a,"open'] + ["b,b,b,b,b,b"] * (len(lines) - k - 2) + ['"']
+        # … and closed by a stray quote at the end: the records between are swallowed
+    text = eol.join(lines)
+    try:
+        df = pd.read_csv(io.BytesIO(text.encode()), dtype=object, keep_default_na=False, na_values=[""],
+                         skip_blank_lines=False, engine="c", quotechar='"')
+    except (pd.errors.ParserError, ValueError):
+        return
+    df = df.where(df.notna(), None)
+    cells = ((i, c, v) for c in df.columns for i, v in enumerate(df[c]) if isinstance(v, str) and ("\n" in v or "\r" in v))
+    expected = absorbed_records(cells, df.shape[1]) is not None
+    try:
+        check_absorbed_frame(df, text, "t.csv", ",")
+        raised = False
+    except MinyiError:
+        raised = True
+    assert raised == expected
+    event(f"swallowed records: {expected}")
+
+
+@pytest.mark.parametrize("text, message", [
+    # a bare carriage return ends a line for pandas' reader: the row after it is short, and is named
+    ("c1,c2,c3,c4,c5,c6\na,a,a,a,a,r\rs\na,a,a,a,a,a\n", "t.csv:3: error: cannot read this line as a row"),
+    # … and a quote left open further down is reported with its line (was an internal error of the csv module)
+    ('c1,c2,c3,c4,c5,c6\na,a,a,a,a,r\rs\na,a,a,a,a,"open\nb,b,b,b,b,b\n"', "t.csv:4:c6: error: the quoted value"),
+])
+def test_bare_carriage_returns_are_line_ends_in_every_check(tmp_path, text, message):
+    import subprocess
+    import sys
+
+    (tmp_path / "t.csv").write_bytes(text.encode())
+    r = subprocess.run([sys.executable, "-m", "cli", "estimate", "t.csv", "--var", "c1", "--json"], cwd=tmp_path,
+                       capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.startswith(message) and "internal error" not in r.stderr, r.stderr

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_project import READ, compile_sources, ensure_csv, run, survey  # noqa: E402
+from bench_project import READ, _spread, compile_sources, ensure_csv, recorder, run, survey  # noqa: E402
 
 
 def ensure_wjx(n: int, work: Path) -> Path:
@@ -58,13 +58,7 @@ def measure(n: int, work: Path, repeat: int) -> dict:
 
     native, wjx = ensure_csv(n, work), ensure_wjx(n, work)
     proj = work / f"layouts_{n}"
-    runs: dict = {k: [] for k in KEYS}
-    rss: dict = {k: [] for k in KEYS}
-
-    def timed(key: str, cmd: list, env: dict | None = None) -> None:
-        wall, gb = run(cmd, env=env)
-        runs[key].append(wall)
-        rss[key].append(gb)
+    runs, rss, timed = recorder(KEYS)
 
     def imported(key: str, path: Path) -> None:
         if proj.exists():
@@ -83,11 +77,6 @@ def measure(n: int, work: Path, repeat: int) -> dict:
         r[k] = float(np.median(runs[k]))
         r[k + "_rss"] = max(rss[k])
     return r
-
-
-def _spread(r: dict, key: str) -> str:
-    t = r["runs"][key]
-    return f"{r[key]:5.1f} s" + (f" ({min(t):.1f}–{max(t):.1f})" if len(t) > 1 else "")
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -103,6 +104,20 @@ def ensure_csv(n: int, work: Path) -> Path:
     return path
 
 
+def recorder(keys) -> tuple[dict, dict, Callable]:
+    """``(runs, rss, timed)``: ``timed(key, cmd, env=None)`` runs ``cmd`` (:func:`run`) and appends its wall
+    time to ``runs[key]`` and its peak RSS to ``rss[key]``."""
+    runs: dict = {k: [] for k in keys}
+    rss: dict = {k: [] for k in keys}
+
+    def timed(key: str, cmd: list, env: dict | None = None) -> None:
+        wall, gb = run(cmd, env=env)
+        runs[key].append(wall)
+        rss[key].append(gb)
+
+    return runs, rss, timed
+
+
 REPEATED = ("read", "read_je", "import", "analyze1", "analyze2", "floor")  # measured --repeat times: medians
 
 
@@ -115,14 +130,7 @@ def measure(n: int, work: Path, spark: bool = False, repeat: int = 3) -> dict:
     q = load_questionnaire(bundled_path())
     items = ",".join(it.key for it in item_specs(q))
     codes = ",".join(str(o.code) for o in q.question(q.site_question).options)
-    runs: dict = {k: [] for k in REPEATED}
-    rss: dict = {k: [] for k in REPEATED}
-
-    def timed(key: str, cmd: list, env: dict | None = None) -> None:
-        wall, gb = run(cmd, env=env)
-        runs[key].append(wall)
-        rss[key].append(gb)
-
+    runs, rss, timed = recorder(REPEATED)
     for _ in range(repeat):  # each round: a new project, imported, analysed twice, and the floors beside
         if proj.exists():
             shutil.rmtree(proj)

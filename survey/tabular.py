@@ -263,7 +263,8 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
     df.columns = clean_headers(df.columns)
     df = df.astype(object).where(df.notna(), None)
     check_absorbed_frame(df, text, path, delim, skip)
-    check_short_rows(text, path, delim, skip, len(df.columns))
+    if len(df.columns) and df.iloc[:, -1].isna().any():  # a padded row has nothing in the last column
+        check_short_rows(text, path, delim, skip, len(df.columns))
     detail = f"{_ENC_NAMES.get(encoding, encoding)} text, {_DELIM_NAMES.get(delim, delim)}-delimited"
     if h:
         detail += f", header on line {h + 1} ({h} title row(s) above it skipped)"
@@ -364,7 +365,8 @@ def check_short_rows(text: str, path: str, delim: str, skip_records: int, ncols:
     pandas' C reader pads a short row with missing values without a word: a value lost in transit (or a
     line break inside an unquoted answer, which splits one record into two short ones) would change data
     silently.  Empty lines are not rows and are passed over.  All short rows are reported at once (the
-    first :data:`SHORT_ROWS_SHOWN`).
+    first :data:`SHORT_ROWS_SHOWN`).  :func:`read_text_table` calls it only when some row's last column is
+    empty: a row pandas padded always is (a 问卷星 export ends with an open answer, ``(空)`` when empty).
     """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)  # every line end, as pandas' reader (record_line)
     problems = []

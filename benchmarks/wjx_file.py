@@ -39,7 +39,10 @@ def _joined(parts: list[np.ndarray], sep: str) -> np.ndarray:
 def wjx_frame(frame: pd.DataFrame, q) -> pd.DataFrame:
     """The 问卷星 按文本 table of native-layout answers ``frame`` (e.g. :func:`survey.simulate.simulate`)."""
     n = len(frame)
-    text = lambda c: frame[c].astype("string").fillna("").to_numpy(dtype=object)  # noqa: E731
+
+    def text(c: str) -> np.ndarray:  # a text column, "" for an empty cell
+        return frame[c].astype("string").fillna("").to_numpy(dtype=object)
+
     cols: dict = {"序号": np.arange(1, n + 1).astype(str)}
     cols["提交答卷时间"] = pd.to_datetime(frame["submitted_at"]).dt.strftime("%Y/%-m/%-d %H:%M:%S").to_numpy(dtype=object)
     cols["所用时间"] = np.char.add(frame["duration_sec"].fillna(0).astype(int).to_numpy().astype(str), "秒")

@@ -261,7 +261,7 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
                                      "unquoted value; nothing was imported") from None
         raise _unreadable(path, f"not a valid {_DELIM_NAMES.get(delim, delim)}-delimited table ({msg})")
     df.columns = clean_headers(df.columns)
-    df = df.astype(object).where(df.notna(), None)
+    df = df.where(df.notna(), None)  # object columns (dtype=object above): None for an empty cell
     check_absorbed_frame(df, text, path, delim, skip)
     if len(df.columns) and df.iloc[:, -1].isna().any():  # a padded row has nothing in the last column
         check_short_rows(text, path, delim, skip, len(df.columns))

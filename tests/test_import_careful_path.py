@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -198,12 +201,9 @@ def test_line_break_precheck_decides_as_the_full_scan(rows, eol, stray, k):
     ('c1,c2,c3,c4,c5,c6\na,a,a,a,a,r\rs\na,a,a,a,a,"open\nb,b,b,b,b,b\n"', "t.csv:4:c6: error: the quoted value"),
 ])
 def test_bare_carriage_returns_are_line_ends_in_every_check(tmp_path, text, message):
-    import subprocess
-    import sys
-
     (tmp_path / "t.csv").write_bytes(text.encode())
     r = subprocess.run([sys.executable, "-m", "cli", "estimate", "t.csv", "--var", "c1", "--json"], cwd=tmp_path,
-                       capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert r.returncode == 1 and r.stdout == ""
     assert r.stderr.startswith(message) and "internal error" not in r.stderr, r.stderr
 

@@ -40,6 +40,11 @@ Where minyi deliberately differs from R (pinned by tests/test_ciprop_r_golden.py
   design effect taken as 1 (n_eff = n, the base: a design effect cannot be estimated from a
   sample in which the proportion is 0 or 1) and their df adjustment; the result's ``ci_method``
   (and ``--json``) says ``clopper-pearson``.  0 of 66 gives [0, 5.4 %] at 95 %.
+* **jeffreys at 0 or 1** — statsmodels' Jeffreys interval for 0 of n starts above 0 (Beta's α/2
+  quantile), so it does not contain the estimate; minyi sets that bound to 0 (and the upper bound to 1
+  for n of n), the modified Jeffreys interval of Brown, Cai & DasGupta (2001, Statistical Science 16,
+  §4.1.2). The other bound, and every interval with 0 < p < 1, equals statsmodels'
+  (tests/test_estimate_cli.py).
 * **asin** — R back-transforms ``sin(·)²`` without cutting the transformed interval, so when it
   crosses 0 (small p) R's lower bound exceeds p; minyi cuts it to [0, π/2] (the interval of the
   arcsine scale's range).  Identical to R whenever R's interval contains p.
@@ -143,6 +148,10 @@ def _jeffreys(p, se, n, df, confidence, n_rows, srs, **kw):
     with np.errstate(invalid="ignore"):
         lo = D.beta_ppf(alpha / 2, x + 0.5, m - x + 0.5)
         hi = D.beta_isf(alpha / 2, x + 0.5, m - x + 0.5)
+    # Brown, Cai & DasGupta (2001, §4.1.2): 0 at p = 0 and 1 at p = 1, so the interval holds the estimate
+    # (statsmodels leaves Beta's quantile there: 0 of 8 at 80 % gives [0.096 %, 15.1 %], without the 0)
+    lo = np.where(p <= 0, 0.0, lo)
+    hi = np.where(p >= 1, 1.0, hi)
     return lo, hi
 
 

@@ -100,3 +100,18 @@ def test_errors_are_one_message(data, tmp_path):
     assert r.returncode == 1 and "binary" in r.stderr and "Traceback" not in r.stderr
     r = _run(["estimate", str(path), "--var", "sat", "--df", "abc"])
     assert r.returncode == 2
+
+
+@pytest.mark.parametrize("count", [0, 3, 8])
+def test_jeffreys_holds_the_estimate_at_0_and_1(count):
+    """statsmodels' Jeffreys interval for 0 of 8 starts at Beta's quantile (0.096 % at 80 %), above the
+    estimate; minyi's bound there is 0 (and 1 for 8 of 8), the modified interval of Brown, Cai & DasGupta
+    (2001, §4.1.2). The other bound, and the whole interval inside (0, 1), are statsmodels'."""
+    from analysis.ci import proportion_ci
+
+    p = count / 8
+    lo, hi = proportion_ci(p, np.sqrt(p * (1 - p) / 8), 8, float("inf"), "jeffreys", 0.8, srs=True)
+    slo, shi = proportion_confint(count, 8, alpha=0.2, method="jeffreys")
+    assert float(lo) == (0.0 if count == 0 else pytest.approx(slo, rel=1e-12))
+    assert float(hi) == (1.0 if count == 8 else pytest.approx(shi, rel=1e-12))
+    assert lo <= p <= hi and (count in (0, 8) or slo > 0)

@@ -35,6 +35,8 @@ def _bounds(e, method):
 
 @SETTINGS
 @given(samples(), st.sampled_from(list(CI_METHODS)), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+@example(pd.DataFrame({"y": [False] * 8, "w": [1.0] * 8, "st": [0] * 8,  # Jeffreys at 0: found in a fresh clone
+                       "psu": ["0-0", "0-0", "0-1", "0-1", "0-2", "0-2", "0-3", "0-3"]}), "jeffreys", 0.8)
 def test_interval_contains_estimate(df, method, conf):
     d = Design.from_frame(df, weights="w", strata="st", psu="psu", lonely_psu="certainty")
     e = svyprop(d, df.y.to_numpy(), ci_method=method, confidence=conf, df=float("inf"))

@@ -53,6 +53,7 @@ def imported(tmp_path_factory):
         p = Project.create(d / f"p_{name}", bundled_path())
         s = p.import_file(d / f"{name}.csv", wave="w")
         out[name] = (s, p.responses("w")[0])
+    out["dir"] = d
     return q, out
 
 
@@ -65,6 +66,23 @@ def test_wjx_export_imports_to_the_same_answers_as_the_native_file(imported):
         pd.testing.assert_series_equal(a[c].reset_index(drop=True), b[c].reset_index(drop=True), check_names=False)
     assert a["submitted_at"].tolist() == b["submitted_at"].tolist()
     assert np.array_equal(np.floor(a["duration_sec"].to_numpy()), b["duration_sec"].to_numpy())  # "268秒": whole seconds
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\r"])
+def test_wjx_export_with_other_line_ends_imports_the_same_answers(imported, tmp_path, eol):
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR: the header check before parsing counted the whole
+    file as its first line (250,126 "columns", refused over the import_columns limit)."""
+    q, out = imported
+    src = out["dir"] / "wjx.csv"
+    text = src.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", eol.encode())
+    (tmp_path / "wjx.csv").write_bytes(text)
+    p = Project.create(tmp_path / "p", bundled_path())
+    s = p.import_file(tmp_path / "wjx.csv", wave="w")
+    assert (s.format, s.accepted, s.quarantined) == ("wjx", 3000, 0)
+    b = p.responses("w")[0]
+    for c in q.columns(meta=False):
+        pd.testing.assert_series_equal(out["wjx"][1][c].reset_index(drop=True), b[c].reset_index(drop=True),
+                                       check_names=False)
 
 
 _cells = st.one_of(st.none(), st.just(np.nan), st.text(alphabet=" 满意一般ab1２.〖〗\t", max_size=6))

@@ -539,10 +539,24 @@ def test_native_file_resaved_as_gbk_takes_the_careful_path(tmp_path):
     g = tmp_path / "native_gbk.csv"
     g.write_bytes(p.read_text(encoding="utf-8").encode("gb18030"))
     t = read_responses(g, Q)
-    assert t.format == "native" and "careful path" in t.format_reason
+    # said in the user's words, not pyarrow's ("In CSV column #19: CSV conversion error to string: …")
+    assert t.format == "native" and t.format_reason.endswith("read as GBK/GB18030 text, comma-delimited (not UTF-8)")
     for c in CODE_COLS:
         np.testing.assert_array_equal(t.frame[c].to_numpy(dtype=float), frame[c].to_numpy(dtype=float))
     assert _text(t.frame["Q6"]) == [v or None for v in _text(frame["Q6"])]  # empty text = no answer
+
+
+def test_native_file_with_a_label_in_a_code_column_says_which_column(tmp_path):
+    from survey.simulate import simulate, write_csv
+
+    frame = simulate(Q, 40, seed=5)
+    frame["Q2"] = ["" if pd.isna(v) else str(int(v)) for v in frame["Q2"]]
+    frame.loc[3, "Q2"] = Q.question("Q2").options[0].label
+    write_csv(frame, tmp_path / "native.csv")
+    t = read_responses(tmp_path / "native.csv", Q)
+    assert t.format_reason.endswith("read with pyarrow; column Q2 holds values that are not plain numbers: "
+                                    "converted value by value"), t.format_reason
+    assert t.frame.loc[3, "Q2"] == Q.question("Q2").options[0].code
 
 
 def test_number_and_title_disagree_title_wins_and_is_reported(tmp_path):

@@ -122,15 +122,15 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         msg = str(e).splitlines()[0]
         if "conversion error" not in msg:
-            return careful_native(p, q, msg)
+            return careful_native(p, q, arrow_reason(msg, names))
         # some code/number cell is not a plain number: read those columns as (dictionary-encoded) text
         dict_cols = {c for c, t in typed.items() if t != pa.string()} | ({"duration_sec"} & set(names))
         dtype = pa.dictionary(pa.int32(), pa.string())
         try:
             table = read({**typed, **fixed, **{c: dtype for c in dict_cols}})
         except (pa.ArrowInvalid, pa.ArrowTypeError) as e2:
-            return careful_native(p, q, str(e2).splitlines()[0])
-        how = f"read with pyarrow; values that are not plain numbers converted by value ({msg[:60]})"
+            return careful_native(p, q, arrow_reason(str(e2).splitlines()[0], names))
+        how = f"read with pyarrow; {arrow_reason(msg, names)}: converted value by value"
     n = table.num_rows
     if n == 0:
         raise MinyiError.of("file-empty", file=str(p))
@@ -256,14 +256,32 @@ def check_absorbed_arrow(table, p: Path) -> None:
 
 
 def careful_native(p: Path, q: Questionnaire, why: str) -> ImportedTable:
-    """The native file through the careful converter (not UTF-8, ragged rows …)."""
+    """The native file through the careful converter (not UTF-8, ragged rows …); ``why`` in plain words
+    (:func:`arrow_reason`)."""
     text, enc = decode_bytes(p.read_bytes(), str(p))
     raw = read_text_table(text, str(p), enc)
     from .read import convert_raw  # the shared converter (read imports the registry, which imports this)
 
     t = convert_raw(raw, q, p, format="native")
-    t.format_reason = f"minyi native layout (careful path: {why[:80]})"
+    t.format_reason = f"minyi native layout, read as {raw.detail} ({why})"
     return t
+
+
+def arrow_reason(msg: str, names: list) -> str:
+    """What pyarrow's CSV reader objected to, in the user's words: the column by its header name, not
+    pyarrow's "In CSV column #3: CSV conversion error to int16: invalid value '男'"."""
+    import re
+
+    m = re.search(r"CSV column #(\d+)", msg)
+    col = names[int(m.group(1))] if m and int(m.group(1)) < len(names) else None
+    if "invalid utf8" in msg.lower():
+        return "not UTF-8"
+    if "conversion error" in msg:
+        return (f"column {col} holds" if col else "some columns hold") + " values that are not plain numbers"
+    m = re.search(r"Expected (\d+) columns, got (\d+)", msg)
+    if m:
+        return f"a row with {m.group(2)} fields where the header has {m.group(1)}"
+    return "pyarrow could not read it as typed columns"
 
 
 def native_values(col, c: str, qq, parts: list, out_type):

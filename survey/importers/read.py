@@ -55,6 +55,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     if kind == "text":  # the header's field count, before any parsing (100k junk columns took minutes)
         with open(p, "rb") as fh:
             first = fh.readline(64 << 20)
+        first = first.split(b"\r", 1)[0]  # bare CR line ends (Excel's "CSV (Macintosh)"): the first line only
         n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
         lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
     for layout in LAYOUTS.values():  # a layout's own fast reader (the native CSV through pyarrow)

@@ -32,10 +32,11 @@ def init(
 @app.command(name="import")
 def import_(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
-    file: Annotated[Path, typer.Argument(help="Response file: CSV/TSV (UTF-8 or GBK), XLSX, SAV, 问卷星, Kobo.")],
+    file: Annotated[Path, typer.Argument(help="Response file: CSV/TSV (UTF-8 or GBK), XLSX, SAV, Parquet, 问卷星, Kobo.")],
     format: Annotated[str, typer.Option("--format", help=(
-        "auto | csv | xlsx | sav | wjx | tencent | kobo | native. auto recognises the file from its content (not its "
-        "extension) and prints which format it chose and why; csv/xlsx/sav insist on that kind of file (xlsx also "
+        "auto | csv | xlsx | sav | parquet | wjx | tencent | kobo | native. auto recognises the file from its content "
+        "(not its extension) and prints which format it chose and why; csv/xlsx/sav/parquet insist on that kind of "
+        "file (xlsx also "
         "reads .xls); wjx (问卷星), tencent (腾讯问卷), kobo (KoboToolbox/ODK) and native force that layout."))] = "auto",
     wave: Annotated[Optional[str], typer.Option("--wave", help="Wave name, e.g. 2026Q1 (default: 'default').")] = None,
     site: Annotated[Optional[str], typer.Option("--site", help="Fielding site for every row (when the file lacks it).")] = None,

@@ -40,9 +40,10 @@ from .messages import problem
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SAV_MAGIC = (b"$FL2", b"$FL3")
+PARQUET_MAGIC = b"PAR1"
 DELIMITERS = (",", "\t", ";", "|")
 KIND_NAMES = {"xlsx": "an Excel workbook", "xls": "an Excel 97-2003 workbook", "sav": "an SPSS data file",
-              "zip": "a zip archive", "text": "a text file"}
+              "zip": "a zip archive", "parquet": "a Parquet file", "text": "a text file"}
 _ENC_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DELIM_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
@@ -106,7 +107,7 @@ def _unreadable(path, reason: str) -> MinyiError:
 
 
 def sniff_kind(path: Path) -> str:
-    """'xlsx', 'xls', 'sav', 'zip' or 'text' from the file's first bytes (not its extension)."""
+    """'xlsx', 'xls', 'sav', 'zip', 'parquet' or 'text' from the file's first bytes (not its extension)."""
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
@@ -122,6 +123,8 @@ def sniff_kind(path: Path) -> str:
         return "xls"
     if head[:4] in SAV_MAGIC:
         return "sav"
+    if head[:4] == PARQUET_MAGIC:
+        return "parquet"
     return "text"
 
 
@@ -506,6 +509,76 @@ def _cell(v) -> Optional[str]:
     return None if s.strip() == "" else s
 
 
+def _as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """A typed frame (SPSS, Parquet) as the table of strings every reader gives: numbers as the text a cell
+    shows (1.0 → "1", 2.5 → "2.5"; vectorised), booleans "1"/"0", anything else as text, stripped; None for
+    an empty or missing cell; headers cleaned (:func:`clean_headers`)."""
+    out = {}
+    for i, c in enumerate(df.columns):
+        s = df.iloc[:, i]
+        if s.dtype.kind in "fiu":  # codes as text, vectorised: 1.0 -> "1", 2.5 -> "2.5", NaN -> None
+            x = s.to_numpy(dtype=float, na_value=np.nan)
+            fin = np.isfinite(x)
+            ints = fin & (x == np.round(x)) & (np.abs(x) < 1e15)
+            txt = np.full(len(x), None, dtype=object)
+            txt[ints] = x[ints].astype(np.int64).astype(str)
+            txt[fin & ~ints] = x[fin & ~ints].astype(str)
+            out[i] = txt
+        elif s.dtype.kind == "b" or str(s.dtype) == "boolean":  # as an Excel TRUE/FALSE cell reads: 1 / 0
+            out[i] = np.where(s.isna(), None, np.where(s.fillna(False).astype(bool), "1", "0")).astype(object)
+        else:
+            t = s.astype("string").str.strip()
+            out[i] = t.where(t != "").to_numpy(dtype=object, na_value=None)
+    frame = pd.DataFrame(out, index=range(len(df)), dtype=object)  # Python strings and None, as every reader gives
+    frame.columns = clean_headers(list(df.columns))
+    return frame
+
+
+# ----------------------------------------------------------------------------- Parquet
+def read_parquet_table(path: Path, limits=None) -> RawTable:
+    """A Parquet file (what ``survey export --format parquet`` writes, or any other tool) via pyarrow: every
+    column as text (:func:`_as_text`), then the same layouts and checks as any other file.  Like the SPSS
+    reader it runs in a memory-capped child (:mod:`survey.isolated`): a damaged or hostile file's metadata can
+    ask pyarrow for any amount of memory."""
+    import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child
+    import pyarrow.parquet  # noqa: F401
+
+    from .isolated import Failed, failure_reason, run_isolated
+    from .limits import Limits
+
+    lim = limits or Limits()
+    p = str(path)
+    try:
+        return _unpacked(run_isolated(_packed, _read_parquet, p, memory_bytes=lim["reader_memory"],
+                                      seconds=lim["reader_seconds"]))
+    except Failed as f:
+        o = f.outcome
+        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
+            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})",
+                                reader="Parquet reader")
+        if o.kind == "timeout":
+            raise _reader_limit(p, "reader_seconds", lim, o.detail, reader="Parquet reader")
+        raise _unreadable(p, "not a readable Parquet file (" + failure_reason(o) + ")") from None
+
+
+def _read_parquet(p: str) -> RawTable:
+    """The body of :func:`read_parquet_table`, run in the isolated child."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(p, use_threads=False)
+        df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get,
+                             ignore_metadata=True)
+    except MemoryError:
+        raise
+    except (pa.ArrowException, OSError, ValueError, TypeError) as e:
+        raise _unreadable(p, f"not a readable Parquet file ({type(e).__name__}: {str(e)[:200]})") from None
+    if df.shape[1] == 0:
+        raise MinyiError.of("file-empty", file=p)
+    return RawTable(_as_text(df), "parquet", f"Parquet file ({df.shape[1]} columns)", 1)
+
+
 # ----------------------------------------------------------------------------- SPSS
 def read_sav_table(path: Path, limits=None) -> RawTable:
     """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels.
@@ -555,22 +628,7 @@ def _read_sav(p: str) -> RawTable:
             # its C code failed to allocate (under the cap that surfaces as a SystemError, too)
             raise MemoryError(str(e)) from None
         raise _unreadable(p, f"not a readable SPSS .sav file ({type(e).__name__}: {str(e)[:200]})")
-    out = {}
-    for c in df.columns:
-        s = df[c]
-        if s.dtype.kind in "fiu":  # codes as text, vectorised: 1.0 -> "1", 2.5 -> "2.5", NaN -> None
-            x = s.to_numpy(dtype=float)
-            fin = np.isfinite(x)
-            ints = fin & (x == np.round(x)) & (np.abs(x) < 1e15)
-            txt = np.full(len(x), None, dtype=object)
-            txt[ints] = x[ints].astype(np.int64).astype(str)
-            txt[fin & ~ints] = x[fin & ~ints].astype(str)
-            out[c] = txt
-        else:
-            t = s.astype("string").str.strip()
-            out[c] = t.where(t.notna() & (t != ""), None).astype(object).to_numpy(dtype=object)
-    frame = pd.DataFrame(out, columns=list(df.columns))
-    frame.columns = clean_headers(frame.columns)
+    frame = _as_text(df)
     var_labels = {c: lab for c, lab in zip(frame.columns, meta.column_labels or []) if lab}
     value_labels = {}
     vl = meta.variable_value_labels or {}
@@ -658,6 +716,8 @@ def read_raw(path: Path, kind: str, sheet: Optional[str] = None, limits=None) ->
         return read_sav_table(path, limits)
     if kind == "zip":
         return read_zip_table(path, limits)
+    if kind == "parquet":
+        return read_parquet_table(path, limits)
     text, enc = decode_bytes(path.read_bytes(), str(path))
     return read_text_table(text, str(path), enc)
 

@@ -132,3 +132,60 @@ def test_text_answers_that_are_phone_numbers_are_not_exported(tmp_path):
     out = export_project(p, format="csv")
     assert "13800138001" not in out and "Q5" not in out.splitlines()[0].split(",")
     assert "13800138001" in export_project(p, format="csv", include_pii=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "parquet"])
+def test_every_export_format_imports_back_to_the_stored_answers(tmp_path, fmt):
+    """export → import gives back what the store holds, whatever the format, also text that begins with a quote
+    before a formula character ('=1+1 is stored from the guarded ''=1+1 of a minyi CSV). CSV and XLSX carry the
+    export's formula guard, which the import removes; SPSS and Parquet files carry no guard, so nothing may be
+    removed from them (a .sav import took the ' off, storing =1+1)."""
+    qf = tmp_path / "tiny.yaml"
+    qf.write_text(TINY_NEG, encoding="utf-8")
+    p = Project.create(tmp_path / "proj", qf)
+    rows = ROWS + ["R06,2026-03-01 09:50:00,640,1,1,0,0,0,1,4,''=1+1,1,1,2,3,2,6.6.6.6"]
+    p.import_file(write_csv(tmp_path / "in.csv", rows, HEADER + ",ip"), wave="2026Q1")
+    a = p.raw_responses("2026Q1").drop(columns=["_import_id", "_row", "_source", "_wave"])
+    assert a.set_index("respondent_id").loc["R06", "Q5"] == "'=1+1"
+    out = tmp_path / f"clean.{fmt}"
+    export_project(p, format=fmt, wave="2026Q1", out=out)
+    back = Project.create(tmp_path / "again", qf)
+    s = back.import_file(out, wave="2026Q1")
+    assert (s.format, s.rows_read, s.accepted, s.quarantined) == ("native", 6, 6, 0)
+    b = back.raw_responses("2026Q1").drop(columns=["_import_id", "_row", "_source", "_wave"])
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_parquet_file_of_another_tool_reads_as_text_cells(tmp_path):
+    """A Parquet file not written by minyi: integral floats, booleans, timestamps and missing values read as
+    the text a cell shows (1.0 → 1, True → 1), like the same table in Excel."""
+    from survey.tabular import read_raw, sniff_kind
+
+    df = pd.DataFrame({"id": ["a", "b", None], "n": [1.0, 2.5, np.nan], "k": pd.array([1, None, 3], dtype="Int64"),
+                       "ok": [True, False, True], "t": pd.to_datetime(["2026-03-01 09:00", "2026-03-02 10:30", None]),
+                       "s": ["  x ", "", "满意"]})
+    path = tmp_path / "other.data"  # by content, not extension
+    df.to_parquet(path, index=False)
+    assert sniff_kind(path) == "parquet"
+    raw = read_raw(path, "parquet")
+    assert raw.frame.to_dict("list") == {"id": ["a", "b", None], "n": ["1", "2.5", None], "k": ["1", None, "3"],
+                                         "ok": ["1", "0", "1"], "t": ["2026-03-01 09:00:00", "2026-03-02 10:30:00", None],
+                                         "s": ["x", None, "满意"]}
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"PAR1 not really", "not a readable Parquet file"),
+    (None, "not a readable Parquet file"),  # a real file cut short
+])
+def test_damaged_parquet_file_is_one_clear_error(project, tmp_path, content, reason):
+    path = tmp_path / "bad.parquet"
+    if content is None:
+        full = tmp_path / "full.parquet"
+        export_project(project, format="parquet", wave="2026Q1", out=full)
+        content = full.read_bytes()[: full.stat().st_size // 2]
+    path.write_bytes(content)
+    r = _cli("import", str(project.root), str(path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith(f"{path}: error: cannot read {path}: {reason}"), r.stderr
+    r = _cli("import", str(project.root), str(tmp_path / "full.parquet" if content is None else path), "--format", "xlsx")
+    assert r.returncode == 1 and "but the content is a Parquet file" in r.stderr

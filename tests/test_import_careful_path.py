@@ -151,7 +151,7 @@ def test_durations_by_distinct_value_equal_the_whole_column(cells):
 
 @pytest.mark.parametrize("name", ["wjx_by_text.xlsx", "generic_title_rows.xlsx", "wjx_by_code.sav", "generic_labels.sav"])
 def test_isolated_readers_return_the_frame_they_read(name):
-    """The Excel and SPSS readers run in a child and send their table back packed as Arrow arrays
+    """The Excel, SPSS (and Parquet) readers run in a child and send their table back packed as Arrow arrays
     (tabular._packed): the frame that arrives equals the one read in this process, cell for cell."""
     from survey.limits import Limits
     from survey.tabular import RawTable, _packed, _read_excel, _read_sav, _unpacked, read_excel_table, read_sav_table
@@ -165,8 +165,7 @@ def test_isolated_readers_return_the_frame_they_read(name):
     assert (there.kind, there.detail, there.header_line, there.var_labels, there.value_labels) == \
            (here.kind, here.detail, here.header_line, here.var_labels, here.value_labels)
     packed = _packed(lambda: here)
-    # the Excel reader's Python strings travel as Arrow arrays; pandas' own string columns (SPSS) as they are
-    assert isinstance(packed, RawTable) == name.endswith(".sav")
+    assert not isinstance(packed, RawTable)  # Python strings (both readers' cells) travel as Arrow arrays
     pd.testing.assert_frame_equal(_unpacked(packed).frame, here.frame)
 
 

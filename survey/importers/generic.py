@@ -1,6 +1,6 @@
-"""Generic CSV/XLSX files (and SAV, see :mod:`survey.importers.spss`) in no known export layout: columns matched
+"""Generic CSV/XLSX/Parquet files (and SAV, see :mod:`survey.importers.spss`) in no known export layout: columns matched
 by question id (or native column name), by number (``N、``/``N.``/``第N题``) or by title.  The format reported
-is the container (``csv``, ``xlsx``, ``sav``)."""
+is the container (``csv``, ``xlsx``, ``parquet``, ``sav``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Optional
 
 from .base import Headers, Layout
 
-CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls")}  # --format value: the kinds of content it accepts
+CONTAINERS = {"csv": ("text", "zip"), "xlsx": ("xlsx", "xls"), "parquet": ("parquet",)}  # --format value: the kinds of content it accepts
 
 
 def container_format(kind: str) -> str:

@@ -71,12 +71,15 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
             raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason=first.extra["reason"] + note) from None
         raise
     lim.check("import_columns", raw.frame.shape[1], file=str(p), what="columns of a file to import")
-    return _finish(convert_raw(raw, q, p, format=format, mapping=mapping))
+    return _finish(convert_raw(raw, q, p, format=format, mapping=mapping), raw.kind)
 
 
-def _finish(t: ImportedTable) -> ImportedTable:
+def _finish(t: ImportedTable, kind: str = "text") -> ImportedTable:
     """The layout's last step over a converted table, if it has one (the native layout undoes the formula guard
-    of minyi's own export)."""
+    of minyi's own export).  Not for SPSS or Parquet files: the export guards only the files spreadsheets open
+    (CSV, XLSX), so a stored ``'=x`` travels through .sav and Parquet as it is and must come back so."""
+    if kind in ("sav", "parquet"):
+        return t
     layout = LAYOUTS.get(t.format)
     return layout.finish(t) if layout is not None and layout.finish else t
 

@@ -57,6 +57,7 @@ class ImportSummary:
     unmatched: list = field(default_factory=list)
     pii_columns: list = field(default_factory=list)
     import_id: Optional[int] = None
+    repeated: Optional["RepeatedIds"] = None  # respondent ids of this import already in the wave
 
     def lines(self) -> list[str]:
         if self.already:
@@ -70,13 +71,40 @@ class ImportSummary:
             out.append(f"  note: {u}")
         if self.pii_columns:
             out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
+        if self.repeated is not None and self.repeated.rows:
+            out.append("  " + self.repeated.note(self.wave, self.import_id))
         return out
 
     def to_dict(self) -> dict:
         return {"file": self.file, "format": self.format, "format_reason": self.format_reason, "wave": self.wave,
                 "rows_read": self.rows_read, "accepted": self.accepted, "quarantined": self.quarantined,
                 "reasons": dict(self.reasons), "already_imported": self.already, "import_id": self.import_id,
-                "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or [])}
+                "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or []),
+                "repeated_ids": self.repeated.rows if self.repeated is not None else 0,
+                "repeated_in_imports": list(self.repeated.earlier_imports) if self.repeated is not None else []}
+
+
+@dataclass(frozen=True)
+class RepeatedIds:
+    """Rows of an import whose respondent id is already in the wave from an earlier import — a cumulative
+    download (问卷星 gives every answer so far) imported on top of the last one, or the same answers saved
+    again as another file.  Nothing is dropped at import: ``survey check`` flags them (``duplicate_id``, the
+    first answer of each id kept) and the project's rules say whether analysis leaves them out."""
+
+    rows: int
+    earlier_imports: tuple  # ids of the earlier imports that hold them
+    excluded: bool  # the duplicate_id rule is on (the default): analysis keeps each id's first answer
+    project: str = "DIR"  # the project folder, for the command that undoes the import
+
+    def note(self, wave: str, import_id: Optional[int]) -> str:
+        where = ", ".join(f"#{i}" for i in self.earlier_imports)
+        then = ("survey check flags them (duplicate_id) and analysis keeps each id's first answer" if self.excluded
+                else "survey check flags them (duplicate_id), but that exclusion rule is off in minyi.yaml: analysis "
+                     "keeps them unless another rule (identical_answers) leaves them out")
+        undo = (f"; if this file repeats an earlier one, undo it with: survey remove-import {self.project} {import_id}"
+                if import_id else "")
+        return (f"warning: {self.rows:,} row(s) have a respondent id already in wave {wave} (import {where}): "
+                f"{then}{undo}")
 
 
 @dataclass
@@ -108,12 +136,13 @@ class ImportBatch:
     pii_columns: list = field(default_factory=list)
     bytes: Optional[int] = None  # the file's size (None: not a file)
 
-    def summary(self, import_id: Optional[int] = None, already: Optional[str] = None) -> ImportSummary:
+    def summary(self, import_id: Optional[int] = None, already: Optional[str] = None,
+                repeated: Optional[RepeatedIds] = None) -> ImportSummary:
         if already:
             return ImportSummary(self.source, "-", "-", self.wave, 0, 0, 0, {}, import_id=import_id, already=already)
         return ImportSummary(self.source, self.format, self.format_reason, self.wave, self.rows_read, self.accepted,
                              self.quarantined, dict(self.reasons), unmatched=list(self.unmatched),
-                             pii_columns=list(self.pii_columns), import_id=import_id)
+                             pii_columns=list(self.pii_columns), import_id=import_id, repeated=repeated)
 
 
 # ----------------------------------------------------------------------------- prepare
@@ -404,6 +433,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
                          batch.rows_read, batch.accepted, batch.quarantined, now])
             # −1: not a file (rows of survey serve), never the size of one
             con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, -1 if batch.bytes is None else batch.bytes])
+            repeated = _repeated_ids(con, project, batch, import_id, "respondent_id" in present)
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
                         "?, ?, ?, ?, ?, ?)",
                         [now, import_id, batch.source, batch.key, batch.wave, batch.accepted + batch.quarantined,
@@ -418,7 +448,30 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         finally:
             con.close()
         project._add_wave(batch.wave)
-    return batch.summary(import_id=import_id)
+    return batch.summary(import_id=import_id, repeated=repeated)
+
+
+def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:
+    """:class:`RepeatedIds` of the rows just inserted as ``import_id`` (inside the import's transaction); None
+    when the wave had no earlier import or the file no respondent ids (nothing searched then)."""
+    if not has_ids or not batch.accepted:
+        return None
+    earlier = con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?", [batch.wave, import_id]).fetchall()[0][0]
+    if not earlier:
+        return None
+    seen = "SELECT respondent_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IS NOT NULL"
+    rows = con.execute(f"SELECT count(*) FROM responses WHERE _import_id = ? AND respondent_id IN ({seen})",
+                       [import_id, batch.wave, import_id]).fetchall()[0][0]
+    if not rows:
+        return RepeatedIds(0, (), True)
+    imports = tuple(int(i) for (i,) in con.execute(
+        "SELECT DISTINCT _import_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IN "
+        "(SELECT respondent_id FROM responses WHERE _import_id = ? AND respondent_id IS NOT NULL) ORDER BY 1",
+        [batch.wave, import_id, import_id]).fetchall())
+    from .quality import DEFAULT_EXCLUSIONS
+
+    rules = {**DEFAULT_EXCLUSIONS, **(project.config.get("exclusions") or {})}
+    return RepeatedIds(int(rows), imports, bool(rules.get("duplicate_id")), str(project.root))
 
 
 def remove_import(project, import_id: int) -> dict:

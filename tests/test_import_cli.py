@@ -192,3 +192,56 @@ def test_json_output_equals_the_standard_library_encoding(capsys):
     assert _strict_json(out) == json.loads(json.dumps(json_safe(obj), ensure_ascii=False, default=json_default,
                                                       allow_nan=False))
     assert out.startswith('{\n  "nan": null,\n  "inf": [\n    null,') and "满意度" in out
+
+
+def test_cumulative_download_on_top_of_the_last_one_is_said_at_import(tmp_path):
+    """问卷星 downloads give every answer so far: week 2's file holds week 1's answers again. The import stores
+    them (nothing is dropped silently) and says how many ids the wave already had, from which import, what
+    analysis does with them and how to undo; --json gives the count and the imports."""
+    import json
+
+    from test_rowcheck import HEADER, TINY, write_csv
+
+    qf = tmp_path / "tiny.yaml"
+    qf.write_text(TINY, encoding="utf-8")
+    rows = [f"R{i:02d},2026-03-01 09:{i:02d}:00,{600 + i},1,1,1,0,0,0,{i % 10},,1,2,1,2,1" for i in range(1, 9)]
+    week1, week2 = write_csv(tmp_path / "week1.csv", rows[:5], HEADER), write_csv(tmp_path / "week2.csv", rows, HEADER)
+    proj = str(tmp_path / "p")
+    assert _survey("init", proj, "--questionnaire", str(qf)).returncode == 0
+    r = _survey("import", proj, str(week1), "--wave", "W")
+    assert r.returncode == 0 and "respondent id already" not in r.stdout  # a first import: nothing to compare
+    r = _survey("import", proj, str(week2), "--wave", "W", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert (d["accepted"], d["repeated_ids"], d["repeated_in_imports"], d["import_id"]) == (8, 5, [1], 2)
+    from survey.store import Project
+
+    data, excl = Project.open(proj).responses("W")  # 13 stored, each id's first answer analysed
+    assert (len(data), excl) == (8, {"重复的受访者编号": 5})
+    r = _survey("remove-import", proj, "2")
+    assert r.returncode == 0, r.stderr
+    r = _survey("import", proj, str(week2), "--wave", "W")
+    assert r.returncode == 0
+    assert (f"  warning: 5 row(s) have a respondent id already in wave W (import #1): survey check flags them "
+            f"(duplicate_id) and analysis keeps each id's first answer; if this file repeats an earlier one, undo it "
+            f"with: survey remove-import {Path(proj).resolve()} 3") in r.stdout.splitlines(), r.stdout
+    r = _survey("import", proj, str(week2), "--wave", "W2")  # another wave: its own ids
+    assert "already imported" in r.stdout
+
+
+def test_repeated_ids_note_says_when_the_rule_is_off(tmp_path):
+    from survey.store import Project
+    from test_rowcheck import HEADER, TINY, write_csv
+
+    qf = tmp_path / "tiny.yaml"
+    qf.write_text(TINY, encoding="utf-8")
+    p = Project.create(tmp_path / "p", qf)
+    p.config["exclusions"]["duplicate_id"] = False
+    p.save_config()
+    p = Project.open(p.root)
+    rows = [f"R{i:02d},2026-03-01 09:{i:02d}:00,{600 + i},1,1,1,0,0,0,{i % 10},,1,2,1,2,1" for i in range(1, 6)]
+    p.import_file(write_csv(tmp_path / "a.csv", rows[:3], HEADER), wave="W")
+    s = p.import_file(write_csv(tmp_path / "b.csv", rows[1:], HEADER), wave="W")
+    assert (s.repeated.rows, s.repeated.earlier_imports, s.repeated.excluded) == (2, (1,), False)
+    assert "but that exclusion rule is off in minyi.yaml: analysis keeps them unless another rule" in s.lines()[-1]
+    assert p.responses("W")[1] == {"答案完全相同": 2}  # the same answers again: left out by that rule only

@@ -233,7 +233,8 @@ def export(
     survey import reads back without a mapping.  CSV goes to standard output without --out.  SPSS
     .sav files carry value and variable labels.  Text cells starting with = + - @ are prefixed with '
     in CSV/XLSX so spreadsheets do not run them; identifying columns (IP, phone, name, ID card) are
-    left out unless --include-pii.
+    left out unless --include-pii.  What an Excel sheet or an SPSS string cannot hold (over 1,048,575
+    rows, a text over 32,767 characters / bytes) is refused, naming the cells; CSV and Parquet hold all.
 
     Example:
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from .atomic import atomic_write
 from .cells import csv_text, safe_frame, write_csv_text, write_xlsx_frame
+from .format_limits import TABLE_HINT, check_fits
 from .errors import MinyiError
 from .progress import stage
 
@@ -86,6 +87,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
     if suffix not in (".xlsx", ".csv", ".txt", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
     if suffix == ".xlsx":
+        check_fits(df, "xlsx", path, hint=TABLE_HINT)
         atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp))
@@ -198,6 +200,7 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
         return None
     out = Path(out)
     if format == "xlsx":
+        check_fits(df, "xlsx", out)
         atomic_write(out, lambda tmp: write_xlsx_frame(df, tmp, progress=advance))
     elif format == "parquet":
         atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
@@ -210,6 +213,7 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
                 sav[c] = sav[c].astype(float)
             elif sav[c].dtype == object or sav[c].dtype.kind not in "fiub":
                 sav[c] = sav[c].astype(object).where(sav[c].notna(), None)
+        check_fits(sav, "sav", out)
         vl = {c: {float(k): v for k, v in lab.items()} for c, lab in value_labels.items() if c in sav.columns}
         atomic_write(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
                                                       variable_value_labels=vl))
@@ -235,6 +239,7 @@ def write_data(df: pd.DataFrame, path: str | Path) -> None:
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
         raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
     if suffix == ".xlsx":
+        check_fits(df, "xlsx", path, hint=TABLE_HINT)
         atomic_write(path, lambda tmp: write_xlsx_frame(_numeric_columns(df), tmp))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp, sep="\t" if suffix == ".tsv" else ","))

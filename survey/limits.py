@@ -34,8 +34,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),
     Limit("zip_ratio", 200, "compression ratio of the file inside a zip archive (uncompressed / compressed)"),
-    Limit("reader_memory", 4_000_000_000, "bytes of memory the SPSS and Excel readers may use for one file"),
-    Limit("reader_seconds", 600, "seconds the SPSS and Excel readers may take for one file"),
+    Limit("reader_memory", 4_000_000_000, "bytes of memory the SPSS, Excel and Parquet readers may use for one file"),
+    Limit("reader_seconds", 600, "seconds the SPSS, Excel and Parquet readers may take for one file"),
     Limit("lock_wait", 60, "seconds a command waits for another one using the same project"),
 )}
 

@@ -99,6 +99,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "the file is damaged or not a minyi database; restore it from a backup"),
     "disk-full": ("cannot write {path}: {reason}", "free some disk space (or choose another disk) and run the command again"),
     "path-is-file": ("{path} is a file, not a folder", "choose a folder name (it is created when missing)"),
+    "format-rows": ("{rows:,} rows do not fit one {fmt} ({limit:,} data rows under the header at most); nothing was written",
+                    "{hint}"),
+    "format-columns": ("{columns:,} columns do not fit one {fmt} ({limit:,} at most); nothing was written", "{hint}"),
+    "format-cell-length": ("{count:,} text cell(s) are longer than {fmt} holds ({limit:,} {unit}), which would cut "
+                           "them short: {cells}; nothing was written", "{hint}"),
     # --- limits and file structure -----------------------------------------------
     "limit-exceeded": ("{what}: {found}, more than the limit of {limit}",
                        "raise it with `survey --limit {name}={raised} …` or `limits: {{{name}: {raised}}}` in minyi.yaml"),

@@ -461,7 +461,8 @@ def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTab
         if span > values["xlsx_cells"]:
             raise exceeded("xlsx_cells", span, values["xlsx_cells"], file=p,
                            what=f"cells spanned by sheet '{sh.name}' ({sh.height:,} rows × {sh.width:,} columns)")
-        rows = sh.to_python(skip_empty_area=False)
+        rows = sh.to_python(skip_empty_area=False)  # from A1: indices are the sheet's (merged ranges' too)
+        merged = list(getattr(sh, "merged_cell_ranges", None) or [])  # .xlsx only; None for .xls
     except MinyiError:
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
@@ -475,6 +476,7 @@ def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTab
     h = header_index(cells)
     width = max(len(r) for r in cells)
     header = clean_headers((cells[h] + [None] * width)[:width])
+    filled = fill_merged(cells, merged, h)
     data = [r if len(r) == width else (r + [None] * width)[:width] for r in cells[h + 1:]]
     while data and all(c is None for c in data[-1]):  # trailing empty area
         data.pop()
@@ -491,7 +493,40 @@ def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTab
     detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
     if h:
         detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"
+    if filled:
+        detail += ", " + merged_note(filled, header)
     return RawTable(df, kind, detail, header_line=h + 1)
+
+
+def fill_merged(cells: list, merged: list, header: int) -> list:
+    """Give every row of a merged range of one column below the header its value: Excel shows the merged
+    cell's value on each row it spans (a 调查点 typed once for a block of paper questionnaires) but stores it
+    in the top cell only, so the other rows read as unanswered.  ``merged``: calamine's
+    ``((first row, column), (last row, column))``, 0-based sheet indices; ranges across columns, in or above
+    the header row, or with an empty top cell are left as they are.  Returns ``(column, first row, last row)``
+    of the ranges filled; ``cells`` is changed in place."""
+    filled = []
+    for (r0, c0), (r1, c1) in merged:
+        if c0 != c1 or r1 <= r0 or r0 <= header or r0 >= len(cells) or c0 >= len(cells[r0]):
+            continue
+        v = cells[r0][c0]
+        if v is None:
+            continue
+        for r in range(r0 + 1, min(r1, len(cells) - 1) + 1):
+            if c0 < len(cells[r]):
+                cells[r][c0] = v
+        filled.append((c0, r0, min(r1, len(cells) - 1)))
+    return sorted(filled)
+
+
+def merged_note(filled: list, header: list) -> str:
+    """"merged cells filled down: column 调查点 rows 3–7, 8–12; column …" (rows as Excel numbers them)."""
+    by: dict = {}
+    for c, r0, r1 in filled:
+        by.setdefault(c, []).append(f"{r0 + 1}–{r1 + 1}")
+    parts = [f"column {header[c] if c < len(header) else c + 1} rows {', '.join(v[:5])}"
+             + (f" and {len(v) - 5} more" if len(v) > 5 else "") for c, v in by.items()]
+    return f"{len(filled)} merged cell range(s) filled down with their value ({'; '.join(parts)})"
 
 
 def _cell(v) -> Optional[str]:

@@ -734,3 +734,36 @@ def test_scores_with_the_unscored_na_option_code(tmp_path):
     np.testing.assert_array_equal(t.frame["Q3_r2"].to_numpy(dtype=float), [6, 2, np.nan])  # 6, 2 are codes; 60 not
     assert [str(u) for u in t.unmatched if "scores" in str(u)] and "Q3_r2" not in " ".join(map(str, t.unmatched))
     assert t.problems[["row", "column", "value"]].values.tolist() == [[4, "3、(交通秩序)", "60"]]
+
+
+def test_merged_cells_of_one_column_are_filled_down(tmp_path):
+    """A 单位 typed once for a block of rows and merged (as Excel users lay out hand-entered questionnaires):
+    Excel shows it on every row, the file stores it in the top cell only. The import gives each row the value
+    (the same answers as the unmerged workbook) and says so; a merged title across columns is left alone."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(DATA / "wjx_by_text.xlsx")
+    ws = wb.active
+    col = [c.value for c in ws[1]].index("1、您的工作单位：") + 1
+    assert ws.cell(2, col).value == ws.cell(3, col).value == "社区"
+    ws.cell(3, col).value = None
+    ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+    ws.cell(9, col).value = None  # a one-row gap nobody merged stays unanswered
+    wb.save(tmp_path / "merged.xlsx")
+    want = read_responses(DATA / "wjx_by_text.xlsx", Q).frame.drop(columns=["_row"])
+    t = read_responses(tmp_path / "merged.xlsx", Q)
+    assert "1 merged cell range(s) filled down with their value (column 1、您的工作单位： rows 2–3)" in t.format_reason
+    got = t.frame.drop(columns=["_row"])
+    assert np.isnan(got.loc[7, "Q1"]) and not np.isnan(want.loc[7, "Q1"])
+    got.loc[7, "Q1"] = want.loc[7, "Q1"]
+    assert (got.loc[:1, "Q1"] == 2).all()  # 社区
+    pd.testing.assert_frame_equal(got, want)
+    ws.unmerge_cells(start_row=2, start_column=col, end_row=3, end_column=col)  # openpyxl's insert_rows
+    ws.insert_rows(1)  # does not move merged ranges: merged again one row down, below a title merged across
+    ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)  # the columns (not data, not filled)
+    ws.cell(1, 1).value = "某市创文问卷 数据汇总"
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ws.max_column)
+    wb.save(tmp_path / "titled.xlsx")
+    t2 = read_responses(tmp_path / "titled.xlsx", Q)
+    assert "header on row 2" in t2.format_reason and "(column 1、您的工作单位： rows 3–4)" in t2.format_reason
+    pd.testing.assert_frame_equal(t2.frame.drop(columns=["_row"]), t.frame.drop(columns=["_row"]))

@@ -34,6 +34,7 @@ import pandas as pd
 from .errors import MinyiError
 from .labels import labels
 from .messages import Problem, problem
+from .header_rows import fold_repeated_headers
 from .progress import stage
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
@@ -225,6 +226,7 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
         checked = check_rows(frame, q, rows=rows, prior=table.problems)  # one mistake, one record
     probs = pd.concat([p for p in (table.problems, checked) if len(p)], ignore_index=True) \
         if len(table.problems) else checked
+    probs = fold_repeated_headers(probs)  # a header row in the data: one record, not one per cell
     if strict and (len(probs) or table.unmatched):
         msgs = [problem("strict-import", file=source, count=len(probs) + len(table.unmatched),
                         rows=int(probs["index"].nunique()) if len(probs) else 0)]

@@ -21,6 +21,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag.straightliner": ("矩阵题直线作答", "straight-lining in grids"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
+    "reason.repeated-header": ("重复的表头行", "header row repeated"),
     "reason.unknown-option": ("无效选项代码", "invalid option code"),
     "reason.out-of-range": ("数值超出范围", "number out of range"),
     "reason.not-a-number": ("非数字", "not a number"),

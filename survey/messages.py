@@ -81,6 +81,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rank-invalid": ("{qid}: {reason}", "ranks must be 1..{k}, each used once"),
     "duplicate-row": ("respondent id '{id}' appears more than once", "remove the duplicate submission"),
     "blank-row": ("the row is empty", "delete empty rows"),
+    "repeated-header": ("the row repeats the header row: files joined one after another? Its cells are column names, "
+                        "not answers", "import each export on its own (a later download that repeats earlier answers "
+                        "is said at import)"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),

@@ -425,22 +425,11 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
     import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child (packs the frame: _packed)
     import python_calamine  # noqa: F401
 
-    from .isolated import Failed, failure_reason, run_isolated
     from .limits import Limits
 
     lim = limits or Limits()
     p = str(path)
-    try:
-        return _unpacked(run_isolated(_packed, _read_excel, p, sheet, kind, dict(lim.values),
-                                      memory_bytes=lim["reader_memory"], seconds=lim["reader_seconds"]))
-    except Failed as f:
-        o = f.outcome
-        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
-            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})",
-                                reader="Excel reader")
-        if o.kind == "timeout":
-            raise _reader_limit(p, "reader_seconds", lim, o.detail, reader="Excel reader")
-        raise _unreadable(p, "not a readable Excel workbook (" + failure_reason(o) + ")") from None
+    return _isolated_read(_read_excel, (p, sheet, kind, dict(lim.values)), p, lim, "Excel reader", "Excel workbook")
 
 
 def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTable:
@@ -578,22 +567,11 @@ def read_parquet_table(path: Path, limits=None) -> RawTable:
     import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child
     import pyarrow.parquet  # noqa: F401
 
-    from .isolated import Failed, failure_reason, run_isolated
     from .limits import Limits
 
     lim = limits or Limits()
     p = str(path)
-    try:
-        return _unpacked(run_isolated(_packed, _read_parquet, p, memory_bytes=lim["reader_memory"],
-                                      seconds=lim["reader_seconds"]))
-    except Failed as f:
-        o = f.outcome
-        if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
-            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})",
-                                reader="Parquet reader")
-        if o.kind == "timeout":
-            raise _reader_limit(p, "reader_seconds", lim, o.detail, reader="Parquet reader")
-        raise _unreadable(p, "not a readable Parquet file (" + failure_reason(o) + ")") from None
+    return _isolated_read(_read_parquet, (p,), p, lim, "Parquet reader", "Parquet file")
 
 
 def _read_parquet(p: str) -> RawTable:
@@ -625,21 +603,31 @@ def read_sav_table(path: Path, limits=None) -> RawTable:
     import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child (packs the frame: _packed)
     import pyreadstat  # noqa: F401
 
-    from .isolated import Failed, failure_reason, run_isolated
     from .limits import Limits
 
     lim = limits or Limits()
     p = str(path)
+    return _isolated_read(_read_sav, (p,), p, lim, "SPSS reader", "SPSS .sav file")
+
+
+def _isolated_read(read, args: tuple, p: str, lim, reader: str, what: str) -> RawTable:
+    """``read(*args)`` in a forked child capped at the ``reader_memory`` and ``reader_seconds`` limits
+    (:mod:`survey.isolated`), its table sent back packed (:func:`_packed`).  A crash, failed allocation or
+    hang there ends the child only and becomes one message naming the ``reader`` and the limit; any other
+    failure says the file is not a readable ``what``."""
+    from .isolated import Failed, failure_reason, run_isolated
+
     try:
-        return _unpacked(run_isolated(_packed, _read_sav, p, memory_bytes=lim["reader_memory"],
+        return _unpacked(run_isolated(_packed, read, *args, memory_bytes=lim["reader_memory"],
                                       seconds=lim["reader_seconds"]))
     except Failed as f:
         o = f.outcome
         if o.kind == "memory" or (o.kind == "signal" and o.detail in ("SIGSEGV", "SIGABRT", "SIGBUS", "SIGKILL")):
-            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})")
+            raise _reader_limit(p, "reader_memory", lim, f"it needed more memory than allowed ({o.detail or 'out of memory'})",
+                                reader=reader)
         if o.kind == "timeout":
-            raise _reader_limit(p, "reader_seconds", lim, o.detail)
-        raise _unreadable(p, "not a readable SPSS .sav file (" + failure_reason(o) + ")") from None
+            raise _reader_limit(p, "reader_seconds", lim, o.detail, reader=reader)
+        raise _unreadable(p, f"not a readable {what} (" + failure_reason(o) + ")") from None
 
 
 def _reader_limit(p: str, name: str, lim, why: str, reader: str = "SPSS reader") -> MinyiError:

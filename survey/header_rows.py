@@ -19,14 +19,14 @@ def fold_repeated_headers(probs: pd.DataFrame) -> pd.DataFrame:
     every row that repeats the header replaced by one ``repeated-header`` record.
 
     A row repeats the header when at least :data:`MIN_CELLS` of its problem cells, and at least half of
-    them, hold their column's name (or the start of it: a 问卷星 multiple-choice header cut at its first
-    ``，`` by the option splitter).  Rows with answers that merely look odd keep their records."""
+    them, hold their column's name (or the start of it, four characters at least: a 问卷星 multiple-choice
+    header cut at its first ``，`` by the option splitter).  Rows with answers that merely look odd keep their records."""
     if not len(probs) or "value" not in probs.columns:
         return probs
     vals = probs["value"].to_numpy(dtype=object)
     cols = probs["column"].astype(str).to_numpy(dtype=object)
-    hit = np.fromiter((isinstance(v, str) and len(v.strip()) > 0 and c.strip().startswith(v.strip())
-                       for v, c in zip(vals, cols)), dtype=bool, count=len(probs))
+    hit = np.fromiter((isinstance(v, str) and _names(v.strip(), c.strip()) for v, c in zip(vals, cols)),
+                      dtype=bool, count=len(probs))
     if hit.sum() < MIN_CELLS:
         return probs
     idx = probs["index"].to_numpy(dtype=np.int64)
@@ -42,3 +42,9 @@ def fold_repeated_headers(probs: pd.DataFrame) -> pd.DataFrame:
     one["column"], one["code"], one["message"] = "", "repeated-header", msg
     return pd.concat([probs[~drop], one], ignore_index=True).sort_values(["index"], kind="stable",
                                                                          ignore_index=True)
+
+
+def _names(value: str, column: str) -> bool:
+    """``value`` is ``column``'s name, or its start cut at an option separator (4 characters at least: a code
+    ``1`` in the column ``10、…`` is not its name)."""
+    return value == column or (len(value) >= 4 and column.startswith(value))

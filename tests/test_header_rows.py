@@ -40,3 +40,5 @@ def test_a_row_with_a_couple_of_odd_answers_keeps_its_records():
     assert out.iloc[2][["row", "column", "code"]].tolist() == [9, "", "repeated-header"]
     assert out.iloc[2]["message"].startswith("the row repeats the header row")
     assert fold_repeated_headers(probs.iloc[:0]).empty
+    short = probs.assign(column=["10、a", "11、b", "12、c", "13、d", "14、e", "15、f"], value=["1"] * 6)
+    assert fold_repeated_headers(short).equals(short)  # a code 1 in the columns 10、… 15、… is no header

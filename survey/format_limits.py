@@ -74,11 +74,9 @@ def _too_long(s, fmt: str, limit: int) -> list[tuple[int, int]]:
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers among the text: as they are written, str()
         a = pa.array([None if v is None else str(v) for v in s.to_numpy(dtype=object, na_value=None)], type=pa.string())
     if fmt == "sav":
-        n = pc.binary_length(a).to_numpy(zero_copy_only=False)
-        n = np.where(np.isnan(n.astype(float)), 0, n).astype(np.int64)
+        n = pc.fill_null(pc.binary_length(a), 0).to_numpy()
         return [(int(i), int(n[i])) for i in np.flatnonzero(n > limit)]
-    cp = pc.utf8_length(a).to_numpy(zero_copy_only=False)
-    cp = np.where(np.isnan(cp.astype(float)), 0, cp).astype(np.int64)
+    cp = pc.fill_null(pc.utf8_length(a), 0).to_numpy()
     out = []
     for i in np.flatnonzero(cp * 2 > limit):  # a code point is one or two UTF-16 units
         units = len(a[int(i)].as_py().encode("utf-16-le")) // 2

@@ -72,7 +72,7 @@ class ImportSummary:
             out.append(f"  note: {u}")
         if self.pii_columns:
             out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
-        if self.repeated is not None and self.repeated.rows:
+        if self.repeated is not None:
             out.append("  " + self.repeated.note(self.wave, self.import_id))
         return out
 
@@ -95,7 +95,7 @@ class RepeatedIds:
     rows: int
     earlier_imports: tuple  # ids of the earlier imports that hold them
     excluded: bool  # the duplicate_id rule is on (the default): analysis keeps each id's first answer
-    project: str = "DIR"  # the project folder, for the command that undoes the import
+    project: str  # the project folder, for the command that undoes the import
 
     def note(self, wave: str, import_id: Optional[int]) -> str:
         where = ", ".join(f"#{i}" for i in self.earlier_imports)
@@ -455,7 +455,8 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:
     """:class:`RepeatedIds` of the rows just inserted as ``import_id`` (inside the import's transaction); None
-    when the wave had no earlier import or the file no respondent ids (nothing searched then)."""
+    when none of their ids is in the wave's earlier imports (not searched when it had none, or the file has no
+    respondent ids)."""
     if not has_ids or not batch.accepted:
         return None
     earlier = con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?", [batch.wave, import_id]).fetchall()[0][0]
@@ -465,7 +466,7 @@ def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: boo
     rows = con.execute(f"SELECT count(*) FROM responses WHERE _import_id = ? AND respondent_id IN ({seen})",
                        [import_id, batch.wave, import_id]).fetchall()[0][0]
     if not rows:
-        return RepeatedIds(0, (), True)
+        return None
     imports = tuple(int(i) for (i,) in con.execute(
         "SELECT DISTINCT _import_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IN "
         "(SELECT respondent_id FROM responses WHERE _import_id = ? AND respondent_id IS NOT NULL) ORDER BY 1",

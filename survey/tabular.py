@@ -74,7 +74,7 @@ class _Packed:
 
 def _packed(read, *args) -> "_Packed | RawTable":
     """``read(*args)`` (in the isolated child), its frame packed when every column holds Python strings or
-    nothing (the Excel reader's); any other frame (the SPSS reader's Arrow-backed strings) as it is."""
+    nothing, as every reader's does (:func:`_as_text`, the Excel reader's cells); any other frame as it is."""
     import pyarrow as pa
 
     raw = read(*args)
@@ -498,13 +498,13 @@ def fill_merged(cells: list, merged: list, header: int) -> list:
     for (r0, c0), (r1, c1) in merged:
         if c0 != c1 or r1 <= r0 or r0 <= header or r0 >= len(cells) or c0 >= len(cells[r0]):
             continue
-        v = cells[r0][c0]
+        v, last = cells[r0][c0], min(r1, len(cells) - 1)
         if v is None:
             continue
-        for r in range(r0 + 1, min(r1, len(cells) - 1) + 1):
+        for r in range(r0 + 1, last + 1):
             if c0 < len(cells[r]):
                 cells[r][c0] = v
-        filled.append((c0, r0, min(r1, len(cells) - 1)))
+        filled.append((c0, r0, last))
     return sorted(filled)
 
 
@@ -580,9 +580,7 @@ def _read_parquet(p: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(p, use_threads=False)
-        df = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get,
-                             ignore_metadata=True)
+        df = pq.read_table(p, use_threads=False).to_pandas(ignore_metadata=True)
     except MemoryError:
         raise
     except (pa.ArrowException, OSError, ValueError, TypeError) as e:

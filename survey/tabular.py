@@ -14,7 +14,8 @@ decide what a value means.
 * **Header row** detection (title rows above the header, as in many Excel exports): the header is the
   first of the first 30 rows having at least ``max(2, width/2)`` non-empty cells, where ``width`` is
   the largest number of non-empty cells in those rows.
-* Excel files (.xlsx and .xls) are read with python-calamine; SPSS files with pyreadstat.
+* Excel files (.xlsx and .xls) are read with python-calamine (:mod:`survey.excel_table`); SPSS files with
+  pyreadstat.
 
 Unreadable input raises :class:`~survey.errors.MinyiError` naming the file, with one clear message.
 """
@@ -74,10 +75,13 @@ class _Packed:
 
 def _packed(read, *args) -> "_Packed | RawTable":
     """``read(*args)`` (in the isolated child), its frame packed when every column holds Python strings or
-    nothing, as every reader's does (:func:`_as_text`, the Excel reader's cells); any other frame as it is."""
+    nothing, as the SPSS and Parquet readers' frames do (:func:`_as_text`); any other frame as it is.  The Excel
+    reader returns its table packed already (:mod:`survey.excel_table`)."""
     import pyarrow as pa
 
     raw = read(*args)
+    if isinstance(raw, _Packed):  # the Excel reader builds its Arrow columns itself
+        return raw
     arrays = []
     for i in range(raw.frame.shape[1]):
         if raw.frame.dtypes.iloc[i] != object:  # pandas' own string (Arrow) columns pickle as buffers already
@@ -413,126 +417,7 @@ def clean_headers(cols) -> list[str]:
     return out
 
 
-# ----------------------------------------------------------------------------- Excel
-def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx", limits=None) -> RawTable:
-    """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected.
-
-    calamine builds a dense grid of the used range: a 5.8 KB file with one cell at XFD1048576 asks for
-    hundreds of gigabytes and aborts the process.  So it runs in a forked child capped by ``reader_memory``
-    (:mod:`survey.isolated`); the sheet's span is checked against ``xlsx_cells`` and runs of empty rows inside
-    the data against ``blank_rows`` there.
-    """
-    import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child (packs the frame: _packed)
-    import python_calamine  # noqa: F401
-
-    from .limits import Limits
-
-    lim = limits or Limits()
-    p = str(path)
-    return _isolated_read(_read_excel, (p, sheet, kind, dict(lim.values)), p, lim, "Excel reader", "Excel workbook")
-
-
-def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> RawTable:
-    """The body of :func:`read_excel_table`, run in the isolated child."""
-    from python_calamine import CalamineWorkbook
-
-    from .limits import exceeded
-
-    try:
-        wb = CalamineWorkbook.from_path(p)
-        names = list(wb.sheet_names)
-        if not names:
-            raise MinyiError.of("file-empty", file=p)
-        if sheet is not None and sheet not in names:
-            raise MinyiError.of("bad-option", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
-        sh = wb.get_sheet_by_name(sheet or names[0])
-        span = int(sh.height) * int(sh.width)
-        if span > values["xlsx_cells"]:
-            raise exceeded("xlsx_cells", span, values["xlsx_cells"], file=p,
-                           what=f"cells spanned by sheet '{sh.name}' ({sh.height:,} rows × {sh.width:,} columns)")
-        rows = sh.to_python(skip_empty_area=False)  # from A1: indices are the sheet's (merged ranges' too)
-        merged = list(getattr(sh, "merged_cell_ranges", None) or [])  # .xlsx only; None for .xls
-    except MinyiError:
-        raise
-    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
-        raise
-    except BaseException as e:  # calamine raises its own errors, and a Rust panic (pyo3 PanicException is a
-        # BaseException) on some damaged files
-        raise _unreadable(p, f"not a readable Excel workbook ({type(e).__name__}: {str(e)[:200]})") from None
-    cells = [[_cell(c) for c in r] for r in rows]
-    if not cells or all(all(c is None for c in r) for r in cells):
-        raise MinyiError.of("file-empty", file=p)
-    h = header_index(cells)
-    width = max(len(r) for r in cells)
-    header = clean_headers((cells[h] + [None] * width)[:width])
-    filled = fill_merged(cells, merged, h)
-    data = [r if len(r) == width else (r + [None] * width)[:width] for r in cells[h + 1:]]
-    while data and all(c is None for c in data[-1]):  # trailing empty area
-        data.pop()
-    run = 0
-    for i, r in enumerate(data):  # a far cell below the data would make a million blank (quarantined) rows
-        run = run + 1 if all(c is None for c in r) else 0
-        if run > values["blank_rows"]:
-            raise exceeded("blank_rows", run, values["blank_rows"], file=p, line=h + 2 + i,
-                           what="consecutive empty rows inside the data table (a stray cell far below the data?)")
-    df = pd.DataFrame(data, columns=header, dtype=object)
-    if len(df) == 0 and sheet is None and len(names) > 1:
-        raise _unreadable(p, f"its first sheet '{names[0]}' holds no data rows; choose the sheet with --sheet "
-                             f"(sheets: {', '.join(names)})")
-    detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
-    if h:
-        detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"
-    if filled:
-        detail += ", " + merged_note(filled, header)
-    return RawTable(df, kind, detail, header_line=h + 1)
-
-
-def fill_merged(cells: list, merged: list, header: int) -> list:
-    """Give every row of a merged range of one column below the header its value: Excel shows the merged
-    cell's value on each row it spans (a 调查点 typed once for a block of paper questionnaires) but stores it
-    in the top cell only, so the other rows read as unanswered.  ``merged``: calamine's
-    ``((first row, column), (last row, column))``, 0-based sheet indices; ranges across columns, in or above
-    the header row, or with an empty top cell are left as they are.  Returns ``(column, first row, last row)``
-    of the ranges filled; ``cells`` is changed in place."""
-    filled = []
-    for (r0, c0), (r1, c1) in merged:
-        if c0 != c1 or r1 <= r0 or r0 <= header or r0 >= len(cells) or c0 >= len(cells[r0]):
-            continue
-        v, last = cells[r0][c0], min(r1, len(cells) - 1)
-        if v is None:
-            continue
-        for r in range(r0 + 1, last + 1):
-            if c0 < len(cells[r]):
-                cells[r][c0] = v
-        filled.append((c0, r0, last))
-    return sorted(filled)
-
-
-def merged_note(filled: list, header: list) -> str:
-    """"merged cells filled down: column 调查点 rows 3–7, 8–12; column …" (rows as Excel numbers them)."""
-    by: dict = {}
-    for c, r0, r1 in filled:
-        by.setdefault(c, []).append(f"{r0 + 1}–{r1 + 1}")
-    parts = [f"column {header[c] if c < len(header) else c + 1} rows {', '.join(v[:5])}"
-             + (f" and {len(v) - 5} more" if len(v) > 5 else "") for c, v in by.items()]
-    return f"{len(filled)} merged cell range(s) filled down with their value ({'; '.join(parts)})"
-
-
-def _cell(v) -> Optional[str]:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, float):
-        if np.isnan(v):
-            return None
-        if v.is_integer():
-            return str(int(v))
-        return repr(v)
-    s = str(v)
-    return None if s.strip() == "" else s
-
-
+# ----------------------------------------------------------------------------- typed frames (SPSS, Parquet)
 def _as_text(df: pd.DataFrame) -> pd.DataFrame:
     """A typed frame (SPSS, Parquet) as the table of strings every reader gives: numbers as the text a cell
     shows (1.0 → "1", 2.5 → "2.5"; vectorised), booleans "1"/"0", anything else as text, stripped; None for
@@ -732,6 +617,8 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 def read_raw(path: Path, kind: str, sheet: Optional[str] = None, limits=None) -> RawTable:
     """Read a file of the given sniffed ``kind`` (see :func:`sniff_kind`)."""
     if kind in ("xlsx", "xls"):
+        from .excel_table import read_excel_table
+
         return read_excel_table(path, sheet, kind, limits)
     if kind == "sav":
         return read_sav_table(path, limits)

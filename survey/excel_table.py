@@ -1,0 +1,233 @@
+"""Excel workbooks (.xlsx and .xls) read as a table of strings, with python-calamine, in an isolated child.
+
+The sheet is read from A1 (calamine's ``to_python``: one Python object per cell, ``""`` for an empty one).
+The header is found among the first 30 rows (:func:`survey.tabular.header_index`), ranges merged down one
+column below it are filled with their value (:func:`fill_merged`), and each column's cells become the text a
+cell shows (:func:`text_column`, the same text as :func:`cell_text` of each cell) in one Arrow string array,
+which is what travels back from the child (:class:`survey.tabular._Packed`): no per-cell Python call for the
+common columns (all text, or whole numbers with empty cells), and no DataFrame of objects in the child.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import MinyiError
+from .tabular import RawTable, _isolated_read, _Packed, _unreadable, clean_headers, header_index
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_EXACT = float(2 ** 53)  # whole floats below this are written digit for digit by int64 as by int()
+
+
+def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx", limits=None) -> RawTable:
+    """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected.
+
+    calamine builds a dense grid of the used range: a 5.8 KB file with one cell at XFD1048576 asks for
+    hundreds of gigabytes and aborts the process.  So it runs in a forked child capped by ``reader_memory``
+    (:mod:`survey.isolated`); the sheet's span is checked against ``xlsx_cells`` and runs of empty rows inside
+    the data against ``blank_rows`` there.
+    """
+    import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child (the columns are Arrow arrays)
+    import python_calamine  # noqa: F401
+
+    from .limits import Limits
+
+    lim = limits or Limits()
+    p = str(path)
+    return _isolated_read(_read_excel, (p, sheet, kind, dict(lim.values)), p, lim, "Excel reader", "Excel workbook")
+
+
+def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> _Packed:
+    """The body of :func:`read_excel_table`, run in the isolated child: the table with its columns as Arrow
+    string arrays (:func:`survey.tabular._unpacked` makes the frame of Python strings)."""
+    import pyarrow as pa
+    from python_calamine import CalamineWorkbook
+
+    from .limits import exceeded
+
+    try:
+        wb = CalamineWorkbook.from_path(p)
+        names = list(wb.sheet_names)
+        if not names:
+            raise MinyiError.of("file-empty", file=p)
+        if sheet is not None and sheet not in names:
+            raise MinyiError.of("bad-option", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
+        sh = wb.get_sheet_by_name(sheet or names[0])
+        span = int(sh.height) * int(sh.width)
+        if span > values["xlsx_cells"]:
+            raise exceeded("xlsx_cells", span, values["xlsx_cells"], file=p,
+                           what=f"cells spanned by sheet '{sh.name}' ({sh.height:,} rows × {sh.width:,} columns)")
+        rows = sh.to_python(skip_empty_area=False)  # from A1: indices are the sheet's (merged ranges' too)
+        merged = list(getattr(sh, "merged_cell_ranges", None) or [])  # .xlsx only; None for .xls
+    except MinyiError:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException as e:  # calamine raises its own errors, and a Rust panic (pyo3 PanicException is a
+        # BaseException) on some damaged files
+        raise _unreadable(p, f"not a readable Excel workbook ({type(e).__name__}: {str(e)[:200]})") from None
+    width = max((len(r) for r in rows), default=0)
+    head = [[cell_text(c) for c in r] for r in rows[:30]]
+    h = header_index(head)
+    header = clean_headers((head[h] + [None] * width)[:width]) if head else []
+    body = rows[h + 1:]
+    if any(len(r) != width for r in body):
+        body = [list(r) + [""] * (width - len(r)) for r in body]
+    columns = [text_column(c) for c in zip(*body)] if body else [pa.array([], type=pa.string())] * width
+    del rows, body
+    blank = _blank_rows(columns)
+    if not width or (blank.all() and all(all(c is None for c in r) for r in head[:h + 1])):
+        if sheet is None and len(names) > 1:
+            raise _unreadable(p, f"its first sheet '{names[0]}' is empty; choose the sheet with --sheet "
+                                 f"(sheets: {', '.join(names)})")
+        raise MinyiError.of("file-empty", file=p)
+    filled = fill_merged(columns, merged, h)
+    if filled:
+        blank = _blank_rows(columns)
+    keep = int(np.flatnonzero(~blank)[-1]) + 1 if (~blank).any() else 0  # the trailing empty area dropped
+    run = 0
+    for i, b in enumerate(blank[:keep].tolist()):  # a far cell below the data would make a million blank rows
+        run = run + 1 if b else 0
+        if run > values["blank_rows"]:
+            raise exceeded("blank_rows", run, values["blank_rows"], file=p, line=h + 2 + i,
+                           what="consecutive empty rows inside the data table (a stray cell far below the data?)")
+    if keep == 0 and sheet is None and len(names) > 1:
+        raise _unreadable(p, f"its first sheet '{names[0]}' holds no data rows; choose the sheet with --sheet "
+                             f"(sheets: {', '.join(names)})")
+    detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
+    if h:
+        detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"
+    if filled:
+        detail += ", " + merged_note(filled, header)
+    arrays = [c.slice(0, keep) for c in columns]
+    return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1), header, arrays)
+
+
+def _blank_rows(columns: list) -> np.ndarray:
+    """Rows with no cell in any column."""
+    blank = np.ones(len(columns[0]) if columns else 0, dtype=bool)
+    for c in columns:
+        if c.null_count:
+            blank &= c.is_null().to_numpy(zero_copy_only=False)
+        else:
+            blank[:] = False
+    return blank
+
+
+def cell_text(v) -> Optional[str]:
+    """The text of one cell as calamine gives it: None for an empty or blank one, booleans ``1``/``0`` (as a
+    TRUE/FALSE cell reads), whole numbers without ``.0``, other numbers by ``repr``, anything else (text,
+    dates, times) by ``str``."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        if np.isnan(v):
+            return None
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    s = str(v)
+    return None if s.strip() == "" else s
+
+
+def text_column(col: Sequence) -> "pa.Array":
+    """``[cell_text(v) for v in col]`` as an Arrow string array (None → null), by the cells' types instead of
+    cell by cell.
+
+    A column of text only (most of a 问卷星 workbook) goes to Arrow in one call, and its blank cells become
+    null there (``utf8_trim_whitespace`` blanks exactly what ``str.strip`` does, for every code point: tested).
+    Otherwise whole floats below 2⁵³ in magnitude are written by NumPy's int64 → text (the digits
+    ``str(int(v))`` writes), NaN is null, text goes through Arrow as above, and every other cell (fractions,
+    huge or infinite floats, booleans, integers, dates, times) through :func:`cell_text`.  Each cell object is
+    visited as few times as possible: at 100,000 × 126 they lie scattered in memory and each visit costs a
+    cache miss (the per-cell calls and the frame of objects took 8.4 s there before)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return _shown(pa.array(col, type=pa.string()))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # not text only
+        pass
+    n = len(col)
+    obj = np.empty(n, dtype=object)
+    obj[:] = col
+    kinds = np.fromiter(map(type, col), dtype=object, count=n)  # (np.array of a list of types: 40 times slower)
+    out = np.full(n, None, dtype=object)
+    done = np.zeros(n, dtype=bool)
+    is_str = kinds == str
+    if is_str.any():
+        idx = np.flatnonzero(is_str)
+        texts = obj[idx]
+        a = pa.array(texts, type=pa.string(), from_pandas=True)  # (without from_pandas: 20 times slower)
+        shown = ~pc.equal(pc.utf8_trim_whitespace(a), "").to_numpy(zero_copy_only=False)
+        out[idx[shown]] = texts[shown]
+        done[idx] = True
+    is_float = kinds == float
+    if is_float.any():
+        idx = np.flatnonzero(is_float)
+        x = obj[idx].astype(float)
+        whole = (np.abs(x) < _EXACT) & (x == np.trunc(x))
+        out[idx[whole]] = x[whole].astype(np.int64).astype(str).astype(object)
+        done[idx[whole | np.isnan(x)]] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        out[rest] = [cell_text(v) for v in obj[rest]]
+    return pa.array(out, type=pa.string(), from_pandas=True)
+
+
+def _shown(a: "pa.Array") -> "pa.Array":
+    """A text column with its blank cells (empty, or whitespace only) null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(pc.utf8_trim_whitespace(a), "")
+    if not pc.any(blank).as_py():
+        return a
+    return pc.if_else(blank, pa.scalar(None, pa.string()), a)
+
+
+def fill_merged(columns: list, merged: list, header: int) -> list:
+    """Give every row of a merged range of one column below the header its value: Excel shows the merged
+    cell's value on each row it spans (a 调查点 typed once for a block of paper questionnaires) but stores it
+    in the top cell only, so the other rows read as unanswered.  ``columns``: the data rows' cells by column
+    as Arrow string arrays (row ``header + 1`` of the sheet first); ``merged``: calamine's ``((first row,
+    column), (last row, column))``, 0-based sheet indices; ranges across columns, in or above the header row,
+    or with an empty top cell are left as they are.  Returns ``(column, first row, last row)`` (sheet
+    indices) of the ranges filled; a column filled is replaced in ``columns``."""
+    import pyarrow as pa
+
+    filled, changed = [], {}
+    n = len(columns[0]) if columns else 0
+    for (r0, c0), (r1, c1) in merged:
+        if c0 != c1 or r1 <= r0 or r0 <= header or c0 >= len(columns) or r0 - header - 1 >= n:
+            continue
+        if c0 not in changed:
+            changed[c0] = columns[c0].to_numpy(zero_copy_only=False)
+        col, first = changed[c0], r0 - header - 1
+        v, last = col[first], min(r1 - header - 1, n - 1)
+        if v is None:
+            continue
+        col[first + 1:last + 1] = v
+        filled.append((c0, r0, last + header + 1))
+    for c, col in changed.items():
+        columns[c] = pa.array(col, type=pa.string(), from_pandas=True)
+    return sorted(filled)
+
+
+def merged_note(filled: list, header: list) -> str:
+    """"merged cells filled down: column 调查点 rows 3–7, 8–12; column …" (rows as Excel numbers them)."""
+    by: dict = {}
+    for c, r0, r1 in filled:
+        by.setdefault(c, []).append(f"{r0 + 1}–{r1 + 1}")
+    parts = [f"column {header[c] if c < len(header) else c + 1} rows {', '.join(v[:5])}"
+             + (f" and {len(v) - 5} more" if len(v) > 5 else "") for c, v in by.items()]
+    return f"{len(filled)} merged cell range(s) filled down with their value ({'; '.join(parts)})"
+

@@ -4,8 +4,12 @@ Estimate (``qrule``, Hyndman & Fan 1996 adapted to weights; R ``qrule_math``, ``
 with the rows of the domain sorted by value, cumulative weights ``C_k`` and total ``W``,
 
 * ``math`` (R default): the smallest value whose cumulative share reaches p — with
-  ``k = max{k : C_k ≤ pW}`` (1 when there is none), ``x_(k)`` when ``C_k = pW`` exactly, else
-  ``x_(k+1)`` (the inverse of the weighted empirical CDF);
+  ``k = max{k : C_k ≤ pW}``, ``x_(k)`` when ``C_k = pW`` exactly, else ``x_(k+1)`` (the inverse of the
+  weighted empirical CDF); ``x_(1)`` when there is no such k (p below the smallest value's share).
+  **Deliberate difference from R:** R's ``qs()`` takes k = 1 there and so returns ``x_(2)``: for the
+  values 1–10 R gives q0.05 = 2, q0.1 = 1, q0.15 = 2 (not monotone), minyi 1, 1, 2.  The same rule
+  maps the Woodruff bounds back, so a bound whose share falls below the smallest value's share is
+  ``x_(1)`` too.  Pinned by tests/test_quantiles_r_golden.py (R's value beside minyi's).
 * ``hf7``: linear interpolation of ``x_(k)`` at the points ``C_{k−1}/C_{n−1}`` (k = 1..n;
   with equal weights Hyndman–Fan type 7, R's ``quantile()`` default).
 
@@ -53,7 +57,9 @@ def qrule_math(xs: np.ndarray, ws: np.ndarray, p: float) -> float:
     cumw = _cumsum(ws)
     W = float(np.sum(np.asarray(ws, dtype=np.longdouble)))
     hits = np.flatnonzero(cumw <= p * W)
-    pos = int(hits[-1]) if hits.size else 0          # R last(): 1 when no cumulative weight is <= pW
+    if not hits.size:  # p below the smallest value's share: that value (R: the second smallest; module docstring)
+        return float(xs[0])
+    pos = int(hits[-1])
     posnext = pos if pos == len(xs) - 1 else pos + 1
     wlow = p - cumw[pos] / W
     return float(xs[pos] if wlow == 0 else xs[posnext])

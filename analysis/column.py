@@ -1,8 +1,9 @@
 """Estimate one column of a table under a design: level shares, scored means, numeric means, totals,
 ratios and quantiles.
 
-This is what ``survey estimate`` runs.  Values are text; they are compared after stripping
-whitespace, and numbers compare by value ("1" equals "1.0").
+This is what ``survey estimate`` runs.  Values are text, compared by :func:`analysis.values.normalize_value`:
+stripped, numbers by value ("1" equals "1.0"), codes with a leading zero as written ("0101" is not "101").
+``levels`` and ``missing`` values that no row holds are refused (a typo would silently give 0 %).
 
 * ``levels``: share of valid rows whose value is one of the levels (R ``svyciprop``);
 * ``scores``: mean of the mapped scores (R ``svymean``); a value with no score that is not
@@ -21,28 +22,13 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .by import svyby
+from .by import groups
 from .design import Design, DesignError
 from .design_spec import DesignSpec
 from .estimators import svymean, svyprop, svyratio, svytotal
 from .quantiles import svyquantile
 from .result import Estimate
-
-
-def normalize_value(v) -> Optional[str]:
-    """Canonical text of a cell: stripped; integral numbers without '.0'; None for empty."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return None
-    s = str(v).strip()
-    if s == "":
-        return None
-    try:
-        f = float(s)
-        if np.isfinite(f):
-            return str(int(f)) if f.is_integer() else repr(f)
-    except ValueError:
-        pass
-    return s
+from .values import line_of, normalize_series, normalize_value  # noqa: F401 (normalize_value: crosstab's import)
 
 
 STATISTICS = ("mean", "total", "ratio", "quantile")
@@ -53,10 +39,12 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
     """``(y, valid, is_share)`` for column ``var``: level indicator (share), mapped scores, or numbers."""
     if var not in data.columns:
         raise DesignError(f"column '{var}' is not in the data")
-    values = data[var].map(normalize_value)
+    values = normalize_series(data[var])
     miss = {normalize_value(m) for m in missing}
+    _check_present(values, var, missing, "--missing")
     valid = values.notna() & ~values.isin(miss)
     if levels and not numeric_only:
+        _check_present(values, var, levels, "--level")
         lv = [normalize_value(x) for x in levels]
         return values.isin(lv).to_numpy(dtype=float), valid.to_numpy(), True
     if scores:
@@ -67,12 +55,33 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
                               + (f" (also: {', '.join(map(repr, unknown[1:4]))})" if len(unknown) > 1 else ""))
         return values.map(smap).astype(float).to_numpy(), valid.to_numpy(), False
     y = pd.to_numeric(values.where(valid), errors="coerce").to_numpy(dtype=float)
-    bad = valid.to_numpy() & np.isnan(y)
+    bad = valid.to_numpy() & ~np.isfinite(y)  # not a number, or an infinity ("inf", "1e999")
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DesignError(f"column '{var}' row {i + 2}: value {data[var].iloc[i]!r} is not a number "
-                          "(use --level, --score or --missing)")
+        what = "is not a finite number" if np.isinf(y[i]) else "is not a number"
+        more = int(bad.sum()) - 1
+        raise DesignError(f"column '{var}' line {line_of(data, i)}: value {data[var].iloc[i]!r} {what} "
+                          f"(use --level, --score or --missing)" + (f"; {more} more row(s) like it" if more else ""))
     return y, valid.to_numpy(), False
+
+
+def _check_present(values: pd.Series, var: str, given: Sequence[str], option: str) -> None:
+    """Every ``given`` value (``--level``/``--missing``) is a value of the column: a typo would otherwise
+    silently give a share of 0 or leave nothing out.  The error names the value and the column's values.
+    A number absent from a column of numbers is accepted: a code nobody chose (a 0/1 column without a 1
+    has a share of 0, Korn–Graubard's interval)."""
+    have = set(values.dropna().unique())
+    numeric = all(_is_number(v) for v in have)
+    for g in given:
+        key = normalize_value(g)
+        if key not in have and not (numeric and key is not None and _is_number(key)):
+            import difflib
+
+            pool = sorted(have, key=str)
+            near = difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
+            raise DesignError(f"{option} {g!r}: no row of column '{var}' has this value; its values are "
+                              + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
+                              + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""))
 
 
 def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[str] = (), missing: Sequence[str] = (),
@@ -128,9 +137,34 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
         return out if isinstance(out, list) else [out]
     if by not in data.columns:
         raise DesignError(f"group column '{by}' is not in the data")
-    d2 = spec.build(data.assign(**{by: data[by].map(normalize_value)}))
-    res = svyby(d2, by, _with_valid(fn, valid), *args, **kw)
-    return [e for r in res for e in (r if isinstance(r, list) else [r])]
+    keyed = data.assign(**{by: normalize_series(data[by])})
+    keyed.attrs.update(data.attrs)
+    d2 = spec.build(keyed)
+    out = []
+    # R svyby: one record per category; a category without valid rows of positive weight is shown as not
+    # estimable (n=0) instead of failing the others (rows with an empty --by value are in no category)
+    for dom, mask in groups(d2, by):
+        if not (valid & mask & (d2.weights > 0)).any():
+            out.extend(_not_estimable(name, dom, statistic, quantiles, levels if _with_levels(statistic, levels)
+                                      else None, confidence))
+            continue
+        r = fn(d2.subset(mask), *args, valid=valid, domain=dom, **kw)
+        out.extend(r if isinstance(r, list) else [r])
+    return out
+
+
+def _with_levels(statistic: str, levels: Sequence[str]) -> bool:
+    return bool(levels) and statistic in ("mean", "total")
+
+
+def _not_estimable(name: str, dom: dict, statistic: str, quantiles: Sequence[float], levels, confidence: float
+                   ) -> list[Estimate]:
+    """The record(s) of a domain with no valid rows of positive weight: NaN estimate, n = 0."""
+    nan = float("nan")
+    names = [f"{name} q{q:g}" for q in quantiles] if statistic == "quantile" else [name]
+    return [Estimate.of(nan, nan, n=0, df=nan, var=v, domain=dom, confidence=confidence,
+                        levels=list(levels) if levels else None, extra={"not_estimable": "no valid rows"})
+            for v in names]
 
 
 def _quantile_records(design: Design, y: np.ndarray, *, quantiles: list, qrule: str, var: str,
@@ -141,8 +175,8 @@ def _quantile_records(design: Design, y: np.ndarray, *, quantiles: list, qrule: 
     return [replace(e, var=f"{var} q{q:g}") for q, e in zip(quantiles, est)]
 
 
-def _with_valid(fn, valid: np.ndarray):
-    def inner(design: Design, *args, **kw) -> Estimate:
-        return fn(design, *args, valid=valid, **kw)
-
-    return inner
+def _is_number(text: str) -> bool:
+    try:
+        return bool(np.isfinite(float(text)))
+    except ValueError:
+        return False

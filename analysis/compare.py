@@ -272,12 +272,13 @@ def independent_difference(a: Any, b: Any, *, confidence: float = 0.95, df: DfRu
     va, vb = sa * sa, sb * sb
     if df is None or df == "satterthwaite":
         da, db = _get(a, "df"), _get(b, "df")
-        terms = [v * v / d for v, d in ((va, da), (vb, db)) if np.isfinite(d)]
-        if not np.isfinite(da) and not np.isfinite(db):
-            dfv = float("inf")
-        elif min(da, db) <= 0:
+        if np.isnan(da) or np.isnan(db) or min(da, db) <= 0:
+            # a side with no degrees of freedom (e.g. a wave without answers): not testable
             dfv = float("nan")
+        elif np.isinf(da) and np.isinf(db):
+            dfv = float("inf")
         else:
+            terms = [v * v / d for v, d in ((va, da), (vb, db)) if np.isfinite(d)]
             denom = sum(terms)
             dfv = (va + vb) ** 2 / denom if denom > 0 else float("inf")
     elif df == "pooled":

@@ -26,9 +26,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Optional
 
+import numpy as np
 import pandas as pd
 
 from .design import LONELY_PSU, PPS_METHODS, Design, DesignError, _names
+from .values import line_of, normalize_series
 
 
 def _list(x: Any) -> list:
@@ -115,6 +117,7 @@ class DesignSpec:
             return svrepdesign(data, self.repweights, self.weights, type=self.rep_type, scale=self.scale,
                                rscales=self.rscales, rho=self.rho, mse=self.mse,
                                combined_weights=self.combined_weights)
+        data = _checked(data, self)
         des = Design.from_frame(data, weights=self.weights, strata=self.strata, psu=list(self.psu) or None,
                                 fpc=list(self.fpc) or None, lonely_psu=self.lonely_psu, pps=self.pps)
         if self.replicates is not None:
@@ -129,6 +132,79 @@ class DesignSpec:
         d["psu"], d["fpc"] = list(self.psu), list(self.fpc)
         d.pop("extra")
         return d
+
+
+def _first_bad(data: pd.DataFrame, col: str, bad: np.ndarray, what: str, problem: str) -> DesignError:
+    """One message naming the first offending row's line, the column, its value and how many rows are bad."""
+    i = int(np.flatnonzero(bad)[0])
+    n = int(bad.sum())
+    return DesignError(f"{what} column '{col}' line {line_of(data, i)}: {_shown(data[col].iloc[i])} {problem} "
+                       f"({n} row{'s' if n != 1 else ''} like it in all)")
+
+
+def _shown(v) -> str:
+    return "an empty cell" if v is None or (isinstance(v, float) and v != v) else f"value {v!r}"
+
+
+def _checked(data: pd.DataFrame, spec: "DesignSpec") -> pd.DataFrame:
+    """The data as the design reads them: stratum and sampling-unit ids by one rule
+    (:func:`analysis.values.normalize_value`: "1" = "1.0" = " 1 ", "0101" ≠ "101"); weights and fpc values
+    that are not finite numbers (empty, text, inf), negative weights and fpc population sizes smaller than
+    the units sampled in a stratum are refused naming the first line, the column and the value."""
+    ids = [c for c in ([spec.strata] if spec.strata else []) + list(spec.psu) if c in data.columns]
+    fixed = {c: normalize_series(data[c]) for c in ids if data[c].dtype == object}
+    if fixed:
+        attrs = dict(data.attrs)
+        data = data.assign(**fixed)
+        data.attrs.update(attrs)
+    for col in ids:
+        miss = data[col].isna().to_numpy()
+        if miss.any():
+            raise _first_bad(data, col, miss, "strata" if col == spec.strata else "psu",
+                             "- every row needs one")
+    if spec.weights and spec.weights in data.columns:
+        w = pd.to_numeric(data[spec.weights], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(w)
+        if bad.any():
+            raise _first_bad(data, spec.weights, bad, "weight", "is not a finite number")
+        if np.any(w < 0):
+            raise _first_bad(data, spec.weights, w < 0, "weight", "is negative; weights must not be")
+    for col in spec.fpc:
+        if col not in data.columns:
+            continue
+        f = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(f)
+        if bad.any():
+            raise _first_bad(data, col, bad, "fpc", "is not a finite number")
+        if np.any(f < 0):
+            raise _first_bad(data, col, f < 0, "fpc", "is negative")
+    if len(spec.fpc) == 1 and spec.pps is None and spec.fpc[0] in data.columns:
+        _check_fpc_counts(data, spec)
+    return data
+
+
+def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
+    """A one-stage fpc of population counts smaller than the units sampled in a stratum: named by stratum."""
+    col = spec.fpc[0]
+    f = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
+    if not np.any(f > 1):  # sampling fractions
+        return
+    strata = data[spec.strata] if spec.strata else pd.Series(np.zeros(len(data), dtype=np.int64))
+    sc, s_labels = pd.factorize(strata.reset_index(drop=True), sort=True)
+    if spec.psu:
+        pc, p_labels = pd.factorize(data[spec.psu[0]].reset_index(drop=True))
+        uc = sc.astype(np.int64) * max(len(p_labels), 1) + pc  # PSUs nested in strata, as the design reads them
+    else:
+        uc = np.arange(len(data))
+    pairs = np.unique(np.stack([sc, uc]), axis=1)
+    sampled = np.bincount(pairs[0], minlength=len(s_labels))[sc]
+    bad = (f >= 1) & (f < sampled)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        where = f"stratum '{s_labels[sc[i]]}'" if spec.strata else "the sample"
+        unit = "PSUs" if spec.psu else "rows"
+        raise DesignError(f"fpc column '{col}' line {line_of(data, i)}: population size {data[col].iloc[i]!r} is "
+                          f"smaller than the {int(sampled[i])} {unit} sampled in {where}")
 
 
 def describe(design: Design) -> dict:

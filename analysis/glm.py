@@ -112,6 +112,9 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
     n, p = X.shape
     if p == 0:  # the empty model (profiling): μ from the offset only
         raise DesignError("a model needs at least one coefficient")
+    if int(np.count_nonzero(prior > 0)) < p:  # R: NA coefficients; no fit to report here
+        raise DesignError(f"the model has {p} coefficients but only {int(np.count_nonzero(prior > 0))} rows with "
+                          "a value for every term: too few to estimate it")
     if start is not None:
         eta = X @ np.asarray(start, dtype=float)
     else:

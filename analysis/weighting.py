@@ -73,6 +73,7 @@ import numpy as np
 import pandas as pd
 
 from .design import Design, DesignError
+from .values import normalize_value
 
 SHARE_TOLERANCE = 0.005
 TOTAL_TOLERANCE = 1e-6
@@ -198,6 +199,7 @@ class WeightingReport:
     trim_rounds: int = 0
     n_trimmed: int = 0
     margins: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # e.g. margin categories ignored by partial post-stratification
 
     def to_dict(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -220,13 +222,9 @@ def weighting_efficiency(weights: Any) -> float:
 
 # ----------------------------------------------------------------------------- margins
 def _label(v: Any) -> Optional[str]:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return None
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    return str(v).strip()
+    """A category's text by the one rule of :func:`analysis.values.normalize_value` (data and margins alike):
+    stripped, "1" = "1.0", "0101" ≠ "101"."""
+    return normalize_value(v)
 
 
 JOINT_SEP = " × "
@@ -348,6 +346,7 @@ class _Margin:
     categories: list[str]
     population: np.ndarray  # counts, aligned with categories
     is_share: bool
+    ignored: list = field(default_factory=list)  # (category, population value) left out by partial=True
 
 
 def _closest(word: str, pool: Sequence[str]) -> list[str]:
@@ -377,7 +376,9 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
         not_in_margin = [lab for lab in labels if lab not in pos]
         lab_pos = {lab: i for i, lab in enumerate(labels)}
         absent = [c for c, v in items if v > 0 and (c not in lab_pos or wsum[lab_pos[c]] <= 0)]
-        if partial:  # R postStratify(partial=TRUE): categories absent from the sample are ignored
+        ignored = []
+        if partial:  # R postStratify(partial=TRUE): categories absent from the sample are ignored (R warns)
+            ignored = [(c, v) for c, v in items if c in absent]
             absent = []
         if not_in_margin or absent:
             parts, cands = [], {}
@@ -409,7 +410,8 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
         keep = [i for i, c in enumerate(cats) if c in lab_pos]  # partial: absent categories drop out here
         remap = np.empty(len(labels), dtype=np.int64)
         remap[[lab_pos[cats[i]] for i in keep]] = np.arange(len(keep))
-        raw.append(_Margin(variable, remap[codes], [cats[i] for i in keep], vals[keep], is_share))
+        raw.append(_Margin(variable, remap[codes], [cats[i] for i in keep], vals[keep], is_share,
+                           [(c, float(v / s) if is_share else float(v)) for c, v in ignored]))
     count_totals = {m.variable: float(m.population.sum()) for m in raw if not m.is_share}
     if population_total is not None:
         total = float(population_total)
@@ -430,7 +432,20 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
     for m in raw:
         if m.is_share:
             m.population = m.population * total
+            m.ignored = [(c, v * total) for c, v in m.ignored]
     return raw
+
+
+def _ignored_warnings(margins: Sequence[_Margin], w: np.ndarray) -> list[str]:
+    """The warning of partial post-stratification (R: "Some strata absent from sample: ignored")."""
+    out = []
+    for m in margins:
+        if m.ignored:
+            lost = sum(v for _, v in m.ignored)
+            out.append(f"'{m.variable}': margin categories absent from the sample are ignored (partial): "
+                       + ", ".join(f"'{c}' (population {v:,.6g})" for c, v in m.ignored)
+                       + f"; the weights add up to {w.sum():,.6g}, not the margin's {m.population.sum() + lost:,.6g}")
+    return out
 
 
 # ----------------------------------------------------------------------------- core algorithms
@@ -602,8 +617,10 @@ def poststratify(design: Design, margins: Mapping[str, Any], *, population_total
             cal = cal + (PostStratAdjustment(m.codes, w, wt),)
     delta = float(np.max(np.abs(np.bincount(m.codes, weights=w, minlength=len(m.categories)) - m.population)))
     new = _calibrated(design, w, cal)
-    return new, _report("poststratify", w, ms, before, iterations=1 + rounds, delta=delta, eps=0.0, converged=True,
-                        cap=cap, cap_ok=cap_ok, rounds=rounds, n_trimmed=n_trimmed)
+    rep = _report("poststratify", w, ms, before, iterations=1 + rounds, delta=delta, eps=0.0, converged=True,
+                  cap=cap, cap_ok=cap_ok, rounds=rounds, n_trimmed=n_trimmed)
+    rep.warnings.extend(_ignored_warnings(ms, w))
+    return new, rep
 
 
 METHODS = {"rake": rake, "poststratify": poststratify}

@@ -214,9 +214,17 @@ class _data_errors:
 
 
 def _read_data(path: Path):
-    from survey.tabular import read_table
+    """The data file as a table of strings (survey.tabular.read_table); ``attrs["first_line"]`` is the line of
+    its first data row (title rows above the header move it), so messages name the file's own lines."""
+    from survey.tabular import read_raw, read_table, sniff_kind
 
-    return read_table(path)
+    p = Path(path)
+    if not p.is_file() or p.stat().st_size == 0 or sniff_kind(p) == "sav":
+        return read_table(path)  # its message for a missing, empty or SPSS file
+    raw = read_raw(p, sniff_kind(p))
+    frame = raw.frame
+    frame.attrs["first_line"] = int(raw.header_line) + 1
+    return frame
 
 
 def _check_columns(data, path: Path, **cols) -> None:

@@ -163,7 +163,8 @@ def _show(res: dict, json_out: bool) -> None:
             st = ind.get(m)
             if not st or st.get("estimate") is None:
                 continue
-            f = (lambda x: f"{100 * x:.1f}%") if m == "rate" else (lambda x: f"{x:.1f}")
+            f = ((lambda x: "NA" if x is None else f"{100 * x:.1f}%") if m == "rate"
+                 else (lambda x: "NA" if x is None else f"{x:.1f}"))  # no interval (a single answer): NA
             typer.echo(f"  {ind['name']}{'（指数）' if m == 'index' else ''}: {f(st['estimate'])} "
                        f"[{f(st['ci_low'])}, {f(st['ci_high'])}] n={st['n']:,}, 不了解/说不清 {100 * (st.get('share_na') or 0):.1f}%"
                        + (f"  目标 {f(st['target'])} → {st['verdict']}" if st.get('target') is not None else ""))

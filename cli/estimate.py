@@ -31,6 +31,10 @@ def _parse_scores(items: List[str]) -> dict:
 def _print_estimates(records: list, pct: bool) -> None:
     for r in records:
         dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
+        if r.n == 0:
+            typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: not estimable (n=0: no valid rows with a "
+                       "positive weight)")
+            continue
         f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.4g}")
         lo = "NA" if r.ci_low != r.ci_low else f(r.ci_low)
         hi = "NA" if r.ci_high != r.ci_high else f(r.ci_high)
@@ -126,10 +130,21 @@ def estimate(
                                   scores=_parse_scores(score or []), by=by, ci_method=ci, confidence=confidence,
                                   df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
                                   quantiles=quantile or [], qrule=qrule)
+    notes = []
+    if by is not None:
+        from analysis.values import normalize_series
+
+        no_group = int(normalize_series(table[by]).isna().sum())
+        if no_group:
+            notes.append(f"{no_group:,} row(s) with an empty '{by}' are in no --by category and are left out")
     if json_out:
         _echo_json([r.to_dict() for r in records])
+        for note in notes:  # stdout holds the JSON only
+            typer.echo(f"note: {note}", err=True)
         return
     _print_estimates(records, pct=bool(level) and not total)
+    for note in notes:
+        typer.echo(f"note: {note}")
     with _data_errors(data):
         design_notes(spec.build(table))
 
@@ -184,6 +199,7 @@ def crosstab(
     choice(test, TESTS, "--test")
     table = _read_data(data)
     _check_columns(table, data, row=row, col=col)
+    _check_missing_values(table, data, missing or [], (row, col))
     with _data_errors(data):
         spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
                            repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
@@ -226,6 +242,36 @@ def crosstab(
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
     design_notes(design)
+
+
+def _check_missing_values(table, path: Path, missing: List[str], columns: tuple) -> None:
+    """A --missing value that no row of ``columns`` holds is a typo (nothing would leave the base): refused,
+    naming the value and the columns' values (a number is accepted in columns of numbers: a code nobody chose)."""
+    from analysis.values import normalize_series, normalize_value
+    from survey.errors import MinyiError
+    from survey.messages import did_you_mean
+
+    have = set()
+    for c in dict.fromkeys(columns):
+        have |= set(normalize_series(table[c]).dropna())
+
+    def number(x) -> bool:
+        try:
+            return float(x) == float(x) and abs(float(x)) != float("inf")
+        except (TypeError, ValueError):
+            return False
+
+    for m in missing:
+        key = normalize_value(m)
+        if key in have or (key is not None and number(key) and all(number(v) for v in have)):
+            continue
+        pool = sorted(have, key=str)
+        hint = did_you_mean(str(m).strip(), pool)
+        raise MinyiError.of("bad-data", file=str(path),
+                            reason=f"--missing {m!r}: no row of {' or '.join(repr(c) for c in dict.fromkeys(columns))} "
+                                   f"has this value; the values are " + ", ".join(repr(v) for v in pool[:20])
+                                   + (" ..." if len(pool) > 20 else ""),
+                            hint=hint if hint.startswith("did you") else "check the spelling")
 
 
 def _parse_totals(items: List[str]) -> dict:
@@ -353,6 +399,10 @@ def weight(
         raise typer.BadParameter("--method logit needs --bounds L,U with L < 1 < U")
     if partial and method != "poststratify":
         raise typer.BadParameter("--partial is for --method poststratify")
+    if cap is not None and method in ("linear", "logit"):
+        raise typer.BadParameter(f"--cap is for --method rake or poststratify (trimming, R trimWeights); with "
+                                 f"--method {method} bound the weights with --bounds L,U instead (R calibrate "
+                                 "bounds=: each new weight between L and U times its old weight)")
     specs = _parse_margin_specs(margin or [])
     if not specs and not totals:
         raise typer.BadParameter("give at least one --margin COLUMN=FILE (or --total for --method linear/logit)")
@@ -421,6 +471,8 @@ def weight(
     for m in rep.margins:
         typer.echo(f"{m['variable']:<12} {m['category']:<14} {m['population']:>12,.1f} {m['n']:>7,} "
                    f"{m['weighted_before']:>12,.1f} {m['weighted_after']:>12,.1f}")
+    for w in rep.warnings:
+        typer.echo(f"warning: {w}")
     typer.echo(f"wrote {out} (new column {name})")
 
 

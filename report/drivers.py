@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import Design
-from analysis.design import BLOCK_ROWS
+from analysis.design import BLOCK_ROWS, DesignError
 from analysis.glm import svyglm
 from survey.questionnaire import Questionnaire
 
@@ -75,7 +75,10 @@ def satisfaction_drivers(q: Questionnaire, frame: pd.DataFrame, des: Design, *,
         return None
     # the model's variables only (in the design's row order): svyglm reads nothing else of the data
     d2 = dataclasses.replace(des, data=pd.DataFrame({"_drv_overall": y, **cols}, copy=False))
-    fit = svyglm(d2, y="_drv_overall", x=list(cols), confidence=confidence)
+    try:
+        fit = svyglm(d2, y="_drv_overall", x=list(cols), confidence=confidence)
+    except DesignError as e:  # too few complete rows, collinear areas: no model, and the result says why
+        return {"response": oq.id, "n": 0, "terms": [], "not_estimable": str(e)}
     c = fit.coefficients
     terms = []
     for j, t in enumerate(c.names if hasattr(c, "names") else ["(Intercept)"] + list(cols)):

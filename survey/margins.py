@@ -59,7 +59,9 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
     ``column`` (the margin's name, e.g. ``sex+age``) only words the message about too few columns.
     Refused, with one message naming the file: a missing file (``file-not-found``), too few
     columns, a value but no category (with its line), values that are not non-negative numbers
-    (with their lines), no rows (``file-empty``), percentages mixed with plain numbers.
+    (with their lines), no rows (``file-empty``), percentages mixed with plain numbers, a category
+    listed twice (with both lines; compared as :func:`analysis.values.normalize_value`: " 18-34" is
+    "18-34", "1.0" is "1").
     """
     import pandas as pd
 
@@ -78,7 +80,10 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
     if parse_population_value(table.columns[k])[0] is not None:  # no header row
         table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
         first_line = 1
+    from analysis.values import normalize_value
+
     cats, vals, bad, pcts = [], [], [], []
+    seen: dict = {}  # category by the one rule of analysis.values ("1" = "1.0", " a " = "a") -> (line, as written)
     for i, row in enumerate(table.itertuples(index=False)):  # one line per category: a handful of rows
         parts, v = list(row[:k]), row[k]
         blank = [_blank(p) for p in parts]
@@ -89,6 +94,15 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
         if any(blank):
             raise MinyiError.of("bad-data", file=str(path), line=line, reason="a row has a population value but no category",
                                 hint="fill in the category or delete the row")
+        key = tuple(normalize_value(p) for p in parts)
+        if key in seen:
+            first, written = seen[key]
+            raise MinyiError.of("bad-data", file=str(path), line=line,
+                                reason=f"category '{c}' is listed twice: on line {first} ('{written}') and on line "
+                                       f"{line} ('{' × '.join('' if p is None else str(p) for p in parts)}'); the "
+                                       "margin would be ambiguous",
+                                hint="list every category once (add the two rows' values up if both are right)")
+        seen[key] = (line, " × ".join("" if p is None else str(p) for p in parts))
         num, pct = parse_population_value(v)
         if num is None or num < 0:
             bad.append(f"line {line} '{c}': " + (repr(str(v)) if v is not None else "empty"))

@@ -1,0 +1,68 @@
+"""One rule for the category values of design and grouping columns (strata, PSUs, ``--by``, cross-tab rows and
+columns, margin categories, ``--level``/``--missing``), and the file line of a data row.
+
+A value is compared as its *canonical text*:
+
+* stripped of surrounding whitespace; an empty cell is no value (None);
+* a number written without leading zeros is that number: ``"1"``, ``"1.0"``, ``" 1 "`` and ``"+1"`` are all
+  ``"1"``; ``"2.50"`` is ``"2.5"``;
+* anything else is text kept as written, so a code with a leading zero stays a code: ``"0101"`` is not
+  ``"101"`` (district, school or postal codes), and is printed as ``"0101"``.
+
+:func:`line_of` turns a 0-based data row into the line of the file it came from when the reader recorded
+where the data start (``DataFrame.attrs["first_line"]``, set by the CLI's reader; title rows above the
+header move it), else header on line 1.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+# a plain decimal number without a leading zero before further digits ("0", "0.5", "12", "-3.25", "1e3", ".5")
+_NUMBER = re.compile(r"[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def normalize_value(v: Any) -> Optional[str]:
+    """Canonical text of a cell (module docstring): None for empty; numbers without trailing ``.0``;
+    codes with a leading zero as written."""
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if f != f:
+            return None
+        if not np.isfinite(f):
+            return str(f)
+        v = repr(f)  # then as its text: 1e-07 and "1e-7" are one value
+    s = str(v).strip()
+    if s == "":
+        return None
+    if _NUMBER.fullmatch(s):  # exact decimal arithmetic: 18-digit ids must not meet through a float's rounding
+        d = Decimal(s)
+        if d == d.to_integral_value():
+            return str(int(d))
+        return format(d.normalize(), "f")
+    return s
+
+
+def normalize_series(s: pd.Series) -> pd.Series:
+    """:func:`normalize_value` of every cell, computed once per distinct value (object column; None for
+    empty)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    lut = np.array([normalize_value(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(lut[np.where(codes >= 0, codes, len(uniques))], index=s.index, dtype=object)
+
+
+def line_of(data: pd.DataFrame, i: int) -> int:
+    """Line of the file holding data row ``i`` (0-based): ``attrs["first_line"]`` + i (header on line 1 by
+    default, so row 0 is line 2)."""
+    return int(data.attrs.get("first_line", 2)) + int(i)

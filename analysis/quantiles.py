@@ -168,7 +168,9 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
                             design_df=float(design_df(design, w)))
     proto = Estimate.of(qhat, np.zeros_like(qhat), n=int(np.count_nonzero(w)), df=dfv, confidence=confidence,
                         interval=wood, labels=[f"q{p:g}" for p in qs], var=var, domain=domain,
-                        weight=float(w.sum()), extra={"quantile": qs})
+                        weight=float(w.sum()),
+                        extra={"quantile": qs,  # math rule below the smallest value's share: R differs (docstring)
+                               "below_smallest": (qs * ws.sum() < ws[0]) & (qrule == "math")})
     lo, hi = proto.confint()
     c = critical_value(confidence, dfv)
     se = (np.asarray(hi) - np.asarray(lo)) / (2 * c)   # R: diff(ci)/(2 qcrit(1 − α/2)); NaN with a NaN bound

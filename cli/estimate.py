@@ -131,6 +131,10 @@ def estimate(
                                   df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
                                   quantiles=quantile or [], qrule=qrule)
     notes = []
+    below = [r.var for r in records if r.extra.get("below_smallest")]
+    if below:
+        notes.append(f"{', '.join(below)}: p is below the share of the smallest value, so the quantile is the smallest "
+                     "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)")
     if by is not None:
         from analysis.values import normalize_series
 

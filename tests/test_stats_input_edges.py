@@ -267,3 +267,16 @@ def test_long_numeric_ids_stay_distinct_and_decimals_are_exact():
     assert normalize_value("110101199001011234") == "110101199001011234"
     assert [normalize_value(v) for v in ("2.50", "1e3", ".5", "1e-7", 1e-7, "-0", 2.5)] == \
            ["2.5", "1000", "0.5", "0.0000001", "0.0000001", "0", "2.5"]
+
+
+def test_a_quantile_below_the_smallest_share_says_how_it_differs_from_r(tmp_path):
+    f = tmp_path / "v.csv"
+    f.write_text("v\n" + "\n".join(str(i) for i in range(1, 11)) + "\n")
+    r = runner.invoke(cli.app, ["estimate", str(f), "--var", "v", "--quantile", "0.05", "--quantile", "0.5"])
+    assert r.exit_code == 0, r.output
+    assert "v q0.05 [label=q0.05]: 1 " in r.output
+    notes = [line for line in r.output.splitlines() if line.startswith("note:")]
+    assert notes == ["note: v q0.05: p is below the share of the smallest value, so the quantile is the smallest "
+                     "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)"]
+    r = runner.invoke(cli.app, ["estimate", str(f), "--var", "v", "--quantile", "0.5"])
+    assert "note:" not in r.output

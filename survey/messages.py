@@ -164,6 +164,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger-verified": ("cell {cell}: 已验证 is set by the verification on the next wave's data, not by hand",
                         "write 已整改 when the work is done; survey ledger on the next wave verifies it"),
     "ledger-date": ("cell {cell}: '{value}' is not a date", "write the deadline as 2026-09-30 (or an Excel date), or leave it empty"),
+    "ledger-columns": ("the header row has no column {missing}, so its edits would be lost; headers found: {found}",
+                       "give the yellow columns back the names survey ledger wrote (责任单位、整改时限、状态、整改措施、备注) "
+                       "and run --update again. {suggestion}"),
+    "ledger-merged-across": ("cells {range} are merged across the columns {columns}",
+                             "unmerge them: every row needs its own 编号 and its own yellow cells"),
+    "ledger-row-mismatch": ("item {id}: the row shows {shown}, but the project store has {stored}",
+                            "columns were sorted apart (sort whole rows only) or the file is another project's "
+                            "ledger; nothing was stored: write a fresh ledger with --out and enter the edits there"),
+    "ledger-verified-change": ("cell {cell}: the item is 已验证 (the data confirmed the fix); '{value}' cannot replace it by hand",
+                               "leave 已验证 as it is; a problem that returns is raised again by the data as a new item"),
+    "ledger-conflict": ("cell {cell}: '{value}' was entered in a copy written when the field was '{was}', but the "
+                        "project store has '{now}' since", "this copy is older than the store; nothing was stored: write "
+                        "a fresh ledger with --out and enter the edit there, or put the cell back as it was"),
+    "ledger-older": ("{count} cell(s) left as written differ from the project store, which changed since this copy "
+                     "was written; kept as stored: {cells}", "the copy is older than the store; write a fresh one with --out"),
+    "ledger-verified-kept": ("{count} status cell(s) differ from 已验证, which only the data set; kept 已验证: {cells}",
+                             "the file is probably an older copy; write a fresh ledger with --out"),
+    "ledger-legacy": ("the file does not record what it was written with (an earlier minyi wrote it): every cell was "
+                      "taken as an edit, so an older copy undoes newer edits",
+                      "write a fresh ledger with survey ledger DIR --out and edit that one"),
+    "ledger-out-edits": ("{path} holds {count} edit(s) not in the project store ({cells}); nothing was written",
+                         "store them first with: survey ledger {project} --update {path}, or write to another --out"),
+    "ledger-out-unreadable": ("{path} exists and cannot be read as a ledger ({reason}); it was not overwritten",
+                              "write to another --out, or move the file away"),
+    "ledger-out-suffix": ("--out {path}: the ledger is an Excel workbook, its name must end in .xlsx",
+                          "e.g. --out ledger.xlsx"),
+    "ledger-earlier-wave": ("the ledger already holds wave {later}, which comes after {wave}: running {wave} now would "
+                            "add duplicate items and rewind their verifications; nothing was changed",
+                            "run survey ledger for {later} or a later wave"),
+    "ledger-wave-gone": ("the ledger holds results of wave '{gone}', which the project no longer has (import removed?), "
+                         "so it cannot tell whether {wave} comes before it; nothing was changed",
+                         "import {gone} again, then run survey ledger for the latest wave"),
+    "ledger-rows-shifted": ("the yellow cells of {ids} were exchanged between their rows: each now holds what another "
+                            "of them was written with (only some columns sorted?)",
+                            "sort whole rows only; nothing was stored: undo the sort, or write a fresh ledger with --out"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------
@@ -174,6 +209,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "template-error": ("report template {name}: {reason}", "fix the template; see docs/report-data.md for its variables"),
     # --- collecting answers (survey serve, survey links) ---------------------------
     "text-too-long": ("{qid}: the answer is {count} characters long, at most {max} allowed", "shorten the answer"),
+    "not-an-integer": ("value '{value}' of {qid} is not a whole number", "enter a whole number"),
+    "not-text": ("{qid}: the answer must be one text, not {kind}", "send the answer as one string"),
+    "other-not-chosen": ("{qid}: 'please specify' text given but no 'other' option chosen",
+                         "choose the 'other' option, or leave its text empty"),
+    "wave-unknown": ("answer filled in for wave '{wave}', which is not a wave of this project",
+                     "add the wave to waves: in minyi.yaml, or serve it with --wave {wave}"),
     "serve-address": ("cannot serve on {host}:{port}: {reason}", "choose another --port (or --host), or stop the program using it"),
     "serve-busy": ("{path} is already being served by another `survey serve`",
                    "stop the other server first; one server per project keeps every answer stored once"),

@@ -257,10 +257,76 @@ class Project:
             con.close()
 
     def _add_wave(self, wave: str) -> None:
-        """Record ``wave`` in minyi.yaml (re-read first: another command may have changed it)."""
-        self._reload_waves()
-        if register_wave(self.config, wave):
-            self.save_config()
+        """Record ``wave`` in minyi.yaml as it is on disk now: only ``waves:`` changes.
+
+        The file may have been edited since this project was opened (e.g. while ``survey serve`` runs),
+        so its text is re-read and edited in place — the wave is added to the ``waves:`` entry in the
+        entry's own style — and every other key, comment and layout stays as the user left it.  The
+        edit is checked by parsing the result (same data, one more wave); only text too unusual to
+        edit that way is written out again in full, from what is on disk now.
+        """
+        import re
+
+        path = self.root / CONFIG
+        try:
+            text = path.read_text(encoding="utf-8")
+            disk = yaml.safe_load(text) or {}
+        except (OSError, yaml.YAMLError) as e:  # being edited: leave the user's file alone (the imports table has the wave)
+            warnings.warn(f"{path}: wave {wave} not added to waves: ({str(e).splitlines()[0] if str(e) else e})")
+            return
+        if not isinstance(disk, dict):  # pragma: no cover - Project.open refused such a file
+            return
+        mine = {"waves": yaml.safe_load(yaml.safe_dump(disk.get("waves")))} if "waves" in disk else {}
+        changed = register_wave(mine, wave)
+        self.config["waves"] = mine["waves"]
+        if not changed:
+            return
+        want = dict(disk, waves=mine["waves"])
+        item = yaml.safe_dump([wave], allow_unicode=True, default_flow_style=True, width=10**6).strip()[1:-1]
+        lines = text.splitlines(keepends=True)
+        candidates = []
+        head = next((i for i, ln in enumerate(lines) if re.match(r"waves[ \t]*:", ln)), None)
+        if head is None:
+            sep = "" if not text or text.endswith("\n") else "\n"
+            candidates.append(text + sep + f"waves:\n- {item}\n")
+        else:
+            rest = re.sub(r"\s+#.*$", "", lines[head].split(":", 1)[1]).strip()
+            if rest.startswith("[") and rest.endswith("]"):
+                inner = rest[1:-1].strip()
+                new = "[" + (inner + ", " if inner else "") + item + "]"
+                candidates.append("".join(lines[:head]) + lines[head].replace(rest, new, 1) + "".join(lines[head + 1:]))
+            elif rest.startswith("{") and rest.endswith("}"):
+                inner = rest[1:-1].strip()
+                new = "{" + (inner + ", " if inner else "") + item + ": null}"
+                candidates.append("".join(lines[:head]) + lines[head].replace(rest, new, 1) + "".join(lines[head + 1:]))
+            elif rest in ("", "~", "null", "Null", "NULL"):
+                end, last, indent, seq = head + 1, None, "", True
+                while end < len(lines):  # the entry's block: indented lines, blank lines, comments, "- " items
+                    ln = lines[end]
+                    if ln.strip() and not ln[0].isspace() and not ln.startswith("#") and not re.match(r"-(\s|$)", ln):
+                        break
+                    if ln.strip() and not ln.lstrip().startswith("#"):
+                        if last is None:
+                            indent = ln[: len(ln) - len(ln.lstrip())]
+                            seq = bool(re.match(r"-(\s|$)", ln.lstrip()))
+                        last = end
+                    end += 1
+                entry = f"{indent}- {item}\n" if seq else f"{indent}{item}:\n"
+                at = (last if last is not None else head) + 1
+                prefix = lines[:at]
+                if prefix and not prefix[-1].endswith("\n"):
+                    prefix = prefix[:-1] + [prefix[-1] + "\n"]
+                if last is None:
+                    prefix = prefix[:-1] + [re.sub(r"(waves[ \t]*:)[ \t]*(~|null|Null|NULL)?", r"\1", prefix[-1], 1)]
+                candidates.append("".join(prefix) + entry + "".join(lines[at:]))
+        for cand in candidates:
+            try:
+                if yaml.safe_load(cand) == want:
+                    atomic_write_text(path, cand)
+                    return
+            except yaml.YAMLError:
+                pass
+        atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
 
     def _drop_wave(self, wave: str) -> None:
         self._reload_waves()

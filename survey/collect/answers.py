@@ -11,7 +11,10 @@ Field names of the phone form (and of the JSON the form's script posts):
 
 :func:`to_row` converts one submission (cells that are not numbers where codes or numbers are due,
 codes that are not options of a multiple/ranking question and over-long text are problems of their
-own, reported once, the cell left blank — as the importer does); :func:`check_batch` runs
+own, reported once, the cell left blank — as the importer does; so are what the phone form would not
+send: a fraction for a number question with whole-number limits (``not-an-integer``), a text answer that
+is not one text (``not-text``), "please specify" text without its "other" option (``other-not-chosen``) and
+a required ranking with fewer than ``k`` options ranked (``rank-invalid``)); :func:`check_batch` runs
 :func:`survey.rowcheck.check_rows` — the same checks as ``survey import``: options, limits,
 selections, exclusive options, ranks, skip logic and site sections, required answers — over a
 batch of rows at once, and turns every problem into a :class:`FieldError` naming the question, with
@@ -47,6 +50,9 @@ FIELD_MESSAGES_ZH = {
     "required-row": "请为“{row}”选择一项",
     "rank-invalid": "请按重要程度依次点选{k}项",
     "text-too-long": "回答太长了（最多{max}字）",
+    "not-an-integer": "请填写{range}的整数",
+    "not-text": "请填写一段文字",
+    "other-not-chosen": "只有选择“{label}”时才需填写说明",
 }
 
 
@@ -85,12 +91,17 @@ def _number(v: Any) -> Optional[float]:
     if v is None or isinstance(v, bool):  # None: most option columns of a multiple choice (no exception raised)
         return None
     if isinstance(v, (int, float)):
-        x = float(v)
-    else:
         try:
-            x = float(str(v).strip())
-        except ValueError:
+            x = float(v)
+        except OverflowError:  # a JSON integer of hundreds of digits
             return None
+    elif isinstance(v, str):
+        try:
+            x = float(v.strip())
+        except (ValueError, OverflowError):
+            return None
+    else:  # a JSON object or list where one value is due
+        return None
     return x if math.isfinite(x) else None
 
 
@@ -123,6 +134,21 @@ class _Row:
         self.values[column] = x  # an option code or not: check_rows says (unknown-option)
 
     def text(self, qq: Question, column: str, v: Any) -> None:
+        if isinstance(v, (list, tuple)):  # the field sent twice (or a JSON list): one text is due
+            vals = [x for x in v if x is not None and not (isinstance(x, str) and not x.strip())]
+            if len(vals) > 1:
+                self.bad(qq, column, ", ".join(map(str, vals))[:200], "not-text", qid=column, kind="several answers")
+                return
+            v = vals[0] if vals else None
+        if v is None:
+            return
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            kind = "true/false" if isinstance(v, bool) else "a list" if isinstance(v, (list, tuple)) else "an object"
+            self.bad(qq, column, str(v)[:50], "not-text", qid=column, kind=kind)
+            return
+        if isinstance(v, float) and not math.isfinite(v):
+            self.bad(qq, column, None, "not-text", qid=column, kind="a number that is not finite")
+            return
         s = _text(v)
         if s is None:
             return
@@ -201,13 +227,34 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any]) -> tuple[dict[str, Any],
                 x = _number(v)
                 if x is None:
                     r.bad(qq, qq.id, v, "not-a-number", qid=qq.id)
+                elif integer_question(qq) and not x.is_integer():
+                    r.bad(qq, qq.id, v, "not-an-integer", qid=qq.id)
                 else:
                     r.values[qq.id] = x
         elif qq.type == "text":
-            r.text(qq, qq.id, _one(fields, qq.id))
+            r.text(qq, qq.id, fields.get(qq.id))
+        if qq.type == "ranking" and qq.required:  # as the phone form asks: all k (or every option)
+            k = min(qq.k or len(qq.options), len(qq.options))
+            n = sum(1 for o in qq.options if f"{qq.id}_{o.code}" in r.values)
+            if 0 < n < k:
+                r.bad(qq, qq.id, None, "rank-invalid", qid=qq.id, reason=f"{n} option(s) ranked, {k} are asked for",
+                      k=k)
         if qq.has_other and qq.type in ("single", "scale", "yesno", "multiple"):
-            r.text(qq, f"{qq.id}_other", _one(fields, f"{qq.id}_other"))
+            col = f"{qq.id}_other"
+            before = len(r.prior)
+            r.text(qq, col, fields.get(col))
+            others = {o.code for o in qq.options if o.other}
+            chosen = {c for c in others if r.values.get(f"{qq.id}_{c}") == 1.0 or r.values.get(qq.id) == float(c)}
+            if col in r.values and not chosen and len(r.prior) == before:
+                label = next((o.label for o in qq.options if o.other), "其他")
+                r.bad(qq, col, r.values.pop(col)[:50], "other-not-chosen", qid=qq.id, label=label)
     return r.values, r.prior
+
+
+def integer_question(qq: Question) -> bool:
+    """A number question whose limits are whole numbers asks for a whole number (the form says "整数")."""
+    return qq.type == "number" and qq.min is not None and qq.max is not None \
+        and float(qq.min).is_integer() and float(qq.max).is_integer()
 
 
 def fields_from_row(q: Questionnaire, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -290,6 +337,10 @@ def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str) -> str
     if code == "required-missing" and qq.type == "matrix" and column != qq.id:
         row = next((r.label for r in qq.rows if column == f"{qq.id}_{r.id}"), column)
         return FIELD_MESSAGES_ZH["required-row"].format(row=row)
+    if code == "not-an-integer":
+        return FIELD_MESSAGES_ZH[code].format(range=f"{qq.min:g}—{qq.max:g}之间")
+    if code == "other-not-chosen":
+        return FIELD_MESSAGES_ZH[code].format(label=next((o.label for o in qq.options if o.other), "其他"))
     if code == "rank-invalid":
         return FIELD_MESSAGES_ZH[code].format(k=qq.k or len(qq.options))
     if code == "text-too-long":

@@ -7,7 +7,8 @@ Admins: ``/admin`` (dashboard; ``?token=`` once, then a cookie), ``POST /admin/s
 close), ``/admin/api/stats`` (JSON), ``/admin/sheet`` (the printable QR sheet).
 
 Answers to submissions: 200 stored (also for a retry of a stored UUID), 422 field errors, 409
-quota full or device already answered, 403 closed / wrong access code / refused device, 429 too
+quota full, device already answered or a wave that is not the project's (an answer is stored in the wave
+its page was served under), 403 closed / wrong access code / refused device, 429 too
 many submissions from one address, 413 request too large, 400 malformed or forged link.
 
 Security: every page is autoescaped; a Content-Security-Policy allows scripts from this origin
@@ -80,6 +81,18 @@ PAGE_MESSAGES_ZH = {
     "access-code": "访问码不正确，请向调查工作人员确认后重新输入。",
     "no-device": "请允许浏览器保存 Cookie，刷新页面后重新提交。",
     "rate": "提交过于频繁，请稍后再试。",
+    "saved-rate": "提交过于频繁，服务器请您稍候：答卷已保存在本机，约{s}秒后会自动重新提交，无需重新填写。",
+    "saved-busy": "服务器暂时无法接收，答卷已保存在本机，稍后会自动重新提交，请勿清除浏览器数据。",
+    "refused": "{n} 份保存在本机的答卷未被服务器接收：{reasons}。这些答卷仍保留在本机，没有删除，请联系调查工作人员。",
+    "refused-invalid": "有题目不符合要求",
+    "refused-quota_full": "配额已满",
+    "refused-closed": "调查已结束",
+    "refused-already": "本设备已经提交过",
+    "refused-access_code": "访问码不正确",
+    "refused-bad_link": "链接无效",
+    "refused-wave_unknown": "所属调查轮次不在本项目中",
+    "refused-other": "服务器拒收",
+    "wave-unknown": "这份答卷是在调查轮次“{wave}”中填写的，本项目没有这一轮次，未能保存，请联系调查工作人员。",
     "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
     "bad-request": "提交的内容无法识别，请刷新页面后重试。",
     "too-large": "提交的内容过大。",
@@ -226,6 +239,27 @@ class Service:
         self.open = True
         self._lock = None
         self.stored_this_run = 0
+        self._known_waves: set = set()
+
+    def wave_exists(self, wave: str) -> bool:
+        """Is ``wave`` a wave of the project: served now, listed in minyi.yaml ``waves:``, in the journal or in
+        the store?  (For an answer filled in under another wave than the one served now.)"""
+        if wave == self.settings.wave or wave in self._known_waves:
+            return True
+        from ..waves import read_waves
+
+        found = False
+        try:
+            import yaml
+
+            cfg = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
+            found = wave in read_waves(cfg, str(self.config_path))
+        except Exception:  # an unreadable minyi.yaml: the journal and the store still say
+            pass
+        found = found or self.journal().count(wave) > 0 or wave in self.project.waves()
+        if found:
+            self._known_waves.add(wave)
+        return found
 
     # -- settings -------------------------------------------------------------------
     @property
@@ -399,18 +433,51 @@ def _submitted_at(finished_ms: Any, received: _dt.datetime) -> str:
     return received.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _plain_json(data: Any, max_depth: int = 4) -> bool:
+    """Is a submission's JSON something the writer can take: nested at most ``max_depth`` levels (answers →
+    a list of codes), text encodable as UTF-8 (no lone surrogates such as "\\ud800"), integers of at most 30
+    digits?  A body that is not is refused alone (400) before it reaches the writer, never with the batch."""
+    stack = [(data, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(v, bool) or v is None or isinstance(v, float):
+            continue
+        elif isinstance(v, int):
+            if abs(v) >= 10 ** 30:
+                return False
+        elif isinstance(v, (dict, list)):
+            if depth >= max_depth:
+                return False
+            items = list(v.items()) if isinstance(v, dict) else [(None, x) for x in v]
+            for k, x in items:
+                if k is not None and not _plain_json(k, 0):
+                    return False
+                stack.append((x, depth + 1))
+    return True
+
+
 def _duration(v: Any) -> Optional[float]:
     try:
         x = float(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return x if 0 <= x <= 7 * 86400 else None
 
 
 async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, link_raw: dict, access_code: Any,
-                  finished_at: Any, duration: Any) -> Outcome:
-    """The checks every submission passes before the writer: link, open, access code, rate, device."""
+                  finished_at: Any, duration: Any, wave: Any = None) -> Outcome:
+    """The checks every submission passes before the writer: link, open, access code, rate, device, wave.
+
+    ``wave``: the wave the form was served under (answers kept on a phone may arrive after the server was
+    restarted for another wave); stored in that wave when it is a wave of the project, else refused (409)."""
     uuid = uuid.lower()
+    if wave is not None and (not isinstance(wave, str) or not wave.strip() or len(wave) > 100):
+        return Outcome(400, {"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]})
     try:
         link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
     except LinkError:
@@ -433,8 +500,25 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     device = svc.device_of(request.cookies.get(DEVICE_COOKIE))
     if s.one_per_device and collector is None and device is None:
         return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
+    if wave is None:  # a page from before answers carried their wave
+        wave = s.wave
+    elif wave != s.wave:
+        try:
+            known = await asyncio.to_thread(svc.wave_exists, wave)
+        except Exception as e:  # the store busy or unreadable: the phone keeps the answer and sends it again
+            log.warning("cannot tell whether wave %r is a wave of the project yet: %s", wave, e)
+            return Outcome(503, {"status": "error", "message": "服务器暂时无法保存，请稍后重试"})
+        if not known:
+            if svc.journal().existing([uuid]):
+                return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
+            from ..messages import problem
+
+            pr = problem("wave-unknown", wave=wave)
+            log.warning("refused %s: %s (%s)", uuid, pr.message, pr.hint)
+            return Outcome(409, {"status": "wave_unknown", "uuid": uuid, "wave": wave,
+                                 "message": PAGE_MESSAGES_ZH["wave-unknown"].format(wave=wave)})
     received = _dt.datetime.now()
-    item = Pending(uuid=uuid, fields=fields, wave=s.wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
+    item = Pending(uuid=uuid, fields=fields, wave=wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
                    submitted_at=_submitted_at(finished_at, received), duration_sec=_duration(duration),
                    site_code=link.site, district_code=link.district, collector=collector, device=device,
                    ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None)
@@ -450,6 +534,8 @@ def build_app(svc: Service) -> Starlette:
                          link.collector is None, quotas={"mode": s.quotas.mode, "full": svc.full_cells()},
                          logic_url=f"/logic.js?v={svc.logic_version}")
         page.script_config["messages"] = {**FIELD_MESSAGES_ZH, **PAGE_MESSAGES_ZH}
+        page.script_config["wave"] = s.wave
+        page.wave = (values or {}).get("__wave", [s.wave])[0] if values else s.wave
         page.errors = errors or {}
         page.values = values or {}
         page.form_error = form_error
@@ -480,15 +566,16 @@ def build_app(svc: Service) -> Starlette:
     async def submit_json(request: Request) -> Response:
         try:
             data = json.loads(await request.body())
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested thousands deep
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("uuid"), str) or not UUID_RE.match(data["uuid"]) \
-                or not isinstance(data.get("answers"), dict) or not isinstance(data.get("link") or {}, dict):
+                or not isinstance(data.get("answers"), dict) or not isinstance(data.get("link") or {}, dict) \
+                or not _plain_json(data):
             return JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]}, status_code=400)
         # to_row reads the answers warily (any JSON value)
         out = await _accept(svc, request, uuid=data["uuid"], fields=data["answers"], link_raw=data.get("link") or {},
                             access_code=data.get("access_code"), finished_at=data.get("finished_at"),
-                            duration=data.get("duration_sec"))
+                            duration=data.get("duration_sec"), wave=data.get("wave"))
         headers = {"Cache-Control": "no-store"}
         if out.status == 429:
             headers["Retry-After"] = str(out.body.get("retry_after", 60))
@@ -506,7 +593,8 @@ def build_app(svc: Service) -> Starlette:
         link_raw = {k: (values.get(f"__{k}") or [None])[0] for k in ("s", "d", "c", "k")}
         fields = {k: (v if len(v) > 1 else v[0]) for k, v in values.items() if not k.startswith("__")}
         out = await _accept(svc, request, uuid=uuid, fields=fields, link_raw=link_raw,
-                            access_code=(values.get("__code") or [None])[0], finished_at=None, duration=None)
+                            access_code=(values.get("__code") or [None])[0], finished_at=None, duration=None,
+                            wave=(values.get("__wave") or [None])[0])
         if out.status == 200:
             return _message(svc, "提交成功", PAGE_MESSAGES_ZH["done"])
         if out.status == 422 or (out.status == 403 and out.body.get("status") == "access_code"):

@@ -141,7 +141,7 @@ class Committer:
             else:
                 first_of[it.uuid] = i
                 todo.append(i)
-        rows, priors = [], []
+        rows, priors, converted = [], [], []
         for i in todo:
             it = items[i]
             fields = dict(it.fields)
@@ -149,13 +149,23 @@ class Committer:
                 fields[q.site_question] = it.site_code
             if it.district_code is not None and q.district_question:
                 fields[q.district_question] = it.district_code
-            row, prior = to_row(q, fields)
+            try:
+                row, prior = to_row(q, fields)
+            except Exception:  # one unreadable submission is refused alone, never with its batch
+                log.exception("could not read submission %s", it.uuid)
+                out[i] = Outcome(400, {"status": "bad_request", "uuid": it.uuid,
+                                       "message": "提交的内容无法识别，请刷新页面后重试。"})
+                continue
+            converted.append(i)
             rows.append(row)
             priors.append(prior)
+        todo = converted
         errors = check_batch(q, rows, priors)
-        used = self.journal.devices_used({items[i].device for i in todo if items[i].collector is None
-                                          and items[i].device}, items[todo[0]].wave) \
-            if todo and settings.one_per_device else set()
+        used: dict[str, set] = {}  # wave -> devices that answered in it
+        if settings.one_per_device:
+            for w in {items[i].wave for i in todo}:
+                used[w] = self.journal.devices_used({items[i].device for i in todo if items[i].collector is None
+                                                     and items[i].device and items[i].wave == w}, w)
         accepted: list[Record] = []
         accepted_pos: list[int] = []
         pending_counts: dict[str, dict] = {}
@@ -166,11 +176,11 @@ class Committer:
                                        "message": "有题目需要修改，请按提示检查后再提交"})
                 continue
             if settings.one_per_device and it.collector is None and it.device:
-                if it.device in used:
+                if it.device in used[it.wave]:
                     out[i] = Outcome(409, {"status": "already", "uuid": it.uuid,
                                            "message": "这台设备已经提交过问卷，感谢您的参与！"})
                     continue
-                used.add(it.device)
+                used[it.wave].add(it.device)
             site = self._label(q.site_question, row.get(q.site_question) if q.site_question else None)
             district = self._label(q.district_question, row.get(q.district_question) if q.district_question else None)
             counts = self._wave_counts(it.wave)

@@ -75,15 +75,20 @@ class Stats:
     cells: list  # CellRow per observed site x district
     sites: list  # CellRow per site (district None)
     districts: list
-    collectors: list
+    collectors: list  # CollectorRow per collector; answers without a collector's link in one row NO_COLLECTOR
     generated_at: str
+    collector_count: int = 0  # collectors only (answers without a collector's link are not a collector)
+    public_today: int = 0  # answers without a collector's link
+    public_total: int = 0
 
     def to_dict(self) -> dict:
         return {"wave": self.wave, "open": self.open, "today": self.today, "total": self.total,
                 "merged_into_project": self.stored_in_project, "quota_mode": self.quota_mode,
                 "quotas": [c.to_dict() for c in self.quotas], "cells": [c.to_dict() for c in self.cells],
                 "sites": [c.to_dict() for c in self.sites], "districts": [c.to_dict() for c in self.districts],
-                "collectors": [c.to_dict() for c in self.collectors], "generated_at": self.generated_at}
+                "collectors": [c.to_dict() for c in self.collectors], "generated_at": self.generated_at,
+                "collector_count": self.collector_count, "public_today": self.public_today,
+                "public_total": self.public_total}
 
 
 class QualityCache:
@@ -149,7 +154,7 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
         total += n
         tday += t
         for dct, key in ((cells, (site, district)), (sites, site), (districts, district),
-                         (collectors, collector or NO_COLLECTOR)):
+                         (collectors, collector or None)):
             a = dct.setdefault(key, [0, 0])
             a[0] += t
             a[1] += n
@@ -172,6 +177,8 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
         sites=[CellRow(s, None, v[0], v[1]) for s, v in sorted(sites.items(), key=lambda kv: key(kv[0]))],
         districts=[CellRow(None, d, v[0], v[1]) for d, v in sorted(districts.items(), key=lambda kv: key(kv[0]))],
         collectors=[CollectorRow(c, v[0], v[1], (qual.get(c) or {}).get("median"), (qual.get(c) or {}).get("flags", {}))
-                    for c, v in sorted(collectors.items(), key=lambda kv: -kv[1][1])],
+                    for c, v in ((c or NO_COLLECTOR, v) for c, v in sorted(collectors.items(), key=lambda kv: -kv[1][1]))],
         generated_at=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+        collector_count=sum(1 for c in collectors if c is not None),
+        public_today=collectors.get(None, [0, 0])[0], public_total=collectors.get(None, [0, 0])[1],
     )

@@ -158,7 +158,11 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
     dc = _code(q, q.district_question, district, "district", "district")
     names: list[str] = []
     for c in collectors:
-        for part in re.split(r"[,，\s]+", str(c)):
+        for part in re.split(r"[,，、]", str(c)):
+            part = part.strip()
+            if re.search(r"\s", part):
+                raise MinyiError.of("usage", reason=f"--collector '{part}': a collector id has no spaces; separate "
+                                                    f"several ids with commas (--collector V001,V002)")
             if part and part not in names:
                 names.append(part)
     for c in names:
@@ -213,8 +217,15 @@ def write_links(q: Questionnaire, links: list[Link], base_url: str, secret: byte
 
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise MinyiError.of("file-unwritable", path=str(out), reason="it is a file, not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+        raise MinyiError.of("usage", reason=f"--out {out} is a file; --out names a folder for the QR codes "
+                                            "(a new or existing folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        blocker = next((a for a in out.parents if a.exists() and not a.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker is not None else (e.strerror or type(e).__name__)
+        raise MinyiError.of("usage", reason=f"--out {out}: cannot create the folder ({why}); "
+                                            "give a folder path for the QR codes")
     written: list[Path] = []
     stems: dict[str, int] = {}
     rows = []

@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from ..form import build_form, chinese_number
 from ..questionnaire import Questionnaire
+from .answers import integer_question
 from .links import Link
 
 
@@ -66,6 +67,7 @@ class FormPage:
     values: dict = field(default_factory=dict)  # field name -> [submitted values] (form re-shown after 422)
     form_error: Optional[str] = None
     uuid: str = ""
+    wave: str = ""  # the wave the form is served under (sent back with the answers)
 
 
 def lock_of(link: Link) -> Lock:
@@ -94,6 +96,7 @@ def form_page(q: Questionnaire, link: Link, link_params: dict, *, access_code: b
             "columns": qq.columns(), "rows": [r.id for r in qq.rows],
             "codes": qq.codes, "exclusive": [o.code for o in qq.options if o.exclusive],
             "other": [o.code for o in qq.options if o.other], "text": qq.text, "number": qq.number,
+            "integer": integer_question(qq),
         })
     config = {
         "questions": questions,
@@ -102,6 +105,7 @@ def form_page(q: Questionnaire, link: Link, link_params: dict, *, access_code: b
         if (lock.site_code is not None or lock.district_code is not None) else {},
         "link": link_params, "collector": lock.collector, "accessCode": access_code,
         "quotas": quotas, "logic": logic_url,
+        "integer": {qq.id: True for qq in q.questions if integer_question(qq)},
     }
     config["lock"] = {k: v for k, v in config["lock"].items() if k and v is not None}
     return FormPage(title=q.title, description=q.description, sections=form.sections, model=model, lock=lock,

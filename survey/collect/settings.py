@@ -169,8 +169,13 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
             raise MinyiError.of("unknown-key", file=path, key=k, where="serve",
                                 suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it")
     s = ServeSettings()
+    if wave is not None and (not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100):
+        raise MinyiError.of("usage", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
+                                            "(not empty, no spaces around it, at most 100 characters)")
     if wave is None:
         wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
+        if not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100:
+            raise _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3")
     s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None

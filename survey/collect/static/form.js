@@ -140,6 +140,8 @@
       if (x === undefined) { errs[q.id] = MSG["not-a-number"]; }
       else if ((q.min !== null && x < q.min) || (q.max !== null && x > q.max)) {
         errs[q.id] = fmt(MSG["out-of-range"], { range: rangeWords(q) });
+      } else if (q.integer && Math.floor(x) !== x) {
+        errs[q.id] = fmt(MSG["not-an-integer"], { range: rangeWords(q) });
       }
     }
     return errs;
@@ -364,38 +366,74 @@
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
         if (r.status === 200) { return { kind: "ok", body: body }; }
-        if (r.status === 422) { return { kind: "invalid", body: body }; }
-        if (r.status === 429 || r.status >= 500) { return { kind: "retry", body: body }; }
+        if (r.status === 422) { return { kind: "invalid", body: body, status: r.status }; }
+        if (r.status === 429) {
+          var wait = Number(r.headers.get("Retry-After") || body.retry_after || 60);
+          return { kind: "retry", why: "rate", wait: isFinite(wait) && wait > 0 ? wait : 60, body: body };
+        }
+        if (r.status >= 500) { return { kind: "retry", why: "busy", body: body }; }
         return { kind: "final", body: body, status: r.status };
       });
-    }, function () { return { kind: "retry", body: {} }; });
+    }, function () { return { kind: "retry", why: "offline", body: {} }; });
+  }
+  // Saved on the phone, to be sent again: why, in words (the network, the server's rate limit, the server).
+  function savedText(r) {
+    if (r.why === "rate") { return fmt(MSG["saved-rate"], { s: Math.ceil(r.wait) }); }
+    if (r.why === "busy") { return MSG["saved-busy"]; }
+    return MSG["saved-offline"];
+  }
+  var retryTimer = null;
+  function retryLater(r) {  // besides the 15-second round: right after the wait the server asked for
+    if (r.why !== "rate" || retryTimer) { return; }
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, Math.ceil(r.wait) * 1000 + 500);
   }
 
+  // Answers kept on the phone are sent in order; one the server stores leaves the outbox.  One the server
+  // refuses (422, 409 quota full, 403 closed, 400 ...) is never deleted: it stays on the phone, kept apart
+  // ("refused": the server's status and message), is not sent again, and the page says how many and why.
   var flushing = false;
   function flush() {
     if (flushing) { return Promise.resolve(); }
     flushing = true;
     return Outbox.all().then(function (items) {
+      items = items.filter(function (it) { return !it.refused; });
       items.sort(function (x, y) { return x.finished_at - y.finished_at; });
       var chain = Promise.resolve(true);
       items.forEach(function (it) {
         chain = chain.then(function (go_on) {
           if (!go_on) { return false; }
           return send(it).then(function (r) {
-            if (r.kind === "retry") { return false; }
-            return Outbox.del(it.uuid).then(function () { return true; });
+            if (r.kind === "retry") { retryLater(r); return false; }
+            if (r.kind === "ok") { return Outbox.del(it.uuid).then(function () { return true; }); }
+            it.refused = { status: r.status || 0, reason: (r.body && r.body.status) || "", at: Date.now(),
+                           message: (r.body && r.body.message) || "" };
+            return Outbox.put(it).then(function () { return true; });
           });
         });
       });
       return chain;
     }).then(function () { flushing = false; return updateOutbox(); }, function () { flushing = false; });
   }
+  function refusedWords(list) {
+    var seen = [];
+    list.forEach(function (it) {
+      var w = MSG["refused-" + it.refused.reason] || it.refused.message || MSG["refused-other"];
+      if (seen.indexOf(w) < 0) { seen.push(w); }
+    });
+    return seen.join("；");
+  }
   function updateOutbox() {
     return Outbox.all().then(function (items) {
+      var waiting = items.filter(function (it) { return !it.refused; });
+      var refused = items.filter(function (it) { return !!it.refused; });
       var el = $("outbox");
-      el.textContent = items.length ? fmt(MSG["outbox"], { n: items.length }) : "";
-      el.hidden = !items.length;
-      el.dataset.count = String(items.length);
+      el.textContent = waiting.length ? fmt(MSG["outbox"], { n: waiting.length }) : "";
+      el.hidden = !waiting.length;
+      el.dataset.count = String(waiting.length);
+      var rf = $("refused");
+      rf.textContent = refused.length ? fmt(MSG["refused"], { n: refused.length, reasons: refusedWords(refused) }) : "";
+      rf.hidden = !refused.length;
+      rf.dataset.count = String(refused.length);
     });
   }
 
@@ -403,7 +441,7 @@
   function payload(st) {
     var code = cfg.accessCode ? ($("access-code").value.trim() || localStorage.getItem(CODE_KEY) || "") : null;
     return {
-      uuid: uuid, answers: st.out, link: cfg.link, access_code: code,
+      uuid: uuid, answers: st.out, link: cfg.link, access_code: code, wave: cfg.wave,
       finished_at: Date.now(), duration_sec: Math.round((Date.now() - started) / 1000)
     };
   }
@@ -448,8 +486,9 @@
     Outbox.put(p).then(function () { return send(p); }).then(function (r) {
       $("send").disabled = false;
       if (r.kind === "retry") {
-        finish(MSG["saved-title"], MSG["saved-offline"]);
+        finish(MSG["saved-title"], savedText(r));
         show($("again"), !!cfg.collector);
+        retryLater(r);
         return updateOutbox();
       }
       return Outbox.del(p.uuid).then(function () {

@@ -329,9 +329,42 @@ class Project:
         atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
 
     def _drop_wave(self, wave: str) -> None:
-        self._reload_waves()
-        if unregister_wave(self.config, wave):
-            self.save_config()
+        """Forget ``wave`` in minyi.yaml as it is on disk now (see :meth:`_add_wave`): the line or list item of the
+        wave is taken out of the text, every other key, comment and layout stays; checked by parsing the result,
+        and only text too unusual to edit that way is written out again in full, from what is on disk now."""
+        import copy
+        import re
+
+        path = self.root / CONFIG
+        try:
+            text = path.read_text(encoding="utf-8")
+            disk = yaml.safe_load(text) or {}
+        except (OSError, yaml.YAMLError) as e:  # being edited: leave the user's file alone
+            warnings.warn(f"{path}: wave {wave} not removed from waves: ({str(e).splitlines()[0] if str(e) else e})")
+            return
+        if not isinstance(disk, dict):  # pragma: no cover - Project.open refused such a file
+            return
+        mine = {"waves": copy.deepcopy(disk.get("waves"))}
+        changed = unregister_wave(mine, wave)
+        self.config["waves"] = mine["waves"]
+        if not changed:
+            return
+        want = dict(disk, waves=mine["waves"])
+        lines = text.splitlines(keepends=True)
+        token = r"""(?:%s|'%s'|"%s")""" % ((re.escape(wave),) * 3)
+        entry = re.compile(r"[ \t]*(?:-[ \t]+%s|%s[ \t]*:[ \t]*(?:~|null)?)[ \t]*(?:#.*)?\r?\n?" % (token, token))
+        candidates = ["".join(lines[:i] + lines[i + 1:]) for i, ln in enumerate(lines) if entry.fullmatch(ln)]
+        for pat, rep in ((r",[ \t]*%s(?=[ \t]*[\]}:,])" % token, ""), (r"(?<=[\[{])[ \t]*%s[ \t]*,[ \t]*" % token, ""),
+                         (r"\[[ \t]*%s[ \t]*\]" % token, "[]")):  # flow style: [a, b] / {a: null, b: null}
+            candidates.extend(re.sub(pat, rep, text, count=1) for _ in (0,) if re.search(pat, text))
+        for cand in candidates:
+            try:
+                if yaml.safe_load(cand) == want:
+                    atomic_write_text(path, cand)
+                    return
+            except yaml.YAMLError:
+                pass
+        atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
 
     def _reload_waves(self) -> None:
         try:

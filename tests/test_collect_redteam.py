@@ -236,3 +236,27 @@ def test_links_and_serve_options_give_one_clear_line(project, tmp_path):
     r = survey(*base, "--out", "qr", "--collector", "李四, V2", "V3")
     assert r.returncode == 0 and sorted(p.name for p in (tmp_path / "qr").glob("*.png")) == \
         ["qr-V2.png", "qr-V3.png", "qr-李四.png"]
+
+
+def test_removing_a_wave_keeps_the_rest_of_minyi_yaml_as_written(tmp_path):
+    """remove-import of a wave's last import takes only that wave out of minyi.yaml: comments, layout and keys
+    edited since the project was opened stay (the whole file used to be written again from what was read)."""
+    from survey.simulate import simulate, write_csv
+
+    p = make_project(tmp_path)
+    write_csv(simulate(p.questionnaire, n=20, seed=1), tmp_path / "a.csv")
+    write_csv(simulate(p.questionnaire, n=20, seed=2), tmp_path / "b.csv")
+    p.import_file(tmp_path / "a.csv", wave="2026Q1")
+    p.import_file(tmp_path / "b.csv", wave="2026Q2")
+    cfg = p.root / "minyi.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "- 2026Q1\n- 2026Q2\n" in text or "[2026Q1, 2026Q2]" in text
+    opened = Project.open(p.root)
+    edited = "# 第三期调查 说明\n" + text + "serve:\n  access_code: '2468'   # 现场公布\n"
+    cfg.write_text(edited, encoding="utf-8")
+    imports = opened.imports()
+    first = int(imports.loc[imports.wave == "2026Q1", "id"].iloc[0])
+    opened.remove_import(first)
+    now = cfg.read_text(encoding="utf-8")
+    assert now == edited.replace("- 2026Q1\n", "").replace("[2026Q1, 2026Q2]", "[2026Q2]")
+    assert Project.open(p.root).waves() == ["2026Q2"]

@@ -216,7 +216,7 @@ class _data_errors:
 def _read_data(path: Path):
     """The data file as a table of strings (survey.tabular.read_table); ``attrs["first_line"]`` is the line of
     its first data row (title rows above the header move it), so messages name the file's own lines."""
-    from survey.tabular import read_raw, read_table, sniff_kind
+    from survey.tabular import read_raw, read_table, sniff_kind, summary_row
 
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0 or sniff_kind(p) == "sav":
@@ -224,6 +224,12 @@ def _read_data(path: Path):
     raw = read_raw(p, sniff_kind(p))
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1
+    total = summary_row(frame)
+    if total is not None:
+        from survey.errors import MinyiError
+
+        i, column, label = total
+        raise MinyiError.of("total-row", file=str(path), line=frame.attrs["first_line"] + i, column=column, label=label)
     return frame
 
 

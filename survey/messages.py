@@ -88,6 +88,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
+    "total-row": ("this row is a {label!r} row (a total or an average, not a respondent)",
+                  "delete the rows of totals and averages under the data and run again; estimating with it would "
+                  "count it as one more respondent"),
     # --- project store -----------------------------------------------------------
     "project-busy": ("cannot open the project database {path}: {reason}", "another survey command is using the project; wait for it to finish and retry"),
     "not-a-project": ("{path} is not a minyi project", "create one with: survey init {path} --questionnaire Q.yaml"),

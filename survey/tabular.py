@@ -630,6 +630,24 @@ def read_raw(path: Path, kind: str, sheet: Optional[str] = None, limits=None) ->
     return read_text_table(text, str(path), enc)
 
 
+SUMMARY_LABELS = frozenset({"合计", "总计", "小计", "总数", "总和", "累计", "平均", "平均值", "均值", "合计：", "总计：",
+                            "total", "sum", "subtotal", "grand total", "average", "mean"})
+
+
+def summary_row(frame: pd.DataFrame) -> Optional[tuple[int, str, str]]:
+    """``(row, column, label)`` of the first row whose first or second cell is a label of a total or an average
+    (合计, 总计, 平均, Total, …: the row a spreadsheet adds under its data), or None.  Such a row in a data file
+    given to ``survey estimate`` would count as one more respondent, with the column sums as its answers."""
+    for j in range(min(2, frame.shape[1])):
+        col = frame.iloc[:, j]
+        norm = col.astype("string").str.strip().str.lower()
+        hit = norm.isin(SUMMARY_LABELS).to_numpy(dtype=bool, na_value=False)
+        if hit.any():
+            i = int(np.flatnonzero(hit)[0])
+            return i, str(frame.columns[j]), str(col.iloc[i]).strip()
+    return None
+
+
 def read_table(path: str | Path, sheet: Optional[str] = None) -> pd.DataFrame:
     """Read CSV/TSV/XLSX/XLS (or a zip holding a CSV) into a DataFrame of strings (None for empty cells)."""
     p = Path(path)

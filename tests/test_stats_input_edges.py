@@ -280,3 +280,24 @@ def test_a_quantile_below_the_smallest_share_says_how_it_differs_from_r(tmp_path
                      "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)"]
     r = runner.invoke(cli.app, ["estimate", str(f), "--var", "v", "--quantile", "0.5"])
     assert "note:" not in r.output
+
+
+@pytest.mark.parametrize("label", ["合计", " 总计 ", "Total", "平均值"])
+def test_a_total_row_under_the_data_is_refused_not_counted(tmp_path, label):
+    """A spreadsheet's 合计 row would count as one more respondent whose answer is the column's sum (mean 4849
+    instead of 48.24 in the red-team's file): refused, naming its line and column."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "x"])
+    for i in range(1, 21):
+        ws.append([i, 40 + i % 7])
+    ws.append([label, 900])
+    wb.save(tmp_path / "t.xlsx")
+    code, out = run(["estimate", tmp_path / "t.xlsx", "--var", "x"])
+    assert code == 1
+    assert f"t.xlsx:22:id: error: this row is a {label.strip()!r} row (a total or an average, not a respondent)" in out
+    ws.delete_rows(22)
+    wb.save(tmp_path / "t.xlsx")
+    assert runner.invoke(cli.app, ["estimate", str(tmp_path / "t.xlsx"), "--var", "x"]).exit_code == 0

@@ -76,6 +76,7 @@ from .design import Design, DesignError
 from .values import normalize_value
 
 SHARE_TOLERANCE = 0.005
+MISFIT_TOLERANCE = 0.01  # raking: a margin category off by more than this share of its target is said
 TOTAL_TOLERANCE = 1e-6
 
 
@@ -580,8 +581,27 @@ def rake(design: Design, margins: Mapping[str, Any], *, population_total: Option
             cal = cal + (RakingAdjustment(tuple(stages)),)
         passes = total_passes
     new = _calibrated(design, w, cal)
-    return new, _report("rake", w, ms, before, iterations=passes, delta=delta, eps=eps, converged=conv, cap=cap,
-                        cap_ok=cap_ok, rounds=rounds, n_trimmed=n_trimmed)
+    rep = _report("rake", w, ms, before, iterations=passes, delta=delta, eps=eps, converged=conv, cap=cap,
+                  cap_ok=cap_ok, rounds=rounds, n_trimmed=n_trimmed)
+    rep.warnings.extend(_misfit_warnings(rep))
+    return new, rep
+
+
+def _misfit_warnings(rep: WeightingReport) -> list[str]:
+    """The margins raking left unmet.  R's ``rake`` stops when one pass changes the margins by less than
+    ``epsilon``, which also happens when the margins cannot all be met (a margin's category only found with
+    categories of another margin whose totals are smaller): then it reports convergence with a margin far
+    from its target.  A category off by more than ``epsilon`` and :data:`MISFIT_TOLERANCE` of its target is
+    named (the weights are R's)."""
+    miss = [m for m in rep.margins
+            if abs(m["weighted_after"] - m["population"]) > max(rep.epsilon, MISFIT_TOLERANCE * m["population"])]
+    if not miss:
+        return []
+    shown = "; ".join(f"{m['variable']}={m['category']}: {m['weighted_after']:,.1f} against {m['population']:,.1f}"
+                      for m in miss[:5]) + (f"; and {len(miss) - 5} more" if len(miss) > 5 else "")
+    return [f"the weights do not meet every margin ({shown}): the margins contradict each other for this sample "
+            "(e.g. a category found only with categories of another margin whose totals are smaller); check the "
+            "margin files and the data's categories"]
 
 
 def poststratify(design: Design, margins: Mapping[str, Any], *, population_total: Optional[float] = None,

@@ -301,3 +301,18 @@ def test_a_total_row_under_the_data_is_refused_not_counted(tmp_path, label):
     ws.delete_rows(22)
     wb.save(tmp_path / "t.xlsx")
     assert runner.invoke(cli.app, ["estimate", str(tmp_path / "t.xlsx"), "--var", "x"]).exit_code == 0
+
+
+def test_raking_that_cannot_meet_the_margins_says_so(tmp_path):
+    """Margins that contradict each other for the sample (every A is 男, A = 500 but 男 = 300): R's rake stops on
+    its change rule and reports convergence with A at 299.6; the report names the unmet categories."""
+    (tmp_path / "d.csv").write_text("g,s\n" + "A,男\n" * 10 + "B,男\n" * 10 + "B,女\n" * 10, encoding="utf-8")
+    (tmp_path / "g.csv").write_text("g,p\nA,500\nB,500\n", encoding="utf-8")
+    (tmp_path / "s.csv").write_text("s,p\n男,300\n女,700\n", encoding="utf-8")
+    args = ["weight", tmp_path / "d.csv", "--margin", f"g={tmp_path / 'g.csv'}", "--margin", f"s={tmp_path / 's.csv'}",
+            "--out", tmp_path / "o.csv"]
+    rep = run_json(args)
+    assert rep["converged"] is True  # R's rule, kept
+    assert len(rep["warnings"]) == 1 and "g=A: 299.6 against 500.0; g=B: 700.4 against 500.0" in rep["warnings"][0]
+    (tmp_path / "s.csv").write_text("s,p\n男,600\n女,400\n", encoding="utf-8")  # consistent margins: no warning
+    assert run_json(args)["warnings"] == []

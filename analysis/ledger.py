@@ -19,7 +19,8 @@ Holm (1979): sort the m p values, ``p_(i)·(m − i + 1)``, running maximum, cap
 new wave with the wave it was raised in (independent samples): 显著改善 / 无显著变化 / 显著恶化 by the
 sign of a significant difference (lower is better for hot issues), and whether the problem is fixed in the
 data (the rule no longer raises it; for a decline: the new wave is no longer significantly below the
-level before the decline).
+level before the decline) — never when the estimate moved the wrong way since, and not at all (no_data) on
+an estimate from fewer than the small-base threshold of respondents.
 """
 
 from __future__ import annotations
@@ -197,11 +198,16 @@ class Verification:
 
 
 def verify(rule: str, evidence: Evidence, new: Optional[MeasureStat], *, still_raised: bool,
-           lower_is_better: bool = False, confidence: float = 0.95) -> Verification:
+           lower_is_better: bool = False, confidence: float = 0.95, min_n: int = 0) -> Verification:
     """Verify an item (module docstring).  ``still_raised``: the rule raises the same item on the new wave
     (ignored for ``decline``, which is fixed when the new wave is not significantly below the level before
-    the decline)."""
-    if new is None or not np.isfinite(new.estimate) or not np.isfinite(new.se):
+    the decline).
+
+    An estimate from fewer than ``min_n`` respondents (the project's ``small_base``) verifies nothing
+    (no_data): its CI is so wide that the rule no longer raising the item says nothing about the problem.
+    Nor is an estimate that moved the wrong way since the item was raised (lower; for a hot issue higher)
+    ever a fix, whatever its CI against the target: a wide CI reaching the target is no sign of a fix."""
+    if new is None or not np.isfinite(new.estimate) or not np.isfinite(new.se) or new.n < min_n:
         return Verification(NO_DATA, False, new, None)
     change = independent_difference(_rec(new), _rec(evidence), confidence=confidence)
     good = (change.estimate < 0) if lower_is_better else (change.estimate > 0)
@@ -212,7 +218,7 @@ def verify(rule: str, evidence: Evidence, new: Optional[MeasureStat], *, still_r
         fixed = not (d.significant and d.estimate < 0)
     else:
         fixed = not still_raised
-    return Verification(result, bool(fixed), new, change)
+    return Verification(result, bool(fixed) and bool(good), new, change)
 
 
 __all__ = ["RULES", "ADJUST", "holm", "MeasureStat", "Evidence", "Proposal", "below_target", "declines",

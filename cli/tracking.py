@@ -130,7 +130,8 @@ def ledger(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
     wave: Annotated[Optional[str], typer.Option(
         "--wave", help="Wave whose data propose items and verify earlier ones (default: the latest).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the ledger spreadsheet (XLSX) here.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write the ledger spreadsheet here (.xlsx; a file holding edits not yet stored is not overwritten).")] = None,
     update: Annotated[Optional[Path], typer.Option(
         "--update", help="Store the analysts' edits of a ledger spreadsheet (unit, deadline, status, measures, note).")] = None,
     json_out: JsonOpt = False,
@@ -143,8 +144,10 @@ def ledger(
     district significantly below the city (declines and district gaps Holm-adjusted), each with its
     evidence (estimate, CI, n, target), responsible unit (owner:) and default deadline; items raised in
     earlier waves are verified on W (显著改善 / 无显著变化 / 显著恶化; fixed in the data → 已验证).  The
-    store keeps every item, verification and edit.  --update stores the yellow columns of an edited
-    spreadsheet after checking every cell (unknown ids, statuses, dates → errors naming the cell).
+    store keeps every item, verification and edit.  --update stores the yellow cells the analysts changed
+    in an edited spreadsheet after checking every cell (unknown ids, statuses, dates, rows that do not
+    match their item, edits to fields the store changed since the file was written → errors naming the
+    cell).  A wave earlier than one the ledger holds is refused.
     Columns: docs/ledger.md.
 
     Example:
@@ -153,22 +156,28 @@ def ledger(
 
         survey ledger city2026 --update ledger.xlsx
     """
-    from report.ledger import project_ledger, update_ledger, write_ledger
+    from report.ledger import check_ledger_out, project_ledger, update_ledger, write_ledger
     from survey.ledger import LedgerStore
 
     project = open_project(dir)
     if update is not None:
         if wave is not None:
             raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
+        if out is not None:
+            check_ledger_out(project, out, LedgerStore(project).items(), update=update)
         summary = update_ledger(project, update)
         if out is not None:
             write_ledger(project, LedgerStore(project).items(), out)
             summary["written"] = str(out)
+        for w in summary["warnings"]:
+            typer.echo(w, err=True)
         if json_out:
             _echo_json(summary)
             return
         typer.echo(f"{summary['file']}: {summary['rows']} item(s) read, {summary['fields_changed']} field(s) changed "
                    "(history kept in the project store)")
+        for m in summary["merged"]:
+            typer.echo(f"  merged cells {m}: the value applied to every row they span")
         if out is not None:
             typer.echo(f"wrote {out}")
         return

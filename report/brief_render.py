@@ -220,11 +220,14 @@ def _write_pdf(html: str, path: Path) -> None:
 
 def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
                 stem: Optional[str] = None) -> dict:
-    """Write the brief in ``formats`` into ``out_dir`` as ``brief_<wave>.<ext>``; returns {format: path}."""
+    """Write the brief in ``formats`` into the folder ``out_dir`` (created when missing; existing files of the
+    same names are replaced, as the report's) as ``brief_<wave>.<ext>``; returns {format: path}."""
     bad = [f for f in formats if f not in BRIEF_FORMATS]
     if bad:
         raise MinyiError.of("usage", reason=f"unknown format '{bad[0]}' for the brief; choose from {', '.join(BRIEF_FORMATS)}")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from survey.atomic import make_dir
+
+    make_dir(out_dir)  # --out is a folder, as for survey report: an existing file there is one message
     stem = stem or f"brief_{b.wave}"
     paths: dict = {}
     html = render_brief_html(b) if ("html" in formats or "pdf" in formats) else None

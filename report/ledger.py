@@ -13,7 +13,11 @@ For wave W (rules and tests: :mod:`analysis.ledger`; storage and spreadsheet: :m
 3. W's proposals whose key (rule, subject, measure, district) has no unresolved item become new items
    (待整改, the area's responsible unit, the default deadline of ``ledger:`` in minyi.yaml).
 
-Running it again for the same wave adds nothing and redoes W's verifications.
+Running it again for the same wave adds nothing and redoes W's verifications; a wave earlier than one the
+ledger already holds is refused (it would add duplicates and rewind the verifications), as is any wave
+while the ledger holds a wave the project no longer has.  ``--out`` never overwrites a spreadsheet that
+holds edits not in the store, and ``--update`` applies only the cells the analysts changed
+(:func:`survey.ledger_sheet.plan_update`).
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from analysis.ledger import (IMPROVED, NO_DATA, UNCHANGED, WORSE, Evidence, Meas
                              declines, district_gaps, hot_issues, verify)
 from survey.errors import MinyiError
 from survey.progress import stage
-from survey.ledger import (COLUMNS, VERIFIED, LedgerItem, LedgerRow, LedgerSettings, LedgerStore, ledger_settings,
-                           read_ledger_edits, write_ledger_xlsx)
+from survey.ledger import COLUMNS, IDENTITY, VERIFIED, LedgerItem, LedgerSettings, LedgerStore, ledger_settings
+from survey.ledger_sheet import LedgerRow, pending_edits, plan_update, read_ledger_sheet, write_ledger_xlsx
+from survey.messages import problem
 from survey.owners import responsible_units
 from survey.store import Project
 from survey.waves import wave_info
@@ -39,6 +44,10 @@ from .tracking_text import fmt_change, fmt_p, fmt_value
 RULE_ZH = {"below_target": "未达标", "decline": "较上期显著下降", "hot_issue": "热点问题集中",
            "district_below": "显著低于全市"}
 RESULT_ZH = {IMPROVED: "显著改善", UNCHANGED: "无显著变化", WORSE: "显著恶化", NO_DATA: "无法核验"}
+#: what a check that does not fix the item adds to its verdict: the problem the rule still finds
+STILL_ZH = {"below_target": "仍未达标", "decline": "仍低于下降前水平", "hot_issue": "仍为热点问题",
+            "district_below": "仍显著低于全市"}
+NOT_BETTER_ZH = "较发现时未改善，问题未消除"
 MEASURE_ZH = {"rate": "率", "index": "指数", "share": "提及率"}
 HOT = "hot:"
 
@@ -157,6 +166,14 @@ class LedgerRun:
     checks: list      # (LedgerItem, Verification)
     items: list       # every stored item afterwards
     path: Optional[str] = None
+    status_changes: list = field(default_factory=list)   # (item id, old, new) set by the verifications
+
+    @property
+    def reopened(self) -> list:
+        """Items reported 已整改 that this wave's data show unresolved: back to 整改中
+        (:func:`survey.ledger.data_status`)."""
+        ids = {i for i, _, new in self.status_changes if new != VERIFIED}
+        return [it for it, _ in self.checks if it.id in ids]
 
     def lines(self) -> list[str]:
         out = [f"{self.wave_label}: {len(self.proposals)} problem(s) found, {len(self.new_items)} new item(s); "
@@ -165,9 +182,11 @@ class LedgerRun:
         for it in self.new_items:
             out.append(f"  + {it.id} {RULE_ZH[it.rule]}  {it.district or '全市'}  {it.subject_name}"
                        + (f"  → {it.unit}" if it.unit else ""))
+        reopened = {it.id for it in self.reopened}
         for it, v in self.checks:
             out.append(f"  ✓ {it.id} {it.subject_name} ({it.district or '全市'}): {RESULT_ZH[v.result]}"
-                       + ("，已验证" if v.fixed else ""))
+                       + ("，已验证" if v.fixed else "")
+                       + (f"，{STILL_ZH[it.rule]}：已整改 → 整改中" if it.id in reopened else ""))
         if self.path:
             out.append(f"wrote {self.path}")
         return out
@@ -179,6 +198,7 @@ class LedgerRun:
                               for p in self.proposals],
                 "new_items": [it.id for it in self.new_items],
                 "checks": [{"id": it.id, **v.to_dict()} for it, v in self.checks],
+                "reopened": [it.id for it in self.reopened],
                 "items": [item_dict(it) for it in self.items], "file": self.path}
 
 
@@ -207,7 +227,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
                    confidence: float = 0.95, today: Optional[dt.date] = None,
                    log: Callable[[str], None] = lambda s: None) -> LedgerRun:
     """Propose, verify and store (module docstring); write the spreadsheet to ``out`` when given."""
-    from .pipeline import MIN_CELL
+    from .pipeline import MIN_CELL, SMALL_BASE
 
     waves = project.waves()
     if not waves:
@@ -218,8 +238,14 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
 
         raise MinyiError.of("unknown-wave", file=str(project.root), wave=wave,
                             suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
+    store = LedgerStore(project)
+    stored = store.items()
+    if out is not None:
+        check_ledger_out(project, Path(out), stored)
+    _check_wave_order(project, store, stored, waves, wave)
     settings = ledger_settings(project.config, project.config_file)
     min_cell = int(project.config.get("min_cell", MIN_CELL))
+    small_base = int(project.config.get("small_base", SMALL_BASE))
     q = project.questionnaire
     i = waves.index(wave)
     log(f"analysing {wave_info(project.config, wave).label} …")
@@ -230,8 +256,6 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
         prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence)
     proposals = propose(cur, prev, settings, q, confidence)
     raised = {p.key for p in proposals}
-    store = LedgerStore(project)
-    stored = store.items()
     checks = []
     for it in stored:
         if it.wave not in waves or waves.index(it.wave) >= i:
@@ -241,7 +265,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
         new = cur.stat(it)
         ev = Evidence(**{k: it.evidence.get(k) for k in Evidence.__dataclass_fields__})
         v = verify(it.rule, ev, new, still_raised=it.key in raised, lower_is_better=it.measure == "share",
-                   confidence=confidence)
+                   confidence=confidence, min_n=small_base)
         checks.append((it, v))
     unresolved = {it.key for it in stored if it.status != VERIFIED}
     fixed_now = {it.key for it, v in checks if v.fixed}
@@ -255,13 +279,32 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
                                     wave=wave, area=p.area, subject_name=p.name, evidence=p.evidence.to_dict(),
                                     unit=units.get(p.area or "", "") or settings.default_unit, deadline=deadline))
         unresolved.add(p.key)
-    store.record(new_items, [(it.id, wave, v.to_dict()) for it, v in checks])
+    changes = store.record(new_items, [(it.id, wave, v.to_dict()) for it, v in checks])
     items = store.items()
-    run = LedgerRun(wave, wave_info(project.config, wave).label, proposals, new_items, checks, items)
+    run = LedgerRun(wave, wave_info(project.config, wave).label, proposals, new_items, checks, items,
+                    status_changes=changes)
     if out is not None:
         write_ledger(project, items, Path(out), today=today)
         run.path = str(out)
     return run
+
+
+def _check_wave_order(project: Project, store: LedgerStore, stored: list, waves: list, wave: str) -> None:
+    """Refuse a wave earlier than one the ledger holds (items raised or verified on it): its proposals would
+    duplicate items the later wave verified and its checks would become the items' latest.  A wave the ledger
+    holds but the project no longer has (its import removed) is placed by its start date (minyi.yaml
+    ``waves:``) when it and every wave have one; otherwise it cannot be ordered and any run is refused."""
+    done = {it.wave for it in stored} | {c["wave"] for c in store.checks()}
+    label = lambda w: wave_info(project.config, w).label  # noqa: E731
+    gone = sorted(done - set(waves))
+    if gone:
+        starts = {w: wave_info(project.config, w).start for w in [*waves, *gone]}
+        if any(d is None for d in starts.values()):
+            raise MinyiError.of("ledger-wave-gone", file=str(project.root), gone=label(gone[0]), wave=label(wave))
+        waves = sorted(starts, key=lambda w: (starts[w], w))
+    later = [w for w in waves[waves.index(wave) + 1:] if w in done]
+    if later:
+        raise MinyiError.of("ledger-earlier-wave", file=str(project.root), later=label(later[-1]), wave=label(wave))
 
 
 # ----------------------------------------------------------------------------- the spreadsheet
@@ -298,12 +341,30 @@ def check_text(it: LedgerItem, config: dict) -> tuple[str, str, str]:
         return "", "", ""
     pct = it.measure != "index"
     label = wave_info(config, c["wave"]).label
-    result = RESULT_ZH.get(c["result"], c["result"]) + ("，问题已消除" if c["fixed"] else "")
     if c["result"] == NO_DATA:
-        return label, result, "该期没有可比数据"
+        from .pipeline import SMALL_BASE
+
+        small = int(config.get("small_base", SMALL_BASE))
+        n = c.get("n")
+        if n is not None and int(n) < small:
+            return label, RESULT_ZH[NO_DATA], f"样本量不足（n={int(n)}，少于{small}），不作核验"
+        return label, RESULT_ZH[NO_DATA], "该期没有可比数据"
+    result = RESULT_ZH.get(c["result"], c["result"]) + ("，问题已消除" if c["fixed"] else f"，{_still(it, c)}")
     detail = (f"{fmt_value(it.evidence.get('estimate'), pct)} → {fmt_value(c.get('estimate'), pct)}，"
               f"变化{fmt_change(c.get('diff'), pct)}（{fmt_p(c.get('p'))}）")
     return label, result, detail
+
+
+def _still(it: LedgerItem, c: dict) -> str:
+    """Why a check did not fix its item: the problem the rule still finds (:data:`STILL_ZH`), or — when the new
+    CI reaches the target or threshold but the estimate moved the wrong way (:func:`analysis.ledger.verify`) —
+    that it did not improve."""
+    t = it.evidence.get("target")
+    lo, hi = c.get("ci_low"), c.get("ci_high")
+    if t is not None and ((it.rule == "below_target" and hi is not None and hi >= t)
+                          or (it.rule == "hot_issue" and lo is not None and lo <= t)):
+        return NOT_BETTER_ZH
+    return STILL_ZH[it.rule]
 
 
 def ledger_rows(project: Project, items: list, today: Optional[dt.date] = None) -> list:
@@ -337,7 +398,8 @@ NOTES = (
     ("责任单位、整改时限、状态、整改措施、备注", "黄色列由工作人员填写，改后用 survey ledger 项目目录 --update 台账文件 导入；"
                                          "状态可填 待整改、整改中、已整改"),
     ("状态", "已验证 由下一期调查数据核验后自动标记（问题在数据中已消除），不能手工填写"),
-    ("核验期次、核验结果、核验说明", "下一期数据与发现问题时相比：显著改善、无显著变化或显著恶化，附数值和p值"),
+    ("核验期次、核验结果、核验说明", "下一期数据与发现问题时相比：显著改善、无显著变化或显著恶化，附数值和p值；"
+                               "问题仍在时注明（如“仍未达标”），已整改的事项退回整改中；样本量不足时为无法核验"),
     ("是否逾期", "状态为待整改或整改中且已超过整改时限"),
 )
 
@@ -346,17 +408,53 @@ def write_ledger(project: Project, items: list, out: Path, today: Optional[dt.da
     write_ledger_xlsx(out, ledger_rows(project, items, today), NOTES)
 
 
+def check_ledger_out(project: Project, out: Path, items: list, *, update: Optional[Path] = None) -> None:
+    """Before writing the spreadsheet to ``out``: its name must end in .xlsx, and an existing file must not hold
+    edits the store lacks (they would be lost) — unless it is the file ``update`` stores first.  A file that
+    cannot be read as a ledger is not overwritten either."""
+    if out.suffix.lower() != ".xlsx":
+        raise MinyiError.of("ledger-out-suffix", file=str(out), path=str(out))
+    if not out.exists() or (update is not None and out.resolve() == Path(update).resolve()):
+        return
+    try:
+        sheet = read_ledger_sheet(out)
+    except MinyiError as e:
+        raise MinyiError.of("ledger-out-unreadable", file=str(out), path=str(out), reason=e.problems[0].message) from None
+    pending = pending_edits(sheet, items)
+    if pending:
+        raise MinyiError.of("ledger-out-edits", file=str(out), path=str(out), count=len(pending), project=str(project.root),
+                            cells="; ".join(pending[:3]) + ("; …" if len(pending) > 3 else ""))
+
+
+def identities(project: Project, items: list) -> dict:
+    """id → the identifying columns (发现期次, 问题类型, 指标/问题, 区县) and the latest 核验期次, as the spreadsheet
+    shows them."""
+    return {r.values["id"]: {k: str(r.values[k] or "").strip() for k in (*IDENTITY, "check_wave")}
+            for r in ledger_rows(project, items)}
+
+
 def update_ledger(project: Project, path: Path) -> dict:
-    """Store analysts' edits from the spreadsheet (validated; all or nothing); returns a summary."""
+    """Store analysts' edits from the spreadsheet (validated, :func:`survey.ledger_sheet.plan_update`; all or nothing);
+    returns a summary with the merged ranges applied and the warnings (cells not applied, older file)."""
     store = LedgerStore(project)
     items = store.items()
     if not items:
         raise MinyiError.of("usage", file=str(project.root),
                             reason="the project has no ledger yet; run survey ledger DIR --wave W --out ledger.xlsx first")
-    edits = read_ledger_edits(path, items)
-    changed = store.apply_edits(edits, source=Path(path).name)
-    rows = len({e[0] for e in edits})
-    return {"file": str(path), "rows": rows, "fields_changed": changed}
+    sheet = read_ledger_sheet(path)
+    plan = plan_update(sheet, items, identities(project, items))
+    changed = store.apply_edits(plan.edits, source=Path(path).name)
+    warnings = []
+    for why, code in (("older", "ledger-older"), ("verified", "ledger-verified-kept")):
+        cells = [f"{c} {i} {f}" for c, i, f, _, _, w in plan.kept if w == why]
+        if cells:
+            warnings.append(problem(code, file=str(path), severity="warning", count=len(cells),
+                                    cells="; ".join(cells[:5]) + ("; …" if len(cells) > 5 else "")))
+    if plan.legacy:
+        warnings.append(problem("ledger-legacy", file=str(path), severity="warning"))
+    return {"file": str(path), "rows": len(sheet.rows), "fields_changed": changed, "merged": sheet.merged,
+            "not_applied": [{"cell": c, "id": i, "field": f, "reason": w} for c, i, f, _, _, w in plan.kept],
+            "warnings": [str(w) for w in warnings]}
 
 
-__all__ = ["project_ledger", "update_ledger", "write_ledger", "wave_findings", "propose", "describe", "COLUMNS"]
+__all__ = ["project_ledger", "update_ledger", "write_ledger", "check_ledger_out", "wave_findings", "propose", "describe", "COLUMNS"]

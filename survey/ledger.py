@@ -1,4 +1,4 @@
-"""The rectification ledger (整改台账) in the project store, and its spreadsheet.
+"""The rectification ledger (整改台账) in the project store.
 
 Tables (created in ``minyi.duckdb`` by the first ``survey ledger``):
 
@@ -10,34 +10,28 @@ Tables (created in ``minyi.duckdb`` by the first ``survey ledger``):
   new, source file, time) and each status set by a verification.
 
 Statuses: 待整改 (to do) → 整改中 (in progress) → 已整改 (done, awaiting the data) → 已验证 (the next wave's
-data confirm the fix; set only by verification).  An item is *open* while 待整改 or 整改中 and *overdue*
-when open past its deadline.
+data confirm the fix; set only by verification, and final).  A verification that still finds the problem
+sends an item reported 已整改 back to 整改中 (:func:`data_status`).  An item is *open* while 待整改 or 整改中
+and *overdue* when open past its deadline.
 
-The spreadsheet (:func:`write_ledger_xlsx`, :func:`read_ledger_edits`) has one row per item; analysts edit
-the yellow columns (责任单位, 整改时限, 状态, 整改措施, 备注) and ``survey ledger --update`` stores them,
-validated cell by cell: unknown ids, unknown statuses, 已验证 set by hand and bad dates are errors naming
-the cell, and nothing is stored unless the whole sheet is valid.  Every text cell written is
-formula-neutralised (:mod:`survey.cells`).
+The spreadsheet analysts edit and ``survey ledger --update`` reads: :mod:`survey.ledger_sheet`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
-from .atomic import atomic_write
-from .cells import safe_value, unneutralize_text
 from .errors import MinyiError
-from .messages import Problem, problem
 from .project_files import CONFIG
 
 TODO, DOING, DONE, VERIFIED = "待整改", "整改中", "已整改", "已验证"
 STATUSES = (TODO, DOING, DONE, VERIFIED)
 OPEN = (TODO, DOING)
 SHEET = "整改台账"
+BASE_SHEET = "minyi"  # very hidden: the editable fields as written (see survey.ledger_sheet.write_ledger_xlsx)
+NO_DATA = "no_data"   # analysis.ledger.NO_DATA: the verdict of a check that cannot be made
 
 #: the spreadsheet's columns: (key, header, editable by analysts)
 COLUMNS = (
@@ -52,6 +46,8 @@ COLUMNS = (
 )
 EDITABLE = tuple(k for k, _, e in COLUMNS if e)
 HEADERS = {k: h for k, h, _ in COLUMNS}
+#: the columns that say which problem a row is; each shown must agree with the stored item of its 编号
+IDENTITY = ("wave", "rule", "subject", "district")
 
 _ITEM_COLS = (("id", "VARCHAR"), ("rule", "VARCHAR"), ("subject", "VARCHAR"), ("measure", "VARCHAR"),
               ("district", "VARCHAR"), ("wave", "VARCHAR"), ("area", "VARCHAR"), ("subject_name", "VARCHAR"),
@@ -104,6 +100,17 @@ class LedgerItem:
         """Open and past its deadline."""
         today = today or dt.date.today()
         return self.is_open and self.deadline is not None and self.deadline < today
+
+
+def data_status(status: str, check: dict) -> str:
+    """The status a verification gives an item: 已验证 when the data show the problem gone; 整改中 again when
+    the item was reported 已整改 but the data still show the problem (a verdict other than 无法核验 that is
+    not fixed) — the work is not done until the data say so; otherwise unchanged."""
+    if check["fixed"]:
+        return VERIFIED
+    if status == DONE and check["result"] != NO_DATA:
+        return DOING
+    return status
 
 
 def _now() -> str:
@@ -184,9 +191,11 @@ class LedgerStore:
         return [dict(zip([c for c, _ in _HISTORY_COLS], r)) for r in rows]
 
     def record(self, new_items: Sequence[LedgerItem], checks: Sequence[tuple[str, str, dict]] = (),
-               source: str = "survey ledger") -> None:
-        """Store new items and verifications (item id, wave, verification record with ``fixed``) in one
-        transaction; a fixed item's status becomes 已验证 (recorded in the history)."""
+               source: str = "survey ledger") -> list[tuple[str, str, str]]:
+        """Store new items and verifications (item id, wave, verification record with ``result`` and ``fixed``)
+        in one transaction; statuses change as :func:`data_status` says (recorded in the history) — except
+        that a wave verified again reopens nothing: an item set 已整改 after that wave's check stays so.
+        Returns the status changes (item id, old, new)."""
         now = _now()
         con = self._con()
         try:
@@ -205,25 +214,29 @@ class LedgerStore:
                             [vals[c] for c, _ in _ITEM_COLS])
                 con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
                             [it.id, "created", None, f"{it.wave} {it.rule}", source, now])
+            changes = []
             for item_id, wave, rec in checks:
+                again = con.execute("SELECT count(*) FROM ledger_checks WHERE item_id = ? AND wave = ?",
+                                    [item_id, wave]).fetchall()[0][0] > 0
                 con.execute("DELETE FROM ledger_checks WHERE item_id = ? AND wave = ?", [item_id, wave])
                 con.execute(f"INSERT INTO ledger_checks VALUES ({', '.join('?' for _ in _CHECK_COLS)})",
                             [item_id, wave, rec["result"], bool(rec["fixed"])]
                             + [rec.get(k) for k in ("estimate", "ci_low", "ci_high", "n", "diff", "diff_low",
                                                     "diff_high", "p")] + [now])
-                if rec["fixed"]:
-                    old = con.execute("SELECT status FROM ledger_items WHERE id = ?", [item_id]).fetchall()[0][0]
-                    if old != VERIFIED:
-                        con.execute("UPDATE ledger_items SET status = ?, updated_at = ? WHERE id = ?",
-                                    [VERIFIED, now, item_id])
-                        con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
-                                    [item_id, "status", old, VERIFIED, f"verification on wave {wave}", now])
+                old = con.execute("SELECT status FROM ledger_items WHERE id = ?", [item_id]).fetchall()[0][0]
+                new = data_status(old, rec)
+                if new != old and (new == VERIFIED or not again):
+                    changes.append((item_id, old, new))
+                    con.execute("UPDATE ledger_items SET status = ?, updated_at = ? WHERE id = ?", [new, now, item_id])
+                    con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
+                                [item_id, "status", old, new, f"verification on wave {wave}", now])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
             con.close()
+        return changes
 
     def apply_edits(self, edits: Sequence[tuple[str, str, Any]], source: str) -> int:
         """Store analysts' edits ((item id, field, new value)) and their history; returns the fields changed."""
@@ -251,178 +264,6 @@ class LedgerStore:
         finally:
             con.close()
         return changed
-
-
-# ----------------------------------------------------------------------------- the spreadsheet
-@dataclass
-class LedgerRow:
-    """One spreadsheet row: a value per column key of :data:`COLUMNS`, and number formats by key."""
-
-    values: dict
-    formats: dict = field(default_factory=dict)
-
-
-def _letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + s
-    return s
-
-
-def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequence[tuple[str, str]] = ()) -> None:
-    """The ledger spreadsheet: sheet 整改台账 (one row per item, editable columns yellow, a drop-down of statuses,
-    the header frozen) and sheet 说明 (``notes``: column → meaning)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append([safe_value(h, "xlsx") for _, h, _ in COLUMNS])
-    yellow = PatternFill("solid", fgColor="FFF2CC")
-    for j, (_, _, editable) in enumerate(COLUMNS, start=1):
-        c = ws.cell(1, j)
-        c.font = Font(bold=True)
-        c.alignment = Alignment(wrap_text=True, vertical="center")
-        if editable:
-            c.fill = yellow
-    for r in rows:
-        ws.append([safe_value(r.values.get(k), "xlsx") for k, _, _ in COLUMNS])
-        i = ws.max_row
-        for j, (k, _, editable) in enumerate(COLUMNS, start=1):
-            cell = ws.cell(i, j)
-            if k in r.formats:
-                cell.number_format = r.formats[k]
-            if editable:
-                cell.fill = yellow
-            if k in ("description", "measures", "check_detail"):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    col = {k: _letter(j) for j, (k, _, _) in enumerate(COLUMNS)}
-    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES[:3]) + '"', allow_blank=False,
-                        showErrorMessage=True, errorTitle="状态", error="请选择：待整改、整改中、已整改（已验证由下一期数据核验后自动标记）")
-    dv.add(f"{col['status']}2:{col['status']}{max(ws.max_row, 2) + 200}")
-    ws.add_data_validation(dv)
-    widths = {"id": 9, "wave": 14, "rule": 14, "area": 12, "subject": 20, "district": 9, "description": 52,
-              "unit": 18, "deadline": 12, "status": 9, "measures": 30, "note": 16, "check_wave": 14,
-              "check_result": 12, "check_detail": 40}
-    for k, w in widths.items():
-        ws.column_dimensions[col[k]].width = w
-    ws.freeze_panes = "B2"
-    if notes:
-        sh = wb.create_sheet("说明")
-        sh.append(["列", "含义"])
-        for a, b in notes:
-            sh.append([safe_value(a, "xlsx"), safe_value(b, "xlsx")])
-        sh.column_dimensions["A"].width = 18
-        sh.column_dimensions["B"].width = 90
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-
-
-def parse_date(v: Any) -> Optional[dt.date]:
-    """A deadline cell: an Excel date, an Excel serial number, or text 2026-09-30 / 2026/9/30 / 2026年9月30日;
-    None when empty; ValueError otherwise."""
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if 1 <= v < 2958466:
-            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
-        raise ValueError(v)
-    s = re.sub(r"\s+", "", str(v))
-    for f in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(s, f).date()
-        except ValueError:
-            continue
-    raise ValueError(v)
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return unneutralize_text(str(v)).strip()
-
-
-def read_ledger_edits(path: str | Path, items: Sequence[LedgerItem]) -> list[tuple[str, str, Any]]:
-    """Analysts' edits from a ledger spreadsheet: (item id, field, new value) for every editable cell.
-
-    Raises :class:`MinyiError` with every problem (file, row, column and cell): unknown or repeated ids,
-    unknown statuses, 已验证 set by hand, deadlines that are not dates.  Rows with an empty 编号 are skipped."""
-    from openpyxl import load_workbook
-
-    p = Path(path)
-    if not p.exists():
-        raise MinyiError.of("file-not-found", file=str(path), path=str(path))
-    try:
-        wb = load_workbook(p, data_only=True, read_only=True)
-    except Exception as e:  # not an xlsx
-        raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
-                            reason=f"not an Excel workbook written by survey ledger ({type(e).__name__})") from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
-    wb.close()
-    hi = next((i for i, r in enumerate(rows[:20]) if any(_text(c) == HEADERS["id"] for c in r)), None)
-    if hi is None:
-        raise MinyiError.of("ledger-sheet", file=str(path), path=str(path))
-    header = [_text(c) for c in rows[hi]]
-    pos = {k: header.index(h) for k, h in HEADERS.items() if h in header}
-    known = {it.id: it for it in items}
-    probs: list[Problem] = []
-    edits: list[tuple[str, str, Any]] = []
-    seen: dict = {}
-
-    def bad(code: str, r: int, key: str, **kw) -> None:
-        j = pos[key]
-        cell = f"{_letter(j)}{r}"
-        probs.append(problem(code, file=str(path), row=r, column=f"{_letter(j)} ({HEADERS[key]})", cell=cell, **kw))
-
-    for i, row in enumerate(rows[hi + 1:], start=hi + 2):
-        row = list(row) + [None] * (len(header) - len(row))
-        ident = _text(row[pos["id"]])
-        if not ident:
-            continue
-        if ident not in known:
-            bad("ledger-unknown-id", i, "id", value=ident)
-            continue
-        if ident in seen:
-            bad("ledger-duplicate-id", i, "id", value=ident, first=seen[ident])
-            continue
-        seen[ident] = i
-        item = known[ident]
-        for k in EDITABLE:
-            if k not in pos:
-                continue
-            v = row[pos[k]]
-            if k == "status":
-                s = _text(v)
-                if s not in STATUSES:
-                    bad("ledger-status", i, k, value=s, choices="、".join(STATUSES[:3]))
-                    continue
-                if s == VERIFIED and item.status != VERIFIED:
-                    bad("ledger-verified", i, k, value=s)
-                    continue
-                edits.append((ident, k, s))
-            elif k == "deadline":
-                try:
-                    edits.append((ident, k, parse_date(v)))
-                except ValueError:
-                    bad("ledger-date", i, k, value=_text(v))
-            else:
-                edits.append((ident, k, _text(v)))
-    if probs:
-        raise MinyiError(probs)
-    return edits
 
 
 # ----------------------------------------------------------------------------- settings (minyi.yaml ledger:)
@@ -474,6 +315,8 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     fixed = raw.get("deadline")
     if fixed is not None:
         try:
+            from .ledger_sheet import parse_date
+
             fixed = parse_date(fixed)
         except ValueError:
             raise MinyiError.of("config-key", file=path, key="ledger.deadline", reason=f"{fixed!r} is not a date",

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 import tracking_world as W
 from analysis.ledger import holm
-from survey.ledger import COLUMNS, STATUSES, LedgerRow, LedgerStore, read_ledger_edits, write_ledger_xlsx
+from survey.ledger import COLUMNS, STATUSES, LedgerStore
+from survey.ledger_sheet import LedgerRow, parse_field, read_ledger_edits, read_ledger_sheet, write_ledger_xlsx
 
 W5, W6 = W.WAVES[4][0], W.WAVES[5][0]
 LATER = dt.date.today() + dt.timedelta(days=90)  # a deadline not yet passed
@@ -134,9 +135,11 @@ def test_spreadsheet_cells_never_formulas_and_read_back_exactly(tmp_path):
     from survey.ledger import LedgerItem
 
     item = LedgerItem("ZG-001", "below_target", "x", "rate", None, "w", None, "x", {}, status="待整改")
-    edits = dict(((f, v) for _, f, v in read_ledger_edits(path, [item])))
-    assert edits["measures"] == "=HYPERLINK(\"x\")" and edits["note"] == "+1 加强巡查\n-2 复查"
-    assert edits["unit"] == "@市城管局" and edits["status"] == "整改中"
+    assert read_ledger_edits(path, [item]) == []  # cells as written are no edits
+    row = read_ledger_sheet(path).rows[0]
+    cells = {k: parse_field(k, v) for k, v in row.cells.items()}
+    assert cells["measures"] == "=HYPERLINK(\"x\")" and cells["note"] == "+1 加强巡查\n-2 复查"
+    assert cells["unit"] == "@市城管局" and cells["status"] == "整改中"
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +234,14 @@ def test_wave6_verifies_every_item_as_planted(world, wave6):
     assert doc["new_items"] == []  # the unresolved problems are the same items, not new ones
     items = {i["id"]: i for i in doc["items"]}
     assert items["ZG-002"]["status"] == "已验证" and items["ZG-003"]["status"] == "已验证"
-    assert items["ZG-001"]["status"] == "整改中" and items["ZG-004"]["status"] == "已整改"  # analysts' status kept
+    assert items["ZG-001"]["status"] == "整改中"  # analysts' status kept
+    # reported 已整改, but 北山区 still lags: the data reopen it (recorded in the history)
+    assert items["ZG-004"]["status"] == "整改中" and doc["reopened"] == ["ZG-004"]
+    from survey.store import Project as P
+
+    last = LedgerStore(P.open(world / "project")).history("ZG-004")[-1]
+    assert (last["field"], last["old"], last["new"]) == ("status", "已整改", "整改中")
+    assert last["source"] == f"verification on wave {W6}"
     from report.project import analyze_project
     from survey.store import Project
 
@@ -252,7 +262,8 @@ def test_wave6_spreadsheet_shows_verification_and_overdue(world, wave6):
     assert rows["ZG-002"][col["check_wave"]] == "2026年第二季度"
     assert rows["ZG-002"][col["check_result"]] == "显著改善，问题已消除"
     assert "→" in rows["ZG-002"][col["check_detail"]]
-    assert rows["ZG-004"][col["check_result"]] == "无显著变化"
+    assert rows["ZG-004"][col["check_result"]] == "无显著变化，仍显著低于全市"
+    assert rows["ZG-001"][col["check_result"]] == "显著改善，仍未达标"  # improved, but still below the 80% target
     assert rows["ZG-001"][col["overdue"]] in ("", None)  # deadline not yet passed
     first = [r[col["id"]] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert first.index("ZG-002") > first.index("ZG-004")  # open and done items before verified ones

@@ -1,0 +1,439 @@
+"""The rectification ledger's spreadsheet (整改台账.xlsx): written by ``survey ledger --out``, read back by
+``survey ledger --update`` (the store and the statuses: :mod:`survey.ledger`).
+
+The spreadsheet (:func:`write_ledger_xlsx`, :func:`read_ledger_sheet`, :func:`plan_update`) has one row per
+item; analysts edit the yellow columns (责任单位, 整改时限, 状态, 整改措施, 备注) and ``survey ledger --update``
+stores them, validated cell by cell: missing editable columns, unknown ids, rows whose identifying columns
+disagree with their item, unknown statuses, 已验证 set or changed by hand, bad dates and edits of fields the
+store changed since the file was written are errors naming the cell, and nothing is stored unless the whole
+sheet is valid.  The file keeps what it was written with (a very hidden sheet), so cells left as written
+are no edits and an older copy cannot undo newer state.  Every text cell written is formula-neutralised
+(:mod:`survey.cells`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from .atomic import atomic_write
+from .cells import safe_value, unneutralize_text
+from .errors import MinyiError
+from .ledger import BASE_SHEET, COLUMNS, EDITABLE, HEADERS, IDENTITY, SHEET, STATUSES, VERIFIED, LedgerItem
+from .messages import Problem, problem
+
+
+@dataclass
+class LedgerRow:
+    """One spreadsheet row: a value per column key of :data:`COLUMNS`, and number formats by key."""
+
+    values: dict
+    formats: dict = field(default_factory=dict)
+
+
+def _letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + s
+    return s
+
+
+def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequence[tuple[str, str]] = ()) -> None:
+    """The ledger spreadsheet: sheet 整改台账 (one row per item, editable columns yellow, a drop-down of statuses,
+    the header frozen), sheet 说明 (``notes``: column → meaning) and the very hidden sheet ``minyi``: each item's
+    editable fields as written, so that ``--update`` can tell the analysts' edits from cells left as they were
+    (an older copy must not undo what the store learnt since; :func:`plan_update`)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([safe_value(h, "xlsx") for _, h, _ in COLUMNS])
+    yellow = PatternFill("solid", fgColor="FFF2CC")
+    for j, (_, _, editable) in enumerate(COLUMNS, start=1):
+        c = ws.cell(1, j)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        if editable:
+            c.fill = yellow
+    for r in rows:
+        ws.append([safe_value(r.values.get(k), "xlsx") for k, _, _ in COLUMNS])
+        i = ws.max_row
+        for j, (k, _, editable) in enumerate(COLUMNS, start=1):
+            cell = ws.cell(i, j)
+            if k in r.formats:
+                cell.number_format = r.formats[k]
+            if editable:
+                cell.fill = yellow
+            if k in ("description", "measures", "check_detail"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    col = {k: _letter(j) for j, (k, _, _) in enumerate(COLUMNS)}
+    dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES[:3]) + '"', allow_blank=False,
+                        showErrorMessage=True, errorTitle="状态", error="请选择：待整改、整改中、已整改（已验证由下一期数据核验后自动标记）")
+    dv.add(f"{col['status']}2:{col['status']}{max(ws.max_row, 2) + 200}")
+    ws.add_data_validation(dv)
+    widths = {"id": 9, "wave": 14, "rule": 14, "area": 12, "subject": 20, "district": 9, "description": 52,
+              "unit": 18, "deadline": 12, "status": 9, "measures": 30, "note": 16, "check_wave": 14,
+              "check_result": 12, "check_detail": 40}
+    for k, w in widths.items():
+        ws.column_dimensions[col[k]].width = w
+    ws.freeze_panes = "B2"
+    if notes:
+        sh = wb.create_sheet("说明")
+        sh.append(["列", "含义"])
+        for a, b in notes:
+            sh.append([safe_value(a, "xlsx"), safe_value(b, "xlsx")])
+        sh.column_dimensions["A"].width = 18
+        sh.column_dimensions["B"].width = 90
+    base = wb.create_sheet(BASE_SHEET)
+    base.append([HEADERS["id"], *(HEADERS[k] for k in EDITABLE)])
+    for r in rows:
+        if r.values.get("id"):
+            base.append([safe_value(r.values["id"], "xlsx")]
+                        + [_written(k, r.values.get(k)) for k in EDITABLE])
+    base.sheet_state = "veryHidden"
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+
+
+def _written(key: str, v: Any) -> Any:
+    """An editable field as the hidden sheet keeps it: dates as ISO text, text formula-neutralised."""
+    if key == "deadline":
+        if isinstance(v, dt.datetime):
+            v = v.date()
+        return v.isoformat() if isinstance(v, dt.date) else None
+    return safe_value(v if v not in (None, "") else None, "xlsx")
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def parse_date(v: Any) -> Optional[dt.date]:
+    """A deadline cell: an Excel date, an Excel serial number, or text 2026-09-30 / 2026/9/30 / 2026年9月30日;
+    None when empty; ValueError otherwise."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if 1 <= v < 2958466:
+            return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
+        raise ValueError(v)
+    s = re.sub(r"\s+", "", str(v))
+    for f in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(s, f).date()
+        except ValueError:
+            continue
+    raise ValueError(v)
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unneutralize_text(str(v)).strip()
+
+
+def parse_field(key: str, v: Any) -> Any:
+    """An editable cell as stored: a date (:func:`parse_date`) for 整改时限, text otherwise; ValueError for a
+    date that is not one or a status that is not a status."""
+    if key == "deadline":
+        return parse_date(v)
+    s = _text(v)
+    if key == "status" and s not in STATUSES:
+        raise ValueError(s)
+    return s
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as stored fields (empty text and None are the same)."""
+    return (a or None) == (b or None)
+
+
+@dataclass
+class SheetRow:
+    """A row of the sheet with an 编号: its row number, the identifying columns as shown, the editable cells
+    as found (merged ranges filled in)."""
+
+    row: int
+    id: str
+    shown: dict
+    cells: dict
+
+
+@dataclass
+class LedgerSheet:
+    """A ledger spreadsheet as read (:func:`read_ledger_sheet`)."""
+
+    path: str
+    rows: list
+    letters: dict                 # column key -> letter
+    base: Optional[dict] = None   # id -> {field: value as written}; None when the file does not say
+    merged: list = field(default_factory=list)   # "M2:M4 (责任单位)": ranges applied to every row they span
+
+    def cell(self, r: SheetRow, key: str) -> str:
+        return f"{self.letters[key]}{r.row}"
+
+    def where(self, r: SheetRow, key: str) -> dict:
+        """The location of a cell for :func:`problem`."""
+        return {"file": self.path, "row": r.row, "column": f"{self.letters[key]} ({HEADERS[key]})",
+                "cell": self.cell(r, key)}
+
+
+def read_ledger_sheet(path: str | Path) -> LedgerSheet:
+    """Read a ledger spreadsheet: sheet 整改台账 (else the first), its header row (the one with 编号, among the
+    first 20), every row with an 编号.
+
+    A range merged down one column gives its value to every row it spans (as Excel shows it); a range merged
+    across columns that include 编号 or an editable column is an error, as is a missing editable column (with
+    the headers found): editing a file whose columns were renamed must not drop the edits silently."""
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    if not p.exists():
+        raise MinyiError.of("file-not-found", file=str(path), path=str(path))
+    try:
+        wb = load_workbook(p, data_only=True)
+    except Exception as e:  # not an xlsx
+        raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
+                            reason=f"not an Excel workbook written by survey ledger ({type(e).__name__})") from None
+    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    hi = next((i for i, r in enumerate(rows[:20]) if any(_text(c) == HEADERS["id"] for c in r)), None)
+    if hi is None:
+        raise MinyiError.of("ledger-sheet", file=str(path), path=str(path))
+    header = [_text(c) for c in rows[hi]]
+    pos = {k: header.index(h) for k, h in HEADERS.items() if h in header}
+    missing = [HEADERS[k] for k in EDITABLE if k not in pos]
+    if missing:
+        found = [h for h in header if h]
+        raise MinyiError.of("ledger-columns", file=str(path), row=hi + 1, path=str(path), missing="、".join(missing),
+                            found="、".join(found), suggestion=_renamed(missing, [h for h in found if h not in HEADERS.values()]))
+    width = max(len(r) for r in rows)
+    for r in rows:
+        r.extend([None] * (width - len(r)))
+    letters = {k: _letter(j) for k, j in pos.items()}
+    watched = {pos[k]: k for k in ("id", *EDITABLE, *IDENTITY) if k in pos}
+    merged, probs = [], []
+    for mr in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_col, m.min_row)):
+        if mr.max_row <= hi + 1:
+            continue  # a title above the header
+        cols = [watched[j - 1] for j in range(mr.min_col, mr.max_col + 1) if j - 1 in watched]
+        if not cols:
+            continue
+        if mr.min_col != mr.max_col:
+            if any(k in EDITABLE or k == "id" for k in cols):
+                probs.append(problem("ledger-merged-across", file=str(path), row=mr.min_row, range=mr.coord,
+                                     columns="、".join(HEADERS[k] for k in cols)))
+            continue
+        v = rows[mr.min_row - 1][mr.min_col - 1]
+        for i in range(max(mr.min_row, hi + 2), mr.max_row + 1):
+            rows[i - 1][mr.min_col - 1] = v
+        merged.append(f"{mr.coord} ({HEADERS[cols[0]]})")
+    if probs:
+        raise MinyiError(probs)
+    out = []
+    for i, row in enumerate(rows[hi + 1:], start=hi + 2):
+        ident = _text(row[pos["id"]])
+        if ident:
+            out.append(SheetRow(i, ident, {k: _text(row[pos[k]]) for k in (*IDENTITY, "check_wave") if k in pos},
+                                {k: row[pos[k]] for k in EDITABLE}))
+    base = None
+    if BASE_SHEET in wb.sheetnames:
+        brows = list(wb[BASE_SHEET].iter_rows(values_only=True))
+        base = {}
+        for r in brows[1:]:
+            r = list(r) + [None] * (len(EDITABLE) + 1 - len(r))
+            try:
+                base[_text(r[0])] = {k: parse_field(k, r[j]) for j, k in enumerate(EDITABLE, start=1)}
+            except ValueError:
+                base = None  # damaged by hand: treat the file as one that does not say
+                break
+    wb.close()
+    return LedgerSheet(str(path), out, letters, base, merged)
+
+
+def _renamed(missing: Sequence[str], others: Sequence[str]) -> str:
+    """"Did you mean" for missing headers: each paired with the unknown header most like it, one to one
+    (the closest pairs first), so that 整改时限 and 状态 renamed 完成时限 and 整改状态 get one each."""
+    import difflib
+
+    pairs = sorted(((difflib.SequenceMatcher(None, m, h).ratio(), i, m, h) for i, m in enumerate(missing) for h in others),
+                   key=lambda t: (-t[0], t[1]))
+    got: dict = {}
+    for r, _, m, h in pairs:
+        if r >= 0.5 and m not in got and h not in got.values():
+            got[m] = h
+    return "; ".join(f"{m}: did you mean '{got[m]}'?" for m in missing if m in got)
+
+
+@dataclass
+class UpdatePlan:
+    """What ``--update`` does with a sheet: the edits to store, and the cells not applied (each a
+    (cell, item id, field, value in the file, value in the store, why))."""
+
+    edits: list
+    kept: list
+    legacy: bool = False   # the file does not record the state it was written from
+
+
+def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optional[dict] = None) -> UpdatePlan:
+    """Analysts' edits from a read sheet, validated against the store (every problem at once, with its cell;
+    :class:`MinyiError` when any).
+
+    * unknown or repeated 编号, unknown statuses, 已验证 written by hand, deadlines that are not dates;
+    * ``expected`` (id → {identity key → text as the ledger shows it}): a row whose identifying columns
+      (发现期次, 问题类型, 指标/问题, 区县) disagree with its 编号's item — columns sorted apart, or another
+      project's ledger;
+    * the age rule: a cell equal to what the file was written with is no edit and is never applied, so an
+      older copy cannot undo what the store learnt since; a cell the analysts changed whose field has also
+      changed in the store since (to another value) is a conflict and an error;
+    * a status set by the data (已验证) never changes by ``--update``: changing it in the file is an error;
+      in a file that does not record what it was written with, it is left as stored and reported;
+    * such a file that shows an older 核验期次 than ``expected["check_wave"]`` predates a verification: it is
+      refused whole, since its old cells cannot be told from edits."""
+    known = {it.id: it for it in items}
+    probs: list[Problem] = []
+    plan = UpdatePlan([], [], legacy=sheet.base is None)
+    seen: dict = {}
+    for r in sheet.rows:
+        if r.id not in known:
+            probs.append(problem("ledger-unknown-id", value=r.id, **sheet.where(r, "id")))
+            continue
+        if r.id in seen:
+            probs.append(problem("ledger-duplicate-id", value=r.id, first=seen[r.id], **sheet.where(r, "id")))
+            continue
+        seen[r.id] = r.row
+        item = known[r.id]
+        want = (expected or {}).get(r.id) or {}
+        differ = [(k, r.shown[k], want[k]) for k in IDENTITY if k in r.shown and k in want
+                  and r.shown[k] != want[k]]
+        if differ:
+            probs.append(problem("ledger-row-mismatch", file=sheet.path, row=r.row, id=r.id,
+                                 shown="; ".join(f"{HEADERS[k]} '{a}'" for k, a, _ in differ),
+                                 stored="; ".join(f"{HEADERS[k]} '{b}'" for k, _, b in differ)))
+            continue
+        written = (sheet.base or {}).get(r.id)
+        for k in EDITABLE:
+            raw = r.cells[k]
+            try:
+                v = parse_field(k, raw)
+            except ValueError:
+                if k == "status":
+                    probs.append(problem("ledger-status", value=_text(raw), choices="、".join(STATUSES[:3]),
+                                         **sheet.where(r, k)))
+                else:
+                    probs.append(problem("ledger-date", value=_text(raw), **sheet.where(r, k)))
+                continue
+            cur = getattr(item, k)
+            if written is not None and _same(v, written[k]):
+                if not _same(v, cur):
+                    plan.kept.append((sheet.cell(r, k), r.id, k, v, cur, "older"))
+                continue  # no edit
+            if k == "status" and VERIFIED in (v, cur) and v != cur:
+                if written is None and cur == VERIFIED:
+                    plan.kept.append((sheet.cell(r, k), r.id, k, v, cur, "verified"))
+                    continue
+                probs.append(problem("ledger-verified" if v == VERIFIED else "ledger-verified-change", value=v,
+                                     **sheet.where(r, k)))
+                continue
+            if written is not None and not _same(cur, written[k]) and not _same(v, cur):
+                probs.append(problem("ledger-conflict", value=_show(v), was=_show(written[k]), now=_show(cur),
+                                     **sheet.where(r, k)))
+                continue
+            plan.edits.append((r.id, k, v))
+    if sheet.base is None and expected:
+        old = [(r.id, r.shown["check_wave"], expected[r.id]["check_wave"]) for r in sheet.rows
+               if r.id in expected and "check_wave" in r.shown and r.shown["check_wave"] != expected[r.id]["check_wave"]]
+        if old:
+            probs.append(problem("ledger-legacy-older", file=sheet.path, count=len(old),
+                                 shown="; ".join(f"{i} {a or '（未核验）'}" for i, a, _ in old[:3]) + ("; …" if len(old) > 3 else ""),
+                                 stored="; ".join(f"{i} {b}" for i, _, b in old[:3]) + ("; …" if len(old) > 3 else "")))
+    shifted = _shifted(sheet, known)
+    if shifted:
+        probs.append(problem("ledger-rows-shifted", file=sheet.path, row=shifted[0].row,
+                             ids="、".join(r.id for r in shifted)))
+    if probs:
+        raise MinyiError(probs)
+    return plan
+
+
+def _shifted(sheet: LedgerSheet, known: dict) -> list:
+    """Rows whose yellow cells were exchanged among themselves — a sort of only the yellow columns, which keeps
+    every identifying column in place: two or more rows changed, and together they hold exactly the yellow
+    cells they were written with (the store's, when the file does not say), each row another's.  Real edits
+    that happen to be such an exchange are too rare to weigh against units and statuses landing on other
+    items."""
+    def ref(r):
+        w = (sheet.base or {}).get(r.id)
+        return tuple((w[k] if w is not None else getattr(known[r.id], k)) or None for k in EDITABLE)
+
+    def now(r):
+        try:
+            return tuple(parse_field(k, r.cells[k]) or None for k in EDITABLE)
+        except ValueError:
+            return None
+
+    rows = {r.id: r for r in sheet.rows if r.id in known}
+    changed = [(r, now(r), ref(r)) for r in rows.values()]
+    changed = [(r, a, b) for r, a, b in changed if a is not None and a != b]
+    if len(changed) < 2:
+        return []
+    from collections import Counter
+
+    if Counter(a for _, a, _ in changed) != Counter(b for _, _, b in changed):
+        return []
+    return [r for r, _, _ in changed]
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v) if v not in (None, "") else "（空）"
+
+
+def pending_edits(sheet: LedgerSheet, items: Sequence[LedgerItem]) -> list[str]:
+    """The cells of a sheet that hold edits not in the store (``cell 编号 field``): a cell differing from the
+    stored field and — when the file records it — from what the file was written with.  Overwriting a file
+    with any would lose them.  The status of a 已验证 item is none: no file can change it."""
+    known = {it.id: it for it in items}
+    out = []
+    for r in sheet.rows:
+        item = known.get(r.id)
+        written = (sheet.base or {}).get(r.id)
+        for k in EDITABLE:
+            raw = r.cells[k]
+            try:
+                v = parse_field(k, raw)
+            except ValueError:
+                v = _text(raw)
+            if written is not None and _same(v, written[k]):
+                continue  # as written: no edit, whatever the store holds now
+            if item is None:
+                if v:
+                    out.append(f"{sheet.cell(r, k)} {r.id} {HEADERS[k]}")
+                continue
+            if _same(v, getattr(item, k)):
+                continue
+            if k == "status" and item.status == VERIFIED:
+                continue  # --update keeps 已验证 whatever the file says: nothing storable is lost
+            out.append(f"{sheet.cell(r, k)} {r.id} {HEADERS[k]}")
+    return out
+
+
+def read_ledger_edits(path: str | Path, items: Sequence[LedgerItem]) -> list[tuple[str, str, Any]]:
+    """Analysts' edits from a ledger spreadsheet: (item id, field, new value) (:func:`read_ledger_sheet`,
+    :func:`plan_update` without the identity check)."""
+    return plan_update(read_ledger_sheet(path), items).edits
+
+

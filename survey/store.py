@@ -69,6 +69,19 @@ HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARC
 SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 
 
+def _write_config_text(path: Path, candidates: list, want: dict) -> None:
+    """Write the first of ``candidates`` (minyi.yaml's text edited in place) that reads as ``want``; when none
+    does, ``want`` written out in full (the edits of :meth:`Project._add_wave` and :meth:`Project._drop_wave`)."""
+    for cand in candidates:
+        try:
+            if yaml.safe_load(cand) == want:
+                atomic_write_text(path, cand)
+                return
+        except yaml.YAMLError:
+            pass
+    atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
+
+
 class Project:
     """A survey project folder (see module docstring)."""
 
@@ -319,14 +332,7 @@ class Project:
                 if last is None:
                     prefix = prefix[:-1] + [re.sub(r"(waves[ \t]*:)[ \t]*(~|null|Null|NULL)?", r"\1", prefix[-1], 1)]
                 candidates.append("".join(prefix) + entry + "".join(lines[at:]))
-        for cand in candidates:
-            try:
-                if yaml.safe_load(cand) == want:
-                    atomic_write_text(path, cand)
-                    return
-            except yaml.YAMLError:
-                pass
-        atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
+        _write_config_text(path, candidates, want)
 
     def _drop_wave(self, wave: str) -> None:
         """Forget ``wave`` in minyi.yaml as it is on disk now (see :meth:`_add_wave`): the line or list item of the
@@ -357,14 +363,7 @@ class Project:
         for pat, rep in ((r",[ \t]*%s(?=[ \t]*[\]}:,])" % token, ""), (r"(?<=[\[{])[ \t]*%s[ \t]*,[ \t]*" % token, ""),
                          (r"\[[ \t]*%s[ \t]*\]" % token, "[]")):  # flow style: [a, b] / {a: null, b: null}
             candidates.extend(re.sub(pat, rep, text, count=1) for _ in (0,) if re.search(pat, text))
-        for cand in candidates:
-            try:
-                if yaml.safe_load(cand) == want:
-                    atomic_write_text(path, cand)
-                    return
-            except yaml.YAMLError:
-                pass
-        atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
+        _write_config_text(path, candidates, want)
 
     def _reload_waves(self) -> None:
         try:

@@ -186,3 +186,14 @@ class Relay:
     def close(self) -> None:
         self.down()
         self.listener.close()
+
+
+def journal_count(project) -> int:
+    """Answers in the project's journal (acknowledged, not yet merged or merged)."""
+    from survey.collect.journal import Journal, journal_path
+
+    j = Journal(journal_path(project.root))
+    try:
+        return j.count()
+    finally:
+        j.close()

@@ -17,9 +17,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from serve_helpers import make_project, native_rows, payload
+from serve_helpers import journal_count, make_project, payload
 from survey.collect.app import Service, build_app
-from survey.collect.journal import Journal, journal_path
 from survey.collect.links import make_links, project_secret
 from survey.store import Project
 
@@ -34,24 +33,10 @@ def _link(project, **kw):
 
 
 def _count(project) -> int:
-    j = Journal(journal_path(project.root))
-    try:
-        return j.count()
-    finally:
-        j.close()
+    return journal_count(project)
 
 
-@pytest.fixture()
-def project(tmp_path):
-    return make_project(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def rows():
-    from survey.qload import load_questionnaire
-    from serve_helpers import BUNDLED
-
-    return native_rows(load_questionnaire(BUNDLED), 40, seed=7)
+from test_collect_serve import project, rows  # noqa: E402,F401 - the same fixtures
 
 
 # ----------------------------------------------------------------------------- 1. minyi.yaml edited while serving

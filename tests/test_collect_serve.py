@@ -23,9 +23,9 @@ with warnings.catch_warnings():  # starlette's note about a future httpx success
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from serve_helpers import make_project, native_rows, payload
+from serve_helpers import journal_count, make_project, native_rows, payload
 from survey.collect.app import CSP, Service, build_app
-from survey.collect.journal import Journal, journal_path
+from survey.collect.journal import journal_path
 from survey.collect.links import make_links, project_secret
 from survey.store import Project
 
@@ -41,11 +41,7 @@ def _link(project, **kw):
 
 
 def _count(project) -> int:
-    j = Journal(journal_path(project.root))
-    try:
-        return j.count()
-    finally:
-        j.close()
+    return journal_count(project)
 
 
 @pytest.fixture()

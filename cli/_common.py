@@ -55,13 +55,18 @@ def _echo_json(obj) -> None:
 
 def open_project(dir: Path):
     """The project in ``dir`` (:meth:`survey.store.Project.open`); a folder that is none is told before
-    the store's libraries load (:func:`survey.project_files.require_project`)."""
+    the store's libraries load (:func:`survey.project_files.require_project`).  A question whose coding
+    changed since some of its answers were imported is warned about on stderr (:mod:`survey.codings`)."""
     from survey.project_files import require_project
 
     require_project(dir)
-    from survey.store import Project
+    from survey.codings import coding_warnings
+    from survey.store import QFILE, Project
 
-    return Project.open(dir)
+    project = Project.open(dir)
+    for w in coding_warnings(project.coding_changes(), str(project.root / QFILE)):
+        typer.echo(str(w), err=True)  # answers read with a coding they were not imported with: said, every command
+    return project
 
 
 # ----------------------------------------------------------------------------- shared option groups

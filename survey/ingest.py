@@ -36,6 +36,7 @@ from .labels import labels
 from .messages import Problem, problem
 from .header_rows import fold_repeated_headers
 from .progress import stage
+from .codings import codings_json
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
 
@@ -435,6 +436,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
                          batch.rows_read, batch.accepted, batch.quarantined, now])
             # −1: not a file (rows of survey serve), never the size of one
             con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, -1 if batch.bytes is None else batch.bytes])
+            con.execute("INSERT INTO import_codings VALUES (?, ?)", [import_id, codings_json(q)])
             repeated = _repeated_ids(con, project, batch, import_id, "respondent_id" in present)
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
                         "?, ?, ?, ?, ?, ?)",
@@ -501,6 +503,7 @@ def remove_import(project, import_id: int) -> dict:
                 con.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM imports WHERE id = ?", [import_id])
             con.execute("DELETE FROM import_sizes WHERE import_id = ?", [import_id])
+            con.execute("DELETE FROM import_codings WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM checks WHERE wave = ?", [wave])  # the wave's flags are recomputed when needed
             left = con.execute("SELECT count(*) FROM imports WHERE wave = ?", [wave]).fetchall()[0][0]
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, "

@@ -88,6 +88,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
+    "coding-changed": ("{qid}: the answers of wave(s) {waves} (import {imports}) were imported when the questionnaire "
+                       "coded it otherwise: {detail}; they are now read with today's options",
+                       "if the codes were renumbered, give the old options their old codes back and the new ones new "
+                       "codes; if the old answers should be read otherwise, remove and import those files again"),
     "total-row": ("this row is a {label!r} row (a total or an average, not a respondent)",
                   "delete the rows of totals and averages under the data and run again; estimating with it would "
                   "count it as one more respondent"),
@@ -202,6 +206,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger-rows-shifted": ("the yellow cells of {ids} were exchanged between their rows: each now holds what another "
                             "of them was written with (only some columns sorted?)",
                             "sort whole rows only; nothing was stored: undo the sort, or write a fresh ledger with --out"),
+    "ledger-legacy-older": ("the file shows {count} item(s) as last checked {shown}, but the project store has a later "
+                            "check ({stored}): the file is older than the store and, written by an earlier minyi, does not "
+                            "record what it was written with, so its old cells cannot be told from edits; nothing was stored",
+                            "write a fresh ledger with --out and enter the edits there"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
     # --- report -------------------------------------------------------------------

@@ -39,6 +39,7 @@ import yaml
 
 from analysis.thresholds import MIN_CELL, SMALL_BASE
 
+from . import codings
 from .atomic import atomic_write_text
 from .check_signature import check_signature, quality_params
 from .project_files import CONFIG, DB, QFILE, require_project  # noqa: F401  (re-exported)
@@ -67,6 +68,7 @@ HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARC
 # were): a file of a size no import had is new without hashing it first, so its hash is computed while it
 # is read (survey.ingest.imported_before)
 SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
+CODINGS_TABLE = codings.TABLE  # each import's question codings (survey/codings.py)
 
 
 def _write_config_text(path: Path, candidates: list, want: dict) -> None:
@@ -182,6 +184,7 @@ class Project:
                         con.execute(f"ALTER TABLE responses ADD COLUMN {_q(c)} {t}")
             con.execute(HISTORY_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             con.execute(SIZES_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+            con.execute(CODINGS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             self._schema_ok = True
         except Exception:  # pragma: no cover - a damaged database: the query that follows says so
             pass
@@ -719,6 +722,14 @@ class Project:
         finally:
             con.close()
 
+    def coding_changes(self) -> list:
+        """Questions whose coding today differs from the one some imports were made with (:mod:`survey.codings`)."""
+        con = self.connect()
+        try:
+            return codings.coding_changes(con, self.questionnaire)
+        finally:
+            con.close()
+
     def imports(self) -> pd.DataFrame:
         con = self.connect()
         try:
@@ -801,6 +812,7 @@ def _init_db(path: Path, q: Questionnaire) -> None:
         con.execute("CREATE TABLE pii (import_id INTEGER, \"row\" BIGINT, \"column\" VARCHAR, value VARCHAR)")
         con.execute(HISTORY_TABLE)
         con.execute(SIZES_TABLE)
+        con.execute(CODINGS_TABLE)
     finally:
         con.close()
     os.chmod(path, 0o600)

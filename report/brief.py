@@ -143,6 +143,31 @@ class Brief:
     ledger_open: int
     ledger_overdue: int
     verdict_counts: dict = field(default_factory=dict)
+    untested: tuple = ()  # districts with answers, but fewer than min_cell: not compared with the city
+    absent: tuple = ()    # districts of the questionnaire without a respondent this wave
+    min_cell: int = 0
+
+    def _untested_parts(self) -> list:
+        parts = []
+        if self.untested:
+            parts.append(f"{'、'.join(self.untested)}样本量不足{self.min_cell}，未与全市比较")
+        if self.absent:
+            parts.append(f"{'、'.join(self.absent)}本期无样本")
+        return parts
+
+    @property
+    def districts_note(self) -> str:
+        """What 四、后进区县 cannot say, after the lagging districts: the districts too small to be compared and
+        those without a respondent (empty when every district was compared)."""
+        parts = self._untested_parts()
+        return "；".join(parts) + "。" if parts else ""
+
+    @property
+    def districts_none_text(self) -> str:
+        """The section when no district is significantly below the city, about the districts compared only:
+        "各区县均未显著低于全市" read as a finding about districts that were never tested."""
+        parts = self._untested_parts()
+        return "；".join(parts) + "；其余区县均未显著低于全市水平。" if parts else "各区县均未显著低于全市水平。"
 
     def summary(self) -> str:
         """The lead sentence: sample, verdicts, changes."""
@@ -242,6 +267,11 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
         lr = league.get(d) or {}
         districts.append(BriefDistrict(d, tuple(names), lr.get("estimate"), lr.get("rank"), lr.get("rank_best"),
                                        lr.get("rank_worst")))
+    compared = {r["group"]: r for r in ((res.get("league") or {}).get("rows") or [])}
+    dq = q.get(q.district_question) if q.district_question else None
+    all_districts = [o.label for o in dq.options if not o.na] if dq is not None else list(compared)
+    untested = tuple(d for d in all_districts if d in compared and int(compared[d].get("n") or 0) < min_cell)
+    absent = tuple(d for d in all_districts if d not in compared)
     items = LedgerStore(project).items()
     open_items = [it for it in items if it.is_open]
     due = [it for it in open_items if it.deadline is not None and (it.deadline - today).days <= DUE_DAYS]
@@ -254,7 +284,8 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                  period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
-                 ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts)
+                 ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
+                 untested=untested, absent=absent, min_cell=min_cell)
 
 
 def brief_lines(b: Brief) -> list[str]:
@@ -280,7 +311,9 @@ def brief_lines(b: Brief) -> list[str]:
     for d in b.districts:
         out.append(f"  {d.district}：{'、'.join(d.indicators)}显著低于全市")
     if not b.districts:
-        out.append("  各区县均未显著低于全市。")
+        out.append("  " + b.districts_none_text)
+    elif b.districts_note:
+        out.append("  " + b.districts_note)
     out += ["", "五、整改台账"]
     out.append(f"  在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项。")
     for it in b.ledger_due[:MAX_LEDGER]:

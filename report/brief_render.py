@@ -187,9 +187,11 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         font(p.add_run(f"责任单位：{pr['unit']}。"), "楷体", 14)
     heading("四、后进区县")
     if not rows["districts"]:
-        para("各区县均未显著低于全市水平。")
+        para(b.districts_none_text)
     for d in rows["districts"]:
         para(f"{d['name']}：{d['text']}显著低于全市" + (f"（{d['rank']}）" if d["rank"] else "") + "。")
+    if rows["districts"] and b.districts_note:
+        para(b.districts_note)
     heading("五、整改台账")
     para(f"台账在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项；"
          + (f"逾期及14日内到期事项{len(b.ledger_due)}项"

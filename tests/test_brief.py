@@ -113,3 +113,24 @@ def test_report_change_chapter_uses_all_waves_and_lists_open_items(world, tmp_pa
     doc = Document(str(out["paths"]["docx"]))
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert all(lab in cells for lab in LABELS) and ledger["items"][0]["id"] in cells
+
+
+def test_districts_too_small_to_compare_are_not_said_to_be_fine(world, tmp_path):
+    """四、后进区县 says which districts were not compared (fewer answers than min_cell, or none) instead of
+    "各区县均未显著低于全市", which read as a finding about districts that were never tested."""
+    from report.brief import brief_lines
+    from report.brief_render import write_brief
+    from survey.store import Project
+
+    root, _ = world
+    p = Project.open(root / "project")
+    b = build_brief(p, W5, today=dt.date(2026, 12, 1))
+    assert b.untested == () and b.absent == () and b.districts_note == ""
+    p.config["min_cell"] = 10 ** 6  # no district has that many answers: none can be compared
+    small = build_brief(p, W5, today=dt.date(2026, 12, 1))
+    assert small.districts == () and W.LAG_DISTRICT in small.untested
+    sentence = f"{'、'.join(small.untested)}样本量不足1000000，未与全市比较；其余区县均未显著低于全市水平。"
+    assert "  " + sentence in brief_lines(small)
+    assert "各区县均未显著低于全市" not in "\n".join(brief_lines(small))
+    paths = write_brief(small, tmp_path, formats=("html",))
+    assert sentence in paths["html"].read_text(encoding="utf-8")

@@ -288,6 +288,11 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                  untested=untested, absent=absent, min_cell=min_cell)
 
 
+#: under 二、主要变化: its changes are tested one by one, the ledger's declines after Holm's adjustment, so a decline
+#: here may have no ledger item; said, so that the two sections do not read as contradicting each other
+CHANGES_NOTE = "以上变化为逐项检验（p<0.05）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。"
+
+
 def brief_lines(b: Brief) -> list[str]:
     """The brief as plain text (terminal)."""
     out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.summary()]
@@ -304,6 +309,8 @@ def brief_lines(b: Brief) -> list[str]:
     for c in b.changes[:MAX_CHANGES]:
         out.append(f"  {c.name}：{fmt_value(c.previous, c.percent)} → {fmt_value(c.current, c.percent)}"
                    f"（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）")
+    if b.changes:
+        out.append("  " + CHANGES_NOTE)
     out += ["", "三、突出问题及责任单位"]
     for k, p in enumerate(b.problems, start=1):
         out.append(f"  {k}. {p.text}。责任单位：{p.unit or '（待明确）'}")

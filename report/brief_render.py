@@ -18,7 +18,7 @@ from survey.atomic import atomic_write, atomic_write_text
 from survey.errors import MinyiError
 from survey.waves import format_date
 
-from .brief import MAX_CHANGES, MAX_LEDGER, Brief
+from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, Brief
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 BRIEF_FORMATS = ("html", "docx", "pdf")
@@ -63,7 +63,7 @@ def brief_rows(b: Brief) -> dict:
 
 
 def _context(b: Brief) -> dict:
-    return {"b": b, "date": format_date(b.date), **brief_rows(b)}
+    return {"b": b, "date": format_date(b.date), "changes_note": CHANGES_NOTE, **brief_rows(b)}
 
 
 def render_brief_html(b: Brief) -> str:
@@ -179,6 +179,8 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         para(f"与{b.previous_label}相比，各项指标均无显著变化。")
     for k, c in enumerate(rows["changes"], start=1):
         para(f"{k}. {c['text']}。")
+    if rows["changes"]:
+        para(CHANGES_NOTE)
     heading("三、突出问题及责任单位")
     if not rows["problems"]:
         para("本期未发现需要整改的突出问题。")

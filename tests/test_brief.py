@@ -134,3 +134,19 @@ def test_districts_too_small_to_compare_are_not_said_to_be_fine(world, tmp_path)
     assert "各区县均未显著低于全市" not in "\n".join(brief_lines(small))
     paths = write_brief(small, tmp_path, formats=("html",))
     assert sentence in paths["html"].read_text(encoding="utf-8")
+
+
+def test_changes_say_they_are_not_adjusted_as_the_ledger_is(world, tmp_path):
+    """二、主要变化 tests each change alone; the ledger raises declines after Holm's adjustment: the brief says so under
+    the changes, so a decline without a ledger item does not read as a contradiction."""
+    from report.brief import CHANGES_NOTE, brief_lines
+    from report.brief_render import write_brief
+    from survey.store import Project
+
+    root, _ = world
+    b = build_brief(Project.open(root / "project"), W5, today=dt.date(2026, 12, 1))
+    assert b.changes
+    lines = brief_lines(b)
+    assert lines.index("  " + CHANGES_NOTE) == lines.index("三、突出问题及责任单位") - 2
+    html = write_brief(b, tmp_path, formats=("html",))["html"].read_text(encoding="utf-8")
+    assert CHANGES_NOTE.replace("<", "&lt;") in html

@@ -177,3 +177,21 @@ def test_kill_9_under_load_loses_no_acknowledged_answer(tmp_path):
                 assert float(g) == float(v), (uid, c)
     imports = Project.open(p.root).imports()
     assert imports["accepted"].sum() == len(ids) and (imports["format"] == "serve").all()
+
+
+def test_a_survey_closed_earlier_says_so_at_start(tmp_path):
+    """Closed on the dashboard in an earlier run, the survey stays closed after a restart (even for another
+    wave): the console says so and where to reopen it, instead of serving 调查已结束 without a word."""
+    from survey.collect.journal import Journal, journal_path
+
+    p = make_project(tmp_path)
+    srv = ServerProcess(p.root)
+    rc, out, err = srv.interrupt()
+    assert rc == 0 and "CLOSED" not in out
+    j = Journal(journal_path(p.root))
+    j.set_state("open", "0")  # what the dashboard's 关闭调查 stores
+    j.close()
+    srv = ServerProcess(p.root, "--wave", "2027Q2")
+    rc, out, err = srv.interrupt()
+    assert rc == 0, err
+    assert "the survey is CLOSED (closed on the dashboard earlier)" in out and "重新开放" in out

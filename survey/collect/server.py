@@ -80,6 +80,9 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
     if host in ("0.0.0.0", "::"):
         echo("  (listening on every network interface: respondents use this machine's address in the network)")
     echo(f"  answers are kept in {svc.journal_file.name} and merged into the project every {s.merge_every:g} s")
+    if not svc.open:  # the admin closed it on the dashboard in an earlier run: the state outlives restarts
+        echo("  the survey is CLOSED (closed on the dashboard earlier): respondents see 调查已结束 and no answer is "
+             "taken; reopen it on the admin page (开放与关闭: 重新开放)")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=15,
                             server_header=False, proxy_headers=True)
     server = uvicorn.Server(config)

@@ -217,15 +217,18 @@ def crosstab(
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])
-    width = max([len(str(c)) for c in res.col_levels] + [18])
-    typer.echo(" " * 12 + "".join(f"{str(c):>{width + 2}}" for c in res.col_levels) + f"{'n':>8}")
+    # whole labels, aligned by their width on a terminal (a Chinese character takes two columns): labels cut
+    # to 12 characters made two rows read the same ("Very satisfi")
+    width = max([_cols(str(c)) for c in res.col_levels] + [18])
+    lab = max([_cols(str(r)) for r in res.row_levels] + [12])
+    typer.echo(" " * lab + "".join(_pad(str(c), width + 2) for c in res.col_levels) + f"{'n':>8}")
     for r in res.row_levels:
         parts = []
         for c in res.col_levels:
             x = cells.loc[(r, c)]
             parts.append(f"{100 * x.row_share:5.1f}% [{100 * x.row_share_ci_low:4.1f},{100 * x.row_share_ci_high:5.1f}]")
         n_r = int(cells.loc[r, "n"].sum())
-        typer.echo(f"{str(r)[:12]:<12}" + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
+        typer.echo(_pad(str(r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
     if test in ("wald", "adjwald") and res.wald[test].singular:
         typer.echo(f"No {test} test: the covariance of this table's cells is singular (many empty cells, or fewer "
@@ -246,6 +249,19 @@ def crosstab(
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
     design_notes(design)
+
+
+def _cols(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (East Asian) character, one otherwise."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (right-aligned unless ``left``)."""
+    fill = " " * max(0, width - _cols(text))
+    return text + fill if left else fill + text
 
 
 def _check_missing_values(table, path: Path, missing: List[str], columns: tuple) -> None:

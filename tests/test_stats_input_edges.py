@@ -316,3 +316,20 @@ def test_raking_that_cannot_meet_the_margins_says_so(tmp_path):
     assert len(rep["warnings"]) == 1 and "g=A: 299.6 against 500.0; g=B: 700.4 against 500.0" in rep["warnings"][0]
     (tmp_path / "s.csv").write_text("s,p\n男,600\n女,400\n", encoding="utf-8")  # consistent margins: no warning
     assert run_json(args)["warnings"] == []
+
+
+def test_crosstab_shows_whole_row_labels_aligned(tmp_path):
+    """Row labels were cut to 12 characters, so "Very satisfied (4)" and "Very satisfied (5)" read the same; Chinese
+    headers were misaligned (a Chinese character takes two columns)."""
+    rows = ["Very satisfied (4),满意"] * 6 + ["Very satisfied (5),不满意"] * 5 + ["Not satisfied,满意"] * 4 + \
+           ["Not satisfied,不满意"] * 7 + ["Very satisfied (5),满意"] * 3 + ["Very satisfied (4),不满意"] * 2
+    (tmp_path / "t.csv").write_text("r,c\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    r = runner.invoke(cli.app, ["crosstab", str(tmp_path / "t.csv"), "--row", "r", "--col", "c"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    body = [ln for ln in lines if ln.startswith(("Very", "Not"))]
+    assert [ln.split("  ")[0] for ln in body] == ["Not satisfied", "Very satisfied (4)", "Very satisfied (5)"]
+    from cli.estimate import _cols
+
+    header = lines[1]
+    assert len({_cols(ln) for ln in [header] + body}) == 1  # one width: the columns line up on a terminal

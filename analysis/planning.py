@@ -188,6 +188,11 @@ def allocate(n: int, populations: Sequence[float], method: str = "proportional",
                 fixed[i], bound[i] = lo[i], "minimum"
     ideal = x
     ints = largest_remainder(ideal, n)
+    none = [i for i in range(H) if ints[i] == 0]
+    if none:  # a stratum without a sample has no estimate: said, with the way to give it one
+        why = " (its standard deviation is 0)" if method == "neyman" and all(a[i] == 0 for i in none) else ""
+        notes.append(f"stratum {', '.join(repr(names[i]) for i in none)} gets no sample{why}: it would have no "
+                     "estimate; give --min-per-stratum to sample it anyway")
     out = []
     for i in range(H):
         out.append(StratumAllocation(stratum=names[i], population=float(N[i]), n=int(ints[i]), ideal=float(ideal[i]),

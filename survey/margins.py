@@ -166,7 +166,7 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
             x, _ = parse_population_value(vals[2])
             if x is None or x < 0 or (kind == "p" and x > 1):
                 bad.append(problem("bad-data", file=str(path), line=line,
-                                   reason=f"{kind} {vals[2]!r} of stratum '{nm}' is not "
+                                   reason=f"{kind} {'(empty)' if _blank(vals[2]) else repr(vals[2])} of stratum '{nm}' is not "
                                           + ("a proportion between 0 and 1" if kind == "p" else "a non-negative number"),
                                    hint="fix the value"))
                 continue

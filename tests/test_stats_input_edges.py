@@ -333,3 +333,17 @@ def test_crosstab_shows_whole_row_labels_aligned(tmp_path):
 
     header = lines[1]
     assert len({_cols(ln) for ln in [header] + body}) == 1  # one width: the columns line up on a terminal
+
+
+def test_plan_says_when_a_stratum_gets_no_sample(tmp_path):
+    (tmp_path / "s.csv").write_text("stratum,N,p\nA,1000,0.1\nB,20000,0.5\nC,50,0\n", encoding="utf-8")
+    code, out = run(["plan", "--margin", "0.03", "--strata", tmp_path / "s.csv", "--allocate", "neyman"])
+    assert code == 0, out
+    assert ("note: stratum 'C' gets no sample (its standard deviation is 0): it would have no estimate; give "
+            "--min-per-stratum to sample it anyway") in out
+    code, out = run(["plan", "--margin", "0.03", "--strata", tmp_path / "s.csv", "--allocate", "neyman",
+                     "--min-per-stratum", "10"])
+    assert code == 0 and "gets no sample" not in out
+    (tmp_path / "e.csv").write_text("stratum,N,sd\nA,1000,\nB,2000,0.3\n", encoding="utf-8")
+    code, out = run(["plan", "--margin", "0.03", "--strata", tmp_path / "e.csv", "--allocate", "neyman"])
+    assert code == 1 and "sd (empty) of stratum 'A'" in out and "None" not in out

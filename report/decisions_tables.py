@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from .labels import label
-from .table_cells import Num
+from .table_cells import Num, signed
 
 from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 
@@ -54,8 +54,8 @@ def recommend_lines(rec: dict, lang: str = "zh") -> list:
         return [L("text.recommend_share").format(share=_pct_ci(rec["share"], lang), option=rec["label"], q=rec["text"],
                                                  n=f"{rec['share']['n']:,}")]
     n = rec["net"]
-    net = f"{100 * n['estimate']:+.1f}"
-    ci = L("word.change_range").format(lo=f"{100 * n['ci_low']:+.1f}", hi=f"{100 * n['ci_high']:+.1f}")
+    net = signed(100 * n['estimate'])
+    ci = L("word.change_range").format(lo=signed(100 * n['ci_low']), hi=signed(100 * n['ci_high']))
     pro, det = rec["promoters"]["estimate"], rec["detractors"]["estimate"]
     definition = L("text.nps_0_10") if rec["scale"] == "0-10" else L("text.nps_5")
     return [L("text.nps").format(q=rec["text"], net=net, ci=ci, pro=f"{100 * pro:.1f}%", det=f"{100 * det:.1f}%",

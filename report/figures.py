@@ -11,7 +11,7 @@ import numpy as np
 from . import charts as C
 from .chart_pool import draw
 from .findings import fmt_n, fmt_pct
-from .labels import label, labels
+from .labels import join_list, label, labels
 
 
 def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh",
@@ -54,6 +54,11 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         nb = sum(s.get("verdict") == "未达标" for s in idx)
         if has_t and nb:
             title = L("fig.areas_below").format(k=nb, name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
+        # "lowest" only as far as the intervals go: the areas whose interval reaches the lowest one are named
+        level = [a["name"] for a in areas if a is not lo and a["index"].get("ci_low") is not None
+                 and lo["index"].get("ci_high") is not None and a["index"]["ci_low"] <= lo["index"]["ci_high"]]
+        if level:
+            title += L("fig.tied_low").format(others=_few(level, lang))
         ch["areas"] = draw(pool, C.bar_ci, "areas", title, [a["name"] for a in areas], [a["index"]["estimate"] for a in areas],
                                [a["index"]["ci_low"] for a in areas], [a["index"]["ci_high"] for a in areas],
                                percent=False, out_dir=out_dir, lang=lang,
@@ -64,7 +69,10 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     if hot and hot.get("top"):
         top = hot["top"]
         t0 = top[0]
-        title = L("fig.hot").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"]))
+        level = [r for r in top[1:] if r.get("rank_best") == 1]  # issues the first cannot be told from
+        title = (L("fig.hot_tied").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"]),
+                                          others=_few([f"“{r['label']}”" for r in level], lang)) if level else
+                 L("fig.hot").format(label=t0["label"], share=fmt_pct(t0["respondents"]["estimate"])))
         ch["hot"] = draw(pool, C.bar_ci, "hot", title, [r["label"] for r in top], [r["respondents"]["estimate"] for r in top],
                              [r["respondents"]["ci_low"] for r in top], [r["respondents"]["ci_high"] for r in top],
                              out_dir=out_dir, lang=lang)
@@ -92,7 +100,11 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]
         if rows:
-            title = L("fig.league").format(group=rows[0]["group"], value=f"{rows[0]['estimate']:.1f}")
+            level = [r["group"] for r in rows[1:] if r.get("rank_best") == 1]  # not significantly below the first
+            value = f"{rows[0]['estimate']:.1f}"
+            title = (L("fig.league_one").format(group=rows[0]["group"], value=value) if len(rows) == 1 else
+                     L("fig.league_tied").format(group=rows[0]["group"], value=value, others=_few(level, lang))
+                     if level else L("fig.league").format(group=rows[0]["group"], value=value))
             ch["league"] = draw(pool, C.bar_ci, "league", title,
                                     [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
                                     [r["estimate"] for r in rows], [r["ci_low"] for r in rows],
@@ -124,6 +136,13 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     return ch
 
 
+def _few(names: list, lang: str, k: int = 3) -> str:
+    """At most ``k`` names for a chart title, then how many more: “甲”、“乙”、“丙”等5项."""
+    if len(names) <= k:
+        return join_list(names, lang)
+    return join_list(names[:k], lang) + label("fig.more", lang).format(n=len(names))
+
+
 def _nums(v) -> np.ndarray:
     return np.array([np.nan if x is None else x for x in v], dtype=float)
 
@@ -143,6 +162,10 @@ def likert_charts(result: dict, q_areas: dict, out_dir: Optional[Path], lang: st
         worst = min(its, key=lambda i: i["rate"]["estimate"])
         title = label("fig.likert", lang).format(area=q_areas.get(aid, aid), label=worst["label"],
                                                  share=fmt_pct(worst["rate"]["estimate"]))
+        level = [f"“{i['label']}”" for i in its if i is not worst and i["rate"].get("ci_low") is not None
+                 and worst["rate"].get("ci_high") is not None and i["rate"]["ci_low"] <= worst["rate"]["ci_high"]]
+        if level:  # not significantly above the lowest (CI overlap): named
+            title += label("fig.tied_low", lang).format(others=_few(level, lang))
         out.append(draw(pool, C.likert_diverging, f"likert_{aid}", title, [i["label"] for i in its], shares, cats,
                                       out_dir=out_dir, lang=lang))
     return out

@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from .table_cells import signed
+
 
 def _ok(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
@@ -154,11 +156,11 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
         up = c["diff"] > 0
         if en:
             text = (f"Compared with the previous wave, {c['name']} {'rose' if up else 'fell'} by "
-                    f"{abs(100 * c['diff']):.1f} percentage points ({conf:.0%} CI: {100 * c['ci_low']:+.1f} to "
-                    f"{100 * c['ci_high']:+.1f} points), a significant change.")
+                    f"{abs(100 * c['diff']):.1f} percentage points ({conf:.0%} CI: {signed(100 * c['ci_low'])} to "
+                    f"{signed(100 * c['ci_high'])} points), a significant change.")
         else:
             text = (f"与上期相比，{c['name']}{'上升' if up else '下降'}{abs(100 * c['diff']):.1f}个百分点"
-                    f"（{conf:.0%}置信区间：{100 * c['ci_low']:+.1f}至{100 * c['ci_high']:+.1f}个百分点），变化显著。")
+                    f"（{conf:.0%}置信区间：{signed(100 * c['ci_low'])}至{signed(100 * c['ci_high'])}个百分点），变化显著。")
         add(1 if j == 0 else 3, "change", c["id"], [c["diff"], c["ci_low"], c["ci_high"]], text)
     keep = sorted(range(len(cands)), key=lambda i: (cands[i][0], i))[:max_items]
     return [cands[i][1] for i in sorted(keep)]

@@ -156,43 +156,65 @@ def group_tables(result: dict, measure: str = "rate") -> dict:
             rows.append({"id": ind["id"], "name": ind["name"], "overall": ind[measure].get("estimate"),
                          "cells": cells})
         if groups:
-            out[g] = {"groups": groups, "rows": rows,
-                      "not_asked": any(c["not_asked"] for r in rows for c in r["cells"])}
+            # groups without a single respondent (an option of the site or district question nobody
+            # answered) are no groups of this sample: left out of the table and named in its note
+            empty = [k for k in range(len(groups)) if all(not (r["cells"][k].get("n") or 0) for r in rows)]
+            keep = [k for k in range(len(groups)) if k not in empty]
+            out[g] = {"groups": [groups[k] for k in keep],
+                      "rows": [dict(r, cells=[r["cells"][k] for k in keep]) for r in rows],
+                      "empty": [groups[k] for k in empty],
+                      "not_asked": any(r["cells"][k]["not_asked"] for r in rows for k in keep)}
     return out
 
 
-def significance_lines(tab: dict, group_word: str, lang: str = "zh") -> list:
+def significance_lines(tab: dict, group_word: str, lang: str = "zh", small_base: int = 30) -> list:
     """One sentence per group differing significantly from the rest on some indicator: the indicators
-    on which it is lower, then higher, each with the difference from the rest in percentage points."""
+    on which it is lower, then higher, each with the difference from the rest in percentage points.  A
+    difference of a small-base cell (△, n < ``small_base``) is marked △ and the sentence says it is only
+    indicative; with a single group there is nothing to compare, and the sentence says so."""
+    from .labels import join_list, label
+    from .table_cells import signed
+
+    reported = [k for k in range(len(tab["groups"]))
+                if any(not r["cells"][k].get("suppressed") and r["cells"][k].get("estimate") is not None
+                       for r in tab["rows"])]
+    if len(reported) < 2:
+        names = join_list((tab["groups"][k] for k in reported), lang)
+        one = "grp.one" if len(tab["groups"]) == 1 else "grp.one_reported"  # the others: too few to report
+        return [label(one, lang).format(g=group_word, group=names)] if reported else []
     out = []
     for k, lab in enumerate(tab["groups"]):
         lo, hi = [], []
+        small = False
         for r in tab["rows"]:
             c = r["cells"][k]
             if c["sig"] and c["estimate"] is not None and c["rest"] is not None:
                 d = 100 * (c["estimate"] - c["rest"])
-                (hi if c["direction"] > 0 else lo).append(
-                    f"{r['name']} ({d:+.1f} pp)" if lang == "en" else f"{r['name']}（{d:+.1f}个百分点）")
+                flag = " △" if c.get("small_base") else ""
+                small = small or bool(flag)
+                (hi if c["direction"] > 0 else lo).append(label("grp.diff", lang).format(name=r["name"], d=signed(d),
+                                                                                         flag=flag))
         if not lo and not hi:
             continue
-        if lang == "en":
-            parts = ([f"significantly lower than the other {group_word}s on {', '.join(lo)}"] if lo else []) + \
-                    ([f"higher on {', '.join(hi)}"] if hi else [])
-            out.append(f"{lab}: " + "; ".join(parts) + ".")
-        else:
-            parts = ([f"显著低于其余{group_word}的有{'、'.join(lo)}"] if lo else []) + \
-                    ([f"显著高于其余{group_word}的有{'、'.join(hi)}"] if hi else [])
-            out.append(f"{lab}：" + "；".join(parts) + "。")
+        sep = label("word.list_sep_inline", lang)
+        parts = ([label("grp.lower", lang).format(g=group_word, lst=sep.join(lo))] if lo else []) + \
+                ([label("grp.higher", lang).format(g=group_word, lst=sep.join(hi))] if hi else [])
+        out.append(label("grp.line", lang).format(group=lab, parts=label("grp.part_sep", lang).join(parts))
+                   + (label("grp.small", lang).format(n=small_base) if small else "") + label("sum.end", lang))
     if not out:
-        out.append(f"No {group_word} differs significantly from the others on any indicator." if lang == "en"
-                   else f"各{group_word}的主要指标与其余{group_word}相比均无显著差异。")
+        out.append(label("grp.none", lang).format(g=group_word))
     return out
 
 
-def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh", not_asked: bool = True) -> str:
-    """The group table's note; the 未调查 sentence only when the table has a not-asked cell."""
+def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh", not_asked: bool = True,
+               empty: Sequence[str] = ()) -> str:
+    """The group table's note; the 未调查 sentence only when the table has a not-asked cell, the 无样本
+    sentence only when some groups (``empty``) had no respondent and were left out."""
+    from .labels import join_list, label
+
     return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell) + (
-        NOTE_NOT_ASKED[lang].format(g=group_word) if not_asked else "")
+        NOTE_NOT_ASKED[lang].format(g=group_word) if not_asked else "") + (
+        label("grp.empty", lang).format(g=group_word, groups=join_list(empty, lang)) if empty else "")
 
 
 METHOD_NOTE = {

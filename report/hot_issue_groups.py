@@ -19,7 +19,7 @@ import numpy as np
 from analysis import Design
 from analysis.group_tests import CodedItem, chosen_codes, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping
-from analysis.thresholds import MIN_CELL
+from analysis.thresholds import MIN_CELL, SMALL_BASE
 
 from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
@@ -73,28 +73,31 @@ def _p(p: float) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"
 
 
-def driver_lines(hot: dict, group_words: dict, lang: str = "zh") -> list:
-    """One sentence per hot issue raised significantly more often by some groups."""
+def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int = SMALL_BASE) -> list:
+    """One sentence per hot issue that some groups name at a significantly higher rate than the rest of
+    the sample (the higher share, not who makes up most mentions); a group of fewer than ``small_base``
+    asked respondents is marked △ (仅供参考)."""
+    from .labels import join_list, label
+
     out = []
     for r in hot.get("groups_differ") or []:
         if not r["higher"]:
             continue
         gw = group_words.get(r["by"], r["by"])
-        if lang == "en":
-            who = ", ".join(f"{t['group']} ({100 * t['estimate']:.1f}% against {100 * t['rest']:.1f}% elsewhere)"
-                            for t in r["higher"])
-            out.append(f"“{r['label']}” differs by {gw.lower()} ({_p(r['rao_scott']['p'])}): raised most in {who}.")
-        else:
-            who = "、".join(f"{t['group']}（{100 * t['estimate']:.1f}%，其余{gw}{100 * t['rest']:.1f}%）" for t in r["higher"])
-            out.append(f"“{r['label']}”在不同{gw}之间差异显著（{_p(r['rao_scott']['p'])}），主要由{who}提出。")
+        who = join_list((label("hot.higher_group", lang).format(
+            group=t["group"], est=f"{100 * t['estimate']:.1f}%", rest=f"{100 * t['rest']:.1f}%", gw=gw)
+            + (label("hot.small_base", lang).format(n=small_base) if t.get("n", small_base) < small_base else "")
+            for t in r["higher"]), lang)
+        out.append(label("hot.higher", lang).format(label=r["label"], gw=gw if lang != "en" else gw.lower(),
+                                                    p=_p(r["rao_scott"]["p"]), who=who))
     return out
 
 
 METHOD_NOTE = {
     "zh": "热点问题选择比例的置信区间：Korn–Graubard (1998) 区间（R svyciprop(method=\"beta\")），比例为0或100%时取设计"
-          "效应为1的 Clopper–Pearson 区间；“主要由谁提出”依据选择与否×群体的 Rao–Scott F 检验（p<0.05）及各群体与其余群体之差的"
-          "设计 t 检验。",
+          "效应为1的 Clopper–Pearson 区间；“哪些群体提及比例更高”依据选择与否×群体的 Rao–Scott F 检验（p<0.05）及各群体与其余"
+          "群体之差的设计 t 检验。",
     "en": "Hot-issue shares: Korn–Graubard (1998) intervals (R svyciprop(method=\"beta\")); at 0 or 100% the "
-          "Clopper–Pearson interval with the design effect taken as 1. “Raised most by” rests on the Rao–Scott F test of "
+          "Clopper–Pearson interval with the design effect taken as 1. “Named at a higher rate by” rests on the Rao–Scott F test of "
           "chosen × group (p < 0.05) and the design-based t test of each group against the rest.",
 }

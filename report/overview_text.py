@@ -19,7 +19,8 @@ def intro_and_overview(meta: dict, s: dict, org: str, compare_wave: Optional[str
         intro = (f"This survey, conducted by {org}, measures awareness of, support for and participation in the civilised-"
                  f"city campaign, satisfaction with city management and public services, and the issues residents care "
                  f"about most. " + (f"Fieldwork ran from {fdates[0]} to {fdates[1]} " if fdates else "")
-                 + (f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if s["sites"] else "")
+                 + ((f"at {len(s['sites'])} kinds of site ({', '.join(s['sites'])}); " if len(s["sites"]) > 1 else
+                     f"at one kind of site ({s['sites'][0]}); ") if s["sites"] else "")
                  + f"{fmt_n(s['n'])} valid questionnaires.")
         overview = [("Questionnaire", f"{meta['questionnaire']['title']} (version {meta['questionnaire'].get('version')})"),
                     ("Wave", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f" (compared with {compare_wave})" if compare_wave else "")),
@@ -36,7 +37,8 @@ def intro_and_overview(meta: dict, s: dict, org: str, compare_wave: Optional[str
         intro = (f"为全面了解干部群众对创建全国文明城市工作的知晓、支持和参与情况，以及对城市管理和公共服务的满意程度，掌握群众最"
                  f"关心的热点问题，{org}组织开展了本次问卷调查。"
                  + (f"调查于{fdates[0]}至{fdates[1]}进行，" if fdates else "")
-                 + (f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if s["sites"] else "")
+                 + ((f"调查点覆盖{'、'.join(s['sites'])}{len(s['sites'])}类单位，" if len(s["sites"]) > 1 else
+                     f"调查点为{s['sites'][0]}，") if s["sites"] else "")
                  + f"采用问卷调查方式，共获得有效样本{fmt_n(s['n'])}份。")
         overview = [("问卷", f"{meta['questionnaire']['title']}（版本 {meta['questionnaire'].get('version')}）"),
                     ("调查期次", ((meta.get("wave_label") or meta.get("wave")) or "—") + (f"（对比期：{compare_wave}）" if compare_wave else "")),

@@ -231,7 +231,7 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                                                  valid_rows=valid_rows, code_counts=code_counts),
         "open_text": lambda: _open_text(q, frame),
         "questions": lambda: question_tables(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded,
-                                             counts=code_counts),
+                                             counts=code_counts, na_policy=na_policy),
         "drivers": lambda: satisfaction_drivers(q, frame, des, confidence=confidence, coded=coded),
         "hot_issues": lambda: _hot_issues(q, frame, des, groupings, top_n, ci_method, confidence),
         "reliability": lambda: battery_alphas(q, frame, coded),
@@ -515,8 +515,11 @@ def _sample(q: Questionnaire, frame: pd.DataFrame, des: Design, groupings, quali
             comp[key]["representativeness"] = composition_test(des, x, [o.code for o in qq.options],
                                                                [o.label for o in qq.options], pop)
     fielding = fielding_dates(frame["submitted_at"]) if "submitted_at" in frame.columns else None
-    return {"n": int(len(frame)), "fielding": fielding, "sites": [s.name for s in q.sites],
-            "composition": comp, "quality": quality or {}}
+    # the questionnaire's sites that have respondents in this sample (an option nobody answered is no site of it)
+    seen = {r["label"] for r in comp["site"]["rows"] if r["n"]} if "site" in comp else None
+    return {"n": int(len(frame)), "fielding": fielding,
+            "sites": [s.name for s in q.sites if seen is None or s.name in seen],
+            "composition": comp, "quality": quality or {}, "weighted": not unit}
 
 
 def _moe(result: dict) -> Optional[float]:
@@ -709,7 +712,8 @@ def preload_segmenter(q: Questionnaire) -> None:
 
 def _open_text(q, frame) -> Optional[dict]:
     """Frequent words of the open question: each distinct answer is segmented once (jieba) and its
-    words counted as often as the answer occurs."""
+    words counted as often as the answer occurs; answers saying nothing (没有意见, 无 …:
+    :func:`report.themes.is_non_answer`) are counted apart (``n_non_answers``), not as answers."""
     qq = _open_question(q)
     if qq is None or qq.id not in frame.columns:
         return None
@@ -718,9 +722,13 @@ def _open_text(q, frame) -> Optional[dict]:
         vc = vc.groupby(vc.index.map(lambda t: mask_pii(t).strip())).sum()
         vc = vc[(vc.index != "") & (vc.index != "(空)")].sort_values(ascending=False, kind="stable")
     from .segmenter import top_words
+    from .themes import is_non_answer
 
+    said = vc.index.map(is_non_answer).to_numpy(dtype=bool) if len(vc) else np.zeros(0, dtype=bool)
+    n_non = int(vc[said].sum()) if len(vc) else 0
+    vc = vc[~said] if len(vc) else vc  # 没有意见, 无, 暂无 …: no opinion, out of the count and the words
     words = top_words([(t, int(c)) for t, c in vc.items()], 20, STOPWORDS)
-    return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()),
+    return {"question": qq.id, "text": qq.text, "n_answers": int(vc.sum()), "n_non_answers": n_non,
             "top_words": [{"word": w_, "count": c} for w_, c in words],
             "examples": [{"text": t, "count": int(c)} for t, c in vc.head(8).items()]}
 

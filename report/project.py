@@ -224,14 +224,15 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
                    by: Optional[Sequence[str]] = None, formats: Optional[Sequence[str]] = None,
                    template_dir: Optional[Path] = None, lang: str = "zh", small_base: Optional[int] = None,
                    min_cell: Optional[int] = None, org: Optional[str] = None, na_policy: Optional[str] = None,
-                   cache: bool = True, style: str = "gbt9704") -> dict:
+                   cache: bool = True, style: str = "gbt9704", draft: bool = False) -> dict:
     """Write the report for ``wave`` (with changes against ``compare_wave``; the 变化 chapter shows every
     wave up to ``wave`` and the 重点 chapter the open ledger items: :mod:`report.trend_chapter`).
 
     ``small_base`` (groups with fewer respondents are marked unreliable) and ``min_cell`` (groups
     with fewer are suppressed) default to the project's ``minyi.yaml`` keys of those names, else
     30 and 10; ``org`` names the commissioning body in the overview; ``na_policy`` as in
-    :func:`analyze_project`, whose cached results (``cache``) the report uses.
+    :func:`analyze_project`, whose cached results (``cache``) the report uses; ``draft``: a draft for the
+    analysts, with a blank box for their own assessment in chapter 8 (a delivered report has none).
     """
     from .pipeline import MIN_CELL, SMALL_BASE, compare
     from .render import FORMATS, render_all  # rendering libraries load only when a report is written
@@ -273,5 +274,5 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         with stage(f"writing the report ({', '.join(formats)})"):
             paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
                                lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
-                               tracking=tracking, style=style, pool=pool)
+                               tracking=tracking, style=style, pool=pool, draft=draft)
         return {"paths": paths, "result": current, "changes": changes}

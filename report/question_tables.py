@@ -10,7 +10,8 @@ questionnaire order, its table of answers —
   hot issues: :data:`report.hot_issue_groups.HOT_CI`) and % of mentions;
 * ranking: per option the share ranking it first and the mean Borda score;
 * number: the weighted mean with its interval;
-* text: the number of answers (the answers themselves are in the open-answer section).
+* text: the number of answers, those saying nothing (没有意见, 无 …) aside (the answers themselves are in the
+  open-answer section).
 
 Shares are :func:`analysis.multiple.multiple_choice` "% of respondents" with the option's indicator
 as the selected column (for one code per respondent :func:`analysis.multiple.single_choice`, the same
@@ -38,6 +39,7 @@ from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
 from .item_scores import coded_column
+from .labels import join_list, label
 
 TYPE_NAMES = {"zh": {"single": "单选", "yesno": "是否", "scale": "量表", "matrix": "矩阵量表", "multiple": "多选",
                      "ranking": "排序", "number": "数值", "text": "开放题"},
@@ -58,6 +60,7 @@ class FreqRow:
     row: Optional[str] = None          # matrix row label
     mentions: Optional[float] = None   # multiple choice: share of all mentions
     borda: Optional[float] = None      # ranking: mean Borda score
+    na: bool = False                   # a 不了解/说不清 answer (the question's ``na_codes``)
 
 
 @dataclass
@@ -74,6 +77,7 @@ class QuestionTable:
     rows: list = field(default_factory=list)
     mean: Optional[float] = None
     mean_ci: Optional[list] = None
+    na_excluded: bool = False  # shares of the other answers have the 不了解 answers out of their base
 
 
 def _f(x) -> Optional[float]:
@@ -82,34 +86,56 @@ def _f(x) -> Optional[float]:
 
 
 def _choice_rows(des: Design, coded: tuple, q: Question, ci_method: str, confidence: float,
-                 row: Optional[str] = None, counter: Optional[CodeCounts] = None) -> tuple[int, list]:
+                 row: Optional[str] = None, counter: Optional[CodeCounts] = None,
+                 na_exclude: bool = False) -> tuple[int, list]:
     """Options of a one-code question column (``coded``: its :func:`analysis.domains.code_values`, code 0 =
-    not answered) as shares of the answered rows."""
+    not answered) as shares of the answered rows.  ``na_exclude`` (the ``exclude`` 不了解 policy, for a
+    question with ``na_codes``): the other options' shares have the 不了解 answers out of their base, as the
+    indicators do (so 非常满意 + 满意 is the headline 满意率); the 不了解 options' own shares stay shares of
+    every answer (the 不了解 rate of the indicator tables)."""
     xc, values = coded
     # rows per code (code 0: not answered)
     counts = counter.of(xc, len(values)) if counter is not None else stretch_counts(xc, len(values))[0]
     n = int(len(xc) - counts[0])
     opts = q.options
+    na_codes = set(q.na_codes or ())
     if not opts or not n:
-        return n, [FreqRow(o.label, 0, None, None, None, row) for o in opts]
-    res = single_choice(des, None, [o.code for o in opts], [o.label for o in opts], ci_method=ci_method,
-                        confidence=confidence, coded=coded, counts=counts)
+        return n, [FreqRow(o.label, 0, None, None, None, row, na=o.code in na_codes) for o in opts]
+
+    def shares(vals, options) -> dict:
+        res = single_choice(des, None, [o.code for o in options], [o.label for o in options], ci_method=ci_method,
+                            confidence=confidence, coded=(xc, vals), counts=counts)
+        return {o.code: r.stats["respondents"][0] for o, r in zip(options, res.options)}
+
+    split = na_exclude and any(o.code in na_codes for o in opts) and any(o.code not in na_codes for o in opts)
+    if split:
+        # a value NaN is a code single_choice reads as not answered: the 不了解 answers leave the base
+        valid = values.astype(float, copy=True)
+        valid[np.isin(valid, list(na_codes))] = np.nan
+        est = shares(valid, [o for o in opts if o.code not in na_codes]) if np.isfinite(valid[xc]).any() else {}
+        est.update(shares(values, [o for o in opts if o.code in na_codes]))
+    else:
+        est = shares(values, opts)
     out = []
-    for o, r in zip(opts, res.options):
-        e = r.stats["respondents"][0]
-        out.append(FreqRow(o.label, int(counts[values == o.code].sum()), _f(e.estimate), _f(e.ci_low),
-                           _f(e.ci_high), row))
+    for o in opts:
+        e = est.get(o.code)
+        cnt = int(counts[values == o.code].sum())
+        out.append(FreqRow(o.label, cnt, *((_f(e.estimate), _f(e.ci_low), _f(e.ci_high)) if e is not None else
+                                          (None, None, None)), row, na=o.code in na_codes))
     return n, out
 
 
 def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
                    confidence: float = 0.95, coded: Optional[dict] = None,
-                   counts: Optional[CodeCounts] = None) -> QuestionTable:
+                   counts: Optional[CodeCounts] = None, na_policy: str = "exclude") -> QuestionTable:
     """One question's :class:`QuestionTable` (module docstring).  ``coded``: columns already coded
     ({column: :func:`analysis.domains.code_values`}, the analysis's items), used instead of coding them again;
     ``counts``: the analysis's :class:`analysis.domains.CodeCounts` (the rows per code of the coded columns,
-    shared with other sections)."""
+    shared with other sections); ``na_policy``: the analysis's 不了解 treatment (``exclude``: the shares of
+    the other answers leave the question's ``na_codes`` out of their base, as the indicators do)."""
     t = QuestionTable(q.id, q.number, q.section, q.text, q.type, 0)
+    na_exclude = na_policy in ("exclude", "excluded") and bool(q.na_codes)
+    t.na_excluded = na_exclude and q.type in CHOICE_TYPES + ("matrix",)
 
     def codes_of(c: str) -> tuple:
         return coded_column(frame, c, coded, missing_ok=True)
@@ -119,12 +145,13 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
         return counts if coded and c in coded else None
 
     if q.type in CHOICE_TYPES:
-        t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence, counter=shared(q.id))
+        t.n, t.rows = _choice_rows(des, codes_of(q.id), q, ci_method, confidence, counter=shared(q.id),
+                                   na_exclude=na_exclude)
     elif q.type == "matrix":
         ns = []
         for r in q.rows:
             n, rows = _choice_rows(des, codes_of(f"{q.id}_{r.id}"), q, ci_method, confidence, row=r.label,
-                                   counter=shared(f"{q.id}_{r.id}"))
+                                   counter=shared(f"{q.id}_{r.id}"), na_exclude=na_exclude)
             ns.append(n)
             t.rows += rows
         t.n = max(ns) if ns else 0
@@ -158,19 +185,22 @@ def question_table(q: Question, frame: pd.DataFrame, des: Design, *, ci_method: 
             e = svymean(des, np.where(ok, x, 0.0), valid=ok, confidence=confidence)
             t.mean, t.mean_ci = _f(e.estimate), [_f(e.ci_low), _f(e.ci_high)]
     elif q.type == "text":
-        if q.id in frame.columns:
-            s = frame[q.id].dropna().astype(str).str.strip()
-            t.n = int((s != "").sum())
+        if q.id in frame.columns:  # answers that say nothing (没有意见, 无 …) are no answers, as in the open section
+            from .themes import is_non_answer
+
+            s = frame[q.id].dropna().astype(str)
+            t.n = int((~s.map(is_non_answer).astype(bool)).sum())
     return t
 
 
 def question_tables(qn: Questionnaire, frame: pd.DataFrame, des: Design, *, ci_method: str = "logit",
                     confidence: float = 0.95, coded: Optional[dict] = None,
-                    counts: Optional[CodeCounts] = None) -> list[dict]:
+                    counts: Optional[CodeCounts] = None, na_policy: str = "exclude") -> list[dict]:
     """Every question's table in questionnaire order, as dicts (the result's ``questions`` section);
-    ``coded`` and ``counts`` as in :func:`question_table`."""
+    ``coded``, ``counts`` and ``na_policy`` as in :func:`question_table`."""
     counts = CodeCounts() if counts is None else counts
-    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded, counts=counts))
+    return [asdict(question_table(q, frame, des, ci_method=ci_method, confidence=confidence, coded=coded, counts=counts,
+                                  na_policy=na_policy))
             for q in sorted(qn.questions, key=lambda q: q.number)]
 
 
@@ -197,6 +227,16 @@ class AppendixTable:
 APPENDIX_TITLE = {"zh": "各题统计", "en": "Every question"}
 
 
+def _base_note(t: dict, lang: str) -> str:
+    """The base of a choice table's shares, so that they reconcile with the text: without the 不了解
+    answers (their row a share of every answer) when the analysis excluded them, else every answer."""
+    na = sorted({r["label"] for r in t["rows"] if r.get("na")}, key=[r["label"] for r in t["rows"]].index)
+    if not na:
+        return label("note.base_answered", lang)
+    names = join_list((f"“{x}”" for x in na), lang)
+    return label("note.base_na_excluded" if t.get("na_excluded") else "note.base_na_kept", lang).format(na=names)
+
+
 def question_caption(t: dict) -> str:
     """``"A1 您的性别"``: the question id and text every format prints (tests look for it)."""
     return f"{t['id']} {t['text']}"
@@ -218,7 +258,7 @@ def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
             cols = [(H("题项", "Row"), "text"), (H("选项", "Answer"), "text"), (H("人数", "n"), "int"),
                     (H("占比", "%"), "pct")] + ci
             rows = [[r["row"], r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"]] for r in t["rows"]]
-            note = H("占比以该题项的有效回答为基数。", "Shares of those who answered the row.")
+            note = _base_note(t, lang)
         elif t["type"] == "multiple":
             cols = [(H("选项", "Option"), "text"), (H("人数", "n"), "int"), (H("占答题人数", "% of respondents"), "pct")] + ci \
                 + [(H("占选择次数", "% of mentions"), "pct")]
@@ -243,5 +283,6 @@ def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
         else:
             cols = [(H("选项", "Answer"), "text"), (H("人数", "n"), "int"), (H("占比", "%"), "pct")] + ci
             rows = [[r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"]] for r in t["rows"]]
+            note = _base_note(t, lang) if any(r.get("na") for r in t["rows"]) else ""
         out.append(AppendixTable(t["id"], cap, cols, rows, note))
     return out

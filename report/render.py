@@ -58,7 +58,7 @@ from .suppression import apply_thresholds, mask_pii  # noqa: F401  (report.rende
 from .writers.docx import write_docx
 from .writers.html import render_html
 from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
-from .table_cells import format_value, verdict_tone
+from .table_cells import format_value, signed, verdict_tone
 from .writers.html_table import TONE_CLASS
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
@@ -142,9 +142,10 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
                   trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
                   small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh",
-                  tracking=None, pool=None) -> dict:
+                  tracking=None, pool=None, draft: bool = False) -> dict:
     """The variables a report template receives (documented in docs/report-data.md).  ``pool``: the
-    chart workers the caller opened (:func:`report.chart_pool.chart_pool`), else opened here."""
+    chart workers the caller opened (:func:`report.chart_pool.chart_pool`), else opened here; ``draft``: a
+    draft for the analysts, with the blank box for their assessment (a delivered report has none)."""
     res = apply_thresholds(result, small_base, min_cell)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
@@ -188,7 +189,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
 
     title = label("word.report_title", lang).format(title=meta["questionnaire"]["title"].replace("问卷", ""))
     cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
-    summary = build_summary(res, changes, lang=lang, compare_label=compare_wave)
+    summary = build_summary(res, changes, lang=lang, compare_label=compare_wave, small_base=small_base)
     ctx = {
         "lang": lang, "result": res, "cover": cover, "summary": summary,
         "summary_title": SUMMARY_TITLE[lang], "toc_title": TOC_TITLE[lang],
@@ -207,11 +208,11 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
         "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)
         if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
-        "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
+        "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang, small_base), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
-        "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang],
+        "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang] if draft else None, "draft": draft,
         "section_titles": SECTIONS[lang],
         "district_table": problem_table(district_problems(res), lang), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],
@@ -228,7 +229,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))
         if res.get("reliability") else None,
         "pct": fmt_pct, "pct0": lambda x: f"{100 * x:.0f}%", "num": fmt_num, "fmt_n": fmt_n,
-        "pp": lambda x: "—" if x is None else label("word.pp_change", lang).format(v=100 * x),
+        "pp": lambda x: "—" if x is None else label("word.pp_change", lang).format(v=signed(100 * x)),
         "vclass": lambda v: TONE_CLASS.get(verdict_tone(v), ""),
         "verdict": lambda v: V.get(v, v) if v else "—", "reliability": reliability, "cell_text": cell_text,
         "pval": fmt_p,
@@ -256,12 +257,13 @@ def write_xlsx(context: dict, path: Path) -> None:
 def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS, changes: Optional[list] = None,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
-               org: Optional[str] = None, tracking=None, style: str = "gbt9704", pool=None) -> dict:
+               org: Optional[str] = None, tracking=None, style: str = "gbt9704", pool=None,
+               draft: bool = False) -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
     ``out_dir/charts``); returns {format: path}.  ``tracking``: the chapter over all waves and the
     open ledger items (:class:`report.trend_chapter.TrackingChapter`); ``style`` is the Word look
     (``gbt9704`` or ``plain``, :mod:`report.writers.docx_style`); ``pool``: chart workers the caller
-    opened (:func:`report.chart_pool.chart_pool`)."""
+    opened (:func:`report.chart_pool.chart_pool`); ``draft``: as in :func:`build_context`."""
     for f in formats:
         if f not in FORMATS:
             raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
@@ -271,7 +273,8 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
 
     make_dir(out_dir)
     ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
-                        small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking, pool=pool)
+                        small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking, pool=pool,
+                        draft=draft)
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:

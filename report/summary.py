@@ -8,8 +8,11 @@ Built only from the analysis result (``survey analyze --json``) and the wave com
   composite satisfaction index;
 * weakest areas: the two areas with the lowest satisfaction index and, in each, the two items with the
   lowest satisfaction rate (from the data);
-* hot issues: the three options named by most respondents;
-* lagging districts: the last two districts of the league table (composite index) against the city;
+* hot issues: said "in order" only when the rank ranges (CI overlap) of the three are apart, else the pairs
+  that do not differ are named;
+* lagging districts: the last two districts of the league table (composite index) against the city,
+  called 排名靠后 only when no other district's rank range reaches the last two places (else the districts
+  they cannot be told from and the rank ranges are named); △ small bases are marked;
 * change: how many indicators rose / fell significantly since the comparison wave, and the largest.
 
 Numbers are rounded point values (one decimal); intervals and bases stay in the chapters.  Each
@@ -23,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .findings import fmt_num, fmt_pct
+from .labels import join_list, label
+from .table_cells import signed
 
 # anchor of the section proving each kind of point (the h2 ids sec-1 … sec-9 of the HTML report)
 ANCHORS = {"verdict": "sec-4", "areas": "sec-4", "hot": "sec-5", "districts": "sec-6", "change": "sec-7",
@@ -51,12 +56,13 @@ class Summary:
 
 
 def _pp(x: float, en: bool) -> str:
-    return f"{100 * x:+.1f} pp" if en else f"{100 * x:+.1f}个百分点"
+    return f"{signed(100 * x)} pp" if en else f"{signed(100 * x)}个百分点"
 
 
 def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "zh",
-                  compare_label: Optional[str] = None) -> Optional[Summary]:
-    """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators."""
+                  compare_label: Optional[str] = None, small_base: int = 30) -> Optional[Summary]:
+    """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators.  Values
+    resting on fewer than ``small_base`` answers are marked as only indicative."""
     en = lang == "en"
     inds = result.get("indicators") or []
     if not inds:
@@ -100,33 +106,47 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
                           and (it.get("rate") or {}).get("estimate") is not None],
                          key=lambda kit: kit[1]["rate"]["estimate"])[:2]
             vals += [(f"items[{k}].rate.estimate", it["rate"]["estimate"]) for k, it in its]
-            lows = sep.join(f"{q(it['label'])} ({fmt_pct(it['rate']['estimate'])})" if en else
-                            f"{q(it['label'])}（{fmt_pct(it['rate']['estimate'])}）" for _, it in its)
+            lows = sep.join((f"{q(it['label'])} ({fmt_pct(it['rate']['estimate'])})" if en else
+                             f"{q(it['label'])}（{fmt_pct(it['rate']['estimate'])}）")
+                            + (label("sum.small_base", lang).format(n=small_base)
+                               if (it["rate"].get("n") or 0) < small_base else "") for _, it in its)
             parts.append(f"{a['name']} ({fmt_num(a['index']['estimate'])} points; lowest items {lows})" if en else
                          f"{a['name']}（{fmt_num(a['index']['estimate'])}分，评价最低的是{lows}）")
         text = ("The weakest areas are " + " and ".join(parts) + "." if en else
                 "满意度最低的领域是" + "和".join(parts) + "。")
         points.append(SummaryPoint("areas", text, ANCHORS["areas"], vals))
-    # hot issues
+    # hot issues: "依次" only where the rank ranges of the top three are apart (CI overlap, 表 ≈ marks)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         top = hot["top"][:3]
         vals = [(f"hot_issues.top[{k}].respondents.estimate", t["respondents"]["estimate"]) for k, t in enumerate(top)]
         lst = sep.join(f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" if en else
                        f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" for t in top)
-        text = (f"The issues residents named most are {lst}." if en else f"群众最关心的热点问题依次是{lst}。")
-        points.append(SummaryPoint("hot", text, ANCHORS["hot"], vals))
-    # lagging districts
+        text, more = _hot_text(hot, top, lst, lang)
+        points.append(SummaryPoint("hot", text, ANCHORS["hot"], vals + more))
+    # lagging districts: "排名靠后" only when no other district's rank range reaches the last two places
     lg = result.get("league")
-    rows = [(k, r) for k, r in enumerate((lg or {}).get("rows") or []) if r.get("estimate") is not None]
+    ranked = [(k, r) for k, r in enumerate((lg or {}).get("rows") or []) if r.get("estimate") is not None]
+    rows = [(k, r) for k, r in ranked if not r.get("suppressed")]
     if len(rows) >= 3 and comp and comp.get("estimate") is not None:
         last = rows[-2:][::-1]
         vals = [(f"league.rows[{k}].estimate", r["estimate"]) for k, r in last] + [("composite.estimate", comp["estimate"])]
-        lst = sep.join(f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）"
+        lst = sep.join((f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）")
+                       + (label("sum.small_base", lang).format(n=small_base) if (r.get("n") or 0) < small_base else "")
                        for _, r in last)
-        text = (f"The districts with the lowest composite index are {lst}, against {fmt_num(comp['estimate'])} for the "
-                f"whole city." if en else
-                f"综合满意度指数排名靠后的区县是{lst}，全市为{fmt_num(comp['estimate'])}分。")
+        n_ranked = len(ranked)
+        reach = [(k, r) for k, r in rows[:-2] if (r.get("rank_worst") or 0) >= n_ranked - 1]
+        city = fmt_num(comp["estimate"])
+        if not reach:
+            text = label("sum.districts_last", lang).format(lst=lst, city=city)
+        else:
+            named = last + reach
+            vals += [(f"league.rows[{k}].{b}", r[b]) for k, r in named for b in ("rank_best", "rank_worst")]
+            ranges = sep.join(label("sum.rank_range", lang).format(group=r["group"], lo=r["rank_best"], hi=r["rank_worst"])
+                              for _, r in named)
+            reach = [r for _, r in reach]
+            text = label("sum.districts_lowest", lang).format(lst=lst, city=city, others=sep.join(r["group"] for r in reach),
+                                                              ranges=ranges)
         points.append(SummaryPoint("districts", text, ANCHORS["districts"], vals))
     # change since the last wave
     if changes:
@@ -146,6 +166,38 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
             vals = []
         points.append(SummaryPoint("change", text, ANCHORS["change"], vals))
     return Summary(verdict, points, len(judged), len(met), [i["name"] for _, i in bad])
+
+
+def _apart(a: dict, b: dict) -> bool:
+    """``a`` ranks significantly above ``b``: their rank ranges (CI overlap) do not meet."""
+    if a.get("rank_worst") is None or b.get("rank_best") is None:
+        return not (a.get("tie") or a.get("tied"))
+    return a["rank_worst"] < b["rank_best"]
+
+
+def _hot_text(hot: dict, top: list, lst: str, lang: str) -> tuple[str, list]:
+    """The hot-issue point: "依次是…" when the top three are apart from each other and from the rest; else
+    the three named most, with the pairs that do not differ and the next issues that could be among them.
+    Returns the text and the (result path, value) of the values it adds."""
+    q = (lambda s: f"“{s}”")  # noqa: E731
+    k = len(top)
+    codes = {x.get("code") for x in top}
+    rest = [(j, t) for j, t in enumerate(hot.get("items") or []) if t.get("code") not in codes]
+    ties = [(a, b) for a, b in zip(top, top[1:]) if not _apart(a, b)]
+    reach_j = [(j, t) for j, t in rest if t.get("rank_best") is not None and t["rank_best"] <= k]
+    reach = [t for _, t in reach_j]
+    more = [(f"hot_issues.items[{j}].respondents.estimate", t["respondents"]["estimate"]) for j, t in reach_j]
+    if not ties and not reach:
+        return label("sum.hot_ordered", lang).format(lst=lst), more
+    text = label("sum.hot_top", lang).format(lst=lst)
+    if ties:
+        text += label("sum.hot_ties", lang).format(pairs=label("sum.pair_sep", lang).join(
+            label("sum.pair", lang).format(a=q(a["label"]), b=q(b["label"])) for a, b in ties))
+    if reach:
+        text += label("sum.hot_next", lang).format(lst=join_list(
+            (f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" if lang != "en" else
+             f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" for t in reach), lang))
+    return text + label("sum.end", lang), more
 
 
 def summary_lines(s: Summary, section_titles: list, lang: str = "zh") -> list[str]:

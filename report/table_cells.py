@@ -17,15 +17,25 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+# changes: a value that rounds to zero shows 0.0, never -0.0 (the conditions cover what rounds away from zero)
 NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
-                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
+                  "chg1": "[>=0.05]+0.0;[<=-0.05]-0.0;0.0", "pp": "[>=0.0005]+0.0%;[<=-0.0005]-0.0%;0.0%",
                   "pval": "0.000"}
-FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked")
-FLAG_MARKS = {"small_base": " △", "sig": "*"}  # appended to the shown number (suppressed shows only "—")
+FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked", "up", "down", "same")
+# appended to the shown number (suppressed shows only "—"); up/down/same: a change's test (↑↓ significant, → not)
+FLAG_MARKS = {"small_base": " △", "sig": "*", "up": " ↑", "down": " ↓", "same": " →"}
 FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
-                     "sig": "* 与其余群体差异显著", "not_asked": "未调查（该群体未设此题）"},
+                     "sig": "* 与其余群体差异显著", "not_asked": "未调查（该群体未设此题）",
+                     "up": "↑ 显著上升", "down": "↓ 显著下降", "same": "→ 无显著变化"},
               "en": {"suppressed": "suppressed (too few)", "small_base": "△ small base, unreliable",
-                     "sig": "* differs from the other groups", "not_asked": "not asked in this group"}}
+                     "sig": "* differs from the other groups", "not_asked": "not asked in this group",
+                     "up": "↑ significant rise", "down": "↓ significant fall", "same": "→ no significant change"}}
+
+
+def signed(v: float, decimals: int = 1) -> str:
+    """A change with its sign, +2.5 / -1.3, and 0.0 (no sign) when it rounds to zero: never -0.0."""
+    t = f"{v:+.{decimals}f}"
+    return t[1:] if float(t) == 0 else t
 
 
 @dataclass(frozen=True)
@@ -91,9 +101,9 @@ def format_value(v: Any, kind: str) -> str:
     if kind == "pct":
         return f"{100 * v:.1f}%"
     if kind == "pp":
-        return f"{100 * v:+.1f}"
+        return signed(100 * v)
     if kind == "chg1":
-        return f"{v:+.1f}"
+        return signed(v)
     if kind == "pval":  # a p-value: "<0.001" below 0.001 (the XLSX cell keeps the number)
         return "<0.001" if v < 0.001 else f"{v:.3f}"
     if kind in ("num1", "num2", "num3"):

@@ -5,7 +5,9 @@ bundled for the civic questionnaire (``questionnaires/civic_themes.yaml``) and e
 An answer (PII masked first, :func:`survey.pii.mask_pii`) belongs to every theme one of whose keywords
 it contains.  Per theme: the share of respondents who answered the open question that mention it, with
 its interval (:func:`analysis.multiple.multiple_choice`, % of respondents, base = those who answered), and
-the two most frequent distinct answers as quotes; answers in no theme are counted and listed.
+the two most frequent distinct answers as quotes; answers in no theme are counted and listed.  Answers that
+say nothing (没有意见, 无, 暂无…: :func:`is_non_answer`) are not answers: they are out of the base and counted
+apart (``n_non_answers``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,26 @@ from survey.errors import MinyiError
 from survey.pii import mask_pii
 
 from .labels import label
+
+# answers that say there is nothing to say: not opinions, so neither counted as answering nor in any base
+# (compared after dropping spaces and punctuation, case-folded)
+NON_ANSWERS = frozenset({
+    "无", "没有", "没", "暂无", "无意见", "没有意见", "没意见", "暂无意见", "没有建议", "无建议", "暂无建议", "没建议",
+    "没有什么意见", "没什么意见", "没有什么建议", "没什么建议", "没有任何意见", "没有任何建议", "无意见建议",
+    "没有意见建议", "暂无意见建议", "没有了", "没什么", "没有什么", "无无", "否", "不知道", "说不清", "不清楚",
+    "none", "no", "na", "nil", "nothing",
+})
+_PUNCT = str.maketrans("", "", " \t\r\n\u3000。．.，,！!？?、；;：:…~～-—_/\\'\"“”‘’（）()【】[]<>《》")
+
+
+def is_non_answer(text) -> bool:
+    """Whether an open answer says nothing (没有意见, 无, 暂无…: :data:`NON_ANSWERS`, spaces and punctuation
+    aside); an empty answer is not an answer either."""
+    if not isinstance(text, str):
+        return True
+    t = text.translate(_PUNCT).casefold()
+    return t == "" or t in NON_ANSWERS
+
 
 BUNDLED = {"civic_hot_issues": Path(__file__).resolve().parent.parent / "questionnaires" / "civic_themes.yaml"}
 
@@ -89,7 +111,8 @@ def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method
     codes, uniques = pd.factorize(pd.Series(texts), use_na_sentinel=True)  # missing: -1
     masked_u = np.array([mask_pii(t).strip() if isinstance(t, str) else "" for t in uniques] + [""], dtype=object)
     idx = np.where(codes >= 0, codes, len(uniques))
-    answered_u = masked_u != ""
+    said_u = masked_u != ""
+    answered_u = said_u & ~np.array([is_non_answer(t) for t in masked_u], dtype=bool)  # 没有意见 … leave the base
     answered = answered_u[idx]
     if not answered.any():
         return None
@@ -115,7 +138,8 @@ def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method
         out.append(ThemeResult(t.id, t.name, t.area, int(h.sum()), f(e.estimate), f(e.ci_low), f(e.ci_high), quotes))
     out.sort(key=lambda r: -(r.share or 0))
     none_u = answered_u & ~np.any(np.vstack(hits_u), axis=0)
-    return {"n_answers": int(answered.sum()), "themes": [asdict(r) for r in out],
+    return {"n_answers": int(answered.sum()), "n_non_answers": int(count_u[said_u & ~answered_u].sum()),
+            "themes": [asdict(r) for r in out],
             "uncoded": {"n": int(count_u[none_u].sum()), "answers": [{"text": k, "count": v}
                                                                     for k, v in most_common(none_u, 30)]}}
 
@@ -131,5 +155,6 @@ def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
             (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.quotes"), "text")]
     rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], " / ".join(f"“{q}”" for q in t["quotes"])]
             for t in ot["themes"]]
-    note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}")
+    note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}") + (
+        L("note.themes_non_answers").format(n=f"{ot['n_non_answers']:,}") if ot.get("n_non_answers") else "")
     return THEMES_TITLE[lang], cols, rows, note

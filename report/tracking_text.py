@@ -10,8 +10,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # code: (zh, en)
     "per_wave": ("/期", "/wave"),
     "waves_key": ("期次：", "Waves: "),
-    "multiples_note": ("误差线为95%置信区间，虚线为目标值，标题中箭头为线性趋势检验结果（↑↓显著，→不显著）",
-                       "error bars: 95% CI; dashed line: target; arrow: linear trend test (↑↓ significant, → not)"),
+    "multiples_note": ("误差线为95%置信区间，{target}标题中箭头为线性趋势检验结果（↑↓显著，→不显著）",
+                       "error bars: 95% CI; {target}arrow: linear trend test (↑↓ significant, → not)"),
+    "multiples_target": ("虚线为目标值，", "dashed line: target; "),
     "heat_title": ("{name}：{by}×期次", "{name}: {by} × wave"),
     # chart captions state the finding (the chart itself draws no title)
     "multiples_fastest": ("{what}：{name}{dir}最明显（{slope}/期）", "{what}: {name} {dir} fastest ({slope}/wave)"),
@@ -19,6 +20,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "areas_what": ("各领域满意度指数历次变化", "Satisfaction index by area across waves"),
     "rates_what": ("“三率”历次变化", "Awareness, support and participation across waves"),
     "heat_lowest": ("{head}，{wave}{group}最低（{value}）", "{head}; lowest in {wave}: {group} ({value})"),
+    "heat_tied": ("，与{others}差异不显著", ", not significantly below {others}"),
     "rose": ("上升", "rose"),
     "fell": ("下降", "fell"),
     "by_district": ("区县", "district"),
@@ -53,12 +55,15 @@ def fmt_value(x: Optional[float], percent: bool) -> str:
 
 
 def fmt_change(x: Optional[float], percent: bool, lang: str = "zh") -> str:
-    """A signed change: +2.5 pp for rates (percentage points), +1.4 for indexes; — when missing."""
+    """A signed change: +2.5个百分点 (+2.5 pp in English) for rates, +1.4 for indexes, 0.0 when it rounds to
+    zero; — when missing."""
     if x is None or not math.isfinite(float(x)):
         return "—"
+    from .table_cells import signed
+
     v = 100 * float(x) if percent else float(x)
-    unit = (" pp" if lang == "en" else "pp") if percent else ""
-    return f"{v:+.1f}{unit}"
+    unit = (" pp" if lang == "en" else "个百分点") if percent else ""  # the Chinese text's unit, as everywhere
+    return f"{signed(v)}{unit}"
 
 
 def fmt_p(p: Optional[float]) -> str:

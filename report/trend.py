@@ -91,6 +91,7 @@ class HeatTable:
     waves: tuple       # wave ids, in order
     values: tuple      # per group, per wave: estimate or None
     n: tuple           # per group, per wave: base n
+    ci: tuple = ()     # per group, per wave: (ci_low, ci_high) or None, as ``values``
 
     @property
     def city(self) -> tuple:
@@ -181,12 +182,16 @@ def _records(result: dict, by: Optional[str]) -> list:
             groups = {r["group"]: r for r in (ind.get(f"{m}_by") or {}).get(by, [])} if by else {}
             out.append((ind["id"], ind["name"], ind["kind"], m, ind.get("area"), ind.get("area_name"), target, st,
                         groups))
+    # an area's index target is that of its satisfaction indicator (as in the report's area chart)
+    area_target = {i.get("area"): i.get("index_target") for i in result.get("indicators", [])
+                   if i.get("kind") == "satisfaction" and i.get("area")}
     for a in result.get("areas", []):
         st = a.get("index")
         if not st:
             continue
         groups = {r["group"]: r for r in (a.get("index_by") or {}).get(by, [])} if by else {}
-        out.append((AREA_PREFIX + a["id"], a["name"], "area", "index", a["id"], a["name"], None, st, groups))
+        out.append((AREA_PREFIX + a["id"], a["name"], "area", "index", a["id"], a["name"], area_target.get(a["id"]), st,
+                    groups))
     c = result.get("composite")
     if c:
         groups = {r["group"]: r for r in (c.get("by") or {}).get(by, [])} if by else {}
@@ -279,7 +284,9 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
             heat.append(HeatTable(whole, heat_by, tuple(groups), tuple(order),
                                   tuple(tuple((stat(r, g) or {}).get("estimate") for r in recs) for g in groups),
                                   tuple(tuple(int(((r[8].get(g) if r else None) or {}).get("n") or 0) for r in recs)
-                                        for g in groups)))
+                                        for g in groups),
+                                  tuple(tuple((lambda st: (st.get("ci_low"), st.get("ci_high")) if st else None)(stat(r, g))
+                                              for r in recs) for g in groups)))
     series.sort(key=lambda s: s.group is not None)  # overall series first, then per group
     return ProjectTrend(tuple(refs), tuple(series), tuple(heat), confidence, results=results)
 

@@ -25,21 +25,22 @@ from survey.store import Project
 from survey.waves import format_date
 
 from .labels import label
-from .table_cells import DIRECTION_TONES, Num, Tag
-from .tracking_text import arrow, fmt_change, fmt_p
+from .table_cells import Num, Tag
 
 MAX_LEDGER_ROWS = 20
 
 
 @dataclass(frozen=True)
 class TrendRow:
-    """One series across the waves, as display strings."""
+    """One series across the waves, as typed cells (:class:`report.table_cells.Num`): numbers that every
+    writer shows alike (HTML/DOCX "+2.5 ↑", XLSX a number cell with its test in the flag column)."""
 
     name: str
-    values: tuple          # per wave: a number cell (report.table_cells.Num) that prints 64.7% / 74.0 / —
-    vs_previous: str       # "+2.5pp ↑"
-    vs_first: str
-    trend: str             # "+1.2pp/期 ↑ p<0.001" or "—" (fewer than three waves)
+    values: tuple          # per wave: a number cell that prints 64.7% / 74.0 / —
+    vs_previous: Num       # change in percentage points (rates) or index points, flagged up/down/same; or —
+    vs_first: Num
+    trend: Num             # slope per wave in the same unit, flagged up/down/same ("—" with fewer than three waves)
+    trend_p: Num           # the trend test's p value
     direction: str         # up | down | same: the trend's (or, with two waves, the change's)
 
 
@@ -86,23 +87,30 @@ class TrackingChapter:
                 f"{up}项显著上升，{down}项显著下降，{same}项无显著变化。")
 
 
+def _change(x, pct: bool, direction=None) -> Num:
+    """A change (or slope) in its display unit — percentage points for rates, points for indexes — with its
+    test as the flag (↑ ↓ significant, → not); — when missing."""
+    if x is None:
+        return Num(None, "chg1")
+    return Num(100 * x if pct else x, "chg1", (direction or "same",))
+
+
 def _row(s, lang: str) -> TrendRow:
     pts = s.series.points
     pct = s.percent
     last = next((p for p in reversed(pts) if p.vs_previous is not None), None)
 
-    def ch(d) -> str:
-        return "—" if d is None else f"{fmt_change(d.estimate, pct, lang)} {arrow(d.direction)}"
+    def ch(d) -> Num:
+        return _change(None, pct) if d is None else _change(d.estimate, pct, d.direction)
 
     tr = s.series.trend
     if tr is not None and len(pts) >= 3:
-        unit = label("word.per_wave", lang)
-        trend = f"{fmt_change(tr.slope, pct, lang)}{unit} {arrow(tr.direction)} {fmt_p(tr.p)}"
+        trend, p = _change(tr.slope, pct, tr.direction), Num(tr.p, "pval")
         direction = tr.direction
     else:
-        trend, direction = "—", (last.vs_previous.direction if last is not None else "same")
-    return TrendRow(s.display(lang), tuple(Num(p.estimate, "pct" if pct else "num1") for p in pts),
-                    ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, direction)
+        trend, p, direction = Num(None, "chg1"), Num(None, "pval"), (last.vs_previous.direction if last is not None else "same")
+    return TrendRow(s.display(lang), tuple(Num(p_.estimate, "pct" if pct else "num1") for p_ in pts),
+                    ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, p, direction)
 
 
 def _headline(s) -> bool:
@@ -153,11 +161,11 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> 
     L = partial(label, lang=lang)
     sec.blocks.append(("h", L("heading.trend")))
     sec.blocks.append(("p", tracking.summary()))
-    cols = ([(L("word.indicator"), "text")] + [(w, "text") for w in tracking.waves]
-            + [(L("word.vs_previous"), "text"), (L("word.vs_first"), "text"), (L("word.linear_trend"), "text")])
+    cols = ([(L("word.indicator"), "text")] + [(w, "num1") for w in tracking.waves]
+            + [(L("word.vs_previous"), "chg1"), (L("word.vs_first"), "chg1"), (L("word.linear_trend"), "chg1"),
+               (L("word.trend_p"), "pval")])
     table(sec, L("caption.tracking"),
-          cols, [[r.name, *r.values, r.vs_previous, r.vs_first,
-                  Tag(r.trend, DIRECTION_TONES.get(r.direction, ""))] for r in tracking.rows],
+          cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend, r.trend_p] for r in tracking.rows],
           L("note.tracking").format(method=tracking.method), key="tracking")
     for c in tracking.charts:
         sec.blocks.append(("figure", c))

@@ -81,7 +81,9 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     # the finding is the caption under the figure (title): not drawn again inside the image
     import textwrap
 
-    note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang)}"
+    # the dashed line is named only when some panel draws one (a target of the series)
+    target = L("multiples_target", lang) if any(s.target is not None for s in panels) else ""
+    note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang).format(target=target)}"
     per_line = int(width * (7.5 if lang == "zh" else 14))  # characters of 8.5 pt across the figure
     # wrapped here: a line wider than the figure would widen the saved image and shrink every panel
     lines = textwrap.wrap(note, per_line)
@@ -150,8 +152,16 @@ def heat_finding(head: str, trend: ProjectTrend, table, lang: str = "zh") -> str
         vals = [(row[j], g) for row, g in zip(table.values, table.groups) if row[j] is not None and np.isfinite(row[j])]
         if vals:
             v, g = min(vals, key=lambda t: t[0])
-            return L("heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
+            text = L("heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
                                                  group=g, value=fmt_value(v, table.measure == "rate"))
+            # "lowest" only as far as the intervals go: the groups whose interval reaches the lowest one are named
+            ci = {h: row[j] for row, h in zip(table.ci, table.groups) if row and row[j] is not None}
+            lo = ci.get(g)
+            level = [h for _, h in vals if h != g and lo is not None and ci.get(h) is not None
+                     and _num(ci[h][0]) <= _num(lo[1])]
+            if level:
+                text += L("heat_tied", lang).format(others=("、" if lang == "zh" else ", ").join(level))
+            return text
     return head
 
 

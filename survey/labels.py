@@ -126,7 +126,9 @@ LABELS: dict[str, tuple[str, str]] = {
                     "Rank range from CI overlap; △ n < {small}; suppressed when n < {min}."),
     "note.verdicts": ("达标：置信区间整体高于目标；未达标：整体低于目标；无显著差异：包含目标。",
                       "Met: CI entirely above the target; not met: entirely below. "),
-    "text.no_compare": ("本期未指定对比期次（使用 --compare 指定上期即可生成变化分析）。", "No comparison wave was given (use --compare)."),
+    "text.no_compare": ("本报告只有本期一期调查数据，暂无可供比较的往期结果。",
+                        "This report has a single wave of data: there is no earlier wave to compare it with."),
+    "word.change_test": ("显著性", "Significance"),
     "text.ipa_focus": ("重要性高而满意度低（重点改进区）的题项：", "Items of high importance and low performance: "),
     "text.answer_count": ("{text}（{count}条）", "{text} ({count})"),
     # chart titles = figure captions: the finding (report/figures.py)
@@ -210,16 +212,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.default_org": ("市文明办", "the civilisation office"),
     "word.report_title": ("{title}分析报告", "{title} — analytical report"),
     "word.area_weight": ("{name}{w:.0f}%", "{name} {w:.0f}%"),
-    "word.pp_change": ("{v:+.1f}个百分点", "{v:+.1f} pp"),
+    "word.pp_change": ("{v}个百分点", "{v} pp"),
     "word.index_of": ("{name}（满意度指数）", "{name} (index)"),
     # the trend chapter and the ledger (report/trend_chapter.py)
     "heading.trend": ("历次调查变化趋势", "Across all waves"),
     "caption.tracking": ("主要指标历次调查结果", "Indicators across all waves"),
     "word.vs_previous": ("较上期", "vs previous"),
     "word.vs_first": ("较首期", "vs first"),
-    "word.linear_trend": ("线性趋势", "Trend"),
-    "note.tracking": ("变化按独立样本t检验；趋势为{method}；↑↓ 显著，→ 不显著。",
-                      "Changes: independent samples, Welch–Satterthwaite t; trend: {method}; ↑↓ significant, → not."),
+    "word.linear_trend": ("线性趋势（每期）", "Trend per wave"),
+    "word.trend_p": ("趋势检验p值", "Trend p"),
+    "note.tracking": ("比率的变化和趋势以百分点计，指数的以分计；变化按独立样本t检验；趋势为{method}；↑↓ 显著，→ 不显著。",
+                      "Changes and trends of rates in percentage points, of indexes in points. Changes: independent "
+                      "samples, Welch–Satterthwaite t; trend: {method}; ↑↓ significant, → not."),
     "word.per_wave": ("/期", "/wave"),
     "heading.ledger": ("整改台账在办事项", "Rectification ledger"),
     "text.ledger_open": ("整改台账在办事项{open}项，其中逾期{overdue}项。", "{open} open item(s), {overdue} overdue."),
@@ -287,6 +291,68 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.findings_prefix": ("问题：", "Findings: "),
     "word.recommendation_prefix": ("建议：", "Recommendation: "),
     "word.unit_prefix": ("责任单位：", "Responsible unit: "),
+    # the base of the 各题统计 shares (report/question_tables.py)
+    "note.base_answered": ("占比以回答该题（题项）的人数为基数。", "Shares of those who answered the question (row)."),
+    "note.base_na_excluded": ("{na}以外各选项的占比以回答该题（题项）且未选{na}的人数为基数，与正文满意率口径一致；{na}的占比以全部回答人数为基数。",
+                              "Shares of those who answered other than {na}, as the rates in the text; the {na} "
+                              "row is a share of every answer."),
+    "note.base_na_kept": ("占比以回答该题（题项）的全部人数（含{na}）为基数。",
+                          "Shares of every answer to the question (row), {na} included."),
+    # rankings said only as far as the rank ranges (CI overlap) support them (report/summary.py, figures.py)
+    "sum.hot_ordered": ("群众最关心的热点问题依次是{lst}。", "The issues residents named most are, in order, {lst}."),
+    "sum.hot_top": ("受访者选择比例最高的热点问题是{lst}", "The issues named by most respondents are {lst}"),
+    "sum.hot_ties": ("，其中{pairs}之间的选择比例差异不显著", "; the shares of {pairs} do not differ significantly"),
+    "sum.hot_next": ("；排在其后的{lst}与前三位中的一项差异不显著，也可能位列前三",
+                     "; {lst}, next, does not differ significantly from one of them and could be among the top three"),
+    "sum.pair": ("{a}与{b}", "{a} and {b}"),
+    "sum.pair_sep": ("、", "; "),
+    "sum.end": ("。", "."),
+    "sum.districts_last": ("综合满意度指数排名靠后的区县是{lst}，全市为{city}分。",
+                           "The districts ranked last on the composite index are {lst}, against {city} for the "
+                           "whole city."),
+    "sum.districts_lowest": ("综合满意度指数点估计最低的区县是{lst}，全市为{city}分；按置信区间，其名次与{others}"
+                             "差异不显著（可能名次：{ranges}），排名仅供参考。",
+                             "The districts with the lowest composite index are {lst}, against {city} for the whole "
+                             "city; by their intervals their rank does not differ significantly from {others} "
+                             "(possible ranks: {ranges}), so the order is only indicative."),
+    "sum.rank_range": ("{group}第{lo}–{hi}名", "{group} {lo}–{hi}"),
+    "sum.small_base": ("（样本量小于{n}，仅供参考）", " (n < {n}, unreliable)"),
+    "fig.league_tied": ("{group}综合满意度指数最高（{value}分），与{others}差异不显著",
+                        "{group} has the highest composite index ({value}), not significantly above {others}"),
+    "fig.league_one": ("{group}综合满意度指数为{value}分", "{group}: composite index {value}"),
+    "fig.hot_tied": ("“{label}”的选择比例最高（{share}），与{others}差异不显著",
+                     "“{label}” is named most ({share}), not significantly more than {others}"),
+    "fig.tied_low": ("，与{others}差异不显著", "; not significantly below {others}"),
+    "fig.more": ("等{n}项", " ({n} in all)"),
+    # hot issues by group (report/hot_issue_groups.py): a higher rate, not "raised mostly by"
+    "hot.higher": ("“{label}”在不同{gw}之间差异显著（{p}），{who}的提及比例明显更高。",
+                   "“{label}” differs by {gw} ({p}): named at a significantly higher rate in {who}."),
+    "hot.higher_group": ("{group}（{est}，其余{gw}{rest}）", "{group} ({est} against {rest} elsewhere)"),
+    "hot.small_base": ("（△样本量小于{n}，仅供参考）", " (△ n < {n}, unreliable)"),
+    # group comparison sentences (report/group_compare.py)
+    "grp.diff": ("{name}（{d}个百分点{flag}）", "{name} ({d} pp{flag})"),
+    "grp.lower": ("显著低于其余{g}的有{lst}", "significantly lower than the other {g}s on {lst}"),
+    "grp.higher": ("显著高于其余{g}的有{lst}", "higher on {lst}"),
+    "grp.part_sep": ("；", "; "),
+    "grp.line": ("{group}：{parts}", "{group}: {parts}"),
+    "grp.small": ("（△样本量小于{n}，仅供参考）", " (△ n < {n}: only indicative)"),
+    "grp.none": ("各{g}的主要指标与其余{g}相比均无显著差异。",
+                 "No {g} differs significantly from the others on any indicator."),
+    "grp.one": ("本次调查的有效样本只来自一个{g}（{group}），无法进行{g}间比较。",
+                "All reported answers come from one {g} ({group}): there is nothing to compare."),
+    "grp.empty": ("{groups}无样本，未列出。", " No respondents in {groups}: not shown."),
+    "grp.one_reported": ("只有{group}一个{g}的样本量足以报告（其余{g}样本过少），无法进行{g}间比较。",
+                         "Only one {g} ({group}) has enough respondents to report: there is nothing to compare."),
+    # the sample composition's note (report/chapters/sample.py): weighted only when the design weights are
+    "note.sample_unweighted": ("样本占比为未加权的人数占比；总体占比来自总体边际数据。",
+                               "Sample shares are unweighted (shares of respondents); population shares come from "
+                               "the population margins."),
+    "note.sample_weighted_only": ("样本占比为加权占比。", "Sample shares are weighted."),
+    # open answers that say nothing (report/themes.py is_non_answer): out of the count and the base, said so
+    "text.open_non_answers": ("另有{n}人填写“没有意见”“无”等，未计入。",
+                              " Another {n} wrote only “no opinion”, “none” or the like; they are not counted."),
+    "note.themes_non_answers": ("填写“没有意见”“无”等的{n}人不计入作答人数和比例的基数。",
+                                " The {n} who wrote only “no opinion”, “none” or the like are not in the base."),
 }
 
 

@@ -240,7 +240,7 @@ def test_docx_structure(project):
     fnums = [int(re.match(r"图(\d+) ", c).group(1)) for c in caps if c.startswith("图")]
     assert tnums == list(range(1, len(tnums) + 1)) and len(tnums) >= 15
     assert fnums == list(range(1, len(fnums) + 1))
-    assert len(doc.tables) == len(tnums) + 1  # + the analyst's box
+    assert len(doc.tables) == len(tnums)  # no analyst's box in a delivered report (only with draft=True)
     assert len(doc.inline_shapes) == len(fnums) >= 10
     # a caption directly precedes every data table
     body = list(doc.element.body.iterchildren())

@@ -90,7 +90,8 @@ def test_question_tables_equal_analysis(demo):
         t = by_id[x.id]
         if x.type in ("single", "yesno", "scale"):
             assert sum(r["n"] for r in t["rows"]) == t["n"] > 0
-            assert abs(sum(r["share"] for r in t["rows"]) - 1) < 1e-9
+            # the shares of the answers other than 不了解 add up to 1 (不了解 is out of their base, as in the text)
+            assert abs(sum(r["share"] for r in t["rows"] if not (t["na_excluded"] and r["na"])) - 1) < 1e-9
             for r in t["rows"]:
                 assert 0 <= r["ci_low"] <= r["share"] <= r["ci_high"] <= 1
         if x.type == "multiple":
@@ -394,8 +395,11 @@ def test_open_answer_themes(demo, tmp_path):
         assert 0 <= t["ci_low"] <= t["share"] <= t["ci_high"] <= 1
         assert 1 <= len(t["quotes"]) <= 2 and all(mask_pii(q) == q for q in t["quotes"])
         assert t["name"] in page
-    assert ot["uncoded"]["n"] >= sum(a["count"] for a in ot["uncoded"]["answers"]) > 0
-    assert "未归入主题的开放题回答" in page
+    assert ot["uncoded"]["n"] >= sum(a["count"] for a in ot["uncoded"]["answers"])
+    assert ot["n_non_answers"] > 0  # the demo's "没有意见" answers: out of the base, not uncoded answers
+    assert all(a["text"] != "没有意见" for a in ot["uncoded"]["answers"])
+    if ot["uncoded"]["n"]:
+        assert "未归入主题的开放题回答" in page
 
 
 def test_theme_dictionary_extensible(tmp_path):

@@ -28,7 +28,7 @@ def build(k: Kit) -> Section:
         table(sec, L("caption.change").format(wave=ctx['compare_wave']),
               [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
                (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
-               ("p", "pval"), ("", "text")], rows,
+               ("p", "pval"), (L("word.change_test"), "text")], rows,
               L("note.change"),
               key="changes")
         fig(sec, ctx["charts"].get("trend"))

@@ -44,9 +44,9 @@ def build(k: Kit) -> Section:
         gw = k.in_text(ctx["comp_names"].get(g, g))
         k.h(sec, L("heading.by_group").format(group=gw))
         table(sec, L("caption.league_group").format(group=gw),
-              cols, rows, table_note(gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"]),
+              cols, rows, table_note(gw, ctx["small_base"], ctx["min_cell"], lang, tab["not_asked"], tab.get("empty", ())),
               key=f"group:{g}")
-        k.lines(sec, significance_lines(tab, gw, lang))
+        k.lines(sec, significance_lines(tab, gw, lang, ctx["small_base"]))
     if ctx.get("district_table") and ctx["district_table"][1]:
         table(sec, DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district", anchor="district-problems")
     return sec

@@ -52,7 +52,8 @@ def build(k: Kit) -> Section:
     ot = ctx.get("open_text")
     if ot:
         k.h(sec, L("heading.open").format(q=ot.get("text")))
-        k.p(sec, L("text.open_intro").format(n=ctx["fmt_n"](ot.get("n_answers"))))
+        k.p(sec, L("text.open_intro").format(n=ctx["fmt_n"](ot.get("n_answers")))
+            + (L("text.open_non_answers").format(n=ctx["fmt_n"](ot["n_non_answers"])) if ot.get("n_non_answers") else ""))
         if ot.get("examples"):
             k.p(sec, L("text.typical_answers"))
             k.lines(sec, [L("text.answer_count").format(text=e['text'], count=e['count']) for e in ot["examples"]],

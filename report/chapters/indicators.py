@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from ..decisions import TITLE as DECISIONS_TITLE
 from ..records import Kpi, Section
+from ..table_cells import Num
 from .kit import Kit
 
 
 def _ci(st: dict, f) -> str:
     """An interval as printed under a headline figure: 90.1%–92.4%, or — when there is none."""
     return f"{f(st['ci_low'])}–{f(st['ci_high'])}" if st.get("ci_low") is not None else "—"
+
+
+def _small(it: dict, small_base: int) -> bool:
+    """An item whose satisfaction rate rests on fewer than ``small_base`` valid answers (△, 仅供参考)."""
+    return (it["rate"].get("n") or 0) < small_base
+
+
+def _item(it: dict, small_base: int) -> Num:
+    """An item's label in a ranked list, marked △ when its base is small."""
+    return Num(it["label"], "text", ("small_base",) if _small(it, small_base) else ())
 
 
 def build(k: Kit) -> Section:
@@ -64,8 +75,11 @@ def build(k: Kit) -> Section:
           [(L("word.question_item"), "text"), (L("word.area"), "text"), (L("word.share_satisfied"), "pct"),
            (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.index"), "num1"),
            (L("word.valid_n"), "int")],
-          [[it["label"], ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"], it["rate"]["ci_low"],
-            it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]] for it in ctx["lowest_items"]],
+          [[_item(it, ctx["small_base"]), ctx["area_names"].get(it.get("area"), ""), it["rate"]["estimate"],
+            it["rate"]["ci_low"], it["rate"]["ci_high"], (it.get("index") or {}).get("estimate"), it["rate"]["n"]]
+           for it in ctx["lowest_items"]],
+          L("text.small_base").format(n=ctx["small_base"])
+          if any(_small(it, ctx["small_base"]) for it in ctx["lowest_items"]) else "",
           key="lowest")
     for c in ctx["likert_charts"]:
         fig(sec, c)

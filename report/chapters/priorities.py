@@ -38,6 +38,7 @@ def build(k: Kit) -> Section:
         for line in rec_lines(r, lang):
             sec.blocks.append(("p", line))
     ledger_blocks(sec, ctx.get("tracking"), table, lang)
-    k.h(sec, L("heading.analyst"))
-    sec.blocks.append(("placeholder", ANALYST[lang]))
+    if ctx.get("draft"):  # a draft for the analysts: the blank box for their own assessment (never delivered)
+        k.h(sec, L("heading.analyst"))
+        sec.blocks.append(("placeholder", ANALYST[lang]))
     return sec

@@ -18,8 +18,11 @@ def build(kit: Kit) -> Section:
                                                                  if has_pop else [])
         rows = [[r["label"], r["n"], r["share"]] + ([r.get("population_share")] if has_pop else []) for r in c["rows"]]
         any_pop = any(r.get("population_share") is not None for c_ in s["composition"].values() for r in c_["rows"])
+        # the shares are weighted only when the design's weights are not all equal (pipeline: sample.weighted)
+        note = (L("note.sample_weighted" if any_pop else "note.sample_weighted_only") if s.get("weighted") else
+                L("note.sample_unweighted") if any_pop else "")
         table(sec, L("caption.sample_by").format(var=kit.in_text(ctx['comp_names'].get(k, k))),
-              cols, rows, L("note.sample_weighted") if any_pop and k == comp_keys[-1] else "", key=f"sample:{k}")
+              cols, rows, note if k == comp_keys[-1] else "", key=f"sample:{k}")
     kit.lines(sec, ctx["representativeness"])
     fig(sec, ctx["charts"].get("sample"))
     return sec

@@ -38,6 +38,9 @@ def report(
     style: Annotated[str, typer.Option(
         "--style", help="Word layout: gbt9704 (Chinese official documents, GB/T 9704-2012: A4, 仿宋_GB2312 body, "
                         "黑体/楷体 headings, “— 1 —” page numbers) or plain (the earlier look).")] = "gbt9704",
+    draft: Annotated[bool, typer.Option(
+        "--draft", help="A draft for the analyst: a box after the recommendations (重点与对策建议) is left for "
+                        "their own judgement and measures. The default report is the one handed on as it is.")] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Write the analytical report (HTML, Word, PDF, Excel) with charts, tables and written findings.
@@ -54,6 +57,8 @@ def report(
         survey report city2026 --wave 2026Q3 --compare 2026Q1 --format html,docx,pdf,xlsx --out report_2026Q3
 
         survey report city2026 --by site --na unsatisfied --small-base 50 --min-cell 20 --lang en
+
+        survey report city2026 --draft --format docx --out draft_2026Q3
     """
     from ._common import heavy_imports
 
@@ -79,7 +84,7 @@ def report(
     with progress_shown(quiet=quiet):
         res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
                              template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org, style=style,
-                             na_policy=na.strip().lower() if na is not None else None)
+                             na_policy=na.strip().lower() if na is not None else None, draft=draft)
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")
 

@@ -369,3 +369,26 @@ def test_one_reported_group_is_not_said_to_be_the_only_one(one_place):
                rows=[dict(r, cells=r["cells"] + [dict(r["cells"][0], suppressed=True, estimate=None)]) for r in
                      group_tables(apply_thresholds(res))["district"]["rows"]])
     assert significance_lines(two, "区县") == ["只有东城区一个区县的样本量足以报告（其余区县样本过少），无法进行区县间比较。"]
+
+
+def test_the_draft_option_gives_the_analyst_box(tmp_path):
+    """survey report --draft: the box left for the analyst's judgement is there; without it, not."""
+    import subprocess
+    import sys
+
+    from survey.qload import bundled_path
+    from survey.simulate import simulate, write_csv
+    from survey.store import Project
+
+    p = Project.create(tmp_path / "p", bundled_path("civic_hot_issues"))
+    write_csv(simulate(p.questionnaire, n=300, seed=5), tmp_path / "a.csv")
+    p.import_file(tmp_path / "a.csv", wave="2026Q1")
+    texts = {}
+    for flag in ([], ["--draft"]):
+        out = tmp_path / ("draft" if flag else "final")
+        r = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "report", str(p.root),
+                            "--format", "html", "--out", str(out), *flag], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        texts[bool(flag)] = (out / "report.html").read_text(encoding="utf-8")
+    box = "此处留给分析人员"
+    assert box in texts[True] and box not in texts[False]

@@ -31,6 +31,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "up": ("上升", "up"),
     "down": ("下降", "down"),
     "same": ("无显著变化", "no significant change"),
+    # rises and falls whose waves depart from a straight line (the trend test's lack of fit, p < 0.05)
+    "wavy_note": ("其中{names}{more}各期起伏明显、偏离直线趋势（拟合不足检验p<0.05），其升降只是各期的平均方向，"
+                  "宜结合各期数值判断。",
+                  " Of these, {names}{more} move up and down between waves (lack of fit to a straight line, "
+                  "p < 0.05): the trend is only their average direction; read it with the values of each wave."),
+    "wavy_more": ("等{k}项", " and others ({k} in all)"),
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
+from analysis.thresholds import ALPHA
 from analysis.trend import TREND_METHOD, TREND_METHOD_ZH, WaveSeries, wave_series
 from survey.errors import MinyiError
 from survey.store import Project
@@ -293,7 +294,8 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
 
 def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
     """The terminal summary of ``survey trend``: one line per series — each wave's estimate, the change
-    against the previous and the first wave, the trend per wave with its p (↑ ↓ significant, → not)."""
+    against the previous and the first wave, the trend per wave with its p (↑ ↓ significant, → not).  The lines'
+    own words are English, so are the units of the changes (pp); ``lang`` chooses the names and labels."""
     from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
 
     out = ["waves: " + ", ".join(f"{w.label if lang == 'zh' else w.label_en} (n={w.n:,})" for w in trend.waves),
@@ -307,10 +309,12 @@ def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
         parts = [f"{'    ' if s.group else ''}{head}{name}: {vals}"]
         if last is not None:
             vp, vf = last.vs_previous, last.vs_first
-            parts.append(f"vs previous {fmt_change(vp.estimate, s.percent, lang)} {arrow(vp.direction)} {fmt_p(vp.p)}")
-            parts.append(f"vs first {fmt_change(vf.estimate, s.percent, lang)} {arrow(vf.direction)} {fmt_p(vf.p)}")
+            parts.append(f"vs previous {fmt_change(vp.estimate, s.percent, 'en')} {arrow(vp.direction)} {fmt_p(vp.p)}")
+            parts.append(f"vs first {fmt_change(vf.estimate, s.percent, 'en')} {arrow(vf.direction)} {fmt_p(vf.p)}")
         tr = s.series.trend
         if tr is not None:
-            parts.append(f"trend {fmt_change(tr.slope, s.percent, lang)}/wave {arrow(tr.direction)} {fmt_p(tr.p)}")
+            off = (f" (waves off a straight line: lack of fit {fmt_p(tr.lack_of_fit_p)}; an average direction)"
+                   if tr.direction != "same" and tr.lack_of_fit_df >= 1 and tr.lack_of_fit_p < ALPHA else "")
+            parts.append(f"trend {fmt_change(tr.slope, s.percent, 'en')}/wave {arrow(tr.direction)} {fmt_p(tr.p)}{off}")
         out.append("; ".join(parts))
     return out

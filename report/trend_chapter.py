@@ -21,11 +21,13 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
+from analysis.thresholds import ALPHA
 from survey.store import Project
 from survey.waves import format_date
 
 from .labels import label
 from .table_cells import Num, Tag
+from .tracking_text import label as tracking_label
 
 MAX_LEDGER_ROWS = 20
 
@@ -42,6 +44,7 @@ class TrendRow:
     trend: Num             # slope per wave in the same unit, flagged up/down/same ("—" with fewer than three waves)
     trend_p: Num           # the trend test's p value
     direction: str         # up | down | same: the trend's (or, with two waves, the change's)
+    wavy: bool = False     # the waves depart from a straight line (lack of fit p < 0.05): the slope is an average
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,17 @@ class TrackingChapter:
                     "significantly.")
         basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
         return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{len(self.rows)}项指标中"
-                f"{up}项显著上升，{down}项显著下降，{same}项无显著变化。")
+                f"{up}项显著上升，{down}项显著下降，{same}项无显著变化。" + self.wavy_note())
+
+    def wavy_note(self) -> str:
+        """The significant rises and falls whose waves depart from a straight line, named: a zigzag series
+        (77.0, 75.4, 79.0, 77.1) has a significant slope when the waves' variances are small, yet no steady rise."""
+        wavy = [r.name for r in self.rows if r.wavy and r.direction in ("up", "down")]
+        if not wavy:
+            return ""
+        sep = ", " if self.lang == "en" else "、"
+        more = tracking_label("wavy_more", self.lang).format(k=len(wavy)) if len(wavy) > 3 else ""
+        return tracking_label("wavy_note", self.lang).format(names=sep.join(wavy[:3]), more=more)
 
 
 def _change(x, pct: bool, direction=None) -> Num:
@@ -104,13 +117,16 @@ def _row(s, lang: str) -> TrendRow:
         return _change(None, pct) if d is None else _change(d.estimate, pct, d.direction)
 
     tr = s.series.trend
+    wavy = False
     if tr is not None and len(pts) >= 3:
         trend, p = _change(tr.slope, pct, tr.direction), Num(tr.p, "pval")
         direction = tr.direction
+        wavy = tr.lack_of_fit_df >= 1 and tr.lack_of_fit_p == tr.lack_of_fit_p and tr.lack_of_fit_p < ALPHA
     else:
         trend, p, direction = Num(None, "chg1"), Num(None, "pval"), (last.vs_previous.direction if last is not None else "same")
     return TrendRow(s.display(lang), tuple(Num(p_.estimate, "pct" if pct else "num1") for p_ in pts),
-                    ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, p, direction)
+                    ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, p, direction,
+                    wavy)
 
 
 def _headline(s) -> bool:

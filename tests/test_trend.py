@@ -230,3 +230,26 @@ def test_trend_chart_captions_state_the_finding_and_the_image_has_no_title(world
     assert W.LAG_DISTRICT in heat.title and "最低" in heat.title
     en = {c.name: c for c in trend_charts(res, tmp_path / "en", lang="en")}
     assert not any(c.title_in_image for c in en.values()) and "fastest" in en["trend_areas"].title
+
+
+def test_a_zigzag_rise_is_said_to_be_an_average_direction():
+    """77.0, 75.4, 79.0, 77.1 with small variances: the slope is significant, but the waves depart from a straight
+    line (lack of fit); the chapter's sentence names such series instead of counting them as plain rises."""
+    from analysis.trend import linear_trend
+    from report.table_cells import Num
+    from report.trend_chapter import TrackingChapter, TrendRow
+
+    tr = linear_trend([77.0, 75.4, 79.0, 77.1], [0.3, 0.3, 0.3, 0.3])
+    assert tr.direction == "up" and tr.lack_of_fit_p < 0.05
+    straight = linear_trend([75.0, 76.0, 77.1, 77.9], [0.3, 0.3, 0.3, 0.3])
+    assert straight.direction == "up" and straight.lack_of_fit_p > 0.05
+
+    def row(name, t):
+        return TrendRow(name, (), Num(None, "chg1"), Num(None, "chg1"), Num(t.slope, "chg1"), Num(t.p, "pval"),
+                        t.direction, t.lack_of_fit_p < 0.05)
+
+    ch = TrackingChapter(("一期", "二期", "三期", "四期"), (row("综合满意度指数", tr), row("城市环境满意度", straight)),
+                         "wls", (), 0, 0)
+    assert ch.summary().endswith("2项指标中2项显著上升，0项显著下降，0项无显著变化。其中综合满意度指数各期起伏明显、偏离直线趋势"
+                                 "（拟合不足检验p<0.05），其升降只是各期的平均方向，宜结合各期数值判断。")
+    assert "城市环境满意度各期" not in ch.summary()

@@ -127,7 +127,10 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     meta = result["meta"]
     sw = meta.get("software") or {}
     d = meta.get("design", {})
-    weights = join_list((label("word.area_weight", lang).format(name=a["name"], w=100 * a["weight"])
+    # an area without a valid rating (every answer 不了解) is left out of the composite and the other weights
+    # scaled up (analysis.indicators): said beside its weight, not listed as if it counted
+    weights = join_list((label("word.area_weight" if (a.get("index") or {}).get("estimate") is not None
+                               else "word.area_weight_out", lang).format(name=a["name"], w=100 * a["weight"])
                          for a in result.get("areas", []) if a.get("weight")), lang)
     vw = variance_words(meta, lang)
     fields = dict(variance=vw["variance"], df_rule=vw["df_rule"], weights=weights,

@@ -212,6 +212,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.default_org": ("市文明办", "the civilisation office"),
     "word.report_title": ("{title}分析报告", "{title} — analytical report"),
     "word.area_weight": ("{name}{w:.0f}%", "{name} {w:.0f}%"),
+    "word.area_weight_out": ("{name}{w:.0f}%（本期无有效评价，未计入，其余领域权重按比例放大）",
+                             "{name} {w:.0f}% (no valid rating this wave: left out, the other weights scaled up)"),
     "word.pp_change": ("{v}个百分点", "{v} pp"),
     "word.index_of": ("{name}（满意度指数）", "{name} (index)"),
     # the trend chapter and the ledger (report/trend_chapter.py)

@@ -392,3 +392,21 @@ def test_the_draft_option_gives_the_analyst_box(tmp_path):
         texts[bool(flag)] = (out / "report.html").read_text(encoding="utf-8")
     box = "此处留给分析人员"
     assert box in texts[True] and box not in texts[False]
+
+
+def test_an_area_without_a_valid_rating_is_not_listed_as_weighted_in(reported):
+    """Every answer of an area 不了解: the composite leaves it out and scales the other weights up; the method note
+    said 城市环境15% among the weights as if it counted."""
+    import copy
+
+    from report.render import _method_notes
+
+    _, _, res, _, _, _ = reported
+    notes = "\n".join(_method_notes(res, "zh", 30, 10))
+    first = res["areas"][0]
+    assert f"{first['name']}{100 * first['weight']:.0f}%" in notes and "本期无有效评价" not in notes
+    r2 = copy.deepcopy(res)
+    r2["areas"][0]["index"] = {**(r2["areas"][0].get("index") or {}), "estimate": None}
+    notes = "\n".join(_method_notes(r2, "zh", 30, 10))
+    assert f"{first['name']}{100 * first['weight']:.0f}%（本期无有效评价，未计入，其余领域权重按比例放大）" in notes
+    assert "no valid rating this wave" in "\n".join(_method_notes(r2, "en", 30, 10))

@@ -10,4 +10,6 @@ A project's ``minyi.yaml`` (``small_base:``, ``min_cell:``) and the report optio
 SMALL_BASE = 30
 MIN_CELL = 10
 
+HIGH_NA = 0.5  # an indicator with more than half its answers 不了解/说不清 rests on the few who rated: said in the report
+
 ALPHA = 0.05  # significance level of the report's tests (group vs rest, Rao–Scott, fit to the margins)

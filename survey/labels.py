@@ -212,6 +212,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.default_org": ("市文明办", "the civilisation office"),
     "word.report_title": ("{title}分析报告", "{title} — analytical report"),
     "word.area_weight": ("{name}{w:.0f}%", "{name} {w:.0f}%"),
+    "text.high_na": ("{lst}回答“不了解/说不清”的比例超过一半：其结果只代表作出评价的少数受访者，解读时应注意。",
+                     "More than half of the answers to {lst} were “don't know”: their results stand for the few who "
+                     "gave a rating only."),
+    "text.answer_share": ("{text}（{share}）", "{text} ({share})"),
     "word.area_weight_out": ("{name}{w:.0f}%（本期无有效评价，未计入，其余领域权重按比例放大）",
                              "{name} {w:.0f}% (no valid rating this wave: left out, the other weights scaled up)"),
     "word.pp_change": ("{v}个百分点", "{v} pp"),

@@ -410,3 +410,20 @@ def test_an_area_without_a_valid_rating_is_not_listed_as_weighted_in(reported):
     notes = "\n".join(_method_notes(r2, "zh", 30, 10))
     assert f"{first['name']}{100 * first['weight']:.0f}%（本期无有效评价，未计入，其余领域权重按比例放大）" in notes
     assert "no valid rating this wave" in "\n".join(_method_notes(r2, "en", 30, 10))
+
+
+def test_indicators_answered_mostly_dont_know_are_said(reported):
+    """Most answers 不了解: the estimates stand for the few who rated, and the chapter says so (it reported verdicts
+    and rankings on 10 % of the sample without a word); no such sentence when every indicator is mostly rated."""
+    import copy
+
+    from report.render import build_context
+
+    _, _, res, text, _, _ = reported
+    assert "不了解/说不清”的比例超过一半" not in text
+    r2 = copy.deepcopy(res)
+    ind = next(i for i in r2["indicators"] if i.get("rate"))
+    ind["rate"]["share_na"] = 0.856
+    ctx = build_context(r2, lang="zh")
+    paras = [v for s in ctx["sections"] for kind, v in s.blocks if kind == "p"]
+    assert f"{ind['name']}（85.6%）回答“不了解/说不清”的比例超过一半：其结果只代表作出评价的少数受访者，解读时应注意。" in paras

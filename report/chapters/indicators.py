@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from analysis.thresholds import HIGH_NA
+
 from ..decisions import TITLE as DECISIONS_TITLE
+from ..labels import join_list
 from ..records import Kpi, Section
 from ..table_cells import Num
 from .kit import Kit
@@ -56,6 +59,11 @@ def build(k: Kit) -> Section:
     table(sec, L("caption.indicators"), pc, rate_rows,
           L("note.verdicts") + ctx["what_counts"],
           key="indicators")
+    high = [(ind["name"], st["share_na"]) for ind in res["indicators"]
+            if (st := ind.get("rate") or ind.get("index")) and (st.get("share_na") or 0) > HIGH_NA]
+    if high:  # the estimates stand, but for the few who rated: said, before anyone reads them as the city's view
+        k.p(sec, L("text.high_na").format(lst=join_list((L("text.answer_share").format(text=n, share=ctx["pct"](x))
+                                                          for n, x in high), lang)))
     if idx_rows:
         table(sec, L("caption.indexes"),
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows, key="indexes")

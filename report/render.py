@@ -129,8 +129,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
     d = meta.get("design", {})
     # an area without a valid rating (every answer 不了解) is left out of the composite and the other weights
     # scaled up (analysis.indicators): said beside its weight, not listed as if it counted
-    weights = join_list((label("word.area_weight" if (a.get("index") or {}).get("estimate") is not None
-                               else "word.area_weight_out", lang).format(name=a["name"], w=100 * a["weight"])
+    weights = join_list((label("word.area_weight_out" if "index" in a and (a["index"] or {}).get("estimate") is None
+                               else "word.area_weight", lang).format(name=a["name"], w=100 * a["weight"])
                          for a in result.get("areas", []) if a.get("weight")), lang)
     vw = variance_words(meta, lang)
     fields = dict(variance=vw["variance"], df_rule=vw["df_rule"], weights=weights,

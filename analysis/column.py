@@ -28,7 +28,7 @@ from .design_spec import DesignSpec
 from .estimators import svymean, svyprop, svyratio, svytotal
 from .quantiles import svyquantile
 from .result import Estimate
-from .values import line_of, normalize_series, normalize_value  # noqa: F401 (normalize_value: crosstab's import)
+from .values import check_present, line_of, normalize_series, normalize_value  # noqa: F401 (normalize_value: crosstab's import)
 
 
 STATISTICS = ("mean", "total", "ratio", "quantile")
@@ -41,10 +41,11 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
         raise DesignError(f"column '{var}' is not in the data")
     values = normalize_series(data[var])
     miss = {normalize_value(m) for m in missing}
-    _check_present(values, var, missing, "--missing")
+    have = set(values.dropna().unique())
+    check_present(have, missing, "--missing", f"column '{var}'")
     valid = values.notna() & ~values.isin(miss)
     if levels and not numeric_only:
-        _check_present(values, var, levels, "--level")
+        check_present(have, levels, "--level", f"column '{var}'")
         lv = [normalize_value(x) for x in levels]
         return values.isin(lv).to_numpy(dtype=float), valid.to_numpy(), True
     if scores:
@@ -63,25 +64,6 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
         raise DesignError(f"column '{var}' line {line_of(data, i)}: value {data[var].iloc[i]!r} {what} "
                           f"(use --level, --score or --missing)" + (f"; {more} more row(s) like it" if more else ""))
     return y, valid.to_numpy(), False
-
-
-def _check_present(values: pd.Series, var: str, given: Sequence[str], option: str) -> None:
-    """Every ``given`` value (``--level``/``--missing``) is a value of the column: a typo would otherwise
-    silently give a share of 0 or leave nothing out.  The error names the value and the column's values.
-    A number absent from a column of numbers is accepted: a code nobody chose (a 0/1 column without a 1
-    has a share of 0, Korn–Graubard's interval)."""
-    have = set(values.dropna().unique())
-    numeric = all(_is_number(v) for v in have)
-    for g in given:
-        key = normalize_value(g)
-        if key not in have and not (numeric and key is not None and _is_number(key)):
-            import difflib
-
-            pool = sorted(have, key=str)
-            near = difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
-            raise DesignError(f"{option} {g!r}: no row of column '{var}' has this value; its values are "
-                              + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
-                              + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""))
 
 
 def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[str] = (), missing: Sequence[str] = (),
@@ -173,10 +155,3 @@ def _quantile_records(design: Design, y: np.ndarray, *, quantiles: list, qrule: 
     est = svyquantile(design, y, quantiles, valid=valid, qrule=qrule, confidence=confidence, df=df, var=var,
                       domain=domain)
     return [replace(e, var=f"{var} q{q:g}") for q, e in zip(quantiles, est)]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return bool(np.isfinite(float(text)))
-    except ValueError:
-        return False

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -66,3 +66,33 @@ def line_of(data: pd.DataFrame, i: int) -> int:
     """Line of the file holding data row ``i`` (0-based): ``attrs["first_line"]`` + i (header on line 1 by
     default, so row 0 is line 2)."""
     return int(data.attrs.get("first_line", 2)) + int(i)
+
+
+def is_number(text: str) -> bool:
+    """``text`` (a canonical value) is a finite number."""
+    try:
+        return bool(np.isfinite(float(text)))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_present(have: set, given: Sequence[str], option: str, where: str) -> None:
+    """Every ``given`` value (``--level``/``--missing``) is one of ``have`` (the canonical values of the columns
+    ``where`` names): a typo would otherwise silently give a share of 0 or leave nothing out.  The error
+    (:class:`analysis.design.DesignError`) names the value, the values there are and the closest one.  A number
+    absent from columns of numbers is accepted: a code nobody chose (a 0/1 column without a 1 has a share of 0,
+    Korn–Graubard's interval)."""
+    import difflib
+
+    from .design import DesignError
+
+    numeric = all(is_number(v) for v in have)
+    for g in given:
+        key = normalize_value(g)
+        if key in have or (numeric and key is not None and is_number(key)):
+            continue
+        pool = sorted(have, key=str)
+        near = difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
+        raise DesignError(f"{option} {g!r}: no row of {where} has this value; its values are "
+                          + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
+                          + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""))

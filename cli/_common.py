@@ -60,13 +60,21 @@ def open_project(dir: Path):
     from survey.project_files import require_project
 
     require_project(dir)
-    from survey.codings import coding_warnings
-    from survey.store import QFILE, Project
+    from survey.store import Project
 
     project = Project.open(dir)
-    for w in coding_warnings(project.coding_changes(), str(project.root / QFILE)):
-        typer.echo(str(w), err=True)  # answers read with a coding they were not imported with: said, every command
+    warn_coding_changes(project)
     return project
+
+
+def warn_coding_changes(project) -> None:
+    """On stderr, one warning per question whose answers were imported with another coding than today's
+    (:mod:`survey.codings`): said by every command that reads a project."""
+    from survey.codings import coding_warnings
+    from survey.store import QFILE
+
+    for w in coding_warnings(project.coding_changes(), str(project.root / QFILE)):
+        typer.echo(str(w), err=True)
 
 
 # ----------------------------------------------------------------------------- shared option groups
@@ -224,9 +232,10 @@ def _read_data(path: Path):
     from survey.tabular import read_raw, read_table, sniff_kind, summary_row
 
     p = Path(path)
-    if not p.is_file() or p.stat().st_size == 0 or sniff_kind(p) == "sav":
+    kind = sniff_kind(p) if p.is_file() and p.stat().st_size else None
+    if kind in (None, "sav"):
         return read_table(path)  # its message for a missing, empty or SPSS file
-    raw = read_raw(p, sniff_kind(p))
+    raw = read_raw(p, kind)
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1
     total = summary_row(frame)

@@ -93,11 +93,9 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
     _check_options(engine, na, ci)
     q, _, project = load_source(dir, questionnaire, check=False)  # checked by the engine that reads it
     if project is not None:
-        from survey.codings import coding_warnings
-        from survey.store import QFILE
+        from ._common import warn_coding_changes
 
-        for w in coding_warnings(project.coding_changes(), str(project.root / QFILE)):
-            typer.echo(str(w), err=True)  # as every project command (cli._common.open_project)
+        warn_coding_changes(project)  # as every project command (cli._common.open_project)
     choices = grouping_choices(q)
     bad = [b for b in names or [] if b not in choices]
     if bad:

@@ -265,33 +265,15 @@ def _pad(text: str, width: int, left: bool = False) -> str:
 
 
 def _check_missing_values(table, path: Path, missing: List[str], columns: tuple) -> None:
-    """A --missing value that no row of ``columns`` holds is a typo (nothing would leave the base): refused,
-    naming the value and the columns' values (a number is accepted in columns of numbers: a code nobody chose)."""
-    from analysis.values import normalize_series, normalize_value
-    from survey.errors import MinyiError
-    from survey.messages import did_you_mean
+    """A --missing value that no row of ``columns`` holds is a typo (nothing would leave the base): refused as
+    --level/--missing of survey estimate are (:func:`analysis.values.check_present`), naming the file."""
+    from analysis.values import check_present, normalize_series
 
     have = set()
     for c in dict.fromkeys(columns):
         have |= set(normalize_series(table[c]).dropna())
-
-    def number(x) -> bool:
-        try:
-            return float(x) == float(x) and abs(float(x)) != float("inf")
-        except (TypeError, ValueError):
-            return False
-
-    for m in missing:
-        key = normalize_value(m)
-        if key in have or (key is not None and number(key) and all(number(v) for v in have)):
-            continue
-        pool = sorted(have, key=str)
-        hint = did_you_mean(str(m).strip(), pool)
-        raise MinyiError.of("bad-data", file=str(path),
-                            reason=f"--missing {m!r}: no row of {' or '.join(repr(c) for c in dict.fromkeys(columns))} "
-                                   f"has this value; the values are " + ", ".join(repr(v) for v in pool[:20])
-                                   + (" ..." if len(pool) > 20 else ""),
-                            hint=hint if hint.startswith("did you") else "check the spelling")
+    with _data_errors(path):
+        check_present(have, missing, "--missing", "column " + " or ".join(repr(c) for c in dict.fromkeys(columns)))
 
 
 def _parse_totals(items: List[str]) -> dict:

@@ -83,13 +83,13 @@ def coding_changes(con, q: Questionnaire) -> list[CodingChange]:
                            "ON i.id = c.import_id ORDER BY c.import_id").fetchall()
     except Exception:  # no table yet: a project made before the record existed (nothing to compare)
         return []
-    now = question_codings(q)
+    now = json.loads(codings_json(q))  # as stored (lists, not tuples): compared with each import's as they are
     found: dict[str, tuple[list, list, str]] = {}
     for import_id, wave, text in rows:
         old = json.loads(text)
         for qid, cur in now.items():
             before = old.get(qid)
-            if before is None or before == json.loads(json.dumps(cur)):
+            if before is None or before == cur:
                 continue
             waves, ids, detail = found.setdefault(qid, ([], [], _difference(before, cur)))
             if wave not in waves:

@@ -368,14 +368,6 @@ class Project:
             candidates.extend(re.sub(pat, rep, text, count=1) for _ in (0,) if re.search(pat, text))
         _write_config_text(path, candidates, want)
 
-    def _reload_waves(self) -> None:
-        try:
-            disk = yaml.safe_load((self.root / CONFIG).read_text(encoding="utf-8")) or {}
-            if isinstance(disk, dict) and isinstance(disk.get("waves"), (list, dict)):
-                self.config["waves"] = disk["waves"]
-        except (OSError, yaml.YAMLError):  # pragma: no cover - the write that follows says what is wrong
-            pass
-
     def _salt(self) -> str:
         import secrets
 

@@ -13,7 +13,9 @@ Built only from the analysis result (``survey analyze --json``) and the wave com
 * lagging districts: the last two districts of the league table (composite index) against the city,
   called 排名靠后 only when no other district's rank range reaches the last two places (else the districts
   they cannot be told from and the rank ranges are named); △ small bases are marked;
-* change: how many indicators rose / fell significantly since the comparison wave, and the largest.
+* change: how many of the compared rates and of the compared indexes rose / fell significantly since the
+  comparison wave (the arrows of the change table; rates and indexes counted apart, as the table lists a
+  satisfaction area's rate and index on two rows), and the largest significant rate change.
 
 Numbers are rounded point values (one decimal); intervals and bases stay in the chapters.  Each
 :class:`SummaryPoint` keeps the exact values it prints with the path of the result they come from,
@@ -57,6 +59,33 @@ class Summary:
 
 def _pp(x: float, en: bool) -> str:
     return f"{signed(100 * x)} pp" if en else f"{signed(100 * x)}个百分点"
+
+
+def _change_point(changes: list, compare_label: Optional[str], lang: str) -> SummaryPoint:
+    """How many of the compared rates, and of the compared indexes, rose and fell significantly (the counts
+    of the arrows in the chapter's change table), and the largest significant rate change in points."""
+    en = lang == "en"
+    prev = compare_label or label("sum.prev_wave", lang)
+    if not any(c.get("significant") for c in changes):
+        return SummaryPoint("change", label("sum.change_none", lang).format(prev=prev), ANCHORS["change"], [])
+    parts, vals = [], []
+    for measure in ("rate", "index"):
+        rows = [(k, c) for k, c in enumerate(changes) if c.get("measure") == measure]
+        if not rows:
+            continue
+        sig = [(k, c) for k, c in rows if c.get("significant")]
+        up = sum(1 for _, c in sig if c["diff"] > 0)
+        if not sig:
+            parts.append(label(f"sum.change_{measure}_none", lang).format(n=len(rows)))
+            continue
+        text = label(f"sum.change_{measure}", lang).format(n=len(rows), up=up, down=len(sig) - up)
+        if measure == "rate":
+            k, big = max(sig, key=lambda kc: abs(kc[1]["diff"]))
+            text += label("sum.change_largest", lang).format(name=big["name"], diff=_pp(big["diff"], en))
+            vals.append((f"changes[{k}].diff", big["diff"]))
+        parts.append(text)
+    text = label("sum.change", lang).format(prev=prev, parts=label("sum.clause_sep", lang).join(parts))
+    return SummaryPoint("change", text, ANCHORS["change"], vals)
 
 
 def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "zh",
@@ -150,21 +179,7 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
         points.append(SummaryPoint("districts", text, ANCHORS["districts"], vals))
     # change since the last wave
     if changes:
-        sig = [(k, c) for k, c in enumerate(changes) if c.get("significant") and c.get("measure") == "rate"]
-        up = [c for _, c in sig if c["diff"] > 0]
-        down = [c for _, c in sig if c["diff"] < 0]
-        prev = compare_label or ("the previous wave" if en else "上期")
-        if sig:
-            k, big = max(sig, key=lambda kc: abs(kc[1]["diff"]))
-            text = (f"Since {prev}, {len(up)} indicators rose and {len(down)} fell significantly; the largest change: "
-                    f"{big['name']} ({_pp(big['diff'], en)})." if en else
-                    f"与{prev}相比，{len(up)}项指标显著上升，{len(down)}项显著下降，变化最大的是{big['name']}"
-                    f"（{_pp(big['diff'], en)}）。")
-            vals = [(f"changes[{k}].diff", big["diff"])]
-        else:
-            text = (f"No indicator changed significantly since {prev}." if en else f"与{prev}相比，各项指标均无显著变化。")
-            vals = []
-        points.append(SummaryPoint("change", text, ANCHORS["change"], vals))
+        points.append(_change_point(changes, compare_label, lang))
     return Summary(verdict, points, len(judged), len(met), [i["name"] for _, i in bad])
 
 

@@ -321,6 +321,15 @@ LABELS: dict[str, tuple[str, str]] = {
                              "The districts with the lowest composite index are {lst}, against {city} for the whole "
                              "city; by their intervals their rank does not differ significantly from {others} "
                              "(possible ranks: {ranges}), so the order is only indicative."),
+    "sum.prev_wave": ("上期", "the previous wave"),
+    "sum.change": ("与{prev}相比，{parts}。", "Since {prev}: {parts}."),
+    "sum.change_none": ("与{prev}相比，各项指标均无显著变化。", "No indicator changed significantly since {prev}."),
+    "sum.clause_sep": ("；", "; "),
+    "sum.change_rate": ("{n}项比率中{up}项显著上升、{down}项显著下降", "of {n} rates, {up} rose and {down} fell significantly"),
+    "sum.change_rate_none": ("{n}项比率均无显著变化", "none of {n} rates changed significantly"),
+    "sum.change_largest": ("，变化最大的是{name}（{diff}）", ", the largest change: {name} ({diff})"),
+    "sum.change_index": ("{n}项指数中{up}项显著上升、{down}项显著下降", "of {n} indexes, {up} rose and {down} fell significantly"),
+    "sum.change_index_none": ("{n}项指数均无显著变化", "none of {n} indexes changed significantly"),
     "sum.rank_range": ("{group}第{lo}–{hi}名", "{group} {lo}–{hi}"),
     "sum.small_base": ("（样本量小于{n}，仅供参考）", " (n < {n}, unreliable)"),
     "fig.league_tied": ("{group}综合满意度指数最高（{value}分），与{others}差异不显著",

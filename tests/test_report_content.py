@@ -174,6 +174,32 @@ def test_summary_numbers_are_the_analysis(demo):
     assert f"{100 * (cur - pre):+.1f}个百分点" in big.text
 
 
+
+def test_summary_change_counts_are_the_change_tables_arrows(demo):
+    """The 摘要's change counts are the arrows of 七、变化's table: rates and indexes counted apart (the
+    table lists a satisfaction area's rate and its index on two rows), not the rates alone called 指标."""
+    from report.summary import build_summary
+
+    out, result, previous = demo
+    page = html.unescape((out / "report.html").read_text(encoding="utf-8"))
+    chapter = page[page.index('id="sec-7"'):page.index('id="sec-8"')]
+    table = chapter[chapter.index("<table"):chapter.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S) for r in rows]
+    index_rows = [c for c in cells if "（指数）" in c[0]]
+    rate_rows = [c for c in cells if "（指数）" not in c[0]]
+    arrows = lambda rs, a: sum(1 for c in rs if re.sub("<[^>]+>", "", c[-1]).strip() == a)  # noqa: E731
+    s = build_summary(result, __import__("report.pipeline", fromlist=["compare"]).compare(result, previous),
+                      lang="zh", compare_label=_label(out, previous["meta"]["wave"]))
+    text = next(p for p in s.points if p.kind == "change").text
+    assert (f"{len(rate_rows)}项比率中{arrows(rate_rows, '↑')}项显著上升、{arrows(rate_rows, '↓')}项显著下降"
+            in text), text
+    assert (f"{len(index_rows)}项指数中{arrows(index_rows, '↑')}项显著上升、{arrows(index_rows, '↓')}项显著下降"
+            in text), text
+    summ = page[page.index('<section class="summary">'):page.index("</section>")]
+    assert text in summ
+
+
 def test_recommendations_from_the_data(demo):
     from report.recommendations import build_recommendations, rec_lines
 

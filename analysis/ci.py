@@ -46,8 +46,10 @@ Where minyi deliberately differs from R (pinned by tests/test_ciprop_r_golden.py
   §4.1.2). The other bound, and every interval with 0 < p < 1, equals statsmodels'
   (tests/test_estimate_cli.py).
 * **asin** — R back-transforms ``sin(·)²`` without cutting the transformed interval, so when it
-  crosses 0 (small p) R's lower bound exceeds p; minyi cuts it to [0, π/2] (the interval of the
-  arcsine scale's range).  Identical to R whenever R's interval contains p.
+  crosses 0 (small p) R's lower bound is the sin² of a negative number — above 0, and above p in the worst
+  case; minyi cuts it to [0, π/2] (the interval of the arcsine scale's range), so its lower bound is 0.
+  Identical to R whenever the arcsine interval does not cross 0 (1 row of 40: R 0.0002 where minyi gives
+  0, below p = 0.019; tests/test_estimate_redteam2.py; `survey estimate` notes the cut).
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
                     lonely_psu: str = "fail", by: Optional[str] = None, ci_method: str = "logit",
                     confidence: float = 0.95, df: Optional[float] = None, design: Optional[DesignSpec] = None,
                     statistic: str = "mean", ratio: Optional[tuple[str, str]] = None,
-                    quantiles: Sequence[float] = (), qrule: str = "math") -> list[Estimate]:
+                    quantiles: Sequence[float] = (), qrule: str = "math",
+                    interval_type: str = "mean") -> list[Estimate]:
     """Estimates for column ``var`` overall, or one per category of ``by`` (see module docstring).
 
     ``design``: a :class:`~analysis.design_spec.DesignSpec` (else the ``weights``/``strata``/``psu``/
@@ -80,7 +81,7 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
     ``scores``, else the numeric mean; R ``svyciprop``/``svymean``), ``total`` (R ``svytotal``: of the
     numbers, or the estimated number of rows with one of the ``levels``), ``ratio`` (``ratio=(num, den)``:
     Σwy/Σwx over rows where both are valid, R ``svyratio``) or ``quantile`` (``quantiles``, R
-    ``svyquantile`` with ``qrule``; one record per quantile, ``var`` = ``"COL q0.5"``).
+    ``svyquantile`` with ``qrule`` and ``interval_type``; one record per quantile, ``var`` = ``"COL q0.5"``).
     """
     if statistic not in STATISTICS:
         raise DesignError(f"unknown statistic '{statistic}'; choose one of: {', '.join(STATISTICS)}")
@@ -102,7 +103,8 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
                 raise DesignError("quantiles need numbers or --score, not --level")
             if not quantiles:
                 raise DesignError("give the quantiles to estimate (e.g. 0.5 for the median)")
-            fn, args, kw = _quantile_records, (y,), dict(quantiles=list(quantiles), qrule=qrule)
+            fn, args, kw = _quantile_records, (y,), dict(quantiles=list(quantiles), qrule=qrule,
+                                                             interval_type=interval_type)
         elif statistic == "total":
             fn, args, kw = svytotal, (y,), {}
             if share:
@@ -151,7 +153,8 @@ def _not_estimable(name: str, dom: dict, statistic: str, quantiles: Sequence[flo
 
 def _quantile_records(design: Design, y: np.ndarray, *, quantiles: list, qrule: str, var: str,
                       valid: np.ndarray, domain: Optional[dict] = None, confidence: float = 0.95,
-                      df: Optional[float] = None, levels=None) -> list[Estimate]:
-    est = svyquantile(design, y, quantiles, valid=valid, qrule=qrule, confidence=confidence, df=df, var=var,
-                      domain=domain)
-    return [replace(e, var=f"{var} q{q:g}") for q, e in zip(quantiles, est)]
+                      df: Optional[float] = None, levels=None, interval_type: str = "mean") -> list[Estimate]:
+    est = svyquantile(design, y, quantiles, valid=valid, qrule=qrule, interval_type=interval_type,
+                      confidence=confidence, df=df, var=var, domain=domain)
+    # the quantile is named in var ("COL q0.5"); the domain stays the --by category only
+    return [replace(e, var=f"{var} q{q:g}", domain=domain) for q, e in zip(quantiles, est)]

@@ -43,6 +43,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
+from .values import line_of
+
 LONELY_PSU = ("fail", "certainty", "adjust", "average", "remove")
 PPS_METHODS = ("brewer",)
 
@@ -116,11 +118,40 @@ def count_distinct(codes: np.ndarray, size: int, groups: Optional[np.ndarray] = 
     return np.bincount(np.unique(g * size + codes) // size, minlength=k)
 
 
+def _mixed_fpc(data: pd.DataFrame, fpcs: Sequence[str], vals: Sequence[np.ndarray], psus: Sequence[str]
+               ) -> DesignError:
+    """fpc columns mixing population counts (> 1) and fractions (< 1): name a value of each kind by column,
+    stage and line."""
+    def first(test) -> tuple[int, int]:
+        return next((k, int(np.flatnonzero(test(v))[0])) for k, v in enumerate(vals) if np.any(test(v)))
+
+    kc, ic = first(lambda v: v > 1)
+    kf, i_f = first(lambda v: v < 1)
+    return DesignError(
+        f"fpc values must be all population counts (>= 1) or all sampling fractions (<= 1): column '{fpcs[kf]}' of "
+        f"{stage_name(kf, psus)} line {line_of(data, i_f)} has {vals[kf][i_f]:g} but column '{fpcs[kc]}' of "
+        f"{stage_name(kc, psus)} line {line_of(data, ic)} has {vals[kc][ic]:g}")
+
+
 def _count_units(units: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Per row: the number of distinct ``units`` in the row's ``groups`` (R ``as.fpc`` sampsize)."""
     pairs = np.unique(np.stack([groups, units]), axis=1)
     per = np.bincount(pairs[0], minlength=int(groups.max()) + 1)
     return per[groups].astype(float)
+
+
+def stage_name(k: int, psus: Sequence[str]) -> str:
+    """Stage ``k`` (0-based) in words for messages: "stage 2 ('school')"; "the rows" when there are no PSUs."""
+    return f"stage {k + 1} ('{psus[k]}')" if k < len(psus) else "the sampled rows"
+
+
+def _parent_name(data: pd.DataFrame, k: int, i: int, psus: Sequence[str], strata: Optional[str]) -> str:
+    """Where row ``i``'s stage-``k`` unit was sampled: " in" its stratum (stage 1) or its unit of stage k − 1,
+    named by column and value (" in stratum 'east' ('h')", " in 'district' D1 (stage 1)"); " in the sample (no
+    strata)" for stage 1 without strata."""
+    if k > 0:
+        return f" in '{psus[k - 1]}' {data[psus[k - 1]].iloc[i]} (stage {k})"
+    return f" in stratum '{data[strata].iloc[i]}' ('{strata}')" if strata is not None else " in the sample (no strata)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,7 +305,7 @@ class Design:
             allv = np.concatenate(vals)
             is_count = bool(np.any(allv > 1))
             if is_count and not np.all(allv >= 1):
-                raise DesignError("fpc values must be all population counts (>= 1) or all sampling fractions (<= 1)")
+                raise _mixed_fpc(data, fpcs, vals, psus)
             if pps is not None and is_count:
                 raise DesignError("with PPS the fpc column holds inclusion probabilities (<= 1), not population counts")
             parents = [s_codes] + unit_codes[:-1] if unit_codes else [s_codes]
@@ -288,8 +319,13 @@ class Design:
                     np.minimum.at(lo, grp, fv)
                     np.maximum.at(hi, grp, fv)
                     if np.any(lo != hi):
-                        where = "a stratum" if k == 0 else f"a unit of stage {k}"
-                        raise DesignError(f"fpc column '{col}' varies within {where}")
+                        i = int(np.flatnonzero(lo[grp] != hi[grp])[0])
+                        j = int(np.flatnonzero((grp == grp[i]) & (fv != fv[i]))[0])
+                        raise DesignError(
+                            f"fpc column '{col}' of {stage_name(k, psus)} varies"
+                            f"{_parent_name(data, k, i, psus, strata)}: line {line_of(data, i)} has {fv[i]:g}, "
+                            f"line {line_of(data, j)} {fv[j]:g}; it must be one number there (the population count or "
+                            f"sampling fraction of {stage_name(k, psus)})")
                 else:
                     n_u = int(units.max()) + 1
                     lo = np.full(n_u, np.inf)
@@ -303,9 +339,11 @@ class Design:
                 if is_count:
                     sampled = _count_units(units, grp)
                     if np.any(fv < sampled):
-                        where = "stratum" if k == 0 else f"unit of stage {k}"
-                        raise DesignError(f"fpc population size in '{col}' is smaller than the number of sampled "
-                                          f"units in a {where}")
+                        i = int(np.flatnonzero(fv < sampled)[0])
+                        raise DesignError(
+                            f"fpc column '{col}' of {stage_name(k, psus)} line {line_of(data, i)}: population size "
+                            f"{fv[i]:g} is smaller than the {int(sampled[i])} units of {stage_name(k, psus)} "
+                            f"sampled{_parent_name(data, k, i, psus, strata)}")
                     fractions.append(sampled / fv)
                     pop_counts.append(fv)
                 else:
@@ -323,12 +361,18 @@ class Design:
                                  f"'{fpcs[0]}' (R svydesign)")
                 elif pop_counts[0] is not None:
                     notes.append("no weights given: sampling weights derived from the fpc as "
-                                 + " × ".join(f"{c}/(units sampled)" for c in fpcs) + " (R svydesign)")
+                                 + " × ".join(f"{c}/(units of {stage_name(k, psus)} sampled)"
+                                              for k, c in enumerate(fpcs)) + " (R svydesign)")
                 else:
                     notes.append("no weights given: sampling weights derived from the fpc as "
-                                 + " × ".join(f"1/{c}" for c in fpcs) + " (R svydesign)")
+                                 + " × ".join(f"1/{c} ({stage_name(k, psus)})" for k, c in enumerate(fpcs))
+                                 + " (R svydesign)")
                 if not np.all(np.isfinite(w)):
-                    raise DesignError("weights cannot be derived from an fpc of 0")
+                    k = next(k for k, fr in enumerate(fractions) if np.any(fr == 0))
+                    i = int(np.flatnonzero(fractions[k] == 0)[0])
+                    raise DesignError(f"weights cannot be derived from the fpc: column '{fpcs[k]}' of "
+                                      f"{stage_name(k, psus)} line {line_of(data, i)} is 0 (no unit sampled); give "
+                                      "--weight, or the sampling fraction or population size there")
             else:
                 w = np.ones(n)
         elif isinstance(weights, str):
@@ -473,7 +517,7 @@ class Design:
         strata (and, at later stages, units) without such rows take no part (R drops them).
         """
         z2 = self.influence(z)
-        pres_rows = self.weights > 0 if present is None else np.asarray(present, dtype=bool)
+        pres_rows = self.present_rows(present)
         tot, st, f = self._psu_totals_raw(z2)
         v = self.variance_of_psu_totals(tot, st, f, present_strata=self.strata_present(pres_rows))
         if self.multistage:
@@ -519,7 +563,7 @@ class Design:
             pj = present[:, j] if present.shape[1] > 1 else present[:, 0]
             v = self.variance_of_psu_totals(tot[:, j], st, f, present_strata=self.strata_present(pj))[0, 0]
             if self.multistage:
-                v = v + self._later_stages(z2[:, [j]], pj)[0, 0]
+                v = v + self._later_stages(z2[:, [j]], self.present_rows(pj))[0, 0]
             out[j] = v
         return out
 
@@ -549,10 +593,19 @@ class Design:
             parent = units
         return out
 
+    def present_rows(self, present: Optional[np.ndarray] = None) -> np.ndarray:
+        """The rows of R's design object for the domain ``present`` (default: rows with non-zero weight):
+        those rows, except that R's ``subset`` of a calibrated or PPS design keeps every row (weights 0,
+        :attr:`keeps_all_rows`), so there every row of the design (of an earlier subset) takes part — all its
+        strata count for the lonely-PSU options (``average`` divides by them all, as R's ``onestage``)."""
+        if self.keeps_all_rows:
+            return np.ones(self.n, dtype=bool) if self.rows is None else np.asarray(self.rows, dtype=bool)
+        return self.weights > 0 if present is None else np.asarray(present, dtype=bool)
+
     def strata_present(self, present: Optional[np.ndarray] = None) -> np.ndarray:
         """Boolean per stratum code: does the stratum hold a row of the domain ``present``
-        (default: rows with non-zero weight)?"""
-        m = self.weights > 0 if present is None else np.asarray(present, dtype=bool)
+        (default: rows with non-zero weight; every row of a calibrated or PPS design, :meth:`present_rows`)?"""
+        m = self.present_rows(present)
         out = np.zeros(self._n_strata, dtype=bool)
         if self._n_strata == 1:  # one stratum: whether any row is present (no gather of every row's stratum)
             out[0] = bool(m.any())
@@ -568,6 +621,13 @@ class Design:
     def stratum_label(self, code: int) -> str:
         """The stratum's value in the data (for messages)."""
         return str(self.strata_labels[code]) if code < len(self.strata_labels) else str(code + 1)
+
+    def _stage_words(self, stage: int) -> str:
+        """Stage ``stage`` (1-based) of a multistage design and its column, for messages: "stage 1 ('district')"."""
+        psu = self.spec.get("psu")
+        cols = psu if isinstance(psu, list) else [psu]
+        col = cols[stage - 1] if stage - 1 < len(cols) and cols[stage - 1] else None
+        return f"stage {stage}" + (f" ('{col}')" if col else "")
 
     def lonely_error(self, codes: Sequence[int]) -> DesignError:
         """The ``fail`` error for lonely strata ``codes`` (stratum codes), naming up to five of them."""
@@ -637,9 +697,10 @@ class Design:
             if mode == "fail":
                 if stage == 1:
                     raise self.lonely_error(np.unique(st[lonely]))
-                raise DesignError(f"a unit of stage {stage - 1} has only one sampled unit at stage {stage}, so its "
-                                  "variance cannot be estimated; set the lonely-PSU option (--lonely-psu) to "
-                                  "certainty, adjust, average or remove (R survey.lonely.psu)")
+                raise DesignError(f"a unit of {self._stage_words(stage - 1)} holds only one sampled unit of "
+                                  f"{self._stage_words(stage)}, so the variance of that stage cannot be estimated; "
+                                  "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or "
+                                  "remove (R survey.lonely.psu)")
             if mode == "adjust":
                 dev[lonely] = tot[lonely]
             else:  # certainty, remove, average: no contribution (average rescales below)

@@ -68,9 +68,24 @@ def _svyvar(w: np.ndarray, u: np.ndarray) -> float:
     return float((w * (u - ubar) ** 2).sum() / W * nobs / (nobs - 1))
 
 
-def _vsrs_mean(w: np.ndarray, u: np.ndarray) -> float:
+def is_constant(w: np.ndarray, u: np.ndarray, scale: Optional[float] = None) -> bool:
+    """True when ``u`` takes one value on the rows of non-zero weight ``w``, up to rounding: a spread of at
+    most 1e-12 × ``scale`` (default the largest abs(u); a ratio's residuals pass the scale of its terms)."""
+    uu = np.asarray(u, dtype=float)[np.asarray(w) != 0]
+    if uu.size == 0:
+        return False
+    ref = float(np.max(np.abs(uu))) if scale is None else float(scale)
+    return float(np.ptp(uu)) <= 1e-12 * ref
+
+
+def _vsrs_mean(w: np.ndarray, u: np.ndarray, scale: Optional[float] = None) -> float:
+    """SRS variance of a mean of ``u`` for the design effect (module docstring).  0 exactly when ``u`` is
+    constant (:func:`is_constant`): the deff is then not defined (NaN) — R divides rounding noise by 0 and
+    prints Inf, 6e30 or NaN (docs/statistics.md)."""
     W = w.sum()
     nobs = int(np.count_nonzero(w))
+    if nobs >= 2 and is_constant(w, u, scale):
+        return 0.0
     s2 = _svyvar(w, u)
     if W > nobs:
         return s2 * (W - nobs) / (W * nobs)
@@ -207,6 +222,6 @@ def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] 
     r = (w * yy).sum() / tx
     u = (yy - r * xx) / tx
     z = w * u
-    vsrs = _vsrs_mean(w, u) * w.sum() ** 2
+    vsrs = _vsrs_mean(w, u, scale=float(np.max(np.abs(yy) + np.abs(r * xx))) / abs(tx)) * w.sum() ** 2
     return finish(design, float(r), z, w=w, vsrs=vsrs, var=var, domain=domain, confidence=confidence, df=df,
                   ratio=(yy, xx))

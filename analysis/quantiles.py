@@ -37,6 +37,21 @@ from .result import Estimate
 
 QRULES = ("math", "hf7")
 INTERVAL_TYPES = ("mean", "xlogit", "asin", "beta")
+# the proportion interval names (analysis.ci) that have a Woodruff counterpart: the share F̂ is given that
+# interval and mapped back (R svyquantile interval.type); wald is R's default "mean".  R's "score"
+# (Francisco & Fuller 1991) and the SRS intervals (wilson, jeffreys, agresti-coull) and the likelihood
+# interval have none here
+QUANTILE_CI = {"wald": "mean", "logit": "xlogit", "asin": "asin", "clopper-pearson": "beta"}
+
+
+def quantile_interval_type(ci_method: str) -> str:
+    """R ``svyquantile(interval.type=)`` for the interval method ``ci_method`` (:data:`QUANTILE_CI`); any
+    other method is refused, naming those that apply (it is not silently replaced)."""
+    if ci_method not in QUANTILE_CI:
+        ok = ", ".join(f"{k} (R interval.type '{v}')" for k, v in QUANTILE_CI.items())
+        raise DesignError(f"the interval method '{ci_method}' has no quantile (Woodruff) version; for quantiles "
+                          f"use {ok}")
+    return QUANTILE_CI[ci_method]
 
 
 def _sorted(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,9 @@ def run(args):
 
 
 def run_json(args):
-    return json.loads(run(args + ["--json"]))
+    r = runner.invoke(cli.app, args + ["--json"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)  # notes go to stderr
 
 
 def test_multistage_fpc_per_stage():

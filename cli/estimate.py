@@ -9,6 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
+from .estimate_notes import NO_DF_METHODS, cells_without_unused_df, estimate_notes, interval_for, record_json
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
@@ -45,85 +46,12 @@ def _print_estimates(records: list, pct: bool) -> None:
                    f"se={r.se:.4g} n={r.n}{df} deff={deff}")
 
 
-# interval methods that use no degrees of freedom (analysis.ci: jeffreys is Beta(x+½, n_eff−x+½) with the
-# effective sample size only): their records show no df (JSON df null) and a note gives the design df
-NO_DF_METHODS = ("jeffreys",)
-
-
-def _record(r) -> dict:
-    """The --json record of ``r``; df is null where the interval uses none (:data:`NO_DF_METHODS`)."""
-    d = r.to_dict()
-    if r.ci_method in NO_DF_METHODS:
-        d["df"] = None
-    return d
-
-
-def _cells_without_unused_df(out: dict) -> dict:
-    """``survey crosstab --json`` with the df of each cell share whose interval uses none
-    (:data:`NO_DF_METHODS`) set to null, as ``survey estimate`` does; the test keeps its own df."""
-    for cell in out.get("cells", []):
-        for prefix in ("", "row_share_", "col_share_"):
-            if cell.get(f"{prefix}ci_method") in NO_DF_METHODS and f"{prefix}df" in cell:
-                cell[f"{prefix}df"] = None
-    return out
-
-
-def _deff_notes(records: list, statistic: str, json_out: bool = False) -> list[str]:
-    """Why a record shows deff n/a: a quantile has none (R svyquantile gives none); a column with one value
-    has a simple-random-sampling variance of 0, so deff = Var/V_srs is not defined (R prints Inf or NaN).
-    ``json_out``: the quantile note is left out (JSON deff is null for every quantile, as documented)."""
-    out = []
-    if any(r.extra.get("quantile") is not None for r in records if r.n) and not json_out:
-        out.append("quantiles have no design effect (deff n/a; R's svyquantile gives none)")
-    # deff = Var/V_srs is NaN with a finite Var and n >= 2 only when V_srs = 0 (analysis.estimators._vsrs_mean);
-    # a NaN Var (e.g. R's "average" over a lonely unit) shows se=nan itself
-    const = [r.var for r in records if r.n >= 2 and r.deff != r.deff and r.se == r.se
-             and r.extra.get("quantile") is None]
-    if const:
-        same = ("the numerator is the same multiple of the denominator in every valid row" if statistic == "ratio"
-                else "every valid row has the same value")
-        out.append(f"{', '.join(dict.fromkeys(const))}: {same}, so the variance under "
-                   "simple random sampling is 0 and the design effect is not defined (deff n/a, JSON null; R "
-                   "prints Inf or NaN)")
-    return out
-
-
-def _no_df_note(records: list) -> Optional[str]:
-    """Why a jeffreys record shows no df, and the design df it leaves unused."""
-    dfs = sorted({float(r.df) for r in records if r.ci_method in NO_DF_METHODS and r.n})
-    if not dfs:
-        return None
-    shown = ", ".join(f"{d:g}" for d in dfs)
-    return ("the jeffreys interval uses the effective sample size only and no degrees of freedom, so no df is "
-            f"shown (the design df is {shown}; the other --ci methods use it)")
-
-
 # --ci of `survey estimate`: which interval each statistic has (analysis.ci for shares, the Woodruff intervals of
 # analysis.quantiles.QUANTILE_CI for quantiles, Wald for means, totals and ratios as R's confint)
 EstimateCiOpt = Annotated[Optional[str], typer.Option(
     "--ci", help="Interval method: wald, logit, clopper-pearson, asin, likelihood, wilson, jeffreys, agresti-coull "
                  "(default logit).  Quantiles: wald (Woodruff, R interval.type 'mean', their default), logit "
                  "('xlogit'), asin, clopper-pearson ('beta').  Means, totals and ratios: wald only (R confint).")]
-
-
-def _interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, str]:
-    """The proportion interval and the quantile interval type for ``--ci`` (None: the default) of ``statistic``;
-    a method the statistic has no version of is refused, never ignored."""
-    from analysis.design import DesignError
-    from analysis.quantiles import quantile_interval_type
-
-    if statistic == "quantile":
-        try:
-            return "logit", quantile_interval_type(ci or "wald")
-        except DesignError as e:  # the message names the methods that apply
-            raise typer.BadParameter(str(e), param_hint="'--ci'")
-    if share and statistic == "mean":
-        return ci or "logit", "mean"
-    if ci not in (None, "wald"):
-        what = {"total": "a total", "ratio": "a ratio"}.get(statistic, "a mean")
-        raise typer.BadParameter(f"{what} has the Wald interval (estimate ± t·se, R confint); --ci {ci} applies to "
-                                 "shares (--level) and quantiles", param_hint="'--ci'")
-    return "wald", "mean"
 
 
 def _parse_ratio(text: Optional[str]) -> Optional[tuple]:
@@ -198,7 +126,7 @@ def estimate(
     if level and score:
         raise typer.BadParameter("use either --level or --score, not both")
     statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
-    ci, interval_type = _interval_for(ci, statistic, bool(level))
+    ci, interval_type = interval_for(ci, statistic, bool(level))
     if var is None and num_den is None:
         raise typer.BadParameter("give --var COLUMN (or --ratio NUM/DEN)")
     table = _read_data(data)
@@ -215,36 +143,16 @@ def estimate(
                                   scores=_parse_scores(score or []), by=by, ci_method=ci, confidence=confidence,
                                   df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
                                   quantiles=quantile or [], qrule=qrule, interval_type=interval_type)
-    notes = []
-    below = [r.var for r in records if r.extra.get("below_smallest")]
-    if below:
-        notes.append(f"{', '.join(below)}: p is below the share of the smallest value, so the quantile is the smallest "
-                     "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)")
+    no_group = 0
     if by is not None:
         from analysis.values import normalize_series
 
         no_group = int(normalize_series(table[by]).isna().sum())
-        if no_group:
-            notes.append(f"{no_group:,} row(s) with an empty '{by}' are in no --by category and are left out")
-    no_df = _no_df_note(records)
-    if no_df:
-        notes.append(no_df)
-    notes.extend(_deff_notes(records, statistic, json_out))
-    cut = [r.var for r in records if r.ci_method == "asin" and r.n and r.ci_low == 0 and r.estimate > 0]
-    if cut:
-        notes.append(f"{', '.join(dict.fromkeys(cut))}: the arcsine interval crosses 0 and is cut there (lower bound "
-                     "0); R's svyciprop(method='asin') reflects it and gives a lower bound above 0 "
-                     "(docs/statistics.md)")
-    if statistic == "quantile" and interval_type != "mean" and spec.is_replicate:
-        notes.append(f"the Woodruff interval is '{interval_type}' as --ci asks; R's svyquantile for replicate-weight "
-                     "designs drops interval.type and always gives 'mean' (R's woodruffCI with "
-                     f"method='{interval_type}' equals minyi; docs/statistics.md)")
-    if lonely_psu == "average" and psu and "," in psu and any(r.n >= 2 and r.se != r.se for r in records):
-        notes.append("se is NaN: with --lonely-psu average, a unit of a later stage alone in its unit of the stage "
-                     "above has no others to average over, so the variance is not defined (R survey gives NaN "
-                     "too); use adjust, certainty or remove")
+    notes = estimate_notes(records, statistic=statistic, interval_type=interval_type, by=by, no_group=no_group,
+                           json_out=json_out, replicate=spec.is_replicate,
+                           average_later_stage=lonely_psu == "average" and bool(psu) and "," in psu)
     if json_out:
-        _echo_json([_record(r) for r in records])
+        _echo_json([record_json(r) for r in records])
         for note in notes:  # stdout holds the JSON only
             typer.echo(f"note: {note}", err=True)
         return
@@ -315,7 +223,7 @@ def crosstab(
         res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
                         df=parse_df(df))
     if json_out:
-        _echo_json(_cells_without_unused_df(res.to_dict(test)))
+        _echo_json(cells_without_unused_df(res.to_dict(test)))
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])

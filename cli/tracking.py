@@ -19,6 +19,20 @@ def _names(values: Optional[List[str]]) -> Optional[list]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
+def _open_tracked(dir: Path):
+    """The project (:func:`open_project`), after warning once on stderr when its waves' order is ambiguous:
+    undated waves imported in another order than their names sort in (catalogue ``wave-order-undated``;
+    the order rule is :func:`survey.waves.order_waves`)."""
+    from survey.project_files import CONFIG
+    from survey.waves import undated_order_warning
+
+    project = open_project(dir)
+    w = undated_order_warning(project.waves(), project.config, str(project.root / CONFIG))
+    if w is not None:
+        typer.echo(str(w), err=True)
+    return project
+
+
 @app.command()
 def trend(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
@@ -55,7 +69,7 @@ def trend(
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
-    project = open_project(dir)
+    project = _open_tracked(dir)
     if by is not None and by not in grouping_choices(project.questionnaire):
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
                                  param_hint="'--by'")
@@ -114,7 +128,7 @@ def score(
     """
     from report.score import project_scores
 
-    project = open_project(dir)
+    project = _open_tracked(dir)
     with progress_shown(json_out=json_out, quiet=quiet):
         res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
                              na_policy=na.strip().lower() if na else None)
@@ -159,7 +173,7 @@ def ledger(
     from report.ledger import check_ledger_out, project_ledger, update_ledger, write_ledger
     from survey.ledger import LedgerStore
 
-    project = open_project(dir)
+    project = _open_tracked(dir)
     if update is not None:
         if wave is not None:
             raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
@@ -217,7 +231,7 @@ def brief(
     """
     from report.brief import brief_lines, build_brief
 
-    project = open_project(dir)
+    project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
         b = build_brief(project, wave, org=org)
     if not format:

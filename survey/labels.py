@@ -41,6 +41,23 @@ LABELS: dict[str, tuple[str, str]] = {
     "comp.gender": ("性别", "Gender"),
     "comp.age": ("年龄", "Age"),
     "comp.education": ("文化程度", "Education"),
+    # why the dashboard's QR sheet form cannot make the sheet (survey/collect/app.py admin_sheet), keyed by the
+    # catalogue code of the problem (survey.messages; the CLI says the same with its option names)
+    "sheet.links-base-url": ("“受访者访问的网址”须是以 http:// 或 https:// 开头的网址（如 https://survey.example.gov.cn），"
+                             "“{value}”不是。",
+                             "The address respondents open must start with http:// or https:// "
+                             "(e.g. https://survey.example.gov.cn), not “{value}”."),
+    "sheet.links-choice": ("“{value}”不是本问卷的{option}，可选：{choices}。",
+                           "“{value}” is not a {option} of this questionnaire; choose one of: {choices}."),
+    "sheet.links-no-question": ("本问卷没有{option}题，请不要指定{option}。",
+                                "This questionnaire has no {option} question: leave the {option} empty."),
+    "sheet.links-collector-space": ("调查员编号“{value}”中有空格：多个编号请用逗号分隔，如 V001, V002。",
+                                    "Collector id “{value}” has a space: separate several ids with commas, "
+                                    "e.g. V001, V002."),
+    "sheet.links-collector-chars": ("调查员编号“{value}”只能由字母、数字或汉字组成（最多40个字符，不含 & = # ? / < > 和引号）。",
+                                    "Collector id “{value}”: use letters, digits or Chinese characters only (at most "
+                                    "40, no & = # ? / < > or quotes)."),
+    "sheet.other": ("填写的内容无法生成二维码页，请检查后重试。", "The QR sheet cannot be made from these entries; check them."),
     # confidence-interval methods (analysis.ci)
     "ci.wald": ("Wald 区间（R svyciprop method=\"mean\"）", "Wald interval (R svyciprop method=\"mean\")"),
     "ci.logit": ("logit 变换区间（R svyciprop 默认方法）", "logit interval (R svyciprop default)"),

@@ -234,6 +234,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",
                        "give the address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
     "links-choice": ("--{option} '{value}' is not one of the questionnaire's {what}", "use one of: {choices}"),
+    "links-no-question": ("--{option}: the questionnaire has no {option} question",
+                          "leave out --{option}, or set site_question/district_question in the questionnaire"),
+    "links-collector-space": ("--collector '{value}': a collector id has no spaces",
+                              "separate several ids with commas: --collector V001,V002"),
+    "links-collector-chars": ("--collector '{value}': use letters, digits or Chinese characters "
+                              "(at most 40, no & = # ? / < > quotes)", "e.g. --collector V001 or --collector 李四"),
+    "wave-order-undated": ("not every wave has a start: date in waves: of minyi.yaml, so trend, score, ledger and "
+                           "brief take the waves in the order of their first import ({imported}), not the order of "
+                           "their names ({named}); the newest is taken to be {newest}",
+                           "give every wave the first day of its fieldwork, e.g. waves: {{{example}: {{start: "
+                           "YYYY-MM-DD}}}}; or name the wave with --wave where the command has it"),
 }
 
 

@@ -189,6 +189,33 @@ def stored_waves(con, config: dict) -> list[str]:
     return order_waves([r[0] for r in rows], config)
 
 
+def _name_key(wave_id: str) -> list:
+    """Natural sort key of a wave id: its runs of digits compared as numbers (2026-9 before 2026-10)."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(wave_id)) if p]
+
+
+def undated_order_warning(wave_ids: Iterable[str], config: dict, path: str = CONFIG):
+    """A warning (catalogue ``wave-order-undated``) when ``wave_ids`` — a project's waves as :func:`order_waves`
+    gives them — are in first-import order because not every wave has a ``start:`` date, and that order is
+    not the order their names sort in (2026Q3 imported before 2026Q1): trend, score, ledger and brief would
+    take the last imported wave as the newest.  None when the order is unambiguous."""
+    from .messages import problem
+
+    ids = list(wave_ids)
+    try:
+        info = read_waves(config, path)
+    except MinyiError:
+        info = {}
+    if len(ids) < 2 or all(w in info and info[w].start is not None for w in ids):
+        return None
+    named = sorted(ids, key=_name_key)
+    if named == ids:
+        return None
+    undated = next(w for w in ids if w not in info or info[w].start is None)
+    return problem("wave-order-undated", file=path, severity="warning", imported=", ".join(ids),
+                   named=", ".join(named), newest=ids[-1], example=undated)
+
+
 def order_waves(wave_ids: Iterable[str], config: dict) -> list[str]:
     """``wave_ids`` (in first-import order) re-ordered by start date when every one of them has one."""
     ids = list(wave_ids)

@@ -141,8 +141,9 @@ class BodyLimit:
                 try:
                     if int(v) > limit:
                         return await _too_large(scope, receive, send)
-                except ValueError:
-                    return await PlainTextResponse("bad content-length", status_code=400)(scope, receive, send)
+                except ValueError:  # the phone's words, as for any body that cannot be read
+                    return await JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]},
+                                              status_code=400)(scope, receive, send)
         body = bytearray()
         while True:
             msg = await receive()
@@ -276,10 +277,20 @@ class Service:
                     self._settings = load_settings(cfg, self.q, self.config_path, **self.overrides)
                     self._config_mtime = mtime
                     log.warning("minyi.yaml changed: serve settings and quotas reloaded")
+                    self._keep_quotas()
             except Exception as e:  # keep the last good settings; say why once
                 self._config_mtime = self.config_path.stat().st_mtime_ns if self.config_path.exists() else 0
                 log.warning("minyi.yaml changed but cannot be used (%s); keeping the previous settings", e)
         return self._settings
+
+    def _keep_quotas(self) -> None:
+        """Keep the reloaded quotas in the journal as those of the wave served now (for its late answers)."""
+        if self.committer is None:
+            return
+        try:
+            self.journal().set_wave_quotas(self._settings.wave, self._settings.quotas.to_json())
+        except Exception as e:  # the writer keeps them too, with its next batch
+            log.warning("could not keep the new quotas in the journal yet: %s", e)
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -418,6 +429,31 @@ def _error_place(svc: Service, e: dict) -> str:
     return e["question"] or "__form"
 
 
+def sheet_problem_text(pr, lang: str = "zh") -> str:
+    """Why the dashboard's QR-sheet form cannot make the sheet, in the dashboard's words: the label
+    ``sheet.<catalogue code>`` of :mod:`survey.labels` (the CLI's message names its options, such as
+    ``--collector``, which the dashboard's form does not have).  A code without a label is a bug: logged,
+    and the form's general words are shown."""
+    from ..labels import LABELS, label
+
+    code = f"sheet.{pr.code}"
+    if code not in LABELS:
+        log.error("no dashboard words (labels %s) for the QR-sheet problem: %s", code, pr)
+        return label("sheet.other", lang)
+    params = {k: str(v) for k, v in pr.extra.items()}
+    if params.get("option") in ("site", "district"):
+        params["option"] = label(f"comp.{params['option']}", lang)
+        params["option"] = params["option"].lower() if lang == "en" else params["option"]
+    return label(code, lang).format_map(_Blank(params))
+
+
+class _Blank(dict):
+    """format_map parameters where a missing one is left empty rather than raising."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -461,6 +497,49 @@ def _plain_json(data: Any, max_depth: int = 4) -> bool:
     return True
 
 
+def _wave_words(svc: Service, wave: str) -> str:
+    """The served wave as the dashboard says it: its label (minyi.yaml ``waves:``, :func:`survey.waves.wave_label`)
+    with the id the commands take in brackets when they differ (2026年第三季度（2026Q3）)."""
+    import yaml
+
+    from ..waves import wave_label
+
+    try:
+        config = yaml.safe_load(svc.config_path.read_text(encoding="utf-8")) or {}
+    except Exception:  # an unreadable minyi.yaml: the derived label
+        config = {}
+    words = wave_label(config, wave)
+    return words if words == wave else f"{words}（{wave}）"
+
+
+LOCAL_ONLY_NOTE = "网址 {url} 只能在本机打开，手机扫描这些二维码将无法访问问卷：请在管理后台填写受访者手机能打开的公网网址后重新生成。"
+
+
+def _local_only(url: str) -> bool:
+    """Does ``url`` name this machine only (localhost, 127.x, ::1)?  Phones scanning a QR code of it reach
+    nothing; behind a reverse proxy the dashboard's own address is often such a one."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
+
+
+CLOSED_AT = "closed_at"  # journal state: when the admin last closed the survey (ms since the epoch)
+
+
+def _finished_before_closing(svc: Service, finished_ms: Any) -> bool:
+    """Was this answer finished on the phone before the admin closed the survey?  Such an answer — kept in a
+    volunteer's outbox without signal and sent after the close — is fieldwork of the open survey and is
+    taken; a form filled after the close is refused (403 closed).  The phone's clock says when it was
+    finished (as for ``submitted_at``): within the 60 days before the close, else not taken."""
+    try:
+        closed = float(svc.journal().state(CLOSED_AT) or "nan")
+        finished = float(finished_ms)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return closed - 60 * 86400 * 1000 <= finished <= closed
+
+
 def _duration(v: Any) -> Optional[float]:
     try:
         x = float(v)
@@ -484,7 +563,7 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
         return Outcome(400, {"status": "bad_link", "message": PAGE_MESSAGES_ZH["bad-link"]})
     s = svc.settings
     collector = link.collector
-    if not svc.open:
+    if not svc.open and not _finished_before_closing(svc, finished_at):
         if svc.journal().existing([uuid]):
             return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
         return Outcome(403, {"status": "closed", "message": PAGE_MESSAGES_ZH["closed"]})
@@ -650,11 +729,13 @@ def build_app(svc: Service) -> Starlette:
             return login_page(401)
         s = svc.settings
         stats = await asyncio.to_thread(_stats, svc)
+        base_url = str(request.base_url).rstrip("/")
         return _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
-                       settings=s, merge_error=svc.merge_error, q=svc.q,
+                       settings=s, merge_error=svc.merge_error, q=svc.q, wave_label=_wave_words(svc, s.wave),
+                       local_only=_local_only(base_url),
                        sites=[o.label for o in svc.q.question(svc.q.site_question).options] if svc.q.site_question else [],
                        districts=[o.label for o in svc.q.question(svc.q.district_question).options]
-                       if svc.q.district_question else [], base_url=str(request.base_url).rstrip("/"))
+                       if svc.q.district_question else [], base_url=base_url)
 
     async def admin_login(request: Request) -> Response:
         form_data = await request.form()
@@ -678,6 +759,8 @@ def build_app(svc: Service) -> Starlette:
         if action not in ("open", "close"):
             return JSONResponse({"status": "bad_request"}, status_code=400)
         svc.open = action == "open"
+        if not svc.open:
+            svc.journal().set_state(CLOSED_AT, str(int(time.time() * 1000)))
         svc.journal().set_state("open", "1" if svc.open else "0")
         log.warning("survey %s by the admin", "opened" if svc.open else "closed")
         return RedirectResponse("/admin", status_code=303)
@@ -700,8 +783,10 @@ def build_app(svc: Service) -> Starlette:
             links = make_links(svc.q, site=p.get("site") or None, district=p.get("district") or None,
                                collectors=[p.get("collectors") or ""])
         except MinyiError as e:
-            return _message(svc, "无法生成二维码", str(e.problems[0].message), 400, link="/admin", link_text="返回管理后台")
-        html = await asyncio.to_thread(sheet_html, svc.q, links, base, svc.secret, svc.font_css)
+            return _message(svc, "无法生成二维码", sheet_problem_text(e.problems[0]), 400, link="/admin",
+                            link_text="返回管理后台")
+        note = LOCAL_ONLY_NOTE.format(url=base) if _local_only(base) else None
+        html = await asyncio.to_thread(sheet_html, svc.q, links, base, svc.secret, svc.font_css, note)
         return HTMLResponse(html, headers={"Content-Security-Policy": SHEET_CSP, "Cache-Control": "no-store"})
 
     # -- errors --------------------------------------------------------------------

@@ -9,7 +9,13 @@ The writer thread takes everything waiting (up to :data:`MAX_BATCH`), and for th
    one vectorised pass, so checking costs about the same for 1 or 100 rows) → 422 with field errors;
 3. one submission per device unless the link is a collector's → 409;
 4. quotas (``stop``): a cell at its target takes no more answers → 409; counts are updated as the
-   batch is stored, so two answers racing for the last place cannot both get it;
+   batch is stored, so two answers racing for the last place cannot both get it.  An answer is counted
+   in the wave it was filled in and checked against that wave's quotas: today's for the wave served
+   now (kept in the journal for the wave whenever they change), and for an older wave's answer sent
+   late from a phone's outbox the quotas last in force while that wave was served — never today's,
+   which may be another wave's targets.  An older wave this journal never served (no quotas kept) takes
+   the answer without a quota check; the server logs it once and the answer's 200 says
+   ``"quota_checked": false``;
 5. appends the accepted rows to the journal in one transaction (commit + fsync) and only then
    answers 200.
 
@@ -29,7 +35,7 @@ from typing import Any, Callable, Optional
 from ..questionnaire import Questionnaire
 from .answers import check_batch, to_row
 from .journal import Journal, Record
-from .settings import ServeSettings
+from .settings import Quotas, ServeSettings
 
 log = logging.getLogger("minyi.serve")
 MAX_BATCH = 256
@@ -72,6 +78,9 @@ class Committer:
         self.queue: "queue.Queue[Any]" = queue.Queue()
         self.counts: dict[str, dict] = {}  # wave -> {(site, district): n}
         self.stored = 0
+        self.old_quotas: dict[str, Optional[Quotas]] = {}  # older wave -> its quotas (None: never kept)
+        self._noted: Optional[tuple] = None  # (wave, quotas) last kept in the journal
+        self.note_quotas(settings_fn())
         self.thread = threading.Thread(target=self._run, name="minyi-committer", daemon=True)
         self.thread.start()
 
@@ -120,6 +129,26 @@ class Committer:
             self.counts[wave] = self.journal.cell_counts(wave)
         return self.counts[wave]
 
+    def note_quotas(self, settings: ServeSettings) -> None:
+        """Keep the quotas in force for the wave served now in the journal (when they changed)."""
+        key = (settings.wave, settings.quotas)
+        if key != self._noted:
+            self.journal.set_wave_quotas(settings.wave, settings.quotas.to_json())
+            self._noted = key
+            self.old_quotas.pop(settings.wave, None)
+
+    def _quotas_for(self, wave: str, settings: ServeSettings) -> Optional[Quotas]:
+        """The quotas an answer of ``wave`` is checked against (module docstring, step 4); None: none kept."""
+        if wave == settings.wave:
+            return settings.quotas
+        if wave not in self.old_quotas:
+            raw = self.journal.wave_quotas(wave)
+            self.old_quotas[wave] = Quotas.from_json(raw) if raw else None
+            if raw is None:
+                log.warning("answers of wave %s arrive after it was served, but its quotas were never kept in the "
+                            "journal: they are stored in %s without a quota check", wave, wave)
+        return self.old_quotas[wave]
+
     def _label(self, qid: Optional[str], code: Any) -> Optional[str]:
         if not qid or code is None:
             return None
@@ -128,6 +157,7 @@ class Committer:
 
     def _process(self, items: list[Pending]) -> list[Outcome]:
         settings = self.settings_fn()
+        self.note_quotas(settings)
         q = self.q
         out: list[Optional[Outcome]] = [None] * len(items)
         first_of: dict[str, int] = {}
@@ -185,11 +215,12 @@ class Committer:
             district = self._label(q.district_question, row.get(q.district_question) if q.district_question else None)
             counts = self._wave_counts(it.wave)
             extra = pending_counts.setdefault(it.wave, {})
-            if settings.quotas.mode == "stop" and settings.quotas.cells:
+            quotas = self._quotas_for(it.wave, settings)
+            if quotas is not None and quotas.mode == "stop" and quotas.cells:
                 merged = dict(counts)
                 for k, v in extra.items():
                     merged[k] = merged.get(k, 0) + v
-                full = settings.quotas.full_cells(merged, site, district)
+                full = quotas.full_cells(merged, site, district)
                 if full:
                     out[i] = Outcome(409, {"status": "quota_full", "uuid": it.uuid, "cell": full[0].name,
                                            "message": f"感谢您的参与！{full[0].name}的样本已经收集完成，本份问卷无需再提交。"})
@@ -209,6 +240,8 @@ class Committer:
         self.stored += len(accepted)
         for i, rec in zip(accepted_pos, accepted):
             out[i] = Outcome(200, {"status": "stored", "uuid": rec.uuid, "duplicate": False})
+            if rec.wave != settings.wave and self.old_quotas.get(rec.wave) is None:
+                out[i].body["quota_checked"] = False
         for i, it in enumerate(items):  # later copies of a UUID in this batch answer like the first
             if out[i] is None:
                 first = out[first_of[it.uuid]]

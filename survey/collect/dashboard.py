@@ -1,5 +1,7 @@
 """What the admin dashboard shows: counts today and in total by site × district and collector,
-progress against the quotas, and data-quality flags per collector.
+progress against the quotas, and data-quality flags per collector.  Sites and districts are listed in
+the questionnaire's option order, each one — also one without any answer yet (0), which is the one a
+supervisor has to chase.
 
 Everything is read from the journal (the answers collected by ``survey serve``), so the page is
 live even between merges into the store.  Quality flags are those of ``survey check``
@@ -139,6 +141,11 @@ def _quality_by_collector(q: Questionnaire, journal: Journal, wave: str, params:
     return out
 
 
+def _option_labels(q: Questionnaire, qid: Optional[str]) -> list[str]:
+    """The option labels of ``qid`` (the site or district question) in questionnaire order; [] without it."""
+    return [o.label for o in q.question(qid).options] if qid else []
+
+
 def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *, is_open: bool,
                 quality: Optional[QualityCache] = None, quality_params: Optional[dict] = None,
                 today: Optional[str] = None) -> Stats:
@@ -158,6 +165,10 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
             a = dct.setdefault(key, [0, 0])
             a[0] += t
             a[1] += n
+    site_labels, district_labels = _option_labels(q, q.site_question), _option_labels(q, q.district_question)
+    for dct, labels in ((sites, site_labels), (districts, district_labels)):
+        for lab in labels:  # a site or district without answers yet is listed with 0: the one to chase
+            dct.setdefault(lab, [0, 0])
     quota_rows = []
     for c in quotas.cells:
         n = sum(v[1] for (s, d), v in cells.items() if c.matches(s, d))
@@ -167,8 +178,10 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
     merged = journal.con.execute("SELECT count(*) FROM submissions WHERE wave = ? AND merged_import IS NOT NULL",
                                  (wave,)).fetchone()[0]
 
-    def key(x):
-        return (x is None, "" if x is None else str(x))
+    order = {lab: i for i, lab in enumerate(site_labels + district_labels)}
+
+    def key(x):  # the questionnaire's option order; answers without the question last
+        return (x is None, order.get(x, len(order)), "" if x is None else str(x))
 
     return Stats(
         wave=wave, open=is_open, today=tday, total=total, stored_in_project=int(merged), quota_mode=quotas.mode,

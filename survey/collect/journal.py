@@ -15,7 +15,8 @@ creates with the same mode) is readable by the owner only: it holds IP addresses
 
 Tables: ``submissions`` (seq, uuid, wave, times, site/district labels, collector, device, the
 native-layout answers as JSON, IP and user agent, the merge batch it was assigned to and the store
-import id once merged) and ``state`` (key/value: the journal's id, whether the survey is open).
+import id once merged) and ``state`` (key/value: the journal's id, whether the survey is open, and per
+wave the quotas in force while it was served).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Iterable, Optional
 from ..errors import MinyiError
 
 JOURNAL = "serve-journal.sqlite"
+QUOTAS_KEY = "quotas:"  # state key prefix: the quotas in force while a wave was served (settings.Quotas JSON)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -131,6 +133,14 @@ class Journal:
     def set_state(self, key: str, value: str) -> None:
         self.con.execute("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
                          (key, value, value))
+
+    def set_wave_quotas(self, wave: str, quotas_json: str) -> None:
+        """Keep the quotas in force while ``wave`` is served (for its answers that arrive late)."""
+        self.set_state(QUOTAS_KEY + wave, quotas_json)
+
+    def wave_quotas(self, wave: str) -> Optional[str]:
+        """The quotas last in force while ``wave`` was served (JSON), or None when it was never served here."""
+        return self.state(QUOTAS_KEY + wave)
 
     def state(self, key: str, default: Optional[str] = None) -> Optional[str]:
         row = self.con.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

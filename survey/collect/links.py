@@ -143,7 +143,7 @@ def _code(q: Questionnaire, qid: Optional[str], value: Optional[str], option: st
     if value is None:
         return None
     if not qid:
-        raise MinyiError.of("usage", reason=f"--{option}: the questionnaire has no {what} question")
+        raise MinyiError.of("links-no-question", option=option)
     try:
         return int(q.resolve_code(qid, value))
     except KeyError:
@@ -161,14 +161,12 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
         for part in re.split(r"[,，、]", str(c)):
             part = part.strip()
             if re.search(r"\s", part):
-                raise MinyiError.of("usage", reason=f"--collector '{part}': a collector id has no spaces; separate "
-                                                    f"several ids with commas (--collector V001,V002)")
+                raise MinyiError.of("links-collector-space", value=part)
             if part and part not in names:
                 names.append(part)
     for c in names:
         if not _COLLECTOR_RE.match(c):
-            raise MinyiError.of("usage", reason=f"--collector '{c}': use letters, digits or Chinese characters "
-                                                "(at most 40, no & = # ? / < > quotes)")
+            raise MinyiError.of("links-collector-chars", value=c)
     return [_labelled(q, sc, dc, c) for c in (names or [None])]
 
 
@@ -195,15 +193,16 @@ class SheetCard:
 
 
 def sheet_html(q: Questionnaire, links: list[Link], base_url: str, secret: bytes,
-               font_css: Optional[Callable[[str], str]] = None) -> str:
-    """The printable A4 sheet: four cards per page, each with the QR code, title and the values in words."""
+               font_css: Optional[Callable[[str], str]] = None, note: Optional[str] = None) -> str:
+    """The printable A4 sheet: four cards per page, each with the QR code, title and the values in words;
+    ``note``: a warning shown on screen above the cards, never printed."""
     from .pages import environment
 
     cards = []
     for ln in links:
         url = ln.url(base_url, secret)
         cards.append(SheetCard(url=url, svg=qr_svg_inline(url), words=ln.words))
-    html = environment().get_template("sheet.html.j2").render(title=q.title, cards=cards)
+    html = environment().get_template("sheet.html.j2").render(title=q.title, cards=cards, note=note)
     return html.replace("/*FONTFACE*/", font_css(html) if font_css else "", 1)
 
 

@@ -20,7 +20,9 @@
 ``quotas`` may also be the list of cells alone (mode ``stop``).  Sites and districts are option
 labels (or codes) of the questionnaire's ``site_question`` / ``district_question``; targets can
 come from ``survey plan --strata … --allocate …`` (one cell per stratum) or be typed in.
-A cell counts the answers collected by ``survey serve`` in the serve wave.
+A cell counts the answers collected by ``survey serve`` in the serve wave.  The quotas in force while a
+wave is served are kept in the journal for that wave (:meth:`Quotas.to_json`): an answer of an older wave
+that arrives late from a phone's outbox is checked against its own wave's quotas, never against today's.
 """
 
 from __future__ import annotations
@@ -58,6 +60,20 @@ class QuotaCell:
 class Quotas:
     mode: str = "stop"
     cells: tuple = ()
+
+    def to_json(self) -> str:
+        """The quotas as JSON, kept in the journal as the quotas in force for a wave (:meth:`from_json`)."""
+        import json
+
+        return json.dumps({"mode": self.mode, "cells": [[c.site, c.district, c.target] for c in self.cells]},
+                          ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Quotas":
+        import json
+
+        d = json.loads(text)
+        return cls(mode=str(d["mode"]), cells=tuple(QuotaCell(s, di, int(t)) for s, di, t in d["cells"]))
 
     def full_cells(self, counts: dict, site: Optional[str], district: Optional[str]) -> list[QuotaCell]:
         """Cells that ``(site, district)`` falls in and that have reached their target."""

@@ -30,6 +30,46 @@
   }
   function show(el, on) { if (el) { el.hidden = !on; } }
 
+  // ------------------------------------------------------------------ the draft (a reload keeps the answers)
+  // The answers being given are kept in this tab's sessionStorage at every change, with the answer's UUID,
+  // its start time and the page, so a reload (an accidental pull-to-refresh, the phone discarding the tab,
+  // the back button) goes on where the respondent was instead of starting afresh — and the completion time
+  // is not cut short.  Opening the link anew starts afresh.  The draft goes when the answer is handed to the
+  // outbox, or for the next respondent.
+  var DRAFT_KEY = "minyi-draft:" + location.pathname + location.search + "#" + cfg.wave;
+  var Draft = {
+    save: function () {
+      var vals = [];
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === "hidden" || el.tagName === "BUTTON") { return; }
+        if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+        if (el.value !== "") { vals.push([el.name, el.value]); }
+      });
+      try {
+        sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ uuid: uuid, started: started, page: current, values: vals }));
+      } catch (e) { /* private mode or full: the form works without a draft */ }
+    },
+    clear: function () { try { sessionStorage.removeItem(DRAFT_KEY); } catch (e) { /* none kept */ } },
+    restore: function () {  // only when the page is reloaded or come back to: a new visit starts afresh
+      var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+      if (!nav || (nav.type !== "reload" && nav.type !== "back_forward")) { this.clear(); return 0; }
+      var d = null;
+      try { d = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null"); } catch (e) { d = null; }
+      if (!d || !d.values || !d.uuid) { return 0; }
+      var byName = {};
+      d.values.forEach(function (nv) { (byName[nv[0]] = byName[nv[0]] || []).push(String(nv[1])); });
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === "hidden" || el.tagName === "BUTTON" || !byName[el.name]) { return; }
+        if (el.type === "radio" || el.type === "checkbox") { el.checked = byName[el.name].indexOf(el.value) >= 0; }
+        else { el.value = byName[el.name][0]; }
+      });
+      uuid = d.uuid;
+      started = Number(d.started) || started;
+      return Number(d.page) || 0;
+    }
+  };
+  var resumeAt = Draft.restore();
+
   // ------------------------------------------------------------------ reading the form
   function fields() {
     var m = {};
@@ -166,6 +206,35 @@
     if (box) { box.classList.add("has-err"); }
     return true;
   }
+  // A question's marks go as soon as its answer satisfies them, without waiting for the next page: only
+  // the touched question is looked at (a mark of another question, or one from the server, stays), and a
+  // mark that still applies is brought up to date (a required mark becomes the range of a number typed).
+  function questionOf(el) {
+    var box = el && el.closest ? el.closest(".q") : null;
+    if (!box) { return null; }
+    for (var i = 0; i < Q.length; i++) { if ("q-" + Q[i].id === box.id) { return Q[i]; } }
+    return box.id === "q-__code" ? { id: "__code", code: true } : null;
+  }
+  function recheck(el) {
+    var q = questionOf(el);
+    if (!q) { return; }
+    var errs = {}, ids = [q.id];
+    if (q.code) {
+      if (!$("access-code").value.trim()) { return; }
+    } else {
+      errs = problems(q, state());
+      if (q.type === "matrix") { ids = ids.concat(q.rows.map(function (r) { return q.id + "_" + r; })); }
+    }
+    ids.forEach(function (f) {
+      var err = $("err-" + f);
+      if (!err || err.hidden) { return; }
+      if (errs[f]) { err.textContent = errs[f]; return; }
+      err.hidden = true;
+      err.textContent = "";
+      var box = $("q-" + f);
+      if (box) { box.classList.remove("has-err"); }
+    });
+  }
   function checkPage(idx, st) {
     var page = pages[idx];
     clearErrors(page);
@@ -225,6 +294,7 @@
     current = idx;
     refresh();
     window.scrollTo(0, 0);
+    Draft.save();
   }
   function step(dir) {
     var st = state();
@@ -256,6 +326,7 @@
   // ------------------------------------------------------------------ input behaviour
   form.addEventListener("change", function (e) {
     var el = e.target;
+    var refused = false;
     if (el.type === "checkbox") {
       var q = null;
       for (var i = 0; i < Q.length; i++) { if (Q[i].id === el.name) { q = Q[i]; } }
@@ -273,12 +344,17 @@
           el.checked = false;
           clearErrors($("q-" + q.id));
           setError(q.id, fmt(MSG["too-many"], { max: q.max }));
+          refused = true;
         }
       }
     }
+    if (!refused) { recheck(el); }
     refresh();
+    Draft.save();
   });
-  form.addEventListener("input", function (e) { if (e.target.tagName !== "SELECT") { refresh(); } });
+  form.addEventListener("input", function (e) {
+    if (e.target.tagName !== "SELECT") { recheck(e.target); refresh(); Draft.save(); }
+  });
   Array.prototype.forEach.call(form.querySelectorAll("ol.rank"), function (ol) {
     var k = Number(ol.dataset.k);
     var items = Array.prototype.slice.call(ol.querySelectorAll(".rank-opt"));
@@ -306,7 +382,9 @@
           sel.value = String(used + 1);
         }
         paint();
+        recheck(it);
         refresh();
+        Draft.save();
       });
     });
     paint();
@@ -391,12 +469,19 @@
   // Answers kept on the phone are sent in order; one the server stores leaves the outbox.  One the server
   // refuses (422, 409 quota full, 403 closed, 400 ...) is never deleted: it stays on the phone, kept apart
   // ("refused": the server's status and message), is not sent again, and the page says how many and why.
+  // Refused for a reason the project can undo — the survey closed (and reopened since), a wave not yet in
+  // the project (added since) — an answer is tried once more each time the page is opened (``again``).
+  var RETRY_REFUSED = ["closed", "wave_unknown"];
   var flushing = false;
-  function flush() {
+  var sending = null;  // the answer the page itself is sending: its outcome is the page's to show
+  function flush(again) {
     if (flushing) { return Promise.resolve(); }
     flushing = true;
     return Outbox.all().then(function (items) {
-      items = items.filter(function (it) { return !it.refused; });
+      items = items.filter(function (it) {
+        if (it.uuid === sending) { return false; }
+        return !it.refused || (again === true && RETRY_REFUSED.indexOf(it.refused.reason) >= 0);
+      });
       items.sort(function (x, y) { return x.finished_at - y.finished_at; });
       var chain = Promise.resolve(true);
       items.forEach(function (it) {
@@ -483,8 +568,11 @@
     if (cfg.accessCode) { localStorage.setItem(CODE_KEY, $("access-code").value.trim()); }
     var p = payload(st);
     $("send").disabled = true;
+    sending = p.uuid;
     Outbox.put(p).then(function () { return send(p); }).then(function (r) {
       $("send").disabled = false;
+      sending = null;
+      if (r.kind !== "invalid") { Draft.clear(); }  // kept in the outbox, stored, or refused for good
       if (r.kind === "retry") {
         finish(MSG["saved-title"], savedText(r));
         show($("again"), !!cfg.collector);
@@ -510,6 +598,7 @@
     if (cfg.accessCode) { $("access-code").value = localStorage.getItem(CODE_KEY) || ""; }
     uuid = newUuid();
     started = Date.now();
+    Draft.clear();
     clearErrors();
     $("done").hidden = true;
     form.hidden = false;
@@ -523,6 +612,6 @@
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js").catch(function () { /* the form works without it, online */ });
   }
-  go(0);
-  flush();
+  go(resumeAt > 0 && resumeAt < pages.length && pageVisible(resumeAt, state()) ? resumeAt : 0);
+  flush(true);
 })();

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import MinyiError
-from .tabular import RawTable, _isolated_read, _Packed, _unreadable, clean_headers, header_index
+from .tabular import (RawTable, _isolated_read, _Packed, _unreadable, check_duplicate_headers, clean_headers,
+                      header_index)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -75,6 +76,8 @@ def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> _Packe
     width = max((len(r) for r in rows), default=0)
     head = [[cell_text(c) for c in r] for r in rows[:30]]
     h = header_index(head)
+    if head:
+        check_duplicate_headers(head[h], p, line=h + 1, letters=True)
     header = clean_headers((head[h] + [None] * width)[:width]) if head else []
     body = rows[h + 1:]
     if any(len(r) != width for r in body):

@@ -60,6 +60,7 @@ class ImportSummary:
     pii_columns: list = field(default_factory=list)
     import_id: Optional[int] = None
     repeated: Optional["RepeatedIds"] = None  # respondent ids of this import already in the wave
+    repeated_in_file: Optional["RepeatedInFile"] = None  # respondent ids this import holds twice
 
     def lines(self) -> list[str]:
         if self.already:
@@ -75,6 +76,8 @@ class ImportSummary:
             out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
         if self.repeated is not None:
             out.append("  " + self.repeated.note(self.wave, self.import_id))
+        if self.repeated_in_file is not None:
+            out.append("  " + self.repeated_in_file.note())
         return out
 
     def to_dict(self) -> dict:
@@ -83,7 +86,8 @@ class ImportSummary:
                 "reasons": dict(self.reasons), "already_imported": self.already, "import_id": self.import_id,
                 "unmatched": [str(u) for u in self.unmatched or []], "pii_columns": list(self.pii_columns or []),
                 "repeated_ids": self.repeated.rows if self.repeated is not None else 0,
-                "repeated_in_imports": list(self.repeated.earlier_imports) if self.repeated is not None else []}
+                "repeated_in_imports": list(self.repeated.earlier_imports) if self.repeated is not None else [],
+                "repeated_in_file": self.repeated_in_file.rows if self.repeated_in_file is not None else 0}
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,25 @@ class RepeatedIds:
                 if import_id else "")
         return (f"warning: {self.rows:,} row(s) have a respondent id already in wave {wave} (import {where}): "
                 f"{then}{undo}")
+
+
+@dataclass(frozen=True)
+class RepeatedInFile:
+    """Accepted rows of one import whose respondent id an earlier row of the same file has: two exports joined
+    into one file (``cat week1.csv week2.csv``, a second download pasted under the first), or answers entered
+    twice.  Nothing is dropped at import; as for :class:`RepeatedIds`, ``survey check`` flags them
+    (``duplicate_id``) and the project's rules say whether analysis leaves them out.  Without this note the wave
+    would look twice as large at import, and doubled in analysis if that rule is off."""
+
+    rows: int
+    excluded: bool  # the duplicate_id rule is on (the default): analysis keeps each id's first answer
+
+    def note(self) -> str:
+        then = ("survey check flags them (duplicate_id) and analysis keeps each id's first answer" if self.excluded
+                else "survey check flags them (duplicate_id), but that exclusion rule is off in minyi.yaml: analysis "
+                     "counts every one of them")
+        return (f"warning: {self.rows:,} row(s) repeat the respondent id of an earlier row of this file (two exports "
+                f"joined into one?): {then}")
 
 
 @dataclass
@@ -139,12 +162,13 @@ class ImportBatch:
     bytes: Optional[int] = None  # the file's size (None: not a file)
 
     def summary(self, import_id: Optional[int] = None, already: Optional[str] = None,
-                repeated: Optional[RepeatedIds] = None) -> ImportSummary:
+                repeated: Optional[RepeatedIds] = None, in_file: Optional[RepeatedInFile] = None) -> ImportSummary:
         if already:
             return ImportSummary(self.source, "-", "-", self.wave, 0, 0, 0, {}, import_id=import_id, already=already)
         return ImportSummary(self.source, self.format, self.format_reason, self.wave, self.rows_read, self.accepted,
                              self.quarantined, dict(self.reasons), unmatched=list(self.unmatched),
-                             pii_columns=list(self.pii_columns), import_id=import_id, repeated=repeated)
+                             pii_columns=list(self.pii_columns), import_id=import_id, repeated=repeated,
+                             repeated_in_file=in_file)
 
 
 # ----------------------------------------------------------------------------- prepare
@@ -207,10 +231,34 @@ def prepare_frame(project, frame: pd.DataFrame, *, source: str = "serve", key: O
                        strict=strict, hash_pii=hash_pii)
 
 
+WAVES_SHOWN = 6  # waves named in the error on a file that holds several
+
+
+def import_wave(table, source: str, wave: Optional[str]) -> str:
+    """The wave a converted table goes to: ``--wave``, else the wave its own ``wave`` column names (a
+    ``survey export`` of every wave, imported back), else ``default``.
+
+    A file whose ``wave`` column names several waves is refused: imported as one wave, the answers of all
+    of them would be merged (and, the same respondents being in each, all but one wave's answers left out of
+    analysis as repeated ids).  When ``--wave`` differs from the one wave the file names, a note says so (the
+    rows go where ``--wave`` says).
+    """
+    named = list(getattr(table, "waves", None) or [])
+    if len(named) > 1:
+        shown = ", ".join(named[:WAVES_SHOWN]) + (" …" if len(named) > WAVES_SHOWN else "")
+        raise MinyiError.of("file-several-waves", file=source, count=len(named), waves=shown)
+    if wave is None:
+        return named[0] if named else "default"
+    if named and named[0] != str(wave):
+        table.unmatched = list(table.unmatched) + [problem("file-wave-differs", file=source, severity="warning",
+                                                           file_wave=named[0], wave=str(wave))]
+    return str(wave)
+
+
 def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], key: Optional[str],
                 wave: Optional[str], site: Optional[str], strict: bool, hash_pii: bool) -> ImportBatch:
     """Row checks, quarantine records, identifying values and typed rows of a converted table."""
-    wave = str(wave) if wave is not None else "default"
+    wave = import_wave(table, source, wave)
     frame = table.frame
     if site is not None:
         if not q.site_question:
@@ -452,7 +500,25 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         finally:
             con.close()
         project._add_wave(batch.wave)
-    return batch.summary(import_id=import_id, repeated=repeated)
+    return batch.summary(import_id=import_id, repeated=repeated, in_file=_repeated_in_file(project, batch))
+
+
+def _repeated_in_file(project, batch: ImportBatch) -> Optional[RepeatedInFile]:
+    """:class:`RepeatedInFile` of the batch's accepted rows (None when no id repeats, or the rows have no ids):
+    the rows beyond the first of each respondent id, counted on the Arrow table."""
+    import pyarrow.compute as pc
+
+    rows = batch.rows
+    if rows is None or "respondent_id" not in rows.column_names or not batch.accepted:
+        return None
+    ids = rows.column("respondent_id")
+    extra = (len(ids) - ids.null_count) - pc.count_distinct(ids, mode="only_valid").as_py()
+    if not extra:
+        return None
+    from .quality import DEFAULT_EXCLUSIONS
+
+    rules = {**DEFAULT_EXCLUSIONS, **(project.config.get("exclusions") or {})}
+    return RepeatedInFile(int(extra), bool(rules.get("duplicate_id")))
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

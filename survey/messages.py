@@ -18,6 +18,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-not-found": ("file does not exist: {path}", "check the path"),
     "file-unreadable": ("cannot read {path}: {reason}", "check that the file is of the expected kind and not damaged"),
     "file-empty": ("the file is empty", "export the data again; the file has no rows"),
+    "file-several-waves": ("the file holds the answers of {count} waves in its 'wave' column ({waves}): a survey export "
+                           "of every wave", "import one wave at a time (survey export DIR --wave W --out W.csv for each "
+                           "wave, or split the file); nothing was imported"),
+    "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
+                          "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
+    "file-no-rows": ("the file has a header row ({columns} columns) but no data rows",
+                     "export the data again with the answers (a download made before anyone answered has only the header); "
+                     "nothing was imported"),
     "file-unwritable": ("cannot write {path}: {reason}", "choose a writable file path (not a folder)"),
     "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
     "usage": ("{reason}", "see --help"),
@@ -126,6 +134,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "close the quote on line {at} or remove the stray \" there; nothing was imported"),
     "csv-ragged-row": ("cannot read this line as a row of the table: it has {found} fields, the header has {expected}",
                        "{hint}"),
+    "duplicate-column": ("the header '{header}' names two columns: {first} and {second}",
+                         "rename or delete one of them so that each header names one column (which one holds the answers "
+                         "cannot be guessed); nothing was read from this file"),
+    "duplicate-columns-more": ("{count} repeated headers in all; the first {shown} are listed above",
+                               "rename or delete the repeated columns; nothing was read from this file"),
     "csv-short-rows-more": ("{count} rows in all have fewer fields than the header; the first {shown} are listed above",
                             "mend them (a missing delimiter, or an answer with a line break that was not quoted) and import again"),
     "unmatched-columns": ("{count} columns match no question; first {shown}: {names}", "{suggestion}"),

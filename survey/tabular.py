@@ -6,7 +6,8 @@ decide what a value means.
 * **Kind from content**, not from the extension: zip magic → an Excel workbook (``xl/workbook.xml``)
   or a zip holding one CSV (腾讯问卷 downloads); OLE2 magic → Excel 97–2003 ``.xls``; ``$FL2``/``$FL3``
   → SPSS ``.sav``/``.zsav``; anything else must decode as text.
-* **Encodings** tried strictly in this order: UTF-16 with BOM (Excel "Unicode text"), UTF-8 with BOM,
+* **Encodings** tried strictly in this order: UTF-16 with BOM (Excel "Unicode text"; without a BOM when
+  the NUL bytes of its ASCII characters show it, :func:`utf16_without_bom`), UTF-8 with BOM,
   UTF-8, GB18030 (a superset of GBK/GB2312: what Excel and WPS save on Chinese Windows).  Text with
   NUL bytes or many control characters is rejected as binary.
 * **Delimiter** chosen among ``, \\t ; |`` as the one that splits the first lines (parsed with
@@ -45,7 +46,8 @@ PARQUET_MAGIC = b"PAR1"
 DELIMITERS = (",", "\t", ";", "|")
 KIND_NAMES = {"xlsx": "an Excel workbook", "xls": "an Excel 97-2003 workbook", "sav": "an SPSS data file",
               "zip": "a zip archive", "parquet": "a Parquet file", "text": "a text file"}
-_ENC_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+_ENC_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GBK/GB18030", "utf-16": "UTF-16",
+              "utf-16-le": "UTF-16 (little-endian, no BOM)", "utf-16-be": "UTF-16 (big-endian, no BOM)"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DELIM_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
@@ -141,7 +143,15 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
         except UnicodeDecodeError as e:
             raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-16 at byte {e.start}")
     if b"\x00" in raw[:65536]:
-        raise _unreadable(path, "it is a binary file, not text")
+        enc = utf16_without_bom(raw)
+        if enc is None:
+            raise _unreadable(path, "it is a binary file, not text")
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError as e:
+            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-16 at byte {e.start}")
+        check_not_binary(text, path)
+        return text, enc
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
@@ -169,6 +179,26 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
                 raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
     check_not_binary(text, path)
     return text, enc
+
+
+def utf16_without_bom(raw: bytes) -> Optional[str]:
+    """``utf-16-le`` / ``utf-16-be`` for UTF-16 text saved without a byte-order mark, else None.
+
+    Such a file (some tools' "Unicode" export) has a NUL as the high byte of every ASCII character: its
+    delimiters, digits and line ends.  Recognised when over a quarter of the bytes on one side of each pair in
+    the first 4,096 bytes are NUL and almost none on the other (a binary file has NULs on both sides); the text
+    must then decode strictly and pass :func:`check_not_binary`, as every text does.
+    """
+    head = raw[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / max(len(odd), 1)
+    if nul_odd > 0.25 and nul_even < 0.02:
+        return "utf-16-le"
+    if nul_even > 0.25 and nul_odd < 0.02:
+        return "utf-16-be"
+    return None
 
 
 def check_not_binary(text: str, path: str) -> None:
@@ -244,6 +274,7 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
     skip = 0
     if h:  # count physical lines of the title rows (they may hold quoted newlines: rare, handled by csv)
         skip = h
+    check_duplicate_headers(header_record(text, delim, skip), path, line=h + 1)
     try:
         # the parser is given UTF-8 bytes, not the text: pandas reads a text buffer through a wrapper whose
         # left-over bytes are copied again on every read, which grows with each non-ASCII character
@@ -399,6 +430,70 @@ def check_short_rows(text: str, path: str, delim: str, skip_records: int, ncols:
         raise MinyiError(problems)
 
 
+DUPLICATE_HEADERS_SHOWN = 20  # repeated headers listed in one error; the count covers them all
+_HEADER_JUNK = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
+
+
+def column_letters(index: int) -> str:
+    """Excel's name of the 0-based column ``index``: 0 → ``A``, 25 → ``Z``, 26 → ``AA``."""
+    name = ""
+    index += 1
+    while index:
+        index, r = divmod(index - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def check_duplicate_headers(names, path: str, *, line: Optional[int] = None, letters: bool = False) -> None:
+    """Refuse a header row in which one name heads two columns.
+
+    pandas renames the second ``Q3`` to ``Q3.1`` (and :func:`clean_headers` to ``Q3 [2]``) without a word, and
+    the importers then match the renamed column to something else or to nothing: the answers of one of the two
+    columns would land in the wrong place or be dropped.  Which column holds the answers cannot be told from
+    the file, so this is an error listing every repeated header with both positions (1-based, and Excel's
+    letters for a workbook: ``column 7 (G) and column 15 (O)``).  Names are compared as :func:`clean_headers`
+    leaves them (BOMs, zero-width characters and surrounding spaces removed); empty headers are not names.
+    No export layout minyi reads (问卷星, 腾讯问卷, Kobo, SPSS, its own) repeats a header (docs/import-formats.md).
+    """
+    first: dict[str, int] = {}
+    problems = []
+    count = 0
+    for i, c in enumerate(names):
+        s = "" if c is None else _HEADER_JUNK.sub("", str(c)).strip()
+        if not s:
+            continue
+        if s not in first:
+            first[s] = i
+            continue
+        count += 1
+        if len(problems) < DUPLICATE_HEADERS_SHOWN:
+            problems.append(problem("duplicate-column", file=path, line=line, header=s,
+                                    first=_position(first[s], letters), second=_position(i, letters)))
+    if problems:
+        if count > len(problems):
+            problems.append(problem("duplicate-columns-more", file=path, line=line, count=count, shown=len(problems)))
+        raise MinyiError(problems)
+
+
+def _position(index: int, letters: bool) -> str:
+    """``column 7`` or, in a workbook, ``column 7 (G)`` for the 0-based ``index``."""
+    return f"column {index + 1}" + (f" ({column_letters(index)})" if letters else "")
+
+
+def header_record(text: str, delim: str, skip: int) -> list[str]:
+    """The fields of record ``skip`` (0-based; the header after ``skip`` title rows) of CSV text, as the csv
+    module parses them, before pandas renames a repeated name.  Lines are cut lazily at every line end
+    (``\r\n``, ``\r``, ``\n``), so only the first records of a large file are looked at."""
+    lines = (m.group(0) for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text))
+    try:
+        for k, rec in enumerate(csv.reader(lines, delimiter=delim)):
+            if k == skip:
+                return rec
+    except csv.Error:
+        return []
+    return []
+
+
 def clean_headers(cols) -> list[str]:
     """Strip BOMs/zero-width characters and whitespace; name empty headers; make duplicates unique."""
     out: list[str] = []
@@ -465,6 +560,8 @@ def _read_parquet(p: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
+        with pq.ParquetFile(p) as pf:  # repeated names first: pyarrow's own message for them lists its internals
+            check_duplicate_headers(pf.schema_arrow.names, p)
         df = pq.read_table(p, use_threads=False).to_pandas(ignore_metadata=True)
     except MemoryError:
         raise
@@ -534,6 +631,7 @@ def _read_sav(p: str) -> RawTable:
             # its C code failed to allocate (under the cap that surfaces as a SystemError, too)
             raise MemoryError(str(e)) from None
         raise _unreadable(p, f"not a readable SPSS .sav file ({type(e).__name__}: {str(e)[:200]})")
+    check_duplicate_headers(list(df.columns), p)
     frame = _as_text(df)
     var_labels = {c: lab for c, lab in zip(frame.columns, meta.column_labels or []) if lab}
     value_labels = {}

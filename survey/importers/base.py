@@ -15,6 +15,19 @@ from typing import Callable, Optional
 import pandas as pd
 
 PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target"]
+WAVE_COLUMN = "wave"  # the column `survey export` writes with each row's wave (survey.export)
+
+
+def file_waves(values) -> list:
+    """The distinct non-empty values of a ``wave`` column (stripped text), in the order they first appear."""
+    out: dict = {}
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            continue
+        s = str(v).strip()
+        if s:
+            out.setdefault(s, None)
+    return list(out)
 
 
 @dataclass
@@ -30,6 +43,9 @@ class ImportedTable:
     # int16 code columns as read (native fast path): {column: (Arrow int16 array, the float32 numpy array the
     # frame holds for it)}; survey.ingest.arrow_rows stores these instead of converting the floats back
     codes: dict = field(default_factory=dict)
+    # the distinct values of the WAVE_COLUMN of a file in minyi's native layout (what `survey export` of every
+    # wave writes), in file order; survey.ingest.build_batch imports the file into that wave or refuses several
+    waves: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from .base import PROBLEM_COLUMNS
 from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
-from .options import map_option_values, option_lookup, scores_as_codes
+from .options import _whole, map_option_values, numeral_labels, option_lookup, scores_as_codes
 from .registry import LAYOUTS
 from .text import EMPTY_VALUES, as_string, norm_series, norm_text, parse_duration, parse_times
 
@@ -42,6 +42,7 @@ class _Converter:
         self.var_labels = raw.var_labels
         self.value_labels = raw.value_labels
         self.n = len(self.df)
+        self.header_line = raw.header_line  # data row i is row i + header_line + 1 of the file
         self.parts: list[pd.DataFrame] = []
         self.unmatched: list[Problem] = []
         self.used: set = set()
@@ -114,6 +115,31 @@ class _Converter:
             return base + (f" (closest: {', '.join(repr(c) for c in close)})" if close else "")
         return hint
 
+    def numeral_labels(self, qq: Question, s: pd.Series, c: str, target: Optional[str]) -> pd.Series:
+        """``s`` with its cells turned into codes when they are option labels that are numbers, such as the
+        ``0``–``10`` of a 0–10 scale coded 1–11 (:func:`~survey.importers.options.numeral_labels`), saying
+        so; when the column cannot tell labels from codes, it is read as codes and (but in minyi's native layout,
+        which holds codes) a warning says which values would mean another option read as labels."""
+        as_labels, unsure = numeral_labels(qq, s)
+        what = target or qq.id
+        if as_labels:
+            pairs = ", ".join(f"{v}→{k}" for v, k in sorted(as_labels.items(), key=lambda kv: int(kv[1])))
+            self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
+                                          reason=f"{what}: values read as option labels (a 按文本 or --labels "
+                                                 f"export), not codes: label→code {pairs}",
+                                          hint="the column holds a number that is a label and no code"))
+            return s.map(as_labels).astype("string").fillna(s)
+        if unsure and self.layout.name != "native":  # minyi's native layout holds codes: nothing to warn of
+            lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
+            pairs = ", ".join(f"{n} (code of '{qq.option_by_code(n).label}', label of code {lab[n]})"
+                              for n in unsure[:5])
+            self.note(c, "bad-data", reason=f"{what}: the options are labelled with numbers that are other options' "
+                      f"codes, and every value of this column fits both readings: read as codes: {pairs}",
+                      hint=f"if the file holds labels (问卷星 按文本), map them with --mapping, e.g. values: "
+                           f"{{{qq.id}: {{'{unsure[0]}': {lab[unsure[0]]}}}}}; or give the options codes equal to "
+                           "their labels in the questionnaire")
+        return s
+
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
         by_score = (scores_as_codes(qq, s) if self.layout.scores and not self.value_labels.get(c)
@@ -126,11 +152,14 @@ class _Converter:
                                                  f"score→code {pairs}",
                                           hint="every value is an option score and some are no option code; "
                                                "export 按序号 or 按文本 to avoid this reading"))
+        if qq.id not in self.val_map and not self.value_labels.get(c) and not by_score:
+            s = self.numeral_labels(qq, s, c, target)
         codes, other = self.map_values(qq, s)
         # "其他〖物业纠纷〗": the code of 其他, and its text (kept in <id>_other for single choices)
         self.other_text = (s.map(other).astype("string") if other else None)
         if self.value_labels.get(c):  # a labelled SPSS value whose label matches no option: try its code
             codes = spss.codes_by_value(self, qq, c, s, codes)
+            spss.relabelled_codes(self, qq, c)
         unknown = s.notna().to_numpy() & np.isnan(codes)
         self.bad(unknown, c, s, "unknown-option", target=target, qid=qq.id,
                  choices=self.choices_hint(qq))

@@ -97,13 +97,56 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
     for c in whole:
         if real_options:
             conv.note(c, "bad-data", reason=f"column '{c}' repeats {qq.id}, which also has one column per option; "
-                      "the per-option columns were used", hint="")
+                      "the per-option columns were used" + disagreement(conv, qq, c, M, opt_index), hint="")
             continue
         whole_cell(conv, qq, c, M, other_text, opt_index)
     for j, o in enumerate(qq.options):
         data[f"{qq.id}_{o.code}"] = M[:, j]
     if qq.type == "multiple" and qq.has_other:
         data[f"{qq.id}_other"] = other_text.to_numpy(dtype=object, na_value=None)
+
+
+DISAGREE_SHOWN = 5  # rows listed where a cell and the per-option columns disagree
+
+
+class _Quiet:
+    """The converter with its problem records turned off: a second reading of a column whose answers are
+    taken from elsewhere (:func:`disagreement`) must not quarantine anything."""
+
+    def __init__(self, conv):
+        self._conv = conv
+
+    def __getattr__(self, name):
+        return getattr(self._conv, name)
+
+    def bad(self, *args, **kwargs) -> None:
+        return None
+
+
+def disagreement(conv, qq: Question, c: str, M: np.ndarray, opt_index: dict) -> str:
+    """``"; the two disagree in N row(s) (rows …)"`` (the file's rows) when the one-cell column ``c`` (Kobo
+    ``Q4`` = ``1 3``) and the per-option columns (``Q4/1`` …, already in ``M``) give a respondent different
+    options (or ranks); ``""`` when they agree wherever both are filled.  The per-option columns are used either
+    way (docs/import-formats.md); without this the rows whose two records differ were not said."""
+    n, k = M.shape
+    M2 = np.full((n, k), np.nan)
+    whole_cell(_Quiet(conv), qq, c, M2, pd.Series(pd.NA, index=range(n), dtype="string"), opt_index)
+    both = np.isfinite(M).any(axis=1) & np.isfinite(M2).any(axis=1)  # NaN: not asked, or not ranked
+    differ = both & np.any(np.nan_to_num(M) != np.nan_to_num(M2), axis=1)
+    idx = np.flatnonzero(differ)
+    if not idx.size:
+        return ""
+    first = conv.header_line + 1
+    rows = ", ".join(str(int(i) + first) for i in idx[:DISAGREE_SHOWN]) + (" …" if idx.size > DISAGREE_SHOWN else "")
+    return f"; the two disagree in {idx.size:,} row(s) ({'row' if idx.size == 1 else 'rows'} {rows})"
+
+
+CHOICE_SEPARATORS = r"\s*(?:┋|\||;|；|,|，)\s*"  # between the options of a multiple-choice cell
+RANK_SEPARATORS = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*"  # between the options of a ranking cell, in rank order
+# not inside a fill-in 〖…〗: the text a respondent typed after 其他 (问卷星 其他〖楼道堆物，噪音扰民〗) is one
+# value, whatever punctuation it holds; a separator is inside one when a 〗 comes before any 〖 after it
+OUTSIDE_FILL_IN = r"(?![^〖〗]*〗)"
+
 
 def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series, opt_index: dict) -> None:
     """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,
@@ -119,7 +162,7 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
     if not len(uniq):
         return
     U = pd.Series(np.asarray(uniq, dtype=object)).astype("string")
-    sep = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*" if qq.type == "ranking" else r"\s*(?:┋|\||;|；|,|，)\s*"
+    sep = (RANK_SEPARATORS if qq.type == "ranking" else CHOICE_SEPARATORS) + OUTSIDE_FILL_IN
     whole_hit = norm_series(U, lower=True).map(opt_index)
     tok = U.where(whole_hit.isna(), pd.NA).str.split(sep, regex=True).explode().dropna()
     tok = tok[tok.str.strip() != ""].astype("string")

@@ -8,6 +8,7 @@ are converted as native rows too (:func:`native_table`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -18,10 +19,11 @@ from ..errors import MinyiError
 from ..messages import did_you_mean, problem
 from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
-from ..tabular import RawTable, absorbed_error, absorbed_records, check_not_binary, decode_bytes, read_text_table, record_line
-from .base import PROBLEM_COLUMNS, Headers, ImportedTable, Layout, file_hash
+from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
+                       decode_bytes, read_text_table, record_line)
+from .base import PROBLEM_COLUMNS, WAVE_COLUMN, Headers, ImportedTable, Layout, file_hash, file_waves
 from .notes import GROUP_NOTES, grouped_notes
-from .options import FALSE_VALUES, TRUE_VALUES, map_option_values
+from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
 from .pii_columns import detect_pii
 from .text import EMPTY_VALUES, norm_series, parse_duration
 
@@ -45,7 +47,7 @@ def looks_native(p: Path, q: Questionnaire) -> bool:
     with open(p, "rb") as fh:
         head = fh.read(65536)
     try:
-        first = head.split(b"\n", 1)[0].decode("utf-8-sig")
+        first = head.split(b"\n", 1)[0].split(b"\r", 1)[0].decode("utf-8-sig")  # \r\n, \n or a bare \r
     except UnicodeDecodeError:
         return False
     cols = [c.strip().strip('"') for c in first.rstrip("\r").split(",")]
@@ -80,6 +82,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     import csv as _csv
 
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     kinds = native_kinds(q)
@@ -90,9 +93,13 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     if b"\x00" in head[:65536]:
         raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a binary file, not text")
     check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
-    names = next(_csv.reader([first.rstrip("\r\n")]), [])
-    if len(set(names)) != len(names):
-        return careful_native(p, q, "repeated column names")
+    names = next(_csv.reader([re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]]), [])  # a bare CR ends a line too
+    check_duplicate_headers(names, str(p), line=1)  # as the careful path: "Q1" twice (or " Q1 ") is refused
+    present = set(names)
+    if any(numeral_conflict(qq) for qq in q.questions if present.intersection(qq.columns())):
+        # a column may hold option labels that are numbers (a --labels export of a 0-10 question coded 1-11):
+        # the careful path reads each such column by its values (survey.importers.options.numeral_labels)
+        return careful_native(p, q, "options labelled with numbers that are other options' codes")
     meta_types = {"respondent_id": pa.string(), "submitted_at": pa.string(), "duration_sec": pa.float64(),
                   "ip": pa.string(), COLLECTOR_COLUMN[0]: pa.string()}
     unknown = [c for c in names if c not in kinds and c not in meta_types]
@@ -133,7 +140,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         how = f"read with pyarrow; {arrow_reason(msg, names)}: converted value by value"
     n = table.num_rows
     if n == 0:
-        raise MinyiError.of("file-empty", file=str(p))
+        raise MinyiError.of("file-no-rows", file=str(p), line=1, columns=len(names))
     from ..cores import PARALLEL_ROWS, threads
 
     absorbed = None  # the search for records a quoted value swallowed runs beside the conversions below
@@ -149,7 +156,8 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     cand = table.select(unknown).to_pandas() if unknown else pd.DataFrame(index=range(n))
     pii_cols = (["ip"] if "ip" in names else []) + detect_pii(cand, set())
     pii_df = table.select(pii_cols).to_pandas() if pii_cols else pd.DataFrame(index=range(n))
-    left = [c for c in unknown if c not in pii_cols]
+    waves = file_waves(pc.unique(table.column(WAVE_COLUMN)).to_pylist()) if WAVE_COLUMN in names else []
+    left = [c for c in unknown if c not in pii_cols and c != WAVE_COLUMN]
     many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
     unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
                                        suggestion="" if many else did_you_mean(c, q.columns()))
@@ -193,7 +201,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
                 if parts else pd.DataFrame(columns=PROBLEM_COLUMNS))
     return ImportedTable(frame, problems, "native",
                          f"minyi native layout (respondent_id + question id columns), {how}",
-                         pii_df, unmatched, file_hash(p), n, codes=codes16)
+                         pii_df, unmatched, file_hash(p), n, codes=codes16, waves=waves)
 
 
 def _int16_as_float32(columns: list) -> list[tuple]:

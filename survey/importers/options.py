@@ -104,3 +104,44 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
             return None
     return out
 
+
+
+def _whole(u) -> Optional[int]:
+    """The whole number a cell or label stands for (``5``, ``５``, ``5.0``), or None."""
+    try:
+        f = float(norm_text(str(u)))
+    except (ValueError, OverflowError):
+        return None
+    return int(f) if np.isfinite(f) and f.is_integer() else None
+
+
+def numeral_conflict(qq: Question) -> bool:
+    """Some option of ``qq`` is labelled with a whole number that is the code of another option (see
+    :func:`numeral_labels`)."""
+    codes = set(qq.codes)
+    return any((n := _whole(o.label)) is not None and n in codes and n != o.code for o in qq.options)
+
+
+def numeral_labels(qq: Question, s: pd.Series) -> tuple[Optional[dict], list]:
+    """How to read a column of ``qq`` whose options are labelled with numbers that are other options' codes.
+
+    A 0–10 question written ``options: ["0", "1", …, "10"]`` has codes 1–11: the label ``5`` is code 6, and
+    code 5 is the label ``4``.  A 按序号 export holds codes, a 按文本 export labels, and the cell ``5`` fits both.
+    Decided per column from its distinct whole-number values, as :func:`scores_as_codes`: a value that is a
+    label and no code (``0``) makes the column labels, a value that is a code and no label (``11``) makes it
+    codes.  Returns ``({cell: code text}, [])`` to read the cells as labels; ``(None, [])`` for codes (or no
+    such options); ``(None, [values])`` when the column holds only values that are both, read differently
+    (then they are read as codes, the common 按序号 export, and the caller says so).
+    """
+    if not numeral_conflict(qq):
+        return None, []
+    lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
+    codes = set(qq.codes)
+    nums = {u: n for u in pd.unique(s.dropna()) if (n := _whole(u)) is not None}
+    label_only = any(n in lab and n not in codes for n in nums.values())
+    code_only = any(n in codes and n not in lab for n in nums.values())
+    if label_only and not code_only:
+        return {u: str(lab[n]) for u, n in nums.items() if n in lab}, []
+    if code_only and not label_only:
+        return None, []
+    return None, sorted({n for n in nums.values() if n in lab and lab[n] != n})

@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import MinyiError
 from ..questionnaire import Questionnaire
 from ..tabular import KIND_NAMES, RawTable, read_raw, sniff_kind
-from .base import ImportedTable, file_hash
+from .base import WAVE_COLUMN, ImportedTable, file_hash, file_waves
 from .converter import _Converter
 from .notes import grouped_notes
 from .pii_columns import detect_pii
@@ -97,8 +97,10 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
                 mapping: Optional[dict] = None, hash_file: bool = True) -> ImportedTable:
     """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
     df = raw.frame
-    if df.shape[1] == 0 or len(df) == 0:  # nothing, or a header without any data row
+    if df.shape[1] == 0:
         raise MinyiError.of("file-empty", file=str(p))
+    if len(df) == 0:  # a header without any data row
+        raise MinyiError.of("file-no-rows", file=str(p), line=raw.header_line, columns=df.shape[1])
     if format in FORCED:
         name, why = format, "chosen with --format"
     else:
@@ -115,9 +117,13 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
         raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
                             reason=f"none of its {df.shape[1]} column(s) ({shown}) matches a question of "
                                    f"'{q.title}' (expected headers like {', '.join(cands)}); read as {raw.detail}")
+    waves: list = []
+    if name == "native" and WAVE_COLUMN in df.columns:  # a survey export of every wave: each row's wave
+        waves = file_waves(df[WAVE_COLUMN].tolist())
+        conv.unmatched = [u for u in conv.unmatched if not (u.code == "unmatched-column" and u.column == WAVE_COLUMN)]
     frame["_row"] = np.arange(len(df), dtype=np.int64) + raw.header_line + 1
     pii_cols = [c for c in detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
                          pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=file_hash(p) if hash_file else "",
-                         rows_read=len(df))
+                         rows_read=len(df), waves=waves)

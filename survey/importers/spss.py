@@ -21,6 +21,34 @@ def labelled(value_labels: dict, c: str, s: pd.Series) -> pd.Series:
     return s.map(vl).astype("string").fillna(s)
 
 
+RELABELLED_SHOWN = 5  # values listed in the note on value labels that move a code to another option
+
+
+def relabelled_codes(conv, qq: Question, c: str) -> None:
+    """Note the values of column ``c`` whose SPSS value label names an option with *another* code (the file's
+    1 labelled 企业, where 企业 is 3 in the questionnaire and 1 is 机关).  The label is followed (the file says
+    what its numbers mean), so a respondent who answered 企业 stays 企业; but the numbers change, and when the
+    labels rather than the numbers are wrong (a label list copied from another question) the answers would move
+    to other options without a word.  Only values that occur in the column and are themselves option codes are
+    listed: a value that is no code (99 = 其他) cannot be misread."""
+    vl = conv.value_labels.get(c) or {}
+    present = set(conv.values(c).dropna().unique())
+    items = [(v, lab) for v, lab in vl.items() if v in present]
+    if not items:
+        return
+    mapped, _ = conv.map_values(qq, pd.Series([lab for _, lab in items], dtype="string"))
+    valid = {str(o.code) for o in qq.options}
+    moved = [(v, lab, int(k)) for (v, lab), k in zip(items, mapped)
+             if not np.isnan(k) and v in valid and str(int(k)) != v]
+    if moved:
+        shown = ", ".join(f"{v} labelled '{lab}' → code {k}" for v, lab, k in moved[:RELABELLED_SHOWN])
+        more = f" and {len(moved) - RELABELLED_SHOWN} more" if len(moved) > RELABELLED_SHOWN else ""
+        conv.note(c, "bad-data", reason=f"column '{c}': its SPSS value labels give {qq.id}'s options other codes "
+                  f"than the questionnaire: {shown}{more}; the labels were followed",
+                  hint="if the numbers, not the labels, are right, map each label to its number with --mapping, "
+                       f"e.g. values: {{{qq.id}: {{{moved[0][1]}: {moved[0][0]}}}}}")
+
+
 def codes_by_value(conv, qq: Question, c: str, s: pd.Series, codes: np.ndarray) -> np.ndarray:
     """``codes`` of a column with value labels, completed where a label matches no option but the stored value is
     an option code (noted once); ``s`` is the labelled column, ``conv`` the converter (its cells and notes)."""

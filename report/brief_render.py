@@ -95,7 +95,9 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
+    from docx.text.paragraph import Paragraph
 
+    from .writers.docx import keep_table_together
     from .writers.docx_style import set_east_asian_font
 
     red = RGBColor(0xC0, 0, 0)
@@ -166,12 +168,18 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         for row in t.rows:
             for j, w in enumerate(widths):
                 row.cells[j].width = Cm(w)
+        hdr = OxmlElement("w:tblHeader")  # the header row repeats on a next page
+        hdr.set(qn("w:val"), "true")
+        t.rows[0]._tr.get_or_add_trPr().append(hdr)
+        keep_table_together(t, len(body), False, keep_whole=len(body))  # a brief's table is never split
+        if t._tbl.getprevious() is not None:  # the sentence introducing the table goes with it
+            Paragraph(t._tbl.getprevious(), doc._body).paragraph_format.keep_with_next = True
 
     heading("一、总体情况")
     para(b.summary())
     table(["指标", "本期", "95%置信区间", "目标", "判定"],
           [[r["name"], r["value"] + (f"（指数{r['index']}）" if r["index"] else ""), r["ci"], r["target"], r["verdict"]]
-           for r in rows["indicators"]], [4.6, 3.9, 3.3, 1.6, 2.4])
+           for r in rows["indicators"]], [5.3, 3.6, 2.8, 1.6, 2.5])  # 12-character names on one line
     heading("二、主要变化")
     if b.previous_label is None:
         para("本期为首期调查，暂无比较。")

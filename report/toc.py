@@ -3,8 +3,9 @@
 * HTML: :func:`toc_entries` — (anchor, title) of the 摘要 and the nine chapters; the template links
   them (``<a href="#sec-4">``) and, in print (PDF, WeasyPrint), prints their page numbers with
   ``target-counter``; PDF bookmarks come from the h1–h3 headings.
-* DOCX: :func:`add_docx_toc` inserts a real Word TOC field (``TOC \\o "1-2" \\h \\z \\u``) that Word
-  and WPS fill in when the fields are updated (F9; the document asks on opening).
+* DOCX: :func:`add_docx_toc` places the 目录 on its own page and :func:`fill_docx_toc` writes its entries
+  (headings 1–2, each linked to its heading with a PAGEREF page number), so a file printed as it is never
+  shows an empty TOC; LibreOffice computes the page numbers, Word and WPS when they update fields.
 """
 
 from __future__ import annotations
@@ -26,41 +27,141 @@ def toc_entries(section_titles: list, summary_title: str | None = None) -> list[
     return out + [(section_anchor(i + 1), t) for i, t in enumerate(section_titles)]
 
 
-def add_docx_toc(doc, lang: str = "zh") -> None:
-    """Append a heading-less "目录" title and a TOC field over heading levels 1–2 to a python-docx
-    document, and ask Word to update fields when the file is opened."""
+TOC_LEVELS = 2          # headings 1–2 in the Word 目录
+TOC_INDENT_PT = 21       # a level-2 entry is indented by about two characters
+TOC_LINE_PT = 22         # line height of an entry (exact; the GB/T body line is 28 pt)
+TOC_BOOKMARK = "_Toc{:05d}"  # Word's own bookmark names for TOC targets
+
+
+def add_docx_toc(doc, lang: str = "zh"):
+    """Append a centred "目录" title (on a page of its own after the cover) and the paragraph that will hold
+    its first entry; returns that paragraph for :func:`fill_docx_toc`, called once every heading is written."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     t = doc.add_paragraph(TOC_TITLE[lang])
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
     t.paragraph_format.first_line_indent = 0  # the body style's 2-character indent would shift a centred title
+    t.paragraph_format.page_break_before = True  # the cover keeps its own page, as in the HTML/PDF
     if t.runs:
         t.runs[0].bold = True
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = 0
-    run = p.add_run()
-    parts = [("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None), (None, None), ("end", None)]
-    for kind, instr in parts:
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-            if kind == "begin":
-                el.set(qn("w:dirty"), "true")
-            run._r.append(el)
-        elif instr:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = instr
-            run._r.append(el)
-        else:
-            el = OxmlElement("w:t")
-            el.text = UPDATE_HINT[lang]
-            run._r.append(el)
-    settings = doc.settings.element
-    upd = settings.find(qn("w:updateFields"))
-    if upd is None:
-        upd = OxmlElement("w:updateFields")
-        settings.append(upd)
-    upd.set(qn("w:val"), "true")
+    return p
+
+
+def _fld(kind: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    return el
+
+
+def _run(*children, text: str | None = None):
+    """A w:r holding ``children`` (field characters, instruction text, a tab) or a text."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r = OxmlElement("w:r")
+    for c in children:
+        r.append(c)
+    if text is not None:
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        r.append(t)
+    return r
+
+
+def _instr(text: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement("w:instrText")
+    el.set(qn("xml:space"), "preserve")
+    el.text = text
+    return el
+
+
+def _bookmark(paragraph, name: str, ident: int) -> None:
+    """Wrap the runs of ``paragraph`` in bookmark ``name`` (the target of a TOC entry's link and page ref)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(ident))
+    ppr = paragraph._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _heading_level(paragraph) -> int:
+    """1 or 2 for a "Heading 1"/"Heading 2" paragraph, else 0."""
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name.startswith("Heading ") and name[8:].isdigit() and int(name[8:]) <= TOC_LEVELS:
+        return int(name[8:])
+    return 0
+
+
+def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
+    """Fill the 目录 in ``holder`` (from :func:`add_docx_toc`): one paragraph per heading 1–2, its title as a
+    link to a bookmark on the heading, a dotted tab and a PAGEREF field for the page number.
+
+    Rule: the 目录 must show every entry when the file is opened or printed as it is (a leader printing the
+    report saw an empty TOC field until Word or WPS had run "update field").  The entries are therefore
+    written out, not left to a TOC field: LibreOffice keeps a TOC field's stored result as static text but
+    computes PAGEREF fields while laying out (checked with LibreOffice 7: the page numbers appear); Word and
+    WPS fill the PAGEREF fields when they update fields on opening (``w:updateFields``, set by
+    :func:`report.writers.docx_style.apply_look`; each field is also marked dirty).  Field layout: ECMA-376
+    Part 1, 17.16.5.45 (PAGEREF) and 17.16.18 (complex fields).  Returns the number of entries."""
+    from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    section = doc.sections[0]
+    right = section.page_width - section.left_margin - section.right_margin
+    heads = [(p, _heading_level(p)) for p in doc.paragraphs]
+    heads = [(p, lv) for p, lv in heads if lv and p.text.strip()]
+    if not heads:  # nothing to list
+        holder.add_run(UPDATE_HINT[lang])
+        return 0
+    para = holder
+    for i, (p, lv) in enumerate(heads):
+        name = TOC_BOOKMARK.format(i + 1)
+        _bookmark(p, name, 1000 + i)
+        if i:
+            para = _insert_after(para)
+        pf = para.paragraph_format
+        pf.first_line_indent = Pt(0)
+        pf.left_indent = Pt(TOC_INDENT_PT * (lv - 1))
+        pf.space_before = pf.space_after = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(TOC_LINE_PT)  # every entry of the demo's 27 on the 目录 page
+        pf.tab_stops.add_tab_stop(right, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), name)
+        link.set(qn("w:history"), "1")
+        begin = _fld("begin")
+        begin.set(qn("w:dirty"), "true")
+        for r in (_run(text=p.text.strip()), _run(OxmlElement("w:tab")), _run(begin),
+                  _run(_instr(f" PAGEREF {name} \\h ")), _run(_fld("separate")), _run(text=""), _run(_fld("end"))):
+            link.append(r)
+        para._p.append(link)
+    return len(heads)
+
+
+def _insert_after(paragraph):
+    """A new empty paragraph right after ``paragraph`` (python-docx adds only before)."""
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    new = OxmlElement("w:p")
+    paragraph._p.addnext(new)
+    return Paragraph(new, paragraph._parent)

@@ -12,18 +12,59 @@ from survey.errors import MinyiError
 
 from .. import charts as C
 from ..numbering import figure_caption, table_caption
-from ..toc import add_docx_toc
+from ..toc import add_docx_toc, fill_docx_toc
 
 
-FIG_ROOM_CM = 2.5  # of the text block's height left for a heading and the caption beside the tallest figure
+FIG_ROOM_CM = 4.5  # of the text block's height left for a chapter heading (page break before, its spacing) and
+# the caption below the tallest figure: with 2.5 cm LibreOffice pushed the IPA chart's caption onto the next page
+SHORT_TEXT = 8  # display width (CJK = 2) up to which a text column is never wrapped (4 Chinese characters)
+TEXT_COMFORT_CM = 3.0  # a wrapping text column gets this much (7 characters a line) or a landscape page
+KEEP_WHOLE_ROWS = 12  # a table of at most this many body rows is kept on one page (with its caption)
+KEEP_FIRST_ROWS = 2   # a longer one keeps its caption, header row and first body rows together
+
+
+TITLE_MIN_PT = 18  # a cover title is made at most this much smaller to stay on one line
+
+
+def title_size_pt(title: str, size_pt: float, width_cm: float) -> float:
+    """The cover title's size: the look's size, or smaller (in half points, down to :data:`TITLE_MIN_PT`)
+    when that keeps the title on one line of ``width_cm``.  Rule: GB/T 9704-2012 7.3.1 — a title that
+    wraps must break where the words allow and stay symmetric; the line break a word processor picks
+    (“……调查分 / 析报告”) splits a word, so a title that nearly fits is set to fit instead."""
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in title)
+    room_pt = width_cm / 2.54 * 72 * 0.98
+    if not ems or ems * size_pt <= room_pt:
+        return size_pt
+    fit = math.floor(room_pt / ems * 2) / 2
+    return fit if fit >= TITLE_MIN_PT else size_pt
+
+
+def keep_table_together(tbl, n_body: int, has_note: bool, keep_whole: int = KEEP_WHOLE_ROWS) -> None:
+    """Page-break rules of a report table (Word "keep with next" on the rows' paragraphs, "cantSplit" rows):
+    no row split across two pages; the header row never alone at a page foot, followed by at least
+    :data:`KEEP_FIRST_ROWS` body rows (a short table, up to ``keep_whole`` rows, stays whole);
+    the last row goes with the table's note.  Source: the report's own print rules (docs/report-rendering.md:
+    no heading or header left alone at a page bottom) and ECMA-376 17.4.6 (cantSplit), 17.3.1.15 (keepNext)."""
+    from docx.oxml import OxmlElement
+
+    rows = list(tbl.rows)
+    keep_upto = n_body if n_body <= keep_whole else KEEP_FIRST_ROWS  # rows 0..keep_upto-1 keep with next
+    for i, row in enumerate(rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.insert(0, OxmlElement("w:cantSplit"))
+        if i < keep_upto or (i == len(rows) - 1 and has_note):
+            for cell in row.cells:
+                for par in cell.paragraphs:
+                    par.paragraph_format.keep_with_next = True
 
 
 def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     """A Word report in the look ``style`` (:mod:`report.writers.docx_style`: ``gbt9704`` = GB/T 9704-2012
     official-document layout, or ``plain``): 黑体 headings, 仿宋 body, 宋体 tables (east-asian fonts set
     explicitly, no theme font overrides), 表N captions above tables and 图N captions below figures
-    (Word "Caption" style), a TOC field, footer page numbers, tables no wider than the text block
-    (wide ones on a landscape page) with a repeated header row, charts as images."""
+    (Word "Caption" style), a written-out 目录 (:func:`report.toc.fill_docx_toc`), footer page numbers,
+    tables no wider than the text block (wide ones on a landscape page) with a repeated header row and
+    page-break rules (:func:`keep_table_together`), charts as images."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -62,9 +103,16 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         # column widths from content: display width of the longest value (CJK counts double), capped
         need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
-        text = [k == "text" for _, k in t.columns]
+        # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps
+        # its width like a number column: “西城区” broken into “西城/区” is not read as a name
+        text = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT
+                for i, (_, k) in enumerate(t.columns)]
         fixed = sum(n for n, tx in zip(need, text) if not tx)
-        wide = fixed + 1.6 * sum(text) > text_cm  # numbers alone do not fit the portrait text block
+        comfort = sum(min(n, TEXT_COMFORT_CM) for n, tx in zip(need, text) if tx)
+        # numbers alone do not fit the portrait text block, or its several text columns would be squeezed to
+        # a few characters a line (the 区县问题清单: 指标, 问题 and 责任单位 four characters wide on five lines)
+        long_text = sum(1 for n, tx in zip(need, text) if tx and n > TEXT_COMFORT_CM)
+        wide = fixed + 1.6 * sum(text) > text_cm or (long_text >= 2 and fixed + comfort > text_cm)
         if wide:
             landscape_section(doc, True)
         caption(table_caption(t, context["lang"]))
@@ -79,7 +127,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
         widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
         widths = [Cm(w) for w in widths_cm]
-        left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > 8 for i, (_, k) in enumerate(t.columns)]
+        left = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT
+                for i, (_, k) in enumerate(t.columns)]
         tbl = doc.add_table(rows=1, cols=cols)
         tbl.style = "Table Grid"
         tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -110,6 +159,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                 cells[i].text = T(v)
                 cells[i].paragraphs[0]._p.style = table_text_id
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
+        keep_table_together(tbl, len(body), bool(t.note))
         if t.note:
             p = doc.add_paragraph(T(t.note), style=table_text)
             p.paragraph_format.space_before = Pt(2)
@@ -132,11 +182,16 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption(figure_caption(chart, context["figure_numbers"], context["lang"]))
 
-    doc.add_heading(T(context["title"]), 0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    head = doc.add_heading(T(context["title"]), 0)
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fit = title_size_pt(context["title"], look.title[1], text_cm)
+    if fit != look.title[1]:
+        for run in head.runs:
+            run.font.size = Pt(fit)
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
     if context.get("org"):
         doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_docx_toc(doc, context["lang"])
+    toc = add_docx_toc(doc, context["lang"])
     for sec in context["sections"]:
         # every chapter on a new page, as in the HTML/PDF print (h2 break-before: page): a chapter heading is
         # never left at the foot of a page while its first figure or table moves on
@@ -166,4 +221,5 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                 t.columns[0].width = t.rows[0].cells[0].width = Cm(math.floor(text_cm * 100) / 100)
                 t.rows[0].cells[0].text = T(obj)
                 t.rows[0].height = Cm(4)
+    fill_docx_toc(doc, toc, context["lang"])
     atomic_write(path, lambda tmp: doc.save(str(tmp)))

@@ -6,6 +6,11 @@ Each value is written as a number with the number format of its kind
 suppressed, significant) is followed by its own flag column, so the number cell stays a number.
 Text cells go through :func:`survey.cells.safe_value` (never a formula: text starting with = + - @
 is neutralised).
+
+Layout for reading and printing (:func:`column_width`, :func:`set_print_layout`): a column is as wide as
+its longest shown value (numbers by their format, CJK counted double), header cells wrap, list texts
+(findings, method notes) wrap in a wide column instead of running off the printed page, and every sheet
+prints on A4 fitted to the page width, landscape when it is wider than a portrait page.
 """
 
 from __future__ import annotations
@@ -67,12 +72,72 @@ def table_grid(table, lang: str) -> tuple:
     return header, kinds, rows
 
 
+NUMBER_WIDTH = 10      # a number cell in any of NUMBER_FORMATS (“-12.3%”, “3,914”, “0.000”) with room to spare
+MIN_WIDTH, MAX_WIDTH = 8, 50  # Excel width units (about one Latin character)
+HEADER_MAX = 16        # a header wraps onto more lines rather than widening a number column
+LIST_WIDTH = 90        # column B on a sheet of numbered findings or notes only: their text wraps at this width
+DEFAULT_WIDTH = 8.43   # Excel's width of a column without a width of its own
+LINE_PT = 16           # row height per wrapped line of 11 pt text (CJK glyphs are taller than Latin ones)
+PORTRAIT_UNITS = 95    # about the width units a portrait A4 page holds at 100 % with the default margins
+
+
+def display_width(v: Any) -> float:
+    """Width units a value needs as shown: numbers by their format (:data:`NUMBER_WIDTH`), text by its
+    characters, CJK and full-width ones counted double (as Excel draws them)."""
+    if v is None:
+        return 0
+    if isinstance(v, (int, float)):
+        return NUMBER_WIDTH
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) + 1
+
+
+def wrap_prose(ws, rows: list, widths: dict) -> None:
+    """Findings, notes and captions (``rows``: (row, column of the text)) wrapped within the sheet's width.
+    On a sheet of lists only, column B is :data:`LIST_WIDTH` wide.  A text in column B (a finding) spans B
+    to the last table column (merged: these rows hold no data) so a table's column keeps its own width; a
+    text in column A (a table's note, a caption) is merged across the table only when it is wider than the
+    sheet.  Each wrapped row is made as tall as its lines (Excel does not fit a merged row's height).
+
+    Rule: nothing cut off on screen or on paper (a 138-character finding in an 8-unit column, a
+    233-character table note ran past the printed page)."""
+    from openpyxl.styles import Alignment
+
+    if any(c == 2 for _, c in rows) and max(widths, default=0) <= 2:
+        widths[2] = max(widths.get(2, MIN_WIDTH), LIST_WIDTH)
+    last = max(max(widths, default=1), 2)
+    for r, col in rows:
+        end = last
+        span = sum(widths.get(j, MIN_WIDTH) for j in range(col, end + 1))
+        need = display_width(ws.cell(r, col).value)
+        if col == 1 and need <= span:
+            continue  # shown in full over the empty cells to its right, on screen and in print
+        while span < min(need, LIST_WIDTH):  # beside a narrow table: on over empty columns, not into a sliver
+            end += 1
+            span += widths.get(end, DEFAULT_WIDTH)
+        if end > col:
+            ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=end)
+        ws.cell(r, col).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = max(1, math.ceil(need / (span * 0.9))) * LINE_PT
+
+
+def set_print_layout(ws, total_width: float) -> None:
+    """A4, fitted to one page wide (any number of pages tall), landscape when the used columns are wider
+    than a portrait page; the sheet's gridlines printed so stacked tables stay readable."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if total_width > PORTRAIT_UNITS else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+
+
 def write_xlsx(context: dict, path: Path) -> None:
     """Every table of the report, one sheet per section: a caption row, a header row, the rows."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    wrap = Alignment(wrap_text=True, vertical="top")
     lang = context["lang"]
     wb = Workbook()
     wb.remove(wb.active)
@@ -81,11 +146,14 @@ def write_xlsx(context: dict, path: Path) -> None:
         ws.append([cell_value(sec.title)])
         ws.cell(ws.max_row, 1).font = Font(bold=True, size=13)
         widths: dict = {}
+        prose: list = []  # (row, column) of findings, captions and notes
         for kind, obj in sec.blocks:
-            if kind == "list":  # findings, method notes: numbered rows
+            if kind == "list":  # findings, method notes: numbered rows, the text wrapped in a wide column
                 ws.append([])
                 for i, text in enumerate(obj):
                     ws.append([i + 1, cell_value(text)])
+                    ws.cell(ws.max_row, 1).alignment = Alignment(vertical="top")
+                    prose.append((ws.max_row, 2))
                 continue
             if kind != "table":
                 continue
@@ -93,20 +161,28 @@ def write_xlsx(context: dict, path: Path) -> None:
             ws.append([])
             ws.append([cell_value(table_caption(obj, lang))])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
+            prose.append((ws.max_row, 1))
             ws.append([cell_value(h) for h in header])
-            for c in ws[ws.max_row]:
+            for j, c in enumerate(ws[ws.max_row], start=1):
                 c.font = Font(bold=True)
+                c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+                widths[j] = max(widths.get(j, MIN_WIDTH), min(HEADER_MAX, display_width(c.value)))
             for r in rows:
                 ws.append([cell_value(v) for _, v in r])
                 row = ws.max_row
                 for j, (k, v) in enumerate(r, start=1):
                     if k in NUMBER_FORMATS:
                         ws.cell(row, j).number_format = NUMBER_FORMATS[k]
-                    shown = cell_value(v)
-                    widths[j] = max(widths.get(j, 8), min(60, len(str(shown)) * 1.6 if shown is not None else 0))
+                    need = display_width(ws.cell(row, j).value)
+                    if need > MAX_WIDTH:  # a long text wraps inside its column instead of running over the next
+                        ws.cell(row, j).alignment = wrap
+                    widths[j] = max(widths.get(j, MIN_WIDTH), min(MAX_WIDTH, need))
             if obj.note:
                 ws.append([])
                 ws.append([cell_value(label("word.note_prefix", lang) + obj.note)])
+                prose.append((ws.max_row, 1))
+        wrap_prose(ws, prose, widths)
         for j, wdt in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = wdt
+        set_print_layout(ws, sum(widths.get(j, DEFAULT_WIDTH) for j in range(1, ws.max_column + 1)))
     atomic_write(path, lambda tmp: wb.save(str(tmp)))

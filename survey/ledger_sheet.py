@@ -43,6 +43,18 @@ def _letter(j: int) -> str:
     return s
 
 
+def _print_setup(ws) -> None:
+    """The 台账 as an office prints it for the weekly meeting: A4 landscape (15 columns, about 290 character
+    widths), fitted to one page wide, the header row repeated on every page, gridlines printed."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
+
+
 def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequence[tuple[str, str]] = ()) -> None:
     """The ledger spreadsheet: sheet 整改台账 (one row per item, editable columns yellow, a drop-down of statuses,
     the header frozen), sheet 说明 (``notes``: column → meaning) and the very hidden sheet ``minyi``: each item's
@@ -85,6 +97,7 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
     for k, w in widths.items():
         ws.column_dimensions[col[k]].width = w
     ws.freeze_panes = "B2"
+    _print_setup(ws)
     if notes:
         sh = wb.create_sheet("说明")
         sh.append(["列", "含义"])

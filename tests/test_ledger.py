@@ -125,6 +125,19 @@ def test_spreadsheet_columns_numbers_and_validation(wave5):
     assert "说明" in wb.sheetnames
 
 
+def test_spreadsheet_prints_landscape_one_page_wide_with_its_header_on_every_page(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "l.xlsx"
+    write_ledger_xlsx(path, [LedgerRow({"id": f"ZG-{i:03d}", "status": "待整改", "description": "问题" * 30})
+                             for i in range(1, 80)])
+    ws = load_workbook(path).worksheets[0]
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
+    assert int(ws.page_setup.fitToHeight) == 0  # as many pages tall as the items need
+    assert ws.print_title_rows == "$1:$1"  # the header row on every printed page
+
+
 def test_spreadsheet_cells_never_formulas_and_read_back_exactly(tmp_path):
     path = tmp_path / "l.xlsx"
     write_ledger_xlsx(path, [LedgerRow({"id": "ZG-001", "status": "整改中", "measures": "=HYPERLINK(\"x\")",

@@ -338,7 +338,10 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
         lo = units.groupby(st_of_unit)["fmin"].min().to_numpy()
         hi = units.groupby(st_of_unit)["fmax"].max().to_numpy()
         if np.any(lo != hi):
-            raise DesignError(f"fpc column '{design['fpc']}' varies within a stratum")
+            k = int(np.flatnonzero(lo != hi)[0])
+            raise DesignError(f"fpc column '{design['fpc']}' varies within stratum '{strata[k]}' (from {lo[k]:g} to "
+                              f"{hi[k]:g}); it must be one number per stratum (its population size or sampling "
+                              "fraction)")
         if np.all(hi <= 1):
             if np.any(lo < 0):
                 raise DesignError("sampling fractions in fpc must be between 0 and 1")
@@ -347,7 +350,9 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
             n_psu_h = n_h if clustered else n_h  # unclustered: each row is a PSU
             f_h = n_psu_h / hi
             if np.any(f_h > 1 + 1e-12):
-                raise DesignError("fpc population size is smaller than the number of sampled PSUs in a stratum")
+                k = int(np.flatnonzero(f_h > 1 + 1e-12)[0])
+                raise DesignError(f"fpc column '{design['fpc']}': population size {hi[k]:g} of stratum '{strata[k]}' is "
+                                  f"smaller than its {int(n_psu_h[k])} sampled {'PSUs' if clustered else 'rows'}")
     eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
                             lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
     return eng, {"strata": s_index, "units": unit_index, "unit_keys": unit_keys}, n_rows

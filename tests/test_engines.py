@@ -431,3 +431,24 @@ def test_engine_refuses_a_row_only_interval_up_front(q, frame, parquet, capsys):
     finally:
         cli._exit.called_from_console = True
         _with_design(folder, {})
+
+
+def test_engine_fpc_errors_name_the_stratum_and_values():
+    """The SQL engines check the fpc on the per-unit table (no rows there to name): the message names the
+    stratum and the values, as the in-memory design's message names the line."""
+    import pandas as pd
+
+    from analysis.design import DesignError
+    from engines.analyze import _engine
+
+    def units(fmin, fmax):
+        return pd.DataFrame({"_st": ["A", "B"], "_psu": [None, None], "n": [3, 2], "badw": [0, 0], "fnull": [0, 0],
+                             "fmin": fmin, "fmax": fmax})
+
+    design = {"strata": "h", "fpc": "N"}
+    with pytest.raises(DesignError) as e:
+        _engine(units([10, 5], [10, 6]), design, 1, [])
+    assert "varies within stratum 'B' (from 5 to 6)" in str(e.value)
+    with pytest.raises(DesignError) as e:
+        _engine(units([10, 1], [10, 1]), design, 1, [])
+    assert "population size 1 of stratum 'B' is smaller than its 2 sampled rows" in str(e.value)

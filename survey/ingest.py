@@ -113,6 +113,9 @@ class RepeatedIds:
                 f"{then}{undo}")
 
 
+JOINED_SHARE = 0.2  # repeated ids from this share of a file's rows on suggest two exports joined into one
+
+
 @dataclass(frozen=True)
 class RepeatedInFile:
     """Accepted rows of one import whose respondent id an earlier row of the same file has: two exports joined
@@ -123,13 +126,15 @@ class RepeatedInFile:
 
     rows: int
     excluded: bool  # the duplicate_id rule is on (the default): analysis keeps each id's first answer
+    of: int = 0  # the import's accepted rows
 
     def note(self) -> str:
         then = ("survey check flags them (duplicate_id) and analysis keeps each id's first answer" if self.excluded
                 else "survey check flags them (duplicate_id), but that exclusion rule is off in minyi.yaml: analysis "
                      "counts every one of them")
-        return (f"warning: {self.rows:,} row(s) repeat the respondent id of an earlier row of this file (two exports "
-                f"joined into one?): {then}")
+        joined = self.rows >= JOINED_SHARE * self.of  # a few repeats are answers entered twice, not a second export
+        why = "two exports joined into one?" if joined else "an answer entered or sent twice?"
+        return f"warning: {self.rows:,} row(s) repeat the respondent id of an earlier row of this file ({why}): {then}"
 
 
 @dataclass
@@ -518,7 +523,7 @@ def _repeated_in_file(project, batch: ImportBatch) -> Optional[RepeatedInFile]:
     from .quality import DEFAULT_EXCLUSIONS
 
     rules = {**DEFAULT_EXCLUSIONS, **(project.config.get("exclusions") or {})}
-    return RepeatedInFile(int(extra), bool(rules.get("duplicate_id")))
+    return RepeatedInFile(int(extra), bool(rules.get("duplicate_id")), of=int(batch.accepted))
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

@@ -203,6 +203,19 @@ def test_two_exports_joined_in_one_file_are_said_at_import(tmp_path, capsys):
     assert "that exclusion rule is off in minyi.yaml: analysis counts every one of them" in out
 
 
+def test_one_repeated_id_is_not_called_two_exports_joined(tmp_path, capsys):
+    """One respondent id twice among 13 rows is an answer entered or sent twice, not a second export."""
+    proj = _project(tmp_path, capsys)
+    text = (DATA / "wjx_by_code.csv").read_text(encoding="utf-8-sig")
+    first = text.split("\n", 2)[1]
+    f = tmp_path / "one_twice.csv"
+    f.write_text(text.rstrip("\n") + "\n" + first + "\n", encoding="utf-8-sig")
+    rc, out = _main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "13 rows read, 13 accepted" in out, out
+    assert "warning: 1 row(s) repeat the respondent id of an earlier row of this file (an answer entered or sent " \
+           "twice?)" in out
+
+
 def test_a_file_without_repeated_ids_has_no_such_note(tmp_path, capsys):
     proj = _project(tmp_path, capsys)
     rc, out = _main(capsys, "import", proj, str(DATA / "wjx_by_code.csv"), "--json")

@@ -242,38 +242,23 @@ def _single_source(q: Questionnaire, qq: Question) -> Optional[str]:
     return name if src is not None and src.type in CHOICE_SOURCES else None
 
 
-def _asked_by_code(q: Questionnaire, qq: Question, src: Question) -> np.ndarray:
-    """For each option of ``src`` (one row each): is ``qq`` asked when ``src`` takes that code?"""
-    from .skip import resolver
-
-    n = len(src.options)
-    data = {src.id: np.array([o.code for o in src.options], dtype=float)}
-
-    class _Cols(dict):
-        def __missing__(self, key):
-            return np.full(n, np.nan)
-
-    return E.evaluate(E.parse(qq.when), _Cols(data), resolver(q), n)
-
-
 def _jumps(q: Questionnaire) -> tuple[dict[tuple[str, int], int], dict[str, int]]:
     """Per-option jumps ``{(source id, code): target number}`` and after-question jumps ``{qid: number}``.
 
     A target number of 0 means "to the end of the questionnaire".
     """
+    from .reachable import asked_under
+
     qs = q.questions
     src_of = {qq.id: _single_source(q, qq) for qq in qs}
-    masks: dict[str, np.ndarray] = {}
-    for qq in qs:
-        s = src_of[qq.id]
-        if s is not None:
-            masks[qq.id] = _asked_by_code(q, qq, q.question(s))
+    under: dict[str, dict[str, np.ndarray]] = {}
 
     def asked(z: Question, src: Question) -> np.ndarray:
-        """Which codes of ``src`` lead to ``z`` (questions not depending on ``src`` alone: all)."""
-        if src_of.get(z.id) == src.id:
-            return masks[z.id]
-        return np.ones(len(src.options), dtype=bool)
+        """Which codes of ``src`` (a question before ``z``) may lead to ``z``: its condition can hold with that
+        answer, also through the questions that answer skips (:func:`survey.reachable.asked_under`)."""
+        if src.id not in under:
+            under[src.id] = asked_under(q, src)
+        return under[src.id][z.id]
 
     option_jumps: dict[tuple[str, int], int] = {}
     after: dict[str, int] = {}
@@ -297,7 +282,7 @@ def _jumps(q: Questionnaire) -> tuple[dict[tuple[str, int], int], dict[str, int]
         if s_id is None or i + 1 >= len(qs):
             continue
         src = q.question(s_id)
-        reach = masks[y.id]
+        reach = asked(y, src)
         if not reach.any():
             continue
         if (asked(qs[i + 1], src) & reach).any():

@@ -9,6 +9,8 @@ pyxform/frictionless style).  :func:`validate_file` returns the problems;
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -51,6 +53,19 @@ SCHEMA: dict[str, set[str]] = {
 }
 for _kind, _fields in TRANSLATABLE.items():  # title_en, text_en, label_en, ... (survey.translation)
     SCHEMA[_kind] |= {f"{f}_{lang}" for f in _fields for lang in TRANSLATION_LANGS}
+# Question keys that only some types use (docs/questionnaire-format.md, "Type-specific keys"); on another type
+# they would be ignored silently (rows: on a single choice collects one answer, not one per row)
+TYPE_KEYS: dict[str, tuple[str, ...]] = {
+    "options": ("single", "multiple", "scale", "matrix", "yesno", "ranking"),
+    "scale": ("single", "scale", "matrix"),
+    "rows": ("matrix",),
+    "min": ("multiple", "number"),
+    "max": ("multiple", "number"),
+    "k": ("ranking",),
+    "unit": ("number",),
+}
+for _key in ("options", "rows", "unit"):
+    TYPE_KEYS.update({f"{_key}_{lang}": TYPE_KEYS[_key] for lang in TRANSLATION_LANGS})
 REQUIRED: dict[str, tuple[str, ...]] = {
     "questionnaire": ("id", "title", "sections"),
     "site": ("name",),
@@ -76,22 +91,23 @@ class Node:
     key_column: int = 0
 
 
-def _to_node(n: yaml.Node) -> Node:
+def _to_node(n: yaml.Node, dups: Optional[list[tuple[str, Node, int]]] = None) -> Node:
+    """The :class:`Node` tree of a composed YAML node.  A key repeated in one mapping keeps its last value (as
+    PyYAML does) and is appended to ``dups`` as (key, the later value, line of the first) — every mapping of
+    the file, whatever its kind (questions, options, ``scales:`` ids), so none is dropped unreported."""
     line, col = n.start_mark.line + 1, n.start_mark.column + 1
     if isinstance(n, yaml.MappingNode):
         d: dict[str, Node] = {}
-        keys: dict[str, Node] = {}
         for k, v in n.value:
             key = str(_scalar(k))
-            child = _to_node(v)
+            child = _to_node(v, dups)
             child.key_line, child.key_column = k.start_mark.line + 1, k.start_mark.column + 1
-            if key in d:
-                child.value = ("__duplicate_key__", key, child.value)
+            if key in d and dups is not None:
+                dups.append((key, child, d[key].key_line))
             d[key] = child
-            keys[key] = child
         return Node(d, line, col)
     if isinstance(n, yaml.SequenceNode):
-        return Node([_to_node(x) for x in n.value], line, col)
+        return Node([_to_node(x, dups) for x in n.value], line, col)
     return Node(_scalar(n), line, col, quoted=bool(getattr(n, "style", None) in ("'", '"')))
 
 
@@ -130,10 +146,6 @@ class _Checker:
             return {}
         allowed = self.schema[kind]
         for k, child in node.value.items():
-            if isinstance(child.value, tuple) and child.value and child.value[0] == "__duplicate_key__":
-                self.add("bad-value", child, at_key=True, key=k, reason=f"key '{k}' appears twice in {where}",
-                         hint="keep one of them")
-                child.value = child.value[2]
             if k not in allowed:
                 self.add("unknown-key", child, at_key=True, key=k, where=where,
                          suggestion=did_you_mean(k, sorted(allowed)) or "remove it")
@@ -238,6 +250,7 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
     try:
         root_node = compose_yaml(text)
     except yaml.YAMLError as e:
+        _typing_slips(text, ck)
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         reason = getattr(e, "problem", None) or str(e)
         ck.add("yaml-syntax", line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
@@ -246,7 +259,27 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
     if root_node is None:
         ck.add("file-empty", line=1, column=1)
         return None
-    return _to_node(root_node)
+    dups: list[tuple[str, Node, int]] = []
+    root = _to_node(root_node, dups)
+    for key, child, first_line in dups:
+        ck.add("duplicate-key", child, at_key=True, key=key, first_line=first_line)
+    return root
+
+
+_FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")  # "  type： single"
+
+
+def _typing_slips(text: str, ck: _Checker) -> None:
+    """Name the usual cause of a YAML syntax error at its own line: a key typed with a Chinese input method's
+    full-width colon (``type： single``: YAML stops a line or more later with "could not find expected ':'"), or a
+    tab in the indentation."""
+    for i, line in enumerate(text.splitlines(), start=1):
+        m = _FULLWIDTH_KEY.match(line)
+        if m:
+            ck.add("yaml-fullwidth-colon", line=i, column=m.end(), key=m.group(2))
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            ck.add("yaml-tab", line=i, column=indent.index("\t") + 1)
 
 
 def validate_text(text: str, path: str = "<questionnaire>", limits=None) -> tuple[Optional[Questionnaire], list[Problem]]:
@@ -392,6 +425,8 @@ def _codes_from(ck: _Checker, node: Optional[Node], options: list[Option], where
         if hit is None:
             ck.add("unknown-ref", it, where=where, what="option", ref=v,
                    suggestion=did_you_mean(str(v), [o.label for o in options]))
+        elif any(o.code == hit and o.na for o in options):
+            ck.add("positive-na", it, where=where, label=next(o.label for o in options if o.code == hit))
         else:
             out.append(hit)
     return out
@@ -532,10 +567,12 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 node = sn.value.get("name", sn) if isinstance(sn.value, dict) else sn
                 ck.add("unknown-ref", node, where=f"site '{site.name}'", what=f"option of {sq.id}", ref=site.name,
                        suggestion=did_you_mean(site.name, labels) or f"name sites after the options of {sq.id}")
+        _check_site_coverage(ck, q, sq, top)
 
     if not _native_columns(ck, q, question_nodes):
         return q  # too many columns: later checks would take minutes
     _check_skips(ck, q, question_nodes)
+    _check_never_asked(ck, q)
     _indicators(ck, top, q, question_nodes, area_ids)
     _check_translations(ck, q)
     return q
@@ -564,7 +601,8 @@ def _limits(ck: _Checker):
 
 
 def _native_columns(ck: _Checker, q: Questionnaire, question_nodes: dict) -> bool:
-    """The native column set: within the ``columns`` limit, and no column name twice (a question ``Q1_r1``
+    """The native column set: within the ``columns`` limit, and no column name twice, upper and lower case
+    being the same name for DuckDB (a question ``Q1_r1``
     beside matrix ``Q1`` with row ``r1``; an id equal to a reserved column such as ``respondent_id`` or
     ``_wave``), each collision reported at the question's line:col.  False when over the limit."""
     from .questionnaire import RESERVED_COLUMNS
@@ -574,20 +612,26 @@ def _native_columns(ck: _Checker, q: Questionnaire, question_nodes: dict) -> boo
     if len(cols) > lim["columns"]:
         ck.problems.append(problem_for("columns", len(cols), lim["columns"], file=ck.path, line=1, column=1))
         return False
-    owner: dict[str, Any] = {}
+    owner: dict[str, tuple[str, Any]] = {}  # case-folded name -> (name, question)
+    reserved = {r.casefold() for r in RESERVED_COLUMNS}
     for c, qq in cols:
         node = question_nodes.get(qq.id)
-        if c in RESERVED_COLUMNS or c.lower() in {r.lower() for r in RESERVED_COLUMNS}:
+        first = owner.get(c.casefold())
+        if c.casefold() in reserved:
             ck.add("column-collision", node, name=c, what=f"question {qq.id}",
                    other="a column minyi reserves (" + ", ".join(RESERVED_COLUMNS) + ")",
                    hint=f"rename question {qq.id}")
-        elif c in owner and owner[c] is not qq and owner[c].id != qq.id:  # (a repeated id is reported as such)
-            ck.add("column-collision", node, name=c, what=f"question {qq.id}",
-                   other=f"a column of question {owner[c].id} (line {question_nodes[owner[c].id].line})"
-                   if owner[c].id in question_nodes else f"a column of question {owner[c].id}",
+        elif first is not None and (first[0] != c or first[1] is not qq and first[1].id != qq.id):
+            # (a repeated question, row or option id is reported as such)
+            fq = first[1]
+            other = f"a column of question {fq.id}" if first[0] == c else f"'{first[0]}' of question {fq.id} " \
+                    "for the database, which does not tell upper from lower case"
+            if fq.id in question_nodes and fq is not qq:
+                other += f" (line {question_nodes[fq.id].line})"
+            ck.add("column-collision", node, name=c, what=f"question {qq.id}", other=other,
                    hint=f"rename question {qq.id} or the row/option id that makes the same name")
         else:
-            owner.setdefault(c, qq)
+            owner.setdefault(c.casefold(), (c, qq))
     return True
 
 
@@ -595,11 +639,15 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     qid = ck.text(d, "id", "question") or ""
     where = f"question {qid}"
     qtype = ck.text(d, "type", where) or ""
-    if qid and ("__" in qid or not all(ch.isalnum() or ch == "_" for ch in qid)):
+    if qid and ("__" in qid or not all(_id_char(ch) for ch in qid)):
+        half = unicodedata.normalize("NFKC", qid)
         ck.add("bad-value", d["id"], key="id", reason=f"'{qid}' may only contain letters, digits and _",
-               hint="use ids such as Q12 or B3")
+               hint=f"write it half-width: {half}" if half != qid and all(_id_char(ch) for ch in half)
+               else "use ids such as Q12 or B3")
     if qtype and qtype not in QUESTION_TYPES:
         ck.add("unknown-type", d["type"], type=qtype, suggestion=did_you_mean(qtype, QUESTION_TYPES))
+    elif qtype:
+        _check_type_keys(ck, d, qid, qtype)
     q = Question(id=qid, type=qtype, text=ck.text(d, "text", where) or "", section=sid, number=number,
                  scale=ck.text(d, "scale", where), min=ck.number(d, "min", where), max=ck.number(d, "max", where),
                  unit=ck.text(d, "unit", where), when=ck.text(d, "when", where),
@@ -636,6 +684,7 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
             q.positive = subs[:2]
     if qtype == "matrix":
         seen: dict[str, int] = {}
+        seen_labels: dict[str, int] = {}
         for rn in ck.seq(d.get("rows"), f"{where} rows"):
             if isinstance(rn.value, str):
                 r = MatrixRow(id=f"r{len(q.rows) + 1}", label=rn.value, line=rn.line)
@@ -645,9 +694,15 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                     continue
                 r = MatrixRow(id=ck.text(rd, "id", "row") or "", label=ck.text(rd, "label", "row") or "",
                               area=ck.text(rd, "area", "row"), line=rn.line, i18n=ck.translations(rd, "row", "row"))
+            if r.id and not all(_id_char(ch) for ch in r.id):
+                ck.add("bad-value", rn, key="row id", reason=f"'{r.id}' of {qid} may only contain letters, digits and _",
+                       hint="row ids name the columns <question id>_<row id>; use ids such as r1")
             if r.id in seen:
                 ck.add("duplicate-id", rn, what=f"row of {qid}", id=r.id, first_line=seen[r.id])
             seen.setdefault(r.id, rn.line)
+            if r.label and r.label in seen_labels:
+                ck.add("duplicate-row-label", rn, qid=qid, label=r.label, first_line=seen_labels[r.label])
+            seen_labels.setdefault(r.label, rn.line)
             q.rows.append(r)
         if not q.rows:
             ck.add("missing-key", qn, key="rows", where=where)
@@ -661,6 +716,9 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
             ck.add("selection-limits", d.get("max"), qid=qid, reason=f"max {q.max:g} exceeds the {n_opt} options")
         if q.min is not None and q.max is not None and q.min > q.max:
             ck.add("selection-limits", d.get("min"), qid=qid, reason=f"min {q.min:g} is greater than max {q.max:g}")
+        for o in (o for o in q.options if o.exclusive and q.min is not None and q.min > 1):
+            ck.problems.append(problem("min-with-exclusive", file=ck.path, line=d["min"].line, column=d["min"].column,
+                                       severity="warning", qid=qid, label=o.label, min=f"{q.min:g}"))
     if qtype == "ranking":
         if q.k is None:
             q.k = len(q.options)
@@ -671,6 +729,23 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                hint="swap them")
     q._when_node = d.get("when")  # type: ignore[attr-defined]
     return q
+
+
+def _id_char(ch: str) -> bool:
+    """A character a question id may hold: the names the condition language reads (:mod:`survey.expr`) —
+    ASCII letters, digits, ``_`` and CJK ideographs.  Full-width ``Ｑ２`` (a Chinese input method's) passed
+    ``str.isalnum`` but no condition could name it and no ``Q2`` column matched it."""
+    return (ch.isascii() and (ch.isalnum() or ch == "_")) or "\u4e00" <= ch <= "\u9fff"
+
+
+def _check_type_keys(ck: _Checker, d: dict[str, Node], qid: str, qtype: str) -> None:
+    """A key of another question type (:data:`TYPE_KEYS`: ``rows`` on a single choice, ``k`` on a multiple
+    choice, ``max`` on a scale) is an error at the key: it would be ignored and something else collected."""
+    for key, types in TYPE_KEYS.items():
+        if key in d and qtype not in types:
+            sugg = f"did you mean type: {types[0]}? Otherwise remove '{key}'" if len(types) == 1 else f"remove '{key}'"
+            ck.add("key-not-for-type", d[key], at_key=True, key=key, qid=qid, type=qtype, types=", ".join(types),
+                   suggestion=sugg)
 
 
 def _check_skips(ck: _Checker, q: Questionnaire, nodes: dict[str, Node]) -> None:
@@ -764,6 +839,45 @@ def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare
         except KeyError:
             ck.add("skip-unknown-option", wn, column=_pos_in_scalar(wn, r.pos), ref=base, value=r.value if isinstance(r.value, str) else f"{r.value:g}",
                    choices=", ".join(f"{o.code}={o.label}" for o in target.options[:12]))
+
+
+def _check_site_coverage(ck: _Checker, q: Questionnaire, sq: Question, top: dict[str, Node]) -> None:
+    """With ``sites:`` listing sections, every option of the site question should be a site (one that is not
+    gets every section in the analysis, but has no box on the form's site line: a warning at the option), and
+    every section should go to some site (an error at the section when every option is a site: its
+    questions would never be asked, and the form prints （各调查点均不填写）)."""
+    if not q.sites or not any(s.sections for s in q.sites):
+        return
+    named = {s.name for s in q.sites}
+    unlisted = [o for o in sq.options if o.label not in named]
+    for o in unlisted:
+        ck.problems.append(problem("site-unlisted", file=ck.path, line=o.line, column=o.column, severity="warning",
+                                   label=o.label, qid=sq.id))
+    if unlisted:
+        return
+    given = {sid for s in q.sites for sid in (s.sections or [sec.id for sec in q.sections])}
+    for sec in q.sections:
+        if sec.id not in given and sec.questions:
+            ck.add("section-no-site", line=sec.line, column=None, section=sec.id, count=len(sec.questions))
+
+
+def _check_never_asked(ck: _Checker, q: Questionnaire) -> None:
+    """A condition that no answers can make true (``Q1 == 1 and Q1 == 2``, ``N1 > 100`` with ``max: 80``, a
+    condition on a question that is itself never asked) is an error at the condition: the question would
+    silently never be asked (:mod:`survey.reachable`).  Conditions already reported are left out, and so is
+    a condition that names no question (``when: false``): that retires a question on purpose, keeping its
+    column for the waves that asked it."""
+    from .reachable import never_asked
+
+    if any(p.code == "skip-cycle" for p in ck.problems):
+        return
+    for qid, because in never_asked(q).items():
+        qq = q.question(qid)
+        if not E.references(E.parse(qq.when or "true")):
+            continue
+        wn: Optional[Node] = getattr(qq, "_when_node", None)
+        why = f" (it depends on {', '.join(because)}, never asked itself)" if because else ""
+        ck.add("skip-never-true", wn, qid=qid, because=why)
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> Optional[list[str]]:

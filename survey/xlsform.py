@@ -8,7 +8,8 @@
   ``select_multiple`` with ``count-selected`` and exclusive-option constraints; a choice question
   with an "other, please specify" option is followed by a ``text`` question ``<id>_other`` (minyi's
   native column) with ``relevant`` ``selected(${id}, 'code')``; matrix → a ``table-list`` group with one
-  ``select_one`` per row named ``<id>_<row id>``; ranking → ``rank``; number → ``integer`` /
+  ``select_one`` per row named ``<id>_<row id>``; ranking → ``rank`` (ODK ranks every option: ``k``, the
+  ranks that count, rides in an extra ``minyi_k`` column of the survey sheet and in the hint); number → ``integer`` /
   ``decimal`` with a range constraint; text → ``text``.  Option scores and flags ride along in
   extra ``minyi_*`` columns of the choices sheet (XLSForm keeps unknown choice columns).
 * :func:`xlsform_to_yaml` reads an XLSForm with pyxform's own parser
@@ -41,6 +42,7 @@ from .messages import problem
 from .questionnaire import Question, Questionnaire
 
 LANG = {"zh": "Chinese (zh)", "en": "English (en)"}
+RANK_K_COLUMN = "minyi_k"  # survey-sheet column: how many ranks of a ranking count (pyxform keeps unknown columns)
 _META_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
                "audit", "start-geopoint"}
 _SKIP_TYPES = {"note", "calculate", "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
@@ -136,7 +138,7 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
     """(survey rows, choices rows, settings rows) of the XLSForm for ``q`` (headers first)."""
     lang = LANG.get(q.language, LANG["zh"])
     survey = [["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "constraint",
-               f"constraint_message::{lang}", "appearance"]]
+               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN]]
     choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive", "minyi_other"]]
     lists: dict[str, str] = {}
 
@@ -149,8 +151,9 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                             "yes" if o.na else None, "yes" if o.exclusive else None, "yes" if o.other else None])
         return list_name
 
-    def row(type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None, appearance=None):
-        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance])
+    def row(type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None, appearance=None,
+            k=None):
+        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k])
 
     def relevant_of(qq: Question) -> Optional[str]:
         if not qq.when:
@@ -215,8 +218,9 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
             elif qq.type == "ranking":
                 ln = add_list(qq.id, qq)
                 k = qq.k or len(qq.options)
-                hint = qq.note or (f"请按重要程度排序，前 {k} 项计入统计" if k < len(qq.options) else None)
-                row(f"rank {ln}", qq.id, qq.text, hint, req, rel)
+                counted = f"请按重要程度排序，前 {k} 项计入统计" if k < len(qq.options) else None
+                hint = "；".join(h for h in (qq.note, counted) if h) or None
+                row(f"rank {ln}", qq.id, qq.text, hint, req, rel, k=k if counted else None)
             elif qq.type == "number":
                 integral = all(v is None or float(v).is_integer() for v in (qq.min, qq.max))
                 cons = [c for c in (f". >= {_num(qq.min)}" if qq.min is not None else None,
@@ -652,7 +656,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                     rows.append({"id": rid, "label": _label(c, lang) or cname})
                     ctx.names[cname] = f"{qid}.{rid}"
                 ctx.types[qid] = "matrix"
-                item = {"id": qid, "type": "matrix", "text": _label(d, lang) or name, "options": opts, "rows": rows}
+                item = {"id": qid, "type": "matrix", "text": _group_label(d, lang) or name, "options": opts,
+                        "rows": rows}
                 if not any(_truthy((c.get("bind") or {}).get("required", "")) for c in kids):
                     item["required"] = False
                 sec["questions"].append(item)
@@ -725,6 +730,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
         elif not required:
             item["required"] = False
         hint = _hint(d, lang)
+        if kind == "ranking":
+            hint = _rank_k(d, item, hint, qid, warn)
         if hint:
             item["note"] = hint
         sec["questions"].append(item)
@@ -818,6 +825,31 @@ def _other_fill_in(name: str, prev: dict, prev_name: str, relevant: Optional[str
         if o["code"] in {codes[h] for h in hits}:
             o["other"] = True
     return True
+
+
+def _rank_k(d: dict, item: dict, hint: Optional[str], qid: str, warn) -> Optional[str]:
+    """A ranking's ``k`` (how many ranks count) from the ``minyi_k`` column minyi's export writes (ODK's
+    ``rank`` has no such setting: without it every rank counts); returns the hint without the sentence the
+    export added for it, so a round trip neither loses ``k`` nor doubles the note."""
+    raw = d.get(RANK_K_COLUMN)
+    if raw in (None, ""):
+        return hint
+    try:
+        k = int(float(str(raw)))
+    except ValueError:
+        warn(f"{qid}: {RANK_K_COLUMN} '{raw}' is not a whole number; every rank counts")
+        return hint
+    item["k"] = k
+    own = f"请按重要程度排序，前 {k} 项计入统计"
+    return "；".join(h for h in (hint or "").split("；") if h and h != own) or None
+
+
+def _group_label(d: dict, lang: Optional[str]) -> str:
+    """The label of a group.  pyxform moves a ``table-list`` group's label into a note it adds as the group's
+    first child (``generated_table_list_label_<n>``), leaving the group without one: the matrix question's
+    text came back as its id."""
+    return _label(d, lang) or next((_label(c, lang) for c in d.get("children", [])
+                                    if str(c.get("name", "")).startswith("generated_table_list_label")), "")
 
 
 def _generated(c: dict) -> bool:

@@ -264,7 +264,8 @@ def test_any_valid_condition_renders_in_words():
     def check(cond):
         text = SMALL.replace('text: 建议, when: Q4 == "没参加过"', f"text: 建议, when: '{cond}'")
         q, probs = validate_text(text)
-        assert probs == [], (cond, probs)
+        # a condition that can never hold (Q1 == 1 and not Q1 == 1) is an error of its own (test_define_redteam)
+        assert [p for p in probs if p.code != "skip-never-true"] == [], (cond, probs)
         form = build_form(q)
         fq = form.sections[1].questions[0]
         if cond == "true":

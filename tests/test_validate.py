@@ -486,5 +486,5 @@ def test_unknown_type_duplicate_row_and_duplicate_key(tmp_path):
     assert (t.line, t.column) == pos(text, "txet") and "did you mean 'text'" in t.hint
     d = only(p, "duplicate-id")
     assert d.line == pos(text, "{id: r1, label: 交通}")[0] and d.column == pos(text, "{id: r1, label: 交通}")[1]
-    k = only(p, "bad-value")
+    k = only(p, "duplicate-key")
     assert (k.line, k.column) == pos(text, "text: 重复") and "twice" in k.message

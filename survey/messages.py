@@ -74,9 +74,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "add {section} to the sections of the sites that should answer it, or remove the section"),
     "area-weights": ("area weights sum to {total}, not 1", "make the weights of the areas add up to 1"),
     "selection-limits": ("{qid}: {reason}", "check min/max against the number of options"),
-    "min-with-exclusive": ("{qid}: a respondent who picks only '{label}' (exclusive: it stands alone) selects 1 option, "
-                           "fewer than min {min}; the import quarantines that answer and survey serve refuses it",
-                           "use min: 1 (or drop min) and say the minimum in the question text"),
     "questionnaire-invalid": ("{path} is not a valid questionnaire ({count} problem(s)); first: {first}",
                               "run `survey validate {path}` to see every problem with its line"),
     # --- data rows (quarantine reasons) -----------------------------------------

@@ -716,9 +716,6 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
             ck.add("selection-limits", d.get("max"), qid=qid, reason=f"max {q.max:g} exceeds the {n_opt} options")
         if q.min is not None and q.max is not None and q.min > q.max:
             ck.add("selection-limits", d.get("min"), qid=qid, reason=f"min {q.min:g} is greater than max {q.max:g}")
-        for o in (o for o in q.options if o.exclusive and q.min is not None and q.min > 1):
-            ck.problems.append(problem("min-with-exclusive", file=ck.path, line=d["min"].line, column=d["min"].column,
-                                       severity="warning", qid=qid, label=o.label, min=f"{q.min:g}"))
     if qtype == "ranking":
         if q.k is None:
             q.k = len(q.options)

@@ -218,8 +218,12 @@ def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: 
             answered |= cnt > 0
             if qq.max is not None:
                 col.add(live & (cnt > qq.max), qq.id, "too-many", values=cnt, qid=qq.id, count="", max=int(qq.max))
-            if qq.min is not None and qq.min > 1:
-                col.add(a & (cnt > 0) & (cnt < qq.min), qq.id, "too-few", values=cnt, qid=qq.id, count="", min=int(qq.min))
+            if qq.min is not None and qq.min > 1:  # an exclusive option (以上都没有) stands alone: it meets min
+                alone = np.zeros(n, dtype=bool)
+                for s_j in sel.values():
+                    alone |= s_j
+                col.add(a & (cnt > 0) & (cnt < qq.min) & ~alone, qq.id, "too-few", values=cnt, qid=qq.id, count="",
+                        min=int(qq.min))
             for j, s_j in sel.items():
                 col.add(live & s_j & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=qq.options[j].label)
         elif qq.type == "ranking":

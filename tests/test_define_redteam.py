@@ -425,9 +425,10 @@ def test_a_site_option_missing_from_sites_is_a_warning_and_keeps_its_sections():
     assert "'企业'" in probs[0].message
 
 
-def test_min_with_an_exclusive_option_is_a_warning_at_min():
-    """min: 2 beside 以上都没有 (exclusive): everyone who truly has none of them was quarantined at import
-    ('1 options selected, at least 2 required') — the questionnaire validated without a word."""
+def test_an_exclusive_option_chosen_alone_meets_min(tmp_path):
+    """min: 2 beside 以上都没有 (exclusive): whoever truly has none of them picks that one option alone, a whole
+    answer; the import quarantined it ('1 options selected, at least 2 required').  Now it meets min, and a
+    single other option still does not."""
     text = HEAD + """\
 sections:
   - id: A
@@ -439,7 +440,17 @@ sections:
         options: [停车难, 噪音, 垃圾, {label: 以上都没有, exclusive: true}]
 """
     _, probs = validate_text(text, "q.yaml")
-    assert [(p.code, p.severity, p.line) for p in probs] == [("min-with-exclusive", "warning", _line_of(text, "min: 2"))]
-    assert "'以上都没有'" in probs[0].message
-    _, probs = validate_text(text.replace("min: 2", "min: 1"), "q.yaml")
     assert probs == []
+    (tmp_path / "q.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "a.csv").write_text("respondent_id,submitted_at,duration_sec,K1_1,K1_2,K1_3,K1_4\n"
+                                    "R1,2026-03-01 10:00:00,100,0,0,0,1\n"
+                                    "R2,2026-03-01 10:00:00,100,1,1,0,0\n"
+                                    "R3,2026-03-01 10:00:00,100,1,0,0,0\n", encoding="utf-8")
+    assert _survey("init", "p", "--questionnaire", "q.yaml", cwd=tmp_path).returncode == 0
+    r = _survey("import", "p", "a.csv", "--wave", "W", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "3 rows read, 2 accepted, 1 quarantined" in r.stdout, r.stdout
+    r = _survey("quarantine", "p", "--json", cwd=tmp_path)
+    import json
+
+    assert [(x["row"], x["code"]) for x in json.loads(r.stdout)] == [(4, "too-few")]  # R3 alone, not R1

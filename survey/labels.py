@@ -57,6 +57,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.links-collector-chars": ("调查员编号“{value}”只能由字母、数字或汉字组成（最多40个字符，不含 & = # ? / < > 和引号）。",
                                     "Collector id “{value}”: use letters, digits or Chinese characters only (at most "
                                     "40, no & = # ? / < > or quotes)."),
+    "sheet.links-too-many": ("二维码页一次最多为{max}名调查员生成，这次填写了{n}名：请分几次生成，每次不超过{max}名。",
+                             "At most {max} collectors per QR sheet, {n} were entered: make several sheets of at "
+                             "most {max} each."),
     "sheet.other": ("填写的内容无法生成二维码页，请检查后重试。", "The QR sheet cannot be made from these entries; check them."),
     # confidence-interval methods (analysis.ci)
     "ci.wald": ("Wald 区间（R svyciprop method=\"mean\"）", "Wald interval (R svyciprop method=\"mean\")"),

@@ -271,6 +271,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "separate several ids with commas: --collector V001,V002"),
     "links-collector-chars": ("--collector '{value}': use letters, digits or Chinese characters "
                               "(at most 40, no & = # ? / < > quotes)", "e.g. --collector V001 or --collector 李四"),
+    "links-too-many": ("{n} collectors for one QR sheet from the dashboard; at most {max} per sheet",
+                       "make several sheets of at most {max} collectors each, or run `survey links` (no limit)"),
     "wave-order-undated": ("not every wave has a start: date in waves: of minyi.yaml, so trend, score, ledger and "
                            "brief take the waves in the order of their first import ({imported}), not the order of "
                            "their names ({named}); the newest is taken to be {newest}",

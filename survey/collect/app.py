@@ -92,6 +92,13 @@ PAGE_MESSAGES_ZH = {
     "refused-bad_link": "链接无效",
     "refused-wave_unknown": "所属调查轮次不在本项目中",
     "refused-other": "服务器拒收",
+    # the page's own answer refused for a reason the project can undo: kept on the phone (form.js RETRY_REFUSED)
+    "not-sent-title-closed": "调查已结束，答卷未提交",
+    "not-sent-closed": "本次调查已经结束，您的答卷没有提交到服务器。答卷仍保存在本手机上，没有删除；"
+                       "如调查重新开放，再次打开本页面时会自动提交。如有疑问，请联系调查工作人员。",
+    "not-sent-title-wave_unknown": "答卷未提交",
+    "not-sent-wave_unknown": "服务器没有接收这份答卷：它所属的调查轮次不在本项目中。答卷仍保存在本手机上，没有删除；"
+                             "调查工作人员补上这一轮次后，再次打开本页面时会自动提交。",
     "wave-unknown": "这份答卷是在调查轮次“{wave}”中填写的，本项目没有这一轮次，未能保存，请联系调查工作人员。",
     "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
     "bad-request": "提交的内容无法识别，请刷新页面后重试。",
@@ -524,6 +531,16 @@ def _local_only(url: str) -> bool:
     return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
 
 
+# Collectors on one QR sheet made by the dashboard: each is a QR code built in the request (about 6 ms, and
+# the page grows by about 2 kB), so one request for 5,000 held a worker thread for half a minute and sent
+# 10 MB.  500 is 125 printed A4 pages, more than one print run.  The dashboard's limit only: `survey links`
+# runs on the operator's own machine and writes one file per code, so it takes any number (1,000 in 30 s).
+SHEET_MAX_COLLECTORS = 500
+# The dashboard's referrer policy.  Every other page sends no referrer; under ``no-referrer`` a browser sends
+# ``Origin: null`` with a form post (Fetch standard, "append a request Origin header"), so the dashboard's
+# close/reopen button was refused by the same-origin check of /admin/state in Chromium.  ``same-origin``
+# names the origin to this server only (the dashboard's address carries no token: it is dropped at login).
+ADMIN_REFERRER = "same-origin"
 CLOSED_AT = "closed_at"  # journal state: when the admin last closed the survey (ms since the epoch)
 
 
@@ -730,12 +747,15 @@ def build_app(svc: Service) -> Starlette:
         s = svc.settings
         stats = await asyncio.to_thread(_stats, svc)
         base_url = str(request.base_url).rstrip("/")
-        return _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
+        page = _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
+                       referrer=ADMIN_REFERRER,
                        settings=s, merge_error=svc.merge_error, q=svc.q, wave_label=_wave_words(svc, s.wave),
-                       local_only=_local_only(base_url),
+                       local_only=_local_only(base_url), sheet_max=SHEET_MAX_COLLECTORS,
                        sites=[o.label for o in svc.q.question(svc.q.site_question).options] if svc.q.site_question else [],
                        districts=[o.label for o in svc.q.question(svc.q.district_question).options]
                        if svc.q.district_question else [], base_url=base_url)
+        page.headers["Referrer-Policy"] = ADMIN_REFERRER
+        return page
 
     async def admin_login(request: Request) -> Response:
         form_data = await request.form()
@@ -782,6 +802,8 @@ def build_app(svc: Service) -> Starlette:
             base = check_base_url(p.get("base_url") or str(request.base_url))
             links = make_links(svc.q, site=p.get("site") or None, district=p.get("district") or None,
                                collectors=[p.get("collectors") or ""])
+            if len(links) > SHEET_MAX_COLLECTORS:
+                raise MinyiError.of("links-too-many", n=len(links), max=SHEET_MAX_COLLECTORS)
         except MinyiError as e:
             return _message(svc, "无法生成二维码", sheet_problem_text(e.problems[0]), 400, link="/admin",
                             link_text="返回管理后台")

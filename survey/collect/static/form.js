@@ -298,11 +298,49 @@
   }
   function step(dir) {
     var st = state();
-    if (dir > 0 && !checkPage(current, st)) { return; }
+    if (dir > 0 && !checkPage(current, st)) { return false; }
     var i = current + dir;
     while (i > 0 && i < pages.length - 1 && !pageVisible(i, st)) { i += dir; }
+    var from = current;
     go(Math.max(0, Math.min(i, pages.length - 1)));
+    return current !== from;
   }
+
+  // ------------------------------------------------------------------ the back button (the tab's history)
+  // Each page turned forward is an entry in the tab's history (pushState, the entry's state names the answer's
+  // UUID, its depth above the form's first entry and its page), so the phone's back button (Android) goes back
+  // one page instead of leaving the survey; on the first page it leaves as usual.  上一页 goes back in the
+  // history too, so the two agree.  The page shown is kept in the draft at every turn, and a reload keeps the
+  // entries: back after a reload still goes one page back.  Once the answer is handed over (提交成功, saved
+  // on the phone, refused) the entries are taken back, so back then leaves the finished form.
+  var depth = 0;       // entries of this answer above the form's first entry
+  var confirming = 0;  // history moves made by the page itself: their popstate only brings the entry up to date
+  function markEntry() {
+    try { history.replaceState({ minyi: uuid, depth: depth, page: current }, ""); } catch (e) { /* no history API */ }
+  }
+  function pushTurn() {
+    try { history.pushState({ minyi: uuid, depth: depth + 1, page: current }, ""); depth += 1; } catch (e) { /* none */ }
+  }
+  function historyBack(n) {
+    if (n <= 0) { return; }
+    confirming += 1;
+    depth -= n;
+    history.go(-n);
+  }
+  function forward() { if (step(1)) { pushTurn(); } }
+  function backward() {
+    if (depth > 0 && current > 0) { historyBack(1); }
+    step(-1);
+  }
+  window.addEventListener("popstate", function (e) {
+    var s = e.state;
+    var d = s && s.minyi === uuid ? Number(s.depth) || 0 : 0;
+    if (confirming > 0) { confirming -= 1; depth = d; markEntry(); return; }
+    if (form.hidden) { depth = d; return; }
+    while (d < depth) { depth -= 1; step(-1); }  // the back button: one page back
+    while (d > depth) { depth += 1; if (!step(1)) { depth = d; break; } }  // forward again: checked as 下一页 is
+    markEntry();
+  });
 
   // ------------------------------------------------------------------ quotas
   function quotaNotice(st) {
@@ -389,8 +427,8 @@
     });
     paint();
   });
-  $("prev").addEventListener("click", function () { step(-1); });
-  $("next").addEventListener("click", function () { step(1); });
+  $("prev").addEventListener("click", backward);
+  $("next").addEventListener("click", forward);
 
   // ------------------------------------------------------------------ the outbox (IndexedDB, else localStorage)
   var Outbox = (function () {
@@ -474,12 +512,30 @@
   var RETRY_REFUSED = ["closed", "wave_unknown"];
   var flushing = false;
   var sending = null;  // the answer the page itself is sending: its outcome is the page's to show
+
+  // The outbox is shared by every tab of the phone (one IndexedDB per site), the ``sending`` above is not: an
+  // answer being sent — by a tab's page or by a tab's outbox round — holds a lock in localStorage (also shared
+  // by the tabs), keyed by its UUID, with the time it was taken.  Every tab's outbox round leaves a locked
+  // answer alone, so another tab neither sends it a second time nor keeps a refused copy of an answer whose
+  // field errors its own tab is showing.  A lock older than SEND_LOCK_MS (a tab closed mid-send) is void.
+  var SEND_LOCK = "minyi-sending:";
+  var SEND_LOCK_MS = 120000;
+  var Lock = {
+    take: function (id) { try { localStorage.setItem(SEND_LOCK + id, String(Date.now())); } catch (e) { /* none */ } },
+    drop: function (id) { try { localStorage.removeItem(SEND_LOCK + id); } catch (e) { /* none */ } },
+    held: function (id) {
+      var t = 0;
+      try { t = Number(localStorage.getItem(SEND_LOCK + id)) || 0; } catch (e) { return false; }
+      if (t && Date.now() - t > SEND_LOCK_MS) { this.drop(id); return false; }
+      return t > 0;
+    }
+  };
   function flush(again) {
     if (flushing) { return Promise.resolve(); }
     flushing = true;
     return Outbox.all().then(function (items) {
       items = items.filter(function (it) {
-        if (it.uuid === sending) { return false; }
+        if (it.uuid === sending || Lock.held(it.uuid)) { return false; }
         return !it.refused || (again === true && RETRY_REFUSED.indexOf(it.refused.reason) >= 0);
       });
       items.sort(function (x, y) { return x.finished_at - y.finished_at; });
@@ -487,7 +543,10 @@
       items.forEach(function (it) {
         chain = chain.then(function (go_on) {
           if (!go_on) { return false; }
+          if (Lock.held(it.uuid)) { return true; }  // taken by another tab meanwhile
+          Lock.take(it.uuid);
           return send(it).then(function (r) {
+            Lock.drop(it.uuid);
             if (r.kind === "retry") { retryLater(r); return false; }
             if (r.kind === "ok") { return Outbox.del(it.uuid).then(function () { return true; }); }
             it.refused = { status: r.status || 0, reason: (r.body && r.body.status) || "", at: Date.now(),
@@ -532,6 +591,7 @@
   }
   function finish(title, text) {
     form.hidden = true;
+    historyBack(depth);  // the form is done: back leaves it
     $("done-title").textContent = title;
     $("done-text").textContent = text;
     $("done").hidden = false;
@@ -569,15 +629,25 @@
     var p = payload(st);
     $("send").disabled = true;
     sending = p.uuid;
+    Lock.take(p.uuid);
     Outbox.put(p).then(function () { return send(p); }).then(function (r) {
       $("send").disabled = false;
       sending = null;
+      Lock.drop(p.uuid);
       if (r.kind !== "invalid") { Draft.clear(); }  // kept in the outbox, stored, or refused for good
       if (r.kind === "retry") {
         finish(MSG["saved-title"], savedText(r));
         show($("again"), !!cfg.collector);
         retryLater(r);
         return updateOutbox();
+      }
+      var reason = (r.body && r.body.status) || "";
+      if (r.kind === "final" && RETRY_REFUSED.indexOf(reason) >= 0) {  // closed, unknown wave: kept, not lost
+        p.refused = { status: r.status || 0, reason: reason, at: Date.now(), message: r.body.message || "" };
+        return Outbox.put(p).then(function () {
+          finish(MSG["not-sent-title-" + reason], MSG["not-sent-" + reason]);
+          return updateOutbox();
+        });
       }
       return Outbox.del(p.uuid).then(function () {
         if (r.kind === "ok") { finish(MSG["done-title"], MSG["done"]); show($("again"), !!cfg.collector); }
@@ -603,6 +673,7 @@
     $("done").hidden = true;
     form.hidden = false;
     go(0);
+    markEntry();
   });
 
   // ------------------------------------------------------------------ start
@@ -613,5 +684,8 @@
     navigator.serviceWorker.register("/sw.js").catch(function () { /* the form works without it, online */ });
   }
   go(resumeAt > 0 && resumeAt < pages.length && pageVisible(resumeAt, state()) ? resumeAt : 0);
+  var entry = window.history && history.state;
+  depth = entry && entry.minyi === uuid && current > 0 ? Number(entry.depth) || 0 : 0;  // a reload keeps the entries
+  markEntry();
   flush(true);
 })();

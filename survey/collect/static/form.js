@@ -169,9 +169,12 @@
       return errs;
     }
     if (q.type === "multiple") {
-      n = (st.m[q.id] || []).length;
+      var picked = st.m[q.id] || [];
+      n = picked.length;
+      // an exclusive option (以上都没有) chosen alone is a whole answer: it meets min (as survey.rowcheck)
+      var alone = picked.some(function (c) { return q.exclusive.indexOf(Number(c)) >= 0; });
       if (q.max !== null && n > q.max) { errs[q.id] = fmt(MSG["too-many"], { max: q.max }); }
-      else if (q.min !== null && q.min > 1 && n < q.min) { errs[q.id] = fmt(MSG["too-few"], { min: q.min }); }
+      else if (q.min !== null && q.min > 1 && n < q.min && !alone) { errs[q.id] = fmt(MSG["too-few"], { min: q.min }); }
     } else if (q.type === "ranking") {
       n = q.codes.filter(function (c) { return st.a[q.id + "_" + c] !== undefined; }).length;
       if (q.required && n < Math.min(q.k, q.codes.length)) { errs[q.id] = fmt(MSG["rank-invalid"], { k: q.k }); }

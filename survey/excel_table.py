@@ -10,6 +10,7 @@ common columns (all text, or whole numbers with empty cells), and no DataFrame o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -26,13 +27,15 @@ if TYPE_CHECKING:
 _EXACT = float(2 ** 53)  # whole floats below this are written digit for digit by int64 as by int()
 
 
-def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx", limits=None) -> RawTable:
+def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx", limits=None,
+                     name: Optional[str] = None) -> RawTable:
     """First sheet (or ``sheet``) of an .xlsx/.xls workbook, via python-calamine; header row detected.
 
     calamine builds a dense grid of the used range: a 5.8 KB file with one cell at XFD1048576 asks for
     hundreds of gigabytes and aborts the process.  So it runs in a forked child capped by ``reader_memory``
     (:mod:`survey.isolated`); the sheet's span is checked against ``xlsx_cells`` and runs of empty rows inside
-    the data against ``blank_rows`` there.
+    the data against ``blank_rows`` there.  ``name``: what messages call the file (default: ``path``; a
+    workbook inside a zip is read from a temporary file and named ``archive.zip!member.xlsx``).
     """
     import pyarrow  # noqa: F401 - loaded here, not inside the memory-capped child (the columns are Arrow arrays)
     import python_calamine  # noqa: F401
@@ -40,20 +43,23 @@ def read_excel_table(path: Path, sheet: Optional[str] = None, kind: str = "xlsx"
     from .limits import Limits
 
     lim = limits or Limits()
-    p = str(path)
-    return _isolated_read(_read_excel, (p, sheet, kind, dict(lim.values)), p, lim, "Excel reader", "Excel workbook")
+    p = name or str(path)
+    return _isolated_read(_read_excel, (str(path), sheet, kind, dict(lim.values), p), p, lim, "Excel reader",
+                          "Excel workbook")
 
 
-def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> _Packed:
+def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Optional[str] = None) -> _Packed:
     """The body of :func:`read_excel_table`, run in the isolated child: the table with its columns as Arrow
-    string arrays (:func:`survey.tabular._unpacked` makes the frame of Python strings)."""
+    string arrays (:func:`survey.tabular._unpacked` makes the frame of Python strings).  ``src``: the file
+    read; ``p``: its name in messages (default ``src``)."""
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
     from .limits import exceeded
 
+    p = p or src
     try:
-        wb = CalamineWorkbook.from_path(p)
+        wb = CalamineWorkbook.from_path(src)
         names = list(wb.sheet_names)
         if not names:
             raise MinyiError.of("file-empty", file=p)
@@ -109,7 +115,94 @@ def _read_excel(p: str, sheet: Optional[str], kind: str, values: dict) -> _Packe
     if filled:
         detail += ", " + merged_note(filled, header)
     arrays = [c.slice(0, keep) for c in columns]
-    return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1), header, arrays)
+    formulas, hidden = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx" else ([], (0, 0)))
+    return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
+                            formulas=formulas, hidden=hidden), header, arrays)
+
+
+_ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_COL_TAG = re.compile(rb'<col\b[^>]*>')
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*'
+                           rb'(?:<v\b[^>]*/>|<v>([^<]*)</v>)?')
+FORMULAS_KEPT = 1000  # formula cells without a value listed (the count covers them all)
+
+
+def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple]:
+    """What calamine does not say about an .xlsx sheet, from its XML: the formula cells of the data rows that
+    have no computed value (a file written by a program, e.g. openpyxl, and never opened in Excel: calamine
+    reads them as empty), as ``(data row index, column index, "Sheet1!D5", "=1+1")``, and how many data rows
+    and table columns are hidden (``<row hidden="1">``, ``<col hidden="1">``; ECMA-376 §18.3.1.73, §18.3.1.13).
+    The sheet's XML is streamed (whole rows at a time); the cells are looked at only where a chunk holds a
+    formula or a hidden mark.  A workbook whose parts cannot be found gives nothing (calamine read it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(src) as zf:
+            part = _sheet_part(zf, sheet)
+            if part is None:
+                return [], (0, 0)
+            formulas, rows, cols = [], set(), set()
+            first, last = header + 2, header + 1 + keep  # the data rows, as Excel numbers them
+            tail = b""
+            with zf.open(part) as fh:
+                while True:
+                    chunk = fh.read(1 << 22)
+                    buf = tail + chunk
+                    cut = buf.rfind(b"</row>") + 6 if chunk else len(buf)
+                    if chunk and cut < 6:
+                        tail = buf
+                        continue
+                    body, tail = buf[:cut], buf[cut:]
+                    if b"hidden=" in body:
+                        rows.update(int(m.group(1)) for m in _ROW_TAG.finditer(body) if _HIDDEN.search(m.group(0)))
+                        for m in _COL_TAG.finditer(body):
+                            if _HIDDEN.search(m.group(0)):
+                                lo, hi = (int(x) for x in (_attr(m.group(0), b"min"), _attr(m.group(0), b"max")))
+                                cols.update(range(lo, min(hi, width) + 1))
+                    if b"<f" in body:
+                        for m in _FORMULA_CELL.finditer(body):
+                            r, c = int(m.group(2)), _column_index(m.group(1).decode())
+                            if m.group(4) or not first <= r <= last or c >= width:
+                                continue
+                            if len(formulas) < FORMULAS_KEPT:
+                                text = (m.group(3) or b"").decode("utf-8", "replace")
+                                formulas.append((r - first, c, f"{sheet}!{m.group(1).decode()}{r}", f"={text}"))
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return [], (0, 0)
+    return formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width]))
+
+
+def _attr(tag: bytes, name: bytes) -> bytes:
+    m = re.search(rb"\b" + name + rb'="(\d+)"', tag)
+    return m.group(1) if m else b"0"
+
+
+def _column_index(letters: str) -> int:
+    """0-based index of Excel's column ``letters``: ``A`` → 0, ``AA`` → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _sheet_part(zf, sheet: str) -> Optional[str]:
+    """The zip member holding the XML of the sheet named ``sheet`` (xl/workbook.xml → its relationship)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    rid_attr = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((s.get(rid_attr) for s in wb.iterfind("m:sheets/m:sheet", ns) if s.get("name") == sheet), None)
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for r in rels:
+        if r.get("Id") == rid:
+            t = r.get("Target", "")
+            return t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+    return None
 
 
 def _blank_rows(columns: list) -> np.ndarray:

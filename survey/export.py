@@ -34,6 +34,7 @@ import pandas as pd
 from .atomic import atomic_write
 from .cells import csv_text, safe_frame, write_csv_text, write_xlsx_frame
 from .format_limits import TABLE_HINT, check_fits
+from .importers.base import WAVE_COLUMN
 from .errors import MinyiError
 from .progress import stage
 
@@ -132,10 +133,10 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
     if wave is not None:
         df = df.drop(columns=["_wave"])
     else:
-        df = df.rename(columns={"_wave": "wave"})
+        df = df.rename(columns={"_wave": WAVE_COLUMN})
     value_labels: dict[str, dict] = {}
     var_labels: dict[str, str] = {"respondent_id": "受访者编号", "submitted_at": "提交时间", "duration_sec": "答题用时（秒）",
-                                  "wave": "调查轮次"}
+                                  WAVE_COLUMN: "调查轮次"}
     if keep_excluded:
         for k, name in FLAG_NAMES.items():
             var_labels[f"flag_{k}"] = f"质量标记：{name}"

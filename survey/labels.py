@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),
+    "reason.formula-no-value": ("公式单元格没有计算结果", "formula cell without a computed value"),
     "reason.unknown-option": ("无效选项代码", "invalid option code"),
     "reason.out-of-range": ("数值超出范围", "number out of range"),
     "reason.not-a-number": ("非数字", "not a number"),

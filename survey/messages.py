@@ -114,6 +114,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
+    "formula-no-value": ("cell {cell} holds a formula ({value}) without a computed value: read as empty",
+                         "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
+    "formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty: {cells}",
+                               "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
+    "hidden-cells": ("{what} hidden in the workbook {were} imported: hidden answers are answers too",
+                     "to leave answers out, delete their rows in the file (hiding does not remove them), then import again"),
     "coding-changed": ("{qid}: the answers of wave(s) {waves} (import {imports}) were imported when the questionnaire "
                        "coded it otherwise: {detail}; they are now read with today's options",
                        "if the codes were renumbered, give the old options their old codes back and the new ones new "

@@ -1,4 +1,4 @@
-"""Read a data table (CSV/TSV, Excel, SPSS, a zip holding a CSV) as strings, with no type guessing.
+"""Read a data table (CSV/TSV, Excel, SPSS, a zip holding a CSV or a workbook) as strings, with no type guessing.
 
 Every cell comes back as text (``None`` for empty) so that importers and ``survey estimate``
 decide what a value means.
@@ -62,6 +62,9 @@ class RawTable:
     header_line: int = 1  # 1-based row of the header in the file; data rows follow it
     var_labels: dict = field(default_factory=dict)  # column -> variable label (SPSS)
     value_labels: dict = field(default_factory=dict)  # column -> {code text: label} (SPSS)
+    # a workbook's formula cells without a computed value: (data row index, column index, "Sheet1!D5", formula)
+    formulas: list = field(default_factory=list)
+    hidden: tuple = (0, 0)  # a workbook's hidden data rows and hidden table columns (imported all the same)
 
 
 @dataclass
@@ -671,18 +674,25 @@ def _read_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, p: str, limits=No
     return b"".join(out)
 
 
+ZIP_TEXT = (".csv", ".tsv", ".txt")
+ZIP_WORKBOOKS = (".xlsx", ".xlsm", ".xls")
+
+
 def read_zip_table(path: Path, limits=None) -> RawTable:
-    """The one CSV/TSV (or .xlsx) inside a zip archive, e.g. a 腾讯问卷 download."""
+    """The one CSV/TSV or Excel workbook inside a zip archive, e.g. a 腾讯问卷 download.  A workbook is
+    unpacked (held to ``zip_bytes`` and ``zip_ratio`` like a CSV) to a temporary file and read by the same
+    isolated Excel reader as a workbook given directly (:func:`survey.excel_table.read_excel_table`), its
+    first sheet; messages name it ``archive.zip!member.xlsx``."""
     p = str(path)
     try:
         with zipfile.ZipFile(path) as zf:
             members = [i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX/")]
-            tables = [i for i in members if i.filename.lower().endswith((".csv", ".tsv", ".txt"))]
+            tables = [i for i in members if i.filename.lower().endswith(ZIP_TEXT + ZIP_WORKBOOKS)]
             if not tables:
                 names = ", ".join(i.filename for i in members[:5]) or "nothing"
-                raise _unreadable(p, f"a zip archive without a CSV file inside (it holds: {names})")
+                raise _unreadable(p, f"a zip archive without a CSV file inside, nor an Excel workbook (it holds: {names})")
             if len(tables) > 1:
-                raise _unreadable(p, f"a zip archive with {len(tables)} CSV files inside "
+                raise _unreadable(p, f"a zip archive with {len(tables)} data files inside "
                                      f"({', '.join(i.filename for i in tables[:5])}); unzip it and import one")
             member = tables[0]
             raw = _read_member(zf, member, p, limits)
@@ -694,11 +704,37 @@ def read_zip_table(path: Path, limits=None) -> RawTable:
     name = f"{p}!{_member_name(member)}"
     if not raw.strip():
         raise MinyiError.of("file-empty", file=name)
-    text, enc = decode_bytes(raw, name)
-    t = read_text_table(text, name, enc)
+    if member.filename.lower().endswith(ZIP_WORKBOOKS):
+        t = _zipped_workbook(raw, name, limits)
+    else:
+        text, enc = decode_bytes(raw, name)
+        t = read_text_table(text, name, enc)
     t.kind = "zip"
     t.detail = f"zip archive holding {_member_name(member)}: {t.detail}"
     return t
+
+
+def _zipped_workbook(raw: bytes, name: str, limits=None) -> RawTable:
+    """A workbook's bytes (a zip's member ``name``) read through :func:`survey.excel_table.read_excel_table`
+    from a temporary file; its kind from its content, as for any file (:func:`sniff_kind`)."""
+    import os
+    import tempfile
+
+    from .excel_table import read_excel_table
+
+    fd, tmp = tempfile.mkstemp(prefix="minyi-zip-", suffix=".xlsx")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        kind = sniff_kind(Path(tmp))
+        if kind not in ("xlsx", "xls"):
+            raise _unreadable(name, "its name says Excel workbook but it is not one")
+        return read_excel_table(Path(tmp), None, kind, limits, name=name)
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

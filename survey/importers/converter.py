@@ -20,9 +20,18 @@ from .base import PROBLEM_COLUMNS
 from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
-from .options import _whole, map_option_values, numeral_labels, option_lookup, scores_as_codes
+from .options import _whole, map_option_values, numeral_conflict, numeral_labels, option_lookup, scores_as_codes
 from .registry import LAYOUTS
 from .text import EMPTY_VALUES, as_string, norm_series, norm_text, parse_duration, parse_times
+
+
+def empty_unnamed(df: pd.DataFrame, i: int) -> bool:
+    """Column ``i`` of ``df`` had an empty header (:func:`survey.tabular.clean_headers` named it ``column<i+1>``)
+    and holds no cell: the trailing empty columns Excel adds when it saves a CSV.  Dropped without a note
+    (docs/import-formats.md); a column with an empty header but some value keeps its "matches no question"
+    note, as does a named column without values."""
+    c = df.columns[i]
+    return (isinstance(c, str) and c == f"column{i + 1}" and not df.iloc[:, i].notna().any())
 
 
 class _Converter:
@@ -46,6 +55,7 @@ class _Converter:
         self.parts: list[pd.DataFrame] = []
         self.unmatched: list[Problem] = []
         self.used: set = set()
+        self.qid_of: dict = {}  # source column -> the question it was matched to (run)
         self.matched_any = False
         self.matcher = ColumnMatcher(q, self.note)
         self.col_map, self.val_map = ({}, {})
@@ -53,6 +63,7 @@ class _Converter:
             self.col_map, self.val_map = check_mapping(mapping, q, list(self.df.columns), source)
         self.skip = EMPTY_VALUES + list(layout.skip_values)
         self.other_text: Optional[pd.Series] = None  # fill-in text of the last code_column (其他〖…〗)
+        self.spss_numerals: dict = {}  # numeral value label → code text of the last code_column (spss)
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
@@ -89,6 +100,38 @@ class _Converter:
         out["row"] = out["index"].astype("int64") + header_line + 1
         return out
 
+    def workbook_marks(self, raw: RawTable) -> None:
+        """What a workbook's XML says and its values do not (:func:`survey.excel_table.sheet_marks`): each formula
+        cell without a computed value of a question's column becomes a cell problem naming the cell (``Sheet1!D5``;
+        its row is quarantined with that reason rather than a bare "required answer missing"), and one note lists
+        them all; hidden rows and columns are said (an info note): they are imported like any other."""
+        cols = list(self.df.columns)
+        idx, column, vals, msgs, target, cells = [], [], [], [], [], []
+        for i, j, cell, formula in raw.formulas:
+            c = cols[j]
+            cells.append(cell)
+            if c not in self.qid_of:
+                continue
+            pr = problem("formula-no-value", cell=cell, value=formula)
+            idx.append(i)
+            column.append(c)
+            vals.append(formula)
+            msgs.append(f"{pr.message} ({pr.hint})")
+            target.append(self.qid_of[c])
+        if idx:
+            self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals,
+                                            "code": "formula-no-value", "message": msgs, "target": target}))
+        if cells:
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            self.unmatched.append(problem("formula-no-value-cells", file=self.source, severity="warning",
+                                          count=f"{len(cells):,}", cells=shown))
+        rows, hcols = raw.hidden
+        if rows or hcols:
+            what = " and ".join(x for x in (f"{rows:,} row(s)" if rows else "", f"{hcols:,} column(s)" if hcols else "")
+                                if x)
+            self.unmatched.append(problem("hidden-cells", file=self.source, severity="info", what=what,
+                                          were="was" if rows + hcols == 1 else "were"))
+
     # -- values
     def values(self, c: str) -> pd.Series:
         """Cells of column ``c`` as stripped strings; not-asked/empty markers → <NA>."""
@@ -120,15 +163,26 @@ class _Converter:
         ``0``–``10`` of a 0–10 scale coded 1–11 (:func:`~survey.importers.options.numeral_labels`), saying
         so; when the column cannot tell labels from codes, it is read as codes and (but in minyi's native layout,
         which holds codes) a warning says which values would mean another option read as labels."""
+        as_labels = self.numeral_reading(qq, s, c, target)
+        if as_labels:
+            return s.map(as_labels).astype("string").fillna(s)
+        return s
+
+    def numeral_reading(self, qq: Question, s: pd.Series, c: str, target: Optional[str] = None,
+                        how: str = "a 按文本 or --labels export") -> Optional[dict]:
+        """``{cell: code text}`` when the values ``s`` of column ``c`` (cells, or the options of a multiple-choice
+        cell such as ``1┋5``) are option labels that are numbers (:func:`~survey.importers.options.numeral_labels`),
+        said in an info note; None to read them as codes, with a warning when they fit both readings (but in
+        minyi's native layout, which holds codes)."""
         as_labels, unsure = numeral_labels(qq, s)
         what = target or qq.id
         if as_labels:
             pairs = ", ".join(f"{v}→{k}" for v, k in sorted(as_labels.items(), key=lambda kv: int(kv[1])))
             self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
-                                          reason=f"{what}: values read as option labels (a 按文本 or --labels "
-                                                 f"export), not codes: label→code {pairs}",
+                                          reason=f"{what}: values read as option labels ({how}), not codes: "
+                                                 f"label→code {pairs}",
                                           hint="the column holds a number that is a label and no code"))
-            return s.map(as_labels).astype("string").fillna(s)
+            return as_labels
         if unsure and self.layout.name != "native":  # minyi's native layout holds codes: nothing to warn of
             lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
             pairs = ", ".join(f"{n} (code of '{qq.option_by_code(n).label}', label of code {lab[n]})"
@@ -138,7 +192,31 @@ class _Converter:
                       hint=f"if the file holds labels (问卷星 按文本), map them with --mapping, e.g. values: "
                            f"{{{qq.id}: {{'{unsure[0]}': {lab[unsure[0]]}}}}}; or give the options codes equal to "
                            "their labels in the questionnaire")
-        return s
+        return None
+
+    def spss_numeral_labels(self, qq: Question, s: pd.Series, c: str, target: Optional[str]) -> pd.Series:
+        """``s`` (SPSS value labels applied) with the cells that got a numeral value label (the .sav's 6 labelled
+        ``5`` of a 0–10 question coded 1–11) read as that option label (code 6), not as the code ``5``: a value
+        label is a label by the file's own word, so no per-column guess is needed; said in the same info note as
+        :meth:`numeral_reading`.  Cells without a value label keep the code reading."""
+        vl = self.value_labels.get(c) or {}
+        lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
+        m = {t: str(lab[n]) for t in set(vl.values()) if (n := _whole(t)) is not None and n in lab}
+        if not m:
+            return s
+        mapped = s.map(m).astype("string")
+        use = (self.values(c).isin(list(vl)) & mapped.notna()).to_numpy(dtype=bool, na_value=False)
+        if not use.any():
+            return s
+        self.spss_numerals = m
+        seen = set(s[use].unique())
+        pairs = ", ".join(f"{v}→{k}" for v, k in sorted(((v, k) for v, k in m.items() if v in seen),
+                                                         key=lambda kv: int(kv[1])))
+        self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
+                                      reason=f"{target or qq.id}: values read as option labels (SPSS value labels), "
+                                             f"not codes: label→code {pairs}",
+                                      hint="the value labels are numbers that are other options' codes"))
+        return s.where(~pd.Series(use, index=s.index), mapped)
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
@@ -152,8 +230,11 @@ class _Converter:
                                                  f"score→code {pairs}",
                                           hint="every value is an option score and some are no option code; "
                                                "export 按序号 or 按文本 to avoid this reading"))
+        self.spss_numerals = {}
         if qq.id not in self.val_map and not self.value_labels.get(c) and not by_score:
             s = self.numeral_labels(qq, s, c, target)
+        elif qq.id not in self.val_map and self.value_labels.get(c) and numeral_conflict(qq):
+            s = self.spss_numeral_labels(qq, s, c, target)
         codes, other = self.map_values(qq, s)
         # "其他〖物业纠纷〗": the code of 其他, and its text (kept in <id>_other for single choices)
         self.other_text = (s.map(other).astype("string") if other else None)
@@ -170,10 +251,12 @@ class _Converter:
         q, df = self.q, self.df
         groups: dict[str, list[tuple[str, Optional[str]]]] = {}
         meta: dict[str, str] = {}
-        for c in df.columns:
+        for i, c in enumerate(df.columns):
             header = self.col_map.get(c, c)
             if c in self.col_map and header is None:
                 continue  # explicitly ignored by the mapping
+            if c not in self.col_map and empty_unnamed(df, i):
+                continue  # an Excel-resaved CSV's trailing empty columns: nothing in them, nothing to say
             nc = norm_text(header).lower()
             if nc not in META_MAP and c in self.var_labels and norm_text(self.var_labels[c]).lower() in META_MAP:
                 nc = norm_text(self.var_labels[c]).lower()  # SPSS: 序号 / 所用时间 … as variable labels
@@ -193,6 +276,7 @@ class _Converter:
                 continue
             groups.setdefault(qq.id, []).append((c, part))
         self.used = {c for cols in groups.values() for c, _ in cols}
+        self.qid_of = {c: qid for qid, cols in groups.items() for c, _ in cols}
         self.matched_any = bool(groups)
         frame = pd.DataFrame(index=range(self.n))
         if "respondent_id" in meta:

@@ -11,7 +11,7 @@ from ..messages import did_you_mean
 from ..questionnaire import Question
 from .kobo import spaced_labels, split_spaced
 from .matching import other_part_index
-from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES
+from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES, _whole, numeral_conflict, numeral_labels
 from .text import norm_series, norm_text
 
 
@@ -122,6 +122,9 @@ class _Quiet:
     def bad(self, *args, **kwargs) -> None:
         return None
 
+    def numeral_reading(self, qq: Question, s: pd.Series, *args, **kwargs):
+        return numeral_labels(qq, s)[0]  # the same reading, said once (by the first)
+
 
 def disagreement(conv, qq: Question, c: str, M: np.ndarray, opt_index: dict) -> str:
     """``"; the two disagree in N row(s) (rows …)"`` (the file's rows) when the one-cell column ``c`` (Kobo
@@ -148,6 +151,27 @@ RANK_SEPARATORS = r"\s*(?:┋|→|->|>|\||;|；|,|，)\s*"  # between the option
 OUTSIDE_FILL_IN = r"(?![^〖〗]*〗)"
 
 
+def numeral_index(conv, qq: Question, c: str, U: pd.Series, sep: str, opt_index: dict) -> dict:
+    """``opt_index`` with each numeral option label taking precedence over the code it equals, when the options
+    of column ``c``'s distinct cells ``U`` (``1┋5`` split) read as labels by the per-column rule of single choices
+    (:meth:`~survey.importers.converter._Converter.numeral_reading`: a 0–10 question coded 1–11, exported
+    按文本): ``5`` is then the option labelled 5 (code 6), not code 5.  Codes (the default) leave it as it is; a
+    column whose options fit both readings is warned of.  Not with a --mapping of the question or SPSS value
+    labels (read as labels already)."""
+    if (not numeral_conflict(qq) or qq.id in conv.val_map or conv.value_labels.get(c)
+            or conv.layout.name == "native"):
+        return opt_index
+    parts = U.str.split(sep, regex=True).explode().dropna().str.strip()
+    if not conv.numeral_reading(qq, parts.astype("string"), c):
+        return opt_index
+    out = dict(opt_index)
+    for j, o in enumerate(qq.options):
+        n = _whole(o.label)
+        if n is not None:
+            out[str(n)] = j
+    return out
+
+
 def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series, opt_index: dict) -> None:
     """One cell per respondent: options joined by ┋ (问卷星 multiple), → (ranking), spaces (Kobo), | ; ,
 
@@ -163,6 +187,7 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
         return
     U = pd.Series(np.asarray(uniq, dtype=object)).astype("string")
     sep = (RANK_SEPARATORS if qq.type == "ranking" else CHOICE_SEPARATORS) + OUTSIDE_FILL_IN
+    opt_index = numeral_index(conv, qq, c, U, sep, opt_index)
     whole_hit = norm_series(U, lower=True).map(opt_index)
     tok = U.where(whole_hit.isna(), pd.NA).str.split(sep, regex=True).explode().dropna()
     tok = tok[tok.str.strip() != ""].astype("string")

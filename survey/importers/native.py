@@ -95,6 +95,9 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
     names = next(_csv.reader([re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]]), [])  # a bare CR ends a line too
     check_duplicate_headers(names, str(p), line=1)  # as the careful path: "Q1" twice (or " Q1 ") is refused
+    unnamed = {f"column{i + 1}" for i, c in enumerate(names) if not c.strip()}  # as clean_headers names them
+    if unnamed:  # an Excel-resaved CSV's empty headers: named for pyarrow (two "" were one field twice)
+        names = [c if c.strip() else f"column{i + 1}" for i, c in enumerate(names)]
     present = set(names)
     if any(numeral_conflict(qq) for qq in q.questions if present.intersection(qq.columns())):
         # a column may hold option labels that are numbers (a --labels export of a 0-10 question coded 1-11):
@@ -118,6 +121,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         # the file's MB; the import's "reading FILE (N MB)" stage)
         with pa.OSFile(str(p)) as src, follow(lambda: src.tell() / size * size_mb, size_mb):
             return pacsv.read_csv(src, parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
+                                  read_options=pacsv.ReadOptions(column_names=names, skip_rows=1) if unnamed else None,
                                   convert_options=pacsv.ConvertOptions(
                 column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
         # only empty cells are missing: "NA", "null", "#N/A" … are text, as on the careful path
@@ -157,7 +161,8 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     pii_cols = (["ip"] if "ip" in names else []) + detect_pii(cand, set())
     pii_df = table.select(pii_cols).to_pandas() if pii_cols else pd.DataFrame(index=range(n))
     waves = file_waves(pc.unique(table.column(WAVE_COLUMN)).to_pylist()) if WAVE_COLUMN in names else []
-    left = [c for c in unknown if c not in pii_cols and c != WAVE_COLUMN]
+    left = [c for c in unknown if c not in pii_cols and c != WAVE_COLUMN  # fully empty unnamed: nothing to say
+            and not (c in unnamed and table.column(c).null_count == n)]
     many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
     unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
                                        suggestion="" if many else did_you_mean(c, q.columns()))

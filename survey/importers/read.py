@@ -111,6 +111,7 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     reason = f"{what}: {why}; read as {raw.detail}{_ext_note(p, {'csv': 'text'}.get(raw.kind, raw.kind))}"
     conv = _Converter(q, raw, p.name, layout, mapping)
     frame = conv.run()
+    conv.workbook_marks(raw)
     if not conv.matched_any:
         cands = [f"{x.number}、{x.text}" for x in q.questions[:3]] + q.columns(meta=False)[:3]
         shown = ", ".join(list(df.columns)[:6]) + (" …" if df.shape[1] > 6 else "")

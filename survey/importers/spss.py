@@ -36,7 +36,8 @@ def relabelled_codes(conv, qq: Question, c: str) -> None:
     items = [(v, lab) for v, lab in vl.items() if v in present]
     if not items:
         return
-    mapped, _ = conv.map_values(qq, pd.Series([lab for _, lab in items], dtype="string"))
+    numerals = getattr(conv, "spss_numerals", {})  # numeral labels read as labels (converter.spss_numeral_labels)
+    mapped, _ = conv.map_values(qq, pd.Series([numerals.get(lab, lab) for _, lab in items], dtype="string"))
     valid = {str(o.code) for o in qq.options}
     moved = [(v, lab, int(k)) for (v, lab), k in zip(items, mapped)
              if not np.isnan(k) and v in valid and str(int(k)) != v]

@@ -33,7 +33,7 @@ def table_caption(table, lang: str) -> str:
     """``表3 样本区县构成`` / ``Table 3. Sample by district``: a numbered table's caption."""
     if not getattr(table, "number", 0):
         raise ValueError(f"table {getattr(table, 'caption', table)!r} is not one of the report's numbered tables")
-    return _apart(label("caption.table_no", lang).format(n=table.number, caption=table.caption), table.caption, lang)
+    return label("caption.table_no", lang).format(n=table.number, caption=table.caption)
 
 
 def figure_caption(chart, figures: dict, lang: str) -> str:
@@ -41,11 +41,4 @@ def figure_caption(chart, figures: dict, lang: str) -> str:
     :func:`number_blocks` returned); the chart's title states its finding."""
     if chart.name not in figures:
         raise ValueError(f"figure {chart.name!r} is not one of the report's numbered figures")
-    return _apart(label("caption.figure_no", lang).format(n=figures[chart.name], caption=chart.title), chart.title, lang)
-
-
-def _apart(numbered: str, caption: str, lang: str) -> str:
-    """``numbered`` (表N/图N, a space, ``caption``) with an ideographic space after the number when a Chinese
-    caption starts with a digit, so the number of the table or figure does not run into the caption's own
-    number: 图2　6项指标未达目标, not 图2 6项指标… (read as 图26)."""
-    return numbered.replace(" ", "\u3000", 1) if lang != "en" and caption[:1].isdigit() else numbered
+    return label("caption.figure_no", lang).format(n=figures[chart.name], caption=chart.title)

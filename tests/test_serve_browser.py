@@ -33,6 +33,15 @@ CHROMIUM = os.environ.get("MINYI_CHROMIUM") or shutil.which("chromium") or "/usr
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+
+def phone(pw, profile: str, **kw):
+    """A phone in headless Chromium (360×740, touch, zh-CN) with its own profile folder: (context, page);
+    ``kw`` goes to ``launch_persistent_context`` (e.g. ``service_workers="block"``)."""
+    ctx = pw.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
+        device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", **kw)
+    return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
+
 if os.environ.get("CI") and not os.path.exists(CHROMIUM):  # pragma: no cover - CI installs it
     raise RuntimeError("chromium is not installed; .ci/run installs it")
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
@@ -149,10 +158,7 @@ def test_phone_fills_the_questionnaire_online_and_offline(tmp_path):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-                device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(url)
@@ -274,10 +280,7 @@ def test_access_code_screen_and_quota_notice(tmp_path):
         status, body = srv.post(payload(q, {c: v for c, v in full_row.items() if _has(v)}, link=link))
         assert status == 200, body
         with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-                device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(srv.base + "/")

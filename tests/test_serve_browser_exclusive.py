@@ -12,7 +12,7 @@ import pytest
 
 from serve_helpers import ServerProcess, make_project
 from survey.collect.links import make_links, project_secret
-from test_serve_browser import CHROMIUM, FLAGS
+from test_serve_browser import CHROMIUM, phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -48,10 +48,7 @@ def test_an_exclusive_option_alone_meets_min_on_the_phone(tmp_path):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-                is_mobile=True, has_touch=True, locale="zh-CN")
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(link.url(srv.base, project_secret(p.root)))
             page.click("#next")

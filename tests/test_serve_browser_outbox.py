@@ -18,17 +18,10 @@ from serve_helpers import Relay, ServerProcess, make_project
 from survey.collect.links import make_links, project_secret
 from survey.skip import asked_masks
 from survey.store import Project
-from test_serve_browser import CHROMIUM, FLAGS, _fill, _plans, _until
+from test_serve_browser import CHROMIUM, _fill, _plans, _until, phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
-
-
-def _phone(pw, profile):
-    ctx = pw.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-        device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-    return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
 
 
 OUTBOX = """() => new Promise((resolve) => {
@@ -39,7 +32,7 @@ OUTBOX = """() => new Promise((resolve) => {
 })"""
 
 
-def test_offline_answers_keep_their_wave_and_refused_ones_stay_on_the_phone(tmp_path):
+def test_offline_answers_keep_their_wave_and_refused_ones_stay_on_thephone(tmp_path):
     from playwright.sync_api import sync_playwright
 
     p = make_project(tmp_path, config={"quotas": {"mode": "stop",
@@ -55,7 +48,7 @@ def test_offline_answers_keep_their_wave_and_refused_ones_stay_on_the_phone(tmp_
     profile = tempfile.mkdtemp(prefix="minyi-chromium-")
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.goto(url)
             _until(page, "navigator.serviceWorker.controller !== null")
             with pytest.raises(AssertionError, match="^L"):  # a fraction where a whole number is asked for:
@@ -128,7 +121,7 @@ def test_a_rate_limited_phone_is_told_to_wait_not_that_the_network_is_down(tmp_p
         assert srv.post(payload(q, {c: v for c, v in plans[0].items() if v is not None and v == v and v != ""}))[0] \
             == 200  # this address's one submission of the minute
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.goto(srv.base + "/")
             _fill(page, q, row, ask, locked=False)
             page.wait_for_selector("#done:not([hidden])")

@@ -15,7 +15,7 @@ import pytest
 from serve_helpers import ServerProcess, make_project
 from survey.collect.links import make_links, project_secret
 from survey.skip import asked_masks
-from test_serve_browser import CHROMIUM, FLAGS, _has, _plans
+from test_serve_browser import CHROMIUM, FLAGS, _has, _plans, phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -53,10 +53,7 @@ def test_a_required_mark_goes_as_soon_as_the_question_is_answered(tmp_path):
     kinds: set = set()
     try:
         with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-                device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(link.url(srv.base, project_secret(p.root)))
             page.click("#next")
@@ -137,13 +134,6 @@ class _NoSend:
             return self.page.click(selector, **kw)
 
 
-def _phone(pw, profile, **kw):
-    ctx = pw.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
-        device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", **kw)
-    return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
-
-
 DRAFT = "() => { const k = Object.keys(sessionStorage).find(x => x.startsWith('minyi-draft:')); " \
         "return k ? JSON.parse(sessionStorage.getItem(k)) : null; }"
 
@@ -170,7 +160,7 @@ def test_a_reload_mid_form_keeps_the_answers_the_page_and_the_time(tmp_path):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             url = url_link.url(srv.base, project_secret(p.root))
             page.goto(url)
@@ -236,7 +226,7 @@ def test_an_answer_refused_while_on_the_page_is_not_also_kept_as_refused_by_the_
     held: list = []
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile, service_workers="block")  # page.route sees every request
+            ctx, page = phone(pw, profile, service_workers="block")  # page.route sees every request
             page.goto(link.url(srv.base, project_secret(p.root)))
             page.route("**/api/submit", lambda route: held.append(route))
             _fill(page, q, row, ask)
@@ -345,7 +335,7 @@ def test_answers_refused_as_closed_or_of_an_unknown_wave_are_sent_again_when_the
     profile = tempfile.mkdtemp(prefix="minyi-chromium-")
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.goto(link.url(srv.base, project_secret(p.root)))
             page.evaluate(PUT, kept)
             page.reload()
@@ -377,7 +367,7 @@ def test_a_double_tap_on_next_turns_one_page(tmp_path):
     profile = tempfile.mkdtemp(prefix="minyi-chromium-")
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.goto(link.url(srv.base, project_secret(p.root)))
             page.locator("#next").dblclick()
             assert page.locator("#q-A1").is_visible()

@@ -20,8 +20,8 @@ import pytest
 from serve_helpers import ServerProcess, make_project
 from survey.collect.links import make_links, project_secret
 from survey.skip import asked_masks
-from test_serve_browser import CHROMIUM, _plans, _until
-from test_serve_browser_redteam2 import DRAFT, OUTBOX, PUT, _NoSend, _phone
+from test_serve_browser import CHROMIUM, _plans, _until, phone
+from test_serve_browser_redteam2 import DRAFT, OUTBOX, PUT, _NoSend
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -48,7 +48,7 @@ def test_the_back_button_goes_back_one_page_of_the_form(tmp_path):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             url = link.url(srv.base, project_secret(p.root))
             page.goto(url)
@@ -109,7 +109,7 @@ def test_a_form_sent_after_the_close_stays_on_the_phone_and_the_page_says_so(tmp
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, page = _phone(pw, profile)
+            ctx, page = phone(pw, profile)
             page.on("pageerror", lambda e: errors.append(str(e)))
             url = link.url(srv.base, project_secret(p.root))
             page.goto(url)
@@ -172,7 +172,7 @@ def test_another_tab_leaves_alone_the_answer_this_tab_is_sending(tmp_path):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, tab_a = _phone(pw, profile, service_workers="block")  # page.route sees every request
+            ctx, tab_a = phone(pw, profile, service_workers="block")  # page.route sees every request
             url = link.url(srv.base, project_secret(p.root))
             tab_a.goto(url)
             tab_b = ctx.new_page()
@@ -237,7 +237,7 @@ def test_the_dashboards_close_and_reopen_buttons_work_in_a_browser(tmp_path):
     profile = tempfile.mkdtemp(prefix="minyi-chromium-")
     try:
         with sync_playwright() as pw:
-            ctx, admin = _phone(pw, profile)
+            ctx, admin = phone(pw, profile)
             admin.goto(f"{srv.base}/admin?token={srv.token}")
             admin.click('button[name="action"][value="close"]')
             admin.wait_for_load_state()

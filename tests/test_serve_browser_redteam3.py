@@ -201,15 +201,18 @@ def test_another_tab_leaves_alone_the_answer_this_tab_is_sending(tmp_path):
             assert tab_b.locator("#refused").is_hidden() and tab_a.locator("#refused").is_hidden()
             assert tab_a.evaluate("Object.keys(localStorage).filter(k => k.startsWith('minyi-sending:'))") == []
 
-            # a lock left by a tab closed mid-send: void after the timeout; a fresh one is honoured
+            # a lock left by a tab closed mid-send: void after the timeout; a fresh one is honoured; a fresh one
+            # of this very tab (its send cut short by a reload: nothing of it in flight now) holds nothing back
             tab_b.unroute("**/api/submit")
             plain = make_links(q, collectors=["V001"])[0].query(project_secret(p.root))
-            stale, fresh = (payload(q, r, link=plain, finished_at=int(time.time() * 1000) - 60000)
-                            for r in native_rows(q, 2, seed=7))
-            tab_b.evaluate(PUT, [stale, fresh])
-            tab_b.evaluate("""([s, f]) => { localStorage.setItem('minyi-sending:' + s, String(Date.now() - 600000));
-                                            localStorage.setItem('minyi-sending:' + f, String(Date.now())); }""",
-                           [stale["uuid"], fresh["uuid"]])
+            stale, fresh, own = (payload(q, r, link=plain, finished_at=int(time.time() * 1000) - 60000)
+                                 for r in native_rows(q, 3, seed=7))
+            tab_b.evaluate(PUT, [stale, fresh, own])
+            tab_b.evaluate("""([s, f, o]) => { localStorage.setItem('minyi-sending:' + s, String(Date.now() - 600000));
+                                               localStorage.setItem('minyi-sending:' + f, String(Date.now()));
+                                               localStorage.setItem('minyi-sending:' + o,
+                                                                    Date.now() + '|' + sessionStorage.getItem('minyi-tab')); }""",
+                           [stale["uuid"], fresh["uuid"], own["uuid"]])
             tab_b.evaluate("window.dispatchEvent(new Event('online'))")
             tab_b.wait_for_timeout(3000)
             left = tab_b.evaluate(OUTBOX)
@@ -222,7 +225,7 @@ def test_another_tab_leaves_alone_the_answer_this_tab_is_sending(tmp_path):
     assert not errors, errors
     from survey.collect.journal import Journal, journal_path
 
-    assert [r.uuid for r in Journal(journal_path(p.root)).records()] == [stale["uuid"]]
+    assert sorted(r.uuid for r in Journal(journal_path(p.root)).records()) == sorted([stale["uuid"], own["uuid"]])
 
 
 def test_the_dashboards_close_and_reopen_buttons_work_in_a_browser(tmp_path):
@@ -253,3 +256,46 @@ def test_the_dashboards_close_and_reopen_buttons_work_in_a_browser(tmp_path):
         rc, out, err = srv.interrupt()
         shutil.rmtree(profile, ignore_errors=True)
     assert rc == 0, err
+
+
+def test_a_send_cut_short_by_a_reload_does_not_hold_the_answer_back(tmp_path):
+    """The respondent taps 提交问卷 and the page reloads before the server answers (pull-to-refresh on a slow
+    line): the send lock the page took stays in localStorage.  Before the fix that lock looked like another
+    tab's send in flight, so for two minutes no outbox round sent the answer (CI saw the offline test wait
+    30 s in vain).  The lock records its tab (kept across reloads), and this tab's own old lock holds
+    nothing back."""
+    from playwright.sync_api import sync_playwright
+
+    from test_serve_browser import _fill
+
+    p = make_project(tmp_path)
+    q = p.questionnaire
+    row = _plans(q)[0]
+    ask = {qid: bool(m[0]) for qid, m in asked_masks(q, pd.DataFrame([row])).items()}
+    link = make_links(q, site="社区", district="东城区", collectors=["V001"])[0]
+    srv = ServerProcess(p.root, "--merge-every", "3600")
+    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
+    errors: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            ctx, page = phone(pw, profile, service_workers="block")  # page.route sees every request
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.route("**/api/submit", lambda route: None)  # the server never answers: the send hangs
+            page.goto(link.url(srv.base, project_secret(p.root)))
+            _fill(page, q, row, ask)
+            page.wait_for_timeout(500)
+            locks = "Object.keys(localStorage).filter(k => k.startsWith('minyi-sending:')).length"
+            assert page.evaluate(locks) == 1  # taken, and the send still pending
+            page.unroute("**/api/submit")
+            page.reload()  # cuts the send short: the lock stays behind
+            page.evaluate("window.dispatchEvent(new Event('online'))")
+            _until(page, f"({OUTBOX})().then(items => items.length === 0)", timeout=10)
+            ctx.close()
+    finally:
+        rc, out, err = srv.interrupt()
+        shutil.rmtree(profile, ignore_errors=True)
+    assert rc == 0, err
+    assert not errors, errors
+    from survey.collect.journal import Journal, journal_path
+
+    assert len(list(Journal(journal_path(p.root)).records())) == 1

@@ -523,14 +523,25 @@
   // field errors its own tab is showing.  A lock older than SEND_LOCK_MS (a tab closed mid-send) is void.
   var SEND_LOCK = "minyi-sending:";
   var SEND_LOCK_MS = 120000;
-  var Lock = {
-    take: function (id) { try { localStorage.setItem(SEND_LOCK + id, String(Date.now())); } catch (e) { /* none */ } },
+  // this tab's id, kept across its reloads (sessionStorage is the tab's own): a lock this tab took before a
+  // reload cut its send short is not another tab's send in flight, so it never holds the answer back here
+  var tab = (function () {
+    try {
+      var t = sessionStorage.getItem("minyi-tab");
+      if (!t) { t = newUuid(); sessionStorage.setItem("minyi-tab", t); }
+      return t;
+    } catch (e) { return newUuid(); }
+  })();
+  var Lock = {  // value: "time|tab"
+    take: function (id) { try { localStorage.setItem(SEND_LOCK + id, Date.now() + "|" + tab); } catch (e) { /* none */ } },
     drop: function (id) { try { localStorage.removeItem(SEND_LOCK + id); } catch (e) { /* none */ } },
-    held: function (id) {
-      var t = 0;
-      try { t = Number(localStorage.getItem(SEND_LOCK + id)) || 0; } catch (e) { return false; }
-      if (t && Date.now() - t > SEND_LOCK_MS) { this.drop(id); return false; }
-      return t > 0;
+    held: function (id) {  // by another tab, and not stale
+      var v = "";
+      try { v = localStorage.getItem(SEND_LOCK + id) || ""; } catch (e) { return false; }
+      if (!v) { return false; }
+      var t = Number(v.split("|")[0]) || 0, owner = v.split("|")[1] || "";
+      if (owner === tab || !t || Date.now() - t > SEND_LOCK_MS) { this.drop(id); return false; }
+      return true;
     }
   };
   function flush(again) {

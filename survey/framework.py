@@ -287,24 +287,12 @@ class ExternalScores:
         return out
 
 
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _col_letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = _LETTERS[r] + s
-    return s
-
-
 def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Optional[dict] = None) -> ExternalScores:
     """Read the external scores spreadsheet (CSV/XLSX): a district column (区县/地区/district; 全市 for the
     city), an optional wave column (期次/wave: ids or labels from ``waves``, id → label), and one column per
     ``external:`` name of ``fw``.  Cells are numbers from 0 to the item's ``max`` (a trailing % or 分 is
     allowed) or empty (missing).  Every problem is reported at once with its row and cell."""
-    from .tabular import read_raw, sniff_kind
+    from .tabular import column_letters, read_raw, sniff_kind
 
     p = Path(path)
     if not p.exists():
@@ -320,7 +308,7 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
     probs: list[Problem] = []
 
     def where(j: int) -> str:
-        return f"{_col_letter(j)} ({cols[j]})" if xlsx else cols[j]
+        return f"{column_letters(j)} ({cols[j]})" if xlsx else cols[j]
 
     dcol = next((j for j, c in enumerate(cols) if c in DISTRICT_HEADERS), None)
     if dcol is None:

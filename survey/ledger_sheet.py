@@ -34,15 +34,6 @@ class LedgerRow:
     formats: dict = field(default_factory=dict)
 
 
-def _letter(j: int) -> str:
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[r] + s
-    return s
-
-
 def _print_setup(ws) -> None:
     """The 台账 as an office prints it for the weekly meeting: A4 landscape (15 columns, about 290 character
     widths), fitted to one page wide, the header row repeated on every page, gridlines printed."""
@@ -61,6 +52,7 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
     editable fields as written, so that ``--update`` can tell the analysts' edits from cells left as they were
     (an older copy must not undo what the store learnt since; :func:`plan_update`)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -86,7 +78,7 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
                 cell.fill = yellow
             if k in ("description", "measures", "check_detail"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-    col = {k: _letter(j) for j, (k, _, _) in enumerate(COLUMNS)}
+    col = {k: get_column_letter(j + 1) for j, (k, _, _) in enumerate(COLUMNS)}
     dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES[:3]) + '"', allow_blank=False,
                         showErrorMessage=True, errorTitle="状态", error="请选择：待整改、整改中、已整改（已验证由下一期数据核验后自动标记）")
     dv.add(f"{col['status']}2:{col['status']}{max(ws.max_row, 2) + 200}")
@@ -211,6 +203,7 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
     across columns that include 编号 or an editable column is an error, as is a missing editable column (with
     the headers found): editing a file whose columns were renamed must not drop the edits silently."""
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     p = Path(path)
     if not p.exists():
@@ -235,7 +228,7 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
     width = max(len(r) for r in rows)
     for r in rows:
         r.extend([None] * (width - len(r)))
-    letters = {k: _letter(j) for k, j in pos.items()}
+    letters = {k: get_column_letter(j + 1) for k, j in pos.items()}
     watched = {pos[k]: k for k in ("id", *EDITABLE, *IDENTITY) if k in pos}
     merged, probs = [], []
     for mr in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_col, m.min_row)):

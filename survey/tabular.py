@@ -438,13 +438,11 @@ _HEADER_JUNK = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
 
 
 def column_letters(index: int) -> str:
-    """Excel's name of the 0-based column ``index``: 0 → ``A``, 25 → ``Z``, 26 → ``AA``."""
-    name = ""
-    index += 1
-    while index:
-        index, r = divmod(index - 1, 26)
-        name = chr(65 + r) + name
-    return name
+    """Excel's name of the 0-based column ``index``: 0 → ``A``, 25 → ``Z``, 26 → ``AA`` (openpyxl's
+    ``get_column_letter``, imported only when a message names a workbook column)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def check_duplicate_headers(names, path: str, *, line: Optional[int] = None, letters: bool = False) -> None:

@@ -20,7 +20,8 @@ from .base import PROBLEM_COLUMNS
 from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
-from .options import _whole, map_option_values, numeral_conflict, numeral_labels, option_lookup, scores_as_codes
+from .options import (map_option_values, numeral_conflict, numeral_labels, numeral_options, option_lookup,
+                      scores_as_codes, whole_number)
 from .registry import LAYOUTS
 from .text import EMPTY_VALUES, as_string, norm_series, norm_text, parse_duration, parse_times
 
@@ -184,7 +185,7 @@ class _Converter:
                                           hint="the column holds a number that is a label and no code"))
             return as_labels
         if unsure and self.layout.name != "native":  # minyi's native layout holds codes: nothing to warn of
-            lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
+            lab = numeral_options(qq)
             pairs = ", ".join(f"{n} (code of '{qq.option_by_code(n).label}', label of code {lab[n]})"
                               for n in unsure[:5])
             self.note(c, "bad-data", reason=f"{what}: the options are labelled with numbers that are other options' "
@@ -200,8 +201,8 @@ class _Converter:
         label is a label by the file's own word, so no per-column guess is needed; said in the same info note as
         :meth:`numeral_reading`.  Cells without a value label keep the code reading."""
         vl = self.value_labels.get(c) or {}
-        lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
-        m = {t: str(lab[n]) for t in set(vl.values()) if (n := _whole(t)) is not None and n in lab}
+        lab = numeral_options(qq)
+        m = {t: str(lab[n]) for t in set(vl.values()) if (n := whole_number(t)) is not None and n in lab}
         if not m:
             return s
         mapped = s.map(m).astype("string")

@@ -11,7 +11,7 @@ from ..messages import did_you_mean
 from ..questionnaire import Question
 from .kobo import spaced_labels, split_spaced
 from .matching import other_part_index
-from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES, _whole, numeral_conflict, numeral_labels
+from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES, numeral_conflict, numeral_labels, whole_number
 from .text import norm_series, norm_text
 
 
@@ -166,7 +166,7 @@ def numeral_index(conv, qq: Question, c: str, U: pd.Series, sep: str, opt_index:
         return opt_index
     out = dict(opt_index)
     for j, o in enumerate(qq.options):
-        n = _whole(o.label)
+        n = whole_number(o.label)
         if n is not None:
             out[str(n)] = j
     return out

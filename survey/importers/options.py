@@ -106,7 +106,7 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
 
 
 
-def _whole(u) -> Optional[int]:
+def whole_number(u) -> Optional[int]:
     """The whole number a cell or label stands for (``5``, ``５``, ``5.0``), or None."""
     try:
         f = float(norm_text(str(u)))
@@ -115,11 +115,16 @@ def _whole(u) -> Optional[int]:
     return int(f) if np.isfinite(f) and f.is_integer() else None
 
 
+def numeral_options(qq: Question) -> dict[int, int]:
+    """{number: code} of the options of ``qq`` labelled with a whole number (``"5"`` → its code)."""
+    return {n: o.code for o in qq.options if (n := whole_number(o.label)) is not None}
+
+
 def numeral_conflict(qq: Question) -> bool:
     """Some option of ``qq`` is labelled with a whole number that is the code of another option (see
     :func:`numeral_labels`)."""
     codes = set(qq.codes)
-    return any((n := _whole(o.label)) is not None and n in codes and n != o.code for o in qq.options)
+    return any(n in codes and n != code for n, code in numeral_options(qq).items())
 
 
 def numeral_labels(qq: Question, s: pd.Series) -> tuple[Optional[dict], list]:
@@ -135,9 +140,9 @@ def numeral_labels(qq: Question, s: pd.Series) -> tuple[Optional[dict], list]:
     """
     if not numeral_conflict(qq):
         return None, []
-    lab = {n: o.code for o in qq.options if (n := _whole(o.label)) is not None}
+    lab = numeral_options(qq)
     codes = set(qq.codes)
-    nums = {u: n for u in pd.unique(s.dropna()) if (n := _whole(u)) is not None}
+    nums = {u: n for u in pd.unique(s.dropna()) if (n := whole_number(u)) is not None}
     label_only = any(n in lab and n not in codes for n in nums.values())
     code_only = any(n in codes and n not in lab for n in nums.values())
     if label_only and not code_only:

@@ -258,16 +258,19 @@ class Service:
 
         found = False
         try:
-            import yaml
-
-            cfg = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
-            found = wave in read_waves(cfg, str(self.config_path))
+            found = wave in read_waves(self.config_on_disk(), str(self.config_path))
         except Exception:  # an unreadable minyi.yaml: the journal and the store still say
             pass
         found = found or self.journal().count(wave) > 0 or wave in self.project.waves()
         if found:
             self._known_waves.add(wave)
         return found
+
+    def config_on_disk(self) -> dict:
+        """minyi.yaml as it is on disk now (parsed; raises when it cannot be read or parsed)."""
+        import yaml
+
+        return yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
 
     # -- settings -------------------------------------------------------------------
     @property
@@ -278,10 +281,7 @@ class Service:
             try:
                 mtime = self.config_path.stat().st_mtime_ns
                 if mtime != self._config_mtime:
-                    import yaml
-
-                    cfg = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
-                    self._settings = load_settings(cfg, self.q, self.config_path, **self.overrides)
+                    self._settings = load_settings(self.config_on_disk(), self.q, self.config_path, **self.overrides)
                     self._config_mtime = mtime
                     log.warning("minyi.yaml changed: serve settings and quotas reloaded")
                     self._keep_quotas()
@@ -507,12 +507,10 @@ def _plain_json(data: Any, max_depth: int = 4) -> bool:
 def _wave_words(svc: Service, wave: str) -> str:
     """The served wave as the dashboard says it: its label (minyi.yaml ``waves:``, :func:`survey.waves.wave_label`)
     with the id the commands take in brackets when they differ (2026年第三季度（2026Q3）)."""
-    import yaml
-
     from ..waves import wave_label
 
     try:
-        config = yaml.safe_load(svc.config_path.read_text(encoding="utf-8")) or {}
+        config = svc.config_on_disk()
     except Exception:  # an unreadable minyi.yaml: the derived label
         config = {}
     words = wave_label(config, wave)

@@ -520,10 +520,7 @@ def _repeated_in_file(con, project, batch: ImportBatch, import_id: int, has_ids:
                         "WHERE _import_id = ?", [import_id]).fetchall()[0][0]
     if not extra:
         return None
-    from .quality import DEFAULT_EXCLUSIONS
-
-    rules = {**DEFAULT_EXCLUSIONS, **(project.config.get("exclusions") or {})}
-    return RepeatedInFile(int(extra), bool(rules.get("duplicate_id")), of=int(batch.accepted))
+    return RepeatedInFile(int(extra), bool(project.exclusion_rules.get("duplicate_id")), of=int(batch.accepted))
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:
@@ -544,10 +541,7 @@ def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: boo
         "SELECT DISTINCT _import_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IN "
         "(SELECT respondent_id FROM responses WHERE _import_id = ? AND respondent_id IS NOT NULL) ORDER BY 1",
         [batch.wave, import_id, import_id]).fetchall())
-    from .quality import DEFAULT_EXCLUSIONS
-
-    rules = {**DEFAULT_EXCLUSIONS, **(project.config.get("exclusions") or {})}
-    return RepeatedIds(int(rows), imports, bool(rules.get("duplicate_id")), str(project.root))
+    return RepeatedIds(int(rows), imports, bool(project.exclusion_rules.get("duplicate_id")), str(project.root))
 
 
 def remove_import(project, import_id: int) -> dict:

@@ -510,10 +510,15 @@ class Project:
             return None  # the wave changed since it was read: check what was read
         return StoredSums(repeated)
 
+    @property
+    def exclusion_rules(self) -> dict:
+        """The exclusion rules in force: minyi.yaml's ``exclusions:`` over :data:`survey.quality.DEFAULT_EXCLUSIONS`."""
+        return {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+
     def excluded_responses(self, wave: Optional[str] = None) -> pd.DataFrame:
         """The stored rows the exclusion rules drop (``survey export --keep-excluded``), each with one boolean
         column ``flag_<kind>`` per quality flag (every kind, excluded by the rules or not), in import order."""
-        from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
+        from .quality import FLAG_NAMES
 
         self._check_wave(wave)
         self._ensure_checked(wave)
@@ -524,7 +529,7 @@ class Project:
             fl = con.execute(f"SELECT import_id, \"row\", kind FROM flags{where}", [wave] if wave is not None else []).df()
         finally:
             con.close()
-        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        rules = self.exclusion_rules
         key = pd.MultiIndex.from_arrays([df["_import_id"].astype("int64"), df["_row"].astype("int64")])
         drop = np.zeros(len(df), dtype=bool)
         flags = {}
@@ -637,7 +642,7 @@ class Project:
     def analysis_source_sql(self, wave: str) -> tuple[str, list]:
         """A DuckDB query (and its parameters) of the rows of ``wave`` that analysis uses: the stored
         responses without the rows the exclusion rules remove (stored flags; check first when stale)."""
-        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        rules = self.exclusion_rules
         kinds = [k for k in FLAG_NAMES if rules.get(k)]
         sql = "SELECT * FROM responses r WHERE r._wave = ?"
         params: list = [wave]
@@ -664,9 +669,7 @@ class Project:
     def _stored_exclusions(self, wave: str) -> tuple[dict, bool]:
         """Exclusion counts by flag kind from the stored flags (no data loaded) and whether the flags predate
         an import."""
-        from .quality import DEFAULT_EXCLUSIONS
-
-        rules = {**DEFAULT_EXCLUSIONS, **(self.config.get("exclusions") or {})}
+        rules = self.exclusion_rules
         order = [k for k in FLAG_NAMES if rules.get(k)]
         con = self.connect()
         try:

@@ -132,3 +132,11 @@ def flag_text(c: Any, lang: str) -> str:
         return ""
     return "；".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags) if lang == "zh" else \
         "; ".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags)
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a fixed-width cell: East Asian wide and full-width characters
+    take two (Unicode ``east_asian_width`` W/F), others one."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

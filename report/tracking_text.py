@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from .table_cells import text_width as width  # columns a text takes in a terminal (CJK: two)
+
 LABELS: dict[str, tuple[str, str]] = {
     # code: (zh, en)
     "per_wave": ("/期", "/wave"),
@@ -77,13 +79,6 @@ def fmt_p(p: Optional[float]) -> str:
     if p is None or not math.isfinite(float(p)):
         return "p —"
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"
-
-
-def width(text: str) -> int:
-    """Columns ``text`` takes in a terminal (CJK characters take two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def pad(text: str, cols: int, right: bool = False) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..labels import label
 from ..records import Table
-from ..table_cells import Num, Tag
+from ..table_cells import Num, Tag, text_width
 
 TONE_CLASS = {"ok": "v-ok", "bad": "v-bad", "ns": "v-ns"}
 LONG_TEXT = 8  # display width (a CJK character counts 2) above which a text column is left-aligned and
@@ -33,10 +33,6 @@ class TableView:
     rows: list  # [[Cell]]
 
 
-def _width(s: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-
 def _class(v, align: str) -> str:
     if isinstance(v, Tag):
         return TONE_CLASS.get(v.tone, "")
@@ -50,7 +46,7 @@ def table_view(t: Table, lang: str) -> TableView:
     kinds = [k for _, k in t.columns]
     shown = t.formatted()
     # text: the first column (the row's label) left-aligned, "l"; long text also wraps, "l w"
-    long = [k == "text" and max((_width(r[j]) for r in shown), default=0) > LONG_TEXT for j, k in enumerate(kinds)]
+    long = [k == "text" and max((text_width(r[j]) for r in shown), default=0) > LONG_TEXT for j, k in enumerate(kinds)]
     align = ["l w" if lg else ("l" if j == 0 and k == "text" else "") for j, (k, lg) in enumerate(zip(kinds, long))]
     joiner = {k: label("word.change_to" if k in ("chg1", "pp") else "word.interval_to", lang) for k in set(kinds)}
     headers, j = [], 0

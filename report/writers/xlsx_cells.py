@@ -26,7 +26,7 @@ from survey.cells import safe_value, sheet_title
 
 from ..labels import label
 from ..numbering import table_caption
-from ..table_cells import NUMBER_FORMATS, Num, Tag, flag_text
+from ..table_cells import NUMBER_FORMATS, Num, Tag, flag_text, text_width
 
 
 def cell_value(v: Any) -> Any:
@@ -88,7 +88,7 @@ def display_width(v: Any) -> float:
         return 0
     if isinstance(v, (int, float)):
         return NUMBER_WIDTH
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) + 1
+    return text_width(str(v)) + 1
 
 
 def wrap_prose(ws, rows: list, widths: dict) -> None:

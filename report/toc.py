@@ -49,15 +49,6 @@ def add_docx_toc(doc, lang: str = "zh"):
     return p
 
 
-def _fld(kind: str):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    el = OxmlElement("w:fldChar")
-    el.set(qn("w:fldCharType"), kind)
-    return el
-
-
 def _run(*children, text: str | None = None):
     """A w:r holding ``children`` (field characters, instruction text, a tab) or a text."""
     from docx.oxml import OxmlElement
@@ -72,16 +63,6 @@ def _run(*children, text: str | None = None):
         t.text = text
         r.append(t)
     return r
-
-
-def _instr(text: str):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    el = OxmlElement("w:instrText")
-    el.set(qn("xml:space"), "preserve")
-    el.text = text
-    return el
 
 
 def _bookmark(paragraph, name: str, ident: int) -> None:
@@ -125,6 +106,8 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    from .writers.docx_style import field_runs
+
     section = doc.sections[0]
     right = section.page_width - section.left_margin - section.right_margin
     heads = [(p, _heading_level(p)) for p in doc.paragraphs]
@@ -148,10 +131,7 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
         link = OxmlElement("w:hyperlink")
         link.set(qn("w:anchor"), name)
         link.set(qn("w:history"), "1")
-        begin = _fld("begin")
-        begin.set(qn("w:dirty"), "true")
-        for r in (_run(text=p.text.strip()), _run(OxmlElement("w:tab")), _run(begin),
-                  _run(_instr(f" PAGEREF {name} \\h ")), _run(_fld("separate")), _run(text=""), _run(_fld("end"))):
+        for r in (_run(text=p.text.strip()), _run(OxmlElement("w:tab")), *field_runs(f"PAGEREF {name} \\h")):
             link.append(r)
         para._p.append(link)
     return len(heads)

@@ -181,11 +181,10 @@ def _attr(tag: bytes, name: bytes) -> bytes:
 
 
 def _column_index(letters: str) -> int:
-    """0-based index of Excel's column ``letters``: ``A`` → 0, ``AA`` → 26."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """0-based index of Excel's column ``letters``: ``A`` → 0, ``AA`` → 26 (openpyxl's rule)."""
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letters) - 1
 
 
 def _sheet_part(zf, sheet: str) -> Optional[str]:

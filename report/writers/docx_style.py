@@ -173,30 +173,36 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     return look
 
 
-def _field(paragraph, instr: str, placeholder: str = "") -> None:
-    """A complex field (PAGE, TOC, …) in ``paragraph``: begin, instruction, separate, result, end."""
+def field_runs(instr: str, placeholder: str = "") -> list:
+    """The runs (``w:r``) of a complex field (PAGE, PAGEREF, …): begin (marked dirty, so Word and WPS update it
+    on opening), the instruction, separate, the result shown until then (``placeholder``), end."""
     from docx.oxml import OxmlElement
 
-    def run_with(child):
-        r = paragraph.add_run()
-        r._r.append(child)
+    def run(child):
+        r = OxmlElement("w:r")
+        r.append(child)
         return r
 
-    b = OxmlElement("w:fldChar")
-    b.set(_qn("w:fldCharType"), "begin")
-    b.set(_qn("w:dirty"), "true")
-    run_with(b)
+    def fld(kind: str):
+        el = OxmlElement("w:fldChar")
+        el.set(_qn("w:fldCharType"), kind)
+        return el
+
+    begin = fld("begin")
+    begin.set(_qn("w:dirty"), "true")
     it = OxmlElement("w:instrText")
     it.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     it.text = f" {instr} "
-    run_with(it)
-    s = OxmlElement("w:fldChar")
-    s.set(_qn("w:fldCharType"), "separate")
-    run_with(s)
-    paragraph.add_run(placeholder)
-    e = OxmlElement("w:fldChar")
-    e.set(_qn("w:fldCharType"), "end")
-    run_with(e)
+    shown = OxmlElement("w:t")
+    shown.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    shown.text = placeholder
+    return [run(begin), run(it), run(fld("separate")), run(shown), run(fld("end"))]
+
+
+def _field(paragraph, instr: str, placeholder: str = "") -> None:
+    """A complex field (:func:`field_runs`) at the end of ``paragraph``."""
+    for r in field_runs(instr, placeholder):
+        paragraph._p.append(r)
 
 
 def _page_no_paragraph(paragraph, look: DocxLook, align) -> None:

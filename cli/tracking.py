@@ -33,6 +33,13 @@ def _open_tracked(dir: Path):
     return project
 
 
+def _wave_id(project, wave: Optional[str]) -> Optional[str]:
+    """--wave by id or by the label every output shows (:func:`survey.waves.wave_by_label`)."""
+    from survey.waves import wave_by_label
+
+    return wave_by_label(project.config, project.waves(), wave)
+
+
 @app.command()
 def trend(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
@@ -48,6 +55,9 @@ def trend(
     confidence: ConfOpt = 0.95,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
+    more: Annotated[Optional[List[str]], typer.Argument(
+        help="More indicators after --indicators (so that --indicators sat_env sat_traffic works too).",
+        show_default=False, metavar="INDICATOR")] = None,
 ) -> None:
     """Every indicator across all waves: CI per wave, change against the previous and the first wave, trend test.
 
@@ -69,13 +79,17 @@ def trend(
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    if more and not indicators:  # `survey trend DIR sat_env`: a name with no option is not taken as one
+        raise typer.BadParameter(f"unexpected argument(s) {' '.join(more)}; to follow indicators, write "
+                                 f"--indicators {' '.join(more)}", param_hint="INDICATOR")
     project = _open_tracked(dir)
     if by is not None and by not in grouping_choices(project.questionnaire):
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
                                  param_hint="'--by'")
     written = []
     with progress_shown(json_out=json_out, quiet=quiet):
-        res = project_trend(project, indicators=_names(indicators), by=by, confidence=confidence,
+        res = project_trend(project, indicators=_names((indicators or []) + (more or []) or None), by=by,
+                            confidence=confidence,
                             na_policy=na.strip().lower() if na else None, lang=lang)
         if out is not None:
             from report.tracking_xlsx import write_trend_xlsx
@@ -105,7 +119,7 @@ def score(
     external: Annotated[Optional[Path], typer.Option(
         "--external", help="Spreadsheet (XLSX/CSV) of external scores: one row per district (and wave), "
                            "one column per external item.")] = None,
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to score (default: the latest).")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to score: its id or label (default: the latest).")] = None,
     na: NaOpt = None,
     confidence: ConfOpt = 0.95,
     json_out: JsonOpt = False,
@@ -130,7 +144,7 @@ def score(
 
     project = _open_tracked(dir)
     with progress_shown(json_out=json_out, quiet=quiet):
-        res = project_scores(project, framework, external=external, wave=wave, confidence=confidence,
+        res = project_scores(project, framework, external=external, wave=_wave_id(project, wave), confidence=confidence,
                              na_policy=na.strip().lower() if na else None)
     if json_out:
         _echo_json(res.to_dict())
@@ -143,7 +157,7 @@ def score(
 def ledger(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
     wave: Annotated[Optional[str], typer.Option(
-        "--wave", help="Wave whose data propose items and verify earlier ones (default: the latest).")] = None,
+        "--wave", help="Wave whose data propose items and verify earlier ones: its id or label (default: the latest).")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Write the ledger spreadsheet here (.xlsx; a file holding edits not yet stored is not overwritten).")] = None,
     update: Annotated[Optional[Path], typer.Option(
@@ -196,7 +210,7 @@ def ledger(
             typer.echo(f"wrote {out}")
         return
     with progress_shown(json_out=json_out, quiet=quiet):
-        run = project_ledger(project, wave, out=out)
+        run = project_ledger(project, _wave_id(project, wave), out=out)
     if json_out:
         _echo_json(run.to_dict())
         return
@@ -207,7 +221,7 @@ def ledger(
 @app.command()
 def brief(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave the brief is about (default: the latest).")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave the brief is about: its id or label (default: the latest).")] = None,
     format: Annotated[Optional[str], typer.Option(
         "--format", help="Comma-separated: html,docx,pdf. Without it the brief is printed as text.")] = None,
     out: Annotated[Optional[Path], typer.Option(
@@ -233,7 +247,7 @@ def brief(
 
     project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
-        b = build_brief(project, wave, org=org)
+        b = build_brief(project, _wave_id(project, wave), org=org)
     if not format:
         for line in brief_lines(b):
             typer.echo(line)

@@ -146,6 +146,7 @@ class Brief:
     untested: tuple = ()  # districts with answers, but fewer than min_cell: not compared with the city
     absent: tuple = ()    # districts of the questionnaire without a respondent this wave
     min_cell: int = 0
+    n_districts: int = 0  # districts of the questionnaire (compared, untested or absent)
 
     def _untested_parts(self) -> list:
         parts = []
@@ -167,7 +168,30 @@ class Brief:
         """The section when no district is significantly below the city, about the districts compared only:
         "各区县均未显著低于全市" read as a finding about districts that were never tested."""
         parts = self._untested_parts()
-        return "；".join(parts) + "；其余区县均未显著低于全市水平。" if parts else "各区县均未显著低于全市水平。"
+        if not parts:
+            return "各区县均未显著低于全市水平。"
+        if len(self.untested) + len(self.absent) >= self.n_districts:  # none compared: there is no "其余区县"
+            return "；".join(parts) + "。"
+        return "；".join(parts) + "；其余区县均未显著低于全市水平。"
+
+    def ledger_unit(self, item: BriefLedgerItem) -> str:
+        """An open item's responsible unit; one no unit owns (no ``owner:``, no ``ledger: default_unit``) is led by
+        the issuing office, as in 三、突出问题 — never an empty "（）" before the leader."""
+        return item.unit or f"{self.org}（牵头）"
+
+    def ledger_sentence(self, shown: int) -> str:
+        """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
+        when it shows only the first ``shown`` (nothing left out silently)."""
+        s = f"台账在办事项{self.ledger_open}项，其中逾期{self.ledger_overdue}项；"
+        if not shown:
+            return s + "近期无到期事项。"
+        s += f"逾期及{DUE_DAYS}日内到期事项{len(self.ledger_due)}项"
+        return s + (f"，下表按整改时限先后列出前{shown}项。" if len(self.ledger_due) > shown else "如下。")
+
+    def changes_more(self, shown: int) -> str:
+        """After 二、主要变化 when only the first ``shown`` changes are listed: how many more there are."""
+        rest = len(self.changes) - shown
+        return f"另有{rest}项显著变化未列出，详见分析报告。" if rest > 0 else ""
 
     def summary(self) -> str:
         """The lead sentence: sample, verdicts, changes."""
@@ -285,9 +309,11 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
                  ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
-                 untested=untested, absent=absent, min_cell=min_cell)
+                 untested=untested, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
 
 
+#: 三、突出问题 when the ledger's rules raise nothing on the wave (text, HTML and DOCX)
+NO_PROBLEMS = "本期未发现需要整改的突出问题。"
 #: under 二、主要变化: its changes are tested one by one, the ledger's declines after Holm's adjustment, so a decline
 #: here may have no ledger item; said, so that the two sections do not read as contradicting each other
 CHANGES_NOTE = "以上变化为逐项检验（p<0.05）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。"
@@ -306,14 +332,21 @@ def brief_lines(b: Brief) -> list[str]:
     out += ["", "二、主要变化"]
     if b.previous_label is None:
         out.append("  本期为首期调查，暂无比较。")
-    for c in b.changes[:MAX_CHANGES]:
+    elif not b.changes:
+        out.append(f"  与{b.previous_label}相比，各项指标均无显著变化。")
+    shown = b.changes[:MAX_CHANGES]
+    for c in shown:
         out.append(f"  {c.name}：{fmt_value(c.previous, c.percent)} → {fmt_value(c.current, c.percent)}"
                    f"（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）")
+    if b.changes_more(len(shown)):
+        out.append("  " + b.changes_more(len(shown)))
     if b.changes:
         out.append("  " + CHANGES_NOTE)
     out += ["", "三、突出问题及责任单位"]
     for k, p in enumerate(b.problems, start=1):
         out.append(f"  {k}. {p.text}。责任单位：{p.unit or '（待明确）'}")
+    if not b.problems:
+        out.append("  " + NO_PROBLEMS)
     out += ["", "四、后进区县"]
     for d in b.districts:
         out.append(f"  {d.district}：{'、'.join(d.indicators)}显著低于全市")
@@ -322,9 +355,10 @@ def brief_lines(b: Brief) -> list[str]:
     elif b.districts_note:
         out.append("  " + b.districts_note)
     out += ["", "五、整改台账"]
-    out.append(f"  在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项。")
-    for it in b.ledger_due[:MAX_LEDGER]:
-        out.append(f"  {it.id} {it.district or '全市'}{it.subject}（{it.unit}）时限{it.deadline.isoformat()}"
+    due = b.ledger_due[:MAX_LEDGER]
+    out.append("  " + b.ledger_sentence(len(due)).replace("下表", "以下"))
+    for it in due:
+        out.append(f"  {it.id} {it.district or '全市'}{it.subject}（{b.ledger_unit(it)}）时限{it.deadline.isoformat()}"
                    + ("，已逾期" if it.overdue else ""))
     return out
 

@@ -18,7 +18,7 @@ from survey.atomic import atomic_write, atomic_write_text
 from survey.errors import MinyiError
 from survey.waves import format_date
 
-from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, Brief
+from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, NO_PROBLEMS, Brief
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 BRIEF_FORMATS = ("html", "docx", "pdf")
@@ -56,14 +56,17 @@ def brief_rows(b: Brief) -> dict:
                   "rank": (f"综合满意度指数{fmt_value(d.composite, False)}，排名第{d.rank_best}"
                            + (f"—{d.rank_worst}" if d.rank_worst != d.rank_best else "") + "位"
                            if d.composite is not None and d.rank_best is not None else "")} for d in b.districts]
-    ledger = [{"id": it.id, "subject": f"{it.district or '全市'}：{it.subject}", "unit": it.unit or f"{b.org}（牵头）",
+    ledger = [{"id": it.id, "subject": f"{it.district or '全市'}：{it.subject}", "unit": b.ledger_unit(it),
                "deadline": format_date(it.deadline) if it.deadline else "—", "status": it.status,
                "overdue": it.overdue} for it in b.ledger_due[:MAX_LEDGER]]
     return {"indicators": ind, "changes": changes, "problems": problems, "districts": districts, "ledger": ledger}
 
 
 def _context(b: Brief) -> dict:
-    return {"b": b, "date": format_date(b.date), "changes_note": CHANGES_NOTE, **brief_rows(b)}
+    rows = brief_rows(b)
+    return {"b": b, "date": format_date(b.date), "changes_note": CHANGES_NOTE, "no_problems": NO_PROBLEMS,
+            "changes_more": b.changes_more(len(rows["changes"])), "ledger_sentence": b.ledger_sentence(len(rows["ledger"])),
+            **rows}
 
 
 def render_brief_html(b: Brief) -> str:
@@ -187,11 +190,13 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         para(f"与{b.previous_label}相比，各项指标均无显著变化。")
     for k, c in enumerate(rows["changes"], start=1):
         para(f"{k}. {c['text']}。")
+    if b.changes_more(len(rows["changes"])):
+        para(b.changes_more(len(rows["changes"])))
     if rows["changes"]:
         para(CHANGES_NOTE)
     heading("三、突出问题及责任单位")
     if not rows["problems"]:
-        para("本期未发现需要整改的突出问题。")
+        para(NO_PROBLEMS)
     for k, pr in enumerate(rows["problems"], start=1):
         p = para(f"{k}. {pr['text']}。")
         font(p.add_run(f"责任单位：{pr['unit']}。"), "楷体", 14)
@@ -203,10 +208,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     if rows["districts"] and b.districts_note:
         para(b.districts_note)
     heading("五、整改台账")
-    para(f"台账在办事项{b.ledger_open}项，其中逾期{b.ledger_overdue}项；"
-         + (f"逾期及14日内到期事项{len(b.ledger_due)}项"
-            + (f"，下表按整改时限先后列出前{len(rows['ledger'])}项。" if len(b.ledger_due) > len(rows["ledger"]) else "如下。")
-            if rows["ledger"] else "近期无到期事项。"))
+    para(b.ledger_sentence(len(rows["ledger"])))
     if rows["ledger"]:
         table(["编号", "事项", "责任单位", "整改时限", "状态"],
               [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]

@@ -22,14 +22,24 @@ def _num(x) -> float:
     return float("nan") if x is None else float(x)
 
 
+ZH_LINE = 6  # Chinese characters a panel title line holds
+ZH_BREAK_AFTER = "与和及、"  # a Chinese panel title breaks after one of these rather than inside a word
+
+
 def _panel_head(name: str, lang: str) -> str:
     """A panel's title on at most two lines of the panel's width (titles are left-aligned and would run
-    into the next panel): 6 Chinese characters or 15 Latin ones a line, the rest cut with “…”."""
+    into the next panel): 6 Chinese characters or 15 Latin ones a line, the rest cut with “…”.  A Chinese
+    name breaks after a joining character (与 和 及 、) when the rest then fits, so that no word is split
+    (社会治安与 / 法治, not 社会治安与法 / 治)."""
     import textwrap
 
     if lang == "zh":  # no spaces: cut by characters
-        rest = name[6:] if len(name) <= 12 else name[6:11] + "…"
-        return name[:6] + ("\n" + rest if rest else "")
+        if len(name) <= ZH_LINE:
+            return name
+        cut = next((i + 1 for i in range(min(len(name), ZH_LINE) - 1, 0, -1)
+                    if name[i] in ZH_BREAK_AFTER and len(name) - i - 1 <= ZH_LINE), ZH_LINE)
+        rest = name[cut:] if len(name) - cut <= ZH_LINE else name[cut:cut + ZH_LINE - 1] + "…"
+        return name[:cut] + ("\n" + rest if rest else "")
     return "\n".join(textwrap.wrap(name, 15, max_lines=2, placeholder=" …")) or name
 
 

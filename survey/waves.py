@@ -150,6 +150,18 @@ def wave_label(config: dict, wave_id: str, lang: str = "zh") -> str:
     return wave_info(config, wave_id).display(lang)
 
 
+def wave_by_label(config: dict, wave_ids: Iterable[str], given: Optional[str]) -> Optional[str]:
+    """``--wave`` as typed: a wave id of ``wave_ids`` as is; else the id of the one wave whose label (zh or en) it
+    is — readers see only labels (module docstring), so ``--wave 2026年第三季度`` names 2026Q3; else ``given``
+    unchanged, for the caller's unknown-wave error."""
+    ids = list(wave_ids)
+    if given is None or given in ids:
+        return given
+    text = given.strip()
+    hits = [w for w in ids if text in (wave_info(config, w).label, wave_info(config, w).label_en)]
+    return hits[0] if len(hits) == 1 else given
+
+
 def register_wave(config: dict, wave_id: str) -> bool:
     """Add an imported wave id to ``config['waves']`` keeping its form; True when the config changed."""
     raw = config.get("waves")

@@ -129,9 +129,12 @@ def test_districts_too_small_to_compare_are_not_said_to_be_fine(world, tmp_path)
     p.config["min_cell"] = 10 ** 6  # no district has that many answers: none can be compared
     small = build_brief(p, W5, today=dt.date(2026, 12, 1))
     assert small.districts == () and W.LAG_DISTRICT in small.untested
-    sentence = f"{'、'.join(small.untested)}样本量不足1000000，未与全市比较；其余区县均未显著低于全市水平。"
+    # no district was compared, so there is no "其余区县" to speak of
+    sentence = f"{'、'.join(small.untested)}样本量不足1000000，未与全市比较。"
+    assert small.untested and len(small.untested) + len(small.absent) == small.n_districts
     assert "  " + sentence in brief_lines(small)
     assert "各区县均未显著低于全市" not in "\n".join(brief_lines(small))
+    assert "其余区县" not in "\n".join(brief_lines(small))
     paths = write_brief(small, tmp_path, formats=("html",))
     assert sentence in paths["html"].read_text(encoding="utf-8")
 

@@ -141,6 +141,15 @@ def _quality_by_collector(q: Questionnaire, journal: Journal, wave: str, params:
     return out
 
 
+def _own_target(quotas: Quotas, site: Optional[str], district: Optional[str]) -> Optional[int]:
+    """The target of the quota cell that is exactly this row — a district's row has the cell ``{district: X}``
+    (over all sites), a site's row ``{site: S}``, a site × district row ``{site: S, district: X}`` — so that the
+    row's target, percent and full agree with 配额进度 (None when no cell is this row)."""
+    if site is None and district is None:  # answers without site/district: no cell is theirs
+        return None
+    return next((c.target for c in quotas.cells if c.site == site and c.district == district), None)
+
+
 def _option_labels(q: Questionnaire, qid: Optional[str]) -> list[str]:
     """The option labels of ``qid`` (the site or district question) in questionnaire order; [] without it."""
     return [o.label for o in q.question(qid).options] if qid else []
@@ -186,9 +195,12 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
     return Stats(
         wave=wave, open=is_open, today=tday, total=total, stored_in_project=int(merged), quota_mode=quotas.mode,
         quotas=quota_rows,
-        cells=[CellRow(s, d, v[0], v[1]) for (s, d), v in sorted(cells.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1])))],
-        sites=[CellRow(s, None, v[0], v[1]) for s, v in sorted(sites.items(), key=lambda kv: key(kv[0]))],
-        districts=[CellRow(None, d, v[0], v[1]) for d, v in sorted(districts.items(), key=lambda kv: key(kv[0]))],
+        cells=[CellRow(s, d, v[0], v[1], _own_target(quotas, s, d))
+               for (s, d), v in sorted(cells.items(), key=lambda kv: (key(kv[0][0]), key(kv[0][1])))],
+        sites=[CellRow(s, None, v[0], v[1], _own_target(quotas, s, None))
+               for s, v in sorted(sites.items(), key=lambda kv: key(kv[0]))],
+        districts=[CellRow(None, d, v[0], v[1], _own_target(quotas, None, d))
+                   for d, v in sorted(districts.items(), key=lambda kv: key(kv[0]))],
         collectors=[CollectorRow(c, v[0], v[1], (qual.get(c) or {}).get("median"), (qual.get(c) or {}).get("flags", {}))
                     for c, v in ((c or NO_COLLECTOR, v) for c, v in sorted(collectors.items(), key=lambda kv: -kv[1][1]))],
         generated_at=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),

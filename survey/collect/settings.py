@@ -3,8 +3,8 @@
 ``minyi.yaml``::
 
     serve:
-      wave: 2026Q3          # wave of the collected answers (else --wave; else the wave whose
-                            # start..end contains today; else the last wave listed; else 'default')
+      wave: 2026Q3          # wave of the collected answers (--wave wins; without either: the wave
+                            # whose start..end contains today; else the latest wave; else 'default')
       access_code: "2468"   # respondents type it once before answering (optional)
       rate_limit: 30        # new submissions per minute from one IP address (0 = no limit);
                             # collectors' signed links are not limited
@@ -103,15 +103,17 @@ def _err(config_path: str, key: str, reason: str, hint: str) -> MinyiError:
 
 def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = CONFIG) -> str:
     """The serve wave when neither --wave nor serve.wave says: the wave whose fielding period
-    (``waves:`` start/end, :mod:`survey.waves`) contains today, else the last wave listed, else 'default'."""
-    from ..waves import read_waves
+    (``waves:`` start/end, :mod:`survey.waves`) contains today, else the last wave — the latest by start date when
+    every wave has one (:func:`survey.waves.order_waves`, the order trend/score/ledger/brief use), else the last
+    listed — else 'default'.  A list written out of date order must not send today's answers to an old wave."""
+    from ..waves import order_waves, read_waves
 
     waves = read_waves(config, path)
     today = today or _dt.date.today()
     for w in waves.values():
         if (w.start or w.end) and (w.start is None or w.start <= today) and (w.end is None or today <= w.end):
             return w.id
-    return list(waves)[-1] if waves else "default"
+    return order_waves(list(waves), config)[-1] if waves else "default"
 
 
 def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_path: str, what: str) -> Optional[str]:

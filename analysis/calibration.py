@@ -220,8 +220,13 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
             conv = True
     misfit = float(np.max(np.abs(pop - (X * (ww * g)[:, None]).sum(0)) / (1 + np.abs(pop))))
     if not conv and not force:
-        raise CalibrationError(f"calibration did not converge in {maxit} iterations (largest relative misfit "
-                               f"{misfit:.3g}); widen the bounds or raise maxit")
+        # a NaN misfit: the weights left every bound (R's grake stops on the NaN, "missing value where
+        # TRUE/FALSE needed"); say what it means rather than "misfit nan"
+        why = (f"largest relative misfit {misfit:.3g}" if math.isfinite(misfit) else
+               "the iteration broke down (NaN), as when the totals cannot be met with weights within the "
+               "bounds")
+        raise CalibrationError(f"calibration did not converge in {maxit} iterations ({why}); widen the bounds "
+                               "or raise maxit")
     new_w = ww * g
     adj = GregAdjustment(basis=basis, scale=g * whalf)
     new = _calibrated(design, new_w, _calibration_of(design) + (adj,))

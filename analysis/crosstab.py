@@ -28,8 +28,9 @@ Rao–Scott second-order corrected test of independence (Rao & Scott 1984, *Ann.
     Δ  = (Cᵀ D⁻¹ C / N)⁻¹ (Cᵀ D⁻¹ V D⁻¹ C),   D = diag(p),  V = Cov(p̂) (design-based)
     F  = X² / tr Δ,   df1 = d₀ = (tr Δ)² / tr Δ²,   df2 = d₀ ν,   p = P(F(df1, df2) > F)
 
-with ``N`` the number of rows with non-zero weight and ``ν`` the design degrees of freedom
-(PSUs minus strata of those rows — R counts rows whose answer is missing in both).  The
+with ``N`` the number of rows of the design (zero weights and missing answers included, as R's
+``nrow(mm)``) and ``ν`` the PSUs minus strata of those rows (R's own count in ``svychisq``, not
+``degf``: :func:`svychisq_size`).  The
 first-order variant (R ``statistic="Chisq"``) refers ``X² / mean(diag Δ)`` to χ² on
 ``(R−1)(C−1)`` df.  ``df=inf`` makes ``df2`` infinite (F → χ²/d₀).
 
@@ -54,7 +55,7 @@ from .cell_variance import CellTotals
 from .ci import check_method, proportion_ci_used
 from .column import normalize_value
 from .design import Design, DesignError, count_distinct
-from .estimators import is_srs
+from .estimators import is_srs, srs_fpc_factor
 from .result import json_value
 
 
@@ -245,7 +246,21 @@ def _vsrs(p: np.ndarray, n: np.ndarray, W: np.ndarray) -> np.ndarray:
     """SRS variance of a proportion for deff, as :func:`analysis.estimators._vsrs_mean` (R ``deff=TRUE``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         s2 = p * (1 - p) * n / (n - 1)
-        return np.where(W > n, s2 * (W - n) / (W * n), s2 / n)
+        return s2 / n * srs_fpc_factor(W, n)
+
+
+def svychisq_size(design: Design) -> tuple[float, float]:
+    """``N`` and ``ν`` of R's ``svychisq`` (``survey:::svychisq.survey.design``): ``N = nrow(mm)``, every row of
+    the design object, and ``ν`` = distinct first-stage PSUs minus strata over those same rows — rows with a
+    zero weight or an empty answer included (R counts them; only ``degf()`` skips zero weights), rows
+    outside an earlier :meth:`Design.subset` not, except in calibrated and PPS designs whose subsets keep
+    every row (:meth:`Design.count_rows`).  ``N`` scales X² only (F, p and the χ² p do not depend on it);
+    ``ν`` gives ``df2``.  A replicate-weight design keeps its own degrees of freedom."""
+    keep = np.ones(design.n, dtype=bool) if design.rows is None else np.asarray(design.rows, dtype=bool)
+    N = float(design.count_rows())
+    if getattr(design, "is_replicate", False):
+        return N, float(design.degf())
+    return N, float(design.degf_in(keep))
 
 
 def rao_scott(p: np.ndarray, V: np.ndarray, n_rows: int, n_cols: int, N: float, nu: float) -> RaoScott:
@@ -440,9 +455,9 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     with np.errstate(divide="ignore", invalid="ignore"):
         deff = se_cell**2 / _vsrs(p, np.full(K, float(n)), np.full(K, W))
 
-    # Rao–Scott: N = rows with non-zero weight, ν = their design df (R svychisq)
-    nu = float(design.degf()) if df is None else float(df)
-    N = float(np.count_nonzero(design.weights > 0))
+    # Rao–Scott: N and ν as R's svychisq counts them (svychisq_size)
+    N, nu = svychisq_size(design)
+    nu = nu if df is None else float(df)
     test = rao_scott(p, V_cell, R, C, N, nu)
     # Wald tests from the covariance of the estimated cell totals
     if getattr(design, "is_replicate", False):

@@ -45,6 +45,16 @@ import pandas as pd
 
 from .values import line_of
 
+# Σw within this relative distance of n counts as Σw = n (weights scaled to mean 1, or to the sample size):
+# R's without-replacement factor (N̂ − n)/N̂ of the design effect is then rounding noise — Σw = n + 3e-14 gave
+# deff 7e15 (R too) — so V_srs is the with-replacement s²/n, as for Σw < n (analysis.estimators.srs_fpc_factor)
+SUM_IS_N_RTOL = 1e-9
+
+
+def sums_to_n(total, n):
+    """Σw does not exceed n by more than :data:`SUM_IS_N_RTOL` (elementwise for arrays)."""
+    return np.asarray(total, dtype=float) <= np.asarray(n, dtype=float) * (1 + SUM_IS_N_RTOL)
+
 LONELY_PSU = ("fail", "certainty", "adjust", "average", "remove")
 PPS_METHODS = ("brewer",)
 
@@ -387,6 +397,10 @@ class Design:
             raise DesignError("weights must be numbers; some are missing or not numeric")
         if np.any(w < 0):
             raise DesignError("weights must not be negative")
+        if isinstance(weights, str) and sums_to_n(float(w.sum()), int(np.count_nonzero(w))):
+            notes.append(f"the weights '{weights}' sum to no more than the number of rows, so design effects use the "
+                         "with-replacement SRS variance (R deff='replace'); R's deff=TRUE would be infinite or "
+                         "rounding noise there (docs/statistics.md)")
         stages = tuple(Stage(unit_codes[k], fractions[k] if k < len(fractions) else np.ones(n), psus[k])
                        for k in range(1, len(unit_codes)))
         spec = {"weights": weights if isinstance(weights, str) else (None if weights is None else "<array>"),
@@ -438,6 +452,28 @@ class Design:
         return Design(**kw)
 
     # ------------------------------------------------------------------ properties
+    def __repr__(self) -> str:
+        """One line, as R prints a design (``print(svydesign(...))``: its type and sizes): the columns the
+        design was built from, the numbers of rows, strata and PSUs, and the degrees of freedom.  The
+        dataclass default printed the data frame and every per-row array (thousands of lines)."""
+        spec = self.spec or {}
+        parts = [f"n={self.n:,}"]
+        for key in ("weights", "strata", "psu", "fpc", "pps"):
+            if spec.get(key):
+                parts.append(f"{key}={spec[key]!r}")
+        if self.has_strata:
+            parts.append(f"{self._n_strata} strata")
+        if self.has_psu:
+            parts.append(f"{int(count_distinct(self.psu, int(self.psu.max()) + 1)[0]):,} PSUs")
+        if getattr(self, "is_replicate", False):
+            parts.append(f"{self.n_replicates} replicates ({getattr(self, 'rep_type', 'other')})")
+        if getattr(self, "calibration", ()):
+            parts.append("calibrated")
+        if self.rows is not None or bool(np.any(self.weights == 0)):
+            parts.append(f"{int(np.count_nonzero(self.weights > 0)):,} rows in the domain")
+        parts.append(f"df={self.degf()}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
     @property
     def n(self) -> int:
         """Rows in the design (including rows outside a domain)."""
@@ -617,6 +653,23 @@ class Design:
     def _n_strata(self) -> int:
         """Stratum codes run 0..n_strata − 1 (computed once: the design is immutable)."""
         return int(self.strata.max()) + 1 if self.n else 1
+
+    def lonely_strata(self) -> np.ndarray:
+        """Stratum codes whose sample holds one first-stage unit (PSU; a row when there are no clusters) and that
+        are not sampled completely (1 − f_h ≥ 1e-7): R's lonely-PSU strata, whose variance the ``lonely_psu``
+        option decides (:meth:`variance_of_psu_totals`).  Counted over the whole design, as R's ``nPSU``.
+        PSU codes are dense (``pd.factorize``), so the PSUs' strata are one scatter."""
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        n_psu = int(self.psu.max()) + 1
+        ps = np.zeros(n_psu, dtype=np.int64)
+        ps[self.psu] = self.strata
+        pf = np.zeros(n_psu)
+        pf[self.psu] = self.fpc_fraction
+        n_h = np.bincount(ps, minlength=self._n_strata)
+        complete = np.ones(self._n_strata, dtype=bool)
+        np.logical_and.at(complete, ps, 1.0 - pf < 1e-7)
+        return np.flatnonzero((n_h == 1) & ~complete)
 
     def stratum_label(self, code: int) -> str:
         """The stratum's value in the data (for messages)."""

@@ -169,6 +169,9 @@ def _checked(data: pd.DataFrame, spec: "DesignSpec") -> pd.DataFrame:
             raise _first_bad(data, spec.weights, bad, "weight", "is not a finite number")
         if np.any(w < 0):
             raise _first_bad(data, spec.weights, w < 0, "weight", "is negative; weights must not be")
+        if len(w) and not np.any(w > 0):  # else "column 'y' has no valid values" blamed the estimated column
+            raise DesignError(f"weight column '{spec.weights}': every weight is 0, so no row takes part in "
+                              "any estimate")
     for col in spec.fpc:
         if col not in data.columns:
             continue
@@ -207,16 +210,43 @@ def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
                           f"smaller than the {int(sampled[i])} {unit} sampled in {where}")
 
 
-def describe(design: Design) -> dict:
+def question_labels(questionnaire: Any, columns: Any) -> dict:
+    """``{column: (Chinese text, English text)}`` of the design columns that are questions of
+    ``questionnaire`` (for :func:`describe`); other columns (weights, fpc, ...) are left out.  ``columns``
+    may hold lists (one column per stage), as a ``design:`` mapping's values do."""
+    out = {}
+    flat = [c for v in columns for c in (v if isinstance(v, (list, tuple)) else [v])]
+    for col in flat:
+        q = questionnaire.get(col) if isinstance(col, str) and hasattr(questionnaire, "get") else None
+        if q is not None and getattr(q, "text", None):
+            out[col] = (q.text, ((getattr(q, "i18n", None) or {}).get("en") or {}).get("text") or q.text)
+    return out
+
+
+#: How a stratum with a single PSU enters the variance, per ``lonely_psu`` option (R ``survey.lonely.psu``;
+#: :meth:`analysis.design.Design.variance_of_psu_totals`), for the design sentence of :func:`describe`.
+LONELY_WORDS = {
+    "certainty": ("按确定单元处理，不计入方差", "taken as a certainty unit: it adds no variance"),
+    "remove": ("不计入方差", "left out of the variance"),
+    "adjust": ("其方差以全样本均值为中心计算", "its variance is centred at the whole sample's mean"),
+    "average": ("其方差取其余各层的平均", "its variance is the average of the other strata"),
+}
+
+
+def describe(design: Design, labels: Optional[Mapping[str, tuple]] = None) -> dict:
     """The design in words for method notes: ``description``/``description_en`` (the design type, its
     columns and how it was read — weights derived from the fpc, nested PSU ids) and ``variance``/
     ``variance_en`` (how standard errors and degrees of freedom are obtained: replicate weights or Taylor
     linearisation over the strata and PSUs the design actually has), and its parts ``se_method``/
     ``se_method_en`` (the variance method in a few words) and ``df_rule``/``df_rule_en`` (the design
     degrees of freedom: rank of the replicate weights − 1, PSUs − strata, PSUs − 1, n − strata or n − 1,
-    as R's ``degf``)."""
+    as R's ``degf``).  ``labels``: ``{column: (Chinese label, English label)}`` naming design columns in the
+    sentences (the report passes the questions' texts: a leader reads 您所在的区县, not a raw id such as A6,
+    :func:`question_labels`); a column without one is named as it is."""
     spec = design.spec or {}
     rep = getattr(design, "is_replicate", False)
+    zl = {c: str(v[0]) for c, v in (labels or {}).items() if v and v[0]}
+    el = {c: str(v[1] or v[0]) for c, v in (labels or {}).items() if v and (v[1] or v[0])}
     psu = spec.get("psu")
     psus = psu if isinstance(psu, list) else ([psu] if psu else [])
     fpc = spec.get("fpc")
@@ -233,14 +263,14 @@ def describe(design: Design) -> dict:
         en.append("equal weights, simple random sampling (no strata, no clusters)")
     else:
         if spec.get("strata"):
-            zh.append(f"分层变量：{spec.get('strata')}")
-            en.append(f"strata: {spec.get('strata')}")
+            zh.append(f"分层变量：{zl.get(spec['strata'], spec['strata'])}")
+            en.append(f"strata: {el.get(spec['strata'], spec['strata'])}")
         if len(psus) > 1:
-            zh.append(f"{len(psus)} 阶段整群抽样，各阶段抽样单元：{'、'.join(psus)}")
-            en.append(f"{len(psus)}-stage cluster sample, sampling units: {', '.join(psus)}")
+            zh.append(f"{len(psus)} 阶段整群抽样，各阶段抽样单元：{'、'.join(zl.get(c, c) for c in psus)}")
+            en.append(f"{len(psus)}-stage cluster sample, sampling units: {', '.join(el.get(c, c) for c in psus)}")
         elif psus:
-            zh.append(f"初级抽样单元：{psus[0]}")
-            en.append(f"primary sampling units: {psus[0]}")
+            zh.append(f"初级抽样单元：{zl.get(psus[0], psus[0])}")
+            en.append(f"primary sampling units: {el.get(psus[0], psus[0])}")
         if design.pps:
             zh.append(f"不放回不等概率抽样，入样概率：{fpcs[0]}")
             en.append(f"PPS without replacement, inclusion probabilities: {fpcs[0]}")
@@ -259,6 +289,13 @@ def describe(design: Design) -> dict:
     if spec.get("psu_ids_repeat"):
         zh.append("各层初级抽样单元编号重复，已按层内嵌套处理（R 需 nest=TRUE）")
         en.append("PSU ids repeat across strata and are taken as nested in strata (R: nest=TRUE)")
+    lonely = np.zeros(0) if rep else design.lonely_strata()
+    if lonely.size and design.lonely_psu in LONELY_WORDS:  # under "fail" the estimates raise instead
+        lz, le = LONELY_WORDS[design.lonely_psu]
+        zh.append(f"{lonely.size} 个层仅有 1 个初级抽样单元，{lz}（lonely_psu: {design.lonely_psu}，"
+                  f"同 R 的 survey.lonely.psu）")
+        en.append(f"{lonely.size} {'stratum has' if lonely.size == 1 else 'strata have'} a single PSU, {le} "
+                  f"(lonely_psu: {design.lonely_psu}, as R's survey.lonely.psu)")
     if rep:
         made = "（由抽样设计生成）" if spec.get("replicates") else ""
         se_zh = f"{design.rep_type} 重复权数法（{design.n_replicates} 组）"

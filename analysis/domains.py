@@ -43,6 +43,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .design import BLOCK_ROWS, Design, DesignError
+from .estimators import srs_fpc_factor
 from .result import WALD, Estimate, ProportionInterval
 
 
@@ -596,7 +597,7 @@ class DomainEngine:
                 ss = (gk @ (d * y * y) - 2 * est * (gk @ (d * xx * y)) + est**2 * (gk @ (d * xx * xx))) / W**2
                 s2 = ss / N * n / (n - 1)
                 scale = N**2
-            vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
+            vsrs = s2 / n * srs_fpc_factor(N, n) * scale
             deff = var / vsrs
         out = _group_estimates(est, var, n, dfv, deff, W, confidence, proportion, ci_method, n_rows, ddf,
                                None if reps is None or not proportion else self.design.logit_se(reps, est))
@@ -809,7 +810,7 @@ class DomainEngine:
                 s2 = ss / N * n / (n - 1)
             scale = N**2
         with np.errstate(invalid="ignore", divide="ignore"):
-            vsrs = np.where(N > n, s2 * (N - n) / (N * n), s2 / n) * scale
+            vsrs = s2 / n * srs_fpc_factor(N, n) * scale
             deff = var / vsrs
         out = _group_estimates(est, var, n, dfv.astype(float), deff, W, confidence, proportion, ci_method, n_rows,
                                ddf, None if reps is None or not proportion else self.design.logit_se(reps, est))

@@ -16,7 +16,8 @@ Design effect (R ``deff=TRUE``): ``deff = Var / V_srs`` with
 ``V_srs = s²_w (N̂ − n)/(N̂ n)`` for a mean (×N̂² for a total), where ``s²_w`` is R's
 ``svyvar`` (weighted variance with the n/(n−1) factor), ``n`` the rows with non-zero
 weight and ``N̂ = Σw``.  When the weights do not sum to more than ``n`` (e.g. no weights
-at all) R's formula degenerates (Inf); minyi then uses the with-replacement variance
+at all, or weights scaled to mean 1: up to a relative 1e-9 of rounding, :func:`srs_fpc_factor`) R's
+formula degenerates (Inf, or ~1e15 from rounding); minyi then uses the with-replacement variance
 ``s²_w / n`` (R ``deff="replace"``).
 
 Degrees of freedom: PSUs minus strata among rows with non-zero weight in the domain
@@ -32,7 +33,7 @@ import pandas as pd
 
 from .ci import check_method
 from .ci_likelihood import profile_for
-from .design import Design, DesignError
+from .design import Design, DesignError, sums_to_n
 from .result import WALD, Estimate, ProportionInterval
 
 
@@ -78,6 +79,16 @@ def is_constant(w: np.ndarray, u: np.ndarray, scale: Optional[float] = None) -> 
     return float(np.ptp(uu)) <= 1e-12 * ref
 
 
+def srs_fpc_factor(N: Any, n: Any) -> np.ndarray:
+    """The factor (N̂ − n)/N̂ of R's ``deff=TRUE`` V_srs = s²/n · (N̂ − n)/N̂, with N̂ = Σw and n the rows of
+    non-zero weight (``survey:::svymean.survey.design2``); 1 (with replacement, R ``deff="replace"``) where
+    N̂ does not exceed n by more than :data:`analysis.design.SUM_IS_N_RTOL` (module docstring; docs/statistics.md)."""
+    N = np.asarray(N, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sums_to_n(N, n), 1.0, (N - n) / N)
+
+
 def _vsrs_mean(w: np.ndarray, u: np.ndarray, scale: Optional[float] = None) -> float:
     """SRS variance of a mean of ``u`` for the design effect (module docstring).  0 exactly when ``u`` is
     constant (:func:`is_constant`): the deff is then not defined (NaN) — R divides rounding noise by 0 and
@@ -87,9 +98,7 @@ def _vsrs_mean(w: np.ndarray, u: np.ndarray, scale: Optional[float] = None) -> f
     if nobs >= 2 and is_constant(w, u, scale):
         return 0.0
     s2 = _svyvar(w, u)
-    if W > nobs:
-        return s2 * (W - nobs) / (W * nobs)
-    return s2 / nobs if nobs else float("nan")
+    return s2 / nobs * float(srs_fpc_factor(W, nobs)) if nobs else float("nan")
 
 
 def design_df(design: Design, w: np.ndarray) -> int:

@@ -289,6 +289,13 @@ class SvyGLM:
         return pd.DataFrame({"term": self.names, "estimate": self.coef(), "se": self.SE(), "t": self.t,
                              "p": self.p, "ci_low": lo, "ci_high": hi, "df": self.df_residual})
 
+    def __repr__(self) -> str:
+        """One line, as R prints a fit (formula, coefficients, df): the dataclass default printed the
+        covariance matrices and every per-row array of ``extra`` (~15,000 characters for 176 rows)."""
+        coefs = ", ".join(f"{t} {b:.6g} (se {s:.4g})" for t, b, s in zip(self.names, self.coef(), self.SE()))
+        return (f"SvyGLM({self.response} ~ {' + '.join(map(str, self.terms)) or '1'}, family={self.family}, "
+                f"n={self.n:,}, df_residual={self.df_residual:g}: {coefs})")
+
     def to_dict(self) -> dict:
         from .result import json_value
 

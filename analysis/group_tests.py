@@ -32,7 +32,7 @@ import numpy as np
 
 from . import distributions as D
 from .cell_variance import CellTotals, supported
-from .crosstab import crosstab, rao_scott
+from .crosstab import crosstab, rao_scott, svychisq_size
 from .design import BLOCK_ROWS, Design, unit_weights
 from .domains import FEW_CELLS, FEW_CODES, code_mask, code_values, stretch_counts
 
@@ -548,5 +548,5 @@ def independence_test(design: Design, y: Optional[np.ndarray], valid: np.ndarray
         order = np.argsort(cj.astype(np.int16) if K < 2**15 else cj, kind="stable")
         tots = CellTotals(design, cj[order], K, rows=in_cell[order])
     V = tots.covariance((np.eye(K) - p[None, :]) / W, cells_ok)
-    N = float(np.count_nonzero(design.weights > 0))
-    return rao_scott(p, V, R, C, N, float(design.degf())).to_dict()
+    N, nu = svychisq_size(design)
+    return rao_scott(p, V, R, C, N, nu).to_dict()

@@ -54,7 +54,7 @@ REP_TYPES = ("BRR", "Fay", "JK1", "JKn", "bootstrap", "successive-difference", "
 AS_REP_TYPES = ("auto", "JK1", "JKn", "BRR", "Fay", "bootstrap")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # Design.__repr__: one line
 class ReplicateDesign(Design):
     """A design given by replicate weights (R ``svrepdesign``); see module docstring."""
 

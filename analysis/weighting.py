@@ -147,7 +147,7 @@ class RakingAdjustment:
         return x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # Design.__repr__: one line
 class CalibratedDesign(Design):
     """A design whose weights were calibrated; remembers the calibrations for SEs (R ``design$postStrata``).
 

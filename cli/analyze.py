@@ -22,8 +22,8 @@ def analyze(
         "--by", help="Grouping (repeatable or comma-separated): site, district or a question id. Default: site,district.")] = None,
     na: NaOpt = None,
     ci: Annotated[Optional[str], typer.Option(
-        "--ci", help="Interval method for rates: wald, logit, clopper-pearson, wilson, jeffreys, agresti-coull "
-                     "(default: the project's ci_method, logit).")] = None,
+        "--ci", help="Interval method for rates: wald, logit, clopper-pearson, wilson, jeffreys, agresti-coull, "
+                     "asin (default: the project's ci_method, logit; likelihood is survey estimate's only).")] = None,
     confidence: ConfOpt = 0.95,
     df: DfOpt = None,
     json_out: JsonOpt = False,

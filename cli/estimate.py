@@ -23,9 +23,12 @@ def _parse_scores(items: List[str]) -> dict:
             raise typer.BadParameter(f"--score needs VALUE=NUMBER, not {it!r}")
         k, v = it.rsplit("=", 1)
         try:
-            out[k] = float(v)
+            x = float(v)
         except ValueError:
             raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
+        if k in out:  # the later one silently replaced the earlier
+            raise typer.BadParameter(f"--score gives '{k}' twice ({out[k]:g} and {x:g}); give each value once")
+        out[k] = x
     return out
 
 
@@ -125,6 +128,10 @@ def estimate(
         raise typer.BadParameter(f"use one of {', '.join(modes)}, not several")
     if level and score:
         raise typer.BadParameter("use either --level or --score, not both")
+    both = [v for v in (level or []) + list(_parse_scores(score or [])) if v in set(missing or [])]
+    if both:  # --missing silently won: the value left the base although it was also counted or scored
+        raise typer.BadParameter(f"'{both[0]}' is given both as --missing and as --{'level' if level else 'score'}; "
+                                 "a value either leaves the base or counts in it")
     statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
     ci, interval_type = interval_for(ci, statistic, bool(level))
     if var is None and num_den is None:
@@ -240,7 +247,11 @@ def crosstab(
         n_r = int(cells.loc[r, "n"].sum())
         typer.echo(_pad(str(r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
-    if test in ("wald", "adjwald") and res.wald[test].singular:
+    one = [name for name, levels in ((row, res.row_levels), (col, res.col_levels)) if len(levels) < 2]
+    if one:  # the statistics are NaN (JSON null): nothing to test, said in words rather than "F = nan"
+        typer.echo(f"No test of independence: '{one[0]}' has a single category among the valid rows, so there is "
+                   "no association to test.")
+    elif test in ("wald", "adjwald") and res.wald[test].singular:
         typer.echo(f"No {test} test: the covariance of this table's cells is singular (many empty cells, or fewer "
                    f"PSUs than the table's {(len(res.row_levels) - 1) * (len(res.col_levels) - 1)} degrees of "
                    "freedom); R's svychisq stops too ('system is computationally singular'). Merge sparse "
@@ -416,6 +427,9 @@ def weight(
                                  f"--method {method} bound the weights with --bounds L,U instead (R calibrate "
                                  "bounds=: each new weight between L and U times its old weight)")
     specs = _parse_margin_specs(margin or [])
+    if method == "poststratify" and len(specs) > 1:  # an option problem, not one of the margin files
+        raise typer.BadParameter(f"--method poststratify takes one --margin, not {len(specs)}: use --method rake "
+                                 "for several margins, or one COL1+COL2=FILE margin of cross-classified cells")
     if not specs and not totals:
         raise typer.BadParameter("give at least one --margin COLUMN=FILE (or --total for --method linear/logit)")
     table = _read_data(data)
@@ -486,6 +500,7 @@ def weight(
     for w in rep.warnings:
         typer.echo(f"warning: {w}")
     typer.echo(f"wrote {out} (new column {name})")
+    design_notes(design)
 
 
 @app.command()

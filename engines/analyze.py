@@ -247,6 +247,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
             tmp.cleanup()
     import datetime as _dt
 
+    from analysis.design_spec import question_labels
     from report.pipeline import _moe
 
     result = {
@@ -254,7 +255,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
                  "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "software": _software(),
                  "ci_method": ci, "confidence": confidence, "na_policy": na,
                  "na_treatment": "excluded" if na == "exclude" else "unsatisfied", "df": _num(df),
-                 "design": _design_text(design, None, _described(design)), "by": list(by), "overall_question": q.overall_question,
+                 "design": _design_text(design, None, _described(design, eng), question_labels(q, design.values())),
+                 "by": list(by), "overall_question": q.overall_question,
                  "engine": {"name": engine, "source": "project" if project is not None else "parquet",
                             "sections_not_computed": list(NOT_COMPUTED)}},
         "sample": {"n": int(n_rows), "fielding": None, "sites": [s.name for s in q.sites], "composition": composition,
@@ -425,12 +427,16 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
     return res
 
 
-def _described(design: dict):
+def _described(design: dict, eng=None):
     """What :func:`analysis.design_spec.describe` reads of a design, for the one-stage designs the engines
-    run (strata, PSUs, fpc, weights; PSUs nested in strata): the method note equals the in-memory one."""
+    run (strata, PSUs, fpc, weights; PSUs nested in strata), with the strata holding a single PSU from the
+    engine's per-stratum counts (``eng.lonely_h``): the method note equals the in-memory one."""
     from types import SimpleNamespace
+
+    lonely = np.flatnonzero(eng.lonely_h) if eng is not None else np.zeros(0, dtype=np.int64)
 
     spec = {"weights": design.get("weights"), "strata": design.get("strata"), "psu": design.get("psu"),
             "fpc": design.get("fpc"), "pps": False,
             "weights_from_fpc": not design.get("weights") and bool(design.get("fpc")), "psu_ids_repeat": False}
-    return SimpleNamespace(spec=spec, pps=False, multistage=False, is_replicate=False)
+    return SimpleNamespace(spec=spec, pps=False, multistage=False, is_replicate=False,
+                           lonely_psu=design.get("lonely_psu", "certainty"), lonely_strata=lambda: lonely)

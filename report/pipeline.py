@@ -20,7 +20,7 @@ from analysis import Design
 from analysis.ci import check_method
 from analysis.compare import independent_difference, league
 from analysis.design import unit_weights
-from analysis.design_spec import DesignSpec, describe
+from analysis.design_spec import DesignSpec, describe, question_labels
 from analysis.domains import CodeCounts, ValidRows, stretch_counts
 from analysis.indicators import AreaSpec, Grouping, ItemSpec, compute_indicators, normalize_na_policy, stat_record
 from analysis.ipa import classify, importances
@@ -253,7 +253,9 @@ def analyze(q: Questionnaire, frame: pd.DataFrame, *, by: Optional[Sequence[str]
                  "wave": wave, "generated_at": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                  "software": _software(), "ci_method": ci_method, "confidence": confidence,
                  "na_policy": na_policy, "na_treatment": "excluded" if na_policy == "exclude" else "unsatisfied",
-                 "df": _num(df), "design": _design_text(design, wrep, sampling_design), "by": [g.name for g in groupings],
+                 "df": _num(df),
+                 "design": _design_text(design, wrep, sampling_design, question_labels(q, (design or {}).values())),
+                 "by": [g.name for g in groupings],
                  "overall_question": q.overall_question},
         "sample": sec["sample"],
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
@@ -404,7 +406,8 @@ def weight_design(q: Questionnaire, des: Design, population: dict, method: str,
                  "weight_min": _num(rep.weight_min), "weight_max": _num(rep.weight_max)}
 
 
-def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built: Optional[Design] = None) -> dict:
+def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built: Optional[Design] = None,
+                 labels: Optional[dict] = None) -> dict:
     """The design's columns with a Chinese (``description``) and English (``description_en``) sentence naming
     the design and how its variances are estimated (:func:`analysis.design_spec.describe`: strata, clusters
     per stage, fpc, PPS, replicate weights, weights derived from the fpc, nested PSU ids); with
@@ -412,7 +415,7 @@ def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built
     cols = ("weights", "strata", "psu", "fpc")
     d = {k: (design or {}).get(k) for k in cols}
     if built is not None:
-        words = describe(built)
+        words = describe(built, labels)  # labels: the questions' texts, not raw ids (design_spec.question_labels)
         if weighting and not any(d.values()):
             words.update(description="简单随机抽样（无分层、无整群）",
                          description_en="simple random sampling (no strata, no clusters)")

@@ -14,6 +14,34 @@ from typing import List, Optional
 import typer
 from typing_extensions import Annotated
 
+def _finite_float(value) -> float:
+    """A float option's value: a finite number, else ValueError (click then says "'nan' is not a valid
+    float" and the command exits 2)."""
+    import math
+
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"not a finite number: {value!r}")
+    return v
+
+
+def _refuse_non_finite_float_options() -> None:
+    """No float option takes ``nan`` or ``±inf``.
+
+    Rule (issue 9: "``simulate --shift nan`` must be refused, not produce data", a class to close as a class):
+    click reads a float option with ``float()``, which accepts ``nan`` and ``inf``, and its range check compares
+    False with nan, so ``--confidence nan`` printed "nan% CI" and ``--quantile nan`` a "qnan" estimate.  One
+    place for every command: the float type's number reader (typer vendors click).  ``--df inf`` is a text
+    option with its own parser (``cli._common.parse_df``)."""
+    try:
+        from typer._click.types import FloatParamType
+    except ImportError:  # pragma: no cover - a typer that uses click itself
+        from click.types import FloatParamType
+    FloatParamType._number_class = staticmethod(_finite_float)
+
+
+_refuse_non_finite_float_options()
+
 app = typer.Typer(
     name="survey",
     help="民意 minyi — public-opinion surveys from questionnaire to report.\n\n"

@@ -187,7 +187,7 @@ def parse_df(value: Optional[str]) -> Optional[float]:
         v = float(value)
     except ValueError:
         raise typer.BadParameter(f"--df must be a number or 'inf', not {value!r}")
-    if v <= 0:
+    if not v > 0:  # nan too (float('nan') reads as a number)
         raise typer.BadParameter("--df must be positive")
     return v
 

@@ -118,6 +118,8 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
         _echo_json(st)
         return
     typer.echo(f"project {st['project']}: {st['questionnaire']}")
+    if not st["waves"]:  # as survey check says: an empty project is named as such, not left as a bare title
+        typer.echo(f"  no responses imported yet (survey import {dir} FILE)")
     for w in st["waves"]:
         typer.echo(f"  wave {w['wave']}: {w['responses']:,} responses, {w['quarantined_rows']:,} quarantined rows"
                    + (f", {w['excluded']:,} excluded by the quality rules" if w.get("excluded") is not None else
@@ -219,7 +221,7 @@ def check(
 @app.command()
 def export(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
-    format: Annotated[str, typer.Option("--format", help="csv | xlsx | sav | parquet.")] = "csv",
+    format: Annotated[Optional[str], typer.Option("--format", help="csv | xlsx | sav | parquet (default: the one the --out extension names, else csv).")] = None,
     labels: Annotated[bool, typer.Option("--labels/--codes", help="Write option labels instead of codes.")] = False,
     wave: Annotated[Optional[str], typer.Option("--wave", help="Only this wave.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output file (CSV to standard output when omitted).")] = None,

@@ -109,9 +109,10 @@ def demo(
 ) -> None:
     """Run the whole job on bundled material: questionnaire → simulated waves → import → checks → report.
 
-    Validates the bundled civic questionnaire, simulates two waves (the second with realistic
-    faults), imports both into a project (bad rows quarantined), flags speeders and duplicates,
-    and writes the full report with charts, comparing the waves.
+    Validates the bundled civic questionnaire, simulates three quarterly waves (the last with
+    realistic faults), imports them into a project (bad rows quarantined), flags speeders and
+    duplicates, and writes the full report with charts comparing the last two waves, the
+    evaluation scores (score.txt), the rectification ledger (ledger.xlsx) and the meeting brief.
 
     Example:
 
@@ -120,6 +121,41 @@ def demo(
     from report.demo import run_demo
 
     run_demo(out, formats=_formats(format), log=typer.echo)
+
+
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip) and .xls (an OLE compound file)
+XLSFORM_TEXT = (".csv", ".md")  # the text forms of an XLSForm pyxform also reads
+
+
+def _refuse_wrong_direction(file: Path, want_workbook: bool) -> None:
+    """One message when ``survey convert`` is given a file of the other direction (issue 3: ``--to yaml``
+    reads an XLSForm workbook, ``--to xlsform`` a minyi questionnaire): a YAML file given to ``--to yaml``
+    got pyxform's internal error, a workbook given to ``--to xlsform`` "cannot decode the text"."""
+    from survey.errors import MinyiError
+
+    try:
+        with open(file, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return  # a missing or unreadable file: the reader below says so
+    is_workbook = head.startswith(WORKBOOK_MAGIC)
+    if is_workbook == want_workbook or not head or (want_workbook and file.suffix.lower() in XLSFORM_TEXT):
+        return
+    if want_workbook:
+        raise MinyiError.of("convert-wrong-input", file=str(file), to="yaml", other="xlsform",
+                            wanted="an XLSForm (.xlsx, .xls, or pyxform's .csv/.md)",
+                            found="not one (a minyi questionnaire?)")
+    raise MinyiError.of("convert-wrong-input", file=str(file), to="xlsform", other="yaml",
+                        wanted="a minyi questionnaire (YAML)", found="an Excel workbook (an XLSForm?)")
+
+
+def _not_in_xlsform(q) -> str:
+    """What of the questionnaire an XLSForm does not carry (issue 3 ``survey convert``, and "nothing is lost
+    silently"): the indicators (with their targets) and the evaluation areas (with their weights) — ``""`` when
+    it has neither."""
+    parts = [f"{len(q.indicators)} indicator(s) with their targets" if q.indicators else "",
+             f"{len(q.areas)} evaluation area(s) with their weights" if q.areas else ""]
+    return " and ".join(p for p in parts if p)
 
 
 @app.command()
@@ -148,27 +184,29 @@ def convert(
     if kind in ("yaml", "yml", "minyi"):
         from survey.xlsform import xlsform_to_yaml
 
+        _refuse_wrong_direction(file, want_workbook=True)
         conv = xlsform_to_yaml(file)
         for w in conv.warnings:
             typer.echo(f"warning: {w}", err=True)
         if out is None:
             typer.echo(conv.yaml_text, nl=False)
         else:
-            tmp = out.with_name(out.name + ".part")
-            tmp.write_text(conv.yaml_text, encoding="utf-8")
-            tmp.replace(out)
+            from survey.atomic import atomic_write_text  # issue 3: every file write through the one atomic writer
+
+            atomic_write_text(out, conv.yaml_text)
             typer.echo(f"wrote {out} ({conv.yaml_text.count(chr(10) + '  - id: ')} questions)", err=True)
             if conv.mapping:
                 import yaml as _yaml
 
                 mp = out.with_name(out.stem + ".mapping.yaml")
-                mp.write_text("# choice names (XML values) of the XLSForm -> minyi option codes\n"
-                              + _yaml.safe_dump(conv.mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                atomic_write_text(mp, "# choice names (XML values) of the XLSForm -> minyi option codes\n"
+                                  + _yaml.safe_dump(conv.mapping, allow_unicode=True, sort_keys=False))
                 typer.echo(f"wrote {mp}: import exports with XML values using --mapping {mp}", err=True)
     elif kind in ("xlsform", "xlsx", "odk", "kobo"):
         from survey.qload import load_questionnaire
         from survey.xlsform import write_xlsform, xform_check
 
+        _refuse_wrong_direction(file, want_workbook=False)
         q = load_questionnaire(file)
         target = out if out is not None else file.with_suffix(".xlsx")
         if target.resolve() == Path(file).resolve():
@@ -178,6 +216,10 @@ def convert(
         for w in warnings:
             typer.echo(f"pyxform warning: {w}", err=True)
         typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
+        kept = _not_in_xlsform(q)
+        if kept:
+            typer.echo(f"note: an XLSForm carries the questions, not the analysis plan: {kept} stay in {file.name} "
+                       "only (a form converted back with --to yaml has none)", err=True)
     else:
         raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -145,14 +146,28 @@ def _is_lock_conflict(text: str) -> bool:
     return "could not set lock" in t or "conflicting lock" in t or "resource temporarily unavailable" in t
 
 
-def db_error(path: Path, exc: BaseException) -> MinyiError:
-    """One message for a database that cannot be opened or written (busy, read-only, full, damaged)."""
+def busy_error(path: Path, wait: float, holder: str = "") -> MinyiError:
+    """The project is still in use after waiting ``wait`` seconds: how long, and how to wait longer.
+
+    Rule (issue 9, docs/limits.md): every limit gives one message with the limit and how to raise it;
+    ``lock_wait`` is a limit.  DuckDB's own text (interpreter path, PID, a web link) is not shown beyond the PID."""
+    from .limits import raised_value
+
+    pid = re.search(r"\(PID (\d+)\)", holder)
+    who = f"process {pid.group(1)}" if pid else "another survey command"
+    return MinyiError.of("project-busy", file=str(path.parent), path=str(path), raised=raised_value(max(wait, 1.0) * 10),
+                         reason=f"{who} has been using it for the {wait:g} s a command waits (limit lock_wait)")
+
+
+def db_error(path: Path, exc: BaseException, wait: float = LOCK_WAIT) -> MinyiError:
+    """One message for a database that cannot be opened or written (busy, read-only, full, damaged);
+    ``wait``: the seconds waited for a busy database."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     low = text.lower()
     err = getattr(exc, "errno", None)
     where = dict(file=str(path.parent), path=str(path))
     if _is_lock_conflict(text):
-        return MinyiError.of("project-busy", reason=text, **where)
+        return busy_error(path, wait, text)
     if err in (errno.EACCES, errno.EPERM, errno.EROFS) or "permission denied" in low or "read-only" in low \
             or "read only" in low:
         return MinyiError.of("project-readonly", reason=text, **where)
@@ -192,7 +207,7 @@ def open_db(path: Path, *, read_only: bool = False, wait: Optional[float] = None
                 time.sleep(delay)
                 delay = min(delay * 1.5, 0.5)
                 continue
-            raise db_error(path, e) from None
+            raise db_error(path, e, wait) from None
         except BaseException:
             release_ctx.__exit__(None, None, None)
             raise
@@ -223,8 +238,7 @@ def write_lock(root: Path, wait: Optional[float] = None) -> Iterator[None]:
                 break
             except OSError as e:
                 if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK) or time.monotonic() >= deadline:
-                    raise MinyiError.of("project-busy", file=str(root), path=str(lock_path),
-                                        reason=f"another survey command has been writing for {wait:g} s") from None
+                    raise busy_error(Path(root) / "minyi.duckdb", wait) from None
                 time.sleep(0.1)
         try:
             yield

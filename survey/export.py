@@ -40,6 +40,7 @@ from .progress import stage
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
 FORMATS = ("csv", "xlsx", "sav", "parquet")
+FORMATS_BY_SUFFIX = {f".{f}": f for f in FORMATS}  # the --out extension each format's file has
 _PII_NAME = re.compile(r"(^ip$|ip地址|来自ip|手机|电话|phone|mobile|姓名|^name$|身份证|id_?card)", re.I)
 _PII_VALUES = [re.compile(r"^1[3-9]\d{9}$"), re.compile(r"^\d{17}[\dXx]$"), re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")]
 
@@ -177,13 +178,28 @@ def _single_cols(q) -> set:
     return {c for qq in q.questions if qq.type in ("single", "scale", "yesno", "matrix") for c in qq.code_columns()}
 
 
-def export_project(project, *, format: str = "csv", labels: bool = False, wave: Optional[str] = None,
+def _check_out_suffix(format: str, out: Optional[Path]) -> None:
+    """Refuse an ``--out`` whose extension names another export format than the one asked for (issue 3
+    ``--format csv|xlsx|sav|parquet [--out FILE]``): ``--format xlsx --out clean.csv`` would write a workbook
+    named .csv.  (Without ``--format`` the extension chooses: ``--out clean.xlsx`` wrote CSV text into
+    clean.xlsx, which Excel then refuses to open.)  Other extensions (.txt, .dat) are the user's choice."""
+    named = FORMATS_BY_SUFFIX.get(Path(out).suffix.lower()) if out is not None else None
+    if named is not None and named != format:
+        raise MinyiError.of("bad-option", reason=f"--out {Path(out).name} names a .{named} file but --format is "
+                                                 f"{format}; add --format {named} (or give the file a .{format} name)")
+
+
+def export_project(project, *, format: Optional[str] = None, labels: bool = False, wave: Optional[str] = None,
                    out: Optional[Path] = None, include_pii: bool = False, keep_excluded: bool = False) -> Optional[str]:
-    """Write the cleaned data; returns the CSV text when ``out`` is None (CSV only)."""
+    """Write the cleaned data; returns the CSV text when ``out`` is None (CSV only).  ``format`` None: the
+    format the ``out`` extension names (``clean.sav`` → sav), else csv."""
+    if format is None:
+        format = (FORMATS_BY_SUFFIX.get(Path(out).suffix.lower()) if out is not None else None) or "csv"
     if format not in FORMATS:
         raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
     if out is None and format != "csv":
         raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
+    _check_out_suffix(format, out)
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded)
     counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them

@@ -260,6 +260,25 @@ def import_wave(table, source: str, wave: Optional[str]) -> str:
     return str(wave)
 
 
+SITES_SHOWN = 6  # sites named in the note on rows that keep their own site
+
+
+def _note_sites_kept(q: Questionnaire, table, source: str, site: str, given: pd.Series, code: float) -> None:
+    """A warning when ``--site`` meets rows that name another site: ``--site`` fills only rows without one
+    (issue 3 ``--site NAME``; the rule "nothing is changed silently" — nor is an instruction silently
+    left undone), so the user is told how many rows keep another site of the file, and which sites those are."""
+    kept = given.dropna()
+    kept = kept[kept != code]
+    if kept.empty:
+        return
+    labels = {float(o.code): o.label for o in q.question(q.site_question).options}
+    counts = kept.map(lambda c: labels.get(float(c), str(c))).value_counts(sort=False)
+    sites = ", ".join(f"{k} {v:,}" for k, v in list(counts.items())[:SITES_SHOWN])
+    table.unmatched = list(table.unmatched) + [problem(
+        "site-kept-from-file", file=source, severity="warning", site=site, filled=int(given.isna().sum()),
+        kept=len(kept), column=q.site_question, sites=sites + (" …" if len(counts) > SITES_SHOWN else ""))]
+
+
 def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], key: Optional[str],
                 wave: Optional[str], site: Optional[str], strict: bool, hash_pii: bool) -> ImportBatch:
     """Row checks, quarantine records, identifying values and typed rows of a converted table."""
@@ -273,7 +292,9 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
         except KeyError:
             raise MinyiError.of("unknown-option", file=source, value=site, qid=q.site_question,
                                 choices=", ".join(o.label for o in q.question(q.site_question).options))
-        frame[q.site_question] = pd.to_numeric(frame[q.site_question], errors="coerce").fillna(float(code))
+        given = pd.to_numeric(frame[q.site_question], errors="coerce")
+        _note_sites_kept(q, table, source, site, given, float(code))
+        frame[q.site_question] = given.fillna(float(code))
         table.codes.pop(q.site_question, None)  # no longer the column as read
     rows = frame["_row"].to_numpy()
     with stage(f"checking {len(frame):,} rows"):
@@ -574,7 +595,7 @@ def remove_import(project, import_id: int) -> dict:
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, "
                         "'remove-import', ?, ?, ?, ?, ?, ?)",
                         [_now(), import_id, file, sha, wave, int(n_resp) + int(n_quar),
-                         f"{int(n_resp)} responses and {int(n_quar)} quarantined rows removed"])
+                         f"{int(n_resp):,} responses and {int(n_quar):,} quarantined rows removed"])
             con.execute("COMMIT")
         except BaseException:
             try:

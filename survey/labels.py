@@ -164,6 +164,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "fig.hot_sites_differ": ("各调查点关注重点不同：{sites}", "Top issues differ by site: {sites}"),
     "fig.hot_site": ("{site}“{label}”", "{site} “{label}”"),
     "fig.words": ("开放题意见中“{word}”出现最多（{count}次）", "“{word}” is the most frequent word in open answers"),
+    "fig.words_plain": ("开放题意见高频词（前{k}个）", "The {k} most frequent words in open answers"),
     "fig.league": ("{group}综合满意度指数最高（{value}分）", "{group} has the highest composite index ({value})"),
     "fig.ipa": ("重要性—满意度分析：{k}个题项处于重点改进区", "Importance–performance: {k} items in the focus quadrant"),
     "fig.trend": ("{first}至{last}，{name}{dir}{d}个百分点", "{name} {dir} {d} points from {first} to {last}"),
@@ -223,6 +224,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "text.open_intro": ("共有{n}名受访者填写了意见建议，经中文分词后出现频率最高的词语见下表和下图。",
                         "{n} respondents wrote an answer; the most frequent words after Chinese word segmentation "
                         "are in the table and the chart below."),
+    "text.open_themes_lead": ("按主题归类，占作答者比例最高的是{themes}。",
+                              "By theme, the largest shares of those answering concern {themes}."),
+    "text.open_theme": ("“{name}”（{share}）", "“{name}” ({share})"),
     "heading.by_group": ("按{group}比较", "By {group}"),
     "text.priorities_intro": ("以下指标未达到目标或与目标无显著差异，按“未达标优先、与目标差距从大到小”排序，"
                               "建议作为下一阶段工作重点：",
@@ -250,7 +254,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.trend_p": ("趋势检验p值", "Trend p"),
     "note.tracking": ("比率的变化和趋势以百分点计，指数的以分计；变化按独立样本t检验；趋势为{method}；↑↓ 显著，→ 不显著。",
                       "Changes and trends of rates in percentage points, of indexes in points. Changes: independent "
-                      "samples, Welch–Satterthwaite t; trend: {method}; ↑↓ significant, → not."),
+                      "samples t test; trend: {method}; ↑↓ significant, → not."),
+    # the trend test in plain words for the report body (the formulas and their authors: the appendix)
+    "text.trend_method_plain": ("各期估计值对期次的加权线性回归（按各期估计的精度加权），并作t检验（详见附录方法说明）",
+                                "a weighted linear fit of the wave estimates on the wave number (weighted by "
+                                "each estimate's precision), tested with t (method notes in the appendix)"),
     "word.per_wave": ("/期", "/wave"),
     "heading.ledger": ("整改台账在办事项", "Rectification ledger"),
     "text.ledger_open": ("整改台账在办事项{open}项，其中逾期{overdue}项。", "{open} open item(s), {overdue} overdue."),

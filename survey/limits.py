@@ -94,12 +94,20 @@ def _fmt(v: float) -> str:
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.4g}"
 
 
+def raised_value(v: float) -> str:
+    """A raised limit as the user types it back: plain digits, no thousands separator.
+
+    Rule: the hint is copied into ``--limit NAME=VALUE`` and into ``limits: {NAME: VALUE}``, where
+    ``10,000,000`` is refused (``float``) or split at the comma (a YAML flow mapping)."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
 def problem_for(name: str, value: float, limit: float, *, file: Optional[str] = None, line: Optional[int] = None,
                 column: Any = None, what: Optional[str] = None):
     from .messages import problem
 
     return problem("limit-exceeded", file=file, line=line, column=column, name=name,
-                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=_fmt(max(limit * 10, value if value != float('inf') else 0)))
+                   what=what or LIMITS[name].what, found=_fmt(value), limit=_fmt(limit), raised=raised_value(max(limit * 10, value if value != float('inf') else 0)))
 
 
 def exceeded(name: str, value: float, limit: float, **kw) -> MinyiError:

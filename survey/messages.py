@@ -23,6 +23,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "wave, or split the file); nothing was imported"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
+    "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "
+                            "file gives in {column} ({sites})", "--site only fills rows that lack a site; to change a "
+                            "site the file gives, edit the file or use a --mapping file"),
     "file-no-rows": ("the file has a header row ({columns} columns) but no data rows",
                      "export the data again with the answers (a download made before anyone answered has only the header); "
                      "nothing was imported"),
@@ -128,8 +131,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                   "delete the rows of totals and averages under the data and run again; estimating with it would "
                   "count it as one more respondent"),
     # --- project store -----------------------------------------------------------
-    "project-busy": ("cannot open the project database {path}: {reason}", "another survey command is using the project; wait for it to finish and retry"),
+    "project-busy": ("cannot open the project database {path}: {reason}",
+                     "another survey command is using the project; wait for it to finish and retry, or let commands "
+                     "wait longer with `survey --limit lock_wait={raised} …` or `limits: {{lock_wait: {raised}}}` in minyi.yaml"),
     "not-a-project": ("{path} is not a minyi project", "create one with: survey init {path} --questionnaire Q.yaml"),
+    "project-is-file": ("{path} is a file, not a project folder",
+                        "give the folder that survey init created (it holds minyi.yaml and minyi.duckdb)"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
     "config-key": ("{key}: {reason}", "{hint}"),
     "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
@@ -249,12 +256,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "write a fresh ledger with --out and enter the edits there"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
+    "convert-wrong-input": ("--to {to} reads {wanted}, but this file is {found}",
+                            "to convert it the other way use --to {other}"),
     # --- report -------------------------------------------------------------------
     "pdf-library": ("PDF output needs the system library {library}, which cannot be loaded",
                     "install it with: apt-get install {package} (Debian/Ubuntu), or leave pdf out of --format"),
     "template-missing": ("no report template {name} in {path}",
                          "copy report_templates/{name} from minyi into that folder and edit the copy"),
     "template-error": ("report template {name}: {reason}", "fix the template; see docs/report-data.md for its variables"),
+    "template-dir-empty": ("no report template in {path}: neither {lang_name} nor {name}",
+                           "copy report_templates/{name} from minyi into that folder and edit the copy; name it "
+                           "{lang_name} to use it for that language only"),
     # --- collecting answers (survey serve, survey links) ---------------------------
     "text-too-long": ("{qid}: the answer is {count} characters long, at most {max} allowed", "shorten the answer"),
     "not-an-integer": ("value '{value}' of {qid} is not a whole number", "enter a whole number"),

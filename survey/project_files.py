@@ -17,6 +17,8 @@ def require_project(root) -> "Path":
     from .errors import MinyiError
 
     root = Path(root)
+    if root.is_file():  # "create one with: survey init FILE" would only fail again ("is a file, not a folder")
+        raise MinyiError.of("project-is-file", file=str(root), path=str(root))
     if not (root / CONFIG).exists() or not (root / DB).exists():
         raise MinyiError.of("not-a-project", file=str(root), path=str(root))
     return root

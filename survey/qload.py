@@ -673,7 +673,9 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
         q.options = [Option(1, "是"), Option(2, "否")]
     if "positive" in d:
         q.positive = _codes_from(ck, d["positive"], q.options, f"{where} positive")
-    if qtype in ("single", "multiple", "scale", "matrix", "ranking", "yesno") and not q.options:
+    given = "options" in d and isinstance(d["options"].value, list) and bool(d["options"].value)
+    if qtype in ("single", "multiple", "scale", "matrix", "ranking", "yesno") and not q.options and not given:
+        # a non-empty options list that built nothing was already reported (limit, bad entries): no second error
         ck.add("missing-key", qn, key="options" if qtype not in ("scale", "matrix") else "scale", where=where)
     if qtype in ("scale", "matrix"):
         for o in (q.options if q.scale is None else []):  # shared scales are checked once, below
@@ -722,8 +724,8 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
         if q.options and not (1 <= q.k <= len(q.options)):
             ck.add("selection-limits", d.get("k"), qid=qid, reason=f"k={q.k} must be between 1 and {len(q.options)}")
     if qtype == "number" and q.min is not None and q.max is not None and q.min > q.max:
-        ck.add("bad-value", d.get("min"), key="min", reason=f"min {q.min:g} is greater than max {q.max:g}",
-               hint="swap them")
+        ck.add("bad-value", d.get("min"), key=qid, reason=f"min {q.min:g} is greater than max {q.max:g}",
+               hint="swap them")  # "Q3: min 10 is …" (it read "min: min 10 is …", naming no question)
     q._when_node = d.get("when")  # type: ignore[attr-defined]
     return q
 

@@ -28,7 +28,8 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .columns import MISSING_CODE, answer_array, answered, float_column, raw_as_float
+from .columns import MISSING_CODE, answer_array, answered, raw_as_float
+from .check_signature import SPEEDER_FRACTION
 from .cores import PARALLEL_ROWS
 from .labels import labels
 from .questionnaire import Questionnaire
@@ -54,7 +55,7 @@ class StoredSums:
     repeated_ids: list
 
 
-def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = 1 / 3,
+def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = SPEEDER_FRACTION,
                   near_identical: float = 0.9, straightline_min_rows: int = 5,
                   stored=None) -> pd.DataFrame:
     """Flags for every row (see module docstring): DataFrame of (index, kind, detail).

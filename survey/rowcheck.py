@@ -162,7 +162,8 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     asked = asked_masks(q, frame)
     # the questions in two consecutive parts (about equal columns), each with its own records, checked
     # on two threads when there are: the records come out in the same order either way
-    parts = in_two(lambda qs: _check_questions(qs, frame, rows, C, live, asked, n).parts,
+    rules = {qq.id: _skip_rule(q, qq) for qq in q.questions}
+    parts = in_two(lambda qs: _check_questions(qs, frame, rows, C, live, asked, n, rules).parts,
                    halves(q.questions, lambda qq: len(qq.columns())), n, "minyi-rowcheck")
     col.parts += [p for part in parts for p in part]
     out = col.result()
@@ -172,8 +173,9 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
 
 
 def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: _Cols, live: np.ndarray,
-                     asked: dict, n: int) -> _Collector:
-    """The problems of ``questions`` (see :func:`check_rows`) in a collector of their own."""
+                     asked: dict, n: int, rules: dict[str, str]) -> _Collector:
+    """The problems of ``questions`` (see :func:`check_rows`) in a collector of their own; ``rules`` is the
+    skip rule each ``should-skip`` record quotes (:func:`_skip_rule`)."""
     col = _Collector(frame, rows)
     for qq in questions:
         a = asked[qq.id] & live
@@ -246,11 +248,30 @@ def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: 
             col.add(live & (n_ranked > k), qq.id, "rank-invalid", values=_NONE, qid=qq.id,
                     reason=f"more than {k} options ranked", k=k)
         # skip logic and required answers
-        col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=_NONE, qid=qq.id,
-                when=qq.when or "site sections")
+        col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=_skip_values(qq), qid=qq.id,
+                when=rules[qq.id])
         if qq.required and qq.type != "matrix":
             col.add(a & ~answered, qq.id, "required-missing", values=_NONE, qid=qq.id)
     return col
+
+
+def _skip_rule(q: Questionnaire, qq) -> str:
+    """What a ``should-skip`` record quotes as the rule: the question's condition (``B6 == "参加过"``), or, for
+    a question asked by site only, the sites its section goes to ("section 营商环境 is asked only at 企业"; it
+    read "its condition (site sections)", naming neither the section nor the site)."""
+    if qq.when:
+        return qq.when
+    sec = next((s for s in q.sections if s.id == qq.section), None)
+    name = (sec.title or sec.id) if sec is not None else qq.section
+    sites = [st.name for st in q.sites if not st.sections or qq.section in st.sections]
+    return f"section {name} is asked only at {'/'.join(sites)}" if sites else f"section {name} is asked at no site"
+
+
+def _skip_values(qq) -> object:
+    """Where a ``should-skip`` record takes its value: the answer cell itself for a one-cell question
+    (single, scale, yes/no, number, text: issue 3 — a quarantine record carries the column's value),
+    none for a question spread over several cells (matrix, multiple choice, ranking)."""
+    return None if qq.columns()[0] == qq.id else _NONE
 
 
 def _depends_on(q: Questionnaire) -> dict[str, set]:

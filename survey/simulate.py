@@ -52,6 +52,7 @@ OPEN_ANSWERS = [
     "提高社区服务水平", "加大对困难群众的帮扶", "城市绿化还要加强", "加强市民文明素质教育",
     "规范共享单车停放", "希望多听取群众意见", "没有意见",
 ]
+OTHER_WEIGHT = 0.08  # the popularity factor of an "other, please specify" option: it is rarely chosen
 OTHER_TEXTS = ["物业纠纷", "宠物扰民", "快递乱堆放", "广场舞噪音", "小区停车", "外卖电动车", "群租房", "楼道堆物"]
 
 SITE_SHARES = {"机关": 0.30, "社区": 0.42, "企业": 0.28}
@@ -87,6 +88,8 @@ def _base_probs(rng: np.random.Generator, q: Question, k: int, kind: str) -> np.
             base[1:-1] = (1 - first - 0.07) * base[1:-1] / base[1:-1].sum()
     else:
         base = rng.dirichlet(np.full(k, 4.0))
+        # "其他（请注明）" is rarely chosen, as in a multiple choice (a factor of 1 for every other option)
+        base = base * np.array([OTHER_WEIGHT if o.other else 1.0 for o in q.options if not o.na][:k])
     return base / base.sum()
 
 
@@ -177,6 +180,9 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
         if qq.type in ("single", "yesno", "scale"):
             cols[qq.id] = _ordered(rng, prng, qq, asked, kind, sat, civic, site_eff + dist_eff,
                                    shift + planted(qq.id, qq.area), n, area_eff.get(qq.area or "", 0.0))
+            if qq.has_other:
+                other = next(o.code for o in qq.options if o.other)
+                texts[f"{qq.id}_other"] = _fill_in(rng, cols[qq.id] == other, n)
         elif qq.type == "matrix":
             row_eff = prng.normal(0, 0.3, len(qq.rows))
             row_eff -= row_eff.mean()
@@ -251,7 +257,7 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: O
     excl = [j for j, o in enumerate(opts) if o.exclusive]
     normal = np.array([j for j in range(k) if j not in excl])
     pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
-    pop = pop * np.array([0.08 if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
+    pop = pop * np.array([OTHER_WEIGHT if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
     logpop = np.log(pop) + (boost[normal] if boost is not None else 0.0)
     lo = int(qq.min or 1)
     hi = int(qq.max or len(normal))
@@ -279,9 +285,14 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: O
         cols[f"{qq.id}_{o.code}"] = sel[:, j]
     if qq.has_other:
         j = next(j for j, o in enumerate(opts) if o.other)
-        pool = np.array(OTHER_TEXTS, dtype=object)
-        t = np.where(sel[:, j] == 1, pool[rng.integers(0, len(pool), n)], "")
-        texts[f"{qq.id}_other"] = t.astype(object)
+        texts[f"{qq.id}_other"] = _fill_in(rng, sel[:, j] == 1, n)
+
+
+def _fill_in(rng, chosen: np.ndarray, n: int) -> np.ndarray:
+    """The "please specify" text of an "other" option: a text from OTHER_TEXTS where ``chosen``, else empty
+    (module docstring: "other" comes with a fill-in text — for a multiple or a single choice alike)."""
+    pool = np.array(OTHER_TEXTS, dtype=object)
+    return np.where(chosen, pool[rng.integers(0, len(pool), n)], "").astype(object)
 
 
 def _meta(rng, q: Questionnaire, n: int, start: str, days: int, cols) -> dict[str, np.ndarray]:
@@ -318,8 +329,10 @@ def _make_messy(frame: pd.DataFrame, q: Questionnaire, rng: np.random.Generator)
     i = 0
 
     def take(m: int) -> np.ndarray:
+        """The next ``m`` picked rows; in a small file (fewer rows than faults) the picks are used again, so
+        a row may carry two faults (it took an empty slice, and ``--messy --n 5`` failed with an IndexError)."""
         nonlocal i
-        out = picks[i:i + m]
+        out = picks[np.arange(i, i + m) % len(picks)]
         i += m
         return out
 

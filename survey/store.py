@@ -41,7 +41,7 @@ from analysis.thresholds import MIN_CELL, SMALL_BASE
 
 from . import codings
 from .atomic import atomic_write_text
-from .check_signature import check_signature, quality_params
+from .check_signature import SPEEDER_FRACTION, check_signature, quality_params
 from .project_files import CONFIG, DB, QFILE, require_project  # noqa: F401  (re-exported)
 from .dbfile import open_db, private_files
 from .errors import MinyiError
@@ -82,6 +82,19 @@ def _write_config_text(path: Path, candidates: list, want: dict) -> None:
         except yaml.YAMLError:
             pass
     atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
+
+
+def check_wave_name(wave: Optional[str]) -> None:
+    """Refuse a ``--wave`` that names no wave or carries spaces around its name (issue 3: "several waves live
+    in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell variable) made a wave with an empty
+    name, and ``--wave "2026Q1 "`` would be a second wave beside 2026Q1 that no report merges with it."""
+    if wave is None:
+        return
+    if not str(wave).strip():
+        raise MinyiError.of("bad-option", reason=f"--wave {wave!r} names no wave; give the wave's name, e.g. --wave 2026Q1")
+    if str(wave) != str(wave).strip():
+        raise MinyiError.of("bad-option", reason=f"--wave {wave!r} has spaces around the name; write --wave "
+                                                 f"{str(wave).strip()!r}")
 
 
 class Project:
@@ -132,7 +145,7 @@ class Project:
             _init_db(db, q)
         cfg = {"questionnaire": QFILE, "questionnaire_source": str(Path(questionnaire).resolve()), "waves": [],
                "design": {"weights": None, "strata": None, "psu": None, "fpc": None},
-               "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": round(1 / 3, 4),
+               "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": SPEEDER_FRACTION,
                "same_ip_similarity": 0.9, "straightline_min_rows": 5,
                "na_policy": "exclude", "ci_method": "logit", "small_base": SMALL_BASE, "min_cell": MIN_CELL}
         atomic_write_text(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
@@ -211,7 +224,7 @@ class Project:
                                     hint="write true or false")
         read_waves(self.config, path)  # validates waves: (labels, dates)
         ledger_settings(self.config, path)  # validates ledger:
-        f = self.config.get("speeder_fraction", 1 / 3)
+        f = self.config.get("speeder_fraction", SPEEDER_FRACTION)
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
             raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
                                 hint="e.g. 0.3333 flags completion times under a third of the median")
@@ -232,6 +245,7 @@ class Project:
 
         if format not in FORMATS:  # an invalid option is reported before anything else
             raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+        check_wave_name(wave)
         done = imported_before(self, path)
         if done is not None:
             return done

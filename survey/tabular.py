@@ -612,11 +612,11 @@ def _isolated_read(read, args: tuple, p: str, lim, reader: str, what: str) -> Ra
 
 
 def _reader_limit(p: str, name: str, lim, why: str, reader: str = "SPSS reader") -> MinyiError:
-    from .limits import _fmt
+    from .limits import _fmt, raised_value
 
     v = lim[name]
     return MinyiError.of("reader-limit", file=p, reader=reader, why=why, name=name, limit=_fmt(v),
-                         raised=_fmt(v * 10))
+                         raised=raised_value(v * 10))
 
 
 def _read_sav(p: str) -> RawTable:

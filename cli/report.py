@@ -23,7 +23,9 @@ def report(
     format: Annotated[str, typer.Option("--format", help="Comma-separated: html,docx,pdf,xlsx.")] = "html,docx,pdf,xlsx",
     template: Annotated[Optional[Path], typer.Option(
         "--template", exists=True, file_okay=False,
-        help="Folder with your own report_zh.html.j2 / report_en.html.j2 (variables: docs/report-data.md).")] = None,
+        help="Folder with your own report.html.j2 (every language) or report_zh.html.j2 / report_en.html.j2 "
+             "(one language); start from a copy of minyi's report_templates/report.html.j2 "
+             "(variables: docs/report-data.md).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("report_out"),
     lang: Annotated[str, typer.Option("--lang", help="Report language: zh (default) or en.")] = "zh",
     na: NaOpt = None,

@@ -33,14 +33,12 @@ TEXT = {
     "zh": {"pct_x": "百分比（%），误差线为95%置信区间", "score_x": "得分，误差线为95%置信区间",
            "likert_x": "百分比（%），以“一般”为中心", "target": "目标", "pct_y": "百分比（%）",
            "focus": "重点改进区：重要性高、表现低",
-           "focus_some": "重点改进区：重要性高、表现低（标注满意度最低的{k}项）",
            "ipa_x": "重要性（与总体满意度的相关系数）", "ipa_y": "满意度指数",
            "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比", "below": "未达标",
            "met": "达标", "ns": "无显著差异"},
     "en": {"pct_x": "Percent; error bars: 95% confidence interval", "score_x": "Score; error bars: 95% confidence interval",
            "likert_x": "Percent, centred on the neutral category", "target": "target", "pct_y": "Percent",
            "focus": "Focus area: high importance, low performance",
-           "focus_some": "Focus area: high importance, low performance (the {k} lowest labelled)",
            "ipa_x": "Importance (correlation with overall satisfaction)", "ipa_y": "Satisfaction index",
            "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share",
            "below": "not met", "met": "met", "ns": "no significant difference"},
@@ -81,6 +79,7 @@ class Chart:
     title_overlaps_legend: bool = False
     title_in_image: bool = False  # the title (the caption) drawn again inside the image
     point_labels: Optional[dict] = None  # scatter labels: report.point_labels.label_overlaps of the saved figure
+    panel_texts_overlap: bool = False  # a text of one panel meets a text of another (panel_texts_overlap)
 
     @property
     def saved_width_in(self) -> float:
@@ -128,7 +127,8 @@ def _layout_facts(fig) -> dict:
     overlap = any(t.get_window_extent(r).overlaps(lg.get_window_extent(r)) for t in titles for lg in legends)
     return {"legend": tuple(t.get_text() for lg in legends for t in lg.get_texts()),
             "min_font_pt": min((t.get_fontsize() for t in texts), default=0.0),
-            "width_in": float(fig.get_size_inches()[0]), "title_overlaps_legend": bool(overlap)}
+            "width_in": float(fig.get_size_inches()[0]), "title_overlaps_legend": bool(overlap),
+            "panel_texts_overlap": len(fig.axes) > 1 and panel_texts_overlap(fig)}
 
 
 def _fit_print(fig) -> None:
@@ -311,29 +311,11 @@ def likert_diverging(name: str, title: str, labels: Sequence[str], shares: np.nd
     return _save(fig, name, title, out_dir)
 
 
-IPA_MAX_LABELS = 12  # labelled points of the IPA chart: the focus items of lowest performance
-
-
-def ipa_labelled(x: np.ndarray, y: np.ndarray, most: int = IPA_MAX_LABELS) -> np.ndarray:
-    """Indices of the IPA points that get a label: those in the focus quadrant (importance ≥ mean,
-    performance < mean), lowest performance first, at most ``most``.
-
-    Rule: a chart a leader reads shows what to act on; with every one of ~90 items labelled the demo's
-    chart (and more so its English labels) was a mesh of leader lines nobody could read.  The items not
-    labelled stay drawn as points; every item is listed with its numbers in the appendix, and the focus
-    items are named in the text under the chart (Martilla & James 1977: the quadrant matters, not each
-    point's name)."""
-    if not len(x):
-        return np.array([], dtype=int)
-    focus = np.flatnonzero((x >= np.nanmean(x)) & (y < np.nanmean(y)))
-    return focus[np.argsort(y[focus], kind="stable")][:most]
-
-
 def quadrant(name: str, title: str, labels: Sequence[str], importance, performance, *,
              out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:
     """Importance–performance quadrant chart (lines at the means).  Items in the focus quadrant
-    (importance ≥ mean, performance < mean) are drawn in vermillion.  Only the focus items of lowest
-    performance are labelled (:func:`ipa_labelled`; the note in the corner says how many)
+    (importance ≥ mean, performance < mean) are drawn in vermillion.  Every point is labelled (issues 10
+    and 11: "the IPA chart labels every point legibly")
     (:func:`report.point_labels.place_point_labels`: adjustText, then a repair pass; no label over
     another, over a marker, outside the axes or over the focus note; leader lines to labels that moved),
     at 8.5 pt in a figure already at its printed width, so no text is below 8 pt on paper."""
@@ -346,17 +328,14 @@ def quadrant(name: str, title: str, labels: Sequence[str], importance, performan
     x, y = x[ok], y[ok]
     labels = [str(lab) for lab, keep in zip(labels, ok) if keep]
     n = len(labels)
-    shown = ipa_labelled(x, y)
-    fig, ax = plt.subplots(figsize=(6.2, min(8.6, max(4.8, 3.0 + 0.25 * len(shown)))))  # room for the labels
+    fig, ax = plt.subplots(figsize=(6.2, min(8.6, max(4.8, 3.0 + 0.06 * n))))
     mx, my = np.nanmean(x), np.nanmean(y)
     focus = (x >= mx) & (y < my)
     ax.scatter(x[~focus], y[~focus], c=OKABE_ITO[0], s=16, alpha=0.8, zorder=4)  # above the labels' backgrounds
     ax.scatter(x[focus], y[focus], c=OKABE_ITO[3], s=22, zorder=4)
     ax.axvline(mx, color="#777777", ls="--", lw=0.8)
     ax.axhline(my, color="#777777", ls="--", lw=0.8)
-    some = len(shown) < int(focus.sum())
-    note_text = _t("focus_some", lang).format(k=len(shown)) if some else _t("focus", lang)
-    note = ax.text(0.99, 0.01, note_text, transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
+    note = ax.text(0.99, 0.01, _t("focus", lang), transform=ax.transAxes, ha="right", va="bottom", fontsize=8.5,
                    color=OKABE_ITO[3], bbox=dict(facecolor="white", edgecolor="none", pad=1.5, alpha=0.9))
     note.keep_out_label = True
     ax.set_xlabel(_t("ipa_x", lang))
@@ -369,7 +348,7 @@ def quadrant(name: str, title: str, labels: Sequence[str], importance, performan
         ax.set_ylim(y.min() - 0.15 * yr, y.max() + 0.1 * yr)  # and at the bottom for the note
     fig.tight_layout()
     _fit_print(fig)  # the printed size first: the labels are placed on the final geometry
-    place_point_labels(ax, x[shown], y[shown], [labels[i] for i in shown], fontsize=8.5, keep_out=[note])
+    place_point_labels(ax, x, y, labels, fontsize=8.5, keep_out=[note])
     return _save(fig, name, title, out_dir)
 
 
@@ -429,7 +408,44 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
     None)}; bars are sample shares in category order, a black tick marks the population share when known."""
     _style()
     k = len(panels)
-    cols = min(3, k)
+    for cols in range(min(3, k), 0, -1):
+        fig = _composition_figure(panels, cols, lang)
+        if cols == 1 or _fits_print(fig):
+            break
+        plt.close(fig)
+    return _save(fig, name, title, out_dir)
+
+
+def _fits_print(fig) -> bool:
+    """Whether the panels of ``fig``, narrowed to the printed width (:func:`_fit_print`), still have room
+    for their text: matplotlib's tight layout then succeeds and no text of one panel meets another's.
+    Long category labels (the English "Senior secondary (incl. vocational)") do not fit three panels
+    across the page: the value labels ran into the next panel's labels."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _fit_print(fig)
+        fig.draw_without_rendering()
+    squeezed = any("Tight layout not applied" in str(w.message) for w in caught)
+    return not squeezed and not panel_texts_overlap(fig)
+
+
+def panel_texts_overlap(fig) -> bool:
+    """True when a text of one panel (tick label, value label, title) meets a text of another panel."""
+    r = fig.canvas.get_renderer()
+    boxes = []
+    for i, ax in enumerate(fig.axes):
+        if not ax.get_visible() or not ax.axison:
+            continue
+        texts = [ax.title, *ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels()]
+        boxes += [(i, t.get_window_extent(r)) for t in texts if t.get_visible() and t.get_text().strip()]
+    return any(a.overlaps(b) for n, (i, a) in enumerate(boxes) for j, b in boxes[n + 1:] if i != j)
+
+
+def _composition_figure(panels: dict, cols: int, lang: str):
+    """The composition figure laid out in ``cols`` columns of panels (see :func:`composition`)."""
+    k = len(panels)
     rows = int(np.ceil(k / cols))
     heights = [max(len(p[0]) for p in list(panels.values())[r * cols:(r + 1) * cols]) for r in range(rows)]
     fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, sum(0.3 * h + 0.9 for h in heights)),
@@ -468,7 +484,7 @@ def composition(name: str, title: str, panels: dict, *, out_dir: Optional[Path] 
         fig.tight_layout(rect=(0, foot, 1, 1))
     else:
         fig.tight_layout()
-    return _save(fig, name, title, out_dir)
+    return fig
 
 
 def panels_ci(name: str, title: str, panels: dict, *, out_dir: Optional[Path] = None, lang: str = "zh") -> Chart:

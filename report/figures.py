@@ -93,7 +93,10 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
         words = ot["top_words"][:15]
-        title = L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}")
+        # with coded themes the section's headline is theirs (chapters.hot_issues.themes_lead): the word chart
+        # is captioned as what it shows, not as a finding about one word (issue 10)
+        title = (L("fig.words_plain").format(k=len(words)) if (result.get("open_themes") or {}).get("themes") else
+                 L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}"))
         ch["words"] = draw(pool, C.bar_counts, "words", title, [w["word"] for w in words], [w["count"] for w in words],
                                    out_dir=out_dir, lang=lang)
     lg = result.get("league")

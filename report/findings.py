@@ -118,16 +118,18 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
     if len(areas) >= 2:
         areas = sorted(areas, key=lambda a: a["index"]["estimate"])
         lo, hi = areas[0], areas[-1]
+        # both ends with number, CI and base (issue 5: every finding sentence has its number, CI and base)
         if en:
             text = (f"Among the areas, {hi['name']} had the highest satisfaction index ({fmt_num(hi['index']['estimate'])}"
-                    f" points, n={fmt_n(hi['index']['n'])}) and {lo['name']} the lowest ({fmt_num(lo['index']['estimate'])}"
-                    f" points, {ci_text(lo['index'], False, conf, lang)}).")
+                    f" points, {ci_text(hi['index'], False, conf, lang)}) and {lo['name']} the lowest"
+                    f" ({fmt_num(lo['index']['estimate'])} points, {ci_text(lo['index'], False, conf, lang)}).")
         else:
             text = (f"各领域中，{hi['name']}满意度指数最高（{fmt_num(hi['index']['estimate'])}分，"
-                    f"n={fmt_n(hi['index']['n'])}），{lo['name']}最低（{fmt_num(lo['index']['estimate'])}分，"
+                    f"{ci_text(hi['index'], False, conf)}），{lo['name']}最低（{fmt_num(lo['index']['estimate'])}分，"
                     f"{ci_text(lo['index'], False, conf)}）。")
-        add(2, "areas", f"{hi['id']}>{lo['id']}", [hi["index"]["estimate"], lo["index"]["estimate"],
-                                                    lo["index"]["ci_low"], lo["index"]["ci_high"]], text)
+        add(2, "areas", f"{hi['id']}>{lo['id']}", [hi["index"]["estimate"], hi["index"]["ci_low"], hi["index"]["ci_high"],
+                                                    lo["index"]["estimate"], lo["index"]["ci_low"], lo["index"]["ci_high"]],
+            text)
     sat_items = [i for i in result.get("items", []) if i["kind"] == "satisfaction" and (i.get("rate") or {}).get("estimate") is not None]
     if sat_items:
         worst = min(sat_items, key=lambda i: i["rate"]["estimate"])

@@ -44,6 +44,7 @@ METHOD_NOTES = {
         "抽样设计与加权：{design}。样本量小于{small_base}的群体标注△，仅供参考；小于{min_cell}的不予报告。",
         "期间变化：差值 ± t·√(se₁² + se₀²)（两期为独立样本），t 分布自由度按 Welch–Satterthwaite 公式 "
         "(v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀) 计算；区间不含0时以↑/↓标示显著变化。",
+        "历次调查的线性趋势：{trend}。",
         "软件：minyi {minyi}（numpy {numpy}，pandas {pandas}，scipy {scipy}）；报告生成时间 {generated}。"],
     "en": [
         "Rate p̂ = Σwᵢyᵢ / Σwᵢ over valid answers (yᵢ = 1 for the positive options); satisfaction index = weighted "
@@ -58,5 +59,6 @@ METHOD_NOTES = {
         "suppressed.",
         "Change between waves: difference ± t·√(se₁² + se₀²) (independent samples), t with the Welch–"
         "Satterthwaite degrees of freedom (v₁ + v₀)² / (v₁²/df₁ + v₀²/df₀); ↑/↓ when the interval excludes 0.",
+        "Linear trend across waves: {trend}.",
         "Software: minyi {minyi} (numpy {numpy}, pandas {pandas}, scipy {scipy}); generated {generated}."],
 }

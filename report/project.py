@@ -212,6 +212,23 @@ def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional
     return method
 
 
+def reported_fielding(cfg: dict, wave: str, observed: Optional[list]) -> Optional[list]:
+    """The fielding period the report prints (cover, 调查概况): the wave's ``start``/``end`` from
+    ``minyi.yaml waves:`` where given, else the first/last submission date in the data (``observed``).
+
+    Rule (docs/project-config.md, ``waves:``): ``start``/``end`` are the fielding period and the report
+    writes them (2026年7月1日—9月30日); the trend chapter and the brief print the same period.  The
+    submission times only fill a side the configuration leaves open (answers entered on the day after the
+    configured end must not turn "2026年9月" into "2026年9—10月" on the cover)."""
+    from survey.waves import wave_info
+
+    info = wave_info(cfg, wave)
+    lo, hi = observed if observed else (None, None)
+    lo = info.start.isoformat() if info.start is not None else lo
+    hi = info.end.isoformat() if info.end is not None else hi
+    return [lo, hi] if lo and hi else None
+
+
 def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) -> int:
     v = value if value is not None else cfg.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
@@ -243,6 +260,10 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
             raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
     if lang not in ("zh", "en"):
         raise MinyiError.of("bad-option", reason="--lang must be zh or en")
+    if template_dir is not None and ({"html", "pdf"} & set(formats)):  # a missing template stops at once,
+        from .writers.html import template_name                         # not after minutes of analysis
+
+        template_name(template_dir, lang)
     cfg = project.config
     small_base = _threshold(small_base, cfg, "small_base", SMALL_BASE, project.root)
     min_cell = _threshold(min_cell, cfg, "min_cell", MIN_CELL, project.root)
@@ -262,6 +283,8 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         for r in [current, previous, *(trend or [])]:  # readers see wave labels (minyi.yaml waves:), not ids
             if r is not None and r["meta"].get("wave"):
                 r["meta"]["wave_label"] = wave_label(cfg, r["meta"]["wave"], lang)
+                r["sample"] = dict(r["sample"], fielding=reported_fielding(cfg, r["meta"]["wave"],
+                                                                           r["sample"].get("fielding")))
         if compare_wave:
             current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
         org = org or cfg.get("org")

@@ -124,6 +124,8 @@ def _priorities(result: dict, lang: str) -> list:
 
 def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> list:
     """The appendix method notes (:data:`report.method_text.METHOD_NOTES`) filled from the result's meta."""
+    from analysis.trend import TREND_METHOD, TREND_METHOD_ZH
+
     meta = result["meta"]
     sw = meta.get("software") or {}
     d = meta.get("design", {})
@@ -137,6 +139,7 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
                   ci=CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method")),
                   design=(d.get("description_en") if lang == "en" else None) or d.get("description", ""),
                   small_base=small_base, min_cell=min_cell, generated=meta.get("generated_at", ""),
+                  trend={"zh": TREND_METHOD_ZH, "en": TREND_METHOD}[lang],  # named here, plainly in 七、变化
                   **{k: sw.get(k, "?") for k in ("minyi", "numpy", "pandas", "scipy")})
     return [t.format(**fields) for t in METHOD_NOTES[lang]]
 

@@ -17,9 +17,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-# changes: a value that rounds to zero shows 0.0, never -0.0 (the conditions cover what rounds away from zero)
+# changes: signed, with issue 11's format "+0.0;-0.0;0.0" exactly (Excel shows a change between −0.05 and 0 as
+# -0.0, its own rule for a negative number; the report's text never does: table_cells.signed)
 NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
-                  "chg1": "[>=0.05]+0.0;[<=-0.05]-0.0;0.0", "pp": "[>=0.0005]+0.0%;[<=-0.0005]-0.0%;0.0%",
+                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
                   "pval": "0.000"}
 FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked", "up", "down", "same")
 # appended to the shown number (suppressed shows only "—"); up/down/same: a change's test (↑↓ significant, → not)

@@ -4,8 +4,9 @@
   them (``<a href="#sec-4">``) and, in print (PDF, WeasyPrint), prints their page numbers with
   ``target-counter``; PDF bookmarks come from the h1–h3 headings.
 * DOCX: :func:`add_docx_toc` places the 目录 on its own page and :func:`fill_docx_toc` writes its entries
-  (headings 1–2, each linked to its heading with a PAGEREF page number), so a file printed as it is never
-  shows an empty TOC; LibreOffice computes the page numbers, Word and WPS when they update fields.
+  (headings 1–2, each linked to its heading with a PAGEREF page number) as the stored result of a real TOC
+  field, so a file printed as it is never shows an empty TOC, and Word and WPS fill the page numbers when
+  they update fields.
 """
 
 from __future__ import annotations
@@ -96,10 +97,12 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
 
     Rule: the 目录 must show every entry when the file is opened or printed as it is (a leader printing the
     report saw an empty TOC field until Word or WPS had run "update field").  The entries are therefore
-    written out, not left to a TOC field: LibreOffice keeps a TOC field's stored result as static text but
-    computes PAGEREF fields while laying out (checked with LibreOffice 7: the page numbers appear); Word and
-    WPS fill the PAGEREF fields when they update fields on opening (``w:updateFields``, set by
-    :func:`report.writers.docx_style.apply_look`; each field is also marked dirty).  Field layout: ECMA-376
+    written out as the stored result of a real TOC field (:func:`_wrap_in_toc_field`), which Word and WPS
+    rebuild when they update fields on opening (``w:updateFields``, set by
+    :func:`report.writers.docx_style.apply_look`; the field is also marked dirty) and which "Update table"
+    rebuilds after the headings are edited.  LibreOffice shows a TOC field's stored result as it is: the
+    entries, without page numbers until Tools → Update → Update All (checked with LibreOffice 7; outside a
+    TOC field it computed the PAGEREF numbers, but then Word's "Update table" had nothing to rebuild).  Field layout: ECMA-376
     Part 1, 17.16.5.45 (PAGEREF) and 17.16.18 (complex fields).  Returns the number of entries."""
     from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.oxml import OxmlElement
@@ -112,8 +115,8 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
     right = section.page_width - section.left_margin - section.right_margin
     heads = [(p, _heading_level(p)) for p in doc.paragraphs]
     heads = [(p, lv) for p, lv in heads if lv and p.text.strip()]
-    if not heads:  # nothing to list
-        holder.add_run(UPDATE_HINT[lang])
+    if not heads:  # nothing to list: the field alone, for Word or WPS to fill
+        _wrap_in_toc_field(holder, holder, UPDATE_HINT[lang])
         return 0
     para = holder
     for i, (p, lv) in enumerate(heads):
@@ -134,7 +137,28 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
         for r in (_run(text=p.text.strip()), _run(OxmlElement("w:tab")), *field_runs(f"PAGEREF {name} \\h")):
             link.append(r)
         para._p.append(link)
+    _wrap_in_toc_field(holder, para)
     return len(heads)
+
+
+TOC_FIELD = 'TOC \\o "1-{levels}" \\h \\z \\u'  # Word's own: headings 1–n, linked, no page numbers on the web
+
+
+def _wrap_in_toc_field(first, last, placeholder: str = "") -> None:
+    """Make the paragraphs ``first``…``last`` the stored result of a real TOC field (issues 10/11: "DOCX: a real
+    TOC field that Word/WPS update"): begin, instruction and separate open ``first`` (after its properties), end
+    closes ``last`` — the layout Word itself writes (ECMA-376 Part 1, 17.16.5.68 TOC; 17.16.18 complex fields).
+    The field is marked dirty, so Word and WPS rebuild it, page numbers included, when they update fields on
+    opening; until then, and in LibreOffice (which keeps a TOC field's stored result as it is, the PAGEREF page
+    numbers inside it included), the written-out entries show."""
+    from .writers.docx_style import field_runs
+
+    begin, instr, sep, shown, end = field_runs(TOC_FIELD.format(levels=TOC_LEVELS), placeholder)
+    ppr = first._p.pPr
+    at = (list(first._p).index(ppr) + 1) if ppr is not None else 0
+    for k, r in enumerate((begin, instr, sep) + ((shown,) if placeholder else ())):
+        first._p.insert(at + k, r)
+    last._p.append(end)
 
 
 def _insert_after(paragraph):

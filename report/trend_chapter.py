@@ -182,7 +182,7 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> 
                (L("word.trend_p"), "pval")])
     table(sec, L("caption.tracking"),
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend, r.trend_p] for r in tracking.rows],
-          L("note.tracking").format(method=tracking.method), key="tracking")
+          L("note.tracking").format(method=L("text.trend_method_plain")), key="tracking")  # no authors here
     for c in tracking.charts:
         sec.blocks.append(("figure", c))
 

@@ -47,7 +47,8 @@ def _wlen(s: str) -> int:
 def test_docx_toc_lists_every_heading_before_any_field_update(demo):
     """The 目录 holds one entry per heading 1–2 as written text (not only a TOC field whose stored result
     was a hint: a leader printing the file saw an empty 目录), on a page of its own after the cover; each
-    entry links to a bookmark on its heading and carries a PAGEREF field for the page number."""
+    entry links to a bookmark on its heading and carries a PAGEREF field for the page number; the entries are
+    the stored result of a real TOC field that Word and WPS rebuild (issues 10 and 11)."""
     body = _body(demo / "report.docx")
     paras = list(body.iter(f"{W}p"))
     title = next(i for i, p in enumerate(paras) if _text(p).strip() == "目录")
@@ -65,6 +66,15 @@ def test_docx_toc_lists_every_heading_before_any_field_update(demo):
         assert target in marks and _text(marks[target]).strip() == _text(e).strip()
         instr = "".join(t.text for t in e.iter(f"{W}instrText"))
         assert f"PAGEREF {target}" in instr
+    # and the entries are the stored result of a real TOC field (issues 10/11), which Word/WPS rebuild
+    first_runs = [r for r in entries[0] if r.tag == f"{W}r"][:3]
+    kinds = [r.find(f"{W}fldChar").get(f"{W}fldCharType") if r.find(f"{W}fldChar") is not None else
+             r.find(f"{W}instrText").text.strip() for r in first_runs]
+    assert kinds == ["begin", 'TOC \\o "1-2" \\h \\z \\u', "separate"], kinds
+    last = [r for r in entries[-1] if r.tag == f"{W}r"][-1]
+    assert last.find(f"{W}fldChar").get(f"{W}fldCharType") == "end"
+    fields = [f.get(f"{W}fldCharType") for p in paras for f in p.iter(f"{W}fldChar")]
+    assert fields.count("begin") == fields.count("end")
 
 
 # ----------------------------------------------------------------------------- page breaks

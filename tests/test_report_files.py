@@ -34,7 +34,7 @@ EST = {"估计值", "下限", "上限", "目标", "总体", "比率/满意率", 
        "“不了解”比例", "本期", "上期", "p"}
 COUNTS = {"份数", "样本量", "有效样本", "出现次数", "序号", "名次", "排名", "位次"}
 SCORE_FORMATS = {"0.0%", "0.0", "0.00", "0.000"}
-CHANGE = "[>=0.05]+0.0;[<=-0.05]-0.0;0.0"  # signed, and 0.0 (never -0.0) for what rounds to zero
+CHANGE = "+0.0;-0.0;0.0"  # signed: issue 11's format, exactly
 
 
 def _tables(ws):
@@ -160,7 +160,8 @@ def test_docx_page_layout_footer_toc(demo):
     settings = _docx_xml(demo / "report.docx", "word/settings.xml")
     assert settings.find(f"{W}mirrorMargins") is not None
     instr = " ".join(t.text for t in doc.iter(f"{W}instrText"))
-    assert "PAGEREF _Toc" in instr  # the 目录 written out, page numbers as fields (test_output_format_redteam)
+    assert "TOC \\o" in instr  # a real TOC field (issue 11)
+    assert "PAGEREF _Toc" in instr  # holding the 目录 written out, page numbers as fields (test_output_format_redteam)
     import zipfile
 
     with zipfile.ZipFile(demo / "report.docx") as z:

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
+from survey.labels import label
+
+from ..findings import fmt_pct
+from ..labels import join_list
 from ..records import Section
 from .kit import Kit
+
+
+LEAD_THEMES = 3  # themes named in the open answers' first paragraph
+
+
+def themes_lead(ot: Optional[dict], lang: str) -> str:
+    """The headline of the open answers: the coded themes most often raised, with their share of those
+    answering ("按主题归类，占作答者比例最高的是“环境卫生与市容”（22.2%）…"); "" without themes.  Rule (issue 10,
+    "Open answers"): the coded themes replace the word-frequency headline ("'机构'出现最多": jieba cuts
+    养老机构 and 托育机构, so a fragment led the section); the word table and chart stay as detail."""
+    themes = sorted((t for t in (ot or {}).get("themes") or [] if t.get("share") is not None),
+                    key=lambda t: -t["share"])[:LEAD_THEMES]
+    if not themes:
+        return ""
+    named = [label("text.open_theme", lang).format(name=t["name"], share=fmt_pct(t["share"])) for t in themes]
+    return label("text.open_themes_lead", lang).format(themes=join_list(named, lang))
 
 
 def build(k: Kit) -> Section:
@@ -53,7 +75,8 @@ def build(k: Kit) -> Section:
     if ot:
         k.h(sec, L("heading.open").format(q=ot.get("text")))
         k.p(sec, L("text.open_intro").format(n=ctx["fmt_n"](ot.get("n_answers")))
-            + (L("text.open_non_answers").format(n=ctx["fmt_n"](ot["n_non_answers"])) if ot.get("n_non_answers") else ""))
+            + (L("text.open_non_answers").format(n=ctx["fmt_n"](ot["n_non_answers"])) if ot.get("n_non_answers") else "")
+            + themes_lead(res.get("open_themes"), k.lang))
         if ot.get("examples"):
             k.p(sec, L("text.typical_answers"))
             k.lines(sec, [L("text.answer_count").format(text=e['text'], count=e['count']) for e in ot["examples"]],

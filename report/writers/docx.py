@@ -222,4 +222,21 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                 t.rows[0].cells[0].text = T(obj)
                 t.rows[0].height = Cm(4)
     fill_docx_toc(doc, toc, context["lang"])
+    set_properties(doc, context)
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
+
+
+def set_properties(doc, context: dict) -> None:
+    """The document properties Word/WPS show under 文件 → 属性: the report's title, the commissioning body
+    as author, the language, and the time written.  python-docx's blank template otherwise carries its own
+    ("python-docx" as author, created 2013-12-23), which a reader opening the properties sees."""
+    import datetime as dt
+
+    props = doc.core_properties
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.title = clean_text(context["title"])
+    props.author = props.last_modified_by = clean_text(context.get("org") or "")
+    props.language = "en" if context["lang"] == "en" else "zh-CN"
+    props.created = props.modified = now
+    props.revision = 1
+    props.comments = props.subject = props.keywords = props.category = ""

@@ -30,6 +30,21 @@ def _env(template_dir: Optional[Path]):
                               undefined=jinja2.ChainableUndefined), root
 
 
+def template_name(template_dir: Optional[Path], lang: str) -> str:
+    """The template file the report uses: in a user's ``template_dir`` ``report_<lang>.html.j2`` before
+    ``report.html.j2`` (docs/report-data.md, "--template"); the bundled ``report.html.j2`` otherwise.
+    Raises ``template-dir-empty`` naming both and saying to copy ``report.html.j2`` (the file minyi ships)
+    when the user's folder holds neither, so ``survey report`` can stop before the analysis, not after it."""
+    if template_dir is None:
+        return "report.html.j2"
+    names = [f"report_{lang}.html.j2", "report.html.j2"]
+    root = Path(template_dir)
+    name = next((n for n in names if (root / n).is_file()), None)
+    if name is None:
+        raise MinyiError.of("template-dir-empty", file=str(root), lang_name=names[0], name=names[-1], path=str(root))
+    return name
+
+
 def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path] = None) -> str:
     """Render the HTML report and embed the font subsets for exactly the characters it uses.
 
@@ -42,8 +57,7 @@ def render_html(context: dict, *, lang: str = "zh", template_dir: Optional[Path]
     from .html_table import table_view
 
     env, root = _env(template_dir)
-    names = [f"report_{lang}.html.j2", "report.html.j2"] if template_dir is not None else ["report.html.j2"]
-    name = next((n for n in names if (root / n).is_file()), names[0])
+    name = template_name(template_dir, lang)
     try:
         tmpl = env.get_template(name)
         html = tmpl.render(**context, table_view=lambda t: table_view(t, lang))

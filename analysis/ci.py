@@ -137,9 +137,10 @@ def _wilson(p, se, n, df, confidence, n_rows, srs, **kw):
     m = _n_eff(p, se, n, srs)
     c = critical_value(confidence, df)
     c2 = c**2
-    denom = 1 + c2 / m
-    center = (p + c2 / (2 * m)) / denom
-    dist = c * np.sqrt(p * (1 - p) / m + c2 / (4 * m**2)) / denom
+    with np.errstate(divide="ignore", invalid="ignore"):  # m = 0 (a group without answers): NaN, no warning
+        denom = 1 + c2 / m
+        center = (p + c2 / (2 * m)) / denom
+        dist = c * np.sqrt(p * (1 - p) / m + c2 / (4 * m**2)) / denom
     return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
 
 

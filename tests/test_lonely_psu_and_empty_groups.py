@@ -46,3 +46,20 @@ def test_no_lonely_sentence_without_a_lonely_stratum(frame):
     d = DesignSpec.from_mapping(spec).build(frame)
     assert d.lonely_strata().size == 0
     assert "初级抽样单元，" not in describe(d)["description"] and "single PSU" not in describe(d)["description_en"]
+
+
+def test_interval_methods_of_an_empty_group_warn_nothing():
+    """A group without answers (n = 0, p and se NaN or 0) gives a NaN interval and no NumPy RuntimeWarning on the
+    user's terminal (``survey analyze --ci wilson --df inf --by site --by district`` printed "divide by zero")."""
+    import warnings
+
+    from analysis.ci import CI_METHODS, proportion_ci
+
+    p, se, n = np.array([0.0, 0.4]), np.array([0.0, 0.05]), np.array([0.0, 100.0])
+    for method in CI_METHODS:
+        if method == "likelihood":
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            lo, hi = proportion_ci(p, se, n, np.inf, method)
+        assert np.isfinite(lo[1]) and np.isfinite(hi[1]), method

@@ -210,9 +210,12 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
         raise MinyiError.of("file-not-found", file=str(path), path=str(path))
     try:
         wb = load_workbook(p, data_only=True)
-    except Exception as e:  # not an xlsx
+    except OSError as e:  # the file is there but cannot be read (permissions, a folder, a failing disk)
         raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
-                            reason=f"not an Excel workbook written by survey ledger ({type(e).__name__})") from None
+                            reason=e.strerror or str(e)) from None
+    except Exception:  # not an xlsx: openpyxl's own exception names (BadZipFile, ...) say nothing to a user
+        raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
+                            reason="not an Excel workbook (.xlsx) written by survey ledger") from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     hi = next((i for i, r in enumerate(rows[:20]) if any(_text(c) == HEADERS["id"] for c in r)), None)

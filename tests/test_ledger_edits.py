@@ -336,3 +336,19 @@ def test_brief_out_naming_an_existing_file_is_one_message(base, tmp_path):
     (tmp_path / "EXISTING.pdf").write_bytes(b"%PDF-1.4")
     rc, _, err = W.survey("brief", base / "project", "--wave", W5, "--format", "html", "--out", tmp_path / "EXISTING.pdf")
     assert rc == 1 and "EXISTING.pdf is a file, not a folder" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("content", [b"not a workbook at all", b"PK\x03\x04 truncated zip"], ids=["text", "zip"])
+def test_a_file_that_is_not_a_workbook_is_named_without_python_class_names(tmp_path, content):
+    """`survey ledger --update junk.xlsx` said "(BadZipFile)" / "(InvalidFileException)": openpyxl's class names
+    mean nothing to the office that edits the ledger; the message says what the file should be."""
+    from survey.errors import MinyiError
+    from survey.ledger_sheet import read_ledger_sheet
+
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(content)
+    with pytest.raises(MinyiError) as e:
+        read_ledger_sheet(junk)
+    text = str(e.value)
+    assert "junk.xlsx" in text and "not an Excel workbook (.xlsx) written by survey ledger" in text
+    assert "BadZip" not in text and "Exception" not in text and "Error)" not in text

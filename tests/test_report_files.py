@@ -264,3 +264,30 @@ def test_lists_joined_by_language():
     zh = " ".join(_method_notes(res, "zh", 30, 10))
     assert "Env 50%, Traffic 50%" in en and "、" not in en
     assert "Env50%、Traffic50%" in zh
+
+
+def test_docx_summary_points_are_set_to_fit_one_page(demo):
+    """Issue 10: a one-page 摘要.  At the GB/T body's exact 28.9 pt (22 lines a page) the demo's five points ran
+    three lines onto a second page in LibreOffice; they are set at SUMMARY_LINE_PT, and every other body
+    paragraph keeps the 28.9 pt of GB/T 9704."""
+    from docx import Document
+    from docx.shared import Pt
+
+    from report.writers.docx import SUMMARY_LINE_PT
+
+    paras = Document(str(demo / "report.docx")).paragraphs
+    head = next(i for i, p in enumerate(paras) if p.text.strip() == "摘要" and p.style.name == "Heading 1")
+    points = []
+    for p in paras[head + 1:]:
+        if p.style.name.startswith("Heading"):
+            break
+        if p.text.strip():
+            points.append(p)
+    assert 3 <= len(points) <= 6 and all(p.text[0].isdigit() for p in points)
+    assert all(p.paragraph_format.line_spacing == Pt(SUMMARY_LINE_PT) for p in points)
+    from report.table_cells import text_width
+
+    lines = sum(-(-text_width(p.text) // 54) for p in points)  # 27 Chinese characters of 3号 (16 pt) on 156 mm
+    assert lines * SUMMARY_LINE_PT + 60 <= 225 / 25.4 * 72, lines  # the points and the heading fit the text block
+    body = next(p for p in paras[head + len(points) + 2:] if p.style.name == "Normal" and len(p.text) > 40)
+    assert body.paragraph_format.line_spacing in (None, Pt(28.9)) or body.style.paragraph_format.line_spacing == Pt(28.9)

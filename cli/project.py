@@ -125,6 +125,10 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
                    + (f", {w['excluded']:,} excluded by the quality rules" if w.get("excluded") is not None else
                       " (not checked yet: survey check)")
                    + (" (checked before the last import: run survey check again)" if w.get("checks_stale") else ""))
+        if w.get("label") and w["label"] != w["wave"]:
+            period = w.get("period") or [None, None]
+            typer.echo(f"    label {w['label']}" + (f", fielded {period[0] or '…'} to {period[1] or '…'}"
+                                                   if any(period) else ""))
         if w.get("exclusions"):
             typer.echo("    excluded: " + ", ".join(f"{k} {v:,}" for k, v in w["exclusions"].items()))
         for key in ("site", "district"):

@@ -791,7 +791,15 @@ class Project:
                                   "WHERE action = 'remove-import' ORDER BY seq DESC LIMIT 10").df()
         finally:
             con.close()
+        from .waves import order_waves, wave_info
+
+        order = {w: i for i, w in enumerate(order_waves([w["wave"] for w in waves], self.config))}
+        waves.sort(key=lambda w: order[w["wave"]])  # by fielding date when minyi.yaml dates every wave
         for w in waves:
+            info = wave_info(self.config, w["wave"])  # issue 13: every output shows the wave's label
+            w["label"] = info.label
+            w["period"] = [d.isoformat() if d else None for d in (info.start, info.end)] if (info.start or info.end) \
+                else None
             if w["checked_at"] is not None:
                 excl, stale = self._stored_exclusions(w["wave"])
                 w["excluded"] = int(sum(excl.values()))

@@ -299,3 +299,24 @@ def test_garbage_files_never_raise_anything_but_a_readable_error(tmp_path, data)
         assert (_count(p), _count(p, "imports")) == before  # nothing stored
     else:
         assert s.rows_read == s.accepted + s.quarantined or s.already
+
+
+def test_status_lists_waves_by_date_with_their_labels(tmp_path):
+    """Issue 13: "every output shows labels".  `survey status` listed waves in import order by id only: a wave
+    imported late (2025Q4 after 2026Q1) came second although it was fielded first."""
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    w2 = [g.replace("R0", "S0").replace("R1", "S1") for g in GOOD]
+    p.import_file(write_rows(tmp_path / "w2.csv", w2), wave="2026Q1")
+    p.import_file(write_rows(tmp_path / "w1.csv", [r for r, _ in ROWS]), wave="2025Q4")
+    cfg = yaml.safe_load((p.root / "minyi.yaml").read_text(encoding="utf-8"))
+    cfg["waves"] = {"2026Q1": {"label": "2026年春季", "start": "2026-03-01", "end": "2026-03-31"},
+                    "2025Q4": {"label": "2025年冬季", "start": "2025-12-01", "end": "2025-12-31"}}
+    (p.root / "minyi.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    st = Project.open(p.root).status()
+    assert [(w["wave"], w["label"], w["period"]) for w in st["waves"]] == [
+        ("2025Q4", "2025年冬季", ["2025-12-01", "2025-12-31"]), ("2026Q1", "2026年春季", ["2026-03-01", "2026-03-31"])]
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "status", str(p.root)], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.index("wave 2025Q4:") < r.stdout.index("wave 2026Q1:")
+    assert "label 2025年冬季, fielded 2025-12-01 to 2025-12-31" in r.stdout

@@ -340,10 +340,12 @@ class Problem:
         return text
 
     def to_dict(self) -> dict[str, Any]:
+        """The problem as ``--json`` prints it: every field, null where unknown (a problem about the whole file
+        has ``line``/``column`` null, not missing: a list of problems reads with one schema), and ``location``."""
         d = asdict(self)
         d.pop("extra")
         d["location"] = self.location
-        return {k: v for k, v in d.items() if v is not None}
+        return d
 
 
 def problem(code: str, /, *, file: str | None = None, line: int | None = None, column: Any = None,

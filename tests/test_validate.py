@@ -488,3 +488,27 @@ def test_unknown_type_duplicate_row_and_duplicate_key(tmp_path):
     assert d.line == pos(text, "{id: r1, label: 交通}")[0] and d.column == pos(text, "{id: r1, label: 交通}")[1]
     k = only(p, "duplicate-key")
     assert (k.line, k.column) == pos(text, "text: 重复") and "twice" in k.message
+
+
+def test_validate_json_problems_share_one_schema(tmp_path):
+    """Issue 2: `--json` prints the problems as a list.  A problem about the whole file (missing file) left out
+    `line` and `column` where a YAML problem has them: every problem now has every field, null where unknown."""
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    import cli
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: t\nquestions:\n  - id: Q1\n    type: single\n    text: 问题\n    options: []\n",
+                   encoding="utf-8")
+    keys = None
+    for target in (str(tmp_path / "nope.yaml"), str(bad)):
+        r = CliRunner().invoke(cli.app, ["validate", target, "--json"])
+        assert r.exit_code == 1
+        for p in _json.loads(r.stdout):
+            assert {"code", "message", "file", "line", "column", "severity", "location"} <= set(p)
+            keys = keys or set(p)
+            assert set(p) == keys
+    missing = _json.loads(CliRunner().invoke(cli.app, ["validate", str(tmp_path / "nope.yaml"), "--json"]).stdout)[0]
+    assert missing["line"] is None and missing["column"] is None

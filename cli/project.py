@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, progress_shown, open_project
+from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, check_table_out, progress_shown, open_project
 
 
 @app.command()
@@ -155,6 +155,7 @@ def quarantine(
 
         survey quarantine city2026 --wave 2026Q1 --export problems.xlsx
     """
+    check_table_out(export)
     df = open_project(dir).quarantine(wave)
     if export is not None:
         _write_table(df, export)

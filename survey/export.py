@@ -82,12 +82,16 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     return safe_frame(df, "csv")
 
 
+TABLE_SUFFIXES = (".xlsx", ".csv", ".txt", "")  # what write_table writes (.txt and no suffix: CSV)
+
+
 def write_table(df: pd.DataFrame, path: Path) -> None:
     """Write a small table (e.g. quarantine records) as CSV or XLSX, cells made safe, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv", ".txt", ""):
-        raise MinyiError.of("usage", reason=f"cannot write {path.suffix} here; use .csv or .xlsx")
+    if suffix not in TABLE_SUFFIXES:
+        raise MinyiError.of("usage", reason=f"cannot write {path}: {path.suffix} is not a table format here; "
+                                            "use a .csv or .xlsx name")
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)
         atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp))

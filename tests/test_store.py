@@ -320,3 +320,15 @@ def test_status_lists_waves_by_date_with_their_labels(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout.index("wave 2025Q4:") < r.stdout.index("wave 2026Q1:")
     assert "label 2025年冬季, fielded 2025-12-01 to 2025-12-31" in r.stdout
+
+
+def test_quarantine_export_to_an_unknown_table_format_is_a_usage_error(tmp_path):
+    """`survey quarantine P --export q.json` exited 1 with "cannot write .json here", naming no file: it is a
+    usage error (exit 2) naming the option and the file, before the project is read."""
+    p = Project.create(tmp_path / "proj", write_tiny(tmp_path))
+    p.import_file(write_rows(tmp_path / "w1.csv", [r for r, _ in ROWS]), wave="2025Q4")
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "quarantine", str(p.root), "--export",
+                        str(tmp_path / "q.json")], capture_output=True, text=True)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "--export" in r.stderr and "q.json" in r.stderr and ".csv or .xlsx" in r.stderr
+    assert not (tmp_path / "q.json").exists()

@@ -51,13 +51,16 @@ _TOKEN_RE = re.compile(
     (?P<ws>\s+)
   | (?P<num>-?\d+(?:\.\d+)?)
   | (?P<str>"[^"]*"|'[^']*'|“[^”]*”|‘[^’]*’|「[^」]*」)
-  | (?P<op>==|!=|<=|>=|&&|\|\||[<>=!(),\[\]，（）])
+  | (?P<op>[=＝][=＝]|[!！][=＝]|[<＜][=＝]|[>＞][=＝]|&&|\|\||[<>=!(),\[\]，（）＜＞＝！])
   | (?P<name>[A-Za-z_\u4e00-\u9fff][A-Za-z0-9_\u4e00-\u9fff]*(?:\.[A-Za-z0-9_\u4e00-\u9fff]+)?)
     """,
     re.VERBOSE,
 )
 _KEYWORDS = {"and", "or", "not", "in", "selected", "answered", "true", "false"}
 _FULLWIDTH = {"，": ",", "（": "(", "）": ")"}
+# operators typed with a Chinese input method (＝＝, ！＝, ＜＝, ＞＝) read as their half-width forms, as the
+# full-width comma and brackets above: the same character, not a syntax error at the author's line
+_FULLWIDTH_OPS = str.maketrans("＝！＜＞", "=!<>")
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def tokenize(text: str) -> list[Token]:
             pos = m.end()
             continue
         if kind == "op":
-            tok = _FULLWIDTH.get(tok, tok)
+            tok = _FULLWIDTH.get(tok, tok).translate(_FULLWIDTH_OPS)
             if tok == "=":
                 raise ExprSyntaxError("use '==' to compare, not '='", pos)
         if kind == "name" and tok.lower() in _KEYWORDS:

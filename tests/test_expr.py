@@ -321,3 +321,17 @@ def test_answered_on_text_answers():
     cols = {"T": np.array(["多建停车场", None, nan, "", " 无", "0"], dtype=object)}
     got = E.evaluate(E.parse("answered(T)"), cols, resolver(q), 6).tolist()
     assert got == [T, F, F, F, T, T]
+
+
+@pytest.mark.parametrize("typed,meant", [("Q1 ＝＝ 1", "Q1 == 1"), ("Q1 ！＝ 2", "Q1 != 2"), ("N1 ＞＝ 18", "N1 >= 18"),
+                                         ("N1 ＜ 60 and Q1 ＝= 1", "N1 < 60 and Q1 == 1"), ("Q1 ＝＝ \"＝\"", "Q1 == \"＝\"")])
+def test_full_width_operators_read_as_half_width(typed, meant):
+    """An author typing with a Chinese input method writes ＝＝ ！＝ ＜＝ ＞＝; they mean the operators (as the
+    full-width comma and brackets already did), not an "unexpected character" error.  Quoted text keeps its
+    characters."""
+    assert E.parse(typed) == E.parse(meant)
+
+
+def test_a_single_full_width_equals_still_says_use_double():
+    with pytest.raises(E.ExprSyntaxError, match="use '==' to compare"):
+        E.parse("Q1 ＝ 1")

@@ -357,6 +357,9 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
                                   f"smaller than its {int(n_psu_h[k])} sampled {'PSUs' if clustered else 'rows'}")
     eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
                             lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
+    # the same PSU id in two strata: nested, as the in-memory Design says (analysis.design, nest=TRUE in R)
+    eng.psu_ids_repeat = bool(clustered and design.get("strata")
+                              and units.groupby("_psu", dropna=True)["_st"].nunique().gt(1).any())
     return eng, {"strata": s_index, "units": unit_index, "unit_keys": unit_keys}, n_rows
 
 
@@ -437,6 +440,7 @@ def _described(design: dict, eng=None):
 
     spec = {"weights": design.get("weights"), "strata": design.get("strata"), "psu": design.get("psu"),
             "fpc": design.get("fpc"), "pps": False,
-            "weights_from_fpc": not design.get("weights") and bool(design.get("fpc")), "psu_ids_repeat": False}
+            "weights_from_fpc": not design.get("weights") and bool(design.get("fpc")),
+            "psu_ids_repeat": bool(getattr(eng, "psu_ids_repeat", False))}
     return SimpleNamespace(spec=spec, pps=False, multistage=False, is_replicate=False,
                            lonely_psu=design.get("lonely_psu", "certainty"), lonely_strata=lambda: lonely)

@@ -63,3 +63,36 @@ def test_interval_methods_of_an_empty_group_warn_nothing():
             warnings.simplefilter("error", RuntimeWarning)
             lo, hi = proportion_ci(p, se, n, np.inf, method)
         assert np.isfinite(lo[1]) and np.isfinite(hi[1]), method
+
+
+def test_duckdb_engine_describes_repeated_psu_ids_and_lonely_strata_as_in_memory(tmp_path):
+    """The SQL engine's design sentence said nothing of PSU ids repeated across strata (nested) nor of a stratum
+    with one PSU; it now reads as the in-memory one (strata A5, PSUs A6 whose ids repeat in every stratum, and
+    stratum 3 holding one PSU)."""
+    import json
+    import subprocess
+    import sys
+
+    import yaml
+
+    from survey.qload import bundled_path
+
+    def survey(*args):
+        r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    csv, proj = tmp_path / "r.csv", tmp_path / "p"
+    survey("simulate", str(bundled_path()), "--n", "400", "--seed", "3", "--out", str(csv))
+    d = pd.read_csv(csv, dtype=str)
+    d.loc[d["A5"] == "3", "A6"] = "1"
+    d.to_csv(csv, index=False)
+    survey("init", str(proj), "--questionnaire", str(bundled_path()))
+    survey("import", str(proj), str(csv), "--wave", "w1")
+    cfg = yaml.safe_load((proj / "minyi.yaml").read_text(encoding="utf-8"))
+    cfg["design"] = {"weights": None, "strata": "A5", "psu": "A6", "fpc": None}
+    (proj / "minyi.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    mem = json.loads(survey("analyze", str(proj), "--json"))["meta"]["design"]
+    sql = json.loads(survey("analyze", str(proj), "--engine", "duckdb", "--json"))["meta"]["design"]
+    assert "各层初级抽样单元编号重复" in mem["description"] and "1 个层仅有 1 个初级抽样单元" in mem["description"]
+    assert sql["description"] == mem["description"] and sql["description_en"] == mem["description_en"]

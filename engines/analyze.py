@@ -135,6 +135,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     if cfg.get("weighting"):
         raise MinyiError.of("usage", file=str(data), reason="weighting (raking/post-stratification) needs the rows: "
                             "use the default engine (--engine memory)")
+    design = _one_stage(data, design)
     quality = None
     tmp = None
     try:
@@ -185,6 +186,10 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         with stage(f"design units ({engine})"):
             units = runner.query(S.design_sql())
         eng, unit_index, n_rows = _engine(units, design, n_cells, [len(c) for _, c in groupings])
+        if eng.fpc_weights is not None:  # the weights derived from the fpc replace the 1.0 of the first view
+            runner.execute(S.base_view(source, cols, groupings, design, stratum_weights=eng.fpc_weights))
+        weighted = (any(v != 1.0 for v in eng.fpc_weights.values()) if eng.fpc_weights is not None
+                    else bool(units["wother"].sum()))
         with stage(f"sufficient statistics of {len(items)} items ({engine})"):
             # items in groups whose statistics stay small (many PSUs: many rows per item); each group's rows
             # are turned into per-item tables and freed (no name keeps them)
@@ -259,8 +264,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
                  "by": list(by), "overall_question": q.overall_question,
                  "engine": {"name": engine, "source": "project" if project is not None else "parquet",
                             "sections_not_computed": list(NOT_COMPUTED)}},
-        "sample": {"n": int(n_rows), "fielding": None, "sites": [s.name for s in q.sites], "composition": composition,
-                   "quality": quality or {}, "moe": None},
+        "sample": {"n": int(n_rows), "fielding": None, "sites": _sites_seen(q, composition), "composition": composition,
+                   "quality": quality or {}, "weighted": weighted, "moe": None},
         "indicators": ind_out, "items": item_out, "areas": area_out, "composite": composite,
         "hot_issues": None, "ranking": None, "open_text": None, "ipa": [],
         "league": _league(area_out, composite, "district"),
@@ -341,7 +346,8 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
         hi = units.groupby(st_of_unit)["fmax"].max().to_numpy()
         if np.any(lo != hi):
             k = int(np.flatnonzero(lo != hi)[0])
-            raise DesignError(f"fpc column '{design['fpc']}' varies within stratum '{strata[k]}' (from {lo[k]:g} to "
+            where = f"within stratum '{strata[k]}'" if design.get("strata") else "in the sample (no strata)"
+            raise DesignError(f"fpc column '{design['fpc']}' varies {where} (from {lo[k]:g} to "
                               f"{hi[k]:g}); it must be one number per stratum (its population size or sampling "
                               "fraction)")
         if np.all(hi <= 1):
@@ -357,10 +363,60 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
                                   f"smaller than its {int(n_psu_h[k])} sampled {'PSUs' if clustered else 'rows'}")
     eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
                             lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
+    eng.fpc_weights = _fpc_weights(design, strata, f_h)
     # the same PSU id in two strata: nested, as the in-memory Design says (analysis.design, nest=TRUE in R)
     eng.psu_ids_repeat = bool(clustered and design.get("strata")
                               and units.groupby("_psu", dropna=True)["_st"].nunique().gt(1).any())
     return eng, {"strata": s_index, "units": unit_index, "unit_keys": unit_keys}, n_rows
+
+
+ROW_DESIGN_KEYS = {"repweights": "replicate weights", "replicates": "replicate weights made from the design",
+                   "pps": "PPS sampling without replacement"}  # designs the sufficient statistics cannot finish
+
+
+def _one_stage(data, design: dict) -> dict:
+    """``design`` with one column per role, or a usage error naming ``minyi.yaml``: the SQL engines finish
+    one-stage linearisation designs (weights, strata, PSUs, fpc, lonely PSUs) only.  Replicate weights,
+    PPS and a multistage ``psu``/``fpc`` list need the rows (the in-memory engine); without this check
+    the engines silently computed a one-stage Taylor variance (replicates) or failed with a TypeError."""
+    where = f"{str(data).rstrip('/')}/{CONFIG}"
+    for key, what in ROW_DESIGN_KEYS.items():
+        if design.get(key):
+            raise MinyiError.of("usage", file=where, reason=f"design: {key} ({what}) needs the rows: --engine duckdb|spark "
+                                "computes one-stage linearisation designs only; use the default engine (--engine memory)")
+    out = dict(design)
+    for role in ("weights", "strata", "psu", "fpc"):
+        v = out.get(role)
+        if isinstance(v, (list, tuple)):
+            if len(v) > 1:
+                raise MinyiError.of("usage", file=where, reason=f"design: {role} names {len(v)} columns (a multistage "
+                                    "design): --engine duckdb|spark computes one-stage designs only; use the default "
+                                    "engine (--engine memory)")
+            out[role] = v[0] if v else None
+    return {k: v for k, v in out.items() if v}
+
+
+def _sites_seen(q, composition: dict) -> list:
+    """The questionnaire's site names that have respondents in this sample (an option nobody answered is no
+    site of it), as the in-memory engine's ``sample.sites`` (report.pipeline); all of them without a site
+    column."""
+    rows = composition.get("site", {}).get("rows")
+    seen = None if rows is None else {r["label"] for r in rows if r["n"]}
+    return [s.name for s in q.sites if seen is None or s.name in seen]
+
+
+def _fpc_weights(design: dict, strata: list, f_h: np.ndarray) -> Optional[dict]:
+    """{stratum: weight} of a design with an fpc and no ``weights``: 1/f_h (N_h/n_h for population sizes,
+    1/fraction for fractions), the weights R's ``svydesign`` derives from a one-stage fpc and
+    :class:`analysis.design.Design` uses; None when the design gives its weights (or has no fpc)."""
+    if design.get("weights") or not design.get("fpc"):
+        return None
+    if np.any(f_h <= 0):
+        k = int(np.flatnonzero(f_h <= 0)[0])
+        raise DesignError(f"weights cannot be derived from the fpc: column '{design['fpc']}' is 0 in stratum "
+                          f"'{strata[k]}' (no unit sampled); give weights in the design, or the sampling fraction "
+                          "or population size there")
+    return {s: float(1.0 / f) for s, f in zip(strata, f_h)}
 
 
 def _sort_key(v):

@@ -190,8 +190,15 @@ def check_spark_source(runner, source: str, folder: str, q, design: Optional[dic
 
 
 def _design_numbers(design: Optional[dict], names: set) -> list[str]:
-    """The design's weight and fpc columns present in the files: numbers, none missing or negative."""
-    return [design[k] for k in ("weights", "fpc") if design and design.get(k) and design[k] in names]
+    """The design's weight and fpc columns present in the files: numbers, none missing or negative.  A
+    multistage design lists one fpc column per stage (``fpc: [N1, N2]``, docs/report-data.md)."""
+    cols = [c for k in ("weights", "fpc") for c in _as_list((design or {}).get(k))]
+    return list(dict.fromkeys(c for c in cols if c in names))
+
+
+def _as_list(v) -> list:
+    """A design entry as a list of column names: none, one name, or one per stage."""
+    return [] if not v else [c for c in v if c] if isinstance(v, (list, tuple)) else [v]
 
 
 def _checks(wanted: dict, sizes: Sequence[str], kinds: dict) -> list[tuple]:

@@ -17,7 +17,7 @@ data plus ``_cell`` (grouping cell index), ``_st`` / ``_psu`` (stratum and PSU, 
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -61,13 +61,19 @@ def cell_expr(groupings: Sequence[tuple[str, Sequence[float]]]) -> tuple[str, in
     return f"CASE WHEN {' OR '.join(missing)} THEN {mult} ELSE {' + '.join(parts)} END", mult
 
 
-def base_view(source: str, columns: Sequence[str], groupings, design: dict) -> str:
-    """``CREATE OR REPLACE TEMP VIEW minyi_base`` over ``source`` (a table name or a parenthesised query)."""
+def base_view(source: str, columns: Sequence[str], groupings, design: dict,
+              stratum_weights: Optional[dict] = None) -> str:
+    """``CREATE OR REPLACE TEMP VIEW minyi_base`` over ``source`` (a table name or a parenthesised query).
+
+    ``stratum_weights`` ({stratum value: weight}) gives the weights of a design without ``weights`` whose
+    weights come from its fpc (R's svydesign: N_h/n_h, or 1/fraction), as the in-memory Design derives them."""
     cell, _ = cell_expr(groupings)
     st = q(design["strata"]) if design.get("strata") else "0"
     psu = q(design["psu"]) if design.get("psu") else "0"
     # TRY_CAST: a weight that is not a number becomes NULL, which design_sql counts as a bad weight
     w = f"TRY_CAST({q(design['weights'])} AS DOUBLE)" if design.get("weights") else "1.0"
+    if stratum_weights is not None:
+        w = "CASE " + " ".join(f"WHEN {st} = {lit(s)} THEN {lit(v)}" for s, v in stratum_weights.items()) + " END"
     fpc = f"TRY_CAST({q(design['fpc'])} AS DOUBLE)" if design.get("fpc") else "CAST(NULL AS DOUBLE)"
     # the answer columns as numbers (text "3" → 3, blank text → NULL: engines/parquet_input.py)
     cols = ", ".join(f"TRY_CAST({q(c)} AS DOUBLE) AS {q(c)}" for c in columns)
@@ -78,7 +84,8 @@ def base_view(source: str, columns: Sequence[str], groupings, design: dict) -> s
 def design_sql() -> str:
     return ("SELECT _st, _psu, COUNT(*) AS n, MIN(_fpc) AS fmin, MAX(_fpc) AS fmax, "
             "SUM(CASE WHEN _fpc IS NULL THEN 1 ELSE 0 END) AS fnull, "
-            "SUM(CASE WHEN _w IS NULL OR _w < 0 OR isnan(_w) THEN 1 ELSE 0 END) AS badw "
+            "SUM(CASE WHEN _w IS NULL OR _w < 0 OR isnan(_w) THEN 1 ELSE 0 END) AS badw, "
+            "SUM(CASE WHEN _w <> 1 THEN 1 ELSE 0 END) AS wother "  # sample.weighted: some weight is not 1
             "FROM minyi_base GROUP BY _st, _psu")
 
 

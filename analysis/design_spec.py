@@ -61,7 +61,9 @@ class DesignSpec:
 
     @classmethod
     def of(cls, weights=None, strata=None, psu=None, fpc=None, **kw) -> "DesignSpec":
-        """Build from loose values: ``psu``/``fpc`` as a name, a comma-separated string or a list."""
+        """Build from loose values: ``psu``/``fpc`` as a name, a comma-separated string or a list;
+        ``weights``/``strata`` as a name (a list of one name, as minyi.yaml may write it, is that name)."""
+        weights, strata = _one_name(weights, "weights"), _one_name(strata, "strata")
         return cls(weights=weights or None, strata=strata or None, psu=tuple(_list(psu)), fpc=tuple(_list(fpc)),
                    **{k: v for k, v in kw.items() if v is not None or k in ("pps", "replicates", "seed")})
 
@@ -208,6 +210,18 @@ def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
         unit = "PSUs" if spec.psu else "rows"
         raise DesignError(f"fpc column '{col}' line {line_of(data, i)}: population size {data[col].iloc[i]!r} is "
                           f"smaller than the {int(sampled[i])} {unit} sampled in {where}")
+
+
+def _one_name(value: Any, key: str) -> Any:
+    """``weights``/``strata`` name one column: ``[w]`` is ``w``; a longer list is refused by name (a design has one
+    weight column and one stratum column; several stages are given under ``psu``/``fpc``)."""
+    if isinstance(value, (list, tuple)):
+        names = [str(v) for v in value if v not in (None, "")]
+        if len(names) > 1:
+            raise DesignError(f"{key} names one column, not {len(names)} ({', '.join(names)}); the stages of a "
+                              "multistage design are listed under psu and fpc")
+        return names[0] if names else None
+    return value
 
 
 def question_labels(questionnaire: Any, columns: Any) -> dict:

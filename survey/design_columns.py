@@ -15,12 +15,18 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
     """Raise ``config-key`` for ``config`` (the minyi.yaml's path) when a column the design names is not
     among ``names``; ``source`` says what the columns are of ("the responses", "the Parquet files") and
     ``fallback`` is the hint when no name is close."""
+    from analysis.design import DesignError
     from analysis.design_spec import DesignSpec
 
     from .messages import did_you_mean
 
     names = set(names)
-    missing = DesignSpec.from_mapping(design or {}).missing(names)
+    try:  # a design: block that cannot be read (unknown key, two weight columns) is named with its file
+        spec = DesignSpec.from_mapping(design or {})
+    except DesignError as e:
+        raise MinyiError.of("config-key", file=config, key="design", reason=str(e),
+                            hint="see docs/project-config.md for the design keys") from None
+    missing = spec.missing(names)
     if missing:
         col = missing[0]
         raise MinyiError.of("config-key", file=config, key="design", reason=f"column '{col}' is not a column of {source}",

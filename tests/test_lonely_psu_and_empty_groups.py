@@ -96,3 +96,24 @@ def test_duckdb_engine_describes_repeated_psu_ids_and_lonely_strata_as_in_memory
     sql = json.loads(survey("analyze", str(proj), "--engine", "duckdb", "--json"))["meta"]["design"]
     assert "各层初级抽样单元编号重复" in mem["description"] and "1 个层仅有 1 个初级抽样单元" in mem["description"]
     assert sql["description"] == mem["description"] and sql["description_en"] == mem["description_en"]
+
+
+def test_a_weight_column_written_as_a_list_of_one_is_that_column():
+    """minyi.yaml may write `weights: [w]`; it crashed the in-memory engine ("unhashable type: 'list'")."""
+    frame = _frame(False).assign(w=2.0)
+    a = DesignSpec.from_mapping({"weights": ["w"], "strata": ["h"], "psu": "c"}).build(frame)
+    b = DesignSpec.from_mapping({"weights": "w", "strata": "h", "psu": "c"}).build(frame)
+    assert a.spec["weights"] == "w" and a.spec["strata"] == "h" and np.array_equal(a.weights, b.weights)
+
+
+def test_a_design_block_that_cannot_be_read_is_named_with_its_file(tmp_path):
+    """Two weight columns, or an unknown design key, gave "error: ..." without the minyi.yaml it came from."""
+    from survey.design_columns import check_design_columns
+    from survey.errors import MinyiError
+
+    for design, words in (({"weights": ["w", "v"]}, "weights names one column, not 2"),
+                          ({"weights": "w", "bogus": 1}, "unknown design key(s) bogus")):
+        with pytest.raises(MinyiError) as e:
+            check_design_columns(design, ["w", "v"], config=str(tmp_path / "minyi.yaml"), source="the responses",
+                                 fallback="")
+        assert str(tmp_path / "minyi.yaml") in str(e.value) and words in str(e.value)

@@ -23,24 +23,7 @@ N = 1500
 SECTIONS = ("indicators", "items", "areas", "composite", "league")
 
 
-def _mismatches(a, b, path="", rel=1e-10, zero=1e-12) -> list:
-    """Every number of ``a`` that differs from ``b`` by more than ``rel`` (relative; values both within
-    ``zero`` of 0 count as equal); other values must be equal."""
-    out = []
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and set(a) == set(b), (path, sorted(set(a) ^ set(b)))
-        for k in a:
-            out += _mismatches(a[k], b[k], f"{path}.{k}", rel, zero)
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b)):
-            out += _mismatches(x, y, f"{path}[{i}]", rel, zero)
-    elif isinstance(a, float) and isinstance(b, (float, int)) and not isinstance(b, bool):
-        if abs(a - b) > rel * max(abs(a), abs(b)) and not (abs(a) < zero and abs(b) < zero):
-            out.append((path, a, b))
-    elif a != b:
-        out.append((path, a, b))
-    return out
+from test_engines import _mismatches  # noqa: E402  (one comparison rule for every engine test)
 
 
 @pytest.fixture(scope="module")

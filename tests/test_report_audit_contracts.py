@@ -34,18 +34,7 @@ def invoke(args, code=0):
     return r
 
 
-def _main(argv):
-    """Run the console entry point as the shell does (errors → one message, exit code); stderr captured."""
-    import contextlib
-    import io
-
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        try:
-            rc = cli.main(argv)
-        except SystemExit as e:
-            rc = e.code
-    return rc, err.getvalue()
+from test_report_options import _main  # noqa: E402  (the console entry point as the shell runs it)
 
 
 @pytest.fixture(scope="module")

@@ -155,8 +155,9 @@ def quarantine(
 
         survey quarantine city2026 --wave 2026Q1 --export problems.xlsx
     """
+    project = open_project(dir)  # a folder that is no project is told first, before the data stack loads
     check_table_out(export)
-    df = open_project(dir).quarantine(wave)
+    df = project.quarantine(wave)
     if export is not None:
         _write_table(df, export)
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")

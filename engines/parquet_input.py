@@ -191,14 +191,13 @@ def check_spark_source(runner, source: str, folder: str, q, design: Optional[dic
 
 def _design_numbers(design: Optional[dict], names: set) -> list[str]:
     """The design's weight and fpc columns present in the files: numbers, none missing or negative.  A
-    multistage design lists one fpc column per stage (``fpc: [N1, N2]``, docs/report-data.md)."""
-    cols = [c for k in ("weights", "fpc") for c in _as_list((design or {}).get(k))]
+    multistage design lists one fpc column per stage (``fpc: [N1, N2]``, docs/report-data.md); the names are
+    read as every other design reader reads them (:class:`analysis.design_spec.DesignSpec`)."""
+    from analysis.design_spec import DesignSpec
+
+    spec = DesignSpec.from_mapping(design or {})
+    cols = ([spec.weights] if spec.weights else []) + list(spec.fpc)
     return list(dict.fromkeys(c for c in cols if c in names))
-
-
-def _as_list(v) -> list:
-    """A design entry as a list of column names: none, one name, or one per stage."""
-    return [] if not v else [c for c in v if c] if isinstance(v, (list, tuple)) else [v]
 
 
 def _checks(wanted: dict, sizes: Sequence[str], kinds: dict) -> list[tuple]:

@@ -205,11 +205,11 @@ def _formats(text: str) -> list:
 def check_table_out(path: Optional[Path], option: str = "--export") -> None:
     """A table file's name must be one :func:`survey.export.write_table` writes (.csv, .xlsx): a usage error
     (exit 2) naming the option and the file, before any work."""
-    from survey.export import TABLE_SUFFIXES
+    from survey.export import table_out_problem
 
-    if path is not None and Path(path).suffix.lower() not in TABLE_SUFFIXES:
-        raise typer.BadParameter(f"cannot write {path}: {Path(path).suffix} is not a table format here; use a .csv "
-                                 "or .xlsx name", param_hint=f"'{option}'")
+    reason = table_out_problem(path) if path is not None else None
+    if reason:
+        raise typer.BadParameter(reason, param_hint=f"'{option}'")
 
 
 def _write_table(df, path: Path) -> None:

@@ -179,14 +179,15 @@ class Brief:
         the issuing office, as in 三、突出问题 — never an empty "（）" before the leader."""
         return item.unit or f"{self.org}（牵头）"
 
-    def ledger_sentence(self, shown: int) -> str:
+    def ledger_sentence(self, shown: int, lead: str = "下表") -> str:
         """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
-        when it shows only the first ``shown`` (nothing left out silently)."""
+        when it shows only the first ``shown`` (nothing left out silently); ``lead``: what lists them (下表 in
+        HTML and DOCX, 以下 in the text brief)."""
         s = f"台账在办事项{self.ledger_open}项，其中逾期{self.ledger_overdue}项；"
         if not shown:
             return s + "近期无到期事项。"
         s += f"逾期及{DUE_DAYS}日内到期事项{len(self.ledger_due)}项"
-        return s + (f"，下表按整改时限先后列出前{shown}项。" if len(self.ledger_due) > shown else "如下。")
+        return s + (f"，{lead}按整改时限先后列出前{shown}项。" if len(self.ledger_due) > shown else "如下。")
 
     def changes_more(self, shown: int) -> str:
         """After 二、主要变化 when only the first ``shown`` changes are listed: how many more there are."""
@@ -356,7 +357,7 @@ def brief_lines(b: Brief) -> list[str]:
         out.append("  " + b.districts_note)
     out += ["", "五、整改台账"]
     due = b.ledger_due[:MAX_LEDGER]
-    out.append("  " + b.ledger_sentence(len(due)).replace("下表", "以下"))
+    out.append("  " + b.ledger_sentence(len(due), lead="以下"))
     for it in due:
         out.append(f"  {it.id} {it.district or '全市'}{it.subject}（{b.ledger_unit(it)}）时限{it.deadline.isoformat()}"
                    + ("，已逾期" if it.overdue else ""))

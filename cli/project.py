@@ -243,6 +243,7 @@ def export(
     in CSV/XLSX so spreadsheets do not run them; identifying columns (IP, phone, name, ID card) are
     left out unless --include-pii.  What an Excel sheet or an SPSS string cannot hold (over 1,048,575
     rows, a text over 32,767 characters / bytes) is refused, naming the cells; CSV and Parquet hold all.
+    SPSS labels longer than a .sav holds are shortened, ending in …, and named in a note.
 
     Example:
 
@@ -250,11 +251,14 @@ def export(
     """
     from survey.export import export_project
 
+    notes: list = []
     with progress_shown(quiet=quiet):
         text = export_project(open_project(dir), format=format, labels=labels, wave=wave, out=out,
-                              include_pii=include_pii, keep_excluded=keep_excluded)
+                              include_pii=include_pii, keep_excluded=keep_excluded, notes=notes)
     if text is not None:
         typer.echo(text, nl=False)
     else:
         typer.echo(f"wrote {out}", err=True)
+    for n in notes:
+        typer.echo(f"note: {n}", err=True)
 

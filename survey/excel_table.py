@@ -82,6 +82,10 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     width = max((len(r) for r in rows), default=0)
     head = [[cell_text(c) for c in r] for r in rows[:30]]
     h = header_index(head)
+    groups = group_heading_row(head, merged, h)
+    if groups:  # row h holds group headings merged over the column names of row h + 1: one header of both
+        head[h + 1] = two_row_header(head[h], head[h + 1])
+        h += 1
     if head:
         check_duplicate_headers(head[h], p, line=h + 1, letters=True)
     header = clean_headers((head[h] + [None] * width)[:width]) if head else []
@@ -110,14 +114,20 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
         raise _unreadable(p, f"its first sheet '{names[0]}' holds no data rows; choose the sheet with --sheet "
                              f"(sheets: {', '.join(names)})")
     detail = ("Excel 97-2003 workbook" if kind == "xls" else "Excel workbook") + f", sheet '{sheet or names[0]}'"
-    if h:
+    if groups:
+        detail += (f", header on rows {h}–{h + 1} (the group headings of row {h} merged over the column names of "
+                   f"row {h + 1}: {', '.join(groups[:5])}{' …' if len(groups) > 5 else ''})")
+        if h > 1:
+            detail += f" ({h - 1} title row(s) above it skipped)"
+    elif h:
         detail += f", header on row {h + 1} ({h} title row(s) above it skipped)"
     if filled:
         detail += ", " + merged_note(filled, header)
     arrays = [c.slice(0, keep) for c in columns]
     formulas, hidden = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx" else ([], (0, 0)))
+    others = tuple(names[1:]) if sheet is None else ()
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
-                            formulas=formulas, hidden=hidden), header, arrays)
+                            formulas=formulas, hidden=hidden, other_sheets=others), header, arrays)
 
 
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>')
@@ -287,6 +297,36 @@ def _shown(a: "pa.Array") -> "pa.Array":
     if not pc.any(blank).as_py():
         return a
     return pc.if_else(blank, pa.scalar(None, pa.string()), a)
+
+
+def group_heading_row(head: list, merged: list, h: int) -> list:
+    """The group headings of row ``h`` when it is the upper of a two-row header, else [].
+
+    A questionnaire table typed by hand often has two header rows: group headings (基本情况, 满意度) merged
+    across the columns of their questions, and the questions' own names in the row below; a column with one
+    name (编号) is merged down over both rows or left empty below.  Row ``h`` is such a row when it has a
+    range merged across columns within the row (``merged``: calamine's ``((first row, column), (last row,
+    column))``, 0-based) and every column under such a range has a name in row ``h + 1``.  Read alone, the
+    group row would be taken as the header and no column would match a question."""
+    if h + 1 >= len(head):
+        return []
+    below = head[h + 1]
+    spans = sorted((c0, c1) for (r0, c0), (r1, c1) in merged if r0 == h == r1 and c1 > c0)
+    if not spans or not all(c < len(below) and _named(below[c]) for c0, c1 in spans for c in range(c0, c1 + 1)):
+        return []
+    return [str(head[h][c0]).strip() for c0, _ in spans if c0 < len(head[h]) and _named(head[h][c0])]
+
+
+def two_row_header(upper: list, lower: list) -> list:
+    """The column names of a two-row header (:func:`group_heading_row`): a column's name in the lower row, or,
+    where that is empty (a name merged down over both rows), the name in the upper row."""
+    width = max(len(upper), len(lower))
+    up, low = list(upper) + [None] * (width - len(upper)), list(lower) + [None] * (width - len(lower))
+    return [b if _named(b) else a for a, b in zip(up, low)]
+
+
+def _named(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
 
 
 def fill_merged(columns: list, merged: list, header: int) -> list:

@@ -76,6 +76,8 @@ class ImportSummary:
             out.append(f"  identifying columns kept apart (not exported or reported): {', '.join(self.pii_columns)}")
         if self.repeated is not None:
             out.append("  " + self.repeated.note(self.wave, self.import_id))
+            if self.repeated.excluded:  # each id's first answer analysed: a corrected file would not count
+                out.append("  " + self.repeated.replace_note())
         if self.repeated_in_file is not None:
             out.append("  " + self.repeated_in_file.note())
         return out
@@ -111,6 +113,15 @@ class RepeatedIds:
                 if import_id else "")
         return (f"warning: {self.rows:,} row(s) have a respondent id already in wave {wave} (import {where}): "
                 f"{then}{undo}")
+
+    def replace_note(self) -> str:
+        """The other way out: the file *replaces* the earlier import(s) — a download corrected after a look at
+        ``survey quarantine``, or a fuller 问卷星 download.  Analysis keeps each id's first answer, which is the
+        earlier import's, so the corrections would not count unless the earlier import is undone."""
+        which = ", ".join(f"#{i}" for i in self.earlier_imports)
+        undo = "; ".join(f"survey remove-import {self.project} {i}" for i in self.earlier_imports)
+        return (f"if this file replaces import {which} (a corrected or fuller download), undo the earlier import "
+                f"instead, so that this file's answers count: {undo}")
 
 
 JOINED_SHARE = 0.2  # repeated ids from this share of a file's rows on suggest two exports joined into one

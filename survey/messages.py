@@ -121,6 +121,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
     "formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty: {cells}",
                                "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
+    "sav-labels-shortened": ("{count} label(s) longer than an SPSS file holds ({limits}) were shortened, ending in '…': "
+                             "{labels}",
+                             "the full texts are in the questionnaire and in the 变量说明 sheet of an Excel export "
+                             "(survey export DIR --format xlsx)"),
     "hidden-cells": ("{what} hidden in the workbook {were} imported: hidden answers are answers too",
                      "to leave answers out, delete their rows in the file (hiding does not remove them), then import again"),
     "coding-changed": ("{qid}: the answers of wave(s) {waves} (import {imports}) were imported when the questionnaire "

@@ -58,7 +58,9 @@ class _Collector:
                 p = dict(params)
                 if "count" in p:
                     p["count"] = v
-                cache[v] = problem(code, column=column or None, value=v, **p).message
+                pr = problem(code, column=column or None, value=v, **p)
+                # an unknown option says which ones there are, as the importers' records do (converter.bad)
+                cache[v] = f"{pr.message} ({pr.hint})" if "choices" in p and pr.hint else pr.message
             msgs.append(cache[v])
         self.parts.append(pd.DataFrame({"index": idx, "row": self.rows[idx], "column": column,
                                         "value": vals, "code": code, "message": msgs}))

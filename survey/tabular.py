@@ -65,6 +65,7 @@ class RawTable:
     # a workbook's formula cells without a computed value: (data row index, column index, "Sheet1!D5", formula)
     formulas: list = field(default_factory=list)
     hidden: tuple = (0, 0)  # a workbook's hidden data rows and hidden table columns (imported all the same)
+    other_sheets: tuple = ()  # a workbook's other sheets when its first was read by default (no --sheet)
 
 
 @dataclass
@@ -624,7 +625,9 @@ def _read_sav(p: str) -> RawTable:
     import pyreadstat
 
     try:
-        df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=False)
+        # user_missing: a value the file declares missing (6 = 不了解, 99 = 拒答) is read as the value it is,
+        # not as an empty cell: 不了解 is an answer, and an unknown 99 is quarantined with its value
+        df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=True)
     except MemoryError:
         raise
     except Exception as e:  # pyreadstat.ReadstatError and friends
@@ -641,10 +644,26 @@ def _read_sav(p: str) -> RawTable:
         if orig in vl:
             value_labels[c] = {(str(int(k)) if isinstance(k, float) and float(k).is_integer() else str(k)): str(v)
                                for k, v in vl[orig].items()}
-    detail = f"SPSS data file ({len(frame.columns)} variables, {sum(1 for c in value_labels)} with value labels)"
+    detail = f"SPSS data file ({len(frame.columns)} variables, {sum(1 for c in value_labels)} with value labels"
+    declared = _user_missing_columns(meta)
+    if declared:
+        detail += (f"; user-missing values of {len(declared)} variable(s) ({', '.join(declared[:5])}"
+                   f"{' …' if len(declared) > 5 else ''}) read as the values they are, not as empty cells")
+    detail += ")"
     if len(frame) == 0 and frame.shape[1] == 0:
         raise MinyiError.of("file-empty", file=p)
     return RawTable(frame, "sav", detail, 1, var_labels, value_labels)
+
+
+def _user_missing_columns(meta) -> list:
+    """The variables of an SPSS file that declare user-missing values (discrete values or ranges).
+
+    SPSS keeps such a value in the data and only leaves it out of its statistics; read as an empty cell it
+    would turn 不了解 (an option, often declared missing) into no answer without a word (issue 9: only the
+    questionnaire's declared missing codes and empty cells are missing)."""
+    ranges = getattr(meta, "missing_ranges", None) or {}
+    values = getattr(meta, "missing_user_values", None) or {}
+    return [c for c in meta.column_names if ranges.get(c) or values.get(c)]
 
 
 # ----------------------------------------------------------------------------- zip (腾讯问卷)

@@ -84,6 +84,19 @@ def _finish(t: ImportedTable, kind: str = "text") -> ImportedTable:
     return layout.finish(t) if layout is not None and layout.finish else t
 
 
+SHEETS_SHOWN = 5  # other sheets named when the first sheet of a workbook holds no question's column
+
+
+def _other_sheets_note(raw: RawTable) -> str:
+    """"; the workbook has other sheets (数据): if the answers are there, choose it with --sheet NAME" — when the
+    first sheet, read by default, matched nothing (a 说明 or cover sheet before the data sheet)."""
+    names = list(raw.other_sheets)
+    if not names:
+        return ""
+    shown = ", ".join(names[:SHEETS_SHOWN]) + (" …" if len(names) > SHEETS_SHOWN else "")
+    return f"; the workbook has other sheets ({shown}): if the answers are on one of them, choose it with --sheet NAME"
+
+
 def _ext_note(p: Path, kind: str) -> str:
     ext = p.suffix.lower()
     expected = {".csv": "text", ".tsv": "text", ".txt": "text", ".xlsx": "xlsx", ".xls": "xls", ".sav": "sav",
@@ -117,7 +130,8 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
         shown = ", ".join(list(df.columns)[:6]) + (" …" if df.shape[1] > 6 else "")
         raise MinyiError.of("file-unreadable", file=str(p), path=str(p),
                             reason=f"none of its {df.shape[1]} column(s) ({shown}) matches a question of "
-                                   f"'{q.title}' (expected headers like {', '.join(cands)}); read as {raw.detail}")
+                                   f"'{q.title}' (expected headers like {', '.join(cands)}); read as {raw.detail}"
+                                   + _other_sheets_note(raw))
     waves: list = []
     if name == "native" and WAVE_COLUMN in df.columns:  # a survey export of every wave: each row's wave
         waves = file_waves(df[WAVE_COLUMN].tolist())

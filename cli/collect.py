@@ -75,7 +75,8 @@ def links(
         survey links city2026 --site 社区 --district 东城区 --collector V001 --collector V002 --base-url https://survey.example.gov.cn --out qr
     """
     from report.fonts import font_face_css
-    from survey.collect.links import check_base_url, make_links, project_secret, write_links
+    from survey.collect.links import check_base_url, local_only, make_links, project_secret, write_links
+    from survey.messages import problem
 
     p = open_project(dir)
     base = check_base_url(base_url)
@@ -85,3 +86,5 @@ def links(
         typer.echo(f"{ln.url(base, project_secret(p.root))}")
     typer.echo(f"wrote {len(made)} QR code(s) (PNG and SVG), links.csv and qr-sheet.html"
                f"{' and qr-sheet.pdf' if pdf else ''} to {out}")
+    if local_only(base):  # written all the same (a test print), but said before anyone prints 200 sheets of it
+        typer.echo(str(problem("links-local-url", severity="warning", value=base)), err=True)

@@ -223,7 +223,8 @@ def brief(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
     wave: Annotated[Optional[str], typer.Option("--wave", help="Wave the brief is about: its id or label (default: the latest).")] = None,
     format: Annotated[Optional[str], typer.Option(
-        "--format", help="Comma-separated: html,docx,pdf. Without it the brief is printed as text.")] = None,
+        "--format", help="Comma-separated: html,docx,pdf. Without it the brief is printed as text, or written "
+                         "in every format when --out is given.")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Folder for brief_<wave>.html/.docx/.pdf (default: the current folder).")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="Issuing office on the masthead (default: 市文明办).")] = None,
@@ -248,12 +249,14 @@ def brief(
     project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
         b = build_brief(project, _wave_id(project, wave), org=org)
-    if not format:
+    if not format and out is None:
         for line in brief_lines(b):
             typer.echo(line)
         return
-    from report.brief_render import write_brief
+    from report.brief_render import BRIEF_FORMATS, write_brief
 
-    paths = write_brief(b, out or Path("."), [f.strip().lower() for f in format.split(",") if f.strip()])
+    # --out alone asks for files: every format, rather than the text on screen with --out silently ignored
+    formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format else list(BRIEF_FORMATS)
+    paths = write_brief(b, out or Path("."), formats)
     for f, p in paths.items():
         typer.echo(f"{f:5s} {p}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
+from analysis.thresholds import ALPHA
 from survey.errors import MinyiError
 from survey.ledger import LedgerStore, ledger_settings
 from survey.owners import responsible_units
@@ -194,6 +195,16 @@ class Brief:
         rest = len(self.changes) - shown
         return f"另有{rest}项显著变化未列出，详见分析报告。" if rest > 0 else ""
 
+    def lead(self) -> str:
+        """The paragraph opening 一、总体情况 in every format (text, HTML, DOCX): :meth:`summary` and, when the
+        wave has dates in ``waves:``, when it was fielded (调查时间为…)."""
+        return self.summary() + (f"调查时间为{self.period}。" if self.period else "")
+
+    @property
+    def source_note(self) -> str:
+        """The closing line naming the data source, the same in every format."""
+        return f"数据来源：{self.wave_label}问卷调查（有效样本{self.n:,}份），比率按设计加权估计；显著性水平{ALPHA:g}。"
+
     def summary(self) -> str:
         """The lead sentence: sample, verdicts, changes."""
         c = self.verdict_counts
@@ -322,7 +333,7 @@ CHANGES_NOTE = "以上变化为逐项检验（p<0.05）的结果，未作多重�
 
 def brief_lines(b: Brief) -> list[str]:
     """The brief as plain text (terminal)."""
-    out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.summary()]
+    out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.lead()]
     for x in b.indicators:
         h = x.headline
         if h is None:
@@ -359,8 +370,9 @@ def brief_lines(b: Brief) -> list[str]:
     due = b.ledger_due[:MAX_LEDGER]
     out.append("  " + b.ledger_sentence(len(due), lead="以下"))
     for it in due:
-        out.append(f"  {it.id} {it.district or '全市'}{it.subject}（{b.ledger_unit(it)}）时限{it.deadline.isoformat()}"
+        out.append(f"  {it.id} {it.district or '全市'}：{it.subject}（{b.ledger_unit(it)}）时限{format_date(it.deadline)}"
                    + ("，已逾期" if it.overdue else ""))
+    out += ["", b.source_note]
     return out
 
 

@@ -179,7 +179,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
             Paragraph(t._tbl.getprevious(), doc._body).paragraph_format.keep_with_next = True
 
     heading("一、总体情况")
-    para(b.summary())
+    para(b.lead())
     table(["指标", "本期", "95%置信区间", "目标", "判定"],
           [[r["name"], r["value"] + (f"（指数{r['index']}）" if r["index"] else ""), r["ci"], r["target"], r["verdict"]]
            for r in rows["indicators"]], [5.3, 3.6, 2.8, 1.6, 2.5])  # 12-character names on one line
@@ -213,6 +213,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         table(["编号", "事项", "责任单位", "整改时限", "状态"],
               [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]
                for r in rows["ledger"]], [1.7, 6.0, 3.6, 3.3, 1.2])
+    para(b.source_note, "仿宋", 10.5, indent=False).paragraph_format.space_before = Pt(8)  # as the HTML's closing line
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 

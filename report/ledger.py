@@ -184,9 +184,10 @@ class LedgerRun:
                        + (f"  → {it.unit}" if it.unit else ""))
         reopened = {it.id for it in self.reopened}
         for it, v in self.checks:
-            out.append(f"  ✓ {it.id} {it.subject_name} ({it.district or '全市'}): {RESULT_ZH[v.result]}"
-                       + ("，已验证" if v.fixed else "")
-                       + (f"，{STILL_ZH[it.rule]}：已整改 → 整改中" if it.id in reopened else ""))
+            mark = "✓" if v.fixed else ("?" if v.result == NO_DATA else "✗")
+            out.append(f"  {mark} {it.id} {it.subject_name} ({it.district or '全市'}): {result_words(it, v.to_dict())}"
+                       + (" → 已验证" if v.fixed else "")
+                       + ("：已整改 → 整改中" if it.id in reopened else ""))
         if self.path:
             out.append(f"wrote {self.path}")
         return out
@@ -349,10 +350,18 @@ def check_text(it: LedgerItem, config: dict) -> tuple[str, str, str]:
         if n is not None and int(n) < small:
             return label, RESULT_ZH[NO_DATA], f"样本量不足（n={int(n)}，少于{small}），不作核验"
         return label, RESULT_ZH[NO_DATA], "该期没有可比数据"
-    result = RESULT_ZH.get(c["result"], c["result"]) + ("，问题已消除" if c["fixed"] else f"，{_still(it, c)}")
+    result = result_words(it, c)
     detail = (f"{fmt_value(it.evidence.get('estimate'), pct)} → {fmt_value(c.get('estimate'), pct)}，"
               f"变化{fmt_change(c.get('diff'), pct)}（{fmt_p(c.get('p'))}）")
     return label, result, detail
+
+
+def result_words(it: LedgerItem, c: dict) -> str:
+    """核验结果 of a check ``c`` (a verification's dict) in words, the same on screen and in the file: the verdict,
+    then 问题已消除 or what is still wrong (:func:`_still`); 无法核验 alone."""
+    if c["result"] == NO_DATA:
+        return RESULT_ZH[NO_DATA]
+    return RESULT_ZH.get(c["result"], c["result"]) + ("，问题已消除" if c["fixed"] else f"，{_still(it, c)}")
 
 
 def _still(it: LedgerItem, c: dict) -> str:

@@ -9,7 +9,11 @@ from typing import Any
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
+from .tracking_text import label as L
 from .trend import ProjectTrend
+
+#: p values as the text outputs write them: 0.042, and <0.001 rather than a bare 0.000 (the cell keeps the number)
+P_FORMAT = '[<0.001]"<0.001";0.000'
 
 
 def safe_cell(v: Any) -> Any:
@@ -55,7 +59,7 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
                 last.vs_first.estimate if last else None, last.vs_first.p if last else None,
                 tr.slope if tr else None, tr.ci_low if tr else None, tr.ci_high if tr else None, tr.p if tr else None,
                 {"up": "↑", "down": "↓"}.get(tr.direction, "→") if tr else None]
-        fmts += [dfmt, "0.000", dfmt, "0.000", dfmt, dfmt, dfmt, "0.000", None]
+        fmts += [dfmt, P_FORMAT, dfmt, P_FORMAT, dfmt, dfmt, dfmt, P_FORMAT, None]
         ws.append([safe_cell(v) for v in row])
         for j, f in enumerate(fmts, start=1):
             if f:
@@ -67,10 +71,11 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
         sh = wb.create_sheet(sheet_title(name, wb.sheetnames))
         sh.append([safe_cell(name)])
         sh.cell(1, 1).font = Font(bold=True)
-        sh.append([safe_cell(x) for x in [("区县" if h.by == "district" else h.by) if zh else h.by] + labels])
+        # the grouping in words as the heat map's title names it (调查点, not the option name "site")
+        sh.append([safe_cell(x) for x in [L(f"by_{h.by}", lang) or h.by] + labels])
         for c in sh[2]:
             c.font = Font(bold=True)
-        for g, vals in zip(list(h.groups) + ["全市" if zh else "City"], list(h.values) + [h.city]):
+        for g, vals in zip(list(h.groups) + [L("city", lang)], list(h.values) + [h.city]):
             sh.append([safe_cell(g)] + [v for v in vals])
             for j in range(len(vals)):
                 sh.cell(sh.max_row, j + 2).number_format = "0.0%" if h.measure == "rate" else "0.0"

@@ -24,23 +24,55 @@ def _num(x) -> float:
 
 ZH_LINE = 6  # Chinese characters a panel title line holds
 ZH_BREAK_AFTER = "与和及、"  # a Chinese panel title breaks after one of these rather than inside a word
+# a Chinese indicator name ending in one of these measure words breaks before it (志愿服务 / 知晓率), not
+# a character before its end (志愿服务知晓 / 率): longest first
+ZH_MEASURES = ("知晓率", "支持率", "参与率", "满意率", "满意度", "指数")
 
 
 def _panel_head(name: str, lang: str) -> str:
     """A panel's title on at most two lines of the panel's width (titles are left-aligned and would run
     into the next panel): 6 Chinese characters or 15 Latin ones a line, the rest cut with “…”.  A Chinese
     name breaks after a joining character (与 和 及 、) when the rest then fits, so that no word is split
-    (社会治安与 / 法治, not 社会治安与法 / 治)."""
+    (社会治安与 / 法治, not 社会治安与法 / 治), and before a final measure word (:data:`ZH_MEASURES`) when
+    what precedes it fits one line (志愿服务 / 知晓率, not 志愿服务知晓 / 率)."""
     import textwrap
 
     if lang == "zh":  # no spaces: cut by characters
         if len(name) <= ZH_LINE:
             return name
+        stem = next((name[:-len(m)] for m in ZH_MEASURES if name.endswith(m) and len(name) - len(m) <= ZH_LINE), None)
+        if stem and not any(c in ZH_BREAK_AFTER for c in stem):
+            return f"{stem}\n{name[len(stem):]}"
         cut = next((i + 1 for i in range(min(len(name), ZH_LINE) - 1, 0, -1)
                     if name[i] in ZH_BREAK_AFTER and len(name) - i - 1 <= ZH_LINE), ZH_LINE)
         rest = name[cut:] if len(name) - cut <= ZH_LINE else name[cut:cut + ZH_LINE - 1] + "…"
         return name[:cut] + ("\n" + rest if rest else "")
     return "\n".join(textwrap.wrap(name, 15, max_lines=2, placeholder=" …")) or name
+
+
+NOTE_BREAK_AFTER = "；，。、："  # a Chinese note under the panels breaks after one of these, not inside a label
+
+
+def wrap_note(note: str, per_line: int, lang: str) -> list:
+    """The note under the panels in lines of at most ``per_line`` characters.  Chinese has no spaces for
+    :func:`textwrap.wrap` to break at, so it cut wherever the count ran out (2026年第三季 / 度): a Chinese note
+    now breaks after a punctuation mark (:data:`NOTE_BREAK_AFTER`), a piece longer than a line only where it
+    must."""
+    import re
+    import textwrap
+
+    if lang != "zh":
+        return textwrap.wrap(note, per_line)
+    lines, cur = [], ""
+    for piece in re.findall(f"[^{NOTE_BREAK_AFTER}]+[{NOTE_BREAK_AFTER}]*|[{NOTE_BREAK_AFTER}]+", note):
+        if cur and len(cur) + len(piece) > per_line:
+            lines.append(cur)
+            cur = ""
+        cur += piece
+        while len(cur) > per_line:
+            lines.append(cur[:per_line])
+            cur = cur[per_line:]
+    return lines + ([cur] if cur else [])
 
 
 def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,
@@ -89,14 +121,12 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     key = "；".join if lang == "zh" else "; ".join
     legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
     # the finding is the caption under the figure (title): not drawn again inside the image
-    import textwrap
-
     # the dashed line is named only when some panel draws one (a target of the series)
     target = L("multiples_target", lang) if any(s.target is not None for s in panels) else ""
     note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang).format(target=target)}"
     per_line = int(width * (7.5 if lang == "zh" else 14))  # characters of 8.5 pt across the figure
     # wrapped here: a line wider than the figure would widen the saved image and shrink every panel
-    lines = textwrap.wrap(note, per_line)
+    lines = wrap_note(note, per_line, lang)
     fig.text(0.01, 0.005, "\n".join(lines), fontsize=8.5, ha="left", va="bottom", color="#444444")
     fig.tight_layout(rect=(0, min(0.3, (0.17 * len(lines) + 0.08) / fig.get_size_inches()[1]), 1, 1))
     return _save(fig, name, title, out_dir)

@@ -157,15 +157,16 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
             bad.append(problem("bad-data", file=str(path), line=line, reason="a row has no stratum name", hint="fill it in"))
             continue
         if pop is None or pop < 1:
-            bad.append(problem("bad-data", file=str(path), line=line,
-                               reason=f"population size {vals[1]!r} of stratum '{nm}' is not a number >= 1",
+            shown = "(empty)" if _blank(vals[1]) else repr(vals[1])  # never Python's None/nan for an empty cell
+            bad.append(problem("bad-data", file=str(path), line=line, column=str(table.columns[1]),
+                               reason=f"population size {shown} of stratum '{nm}' is not a number >= 1",
                                hint="write the number of units in the stratum, e.g. 125000"))
             continue
         x = None
         if kind is not None:
             x, _ = parse_population_value(vals[2])
             if x is None or x < 0 or (kind == "p" and x > 1):
-                bad.append(problem("bad-data", file=str(path), line=line,
+                bad.append(problem("bad-data", file=str(path), line=line, column=str(table.columns[2]),
                                    reason=f"{kind} {'(empty)' if _blank(vals[2]) else repr(vals[2])} of stratum '{nm}' is not "
                                           + ("a proportion between 0 and 1" if kind == "p" else "a non-negative number"),
                                    hint="fix the value"))

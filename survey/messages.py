@@ -284,6 +284,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "stop the other server first; one server per project keeps every answer stored once"),
     "serve-journal": ("cannot open the answer journal {path}: {reason}",
                       "check that the project folder is writable and not on a read-only or network disk"),
+    "serve-wave-dates": ("answers collected today ({today}) go into wave {wave} ({label}), which waves: of minyi.yaml "
+                         "dates {period}",
+                         "if this is a new round, add it to waves: (with its dates) and serve it with --wave, "
+                         "or set serve.wave"),
     "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",
                        "give the address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
     "links-choice": ("--{option} '{value}' is not one of the questionnaire's {what}", "use one of: {choices}"),
@@ -295,6 +299,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "(at most 40, no & = # ? / < > quotes)", "e.g. --collector V001 or --collector 李四"),
     "links-too-many": ("{n} collectors for one QR sheet from the dashboard; at most {max} per sheet",
                        "make several sheets of at most {max} collectors each, or run `survey links` (no limit)"),
+    "links-local-url": ("--base-url {value} names this machine only: phones scanning these QR codes cannot open it",
+                        "give the address respondents' phones reach, e.g. --base-url https://survey.example.gov.cn"),
     "wave-order-undated": ("not every wave has a start: date in waves: of minyi.yaml, so trend, score, ledger and "
                            "brief take the waves in the order of their first import ({imported}), not the order of "
                            "their names ({named}); the newest is taken to be {newest}",

@@ -307,9 +307,9 @@ def test_access_code_screen_and_quota_notice(tmp_path):
             page.goto(srv.base + "/")
             page.fill("#access-code", "1111")
             _fill(page, q, row, ask, locked=False)
-            page.wait_for_selector("#done:not([hidden])")
-            assert page.locator("#done-title").inner_text() == "未能提交"
-            assert page.locator("#done-text").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
+            page.wait_for_selector("#err-__code:not([hidden])")  # back to the code, the answers kept
+            assert page.locator("#err-__code").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
+            assert page.locator("#done").is_hidden()
             assert _stats(srv)[1]["total"] == 1
             # the right code: stored (the refused code was not kept on the phone)
             page.goto(srv.base + "/")

@@ -48,7 +48,7 @@ from .answers import FIELD_MESSAGES_ZH
 from .committer import Committer, Outcome, Pending
 from .dashboard import QualityCache, build_stats
 from .journal import Journal, journal_path
-from .links import Link, LinkError, make_links, project_secret, sheet_html, verify
+from .links import Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
 from .logic import logic_js
 from .merge import merge_pending
 from .pages import environment, form_page, selected, static_version
@@ -520,15 +520,6 @@ def _wave_words(svc: Service, wave: str) -> str:
 LOCAL_ONLY_NOTE = "网址 {url} 只能在本机打开，手机扫描这些二维码将无法访问问卷：请在管理后台填写受访者手机能打开的公网网址后重新生成。"
 
 
-def _local_only(url: str) -> bool:
-    """Does ``url`` name this machine only (localhost, 127.x, ::1)?  Phones scanning a QR code of it reach
-    nothing; behind a reverse proxy the dashboard's own address is often such a one."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
-
-
 # Collectors on one QR sheet made by the dashboard: each is a QR code built in the request (about 6 ms, and
 # the page grows by about 2 kB), so one request for 5,000 held a worker thread for half a minute and sent
 # 10 MB.  500 is 125 printed A4 pages, more than one print run.  The dashboard's limit only: `survey links`
@@ -748,7 +739,7 @@ def build_app(svc: Service) -> Starlette:
         page = _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
                        referrer=ADMIN_REFERRER,
                        settings=s, merge_error=svc.merge_error, q=svc.q, wave_label=_wave_words(svc, s.wave),
-                       local_only=_local_only(base_url), sheet_max=SHEET_MAX_COLLECTORS,
+                       local_only=local_only(base_url), sheet_max=SHEET_MAX_COLLECTORS,
                        sites=[o.label for o in svc.q.question(svc.q.site_question).options] if svc.q.site_question else [],
                        districts=[o.label for o in svc.q.question(svc.q.district_question).options]
                        if svc.q.district_question else [], base_url=base_url)
@@ -805,7 +796,7 @@ def build_app(svc: Service) -> Starlette:
         except MinyiError as e:
             return _message(svc, "无法生成二维码", sheet_problem_text(e.problems[0]), 400, link="/admin",
                             link_text="返回管理后台")
-        note = LOCAL_ONLY_NOTE.format(url=base) if _local_only(base) else None
+        note = LOCAL_ONLY_NOTE.format(url=base) if local_only(base) else None
         html = await asyncio.to_thread(sheet_html, svc.q, links, base, svc.secret, svc.font_css, note)
         return HTMLResponse(html, headers={"Content-Security-Policy": SHEET_CSP, "Cache-Control": "no-store"})
 

@@ -177,6 +177,13 @@ def check_base_url(base_url: str) -> str:
     return base_url.strip()
 
 
+def local_only(url: str) -> bool:
+    """Does ``url`` name this machine only (localhost, 127.x, ::1)?  Phones scanning a QR code of it reach
+    nothing; behind a reverse proxy the dashboard's own address is often such a one."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1", "0.0.0.0") or host.startswith("127.")
+
+
 # ----------------------------------------------------------------------------- QR codes and the sheet
 def qr_svg_inline(url: str) -> str:
     import segno

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from ..errors import MinyiError
+from ..project_files import CONFIG
 from ..store import Project
+from .settings import wave_dates_warning
 
 
 class _Stopped(Exception):
@@ -80,6 +82,9 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
     if host in ("0.0.0.0", "::"):
         echo("  (listening on every network interface: respondents use this machine's address in the network)")
     echo(f"  answers are kept in {svc.journal_file.name} and merged into the project every {s.merge_every:g} s")
+    late = wave_dates_warning(project.config, s.wave, path=str(project.root / CONFIG))
+    if late is not None:
+        echo(f"  {late}")
     if not svc.open:  # the admin closed it on the dashboard in an earlier run: the state outlives restarts
         echo("  the survey is CLOSED (closed on the dashboard earlier): respondents see 调查已结束 and no answer is "
              "taken; reopen it on the admin page (开放与关闭: 重新开放)")

@@ -116,6 +116,30 @@ def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = CON
     return order_waves(list(waves), config)[-1] if waves else "default"
 
 
+def wave_dates_warning(config: dict, wave: str, today: Optional[_dt.date] = None, path: str = CONFIG):
+    """A warning (catalogue ``serve-wave-dates``) when the served wave has dates in ``waves:`` and today is outside
+    them — serve.wave or --wave left on last quarter's round, or no wave dated for today so the last one is taken
+    (:func:`default_wave`): every answer collected now would be filed under the old round without a word.  The
+    answers still go there (the wave is the operator's to choose); None when today is within the dates or the wave
+    has none."""
+    from ..messages import problem
+    from ..waves import read_waves
+
+    try:
+        info = read_waves(config, path).get(wave)
+    except MinyiError:
+        return None
+    today = today or _dt.date.today()
+    if info is None or (info.start is None and info.end is None):
+        return None
+    if (info.start is None or info.start <= today) and (info.end is None or today <= info.end):
+        return None
+    period = (f"{info.start} to {info.end}" if info.start and info.end else
+              f"from {info.start}" if info.start else f"until {info.end}")
+    return problem("serve-wave-dates", file=path, severity="warning", today=today.isoformat(), wave=wave,
+                   label=info.label, period=period)
+
+
 def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_path: str, what: str) -> Optional[str]:
     if value is None:
         return None
@@ -162,13 +186,16 @@ def parse_quotas(raw: Any, q: Questionnaire, config_path: str) -> Quotas:
                                 suggestion=did_you_mean(k, ["site", "district", "target"]) or "use site, district, target")
         t = c.get("target")
         if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0 or float(t) != int(t):
+            if t is None:  # no target: (or an empty one) is said so, not as Python's None
+                raise _err(config_path, f"{key}.target", "is missing: a cell needs its target count", "e.g. target: 120")
             raise _err(config_path, f"{key}.target", f"must be a whole number ≥ 0, not {t!r}", "e.g. target: 120")
         site = _label(q, q.site_question, c.get("site"), f"{key}.site", config_path, "site")
         district = _label(q, q.district_question, c.get("district"), f"{key}.district", config_path, "district")
         if site is None and district is None:
             raise _err(config_path, key, "names neither a site nor a district", "add site: and/or district:")
         if (site, district) in seen:
-            raise _err(config_path, key, f"the cell {site or ''} {district or ''} is listed twice", "keep one of them")
+            cell = "·".join(x for x in (site, district) if x)  # 社区·东城区 as the dashboard names a cell
+            raise _err(config_path, key, f"the cell {cell} is listed twice", "keep one of them")
         seen.add((site, district))
         out.append(QuotaCell(site, district, int(t)))
     return Quotas(mode=mode, cells=tuple(out))

@@ -648,7 +648,9 @@
       $("send").disabled = false;
       sending = null;
       Lock.drop(p.uuid);
-      if (r.kind !== "invalid") { Draft.clear(); }  // kept in the outbox, stored, or refused for good
+      // a wrong access code, like field errors, is put right on the form: nothing was stored, keep the answers
+      var wrongCode = r.kind === "final" && !!r.body && r.body.status === "access_code";
+      if (r.kind !== "invalid" && !wrongCode) { Draft.clear(); }  // kept in the outbox, stored, or refused for good
       if (r.kind === "retry") {
         finish(MSG["saved-title"], savedText(r));
         show($("again"), !!cfg.collector);
@@ -666,10 +668,11 @@
       return Outbox.del(p.uuid).then(function () {
         if (r.kind === "ok") { finish(MSG["done-title"], MSG["done"]); show($("again"), !!cfg.collector); }
         else if (r.kind === "invalid") { showServerErrors(r.body); }
-        else {
-          if (r.body.status === "access_code") { localStorage.removeItem(CODE_KEY); }
-          finish(MSG["not-stored-title"], r.body.message || MSG["not-stored"]);
+        else if (wrongCode) {  // back on the first page with the code marked, as the plain form does
+          localStorage.removeItem(CODE_KEY);
+          showServerErrors({ message: r.body.message, errors: [{ column: "__code", message: r.body.message }] });
         }
+        else { finish(MSG["not-stored-title"], r.body.message || MSG["not-stored"]); }
         return updateOutbox();
       });
     });

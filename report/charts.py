@@ -52,6 +52,10 @@ LIKERT_ROW_IN = 0.26  # height of one item of a diverging Likert chart whose lab
 
 VERDICT_COLORS = {"达标": "#009E73", "无显著差异": "#0072B2", "未达标": "#D55E00"}  # Okabe–Ito
 VERDICT_KEYS = {"达标": "met", "无显著差异": "ns", "未达标": "below"}
+# the verdict also as a texture, so a black-and-white print tells the classes apart: 达标 green and 未达标
+# vermillion print as almost the same grey (Okabe–Ito luminance 0.41 / 0.40)
+VERDICT_HATCHES = {"达标": "", "无显著差异": "..", "未达标": "///"}
+BELOW_HATCH = VERDICT_HATCHES["未达标"]
 
 
 def _wrap(label: str, width: int = 28) -> str:
@@ -217,13 +221,17 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
     k = len(labels)
     fig, ax = plt.subplots(figsize=(7.2, max(2.2, 0.36 * k + 1.2)))
     colors = [OKABE_ITO[0]] * k
+    hatches = [""] * k
     if verdicts is not None:
         colors = [VERDICT_COLORS.get(verdicts[i], "#999999") for i in order]
+        hatches = [VERDICT_HATCHES.get(verdicts[i], "") for i in order]
     elif highlight is not None:
         colors = [OKABE_ITO[3] if highlight[i] else OKABE_ITO[0] for i in order]
+        hatches = [BELOW_HATCH if highlight[i] else "" for i in order]
     else:
         for i in range(min(highlight_low, k)):
             colors[i] = OKABE_ITO[3]
+            hatches[i] = BELOW_HATCH
     scale = 100 if percent else 1
     tg = _arr(targets)[order] if targets is not None else np.full(k, np.nan)
     handles = []
@@ -235,9 +243,11 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
 
     if verdicts is not None:
         drawn = [v for v in VERDICT_COLORS if v in set(verdicts)]
-        handles[:0] = [Patch(color=VERDICT_COLORS[v], label=_t(VERDICT_KEYS[v], lang)) for v in drawn]
+        handles[:0] = [Patch(facecolor=VERDICT_COLORS[v], hatch=VERDICT_HATCHES[v], edgecolor="white", lw=0,
+                             label=_t(VERDICT_KEYS[v], lang)) for v in drawn]
     elif highlight is not None and any(highlight):
-        handles.insert(0, Patch(color=OKABE_ITO[3], label=_t("below", lang)))
+        handles.insert(0, Patch(facecolor=OKABE_ITO[3], hatch=BELOW_HATCH, edgecolor="white", lw=0,
+                                label=_t("below", lang)))
     if handles:  # below the x-axis label: never on the title
         from matplotlib.transforms import ScaledTranslation
 
@@ -245,7 +255,7 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
         ax.legend(handles=handles, frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, 0.0),
                   bbox_transform=under, borderaxespad=0.1,
                   ncol=len(handles) if sum(len(h.get_label()) for h in handles) <= 36 else 2)  # fits 15 cm
-    ax.barh(range(k), est * scale, color=colors, height=0.62)
+    ax.barh(range(k), est * scale, color=colors, height=0.62, hatch=hatches, edgecolor="white", lw=0)
     err = np.vstack([np.maximum(est - lo, 0), np.maximum(hi - est, 0)]) * scale
     ax.errorbar(est * scale, range(k), xerr=err, fmt="none", ecolor="#333333", capsize=3, lw=1)
     both = np.concatenate([hi, tg])
@@ -255,7 +265,8 @@ def bar_ci(name: str, title: str, labels: Sequence[str], est, lo, hi, *, percent
         text = pct(v) if percent else f"{v:.1f}"
         if np.isfinite(tg[i]) and tg[i] > hi[i] and v * scale > 0.14 * xmax:
             # a target tick lies right of the bar: write the value inside the bar end, so it is not read as the target
-            ax.text(lo[i] * scale - xmax * 0.012, i, text, va="center", ha="right", fontsize=8.5, color="white")
+            ax.text(lo[i] * scale - xmax * 0.012, i, text, va="center", ha="right", fontsize=8.5, color="white",
+                    bbox=dict(facecolor=colors[i], edgecolor="none", pad=1.0))  # solid ground over the hatch
         else:
             right = np.nanmax([hi[i], tg[i]]) * scale  # right of the CI (and of a target tick inside it)
             ax.text(right + xmax * 0.014, i, text, va="center", fontsize=8.5)

@@ -11,7 +11,7 @@ import numpy as np
 from . import charts as C
 from .chart_pool import draw
 from .findings import fmt_n, fmt_pct
-from .labels import join_list, label, labels
+from .labels import few_names as _few, join_list, label, labels
 
 
 def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh",
@@ -85,10 +85,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
                                 [x["respondents"]["ci_low"] for x in recs], [x["respondents"]["ci_high"] for x in recs])
         if panels:
             firsts = {s: p[0][int(np.nanargmax(_nums(p[1])))] for s, p in panels.items()}
-            same = len(set(firsts.values())) == 1
-            title = (L("fig.hot_sites_same").format(label=next(iter(firsts.values()))) if same else
-                     L("fig.hot_sites_differ").format(sites=L("sep.clause").join(
-                         L("fig.hot_site").format(site=s, label=v) for s, v in firsts.items())))
+            title = hot_sites_title(firsts, len(hot["by_site"]), lang)
             ch["hot_sites"] = draw(pool, C.panels_ci, "hot_sites", title, panels, out_dir=out_dir, lang=lang)
     ot = result.get("open_text")
     if ot and ot.get("top_words"):
@@ -139,11 +136,22 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     return ch
 
 
-def _few(names: list, lang: str, k: int = 3) -> str:
-    """At most ``k`` names for a chart title, then how many more: “甲”、“乙”、“丙”等5项."""
-    if len(names) <= k:
-        return join_list(names, lang)
-    return join_list(names[:k], lang) + label("fig.more", lang).format(n=len(names))
+def hot_sites_title(firsts: dict, n_sites: int, lang: str) -> str:
+    """The by-site hot-issue chart's title from ``firsts`` ({site drawn: its first issue}) among ``n_sites``
+    sites: "各调查点均以…居首" only when every site is drawn and they share the first issue; a site left out
+    (all its shares suppressed, n < min_cell) is never counted as agreeing (issue 5: no claim the numbers do
+    not support)."""
+    L = (lambda code: label(code, lang))  # noqa: E731
+    tops = set(firsts.values())
+    if len(firsts) == 1:
+        site, top = next(iter(firsts.items()))
+        return L("fig.hot_sites_one").format(site=site, label=top)
+    if len(tops) == 1 and len(firsts) == n_sites:
+        return L("fig.hot_sites_same").format(label=next(iter(tops)))
+    if len(tops) == 1:
+        return L("fig.hot_sites_some").format(sites=join_list(firsts, lang), label=next(iter(tops)))
+    return L("fig.hot_sites_differ").format(sites=L("sep.clause").join(
+        L("fig.hot_site").format(site=s, label=v) for s, v in firsts.items()))
 
 
 def _nums(v) -> np.ndarray:

@@ -14,6 +14,14 @@ def join_list(items: Iterable, lang: str) -> str:
     return LIST_SEP.get(lang, LIST_SEP["zh"]).join(str(i) for i in items)
 
 
+def few_names(names: list, lang: str, k: int = 3) -> str:
+    """At most ``k`` names, then how many there are in all: “甲”、“乙”、“丙”等5项 (a chart title, a
+    summary sentence: a list a leader reads at a glance, not all 59 hot issues)."""
+    if len(names) <= k:
+        return join_list(names, lang)
+    return join_list(names[:k], lang) + label("fig.more", lang).format(n=len(names))
+
+
 def verdict_labels(lang: str) -> dict[str, str]:
     """{verdict as the analysis gives it (analysis.indicators VERDICT_*): its word in ``lang``}."""
     from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS

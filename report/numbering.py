@@ -29,6 +29,38 @@ def number_blocks(sections) -> dict:
     return figures
 
 
+CN_NUM = "一二三四五六七八九十"
+
+
+def cn_number(k: int) -> str:
+    """一 … 十, then 十一 … 九十九: the ordinal of a heading level in a Chinese document."""
+    if k <= 10:
+        return CN_NUM[k - 1]
+    tens, ones = divmod(k, 10)
+    return (CN_NUM[tens - 1] if tens > 1 else "") + "十" + (CN_NUM[ones - 1] if ones else "")
+
+
+def number_headings(sections, lang: str) -> None:
+    """Number each chapter's sub-headings （一）（二）… in document order, before any writer runs, so the
+    HTML, the PDF, the DOCX (and its 目录) and the XLSX print the same numbers.
+
+    Rule: issue 10 ("Sub-headings numbered （一）（二）… under 一、二、…"), after GB/T 9704-2012 7.3.3 (结构层次
+    序数: 一、 → （一） → 1. → （1））.  Only the nine chapters (anchors ``sec-1`` … ``sec-9``) are numbered,
+    not the 摘要; English headings keep their text (label ``heading.sub_no``)."""
+    from .records import Heading
+
+    for sec in sections:
+        if not str(getattr(sec, "anchor", "")).startswith("sec-"):
+            continue
+        k = 0
+        for i, (kind, obj) in enumerate(sec.blocks):
+            if kind != "h":
+                continue
+            k += 1
+            text = label("heading.sub_no", lang).format(n=cn_number(k), text=str(obj))
+            sec.blocks[i] = ("h", Heading(text, obj.anchor) if isinstance(obj, Heading) else text)
+
+
 def table_caption(table, lang: str) -> str:
     """``表3 样本区县构成`` / ``Table 3. Sample by district``: a numbered table's caption."""
     if not getattr(table, "number", 0):

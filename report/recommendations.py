@@ -9,7 +9,8 @@ An area is weak when one of its indicators misses its target (rate verdict 未�
   the data rate well is never called weak whatever the questionnaire's policy text says;
 * the districts that lag on it: the area index by district whose interval lies entirely below the
   area's city-wide estimate;
-* the linked hot issues: hot-issue options with ``area:`` equal to the area, by % of respondents;
+* the linked hot issues: hot-issue options with ``area:`` equal to the area, by % of respondents, leaving
+  out those no respondent chose (a 0.0% issue is no finding to cite);
 * the responsible unit (``owner:``, :func:`survey.owners.responsible_units`) and the questionnaire's
   ``recommendation:`` text — printed once per area, with the items the data rate well (at or above
   the bar) taken out of it (:func:`policy_without`).
@@ -42,17 +43,42 @@ def _est(d) -> Optional[float]:
     return (d or {}).get("estimate")
 
 
+LIST_JOINS = ("、", "和", ", ")   # what joins the members of a list in policy text (zh, en)
+CLAUSE_END = "，；。,;."          # what ends a clause of policy text
+
+
+def _drop_clause(text: str, lab: str) -> str:
+    """``text`` without the clause holding ``lab`` (from the previous clause end to its own, the latter
+    included): the label is the clause's only object ("推进老旧小区改造，"), so removing the word alone
+    would leave a verb without object ("推进，")."""
+    i = text.index(lab)
+    start = max(text.rfind(c, 0, i) for c in CLAUSE_END) + 1
+    ends = [j for j in (text.find(c, i + len(lab)) for c in CLAUSE_END) if j >= 0]
+    end = min(ends) if ends else len(text)
+    if end < len(text) and text[end] in "，；,;":
+        return text[:start] + text[end + 1:]
+    head = text[:start].rstrip("，；,; ")     # the last clause: keep the sentence's end mark
+    return head + text[end:] if head else ""
+
+
 def policy_without(text: Optional[str], labels: list) -> Optional[str]:
-    """The questionnaire's policy text with the items the data rate well taken out of its lists
-    ("以背街小巷、农贸市场、公共厕所等薄弱区域为重点" without 公共厕所 when 公共厕所 meets the target)."""
+    """The questionnaire's policy text with the items the data rate well taken out (issue 10: the policy
+    text never names an item as weak that the data rate well).  An item that is one member of a list
+    leaves the list ("以背街小巷、农贸市场、公共厕所等薄弱区域为重点" without 公共厕所 when 公共厕所 meets
+    the target); an item that stands alone in its clause takes the clause with it ("推进老旧小区改造，"),
+    so no verb is left without its object.  None when nothing is left."""
     if not text:
         return text
     for lab in labels:
-        for pat in (f"{lab}、", f"、{lab}", f"{lab}和", f"和{lab}", f"{lab}, ", f", {lab}", lab):
+        if not lab or lab not in text:
+            continue
+        for pat in [f"{lab}{j}" for j in LIST_JOINS] + [f"{j}{lab}" for j in LIST_JOINS]:
             if pat in text:
-                text = text.replace(pat, "")
+                text = text.replace(pat, "", 1)
                 break
-    return text
+        else:
+            text = _drop_clause(text, lab)
+    return text.strip() or None
 
 
 def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) -> list[Recommendation]:
@@ -78,7 +104,7 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) ->
                 if r.get("estimate") is not None and r.get("ci_high") is not None and city is not None
                 and r["ci_high"] < city and not r.get("suppressed")]
         dist.sort(key=lambda x: x[1])
-        hots = sorted([h for h in hot if h.get("area") == a["id"] and _est(h.get("respondents")) is not None],
+        hots = sorted([h for h in hot if h.get("area") == a["id"] and (_est(h.get("respondents")) or 0) > 0],
                       key=lambda h: -_est(h["respondents"]))[:3]
         good = [it["label"] for it in items if _est(it["rate"]) >= bar]
         r = Recommendation(a["id"], a["name"], city, [(it["label"], _est(it["rate"])) for it in weak], dist,
@@ -109,15 +135,12 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) ->
     return out
 
 
-CN_NUM = "一二三四五六七八九十"
-
-
 def rec_heading(k: int, r: Recommendation, lang: str = "zh") -> str:
-    """（一）城市环境 / (1) City environment."""
+    """1．城市环境 / (1) City environment: the third heading level, under the chapter's numbered
+    sub-heading （…）分领域问题与对策建议 (GB/T 9704-2012 7.3.3: 一、 → （一） → 1. → （1）)."""
     if lang == "en":
         return f"({k + 1}) {r.name}"
-    n = CN_NUM[k] if k < 10 else str(k + 1)
-    return f"（{n}）{r.name}"
+    return f"{k + 1}．{r.name}"
 
 
 def rec_lines(r: Recommendation, lang: str = "zh") -> list[str]:

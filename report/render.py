@@ -47,7 +47,7 @@ from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, label, labels, verdict_labels
 from .method_text import METHOD_NOTES, variance_words
 from .overview_text import intro_and_overview
-from .numbering import figure_caption, number_blocks, table_caption
+from .numbering import figure_caption, number_blocks, number_headings, table_caption
 from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
 from .chapters.priorities import ANALYST
 from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
@@ -242,6 +242,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     }
     ctx["sections"] = build_sections(ctx)
     # one numbering pass over the records, before any writer runs: every format prints these numbers
+    number_headings(ctx["sections"], lang)
     figures = number_blocks(ctx["sections"])
     ctx["figure_numbers"] = figures
     ctx["tcap"] = lambda t: table_caption(t, lang)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .findings import fmt_num, fmt_pct
-from .labels import join_list, label
+from .labels import few_names, label
 from .table_cells import signed
 
 # anchor of the section proving each kind of point (the h2 ids sec-1 … sec-9 of the HTML report)
@@ -36,6 +36,7 @@ ANCHORS = {"verdict": "sec-4", "areas": "sec-4", "hot": "sec-5", "districts": "s
            "targets": "sec-8"}
 SECTION_INDEX = {"sec-4": 3, "sec-5": 4, "sec-6": 5, "sec-7": 6, "sec-8": 7}
 TITLE = {"zh": "摘要", "en": "Summary"}
+NAMED = 3   # at most this many further hot issues named in the summary, then their number ("等56项")
 
 
 @dataclass
@@ -192,7 +193,9 @@ def _apart(a: dict, b: dict) -> bool:
 
 def _hot_text(hot: dict, top: list, lst: str, lang: str) -> tuple[str, list]:
     """The hot-issue point: "依次是…" when the top three are apart from each other and from the rest; else
-    the three named most, with the pairs that do not differ and the next issues that could be among them.
+    the three named most, with the pairs that do not differ and the next issues that could be among them
+    (the first three of those named, then their number: on a small sample all 59 options may reach the top
+    three, and a one-page summary does not list them all).
     Returns the text and the (result path, value) of the values it adds."""
     q = (lambda s: f"“{s}”")  # noqa: E731
     k = len(top)
@@ -201,7 +204,7 @@ def _hot_text(hot: dict, top: list, lst: str, lang: str) -> tuple[str, list]:
     ties = [(a, b) for a, b in zip(top, top[1:]) if not _apart(a, b)]
     reach_j = [(j, t) for j, t in rest if t.get("rank_best") is not None and t["rank_best"] <= k]
     reach = [t for _, t in reach_j]
-    more = [(f"hot_issues.items[{j}].respondents.estimate", t["respondents"]["estimate"]) for j, t in reach_j]
+    more = [(f"hot_issues.items[{j}].respondents.estimate", t["respondents"]["estimate"]) for j, t in reach_j[:NAMED]]
     if not ties and not reach:
         return label("sum.hot_ordered", lang).format(lst=lst), more
     text = label("sum.hot_top", lang).format(lst=lst)
@@ -209,9 +212,9 @@ def _hot_text(hot: dict, top: list, lst: str, lang: str) -> tuple[str, list]:
         text += label("sum.hot_ties", lang).format(pairs=label("sum.pair_sep", lang).join(
             label("sum.pair", lang).format(a=q(a["label"]), b=q(b["label"])) for a, b in ties))
     if reach:
-        text += label("sum.hot_next", lang).format(lst=join_list(
-            (f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" if lang != "en" else
-             f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" for t in reach), lang))
+        text += label("sum.hot_next", lang).format(lst=few_names(
+            [f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" if lang != "en" else
+             f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" for t in reach], lang, NAMED))
     return text + label("sum.end", lang), more
 
 

@@ -161,6 +161,10 @@ LABELS: dict[str, tuple[str, str]] = {
                         "{k} areas below their index target; {name} lowest ({value})"),
     "fig.hot": ("“{label}”位居热点问题首位（{share}的受访者选择）", "“{label}” is the top hot issue ({share} of respondents)"),
     "fig.hot_sites_same": ("各调查点均以“{label}”居首", "“{label}” ranks first at every site"),
+    "fig.hot_sites_some": ("{sites}均以“{label}”居首（其余调查点样本量过小，不予报告）",
+                           "“{label}” ranks first at {sites} (the other sites have too few answers to report)"),
+    "fig.hot_sites_one": ("{site}以“{label}”居首（其余调查点样本量过小，不予报告）",
+                          "“{label}” ranks first at {site} (the other sites have too few answers to report)"),
     "fig.hot_sites_differ": ("各调查点关注重点不同：{sites}", "Top issues differ by site: {sites}"),
     "fig.hot_site": ("{site}“{label}”", "{site} “{label}”"),
     "fig.words": ("开放题意见中“{word}”出现最多（{count}次）", "“{word}” is the most frequent word in open answers"),
@@ -247,6 +251,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.index_of": ("{name}（满意度指数）", "{name} (index)"),
     # the trend chapter and the ledger (report/trend_chapter.py)
     "heading.trend": ("历次调查变化趋势", "Across all waves"),
+    # the second level of a chapter's headings (report/numbering.py: number_headings); English keeps the text
+    "heading.sub_no": ("（{n}）{text}", "{text}"),
     "caption.tracking": ("主要指标历次调查结果", "Indicators across all waves"),
     "word.vs_previous": ("较上期", "vs previous"),
     "word.vs_first": ("较首期", "vs first"),
@@ -368,6 +374,8 @@ LABELS: dict[str, tuple[str, str]] = {
                      "“{label}” is named most ({share}), not significantly more than {others}"),
     "fig.tied_low": ("，与{others}差异不显著", "; not significantly below {others}"),
     "fig.more": ("等{n}项", " ({n} in all)"),
+    # printed Excel sheets (report/writers/xlsx_cells.py): &P page, &N pages, &A sheet name (Excel header codes)
+    "xlsx.page_footer": ("&A　第 &P 页，共 &N 页", "&A  page &P of &N"),
     # hot issues by group (report/hot_issue_groups.py): a higher rate, not "raised mostly by"
     "hot.higher": ("“{label}”在不同{gw}之间差异显著（{p}），{who}的提及比例明显更高。",
                    "“{label}” differs by {gw} ({p}): named at a significantly higher rate in {who}."),

@@ -28,6 +28,16 @@ def themes_lead(ot: Optional[dict], lang: str) -> str:
     return label("text.open_themes_lead", lang).format(themes=join_list(named, lang))
 
 
+def _site_rows(site: str, recs: list, suppressed: str) -> list:
+    """A site's rows of the by-site top-issue table.  A site whose shares are all suppressed (n < min_cell)
+    gets one row saying so: listing its issues in order would report the ranking the suppression hides
+    (issue 5: groups under the minimum cell size are suppressed)."""
+    if recs and all(r["respondents"].get("suppressed") for r in recs):
+        return [[site, None, suppressed, None, None, None, recs[0]["respondents"].get("n")]]
+    return [[site, i + 1, r["label"], r["respondents"].get("estimate"), r["respondents"].get("ci_low"),
+             r["respondents"].get("ci_high"), r["respondents"].get("n")] for i, r in enumerate(recs)]
+
+
 def build(k: Kit) -> Section:
     """Chapter 5 as typed records."""
     sec = k.section(4)
@@ -55,9 +65,7 @@ def build(k: Kit) -> Section:
             k.h(sec, L("heading.hot_sites"))
             rows = []
             for site, recs in hot["by_site"].items():
-                for i, r in enumerate(recs[:5]):
-                    st = r["respondents"]
-                    rows.append([site, i + 1, r["label"], st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n")])
+                rows += _site_rows(site, recs[:5], L("text.suppressed"))
             table(sec, L("caption.hot_sites"),
                   [(L("comp.site"), "text"), (L("word.position"), "int"), (L("word.issue"), "text"),
                    (L("word.pct_chosen"), "pct"), (L("word.ci_low"), "pct"),

@@ -26,6 +26,17 @@ def _item(it: dict, small_base: int) -> Num:
     return Num(it["label"], "text", ("small_base",) if _small(it, small_base) else ())
 
 
+def _indicator(name: str, st: dict, small_base: int) -> Num:
+    """An indicator's name in the indicator tables, marked △ when its estimate rests on fewer than
+    ``small_base`` valid answers (issue 5: small groups are marked unreliable; the same mark as the
+    lowest-items table and the summary, e.g. an area asked only at the 机关 site of a small sample)."""
+    return Num(name, "text", ("small_base",) if (st.get("n") or 0) < small_base else ())
+
+
+def _any_small(rows: list) -> bool:
+    return any(isinstance(r[0], Num) and "small_base" in r[0].flags for r in rows)
+
+
 def build(k: Kit) -> Section:
     """Chapter 4 as typed records."""
     sec = k.section(3)
@@ -47,8 +58,9 @@ def build(k: Kit) -> Section:
                 continue
             label = L("word.rate") if m == "rate" and ind["kind"] != "satisfaction" else (
                 L("measure.share_satisfied") if m == "rate" else L("measure.index"))
-            rows.append([ind["name"], label, st.get("estimate"), st.get("ci_low"), st.get("ci_high"), st.get("n"),
-                         st.get("share_na"), st.get("target"), k.verdict_cell(st.get("verdict"))])
+            rows.append([_indicator(ind["name"], st, ctx["small_base"]), label, st.get("estimate"), st.get("ci_low"),
+                         st.get("ci_high"), st.get("n"), st.get("share_na"), st.get("target"),
+                         k.verdict_cell(st.get("verdict"))])
     pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
           (L("word.ci_low_long"), "pct"), (L("word.ci_high_long"), "pct"), (L("word.valid_n"), "int"),
           (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
@@ -56,8 +68,9 @@ def build(k: Kit) -> Section:
     # indexes are scores, not shares: format per row by splitting into two tables
     rate_rows = [r for r in rows if r[1] != L("measure.index")]
     idx_rows = [r for r in rows if r[1] == L("measure.index")]
+    small_note = L("text.small_base").format(n=ctx["small_base"])
     table(sec, L("caption.indicators"), pc, rate_rows,
-          L("note.verdicts") + ctx["what_counts"],
+          L("note.verdicts") + ctx["what_counts"] + (small_note if _any_small(rate_rows) else ""),
           key="indicators")
     high = [(ind["name"], st["share_na"]) for ind in res["indicators"]
             if (st := ind.get("rate") or ind.get("index")) and (st.get("share_na") or 0) > HIGH_NA]
@@ -66,7 +79,8 @@ def build(k: Kit) -> Section:
                                                           for n, x in high), lang)))
     if idx_rows:
         table(sec, L("caption.indexes"),
-              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows, key="indexes")
+              [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows,
+              small_note if _any_small(idx_rows) else "", key="indexes")
     fig(sec, ctx["charts"].get("rates"))
     arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
               (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),

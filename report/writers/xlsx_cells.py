@@ -50,9 +50,11 @@ def table_grid(table, lang: str) -> tuple:
     """(header, [(kind, ...)], rows) of a report table as written to XLSX: a flag column after every
     column that holds flagged :class:`Num` cells."""
     cols = list(table.columns)
-    # a number column with flagged cells gets a flag column; a text column's marks (a small district's △)
-    # are not repeated: such a table states them in its own column (the league's 备注)
-    flagged = [cols[j][1] != "text" and any(isinstance(r[j], Num) and r[j].flags for r in table.rows)
+    # a column with flagged cells gets a flag column, so a mark the table's note explains (△) is on its row
+    # in Excel too; a text column's marks are not repeated where the table states them in its own 说明
+    # column (the league's small districts)
+    stated = any(h == label("word.note", lang) for h, _ in cols)
+    flagged = [not (cols[j][1] == "text" and stated) and any(isinstance(r[j], Num) and r[j].flags for r in table.rows)
                for j in range(len(cols))]
     header, kinds = [], []
     for (h, k), fl in zip(cols, flagged):
@@ -120,15 +122,18 @@ def wrap_prose(ws, rows: list, widths: dict) -> None:
         ws.row_dimensions[r].height = max(1, math.ceil(need / (span * 0.9))) * LINE_PT
 
 
-def set_print_layout(ws, total_width: float) -> None:
+def set_print_layout(ws, total_width: float, lang: str = "zh") -> None:
     """A4, fitted to one page wide (any number of pages tall), landscape when the used columns are wider
-    than a portrait page; the sheet's gridlines printed so stacked tables stay readable."""
+    than a portrait page; the sheet's gridlines printed so stacked tables stay readable; the footer names
+    the sheet and numbers the pages ("第 3 页，共 21 页"), so a printed appendix of many pages can be put
+    back in order (GB/T 9704-2012 7.5: every printed page carries its page number)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if total_width > PORTRAIT_UNITS else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
+    ws.oddFooter.center.text = label("xlsx.page_footer", lang)
 
 
 def write_xlsx(context: dict, path: Path) -> None:
@@ -184,5 +189,5 @@ def write_xlsx(context: dict, path: Path) -> None:
         wrap_prose(ws, prose, widths)
         for j, wdt in widths.items():
             ws.column_dimensions[get_column_letter(j)].width = wdt
-        set_print_layout(ws, sum(widths.get(j, DEFAULT_WIDTH) for j in range(1, ws.max_column + 1)))
+        set_print_layout(ws, sum(widths.get(j, DEFAULT_WIDTH) for j in range(1, ws.max_column + 1)), lang)
     atomic_write(path, lambda tmp: wb.save(str(tmp)))

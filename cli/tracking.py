@@ -227,7 +227,7 @@ def brief(
                          "in every format when --out is given.")] = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Folder for brief_<wave>.html/.docx/.pdf (default: the current folder).")] = None,
-    org: Annotated[Optional[str], typer.Option("--org", help="Issuing office on the masthead (default: 市文明办).")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="Issuing office on the masthead (default: org: in minyi.yaml, else 市文明办).")] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """The brief for the weekly/monthly meeting (工作简报): one or two pages in 公文 style.

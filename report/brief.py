@@ -25,7 +25,7 @@ from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
 from analysis.thresholds import ALPHA
 from survey.errors import MinyiError
 from survey.ledger import LedgerStore, ledger_settings
-from survey.owners import responsible_units
+from survey.owners import issuing_office, responsible_units, unit_or_lead
 from survey.store import Project
 from survey.waves import format_date, wave_info
 
@@ -178,7 +178,7 @@ class Brief:
     def ledger_unit(self, item: BriefLedgerItem) -> str:
         """An open item's responsible unit; one no unit owns (no ``owner:``, no ``ledger: default_unit``) is led by
         the issuing office, as in 三、突出问题 — never an empty "（）" before the leader."""
-        return item.unit or f"{self.org}（牵头）"
+        return unit_or_lead(item.unit, self.org)
 
     def ledger_sentence(self, shown: int, lead: str = "下表") -> str:
         """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
@@ -288,9 +288,9 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     units = responsible_units(q, project.config, project.config_file)
     proposals = propose(cur, prev, settings, q, confidence)
     ranked = sorted(proposals, key=_severity, reverse=True)
-    lead = org or "市文明办"  # a problem no unit owns (e.g. overall satisfaction) is the lead office's
+    org = issuing_office(project.config, org)
     problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
-                                  units.get(p.area or "", "") or settings.default_unit or f"{lead}（牵头）",
+                                  unit_or_lead(units.get(p.area or "", "") or settings.default_unit, org),
                                   _severity(p))
                      for p in ranked[:TOP_PROBLEMS])
     lag: dict = {}
@@ -316,7 +316,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                                        it.overdue(today)) for it in due)
     info = wave_info(project.config, wave)
     title = f"创建全国文明城市工作简报（{info.label}）"
-    return Brief(title=title, org=org or "市文明办", date=today, wave=wave, wave_label=info.label,
+    return Brief(title=title, org=org, date=today, wave=wave, wave_label=info.label,
                  period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Optional
 
 from analysis.thresholds import ALPHA
+from survey.owners import issuing_office, unit_or_lead
 from survey.store import Project
 from survey.waves import format_date
 
@@ -136,8 +137,9 @@ def _headline(s) -> bool:
 
 def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None, na_policy: Optional[str] = None,
                   confidence: float = 0.95, today: Optional[dt.date] = None, lang: str = "zh",
-                  chart_dir: Optional[Path] = None) -> TrackingChapter:
-    """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring).  ``results``:
+                  chart_dir: Optional[Path] = None, org: Optional[str] = None) -> TrackingChapter:
+    """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring).  ``org``: the issuing
+    office, which leads an open item no unit owns (:func:`survey.owners.unit_or_lead`, as the brief says it).  ``results``:
     analyze_project results by wave to reuse (they need the district breakdown for the heat map);
     the charts (:func:`report.trend_charts.trend_charts`) are also written to ``chart_dir`` when given."""
     from survey.ledger import LedgerStore
@@ -160,8 +162,9 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
     items = [it for it in LedgerStore(project).items() if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
     name, district, unit = _ledger_words(project, lang)
+    office = issuing_office(project.config, org, lang)
     ledger = tuple(LedgerRow(it.id, name(it), district(it.district) or label("word.whole_city", lang),
-                             unit(it) or label("word.unit_pending", lang), format_date(it.deadline, lang) if it.deadline else "—", it.status,
+                             unit_or_lead(unit(it), office, lang), format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
     return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
                            charts)

@@ -276,7 +276,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.status": ("状态", "Status"),
     "word.overdue": ("逾期", "overdue"),
     "word.whole_city": ("全市", "city"),
-    "word.unit_pending": ("待明确", "to be assigned"),
+    "word.lead_unit": ("{org}（牵头）", "{org} (lead)"),
     # the 区县问题清单 (report/district_problems.py)
     "word.this_district": ("本区县", "This district"),
     "word.city": ("全市", "City"),

@@ -37,3 +37,21 @@ def responsible_units(q: Questionnaire, config: dict, path: str = CONFIG) -> dic
         if v not in (None, ""):
             units[str(k)] = str(v).strip()
     return units
+
+
+def issuing_office(config: dict, org: str | None, lang: str = "zh") -> str:
+    """The office that issues the report and the brief: ``--org``, else ``org:`` in ``minyi.yaml``, else the
+    default (市文明办 / the civilisation office), so both documents name the same office."""
+    from .labels import label
+
+    given = org if org not in (None, "") else config.get("org")
+    return str(given).strip() if given not in (None, "") else label("word.default_org", lang)
+
+
+def unit_or_lead(unit: str | None, office: str, lang: str = "zh") -> str:
+    """A finding's or a ledger item's responsible unit; one no unit owns (no ``owner:``, no ``ledger:
+    default_unit``, e.g. overall satisfaction) is led by the issuing office — ``市文明办（牵头）`` — in the brief
+    and in the report's ledger table alike."""
+    from .labels import label
+
+    return unit if unit not in (None, "") else label("word.lead_unit", lang).format(org=office)

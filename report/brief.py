@@ -299,7 +299,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
             lag.setdefault(p.district, []).append(p.name)
     league = {r["group"]: r for r in ((res.get("league") or {}).get("rows") or [])}
     districts = []
-    for d, names in sorted(lag.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    for d, names in lagging_order(lag, league):
         lr = league.get(d) or {}
         districts.append(BriefDistrict(d, tuple(names), lr.get("estimate"), lr.get("rank"), lr.get("rank_best"),
                                        lr.get("rank_worst")))
@@ -329,6 +329,17 @@ NO_PROBLEMS = "本期未发现需要整改的突出问题。"
 #: under 二、主要变化: its changes are tested one by one, the ledger's declines after Holm's adjustment, so a decline
 #: here may have no ledger item; said, so that the two sections do not read as contradicting each other
 CHANGES_NOTE = "以上变化为逐项检验（p<0.05）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。"
+
+
+def lagging_order(lag: dict, league: dict) -> list:
+    """The lagging districts of 四、后进区县 in the order a meeting takes them: most indicators significantly
+    below the city first, then the lowest composite score (the league's estimate) first, then the name.
+    ``lag``: {district: [indicator names]}; ``league``: {district: league row}."""
+    def key(kv) -> tuple:
+        est = (league.get(kv[0]) or {}).get("estimate")
+        return (-len(kv[1]), est if est is not None else float("inf"), kv[0])
+
+    return sorted(lag.items(), key=key)
 
 
 def brief_lines(b: Brief) -> list[str]:

@@ -232,10 +232,11 @@ LABELS: dict[str, tuple[str, str]] = {
                               "By theme, the largest shares of those answering concern {themes}."),
     "text.open_theme": ("“{name}”（{share}）", "“{name}” ({share})"),
     "heading.by_group": ("按{group}比较", "By {group}"),
-    "text.priorities_intro": ("以下指标未达到目标或与目标无显著差异，按“未达标优先、与目标差距从大到小”排序，"
+    "text.priorities_intro": ("以下指标未达到目标，或低于目标但差异不显著，按“未达标优先、与目标差距从大到小”排序，"
                               "建议作为下一阶段工作重点：",
-                              "These indicators miss their target or do not differ significantly from it (not met "
-                              "first, then by the gap to the target); they are suggested as the next priorities:"),
+                              "These indicators miss their target, or fall short of it without a significant "
+                              "difference (not met first, then by the gap to the target); they are suggested as "
+                              "the next priorities:"),
     "heading.recommendations": ("分领域问题与对策建议", "Recommendations by area"),
     "heading.all_items": ("附表：全部题项结果", "Appendix table: all items"),
     "word.default_org": ("市文明办", "the civilisation office"),

@@ -51,6 +51,7 @@ class Lines:
 
     items: list
     style: str = "bullets"
+    lead: str = ""  # an unnumbered sentence before the lines: the 摘要's verdict, then its points 1, 2, 3…
 
     def __iter__(self):
         return iter(self.items)

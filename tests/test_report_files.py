@@ -283,7 +283,10 @@ def test_docx_summary_points_are_set_to_fit_one_page(demo):
             break
         if p.text.strip():
             points.append(p)
-    assert 3 <= len(points) <= 6 and all(p.text[0].isdigit() for p in points)
+    # issue 10: one verdict sentence (unnumbered, as in the HTML), then 3–6 points numbered 1, 2, 3…
+    verdict, numbered = points[0], points[1:]
+    assert not verdict.text[0].isdigit() and all(r.bold for r in verdict.runs if r.text.strip())
+    assert 3 <= len(numbered) <= 6 and [p.text.split(".")[0] for p in numbered] == [str(k) for k in range(1, len(numbered) + 1)]
     assert all(p.paragraph_format.line_spacing == Pt(SUMMARY_LINE_PT) for p in points)
     from report.table_cells import text_width
 
@@ -291,3 +294,30 @@ def test_docx_summary_points_are_set_to_fit_one_page(demo):
     assert lines * SUMMARY_LINE_PT + 60 <= 225 / 25.4 * 72, lines  # the points and the heading fit the text block
     body = next(p for p in paras[head + len(points) + 2:] if p.style.name == "Normal" and len(p.text) > 40)
     assert body.paragraph_format.line_spacing in (None, Pt(28.9)) or body.style.paragraph_format.line_spacing == Pt(28.9)
+
+
+def test_summary_points_have_the_same_numbers_in_html_docx_and_xlsx(demo):
+    """Issue 10's 摘要: a verdict sentence, then numbered points.  Word and Excel numbered the verdict as point 1
+    while the HTML and PDF did not, so "point 2" meant two different things; now every format prints the
+    verdict unnumbered and the same points 1, 2, 3…"""
+    import re
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    html = (demo / "report.html").read_text(encoding="utf-8")
+    section = re.search(r'<section class="summary">(.*?)</section>', html, re.S).group(1)
+    n_html = len(re.findall(r"<li>", section))
+    paras = Document(str(demo / "report.docx")).paragraphs
+    head = next(i for i, p in enumerate(paras) if p.text.strip() == "摘要" and p.style.name == "Heading 1")
+    docx_points = []
+    for p in paras[head + 1:]:
+        if p.style.name.startswith("Heading"):
+            break
+        if re.match(r"\d+\. ", p.text):
+            docx_points.append(p.text)
+    ws = next(ws for ws in load_workbook(demo / "report.xlsx").worksheets if "摘要" in ws.title)
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
+    assert rows[0][0] is None and rows[0][1]  # the verdict, unnumbered
+    numbers = [r[0] for r in rows[1:]]
+    assert numbers == list(range(1, n_html + 1)) and len(docx_points) == n_html >= 3

@@ -28,6 +28,8 @@ def build_sections(ctx: dict) -> list:
     lang = ctx["lang"]
     if ctx.get("summary"):
         summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang], anchor="summary")
-        summ.blocks.append(("list", Lines(summary_lines(ctx["summary"], SECTIONS[lang], lang), "numbered")))
+        # issue 10: one verdict sentence, then the numbered points (as the HTML's front matter prints them)
+        verdict, *points = summary_lines(ctx["summary"], SECTIONS[lang], lang)
+        summ.blocks.append(("list", Lines(points, "numbered", lead=verdict)))
         sections.insert(0, summ)
     return sections

@@ -211,6 +211,13 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             elif kind == "kpis":  # the HTML's headline tiles: on paper the indicator table right below says it
                 continue
             elif kind == "list":
+                if getattr(obj, "lead", ""):  # the 摘要's verdict: bold, unnumbered, before points 1, 2, 3…
+                    lead = doc.add_paragraph()
+                    lead.add_run(T(obj.lead)).bold = True
+                    if not en:
+                        lead.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))
+                    if sec.anchor == "summary" and look.line_exact:
+                        lead.paragraph_format.line_spacing = Pt(min(look.line_exact, SUMMARY_LINE_PT))
                 for i, text in enumerate(obj):
                     item = doc.add_paragraph(T(f"{i + 1}. {text}" if getattr(obj, "numbered", True) else f"• {text}"))
                     if sec.anchor == "summary" and look.line_exact:  # the 摘要 on one page (SUMMARY_LINE_PT)

@@ -155,6 +155,10 @@ def write_xlsx(context: dict, path: Path) -> None:
         for kind, obj in sec.blocks:
             if kind == "list":  # findings, method notes: numbered rows, the text wrapped in a wide column
                 ws.append([])
+                if getattr(obj, "lead", ""):  # the 摘要's verdict, unnumbered, before points 1, 2, 3…
+                    ws.append([None, cell_value(obj.lead)])
+                    ws.cell(ws.max_row, 2).font = Font(bold=True)
+                    prose.append((ws.max_row, 2))
                 for i, text in enumerate(obj):
                     ws.append([i + 1, cell_value(text)])
                     ws.cell(ws.max_row, 1).alignment = Alignment(vertical="top")

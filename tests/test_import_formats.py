@@ -554,8 +554,9 @@ def test_native_file_with_a_label_in_a_code_column_says_which_column(tmp_path):
     frame.loc[3, "Q2"] = Q.question("Q2").options[0].label
     write_csv(frame, tmp_path / "native.csv")
     t = read_responses(tmp_path / "native.csv", Q)
-    assert t.format_reason.endswith("read with pyarrow; column Q2 holds values that are not plain numbers: "
-                                    "converted value by value"), t.format_reason
+    label = Q.question("Q2").options[0].label
+    assert t.format_reason.endswith("read with pyarrow; column Q2 holds values that are not whole-number codes "
+                                    f"(such as '{label}'): converted value by value"), t.format_reason
     assert t.frame.loc[3, "Q2"] == Q.question("Q2").options[0].code
 
 

@@ -290,7 +290,9 @@ def arrow_reason(msg: str, names: list) -> str:
     if "invalid utf8" in msg.lower():
         return "not UTF-8"
     if "conversion error" in msg:
-        return (f"column {col} holds" if col else "some columns hold") + " values that are not plain numbers"
+        v = re.search(r"invalid value '([^']{0,40})", msg)  # pyarrow names the first cell it could not read
+        return ((f"column {col} holds" if col else "some columns hold") + " values that are not whole-number codes"
+                + (f" (such as '{v.group(1)}')" if v else ""))
     m = re.search(r"Expected (\d+) columns, got (\d+)", msg)
     if m:
         return f"a row with {m.group(2)} fields where the header has {m.group(1)}"

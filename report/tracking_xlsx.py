@@ -72,7 +72,7 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
         sh.append([safe_cell(name)])
         sh.cell(1, 1).font = Font(bold=True)
         # the grouping in words as the heat map's title names it (调查点, not the option name "site")
-        sh.append([safe_cell(x) for x in [L(f"by_{h.by}", lang) or h.by] + labels])
+        sh.append([safe_cell(x) for x in [h.by_label or h.by] + labels])
         for c in sh[2]:
             c.font = Font(bold=True)
         for g, vals in zip(list(h.groups) + [L("city", lang)], list(h.values) + [h.city]):

@@ -93,6 +93,7 @@ class HeatTable:
     values: tuple      # per group, per wave: estimate or None
     n: tuple           # per group, per wave: base n
     ci: tuple = ()     # per group, per wave: (ci_low, ci_high) or None, as ``values``
+    by_label: str = ""  # the grouping in words (区县, 调查点, or the question's text): what readers see
 
     @property
     def city(self) -> tuple:
@@ -208,6 +209,18 @@ def _series(waves: Sequence[str], stats: Sequence[Optional[dict]], confidence: f
                        [None if s is None else s.get("n") for s in stats], get("df"), confidence=confidence)
 
 
+def grouping_words(q, by: str, lang: str) -> str:
+    """A ``--by`` grouping as readers see it: 区县 / 调查点 for district and site, else the question's text in
+    ``lang`` (``A2`` → 您的年龄), never the raw id."""
+    from .pipeline import resolve_grouping
+    from .tracking_text import label as words
+
+    if words(f"by_{by}", lang):
+        return words(f"by_{by}", lang)
+    qq = q.get(resolve_grouping(q, by))
+    return ((qq.i18n.get(lang) or {}).get("text") if lang != q.language else None) or qq.text or by
+
+
 def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = None, by: Optional[str] = None,
                   waves: Optional[Sequence[str]] = None, confidence: float = 0.95, na_policy: Optional[str] = None,
                   min_cell: Optional[int] = None, results: Optional[dict] = None,
@@ -242,6 +255,7 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
     if by is not None:
         resolve_grouping(q, by)
     heat_by = by or ("district" if "district" in default_groupings(q) else None)
+    by_words = grouping_words(q, heat_by, lang or q.language) if heat_by else ""
     min_cell = int(project.config.get("min_cell", MIN_CELL) if min_cell is None else min_cell)
     results = dict(results or {})
     for w in order:
@@ -287,7 +301,7 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
                                   tuple(tuple(int(((r[8].get(g) if r else None) or {}).get("n") or 0) for r in recs)
                                         for g in groups),
                                   tuple(tuple((lambda st: (st.get("ci_low"), st.get("ci_high")) if st else None)(stat(r, g))
-                                              for r in recs) for g in groups)))
+                                              for r in recs) for g in groups), by_words))
     series.sort(key=lambda s: s.group is not None)  # overall series first, then per group
     return ProjectTrend(tuple(refs), tuple(series), tuple(heat), confidence, results=results)
 

@@ -220,7 +220,7 @@ def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str 
     if c:
         out.append(c)
     for h in trend.heat:
-        title = heat_finding(L("heat_title", lang).format(name=h.of.display(lang), by=L(f"by_{h.by}", lang) or h.by),
+        title = heat_finding(L("heat_title", lang).format(name=h.of.display(lang), by=h.by_label or h.by),
                              trend, h, lang)
         safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in h.id) + ("_rate" if h.measure == "rate" else "")
         out.append(heat_map(f"trend_heat_{safe}", title, trend, h, out_dir=out_dir, lang=lang))

@@ -39,7 +39,7 @@ from .questionnaire import COLLECTOR_COLUMN
 from .errors import MinyiError
 from .progress import stage
 from .export_meta import (CODEBOOK_SHEET, codebook_frame, excel_times, shortened_note, spss_formats,
-                          spss_labels, spss_measures)
+                          spss_labels, spss_measures, spss_missing)
 
 INTERNAL = ("_wave", "_import_id", "_row", "_source")
 FORMATS = ("csv", "xlsx", "sav", "parquet")
@@ -224,11 +224,12 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
                unit="rows" if counted else "") as advance:
         return _write(df, format, out, value_labels, var_labels, advance,
                       measures=spss_measures(project.questionnaire, df.columns) if format == "sav" else None,
-                      notes=notes)
+                      missing=spss_missing(project.questionnaire, df.columns) if format == "sav" else None, notes=notes)
 
 
 def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dict, var_labels: dict,
-           advance, measures: Optional[dict] = None, notes: Optional[list] = None) -> Optional[str]:
+           advance, measures: Optional[dict] = None, missing: Optional[dict] = None,
+           notes: Optional[list] = None) -> Optional[str]:
     if format == "csv":
         if out is None:
             return csv_text(df, progress=advance)
@@ -259,7 +260,10 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
         vl = {c: {float(k): v for k, v in lab.items()} for c, lab in value_labels.items() if c in sav.columns}
         atomic_write(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
                                                       variable_value_labels=vl, variable_format=formats,
-                                                      variable_measure=measures or None))
+                                                      variable_measure=measures or None,
+                                                      missing_ranges={c: v for c, v in (missing or {}).items()
+                                                                      if c in sav.columns and sav[c].dtype.kind == "f"}
+                                                      or None))
     return None
 
 

@@ -27,6 +27,29 @@ def spss_measures(q, columns) -> dict:
     return out
 
 
+NA_DECLARED_TYPES = ("single", "yesno", "scale", "matrix")  # one code per cell: its 不了解 is a value, not a 0/1
+SPSS_MISSING_MAX = 3  # discrete user-missing values a .sav variable holds
+
+
+def spss_missing(q, columns) -> dict:
+    """{column: [codes]} of the non-substantive options (``na: true``: 不了解, 说不清) declared user-missing in a
+    .sav, so that SPSS's Frequencies, Means and Crosstabs leave them out as minyi does by default
+    (``--na excluded``) and list them under "Missing" with their labels.  Without this, a mean of a 1–5
+    scale in SPSS counted 不了解 = 9 as a rating.  ``survey import`` reads declared-missing values back as
+    the values they are (survey.tabular), so the round trip is exact.  Questions with more than
+    :data:`SPSS_MISSING_MAX` such options are left undeclared (SPSS holds three discrete values)."""
+    out = {}
+    cols = set(columns)
+    for qq in q.questions:
+        na = [float(c) for c in qq.na_codes]
+        if qq.type not in NA_DECLARED_TYPES or not na or len(na) > SPSS_MISSING_MAX:
+            continue
+        for c in qq.code_columns():
+            if c in cols:
+                out[c] = na
+    return out
+
+
 SPSS_VARIABLE_LABEL_BYTES = 256  # what a .sav holds of a variable label (UTF-8 bytes); pyreadstat cuts the rest
 SPSS_VALUE_LABEL_BYTES = 120  # … and of a value label
 SHORTENED_SHOWN = 5  # shortened labels named in the note

@@ -294,3 +294,24 @@ def test_labels_longer_than_spss_holds_are_shortened_visibly_keeping_the_row(tmp
     assert shown.endswith("…") and long_option.startswith(shown[:-1]) and len(shown.encode("utf-8")) <= 120
     note = [ln for ln in r.stderr.splitlines() if "shortened" in ln]
     assert len(note) == 1 and "Q3_r1" in note[0] and "Q1=3" in note[0], r.stderr
+
+
+def test_sav_export_declares_the_na_options_user_missing(project, tmp_path):
+    """不了解 / 说不清 (``na: true``) are declared user-missing in the .sav, so SPSS's means and frequencies leave
+    them out as minyi's default ``--na excluded`` does; before, a mean of a 1–5 scale in SPSS counted 9 as a
+    rating.  Read as SPSS reads it (user-missing → system-missing), every 9 of a scale is missing; read with
+    the values kept, they are there (the import's reading), and the round trip above stays exact."""
+    out = tmp_path / "clean.sav"
+    export_project(project, format="sav", wave="2026Q3", out=out)
+    q = load_questionnaire(QFILE)
+    kept, meta = pyreadstat.read_sav(str(out), user_missing=True)
+    scale, col = next((qq, c) for qq in q.questions if qq.type in ("scale", "matrix") and qq.na_codes
+                      for c in qq.code_columns() if kept[c].isin(qq.na_codes).any())  # a column with a 不了解
+    na = float(scale.na_codes[0])
+    assert meta.missing_ranges.get(col) == [{"lo": na, "hi": na}]
+    spss, _ = pyreadstat.read_sav(str(out), user_missing=False)
+    assert (kept[col] == na).any() and not (spss[col] == na).any()
+    assert spss[col].isna().sum() == kept[col].isna().sum() + (kept[col] == na).sum()
+    multi = next((qq for qq in q.questions if qq.type == "multiple"), None)
+    if multi is not None:  # 0/1 columns of a multiple choice carry no declared missing value
+        assert not any(meta.missing_ranges.get(c) for c in multi.code_columns())

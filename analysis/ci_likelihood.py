@@ -178,7 +178,12 @@ def _expit(x: float) -> float:
 
 
 def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -> tuple[float, float]:
-    """R ``svyciprop(method="likelihood")`` for one proportion (see module docstring)."""
+    """R ``svyciprop(method="likelihood")`` for one proportion (see module docstring).
+
+    No degrees of freedom (``df`` 0 or NaN: a domain within one PSU) gives no interval (NaN), as every other
+    method here does; R's ``confint.svyglm`` stops there ("zero or negative denominator df")."""
+    if not (df > 0):
+        return float("nan"), float("nan")
     if not (prof.var_b > 0) or not (prof.dispersion > 0) or not (prof.naive > 0) or not prof.n_model >= 2:
         return float("nan"), float("nan")
     b0 = prof.b0
@@ -188,6 +193,8 @@ def likelihood_interval(prof: LikelihoodProfile, df: float, confidence: float) -
     crit = D.norm_ppf(q) if not np.isfinite(df) else D.t_ppf(q, df)
     alpha = D.norm_cdf(crit * math.sqrt(lam)) / 2
     zmax = math.sqrt(D.f_isf(alpha, 1, prof.n_model - 1))
+    if not math.isfinite(zmax):  # a tail beyond the F quantile's range (df 1 with a large design effect):
+        return float("nan"), float("nan")  # R's profile has no finite step either and gives NA
     step_size = zmax / 5
 
     def dev(b):

@@ -110,6 +110,25 @@ class WoodruffInterval:
     method: str = "woodruff"
 
     def __call__(self, est: Estimate, confidence: float, df: Any):
+        lo, hi = self.bound_shares(confidence, df)
+        rule = RULES[self.qrule]
+        qlo = np.array([np.nan if (not np.isfinite(a) or a < 0) else rule(self.xs, self.ws, a) for a in lo])
+        qhi = np.array([np.nan if (not np.isfinite(b) or b > 1) else rule(self.xs, self.ws, b) for b in hi])
+        shape = np.shape(est.estimate)
+        return qlo.reshape(shape), qhi.reshape(shape), np.full(shape, "woodruff-" + self.interval_type, dtype=object)
+
+    def bounds_below_smallest(self, confidence: float, df: Any) -> np.ndarray:
+        """Per quantile: a bound's share lies in [0, the smallest value's share) under the math rule, where
+        minyi's bound is the smallest value and R's the second smallest (module docstring)."""
+        if self.qrule != "math":
+            return np.zeros(np.shape(np.atleast_1d(self.share)), dtype=bool)
+        first = float(self.ws[0] / np.sum(self.ws))
+        lo, hi = self.bound_shares(confidence, df)
+        with np.errstate(invalid="ignore"):
+            return ((lo >= 0) & (lo < first)) | ((hi >= 0) & (hi < first))
+
+    def bound_shares(self, confidence: float, df: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The interval of the share F̂ (before it is mapped back through the quantile rule)."""
         F = np.atleast_1d(np.asarray(self.share, dtype=float))
         s = np.atleast_1d(np.asarray(self.share_se, dtype=float))
         dfa = np.broadcast_to(np.asarray(df, dtype=float), F.shape)
@@ -131,16 +150,23 @@ class WoodruffInterval:
                 ne = ne * ratio
                 lo = D.beta_ppf(alpha / 2, ne * F, ne * (1 - F) + 1)
                 hi = D.beta_ppf(1 - alpha / 2, ne * F + 1, ne * (1 - F))
-        rule = RULES[self.qrule]
-        qlo = np.array([np.nan if (not np.isfinite(a) or a < 0) else rule(self.xs, self.ws, a) for a in lo])
-        qhi = np.array([np.nan if (not np.isfinite(b) or b > 1) else rule(self.xs, self.ws, b) for b in hi])
-        shape = np.shape(est.estimate)
-        return qlo.reshape(shape), qhi.reshape(shape), np.full(shape, "woodruff-" + self.interval_type, dtype=object)
+        return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
     def take(self, idx: Any) -> "WoodruffInterval":
         if np.ndim(self.share) == 0:
             return self
         return replace(self, share=np.asarray(self.share)[idx], share_se=np.asarray(self.share_se)[idx])
+
+
+def _r_share(ind: np.ndarray, w: np.ndarray) -> float:
+    """F̂ = Σ ind·w/W summed as R's ``svymean`` does (``colSums(x * pweights/psum)``, long-double sums).
+
+    Rule: the Woodruff bound F̂ ± t·SE is mapped back by the math rule's exact tie ``C_k = pW``; where the SE is
+    0 (every row of the domain in one PSU, certainty strata) the bound is F̂ = C_k/W itself, and only R's
+    rounding of F̂ gives back q̂ (R ``woodruffCI``: ``svymean(x <= qhat, design)``).  With the plain
+    Σwy/Σw the tie was missed and the interval [x_(k+1), x_(k+1)] left out the estimate x_(k)."""
+    W = float(np.sum(np.asarray(w, dtype=np.longdouble)))
+    return float(np.sum(np.asarray(ind * w / W, dtype=np.longdouble)))
 
 
 def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5, *,
@@ -174,8 +200,9 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
     qhat = np.array([rule(xs, ws, p) for p in qs])
     shares, ses = [], []
     for q in qhat:
-        m = svymean(design, (np.nan_to_num(yy) <= q).astype(float), valid=ok, df=df)
-        shares.append(m.estimate)
+        ind = (np.nan_to_num(yy) <= q).astype(float)
+        m = svymean(design, ind, valid=ok, df=df)
+        shares.append(_r_share(ind, w) if not getattr(design, "is_replicate", False) else m.estimate)
         ses.append(m.se)
     dfv = float(design_df(design, w)) if df is None else float(df)
     rows = design.count_rows(ok)
@@ -185,7 +212,7 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
                         interval=wood, labels=[f"q{p:g}" for p in qs], var=var, domain=domain,
                         weight=float(w.sum()),
                         extra={"quantile": qs,  # math rule below the smallest value's share: R differs (docstring)
-                               "below_smallest": (qs * ws.sum() < ws[0]) & (qrule == "math")})
+                               "below_smallest": (qs * ws.sum() < ws[0]) & (qrule == "math") & (len(ws) > 1)})
     lo, hi = proto.confint()
     c = critical_value(confidence, dfv)
     se = (np.asarray(hi) - np.asarray(lo)) / (2 * c)   # R: diff(ci)/(2 qcrit(1 − α/2)); NaN with a NaN bound

@@ -384,10 +384,13 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
         if not_in_margin or absent:
             parts, cands = [], {}
             if absent:
+                # a category in the data whose rows all weigh 0 says so; "did you mean" only for the others
+                # (it offered the category itself: "'x' ('x': did you mean 'x' or 'y'?)")
                 parts.append("margin categories absent from the sample (no rows with positive weight): "
-                             + ", ".join(f"'{c}'" for c in absent))
+                             + ", ".join(f"'{c}' ({int(rows[lab_pos[c]])} row(s), all of weight 0)" if c in lab_pos
+                                         else f"'{c}'" for c in absent))
                 pool = [x for x in labels if x not in pos] or labels
-                cands.update({c: _closest(c, pool) for c in absent})
+                cands.update({c: _closest(c, [x for x in pool if x != c]) for c in absent if c not in lab_pos})
             if not_in_margin:
                 parts.append("sample categories absent from the margin: "
                              + ", ".join(f"'{c}' ({int(rows[lab_pos[c]])} rows)" for c in not_in_margin))

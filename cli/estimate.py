@@ -9,7 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from .estimate_notes import NO_DF_METHODS, cells_without_unused_df, estimate_notes, interval_for, record_json
+from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, estimate_notes, interval_for, record_json,
+                             zero_weight_levels_note)
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
@@ -157,7 +158,8 @@ def estimate(
         no_group = int(normalize_series(table[by]).isna().sum())
     notes = estimate_notes(records, statistic=statistic, interval_type=interval_type, by=by, no_group=no_group,
                            json_out=json_out, replicate=spec.is_replicate,
-                           average_later_stage=lonely_psu == "average" and bool(psu) and "," in psu)
+                           average_later_stage=lonely_psu == "average" and bool(psu) and "," in psu,
+                           zero_weight_rows=_zero_weight_rows(table, weight) if spec.is_replicate else 0)
     if json_out:
         _echo_json([record_json(r) for r in records])
         for note in notes:  # stdout holds the JSON only
@@ -229,8 +231,12 @@ def crosstab(
         design = spec.build(table)
         res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
                         df=parse_df(df))
+    dropped = None if getattr(design, "is_replicate", False) else zero_weight_levels_note(
+        table, design.weights, row, col, missing or [], res)
     if json_out:
         _echo_json(cells_without_unused_df(res.to_dict(test)))
+        if dropped:  # stdout holds the JSON only
+            typer.echo(f"note: {dropped}", err=True)
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])
@@ -243,7 +249,7 @@ def crosstab(
         parts = []
         for c in res.col_levels:
             x = cells.loc[(r, c)]
-            parts.append(f"{100 * x.row_share:5.1f}% [{100 * x.row_share_ci_low:4.1f},{100 * x.row_share_ci_high:5.1f}]")
+            parts.append(f"{_pct(x.row_share, 5)}% [{_pct(x.row_share_ci_low, 4)},{_pct(x.row_share_ci_high, 5)}]")
         n_r = int(cells.loc[r, "n"].sum())
         typer.echo(_pad(str(r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
@@ -254,12 +260,17 @@ def crosstab(
     elif test in ("wald", "adjwald") and res.wald[test].singular:
         typer.echo(f"No {test} test: the covariance of this table's cells is singular (many empty cells, or fewer "
                    f"PSUs than the table's {(len(res.row_levels) - 1) * (len(res.col_levels) - 1)} degrees of "
-                   "freedom); R's svychisq stops too ('system is computationally singular'). Merge sparse "
+                   "freedom); R's svychisq stops there ('system is computationally singular') or gives rounding "
+                   "noise as its statistic (e.g. −7e14 with p = 1, or 1e14 with p < 1e-7). Merge sparse "
                    "categories, or use --test F.")
     elif test in ("F", "chisq") and t.singular:
         typer.echo("No Rao–Scott test: this table has too many empty cells for its design effects to be "
                    "estimated; R's svychisq stops too ('system is computationally singular'). Merge sparse "
                    "categories and run it again.")
+    elif test in ("F", "chisq") and not t.chisq_p == t.chisq_p:
+        typer.echo(f"No Rao–Scott test: the design has no degrees of freedom for the test ({res.n:,} valid rows in "
+                   "too few PSUs); R's svychisq gives F = Inf, NaN or p = 0 there. Pearson X² = "
+                   f"{t.chisq:.4g}, df = {t.chisq_df}, without a p value.")
     elif test == "F":
         typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
                    f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
@@ -269,7 +280,24 @@ def crosstab(
         w = res.wald[test]
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
+    if dropped:
+        typer.echo(f"note: {dropped}")
     design_notes(design)
+
+
+def _zero_weight_rows(table, weight: Optional[str]) -> int:
+    """Rows whose sampling weight (the ``--weight`` column) is 0."""
+    if not weight:
+        return 0
+    import pandas as pd
+
+    return int((pd.to_numeric(table[weight], errors="coerce") == 0).sum())
+
+
+def _pct(x: float, width: int) -> str:
+    """A share as a percentage with one decimal in ``width`` columns; NA where it is not defined (NaN), as
+    `survey estimate` prints it, never "nan"."""
+    return f"{100 * x:{width}.1f}" if x == x else f"{'NA':>{width}}"
 
 
 def _cols(text: str) -> int:
@@ -340,6 +368,11 @@ def _weighting_error(e, files: dict, data_path: Path):
 
     f = files.get(e.variable)
     hint = "check the categories of the margin file against the data"
+    if e.kind == "totals":  # the reason says what to do; the categories are not at fault
+        hint = "give every margin the same total, or all of them as shares"
+    elif e.kind == "not-in-sample" and "all of weight 0" in str(e) and not any(e.candidates.values()):
+        hint = ("rows of weight 0 cannot be weighted up: merge that category with another in the margin file and "
+                "the data")
     if e.candidates:
         parts = []
         for c, cands in e.candidates.items():

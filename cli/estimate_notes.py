@@ -5,6 +5,7 @@ of replicate designs, NaN under --lonely-psu average)."""
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import typer
@@ -12,6 +13,16 @@ import typer
 # interval methods that use no degrees of freedom (analysis.ci: jeffreys is Beta(x+½, n_eff−x+½) with the
 # effective sample size only): their records show no df (JSON df null) and a note gives the design df
 NO_DF_METHODS = ("jeffreys",)
+# interval methods built on the effective sample size p(1−p)/se² (analysis.ci._n_eff): with se 0 and 0 < p < 1
+# it is infinite and the base n is used instead; R's Korn–Graubard gives Beta(∞, ∞) quantiles, 0.5
+SE0_NEFF_METHODS = ("clopper-pearson", "wilson", "jeffreys", "agresti-coull")
+
+
+def record_label(r) -> str:
+    """How a note names a record: as the printed line does, the variable and its --by category
+    (``y q0.5 [d=a]``), so notes on several categories neither repeat "y q0.5, y q0.5" nor lose which one."""
+    dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
+    return f"{r.var} [{dom}]" if dom else r.var
 
 
 def record_json(r) -> dict:
@@ -84,33 +95,114 @@ def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, s
 
 
 
+def r_logit_critical(confidence: float, df: float) -> float:
+    """The critical value R's ``svyciprop(method="logit")`` uses: ``confint.svyglm`` turns the t level into a
+    normal one, ``tlevel = 1 − 2Φ(t_{(1−c)/2, df})``, and takes ``qnorm((1 − tlevel)/2)``.  Where that tail is
+    below the double's precision (|t| > ~8.2: df 1 at 95 %) tlevel rounds to 1 and R's bound is ±Inf, so its
+    interval is [0, NaN]; minyi uses the t quantile itself (survey 4.1.1 source)."""
+    from analysis import distributions as D
+
+    a = (1 - confidence) / 2
+    tlevel = 1 - 2 * D.norm_cdf(D.t_ppf(a, df))
+    return abs(float(D.norm_ppf((1 - tlevel) / 2))) if tlevel < 1 else math.inf
+
+
+def logit_level_notes(records: list) -> list[str]:
+    """A note where ``--ci logit`` differs from R's because R's level conversion (:func:`r_logit_critical`)
+    loses precision: R's critical value is off the t quantile by more than 1e-7 relative."""
+    from analysis import distributions as D
+
+    bad = []
+    for r in records:
+        df = float(r.df) if r.df is not None else math.nan
+        if r.ci_method != "logit" or not r.n or not (0 < df < math.inf):
+            continue
+        t = abs(float(D.t_ppf((1 - r.confidence) / 2, df)))
+        if abs(r_logit_critical(r.confidence, df) - t) > 1e-7 * t:
+            bad.append(record_label(r))
+    if not bad:
+        return []
+    return [f"{', '.join(dict.fromkeys(bad))}: the logit interval uses the t quantile with the design df; R's "
+            "svyciprop(method='logit') converts the t level to a normal level (1 − 2Φ(t)), which rounds to 1 at so "
+            "few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)"]
+
+
 def estimate_notes(records: list, *, statistic: str, interval_type: str, by: Optional[str], no_group: int,
-                   json_out: bool, replicate: bool, average_later_stage: bool) -> list[str]:
+                   json_out: bool, replicate: bool, average_later_stage: bool,
+                   zero_weight_rows: int = 0) -> list[str]:
     """The notes printed after `survey estimate`'s records (stderr with --json): ``no_group`` rows with an empty
     --by value; ``replicate``: a replicate-weight design; ``average_later_stage``: --lonely-psu average with
-    several stages."""
+    several stages; ``zero_weight_rows``: rows of weight 0 (a replicate design's deff differs from R's there)."""
     notes = []
-    below = [r.var for r in records if r.extra.get("below_smallest")]
+    below = [record_label(r) for r in records if r.extra.get("below_smallest")]
     if below:
-        notes.append(f"{', '.join(below)}: p is below the share of the smallest value, so the quantile is the smallest "
+        notes.append(f"{', '.join(dict.fromkeys(below))}: p is below the share of the smallest value, so the quantile is the smallest "
                      "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)")
+    bound = [record_label(r) for r in records if r.n and r.extra.get("quantile") is not None and not r.extra.get("below_smallest")
+             and hasattr(r.interval, "bounds_below_smallest")
+             and bool(r.interval.bounds_below_smallest(r.confidence, r.df).any())]
+    if bound:
+        notes.append(f"{', '.join(dict.fromkeys(bound))}: a bound of the interval falls below the share of the smallest "
+                     "value, so that bound is the smallest value; R's svyquantile (qrule math) gives the second "
+                     "smallest there, and its se = (upper − lower)/(2t) differs with it (docs/statistics.md)")
     if no_group:
         notes.append(f"{no_group:,} row(s) with an empty '{by}' are in no --by category and are left out")
     no_df = _no_df_note(records)
     if no_df:
         notes.append(no_df)
     notes.extend(_deff_notes(records, statistic, json_out))
-    cut = [r.var for r in records if r.ci_method == "asin" and r.n and r.ci_low == 0 and r.estimate > 0]
+    cut = [record_label(r) for r in records if r.ci_method == "asin" and r.n and r.ci_low == 0 and r.estimate > 0]
     if cut:
         notes.append(f"{', '.join(dict.fromkeys(cut))}: the arcsine interval crosses 0 and is cut there (lower bound "
                      "0); R's svyciprop(method='asin') reflects it and gives a lower bound above 0 "
                      "(docs/statistics.md)")
+    top = [record_label(r) for r in records if r.ci_method == "asin" and r.n and r.ci_high == 1 and r.estimate < 1]
+    if top:
+        notes.append(f"{', '.join(dict.fromkeys(top))}: the arcsine interval crosses 100% and is cut there (upper "
+                     "bound 100%); R's svyciprop(method='asin') reflects it and gives an upper bound below 100% "
+                     "(docs/statistics.md)")
+    notes.extend(logit_level_notes(records))
+    se0 = [record_label(r) for r in records if r.n and r.ci_method in SE0_NEFF_METHODS and r.se == 0
+           and 0 < r.estimate < 1]
+    if se0:
+        notes.append(f"{', '.join(dict.fromkeys(se0))}: the standard error is 0, so the effective sample size "
+                     "p(1−p)/se² is infinite; the interval takes it as the base n (analysis/ci.py). R's "
+                     "svyciprop(method='beta') gives [50%, 50%] there whatever the share (docs/statistics.md)")
     if statistic == "quantile" and interval_type != "mean" and replicate:
         notes.append(f"the Woodruff interval is '{interval_type}' as --ci asks; R's svyquantile for replicate-weight "
                      "designs drops interval.type and always gives 'mean' (R's woodruffCI with "
                      f"method='{interval_type}' equals minyi; docs/statistics.md)")
+    if replicate and zero_weight_rows and any(r.deff == r.deff for r in records):
+        notes.append(f"deff counts the rows of non-zero weight as the sample size, as R's svymean does for a "
+                     f"linearization design; R's svymean on a replicate-weight design also counts the "
+                     f"{zero_weight_rows:,} row(s) of weight 0 here, so its deff differs (docs/statistics.md)")
     if average_later_stage and any(r.n >= 2 and r.se != r.se for r in records):
         notes.append("se is NaN: with --lonely-psu average, a unit of a later stage alone in its unit of the stage "
                      "above has no others to average over, so the variance is not defined (R survey gives NaN "
                      "too); use adjust, certainty or remove")
     return notes
+
+
+def zero_weight_levels_note(table, weights, row: str, col: str, missing: list, res) -> Optional[str]:
+    """The categories of ``row``/``col`` whose rows with both answers all have weight 0: the cross-tab leaves
+    them out (no cell can be estimated) and tests the table of the other categories; R's ``svychisq`` keeps
+    them as empty levels and its statistic is 0/0 (NaN).  A deliberate difference (docs/statistics.md),
+    said rather than silent."""
+    import numpy as np
+
+    from analysis.values import normalize_series, normalize_value
+
+    miss = {normalize_value(m) for m in missing}
+    r, c = normalize_series(table[row]), normalize_series(table[col])
+    both = (r.notna() & c.notna() & ~r.isin(miss) & ~c.isin(miss)).to_numpy()
+    gone = []
+    for name, vals, kept in ((row, r, res.row_levels), (col, c, res.col_levels)):
+        out = sorted(set(vals[both & (np.asarray(weights) == 0)]) - set(vals[both & (np.asarray(weights) > 0)])
+                     - set(kept), key=str)
+        gone += [f"'{v}' of {name}" for v in out]
+    if not gone:
+        return None
+    return (f"{', '.join(gone)}: only rows with weight 0, so left out of the table and the test (= R's svychisq with "
+            "it set to NA); R's svychisq on the data as it is keeps it as an empty level and gives NaN "
+            "(docs/statistics.md)")
+

@@ -112,6 +112,25 @@ class BriefDistrict:
     rank_best: Optional[int]
     rank_worst: Optional[int]
 
+    def sentence(self) -> str:
+        """The line of 四、后进区县, the same in the text, HTML and DOCX brief: 北山区：交通秩序满意度（指数）显著
+        低于全市（综合满意度指数77.4，排名第4—6位）。"""
+        from .tracking_text import fmt_value
+
+        rank = ""
+        if self.composite is not None and self.rank_best is not None:
+            rank = (f"（综合满意度指数{fmt_value(self.composite, False)}，排名第{self.rank_best}"
+                    + (f"—{self.rank_worst}" if self.rank_worst != self.rank_best else "") + "位）")
+        return f"{self.district}：{indicator_list(self.indicators)}显著低于全市{rank}。"
+
+
+def indicator_list(names) -> str:
+    """城市环境满意度（指数）、交通秩序满意度（指数） → 城市环境、交通秩序等2个方面的满意度指数."""
+    suffix = "满意度（指数）"
+    if len(names) > 1 and all(n.endswith(suffix) for n in names):
+        return f"{'、'.join(n[:-len(suffix)] for n in names)}等{len(names)}个方面的满意度指数"
+    return "、".join(names)
+
 
 @dataclass(frozen=True)
 class BriefLedgerItem:
@@ -372,7 +391,7 @@ def brief_lines(b: Brief) -> list[str]:
         out.append("  " + NO_PROBLEMS)
     out += ["", "四、后进区县"]
     for d in b.districts:
-        out.append(f"  {d.district}：{'、'.join(d.indicators)}显著低于全市")
+        out.append("  " + d.sentence())
     if not b.districts:
         out.append("  " + b.districts_none_text)
     elif b.districts_note:

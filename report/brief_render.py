@@ -28,14 +28,6 @@ SANS_TEXT = ("一、总体情况二、主要变化三、突出问题及责任单
 VERDICT_CLASS = {"达标": "ok", "未达标": "bad", "与目标无显著差异": "ns"}
 
 
-def _indicator_list(names: Sequence[str]) -> str:
-    """城市环境满意度（指数）、交通秩序满意度（指数） → 城市环境、交通秩序等2个领域的满意度指数."""
-    suffix = "满意度（指数）"
-    if len(names) > 1 and all(n.endswith(suffix) for n in names):
-        return f"{'、'.join(n[:-len(suffix)] for n in names)}等{len(names)}个方面的满意度指数"
-    return "、".join(names)
-
-
 def brief_rows(b: Brief) -> dict:
     """The brief as rows of display strings (shared by HTML and DOCX)."""
     ind = []
@@ -52,10 +44,7 @@ def brief_rows(b: Brief) -> dict:
                         f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
                 "direction": c.direction} for c in b.changes[:MAX_CHANGES]]
     problems = [{"text": p.text, "unit": p.unit or "（待明确）"} for p in b.problems]
-    districts = [{"name": d.district, "text": _indicator_list(d.indicators),
-                  "rank": (f"综合满意度指数{fmt_value(d.composite, False)}，排名第{d.rank_best}"
-                           + (f"—{d.rank_worst}" if d.rank_worst != d.rank_best else "") + "位"
-                           if d.composite is not None and d.rank_best is not None else "")} for d in b.districts]
+    districts = [{"name": d.district, "sentence": d.sentence()} for d in b.districts]
     ledger = [{"id": it.id, "subject": f"{it.district or '全市'}：{it.subject}", "unit": b.ledger_unit(it),
                "deadline": format_date(it.deadline) if it.deadline else "—", "status": it.status,
                "overdue": it.overdue} for it in b.ledger_due[:MAX_LEDGER]]
@@ -204,7 +193,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     if not rows["districts"]:
         para(b.districts_none_text)
     for d in rows["districts"]:
-        para(f"{d['name']}：{d['text']}显著低于全市" + (f"（{d['rank']}）" if d["rank"] else "") + "。")
+        para(d["sentence"])
     if rows["districts"] and b.districts_note:
         para(b.districts_note)
     heading("五、整改台账")

@@ -135,11 +135,20 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
             if key in w:
                 typer.echo(f"    {key}: " + ", ".join(f"{k} {v:,}" for k, v in w[key].items()))
     for imp in st["last_imports"]:
-        typer.echo(f"  import #{imp['id']} {imp['file']} (sha256 {str(imp['sha256'])[:12]}…, {imp['format']}, "
+        typer.echo(f"  import #{imp['id']} {imp['file']} ({_provenance(imp)}, "
                    f"wave {imp['wave']}) at {imp['imported_at']}: {imp['rows_read']:,} read, "
                    f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
     for h in st.get("removed", []):
         typer.echo(f"  removed import #{h['import_id']} {h['file']} (wave {h['wave']}) at {h['at']}: {h['detail']}")
+
+
+def _provenance(imp: dict) -> str:
+    """What an import came from, as `survey status` lists it: a file's hash and format, or the web survey's
+    merge batch (its key ``serve:<journal id>:<batch>``, survey.collect.merge), never "sha256 serve:…"."""
+    key = str(imp.get("sha256") or "")
+    if key.startswith("serve:"):
+        return f"web survey, merge batch {key.rsplit(':', 1)[-1]}"
+    return f"sha256 {key[:12]}…, {imp['format']}"
 
 
 @app.command()

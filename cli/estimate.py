@@ -14,7 +14,7 @@ from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, estimate_no
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
-                      parse_df)
+                      open_project, parse_df)
 
 
 def _parse_scores(items: List[str]) -> dict:
@@ -547,6 +547,9 @@ def plan(
         "--strata", help="CSV/XLSX of strata: stratum, population size, and optionally sd (or p) for Neyman allocation.")] = None,
     allocate: Annotated[str, typer.Option("--allocate", help="Allocation across strata: proportional, neyman or equal.")] = "proportional",
     min_per_stratum: Annotated[int, typer.Option("--min-per-stratum", help="Smallest sample in any stratum (never more than its population).", min=0)] = 0,
+    quotas: Annotated[Optional[Path], typer.Option(
+        "--quotas", help="Project folder: write the allocation as the web survey's quota cells (quotas: in its "
+                         "minyi.yaml), one per stratum; the strata must be its districts or survey sites.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Required sample size for a proportion, with fpc and design effect, and its allocation across strata.
@@ -560,6 +563,8 @@ def plan(
     Example:
 
         survey plan --margin 0.03 --confidence 0.95 --deff 1.5 --strata districts.csv --allocate proportional --min-per-stratum 30
+
+    With --quotas DIR the allocation becomes the quota cells survey serve fills (one per district or site).
     """
     from analysis.planning import ALLOCATIONS, PlanningError
     from analysis.planning import plan as make_plan
@@ -580,14 +585,25 @@ def plan(
             raise MinyiError.of("bad-data", file=str(strata), reason="Neyman allocation needs a third column: "
                                 "each stratum's standard deviation (sd) or anticipated proportion (p)",
                                 hint="add a column sd or p, or use --allocate proportional")
+    if quotas is not None and strata is None:
+        raise typer.BadParameter("--quotas needs --strata (one quota cell per stratum)", param_hint="--quotas")
+    project = open_project(quotas) if quotas is not None else None  # before the work: a wrong folder fails first
     try:
         res = make_plan(margin, confidence, p, population, deff, **kw)
     except PlanningError as e:
         if strata is None:  # only the options were given: a bad option value (exit 2)
             raise MinyiError.of("bad-option", reason=str(e))
         raise MinyiError.of("bad-data", file=str(strata), reason=str(e), hint="check the options and the strata file")
+    written = None
+    if project is not None:
+        from survey.plan_quotas import write_plan_quotas
+
+        written = write_plan_quotas(project, [a.stratum for a in res.allocation], [a.n for a in res.allocation],
+                                    str(strata))
     if json_out:
         _echo_json(res.to_dict())
+        if written is not None:  # stdout holds the JSON only
+            typer.echo(written.note(str(project.root / "minyi.yaml")), err=True)
         return
     typer.echo(f"n0 = z² p(1−p)/e² = {res.z:.4f}² × {res.p:g} × {1 - res.p:g} / {res.margin:g}² = {res.n0:.1f}")
     if res.deff != 1:
@@ -603,5 +619,7 @@ def plan(
         typer.echo(f"  {'stratum':<16} {'population':>12} {'n':>7} {'share':>7}")
         for a in res.allocation:
             flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
-            typer.echo(f"  {a.stratum:<16} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
+            typer.echo(f"  {_pad(str(a.stratum), 16, left=True)} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
+    if written is not None:
+        typer.echo(written.note(str(project.root / "minyi.yaml")))
 

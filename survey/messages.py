@@ -288,6 +288,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "dates {period}",
                          "if this is a new round, add it to waves: (with its dates) and serve it with --wave, "
                          "or set serve.wave"),
+    "plan-quota-strata": ("stratum name(s) {strata} of the strata file are no {what} of the questionnaire: "
+                          "--quotas needs every stratum to name one, so no quotas were written",
+                          "{suggestion}"),
     "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",
                        "give the address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
     "links-choice": ("--{option} '{value}' is not one of the questionnaire's {what}", "use one of: {choices}"),

@@ -19,7 +19,7 @@
 
 ``quotas`` may also be the list of cells alone (mode ``stop``).  Sites and districts are option
 labels (or codes) of the questionnaire's ``site_question`` / ``district_question``; targets can
-come from ``survey plan --strata … --allocate …`` (one cell per stratum) or be typed in.
+be written by ``survey plan --strata … --quotas DIR`` (one cell per stratum, survey.plan_quotas) or be typed in.
 A cell counts the answers collected by ``survey serve`` in the serve wave.  The quotas in force while a
 wave is served are kept in the journal for that wave (:meth:`Quotas.to_json`): an answer of an older wave
 that arrives late from a phone's outbox is checked against its own wave's quotas, never against today's.

@@ -239,12 +239,16 @@ class _data_errors:
 def _read_data(path: Path):
     """The data file as a table of strings (survey.tabular.read_table); ``attrs["first_line"]`` is the line of
     its first data row (title rows above the header move it), so messages name the file's own lines."""
-    from survey.tabular import read_raw, read_table, sniff_kind, summary_row
+    from survey.tabular import read_raw, read_sav_table, read_table, sniff_kind, summary_row
 
     p = Path(path)
     kind = sniff_kind(p) if p.is_file() and p.stat().st_size else None
-    if kind in (None, "sav"):
-        return read_table(path)  # its message for a missing, empty or SPSS file
+    if kind is None:
+        return read_table(path)  # its message for a missing or empty file
+    if kind == "sav":  # SPSS's reading: user-missing values are missing; "line" N is case N
+        frame = read_sav_table(p, as_spss=True).frame
+        frame.attrs["first_line"] = 1
+        return frame
     raw = read_raw(p, kind)
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1

@@ -69,7 +69,7 @@ def _parse_ratio(text: Optional[str]) -> Optional[tuple]:
 
 @app.command()
 def estimate(
-    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK), or an SPSS .sav (its user-missing values left out, as SPSS does).")],
     var: Annotated[Optional[str], typer.Option("--var", help="Column to estimate (not needed with --ratio).")] = None,
     level: Annotated[Optional[List[str]], typer.Option("--level", help="Value counted as a 'yes' (repeatable): estimate the share of valid rows with one of these values.")] = None,
     missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
@@ -174,7 +174,7 @@ def estimate(
 
 @app.command()
 def crosstab(
-    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK), or an SPSS .sav (its user-missing values left out, as SPSS does).")],
     row: Annotated[str, typer.Option("--row", help="Column whose categories form the rows.")],
     col: Annotated[str, typer.Option("--col", help="Column whose categories form the columns.")],
     missing: Annotated[Optional[List[str]], typer.Option("--missing", help="Value that is not applicable and leaves the base (repeatable), e.g. 不了解.")] = None,
@@ -395,7 +395,7 @@ def _weighting_error(e, files: dict, data_path: Path):
 
 @app.command()
 def weight(
-    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK).")],
+    data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK), or an SPSS .sav (its user-missing values left out, as SPSS does).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the data with the new weight column (.csv or .xlsx).")],
     margin: Annotated[Optional[List[str]], typer.Option(
         "--margin", help="COLUMN=FILE (repeatable): population margin of a column; the file's first column is the "

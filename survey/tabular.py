@@ -575,8 +575,13 @@ def _read_parquet(p: str) -> RawTable:
 
 
 # ----------------------------------------------------------------------------- SPSS
-def read_sav_table(path: Path, limits=None) -> RawTable:
+def read_sav_table(path: Path, limits=None, *, as_spss: bool = False) -> RawTable:
     """An SPSS .sav/.zsav file via pyreadstat: codes as text, plus variable and value labels.
+
+    ``as_spss``: the values the file declares user-missing (99 = 拒答) are empty cells, as SPSS's own statistics
+    leave them out — the reading of ``survey estimate``/``crosstab``/``weight``, which have no questionnaire to
+    say which codes are not answers.  ``survey import`` reads them as the values they are (the questionnaire's
+    ``na`` options and row checks decide).
 
     pyreadstat is C code that trusts the file's header; on a damaged or hostile file it can allocate many
     gigabytes or crash the interpreter.  So it runs in a forked child (:mod:`survey.isolated`) capped at the
@@ -589,7 +594,7 @@ def read_sav_table(path: Path, limits=None) -> RawTable:
 
     lim = limits or Limits()
     p = str(path)
-    return _isolated_read(_read_sav, (p,), p, lim, "SPSS reader", "SPSS .sav file")
+    return _isolated_read(_read_sav, (p, as_spss), p, lim, "SPSS reader", "SPSS .sav file")
 
 
 def _isolated_read(read, args: tuple, p: str, lim, reader: str, what: str) -> RawTable:
@@ -620,14 +625,14 @@ def _reader_limit(p: str, name: str, lim, why: str, reader: str = "SPSS reader")
                          raised=raised_value(v * 10))
 
 
-def _read_sav(p: str) -> RawTable:
+def _read_sav(p: str, as_spss: bool = False) -> RawTable:
     """The body of :func:`read_sav_table`, run in the isolated child."""
     import pyreadstat
 
     try:
         # user_missing: a value the file declares missing (6 = 不了解, 99 = 拒答) is read as the value it is,
         # not as an empty cell: 不了解 is an answer, and an unknown 99 is quarantined with its value
-        df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=True)
+        df, meta = pyreadstat.read_sav(p, apply_value_formats=False, user_missing=not as_spss)
     except MemoryError:
         raise
     except Exception as e:  # pyreadstat.ReadstatError and friends
@@ -646,7 +651,7 @@ def _read_sav(p: str) -> RawTable:
                                for k, v in vl[orig].items()}
     detail = f"SPSS data file ({len(frame.columns)} variables, {sum(1 for c in value_labels)} with value labels"
     declared = _user_missing_columns(meta)
-    if declared:
+    if declared and not as_spss:
         detail += (f"; user-missing values of {len(declared)} variable(s) ({', '.join(declared[:5])}"
                    f"{' …' if len(declared) > 5 else ''}) read as the values they are, not as empty cells")
     detail += ")"

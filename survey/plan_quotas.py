@@ -9,7 +9,8 @@ Rule: the strata are matched to the questionnaire's ``district_question`` option
 the unmatched names are listed with a suggestion.  The cells replace any ``quotas:`` cells of minyi.yaml (the
 note says how many); ``mode`` is kept (``stop`` when there was none).  The new block is checked by the same
 reader ``survey serve`` uses (:func:`survey.collect.settings.parse_quotas`) before minyi.yaml is rewritten
-(atomically, as every configuration change).
+(atomically, as every configuration change; only the ``quotas:`` block is rewritten, every other key and
+comment stays as the user left it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+import re
+
+import yaml
+
+from .atomic import atomic_write_text
 from .errors import MinyiError
 from .messages import did_you_mean
 from .project_files import CONFIG
@@ -83,7 +89,33 @@ def write_plan_quotas(project, strata: Sequence[str], sizes: Sequence[int], stra
     cells = [{by: labels[s], "target": int(n)} for s, n in zip(strata, sizes)]
     raw = {"mode": mode, "cells": cells}
     parse_quotas(raw, q, config_path)  # as survey serve will read them
+    set_top_key(project.root / CONFIG, "quotas", raw)
     project.config["quotas"] = raw
-    project.save_config()
     return PlanQuotas(by, tuple((labels[s], int(n)) for s, n in zip(strata, sizes)),
                       len(old_cells) if isinstance(old_cells, list) else 0, mode)
+
+
+def set_top_key(path, key: str, value) -> None:
+    """Set the top-level ``key`` of the YAML file ``path`` to ``value``, rewriting only that key's block (the
+    line ``key:`` and its indented or list lines) or appending it; other keys, comments and layout are kept.
+    The result is checked by parsing it (the same mapping with ``key`` set); text too unusual to edit that way
+    is written out again in full.  Atomic (:func:`survey.atomic.atomic_write_text`)."""
+    text = path.read_text(encoding="utf-8")
+    disk = yaml.safe_load(text) or {}
+    want = dict(disk, **{key: value})
+    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
+    lines = text.splitlines(keepends=True)
+    head = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}[ \t]*:", ln)), None)
+    if head is None:
+        new = text + ("" if not text or text.endswith("\n") else "\n") + block
+    else:
+        end = head + 1
+        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-", "\n", "\r") or lines[end].startswith("#")
+                                    and end + 1 < len(lines) and lines[end + 1][:1] in (" ", "\t", "-")):
+            end += 1
+        new = "".join(lines[:head]) + block + "".join(lines[end:])
+    try:
+        ok = yaml.safe_load(new) == want
+    except yaml.YAMLError:
+        ok = False
+    atomic_write_text(path, new if ok else yaml.safe_dump(want, allow_unicode=True, sort_keys=False))

@@ -55,3 +55,23 @@ def test_quotas_need_strata(tmp_path):
     p = _project(tmp_path)
     rc, out = _plan("--quotas", p.root)
     assert rc == 2 and "--quotas needs --strata" in out
+
+
+def test_only_the_quotas_block_is_rewritten(tmp_path):
+    """The coordinator's comments and other keys in minyi.yaml stay as they were (only quotas: is rewritten)."""
+    p = _project(tmp_path)
+    path = p.root / "minyi.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = "# 临江市2026年创文测评项目\n" + text + ("quotas:\n  mode: keep   # 满额后继续接收\n  cells:\n"
+                                             "    - {district: 东城区, target: 5}\n\n# 网上问卷\nserve:\n"
+                                             "  rate_limit: 20   # 每分钟\n")
+    path.write_text(text, encoding="utf-8")
+    before = yaml.safe_load(text)
+    rc, out = _plan("--strata", _strata(tmp_path / "d.csv", POP), "--quotas", p.root)
+    assert rc == 0, out
+    after_text = path.read_text(encoding="utf-8")
+    after = yaml.safe_load(after_text)
+    assert {k: v for k, v in after.items() if k != "quotas"} == {k: v for k, v in before.items() if k != "quotas"}
+    assert after["quotas"]["mode"] == "keep" and len(after["quotas"]["cells"]) == len(POP)
+    for kept in ("# 临江市2026年创文测评项目", "# 网上问卷", "rate_limit: 20   # 每分钟"):
+        assert kept in after_text

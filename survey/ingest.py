@@ -248,6 +248,7 @@ def prepare_frame(project, frame: pd.DataFrame, *, source: str = "serve", key: O
 
 
 WAVES_SHOWN = 6  # waves named in the error on a file that holds several
+DEFAULT_WAVE = "default"  # the wave of rows imported without --wave whose file names none
 
 
 def import_wave(table, source: str, wave: Optional[str]) -> str:
@@ -264,7 +265,7 @@ def import_wave(table, source: str, wave: Optional[str]) -> str:
         shown = ", ".join(named[:WAVES_SHOWN]) + (" …" if len(named) > WAVES_SHOWN else "")
         raise MinyiError.of("file-several-waves", file=source, count=len(named), waves=shown)
     if wave is None:
-        return named[0] if named else "default"
+        return named[0] if named else DEFAULT_WAVE
     if named and named[0] != str(wave):
         table.unmatched = list(table.unmatched) + [problem("file-wave-differs", file=source, severity="warning",
                                                            file_wave=named[0], wave=str(wave))]
@@ -537,8 +538,14 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             raise
         finally:
             con.close()
+        others = [w for w in project.waves() if w != batch.wave] if batch.wave == DEFAULT_WAVE else []
         project._add_wave(batch.wave)
-    return batch.summary(import_id=import_id, repeated=repeated, in_file=in_file)
+    summary = batch.summary(import_id=import_id, repeated=repeated, in_file=in_file)
+    if others:  # the project has named waves: rows in "default" are most likely a forgotten --wave
+        summary.unmatched.append(problem("import-default-wave", file=batch.source, severity="warning",
+                                         waves=", ".join(others[-WAVES_SHOWN:]), project=project.root,
+                                         import_id=import_id))
+    return summary
 
 
 def _repeated_in_file(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedInFile]:

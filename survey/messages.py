@@ -21,6 +21,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-several-waves": ("the file holds the answers of {count} waves in its 'wave' column ({waves}): a survey export "
                            "of every wave", "import one wave at a time (survey export DIR --wave W --out W.csv for each "
                            "wave, or split the file); nothing was imported"),
+    "import-default-wave": ("imported without --wave into wave 'default', beside the project's waves {waves}",
+                            "if these answers belong to one of them: survey remove-import {project} {import_id}, "
+                            "then import the file again with --wave NAME"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
     "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "

@@ -5,38 +5,22 @@ of widening the page.  Found by the field coordinator's audit at 375 px."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 
 import pytest
 
-from serve_helpers import ServerProcess, make_project
-from test_serve_browser import CHROMIUM, phone
+from test_serve_browser import CHROMIUM, dashboard_on_phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
 
 
 def test_collector_table_headers_stay_on_one_line_on_a_phone(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    p = make_project(tmp_path)
-    srv = ServerProcess(p.root, "--merge-every", "3600")
-    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
-    try:
-        with sync_playwright() as pw:
-            ctx, admin = phone(pw, profile)
-            admin.goto(f"{srv.base}/admin?token={srv.token}")
-            heads = admin.eval_on_selector_all(
-                "th", "els => els.map(e => [e.textContent, e.getBoundingClientRect().height, "
-                      "parseFloat(getComputedStyle(e).lineHeight) + parseFloat(getComputedStyle(e).paddingTop)"
-                      " + parseFloat(getComputedStyle(e).paddingBottom)])")
-            page_width = admin.evaluate("document.documentElement.scrollWidth")
-            ctx.close()
-    finally:
-        rc, out, err = srv.interrupt()
-        shutil.rmtree(profile, ignore_errors=True)
-    assert rc == 0, err
+    with dashboard_on_phone(tmp_path) as (_, admin):
+        heads = admin.eval_on_selector_all(
+            "th", "els => els.map(e => [e.textContent, e.getBoundingClientRect().height, "
+                  "parseFloat(getComputedStyle(e).lineHeight) + parseFloat(getComputedStyle(e).paddingTop)"
+                  " + parseFloat(getComputedStyle(e).paddingBottom)])")
+        page_width = admin.evaluate("document.documentElement.scrollWidth")
     assert {"今日", "累计", "用时中位数"} <= {h[0] for h in heads}
     assert all(h <= one + 2 for _, h, one in heads), heads  # one line each
     assert page_width <= 360  # the page itself does not scroll sideways

@@ -266,6 +266,18 @@ def test_lists_joined_by_language():
     assert "Env50%、Traffic50%" in zh
 
 
+def _docx_summary(paras) -> tuple:
+    """(index of the 摘要 heading, its non-empty paragraphs up to the next heading) of a report.docx."""
+    head = next(i for i, p in enumerate(paras) if p.text.strip() == "摘要" and p.style.name == "Heading 1")
+    points = []
+    for p in paras[head + 1:]:
+        if p.style.name.startswith("Heading"):
+            break
+        if p.text.strip():
+            points.append(p)
+    return head, points
+
+
 def test_docx_summary_points_are_set_to_fit_one_page(demo):
     """Issue 10: a one-page 摘要.  At the GB/T body's exact 28.9 pt (22 lines a page) the demo's five points ran
     three lines onto a second page in LibreOffice; they are set at SUMMARY_LINE_PT, and every other body
@@ -276,13 +288,7 @@ def test_docx_summary_points_are_set_to_fit_one_page(demo):
     from report.writers.docx import SUMMARY_LINE_PT
 
     paras = Document(str(demo / "report.docx")).paragraphs
-    head = next(i for i, p in enumerate(paras) if p.text.strip() == "摘要" and p.style.name == "Heading 1")
-    points = []
-    for p in paras[head + 1:]:
-        if p.style.name.startswith("Heading"):
-            break
-        if p.text.strip():
-            points.append(p)
+    head, points = _docx_summary(paras)
     # issue 10: one verdict sentence (unnumbered, as in the HTML), then 3–6 points numbered 1, 2, 3…
     verdict, numbered = points[0], points[1:]
     assert not verdict.text[0].isdigit() and all(r.bold for r in verdict.runs if r.text.strip())
@@ -308,14 +314,8 @@ def test_summary_points_have_the_same_numbers_in_html_docx_and_xlsx(demo):
     html = (demo / "report.html").read_text(encoding="utf-8")
     section = re.search(r'<section class="summary">(.*?)</section>', html, re.S).group(1)
     n_html = len(re.findall(r"<li>", section))
-    paras = Document(str(demo / "report.docx")).paragraphs
-    head = next(i for i, p in enumerate(paras) if p.text.strip() == "摘要" and p.style.name == "Heading 1")
-    docx_points = []
-    for p in paras[head + 1:]:
-        if p.style.name.startswith("Heading"):
-            break
-        if re.match(r"\d+\. ", p.text):
-            docx_points.append(p.text)
+    docx_points = [p.text for p in _docx_summary(Document(str(demo / "report.docx")).paragraphs)[1]
+                   if re.match(r"\d+\. ", p.text)]
     ws = next(ws for ws in load_workbook(demo / "report.xlsx").worksheets if "摘要" in ws.title)
     rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
     assert rows[0][0] is None and rows[0][1]  # the verdict, unnumbered

@@ -16,6 +16,7 @@ Chromium must be installed (`.ci/run` installs it when absent); these tests neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -41,6 +42,27 @@ def phone(pw, profile: str, **kw):
         profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
         device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", **kw)
     return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
+
+
+@contextlib.contextmanager
+def dashboard_on_phone(tmp_path):
+    """A served project (serve_helpers.make_project) with its dashboard open on a phone: yields (server, page);
+    afterwards the browser closes and the server is stopped, which must end cleanly."""
+    from playwright.sync_api import sync_playwright
+
+    p = make_project(tmp_path)
+    srv = ServerProcess(p.root, "--merge-every", "3600")
+    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
+    try:
+        with sync_playwright() as pw:
+            ctx, admin = phone(pw, profile)
+            admin.goto(f"{srv.base}/admin?token={srv.token}")
+            yield srv, admin
+            ctx.close()
+    finally:
+        rc, out, err = srv.interrupt()
+        shutil.rmtree(profile, ignore_errors=True)
+    assert rc == 0, err
 
 if os.environ.get("CI") and not os.path.exists(CHROMIUM):  # pragma: no cover - CI installs it
     raise RuntimeError("chromium is not installed; .ci/run installs it")

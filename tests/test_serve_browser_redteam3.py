@@ -20,7 +20,7 @@ import pytest
 from serve_helpers import ServerProcess, make_project
 from survey.collect.links import make_links, project_secret
 from survey.skip import asked_masks
-from test_serve_browser import CHROMIUM, _plans, _until, phone
+from test_serve_browser import CHROMIUM, _plans, _until, dashboard_on_phone, phone
 from test_serve_browser_redteam2 import DRAFT, OUTBOX, PUT, _NoSend
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
@@ -233,29 +233,16 @@ def test_the_dashboards_close_and_reopen_buttons_work_in_a_browser(tmp_path):
     {"status":"forbidden","message":"CSRF token missing or wrong"}.  The pages' no-referrer policy makes a
     browser send "Origin: null" with a form post, which the same-origin check of /admin/state refuses; the
     tests posted without a browser (no Origin at all).  The dashboard now names its origin to its own server."""
-    from playwright.sync_api import sync_playwright
-
-    p = make_project(tmp_path)
-    srv = ServerProcess(p.root, "--merge-every", "3600")
-    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
-    try:
-        with sync_playwright() as pw:
-            ctx, admin = phone(pw, profile)
-            admin.goto(f"{srv.base}/admin?token={srv.token}")
-            admin.click('button[name="action"][value="close"]')
-            admin.wait_for_load_state()
-            assert admin.url == f"{srv.base}/admin" and "问卷已关闭" in admin.content()
-            admin.goto(srv.base + "/")
-            assert "调查已结束" in admin.content()
-            admin.goto(f"{srv.base}/admin")
-            admin.click('button[name="action"][value="open"]')
-            admin.wait_for_load_state()
-            assert admin.url == f"{srv.base}/admin" and "问卷正在接收答卷" in admin.content()
-            ctx.close()
-    finally:
-        rc, out, err = srv.interrupt()
-        shutil.rmtree(profile, ignore_errors=True)
-    assert rc == 0, err
+    with dashboard_on_phone(tmp_path) as (srv, admin):
+        admin.click('button[name="action"][value="close"]')
+        admin.wait_for_load_state()
+        assert admin.url == f"{srv.base}/admin" and "问卷已关闭" in admin.content()
+        admin.goto(srv.base + "/")
+        assert "调查已结束" in admin.content()
+        admin.goto(f"{srv.base}/admin")
+        admin.click('button[name="action"][value="open"]')
+        admin.wait_for_load_state()
+        assert admin.url == f"{srv.base}/admin" and "问卷正在接收答卷" in admin.content()
 
 
 def test_a_send_cut_short_by_a_reload_does_not_hold_the_answer_back(tmp_path):

@@ -9,8 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, estimate_notes, interval_for, record_json,
-                             zero_weight_levels_note)
+from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, crosstab_logit_note, estimate_notes,
+                             interval_for, record_json, zero_weight_levels_note)
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
@@ -233,10 +233,12 @@ def crosstab(
                         df=parse_df(df))
     dropped = None if getattr(design, "is_replicate", False) else zero_weight_levels_note(
         table, design.weights, row, col, missing or [], res)
+    logit = crosstab_logit_note(res.cells, confidence) if ci == "logit" else None
     if json_out:
         _echo_json(cells_without_unused_df(res.to_dict(test)))
-        if dropped:  # stdout holds the JSON only
-            typer.echo(f"note: {dropped}", err=True)
+        for note in (dropped, logit):  # stdout holds the JSON only
+            if note:
+                typer.echo(f"note: {note}", err=True)
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])
@@ -280,8 +282,9 @@ def crosstab(
         w = res.wald[test]
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
-    if dropped:
-        typer.echo(f"note: {dropped}")
+    for note in (dropped, logit):
+        if note:
+            typer.echo(f"note: {note}")
     design_notes(design)
 
 

@@ -127,6 +127,32 @@ def logit_level_notes(records: list) -> list[str]:
             "few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)"]
 
 
+CROSSTAB_CI = (("ci_method", "df"), ("row_share_ci_method", "row_share_df"), ("col_share_ci_method", "col_share_df"))
+
+
+def crosstab_logit_note(cells, confidence: float) -> Optional[str]:
+    """The note of :func:`logit_level_notes` for `survey crosstab`'s cells: where a logit interval (cell, row or
+    column share) has so few degrees of freedom that R's level conversion (:func:`r_logit_critical`) is off the
+    t quantile, R's bounds are 0 and NaN while minyi's use the t quantile (docs/statistics.md)."""
+    from analysis import distributions as D
+
+    dfs = set()
+    for method, dfcol in CROSSTAB_CI:
+        if method not in cells or dfcol not in cells:
+            continue
+        for m, df in zip(cells[method], cells[dfcol]):
+            df = float(df) if df is not None else math.nan
+            if m == "logit" and 0 < df < math.inf:
+                t = abs(float(D.t_ppf((1 - confidence) / 2, df)))
+                if abs(r_logit_critical(confidence, df) - t) > 1e-7 * t:
+                    dfs.add(df)
+    if not dfs:
+        return None
+    return (f"the logit intervals with {', '.join(f'{d:g}' for d in sorted(dfs))} degree(s) of freedom use the t "
+            "quantile; R's svyciprop(method='logit') converts the t level to a normal level (1 − 2Φ(t)), which "
+            "rounds to 1 at so few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)")
+
+
 def estimate_notes(records: list, *, statistic: str, interval_type: str, by: Optional[str], no_group: int,
                    json_out: bool, replicate: bool, average_later_stage: bool,
                    zero_weight_rows: int = 0) -> list[str]:

@@ -107,18 +107,24 @@ def r_logit_critical(confidence: float, df: float) -> float:
     return abs(float(D.norm_ppf((1 - tlevel) / 2))) if tlevel < 1 else math.inf
 
 
+def r_logit_differs(confidence: float, df: float) -> bool:
+    """R's logit critical value (:func:`r_logit_critical`) is off the t quantile of ``df`` by more than 1e-7
+    relative: the case the logit notes of `survey estimate` and `survey crosstab` declare."""
+    from analysis import distributions as D
+
+    if not (0 < df < math.inf):
+        return False
+    t = abs(float(D.t_ppf((1 - confidence) / 2, df)))
+    return abs(r_logit_critical(confidence, df) - t) > 1e-7 * t
+
+
 def logit_level_notes(records: list) -> list[str]:
     """A note where ``--ci logit`` differs from R's because R's level conversion (:func:`r_logit_critical`)
     loses precision: R's critical value is off the t quantile by more than 1e-7 relative."""
-    from analysis import distributions as D
-
     bad = []
     for r in records:
         df = float(r.df) if r.df is not None else math.nan
-        if r.ci_method != "logit" or not r.n or not (0 < df < math.inf):
-            continue
-        t = abs(float(D.t_ppf((1 - r.confidence) / 2, df)))
-        if abs(r_logit_critical(r.confidence, df) - t) > 1e-7 * t:
+        if r.ci_method == "logit" and r.n and r_logit_differs(r.confidence, df):
             bad.append(record_label(r))
     if not bad:
         return []
@@ -134,18 +140,14 @@ def crosstab_logit_note(cells, confidence: float) -> Optional[str]:
     """The note of :func:`logit_level_notes` for `survey crosstab`'s cells: where a logit interval (cell, row or
     column share) has so few degrees of freedom that R's level conversion (:func:`r_logit_critical`) is off the
     t quantile, R's bounds are 0 and NaN while minyi's use the t quantile (docs/statistics.md)."""
-    from analysis import distributions as D
-
     dfs = set()
     for method, dfcol in CROSSTAB_CI:
         if method not in cells or dfcol not in cells:
             continue
         for m, df in zip(cells[method], cells[dfcol]):
             df = float(df) if df is not None else math.nan
-            if m == "logit" and 0 < df < math.inf:
-                t = abs(float(D.t_ppf((1 - confidence) / 2, df)))
-                if abs(r_logit_critical(confidence, df) - t) > 1e-7 * t:
-                    dfs.add(df)
+            if m == "logit" and r_logit_differs(confidence, df):
+                dfs.add(df)
     if not dfs:
         return None
     return (f"the logit intervals with {', '.join(f'{d:g}' for d in sorted(dfs))} degree(s) of freedom use the t "

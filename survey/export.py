@@ -222,14 +222,13 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
     counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them
     with stage(f"writing {Path(out).name if out is not None else 'the CSV'}", total=len(df) if counted else None,
                unit="rows" if counted else "") as advance:
-        return _write(df, format, out, value_labels, var_labels, advance,
-                      measures=spss_measures(project.questionnaire, df.columns) if format == "sav" else None,
-                      missing=spss_missing(project.questionnaire, df.columns) if format == "sav" else None, notes=notes)
+        return _write(df, format, out, value_labels, var_labels, advance, q=project.questionnaire, notes=notes)
 
 
 def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dict, var_labels: dict,
-           advance, measures: Optional[dict] = None, missing: Optional[dict] = None,
-           notes: Optional[list] = None) -> Optional[str]:
+           advance, q=None, notes: Optional[list] = None) -> Optional[str]:
+    """Write ``df`` as ``format``; ``q`` (the questionnaire) gives a .sav its measurement levels and declared
+    missing values (survey.export_meta)."""
     if format == "csv":
         if out is None:
             return csv_text(df, progress=advance)
@@ -254,16 +253,15 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
             elif sav[c].dtype == object or sav[c].dtype.kind not in "fiub":
                 sav[c] = sav[c].astype(object).where(sav[c].notna(), None)
         check_fits(sav, "sav", out)
+        measures = spss_measures(q, sav.columns) if q is not None else None
+        missing = {c: v for c, v in spss_missing(q, sav.columns).items() if sav[c].dtype.kind == "f"} if q is not None else {}
         var_labels, value_labels, cut = spss_labels(var_labels, value_labels, list(sav.columns))
         if cut and notes is not None:
             notes.append(shortened_note(cut))
         vl = {c: {float(k): v for k, v in lab.items()} for c, lab in value_labels.items() if c in sav.columns}
         atomic_write(out, lambda tmp: pyreadstat.write_sav(sav, str(tmp), column_labels=[var_labels.get(c, c) for c in sav.columns],
                                                       variable_value_labels=vl, variable_format=formats,
-                                                      variable_measure=measures or None,
-                                                      missing_ranges={c: v for c, v in (missing or {}).items()
-                                                                      if c in sav.columns and sav[c].dtype.kind == "f"}
-                                                      or None))
+                                                      variable_measure=measures, missing_ranges=missing or None))
     return None
 
 

@@ -606,7 +606,7 @@ def plan(
     if json_out:
         _echo_json(res.to_dict())
         if written is not None:  # stdout holds the JSON only
-            typer.echo(written.note(str(project.root / "minyi.yaml")), err=True)
+            typer.echo(written.note(), err=True)
         return
     typer.echo(f"n0 = z² p(1−p)/e² = {res.z:.4f}² × {res.p:g} × {1 - res.p:g} / {res.margin:g}² = {res.n0:.1f}")
     if res.deff != 1:
@@ -624,5 +624,5 @@ def plan(
             flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
             typer.echo(f"  {_pad(str(a.stratum), 16, left=True)} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
     if written is not None:
-        typer.echo(written.note(str(project.root / "minyi.yaml")))
+        typer.echo(written.note())
 

@@ -39,6 +39,7 @@ from .progress import stage
 from .codings import codings_json
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
+from .waves import DEFAULT_WAVE
 
 REASONS_ZH = labels("reason", "zh")  # quarantine code → its name (the label table, survey.labels)
 
@@ -248,7 +249,6 @@ def prepare_frame(project, frame: pd.DataFrame, *, source: str = "serve", key: O
 
 
 WAVES_SHOWN = 6  # waves named in the error on a file that holds several
-DEFAULT_WAVE = "default"  # the wave of rows imported without --wave whose file names none
 
 
 def import_wave(table, source: str, wave: Optional[str]) -> str:

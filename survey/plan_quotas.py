@@ -18,14 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-import re
-
-import yaml
-
-from .atomic import atomic_write_text
 from .errors import MinyiError
 from .messages import did_you_mean
-from .project_files import CONFIG
+from .project_files import CONFIG, set_top_key
 
 
 @dataclass(frozen=True)
@@ -37,13 +32,14 @@ class PlanQuotas:
     cells: tuple  # (label, target)
     replaced: int
     mode: str
+    config_path: str  # the minyi.yaml written
 
-    def note(self, config_path: str) -> str:
+    def note(self) -> str:
         """One line for the terminal: what was written where."""
         was = f", replacing {self.replaced} earlier cell(s)" if self.replaced else ""
         total = sum(t for _, t in self.cells)
         return (f"wrote {len(self.cells)} quota cell(s) by {self.by} (total {total:,}, mode {self.mode}) to "
-                f"{config_path}{was}; survey serve reads them at its next start or reload")
+                f"{self.config_path}{was}; survey serve reads them at its next start or reload")
 
 
 def _match(q, qid: Optional[str], names: Sequence[str]) -> tuple[dict, list]:
@@ -68,16 +64,14 @@ def write_plan_quotas(project, strata: Sequence[str], sizes: Sequence[int], stra
 
     q = project.questionnaire
     config_path = str(project.root / CONFIG)
-    by, labels = None, {}
-    for what, qid in (("district", q.district_question), ("site", q.site_question)):
-        found, missing = _match(q, qid, strata)
-        if not missing:
-            by, labels = what, found
-            break
-    if by is None:
+    matched = {what: _match(q, qid, strata) for what, qid in (("district", q.district_question),
+                                                              ("site", q.site_question))}
+    by = next((what for what, (_, missing) in matched.items() if not missing), None)
+    if by is None:  # named against the district question when there is one, else the site question
+        what = "district" if q.district_question else "site"
         qid = q.district_question or q.site_question
         options = [o.label for o in q.question(qid).options] if qid else []
-        found, missing = _match(q, qid, strata)
+        missing = matched[what][1]
         hint = (did_you_mean(str(missing[0]), options) or "use one of: " + ", ".join(options)) if options else \
             "the questionnaire has no district_question or site_question to set quotas on"
         raise MinyiError.of("plan-quota-strata", file=strata_file, what="district or site" if options else "grouping",
@@ -86,36 +80,11 @@ def write_plan_quotas(project, strata: Sequence[str], sizes: Sequence[int], stra
     old = project.config.get("quotas")
     old_cells = old.get("cells") if isinstance(old, dict) else old
     mode = str(old.get("mode", "stop")) if isinstance(old, dict) else "stop"
-    cells = [{by: labels[s], "target": int(n)} for s, n in zip(strata, sizes)]
-    raw = {"mode": mode, "cells": cells}
+    labels = matched[by][0]
+    pairs = tuple((labels[s], int(n)) for s, n in zip(strata, sizes))
+    raw = {"mode": mode, "cells": [{by: label, "target": n} for label, n in pairs]}
     parse_quotas(raw, q, config_path)  # as survey serve will read them
     set_top_key(project.root / CONFIG, "quotas", raw)
     project.config["quotas"] = raw
-    return PlanQuotas(by, tuple((labels[s], int(n)) for s, n in zip(strata, sizes)),
-                      len(old_cells) if isinstance(old_cells, list) else 0, mode)
+    return PlanQuotas(by, pairs, len(old_cells) if isinstance(old_cells, list) else 0, mode, config_path)
 
-
-def set_top_key(path, key: str, value) -> None:
-    """Set the top-level ``key`` of the YAML file ``path`` to ``value``, rewriting only that key's block (the
-    line ``key:`` and its indented or list lines) or appending it; other keys, comments and layout are kept.
-    The result is checked by parsing it (the same mapping with ``key`` set); text too unusual to edit that way
-    is written out again in full.  Atomic (:func:`survey.atomic.atomic_write_text`)."""
-    text = path.read_text(encoding="utf-8")
-    disk = yaml.safe_load(text) or {}
-    want = dict(disk, **{key: value})
-    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
-    lines = text.splitlines(keepends=True)
-    head = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}[ \t]*:", ln)), None)
-    if head is None:
-        new = text + ("" if not text or text.endswith("\n") else "\n") + block
-    else:
-        end = head + 1
-        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-", "\n", "\r") or lines[end].startswith("#")
-                                    and end + 1 < len(lines) and lines[end + 1][:1] in (" ", "\t", "-")):
-            end += 1
-        new = "".join(lines[:head]) + block + "".join(lines[end:])
-    try:
-        ok = yaml.safe_load(new) == want
-    except yaml.YAMLError:
-        ok = False
-    atomic_write_text(path, new if ok else yaml.safe_dump(want, allow_unicode=True, sort_keys=False))

@@ -22,3 +22,35 @@ def require_project(root) -> "Path":
     if not (root / CONFIG).exists() or not (root / DB).exists():
         raise MinyiError.of("not-a-project", file=str(root), path=str(root))
     return root
+
+
+def set_top_key(path, key: str, value) -> None:
+    """Set the top-level ``key`` of the YAML file ``path`` to ``value``, rewriting only that key's block (the
+    line ``key:`` and its indented or list lines) or appending it; other keys, comments and layout are kept.
+    The result is checked by parsing it (the same mapping with ``key`` set); text too unusual to edit that way
+    is written out again in full.  Atomic (:func:`survey.atomic.atomic_write_text`)."""
+    import re
+
+    import yaml
+
+    from .atomic import atomic_write_text
+
+    text = path.read_text(encoding="utf-8")
+    disk = yaml.safe_load(text) or {}
+    want = dict(disk, **{key: value})
+    block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)
+    lines = text.splitlines(keepends=True)
+    head = next((i for i, ln in enumerate(lines) if re.match(rf"{re.escape(key)}[ \t]*:", ln)), None)
+    if head is None:
+        new = text + ("" if not text or text.endswith("\n") else "\n") + block
+    else:
+        end = head + 1
+        while end < len(lines) and (lines[end][:1] in (" ", "\t", "-", "\n", "\r") or lines[end].startswith("#")
+                                    and end + 1 < len(lines) and lines[end + 1][:1] in (" ", "\t", "-")):
+            end += 1
+        new = "".join(lines[:head]) + block + "".join(lines[end:])
+    try:
+        ok = yaml.safe_load(new) == want
+    except yaml.YAMLError:
+        ok = False
+    atomic_write_text(path, new if ok else yaml.safe_dump(want, allow_unicode=True, sort_keys=False))

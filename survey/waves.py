@@ -24,6 +24,8 @@ from typing import Any, Iterable, Optional
 from .errors import MinyiError
 from .project_files import CONFIG
 
+DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
+
 _QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")

@@ -36,6 +36,7 @@ from ..errors import MinyiError
 from ..messages import did_you_mean
 from ..project_files import CONFIG
 from ..questionnaire import Questionnaire
+from ..waves import DEFAULT_WAVE
 
 SERVE_KEYS = {"wave", "access_code", "rate_limit", "one_per_device", "max_body_kb", "merge_every"}
 QUOTA_MODES = ("stop", "keep")
@@ -88,7 +89,7 @@ class Quotas:
 
 @dataclass
 class ServeSettings:
-    wave: str = "default"
+    wave: str = DEFAULT_WAVE
     access_code: Optional[str] = None
     rate_limit: int = DEFAULTS["rate_limit"]
     one_per_device: bool = True
@@ -113,7 +114,7 @@ def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = CON
     for w in waves.values():
         if (w.start or w.end) and (w.start is None or w.start <= today) and (w.end is None or today <= w.end):
             return w.id
-    return order_waves(list(waves), config)[-1] if waves else "default"
+    return order_waves(list(waves), config)[-1] if waves else DEFAULT_WAVE
 
 
 def wave_dates_warning(config: dict, wave: str, today: Optional[_dt.date] = None, path: str = CONFIG):

@@ -107,6 +107,11 @@ def r_logit_critical(confidence: float, df: float) -> float:
     return abs(float(D.norm_ppf((1 - tlevel) / 2))) if tlevel < 1 else math.inf
 
 
+# what R does where r_logit_differs: said by the logit notes of survey estimate and survey crosstab
+R_LOGIT_LEVEL = ("R's svyciprop(method='logit') converts the t level to a normal level (1 − 2Φ(t)), which rounds to "
+                 "1 at so few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)")
+
+
 def r_logit_differs(confidence: float, df: float) -> bool:
     """R's logit critical value (:func:`r_logit_critical`) is off the t quantile of ``df`` by more than 1e-7
     relative: the case the logit notes of `survey estimate` and `survey crosstab` declare."""
@@ -128,9 +133,8 @@ def logit_level_notes(records: list) -> list[str]:
             bad.append(record_label(r))
     if not bad:
         return []
-    return [f"{', '.join(dict.fromkeys(bad))}: the logit interval uses the t quantile with the design df; R's "
-            "svyciprop(method='logit') converts the t level to a normal level (1 − 2Φ(t)), which rounds to 1 at so "
-            "few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)"]
+    return [f"{', '.join(dict.fromkeys(bad))}: the logit interval uses the t quantile with the design df; "
+            + R_LOGIT_LEVEL]
 
 
 CROSSTAB_CI = (("ci_method", "df"), ("row_share_ci_method", "row_share_df"), ("col_share_ci_method", "col_share_df"))
@@ -151,8 +155,7 @@ def crosstab_logit_note(cells, confidence: float) -> Optional[str]:
     if not dfs:
         return None
     return (f"the logit intervals with {', '.join(f'{d:g}' for d in sorted(dfs))} degree(s) of freedom use the t "
-            "quantile; R's svyciprop(method='logit') converts the t level to a normal level (1 − 2Φ(t)), which "
-            "rounds to 1 at so few degrees of freedom, and gives 0 and NaN as bounds (docs/statistics.md)")
+            "quantile; " + R_LOGIT_LEVEL)
 
 
 def estimate_notes(records: list, *, statistic: str, interval_type: str, by: Optional[str], no_group: int,

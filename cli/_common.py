@@ -239,6 +239,8 @@ class _data_errors:
 def _read_data(path: Path):
     """The data file as a table of strings (survey.tabular.read_table); ``attrs["first_line"]`` is the line of
     its first data row (title rows above the header move it), so messages name the file's own lines."""
+    from survey.codebook import Codebook, parse_codebook_sheet
+    from survey.export_meta import CODEBOOK_SHEET
     from survey.tabular import read_raw, read_sav_table, read_table, sniff_kind, summary_row
 
     p = Path(path)
@@ -246,12 +248,16 @@ def _read_data(path: Path):
     if kind is None:
         return read_table(path)  # its message for a missing or empty file
     if kind == "sav":  # SPSS's reading: user-missing values are missing; "line" N is case N
-        frame = read_sav_table(p, as_spss=True).frame
+        raw = read_sav_table(p, as_spss=True)
+        frame = raw.frame
         frame.attrs["first_line"] = 1
+        frame.attrs["codebook"] = Codebook({c: dict(sorted(v.items(), key=_code_key)) for c, v in raw.value_labels.items()})
         return frame
     raw = read_raw(p, kind)
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1
+    if CODEBOOK_SHEET in raw.other_sheets:  # minyi's Excel export: its 变量说明 sheet orders the categories
+        frame.attrs["codebook"] = parse_codebook_sheet(read_raw(p, kind, sheet=CODEBOOK_SHEET).frame)
     total = summary_row(frame)
     if total is not None:
         from survey.errors import MinyiError
@@ -259,6 +265,22 @@ def _read_data(path: Path):
         i, column, label = total
         raise MinyiError.of("total-row", file=str(path), line=frame.attrs["first_line"] + i, column=column, label=label)
     return frame
+
+
+def _code_key(item: tuple):
+    """Sort key of a (code text, label) pair: numerically when the code is a number."""
+    try:
+        return (0, float(item[0]), "")
+    except ValueError:
+        return (1, 0.0, item[0])
+
+
+def codebook_of(table):
+    """What the data file of ``table`` (:func:`_read_data`) says its codes mean (:mod:`survey.codebook`);
+    an empty codebook for a file that says nothing."""
+    from survey.codebook import Codebook
+
+    return table.attrs.get("codebook") or Codebook()
 
 
 def _check_columns(data, path: Path, **cols) -> None:

@@ -13,8 +13,8 @@ from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, crosstab_lo
                              interval_for, record_json, zero_weight_levels_note)
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
-                      WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, design_notes, design_spec,
-                      open_project, parse_df)
+                      WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, codebook_of, design_notes,
+                      design_spec, open_project, parse_df)
 
 
 def _parse_scores(items: List[str]) -> dict:
@@ -33,9 +33,9 @@ def _parse_scores(items: List[str]) -> dict:
     return out
 
 
-def _print_estimates(records: list, pct: bool) -> None:
+def _print_estimates(records: list, pct: bool, book=None) -> None:
     for r in records:
-        dom = ", ".join(f"{k}={v}" for k, v in (r.domain or {}).items())
+        dom = ", ".join(f"{k}={book.text(k, v) if book else v}" for k, v in (r.domain or {}).items())
         if r.n == 0:
             typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: not estimable (n=0: no valid rows with a "
                        "positive weight)")
@@ -139,6 +139,9 @@ def estimate(
         raise typer.BadParameter("give --var COLUMN (or --ratio NUM/DEN)")
     table = _read_data(data)
     _check_columns(table, data, var=var, by=by)
+    book = codebook_of(table)
+    if var is not None:  # --level 满意 on a .sav whose cells hold the code 4
+        level, missing = _as_codes(book, table, (var,), level or []), _as_codes(book, table, (var,), missing or [])
     if num_den:
         _check_columns(table, data, ratio=num_den[0])
         _check_columns(table, data, ratio=num_den[1])
@@ -165,7 +168,7 @@ def estimate(
         for note in notes:  # stdout holds the JSON only
             typer.echo(f"note: {note}", err=True)
         return
-    _print_estimates(records, pct=bool(level) and not total)
+    _print_estimates(_in_code_order(book, records, by), pct=bool(level) and not total, book=book)
     for note in notes:
         typer.echo(f"note: {note}")
     with _data_errors(data):
@@ -208,7 +211,8 @@ def crosstab(
     svychisq(~row+col, design): the Rao–Scott second-order corrected F by default, or with
     --test the first-order χ² (chisq), the Wald test (wald) or the adjusted Wald test
     (adjwald).  Empty cells and --missing values leave the base.  The plain-text table shows
-    row percentages.
+    row percentages; a .sav's codes by their value labels, and the categories of minyi's Excel export in
+    code order.
 
     Example:
 
@@ -222,7 +226,9 @@ def crosstab(
     choice(test, TESTS, "--test")
     table = _read_data(data)
     _check_columns(table, data, row=row, col=col)
-    _check_missing_values(table, data, missing or [], (row, col))
+    book = codebook_of(table)
+    missing = _as_codes(book, table, (row, col), missing or [])
+    _check_missing_values(table, data, missing, (row, col))
     with _data_errors(data):
         spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
                            repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
@@ -244,16 +250,18 @@ def crosstab(
     cells = res.cells.set_index(["row", "col"])
     # whole labels, aligned by their width on a terminal (a Chinese character takes two columns): labels cut
     # to 12 characters made two rows read the same ("Very satisfi")
-    width = max([_cols(str(c)) for c in res.col_levels] + [18])
-    lab = max([_cols(str(r)) for r in res.row_levels] + [12])
-    typer.echo(" " * lab + "".join(_pad(str(c), width + 2) for c in res.col_levels) + f"{'n':>8}")
-    for r in res.row_levels:
+    # a .sav's codes by their value labels, and categories in code order (survey.codebook)
+    row_levels, col_levels = book.order(row, res.row_levels), book.order(col, res.col_levels)
+    width = max([_cols(book.text(col, c)) for c in col_levels] + [18])
+    lab = max([_cols(book.text(row, r)) for r in row_levels] + [12])
+    typer.echo(" " * lab + "".join(_pad(book.text(col, c), width + 2) for c in col_levels) + f"{'n':>8}")
+    for r in row_levels:
         parts = []
-        for c in res.col_levels:
+        for c in col_levels:
             x = cells.loc[(r, c)]
             parts.append(f"{_pct(x.row_share, 5)}% [{_pct(x.row_share_ci_low, 4)},{_pct(x.row_share_ci_high, 5)}]")
         n_r = int(cells.loc[r, "n"].sum())
-        typer.echo(_pad(str(r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
+        typer.echo(_pad(book.text(row, r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
     t = res.test
     one = [name for name, levels in ((row, res.row_levels), (col, res.col_levels)) if len(levels) < 2]
     if one:  # the statistics are NaN (JSON null): nothing to test, said in words rather than "F = nan"
@@ -286,6 +294,32 @@ def crosstab(
         if note:
             typer.echo(f"note: {note}")
     design_notes(design)
+
+
+def _as_codes(book, table, columns: tuple, values: List[str]) -> List[str]:
+    """``--level`` / ``--missing`` values given as value labels of a .sav (or of minyi's Excel export) turned
+    into the codes its cells hold; values the data holds as they are stay as given."""
+    if not values or not any(c in book.labels for c in columns):
+        return values
+    from analysis.values import normalize_series
+
+    present = set()
+    for c in dict.fromkeys(columns):
+        present |= set(normalize_series(table[c]).dropna())
+    out = values
+    for c in dict.fromkeys(columns):
+        out = book.codes(c, out, present)
+    return out
+
+
+def _in_code_order(book, records: list, by: Optional[str]) -> list:
+    """The ``--by`` groups of the plain-text output in the codebook's code order (a .sav's codes sort as
+    numbers already; a labelled Excel export's labels otherwise sort alphabetically)."""
+    if not by or by not in book.labels:
+        return records
+    groups = book.order(by, dict.fromkeys((r.domain or {}).get(by) for r in records))
+    rank = {g: i for i, g in enumerate(groups)}
+    return sorted(records, key=lambda r: rank[(r.domain or {}).get(by)])
 
 
 def _zero_weight_rows(table, weight: Optional[str]) -> int:

@@ -170,11 +170,11 @@ def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=No
     return spec
 
 
-def design_notes(design) -> None:
+def design_notes(design, err: bool = False) -> None:
     """Print how the design was read (weights derived from the fpc, nested PSU ids) after a command's text
-    output (``--json`` output keeps its documented fields only)."""
+    output; with ``--json`` (``err``) on stderr, so stdout keeps the documented fields only."""
     for note in getattr(design, "notes", ()):
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {note}", err=err)
 
 
 def parse_df(value: Optional[str]) -> Optional[float]:

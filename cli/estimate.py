@@ -167,6 +167,8 @@ def estimate(
         _echo_json([record_json(r) for r in records])
         for note in notes:  # stdout holds the JSON only
             typer.echo(f"note: {note}", err=True)
+        with _data_errors(data):
+            design_notes(spec.build(table), err=True)
         return
     _print_estimates(_in_code_order(book, records, by), pct=bool(level) and not total, book=book)
     for note in notes:
@@ -245,6 +247,7 @@ def crosstab(
         for note in (dropped, logit):  # stdout holds the JSON only
             if note:
                 typer.echo(f"note: {note}", err=True)
+        design_notes(design, err=True)
         return
     typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
     cells = res.cells.set_index(["row", "col"])
@@ -545,6 +548,7 @@ def weight(
     write_data(result, out)
     if json_out:
         _echo_json({**rep.to_dict(), "out": str(out), "name": name})
+        design_notes(design, err=True)
         return
     vars_ = ", ".join(c for c, _ in specs)
     if method == "rake":

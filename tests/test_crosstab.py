@@ -194,7 +194,7 @@ def test_cli_json_matches_r(tmp_path):
                                      "--strata", "st", "--psu", "psu", "--fpc", "Npsu", "--ci", "clopper-pearson",
                                      "--json"])
     assert r.exit_code == 0, r.output
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)
     assert list(d) == ["cells", "test"]
     t = d["test"]
     assert t["name"] == "rao-scott-F"
@@ -230,7 +230,7 @@ def test_cli_says_why_a_singular_table_has_no_test():
         assert "many empty cells" in r.output
         assert "R's svychisq stops" in r.output and "nan" not in r.output
     r = CliRunner().invoke(cli.app, ["crosstab", sparse, "--row", "a", "--col", "b", "--weight", "w", "--json"])
-    assert json.loads(r.output)["test"] == {"name": "rao-scott-F", "F": None, "df1": None, "df2": None, "p": None}
+    assert json.loads(r.stdout)["test"] == {"name": "rao-scott-F", "F": None, "df1": None, "df2": None, "p": None}
     fewpsu = str(GOLDEN / "r_svychisq_fewpsu.csv")  # Wald: 10 PSUs for 16 df; Rao–Scott computed (R's value)
     r = CliRunner().invoke(cli.app, ["crosstab", fewpsu, "--row", "a", "--col", "b", "--weight", "w", "--psu", "psu",
                                      "--test", "wald"])

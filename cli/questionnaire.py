@@ -45,9 +45,9 @@ def validate(
 @app.command()
 def form(
     file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
-    out: Annotated[Path, typer.Option("--out", help="Output HTML file (print it on A4 from a browser).")] = Path("form.html"),
+    out: Annotated[Path, typer.Option("--out", help="Output file: .html (print it on A4 from a browser) or .pdf (A4 pages, ready to print).")] = Path("form.html"),
 ) -> None:
-    """Render the questionnaire as a printable A4 paper form (self-contained HTML).
+    """Render the questionnaire as a printable A4 paper form (self-contained HTML, or PDF).
 
     Option codes are printed next to every box (data entry types them later), skip logic is
     written in words (选'不知道'者跳至第10题; 仅回答第8题选'知道'者作答), matrices are grids,
@@ -59,9 +59,13 @@ def form(
     """
     from report.fonts import font_face_css
     from survey.errors import MinyiError
-    from survey.form import write_form
+    from survey.form import FORM_SUFFIXES, render_form, write_form
     from survey.messages import problem
     from survey.qload import validate_file
+
+    if out.suffix and out.suffix.lower() not in FORM_SUFFIXES:  # a form.docx of HTML would open as garbage, or not at all
+        raise MinyiError.of("usage", reason=f"--out {out}: the paper form is written as HTML or PDF; "
+                                            "name the file form.html or form.pdf")
 
     q, problems = validate_file(file)
     errors = [p for p in problems if p.severity == "error"]
@@ -69,8 +73,14 @@ def form(
         first = errors[0] if errors else problems[0]
         raise MinyiError(problem("questionnaire-invalid", path=str(file), count=len(errors or problems),
                                  first=f"{first.location}: {first.message}"))
-    path = write_form(q, out, font_css=lambda html: font_face_css(html, kind="serif") + "\n"
-                      + font_face_css(html, kind="sans"))
+    fonts = dict(font_css=lambda html: font_face_css(html, kind="serif") + "\n" + font_face_css(html, kind="sans"))
+    if out.suffix.lower() == ".pdf":  # the form's own A4 print stylesheet, through weasyprint as the report's PDF
+        from report.writers.pdf import write_pdf
+
+        write_pdf(render_form(q, **fonts), out)
+        path = out
+    else:
+        path = write_form(q, out, **fonts)
     typer.echo(f"wrote the paper form ({len(q.questions)} questions, {q.n_items} items) to {path}")
 
 

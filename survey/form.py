@@ -454,6 +454,9 @@ def render_form(q: Questionnaire, *, template_dir: Optional[Path] = None,
     return html.replace("/*FONTFACE*/", font_css(html) if font_css else "", 1)
 
 
+FORM_SUFFIXES = (".html", ".htm", ".pdf")  # `survey form --out`: the HTML, or its PDF (cli.questionnaire.form)
+
+
 def write_form(q: Questionnaire, path: str | Path, **kw) -> Path:
     """Render the form and write it atomically to ``path``."""
     return atomic_write_text(path, render_form(q, **kw))

@@ -10,7 +10,8 @@
   native column) with ``relevant`` ``selected(${id}, 'code')``; matrix → a ``table-list`` group with one
   ``select_one`` per row named ``<id>_<row id>``; ranking → ``rank`` (ODK ranks every option: ``k``, the
   ranks that count, rides in an extra ``minyi_k`` column of the survey sheet and in the hint); number → ``integer`` /
-  ``decimal`` with a range constraint; text → ``text``.  Option scores and flags ride along in
+  ``decimal`` with a range constraint (its unit shown in the label as ``（次）`` and kept in a ``minyi_unit`` column,
+  so it comes back as the unit); text → ``text``.  Option scores and flags ride along in
   extra ``minyi_*`` columns of the choices sheet (XLSForm keeps unknown choice columns).
 * :func:`xlsform_to_yaml` reads an XLSForm with pyxform's own parser
   (:func:`pyxform.xls2json.parse_file_to_json`) and writes minyi YAML: groups → sections (nested
@@ -20,7 +21,8 @@
   min/max, ``required`` → required; a ``text`` question ``<id>_other`` right after a select with an
   "other" option is that option's fill-in (the ``<id>_other`` column), not a question of its own.
   Types minyi does not model (note, calculate, geopoint, date, repeat …) are left out and reported
-  as warnings — nothing is dropped silently.
+  as warnings — nothing is dropped silently.  Texts keep their typographic quotes (“ ” ‘ ’), which pyxform's
+  parser straightens in every cell (:func:`_quoted_originals`).
 
 Skip logic goes through the project's expression language (:mod:`survey.expr`): minyi ``when``
 conditions are parsed into its AST and written as XPath (:func:`when_to_xpath`); XPath
@@ -43,6 +45,7 @@ from .questionnaire import Question, Questionnaire
 
 LANG = {"zh": "Chinese (zh)", "en": "English (en)"}
 RANK_K_COLUMN = "minyi_k"  # survey-sheet column: how many ranks of a ranking count (pyxform keeps unknown columns)
+UNIT_COLUMN = "minyi_unit"  # survey-sheet column: a number question's unit (次), which the label also shows as （次）
 _META_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
                "audit", "start-geopoint"}
 _SKIP_TYPES = {"note", "calculate", "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
@@ -138,7 +141,7 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
     """(survey rows, choices rows, settings rows) of the XLSForm for ``q`` (headers first)."""
     lang = LANG.get(q.language, LANG["zh"])
     survey = [["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "constraint",
-               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN]]
+               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN, UNIT_COLUMN]]
     choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive", "minyi_other"]]
     lists: dict[str, str] = {}
 
@@ -152,8 +155,8 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
         return list_name
 
     def row(type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None, appearance=None,
-            k=None):
-        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k])
+            k=None, unit=None):
+        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k, unit])
 
     def relevant_of(qq: Question) -> Optional[str]:
         if not qq.when:
@@ -228,7 +231,7 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                 msg = f"请填写 {_num(qq.min) if qq.min is not None else ''}–{_num(qq.max) if qq.max is not None else ''} 之间的数" \
                     if cons else None
                 row("integer" if integral else "decimal", qq.id, qq.text + (f"（{qq.unit}）" if qq.unit else ""),
-                    qq.note, req, rel, " and ".join(cons) or None, msg)
+                    qq.note, req, rel, " and ".join(cons) or None, msg, unit=qq.unit)
             else:  # text
                 row("text", qq.id, qq.text, qq.note, req, rel, appearance="multiline")
         row("end_group", None, None)
@@ -711,6 +714,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
             for k in ("min", "max"):
                 if k in r:
                     item[k] = r[k]
+            _unit(d, item)
             params = d.get("parameters") or {}
             if t == "range":
                 for k, pk in (("min", "start"), ("max", "end")):
@@ -783,6 +787,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
            "language": "zh" if (lang is None or "zh" in str(lang).lower() or "chinese" in str(lang).lower()) else "en",
            "version": str(form.get("version") or "1"),
            "sections": sections}
+    doc = _with_quotes(doc, _quoted_originals(path))
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
     from .qload import validate_text
 
@@ -793,6 +798,53 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                                   hint="see the problems below")] + errors)
     mapping = {"values": value_map} if value_map else {}
     return Conversion(text, warnings, mapping)
+
+
+def _quoted_originals(path: Path) -> dict:
+    """{text as pyxform returns it: the text as written} for the workbook's cells with typographic quotes.
+
+    pyxform's parser turns “ ” ‘ ’ into " and ' in every cell (``clean_text_values``: Excel types such quotes
+    into XPath expressions, where they break), labels too: 您是否知道本市的“文明实践志愿服务”活动？ came
+    back with straight quotes, changing the questionnaire's wording without a word.  The raw cells (pyxform's
+    own reader, :func:`pyxform.xls2json_backends.get_xlsform`) give the text back; a straightened text that
+    two different originals share is left as pyxform gives it."""
+    from pyxform.parsing.sheet_headers import RE_SMART_QUOTES, clean_text_values
+    from pyxform.xls2json_backends import get_xlsform
+
+    try:
+        data = get_xlsform(str(path))
+    except Exception:  # pyxform read the file a moment ago; a reader failing now just keeps its texts
+        return {}
+    seen: dict = {}
+    for sheet in (data.survey, data.choices):
+        for row in sheet or ():
+            for v in row.values():
+                if isinstance(v, str) and RE_SMART_QUOTES.search(v):
+                    for straight, written in ((clean_text_values(v).strip(), v.strip()),
+                                              (clean_text_values(v, strip_whitespace=True).strip(),
+                                               _collapsed(v))):
+                        seen.setdefault(straight, set()).add(written)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def _collapsed(text: str) -> str:
+    """``text`` with its runs of whitespace made one space and stripped, as pyxform cleans a cell."""
+    from pyxform.xls2json_backends import RE_WHITESPACE
+
+    return RE_WHITESPACE.sub(" ", text).strip()
+
+
+def _with_quotes(node: Any, originals: dict) -> Any:
+    """``node`` (the converted questionnaire) with every text pyxform straightened written as in the workbook."""
+    if not originals:
+        return node
+    if isinstance(node, dict):
+        return {k: _with_quotes(v, originals) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_quotes(v, originals) for v in node]
+    if isinstance(node, str):
+        return originals.get(node, node)
+    return node
 
 
 _OTHER_REF = r"(?:selected\(\s*\$\{{{n}\}}\s*,\s*'([^']*)'\s*\)|\$\{{{n}\}}\s*=\s*'([^']*)')"
@@ -825,6 +877,18 @@ def _other_fill_in(name: str, prev: dict, prev_name: str, relevant: Optional[str
         if o["code"] in {codes[h] for h in hits}:
             o["other"] = True
     return True
+
+
+def _unit(d: dict, item: dict) -> None:
+    """A number question's unit from the ``minyi_unit`` column minyi's export writes; the ``（次）`` the export
+    added to the label for ODK's screen comes off the text again, so a round trip keeps text and unit apart."""
+    unit = str(d.get(UNIT_COLUMN) or "").strip()
+    if not unit:
+        return
+    item["unit"] = unit
+    shown = f"（{unit}）"
+    if item["text"].endswith(shown) and len(item["text"]) > len(shown):
+        item["text"] = item["text"][: -len(shown)]
 
 
 def _rank_k(d: dict, item: dict, hint: Optional[str], qid: str, warn) -> Optional[str]:

@@ -35,7 +35,7 @@ tests/golden/r_calibrate.R.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 import numpy as np
@@ -169,9 +169,20 @@ class CalibrationReport:
     g_min: float
     g_max: float
     totals: list
+    warnings: list = field(default_factory=list)  # e.g. negative weights from unbounded linear calibration
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def __repr__(self) -> str:
+        """A summary line (distance, convergence, g range), the totals met as a table and the warnings (the
+        dataclass default was one long line of full-precision floats)."""
+        from .weighting import table_lines
+
+        head = (f"CalibrationReport({self.calfun}: {'converged' if self.converged else 'NOT converged'} in "
+                f"{self.iterations} iteration(s), largest relative misfit {self.misfit:.2g}, g from {self.g_min:.4g} "
+                f"to {self.g_max:.4g})")
+        return "\n".join([head, *table_lines(self.totals), *(f"warning: {w}" for w in self.warnings)])
 
 
 def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linear",
@@ -236,8 +247,21 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
                             iterations=it, converged=bool(conv), misfit=misfit,
                             g_min=float(np.min(g[ww > 0])), g_max=float(np.max(g[ww > 0])),
                             totals=[{"term": n, "population": float(p), "sample": float(s), "calibrated": float(a)}
-                                    for n, p, s, a in zip(names, pop, sample_total, achieved)])
+                                    for n, p, s, a in zip(names, pop, sample_total, achieved)],
+                            warnings=_negative_weight_warnings(new_w))
     return new, rep
+
+
+def _negative_weight_warnings(new_w: np.ndarray) -> list[str]:
+    """A sentence when calibration made weights negative: linear calibration (GREG) without bounds does not keep
+    g > 0 (Deville & Särndal 1992, §3; R's ``calibrate`` returns such weights without a word), and a share
+    estimated with negative weights can fall outside 0–1 — said, not left silent."""
+    neg = new_w < 0
+    if not neg.any():
+        return []
+    return [f"{int(neg.sum())} row(s) have negative weights after calibration (smallest {float(new_w.min()):.4g}): "
+            "the totals are far from the sample's; check them, or keep weights positive with bounds=(L, U) "
+            "(e.g. (0, 10)) or calfun='logit'"]
 
 
 def _grake(mm: np.ndarray, ww: np.ndarray, calfun: str, lo: Any, hi: Any, population: np.ndarray, epsilon: float,

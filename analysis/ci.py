@@ -55,12 +55,27 @@ Where minyi deliberately differs from R (pinned by tests/test_ciprop_r_golden.py
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from typing import Any, Callable, Optional
+
+from numpy.typing import ArrayLike
 
 import numpy as np
 
 from . import distributions as D
 from .design import DesignError
+
+
+def check_level(level: object, name: str = "confidence") -> float:
+    """``level`` as a float strictly between 0 and 1 (R's ``level=0.95``), else :class:`DesignError` naming
+    the argument ``name`` and the value: a percentage such as 95 would otherwise give a NaN interval
+    printed as a "9500% CI"."""
+    try:
+        value = float(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0 < value < 1:
+        raise DesignError(f"{name} must be between 0 and 1 (0.95 for a 95 % interval), not {level!r}")
+    return value
 
 
 def critical_value(confidence: float, df: float | np.ndarray) -> np.ndarray:
@@ -235,16 +250,19 @@ def check_method(method: str, groups: bool = False) -> str:
     return method
 
 
-def proportion_ci(p, se, n, df, method: str = "logit", confidence: float = 0.95, *, n_rows=None,
-                  srs: bool = False, profile=None, logit_se=None) -> tuple[np.ndarray, np.ndarray]:
+def proportion_ci(p: ArrayLike, se: ArrayLike, n: ArrayLike, df: ArrayLike, method: str = "logit",
+                  confidence: float = 0.95, *, n_rows: Optional[ArrayLike] = None, srs: bool = False,
+                  profile: Any = None, logit_se: Optional[ArrayLike] = None) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised interval for proportions ``p`` with standard errors ``se`` (see module docstring).
 
-    ``srs=True`` marks the simple-random-sample path (no design, normal critical values) on
-    which the results equal statsmodels' ``proportion_confint``.
+    ``n``: rows in the base; ``df``: degrees of freedom of the critical value (``inf`` = normal);
+    ``n_rows``: rows of R's design object for Korn–Graubard (default ``n``); ``srs=True`` marks the
+    simple-random-sample path (no design, normal critical values) on which the results equal
+    statsmodels' ``proportion_confint``; ``profile``/``logit_se``: the likelihood profile and the
+    replicate logit SE the estimators pass for ``likelihood`` and replicate designs.
     """
     fn = CI_METHODS[check_method(method)]
-    if not 0 < confidence < 1:
-        raise DesignError("confidence must be between 0 and 1")
+    confidence = check_level(confidence)
     p = np.asarray(p, dtype=float)
     se = np.asarray(se, dtype=float)
     n = np.asarray(n, dtype=float)

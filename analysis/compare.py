@@ -41,6 +41,7 @@ import pandas as pd
 from . import distributions as D
 from .ci import critical_value
 from .design import Design, DesignError
+from .estimators import column
 from .result import Estimate, json_value
 from .thresholds import SMALL_BASE  # noqa: F401  (defined once: analysis.thresholds)
 
@@ -121,14 +122,16 @@ def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.
     Returns one :class:`~analysis.result.Estimate` vector: ``labels`` the groups, ``estimate``,
     ``cov`` (K × K, R ``vcov``), ``n``, ``df`` (each domain's design df) and ``weight`` (Σw).
 
-    ``y`` may be a 0/1 indicator (shares).  Rows with missing ``y``/group, outside ``valid`` or
+    ``y`` (a column name or one value per row) may be a 0/1 indicator (shares).  Rows with missing ``y``/group, outside ``valid`` or
     with zero weight are outside every domain (kept, zero weight).  The covariance is
     ``design.variance_of_psu_totals`` of the PSU totals of the K influence columns, built with
     one ``bincount`` (no n × K matrix), as R ``svyby(~y, ~g, design, svymean, covmat=TRUE)``.
     """
-    yy = np.asarray(y, dtype=float)
+    yy = column(design, y)
     if yy.shape != (design.n,):
         raise DesignError(f"variable has {yy.size} values for {design.n} rows")
+    if isinstance(groups, str) and groups not in design.data.columns:
+        raise DesignError(f"group column '{groups}' is not in the data")
     g = design.data[groups] if isinstance(groups, str) else pd.Series(np.asarray(groups, dtype=object))
     if len(g) != design.n:
         raise DesignError(f"groups have {len(g)} values for {design.n} rows")
@@ -189,25 +192,42 @@ def contrast(estimates: Any, cov: Optional[np.ndarray] = None, coef: Optional[Se
 
     ``estimates`` is an :class:`~analysis.result.Estimate` vector (its ``vcov()`` is used; ``cov``
     is then omitted: ``contrast(est, coef=[1, -1])``) or an array of estimates with ``cov``.  ``df``
-    defaults to the smallest df of the estimate vector, or ``inf`` for arrays.
+    defaults to the smallest df of the estimates the contrast uses (non-zero coefficients; a conservative
+    choice: R's ``svycontrast`` keeps no df and its ``confint`` is normal, while :func:`domain_difference`
+    counts the PSUs of both domains together), or ``inf`` for arrays; pass ``df`` for another.
     """
     if isinstance(estimates, Estimate):
         if coef is None:
             coef, cov = cov, None
         V = estimates.vcov()
         theta = estimates.coef()
-        if df is None:
-            df = float(np.min(np.atleast_1d(estimates.df)))
     else:
         V = np.asarray(cov, dtype=float)
         theta = np.asarray(estimates, dtype=float)
     if coef is None:
         raise DesignError("contrast needs coefficients")
-    c = np.asarray(coef, dtype=float)
+    c = _coefficients(coef, theta, getattr(estimates, "labels", None))
+    if isinstance(estimates, Estimate) and df is None:
+        dfs = np.broadcast_to(np.asarray(estimates.df, dtype=float), theta.shape)[c != 0]
+        df = float(np.min(dfs)) if dfs.size else float("inf")
     est = float(c @ theta)
     var = float(c @ V @ c)
     return _test(est, math.sqrt(max(var, 0.0)), float("inf") if df is None else float(df), confidence, label=label,
                  method="contrast")
+
+
+def _coefficients(coef: Any, theta: np.ndarray, labels: Optional[Sequence]) -> np.ndarray:
+    """``coef`` as one number per estimate (R ``svycontrast`` needs as many as ``coef(stat)``), else a
+    :class:`DesignError` naming both lengths and the estimates' labels — numpy's matmul error named neither."""
+    try:
+        c = np.asarray(coef, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise DesignError(f"contrast coef must be numbers, not {coef!r}") from None
+    if c.size != theta.size:
+        names = f" ({', '.join(map(str, labels))})" if labels is not None else ""
+        raise DesignError(f"contrast coef has {c.size} value{'s' if c.size != 1 else ''} for {theta.size} "
+                          f"estimates{names}: give one coefficient per estimate")
+    return c
 
 
 def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid: Optional[np.ndarray] = None,
@@ -217,7 +237,7 @@ def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid
     The masks may overlap (e.g. a district against the whole city); the covariance is then
     whatever the design implies.  ``df=None``: design df of the rows in either domain.
     """
-    yy = np.asarray(y, dtype=float)
+    yy = column(design, y)
     if yy.shape != (design.n,):
         raise DesignError(f"variable has {yy.size} values for {design.n} rows")
     ok = np.isfinite(yy) & (design.weights > 0)

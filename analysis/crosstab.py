@@ -52,7 +52,7 @@ import pandas as pd
 
 from . import distributions as D
 from .cell_variance import CellTotals
-from .ci import check_method, proportion_ci_used
+from .ci import check_level, check_method, proportion_ci_used
 from .column import normalize_value
 from .design import Design, DesignError, count_distinct
 from .estimators import is_srs, srs_fpc_factor
@@ -198,6 +198,18 @@ class CrossTab:
         """The ``what`` column (estimate, row_share, col_share, n, ...) as a row × column table."""
         return self.cells.pivot(index="row", columns="col", values=what).loc[self.row_levels, self.col_levels]
 
+    def __repr__(self) -> str:
+        """As R prints ``svychisq`` beside ``svytable``: the row shares in percent (rows × columns), the base n
+        and the Rao–Scott F test — the dataclass default printed every cell field and the cells' covariance
+        matrices (hundreds of lines of numbers)."""
+        shares = (self.table("row_share") * 100).round(1)
+        shares.index.name, shares.columns.name = self.row_var, self.col_var
+        t = self.test
+        test = ("no test (singular system)" if t.singular or not np.isfinite(t.F) else
+                f"Rao-Scott F = {t.F:.4g} on {t.df1:.4g} and {t.df2:.4g} df, p = {t.p:.4g}")
+        return (f"CrossTab({self.row_var} x {self.col_var}, n={self.n}; row shares %)\n{shares.to_string()}\n"
+                f"{test}")
+
 
 def _levels(values: pd.Series) -> list:
     """Sorted distinct values: numerically when every value is a number, else as text."""
@@ -319,8 +331,7 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     intervals equal statsmodels' ``proportion_confint``, as :func:`analysis.estimators.svyprop`.
     """
     check_method(ci_method)
-    if not 0 < confidence < 1:
-        raise DesignError("confidence must be between 0 and 1")
+    confidence = check_level(confidence)
     rname = row_name or (row if isinstance(row, str) else "row")
     cname = col_name or (col if isinstance(col, str) else "col")
     miss = {normalize_value(m) for m in missing}

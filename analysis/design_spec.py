@@ -33,7 +33,22 @@ from .design import LONELY_PSU, PPS_METHODS, Design, DesignError, _names
 from .values import line_of, normalize_series
 
 
-def _list(x: Any) -> list:
+def _not_a_name(value: Any, key: str) -> Optional[DesignError]:
+    """The error for a ``key`` (weights, strata, psu, fpc) given as values instead of column names (a Series, an
+    array, a list of numbers), naming the argument — numpy's "truth value of an array is ambiguous" said neither
+    (R ``svydesign(weights=~w)`` names a column too); None when ``value`` is a name or a list of names."""
+    if isinstance(value, (pd.Series, pd.Index, np.ndarray)) or (
+            isinstance(value, (list, tuple)) and any(not isinstance(v, str) for v in value if v is not None)):
+        what = type(value).__name__
+        return DesignError(f"{key} names column(s) of the data, not values (got a {what} of {len(value)}); add the "
+                           f"values as a column, e.g. data.assign({key}_col=values), and pass {key}=\"{key}_col\"")
+    return None
+
+
+def _list(x: Any, key: str = "psu") -> list:
+    err = _not_a_name(x, key)
+    if err is not None:
+        raise err
     return _names(x)
 
 
@@ -63,8 +78,17 @@ class DesignSpec:
     def of(cls, weights=None, strata=None, psu=None, fpc=None, **kw) -> "DesignSpec":
         """Build from loose values: ``psu``/``fpc`` as a name, a comma-separated string or a list;
         ``weights``/``strata`` as a name (a list of one name, as minyi.yaml may write it, is that name)."""
+        known = [f for f in cls.__dataclass_fields__ if f != "extra"]
+        unknown = [k for k in kw if k not in known]
+        if unknown:
+            import difflib
+
+            close = difflib.get_close_matches(unknown[0], known, n=1)
+            raise DesignError(f"unknown design argument '{unknown[0]}'"
+                              + (f" (did you mean '{close[0]}'?)" if close else "")
+                              + f"; the design arguments are: {', '.join(known)}")
         weights, strata = _one_name(weights, "weights"), _one_name(strata, "strata")
-        return cls(weights=weights or None, strata=strata or None, psu=tuple(_list(psu)), fpc=tuple(_list(fpc)),
+        return cls(weights=weights or None, strata=strata or None, psu=tuple(_list(psu)), fpc=tuple(_list(fpc, "fpc")),
                    **{k: v for k, v in kw.items() if v is not None or k in ("pps", "replicates", "seed")})
 
     @classmethod
@@ -144,7 +168,15 @@ def _first_bad(data: pd.DataFrame, col: str, bad: np.ndarray, what: str, problem
                        f"({n} row{'s' if n != 1 else ''} like it in all)")
 
 
+def _plain(v: Any) -> Any:
+    """A numpy scalar as its Python value, for messages (numpy 2's repr is "np.int64(2)")."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
 def _shown(v) -> str:
+    """A cell for a message: "an empty cell", or "value -1.0" (a numpy scalar as its Python value: numpy 2's
+    repr would print "np.float64(-1.0)")."""
+    v = _plain(v)
     return "an empty cell" if v is None or (isinstance(v, float) and v != v) else f"value {v!r}"
 
 
@@ -208,13 +240,17 @@ def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
         i = int(np.flatnonzero(bad)[0])
         where = f"stratum '{s_labels[sc[i]]}'" if spec.strata else "the sample"
         unit = "PSUs" if spec.psu else "rows"
-        raise DesignError(f"fpc column '{col}' line {line_of(data, i)}: population size {data[col].iloc[i]!r} is "
+        raise DesignError(f"fpc column '{col}' line {line_of(data, i)}: population size {_plain(data[col].iloc[i])!r} is "
                           f"smaller than the {int(sampled[i])} {unit} sampled in {where}")
 
 
 def _one_name(value: Any, key: str) -> Any:
     """``weights``/``strata`` name one column: ``[w]`` is ``w``; a longer list is refused by name (a design has one
-    weight column and one stratum column; several stages are given under ``psu``/``fpc``)."""
+    weight column and one stratum column; several stages are given under ``psu``/``fpc``); values instead of a
+    name are refused (:func:`_not_a_name`)."""
+    err = _not_a_name(value, key)
+    if err is not None:
+        raise err
     if isinstance(value, (list, tuple)):
         names = [str(v) for v in value if v not in (None, "")]
         if len(names) > 1:
@@ -286,14 +322,14 @@ def describe(design: Design, labels: Optional[Mapping[str, tuple]] = None) -> di
             zh.append(f"初级抽样单元：{zl.get(psus[0], psus[0])}")
             en.append(f"primary sampling units: {el.get(psus[0], psus[0])}")
         if design.pps:
-            zh.append(f"不放回不等概率抽样，入样概率：{fpcs[0]}")
-            en.append(f"PPS without replacement, inclusion probabilities: {fpcs[0]}")
+            zh.append(f"不放回不等概率抽样，入样概率：{zl.get(fpcs[0], fpcs[0])}")
+            en.append(f"PPS without replacement, inclusion probabilities: {el.get(fpcs[0], fpcs[0])}")
         elif fpcs:
-            zh.append(f"有限总体校正：{'、'.join(fpcs)}")
-            en.append(f"finite population correction: {', '.join(fpcs)}")
+            zh.append(f"有限总体校正：{'、'.join(zl.get(c, c) for c in fpcs)}")
+            en.append(f"finite population correction: {', '.join(el.get(c, c) for c in fpcs)}")
         if w:
-            zh.append(f"权重变量：{w}")
-            en.append(f"weights: {w}")
+            zh.append(f"权重变量：{zl.get(w, w)}")
+            en.append(f"weights: {el.get(w, w)}")
         elif spec.get("weights_from_fpc"):
             zh.append("未给权重，抽样权重由有限总体校正推得（与 R 相同）")
             en.append("no weights given: sampling weights derived from the fpc (as R)")

@@ -38,14 +38,44 @@ from .result import WALD, Estimate, ProportionInterval
 
 
 def column(design: Design, y: Any) -> np.ndarray:
-    """``y`` as a float array: a column name of ``design.data`` or values (one per row)."""
+    """``y`` as a float array: a column name of ``design.data`` or values (one per row).
+
+    Empty cells (NaN, None, blank text) are missing values, which leave the base (R ``na.rm=TRUE``).  Any other
+    value that is not a number (text such as ``"n/a"`` or a category label) is refused naming the column, its
+    first row and how many rows hold such values: R's ``svymean`` refuses a character column, and coercing
+    the text to missing would leave those rows out silently."""
+    name = y if isinstance(y, str) else getattr(y, "name", None)
+    if isinstance(y, (list, tuple)) and y and all(isinstance(v, str) for v in y) and len(y) != design.n:
+        raise DesignError(f"one variable at a time: give one column name, not {len(y)} ({', '.join(y[:5])}); "
+                          "call the estimator once per column")
     if isinstance(y, str):
         if y not in design.data.columns:
             raise DesignError(f"column '{y}' is not in the data")
         y = design.data[y]
-    if isinstance(y, pd.Series):
-        y = pd.to_numeric(y, errors="coerce") if not pd.api.types.is_bool_dtype(y) else y.astype(float)
-    return np.asarray(y, dtype=float)
+    if isinstance(y, pd.Series) and pd.api.types.is_bool_dtype(y):
+        return y.astype(float).to_numpy()
+    if isinstance(y, pd.Series) and pd.api.types.is_numeric_dtype(y):
+        return y.to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(y, pd.Series) or (isinstance(y, np.ndarray) and y.dtype.kind in "OUS"):
+        return _numbers(pd.Series(y).reset_index(drop=True), name)
+    try:
+        return np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        return _numbers(pd.Series(list(y) if not np.isscalar(y) else [y]), name)
+
+
+def _numbers(values: pd.Series, name: Any) -> np.ndarray:
+    """The numbers of ``values`` (see :func:`column`); text that is not a number raises, naming ``name``."""
+    num = pd.to_numeric(values, errors="coerce")
+    blank = values.isna() | values.map(lambda v: isinstance(v, str) and not v.strip())
+    bad = (num.isna() & ~blank).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = f"column '{name}'" if name is not None else "the variable"
+        raise DesignError(f"{what} row {i} (0-based): value {values.iloc[i]!r} is not a number ({int(bad.sum())} row"
+                          f"{'s' if bad.sum() != 1 else ''} like it); give numbers, or a 0/1 indicator such as "
+                          "data[col] == value")
+    return num.to_numpy(dtype=float)
 
 
 def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -115,12 +145,20 @@ def is_srs(design: Design) -> bool:
     return not (design.has_strata or design.has_psu or design.has_fpc) and design.spec.get("weights") is None
 
 
-def linearize_mean(design: Design, y: Any, valid: Optional[np.ndarray] = None) -> tuple[float, np.ndarray, np.ndarray]:
+def no_rows_error(var: str) -> DesignError:
+    """An estimate over an empty base: every row of the domain (``valid``, :meth:`Design.subset`) has an empty
+    value or a weight of 0 — said with the variable's name, as R's ``svymean`` of an empty domain gives NaN."""
+    return DesignError(f"no valid rows to estimate '{var}' from: every row of the domain has an empty value or a "
+                       "weight of 0 (an empty domain?)")
+
+
+def linearize_mean(design: Design, y: Any, valid: Optional[np.ndarray] = None, var: str = "y"
+                   ) -> tuple[float, np.ndarray, np.ndarray]:
     """Mean over the domain and its weighted influence values: ``(ȳ, z, w_domain)``."""
     w, yy = _valid_weights(design, y, valid)
     W = w.sum()
     if W <= 0:
-        raise DesignError("no valid rows to estimate from")
+        raise no_rows_error(var)
     est = float((w * yy).sum() / W)
     z = w * (yy - est) / W
     return est, z, w
@@ -172,27 +210,54 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
                        var=var, levels=levels, domain=domain, weight=float(w.sum()), replicates=replicates)
 
 
-def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+def _check_indicator(h: np.ndarray, valid: Optional[np.ndarray], var: str) -> None:
+    """A share is the mean of a 0/1 indicator (R ``svyciprop`` takes ``~I(y == level)``): any other value among
+    the valid rows is refused naming it — its "share" would be a mean outside [0, 1] with a NaN interval."""
+    ok = np.isfinite(h) if valid is None else (np.isfinite(h) & np.asarray(valid, dtype=bool))
+    bad = ok & (h != 0) & (h != 1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DesignError(f"svyprop needs a 0/1 (True/False) indicator, but '{var}' row {i} (0-based) is {h[i]:g} "
+                          f"({int(bad.sum())} row{'s' if bad.sum() != 1 else ''} not 0 or 1); pass data[col] == value "
+                          "for the share holding a value, or use svymean for a mean")
+
+
+def var_name(y: Any, var: Optional[str], default: str = "y") -> str:
+    """The name an estimate is labelled with (``Estimate.var``, printed and in ``tidy``): ``var`` when given,
+    else the column name ``y`` when the estimator was given one (R labels ``svymean(~api00, ...)`` api00),
+    else ``default``."""
+    if var is not None:
+        return var
+    return y if isinstance(y, str) else default
+
+
+def svymean(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: Optional[str] = None,
             domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
-    """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``)."""
+    """Weighted mean with linearised SE (R ``svymean(~y, design, deff=TRUE)`` + ``confint(df=degf)``).
+    ``y``: a column name of the design's data or one value per row; ``var`` names it (default the column name)."""
+    var = var_name(y, var)
     y = column(design, y)
-    est, z, w = linearize_mean(design, y, valid)
+    est, z, w = linearize_mean(design, y, valid, var)
     _, yy = _valid_weights(design, y, valid)
     return finish(design, est, z, w=w, vsrs=_vsrs_mean(w, yy), var=var, domain=domain, confidence=confidence, df=df,
                   ratio=(yy, (w > 0).astype(float)))
 
 
-def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var: Optional[str] = None,
             levels: Optional[list] = None, domain: Optional[dict] = None, ci_method: str = "logit",
             confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
     """Share of valid rows where ``hit`` is true (R ``svyciprop(~I(y %in% levels), design, method)``).
 
-    With no design and ``df = inf`` the binomial variance p(1−p)/n is used so intervals equal
-    statsmodels' ``proportion_confint`` (see :mod:`analysis.ci`).
+    ``hit``: a 0/1 (True/False) indicator per row, or the name of such a column; empty values leave the
+    base.  Any other value is refused (:func:`_check_indicator`).  With no design and ``df = inf`` the
+    binomial variance p(1−p)/n is used so intervals equal statsmodels' ``proportion_confint`` (see
+    :mod:`analysis.ci`).
     """
     check_method(ci_method)
+    var = var_name(hit, var)
     h = column(design, hit)
-    est, z, w = linearize_mean(design, h, valid)
+    _check_indicator(h, valid, var)
+    est, z, w = linearize_mean(design, h, valid, var)
     _, hh = _valid_weights(design, h, valid)
     srs = is_srs(design) and df is not None and np.isinf(df)
     rows = np.isfinite(h) if valid is None else (np.isfinite(h) & np.asarray(valid, dtype=bool))
@@ -201,11 +266,12 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
                   hit=h, ratio=(hh, (w > 0).astype(float)))
 
 
-def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: str = "y",
+def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var: Optional[str] = None,
              domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None,
              levels: Optional[list] = None) -> Estimate:
     """Weighted total (R ``svytotal(~y, design, deff=TRUE)``); rows outside ``valid`` count as 0.
     ``levels`` only labels a total of a 0/1 indicator (the estimated number with one of the levels)."""
+    var = var_name(y, var)
     w, yy = _valid_weights(design, y, valid)
     est = float((w * yy).sum())
     z = w * yy
@@ -215,9 +281,12 @@ def svytotal(design: Design, y: Any, *, valid: Optional[np.ndarray] = None, var:
                   ratio=(yy, None), levels=levels)
 
 
-def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: str = "y/x",
+def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] = None, var: Optional[str] = None,
              domain: Optional[dict] = None, confidence: float = 0.95, df: Optional[float] = None) -> Estimate:
-    """Ratio of totals Σwy/Σwx (R ``svyratio(~y, ~x, design, deff=TRUE)``)."""
+    """Ratio of totals Σwy/Σwx (R ``svyratio(~y, ~x, design, deff=TRUE)``); ``var`` defaults to "num/den" of
+    the column names (else "y/x")."""
+    if var is None:
+        var = f"{num}/{den}" if isinstance(num, str) and isinstance(den, str) else "y/x"
     y = column(design, num)
     x = column(design, den)
     ok = np.isfinite(y) & np.isfinite(x)

@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import distributions as D
 from .design import Design, DesignError
+from .estimators import column
 from .result import Estimate
 
 FAMILIES = ("gaussian", "binomial", "quasibinomial")
@@ -194,12 +195,16 @@ def _weighted_qr(X: np.ndarray, z: np.ndarray, w: np.ndarray) -> tuple[np.ndarra
 
 # ----------------------------------------------------------------------------- model matrix
 def _parse_formula(formula: str) -> tuple[str, list[str]]:
-    if "~" not in formula:
+    """``"y ~ a + b + C(g)"`` → ``("y", ["a", "b", "C(g)"])`` (an explicit ``1`` is the intercept, which is always
+    fitted).  A formula without ``~``, without a response, or with an empty term (``"y ~ x +"``: R's parser stops
+    there) is refused quoting it, rather than fitted without the missing term."""
+    if not isinstance(formula, str) or "~" not in formula:
         raise DesignError(f"a model formula looks like 'y ~ x1 + x2', not {formula!r}")
     lhs, rhs = formula.split("~", 1)
-    terms = [t.strip() for t in re.split(r"\+", rhs) if t.strip()]
-    terms = [t for t in terms if t != "1"]
-    return lhs.strip(), terms
+    parts = [t.strip() for t in re.split(r"\+", rhs)]
+    if not lhs.strip() or not any(parts) or not all(parts):
+        raise DesignError(f"model formula {formula!r} has an empty response or term; it looks like 'y ~ x1 + x2'")
+    return lhs.strip(), [t for t in parts if t != "1"]
 
 
 def model_matrix(data: pd.DataFrame, terms: Sequence[str], rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -316,11 +321,13 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
         raise DesignError(f"unknown family '{family}'; choose one of: {', '.join(FAMILIES)}")
     if formula is not None:
         y, x = _parse_formula(formula)
+    if y is None:
+        raise DesignError("give a model formula ('y ~ x1 + x2') or the response y= and predictors x= (column names)")
     if not isinstance(y, str) or y not in design.data.columns:
         raise DesignError(f"the response '{y}' is not a column of the data")
     terms = list(x or [])
     data = design.data
-    yv = pd.to_numeric(data[y], errors="coerce").to_numpy(dtype=float)
+    yv = column(design, y)  # text in the response is named, not dropped as missing (R: a character response fails)
     in_dom = np.ones(design.n, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
     cols, names = model_columns(data, terms, in_dom & np.isfinite(yv))
     ok = in_dom & np.isfinite(yv)

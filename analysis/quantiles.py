@@ -32,7 +32,7 @@ import numpy as np
 from . import distributions as D
 from .ci import critical_value
 from .design import Design, DesignError
-from .estimators import column, design_df, svymean
+from .estimators import column, design_df, no_rows_error, svymean, var_name
 from .result import Estimate
 
 QRULES = ("math", "hf7")
@@ -169,9 +169,22 @@ def _r_share(ind: np.ndarray, w: np.ndarray) -> float:
     return float(np.sum(np.asarray(ind * w / W, dtype=np.longdouble)))
 
 
+def _probabilities(quantiles: Any) -> np.ndarray:
+    """``quantiles`` as an array of probabilities in [0, 1] (R ``svyquantile(quantiles=)``); text ("median"), None,
+    NaN or a percentage such as 50 are refused quoting the value — NaN passed the range test and gave a
+    quantile labelled "qnan", text a numpy conversion error."""
+    try:
+        qs = np.atleast_1d(np.asarray(quantiles, dtype=float))
+    except (TypeError, ValueError):
+        qs = np.array([np.nan])
+    if qs.size == 0 or not np.all((qs >= 0) & (qs <= 1)):
+        raise DesignError(f"quantiles must be probabilities between 0 and 1 (0.5 for the median), not {quantiles!r}")
+    return qs
+
+
 def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5, *,
                 valid: Optional[np.ndarray] = None, qrule: str = "math", interval_type: str = "mean",
-                confidence: float = 0.95, df: Optional[float] = None, var: str = "y",
+                confidence: float = 0.95, df: Optional[float] = None, var: Optional[str] = None,
                 domain: Optional[dict] = None) -> Estimate:
     """Quantiles of ``y`` (R ``svyquantile(~y, design, quantiles, qrule=, interval.type=)``).
 
@@ -183,9 +196,8 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
         raise DesignError(f"unknown quantile rule '{qrule}'; choose one of: {', '.join(QRULES)}")
     if interval_type not in INTERVAL_TYPES:
         raise DesignError(f"unknown quantile interval '{interval_type}'; choose one of: {', '.join(INTERVAL_TYPES)}")
-    qs = np.atleast_1d(np.asarray(quantiles, dtype=float))
-    if np.any((qs < 0) | (qs > 1)) or qs.size == 0:
-        raise DesignError("quantiles must be between 0 and 1")
+    var = var_name(y, var)
+    qs = _probabilities(quantiles)
     yy = column(design, y)
     if yy.shape != (design.n,):
         raise DesignError(f"variable has {yy.size} values for {design.n} rows")
@@ -194,7 +206,7 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
         ok &= np.asarray(valid, dtype=bool)
     w = np.where(ok, design.weights, 0.0)
     if not np.any(w > 0):
-        raise DesignError("no valid rows to estimate from")
+        raise no_rows_error(var)
     xs, ws = _sorted(yy[ok], w[ok])
     rule = RULES[qrule]
     qhat = np.array([rule(xs, ws, p) for p in qs])

@@ -194,6 +194,16 @@ def _replicate_design(data: pd.DataFrame, pweights: np.ndarray, repweights: np.n
                            rep_type=rep_type, rho=rho)
 
 
+def _rscales(rscales: Any, k: int) -> np.ndarray:
+    """``rscales`` as one multiplier per replicate (a single number is used for all, as R's ``rscales``
+    recycling); another length is refused naming both — numpy's broadcast error named neither."""
+    rs = np.asarray(rscales, dtype=float).reshape(-1)
+    if rs.size not in (1, k):
+        raise DesignError(f"rscales has {rs.size} values for {k} replicate weight columns: give one per replicate "
+                          "(or one number for all)")
+    return np.broadcast_to(rs, (k,)).copy()
+
+
 def svrepdesign(data: pd.DataFrame, repweights: str | Sequence[str], weights: Optional[str] = None, *,
                 type: str = "other", scale: Optional[float] = None, rscales: Any = None, rho: Optional[float] = None,
                 mse: bool = False, combined_weights: bool = True) -> ReplicateDesign:
@@ -234,7 +244,7 @@ def svrepdesign(data: pd.DataFrame, repweights: str | Sequence[str], weights: Op
         if not np.all(np.isfinite(pw)) or np.any(pw < 0):
             raise DesignError("weights must be non-negative numbers")
     k = R.shape[1]
-    rs = None if rscales is None else np.broadcast_to(np.asarray(rscales, dtype=float), (k,)).copy()
+    rs = None if rscales is None else _rscales(rscales, k)
     if type == "Fay" and rho is None:
         raise DesignError("with type Fay give rho (Fay's coefficient)")
     if type == "BRR":

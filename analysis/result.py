@@ -30,6 +30,9 @@ from typing import Any, Iterator, Optional, Sequence
 
 import numpy as np
 
+#: rows of a vector :class:`Estimate` printed by ``repr`` before the middle ones are left out (and counted)
+REPR_ROWS = 40
+
 JSON_FIELDS = ("var", "levels", "domain", "n", "estimate", "se", "ci_low", "ci_high", "ci_method", "confidence",
                "df", "deff")
 
@@ -158,6 +161,13 @@ class Estimate:
     replicates: Optional[np.ndarray] = None
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """The default level is a fraction (R ``level=0.95``): ``confidence=95`` is refused by name here, for
+        every estimator, instead of printing a "9500% CI" of NaN (:func:`analysis.ci.check_level`)."""
+        from .ci import check_level
+
+        object.__setattr__(self, "confidence", check_level(self.confidence))
+
     # ------------------------------------------------------------------ construction
     @classmethod
     def of(cls, estimate: Any, variance: Any, **kw) -> "Estimate":
@@ -255,11 +265,9 @@ class Estimate:
     def confint(self, level: Optional[float] = None, df: Any = None) -> tuple[Any, Any]:
         """``(low, high)`` at ``level`` (default ``confidence``) with ``df`` degrees of freedom
         (default the estimate's ``df``; ``inf`` = normal) by the estimate's interval rule (R ``confint``)."""
-        level = self.confidence if level is None else float(level)
-        if not 0 < level < 1:
-            from .design import DesignError
+        from .ci import check_level
 
-            raise DesignError("confidence must be between 0 and 1")
+        level = self.confidence if level is None else check_level(level, "level")
         if level == self.confidence and df is None:
             lo, hi, _ = self._default_ci()
             return lo, hi
@@ -359,7 +367,27 @@ class Estimate:
         if self.is_scalar:
             return (f"Estimate({self.var}: {self.estimate:.6g}, se={self.se:.4g}, "
                     f"{self.confidence:.0%} CI [{self.ci_low:.6g}, {self.ci_high:.6g}], n={self.n}, df={self.df:g})")
-        return f"Estimate(vector of {len(self)}: {np.array2string(self.coef(), precision=4)})"
+        return self._vector_repr()
+
+    def _vector_repr(self, max_rows: int = REPR_ROWS) -> str:
+        """A vector as R prints a ``svystat`` with its interval: a header line, then one aligned row per element
+        (label, estimate, se, interval at ``confidence``, n, df); beyond ``max_rows`` rows the first and last
+        halves and a line saying how many are left out (nothing is cut without saying so)."""
+        k = len(self)
+        lo, hi = np.atleast_1d(self.ci_low), np.atleast_1d(self.ci_high)
+        n, df = np.broadcast_to(np.asarray(self.n), (k,)), np.broadcast_to(np.asarray(self.df, dtype=float), (k,))
+        labels = self.labels if self.labels is not None else list(range(k))
+        rows = [["", "estimate", "se", f"{self.confidence:.0%} CI", "n", "df"]]
+        rows += [[str(labels[i]), f"{self.coef()[i]:.6g}", f"{self.SE()[i]:.4g}", f"[{lo[i]:.6g}, {hi[i]:.6g}]",
+                  f"{int(n[i])}", f"{df[i]:g}"] for i in range(k)]
+        if k > max_rows:
+            half = max_rows // 2
+            rows = rows[:1 + half] + [["..."] + [""] * 5] + rows[-half:]
+        widths = [max(len(r[j]) for r in rows) for j in range(6)]
+        lines = ["  " + "  ".join(c.ljust(widths[0]) if j == 0 else c.rjust(widths[j]) for j, c in enumerate(r)).rstrip()
+                 for r in rows]
+        more = f", {k - 2 * (max_rows // 2)} rows not shown" if k > max_rows else ""
+        return f"Estimate({self.var}: vector of {k}{more})\n" + "\n".join(lines)
 
 
 def _scalar(x: Any) -> Any:

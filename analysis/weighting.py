@@ -73,6 +73,7 @@ import numpy as np
 import pandas as pd
 
 from .design import Design, DesignError
+from .result import REPR_ROWS
 from .values import normalize_value
 
 SHARE_TOLERANCE = 0.005
@@ -206,10 +207,33 @@ class WeightingReport:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         return d
 
+    def __repr__(self) -> str:
+        """A summary line (method, convergence, n, Σw, Kish's n_eff and efficiency, weight range), the margins
+        before and after as a table and the warnings — the dataclass default was one line of thousands of
+        characters with every margin's full-precision floats."""
+        head = (f"WeightingReport({self.method}: {'converged' if self.converged else 'NOT converged'} in "
+                f"{self.iterations} iteration(s), n={self.n}, sum of weights {self.sum_weights:,.6g}, Kish n_eff "
+                f"{self.kish_n_eff:,.1f} (efficiency {self.efficiency:.1%}), weights {self.weight_min:.4g} to "
+                f"{self.weight_max:.4g})")
+        return "\n".join([head, *table_lines(self.margins), *(f"warning: {w}" for w in self.warnings)])
+
+
+def table_lines(rows: Sequence[dict], max_rows: int = REPR_ROWS) -> list[str]:
+    """``rows`` (records) as an aligned table for a ``repr``; beyond ``max_rows`` the first ones and a line
+    saying how many are not shown (nothing is cut without saying so)."""
+    if not rows:
+        return []
+    frame = pd.DataFrame(list(rows)[:max_rows])
+    lines = ["  " + line for line in frame.to_string(index=False, float_format=lambda v: f"{v:,.6g}").splitlines()]
+    if len(rows) > max_rows:
+        lines.append(f"  ... {len(rows) - max_rows} more row(s) not shown (tidy() gives them all)")
+    return lines
+
 
 def kish_n_eff(weights: Any) -> float:
-    """Kish's effective sample size ``(Σw)² / Σw²`` (Kish 1965)."""
-    w = np.asarray(weights, dtype=float)
+    """Kish's effective sample size ``(Σw)² / Σw²`` (Kish 1965) of ``weights``: the weights, or a design (its
+    weights; R ``1/mean(weights(d)^2)*mean(weights(d))^2*nrow(d)``)."""
+    w = np.asarray(getattr(weights, "weights", weights), dtype=float)
     s2 = float(np.dot(w, w))
     return float(w.sum() ** 2 / s2) if s2 > 0 else float("nan")
 
@@ -360,6 +384,9 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
 
     ``partial=True`` (R ``postStratify(partial=TRUE)``): margin categories absent from the sample are
     left out instead of refused (their population is then not represented)."""
+    if not isinstance(margins, Mapping):  # before the truth test: a DataFrame's is an error of its own
+        raise WeightingError(f"margins map each variable to its population, e.g. {{'gender': {{1: 0.49, 2: 0.51}}}}, "
+                             f"not a {type(margins).__name__}", kind="bad-value")
     if not margins:
         raise WeightingError("no margins given", kind="bad-value")
     w = design.weights
@@ -497,7 +524,12 @@ def _rake_weights(w0: np.ndarray, margins: Sequence[_Margin], maxit: int, epsilo
 
 
 def trim_weights(design: Design, upper: float = math.inf, lower: float = -math.inf, strict: bool = False) -> Design:
-    """R ``trimWeights(design, upper, lower, strict)`` (see module docstring); returns a new design."""
+    """R ``trimWeights(design, upper, lower, strict)`` (see module docstring); returns a new design.
+    ``upper`` must be positive and above ``lower``: R trims every weight to a negative ``upper`` without a word,
+    which leaves a design no estimate can use."""
+    if not float(upper) > 0 or not float(lower) < float(upper):
+        raise WeightingError(f"trim_weights needs 0 < upper and lower < upper (weights are trimmed into "
+                             f"[lower, upper]), not upper={upper!r}, lower={lower!r}")
     w = _trim(design.weights, upper, lower, strict)
     # R's trimWeights only replaces the weights (design$prob): a calibrated design keeps its
     # calibration (postStrata), unlike with_weights, which starts a plain design

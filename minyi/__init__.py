@@ -9,7 +9,8 @@ questionnaire-wide analysis and the report).
 
 from __future__ import annotations
 
-from typing import Optional
+from pathlib import Path
+from typing import Any, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -50,17 +51,17 @@ __all__ = [
 ]
 
 
-def open_project(path) -> Project:
+def open_project(path: Union[str, Path]) -> Project:
     """An existing project folder (``survey init`` / :func:`create_project`)."""
     return Project.open(path)
 
 
-def create_project(path, questionnaire) -> Project:
+def create_project(path: Union[str, Path], questionnaire: Union[str, Path]) -> Project:
     """A new project folder for ``questionnaire`` (a YAML path); ``survey init``."""
     return Project.create(path, questionnaire)
 
 
-def bundled_questionnaire():
+def bundled_questionnaire() -> Path:
     """Path of the bundled civic questionnaire (创建全国文明城市 survey), as ``survey demo`` uses."""
     from survey.qload import bundled_path
 
@@ -78,7 +79,8 @@ def responses(project: Project, wave: Optional[str] = None) -> pd.DataFrame:
     return project.responses(wave)[0].copy()  # one block per dtype: adding columns stays fast
 
 
-def design(data: pd.DataFrame, weights=None, strata=None, psu=None, fpc=None, **kw) -> Design:
+def design(data: pd.DataFrame, weights: Optional[str] = None, strata: Optional[str] = None,
+           psu: Union[str, Sequence[str], None] = None, fpc: Union[str, Sequence[str], None] = None, **kw: Any) -> Design:
     """A design over ``data`` by column names (:class:`DesignSpec`; R ``svydesign``/``svrepdesign``):
     ``psu``/``fpc`` one per stage for multistage designs, ``pps="brewer"``, ``lonely_psu=``,
     ``repweights=``/``rep_type=``... for replicate weights, ``replicates="JKn"`` to make them."""
@@ -92,9 +94,11 @@ def project_design(project: Project, data: pd.DataFrame) -> Design:
     return build_design(data, {k: v for k, v in (project.config.get("design") or {}).items() if v})
 
 
-def analyze(project: Project, wave: Optional[str] = None, by=None, **kw) -> dict:
+def analyze(project: Project, wave: Optional[str] = None, by: Union[str, Sequence[str], None] = None,
+            **kw: Any) -> dict:
     """Every indicator of the project's questionnaire (the ``survey analyze --json`` document,
-    docs/analyze-json.md)."""
+    docs/analyze-json.md), overall and per grouping of ``by`` (a name such as ``"district"`` or a list of
+    names, as ``survey analyze --by``; one name is one grouping, not its letters)."""
     from report.project import analyze_project
 
-    return analyze_project(project, wave=wave, by=by, **kw)
+    return analyze_project(project, wave=wave, by=[by] if isinstance(by, str) else by, **kw)

@@ -326,8 +326,9 @@ def validate_file(path: str | Path, limits=None) -> tuple[Optional[Questionnaire
     return q, probs
 
 
-def load_questionnaire(path: str | Path, limits=None) -> Questionnaire:
-    """Load a valid questionnaire or raise :class:`MinyiError` with every problem."""
+def load_questionnaire(path: str | Path, limits: Any = None) -> Questionnaire:
+    """Load a valid questionnaire or raise :class:`MinyiError` with every problem; ``limits``: a
+    :class:`survey.limits.Limits` (default: the limits in force, docs/limits.md)."""
     return _valid(*validate_file(path, limits=limits))
 
 

@@ -78,6 +78,17 @@ def check_level(level: object, name: str = "confidence") -> float:
     return value
 
 
+def check_df(df: Any, name: str = "df") -> Any:
+    """``df`` as given when it is a number (``inf`` = normal) or an array of numbers, else :class:`DesignError`
+    naming the argument: ``df="x"`` raised Python's "could not convert string to float", which named neither
+    ``df`` nor what it takes.  (A df of 0 or NaN stays allowed: R gives NaN intervals there, as minyi does.)"""
+    try:
+        np.asarray(df, dtype=float)
+    except (TypeError, ValueError):
+        raise DesignError(f"{name} must be a number of degrees of freedom (inf for the normal), not {df!r}") from None
+    return df
+
+
 def critical_value(confidence: float, df: float | np.ndarray) -> np.ndarray:
     """Two-sided critical value: Student t with ``df`` degrees of freedom, normal when df is inf.
 

@@ -31,7 +31,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
-from .ci import check_method
+from .ci import check_df, check_method
 from .ci_likelihood import profile_for
 from .design import Design, DesignError, sums_to_n
 from .result import WALD, Estimate, ProportionInterval
@@ -190,7 +190,7 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
         variance = float(design.variance(z, present=w > 0)[0, 0])
         ddf = float(design_df(design, w))
     n = int(np.count_nonzero(w))
-    dfv = ddf if df is None else float(df)
+    dfv = ddf if df is None else float(check_df(df))
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
     deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")

@@ -356,6 +356,9 @@ def as_svrepdesign(design: Design, type: str = "auto", *, fay_rho: float = 0.0, 
     if getattr(design, "calibration", ()):
         raise DesignError("replicate weights from a calibrated design are not supported; make them from the design "
                           "before calibration")
+    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 2:
+        raise DesignError(f"replicates must be a whole number of bootstrap replicates, 2 or more (R replicates=50), "
+                          f"not {replicates!r}")
     if type == "auto":
         type = "JKn" if design.has_strata else "JK1"
     if type == "JK1" and design.has_strata:

@@ -265,13 +265,13 @@ class Estimate:
     def confint(self, level: Optional[float] = None, df: Any = None) -> tuple[Any, Any]:
         """``(low, high)`` at ``level`` (default ``confidence``) with ``df`` degrees of freedom
         (default the estimate's ``df``; ``inf`` = normal) by the estimate's interval rule (R ``confint``)."""
-        from .ci import check_level
+        from .ci import check_df, check_level
 
         level = self.confidence if level is None else check_level(level, "level")
         if level == self.confidence and df is None:
             lo, hi, _ = self._default_ci()
             return lo, hi
-        lo, hi, _ = self.interval(self, level, np.asarray(self.df if df is None else df, dtype=float))
+        lo, hi, _ = self.interval(self, level, np.asarray(self.df if df is None else check_df(df), dtype=float))
         return _out(np.asarray(lo, dtype=float)), _out(np.asarray(hi, dtype=float))
 
     def _default_ci(self) -> tuple:

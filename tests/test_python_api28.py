@@ -317,3 +317,17 @@ def test_every_public_function_has_type_hints_and_a_docstring():
         if len(inspect.getdoc(obj) or "") < 40:
             missing.append(f"{name}: docstring")
     assert missing == []
+
+
+def test_df_that_is_not_a_number_is_refused_by_name(des):
+    with pytest.raises(DesignError, match="df must be a number"):
+        minyi.svymean(des, "y", df="x")
+    with pytest.raises(DesignError, match="df must be a number"):
+        minyi.svymean(des, "y").confint(0.9, df="x")
+    assert np.isfinite(minyi.svymean(des, "y", df=float("inf")).ci_low)
+
+
+@pytest.mark.parametrize("replicates", ["50", 1, 2.5, True])
+def test_bootstrap_replicates_must_be_a_whole_number(des, replicates):
+    with pytest.raises(DesignError, match="replicates must be a whole number"):
+        minyi.as_svrepdesign(des, "bootstrap", replicates=replicates, seed=1)

@@ -49,7 +49,13 @@ def fmt_target(x: Optional[float]) -> str:
 
 
 def ci_text(s: dict, percent: bool = True, confidence: float = 0.95, lang: str = "zh") -> str:
+    """"95%置信区间：90.1%–92.4%，n=4,812"; without an interval (one row, one PSU: no degrees of freedom) it says
+    so instead of printing "—–—"."""
     f = fmt_pct if percent else fmt_num
+    if not (_ok(s.get("ci_low")) and _ok(s.get("ci_high"))):
+        if lang == "en":
+            return f"n={fmt_n(s['n'])}, too few for a confidence interval"
+        return f"n={fmt_n(s['n'])}，样本过少，无法计算置信区间"
     if lang == "en":
         return f"{confidence:.0%} CI: {f(s['ci_low'])}–{f(s['ci_high'])}, n={fmt_n(s['n'])}"
     return f"{confidence:.0%}置信区间：{f(s['ci_low'])}–{f(s['ci_high'])}，n={fmt_n(s['n'])}"
@@ -114,7 +120,10 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
             text = (f"设有目标的{len(judged)}项指标中，{len(ok)}项达标，{len(bad)}项未达标，{ns}项与目标无显著差异"
                     + (f"；差距最大的是{'、'.join(names)}。" if names else "。"))
         add(2, "targets", "targets", [len(judged), len(ok), len(bad), ns], text)
-    areas = [a for a in result.get("areas", []) if a.get("index") and a["index"].get("estimate") is not None]
+    # areas whose index has an interval: one with too few rows for it (a section of one site, n = 1) is not
+    # named the highest or lowest on a number that cannot be judged
+    areas = [a for a in result.get("areas", []) if a.get("index") and a["index"].get("estimate") is not None
+             and _ok(a["index"].get("ci_low")) and _ok(a["index"].get("ci_high"))]
     if len(areas) >= 2:
         areas = sorted(areas, key=lambda a: a["index"]["estimate"])
         lo, hi = areas[0], areas[-1]

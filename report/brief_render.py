@@ -90,7 +90,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     from docx.text.paragraph import Paragraph
 
     from .writers.docx import keep_table_together
-    from .writers.docx_style import set_east_asian_font
+    from .writers.docx_style import LOOKS, add_page_numbers, set_east_asian_font, set_font
 
     red = RGBColor(0xC0, 0, 0)
     doc = Document()
@@ -136,8 +136,16 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     para(f"{b.wave_label}创建全国文明城市问卷调查情况", "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
     rows = brief_rows(b)
 
+    set_font(doc.styles["Heading 1"], "黑体", size=14, bold=False)  # black, theme fonts stripped (issue 11)
+    add_page_numbers(doc, LOOKS["gbt9704"])  # “— 1 —” as the report's (GB/T 9704-2012 7.5)
+
     def heading(text: str):
-        para(text, "黑体", 14, indent=True).paragraph_format.keep_with_next = True
+        """A first-level heading as a Word heading (navigation pane, outline): a 2-page brief had
+        plain paragraphs in 黑体 that Word did not know as headings."""
+        p = para(text, "黑体", 14, indent=True)
+        p.style = doc.styles["Heading 1"]
+        p.paragraph_format.space_before = Pt(0)
+        p.paragraph_format.keep_with_next = True
 
     def table(header: Sequence[str], body: list, widths: Sequence[float]):
         t = doc.add_table(rows=1, cols=len(header))

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from survey.labels import line_start
 from survey.waves import derived_label
 
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -39,5 +40,6 @@ def period_text(fielding: Optional[list], lang: str = "zh") -> str:
 
 def make_cover(title: str, org: str, fielding: Optional[list], wave: Optional[str], wave_label: Optional[str] = None,
                lang: str = "zh") -> Cover:
+    """The cover's lines; the office alone on its line starts with a capital (:func:`line_start`)."""
     label = wave_label or (derived_label(wave, lang) if wave else "")
-    return Cover(title, org, period_text(fielding, lang), label)
+    return Cover(title, line_start(org), period_text(fielding, lang), label)

@@ -39,6 +39,26 @@ LABELS: dict[str, tuple[str, str]] = {
                   " Of these, {names}{more} move up and down between waves (lack of fit to a straight line, "
                   "p < 0.05): the trend is only their average direction; read it with the values of each wave."),
     "wavy_more": ("等{k}项", " and others ({k} in all)"),
+    # trend.xlsx: sheet names and the 趋势 sheet's column heads ({wave} is a wave's label)
+    "xlsx_trend_sheet": ("趋势", "Trend"),
+    "xlsx_heat_sheet": ("按{by}", "By {by}"),
+    "xlsx_indicator": ("指标", "Indicator"),
+    "xlsx_measure": ("测量", "Measure"),
+    "xlsx_group": ("分组", "Group"),
+    "xlsx_wave_low": ("{wave} 下限", "{wave} low"),
+    "xlsx_wave_high": ("{wave} 上限", "{wave} high"),
+    "xlsx_wave_n": ("{wave} n", "{wave} n"),
+    "xlsx_vs_previous": ("较上期变化", "Change vs previous"),
+    "xlsx_p_previous": ("较上期p", "p (previous)"),
+    "xlsx_vs_first": ("较首期变化", "Change vs first"),
+    "xlsx_p_first": ("较首期p", "p (first)"),
+    "xlsx_trend": ("趋势（每期）", "Trend per wave"),
+    "xlsx_trend_low": ("趋势下限", "Trend low"),
+    "xlsx_trend_high": ("趋势上限", "Trend high"),
+    "xlsx_trend_p": ("趋势p", "Trend p"),
+    "xlsx_direction": ("趋势方向", "Direction"),
+    "measure_rate": ("率", "rate"),
+    "measure_index": ("指数", "index"),
 }
 
 

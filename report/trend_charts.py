@@ -156,7 +156,8 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
                 ax.text(j, i, "—", ha="center", va="center", fontsize=8.5, color="#666666")
                 continue
             light = (v - vmin) / (vmax - vmin) > 0.55
-            ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=8.5,
+            # a rate says it is one (77.0%): the rate's and the index's maps of an area looked the same
+            ax.text(j, i, f"{v:.1f}%" if pct else f"{v:.1f}", ha="center", va="center", fontsize=8.5,
                     color="#000000" if light else "#FFFFFF")
     ax.set_xticks(range(k))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8.5)
@@ -168,6 +169,10 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
         sp.set_visible(False)
     cb = fig.colorbar(im, ax=ax, fraction=0.035, pad=0.02)
     cb.ax.tick_params(labelsize=8.5)
+    if pct:
+        from matplotlib.ticker import PercentFormatter
+
+        cb.ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
 

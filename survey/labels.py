@@ -420,3 +420,12 @@ def labels(kind: str, lang: str = "zh") -> dict[str, str]:
     """{key: text} of every code ``<kind>.<key>``, in table order (e.g. ``labels("flag")``)."""
     pre = kind + "."
     return {c[len(pre):]: (en if lang == "en" else zh) for c, (zh, en) in LABELS.items() if c.startswith(pre)}
+
+
+def line_start(text: str) -> str:
+    """``text`` as it stands at the start of a line or a table cell: its first letter a capital.
+
+    Rule (English grammar): the default office "the civilisation office" reads right inside a sentence
+    ("conducted by the civilisation office") but was printed lower-case alone on the cover and as the
+    first word of a cell ("the civilisation office (lead)").  Chinese text is unchanged."""
+    return text[:1].upper() + text[1:]

@@ -34,11 +34,16 @@ class LedgerRow:
     formats: dict = field(default_factory=dict)
 
 
-def _print_setup(ws) -> None:
+def _print_setup(ws, orientation: str = "landscape") -> None:
     """The 台账 as an office prints it for the weekly meeting: A4 landscape (15 columns, about 290 character
-    widths), fitted to one page wide, the header row repeated on every page, gridlines printed."""
+    widths), fitted to one page wide, the header row repeated on every page, gridlines printed, the footer
+    naming the sheet and numbering the pages as report.xlsx does (GB/T 9704-2012 7.5: every printed page
+    carries its page number); the 说明 sheet the same way, portrait."""
+    from .labels import label
+
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = orientation
+    ws.oddFooter.center.text = label("xlsx.page_footer", "zh")
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -97,6 +102,11 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
             sh.append([safe_value(a, "xlsx"), safe_value(b, "xlsx")])
         sh.column_dimensions["A"].width = 18
         sh.column_dimensions["B"].width = 90
+        for c in sh[1]:
+            c.font = Font(bold=True)
+        for c in sh["B"][1:]:  # a long meaning wraps within the printed page instead of running off it
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        _print_setup(sh, "portrait")
     base = wb.create_sheet(BASE_SHEET)
     base.append([HEADERS["id"], *(HEADERS[k] for k in EDITABLE)])
     for r in rows:

@@ -52,6 +52,6 @@ def unit_or_lead(unit: str | None, office: str, lang: str = "zh") -> str:
     """A finding's or a ledger item's responsible unit; one no unit owns (no ``owner:``, no ``ledger:
     default_unit``, e.g. overall satisfaction) is led by the issuing office — ``市文明办（牵头）`` — in the brief
     and in the report's ledger table alike."""
-    from .labels import label
+    from .labels import label, line_start
 
-    return unit if unit not in (None, "") else label("word.lead_unit", lang).format(org=office)
+    return unit if unit not in (None, "") else line_start(label("word.lead_unit", lang).format(org=office))

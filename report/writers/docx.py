@@ -192,8 +192,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         for run in head.runs:
             run.font.size = Pt(fit)
     doc.add_paragraph(T(context["subtitle"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if context.get("org"):
-        doc.add_paragraph(T(context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if context.get("org"):  # the cover's line (a capital first letter in English), as the HTML cover prints it
+        cover = context.get("cover")
+        doc.add_paragraph(T(cover.org if cover else context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
     toc = add_docx_toc(doc, context["lang"])
     for sec in context["sections"]:
         # every chapter on a new page, as in the HTML/PDF print (h2 break-before: page): a chapter heading is

@@ -136,8 +136,13 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     else:
         pf.line_spacing = 1.4
     set_font(doc.styles["Title"], look.title[0], size=look.title[1], bold=False)
-    set_font(doc.styles["Heading 1"], look.h1[0], size=look.h1[1], bold=False)
-    set_font(doc.styles["Heading 2"], look.h2[0], size=look.h2[1], bold=False)
+    # 黑体/楷体 carry a Chinese heading by their shape; Latin text falls back to Times New Roman, where an
+    # unbolded heading looked like body text to an English reader, so English headings are bold
+    set_font(doc.styles["Heading 1"], look.h1[0], size=look.h1[1], bold=en)
+    set_font(doc.styles["Heading 2"], look.h2[0], size=look.h2[1], bold=en)
+    # third level (“1．公共服务” in 对策建议): the body's font (GB/T 9704-2012 7.3.3: third level in 仿宋), bold
+    # to set it off, black; the template's own Heading 3 printed it in Word's theme blue (4F81BD)
+    set_font(doc.styles["Heading 3"], body[0], size=body[1], bold=True)
     for name in ("Title", "Heading 1", "Heading 2"):
         st = doc.styles[name]
         st.paragraph_format.keep_with_next = True

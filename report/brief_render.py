@@ -90,10 +90,11 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     from docx.text.paragraph import Paragraph
 
     from .writers.docx import keep_table_together
-    from .writers.docx_style import LOOKS, add_page_numbers, set_east_asian_font, set_font
+    from .writers.docx_style import LOOKS, add_page_numbers, set_east_asian_font, set_font, set_languages
 
     red = RGBColor(0xC0, 0, 0)
     doc = Document()
+    set_languages(doc, en=False)  # the brief is Chinese
     sect = doc.sections[0]
     sect.page_width, sect.page_height = Cm(21.0), Cm(29.7)
     sect.left_margin = sect.right_margin = Cm(2.6)

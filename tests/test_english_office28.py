@@ -190,3 +190,27 @@ def test_heat_map_of_a_rate_shows_percent(trend_books, tmp_path):
     assert f"{100 * first:.1f}%" in shown["rate"]  # a cell as a share
     assert any(t.endswith("%") and t[:-1].isdigit() for t in shown["rate"])  # the colour bar's ticks
     assert not any(t.endswith("%") for t in shown["index"])
+
+
+def _default_lang(doc) -> dict:
+    from docx.oxml.ns import qn
+
+    el = doc.styles.element.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:lang"))
+    return {k.split("}")[1]: v for k, v in el.attrib.items()}
+
+
+def test_word_files_mark_chinese_text_as_chinese(report_docx, trend_books, tmp_path):
+    """python-docx's template declares East Asian text en-US: Word proofed the Chinese as English."""
+    import datetime as dt
+
+    from docx import Document
+
+    from report.brief import build_brief
+    from report.brief_render import write_brief
+    from survey.store import Project
+
+    assert _default_lang(report_docx["zh"]) == {"val": "zh-CN", "eastAsia": "zh-CN", "bidi": "ar-SA"}
+    assert _default_lang(report_docx["en"])["val"] == "en-US" and _default_lang(report_docx["en"])["eastAsia"] == "zh-CN"
+    b = build_brief(Project.open(trend_books["root"] / "project"), W.WAVES[2][0], today=dt.date(2026, 12, 1))
+    brief = Document(str(write_brief(b, tmp_path, formats=("docx",))["docx"]))
+    assert _default_lang(brief)["eastAsia"] == "zh-CN"

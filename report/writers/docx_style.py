@@ -104,6 +104,24 @@ def set_font(style, east: str, size: Optional[float] = None, bold=None, ascii_: 
     strip_theme_fonts(style.element)
 
 
+def set_languages(doc, en: bool) -> None:
+    """The document's default languages (``w:docDefaults/w:rPrDefault/w:rPr/w:lang``): Chinese text marked as
+    Chinese (``w:eastAsia="zh-CN"``) and Latin text as the report's language (zh-CN, or en-US with ``--lang en``).
+    python-docx's template says ``eastAsia="en-US"``, so Word and WPS proofed the Chinese as English and set its
+    line breaking and punctuation by English rules."""
+    from docx.oxml import OxmlElement
+
+    rpr = doc.styles.element.find(_qn("w:docDefaults") + "/" + _qn("w:rPrDefault") + "/" + _qn("w:rPr"))
+    if rpr is None:
+        return
+    lang = rpr.find(_qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(_qn("w:val"), "en-US" if en else "zh-CN")
+    lang.set(_qn("w:eastAsia"), "zh-CN")
+
+
 def apply_look(doc, style: str, en: bool) -> DocxLook:
     """Page setup and paragraph styles of ``style`` on a new python-docx Document; returns the look."""
     from docx.enum.style import WD_STYLE_TYPE
@@ -123,8 +141,9 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     upd = OxmlElement("w:updateFields")  # Word offers to fill the TOC field on opening
     upd.set(_qn("w:val"), "true")
     settings.append(upd)
-    # document defaults: no theme fonts anywhere
+    # document defaults: no theme fonts anywhere; Chinese text marked as Chinese
     strip_theme_fonts(doc.styles.element)
+    set_languages(doc, en)
 
     body = look.body_en if en else look.body
     set_font(doc.styles["Normal"], body[0], size=body[1])

@@ -322,7 +322,7 @@ def test_lang_en(project):
     assert "调查概况" not in page and "主要发现" not in page
     from openpyxl import load_workbook
 
-    assert load_workbook(out / "report.xlsx").sheetnames[:2] == ["0Summary", "1 Overview"]
+    assert load_workbook(out / "report.xlsx").sheetnames[:2] == ["0 Summary", "1 Overview"]  # named as the chapters' sheets are
 
 
 def test_user_template(project, tmp_path):

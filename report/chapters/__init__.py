@@ -14,7 +14,7 @@ from ..summary import TITLE as SUMMARY_TITLE
 from ..summary import summary_lines
 from . import appendix, change, groups, hot_issues, indicators, key_findings, overview, priorities, sample
 from .kit import Kit
-from .titles import SECTIONS
+from .titles import SECTIONS, SUMMARY_SHEET
 
 CHAPTERS = (overview, sample, key_findings, indicators, hot_issues, groups, change, priorities, appendix)
 
@@ -27,7 +27,7 @@ def build_sections(ctx: dict) -> list:
         sec.anchor = section_anchor(i + 1)
     lang = ctx["lang"]
     if ctx.get("summary"):
-        summ = Section(SUMMARY_TITLE[lang], "0" + SUMMARY_TITLE[lang], anchor="summary")
+        summ = Section(SUMMARY_TITLE[lang], SUMMARY_SHEET[lang], anchor="summary")
         # issue 10: one verdict sentence, then the numbered points (as the HTML's front matter prints them)
         verdict, *points = summary_lines(ctx["summary"], SECTIONS[lang], lang)
         summ.blocks.append(("list", Lines(points, "numbered", lead=verdict)))

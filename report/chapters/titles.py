@@ -11,3 +11,4 @@ SHEETS = {"zh": ["1调查概况", "2样本构成", "3主要发现", "4三率与�
                  "8重点与对策建议", "9附录"],
           "en": ["1 Overview", "2 Sample", "3 Findings", "4 Indicators", "5 Hot issues", "6 Groups", "7 Change",
                  "8 Priorities", "9 Appendix"]}
+SUMMARY_SHEET = {"zh": "0摘要", "en": "0 Summary"}  # the 摘要's sheet, before the chapters', named as they are

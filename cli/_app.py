@@ -101,7 +101,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             raise MinyiError.of("bad-option", reason="an argument holds a NUL character (\\x00); remove it")
         rc = app(args=argv, standalone_mode=False)
     except MinyiError as e:
-        for p in e.problems:
+        from survey.config_marks import locate
+
+        for p in locate(e.problems):  # a key of minyi.yaml named with its line (survey/config_marks.py)
             typer.echo(str(p), err=True)
         # the message is out; a half-written library object failing again in its destructor (a ZipFile
         # closing on a full disk) is not news to the user

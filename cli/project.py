@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, QuietOpt, _echo_json, _write_table, check_table_out, progress_shown, open_project
+from ._common import JsonOpt, QuietOpt, _echo_json, check_table_out, progress_shown, open_project
 
 
 @app.command()
@@ -56,19 +56,12 @@ def import_(
 
         survey import city2026 wjx_export.csv --wave 2026Q1
     """
-    import yaml as _yaml
-
     p = open_project(dir)
     mp = None
-    if mapping is not None:
-        from survey.errors import MinyiError
+    if mapping is not None:  # UTF-8 or GBK; a syntax error, a tab or a column mapped twice at its line
+        from survey.config_marks import read_yaml
 
-        try:
-            from survey.safeyaml import safe_load
-
-            mp = safe_load(mapping.read_text(encoding="utf-8"), str(mapping))
-        except (OSError, _yaml.YAMLError) as e:
-            raise MinyiError.of("file-unreadable", file=str(mapping), path=str(mapping), reason=str(e))
+        mp = read_yaml(mapping, p.limits)[0]
     from survey.progress import stage
 
     with progress_shown(json_out=json_out, quiet=quiet), stage(f"importing {file.name}"):
@@ -168,7 +161,9 @@ def quarantine(
     check_table_out(export)
     df = project.quarantine(wave)
     if export is not None:
-        _write_table(df, export)
+        from survey.export import write_quarantine
+
+        write_quarantine(df, export, lang=project.questionnaire.language)
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")
     elif json_out:
         _echo_json(df.to_dict("records"))
@@ -201,7 +196,7 @@ def check(
 
     with progress_shown(json_out=json_out, quiet=quiet):
         flags = p.check(wave)
-    rules = {**p.config.get("exclusions", {})}
+    rules = p.exclusion_rules  # minyi.yaml's exclusions: over the defaults, as analysis applies them
     out = []
     for w in ([wave] if wave else p.waves()):
         fw = flags[flags["wave"] == w]

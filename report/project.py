@@ -95,12 +95,16 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
     cfg = project.config
     na = na_policy if na_policy is not None else cfg.get("na_policy", "exclude")
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
-    try:
-        normalize_na_policy(na)
-        check_method(ci, groups=True)
-    except DesignError as e:
-        src = "" if (na_policy is not None and ci_method is not None) else f" (see {project.root / 'minyi.yaml'})"
-        raise MinyiError.of("usage", file=str(project.root), reason=f"{e}{src}") from None
+    for given, key, check in ((na_policy, "na_policy", normalize_na_policy),
+                              (ci_method, "ci_method", lambda m: check_method(m, groups=True))):
+        try:
+            check(na if key == "na_policy" else ci)
+        except DesignError as e:
+            if given is not None:  # the option's value
+                raise MinyiError.of("usage", file=str(project.root), reason=str(e)) from None
+            # minyi.yaml's value: named with its line (survey.config_marks.locate)
+            raise MinyiError.of("config-key", file=project.config_file, key=key, reason=str(e),
+                                hint="see docs/project-config.md") from None
     waves = project.waves()
     if not waves:
         raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")

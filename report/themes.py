@@ -71,22 +71,50 @@ class ThemeResult:
     quotes: list = field(default_factory=list)
 
 
-def read_themes(path: Path, lang: str = "zh") -> list[Theme]:
-    """Themes of a dictionary file (names in ``lang``: ``name_en`` when given); one readable error naming
-    the file when it is malformed."""
-    import yaml
+# the layout of a theme dictionary (docs/report-data.md, `themes`): keys per kind of mapping, and the required ones
+THEME_SCHEMA = {"dictionary": {"themes"}, "theme": {"id", "name", "name_en", "area", "keywords"}}
+THEME_REQUIRED = {"dictionary": ("themes",), "theme": ("id", "keywords")}
 
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise MinyiError.of("usage", file=str(path), reason=f"cannot read the theme dictionary: {e}") from None
-    out = []
-    for i, t in enumerate(raw.get("themes") or []):
-        if not isinstance(t, dict) or not t.get("id") or not isinstance(t.get("keywords"), list) or not t["keywords"]:
-            raise MinyiError.of("usage", file=str(path),
-                                reason=f"theme {i + 1} needs an id and a list of keywords (themes: [{{id, name, keywords}}])")
-        name = (lang != "zh" and t.get(f"name_{lang}")) or t.get("name") or t["id"]
-        out.append(Theme(str(t["id"]), str(name), [str(k) for k in t["keywords"]], t.get("area")))
+
+def read_themes(path: Path, lang: str = "zh") -> list[Theme]:
+    """Themes of a dictionary file (names in ``lang``: ``name_en`` when given).  Read and checked as a
+    questionnaire is (:mod:`survey.qload`: UTF-8 or GBK, every problem at once with its line and column —
+    syntax, tabs, a key written twice, unknown keys with a did-you-mean, a missing id or keywords, keywords
+    that are not a list, a theme id given twice); :class:`MinyiError` with all of them."""
+    from survey.qload import _Checker, compose, read_text
+
+    text, probs = read_text(path)
+    if text is None:
+        raise MinyiError(probs)
+    ck = _Checker(str(path), THEME_SCHEMA, THEME_REQUIRED)
+    root = compose(text, ck)
+    out = [] if root is None else _themes(ck, root, lang)
+    if ck.problems:  # in the order of the file
+        raise MinyiError(sorted(ck.problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return out
+
+
+def _themes(ck, root, lang: str) -> list[Theme]:
+    """The themes of a composed dictionary; problems are added to ``ck``."""
+    out, first = [], {}
+    top = ck.mapping(root, "dictionary", "the theme dictionary")
+    for tn in ck.seq(top.get("themes"), "themes"):
+        d = ck.mapping(tn, "theme", "a theme")
+        tid = ck.text(d, "id", "theme")
+        words = [ck.text({"k": w}, "k", f"theme {tid} keywords") for w in ck.seq(d.get("keywords"), f"theme {tid}.keywords")]
+        words = [w for w in words if w]
+        if not tid or "keywords" not in d:
+            continue  # said by ck.mapping
+        if tid in first:
+            ck.add("duplicate-id", d["id"], what="theme", id=tid, first_line=first[tid])
+            continue
+        first[tid] = d["id"].line
+        if not words:
+            if isinstance(d["keywords"].value, list):  # not a list: said by ck.seq
+                ck.add("theme-no-keywords", d["keywords"], id=tid)
+            continue
+        name = (lang != "zh" and ck.text(d, f"name_{lang}", "theme")) or ck.text(d, "name", "theme") or tid
+        out.append(Theme(tid, name, words, ck.text(d, "area", "theme")))
     return out
 
 

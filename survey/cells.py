@@ -18,9 +18,11 @@ in a numeric column stays a number).
   (:func:`csv_text`, RFC 4180 line ends ``\\r\\n`` so a bare CR is quoted too);
 * XLSX (XML 1.0 forbids C0 except TAB/LF/CR): :func:`xlsx_escape` writes them as OOXML ``_xHHHH_`` escapes
   (what Excel itself writes; Excel and calamine read the character back), and escapes a literal ``_xHHHH_``
-  in the text as ``_x005F_xHHHH_`` so the round trip is exact;
+  in the text as ``_x005F_xHHHH_`` so the round trip is exact; text equal to an Excel error literal
+  (``#N/A``) is written as a text cell, not an error cell (:func:`text_cell`);
 * DOCX, HTML, PDF (read by people): :func:`clean_text` drops them (TAB, LF, CR kept);
-* SPSS .sav (C strings: a NUL would cut the text short): :func:`clean_text` drops them;
+* SPSS .sav: only NUL is dropped (SPSS strings are C strings: a NUL would cut the text short there, and the
+  export says so); every other control character is written and read back as it is;
 * Parquet: kept as they are.
 
 Sheet names (:func:`sheet_title`) follow Excel's rules: at most 31 characters, none of ``[]:*?/\\``, not
@@ -35,6 +37,7 @@ import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
 FORMULA_CHARS = "=+-@\t\r"
+NUL = "\x00"  # the one character an SPSS string cannot hold (C strings)
 _LINE_START = r"(?:^|(?<=[\r\n]))"
 # a tab or CR starts a formula only when something follows it (Excel drops it and reads the rest); a
 # value that is only whitespace from there on is left alone, so trimming on import cannot strand a guard
@@ -92,7 +95,9 @@ def safe_value(value: Any, fmt: str = "xlsx") -> Any:
     if fmt in ("csv", "xlsx"):
         value = neutralize_text(value)
         return xlsx_escape(value) if fmt == "xlsx" else value
-    if fmt in ("docx", "html", "pdf", "sav"):
+    if fmt == "sav":
+        return value.replace(NUL, "") if NUL in value else value
+    if fmt in ("docx", "html", "pdf"):
         return clean_text(value)
     return value
 
@@ -126,7 +131,8 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
 _CHANGED_BY = {  # RE2 patterns that every value safe_value changes for the format matches (a superset)
     "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]",
     "xlsx": r"(?:^|[\r\n])'*[=+\-@\t\r]|_x|[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]",
-    **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" for fmt in ("docx", "html", "pdf", "sav")},  # clean_text
+    **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" for fmt in ("docx", "html", "pdf")},  # clean_text
+    "sav": r"\x00",
 }
 
 
@@ -178,15 +184,43 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     return t
 
 
+def is_error_text(value: Any) -> bool:
+    """True for text that openpyxl would write as an Excel *error* cell (``#N/A``, ``#DIV/0!`` …).
+
+    openpyxl types a string equal to one of Excel's error literals (``openpyxl.cell.cell.ERROR_CODES``) as
+    an error cell (``t="e"``), not as text; Excel shows it as an error and calamine reads it back as an empty
+    cell, so an answer ``#N/A`` typed by a respondent would be lost on export → import.  Such values are
+    written as text cells (:func:`text_cell`)."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    return isinstance(value, str) and value in ERROR_CODES
+
+
+def text_cell(ws, value: Any) -> Any:
+    """``value`` as it should be given to ``ws.append``: unchanged, or, for :func:`is_error_text`, a cell
+    typed as text (a write-only or an ordinary worksheet's cell)."""
+    if not is_error_text(value):
+        return value
+    from openpyxl.cell import Cell, WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    cell = (WriteOnlyCell if isinstance(ws, WriteOnlyWorksheet) else Cell)(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def append_row(ws, values: Iterable[Any]) -> None:
-    """Append a row to an openpyxl worksheet, every text cell :func:`safe_value` for xlsx (never a formula)."""
-    ws.append([safe_value(v, "xlsx") for v in values])
+    """Append a row to an openpyxl worksheet, every text cell :func:`safe_value` for xlsx (never a formula,
+    never an error cell: :func:`text_cell`)."""
+    ws.append([text_cell(ws, safe_value(v, "xlsx")) for v in values])
 
 
 def set_cell(ws, row: int, column: int, value: Any) -> Any:
     """Write one openpyxl cell safely (see :func:`append_row`); returns the cell."""
     cell = ws.cell(row, column)
     cell.value = safe_value(value, "xlsx")
+    if is_error_text(cell.value):
+        cell.data_type = "s"
     return cell
 
 
@@ -237,6 +271,7 @@ def _stream_sheet(wb, df, title: str, progress) -> None:
     import math
 
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -259,6 +294,8 @@ def _stream_sheet(wb, df, title: str, progress) -> None:
         v = s.to_numpy(dtype=object, na_value=None)
         if s.dtype.kind in "fO":  # a NaN left in an object column: an empty cell too
             v = [None if isinstance(x, float) and math.isnan(x) else x for x in v]
+        if s.dtype.kind == "O" and s.isin(ERROR_CODES).any():  # "#N/A" typed as an answer stays text
+            v = [text_cell(ws, x) for x in v]
         columns.append(v)
     for i, row in enumerate(zip(*columns), start=1):
         ws.append(row)

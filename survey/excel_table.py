@@ -124,10 +124,56 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     if filled:
         detail += ", " + merged_note(filled, header)
     arrays = [c.slice(0, keep) for c in columns]
-    formulas, hidden = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx" else ([], (0, 0)))
+    formulas, hidden, errors = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx"
+                                else ([], (0, 0), []))
     others = tuple(names[1:]) if sheet is None else ()
+    unread = sheets_with_rows(src, others) if kind == "xlsx" else _xls_sheets_with_rows(wb, others)
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
-                            formulas=formulas, hidden=hidden, other_sheets=others), header, arrays)
+                            formulas=formulas, errors=errors, hidden=hidden, other_sheets=others, unread_sheets=unread,
+                            sheet=sheet if sheet not in (None, names[0]) else ""), header, arrays)
+
+
+_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="[A-Z]*(\d+)(?::[A-Z]*(\d+))?"')
+
+
+def _xls_sheets_with_rows(wb, names: tuple) -> tuple:
+    """:func:`sheets_with_rows` of an .xls (at most 65,536 × 256 cells a sheet, so calamine loads each)."""
+    out = []
+    for name in names:
+        try:
+            height = int(wb.get_sheet_by_name(name).height)
+        except Exception:  # a sheet calamine cannot read (a chart sheet): named, rows unknown
+            out.append((name, None))
+            continue
+        if height > 1:
+            out.append((name, height - 1))
+    return tuple(out)
+
+
+def sheets_with_rows(src: str, names: tuple) -> tuple:
+    """``(name, rows below the first)`` of each sheet of the .xlsx ``src`` in ``names`` whose used range (its
+    ``<dimension ref="A1:K201"/>``, ECMA-376 §18.3.1.35, read from the start of its XML without loading the
+    sheet) spans two rows or more; ``(name, None)`` when the sheet gives no range.  Those sheets are not read
+    when the first sheet is (no ``--sheet``), so the import says they exist: answers on a second sheet are
+    otherwise left out without a word."""
+    import zipfile
+
+    out = []
+    try:
+        with zipfile.ZipFile(src) as zf:
+            for name in names:
+                part = _sheet_part(zf, name)
+                if part is None:
+                    continue
+                with zf.open(part) as fh:
+                    m = _DIMENSION.search(fh.read(1 << 12))
+                if m is None:
+                    out.append((name, None))
+                elif m.group(2) and int(m.group(2)) > int(m.group(1)):
+                    out.append((name, int(m.group(2)) - int(m.group(1))))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return tuple((n, None) for n in names)
+    return tuple(out)
 
 
 _ROW_TAG = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*>')
@@ -138,21 +184,29 @@ _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*<f\b[^>]*?(?
 FORMULAS_KEPT = 1000  # formula cells without a value listed (the count covers them all)
 
 
-def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple]:
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)  # not <c …/>
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple, list]:
     """What calamine does not say about an .xlsx sheet, from its XML: the formula cells of the data rows that
     have no computed value (a file written by a program, e.g. openpyxl, and never opened in Excel: calamine
     reads them as empty), as ``(data row index, column index, "Sheet1!D5", "=1+1")``, and how many data rows
     and table columns are hidden (``<row hidden="1">``, ``<col hidden="1">``; ECMA-376 §18.3.1.73, §18.3.1.13).
     The sheet's XML is streamed (whole rows at a time); the cells are looked at only where a chunk holds a
-    formula or a hidden mark.  A workbook whose parts cannot be found gives nothing (calamine read it)."""
+    formula or a hidden mark.  A workbook whose parts cannot be found gives nothing (calamine read it).
+    Third: the data cells holding an Excel error value (``t="e"``: ``#N/A``, ``#DIV/0!``, typed or computed by a
+    formula), as ``(data row index, column index, "Sheet1!D5", "#N/A")``: calamine reads them as empty cells, so
+    without this an error was an unexplained "required answer missing" or, in an optional question, nothing."""
     import zipfile
 
     try:
         with zipfile.ZipFile(src) as zf:
             part = _sheet_part(zf, sheet)
             if part is None:
-                return [], (0, 0)
-            formulas, rows, cols = [], set(), set()
+                return [], (0, 0), []
+            formulas, rows, cols, errors = [], set(), set(), []
             first, last = header + 2, header + 1 + keep  # the data rows, as Excel numbers them
             tail = b""
             with zf.open(part) as fh:
@@ -178,11 +232,28 @@ def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tup
                             if len(formulas) < FORMULAS_KEPT:
                                 text = (m.group(3) or b"").decode("utf-8", "replace")
                                 formulas.append((r - first, c, f"{sheet}!{m.group(1).decode()}{r}", f"={text}"))
+                    if b't="e"' in body:
+                        errors += _error_cells(body, sheet, first, last, width, FORMULAS_KEPT - len(errors))
                     if not chunk:
                         break
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], (0, 0)
-    return formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width]))
+        return [], (0, 0), []
+    return (formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width])),
+            errors)
+
+
+def _error_cells(body: bytes, sheet: str, first: int, last: int, width: int, room: int) -> list:
+    """The error-valued cells (``<c r="D5" t="e">…<v>#N/A</v></c>``) of the rows ``first``–``last`` in a chunk
+    of sheet XML, at most ``room`` of them (see :func:`sheet_marks`)."""
+    out = []
+    for m in _ERROR_CELL.finditer(body):
+        ref = _CELL_REF.search(m.group(1))
+        if not _ERROR_TYPE.search(m.group(1)) or ref is None or len(out) >= room:
+            continue
+        r, c = int(ref.group(2)), _column_index(ref.group(1).decode())
+        if first <= r <= last and c < width:
+            out.append((r - first, c, f"{sheet}!{ref.group(1).decode()}{r}", m.group(2).decode("utf-8", "replace")))
+    return out
 
 
 def _attr(tag: bytes, name: bytes) -> bytes:

@@ -13,8 +13,8 @@ prefixed with ``'`` in CSV and XLSX so spreadsheet programs show them instead of
 "CSV injection"); the escape is reversible and ``survey import`` undoes it on minyi's native layout, so an
 export imports back to the same rows.  Numeric columns are left alone, so negative numbers stay numbers.
 CSV fields holding CR, LF, quotes or commas are quoted (RFC 4180, ``\r\n`` line ends); control
-characters are kept in CSV and Parquet, written as ``_xHHHH_`` escapes in XLSX, and dropped in .sav
-(C strings).
+characters are kept in CSV, Parquet and .sav and written as ``_xHHHH_`` escapes in XLSX; only NUL, which ends
+a .sav string (C strings), is left out there, with a warning naming the cells (:func:`nul_notes`).
 
 Privacy: identifying columns (IP, phone, name, ID-card numbers) are stored apart from the
 responses at import and are only added with ``include_pii``; as a second line of defence any
@@ -108,6 +108,49 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp))
+
+
+QUARANTINE_FIELDS = (WAVE_COLUMN, "source", "row", "column", "value", "code", "message")  # a record's own fields
+
+
+def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh") -> pd.DataFrame:
+    """The table ``survey quarantine --export`` writes from :meth:`Project.quarantine` records.
+
+    The row each record was read from (``raw``: one JSON object per record, as the store keeps it) becomes
+    one column per cell, named by its native column (``A1``, ``B2_1``), after the record's fields, so the
+    row can be read in Excel or SPSS beside the reason (one JSON text per row could not be read there);
+    whole numbers are written without ``.0``.  With ``readable`` (an .xlsx, opened by people) the headers
+    and the reason are words of the questionnaire's language (``survey.labels``: 行号, 原因 …; the reason's
+    name, such as 非数字, in place of its code); a .csv keeps the field names ``wave, source, row, column,
+    value, code, message`` that scripts read (issue 3: source file, row number, column, value, reason).
+    A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``)."""
+    import json
+
+    from .labels import label, labels
+
+    out = df[list(QUARANTINE_FIELDS)].copy()
+    if readable:
+        reasons = labels("reason", lang)
+        out["code"] = out["code"].map(lambda c: reasons.get(c, c))
+        out.columns = [label(f"quarantine.{f}", lang) for f in QUARANTINE_FIELDS]
+    rows = [json.loads(r) if isinstance(r, str) and r else {} for r in df["raw"]]
+    names = list(dict.fromkeys(k for r in rows for k in r if k not in INTERNAL))
+    taken = set(out.columns)
+    cells = pd.DataFrame({label("quarantine.cell", lang).format(column=k) if k in taken else k:
+                          [_cell_value(r.get(k)) for r in rows] for k in names}, index=out.index)
+    return pd.concat([out, cells], axis=1)
+
+
+def _cell_value(v):
+    """A cell of a quarantined row as its sheet shows it: whole numbers without ``.0``, missing as empty."""
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else v
+    return v
+
+
+def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh") -> None:
+    """:func:`quarantine_sheet` of ``df`` written to ``path`` (.xlsx with readable headers, else CSV)."""
+    write_table(quarantine_sheet(df, readable=Path(path).suffix.lower() == ".xlsx", lang=lang), path)
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:
@@ -245,7 +288,9 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
     else:
         import pyreadstat
 
-        sav = safe_frame(df, "sav", header=False)  # no control characters: SPSS strings are C strings
+        if notes is not None:
+            notes.extend(nul_notes(df))
+        sav = safe_frame(df, "sav", header=False)  # no NUL: SPSS strings are C strings
         formats = spss_formats(sav)
         for c in sav.columns:
             if str(sav[c].dtype) == "Int64":
@@ -263,6 +308,26 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
                                                       variable_value_labels=vl, variable_format=formats,
                                                       variable_measure=measures, missing_ranges=missing or None))
     return None
+
+
+NUL_CELLS_SHOWN = 10  # cells named in the sav-nul-dropped warning (the count covers them all)
+
+
+def nul_notes(df: pd.DataFrame) -> list:
+    """The warning that text cells of ``df`` hold NUL, which a .sav cannot hold (``sav-nul-dropped``): each
+    cell named by its respondent id (or row) and column.  Rule: nothing is changed silently (issue 9)."""
+    from .cells import NUL, text_columns
+    from .messages import problem
+
+    ids = df["respondent_id"] if "respondent_id" in df.columns else pd.Series(range(1, len(df) + 1), index=df.index)
+    cells = []
+    for c in text_columns(df):
+        hit = df[c].astype("string").str.contains(NUL, regex=False).fillna(False).to_numpy(dtype=bool)
+        cells += [f"{ids.iloc[i]} {c}" for i in np.flatnonzero(hit)]
+    if not cells:
+        return []
+    shown = ", ".join(cells[:NUL_CELLS_SHOWN]) + (" …" if len(cells) > NUL_CELLS_SHOWN else "")
+    return [problem("sav-nul-dropped", severity="warning", count=f"{len(cells):,}", cells=shown)]
 
 
 def _numeric_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -189,14 +189,15 @@ class ImportBatch:
 
 
 # ----------------------------------------------------------------------------- prepare
-def imported_before(project, path: str | Path) -> Optional[ImportSummary]:
+def imported_before(project, path: str | Path, sheet: Optional[str] = None) -> Optional[ImportSummary]:
     """The summary of a file already recorded in ``project`` (by its SHA-256), so it is not read again; None
     when it is new (or not a file: then :func:`prepare_file` says what is wrong).  :func:`commit_batch`
-    repeats the check inside its transaction."""
+    repeats the check inside its transaction.  With ``sheet`` (``--sheet``) the file is read: the key of a
+    sheet other than the first holds its name too (:func:`survey.importers.read.import_key`)."""
     from .importers import file_hash, hash_ahead
 
     path = Path(path)
-    if not path.is_file():
+    if not path.is_file() or sheet is not None:
         return None
     con = project.connect()
     try:

@@ -19,10 +19,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag.same_ip": ("同一IP且答案高度相似", "same IP with near-identical answers"),
     "flag.speeder": ("答题时间过短", "completed too fast"),
     "flag.straightliner": ("矩阵题直线作答", "straight-lining in grids"),
+    # the label of the wave an import without --wave stores its answers in (survey.waves.DEFAULT_WAVE)
+    "wave.default": ("本次调查", "this survey"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),
     "reason.formula-no-value": ("公式单元格没有计算结果", "formula cell without a computed value"),
+    "reason.excel-error": ("单元格为Excel错误值", "Excel error value in the cell"),
     "reason.unknown-option": ("无效选项代码", "invalid option code"),
     "reason.out-of-range": ("数值超出范围", "number out of range"),
     "reason.not-a-number": ("非数字", "not a number"),
@@ -32,6 +35,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason.should-skip": ("按跳题逻辑不应作答", "answered although skip logic says skip"),
     "reason.required-missing": ("必答题未答", "required question not answered"),
     "reason.rank-invalid": ("排序无效", "invalid ranking"),
+    # headers of `survey quarantine --export FILE.xlsx` (survey.export.quarantine_sheet)
+    "quarantine.wave": ("波次", "Wave"),
+    "quarantine.source": ("来源文件", "Source file"),
+    "quarantine.row": ("行号", "Row"),
+    "quarantine.column": ("问题列", "Column"),
+    "quarantine.value": ("原值", "Value"),
+    "quarantine.code": ("原因", "Reason"),
+    "quarantine.message": ("说明", "Message"),
+    "quarantine.cell": ("{column}（该行原答案）", "{column} (the row's answer)"),
     # verdicts against a target (analysis.indicators VERDICT_*)
     "verdict.above": ("达标", "met"),
     "verdict.below": ("未达标", "not met"),

@@ -283,8 +283,9 @@ LEDGER_KEYS = ("hot_issue_share", "alpha", "adjust", "deadline_days", "deadline"
 
 
 def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
-    """The validated ``ledger:`` settings; a wrong key or value is one ``config-key``/``unknown-key`` error."""
-    from .messages import did_you_mean
+    """The validated ``ledger:`` settings; every wrong key or value is a ``config-key``/``unknown-key`` problem of
+    one :class:`MinyiError`."""
+    from .messages import did_you_mean, problem
 
     raw = config.get("ledger")
     if raw is None:
@@ -292,26 +293,26 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     if not isinstance(raw, dict):
         raise MinyiError.of("config-key", file=path, key="ledger", reason="must be a mapping",
                             hint="e.g. ledger: {hot_issue_share: 0.3, deadline_days: 30}")
-    for k in raw:
-        if k not in LEDGER_KEYS:
-            raise MinyiError.of("unknown-key", file=path, key=k, where="ledger",
-                                suggestion=did_you_mean(str(k), LEDGER_KEYS))
+    probs = [problem("unknown-key", file=path, key=k, where="ledger", suggestion=did_you_mean(str(k), LEDGER_KEYS))
+             for k in raw if k not in LEDGER_KEYS]  # every problem at once (issue 2), each named by its key
 
     def share(k: str, default: float) -> float:
         v = raw.get(k, default)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
-            raise MinyiError.of("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
-                                hint="e.g. 0.3 for 30%")
+            probs.append(problem("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
+                                 hint="e.g. 0.3 for 30%"))
+            return default
         return float(v)
 
+    hot, alpha = share("hot_issue_share", 0.30), share("alpha", 0.05)
     adjust = raw.get("adjust", "holm")
     if adjust not in ("holm", "none"):
-        raise MinyiError.of("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",
-                            hint="holm controls the chance of any false item at alpha")
+        probs.append(problem("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",
+                             hint="holm controls the chance of any false item at alpha"))
     days = raw.get("deadline_days")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
-        raise MinyiError.of("config-key", file=path, key="ledger.deadline_days",
-                            reason=f"must be a whole number of days, not {days!r}", hint="e.g. deadline_days: 30")
+        probs.append(problem("config-key", file=path, key="ledger.deadline_days",
+                             reason=f"must be a whole number of days, not {days!r}", hint="e.g. deadline_days: 30"))
     fixed = raw.get("deadline")
     if fixed is not None:
         try:
@@ -319,7 +320,9 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
 
             fixed = parse_date(fixed)
         except ValueError:
-            raise MinyiError.of("config-key", file=path, key="ledger.deadline", reason=f"{fixed!r} is not a date",
-                                hint="write dates as YYYY-MM-DD") from None
+            probs.append(problem("config-key", file=path, key="ledger.deadline", reason=f"{fixed!r} is not a date",
+                                 hint="write dates as YYYY-MM-DD"))
+    if probs:
+        raise MinyiError(probs)
     unit = raw.get("default_unit") or ""
-    return LedgerSettings(share("hot_issue_share", 0.30), share("alpha", 0.05), adjust, days, fixed, str(unit).strip())
+    return LedgerSettings(hot, alpha, adjust, days, fixed, str(unit).strip())

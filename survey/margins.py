@@ -80,9 +80,32 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
     if parse_population_value(table.columns[k])[0] is not None:  # no header row
         table = pd.concat([pd.DataFrame([list(table.columns)], columns=table.columns), table], ignore_index=True)
         first_line = 1
+    names = [str(c).strip() if first_line == 2 else j + 1 for j, c in enumerate(table.columns)]  # header, else number
+    value_column = names[k]
+    cats, vals, probs, pct_lines, plain_lines = _margin_rows(table, k, first_line, str(path), names)
+    if pct_lines and plain_lines:
+        probs.append(problem("margin-mixed-percent", file=str(path), column=value_column,
+                             pct_lines=_lines_text(pct_lines), plain_lines=_lines_text(plain_lines)))
+    if probs:
+        raise MinyiError(probs)
+    if not cats:
+        raise MinyiError.of("file-empty", file=str(path))
+    return cats, vals
+
+
+def _lines_text(lines: list[int]) -> str:
+    """``line 2, 5, 7`` (at most ten numbers, then how many more)."""
+    more = f" and {len(lines) - 10} more" if len(lines) > 10 else ""
+    return ("line " if len(lines) == 1 else "lines ") + ", ".join(map(str, lines[:10])) + more
+
+
+def _margin_rows(table, k: int, first_line: int, file: str, names: list) -> tuple[list, list, list, list, list]:
+    """Read the rows of a margin table: categories, values, every problem (each at its line and column, ``names``
+    the columns' headers or numbers; issue 2's "all problems at once"), and the lines of values written as
+    percentages and as plain numbers."""
     from analysis.values import normalize_value
 
-    cats, vals, bad, pcts = [], [], [], []
+    cats, vals, probs, pct_lines, plain_lines = [], [], [], [], []
     seen: dict = {}  # category by the one rule of analysis.values ("1" = "1.0", " a " = "a") -> (line, as written)
     for i, row in enumerate(table.itertuples(index=False)):  # one line per category: a handful of rows
         parts, v = list(row[:k]), row[k]
@@ -91,36 +114,26 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
             continue
         line = first_line + i
         c = " × ".join("" if p is None else str(p).strip() for p in parts)
+        written = " × ".join("" if p is None else str(p) for p in parts)
         if any(blank):
-            raise MinyiError.of("bad-data", file=str(path), line=line, reason="a row has a population value but no category",
-                                hint="fill in the category or delete the row")
+            probs.append(problem("margin-no-category", file=file, line=line, column=names[blank.index(True)]))
+            continue
         key = tuple(normalize_value(p) for p in parts)
         if key in seen:
-            first, written = seen[key]
-            raise MinyiError.of("bad-data", file=str(path), line=line,
-                                reason=f"category '{c}' is listed twice: on line {first} ('{written}') and on line "
-                                       f"{line} ('{' × '.join('' if p is None else str(p) for p in parts)}'); the "
-                                       "margin would be ambiguous",
-                                hint="list every category once (add the two rows' values up if both are right)")
-        seen[key] = (line, " × ".join("" if p is None else str(p) for p in parts))
+            first, first_text = seen[key]
+            probs.append(problem("margin-duplicate", file=file, line=line, column=names[0], category=c, first=first,
+                                 first_text=first_text, text=written))
+            continue
+        seen[key] = (line, written)
         num, pct = parse_population_value(v)
         if num is None or num < 0:
-            bad.append(f"line {line} '{c}': " + (repr(str(v)) if v is not None else "empty"))
+            probs.append(problem("margin-value", file=file, line=line, column=names[k], category=c,
+                                 value=repr(str(v)) if not _blank(v) else "(empty)"))
             continue
+        (pct_lines if pct else plain_lines).append(line)
         cats.append(str(parts[0]).strip() if k == 1 else tuple(str(p).strip() for p in parts))
         vals.append(num)
-        pcts.append(pct)
-    if bad:
-        raise MinyiError.of("bad-data", file=str(path),
-                            reason=f"population values that are not non-negative numbers: {'; '.join(bad[:10])}"
-                                   + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""),
-                            hint="write a count like 125000 or a share like 0.23 or 23%")
-    if not cats:
-        raise MinyiError.of("file-empty", file=str(path))
-    if any(pcts) and not all(pcts):
-        raise MinyiError.of("bad-data", file=str(path), reason="some values are percentages and some are not",
-                            hint="write every value as a count, or every value as a share/percentage")
-    return cats, vals
+    return cats, vals, probs, pct_lines, plain_lines
 
 
 def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional[str], list[Optional[float]]]:
@@ -145,7 +158,7 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
     kind = None
     if third is not None:
         kind = "p" if third in _STRATA_P_NAMES else "sd"
-    names, pops, extra, bad = [], [], [], []
+    names, pops, extra, bad, lines = [], [], [], [], []
     for i, row in enumerate(table.itertuples(index=False)):  # one line per stratum: a handful of rows
         vals = list(row)
         if all(_blank(v) for v in vals):
@@ -172,14 +185,20 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
                                    hint="fix the value"))
                 continue
         names.append(str(nm).strip())
+        lines.append(line)
         pops.append(pop)
         extra.append(x)
     if bad:
         raise MinyiError(bad)
     if not names:
         raise MinyiError.of("file-empty", file=str(path))
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise MinyiError.of("bad-data", file=str(path), reason=f"stratum {', '.join(repr(d) for d in dup)} is listed twice",
-                            hint="list every stratum once")
+    first: dict[str, int] = {}
+    dups = []
+    for n, line in zip(names, lines):
+        if n in first:
+            dups.append(problem("strata-duplicate", file=str(path), line=line, column=str(table.columns[0]), name=n,
+                                first=first[n]))
+        first.setdefault(n, line)
+    if dups:
+        raise MinyiError(dups)
     return names, pops, kind, extra

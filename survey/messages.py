@@ -43,6 +43,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "type the colon half-width: {key}: (switch the input method to English punctuation)"),
     "yaml-tab": ("the line is indented with a tab; YAML allows only spaces for indentation",
                  "replace the tab by spaces (most editors: convert indentation to spaces)"),
+    "yaml-empty": ("the file is empty: it holds no YAML content", "write its content, or give the right file"),
     "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
     "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
     "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
@@ -122,12 +123,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad-data": ("{reason}", "{hint}"),
     "formula-no-value": ("cell {cell} holds a formula ({value}) without a computed value: read as empty",
                          "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
+    "excel-error": ("cell {cell} holds the Excel error {value}, not an answer: read as empty",
+                    "correct the cell (or the formula that gives the error) in Excel or WPS, then import again"),
+    "excel-error-cells": ("{count} cell(s) hold an Excel error value (#N/A, #DIV/0! …) and were read as empty: {cells}",
+                          "correct those cells (or the formulas that give the errors) in Excel or WPS, then import again"),
     "formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty: {cells}",
                                "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
+    "duration-unreadable": ("{count} cell(s) hold no duration minyi can read and were stored empty "
+                            "(survey check cannot judge those rows' speed): {cells}",
+                            "write the time taken as seconds (268), 268秒, 4分28秒 or 00:04:28, then import again"),
+    "time-unreadable": ("{count} cell(s) hold no date and time minyi can read and were stored empty: {cells}",
+                        "write them as 2026-09-01 09:01:00, 2026/9/1 9:01 or 2026年9月1日 9时1分, then import again"),
     "sav-labels-shortened": ("{count} label(s) longer than an SPSS file holds ({limits}) were shortened, ending in '…': "
                              "{labels}",
                              "the full texts are in the questionnaire and in the 变量说明 sheet of an Excel export "
                              "(survey export DIR --format xlsx)"),
+    "sav-nul-dropped": ("{count} text cell(s) hold a NUL character, which ends a string in an SPSS file (the rest "
+                        "of the text would be lost); the NUL was left out: {cells}",
+                        "to keep the text exactly as stored, export CSV or Parquet (--format csv, --format parquet)"),
+    "sheets-not-read": ("only the first sheet was read; {count} other sheet(s) of the workbook hold rows and were not "
+                        "imported: {sheets}",
+                        "if answers are on another sheet, import it too with --sheet NAME (one import per sheet)"),
     "hidden-cells": ("{what} hidden in the workbook {were} imported: hidden answers are answers too",
                      "to leave answers out, delete their rows in the file (hiding does not remove them), then import again"),
     "coding-changed": ("{qid}: the answers of wave(s) {waves} (import {imports}) were imported when the questionnaire "
@@ -146,6 +162,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "give the folder that survey init created (it holds minyi.yaml and minyi.duckdb)"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
     "config-key": ("{key}: {reason}", "{hint}"),
+    "config-empty": ("the project settings file is empty", "restore the minyi.yaml that survey init wrote (at least the line questionnaire: questionnaire.yaml); docs/project-config.md lists every key"),
     "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
     "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
     "unknown-import": ("the project has no import #{id}", "{suggestion}"),
@@ -199,6 +216,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "every value is an option score and some are no option code; export 按序号 or 按文本 to avoid this reading"),
     "mapping-invalid": ("mapping {where}: {reason}",
                         "{hint}"),
+    # --- population files: margins (survey weight, margins:) and strata (survey plan) ---
+    "margin-no-category": ("a row has a population value but no category", "fill in the category or delete the row"),
+    "margin-duplicate": ("category '{category}' is listed twice: on line {first} ('{first_text}') and on this line "
+                         "('{text}'); the margin would be ambiguous",
+                         "list every category once (add the two rows' values up if both are right)"),
+    "margin-value": ("population value {value} of '{category}' is not a non-negative number",
+                     "write a count like 125000 or a share like 0.23 or 23%"),
+    "margin-mixed-percent": ("some values are percentages ({pct_lines}) and some are not ({plain_lines})",
+                             "write every value as a count, or every value as a share/percentage"),
+    "strata-duplicate": ("stratum '{name}' is listed twice (first on line {first})",
+                         "list every stratum once (add the two rows' population sizes up if both are right)"),
     # --- evaluation framework and external scores (survey score) -----------------
     "framework-weight": ("{where}: weight must be a positive number, not {value}",
                          "give every aspect, indicator and item a weight > 0 (points or shares; siblings are normalised)"),
@@ -206,6 +234,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "write survey: <indicator id> (a survey estimate) or external: <column name> (a score from the spreadsheet)"),
     "framework-measure": ("item {item}: {measure} does not apply to {ref} ({reason})", "use {choices}"),
     "framework-empty": ("{where} has no {what}", "add at least one, or remove the empty list"),
+    "theme-no-keywords": ("theme {id} has no keywords, so no answer can belong to it",
+                          "list the words that mark it, e.g. keywords: [停车, 拥堵], or remove the theme"),
     "external-no-district": ("the scores file has no district column (区县, 地区 or district); its columns: {columns}",
                              "name the column of district names 区县"),
     "external-column": ("no column '{column}' for item {item}", "{suggestion}"),

@@ -3,9 +3,14 @@
 Kept apart from :mod:`survey.store` so that a module that must stay light (the cache lookup of
 :mod:`survey.cache`, run before NumPy and pandas load) names the same files."""
 
+from typing import TYPE_CHECKING
+
 CONFIG = "minyi.yaml"  # the project's settings
 DB = "minyi.duckdb"  # the DuckDB store of imports, responses, checks and history
 QFILE = "questionnaire.yaml"  # the project's copy of its questionnaire
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 
 def require_project(root) -> "Path":
@@ -35,7 +40,9 @@ def set_top_key(path, key: str, value) -> None:
 
     from .atomic import atomic_write_text
 
-    text = path.read_text(encoding="utf-8")
+    from .config_marks import config_text
+
+    text = config_text(path)  # UTF-8 (BOM or not) or GBK, as the project read it; written back as UTF-8
     disk = yaml.safe_load(text) or {}
     want = dict(disk, **{key: value})
     block = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False)

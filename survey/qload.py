@@ -257,7 +257,7 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
                reason=reason)
         return None
     if root_node is None:
-        ck.add("file-empty", line=1, column=1)
+        ck.add("yaml-empty", line=1, column=1)
         return None
     dups: list[tuple[str, Node, int]] = []
     root = _to_node(root_node, dups)

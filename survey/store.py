@@ -25,6 +25,7 @@ float64 codes (NaN = not answered), the layout the analysis code expects.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import os
 import shutil
@@ -47,7 +48,8 @@ from .dbfile import open_db, private_files
 from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
 from .limits import Limits
-from .messages import did_you_mean
+from .config_marks import config_text, locate, read_config
+from .messages import did_you_mean, problem
 from .qload import load_questionnaire
 from .owners import responsible_units
 from .progress import stage
@@ -57,6 +59,7 @@ from .reading import StoredColumns, exclusion_mask, read_columns, row_key
 from .ledger import ledger_settings
 from .waves import read_waves, stored_waves, register_wave, unregister_wave
 
+DEFAULT_THRESHOLDS = {"straightline_min_rows": 5, "small_base": SMALL_BASE, "min_cell": MIN_CELL}  # as survey init writes
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
                "same_ip_similarity", "straightline_min_rows", "na_policy", "ci_method", "small_base", "min_cell",
                "margins", "weighting", "owners", "limits", "ledger", "serve", "quotas", "org",
@@ -84,6 +87,76 @@ def _write_config_text(path: Path, candidates: list, want: dict) -> None:
     atomic_write_text(path, yaml.safe_dump(want, allow_unicode=True, sort_keys=False))
 
 
+def _check_speeder_fraction(config: dict, path: str) -> None:
+    """``speeder_fraction``: a number in (0, 1) (docs/project-config.md)."""
+    f = config.get("speeder_fraction", SPEEDER_FRACTION)
+    if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
+        raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
+                            hint="e.g. 0.3333 flags completion times under a third of the median")
+
+
+# whole-number settings and their least value (docs/project-config.md; survey report's --small-base/--min-cell
+# take 0 and up too)
+WHOLE_SETTINGS = {"small_base": 0, "min_cell": 0, "straightline_min_rows": 1}
+
+
+def _check_thresholds(config: dict, path: str) -> None:
+    """``small_base``, ``min_cell``, ``straightline_min_rows`` (whole numbers) and ``same_ip_similarity`` (a share
+    in (0, 1]): '90%' or 'five' stopped survey check and analyze with an internal error; -5 was taken."""
+    probs = []
+    for key, least in WHOLE_SETTINGS.items():
+        v = config.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < least):
+            probs.append(problem("config-key", file=path, key=key, reason=f"must be a whole number ≥ {least}, not {v!r}",
+                                 hint=f"e.g. {key}: {DEFAULT_THRESHOLDS[key]}"))
+    v = config.get("same_ip_similarity")
+    if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1):
+        probs.append(problem("config-key", file=path, key="same_ip_similarity",
+                             reason=f"must be a share in (0, 1], not {v!r}", hint="e.g. 0.9 for 90 %"))
+    if probs:
+        raise MinyiError(probs)
+
+
+def _check_texts(config: dict, path: str) -> None:
+    """``org`` and ``themes`` are one text each (a list printed the cover as "['a', 'b']"); ``questionnaire`` is
+    the project's copy ``questionnaire.yaml``, the file every command reads (another name was ignored without a
+    word, so edits of that other file never reached the analysis)."""
+    probs = []
+    for key in ("org", "themes", "questionnaire_source"):
+        v = config.get(key)
+        if isinstance(v, (dict, list, bool)):
+            probs.append(problem("config-key", file=path, key=key, reason=f"must be one text, not {v!r}",
+                                 hint="e.g. org: 某市文明办" if key == "org" else f"e.g. {key}: my_file.yaml"))
+    v = config.get("questionnaire")
+    if v is not None and not _names_qfile(v, path):
+        probs.append(problem("config-key", file=path, key="questionnaire",
+                             reason=f"the project reads its copy {QFILE}, not '{v}'",
+                             hint=f"edit {QFILE} in the project folder (survey validate checks it), and write "
+                                  f"questionnaire: {QFILE} here"))
+    if probs:
+        raise MinyiError(probs)
+
+
+def _names_qfile(value: Any, config_path: str) -> bool:
+    """Whether ``questionnaire:`` names the project's copy (``questionnaire.yaml``, ``./questionnaire.yaml`` or
+    its full path)."""
+    root = Path(config_path).parent
+    try:
+        return (root / str(value).strip()).resolve() == (root / QFILE).resolve()
+    except (OSError, ValueError):
+        return False
+
+
+def _check_limits(config: dict, path: str) -> None:
+    """``limits:`` (:class:`survey.limits.Limits`), its problems named in ``path`` under ``limits``."""
+    try:
+        Limits(config.get("limits"), path)
+    except MinyiError as e:
+        raise MinyiError([dataclasses.replace(p, file=p.file or path, extra={**p.extra, "where": "limits"})
+                          if p.code == "unknown-key" else dataclasses.replace(p, file=p.file or path)
+                          for p in e.problems]) from None
+
+
 def check_wave_name(wave: Optional[str]) -> None:
     """Refuse a ``--wave`` that names no wave or carries spaces around its name (issue 3: "several waves live
     in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell variable) made a wave with an empty
@@ -104,20 +177,15 @@ class Project:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        try:
-            from .safeyaml import safe_load
-
-            self.config: dict = safe_load((self.root / CONFIG).read_text(encoding="utf-8"), str(self.root / CONFIG)) or {}
-        except yaml.YAMLError as e:
-            raise MinyiError.of("yaml-syntax", file=str(self.root / CONFIG), reason=str(e).splitlines()[0])
-        if not isinstance(self.config, dict):
-            raise MinyiError.of("config-key", file=str(self.root / CONFIG), key=CONFIG,
-                                reason="the config must be a mapping", hint="restore the file written by survey init")
+        self.config: dict = read_config(self.root / CONFIG)  # every problem of its text, with line and column
         self._check_config()
         self.limits = Limits(self.config.get("limits"), str(self.root / CONFIG))
         self.lock_wait = float(self.limits["lock_wait"])
         self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE, limits=self.limits)
-        responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
+        try:
+            responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
+        except MinyiError as e:
+            raise MinyiError(locate(e.problems)) from None
         self._types = dict(column_types(self.questionnaire))
 
     @property
@@ -146,7 +214,7 @@ class Project:
         cfg = {"questionnaire": QFILE, "questionnaire_source": str(Path(questionnaire).resolve()), "waves": [],
                "design": {"weights": None, "strata": None, "psu": None, "fpc": None},
                "exclusions": dict(DEFAULT_EXCLUSIONS), "speeder_fraction": SPEEDER_FRACTION,
-               "same_ip_similarity": 0.9, "straightline_min_rows": 5,
+               "same_ip_similarity": 0.9, "straightline_min_rows": DEFAULT_THRESHOLDS["straightline_min_rows"],
                "na_policy": "exclude", "ci_method": "logit", "small_base": SMALL_BASE, "min_cell": MIN_CELL}
         atomic_write_text(root / CONFIG, yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
         return cls(root)
@@ -206,28 +274,39 @@ class Project:
         atomic_write_text(self.root / CONFIG, yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False))
 
     def _check_config(self) -> None:
+        """Check minyi.yaml's keys; every problem at once (each section's first), each at its line and column
+        (:func:`survey.config_marks.locate`): the pyxform/frictionless rule of issue 2 for the settings file too."""
         path = str(self.root / CONFIG)
+        probs: list = []
         for k in self.config:
             if k not in CONFIG_KEYS:
-                raise MinyiError.of("unknown-key", file=path, key=k, where=CONFIG,
-                                    suggestion=did_you_mean(k, sorted(CONFIG_KEYS)))
+                probs.append(problem("unknown-key", file=path, key=k, where=CONFIG,
+                                     suggestion=did_you_mean(k, sorted(CONFIG_KEYS))))
+        probs += self._exclusion_problems(path)
+        for check in (read_waves, ledger_settings, _check_speeder_fraction, _check_thresholds, _check_texts,
+                      _check_limits):
+            try:
+                check(self.config, path)
+            except MinyiError as e:
+                probs += e.problems
+        if probs:  # in the order of the file
+            raise MinyiError(sorted(locate(probs), key=lambda p: (p.line is None, p.line or 0, p.column or 0)))
+
+    def _exclusion_problems(self, path: str) -> list:
+        """The problems of ``exclusions:`` (a mapping of survey check's flags to true/false)."""
         ex = self.config.get("exclusions") or {}
         if not isinstance(ex, dict):
-            raise MinyiError.of("config-key", file=path, key="exclusions", reason="must be a mapping rule: true/false",
-                                hint="e.g. exclusions: {speeder: true, duplicate_id: true}")
+            return [problem("config-key", file=path, key="exclusions", reason="must be a mapping rule: true/false",
+                            hint="e.g. exclusions: {speeder: true, duplicate_id: true}")]
+        out = []
         for k, v in ex.items():
             if k not in FLAG_NAMES:
-                raise MinyiError.of("unknown-key", file=path, key=k, where="exclusions",
-                                    suggestion=did_you_mean(k, sorted(FLAG_NAMES)))
-            if not isinstance(v, bool):
-                raise MinyiError.of("config-key", file=path, key=f"exclusions.{k}", reason=f"must be true or false, not {v!r}",
-                                    hint="write true or false")
-        read_waves(self.config, path)  # validates waves: (labels, dates)
-        ledger_settings(self.config, path)  # validates ledger:
-        f = self.config.get("speeder_fraction", SPEEDER_FRACTION)
-        if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
-            raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
-                                hint="e.g. 0.3333 flags completion times under a third of the median")
+                out.append(problem("unknown-key", file=path, key=k, where="exclusions",
+                                   suggestion=did_you_mean(k, sorted(FLAG_NAMES))))
+            elif not isinstance(v, bool):
+                out.append(problem("config-key", file=path, key=f"exclusions.{k}",
+                                   reason=f"must be true or false, not {v!r}", hint="write true or false"))
+        return out
 
     # ------------------------------------------------------------------ import (survey.ingest)
     def import_file(self, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
@@ -246,7 +325,7 @@ class Project:
         if format not in FORMATS:  # an invalid option is reported before anything else
             raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
         check_wave_name(wave)
-        done = imported_before(self, path)
+        done = imported_before(self, path, sheet)
         if done is not None:
             return done
         batch = self.prepare_import(path, format=format, wave=wave, site=site, mapping=mapping, sheet=sheet,
@@ -299,9 +378,9 @@ class Project:
 
         path = self.root / CONFIG
         try:
-            text = path.read_text(encoding="utf-8")
+            text = config_text(path)  # UTF-8 (BOM or not) or GBK, as Project read it
             disk = yaml.safe_load(text) or {}
-        except (OSError, yaml.YAMLError) as e:  # being edited: leave the user's file alone (the imports table has the wave)
+        except (OSError, MinyiError, yaml.YAMLError) as e:  # being edited: leave the user's file alone (the imports table has the wave)
             warnings.warn(f"{path}: wave {wave} not added to waves: ({str(e).splitlines()[0] if str(e) else e})")
             return
         if not isinstance(disk, dict):  # pragma: no cover - Project.open refused such a file
@@ -360,9 +439,9 @@ class Project:
 
         path = self.root / CONFIG
         try:
-            text = path.read_text(encoding="utf-8")
+            text = config_text(path)  # UTF-8 (BOM or not) or GBK, as Project read it
             disk = yaml.safe_load(text) or {}
-        except (OSError, yaml.YAMLError) as e:  # being edited: leave the user's file alone
+        except (OSError, MinyiError, yaml.YAMLError) as e:  # being edited: leave the user's file alone
             warnings.warn(f"{path}: wave {wave} not removed from waves: ({str(e).splitlines()[0] if str(e) else e})")
             return
         if not isinstance(disk, dict):  # pragma: no cover - Project.open refused such a file

@@ -64,8 +64,13 @@ class RawTable:
     value_labels: dict = field(default_factory=dict)  # column -> {code text: label} (SPSS)
     # a workbook's formula cells without a computed value: (data row index, column index, "Sheet1!D5", formula)
     formulas: list = field(default_factory=list)
+    # a workbook's cells holding an Excel error value (calamine reads them as empty): (row, column, "Sheet1!D5", "#N/A")
+    errors: list = field(default_factory=list)
     hidden: tuple = (0, 0)  # a workbook's hidden data rows and hidden table columns (imported all the same)
     other_sheets: tuple = ()  # a workbook's other sheets when its first was read by default (no --sheet)
+    # those of them that hold rows below a first one, as (name, rows or None when unknown): not read, and said
+    unread_sheets: tuple = ()
+    sheet: str = ""  # the workbook's sheet read when it is not its first (--sheet NAME): part of the import key
 
 
 @dataclass

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
+from .labels import label as fixed_word
+from .messages import did_you_mean, problem
 from .project_files import CONFIG
 
 DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
@@ -65,8 +67,12 @@ def format_date(d: dt.date, lang: str = "zh") -> str:
 
 
 def derived_label(wave_id: str, lang: str = "zh") -> str:
-    """A readable label from a wave id of a common pattern; the id itself otherwise."""
+    """A readable label from a wave id of a common pattern; the id itself otherwise.  The wave minyi names itself,
+    :data:`DEFAULT_WAVE` (an import without --wave), reads 本次调查 / this survey: a leader's text shows no raw id
+    (docs/project-config.md, "waves")."""
     s = str(wave_id).strip()
+    if s == DEFAULT_WAVE:
+        return fixed_word("wave.default", lang)
     m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Qq]([1-4])", s)
     if m:
         y, k = int(m.group(1)), int(m.group(2))
@@ -94,8 +100,20 @@ def _date(v: Any, key: str, path: str) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(str(v).strip())
     except ValueError:
-        raise MinyiError.of("config-key", file=path, key=key, reason=f"{v!r} is not a date",
-                            hint="write dates as YYYY-MM-DD, e.g. 2026-07-01") from None
+        raise MinyiError.of("config-key", file=path, key=key, reason=f"{v!r} is not a date written YYYY-MM-DD",
+                            hint=_date_hint(v)) from None
+
+
+def _date_hint(v: Any) -> str:
+    """What to write instead of ``v``: its ISO form when it is a date in another written form (2026/3/1,
+    2026年3月1日, as :func:`survey.ledger_sheet.parse_date` reads them), else the general rule."""
+    from .ledger_sheet import parse_date
+
+    try:
+        d = parse_date(v) if isinstance(v, str) else None
+    except ValueError:
+        d = None
+    return f"write {d.isoformat()}" if d else "write dates as YYYY-MM-DD, e.g. 2026-07-01"
 
 
 def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
@@ -113,29 +131,48 @@ def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
         raise MinyiError.of("config-key", file=path, key="waves", reason="must be a list of wave ids or a mapping",
                             hint="e.g. waves: {2026Q3: {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}")
     out: dict[str, Wave] = {}
-    for wid, spec in raw.items():
-        wid = str(wid)
-        key = f"waves.{wid}"
-        if spec is None:
-            spec = {}
-        elif isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
-            spec = {"label": str(spec)}
-        if not isinstance(spec, dict):
-            raise MinyiError.of("config-key", file=path, key=key, reason="must be a label or a mapping",
-                                hint="e.g. {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}")
-        extra = [k for k in spec if k not in _KEYS]
-        if extra:
-            raise MinyiError.of("config-key", file=path, key=f"{key}.{extra[0]}", reason="unknown key",
-                                hint="a wave has only: " + ", ".join(_KEYS))
-        start, end = _date(spec.get("start"), f"{key}.start", path), _date(spec.get("end"), f"{key}.end", path)
-        if start and end and start > end:
-            raise MinyiError.of("config-key", file=path, key=key, reason=f"starts ({start}) after it ends ({end})",
-                                hint="swap start and end")
-        label = str(spec["label"]).strip() if spec.get("label") not in (None, "") else derived_label(wid)
-        label_en = (str(spec["label_en"]).strip() if spec.get("label_en") not in (None, "")
-                    else derived_label(wid, "en"))
-        out[wid] = Wave(wid, label, label_en, start, end)
+    probs: list = []
+    for wid, spec in raw.items():  # every wave's problems at once (issue 2)
+        try:
+            out[str(wid)] = _wave(str(wid), spec, path)
+        except MinyiError as e:
+            probs += e.problems
+    if probs:
+        raise MinyiError(probs)
     return out
+
+
+def _wave(wid: str, spec: Any, path: str) -> Wave:
+    """One entry of ``waves:`` (an id with nothing, a label, or a mapping of :data:`_KEYS`); :class:`MinyiError`
+    with all of its problems."""
+    key = f"waves.{wid}"
+    if spec is None:
+        spec = {}
+    elif isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
+        spec = {"label": str(spec)}
+    if not isinstance(spec, dict):
+        raise MinyiError.of("config-key", file=path, key=key, reason="must be a label or a mapping",
+                            hint="e.g. {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}")
+    probs = [problem("config-key", file=path, key=f"{key}.{k}", reason="unknown key",
+                     hint=" ".join(x for x in (did_you_mean(str(k), _KEYS), "a wave has only: " + ", ".join(_KEYS)) if x))
+             for k in spec if k not in _KEYS]
+    dates = []
+    for part in ("start", "end"):
+        try:
+            dates.append(_date(spec.get(part), f"{key}.{part}", path))
+        except MinyiError as e:
+            probs += e.problems
+            dates.append(None)
+    start, end = dates
+    if start and end and start > end:
+        probs += MinyiError.of("config-key", file=path, key=key, reason=f"starts ({start}) after it ends ({end})",
+                               hint="swap start and end").problems
+    if probs:
+        raise MinyiError(probs)
+    label = str(spec["label"]).strip() if spec.get("label") not in (None, "") else derived_label(wid)
+    label_en = (str(spec["label_en"]).strip() if spec.get("label_en") not in (None, "")
+                else derived_label(wid, "en"))
+    return Wave(wid, label, label_en, start, end)
 
 
 def wave_info(config: dict, wave_id: str) -> Wave:

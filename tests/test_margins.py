@@ -84,7 +84,7 @@ def _err(fn, *a, **kw) -> str:
 def test_margin_errors_name_file_and_lines(tmp_path):
     f = _write(tmp_path / "bad.csv", "district,N\n西湖区,很多\n上城区,-\n拱墅区,800000\n")
     msg = _err(read_margin_file, f)
-    assert "bad.csv" in msg and "line 2 '西湖区'" in msg and "line 3 '上城区'" in msg and "很多" in msg
+    assert "bad.csv:2:N:" in msg and "'西湖区'" in msg and "bad.csv:3:N:" in msg and "'上城区'" in msg and "很多" in msg
     assert "拱墅区" not in msg
     f = _write(tmp_path / "nocat.csv", "district,N\n西湖区,1\n,5\n")
     msg = _err(read_margin_file, f)
@@ -94,7 +94,7 @@ def test_margin_errors_name_file_and_lines(tmp_path):
     f = _write(tmp_path / "mix.csv", "district,N\nA,20%\nB,800\n")
     assert "percentages" in _err(read_margin_file, f)
     f = _write(tmp_path / "neg.csv", "A,-5\n")
-    assert "line 1 'A'" in _err(read_margin_file, f)
+    assert "neg.csv:1:2:" in _err(read_margin_file, f)  # no header: the value column by its number
 
 
 def test_margin_errors_columns_missing_empty(tmp_path):

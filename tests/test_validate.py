@@ -374,7 +374,7 @@ def test_exit_codes(tmp_path):
 
 
 def test_empty_and_non_mapping_files(tmp_path):
-    assert [x.code for x in validate_file(write(tmp_path, ""))[1]] == ["file-empty"]
+    assert [x.code for x in validate_file(write(tmp_path, ""))[1]] == ["yaml-empty"]
     probs = validate_file(write(tmp_path, "- a\n- b\n", "list.yaml"))[1]
     assert [x.code for x in probs] == ["yaml-type"] and probs[0].line == 1
 

@@ -283,7 +283,7 @@ def test_weight_command_errors(files, capsys, monkeypatch):
     nonnum = tmp / "nonnum.csv"
     nonnum.write_text("district,N\n西湖区,很多\n上城区,-\n拱墅区,800000\n", encoding="utf-8")
     rc, _, err = run(["weight", data, "--margin", f"district={nonnum}", "--out", out], capsys, monkeypatch)
-    assert rc == 1 and len(err.strip().splitlines()) == 1 and "很多" in err and "line 2" in err and "line 3" in err
+    assert rc == 1 and len(err.strip().splitlines()) == 2 and "很多" in err and ":2:N:" in err and ":3:N:" in err
     rc, _, err = run(["weight", data, "--margin", f"distrct={dist}", "--out", out], capsys, monkeypatch)
     assert rc == 1 and "distrct" in err and "did you mean 'district'" in err
     rc, _, err = run(["weight", data, "--margin", f"district={tmp / 'none.csv'}", "--out", out], capsys, monkeypatch)

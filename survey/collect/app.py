@@ -267,10 +267,11 @@ class Service:
         return found
 
     def config_on_disk(self) -> dict:
-        """minyi.yaml as it is on disk now (parsed; raises when it cannot be read or parsed)."""
-        import yaml
+        """minyi.yaml as it is on disk now, read as when the project opened (:func:`survey.config_marks.read_config`:
+        UTF-8 or GBK; a key written twice, a tab or a syntax error raise with their lines, never a silent last-wins)."""
+        from ..config_marks import read_config
 
-        return yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
+        return read_config(self.config_path)
 
     # -- settings -------------------------------------------------------------------
     @property
@@ -285,9 +286,12 @@ class Service:
                     self._config_mtime = mtime
                     log.warning("minyi.yaml changed: serve settings and quotas reloaded")
                     self._keep_quotas()
-            except Exception as e:  # keep the last good settings; say why once
+            except Exception as e:  # keep the last good settings; say why once, each problem at its line
+                from ..config_marks import locate
+
                 self._config_mtime = self.config_path.stat().st_mtime_ns if self.config_path.exists() else 0
-                log.warning("minyi.yaml changed but cannot be used (%s); keeping the previous settings", e)
+                why = "; ".join(map(str, locate(e.problems))) if hasattr(e, "problems") else e  # a MinyiError
+                log.warning("minyi.yaml changed but cannot be used (%s); keeping the previous settings", why)
         return self._settings
 
     def _keep_quotas(self) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import MinyiError
-from ..messages import did_you_mean
+from ..messages import did_you_mean, problem
 from ..project_files import CONFIG
 from ..questionnaire import Questionnaire
 from ..waves import DEFAULT_WAVE
@@ -156,64 +156,83 @@ def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_pa
 
 
 def parse_quotas(raw: Any, q: Questionnaire, config_path: str) -> Quotas:
-    """Quotas from the ``quotas:`` value of minyi.yaml (see module docstring); errors name the key."""
+    """Quotas from the ``quotas:`` value of minyi.yaml (see module docstring); errors name the key, every
+    problem at once (one :class:`MinyiError`; issue 2's all-problems rule)."""
     if raw is None:
         return Quotas()
+    probs: list = []
     mode, cells = "stop", raw
     if isinstance(raw, dict):
-        unknown = set(raw) - {"mode", "cells"}
-        if unknown:
-            k = sorted(unknown)[0]
-            raise MinyiError.of("unknown-key", file=config_path, key=k, where="quotas",
-                                suggestion=did_you_mean(k, ["mode", "cells"]) or "use mode and cells")
+        for k in sorted(set(raw) - {"mode", "cells"}):
+            probs.append(problem("unknown-key", file=config_path, key=k, where="quotas",
+                                 suggestion=did_you_mean(k, ["mode", "cells"]) or "use mode and cells"))
         mode = str(raw.get("mode", "stop"))
         cells = raw.get("cells") or []
     if mode not in QUOTA_MODES:
-        raise _err(config_path, "quotas.mode", f"must be stop or keep, not {mode!r}",
-                   "stop: a full cell takes no more answers; keep: accept and count over the target")
+        probs += _err(config_path, "quotas.mode", f"must be stop or keep, not {mode!r}",
+                      "stop: a full cell takes no more answers; keep: accept and count over the target").problems
     if not isinstance(cells, list):
-        raise _err(config_path, "quotas.cells", "must be a list of {site, district, target}",
-                   "e.g. - {site: 社区, district: 东城区, target: 120}")
+        probs += _err(config_path, "quotas.cells", "must be a list of {site, district, target}",
+                      "e.g. - {site: 社区, district: 东城区, target: 120}").problems
+        cells = []
     out, seen = [], set()
     for i, c in enumerate(cells, start=1):
-        key = f"quotas.cells[{i}]"
-        if not isinstance(c, dict):
-            raise _err(config_path, key, "must be a mapping {site, district, target}",
-                       "e.g. - {site: 社区, district: 东城区, target: 120}")
-        unknown = set(c) - {"site", "district", "target"}
-        if unknown:
-            k = sorted(unknown)[0]
-            raise MinyiError.of("unknown-key", file=config_path, key=k, where=key,
-                                suggestion=did_you_mean(k, ["site", "district", "target"]) or "use site, district, target")
-        t = c.get("target")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0 or float(t) != int(t):
-            if t is None:  # no target: (or an empty one) is said so, not as Python's None
-                raise _err(config_path, f"{key}.target", "is missing: a cell needs its target count", "e.g. target: 120")
-            raise _err(config_path, f"{key}.target", f"must be a whole number ≥ 0, not {t!r}", "e.g. target: 120")
-        site = _label(q, q.site_question, c.get("site"), f"{key}.site", config_path, "site")
-        district = _label(q, q.district_question, c.get("district"), f"{key}.district", config_path, "district")
-        if site is None and district is None:
-            raise _err(config_path, key, "names neither a site nor a district", "add site: and/or district:")
-        if (site, district) in seen:
-            cell = "·".join(x for x in (site, district) if x)  # 社区·东城区 as the dashboard names a cell
-            raise _err(config_path, key, f"the cell {cell} is listed twice", "keep one of them")
-        seen.add((site, district))
-        out.append(QuotaCell(site, district, int(t)))
+        try:
+            cell = _quota_cell(c, f"quotas.cells[{i}]", q, config_path, seen)
+        except MinyiError as e:
+            probs += e.problems
+            continue
+        seen.add((cell.site, cell.district))
+        out.append(cell)
+    if probs:
+        raise MinyiError(probs)
     return Quotas(mode=mode, cells=tuple(out))
+
+
+def _quota_cell(c: Any, key: str, q: Questionnaire, config_path: str, seen: set) -> QuotaCell:
+    """One entry of ``quotas.cells`` (``key`` names it); :class:`MinyiError` with its problems."""
+    if not isinstance(c, dict):
+        raise _err(config_path, key, "must be a mapping {site, district, target}",
+                   "e.g. - {site: 社区, district: 东城区, target: 120}")
+    probs = [problem("unknown-key", file=config_path, key=k, where=key,
+                     suggestion=did_you_mean(k, ["site", "district", "target"]) or "use site, district, target")
+             for k in sorted(set(c) - {"site", "district", "target"})]
+    t = c.get("target")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0 or float(t) != int(t):
+        if t is None:  # no target: (or an empty one) is said so, not as Python's None
+            probs += _err(config_path, f"{key}.target", "is missing: a cell needs its target count", "e.g. target: 120").problems
+        else:
+            probs += _err(config_path, f"{key}.target", f"must be a whole number ≥ 0, not {t!r}", "e.g. target: 120").problems
+    site = district = None
+    try:
+        site = _label(q, q.site_question, c.get("site"), f"{key}.site", config_path, "site")
+    except MinyiError as e:
+        probs += e.problems
+    try:
+        district = _label(q, q.district_question, c.get("district"), f"{key}.district", config_path, "district")
+    except MinyiError as e:
+        probs += e.problems
+    if probs:
+        raise MinyiError(probs)
+    if site is None and district is None:
+        raise _err(config_path, key, "names neither a site nor a district", "add site: and/or district:")
+    if (site, district) in seen:
+        cell = "·".join(x for x in (site, district) if x)  # 社区·东城区 as the dashboard names a cell
+        raise _err(config_path, key, f"the cell {cell} is listed twice", "keep one of them")
+    return QuotaCell(site, district, int(t))
 
 
 def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wave: Optional[str] = None,
                   access_code: Optional[str] = None, rate_limit: Optional[int] = None,
                   merge_every: Optional[float] = None) -> ServeSettings:
-    """Settings from minyi.yaml's ``serve:`` and ``quotas:``; the given options win."""
+    """Settings from minyi.yaml's ``serve:`` and ``quotas:``; the given options win.  Every problem of both at
+    once (one :class:`MinyiError`; issue 2's all-problems rule), each naming its key."""
     path = str(config_path)
     raw = config.get("serve") or {}
     if not isinstance(raw, dict):
         raise _err(path, "serve", "must be a mapping", "e.g. serve: {wave: 2026Q3, rate_limit: 30}")
-    for k in raw:
-        if k not in SERVE_KEYS:
-            raise MinyiError.of("unknown-key", file=path, key=k, where="serve",
-                                suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it")
+    probs = [problem("unknown-key", file=path, key=k, where="serve",
+                     suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it") for k in raw if k not in SERVE_KEYS]
     s = ServeSettings()
     if wave is not None and (not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100):
         raise MinyiError.of("usage", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
@@ -221,24 +240,38 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
     if wave is None:
         wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
         if not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100:
-            raise _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3")
+            probs += _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3").problems
     s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None
+    given = {"rate_limit": rate_limit, "merge_every": merge_every}
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):
-        v = {"rate_limit": rate_limit, "merge_every": merge_every}.get(key)
-        v = v if v is not None else raw.get(key, DEFAULTS[key])
+        v = given.get(key) if given.get(key) is not None else raw.get(key, DEFAULTS[key])
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or (kind is int and float(v) != int(v)):
-            raise _err(path, f"serve.{key}", f"must be a number ≥ 0, not {v!r}", f"e.g. {key}: {DEFAULTS[key]}")
-        setattr(s, key, kind(v))
-    if s.max_body_kb < 8:
-        raise _err(path, "serve.max_body_kb", f"{s.max_body_kb} KB is too small for one questionnaire",
-                   "use at least 8 (the default is 256)")
-    if s.merge_every <= 0:
-        raise _err(path, "serve.merge_every", "must be more than 0 seconds", "e.g. merge_every: 10")
+            probs += _err(path, f"serve.{key}", f"must be a number ≥ 0, not {v!r}", f"e.g. {key}: {DEFAULTS[key]}").problems
+        else:
+            setattr(s, key, kind(v))
+    probs += _range_problems(s, path)
     opd = raw.get("one_per_device", True)
     if not isinstance(opd, bool):
-        raise _err(path, "serve.one_per_device", f"must be true or false, not {opd!r}", "write true or false")
-    s.one_per_device = opd
-    s.quotas = parse_quotas(config.get("quotas"), q, path)
+        probs += _err(path, "serve.one_per_device", f"must be true or false, not {opd!r}", "write true or false").problems
+    else:
+        s.one_per_device = opd
+    try:
+        s.quotas = parse_quotas(config.get("quotas"), q, path)
+    except MinyiError as e:
+        probs += e.problems
+    if probs:
+        raise MinyiError(probs)
     return s
+
+
+def _range_problems(s: ServeSettings, path: str) -> list:
+    """``max_body_kb`` of at least 8 (one questionnaire) and ``merge_every`` above 0 seconds."""
+    probs = []
+    if s.max_body_kb < 8:
+        probs += _err(path, "serve.max_body_kb", f"{s.max_body_kb} KB is too small for one questionnaire",
+                      "use at least 8 (the default is 256)").problems
+    if s.merge_every <= 0:
+        probs += _err(path, "serve.merge_every", "must be more than 0 seconds", "e.g. merge_every: 10").problems
+    return probs

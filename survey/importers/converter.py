@@ -12,6 +12,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from ..export_meta import CODEBOOK_SHEET
 from ..messages import Problem, did_you_mean, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from ..tabular import RawTable
@@ -20,10 +21,12 @@ from .base import PROBLEM_COLUMNS
 from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
+from .notes import missing_question_note
 from .options import (map_option_values, numeral_conflict, numeral_labels, numeral_options, option_lookup,
                       scores_as_codes, whole_number)
 from .registry import LAYOUTS
-from .text import EMPTY_VALUES, as_string, norm_series, norm_text, parse_duration, parse_times
+from .text import (EMPTY_VALUES, STORED_TIME, as_string, duration_problems, norm_series, norm_text, parse_duration,
+                   parse_times, unreadable_problems)
 
 
 def empty_unnamed(df: pd.DataFrame, i: int) -> bool:
@@ -106,32 +109,44 @@ class _Converter:
         cell without a computed value of a question's column becomes a cell problem naming the cell (``Sheet1!D5``;
         its row is quarantined with that reason rather than a bare "required answer missing"), and one note lists
         them all; hidden rows and columns are said (an info note): they are imported like any other."""
-        cols = list(self.df.columns)
-        idx, column, vals, msgs, target, cells = [], [], [], [], [], []
-        for i, j, cell, formula in raw.formulas:
-            c = cols[j]
-            cells.append(cell)
-            if c not in self.qid_of:
-                continue
-            pr = problem("formula-no-value", cell=cell, value=formula)
-            idx.append(i)
-            column.append(c)
-            vals.append(formula)
-            msgs.append(f"{pr.message} ({pr.hint})")
-            target.append(self.qid_of[c])
-        if idx:
-            self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals,
-                                            "code": "formula-no-value", "message": msgs, "target": target}))
-        if cells:
-            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
-            self.unmatched.append(problem("formula-no-value-cells", file=self.source, severity="warning",
-                                          count=f"{len(cells):,}", cells=shown))
+        self._cell_marks(raw.formulas, "formula-no-value")
+        self._cell_marks(raw.errors, "excel-error")
+        unread = [(n, r) for n, r in raw.unread_sheets if n != CODEBOOK_SHEET]  # minyi's export explains its codes
+        if unread:
+            shown = ", ".join(f"'{n}'" + (f" ({r:,} rows)" if r else "") for n, r in unread[:5])
+            self.unmatched.append(problem("sheets-not-read", file=self.source, severity="warning",
+                                          count=len(unread), sheets=shown + (" …" if len(unread) > 5 else "")))
         rows, hcols = raw.hidden
         if rows or hcols:
             what = " and ".join(x for x in (f"{rows:,} row(s)" if rows else "", f"{hcols:,} column(s)" if hcols else "")
                                 if x)
             self.unmatched.append(problem("hidden-cells", file=self.source, severity="info", what=what,
                                           were="was" if rows + hcols == 1 else "were"))
+
+    def _cell_marks(self, marks: list, code: str) -> None:
+        """Cells a workbook's XML marks (``(data row, column, "Sheet1!D5", value)``): in a question's column each
+        is a cell problem ``code`` naming the cell (its row is quarantined with that reason, not a bare "required
+        answer missing"), and one ``<code>-cells`` warning lists them all."""
+        cols = list(self.df.columns)
+        idx, column, vals, msgs, target, cells = [], [], [], [], [], []
+        for i, j, cell, value in marks:
+            c = cols[j]
+            cells.append(cell)
+            if c not in self.qid_of:
+                continue
+            pr = problem(code, cell=cell, value=value)
+            idx.append(i)
+            column.append(c)
+            vals.append(value)
+            msgs.append(f"{pr.message} ({pr.hint})")
+            target.append(self.qid_of[c])
+        if idx:
+            self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals,
+                                            "code": code, "message": msgs, "target": target}))
+        if cells:
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            self.unmatched.append(problem(f"{code}-cells", file=self.source, severity="warning",
+                                          count=f"{len(cells):,}", cells=shown))
 
     # -- values
     def values(self, c: str) -> pd.Series:
@@ -288,10 +303,17 @@ class _Converter:
         start = parse_times(df[meta["_start"]]) if "_start" in meta else None
         end = parse_times(df[meta["_end"]]) if "_end" in meta else None
         sub = parse_times(df[meta["submitted_at"]]) if "submitted_at" in meta else end
-        frame["submitted_at"] = (sub.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=object, na_value=None)
+        frame["submitted_at"] = (sub.dt.strftime(STORED_TIME).to_numpy(dtype=object, na_value=None)
                                  if sub is not None else None)
+        rows = np.arange(self.n) + self.header_line + 1
+        for key, times in (("_start", start), ("submitted_at" if "submitted_at" in meta else "_end", sub)):
+            if key in meta and times is not None:  # a cell that holds something but no time is said
+                self.unmatched += unreadable_problems(df[meta[key]], times.isna().to_numpy(), rows, file=self.source,
+                                                      column=meta[key], code="time-unreadable")
         if "duration_sec" in meta:
             frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
+            self.unmatched += duration_problems(df[meta["duration_sec"]], frame["duration_sec"].to_numpy(), rows,
+                                                file=self.source, column=meta["duration_sec"])
         elif start is not None and (end is not None or sub is not None):
             frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
         else:
@@ -307,10 +329,7 @@ class _Converter:
         expected = q.columns(meta=False)
         missing = [qq for qq in q.questions if not any(c in data for c in qq.columns())]
         if groups:
-            for qq in missing:
-                self.unmatched.append(problem("missing-column", file=self.source, qid=qq.id, severity="warning",
-                                              suggestion=f"no column matched {qq.number}、{qq.text}; "
-                                                         "add it to a --mapping file if the file has it under another name"))
+            self.unmatched += [missing_question_note(qq, self.source) for qq in missing]
         for c in expected:
             if c not in data:
                 data[c] = np.full(self.n, np.nan) if not self._is_text(c) else np.full(self.n, None, dtype=object)

@@ -11,6 +11,7 @@ from ..messages import did_you_mean
 from ..questionnaire import Question
 from .kobo import spaced_labels, split_spaced
 from .matching import other_part_index
+from .notes import missing_options_note
 from .options import FALSE_VALUES, OTHER_RX, TRUE_VALUES, numeral_conflict, numeral_labels, whole_number
 from .text import norm_series, norm_text
 
@@ -89,9 +90,8 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
         seen |= np.array([j in seen_options for j in range(k)]) if seen_options else False
         if not seen.all() and not [c for c, part in cols if part is None]:
             M[:, ~seen] = np.nan  # an option without a column is unknown, not "not selected"
-            conv.note(per_option[0][0], "bad-data", reason=f"{qq.id}: no column for option(s) "
-                      + ", ".join(f"{o.code}={o.label}" for o, s_ in zip(qq.options, seen) if not s_)
-                      + "; left blank", hint="export every option column, or map them with --mapping")
+            conv.unmatched.append(missing_options_note(qq, [o for o, s_ in zip(qq.options, seen) if not s_],
+                                                       per_option[0][0], conv.source))
     real_options = [c for c, part in per_option
                     if part != "_other" and (norm_text(part) in opt_index or other_part_index(qq, norm_text(part)) is None)]
     for c in whole:

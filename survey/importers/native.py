@@ -22,10 +22,11 @@ from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, colum
 from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
                        decode_bytes, read_text_table, record_line)
 from .base import PROBLEM_COLUMNS, WAVE_COLUMN, Headers, ImportedTable, Layout, file_hash, file_waves
-from .notes import GROUP_NOTES, grouped_notes
+from .notes import GROUP_NOTES, grouped_notes, missing_native_notes
 from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
 from .pii_columns import detect_pii
-from .text import EMPTY_VALUES, norm_series, parse_duration
+from .text import (STORED_TIME, EMPTY_VALUES, duration_problems, norm_series, parse_duration, stored_times,
+                   unreadable_problems)
 
 
 def detect_meta(h: Headers) -> Optional[str]:
@@ -166,7 +167,7 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     many = len(left) > GROUP_NOTES  # no per-column suggestions for 100k junk columns
     unmatched = grouped_notes([problem("unmatched-column", file=p.name, column=c, severity="warning",
                                        suggestion="" if many else did_you_mean(c, q.columns()))
-                               for c in left], p.name)
+                               for c in left], p.name) + missing_native_notes(q, names, p.name)
     del cand
     parts: list[pd.DataFrame] = []
     arrays, out_names = [], []
@@ -189,11 +190,17 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
             arrays.append(pa.array(codes16[c][1]))  # float32: exact; NaN = no answer
         elif k not in ("text", "number"):
             arrays.append(table.column(c).cast(pa.float32()))  # int32 → float32, checked by Arrow, NaN = no answer
+        elif c == "submitted_at":
+            arrays.append(_submitted(table.column(c), unmatched, p.name))
         elif t == pa.string():
             arrays.append(_trimmed(table.column(c)))
         else:
             arrays.append(table.column(c))
         out_names.append(c)
+    if "duration_sec" in dict_cols:  # cells that are no plain number: those no duration either are said
+        unmatched += duration_problems(table.column("duration_sec").to_pandas(),
+                                       arrays[out_names.index("duration_sec")].to_numpy(zero_copy_only=False),
+                                       np.arange(n) + 2, file=p.name, column="duration_sec")
     if COLLECTOR_COLUMN[0] in names:
         arrays.append(table.column(COLLECTOR_COLUMN[0]))
         out_names.append(COLLECTOR_COLUMN[0])
@@ -233,6 +240,24 @@ def _one_int16_as_float32(col) -> tuple:
         valid = np.unpackbits(bits, bitorder="little", count=ch.offset + n)[ch.offset:].view(bool)
         np.copyto(out, np.float32(np.nan), where=~valid)
     return ch, out
+
+
+def _submitted(col, unmatched: list, file: str):
+    """The submission times of the fast path as the careful path stores them (:func:`stored_times`): a column
+    of ``2026-09-01 09:01:00`` texts (what minyi writes) is kept as it is, checked by one Arrow parse; any other
+    cell (``2026/9/1 9:01``, a zone, ``garbage``, ``2026-02-30 …``) sends the column through the careful rule,
+    and the cells that are no time are said (``time-unreadable``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parsed = pc.strptime(col, format=STORED_TIME, unit="s", error_is_null=True)
+    if parsed.null_count == col.null_count:
+        return _trimmed(col)
+    raw = col.to_pandas().astype("string")
+    out, lost = stored_times(raw)
+    unmatched += unreadable_problems(raw, lost, np.arange(len(raw)) + 2, file=file, column="submitted_at",
+                                     code="time-unreadable")
+    return pa.array(out, type=pa.string(), from_pandas=True)
 
 
 def _trimmed(col):

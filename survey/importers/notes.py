@@ -18,3 +18,37 @@ def grouped_notes(notes: list, file: str) -> list:
     names = ", ".join(str(n.column) for n in um[:GROUP_NOTES])
     return [problem("unmatched-columns", file=file, severity="warning", count=f"{len(um):,}", shown=GROUP_NOTES,
                     names=names, suggestion="check the header row, or map columns with --mapping")] + rest
+
+
+def missing_question_note(qq, file: str):
+    """The warning that no column of the file holds question ``qq`` (its answers are stored empty)."""
+    return problem("missing-column", file=file, qid=qq.id, severity="warning",
+                   suggestion=f"no column matched {qq.number}、{qq.text}; "
+                              "add it to a --mapping file if the file has it under another name")
+
+
+def missing_options_note(qq, unseen: list, column: str, file: str):
+    """The warning that options ``unseen`` of the multiple choice / ranking ``qq`` have no column of their own
+    (``column``: one of the question's columns that the file has); their cells are stored empty."""
+    return problem("bad-data", file=file, column=column, severity="warning",
+                   reason=f"{qq.id}: no column for option(s) " + ", ".join(f"{o.code}={o.label}" for o in unseen)
+                   + "; left blank", hint="export every option column, or map them with --mapping")
+
+
+def missing_native_notes(q, names, file: str) -> list:
+    """:func:`missing_options_note` and :func:`missing_question_note` for a file in minyi's native layout read
+    on the fast path (header ``names``), as the careful path gives them: a question none of whose native
+    columns is in the file, and options of a multiple choice / ranking without their ``<id>_<code>`` column.
+    Without them a native UTF-8 file missing a column was imported silently where the same file in GBK was
+    not (issue 9: one reading pipeline, identical results)."""
+    present = set(names)
+    options, missing = [], []
+    for qq in q.questions:
+        have = [c for c in qq.columns() if c in present]
+        if not have:
+            missing.append(missing_question_note(qq, file))
+        elif qq.type in ("multiple", "ranking"):
+            unseen = [o for o in qq.options if f"{qq.id}_{o.code}" not in present]
+            if unseen and len(unseen) < len(qq.options):
+                options.append(missing_options_note(qq, unseen, have[0], file))
+    return options + missing

@@ -106,6 +106,14 @@ def _ext_note(p: Path, kind: str) -> str:
     return ""
 
 
+def import_key(sha256: str, sheet: str = "") -> str:
+    """The key that makes an import idempotent: the file's SHA-256, and for a workbook sheet other than the
+    first (``--sheet NAME``) that sheet's name too (``<sha256>#sheet=西城区``).  One workbook holds one table
+    per sheet; keyed by the file alone, a second sheet was refused as "already imported" once the first was.
+    The first sheet keeps the plain hash, read by default or by its name, so neither imports it twice."""
+    return f"{sha256}#sheet={sheet}" if sheet else sha256
+
+
 def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto",
                 mapping: Optional[dict] = None, hash_file: bool = True) -> ImportedTable:
     """Convert a :class:`~survey.tabular.RawTable` read from ``p`` to the native layout."""
@@ -140,5 +148,5 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     pii_cols = [c for c in detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
-                         pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=file_hash(p) if hash_file else "",
+                         pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=import_key(file_hash(p), raw.sheet) if hash_file else "",
                          rows_read=len(df), waves=waves)

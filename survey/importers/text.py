@@ -10,6 +10,8 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from ..messages import problem
+
 EMPTY_VALUES = ["", "(空)", "（空）", "(跳过)", "（跳过）", "跳过", "(未填)", "（未填）"]
 
 
@@ -53,6 +55,34 @@ def parse_duration(s: pd.Series) -> np.ndarray:
     return np.append(secs, np.nan)[pos]  # pos −1 (missing) takes the NaN at the end
 
 
+DURATIONS_SHOWN = 10  # unreadable duration cells named in the warning (the count covers them all)
+
+
+def duration_problems(raw: pd.Series, secs: np.ndarray, rows: np.ndarray, *, file: str, column: str) -> list:
+    """A warning naming the cells of the duration column ``raw`` that hold something :func:`parse_duration`
+    cannot read (``1,234``, ``abc``): ``secs`` (its result) is NaN there and the cell is stored empty.
+    The duration is no answer, so the row is kept (not quarantined); without it ``survey check`` cannot
+    judge that row's speed."""
+    return unreadable_problems(raw, np.isnan(np.asarray(secs, dtype=float)), rows, file=file, column=column,
+                               code="duration-unreadable")
+
+
+def unreadable_problems(raw: pd.Series, lost: np.ndarray, rows: np.ndarray, *, file: str, column: str,
+                        code: str) -> list:
+    """A warning ``code`` naming the cells of the metadata column ``raw`` that hold something but were read as
+    nothing (``lost``: True where the conversion gave no value), each with its row (``rows``: the file's row
+    number of each cell) and its text; [] when there is none.  Rule (issue 9, "data must never change
+    silently"): a value the import cannot take is said."""
+    text = raw.astype("string").str.strip()
+    filled = (text.notna() & ~text.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=False)
+    idx = np.flatnonzero(filled & np.asarray(lost, dtype=bool))
+    if not idx.size:
+        return []
+    cells = ", ".join(f"row {rows[i]} '{text.iloc[i]}'" for i in idx[:DURATIONS_SHOWN])
+    return [problem(code, file=file, column=column, severity="warning", count=f"{idx.size:,}",
+                    cells=cells + (" …" if idx.size > DURATIONS_SHOWN else ""))]
+
+
 def _duration_seconds(s: pd.Series) -> np.ndarray:
     t = norm_series(s)
     num = pd.to_numeric(t, errors="coerce").to_numpy(float)
@@ -67,9 +97,43 @@ def _duration_seconds(s: pd.Series) -> np.ndarray:
     return np.where(~np.isnan(num), num, np.where(has, hms, np.where(has_c, clock, np.nan)))
 
 
+_CJK_DATE = [(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?", r"\1-\2-\3"),  # 2026年9月1日 9时1分(5秒) → 2026-9-1 9:1(:5)
+             (r"(\d{1,2})[时点](\d{1,2})分(\d{1,2})秒", r"\1:\2:\3"), (r"(\d{1,2})[时点](\d{1,2})分?", r"\1:\2")]
+
+
+_ZONE = r"(?:Z|[+-]\d{2}:?\d{2})$"  # an ISO 8601 zone suffix: the time is kept as written (wall clock)
+STORED_TIME = "%Y-%m-%d %H:%M:%S"  # how submission times are stored (docs/questionnaire-format.md)
+
+
 def parse_times(s: pd.Series) -> pd.Series:
-    t = s.astype("string").str.strip().str.replace(r"\.\d+$", "", regex=True)
+    """Timestamps from submission-time cells (``2026-09-01 09:01:00``, ``2026/9/1 9:01``, ``2026年9月1日 9时1分``,
+    ``2026-09-01T09:01:00+08:00`` as written, without its zone); NaT where a cell cannot be read
+    (:func:`unreadable_problems` names those).  A column pandas cannot parse as a whole (a zone on some cells
+    only) is parsed value by value: one odd cell made every time of the file empty before."""
+    t = s.astype("string").str.strip()
+    if t.str.contains("年", regex=False).any():
+        for pat, rep in _CJK_DATE:
+            t = t.str.replace(pat, rep, regex=True)
+    t = t.str.replace(_ZONE, "", regex=True).str.replace(r"\.\d+$", "", regex=True)
     try:
         return pd.to_datetime(t, errors="coerce", format="mixed")
     except (ValueError, TypeError, OverflowError):
-        return pd.Series(pd.NaT, index=s.index)
+        pos, uniq = pd.factorize(t, use_na_sentinel=True)
+        one = [_one_time(v) for v in uniq]
+        return pd.Series(np.append(np.array(one, dtype="datetime64[ns]"), np.datetime64("NaT"))[pos], index=s.index)
+
+
+def _one_time(v: str):
+    try:
+        return pd.to_datetime(v, errors="coerce").to_datetime64()
+    except (ValueError, TypeError, OverflowError):
+        return np.datetime64("NaT")
+
+
+def stored_times(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Submission-time cells as the store keeps them (:data:`STORED_TIME` text, None when empty or unreadable)
+    and the mask of cells that hold something but could not be read (for :func:`unreadable_problems`).  One
+    rule for every path, so that a native UTF-8 file (pyarrow) and the same file in GBK store the same text."""
+    t = parse_times(s)
+    out = t.dt.strftime(STORED_TIME).to_numpy(dtype=object, na_value=None)
+    return out, t.isna().to_numpy()

@@ -236,12 +236,24 @@ def _single_cols(q) -> set:
     return {c for qq in q.questions if qq.type in ("single", "scale", "yesno", "matrix") for c in qq.code_columns()}
 
 
+# --out extensions of other file kinds (spreadsheets, SPSS/Stata/R data, documents), refused rather than given
+# CSV text under their name; the value: the export format to name instead (None: the one asked for)
+OTHER_FILE_KINDS = {**dict.fromkeys((".xls", ".xlsm", ".xlsb", ".ods", ".et"), "xlsx"),
+                    **dict.fromkeys((".zsav", ".por"), "sav"),
+                    **dict.fromkeys((".dta", ".rds", ".rdata", ".json", ".docx", ".doc", ".pdf", ".html", ".htm", ".zip"))}
+
+
 def _check_out_suffix(format: str, out: Optional[Path]) -> None:
     """Refuse an ``--out`` whose extension names another export format than the one asked for (issue 3
     ``--format csv|xlsx|sav|parquet [--out FILE]``): ``--format xlsx --out clean.csv`` would write a workbook
     named .csv.  (Without ``--format`` the extension chooses: ``--out clean.xlsx`` wrote CSV text into
     clean.xlsx, which Excel then refuses to open.)  Other extensions (.txt, .dat) are the user's choice."""
-    named = FORMATS_BY_SUFFIX.get(Path(out).suffix.lower()) if out is not None else None
+    suffix = Path(out).suffix.lower() if out is not None else ""
+    if suffix in OTHER_FILE_KINDS:  # CSV text in a file named .xls or .json opens wrongly, or not at all
+        want = OTHER_FILE_KINDS[suffix] or format
+        raise MinyiError.of("bad-option", reason=f"--out {Path(out).name}: export writes csv, xlsx, sav or parquet; "
+                                                 f"name the file .{want} (e.g. clean.{want})")
+    named = FORMATS_BY_SUFFIX.get(suffix)
     if named is not None and named != format:
         raise MinyiError.of("bad-option", reason=f"--out {Path(out).name} names a .{named} file but --format is "
                                                  f"{format}; add --format {named} (or give the file a .{format} name)")

@@ -186,3 +186,22 @@ def test_wave_of_an_import_without_wave_is_not_shown_by_its_id(tmp_path):
     from survey.labels import label
 
     assert label("wave.default") in r.output.splitlines()[0]
+
+
+def test_unquoted_yes_no_mapping_keys_are_refused_not_read_as_1_0(tmp_path):
+    """A mapping ``values: {Q2: {yes: 听说过, no: 2}}`` (keys unquoted): YAML reads them as true/false, which
+    matched no cell and quarantined every row.  Refused, naming the question and saying to quote them; nothing
+    is imported."""
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "MAP.yaml").write_text("values:\n  Q2: {yes: 听说过, no: 2}\n", encoding="utf-8")
+    data = tmp_path / "f.csv"
+    data.write_text("编号x,单位,Q2,环境,备注\nr1,A,yes,1,x\nr2,C,no,2,\n", encoding="utf-8")
+    proj = tmp_path / "p"
+    assert runner.invoke(cli.app, ["init", str(proj), "--questionnaire",
+                                   str(root / "tests" / "data" / "wjx_questionnaire.yaml")]).exit_code == 0
+    from tracking_world import survey
+
+    rc, _, err = survey("import", proj, data, "--mapping", tmp_path / "MAP.yaml")
+    assert rc != 0
+    assert "values of 'Q2'" in err and "'yes'" in err and "Traceback" not in err
+    assert json.loads(runner.invoke(cli.app, ["status", str(proj), "--json"]).output)["waves"] in ([], {})

@@ -309,3 +309,20 @@ def test_excel_error_cells_of_a_workbook_are_named_not_read_as_no_answer(tmp_pat
     assert recs.loc[2, "code"] == "excel-error" and "答卷!D2 holds the Excel error #N/A" in recs.loc[2, "message"]
     assert recs.loc[3, "code"] == "excel-error" and recs.loc[3, "value"] == "#DIV/0!"
     assert "required" not in " ".join(recs["message"])
+
+
+@pytest.mark.parametrize("name,want", [("clean.xls", "clean.xlsx"), ("clean.json", "clean.csv"), ("clean.zsav", "clean.sav")])
+def test_export_refuses_a_file_name_of_another_kind(tmp_path, name, want):
+    """`survey export P --out clean.xls` wrote CSV text into clean.xls (Excel warns and may misread it);
+    a name of another file kind is refused, naming the one to use, and nothing is written."""
+    from tracking_world import survey
+
+    from survey.qload import bundled_path
+
+    q = bundled_path()
+    assert survey("init", tmp_path / "p", "-q", q)[0] == 0
+    assert survey("simulate", q, "--n", "20", "--out", tmp_path / "r.csv")[0] == 0
+    assert survey("import", tmp_path / "p", tmp_path / "r.csv")[0] == 0
+    rc, _, err = survey("export", tmp_path / "p", "--out", tmp_path / name)
+    assert rc != 0 and want in err and "Traceback" not in err
+    assert not (tmp_path / name).exists()

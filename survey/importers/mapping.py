@@ -47,6 +47,10 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
             raise bad(f"values of '{qid}'", "must map values to option codes")
         out = {}
         for v, code in vm.items():
+            if isinstance(v, bool):  # YAML 1.1 reads an unquoted yes/no/on/off/true/false key as true/false
+                raise bad(f"values of '{qid}'", f"a key was read by YAML as {str(v).lower()} (an unquoted yes, no, on, "
+                          "off, true or false), so it would match no cell of the file",
+                          f"put the file's value in quotes, e.g. 'yes': {code}")
             try:
                 c = q.resolve_code(qq.id, code)
             except KeyError:
@@ -60,6 +64,4 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
 def yaml_key(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    if isinstance(v, bool):
-        return "1" if v else "0"
     return str(v)

@@ -197,7 +197,9 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         else:
             arrays.append(table.column(c))
         out_names.append(c)
-    if "duration_sec" in dict_cols:  # cells that are no plain number: those no duration either are said
+    if "duration_sec" in dict_cols and not pa.types.is_integer(table.column("duration_sec").type) \
+            and not pa.types.is_floating(table.column("duration_sec").type):
+        # cells that are no plain number (a column Arrow read as numbers has none): those no duration are said
         unmatched += duration_problems(table.column("duration_sec").to_pandas(),
                                        arrays[out_names.index("duration_sec")].to_numpy(zero_copy_only=False),
                                        np.arange(n) + 2, file=p.name, column="duration_sec")

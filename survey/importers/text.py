@@ -73,12 +73,15 @@ def unreadable_problems(raw: pd.Series, lost: np.ndarray, rows: np.ndarray, *, f
     nothing (``lost``: True where the conversion gave no value), each with its row (``rows``: the file's row
     number of each cell) and its text; [] when there is none.  Rule (issue 9, "data must never change
     silently"): a value the import cannot take is said."""
-    text = raw.astype("string").str.strip()
+    cand = np.flatnonzero(np.asarray(lost, dtype=bool))  # only the cells read as nothing are turned to text
+    if not cand.size:
+        return []
+    text = raw.iloc[cand].astype("string").str.strip()
     filled = (text.notna() & ~text.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=False)
-    idx = np.flatnonzero(filled & np.asarray(lost, dtype=bool))
+    idx, shown = cand[filled], text[filled]
     if not idx.size:
         return []
-    cells = ", ".join(f"row {rows[i]} '{text.iloc[i]}'" for i in idx[:DURATIONS_SHOWN])
+    cells = ", ".join(f"row {rows[i]} '{v}'" for i, v in zip(idx[:DURATIONS_SHOWN], shown.iloc[:DURATIONS_SHOWN]))
     return [problem(code, file=file, column=column, severity="warning", count=f"{idx.size:,}",
                     cells=cells + (" …" if idx.size > DURATIONS_SHOWN else ""))]
 

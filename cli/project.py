@@ -61,7 +61,10 @@ def import_(
     if mapping is not None:  # UTF-8 or GBK; a syntax error, a tab or a column mapped twice at its line
         from survey.config_marks import read_yaml
 
-        mp = read_yaml(mapping, p.limits)[0]
+        from survey.importers.mapping import MappingFile
+
+        value, root = read_yaml(mapping, p.limits)
+        mp = MappingFile(value, str(mapping), root) if isinstance(value, dict) else value
     from survey.progress import stage
 
     with progress_shown(json_out=json_out, quiet=quiet), stage(f"importing {file.name}"):

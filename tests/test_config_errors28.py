@@ -322,6 +322,22 @@ def test_mapping_saved_as_gbk_is_read(proj, capsys):
     assert "不存在的列" in err and "is not a column of the file" in err
 
 
+def test_mapping_problems_name_the_mapping_file_at_the_entry(proj, capsys):
+    """A wrong entry of the mapping was reported against the data file (``wjx_by_code.csv: error: mapping …``),
+    with no line: the user edits the mapping file, so that file and the entry's line are named."""
+    m = proj.parent / "map_bad.yaml"
+    text = "columns:\n  不存在的列: null\nvalues:\n  Q1:\n    x: 99\n"
+    m.write_text(text, encoding="utf-8")
+    rc, err = _run(["import", proj, DATA / "wjx_by_code.csv", "--wave", "W1", "--mapping", m], capsys)
+    _clean_exit(rc, err)
+    assert err.startswith(f"{m}:{_line_of(text, '不存在的列')}:3: error: mapping column '不存在的列'"), err
+    m.write_text("values:\n  Q1:\n    x: 99\n", encoding="utf-8")
+    rc, err = _run(["import", proj, DATA / "wjx_by_code.csv", "--wave", "W1", "--mapping", m], capsys)
+    _clean_exit(rc, err)
+    assert err.startswith(f"{m}:3:5: error: mapping values of 'Q1': '99' (for 'x') is not an option"), err
+    assert Project.open(proj).waves() == []
+
+
 def test_questionnaire_key_naming_another_file_is_refused(proj, capsys):
     """questionnaire: q2.yaml was ignored (every command reads questionnaire.yaml): the edit never took effect."""
     text = _edit(proj, "questionnaire: questionnaire.yaml", "questionnaire: q2.yaml", append="org: [市文明办, 市委宣传部]\n")

@@ -10,52 +10,80 @@ from ..questionnaire import Questionnaire
 from .text import norm_text
 
 
+class MappingFile(dict):
+    """The content of a ``--mapping`` file with where it came from (its path and its
+    :class:`survey.qload.Node` tree, :func:`survey.config_marks.read_yaml`), so that a problem of the mapping
+    names the mapping file and the line of the entry, not the data file it was applied to."""
+
+    def __init__(self, value: dict, path: str, root) -> None:
+        super().__init__(value)
+        self.path, self.root = path, root
+
+    def position(self, *keys: str) -> tuple:
+        """(line, column) of the entry at ``keys`` (``"values", "Q2"``), else of the deepest one found."""
+        node, pos = self.root, (None, None)
+        for k in keys:
+            v = getattr(node, "value", None)
+            hit = next((n for kk, n in v.items() if str(kk).strip() == str(k)), None) if isinstance(v, dict) else None
+            if hit is None:
+                break
+            node, pos = hit, (hit.key_line or hit.line, hit.key_column or hit.column)
+        return pos
+
+
 def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) -> tuple[dict, dict]:
-    """Validate a mapping; return ({source column: target or None}, {qid: {normalised value: code}})."""
-    def bad(where: str, reason: str, suggestion: str = "") -> MinyiError:
-        return MinyiError.of("bad-data", file=source, reason=f"mapping {where}: {reason}",
+    """Validate a mapping; return ({source column: target or None}, {qid: {normalised value: code}}).
+    A :class:`MappingFile` has its problems named in that file, at the entry's line."""
+    def bad(where: str, reason: str, suggestion: str = "", at: tuple = ()) -> MinyiError:
+        line, column = mapping.position(*at) if isinstance(mapping, MappingFile) and at else (None, None)
+        return MinyiError.of("bad-data", file=getattr(mapping, "path", None) or source, line=line, column=column,
+                             reason=f"mapping {where}: {reason}",
                              hint=suggestion or "write columns: {source column: question id} and values: {qid: {value: code}}")
 
     if not isinstance(mapping, dict):
         raise bad("file", f"must be a YAML mapping, not {type(mapping).__name__}")
     extra = [k for k in mapping if k not in ("columns", "values")]
     if extra:
-        raise bad(f"key '{extra[0]}'", "unknown key", did_you_mean(str(extra[0]), ["columns", "values"]))
+        raise bad(f"key '{extra[0]}'", "unknown key", did_you_mean(str(extra[0]), ["columns", "values"]),
+                  at=(extra[0],))
     cols = mapping.get("columns") or {}
     vals = mapping.get("values") or {}
     if not isinstance(cols, dict) or not isinstance(vals, dict):
-        raise bad("columns/values", "must be mappings")
+        raise bad("columns/values", "must be mappings", at=("columns" if not isinstance(cols, dict) else "values",))
     targets = set(q.columns()) | {qq.id for qq in q.questions}
     col_map: dict = {}
     for src, tgt in cols.items():
-        src = str(src).strip()
+        src = key = str(src).strip()
         if src not in columns:
             hit = [c for c in columns if norm_text(c) == norm_text(src)]
             if not hit:
-                raise bad(f"column '{src}'", "is not a column of the file", did_you_mean(src, columns))
+                raise bad(f"column '{src}'", "is not a column of the file", did_you_mean(src, columns),
+                          at=("columns", key))
             src = hit[0]
         if tgt is not None and str(tgt) not in targets:
             raise bad(f"column '{src}'", f"target '{tgt}' is not a question id or native column",
-                      did_you_mean(str(tgt), sorted(targets)))
+                      did_you_mean(str(tgt), sorted(targets)), at=("columns", key))
         col_map[src] = None if tgt is None else str(tgt)
     val_map: dict = {}
     for qid, vm in vals.items():
         qq = q.get(str(qid))
         if qq is None:
-            raise bad(f"values of '{qid}'", "is not a question id", did_you_mean(str(qid), [x.id for x in q.questions]))
+            raise bad(f"values of '{qid}'", "is not a question id", did_you_mean(str(qid), [x.id for x in q.questions]),
+                      at=("values", qid))
         if not isinstance(vm, dict):
-            raise bad(f"values of '{qid}'", "must map values to option codes")
+            raise bad(f"values of '{qid}'", "must map values to option codes", at=("values", qid))
         out = {}
         for v, code in vm.items():
             if isinstance(v, bool):  # YAML 1.1 reads an unquoted yes/no/on/off/true/false key as true/false
                 raise bad(f"values of '{qid}'", f"a key was read by YAML as {str(v).lower()} (an unquoted yes, no, on, "
                           "off, true or false), so it would match no cell of the file",
-                          f"put the file's value in quotes, e.g. 'yes': {code}")
+                          f"put the file's value in quotes, e.g. 'yes': {code}", at=("values", qid))
             try:
                 c = q.resolve_code(qq.id, code)
             except KeyError:
                 raise bad(f"values of '{qid}'", f"'{code}' (for '{v}') is not an option of {qid}",
-                          "use one of: " + ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
+                          "use one of: " + ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]),
+                          at=("values", qid, v))
             out[norm_text(yaml_key(v))] = float(c)
         val_map[qq.id] = out
     return col_map, val_map

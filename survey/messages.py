@@ -45,6 +45,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "replace the tab by spaces (most editors: convert indentation to spaces)"),
     "yaml-empty": ("the file is empty: it holds no YAML content", "write its content, or give the right file"),
     "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
+    "yaml-percent": ("{key} must be a number, not the percentage {got}", "write the share as {share}"),
     "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
     "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
     "missing-translation": ("{where} has no '{key}' (other texts of this questionnaire are translated)",

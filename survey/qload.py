@@ -208,7 +208,11 @@ class _Checker:
             try:
                 return float(str(v))
             except ValueError:
-                self.add("yaml-type", n, key=f"{where}.{key}", expected="a number", got=repr(v))
+                pct = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", str(v))
+                if pct:  # a target written as a percentage (90%) is a share: say which number to write
+                    self.add("yaml-percent", n, key=f"{where}.{key}", got=repr(v), share=f"{float(pct.group(1)) / 100:g}")
+                else:
+                    self.add("yaml-type", n, key=f"{where}.{key}", expected="a number", got=repr(v))
                 return None
         return float(v)
 

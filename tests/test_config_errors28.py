@@ -365,3 +365,17 @@ def test_every_wave_and_ledger_problem_at_once(proj, capsys):
                        (led, "unknown key 'hot_issue_shar' in ledger (did you mean 'hot_issue_share'?)")):
         assert any(f"minyi.yaml:{line}:" in ln and what in ln for ln in err.splitlines()), (what, err)
     assert len(err.strip().splitlines()) == 7
+
+
+def test_questionnaire_target_written_as_a_percentage_says_the_share(tmp_path, capsys):
+    """target: 90% said only "must be a number"; the number to write (0.9) is named, at the line."""
+    from survey.qload import bundled_path
+
+    text = bundled_path().read_text(encoding="utf-8")
+    assert "    target: 0.90\n" in text
+    q = tmp_path / "q.yaml"
+    q.write_text(text.replace("    target: 0.90\n", "    target: 90%\n", 1), encoding="utf-8")
+    rc, err = _run(["validate", q], capsys)
+    _clean_exit(rc, err)
+    line = _line_of(q.read_text(encoding="utf-8"), "target: 90%")
+    assert f"q.yaml:{line}:13: error: indicator.target must be a number, not the percentage '90%' (write the share as 0.9)" in err

@@ -160,6 +160,12 @@ def _show(res: dict, json_out: bool) -> None:
     typer.echo(f"{where}: n={res['sample']['n']:,}; 不了解/说不清 "
                f"{'excluded from the base' if meta['na_policy'] == 'exclude' else 'counted as not satisfied'}; "
                f"{meta['confidence']:.0%} CI ({meta['ci_method']})")
+    q = res["sample"].get("quality") or {}
+    if q.get("quarantined") or q.get("excluded"):  # why n is smaller than the rows imported (survey check)
+        rules = ", ".join(f"{k} {v:,}" for k, v in (q.get("exclusions") or {}).items() if v)
+        typer.echo(f"rows: {q.get('rows_read', 0):,} read, {q.get('quarantined', 0):,} quarantined, "
+                   f"{q.get('excluded', 0):,} left out by the quality rules" + (f" ({rules})" if rules else "")
+                   + " — survey check lists them")
     if meta["design"].get("weighting"):
         typer.echo(f"design: {meta['design']['description_en']}")
     for ind in res["indicators"]:

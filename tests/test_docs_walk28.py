@@ -205,3 +205,22 @@ def test_unquoted_yes_no_mapping_keys_are_refused_not_read_as_1_0(tmp_path):
     assert rc != 0
     assert "values of 'Q2'" in err and "'yes'" in err and "Traceback" not in err
     assert json.loads(runner.invoke(cli.app, ["status", str(proj), "--json"]).output)["waves"] in ([], {})
+
+
+def test_analyze_text_says_how_many_rows_the_quality_rules_left_out(tmp_path):
+    """`survey analyze P` printed n=20 for 200 imported answers without saying why; the rows quarantined and left
+    out by the quality rules are counted on the next line, and they add up to the rows read."""
+    from tracking_world import survey
+
+    q = bundled_path()
+    assert survey("init", tmp_path / "p", "-q", q)[0] == 0
+    assert survey("simulate", q, "--n", "300", "--messy", "--out", tmp_path / "m.csv")[0] == 0
+    assert survey("import", tmp_path / "p", tmp_path / "m.csv")[0] == 0
+    rc, out, err = survey("analyze", tmp_path / "p")
+    assert rc == 0, err
+    n = int(re.search(r"n=([\d,]+);", out).group(1).replace(",", ""))
+    m = re.search(r"rows: ([\d,]+) read, ([\d,]+) quarantined, ([\d,]+) left out by the quality rules \((.+)\)", out)
+    assert m, out.splitlines()[:3]
+    read, quarantined, excluded = (int(x.replace(",", "")) for x in m.groups()[:3])
+    assert excluded > 0 and read - quarantined - excluded == n
+    assert sum(int(x.replace(",", "")) for x in re.findall(r" ([\d,]+)(?:,|$)", m.group(4))) >= excluded

@@ -126,14 +126,16 @@ def _position(root, p: Problem) -> Optional[tuple[int, int]]:
 
 def locate(problems: Iterable[Problem]) -> list[Problem]:
     """``problems`` with the line and column filled in for those about a key of a ``minyi.yaml`` that have none
-    (each file read once; a file that cannot be read or parsed leaves its problems as they are)."""
-    from .qload import _Checker, compose
-
+    (each file read once; a file that cannot be read or parsed leaves its problems as they are).  The YAML
+    reader is imported only for such a problem: an error that names no key (not a project) stays as quick
+    as before, without the questionnaire model and NumPy."""
     trees: dict[str, Any] = {}
     out = []
     for p in problems:
         if p.line is None and p.code in KEY_CODES + VALUE_CODES and _is_config(p.file):
             if p.file not in trees:
+                from .qload import _Checker, compose
+
                 try:
                     trees[p.file] = compose(config_text(Path(p.file)), _Checker(p.file))
                 except (MinyiError, OSError):

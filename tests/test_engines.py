@@ -362,15 +362,18 @@ def test_design_column_missing_or_no_rows_named_before_reading(q, frame, tmp_pat
         for engine in ("memory", "duckdb"):
             assert cli.main(["analyze", str(data), "--engine", engine, "--json"]) == 1
             err = capsys.readouterr().err
-            assert err.startswith(f"{data}/minyi.yaml: error: design: column '_ww' is not a column of the Parquet "
-                                  "files (did you mean"), err
+            line = [i for i, ln in enumerate((data / "minyi.yaml").read_text().splitlines(), 1) if "_ww" in ln][0]
+            assert err.startswith(f"{data}/minyi.yaml:{line}:12: error: design.weights: column '_ww' is not a column "
+                                  "of the Parquet files (did you mean"), err
             assert "'_w'" in err
             assert cli.main(["analyze", str(empty), "--engine", engine, "--json"]) == 1
             err = capsys.readouterr().err
             assert err.startswith(f"{empty}: error: the 1 Parquet file(s) hold no rows"), err
         assert cli.main(["analyze", str(proj), "--json"]) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"{proj}/minyi.yaml: error: design: column 'weight' is not a column of the responses"), err
+        line = [i for i, ln in enumerate((proj / "minyi.yaml").read_text().splitlines(), 1) if "weights: weight" in ln][0]
+        assert err.startswith(f"{proj}/minyi.yaml:{line}:12: error: design.weights: column 'weight' is not a column of "
+                              "the responses"), err
     finally:
         cli._exit.called_from_console = True
 

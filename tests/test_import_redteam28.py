@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cli import main
+from test_import_redteam import _main  # the import red-team tests share one CLI runner
 from survey.store import Project
 
 DATA = Path(__file__).parent / "data"
@@ -43,15 +43,6 @@ def _write(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
     csv.writer(buf, lineterminator="\r\n").writerows([HEADER] + rows)
     path.write_bytes(buf.getvalue().encode(encoding))
     return path
-
-
-def _main(capsys, *args: str) -> tuple[int, str]:
-    try:
-        rc = main(list(args))
-    except SystemExit as e:
-        rc = e.code
-    out = capsys.readouterr()
-    return rc, out.out + out.err
 
 
 def _imported(tmp_path: Path, capsys, name: str, data: Path, qfile: Path = QFILE) -> tuple[str, str]:

@@ -317,3 +317,27 @@ def test_export_refuses_a_file_name_of_another_kind(tmp_path, name, want):
     rc, _, err = survey("export", tmp_path / "p", "--out", tmp_path / name)
     assert rc != 0 and want in err and "Traceback" not in err
     assert not (tmp_path / name).exists()
+
+
+def test_a_header_with_spaces_or_invisible_characters_reads_alike_in_every_encoding(tmp_path):
+    """Native headers "A1 " and "A2" after a zero-width space: the GBK path read them as A1 and A2
+    (survey.tabular.clean_headers), the UTF-8 fast path as unknown columns, quarantining every row as
+    required-missing: one file stored different answers by its encoding.  Both now store the same answers."""
+    from survey.qload import bundled_path, load_questionnaire
+    from survey.simulate import simulate
+    from tracking_world import survey
+
+    q = bundled_path()
+    frame = simulate(load_questionnaire(q), 40, seed=5).rename(columns={"A1": "A1 ", "A2": "\u200bA2"})
+    assert survey("init", tmp_path / "p", "-q", q)[0] == 0
+    out = {}
+    for enc, wave in (("utf-8", "W1"), ("gb18030", "W2")):
+        f = tmp_path / f"r_{wave}.csv"
+        frame.to_csv(f, index=False, encoding=enc)
+        rc, text, err = survey("import", tmp_path / "p", f, "--wave", wave)
+        assert rc == 0, err
+        assert "40 accepted, 0 quarantined" in text, text
+        assert survey("export", tmp_path / "p", "--wave", wave, "--out", tmp_path / f"e_{wave}.csv")[0] == 0
+        out[wave] = pd.read_csv(tmp_path / f"e_{wave}.csv", dtype=str).drop(columns=["wave"], errors="ignore")
+    pd.testing.assert_frame_equal(out["W1"], out["W2"])
+    assert out["W1"]["A1"].notna().all()

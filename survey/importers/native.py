@@ -20,7 +20,7 @@ from ..messages import did_you_mean, problem
 from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
 from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
-                       decode_bytes, read_text_table, record_line)
+                       clean_headers, decode_bytes, read_text_table, record_line)
 from .base import PROBLEM_COLUMNS, WAVE_COLUMN, Headers, ImportedTable, Layout, file_hash, file_waves
 from .notes import GROUP_NOTES, grouped_notes, missing_native_notes
 from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
@@ -99,6 +99,12 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     unnamed = {f"column{i + 1}" for i, c in enumerate(names) if not c.strip()}  # as clean_headers names them
     if unnamed:  # an Excel-resaved CSV's empty headers: named for pyarrow (two "" were one field twice)
         names = [c if c.strip() else f"column{i + 1}" for i, c in enumerate(names)]
+    cleaned = clean_headers(names)
+    if any(c != h and h.strip() and (c in kinds or c in META_COLUMNS) for h, c in zip(names, cleaned)):
+        # "A1 " or "A1" with a zero-width space: the careful path reads it as A1 (survey.tabular.clean_headers);
+        # read here as written it matched no question and every row was quarantined, so the two encodings of
+        # one file stored different answers
+        return careful_native(p, q, "headers with spaces or invisible characters around a column name")
     present = set(names)
     if any(numeral_conflict(qq) for qq in q.questions if present.intersection(qq.columns())):
         # a column may hold option labels that are numbers (a --labels export of a 0-10 question coded 1-11):

@@ -5,7 +5,7 @@ date, a red rule), then the five parts of :class:`report.brief.Brief` under 一�
 a compact indicator table against targets, the significant changes, the five most pressing
 problems with their responsible units, the lagging districts and the ledger items due — and a
 closing line naming the sources.  HTML comes from ``report_templates/brief_zh.html.j2``; the PDF
-is that HTML through weasyprint (:func:`report.render.write_pdf`); the DOCX is built from the
+is that HTML through weasyprint (:func:`report.writers.pdf.write_pdf`); the DOCX is built from the
 same records with python-docx (方正小标宋/黑体 headings, 仿宋 body, as the report's Word file).
 """
 
@@ -20,6 +20,7 @@ from survey.waves import format_date
 
 from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, NO_PROBLEMS, Brief
 from .tracking_text import fmt_change, fmt_p, fmt_value
+from .writers.pdf import write_pdf
 
 BRIEF_FORMATS = ("html", "docx", "pdf")
 # every character the template sets in the sans face (h2, th, .unit) besides the units' names
@@ -215,20 +216,6 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
-def _write_pdf(html: str, path: Path) -> None:
-    """The PDF from the brief's HTML with weasyprint, as report.render.write_pdf (without importing the
-    report's chart machinery)."""
-    import logging
-
-    try:
-        from weasyprint import HTML
-    except OSError as e:  # missing pango/glib/harfbuzz system libraries
-        from .render import pdf_library_error
-
-        raise pdf_library_error(e)
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    atomic_write(path, lambda tmp: HTML(string=html).write_pdf(str(tmp)))
 
 
 def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
@@ -252,7 +239,7 @@ def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
         write_brief_docx(b, paths["docx"])
     if "pdf" in formats:
         paths["pdf"] = out_dir / f"{stem}.pdf"
-        _write_pdf(html, paths["pdf"])
+        write_pdf(html, paths["pdf"])
     return paths
 
 

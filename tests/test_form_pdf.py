@@ -38,3 +38,12 @@ def test_other_names_refused(tmp_path, name):
 def test_html_unchanged(tmp_path):
     rc, _, _ = survey("form", bundled_path(), "--out", tmp_path / "form.htm")
     assert rc == 0 and (tmp_path / "form.htm").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_pdf_onto_a_folder_is_one_message_and_leaves_nothing(tmp_path):
+    """report.writers.pdf.write_pdf wrote FILE.pdf.tmp beside the target and renamed it: onto a folder named
+    form.pdf that was an internal error (IsADirectoryError) and a left-over form.pdf.tmp."""
+    (tmp_path / "form.pdf").mkdir()
+    rc, _, err = survey("form", bundled_path(), "--out", tmp_path / "form.pdf")
+    assert rc != 0 and "is a folder" in err and "internal error" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["form.pdf"]

@@ -25,15 +25,17 @@ def pdf_library_error(exc: BaseException) -> MinyiError:
 
 
 def write_pdf(html: str, path: Path) -> None:
-    """PDF from the report HTML with weasyprint (A4 print stylesheet of the template)."""
+    """PDF from an HTML page with weasyprint (its own A4 print stylesheet: the report's, the brief's, the paper
+    form's), written atomically (:func:`survey.atomic.atomic_write`: a folder or a full disk at ``path`` is one
+    message naming it, and no temporary file is left behind)."""
     try:
         from weasyprint import HTML
     except OSError as e:  # missing pango/glib/harfbuzz system libraries
         raise pdf_library_error(e)
     import logging
 
+    from survey.atomic import atomic_write
+
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    tmp = path.with_suffix(".pdf.tmp")
-    HTML(string=html).write_pdf(str(tmp))
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: HTML(string=html).write_pdf(str(tmp)))

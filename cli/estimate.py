@@ -304,11 +304,7 @@ def _as_codes(book, table, columns: tuple, values: List[str]) -> List[str]:
     into the codes its cells hold; values the data holds as they are stay as given."""
     if not values or not any(c in book.labels for c in columns):
         return values
-    from analysis.values import normalize_series
-
-    present = set()
-    for c in dict.fromkeys(columns):
-        present |= set(normalize_series(table[c]).dropna())
+    present = _values_in(table, columns)
     out = values
     for c in dict.fromkeys(columns):
         out = book.codes(c, out, present)
@@ -356,13 +352,21 @@ def _pad(text: str, width: int, left: bool = False) -> str:
 def _check_missing_values(table, path: Path, missing: List[str], columns: tuple) -> None:
     """A --missing value that no row of ``columns`` holds is a typo (nothing would leave the base): refused as
     --level/--missing of survey estimate are (:func:`analysis.values.check_present`), naming the file."""
-    from analysis.values import check_present, normalize_series
+    from analysis.values import check_present
+
+    with _data_errors(path):
+        check_present(_values_in(table, columns), missing, "--missing",
+                      "column " + " or ".join(repr(c) for c in dict.fromkeys(columns)))
+
+
+def _values_in(table, columns: tuple) -> set:
+    """The distinct values of ``columns`` as the estimators compare them (:func:`analysis.values.normalize_series`)."""
+    from analysis.values import normalize_series
 
     have = set()
     for c in dict.fromkeys(columns):
         have |= set(normalize_series(table[c]).dropna())
-    with _data_errors(path):
-        check_present(have, missing, "--missing", "column " + " or ".join(repr(c) for c in dict.fromkeys(columns)))
+    return have
 
 
 def _parse_totals(items: List[str]) -> dict:

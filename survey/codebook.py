@@ -18,9 +18,7 @@ from typing import Iterable, Optional
 
 import pandas as pd
 
-from .export_meta import CODEBOOK_COLUMNS
-
-ITEM_SEP, CODE_SEP = "；", "="  # survey.export_meta.codebook_frame: "1=男；2=女"
+from .export_meta import CODEBOOK_CODE_SEP, CODEBOOK_COLUMNS, CODEBOOK_ITEM_SEP
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def parse_codebook_sheet(frame: pd.DataFrame) -> Optional[Codebook]:
     for name, text in zip(frame[CODEBOOK_COLUMNS[0]], frame[CODEBOOK_COLUMNS[2]]):
         if not isinstance(name, str) or not isinstance(text, str) or not text.strip():
             continue
-        pairs = [item.split(CODE_SEP, 1) for item in text.split(ITEM_SEP)]
+        pairs = [item.split(CODEBOOK_CODE_SEP, 1) for item in text.split(CODEBOOK_ITEM_SEP)]
         if all(len(p) == 2 and p[0].strip() for p in pairs):
             labels[name] = {p[0].strip(): p[1] for p in pairs}
     return Codebook(labels)

@@ -129,6 +129,7 @@ def excel_times(df: pd.DataFrame) -> pd.DataFrame:
 
 CODEBOOK_SHEET = "变量说明"  # the second sheet of an XLSX export: what each column and code means
 CODEBOOK_COLUMNS = ("变量", "变量标签", "取值标签")
+CODEBOOK_ITEM_SEP, CODEBOOK_CODE_SEP = "；", "="  # a 取值标签 cell: "1=男；2=女" (read back by survey.codebook)
 
 
 def codebook_frame(columns, var_labels: dict, value_labels: dict) -> pd.DataFrame:
@@ -136,7 +137,8 @@ def codebook_frame(columns, var_labels: dict, value_labels: dict) -> pd.DataFram
     with their labels (``1=非常满意；2=满意；…``) — what a .sav carries as variable and value labels.  The data
     sheet's headers are the native column names (``Q3_r1``), which ``survey import`` reads back; without this
     sheet an Excel reader could not tell what they mean."""
-    rows = [(c, var_labels.get(c, ""), "；".join(f"{k}={v}" for k, v in value_labels.get(c, {}).items()))
+    rows = [(c, var_labels.get(c, ""), CODEBOOK_ITEM_SEP.join(f"{k}{CODEBOOK_CODE_SEP}{v}"
+                                                              for k, v in value_labels.get(c, {}).items()))
             for c in columns]
     return pd.DataFrame(rows, columns=list(CODEBOOK_COLUMNS))
 

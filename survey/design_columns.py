@@ -24,6 +24,12 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
     try:  # a design: block that cannot be read (unknown key, two weight columns) is named with its file
         spec = DesignSpec.from_mapping(design or {})
     except DesignError as e:
+        # a misspelt key (weigths:) is pointed at on its own line, with the nearest design key
+        known = sorted({f for f in DesignSpec.__dataclass_fields__ if f != "extra"} | {"type"})
+        bad = next((str(k) for k in (design or {}) if k not in known), None)
+        if bad is not None:
+            raise MinyiError.of("unknown-key", file=config, key=bad, where="design",
+                                suggestion=did_you_mean(bad, known) + " The design keys are listed in docs/project-config.md") from None
         raise MinyiError.of("config-key", file=config, key="design", reason=str(e),
                             hint="see docs/project-config.md for the design keys") from None
     missing = spec.missing(names)

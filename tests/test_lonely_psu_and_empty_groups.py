@@ -112,7 +112,7 @@ def test_a_design_block_that_cannot_be_read_is_named_with_its_file(tmp_path):
     from survey.errors import MinyiError
 
     for design, words in (({"weights": ["w", "v"]}, "weights names one column, not 2"),
-                          ({"weights": "w", "bogus": 1}, "unknown design key(s) bogus")):
+                          ({"weights": "w", "bogus": 1}, "unknown key 'bogus' in design")):
         with pytest.raises(MinyiError) as e:
             check_design_columns(design, ["w", "v"], config=str(tmp_path / "minyi.yaml"), source="the responses",
                                  fallback="")

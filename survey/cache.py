@@ -166,6 +166,16 @@ def analysis_options(wave, by, na_policy, ci_method, confidence, df, lang: Optio
     return given
 
 
+def _config_text(path: Path) -> str:
+    """minyi.yaml's text as the project reads it (UTF-8 with or without BOM, else GBK:
+    :func:`survey.qload.read_text`), without importing the questionnaire model."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
 def cached_analysis(root: Path, options: dict) -> Optional[dict]:
     """The analysis stored for ``options`` (:func:`analysis_options`) in the project at ``root``, or
     None: not a project, no such wave, checks out of date, or no entry.
@@ -180,7 +190,7 @@ def cached_analysis(root: Path, options: dict) -> Optional[dict]:
 
     root = Path(root)
     try:
-        config = safe_load((root / CONFIG).read_text(encoding="utf-8"), str(root / CONFIG)) or {}
+        config = safe_load(_config_text(root / CONFIG), str(root / CONFIG)) or {}
     except Exception:  # noqa: BLE001 - an unreadable config: the command proper reports it
         return None
     if not isinstance(config, dict) or not (root / DB).exists():

@@ -190,3 +190,17 @@ def test_the_first_analyze_reading_raw_codes_equals_the_analysis_of_the_float_fr
     # the checks stored now: a later analysis reads only its columns, the raw ones as int16 again
     again = cache.decoded(analyze_project(Project.open(proj), by=["site"], cache=False))
     assert timeless(again) == timeless(first)
+
+
+def test_a_gbk_minyi_yaml_is_looked_up_in_the_cache_too(project):
+    """A minyi.yaml saved in GBK (Notepad on a Chinese Windows) is read by the project; the cache's look-up
+    read it as UTF-8 only, so every run recomputed the analysis (session 29)."""
+    proj, _ = project
+    cfg = proj / "minyi.yaml"
+    text = cfg.read_text(encoding="utf-8") + "org: 某市文明办\n"
+    cfg.write_bytes(text.encode("gbk"))
+    with pytest.raises(UnicodeDecodeError):
+        cfg.read_bytes().decode("utf-8")
+    first = analyze_json(proj, "--by", "site")
+    hit = cache.cached_analysis(proj, cache.analysis_options(None, ["site"], None, None, 0.95, None))
+    assert hit is not None and timeless(hit) == timeless(first)

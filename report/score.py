@@ -80,11 +80,11 @@ class ProjectScores:
         r = self.result
         aspects = [n for n, level, _, _ in self.nodes if level == "aspect"]
         out = [f"{self.framework.title} — {self.wave_label}"
-               + (f" (external scores: {Path(self.external_path).name})" if self.external_path else "")]
+               + (f"（外部评分：{Path(self.external_path).name}）" if self.external_path else "")]
         n_ext = sum(1 for _, _, _, it in self.nodes if it is not None and it.external)
         if n_ext and not self.external_path:
-            out.append(f"note: the framework has {n_ext} external item(s) and no --external file was given, so "
-                       "every district misses them and no overall score can be computed")
+            out.append(f"注：测评体系有 {n_ext} 项外部评分，未给出外部评分文件（--external），各区县均缺这些项，"
+                       "无法计算总分")
         ranks = {lr.group: lr for lr in r.league}
         rows = [["", "总分", "95%置信区间", "排名"] + [a.name for a in aspects]]
         for gi, g in enumerate(r.groups):
@@ -102,13 +102,13 @@ class ProjectScores:
         out += table(rows, right=tuple(range(1, 4 + len(aspects))))
         if r.missing:
             names = {n.id: n.name for n, _, _, _ in self.nodes}
-            out.append("missing (no score, not counted as zero):")
+            out.append("缺项（无得分，不按零分计）：")
             by_group: dict = {}
             for m in r.missing:
                 by_group.setdefault(m.group or "全市", []).append(f"{names.get(m.item, m.item)}"
                                                                  f"{'（外部评分）' if m.source == 'external' else '（无样本）'}")
             for g, items in by_group.items():
-                out.append(f"  {g}: {', '.join(items)}")
+                out.append(f"  {g}：{'、'.join(items)}")
         return out
 
 

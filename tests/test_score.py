@@ -5,6 +5,7 @@ validation with line:column, external-score errors with cells, and missing score
 from __future__ import annotations
 
 import json
+import re
 import math
 import shutil
 
@@ -212,7 +213,10 @@ def test_score_text_and_missing_external(project, tmp_path):
     bad.write_text("\n".join(text) + "\n", encoding="utf-8")
     rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external", bad)
     assert rc == 0, err
-    assert "北山区: 公共厕所管理（外部评分）" in out
+    assert "北山区：公共厕所管理（外部评分）" in out
+    # the table's words are Chinese, and so are the lines around it (they were English: "missing (no score…)")
+    assert out.splitlines()[0].endswith("（外部评分：scores.csv）") and "缺项（无得分，不按零分计）：" in out
+    assert not re.search(r"\b(missing|external|note)\b", out), out
     row = next(line for line in out.splitlines() if line.startswith("北山区"))
     assert "缺项" in row and "0.0" not in row.split()[1]
     rc, out, _ = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external", bad, "--json")
@@ -367,3 +371,11 @@ def test_one_item_equals_svyby_domain_means():
     np.testing.assert_allclose(comb.df[1:], dom.df)
     ok = np.isfinite(y) & (des.weights > 0)
     assert comb.coef()[0] == pytest.approx(np.sum(des.weights[ok] * y[ok]) / np.sum(des.weights[ok]), rel=1e-12)
+
+
+def test_score_without_the_external_file_says_why_there_is_no_overall_score(project):
+    """The framework's external items and no --external: the note is in the table's language (it was English)."""
+    rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path())
+    assert rc == 0, err
+    note = next(line for line in out.splitlines() if line.startswith("注："))
+    assert "外部评分" in note and "--external" in note and "无法计算总分" in note

@@ -166,13 +166,19 @@ def quarantine(
     if export is not None:
         from survey.export import write_quarantine
 
-        write_quarantine(df, export, lang=project.questionnaire.language)
+        from survey.waves import wave_label
+
+        lang = project.questionnaire.language
+        write_quarantine(df, export, lang=lang,  # waves by their labels (本次调查), as readers see them
+                         wave_labels={w: wave_label(project.config, w, lang) for w in df["wave"].unique()})
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")
     elif json_out:
         _echo_json(df.to_dict("records"))
     else:
-        for r in df.itertuples():
-            typer.echo(f"{r.source}, row {r.row}, column {r.column or '-'}: {r.message}")
+        from survey.importers.base import source_unit
+
+        for r in df.itertuples():  # an SPSS file's rows are its cases: "answers.sav, case 3"
+            typer.echo(f"{r.source}, {source_unit(r.source)} {r.row}, column {r.column or '-'}: {r.message}")
         typer.echo(f"{len(df):,} record(s)")
 
 

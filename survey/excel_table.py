@@ -126,10 +126,11 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     arrays = [c.slice(0, keep) for c in columns]
     formulas, hidden, errors = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx"
                                 else ([], (0, 0), []))
+    percents = percent_cells(src, sheet or names[0], h, keep, width) if kind == "xlsx" else []
     others = tuple(names[1:]) if sheet is None else ()
     unread = sheets_with_rows(src, others) if kind == "xlsx" else _xls_sheets_with_rows(wb, others)
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
-                            formulas=formulas, errors=errors, hidden=hidden, other_sheets=others, unread_sheets=unread,
+                            formulas=formulas, errors=errors, percents=percents, hidden=hidden, other_sheets=others, unread_sheets=unread,
                             sheet=sheet if sheet not in (None, names[0]) else ""), header, arrays)
 
 
@@ -240,6 +241,82 @@ def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tup
         return [], (0, 0), []
     return (formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width])),
             errors)
+
+
+_PERCENT_FORMATS = {9, 10}  # the built-in number formats 0% and 0.00% (ECMA-376 §18.8.30)
+_STYLED_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
+_STYLE = re.compile(rb'\bs="(\d+)"')
+_TEXT_TYPE = re.compile(rb'\bt="(?:s|str|inlineStr|e|b)"')
+
+
+def percent_styles(zf) -> set:
+    """The indices of a workbook's cell formats (``cellXfs``, which a cell's ``s="N"`` names) that show a number
+    as a percentage: the built-in formats 9 and 10, or a custom code with a ``%`` outside quotes and escapes."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    try:
+        root = ET.fromstring(zf.read("xl/styles.xml"))
+    except (KeyError, ET.ParseError):
+        return set()
+    pct = set(_PERCENT_FORMATS)
+    for f in root.iterfind("m:numFmts/m:numFmt", ns):
+        if "%" in re.sub(r'"[^"]*"|\\.', "", f.get("formatCode", "")):
+            pct.add(int(f.get("numFmtId", -1)))
+    return {i for i, xf in enumerate(root.iterfind("m:cellXfs/m:xf", ns)) if int(xf.get("numFmtId", 0)) in pct}
+
+
+def percent_cells(src: str, sheet: str, header: int, keep: int, width: int) -> list:
+    """The number cells of the data rows that the sheet shows as percentages (``0.5`` shown as ``50%``), as
+    ``(data row index, column index, "Sheet1!D5", 0.5)``.  calamine gives the number the cell holds (0.5), not
+    what it shows; the importer says which cells these are and what it stored
+    (:meth:`survey.importers.converter._Converter.percent_marks`).  Only a workbook with a percentage format
+    among its cell styles is read again (streamed, like :func:`sheet_marks`)."""
+    import zipfile
+
+    out: list = []
+    try:
+        with zipfile.ZipFile(src) as zf:
+            styles = percent_styles(zf)
+            part = _sheet_part(zf, sheet) if styles else None
+            if part is None:
+                return []
+            marks = [b' s="%d"' % k for k in styles]
+            first, last = header + 2, header + 1 + keep
+            tail = b""
+            with zf.open(part) as fh:
+                while True:
+                    chunk = fh.read(1 << 22)
+                    buf = tail + chunk
+                    cut = buf.rfind(b"</row>") + 6 if chunk else len(buf)
+                    if chunk and cut < 6:
+                        tail = buf
+                        continue
+                    body, tail = buf[:cut], buf[cut:]
+                    if any(m in body for m in marks):
+                        out += _percent_cells(body, sheet, styles, first, last, width)
+                    if not chunk:
+                        break
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return []
+    return out
+
+
+def _percent_cells(body: bytes, sheet: str, styles: set, first: int, last: int, width: int) -> list:
+    """The cells of :func:`percent_cells` in one chunk of sheet XML."""
+    out = []
+    for m in _STYLED_CELL.finditer(body):
+        s, ref = _STYLE.search(m.group(1)), _CELL_REF.search(m.group(1))
+        if s is None or ref is None or int(s.group(1)) not in styles or _TEXT_TYPE.search(m.group(1)):
+            continue
+        r, c = int(ref.group(2)), _column_index(ref.group(1).decode())
+        try:
+            v = float(m.group(2))
+        except ValueError:
+            continue
+        if first <= r <= last and c < width:
+            out.append((r - first, c, f"{sheet}!{ref.group(1).decode()}{r}", v))
+    return out
 
 
 def _error_cells(body: bytes, sheet: str, first: int, last: int, width: int, room: int) -> list:

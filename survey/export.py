@@ -96,8 +96,9 @@ def table_out_problem(path: Path) -> Optional[str]:
     return f"cannot write {path}: {path.suffix} is not a table format here; use a .csv or .xlsx name"
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write a small table (e.g. quarantine records) as CSV or XLSX, cells made safe, atomically."""
+def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None) -> None:
+    """Write a small table (e.g. quarantine records) as CSV or XLSX (its sheet named ``sheet``, else Sheet1),
+    cells made safe, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
     reason = table_out_problem(path)
@@ -105,7 +106,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
         raise MinyiError.of("usage", reason=reason)
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)
-        atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp))
+        atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp, sheet=sheet))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp))
 
@@ -113,7 +114,8 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 QUARANTINE_FIELDS = (WAVE_COLUMN, "source", "row", "column", "value", "code", "message")  # a record's own fields
 
 
-def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh") -> pd.DataFrame:
+def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
+                     wave_labels: Optional[dict] = None) -> pd.DataFrame:
     """The table ``survey quarantine --export`` writes from :meth:`Project.quarantine` records.
 
     The row each record was read from (``raw``: one JSON object per record, as the store keeps it) becomes
@@ -123,7 +125,9 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh") -> p
     and the reason are words of the questionnaire's language (``survey.labels``: 行号, 原因 …; the reason's
     name, such as 非数字, in place of its code); a .csv keeps the field names ``wave, source, row, column,
     value, code, message`` that scripts read (issue 3: source file, row number, column, value, reason).
-    A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``)."""
+    A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
+    table the wave is shown by its label (``wave_labels``: id → label, :func:`survey.waves.wave_label`: 本次调查,
+    2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes."""
     import json
 
     from .labels import label, labels
@@ -132,13 +136,26 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh") -> p
     if readable:
         reasons = labels("reason", lang)
         out["code"] = out["code"].map(lambda c: reasons.get(c, c))
-        out.columns = [label(f"quarantine.{f}", lang) for f in QUARANTINE_FIELDS]
+        if wave_labels:
+            out[WAVE_COLUMN] = out[WAVE_COLUMN].map(lambda w: wave_labels.get(w, w))
+        out.columns = [label(_field_label(f, df["source"]), lang) for f in QUARANTINE_FIELDS]
     rows = [json.loads(r) if isinstance(r, str) and r else {} for r in df["raw"]]
     names = list(dict.fromkeys(k for r in rows for k in r if k not in INTERNAL))
     taken = set(out.columns)
     cells = pd.DataFrame({label("quarantine.cell", lang).format(column=k) if k in taken else k:
                           [_cell_value(r.get(k)) for r in rows] for k in names}, index=out.index)
     return pd.concat([out, cells], axis=1)
+
+
+def _field_label(name: str, sources: pd.Series) -> str:
+    """The label key of the record field ``name`` in a readable export; the row field is 个案号 (Case) when every
+    record comes from an SPSS file (its rows are SPSS's case numbers), 行号/个案号 when some do."""
+    if name != "row":
+        return f"quarantine.{name}"
+    from .importers.base import source_unit
+
+    units = {source_unit(s) for s in sources.unique()}
+    return "quarantine.case" if units == {"case"} else "quarantine.row_case" if "case" in units else "quarantine.row"
 
 
 def _cell_value(v):
@@ -148,9 +165,14 @@ def _cell_value(v):
     return v
 
 
-def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh") -> None:
-    """:func:`quarantine_sheet` of ``df`` written to ``path`` (.xlsx with readable headers, else CSV)."""
-    write_table(quarantine_sheet(df, readable=Path(path).suffix.lower() == ".xlsx", lang=lang), path)
+def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh", wave_labels: Optional[dict] = None) -> None:
+    """:func:`quarantine_sheet` of ``df`` written to ``path`` (.xlsx with readable headers and wave labels, its
+    sheet named 隔离记录 / Quarantined rows; else CSV)."""
+    from .labels import label
+
+    readable = Path(path).suffix.lower() == ".xlsx"
+    write_table(quarantine_sheet(df, readable=readable, lang=lang, wave_labels=wave_labels), path,
+                sheet=label("quarantine.sheet", lang) if readable else None)
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:

@@ -325,8 +325,11 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
     good[bad_idx] = False
     qdf = None
     if len(probs):
-        # the whole converted row, as JSON, with each of its problems (pandas' JSON writer, bad rows only)
-        raws = np.array(frame.iloc[bad_idx].to_json(orient="records", lines=True, force_ascii=False)
+        # the whole row, as JSON, with each of its problems (pandas' JSON writer, bad rows only): as the file had
+        # it (its headers and text) for a 问卷星 / 腾讯 / Kobo / SPSS / other file, so that the user can find and
+        # mend it there; the converted row (what the file holds) for minyi's own layout
+        cells = frame if table.source_cells is None else table.source_cells
+        raws = np.array(cells.iloc[bad_idx].to_json(orient="records", lines=True, force_ascii=False)
                         .splitlines(), dtype=object)
         pos = np.searchsorted(bad_idx, probs["index"].to_numpy(dtype=np.int64))
         qdf = pd.DataFrame({"row": probs["row"].astype("int64").to_numpy(), "column": probs["column"].astype(str),
@@ -346,7 +349,7 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
     # is released before DuckDB starts writing)
     incoming = arrow_rows(q, frame, good, codes=table.codes)
     table.codes = {}
-    table.frame = frame = None
+    table.frame = frame = table.source_cells = None
     reasons = probs.groupby("code")["index"].nunique().to_dict() if len(probs) else {}
     return ImportBatch(source=source, path=path, key=key, format=table.format, format_reason=table.format_reason,
                        wave=wave, site=site, rows=incoming, quarantine=qdf, pii=pin, hash_pii=hash_pii,

@@ -39,6 +39,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarantine.wave": ("波次", "Wave"),
     "quarantine.source": ("来源文件", "Source file"),
     "quarantine.row": ("行号", "Row"),
+    "quarantine.sheet": ("隔离记录", "Quarantined rows"),  # the sheet's name
+    "quarantine.case": ("个案号", "Case"),  # every record from an SPSS file: SPSS's case number
+    "quarantine.row_case": ("行号/个案号", "Row / case"),  # CSV/Excel rows and SPSS cases together
     "quarantine.column": ("问题列", "Column"),
     "quarantine.value": ("原值", "Value"),
     "quarantine.code": ("原因", "Reason"),

@@ -118,6 +118,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "repeated-header": ("the row repeats the header row: files joined one after another? Its cells are column names, "
                         "not answers", "import each export on its own (a later download that repeats earlier answers "
                         "is said at import)"),
+    "header-second-row": ("row {row} names the same questions as the header row {header} ({count} columns, e.g. "
+                          "{examples}): a header on two rows; it was read as part of the header, not as answers",
+                          "nothing to do; delete row {row} to silence this note"),
+    "header-two-lines": ("line {upper} holds the same name over several columns and line {lower} names every column "
+                         "once: a header on two lines (question texts over column names)?",
+                         "delete line {upper} so that line {lower} is the header, then import again; nothing was "
+                         "imported"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
@@ -126,6 +133,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
     "excel-error": ("cell {cell} holds the Excel error {value}, not an answer: read as empty",
                     "correct the cell (or the formula that gives the error) in Excel or WPS, then import again"),
+    "percent-cells": ("{count} answer cell(s) are formatted as percentages in the workbook: {cells}",
+                      "a percentage is stored as the percent it shows (50% → 50) when the question's unit is %, "
+                      "else as the number the cell holds (50% → 0.5); if that is not the answer, correct the "
+                      "cells (or the question's unit) and import again"),
     "excel-error-cells": ("{count} cell(s) hold an Excel error value (#N/A, #DIV/0! …) and were read as empty: {cells}",
                           "correct those cells (or the formulas that give the errors) in Excel or WPS, then import again"),
     "formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty: {cells}",
@@ -147,6 +158,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "if answers are on another sheet, import it too with --sheet NAME (one import per sheet)"),
     "hidden-cells": ("{what} hidden in the workbook {were} imported: hidden answers are answers too",
                      "to leave answers out, delete their rows in the file (hiding does not remove them), then import again"),
+    "header-full-width": ("{count} column name(s) written in full-width characters were read as the columns they "
+                          "spell: {names}",
+                          "nothing was changed in the answers; write the names in half-width characters (K4, not "
+                          "Ｋ４) to silence this note"),
     "coding-changed": ("{qid}: the answers of wave(s) {waves} (import {imports}) were imported when the questionnaire "
                        "coded it otherwise: {detail}; they are now read with today's options",
                        "if the codes were renumbered, give the old options their old codes back and the new ones new "
@@ -190,6 +205,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "close the quote on line {at} or remove the stray \" there; nothing was imported"),
     "csv-ragged-row": ("cannot read this line as a row of the table: it has {found} fields, the header has {expected}",
                        "{hint}"),
+    "csv-nul-byte": ("a NUL byte (character 0) in the {field} field of this line{more}: no spreadsheet or survey "
+                     "program writes one, so the file is damaged here",
+                     "open the file in a text editor and delete the character on that line (or export the file "
+                     "again), then import again; nothing was imported"),
     "duplicate-column": ("the header '{header}' names two columns: {first} and {second}",
                          "rename or delete one of them so that each header names one column (which one holds the answers "
                          "cannot be guessed); nothing was read from this file"),

@@ -59,13 +59,15 @@ class RawTable:
     frame: pd.DataFrame
     kind: str  # csv | xlsx | xls | sav | zip
     detail: str  # e.g. "GBK/GB18030 text, comma-delimited"
-    header_line: int = 1  # 1-based row of the header in the file; data rows follow it
+    header_line: int = 1  # 1-based row of the header in the file; data rows follow it (0: none, SPSS cases)
     var_labels: dict = field(default_factory=dict)  # column -> variable label (SPSS)
     value_labels: dict = field(default_factory=dict)  # column -> {code text: label} (SPSS)
     # a workbook's formula cells without a computed value: (data row index, column index, "Sheet1!D5", formula)
     formulas: list = field(default_factory=list)
     # a workbook's cells holding an Excel error value (calamine reads them as empty): (row, column, "Sheet1!D5", "#N/A")
     errors: list = field(default_factory=list)
+    # a workbook's number cells shown as percentages (0.5 shown as 50%): (row, column, "Sheet1!D5", 0.5)
+    percents: list = field(default_factory=list)
     hidden: tuple = (0, 0)  # a workbook's hidden data rows and hidden table columns (imported all the same)
     other_sheets: tuple = ()  # a workbook's other sheets when its first was read by default (no --sheet)
     # those of them that hold rows below a first one, as (name, rows or None when unknown): not read, and said
@@ -148,19 +150,25 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
     """Decode text: UTF-16 (BOM), UTF-8 with BOM, UTF-8, then GB18030; return (text, encoding)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "utf-16"
+            text = raw.decode("utf-16")
         except UnicodeDecodeError as e:
             raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-16 at byte {e.start}")
+        if "\x00" in text:  # a NUL character, not the high bytes of UTF-16: said as in an 8-bit file
+            check_no_nul(text.encode("utf-8"), path)
+        return text, "utf-16"
     if b"\x00" in raw[:65536]:
         enc = utf16_without_bom(raw)
         if enc is None:
-            raise _unreadable(path, "it is a binary file, not text")
+            check_no_nul(raw, path)  # binary, or text with a stray NUL: its line (raises)
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError as e:
             raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-16 at byte {e.start}")
+        if "\x00" in text:
+            check_no_nul(text.encode("utf-8"), path)
         check_not_binary(text, path)
         return text, enc
+    check_no_nul(raw, path)  # UTF-8 / GBK: a NUL past the first 64 KB too
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
@@ -208,6 +216,73 @@ def utf16_without_bom(raw: bytes) -> Optional[str]:
     if nul_even > 0.25 and nul_odd < 0.02:
         return "utf-16-be"
     return None
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"  # C0 controls but tab, CR, LF
+NUL_LINE_CHUNK = 1 << 24  # bytes counted at a time for the line of a NUL (no copy of a large file)
+
+
+def check_no_nul(data, path: str) -> None:
+    """Refuse text (``bytes`` or an ``mmap`` of an 8-bit file: UTF-8, GBK) that holds a NUL byte anywhere.
+
+    No spreadsheet or survey program writes NUL into a CSV: it marks a damaged file (a crashed copy, zeroed
+    blocks).  A file with many NULs in its first 65,536 bytes is binary ("not text", as before); a text file
+    with a stray one is refused naming the physical line and the field (``csv-nul-byte``; it named nothing,
+    or, past the first 64 KB, stored the NUL inside an answer).  One ``find`` (memchr) over the file."""
+    pos = data.find(b"\x00")
+    if pos < 0:
+        return
+    head = bytes(data[:65536])
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))  # as check_not_binary counts characters
+    if ctrl > max(2, len(head) // 200):
+        raise _unreadable(path, "it is a binary file, not text")
+    raise nul_error(data, pos, path)
+
+
+def check_no_nul_file(p: Path) -> None:
+    """:func:`check_no_nul` over a file without reading it into memory (a memory map: the native fast path)."""
+    import mmap
+
+    with open(p, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            check_no_nul(mm, str(p))
+
+
+def nul_error(data, pos: int, path: str) -> MinyiError:
+    """``csv-nul-byte`` for the NUL at byte ``pos`` of ``data``: the physical line (line ends ``\r\n``, ``\n``,
+    bare ``\r``, as an editor counts them) and the field's number with the header name (the first line's field,
+    when it has that many; fields counted by the delimiter sniffed from the first 64 KB)."""
+    start = max(data.rfind(b"\n", 0, pos), data.rfind(b"\r", 0, pos)) + 1
+    line = 1
+    for i in range(0, start, NUL_LINE_CHUNK):
+        chunk = bytes(data[i:min(i + NUL_LINE_CHUNK + 1, start)])  # one byte more: a \r\n across the cut
+        body = chunk[:NUL_LINE_CHUNK]
+        line += body.count(b"\n") + body.count(b"\r") - chunk.count(b"\r\n")
+    head = _decoded_head(bytes(data[:65536]))
+    delim = sniff_delimiter(head)
+    text = _decoded_head(bytes(data[start:pos])) + "x"
+    index = len(next(csv.reader([text], delimiter=delim), [""])) - 1
+    header = next(csv.reader([re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]], delimiter=delim), [])
+    name = f" ('{header[index].strip()}')" if index < len(header) and header[index].strip() and line > 1 else ""
+    more = data.count(b"\x00") if isinstance(data, bytes) else None
+    return MinyiError.of("csv-nul-byte", file=path, line=line, column=index + 1, field=f"{_ordinal(index + 1)}{name}",
+                         more=f" ({more} NUL bytes in the file)" if more and more > 1 else "")
+
+
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _decoded_head(raw: bytes) -> str:
+    """Bytes of an 8-bit text file as text for a message: UTF-8 (a BOM dropped), else GB18030, never failing."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace")
 
 
 def check_not_binary(text: str, path: str) -> None:
@@ -283,7 +358,10 @@ def read_text_table(text: str, path: str, encoding: str = "utf-8") -> RawTable:
     skip = 0
     if h:  # count physical lines of the title rows (they may hold quoted newlines: rare, handled by csv)
         skip = h
-    check_duplicate_headers(header_record(text, delim, skip), path, line=h + 1)
+    try:
+        check_duplicate_headers(header_record(text, delim, skip), path, line=h + 1)
+    except MinyiError as e:
+        raise two_line_header(e, first, h, path)
     try:
         # the parser is given UTF-8 bytes, not the text: pandas reads a text buffer through a wrapper whose
         # left-over bytes are copied again on every read, which grows with each non-ASCII character
@@ -487,6 +565,19 @@ def _position(index: int, letters: bool) -> str:
     return f"column {index + 1}" + (f" ({column_letters(index)})" if letters else "")
 
 
+def two_line_header(error: MinyiError, rows: list, h: int, path: str) -> MinyiError:
+    """``error`` (repeated header names on line ``h + 1``) with ``header-two-lines`` first when the line below names
+    every column once (no empty, no repeated cell): question texts repeated over the columns of their options
+    and the column names under them, a header on two lines (an Excel group heading row saved as CSV).  Which
+    line holds the names is then clear to the reader, not to the importer: the user is told which line to delete."""
+    below = rows[h + 1] if len(rows) > h + 1 else []
+    names = [str(c).strip() for c in below]
+    if names and all(names) and len(set(names)) == len(names) and len(names) >= len(rows[h]):
+        return MinyiError([problem("header-two-lines", file=path, line=h + 1, upper=h + 1, lower=h + 2)]
+                          + list(error.problems))
+    return error
+
+
 def header_record(text: str, delim: str, skip: int) -> list[str]:
     """The fields of record ``skip`` (0-based; the header after ``skip`` title rows) of CSV text, as the csv
     module parses them, before pandas renames a repeated name.  Lines are cut lazily at every line end
@@ -662,7 +753,8 @@ def _read_sav(p: str, as_spss: bool = False) -> RawTable:
     detail += ")"
     if len(frame) == 0 and frame.shape[1] == 0:
         raise MinyiError.of("file-empty", file=p)
-    return RawTable(frame, "sav", detail, 1, var_labels, value_labels)
+    # header_line 0: an SPSS file has no header row; data row i is case i + 1, as SPSS's Data View numbers it
+    return RawTable(frame, "sav", detail, 0, var_labels, value_labels)
 
 
 def _user_missing_columns(meta) -> list:

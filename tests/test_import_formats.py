@@ -87,7 +87,8 @@ def test_every_format_gives_the_same_answers(name, fmt, why, other, ids, timed):
     assert why in t.format_reason
     _assert_answers(t, other=other)
     assert _text(t.frame["respondent_id"]) == ids
-    assert t.frame["_row"].tolist() == list(range(2, 14))
+    first = 1 if name.endswith(".sav") else 2  # an SPSS file's rows are its case numbers (no header row)
+    assert t.frame["_row"].tolist() == list(range(first, first + 12))
     if timed:
         assert t.frame["duration_sec"].tolist() == SECONDS
     assert not [u for u in t.unmatched if u.code == "unmatched-column"], [str(u) for u in t.unmatched]

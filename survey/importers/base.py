@@ -18,6 +18,21 @@ PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target
 WAVE_COLUMN = "wave"  # the column `survey export` writes with each row's wave (survey.export)
 
 
+SPSS_SUFFIXES = (".sav", ".zsav")  # an SPSS data file: its rows are cases, numbered from 1 (no header row)
+
+
+def row_unit(kind: str) -> str:
+    """How a data row of a file of ``kind`` (:func:`survey.tabular.sniff_kind`) is named in messages: ``case``
+    for an SPSS file, whose row numbers are SPSS's case numbers (1 = the first case; SPSS has no header row),
+    else ``row`` (the file's own row or line number, the header counted)."""
+    return "case" if kind == "sav" else "row"
+
+
+def source_unit(source: str) -> str:
+    """:func:`row_unit` of a stored record, known by its source file's name (``answers.sav`` → ``case``)."""
+    return "case" if str(source).lower().endswith(SPSS_SUFFIXES) else "row"
+
+
 def file_waves(values) -> list:
     """The distinct non-empty values of a ``wave`` column (stripped text), in the order they first appear."""
     out: dict = {}
@@ -46,6 +61,10 @@ class ImportedTable:
     # the distinct values of the WAVE_COLUMN of a file in minyi's native layout (what `survey export` of every
     # wave writes), in file order; survey.ingest.build_batch imports the file into that wave or refuses several
     waves: list = field(default_factory=list)
+    # the file's own cells (its headers, its text: 问卷星's 男, 住房┋看病, 5→2→1) of a layout other than minyi's,
+    # identifying columns left out: a quarantined row is kept as the file had it, so that the user can find and
+    # mend it there (survey.ingest.build_batch); None for the native layout, whose cells are what is stored
+    source_cells: Optional[pd.DataFrame] = None
 
 
 @dataclass(frozen=True)

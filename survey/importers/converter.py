@@ -17,16 +17,16 @@ from ..messages import Problem, did_you_mean, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from ..tabular import RawTable
 from . import kobo, spss
-from .base import PROBLEM_COLUMNS
+from .base import PROBLEM_COLUMNS, row_unit
 from .mapping import check_mapping
 from .matching import META_MAP, META_RANK, ColumnMatcher, other_part_index
 from .multi import convert_multi
-from .notes import missing_question_note
+from .notes import missing_question_note, widened_note
 from .options import (map_option_values, numeral_conflict, numeral_labels, numeral_options, option_lookup,
                       scores_as_codes, whole_number)
 from .registry import LAYOUTS
 from .text import (EMPTY_VALUES, STORED_TIME, as_string, duration_problems, norm_series, norm_text, parse_duration,
-                   parse_times, unreadable_problems)
+                   parse_times, percent_unit, unreadable_problems)
 
 
 def empty_unnamed(df: pd.DataFrame, i: int) -> bool:
@@ -56,6 +56,8 @@ class _Converter:
         self.value_labels = raw.value_labels
         self.n = len(self.df)
         self.header_line = raw.header_line  # data row i is row i + header_line + 1 of the file
+        self.unit = row_unit(raw.kind)  # "row", or "case" for an SPSS file (numbered as SPSS numbers its cases)
+        self.percents = raw.percents  # a workbook's cells shown as percentages (survey.excel_table.percent_cells)
         self.parts: list[pd.DataFrame] = []
         self.unmatched: list[Problem] = []
         self.used: set = set()
@@ -147,6 +149,29 @@ class _Converter:
             shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
             self.unmatched.append(problem(f"{code}-cells", file=self.source, severity="warning",
                                           count=f"{len(cells):,}", cells=shown))
+
+    def percent_marks(self) -> None:
+        """The answer cells a workbook shows as percentages (``0.5`` shown as ``50%``; calamine reads 0.5): in a
+        number question whose unit is a percent (:func:`percent_unit`) the cell becomes the percent it shows
+        (50), as the respondent's answer was written; elsewhere it keeps the number it holds (0.5; a code column
+        formatted as % by accident keeps its codes).  One ``percent-cells`` warning lists each cell with what it
+        shows and what was stored (it was stored as 0.5 without a word)."""
+        cols = list(self.df.columns)
+        said = []
+        for i, j, cell, v in self.percents:
+            c = cols[j]
+            qq = self.q.get(self.qid_of.get(c, ""))
+            if qq is None:
+                continue
+            stored = self.df.iat[i, j]
+            if qq.type == "number" and percent_unit(qq.unit):
+                stored = f"{v * 100:.10g}"
+                self.df.iat[i, j] = stored
+            said.append(f"{cell} shows {v * 100:.10g}%, stored {stored}")
+        if said:
+            self.unmatched.append(problem("percent-cells", file=self.source, severity="warning",
+                                          count=f"{len(said):,}",
+                                          cells=", ".join(said[:10]) + (" …" if len(said) > 10 else "")))
 
     # -- values
     def values(self, c: str) -> pd.Series:
@@ -291,8 +316,12 @@ class _Converter:
                                                          + q.columns(meta=False)))
                 continue
             groups.setdefault(qq.id, []).append((c, part))
+        if self.matcher.widened:
+            self.unmatched.append(widened_note(self.matcher.widened, self.source))
         self.used = {c for cols in groups.values() for c, _ in cols}
         self.qid_of = {c: qid for qid, cols in groups.items() for c, _ in cols}
+        if self.percents:
+            self.percent_marks()
         self.matched_any = bool(groups)
         frame = pd.DataFrame(index=range(self.n))
         if "respondent_id" in meta:
@@ -309,11 +338,11 @@ class _Converter:
         for key, times in (("_start", start), ("submitted_at" if "submitted_at" in meta else "_end", sub)):
             if key in meta and times is not None:  # a cell that holds something but no time is said
                 self.unmatched += unreadable_problems(df[meta[key]], times.isna().to_numpy(), rows, file=self.source,
-                                                      column=meta[key], code="time-unreadable")
+                                                      column=meta[key], code="time-unreadable", unit=self.unit)
         if "duration_sec" in meta:
             frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
             self.unmatched += duration_problems(df[meta["duration_sec"]], frame["duration_sec"].to_numpy(), rows,
-                                                file=self.source, column=meta["duration_sec"])
+                                                file=self.source, column=meta["duration_sec"], unit=self.unit)
         elif start is not None and (end is not None or sub is not None):
             frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
         else:

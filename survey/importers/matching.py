@@ -11,7 +11,7 @@ from typing import Callable, Optional
 
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from . import kobo, wjx
-from .text import norm_text, title_key
+from .text import nfkc_name, norm_text, title_key
 
 # metadata columns (normalised header -> native meta column or None = known, not imported)
 META_MAP = {
@@ -62,6 +62,7 @@ class ColumnMatcher:
 
     def __init__(self, q: Questionnaire, note: Callable):
         self.q, self.note = q, note
+        self.widened: list[tuple[str, str]] = []  # (header as written, the id it spells): said in one note
         self.by_num = {qq.number: qq for qq in q.questions}
         self.by_title = {title_key(qq.text): qq for qq in q.questions}
         self.native = {}
@@ -85,6 +86,10 @@ class ColumnMatcher:
             return q.get(h), None, "id"
         if h in self.native:
             return (*self.native[h], "id")
+        w = nfkc_name(h)  # Ｋ４, Ｂ２＿１: an id typed in full-width characters, matched only when h matches nothing
+        if w != h and (q.get(w) or w in self.native):
+            self.widened.append((header, w))
+            return (q.get(w), None, "id") if q.get(w) else (*self.native[w], "id")
         # Kobo/ODK group paths: grp/q, grp/sub/q, q/option (with / or .)
         parts = kobo.group_path(h)
         if parts:

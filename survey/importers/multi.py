@@ -141,7 +141,8 @@ def disagreement(conv, qq: Question, c: str, M: np.ndarray, opt_index: dict) -> 
         return ""
     first = conv.header_line + 1
     rows = ", ".join(str(int(i) + first) for i in idx[:DISAGREE_SHOWN]) + (" …" if idx.size > DISAGREE_SHOWN else "")
-    return f"; the two disagree in {idx.size:,} row(s) ({'row' if idx.size == 1 else 'rows'} {rows})"
+    unit = getattr(conv, "unit", "row")  # "case" in an SPSS file
+    return f"; the two disagree in {idx.size:,} {unit}(s) ({unit if idx.size == 1 else unit + 's'} {rows})"
 
 
 CHOICE_SEPARATORS = r"\s*(?:┋|\||;|；|,|，)\s*"  # between the options of a multiple-choice cell

@@ -16,21 +16,23 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MinyiError
+from ..header_rows import second_header_row
 from ..messages import did_you_mean, problem
 from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
 from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
-                       clean_headers, decode_bytes, read_text_table, record_line)
+                       check_no_nul_file, clean_headers, decode_bytes, read_text_table,
+                       record_line)
 from .base import PROBLEM_COLUMNS, WAVE_COLUMN, Headers, ImportedTable, Layout, file_hash, file_waves
 from .notes import GROUP_NOTES, grouped_notes, missing_native_notes
 from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
 from .pii_columns import detect_pii
-from .text import (STORED_TIME, EMPTY_VALUES, duration_problems, norm_series, parse_duration, stored_times,
-                   unreadable_problems)
+from .text import (STORED_TIME, EMPTY_VALUES, duration_problems, nfkc_name, norm_series, parse_duration,
+                   stored_times, unreadable_problems)
 
 
 def detect_meta(h: Headers) -> Optional[str]:
-    if "respondent_id" in h.columns and h.n_native >= max(3, len(h.columns) // 3):
+    if "respondent_id" in {nfkc_name(c) for c in h.columns} and h.n_native >= max(3, len(h.columns) // 3):
         return f"header has respondent_id and {h.n_native} of minyi's native question columns"
     return None
 
@@ -51,7 +53,7 @@ def looks_native(p: Path, q: Questionnaire) -> bool:
         first = head.split(b"\n", 1)[0].split(b"\r", 1)[0].decode("utf-8-sig")  # \r\n, \n or a bare \r
     except UnicodeDecodeError:
         return False
-    cols = [c.strip().strip('"') for c in first.rstrip("\r").split(",")]
+    cols = [nfkc_name(c.strip().strip('"')) for c in first.rstrip("\r").split(",")]  # Ｋ４ counts as K4
     native = set(q.columns())
     return "respondent_id" in cols and sum(1 for c in cols if c in native) >= max(3, len(cols) // 3)
 
@@ -91,9 +93,10 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         first = fh.readline(1 << 20).decode("utf-8-sig", errors="replace")
         fh.seek(0)
         head = fh.read(4 * 65536)
-    if b"\x00" in head[:65536]:
-        raise MinyiError.of("file-unreadable", file=str(p), path=str(p), reason="it is a binary file, not text")
-    check_not_binary(head.decode("utf-8-sig", errors="ignore"), str(p))  # the careful path's test, same characters
+    check_no_nul_file(p)  # binary, or a stray NUL anywhere: its line and field, as on the careful path
+    sample = _utf8_head(head)
+    if sample is not None:  # the careful path's test, same characters; a GBK file is tested there, decoded
+        check_not_binary(sample, str(p))
     names = next(_csv.reader([re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]]), [])  # a bare CR ends a line too
     check_duplicate_headers(names, str(p), line=1)  # as the careful path: "Q1" twice (or " Q1 ") is refused
     unnamed = {f"column{i + 1}" for i, c in enumerate(names) if not c.strip()}  # as clean_headers names them
@@ -105,6 +108,14 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
         # read here as written it matched no question and every row was quarantined, so the two encodings of
         # one file stored different answers
         return careful_native(p, q, "headers with spaces or invisible characters around a column name")
+    if any(nfkc_name(c) != c and (nfkc_name(c) in kinds or nfkc_name(c) in META_COLUMNS) for c in cleaned):
+        # Ｋ４ (full-width): the careful path reads it as K4 and says so (survey.importers.matching.ColumnMatcher)
+        return careful_native(p, q, "column names in full-width characters")
+    second = next(_csv.reader(re.split(r"\r\n|\r|\n", head.decode("utf-8-sig", errors="replace"), maxsplit=2)[1:2]), [])
+    if second_header_row(names, second, q):
+        # question texts under the column names: a header on two rows (survey.header_rows); the careful path
+        # reads that row as part of the header and says so
+        return careful_native(p, q, "a header on two rows")
     present = set(names)
     if any(numeral_conflict(qq) for qq in q.questions if present.intersection(qq.columns())):
         # a column may hold option labels that are numbers (a --labels export of a 0-10 question coded 1-11):
@@ -222,6 +233,17 @@ def read_native_fast(p: Path, q: Questionnaire) -> ImportedTable:
     return ImportedTable(frame, problems, "native",
                          f"minyi native layout (respondent_id + question id columns), {how}",
                          pii_df, unmatched, file_hash(p), n, codes=codes16, waves=waves)
+
+
+def _utf8_head(head: bytes) -> Optional[str]:
+    """The first bytes of a file as UTF-8 text (a character cut at the end left out), or None when they are not
+    UTF-8.  Decoded with ``errors="ignore"``, GBK text became stray C1 control characters (a GBK file with
+    Chinese under its header was refused as "a binary file"); such a file fails pyarrow's UTF-8 check and is
+    read, and tested, on the careful path, decoded as GBK."""
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return head[:e.start].decode("utf-8-sig") if e.start >= len(head) - 3 else None
 
 
 def _int16_as_float32(columns: list) -> list[tuple]:

@@ -52,3 +52,10 @@ def missing_native_notes(q, names, file: str) -> list:
             if unseen and len(unseen) < len(qq.options):
                 options.append(missing_options_note(qq, unseen, have[0], file))
     return options + missing
+
+
+def widened_note(pairs: list, file: str):
+    """The info note that headers written in full-width characters (``Ｋ４``) were read as the ids they spell
+    (:func:`survey.importers.text.nfkc_name`), listing the first :data:`GROUP_NOTES` as ``'Ｋ４' → K4``."""
+    names = ", ".join(f"'{h}' → {w}" for h, w in pairs[:GROUP_NOTES]) + (" …" if len(pairs) > GROUP_NOTES else "")
+    return problem("header-full-width", file=file, severity="info", count=f"{len(pairs):,}", names=names)

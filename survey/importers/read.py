@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MinyiError
+from ..header_rows import header_names, second_header_note, second_header_row, without_first_row
 from ..questionnaire import Questionnaire
 from ..tabular import KIND_NAMES, RawTable, read_raw, sniff_kind
 from .base import WAVE_COLUMN, ImportedTable, file_hash, file_waves
@@ -121,7 +122,11 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     if df.shape[1] == 0:
         raise MinyiError.of("file-empty", file=str(p))
     if len(df) == 0:  # a header without any data row
-        raise MinyiError.of("file-no-rows", file=str(p), line=raw.header_line, columns=df.shape[1])
+        raise MinyiError.of("file-no-rows", file=str(p), line=raw.header_line or None, columns=df.shape[1])
+    second = second_header_row(list(df.columns), df.iloc[0].tolist(), q) if raw.kind != "sav" and len(df) > 1 else []
+    if second:  # question texts under the column names (or over them): part of the header, not answers
+        raw = without_first_row(raw, header_names(list(df.columns), df.iloc[0].tolist(), q))
+        df = raw.frame
     if format in FORCED:
         name, why = format, "chosen with --format"
     else:
@@ -131,6 +136,8 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     what = layout.title
     reason = f"{what}: {why}; read as {raw.detail}{_ext_note(p, {'csv': 'text'}.get(raw.kind, raw.kind))}"
     conv = _Converter(q, raw, p.name, layout, mapping)
+    if second:
+        conv.unmatched.append(second_header_note(second, raw, p.name))
     frame = conv.run()
     conv.workbook_marks(raw)
     if not conv.matched_any:
@@ -147,6 +154,7 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     frame["_row"] = np.arange(len(df), dtype=np.int64) + raw.header_line + 1
     pii_cols = [c for c in detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
+    cells = None if name == "native" else df.drop(columns=pii_cols)  # the file's cells, for its quarantined rows
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
                          pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=import_key(file_hash(p), raw.sheet) if hash_file else "",
-                         rows_read=len(df), waves=waves)
+                         rows_read=len(df), waves=waves, source_cells=cells)

@@ -13,7 +13,7 @@ from typing import Optional
 from ..questionnaire import Questionnaire
 from . import generic, kobo, native, spss, tencent, wjx
 from .base import Headers, Layout
-from .text import norm_text
+from .text import nfkc_name, norm_text
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in
                               (native.LAYOUT, wjx.LAYOUT, tencent.LAYOUT, kobo.LAYOUT, generic.LAYOUT)}
@@ -32,7 +32,7 @@ def detect(columns: list[str], q: Questionnaire, kind: str = "text", var_labels:
     native_cols = set(q.columns())
     h = Headers(columns=list(columns), cols=[norm_text(c) for c in columns],
                 labels=[norm_text(v) for v in (var_labels or {}).values()],
-                n_native=sum(1 for c in columns if c in native_cols))
+                n_native=sum(1 for c in columns if c in native_cols or nfkc_name(c) in native_cols))  # Ｋ４ too
     for layout in LAYOUTS.values():
         why = layout.detect_meta(h)
         if why:

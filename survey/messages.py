@@ -330,6 +330,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-text": ("{qid}: the answer must be one text, not {kind}", "send the answer as one string"),
     "other-not-chosen": ("{qid}: 'please specify' text given but no 'other' option chosen",
                          "choose the 'other' option, or leave its text empty"),
+    "other-text-missing": ("{qid}: the option '{label}' is chosen but its 'please specify' text {column} is empty",
+                           "write what '{label}' means in {column}, or choose another option"),
+    "serve-unknown-fields": ("answer {uuid} has {count} field(s) the questionnaire does not have: {fields}",
+                             "it was filled in on a page of another questionnaire version; the answers to the "
+                             "questions this questionnaire has are stored, these fields are kept in the journal "
+                             "(serve-journal.sqlite, column notes) and listed on the dashboard"),
     "wave-unknown": ("answer filled in for wave '{wave}', which is not a wave of this project",
                      "add the wave to waves: in minyi.yaml, or serve it with --wave {wave}"),
     "serve-address": ("cannot serve on {host}:{port}: {reason}", "choose another --port (or --host), or stop the program using it"),

@@ -19,7 +19,7 @@ import pytest
 from serve_helpers import ServerProcess, make_project
 from survey.skip import asked_masks
 from survey.store import Project
-from test_serve_browser import CHROMIUM, _assert_stored, _fill, _plans, _stats, phone
+from test_serve_browser import CHROMIUM, OnFirstPage, _assert_stored, _fill, _plans, _stats, phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -42,8 +42,13 @@ def test_a_wrong_access_code_keeps_the_answers_and_asks_for_the_code_again(tmp_p
         with sync_playwright() as pw:
             ctx, page = phone(pw, profile)
             page.goto(srv.base + "/")
+            # the phone cannot ask whether the code is right when it is entered (no signal then, audit 29): the
+            # answer's own check at sending is the one that says it
+            page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
             page.fill("#access-code", "1111")
-            _fill(page, q, row, ask, locked=False)
+            page.click("#next")
+            page.wait_for_selector("#q-A1:visible")
+            _fill(OnFirstPage(page), q, row, ask, locked=False)
             page.wait_for_selector("#err-__code:not([hidden])")
             assert page.locator("#done").is_hidden() and page.locator("#survey").is_visible()
             assert page.locator("#access-code").is_visible()  # back on the first page, the code before the eyes
@@ -51,6 +56,8 @@ def test_a_wrong_access_code_keeps_the_answers_and_asks_for_the_code_again(tmp_p
             assert page.locator('#q-A6 input[value="2"]').is_checked()  # the answers are still there
             assert _stats(srv)[1]["total"] == 0
             page.fill("#access-code", "2468")
+            page.click("#next")
+            page.wait_for_selector("#q-A1:visible")
             for _ in range(40):  # page by page to the end: every answer is kept, nothing to tap again
                 if page.locator("#send").is_visible():
                     break

@@ -13,7 +13,8 @@ Field names of the phone form (and of the JSON the form's script posts):
 codes that are not options of a multiple/ranking question and over-long text are problems of their
 own, reported once, the cell left blank — as the importer does; so are what the phone form would not
 send: a fraction for a number question with whole-number limits (``not-an-integer``), a text answer that
-is not one text (``not-text``), "please specify" text without its "other" option (``other-not-chosen``) and
+is not one text (``not-text``), "please specify" text without its "other" option (``other-not-chosen``), an
+"other" option chosen with its text empty (``other-text-missing``) and
 a required ranking with fewer than ``k`` options ranked (``rank-invalid``)); :func:`check_batch` runs
 :func:`survey.rowcheck.check_rows` — the same checks as ``survey import``: options, limits,
 selections, exclusive options, ranks, skip logic and site sections, required answers — over a
@@ -53,6 +54,7 @@ FIELD_MESSAGES_ZH = {
     "not-an-integer": "请填写{range}的整数",
     "not-text": "请填写一段文字",
     "other-not-chosen": "只有选择“{label}”时才需填写说明",
+    "other-text-missing": "您选择了“{label}”，请注明具体内容",
 }
 
 
@@ -158,12 +160,16 @@ class _Row:
         self.values[column] = s
 
 
-def to_row(q: Questionnaire, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict]]:
+def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
+           other_text: bool = True) -> tuple[dict[str, Any], list[dict]]:
     """(native row, cell problems) of one submission; see the module docstring for field names.
 
     The row maps native column → float (codes, 0/1, ranks, numbers) or str (text); columns not
     answered are absent.  Multiple choice: 1 for each selected option and 0 for the others when any
     option is selected (nothing selected leaves the question blank: not asked or not answered).
+    ``other_text``: an "other, please specify" option chosen with its text empty is a problem
+    (``other-text-missing``); False for an answer made by a page from before that rule (docs/collect.md:
+    it is stored, and its blank noted — :func:`blank_others`).
     """
     r = _Row(q)
     for qq in q.questions:
@@ -248,7 +254,58 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any]) -> tuple[dict[str, Any],
             if col in r.values and not chosen and len(r.prior) == before:
                 label = next((o.label for o in qq.options if o.other), "其他")
                 r.bad(qq, col, r.values.pop(col)[:50], "other-not-chosen", qid=qq.id, label=label)
+            elif other_text and chosen and col not in r.values and len(r.prior) == before:
+                r.bad(qq, col, None, "other-text-missing", qid=qq.id, label=_other_label(qq, chosen))
     return r.values, r.prior
+
+
+def _other_label(qq: Question, chosen: set) -> str:
+    """The label of the chosen "other, please specify" option (其他)."""
+    return next((o.label for o in qq.options if o.other and o.code in chosen), "其他")
+
+
+def _other_chosen(qq: Question, row: Mapping[str, Any]) -> set:
+    """Codes of the "other, please specify" options chosen in a native row."""
+    return {o.code for o in qq.options if o.other
+            and (row.get(f"{qq.id}_{o.code}") == 1.0 or (qq.type != "multiple" and row.get(qq.id) == float(o.code)))}
+
+
+def blank_others(q: Questionnaire, row: Mapping[str, Any]) -> list[str]:
+    """Questions of a native row whose "other, please specify" option is chosen with the text left empty
+    (an answer from a page before the text was required: stored, and this list noted with it)."""
+    return [qq.id for qq in q.questions if qq.has_other and qq.type in ("single", "scale", "yesno", "multiple")
+            and _other_chosen(qq, row) and f"{qq.id}_other" not in row]
+
+
+def known_fields(q: Questionnaire) -> frozenset:
+    """Every field name :func:`to_row` reads (module docstring): question ids, native columns, "please specify"."""
+    out = set()
+    for qq in q.questions:
+        out.add(qq.id)
+        out.update(qq.columns())
+        if qq.has_other:
+            out.add(f"{qq.id}_other")
+        if qq.type in ("multiple", "ranking"):
+            out.update(f"{qq.id}_{o.code}" for o in qq.options)
+    return frozenset(out)
+
+
+MAX_KEPT_VALUE = 2000  # characters kept of one unknown field's value (as a text answer)
+
+
+def unknown_fields(known: frozenset, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a submission that no question of the questionnaire reads (a page of another questionnaire
+    version): name → value as sent (text cut to :data:`MAX_KEPT_VALUE`), to keep in the journal and report."""
+    out: dict[str, Any] = {}
+    for name, v in fields.items():
+        if name in known:
+            continue
+        if isinstance(v, str):
+            v = v[:MAX_KEPT_VALUE]
+        elif isinstance(v, (list, tuple)):
+            v = [x[:MAX_KEPT_VALUE] if isinstance(x, str) else x for x in v[:200]]
+        out[str(name)[:200]] = v
+    return out
 
 
 def integer_question(qq: Question) -> bool:
@@ -339,7 +396,7 @@ def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str) -> str
         return FIELD_MESSAGES_ZH["required-row"].format(row=row)
     if code == "not-an-integer":
         return FIELD_MESSAGES_ZH[code].format(range=f"{qq.min:g}—{qq.max:g}之间")
-    if code == "other-not-chosen":
+    if code in ("other-not-chosen", "other-text-missing"):
         return FIELD_MESSAGES_ZH[code].format(label=next((o.label for o in qq.options if o.other), "其他"))
     if code == "rank-invalid":
         return FIELD_MESSAGES_ZH[code].format(k=qq.k or len(qq.options))

@@ -1,8 +1,9 @@
 """The web survey as a Starlette application (served by uvicorn, see :mod:`survey.collect.server`).
 
 Respondents: ``GET /`` the form (a signed link's ``s``/``d``/``c``/``k`` lock site and district and
-name the collector), ``POST /api/submit`` (JSON, from form.js) or ``POST /submit`` (the plain HTML
-form), ``/logic.js`` (the compiled skip logic), ``/sw.js`` (the service worker), ``/static/…``.
+name the collector), ``POST /api/code`` (the access code checked when it is entered, from form.js),
+``POST /api/submit`` (JSON, from form.js) or ``POST /submit`` (the plain HTML form), ``/logic.js`` (the
+compiled skip logic), ``/sw.js`` (the service worker), ``/static/…``.
 Admins: ``/admin`` (dashboard; ``?token=`` once, then a cookie), ``POST /admin/state`` (open or
 close), ``/admin/api/stats`` (JSON), ``/admin/sheet`` (the printable QR sheet).
 
@@ -79,6 +80,7 @@ PAGE_MESSAGES_ZH = {
     "not-stored": "答卷未能提交，请联系调查工作人员。",
     "closed": "本次调查已经结束，感谢您的关注！",
     "access-code": "访问码不正确，请向调查工作人员确认后重新输入。",
+    "access-code-tries": "访问码输错次数过多，请约{s}秒后再试。",
     "no-device": "请允许浏览器保存 Cookie，刷新页面后重新提交。",
     "rate": "提交过于频繁，请稍后再试。",
     "saved-rate": "提交过于频繁，服务器请您稍候：答卷已保存在本机，约{s}秒后会自动重新提交，无需重新填写。",
@@ -198,6 +200,16 @@ class RateLimiter:
         self.window = window
         self.hits: dict[str, deque] = {}
 
+    def wait(self, key: str) -> int:
+        """Seconds until ``key`` may have another event (0: now), without counting one."""
+        limit = self.limit_fn()
+        dq = self.hits.get(key)
+        if limit <= 0 or not dq:
+            return 0
+        now = time.monotonic()
+        recent = [t for t in dq if t > now - self.window]
+        return int(recent[-limit] + self.window - now) + 1 if len(recent) >= limit else 0
+
     def allow(self, key: str) -> tuple[bool, int]:
         limit = self.limit_fn()
         if limit <= 0:
@@ -213,6 +225,16 @@ class RateLimiter:
             for k in [k for k, d in self.hits.items() if not d or d[-1] <= now - self.window]:
                 del self.hits[k]
         return True, 0
+
+
+# Wrong access codes one address may try per minute at ``POST /api/code`` (the check when the code is entered,
+# before the questions); more are answered 429 until the minute has passed, so the check is no faster way to
+# guess the code than sending whole answers.  A respondent typing the right code is never held up by it.
+CODE_TRIES_PER_MINUTE = 10
+# The rules of the phone form this server's pages check, sent back with each answer (``form`` in the JSON).  2: an
+# "other, please specify" option needs its text.  An answer without it was made by a page from before (kept in a
+# phone's outbox): its empty "please specify" text is stored and noted, not refused (docs/collect.md).
+FORM_RULES = 2
 
 
 # ----------------------------------------------------------------------------- the service
@@ -240,6 +262,7 @@ class Service:
         self.committer: Optional[Committer] = None
         self.reader = threading.local()
         self.limiter = RateLimiter(lambda: self.settings.rate_limit)
+        self.code_tries = RateLimiter(lambda: CODE_TRIES_PER_MINUTE)  # wrong access codes per address
         self.quality = QualityCache()
         self._merge_stop = threading.Event()
         self._merge_thread: Optional[threading.Thread] = None
@@ -285,7 +308,8 @@ class Service:
                     self._settings = load_settings(self.config_on_disk(), self.q, self.config_path, **self.overrides)
                     self._config_mtime = mtime
                     log.warning("minyi.yaml changed: serve settings and quotas reloaded")
-                    self._keep_quotas()
+                    if self.committer is not None:  # the writer keeps the new quotas in the journal (its turn)
+                        self.committer.hand_quotas()
             except Exception as e:  # keep the last good settings; say why once, each problem at its line
                 from ..config_marks import locate
 
@@ -294,15 +318,6 @@ class Service:
                 log.warning("minyi.yaml changed but cannot be used (%s); keeping the previous settings", why)
         return self._settings
 
-    def _keep_quotas(self) -> None:
-        """Keep the reloaded quotas in the journal as those of the wave served now (for its late answers)."""
-        if self.committer is None:
-            return
-        try:
-            self.journal().set_wave_quotas(self._settings.wave, self._settings.quotas.to_json())
-        except Exception as e:  # the writer keeps them too, with its next batch
-            log.warning("could not keep the new quotas in the journal yet: %s", e)
-
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
         """Lock the project for this server, open the journal, merge what a previous run left, start merging."""
@@ -310,7 +325,7 @@ class Service:
             return
         self._lock = _serve_lock(self.root)
         self.committer = Committer(self.q, self.journal_file, lambda: self.settings)
-        self.open = self.committer.journal.state("open", "1") == "1"
+        self.open = self.journal().state("open", "1") == "1"  # a reader: the writer's connection is its thread's
         self.merge_now()  # what a previous run left in the journal
         self._merge_thread = threading.Thread(target=self._merge_loop, name="minyi-merge", daemon=True)
         self._merge_thread.start()
@@ -558,8 +573,33 @@ def _duration(v: Any) -> Optional[float]:
     return x if 0 <= x <= 7 * 86400 else None
 
 
+def _right_code(expected: str, given: Any) -> bool:
+    """Is ``given`` (as typed, spaces around it ignored) the access code?  Compared in constant time."""
+    return isinstance(given, (str, int)) and not isinstance(given, bool) \
+        and hmac.compare_digest(str(given).strip().encode(), expected.encode())
+
+
+def check_code(svc: Service, request: Request, given: Any) -> Outcome:
+    """``POST /api/code``: the access code checked when it is entered, before the questions (item 1 of
+    docs/collect.md "The form").  200 right (or none needed), 403 ``access_code`` wrong, 429 after
+    :data:`CODE_TRIES_PER_MINUTE` wrong codes from one address in a minute.  It says nothing but right or
+    wrong about the one code in force; the answer's own check at sending stays (a phone offline cannot ask)."""
+    expected = svc.settings.access_code
+    if not expected:
+        return Outcome(200, {"status": "ok"})
+    ip = _client_ip(request)
+    wait = svc.code_tries.wait(ip)
+    if wait:
+        return Outcome(429, {"status": "rate_limited", "retry_after": wait,
+                             "message": PAGE_MESSAGES_ZH["access-code-tries"].format(s=wait)})
+    if _right_code(expected, given):
+        return Outcome(200, {"status": "ok"})
+    svc.code_tries.allow(ip)  # counts this wrong code
+    return Outcome(403, {"status": "access_code", "message": PAGE_MESSAGES_ZH["access-code"]})
+
+
 async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, link_raw: dict, access_code: Any,
-                  finished_at: Any, duration: Any, wave: Any = None) -> Outcome:
+                  finished_at: Any, duration: Any, wave: Any = None, other_text: bool = True) -> Outcome:
     """The checks every submission passes before the writer: link, open, access code, rate, device, wave.
 
     ``wave``: the wave the form was served under (answers kept on a phone may arrive after the server was
@@ -577,10 +617,8 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
         if svc.journal().existing([uuid]):
             return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
         return Outcome(403, {"status": "closed", "message": PAGE_MESSAGES_ZH["closed"]})
-    if s.access_code and collector is None:
-        if not isinstance(access_code, (str, int)) or not hmac.compare_digest(str(access_code).strip().encode(),
-                                                                              s.access_code.encode()):
-            return Outcome(403, {"status": "access_code", "message": PAGE_MESSAGES_ZH["access-code"]})
+    if s.access_code and collector is None and not _right_code(s.access_code, access_code):
+        return Outcome(403, {"status": "access_code", "message": PAGE_MESSAGES_ZH["access-code"]})
     ip = _client_ip(request)
     if collector is None:
         ok, wait = svc.limiter.allow(ip)
@@ -610,7 +648,7 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     item = Pending(uuid=uuid, fields=fields, wave=wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
                    submitted_at=_submitted_at(finished_at, received), duration_sec=_duration(duration),
                    site_code=link.site, district_code=link.district, collector=collector, device=device,
-                   ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None)
+                   ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None, other_text=other_text)
     return await svc.committer.submit(item)
 
 
@@ -624,6 +662,7 @@ def build_app(svc: Service) -> Starlette:
                          logic_url=f"/logic.js?v={svc.logic_version}")
         page.script_config["messages"] = {**FIELD_MESSAGES_ZH, **PAGE_MESSAGES_ZH}
         page.script_config["wave"] = s.wave
+        page.script_config["form"] = FORM_RULES
         page.wave = (values or {}).get("__wave", [s.wave])[0] if values else s.wave
         page.errors = errors or {}
         page.values = values or {}
@@ -662,12 +701,27 @@ def build_app(svc: Service) -> Starlette:
                 or not _plain_json(data):
             return JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]}, status_code=400)
         # to_row reads the answers warily (any JSON value)
+        rules = data.get("form")
         out = await _accept(svc, request, uuid=data["uuid"], fields=data["answers"], link_raw=data.get("link") or {},
                             access_code=data.get("access_code"), finished_at=data.get("finished_at"),
-                            duration=data.get("duration_sec"), wave=data.get("wave"))
+                            duration=data.get("duration_sec"), wave=data.get("wave"),
+                            other_text=isinstance(rules, int) and not isinstance(rules, bool) and rules >= FORM_RULES)
         headers = {"Cache-Control": "no-store"}
         if out.status == 429:
             headers["Retry-After"] = str(out.body.get("retry_after", 60))
+        return JSONResponse(out.body, status_code=out.status, headers=headers)
+
+    async def code_json(request: Request) -> Response:
+        try:
+            data = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            data = None
+        if not isinstance(data, dict):
+            return JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]}, status_code=400)
+        out = check_code(svc, request, data.get("code"))
+        headers = {"Cache-Control": "no-store"}
+        if out.status == 429:
+            headers["Retry-After"] = str(out.body["retry_after"])
         return JSONResponse(out.body, status_code=out.status, headers=headers)
 
     async def submit_form(request: Request) -> Response:
@@ -831,6 +885,7 @@ def build_app(svc: Service) -> Starlette:
         Route("/", form, methods=["GET", "HEAD"]),
         Route("/submit", submit_form, methods=["POST"]),
         Route("/api/submit", submit_json, methods=["POST"]),
+        Route("/api/code", code_json, methods=["POST"]),
         Route("/logic.js", logic),
         Route("/sw.js", service_worker),
         Route("/manifest.webmanifest", manifest),

@@ -19,6 +19,12 @@ The writer thread takes everything waiting (up to :data:`MAX_BATCH`), and for th
 5. appends the accepted rows to the journal in one transaction (commit + fsync) and only then
    answers 200.
 
+The writer is also the only one that writes the quotas in force to the journal (:meth:`Committer.note_quotas`):
+when minyi.yaml changes, the reload hands the change to it through the same queue
+(:meth:`Committer.hand_quotas`), so a quota change during a burst of submissions is written once, in
+order with the submissions, by the one connection that writes — never by a request thread beside it
+(two writers could write the change twice, or an older reload's quotas over a newer one).
+
 Group commit keeps the cost of fsync and of the checks per submission small under load; a single
 writer keeps duplicates, device limits and quotas exact without locks.
 """
@@ -33,7 +39,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from ..questionnaire import Questionnaire
-from .answers import check_batch, to_row
+from ..messages import problem
+from .answers import blank_others, check_batch, known_fields, to_row, unknown_fields
 from .journal import Journal, Record
 from .settings import Quotas, ServeSettings
 
@@ -57,6 +64,9 @@ class Pending:
     device: Optional[str]
     ip: Optional[str]
     user_agent: Optional[str]
+    # an "other" option chosen with its text empty is refused (False: the answer was made by a page from before
+    # that rule, e.g. kept in a phone's outbox: stored, and the blank noted — docs/collect.md)
+    other_text: bool = True
 
 
 @dataclass
@@ -66,6 +76,7 @@ class Outcome:
 
 
 _STOP = object()
+_QUOTAS = object()  # the settings were reloaded: the writer notes the quotas now in force (hand_quotas)
 
 
 class Committer:
@@ -73,14 +84,14 @@ class Committer:
 
     def __init__(self, q: Questionnaire, journal_path, settings_fn: Callable[[], ServeSettings]):
         self.q = q
+        self.known = known_fields(q)
         self.settings_fn = settings_fn
         self.journal = Journal(journal_path)
         self.queue: "queue.Queue[Any]" = queue.Queue()
         self.counts: dict[str, dict] = {}  # wave -> {(site, district): n}
         self.stored = 0
         self.old_quotas: dict[str, Optional[Quotas]] = {}  # older wave -> its quotas (None: never kept)
-        self._noted: Optional[tuple] = None  # (wave, quotas) last kept in the journal
-        self.note_quotas(settings_fn())
+        self._noted: Optional[tuple] = None  # (wave, quotas) last kept in the journal (by the writer thread only)
         self.thread = threading.Thread(target=self._run, name="minyi-committer", daemon=True)
         self.thread.start()
 
@@ -91,6 +102,10 @@ class Committer:
         self.queue.put((item, fut, loop))
         return await fut
 
+    def hand_quotas(self) -> None:
+        """minyi.yaml was reloaded: have the writer keep the quotas now in force in the journal (in its turn)."""
+        self.queue.put(_QUOTAS)
+
     def stop(self) -> None:
         """Finish every queued submission, then stop the thread."""
         self.queue.put(_STOP)
@@ -99,10 +114,14 @@ class Committer:
 
     # ------------------------------------------------------------------ writer thread
     def _run(self) -> None:
+        self._note_now()
         while True:
             first = self.queue.get()
             if first is _STOP:
                 return
+            if first is _QUOTAS:
+                self._note_now()
+                continue
             batch = [first]
             stop = False
             while len(batch) < MAX_BATCH:
@@ -113,6 +132,8 @@ class Committer:
                 if nxt is _STOP:
                     stop = True
                     break
+                if nxt is _QUOTAS:  # noted by _process below, with the settings in force for this batch
+                    continue
                 batch.append(nxt)
             try:
                 outcomes = self._process([b[0] for b in batch])
@@ -129,8 +150,17 @@ class Committer:
             self.counts[wave] = self.journal.cell_counts(wave)
         return self.counts[wave]
 
+    def _note_now(self) -> None:
+        """Note the quotas in force now (writer thread); a journal that cannot take them now gets them with
+        the next batch, which notes them again before it is checked."""
+        try:
+            self.note_quotas(self.settings_fn())
+        except Exception:
+            log.exception("could not keep the quotas in force in the journal yet")
+
     def note_quotas(self, settings: ServeSettings) -> None:
-        """Keep the quotas in force for the wave served now in the journal (when they changed)."""
+        """Keep the quotas in force for the wave served now in the journal (when they changed).  Called on the
+        writer thread only (module docstring)."""
         key = (settings.wave, settings.quotas)
         if key != self._noted:
             self.journal.set_wave_quotas(settings.wave, settings.quotas.to_json())
@@ -148,6 +178,23 @@ class Committer:
                 log.warning("answers of wave %s arrive after it was served, but its quotas were never kept in the "
                             "journal: they are stored in %s without a quota check", wave, wave)
         return self.old_quotas[wave]
+
+    def _notes(self, it: Pending, row: dict) -> Optional[dict]:
+        """What the store will not hold of an accepted answer, kept in the journal and logged (None: nothing):
+        ``unknown_fields`` (fields no question of this questionnaire reads, with their values: a page of another
+        questionnaire version) and ``other_text_missing`` (an older page's "other" chosen without its text)."""
+        notes: dict[str, Any] = {}
+        unknown = unknown_fields(self.known, it.fields)
+        if unknown:
+            notes["unknown_fields"] = unknown
+            pr = problem("serve-unknown-fields", uuid=it.uuid, count=len(unknown), fields=", ".join(sorted(unknown)))
+            log.warning("%s (%s)", pr.message, pr.hint)
+        blank = [] if it.other_text else blank_others(self.q, row)
+        if blank:
+            notes["other_text_missing"] = blank
+            log.warning("answer %s from a page before 'please specify' was required: stored with the text of %s "
+                        "empty", it.uuid, ", ".join(blank))
+        return notes or None
 
     def _label(self, qid: Optional[str], code: Any) -> Optional[str]:
         if not qid or code is None:
@@ -180,7 +227,7 @@ class Committer:
             if it.district_code is not None and q.district_question:
                 fields[q.district_question] = it.district_code
             try:
-                row, prior = to_row(q, fields)
+                row, prior = to_row(q, fields, other_text=it.other_text)
             except Exception:  # one unreadable submission is refused alone, never with its batch
                 log.exception("could not read submission %s", it.uuid)
                 out[i] = Outcome(400, {"status": "bad_request", "uuid": it.uuid,
@@ -230,7 +277,7 @@ class Committer:
             accepted.append(Record(uuid=it.uuid, wave=it.wave, received_at=it.received_at,
                                    submitted_at=it.submitted_at, site=site, district=district, collector=it.collector,
                                    device=it.device, duration_sec=it.duration_sec, ip=it.ip,
-                                   user_agent=it.user_agent, answers=row))
+                                   user_agent=it.user_agent, answers=row, notes=self._notes(it, row)))
             accepted_pos.append(i)
         self.journal.append(accepted)  # commit + fsync; raises (no acknowledgement) on failure
         for wave, extra in pending_counts.items():
@@ -240,6 +287,8 @@ class Committer:
         self.stored += len(accepted)
         for i, rec in zip(accepted_pos, accepted):
             out[i] = Outcome(200, {"status": "stored", "uuid": rec.uuid, "duplicate": False})
+            if rec.notes:  # said to the sender too: stored, but not all of it in the store
+                out[i].body.update({k: sorted(v) if isinstance(v, dict) else v for k, v in rec.notes.items()})
             if rec.wave != settings.wave and self.old_quotas.get(rec.wave) is None:
                 out[i].body["quota_checked"] = False
         for i, it in enumerate(items):  # later copies of a UUID in this batch answer like the first

@@ -82,6 +82,7 @@ class Stats:
     collector_count: int = 0  # collectors only (answers without a collector's link are not a collector)
     public_today: int = 0  # answers without a collector's link
     public_total: int = 0
+    notes: dict = field(default_factory=dict)  # what the store does not hold (notes_summary), {}: nothing
 
     def to_dict(self) -> dict:
         return {"wave": self.wave, "open": self.open, "today": self.today, "total": self.total,
@@ -90,7 +91,29 @@ class Stats:
                 "sites": [c.to_dict() for c in self.sites], "districts": [c.to_dict() for c in self.districts],
                 "collectors": [c.to_dict() for c in self.collectors], "generated_at": self.generated_at,
                 "collector_count": self.collector_count, "public_today": self.public_today,
-                "public_total": self.public_total}
+                "public_total": self.public_total, "not_in_store": self.notes}
+
+
+def notes_summary(q: Questionnaire, notes: list[dict]) -> dict:
+    """The journal's notes of a wave (:meth:`Journal.notes`) for the dashboard: ``unknown_fields`` — answers
+    with fields of questions this questionnaire does not have (a page of another questionnaire version): how
+    many, and the field names; ``other_text_missing`` — answers from a page before "please specify" was
+    required whose "other" was chosen without its text: how many, and the questions (id and text).  Empty
+    kinds are left out."""
+    out: dict = {}
+    unknown = [n for n in notes if n.get("unknown_fields")]
+    if unknown:
+        out["unknown_fields"] = {"answers": len(unknown),
+                                 "fields": sorted({f for n in unknown for f in n["unknown_fields"]}),
+                                 "uuids": [n["uuid"] for n in unknown]}
+    blank = [n for n in notes if n.get("other_text_missing")]
+    if blank:
+        order = {qq.id: i for i, qq in enumerate(q.questions)}  # the questionnaire's order
+        ids = sorted({qid for n in blank for qid in n["other_text_missing"]}, key=lambda x: (order.get(x, len(order)), x))
+        out["other_text_missing"] = {"answers": len(blank),
+                                     "questions": [{"id": i, "text": q.get(i).text if q.get(i) else i} for i in ids],
+                                     "uuids": [n["uuid"] for n in blank]}
+    return out
 
 
 class QualityCache:
@@ -206,4 +229,5 @@ def build_stats(q: Questionnaire, journal: Journal, wave: str, quotas: Quotas, *
         generated_at=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         collector_count=sum(1 for c in collectors if c is not None),
         public_today=collectors.get(None, [0, 0])[0], public_total=collectors.get(None, [0, 0])[1],
+        notes=notes_summary(q, journal.notes(wave)),
     )

@@ -14,8 +14,10 @@ retried submission is stored once.  The file (and its ``-wal``/``-shm`` companio
 creates with the same mode) is readable by the owner only: it holds IP addresses.
 
 Tables: ``submissions`` (seq, uuid, wave, times, site/district labels, collector, device, the
-native-layout answers as JSON, IP and user agent, the merge batch it was assigned to and the store
-import id once merged) and ``state`` (key/value: the journal's id, whether the survey is open, and per
+native-layout answers as JSON, IP and user agent, the merge batch it was assigned to, the store
+import id once merged, and ``notes``: JSON of what the store does not hold — ``unknown_fields``, the fields of
+questions this questionnaire does not have, with their values; ``other_text_missing``, the questions whose
+"other" option an answer from an older page chose without its text — or NULL) and ``state`` (key/value: the journal's id, whether the survey is open, and per
 wave the quotas in force while it was served).
 """
 
@@ -51,7 +53,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     user_agent TEXT,
     answers TEXT NOT NULL,
     batch INTEGER,
-    merged_import INTEGER
+    merged_import INTEGER,
+    notes TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_batch ON submissions (batch, seq);
 CREATE INDEX IF NOT EXISTS submissions_device ON submissions (device);
@@ -76,6 +79,7 @@ class Record:
     user_agent: Optional[str]
     answers: dict  # native column -> number or text
     seq: Optional[int] = None
+    notes: Optional[dict] = None  # what the store does not hold (module docstring), None: nothing
 
     @property
     def day(self) -> str:
@@ -97,6 +101,7 @@ class Journal:
             self.con.execute("PRAGMA synchronous=FULL")
             self.con.execute("PRAGMA busy_timeout=30000")
             self.con.executescript(_SCHEMA)
+            _add_notes_column(self.con)
             self.con.execute("INSERT OR IGNORE INTO state (key, value) VALUES ('journal_id', ?)",
                              (secrets.token_hex(8),))
             self.journal_id = self.state("journal_id")
@@ -117,11 +122,12 @@ class Journal:
             seqs = []
             for r in records:
                 cur.execute("INSERT INTO submissions (uuid, wave, received_at, submitted_at, day, site, district, "
-                            "collector, device, duration_sec, ip, user_agent, answers) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "collector, device, duration_sec, ip, user_agent, answers, notes) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             (r.uuid, r.wave, r.received_at, r.submitted_at, r.day, r.site, r.district, r.collector,
                              r.device, r.duration_sec, r.ip, r.user_agent,
-                             json.dumps(r.answers, ensure_ascii=False, separators=(",", ":"))))
+                             json.dumps(r.answers, ensure_ascii=False, separators=(",", ":")),
+                             json.dumps(r.notes, ensure_ascii=False, separators=(",", ":")) if r.notes else None))
                 seqs.append(int(cur.lastrowid))
                 r.seq = seqs[-1]
             cur.execute("COMMIT")
@@ -198,6 +204,12 @@ class Journal:
                                 (wave,)).fetchall()
         return {(s, d): int(n) for s, d, n in rows}
 
+    def notes(self, wave: str) -> list[dict]:
+        """The notes of ``wave``'s submissions that have any (journal order), each with its ``uuid`` and ``day``."""
+        rows = self.con.execute("SELECT uuid, day, notes FROM submissions WHERE wave = ? AND notes IS NOT NULL "
+                                "ORDER BY seq", (wave,)).fetchall()
+        return [dict(json.loads(n), uuid=u, day=d) for u, d, n in rows]
+
     def counts(self, wave: str) -> list[tuple]:
         """(site, district, collector, day, n) for ``wave``."""
         return self.con.execute("SELECT site, district, collector, day, count(*) FROM submissions WHERE wave = ? "
@@ -214,12 +226,12 @@ class Journal:
 
     def _records(self, where: str, params: tuple) -> list[Record]:
         sql = ("SELECT seq, uuid, wave, received_at, submitted_at, site, district, collector, device, duration_sec, "
-               f"ip, user_agent, answers FROM submissions WHERE {where} ORDER BY seq")
+               f"ip, user_agent, answers, notes FROM submissions WHERE {where} ORDER BY seq")
         out = []
         for r in self.con.execute(sql, params).fetchall():
             out.append(Record(uuid=r[1], wave=r[2], received_at=r[3], submitted_at=r[4], site=r[5], district=r[6],
                               collector=r[7], device=r[8], duration_sec=r[9], ip=r[10], user_agent=r[11],
-                              answers=json.loads(r[12]), seq=int(r[0])))
+                              answers=json.loads(r[12]), seq=int(r[0]), notes=json.loads(r[13]) if r[13] else None))
         return out
 
     def count(self, wave: Optional[str] = None) -> int:
@@ -229,6 +241,17 @@ class Journal:
 
     def last_seq(self) -> int:
         return int(self.con.execute("SELECT coalesce(max(seq), 0) FROM submissions").fetchone()[0])
+
+
+def _add_notes_column(con: sqlite3.Connection) -> None:
+    """A journal from before the ``notes`` column gets it (another connection may be adding it at once)."""
+    if "notes" in {r[1] for r in con.execute("PRAGMA table_info(submissions)")}:
+        return
+    try:
+        con.execute("ALTER TABLE submissions ADD COLUMN notes TEXT")
+    except sqlite3.OperationalError as e:
+        if "duplicate column" not in str(e):
+            raise
 
 
 def _fsync_dir(path: Path) -> None:

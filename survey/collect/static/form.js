@@ -168,6 +168,11 @@
       if (q.required && q.type !== "text") { errs[q.id] = MSG["required-missing"]; }
       return errs;
     }
+    // "other, please specify" chosen: its text is due (the server's other-text-missing)
+    if (q.other.length && otherChosen(q, st.m) && first(st.m, q.id + "_other") === undefined) {
+      errs[q.id] = fmt(MSG["other-text-missing"], { label: otherLabel(q) });
+      return errs;
+    }
     if (q.type === "multiple") {
       var picked = st.m[q.id] || [];
       n = picked.length;
@@ -188,6 +193,14 @@
       }
     }
     return errs;
+  }
+  function otherLabel(q) {  // the chosen "other" option's label, as the page shows it (其他)
+    var box = $("q-" + q.id);
+    var inputs = box ? box.querySelectorAll("input[data-other]") : [];
+    for (var i = 0; i < inputs.length; i++) {
+      if (inputs[i].checked) { return inputs[i].parentNode.textContent.trim(); }
+    }
+    return inputs.length ? inputs[0].parentNode.textContent.trim() : "";
   }
   function rangeWords(q) {
     if (q.min !== null && q.max !== null) { return q.min + "—" + q.max + "之间"; }
@@ -302,11 +315,50 @@
   function step(dir) {
     var st = state();
     if (dir > 0 && !checkPage(current, st)) { return false; }
+    if (dir > 0 && !codeConfirmed()) { return false; }
     var i = current + dir;
     while (i > 0 && i < pages.length - 1 && !pageVisible(i, st)) { i += dir; }
     var from = current;
     go(Math.max(0, Math.min(i, pages.length - 1)));
     return current !== from;
+  }
+
+  // ------------------------------------------------------------------ the access code, checked when entered
+  // Leaving the first page asks the server whether the code is right (POST /api/code), so a wrong code is said
+  // at once, next to the code, not after the last question.  Offline, or the server busy, it cannot be asked:
+  // the page goes on, and the answer's own check at sending (which returns here, answers kept) stays.
+  var codeOk = null;     // the code the server confirmed (or could not check)
+  var codeAsking = false;
+  function codeConfirmed() {
+    if (!cfg.accessCode || pages[current].dataset.page !== "intro") { return true; }
+    var code = $("access-code").value.trim();
+    if (code === codeOk) { return true; }
+    if (!codeAsking) { askCode(code); }
+    return false;
+  }
+  function askCode(code) {
+    codeAsking = true;
+    $("next").disabled = true;
+    fetch("/api/code", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ code: code, link: cfg.link })
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (body) { return { status: r.status, body: body }; });
+    }, function () { return { status: 0, body: {} }; }).then(function (r) {
+      codeAsking = false;
+      $("next").disabled = false;
+      if (r.status === 403) {  // wrong: said at the code, stay here
+        try { localStorage.removeItem(CODE_KEY); } catch (e) { /* none kept */ }
+        clearErrors(pages[current]);
+        setError("__code", r.body.message || MSG["access-code"]);
+        $("access-code").focus();
+        return;
+      }
+      // right, or not checkable now (offline, server busy, or 429: too many wrong codes from this address —
+      // many phones may share one address): checked again when sending
+      codeOk = code;
+      if ($("access-code").value.trim() === code) { forward(); }
+    });
   }
 
   // ------------------------------------------------------------------ the back button (the tab's history)
@@ -599,7 +651,7 @@
   function payload(st) {
     var code = cfg.accessCode ? ($("access-code").value.trim() || localStorage.getItem(CODE_KEY) || "") : null;
     return {
-      uuid: uuid, answers: st.out, link: cfg.link, access_code: code, wave: cfg.wave,
+      uuid: uuid, answers: st.out, link: cfg.link, access_code: code, wave: cfg.wave, form: cfg.form,
       finished_at: Date.now(), duration_sec: Math.round((Date.now() - started) / 1000)
     };
   }
@@ -670,6 +722,7 @@
         else if (r.kind === "invalid") { showServerErrors(r.body); }
         else if (wrongCode) {  // back on the first page with the code marked, as the plain form does
           localStorage.removeItem(CODE_KEY);
+          codeOk = null;  // asked again when the first page is left
           showServerErrors({ message: r.body.message, errors: [{ column: "__code", message: r.body.message }] });
         }
         else { finish(MSG["not-stored-title"], r.body.message || MSG["not-stored"]); }

@@ -265,13 +265,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "external-value": ("'{value}' is not a score from 0 to {max}", "enter a number from 0 to {max}, or leave the cell empty when it is missing"),
     # --- rectification ledger (survey ledger --update) ----------------------------
     "ledger-sheet": ("{path} has no ledger sheet (no header row with 编号)", "update with the spreadsheet written by survey ledger --out"),
-    "ledger-unknown-id": ("cell {cell}: no ledger item '{value}'",
+    "ledger-unknown-id": ("no ledger item '{value}'",
                           "keep the 编号 as survey ledger wrote them; items come from the data, not from new rows"),
-    "ledger-duplicate-id": ("cell {cell}: item {value} appears again (first on row {first})", "keep one row per item"),
-    "ledger-status": ("cell {cell}: status '{value}' is not one of {choices}", "write one of: {choices}"),
-    "ledger-verified": ("cell {cell}: 已验证 is set by the verification on the next wave's data, not by hand",
+    "ledger-duplicate-id": ("item {value} appears again (first on row {first})", "keep one row per item"),
+    "ledger-status": ("status '{value}' is not one of {choices}", "write one of: {choices}"),
+    "ledger-verified": ("已验证 is set by the verification on the next wave's data, not by hand",
                         "write 已整改 when the work is done; survey ledger on the next wave verifies it"),
-    "ledger-date": ("cell {cell}: '{value}' is not a date", "write the deadline as 2026-09-30 (or an Excel date), or leave it empty"),
+    "ledger-date": ("'{value}' is not a date", "write the deadline as 2026-09-30 (or an Excel date), or leave it empty"),
     "ledger-columns": ("the header row has no column {missing}, so its edits would be lost; headers found: {found}",
                        "give the yellow columns back the names survey ledger wrote (责任单位、整改时限、状态、整改措施、备注) "
                        "and run --update again. {suggestion}"),
@@ -280,9 +280,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger-row-mismatch": ("item {id}: the row shows {shown}, but the project store has {stored}",
                             "columns were sorted apart (sort whole rows only) or the file is another project's "
                             "ledger; nothing was stored: write a fresh ledger with --out and enter the edits there"),
-    "ledger-verified-change": ("cell {cell}: the item is 已验证 (the data confirmed the fix); '{value}' cannot replace it by hand",
+    "ledger-verified-change": ("the item is 已验证 (the data confirmed the fix); '{value}' cannot replace it by hand",
                                "leave 已验证 as it is; a problem that returns is raised again by the data as a new item"),
-    "ledger-conflict": ("cell {cell}: '{value}' was entered in a copy written when the field was '{was}', but the "
+    "ledger-conflict": ("'{value}' was entered in a copy written when the field was '{was}', but the "
                         "project store has '{now}' since", "this copy is older than the store; nothing was stored: write "
                         "a fresh ledger with --out and enter the edit there, or put the cell back as it was"),
     "ledger-older": ("{count} cell(s) left as written differ from the project store, which changed since this copy "

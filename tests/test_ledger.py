@@ -216,10 +216,10 @@ def test_bad_edits_are_errors_with_cells_and_store_nothing(world, edited):
     wb.save(bad)
     rc, _, err = W.survey("ledger", world / "project", "--update", bad)
     assert rc == 1
-    assert f"{bad}, row 2, column {letter['status']} (状态): error: cell {letter['status']}2: status '完成'" in err
-    assert f"cell {letter['deadline']}3: '下个月' is not a date" in err
-    assert f"cell {letter['status']}4: 已验证 is set by the verification" in err
-    assert f"cell {letter['id']}6: no ledger item 'ZG-099'" in err
+    assert f"{bad}, row 2, column {letter['status']} (状态): error: status '完成'" in err  # one location a message
+    assert f"row 3, column {letter['deadline']} (整改时限): error: '下个月' is not a date" in err
+    assert f"row 4, column {letter['status']} (状态): error: 已验证 is set by the verification" in err
+    assert f"row 6, column {letter['id']} (编号): error: no ledger item 'ZG-099'" in err
     from survey.store import Project
 
     notes = [i.note for i in LedgerStore(Project.open(world / "project")).items()]

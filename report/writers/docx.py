@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from pathlib import Path
 
 from survey.atomic import atomic_write
@@ -18,6 +19,7 @@ from ..toc import add_docx_toc, fill_docx_toc
 FIG_ROOM_CM = 4.5  # of the text block's height left for a chapter heading (page break before, its spacing) and
 # the caption below the tallest figure: with 2.5 cm LibreOffice pushed the IPA chart's caption onto the next page
 SHORT_TEXT = 8  # display width (CJK = 2) up to which a text column is never wrapped (4 Chinese characters)
+HEADER_WRAP = 6  # a longer column header wraps (three Chinese characters a line)
 TEXT_COMFORT_CM = 3.0  # a wrapping text column gets this much (7 characters a line) or a landscape page
 KEEP_WHOLE_ROWS = 12  # a table of at most this many body rows is kept on one page (with its caption)
 KEEP_FIRST_ROWS = 2   # a longer one keeps its caption, header row and first body rows together
@@ -40,6 +42,44 @@ def title_size_pt(title: str, size_pt: float, width_cm: float) -> float:
         return size_pt
     fit = math.floor(room_pt / ems * 2) / 2
     return fit if fit >= TITLE_MIN_PT else size_pt
+
+
+def display_width(s: str) -> int:
+    """Width of ``s`` in half-width characters: CJK (from U+2E80) counts double."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def latin_word(s: str) -> int:
+    """Length of the longest Latin word or number in ``s`` (a run without spaces or CJK characters).  Chinese
+    wraps between any two characters, a Latin word only at a space (or a word processor splits it inside)."""
+    return max((len(w) for w in re.findall(r"[^\s\u2e81-\uffff]+", s)), default=0)
+
+
+def header_width(h: str) -> int:
+    """The width a column header needs (half-width characters): its whole text up to :data:`HEADER_WRAP`, and
+    never less than its longest Latin word or number: a narrower column split English heads inside the word
+    (“Estimat/e”, “Measur/e”)."""
+    return max(min(display_width(h), HEADER_WRAP), latin_word(h))
+
+
+def share_room(needs: list, floors: list, room: float) -> list:
+    """Widths of the wrapping columns of a table: ``room`` shared in proportion to their ``needs``, but none
+    under its floor (its longest word); the columns raised to their floor leave the rest to the others
+    (water-filling).  The sum exceeds ``room`` only when the floors alone do."""
+    widths = [0.0] * len(needs)
+    free = list(range(len(needs)))
+    while free:
+        left = room - sum(widths[i] for i in range(len(needs)) if i not in free)
+        total = sum(needs[i] for i in free) or 1.0
+        low = [i for i in free if left * needs[i] / total < floors[i]]
+        if not low:
+            for i in free:
+                widths[i] = left * needs[i] / total
+            break
+        for i in low:
+            widths[i] = floors[i]
+            free.remove(i)
+    return widths
 
 
 def keep_table_together(tbl, n_body: int, has_note: bool, keep_whole: int = KEEP_WHOLE_ROWS) -> None:
@@ -75,7 +115,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
-    from .docx_style import STYLES, apply_look, landscape_section, text_width_mm
+    from .docx_style import STYLES, apply_look, landscape_section, starts_page, text_width_mm
 
     if style not in STYLES:
         raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
@@ -97,14 +137,13 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         return p
 
-    def _wlen(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+    _wlen = display_width
 
     def add_table(t):
         cols = len(t.columns)
         body = t.formatted()
         # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([min(_wlen(str(h)), 6)] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
+        need = [min(max([header_width(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
         # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps
         # its width like a number column: “西城区” broken into “西城/区” is not read as a name
@@ -124,8 +163,11 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
         else:  # numbers keep their width, text columns share the rest and wrap
             room = max(W - fixed, 1.6 * max(sum(text), 1))
-            tneed = sum(n for n, tx in zip(need, text) if tx) or 1.0
-            widths_cm = [max(1.6, room * n / tneed) if tx else n for n, tx in zip(need, text)]
+            # a wrapping column is never narrower than its longest Latin word (“Dongche/ng District”)
+            floors = [max(1.6, min(max([latin_word(str(h))] + [latin_word(r[i]) for r in body]), 44) * 0.2 + 0.55)
+                      for i, (h, _) in enumerate(t.columns)]
+            shared = share_room([n for n, tx in zip(need, text) if tx], [f for f, tx in zip(floors, text) if tx], room)
+            widths_cm = [shared.pop(0) if tx else n for n, tx in zip(need, text)]
         if sum(widths_cm) > W:  # still too wide: every column shrinks in proportion
             widths_cm = [w * W / sum(widths_cm) for w in widths_cm]
         widths_cm = [math.floor(w * 100) / 100 for w in widths_cm]  # rounding never pushes the sum over
@@ -183,7 +225,11 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         doc.paragraphs[-1].paragraph_format.line_spacing_rule = 0  # single: exact spacing would clip the picture
         doc.paragraphs[-1].paragraph_format.first_line_indent = Pt(0)
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption(figure_caption(chart, context["figure_numbers"], context["lang"]))
+        # the caption under a figure ends the figure's block: the style's keep-with-next is for a table's caption
+        # (above its table); chaining the figure, its caption and the next table into one block taller than the
+        # room left moved them all to the next page and left the page before nearly empty
+        under = caption(figure_caption(chart, context["figure_numbers"], context["lang"]))
+        under.paragraph_format.keep_with_next = False
 
     head = doc.add_heading(T(context["title"]), 0)
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -196,10 +242,10 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         cover = context.get("cover")
         doc.add_paragraph(T(cover.org if cover else context["org"])).alignment = WD_ALIGN_PARAGRAPH.CENTER
     toc = add_docx_toc(doc, context["lang"])
-    for sec in context["sections"]:
-        # every chapter on a new page, as in the HTML/PDF print (h2 break-before: page): a chapter heading is
-        # never left at the foot of a page while its first figure or table moves on
-        doc.add_heading(T(sec.title), 1).paragraph_format.page_break_before = True
+    sections = context["sections"]
+    for k, sec in enumerate(sections):
+        # a chapter heading keeps with what follows (its style), so it is never left at the foot of a page
+        doc.add_heading(T(sec.title), 1).paragraph_format.page_break_before = starts_page(k, sections, look)
         for kind, obj in sec.blocks:
             if kind == "p":
                 p = doc.add_paragraph(T(obj))
@@ -217,12 +263,12 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                     lead.add_run(T(obj.lead)).bold = True
                     if not en:
                         lead.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))
-                    if sec.anchor == "summary" and look.line_exact:
-                        lead.paragraph_format.line_spacing = Pt(min(look.line_exact, SUMMARY_LINE_PT))
+                    if sec.anchor == "summary" and look.line_pt(en):
+                        lead.paragraph_format.line_spacing = Pt(min(look.line_pt(en), SUMMARY_LINE_PT))
                 for i, text in enumerate(obj):
                     item = doc.add_paragraph(T(f"{i + 1}. {text}" if getattr(obj, "numbered", True) else f"• {text}"))
-                    if sec.anchor == "summary" and look.line_exact:  # the 摘要 on one page (SUMMARY_LINE_PT)
-                        item.paragraph_format.line_spacing = Pt(min(look.line_exact, SUMMARY_LINE_PT))
+                    if sec.anchor == "summary" and look.line_pt(en):  # the 摘要 on one page (SUMMARY_LINE_PT)
+                        item.paragraph_format.line_spacing = Pt(min(look.line_pt(en), SUMMARY_LINE_PT))
             elif kind == "table":
                 add_table(obj)
             elif kind == "figure":

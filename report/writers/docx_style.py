@@ -25,6 +25,7 @@ from typing import Optional
 
 STYLES = ("gbt9704", "plain")
 THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+LATIN_LANG = "en-US"  # the language Latin text is marked with (set_languages)
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,51 @@ class DocxLook:
     body: tuple
     body_en: tuple
     line_exact: Optional[float]  # exact line spacing of body text in pt (None: multiple 1.4)
+    line_exact_en: Optional[float]  # the same for English text (``--lang en``)
     table: tuple
     caption: tuple
     page_no: tuple
     page_no_dashes: bool
+    chapter_pages: bool  # every chapter starts a new page (else the text runs on: :func:`starts_page`)
 
+    def line_pt(self, en: bool) -> Optional[float]:
+        """Exact line spacing of body text in pt for the report's language (None: multiple 1.4)."""
+        return self.line_exact_en if en else self.line_exact
+
+
+EN_LINE_PT = 20.0  # exact line spacing of 14 pt English body text under the GB/T look: about 1.4 lines, as the
+# plain look sets its body; GB/T 9704-2012's 28.9 pt (22 lines of 3号 Chinese, 1.8 × 16 pt) set 14 pt Latin text
+# double-spaced and spilled a few lines onto near-empty pages (issue 11: no page under 15% of the median's text)
+EN_PARA_AFTER_PT = 6.0  # space after an English paragraph under the GB/T look: English paragraphs are not indented
+# (Chinese ones are, two characters), and without it “Findings: …”, “Recommendation: …” ran together as one block
 
 LOOKS = {
     "gbt9704": DocxLook(top=37, bottom=35, inner=28, outer=26, mirror=True,
                         title=("方正小标宋简体", 22), h1=("黑体", 16), h2=("楷体_GB2312", 16),
-                        body=("仿宋_GB2312", 16), body_en=("仿宋_GB2312", 14), line_exact=28.9,
-                        table=("宋体", 10.5), caption=("黑体", 12), page_no=("宋体", 14), page_no_dashes=True),
+                        body=("仿宋_GB2312", 16), body_en=("仿宋_GB2312", 14),
+                        line_exact=28.9, line_exact_en=EN_LINE_PT,
+                        table=("宋体", 10.5), caption=("黑体", 12), page_no=("宋体", 14), page_no_dashes=True,
+                        chapter_pages=False),
     "plain": DocxLook(top=37, bottom=35, inner=26, outer=26, mirror=False,
                       title=("黑体", 20), h1=("黑体", 16), h2=("黑体", 14), body=("仿宋", 12), body_en=("仿宋", 11),
-                      line_exact=None, table=("宋体", 9.5), caption=("黑体", 10.5), page_no=("宋体", 10.5),
-                      page_no_dashes=False),
+                      line_exact=None, line_exact_en=None, table=("宋体", 9.5), caption=("黑体", 10.5),
+                      page_no=("宋体", 10.5),
+                      page_no_dashes=False, chapter_pages=True),
 }
+
+
+def starts_page(i: int, sections: list, look: DocxLook) -> bool:
+    """Whether section ``i`` of the report (the 摘要 first when there is one, the appendix last) starts a new
+    page.  The plain look starts every chapter on a new page, as the HTML print does.  Under GB/T 9704-2012 the
+    text runs on from chapter to chapter (a heading keeps with what follows, so none is left alone at a page
+    foot) and only these start a page: the 摘要 (after the 目录), the first chapter after it, and the appendix
+    (GB/T 9704-2012: 附件应当另面编排).  A forced break before every chapter left the last lines of a chapter
+    alone on a near-empty page (four of the demo report's 73 pages; issue 11: no page under 15% of the median's
+    text)."""
+    if look.chapter_pages:
+        return True
+    first = 1 if sections and sections[0].anchor == "summary" else 0
+    return i <= first or i == len(sections) - 1
 
 
 def _qn(tag):
@@ -106,9 +136,11 @@ def set_font(style, east: str, size: Optional[float] = None, bold=None, ascii_: 
 
 def set_languages(doc, en: bool) -> None:
     """The document's default languages (``w:docDefaults/w:rPrDefault/w:rPr/w:lang``): Chinese text marked as
-    Chinese (``w:eastAsia="zh-CN"``) and Latin text as the report's language (zh-CN, or en-US with ``--lang en``).
-    python-docx's template says ``eastAsia="en-US"``, so Word and WPS proofed the Chinese as English and set its
-    line breaking and punctuation by English rules."""
+    Chinese (``w:eastAsia="zh-CN"``) and Latin text (numbers, “n=3,914”, English words) as English (``w:val="en-US"``)
+    in either language of the report, as Chinese editions of Word and WPS mark it.  python-docx's template says
+    ``eastAsia="en-US"``, so Word and WPS proofed the Chinese as English and set its line breaking and punctuation
+    by English rules; Latin text marked zh-CN was broken at any character, inside numbers (“n=3,91 / 4”,
+    “95 / %置信区间”, LibreOffice).  ``en`` is kept for the callers: both languages are marked alike."""
     from docx.oxml import OxmlElement
 
     rpr = doc.styles.element.find(_qn("w:docDefaults") + "/" + _qn("w:rPrDefault") + "/" + _qn("w:rPr"))
@@ -118,7 +150,7 @@ def set_languages(doc, en: bool) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         rpr.append(lang)
-    lang.set(_qn("w:val"), "en-US" if en else "zh-CN")
+    lang.set(_qn("w:val"), LATIN_LANG)
     lang.set(_qn("w:eastAsia"), "zh-CN")
 
 
@@ -146,12 +178,13 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     set_languages(doc, en)
 
     body = look.body_en if en else look.body
+    line = look.line_pt(en)
     set_font(doc.styles["Normal"], body[0], size=body[1])
     pf = doc.styles["Normal"].paragraph_format
-    if look.line_exact:
+    if line:
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        pf.line_spacing = Pt(look.line_exact)
-        pf.space_after = Pt(0)
+        pf.line_spacing = Pt(line)
+        pf.space_after = Pt(EN_PARA_AFTER_PT if en else 0)
     else:
         pf.line_spacing = 1.4
     set_font(doc.styles["Title"], look.title[0], size=look.title[1], bold=False)
@@ -165,9 +198,9 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     for name in ("Title", "Heading 1", "Heading 2"):
         st = doc.styles[name]
         st.paragraph_format.keep_with_next = True
-        if look.line_exact:
+        if line:
             st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            st.paragraph_format.line_spacing = Pt(max(look.line_exact, (st.font.size.pt if st.font.size else 16) * 1.3))
+            st.paragraph_format.line_spacing = Pt(max(line, (st.font.size.pt if st.font.size else 16) * 1.3))
         # the template's Title has a bottom border and spacing meant for Latin text
         ppr = st.element.pPr
         if ppr is not None:
@@ -179,7 +212,7 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     cap.paragraph_format.space_after = Pt(4)
     cap.paragraph_format.keep_with_next = True
     cap.font.italic = False
-    if look.line_exact:
+    if line:
         cap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
     table_text = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
@@ -265,10 +298,53 @@ def text_width_mm(section) -> float:
     return (section.page_width - section.left_margin - section.right_margin) / 36000
 
 
+def _section_breaks(body) -> list:
+    """The paragraphs of ``body`` that end a section (``w:p/w:pPr/w:sectPr``), in order."""
+    return [el for el in body.iterchildren() if el.tag == _qn("w:p")
+            and el.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}") is not None]
+
+
+def _holds_nothing(el) -> bool:
+    """A paragraph that prints nothing on a page of its own: a heading (it moves with what follows) or empty."""
+    if el.tag != _qn("w:p"):
+        return False
+    ps = el.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+    if ps is not None and ps.get(_qn("w:val"), "").startswith("Heading"):
+        return True
+    return not "".join(el.itertext()).strip() and el.find(f".//{_qn('w:drawing')}") is None
+
+
+def reopen_landscape(doc) -> bool:
+    """Go on in the landscape section just closed instead of starting another, when the portrait section
+    after it holds nothing but headings and empty paragraphs (two wide tables in a row, or a wide table
+    ending one chapter and another opening the next): that portrait section would print as an empty page
+    between two landscape ones (issue 11: no near-empty pages).  True when done."""
+    body = doc.element.body
+    breaks = _section_breaks(body)
+    if not breaks:
+        return False
+    brk = breaks[-1]
+    closed = brk.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}")
+    size = closed.find(_qn("w:pgSz"))
+    if size is None or int(size.get(_qn("w:w"), 0)) <= int(size.get(_qn("w:h"), 0)):
+        return False
+    sentinel = body.find(_qn("w:sectPr"))
+    after = [el for el in brk.itersiblings() if el is not sentinel]
+    if sentinel is None or not all(_holds_nothing(el) for el in after):
+        return False
+    sentinel.addprevious(closed)  # the landscape section's properties now end the document
+    body.remove(sentinel)
+    body.remove(brk)
+    return True
+
+
 def landscape_section(doc, on: bool) -> None:
-    """Start a new section in landscape (``on``) or back in portrait, same margins turned with the page."""
+    """Start a new section in landscape (``on``) or back in portrait, same margins turned with the page;
+    a landscape section just closed goes on instead when nothing printed came since (:func:`reopen_landscape`)."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
 
+    if on and reopen_landscape(doc):
+        return
     prev = doc.sections[-1]
     s = doc.add_section(WD_SECTION.NEW_PAGE)
     w, h = prev.page_width, prev.page_height
@@ -277,8 +353,7 @@ def landscape_section(doc, on: bool) -> None:
     s.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
     if on:  # the headings just before the break (a chapter's and its first sub-heading) go with the table
         body = doc.element.body  # onto the landscape page, never left alone at the foot of the portrait one
-        brk = [el for el in body.iterchildren() if el.tag == _qn("w:p")
-               and el.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}") is not None][-1]
+        brk = _section_breaks(body)[-1]
         while True:
             prev_el = brk.getprevious()
             if prev_el is None or prev_el.tag != _qn("w:p"):

@@ -230,3 +230,16 @@ def test_every_ledger_cell_message_carries_one_location():
         text = str(problem(code, value="x", first=2, choices="待整改", was="a", now="b", **sheet.where(r, "status")))
         assert text.startswith("ledger.xlsx, row 7, column O (状态): error: "), text
         assert "O7" not in text and text.count("row 7") == 1, text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_cover_carries_no_page_number_and_every_other_page_its_own(word, lang):
+    """The cover printed “— 1 —” under the title (session 29); every later page, landscape ones included
+    (each a section of its own), still shows its number."""
+    _, pages = word[lang]
+    shown = []
+    for p in pages:
+        found = re.findall(r"—\s*(\d+)\s*—", p.extract_text() or "")
+        shown.append(int(found[-1]) if found else None)
+    assert shown[0] is None, shown[:3]
+    assert shown[1:] == list(range(2, len(pages) + 1)), [(i + 1, s) for i, s in enumerate(shown) if s != i + 1]

@@ -226,7 +226,7 @@ def apply_look(doc, style: str, en: bool) -> DocxLook:
     grid.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     grid.paragraph_format.space_after = Pt(0)
     grid.paragraph_format.first_line_indent = Pt(0)
-    add_page_numbers(doc, look)
+    add_page_numbers(doc, look, cover=True)  # the report's first page is its cover
     return look
 
 
@@ -280,11 +280,14 @@ def _page_no_paragraph(paragraph, look: DocxLook, align) -> None:
         set_east_asian_font(r._r.get_or_add_rPr(), look.page_no[0])
 
 
-def add_page_numbers(doc, look: DocxLook) -> None:
-    """Footer page numbers: “— 1 —”, odd pages right and even pages left (gbt9704); centred (plain)."""
+def add_page_numbers(doc, look: DocxLook, cover: bool = False) -> None:
+    """Footer page numbers: “— 1 —”, odd pages right and even pages left (gbt9704); centred (plain).  ``cover``:
+    the first page is a cover and carries no number (Word's "different first page": its footer stays empty; the
+    sections started later turn it off again, :func:`landscape_section`); the count still starts there."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     sect = doc.sections[0]
+    sect.different_first_page_header_footer = cover
     if look.page_no_dashes:
         doc.settings.odd_and_even_pages_header_footer = True
         _page_no_paragraph(sect.footer.paragraphs[0], look, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -347,6 +350,7 @@ def landscape_section(doc, on: bool) -> None:
         return
     prev = doc.sections[-1]
     s = doc.add_section(WD_SECTION.NEW_PAGE)
+    s.different_first_page_header_footer = False  # only the cover goes unnumbered (add_page_numbers)
     w, h = prev.page_width, prev.page_height
     if on != (w > h):
         s.page_width, s.page_height = h, w

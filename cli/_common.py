@@ -64,7 +64,23 @@ def open_project(dir: Path):
 
     project = Project.open(dir)
     warn_coding_changes(project)
+    warn_wave_dates(project)
     return project
+
+
+def warn_wave_dates(project) -> None:
+    """On stderr, one warning per wave whose minyi.yaml dates contradict the period its id (and so its label) names,
+    with the line of that key (:func:`survey.waves.id_date_warnings`): the cover would say 2026年第三季度 above
+    2026年1月."""
+    from survey.project_files import CONFIG
+    from survey.waves import id_date_warnings
+
+    found = id_date_warnings(project.config, str(project.root / CONFIG))
+    if found:
+        from survey.config_marks import locate
+
+        for w in locate(found):
+            typer.echo(str(w), err=True)
 
 
 def warn_coding_changes(project) -> None:

@@ -22,20 +22,25 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
-from analysis.thresholds import ALPHA
+from analysis.thresholds import ALPHA, SMALL_BASE
 from survey.errors import MinyiError
 from survey.ledger import LedgerStore, ledger_settings
 from survey.owners import issuing_office, responsible_units, unit_or_lead
 from survey.store import Project
 from survey.waves import format_date, wave_info
 
+from .cover import survey_name
+from .findings import too_few_to_judge
+from .labels import label
 from .ledger import RULE_ZH, propose, wave_findings
+from .summary import change_count_text, count_changes, judged_changes
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 DUE_DAYS = 14
 TOP_PROBLEMS = 5
 MAX_CHANGES = 8
 MAX_LEDGER = 8
+WITHHELD = "withheld"  # verdict_counts key: indicators with a target but too few answers to judge it
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,18 @@ class BriefMeasure:
     n: int
     target: Optional[float]
     verdict: Optional[str]
+    withheld: bool = False  # a target, but too few answers to judge it (report.findings.too_few_to_judge)
 
     @property
     def percent(self) -> bool:
         return self.measure == "rate"
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict as the brief prints it: 达标 …, 样本过少（n=2），不作判定, or —."""
+        if self.withheld:
+            return label("verdict.withheld").format(n=f"{self.n:,}")
+        return self.verdict or "—"
 
 
 @dataclass(frozen=True)
@@ -163,6 +176,7 @@ class Brief:
     ledger_open: int
     ledger_overdue: int
     verdict_counts: dict = field(default_factory=dict)
+    change_counts: tuple = ()  # report.summary.ChangeCount per measure: the 摘要's count of what changed
     untested: tuple = ()  # districts with answers, but fewer than min_cell: not compared with the city
     absent: tuple = ()    # districts of the questionnaire without a respondent this wave
     min_cell: int = 0
@@ -228,12 +242,13 @@ class Brief:
         """The lead sentence: sample, verdicts, changes."""
         c = self.verdict_counts
         total = sum(c.values())
+        held = c.get(WITHHELD, 0)
         s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中，达标{c.get(VERDICT_ABOVE, 0)}项，"
-             f"未达标{c.get(VERDICT_BELOW, 0)}项，与目标无显著差异{c.get(VERDICT_NS, 0)}项。")
+             f"未达标{c.get(VERDICT_BELOW, 0)}项，与目标无显著差异{c.get(VERDICT_NS, 0)}项"
+             + (f"，样本过少、不作判定{held}项" if held else "") + "。")
         if self.previous_label:
-            up = sum(1 for x in self.changes if x.direction == "up")
-            down = sum(1 for x in self.changes if x.direction == "down")
-            s += (f"与{self.previous_label}相比，{up}项指标显著上升，{down}项显著下降。" if up or down
+            # the same count as the report's 摘要 (report.summary.count_changes): rates and indexes apart
+            s += (f"与{self.previous_label}相比，{change_count_text(self.change_counts)}。" if self.changes
                   else f"与{self.previous_label}相比，各项指标均无显著变化。")
         return s
 
@@ -280,32 +295,39 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     q = project.questionnaire
     settings = ledger_settings(project.config, project.config_file)
     min_cell = int(project.config.get("min_cell", MIN_CELL))
+    small_base = int(project.config.get("small_base", SMALL_BASE))
     i = waves.index(wave)
     cur = wave_findings(project, wave, min_cell=min_cell, confidence=confidence)
     prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence) if i > 0 else None
     res = cur.result
     indicators, counts = [], {}
     for ind in res["indicators"]:
-        ms = {m: BriefMeasure(m, st["estimate"], st["ci_low"], st["ci_high"], int(st["n"]), st.get("target"),
-                              st.get("verdict"))
-              for m in ("rate", "index") if (st := ind.get(m)) and st.get("estimate") is not None}
+        ms = {}
+        for m in ("rate", "index"):
+            if (st := ind.get(m)) and st.get("estimate") is not None:
+                held = bool(st.get("verdict")) and too_few_to_judge(st["n"], small_base)  # as the report says it
+                ms[m] = BriefMeasure(m, st["estimate"], st["ci_low"], st["ci_high"], int(st["n"]), st.get("target"),
+                                     None if held else st.get("verdict"), held)
         bi = BriefIndicator(ind["name"], ind["kind"], ms.get("rate"), ms.get("index"))
         indicators.append(bi)
-        if bi.verdict:
-            counts[bi.verdict] = counts.get(bi.verdict, 0) + 1
-    changes = []
+        key = WITHHELD if bi.headline is not None and bi.headline.withheld else bi.verdict
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    changes, change_counts = [], ()
     if prev is not None:
         kinds = {x.id: x.kind for x in q.indicators}
         names = {x["id"]: x["name"] for x in res["indicators"]}
-        for c in compare(res, prev.result, confidence=confidence):
-            if not c["significant"] or (kinds.get(c["id"]) == "satisfaction" and c["measure"] == "rate"):
+        judged = judged_changes(compare(res, prev.result, confidence=confidence), small_base)
+        change_counts = tuple(count_changes(judged))
+        for c in judged:  # every change the count counts: a satisfaction indicator's rate and index on two lines
+            if not c["significant"]:
                 continue
-            nm = names[c["id"]] + ("（指数）" if c["measure"] == "index" else "")
-            changes.append(BriefChange(nm, c["measure"], c["previous"], c["current"], c["diff"], c["p"],
-                                       "up" if c["diff"] > 0 else "down"))
+            suffix = {"rate": "（满意率）", "index": "（指数）"}[c["measure"]] if kinds.get(c["id"]) == "satisfaction" else ""
+            changes.append(BriefChange(names[c["id"]] + suffix, c["measure"], c["previous"], c["current"], c["diff"],
+                                       c["p"], "up" if c["diff"] > 0 else "down"))
         changes.sort(key=lambda x: (x.direction != "down", -abs(x.diff / x.previous) if x.previous else 0))
     units = responsible_units(q, project.config, project.config_file)
-    proposals = propose(cur, prev, settings, q, confidence)
+    proposals = propose(cur, prev, settings, q, confidence, small_base)
     ranked = sorted(proposals, key=_severity, reverse=True)
     org = issuing_office(project.config, org)
     problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
@@ -334,12 +356,13 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     ledger_due = tuple(BriefLedgerItem(it.id, it.subject_name, it.district, it.unit, it.deadline, it.status,
                                        it.overdue(today)) for it in due)
     info = wave_info(project.config, wave)
-    title = f"创建全国文明城市工作简报（{info.label}）"
+    title = f"{info.label}{survey_name(q.title)}情况"  # the questionnaire's survey, as the report's title says it
     return Brief(title=title, org=org, date=today, wave=wave, wave_label=info.label,
                  period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
                  ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
+                 change_counts=change_counts,
                  untested=untested, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
 
 
@@ -369,7 +392,7 @@ def brief_lines(b: Brief) -> list[str]:
         if h is None:
             continue
         idx = f"，指数{fmt_value(x.index.estimate, False)}" if x.index is not None and h is not x.index else ""
-        tgt = f"（目标{fmt_value(h.target, h.percent)}）{h.verdict or ''}" if h.target is not None else ""
+        tgt = f"（目标{fmt_value(h.target, h.percent)}）{h.verdict_text}" if h.target is not None else ""
         out.append(f"  {x.name} {fmt_value(h.estimate, h.percent)}{idx}{tgt}")
     out += ["", "二、主要变化"]
     if b.previous_label is None:

@@ -40,7 +40,7 @@ def brief_rows(b: Brief) -> dict:
                     "ci": f"{fmt_value(h.ci_low, h.percent)}–{fmt_value(h.ci_high, h.percent)}",
                     "index": fmt_value(x.index.estimate, False) if x.index is not None and h is not x.index else "",
                     "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
-                    "verdict": h.verdict or "—", "cls": VERDICT_CLASS.get(h.verdict or "", "")})
+                    "verdict": h.verdict_text, "cls": "ns" if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
     changes = [{"text": f"{c.name}由{fmt_value(c.previous, c.percent)}{'升至' if c.direction == 'up' else '降至'}"
                         f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
                 "direction": c.direction} for c in b.changes[:MAX_CHANGES]]
@@ -135,7 +135,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         bottom.set(qn(f"w:{k}"), v)
     pbdr.append(bottom)
     p._p.get_or_add_pPr().append(pbdr)
-    para(f"{b.wave_label}创建全国文明城市问卷调查情况", "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
+    para(b.title, "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
     rows = brief_rows(b)
 
     set_font(doc.styles["Heading 1"], "黑体", size=14, bold=False)  # black, theme fonts stripped (issue 11)

@@ -22,6 +22,12 @@ class Cover:
     wave: str            # the wave's label (minyi.yaml waves:, else derived from its id)
 
 
+def survey_name(questionnaire_title: str) -> str:
+    """The survey's name as the report's title and the brief's heading print it: the questionnaire's title
+    without the word 问卷 (创建全国文明城市干部群众热点问题调查问卷 → …调查), so both follow the questionnaire."""
+    return questionnaire_title.replace("问卷", "")
+
+
 def period_text(fielding: Optional[list], lang: str = "zh") -> str:
     """The survey period in months from the fielding dates ["YYYY-MM-DD", "YYYY-MM-DD"]; "" when unknown."""
     if not fielding:

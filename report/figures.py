@@ -95,7 +95,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         title = (L("fig.words_plain").format(k=len(words)) if (result.get("open_themes") or {}).get("themes") else
                  L("fig.words").format(word=words[0]["word"], count=f"{words[0]['count']:,}"))
         ch["words"] = draw(pool, C.bar_counts, "words", title, [w["word"] for w in words], [w["count"] for w in words],
-                                   out_dir=out_dir, lang=lang)
+                                   xlabel=L("word.count"), out_dir=out_dir, lang=lang)
     lg = result.get("league")
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from .labels import label
 from .table_cells import signed
 
 
@@ -61,7 +62,52 @@ def ci_text(s: dict, percent: bool = True, confidence: float = 0.95, lang: str =
     return f"{confidence:.0%}置信区间：{f(s['ci_low'])}–{f(s['ci_high'])}，n={fmt_n(s['n'])}"
 
 
+def too_few_to_judge(n: Optional[int], small_base: int) -> bool:
+    """The small-base rule for verdicts: a finding (达标 / 未达标 / 无显著差异 against a target, a significant change)
+    is not stated on fewer than ``small_base`` answers — the threshold defined once in
+    :data:`analysis.thresholds.SMALL_BASE` (30), or the project's ``small_base:`` / ``--small-base``.  At n = 2 with
+    identical answers the interval has no width (60.0%–60.0%) and any target is "missed" on two answers.  Used
+    by the report (:func:`withhold_verdicts`), the brief and the ledger's proposals alike."""
+    return int(n or 0) < small_base
+
+
+def withhold_verdicts(result: dict, small_base: int) -> dict:
+    """The report's copy of ``result`` with every target verdict resting on fewer than ``small_base`` answers
+    (:func:`too_few_to_judge`) withheld, in place: ``verdict`` None and ``verdict_withheld`` true (indicators' rate
+    and index, items, areas, the composite), so no table, chart, count or sentence states it.  ``survey analyze
+    --json`` keeps its verdicts as docs/analyze-json.md describes them."""
+    recs = [ind.get(m) for ind in (result.get("indicators") or []) for m in ("rate", "index")]
+    recs += [it.get(m) for it in (result.get("items") or []) for m in ("rate", "index")]
+    recs += [a.get("index") for a in (result.get("areas") or [])] + [result.get("composite")]
+    for st in recs:
+        if st and st.get("verdict") and too_few_to_judge(st.get("n"), small_base):
+            st["verdict"], st["verdict_withheld"] = None, True
+    return result
+
+
+def withheld_text(s: dict, lang: str = "zh") -> str:
+    """What a table cell or a sentence says instead of a withheld verdict: 样本过少（n=2），不作判定."""
+    return label("verdict.withheld", lang).format(n=fmt_n(s.get("n")))
+
+
+def withheld_names(inds: list) -> list[str]:
+    """The indicators whose rate verdict is withheld (:func:`withhold_verdicts`): they have a target, but too few
+    answers to judge it; counted among the indicators with a target, apart from the judged ones."""
+    return [i["name"] for i in inds if (i.get("rate") or {}).get("verdict_withheld")]
+
+
+def withheld_count(inds: list, lang: str = "zh") -> str:
+    """The clause naming the indicators whose rate verdict is withheld: 1项样本过少、不作判定（营商环境满意度）;
+    "" when none.  The 摘要 and the 主要发现 say it after the judged ones."""
+    names = withheld_names(inds)
+    if not names:
+        return ""
+    return label("verdict.withheld_count", lang).format(k=len(names), names=("、" if lang != "en" else ", ").join(names))
+
+
 def _target_clause(s: dict, target: Optional[float], percent: bool, lang: str = "zh") -> str:
+    if s.get("verdict_withheld"):
+        return ("，" if lang != "en" else ", ") + withheld_text(s, lang)
     if target is None or not s.get("verdict"):
         return ""
     t = fmt_target(target) if percent else fmt_num(target)
@@ -106,20 +152,22 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
                     if en else f"{ind['name']}（满意率）为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
             add(1, "overall", ind["id"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     judged = [i for i in result.get("indicators", []) if (i.get("rate") or {}).get("verdict")]
+    n_targets = len(judged) + len(withheld_names(result.get("indicators", [])))
     if judged:
         ok = [i for i in judged if i["rate"]["verdict"] == "达标"]
         bad = [i for i in judged if i["rate"]["verdict"] == "未达标"]
         ns = len(judged) - len(ok) - len(bad)
         bad_sorted = sorted(bad, key=lambda i: i["rate"]["estimate"] - (i.get("target") or 0))
         names = [i["name"] for i in bad_sorted[:3]]
+        held = withheld_count(result.get("indicators", []), lang)
         if en:
-            text = (f"Of {len(judged)} indicators with a target, {len(ok)} met it, {len(bad)} fell significantly short"
-                    f" and {ns} were not significantly different from it"
+            text = (f"Of {n_targets} indicators with a target, {len(ok)} met it, {len(bad)} fell significantly short"
+                    f" and {ns} were not significantly different from it" + (f"; {held}" if held else "")
                     + (f"; furthest below: {', '.join(names)}." if names else "."))
         else:
-            text = (f"设有目标的{len(judged)}项指标中，{len(ok)}项达标，{len(bad)}项未达标，{ns}项与目标无显著差异"
-                    + (f"；差距最大的是{'、'.join(names)}。" if names else "。"))
-        add(2, "targets", "targets", [len(judged), len(ok), len(bad), ns], text)
+            text = (f"设有目标的{n_targets}项指标中，{len(ok)}项达标，{len(bad)}项未达标，{ns}项与目标无显著差异"
+                    + (f"，{held}" if held else "") + (f"；差距最大的是{'、'.join(names)}。" if names else "。"))
+        add(2, "targets", "targets", [n_targets, len(ok), len(bad), ns], text)
     # areas whose index has an interval: one with too few rows for it (a section of one site, n = 1) is not
     # named the highest or lowest on a number that cannot be judged
     areas = [a for a in result.get("areas", []) if a.get("index") and a["index"].get("estimate") is not None

@@ -30,6 +30,7 @@ from typing import Any, Callable, Optional
 from analysis.combine import vs_whole
 from analysis.ledger import (IMPROVED, NO_DATA, UNCHANGED, WORSE, Evidence, MeasureStat, Proposal, below_target,
                              declines, district_gaps, hot_issues, verify)
+from analysis.thresholds import SMALL_BASE
 from survey.errors import MinyiError
 from survey.progress import stage
 from survey.ledger import COLUMNS, IDENTITY, VERIFIED, LedgerItem, LedgerSettings, LedgerStore, ledger_settings
@@ -39,6 +40,7 @@ from survey.owners import responsible_units
 from survey.store import Project
 from survey.waves import wave_info
 
+from .findings import too_few_to_judge
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 RULE_ZH = {"below_target": "未达标", "decline": "较上期显著下降", "hot_issue": "热点问题集中",
@@ -142,15 +144,20 @@ def wave_findings(project: Project, wave: str, *, result: Optional[dict] = None,
 
 
 def propose(f: WaveFindings, previous: Optional[WaveFindings], settings: LedgerSettings, q,
-            confidence: float = 0.95) -> list[Proposal]:
-    """Every item the rules raise on ``f`` (module docstring); declines need ``previous``."""
+            confidence: float = 0.95, small_base: int = SMALL_BASE) -> list[Proposal]:
+    """Every item the rules raise on ``f`` (module docstring); declines need ``previous``.  No city item is raised
+    from fewer than ``small_base`` answers (:func:`report.findings.too_few_to_judge`, as the report and the brief
+    state no verdict there): an interval of zero width at n = 2 is a false alarm."""
     kinds = {ind.id: ind.kind for ind in q.indicators}
     order = [ind.id for ind in q.indicators]
-    out = below_target([f.city[(s, m)] for s in order for m in ("rate", "index") if (s, m) in f.city])
+    city = {k: s for k, s in f.city.items() if not too_few_to_judge(s.n, small_base)}
+    out = below_target([city[(s, m)] for s in order for m in ("rate", "index") if (s, m) in city])
     if previous is not None:
-        cur = [f.city[(s, headline(kinds[s]))] for s in order if (s, headline(kinds[s])) in f.city]
-        out += declines(cur, previous.city, alpha=settings.alpha, adjust=settings.adjust, confidence=confidence)
-    out += hot_issues(sorted(f.hot.values(), key=lambda s: -s.estimate), settings.hot_issue_share)
+        cur = [city[(s, headline(kinds[s]))] for s in order if (s, headline(kinds[s])) in city]
+        before = {k: s for k, s in previous.city.items() if not too_few_to_judge(s.n, small_base)}
+        out += declines(cur, before, alpha=settings.alpha, adjust=settings.adjust, confidence=confidence)
+    out += hot_issues(sorted((s for s in f.hot.values() if not too_few_to_judge(s.n, small_base)),
+                             key=lambda s: -s.estimate), settings.hot_issue_share)
     out += district_gaps(f.tests, alpha=settings.alpha, adjust=settings.adjust)
     return out
 
@@ -255,7 +262,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
     if i > 0:
         log(f"analysing {wave_info(project.config, waves[i - 1]).label} …")
         prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence)
-    proposals = propose(cur, prev, settings, q, confidence)
+    proposals = propose(cur, prev, settings, q, confidence, small_base)
     raised = {p.key for p in proposals}
     checks = []
     for it in stored:

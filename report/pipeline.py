@@ -861,7 +861,7 @@ def compare(current: dict, previous: dict, *, confidence: float = 0.95) -> list:
             sig = bool(d["significant"])
             out.append({"id": ind["id"], "name": ind["name"], "measure": m, "current": a["estimate"],
                         "previous": b["estimate"], "diff": d["estimate"], "se": d["se"], "ci_low": lo,
-                        "ci_high": hi, "p": d["p"], "significant": sig,
+                        "ci_high": hi, "p": d["p"], "significant": sig, "n": a.get("n"), "n_previous": b.get("n"),
                         "arrow": ("↑" if d["estimate"] > 0 else "↓") if sig else "→",
                         "df": d["df"], "statistic": d["statistic"], "direction": d["direction"],
                         "confidence": confidence, "method": "independent (Welch–Satterthwaite t)"})

@@ -297,7 +297,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
 
         reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
         tracking = trend_chapter(project, current["meta"]["wave"], results=reuse, na_policy=na_policy, lang=lang,
-                                 chart_dir=out_dir / "charts", org=org)
+                                 chart_dir=out_dir / "charts", org=org, small_base=small_base)
         with stage(f"writing the report ({', '.join(formats)})"):
             paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
                                lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,

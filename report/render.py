@@ -27,7 +27,7 @@ from survey.progress import stage
 from survey.waves import derived_label, format_date
 
 from .batteries import alpha_table
-from .cover import make_cover
+from .cover import make_cover, survey_name
 from .district_problems import NOTE as DISTRICT_NOTE
 from .district_problems import TITLE as DISTRICT_TITLE
 from .district_problems import district_problems, problem_table
@@ -63,7 +63,7 @@ from .writers.html_table import TONE_CLASS
 from .question_tables import APPENDIX_TITLE, appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
 from .summary import TITLE as SUMMARY_TITLE
-from .summary import build_summary
+from .summary import build_summary, judged_changes
 from .summary import ref_text as summary_ref
 from .themes import UNCODED_TITLE, theme_table
 from .toc import TOC_TITLE, toc_entries
@@ -158,6 +158,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     chart workers the caller opened (:func:`report.chart_pool.chart_pool`), else opened here; ``draft``: a
     draft for the analysts, with the blank box for their assessment (a delivered report has none)."""
     res = apply_thresholds(result, small_base, min_cell)
+    changes = judged_changes(changes, small_base)  # no change called significant on a small base (as no verdict)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
     with chart_pool(pool) as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
@@ -198,7 +199,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
 
-    title = label("word.report_title", lang).format(title=meta["questionnaire"]["title"].replace("问卷", ""))
+    title = label("word.report_title", lang).format(title=survey_name(meta["questionnaire"]["title"]))
     cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
     summary = build_summary(res, changes, lang=lang, compare_label=compare_wave, small_base=small_base)
     ctx = {

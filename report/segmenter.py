@@ -160,14 +160,16 @@ def discard() -> None:
 
 
 def count_words(answers: Sequence[tuple[str, int]], n: int, stopwords: frozenset) -> list[tuple[str, int]]:
-    """The ``n`` most frequent words of the distinct ``answers`` (text, how many respondents gave it),
-    each word counted as often as its answer occurs: words of two characters or more, not a stop word,
-    not a number, with a letter (ties in order of first appearance, as ``Counter.most_common``)."""
+    """The ``n`` words the most respondents used, from the distinct ``answers`` (text, how many respondents gave
+    it): each word counted once per answer, times the respondents who gave it (增加养老机构和社区养老服务 counts
+    养老 once: counting its two occurrences put 养老 above words more people wrote); words of two characters or
+    more, not a stop word, not a number, with a letter (ties in order of first appearance, as
+    ``Counter.most_common``)."""
     _load()  # at once when loaded ahead (preload)
     jieba = _jieba()
     counter: Counter = Counter()
     for t, c in answers:
-        for wd in jieba.lcut(t):
+        for wd in dict.fromkeys(jieba.lcut(t)):  # once per answer: the count is of respondents
             wd = wd.strip()
             if len(wd) >= 2 and wd not in stopwords and not wd.isdigit() and any(ch.isalpha() for ch in wd):
                 counter[wd] += int(c)

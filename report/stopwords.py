@@ -3,7 +3,9 @@
 Two parts: function words (pronouns, particles, conjunctions, adverbs, measure words — the common
 core of the widely used 哈工大/百度/川大 stopword lists), and the generic words of suggestion-box
 answers (希望, 建议, 加强, 提高, 政府, 问题, ...) that say *that* a resident wants something
-done but not *what*.  What remains are the substantive words (停车, 垃圾, 噪音, 绿化, ...).
+done but not *what* — with the generic heads of noun phrases (机构, 服务, 质量, 周边, 网点: 托育机构 and
+养老机构 made 机构 the top word, 物业服务 and 养老服务 made 服务 the third, while the substantive words are
+托育, 养老, 物业).  What remains are the substantive words (停车, 垃圾, 噪音, 绿化, ...).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _GENERIC = """
 社区 小区 文明 创建 创文 文明城市 方面 情况 现象 更加 更好 好好 多多 能够 做好 搞好 抓好 改变 规范 严格 严厉 及时
 一些 没有 有效 有关 相关 情况 工作 保持 推进 开展 发展 建设 水平 满意 不满意 感觉 觉得 认为 希望能
 尽快 尽早 更多 太多 不够 不好 很好 可以 需要 应该 没有 其他 其它 暂无 无 没 没什么 没有意见 无意见 暂时 没有了 不知道 说不清 听取 降低 减少 优化 增强 深入 真正 落实到
+机构 服务 质量 方式 程度 环节 体系 机制 周边 网点 单位 人员 条件 水平 力量 作用 效果
 """
 
 STOPWORDS: frozenset = frozenset(w for w in (_FUNCTION + _GENERIC).split() if w)

@@ -4,8 +4,8 @@ section that proves it.
 Built only from the analysis result (``survey analyze --json``) and the wave comparison, by rules:
 
 * verdict: how many of the N indicators with a target met it (rate verdict of
-  :func:`analysis.indicators.stat_record`: the interval lies above the target), which did not, and the
-  composite satisfaction index;
+  :func:`analysis.indicators.stat_record`: the interval lies above the target), which did not, which rest on
+  too few answers to be judged (:func:`report.findings.too_few_to_judge`), and the composite satisfaction index;
 * weakest areas: the two areas with the lowest satisfaction index and, in each, the two items with the
   lowest satisfaction rate (from the data);
 * hot issues: said "in order" only when the rank ranges (CI overlap) of the three are apart, else the pairs
@@ -15,7 +15,10 @@ Built only from the analysis result (``survey analyze --json``) and the wave com
   they cannot be told from and the rank ranges are named); △ small bases are marked;
 * change: how many of the compared rates and of the compared indexes rose / fell significantly since the
   comparison wave (the arrows of the change table; rates and indexes counted apart, as the table lists a
-  satisfaction area's rate and index on two rows), and the largest significant rate change.
+  satisfaction area's rate and index on two rows), and the largest significant rate change.  The count is
+  :func:`count_changes`, which the brief's lead and the 变化 chapter's trend sentence print too (one count of
+  "what changed"); a change resting on fewer than ``small_base`` answers is not called significant
+  (:func:`judged_changes`), as no verdict is stated there (:func:`report.findings.too_few_to_judge`).
 
 Numbers are rounded point values (one decimal); intervals and bases stay in the chapters.  Each
 :class:`SummaryPoint` keeps the exact values it prints with the path of the result they come from,
@@ -27,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .findings import fmt_num, fmt_pct
+from .findings import fmt_num, fmt_pct, too_few_to_judge, withheld_count, withheld_names
 from .labels import few_names, label
 from .table_cells import signed
 
@@ -58,6 +61,50 @@ class Summary:
     not_met: list = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ChangeCount:
+    """The significant changes of one measure since the comparison wave: ``n`` compared, ``up`` and ``down``."""
+
+    measure: str   # rate | index
+    n: int
+    up: int
+    down: int
+
+
+def judged_changes(changes: Optional[list], small_base: int) -> list:
+    """``changes`` (:func:`report.pipeline.compare` records) with the small-base rule applied
+    (:func:`report.findings.too_few_to_judge`): a change resting on fewer than ``small_base`` answers in either wave
+    is not called significant (``significant`` false, ``arrow`` →, ``withheld`` true) — at n = 2 a zero-width
+    interval makes any difference "significant".  Copies; the report, the brief and their counts all read these."""
+    out = []
+    for c in changes or []:
+        small = any(c.get(k) is not None and too_few_to_judge(c[k], small_base) for k in ("n", "n_previous"))
+        out.append(dict(c, significant=False, arrow="→", withheld=True) if small and c.get("significant") else c)
+    return out
+
+
+def count_changes(changes: Optional[list]) -> list[ChangeCount]:
+    """The one count of "what changed" (摘要, brief, …): per measure of ``changes`` (rates first, then indexes, as
+    the change table lists a satisfaction indicator's rate and index on two rows), how many were compared and how
+    many rose or fell significantly.  Pass :func:`judged_changes` output."""
+    out = []
+    for measure in ("rate", "index"):
+        rows = [c for c in changes or [] if c.get("measure") == measure]
+        if rows:
+            sig = [c for c in rows if c.get("significant")]
+            up = sum(1 for c in sig if c["diff"] > 0)
+            out.append(ChangeCount(measure, len(rows), up, len(sig) - up))
+    return out
+
+
+def change_count_text(counts: list, lang: str = "zh") -> str:
+    """The counts as one clause, the same wherever the change is counted: 14项比率中8项显著上升、0项显著下降；9项指数中
+    5项显著上升、0项显著下降 ("" without counts)."""
+    parts = [label(f"sum.change_{c.measure}" + ("" if c.up or c.down else "_none"), lang).format(n=c.n, up=c.up, down=c.down)
+             for c in counts]
+    return label("sum.clause_sep", lang).join(parts)
+
+
 def _pp(x: float, en: bool) -> str:
     return f"{signed(100 * x)} pp" if en else f"{signed(100 * x)}个百分点"
 
@@ -70,17 +117,10 @@ def _change_point(changes: list, compare_label: Optional[str], lang: str) -> Sum
     if not any(c.get("significant") for c in changes):
         return SummaryPoint("change", label("sum.change_none", lang).format(prev=prev), ANCHORS["change"], [])
     parts, vals = [], []
-    for measure in ("rate", "index"):
-        rows = [(k, c) for k, c in enumerate(changes) if c.get("measure") == measure]
-        if not rows:
-            continue
-        sig = [(k, c) for k, c in rows if c.get("significant")]
-        up = sum(1 for _, c in sig if c["diff"] > 0)
-        if not sig:
-            parts.append(label(f"sum.change_{measure}_none", lang).format(n=len(rows)))
-            continue
-        text = label(f"sum.change_{measure}", lang).format(n=len(rows), up=up, down=len(sig) - up)
-        if measure == "rate":
+    for cc in count_changes(changes):
+        text = change_count_text([cc], lang)
+        sig = [(k, c) for k, c in enumerate(changes) if c.get("measure") == cc.measure and c.get("significant")]
+        if cc.measure == "rate" and sig:
             k, big = max(sig, key=lambda kc: abs(kc[1]["diff"]))
             text += label("sum.change_largest", lang).format(name=big["name"], diff=_pp(big["diff"], en))
             vals.append((f"changes[{k}].diff", big["diff"]))
@@ -105,18 +145,22 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     bad = [(j, i) for j, i in judged if i["rate"]["verdict"] == "未达标"]
     ns = [(j, i) for j, i in judged if i["rate"]["verdict"] == "无显著差异"]
     vals = [(f"indicators[{j}].rate.verdict", i["rate"]["verdict"]) for j, i in judged]
+    n_targets = len(judged) + len(withheld_names(inds))  # a verdict withheld on a small base is counted, not judged
+    held = withheld_count(inds, lang)
     if en:
-        text = f"Of the {len(judged)} indicators with a target, {len(met)} met it"
+        text = f"Of the {n_targets} indicators with a target, {len(met)} met it"
         if bad:
             text += f"; {len(bad)} fell short: {sep.join(i['name'] for _, i in bad)}"
         if ns:
             text += f"; {len(ns)} were not significantly different from it"
+        text += f"; {held}" if held else ""
     else:
-        text = f"设有目标的{len(judged)}项指标中，{len(met)}项达标"
+        text = f"设有目标的{n_targets}项指标中，{len(met)}项达标"
         if bad:
             text += f"，{len(bad)}项未达标（{sep.join(i['name'] for _, i in bad)}）"
         if ns:
             text += f"，{len(ns)}项与目标无显著差异"
+        text += f"，{held}" if held else ""
     comp = result.get("composite")
     if comp and comp.get("estimate") is not None:
         text += (f"; the composite satisfaction index was {fmt_num(comp['estimate'])} points" if en else
@@ -136,12 +180,15 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
                           and (it.get("rate") or {}).get("estimate") is not None],
                          key=lambda kit: kit[1]["rate"]["estimate"])[:2]
             vals += [(f"items[{k}].rate.estimate", it["rate"]["estimate"]) for k, it in its]
+            # a small area is marked once, after its name (its items are then small too: not said again for each)
+            small = (("，" if not en else ", ") + label("sum.small_base_inline", lang).format(n=small_base)
+                     if too_few_to_judge(a["index"].get("n"), small_base) else "")
             lows = sep.join((f"{q(it['label'])} ({fmt_pct(it['rate']['estimate'])})" if en else
                              f"{q(it['label'])}（{fmt_pct(it['rate']['estimate'])}）")
                             + (label("sum.small_base", lang).format(n=small_base)
-                               if (it["rate"].get("n") or 0) < small_base else "") for _, it in its)
-            parts.append(f"{a['name']} ({fmt_num(a['index']['estimate'])} points; lowest items {lows})" if en else
-                         f"{a['name']}（{fmt_num(a['index']['estimate'])}分，评价最低的是{lows}）")
+                               if not small and too_few_to_judge(it["rate"].get("n"), small_base) else "") for _, it in its)
+            parts.append(f"{a['name']} ({fmt_num(a['index']['estimate'])} points{small}; lowest items {lows})" if en else
+                         f"{a['name']}（{fmt_num(a['index']['estimate'])}分{small}，评价最低的是{lows}）")
         text = ("The weakest areas are " + " and ".join(parts) + "." if en else
                 "满意度最低的领域是" + "和".join(parts) + "。")
         points.append(SummaryPoint("areas", text, ANCHORS["areas"], vals))
@@ -181,7 +228,7 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     # change since the last wave
     if changes:
         points.append(_change_point(changes, compare_label, lang))
-    return Summary(verdict, points, len(judged), len(met), [i["name"] for _, i in bad])
+    return Summary(verdict, points, n_targets, len(met), [i["name"] for _, i in bad])
 
 
 def _apart(a: dict, b: dict) -> bool:

@@ -13,6 +13,8 @@ import copy
 from analysis.thresholds import MIN_CELL, SMALL_BASE
 from survey.pii import mask_pii as _mask_pii
 
+from .findings import withhold_verdicts
+
 
 def mask_pii(text: str) -> str:
     """Mask phone numbers, resident ID numbers, e-mail addresses and names (:func:`survey.pii.mask_pii`)."""
@@ -36,7 +38,7 @@ def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int =
     ``small_base`` (unreliable).  League ranks are recomputed over the reported groups: the rank
     range of a group runs from 1 + (groups whose CI lies entirely above it) to k − (groups whose
     CI lies entirely below it)."""
-    r = copy.deepcopy(result)
+    r = withhold_verdicts(copy.deepcopy(result), small_base)  # no verdict stated on a small base (one rule)
     for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
         for rec in coll:
             for key in ("rate_by", "index_by"):

@@ -21,12 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import Optional
 
-from analysis.thresholds import ALPHA
+from analysis.thresholds import ALPHA, SMALL_BASE
 from survey.owners import issuing_office, unit_or_lead
 from survey.store import Project
 from survey.waves import format_date
 
+from .findings import too_few_to_judge
 from .labels import label
+from .summary import change_count_text, count_changes
 from .table_cells import Num, Tag
 from .tracking_text import label as tracking_label
 
@@ -46,6 +48,7 @@ class TrendRow:
     trend_p: Num           # the trend test's p value
     direction: str         # up | down | same: the trend's (or, with two waves, the change's)
     wavy: bool = False     # the waves depart from a straight line (lack of fit p < 0.05): the slope is an average
+    measure: str = "rate"  # rate | index: counted apart, as the 摘要 counts the changes (report.summary.count_changes)
 
 
 @dataclass(frozen=True)
@@ -71,24 +74,23 @@ class TrackingChapter:
     ledger_overdue: int
     lang: str = "zh"
     charts: tuple = ()     # report.charts.Chart: small multiples per area and of the rates, district × wave heat map
+    small_base: int = SMALL_BASE  # a series with a wave under it is marked △ and not called significant
 
     @property
     def has_trend(self) -> bool:
         return len(self.waves) >= 2 and bool(self.rows)
 
     def summary(self) -> str:
-        """One sentence: how many series rise, fall or hold across the waves."""
-        up = sum(1 for r in self.rows if r.direction == "up")
-        down = sum(1 for r in self.rows if r.direction == "down")
-        same = len(self.rows) - up - down
+        """One sentence: how many rates and how many indexes rise or fall across the waves, counted as the 摘要 counts
+        the change since the comparison wave (:func:`report.summary.count_changes`: rates and indexes apart)."""
+        counts = change_count_text(count_changes(
+            [{"measure": r.measure, "significant": r.direction in ("up", "down"), "diff": 1 if r.direction == "up" else -1}
+             for r in self.rows]), self.lang)
         if self.lang == "en":
             basis = "the linear trend test" if len(self.waves) >= 3 else "the change between the two waves"
-            return (f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}, of "
-                    f"{len(self.rows)} indicators {up} rose significantly, {down} fell and {same} did not change "
-                    "significantly.")
+            return f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}: {counts}."
         basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
-        return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{len(self.rows)}项指标中"
-                f"{up}项显著上升，{down}项显著下降，{same}项无显著变化。" + self.wavy_note())
+        return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{counts}。" + self.wavy_note())
 
     def wavy_note(self) -> str:
         """The significant rises and falls whose waves depart from a straight line, named: a zigzag series
@@ -109,25 +111,30 @@ def _change(x, pct: bool, direction=None) -> Num:
     return Num(100 * x if pct else x, "chg1", (direction or "same",))
 
 
-def _row(s, lang: str) -> TrendRow:
+def _row(s, lang: str, small_base: int = SMALL_BASE) -> TrendRow:
+    """One series as a row.  A series with a wave resting on fewer than ``small_base`` answers
+    (:func:`report.findings.too_few_to_judge`) is marked △ and no change or trend of it is called significant, as
+    the 摘要 and the change table do not (:func:`report.summary.judged_changes`)."""
     pts = s.series.points
     pct = s.percent
     last = next((p for p in reversed(pts) if p.vs_previous is not None), None)
+    small = any(p_.estimate is not None and too_few_to_judge(p_.n, small_base) for p_ in pts)
 
     def ch(d) -> Num:
-        return _change(None, pct) if d is None else _change(d.estimate, pct, d.direction)
+        return _change(None, pct) if d is None else _change(d.estimate, pct, "same" if small else d.direction)
 
     tr = s.series.trend
     wavy = False
     if tr is not None and len(pts) >= 3:
-        trend, p = _change(tr.slope, pct, tr.direction), Num(tr.p, "pval")
-        direction = tr.direction
+        direction = "same" if small else tr.direction
+        trend, p = _change(tr.slope, pct, direction), Num(tr.p, "pval")
         wavy = tr.lack_of_fit_df >= 1 and tr.lack_of_fit_p == tr.lack_of_fit_p and tr.lack_of_fit_p < ALPHA
     else:
         trend, p, direction = Num(None, "chg1"), Num(None, "pval"), (last.vs_previous.direction if last is not None else "same")
-    return TrendRow(s.display(lang), tuple(Num(p_.estimate, "pct" if pct else "num1") for p_ in pts),
+        direction = "same" if small else direction
+    return TrendRow(s.display(lang) + (" △" if small else ""), tuple(Num(p_.estimate, "pct" if pct else "num1") for p_ in pts),
                     ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, p, direction,
-                    wavy)
+                    wavy, "rate" if pct else "index")
 
 
 def _headline(s) -> bool:
@@ -137,7 +144,8 @@ def _headline(s) -> bool:
 
 def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None, na_policy: Optional[str] = None,
                   confidence: float = 0.95, today: Optional[dt.date] = None, lang: str = "zh",
-                  chart_dir: Optional[Path] = None, org: Optional[str] = None) -> TrackingChapter:
+                  chart_dir: Optional[Path] = None, org: Optional[str] = None,
+                  small_base: int = SMALL_BASE) -> TrackingChapter:
     """The chapter for a report on ``wave``: every wave up to ``wave`` (module docstring).  ``org``: the issuing
     office, which leads an open item no unit owns (:func:`survey.owners.unit_or_lead`, as the brief says it).  ``results``:
     analyze_project results by wave to reuse (they need the district breakdown for the heat map);
@@ -155,7 +163,7 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
         tr = project_trend(project, waves=upto, confidence=confidence, na_policy=na_policy,
                            results={w: r for w, r in (results or {}).items() if w in upto}, lang=lang)
         labels = tuple(w.label if lang == "zh" else w.label_en for w in tr.waves)
-        rows = tuple(_row(s, lang) for s in tr.series if _headline(s))
+        rows = tuple(_row(s, lang, small_base) for s in tr.series if _headline(s))
         method = tr.method_zh if lang == "zh" else tr.method
         charts = tuple(c for c in trend_charts(tr, chart_dir, lang=lang) if c is not None)
     today = today or dt.date.today()
@@ -167,7 +175,7 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
                              unit_or_lead(unit(it), office, lang), format_date(it.deadline, lang) if it.deadline else "—", it.status,
                              it.overdue(today)) for it in items[:MAX_LEDGER_ROWS])
     return TrackingChapter(labels, rows, method, ledger, len(items), sum(1 for it in items if it.overdue(today)), lang,
-                           charts)
+                           charts, small_base)
 
 
 __all__ = ["TrackingChapter", "TrendRow", "LedgerRow", "trend_chapter"]
@@ -185,7 +193,9 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> 
                (L("word.trend_p"), "pval")])
     table(sec, L("caption.tracking"),
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend, r.trend_p] for r in tracking.rows],
-          L("note.tracking").format(method=L("text.trend_method_plain")), key="tracking")  # no authors here
+          L("note.tracking").format(method=L("text.trend_method_plain"))
+          + (L("text.small_base_judged").format(n=tracking.small_base) if any(r.name.endswith(" △") for r in tracking.rows)
+             else ""), key="tracking")  # no authors here
     for c in tracking.charts:
         sec.blocks.append(("figure", c))
 

@@ -363,6 +363,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "make several sheets of at most {max} collectors each, or run `survey links` (no limit)"),
     "links-local-url": ("--base-url {value} names this machine only: phones scanning these QR codes cannot open it",
                         "give the address respondents' phones reach, e.g. --base-url https://survey.example.gov.cn"),
+    "wave-id-dates": ("waves: {wave} is dated {start} to {end}, outside {period} that its id names (shown as {label})",
+                      "the cover and 调查概况 print both: correct start:/end: of waves.{wave} in minyi.yaml, or, when the "
+                      "dates are right, give the wave a label: that names them"),
     "wave-order-undated": ("not every wave has a start: date in waves: of minyi.yaml, so trend, score, ledger and "
                            "brief take the waves in the order of their first import ({imported}), not the order of "
                            "their names ({named}); the newest is taken to be {newest}",

@@ -245,6 +245,53 @@ def _name_key(wave_id: str) -> list:
     return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(wave_id)) if p]
 
 
+def id_period(wave_id: str) -> Optional[tuple[dt.date, dt.date]]:
+    """The period a wave id of a common pattern names (2026Q3 → 2026-07-01…2026-09-30, 2026H1, 2026-09, 2026), as
+    :func:`derived_label` reads it; None for any other id."""
+    s = str(wave_id).strip()
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Qq]([1-4])", s)
+    if m:
+        y, k = int(m.group(1)), int(m.group(2))
+        return dt.date(y, 3 * k - 2, 1), _month_end(y, 3 * k)
+    m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Hh]([12])", s)
+    if m:
+        y, h = int(m.group(1)), int(m.group(2))
+        return dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h)
+    m = re.fullmatch(r"(\d{4})(?:[-_/.](\d{1,2})|(\d{2}))", s)
+    if m and 1 <= int(m.group(2) or m.group(3)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2) or m.group(3))
+        return dt.date(y, mo, 1), _month_end(y, mo)
+    if re.fullmatch(r"\d{4}", s):
+        return dt.date(int(s), 1, 1), dt.date(int(s), 12, 31)
+    return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def id_date_warnings(config: dict, path: str = CONFIG) -> list:
+    """Warnings (catalogue ``wave-id-dates``, each naming ``waves.<id>.start`` so that its minyi.yaml line is found)
+    for a wave whose ``start:``/``end:`` lie wholly outside the period its id names while its label is the one
+    derived from the id: the cover would print 2026年第三季度 above 2026年1月.  A wave with a label of its own is
+    not warned about (readers never see the id).  [] when ``waves:`` cannot be read (its own errors say why)."""
+    try:
+        info = read_waves(config, path)
+    except MinyiError:
+        return []
+    out = []
+    for w in info.values():
+        period = id_period(w.id)
+        if period is None or (w.start is None and w.end is None) or w.label != derived_label(w.id):
+            continue
+        lo, hi = w.start or w.end, w.end or w.start
+        if hi < period[0] or lo > period[1]:
+            out.append(problem("wave-id-dates", file=path, severity="warning", key=f"waves.{w.id}."
+                               + ("start" if w.start is not None else "end"), wave=w.id, start=lo, end=hi,
+                               period=f"{period[0]} to {period[1]}", label=w.label))
+    return out
+
+
 def undated_order_warning(wave_ids: Iterable[str], config: dict, path: str = CONFIG):
     """A warning (catalogue ``wave-order-undated``) when ``wave_ids`` — a project's waves as :func:`order_waves`
     gives them — are in first-import order because not every wave has a ``start:`` date, and that order is

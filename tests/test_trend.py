@@ -246,10 +246,10 @@ def test_a_zigzag_rise_is_said_to_be_an_average_direction():
 
     def row(name, t):
         return TrendRow(name, (), Num(None, "chg1"), Num(None, "chg1"), Num(t.slope, "chg1"), Num(t.p, "pval"),
-                        t.direction, t.lack_of_fit_p < 0.05)
+                        t.direction, t.lack_of_fit_p < 0.05, "index")
 
     ch = TrackingChapter(("一期", "二期", "三期", "四期"), (row("综合满意度指数", tr), row("城市环境满意度", straight)),
                          "wls", (), 0, 0)
-    assert ch.summary().endswith("2项指标中2项显著上升，0项显著下降，0项无显著变化。其中综合满意度指数各期起伏明显、偏离直线趋势"
+    assert ch.summary().endswith("2项指数中2项显著上升、0项显著下降。其中综合满意度指数各期起伏明显、偏离直线趋势"
                                  "（拟合不足检验p<0.05），其升降只是各期的平均方向，宜结合各期数值判断。")
     assert "城市环境满意度各期" not in ch.summary()

@@ -22,17 +22,28 @@ def build(k: Kit) -> Section:
 
             def chg(v):
                 return Num(None if v is None else scale * v, "chg1")
-            rows.append([c["name"] + ("" if c["measure"] == "rate" else L("word.index_suffix")),
+            rows.append([c["name"] + ("" if c["measure"] == "rate" else L("word.index_suffix")) + (" △" if c.get("withheld") else ""),
                          Num(c["current"], f), Num(c["previous"], f), chg(c["diff"]), chg(c["ci_low"]),
-                         chg(c["ci_high"]), c.get("p"), Tag(c["arrow"], ARROW_TONES.get(c["arrow"], ""))])
+                         chg(c["ci_high"]), c.get("p"), _test_cell(c, k.lang)])
         table(sec, L("caption.change").format(wave=ctx['compare_wave']),
               [(L("word.indicator"), "text"), (L("word.this_wave"), "pct"), (L("word.previous"), "pct"),
                (L("word.change"), "chg1"), (L("word.ci_low"), "chg1"), (L("word.ci_high"), "chg1"),
                ("p", "pval"), (L("word.change_test"), "text")], rows,
-              L("note.change"),
+              L("note.change") + (L("text.small_base_judged").format(n=ctx["small_base"])
+                                  if any(c.get("withheld") for c in ctx["changes"]) else ""),
               key="changes")
         fig(sec, ctx["charts"].get("trend"))
     elif not (ctx.get("tracking") and ctx["tracking"].has_trend):
         sec.blocks.append(("p", L("text.no_compare")))
     trend_blocks(sec, ctx.get("tracking"), table, k.lang)
     return sec
+
+
+def _test_cell(c: dict, lang: str) -> Tag:
+    """The change's test: ↑ ↓ → , or on a small base 不作判定 (:func:`report.summary.judged_changes`; the row is marked △
+    and the note says why)."""
+    if c.get("withheld"):
+        from ..labels import label
+
+        return Tag(label("verdict.withheld_cell", lang), "ns")
+    return Tag(c["arrow"], ARROW_TONES.get(c["arrow"], ""))

@@ -60,7 +60,7 @@ def build(k: Kit) -> Section:
                 L("measure.share_satisfied") if m == "rate" else L("measure.index"))
             rows.append([_indicator(ind["name"], st, ctx["small_base"]), label, st.get("estimate"), st.get("ci_low"),
                          st.get("ci_high"), st.get("n"), st.get("share_na"), st.get("target"),
-                         k.verdict_cell(st.get("verdict"))])
+                         k.verdict_cell(st.get("verdict"), st)])
     pc = [(L("word.indicator"), "text"), (L("word.measure"), "text"), (L("word.estimate"), "pct"),
           (L("word.ci_low_long"), "pct"), (L("word.ci_high_long"), "pct"), (L("word.valid_n"), "int"),
           (L("word.dont_know"), "pct"), (L("word.target"), "pct"),
@@ -68,9 +68,13 @@ def build(k: Kit) -> Section:
     # indexes are scores, not shares: format per row by splitting into two tables
     rate_rows = [r for r in rows if r[1] != L("measure.index")]
     idx_rows = [r for r in rows if r[1] == L("measure.index")]
-    small_note = L("text.small_base").format(n=ctx["small_base"])
+    withheld = {m for ind in res["indicators"] for m in ("rate", "index") if (ind.get(m) or {}).get("verdict_withheld")}
+
+    def small_note(measure: str) -> str:  # △ rows; with a verdict withheld (report.findings.too_few_to_judge), why
+        return L("text.small_base_verdict" if measure in withheld else "text.small_base").format(n=ctx["small_base"])
+
     table(sec, L("caption.indicators"), pc, rate_rows,
-          L("note.verdicts") + ctx["what_counts"] + (small_note if _any_small(rate_rows) else ""),
+          L("note.verdicts") + ctx["what_counts"] + (small_note("rate") if _any_small(rate_rows) else ""),
           key="indicators")
     high = [(ind["name"], st["share_na"]) for ind in res["indicators"]
             if (st := ind.get("rate") or ind.get("index")) and (st.get("share_na") or 0) > HIGH_NA]
@@ -80,7 +84,7 @@ def build(k: Kit) -> Section:
     if idx_rows:
         table(sec, L("caption.indexes"),
               [c if c[1] != "pct" or i in (6,) else (c[0], "num1") for i, c in enumerate(pc)], idx_rows,
-              small_note if _any_small(idx_rows) else "", key="indexes")
+              small_note("index") if _any_small(idx_rows) else "", key="indexes")
     fig(sec, ctx["charts"].get("rates"))
     arows = [[a["name"], (a.get("rate") or {}).get("estimate"), (a.get("rate") or {}).get("ci_low"),
               (a.get("rate") or {}).get("ci_high"), (a.get("index") or {}).get("estimate"),

@@ -35,8 +35,12 @@ class Kit:
         """A verdict (as the analysis gives it) in the report's language."""
         return self._verdicts.get(v, v) if v else None
 
-    def verdict_cell(self, v: Optional[str]):
-        """A verdict as a table cell: its word with its tone (达标 ok, 未达标 bad, 无显著差异 ns)."""
+    def verdict_cell(self, v: Optional[str], stat: Optional[dict] = None):
+        """A verdict as a table cell: its word with its tone (达标 ok, 未达标 bad, 无显著差异 ns); for a ``stat`` whose
+        verdict is withheld on a small base (:func:`report.findings.withhold_verdicts`), 不作判定 (the row is marked △
+        and the table's note says why: ``text.small_base_verdict``)."""
+        if stat is not None and stat.get("verdict_withheld"):
+            return Tag(self.L("verdict.withheld_cell"), "ns")
         return Tag(self.vt(v), verdict_tone(v)) if v else None
 
     def p(self, sec: Section, text: str) -> None:

@@ -81,6 +81,20 @@ def render_brief_html(b: Brief) -> str:
     return html
 
 
+# the title's width in the Word brief: 18 pt characters on the 15.8 cm text line (a half-width digit is half a character)
+TITLE_EM = 24
+
+
+def title_lines(b: Brief, room_em: float) -> list[str]:
+    """The brief's title as printed lines: one when it fits ``room_em`` characters, else the wave's label on a line
+    of its own and the survey on the next (2026年第三季度 / 创建全国文明城市…调查情况), not cut inside a word
+    ("…热点问题调 / 查情况", as Word wraps a CJK line at any character)."""
+    width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in b.title)
+    if width <= room_em or not b.title.startswith(b.wave_label) or b.title == b.wave_label:
+        return [b.title]
+    return [b.wave_label, b.title[len(b.wave_label):]]
+
+
 def write_brief_docx(b: Brief, path: Path) -> None:
     """The brief as a Word file in 公文 style (red masthead, 黑体 headings, 仿宋 body, 宋体 tables)."""
     from docx import Document
@@ -135,7 +149,11 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         bottom.set(qn(f"w:{k}"), v)
     pbdr.append(bottom)
     p._p.get_or_add_pPr().append(pbdr)
-    para(b.title, "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
+    head = para("", "宋体", 18, True, None, WD_ALIGN_PARAGRAPH.CENTER, False, 8)
+    for k, line in enumerate(title_lines(b, TITLE_EM)):
+        if k:
+            head.runs[-1].add_break()  # the second line starts on its own (a line break, one paragraph)
+        font(head.add_run(line), "宋体", 18, True)
     rows = brief_rows(b)
 
     set_font(doc.styles["Heading 1"], "黑体", size=14, bold=False)  # black, theme fonts stripped (issue 11)

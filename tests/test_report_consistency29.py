@@ -125,7 +125,8 @@ def test_the_brief_docx_title_follows_the_questionnaire(brief, tmp_path):
     from report.brief_render import write_brief_docx
 
     write_brief_docx(brief, tmp_path / "b.docx")
-    texts = [p.text for p in Document(str(tmp_path / "b.docx")).paragraphs]
+    # a title too long for one line is printed on two (tests/test_brief_title29.py): a line break, no other change
+    texts = [p.text.replace("\n", "") for p in Document(str(tmp_path / "b.docx")).paragraphs]
     assert brief.title in texts and not any("创建全国文明城市" in t for t in texts)
 
 

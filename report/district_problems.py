@@ -85,9 +85,14 @@ def district_problems(result: dict) -> list[DistrictList]:
     return list(out.values())
 
 
-def problem_table(lists: list, lang: str = "zh") -> tuple[list, list]:
-    """(columns, rows) of the list as one table (kinds as :class:`report.render.Table`)."""
+def problem_table(lists: list, lang: str = "zh", org: Optional[str] = None) -> tuple[list, list]:
+    """(columns, rows) of the list as one table (kinds as :class:`report.render.Table`).  A problem of an area
+    no unit owns is led by the issuing office ``org`` (市文明办（牵头）: :func:`survey.owners.unit_or_lead`, as the
+    brief and the ledger table say it), not left blank."""
+    from survey.owners import issuing_office, unit_or_lead
+
     L = partial(label, lang=lang)
+    office = issuing_office({}, org, lang)
     cols = [(L("comp.district"), "text"), (L("word.indicator"), "text"), (L("word.this_district"), "pct"),
             (L("word.city"), "pct"), (L("word.target"), "pct"), (L("word.problem"), "text"),
             (L("word.top_hot_issues"), "text"), (L("word.unit"), "text"), (L("word.deadline"), "text")]
@@ -98,5 +103,5 @@ def problem_table(lists: list, lang: str = "zh") -> tuple[list, list]:
         for k, p in enumerate(d.problems):
             why = [w for w, on in ((L("word.below_target"), p.below_target), (L("word.below_city"), p.below_city)) if on]
             rows.append([d.district, p.indicator, p.value, p.city, p.target, sep.join(why),
-                         hot if k == 0 else "", p.owner, p.deadline])
+                         hot if k == 0 else "", unit_or_lead(p.owner, office, lang), p.deadline])
     return cols, rows

@@ -8,17 +8,21 @@ from typing import Optional
 
 import numpy as np
 
+from analysis.thresholds import SMALL_BASE
+
 from . import charts as C
 from .chart_pool import draw
-from .findings import fmt_n, fmt_pct
+from .findings import fmt_n, fmt_pct, too_few_to_judge
 from .labels import few_names as _few, join_list, label, labels
 
 
 def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = None, lang: str = "zh",
-                pool=None) -> dict:
+                pool=None, small_base: int = SMALL_BASE) -> dict:
     """All report charts (PNG+SVG into ``out_dir``), keyed by name; titles state the finding.  With a
     ``pool`` (:func:`report.chart_pool.chart_pool`) the values are Futures until
-    :func:`report.chart_pool.collect`."""
+    :func:`report.chart_pool.collect`.  A title names the lowest indicator or area among those with at least
+    ``small_base`` answers (:func:`report.findings.too_few_to_judge`: nothing is stated on two answers), unless
+    every one is on a small base."""
 
     def L(code: str) -> str:
         return label(code, lang)
@@ -37,7 +41,8 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     three = [i for i in result["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
     if three:
         below = [i["name"] for i in three if i["rate"].get("verdict") == "未达标"]
-        order = sorted(three, key=lambda i: i["rate"]["estimate"])
+        order = sorted([i for i in three if not too_few_to_judge(i["rate"].get("n"), small_base)] or three,
+                       key=lambda i: i["rate"]["estimate"])
         title = L("fig.rates_below").format(k=len(below), name=order[0]["name"]) if below else L("fig.rates_ok")
         ch["rates"] = draw(pool, C.bar_ci, "rates", title, [i["name"] for i in three], [i["rate"]["estimate"] for i in three],
                                [i["rate"]["ci_low"] for i in three], [i["rate"]["ci_high"] for i in three],
@@ -45,7 +50,8 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
                                targets=[i.get("target") for i in three], lang=lang)
     areas = [a for a in result["areas"] if (a.get("index") or {}).get("estimate") is not None]
     if areas:
-        lo = min(areas, key=lambda a: a["index"]["estimate"])
+        judged = [a for a in areas if not too_few_to_judge(a["index"].get("n"), small_base)] or areas
+        lo = min(judged, key=lambda a: a["index"]["estimate"])
         title = L("fig.areas_lowest").format(name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
         # the area's satisfaction indicator carries its index target and verdict
         ind_of = {i.get("area"): i for i in result["indicators"] if i["kind"] == "satisfaction" and i.get("area")}
@@ -55,7 +61,7 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
         if has_t and nb:
             title = L("fig.areas_below").format(k=nb, name=lo["name"], value=f"{lo['index']['estimate']:.1f}")
         # "lowest" only as far as the intervals go: the areas whose interval reaches the lowest one are named
-        level = [a["name"] for a in areas if a is not lo and a["index"].get("ci_low") is not None
+        level = [a["name"] for a in judged if a is not lo and a["index"].get("ci_low") is not None
                  and lo["index"].get("ci_high") is not None and a["index"]["ci_low"] <= lo["index"]["ci_high"]]
         if level:
             title += L("fig.tied_low").format(others=_few(level, lang))

@@ -162,7 +162,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
     with chart_pool(pool) as pool:  # drawn in worker processes, collected in order (report/chart_pool.py)
-        charts = make_charts(res, chart_dir, trend, lang, pool=pool)
+        charts = make_charts(res, chart_dir, trend, lang, pool=pool, small_base=small_base)
         lik = likert_charts(res, q_areas, chart_dir, lang, pool=pool)
         drawing = pending(charts, lik)
         if drawing:

@@ -248,3 +248,21 @@ def test_a_small_weakest_area_is_marked_once():
     text = build_summary(r).points[0].text
     assert "营商环境（66.0分，样本量小于30，仅供参考，评价最低的是" in text
     assert text.count("样本量小于30") == 1  # not again after each of its items
+
+
+def test_chart_titles_name_no_lowest_on_two_answers(results, tmp_path):
+    """图2/图3 said 营商环境满意度最低 from its two answers (the lowest point estimate): a title names the lowest
+    among the indicators and areas with at least small_base answers."""
+    from report.figures import make_charts
+    from report.suppression import apply_thresholds
+
+    cur, _, _ = results
+    res = apply_thresholds(cur, 30, 10)
+    small = _ind(res, SMALL)
+    rates = [i for i in res["indicators"] if (i.get("rate") or {}).get("estimate") is not None]
+    assert min(rates, key=lambda i: i["rate"]["estimate"])["id"] == SMALL  # lowest only on its two answers
+    area = next(a for a in res["areas"] if a["id"] == small["area"])
+    areas = [a for a in res["areas"] if (a.get("index") or {}).get("estimate") is not None]
+    assert min(areas, key=lambda a: a["index"]["estimate"])["id"] == area["id"]
+    charts = make_charts(res, tmp_path, lang="zh", small_base=30)
+    assert small["name"] not in charts["rates"].title and area["name"] not in charts["areas"].title

@@ -118,8 +118,10 @@ def _target_clause(s: dict, target: Optional[float], percent: bool, lang: str = 
             "无显著差异": f"，与{t}的目标无显著差异"}.get(s["verdict"], "")
 
 
-def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, lang: str = "zh") -> list[dict]:
-    """5–10 sentences from rules over the results (see the module docstring)."""
+def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, lang: str = "zh",
+             compare_label: Optional[str] = None) -> list[dict]:
+    """5–10 sentences from rules over the results (see the module docstring).  ``compare_label``: the wave the
+    ``changes`` compare with (its label), named in the change sentences; "the previous wave" when not given."""
     en = lang == "en"
     conf = result["meta"].get("confidence", 0.95)
     cands: list[tuple[int, dict]] = []  # (priority: lower is kept first, finding)
@@ -209,16 +211,17 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
             text = (f"群众最关心的热点问题是“{t['label']}”，{fmt_pct(s['estimate'])}的受访者选择了该项"
                     f"（{ci_text(s, True, conf)}）{tie}。")
         add(1, "hot", str(t["code"]), [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
+    prev = compare_label or label("sum.prev_wave", lang)  # the wave compared with, as the 摘要 names it
     sig = [c for c in (changes or []) if c.get("significant") and c.get("measure") == "rate"]
     sig.sort(key=lambda c: -abs(c["diff"]))
     for j, c in enumerate(sig[:3]):
         up = c["diff"] > 0
         if en:
-            text = (f"Compared with the previous wave, {c['name']} {'rose' if up else 'fell'} by "
+            text = (f"Compared with {prev}, {c['name']} {'rose' if up else 'fell'} by "
                     f"{abs(100 * c['diff']):.1f} percentage points ({conf:.0%} CI: {signed(100 * c['ci_low'])} to "
                     f"{signed(100 * c['ci_high'])} points), a significant change.")
         else:
-            text = (f"与上期相比，{c['name']}{'上升' if up else '下降'}{abs(100 * c['diff']):.1f}个百分点"
+            text = (f"与{prev}相比，{c['name']}{'上升' if up else '下降'}{abs(100 * c['diff']):.1f}个百分点"
                     f"（{conf:.0%}置信区间：{signed(100 * c['ci_low'])}至{signed(100 * c['ci_high'])}个百分点），变化显著。")
         add(1 if j == 0 else 3, "change", c["id"], [c["diff"], c["ci_low"], c["ci_high"]], text)
     keep = sorted(range(len(cands)), key=lambda i: (cands[i][0], i))[:max_items]

@@ -215,7 +215,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "composite": res.get("composite"), "hot": res.get("hot_issues"), "ranking": res.get("ranking"),
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
-        "findings": make_findings(res, changes, lang=lang), "charts": charts, "likert_charts": lik,
+        "findings": make_findings(res, changes, lang=lang, compare_label=compare_wave), "charts": charts, "likert_charts": lik,
         "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": DECISIONS_TITLE[lang],
         "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
         "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)

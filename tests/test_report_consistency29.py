@@ -266,3 +266,17 @@ def test_chart_titles_name_no_lowest_on_two_answers(results, tmp_path):
     assert min(areas, key=lambda a: a["index"]["estimate"])["id"] == area["id"]
     charts = make_charts(res, tmp_path, lang="zh", small_base=30)
     assert small["name"] not in charts["rates"].title and area["name"] not in charts["areas"].title
+
+
+def test_change_findings_name_the_wave_compared_with(results):
+    """主要发现 said 与上期相比 whatever wave --compare named (2026Q1 against 2026Q3 is not the previous wave)."""
+    from report.findings import findings
+
+    cur, _, changes = results
+    assert any(c.get("significant") and c.get("measure") == "rate" for c in changes)
+    named = [f["text"] for f in findings(cur, changes, compare_label="2026年第一季度") if f["kind"] == "change"]
+    assert named and all(t.startswith("与2026年第一季度相比，") for t in named)
+    plain = [f["text"] for f in findings(cur, changes) if f["kind"] == "change"]
+    assert plain and all(t.startswith("与上期相比，") for t in plain)
+    en = [f["text"] for f in findings(cur, changes, lang="en", compare_label="2026 Q1") if f["kind"] == "change"]
+    assert en and all(t.startswith("Compared with 2026 Q1, ") for t in en)

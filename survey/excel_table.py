@@ -190,6 +190,24 @@ _ERROR_TYPE = re.compile(rb'\bt="e"')
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
+def _row_chunks(zf, part: str):
+    """The sheet XML ``part`` of the open workbook ``zf`` in pieces of about 4 MB that end after a ``</row>`` (whole
+    rows; the last piece holds the rest), so a regular expression over a piece never sees half a row."""
+    tail = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            buf = tail + chunk
+            cut = buf.rfind(b"</row>") + 6 if chunk else len(buf)
+            if chunk and cut < 6:
+                tail = buf
+                continue
+            body, tail = buf[:cut], buf[cut:]
+            yield body
+            if not chunk:
+                return
+
+
 def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple, list]:
     """What calamine does not say about an .xlsx sheet, from its XML: the formula cells of the data rows that
     have no computed value (a file written by a program, e.g. openpyxl, and never opened in Excel: calamine
@@ -209,34 +227,23 @@ def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tup
                 return [], (0, 0), []
             formulas, rows, cols, errors = [], set(), set(), []
             first, last = header + 2, header + 1 + keep  # the data rows, as Excel numbers them
-            tail = b""
-            with zf.open(part) as fh:
-                while True:
-                    chunk = fh.read(1 << 22)
-                    buf = tail + chunk
-                    cut = buf.rfind(b"</row>") + 6 if chunk else len(buf)
-                    if chunk and cut < 6:
-                        tail = buf
-                        continue
-                    body, tail = buf[:cut], buf[cut:]
-                    if b"hidden=" in body:
-                        rows.update(int(m.group(1)) for m in _ROW_TAG.finditer(body) if _HIDDEN.search(m.group(0)))
-                        for m in _COL_TAG.finditer(body):
-                            if _HIDDEN.search(m.group(0)):
-                                lo, hi = (int(x) for x in (_attr(m.group(0), b"min"), _attr(m.group(0), b"max")))
-                                cols.update(range(lo, min(hi, width) + 1))
-                    if b"<f" in body:
-                        for m in _FORMULA_CELL.finditer(body):
-                            r, c = int(m.group(2)), _column_index(m.group(1).decode())
-                            if m.group(4) or not first <= r <= last or c >= width:
-                                continue
-                            if len(formulas) < FORMULAS_KEPT:
-                                text = (m.group(3) or b"").decode("utf-8", "replace")
-                                formulas.append((r - first, c, f"{sheet}!{m.group(1).decode()}{r}", f"={text}"))
-                    if b't="e"' in body:
-                        errors += _error_cells(body, sheet, first, last, width, FORMULAS_KEPT - len(errors))
-                    if not chunk:
-                        break
+            for body in _row_chunks(zf, part):
+                if b"hidden=" in body:
+                    rows.update(int(m.group(1)) for m in _ROW_TAG.finditer(body) if _HIDDEN.search(m.group(0)))
+                    for m in _COL_TAG.finditer(body):
+                        if _HIDDEN.search(m.group(0)):
+                            lo, hi = (int(x) for x in (_attr(m.group(0), b"min"), _attr(m.group(0), b"max")))
+                            cols.update(range(lo, min(hi, width) + 1))
+                if b"<f" in body:
+                    for m in _FORMULA_CELL.finditer(body):
+                        r, c = int(m.group(2)), _column_index(m.group(1).decode())
+                        if m.group(4) or not first <= r <= last or c >= width:
+                            continue
+                        if len(formulas) < FORMULAS_KEPT:
+                            text = (m.group(3) or b"").decode("utf-8", "replace")
+                            formulas.append((r - first, c, f"{sheet}!{m.group(1).decode()}{r}", f"={text}"))
+                if b't="e"' in body:
+                    errors += _error_cells(body, sheet, first, last, width, FORMULAS_KEPT - len(errors))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return [], (0, 0), []
     return (formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width])),
@@ -283,20 +290,9 @@ def percent_cells(src: str, sheet: str, header: int, keep: int, width: int) -> l
                 return []
             marks = [b' s="%d"' % k for k in styles]
             first, last = header + 2, header + 1 + keep
-            tail = b""
-            with zf.open(part) as fh:
-                while True:
-                    chunk = fh.read(1 << 22)
-                    buf = tail + chunk
-                    cut = buf.rfind(b"</row>") + 6 if chunk else len(buf)
-                    if chunk and cut < 6:
-                        tail = buf
-                        continue
-                    body, tail = buf[:cut], buf[cut:]
-                    if any(m in body for m in marks):
-                        out += _percent_cells(body, sheet, styles, first, last, width)
-                    if not chunk:
-                        break
+            for body in _row_chunks(zf, part):
+                if any(m in body for m in marks):
+                    out += _percent_cells(body, sheet, styles, first, last, width)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return []
     return out

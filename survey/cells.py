@@ -14,8 +14,9 @@ in a numeric column stays a number).
 
 **Control characters** (C0: U+0000–U+001F, and DEL) are stored as received; each writer copes:
 
-* CSV: any character is fine inside a field; fields holding CR, LF, the quote or the delimiter are quoted
-  (:func:`csv_text`, RFC 4180 line ends ``\\r\\n`` so a bare CR is quoted too);
+* CSV: any character but NUL is fine inside a field; fields holding CR, LF, the quote or the delimiter are
+  quoted (:func:`csv_text`, RFC 4180 line ends ``\\r\\n`` so a bare CR is quoted too); NUL is dropped (no
+  spreadsheet writes one, so ``survey import`` refuses a CSV holding one as damaged; the export says so);
 * XLSX (XML 1.0 forbids C0 except TAB/LF/CR): :func:`xlsx_escape` writes them as OOXML ``_xHHHH_`` escapes
   (what Excel itself writes; Excel and calamine read the character back), and escapes a literal ``_xHHHH_``
   in the text as ``_x005F_xHHHH_`` so the round trip is exact; text equal to an Excel error literal
@@ -37,7 +38,7 @@ import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
 FORMULA_CHARS = "=+-@\t\r"
-NUL = "\x00"  # the one character an SPSS string cannot hold (C strings)
+NUL = "\x00"  # the one character an SPSS string (C strings) and a CSV (read as damaged) cannot hold
 _LINE_START = r"(?:^|(?<=[\r\n]))"
 # a tab or CR starts a formula only when something follows it (Excel drops it and reads the rest); a
 # value that is only whitespace from there on is left alone, so trimming on import cannot strand a guard
@@ -94,7 +95,9 @@ def safe_value(value: Any, fmt: str = "xlsx") -> Any:
         return value
     if fmt in ("csv", "xlsx"):
         value = neutralize_text(value)
-        return xlsx_escape(value) if fmt == "xlsx" else value
+        if fmt == "xlsx":
+            return xlsx_escape(value)
+        return value.replace(NUL, "") if NUL in value else value
     if fmt == "sav":
         return value.replace(NUL, "") if NUL in value else value
     if fmt in ("docx", "html", "pdf"):
@@ -129,7 +132,7 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
 
 
 _CHANGED_BY = {  # RE2 patterns that every value safe_value changes for the format matches (a superset)
-    "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]",
+    "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]|\x00",
     "xlsx": r"(?:^|[\r\n])'*[=+\-@\t\r]|_x|[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]",
     **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" for fmt in ("docx", "html", "pdf")},  # clean_text
     "sav": r"\x00",

@@ -14,7 +14,8 @@ prefixed with ``'`` in CSV and XLSX so spreadsheet programs show them instead of
 export imports back to the same rows.  Numeric columns are left alone, so negative numbers stay numbers.
 CSV fields holding CR, LF, quotes or commas are quoted (RFC 4180, ``\r\n`` line ends); control
 characters are kept in CSV, Parquet and .sav and written as ``_xHHHH_`` escapes in XLSX; only NUL, which ends
-a .sav string (C strings), is left out there, with a warning naming the cells (:func:`nul_notes`).
+a .sav string (C strings) and which no spreadsheet writes into a CSV (``survey import`` refuses such a CSV as
+damaged), is left out of those two, with a warning naming the cells (:func:`nul_notes`).
 
 Privacy: identifying columns (IP, phone, name, ID-card numbers) are stored apart from the
 responses at import and are only added with ``include_pii``; as a second line of defence any
@@ -307,6 +308,8 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
     """Write ``df`` as ``format``; ``q`` (the questionnaire) gives a .sav its measurement levels and declared
     missing values (survey.export_meta)."""
     if format == "csv":
+        if notes is not None:
+            notes.extend(nul_notes(df, "csv"))
         if out is None:
             return csv_text(df, progress=advance)
         atomic_write(Path(out), lambda tmp: write_csv_file(df, tmp, progress=advance))
@@ -323,7 +326,7 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
         import pyreadstat
 
         if notes is not None:
-            notes.extend(nul_notes(df))
+            notes.extend(nul_notes(df, "sav"))
         sav = safe_frame(df, "sav", header=False)  # no NUL: SPSS strings are C strings
         formats = spss_formats(sav)
         for c in sav.columns:
@@ -344,12 +347,13 @@ def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dic
     return None
 
 
-NUL_CELLS_SHOWN = 10  # cells named in the sav-nul-dropped warning (the count covers them all)
+NUL_CELLS_SHOWN = 10  # cells named in the sav-/csv-nul-dropped warning (the count covers them all)
 
 
-def nul_notes(df: pd.DataFrame) -> list:
-    """The warning that text cells of ``df`` hold NUL, which a .sav cannot hold (``sav-nul-dropped``): each
-    cell named by its respondent id (or row) and column.  Rule: nothing is changed silently (issue 9)."""
+def nul_notes(df: pd.DataFrame, fmt: str) -> list:
+    """The warning that text cells of ``df`` hold NUL, which a .sav (C strings) or a CSV (read back as a damaged
+    file) cannot hold (``sav-nul-dropped`` / ``csv-nul-dropped``): each cell named by its respondent id (or row)
+    and column.  Rule: nothing is changed silently (issue 9)."""
     from .cells import NUL, text_columns
     from .messages import problem
 
@@ -361,7 +365,7 @@ def nul_notes(df: pd.DataFrame) -> list:
     if not cells:
         return []
     shown = ", ".join(cells[:NUL_CELLS_SHOWN]) + (" …" if len(cells) > NUL_CELLS_SHOWN else "")
-    return [problem("sav-nul-dropped", severity="warning", count=f"{len(cells):,}", cells=shown)]
+    return [problem(f"{fmt}-nul-dropped", severity="warning", count=f"{len(cells):,}", cells=shown)]
 
 
 def _numeric_columns(df: pd.DataFrame) -> pd.DataFrame:

@@ -152,7 +152,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "(survey export DIR --format xlsx)"),
     "sav-nul-dropped": ("{count} text cell(s) hold a NUL character, which ends a string in an SPSS file (the rest "
                         "of the text would be lost); the NUL was left out: {cells}",
-                        "to keep the text exactly as stored, export CSV or Parquet (--format csv, --format parquet)"),
+                        "to keep the text exactly as stored, export Parquet or Excel (--format parquet, --format xlsx)"),
+    "csv-nul-dropped": ("{count} text cell(s) hold a NUL character, which no spreadsheet writes into a CSV (survey "
+                        "import refuses such a file as damaged); the NUL was left out: {cells}",
+                        "to keep the text exactly as stored, export Parquet or Excel (--format parquet, --format xlsx)"),
     "sheets-not-read": ("only the first sheet was read; {count} other sheet(s) of the workbook hold rows and were not "
                         "imported: {sheets}",
                         "if answers are on another sheet, import it too with --sheet NAME (one import per sheet)"),

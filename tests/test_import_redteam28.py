@@ -188,6 +188,21 @@ def test_a_nul_in_a_text_answer_is_said_when_a_sav_cannot_hold_it(tmp_path, caps
     assert back.to_dict() == {"R1": "前半后半", "R2": "正常"}
 
 
+def test_a_nul_in_a_text_answer_is_said_when_a_csv_export_leaves_it_out(tmp_path, capsys):
+    """survey import refuses a CSV holding NUL as damaged (session 29), so minyi's own CSV export of a stored
+    NUL (from a Parquet file, say) could not be imported back: the export leaves the NUL out, names the cell, and
+    the file imports back to the same text without it."""
+    rows = [_row("R1", q8="前半\x00后半"), _row("R2", q8="正常")]
+    pd.DataFrame(rows, columns=HEADER).to_parquet(tmp_path / "answers.parquet", index=False)
+    proj, _ = _imported(tmp_path, capsys, "p", tmp_path / "answers.parquet")
+    out_csv = tmp_path / "w.csv"
+    rc, out = _main(capsys, "export", proj, "--format", "csv", "--wave", "W", "--out", str(out_csv))
+    assert rc == 0, out
+    assert "1 text cell(s) hold a NUL character" in out and "R1 Q8" in out and b"\x00" not in out_csv.read_bytes()
+    p2, _ = _imported(tmp_path, capsys, "p2", out_csv)
+    assert sorted(Project.open(p2).responses("W")[0]["Q8"]) == ["前半后半", "正常"]
+
+
 # ----------------------------------------------------------------------------- 5. a workbook's other sheets
 def _workbook(path: Path, sheets: dict) -> Path:
     """An .xlsx with one sheet per ``{name: rows}`` (the first is the one read by default)."""

@@ -80,7 +80,8 @@ def test_exports_written_and_round_trip(project):
     k = rows[0].index("Q6")
     from survey.cells import unneutralize_text
 
-    assert sorted(unneutralize_text(r[k]) for r in rows[1:]) == sorted(stored.values())
+    # NUL is left out of a CSV (survey import refuses a CSV holding one as damaged), and the export says so
+    assert sorted(unneutralize_text(r[k]) for r in rows[1:]) == sorted(v.replace("\x00", "") for v in stored.values())
 
 
 def test_no_live_formula_in_any_written_cell(project):
@@ -125,5 +126,5 @@ def test_export_import_round_trip_generated_text(tmp_path_factory, texts):
     except MinyiError as e:  # many control characters: refused as a binary file, on every path alike
         assume("binary" not in str(e))
         raise
-    want = [t.strip() or None for t in texts]
+    want = [t.replace("\x00", "").strip() or None for t in texts]  # NUL: left out of a CSV, and said (export)
     assert [None if g != g else g for g in got] == want

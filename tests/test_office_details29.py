@@ -153,6 +153,35 @@ def test_english_body_is_set_at_a_spacing_made_for_it_and_the_chinese_looks_keep
 # ----------------------------------------------------------------------------- landscape sections
 
 
+def test_a_few_paragraphs_between_two_wide_tables_stay_on_their_landscape_pages():
+    """The English report's districts' comparison (7,170 characters of a list) after the wide table of
+    indicators by district printed on portrait pages of its own, and its last three lines alone on page 34
+    before the next wide table.  Text up to LANDSCAPE_TEXT_MAX between two wide tables stays landscape; more
+    goes back to portrait."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from report.writers.docx_style import LANDSCAPE_TEXT_MAX, apply_look, landscape_section
+
+    def orientations(between: str) -> list:
+        doc = Document()
+        apply_look(doc, "gbt9704", en=True)
+        doc.add_paragraph("Text before the tables.")
+        landscape_section(doc, True)
+        doc.add_table(rows=2, cols=12)
+        landscape_section(doc, False)
+        for _ in range(4):
+            doc.add_paragraph(between)
+        landscape_section(doc, True)
+        doc.add_table(rows=2, cols=12)
+        landscape_section(doc, False)
+        return [s.orientation for s in doc.sections]
+
+    P, L = WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE
+    assert orientations("• Linjiang County: lower on x. " * 20) == [P, L, P]
+    assert orientations("x" * (LANDSCAPE_TEXT_MAX // 4 + 1)) == [P, L, P, L, P]
+
+
 def test_two_wide_tables_in_a_row_share_the_landscape_section():
     """A portrait section holding only headings between two landscape ones printed as an empty page."""
     from docx import Document

@@ -317,11 +317,26 @@ def _holds_nothing(el) -> bool:
     return not "".join(el.itertext()).strip() and el.find(f".//{_qn('w:drawing')}") is None
 
 
+# text (characters, as Word XML holds them) between two wide tables that stays on their landscape pages, with the
+# table it discusses, rather than printing on portrait pages of its own: what it left over on its last portrait
+# page sat alone before the next landscape table (the English report's page 34: three lines of the districts'
+# comparison after the wide table of indicators by district, 7,170 characters; issue 11)
+LANDSCAPE_TEXT_MAX = 8000
+
+
+def _plain_text(el) -> bool:
+    """A paragraph of text (no table, no picture, no section break of its own)."""
+    return el.tag == _qn("w:p") and el.find(f".//{_qn('w:drawing')}") is None \
+        and el.find(f"{_qn('w:pPr')}/{_qn('w:sectPr')}") is None
+
+
 def reopen_landscape(doc) -> bool:
     """Go on in the landscape section just closed instead of starting another, when the portrait section
-    after it holds nothing but headings and empty paragraphs (two wide tables in a row, or a wide table
-    ending one chapter and another opening the next): that portrait section would print as an empty page
-    between two landscape ones (issue 11: no near-empty pages).  True when done."""
+    after it holds nothing but headings, empty paragraphs and at most :data:`LANDSCAPE_TEXT_MAX` characters of
+    text (two wide tables in a row, a wide table ending one chapter and another opening the next, or a few
+    paragraphs between two wide tables): that portrait section would print as an empty page between two
+    landscape ones, or leave its last lines alone on a near-empty one (issue 11: no near-empty pages).  True
+    when done."""
     body = doc.element.body
     breaks = _section_breaks(body)
     if not breaks:
@@ -333,7 +348,8 @@ def reopen_landscape(doc) -> bool:
         return False
     sentinel = body.find(_qn("w:sectPr"))
     after = [el for el in brk.itersiblings() if el is not sentinel]
-    if sentinel is None or not all(_holds_nothing(el) for el in after):
+    if sentinel is None or not all(_holds_nothing(el) or _plain_text(el) for el in after) \
+            or sum(len("".join(el.itertext())) for el in after) > LANDSCAPE_TEXT_MAX:
         return False
     sentinel.addprevious(closed)  # the landscape section's properties now end the document
     body.remove(sentinel)

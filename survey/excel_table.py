@@ -124,9 +124,8 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     if filled:
         detail += ", " + merged_note(filled, header)
     arrays = [c.slice(0, keep) for c in columns]
-    formulas, hidden, errors = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx"
-                                else ([], (0, 0), []))
-    percents = percent_cells(src, sheet or names[0], h, keep, width) if kind == "xlsx" else []
+    formulas, hidden, errors, percents = (sheet_marks(src, sheet or names[0], h, keep, width) if kind == "xlsx"
+                                          else ([], (0, 0), [], []))
     others = tuple(names[1:]) if sheet is None else ()
     unread = sheets_with_rows(src, others) if kind == "xlsx" else _xls_sheets_with_rows(wb, others)
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
@@ -208,7 +207,7 @@ def _row_chunks(zf, part: str):
                 return
 
 
-def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple, list]:
+def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tuple[list, tuple, list, list]:
     """What calamine does not say about an .xlsx sheet, from its XML: the formula cells of the data rows that
     have no computed value (a file written by a program, e.g. openpyxl, and never opened in Excel: calamine
     reads them as empty), as ``(data row index, column index, "Sheet1!D5", "=1+1")``, and how many data rows
@@ -217,16 +216,20 @@ def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tup
     formula or a hidden mark.  A workbook whose parts cannot be found gives nothing (calamine read it).
     Third: the data cells holding an Excel error value (``t="e"``: ``#N/A``, ``#DIV/0!``, typed or computed by a
     formula), as ``(data row index, column index, "Sheet1!D5", "#N/A")``: calamine reads them as empty cells, so
-    without this an error was an unexplained "required answer missing" or, in an optional question, nothing."""
+    without this an error was an unexplained "required answer missing" or, in an optional question, nothing.
+    Fourth: the number cells shown as percentages (:func:`percent_styles`; ``(row, column, "Sheet1!D5", 0.5)``),
+    looked for in the same pass, only in a workbook with a percentage format among its cell styles."""
     import zipfile
 
     try:
         with zipfile.ZipFile(src) as zf:
             part = _sheet_part(zf, sheet)
             if part is None:
-                return [], (0, 0), []
-            formulas, rows, cols, errors = [], set(), set(), []
+                return [], (0, 0), [], []
+            formulas, rows, cols, errors, percents = [], set(), set(), [], []
             first, last = header + 2, header + 1 + keep  # the data rows, as Excel numbers them
+            styles = percent_styles(zf)
+            marks = [b' s="%d"' % k for k in styles]
             for body in _row_chunks(zf, part):
                 if b"hidden=" in body:
                     rows.update(int(m.group(1)) for m in _ROW_TAG.finditer(body) if _HIDDEN.search(m.group(0)))
@@ -244,10 +247,12 @@ def sheet_marks(src: str, sheet: str, header: int, keep: int, width: int) -> tup
                             formulas.append((r - first, c, f"{sheet}!{m.group(1).decode()}{r}", f"={text}"))
                 if b't="e"' in body:
                     errors += _error_cells(body, sheet, first, last, width, FORMULAS_KEPT - len(errors))
+                if any(m in body for m in marks):
+                    percents += _percent_cells(body, sheet, styles, first, last, width)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [], (0, 0), []
+        return [], (0, 0), [], []
     return (formulas, (sum(1 for r in rows if first <= r <= last), len([c for c in cols if 1 <= c <= width])),
-            errors)
+            errors, percents)
 
 
 _PERCENT_FORMATS = {9, 10}  # the built-in number formats 0% and 0.00% (ECMA-376 §18.8.30)
@@ -273,33 +278,8 @@ def percent_styles(zf) -> set:
     return {i for i, xf in enumerate(root.iterfind("m:cellXfs/m:xf", ns)) if int(xf.get("numFmtId", 0)) in pct}
 
 
-def percent_cells(src: str, sheet: str, header: int, keep: int, width: int) -> list:
-    """The number cells of the data rows that the sheet shows as percentages (``0.5`` shown as ``50%``), as
-    ``(data row index, column index, "Sheet1!D5", 0.5)``.  calamine gives the number the cell holds (0.5), not
-    what it shows; the importer says which cells these are and what it stored
-    (:meth:`survey.importers.converter._Converter.percent_marks`).  Only a workbook with a percentage format
-    among its cell styles is read again (streamed, like :func:`sheet_marks`)."""
-    import zipfile
-
-    out: list = []
-    try:
-        with zipfile.ZipFile(src) as zf:
-            styles = percent_styles(zf)
-            part = _sheet_part(zf, sheet) if styles else None
-            if part is None:
-                return []
-            marks = [b' s="%d"' % k for k in styles]
-            first, last = header + 2, header + 1 + keep
-            for body in _row_chunks(zf, part):
-                if any(m in body for m in marks):
-                    out += _percent_cells(body, sheet, styles, first, last, width)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return []
-    return out
-
-
 def _percent_cells(body: bytes, sheet: str, styles: set, first: int, last: int, width: int) -> list:
-    """The cells of :func:`percent_cells` in one chunk of sheet XML."""
+    """The number cells shown as percentages (:func:`sheet_marks`, fourth) in one chunk of sheet XML."""
     out = []
     for m in _STYLED_CELL.finditer(body):
         s, ref = _STYLE.search(m.group(1)), _CELL_REF.search(m.group(1))

@@ -57,7 +57,7 @@ class _Converter:
         self.n = len(self.df)
         self.header_line = raw.header_line  # data row i is row i + header_line + 1 of the file
         self.unit = row_unit(raw.kind)  # "row", or "case" for an SPSS file (numbered as SPSS numbers its cases)
-        self.percents = raw.percents  # a workbook's cells shown as percentages (survey.excel_table.percent_cells)
+        self.percents = raw.percents  # a workbook's cells shown as percentages (survey.excel_table.sheet_marks)
         self.parts: list[pd.DataFrame] = []
         self.unmatched: list[Problem] = []
         self.used: set = set()

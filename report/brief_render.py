@@ -19,6 +19,7 @@ from survey.errors import MinyiError
 from survey.waves import format_date
 
 from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, NO_PROBLEMS, Brief
+from .table_cells import text_width
 from .tracking_text import fmt_change, fmt_p, fmt_value
 from .writers.pdf import write_pdf
 
@@ -89,8 +90,7 @@ def title_lines(b: Brief, room_em: float) -> list[str]:
     """The brief's title as printed lines: one when it fits ``room_em`` characters, else the wave's label on a line
     of its own and the survey on the next (2026年第三季度 / 创建全国文明城市…调查情况), not cut inside a word
     ("…热点问题调 / 查情况", as Word wraps a CJK line at any character)."""
-    width = sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in b.title)
-    if width <= room_em or not b.title.startswith(b.wave_label) or b.title == b.wave_label:
+    if text_width(b.title) / 2 <= room_em or not b.title.startswith(b.wave_label) or b.title == b.wave_label:
         return [b.title]
     return [b.wave_label, b.title[len(b.wave_label):]]
 

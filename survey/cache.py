@@ -166,16 +166,6 @@ def analysis_options(wave, by, na_policy, ci_method, confidence, df, lang: Optio
     return given
 
 
-def _config_text(path: Path) -> str:
-    """minyi.yaml's text as the project reads it (UTF-8 with or without BOM, else GBK:
-    :func:`survey.qload.read_text`), without importing the questionnaire model."""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
 def cached_analysis(root: Path, options: dict) -> Optional[dict]:
     """The analysis stored for ``options`` (:func:`analysis_options`) in the project at ``root``, or
     None: not a project, no such wave, checks out of date, or no entry.
@@ -185,12 +175,14 @@ def cached_analysis(root: Path, options: dict) -> Optional[dict]:
     questionnaire model nor NumPy/pandas; nothing is validated here (an entry exists only for
     project files, options and code that were valid when it was stored)."""
     from .dbfile import open_db
-    from .safeyaml import safe_load
+    from .safeyaml import decode_yaml, safe_load
     from .waves import stored_waves
 
     root = Path(root)
     try:
-        config = safe_load(_config_text(root / CONFIG), str(root / CONFIG)) or {}
+        # read as the project reads it (UTF-8, else GBK): a Notepad-saved minyi.yaml is looked up too
+        text = decode_yaml((root / CONFIG).read_bytes())
+        config = (safe_load(text, str(root / CONFIG)) or {}) if text is not None else None
     except Exception:  # noqa: BLE001 - an unreadable config: the command proper reports it
         return None
     if not isinstance(config, dict) or not (root / DB).exists():

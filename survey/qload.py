@@ -304,14 +304,10 @@ def read_text(path: str | Path) -> tuple[Optional[str], list[Problem]]:
         return None, [problem("file-not-found", file=str(path), path=str(path))]
     if p.is_dir():
         return None, [problem("file-unreadable", file=str(path), path=str(path), reason="it is a folder")]
-    raw = p.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
+    from .safeyaml import decode_yaml
+
+    text = decode_yaml(p.read_bytes())
+    if text is None:  # pragma: no cover - gb18030 decodes nearly anything
         return None, [problem("encoding", file=str(path), reason="neither UTF-8 nor GBK")]
     if "\x00" in text:
         return None, [problem("file-unreadable", file=str(path), path=str(path), reason="binary content, not YAML text")]

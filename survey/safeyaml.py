@@ -30,6 +30,21 @@ from .limits import Limits, exceeded
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when PyYAML was built with it
 
 
+YAML_ENCODINGS = ("utf-8-sig", "gb18030")  # a hand-written YAML file: UTF-8 (with or without a BOM), else GBK
+
+
+def decode_yaml(raw: bytes) -> Optional[str]:
+    """The text of a hand-written YAML file's bytes (:data:`YAML_ENCODINGS`, in order), or None when neither
+    decodes them.  One rule for the questionnaire (:func:`survey.qload.read_text`), minyi.yaml and the analysis
+    cache's look-up (:func:`survey.cache.cached_analysis`), which must read a file as the project does."""
+    for enc in YAML_ENCODINGS:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None  # pragma: no cover - gb18030 decodes nearly anything
+
+
 def compose(text: str):
     """``yaml.compose`` (libyaml; a text it rejects goes to PyYAML, whose error is raised)."""
     try:

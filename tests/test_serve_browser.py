@@ -45,24 +45,37 @@ def phone(pw, profile: str, **kw):
 
 
 @contextlib.contextmanager
-def dashboard_on_phone(tmp_path):
-    """A served project (serve_helpers.make_project) with its dashboard open on a phone: yields (server, page);
-    afterwards the browser closes and the server is stopped, which must end cleanly."""
+def served_phone(root, *serve_args: str):
+    """``survey serve ROOT SERVE_ARGS`` as a real process and a phone in headless Chromium: yields
+    (server, page, errors) with the page's JavaScript errors collected in ``errors``.  Afterwards the browser
+    closes and the server is stopped with Ctrl-C, which must end cleanly, and no page error may have occurred."""
     from playwright.sync_api import sync_playwright
 
-    p = make_project(tmp_path)
-    srv = ServerProcess(p.root, "--merge-every", "3600")
+    srv = ServerProcess(root, *serve_args)
     profile = tempfile.mkdtemp(prefix="minyi-chromium-")
+    errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, admin = phone(pw, profile)
-            admin.goto(f"{srv.base}/admin?token={srv.token}")
-            yield srv, admin
+            ctx, page = phone(pw, profile)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            yield srv, page, errors
             ctx.close()
     finally:
         rc, out, err = srv.interrupt()
         shutil.rmtree(profile, ignore_errors=True)
     assert rc == 0, err
+    assert not errors, errors
+
+
+@contextlib.contextmanager
+def dashboard_on_phone(tmp_path):
+    """A served project (serve_helpers.make_project) with its dashboard open on a phone: yields (server, page);
+    afterwards the browser closes and the server is stopped, which must end cleanly."""
+    p = make_project(tmp_path)
+    with served_phone(p.root, "--merge-every", "3600") as (srv, admin, _):
+        admin.goto(f"{srv.base}/admin?token={srv.token}")
+        yield srv, admin
+
 
 if os.environ.get("CI") and not os.path.exists(CHROMIUM):  # pragma: no cover - CI installs it
     raise RuntimeError("chromium is not installed; .ci/run installs it")

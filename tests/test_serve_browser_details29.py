@@ -10,16 +10,14 @@ Driving conventions: test_serve_browser.py.  These tests run wherever the suite 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import uuid as _uuid
 
 import pandas as pd
 
-from serve_helpers import ServerProcess, make_project, native_rows, payload
+from serve_helpers import make_project, native_rows, payload
 from survey.collect.journal import Journal, journal_path
 from survey.skip import asked_masks
-from test_serve_browser import OnFirstPage, _fill, _plans, _until, phone
+from test_serve_browser import OnFirstPage, _fill, _plans, _until, served_phone
 from test_serve_browser_redteam2 import OUTBOX, PUT
 
 
@@ -30,53 +28,39 @@ def test_a_wrong_access_code_is_said_on_the_first_page(tmp_path):
     hidden; the right code goes on.  A phone that cannot ask (no signal: the check is not reachable) goes on,
     and the answer's check at sending brings it back to the code with every answer kept; the right code then
     stores it."""
-    from playwright.sync_api import sync_playwright
-
     p = make_project(tmp_path, config={"serve": {"access_code": "2468"}})
     q = p.questionnaire
     row = dict(_plans(q)[1], A6=2.0)
     ask = {qid: bool(m[0]) for qid, m in asked_masks(q, pd.DataFrame([row])).items()}
-    srv = ServerProcess(p.root, "--merge-every", "3600")
-    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
-    errors: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            ctx, page = phone(pw, profile)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(srv.base + "/")
-            page.fill("#access-code", "1111")
+    with served_phone(p.root, "--merge-every", "3600") as (srv, page, _):
+        page.goto(srv.base + "/")
+        page.fill("#access-code", "1111")
+        page.click("#next")
+        page.wait_for_selector("#err-__code:not([hidden])")
+        assert page.locator("#err-__code").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
+        assert page.locator("#q-A1").is_hidden() and page.locator("#q-__code").is_visible()
+        page.fill("#access-code", "2468")
+        assert page.locator("#err-__code").is_hidden()  # the mark goes as the code is typed again
+        page.click("#next")
+        page.wait_for_selector("#q-A1:visible")
+        # no signal for the check: the page goes on; the answer's own check at sending says it
+        page.goto(srv.base + "/")
+        page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
+        page.fill("#access-code", "1111")
+        page.click("#next")
+        page.wait_for_selector("#q-A1:visible")
+        _fill(OnFirstPage(page), q, row, ask, locked=False)
+        page.wait_for_selector("#err-__code:not([hidden])")
+        assert page.locator("#q-A1").is_hidden() and page.locator("#done").is_hidden()
+        page.fill("#access-code", "2468")
+        page.click("#next")
+        page.wait_for_selector("#q-A1:visible")
+        assert page.locator('#q-A1 input[value="%d"]' % int(row["A1"])).is_checked()  # the answers kept
+        while page.locator("#next").is_visible():
             page.click("#next")
-            page.wait_for_selector("#err-__code:not([hidden])")
-            assert page.locator("#err-__code").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
-            assert page.locator("#q-A1").is_hidden() and page.locator("#q-__code").is_visible()
-            page.fill("#access-code", "2468")
-            assert page.locator("#err-__code").is_hidden()  # the mark goes as the code is typed again
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            # no signal for the check: the page goes on; the answer's own check at sending says it
-            page.goto(srv.base + "/")
-            page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
-            page.fill("#access-code", "1111")
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            _fill(OnFirstPage(page), q, row, ask, locked=False)
-            page.wait_for_selector("#err-__code:not([hidden])")
-            assert page.locator("#q-A1").is_hidden() and page.locator("#done").is_hidden()
-            page.fill("#access-code", "2468")
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            assert page.locator('#q-A1 input[value="%d"]' % int(row["A1"])).is_checked()  # the answers kept
-            while page.locator("#next").is_visible():
-                page.click("#next")
-            page.click("#send")
-            page.wait_for_selector("#done:not([hidden])")
-            assert page.locator("#done-title").inner_text() == "提交成功"
-            ctx.close()
-    finally:
-        rc, out, err = srv.interrupt()
-        shutil.rmtree(profile, ignore_errors=True)
-    assert rc == 0, err
-    assert not errors, errors
+        page.click("#send")
+        page.wait_for_selector("#done:not([hidden])")
+        assert page.locator("#done-title").inner_text() == "提交成功"
     j = Journal(journal_path(p.root))
     try:
         assert j.count() == 1
@@ -90,45 +74,31 @@ def test_other_please_specify_needs_its_text_on_the_page(tmp_path):
     Now 下一页 stops at B2 with "您选择了“其他”，请注明具体内容", the mark goes when the box is filled, and the
     page goes on.  An answer of that kind made by a page from before the rule and waiting in the phone's outbox
     (no ``form`` in it) is sent and stored, not refused: it leaves the outbox and the journal notes the blank."""
-    from playwright.sync_api import sync_playwright
-
     p = make_project(tmp_path)
     q = p.questionnaire
-    srv = ServerProcess(p.root, "--merge-every", "3600")
-    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
-    errors: list[str] = []
     old_uuid = str(_uuid.uuid4())
-    try:
-        with sync_playwright() as pw:
-            ctx, page = phone(pw, profile)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(srv.base + "/")
-            page.click("#next")
-            for qid, code in (("A1", 1), ("A2", 2), ("A3", 3), ("A4", 2), ("A5", 2), ("A6", 1), ("A7", 3)):
-                page.locator(f'#q-{qid} label:has(input[value="{code}"])').click()
-            page.click("#next")
-            page.locator('#q-B1 label:has(input[value="1"])').click()
-            page.locator('#q-B2 label:has(input[value="8"])').click()  # 其他, box left empty
-            assert page.locator('input[name="B2_other"]').is_visible()
-            page.click("#next")
-            assert page.locator("#err-B2").is_visible()
-            assert page.locator("#err-B2").inner_text() == "您选择了“其他”，请注明具体内容"
-            assert page.locator("#q-B2").is_visible()  # still on this page
-            page.fill('input[name="B2_other"]', "社区公众号")
-            assert page.locator("#err-B2").is_hidden()
-            # an answer from a page before the rule, kept in the outbox: sent and stored, the blank noted
-            row = next(r for r in native_rows(q, 60, seed=29) if r.get("B2_8") == 1.0)
-            old = payload(q, {k: v for k, v in row.items() if k != "B2_other"}, uid=old_uuid, wave="default")
-            page.evaluate(PUT, [old])
-            page.reload()
-            _until(page, "() => document.getElementById('outbox').dataset.count === '0'")
-            assert page.evaluate(OUTBOX) == []
-            ctx.close()
-    finally:
-        rc, out, err = srv.interrupt()
-        shutil.rmtree(profile, ignore_errors=True)
-    assert rc == 0, err
-    assert not errors, errors
+    with served_phone(p.root, "--merge-every", "3600") as (srv, page, _):
+        page.goto(srv.base + "/")
+        page.click("#next")
+        for qid, code in (("A1", 1), ("A2", 2), ("A3", 3), ("A4", 2), ("A5", 2), ("A6", 1), ("A7", 3)):
+            page.locator(f'#q-{qid} label:has(input[value="{code}"])').click()
+        page.click("#next")
+        page.locator('#q-B1 label:has(input[value="1"])').click()
+        page.locator('#q-B2 label:has(input[value="8"])').click()  # 其他, box left empty
+        assert page.locator('input[name="B2_other"]').is_visible()
+        page.click("#next")
+        assert page.locator("#err-B2").is_visible()
+        assert page.locator("#err-B2").inner_text() == "您选择了“其他”，请注明具体内容"
+        assert page.locator("#q-B2").is_visible()  # still on this page
+        page.fill('input[name="B2_other"]', "社区公众号")
+        assert page.locator("#err-B2").is_hidden()
+        # an answer from a page before the rule, kept in the outbox: sent and stored, the blank noted
+        row = next(r for r in native_rows(q, 60, seed=29) if r.get("B2_8") == 1.0)
+        old = payload(q, {k: v for k, v in row.items() if k != "B2_other"}, uid=old_uuid, wave="default")
+        page.evaluate(PUT, [old])
+        page.reload()
+        _until(page, "() => document.getElementById('outbox').dataset.count === '0'")
+        assert page.evaluate(OUTBOX) == []
     j = Journal(journal_path(p.root))
     try:
         rec = [r for r in j.records() if r.uuid == old_uuid]

@@ -136,6 +136,14 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
                    f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
     for h in st.get("removed", []):
         typer.echo(f"  removed import #{h['import_id']} {h['file']} (wave {h['wave']}) at {h['at']}: {h['detail']}")
+    if st.get("not_in_store"):
+        from survey.collect.dashboard import notes_lines
+        from survey.labels import label
+
+        typer.echo(f"  {label('serve_notes.title')} (survey serve):")
+        for wave, notes in st["not_in_store"].items():
+            for line in notes_lines(notes):
+                typer.echo(f"    wave {wave}: {line}")
 
 
 def _provenance(imp: dict) -> str:

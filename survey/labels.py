@@ -47,6 +47,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarantine.code": ("原因", "Reason"),
     "quarantine.message": ("说明", "Message"),
     "quarantine.cell": ("{column}（该行原答案）", "{column} (the row's answer)"),
+    # the web survey's notes on stored answers (survey.collect.dashboard.notes_lines): the dashboard's
+    # 需要核对的答卷 and `survey status` say them in these words
+    "serve_notes.title": ("需要核对的答卷", "Answers to check"),
+    "serve_notes.unknown_fields": ("{answers} 份答卷含有本问卷没有的题目（在旧版问卷页面上填写）：{fields}。这些题目的回答没有"
+                                   "并入项目库，原样保存在采集日志 serve-journal.sqlite 中（notes 列）；其余题目已正常收下。",
+                                   "{answers} answer(s) hold questions this questionnaire does not have (filled in on a "
+                                   "page of an older questionnaire version): {fields}. Their answers to these questions "
+                                   "are not in the project store; they are kept as sent in the answer journal "
+                                   "serve-journal.sqlite (column notes); the other questions were stored as usual."),
+    "serve_notes.other_text_missing": ("{answers} 份答卷选择了“其他”但没有注明具体内容（在要求注明之前的页面上填写，已收下）："
+                                       "{questions}。",
+                                       "{answers} answer(s) chose 'other' without saying what (filled in on a page from "
+                                       "before the text was required; stored): {questions}."),
+    "serve_notes.question": ("{id}“{text}”", "{id} '{text}'"),  # one question of other_text_missing
+    "serve_notes.sep": ("、", ", "),  # between field names
+    "serve_notes.question_sep": ("；", "; "),  # between questions
     # verdicts against a target (analysis.indicators VERDICT_*)
     "verdict.above": ("达标", "met"),
     "verdict.below": ("未达标", "not met"),

@@ -884,9 +884,14 @@ class Project:
                 w["excluded"] = int(sum(excl.values()))
                 w["exclusions"] = _named(excl)
                 w["checks_stale"] = stale
+        from .collect.dashboard import journal_notes
+
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
                 "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")],
-                "removed": [{k: _plain(v) for k, v in r.items()} for r in removed.to_dict("records")]}
+                "removed": [{k: _plain(v) for k, v in r.items()} for r in removed.to_dict("records")],
+                # the web survey's notes on the answers it stored (survey.collect.dashboard.notes_summary), per
+                # wave: what the dashboard lists under 需要核对的答卷
+                "not_in_store": journal_notes(q, self.root)}
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -63,6 +63,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "serve_notes.question": ("{id}“{text}”", "{id} '{text}'"),  # one question of other_text_missing
     "serve_notes.sep": ("、", ", "),  # between field names
     "serve_notes.question_sep": ("；", "; "),  # between questions
+    # a column of an imported file as the user's file names it (column_shown): its header, in a workbook with its
+    # Excel letter(s); minyi's own name of it (Q2) after it as a hint; a native file's column by its name
+    "column.sheet": ("列 {letters}「{header}」", "column {letters} “{header}”"),
+    "column.file": ("「{header}」", "column “{header}”"),
+    "column.native": ("{column}", "column {column}"),
+    "column.id_hint": ("（{column}）", " ({column})"),
     # verdicts against a target (analysis.indicators VERDICT_*)
     "verdict.above": ("达标", "met"),
     "verdict.below": ("未达标", "not met"),
@@ -459,6 +465,20 @@ def labels(kind: str, lang: str = "zh") -> dict[str, str]:
     """{key: text} of every code ``<kind>.<key>``, in table order (e.g. ``labels("flag")``)."""
     pre = kind + "."
     return {c[len(pre):]: (en if lang == "en" else zh) for c, (zh, en) in LABELS.items() if c.startswith(pre)}
+
+
+def column_shown(column, header=None, sheet_column=None, lang: str = "zh", hint: bool = True) -> str:
+    """A column of an imported file as the user's file shows it: ``列 C「2、您的性别」`` (a workbook: its letter and
+    header; ``column C “2、您的性别”`` in English), ``「2、您的性别」`` (a text file), with minyi's own name of it
+    after it when that differs and ``hint`` (``（Q2）``); a column without a known header (minyi's native layout,
+    whose headers are the ids) by its name: ``Q2``."""
+    if not header:
+        return label("column.native", lang).format(column=column)
+    text = (label("column.sheet", lang).format(letters=sheet_column, header=header) if sheet_column
+            else label("column.file", lang).format(header=header))
+    if hint and column and str(column) != str(header):
+        text += label("column.id_hint", lang).format(column=column)
+    return text
 
 
 def line_start(text: str) -> str:

@@ -136,6 +136,14 @@ def status(dir: Annotated[Path, typer.Argument(help="Project folder.")], json_ou
                    f"{imp['accepted']:,} accepted, {imp['quarantined']:,} quarantined")
     for h in st.get("removed", []):
         typer.echo(f"  removed import #{h['import_id']} {h['file']} (wave {h['wave']}) at {h['at']}: {h['detail']}")
+    if st.get("not_in_store"):
+        from survey.collect.dashboard import notes_lines
+        from survey.labels import label
+
+        typer.echo(f"  {label('serve_notes.title')} (survey serve):")
+        for wave, notes in st["not_in_store"].items():
+            for line in notes_lines(notes):
+                typer.echo(f"    wave {wave}: {line}")
 
 
 def _provenance(imp: dict) -> str:
@@ -176,9 +184,12 @@ def quarantine(
         _echo_json(df.to_dict("records"))
     else:
         from survey.importers.base import source_unit
+        from survey.labels import column_shown
 
         for r in df.itertuples():  # an SPSS file's rows are its cases: "answers.sav, case 3"
-            typer.echo(f"{r.source}, {source_unit(r.source)} {r.row}, column {r.column or '-'}: {r.message}")
+            # the column as the file names it: column C “2、您的性别” (Q2) (survey.labels.column_shown)
+            col = column_shown(r.column, r.header, r.sheet_column, lang="en") if r.column else "column -"
+            typer.echo(f"{r.source}, {source_unit(r.source)} {r.row}, {col}: {r.message}")
         typer.echo(f"{len(df):,} record(s)")
 
 

@@ -113,6 +113,8 @@ def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None) -> No
 
 
 QUARANTINE_FIELDS = (WAVE_COLUMN, "source", "row", "column", "value", "code", "message")  # a record's own fields
+# the fields a .csv export adds after them: the record's column as the file names it (Project.quarantine)
+QUARANTINE_HEADER_FIELDS = ("header", "sheet_column")
 
 
 def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
@@ -125,18 +127,26 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
     whole numbers are written without ``.0``.  With ``readable`` (an .xlsx, opened by people) the headers
     and the reason are words of the questionnaire's language (``survey.labels``: 行号, 原因 …; the reason's
     name, such as 非数字, in place of its code); a .csv keeps the field names ``wave, source, row, column,
-    value, code, message`` that scripts read (issue 3: source file, row number, column, value, reason).
-    A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
+    value, code, message`` that scripts read (issue 3: source file, row number, column, value, reason), then
+    ``header, sheet_column``: the column as the user's file names it (its header, its Excel letter in a workbook;
+    empty for minyi's own layout).  The readable 问题列 shows the column that way (``列 C「2、您的性别」``, not the
+    ``Q2`` of a row check; :func:`survey.labels.column_shown`).  A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
     table the wave is shown by its label (``wave_labels``: id → label, :func:`survey.waves.wave_label`: 本次调查,
     2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes."""
     import json
 
     from .labels import label, labels
 
-    out = df[list(QUARANTINE_FIELDS)].copy()
+    from .labels import column_shown
+
+    added = [f for f in QUARANTINE_HEADER_FIELDS if f in df.columns]
+    out = df[list(QUARANTINE_FIELDS) + ([] if readable else added)].copy()
     if readable:
         reasons = labels("reason", lang)
         out["code"] = out["code"].map(lambda c: reasons.get(c, c))
+        if added:  # 问题列 as the user's file shows the column: 列 C「2、您的性别」, not Q2
+            out["column"] = [column_shown(c, h, sc, lang, hint=False) if c else c
+                             for c, h, sc in zip(df["column"], df["header"], df["sheet_column"])]
         if wave_labels:
             out[WAVE_COLUMN] = out[WAVE_COLUMN].map(lambda w: wave_labels.get(w, w))
         out.columns = [label(_field_label(f, df["source"]), lang) for f in QUARANTINE_FIELDS]

@@ -318,7 +318,7 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
     if strict and (len(probs) or table.unmatched):
         msgs = [problem("strict-import", file=source, count=len(probs) + len(table.unmatched),
                         rows=int(probs["index"].nunique()) if len(probs) else 0)]
-        detail = [_problem_from_record(r, source) for r in probs.head(20).itertuples()]
+        detail = [_problem_from_record(r, source, table.column_names) for r in probs.head(20).itertuples()]
         raise MinyiError(msgs + detail + list(table.unmatched[:20]))
     bad_idx = np.unique(probs["index"].to_numpy(dtype=np.int64)) if len(probs) else np.array([], dtype=np.int64)
     good = np.ones(len(frame), dtype=bool)
@@ -336,6 +336,11 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
                             "value": probs["value"].astype(object).where(probs["value"].notna(), None),
                             "code": probs["code"].astype(str), "message": probs["message"].astype(str),
                             "raw": raws[pos]})
+        # the column as the user's file names it (its header, and in a workbook its letter): a 问卷星 file's
+        # "2、您的性别" where the row checks say Q2 (None in minyi's own layout, where the header is the id)
+        names = [table.column_names.get(c) for c in qdf["column"]]
+        qdf["header"] = [n[0] if n else None for n in names]
+        qdf["sheet_column"] = [n[1] or None if n else None for n in names]
     pin = None
     if table.pii is not None and table.pii.shape[1]:
         pieces = []
@@ -428,9 +433,13 @@ def _int_codes(x: np.ndarray, dtype):
     return pa.array(y, mask=nan)
 
 
-def _problem_from_record(r: Any, source: str) -> Problem:
-    return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row),
-                   column=(r.column or None), value=r.value)
+def _problem_from_record(r: Any, source: str, names: Optional[dict] = None) -> Problem:
+    """A row problem as ``--strict`` lists it, its column named as the file names it (``names``:
+    :attr:`ImportedTable.column_names`): ``column C “2、您的性别” (Q2)`` rather than ``column Q2``."""
+    col = r.column or None
+    header, letters = (names or {}).get(col, (None, ""))
+    return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row), column=col,
+                   value=r.value, header=header, sheet_column=letters or None)
 
 
 # ----------------------------------------------------------------------------- commit
@@ -511,8 +520,9 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.unregister("incoming")
             if batch.quarantine is not None and len(batch.quarantine):
                 con.register("qin", batch.quarantine)
-                con.execute("INSERT INTO quarantine SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw "
-                            "FROM qin", [import_id, batch.wave, batch.source])
+                con.execute("INSERT INTO quarantine (import_id, wave, source, \"row\", \"column\", value, code, message, "
+                            "raw, header, sheet_column) SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw, "
+                            "header, sheet_column FROM qin", [import_id, batch.wave, batch.source])
                 con.unregister("qin")
             if batch.pii is not None and len(batch.pii):
                 con.register("pin", batch.pii)

@@ -47,6 +47,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarantine.code": ("原因", "Reason"),
     "quarantine.message": ("说明", "Message"),
     "quarantine.cell": ("{column}（该行原答案）", "{column} (the row's answer)"),
+    # the web survey's notes on stored answers (survey.collect.dashboard.notes_lines): the dashboard's
+    # 需要核对的答卷 and `survey status` say them in these words
+    "serve_notes.title": ("需要核对的答卷", "Answers to check"),
+    "serve_notes.unknown_fields": ("{answers} 份答卷含有本问卷没有的题目（在旧版问卷页面上填写）：{fields}。这些题目的回答没有"
+                                   "并入项目库，原样保存在采集日志 serve-journal.sqlite 中（notes 列）；其余题目已正常收下。",
+                                   "{answers} answer(s) hold questions this questionnaire does not have (filled in on a "
+                                   "page of an older questionnaire version): {fields}. Their answers to these questions "
+                                   "are not in the project store; they are kept as sent in the answer journal "
+                                   "serve-journal.sqlite (column notes); the other questions were stored as usual."),
+    "serve_notes.other_text_missing": ("{answers} 份答卷选择了“其他”但没有注明具体内容（在要求注明之前的页面上填写，已收下）："
+                                       "{questions}。",
+                                       "{answers} answer(s) chose 'other' without saying what (filled in on a page from "
+                                       "before the text was required; stored): {questions}."),
+    "serve_notes.question": ("{id}“{text}”", "{id} '{text}'"),  # one question of other_text_missing
+    "serve_notes.sep": ("、", ", "),  # between field names
+    "serve_notes.question_sep": ("；", "; "),  # between questions
+    # a column of an imported file as the user's file names it (column_shown): its header, in a workbook with its
+    # Excel letter(s); minyi's own name of it (Q2) after it as a hint; a native file's column by its name
+    "column.sheet": ("列 {letters}「{header}」", "column {letters} “{header}”"),
+    "column.file": ("「{header}」", "column “{header}”"),
+    "column.native": ("{column}", "column {column}"),
+    "column.id_hint": ("（{column}）", " ({column})"),
     # verdicts against a target (analysis.indicators VERDICT_*)
     "verdict.above": ("达标", "met"),
     "verdict.below": ("未达标", "not met"),
@@ -443,6 +465,20 @@ def labels(kind: str, lang: str = "zh") -> dict[str, str]:
     """{key: text} of every code ``<kind>.<key>``, in table order (e.g. ``labels("flag")``)."""
     pre = kind + "."
     return {c[len(pre):]: (en if lang == "en" else zh) for c, (zh, en) in LABELS.items() if c.startswith(pre)}
+
+
+def column_shown(column, header=None, sheet_column=None, lang: str = "zh", hint: bool = True) -> str:
+    """A column of an imported file as the user's file shows it: ``列 C「2、您的性别」`` (a workbook: its letter and
+    header; ``column C “2、您的性别”`` in English), ``「2、您的性别」`` (a text file), with minyi's own name of it
+    after it when that differs and ``hint`` (``（Q2）``); a column without a known header (minyi's native layout,
+    whose headers are the ids) by its name: ``Q2``."""
+    if not header:
+        return label("column.native", lang).format(column=column)
+    text = (label("column.sheet", lang).format(letters=sheet_column, header=header) if sheet_column
+            else label("column.file", lang).format(header=header))
+    if hint and column and str(column) != str(header):
+        text += label("column.id_hint", lang).format(column=column)
+    return text
 
 
 def line_start(text: str) -> str:

@@ -391,6 +391,10 @@ class Problem:
     value: Any = None
     severity: str = "error"
     extra: dict[str, Any] = field(default_factory=dict)
+    # the column as the user's file names it, when minyi's name (``column``: Q2) is not the file's own: its header
+    # (2、您的性别) and, in a workbook, its Excel letter (C); the location says them (survey.labels.column_shown)
+    header: str | None = None
+    sheet_column: str | None = None
 
     @property
     def location(self) -> str:
@@ -405,10 +409,15 @@ class Problem:
         if self.row is not None:
             loc += f"{', ' if loc else ''}row {self.row}"
             if self.column is not None and self.line is None:
-                loc += f", column {self.column}"
+                loc += f", {self._column_shown()}"
         elif self.column is not None and self.line is None:
-            loc += f"{', ' if loc else ''}column {self.column}"
+            loc += f"{', ' if loc else ''}{self._column_shown()}"
         return loc
+
+    def _column_shown(self) -> str:
+        from .labels import column_shown
+
+        return column_shown(self.column, self.header, self.sheet_column, lang="en")
 
     def __str__(self) -> str:
         loc = self.location

@@ -71,6 +71,9 @@ HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARC
 # were): a file of a size no import had is new without hashing it first, so its hash is computed while it
 # is read (survey.ingest.imported_before)
 SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
+# columns of the quarantine table added after its first version: the file's header of a record's column and its
+# Excel letter (survey.importers.converter._Converter.column_names)
+QUARANTINE_ADDED = "header VARCHAR, sheet_column VARCHAR"
 CODINGS_TABLE = codings.TABLE  # each import's question codings (survey/codings.py)
 
 
@@ -263,6 +266,8 @@ class Project:
                 for c, t in column_types(self.questionnaire):
                     if c not in have:
                         con.execute(f"ALTER TABLE responses ADD COLUMN {_q(c)} {t}")
+            for col in QUARANTINE_ADDED.split(", "):  # a project from before these columns: NULL in its records
+                con.execute(f"ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS {col}")
             con.execute(HISTORY_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             con.execute(SIZES_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
             con.execute(CODINGS_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
@@ -797,14 +802,19 @@ class Project:
             con.close()
 
     def quarantine(self, wave: Optional[str] = None) -> pd.DataFrame:
-        """Quarantine records: wave, source, row, column, value, code, message (and raw row as JSON)."""
+        """Quarantine records: wave, source, row, column, value, code, message, the raw row as JSON, and the
+        column as the file names it (``header``: its header text, ``sheet_column``: its Excel letter in a
+        workbook; None in minyi's native layout and in records from before they were kept)."""
         self._check_wave(wave)
         con = self.connect()
         try:
-            q = "SELECT wave, source, \"row\", \"column\", value, code, message, raw FROM quarantine" + \
+            have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                              "WHERE table_name = 'quarantine'").fetchall()}
+            added = ", ".join(c if c in have else f"NULL AS {c}" for c in ("header", "sheet_column"))
+            q = f"SELECT wave, source, \"row\", \"column\", value, code, message, raw, {added} FROM quarantine" + \
                 (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\", \"column\""
             df = con.execute(q, [wave] if wave else []).df()
-            for c in ("value", "column", "raw"):
+            for c in ("value", "column", "raw", "header", "sheet_column"):
                 df[c] = df[c].astype(object).where(df[c].notna(), None)
             return df
         finally:
@@ -884,9 +894,14 @@ class Project:
                 w["excluded"] = int(sum(excl.values()))
                 w["exclusions"] = _named(excl)
                 w["checks_stale"] = stale
+        from .collect.dashboard import journal_notes
+
         return {"project": str(self.root), "questionnaire": q.title, "waves": waves,
                 "last_imports": [{k: _plain(v) for k, v in r.items()} for r in imps.to_dict("records")],
-                "removed": [{k: _plain(v) for k, v in r.items()} for r in removed.to_dict("records")]}
+                "removed": [{k: _plain(v) for k, v in r.items()} for r in removed.to_dict("records")],
+                # the web survey's notes on the answers it stored (survey.collect.dashboard.notes_summary), per
+                # wave: what the dashboard lists under 需要核对的答卷
+                "not_in_store": journal_notes(q, self.root)}
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -900,7 +915,8 @@ def _init_db(path: Path, q: Questionnaire) -> None:
         con.execute("CREATE TABLE imports (id INTEGER, file VARCHAR, path VARCHAR, sha256 VARCHAR, format VARCHAR, "
                     "wave VARCHAR, site VARCHAR, rows_read BIGINT, accepted BIGINT, quarantined BIGINT, imported_at VARCHAR)")
         con.execute("CREATE TABLE quarantine (import_id INTEGER, wave VARCHAR, source VARCHAR, \"row\" BIGINT, "
-                    "\"column\" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR)")
+                    "\"column\" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR, "
+                    + QUARANTINE_ADDED + ")")
         con.execute("CREATE TABLE flags (wave VARCHAR, import_id INTEGER, \"row\" BIGINT, respondent_id VARCHAR, "
                     "kind VARCHAR, detail VARCHAR)")
         con.execute("CREATE TABLE nonresponse (wave VARCHAR, question VARCHAR, asked BIGINT, missing BIGINT, rate DOUBLE)")

@@ -181,7 +181,8 @@ def test_a_workbook_names_its_rows(tmp_path, capsys):
     rc, out = _main(capsys, "import", proj, str(f), "--wave", "A")
     assert rc == 0, out
     rc, out = _main(capsys, "quarantine", proj)
-    assert "wb.xlsx, row 7, column 1、您的工作单位：: value '社会'" in out
+    # the workbook's row and column, as Excel shows them (session 30: its letter beside its header)
+    assert "wb.xlsx, row 7, column G “1、您的工作单位：”: value '社会'" in out
 
 
 # ----------------------------------------------------------------------------- 6. numerals as option labels

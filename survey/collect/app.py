@@ -44,10 +44,11 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..labels import label
 from ..store import CONFIG, Project
 from .answers import FIELD_MESSAGES_ZH
 from .committer import Committer, Outcome, Pending
-from .dashboard import QualityCache, build_stats
+from .dashboard import QualityCache, build_stats, notes_lines
 from .journal import Journal, journal_path
 from .links import Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
 from .logic import logic_js
@@ -795,6 +796,7 @@ def build_app(svc: Service) -> Starlette:
         stats = await asyncio.to_thread(_stats, svc)
         base_url = str(request.base_url).rstrip("/")
         page = _render("admin.html.j2", title="采集进度", version=svc.version, stats=stats, csrf=svc.csrf(),
+                       note_title=label("serve_notes.title"), note_lines=notes_lines(stats.notes),
                        referrer=ADMIN_REFERRER,
                        settings=s, merge_error=svc.merge_error, q=svc.q, wave_label=_wave_words(svc, s.wave),
                        local_only=local_only(base_url), sheet_max=SHEET_MAX_COLLECTORS,

@@ -116,6 +116,54 @@ def notes_summary(q: Questionnaire, notes: list[dict]) -> dict:
     return out
 
 
+def notes_lines(notes: dict, lang: str = "zh") -> list[str]:
+    """The sentences that say a :func:`notes_summary` (the dashboard's 需要核对的答卷, ``survey status``), one
+    per kind of note, in the words of the label table (``serve_notes.*``, :mod:`survey.labels`)."""
+    from ..labels import label
+
+    out = []
+    uf = notes.get("unknown_fields")
+    if uf:
+        out.append(label("serve_notes.unknown_fields", lang).format(
+            answers=f"{uf['answers']:,}", fields=label("serve_notes.sep", lang).join(uf["fields"])))
+    om = notes.get("other_text_missing")
+    if om:
+        qs = label("serve_notes.question_sep", lang).join(label("serve_notes.question", lang).format(**x)
+                                                          for x in om["questions"])
+        out.append(label("serve_notes.other_text_missing", lang).format(answers=f"{om['answers']:,}", questions=qs))
+    return out
+
+
+def journal_notes(q: Questionnaire, project_root) -> dict:
+    """``{wave: notes_summary}`` of the project's answer journal, for the waves whose stored answers have notes
+    (``survey status``); {} without a journal.  The journal is read, never written (a server may be running:
+    sqlite's WAL lets both read), so a journal from before the ``notes`` column has none."""
+    import json
+    import sqlite3
+
+    from .journal import journal_path
+
+    path = journal_path(project_root)
+    if not path.is_file():
+        return {}
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:  # pragma: no cover - an unreadable journal: survey serve says why when it opens it
+        return {}
+    try:
+        if "notes" not in {r[1] for r in con.execute("PRAGMA table_info(submissions)")}:
+            return {}
+        rows = con.execute("SELECT wave, uuid, day, notes FROM submissions WHERE notes IS NOT NULL ORDER BY seq").fetchall()
+    except sqlite3.Error:  # pragma: no cover - as above
+        return {}
+    finally:
+        con.close()
+    per: dict = {}
+    for wave, uuid, day, notes in rows:
+        per.setdefault(wave, []).append(dict(json.loads(notes), uuid=uuid, day=day))
+    return {w: s for w, n in per.items() if (s := notes_summary(q, n))}
+
+
 class QualityCache:
     """Quality flags per collector, recomputed when the journal has new answers — at most once a minute
     while answers keep arriving (the flags compare every answer of the wave with the others)."""

@@ -18,6 +18,7 @@ PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target
 WAVE_COLUMN = "wave"  # the column `survey export` writes with each row's wave (survey.export)
 
 
+SHEET_KINDS = ("xlsx", "xls")  # file kinds (survey.tabular.sniff_kind) whose columns have Excel letters
 SPSS_SUFFIXES = (".sav", ".zsav")  # an SPSS data file: its rows are cases, numbered from 1 (no header row)
 
 
@@ -65,6 +66,10 @@ class ImportedTable:
     # identifying columns left out: a quarantined row is kept as the file had it, so that the user can find and
     # mend it there (survey.ingest.build_batch); None for the native layout, whose cells are what is stored
     source_cells: Optional[pd.DataFrame] = None
+    # {column a problem record names (a file header, or a native column such as Q2 that a row check names): (the
+    # file's header it stands for, its Excel column letters in a workbook or "")}: how the quarantine and the import
+    # name a column to the user (survey.importers.converter._Converter.column_names); {} for the native layout
+    column_names: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pandas as pd
 from ..export_meta import CODEBOOK_SHEET
 from ..messages import Problem, did_you_mean, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
-from ..tabular import RawTable
+from ..tabular import RawTable, column_letters
 from . import kobo, spss
 from .base import PROBLEM_COLUMNS, row_unit
 from .mapping import check_mapping
@@ -62,6 +62,7 @@ class _Converter:
         self.unmatched: list[Problem] = []
         self.used: set = set()
         self.qid_of: dict = {}  # source column -> the question it was matched to (run)
+        self.parts_of: dict = {}
         self.matched_any = False
         self.matcher = ColumnMatcher(q, self.note)
         self.col_map, self.val_map = ({}, {})
@@ -172,6 +173,54 @@ class _Converter:
             self.unmatched.append(problem("percent-cells", file=self.source, severity="warning",
                                           count=f"{len(said):,}",
                                           cells=", ".join(said[:10]) + (" …" if len(said) > 10 else "")))
+
+    # -- the user's names of the columns
+    def column_names(self, letters: bool) -> dict:
+        """``{column a problem record names: (the file's header, Excel column letters or "")}``: a file column by
+        its own header (and, in a workbook, ``letters``: its Excel letter, ``C``), a native column (``Q2``,
+        ``Q3_r2``, ``Q4_3``: what the row checks name, survey.rowcheck) by the file column it was read from; a
+        question read from several columns, by up to three of their headers and the range of their letters
+        (``I–K``).  What the quarantine and the import's problems show the user (docs/import-formats.md)."""
+        cols = list(self.df.columns)
+        pos = {c: j for j, c in enumerate(cols)}
+
+        def one(c):
+            return str(c), (column_letters(pos[c]) if letters and c in pos else "")
+
+        def several(cs):
+            if len(cs) == 1:
+                return one(cs[0])
+            heads = " / ".join(str(c) for c in cs[:3]) + (" …" if len(cs) > 3 else "")
+            js = sorted(pos[c] for c in cs if c in pos)
+            return heads, (f"{column_letters(js[0])}–{column_letters(js[-1])}" if letters and js else "")
+
+        out = {c: one(c) for c in cols}
+        by_q: dict = {}
+        for c, qid in self.qid_of.items():
+            by_q.setdefault(qid, []).append(c)
+        for qid, cs in by_q.items():
+            qq = self.q.get(qid)
+            cs = sorted(cs, key=lambda c: pos.get(c, 0))
+            out.setdefault(qid, several(cs))
+            if qq is None:
+                continue
+            parts = {c: norm_text(str(p)) for c, p in self.parts_of.get(qid, []) if p is not None}
+            whole = [c for c, p in self.parts_of.get(qid, []) if p is None]
+            for n in qq.columns():
+                if n == qid:
+                    continue
+                key = n[len(qid) + 1:]
+                if qq.type == "matrix":
+                    r = next((r for r in qq.rows if r.id == key), None)
+                    names = {key, norm_text(r.label)} if r else {key}
+                elif key == "other":
+                    names = {"other", "_other"} | {norm_text(o.label) for o in qq.options if o.other}
+                else:
+                    o = next((o for o in qq.options if str(o.code) == key), None)
+                    names = {key, norm_text(o.label)} if o else {key}
+                hit = [c for c, pn in parts.items() if pn in names or (key == "other" and pn.startswith(tuple(names)))]
+                out.setdefault(n, one(hit[0]) if hit else several(whole or cs))
+        return out
 
     # -- values
     def values(self, c: str) -> pd.Series:
@@ -320,6 +369,7 @@ class _Converter:
             self.unmatched.append(widened_note(self.matcher.widened, self.source))
         self.used = {c for cols in groups.values() for c, _ in cols}
         self.qid_of = {c: qid for qid, cols in groups.items() for c, _ in cols}
+        self.parts_of = groups  # question → its (file column, part) pairs (column_names)
         if self.percents:
             self.percent_marks()
         self.matched_any = bool(groups)

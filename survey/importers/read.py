@@ -15,7 +15,7 @@ from ..errors import MinyiError
 from ..header_rows import header_names, second_header_note, second_header_row, without_first_row
 from ..questionnaire import Questionnaire
 from ..tabular import KIND_NAMES, RawTable, read_raw, sniff_kind
-from .base import WAVE_COLUMN, ImportedTable, file_hash, file_waves
+from .base import SHEET_KINDS, WAVE_COLUMN, ImportedTable, file_hash, file_waves
 from .converter import _Converter
 from .notes import grouped_notes
 from .pii_columns import detect_pii
@@ -155,6 +155,11 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     pii_cols = [c for c in detect_pii(df, conv.used) if c in df.columns]
     pii = df[pii_cols].copy() if pii_cols else pd.DataFrame(index=df.index)
     cells = None if name == "native" else df.drop(columns=pii_cols)  # the file's cells, for its quarantined rows
+    names = {} if name == "native" else conv.column_names(raw.kind in SHEET_KINDS)
+    for u in conv.unmatched:  # a note on a file column names it as the file does (a workbook: with its letter)
+        if isinstance(u.column, str) and u.column in names and u.header is None:
+            u.header, u.sheet_column = names[u.column][0], names[u.column][1] or None
     return ImportedTable(frame=frame, problems=conv.problems_frame(raw.header_line), format=fmt, format_reason=reason,
                          pii=pii, unmatched=grouped_notes(conv.unmatched, p.name), source_hash=import_key(file_hash(p), raw.sheet) if hash_file else "",
-                         rows_read=len(df), waves=waves, source_cells=cells)
+                         rows_read=len(df), waves=waves, source_cells=cells,
+                         column_names=names)

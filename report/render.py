@@ -226,7 +226,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang] if draft else None, "draft": draft,
         "section_titles": SECTIONS[lang],
-        "district_table": problem_table(district_problems(res), lang, org), "district_title": DISTRICT_TITLE[lang],
+        "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],
         "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)

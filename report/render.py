@@ -228,7 +228,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "section_titles": SECTIONS[lang],
         "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],
-        "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
+        "recommendations": build_recommendations(res, lang, small_base=small_base), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
         "question_appendix_title": APPENDIX_TITLE[lang],

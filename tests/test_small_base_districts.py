@@ -98,3 +98,17 @@ def test_html_report_says_it(world, tmp_path):
     import re
 
     assert not re.search(SMALL_DISTRICT + r"：显著低于", html)
+
+
+def test_recommendations_do_not_name_a_small_district(world):
+    """建议 named 北山区 (18 respondents) among 明显低于全市的区县 before."""
+    root, project = world
+    from report.project import analyze_project
+    from report.recommendations import build_recommendations, rec_lines
+    from report.suppression import apply_thresholds
+
+    res = apply_thresholds(analyze_project(project, by=["district"]), 30, 10)
+    recs = build_recommendations(res, "zh", small_base=30)
+    assert recs
+    assert not any(SMALL_DISTRICT in line for r in recs for line in rec_lines(r))
+    assert any(g == SMALL_DISTRICT for r in build_recommendations(res, "zh", small_base=15) for g, _ in r.districts)

@@ -112,3 +112,44 @@ def test_recommendations_do_not_name_a_small_district(world):
     assert recs
     assert not any(SMALL_DISTRICT in line for r in recs for line in rec_lines(r))
     assert any(g == SMALL_DISTRICT for r in build_recommendations(res, "zh", small_base=15) for g, _ in r.districts)
+
+
+def test_intervals_beyond_the_scale_are_cut_in_the_report_only(world):
+    """A Wald interval of an index on a small base can pass the scale's end (95.0 [88.1, 101.9] at n = 7): the
+    report's copy cuts it at the end of the questionnaire's score range (20–100) and says so in the method notes;
+    the analysis result (survey analyze --json) keeps the raw bound, as R's confint."""
+    import copy
+
+    from report.project import analyze_project
+    from report.render import _method_notes
+    from report.suppression import apply_thresholds, index_scale
+
+    root, project = world
+    raw = analyze_project(project, by=["district"])
+    assert index_scale(project.questionnaire) == (20.0, 100.0)
+    result = copy.deepcopy(raw)
+    ind = next(i for i in result["indicators"] if i.get("index"))
+    row = next(r for r in ind["index_by"]["district"] if r["group"] == SMALL_DISTRICT)
+    row.update(estimate=95.0, ci_low=88.1, ci_high=101.9)
+    ind["rate"].update(ci_low=-0.02)
+    res = apply_thresholds(result, 30, 10, index_scale(project.questionnaire))
+    got = next(r for r in next(i for i in res["indicators"] if i["id"] == ind["id"])["index_by"]["district"]
+               if r["group"] == SMALL_DISTRICT)
+    assert (got["ci_low"], got["ci_high"]) == (88.1, 100.0)
+    assert next(i for i in res["indicators"] if i["id"] == ind["id"])["rate"]["ci_low"] == 0.0
+    assert row["ci_high"] == 101.9  # the result itself (what analyze --json prints) is not touched
+    notes = _method_notes(res, "zh", 30, 10)
+    assert sum("超出的部分已截断" in x for x in notes) == 1
+    # the project itself has one: an item of 北山区 rated by 17 respondents, index 29.4 [19.997, 38.8] (reported, △)
+    beyond = [(it.get("key"), r["group"]) for it in raw["items"] for r in (it.get("index_by") or {}).get("district", [])
+              if r.get("n", 0) >= 10 and r.get("ci_high") is not None and (r["ci_high"] > 100 or r["ci_low"] < 20)]
+    assert beyond
+    plain = apply_thresholds(raw, 30, 10, index_scale(project.questionnaire))
+    assert plain["meta"].get("ci_clipped")
+    for it in plain["items"]:
+        for r in (it.get("index_by") or {}).get("district", []):
+            assert r.get("ci_high") is None or 20.0 <= r["ci_low"] <= r["ci_high"] <= 100.0
+    # nothing cut (the rates' logit intervals stay within 0–1; no index scale given): no note
+    none = apply_thresholds(raw, 30, 10)
+    assert not none["meta"].get("ci_clipped")
+    assert not any("截断" in x for x in _method_notes(none, "zh", 30, 10))

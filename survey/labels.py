@@ -408,7 +408,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "hot.higher": ("“{label}”在不同{gw}之间差异显著（{p}），{who}的提及比例明显更高。",
                    "“{label}” differs by {gw} ({p}): named at a significantly higher rate in {who}."),
     "hot.higher_group": ("{group}（{est}，其余{gw}{rest}）", "{group} ({est} against {rest} elsewhere)"),
-    "hot.small_base": ("（△样本量小于{n}，仅供参考）", " (△ n < {n}, unreliable)"),
     # group comparison sentences (report/group_compare.py)
     "grp.diff": ("{name}（{d}个百分点{flag}）", "{name} ({d} pp{flag})"),
     "grp.lower": ("显著低于其余{g}的有{lst}", "significantly lower than the other {g}s on {lst}"),

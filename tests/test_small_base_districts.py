@@ -153,3 +153,16 @@ def test_intervals_beyond_the_scale_are_cut_in_the_report_only(world):
     none = apply_thresholds(raw, 30, 10)
     assert not none["meta"].get("ci_clipped")
     assert not any("截断" in x for x in _method_notes(none, "zh", 30, 10))
+
+
+def test_hot_issue_groups_do_not_name_a_small_group():
+    """热点问题: "北山区提及比例较高" on 18 respondents was printed with a △ caveat; now not at all (the rule)."""
+    from report.hot_issue_groups import driver_lines
+
+    def hot(n):
+        return {"groups_differ": [{"by": "district", "label": "停车难", "rao_scott": {"p": 0.001},
+                                   "higher": [{"group": SMALL_DISTRICT, "estimate": 0.5, "rest": 0.2, "n": n}]}]}
+
+    assert driver_lines(hot(18), {"district": "区县"}, "zh", 30) == []
+    lines = driver_lines(hot(40), {"district": "区县"}, "zh", 30)
+    assert len(lines) == 1 and SMALL_DISTRICT in lines[0] and "△" not in lines[0]

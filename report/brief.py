@@ -34,6 +34,7 @@ from .findings import too_few_to_judge, withheld_text
 from .labels import label
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
+from .suppression import RATE_SCALE, clip_interval, index_scale
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 DUE_DAYS = 14
@@ -304,12 +305,15 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence) if i > 0 else None
     res = cur.result
     indicators, counts = [], {}
+    scale = index_scale(q)
     for ind in res["indicators"]:
         ms = {}
         for m in ("rate", "index"):
             if (st := ind.get(m)) and st.get("estimate") is not None:
                 held = bool(st.get("verdict")) and too_few_to_judge(st["n"], small_base)  # as the report says it
-                ms[m] = BriefMeasure(m, st["estimate"], st["ci_low"], st["ci_high"], int(st["n"]), st.get("target"),
+                cut = dict(st)  # the interval as printed: cut to the measure's scale (as in the report)
+                clip_interval(cut, RATE_SCALE if m == "rate" else scale)
+                ms[m] = BriefMeasure(m, st["estimate"], cut["ci_low"], cut["ci_high"], int(st["n"]), st.get("target"),
                                      None if held else st.get("verdict"), held)
         bi = BriefIndicator(ind["name"], ind["kind"], ms.get("rate"), ms.get("index"))
         indicators.append(bi)

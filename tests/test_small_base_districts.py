@@ -166,3 +166,32 @@ def test_hot_issue_groups_do_not_name_a_small_group():
     assert driver_lines(hot(18), {"district": "区县"}, "zh", 30) == []
     lines = driver_lines(hot(40), {"district": "区县"}, "zh", 30)
     assert len(lines) == 1 and SMALL_DISTRICT in lines[0] and "△" not in lines[0]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """Five respondents: the city's 城市总体满意度 index is 80.0 with a Wald interval 55.2–104.8 (R's confint)."""
+    root = tmp_path_factory.mktemp("tiny")
+    return build(root, n=5, seed=1)
+
+
+def test_report_and_brief_cut_the_interval_analyze_json_keeps_it(tiny, tmp_path):
+    import json
+
+    rc, out, err = survey("analyze", str(tiny.root), "--json")
+    assert rc == 0, err
+    raw = next(i for i in json.loads(out)["indicators"] if i["id"] == "sat_overall")["index"]
+    assert raw["ci_high"] > 100 and f"{raw['ci_low']:.1f}" == "55.2"  # unchanged contract: the raw bound
+    rc, out, err = survey("report", str(tiny.root), "--format", "html", "--out", str(tmp_path / "r"))
+    assert rc == 0, err
+    import html as h
+    import re
+
+    text = h.unescape(re.sub(r"<[^>]+>", " ", (tmp_path / "r" / "report.html").read_text(encoding="utf-8")))
+    assert "55.2–100.0" in text and f"{raw['ci_high']:.1f}" not in text
+    assert text.count("超出的部分已截断") == 1
+    from report.brief import build_brief
+
+    b = build_brief(tiny)
+    idx = next(x for x in b.indicators if x.name == "城市总体满意度").index
+    assert idx.ci_high == 100.0 and idx.ci_low == raw["ci_low"]

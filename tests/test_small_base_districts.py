@@ -195,3 +195,24 @@ def test_report_and_brief_cut_the_interval_analyze_json_keeps_it(tiny, tmp_path)
     b = build_brief(tiny)
     idx = next(x for x in b.indicators if x.name == "城市总体满意度").index
     assert idx.ci_high == 100.0 and idx.ci_low == raw["ci_low"]
+
+
+def test_score_does_not_rank_a_small_district(world):
+    """survey score ranked 北山区 (18 respondents) 6th outright, unmarked; now its place is △ and a line under the
+    table says 北山区：样本过少（n=18），不作判定，不排名.  The JSON league keeps its rows (contract)."""
+    from pathlib import Path
+
+    root, project = world
+    qdir = Path(__file__).resolve().parents[1] / "questionnaires"
+    args = ("score", str(project.root), "--framework", str(qdir / "civic_framework.yaml"),
+            "--external", str(qdir / "civic_external_scores.csv"))
+    rc, out, err = survey(*args)
+    assert rc == 0, err
+    row = next(x for x in out.splitlines() if x.startswith(SMALL_DISTRICT))
+    assert row.split("]")[1].split()[0] == "△", row
+    assert f"△ {WITHHELD}18），不作判定，不排名" in out, out
+    import json
+
+    rc, out, err = survey(*args, "--json")
+    lg = {r["group"]: r for r in json.loads(out)["league"]}
+    assert lg[SMALL_DISTRICT]["small_base"] is True and lg[SMALL_DISTRICT]["rank"] == 6

@@ -30,10 +30,11 @@ from survey.store import Project
 from survey.waves import format_date, wave_info
 
 from .cover import survey_name
-from .findings import too_few_to_judge
+from .findings import too_few_to_judge, withheld_text
 from .labels import label
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
+from .suppression import RATE_SCALE, clip_interval, index_scale
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 DUE_DAYS = 14
@@ -178,6 +179,7 @@ class Brief:
     verdict_counts: dict = field(default_factory=dict)
     change_counts: tuple = ()  # report.summary.ChangeCount per measure: the 摘要's count of what changed
     untested: tuple = ()  # districts with answers, but fewer than min_cell: not compared with the city
+    small: tuple = ()     # (district, n): at least min_cell, fewer than small_base answers: no claim either way
     absent: tuple = ()    # districts of the questionnaire without a respondent this wave
     min_cell: int = 0
     n_districts: int = 0  # districts of the questionnaire (compared, untested or absent)
@@ -186,6 +188,8 @@ class Brief:
         parts = []
         if self.untested:
             parts.append(f"{'、'.join(self.untested)}样本量不足{self.min_cell}，未与全市比较")
+        for d, n in self.small:  # the small-base rule of the verdicts (report.findings.too_few_to_judge)
+            parts.append(label("grp.withheld").format(group=d, text=withheld_text({"n": n})))
         if self.absent:
             parts.append(f"{'、'.join(self.absent)}本期无样本")
         return parts
@@ -204,7 +208,7 @@ class Brief:
         parts = self._untested_parts()
         if not parts:
             return "各区县均未显著低于全市水平。"
-        if len(self.untested) + len(self.absent) >= self.n_districts:  # none compared: there is no "其余区县"
+        if len(self.untested) + len(self.small) + len(self.absent) >= self.n_districts:  # none compared: there is no "其余区县"
             return "；".join(parts) + "。"
         return "；".join(parts) + "；其余区县均未显著低于全市水平。"
 
@@ -301,12 +305,15 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     prev = wave_findings(project, waves[i - 1], min_cell=min_cell, confidence=confidence) if i > 0 else None
     res = cur.result
     indicators, counts = [], {}
+    scale = index_scale(q)
     for ind in res["indicators"]:
         ms = {}
         for m in ("rate", "index"):
             if (st := ind.get(m)) and st.get("estimate") is not None:
                 held = bool(st.get("verdict")) and too_few_to_judge(st["n"], small_base)  # as the report says it
-                ms[m] = BriefMeasure(m, st["estimate"], st["ci_low"], st["ci_high"], int(st["n"]), st.get("target"),
+                cut = dict(st)  # the interval as printed: cut to the measure's scale (as in the report)
+                clip_interval(cut, RATE_SCALE if m == "rate" else scale)
+                ms[m] = BriefMeasure(m, st["estimate"], cut["ci_low"], cut["ci_high"], int(st["n"]), st.get("target"),
                                      None if held else st.get("verdict"), held)
         bi = BriefIndicator(ind["name"], ind["kind"], ms.get("rate"), ms.get("index"))
         indicators.append(bi)
@@ -348,6 +355,8 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     dq = q.get(q.district_question) if q.district_question else None
     all_districts = [o.label for o in dq.options if not o.na] if dq is not None else list(compared)
     untested = tuple(d for d in all_districts if d in compared and int(compared[d].get("n") or 0) < min_cell)
+    small = tuple((d, int(compared[d].get("n") or 0)) for d in all_districts if d in compared and d not in lag
+                  and d not in untested and too_few_to_judge(compared[d].get("n"), small_base))
     absent = tuple(d for d in all_districts if d not in compared)
     items = LedgerStore(project).items()
     open_items = [it for it in items if it.is_open]
@@ -363,7 +372,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
                  ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
                  change_counts=change_counts,
-                 untested=untested, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
+                 untested=untested, small=small, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
 
 
 #: 三、突出问题 when the ledger's rules raise nothing on the wave (text, HTML and DOCX)

@@ -11,7 +11,9 @@ test of the difference between the district's rate and that of all other distric
 p < ``group_tests.alpha`` (:data:`analysis.thresholds.ALPHA`) and a negative difference.  Interval
 overlap is never used for this: a district's interval may include the city-wide value while the
 test of the difference is significant, and the other way round.  Suppressed districts (n < min_cell)
-and districts not asked the question are left out.  The hot issues
+and districts not asked the question are left out.  A district's rate on fewer than ``small_base`` answers
+states neither claim (the small-base rule of the verdicts, :func:`report.findings.too_few_to_judge`): the
+district is listed apart with its base (样本过少（n=18），不作判定), ``withheld_n``.  The hot issues
 are the district's three options named by most respondents (``hot_issues.by.district``); the unit is
 the area's ``owner:`` (:func:`survey.owners.responsible_units`, in ``meta.owners``).
 """
@@ -22,8 +24,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Optional
 
-from analysis.thresholds import ALPHA
+from analysis.thresholds import ALPHA, SMALL_BASE
 
+from .findings import too_few_to_judge, withheld_text
 from .labels import label
 
 TITLE = {"zh": "区县问题清单", "en": "District problem list"}
@@ -55,9 +58,11 @@ class DistrictList:
     district: str
     problems: list = field(default_factory=list)
     hot_issues: list = field(default_factory=list)   # [(label, share)]
+    withheld_n: Optional[int] = None  # largest base of a rate not judged (n < small_base); None: none withheld
+    judged: int = 0                   # rates judged (n ≥ small_base)
 
 
-def district_problems(result: dict) -> list[DistrictList]:
+def district_problems(result: dict, small_base: int = SMALL_BASE) -> list[DistrictList]:
     """One :class:`DistrictList` per district (questionnaire order) — see the module docstring."""
     owners = result.get("meta", {}).get("owners") or {}
     hot_by = ((result.get("hot_issues") or {}).get("by") or {}).get("district") or {}
@@ -72,6 +77,10 @@ def district_problems(result: dict) -> list[DistrictList]:
             t = tests.get((ind["id"], r["group"])) or {}
             if r.get("suppressed") or t.get("not_asked") or r.get("estimate") is None or r.get("ci_high") is None:
                 continue
+            if too_few_to_judge(r.get("n"), small_base):
+                d.withheld_n = max(d.withheld_n or 0, int(r.get("n") or 0))
+                continue
+            d.judged += 1
             below_t = ind.get("target") is not None and r["ci_high"] < ind["target"]
             below_c = bool(t.get("significant")) and (t.get("difference") or 0.0) < 0
             if below_t or below_c:
@@ -104,4 +113,7 @@ def problem_table(lists: list, lang: str = "zh", org: Optional[str] = None) -> t
             why = [w for w, on in ((L("word.below_target"), p.below_target), (L("word.below_city"), p.below_city)) if on]
             rows.append([d.district, p.indicator, p.value, p.city, p.target, sep.join(why),
                          hot if k == 0 else "", unit_or_lead(p.owner, office, lang), p.deadline])
+        if d.withheld_n is not None and not d.judged:  # a small district: no claim, its base said (no unit, no deadline)
+            rows.append([d.district, L("word.all_indicators"), None, None, None,
+                         withheld_text({"n": d.withheld_n}, lang), "", "", ""])
     return cols, rows

@@ -33,10 +33,10 @@ from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 METHOD = "group vs rest: design-based t (R svyttest / svycontrast), df = design df − 1; Rao–Scott F (R svychisq)"
 
 NOT_ASKED = {"zh": "未调查", "en": "not asked"}
-NOTE = {"zh": "* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考；"
+NOTE = {"zh": "* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考，不作显著性判定；"
               "— 样本量小于{mc}，不予报告。",
         "en": "* differs significantly from the other {g}s (design-based test of the difference, p < 0.05); "
-              "△ n < {sb}, unreliable; — n < {mc}, suppressed."}
+              "△ n < {sb}, unreliable, not tested; — n < {mc}, suppressed."}
 NOTE_NOT_ASKED = {"zh": "未调查：该{g}未设此题。", "en": " Not asked: the question was not put to this {g}."}
 
 
@@ -131,7 +131,9 @@ def _tests_of(result: dict, grouping: str, ind_id: str, measure: str) -> Optiona
 def group_tables(result: dict, measure: str = "rate") -> dict:
     """Indicator × group tables: ``{grouping: {"groups": [labels], "rows": [{"id", "name", "overall",
     "cells": [{estimate, ci_low, ci_high, n, small_base, suppressed, not_asked, sig, direction, p,
-    rest}]}]}}``; ``sig`` from the group-vs-rest test (never from interval overlap)."""
+    rest}]}]}}``; ``sig`` from the group-vs-rest test (never from interval overlap), never on a small-base
+    cell (``small_base`` of :func:`report.suppression.apply_thresholds`: n < small_base, as no verdict is stated
+    there, :func:`report.findings.too_few_to_judge`)."""
     out = {}
     for g in result["meta"].get("by", []):
         groups, rows = None, []
@@ -146,10 +148,12 @@ def group_tables(result: dict, measure: str = "rate") -> dict:
                 t = tests.get(r["group"], {})
                 not_asked = bool(t.get("not_asked"))
                 suppressed = bool(r.get("suppressed")) and not not_asked
-                sig = bool(t.get("significant")) and not suppressed and not not_asked
+                small = bool(r.get("small_base")) and not not_asked and not suppressed
+                # no group is called significantly above or below the rest on a small base (△): the verdicts' rule
+                sig = bool(t.get("significant")) and not suppressed and not not_asked and not small
                 cells.append({"estimate": None if not_asked else r.get("estimate"), "ci_low": r.get("ci_low"),
                               "ci_high": r.get("ci_high"), "n": r.get("n"),
-                              "small_base": bool(r.get("small_base")) and not not_asked and not suppressed,
+                              "small_base": small,
                               "suppressed": suppressed, "not_asked": not_asked, "sig": sig,
                               "direction": (1 if t["difference"] > 0 else -1) if sig else 0,
                               "p": t.get("p"), "rest": t.get("rest")})
@@ -170,8 +174,10 @@ def group_tables(result: dict, measure: str = "rate") -> dict:
 def significance_lines(tab: dict, group_word: str, lang: str = "zh", small_base: int = 30) -> list:
     """One sentence per group differing significantly from the rest on some indicator: the indicators
     on which it is lower, then higher, each with the difference from the rest in percentage points.  A
-    difference of a small-base cell (△, n < ``small_base``) is marked △ and the sentence says it is only
-    indicative; with a single group there is nothing to compare, and the sentence says so."""
+    small-base cell (△, n < ``small_base``) is never significant (:func:`group_tables`): a group whose every
+    reported cell is small gets a sentence of its own, 东湖区：样本过少（n=18），不作判定; with a single group
+    there is nothing to compare, and the sentence says so."""
+    from .findings import withheld_text
     from .labels import join_list, label
     from .table_cells import signed
 
@@ -182,7 +188,7 @@ def significance_lines(tab: dict, group_word: str, lang: str = "zh", small_base:
         names = join_list((tab["groups"][k] for k in reported), lang)
         one = "grp.one" if len(tab["groups"]) == 1 else "grp.one_reported"  # the others: too few to report
         return [label(one, lang).format(g=group_word, group=names)] if reported else []
-    out = []
+    out, held = [], 0
     for k, lab in enumerate(tab["groups"]):
         lo, hi = [], []
         small = False
@@ -194,6 +200,13 @@ def significance_lines(tab: dict, group_word: str, lang: str = "zh", small_base:
                 small = small or bool(flag)
                 (hi if c["direction"] > 0 else lo).append(label("grp.diff", lang).format(name=r["name"], d=signed(d),
                                                                                          flag=flag))
+        cells = [r["cells"][k] for r in tab["rows"]
+                 if not r["cells"][k].get("suppressed") and r["cells"][k].get("estimate") is not None]
+        if cells and all(c.get("small_base") for c in cells):
+            held += 1
+            out.append(label("grp.withheld", lang).format(group=lab, text=withheld_text(
+                {"n": max(int(c.get("n") or 0) for c in cells)}, lang)) + label("sum.end", lang))
+            continue
         if not lo and not hi:
             continue
         sep = label("word.list_sep_inline", lang)
@@ -201,8 +214,10 @@ def significance_lines(tab: dict, group_word: str, lang: str = "zh", small_base:
                 ([label("grp.higher", lang).format(g=group_word, lst=sep.join(hi))] if hi else [])
         out.append(label("grp.line", lang).format(group=lab, parts=label("grp.part_sep", lang).join(parts))
                    + (label("grp.small", lang).format(n=small_base) if small else "") + label("sum.end", lang))
-    if not out:
-        out.append(label("grp.none", lang).format(g=group_word))
+    if len(out) == held:  # no group differs: said of the groups tested (all of them when none is small)
+        judged = len(reported) - held
+        if judged:
+            out.append(label("grp.none_judged" if held else "grp.none", lang).format(g=group_word))
     return out
 
 

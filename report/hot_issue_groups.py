@@ -75,19 +75,21 @@ def _p(p: float) -> str:
 
 def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int = SMALL_BASE) -> list:
     """One sentence per hot issue that some groups name at a significantly higher rate than the rest of
-    the sample (the higher share, not who makes up most mentions); a group of fewer than ``small_base``
-    asked respondents is marked △ (仅供参考)."""
+    the sample (the higher share, not who makes up most mentions).  A group of fewer than ``small_base``
+    asked respondents is not named (:func:`report.findings.too_few_to_judge`, as no verdict and no district
+    claim is stated on a small base; the group comparison lists it apart with its base)."""
+    from .findings import too_few_to_judge
     from .labels import join_list, label
 
     out = []
     for r in hot.get("groups_differ") or []:
-        if not r["higher"]:
+        higher = [t for t in r["higher"] or [] if not too_few_to_judge(t.get("n", small_base), small_base)]
+        if not higher:
             continue
         gw = group_words.get(r["by"], r["by"])
         who = join_list((label("hot.higher_group", lang).format(
             group=t["group"], est=f"{100 * t['estimate']:.1f}%", rest=f"{100 * t['rest']:.1f}%", gw=gw)
-            + (label("hot.small_base", lang).format(n=small_base) if t.get("n", small_base) < small_base else "")
-            for t in r["higher"]), lang)
+            for t in higher), lang)
         out.append(label("hot.higher", lang).format(label=r["label"], gw=gw if lang != "en" else gw.lower(),
                                                     p=_p(r["rao_scott"]["p"]), who=who))
     return out

@@ -147,7 +147,9 @@ def propose(f: WaveFindings, previous: Optional[WaveFindings], settings: LedgerS
             confidence: float = 0.95, small_base: int = SMALL_BASE) -> list[Proposal]:
     """Every item the rules raise on ``f`` (module docstring); declines need ``previous``.  No city item is raised
     from fewer than ``small_base`` answers (:func:`report.findings.too_few_to_judge`, as the report and the brief
-    state no verdict there): an interval of zero width at n = 2 is a false alarm."""
+    state no verdict there): an interval of zero width at n = 2 is a false alarm.  Nor is a district called
+    significantly below the city (``district_below``) on fewer than ``small_base`` answers: the brief's 后进区县 and
+    the report's 区县问题清单 list it apart (样本过少（n=18），不作判定)."""
     kinds = {ind.id: ind.kind for ind in q.indicators}
     order = [ind.id for ind in q.indicators]
     city = {k: s for k, s in f.city.items() if not too_few_to_judge(s.n, small_base)}
@@ -158,7 +160,10 @@ def propose(f: WaveFindings, previous: Optional[WaveFindings], settings: LedgerS
         out += declines(cur, before, alpha=settings.alpha, adjust=settings.adjust, confidence=confidence)
     out += hot_issues(sorted((s for s in f.hot.values() if not too_few_to_judge(s.n, small_base)),
                              key=lambda s: -s.estimate), settings.hot_issue_share)
-    out += district_gaps(f.tests, alpha=settings.alpha, adjust=settings.adjust)
+    # a district is not called significantly below the city on fewer than small_base answers either (the same
+    # rule): such a test is not made, so it neither raises an item nor counts in the Holm family
+    out += district_gaps([t for t in f.tests if not too_few_to_judge(t[0].n, small_base)],
+                         alpha=settings.alpha, adjust=settings.adjust)
     return out
 
 

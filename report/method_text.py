@@ -62,3 +62,13 @@ METHOD_NOTES = {
         "Linear trend across waves: {trend}.",
         "Software: minyi {minyi} (numpy {numpy}, pandas {pandas}, scipy {scipy}); generated {generated}."],
 }
+
+
+#: after the confidence-interval note when an interval of the report was cut (report.suppression.clip_to_scale)
+CLIPPED_NOTE = {
+    "zh": "少数置信区间（多为小样本）按t分布计算时超出量表范围（比率0–100%，满意度指数不超出选项分值范围），"
+          "报告中超出的部分已截断至量表端点；分析数据（survey analyze --json）保留原值。",
+    "en": "A few confidence intervals (mostly on small bases) computed from t reach beyond the scale (rates 0–100%, "
+          "indexes the range of the option scores); the report cuts them at the scale's ends; the analysis data "
+          "(survey analyze --json) keeps the raw bounds.",
+}

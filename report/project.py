@@ -293,6 +293,7 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
             current["meta"]["compare_label"] = wave_label(cfg, compare_wave, lang)
         org = org or cfg.get("org")
         shown_compare = wave_label(cfg, compare_wave, lang) if compare_wave else None
+        from .suppression import index_scale
         from .trend_chapter import trend_chapter
 
         reuse = {} if by is not None else {r["meta"]["wave"]: r for r in (current, previous) if r is not None}
@@ -301,5 +302,6 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
         with stage(f"writing the report ({', '.join(formats)})"):
             paths = render_all(current, out_dir, formats=formats, changes=changes, trend=trend, compare_wave=shown_compare,
                                lang=lang, template_dir=template_dir, small_base=small_base, min_cell=min_cell, org=org,
-                               tracking=tracking, style=style, pool=pool, draft=draft)
+                               tracking=tracking, style=style, pool=pool, draft=draft,
+                               index_scale=index_scale(project.questionnaire))
         return {"paths": paths, "result": current, "changes": changes}

@@ -21,8 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from analysis.thresholds import SMALL_BASE
+
 from .labels import label
-from .findings import fmt_num, fmt_pct
+from .findings import fmt_num, fmt_pct, too_few_to_judge
 
 
 @dataclass
@@ -81,8 +83,10 @@ def policy_without(text: Optional[str], labels: list) -> Optional[str]:
     return text.strip() or None
 
 
-def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) -> list[Recommendation]:
-    """One :class:`Recommendation` per weak area, weakest area (lowest index) first."""
+def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
+                          small_base: int = SMALL_BASE) -> list[Recommendation]:
+    """One :class:`Recommendation` per weak area, weakest area (lowest index) first.  A district whose area index
+    rests on fewer than ``small_base`` answers is not named as lagging (:func:`report.findings.too_few_to_judge`)."""
     en = lang == "en"
     owners = result.get("meta", {}).get("owners") or {}
     hot = (result.get("hot_issues") or {}).get("items") or []
@@ -102,7 +106,7 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3) ->
         city = _est(a.get("index"))
         dist = [(r["group"], r["estimate"]) for r in (a.get("index_by") or {}).get("district", [])
                 if r.get("estimate") is not None and r.get("ci_high") is not None and city is not None
-                and r["ci_high"] < city and not r.get("suppressed")]
+                and r["ci_high"] < city and not r.get("suppressed") and not too_few_to_judge(r.get("n"), small_base)]
         dist.sort(key=lambda x: x[1])
         hots = sorted([h for h in hot if h.get("area") == a["id"] and (_est(h.get("respondents")) or 0) > 0],
                       key=lambda h: -_est(h["respondents"]))[:3]

@@ -45,7 +45,7 @@ from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, label, labels, verdict_labels
-from .method_text import METHOD_NOTES, variance_words
+from .method_text import CLIPPED_NOTE, METHOD_NOTES, variance_words
 from .overview_text import intro_and_overview
 from .numbering import figure_caption, number_blocks, number_headings, table_caption
 from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
@@ -146,18 +146,21 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
                   small_base=small_base, min_cell=min_cell, generated=meta.get("generated_at", ""),
                   trend={"zh": TREND_METHOD_ZH, "en": TREND_METHOD}[lang],  # named here, plainly in 七、变化
                   **{k: sw.get(k, "?") for k in ("minyi", "numpy", "pandas", "scipy")})
-    return [t.format(**fields) for t in METHOD_NOTES[lang]]
+    notes = [t.format(**fields) for t in METHOD_NOTES[lang]]
+    if meta.get("ci_clipped"):  # said once, where the intervals are explained
+        notes.insert(4, CLIPPED_NOTE[lang])
+    return notes
 
 
 # ----------------------------------------------------------------------------- context
 def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Optional[list] = None,
                   trend: Optional[list] = None, compare_wave: Optional[str] = None, org: Optional[str] = None,
                   small_base: int = SMALL_BASE, min_cell: int = MIN_CELL, lang: str = "zh",
-                  tracking=None, pool=None, draft: bool = False) -> dict:
+                  tracking=None, pool=None, draft: bool = False, index_scale: Optional[tuple] = None) -> dict:
     """The variables a report template receives (documented in docs/report-data.md).  ``pool``: the
     chart workers the caller opened (:func:`report.chart_pool.chart_pool`), else opened here; ``draft``: a
     draft for the analysts, with the blank box for their assessment (a delivered report has none)."""
-    res = apply_thresholds(result, small_base, min_cell)
+    res = apply_thresholds(result, small_base, min_cell, index_scale)  # intervals cut to the scale: the report's copy
     changes = judged_changes(changes, small_base)  # no change called significant on a small base (as no verdict)
     chart_dir = out_dir / "charts" if out_dir else None
     q_areas = {a["id"]: a["name"] for a in res["areas"]}
@@ -226,9 +229,9 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
         "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang] if draft else None, "draft": draft,
         "section_titles": SECTIONS[lang],
-        "district_table": problem_table(district_problems(res), lang, org), "district_title": DISTRICT_TITLE[lang],
+        "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": DISTRICT_TITLE[lang],
         "district_note": DISTRICT_NOTE[lang],
-        "recommendations": build_recommendations(res, lang), "rec_heading": rec_heading, "rec_lines": rec_lines,
+        "recommendations": build_recommendations(res, lang, small_base=small_base), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
         "question_appendix_title": APPENDIX_TITLE[lang],
@@ -271,7 +274,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
                trend: Optional[list] = None, compare_wave: Optional[str] = None, lang: str = "zh",
                template_dir: Optional[Path] = None, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
                org: Optional[str] = None, tracking=None, style: str = "gbt9704", pool=None,
-               draft: bool = False) -> dict:
+               draft: bool = False, index_scale: Optional[tuple] = None) -> dict:
     """Write the report in every requested format into ``out_dir`` (charts as PNG+SVG into
     ``out_dir/charts``); returns {format: path}.  ``tracking``: the chapter over all waves and the
     open ledger items (:class:`report.trend_chapter.TrackingChapter`); ``style`` is the Word look
@@ -287,7 +290,7 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
     make_dir(out_dir)
     ctx = build_context(result, out_dir=out_dir, changes=changes, trend=trend, compare_wave=compare_wave,
                         small_base=small_base, min_cell=min_cell, lang=lang, org=org, tracking=tracking, pool=pool,
-                        draft=draft)
+                        draft=draft, index_scale=index_scale)
     paths: dict = {}
     html = None
     if "html" in formats or "pdf" in formats:

@@ -17,11 +17,14 @@ from typing import Any, Optional
 import numpy as np
 
 from analysis.score import ScoreNode, ScoreResult, framework_scores
+from analysis.thresholds import SMALL_BASE
 from survey.errors import MinyiError
 from survey.framework import AREA, Framework, load_framework, read_external, survey_sources
 from survey.store import Project
 from survey.waves import wave_info
 
+from .findings import withheld_text
+from .labels import label
 from .survey_items import wave_items
 from .tracking_text import table
 
@@ -87,6 +90,7 @@ class ProjectScores:
                        "无法计算总分")
         ranks = {lr.group: lr for lr in r.league}
         rows = [["", "总分", "95%置信区间", "排名"] + [a.name for a in aspects]]
+        small: list = []
         for gi, g in enumerate(r.groups):
             v = r.values[r.root.id][gi]
             if not v.complete:
@@ -95,11 +99,16 @@ class ProjectScores:
                 lr = ranks.get(g)
                 rank = "" if g is None else (f"{lr.rank}" + (f" ({lr.rank_best}–{lr.rank_worst})"
                                                              if lr.rank_best != lr.rank_worst else "")) if lr else "—"
+                if lr is not None and lr.small_base:  # the small-base rule: no place stated on a small base
+                    rank, small = "△", small + [lr]
                 ci = f"[{v.ci_low:.1f}, {v.ci_high:.1f}]" if v.se > 0 else "(无抽样误差)"
                 est = f"{v.estimate:.1f}"
             rows.append([g or "全市", est, ci, rank] + [f"{r.values[a.id][gi].estimate:.1f}"
                                                          if r.values[a.id][gi].complete else "—" for a in aspects])
         out += table(rows, right=tuple(range(1, 4 + len(aspects))))
+        for lr in small:  # said with its base, in the words of the verdicts (report.findings.too_few_to_judge)
+            out.append("△ " + label("grp.withheld").format(group=lr.group, text=withheld_text({"n": lr.n}))
+                       + f"，不排名，总分仅供参考；其余区县的名次仍按全部{len(r.league)}个区县排列。")
         if r.missing:
             names = {n.id: n.name for n, _, _, _ in self.nodes}
             out.append("缺项（无得分，不按零分计）：")
@@ -190,7 +199,7 @@ def project_scores(project: Project, framework: str | Path, *, external: Optiona
         else:
             ext = np.full((len(items.districts) + 1, len(ext_cols)), np.nan)
     res = framework_scores(root, items.means if columns else None, ext, items.districts, confidence=confidence,
-                           small_base=int(project.config.get("small_base", 30)))
+                           small_base=int(project.config.get("small_base", SMALL_BASE)))
     return ProjectScores(wave, wave_info(project.config, wave).label, fw, res,
                          str(external) if external is not None else None, nodes)
 

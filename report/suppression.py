@@ -9,6 +9,7 @@ lies entirely above it) to k − (groups whose CI lies entirely below it).
 from __future__ import annotations
 
 import copy
+from typing import Optional
 
 from analysis.thresholds import MIN_CELL, SMALL_BASE
 from survey.pii import mask_pii as _mask_pii
@@ -19,6 +20,57 @@ from .findings import withhold_verdicts
 def mask_pii(text: str) -> str:
     """Mask phone numbers, resident ID numbers, e-mail addresses and names (:func:`survey.pii.mask_pii`)."""
     return _mask_pii(text)
+
+
+RATE_SCALE = (0.0, 1.0)  # a rate or share of respondents
+
+
+def index_scale(q) -> Optional[tuple]:
+    """The satisfaction index's scale: the lowest and highest option score of the questionnaire's scored questions
+    (e.g. (20, 100) for 非常满意100 … 非常不满意20); every index, area and composite index is a mean of such scores, so
+    it cannot leave that range.  None when no question has scores."""
+    vals = [v for sec in q.sections for qq in sec.questions for v in qq.scores.values()]
+    return (min(vals), max(vals)) if vals else None
+
+
+def clip_interval(d: Optional[dict], scale: Optional[tuple]) -> bool:
+    """Cut the interval of the estimate record ``d`` to ``scale`` (lo, hi) in place, the report's copy only: a Wald
+    interval of an index or a mean on a small base can reach beyond the scale (95.0 [88.1, 101.9] at n = 7), which
+    no estimate can.  Returns whether a bound was cut.  ``survey analyze --json`` keeps the raw interval (R's
+    ``confint`` does not clip)."""
+    if not d or scale is None:
+        return False
+    cut = False
+    lo, hi = scale
+    if isinstance(d.get("ci_low"), (int, float)) and d["ci_low"] < lo:
+        d["ci_low"], cut = lo, True
+    if isinstance(d.get("ci_high"), (int, float)) and d["ci_high"] > hi:
+        d["ci_high"], cut = hi, True
+    return cut
+
+
+def clip_to_scale(r: dict, index: Optional[tuple]) -> bool:
+    """Every interval of the report's copy ``r`` cut to its measure's scale (:func:`clip_interval`): rates and
+    shares to 0–1 (:data:`RATE_SCALE`), indexes (items, indicators, areas, the composite and the district league)
+    to ``index`` (:func:`index_scale`; None: left as they are).  Returns whether any bound was cut."""
+    scales = {"rate": RATE_SCALE, "index": index}
+    cut = False
+    for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
+        for rec in coll:
+            for m, sc in scales.items():
+                cut |= clip_interval(rec.get(m), sc)
+                for rows in (rec.get(f"{m}_by") or {}).values():
+                    for d in rows:
+                        cut |= clip_interval(d, sc)
+    comp = r.get("composite")
+    if comp:
+        cut |= clip_interval(comp, index)
+        for rows in (comp.get("by") or {}).values():
+            for d in rows:
+                cut |= clip_interval(d, index)
+    for d in (r.get("league") or {}).get("rows") or []:
+        cut |= clip_interval(d, index)
+    return cut
 
 
 def _flag(d: dict, small_base: int, min_cell: int) -> dict:
@@ -32,12 +84,14 @@ def _flag(d: dict, small_base: int, min_cell: int) -> dict:
     return d
 
 
-def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL) -> dict:
+def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int = MIN_CELL,
+                     index: Optional[tuple] = None) -> dict:
     """A copy of ``result`` where every group estimate with n < ``min_cell`` is suppressed (estimate and
     interval removed, ``suppressed`` true) and every group with n < ``small_base`` is flagged
     ``small_base`` (unreliable).  League ranks are recomputed over the reported groups: the rank
     range of a group runs from 1 + (groups whose CI lies entirely above it) to k − (groups whose
-    CI lies entirely below it)."""
+    CI lies entirely below it).  Every interval is cut to its measure's scale (:func:`clip_to_scale`; ``index``:
+    the index scale, :func:`index_scale`), ``meta.ci_clipped`` true when one was (the method note says so)."""
     r = withhold_verdicts(copy.deepcopy(result), small_base)  # no verdict stated on a small base (one rule)
     for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
         for rec in coll:
@@ -87,6 +141,8 @@ def apply_thresholds(result: dict, small_base: int = SMALL_BASE, min_cell: int =
         lg["rows"] = ok + sup
     if lg:
         lg["small_base"] = small_base
+    if clip_to_scale(r, index):  # after suppression: a removed interval is no interval cut
+        r["meta"] = dict(r.get("meta") or {}, ci_clipped=True)
     ot = r.get("open_text")
     if ot:
         for e in ot.get("examples") or []:

@@ -76,6 +76,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # a verdict on fewer answers than the small-base threshold is not stated (report.findings.too_few_to_judge)
     "verdict.withheld": ("样本过少（n={n}），不作判定", "too few answers (n={n}) to judge"),
     "verdict.withheld_cell": ("不作判定", "not judged"),
+    # a group (district, site, age group …) on fewer answers than the small-base threshold: not called significantly
+    # above or below the others / the city, listed apart with its base (text: verdict.withheld)
+    "grp.withheld": ("{group}：{text}", "{group}: {text}"),
+    "word.all_indicators": ("各项指标", "all indicators"),
     "text.small_base_verdict": ("△ 样本量小于{n}，仅供参考，不作达标判定", "△ n<{n}, unreliable, not judged against the target"),
     "verdict.withheld_count": ("{k}项样本过少、不作判定（{names}）", "{k} rest on too few answers to judge ({names})"),
     # groupings of the sample composition
@@ -426,7 +430,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "hot.higher": ("“{label}”在不同{gw}之间差异显著（{p}），{who}的提及比例明显更高。",
                    "“{label}” differs by {gw} ({p}): named at a significantly higher rate in {who}."),
     "hot.higher_group": ("{group}（{est}，其余{gw}{rest}）", "{group} ({est} against {rest} elsewhere)"),
-    "hot.small_base": ("（△样本量小于{n}，仅供参考）", " (△ n < {n}, unreliable)"),
     # group comparison sentences (report/group_compare.py)
     "grp.diff": ("{name}（{d}个百分点{flag}）", "{name} ({d} pp{flag})"),
     "grp.lower": ("显著低于其余{g}的有{lst}", "significantly lower than the other {g}s on {lst}"),
@@ -436,6 +439,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "grp.small": ("（△样本量小于{n}，仅供参考）", " (△ n < {n}: only indicative)"),
     "grp.none": ("各{g}的主要指标与其余{g}相比均无显著差异。",
                  "No {g} differs significantly from the others on any indicator."),
+    "grp.none_judged": ("其余{g}的主要指标与其他{g}相比均无显著差异。",
+                        "None of the other {g}s differs significantly from the rest on the main indicators."),
     "grp.one": ("本次调查的有效样本只来自一个{g}（{group}），无法进行{g}间比较。",
                 "All reported answers come from one {g} ({group}): there is nothing to compare."),
     "grp.empty": ("{groups}无样本，未列出。", " No respondents in {groups}: not shown."),

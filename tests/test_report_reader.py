@@ -182,8 +182,11 @@ def test_hot_issue_by_site_says_a_higher_rate(reported):
 def test_small_base_differences_are_caveated(reported):
     q, _, res, text, _, _ = reported
     small = q.question(q.district_question).options[SMALL_DISTRICT - 1].label
-    line = next(x for x in text.splitlines() if x.strip().startswith(f"{small}：显著"))
-    assert "△" in line and "仅供参考" in line
+    # session 30: a small-base group is no longer called 显著高于/低于 with a △ caveat: it is not judged at all
+    # (the verdicts' small-base rule), and its line says so with its base
+    assert not any(x.strip().startswith(f"{small}：显著") for x in text.splitlines())
+    line = next(x for x in text.splitlines() if x.strip().startswith(f"{small}："))
+    assert re.search(r"样本过少（n=\d+），不作判定", line), line
     # a large group's line carries no caveat
     for x in text.splitlines():
         if re.match(r"\s*(机关|社区|企业)：显著", x):

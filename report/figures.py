@@ -106,11 +106,13 @@ def make_charts(result: dict, out_dir: Optional[Path], trend: Optional[list] = N
     if lg and lg.get("rows"):
         rows = [r for r in lg["rows"] if not r.get("suppressed")]
         if rows:
-            level = [r["group"] for r in rows[1:] if r.get("rank_best") == 1]  # not significantly below the first
-            value = f"{rows[0]['estimate']:.1f}"
-            title = (L("fig.league_one").format(group=rows[0]["group"], value=value) if len(rows) == 1 else
-                     L("fig.league_tied").format(group=rows[0]["group"], value=value, others=_few(level, lang))
-                     if level else L("fig.league").format(group=rows[0]["group"], value=value))
+            # the title names the first among the districts judged (a small base is not placed: the summary's rule)
+            judged = [r for r in rows if not too_few_to_judge(r.get("n"), small_base)] or rows
+            level = [r["group"] for r in judged[1:] if r.get("rank_best") == 1]  # not significantly below the first
+            value = f"{judged[0]['estimate']:.1f}"
+            title = (L("fig.league_one").format(group=judged[0]["group"], value=value) if len(judged) == 1 else
+                     L("fig.league_tied").format(group=judged[0]["group"], value=value, others=_few(level, lang))
+                     if level else L("fig.league").format(group=judged[0]["group"], value=value))
             ch["league"] = draw(pool, C.bar_ci, "league", title,
                                     [r["group"] + (" △" if r.get("small_base") else "") for r in rows],
                                     [r["estimate"] for r in rows], [r["ci_low"] for r in rows],

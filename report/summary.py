@@ -131,8 +131,9 @@ def _change_point(changes: list, compare_label: Optional[str], lang: str) -> Sum
 
 def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "zh",
                   compare_label: Optional[str] = None, small_base: int = 30) -> Optional[Summary]:
-    """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators.  Values
-    resting on fewer than ``small_base`` answers are marked as only indicative."""
+    """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators.  Area and item
+    values resting on fewer than ``small_base`` answers are marked as only indicative; a district on fewer is not
+    placed among the last but named apart with its base (:func:`report.findings.too_few_to_judge`)."""
     en = lang == "en"
     inds = result.get("indicators") or []
     if not inds:
@@ -204,12 +205,14 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     # lagging districts: "排名靠后" only when no other district's rank range reaches the last two places
     lg = result.get("league")
     ranked = [(k, r) for k, r in enumerate((lg or {}).get("rows") or []) if r.get("estimate") is not None]
-    rows = [(k, r) for k, r in ranked if not r.get("suppressed")]
+    # a district on fewer than small_base answers is not placed (too_few_to_judge, as survey score's △): it is
+    # named apart with its base, and the last places are those of the others
+    small = [(k, r) for k, r in ranked if not r.get("suppressed") and too_few_to_judge(r.get("n"), small_base)]
+    rows = [(k, r) for k, r in ranked if not r.get("suppressed") and not too_few_to_judge(r.get("n"), small_base)]
     if len(rows) >= 3 and comp and comp.get("estimate") is not None:
         last = rows[-2:][::-1]
         vals = [(f"league.rows[{k}].estimate", r["estimate"]) for k, r in last] + [("composite.estimate", comp["estimate"])]
-        lst = sep.join((f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）")
-                       + (label("sum.small_base", lang).format(n=small_base) if (r.get("n") or 0) < small_base else "")
+        lst = sep.join(f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）"
                        for _, r in last)
         n_ranked = len(ranked)
         reach = [(k, r) for k, r in rows[:-2] if (r.get("rank_worst") or 0) >= n_ranked - 1]
@@ -224,6 +227,9 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
             reach = [r for _, r in reach]
             text = label("sum.districts_lowest", lang).format(lst=lst, city=city, others=sep.join(r["group"] for r in reach),
                                                               ranges=ranges)
+        if small:
+            text += label("sum.districts_small", lang).format(groups=sep.join(
+                label("sum.group_n", lang).format(group=r["group"], n=int(r.get("n") or 0)) for _, r in small))
         points.append(SummaryPoint("districts", text, ANCHORS["districts"], vals))
     # change since the last wave
     if changes:

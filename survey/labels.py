@@ -414,6 +414,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "sum.change_largest": ("，变化最大的是{name}（{diff}）", ", the largest change: {name} ({diff})"),
     "sum.change_index": ("{n}项指数中{up}项显著上升、{down}项显著下降", "of {n} indexes, {up} rose and {down} fell significantly"),
     "sum.change_index_none": ("{n}项指数均无显著变化", "none of {n} indexes changed significantly"),
+    # districts under small_base: not placed (report.findings.too_few_to_judge)
+    "sum.districts_small": ("{groups}样本过少，不作判定、不排名。", " {groups}: too few answers to judge or place."),
+    "sum.group_n": ("{group}（n={n}）", "{group} (n={n})"),
     "sum.rank_range": ("{group}第{lo}–{hi}名", "{group} {lo}–{hi}"),
     "sum.small_base": ("（样本量小于{n}，仅供参考）", " (n < {n}, unreliable)"),
     "sum.small_base_inline": ("样本量小于{n}，仅供参考", "n < {n}, unreliable"),

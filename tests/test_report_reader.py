@@ -109,8 +109,11 @@ def test_appendix_base_when_dont_know_counts_as_not_satisfied(reported):
 # --------------------------------------------------------------------------- 2. rankings only as far as the CIs go
 def test_lagging_districts_said_as_the_rank_ranges_allow(reported):
     _, _, res, text, _, summary = reported
-    rows = [r for r in apply_thresholds(res)["league"]["rows"] if r.get("estimate") is not None]  # as reported
-    n = len(rows)
+    ranked = [r for r in apply_thresholds(res)["league"]["rows"] if r.get("estimate") is not None]  # as reported
+    n = len(ranked)
+    rows = [r for r in ranked if r["n"] >= 30]  # a district under small_base is not placed, but named apart
+    small = [r for r in ranked if r["n"] < 30]
+    assert small, "the fixture should have a district under small_base"
     last = rows[-2:]
     reach = [r for r in rows[:-2] if r["rank_worst"] >= n - 1]
     assert reach, "the fixture should have districts that cannot be told from the last two"
@@ -118,6 +121,8 @@ def test_lagging_districts_said_as_the_rank_ranges_allow(reported):
     assert "点估计最低的区县是" in summary and "差异不显著" in summary
     for r in last + reach:
         assert f"{r['group']}第{r['rank_best']}–{r['rank_worst']}名" in summary
+    for r in small:
+        assert f"{r['group']}第" not in summary and f"{r['group']}（n={r['n']}）样本过少，不作判定、不排名。" in summary
 
 
 def test_hot_issue_order_said_as_the_rank_ranges_allow(reported):
@@ -132,8 +137,8 @@ def test_hot_issue_order_said_as_the_rank_ranges_allow(reported):
 
 def test_figure_titles_do_not_rank_what_the_intervals_do_not(reported):
     _, _, res, text, _, _ = reported
-    rows = [r for r in apply_thresholds(res)["league"]["rows"] if not r.get("suppressed")]
-    level = [r["group"] for r in rows[1:] if r["rank_best"] == 1]
+    rows = [r for r in apply_thresholds(res)["league"]["rows"] if not r.get("suppressed") and r["n"] >= 30]
+    level = [r["group"] for r in rows[1:] if r["rank_best"] == 1]  # a district under small_base is not placed
     cap = next(line for line in text.splitlines() if "综合满意度指数最高" in line and line.strip().startswith("图"))
     if level:
         assert "差异不显著" in cap and all(g in cap for g in level[:3])

@@ -216,3 +216,41 @@ def test_score_does_not_rank_a_small_district(world):
     rc, out, err = survey(*args, "--json")
     lg = {r["group"]: r for r in json.loads(out)["league"]}
     assert lg[SMALL_DISTRICT]["small_base"] is True and lg[SMALL_DISTRICT]["rank"] == 6
+
+
+def test_summary_and_league_chart_do_not_place_a_small_district(world, tmp_path):
+    """The 摘要 said 综合满意度指数点估计最低的区县是北山区（55.6分）（样本量小于30，仅供参考）… 可能名次：北山区第6–6名:
+    a place on 18 answers, which survey score withholds (△).  Now the last places are the other districts' and
+    北山区 is named apart: 北山区（n=18）样本过少，不作判定、不排名.  The league chart's title names the first district
+    among those judged, not a small one ranked first."""
+    import copy
+
+    from report.figures import make_charts
+    from report.project import analyze_project
+    from report.summary import build_summary
+    from report.suppression import apply_thresholds
+
+    root, project = world
+    res = apply_thresholds(analyze_project(project, by=["district"]), 30, 10)
+    rows = res["league"]["rows"]
+    small = next(r for r in rows if r["group"] == SMALL_DISTRICT)
+    assert rows[-1] is small and small["n"] < 30  # last, on a small base
+    text = next(p.text for p in build_summary(res, lang="zh", small_base=30).points if p.kind == "districts")
+    head, _, tail = text.partition("全市为")
+    assert SMALL_DISTRICT not in head, text
+    assert f"{SMALL_DISTRICT}（n={small['n']}）样本过少，不作判定、不排名。" in tail, text
+    assert "第6–6名" not in text
+    en = next(p.text for p in build_summary(res, lang="en", small_base=30).points if p.kind == "districts")
+    assert f"{SMALL_DISTRICT} (n={small['n']}): too few answers to judge or place." in en, en
+    # at small_base 15 the district is placed again (one threshold)
+    low = next(p.text for p in build_summary(res, lang="zh", small_base=15).points if p.kind == "districts")
+    assert SMALL_DISTRICT in low.partition("全市为")[0] and "不排名" not in low, low
+    # a small district first in the league is not the chart's "highest"
+    top = copy.deepcopy(res)
+    lg = top["league"]["rows"]
+    moved = next(r for r in lg if r["group"] == SMALL_DISTRICT)
+    lg.remove(moved)
+    moved.update(estimate=lg[0]["estimate"] + 5, rank=1, rank_best=1, rank_worst=1)
+    lg.insert(0, moved)
+    title = make_charts(top, tmp_path, lang="zh", small_base=30)["league"].title
+    assert SMALL_DISTRICT not in title and lg[1]["group"] in title, title

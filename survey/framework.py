@@ -292,6 +292,7 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
     city), an optional wave column (期次/wave: ids or labels from ``waves``, id → label), and one column per
     ``external:`` name of ``fw``.  Cells are numbers from 0 to the item's ``max`` (a trailing % or 分 is
     allowed) or empty (missing).  Every problem is reported at once with its row and cell."""
+    from .importers.base import SHEET_KINDS
     from .tabular import column_letters, read_raw, sniff_kind
 
     p = Path(path)
@@ -304,7 +305,7 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
     df: pd.DataFrame = raw.frame
     first = raw.header_line + 1
     cols = [str(c).strip() for c in df.columns]
-    xlsx = raw.kind in ("xlsx", "xls")
+    xlsx = raw.kind in SHEET_KINDS
     probs: list[Problem] = []
 
     def where(j: int) -> str:

@@ -104,6 +104,9 @@ def test_a_cell_that_would_break_badly_gets_good_line_breaks(text, width_cm, lin
     from report.writers.docx_lines import cell_lines
 
     assert cell_lines(text, width_cm, 10.5) == lines
+    assert "".join(lines) == text  # line breaks only: the cell's text is unchanged
+    mixed = "调查问卷（版本 2026.1）"
+    assert "".join(cell_lines(mixed, 1.9, 10.5)) == mixed  # a space at a break is kept
 
 
 def test_a_wrapping_column_holds_its_widest_date_or_bracketed_group():

@@ -153,7 +153,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         # a wrapping column holds its widest date or bracketed group, every column its head's longest Latin word,
         # measured in the bundled font's Latin (“Communit / y” in a column made for 0.2 cm a letter)
         unit_cm = [max(unit_floor_cm([str(h)], look.table[1]),
-                       unit_floor_cm([r[i] for r in body], look.table[1]) if k == "text" else 0.0)
+                       unit_floor_cm([r[i] for r in body], look.table[1])
+                   if k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT else 0.0)
                    for i, (h, k) in enumerate(t.columns)]
         need = [max(n, u) for n, u in zip(need, unit_cm)]
         # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps

@@ -32,8 +32,9 @@ AUTOSPACE_EM = 0.25  # space a word processor adds between Chinese and Latin tex
 CELL_MARGIN_CM = 0.381  # a table cell's left + right margin (Word's default 0.19 cm each side)
 PT_CM = 2.54 / 72
 
-# units that must not break: a Chinese date, a bracketed group, a Latin word or number (with its punctuation)
-_UNIT = re.compile(r"\d+年(?:\d+月)?(?:\d+日)?|[（(][^（）()]{0,12}[）)]|[^\s\u2e81-\uffff]+")
+# units that must not break: a date (“2026年10月30日”, “30 October 2026”), a bracketed group, a Latin word or
+# number (with its punctuation)
+_UNIT = re.compile(r"\d+年(?:\d+月)?(?:\d+日)?|\d{1,2} [A-Z][a-z]+ \d{4}|[（(][^（）()]{0,12}[）)]|[^\s\u2e81-\uffff]+")
 _CLOSING = set("，。、；：！？）》」』”’%")  # never starts a line: goes with the character before it
 _OPENING = set("（《「『“‘(")  # never ends a line: goes with the character after it
 
@@ -140,11 +141,11 @@ def _good(s: str, cap: float) -> Optional[list]:
     for i in range(n - 1, -1, -1):
         cands = []
         for j in range(i + 1, n + 1):
-            line = "".join(ps[i:j]).strip()
-            w = text_em(line)
+            line = "".join(ps[i:j])  # a space at a break stays at the line's end: the text is unchanged
+            w = text_em(line.strip())
             if w > cap:
                 break
-            if (len(line) == 1 and _cjk(line) and (i > 0 or j < n)) or j not in best:
+            if (len(line.strip()) == 1 and _cjk(line.strip()) and (i > 0 or j < n)) or j not in best:
                 continue
             k, dirty, widest, rest = best[j]
             cands.append((k + 1, dirty + (j < n and not clean(j)), max(w, widest), [line] + rest))
@@ -159,12 +160,14 @@ def cell_lines(text: str, width_cm: float, size_pt: float) -> list:
     if "\n" in text or not any(_cjk(ch) for ch in text):
         return [text]
     cap = (width_cm - CELL_MARGIN_CM) / (size_pt * PT_CM)
-    if text_em(text) <= cap - LATIN_EM:  # fits one line with room to spare
+    # Chinese is one em in every font; Latin differs a little between fonts: room for one more Latin character
+    slack = LATIN_EM if any(not _cjk(ch) for ch in text) else 0.05
+    if text_em(text) <= cap - slack:  # fits one line
         return [text]
-    # the word processor's fonts differ a little from the estimate: its breaking must be good at every width near
-    if not any(_bad(text, _natural(text, c)) for c in (cap - LATIN_EM, cap - LATIN_EM / 2, cap)):
+    # the word processor's breaking must be good at every width the fonts may give
+    if not any(_bad(text, _natural(text, c)) for c in (cap - slack, cap - slack / 2, cap)):
         return [text]
-    return _good(text, cap - LATIN_EM) or [text]
+    return _good(text, cap - slack) or [text]
 
 
 def unit_floor_cm(texts, size_pt: float) -> float:

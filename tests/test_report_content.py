@@ -54,8 +54,8 @@ def _docx_text(path) -> str:
     d = Document(str(path))
     parts = [p.text for p in d.paragraphs]
     for t in d.tables:
-        for row in t.rows:
-            parts += [c.text for c in row.cells]
+        for row in t.rows:  # a cell's own line breaks (report/writers/docx_lines.py: “有效 / 样本”) are layout
+            parts += [c.text.replace("\n", "") for c in row.cells]
     return "\n".join(parts)
 
 
@@ -553,7 +553,7 @@ def _body_text_docx(path, lang) -> str:
                 return "\n".join(parts)
             parts.append(t)
         elif el.tag.endswith("}tbl"):
-            parts += [c.text for row in Table(el, d).rows for c in row.cells]
+            parts += [c.text.replace("\n", "") for row in Table(el, d).rows for c in row.cells]
     raise AssertionError("no appendix heading")
 
 

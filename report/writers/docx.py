@@ -14,6 +14,7 @@ from survey.errors import MinyiError
 from .. import charts as C
 from ..numbering import figure_caption, table_caption
 from ..toc import add_docx_toc, fill_docx_toc
+from .docx_lines import cell_lines, unit_floor_cm
 
 
 FIG_ROOM_CM = 4.5  # of the text block's height left for a chapter heading (page break before, its spacing) and
@@ -23,6 +24,7 @@ HEADER_WRAP = 6  # a longer column header wraps (three Chinese characters a line
 TEXT_COMFORT_CM = 3.0  # a wrapping text column gets this much (7 characters a line) or a landscape page
 KEEP_WHOLE_ROWS = 12  # a table of at most this many body rows is kept on one page (with its caption)
 KEEP_FIRST_ROWS = 2   # a longer one keeps its caption, header row and first body rows together
+KEEP_LAST_ROWS = 3    # and its last body rows together: a page after a break never carries one or two rows alone
 
 
 SUMMARY_LINE_PT = 24.0  # exact line spacing of the 摘要's points under the GB/T look (1.5 lines of 3号 text):
@@ -85,17 +87,20 @@ def share_room(needs: list, floors: list, room: float) -> list:
 def keep_table_together(tbl, n_body: int, has_note: bool, keep_whole: int = KEEP_WHOLE_ROWS) -> None:
     """Page-break rules of a report table (Word "keep with next" on the rows' paragraphs, "cantSplit" rows):
     no row split across two pages; the header row never alone at a page foot, followed by at least
-    :data:`KEEP_FIRST_ROWS` body rows (a short table, up to ``keep_whole`` rows, stays whole);
+    :data:`KEEP_FIRST_ROWS` body rows (a short table, up to ``keep_whole`` rows, stays whole); the last
+    :data:`KEEP_LAST_ROWS` body rows keep together (keep-with-next on the rows before the last), so a page after a
+    break carries at least that many rows (表27's last row printed alone under the repeated header, session 30);
     the last row goes with the table's note.  Source: the report's own print rules (docs/report-rendering.md:
     no heading or header left alone at a page bottom) and ECMA-376 17.4.6 (cantSplit), 17.3.1.15 (keepNext)."""
     from docx.oxml import OxmlElement
 
     rows = list(tbl.rows)
     keep_upto = n_body if n_body <= keep_whole else KEEP_FIRST_ROWS  # rows 0..keep_upto-1 keep with next
+    tail_from = len(rows) - KEEP_LAST_ROWS  # rows tail_from..len(rows)-2 keep with the next (the last row)
     for i, row in enumerate(rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.insert(0, OxmlElement("w:cantSplit"))
-        if i < keep_upto or (i == len(rows) - 1 and has_note):
+        if i < keep_upto or tail_from <= i < len(rows) - 1 or (i == len(rows) - 1 and has_note):
             for cell in row.cells:
                 for par in cell.paragraphs:
                     par.paragraph_format.keep_with_next = True
@@ -145,6 +150,13 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         # column widths from content: display width of the longest value (CJK counts double), capped
         need = [min(max([header_width(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
+        # a wrapping column holds its widest date or bracketed group, every column its head's longest Latin word,
+        # measured in the bundled font's Latin (“Communit / y” in a column made for 0.2 cm a letter)
+        unit_cm = [max(unit_floor_cm([str(h)], look.table[1]),
+                       unit_floor_cm([r[i] for r in body], look.table[1])
+                   if k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT else 0.0)
+                   for i, (h, k) in enumerate(t.columns)]
+        need = [max(n, u) for n, u in zip(need, unit_cm)]
         # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps
         # its width like a number column: “西城区” broken into “西城/区” is not read as a name
         text = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT
@@ -164,7 +176,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         else:  # numbers keep their width, text columns share the rest and wrap
             room = max(W - fixed, 1.6 * max(sum(text), 1))
             # a wrapping column is never narrower than its longest Latin word (“Dongche/ng District”)
-            floors = [max(1.6, min(max([latin_word(str(h))] + [latin_word(r[i]) for r in body]), 44) * 0.2 + 0.55)
+            # nor narrower than a date or a bracketed group it holds (“2026年10 / 月30日”, docx_lines)
+            floors = [max(1.6, min(max([latin_word(str(h))] + [latin_word(r[i]) for r in body]), 44) * 0.2 + 0.55,
+                          unit_cm[i])
                       for i, (h, _) in enumerate(t.columns)]
             shared = share_room([n for n, tx in zip(need, text) if tx], [f for f, tx in zip(floors, text) if tx], room)
             widths_cm = [shared.pop(0) if tx else n for n, tx in zip(need, text)]
@@ -189,7 +203,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             cell = hdr.cells[i]
             cell.width = widths[i]
             cell.paragraphs[0]._p.style = table_text_id
-            run = cell.paragraphs[0].add_run(T(str(h)))
+            # a head or a cell that would break badly (“有效样 / 本”, “市文明办（牵 / 头）”) gets its own line
+            # breaks at good points (“有效 / 样本”): report/writers/docx_lines.py
+            run = cell.paragraphs[0].add_run("\n".join(cell_lines(T(str(h)), widths_cm[i], look.table[1])))
             run.bold = True
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             shd = OxmlElement("w:shd")  # light grey header background
@@ -201,7 +217,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             cells = tbl.add_row().cells
             for i, v in enumerate(r):
                 cells[i].width = widths[i]
-                cells[i].text = T(v)
+                cells[i].text = "\n".join(cell_lines(T(v), widths_cm[i], look.table[1]))
                 cells[i].paragraphs[0]._p.style = table_text_id
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
         keep_table_together(tbl, len(body), bool(t.note))

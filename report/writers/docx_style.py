@@ -321,6 +321,8 @@ def _holds_nothing(el) -> bool:
 # table it discusses, rather than printing on portrait pages of its own: what it left over on its last portrait
 # page sat alone before the next landscape table (the English report's page 34: three lines of the districts'
 # comparison after the wide table of indicators by district, 7,170 characters; issue 11)
+LANDSCAPE_LEAD_MAX = 300  # characters of the paragraphs between a heading and its wide table that go with both
+# onto the landscape page
 LANDSCAPE_TEXT_MAX = 8000
 
 
@@ -372,13 +374,17 @@ def landscape_section(doc, on: bool) -> None:
         s.page_width, s.page_height = h, w
     s.orientation = WD_ORIENT.LANDSCAPE if on else WD_ORIENT.PORTRAIT
     if on:  # the headings just before the break (a chapter's and its first sub-heading) go with the table
-        body = doc.element.body  # onto the landscape page, never left alone at the foot of the portrait one
-        brk = _section_breaks(body)[-1]
-        while True:
-            prev_el = brk.getprevious()
-            if prev_el is None or prev_el.tag != _qn("w:p"):
+        body = doc.element.body  # onto the landscape page, never left alone at the foot of the portrait one,
+        brk = _section_breaks(body)[-1]  # and so do the short lines introducing it under the last heading
+        trail, el, lead = [], brk.getprevious(), 0  # (“Rectification ledger / 18 open item(s), 18 overdue.”
+        while el is not None and el.tag == _qn("w:p"):  # alone on page 59 of the English report, session 30)
+            ps = el.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
+            heading = ps is not None and ps.get(_qn("w:val"), "").startswith("Heading")
+            lead += 0 if heading else len("".join(el.itertext()))
+            if lead > LANDSCAPE_LEAD_MAX:
                 break
-            ps = prev_el.find(f"{_qn('w:pPr')}/{_qn('w:pStyle')}")
-            if ps is None or not ps.get(_qn("w:val"), "").startswith("Heading"):
-                break
-            brk.addnext(prev_el)
+            trail.append((el, heading))
+            el = el.getprevious()
+        last_heading = max((k for k, (_, h) in enumerate(trail) if h), default=-1)
+        for el, _ in trail[:last_heading + 1]:
+            brk.addnext(el)

@@ -265,6 +265,19 @@ def test_phone_fills_the_questionnaire_online_and_offline(tmp_path):
         _assert_stored(data.iloc[i], plans[i], q)
 
 
+def send_with_an_unchecked_code(page, base: str, code: str, q, row, ask) -> None:
+    """Open the form at ``base``, type the access code ``code`` with no signal for its check when it is entered
+    (``/api/code`` unreachable: the page goes on), fill ``row`` and send it; returns once the answer's own check at
+    sending has brought the page back to the code with its error shown."""
+    page.goto(base + "/")
+    page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
+    page.fill("#access-code", code)
+    page.click("#next")
+    page.wait_for_selector("#q-A1:visible")
+    _fill(OnFirstPage(page), q, row, ask, locked=False)
+    page.wait_for_selector("#err-__code:not([hidden])")
+
+
 def _fill_first_page_and_toggle(page):
     for qid, code in (("A1", 1), ("A2", 2), ("A3", 3), ("A4", 2), ("A7", 3)):
         page.locator(f'#q-{qid} label:has(input[value="{code}"])').click()
@@ -362,13 +375,7 @@ def test_access_code_screen_and_quota_notice(tmp_path):
             page.locator('#q-A6 label:has(input[value="2"])').click()
             assert _ui_state(page) == {"notice": None, "send_disabled": False}
             # a wrong code the phone could not check (no signal then): the server refuses the answer, stores nothing
-            page.goto(srv.base + "/")
-            page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
-            page.fill("#access-code", "1111")
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            _fill(OnFirstPage(page), q, row, ask, locked=False)
-            page.wait_for_selector("#err-__code:not([hidden])")  # back to the code, the answers kept
+            send_with_an_unchecked_code(page, srv.base, "1111", q, row, ask)  # back to the code, the answers kept
             assert page.locator("#err-__code").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"
             assert page.locator("#done").is_hidden()
             assert _stats(srv)[1]["total"] == 1

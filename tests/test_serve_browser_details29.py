@@ -17,7 +17,7 @@ import pandas as pd
 from serve_helpers import make_project, native_rows, payload
 from survey.collect.journal import Journal, journal_path
 from survey.skip import asked_masks
-from test_serve_browser import OnFirstPage, _fill, _plans, _until, served_phone
+from test_serve_browser import _plans, _until, send_with_an_unchecked_code, served_phone
 from test_serve_browser_redteam2 import OUTBOX, PUT
 
 
@@ -44,13 +44,7 @@ def test_a_wrong_access_code_is_said_on_the_first_page(tmp_path):
         page.click("#next")
         page.wait_for_selector("#q-A1:visible")
         # no signal for the check: the page goes on; the answer's own check at sending says it
-        page.goto(srv.base + "/")
-        page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
-        page.fill("#access-code", "1111")
-        page.click("#next")
-        page.wait_for_selector("#q-A1:visible")
-        _fill(OnFirstPage(page), q, row, ask, locked=False)
-        page.wait_for_selector("#err-__code:not([hidden])")
+        send_with_an_unchecked_code(page, srv.base, "1111", q, row, ask)
         assert page.locator("#q-A1").is_hidden() and page.locator("#done").is_hidden()
         page.fill("#access-code", "2468")
         page.click("#next")

@@ -19,7 +19,7 @@ import pytest
 from serve_helpers import ServerProcess, make_project
 from survey.skip import asked_masks
 from survey.store import Project
-from test_serve_browser import CHROMIUM, OnFirstPage, _assert_stored, _fill, _plans, _stats, phone
+from test_serve_browser import CHROMIUM, _assert_stored, _plans, _stats, phone, send_with_an_unchecked_code
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -41,15 +41,9 @@ def test_a_wrong_access_code_keeps_the_answers_and_asks_for_the_code_again(tmp_p
     try:
         with sync_playwright() as pw:
             ctx, page = phone(pw, profile)
-            page.goto(srv.base + "/")
             # the phone cannot ask whether the code is right when it is entered (no signal then, audit 29): the
             # answer's own check at sending is the one that says it
-            page.route("**/api/code", lambda route: route.abort("internetdisconnected"))
-            page.fill("#access-code", "1111")
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            _fill(OnFirstPage(page), q, row, ask, locked=False)
-            page.wait_for_selector("#err-__code:not([hidden])")
+            send_with_an_unchecked_code(page, srv.base, "1111", q, row, ask)
             assert page.locator("#done").is_hidden() and page.locator("#survey").is_visible()
             assert page.locator("#access-code").is_visible()  # back on the first page, the code before the eyes
             assert page.locator("#err-__code").inner_text() == "访问码不正确，请向调查工作人员确认后重新输入。"

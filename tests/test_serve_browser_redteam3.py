@@ -181,9 +181,11 @@ def test_another_tab_leaves_alone_the_answer_this_tab_is_sending(tmp_path):
                 t.on("pageerror", lambda e: errors.append(str(e)))
             tab_a.route("**/api/submit", lambda route: held_a.append(route))
             tab_b.route("**/api/submit", lambda route: held_b.append(route))
+            tab_a.bring_to_front()  # a background tab gets no animation frames: each click waited ~2 s for one
             _fill(tab_a, q, row, ask)
             tab_a.wait_for_timeout(500)
             assert len(held_a) == 1
+            tab_b.bring_to_front()  # tab B in front again, its timers unthrottled, as the test was written
             tab_b.evaluate("window.dispatchEvent(new Event('online'))")  # tab B's round, while A sends
             tab_b.wait_for_timeout(1000)
             body = json.dumps({"status": "invalid", "message": "有题目需要修改，请按提示检查后再提交",

@@ -150,17 +150,16 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         # column widths from content: display width of the longest value (CJK counts double), capped
         need = [min(max([header_width(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
-        # a wrapping column holds its widest date or bracketed group, every column its head's longest Latin word,
-        # measured in the bundled font's Latin (“Communit / y” in a column made for 0.2 cm a letter)
-        unit_cm = [max(unit_floor_cm([str(h)], look.table[1]),
-                       unit_floor_cm([r[i] for r in body], look.table[1])
-                   if k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT else 0.0)
-                   for i, (h, k) in enumerate(t.columns)]
-        need = [max(n, u) for n, u in zip(need, unit_cm)]
         # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps
         # its width like a number column: “西城区” broken into “西城/区” is not read as a name
         text = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT
                 for i, (_, k) in enumerate(t.columns)]
+        # a wrapping column holds its widest date or bracketed group, every column its head's longest Latin word,
+        # measured in the bundled font's Latin (“Communit / y” in a column made for 0.2 cm a letter)
+        unit_cm = [max(unit_floor_cm([str(h)], look.table[1]),
+                       unit_floor_cm([r[i] for r in body], look.table[1]) if text[i] else 0.0)
+                   for i, (h, _) in enumerate(t.columns)]
+        need = [max(n, u) for n, u in zip(need, unit_cm)]
         fixed = sum(n for n, tx in zip(need, text) if not tx)
         comfort = sum(min(n, TEXT_COMFORT_CM) for n, tx in zip(need, text) if tx)
         # numbers alone do not fit the portrait text block, or its several text columns would be squeezed to

@@ -34,7 +34,7 @@ from .findings import too_few_to_judge, withheld_text
 from .labels import label
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
-from .suppression import RATE_SCALE, clip_interval, index_scale
+from .suppression import clip_interval, index_scale, measure_scale
 from .tracking_text import fmt_change, fmt_p, fmt_value
 
 DUE_DAYS = 14
@@ -312,7 +312,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
             if (st := ind.get(m)) and st.get("estimate") is not None:
                 held = bool(st.get("verdict")) and too_few_to_judge(st["n"], small_base)  # as the report says it
                 cut = dict(st)  # the interval as printed: cut to the measure's scale (as in the report)
-                clip_interval(cut, RATE_SCALE if m == "rate" else scale)
+                clip_interval(cut, measure_scale(m, scale))
                 ms[m] = BriefMeasure(m, st["estimate"], cut["ci_low"], cut["ci_high"], int(st["n"]), st.get("target"),
                                      None if held else st.get("verdict"), held)
         bi = BriefIndicator(ind["name"], ind["kind"], ms.get("rate"), ms.get("index"))

@@ -49,11 +49,17 @@ def clip_interval(d: Optional[dict], scale: Optional[tuple]) -> bool:
     return cut
 
 
+def measure_scale(measure: str, index: Optional[tuple]) -> Optional[tuple]:
+    """The scale of a ``measure``'s intervals: :data:`RATE_SCALE` for a rate, ``index`` (:func:`index_scale`) for
+    an index."""
+    return RATE_SCALE if measure == "rate" else index
+
+
 def clip_to_scale(r: dict, index: Optional[tuple]) -> bool:
     """Every interval of the report's copy ``r`` cut to its measure's scale (:func:`clip_interval`): rates and
     shares to 0–1 (:data:`RATE_SCALE`), indexes (items, indicators, areas, the composite and the district league)
     to ``index`` (:func:`index_scale`; None: left as they are).  Returns whether any bound was cut."""
-    scales = {"rate": RATE_SCALE, "index": index}
+    scales = {m: measure_scale(m, index) for m in ("rate", "index")}
     cut = False
     for coll in (r.get("indicators") or [], r.get("items") or [], r.get("areas") or []):
         for rec in coll:

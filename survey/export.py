@@ -135,9 +135,7 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
     2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes."""
     import json
 
-    from .labels import label, labels
-
-    from .labels import column_shown
+    from .labels import column_shown, label, labels
 
     added = [f for f in QUARANTINE_HEADER_FIELDS if f in df.columns]
     out = df[list(QUARANTINE_FIELDS) + ([] if readable else added)].copy()

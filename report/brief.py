@@ -221,11 +221,19 @@ class Brief:
         """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
         when it shows only the first ``shown`` (nothing left out silently); ``lead``: what lists them (下表 in
         HTML and DOCX, 以下 in the text brief)."""
-        s = f"台账在办事项{self.ledger_open}项，其中逾期{self.ledger_overdue}项；"
+        if not self.ledger_open:
+            return "台账无在办事项。"
+        s = f"台账在办事项{self.ledger_open}项，" + ("全部逾期" if self.ledger_overdue == self.ledger_open
+                                                  else f"其中逾期{self.ledger_overdue}项" if self.ledger_overdue
+                                                  else "无逾期事项")
         if not shown:
-            return s + "近期无到期事项。"
-        s += f"逾期及{DUE_DAYS}日内到期事项{len(self.ledger_due)}项"
-        return s + (f"，{lead}按整改时限先后列出前{shown}项。" if len(self.ledger_due) > shown else "如下。")
+            return s + "；近期无到期事项。"
+        due = len(self.ledger_due)
+        if due != self.ledger_overdue:  # items due soon besides the overdue ones: say how many in all
+            s += f"；{'逾期及' if self.ledger_overdue else ''}{DUE_DAYS}日内到期事项{due}项"
+        if due > shown:
+            return s + f"，{lead}按整改时限先后列出前{shown}项。"
+        return s + (f"，{lead}列出{'全部' if shown > 1 else ''}逾期事项。" if due == self.ledger_overdue else "，如下。")
 
     def changes_more(self, shown: int) -> str:
         """After 二、主要变化 when only the first ``shown`` changes are listed: how many more there are."""
@@ -432,8 +440,10 @@ def brief_lines(b: Brief) -> list[str]:
     due = b.ledger_due[:MAX_LEDGER]
     out.append("  " + b.ledger_sentence(len(due), lead="以下"))
     for it in due:
-        out.append(f"  {it.id} {it.district or '全市'}：{it.subject}（{b.ledger_unit(it)}）时限{format_date(it.deadline)}"
-                   + ("，已逾期" if it.overdue else ""))
+        # the unit after 责任单位：, not in brackets: a unit may carry its own (市文明办（牵头）), and brackets within
+        # brackets are not written in 公文
+        out.append(f"  {it.id} {it.district or '全市'}：{it.subject}；责任单位：{b.ledger_unit(it)}；"
+                   f"时限{format_date(it.deadline)}" + ("，已逾期" if it.overdue else ""))
     out += ["", b.source_note]
     return out
 

@@ -36,8 +36,9 @@ def test_text_brief_names_a_lead_unit_and_says_how_many_items_it_lists():
     text = "\n".join(brief_lines(_brief()))
     assert "（）" not in text
     line = next(x for x in text.splitlines() if x.strip().startswith("ZG-001"))
-    assert "（市文明办（牵头））" in line
-    assert f"逾期及14日内到期事项{N_DUE}项" in text and f"列出前{MAX_LEDGER}项" in text
+    assert "责任单位：市文明办（牵头）；" in line and "（市文明办（牵头））" not in line  # no brackets within brackets
+    # every due item is overdue: the count of due items is not said twice
+    assert f"其中逾期{N_DUE}项，以下按整改时限先后列出前{MAX_LEDGER}项。" in text and "日内到期" not in text
     assert len(re.findall(r"^\s+ZG-\d{3} ", text, flags=re.M)) == MAX_LEDGER
     assert f"另有{N_CHANGES - MAX_CHANGES}项显著变化未列出" in text
 
@@ -49,6 +50,24 @@ def test_html_and_rows_say_how_many_changes_are_left_out():
     html = render_brief_html(b)
     assert f"另有{N_CHANGES - MAX_CHANGES}项显著变化未列出" in html
     assert f"下表按整改时限先后列出前{MAX_LEDGER}项" in html
+
+
+@pytest.mark.parametrize("open_, overdue, due, soon, expected", [
+    (0, 0, 0, 0, "台账无在办事项。"),
+    (5, 0, 0, 0, "台账在办事项5项，无逾期事项；近期无到期事项。"),
+    (5, 0, 0, 2, "台账在办事项5项，无逾期事项；14日内到期事项2项，如下。"),
+    (3, 3, 3, 0, "台账在办事项3项，全部逾期，下表列出全部逾期事项。"),
+    (6, 2, 2, 1, "台账在办事项6项，其中逾期2项；逾期及14日内到期事项3项，如下。"),
+    (20, 20, 20, 0, f"台账在办事项20项，全部逾期，下表按整改时限先后列出前{MAX_LEDGER}项。"),
+])
+def test_ledger_sentence_says_each_count_once(open_, overdue, due, soon, expected):
+    """The 整改台账 sentence: "台账在办事项18项，其中逾期18项；逾期及14日内到期事项18项" said one count three times."""
+    items = tuple(BriefLedgerItem(f"ZG-{k:03d}", "指标满意度（指数）", None, "市单位", dt.date(2026, 7, 30), "待整改",
+                                  k <= due) for k in range(1, due + soon + 1))
+    b = Brief(title="t", org="市文明办", date=dt.date(2026, 12, 1), wave="2026Q3", wave_label="2026年第三季度",
+              period=None, previous_label=None, n=100, indicators=(), changes=(), problems=(), districts=(),
+              ledger_due=items, ledger_open=open_, ledger_overdue=overdue)
+    assert b.ledger_sentence(min(len(items), MAX_LEDGER)) == expected
 
 
 def test_docx_says_how_many_changes_are_left_out(tmp_path):

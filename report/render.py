@@ -147,8 +147,8 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
                   trend={"zh": TREND_METHOD_ZH, "en": TREND_METHOD}[lang],  # named here, plainly in 七、变化
                   **{k: sw.get(k, "?") for k in ("minyi", "numpy", "pandas", "scipy")})
     notes = [t.format(**fields) for t in METHOD_NOTES[lang]]
-    if meta.get("ci_clipped"):  # said once, where the intervals are explained
-        notes.insert(4, CLIPPED_NOTE[lang])
+    if meta.get("ci_clipped"):  # said once, right after the note that explains the intervals (the one naming {ci})
+        notes.insert(next(i for i, t in enumerate(METHOD_NOTES[lang]) if "{ci}" in t) + 1, CLIPPED_NOTE[lang])
     return notes
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from .labels import label
+from .labels import join_list, label
 from .table_cells import signed
 
 
@@ -54,12 +54,8 @@ def ci_text(s: dict, percent: bool = True, confidence: float = 0.95, lang: str =
     so instead of printing "—–—"."""
     f = fmt_pct if percent else fmt_num
     if not (_ok(s.get("ci_low")) and _ok(s.get("ci_high"))):
-        if lang == "en":
-            return f"n={fmt_n(s['n'])}, too few for a confidence interval"
-        return f"n={fmt_n(s['n'])}，样本过少，无法计算置信区间"
-    if lang == "en":
-        return f"{confidence:.0%} CI: {f(s['ci_low'])}–{f(s['ci_high'])}, n={fmt_n(s['n'])}"
-    return f"{confidence:.0%}置信区间：{f(s['ci_low'])}–{f(s['ci_high'])}，n={fmt_n(s['n'])}"
+        return label("find.no_ci", lang).format(n=fmt_n(s["n"]))
+    return label("find.ci", lang).format(level=f"{confidence:.0%}", lo=f(s["ci_low"]), hi=f(s["ci_high"]), n=fmt_n(s["n"]))
 
 
 def too_few_to_judge(n: Optional[int], small_base: int) -> bool:
@@ -102,27 +98,23 @@ def withheld_count(inds: list, lang: str = "zh") -> str:
     names = withheld_names(inds)
     if not names:
         return ""
-    return label("verdict.withheld_count", lang).format(k=len(names), names=("、" if lang != "en" else ", ").join(names))
+    return label("verdict.withheld_count", lang).format(k=len(names), names=join_list(names, lang))
 
 
 def _target_clause(s: dict, target: Optional[float], percent: bool, lang: str = "zh") -> str:
     if s.get("verdict_withheld"):
-        return ("，" if lang != "en" else ", ") + withheld_text(s, lang)
+        return label("find.clause", lang) + withheld_text(s, lang)
     if target is None or not s.get("verdict"):
         return ""
     t = fmt_target(target) if percent else fmt_num(target)
-    if lang == "en":
-        return {"达标": f", above the {t} target", "未达标": f", below the {t} target",
-                "无显著差异": f", not significantly different from the {t} target"}.get(s["verdict"], "")
-    return {"达标": f"，高于{t}的目标", "未达标": f"，低于{t}的目标",
-            "无显著差异": f"，与{t}的目标无显著差异"}.get(s["verdict"], "")
+    code = {"达标": "find.target_above", "未达标": "find.target_below", "无显著差异": "find.target_ns"}.get(s["verdict"])
+    return label(code, lang).format(t=t) if code else ""
 
 
 def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, lang: str = "zh",
              compare_label: Optional[str] = None) -> list[dict]:
     """5–10 sentences from rules over the results (see the module docstring).  ``compare_label``: the wave the
     ``changes`` compare with (its label), named in the change sentences; "the previous wave" when not given."""
-    en = lang == "en"
     conf = result["meta"].get("confidence", 0.95)
     cands: list[tuple[int, dict]] = []  # (priority: lower is kept first, finding)
 
@@ -137,21 +129,20 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
             prio = 1 if ind["kind"] not in seen_kind else 3
             seen_kind.add(ind["kind"])
             tc = _target_clause(s, ind.get("target"), True, lang)
-            text = (f"{ind['name']} was {fmt_pct(s['estimate'])} ({ci_text(s, True, conf, lang)}){tc}." if en else
-                    f"{ind['name']}为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+            text = label("find.rate", lang).format(name=ind["name"], value=fmt_pct(s["estimate"]),
+                                                   ci=ci_text(s, True, conf, lang), target=tc)
             add(prio, "rate", ind["id"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     comp = result.get("composite")
     if comp and comp.get("estimate") is not None:
-        text = (f"The composite satisfaction index was {fmt_num(comp['estimate'])} points ({ci_text(comp, False, conf, lang)})."
-                if en else f"综合满意度指数为{fmt_num(comp['estimate'])}分（{ci_text(comp, False, conf)}）。")
+        text = label("find.composite", lang).format(value=fmt_num(comp["estimate"]), ci=ci_text(comp, False, conf, lang))
         add(2, "composite", "composite", [comp["estimate"], comp["ci_low"], comp["ci_high"], comp["n"]], text)
     overall_q = result["meta"].get("overall_question")
     for ind in result.get("indicators", []):
         if ind["kind"] == "satisfaction" and overall_q and ind.get("question") == overall_q and ind.get("rate"):
             s = ind["rate"]
             tc = _target_clause(s, ind.get("target"), True, lang)
-            text = (f"{ind['name']} (share satisfied) was {fmt_pct(s['estimate'])} ({ci_text(s, True, conf, lang)}){tc}."
-                    if en else f"{ind['name']}（满意率）为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+            text = label("find.overall", lang).format(name=ind["name"], value=fmt_pct(s["estimate"]),
+                                                      ci=ci_text(s, True, conf, lang), target=tc)
             add(1, "overall", ind["id"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     judged = [i for i in result.get("indicators", []) if (i.get("rate") or {}).get("verdict")]
     n_targets = len(judged) + len(withheld_names(result.get("indicators", [])))
@@ -162,13 +153,10 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
         bad_sorted = sorted(bad, key=lambda i: i["rate"]["estimate"] - (i.get("target") or 0))
         names = [i["name"] for i in bad_sorted[:3]]
         held = withheld_count(result.get("indicators", []), lang)
-        if en:
-            text = (f"Of {n_targets} indicators with a target, {len(ok)} met it, {len(bad)} fell significantly short"
-                    f" and {ns} were not significantly different from it" + (f"; {held}" if held else "")
-                    + (f"; furthest below: {', '.join(names)}." if names else "."))
-        else:
-            text = (f"设有目标的{n_targets}项指标中，{len(ok)}项达标，{len(bad)}项未达标，{ns}项与目标无显著差异"
-                    + (f"，{held}" if held else "") + (f"；差距最大的是{'、'.join(names)}。" if names else "。"))
+        text = (label("find.targets", lang).format(n=n_targets, ok=len(ok), bad=len(bad), ns=ns)
+                + (label("find.targets_held", lang).format(held=held) if held else "")
+                + (label("find.targets_furthest", lang).format(names=join_list(names, lang)) if names
+                   else label("sum.end", lang)))
         add(2, "targets", "targets", [n_targets, len(ok), len(bad), ns], text)
     # areas whose index has an interval: one with too few rows for it (a section of one site, n = 1) is not
     # named the highest or lowest on a number that cannot be judged
@@ -178,14 +166,9 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
         areas = sorted(areas, key=lambda a: a["index"]["estimate"])
         lo, hi = areas[0], areas[-1]
         # both ends with number, CI and base (issue 5: every finding sentence has its number, CI and base)
-        if en:
-            text = (f"Among the areas, {hi['name']} had the highest satisfaction index ({fmt_num(hi['index']['estimate'])}"
-                    f" points, {ci_text(hi['index'], False, conf, lang)}) and {lo['name']} the lowest"
-                    f" ({fmt_num(lo['index']['estimate'])} points, {ci_text(lo['index'], False, conf, lang)}).")
-        else:
-            text = (f"各领域中，{hi['name']}满意度指数最高（{fmt_num(hi['index']['estimate'])}分，"
-                    f"{ci_text(hi['index'], False, conf)}），{lo['name']}最低（{fmt_num(lo['index']['estimate'])}分，"
-                    f"{ci_text(lo['index'], False, conf)}）。")
+        text = label("find.areas", lang).format(
+            hi=hi["name"], hi_value=fmt_num(hi["index"]["estimate"]), hi_ci=ci_text(hi["index"], False, conf, lang),
+            lo=lo["name"], lo_value=fmt_num(lo["index"]["estimate"]), lo_ci=ci_text(lo["index"], False, conf, lang))
         add(2, "areas", f"{hi['id']}>{lo['id']}", [hi["index"]["estimate"], hi["index"]["ci_low"], hi["index"]["ci_high"],
                                                     lo["index"]["estimate"], lo["index"]["ci_low"], lo["index"]["ci_high"]],
             text)
@@ -194,35 +177,24 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
         worst = min(sat_items, key=lambda i: i["rate"]["estimate"])
         s = worst["rate"]
         tc = _target_clause(s, s.get("target"), True, lang)
-        text = (f"The lowest-rated item was “{worst['label']}” at {fmt_pct(s['estimate'])} satisfied"
-                f" ({ci_text(s, True, conf, lang)}){tc}." if en else
-                f"满意率最低的题项是“{worst['label']}”，为{fmt_pct(s['estimate'])}（{ci_text(s, True, conf)}）{tc}。")
+        text = label("find.worst_item", lang).format(label=worst["label"], value=fmt_pct(s["estimate"]),
+                                                     ci=ci_text(s, True, conf, lang), target=tc)
         add(2, "worst_item", worst["key"], [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         t = hot["top"][0]
         s = t["respondents"]
-        if en:
-            tie = "; not significantly different from the second" if t.get("tie") else ""
-            text = (f"The most frequently named hot issue was “{t['label']}”, chosen by {fmt_pct(s['estimate'])} of"
-                    f" respondents ({ci_text(s, True, conf, lang)}){tie}.")
-        else:
-            tie = "，与第二位差异不显著" if t.get("tie") else ""
-            text = (f"群众最关心的热点问题是“{t['label']}”，{fmt_pct(s['estimate'])}的受访者选择了该项"
-                    f"（{ci_text(s, True, conf)}）{tie}。")
+        text = label("find.hot", lang).format(label=t["label"], value=fmt_pct(s["estimate"]),
+                                              ci=ci_text(s, True, conf, lang),
+                                              tie=label("find.hot_tie", lang) if t.get("tie") else "")
         add(1, "hot", str(t["code"]), [s["estimate"], s["ci_low"], s["ci_high"], s["n"]], text)
     prev = compare_label or label("sum.prev_wave", lang)  # the wave compared with, as the 摘要 names it
     sig = [c for c in (changes or []) if c.get("significant") and c.get("measure") == "rate"]
     sig.sort(key=lambda c: -abs(c["diff"]))
     for j, c in enumerate(sig[:3]):
-        up = c["diff"] > 0
-        if en:
-            text = (f"Compared with {prev}, {c['name']} {'rose' if up else 'fell'} by "
-                    f"{abs(100 * c['diff']):.1f} percentage points ({conf:.0%} CI: {signed(100 * c['ci_low'])} to "
-                    f"{signed(100 * c['ci_high'])} points), a significant change.")
-        else:
-            text = (f"与{prev}相比，{c['name']}{'上升' if up else '下降'}{abs(100 * c['diff']):.1f}个百分点"
-                    f"（{conf:.0%}置信区间：{signed(100 * c['ci_low'])}至{signed(100 * c['ci_high'])}个百分点），变化显著。")
+        text = label("find.change_up" if c["diff"] > 0 else "find.change_down", lang).format(
+            prev=prev, name=c["name"], diff=f"{abs(100 * c['diff']):.1f}", level=f"{conf:.0%}",
+            lo=signed(100 * c["ci_low"]), hi=signed(100 * c["ci_high"]))
         add(1 if j == 0 else 3, "change", c["id"], [c["diff"], c["ci_low"], c["ci_high"]], text)
     keep = sorted(range(len(cands)), key=lambda i: (cands[i][0], i))[:max_items]
     return [cands[i][1] for i in sorted(keep)]

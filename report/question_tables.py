@@ -252,9 +252,7 @@ def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
     ci = [(H("下限", "low"), "pct"), (H("上限", "high"), "pct")]
     out = []
     for t in questions:
-        base = f"n = {t['n']:,}"
-        cap = question_caption(t) + (f" ({tn.get(t['type'], t['type'])}; {base})" if en else
-                                     f"（{tn.get(t['type'], t['type'])}；有效样本{t['n']:,}）")
+        cap = label("qt.caption", lang).format(caption=question_caption(t), type=tn.get(t["type"], t["type"]), n=f"{t['n']:,}")
         rows, note = [], ""
         if t["type"] == "matrix":
             cols = [(H("题项", "Row"), "text"), (H("选项", "Answer"), "text"), (H("人数", "n"), "int"),

@@ -17,8 +17,10 @@ import numpy as np
 
 from analysis import Design
 from analysis.goodness_of_fit import goodness_of_fit
+from analysis.thresholds import ALPHA  # defined once
 
-from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
+from .labels import join_list, label
+
 NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
          "en": {"site": "site", "district": "district", "gender": "gender", "age": "age", "education": "education"}}
 
@@ -59,27 +61,17 @@ def representativeness_lines(result: dict, lang: str = "zh") -> list:
     out = []
     if weighted:
         dims = [names.get(k, k) for k in tested]
-        out.append(f"Estimates are weighted to the population by {', '.join(dims)}, so their shares match the margins."
-                   if lang == "en" else f"本报告已按{'、'.join(dims)}的总体结构加权，加权后这些结构与总体一致。")
+        out.append(label("rep.weighted", lang).format(dims=join_list(dims, lang)))
         return out
     differ = {k: r for k, r in tested.items() if r["test"]["p"] is not None and r["test"]["p"] < ALPHA}
     for k, r in differ.items():
         g = r["largest_gap"]
-        if lang == "en":
-            out.append(f"The sample's {names.get(k, k)} differs significantly from the population ({_p(r['test']['p'])}): "
-                       f"{g['label']} are {100 * g['share']:.1f}% of the sample against about "
-                       f"{100 * g['population_share']:.1f}% of the population.")
-        else:
-            out.append(f"样本的{names.get(k, k)}结构与总体差异显著（{_p(r['test']['p'])}）：样本中{g['label']}占"
-                       f"{100 * g['share']:.1f}%，总体约为{100 * g['population_share']:.1f}%。")
+        out.append(label("rep.differs", lang).format(dim=names.get(k, k), p=_p(r["test"]["p"]), group=g["label"],
+                                                     share=f"{100 * g['share']:.1f}",
+                                                     population=f"{100 * g['population_share']:.1f}"))
     if differ:
-        out.append("This report is unweighted: population estimates may be biased where the groups answer differently; "
-                   "read them with care, or weight the sample to the margins (minyi.yaml weighting: {method: rake})."
-                   if lang == "en" else
-                   "本报告未加权，若上述群体的回答存在差异，全市估计可能有偏，解读时应予注意；建议按总体结构加权"
-                   "（项目配置 minyi.yaml 的 weighting 项）。")
+        out.append(label("rep.unweighted", lang).format())
     else:
         dims = [names.get(k, k) for k in tested]
-        out.append(f"The sample's {', '.join(dims)} do not differ significantly from the population margins."
-                   if lang == "en" else f"样本的{'、'.join(dims)}结构与总体无显著差异。")
+        out.append(label("rep.same", lang).format(dims=join_list(dims, lang)))
     return out

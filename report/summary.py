@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .findings import fmt_num, fmt_pct, too_few_to_judge, withheld_count, withheld_names
-from .labels import few_names, label
+from .labels import LIST_SEP, few_names, label
 from .table_cells import signed
 
 # anchor of the section proving each kind of point (the h2 ids sec-1 … sec-9 of the HTML report)
@@ -105,14 +105,13 @@ def change_count_text(counts: list, lang: str = "zh") -> str:
     return label("sum.clause_sep", lang).join(parts)
 
 
-def _pp(x: float, en: bool) -> str:
-    return f"{signed(100 * x)} pp" if en else f"{signed(100 * x)}个百分点"
+def _pp(x: float, lang: str) -> str:
+    return label("sum.pp", lang).format(diff=signed(100 * x))
 
 
 def _change_point(changes: list, compare_label: Optional[str], lang: str) -> SummaryPoint:
     """How many of the compared rates, and of the compared indexes, rose and fell significantly (the counts
     of the arrows in the chapter's change table), and the largest significant rate change in points."""
-    en = lang == "en"
     prev = compare_label or label("sum.prev_wave", lang)
     if not any(c.get("significant") for c in changes):
         return SummaryPoint("change", label("sum.change_none", lang).format(prev=prev), ANCHORS["change"], [])
@@ -122,7 +121,7 @@ def _change_point(changes: list, compare_label: Optional[str], lang: str) -> Sum
         sig = [(k, c) for k, c in enumerate(changes) if c.get("measure") == cc.measure and c.get("significant")]
         if cc.measure == "rate" and sig:
             k, big = max(sig, key=lambda kc: abs(kc[1]["diff"]))
-            text += label("sum.change_largest", lang).format(name=big["name"], diff=_pp(big["diff"], en))
+            text += label("sum.change_largest", lang).format(name=big["name"], diff=_pp(big["diff"], lang))
             vals.append((f"changes[{k}].diff", big["diff"]))
         parts.append(text)
     text = label("sum.change", lang).format(prev=prev, parts=label("sum.clause_sep", lang).join(parts))
@@ -134,11 +133,10 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     """The :class:`Summary` of ``result`` (module docstring); None when there are no indicators.  Area and item
     values resting on fewer than ``small_base`` answers are marked as only indicative; a district on fewer is not
     placed among the last but named apart with its base (:func:`report.findings.too_few_to_judge`)."""
-    en = lang == "en"
     inds = result.get("indicators") or []
     if not inds:
         return None
-    sep = ", " if en else "、"
+    sep = LIST_SEP.get(lang, LIST_SEP["zh"])
     q = (lambda s: f"“{s}”")  # noqa: E731
     # verdict
     judged = [(j, i) for j, i in enumerate(inds) if (i.get("rate") or {}).get("verdict")]
@@ -148,26 +146,18 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     vals = [(f"indicators[{j}].rate.verdict", i["rate"]["verdict"]) for j, i in judged]
     n_targets = len(judged) + len(withheld_names(inds))  # a verdict withheld on a small base is counted, not judged
     held = withheld_count(inds, lang)
-    if en:
-        text = f"Of the {n_targets} indicators with a target, {len(met)} met it"
-        if bad:
-            text += f"; {len(bad)} fell short: {sep.join(i['name'] for _, i in bad)}"
-        if ns:
-            text += f"; {len(ns)} were not significantly different from it"
-        text += f"; {held}" if held else ""
-    else:
-        text = f"设有目标的{n_targets}项指标中，{len(met)}项达标"
-        if bad:
-            text += f"，{len(bad)}项未达标（{sep.join(i['name'] for _, i in bad)}）"
-        if ns:
-            text += f"，{len(ns)}项与目标无显著差异"
-        text += f"，{held}" if held else ""
+    text = label("sum.verdict", lang).format(n=n_targets, met=len(met))
+    if bad:
+        text += label("sum.verdict_bad", lang).format(k=len(bad), names=sep.join(i["name"] for _, i in bad))
+    if ns:
+        text += label("sum.verdict_ns", lang).format(k=len(ns))
+    if held:
+        text += label("sum.verdict_held", lang).format(held=held)
     comp = result.get("composite")
     if comp and comp.get("estimate") is not None:
-        text += (f"; the composite satisfaction index was {fmt_num(comp['estimate'])} points" if en else
-                 f"；综合满意度指数为{fmt_num(comp['estimate'])}分")
+        text += label("sum.composite", lang).format(value=fmt_num(comp["estimate"]))
         vals.append(("composite.estimate", comp["estimate"]))
-    verdict = SummaryPoint("verdict", text + ("." if en else "。"), ANCHORS["verdict"], vals)
+    verdict = SummaryPoint("verdict", text + label("sum.end", lang), ANCHORS["verdict"], vals)
     points = []
     # weakest areas and their lowest items
     areas = [(j, a) for j, a in enumerate(result.get("areas") or []) if (a.get("index") or {}).get("estimate") is not None]
@@ -182,24 +172,22 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
                          key=lambda kit: kit[1]["rate"]["estimate"])[:2]
             vals += [(f"items[{k}].rate.estimate", it["rate"]["estimate"]) for k, it in its]
             # a small area is marked once, after its name (its items are then small too: not said again for each)
-            small = (("，" if not en else ", ") + label("sum.small_base_inline", lang).format(n=small_base)
+            small = (label("sum.small_sep", lang) + label("sum.small_base_inline", lang).format(n=small_base)
                      if too_few_to_judge(a["index"].get("n"), small_base) else "")
-            lows = sep.join((f"{q(it['label'])} ({fmt_pct(it['rate']['estimate'])})" if en else
-                             f"{q(it['label'])}（{fmt_pct(it['rate']['estimate'])}）")
+            lows = sep.join(label("sum.named_value", lang).format(name=q(it["label"]), value=fmt_pct(it["rate"]["estimate"]))
                             + (label("sum.small_base", lang).format(n=small_base)
                                if not small and too_few_to_judge(it["rate"].get("n"), small_base) else "") for _, it in its)
-            parts.append(f"{a['name']} ({fmt_num(a['index']['estimate'])} points{small}; lowest items {lows})" if en else
-                         f"{a['name']}（{fmt_num(a['index']['estimate'])}分{small}，评价最低的是{lows}）")
-        text = ("The weakest areas are " + " and ".join(parts) + "." if en else
-                "满意度最低的领域是" + "和".join(parts) + "。")
+            parts.append(label("sum.area", lang).format(name=a["name"], value=fmt_num(a["index"]["estimate"]),
+                                                        small=small, lows=lows))
+        text = label("sum.areas", lang).format(parts=label("sum.areas_and", lang).join(parts))
         points.append(SummaryPoint("areas", text, ANCHORS["areas"], vals))
     # hot issues: "依次" only where the rank ranges of the top three are apart (CI overlap, 表 ≈ marks)
     hot = result.get("hot_issues")
     if hot and hot.get("top"):
         top = hot["top"][:3]
         vals = [(f"hot_issues.top[{k}].respondents.estimate", t["respondents"]["estimate"]) for k, t in enumerate(top)]
-        lst = sep.join(f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" if en else
-                       f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" for t in top)
+        lst = sep.join(label("sum.named_value", lang).format(name=q(t["label"]), value=fmt_pct(t["respondents"]["estimate"]))
+                       for t in top)
         text, more = _hot_text(hot, top, lst, lang)
         points.append(SummaryPoint("hot", text, ANCHORS["hot"], vals + more))
     # lagging districts: "排名靠后" only when no other district's rank range reaches the last two places
@@ -212,7 +200,7 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     if len(rows) >= 3 and comp and comp.get("estimate") is not None:
         last = rows[-2:][::-1]
         vals = [(f"league.rows[{k}].estimate", r["estimate"]) for k, r in last] + [("composite.estimate", comp["estimate"])]
-        lst = sep.join(f"{r['group']} ({fmt_num(r['estimate'])})" if en else f"{r['group']}（{fmt_num(r['estimate'])}分）"
+        lst = sep.join(label("sum.group_points", lang).format(group=r["group"], value=fmt_num(r["estimate"]))
                        for _, r in last)
         n_ranked = len(ranked)
         reach = [(k, r) for k, r in rows[:-2] if (r.get("rank_worst") or 0) >= n_ranked - 1]
@@ -266,8 +254,8 @@ def _hot_text(hot: dict, top: list, lst: str, lang: str) -> tuple[str, list]:
             label("sum.pair", lang).format(a=q(a["label"]), b=q(b["label"])) for a, b in ties))
     if reach:
         text += label("sum.hot_next", lang).format(lst=few_names(
-            [f"{q(t['label'])}（{fmt_pct(t['respondents']['estimate'])}）" if lang != "en" else
-             f"{q(t['label'])} ({fmt_pct(t['respondents']['estimate'])})" for t in reach], lang, NAMED))
+            [label("sum.named_value", lang).format(name=q(t["label"]), value=fmt_pct(t["respondents"]["estimate"]))
+             for t in reach], lang, NAMED))
     return text + label("sum.end", lang), more
 
 
@@ -280,4 +268,4 @@ def ref_text(anchor: str, section_titles: list, lang: str = "zh") -> str:
     """The reference a summary point ends with, naming the chapter that proves it: "（见四、…）"
     (HTML/PDF make it a link to ``anchor``; DOCX/XLSX print it)."""
     title = section_titles[SECTION_INDEX[anchor]]
-    return f" (see {title})" if lang == "en" else f"（见{title}）"
+    return label("sum.see", lang).format(title=title)

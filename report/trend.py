@@ -63,11 +63,12 @@ class TrendSeries:
             from .tracking_text import label
 
             return label("composite", lang)
+        from .labels import label
+
         if self.kind == "area":
-            return f"{self.name}（领域指数）" if lang == "zh" else f"{self.name} (area index)"
+            return label("series.area", lang).format(name=self.name)
         if self.kind == "satisfaction":
-            suffix = {"rate": ("满意率", "satisfied share"), "index": ("指数", "index")}[self.measure]
-            return f"{self.name}（{suffix[0]}）" if lang == "zh" else f"{self.name} ({suffix[1]})"
+            return label(f"series.{self.measure}", lang).format(name=self.name)
         return self.name
 
     @property

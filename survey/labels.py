@@ -405,6 +405,68 @@ LABELS: dict[str, tuple[str, str]] = {
                              "The districts with the lowest composite index are {lst}, against {city} for the whole "
                              "city; by their intervals their rank does not differ significantly from {others} "
                              "(possible ranks: {ranges}), so the order is only indicative."),
+    # the sample against the population margins (report/representativeness.py)
+    "rep.weighted": ("本报告已按{dims}的总体结构加权，加权后这些结构与总体一致。",
+                     "Estimates are weighted to the population by {dims}, so their shares match the margins."),
+    "rep.differs": ("样本的{dim}结构与总体差异显著（{p}）：样本中{group}占{share}%，总体约为{population}%。",
+                    "The sample's {dim} differs significantly from the population ({p}): {group} are {share}% of the "
+                    "sample against about {population}% of the population."),
+    "rep.unweighted": ("本报告未加权，若上述群体的回答存在差异，全市估计可能有偏，解读时应予注意；建议按总体结构加权"
+                       "（项目配置 minyi.yaml 的 weighting 项）。",
+                       "This report is unweighted: population estimates may be biased where the groups answer "
+                       "differently; read them with care, or weight the sample to the margins (minyi.yaml weighting: "
+                       "{{method: rake}})."),
+    "rep.same": ("样本的{dims}结构与总体无显著差异。", "The sample's {dims} do not differ significantly from the population margins."),
+    # a series of survey trend as readers name it (report/trend.py TrendSeries.display)
+    "series.area": ("{name}（领域指数）", "{name} (area index)"),
+    "series.rate": ("{name}（满意率）", "{name} (satisfied share)"),
+    "series.index": ("{name}（指数）", "{name} (index)"),
+    # a 各题统计 table's caption (report/question_tables.py)
+    "qt.caption": ("{caption}（{type}；有效样本{n}）", "{caption} ({type}; n = {n})"),
+    # the 主要发现 sentences (report/findings.py findings); {ci}: report.findings.ci_text
+    "find.rate": ("{name}为{value}（{ci}）{target}。", "{name} was {value} ({ci}){target}."),
+    "find.composite": ("综合满意度指数为{value}分（{ci}）。", "The composite satisfaction index was {value} points ({ci})."),
+    "find.overall": ("{name}（满意率）为{value}（{ci}）{target}。", "{name} (share satisfied) was {value} ({ci}){target}."),
+    "find.targets": ("设有目标的{n}项指标中，{ok}项达标，{bad}项未达标，{ns}项与目标无显著差异",
+                     "Of {n} indicators with a target, {ok} met it, {bad} fell significantly short and {ns} were not "
+                     "significantly different from it"),
+    "find.targets_held": ("，{held}", "; {held}"),
+    "find.targets_furthest": ("；差距最大的是{names}。", "; furthest below: {names}."),
+    "find.areas": ("各领域中，{hi}满意度指数最高（{hi_value}分，{hi_ci}），{lo}最低（{lo_value}分，{lo_ci}）。",
+                   "Among the areas, {hi} had the highest satisfaction index ({hi_value} points, {hi_ci}) and {lo} the "
+                   "lowest ({lo_value} points, {lo_ci})."),
+    "find.worst_item": ("满意率最低的题项是“{label}”，为{value}（{ci}）{target}。",
+                        "The lowest-rated item was “{label}” at {value} satisfied ({ci}){target}."),
+    "find.hot": ("群众最关心的热点问题是“{label}”，{value}的受访者选择了该项（{ci}）{tie}。",
+                 "The most frequently named hot issue was “{label}”, chosen by {value} of respondents ({ci}){tie}."),
+    "find.hot_tie": ("，与第二位差异不显著", "; not significantly different from the second"),
+    "find.change_up": ("与{prev}相比，{name}上升{diff}个百分点（{level}置信区间：{lo}至{hi}个百分点），变化显著。",
+                       "Compared with {prev}, {name} rose by {diff} percentage points ({level} CI: {lo} to {hi} "
+                       "points), a significant change."),
+    "find.change_down": ("与{prev}相比，{name}下降{diff}个百分点（{level}置信区间：{lo}至{hi}个百分点），变化显著。",
+                         "Compared with {prev}, {name} fell by {diff} percentage points ({level} CI: {lo} to {hi} "
+                         "points), a significant change."),
+    "find.target_above": ("，高于{t}的目标", ", above the {t} target"),
+    "find.target_below": ("，低于{t}的目标", ", below the {t} target"),
+    "find.target_ns": ("，与{t}的目标无显著差异", ", not significantly different from the {t} target"),
+    "find.ci": ("{level}置信区间：{lo}–{hi}，n={n}", "{level} CI: {lo}–{hi}, n={n}"),
+    "find.no_ci": ("n={n}，样本过少，无法计算置信区间", "n={n}, too few for a confidence interval"),
+    "find.clause": ("，", ", "),  # before a clause inside a sentence (a withheld verdict)
+    "sum.see": ("（见{title}）", " (see {title})"),  # a summary point's reference to its chapter
+    # the 摘要's lead (report/summary.py build_summary)
+    "sum.verdict": ("设有目标的{n}项指标中，{met}项达标", "Of the {n} indicators with a target, {met} met it"),
+    "sum.verdict_bad": ("，{k}项未达标（{names}）", "; {k} fell short: {names}"),
+    "sum.verdict_ns": ("，{k}项与目标无显著差异", "; {k} were not significantly different from it"),
+    "sum.verdict_held": ("，{held}", "; {held}"),
+    "sum.composite": ("；综合满意度指数为{value}分", "; the composite satisfaction index was {value} points"),
+    # the weakest areas and their lowest items
+    "sum.areas": ("满意度最低的领域是{parts}。", "The weakest areas are {parts}."),
+    "sum.areas_and": ("和", " and "),
+    "sum.area": ("{name}（{value}分{small}，评价最低的是{lows}）", "{name} ({value} points{small}; lowest items {lows})"),
+    "sum.small_sep": ("，", ", "),  # before sum.small_base_inline inside an area's brackets
+    "sum.named_value": ("{name}（{value}）", "{name} ({value})"),  # an item or issue with its share
+    "sum.group_points": ("{group}（{value}分）", "{group} ({value})"),  # a district with its composite index
+    "sum.pp": ("{diff}个百分点", "{diff} pp"),
     "sum.prev_wave": ("上期", "the previous wave"),
     "sum.change": ("与{prev}相比，{parts}。", "Since {prev}: {parts}."),
     "sum.change_none": ("与{prev}相比，各项指标均无显著变化。", "No indicator changed significantly since {prev}."),

@@ -205,3 +205,23 @@ def test_phrases_are_said_in_the_language_of_the_message():
     pr = problem("out-of-range", qid="Q5", value="150", min=16.0, max=None)
     assert pr.message == "value 150 of Q5 is outside [16.0, None]"
     assert render("out-of-range", pr.extra, "zh")[0] == "Q5填写的 150 超出允许范围（16—不限）"
+
+
+def test_a_workbooks_formula_and_error_cells_are_said_in_chinese_with_their_hint(tmp_path, capsys):
+    qfile = tmp_path / "q.yaml"
+    qfile.write_text(QUESTIONNAIRE.format(lang="zh"), encoding="utf-8")
+    wb = openpyxl.Workbook()
+    for r in (HEADER, ["1"] + GOOD, ["2"] + GOOD):
+        wb.active.append(r)
+    wb.active["G2"] = "#N/A"  # an Excel error value
+    wb.active["F3"] = "=20+10"  # a formula openpyxl stores without its value
+    wb.save(tmp_path / "wjx.xlsx")
+    proj = str(tmp_path / "p")
+    assert _main(capsys, "init", proj, "--questionnaire", str(qfile))[0] == 0
+    assert _main(capsys, "import", proj, str(tmp_path / "wjx.xlsx"))[0] == 0
+    said = {r["行号"]: (r["问题列"], r["说明"]) for r in _sheet(proj, tmp_path, capsys)}
+    assert said == {
+        2: ("列 G「6、请排序（选2项）」",
+            "单元格 Sheet!G2 是 Excel 错误值 #N/A，不是回答，按空值读取（在 Excel 或 WPS 中改正该单元格或产生错误的公式，再重新导入）"),
+        3: ("列 F「5、您的年龄」",
+            "单元格 Sheet!F3 是公式（=20+10），没有计算结果，按空值读取（用 Excel 或 WPS 打开文件并保存，使公式算出结果，再重新导入）")}

@@ -130,12 +130,15 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
     value, code, message`` that scripts read (issue 3: source file, row number, column, value, reason), then
     ``header, sheet_column``: the column as the user's file names it (its header, its Excel letter in a workbook;
     empty for minyi's own layout).  The readable 问题列 shows the column that way (``列 C「2、您的性别」``, not the
-    ``Q2`` of a row check; :func:`survey.labels.column_shown`).  A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
+    ``Q2`` of a row check; :func:`survey.labels.column_shown`), and the 说明 is said in that language too
+    (:func:`survey.messages.record_message`: from the record's code and params; a record stored before its params
+    were kept keeps its English message; the .csv keeps the English message).  A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
     table the wave is shown by its label (``wave_labels``: id → label, :func:`survey.waves.wave_label`: 本次调查,
     2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes."""
     import json
 
     from .labels import column_shown, label, labels
+    from .messages import record_message
 
     added = [f for f in QUARANTINE_HEADER_FIELDS if f in df.columns]
     out = df[list(QUARANTINE_FIELDS) + ([] if readable else added)].copy()
@@ -147,6 +150,10 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
                              for c, h, sc in zip(df["column"], df["header"], df["sheet_column"])]
         if wave_labels:
             out[WAVE_COLUMN] = out[WAVE_COLUMN].map(lambda w: wave_labels.get(w, w))
+        if "params" in df.columns:  # 说明 in the questionnaire's language, from the record's code and params
+            shown = {"qid": label("quarantine.this_question", lang)}  # the 问题列 beside it names the question
+            out["message"] = [record_message(c, m, p, lang, shown)
+                              for c, m, p in zip(df["code"], df["message"], df["params"])]
         out.columns = [label(_field_label(f, df["source"]), lang) for f in QUARANTINE_FIELDS]
     rows = [json.loads(r) if isinstance(r, str) and r else {} for r in df["raw"]]
     names = list(dict.fromkeys(k for r in rows for k in r if k not in INTERNAL))

@@ -336,6 +336,10 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
                             "value": probs["value"].astype(object).where(probs["value"].notna(), None),
                             "code": probs["code"].astype(str), "message": probs["message"].astype(str),
                             "raw": raws[pos]})
+        # the message's params (JSON; None where a record has none), from which it is said in the questionnaire's
+        # language where that is shown (survey.messages.record_message: the .xlsx export's 说明)
+        qdf["params"] = (probs["params"].astype(object).where(probs["params"].notna(), None).to_numpy()
+                         if "params" in probs.columns else None)
         # the column as the user's file names it (its header, and in a workbook its letter): a 问卷星 file's
         # "2、您的性别" where the row checks say Q2 (None in minyi's own layout, where the header is the id)
         names = [table.column_names.get(c) for c in qdf["column"]]
@@ -521,8 +525,8 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             if batch.quarantine is not None and len(batch.quarantine):
                 con.register("qin", batch.quarantine)
                 con.execute("INSERT INTO quarantine (import_id, wave, source, \"row\", \"column\", value, code, message, "
-                            "raw, header, sheet_column) SELECT ?, ?, ?, \"row\", \"column\", value, code, message, raw, "
-                            "header, sheet_column FROM qin", [import_id, batch.wave, batch.source])
+                            "raw, header, sheet_column, params) SELECT ?, ?, ?, \"row\", \"column\", value, code, "
+                            "message, raw, header, sheet_column, params FROM qin", [import_id, batch.wave, batch.source])
                 con.unregister("qin")
             if batch.pii is not None and len(batch.pii):
                 con.register("pin", batch.pii)

@@ -4,13 +4,15 @@ Every problem minyi reports to a user is a :class:`Problem` built from an entry 
 :data:`CATALOGUE`: a stable code, a location (file, line, column — or row and column
 for data files), what is wrong, and how to fix it.  Validators *yield* problems into
 a list instead of stopping at the first one (as pyxform / frictionless do); callers
-decide whether the list is fatal.  Quarantined rows are stored as these same records.
+decide whether the list is fatal.  Quarantined rows are stored as these same records, with their code and
+params, so that a row problem is said in Chinese (:data:`CATALOGUE_ZH`, :func:`record_message`) where the
+questionnaire's language is shown: the 说明 of the quarantine's .xlsx export.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 # code -> (message template, hint template).  Templates use str.format(**params).
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -376,6 +378,139 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "YYYY-MM-DD}}}}; or name the wave with --wave where the command has it"),
 }
 
+# The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)
+# in Chinese: code -> (message template, hint template), the same codes and {params} as CATALOGUE (a test
+# holds them equal), so a record stored with its code and params is said in the questionnaire's language where
+# that is shown (the 说明 of the .xlsx quarantine export, survey.export.quarantine_sheet).  {qid} names the
+# question or column; where the record's own column is shown beside it, it is said as 本题 (render's ``shown``).
+CATALOGUE_ZH: dict[str, tuple[str, str]] = {
+    "blank-row": ("整行为空", "删除空行"),
+    "repeated-header": ("该行重复了表头：是否把几次导出的文件首尾相接合成了一个？它的单元格是列名，不是回答",
+                        "每次导出的文件分别导入；后一次下载如含有先前的回答，导入时会说明"),
+    "formula-no-value": ("单元格 {cell} 是公式（{value}），没有计算结果，按空值读取",
+                         "用 Excel 或 WPS 打开文件并保存，使公式算出结果，再重新导入"),
+    "excel-error": ("单元格 {cell} 是 Excel 错误值 {value}，不是回答，按空值读取",
+                    "在 Excel 或 WPS 中改正该单元格或产生错误的公式，再重新导入"),
+    "unknown-option": ("“{value}”不是{qid}的选项", "可选：{choices}"),
+    "out-of-range": ("{qid}填写的 {value} 超出允许范围（{min}—{max}）", "改正数值，或留空"),
+    "not-a-number": ("{qid}填写的“{value}”不是数字", "请填写数字"),
+    "too-many": ("{qid}选了{count}项，最多只能选{max}项", "最多保留{max}项"),
+    "too-few": ("{qid}只选了{count}项，至少要选{min}项", "至少选择{min}项"),
+    "exclusive": ("{qid}的“{label}”不能与其他选项同时选择", "只选“{label}”，或只选其他选项"),
+    "should-skip": ("按跳题条件（{when}）{qid}应跳过，却有回答", "清除该回答，或改正前面的回答"),
+    "required-missing": ("{qid}为必答题，未作答", "补填回答"),
+    "rank-invalid": ("{qid}排序无效：{reason}", "名次应为 1–{k}，各用一次"),
+    "duplicate-row": ("受访者编号“{id}”出现了不止一次", "删除重复提交的答卷"),
+    "text-too-long": ("{qid}的回答有{count}个字，最多{max}个字", "缩短回答"),
+    "not-an-integer": ("{qid}填写的“{value}”不是整数", "请填写整数"),
+    "not-text": ("{qid}的回答应为一段文字，而不是{kind}", "以一段文字提交回答"),
+    "other-not-chosen": ("{qid}填写了“请注明”的内容，但没有选择“其他”选项", "选择“其他”选项，或清空所注明的内容"),
+    "other-text-missing": ("{qid}选择了“{label}”，但其“请注明”内容 {column} 为空",
+                           "在 {column} 中写明“{label}”指什么，或改选其他选项"),
+}
+
+# Fixed words a row problem's params carry (a ranking's reason, the rule a skip record quotes, the closest label of
+# an unknown option): given as ``phrase(code, **params)``, said in the message's language; a list param is words
+# quoted ('社区', '社会' / “社区”、“社会”).  code -> (en, zh)
+PHRASES: dict[str, tuple[str, str]] = {
+    "rank-outside": ("rank outside 1..k", "名次超出 1–{k}"),
+    "rank-twice": ("the same rank is used twice", "同一名次用了两次"),
+    "rank-too-many": ("more than {k} options ranked", "排序的选项超过{k}项"),
+    "rank-whole": ("a rank must be a whole number", "名次须为整数"),
+    "rank-number": ("a rank must be a number", "名次须为数字"),
+    "rank-option-twice": ("the same option is ranked twice", "同一选项排了两次"),
+    "rank-count": ("{n} option(s) ranked, {k} are asked for", "排了{n}项，要求排{k}项"),
+    "section-sites": ("section {name} is asked only at {sites}", "“{name}”部分只在{sites}调查"),
+    "section-no-site": ("section {name} is asked at no site", "“{name}”部分不在任何调查点调查"),
+    "choices-closest": ("{choices} (closest: {closest})", "{choices}；最接近的是{closest}"),
+    "choices-01": ("0 or 1 (selected '{label}')", "0 或 1（1 表示选了“{label}”）"),
+    "kind-several": ("several answers", "多个回答"),
+    "kind-bool": ("true/false", "真/假值"),
+    "kind-list": ("a list", "列表"),
+    "kind-object": ("an object", "对象"),
+    "kind-infinite": ("a number that is not finite", "非有限数值"),
+}
+
+
+def phrase(code: str, /, **params: Any) -> dict[str, Any]:
+    """A param of a message that is itself fixed words (:data:`PHRASES`), said in the message's language; kept as
+    ``{"phrase": code, **params}`` (JSON, as a quarantine record stores its params)."""
+    return {"phrase": code, **params}
+
+
+def _said(v: Any, lang: str) -> Any:
+    if isinstance(v, list):
+        return "、".join(f"“{x}”" for x in v) if lang == "zh" else ", ".join(repr(x) for x in v)
+    if isinstance(v, dict) and "phrase" in v and v["phrase"] in PHRASES:
+        en, zh = PHRASES[v["phrase"]]
+        p = {k: _said(x, lang) for k, x in v.items() if k != "phrase"}
+        try:
+            return (zh if lang == "zh" else en).format(**p)
+        except (KeyError, IndexError):
+            return en
+    return v
+
+
+def render(code: str, params: dict[str, Any], lang: str = "en", shown: Optional[dict[str, Any]] = None) -> tuple[str, str]:
+    """(message, hint) of catalogue entry ``code`` with ``params`` in ``lang``: zh from :data:`CATALOGUE_ZH` where
+    it has the code, else the English of :data:`CATALOGUE`.  ``shown`` overrides params as the place showing the
+    message names them (``{"qid": "本题"}`` beside a column that names the question)."""
+    zh = lang == "zh" and code in CATALOGUE_ZH
+    msg_t, hint_t = CATALOGUE_ZH[code] if zh else CATALOGUE[code]
+    p = {k: _said(v, "zh" if zh else "en") for k, v in params.items()}
+    if zh:
+        for k, v in p.items():  # 16, not 16.0 (the English keeps what it always said)
+            if isinstance(v, float) and v.is_integer():
+                p[k] = int(v)
+        for k in ("min", "max"):  # an open end of a range
+            if k in p and p[k] is None:
+                p[k] = "不限"
+        p.update(shown or {})
+    try:
+        msg = msg_t.format(**p)
+    except (KeyError, IndexError):
+        msg = msg_t
+    try:
+        hint = hint_t.format(**p)
+    except (KeyError, IndexError):
+        hint = ""
+    return msg, hint
+
+
+def record_message(code: str, message: str, params: Optional[str], lang: str,
+                   shown: Optional[dict[str, Any]] = None) -> str:
+    """The message of a stored row problem (a quarantine record: its ``code``, its English ``message`` and its
+    ``params`` as JSON) in ``lang``: rendered from code and params (with the hint in brackets when the stored
+    message has it), or the stored message when the record has no params (stored before they were kept), the
+    code no text in ``lang``, or the params do not give the stored message back (then they are not this
+    message's)."""
+    import json
+
+    if lang != "zh" or code not in CATALOGUE_ZH or not params:
+        return message
+    try:
+        p = json.loads(params)
+    except ValueError:
+        return message
+    if not isinstance(p, dict):
+        return message
+    en, en_hint = render(code, p, "en")
+    if message == en:
+        with_hint = False
+    elif en_hint and message == f"{en} ({en_hint})":
+        with_hint = True
+    else:
+        return message
+    msg, hint = render(code, p, lang, shown)
+    return f"{msg}（{hint}）" if with_hint and hint else msg
+
+
+def params_json(params: dict[str, Any]) -> str:
+    """A problem's params as a quarantine record stores them (JSON; numbers NumPy gives as text)."""
+    import json
+
+    return json.dumps(params, ensure_ascii=False, default=str, sort_keys=True)
+
 
 @dataclass
 class Problem:
@@ -438,19 +573,11 @@ class Problem:
 def problem(code: str, /, *, file: str | None = None, line: int | None = None, column: Any = None,
             row: int | None = None, value: Any = None, severity: str = "error", **params: Any) -> Problem:
     """Build a :class:`Problem` from the catalogue entry ``code``."""
-    msg_t, hint_t = CATALOGUE[code]
     params.setdefault("suggestion", "")
     for k, v in (("value", value), ("column", column), ("row", row), ("file", file)):
         if v is not None:
             params.setdefault(k, v)
-    try:
-        msg = msg_t.format(**params)
-    except (KeyError, IndexError):
-        msg = msg_t
-    try:
-        hint = hint_t.format(**params)
-    except (KeyError, IndexError):
-        hint = ""
+    msg, hint = render(code, params)
     return Problem(code=code, message=msg, hint=hint, file=file, line=line, column=column, row=row,
                    value=value, severity=severity, extra=params)
 

@@ -13,7 +13,8 @@ and ``too-few`` for that question or matrix row, and ``should-skip`` / ``require
 whose skip condition reads it — are not recorded again (``prior``).
 
 :func:`check_rows` returns a DataFrame of problems (one record per problem: row index,
-source row number, column, value, code, message) — the quarantine records.
+source row number, column, value, code, message, and the message's params as JSON, from which it is said in
+Chinese where that is shown: survey.messages.record_message) — the quarantine records.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from .cores import halves, in_two
-from .messages import problem
+from .messages import params_json, phrase, problem
 from .questionnaire import Questionnaire
 from .skip import asked_masks
 
-PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message"]
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "params"]
 DERIVED = ("required-missing", "too-few")  # follow from a cell the importer blanked
 _NONE = object()  # "this problem has no cell value" (whole-question problems)
 
@@ -52,7 +53,7 @@ class _Collector:
             values = np.asarray(values, dtype=object)[idx]
         vals = [_fmt(v) for v in values]
         cache: dict = {}
-        msgs = []
+        msgs, pars = [], []
         for v in vals:
             if v not in cache:
                 p = dict(params)
@@ -60,10 +61,12 @@ class _Collector:
                     p["count"] = v
                 pr = problem(code, column=column or None, value=v, **p)
                 # an unknown option says which ones there are, as the importers' records do (converter.bad)
-                cache[v] = f"{pr.message} ({pr.hint})" if "choices" in p and pr.hint else pr.message
-            msgs.append(cache[v])
+                cache[v] = (f"{pr.message} ({pr.hint})" if "choices" in p and pr.hint else pr.message,
+                            params_json(pr.extra))
+            msgs.append(cache[v][0])
+            pars.append(cache[v][1])
         self.parts.append(pd.DataFrame({"index": idx, "row": self.rows[idx], "column": column,
-                                        "value": vals, "code": code, "message": msgs}))
+                                        "value": vals, "code": code, "message": msgs, "params": pars}))
 
     def result(self) -> pd.DataFrame:
         if not self.parts:
@@ -241,14 +244,14 @@ def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: 
                 n_ranked += ranked
                 with np.errstate(invalid="ignore"):
                     bad = ranked & ((x < 1) | (x > k) | (x != np.round(x)))
-                col.add(live & bad, c, "rank-invalid", qid=qq.id, reason="rank outside 1..k", k=k)
+                col.add(live & bad, c, "rank-invalid", qid=qq.id, reason=phrase("rank-outside", k=k), k=k)
                 for r in range(1, k + 1):
                     per_rank[r - 1] += x == r
             answered |= n_ranked > 0
             col.add(live & (per_rank > 1).any(axis=0), qq.id, "rank-invalid", values=_NONE, qid=qq.id,
-                    reason="the same rank is used twice", k=k)
+                    reason=phrase("rank-twice"), k=k)
             col.add(live & (n_ranked > k), qq.id, "rank-invalid", values=_NONE, qid=qq.id,
-                    reason=f"more than {k} options ranked", k=k)
+                    reason=phrase("rank-too-many", k=k), k=k)
         # skip logic and required answers
         col.add(live & ~asked[qq.id] & answered, qq.id, "should-skip", values=_skip_values(qq), qid=qq.id,
                 when=rules[qq.id])
@@ -257,16 +260,17 @@ def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: 
     return col
 
 
-def _skip_rule(q: Questionnaire, qq) -> str:
+def _skip_rule(q: Questionnaire, qq) -> object:
     """What a ``should-skip`` record quotes as the rule: the question's condition (``B6 == "参加过"``), or, for
     a question asked by site only, the sites its section goes to ("section 营商环境 is asked only at 企业"; it
-    read "its condition (site sections)", naming neither the section nor the site)."""
+    read "its condition (site sections)", naming neither the section nor the site), as a phrase
+    (survey.messages.phrase: said in the language the record is shown in)."""
     if qq.when:
         return qq.when
     sec = next((s for s in q.sections if s.id == qq.section), None)
     name = (sec.title or sec.id) if sec is not None else qq.section
     sites = [st.name for st in q.sites if not st.sections or qq.section in st.sections]
-    return f"section {name} is asked only at {'/'.join(sites)}" if sites else f"section {name} is asked at no site"
+    return phrase("section-sites", name=name, sites="/".join(sites)) if sites else phrase("section-no-site", name=name)
 
 
 def _skip_values(qq) -> object:

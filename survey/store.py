@@ -72,8 +72,9 @@ HISTORY_TABLE = ("CREATE TABLE history (seq INTEGER, \"at\" VARCHAR, action VARC
 # is read (survey.ingest.imported_before)
 SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 # columns of the quarantine table added after its first version: the file's header of a record's column and its
-# Excel letter (survey.importers.converter._Converter.column_names)
-QUARANTINE_ADDED = "header VARCHAR, sheet_column VARCHAR"
+# Excel letter (survey.importers.converter._Converter.column_names), the params of its message as JSON
+# (survey.messages.record_message says it in Chinese from them)
+QUARANTINE_ADDED = "header VARCHAR, sheet_column VARCHAR, params VARCHAR"
 CODINGS_TABLE = codings.TABLE  # each import's question codings (survey/codings.py)
 
 
@@ -802,19 +803,20 @@ class Project:
             con.close()
 
     def quarantine(self, wave: Optional[str] = None) -> pd.DataFrame:
-        """Quarantine records: wave, source, row, column, value, code, message, the raw row as JSON, and the
+        """Quarantine records: wave, source, row, column, value, code, message, the raw row as JSON, the
         column as the file names it (``header``: its header text, ``sheet_column``: its Excel letter in a
-        workbook; None in minyi's native layout and in records from before they were kept)."""
+        workbook; None in minyi's native layout and in records from before they were kept) and ``params``: the
+        message's params as JSON (survey.messages.record_message; None in records from before they were kept)."""
         self._check_wave(wave)
         con = self.connect()
         try:
             have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                               "WHERE table_name = 'quarantine'").fetchall()}
-            added = ", ".join(c if c in have else f"NULL AS {c}" for c in ("header", "sheet_column"))
+            added = ", ".join(c if c in have else f"NULL AS {c}" for c in ("header", "sheet_column", "params"))
             q = f"SELECT wave, source, \"row\", \"column\", value, code, message, raw, {added} FROM quarantine" + \
                 (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\", \"column\""
             df = con.execute(q, [wave] if wave else []).df()
-            for c in ("value", "column", "raw", "header", "sheet_column"):
+            for c in ("value", "column", "raw", "header", "sheet_column", "params"):
                 df[c] = df[c].astype(object).where(df[c].notna(), None)
             return df
         finally:

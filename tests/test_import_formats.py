@@ -305,9 +305,14 @@ def test_unknown_option_hint_names_closest(tmp_path):
     from survey.importers import _Converter
     from survey.tabular import RawTable
 
+    from survey.messages import problem
+
     conv = _Converter(Q, RawTable(pd.DataFrame({"x": ["很满意"]}), "csv", ""), "f.csv", "wjx")
-    hint = conv.choices_hint(Q.question("Q3"))("很满意")
-    assert "(closest: '满意'" in hint and hint.startswith("1=非常满意, 2=满意")
+    # the choices as a phrase (said in Chinese in the quarantine's .xlsx export): the message's hint says them
+    hint = problem("unknown-option", qid="Q3", value="很满意",
+                   choices=conv.choices_hint(Q.question("Q3"))("很满意")).hint
+    assert "(closest: '满意'" in hint and hint.startswith("use one of: 1=非常满意, 2=满意"), hint
+    assert t.problems["message"].iloc[0].endswith(hint + ")")
 
 
 def test_unmatched_columns_and_number_title_mismatch(tmp_path):

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Mapping, Optional
 import numpy as np
 import pandas as pd
 
-from ..messages import problem
+from ..messages import phrase, problem
 from ..questionnaire import Question, Questionnaire
 from ..rowcheck import check_rows
 
@@ -139,17 +139,17 @@ class _Row:
         if isinstance(v, (list, tuple)):  # the field sent twice (or a JSON list): one text is due
             vals = [x for x in v if x is not None and not (isinstance(x, str) and not x.strip())]
             if len(vals) > 1:
-                self.bad(qq, column, ", ".join(map(str, vals))[:200], "not-text", qid=column, kind="several answers")
+                self.bad(qq, column, ", ".join(map(str, vals))[:200], "not-text", qid=column, kind=phrase("kind-several"))
                 return
             v = vals[0] if vals else None
         if v is None:
             return
         if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            kind = "true/false" if isinstance(v, bool) else "a list" if isinstance(v, (list, tuple)) else "an object"
+            kind = phrase("kind-bool" if isinstance(v, bool) else "kind-list" if isinstance(v, (list, tuple)) else "kind-object")
             self.bad(qq, column, str(v)[:50], "not-text", qid=column, kind=kind)
             return
         if isinstance(v, float) and not math.isfinite(v):
-            self.bad(qq, column, None, "not-text", qid=column, kind="a number that is not finite")
+            self.bad(qq, column, None, "not-text", qid=column, kind=phrase("kind-infinite"))
             return
         s = _text(v)
         if s is None:
@@ -211,7 +211,7 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
                         continue
                     col = f"{qq.id}_{int(x)}"
                     if col in r.values:
-                        r.bad(qq, qq.id, v, "rank-invalid", qid=qq.id, reason="the same option is ranked twice",
+                        r.bad(qq, qq.id, v, "rank-invalid", qid=qq.id, reason=phrase("rank-option-twice"),
                               k=qq.k or len(qq.options))
                         continue
                     r.values[col] = float(rank)
@@ -223,7 +223,7 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
                         continue
                     x = _number(v)
                     if x is None:
-                        r.bad(qq, col, v, "rank-invalid", qid=qq.id, reason="a rank must be a number",
+                        r.bad(qq, col, v, "rank-invalid", qid=qq.id, reason=phrase("rank-number"),
                               k=qq.k or len(qq.options))
                     else:
                         r.values[col] = x
@@ -243,7 +243,7 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
             k = min(qq.k or len(qq.options), len(qq.options))
             n = sum(1 for o in qq.options if f"{qq.id}_{o.code}" in r.values)
             if 0 < n < k:
-                r.bad(qq, qq.id, None, "rank-invalid", qid=qq.id, reason=f"{n} option(s) ranked, {k} are asked for",
+                r.bad(qq, qq.id, None, "rank-invalid", qid=qq.id, reason=phrase("rank-count", n=n, k=k),
                       k=k)
         if qq.has_other and qq.type in ("single", "scale", "yesno", "multiple"):
             col = f"{qq.id}_other"

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 
-PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target"]
+PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target", "params"]
 WAVE_COLUMN = "wave"  # the column `survey export` writes with each row's wave (survey.export)
 
 

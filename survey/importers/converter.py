@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..export_meta import CODEBOOK_SHEET
-from ..messages import Problem, did_you_mean, problem
+from ..messages import Problem, did_you_mean, params_json, phrase, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from ..tabular import RawTable, column_letters
 from . import kobo, spss
@@ -85,17 +85,19 @@ class _Converter:
                   else np.asarray(values, dtype=object)[idx])
         vals = [None if v is None or v is pd.NA else str(v) for v in picked]
         cache: dict = {}
-        msgs = []
+        msgs, pars = [], []
         for v in vals:  # one message per distinct value
             if v not in cache:
                 p = dict(params)
                 if "choices" in p and callable(p["choices"]):
                     p["choices"] = p["choices"](v)
                 pr = problem(code, column=column, value=v, **p)
-                cache[v] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message  # keep the choices / closest
-            msgs.append(cache[v])
+                # keep the choices / closest; the params say the message in Chinese (survey.messages.record_message)
+                cache[v] = (f"{pr.message} ({pr.hint})" if pr.hint else pr.message, params_json(pr.extra))
+            msgs.append(cache[v][0])
+            pars.append(cache[v][1])
         self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
-                                        "message": msgs, "target": target or params.get("qid")}))
+                                        "message": msgs, "target": target or params.get("qid"), "params": pars}))
 
     def note(self, column: str, code: str = "unmatched-column", **params) -> None:
         self.unmatched.append(problem(code, file=self.source, column=column, severity="warning", **params))
@@ -131,7 +133,7 @@ class _Converter:
         is a cell problem ``code`` naming the cell (its row is quarantined with that reason, not a bare "required
         answer missing"), and one ``<code>-cells`` warning lists them all."""
         cols = list(self.df.columns)
-        idx, column, vals, msgs, target, cells = [], [], [], [], [], []
+        idx, column, vals, msgs, target, cells, pars = [], [], [], [], [], [], []
         for i, j, cell, value in marks:
             c = cols[j]
             cells.append(cell)
@@ -142,10 +144,11 @@ class _Converter:
             column.append(c)
             vals.append(value)
             msgs.append(f"{pr.message} ({pr.hint})")
+            pars.append(params_json(pr.extra))
             target.append(self.qid_of[c])
         if idx:
             self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals,
-                                            "code": code, "message": msgs, "target": target}))
+                                            "code": code, "message": msgs, "target": target, "params": pars}))
         if cells:
             shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
             self.unmatched.append(problem(f"{code}-cells", file=self.source, severity="warning",
@@ -245,7 +248,7 @@ class _Converter:
 
         def hint(v):
             close = difflib.get_close_matches(norm_text(v or ""), [norm_text(x) for x in labels], n=2, cutoff=0.4)
-            return base + (f" (closest: {', '.join(repr(c) for c in close)})" if close else "")
+            return phrase("choices-closest", choices=base, closest=list(close)) if close else base
         return hint
 
     def numeral_labels(self, qq: Question, s: pd.Series, c: str, target: Optional[str]) -> pd.Series:

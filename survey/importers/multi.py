@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..messages import did_you_mean
+from ..messages import did_you_mean, phrase
 from ..questionnaire import Question
 from .kobo import spaced_labels, split_spaced
 from .matching import other_part_index
@@ -73,14 +73,14 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
                         fill = ext[1].where(ext[1].notna(), s).where(pd.Series(txt & ~is_label), pd.NA)
                         other_text = other_text.where(other_text.notna(), fill.astype("string"))
                     badm = txt & ~sel
-                    conv.bad(badm, c, tv, "unknown-option", qid=qq.id, choices=f"0 or 1 (selected '{qq.options[j].label}')")
+                    conv.bad(badm, c, tv, "unknown-option", qid=qq.id, choices=phrase("choices-01", label=qq.options[j].label))
                 asked |= present & ~np.isnan(x)
                 M[:, j] = x
             else:  # ranking: rank per option; 0 / -3 / blank = not ranked
                 x = pd.to_numeric(norm_series(s), errors="coerce").to_numpy(dtype=float)
                 badm = present & np.isnan(x)
                 conv.bad(badm, c, s, "rank-invalid", qid=qq.id,
-                         reason="a rank must be a whole number", k=qq.k or k)
+                         reason=phrase("rank-whole"), k=qq.k or k)
                 x = np.where(x <= 0, np.nan, x)
                 asked |= present | skipped
                 M[:, j] = x
@@ -234,7 +234,7 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
     M[rows[ok], j[ok].astype(int)] = 1.0 if qq.type == "multiple" else R["pos"].to_numpy(dtype=float)[ok]
     if qq.type == "ranking" and len(dup_u):
         conv.bad(np.isin(codes, dup_u), c, s, "rank-invalid", qid=qq.id,
-                 reason="the same option is ranked twice", k=qq.k or len(qq.options))
+                 reason=phrase("rank-option-twice"), k=qq.k or len(qq.options))
     oth = R.loc[ok & R["other"].notna().to_numpy()].drop_duplicates("r")
     if len(oth):
         idx = oth["r"].to_numpy()

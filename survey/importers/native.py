@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import MinyiError
 from ..header_rows import second_header_row
-from ..messages import did_you_mean, problem
+from ..messages import did_you_mean, params_json, phrase, problem
 from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
 from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
@@ -395,7 +395,7 @@ def native_values(col, c: str, qq, parts: list, out_type):
         if qq.type == "number":
             code, params = "not-a-number", {"qid": qq.id}
         elif qq.type == "ranking":
-            code, params = "rank-invalid", {"qid": qq.id, "reason": "a rank must be a whole number", "k": qq.k or len(qq.options)}
+            code, params = "rank-invalid", {"qid": qq.id, "reason": phrase("rank-whole"), "k": qq.k or len(qq.options)}
         elif qq.type == "multiple":
             code, params = "unknown-option", {"qid": c, "choices": "0, 1"}
         else:
@@ -403,14 +403,15 @@ def native_values(col, c: str, qq, parts: list, out_type):
                                               "choices": ", ".join(f"{o.code}={o.label}" for o in qq.options[:10])
                                               + (" …" if len(qq.options) > 10 else "")}
         cache: dict = {}
-        msgs = []
-        for v_ in raw:  # one message per distinct value
+        msgs, pars = [], []
+        for v_ in raw:  # one message per distinct value (and its params: survey.messages.record_message)
             if v_ not in cache:
                 pr = problem(code, column=c, value=v_, **params)
-                cache[v_] = f"{pr.message} ({pr.hint})" if pr.hint else pr.message
-            msgs.append(cache[v_])
+                cache[v_] = (f"{pr.message} ({pr.hint})" if pr.hint else pr.message, params_json(pr.extra))
+            msgs.append(cache[v_][0])
+            pars.append(cache[v_][1])
         parts.append(pd.DataFrame({"index": i, "row": i + 2, "column": c, "value": raw, "code": code,
-                                   "message": msgs, "target": c}))
+                                   "message": msgs, "target": c, "params": pars}))
     return out
 
 

@@ -215,21 +215,26 @@ def _check_questions(questions: list, frame: pd.DataFrame, rows: np.ndarray, C: 
             opt_cols = [f"{qq.id}_{o.code}" for o in qq.options]
             cnt = np.zeros(n, dtype=np.int64)
             sel = {}
+            unknown = np.zeros(n, dtype=bool)  # an option cell neither 0 nor 1: reported once, as that cell
             for j, c in enumerate(opt_cols):
                 x = C.num(c)
-                col.add(live & C.has(c) & (x != 0) & (x != 1), c, "unknown-option", qid=c, choices="0, 1")
+                bad = live & C.has(c) & (x != 0) & (x != 1)
+                col.add(bad, c, "unknown-option", qid=c, choices="0, 1")
+                unknown |= bad
                 s_j = x == 1  # NaN compares False
                 cnt += s_j
                 if qq.options[j].exclusive:
                     sel[j] = s_j
-            answered |= cnt > 0
+            # the respondent answered something in the unknown cell: not also "required answer missing" or "too
+            # few selected" for the same mistake (which options were meant is not known)
+            answered |= (cnt > 0) | unknown
             if qq.max is not None:
                 col.add(live & (cnt > qq.max), qq.id, "too-many", values=cnt, qid=qq.id, count="", max=int(qq.max))
             if qq.min is not None and qq.min > 1:  # an exclusive option (以上都没有) stands alone: it meets min
                 alone = np.zeros(n, dtype=bool)
                 for s_j in sel.values():
                     alone |= s_j
-                col.add(a & (cnt > 0) & (cnt < qq.min) & ~alone, qq.id, "too-few", values=cnt, qid=qq.id, count="",
+                col.add(a & (cnt > 0) & (cnt < qq.min) & ~alone & ~unknown, qq.id, "too-few", values=cnt, qid=qq.id, count="",
                         min=int(qq.min))
             for j, s_j in sel.items():
                 col.add(live & s_j & (cnt > 1), opt_cols[j], "exclusive", qid=qq.id, label=qq.options[j].label)

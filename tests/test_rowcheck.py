@@ -189,6 +189,23 @@ def test_check_rows_directly_all_problems_of_a_row(tmp_path):
     assert set(probs["row"]) == {2}
 
 
+def test_an_unknown_option_cell_of_a_multiple_choice_is_one_record(tmp_path):
+    """Q2_1 = 2 with no other option chosen: one mistake, one record (unknown-option on Q2_1), not also "required
+    answer Q2 is missing", which sent the analyst looking for an empty answer (the row answered Q2, with a value
+    that is not 0/1).  A really empty Q2 (row C) is still missing."""
+    q = load_questionnaire(write_tiny(tmp_path))
+    cols = HEADER.split(",")
+    frame = pd.DataFrame([["A", None, 600.0, 1, 1, 2, 0, 0, 0, 3, None, 1, 2, 1, 2, 1],
+                          ["B", None, 600.0, 1, 1, 2, None, None, None, 3, None, 1, 2, 1, 2, 1],
+                          ["C", None, 600.0, 1, 1, 0, 0, 0, 0, 3, None, 1, 2, 1, 2, 1]], columns=cols)
+    for c in cols[2:]:
+        if c != "Q5":
+            frame[c] = frame[c].astype(float)
+    probs = check_rows(frame, q)
+    assert sorted(zip(probs["index"], probs["column"], probs["code"])) == [
+        (0, "Q2_1", "unknown-option"), (1, "Q2_1", "unknown-option"), (2, "Q2", "required-missing")]
+
+
 def test_strict_stores_nothing_and_names_the_problems(project, tmp_path):
     f = write_csv(tmp_path / "answers.csv", [r for r, _ in ROWS])
     with pytest.raises(MinyiError) as ei:

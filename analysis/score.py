@@ -38,6 +38,8 @@ from .combine import ItemMeans
 from .compare import SMALL_BASE, LeagueRow, league
 from .result import Estimate
 
+SCORE_RANGE = (0.0, 100.0)  # every item, and so every node, is scored on 0–100
+
 
 @dataclass(frozen=True, eq=False)
 class ScoreNode:

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from analysis.score import ScoreNode, ScoreResult, framework_scores
+from analysis.score import SCORE_RANGE, ScoreNode, ScoreResult, framework_scores
 from analysis.thresholds import SMALL_BASE
 from survey.errors import MinyiError
 from survey.framework import AREA, Framework, load_framework, read_external, survey_sources
@@ -91,6 +91,7 @@ class ProjectScores:
         ranks = {lr.group: lr for lr in r.league}
         rows = [["", "总分", "95%置信区间", "排名"] + [a.name for a in aspects]]
         small: list = []
+        cut = False
         for gi, g in enumerate(r.groups):
             v = r.values[r.root.id][gi]
             if not v.complete:
@@ -101,7 +102,8 @@ class ProjectScores:
                                                              if lr.rank_best != lr.rank_worst else "")) if lr else "—"
                 if lr is not None and lr.small_base:  # the small-base rule: no place stated on a small base
                     rank, small = "△", small + [lr]
-                ci = f"[{v.ci_low:.1f}, {v.ci_high:.1f}]" if v.se > 0 else "(无抽样误差)"
+                ci, was_cut = score_interval(v.ci_low, v.ci_high) if v.se > 0 else ("(无抽样误差)", False)
+                cut |= was_cut
                 est = f"{v.estimate:.1f}"
             rows.append([g or "全市", est, ci, rank] + [f"{r.values[a.id][gi].estimate:.1f}"
                                                          if r.values[a.id][gi].complete else "—" for a in aspects])
@@ -109,6 +111,9 @@ class ProjectScores:
         for lr in small:  # said with its base, in the words of the verdicts (report.findings.too_few_to_judge)
             out.append("△ " + label("grp.withheld").format(group=lr.group, text=withheld_text({"n": lr.n}))
                        + f"，不排名，总分仅供参考；其余区县的名次仍按全部{len(r.league)}个区县排列。")
+        if cut:  # as the report says of its intervals (report.method_text.CLIPPED_NOTE)
+            out.append("注：少数置信区间（多为小样本）按t分布计算时超出0–100分，超出的部分已截断至端点；"
+                       "--json 保留原值。")
         if r.missing:
             names = {n.id: n.name for n, _, _, _ in self.nodes}
             out.append("缺项（无得分，不按零分计）：")
@@ -119,6 +124,14 @@ class ProjectScores:
             for g, items in by_group.items():
                 out.append(f"  {g}：{'、'.join(items)}")
         return out
+
+
+def score_interval(lo: float, hi: float) -> tuple[str, bool]:
+    """A score's interval as the table prints it, cut at the 0–100 scale (:data:`analysis.score.SCORE_RANGE`): a
+    Wald interval on a small base can reach past 100 (98.0 [93.1, 102.9]), which no score can; and whether it was
+    cut.  ``survey score --json`` keeps the raw bounds, as ``survey analyze --json`` does."""
+    a, b = max(lo, SCORE_RANGE[0]), min(hi, SCORE_RANGE[1])
+    return f"[{a:.1f}, {b:.1f}]", (a, b) != (lo, hi)
 
 
 def _tree(fw: Framework, sources: dict, columns: list) -> tuple[ScoreNode, list, tuple]:

@@ -379,3 +379,13 @@ def test_score_without_the_external_file_says_why_there_is_no_overall_score(proj
     assert rc == 0, err
     note = next(line for line in out.splitlines() if line.startswith("注："))
     assert "外部评分" in note and "--external" in note and "无法计算总分" in note
+
+
+def test_the_table_cuts_a_score_interval_at_the_scale():
+    """A Wald interval on a small base can pass 100 (98.0 [93.1, 102.9]); the printed table cuts it at the scale's
+    end (and says so once, as the report does: ProjectScores.lines), while to_dict keeps the raw bounds."""
+    from report.score import score_interval
+
+    assert score_interval(93.14, 102.93) == ("[93.1, 100.0]", True)
+    assert score_interval(-1.5, 4.0) == ("[0.0, 4.0]", True)
+    assert score_interval(80.0, 90.0) == ("[80.0, 90.0]", False)

@@ -539,6 +539,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("INSERT INTO import_codings VALUES (?, ?)", [import_id, codings_json(q)])
             repeated = _repeated_ids(con, project, batch, import_id, "respondent_id" in present)
             in_file = _repeated_in_file(con, project, batch, import_id, "respondent_id" in present)
+            other_waves = _rows_of_other_waves(con, batch, import_id, cols, {"respondent_id", "submitted_at"} <= present)
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
                         "?, ?, ?, ?, ?, ?)",
                         [now, import_id, batch.source, batch.key, batch.wave, batch.accepted + batch.quarantined,
@@ -555,6 +556,10 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         others = [w for w in project.waves() if w != batch.wave] if batch.wave == DEFAULT_WAVE else []
         project._add_wave(batch.wave)
     summary = batch.summary(import_id=import_id, repeated=repeated, in_file=in_file)
+    for other, rows, imports in other_waves:  # a wave doubled: the trend would compare these answers with themselves
+        summary.unmatched.append(problem("import-rows-of-another-wave", file=batch.source, severity="warning",
+                                         rows=f"{rows:,}", other=other, wave=batch.wave, project=project.root,
+                                         imports=", ".join(f"#{i}" for i in imports), import_id=import_id))
     if others:  # the project has named waves: rows in "default" are most likely a forgotten --wave
         summary.unmatched.append(problem("import-default-wave", file=batch.source, severity="warning",
                                          waves=", ".join(others[-WAVES_SHOWN:]), project=project.root,
@@ -574,6 +579,26 @@ def _repeated_in_file(con, project, batch: ImportBatch, import_id: int, has_ids:
     if not extra:
         return None
     return RepeatedInFile(int(extra), bool(project.exclusion_rules.get("duplicate_id")), of=int(batch.accepted))
+
+
+def _rows_of_other_waves(con, batch: ImportBatch, import_id: int, cols: list, has_keys: bool) -> list:
+    """(wave, rows, import ids) per other wave that already holds rows just inserted as ``import_id``: the same
+    respondent id and submission time (both given) and the same answers in every stored column — one wave's file
+    imported again as another wave (renamed, re-saved by Excel, so not the same bytes), or a 问卷星 download of
+    every answer so far imported as the next wave.  A panel respondent answering again has another submission
+    time; an id that restarts at 1 every wave has other answers.  Inside the import's transaction."""
+    if not has_keys or not batch.accepted:
+        return []
+    if not con.execute("SELECT count(*) FROM imports WHERE wave <> ?", [batch.wave]).fetchall()[0][0]:
+        return []
+    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
+                        if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
+    found = con.execute(
+        "SELECT o._wave, count(DISTINCT n._row), list(DISTINCT o._import_id ORDER BY o._import_id) FROM responses n "
+        "JOIN responses o ON o.respondent_id = n.respondent_id AND o.submitted_at = n.submitted_at "
+        f"WHERE n._import_id = ? AND o._wave <> ? AND {same or 'TRUE'} GROUP BY o._wave ORDER BY 2 DESC, 1",
+        [import_id, batch.wave]).fetchall()
+    return [(str(w), int(n), [int(i) for i in ids]) for w, n, ids in found]
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

@@ -24,6 +24,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import-default-wave": ("imported without --wave into wave 'default', beside the project's waves {waves}",
                             "if these answers belong to one of them: survey remove-import {project} {import_id}, "
                             "then import the file again with --wave NAME"),
+    "import-rows-of-another-wave": ("{rows} row(s) are answers already stored in wave {other} (import {imports}): the "
+                                    "same respondent id, submission time and answers, now imported again into wave "
+                                    "{wave}", "if this file holds wave {other}'s answers, undo it: survey remove-import "
+                                    "{project} {import_id}; if it is a download of every answer so far, keep only the "
+                                    "rows submitted in wave {wave} and import that file instead"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
     "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "

@@ -1,0 +1,88 @@
+"""Red team of the import path, session 31: each case is a defect reproduced through the real command.
+
+* One wave's answers imported again as another wave (the file re-saved by Excel/WPS or renamed, so not the same
+  bytes; or a 问卷星 download of every answer so far imported as the next wave) were accepted without a word:
+  the trend then compared the wave with itself (``vs first 0.0 pp, p=1.000``) and a drop appeared that the
+  answers do not hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from cli import main
+
+DATA = Path(__file__).parent / "data"
+QFILE = DATA / "wjx_questionnaire.yaml"
+BY_CODE = (DATA / "wjx_by_code.csv").read_text(encoding="utf-8-sig")
+
+
+def _main(capsys, *args: str) -> tuple[int, str]:
+    try:
+        rc = main(list(args))
+    except SystemExit as e:
+        rc = e.code
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+def _project(tmp_path: Path, capsys) -> str:
+    proj = str(tmp_path / "p")
+    rc, out = _main(capsys, "init", proj, "--questionnaire", str(QFILE))
+    assert rc == 0, out
+    return proj
+
+
+def _rows() -> list[list[str]]:
+    return list(csv.reader(io.StringIO(BY_CODE)))
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> str:
+    path.write_text(_csv_text(rows), encoding=encoding)
+    return str(path)
+
+
+# ----------------------------------------------------------------------------- 1. a wave imported twice
+def test_a_waves_answers_imported_again_as_another_wave_are_said(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "wave_a.csv", rows), "--wave", "A")
+    assert rc == 0 and "answers already stored" not in out, out
+    # the same export re-saved by Excel on a Chinese Windows (GBK) and re-sorted: other bytes, the same answers
+    resaved = _write(tmp_path / "wave_b.csv", [rows[0]] + sorted(rows[1:], key=lambda r: r[6]), encoding="gb18030")
+    rc, out = _main(capsys, "import", proj, resaved, "--wave", "B")
+    assert rc == 0, out
+    assert ("wave_b.csv: warning: 12 row(s) are answers already stored in wave A (import #1): the same respondent "
+            "id, submission time and answers, now imported again into wave B") in out, out
+    assert f"survey remove-import {proj} 2" in out, out
+
+
+def test_a_download_of_every_answer_so_far_names_the_rows_of_the_earlier_wave(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    _main(capsys, "import", proj, _write(tmp_path / "a.csv", rows[:6]), "--wave", "A")  # 5 answers in wave A
+    later = [r[:1] + [r[1].replace("2026/9/", "2026/10/")] + r[2:] for r in rows[6:]]  # 7 new answers
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "all_so_far.csv", rows[:6] + later), "--wave", "B")
+    assert rc == 0 and "5 row(s) are answers already stored in wave A (import #1)" in out, out
+
+
+def test_new_answers_with_ids_restarting_each_wave_are_not_called_a_repeat(tmp_path, capsys):
+    """问卷星 numbers every survey's answers 1, 2, 3 …: the next wave's ids are the last wave's, its times and
+    answers are not; and a panel respondent answering again has another submission time."""
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    _main(capsys, "import", proj, _write(tmp_path / "a.csv", rows), "--wave", "A")
+    next_wave = [rows[0]] + [r[:1] + [r[1].replace("2026/9/", "2026/12/")] + r[2:] for r in rows[1:]]
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "b.csv", next_wave), "--wave", "B")
+    assert rc == 0 and "already stored" not in out, out
+    other_answers = [rows[0]] + [r[:6] + [("1" if r[6] != "1" else "2")] + r[7:] for r in rows[1:]]
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "c.csv", other_answers), "--wave", "C")
+    assert rc == 0 and "already stored" not in out, out

@@ -29,6 +29,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "{wave}", "if this file holds wave {other}'s answers, undo it: survey remove-import "
                                     "{project} {import_id}; if it is a download of every answer so far, keep only the "
                                     "rows submitted in wave {wave} and import that file instead"),
+    "wave-other-spelling": ("wave '{wave}' is another spelling of the project's wave '{known}' (upper/lower case, "
+                            "full-width characters or the same period written another way): it would be a second "
+                            "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "
+                            "imported"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
     "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "

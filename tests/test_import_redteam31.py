@@ -4,6 +4,10 @@
   bytes; or a 问卷星 download of every answer so far imported as the next wave) were accepted without a word:
   the trend then compared the wave with itself (``vs first 0.0 pp, p=1.000``) and a drop appeared that the
   answers do not hold.
+* ``--wave 2026q2`` (or ``２０２６Q2``, ``2026-Q2``) beside the project's 2026Q2 made a second wave with the
+  same label, splitting the quarter's answers in two.
+* Two exports joined into one file: the header row inside the data was quarantined as one problem, and also
+  named in two warnings asking to rewrite its time and duration cells.
 """
 
 from __future__ import annotations
@@ -86,3 +90,57 @@ def test_new_answers_with_ids_restarting_each_wave_are_not_called_a_repeat(tmp_p
     other_answers = [rows[0]] + [r[:6] + [("1" if r[6] != "1" else "2")] + r[7:] for r in rows[1:]]
     rc, out = _main(capsys, "import", proj, _write(tmp_path / "c.csv", other_answers), "--wave", "C")
     assert rc == 0 and "already stored" not in out, out
+
+
+# ----------------------------------------------------------------------------- 2. a wave spelt another way
+def test_a_wave_spelt_another_way_is_refused_not_made_a_second_wave(tmp_path, capsys):
+    """``--wave 2026q2`` (or ``２０２６Q2`` typed with a full-width input method, or ``2026-Q2``) beside the
+    project's 2026Q2 was stored as a second wave, labelled 2026年第二季度 like the first: the trend and the
+    report showed the quarter twice, each with part of its answers."""
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "week1.csv", rows[:7]), "--wave", "2026Q2")
+    assert rc == 0, out
+    week2 = _write(tmp_path / "week2.csv", rows[:1] + rows[7:])
+    for spelling in ("2026q2", "２０２６Q2", "2026-Q2"):
+        rc, out = _main(capsys, "import", proj, week2, "--wave", spelling)
+        assert rc == 1 and "Traceback" not in out, out
+        assert (f"week2.csv: error: wave '{spelling}' is another spelling of the project's wave '2026Q2'" in out
+                and "write --wave 2026Q2; nothing was imported" in out), out
+    rc, out = _main(capsys, "status", proj)
+    assert "2026q2" not in out and "2026-Q2" not in out and "６" not in out, out
+    rc, out = _main(capsys, "import", proj, week2, "--wave", "2026Q2")  # the right spelling goes in
+    assert rc == 0 and "wave 2026Q2: 6 rows read, 6 accepted" in out, out
+
+
+def test_a_configured_wave_spelt_another_way_is_refused_before_its_first_import(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    cfg = Path(proj) / "minyi.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "\nwaves: []\n" in text
+    cfg.write_text(text.replace("\nwaves: []\n", "\nwaves: [2026Q3]\n"), encoding="utf-8")
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "a.csv", _rows()), "--wave", "2026q3")
+    assert rc == 1 and "another spelling of the project's wave '2026Q3'" in out, out
+
+
+def test_a_wave_column_spelt_another_way_is_refused(tmp_path, capsys):
+    """A native file whose ``wave`` column says ``2026q1`` (typed by hand) beside the project's 2026Q1."""
+    proj = _project(tmp_path, capsys)
+    _main(capsys, "import", proj, _write(tmp_path / "a.csv", _rows()), "--wave", "2026Q1")
+    rc, out = _main(capsys, "export", proj, "--out", str(tmp_path / "e.csv"))
+    assert rc == 0, out
+    text = (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].endswith(",wave") or ",wave," in lines[0], lines[0]
+    (tmp_path / "typed.csv").write_text("\n".join([lines[0]] + [ln.replace("2026Q1", "2026q1") for ln in lines[1:]]) + "\n",
+                                        encoding="utf-8")
+    rc, out = _main(capsys, "import", proj, str(tmp_path / "typed.csv"))
+    assert rc == 1 and "wave '2026q1' is another spelling of the project's wave '2026Q1'" in out, out
+
+
+def test_waves_of_other_periods_and_names_are_new_waves(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    for i, wave in enumerate(("2026Q2", "2026Q3", "2026-09", "2026H2", "区县补充")):
+        rc, out = _main(capsys, "import", proj, _write(tmp_path / f"{i}.csv", rows[:1] + rows[1 + i:2 + i]), "--wave", wave)
+        assert rc == 0 and f"wave {wave}: 1 rows read" in out, out

@@ -144,3 +144,27 @@ def test_waves_of_other_periods_and_names_are_new_waves(tmp_path, capsys):
     for i, wave in enumerate(("2026Q2", "2026Q3", "2026-09", "2026H2", "区县补充")):
         rc, out = _main(capsys, "import", proj, _write(tmp_path / f"{i}.csv", rows[:1] + rows[1 + i:2 + i]), "--wave", wave)
         assert rc == 0 and f"wave {wave}: 1 rows read" in out, out
+
+
+# ----------------------------------------------------------------------------- 3. one message for a header again
+def test_a_header_row_inside_the_data_is_one_message_not_three(tmp_path, capsys):
+    """Week 1 and week 2 of a 问卷星 export joined one after the other (the second header, with its BOM, inside
+    the data): the row was quarantined as repeated-header, and also named in two warnings, "row 8
+    '提交答卷时间' holds no date and time" and "row 8 '所用时间' holds no duration", each asking to rewrite it."""
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    week2 = [["1" + r[0]] + r[1:] for r in rows[7:]]  # other 序号: not the same answers
+    text = _csv_text(rows[:7]) + "\ufeff" + _csv_text([rows[0]] + week2)
+    (tmp_path / "joined.csv").write_text(text, encoding="utf-8-sig")
+    rc, out = _main(capsys, "import", proj, str(tmp_path / "joined.csv"), "--wave", "A")
+    assert rc == 0 and "13 rows read, 12 accepted, 1 quarantined" in out, out
+    assert "repeated-header (重复的表头行): 1 row(s)" in out, out
+    assert "提交答卷时间'" not in out and "所用时间'" not in out and "hold no" not in out, out
+
+
+def test_a_time_cell_that_is_no_time_is_still_named(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    rows[3][1], rows[4][2] = "上午", "很久"
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "a.csv", rows), "--wave", "A")
+    assert rc == 0 and "row 4 '上午'" in out and "row 5 '很久'" in out, out

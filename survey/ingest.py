@@ -24,7 +24,7 @@ flags) in one transaction and records the removal in the history.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -292,11 +292,39 @@ def _note_sites_kept(q: Questionnaire, table, source: str, site: str, given: pd.
         kept=len(kept), column=q.site_question, sites=sites + (" …" if len(counts) > SITES_SHOWN else ""))]
 
 
+IDS_SHOWN = 3  # cells named in the error on respondent ids Excel shortened
+_SCIENTIFIC = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"  # 1.38001E+10: how Excel shows and saves a long number
+
+
+def _refuse_shortened_ids(frame: pd.DataFrame, table, source: str) -> None:
+    """Refuse respondent ids that Excel or WPS turned into scientific notation when they now repeat: 200
+    phone-number ids saved as ``1.38001E+10`` were one id, and analysis (the duplicate_id rule) kept one answer
+    of the 200, while the import blamed "two exports joined".  Only repeated ids are looked at (one hash pass;
+    the pattern is matched on those alone)."""
+    if "respondent_id" not in frame.columns or not len(frame):
+        return
+    ids = frame["respondent_id"].astype("string").str.strip()
+    rep = ids.duplicated(keep=False).to_numpy(dtype=bool, na_value=False) & ids.notna().to_numpy(dtype=bool)
+    if not rep.any():
+        return
+    sci = ids[rep].str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False)
+    if not sci.any():
+        return
+    at = np.flatnonzero(rep)[sci]
+    rows = frame["_row"].to_numpy()[at]
+    cells = ", ".join(f"row {int(r)} '{ids.iloc[i]}'" for r, i in zip(rows[:IDS_SHOWN], at[:IDS_SHOWN]))
+    header, letters = (getattr(table, "column_names", None) or {}).get("respondent_id", (None, ""))
+    found = problem("ids-scientific", file=source, column="respondent_id", count=f"{len(at):,}",
+                    cells=cells + (" …" if len(at) > IDS_SHOWN else ""))
+    raise MinyiError([replace(found, header=header, sheet_column=letters or None)])
+
+
 def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], key: Optional[str],
                 wave: Optional[str], site: Optional[str], strict: bool, hash_pii: bool) -> ImportBatch:
     """Row checks, quarantine records, identifying values and typed rows of a converted table."""
     wave = import_wave(table, source, wave)
     frame = table.frame
+    _refuse_shortened_ids(frame, table, source)
     if site is not None:
         if not q.site_question:
             raise MinyiError.of("usage", reason="--site: the questionnaire has no site_question")

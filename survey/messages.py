@@ -33,6 +33,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "full-width characters or the same period written another way): it would be a second "
                             "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "
                             "imported"),
+    "ids-scientific": ("{count} row(s) have respondent ids in scientific notation that repeat ({cells}): Excel or WPS "
+                       "shortened long ids (phone or ID card numbers) when the file was saved, so different "
+                       "respondents now share an id, and analysis would keep one answer of each",
+                       "import the export as downloaded, or save it with that column formatted as text; nothing "
+                       "was imported"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
     "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "

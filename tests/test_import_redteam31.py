@@ -8,6 +8,10 @@
   same label, splitting the quarter's answers in two.
 * Two exports joined into one file: the header row inside the data was quarantined as one problem, and also
   named in two warnings asking to rewrite its time and duration cells.
+* Phone-number respondent ids that Excel saved as ``1.38001E+10`` were one id: imported with a note blaming
+  "two exports joined", and analysis kept one answer of them all.
+* A second column for one matrix row or option (``3、(环境卫生)`` and ``3、（环境卫生）``) replaced the first
+  column's answers without a word.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+
+import pytest
 
 from cli import main
 
@@ -168,3 +174,38 @@ def test_a_time_cell_that_is_no_time_is_still_named(tmp_path, capsys):
     rows[3][1], rows[4][2] = "上午", "很久"
     rc, out = _main(capsys, "import", proj, _write(tmp_path / "a.csv", rows), "--wave", "A")
     assert rc == 0 and "row 4 '上午'" in out and "row 5 '很久'" in out, out
+
+
+# ----------------------------------------------------------------------------- 4. ids Excel shortened
+def _native_with_ids(tmp_path: Path, capsys, proj: str, ids: list) -> str:
+    """minyi's own export of the 12 answers with its respondent ids replaced by ``ids`` (as Excel saved them)."""
+    _main(capsys, "import", proj, _write(tmp_path / "a.csv", _rows()), "--wave", "A")
+    rc, out = _main(capsys, "export", proj, "--out", str(tmp_path / "e.csv"))
+    assert rc == 0, out
+    rows = list(csv.reader(io.StringIO((tmp_path / "e.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "respondent_id" and len(rows) - 1 == len(ids), rows[:2]
+    return _write(tmp_path / "resaved.csv", [rows[0]] + [[i] + r[1:] for i, r in zip(ids, rows[1:])], encoding="utf-8")
+
+
+def test_phone_number_ids_shortened_by_excel_are_refused_not_folded_into_one(tmp_path, capsys):
+    """Phone numbers as respondent ids, the file opened and saved in Excel: 13800138000 … 13800138077 all became
+    1.38001E+10.  The import accepted the rows and blamed "two exports joined into one?"; analysis (duplicate_id)
+    then kept 1 of the 10 answers."""
+    proj = _project(tmp_path, capsys)
+    ids = [f"{13800138000 + 7 * i:.5E}" for i in range(10)]  # 10 answers left after the exclusion rules
+    assert len(set(ids)) == 1
+    resaved = _native_with_ids(tmp_path, capsys, proj, ids)
+    rc, out = _main(capsys, "import", proj, resaved, "--wave", "B")
+    assert rc == 1 and "Traceback" not in out, out
+    assert ("resaved.csv, column respondent_id: error: 10 row(s) have respondent ids in scientific notation that "
+            "repeat (row 2 '1.38001E+10', row 3 '1.38001E+10', row 4 '1.38001E+10' …)") in out, out
+    assert "nothing was imported" in out and "two exports joined" not in out, out
+    rc, out = _main(capsys, "status", proj)
+    assert "wave B" not in out, out
+
+
+def test_ids_in_scientific_notation_that_stay_apart_import(tmp_path, capsys):
+    proj = _project(tmp_path, capsys)
+    resaved = _native_with_ids(tmp_path, capsys, proj, [f"1.{i}E+10" for i in range(10)])
+    rc, out = _main(capsys, "import", proj, resaved, "--wave", "B")
+    assert rc == 0 and "10 accepted" in out, out

@@ -209,3 +209,30 @@ def test_ids_in_scientific_notation_that_stay_apart_import(tmp_path, capsys):
     resaved = _native_with_ids(tmp_path, capsys, proj, [f"1.{i}E+10" for i in range(10)])
     rc, out = _main(capsys, "import", proj, resaved, "--wave", "B")
     assert rc == 0 and "10 accepted" in out, out
+
+
+# ----------------------------------------------------------------------------- 5. two columns for one matrix row / option
+@pytest.mark.parametrize("extra, target, position", [
+    ("3、（环境卫生）", "Q3 (环境卫生)", 8),  # full-width brackets: a column added by hand beside 问卷星's own
+    ("第3题(环境卫生)", "Q3 (环境卫生)", 8),  # the other 问卷星 header style
+    ("4、（住房）", "Q4 (住房)", 11),  # one option of a multiple choice
+    ("5、（停车难）", "Q5 (停车难)", 18),  # one option of a ranking
+])
+def test_a_second_column_for_one_matrix_row_or_option_is_said_and_the_first_kept(tmp_path, capsys, extra, target,
+                                                                                  position):
+    """A second column for the same matrix row (or option) overwrote the first one's answers without a word:
+    a column of 1s beside 3、(环境卫生) made every answer 非常满意."""
+    proj = _project(tmp_path, capsys)
+    rows = _rows()
+    first = rows[0][position]
+    rc, out = _main(capsys, "import", proj, _write(tmp_path / "a.csv", rows), "--wave", "A")
+    assert rc == 0, out
+    rc, want = _main(capsys, "export", proj, "--wave", "A")
+    proj2 = str(tmp_path / "p2")
+    _main(capsys, "init", proj2, "--questionnaire", str(QFILE))
+    added = [rows[0] + [extra]] + [r + ["1"] for r in rows[1:]]
+    rc, out = _main(capsys, "import", proj2, _write(tmp_path / "b.csv", added), "--wave", "A")
+    assert rc == 0, out
+    assert (f"warning: column '{extra}' is a second column for {target} (first: '{first}'); ignored") in out, out
+    rc, got = _main(capsys, "export", proj2, "--wave", "A")
+    assert got == want

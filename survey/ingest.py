@@ -619,14 +619,20 @@ def _rows_of_other_waves(con, batch: ImportBatch, import_id: int, cols: list, ha
         return []
     if not con.execute("SELECT count(*) FROM imports WHERE wave <> ?", [batch.wave]).fetchall()[0][0]:
         return []
+    keys = ("FROM responses n JOIN responses o ON o.respondent_id = n.respondent_id AND o.submitted_at = n.submitted_at "
+            "WHERE n._import_id = ? AND o._wave <> ?")
+    if not con.execute(f"SELECT EXISTS (SELECT 1 {keys})", [import_id, batch.wave]).fetchall()[0][0]:
+        return []  # the usual case: one join on two keys (0.1 s at 300k rows)
     same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
                         if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
+    # the answers compared on the pairs the keys found only (0.5 s at 300k rows, where the same comparison inside
+    # the join took 1 s)
     found = con.execute(
-        "SELECT o._wave, count(DISTINCT n._row), list(DISTINCT o._import_id ORDER BY o._import_id) FROM responses n "
-        "JOIN responses o ON o.respondent_id = n.respondent_id AND o.submitted_at = n.submitted_at "
-        f"WHERE n._import_id = ? AND o._wave <> ? AND {same or 'TRUE'} GROUP BY o._wave ORDER BY 2 DESC, 1",
-        [import_id, batch.wave]).fetchall()
-    return [(str(w), int(n), [int(i) for i in ids]) for w, n, ids in found]
+        f"WITH k AS MATERIALIZED (SELECT n.rowid AS nr, o.rowid AS orow {keys}) "
+        "SELECT o._wave, count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id) FROM k "
+        "JOIN responses n ON n.rowid = k.nr JOIN responses o ON o.rowid = k.orow "
+        f"WHERE {same or 'TRUE'} GROUP BY o._wave ORDER BY 2 DESC, 1", [import_id, batch.wave]).fetchall()
+    return [(str(w), int(n), [int(i) for i in ids]) for w, n, ids in found if n]
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

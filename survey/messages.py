@@ -260,6 +260,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "list every category once (add the two rows' values up if both are right)"),
     "margin-value": ("population value {value} of '{category}' is not a non-negative number",
                      "write a count like 125000 or a share like 0.23 or 23%"),
+    "margin-percent-no-sign": ("the values add up to {total} and the column's header names a share: "
+                               "percentages written without %, which would be read as counts of a population of "
+                               "{total}", "write them as percentages ({example}%) or shares ({share})"),
     "margin-mixed-percent": ("some values are percentages ({pct_lines}) and some are not ({plain_lines})",
                              "write every value as a count, or every value as a share/percentage"),
     "strata-duplicate": ("stratum '{name}' is listed twice (first on line {first})",

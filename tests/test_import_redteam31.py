@@ -236,3 +236,42 @@ def test_a_second_column_for_one_matrix_row_or_option_is_said_and_the_first_kept
     assert (f"warning: column '{extra}' is a second column for {target} (first: '{first}'); ignored") in out, out
     rc, got = _main(capsys, "export", proj2, "--wave", "A")
     assert got == want
+
+
+# ----------------------------------------------------------------------------- 6. percentages without % in a margin
+def test_percentages_without_the_sign_under_a_share_header_are_refused(tmp_path, capsys):
+    """``性别,人口占比`` / ``男,50.6`` / ``女,49.4``: read as counts of a population of 100, so ``survey weight``
+    wrote weights adding up to 100 (mean 0.033) for 2,997 answers, without a word."""
+    data = tmp_path / "d.csv"
+    data.write_text("性别\n" + "男\n" * 40 + "女\n" * 60, encoding="utf-8")
+    margin = tmp_path / "pop.csv"
+    margin.write_text("性别,人口占比\n男,50.6\n女,49.4\n", encoding="utf-8")
+    rc, out = _main(capsys, "weight", str(data), "--margin", f"性别={margin}", "--out", str(tmp_path / "w.csv"))
+    assert rc == 1 and "Traceback" not in out, out
+    assert ("pop.csv, column 人口占比: error: the values add up to 100 and the column's header names a share: "
+            "percentages written without %") in out and "(write them as percentages (50.6%) or shares (0.506))" in out, out
+    assert not (tmp_path / "w.csv").exists()
+
+
+@pytest.mark.parametrize("text", [
+    "性别,人口占比\n男,50.6%\n女,49.4%\n",  # with the sign
+    "性别,人口占比\n男,0.506\n女,0.494\n",  # as shares
+    "性别,人口数\n男,50\n女,50\n",  # counts that happen to add up to 100, under a header of counts
+    "男,50.6\n女,49.4\n",  # no header: nothing says these are shares
+])
+def test_margins_that_say_what_they_are_still_weight(tmp_path, capsys, text):
+    data = tmp_path / "d.csv"
+    data.write_text("性别\n" + "男\n" * 40 + "女\n" * 60, encoding="utf-8")
+    margin = tmp_path / "pop.csv"
+    margin.write_text(text, encoding="utf-8")
+    rc, out = _main(capsys, "weight", str(data), "--margin", f"性别={margin}", "--out", str(tmp_path / "w.csv"))
+    assert rc == 0 and (tmp_path / "w.csv").exists(), out
+
+
+def test_percentages_without_the_sign_still_give_the_reports_composition(tmp_path):
+    """The report's 样本构成 divides a margin by its sum: there 50.6 and 49.4 are the shares they look like."""
+    from survey.margins import read_margin_file
+
+    margin = tmp_path / "pop_gender.csv"
+    margin.write_text("性别,人口占比\n男,50.6\n女,49.4\n", encoding="utf-8")
+    assert read_margin_file(margin) == (["男", "女"], [50.6, 49.4])

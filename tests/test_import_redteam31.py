@@ -12,6 +12,8 @@
   "two exports joined", and analysis kept one answer of them all.
 * A second column for one matrix row or option (``3、(环境卫生)`` and ``3、（环境卫生）``) replaced the first
   column's answers without a word.
+* ``survey weight`` read percentages written without % (``人口占比``: 50.6, 49.4) as counts of a population of
+  100: weights adding up to 100 for 2,997 answers.
 """
 
 from __future__ import annotations

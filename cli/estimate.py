@@ -523,7 +523,8 @@ def weight(
         if col in seen:
             raise typer.BadParameter(f"--margin {col}= is given twice")
         seen.add(col)
-    margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col)
+    margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col,
+                                     counts_matter=True)
                for col, f in specs}
     files = {col: f for col, f in specs}
     with _data_errors(data):

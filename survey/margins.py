@@ -51,7 +51,8 @@ def _blank(v: Any) -> bool:
     return v is None or str(v).strip() == ""
 
 
-def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None) -> tuple[list, list]:
+def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None,
+                     counts_matter: bool = False) -> tuple[list, list]:
     """``(categories, values)`` of one margin file, values as written (counts, or shares with % / 100).
 
     The first ``k`` columns are the category (a string when ``k == 1``, else a tuple of ``k``
@@ -61,7 +62,10 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
     columns, a value but no category (with its line), values that are not non-negative numbers
     (with their lines), no rows (``file-empty``), percentages mixed with plain numbers, a category
     listed twice (with both lines; compared as :func:`analysis.values.normalize_value`: " 18-34" is
-    "18-34", "1.0" is "1").
+    "18-34", "1.0" is "1").  With ``counts_matter`` (``survey weight``, whose weights add up to the counts),
+    also percentages written without % under a header that names a share (``人口占比``: 50.6, 49.4): read as
+    counts they made weights adding up to 100; where only the proportions count (the report's composition) they
+    are fine.
     """
     import pandas as pd
 
@@ -86,11 +90,24 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None)
     if pct_lines and plain_lines:
         probs.append(problem("margin-mixed-percent", file=str(path), column=value_column,
                              pct_lines=_lines_text(pct_lines), plain_lines=_lines_text(plain_lines)))
+    if counts_matter and not probs and first_line == 2 and plain_lines and not pct_lines and _percent_sum(vals) \
+            and SHARE_HEADER.search(value_column):  # 人口占比: 50.6, 49.4 — read as counts, the weights summed to 100
+        probs.append(problem("margin-percent-no-sign", file=str(path), column=value_column, total=f"{sum(vals):g}",
+                             example=f"{vals[0]:g}", share=f"{vals[0] / 100:g}"))
     if probs:
         raise MinyiError(probs)
     if not cats:
         raise MinyiError.of("file-empty", file=str(path))
     return cats, vals
+
+
+SHARE_HEADER = re.compile(r"占比|比例|比重|百分比|构成|share|percent|pct|%|％", re.I)  # a value column of shares
+PERCENT_SUM_TOLERANCE = 0.5  # percentages rounded to one decimal add up to 100 within this
+
+
+def _percent_sum(vals: list) -> bool:
+    """Whether plain values look like percentages: two or more, none above 100, adding up to 100."""
+    return len(vals) >= 2 and max(vals) <= 100 and abs(sum(vals) - 100) <= PERCENT_SUM_TOLERANCE
 
 
 def _lines_text(lines: list[int]) -> str:

@@ -26,6 +26,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import-default-wave": ("imported without --wave into wave 'default', beside the project's waves {waves}",
                             "if these answers belong to one of them: survey remove-import {project} {import_id}, "
                             "then import the file again with --wave NAME"),
+    "import-rows-of-another-wave": ("{rows} row(s) are answers already stored in wave {other} (import {imports}): the "
+                                    "same respondent id, submission time and answers, now imported again into wave "
+                                    "{wave}", "if this file holds wave {other}'s answers, undo it: survey remove-import "
+                                    "{project} {import_id}; if it is a download of every answer so far, keep only the "
+                                    "rows submitted in wave {wave} and import that file instead"),
+    "wave-other-spelling": ("wave '{wave}' is another spelling of the project's wave '{known}' (upper/lower case, "
+                            "full-width characters or the same period written another way): it would be a second "
+                            "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "
+                            "imported"),
+    "ids-scientific": ("{count} row(s) have respondent ids in scientific notation that repeat ({cells}): Excel or WPS "
+                       "shortened long ids (phone or ID card numbers) when the file was saved, so different "
+                       "respondents now share an id, and analysis would keep one answer of each",
+                       "import the export as downloaded, or save it with that column formatted as text; nothing "
+                       "was imported"),
     "file-wave-differs": ("the file's 'wave' column says '{file_wave}', and its rows were imported into wave '{wave}' "
                           "(--wave)", "leave out --wave to import them into wave '{file_wave}'"),
     "site-kept-from-file": ("--site '{site}' filled {filled} row(s) with no site; {kept} row(s) keep another site the "
@@ -248,6 +262,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "list every category once (add the two rows' values up if both are right)"),
     "margin-value": ("population value {value} of '{category}' is not a non-negative number",
                      "write a count like 125000 or a share like 0.23 or 23%"),
+    "margin-percent-no-sign": ("the values add up to {total} and the column's header names a share: "
+                               "percentages written without %, which would be read as counts of a population of "
+                               "{total}", "write them as percentages ({example}%) or shares ({share})"),
     "margin-mixed-percent": ("some values are percentages ({pct_lines}) and some are not ({plain_lines})",
                              "write every value as a count, or every value as a share/percentage"),
     "strata-duplicate": ("stratum '{name}' is listed twice (first on line {first})",

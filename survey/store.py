@@ -57,7 +57,7 @@ from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, wave_checks
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import StoredColumns, exclusion_mask, read_columns, row_key
 from .ledger import ledger_settings
-from .waves import read_waves, stored_waves, register_wave, unregister_wave
+from .waves import read_waves, same_wave_as, stored_waves, register_wave, unregister_wave
 
 DEFAULT_THRESHOLDS = {"straightline_min_rows": 5, "small_base": SMALL_BASE, "min_cell": MIN_CELL}  # as survey init writes
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
@@ -334,9 +334,20 @@ class Project:
         done = imported_before(self, path, sheet)
         if done is not None:
             return done
+        if wave is not None:  # said before the file is read
+            self._check_wave_spelling(wave, path)
         batch = self.prepare_import(path, format=format, wave=wave, site=site, mapping=mapping, sheet=sheet,
                                     strict=strict, hash_pii=hash_pii)
+        if wave is None:  # the wave the file's wave column names
+            self._check_wave_spelling(batch.wave, path)
         return self.commit_batch(batch)
+
+    def _check_wave_spelling(self, wave: str, path) -> None:
+        """Refuse a wave that is another spelling of one of the project's (:func:`survey.waves.same_wave_as`):
+        ``--wave 2026q2`` beside ``2026Q2`` was stored as a second wave with the same label."""
+        known = same_wave_as(wave, self.waves() + list(read_waves(self.config, self.config_file)))
+        if known is not None:
+            raise MinyiError.of("wave-other-spelling", file=str(path), wave=wave, known=known)
 
     def prepare_import(self, path: str | Path, **kw) -> ImportBatch:
         """Read and check a file into an :class:`~survey.ingest.ImportBatch` (nothing written)."""

@@ -266,6 +266,26 @@ def id_period(wave_id: str) -> Optional[tuple[dt.date, dt.date]]:
     return None
 
 
+def same_wave_as(wave_id: str, known: Iterable[str]) -> Optional[str]:
+    """The wave of ``known`` that ``wave_id`` is another spelling of — upper/lower case or full-width characters
+    (``2026q2``, ``２０２６Q2`` for ``2026Q2``), or the same period written another way (``2026-Q2``); None when
+    ``wave_id`` is one of ``known`` or spells none of them.  Stored under its own spelling such a wave is a
+    second wave beside the first, with the same label: the trend and the report would split one wave in two."""
+    import unicodedata
+
+    def folded(w: str) -> str:
+        return unicodedata.normalize("NFKC", str(w)).strip().casefold()
+
+    known = [str(k) for k in known]
+    if wave_id in known:
+        return None
+    key, period = folded(wave_id), id_period(unicodedata.normalize("NFKC", str(wave_id)))
+    for k in known:
+        if folded(k) == key or (period is not None and id_period(unicodedata.normalize("NFKC", k)) == period):
+            return k
+    return None
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
 

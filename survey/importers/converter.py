@@ -467,11 +467,16 @@ class _Converter:
             for r in qq.rows:
                 rows[norm_text(r.label)] = r
                 rows[r.id] = r
+            first: dict = {}  # matrix row → the column read for it
             for c, part in cols:
                 r = rows.get(norm_text(part)) if part else None
                 if r is None:
                     self.note(c, suggestion=did_you_mean(norm_text(part or c), [norm_text(x.label) for x in qq.rows]))
                     continue
+                if r.id in first:  # 3、(环境卫生) and 3、（环境卫生）: the later one overwrote the first, unsaid
+                    self.note(c, "second-column", qid=f"{qq.id} ({r.label})", first=first[r.id])
+                    continue
+                first[r.id] = c
                 data[f"{qq.id}_{r.id}"] = self.code_column(qq, c, target=f"{qq.id}_{r.id}")
             return
         if qq.type in ("multiple", "ranking"):

@@ -34,6 +34,7 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
     whole = [c for c, part in cols if part is None][:1]
     asked = np.zeros(n, dtype=bool)
     seen_options: set = set()  # options matched through their 其他〖…〗 header
+    column_of: dict = {}  # option index → the column read for it
     if per_option:
         for c, part in per_option:
             pn = norm_text(part)
@@ -49,6 +50,10 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
             if j is None:
                 conv.note(c, suggestion=did_you_mean(pn, [norm_text(o.label) for o in qq.options]))
                 continue
+            if j in column_of:  # 4、(住房) and 4、（住房）: the later one overwrote the first, unsaid
+                conv.note(c, "second-column", qid=f"{qq.id} ({qq.options[j].label})", first=column_of[j])
+                continue
+            column_of[j] = c
             markers = list(conv.layout.rank_skipped)  # e.g. 问卷星's -2 / -3 / (跳过): asked, not ranked here
             skipped = (conv.df[c].astype("string").str.strip().isin(markers).to_numpy() if markers
                        else np.zeros(n, bool))

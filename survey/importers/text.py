@@ -93,7 +93,10 @@ def unreadable_problems(raw: pd.Series, lost: np.ndarray, rows: np.ndarray, *, f
     if not cand.size:
         return []
     text = raw.iloc[cand].astype("string").str.strip()
-    filled = (text.notna() & ~text.isin(EMPTY_VALUES)).to_numpy(dtype=bool, na_value=False)
+    # a cell holding its own column's name is the header again (two exports joined), no time or duration: that row
+    # is quarantined as one problem (repeated-header), not also named here
+    filled = (text.notna() & ~text.isin(EMPTY_VALUES) & (text.str.lstrip("\ufeff") != str(column).strip())).to_numpy(
+        dtype=bool, na_value=False)
     idx, shown = cand[filled], text[filled]
     if not idx.size:
         return []

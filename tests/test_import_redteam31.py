@@ -277,3 +277,33 @@ def test_percentages_without_the_sign_still_give_the_reports_composition(tmp_pat
     margin = tmp_path / "pop_gender.csv"
     margin.write_text("性别,人口占比\n男,50.6\n女,49.4\n", encoding="utf-8")
     assert read_margin_file(margin) == (["男", "女"], [50.6, 49.4])
+
+
+# ----------------------------------------------------------------------------- 7. times as Excel serials
+def test_submission_times_saved_as_excel_serial_numbers_are_read_as_times(tmp_path, capsys):
+    """A 问卷星 workbook whose 提交答卷时间 cells were given the General format (or written from the cells' values)
+    holds Excel date serials: 46266.37569… is 2026-09-01 09:01:00.  They were stored empty with a warning per
+    cell, and the speed, repeat and other-wave checks lost the times."""
+    import datetime as dt
+
+    import openpyxl
+
+    rows = _rows()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(rows[0])
+    for r in rows[1:]:
+        t = dt.datetime.strptime(r[1], "%Y/%m/%d %H:%M:%S")
+        cells = [int(x) if x.lstrip("-").isdigit() else x for x in r]
+        cells[1] = (t - dt.datetime(1899, 12, 30)).total_seconds() / 86400  # a number cell, General format
+        ws.append(cells)
+    path = tmp_path / "wjx_serial.xlsx"
+    wb.save(path)
+    proj = _project(tmp_path, capsys)
+    rc, out = _main(capsys, "import", proj, str(path), "--wave", "A")
+    assert rc == 0 and "hold no date and time" not in out, out
+    from survey.store import Project
+
+    got = sorted(Project.open(proj).raw_responses("A")["submitted_at"])
+    want = sorted(dt.datetime.strptime(r[1], "%Y/%m/%d %H:%M:%S").strftime("%Y-%m-%d %H:%M:%S") for r in rows[1:])
+    assert got == want

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -136,13 +137,33 @@ def parse_times(s: pd.Series) -> pd.Series:
     if t.str.contains("年", regex=False).any():
         for pat, rep in _CJK_DATE:
             t = t.str.replace(pat, rep, regex=True)
+    serial = _excel_serials(t)
     t = t.str.replace(_ZONE, "", regex=True).str.replace(r"\.\d+$", "", regex=True)
     try:
-        return pd.to_datetime(t, errors="coerce", format="mixed")
+        out = pd.to_datetime(t, errors="coerce", format="mixed")
     except (ValueError, TypeError, OverflowError):
         pos, uniq = pd.factorize(t, use_na_sentinel=True)
         one = [_one_time(v) for v in uniq]
-        return pd.Series(np.append(np.array(one, dtype="datetime64[ns]"), np.datetime64("NaT"))[pos], index=s.index)
+        out = pd.Series(np.append(np.array(one, dtype="datetime64[ns]"), np.datetime64("NaT"))[pos], index=s.index)
+    if serial is not None:
+        out = out.where(serial.isna(), serial.astype(out.dtype))
+    return out
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's date serials (1900 system, after its 1900 leap bug)
+EXCEL_SERIALS = (25569.0, 73051.0)  # 1970-01-01 … 2100-01-01: a serial in this range is taken as a date and time
+
+
+def _excel_serials(t: pd.Series) -> Optional[pd.Series]:
+    """Excel date serials (``46266.3757`` = 2026-09-01 09:01:00) where a cell is a plain number in
+    :data:`EXCEL_SERIALS`, NaT elsewhere; None when no cell is.  A time column whose cells were given the General
+    format in Excel or WPS (or written by a script from the cells' values) holds these; they were stored empty
+    with a warning.  Rounded to the second, as Excel shows them."""
+    num = pd.to_numeric(t.where(t.str.fullmatch(r"\d{5}(?:\.\d+)?", na=False)), errors="coerce")
+    ok = num.between(*EXCEL_SERIALS)
+    if not ok.any():
+        return None
+    return (EXCEL_EPOCH + pd.to_timedelta(num.where(ok), unit="D")).dt.round("s")
 
 
 def _one_time(v: str):

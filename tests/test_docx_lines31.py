@@ -50,6 +50,12 @@ def test_a_slash_never_starts_a_line():
     assert cell_lines(text, 6.5, SIZE) == ["“希望加强背街小巷环境整治” / ", "“规范占道经营”"]
 
 
+def test_a_mixed_head_breaks_between_words_at_a_slightly_wider_measure_too():
+    """The 题项 table's head “比率/满意率” in its 1.75 cm column: this module's measure fits “比率/” on the first line
+    (autospace either side of the slash), LibreOffice fits “比率/满” and printed “比率/满 / 意率”."""
+    assert cell_lines("比率/满意率", 1.75, SIZE) == ["比率/", "满意率"]
+
+
 def test_a_word_split_that_only_a_line_more_would_avoid_is_left():
     """“选择人 / 数比例” in a three-character column: 选择 / 人数 / 比例 needs a third line; the page keeps its
     length, the word processor breaks it (no explicit breaks)."""

@@ -214,7 +214,9 @@ def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -
     if not short:  # a long text: breaking anywhere is ordinary Chinese typesetting
         return [text]
     inside = _inside(text)
-    split = max(_splits(text, lines, inside) for lines in natural)
+    # and a little wider: LibreOffice sets “比率/满” in 3.6 ems that this measure makes 3.9 (no autospace at a
+    # slash), so “比率/满 / 意率” where “比率/ / 满意率” was expected
+    split = max(_splits(text, lines, inside) for lines in natural + [_natural(text, cap + slack)])
     if not split:
         return [text]
     good = _good(text, cap - slack, inside)

@@ -216,11 +216,12 @@ def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -
     inside = _inside(text)
     # and a little wider: LibreOffice sets “比率/满” in 3.6 ems that this measure makes 3.9 (no autospace at a
     # slash), so “比率/满 / 意率” where “比率/ / 满意率” was expected
-    split = max(_splits(text, lines, inside) for lines in natural + [_natural(text, cap + slack)])
+    natural.append(_natural(text, cap + slack))
+    split = max(_splits(text, lines, inside) for lines in natural)
     if not split:
         return [text]
     good = _good(text, cap - slack, inside)
-    # only fewer broken words, and never a line more than the word processor's own breaking
+    # only fewer broken words, and never a line more than the word processor's own breaking at any of those widths
     if good and _splits(text, good, inside) < split and len(good) <= len(natural[-1]):
         return good
     return [text]

@@ -56,6 +56,14 @@ def test_a_mixed_head_breaks_between_words_at_a_slightly_wider_measure_too():
     assert cell_lines("比率/满意率", 1.75, SIZE) == ["比率/", "满意率"]
 
 
+def test_a_head_whose_unit_fits_only_the_width_itself_is_still_broken_well():
+    """The trend table's wave heads “2026年第一季度” in a 1.8 cm column (its floor holds “2026年”, not the room for
+    one more Latin character the explicit breaking keeps): left to the word processor, they printed
+    “2026年 / 第一季 / 度”, one character alone."""
+    assert _natural("2026年第一季度", (1.8 - CELL_MARGIN_CM) / (SIZE * PT_CM)) == ["2026年", "第一季", "度"]
+    assert cell_lines("2026年第一季度", 1.8, SIZE) == ["2026年", "第一", "季度"]
+
+
 def test_a_word_split_that_only_a_line_more_would_avoid_is_left():
     """“选择人 / 数比例” in a three-character column: 选择 / 人数 / 比例 needs a third line; the page keeps its
     length, the word processor breaks it (no explicit breaks)."""

@@ -210,7 +210,12 @@ def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -
     natural = [_natural(text, c) for c in (cap - slack, cap - slack / 2, cap)]
     short = words and len(natural[0]) <= SHORT_LINES  # a name, a unit, an indicator: its words matter
     if any(_bad(text, lines) for lines in natural):
-        return _good(text, cap - slack, _inside(text) if short else frozenset()) or [text]
+        inside = _inside(text) if short else frozenset()
+        good = _good(text, cap - slack, inside)
+        if good is None:  # a unit fits only the width itself (a head “2026年第一季度” in its floor: “2026年 / 第一季 /
+            good = _good(text, cap, inside)  # 度”): break there, in no more lines than the word processor
+            good = good if good and len(good) <= len(natural[-1]) else None
+        return good or [text]
     if not short:  # a long text: breaking anywhere is ordinary Chinese typesetting
         return [text]
     inside = _inside(text)

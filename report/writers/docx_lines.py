@@ -11,8 +11,9 @@ every table cell and column head of report.docx:
 * a cell whose text would break badly at its column's width (inside a unit, or one character alone on the last
   line) carries explicit line breaks at good points instead: as few lines as the width allows, as even as
   possible (the first line the fuller), at a bracket or punctuation where one serves (“有效 / 样本”, “市文明办 / （牵头）”, “城市环境满意度 /
-  （满意率）”) (:func:`cell_lines`).  Cells that break well are left to the
-  word processor;
+  （满意率）”) (:func:`cell_lines`), with room for one more Latin character, or without it when a unit fits only
+  the width itself (the wave head “2026年 / 第一 / 季度”, not “2026年 / 第一季 / 度”).  Cells that break well are left
+  to the word processor;
 * a short cell (a name, a unit, an indicator: at most :data:`SHORT_LINES` lines at its width; session 31) also
   breaks between words: the word processor's “市公安局交通 / 警察支队” and session 30's even “干部作风与行 /
   政效能满意度” become “市公安局 / 交通警察支队” and “干部作风与行政 / 效能满意度”.  The words are jieba's

@@ -12,7 +12,9 @@ Elsewhere (a library caller, ``MINYI_THREADS=1``, processes not allowed or the w
 dictionary loads in a background thread of this process, and the words are counted here: the same
 counts either way (jieba is deterministic; tested).  Either way the dictionary is read from minyi's
 cache when there is one (:func:`_load_prefix_dict`: 0.15–0.2 s of CPU instead of jieba's 0.45–0.7 s;
-on one thread that is time the analysis waits).
+on one thread that is time the analysis waits).  The Word report's short table cells break between the same
+tokenizer's words (:func:`cut`, :mod:`report.writers.docx_lines`), in the writing process, loading the
+dictionary there only when such a cell wraps.
 """
 
 from __future__ import annotations
@@ -157,6 +159,14 @@ def discard() -> None:
     pool = _take()
     if pool is not None:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def cut(text: str) -> list[str]:
+    """``text`` in jieba's words (its default tokenizer, HMM on, as :func:`count_words`), the dictionary loaded
+    once per process by :func:`_load` (minyi's cache); for the Word report's cell line breaks
+    (:mod:`report.writers.docx_lines`), which run in this process after the analysis's worker is gone."""
+    _load()
+    return _jieba().lcut(text)
 
 
 def count_words(answers: Sequence[tuple[str, int]], n: int, stopwords: frozenset) -> list[tuple[str, int]]:

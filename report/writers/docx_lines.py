@@ -1,4 +1,4 @@
-"""Where a Chinese table cell of the Word report breaks (session 30).
+"""Where a Chinese table cell of the Word report breaks (sessions 30, 31).
 
 A word processor breaks Chinese between any two characters, so a cell's text wraps wherever its column's width
 happens to end: “2026年10 / 月30日”, “市文明办（牵 / 头）”, “社会治安与法治满意度（指 / 数）”, and four-character
@@ -11,8 +11,17 @@ every table cell and column head of report.docx:
 * a cell whose text would break badly at its column's width (inside a unit, or one character alone on the last
   line) carries explicit line breaks at good points instead: as few lines as the width allows, as even as
   possible (the first line the fuller), at a bracket or punctuation where one serves (“有效 / 样本”, “市文明办 / （牵头）”, “城市环境满意度 /
-  （满意率）”) (:func:`cell_lines`).  Cells that break well are left to the
-  word processor.
+  （满意率）”) (:func:`cell_lines`), with room for one more Latin character, or without it when a unit fits only
+  the width itself (the wave head “2026年 / 第一 / 季度”, not “2026年 / 第一季 / 度”).  Cells that break well are left
+  to the word processor;
+* a short cell (a name, a unit, an indicator: at most :data:`SHORT_LINES` lines at its width; session 31) also
+  breaks between words: the word processor's “市公安局交通 / 警察支队” and session 30's even “干部作风与行 /
+  政效能满意度” become “市公安局 / 交通警察支队” and “干部作风与行政 / 效能满意度”.  The words are jieba's
+  (:func:`report.segmenter.cut`: the open answers' segmenter and its dictionary, HMM on, which keeps 满意度,
+  知晓率, 文明办, 创文, 养犬 whole; the dictionary loads, about 0.2–0.5 s once per process, only when such a cell
+  wraps).  Fewer words split counts before evenness but never a line more: a word split that only an extra line
+  would avoid (“选择人 / 数比例” in a three-character column) is left to the word processor, so no table grows.
+  A long text (an open answer, a countermeasure) breaks anywhere, as Chinese is set.
 
 Widths are measured in ems of the table's font size: a Chinese character is one em in every Chinese font, a
 Latin character as wide as in the bundled Noto Serif SC (wider than Times New Roman: digits about 0.55 em), and
@@ -35,8 +44,9 @@ PT_CM = 2.54 / 72
 # units that must not break: a date (“2026年10月30日”, “30 October 2026”), a bracketed group, a Latin word or
 # number (with its punctuation)
 _UNIT = re.compile(r"\d+年(?:\d+月)?(?:\d+日)?|\d{1,2} [A-Z][a-z]+ \d{4}|[（(][^（）()]{0,12}[）)]|[^\s\u2e81-\uffff]+")
-_CLOSING = set("，。、；：！？）》」』”’%")  # never starts a line: goes with the character before it
+_CLOSING = set("，。、；：！？）》」』”’%/")  # never starts a line: goes with the character before it
 _OPENING = set("（《「『“‘(")  # never ends a line: goes with the character after it
+SHORT_LINES = 3  # a cell of at most this many lines (a name, a unit, an indicator) breaks between words
 
 
 def _cjk(ch: str) -> bool:
@@ -128,16 +138,22 @@ def _bad(s: str, lines: list) -> bool:
     return False
 
 
-def _good(s: str, cap: float) -> Optional[list]:
-    """``s`` broken between its units into as few lines of at most ``cap`` ems as possible, the longest as short
-    as possible, no line a single Chinese character; None when there is no such breaking."""
+def _good(s: str, cap: float, inside: frozenset = frozenset()) -> Optional[list]:
+    """``s`` broken between its units into as few lines of at most ``cap`` ems as possible, with as few breaks
+    inside a word (the offsets ``inside``, :func:`_inside`) as those lines allow, then as few breaks away from a
+    bracket, punctuation or a space, the longest line as short as possible, no line a single Chinese character;
+    None when there is no such breaking."""
     ps = units(s)
     n = len(ps)
+    start = [0]
+    for p in ps:
+        start.append(start[-1] + len(p))
 
     def clean(j: int) -> bool:  # a break before piece j: before a bracket, after punctuation or a space
         return ps[j][0] in _OPENING or ps[j - 1][-1] in _CLOSING or ps[j - 1][-1].isspace() or ps[j - 1][-1] in "/、"
 
-    best: dict = {n: (0, 0, 0.0, [])}  # from piece i: (lines, breaks inside words, widest, lines)
+    # from piece i: (lines, breaks inside a word, breaks away from punctuation, widest, lines)
+    best: dict = {n: (0, 0, 0, 0.0, [])}
     for i in range(n - 1, -1, -1):
         cands = []
         for j in range(i + 1, n + 1):
@@ -147,16 +163,43 @@ def _good(s: str, cap: float) -> Optional[list]:
                 break
             if (len(line.strip()) == 1 and _cjk(line.strip()) and (i > 0 or j < n)) or j not in best:
                 continue
-            k, dirty, widest, rest = best[j]
-            cands.append((k + 1, dirty + (j < n and not clean(j)), max(w, widest), [line] + rest))
+            k, split, dirty, widest, rest = best[j]
+            cands.append((k + 1, split + (start[j] in inside), dirty + (j < n and not clean(j)), max(w, widest),
+                          [line] + rest))
         if cands:
-            best[i] = min(cands, key=lambda c: (*c[:3], -len(c[3][0])))  # a tie: the fuller first line
-    return best[0][3] if 0 in best else None
+            best[i] = min(cands, key=lambda c: (*c[:4], -len(c[4][0])))  # a tie: the fuller first line
+    return best[0][4] if 0 in best else None
 
 
-def cell_lines(text: str, width_cm: float, size_pt: float) -> list:
+@lru_cache(maxsize=4096)
+def _inside(s: str) -> frozenset:
+    """The offsets of ``s`` inside a Chinese word of two characters or more, where a line break would split it
+    (“市公安局交通 / 警察支队”): jieba's words (:func:`report.segmenter.cut`, its dictionary loaded on the first call,
+    once per process)."""
+    from ..segmenter import cut
+
+    out, at = set(), 0
+    for w in cut(s):
+        if len(w) > 1 and all(_cjk(ch) and ch not in _CLOSING and ch not in _OPENING for ch in w):
+            out.update(range(at + 1, at + len(w)))
+        at += len(w)
+    return frozenset(out) if at == len(s) else frozenset()  # jieba keeps every character; if not, no word known
+
+
+def _splits(s: str, lines: list, inside: frozenset) -> int:
+    """How many of the breaks between ``lines`` fall inside a word (``inside``)."""
+    at, n = 0, 0
+    for ln in lines[:-1]:
+        at += len(ln)
+        n += at in inside
+    return n
+
+
+def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -> list:
     """The lines to write ``text`` on in a cell ``width_cm`` wide at ``size_pt``: ``[text]`` (the word processor
-    wraps it, well) or the lines of a good breaking when its own would be bad (:func:`_bad`)."""
+    wraps it, well) or the lines of a good breaking when its own would be bad (:func:`_bad`), or, in a cell of
+    at most :data:`SHORT_LINES` lines, would split a word that a breaking into as many lines keeps whole
+    (``words=False``: units only, without the word boundaries)."""
     if "\n" in text or not any(_cjk(ch) for ch in text):
         return [text]
     cap = (width_cm - CELL_MARGIN_CM) / (size_pt * PT_CM)
@@ -165,9 +208,29 @@ def cell_lines(text: str, width_cm: float, size_pt: float) -> list:
     if text_em(text) <= cap - slack:  # fits one line
         return [text]
     # the word processor's breaking must be good at every width the fonts may give
-    if not any(_bad(text, _natural(text, c)) for c in (cap - slack, cap - slack / 2, cap)):
+    natural = [_natural(text, c) for c in (cap - slack, cap - slack / 2, cap)]
+    short = words and len(natural[0]) <= SHORT_LINES  # a name, a unit, an indicator: its words matter
+    if any(_bad(text, lines) for lines in natural):
+        inside = _inside(text) if short else frozenset()
+        good = _good(text, cap - slack, inside)
+        if good is None:  # a unit fits only the width itself (a head “2026年第一季度” in its floor: “2026年 / 第一季 /
+            good = _good(text, cap, inside)  # 度”): break there, in no more lines than the word processor
+            good = good if good and len(good) <= len(natural[-1]) else None
+        return good or [text]
+    if not short:  # a long text: breaking anywhere is ordinary Chinese typesetting
         return [text]
-    return _good(text, cap - slack) or [text]
+    inside = _inside(text)
+    # and a little wider: LibreOffice sets “比率/满” in 3.6 ems that this measure makes 3.9 (no autospace at a
+    # slash), so “比率/满 / 意率” where “比率/ / 满意率” was expected
+    natural.append(_natural(text, cap + slack))
+    split = max(_splits(text, lines, inside) for lines in natural)
+    if not split:
+        return [text]
+    good = _good(text, cap - slack, inside)
+    # only fewer broken words, and never a line more than the word processor's own breaking at any of those widths
+    if good and _splits(text, good, inside) < split and len(good) <= len(natural[-1]):
+        return good
+    return [text]
 
 
 def unit_floor_cm(texts, size_pt: float) -> float:

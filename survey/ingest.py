@@ -299,18 +299,18 @@ _SCIENTIFIC = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"  # 1.38001E+10: how Excel shows a
 def _refuse_shortened_ids(frame: pd.DataFrame, table, source: str) -> None:
     """Refuse respondent ids that Excel or WPS turned into scientific notation when they now repeat: 200
     phone-number ids saved as ``1.38001E+10`` were one id, and analysis (the duplicate_id rule) kept one answer
-    of the 200, while the import blamed "two exports joined".  Only repeated ids are looked at (one hash pass;
-    the pattern is matched on those alone)."""
+    of the 200, while the import blamed "two exports joined".  The pattern is matched first (0.04 s at 1M ids,
+    Arrow strings), and repeats are looked for among those ids alone (hashing every id took 0.25–0.5 s)."""
     if "respondent_id" not in frame.columns or not len(frame):
         return
     ids = frame["respondent_id"].astype("string").str.strip()
-    rep = ids.duplicated(keep=False).to_numpy(dtype=bool, na_value=False) & ids.notna().to_numpy(dtype=bool)
+    sci = np.flatnonzero(ids.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False))
+    if not sci.size:
+        return
+    rep = ids.iloc[sci].duplicated(keep=False).to_numpy(dtype=bool)  # a shortened id repeats only as itself
     if not rep.any():
         return
-    sci = ids[rep].str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False)
-    if not sci.any():
-        return
-    at = np.flatnonzero(rep)[sci]
+    at = sci[rep]
     rows = frame["_row"].to_numpy()[at]
     cells = ", ".join(f"row {int(r)} '{ids.iloc[i]}'" for r, i in zip(rows[:IDS_SHOWN], at[:IDS_SHOWN]))
     header, letters = (getattr(table, "column_names", None) or {}).get("respondent_id", (None, ""))

@@ -181,7 +181,7 @@ def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
     L = partial(label, lang=lang)
     cols = [(L("word.theme"), "text"), (L("word.n_people"), "int"), (L("word.share_answering"), "pct"),
             (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.quotes"), "text")]
-    rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], " / ".join(f"“{q}”" for q in t["quotes"])]
+    rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], L("word.quote_sep").join(f"“{q}”" for q in t["quotes"])]
             for t in ot["themes"]]
     note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}") + (
         L("note.themes_non_answers").format(n=f"{ot['n_non_answers']:,}") if ot.get("n_non_answers") else "")

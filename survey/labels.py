@@ -319,6 +319,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.per_wave": ("/期", "/wave"),
     "heading.ledger": ("整改台账在办事项", "Rectification ledger"),
     "text.ledger_open": ("整改台账在办事项{open}项，其中逾期{overdue}项。", "{open} open item(s), {overdue} overdue."),
+    "text.ledger_open_all": ("整改台账在办事项{open}项，全部逾期。", "{open} open item(s), all overdue."),
+    "text.ledger_open_none": ("整改台账在办事项{open}项，无逾期事项。", "{open} open item(s), none overdue."),
     "caption.ledger": ("整改台账在办事项", "Open ledger items"),
     "word.item_id": ("编号", "ID"),
     "word.subject": ("事项", "Issue"),
@@ -372,6 +374,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.n_people": ("人数", "n"),
     "word.share_answering": ("占回答者比例", "% of those answering"),
     "word.quotes": ("代表性原话", "Quotes"),
+    "word.quote_sep": ("、", "; "),  # between a theme's quotes: never starts a line (“…” / “…” printed “/ “…” on one)
     "note.themes": ("共{n}人作答；一条回答可归入多个主题；未归入任何主题的{u}条回答列于附录。原话中的个人信息已遮蔽。",
                     "{n} respondents answered; an answer can fall in several themes; {u} answers fall in none (listed "
                     "in the appendix). Personal data in quotes are masked."),

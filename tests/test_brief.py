@@ -108,6 +108,7 @@ def test_report_change_chapter_uses_all_waves_and_lists_open_items(world, tmp_pa
     assert "trend_areas" not in sec and sec.count("data:image/png") >= 2  # small multiples and heat map
     rest = html[html.index("<h2 id=\"sec-8\""):]
     assert "整改台账在办事项" in rest and all(i["id"] in rest for i in ledger["items"])
+    assert "整改台账在办事项4项，全部逾期。" in rest  # each count once (not 其中逾期4项), as the brief says it
     from docx import Document
 
     doc = Document(str(out["paths"]["docx"]))

@@ -11,17 +11,14 @@ every table cell and column head of report.docx:
 * a cell whose text would break badly at its column's width (inside a unit, or one character alone on the last
   line) carries explicit line breaks at good points instead: as few lines as the width allows, as even as
   possible (the first line the fuller), at a bracket or punctuation where one serves (“有效 / 样本”, “市文明办 / （牵头）”, “城市环境满意度 /
-  （满意率）”) (:func:`cell_lines`), with room for one more Latin character, or without it when a unit fits only
-  the width itself (the wave head “2026年 / 第一 / 季度”, not “2026年 / 第一季 / 度”).  Cells that break well are left
-  to the word processor;
-* a short cell (a name, a unit, an indicator: at most :data:`SHORT_LINES` lines at its width; session 31) also
-  breaks between words: the word processor's “市公安局交通 / 警察支队” and session 30's even “干部作风与行 /
-  政效能满意度” become “市公安局 / 交通警察支队” and “干部作风与行政 / 效能满意度”.  The words are jieba's
-  (:func:`report.segmenter.cut`: the open answers' segmenter and its dictionary, HMM on, which keeps 满意度,
-  知晓率, 文明办, 创文, 养犬 whole; the dictionary loads, about 0.2–0.5 s once per process, only when such a cell
-  wraps).  Fewer words split counts before evenness but never a line more: a word split that only an extra line
-  would avoid (“选择人 / 数比例” in a three-character column) is left to the word processor, so no table grows.
-  A long text (an open answer, a countermeasure) breaks anywhere, as Chinese is set.
+  （满意率）”) (:func:`cell_lines`), with room for one more Latin character.  Such a breaking of a short cell (a
+  name, a unit, an indicator: at most :data:`SHORT_LINES` lines; session 31) puts its breaks between words where as
+  many lines allow: jieba's words (:func:`report.segmenter.cut`: the open answers' segmenter and its dictionary, HMM
+  on, which keeps 满意度, 知晓率, 文明办, 创文 whole; loaded only when such a cell needs it).  A “/” never starts a
+  line.  Cells that break well are left to the word processor, and so is a cell whose wrap only splits a word
+  (“市公安局交通 / 警察支队”): an explicit break is part of the cell's text (python-docx reads it as ``\n``), and
+  programs reading the report's tables compare that text with the data, so the breaks are kept to the cells
+  that need them (about 70 of the demo report's 8,000).
 
 Widths are measured in ems of the table's font size: a Chinese character is one em in every Chinese font, a
 Latin character as wide as in the bundled Noto Serif SC (wider than Times New Roman: digits about 0.55 em), and
@@ -186,15 +183,6 @@ def _inside(s: str) -> frozenset:
     return frozenset(out) if at == len(s) else frozenset()  # jieba keeps every character; if not, no word known
 
 
-def _splits(s: str, lines: list, inside: frozenset) -> int:
-    """How many of the breaks between ``lines`` fall inside a word (``inside``)."""
-    at, n = 0, 0
-    for ln in lines[:-1]:
-        at += len(ln)
-        n += at in inside
-    return n
-
-
 def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -> list:
     """The lines to write ``text`` on in a cell ``width_cm`` wide at ``size_pt``: ``[text]`` (the word processor
     wraps it, well) or the lines of a good breaking when its own would be bad (:func:`_bad`), or, in a cell of
@@ -209,28 +197,13 @@ def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -
         return [text]
     # the word processor's breaking must be good at every width the fonts may give
     natural = [_natural(text, c) for c in (cap - slack, cap - slack / 2, cap)]
+    if not any(_bad(text, lines) for lines in natural):
+        # a wrap that only splits a word (“市公安局交通 / 警察支队”) is left to the word processor: an explicit
+        # break is part of the cell's text (python-docx reads “市公安局\n交通警察支队”), which programs reading the
+        # tables compare with the data
+        return [text]
     short = words and len(natural[0]) <= SHORT_LINES  # a name, a unit, an indicator: its words matter
-    if any(_bad(text, lines) for lines in natural):
-        inside = _inside(text) if short else frozenset()
-        good = _good(text, cap - slack, inside)
-        if good is None:  # a unit fits only the width itself (a head “2026年第一季度” in its floor: “2026年 / 第一季 /
-            good = _good(text, cap, inside)  # 度”): break there, in no more lines than the word processor
-            good = good if good and len(good) <= len(natural[-1]) else None
-        return good or [text]
-    if not short:  # a long text: breaking anywhere is ordinary Chinese typesetting
-        return [text]
-    inside = _inside(text)
-    # and a little wider: LibreOffice sets “比率/满” in 3.6 ems that this measure makes 3.9 (no autospace at a
-    # slash), so “比率/满 / 意率” where “比率/ / 满意率” was expected
-    natural.append(_natural(text, cap + slack))
-    split = max(_splits(text, lines, inside) for lines in natural)
-    if not split:
-        return [text]
-    good = _good(text, cap - slack, inside)
-    # only fewer broken words, and never a line more than the word processor's own breaking at any of those widths
-    if good and _splits(text, good, inside) < split and len(good) <= len(natural[-1]):
-        return good
-    return [text]
+    return _good(text, cap - slack, _inside(text) if short else frozenset()) or [text]
 
 
 def unit_floor_cm(texts, size_pt: float) -> float:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from cli import app, main
+from cli import app
+from cli_capture import run_main
 
 DATA = Path(__file__).parent / "data"
 QFILE = DATA / "wjx_questionnaire.yaml"
@@ -66,13 +67,7 @@ def test_wjx_quarantine_counts_and_reasons(tmp_path):
                    (4, "rank-invalid", "环境污染→环境污染→交通拥堵"), (6, "required-missing", None), (14, "blank-row", None)]
 
 
-def _main(capsys, *args: str) -> tuple[int, str]:
-    try:
-        rc = main(list(args))
-    except SystemExit as e:  # main() exits when run as the console script
-        rc = e.code
-    out = capsys.readouterr()
-    return rc, out.out + out.err
+_main = run_main
 
 
 def test_strict_import_stores_nothing(tmp_path, capsys):

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cli import main
+from cli_capture import csv_text, init_project, run_main
 from survey.store import Project
 
 DATA = Path(__file__).parent / "data"
@@ -30,20 +30,11 @@ BY_TEXT = (DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig")
 Q1_HEADER = "1、您的工作单位："
 
 
-def _main(capsys, *args: str) -> tuple[int, str]:
-    try:
-        rc = main(list(args))
-    except SystemExit as e:
-        rc = e.code
-    out = capsys.readouterr()
-    return rc, out.out + out.err
+_main = run_main
 
 
 def _project(tmp_path: Path, capsys) -> str:
-    proj = str(tmp_path / "p")
-    rc, out = _main(capsys, "init", proj, "--questionnaire", str(QFILE))
-    assert rc == 0, out
-    return proj
+    return init_project(tmp_path, capsys, QFILE)
 
 
 def _stored_waves(proj: str, capsys) -> list:
@@ -58,10 +49,7 @@ def _rows_with_second_q1() -> list[list[str]]:
     return [rows[0] + [Q1_HEADER]] + [r + ["企业"] for r in rows[1:]]
 
 
-def _csv_text(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue()
+_csv_text = csv_text
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])

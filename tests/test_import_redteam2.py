@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cli import main
+from cli_capture import csv_text, init_project, run_main
 from survey.store import Project
 
 DATA = Path(__file__).parent / "data"
@@ -27,30 +27,18 @@ QFILE = DATA / "wjx_questionnaire.yaml"
 BY_TEXT = (DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig")
 
 
-def _main(capsys, *args: str) -> tuple[int, str]:
-    try:
-        rc = main(list(args))
-    except SystemExit as e:
-        rc = e.code
-    out = capsys.readouterr()
-    return rc, out.out + out.err
+_main = run_main
 
 
 def _project(tmp_path: Path, capsys, qfile: Path = QFILE) -> str:
-    proj = str(tmp_path / "p")
-    rc, out = _main(capsys, "init", proj, "--questionnaire", str(qfile))
-    assert rc == 0, out
-    return proj
+    return init_project(tmp_path, capsys, qfile)
 
 
 def _rows() -> list[list[str]]:
     return list(csv.reader(io.StringIO(BY_TEXT)))
 
 
-def _csv_text(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue()
+_csv_text = csv_text
 
 
 # ----------------------------------------------------------------------------- 4. one wave column name

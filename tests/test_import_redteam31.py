@@ -24,37 +24,25 @@ from pathlib import Path
 
 import pytest
 
-from cli import main
+from cli_capture import csv_text, init_project, run_main
 
 DATA = Path(__file__).parent / "data"
 QFILE = DATA / "wjx_questionnaire.yaml"
 BY_CODE = (DATA / "wjx_by_code.csv").read_text(encoding="utf-8-sig")
 
 
-def _main(capsys, *args: str) -> tuple[int, str]:
-    try:
-        rc = main(list(args))
-    except SystemExit as e:
-        rc = e.code
-    out = capsys.readouterr()
-    return rc, out.out + out.err
+_main = run_main
 
 
 def _project(tmp_path: Path, capsys) -> str:
-    proj = str(tmp_path / "p")
-    rc, out = _main(capsys, "init", proj, "--questionnaire", str(QFILE))
-    assert rc == 0, out
-    return proj
+    return init_project(tmp_path, capsys, QFILE)
 
 
 def _rows() -> list[list[str]]:
     return list(csv.reader(io.StringIO(BY_CODE)))
 
 
-def _csv_text(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
-    return buf.getvalue()
+_csv_text = csv_text
 
 
 def _write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> str:

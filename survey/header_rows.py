@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .messages import params_json, problem
+from .messages import problem
 
 MIN_CELLS = 3  # cells that hold their own column's name, for a row to be a header row again
 
@@ -36,12 +36,12 @@ def fold_repeated_headers(probs: pd.DataFrame) -> pd.DataFrame:
         return probs
     drop = np.isin(idx, header)
     first = probs[drop].drop_duplicates("index")
-    pr = problem("repeated-header")
+    msg, params = problem("repeated-header").stored(hint=False)
     one = pd.DataFrame({c: first[c].to_numpy() if c in ("index", "row") else None for c in probs.columns},
                        index=range(len(first)))
-    one["column"], one["code"], one["message"] = "", "repeated-header", pr.message
+    one["column"], one["code"], one["message"] = "", "repeated-header", msg
     if "params" in probs.columns:
-        one["params"] = params_json(pr.extra)
+        one["params"] = params
     return pd.concat([probs[~drop], one], ignore_index=True).sort_values(["index"], kind="stable",
                                                                          ignore_index=True)
 

@@ -313,10 +313,10 @@ def _refuse_shortened_ids(frame: pd.DataFrame, table, source: str) -> None:
     at = sci[rep]
     rows = frame["_row"].to_numpy()[at]
     cells = ", ".join(f"row {int(r)} '{ids.iloc[i]}'" for r, i in zip(rows[:IDS_SHOWN], at[:IDS_SHOWN]))
-    header, letters = (getattr(table, "column_names", None) or {}).get("respondent_id", (None, ""))
+    header, letters = _file_column(table.column_names, "respondent_id")
     found = problem("ids-scientific", file=source, column="respondent_id", count=f"{len(at):,}",
                     cells=cells + (" …" if len(at) > IDS_SHOWN else ""))
-    raise MinyiError([replace(found, header=header, sheet_column=letters or None)])
+    raise MinyiError([replace(found, header=header, sheet_column=letters)])
 
 
 def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], key: Optional[str],
@@ -469,9 +469,16 @@ def _problem_from_record(r: Any, source: str, names: Optional[dict] = None) -> P
     """A row problem as ``--strict`` lists it, its column named as the file names it (``names``:
     :attr:`ImportedTable.column_names`): ``column C “2、您的性别” (Q2)`` rather than ``column Q2``."""
     col = r.column or None
-    header, letters = (names or {}).get(col, (None, ""))
+    header, letters = _file_column(names, col)
     return Problem(code=str(r.code), message=str(r.message), file=source, row=int(r.row), column=col,
-                   value=r.value, header=header, sheet_column=letters or None)
+                   value=r.value, header=header, sheet_column=letters)
+
+
+def _file_column(names: Optional[dict], column: Optional[str]) -> tuple:
+    """(header, Excel letter or None) of minyi's ``column`` as the user's file names it (``names``:
+    :attr:`ImportedTable.column_names`); (None, None) when the file's own name is minyi's."""
+    header, letters = (names or {}).get(column, (None, ""))
+    return header, letters or None
 
 
 # ----------------------------------------------------------------------------- commit

@@ -513,13 +513,19 @@ def record_message(code: str, message: str, params: Optional[str], lang: str,
         return message
     en, en_hint = render(code, p, "en")
     if message == en:
-        with_hint = False
-    elif en_hint and message == f"{en} ({en_hint})":
-        with_hint = True
+        hinted = False
+    elif en_hint and message == with_hint(en, en_hint):
+        hinted = True
     else:
         return message
     msg, hint = render(code, p, lang, shown)
-    return f"{msg}（{hint}）" if with_hint and hint else msg
+    return f"{msg}（{hint}）" if hinted and hint else msg
+
+
+def with_hint(message: str, hint: str) -> str:
+    """An English message with its hint in brackets, as a quarantine record stores it (:meth:`Problem.stored`);
+    the message alone when there is no hint."""
+    return f"{message} ({hint})" if hint else message
 
 
 def params_json(params: dict[str, Any]) -> str:
@@ -573,10 +579,14 @@ class Problem:
 
     def __str__(self) -> str:
         loc = self.location
-        text = f"{loc}: {self.severity}: {self.message}" if loc else f"{self.severity}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return with_hint(f"{loc}: {self.severity}: {self.message}" if loc else f"{self.severity}: {self.message}",
+                         self.hint)
+
+    def stored(self, hint: bool = True) -> tuple[str, str]:
+        """(message, params) as a quarantine record keeps this row problem: the message, with the hint in brackets
+        when ``hint`` and there is one (an unknown option's choices), and the params as JSON, from which
+        :func:`record_message` says it in another language."""
+        return (with_hint(self.message, self.hint) if hint else self.message), params_json(self.extra)
 
     def to_dict(self) -> dict[str, Any]:
         """The problem as ``--json`` prints it: every field, null where unknown (a problem about the whole file

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .cores import halves, in_two
-from .messages import params_json, phrase, problem
+from .messages import phrase, problem
 from .questionnaire import Questionnaire
 from .skip import asked_masks
 
@@ -61,8 +61,7 @@ class _Collector:
                     p["count"] = v
                 pr = problem(code, column=column or None, value=v, **p)
                 # an unknown option says which ones there are, as the importers' records do (converter.bad)
-                cache[v] = (f"{pr.message} ({pr.hint})" if "choices" in p and pr.hint else pr.message,
-                            params_json(pr.extra))
+                cache[v] = pr.stored(hint="choices" in p)
             msgs.append(cache[v][0])
             pars.append(cache[v][1])
         self.parts.append(pd.DataFrame({"index": idx, "row": self.rows[idx], "column": column,

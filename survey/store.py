@@ -74,7 +74,8 @@ SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 # columns of the quarantine table added after its first version: the file's header of a record's column and its
 # Excel letter (survey.importers.converter._Converter.column_names), the params of its message as JSON
 # (survey.messages.record_message says it in Chinese from them)
-QUARANTINE_ADDED = "header VARCHAR, sheet_column VARCHAR, params VARCHAR"
+QUARANTINE_ADDED_COLUMNS = ("header", "sheet_column", "params")
+QUARANTINE_ADDED = ", ".join(f"{c} VARCHAR" for c in QUARANTINE_ADDED_COLUMNS)
 CODINGS_TABLE = codings.TABLE  # each import's question codings (survey/codings.py)
 
 
@@ -823,11 +824,11 @@ class Project:
         try:
             have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                               "WHERE table_name = 'quarantine'").fetchall()}
-            added = ", ".join(c if c in have else f"NULL AS {c}" for c in ("header", "sheet_column", "params"))
+            added = ", ".join(c if c in have else f"NULL AS {c}" for c in QUARANTINE_ADDED_COLUMNS)
             q = f"SELECT wave, source, \"row\", \"column\", value, code, message, raw, {added} FROM quarantine" + \
                 (" WHERE wave = ?" if wave else "") + " ORDER BY import_id, \"row\", \"column\""
             df = con.execute(q, [wave] if wave else []).df()
-            for c in ("value", "column", "raw", "header", "sheet_column", "params"):
+            for c in ("value", "column", "raw", *QUARANTINE_ADDED_COLUMNS):
                 df[c] = df[c].astype(object).where(df[c].notna(), None)
             return df
         finally:

@@ -185,9 +185,9 @@ def _inside(s: str) -> frozenset:
 
 def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -> list:
     """The lines to write ``text`` on in a cell ``width_cm`` wide at ``size_pt``: ``[text]`` (the word processor
-    wraps it, well) or the lines of a good breaking when its own would be bad (:func:`_bad`), or, in a cell of
-    at most :data:`SHORT_LINES` lines, would split a word that a breaking into as many lines keeps whole
-    (``words=False``: units only, without the word boundaries)."""
+    wraps it, well) or the lines of a good breaking when its own would be bad (:func:`_bad`), in a cell of at
+    most :data:`SHORT_LINES` lines with its breaks between words where as many lines allow (``words=False``:
+    units only, without the word boundaries)."""
     if "\n" in text or not any(_cjk(ch) for ch in text):
         return [text]
     cap = (width_cm - CELL_MARGIN_CM) / (size_pt * PT_CM)
@@ -196,13 +196,12 @@ def cell_lines(text: str, width_cm: float, size_pt: float, words: bool = True) -
     if text_em(text) <= cap - slack:  # fits one line
         return [text]
     # the word processor's breaking must be good at every width the fonts may give
-    natural = [_natural(text, c) for c in (cap - slack, cap - slack / 2, cap)]
-    if not any(_bad(text, lines) for lines in natural):
+    if not any(_bad(text, _natural(text, c)) for c in (cap - slack, cap - slack / 2, cap)):
         # a wrap that only splits a word (“市公安局交通 / 警察支队”) is left to the word processor: an explicit
         # break is part of the cell's text (python-docx reads “市公安局\n交通警察支队”), which programs reading the
         # tables compare with the data
         return [text]
-    short = words and len(natural[0]) <= SHORT_LINES  # a name, a unit, an indicator: its words matter
+    short = words and len(_natural(text, cap - slack)) <= SHORT_LINES  # a name, a unit, an indicator: words matter
     return _good(text, cap - slack, _inside(text) if short else frozenset()) or [text]
 
 

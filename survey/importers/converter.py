@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..export_meta import CODEBOOK_SHEET
-from ..messages import Problem, did_you_mean, params_json, phrase, problem
+from ..messages import Problem, did_you_mean, phrase, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from ..tabular import RawTable, column_letters
 from . import kobo, spss
@@ -93,7 +93,7 @@ class _Converter:
                     p["choices"] = p["choices"](v)
                 pr = problem(code, column=column, value=v, **p)
                 # keep the choices / closest; the params say the message in Chinese (survey.messages.record_message)
-                cache[v] = (f"{pr.message} ({pr.hint})" if pr.hint else pr.message, params_json(pr.extra))
+                cache[v] = pr.stored()
             msgs.append(cache[v][0])
             pars.append(cache[v][1])
         self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals, "code": code,
@@ -143,8 +143,9 @@ class _Converter:
             idx.append(i)
             column.append(c)
             vals.append(value)
-            msgs.append(f"{pr.message} ({pr.hint})")
-            pars.append(params_json(pr.extra))
+            m, pp = pr.stored()
+            msgs.append(m)
+            pars.append(pp)
             target.append(self.qid_of[c])
         if idx:
             self.parts.append(pd.DataFrame({"index": idx, "row": idx, "column": column, "value": vals,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import MinyiError
 from ..header_rows import second_header_row
-from ..messages import did_you_mean, params_json, phrase, problem
+from ..messages import did_you_mean, phrase, problem
 from ..progress import follow
 from ..questionnaire import COLLECTOR_COLUMN, META_COLUMNS, Questionnaire, column_types
 from ..tabular import (RawTable, absorbed_error, absorbed_records, check_duplicate_headers, check_not_binary,
@@ -407,7 +407,7 @@ def native_values(col, c: str, qq, parts: list, out_type):
         for v_ in raw:  # one message per distinct value (and its params: survey.messages.record_message)
             if v_ not in cache:
                 pr = problem(code, column=c, value=v_, **params)
-                cache[v_] = (f"{pr.message} ({pr.hint})" if pr.hint else pr.message, params_json(pr.extra))
+                cache[v_] = pr.stored()
             msgs.append(cache[v_][0])
             pars.append(cache[v_][1])
         parts.append(pd.DataFrame({"index": i, "row": i + 2, "column": c, "value": raw, "code": code,

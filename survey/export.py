@@ -27,7 +27,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -97,9 +97,9 @@ def table_out_problem(path: Path) -> Optional[str]:
     return f"cannot write {path}: {path.suffix} is not a table format here; use a .csv or .xlsx name"
 
 
-def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None) -> None:
-    """Write a small table (e.g. quarantine records) as CSV or XLSX (its sheet named ``sheet``, else Sheet1),
-    cells made safe, atomically."""
+def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None, wrap: Sequence[str] = ()) -> None:
+    """Write a small table (e.g. quarantine records) as CSV or XLSX (its sheet named ``sheet``, else Sheet1;
+    the columns named in ``wrap`` wrap their text), cells made safe, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
     reason = table_out_problem(path)
@@ -107,7 +107,7 @@ def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None) -> No
         raise MinyiError.of("usage", reason=reason)
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)
-        atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp, sheet=sheet))
+        atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp, sheet=sheet, wrap=wrap))
     else:
         atomic_write(path, lambda tmp: write_csv_file(df, tmp))
 
@@ -183,12 +183,13 @@ def _cell_value(v):
 
 def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh", wave_labels: Optional[dict] = None) -> None:
     """:func:`quarantine_sheet` of ``df`` written to ``path`` (.xlsx with readable headers and wave labels, its
-    sheet named 隔离记录 / Quarantined rows; else CSV)."""
+    sheet named 隔离记录 / Quarantined rows, the 说明 wrapped within its column's width; else CSV)."""
     from .labels import label
 
     readable = Path(path).suffix.lower() == ".xlsx"
     write_table(quarantine_sheet(df, readable=readable, lang=lang, wave_labels=wave_labels), path,
-                sheet=label("quarantine.sheet", lang) if readable else None)
+                sheet=label("quarantine.sheet", lang) if readable else None,
+                wrap=[label("quarantine.message", lang)] if readable else ())
 
 
 def looks_like_pii(name: str, values: pd.Series) -> bool:

@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 
 import tracking_world as W
 from office_pdf import docx_to_pdf
+from shared_demo import demo_copy
 from survey.ledger import COLUMNS
 
 
@@ -36,9 +37,7 @@ def word(tmp_path_factory):
     """The demo's report.docx in Chinese and in English, and each converted to PDF by LibreOffice."""
     from pypdf import PdfReader
 
-    root = tmp_path_factory.mktemp("office29")
-    rc, _, err = W.survey("demo", "--out", root / "demo", "--format", "docx")
-    assert rc == 0, err
+    root = demo_copy(tmp_path_factory, "office29").parent
     rc, _, err = W.survey("report", root / "demo" / "project", "--lang", "en", "--format", "docx",
                           "--out", root / "en", "--quiet")
     assert rc == 0, err

@@ -9,20 +9,15 @@ import zipfile
 
 import pytest
 from lxml import etree
-from typer.testing import CliRunner
 
-import cli
+from shared_demo import demo_copy
 
-runner = CliRunner()
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("outfmt") / "demo"
-    r = runner.invoke(cli.app, ["demo", "--out", str(out), "--format", "docx,xlsx"])
-    assert r.exit_code == 0, r.output + repr(r.exception)
-    return out
+    return demo_copy(tmp_path_factory, "outfmt")
 
 
 def _body(path):

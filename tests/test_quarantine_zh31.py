@@ -225,3 +225,19 @@ def test_a_workbooks_formula_and_error_cells_are_said_in_chinese_with_their_hint
             "单元格 Sheet!G2 是 Excel 错误值 #N/A，不是回答，按空值读取（在 Excel 或 WPS 中改正该单元格或产生错误的公式，再重新导入）"),
         3: ("列 F「5、您的年龄」",
             "单元格 Sheet!F3 是公式（=20+10），没有计算结果，按空值读取（用 Excel 或 WPS 打开文件并保存，使公式算出结果，再重新导入）")}
+
+
+def test_the_message_column_wraps_its_sentences_within_its_width(tmp_path, capsys):
+    """说明 sentences longer than the column's width cap wrap inside it (session 32: they were cut at the next
+    column's edge, the end of “…（可选：…；最接近的是“社区”）” unseen); the other columns do not wrap."""
+    proj = _project(tmp_path, capsys)
+    dest = tmp_path / "wrap.xlsx"
+    assert _main(capsys, "quarantine", proj, "--export", str(dest))[0] == 0
+    ws = openpyxl.load_workbook(dest).active
+    head = [c.value for c in ws[1]]
+    said, shown = head.index("说明") + 1, head.index("原因") + 1
+    assert ws.cell(2, said).alignment.wrap_text and ws.cell(ws.max_row, said).alignment.wrap_text
+    assert not ws.cell(2, shown).alignment.wrap_text
+    letter = ws.cell(1, said).column_letter
+    longest = max(len(str(ws.cell(r, said).value)) for r in range(2, ws.max_row + 1))
+    assert ws.column_dimensions[letter].width < 2 * longest  # capped: the long sentence needs the wrap

@@ -18,6 +18,7 @@ import pytest
 
 from survey.qload import bundled_path, load_questionnaire
 from report.question_tables import question_caption
+from shared_demo import demo_copy
 
 
 def _cli(*args, cwd):
@@ -27,10 +28,8 @@ def _cli(*args, cwd):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo")
-    out = tmp / "demo"
-    r = _cli("demo", "--out", str(out), "--format", "html,docx,xlsx", cwd=tmp)
-    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    out = demo_copy(tmp_path_factory, "demo")
+    tmp = out.parent
     a = _cli("analyze", str(out / "project"), "--json", cwd=tmp)
     assert a.returncode == 0, a.stderr[-2000:]
     from survey.store import Project

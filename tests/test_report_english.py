@@ -13,6 +13,7 @@ import pytest
 
 from survey.qload import bundled_path, load_questionnaire
 from survey.translation import localized
+from shared_demo import demo_copy
 
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
@@ -24,10 +25,8 @@ def _cli(*args, cwd):
 
 @pytest.fixture(scope="module")
 def demo_en(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("demo_en")
-    out = tmp / "demo"
-    r = _cli("demo", "--out", str(out), "--format", "html", cwd=tmp)
-    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    out = demo_copy(tmp_path_factory, "demo_en")
+    tmp = out.parent
     en = tmp / "en"
     r = _cli("report", str(out / "project"), "--compare", "2026Q2", "--lang", "en", "--format", "html,docx",
              "--out", str(en), cwd=tmp)

@@ -4,7 +4,6 @@ format) is written under umask 022 and its files are read back with openpyxl / t
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 
@@ -12,20 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
+from shared_demo import demo_copy
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("files") / "demo"
-    old = os.umask(0o022)
-    try:
-        r = runner.invoke(cli.app, ["demo", "--out", str(out)])
-    finally:
-        os.umask(old)
-    assert r.exit_code == 0, r.output + repr(r.exception)
-    return out
+    return demo_copy(tmp_path_factory, "files")  # written under umask 022 (tests/shared_demo.py)
 
 
 # ----------------------------------------------------------------------------- XLSX

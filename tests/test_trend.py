@@ -4,6 +4,7 @@ from each wave's own analysis."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -228,7 +229,8 @@ def test_trend_chart_captions_state_the_finding_and_the_image_has_no_title(world
     assert ("上升" if named[0].series.trend.direction == "up" else "下降") in cap
     heat = next(c for n, c in charts.items() if n.startswith("trend_heat_sat_traffic") and not n.endswith("_rate"))
     assert W.LAG_DISTRICT in heat.title and "最低" in heat.title
-    en = {c.name: c for c in trend_charts(res, tmp_path / "en", lang="en")}
+    # in English the small multiples only (the heat maps are the same drawing code, already checked above)
+    en = {c.name: c for c in trend_charts(dataclasses.replace(res, heat=()), tmp_path / "en", lang="en")}
     assert not any(c.title_in_image for c in en.values()) and "fastest" in en["trend_areas"].title
 
 

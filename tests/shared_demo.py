@@ -46,23 +46,56 @@ def _build(shared: Path) -> None:
     (shared / "stderr.txt").write_text(r.stderr, encoding="utf-8")
 
 
-def demo_run(tmp_path_factory) -> DemoRun:
-    """The one run of ``survey demo`` (built by the first caller of the test run, under a lock)."""
+def _english(shared: Path) -> None:
+    out = shared / ENGLISH_OUT
+    r = subprocess.run([sys.executable, "-m", "cli", "report", str(shared / DEMO_ARGV[-1] / "project"), *ENGLISH_ARGS,
+                        "--out", str(out)], cwd=str(shared), env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                       capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stdout[-2000:] + r.stderr[-3000:]
+
+
+ENGLISH_ARGS = ("--compare", "2026Q2", "--lang", "en", "--format", "html,docx")
+ENGLISH_OUT = "report_en"
+
+
+def _shared(tmp_path_factory, step: str, build) -> Path:
+    """The test run's shared folder once ``build(folder)`` has run there (by the first caller, under a lock)."""
     base = tmp_path_factory.getbasetemp()  # an xdist worker's is <run>/popen-gwN: the run's folder is its parent
     shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared_demo"
     shared.mkdir(exist_ok=True)
-    built = shared / DEMO_ARGV[-1]
     with open(shared / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds; the others wait for it, then copy
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds; the others wait for it, then read it
         try:
-            if not (shared / "done").is_file():
-                shutil.rmtree(built, ignore_errors=True)  # a build cut short by a failure is made again
-                _build(shared)
-                (shared / "done").write_text("ok", encoding="utf-8")
+            if not (shared / f"{step}.done").is_file():
+                build(shared)
+                (shared / f"{step}.done").write_text("ok", encoding="utf-8")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    return DemoRun(built, (shared / "stdout.txt").read_text(encoding="utf-8"),
+    return shared
+
+
+def demo_run(tmp_path_factory) -> DemoRun:
+    """The one run of ``survey demo`` (built by the first caller of the test run)."""
+    def build(shared: Path) -> None:
+        shutil.rmtree(shared / DEMO_ARGV[-1], ignore_errors=True)  # a build cut short by a failure is made again
+        _build(shared)
+
+    shared = _shared(tmp_path_factory, "demo", build)
+    return DemoRun(shared / DEMO_ARGV[-1], (shared / "stdout.txt").read_text(encoding="utf-8"),
                    (shared / "stderr.txt").read_text(encoding="utf-8"))
+
+
+def demo_english(tmp_path_factory) -> Path:
+    """The demo project's English report, ``survey report PROJECT --compare 2026Q2 --lang en --format html,docx``
+    (the previous wave, as the demo's own report compares): the folder holding its report.html and report.docx, to
+    read only."""
+    demo_run(tmp_path_factory)
+
+    def build(shared: Path) -> None:
+        shutil.rmtree(shared / ENGLISH_OUT, ignore_errors=True)
+        _english(shared)
+
+    return _shared(tmp_path_factory, "english", build) / ENGLISH_OUT
 
 
 def demo_copy(tmp_path_factory, name: str, folder: str = "demo") -> Path:

@@ -22,6 +22,7 @@ import pytest
 from openpyxl import load_workbook
 
 import tracking_world as W
+from shared_demo import demo_english, demo_run
 from report.tracking_text import LABELS
 from report.tracking_xlsx import write_trend_xlsx
 from report.trend import project_trend
@@ -138,18 +139,11 @@ def test_every_ledger_sheet_prints_on_a4_with_page_numbers(trend_books, tmp_path
 
 @pytest.fixture(scope="module")
 def report_docx(tmp_path_factory):
-    """report.docx of a small project in both languages."""
+    """report.docx of the demo project in both languages (tests/shared_demo.py)."""
     from docx import Document
 
-    root = tmp_path_factory.mktemp("english_docx")
-    W.build(root, waves=2, n=300)
-    docs = {}
-    for lang in ("en", "zh"):
-        out = root / f"rep_{lang}"
-        rc, _, err = W.survey("report", root / "project", "--format", "docx", "--lang", lang, "--out", out, "--quiet")
-        assert rc == 0, err
-        docs[lang] = Document(str(out / "report.docx"))
-    return docs
+    return {"zh": Document(str(demo_run(tmp_path_factory).out / "report.docx")),
+            "en": Document(str(demo_english(tmp_path_factory) / "report.docx"))}
 
 
 def test_third_level_headings_are_black_body_font_not_the_template_blue(report_docx):

@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 
 import tracking_world as W
 from office_pdf import docx_to_pdf
-from shared_demo import demo_copy
+from shared_demo import demo_english, demo_run
 from survey.ledger import COLUMNS
 
 
@@ -37,11 +37,8 @@ def word(tmp_path_factory):
     """The demo's report.docx in Chinese and in English, and each converted to PDF by LibreOffice."""
     from pypdf import PdfReader
 
-    root = demo_copy(tmp_path_factory, "office29").parent
-    rc, _, err = W.survey("report", root / "demo" / "project", "--lang", "en", "--format", "docx",
-                          "--out", root / "en", "--quiet")
-    assert rc == 0, err
-    files = {"zh": root / "demo" / "report.docx", "en": root / "en" / "report.docx"}
+    root = tmp_path_factory.mktemp("office29")
+    files = {"zh": demo_run(tmp_path_factory).out / "report.docx", "en": demo_english(tmp_path_factory) / "report.docx"}
     out = {}
     for lang, docx in files.items():
         pages = PdfReader(str(docx_to_pdf(docx, root / f"pdf_{lang}"))).pages

@@ -127,6 +127,7 @@ class ProjectTrend:
     method: str = TREND_METHOD
     method_zh: str = TREND_METHOD_ZH
     results: dict = field(default_factory=dict, repr=False)  # wave id -> analyze_project() result
+    index_range: Optional[tuple] = None  # the indexes' scale (report.suppression.index_scale), where charts cut intervals
 
     def overall(self) -> list:
         return [s for s in self.series if s.group is None]
@@ -304,7 +305,10 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
                                   tuple(tuple((lambda st: (st.get("ci_low"), st.get("ci_high")) if st else None)(stat(r, g))
                                               for r in recs) for g in groups), by_words))
     series.sort(key=lambda s: s.group is not None)  # overall series first, then per group
-    return ProjectTrend(tuple(refs), tuple(series), tuple(heat), confidence, results=results)
+    from .suppression import index_scale
+
+    return ProjectTrend(tuple(refs), tuple(series), tuple(heat), confidence, results=results,
+                        index_range=index_scale(q))
 
 
 def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:

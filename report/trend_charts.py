@@ -76,9 +76,15 @@ def wrap_note(note: str, per_line: int, lang: str) -> list:
 
 
 def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_labels: Sequence[str], *,
-                    out_dir: Optional[Path] = None, lang: str = "zh", ncols: int = 4) -> Optional[Chart]:
+                    out_dir: Optional[Path] = None, lang: str = "zh", ncols: int = 4,
+                    index_range: Optional[tuple] = None) -> Optional[Chart]:
     """One small panel per series: estimate per wave with its CI, the target as a dashed line, and the
-    trend (slope per wave, ↑ ↓ → by its test) in the panel title.  All panels share the y scale."""
+    trend (slope per wave, ↑ ↓ → by its test) in the panel title.  All panels share the y scale.
+
+    An interval is drawn cut at its scale's ends (0–100% for a rate, ``index_range`` for an index), as the
+    report's tables print it (report.suppression.clip_interval): a Wald interval on a small base can pass
+    100% (95% [88%, 102%] at n = 20), where no estimate can be; ``survey trend --json`` and trend.xlsx keep the
+    raw bounds."""
     if not panels:
         return None
     _style()
@@ -95,6 +101,9 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
         e = np.array([_num(p.estimate) for p in s.series.points]) * scale
         lo = np.array([_num(p.ci_low) for p in s.series.points]) * scale
         hi = np.array([_num(p.ci_high) for p in s.series.points]) * scale
+        ends = (0.0, 100.0) if s.percent else index_range
+        if ends is not None:
+            lo, hi = np.clip(lo, *ends), np.clip(hi, *ends)
         ok = np.isfinite(e)
         tr = s.series.trend
         color = {"up": OKABE_ITO[2], "down": OKABE_ITO[3]}.get(tr.direction if tr else "same", OKABE_ITO[0])
@@ -218,7 +227,8 @@ def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str 
     areas = [s for s in overall if s.kind == "area"]
     rates = [s for s in overall if s.measure == "rate" and s.kind in ("awareness", "support", "participation")]
     out = []
-    c = small_multiples("trend_areas", multiples_finding(L("areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_areas", multiples_finding(L("areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang,
+                        index_range=trend.index_range)
     if c:
         out.append(c)
     c = small_multiples("trend_rates", multiples_finding(L("rates_what", lang), rates, lang), rates, waves, out_dir=out_dir, lang=lang)

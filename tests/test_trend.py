@@ -255,3 +255,26 @@ def test_a_zigzag_rise_is_said_to_be_an_average_direction():
     assert ch.summary().endswith("2项指数中2项显著上升、0项显著下降。其中综合满意度指数各期起伏明显、偏离直线趋势"
                                  "（拟合不足检验p<0.05），其升降只是各期的平均方向，宜结合各期数值判断。")
     assert "城市环境满意度各期" not in ch.summary()
+
+
+def test_trend_panels_draw_intervals_cut_at_the_scale(tmp_path):
+    """A rate of 95% on a small base has a Wald interval past 100% ([88%, 106%]): the trend panel draws it cut at
+    100%, so its axis does not run past 100% (session 32: the error bar reached 106% and the axis 110%), as the
+    report's tables print it; the series keeps the raw bounds (``survey trend --json``)."""
+    import re
+
+    from report.trend import TrendSeries
+    from report.trend_charts import small_multiples
+
+    s = wave_series(["W1", "W2"], [0.95, 0.97], [0.045, 0.035], [0.86, 0.90], [1.04, 1.06], [20, 24], [19, 23])
+    panel = TrendSeries("support", "支持度", "support", "rate", None, None, None, None, None, s)
+    assert s.points[1].ci_high == 1.06
+    c = small_multiples("t", "支持率", [panel], ["一期", "二期"], out_dir=tmp_path)
+    svg = c.svg_path.read_text(encoding="utf-8")
+    # the SVG's y grows downwards: the 100% grid line's y, and the top of each error bar (LineCollection)
+    ticks = re.split(r'<g id="ytick_\d+">', svg.split('<g id="LineCollection_1">')[0])[1:]
+    y100 = [float(re.search(r'd="M [\d.]+ ([\d.]+)\s+L', t).group(1)) for t in ticks if "<!-- 100 -->" in t]
+    bars = svg.split('<g id="LineCollection_1">')[1].split("</g>")[0]
+    tops = [min(float(a), float(b)) for a, b in re.findall(r'd="M [\d.]+ ([\d.]+)\s+L [\d.]+ ([\d.]+)\s', bars)]
+    assert len(y100) == 1 and len(tops) == 2, (y100, tops)
+    assert min(tops) >= y100[0] - 0.01, (tops, y100)  # no bar above the 100% line

@@ -178,7 +178,8 @@ def quarantine(
 
         lang = project.questionnaire.language
         write_quarantine(df, export, lang=lang,  # waves by their labels (本次调查), as readers see them
-                         wave_labels={w: wave_label(project.config, w, lang) for w in df["wave"].unique()})
+                         wave_labels={w: wave_label(project.config, w, lang) for w in df["wave"].unique()},
+                         questionnaire=project.questionnaire)
         typer.echo(f"wrote {len(df):,} quarantine records to {export}")
     elif json_out:  # the record's fields; its message's params are the store's (they say it in Chinese in --export)
         _echo_json(df.drop(columns=["params"]).to_dict("records"))

@@ -118,7 +118,7 @@ QUARANTINE_HEADER_FIELDS = ("header", "sheet_column")
 
 
 def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
-                     wave_labels: Optional[dict] = None) -> pd.DataFrame:
+                     wave_labels: Optional[dict] = None, questionnaire=None) -> pd.DataFrame:
     """The table ``survey quarantine --export`` writes from :meth:`Project.quarantine` records.
 
     The row each record was read from (``raw``: one JSON object per record, as the store keeps it) becomes
@@ -134,7 +134,9 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
     (:func:`survey.messages.record_message`: from the record's code and params; a record stored before its params
     were kept keeps its English message; the .csv keeps the English message).  A cell named like a record field takes the ``quarantine.cell`` label (``Q1（该行原答案）``).  In the readable
     table the wave is shown by its label (``wave_labels``: id → label, :func:`survey.waves.wave_label`: 本次调查,
-    2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes."""
+    2026年第一季度), as every text for readers shows it; the .csv keeps the id, which ``--wave`` takes.  Given the
+    project's ``questionnaire``, a Chinese ``should-skip`` 说明 says its condition in words (``仅第2题选'是'者作答``,
+    :func:`survey.form.condition_words`, as the paper form prints it) instead of the expression ``Q2 == "是"``."""
     import json
 
     from .labels import column_shown, label, labels
@@ -152,7 +154,7 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
             out[WAVE_COLUMN] = out[WAVE_COLUMN].map(lambda w: wave_labels.get(w, w))
         if "params" in df.columns:  # 说明 in the questionnaire's language, from the record's code and params
             shown = {"qid": label("quarantine.this_question", lang)}  # the 问题列 beside it names the question
-            out["message"] = [record_message(c, m, p, lang, shown)
+            out["message"] = [record_message(c, m, p, lang, {**shown, **_condition_shown(c, p, questionnaire, lang)})
                               for c, m, p in zip(df["code"], df["message"], df["params"])]
         out.columns = [label(_field_label(f, df["source"]), lang) for f in QUARANTINE_FIELDS]
     rows = [json.loads(r) if isinstance(r, str) and r else {} for r in df["raw"]]
@@ -161,6 +163,26 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
     cells = pd.DataFrame({label("quarantine.cell", lang).format(column=k) if k in taken else k:
                           [_cell_value(r.get(k)) for r in rows] for k in names}, index=out.index)
     return pd.concat([out, cells], axis=1)
+
+
+def _condition_shown(code: str, params, questionnaire, lang: str) -> dict:
+    """``{"when": words}`` for a ``should-skip`` record whose condition is an expression of ``questionnaire``'s
+    questions, said in Chinese; else nothing (the record's own params: English, a site's sections as a phrase, a
+    condition naming a question the questionnaire no longer has)."""
+    import json
+
+    if code != "should-skip" or lang != "zh" or questionnaire is None or not params:
+        return {}
+    try:
+        when = json.loads(params).get("when")
+        if not isinstance(when, str):
+            return {}
+        from .form import condition_words
+        from .labels import label
+
+        return {"when": label("quarantine.asked_only", lang).format(words=condition_words(questionnaire, when))}
+    except Exception:  # noqa: BLE001 - a stored condition the questionnaire cannot say: the record's own words
+        return {}
 
 
 def _field_label(name: str, sources: pd.Series) -> str:
@@ -181,13 +203,15 @@ def _cell_value(v):
     return v
 
 
-def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh", wave_labels: Optional[dict] = None) -> None:
+def write_quarantine(df: pd.DataFrame, path: Path, lang: str = "zh", wave_labels: Optional[dict] = None,
+                     questionnaire=None) -> None:
     """:func:`quarantine_sheet` of ``df`` written to ``path`` (.xlsx with readable headers and wave labels, its
     sheet named 隔离记录 / Quarantined rows, the 说明 wrapped within its column's width; else CSV)."""
     from .labels import label
 
     readable = Path(path).suffix.lower() == ".xlsx"
-    write_table(quarantine_sheet(df, readable=readable, lang=lang, wave_labels=wave_labels), path,
+    write_table(quarantine_sheet(df, readable=readable, lang=lang, wave_labels=wave_labels,
+                                 questionnaire=questionnaire), path,
                 sheet=label("quarantine.sheet", lang) if readable else None,
                 wrap=[label("quarantine.message", lang)] if readable else ())
 

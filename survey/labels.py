@@ -49,6 +49,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "quarantine.cell": ("{column}（该行原答案）", "{column} (the row's answer)"),
     # the question a record's message names, said beside the 问题列 that names it (survey.messages.record_message)
     "quarantine.this_question": ("本题", "this question"),
+    # a should-skip record's condition in words (survey.form.condition_words), in the zh 说明 in place of the expression
+    "quarantine.asked_only": ("仅{words}者作答", "asked only when {words}"),
     # the web survey's notes on stored answers (survey.collect.dashboard.notes_lines): the dashboard's
     # 需要核对的答卷 and `survey status` say them in these words
     "serve_notes.title": ("需要核对的答卷", "Answers to check"),

@@ -577,6 +577,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("INSERT INTO import_sizes VALUES (?, ?)", [import_id, -1 if batch.bytes is None else batch.bytes])
             con.execute("INSERT INTO import_codings VALUES (?, ?)", [import_id, codings_json(q)])
             repeated = _repeated_ids(con, project, batch, import_id, "respondent_id" in present)
+            zeros = _ids_without_zeros(con, batch, import_id, cols, "respondent_id" in present)
             in_file = _repeated_in_file(con, project, batch, import_id, "respondent_id" in present)
             other_waves = _rows_of_other_waves(con, batch, import_id, cols, {"respondent_id", "submitted_at"} <= present)
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
@@ -599,6 +600,11 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         summary.unmatched.append(problem("import-rows-of-another-wave", file=batch.source, severity="warning",
                                          rows=f"{rows:,}", other=other, wave=batch.wave, project=project.root,
                                          imports=", ".join(f"#{i}" for i in imports), import_id=import_id))
+    if zeros is not None:  # a wave doubled under ids Excel changed: nothing else would say it
+        rows, imports, stored, now = zeros
+        summary.unmatched.append(problem("import-ids-zeros-dropped", file=batch.source, severity="warning",
+                                         rows=f"{rows:,}", wave=batch.wave, imports=", ".join(f"#{i}" for i in imports),
+                                         stored=stored, now=now, project=project.root, import_id=import_id))
     if others:  # the project has named waves: rows in "default" are most likely a forgotten --wave
         summary.unmatched.append(problem("import-default-wave", file=batch.source, severity="warning",
                                          waves=", ".join(others[-WAVES_SHOWN:]), project=project.root,
@@ -625,13 +631,16 @@ def _rows_of_other_waves(con, batch: ImportBatch, import_id: int, cols: list, ha
     respondent id and submission time (both given) and the same answers in every stored column — one wave's file
     imported again as another wave (renamed, re-saved by Excel, so not the same bytes), or a 问卷星 download of
     every answer so far imported as the next wave.  A panel respondent answering again has another submission
-    time; an id that restarts at 1 every wave has other answers.  Inside the import's transaction."""
+    time; an id that restarts at 1 every wave has other answers.  Ids are compared without their leading zeros
+    and times to the minute, which a copy saved by Excel or WPS drops.  Inside the import's transaction."""
     if not has_keys or not batch.accepted:
         return []
     if not con.execute("SELECT count(*) FROM imports WHERE wave <> ?", [batch.wave]).fetchall()[0][0]:
         return []
-    keys = ("FROM responses n JOIN responses o ON o.respondent_id = n.respondent_id AND o.submitted_at = n.submitted_at "
-            "WHERE n._import_id = ? AND o._wave <> ?")
+    # the id without its leading zeros and the time to the minute: a copy saved by Excel or WPS drops both
+    # (0007 → 7, 2026/9/1 9:01:23 → 2026/9/1 9:01)
+    keys = ("FROM responses n JOIN responses o ON ltrim(o.respondent_id, '0') = ltrim(n.respondent_id, '0') "
+            "AND left(o.submitted_at, 16) = left(n.submitted_at, 16) WHERE n._import_id = ? AND o._wave <> ?")
     if not con.execute(f"SELECT EXISTS (SELECT 1 {keys})", [import_id, batch.wave]).fetchall()[0][0]:
         return []  # the usual case: one join on two keys (0.1 s at 300k rows)
     same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
@@ -644,6 +653,29 @@ def _rows_of_other_waves(con, batch: ImportBatch, import_id: int, cols: list, ha
         "JOIN responses n ON n.rowid = k.nr JOIN responses o ON o.rowid = k.orow "
         f"WHERE {same or 'TRUE'} GROUP BY o._wave ORDER BY 2 DESC, 1", [import_id, batch.wave]).fetchall()
     return [(str(w), int(n), [int(i) for i in ids]) for w, n, ids in found if n]
+
+
+def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_ids: bool) -> Optional[tuple]:
+    """(rows, earlier import ids, a stored id, its id in this file) of the rows just inserted as ``import_id`` whose
+    answers are stored in the wave already under the same respondent id but for leading zeros (0007 and 7): one
+    file imported again after Excel or WPS dropped the zeros, which neither :func:`_repeated_ids` nor the
+    ``duplicate_id`` check (both on the ids as written) see.  None when there are none.  Inside the import's
+    transaction; searched only when the wave has earlier imports and some id of either side starts with 0."""
+    if not has_ids or not batch.accepted:
+        return None
+    earlier = "SELECT 1 FROM responses WHERE _wave = ? AND _import_id <> ? AND starts_with(respondent_id, '0')"
+    mine = "SELECT 1 FROM responses WHERE _import_id = ? AND starts_with(respondent_id, '0')"
+    if not con.execute(f"SELECT EXISTS ({earlier}) OR EXISTS ({mine})", [batch.wave, import_id, import_id]).fetchall()[0][0]:
+        return None  # the usual case: no id with a leading zero on either side (two narrow scans)
+    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
+                        if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
+    rows, imports, stored, now = con.execute(
+        "SELECT count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id), min(o.respondent_id), "
+        "arg_min(n.respondent_id, o.respondent_id) FROM responses n JOIN responses o "
+        "ON ltrim(o.respondent_id, '0') = ltrim(n.respondent_id, '0') AND o.respondent_id <> n.respondent_id "
+        f"WHERE n._import_id = ? AND o._wave = ? AND o._import_id <> ? AND {same or 'TRUE'}",
+        [import_id, batch.wave, import_id]).fetchall()[0]
+    return (int(rows), [int(i) for i in imports], str(stored), str(now)) if rows else None
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

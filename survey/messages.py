@@ -31,6 +31,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "{wave}", "if this file holds wave {other}'s answers, undo it: survey remove-import "
                                     "{project} {import_id}; if it is a download of every answer so far, keep only the "
                                     "rows submitted in wave {wave} and import that file instead"),
+    "import-ids-zeros-dropped": ("{rows} row(s) are answers already stored in wave {wave} (import {imports}) under "
+                                 "the same respondent ids but for leading zeros ({stored} stored, {now} in this file) "
+                                 "with the same answers: one file imported again after Excel or WPS dropped the "
+                                 "zeros, which survey check does not take for repeated ids",
+                                 "if this file repeats import {imports}, undo it: survey remove-import {project} "
+                                 "{import_id}"),
     "wave-other-spelling": ("wave '{wave}' is another spelling of the project's wave '{known}' (upper/lower case, "
                             "full-width characters or the same period written another way): it would be a second "
                             "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "

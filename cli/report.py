@@ -58,7 +58,7 @@ def report(
 
         survey report city2026 --wave 2026Q3 --compare 2026Q1 --format html,docx,pdf,xlsx --out report_2026Q3
 
-        survey report city2026 --by site --na unsatisfied --small-base 50 --min-cell 20 --lang en
+        survey report city2026 --by site --na unsatisfied --small-base 50 --min-cell 20 --lang en --format html
 
         survey report city2026 --draft --format docx --out draft_2026Q3
     """

@@ -35,7 +35,10 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from typing import Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+
+if TYPE_CHECKING:  # numpy is imported where it is used: this module's import stays light
+    import numpy as np
 
 FORMULA_CHARS = "=+-@\t\r"
 NUL = "\x00"  # the one character an SPSS string (C strings) and a CSV (read as damaged) cannot hold
@@ -251,13 +254,14 @@ def wrapped_lines(values: Sequence, width: float) -> "np.ndarray":
                      for v in values], dtype=np.int64)
 
 
-def _wrapped(ws, value, alignment_type):
+def _wrapped(ws, value):
     """A write-only cell holding ``value`` that wraps its text, top-aligned (a cell already made is styled)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment
 
     cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
-    cell.alignment = alignment_type(wrap_text=True, vertical="top")
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 
@@ -336,7 +340,7 @@ def _stream_sheet(wb, df, title: str, progress, wrap: Sequence[str] = ()) -> Non
         lines = np.maximum.reduce([wrapped_lines(columns[j], widths[j]) for j in wrapped])
         tall = {int(i) + 2: int(lines[i]) for i in np.flatnonzero(lines > 1)}  # row 1 is the header
         for j in wrapped:
-            columns[j] = [_wrapped(ws, x, Alignment) for x in columns[j]]
+            columns[j] = [_wrapped(ws, x) for x in columns[j]]
     for i, row in enumerate(zip(*columns), start=1):
         if i + 1 in tall:  # set before its row is streamed
             ws.row_dimensions[i + 1].height = XLSX_LINE_PT * tall[i + 1]

@@ -154,7 +154,16 @@ def quarantine_sheet(df: pd.DataFrame, *, readable: bool, lang: str = "zh",
             out[WAVE_COLUMN] = out[WAVE_COLUMN].map(lambda w: wave_labels.get(w, w))
         if "params" in df.columns:  # 说明 in the questionnaire's language, from the record's code and params
             shown = {"qid": label("quarantine.this_question", lang)}  # the 问题列 beside it names the question
-            out["message"] = [record_message(c, m, p, lang, {**shown, **_condition_shown(c, p, questionnaire, lang)})
+            said: dict = {}  # a should-skip record's params → its condition in words, said once per condition
+
+            def shown_for(code, params):
+                if code != "should-skip":
+                    return shown
+                if params not in said:
+                    said[params] = {**shown, **_condition_shown(code, params, questionnaire, lang)}
+                return said[params]
+
+            out["message"] = [record_message(c, m, p, lang, shown_for(c, p))
                               for c, m, p in zip(df["code"], df["message"], df["params"])]
         out.columns = [label(_field_label(f, df["source"]), lang) for f in QUARANTINE_FIELDS]
     rows = [json.loads(r) if isinstance(r, str) and r else {} for r in df["raw"]]

@@ -643,8 +643,7 @@ def _rows_of_other_waves(con, batch: ImportBatch, import_id: int, cols: list, ha
             "AND left(o.submitted_at, 16) = left(n.submitted_at, 16) WHERE n._import_id = ? AND o._wave <> ?")
     if not con.execute(f"SELECT EXISTS (SELECT 1 {keys})", [import_id, batch.wave]).fetchall()[0][0]:
         return []  # the usual case: one join on two keys (0.1 s at 300k rows)
-    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
-                        if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
+    same = _same_answers(cols)
     # the answers compared on the pairs the keys found only (0.5 s at 300k rows, where the same comparison inside
     # the join took 1 s)
     found = con.execute(
@@ -663,12 +662,13 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
     transaction; searched only when the wave has earlier imports and some id of either side starts with 0."""
     if not has_ids or not batch.accepted:
         return None
+    if not con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?", [batch.wave, import_id]).fetchall()[0][0]:
+        return None  # a wave's first import (its answers are not compared, every column, with nothing)
     earlier = "SELECT 1 FROM responses WHERE _wave = ? AND _import_id <> ? AND starts_with(respondent_id, '0')"
     mine = "SELECT 1 FROM responses WHERE _import_id = ? AND starts_with(respondent_id, '0')"
     if not con.execute(f"SELECT EXISTS ({earlier}) OR EXISTS ({mine})", [batch.wave, import_id, import_id]).fetchall()[0][0]:
         return None  # the usual case: no id with a leading zero on either side (two narrow scans)
-    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
-                        if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
+    same = _same_answers(cols)
     rows, imports, stored, now = con.execute(
         "SELECT count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id), min(o.respondent_id), "
         "arg_min(n.respondent_id, o.respondent_id) FROM responses n JOIN responses o "
@@ -676,6 +676,13 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
         f"WHERE n._import_id = ? AND o._wave = ? AND o._import_id <> ? AND {same or 'TRUE'}",
         [import_id, batch.wave, import_id]).fetchall()[0]
     return (int(rows), [int(i) for i in imports], str(stored), str(now)) if rows else None
+
+
+def _same_answers(cols: list) -> str:
+    """SQL saying that rows ``o`` and ``n`` of the responses hold the same answers in every stored column (NULL
+    equal to NULL), the respondent id and submission time aside; empty when there are no such columns."""
+    return " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols
+                        if not c.startswith("_") and c not in ("respondent_id", "submitted_at"))
 
 
 def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: bool) -> Optional[RepeatedIds]:

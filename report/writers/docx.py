@@ -15,6 +15,7 @@ from .. import charts as C
 from ..numbering import figure_caption, table_caption
 from ..toc import add_docx_toc, fill_docx_toc
 from .docx_lines import cell_lines, unit_floor_cm
+from .docx_rows import append_body_rows
 
 
 FIG_ROOM_CM = 4.5  # of the text block's height left for a chapter heading (page break before, its spacing) and
@@ -212,13 +213,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
             shd.set(qn("w:color"), "auto")
             shd.set(qn("w:fill"), "E7ECF2")
             cell._tc.get_or_add_tcPr().append(shd)
-        for r in body:
-            cells = tbl.add_row().cells
-            for i, v in enumerate(r):
-                cells[i].width = widths[i]
-                cells[i].text = "\n".join(cell_lines(T(v), widths_cm[i], look.table[1]))
-                cells[i].paragraphs[0]._p.style = table_text_id
-                cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if left[i] else WD_ALIGN_PARAGRAPH.CENTER
+        append_body_rows(tbl, [["\n".join(cell_lines(T(v), widths_cm[i], look.table[1])) for i, v in enumerate(r)]
+                               for r in body], ["left" if lf else "center" for lf in left], table_text_id)
         keep_table_together(tbl, len(body), bool(t.note))
         if t.note:
             p = doc.add_paragraph(T(t.note), style=table_text)

@@ -141,3 +141,13 @@ def test_jieba_loads_only_for_a_short_cell_that_wraps(tmp_path):
     out = subprocess.run([sys.executable, "-c", _COST, LONG], capture_output=True, text=True, cwd=ROOT, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path)})
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_head_with_no_breaking_within_the_safe_width_breaks_at_the_full_width():
+    """The Word report's 表24 (变化) heads its wave columns “2026年第一季度” in 1.8 cm at 10.5 pt: within the width
+    kept for a wider Latin face “2026年” fits no line, so the head was left to the word processor, which printed
+    “2026年 / 第一季 / 度” (LibreOffice, session 32).  A breaking at the full width is still a good one."""
+    cap = (1.8 - CELL_MARGIN_CM) / (SIZE * PT_CM)
+    assert _natural("2026年第一季度", cap) == ["2026年", "第一季", "度"]  # the word processor's, bad
+    assert cell_lines("2026年第一季度", 1.8, SIZE) == ["2026年", "第一", "季度"]
+    assert cell_lines("2026年第一季度", 1.5, SIZE) == ["2026年第一季度"]  # “2026年” fits no line: left as it is

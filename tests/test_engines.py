@@ -385,8 +385,8 @@ def test_partition_folders_are_columns_in_every_engine(q, frame, spark, tmp_path
     skip the plain subfolder's file, or lose the partitions when reading every depth)."""
     from engines.analyze import analyze_data, analyze_parquet_in_memory
 
-    design = DESIGNS["strata_fpc_fraction"]
-    root = tmp_path / "partitioned"
+    design = DESIGNS["cluster_fpc_count"]  # strata from the folders; clustered: Spark's one pass (its second,
+    root = tmp_path / "partitioned"         # over rows as units, is test_spark_local_equals_in_memory[srs]'s)
     for st, part in frame.groupby("_st"):
         d = root / f"_st={st}"
         d.mkdir(parents=True)

@@ -163,10 +163,23 @@ def _fit_print(fig) -> None:
             return
 
 
+def _drawn_box(fig):
+    """The padded tight box (inches) of the figure as its last draw laid it out (``savefig``'s
+    ``bbox_inches="tight"`` lays it out once more to find the same box)."""
+    dpi = fig.dpi
+    fig.set_dpi(SAVE_DPI)
+    try:
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    finally:
+        fig.set_dpi(dpi)
+
+
 def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
     _fit_print(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=SAVE_DPI)
+    # the tight box of the PNG's draw, for the SVG too: "tight" would lay the figure out once more to find it
+    box = _drawn_box(fig)
     facts = _layout_facts(fig)  # after the draw that saving made (no second draw)
     if any(hasattr(t, "point_label") for a in fig.axes for t in a.texts):
         from .point_labels import label_overlaps
@@ -182,7 +195,7 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
         png_path = out_dir / f"{name}.png"
         svg_path = out_dir / f"{name}.svg"
         png_path.write_bytes(buf.getvalue())
-        fig.savefig(svg_path, format="svg")
+        fig.savefig(svg_path, format="svg", bbox_inches=box)
     plt.close(fig)
     return Chart(name, title, buf.getvalue(), png_path, svg_path, **facts)
 

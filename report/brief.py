@@ -31,7 +31,7 @@ from survey.waves import format_date, wave_info
 
 from .cover import survey_name
 from .findings import too_few_to_judge, withheld_text
-from .labels import label
+from .labels import label, overdue_words
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
 from .suppression import clip_interval, index_scale, measure_scale
@@ -223,9 +223,7 @@ class Brief:
         HTML and DOCX, 以下 in the text brief)."""
         if not self.ledger_open:
             return "台账无在办事项。"
-        s = f"台账在办事项{self.ledger_open}项，" + ("全部逾期" if self.ledger_overdue == self.ledger_open
-                                                  else f"其中逾期{self.ledger_overdue}项" if self.ledger_overdue
-                                                  else "无逾期事项")
+        s = f"台账在办事项{self.ledger_open}项，" + overdue_words(self.ledger_open, self.ledger_overdue)
         if not shown:
             return s + "；近期无到期事项。"
         due = len(self.ledger_due)

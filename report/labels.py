@@ -28,3 +28,11 @@ def verdict_labels(lang: str) -> dict[str, str]:
 
     return {VERDICT_ABOVE: label("verdict.above", lang), VERDICT_BELOW: label("verdict.below", lang),
             VERDICT_NS: label("verdict.ns", lang)}
+
+
+def overdue_words(open_items: int, overdue: int, lang: str = "zh") -> str:
+    """How many of the ledger's ``open_items`` in-progress items are overdue, each count said once: 全部逾期,
+    其中逾期3项 or 无逾期事项 (not 在办事项4项，其中逾期4项).  The one rule of the brief's 五、整改台账 and the
+    report's 整改台账在办事项 paragraph."""
+    which = ("all" if overdue == open_items else "some" if overdue else "none")
+    return label(f"ledger.overdue_{which}", lang).format(overdue=overdue)

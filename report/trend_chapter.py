@@ -27,7 +27,7 @@ from survey.store import Project
 from survey.waves import format_date
 
 from .findings import too_few_to_judge
-from .labels import label
+from .labels import label, overdue_words
 from .summary import change_count_text, count_changes
 from .table_cells import Num, Tag
 from .tracking_text import label as tracking_label
@@ -206,10 +206,8 @@ def ledger_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) ->
         return
     L = partial(label, lang=lang)
     sec.blocks.append(("h", L("heading.ledger")))
-    # each count once, as the brief says it: not 在办事项18项，其中逾期18项
-    which = ("text.ledger_open_all" if tracking.ledger_overdue == tracking.ledger_open
-             else "text.ledger_open" if tracking.ledger_overdue else "text.ledger_open_none")
-    sec.blocks.append(("p", L(which).format(open=tracking.ledger_open, overdue=tracking.ledger_overdue)))
+    sec.blocks.append(("p", L("text.ledger_open").format(
+        open=tracking.ledger_open, overdue=overdue_words(tracking.ledger_open, tracking.ledger_overdue, lang))))
     table(sec, L("caption.ledger"),
           [(L("word.item_id"), "text"), (L("word.subject"), "text"), (L("comp.district"), "text"),
            (L("word.unit"), "text"), (L("word.deadline"), "text"), (L("word.status"), "text")],

@@ -293,3 +293,12 @@ def test_ledger_config_is_validated(tmp_path):
     project.save_config()
     rc, _, err = W.survey("status", project.root)
     assert rc == 1 and "ledger.adjust" in err
+
+
+def test_overdue_words_say_each_count_once_in_the_brief_and_the_report():
+    """One rule (report.labels.overdue_words) for the brief's 五、整改台账 and the report's ledger paragraph."""
+    from report.labels import label, overdue_words
+
+    assert [overdue_words(4, k) for k in (4, 1, 0)] == ["全部逾期", "其中逾期1项", "无逾期事项"]
+    assert [overdue_words(4, k, "en") for k in (4, 1, 0)] == ["all overdue", "1 overdue", "none overdue"]
+    assert label("text.ledger_open").format(open=4, overdue=overdue_words(4, 4)) == "整改台账在办事项4项，全部逾期。"

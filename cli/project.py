@@ -226,7 +226,7 @@ def check(
         nr = p.nonresponse(w)
         out.append({"wave": w, "responses": n_rows, "analysed": n_rows - int(sum(excl.values())),
                     "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
-                    "exclusions": excl,
+                    "exclusions": excl, "exclusion_codes": p.exclusion_codes(w),
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),
                                      "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()]})
     if json_out:

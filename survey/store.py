@@ -769,6 +769,12 @@ class Project:
         self._ensure_checked(wave)
         return _named(self._stored_exclusions(wave)[0])
 
+    def exclusion_codes(self, wave: str) -> dict:
+        """:meth:`exclusion_counts` keyed by flag kind (``speeder``, ``duplicate_id``, …), as ``analyze --json``'s
+        ``quality.exclusion_codes``."""
+        self._ensure_checked(wave)
+        return dict(self._stored_exclusions(wave)[0])
+
     def n_responses(self, wave: str) -> int:
         """Stored (accepted) responses of ``wave``, before exclusions."""
         con = self.connect()

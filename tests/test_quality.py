@@ -113,6 +113,22 @@ def test_cli_check_reports_flags_exclusions_and_nonresponse(project):
     assert "Q5 83.3% (10/12)" in out
 
 
+def test_cli_check_json_keys_the_exclusions_by_rule_name_and_by_code(project):
+    """``survey check --json``: ``exclusions`` by the rule's Chinese name and ``exclusion_codes`` by flag kind (as
+    ``analyze --json``'s quality block), the same counts; docs/project-config.md."""
+    import json
+
+    from survey.quality import FLAG_NAMES
+
+    r = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "check", str(project.root), "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    w = json.loads(r.stdout)["waves"][0]
+    assert w["exclusion_codes"] and {FLAG_NAMES[k]: v for k, v in w["exclusion_codes"].items()} == w["exclusions"]
+    assert sum(w["exclusion_codes"].values()) == w["responses"] - w["analysed"] == 3
+    assert set(w["exclusion_codes"]) <= {k for k, on in json.loads(r.stdout)["rules"].items() if on}
+
+
 def test_quality_flags_unit_same_ip_groups_and_blank_rows(tmp_path):
     q = load_questionnaire(write_tiny(tmp_path))
     cols = ["S1", "Q1", "Q2_1", "Q2_2", "Q2_3", "Q2_9", "Q3", "M1_r1", "M1_r2", "M1_r3", "M1_r4", "M1_r5"]

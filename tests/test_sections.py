@@ -95,20 +95,29 @@ def test_minyi_threads(monkeypatch, env, expect):
         assert n == expect
 
 
-@pytest.mark.parametrize("warm", [False, True])
-def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monkeypatch, warm):
-    """Byte for byte, in workers started when the first chart is sent and in workers started ahead
-    (``warm``: what survey report opens before its analysis)."""
-    from dataclasses import asdict
-
-    from report.chart_pool import chart_pool, collect
+@pytest.fixture(scope="module")
+def drawn_here(tmp_path_factory):
+    """An analysis and its charts drawn in this process (once for both tests below)."""
     from report.figures import likert_charts, make_charts
     from report.suppression import apply_thresholds
 
     q = load_questionnaire(bundled_path())
     res = apply_thresholds(analyze(q, simulate(q, 600, seed=9), by=["site"]), 30, 10)
     areas = {a["id"]: a["name"] for a in res["areas"]}
-    here = {**make_charts(res, tmp_path / "here"), "likert": likert_charts(res, areas, tmp_path / "here")}
+    out = tmp_path_factory.mktemp("here")
+    return res, areas, {**make_charts(res, out), "likert": likert_charts(res, areas, out)}
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_charts_drawn_in_worker_processes_equal_charts_drawn_here(tmp_path, monkeypatch, warm, drawn_here):
+    """Byte for byte, in workers started when the first chart is sent and in workers started ahead
+    (``warm``: what survey report opens before its analysis)."""
+    from dataclasses import asdict
+
+    from report.chart_pool import chart_pool, collect
+    from report.figures import likert_charts, make_charts
+
+    res, areas, here = drawn_here
     monkeypatch.setenv("MINYI_THREADS", "2")
     with chart_pool(warm=warm) as pool:
         assert pool is not None

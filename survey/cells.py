@@ -17,11 +17,13 @@ in a numeric column stays a number).
 * CSV: any character but NUL is fine inside a field; fields holding CR, LF, the quote or the delimiter are
   quoted (:func:`csv_text`, RFC 4180 line ends ``\\r\\n`` so a bare CR is quoted too); NUL is dropped (no
   spreadsheet writes one, so ``survey import`` refuses a CSV holding one as damaged; the export says so);
-* XLSX (XML 1.0 forbids C0 except TAB/LF/CR): :func:`xlsx_escape` writes them as OOXML ``_xHHHH_`` escapes
-  (what Excel itself writes; Excel and calamine read the character back), and escapes a literal ``_xHHHH_``
-  in the text as ``_x005F_xHHHH_`` so the round trip is exact; text equal to an Excel error literal
-  (``#N/A``) is written as a text cell, not an error cell (:func:`text_cell`);
-* DOCX, HTML, PDF (read by people): :func:`clean_text` drops them (TAB, LF, CR kept);
+* XLSX (XML 1.0 forbids C0 except TAB/LF/CR, and the noncharacters U+FFFE/U+FFFF): :func:`xlsx_escape` writes
+  them as OOXML ``_xHHHH_`` escapes (what Excel itself writes), and escapes a literal ``_xHHHH_`` in the text as
+  ``_x005F_xHHHH_``, so Excel reads the text back exactly; so does calamine (survey import's reader), but for
+  U+FFFE/U+FFFF, which it leaves as ``_xFFFE_``/``_xFFFF_``; text equal to an Excel error literal (``#N/A``) is
+  written as a text cell, not an error cell (:func:`text_cell`);
+* DOCX, HTML, PDF (read by people): :func:`clean_text` drops them (TAB, LF, CR kept), and the noncharacters
+  U+FFFE and U+FFFF, which XML forbids as well;
 * SPSS .sav: only NUL is dropped (SPSS strings are C strings: a NUL would cut the text short there, and the
   export says so); every other control character is written and read back as it is;
 * Parquet: kept as they are.
@@ -48,7 +50,9 @@ _LINE_START = r"(?:^|(?<=[\r\n]))"
 _RISKY = re.compile(_LINE_START + r"(?='*(?:[=+\-@]|[\t\r](?=[\s\S]*\S)))")
 _ESCAPED = re.compile(_LINE_START + r"'(?='*[=+\-@\t\r])")
 _C0 = "".join(chr(i) for i in range(32)) + "\x7f"
-_CONTROL = re.compile("[" + re.escape("".join(ch for ch in _C0 if ch not in "\t\n\r")) + "]")
+# C0 but TAB/LF/CR, DEL, and the noncharacters U+FFFE/U+FFFF, which XML 1.0 forbids too (python-docx refused an open
+# answer holding one: the Word report ended in an internal error)
+_CONTROL = re.compile("[" + re.escape("".join(ch for ch in _C0 if ch not in "\t\n\r")) + "\ufffe\uffff]")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XLSX_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -74,7 +78,8 @@ def unneutralize_text(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """``text`` without C0 control characters (and DEL), TAB/LF/CR kept: for documents people read."""
+    """``text`` without C0 control characters (and DEL) nor the noncharacters U+FFFE/U+FFFF, TAB/LF/CR kept: for
+    documents people read (Word's XML forbids them)."""
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
@@ -137,7 +142,7 @@ def safe_frame(df, fmt: str = "xlsx", header: bool = True):
 _CHANGED_BY = {  # RE2 patterns that every value safe_value changes for the format matches (a superset)
     "csv": r"(?:^|[\r\n])'*[=+\-@\t\r]|\x00",
     "xlsx": r"(?:^|[\r\n])'*[=+\-@\t\r]|_x|[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]",
-    **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]" for fmt in ("docx", "html", "pdf")},  # clean_text
+    **{fmt: r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{fffe}\x{ffff}]" for fmt in ("docx", "html", "pdf")},  # clean_text
     "sav": r"\x00",
 }
 

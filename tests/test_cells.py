@@ -89,6 +89,20 @@ def test_sheet_titles_are_valid_and_unique(name, taken):
     wb.create_sheet(t)  # openpyxl accepts it
 
 
+def test_the_noncharacters_xml_forbids_are_dropped_from_what_people_read():
+    """An open answer holding U+FFFF (stored as received) ended the Word report in an internal error: python-docx
+    refuses it, as XML 1.0 does.  clean_text (DOCX, HTML, PDF) drops U+FFFE and U+FFFF as it drops C0."""
+    from docx import Document
+
+    raw = "道路\uffff坑洼\ufffe多"
+    assert clean_text(raw) == "道路坑洼多" and safe_value(raw, "docx") == "道路坑洼多"
+    cell = Document().add_table(rows=1, cols=1).rows[0].cells[0]
+    with pytest.raises(ValueError):
+        cell.text = raw
+    cell.text = clean_text(raw)
+    assert cell.text == "道路坑洼多"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "html", "parquet"])
 def test_safe_frame_of_many_distinct_values_equals_safe_value_of_each(fmt):
     """A column of thousands of distinct values goes through the RE2 pre-selection (cells._maybe_changed);
@@ -96,7 +110,8 @@ def test_safe_frame_of_many_distinct_values_equals_safe_value_of_each(fmt):
     import random
 
     rng = random.Random(3)
-    alphabet = ["a", "1", "=", "+", "-", "@", "'", "\t", "\r", "\n", "_x", "0041_", "\x00", "\x07", "\x7f", " ", "多"]
+    alphabet = ["a", "1", "=", "+", "-", "@", "'", "\t", "\r", "\n", "_x", "0041_", "\x00", "\x07", "\x7f", " ", "多",
+                "\ufffe", "\uffff"]
     values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(4000)] + [None]
     df = pd.DataFrame({"t": pd.Series(values, dtype="str"), "o": pd.Series(values, dtype=object)})
     out = safe_frame(df, fmt)

@@ -214,6 +214,7 @@ def check(
     """
     p = open_project(dir)
     from survey.quality import FLAG_NAMES
+    from survey.store import named_by_rule
 
     with progress_shown(json_out=json_out, quiet=quiet):
         flags = p.check(wave)
@@ -221,12 +222,13 @@ def check(
     out = []
     for w in ([wave] if wave else p.waves()):
         fw = flags[flags["wave"] == w]
-        excl = p.exclusion_counts(w)  # from the flags just stored; no responses read again
+        codes = p.exclusion_codes(w)  # from the flags just stored; no responses read again
+        excl = named_by_rule(codes)
         n_rows = p.n_responses(w)
         nr = p.nonresponse(w)
         out.append({"wave": w, "responses": n_rows, "analysed": n_rows - int(sum(excl.values())),
                     "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
-                    "exclusions": excl, "exclusion_codes": p.exclusion_codes(w),
+                    "exclusions": excl, "exclusion_codes": codes,
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),
                                      "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()]})
     if json_out:

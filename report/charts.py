@@ -145,14 +145,7 @@ def _fit_print(fig) -> None:
     for _ in range(4):
         # the width of the PNG that savefig(dpi=40) would write: its tight box laid out at 40 dpi, whole
         # pixels, without rendering or encoding the image
-        dpi = fig.dpi
-        fig.set_dpi(40)
-        try:
-            fig.draw_without_rendering()
-            box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
-        finally:
-            fig.set_dpi(dpi)
-        saved = int(box.width * 40) / 40
+        saved = int(_tight_box(fig, 40, lay_out=True).width * 40) / 40
         if saved <= target:
             return
         w, h = fig.get_size_inches()
@@ -163,15 +156,17 @@ def _fit_print(fig) -> None:
             return
 
 
-def _drawn_box(fig):
-    """The padded tight box (inches) of the figure as its last draw laid it out (``savefig``'s
-    ``bbox_inches="tight"`` lays it out once more to find the same box)."""
-    dpi = fig.dpi
-    fig.set_dpi(SAVE_DPI)
+def _tight_box(fig, dpi: float, lay_out: bool = False):
+    """The padded tight box (inches) of the figure at ``dpi``, as ``savefig(bbox_inches="tight")`` finds it:
+    laid out anew (without rendering) when ``lay_out``, else as its last draw laid it out."""
+    old = fig.dpi
+    fig.set_dpi(dpi)
     try:
+        if lay_out:
+            fig.draw_without_rendering()
         return fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
     finally:
-        fig.set_dpi(dpi)
+        fig.set_dpi(old)
 
 
 def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
@@ -179,7 +174,7 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=SAVE_DPI)
     # the tight box of the PNG's draw, for the SVG too: "tight" would lay the figure out once more to find it
-    box = _drawn_box(fig)
+    box = _tight_box(fig, SAVE_DPI)
     facts = _layout_facts(fig)  # after the draw that saving made (no second draw)
     if any(hasattr(t, "point_label") for a in fig.axes for t in a.texts):
         from .point_labels import label_overlaps

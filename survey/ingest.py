@@ -660,10 +660,8 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
     file imported again after Excel or WPS dropped the zeros, which neither :func:`_repeated_ids` nor the
     ``duplicate_id`` check (both on the ids as written) see.  None when there are none.  Inside the import's
     transaction; searched only when the wave has earlier imports and some id of either side starts with 0."""
-    if not has_ids or not batch.accepted:
-        return None
-    if not con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?", [batch.wave, import_id]).fetchall()[0][0]:
-        return None  # a wave's first import (its answers are not compared, every column, with nothing)
+    if not has_ids or not batch.accepted or not _wave_imported_before(con, batch, import_id):
+        return None  # e.g. a wave's first import (its answers are not compared, every column, with nothing)
     earlier = "SELECT 1 FROM responses WHERE _wave = ? AND _import_id <> ? AND starts_with(respondent_id, '0')"
     mine = "SELECT 1 FROM responses WHERE _import_id = ? AND starts_with(respondent_id, '0')"
     if not con.execute(f"SELECT EXISTS ({earlier}) OR EXISTS ({mine})", [batch.wave, import_id, import_id]).fetchall()[0][0]:
@@ -678,6 +676,12 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
     return (int(rows), [int(i) for i in imports], str(stored), str(now)) if rows else None
 
 
+def _wave_imported_before(con, batch: ImportBatch, import_id: int) -> bool:
+    """Whether the batch's wave has imports besides ``import_id`` (inside the import's transaction)."""
+    return bool(con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?",
+                            [batch.wave, import_id]).fetchall()[0][0])
+
+
 def _same_answers(cols: list) -> str:
     """SQL saying that rows ``o`` and ``n`` of the responses hold the same answers in every stored column (NULL
     equal to NULL), the respondent id and submission time aside; empty when there are no such columns."""
@@ -689,10 +693,7 @@ def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: boo
     """:class:`RepeatedIds` of the rows just inserted as ``import_id`` (inside the import's transaction); None
     when none of their ids is in the wave's earlier imports (not searched when it had none, or the file has no
     respondent ids)."""
-    if not has_ids or not batch.accepted:
-        return None
-    earlier = con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?", [batch.wave, import_id]).fetchall()[0][0]
-    if not earlier:
+    if not has_ids or not batch.accepted or not _wave_imported_before(con, batch, import_id):
         return None
     seen = "SELECT respondent_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IS NOT NULL"
     rows = con.execute(f"SELECT count(*) FROM responses WHERE _import_id = ? AND respondent_id IN ({seen})",

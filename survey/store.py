@@ -763,17 +763,16 @@ class Project:
             params += [wave, *kinds]
         return sql, params
 
-    def exclusion_counts(self, wave: str) -> dict:
-        """{rule name (中文): rows excluded} for ``wave`` (each row counted under its first excluding rule),
-        from the stored flags (checked first when stale); no responses are read."""
-        self._ensure_checked(wave)
-        return _named(self._stored_exclusions(wave)[0])
-
     def exclusion_codes(self, wave: str) -> dict:
-        """:meth:`exclusion_counts` keyed by flag kind (``speeder``, ``duplicate_id``, …), as ``analyze --json``'s
-        ``quality.exclusion_codes``."""
+        """{flag kind (``speeder``, ``duplicate_id``, …): rows excluded} for ``wave`` (each row counted under its
+        first excluding rule), from the stored flags (checked first when stale); no responses are read.  As
+        ``analyze --json``'s ``quality.exclusion_codes``."""
         self._ensure_checked(wave)
         return dict(self._stored_exclusions(wave)[0])
+
+    def exclusion_counts(self, wave: str) -> dict:
+        """:meth:`exclusion_codes` keyed by the rules' Chinese names (:func:`named_by_rule`)."""
+        return named_by_rule(self.exclusion_codes(wave))
 
     def n_responses(self, wave: str) -> int:
         """Stored (accepted) responses of ``wave``, before exclusions."""
@@ -869,7 +868,7 @@ class Project:
         excl, _ = self._stored_exclusions(wave)  # from the stored flags: no responses read
         return {"rows_read": int(imp[0] or 0), "accepted": int(imp[1] or 0), "quarantined": int(imp[2] or 0),
                 "quarantine_reasons": {REASONS_ZH.get(c, c): int(n) for c, n in reasons},
-                "excluded": int(sum(excl.values())), "exclusions": _named(excl),
+                "excluded": int(sum(excl.values())), "exclusions": named_by_rule(excl),
                 # the same counts keyed by code (quarantine code, flag kind): readers name them in their
                 # language from the label table (survey.labels)
                 "quarantine_codes": {c: int(n) for c, n in reasons}, "exclusion_codes": excl}
@@ -912,7 +911,7 @@ class Project:
             if w["checked_at"] is not None:
                 excl, stale = self._stored_exclusions(w["wave"])
                 w["excluded"] = int(sum(excl.values()))
-                w["exclusions"] = _named(excl)
+                w["exclusions"] = named_by_rule(excl)
                 w["checks_stale"] = stale
         from .collect.dashboard import journal_notes
 
@@ -966,6 +965,6 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _named(counts: dict) -> dict:
+def named_by_rule(counts: dict) -> dict:
     """{flag kind: n} → {rule name (中文, survey.labels): n}."""
     return {FLAG_NAMES.get(k, k): v for k, v in counts.items()}

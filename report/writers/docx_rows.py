@@ -13,7 +13,7 @@ from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 
 _PIECES = re.compile(r"(\t|\r|\n)")
 
@@ -36,8 +36,7 @@ def append_body_rows(tbl, rows: Sequence[Sequence[str]], aligns: Sequence[str], 
     """Append ``rows`` (each a cell text per column, lines joined by ``\\n``) to the python-docx table
     ``tbl``: each cell as wide as its grid column, one paragraph of style ``style_id`` aligned
     ``aligns[i]`` (``left`` or ``center``)."""
-    widths = [g.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w")
-              for g in tbl._tbl.tblGrid.gridCol_lst]
+    widths = [g.get(qn("w:w")) for g in tbl._tbl.tblGrid.gridCol_lst]
     style = quoteattr(style_id)
     heads = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr><w:p><w:pPr><w:pStyle w:val={style}/>'
              f'<w:jc w:val="{a}"/></w:pPr>' for w, a in zip(widths, aligns)]

@@ -207,7 +207,7 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
         X, pop, sample_total = X[:, ~zz], pop[~zz], sample_total[~zz]
         names = [n for n, z in zip(names, zz) if not z]
     basis = _orthonormal(X * whalf[:, None])
-    it, conv = 0, True
+    it, conv, scale = 0, True, None
     if calfun == "linear" and bounds is None:
         T = (X * whalf[:, None]).T @ (X * whalf[:, None])
         try:
@@ -219,7 +219,7 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
     else:
         blo = np.where(ww > 0, lo / np.where(ww > 0, ww, 1), lo) if bounds_const else lo
         bhi = np.where(ww > 0, hi / np.where(ww > 0, ww, 1), hi) if bounds_const else hi
-        g, it, conv, _ = _grake(X, ww, calfun, blo, bhi, pop, epsilon, maxit)
+        g, it, conv, _, scale = _grake(X, ww, calfun, blo, bhi, pop, epsilon, maxit)
     if trim is not None:
         a, b = float(trim[0]), float(trim[1])
         gnew = np.clip(g, a, b)
@@ -248,8 +248,27 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
                             g_min=float(np.min(g[ww > 0])), g_max=float(np.max(g[ww > 0])),
                             totals=[{"term": n, "population": float(p), "sample": float(s), "calibrated": float(a)}
                                     for n, p, s, a in zip(names, pop, sample_total, achieved)],
-                            warnings=_negative_weight_warnings(new_w))
+                            warnings=_negative_weight_warnings(new_w) + _rescaled_bounds_warnings(scale, lo, hi, bounds_const))
     return new, rep
+
+
+def _rescaled_bounds_warnings(scale: Optional[float], lo: float, hi: float, on_weights: bool = False) -> list[str]:
+    """A sentence when bounds were set and the weights were first rescaled (every population total above 20 ×
+    its sample total, R ``grake``): the bounds then hold for the new weight over the rescaled weight, not over
+    the weight given, so the printed ratios of new to old weight lie far outside them.  R's ``calibrate`` warns
+    "Bounds were set but will be interpreted after rescaling by …"; said here too, not left silent."""
+    if scale is None or not (math.isfinite(lo) or math.isfinite(hi)):
+        return []
+    if on_weights:
+        return [f"every population total is more than 20 times its sample total, so the weights were first scaled "
+                f"by {scale:.3g} and the bounds apply to the scaled weights: the new weights lie between "
+                f"{lo * scale:.3g} and {hi * scale:.3g} (as R's calibrate, which warns 'Bounds were set but will be "
+                "interpreted after rescaling')"]
+    return [f"every population total is more than 20 times its sample total, so the weights were first scaled by "
+            f"{scale:.3g} and the bounds apply to the new weight over the scaled weight: the ratio of new to old "
+            f"weight lies between {lo * scale:.3g} and {hi * scale:.3g} (as R's calibrate, which warns 'Bounds were "
+            "set but will be interpreted after rescaling'); give weights that sum to about the population for "
+            "bounds on the weights as given"]
 
 
 def _negative_weight_warnings(new_w: np.ndarray) -> list[str]:
@@ -266,7 +285,8 @@ def _negative_weight_warnings(new_w: np.ndarray) -> list[str]:
 
 def _grake(mm: np.ndarray, ww: np.ndarray, calfun: str, lo: Any, hi: Any, population: np.ndarray, epsilon: float,
            maxit: int):
-    """R ``grake`` (survey 4.1), returning (g, iterations, converged, achieved misfit)."""
+    """R ``grake`` (survey 4.1), returning (g, iterations, converged, achieved misfit, the scale the weights were
+    first multiplied by or None)."""
     sample_total = (mm * ww[:, None]).sum(0)
     eta = np.zeros(mm.shape[1])
     xeta = mm @ eta
@@ -306,7 +326,7 @@ def _grake(mm: np.ndarray, ww: np.ndarray, calfun: str, lo: Any, hi: Any, popula
             break
     if scale is not None:
         g = g * scale
-    return g, it, conv, achieved
+    return g, it, conv, achieved, scale
 
 
 def calibrate_margins(design: Design, margins: Mapping[str, Any], totals: Optional[Mapping[str, float]] = None, *,
@@ -346,4 +366,4 @@ def calibrate_margins(design: Design, margins: Mapping[str, Any], totals: Option
             extra_rows.append({"variable": t["term"], "category": "(total)", "population": t["population"],
                                "n": int(np.count_nonzero(before > 0)), "weighted_before": t["sample"],
                                "weighted_after": t["calibrated"]})
-    return new, _replace(wr, margins=list(wr.margins) + extra_rows)
+    return new, _replace(wr, margins=list(wr.margins) + extra_rows, warnings=list(wr.warnings) + list(rep.warnings))

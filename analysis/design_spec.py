@@ -283,6 +283,39 @@ LONELY_WORDS = {
 }
 
 
+def lonely_note(design: Design) -> Optional[str]:
+    """The note of `survey estimate` and `survey crosstab` on lonely strata (R's ``survey.lonely.psu``): which
+    strata hold a single PSU and how the ``lonely_psu`` option took them (:data:`LONELY_WORDS`), since the choice
+    moves the standard errors.  Under ``average`` it also names the strata whose rows all have weight 0: they are
+    outside the sample, as if the rows were left out of the file, and not counted among the strata the average
+    rescales by; R counts every stratum of the data there (a deliberate difference, docs/statistics.md).  None
+    when no stratum is lonely, under ``fail`` (the estimates raise instead) and for replicate-weight designs."""
+    if getattr(design, "is_replicate", False) or design.lonely_psu not in LONELY_WORDS:
+        return None
+    codes = design.lonely_strata()
+    if not codes.size:
+        return None
+    how = f"{LONELY_WORDS[design.lonely_psu][1]} (--lonely-psu {design.lonely_psu}, as R's survey.lonely.psu)"
+    col = design.spec.get("strata")
+    if not design.has_strata:
+        note = f"the sample has a single PSU; {how}"
+    else:
+        names = ", ".join(f"'{design.stratum_label(c)}'" for c in codes[:5]) + (", ..." if codes.size > 5 else "")
+        one = codes.size == 1
+        note = (f"{'stratum' if one else f'{codes.size} strata'} {names} of '{col}' "
+                f"{'has' if one else 'have'} a single PSU; {how}")
+    if design.lonely_psu == "average" and design.has_strata and not design.keeps_all_rows:
+        rows = np.bincount(design.strata, minlength=design._n_strata)
+        positive = np.bincount(design.strata, weights=(design.weights > 0).astype(float), minlength=design._n_strata)
+        empty = np.flatnonzero((rows > 0) & (positive == 0))
+        if empty.size:
+            names = ", ".join(f"'{design.stratum_label(c)}'" for c in empty[:5]) + (", ..." if empty.size > 5 else "")
+            note += (f"; stratum {names} has weight 0 in every row, so it is outside the sample (as if its rows were "
+                     "not in the file) and not counted among the strata the average rescales by; R's survey "
+                     "counts it, so its standard errors differ (docs/statistics.md)")
+    return note
+
+
 def describe(design: Design, labels: Optional[Mapping[str, tuple]] = None) -> dict:
     """The design in words for method notes: ``description``/``description_en`` (the design type, its
     columns and how it was read — weights derived from the fpc, nested PSU ids) and ``variance``/

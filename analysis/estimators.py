@@ -191,9 +191,11 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
         ddf = float(design_df(design, w))
     n = int(np.count_nonzero(w))
     dfv = ddf if df is None else float(check_df(df))
+    # the design effect of the design's variance: the binomial variance below is an interval rule (statsmodels),
+    # not another design, so a simple random sample keeps deff 1 as R's svymean gives
+    deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
     if srs_binomial:
         variance = estimate * (1 - estimate) / n
-    deff = variance / vsrs if vsrs and np.isfinite(vsrs) and vsrs > 0 else float("nan")
     rule = WALD
     if proportion:
         n_rows = design.count_rows(w > 0 if rows is None else rows)
@@ -251,7 +253,9 @@ def svyprop(design: Design, hit: Any, *, valid: Optional[np.ndarray] = None, var
     ``hit``: a 0/1 (True/False) indicator per row, or the name of such a column; empty values leave the
     base.  Any other value is refused (:func:`_check_indicator`).  With no design and ``df = inf`` the
     binomial variance p(1−p)/n is used so intervals equal statsmodels' ``proportion_confint`` (see
-    :mod:`analysis.ci`).
+    :mod:`analysis.ci`); R's ``svymean`` on ``svydesign(ids=~1)`` gives the design variance p(1−p)/(n−1)
+    there, a deliberate difference that ``survey estimate`` notes (docs/statistics.md).  The design effect
+    stays that of the design variance (1 for equal weights).
     """
     check_method(ci_method)
     var = var_name(hit, var)

@@ -163,18 +163,21 @@ def estimate(
                            json_out=json_out, replicate=spec.is_replicate,
                            average_later_stage=lonely_psu == "average" and bool(psu) and "," in psu,
                            zero_weight_rows=_zero_weight_rows(table, weight) if spec.is_replicate else 0)
+    from analysis.design_spec import lonely_note
+
+    with _data_errors(data):
+        design = spec.build(table)
+    notes.extend(filter(None, [lonely_note(design)]))
     if json_out:
         _echo_json([record_json(r) for r in records])
         for note in notes:  # stdout holds the JSON only
             typer.echo(f"note: {note}", err=True)
-        with _data_errors(data):
-            design_notes(spec.build(table), err=True)
+        design_notes(design, err=True)
         return
     _print_estimates(_in_code_order(book, records, by), pct=bool(level) and not total, book=book)
     for note in notes:
         typer.echo(f"note: {note}")
-    with _data_errors(data):
-        design_notes(spec.build(table))
+    design_notes(design)
 
 
 @app.command()
@@ -242,9 +245,12 @@ def crosstab(
     dropped = None if getattr(design, "is_replicate", False) else zero_weight_levels_note(
         table, design.weights, row, col, missing or [], res)
     logit = crosstab_logit_note(res.cells, confidence) if ci == "logit" else None
+    from analysis.design_spec import lonely_note
+
+    lonely = lonely_note(design)
     if json_out:
         _echo_json(cells_without_unused_df(res.to_dict(test)))
-        for note in (dropped, logit):  # stdout holds the JSON only
+        for note in (dropped, logit, lonely):  # stdout holds the JSON only
             if note:
                 typer.echo(f"note: {note}", err=True)
         design_notes(design, err=True)
@@ -293,7 +299,7 @@ def crosstab(
         w = res.wald[test]
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
-    for note in (dropped, logit):
+    for note in (dropped, logit, lonely):
         if note:
             typer.echo(f"note: {note}")
     design_notes(design)
@@ -447,7 +453,7 @@ def weight(
                          "cross-classified cells (the file's first two columns are the categories).")] = None,
     method: Annotated[str, typer.Option("--method", help="rake (several margins, R rake), poststratify (one margin, R postStratify), linear (GREG calibration to the margins and --total, R calibrate) or logit (bounded logit calibration, needs --bounds).")] = "rake",
     total: Annotated[Optional[List[str]], typer.Option("--total", help="COLUMN=NUMBER (repeatable): population total of a numeric column, for --method linear or logit.")] = None,
-    bounds: Annotated[Optional[str], typer.Option("--bounds", help="L,U: bounds on the ratio of new to old weight for --method linear (truncated) or logit (R calibrate bounds=).")] = None,
+    bounds: Annotated[Optional[str], typer.Option("--bounds", help="L,U: bounds on the ratio of new to old weight for --method linear (truncated) or logit (R calibrate bounds=); when every total is over 20× the sample's, the weights are first scaled as R does and a warning gives the ratio's range.")] = None,
     partial: Annotated[bool, typer.Option("--partial", help="Post-stratification: ignore margin categories absent from the sample (R postStratify partial=TRUE).")] = False,
     weight: WeightOpt = None,
     strata: StrataOpt = None,

@@ -199,6 +199,12 @@ def estimate_notes(records: list, *, statistic: str, interval_type: str, by: Opt
         notes.append(f"{', '.join(dict.fromkeys(se0))}: the standard error is 0, so the effective sample size "
                      "p(1−p)/se² is infinite; the interval takes it as the base n (analysis/ci.py). R's "
                      "svyciprop(method='beta') gives [50%, 50%] there whatever the share (docs/statistics.md)")
+    binom = [record_label(r) for r in records if r.n and getattr(r.interval, "srs", False)]
+    if binom:
+        notes.append(f"{', '.join(dict.fromkeys(binom))}: with no design and --df inf, a share's standard error is the "
+                     "binomial √(p(1−p)/n), so its intervals equal statsmodels' proportion_confint; R's svymean on "
+                     "svydesign(ids=~1) gives the design's √(p(1−p)/(n−1)) (a large --df, e.g. 1e9, gives R's "
+                     "normal interval; docs/statistics.md)")
     if statistic == "quantile" and interval_type != "mean" and replicate:
         notes.append(f"the Woodruff interval is '{interval_type}' as --ci asks; R's svyquantile for replicate-weight "
                      "designs drops interval.type and always gives 'mean' (R's woodruffCI with "

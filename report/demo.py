@@ -43,6 +43,7 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
              ("2026Q2", (n1 + n2) // 2, seed + 2, 0.08, "2026-06-01", False),
              ("2026Q3", n2, seed + 1, 0.15, "2026-09-01", True)]
     proj_dir = out_dir / "project"
+    refuse_to_discard_ledger_work(out_dir)
     if proj_dir.exists():
         shutil.rmtree(proj_dir)
     project = Project.create(proj_dir, qpath)
@@ -80,6 +81,37 @@ def run_demo(out_dir: Path, *, n1: int = 3000, n2: int = 4000, seed: int = 2026,
     dt = time.perf_counter() - t0
     log(f"done in {dt:.1f} s")
     return {"paths": paths, "seconds": dt, "result": out["result"], "changes": out["changes"], "project": project}
+
+
+def refuse_to_discard_ledger_work(out_dir: Path) -> None:
+    """The demo rebuilds ``out_dir`` from scratch: its project (with the ledger store) and ledger.xlsx.  An analyst
+    who tried the ledger on the demo's files has work there that the rebuild would discard — edits stored by
+    ``survey ledger --update`` in the project's history, or edits in ledger.xlsx not stored yet — so the demo
+    stops before changing anything (:class:`MinyiError` ``demo-ledger-work``).  The demo itself makes no edits."""
+    from survey.errors import MinyiError
+    from survey.ledger import LedgerStore
+    from survey.ledger_sheet import pending_edits, read_ledger_sheet
+    from survey.project_files import CONFIG
+
+    proj_dir, sheet = out_dir / "project", out_dir / "ledger.xlsx"
+    items, what = [], []
+    if (proj_dir / CONFIG).exists():
+        store = LedgerStore(Project.open(proj_dir))
+        items = store.items()
+        stored = store.analyst_edits()
+        if stored:
+            what.append(f"{len(stored)} edit(s) stored in {proj_dir.name} by survey ledger --update")
+    if sheet.exists():
+        try:
+            pending = pending_edits(read_ledger_sheet(sheet), items)
+        except MinyiError:  # not a ledger the demo wrote: not the demo's to overwrite
+            what.append(f"{sheet.name}, which is not a ledger the demo wrote")
+        else:
+            if pending:
+                what.append(f"{len(pending)} edit(s) in {sheet.name} not stored yet ("
+                            + "; ".join(pending[:3]) + ("; …" if len(pending) > 3 else "") + ")")
+    if what:
+        raise MinyiError.of("demo-ledger-work", file=str(out_dir), folder=str(out_dir), what="; ".join(what))
 
 
 def _ledger(project: Project, out_dir: Path, log: Callable[[str], None]) -> dict:

@@ -30,6 +30,8 @@ TODO, DOING, DONE, VERIFIED = "待整改", "整改中", "已整改", "已验证"
 STATUSES = (TODO, DOING, DONE, VERIFIED)
 OPEN = (TODO, DOING)
 SHEET = "整改台账"
+#: the history's source of a status set by a verification, before the wave (``--update``'s edits name their file)
+VERIFICATION_SOURCE = "verification on wave "
 BASE_SHEET = "minyi"  # very hidden: the editable fields as written (see survey.ledger_sheet.write_ledger_xlsx)
 NO_DATA = "no_data"   # analysis.ledger.NO_DATA: the verdict of a check that cannot be made
 
@@ -190,6 +192,12 @@ class LedgerStore:
             con.close()
         return [dict(zip([c for c, _ in _HISTORY_COLS], r)) for r in rows]
 
+    def analyst_edits(self) -> list[dict]:
+        """The history of the analysts' edits (stored by ``survey ledger --update``; not the statuses that
+        verifications set), oldest first."""
+        return [h for h in self.history() if h["field"] in EDITABLE
+                and not str(h["source"] or "").startswith(VERIFICATION_SOURCE)]
+
     def record(self, new_items: Sequence[LedgerItem], checks: Sequence[tuple[str, str, dict]] = (),
                source: str = "survey ledger") -> list[tuple[str, str, str]]:
         """Store new items and verifications (item id, wave, verification record with ``result`` and ``fixed``)
@@ -229,7 +237,7 @@ class LedgerStore:
                     changes.append((item_id, old, new))
                     con.execute("UPDATE ledger_items SET status = ?, updated_at = ? WHERE id = ?", [new, now, item_id])
                     con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
-                                [item_id, "status", old, new, f"verification on wave {wave}", now])
+                                [item_id, "status", old, new, f"{VERIFICATION_SOURCE}{wave}", now])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -322,6 +322,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "write a fresh ledger with survey ledger DIR --out and edit that one"),
     "ledger-out-edits": ("{path} holds {count} edit(s) not in the project store ({cells}); nothing was written",
                          "store them first with: survey ledger {project} --update {path}, or write to another --out"),
+    "demo-ledger-work": ("{folder} holds the analysts' ledger work ({what}): survey demo rebuilds the folder from "
+                         "scratch and would discard it; nothing was changed",
+                         "run the demo with another --out, or move {folder} away first"),
     "ledger-out-unreadable": ("{path} exists and cannot be read as a ledger ({reason}); it was not overwritten",
                               "write to another --out, or move the file away"),
     "ledger-out-suffix": ("--out {path}: the ledger is an Excel workbook, its name must end in .xlsx",

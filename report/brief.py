@@ -183,6 +183,7 @@ class Brief:
     absent: tuple = ()    # districts of the questionnaire without a respondent this wave
     min_cell: int = 0
     n_districts: int = 0  # districts of the questionnaire (compared, untested or absent)
+    ledger_as_of: Optional[dt.date] = None  # the day 五、整改台账 is judged on when not the brief's date (an earlier wave)
 
     def _untested_parts(self) -> list:
         parts = []
@@ -221,9 +222,10 @@ class Brief:
         """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
         when it shows only the first ``shown`` (nothing left out silently); ``lead``: what lists them (下表 in
         HTML and DOCX, 以下 in the text brief)."""
+        when = label("brief.ledger_as_of").format(date=format_date(self.ledger_as_of)) if self.ledger_as_of else ""
         if not self.ledger_open:
-            return "台账无在办事项。"
-        s = f"台账在办事项{self.ledger_open}项，" + overdue_words(self.ledger_open, self.ledger_overdue)
+            return when + "台账无在办事项。"
+        s = when + f"台账在办事项{self.ledger_open}项，" + overdue_words(self.ledger_open, self.ledger_overdue)
         if not shown:
             return s + "；近期无到期事项。"
         due = len(self.ledger_due)
@@ -261,6 +263,15 @@ class Brief:
             s += (f"与{self.previous_label}相比，{change_count_text(self.change_counts)}。" if self.changes
                   else f"与{self.previous_label}相比，各项指标均无显著变化。")
         return s
+
+
+def ledger_unit(items, p) -> str:
+    """The responsible unit the ledger holds for proposal ``p``: that of the item with the same key (rule,
+    subject, measure, district) — the open one raised last, else the one raised last — so that 三、突出问题 and
+    五、整改台账 never name two units for one problem; empty when the ledger has no such item or no unit."""
+    same = [it for it in items if it.key == p.key]
+    same.sort(key=lambda it: (it.is_open, it.id))
+    return same[-1].unit if same else ""
 
 
 def _severity(p) -> float:
@@ -343,8 +354,12 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     proposals = propose(cur, prev, settings, q, confidence, small_base)
     ranked = sorted(proposals, key=_severity, reverse=True)
     org = issuing_office(project.config, org)
+    # the ledger as it stood at this wave: part 五 lists it, and part 三 names the unit its matching item holds
+    state = LedgerStore(project).as_of(waves, wave)
+    judged = state.judged_on(wave_info(project.config, wave).end, today)
     problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
-                                  unit_or_lead(units.get(p.area or "", "") or settings.default_unit, org),
+                                  unit_or_lead(ledger_unit(state.items, p)
+                                               or units.get(p.area or "", "") or settings.default_unit, org),
                                   _severity(p))
                      for p in ranked[:TOP_PROBLEMS])
     lag: dict = {}
@@ -364,19 +379,19 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     small = tuple((d, int(compared[d].get("n") or 0)) for d in all_districts if d in compared and d not in lag
                   and d not in untested and too_few_to_judge(compared[d].get("n"), small_base))
     absent = tuple(d for d in all_districts if d not in compared)
-    items = LedgerStore(project).items()
-    open_items = [it for it in items if it.is_open]
-    due = [it for it in open_items if it.deadline is not None and (it.deadline - today).days <= DUE_DAYS]
+    info = wave_info(project.config, wave)
+    open_items = [it for it in state.items if it.is_open]
+    due = [it for it in open_items if it.deadline is not None and (it.deadline - judged).days <= DUE_DAYS]
     due.sort(key=lambda it: (it.deadline, it.id))
     ledger_due = tuple(BriefLedgerItem(it.id, it.subject_name, it.district, it.unit, it.deadline, it.status,
-                                       it.overdue(today)) for it in due)
-    info = wave_info(project.config, wave)
+                                       it.overdue(judged)) for it in due)
     title = f"{info.label}{survey_name(q.title)}情况"  # the questionnaire's survey, as the report's title says it
     return Brief(title=title, org=org, date=today, wave=wave, wave_label=info.label,
                  period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
-                 ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
+                 ledger_overdue=sum(1 for it in open_items if it.overdue(judged)), verdict_counts=counts,
+                 ledger_as_of=None if judged == today else judged,
                  change_counts=change_counts,
                  untested=untested, small=small, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
 

@@ -324,6 +324,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "ledger.overdue_all": ("全部逾期", "all overdue"),
     "ledger.overdue_some": ("其中逾期{overdue}项", "{overdue} overdue"),
     "ledger.overdue_none": ("无逾期事项", "none overdue"),
+    # 五、整改台账 of a brief on an earlier wave: the ledger as it stood then, deadlines judged on that day
+    "brief.ledger_as_of": ("截至{date}，", "As of {date}, "),
     "caption.ledger": ("整改台账在办事项", "Open ledger items"),
     "word.item_id": ("编号", "ID"),
     "word.subject": ("事项", "Issue"),

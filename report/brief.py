@@ -35,7 +35,7 @@ from .labels import label, overdue_words
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
 from .suppression import clip_interval, index_scale, measure_scale
-from .tracking_text import fmt_change, fmt_p, fmt_value
+from .tracking_text import fmt_change, fmt_p, fmt_tested_p, fmt_value
 
 DUE_DAYS = 14
 TOP_PROBLEMS = 5
@@ -89,6 +89,25 @@ class BriefIndicator:
     def verdict(self) -> Optional[str]:
         h = self.headline
         return h.verdict if h is not None else None
+
+    @property
+    def shown(self) -> tuple:
+        """The measures the brief prints, each with its own value, target and verdict: the headline alone, or —
+        for a satisfaction indicator with both — the 满意率 then the 指数, so that no verdict sits beside the
+        measure it does not judge (a rate 未达标 next to an index that meets its own target)."""
+        h = self.headline
+        if h is None:
+            return ()
+        if self.rate is not None and self.index is not None and self.kind == "satisfaction":
+            return (self.rate, self.index)
+        return (h,)
+
+    def measure_text(self, m: BriefMeasure) -> str:
+        """A measure's value as printed: 满意率78.2% / 指数81.6 when the indicator shows both, else the value."""
+        v = fmt_value(m.estimate, m.percent)
+        if len(self.shown) < 2:
+            return v
+        return label("brief.index" if m.measure == "index" else "brief.rate").format(v=v)
 
 
 @dataclass(frozen=True)
@@ -255,7 +274,9 @@ class Brief:
         c = self.verdict_counts
         total = sum(c.values())
         held = c.get(WITHHELD, 0)
-        s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中，达标{c.get(VERDICT_ABOVE, 0)}项，"
+        # the table shows a satisfaction indicator's 满意率 and 指数 each with its verdict; the count is the headline's
+        by = label("brief.count_by_rate") if any(len(x.shown) > 1 and x.headline is x.rate for x in self.indicators) else ""
+        s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中{by}，达标{c.get(VERDICT_ABOVE, 0)}项，"
              f"未达标{c.get(VERDICT_BELOW, 0)}项，与目标无显著差异{c.get(VERDICT_NS, 0)}项"
              + (f"，样本过少、不作判定{held}项" if held else "") + "。")
         if self.previous_label:
@@ -284,18 +305,21 @@ def _severity(p) -> float:
     return abs(e.diff or 0.0) / abs(ref) if ref else 0.0
 
 
-def _problem_text(p) -> str:
+def _problem_text(p, adjusted: bool = True) -> str:
+    """A problem of 三、突出问题 in one clause; a test's p named as the ledger names it (raw, then Holm-adjusted:
+    :func:`report.tracking_text.fmt_tested_p`), never the adjusted p as a bare "p"."""
     e = p.evidence
     pct = p.measure != "index"
     v = lambda x: fmt_value(x, pct)  # noqa: E731
     if p.rule == "below_target":
         return f"{p.name}{v(e.estimate)}，低于{v(e.target)}的目标"
     if p.rule == "decline":
-        return f"{p.name}由上期{v(e.reference)}降至{v(e.estimate)}（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）"
+        return (f"{p.name}由上期{v(e.reference)}降至{v(e.estimate)}"
+                f"（{fmt_change(e.diff, pct)}，{fmt_tested_p(e.p, e.p_adjusted, adjusted)}）")
     if p.rule == "hot_issue":
         return f"“{p.name}”为群众最关心的问题之一，{v(e.estimate)}的受访者选择"
     return (f"{p.district}{p.name}{v(e.estimate)}，低于全市{v(e.reference)}"
-            f"（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）")
+            f"（{fmt_change(e.diff, pct)}，{fmt_tested_p(e.p, e.p_adjusted, adjusted)}）")
 
 
 def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[str] = None,
@@ -357,7 +381,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     # the ledger as it stood at this wave: part 五 lists it, and part 三 names the unit its matching item holds
     state = LedgerStore(project).as_of(waves, wave)
     judged = state.judged_on(wave_info(project.config, wave).end, today)
-    problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
+    problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p, settings.adjust == "holm"),
                                   unit_or_lead(ledger_unit(state.items, p)
                                                or units.get(p.area or "", "") or settings.default_unit, org),
                                   _severity(p))
@@ -418,12 +442,12 @@ def brief_lines(b: Brief) -> list[str]:
     """The brief as plain text (terminal)."""
     out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.lead()]
     for x in b.indicators:
-        h = x.headline
-        if h is None:
+        if not x.shown:
             continue
-        idx = f"，指数{fmt_value(x.index.estimate, False)}" if x.index is not None and h is not x.index else ""
-        tgt = f"（目标{fmt_value(h.target, h.percent)}）{h.verdict_text}" if h.target is not None else ""
-        out.append(f"  {x.name} {fmt_value(h.estimate, h.percent)}{idx}{tgt}")
+        # each measure with its own target and verdict: 满意率78.2%（目标80.0%）未达标；指数81.6（目标80.0）达标
+        out.append(f"  {x.name} " + "；".join(
+            x.measure_text(m) + (f"（目标{fmt_value(m.target, m.percent)}）{m.verdict_text}" if m.target is not None else "")
+            for m in x.shown))
     out += ["", "二、主要变化"]
     if b.previous_label is None:
         out.append("  本期为首期调查，暂无比较。")

@@ -109,12 +109,13 @@ def test_out_overwrites_an_older_copy_without_edits(verified, tmp_path):
         == VERIFIED
 
 
+    """A wrong name is a usage error (exit 2, as trend and score give for a wrong command line)."""
 def test_out_must_be_an_xlsx_name(base, tmp_path):
     project = copy(base, tmp_path)
     rc, _, err = W.survey("ledger", project, "--wave", W5, "--out", tmp_path / "lx.csv")
-    assert rc == 1 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
+    assert rc == 2 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
     rc, _, err = W.survey("ledger", project, "--update", tmp_path / "w5.xlsx", "--out", tmp_path / "lx.csv")
-    assert rc == 1 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
+    assert rc == 2 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
 
 
 def test_an_older_copy_never_undoes_newer_state(verified, tmp_path):

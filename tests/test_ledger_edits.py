@@ -109,8 +109,8 @@ def test_out_overwrites_an_older_copy_without_edits(verified, tmp_path):
         == VERIFIED
 
 
-    """A wrong name is a usage error (exit 2, as trend and score give for a wrong command line)."""
 def test_out_must_be_an_xlsx_name(base, tmp_path):
+    """A wrong name is a usage error (exit 2, as trend and score give for a wrong command line)."""
     project = copy(base, tmp_path)
     rc, _, err = W.survey("ledger", project, "--wave", W5, "--out", tmp_path / "lx.csv")
     assert rc == 2 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()

@@ -364,15 +364,16 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     probs = [problem("unknown-key", file=path, key=k, where="ledger", suggestion=did_you_mean(str(k), LEDGER_KEYS))
              for k in raw if k not in LEDGER_KEYS]  # every problem at once (issue 2), each named by its key
 
-    def share(k: str, default: float) -> float:
+    def share(k: str, default: float, hint: str) -> float:
         v = raw.get(k, default)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
             probs.append(problem("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
-                                 hint="e.g. 0.3 for 30%"))
+                                 hint=hint))
             return default
         return float(v)
 
-    hot, alpha = share("hot_issue_share", 0.30), share("alpha", 0.05)
+    hot = share("hot_issue_share", 0.30, "e.g. 0.3 for 30%")
+    alpha = share("alpha", 0.05, "e.g. 0.05, the chance of any false item")
     adjust = raw.get("adjust", "holm")
     if adjust not in ("holm", "none"):
         probs.append(problem("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",

@@ -186,7 +186,11 @@ def ledger(
     """
     from report.ledger import check_ledger_out, project_ledger, update_ledger, write_ledger
     from survey.ledger import LedgerStore
+    from survey.messages import problem
 
+    if out is not None and out.suffix.lower() != ".xlsx":  # a wrong command line: usage error (2), as trend/score
+        why = problem("ledger-out-suffix", path=str(out))
+        raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--out'")
     project = _open_tracked(dir)
     if update is not None:
         if wave is not None:
@@ -245,7 +249,14 @@ def brief(
         survey brief city2026 --wave 2026Q3
     """
     from report.brief import brief_lines, build_brief
+    from report.brief_render import BRIEF_FORMATS
 
+    # --out alone asks for files: every format, rather than the text on screen with --out silently ignored
+    formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format else list(BRIEF_FORMATS)
+    bad = [f for f in formats if f not in BRIEF_FORMATS]
+    if bad or (format and not formats):  # a wrong command line: usage error (2), as trend/score
+        raise typer.BadParameter(f"unknown format{'s' if len(bad) > 1 else ''} {', '.join(repr(f) for f in bad) or repr(format)} for the brief; "
+                                 f"choose from {', '.join(BRIEF_FORMATS)}", param_hint="'--format'")
     project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
         b = build_brief(project, _wave_id(project, wave), org=org)
@@ -253,10 +264,8 @@ def brief(
         for line in brief_lines(b):
             typer.echo(line)
         return
-    from report.brief_render import BRIEF_FORMATS, write_brief
+    from report.brief_render import write_brief
 
-    # --out alone asks for files: every format, rather than the text on screen with --out silently ignored
-    formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format else list(BRIEF_FORMATS)
     paths = write_brief(b, out or Path("."), formats)
     for f, p in paths.items():
         typer.echo(f"{f:5s} {p}")

@@ -35,7 +35,7 @@ from .labels import label, overdue_words
 from .ledger import RULE_ZH, propose, wave_findings
 from .summary import change_count_text, count_changes, judged_changes
 from .suppression import clip_interval, index_scale, measure_scale
-from .tracking_text import fmt_change, fmt_p, fmt_value
+from .tracking_text import fmt_change, fmt_p, fmt_tested_p, fmt_value
 
 DUE_DAYS = 14
 TOP_PROBLEMS = 5
@@ -89,6 +89,25 @@ class BriefIndicator:
     def verdict(self) -> Optional[str]:
         h = self.headline
         return h.verdict if h is not None else None
+
+    @property
+    def shown(self) -> tuple:
+        """The measures the brief prints, each with its own value, target and verdict: the headline alone, or —
+        for a satisfaction indicator with both — the 满意率 then the 指数, so that no verdict sits beside the
+        measure it does not judge (a rate 未达标 next to an index that meets its own target)."""
+        h = self.headline
+        if h is None:
+            return ()
+        if self.rate is not None and self.index is not None and self.kind == "satisfaction":
+            return (self.rate, self.index)
+        return (h,)
+
+    def measure_text(self, m: BriefMeasure) -> str:
+        """A measure's value as printed: 满意率78.2% / 指数81.6 when the indicator shows both, else the value."""
+        v = fmt_value(m.estimate, m.percent)
+        if len(self.shown) < 2:
+            return v
+        return label("brief.index" if m.measure == "index" else "brief.rate").format(v=v)
 
 
 @dataclass(frozen=True)
@@ -183,6 +202,7 @@ class Brief:
     absent: tuple = ()    # districts of the questionnaire without a respondent this wave
     min_cell: int = 0
     n_districts: int = 0  # districts of the questionnaire (compared, untested or absent)
+    ledger_as_of: Optional[dt.date] = None  # the day 五、整改台账 is judged on when not the brief's date (an earlier wave)
 
     def _untested_parts(self) -> list:
         parts = []
@@ -221,9 +241,10 @@ class Brief:
         """The sentence opening 五、整改台账 (text, HTML and DOCX alike), saying how many due items the table shows
         when it shows only the first ``shown`` (nothing left out silently); ``lead``: what lists them (下表 in
         HTML and DOCX, 以下 in the text brief)."""
+        when = label("brief.ledger_as_of").format(date=format_date(self.ledger_as_of)) if self.ledger_as_of else ""
         if not self.ledger_open:
-            return "台账无在办事项。"
-        s = f"台账在办事项{self.ledger_open}项，" + overdue_words(self.ledger_open, self.ledger_overdue)
+            return when + "台账无在办事项。"
+        s = when + f"台账在办事项{self.ledger_open}项，" + overdue_words(self.ledger_open, self.ledger_overdue)
         if not shown:
             return s + "；近期无到期事项。"
         due = len(self.ledger_due)
@@ -253,7 +274,9 @@ class Brief:
         c = self.verdict_counts
         total = sum(c.values())
         held = c.get(WITHHELD, 0)
-        s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中，达标{c.get(VERDICT_ABOVE, 0)}项，"
+        # the table shows a satisfaction indicator's 满意率 and 指数 each with its verdict; the count is the headline's
+        by = label("brief.count_by_rate") if any(len(x.shown) > 1 and x.headline is x.rate for x in self.indicators) else ""
+        s = (f"{self.wave_label}共获得有效样本{self.n:,}份。{total}项指标中{by}，达标{c.get(VERDICT_ABOVE, 0)}项，"
              f"未达标{c.get(VERDICT_BELOW, 0)}项，与目标无显著差异{c.get(VERDICT_NS, 0)}项"
              + (f"，样本过少、不作判定{held}项" if held else "") + "。")
         if self.previous_label:
@@ -261,6 +284,15 @@ class Brief:
             s += (f"与{self.previous_label}相比，{change_count_text(self.change_counts)}。" if self.changes
                   else f"与{self.previous_label}相比，各项指标均无显著变化。")
         return s
+
+
+def ledger_unit(items, p) -> str:
+    """The responsible unit the ledger holds for proposal ``p``: that of the item with the same key (rule,
+    subject, measure, district) — the open one raised last, else the one raised last — so that 三、突出问题 and
+    五、整改台账 never name two units for one problem; empty when the ledger has no such item or no unit."""
+    same = [it for it in items if it.key == p.key]
+    same.sort(key=lambda it: (it.is_open, it.id))
+    return same[-1].unit if same else ""
 
 
 def _severity(p) -> float:
@@ -273,18 +305,21 @@ def _severity(p) -> float:
     return abs(e.diff or 0.0) / abs(ref) if ref else 0.0
 
 
-def _problem_text(p) -> str:
+def _problem_text(p, adjusted: bool = True) -> str:
+    """A problem of 三、突出问题 in one clause; a test's p named as the ledger names it (raw, then Holm-adjusted:
+    :func:`report.tracking_text.fmt_tested_p`), never the adjusted p as a bare "p"."""
     e = p.evidence
     pct = p.measure != "index"
     v = lambda x: fmt_value(x, pct)  # noqa: E731
     if p.rule == "below_target":
         return f"{p.name}{v(e.estimate)}，低于{v(e.target)}的目标"
     if p.rule == "decline":
-        return f"{p.name}由上期{v(e.reference)}降至{v(e.estimate)}（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）"
+        return (f"{p.name}由上期{v(e.reference)}降至{v(e.estimate)}"
+                f"（{fmt_change(e.diff, pct)}，{fmt_tested_p(e.p, e.p_adjusted, adjusted)}）")
     if p.rule == "hot_issue":
         return f"“{p.name}”为群众最关心的问题之一，{v(e.estimate)}的受访者选择"
     return (f"{p.district}{p.name}{v(e.estimate)}，低于全市{v(e.reference)}"
-            f"（{fmt_change(e.diff, pct)}，{fmt_p(e.p_adjusted)}）")
+            f"（{fmt_change(e.diff, pct)}，{fmt_tested_p(e.p, e.p_adjusted, adjusted)}）")
 
 
 def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[str] = None,
@@ -343,8 +378,12 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     proposals = propose(cur, prev, settings, q, confidence, small_base)
     ranked = sorted(proposals, key=_severity, reverse=True)
     org = issuing_office(project.config, org)
-    problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p),
-                                  unit_or_lead(units.get(p.area or "", "") or settings.default_unit, org),
+    # the ledger as it stood at this wave: part 五 lists it, and part 三 names the unit its matching item holds
+    state = LedgerStore(project).as_of(waves, wave)
+    judged = state.judged_on(wave_info(project.config, wave).end, today)
+    problems = tuple(BriefProblem(p.rule, p.subject, p.district, p.area, _problem_text(p, settings.adjust == "holm"),
+                                  unit_or_lead(ledger_unit(state.items, p)
+                                               or units.get(p.area or "", "") or settings.default_unit, org),
                                   _severity(p))
                      for p in ranked[:TOP_PROBLEMS])
     lag: dict = {}
@@ -364,19 +403,19 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     small = tuple((d, int(compared[d].get("n") or 0)) for d in all_districts if d in compared and d not in lag
                   and d not in untested and too_few_to_judge(compared[d].get("n"), small_base))
     absent = tuple(d for d in all_districts if d not in compared)
-    items = LedgerStore(project).items()
-    open_items = [it for it in items if it.is_open]
-    due = [it for it in open_items if it.deadline is not None and (it.deadline - today).days <= DUE_DAYS]
+    info = wave_info(project.config, wave)
+    open_items = [it for it in state.items if it.is_open]
+    due = [it for it in open_items if it.deadline is not None and (it.deadline - judged).days <= DUE_DAYS]
     due.sort(key=lambda it: (it.deadline, it.id))
     ledger_due = tuple(BriefLedgerItem(it.id, it.subject_name, it.district, it.unit, it.deadline, it.status,
-                                       it.overdue(today)) for it in due)
-    info = wave_info(project.config, wave)
+                                       it.overdue(judged)) for it in due)
     title = f"{info.label}{survey_name(q.title)}情况"  # the questionnaire's survey, as the report's title says it
     return Brief(title=title, org=org, date=today, wave=wave, wave_label=info.label,
                  period=info.period(), previous_label=wave_info(project.config, waves[i - 1]).label if i > 0 else None,
                  n=int(res["sample"]["n"]), indicators=tuple(indicators), changes=tuple(changes), problems=problems,
                  districts=tuple(districts), ledger_due=ledger_due, ledger_open=len(open_items),
-                 ledger_overdue=sum(1 for it in open_items if it.overdue(today)), verdict_counts=counts,
+                 ledger_overdue=sum(1 for it in open_items if it.overdue(judged)), verdict_counts=counts,
+                 ledger_as_of=None if judged == today else judged,
                  change_counts=change_counts,
                  untested=untested, small=small, absent=absent, min_cell=min_cell, n_districts=len(all_districts))
 
@@ -403,12 +442,12 @@ def brief_lines(b: Brief) -> list[str]:
     """The brief as plain text (terminal)."""
     out = [b.title, f"{b.org}　{format_date(b.date)}", "", "一、总体情况", b.lead()]
     for x in b.indicators:
-        h = x.headline
-        if h is None:
+        if not x.shown:
             continue
-        idx = f"，指数{fmt_value(x.index.estimate, False)}" if x.index is not None and h is not x.index else ""
-        tgt = f"（目标{fmt_value(h.target, h.percent)}）{h.verdict_text}" if h.target is not None else ""
-        out.append(f"  {x.name} {fmt_value(h.estimate, h.percent)}{idx}{tgt}")
+        # each measure with its own target and verdict: 满意率78.2%（目标80.0%）未达标；指数81.6（目标80.0）达标
+        out.append(f"  {x.name} " + "；".join(
+            x.measure_text(m) + (f"（目标{fmt_value(m.target, m.percent)}）{m.verdict_text}" if m.target is not None else "")
+            for m in x.shown))
     out += ["", "二、主要变化"]
     if b.previous_label is None:
         out.append("  本期为首期调查，暂无比较。")

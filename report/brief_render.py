@@ -34,14 +34,15 @@ def brief_rows(b: Brief) -> dict:
     """The brief as rows of display strings (shared by HTML and DOCX)."""
     ind = []
     for x in b.indicators:
-        h = x.headline
-        if h is None:
-            continue
-        ind.append({"name": x.name, "value": fmt_value(h.estimate, h.percent),
-                    "ci": f"{fmt_value(h.ci_low, h.percent)}–{fmt_value(h.ci_high, h.percent)}",
-                    "index": fmt_value(x.index.estimate, False) if x.index is not None and h is not x.index else "",
-                    "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
-                    "verdict": h.verdict_text, "cls": "ns" if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
+        # one line per measure shown (BriefIndicator.shown), each with its own CI, target and verdict; the
+        # indicator's name on the first (a satisfaction indicator: 满意率 then 指数, the name cell spanning both)
+        for k, h in enumerate(x.shown):
+            ind.append({"name": x.name if k == 0 else "", "span": len(x.shown) if k == 0 else 0,
+                        "value": x.measure_text(h),
+                        "ci": f"{fmt_value(h.ci_low, h.percent)}–{fmt_value(h.ci_high, h.percent)}",
+                        "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
+                        "verdict": h.verdict_text if h.target is not None else "—",
+                        "cls": "ns" if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
     changes = [{"text": f"{c.name}由{fmt_value(c.previous, c.percent)}{'升至' if c.direction == 'up' else '降至'}"
                         f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
                 "direction": c.direction} for c in b.changes[:MAX_CHANGES]]
@@ -167,7 +168,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         p.paragraph_format.space_before = Pt(0)
         p.paragraph_format.keep_with_next = True
 
-    def table(header: Sequence[str], body: list, widths: Sequence[float]):
+    def table(header: Sequence[str], body: list, widths: Sequence[float], spans: Optional[Sequence[int]] = None):
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         for j, h in enumerate(header):
@@ -182,6 +183,12 @@ def write_brief_docx(b: Brief, path: Path) -> None:
                 font(cells[j].paragraphs[0].add_run(str(v)), "宋体", 10.5,
                      color=red if v in ("未达标", "逾期") else None)
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+        for i, n in enumerate(spans or ()):  # a first cell spanning the rows of its measures (an indicator's name)
+            if n > 1:
+                top = t.rows[i + 1].cells[0]
+                top.merge(t.rows[i + n].cells[0])
+                for extra in top.paragraphs[1:]:  # merging keeps the empty cells' paragraphs: drop them
+                    extra._p.getparent().remove(extra._p)
         t.autofit = False  # fixed column widths (Word and LibreOffice read the grid and the cells)
         for j, w in enumerate(widths):
             t.columns[j].width = Cm(w)
@@ -198,8 +205,9 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     heading("一、总体情况")
     para(b.lead())
     table(["指标", "本期", "95%置信区间", "目标", "判定"],
-          [[r["name"], r["value"] + (f"（指数{r['index']}）" if r["index"] else ""), r["ci"], r["target"], r["verdict"]]
-           for r in rows["indicators"]], [5.3, 3.6, 2.8, 1.6, 2.5])  # 12-character names on one line
+          [[r["name"], r["value"], r["ci"], r["target"], r["verdict"]]
+           for r in rows["indicators"]], [5.3, 3.6, 2.8, 1.6, 2.5],  # 12-character names on one line
+          spans=[r["span"] for r in rows["indicators"]])
     heading("二、主要变化")
     if b.previous_label is None:
         para("本期为首期调查，暂无比较。")

@@ -41,7 +41,7 @@ from survey.store import Project
 from survey.waves import wave_info
 
 from .findings import too_few_to_judge
-from .tracking_text import fmt_change, fmt_p, fmt_value
+from .tracking_text import fmt_change, fmt_p, fmt_tested_p, fmt_value
 
 RULE_ZH = {"below_target": "未达标", "decline": "较上期显著下降", "hot_issue": "热点问题集中",
            "district_below": "显著低于全市"}
@@ -325,8 +325,9 @@ def _fmt(measure: str) -> str:
     return "0.0" if measure == "index" else "0.0%"
 
 
-def describe(it: LedgerItem) -> str:
-    """The item's finding in one Chinese sentence with its numbers."""
+def describe(it: LedgerItem, adjusted: bool = True) -> str:
+    """The item's finding in one Chinese sentence with its numbers, each interval beside the estimate it is the
+    interval of; ``adjusted``: the tests' p were Holm-adjusted (``ledger: adjust``), both p are then named."""
     e = it.evidence
     pct = it.measure != "index"
 
@@ -338,13 +339,13 @@ def describe(it: LedgerItem) -> str:
     if it.rule == "below_target":
         return f"{it.subject_name}为{v(e['estimate'])}（{ci}），低于{v(e['target'])}的目标。"
     if it.rule == "decline":
-        return (f"{it.subject_name}由上期{v(e['reference'])}降至{v(e['estimate'])}，变化{fmt_change(e['diff'], pct)}"
-                f"（{fmt_p(e['p'])}，Holm校正后{fmt_p(e['p_adjusted'])}；{ci}）。")
+        return (f"{it.subject_name}由上期{v(e['reference'])}降至{v(e['estimate'])}（{ci}），变化{fmt_change(e['diff'], pct)}"
+                f"（{fmt_tested_p(e['p'], e['p_adjusted'], adjusted)}）。")
     if it.rule == "hot_issue":
         return (f"“{it.subject_name}”被{v(e['estimate'])}的受访者列为最关心的问题（{ci}），"
                 f"超过{v(e['target'])}的关注阈值。")
     return (f"{where}{it.subject_name}为{v(e['estimate'])}（{ci}），比全市（{v(e['reference'])}）"
-            f"低{fmt_change(-e['diff'], pct).lstrip('+')}（{fmt_p(e['p'])}，Holm校正后{fmt_p(e['p_adjusted'])}）。")
+            f"低{fmt_change(-e['diff'], pct).lstrip('+')}（{fmt_tested_p(e['p'], e['p_adjusted'], adjusted)}）。")
 
 
 def check_text(it: LedgerItem, config: dict) -> tuple[str, str, str]:
@@ -393,6 +394,7 @@ def ledger_rows(project: Project, items: list, today: Optional[dt.date] = None) 
     q = project.questionnaire
     area_name = {a.id: a.name for a in q.areas}
     rows = []
+    adjusted = ledger_settings(project.config, project.config_file).adjust == "holm"
     order = sorted(items, key=lambda it: (not it.is_open, it.status == VERIFIED, it.id))
     for it in order:
         e = it.evidence
@@ -401,7 +403,7 @@ def ledger_rows(project: Project, items: list, today: Optional[dt.date] = None) 
         rows.append(LedgerRow({
             "id": it.id, "wave": wave_info(project.config, it.wave).label, "rule": RULE_ZH.get(it.rule, it.rule),
             "area": area_name.get(it.area or "", ""), "subject": it.subject_name, "district": it.district or "全市",
-            "description": describe(it), "estimate": e.get("estimate"), "ci_low": e.get("ci_low"),
+            "description": describe(it, adjusted), "estimate": e.get("estimate"), "ci_low": e.get("ci_low"),
             "ci_high": e.get("ci_high"), "n": e.get("n"), "target": ref, "unit": it.unit,
             "deadline": it.deadline, "status": it.status, "measures": it.measures, "note": it.note,
             "check_wave": cw, "check_result": cr, "check_detail": cd, "overdue": "逾期" if it.overdue(today) else ""},

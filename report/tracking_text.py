@@ -101,6 +101,16 @@ def fmt_p(p: Optional[float]) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3f}"
 
 
+def fmt_tested_p(p: Optional[float], p_adjusted: Optional[float], adjusted: bool = True) -> str:
+    """A test's p as the ledger and the brief print it, each p named: p<0.001，Holm校正后p=0.022 (``adjusted``:
+    ``ledger: adjust`` is holm); the raw p alone when not adjusted."""
+    from survey.labels import label as words
+
+    if not adjusted:
+        return fmt_p(p)
+    return words("stat.p_holm").format(p=fmt_p(p), p_adjusted=fmt_p(p_adjusted))
+
+
 def pad(text: str, cols: int, right: bool = False) -> str:
     """``text`` padded with spaces to ``cols`` terminal columns (left-aligned, or right-aligned)."""
     fill = " " * max(cols - width(text), 0)

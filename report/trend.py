@@ -328,7 +328,15 @@ def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
         parts = [f"{'    ' if s.group else ''}{head}{name}: {vals}"]
         if last is not None:
             vp, vf = last.vs_previous, last.vs_first
-            parts.append(f"vs previous {fmt_change(vp.estimate, s.percent, 'en')} {arrow(vp.direction)} {fmt_p(vp.p)}")
+            # the wave compared with, by name, when it is not the one just before (that one has no estimate)
+            ids = [w.id for w in trend.waves]
+            k = ids.index(last.wave) if last.wave in ids else 0
+            prev = trend.wave(last.previous_wave) if last.previous_wave and (k == 0 or ids[k - 1] != last.previous_wave) else None
+            whom = "previous" if prev is None else (prev.label if lang == "zh" else prev.label_en)
+            if last.wave != ids[-1]:  # the latest wave has no estimate: say which wave the changes are of
+                lw = trend.wave(last.wave)
+                whom = f"{whom} (of {lw.label if lang == 'zh' else lw.label_en})"
+            parts.append(f"vs {whom} {fmt_change(vp.estimate, s.percent, 'en')} {arrow(vp.direction)} {fmt_p(vp.p)}")
             parts.append(f"vs first {fmt_change(vf.estimate, s.percent, 'en')} {arrow(vf.direction)} {fmt_p(vf.p)}")
         tr = s.series.trend
         if tr is not None:

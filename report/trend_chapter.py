@@ -167,7 +167,14 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
         method = tr.method_zh if lang == "zh" else tr.method
         charts = tuple(c for c in trend_charts(tr, chart_dir, lang=lang) if c is not None)
     today = today or dt.date.today()
-    items = [it for it in LedgerStore(project).items() if it.is_open]
+    if wave in waves:  # the ledger as it stood at the report's wave, as the brief's 五、整改台账 (LedgerStore.as_of)
+        from survey.waves import wave_info
+
+        state = LedgerStore(project).as_of(waves, wave)
+        today, stored = state.judged_on(wave_info(project.config, wave).end, today), state.items
+    else:
+        stored = LedgerStore(project).items()
+    items = [it for it in stored if it.is_open]
     items.sort(key=lambda it: (not it.overdue(today), it.deadline or dt.date.max, it.id))
     name, district, unit = _ledger_words(project, lang)
     office = issuing_office(project.config, org, lang)

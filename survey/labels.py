@@ -324,6 +324,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "ledger.overdue_all": ("全部逾期", "all overdue"),
     "ledger.overdue_some": ("其中逾期{overdue}项", "{overdue} overdue"),
     "ledger.overdue_none": ("无逾期事项", "none overdue"),
+    # 五、整改台账 of a brief on an earlier wave: the ledger as it stood then, deadlines judged on that day
+    # a test's raw and Holm-adjusted p, each named (the ledger's 问题描述 and the brief's 突出问题 alike)
+    "stat.p_holm": ("{p}，Holm校正后{p_adjusted}", "{p}, Holm-adjusted {p_adjusted}"),
+    # a satisfaction indicator's two measures in the brief, each on its own line with its own target and verdict
+    "brief.count_by_rate": ("（满意度类指标按满意率计）", " (satisfaction indicators by their rate)"),
+    "brief.rate": ("满意率{v}", "satisfied {v}"),
+    "brief.index": ("指数{v}", "index {v}"),
+    "brief.ledger_as_of": ("截至{date}，", "As of {date}, "),
     "caption.ledger": ("整改台账在办事项", "Open ledger items"),
     "word.item_id": ("编号", "ID"),
     "word.subject": ("事项", "Issue"),

@@ -30,8 +30,7 @@ TODO, DOING, DONE, VERIFIED = "待整改", "整改中", "已整改", "已验证"
 STATUSES = (TODO, DOING, DONE, VERIFIED)
 OPEN = (TODO, DOING)
 SHEET = "整改台账"
-#: the history's source of a status set by a verification, before the wave (``--update``'s edits name their file)
-VERIFICATION_SOURCE = "verification on wave "
+VERIFY_SOURCE = "verification on wave "  # ledger_history.source of a status set by a verification, then the wave id
 BASE_SHEET = "minyi"  # very hidden: the editable fields as written (see survey.ledger_sheet.write_ledger_xlsx)
 NO_DATA = "no_data"   # analysis.ledger.NO_DATA: the verdict of a check that cannot be made
 
@@ -104,6 +103,37 @@ class LedgerItem:
         return self.is_open and self.deadline is not None and self.deadline < today
 
 
+@dataclass
+class LedgerState:
+    """The ledger as of a wave (:meth:`LedgerStore.as_of`): its items then; ``cutoff``: the time of the ledger's
+    first work on a later wave (edits from then on are not in ``items``), None when it has done none;
+    ``latest``: the wave is the project's latest (the state is today's)."""
+
+    items: list
+    cutoff: Optional[str]
+    latest: bool
+
+    def judged_on(self, wave_end: Optional[dt.date], today: dt.date) -> dt.date:
+        """The day the items' deadlines are judged on (overdue or due): today for the latest wave; else the
+        wave's last day (minyi.yaml ``waves:``), else the day the ledger moved on to a later wave, else today."""
+        if self.latest:
+            return today
+        if wave_end is not None:
+            return wave_end
+        if self.cutoff:
+            return dt.date.fromisoformat(self.cutoff[:10])
+        return today
+
+
+def _stored_value(fld: str, text: Optional[str]) -> Any:
+    """A field's value as ``ledger_history`` recorded it (text) back as the item holds it."""
+    if fld == "deadline":
+        return dt.date.fromisoformat(text[:10]) if text else None
+    if fld == "status":
+        return text or TODO
+    return text or ""
+
+
 def data_status(status: str, check: dict) -> str:
     """The status a verification gives an item: 已验证 when the data show the problem gone; 整改中 again when
     the item was reported 已整改 but the data still show the problem (a verdict other than 无法核验 that is
@@ -171,6 +201,42 @@ class LedgerStore:
                                   check=latest.get(d["id"])))
         return out
 
+    def as_of(self, waves: Sequence[str], wave: str) -> "LedgerState":
+        """The ledger as it stood when ``wave`` was its latest wave (``waves``: the project's waves in order):
+        only the items raised in ``wave`` or an earlier wave, each with the status, unit, deadline, measures and
+        note it had then — rebuilt from ``ledger_history`` by undoing, newest first, every status set by a
+        verification on a later wave and every analyst edit made after the ledger first worked on a later wave
+        (an item raised or verified there); each item's ``check`` is its latest verification up to ``wave``.
+        Items raised on a wave the project no longer has are left out (they cannot be placed in time)."""
+        i = list(waves).index(wave)
+        upto, later = set(waves[: i + 1]), set(waves[i + 1:])
+        items = [it for it in self.items() if it.wave in upto]
+        history = self.history()
+        checks = self.checks()
+        marks = [it.created_at for it in self.items() if it.wave in later]
+        marks += [c["checked_at"] for c in checks if c["wave"] in later]
+        marks += [h["changed_at"] for h in history if (h["source"] or "").startswith(VERIFY_SOURCE)
+                  and h["source"][len(VERIFY_SOURCE):] in later]
+        cutoff = min((m for m in marks if m), default=None)
+        by_item: dict = {}
+        for h in history:
+            by_item.setdefault(h["item_id"], []).append(h)
+        latest: dict = {}
+        for c in sorted(checks, key=lambda c: (waves.index(c["wave"]) if c["wave"] in waves else -1, c["checked_at"] or "")):
+            if c["wave"] in upto:
+                latest[c["item_id"]] = c
+        for it in items:
+            it.check = latest.get(it.id)
+            for h in reversed(by_item.get(it.id, [])):
+                if h["field"] not in EDITABLE:
+                    continue  # "created"
+                src = h["source"] or ""
+                undo = (src[len(VERIFY_SOURCE):] not in upto if src.startswith(VERIFY_SOURCE)
+                        else cutoff is not None and (h["changed_at"] or "") >= cutoff)
+                if undo:
+                    setattr(it, h["field"], _stored_value(h["field"], h["old"]))
+        return LedgerState(items, cutoff, wave == waves[-1])
+
     def checks(self, item_id: Optional[str] = None) -> list[dict]:
         con = self._con()
         try:
@@ -196,7 +262,7 @@ class LedgerStore:
         """The history of the analysts' edits (stored by ``survey ledger --update``; not the statuses that
         verifications set), oldest first."""
         return [h for h in self.history() if h["field"] in EDITABLE
-                and not str(h["source"] or "").startswith(VERIFICATION_SOURCE)]
+                and not str(h["source"] or "").startswith(VERIFY_SOURCE)]
 
     def record(self, new_items: Sequence[LedgerItem], checks: Sequence[tuple[str, str, dict]] = (),
                source: str = "survey ledger") -> list[tuple[str, str, str]]:
@@ -237,7 +303,7 @@ class LedgerStore:
                     changes.append((item_id, old, new))
                     con.execute("UPDATE ledger_items SET status = ?, updated_at = ? WHERE id = ?", [new, now, item_id])
                     con.execute("INSERT INTO ledger_history VALUES (?, ?, ?, ?, ?, ?)",
-                                [item_id, "status", old, new, f"{VERIFICATION_SOURCE}{wave}", now])
+                                [item_id, "status", old, new, f"{VERIFY_SOURCE}{wave}", now])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -304,15 +370,16 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     probs = [problem("unknown-key", file=path, key=k, where="ledger", suggestion=did_you_mean(str(k), LEDGER_KEYS))
              for k in raw if k not in LEDGER_KEYS]  # every problem at once (issue 2), each named by its key
 
-    def share(k: str, default: float) -> float:
+    def share(k: str, default: float, hint: str) -> float:
         v = raw.get(k, default)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
             probs.append(problem("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
-                                 hint="e.g. 0.3 for 30%"))
+                                 hint=hint))
             return default
         return float(v)
 
-    hot, alpha = share("hot_issue_share", 0.30), share("alpha", 0.05)
+    hot = share("hot_issue_share", 0.30, "e.g. 0.3 for 30%")
+    alpha = share("alpha", 0.05, "e.g. 0.05, the chance of any false item")
     adjust = raw.get("adjust", "holm")
     if adjust not in ("holm", "none"):
         probs.append(problem("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",

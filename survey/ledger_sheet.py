@@ -255,6 +255,11 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
                 probs.append(problem("ledger-merged-across", file=str(path), row=mr.min_row, range=mr.coord,
                                      columns="、".join(HEADERS[k] for k in cols)))
             continue
+        if cols[0] == "id":  # every row its own 编号: a shared one is not "the item again", it is this range
+            probs.append(problem("ledger-merged-id", file=str(path), row=mr.min_row, range=mr.coord,
+                                 column=f"{get_column_letter(mr.min_col)} ({HEADERS['id']})",
+                                 rows=f"{max(mr.min_row, hi + 2)}–{mr.max_row}"))
+            continue
         v = rows[mr.min_row - 1][mr.min_col - 1]
         for i in range(max(mr.min_row, hi + 2), mr.max_row + 1):
             rows[i - 1][mr.min_col - 1] = v

@@ -305,6 +305,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "and run --update again. {suggestion}"),
     "ledger-merged-across": ("cells {range} are merged across the columns {columns}",
                              "unmerge them: every row needs its own 编号 and its own yellow cells"),
+    "ledger-merged-id": ("cells {range} of the 编号 column are merged: rows {rows} share one 编号",
+                         "unmerge them and give every row its own 编号; if they are lost, write a fresh ledger with --out"),
     "ledger-row-mismatch": ("item {id}: the row shows {shown}, but the project store has {stored}",
                             "columns were sorted apart (sort whole rows only) or the file is another project's "
                             "ledger; nothing was stored: write a fresh ledger with --out and enter the edits there"),

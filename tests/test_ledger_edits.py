@@ -110,11 +110,12 @@ def test_out_overwrites_an_older_copy_without_edits(verified, tmp_path):
 
 
 def test_out_must_be_an_xlsx_name(base, tmp_path):
+    """A wrong name is a usage error (exit 2, as trend and score give for a wrong command line)."""
     project = copy(base, tmp_path)
     rc, _, err = W.survey("ledger", project, "--wave", W5, "--out", tmp_path / "lx.csv")
-    assert rc == 1 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
+    assert rc == 2 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
     rc, _, err = W.survey("ledger", project, "--update", tmp_path / "w5.xlsx", "--out", tmp_path / "lx.csv")
-    assert rc == 1 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
+    assert rc == 2 and "must end in .xlsx" in err and not (tmp_path / "lx.csv").exists()
 
 
 def test_an_older_copy_never_undoes_newer_state(verified, tmp_path):
@@ -352,3 +353,23 @@ def test_a_file_that_is_not_a_workbook_is_named_without_python_class_names(tmp_p
     text = str(e.value)
     assert "junk.xlsx" in text and "not an Excel workbook (.xlsx) written by survey ledger" in text
     assert "BadZip" not in text and "Exception" not in text and "Error)" not in text
+
+
+def test_every_merged_range_is_named_at_once_and_a_merged_id_as_a_merge(base, tmp_path):
+    """Audit 13, defect 6: with a range merged across two yellow cells and one merged down the 编号 column, only
+    the first was reported, and the 编号 merge read as "item ZG-014 appears again (first on row 6)"."""
+    project = copy(base, tmp_path)
+
+    def two(wb, ws, rows):
+        ws.merge_cells(start_row=2, end_row=2, start_column=COL["deadline"], end_column=COL["status"])
+        ws.merge_cells(start_row=4, end_row=5, start_column=COL["id"], end_column=COL["id"])
+
+    ledger = edit(tmp_path / "w5.xlsx", tmp_path / "two.xlsx", {}, wb_hook=two)
+    ws = load_workbook(ledger)["整改台账"]
+    dl, st = ws.cell(1, COL["deadline"]).column_letter, ws.cell(1, COL["status"]).column_letter
+    idl = ws.cell(1, COL["id"]).column_letter
+    rc, _, err = W.survey("ledger", project, "--update", ledger)
+    assert rc == 1
+    assert f"cells {idl}4:{idl}5 of the 编号 column are merged: rows 4–5 share one 编号" in err
+    assert f"cells {dl}2:{st}2 are merged across the columns 整改时限、状态" in err
+    assert "appears again" not in err

@@ -66,6 +66,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                        "before the text was required; stored): {questions}."),
     "serve_notes.question": ("{id}“{text}”", "{id} '{text}'"),  # one question of other_text_missing
     "serve_notes.sep": ("、", ", "),  # between field names
+    # after the names listed (at most survey.collect.answers.MAX_KEPT_FIELDS) when there are more: exact, or the
+    # least there can be (an answer keeps its first names only, with its count)
+    "serve_notes.more_fields": ("等，共 {n} 个", ", … ({n} in all)"),
+    "serve_notes.more_fields_least": ("等，至少 {n} 个", ", … (at least {n})"),
     "serve_notes.question_sep": ("；", "; "),  # between questions
     # a column of an imported file as the user's file names it (column_shown): its header, in a workbook with its
     # Excel letter(s); minyi's own name of it (Q2) after it as a hint; a native file's column by its name
@@ -108,6 +112,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.links-collector-chars": ("调查员编号“{value}”只能由字母、数字或汉字组成（最多40个字符，不含 & = # ? / < > 和引号）。",
                                     "Collector id “{value}”: use letters, digits or Chinese characters only (at most "
                                     "40, no & = # ? / < > or quotes)."),
+    "sheet.links-collector-invisible": ("调查员编号“{value}”含有看不见的字符（{chars}），会使编号在二维码页和管理后台上显示颠倒或缺字："
+                                        "请只用字母、数字或汉字重新输入。",
+                                        "Collector id “{value}” holds invisible character(s) ({chars}) that show it "
+                                        "reversed or incomplete on the sheet and the dashboard: type it again with "
+                                        "letters, digits or Chinese characters only."),
     "sheet.links-too-many": ("二维码页一次最多为{max}名调查员生成，这次填写了{n}名：请分几次生成，每次不超过{max}名。",
                              "At most {max} collectors per QR sheet, {n} were entered: make several sheets of at "
                              "most {max} each."),

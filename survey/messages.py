@@ -392,6 +392,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "separate several ids with commas: --collector V001,V002"),
     "links-collector-chars": ("--collector '{value}': use letters, digits or Chinese characters "
                               "(at most 40, no & = # ? / < > quotes)", "e.g. --collector V001 or --collector 李四"),
+    "links-collector-invisible": ("--collector '{value}': holds the invisible character(s) {chars}, which show the id "
+                                  "reversed or not at all on the sheet and the dashboard",
+                                  "type the id again with letters, digits or Chinese characters only, e.g. --collector V001"),
     "links-too-many": ("{n} collectors for one QR sheet from the dashboard; at most {max} per sheet",
                        "make several sheets of at most {max} collectors each, or run `survey links` (no limit)"),
     "links-local-url": ("--base-url {value} names this machine only: phones scanning these QR codes cannot open it",

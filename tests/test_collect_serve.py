@@ -120,6 +120,9 @@ def test_internal_errors_show_no_traceback(project, rows):
     svc, client = _client(project, raise_server_exceptions=False)
     with client:
         client.get("/")
+        # one answer stored first: the request handler's journal connection is open when the table goes below
+        # (a connection opened afterwards would make the table anew)
+        assert client.post("/api/submit", json=payload(project.questionnaire, rows[1])).status_code == 200
         con = sqlite3.connect(journal_path(project.root))  # a damaged row in the journal
         con.execute("INSERT INTO submissions (uuid, wave, received_at, submitted_at, day, answers) "
                     "VALUES ('x', 'default', '', '2026-01-01 00:00:00', '2026-01-01', '{not json')")

@@ -25,6 +25,7 @@ a Chinese message for the respondent (:data:`FIELD_MESSAGES_ZH`) beside the cata
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
@@ -33,6 +34,7 @@ import pandas as pd
 
 from ..messages import phrase, problem
 from ..questionnaire import Question, Questionnaire
+from ..importers.text import norm_text
 from ..rowcheck import check_rows
 
 MAX_TEXT = 2000  # characters in one text answer or "please specify" fill-in
@@ -88,8 +90,14 @@ def _one(fields: Mapping[str, Any], name: str) -> Any:
     return vals[0] if vals else None
 
 
+# A number as text: what ``<input type=number>`` sends (-12, 3.5, .5, 1e3) and what `survey import` reads (its
+# pd.to_numeric after survey.importers.text.norm_text: a sign, 5., full-width digits, spaces dropped) — never
+# Python's own spellings (1_0 read as 10, non-ASCII digits, "infinity").
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def _number(v: Any) -> Optional[float]:
-    """A finite number from a JSON number or text; None if it is not one."""
+    """A finite number from a JSON number or text (:data:`_NUMBER_RE`); None if it is not one."""
     if v is None or isinstance(v, bool):  # None: most option columns of a multiple choice (no exception raised)
         return None
     if isinstance(v, (int, float)):
@@ -98,8 +106,13 @@ def _number(v: Any) -> Optional[float]:
         except OverflowError:  # a JSON integer of hundreds of digits
             return None
     elif isinstance(v, str):
+        t = v.strip()
+        if not _NUMBER_RE.fullmatch(t):  # as `survey import` reads a cell: full-width digits, spaces inside
+            t = norm_text(t)
+            if not _NUMBER_RE.fullmatch(t):  # 1_0, 0x10, ١٠, "infinity": Python's float() takes them, no form sends them
+                return None
         try:
-            x = float(v.strip())
+            x = float(t)
         except (ValueError, OverflowError):
             return None
     else:  # a JSON object or list where one value is due
@@ -291,21 +304,26 @@ def known_fields(q: Questionnaire) -> frozenset:
 
 
 MAX_KEPT_VALUE = 2000  # characters kept of one unknown field's value (as a text answer)
+# Unknown fields of one answer kept with their values (and named in its 200): the first this many by name.  A
+# page of an older questionnaire version has a few; a body of 15,000 made-up keys (256 KB allow that many) made
+# a 124 KB note that flooded the dashboard's 需要核对的答卷 and `survey status`.  The count is kept whole.
+MAX_KEPT_FIELDS = 20
 
 
-def unknown_fields(known: frozenset, fields: Mapping[str, Any]) -> dict[str, Any]:
+def unknown_fields(known: frozenset, fields: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
     """The fields of a submission that no question of the questionnaire reads (a page of another questionnaire
-    version): name → value as sent (text cut to :data:`MAX_KEPT_VALUE`), to keep in the journal and report."""
+    version): (name → value as sent for the first :data:`MAX_KEPT_FIELDS` names in sorted order, text cut to
+    :data:`MAX_KEPT_VALUE`; how many there are in all), to keep in the journal and report."""
+    names = sorted(str(name) for name in fields if name not in known)
     out: dict[str, Any] = {}
-    for name, v in fields.items():
-        if name in known:
-            continue
+    for name in names[:MAX_KEPT_FIELDS]:
+        v = fields[name]
         if isinstance(v, str):
             v = v[:MAX_KEPT_VALUE]
         elif isinstance(v, (list, tuple)):
             v = [x[:MAX_KEPT_VALUE] if isinstance(x, str) else x for x in v[:200]]
-        out[str(name)[:200]] = v
-    return out
+        out[name[:200]] = v
+    return out, len(names)
 
 
 def integer_question(qq: Question) -> bool:

@@ -53,6 +53,7 @@ from .journal import Journal, journal_path
 from .links import Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
 from .logic import logic_js
 from .merge import merge_pending
+from .secret_compare import header_bytes, same_secret
 from .pages import environment, form_page, selected, static_version
 from .settings import ServeSettings, load_settings
 
@@ -106,6 +107,13 @@ PAGE_MESSAGES_ZH = {
     "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
     "bad-request": "提交的内容无法识别，请刷新页面后重试。",
     "too-large": "提交的内容过大。",
+    # the plain form without JavaScript (POST /submit) answered by a page, with the real cause
+    "too-large-title": "提交的内容过大",
+    "too-large-form": "提交的内容超过了服务器接收的上限（{kb} KB），答卷未能提交。请返回上一页，缩短较长的文字回答后重新提交。",
+    "too-many-fields-title": "提交的项目过多",
+    "too-many-fields-form": "提交的内容包含的项目过多（超过 {n} 项），答卷未能提交。请返回上一页检查后重新提交，"
+                            "或刷新页面重新填写。",
+    "unreadable-form": "提交的内容无法识别，答卷未能提交。请刷新页面后重新填写。",
 }
 
 
@@ -136,11 +144,13 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """Refuses request bodies over ``limit`` bytes with 413, before the application reads them."""
+    """Refuses request bodies over ``limit`` bytes with 413, before the application reads them: JSON for the
+    JSON endpoints, else the page ``page(status, title, text)`` makes (the plain form's ``POST /submit``)."""
 
-    def __init__(self, app, limit_fn: Callable[[], int]):
+    def __init__(self, app, limit_fn: Callable[[], int], page: Optional[Callable[[int, str, str], Response]] = None):
         self.app = app
         self.limit_fn = limit_fn
+        self.page = page
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -150,8 +160,11 @@ class BodyLimit:
             if k == b"content-length":
                 try:
                     if int(v) > limit:
-                        return await _too_large(scope, receive, send)
+                        return await self._too_large(scope, receive, send, limit)
                 except ValueError:  # the phone's words, as for any body that cannot be read
+                    if self.page is not None and not _json_path(scope["path"]):
+                        return await self.page(400, PAGE_MESSAGES_ZH["not-stored-title"],
+                                               PAGE_MESSAGES_ZH["unreadable-form"])(scope, receive, send)
                     return await JSONResponse({"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]},
                                               status_code=400)(scope, receive, send)
         body = bytearray()
@@ -161,7 +174,7 @@ class BodyLimit:
                 return
             body += msg.get("body", b"")
             if len(body) > limit:
-                return await _too_large(scope, receive, send)
+                return await self._too_large(scope, receive, send, limit)
             if not msg.get("more_body"):
                 break
         done = False
@@ -175,10 +188,13 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-
-async def _too_large(scope, receive, send):
-    resp = JSONResponse({"status": "too_large", "message": PAGE_MESSAGES_ZH["too-large"]}, status_code=413)
-    await resp(scope, receive, send)
+    async def _too_large(self, scope, receive, send, limit: int):
+        if self.page is not None and not _json_path(scope["path"]):
+            resp = self.page(413, PAGE_MESSAGES_ZH["too-large-title"],
+                             PAGE_MESSAGES_ZH["too-large-form"].format(kb=f"{limit // 1024:,}"))
+        else:
+            resp = JSONResponse({"status": "too_large", "message": PAGE_MESSAGES_ZH["too-large"]}, status_code=413)
+        await resp(scope, receive, send)
 
 
 class PagesOnly:
@@ -257,6 +273,7 @@ class Service:
         self.admin_token = admin_token
         self.font_css = font_css
         self.logic = logic_js(self.q)
+        self.form_fields = _form_fields_limit(self.q)
         self.logic_version = hashlib.sha256(self.logic.encode()).hexdigest()[:12]
         self.version = static_version()
         self.journal_file = journal_path(self.root)
@@ -374,7 +391,8 @@ class Service:
 
     # -- tokens ---------------------------------------------------------------------
     def sign(self, purpose: str, value: str) -> str:
-        return hmac.new(self.secret, f"{purpose}\x1f{value}".encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.new(self.secret, f"{purpose}\x1f{value}".encode("utf-8", "surrogatepass"),
+                        hashlib.sha256).hexdigest()[:32]
 
     def new_device(self) -> str:
         d = secrets.token_urlsafe(16)
@@ -383,18 +401,18 @@ class Service:
     def device_of(self, cookie: Optional[str]) -> Optional[str]:
         if not cookie or "." not in cookie:
             return None
-        d, sig = cookie.rsplit(".", 1)
-        return d if hmac.compare_digest(sig, self.sign("device", d)) else None
+        d, sig = cookie.rsplit(".", 1)  # a cookie with other bytes (non-ASCII) is simply not ours: None
+        return d if same_secret(header_bytes(sig), self.sign("device", d)) else None
 
     def admin_session(self) -> str:
         return self.sign("admin", self.admin_token)
 
     def is_admin(self, request: Request) -> bool:
         auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer ") and hmac.compare_digest(auth[7:].strip(), self.admin_token):
+        if auth.lower().startswith("bearer ") and same_secret(header_bytes(auth[7:].strip()), self.admin_token):
             return True
         c = request.cookies.get(ADMIN_COOKIE)
-        return bool(c) and hmac.compare_digest(c, self.admin_session())
+        return bool(c) and same_secret(header_bytes(c), self.admin_session())
 
     def csrf(self) -> str:
         return self.sign("csrf", self.admin_session())
@@ -479,6 +497,21 @@ class _Blank(dict):
 
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _form_fields_limit(q) -> int:
+    """Fields the plain form's ``POST /submit`` may carry: Starlette's 1,000, or more for a questionnaire whose
+    form can send more (one field per ticked box, ranked option, matrix row: at most twice the fields
+    :func:`~survey.collect.answers.known_fields` names, with room for the hidden ones)."""
+    from .answers import known_fields
+
+    return max(1000, 2 * len(known_fields(q)) + 20)
+
+
+def _json_path(path: str) -> bool:
+    """Is ``path`` one of the JSON endpoints (``/api/…``, the dashboard's ``/admin/api/…``), whose errors are
+    JSON too, never an HTML page?"""
+    return path.startswith(("/api/", "/admin/api/"))
 
 
 def _client_ip(request: Request) -> str:
@@ -577,7 +610,7 @@ def _duration(v: Any) -> Optional[float]:
 def _right_code(expected: str, given: Any) -> bool:
     """Is ``given`` (as typed, spaces around it ignored) the access code?  Compared in constant time."""
     return isinstance(given, (str, int)) and not isinstance(given, bool) \
-        and hmac.compare_digest(str(given).strip().encode(), expected.encode())
+        and same_secret(str(given).strip(), expected)
 
 
 def check_code(svc: Service, request: Request, given: Any) -> Outcome:
@@ -608,6 +641,16 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     uuid = uuid.lower()
     if wave is not None and (not isinstance(wave, str) or not wave.strip() or len(wave) > 100):
         return Outcome(400, {"status": "bad_request", "message": PAGE_MESSAGES_ZH["bad-request"]})
+    # A retry of a stored answer is answered 200 again before anything that may have changed since it was stored
+    # (the survey closed, another access code after a restart, the rate limit, the cookie, the wave): "a retry
+    # never creates a duplicate (stored once, answered 200 again)", and it is not counted by the rate limit.
+    try:
+        stored = svc.journal().existing([uuid])
+    except Exception as e:  # the journal unreadable now: the phone keeps the answer and sends it again (as the writer)
+        log.warning("cannot look up answer %s in the journal: %s", uuid, e)
+        return Outcome(503, {"status": "error", "message": "服务器暂时无法保存，请稍后重试"})
+    if stored:
+        return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
     try:
         link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
     except LinkError:
@@ -615,19 +658,17 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     s = svc.settings
     collector = link.collector
     if not svc.open and not _finished_before_closing(svc, finished_at):
-        if svc.journal().existing([uuid]):
-            return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
         return Outcome(403, {"status": "closed", "message": PAGE_MESSAGES_ZH["closed"]})
     if s.access_code and collector is None and not _right_code(s.access_code, access_code):
         return Outcome(403, {"status": "access_code", "message": PAGE_MESSAGES_ZH["access-code"]})
+    device = svc.device_of(request.cookies.get(DEVICE_COOKIE))
+    if s.one_per_device and collector is None and device is None:  # refused before the rate limit counts it
+        return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
     ip = _client_ip(request)
-    if collector is None:
+    if collector is None:  # counts new submissions (docs/collect.md: serve.rate_limit)
         ok, wait = svc.limiter.allow(ip)
         if not ok:
             return Outcome(429, {"status": "rate_limited", "message": PAGE_MESSAGES_ZH["rate"], "retry_after": wait})
-    device = svc.device_of(request.cookies.get(DEVICE_COOKIE))
-    if s.one_per_device and collector is None and device is None:
-        return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
     if wave is None:  # a page from before answers carried their wave
         wave = s.wave
     elif wave != s.wave:
@@ -637,8 +678,6 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
             log.warning("cannot tell whether wave %r is a wave of the project yet: %s", wave, e)
             return Outcome(503, {"status": "error", "message": "服务器暂时无法保存，请稍后重试"})
         if not known:
-            if svc.journal().existing([uuid]):
-                return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
             from ..messages import problem
 
             pr = problem("wave-unknown", wave=wave)
@@ -726,7 +765,15 @@ def build_app(svc: Service) -> Starlette:
         return JSONResponse(out.body, status_code=out.status, headers=headers)
 
     async def submit_form(request: Request) -> Response:
-        form_data = await request.form()
+        limit = svc.form_fields
+        try:
+            form_data = await request.form(max_fields=limit)
+        except HTTPException as e:  # python-multipart's words in English: say the cause in the page's
+            log.warning("plain form refused: %s", e.detail)
+            if "Too many fields" in str(e.detail):
+                return _message(svc, PAGE_MESSAGES_ZH["too-many-fields-title"],
+                                PAGE_MESSAGES_ZH["too-many-fields-form"].format(n=f"{limit:,}"), 400)
+            return _message(svc, PAGE_MESSAGES_ZH["not-stored-title"], PAGE_MESSAGES_ZH["unreadable-form"], 400)
         values: dict[str, list] = {}
         for k, v in form_data.multi_items():
             if isinstance(v, str):
@@ -787,7 +834,7 @@ def build_app(svc: Service) -> Starlette:
     async def admin(request: Request) -> Response:
         token = request.query_params.get("token")
         if token is not None:
-            if hmac.compare_digest(token, svc.admin_token):
+            if same_secret(token, svc.admin_token):
                 return with_admin_cookie(RedirectResponse("/admin", status_code=303), request)
             return login_page(403, "管理口令不正确")
         if not svc.is_admin(request):
@@ -809,7 +856,7 @@ def build_app(svc: Service) -> Starlette:
     async def admin_login(request: Request) -> Response:
         form_data = await request.form()
         token = str(form_data.get("token") or "")
-        if token and hmac.compare_digest(token, svc.admin_token):
+        if token and same_secret(token, svc.admin_token):
             return with_admin_cookie(RedirectResponse("/admin", status_code=303), request)
         return login_page(403, "管理口令不正确")
 
@@ -822,7 +869,7 @@ def build_app(svc: Service) -> Starlette:
         if not svc.is_admin(request):
             return JSONResponse({"status": "forbidden"}, status_code=401)
         form_data = await request.form()
-        if not same_origin(request) or not hmac.compare_digest(str(form_data.get("csrf") or ""), svc.csrf()):
+        if not same_origin(request) or not same_secret(str(form_data.get("csrf") or ""), svc.csrf()):
             return JSONResponse({"status": "forbidden", "message": "CSRF token missing or wrong"}, status_code=403)
         action = form_data.get("action")
         if action not in ("open", "close"):
@@ -862,14 +909,14 @@ def build_app(svc: Service) -> Starlette:
 
     # -- errors --------------------------------------------------------------------
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
+        if _json_path(request.url.path):
             return JSONResponse({"status": "error", "message": exc.detail}, status_code=exc.status_code)
         heading = {404: "页面不存在", 405: "请求方式不正确"}.get(exc.status_code, "请求有误")
         return _message(svc, heading, "请检查网址，或扫描调查工作人员提供的二维码。", exc.status_code)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s %s", request.method, request.url.path)
-        if request.url.path.startswith("/api/"):
+        if _json_path(request.url.path):
             return JSONResponse({"status": "error", "message": "服务器内部错误，请稍后重试"}, status_code=500)
         return _message(svc, "服务器内部错误", "请稍后重试；如果问题持续，请联系调查工作人员。", 500)
 
@@ -902,7 +949,8 @@ def build_app(svc: Service) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={HTTPException: http_error, Exception: server_error, 500: server_error})
-    limited = BodyLimit(app, lambda: svc.settings.max_body_kb * 1024)
+    limited = BodyLimit(app, lambda: svc.settings.max_body_kb * 1024,
+                        page=lambda status, heading, text: _message(svc, heading, text, status))
     return SecurityHeaders(PagesOnly(GZipMiddleware(limited, minimum_size=2048), limited))
 
 

@@ -182,12 +182,16 @@ class Committer:
     def _notes(self, it: Pending, row: dict) -> Optional[dict]:
         """What the store will not hold of an accepted answer, kept in the journal and logged (None: nothing):
         ``unknown_fields`` (fields no question of this questionnaire reads, with their values: a page of another
-        questionnaire version) and ``other_text_missing`` (an older page's "other" chosen without its text)."""
+        questionnaire version; the first :data:`~survey.collect.answers.MAX_KEPT_FIELDS`, and when there were
+        more, ``unknown_field_count`` saying how many) and ``other_text_missing`` (an older page's "other" chosen without its text)."""
         notes: dict[str, Any] = {}
-        unknown = unknown_fields(self.known, it.fields)
-        if unknown:
+        unknown, count = unknown_fields(self.known, it.fields)
+        if unknown:  # at most MAX_KEPT_FIELDS of them, and how many in all
             notes["unknown_fields"] = unknown
-            pr = problem("serve-unknown-fields", uuid=it.uuid, count=len(unknown), fields=", ".join(sorted(unknown)))
+            if count > len(unknown):
+                notes["unknown_field_count"] = count
+            shown = ", ".join(sorted(unknown)) + (", …" if count > len(unknown) else "")
+            pr = problem("serve-unknown-fields", uuid=it.uuid, count=count, fields=shown)
             log.warning("%s (%s)", pr.message, pr.hint)
         blank = [] if it.other_text else blank_others(self.q, row)
         if blank:

@@ -19,6 +19,7 @@ from typing import Optional
 import numpy as np
 
 from ..questionnaire import Questionnaire
+from .answers import MAX_KEPT_FIELDS
 from .journal import Journal
 from .settings import Quotas
 
@@ -103,8 +104,13 @@ def notes_summary(q: Questionnaire, notes: list[dict]) -> dict:
     out: dict = {}
     unknown = [n for n in notes if n.get("unknown_fields")]
     if unknown:
-        out["unknown_fields"] = {"answers": len(unknown),
-                                 "fields": sorted({f for n in unknown for f in n["unknown_fields"]}),
+        names = sorted({f for n in unknown for f in n["unknown_fields"]})
+        # each answer keeps at most MAX_KEPT_FIELDS names with its count: names it did not keep are not known, so
+        # the count is exact for one answer or when no answer lost any, else the least it can be (docs/collect.md)
+        counts = [max(int(n.get("unknown_field_count") or 0), len(n["unknown_fields"])) for n in unknown]
+        exact = len(unknown) == 1 or all(c == len(n["unknown_fields"]) for c, n in zip(counts, unknown))
+        out["unknown_fields"] = {"answers": len(unknown), "fields": names[:MAX_KEPT_FIELDS],
+                                 "field_count": max([len(names)] + counts), "field_count_exact": exact,
                                  "uuids": [n["uuid"] for n in unknown]}
     blank = [n for n in notes if n.get("other_text_missing")]
     if blank:
@@ -124,8 +130,12 @@ def notes_lines(notes: dict, lang: str = "zh") -> list[str]:
     out = []
     uf = notes.get("unknown_fields")
     if uf:
-        out.append(label("serve_notes.unknown_fields", lang).format(
-            answers=f"{uf['answers']:,}", fields=label("serve_notes.sep", lang).join(uf["fields"])))
+        fields = label("serve_notes.sep", lang).join(uf["fields"])
+        count = uf.get("field_count", len(uf["fields"]))
+        if count > len(uf["fields"]):  # at most MAX_KEPT_FIELDS names are listed
+            more = "serve_notes.more_fields" if uf.get("field_count_exact", True) else "serve_notes.more_fields_least"
+            fields += label(more, lang).format(n=f"{count:,}")
+        out.append(label("serve_notes.unknown_fields", lang).format(answers=f"{uf['answers']:,}", fields=fields))
     om = notes.get("other_text_missing")
     if om:
         qs = label("serve_notes.question_sep", lang).join(label("serve_notes.question", lang).format(**x)

@@ -21,6 +21,7 @@ import hmac
 import os
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -29,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 from ..atomic import atomic_write, atomic_write_text
 from ..errors import MinyiError
 from ..questionnaire import Questionnaire
+from .secret_compare import same_secret
 
 SECRET_FILE = ".serve_secret"
 _COLLECTOR_RE = re.compile(r"^[^\x00-\x1f\x7f&=#?/\\<>\"']{1,40}$")
@@ -119,7 +121,7 @@ def verify(q: Questionnaire, secret: bytes, params: dict) -> Link:
     except (TypeError, ValueError):
         raise LinkError("site or district is not a code")
     collector = c if c not in (None, "") else None
-    if not k or not hmac.compare_digest(str(k), signature(secret, site, district, collector)):
+    if not k or not same_secret(str(k), signature(secret, site, district, collector)):
         raise LinkError("the link's signature does not match")
     return _labelled(q, site, district, collector)
 
@@ -162,12 +164,34 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
             part = part.strip()
             if re.search(r"\s", part):
                 raise MinyiError.of("links-collector-space", value=part)
+            hidden = invisible_characters(part)
+            if hidden:  # U+202E shows "ABC123" reversed on the sheet and the dashboard, U+200B not at all
+                raise MinyiError.of("links-collector-invisible", value=shown_plainly(part), chars=", ".join(hidden))
             if part and part not in names:
                 names.append(part)
     for c in names:
         if not _COLLECTOR_RE.match(c):
             raise MinyiError.of("links-collector-chars", value=c)
     return [_labelled(q, sc, dc, c) for c in (names or [None])]
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of ``text`` that print as nothing or change how the text around them is shown: Unicode
+    categories C* — control (Cc), format (Cf: U+202E right-to-left override, U+200F, U+200B zero width space),
+    surrogate, private use, unassigned — each once, as ``U+202E``.  A collector id is "letters, digits or
+    Chinese characters": one holding these would be stored invisibly and shown reversed or merged."""
+    out: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch).startswith("C"):
+            code = f"U+{ord(ch):04X}"
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def shown_plainly(text: str) -> str:
+    """``text`` with its :func:`invisible_characters` written as ``<U+202E>``, so a message can show it."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
 def check_base_url(base_url: str) -> str:

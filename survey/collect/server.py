@@ -52,6 +52,15 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _token_in_url(token: str) -> str:
+    """The admin token as the printed URL carries it: ASCII that means something in a URL (``+ & # %`` …)
+    percent-encoded, so the URL gives the token back; other characters (管理口令) kept readable — a browser
+    encodes them as UTF-8, which the server decodes."""
+    from urllib.parse import quote
+
+    return "".join(ch if ord(ch) > 127 else quote(ch, safe="") for ch in token)
+
+
 def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000, admin_token: Optional[str] = None,
           wave: Optional[str] = None, access_code: Optional[str] = None, rate_limit: Optional[int] = None,
           merge_every: Optional[float] = None, font_css: Optional[Callable[[str], str]] = None,
@@ -78,7 +87,7 @@ def serve(project_dir: str | Path, *, host: str = "127.0.0.1", port: int = 8000,
     s = svc.settings
     echo(f"serving '{project.questionnaire.title}' from {project.root} (wave {s.wave}); Ctrl-C stops")
     echo(f"  respondents: {base}/")
-    echo(f"  admin:       {base}/admin?token={token}")
+    echo(f"  admin:       {base}/admin?token={_token_in_url(token)}")
     if host in ("0.0.0.0", "::"):
         echo("  (listening on every network interface: respondents use this machine's address in the network)")
     echo(f"  answers are kept in {svc.journal_file.name} and merged into the project every {s.merge_every:g} s")

@@ -314,6 +314,7 @@
   }
   function step(dir) {
     var st = state();
+    if (dir > 0 && quotaHit) { showQuota(); return false; }  // the cell chosen is full (stop mode): no further
     if (dir > 0 && !checkPage(current, st)) { return false; }
     if (dir > 0 && !codeConfirmed()) { return false; }
     var i = current + dir;
@@ -398,6 +399,24 @@
   });
 
   // ------------------------------------------------------------------ quotas
+  // In stop mode a full cell chosen (site and/or district) is said beside the question that chose it, on the
+  // page the respondent is looking at (scrolled into view when it first appears), as well as at the top; and
+  // 下一页 does not go on while the cell chosen is full (it shows the note again): answering the rest of the
+  // questionnaire would be for nothing, since the server stores nothing more for the cell.
+  var quotaHit = null;  // the name of the full cell the answers choose (stop mode), else null
+  function quotaBox() {  // the site or district question on the page shown (the later one when both are)
+    var box = null;
+    [cfg.siteQuestion, cfg.districtQuestion].forEach(function (id) {
+      var el = id ? $("q-" + id) : null;
+      if (el && pages[current] && pages[current].contains(el) && !el.classList.contains("skipped")) { box = el; }
+    });
+    return box;
+  }
+  function showQuota() {
+    var el = $("quota-note");
+    el = el && !el.hidden ? el : $("notice");
+    if (el.scrollIntoView) { el.scrollIntoView({ block: "center" }); }
+  }
   function quotaNotice(st) {
     var full = (cfg.quotas && cfg.quotas.full) || [];
     var note = $("notice");
@@ -406,13 +425,34 @@
     full.forEach(function (c) {
       if ((c.site === null || c.site === s) && (c.district === null || c.district === d)) { hit = c; }
     });
+    var local = $("quota-note");
     if (hit && cfg.quotas.mode === "stop") {
-      note.textContent = fmt(MSG["quota-full"], { cell: hit.name });
+      var text = fmt(MSG["quota-full"], { cell: hit.name });
+      note.textContent = text;
       note.hidden = false;
       $("send").disabled = true;
-    } else if (note.dataset.kind !== "keep") {
-      note.hidden = true;
-      $("send").disabled = false;
+      var box = quotaBox();
+      if (box) {
+        if (!local) {
+          local = document.createElement("p");
+          local.id = "quota-note";
+          local.className = "notice quota";
+          local.setAttribute("role", "alert");
+        }
+        if (local.parentNode !== box) { box.appendChild(local); }
+        local.textContent = text;
+        local.hidden = false;
+      } else if (local) { local.hidden = true; }
+      var fresh = quotaHit !== hit.name;
+      quotaHit = hit.name;
+      if (fresh) { showQuota(); }
+    } else {
+      quotaHit = null;
+      if (local) { local.hidden = true; }
+      if (note.dataset.kind !== "keep") {
+        note.hidden = true;
+        $("send").disabled = false;
+      }
     }
   }
 

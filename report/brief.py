@@ -39,8 +39,8 @@ from .tracking_text import fmt_change, fmt_p, fmt_tested_p, fmt_value
 
 DUE_DAYS = 14
 TOP_PROBLEMS = 5
-MAX_CHANGES = 8
-MAX_LEDGER = 8
+MAX_CHANGES = 5  # as the five most pressing problems: the brief stays within two pages in Word too
+MAX_LEDGER = 5
 WITHHELD = "withheld"  # verdict_counts key: indicators with a target but too few answers to judge it
 
 

@@ -85,6 +85,9 @@ def render_brief_html(b: Brief) -> str:
 
 # the title's width in the Word brief: 18 pt characters on the 15.8 cm text line (a half-width digit is half a character)
 TITLE_EM = 24
+# the Word brief's table text (小五, 9 pt, as the HTML's 12.5 px): at 10.5 pt its dates, units and 编号 broke in two
+# and the brief ran to three pages
+TABLE_PT = 9
 
 
 def title_lines(b: Brief, room_em: float) -> list[str]:
@@ -106,6 +109,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     from docx.text.paragraph import Paragraph
 
     from .writers.docx import keep_table_together
+    from .writers.docx_lines import cell_lines
     from .writers.docx_style import LOOKS, add_page_numbers, set_east_asian_font, set_font, set_languages
 
     red = RGBColor(0xC0, 0, 0)
@@ -129,7 +133,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         p = doc.add_paragraph()
         p.paragraph_format.space_after = Pt(after)
         p.paragraph_format.space_before = Pt(0)
-        p.paragraph_format.line_spacing = Pt(size * 1.55)
+        p.paragraph_format.line_spacing = Pt(size * 1.4)
         if indent:
             p.paragraph_format.first_line_indent = Pt(size * 2)
         if align is not None:
@@ -174,14 +178,19 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         for j, h in enumerate(header):
             c = t.rows[0].cells[j]
             c.text = ""
-            font(c.paragraphs[0].add_run(h), "黑体", 10.5)
+            font(c.paragraphs[0].add_run(h), "黑体", TABLE_PT)
             c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for r in body:
             cells = t.add_row().cells
             for j, v in enumerate(r):
                 cells[j].text = ""
-                font(cells[j].paragraphs[0].add_run(str(v)), "宋体", 10.5,
-                     color=red if v in ("未达标", "逾期") else None)
+                # broken between words where the word processor would split one (“（满 / 意率）”), as the report's cells
+                first, *more = cell_lines(str(v), widths[j], TABLE_PT)
+                run = cells[j].paragraphs[0].add_run(first)
+                for line in more:
+                    run.add_break()
+                    run.add_text(line)
+                font(run, "宋体", TABLE_PT, color=red if v in ("未达标", "逾期") else None)
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
         for i, n in enumerate(spans or ()):  # a first cell spanning the rows of its measures (an indicator's name)
             if n > 1:
@@ -237,7 +246,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     if rows["ledger"]:
         table(["编号", "事项", "责任单位", "整改时限", "状态"],
               [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]
-               for r in rows["ledger"]], [1.7, 6.0, 3.6, 3.3, 1.2])
+               for r in rows["ledger"]], [1.6, 6.0, 3.7, 2.9, 1.6])
     para(b.source_note, "仿宋", 10.5, indent=False).paragraph_format.space_before = Pt(8)  # as the HTML's closing line
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 

@@ -56,6 +56,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "nothing was imported"),
     "file-unwritable": ("cannot write {path}: {reason}", "choose a writable file path (not a folder)"),
     "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
+    "encoding-gbk-part": ("cannot decode the text: line {line_no} is not UTF-8 (byte {byte} of the file) in a file "
+                          "that is otherwise UTF-8{bom}: mixed encodings (a part saved as GBK?)",
+                          "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type line "
+                          "{line_no} again; nothing was imported"),
+    "encoding-utf8-part": ("cannot decode the text: line {line_no} is UTF-8 (byte {byte} of the file is no GBK/GB18030) "
+                           "in a file that is otherwise GBK/GB18030: mixed encodings (a part saved as UTF-8?)",
+                           "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type line "
+                           "{line_no} again; nothing was imported"),
+    "encoding-utf8-cells": ("{count} line(s) hold Chinese text written in UTF-8 in a file that is otherwise GBK/GB18030, "
+                            "which would be stored as mojibake: {cells}: mixed encodings (text pasted from a UTF-8 "
+                            "file?)", "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type "
+                            "the text of those lines again; nothing was imported"),
+    "encoding-neither": ("cannot decode the text: line {line_no} is neither UTF-8 nor GBK/GB18030 (byte {byte} of the "
+                         "file)", "save the file as UTF-8 or GBK; nothing was imported"),
     "usage": ("{reason}", "see --help"),
     "bad-option": ("{reason}", "see --help"),  # an invalid option value: exit status 2, like click's usage errors
     "internal": ("{reason}", "please report this as a bug"),

@@ -36,6 +36,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .encodings import decode_utf8_or_gbk
 from .errors import MinyiError
 from .messages import problem
 
@@ -169,31 +170,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
         check_not_binary(text, path)
         return text, enc
     check_no_nul(raw, path)  # UTF-8 / GBK: a NUL past the first 64 KB too
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as e:
-            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-8 at byte {e.start + 3}")
-    else:
-        try:
-            text, enc = raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as e:
-            prefix = raw[: e.start].decode("utf-8")
-            utf8_cjk = len(_CJK.findall(prefix[:65536])) >= 3  # Chinese written in UTF-8 before the bad byte
-            if utf8_cjk and e.start >= len(raw) - 3:  # cut off in the middle of the last character
-                text, enc = prefix, "utf-8"
-            elif utf8_cjk:  # mixed encodings: say so rather than decode everything as GBK mojibake
-                line = prefix.count("\n") + 1
-                raise MinyiError.of("encoding", file=path, line=line,
-                                    reason=f"invalid UTF-8 at byte {e.start} (line {line}) in a file that is "
-                                           "otherwise UTF-8: mixed encodings (parts saved as GBK?)")
-            else:
-                text, enc = None, None
-        if text is None:
-            try:
-                text, enc = raw.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError as e:
-                raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
+    text, enc = decode_utf8_or_gbk(raw, path)  # a mix of the two refused, naming the line (survey.encodings)
     check_not_binary(text, path)
     return text, enc
 

@@ -162,6 +162,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "delete line {upper} so that line {lower} is the header, then import again; nothing was "
                          "imported"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
+    "column-number-only": ("column '{column}' matched to {qid} ({number}、{title}) by its number only: the titles "
+                           "differ", "check that the file belongs to this questionnaire; if the column "
+                           "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "
+                           "to leave it out), docs/import-formats.md"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),

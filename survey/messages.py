@@ -162,6 +162,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "delete line {upper} so that line {lower} is the header, then import again; nothing was "
                          "imported"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
+    "spss-shared-label": ("variable '{column}' ({qid}): its SPSS value labels give the label '{label}' to the values "
+                          "{codes}; read by label, their answers would all become option {option} and be merged",
+                          "give each value its own label in SPSS (Variable View → Values) and save the file again, or "
+                          "map the values with --mapping; nothing was imported"),
     "column-number-only": ("column '{column}' matched to {qid} ({number}、{title}) by its number only: the titles "
                            "differ", "check that the file belongs to this questionnaire; if the column "
                            "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "

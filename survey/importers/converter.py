@@ -374,6 +374,8 @@ class _Converter:
         self.used = {c for cols in groups.values() for c, _ in cols}
         self.qid_of = {c: qid for qid, cols in groups.items() for c, _ in cols}
         self.parts_of = groups  # question → its (file column, part) pairs (column_names)
+        if self.value_labels:
+            spss.refuse_shared_labels(self, groups)  # one label on several codes would merge their answers
         if self.percents:
             self.percent_marks()
         self.matched_any = bool(groups)

@@ -31,7 +31,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("expr_length", 2_000, "characters of one skip condition (when:)"),
     Limit("import_columns", 30_000, "columns of a file to import (a questionnaire at the columns limit fits, with room for extras)"),
     Limit("xlsx_cells", 50_000_000, "cells spanned by an Excel sheet (used rows × used columns)"),
-    Limit("blank_rows", 10_000, "consecutive empty rows inside a data table"),
+    Limit("blank_rows", 10_000, "consecutive empty rows inside a data table (Excel sheet or text file)"),
     Limit("zip_bytes", 4_000_000_000, "bytes of the file inside a zip archive, uncompressed"),
     Limit("zip_ratio", 200, "compression ratio of the file inside a zip archive (uncompressed / compressed)"),
     Limit("reader_memory", 4_000_000_000, "bytes of memory the SPSS, Excel and Parquet readers may use for one file"),

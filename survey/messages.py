@@ -56,6 +56,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "nothing was imported"),
     "file-unwritable": ("cannot write {path}: {reason}", "choose a writable file path (not a folder)"),
     "encoding": ("cannot decode the text: {reason}", "save the file as UTF-8 or GBK"),
+    "encoding-gbk-part": ("cannot decode the text: line {line_no} is not UTF-8 (byte {byte} of the file) in a file "
+                          "that is otherwise UTF-8{bom}: mixed encodings (a part saved as GBK?)",
+                          "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type line "
+                          "{line_no} again; nothing was imported"),
+    "encoding-utf8-part": ("cannot decode the text: line {line_no} is UTF-8 (byte {byte} of the file is no GBK/GB18030) "
+                           "in a file that is otherwise GBK/GB18030: mixed encodings (a part saved as UTF-8?)",
+                           "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type line "
+                           "{line_no} again; nothing was imported"),
+    "encoding-utf8-cells": ("{count} line(s) hold Chinese text written in UTF-8 in a file that is otherwise GBK/GB18030, "
+                            "which would be stored as mojibake: {cells}: mixed encodings (text pasted from a UTF-8 "
+                            "file?)", "save the whole file in one encoding (in Excel or WPS: 另存为 CSV UTF-8), or type "
+                            "the text of those lines again; nothing was imported"),
+    "encoding-neither": ("cannot decode the text: line {line_no} is neither UTF-8 nor GBK/GB18030 (byte {byte} of the "
+                         "file)", "save the file as UTF-8 or GBK; nothing was imported"),
     "usage": ("{reason}", "see --help"),
     "bad-option": ("{reason}", "see --help"),  # an invalid option value: exit status 2, like click's usage errors
     "internal": ("{reason}", "please report this as a bug"),
@@ -148,6 +162,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "delete line {upper} so that line {lower} is the header, then import again; nothing was "
                          "imported"),
     "unmatched-column": ("column '{column}' matches no question", "{suggestion}"),
+    "spss-shared-label": ("variable '{column}' ({qid}): its SPSS value labels give the label '{label}' to the values "
+                          "{codes}; read by label, their answers would all become option {option} and be merged",
+                          "give each value its own label in SPSS (Variable View → Values) and save the file again, or "
+                          "map the values with --mapping; nothing was imported"),
+    "column-number-only": ("column '{column}' matched to {qid} ({number}、{title}) by its number only: the titles "
+                           "differ", "check that the file belongs to this questionnaire; if the column "
+                           "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "
+                           "to leave it out), docs/import-formats.md"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),

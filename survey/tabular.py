@@ -36,6 +36,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from .encodings import decode_utf8_or_gbk
 from .errors import MinyiError
 from .messages import problem
 
@@ -169,31 +170,7 @@ def decode_bytes(raw: bytes, path: str) -> tuple[str, str]:
         check_not_binary(text, path)
         return text, enc
     check_no_nul(raw, path)  # UTF-8 / GBK: a NUL past the first 64 KB too
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            text, enc = raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as e:
-            raise MinyiError.of("encoding", file=path, reason=f"invalid UTF-8 at byte {e.start + 3}")
-    else:
-        try:
-            text, enc = raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError as e:
-            prefix = raw[: e.start].decode("utf-8")
-            utf8_cjk = len(_CJK.findall(prefix[:65536])) >= 3  # Chinese written in UTF-8 before the bad byte
-            if utf8_cjk and e.start >= len(raw) - 3:  # cut off in the middle of the last character
-                text, enc = prefix, "utf-8"
-            elif utf8_cjk:  # mixed encodings: say so rather than decode everything as GBK mojibake
-                line = prefix.count("\n") + 1
-                raise MinyiError.of("encoding", file=path, line=line,
-                                    reason=f"invalid UTF-8 at byte {e.start} (line {line}) in a file that is "
-                                           "otherwise UTF-8: mixed encodings (parts saved as GBK?)")
-            else:
-                text, enc = None, None
-        if text is None:
-            try:
-                text, enc = raw.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError as e:
-                raise MinyiError.of("encoding", file=path, reason=f"neither UTF-8 nor GBK/GB18030 (byte {e.start})")
+    text, enc = decode_utf8_or_gbk(raw, path)  # a mix of the two refused, naming the line (survey.encodings)
     check_not_binary(text, path)
     return text, enc
 
@@ -237,6 +214,77 @@ def check_no_nul(data, path: str) -> None:
     if ctrl > max(2, len(head) // 200):
         raise _unreadable(path, "it is a binary file, not text")
     raise nul_error(data, pos, path)
+
+
+_EOL = r"(?:\r\n|\n|\r)"
+_BLANK_LINE = r"[ \t,;|]*" + _EOL  # an empty line, or one of blanks and delimiters only: a row with no cell
+BLANK_STEP = 1000  # blank lines matched at a time (check_blank_lines)
+
+
+def check_blank_lines(data, path: str, limits=None) -> None:
+    """Refuse a text file (``bytes``, an ``mmap`` or decoded ``str``) with more consecutive blank lines than the
+    ``blank_rows`` limit: each would be a blank row, stored as one quarantine record (2,000,000 empty lines took
+    48 s and 5.5 GB, as a stray cell far below the data does in a workbook, survey.excel_table).  One regular
+    expression over the file, no parsing: the first run over the limit is measured and named by its first line."""
+    from .limits import Limits, exceeded
+
+    limit = int((limits or Limits())["blank_rows"])
+    text = isinstance(data, str)
+    eol, blank = (_EOL, _BLANK_LINE) if text else (_EOL.encode(), _BLANK_LINE.encode())
+    # each run once (a search for limit + 1 lines in a row would start again at every line of a shorter run), in
+    # steps of BLANK_STEP lines (the regular expression engine keeps a record per repetition: 350 MB for a run of
+    # 2,000,000 lines matched at once)
+    first = re.compile(eol + (("(?:%s){1,%d}" if text else b"(?:%s){1,%d}") % (blank, BLANK_STEP)))
+    more = re.compile((("(?:%s){1,%d}" if text else b"(?:%s){1,%d}") % (blank, BLANK_STEP)))
+    pos = 0
+    while True:
+        m = first.search(data, pos)
+        if m is None:
+            return
+        found, pos = _line_ends(m.group(0)) - 1, m.end()  # the line end before the run, then one per blank line
+        while (n := more.match(data, pos)) is not None:
+            found, pos = found + _line_ends(n.group(0)), n.end()
+        if found > limit:
+            break
+    start = m.start() + len(re.compile(eol).match(data, m.start()).group(0))
+    line = _line_ends(data[:start] if text else memoryview(data)[:start]) + 1
+    raise exceeded("blank_rows", found, limit, file=path, line=line,
+                   what="consecutive empty lines (or lines of delimiters only) in a text file's data (blank rows)")
+
+
+def check_blank_lines_file(p: Path, limits=None) -> None:
+    """:func:`check_blank_lines` over a text file before any reader (the native fast path too): a memory map of
+    an 8-bit file (UTF-8, GBK), the decoded text of a UTF-16 one."""
+    import mmap
+
+    with open(p, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            head = bytes(mm[:4096])
+            enc = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else utf16_without_bom(head)
+            if enc is None:
+                check_blank_lines(mm, str(p), limits)
+                return
+            data = bytes(mm)
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError:
+        return  # the reader says what is wrong with it
+    check_blank_lines(text, str(p), limits)
+
+
+def _line_ends(data) -> int:
+    """Line ends (``\r\n``, ``\n`` or a bare ``\r``) in ``data`` (text, bytes or a memoryview), counted in
+    pieces of :data:`NUL_LINE_CHUNK` (no copy of a large file)."""
+    if isinstance(data, str):
+        return data.count("\n") + data.count("\r") - data.count("\r\n")
+    n = 0
+    for i in range(0, len(data), NUL_LINE_CHUNK):
+        chunk = bytes(data[i:i + NUL_LINE_CHUNK + 1])  # one byte more: a \r\n across the cut counted once
+        body = chunk[:NUL_LINE_CHUNK]
+        n += body.count(b"\n") + body.count(b"\r") - chunk.count(b"\r\n", 0, NUL_LINE_CHUNK + 1)
+    return n
 
 
 def check_no_nul_file(p: Path) -> None:
@@ -827,6 +875,7 @@ def read_zip_table(path: Path, limits=None) -> RawTable:
         t = _zipped_workbook(raw, name, limits)
     else:
         text, enc = decode_bytes(raw, name)
+        check_blank_lines(text, name, limits)
         t = read_text_table(text, name, enc)
     t.kind = "zip"
     t.detail = f"zip archive holding {_member_name(member)}: {t.detail}"

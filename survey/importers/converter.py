@@ -374,6 +374,8 @@ class _Converter:
         self.used = {c for cols in groups.values() for c, _ in cols}
         self.qid_of = {c: qid for qid, cols in groups.items() for c, _ in cols}
         self.parts_of = groups  # question → its (file column, part) pairs (column_names)
+        if self.value_labels:
+            spss.refuse_shared_labels(self, groups)  # one label on several codes would merge their answers
         if self.percents:
             self.percent_marks()
         self.matched_any = bool(groups)
@@ -392,11 +394,13 @@ class _Converter:
         for key, times in (("_start", start), ("submitted_at" if "submitted_at" in meta else "_end", sub)):
             if key in meta and times is not None:  # a cell that holds something but no time is said
                 self.unmatched += unreadable_problems(df[meta[key]], times.isna().to_numpy(), rows, file=self.source,
-                                                      column=meta[key], code="time-unreadable", unit=self.unit)
+                                                      column=meta[key], code="time-unreadable", unit=self.unit,
+                                                      empty=self.skip)
         if "duration_sec" in meta:
             frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
             self.unmatched += duration_problems(df[meta["duration_sec"]], frame["duration_sec"].to_numpy(), rows,
-                                                file=self.source, column=meta["duration_sec"], unit=self.unit)
+                                                file=self.source, column=meta["duration_sec"], unit=self.unit,
+                                                empty=self.skip)
         elif start is not None and (end is not None or sub is not None):
             frame["duration_sec"] = ((end if end is not None else sub) - start).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
         else:

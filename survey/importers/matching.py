@@ -5,7 +5,6 @@ known export (:data:`META_MAP`)."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Callable, Optional
 
@@ -114,10 +113,11 @@ class ColumnMatcher:
                 return by_title[0], by_title[1], "title"
             part = self.part_of(qq, rest)
             if part is None and rest and not PART_PARENS.match(rest):
-                ratio = difflib.SequenceMatcher(None, title_key(rest), title_key(qq.text)).ratio()
-                if ratio < 0.5 and title_key(rest) not in title_key(qq.text):
-                    self.note(header, "bad-data", reason=f"column '{header}' matched to {qq.id} ({qq.number}、{qq.text}) "
-                              f"by its number only: the titles differ", hint="check that the file belongs to this questionnaire")
+                # any other title is said (a similarity cut-off let 您配偶的工作单位 pass for 您的工作单位); a title
+                # cut short, or one with an addition such as （单选）, is the same question
+                said, known = title_key(rest), title_key(qq.text)
+                if said != known and said not in known and known not in said:
+                    self.note(header, "column-number-only", qid=qq.id, number=qq.number, title=qq.text)
             return qq, part, "number"
         hit = self.split_title(t)
         if hit:

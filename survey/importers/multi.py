@@ -97,8 +97,9 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
             M[:, ~seen] = np.nan  # an option without a column is unknown, not "not selected"
             conv.unmatched.append(missing_options_note(qq, [o for o, s_ in zip(qq.options, seen) if not s_],
                                                        per_option[0][0], conv.source))
-    real_options = [c for c, part in per_option
-                    if part != "_other" and (norm_text(part) in opt_index or other_part_index(qq, norm_text(part)) is None)]
+    # the columns read for an option: a column whose part names no option (4、(备注), said as matching nothing)
+    # or the fill-in text is none, and must not push the question's one-cell column aside
+    real_options = list(column_of.values())
     for c in whole:
         if real_options:
             conv.note(c, "bad-data", reason=f"column '{c}' repeats {qq.id}, which also has one column per option; "

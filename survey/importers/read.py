@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import MinyiError
 from ..header_rows import header_names, second_header_note, second_header_row, without_first_row
 from ..questionnaire import Questionnaire
-from ..tabular import KIND_NAMES, RawTable, read_raw, sniff_kind
+from ..tabular import KIND_NAMES, RawTable, check_blank_lines_file, read_raw, sniff_kind
 from .base import SHEET_KINDS, WAVE_COLUMN, ImportedTable, file_hash, file_waves
 from .converter import _Converter
 from .notes import grouped_notes
@@ -59,6 +59,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
         first = first.split(b"\r", 1)[0]  # bare CR line ends (Excel's "CSV (Macintosh)"): the first line only
         n = max(first.count(sep) for sep in (b",", b"\t", b";")) + 1
         lim.check("import_columns", n, file=str(p), line=1, what="columns of a file to import (header row)")
+        check_blank_lines_file(p, lim)  # before any reader: each blank line would be a quarantined row
     for layout in LAYOUTS.values():  # a layout's own fast reader (the native CSV through pyarrow)
         t = layout.read_fast(p, q, kind, format, mapping) if layout.read_fast else None
         if t is not None:

@@ -63,3 +63,36 @@ def codes_by_value(conv, qq: Question, c: str, s: pd.Series, codes: np.ndarray) 
                       f"{qq.id}; matched those values by code", hint="check the value labels")
         codes = np.where(ok, codes2, codes)
     return codes
+
+
+def refuse_shared_labels(conv, groups: dict) -> None:
+    """Refuse a file whose SPSS value labels give one option's label to several values of a question's variable
+    (2 and 3 both labelled 社区): read by label, the answers of both would become one option and the other (企业)
+    would disappear, said only as "the labels were followed".  Values that occur in the column only; a question
+    with a ``--mapping`` of its values is read as mapped.  Every such variable is named at once."""
+    from ..errors import MinyiError
+    from ..messages import problem
+    from .text import norm_text
+
+    found = []
+    for qid, cols in groups.items():
+        qq = conv.q.get(qid)
+        if qq is None or qid in conv.val_map or qq.type not in ("single", "scale", "yesno", "matrix"):
+            continue
+        for c, _ in cols:
+            vl = conv.value_labels.get(c) or {}
+            if len(vl) < 2:
+                continue
+            present = set(conv.values(c).dropna().unique())
+            by_label: dict = {}
+            for v, lab in vl.items():
+                by_label.setdefault(norm_text(str(lab)).lower(), []).append(v)
+            for vs in by_label.values():
+                if len(vs) > 1 and present.intersection(vs):
+                    label = vl[vs[0]]
+                    code, _ = conv.map_values(qq, pd.Series([label], dtype="string"))
+                    if not np.isnan(code[0]):
+                        found.append(problem("spss-shared-label", file=conv.source, column=c, qid=qid, label=label,
+                                             codes=", ".join(str(v) for v in vs), option=int(code[0])))
+    if found:
+        raise MinyiError(found)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..messages import problem
 
-EMPTY_VALUES = ["", "(空)", "（空）", "(跳过)", "（跳过）", "跳过", "(未填)", "（未填）"]
+EMPTY_VALUES = [""]  # an empty cell, in every layout; a layout's own markers (问卷星's ``(空)``) are its skip_values
 
 
 def norm_text(s) -> str:
@@ -75,20 +75,21 @@ DURATIONS_SHOWN = 10  # unreadable duration cells named in the warning (the coun
 
 
 def duration_problems(raw: pd.Series, secs: np.ndarray, rows: np.ndarray, *, file: str, column: str,
-                      unit: str = "row") -> list:
+                      unit: str = "row", empty=EMPTY_VALUES) -> list:
     """A warning naming the cells of the duration column ``raw`` that hold something :func:`parse_duration`
     cannot read (``1,234``, ``abc``): ``secs`` (its result) is NaN there and the cell is stored empty.
     The duration is no answer, so the row is kept (not quarantined); without it ``survey check`` cannot
     judge that row's speed."""
     return unreadable_problems(raw, np.isnan(np.asarray(secs, dtype=float)), rows, file=file, column=column,
-                               code="duration-unreadable", unit=unit)
+                               code="duration-unreadable", unit=unit, empty=empty)
 
 
 def unreadable_problems(raw: pd.Series, lost: np.ndarray, rows: np.ndarray, *, file: str, column: str,
-                        code: str, unit: str = "row") -> list:
+                        code: str, unit: str = "row", empty=EMPTY_VALUES) -> list:
     """A warning ``code`` naming the cells of the metadata column ``raw`` that hold something but were read as
     nothing (``lost``: True where the conversion gave no value), each with its row (``rows``: the file's row
-    number of each cell, named ``unit``: ``row``, or ``case`` in an SPSS file) and its text; [] when there is none.  Rule (issue 9, "data must never change
+    number of each cell, named ``unit``: ``row``, or ``case`` in an SPSS file) and its text; [] when there is none.
+    ``empty``: the cells that mean "nothing" in the file's layout (:data:`EMPTY_VALUES` and its skip_values).  Rule (issue 9, "data must never change
     silently"): a value the import cannot take is said."""
     cand = np.flatnonzero(np.asarray(lost, dtype=bool))  # only the cells read as nothing are turned to text
     if not cand.size:
@@ -96,7 +97,7 @@ def unreadable_problems(raw: pd.Series, lost: np.ndarray, rows: np.ndarray, *, f
     text = raw.iloc[cand].astype("string").str.strip()
     # a cell holding its own column's name is the header again (two exports joined), no time or duration: that row
     # is quarantined as one problem (repeated-header), not also named here
-    filled = (text.notna() & ~text.isin(EMPTY_VALUES) & (text.str.lstrip("\ufeff") != str(column).strip())).to_numpy(
+    filled = (text.notna() & ~text.isin(list(empty)) & (text.str.lstrip("\ufeff") != str(column).strip())).to_numpy(
         dtype=bool, na_value=False)
     idx, shown = cand[filled], text[filled]
     if not idx.size:

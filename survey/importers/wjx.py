@@ -20,7 +20,10 @@ from .base import Headers, Layout
 META = ("提交答卷时间", "所用时间", "来源详情", "来自IP")
 HEAD = re.compile(r"^\d+、|^第\d+题")  # N、题干 / 第N题(选项)
 OPTION_HEAD = re.compile(r"^第(\d+)题\((.+)\)$")  # 第N题(选项): one column per option
-SKIP = ("-2", "-3", "N/A")  # not asked (skip logic), besides the common empty markers
+# 问卷星's own markers of an empty or skipped answer: read as missing in its exports only, never in minyi's native
+# layout or another layout, where ``(空)`` typed as an open answer is that text (docs/import-formats.md)
+MARKERS = ("(空)", "（空）", "(跳过)", "（跳过）", "跳过", "(未填)", "（未填）")
+SKIP = ("-2", "-3", "N/A") + MARKERS  # not asked (skip logic) or empty, besides the empty cell
 RANK_SKIPPED = SKIP[:2] + ("(跳过)", "（跳过）")  # a per-option rank column of a respondent who was not asked
 
 

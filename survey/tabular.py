@@ -218,6 +218,7 @@ def check_no_nul(data, path: str) -> None:
 
 _EOL = r"(?:\r\n|\n|\r)"
 _BLANK_LINE = r"[ \t,;|]*" + _EOL  # an empty line, or one of blanks and delimiters only: a row with no cell
+_BLANK_AFTER_LF = re.compile(rb"\n[ \t,;|]*[\r\n]")  # a line end, then a blank line's content and its end
 BLANK_STEP = 1000  # blank lines matched at a time (check_blank_lines)
 
 
@@ -237,8 +238,22 @@ def check_blank_lines(data, path: str, limits=None) -> None:
     first = re.compile(eol + (("(?:%s){1,%d}" if text else b"(?:%s){1,%d}") % (blank, BLANK_STEP)))
     more = re.compile((("(?:%s){1,%d}" if text else b"(?:%s){1,%d}") % (blank, BLANK_STEP)))
     pos = 0
+    # a file with \n line ends (LF or CRLF): the next place a blank line may start, found by a pattern with a
+    # literal first byte (0.05 s for 84 MB, against 1 s for ``first``'s search; a normal file has none, and the
+    # native import reads 1M rows in a few seconds); CR-only files and decoded text take ``first``'s search
+    lf = not text and (data.find(b"\n", 0, 1 << 16) >= 0 or data.find(b"\r", 0, 1 << 16) < 0)
     while True:
-        m = first.search(data, pos)
+        if lf:
+            c = _BLANK_AFTER_LF.search(data, pos)
+            if c is None:
+                return
+            at = c.start() - 1 if c.start() and data[c.start() - 1:c.start()] == b"\r" else c.start()
+            m = first.match(data, at)
+            if m is None:  # not a blank line after all (cannot happen: the candidate holds one)
+                pos = c.end()
+                continue
+        else:
+            m = first.search(data, pos)
         if m is None:
             return
         found, pos = _line_ends(m.group(0)) - 1, m.end()  # the line end before the run, then one per blank line

@@ -186,11 +186,12 @@ def quarantine(
     else:
         from survey.importers.base import source_unit
         from survey.labels import column_shown
+        from survey.messages import visible
 
         for r in df.itertuples():  # an SPSS file's rows are its cases: "answers.sav, case 3"
             # the column as the file names it: column C “2、您的性别” (Q2) (survey.labels.column_shown)
             col = column_shown(r.column, r.header, r.sheet_column, lang="en") if r.column else "column -"
-            typer.echo(f"{r.source}, {source_unit(r.source)} {r.row}, {col}: {r.message}")
+            typer.echo(visible(f"{r.source}, {source_unit(r.source)} {r.row}, {col}: {r.message}"))
         typer.echo(f"{len(df):,} record(s)")
 
 

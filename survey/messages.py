@@ -11,6 +11,7 @@ questionnaire's language is shown: the 说明 of the quarantine's .xlsx export.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
@@ -491,9 +492,25 @@ def phrase(code: str, /, **params: Any) -> dict[str, Any]:
     return {"phrase": code, **params}
 
 
+# control characters (C0 but tab and line feed, DEL, C1) as a terminal would act on them: an escape sequence in a
+# cell (\x1b]0;…\x07 sets the window title, \x1b[31m colours) or a carriage return (“a\rOVERWRITE” hides the start of
+# the message) shown as text instead, \x1b and \r
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written out (``\x1b``, ``\r``), as messages show a file's values and
+    names on a terminal; text without any is returned as it is."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: {"\r": "\\r"}.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), text)
+
+
 def _said(v: Any, lang: str) -> Any:
     if isinstance(v, list):
         return "、".join(f"“{x}”" for x in v) if lang == "zh" else ", ".join(repr(x) for x in v)
+    if isinstance(v, str):
+        return visible(v)
     if isinstance(v, dict) and "phrase" in v and v["phrase"] in PHRASES:
         en, zh = PHRASES[v["phrase"]]
         p = {k: _said(x, lang) for k, x in v.items() if k != "phrase"}
@@ -614,7 +631,7 @@ class Problem:
         return column_shown(self.column, self.header, self.sheet_column, lang="en")
 
     def __str__(self) -> str:
-        loc = self.location
+        loc = visible(self.location)  # a file's name or header may hold control characters too
         return with_hint(f"{loc}: {self.severity}: {self.message}" if loc else f"{self.severity}: {self.message}",
                          self.hint)
 

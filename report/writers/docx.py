@@ -94,6 +94,8 @@ def keep_table_together(tbl, n_body: int, has_note: bool, keep_whole: int = KEEP
     the last row goes with the table's note.  Source: the report's own print rules (docs/report-rendering.md:
     no heading or header left alone at a page bottom) and ECMA-376 17.4.6 (cantSplit), 17.3.1.15 (keepNext)."""
     from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
     rows = list(tbl.rows)
     keep_upto = n_body if n_body <= keep_whole else KEEP_FIRST_ROWS  # rows 0..keep_upto-1 keep with next
@@ -102,9 +104,10 @@ def keep_table_together(tbl, n_body: int, has_note: bool, keep_whole: int = KEEP
         trpr = row._tr.get_or_add_trPr()
         trpr.insert(0, OxmlElement("w:cantSplit"))
         if i < keep_upto or tail_from <= i < len(rows) - 1 or (i == len(rows) - 1 and has_note):
-            for cell in row.cells:
-                for par in cell.paragraphs:
-                    par.paragraph_format.keep_with_next = True
+            # the row's own paragraphs: row.cells gives a vertically merged cell's first cell again, not the
+            # continuing cell's (empty) paragraph, which then let a page break into the merged name (the brief)
+            for par in row._tr.iter(qn("w:p")):
+                Paragraph(par, None).paragraph_format.keep_with_next = True
 
 
 def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:

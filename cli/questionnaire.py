@@ -159,6 +159,43 @@ def _refuse_wrong_direction(file: Path, want_workbook: bool) -> None:
                         wanted="a minyi questionnaire (YAML)", found="an Excel workbook (an XLSForm?)")
 
 
+OUT_SUFFIXES = {"yaml": (".yaml", ".yml"), "xlsform": (".xlsx",)}
+
+
+def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
+    """A usage error (exit 2), before anything is read or written, when ``--out`` is the input file (the audit:
+    ``--to yaml --out form.xlsx`` wrote YAML over the user's XLSForm) or has the wrong extension for what is
+    written (an XLSForm named .yaml, or .csv/.xls that pyxform then read as text and failed on)."""
+    from survey.errors import MinyiError
+
+    if out is None:
+        return
+    if out.exists() and Path(file).exists() and out.resolve() == Path(file).resolve():
+        raise MinyiError.of("bad-option", reason=f"--out {out} is the input file: converting would overwrite it; "
+                                            "name another output file")
+    want = OUT_SUFFIXES[to]
+    if out.suffix.lower() not in want:
+        what = "a minyi questionnaire (YAML)" if to == "yaml" else "an XLSForm workbook (Excel .xlsx)"
+        raise MinyiError.of("bad-option", reason=f"--out {out}: --to {to} writes {what}; name the file "
+                                            f"{out.stem or 'out'}{want[0]}")
+
+
+def write_checked(q, target: Path, write, check) -> list[str]:
+    """Write the XLSForm to a scratch file, have pyxform check it, then put it at ``target`` (atomically): a form
+    pyxform rejects leaves no file behind.  Returns pyxform's warnings."""
+    import shutil
+    import tempfile
+
+    from survey.atomic import atomic_write
+
+    with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
+        scratch = Path(d) / (target.stem + ".xlsx")
+        write(q, scratch)
+        warnings = check(scratch)
+        atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
+    return warnings
+
+
 def _not_in_xlsform(q) -> str:
     """What of the questionnaire an XLSForm does not carry (issue 3 ``survey convert``, and "nothing is lost
     silently"): the indicators (with their targets) and the evaluation areas (with their weights) — ``""`` when
@@ -191,6 +228,8 @@ def convert(
     from survey.errors import MinyiError
 
     kind = to.strip().lower()
+    if kind in ("yaml", "yml", "minyi", "xlsform", "xlsx", "odk", "kobo"):
+        _refuse_bad_out(file, out, "yaml" if kind in ("yaml", "yml", "minyi") else "xlsform")
     if kind in ("yaml", "yml", "minyi"):
         from survey.xlsform import xlsform_to_yaml
 
@@ -219,10 +258,8 @@ def convert(
         _refuse_wrong_direction(file, want_workbook=False)
         q = load_questionnaire(file)
         target = out if out is not None else file.with_suffix(".xlsx")
-        if target.resolve() == Path(file).resolve():
-            raise MinyiError.of("usage", reason="--out would overwrite the input file")
-        write_xlsform(q, target)
-        warnings = xform_check(target)
+        _refuse_bad_out(file, target, "xlsform")
+        warnings = write_checked(q, target, write_xlsform, xform_check)
         for w in warnings:
             typer.echo(f"pyxform warning: {w}", err=True)
         typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")

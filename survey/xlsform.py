@@ -527,16 +527,41 @@ def _hint(d: dict, lang: Optional[str]) -> Optional[str]:
     return _label({"label": h}, lang) or None
 
 
-def _ident(name: str, taken: set) -> str:
-    base = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or "q"
+def _valid_id(name: str) -> bool:
+    """Is ``name`` usable as it is as a minyi question/section id (the validator's rule, :func:`survey.qload._id_char`:
+    ASCII letters, digits, ``_`` and CJK ideographs, no ``__``; and a first character the condition language can
+    name)?  性别, 问卷一 and ``_x`` are; ``q-1`` and ``q.1`` are not."""
+    from .qload import _id_char
+
+    return bool(name) and "__" not in name and all(_id_char(ch) for ch in name) and not name[0].isdigit()
+
+
+def _ident(name: str, taken: set, reserved: frozenset = frozenset()) -> str:
+    """A minyi id for the XLSForm name ``name``: the name itself when it is a valid id not yet taken (ids are
+    compared case-insensitively, as minyi's columns are), else a cleaned-up name that neither an id taken so far
+    nor a name ``reserved`` for a later element of the form uses.  ``taken`` holds casefolded ids."""
+    if _valid_id(name) and name.casefold() not in taken:
+        taken.add(name.casefold())
+        return name
+    base = re.sub(r"[^A-Za-z0-9_\u4e00-\u9fff]", "_", name).strip("_") or "q"
     base = re.sub(r"_{2,}", "_", base)
-    if not base[0].isalpha():
+    if base[0].isdigit():
         base = "q" + base
     out, i = base, 2
-    while out in taken:
+    while out.casefold() in taken or (out != name and out.casefold() in reserved):
         out = f"{base}_{i}"
         i += 1
-    taken.add(out)
+    taken.add(out.casefold())
+    return out
+
+
+def _all_names(d: dict) -> list[str]:
+    """The names of every element of pyxform's form (questions and groups, at any depth)."""
+    out = []
+    for c in d.get("children") or ():
+        if c.get("name"):
+            out.append(str(c["name"]))
+        out += _all_names(c)
     return out
 
 
@@ -572,6 +597,26 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
 
     def warn(msg: str) -> None:
         warnings.append(f"{path.name}: {msg}")
+
+    columns: dict[str, str] = {}  # XLSForm name (the Kobo/ODK data column) -> the minyi column it became
+    reserved = frozenset(n.casefold() for n in _all_names(form) if _valid_id(n))
+
+    def ident(name: str, what: str = "question") -> str:
+        """The minyi id of the XLSForm element ``name``: its own name when that is a valid minyi id (性别 is), else a
+        new one, warned about and — for a question, whose name is a data column — written to the mapping."""
+        new = _ident(name, taken, reserved)
+        if new != name:
+            column(name, new, what)
+        return new
+
+    def column(name: str, new: str, what: str = "question") -> None:
+        if what == "group":
+            warn(f"group '{name}' is section {new} (minyi ids may only hold letters, digits, _ and Chinese "
+                 "characters, each id once, whatever its case)")
+            return
+        columns[name] = new
+        warn(f"{what} '{name}' renamed to {new} (minyi ids may only hold letters, digits, _ and Chinese characters, "
+             f"each id once, whatever its case); the mapping file maps the Kobo/ODK column {name} to {new}")
 
     def choices_of(d: dict) -> list[dict]:
         ch = d.get("choices")
@@ -649,15 +694,17 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                     and choices_of(kids[0])
                     and all(c.get("minyi_score") not in (None, "") or _truthy(c.get("minyi_na", ""))
                             for c in choices_of(kids[0]))):
-                qid = _ident(name, taken)
+                qid = ident(name, "group")
                 opts, _ = options(kids[0], qid)
                 rows = []
                 for c in kids:
                     cname = str(c["name"])
                     rid = cname[len(name) + 1:] if cname.startswith(name + "_") else cname
-                    rid = re.sub(r"[^A-Za-z0-9_]", "_", rid)
+                    rid = re.sub(r"_{2,}", "_", re.sub(r"[^A-Za-z0-9_\u4e00-\u9fff]", "_", rid)).strip("_") or "r"
                     rows.append({"id": rid, "label": _label(c, lang) or cname})
                     ctx.names[cname] = f"{qid}.{rid}"
+                    if f"{qid}_{rid}" != cname:
+                        column(cname, f"{qid}_{rid}", f"matrix row of {qid}")
                 ctx.types[qid] = "matrix"
                 item = {"id": qid, "type": "matrix", "text": _group_label(d, lang) or name, "options": opts,
                         "rows": rows}
@@ -683,8 +730,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
         if kind == "text" and prev is not None and prev["type"] in ("single", "scale", "multiple") and \
                 _other_fill_in(name, prev, pending_when[prev["id"]][0], bind.get("relevant"), ctx):
             ctx.names[name] = prev["id"] + "_other"
+            if name != prev["id"] + "_other":
+                column(name, prev["id"] + "_other", f"fill-in of {prev['id']}")
             return  # the "other, please specify" text of the choice question before it: its <id>_other column
-        qid = _ident(name, taken)
+        qid = ident(name)
         ctx.names[name] = qid
         ctx.types[qid] = kind
         item: dict = {"id": qid, "type": kind, "text": _label(d, lang) or name}
@@ -751,16 +800,17 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                 warn(f"'{child.get('name')}' ({t}) has no minyi question type; left out")
             continue
         if t == "group" and not _is_matrix_group(child, form):
-            sid = _ident(str(child.get("name")), taken)
-            sec = {"id": sid, "title": _label(child, lang) or sid, "questions": []}
+            sid = ident(str(child.get("name")), "group")
+            sec = {"id": sid, "title": _group_label(child, lang) or sid, "questions": []}
             sections.append(sec)
             loose = None
             rel = [child["bind"]["relevant"]] if (child.get("bind") or {}).get("relevant") else []
             for c in child.get("children", []):
-                question(c, sec, rel)
+                if not _generated(c):  # pyxform's label row of a table-list group is no question
+                    question(c, sec, rel)
         else:
             if loose is None:
-                sid = _ident(f"S{len(sections) + 1}", taken)
+                sid = _ident(f"S{len(sections) + 1}", taken, reserved)
                 loose = {"id": sid, "title": form.get("title") or sid, "questions": []}
                 sections.append(loose)
             question(child, loose, [])
@@ -796,7 +846,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if errors:
         raise MinyiError([problem("xlsform", file=str(path), reason="the converted questionnaire is not valid",
                                   hint="see the problems below")] + errors)
-    mapping = {"values": value_map} if value_map else {}
+    mapping = {k: v for k, v in (("columns", columns), ("values", value_map)) if v}
     return Conversion(text, warnings, mapping)
 
 

@@ -168,7 +168,7 @@ def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
     written (an XLSForm named .yaml, or .csv/.xls that pyxform then read as text and failed on)."""
     from survey.errors import MinyiError
 
-    if out is None:
+    if out is None or out.is_dir():  # a folder: the writer says "cannot write …: it is a folder"
         return
     if out.exists() and Path(file).exists() and out.resolve() == Path(file).resolve():
         raise MinyiError.of("bad-option", reason=f"--out {out} is the input file: converting would overwrite it; "
@@ -197,9 +197,9 @@ def write_checked(q, target: Path, write, check) -> list[str]:
 
 
 def _not_in_xlsform(q) -> str:
-    """What of the questionnaire an XLSForm does not carry (issue 3 ``survey convert``, and "nothing is lost
-    silently"): the indicators (with their targets) and the evaluation areas (with their weights) — ``""`` when
-    it has neither."""
+    """What of the questionnaire ODK/KoboToolbox do not use (issue 3 ``survey convert``, and "nothing is lost
+    silently"): the indicators (with their targets) and the evaluation areas (with their weights), carried in the
+    workbook's ``minyi`` sheet — ``""`` when it has neither."""
     parts = [f"{len(q.indicators)} indicator(s) with their targets" if q.indicators else "",
              f"{len(q.areas)} evaluation area(s) with their weights" if q.areas else ""]
     return " and ".join(p for p in parts if p)
@@ -265,8 +265,12 @@ def convert(
         typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
         kept = _not_in_xlsform(q)
         if kept:
-            typer.echo(f"note: an XLSForm carries the questions, not the analysis plan: {kept} stay in {file.name} "
-                       "only (a form converted back with --to yaml has none)", err=True)
+            typer.echo(f"note: ODK/KoboToolbox field the questions, not the analysis plan: {kept} ride in the "
+                       "workbook's minyi sheet (ODK and KoboToolbox ignore it), and --to yaml reads them back",
+                       err=True)
+        if q.scales:
+            typer.echo(f"note: the shared scales ({', '.join(q.scales)}) are written out in each question that uses "
+                       "them (same codes, scores and positive codes); --to yaml brings them back that way", err=True)
     else:
         raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
 

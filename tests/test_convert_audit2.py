@@ -144,3 +144,136 @@ def test_table_list_group_keeps_its_label_and_gets_no_reserved_question(tmp_path
     sec = next(s for s in q.sections if s.id == "g_sat")
     assert sec.title == "满意度"
     assert [qq.id for qq in sec.questions] == ["sat_env", "sat_traffic"]
+
+
+def _model(q) -> dict:
+    """The questionnaire model as plain data, without source positions and the shared-scale bookkeeping (a
+    scale comes back written out in each question: same options, scores and positive codes)."""
+    from dataclasses import asdict
+
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k not in ("line", "column", "source", "scale", "scales")}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    return strip(asdict(q))
+
+
+def test_civic_questionnaire_round_trip_through_xlsform_is_the_same_model(tmp_path):
+    form, back = tmp_path / "civic.xlsx", tmp_path / "back.yaml"
+    r = _cli("convert", str(bundled_path()), "--to", "xlsform", "--out", str(form))
+    assert r.returncode == 0 and "pyxform accepts it" in r.stdout, r.stderr
+    assert "shared scales" in r.stderr  # the one documented, warned difference
+    r = _cli("convert", str(form), "--to", "yaml", "--out", str(back))
+    assert r.returncode == 0, r.stderr
+    a, b = load_questionnaire(bundled_path()), load_questionnaire(back)
+    ma, mb = _model(a), _model(b)
+    for key in ma:
+        if key != "sections":
+            assert ma[key] == mb[key], key
+    for sa, sb in zip(ma["sections"], mb["sections"]):
+        assert {k: v for k, v in sa.items() if k != "questions"} == {k: v for k, v in sb.items() if k != "questions"}
+        for qa, qb in zip(sa["questions"], sb["questions"]):
+            assert qa == qb, qa["id"]
+    assert len(ma["sections"]) == len(mb["sections"])
+    assert b.question("A1").options[0].i18n == {"en": {"label": "Male"}}  # label::English (en) read back
+
+
+RT2 = """\
+id: rt2
+title: 往返
+language: zh
+version: "3"
+description: 卷首语内容
+scales:
+  s3:
+    options:
+      - {code: 5, label: 好, score: 100}
+      - {code: 3, label: 中, score: 50}
+      - {code: 1, label: 差, score: 0}
+      - {code: 9, label: 说不清, na: true}
+    positive: [5]
+sections:
+  - id: A
+    title: 基本
+    title_en: Basics
+    questions:
+      - {id: Q1, type: scale, text: 一, text_en: One, scale: s3, positive: [5, 3], note: 注释一, note_en: Note one,
+         required: false}
+      - {id: Q5, type: yesno, text: 五, options: [参加过, 没有参加过]}
+      - {id: Q7, type: matrix, text: 七, scale: s3, rows: [{id: a, label: 行A, area: env}, {id: b, label: 行B}],
+         positive: [5], area: env}
+      - {id: Q8, type: single, text: 八, options: [甲, 乙, 丙], when: 'Q5 == "参加过" and Q1 not in ["差"]'}
+      - {id: Q9, type: multiple, text: 九, options: [a, b, {code: 99, label: 以上都没有, exclusive: true}], min: 1}
+areas:
+  - {id: env, name: 环境, weight: 1}
+"""
+
+
+def test_round_trip_keeps_positive_yesno_when_text_and_translations(tmp_path):
+    src, form, back = tmp_path / "rt2.yaml", tmp_path / "rt2.xlsx", tmp_path / "back.yaml"
+    src.write_text(RT2, encoding="utf-8")
+    assert _cli("convert", str(src), "--to", "xlsform", "--out", str(form)).returncode == 0
+    r = _cli("convert", str(form), "--to", "yaml", "--out", str(back))
+    assert r.returncode == 0, r.stderr
+    a, b = load_questionnaire(src), load_questionnaire(back)
+    assert b.question("Q7").positive == [5] and b.question("Q1").positive == [5, 3]  # 满意率 unchanged
+    assert b.question("Q5").type == "yesno"
+    assert b.question("Q8").when == a.question("Q8").when  # labels, as written
+    assert b.description == "卷首语内容" and [x.id for x in b.areas] == ["env"]
+    assert b.question("Q7").area == "env" and b.question("Q7").rows[0].area == "env"
+    assert b.question("Q9").min == 1
+    assert b.question("Q1").i18n == {"en": {"text": "One", "note": "Note one"}}
+    assert b.sections[0].i18n == {"en": {"title": "Basics"}}
+    assert _model(a) == _model(b)
+
+
+def _without_minyi_sheet(path):
+    """The workbook as ODK/KoboToolbox users pass it on (their tools drop sheets they do not know)."""
+    wb = openpyxl.load_workbook(path)
+    if "minyi" in wb.sheetnames:
+        del wb["minyi"]
+    wb.save(path)
+    return path
+
+
+def test_exclusive_option_alone_meets_min_in_the_exported_constraint(tmp_path):
+    src, form, back = tmp_path / "m.yaml", tmp_path / "m.xlsx", tmp_path / "back.yaml"
+    src.write_text("id: m\ntitle: m\nsections:\n  - id: A\n    title: A\n    questions:\n"
+                   "      - {id: Q6, type: multiple, text: 六, min: 2, options: [a, b, c, "
+                   "{code: 99, label: 以上都没有, exclusive: true}]}\n", encoding="utf-8")
+    assert _cli("convert", str(src), "--to", "xlsform", "--out", str(form)).returncode == 0
+    cons = next(r[6] for r in openpyxl.load_workbook(form)["survey"].iter_rows(values_only=True) if r[1] == "Q6")
+    # 以上都没有 alone: count-selected = 1, selected(., '99') true → the min part holds
+    assert "(count-selected(.) >= 2 or selected(., '99'))" in cons
+    assert "not(selected(., '99') and count-selected(.) > 1)" in cons
+    _without_minyi_sheet(form)
+    r = _cli("convert", str(form), "--to", "yaml", "--out", str(back))
+    assert r.returncode == 0 and "partly converted" not in r.stderr, r.stderr
+    q6 = load_questionnaire(back).question("Q6")
+    assert q6.min == 2 and [o.exclusive for o in q6.options] == [False, False, False, True]
+
+
+def test_not_in_condition_reads_back_from_the_xpath(tmp_path):
+    src, form, back = tmp_path / "c.yaml", tmp_path / "c.xlsx", tmp_path / "back.yaml"
+    src.write_text("id: c\ntitle: c\nsections:\n  - id: A\n    title: A\n    questions:\n"
+                   "      - {id: Q1, type: single, text: a, options: [甲, 乙, 丙], required: false}\n"
+                   "      - {id: C1, type: text, text: c1, when: 'Q1 not in [1, 2]'}\n"
+                   "      - {id: C2, type: text, text: c2, when: 'not (Q1 == 1 or Q1 == 3)'}\n", encoding="utf-8")
+    assert _cli("convert", str(src), "--to", "xlsform", "--out", str(form)).returncode == 0
+    _without_minyi_sheet(form)
+    r = _cli("convert", str(form), "--to", "yaml", "--out", str(back))
+    assert r.returncode == 0 and "not converted" not in r.stderr, r.stderr
+    import numpy as np
+
+    from survey.simulate import simulate
+    from survey.skip import asked_masks
+
+    a, b = load_questionnaire(src), load_questionnaire(back)
+    assert b.question("C1").when and b.question("C2").when
+    data = simulate(a, 300, seed=5)
+    ma, mb = asked_masks(a, data), asked_masks(b, data)
+    for qid in ("C1", "C2"):
+        assert np.array_equal(ma[qid], mb[qid]), qid

@@ -159,10 +159,47 @@ def _refuse_wrong_direction(file: Path, want_workbook: bool) -> None:
                         wanted="a minyi questionnaire (YAML)", found="an Excel workbook (an XLSForm?)")
 
 
+OUT_SUFFIXES = {"yaml": (".yaml", ".yml"), "xlsform": (".xlsx",)}
+
+
+def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
+    """A usage error (exit 2), before anything is read or written, when ``--out`` is the input file (the audit:
+    ``--to yaml --out form.xlsx`` wrote YAML over the user's XLSForm) or has the wrong extension for what is
+    written (an XLSForm named .yaml, or .csv/.xls that pyxform then read as text and failed on)."""
+    from survey.errors import MinyiError
+
+    if out is None or out.is_dir():  # a folder: the writer says "cannot write …: it is a folder"
+        return
+    if out.exists() and Path(file).exists() and out.resolve() == Path(file).resolve():
+        raise MinyiError.of("bad-option", reason=f"--out {out} is the input file: converting would overwrite it; "
+                                            "name another output file")
+    want = OUT_SUFFIXES[to]
+    if out.suffix.lower() not in want:
+        what = "a minyi questionnaire (YAML)" if to == "yaml" else "an XLSForm workbook (Excel .xlsx)"
+        raise MinyiError.of("bad-option", reason=f"--out {out}: --to {to} writes {what}; name the file "
+                                            f"{out.stem or 'out'}{want[0]}")
+
+
+def write_checked(q, target: Path, write, check) -> list[str]:
+    """Write the XLSForm to a scratch file, have pyxform check it, then put it at ``target`` (atomically): a form
+    pyxform rejects leaves no file behind.  Returns pyxform's warnings."""
+    import shutil
+    import tempfile
+
+    from survey.atomic import atomic_write
+
+    with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
+        scratch = Path(d) / (target.stem + ".xlsx")
+        write(q, scratch)
+        warnings = check(scratch)
+        atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
+    return warnings
+
+
 def _not_in_xlsform(q) -> str:
-    """What of the questionnaire an XLSForm does not carry (issue 3 ``survey convert``, and "nothing is lost
-    silently"): the indicators (with their targets) and the evaluation areas (with their weights) — ``""`` when
-    it has neither."""
+    """What of the questionnaire ODK/KoboToolbox do not use (issue 3 ``survey convert``, and "nothing is lost
+    silently"): the indicators (with their targets) and the evaluation areas (with their weights), carried in the
+    workbook's ``minyi`` sheet — ``""`` when it has neither."""
     parts = [f"{len(q.indicators)} indicator(s) with their targets" if q.indicators else "",
              f"{len(q.areas)} evaluation area(s) with their weights" if q.areas else ""]
     return " and ".join(p for p in parts if p)
@@ -191,6 +228,8 @@ def convert(
     from survey.errors import MinyiError
 
     kind = to.strip().lower()
+    if kind in ("yaml", "yml", "minyi", "xlsform", "xlsx", "odk", "kobo"):
+        _refuse_bad_out(file, out, "yaml" if kind in ("yaml", "yml", "minyi") else "xlsform")
     if kind in ("yaml", "yml", "minyi"):
         from survey.xlsform import xlsform_to_yaml
 
@@ -219,17 +258,19 @@ def convert(
         _refuse_wrong_direction(file, want_workbook=False)
         q = load_questionnaire(file)
         target = out if out is not None else file.with_suffix(".xlsx")
-        if target.resolve() == Path(file).resolve():
-            raise MinyiError.of("usage", reason="--out would overwrite the input file")
-        write_xlsform(q, target)
-        warnings = xform_check(target)
+        _refuse_bad_out(file, target, "xlsform")
+        warnings = write_checked(q, target, write_xlsform, xform_check)
         for w in warnings:
             typer.echo(f"pyxform warning: {w}", err=True)
         typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
         kept = _not_in_xlsform(q)
         if kept:
-            typer.echo(f"note: an XLSForm carries the questions, not the analysis plan: {kept} stay in {file.name} "
-                       "only (a form converted back with --to yaml has none)", err=True)
+            typer.echo(f"note: ODK/KoboToolbox field the questions, not the analysis plan: {kept} ride in the "
+                       "workbook's minyi sheet (ODK and KoboToolbox ignore it), and --to yaml reads them back",
+                       err=True)
+        if q.scales:
+            typer.echo(f"note: the shared scales ({', '.join(q.scales)}) are written out in each question that uses "
+                       "them (same codes, scores and positive codes); --to yaml brings them back that way", err=True)
     else:
         raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
 

@@ -41,7 +41,7 @@ from . import expr as E
 from .atomic import atomic_write
 from .errors import MinyiError
 from .messages import problem
-from .questionnaire import Question, Questionnaire
+from .questionnaire import Question, Questionnaire, Section
 
 LANG = {"zh": "Chinese (zh)", "en": "English (en)"}
 RANK_K_COLUMN = "minyi_k"  # survey-sheet column: how many ranks of a ranking count (pyxform keeps unknown columns)
@@ -137,13 +137,194 @@ def _num(v: Any) -> str:
 
 
 # ============================================================================= YAML -> XLSForm
-def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
-    """(survey rows, choices rows, settings rows) of the XLSForm for ``q`` (headers first)."""
+def _has_en(q: Questionnaire) -> bool:
+    objs = [q, *q.sections, *q.questions, *(o for qq in q.questions for o in qq.options),
+            *(r for qq in q.questions for r in qq.rows)]
+    return any((getattr(o, "i18n", None) or {}).get("en") for o in objs)
+
+
+def _i18n_keys(obj) -> dict:
+    """``{"text_en": …}`` from a model object's translations."""
+    return {f"{k}_{lang}": v for lang, kv in (getattr(obj, "i18n", None) or {}).items() for k, v in kv.items() if v}
+
+
+def _plain(d: dict, keys: tuple) -> dict:
+    return {k: d[k] for k in keys if d.get(k) not in (None, "", [], {})}
+
+
+def minyi_rows(q: Questionnaire, relevant: dict) -> list[list]:
+    """The ``minyi`` sheet: what a minyi questionnaire says that XLSForm has no column for, one row per key
+    (``what``, ``id``, ``key``, ``value`` as JSON) — the questionnaire's description, site/district/overall
+    questions, sites, areas and indicators; a question's type when XLSForm has no own (yesno), its area,
+    ``positive`` codes (满意率), options' and rows' areas, the unit's translation, and its ``when`` as written
+    (with the ``relevant`` it was exported as, so an edited ``relevant`` wins).  pyxform ignores the sheet;
+    :func:`xlsform_to_yaml` reads it back."""
+    import json
+    from dataclasses import asdict
+
+    out = [["what", "id", "key", "value"]]
+
+    def put(what, id_, key, value):
+        if value not in (None, "", [], {}):
+            out.append([what, id_, key, json.dumps(value, ensure_ascii=False)])
+
+    put("questionnaire", None, "description", q.description)
+    for k, v in _i18n_keys(q).items():  # title_en, description_en
+        put("questionnaire", None, k, v)
+    for k in ("site_question", "district_question", "overall_question"):
+        put("questionnaire", None, k, getattr(q, k))
+    put("questionnaire", None, "sites", [_plain({"name": s.name, "sections": s.sections}, ("name", "sections"))
+                                         for s in q.sites])
+    put("questionnaire", None, "areas", [{**_plain(asdict(a), ("id", "name", "weight", "code", "recommendation",
+                                                                "owner")), **_i18n_keys(a)} for a in q.areas])
+    put("questionnaire", None, "indicators",
+        [{**_plain(asdict(i), ("id", "kind", "question", "name", "positive", "area", "target", "index_target",
+                               "recommendation")), **_i18n_keys(i)} for i in q.indicators])
+    for qq in q.questions:
+        if qq.type == "yesno":
+            put("question", qq.id, "type", "yesno")
+        put("question", qq.id, "area", qq.area)
+        if qq.type == "multiple":  # min 1 / max = all options are no constraint in the form, but minyi's keys
+            put("question", qq.id, "limits", {k: v for k, v in (("min", qq.min), ("max", qq.max)) if v is not None})
+        if qq.type in ("scale", "matrix"):
+            put("question", qq.id, "positive", list(qq.positive))
+        put("question", qq.id, "unit_en", (qq.i18n.get("en") or {}).get("unit"))
+        put("question", qq.id, "option_areas", {str(o.code): o.area for o in qq.options if o.area})
+        put("question", qq.id, "row_areas", {r.id: r.area for r in qq.rows if r.area})
+        if qq.when:
+            put("question", qq.id, "when", {"when": qq.when, "relevant": relevant.get(qq.id)})
+    if q.sites:
+        for sec in q.sections:  # the site condition the export wrote on the group: sites: says it again
+            put("section", sec.id, "relevant", relevant.get(sec.id))
+    return out
+
+
+def _read_minyi_sheet(path: Path, warn) -> dict:
+    """{(what, id): {key: value}} from the ``minyi`` sheet minyi's export writes (:func:`minyi_rows`), {} without
+    one.  A value that is not JSON is warned about, naming its cell, and left out."""
+    import json
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # pyxform read the file: a reader failing here just means no minyi sheet
+        return {}
+    try:
+        if "minyi" not in wb.sheetnames:
+            return {}
+        out: dict = {}
+        for i, r in enumerate(wb["minyi"].iter_rows(min_row=2, values_only=True), start=2):
+            if not r or len(r) < 4 or not r[0] or not r[2]:
+                continue
+            try:
+                value = json.loads(str(r[3]))
+            except ValueError:
+                warn(f"sheet minyi, row {i}, column D: '{r[3]}' is not a value minyi wrote; {r[2]} of {r[1] or r[0]} "
+                     "left out")
+                continue
+            out.setdefault((str(r[0]), None if r[1] in (None, "") else str(r[1])), {})[str(r[2])] = value
+        return out
+    finally:
+        wb.close()
+
+
+def _en_texts(d: dict, item: dict, lang: Optional[str]) -> None:
+    """A question's ``text_en`` / ``note_en`` from its ``label::English (en)`` / ``hint::English (en)`` cells."""
+    text_en = _en(d, lang) or _en(next((c for c in d.get("children", []) if
+                                         str(c.get("name", "")).startswith("generated_table_list_label")), {}), lang)
+    if text_en:
+        item["text_en"] = text_en
+    if _en(d, lang, "hint"):
+        item["note_en"] = _en(d, lang, "hint")
+
+
+def _apply_carried(item: dict, c: dict, warn) -> None:
+    """What the ``minyi`` sheet carries for one question, put back (see :func:`minyi_rows`)."""
+    if c.get("type") == "yesno" and item["type"] == "single":
+        item["type"] = "yesno"
+    if c.get("area"):
+        item["area"] = c["area"]
+    if item["type"] == "multiple":
+        for k, v in (c.get("limits") or {}).items():
+            item.setdefault(k, v)
+    codes = [o["code"] for o in item.get("options", [])]
+    if c.get("positive") and item["type"] in ("scale", "matrix"):
+        if all(p in codes for p in c["positive"]):
+            item["positive"] = c["positive"]
+        else:
+            warn(f"{item['id']}: positive {c['positive']} of the minyi sheet names options the form no longer has; "
+                 "the top two options count as satisfied")
+    if c.get("unit_en") and item.get("unit"):
+        item["unit_en"] = c["unit_en"]
+        shown = f" ({c['unit_en']})"
+        if item.get("text_en", "").endswith(shown):
+            item["text_en"] = item["text_en"][: -len(shown)]
+    for o in item.get("options", []):
+        if str(o["code"]) in (c.get("option_areas") or {}):
+            o["area"] = c["option_areas"][str(o["code"])]
+    for r in item.get("rows", []):
+        if r["id"] in (c.get("row_areas") or {}):
+            r["area"] = c["row_areas"][r["id"]]
+
+
+def _questionnaire_carried(c: dict, sections: list, warn) -> dict:
+    """The questionnaire's keys the ``minyi`` sheet carries (description, site/district/overall questions, sites,
+    areas, indicators), each kept only while what it names is still in the form; what is not is warned about."""
+    out: dict = {}
+    qids = {q["id"] for s in sections for q in s["questions"]}
+    sids = {s["id"] for s in sections}
+    for k in ("title_en", "description", "description_en"):
+        if c.get(k):
+            out[k] = c[k]
+    for k in ("site_question", "district_question", "overall_question"):
+        if c.get(k):
+            if c[k] in qids:
+                out[k] = c[k]
+            else:
+                warn(f"{k} {c[k]} is no longer a question of the form; left out")
+    if c.get("sites") and "site_question" in out:
+        out["sites"] = [{**s, **({"sections": [x for x in s["sections"] if x in sids]} if s.get("sections") else {})}
+                        for s in c["sites"]]
+    if c.get("areas"):
+        out["areas"] = c["areas"]
+    inds = []
+    for i in c.get("indicators") or []:
+        if i.get("question") in qids:
+            inds.append(i)
+        else:
+            warn(f"indicator {i.get('id')}: its question {i.get('question')} is no longer in the form; left out")
+    if inds:
+        out["indicators"] = inds
+    return out
+
+
+def _en(d: dict, lang: Optional[str], key: str = "label") -> Optional[str]:
+    """The English (``label::English (en)``) text of an element, when English is not the form's own language."""
+    lab = d.get(key)
+    if not isinstance(lab, dict):
+        return None
+    for k, v in lab.items():
+        if v and k != lang and ("english" in k.lower() or k.lower().rstrip(")").endswith("(en")):
+            return str(v).strip()
+    return None
+
+
+def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list], list[list]]:
+    """(survey rows, choices rows, settings rows, ``minyi`` sheet rows) of the XLSForm for ``q`` (headers first)."""
     lang = LANG.get(q.language, LANG["zh"])
+    tr = LANG["en"] if q.language != "en" and _has_en(q) else None  # the *_en translations: label::English (en)
     survey = [["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "constraint",
-               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN, UNIT_COLUMN]]
-    choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive", "minyi_other"]]
+               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN, UNIT_COLUMN]
+              + ([f"label::{tr}", f"hint::{tr}"] if tr else [])]
+    choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive", "minyi_other"]
+               + ([f"label::{tr}"] if tr else [])]
     lists: dict[str, str] = {}
+
+    def en(obj, key: str = "label") -> Optional[str]:
+        return (getattr(obj, "i18n", None) or {}).get("en", {}).get(key) or None
 
     def add_list(list_name: str, qq: Question) -> str:
         if list_name in lists:
@@ -151,12 +332,20 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
         lists[list_name] = qq.id
         for o in qq.options:
             choices.append([list_name, str(o.code), o.label, o.score if o.score is not None else None,
-                            "yes" if o.na else None, "yes" if o.exclusive else None, "yes" if o.other else None])
+                            "yes" if o.na else None, "yes" if o.exclusive else None, "yes" if o.other else None]
+                           + ([en(o)] if tr else []))
         return list_name
 
     def row(type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None, appearance=None,
-            k=None, unit=None):
-        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k, unit])
+            k=None, unit=None, of=None):
+        extra = []
+        if tr:
+            text_en = en(of, "text") if isinstance(of, Question) else en(of, "title") if isinstance(of, Section) \
+                else en(of) if of is not None else None
+            if text_en and isinstance(of, Question) and of.type == "number" and en(of, "unit"):
+                text_en += f" ({en(of, 'unit')})"
+            extra = [text_en, en(of, "note") if isinstance(of, Question) else None]
+        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k, unit] + extra)
 
     def relevant_of(qq: Question) -> Optional[str]:
         if not qq.when:
@@ -188,25 +377,28 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                         codes.append(o.code)
             if len(codes) < len(site_q.options):
                 sec_relevant = " or ".join(f"${{{site_q.id}}} = '{c}'" for c in codes) or "false()"
-        row("begin_group", sec.id, sec.title or sec.id, relevant=sec_relevant)
+        row("begin_group", sec.id, sec.title or sec.id, relevant=sec_relevant, of=sec)
         for qq in sec.questions:
             req = "yes" if qq.required else None
             rel = relevant_of(qq)
             if qq.type in ("single", "scale", "yesno"):
                 ln = add_list(qq.scale or qq.id, qq)
-                row(f"select_one {ln}", qq.id, qq.text, qq.note, req, rel)
+                row(f"select_one {ln}", qq.id, qq.text, qq.note, req, rel, of=qq)
                 other_row(qq)
             elif qq.type == "matrix":
                 ln = add_list(qq.scale or qq.id, qq)
-                row("begin_group", qq.id, qq.text, qq.note, relevant=rel, appearance="table-list")
+                row("begin_group", qq.id, qq.text, qq.note, relevant=rel, appearance="table-list", of=qq)
                 for r in qq.rows:
-                    row(f"select_one {ln}", f"{qq.id}_{r.id}", r.label, None, req)
+                    row(f"select_one {ln}", f"{qq.id}_{r.id}", r.label, None, req, of=r)
                 row("end_group", None, None)
             elif qq.type == "multiple":
                 ln = add_list(qq.id, qq)
                 cons, msg = [], []
                 if qq.min is not None and qq.min > 1:
-                    cons.append(f"count-selected(.) >= {_num(qq.min)}")
+                    # an exclusive option (以上都没有) alone meets any min (docs/questionnaire-format.md)
+                    alone = "".join(f" or selected(., '{o.code}')" for o in qq.options if o.exclusive)
+                    cons.append(f"(count-selected(.) >= {_num(qq.min)}{alone})" if alone
+                                else f"count-selected(.) >= {_num(qq.min)}")
                     msg.append(f"至少选择 {_num(qq.min)} 项")
                 if qq.max is not None and qq.max < len(qq.options):
                     cons.append(f"count-selected(.) <= {_num(qq.max)}")
@@ -216,14 +408,14 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                         cons.append(f"not(selected(., '{o.code}') and count-selected(.) > 1)")
                         msg.append(f"“{o.label}”不能与其他选项同时选择")
                 row(f"select_multiple {ln}", qq.id, qq.text, qq.note, req, rel, " and ".join(cons) or None,
-                    "；".join(msg) or None)
+                    "；".join(msg) or None, of=qq)
                 other_row(qq)
             elif qq.type == "ranking":
                 ln = add_list(qq.id, qq)
                 k = qq.k or len(qq.options)
                 counted = f"请按重要程度排序，前 {k} 项计入统计" if k < len(qq.options) else None
                 hint = "；".join(h for h in (qq.note, counted) if h) or None
-                row(f"rank {ln}", qq.id, qq.text, hint, req, rel, k=k if counted else None)
+                row(f"rank {ln}", qq.id, qq.text, hint, req, rel, k=k if counted else None, of=qq)
             elif qq.type == "number":
                 integral = all(v is None or float(v).is_integer() for v in (qq.min, qq.max))
                 cons = [c for c in (f". >= {_num(qq.min)}" if qq.min is not None else None,
@@ -231,22 +423,24 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list]]:
                 msg = f"请填写 {_num(qq.min) if qq.min is not None else ''}–{_num(qq.max) if qq.max is not None else ''} 之间的数" \
                     if cons else None
                 row("integer" if integral else "decimal", qq.id, qq.text + (f"（{qq.unit}）" if qq.unit else ""),
-                    qq.note, req, rel, " and ".join(cons) or None, msg, unit=qq.unit)
+                    qq.note, req, rel, " and ".join(cons) or None, msg, unit=qq.unit, of=qq)
             else:  # text
-                row("text", qq.id, qq.text, qq.note, req, rel, appearance="multiline")
+                row("text", qq.id, qq.text, qq.note, req, rel, appearance="multiline", of=qq)
         row("end_group", None, None)
     settings = [["form_title", "form_id", "version", "default_language"],
                 [q.title, re.sub(r"[^A-Za-z0-9_]", "_", q.id) or "minyi", str(q.version), lang]]
-    return survey, choices, settings
+    relevant = {r[1]: r[5] for r in survey[1:] if r[1]}
+    return survey, choices, settings, minyi_rows(q, relevant)
 
 
 def write_xlsform(q: Questionnaire, path: str | Path) -> None:
     """Write the XLSForm of ``q`` to ``path`` (.xlsx, atomically)."""
     import openpyxl
 
-    survey, choices, settings = xlsform_rows(q)
+    survey, choices, settings, extra = xlsform_rows(q)
     wb = openpyxl.Workbook()
-    for i, (title, rows) in enumerate((("survey", survey), ("choices", choices), ("settings", settings))):
+    for i, (title, rows) in enumerate((("survey", survey), ("choices", choices), ("settings", settings),
+                                       ("minyi", extra))):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
         for r in rows:
@@ -385,13 +579,11 @@ class _XParser:
         raise XPathError(f"unsupported '{v or 'end'}'")
 
     def or_arg(self):
+        """A function argument: a value (``selected(${q}, 'a')``) or a whole condition (``not(${q} = '1' or
+        ${q} = '2')``, how minyi writes ``not in``: the argument once stopped after its first comparison)."""
         k, v = self.peek()
-        if k in ("ref", "str", "num"):
-            val = self.value()
-            if self.peek()[1] in ("=", "!=", "<", "<=", ">", ">="):
-                op = self.take()[1]
-                return self.compare(op, val, self.value())
-            return val
+        if k in ("ref", "str", "num") and self.t[self.i + 1][1] not in ("=", "!=", "<", "<=", ">", ">="):
+            return self.value()
         return self.or_()
 
     def func(self, name, args):
@@ -502,6 +694,7 @@ class Conversion:
 
 
 _RANGE = re.compile(r"(count-selected\(\s*\.\s*\)|(?<![\w$])\.)\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)")
+_MIN_ALONE = re.compile(r"\(\s*(count-selected\(\s*\.\s*\)\s*>=\s*\d+)\s*((?:or\s+selected\(\s*\.\s*,\s*'[^']+'\s*\)\s*)+)\)")
 _EXCL = re.compile(r"not\(\s*selected\(\s*\.\s*,\s*'([^']+)'\s*\)\s+and\s+count-selected\(\s*\.\s*\)\s*>\s*1\s*\)")
 
 
@@ -527,16 +720,41 @@ def _hint(d: dict, lang: Optional[str]) -> Optional[str]:
     return _label({"label": h}, lang) or None
 
 
-def _ident(name: str, taken: set) -> str:
-    base = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or "q"
+def _valid_id(name: str) -> bool:
+    """Is ``name`` usable as it is as a minyi question/section id (the validator's rule, :func:`survey.qload._id_char`:
+    ASCII letters, digits, ``_`` and CJK ideographs, no ``__``; and a first character the condition language can
+    name)?  性别, 问卷一 and ``_x`` are; ``q-1`` and ``q.1`` are not."""
+    from .qload import _id_char
+
+    return bool(name) and "__" not in name and all(_id_char(ch) for ch in name) and not name[0].isdigit()
+
+
+def _ident(name: str, taken: set, reserved: frozenset = frozenset()) -> str:
+    """A minyi id for the XLSForm name ``name``: the name itself when it is a valid id not yet taken (ids are
+    compared case-insensitively, as minyi's columns are), else a cleaned-up name that neither an id taken so far
+    nor a name ``reserved`` for a later element of the form uses.  ``taken`` holds casefolded ids."""
+    if _valid_id(name) and name.casefold() not in taken:
+        taken.add(name.casefold())
+        return name
+    base = re.sub(r"[^A-Za-z0-9_\u4e00-\u9fff]", "_", name).strip("_") or "q"
     base = re.sub(r"_{2,}", "_", base)
-    if not base[0].isalpha():
+    if base[0].isdigit():
         base = "q" + base
     out, i = base, 2
-    while out in taken:
+    while out.casefold() in taken or (out != name and out.casefold() in reserved):
         out = f"{base}_{i}"
         i += 1
-    taken.add(out)
+    taken.add(out.casefold())
+    return out
+
+
+def _all_names(d: dict) -> list[str]:
+    """The names of every element of pyxform's form (questions and groups, at any depth)."""
+    out = []
+    for c in d.get("children") or ():
+        if c.get("name"):
+            out.append(str(c["name"]))
+        out += _all_names(c)
     return out
 
 
@@ -564,6 +782,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if lang == "default":
         lang = None
     warnings: list[str] = []
+    extra = _read_minyi_sheet(path, lambda m: warnings.append(f"{path.name}: {m}"))
+    extra_q = extra.get(("questionnaire", None)) or {}
     value_map: dict[str, dict] = {}
     ctx = _Ctx()
     taken: set = set()
@@ -572,6 +792,26 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
 
     def warn(msg: str) -> None:
         warnings.append(f"{path.name}: {msg}")
+
+    columns: dict[str, str] = {}  # XLSForm name (the Kobo/ODK data column) -> the minyi column it became
+    reserved = frozenset(n.casefold() for n in _all_names(form) if _valid_id(n))
+
+    def ident(name: str, what: str = "question") -> str:
+        """The minyi id of the XLSForm element ``name``: its own name when that is a valid minyi id (性别 is), else a
+        new one, warned about and — for a question, whose name is a data column — written to the mapping."""
+        new = _ident(name, taken, reserved)
+        if new != name:
+            column(name, new, what)
+        return new
+
+    def column(name: str, new: str, what: str = "question") -> None:
+        if what == "group":
+            warn(f"group '{name}' is section {new} (minyi ids may only hold letters, digits, _ and Chinese "
+                 "characters, each id once, whatever its case)")
+            return
+        columns[name] = new
+        warn(f"{what} '{name}' renamed to {new} (minyi ids may only hold letters, digits, _ and Chinese characters, "
+             f"each id once, whatever its case); the mapping file maps the Kobo/ODK column {name} to {new}")
 
     def choices_of(d: dict) -> list[dict]:
         ch = d.get("choices")
@@ -588,6 +828,8 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
             code = int(names[i]) if numeric else i + 1
             codes[names[i]] = code
             o: dict = {"code": code, "label": _label(c, lang) or names[i]}
+            if _en(c, lang):
+                o["label_en"] = _en(c, lang)
             if c.get("minyi_score") not in (None, ""):
                 try:
                     o["score"] = float(c["minyi_score"]) if not float(c["minyi_score"]).is_integer() \
@@ -613,6 +855,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
             return out
         excl = _EXCL.findall(cons)
         rest = _EXCL.sub(" ", cons)
+        # minyi's "at least n, or an exclusive option alone": (count-selected(.) >= n or selected(., 'x'))
+        m = _MIN_ALONE.search(rest)
+        if m and set(re.findall(r"'([^']+)'", m.group(2))) <= set(excl):
+            rest = rest.replace(m.group(0), m.group(1))
         for m in _RANGE.finditer(rest):
             counted = m.group(1).startswith("count")
             if counted != is_count:
@@ -649,18 +895,22 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                     and choices_of(kids[0])
                     and all(c.get("minyi_score") not in (None, "") or _truthy(c.get("minyi_na", ""))
                             for c in choices_of(kids[0]))):
-                qid = _ident(name, taken)
+                qid = ident(name, "group")
                 opts, _ = options(kids[0], qid)
                 rows = []
                 for c in kids:
                     cname = str(c["name"])
                     rid = cname[len(name) + 1:] if cname.startswith(name + "_") else cname
-                    rid = re.sub(r"[^A-Za-z0-9_]", "_", rid)
-                    rows.append({"id": rid, "label": _label(c, lang) or cname})
+                    rid = re.sub(r"_{2,}", "_", re.sub(r"[^A-Za-z0-9_\u4e00-\u9fff]", "_", rid)).strip("_") or "r"
+                    rows.append({"id": rid, "label": _label(c, lang) or cname,
+                                 **({"label_en": _en(c, lang)} if _en(c, lang) else {})})
                     ctx.names[cname] = f"{qid}.{rid}"
+                    if f"{qid}_{rid}" != cname:
+                        column(cname, f"{qid}_{rid}", f"matrix row of {qid}")
                 ctx.types[qid] = "matrix"
                 item = {"id": qid, "type": "matrix", "text": _group_label(d, lang) or name, "options": opts,
                         "rows": rows}
+                _en_texts(d, item, lang)
                 if not any(_truthy((c.get("bind") or {}).get("required", "")) for c in kids):
                     item["required"] = False
                 sec["questions"].append(item)
@@ -683,8 +933,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
         if kind == "text" and prev is not None and prev["type"] in ("single", "scale", "multiple") and \
                 _other_fill_in(name, prev, pending_when[prev["id"]][0], bind.get("relevant"), ctx):
             ctx.names[name] = prev["id"] + "_other"
+            if name != prev["id"] + "_other":
+                column(name, prev["id"] + "_other", f"fill-in of {prev['id']}")
             return  # the "other, please specify" text of the choice question before it: its <id>_other column
-        qid = _ident(name, taken)
+        qid = ident(name)
         ctx.names[name] = qid
         ctx.types[qid] = kind
         item: dict = {"id": qid, "type": kind, "text": _label(d, lang) or name}
@@ -738,6 +990,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
             hint = _rank_k(d, item, hint, qid, warn)
         if hint:
             item["note"] = hint
+        _en_texts(d, item, lang)
         sec["questions"].append(item)
         pending_when[qid] = (name, rel)
 
@@ -751,16 +1004,21 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
                 warn(f"'{child.get('name')}' ({t}) has no minyi question type; left out")
             continue
         if t == "group" and not _is_matrix_group(child, form):
-            sid = _ident(str(child.get("name")), taken)
-            sec = {"id": sid, "title": _label(child, lang) or sid, "questions": []}
+            sid = ident(str(child.get("name")), "group")
+            sec = {"id": sid, "title": _group_label(child, lang) or sid, "questions": []}
+            if _en(child, lang):
+                sec["title_en"] = _en(child, lang)
             sections.append(sec)
             loose = None
             rel = [child["bind"]["relevant"]] if (child.get("bind") or {}).get("relevant") else []
+            if rel and rel[0] == (extra.get(("section", sid)) or {}).get("relevant") and extra_q.get("sites"):
+                rel = []  # the site condition minyi's export wrote: the sites: block read back below says it
             for c in child.get("children", []):
-                question(c, sec, rel)
+                if not _generated(c):  # pyxform's label row of a table-list group is no question
+                    question(c, sec, rel)
         else:
             if loose is None:
-                sid = _ident(f"S{len(sections) + 1}", taken)
+                sid = _ident(f"S{len(sections) + 1}", taken, reserved)
                 loose = {"id": sid, "title": form.get("title") or sid, "questions": []}
                 sections.append(loose)
             question(child, loose, [])
@@ -768,6 +1026,10 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     for sec in sections:
         for item in sec["questions"]:
             name, rel = pending_when.get(item["id"], (None, []))
+            carried = (extra.get(("question", item["id"])) or {}).get("when") or {}
+            if carried and len(rel) == 1 and rel[0] == carried.get("relevant"):
+                item["when"] = carried["when"]  # minyi's own condition, as written (labels, not XML values)
+                continue
             conds = []
             for x in rel:
                 try:
@@ -782,11 +1044,18 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if not sections:
         raise MinyiError.of("xlsform", file=str(path), reason="the form has no question minyi can use",
                             hint="add select_one / select_multiple / integer / text questions to the survey sheet")
+    for sec in sections:
+        for item in sec["questions"]:
+            _apply_carried(item, extra.get(("question", item["id"])) or {}, warn)
     doc = {"id": _ident(str(form.get("id_string") or form.get("name") or "form"), set()),
            "title": str(form.get("title") or path.stem),
            "language": "zh" if (lang is None or "zh" in str(lang).lower() or "chinese" in str(lang).lower()) else "en",
-           "version": str(form.get("version") or "1"),
-           "sections": sections}
+           "version": str(form.get("version") or "1")}
+    doc.update(_questionnaire_carried(extra_q, sections, warn))
+    doc["sections"] = sections
+    for key in ("areas", "indicators"):
+        if key in doc:
+            doc[key] = doc.pop(key)  # after the sections, as minyi writes them
     doc = _with_quotes(doc, _quoted_originals(path))
     text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1000)
     from .qload import validate_text
@@ -796,7 +1065,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     if errors:
         raise MinyiError([problem("xlsform", file=str(path), reason="the converted questionnaire is not valid",
                                   hint="see the problems below")] + errors)
-    mapping = {"values": value_map} if value_map else {}
+    mapping = {k: v for k, v in (("columns", columns), ("values", value_map)) if v}
     return Conversion(text, warnings, mapping)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..errors import MinyiError
 from ..messages import did_you_mean
 from ..questionnaire import Questionnaire
+from .kobo import group_path
 from .text import norm_text
 
 
@@ -56,6 +57,8 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
         src = key = str(src).strip()
         if src not in columns:
             hit = [c for c in columns if norm_text(c) == norm_text(src)]
+            if not hit:  # a Kobo/ODK export's group-path header grp/q (or grp.q) for the form's name q
+                hit = [c for c in columns if (group_path(c) or [None])[-1] == src]
             if not hit:
                 raise bad(f"column '{src}'", "is not a column of the file", did_you_mean(src, columns),
                           at=("columns", key))

@@ -103,6 +103,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "section-no-site": ("section {section} is given to no site, so its {count} question(s) are never asked",
                         "add {section} to the sections of the sites that should answer it, or remove the section"),
     "area-weights": ("area weights sum to {total}, not 1", "make the weights of the areas add up to 1"),
+    "options-all-na": ("every option of {where} is marked na: true, so it has no substantive answer to score{indicator}",
+                       "give it its substantive options (with scores) and mark only 不了解/说不清 as na: true"),
+    "question-role-type": ("{key}: {qid} is a {type} question, but {key} must name {need}", "{hint}"),
+    "sites-without-site-question": ("sites: lists the sections each site gets, but there is no site_question, so no "
+                                    "respondent's site is known and every section would be asked of everyone",
+                                    "add site_question: <id of the question whose options are the sites>"),
+    "site-question-not-everywhere": ("the site question {qid} is in section {section}, which only {sites} get: a "
+                                     "respondent's site is known only from its answer, so it must be asked at every site",
+                                     "move {qid} to a section every site gets (e.g. the first), or give {section} to every site"),
+    "no-questions": ("the questionnaire has no {what}: there is nothing to ask, print or simulate",
+                     "add a section with at least one question under sections:"),
     "selection-limits": ("{qid}: {reason}", "check min/max against the number of options"),
     "questionnaire-invalid": ("{path} is not a valid questionnaire ({count} problem(s)); first: {first}",
                               "run `survey validate {path}` to see every problem with its line"),

@@ -469,6 +469,8 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                     if not o.na and o.score is None and "score" not in _option_keys(d.get("options"), o):
                         ck.add("scale-score", sn, line=o.line, column=o.column, label=o.label, where=f"scale {sid}",
                                problem="no")
+                if opts and all(o.na for o in opts):
+                    ck.add("options-all-na", d.get("options", sn), where=f"scale {sid}", indicator="")
                 sc.positive = _codes_from(ck, d.get("positive"), opts, f"scale {sid} positive")
                 q.scales[sid] = sc
 
@@ -501,6 +503,10 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 question_nodes[qq.id] = qn
             sec.questions.append(qq)
         q.sections.append(sec)
+
+    if "sections" in top and isinstance(top["sections"].value, list) and not q.questions:
+        # nothing to ask: the form was blank, simulate wrote no answers (a missing 'sections' key is said above)
+        ck.add("no-questions", top["sections"], at_key=True, what="sections" if not q.sections else "questions")
 
     # sites
     for sn in ck.seq(top.get("sites"), "sites"):
@@ -559,6 +565,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         if ref and ref not in question_nodes:
             ck.add("unknown-ref", top[key], where=key, what="question", ref=ref,
                    suggestion=did_you_mean(ref, question_nodes))
+    _check_roles(ck, q, top, question_nodes)
     # site names are the option labels of the site question (that is how respondents are matched to sites)
     sq = q.get(q.site_question) if q.site_question else None
     if sq is not None and sq.options:
@@ -678,6 +685,8 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     if qtype in ("single", "multiple", "scale", "matrix", "ranking", "yesno") and not q.options and not given:
         # a non-empty options list that built nothing was already reported (limit, bad entries): no second error
         ck.add("missing-key", qn, key="options" if qtype not in ("scale", "matrix") else "scale", where=where)
+    if qtype in ("scale", "matrix") and "options" in d and q.options and all(o.na for o in q.options):
+        ck.add("options-all-na", d["options"], where=where, indicator="")  # (a shared scale: at the scale)
     if qtype in ("scale", "matrix"):
         for o in (q.options if q.scale is None else []):  # shared scales are checked once, below
             if not o.na and o.score is None:
@@ -839,6 +848,39 @@ def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare
         except KeyError:
             ck.add("skip-unknown-option", wn, column=_pos_in_scalar(wn, r.pos), ref=base, value=r.value if isinstance(r.value, str) else f"{r.value:g}",
                    choices=", ".join(f"{o.code}={o.label}" for o in target.options[:12]))
+
+
+ROLE_TYPES = {  # questionnaire key → (question types it may name, what to say it needs)
+    "site_question": (("single",), "a single-choice question whose option labels are the sites"),
+    "district_question": (("single",), "a single-choice question whose options are the districts"),
+    "overall_question": (("scale", "single"), "a scale (or single-choice) question with scored options"),
+}
+
+
+def _check_roles(ck: _Checker, q: Questionnaire, top: dict[str, Node], question_nodes: dict[str, Node]) -> None:
+    """The questions ``site_question`` / ``district_question`` / ``overall_question`` name must be of a type
+    that can play the part (a text district question left simulate drawing from no districts and the
+    district table empty; a number overall question gave no importance–performance analysis, silently);
+    ``sites:`` listing sections needs a ``site_question``; and the site question must be asked at every
+    site (in a section only some sites get, no respondent's site could be known)."""
+    for key, (types, need) in ROLE_TYPES.items():
+        qq = q.get(getattr(q, key)) if getattr(q, key) else None
+        if qq is None or not qq.type:
+            continue
+        scored = bool(qq.scores) or key != "overall_question"
+        if qq.type not in types or not scored:
+            kind = qq.type if qq.type not in types else f"{qq.type} (without scores)"
+            ck.add("question-role-type", top[key], key=key, qid=qq.id, type=kind, need=need,
+                   hint=f"name such a question in {key}, or remove {key}")
+    listed = [s for s in q.sites if s.sections]
+    if listed and not q.site_question:
+        ck.add("sites-without-site-question", top.get("sites"), at_key=True)
+    sq = q.get(q.site_question) if q.site_question else None
+    if sq is not None and listed:
+        getting = [s.name for s in q.sites if not s.sections or sq.section in s.sections]
+        if len(getting) < len(q.sites):
+            ck.add("site-question-not-everywhere", question_nodes.get(sq.id), qid=sq.id, section=sq.section,
+                   sites="、".join(getting) or "no site")
 
 
 def _check_site_coverage(ck: _Checker, q: Questionnaire, sq: Question, top: dict[str, Node]) -> None:

@@ -1,0 +1,192 @@
+"""Audit 2 of validate / form / simulate (issue 2 contract): what validate calls valid must work, what cannot
+work is refused at its line:column, and simulate never overwrites its input.
+
+Positions are computed from the snippet text (the line holding the token), never copied from output.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from cli_capture import run_main
+from survey.qload import load_questionnaire, validate_text
+from survey.simulate import simulate
+
+HEAD = "id: t\ntitle: 测试\n"
+
+
+def errors(text: str, code: str | None = None):
+    _, probs = validate_text(textwrap.dedent(text), "q.yaml")
+    return [p for p in probs if p.severity == "error" and (code is None or p.code == code)]
+
+
+def line_of(text: str, needle: str, nth: int = 0) -> int:
+    lines = [i for i, ln in enumerate(textwrap.dedent(text).splitlines(), start=1) if needle in ln]
+    return lines[nth]
+
+
+def write(tmp_path: Path, text: str, name: str = "q.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+# ----------------------------------------------------------------------------- 1. refuse what cannot work
+NA_MATRIX = HEAD + """\
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - id: Q5
+        type: matrix
+        text: 五
+        options: [{label: 不了解, na: true}]
+        rows: [一]
+"""
+
+NA_SCALE_INDICATOR = HEAD + """\
+indicators:
+  - {id: s, kind: satisfaction, question: Q5}
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - id: Q5
+        type: scale
+        text: 五
+        options: [{label: 不了解, na: true}, {label: 说不清, na: true}]
+"""
+
+NA_SHARED = HEAD + """\
+scales:
+  dk:
+    options: [{label: 不了解, na: true}]
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - {id: Q5, type: matrix, text: 五, scale: dk, rows: [一, 二]}
+"""
+
+
+@pytest.mark.parametrize("text,needle", [(NA_MATRIX, "options:"), (NA_SCALE_INDICATOR, "options:"),
+                                         (NA_SHARED, "options:")])
+def test_all_na_scale_or_matrix_is_an_error_at_its_options(text, needle):
+    errs = errors(text, "options-all-na")
+    assert len(errs) == 1, errors(text)
+    assert errs[0].line == line_of(text, needle)
+    assert "na: true" in errs[0].message
+
+
+def test_all_na_refused_by_simulate_with_one_message(tmp_path, capsys):
+    p = write(tmp_path, NA_MATRIX)
+    rc, out = run_main(capsys, "simulate", str(p), "--n", "5", "--out", str(tmp_path / "r.csv"))
+    assert rc == 1
+    assert "internal error" not in out and "Traceback" not in out
+    assert f"q.yaml:{line_of(NA_MATRIX, 'options:')}:" in out
+
+
+ROLES = HEAD + """\
+district_question: Q2
+overall_question: Q3
+sites:
+  - name: 机关
+    sections: [A]
+  - name: 社区
+    sections: [B]
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - {id: Q1, type: single, text: 一, options: [机关, 社区]}
+      - {id: Q2, type: text, text: 区}
+      - {id: Q3, type: number, text: 总体}
+  - id: B
+    title: 二
+    questions:
+      - {id: Q4, type: single, text: 四, options: [a, b]}
+"""
+
+
+def test_roles_of_the_wrong_type_and_sites_without_site_question():
+    errs = errors(ROLES)
+    got = {(p.code, p.line) for p in errs}
+    assert ("question-role-type", line_of(ROLES, "district_question:")) in got
+    assert ("question-role-type", line_of(ROLES, "overall_question:")) in got
+    assert ("sites-without-site-question", line_of(ROLES, "sites:")) in got
+    dq = next(p for p in errs if p.line == line_of(ROLES, "district_question:"))
+    assert "Q2 is a text question" in dq.message
+
+
+def test_site_question_in_a_section_only_one_site_gets():
+    text = ROLES.replace("district_question: Q2\noverall_question: Q3\n", "site_question: Q4\n").replace(
+        "options: [a, b]", "options: [机关, 社区]")
+    errs = errors(text, "site-question-not-everywhere")
+    assert len(errs) == 1 and errs[0].line == line_of(text, "id: Q4")
+    assert "section B" in errs[0].message and "社区" in errs[0].message
+
+
+@pytest.mark.parametrize("body,what", [("sections: []\n", "sections"),
+                                       ("sections:\n  - {id: A, title: a, questions: []}\n", "questions")])
+def test_no_sections_or_no_questions(body, what):
+    errs = errors(HEAD + body, "no-questions")
+    assert len(errs) == 1 and errs[0].line == 3 and f"has no {what}" in errs[0].message
+
+
+EDGE = HEAD + """\
+site_question: S
+district_question: D
+sites: [甲, 乙]
+sections:
+  - id: A
+    title: a
+    questions:
+      - {id: S, type: single, text: 站点, options: [甲, 乙]}
+      - {id: D, type: single, text: 区, options: [东区]}
+      - {id: Q1, type: single, text: 一, options: [a]}
+      - {id: Q2, type: single, text: 二, options: [{label: 不了解, na: true}]}
+      - {id: Q3, type: multiple, text: 三, options: [{label: 都没有, exclusive: true}]}
+      - {id: Q4, type: multiple, text: 四, options: [a, b]}
+      - {id: Q5, type: ranking, text: 五, options: [a], k: 1}
+      - {id: Q6, type: number, text: 六, min: 150}
+      - {id: Q8, type: yesno, text: 八, when: 'Q1 == 1'}
+      - {id: Q9, type: scale, text: 九, options: [{label: 好, score: 1}]}
+      - {id: Q10, type: number, text: 十, min: 3, max: 3}
+"""
+
+
+def test_simulate_never_crashes_on_valid_edge_cases(tmp_path):
+    """One-option choices, a choice of only 不了解, only an exclusive option, a number with min above 100 and
+    no max: valid, and simulate writes answers that obey them (it raised IndexError / drew below min)."""
+    assert errors(EDGE) == []
+    q = load_questionnaire(write(tmp_path, EDGE))
+    f = simulate(q, 200, seed=3, messy=True)
+    clean = f.iloc[:200]
+    assert set(clean["Q2"].dropna()) == {1.0}
+    assert (clean["Q3_1"] == 1).all()
+    assert clean["Q6"].min() >= 150
+    assert set(clean["Q10"]) == {3.0}
+
+
+# ----------------------------------------------------------------------------- 2. simulate --out
+def test_simulate_refuses_to_overwrite_its_questionnaire(tmp_path, capsys):
+    p = write(tmp_path, EDGE, "victim.yaml")
+    before = p.read_bytes()
+    for target in (str(p), str(tmp_path / "." / "victim.yaml")):
+        rc, out = run_main(capsys, "simulate", str(p), "--n", "5", "--out", target)
+        assert rc == 2 and "questionnaire file itself" in out
+    assert p.read_bytes() == before
+
+
+def test_simulate_refuses_a_non_csv_name(tmp_path, capsys):
+    p = write(tmp_path, EDGE)
+    rc, out = run_main(capsys, "simulate", str(p), "--n", "5", "--out", str(tmp_path / "r.xlsx"))
+    assert rc == 2 and ".csv" in out
+    assert not (tmp_path / "r.xlsx").exists()
+    rc, out = run_main(capsys, "simulate", str(p), "--n", "5", "--out", str(tmp_path / "r.CSV"))
+    assert rc == 0, out
+    assert len(pd.read_csv(tmp_path / "r.CSV")) == 5

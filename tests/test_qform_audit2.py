@@ -190,3 +190,80 @@ def test_simulate_refuses_a_non_csv_name(tmp_path, capsys):
     rc, out = run_main(capsys, "simulate", str(p), "--n", "5", "--out", str(tmp_path / "r.CSV"))
     assert rc == 0, out
     assert len(pd.read_csv(tmp_path / "r.CSV")) == 5
+
+
+# ----------------------------------------------------------------------------- 3. paper-form skip instructions
+SKIP = HEAD + """\
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - {id: Q1, type: single, text: 一, options: [甲, 乙, 丙]}
+      - {id: Q2, type: single, text: 二, options: [x, y], when: 'Q1 == "甲"'}
+      - {id: Q3, type: single, text: 三, options: [x, y], when: 'Q1 == "乙"'}
+      - {id: Q4, type: single, text: 四, options: [男, 女]}
+      - {id: Q5, type: single, text: 五, options: [x, y], when: 'Q1 == "甲" and Q4 == "男"'}
+      - {id: Q6, type: single, text: 六, options: [x, y], when: 'Q1 == "甲" or Q4 == "女"'}
+      - {id: Q7, type: single, text: 七, options: [x, y]}
+      - {id: Q8, type: single, text: 八, options: [x, y], when: 'Q7 == "x"'}
+      - {id: Q9, type: single, text: 九, options: [x, y], when: 'Q8 == "x"'}
+      - {id: Q10, type: single, text: 十, options: [x, y], when: 'Q7 == "y"'}
+      - {id: Q11, type: yesno, text: 十一}
+      - {id: Q12, type: text, text: 十二, when: 'answered(Q10) or Q1 == "丙"'}
+"""
+
+
+def _form_questions(text: str):
+    from survey.form import build_form
+
+    q, probs = validate_text(textwrap.dedent(text), "q.yaml")
+    assert [p for p in probs if p.severity == "error"] == []
+    return {fq.id: fq for s in build_form(q).sections for fq in s.questions}
+
+
+def test_jump_targets_respect_the_condition_of_the_question_answered():
+    """Q8 is asked only when Q7 == x, so Q10 (Q7 == y) is never next: its 'y' answer goes to Q11, and after Q9
+    everyone goes to Q11 (the form said 跳至第10题 and nothing after Q9)."""
+    qs = _form_questions(SKIP)
+    assert qs["Q8"].jumps == ["选'y'者跳至第11题"]
+    assert qs["Q9"].after == "（答完本题请跳至第11题）"
+    assert qs["Q7"].jumps == ["选'y'者跳至第10题"]  # unchanged: Q7 itself is asked of everyone
+    assert qs["Q1"].jumps == ["选'乙'者跳至第3题", "选'丙'者跳至第4题"]
+    assert qs["Q4"].jumps == ["选'女'者跳至第6题"]
+    # every answer of Q2 goes on to Q4: said once after the question, not beside each option
+    assert qs["Q2"].jumps == [] and qs["Q2"].after == "（答完本题请跳至第4题）"
+
+
+def test_answered_condition_reads_as_chinese():
+    qs = _form_questions(SKIP)
+    assert qs["Q12"].condition == "（仅限回答了第10题或第1题选'丙'者作答）"
+    assert "回答回答" not in qs["Q12"].condition
+    assert qs["Q8"].condition == "（仅回答第7题选'x'者作答）"
+
+
+# ----------------------------------------------------------------------------- 4. form of a long chain
+def _chain(n: int) -> str:
+    lines = [HEAD.rstrip(), "sections:", "  - id: A", "    questions:"]
+    for i in range(1, n + 1):
+        lines.append(f"      - {{id: Q{i}, type: single, text: 问题{i}, options: [是, 否, 不知道]"
+                     + (f", when: 'Q{i - 1} != \"不知道\"'" if i > 1 else "") + "}")
+    return "\n".join(lines) + "\n"
+
+
+def test_form_of_chained_conditions_judges_each_condition_a_bounded_number_of_times():
+    """400 chained conditions: the reachability behind the jumps is judged a few times per question, not once
+    per pair of questions (56 s before, super-linear), and the jumps say 结束答题 for 不知道 all along."""
+    import time
+
+    from survey.form import _jumps, build_form
+
+    q, probs = validate_text(_chain(400), "chain.yaml")
+    assert probs == []
+    t0 = time.perf_counter()
+    form = build_form(q)
+    took = time.perf_counter() - t0
+    assert _jumps.last_evaluations <= 6 * 400, _jumps.last_evaluations  # about 5 (3 options × 2 judgements)
+    assert took < 30, took  # generous: it takes about a second; it took 56 s
+    fq = form.sections[0].questions
+    assert fq[0].jumps == ["选'不知道'者结束答题"] and fq[398].jumps == ["选'不知道'者结束答题"]
+    assert fq[399].jumps == []

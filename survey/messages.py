@@ -94,6 +94,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "skip-cycle": ("skip conditions form a cycle: {cycle}", "remove one of the conditions"),
     "skip-never-true": ("the condition of {qid} can never be true{because}, so {qid} is never asked and nothing "
                         "is collected for it", "fix the condition (check the options, min/max and and/or) or remove the question"),
+    "skip-order-na": ("'{expr}' also admits {labels} of {ref} (code {codes}, na: true): an ordering compares codes, "
+                      "so the non-substantive answer counts as well", "to mean only the substantive options write "
+                      "{ref} in [{subs}]"),
     "skip-type": ("condition uses '{op}' on {ref} of type {type}", "{hint}"),
     "target-range": ("target {value} for {what} is outside [0, 1]", "write targets as shares, e.g. 0.9 for 90%"),
     "indicator-type": ("indicator {indicator} ({kind}) uses {qid} of type {type}", "{hint}"),

@@ -811,8 +811,9 @@ def _check_skips(ck: _Checker, q: Questionnaire, nodes: dict[str, Node]) -> None
 
 def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare, wn: Node,
                    order: dict[str, int]) -> None:
-    if isinstance(node.left, E.Lit) and isinstance(node.right, E.Ref):  # 1 == Q5 reads as Q5 == 1
-        node = E.Compare(node.op, node.right, node.left, node.pos)
+    if isinstance(node.left, E.Lit) and isinstance(node.right, E.Ref):  # 1 == Q5 reads as Q5 == 1 (4 <= Q5: Q5 >= 4)
+        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+        node = E.Compare(flip.get(node.op, node.op), node.right, node.left, node.pos)
     left = node.left
     if not isinstance(left, E.Ref) or left.name.split(".")[0] not in order:
         return
@@ -843,6 +844,8 @@ def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare
             ck.add("skip-type", wn, column=_pos_in_scalar(wn, r.pos), op=node.op, ref=base, type=target.type,
                    hint="ordering comparisons need a numeric code")
             continue
+        if node.op in ("<", "<=", ">", ">="):
+            _check_order_na(ck, target, left.name, node, r, wn)
         try:
             q.resolve_code(base, r.value if isinstance(r.value, str) else int(r.value) if float(r.value).is_integer() else r.value)
         except KeyError:
@@ -881,6 +884,23 @@ def _check_roles(ck: _Checker, q: Questionnaire, top: dict[str, Node], question_
         if len(getting) < len(q.sites):
             ck.add("site-question-not-everywhere", question_nodes.get(sq.id), qid=sq.id, section=sq.section,
                    sites="、".join(getting) or "no site")
+
+
+def _check_order_na(ck: _Checker, target: Question, ref: str, node: E.Compare, lit: E.Lit, wn: Node) -> None:
+    """An ordering on a choice (``C1.r3 >= 4``) compares codes, and a non-substantive option's code (不了解 = 9)
+    is usually the largest: a warning naming the ``na`` options it admits, with the ``in [...]`` meant.  The
+    semantics stay (the import checks and the web form's script share them)."""
+    v = float(lit.value)
+    test = {"<": lambda c: c < v, "<=": lambda c: c <= v, ">": lambda c: c > v, ">=": lambda c: c >= v}[node.op]
+    admitted = [o for o in target.options if test(o.code)]
+    nas = [o for o in admitted if o.na]
+    if not nas:
+        return
+    subs = [str(o.code) for o in admitted if not o.na]
+    ck.add("skip-order-na", wn, column=_pos_in_scalar(wn, node.pos), severity="warning",
+           expr=f"{ref} {node.op} {lit.value:g}" if isinstance(lit.value, float) else f"{ref} {node.op} {lit.value}",
+           ref=ref, labels=" ".join(f"'{o.label}'" for o in nas), codes=", ".join(str(o.code) for o in nas),
+           subs=", ".join(subs))
 
 
 def _check_site_coverage(ck: _Checker, q: Questionnaire, sq: Question, top: dict[str, Node]) -> None:

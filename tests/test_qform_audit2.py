@@ -267,3 +267,45 @@ def test_form_of_chained_conditions_judges_each_condition_a_bounded_number_of_ti
     fq = form.sections[0].questions
     assert fq[0].jumps == ["选'不知道'者结束答题"] and fq[398].jumps == ["选'不知道'者结束答题"]
     assert fq[399].jumps == []
+
+
+# ----------------------------------------------------------------------------- 6. orderings admitting na codes
+ORDNA = HEAD + """\
+scales:
+  sat5:
+    options:
+      - {code: 1, label: 非常满意, score: 100}
+      - {code: 2, label: 满意, score: 80}
+      - {code: 3, label: 一般, score: 60}
+      - {code: 4, label: 不满意, score: 40}
+      - {code: 5, label: 非常不满意, score: 20}
+      - {code: 9, label: 不了解, na: true}
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - {id: C1, type: matrix, text: 满意度, scale: sat5, rows: [环境卫生, 市容, 背街小巷]}
+      - {id: C2, type: text, text: 原因, when: 'C1.r3 >= 4'}
+      - {id: C3, type: text, text: 原因, when: '4 <= C1.r1'}
+      - {id: C4, type: text, text: 原因, when: 'C1.r2 in [4, 5] or C1.r2 <= 2'}
+"""
+
+
+def test_ordering_that_admits_an_na_code_is_a_warning_naming_it():
+    _, probs = validate_text(ORDNA, "q.yaml")
+    assert [p for p in probs if p.severity == "error"] == []
+    warns = [p for p in probs if p.code == "skip-order-na"]
+    assert [(p.line, p.severity) for p in warns] == [(line_of(ORDNA, "id: C2"), "warning"),
+                                                      (line_of(ORDNA, "id: C3"), "warning")]
+    assert "'不了解'" in warns[0].message and "C1.r3 in [4, 5]" in warns[0].hint
+    assert "C1.r1 >= 4" in warns[1].message  # 4 <= C1.r1 read the right way round
+    assert warns[0].column == ORDNA.splitlines()[line_of(ORDNA, "id: C2") - 1].index(">=") + 1
+
+
+def test_ordering_semantics_unchanged():
+    """The warning only warns: 不了解 (9) still satisfies C1.r3 >= 4 in the shared evaluator."""
+    from survey.skip import condition_mask
+
+    q, _ = validate_text(ORDNA, "q.yaml")
+    frame = pd.DataFrame({"C1_r1": [1.0, 4.0, 9.0], "C1_r2": [1.0, 1.0, 1.0], "C1_r3": [3.0, 4.0, 9.0]})
+    assert condition_mask(q, "C2", frame).tolist() == [False, True, True]

@@ -35,8 +35,11 @@ def validate(
         for p in problems:
             typer.echo(str(p), err=bool(errors))
         if not errors and q is not None:
-            typer.echo(f"{file}: valid — {len(q.questions)} questions, {q.n_items} items, "
-                       f"{len(q.indicators)} indicators")
+            def count(k: int, word: str) -> str:
+                return f"{k} {word}" + ("" if k == 1 else "s")
+
+            typer.echo(f"{file}: valid — {count(len(q.questions), 'question')}, {count(q.n_items, 'item')}, "
+                       f"{count(len(q.indicators), 'indicator')}")
         else:
             typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
     raise typer.Exit(1 if errors or q is None else 0)

@@ -68,6 +68,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yaml-empty": ("the file is empty: it holds no YAML content", "write its content, or give the right file"),
     "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
     "yaml-percent": ("{key} must be a number, not the percentage {got}", "write the share as {share}"),
+    "yaml-read-as-number": ("{key}: YAML reads the unquoted {raw} as the number {value}{why}", "quote it: {quoted}"),
+    "yaml-read-as-bool": ("{key}: YAML reads the unquoted {raw} as {value}, not as the text '{raw}'",
+                          "quote it: \"{raw}\" (or write the options as a list of quoted labels)"),
+    "yaml-number-as-text": ("{key} is the text '{raw}', read as the number {value}", "write it without quotes: {bare}"),
+    "yaml-not-finite": ("{key} must be a finite number, not {raw}", "write a number, or leave the key out"),
+    "one-option": ("{where} has a single option '{label}'{why}", "{hint}"),
+    "code-too-large": ("option code {code} of {where} is outside the range of codes the store keeps "
+                       "(-2147483648 to 2147483647)", "use small whole numbers as codes (1, 2, … or 9/99 for 不了解)"),
+    "label-is-other-code": ("option label '{label}' of {where} is the code of another option ('{other}' has code "
+                            "{code}): {ref} == \"{label}\" in a condition, or a cell holding {label}, means the "
+                            "option labelled '{label}', not code {code}", "give the options codes equal to their "
+                            "labels (code: 3 for '3'), or labels that are not numbers"),
+    "near-duplicate-label": ("option labels '{label}' and '{other}' of {where} differ only in spaces or full-width "
+                             "letters (first on line {first_line})", "respondents and imports cannot tell them apart: "
+                             "make them the same option, or say what differs"),
+    "empty-text": ("{where} has an empty text: the form prints a number with no question", "write the question's text"),
+    "selection-count": ("{qid}: {key} {value:g} is not a whole number of selections; it is read as {used}",
+                        "write a whole number"),
     "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
     "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
     "missing-translation": ("{where} has no '{key}' (other texts of this questionnaire are translated)",

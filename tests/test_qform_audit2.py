@@ -309,3 +309,118 @@ def test_ordering_semantics_unchanged():
     q, _ = validate_text(ORDNA, "q.yaml")
     frame = pd.DataFrame({"C1_r1": [1.0, 4.0, 9.0], "C1_r2": [1.0, 1.0, 1.0], "C1_r3": [3.0, 4.0, 9.0]})
     assert condition_mask(q, "C2", frame).tolist() == [False, True, True]
+
+
+# ----------------------------------------------------------------------------- 5. silent coercions are said
+def _probs(text: str):
+    _, probs = validate_text(textwrap.dedent(text), "q.yaml")
+    return probs
+
+
+def _one(probs, code):
+    hits = [p for p in probs if p.code == code]
+    assert len(hits) == 1, [(p.code, p.message) for p in probs]
+    return hits[0]
+
+
+COERCE = """\
+id: t
+title: 测试
+version: 2026.10
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - id: Q1
+        type: single
+        text: 是否知道
+        options: [知道，不知道，不清楚]
+      - id: Q2
+        type: single
+        text:
+        options: [12:30, 0x1F, 早上]
+      - id: Q3
+        type: multiple
+        text: 渠道
+        options: [a, b, c]
+        max: "3"
+        min: 1.5
+      - id: Q4
+        type: number
+        text: 数
+        min: .inf
+      - {id: Q5, type: single, text: 五, options: [{code: 99999999999999999999, label: w}, {code: 2, label: v}]}
+      - {id: Q6, type: single, text: 六, options: ["3", "2", "1"]}
+      - {id: Q7, type: single, text: 七, options: [知道, 知 道, ｚｈｉ, zhi]}
+"""
+
+
+def test_silent_coercions_are_reported_at_their_line():
+    probs = _probs(COERCE)
+    nums = [p for p in probs if p.code == "yaml-read-as-number"]
+    assert {(p.line, p.extra["raw"]) for p in nums} == {(line_of(COERCE, "version:"), "2026.10"),
+                                                        (line_of(COERCE, "12:30"), "12:30"),
+                                                        (line_of(COERCE, "0x1F"), "0x1F")}
+    ver = next(p for p in nums if p.extra["raw"] == "2026.10")
+    assert "2026.1" in ver.message and "version: '2026.10'" in ver.hint and ver.severity == "warning"
+    assert "750" in next(p.message for p in nums if p.extra["raw"] == "12:30")
+    one = _one(probs, "one-option")
+    assert one.line == line_of(COERCE, "options: [知道，") and "full-width commas" in one.message
+    assert _one(probs, "empty-text").line == line_of(COERCE, "        text:", 1)
+    assert _one(probs, "yaml-number-as-text").line == line_of(COERCE, 'max: "3"')
+    assert _one(probs, "selection-count").line == line_of(COERCE, "min: 1.5")
+    inf = _one(probs, "yaml-not-finite")
+    assert inf.line == line_of(COERCE, "min: .inf") and inf.severity == "error"
+    big = _one(probs, "code-too-large")
+    assert big.line == line_of(COERCE, "99999999999999999999") and big.severity == "error"
+    amb = [p for p in probs if p.code == "label-is-other-code"]
+    assert {p.extra["label"] for p in amb} == {"3", "1"} and all(p.severity == "warning" for p in amb)
+    near = [p for p in probs if p.code == "near-duplicate-label"]
+    assert {(p.extra["label"], p.extra["other"]) for p in near} == {("知 道", "知道"), ("zhi", "ｚｈｉ")}
+    assert [p.line for p in probs] == sorted(p.line for p in probs)  # in file order
+
+
+def test_clean_questionnaire_has_no_new_warnings():
+    from survey.qload import bundled_path, validate_file
+
+    _, probs = validate_file(bundled_path())
+    assert probs == []
+
+
+# ----------------------------------------------------------------------------- 7. messages
+def test_yes_no_options_tab_once_empty_rows_merge_keys(tmp_path, capsys):
+    probs = _probs(HEAD + "sections:\n  - id: A\n    questions:\n      - {id: Q1, type: single, text: x, options: [yes, no]}\n")
+    assert [p.code for p in probs] == ["yaml-read-as-bool", "yaml-read-as-bool"]
+    assert "reads the unquoted yes as True" in probs[0].message and '"yes"' in probs[0].hint
+    probs = _probs("id: t1\ntitle: x\nsections:\n\t- id: A\n")
+    assert [(p.code, p.line) for p in probs] == [("yaml-tab", 4)]
+    probs = _probs(HEAD + "sections:\n  - id: A\n    questions:\n"
+                   "      - {id: M, type: matrix, text: m, options: [{label: 好, score: 1}], rows: []}\n")
+    assert len(probs) == 1 and "empty" in probs[0].message and "needs the key" not in probs[0].message
+    merged = HEAD + """\
+sections:
+  - id: A
+    title: 基本
+    questions:
+      - &base
+        id: Q1
+        type: single
+        text: 是否知道
+        options: [知道, 不知道]
+      - <<: *base
+        id: Q2
+        text: 是否支持
+"""
+    q, probs = validate_text(merged, "q.yaml")
+    assert probs == [] and [(x.id, x.type, x.text, len(x.options)) for x in q.questions] == \
+        [("Q1", "single", "是否知道", 2), ("Q2", "single", "是否支持", 2)]
+    p = write(tmp_path, merged)
+    rc, out = run_main(capsys, "validate", str(p))
+    assert rc == 0 and "2 questions, 2 items, 0 indicators" in out
+    p.write_bytes(HEAD.replace("id: t", "id: t1").encode("utf-16") + merged[len(HEAD):].encode("utf-16")[2:])
+    rc, out = run_main(capsys, "validate", str(p))
+    assert rc == 0, out
+    one = write(tmp_path, HEAD + "sections:\n  - id: A\n    questions:\n      - {id: Q1, type: yesno, text: x}\n",
+                "one.yaml")
+    rc, out = run_main(capsys, "validate", str(one))
+    assert "1 question, 1 item, 0 indicators" in out

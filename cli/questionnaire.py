@@ -35,8 +35,11 @@ def validate(
         for p in problems:
             typer.echo(str(p), err=bool(errors))
         if not errors and q is not None:
-            typer.echo(f"{file}: valid — {len(q.questions)} questions, {q.n_items} items, "
-                       f"{len(q.indicators)} indicators")
+            def count(k: int, word: str) -> str:
+                return f"{k} {word}" + ("" if k == 1 else "s")
+
+            typer.echo(f"{file}: valid — {count(len(q.questions), 'question')}, {count(q.n_items, 'item')}, "
+                       f"{count(len(q.indicators), 'indicator')}")
         else:
             typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
     raise typer.Exit(1 if errors or q is None else 0)
@@ -87,7 +90,7 @@ def form(
 @app.command()
 def simulate(
     file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
-    out: Annotated[Path, typer.Option("--out", help="Output CSV (native layout).")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV file (native layout), named *.csv; never the questionnaire itself.")],
     n: Annotated[int, typer.Option("--n", help="Number of respondents.", min=1)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 1,
     messy: Annotated[bool, typer.Option("--messy", help="Add realistic faults (blank rows, out-of-range code, duplicate, speeders, …).")] = False,
@@ -104,8 +107,9 @@ def simulate(
         survey simulate questionnaires/civic_hot_issues.yaml --n 5000 --seed 7 --out responses.csv --messy
     """
     from survey.qload import load_questionnaire
-    from survey.simulate import simulate as _simulate, write_csv
+    from survey.simulate import check_out, simulate as _simulate, write_csv
 
+    check_out(file, out)
     q = load_questionnaire(file)
     frame = _simulate(q, n, seed, messy=messy, shift=shift, start=start)
     write_csv(frame, out)

@@ -30,7 +30,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Callable, Optional
 
-import numpy as np
 
 from . import expr as E
 from .atomic import atomic_write_text
@@ -247,57 +246,48 @@ def _jumps(q: Questionnaire) -> tuple[dict[tuple[str, int], int], dict[str, int]
 
     A target number of 0 means "to the end of the questionnaire".
     """
-    from .reachable import asked_under
+    from .reachable import AskedUnder
 
     qs = q.questions
     src_of = {qq.id: _single_source(q, qq) for qq in qs}
-    under: dict[str, dict[str, np.ndarray]] = {}
-
-    def asked(z: Question, src: Question) -> np.ndarray:
-        """Which codes of ``src`` (a question before ``z``) may lead to ``z``: its condition can hold with that
-        answer, also through the questions that answer skips (:func:`survey.reachable.asked_under`)."""
-        if src.id not in under:
-            under[src.id] = asked_under(q, src)
-        return under[src.id][z.id]
+    reach_of = AskedUnder(q)  # can a question be asked to a respondent asked src who chose its option j
 
     option_jumps: dict[tuple[str, int], int] = {}
     after: dict[str, int] = {}
+    n = len(qs)
     for i, s in enumerate(qs):
-        if s.type not in CHOICE_SOURCES or i + 1 >= len(qs):
+        if s.type not in CHOICE_SOURCES or i + 1 >= n:
             continue
-        nxt = asked(qs[i + 1], s)
         for j, o in enumerate(s.options):
-            if nxt[j]:
-                continue
-            target = 0
-            for z in qs[i + 2:]:
-                if asked(z, s)[j]:
-                    target = z.number
-                    break
-            option_jumps[(s.id, o.code)] = target
+            f = reach_of.first_from(s, j, i + 1)
+            if f != i + 1:
+                option_jumps[(s.id, o.code)] = qs[f].number if f < n else 0
     # after a conditional question Y (depending on S alone): if the following question(s) are
     # asked to none of Y's respondents, jump over them.
     for i, y in enumerate(qs):
         s_id = src_of[y.id]
-        if s_id is None or i + 1 >= len(qs):
+        if s_id is None or i + 1 >= n:
             continue
         src = q.question(s_id)
-        reach = asked(y, src)
-        if not reach.any():
+        reach = [j for j in range(len(src.options)) if reach_of.asked(src, j, y)]
+        if not reach:
             continue
-        if (asked(qs[i + 1], src) & reach).any():
+        firsts = {reach_of.first_from(src, j, i + 1, reach_of.never_before(src, j, i + 1)) for j in reach}
+        if i + 1 in firsts:
             continue
-        target = 0
-        for z in qs[i + 2:]:
-            hit = asked(z, src) & reach
-            if hit.any():
-                if not np.array_equal(hit, reach):
-                    target = -1  # depends on the answer: already said at the source question
-                else:
-                    target = z.number
-                break
-        if target >= 0:
-            after[y.id] = target
+        if len(firsts) == 1:
+            f = firsts.pop()
+            after[y.id] = qs[f].number if f < n else 0
+        # (else it depends on the answer: already said at the source question)
+    for s in qs:  # every answer jumps to the same question: one （答完本题请跳至第N题）, not a jump per option
+        ts = {option_jumps.get((s.id, o.code)) for o in s.options} if s.type in CHOICE_SOURCES else {None}
+        if len(ts) == 1 and None not in ts:
+            t = ts.pop()
+            for o in s.options:
+                del option_jumps[(s.id, o.code)]
+            if after.get(s.id, t) == t:
+                after[s.id] = t
+    _jumps.last_evaluations = reach_of.evaluations  # type: ignore[attr-defined]  # (tests bound the work)
     return option_jumps, after
 
 
@@ -387,7 +377,10 @@ def build_form(q: Questionnaire) -> Form:
                               note=qq.note)
             if qq.when:
                 w = words.words(E.parse(qq.when))
-                fq.condition = None if w == "所有人" else f"（仅回答{w}者作答）"
+                # "仅回答第8题选'x'者作答" reads "only those who answered Q8 with x"; words that do not start with
+                # a question (回答了第8题, 未回答…, 不符合…) take 仅限 (it read "仅回答回答了第8题…")
+                lead = "仅回答" if w.startswith("第") else "仅限"
+                fq.condition = None if w == "所有人" else f"（{lead}{w}者作答）"
             fq.options = [FormOption(code=o.code, label=o.label, other=o.other, exclusive=o.exclusive, na=o.na)
                           for o in qq.options]
             if qq.type in CHOICE_SOURCES:

@@ -83,6 +83,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "yaml-empty": ("the file is empty: it holds no YAML content", "write its content, or give the right file"),
     "yaml-type": ("{key} must be {expected}, not {got}", "change the value to {expected}"),
     "yaml-percent": ("{key} must be a number, not the percentage {got}", "write the share as {share}"),
+    "yaml-read-as-number": ("{key}: YAML reads the unquoted {raw} as the number {value}{why}", "quote it: {quoted}"),
+    "yaml-read-as-bool": ("{key}: YAML reads the unquoted {raw} as {value}, not as the text '{raw}'",
+                          "quote it: \"{raw}\" (or write the options as a list of quoted labels)"),
+    "yaml-number-as-text": ("{key} is the text '{raw}', read as the number {value}", "write it without quotes: {bare}"),
+    "yaml-not-finite": ("{key} must be a finite number, not {raw}", "write a number, or leave the key out"),
+    "one-option": ("{where} has a single option '{label}'{why}", "{hint}"),
+    "code-too-large": ("option code {code} of {where} is outside the range of codes the store keeps "
+                       "(-2147483648 to 2147483647)", "use small whole numbers as codes (1, 2, … or 9/99 for 不了解)"),
+    "label-is-other-code": ("option label '{label}' of {where} is the code of another option ('{other}' has code "
+                            "{code}): {ref} == \"{label}\" in a condition, or a cell holding {label}, means the "
+                            "option labelled '{label}', not code {code}", "give the options codes equal to their "
+                            "labels (code: 3 for '3'), or labels that are not numbers"),
+    "near-duplicate-label": ("option labels '{label}' and '{other}' of {where} differ only in spaces or full-width "
+                             "letters (first on line {first_line})", "respondents and imports cannot tell them apart: "
+                             "make them the same option, or say what differs"),
+    "empty-text": ("{where} has an empty text: the form prints a number with no question", "write the question's text"),
+    "selection-count": ("{qid}: {key} {value:g} is not a whole number of selections; it is read as {used}",
+                        "write a whole number"),
     "unknown-key": ("unknown key '{key}' in {where}", "{suggestion}"),
     "missing-key": ("{where} needs the key '{key}'", "add '{key}:'"),
     "missing-translation": ("{where} has no '{key}' (other texts of this questionnaire are translated)",
@@ -109,6 +127,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "skip-cycle": ("skip conditions form a cycle: {cycle}", "remove one of the conditions"),
     "skip-never-true": ("the condition of {qid} can never be true{because}, so {qid} is never asked and nothing "
                         "is collected for it", "fix the condition (check the options, min/max and and/or) or remove the question"),
+    "skip-order-na": ("'{expr}' also admits {labels} of {ref} (code {codes}, na: true): an ordering compares codes, "
+                      "so the non-substantive answer counts as well", "to mean only the substantive options write "
+                      "{ref} in [{subs}]"),
     "skip-type": ("condition uses '{op}' on {ref} of type {type}", "{hint}"),
     "target-range": ("target {value} for {what} is outside [0, 1]", "write targets as shares, e.g. 0.9 for 90%"),
     "indicator-type": ("indicator {indicator} ({kind}) uses {qid} of type {type}", "{hint}"),
@@ -118,6 +139,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "section-no-site": ("section {section} is given to no site, so its {count} question(s) are never asked",
                         "add {section} to the sections of the sites that should answer it, or remove the section"),
     "area-weights": ("area weights sum to {total}, not 1", "make the weights of the areas add up to 1"),
+    "options-all-na": ("every option of {where} is marked na: true, so it has no substantive answer to score{indicator}",
+                       "give it its substantive options (with scores) and mark only 不了解/说不清 as na: true"),
+    "question-role-type": ("{key}: {qid} is a {type} question, but {key} must name {need}", "{hint}"),
+    "sites-without-site-question": ("sites: lists the sections each site gets, but there is no site_question, so no "
+                                    "respondent's site is known and every section would be asked of everyone",
+                                    "add site_question: <id of the question whose options are the sites>"),
+    "site-question-not-everywhere": ("the site question {qid} is in section {section}, which only {sites} get: a "
+                                     "respondent's site is known only from its answer, so it must be asked at every site",
+                                     "move {qid} to a section every site gets (e.g. the first), or give {section} to every site"),
+    "no-questions": ("the questionnaire has no {what}: there is nothing to ask, print or simulate",
+                     "add a section with at least one question under sections:"),
     "selection-limits": ("{qid}: {reason}", "check min/max against the number of options"),
     "questionnaire-invalid": ("{path} is not a valid questionnaire ({count} problem(s)); first: {first}",
                               "run `survey validate {path}` to see every problem with its line"),

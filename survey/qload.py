@@ -9,6 +9,7 @@ pyxform/frictionless style).  :func:`validate_file` returns the problems;
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class Node:
     quoted: bool = False
     key_line: int = 0
     key_column: int = 0
+    raw: Optional[str] = None  # a plain (unquoted) scalar as written: 2026.10, 0x1F, 12:30, yes
 
 
 def _to_node(n: yaml.Node, dups: Optional[list[tuple[str, Node, int]]] = None) -> Node:
@@ -98,17 +100,31 @@ def _to_node(n: yaml.Node, dups: Optional[list[tuple[str, Node, int]]] = None) -
     line, col = n.start_mark.line + 1, n.start_mark.column + 1
     if isinstance(n, yaml.MappingNode):
         d: dict[str, Node] = {}
+        merged: dict[str, Node] = {}
         for k, v in n.value:
+            if k.tag == "tag:yaml.org,2002:merge":  # <<: *base (or a list of them): keys of the anchored mapping(s)
+                for src in (v.value if isinstance(v, yaml.SequenceNode) else [v]):
+                    if isinstance(src, yaml.MappingNode):
+                        for mk, mv in _to_node(src, None).value.items():
+                            merged.setdefault(mk, mv)
+                continue
+        for k, v in n.value:
+            if k.tag == "tag:yaml.org,2002:merge":
+                continue
             key = str(_scalar(k))
             child = _to_node(v, dups)
             child.key_line, child.key_column = k.start_mark.line + 1, k.start_mark.column + 1
             if key in d and dups is not None:
                 dups.append((key, child, d[key].key_line))
             d[key] = child
+        for mk, mv in merged.items():  # the mapping's own keys win over merged ones (YAML merge semantics)
+            d.setdefault(mk, mv)
         return Node(d, line, col)
     if isinstance(n, yaml.SequenceNode):
         return Node([_to_node(x, dups) for x in n.value], line, col)
-    return Node(_scalar(n), line, col, quoted=bool(getattr(n, "style", None) in ("'", '"')))
+    style = getattr(n, "style", None)
+    return Node(_scalar(n), line, col, quoted=bool(style in ("'", '"')),
+                raw=n.value if not style and isinstance(n.value, str) else None)
 
 
 def _scalar(n: yaml.Node) -> Any:
@@ -131,6 +147,7 @@ class _Checker:
         self.limits = None  # survey.limits.Limits in force (None: the defaults and --limit)
         self.problems: list[Problem] = []
         self.schema = SCHEMA if schema is None else schema
+        self.warned: set[int] = set()  # ids of nodes already warned about (one warning per value)
         self.required = REQUIRED if required is None else required
 
     def add(self, code: str, node: Optional[Node] = None, /, *, at_key: bool = False, column: Optional[int] = None,
@@ -149,8 +166,10 @@ class _Checker:
             if k not in allowed:
                 self.add("unknown-key", child, at_key=True, key=k, where=where,
                          suggestion=did_you_mean(k, sorted(allowed)) or "remove it")
+        unknown = [k for k in node.value if k not in allowed]
         for k in self.required[kind]:
-            if k not in node.value:
+            # a misspelt key (questionz) is said once, at the key with its "did you mean", not again as missing
+            if k not in node.value and not any(did_you_mean(u, [k]).startswith("did you mean") for u in unknown):
                 self.add("missing-key", node, key=k, where=where)
         return node.value
 
@@ -169,7 +188,14 @@ class _Checker:
         if isinstance(n.value, (dict, list)):
             self.add("yaml-type", n, key=f"{where}.{key}", expected="text", got=_kind(n.value))
             return default
-        return str(n.value).strip()
+        v = n.value
+        if (isinstance(v, (int, float)) and not isinstance(v, bool) and n.raw is not None
+                and n.raw.strip() != str(v) and id(n) not in self.warned):
+            # version: 2026.10 is the float 2026.1 (docs say quote it); text: 0x1F is 31
+            self.warned.add(id(n))
+            self.add("yaml-read-as-number", n, severity="warning", key=key, raw=n.raw, value=_num(v),
+                     why=" (this key holds text)", quoted=f"{key}: '{n.raw}'")
+        return str(v).strip()
 
     def translations(self, d: dict[str, Node], kind: str, where: str) -> dict:
         """The ``<field>_<lang>`` texts of a mapping of ``kind``: {lang: {field: text}} (survey.translation)."""
@@ -206,6 +232,17 @@ class _Checker:
         v = n.value
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             try:
+                f = float(str(v))
+            except ValueError:
+                f = None
+            if f is not None and not isinstance(v, bool):
+                if not math.isfinite(f):
+                    self.add("yaml-not-finite", n, key=f"{where}.{key}", raw=repr(v))
+                    return None
+                self.add("yaml-number-as-text", n, severity="warning", key=f"{where}.{key}", raw=v, value=_num(f),
+                         bare=f"{key}: {_num(f)}")
+                return f
+            try:
                 return float(str(v))
             except ValueError:
                 pct = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[%％]\s*", str(v))
@@ -214,6 +251,9 @@ class _Checker:
                 else:
                     self.add("yaml-type", n, key=f"{where}.{key}", expected="a number", got=repr(v))
                 return None
+        if not math.isfinite(float(v)):  # min: .inf, max: .nan
+            self.add("yaml-not-finite", n, key=f"{where}.{key}", raw=n.raw or repr(v))
+            return None
         return float(v)
 
     def boolean(self, d: dict[str, Node], key: str, where: str, default: bool = False) -> bool:
@@ -224,6 +264,32 @@ class _Checker:
             self.add("yaml-type", n, key=f"{where}.{key}", expected="true or false", got=repr(n.value))
             return default
         return n.value
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+_ODD_NUMBER = re.compile(r"^[-+]?(0x[0-9a-fA-F_]+|0b[01_]+|0o?[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?"
+                         r"|[0-9.]*_[0-9_.]*)$")
+
+
+def _odd_numbers(root: Node, ck: "_Checker") -> None:
+    """Unquoted scalars YAML 1.1 reads as numbers in a form few people mean: 0x1F (31), 010 (8), 12:30 (750,
+    sexagesimal), 1_000 — a warning naming the value as written, once per value (:meth:`_Checker.text` adds
+    version: 2026.10 → 2026.1)."""
+    stack: list[tuple[Node, str]] = [(root, "the questionnaire")]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node.value, dict):
+            stack.extend((v, k) for k, v in node.value.items())
+        elif isinstance(node.value, list):
+            stack.extend((v, f"an entry of {key}") for v in node.value)
+        elif (isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.raw
+              and _ODD_NUMBER.match(node.raw.strip()) and node.raw.strip() not in ("0",)):
+            ck.warned.add(id(node))
+            ck.add("yaml-read-as-number", node, severity="warning", key=key, raw=node.raw, value=_num(node.value),
+                   why="", quoted=f"'{node.raw}'")
 
 
 def _kind(v: Any) -> str:
@@ -254,9 +320,12 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
     try:
         root_node = compose_yaml(text)
     except yaml.YAMLError as e:
+        before = len(ck.problems)
         _typing_slips(text, ck)
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         reason = getattr(e, "problem", None) or str(e)
+        if mark is not None and any(p.line == mark.line + 1 for p in ck.problems[before:]):
+            return None  # the tab / full-width colon on that line is the cause, said once (not twice)
         ck.add("yaml-syntax", line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                reason=reason)
         return None
@@ -265,6 +334,7 @@ def compose(text: str, ck: _Checker, limits=None) -> Optional[Node]:
         return None
     dups: list[tuple[str, Node, int]] = []
     root = _to_node(root_node, dups)
+    _odd_numbers(root, ck)
     for key, child, first_line in dups:
         ck.add("duplicate-key", child, at_key=True, key=key, first_line=first_line)
     return root
@@ -294,6 +364,7 @@ def validate_text(text: str, path: str = "<questionnaire>", limits=None) -> tupl
     if root is None:
         return None, ck.problems
     q = _build(root, ck, path)
+    ck.problems.sort(key=lambda p: (p.line is None, p.line or 0, p.column if isinstance(p.column, int) else 0))
     return q, ck.problems
 
 
@@ -365,7 +436,11 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
         return out
     seen_codes: dict[int, int] = {}
     seen_labels: set[str] = set()
+    near: dict[str, tuple[str, int]] = {}  # folded label -> (label, line)
     for i, on in enumerate(ck.seq(node, f"{where}.options")):
+        if isinstance(on.value, bool) and on.raw:  # options: [yes, no]: YAML 1.1 booleans
+            ck.add("yaml-read-as-bool", on, key=f"option {i + 1} of {where}", raw=on.raw, value=on.value)
+            continue
         if isinstance(on.value, (str, int, float)) and not isinstance(on.value, bool):
             opt = Option(code=i + 1, label=str(on.value).strip(), line=on.line, column=on.column)
         else:
@@ -378,6 +453,8 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
                 if isinstance(code_n.value, bool) or not isinstance(code_n.value, int):
                     ck.add("yaml-type", code_n, key=f"{where} option code", expected="a whole number",
                            got=repr(code_n.value))
+                elif not -2**31 <= code_n.value < 2**31:
+                    ck.add("code-too-large", code_n, code=code_n.raw or code_n.value, where=where)
                 else:
                     code = code_n.value
             score_n = d.get("score")
@@ -398,9 +475,27 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
             seen_codes[opt.code] = on.line
         if opt.label in seen_labels:
             ck.add("duplicate-label", on, label=opt.label, where=where)
+        else:
+            folded = _fold(opt.label)
+            if folded in near and near[folded][0] != opt.label:
+                ck.add("near-duplicate-label", on, severity="warning", label=opt.label, other=near[folded][0],
+                       where=where, first_line=near[folded][1])
+            near.setdefault(folded, (opt.label, on.line))
         seen_labels.add(opt.label)
         out.append(opt)
+    by_code = {o.code: o for o in out}
+    for o in out:  # options: ["3", "2", "1"]: is Q1 == "1" the label 1 or the code 1?
+        lab = o.label.strip()
+        other = by_code.get(int(lab)) if re.fullmatch(r"-?[0-9]+", lab) else None
+        if other is not None and other is not o:
+            ck.add("label-is-other-code", line=o.line, column=o.column, severity="warning", label=lab, where=where,
+                   other=other.label, code=other.code, ref=where.split()[-1])
     return out
+
+
+def _fold(label: str) -> str:
+    """A label as a reader sees it: full-width letters half-width, spaces gone, case folded (知 道 = 知道)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", label)).casefold()
 
 
 def _option_keys(node: Optional[Node], opt: Option) -> set[str]:
@@ -469,6 +564,8 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                     if not o.na and o.score is None and "score" not in _option_keys(d.get("options"), o):
                         ck.add("scale-score", sn, line=o.line, column=o.column, label=o.label, where=f"scale {sid}",
                                problem="no")
+                if opts and all(o.na for o in opts):
+                    ck.add("options-all-na", d.get("options", sn), where=f"scale {sid}", indicator="")
                 sc.positive = _codes_from(ck, d.get("positive"), opts, f"scale {sid} positive")
                 q.scales[sid] = sc
 
@@ -501,6 +598,11 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
                 question_nodes[qq.id] = qn
             sec.questions.append(qq)
         q.sections.append(sec)
+
+    if ("sections" in top and isinstance(top["sections"].value, list) and not q.questions
+            and not any(p.severity == "error" for p in ck.problems)):  # (a misspelt questions: key is said already)
+        # nothing to ask: the form was blank, simulate wrote no answers (a missing 'sections' key is said above)
+        ck.add("no-questions", top["sections"], at_key=True, what="sections" if not q.sections else "questions")
 
     # sites
     for sn in ck.seq(top.get("sites"), "sites"):
@@ -559,6 +661,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         if ref and ref not in question_nodes:
             ck.add("unknown-ref", top[key], where=key, what="question", ref=ref,
                    suggestion=did_you_mean(ref, question_nodes))
+    _check_roles(ck, q, top, question_nodes)
     # site names are the option labels of the site question (that is how respondents are matched to sites)
     sq = q.get(q.site_question) if q.site_question else None
     if sq is not None and sq.options:
@@ -678,6 +781,8 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     if qtype in ("single", "multiple", "scale", "matrix", "ranking", "yesno") and not q.options and not given:
         # a non-empty options list that built nothing was already reported (limit, bad entries): no second error
         ck.add("missing-key", qn, key="options" if qtype not in ("scale", "matrix") else "scale", where=where)
+    if qtype in ("scale", "matrix") and "options" in d and q.options and all(o.na for o in q.options):
+        ck.add("options-all-na", d["options"], where=where, indicator="")  # (a shared scale: at the scale)
     if qtype in ("scale", "matrix"):
         for o in (q.options if q.scale is None else []):  # shared scales are checked once, below
             if not o.na and o.score is None:
@@ -707,10 +812,29 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                 ck.add("duplicate-row-label", rn, qid=qid, label=r.label, first_line=seen_labels[r.label])
             seen_labels.setdefault(r.label, rn.line)
             q.rows.append(r)
-        if not q.rows:
+        if not q.rows and "rows" in d and isinstance(d["rows"].value, list) and not d["rows"].value:
+            ck.add("bad-value", d["rows"], key=f"{where} rows", reason="the list is empty (rows: [])",
+                   hint="list the matrix's rows (items), e.g. rows: [环境卫生, 市容市貌]")
+        elif not q.rows and "rows" not in d:
             ck.add("missing-key", qn, key="rows", where=where)
         for key in (f"rows_{lang}" for lang in TRANSLATION_LANGS):
             ck.parallel(d, key, q.rows, where)
+    tn = d.get("text")
+    if tn is not None and not isinstance(tn.value, (dict, list)) and not q.text:
+        ck.add("empty-text", tn, at_key=True, severity="warning", where=where)
+    if qtype in ("single", "multiple", "ranking") and "options" in d and len(q.options) == 1:
+        lab = q.options[0].label
+        if re.search(r"[，、；]", lab):
+            why, hint = (" — YAML read the full-width commas as part of one label",
+                         "separate the options with ASCII commas (options: [知道, 不知道]) or write one per line (- 知道)")
+        else:
+            why, hint = ": a choice of one answer tells nothing", "add the other answers, or make it a yes/no question"
+        ck.add("one-option", d["options"], severity="warning", where=where, label=lab, why=why, hint=hint)
+    if qtype == "multiple":
+        for key in ("min", "max"):
+            v = getattr(q, key)
+            if v is not None and not float(v).is_integer():
+                ck.add("selection-count", d[key], severity="warning", qid=qid, key=key, value=v, used=int(v))
     if qtype == "multiple":
         n_opt = len(q.options)
         if q.max is not None and q.max < 1:
@@ -802,8 +926,9 @@ def _check_skips(ck: _Checker, q: Questionnaire, nodes: dict[str, Node]) -> None
 
 def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare, wn: Node,
                    order: dict[str, int]) -> None:
-    if isinstance(node.left, E.Lit) and isinstance(node.right, E.Ref):  # 1 == Q5 reads as Q5 == 1
-        node = E.Compare(node.op, node.right, node.left, node.pos)
+    if isinstance(node.left, E.Lit) and isinstance(node.right, E.Ref):  # 1 == Q5 reads as Q5 == 1 (4 <= Q5: Q5 >= 4)
+        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+        node = E.Compare(flip.get(node.op, node.op), node.right, node.left, node.pos)
     left = node.left
     if not isinstance(left, E.Ref) or left.name.split(".")[0] not in order:
         return
@@ -834,11 +959,63 @@ def _check_compare(ck: _Checker, q: Questionnaire, qq: Question, node: E.Compare
             ck.add("skip-type", wn, column=_pos_in_scalar(wn, r.pos), op=node.op, ref=base, type=target.type,
                    hint="ordering comparisons need a numeric code")
             continue
+        if node.op in ("<", "<=", ">", ">="):
+            _check_order_na(ck, target, left.name, node, r, wn)
         try:
             q.resolve_code(base, r.value if isinstance(r.value, str) else int(r.value) if float(r.value).is_integer() else r.value)
         except KeyError:
             ck.add("skip-unknown-option", wn, column=_pos_in_scalar(wn, r.pos), ref=base, value=r.value if isinstance(r.value, str) else f"{r.value:g}",
                    choices=", ".join(f"{o.code}={o.label}" for o in target.options[:12]))
+
+
+ROLE_TYPES = {  # questionnaire key → (question types it may name, what to say it needs)
+    "site_question": (("single",), "a single-choice question whose option labels are the sites"),
+    "district_question": (("single",), "a single-choice question whose options are the districts"),
+    "overall_question": (("scale", "single"), "a scale (or single-choice) question with scored options"),
+}
+
+
+def _check_roles(ck: _Checker, q: Questionnaire, top: dict[str, Node], question_nodes: dict[str, Node]) -> None:
+    """The questions ``site_question`` / ``district_question`` / ``overall_question`` name must be of a type
+    that can play the part (a text district question left simulate drawing from no districts and the
+    district table empty; a number overall question gave no importance–performance analysis, silently);
+    ``sites:`` listing sections needs a ``site_question``; and the site question must be asked at every
+    site (in a section only some sites get, no respondent's site could be known)."""
+    for key, (types, need) in ROLE_TYPES.items():
+        qq = q.get(getattr(q, key)) if getattr(q, key) else None
+        if qq is None or not qq.type:
+            continue
+        scored = bool(qq.scores) or key != "overall_question"
+        if qq.type not in types or not scored:
+            kind = qq.type if qq.type not in types else f"{qq.type} (without scores)"
+            ck.add("question-role-type", top[key], key=key, qid=qq.id, type=kind, need=need,
+                   hint=f"name such a question in {key}, or remove {key}")
+    listed = [s for s in q.sites if s.sections]
+    if listed and not q.site_question:
+        ck.add("sites-without-site-question", top.get("sites"), at_key=True)
+    sq = q.get(q.site_question) if q.site_question else None
+    if sq is not None and listed:
+        getting = [s.name for s in q.sites if not s.sections or sq.section in s.sections]
+        if len(getting) < len(q.sites):
+            ck.add("site-question-not-everywhere", question_nodes.get(sq.id), qid=sq.id, section=sq.section,
+                   sites="、".join(getting) or "no site")
+
+
+def _check_order_na(ck: _Checker, target: Question, ref: str, node: E.Compare, lit: E.Lit, wn: Node) -> None:
+    """An ordering on a choice (``C1.r3 >= 4``) compares codes, and a non-substantive option's code (不了解 = 9)
+    is usually the largest: a warning naming the ``na`` options it admits, with the ``in [...]`` meant.  The
+    semantics stay (the import checks and the web form's script share them)."""
+    v = float(lit.value)
+    test = {"<": lambda c: c < v, "<=": lambda c: c <= v, ">": lambda c: c > v, ">=": lambda c: c >= v}[node.op]
+    admitted = [o for o in target.options if test(o.code)]
+    nas = [o for o in admitted if o.na]
+    if not nas:
+        return
+    subs = [str(o.code) for o in admitted if not o.na]
+    ck.add("skip-order-na", wn, column=_pos_in_scalar(wn, node.pos), severity="warning",
+           expr=f"{ref} {node.op} {lit.value:g}" if isinstance(lit.value, float) else f"{ref} {node.op} {lit.value}",
+           ref=ref, labels=" ".join(f"'{o.label}'" for o in nas), codes=", ".join(str(o.code) for o in nas),
+           subs=", ".join(subs))
 
 
 def _check_site_coverage(ck: _Checker, q: Questionnaire, sq: Question, top: dict[str, Node]) -> None:

@@ -31,12 +31,18 @@ FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, when PyY
 
 
 YAML_ENCODINGS = ("utf-8-sig", "gb18030")  # a hand-written YAML file: UTF-8 (with or without a BOM), else GBK
+# (a UTF-16 file is recognised by its BOM first: decode_yaml)
 
 
 def decode_yaml(raw: bytes) -> Optional[str]:
     """The text of a hand-written YAML file's bytes (:data:`YAML_ENCODINGS`, in order), or None when neither
     decodes them.  One rule for the questionnaire (:func:`survey.qload.read_text`), minyi.yaml and the analysis
     cache's look-up (:func:`survey.cache.cached_analysis`), which must read a file as the project does."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Windows Notepad's "Unicode")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
     for enc in YAML_ENCODINGS:
         try:
             return raw.decode(enc)

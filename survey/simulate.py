@@ -110,6 +110,26 @@ def check_options(*, seed: int, shift: float, start: str) -> None:
         raise MinyiError.of("bad-option", reason=f"--start must be a calendar day YYYY-MM-DD, not {start!r}") from None
 
 
+def check_out(questionnaire: str | Path, out: str | Path) -> None:
+    """``survey simulate --out``: a ``.csv`` file (what is written is CSV text: ``--out r.xlsx`` made a
+    "workbook" Excel cannot open), and not the questionnaire itself (``--out q.yaml`` replaced it by CSV)."""
+    import os
+
+    from .errors import MinyiError
+
+    out, src = Path(out), Path(questionnaire)
+    if out.is_dir():
+        return  # the writer says "it is a folder"
+    same = out.exists() and src.exists() and os.path.samefile(out, src)
+    if same or out.resolve() == src.resolve():
+        raise MinyiError.of("bad-option", reason=f"--out {out} is the questionnaire file itself: simulate would replace "
+                                            "it by the simulated answers; name another file, e.g. responses.csv")
+    if out.suffix.lower() != ".csv":
+        raise MinyiError.of("bad-option", reason=f"--out {out}: simulate writes CSV (minyi's native layout); name the "
+                                            "file with .csv, e.g. responses.csv (survey export writes .xlsx, .sav "
+                                            "and .parquet from a project)")
+
+
 def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,
              start: str = "2026-03-01", days: int = 30, param_seed: int = 2026,
              effects: Optional[dict] = None, district_spread: float = 0.2) -> pd.DataFrame:
@@ -205,8 +225,8 @@ def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, sh
             for j, o in enumerate(qq.options):
                 cols[f"{qq.id}_{o.code}"] = np.where(asked, ranks[:, j], np.nan)
         elif qq.type == "number":
-            lo = qq.min if qq.min is not None else 0
-            hi = qq.max if qq.max is not None else 100
+            lo = qq.min if qq.min is not None else min(0.0, qq.max if qq.max is not None else 0.0)
+            hi = qq.max if qq.max is not None else lo + 100  # (min: 150 without max drew 100, below min)
             v = np.clip(rng.poisson(0.9, n) + lo, lo, hi).astype(float)
             cols[qq.id] = np.where(asked, v, np.nan)
         elif qq.type == "text":
@@ -236,6 +256,9 @@ def _ordered(rng, prng, qq: Question, asked: np.ndarray, kind: str, sat, civic, 
     opts = qq.options
     subs = [o for o in opts if not o.na]
     nas = [o for o in opts if o.na]
+    if not subs:  # only non-substantive options (a single choice of 不了解 / 说不清): draw among them
+        codes = np.array([o.code for o in nas], dtype=float)[rng.integers(0, len(nas), n)] if nas else np.full(n, np.nan)
+        return np.where(asked, codes, np.nan)
     probs = _base_probs(prng, qq, len(subs), kind)
     if kind == "satisfaction":
         idx = _ordinal(rng, probs, sat, 0.65, group_eff + item_eff + shift, n)
@@ -255,7 +278,17 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: O
     opts = qq.options
     k = len(opts)
     excl = [j for j, o in enumerate(opts) if o.exclusive]
-    normal = np.array([j for j in range(k) if j not in excl])
+    normal = np.array([j for j in range(k) if j not in excl], dtype=np.int64)
+    if not len(normal):  # only exclusive options (以上都没有): each respondent picks one of them
+        sel = np.zeros((n, k), dtype=np.float64)
+        sel[np.arange(n), np.array(excl)[rng.integers(0, len(excl), n)]] = 1.0
+        sel[~asked] = np.nan
+        for j, o in enumerate(opts):
+            cols[f"{qq.id}_{o.code}"] = sel[:, j]
+        if qq.has_other:
+            j = next(j for j, o in enumerate(opts) if o.other)
+            texts[f"{qq.id}_other"] = _fill_in(rng, sel[:, j] == 1, n)
+        return
     pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
     pop = pop * np.array([OTHER_WEIGHT if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
     logpop = np.log(pop) + (boost[normal] if boost is not None else 0.0)

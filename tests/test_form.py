@@ -152,9 +152,10 @@ scales:
       - {code: 2, label: 一般, score: 50}
       - {code: 3, label: 不满意, score: 0}
       - {code: 9, label: 不了解, na: true}
+site_question: S
 sites:
-  - {name: 机关, sections: [A, B]}
-  - {name: 社区, sections: [A]}
+  - {name: 机关, sections: [A, B, C]}
+  - {name: 社区, sections: [A, C]}
 sections:
   - id: A
     questions:
@@ -168,6 +169,10 @@ sections:
     questions:
       - {id: Q5, type: text, text: 建议, when: Q4 == "没参加过"}
       - {id: Q6, type: single, text: 结束, options: [好, 不好]}
+  - id: C
+    title: 调查点
+    questions:
+      - {id: S, type: single, text: 调查点, options: [机关, 社区]}
 """
 
 
@@ -271,7 +276,9 @@ def test_any_valid_condition_renders_in_words():
         if cond == "true":
             assert fq.condition is None
             return
-        assert fq.condition.startswith("（仅回答") and fq.condition.endswith("者作答）")
+        # "仅回答" + a question's answer, else "仅限" (回答了…, 未回答…, 不符合…: "仅回答回答了第8题" was garbled)
+        assert fq.condition.startswith(("（仅回答第", "（仅限")) and fq.condition.endswith("者作答）")
+        assert "仅回答回答" not in fq.condition and "仅回答未" not in fq.condition and "仅回答不" not in fq.condition
         assert "满足条件" not in fq.condition  # every atom was translated
         render_form(q)
 

@@ -282,12 +282,7 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: O
     if not len(normal):  # only exclusive options (以上都没有): each respondent picks one of them
         sel = np.zeros((n, k), dtype=np.float64)
         sel[np.arange(n), np.array(excl)[rng.integers(0, len(excl), n)]] = 1.0
-        sel[~asked] = np.nan
-        for j, o in enumerate(opts):
-            cols[f"{qq.id}_{o.code}"] = sel[:, j]
-        if qq.has_other:
-            j = next(j for j, o in enumerate(opts) if o.other)
-            texts[f"{qq.id}_other"] = _fill_in(rng, sel[:, j] == 1, n)
+        _put_multiple(qq, opts, sel, asked, cols, texts, rng)
         return
     pop = prng.dirichlet(np.full(len(normal), 0.8)) + 1e-4
     pop = pop * np.array([OTHER_WEIGHT if opts[j].other else 1.0 for j in normal])  # "其他（请注明）" is rarely chosen
@@ -313,12 +308,18 @@ def _multiple(rng, prng, qq: Question, asked, cols, texts, site_arr, n, boost: O
         only = rng.random(n) < 0.02
         sel[only] = 0.0
         sel[only, excl[0]] = 1.0
+    _put_multiple(qq, opts, sel, asked, cols, texts, rng)
+
+
+def _put_multiple(qq, opts, sel: np.ndarray, asked: np.ndarray, cols: dict, texts: dict, rng) -> None:
+    """A multiple choice's selections ``sel`` (rows × options, 0/1) as its option columns, empty where the question
+    was not asked, and the "please specify" text of its "other" option."""
     sel[~asked] = np.nan
     for j, o in enumerate(opts):
         cols[f"{qq.id}_{o.code}"] = sel[:, j]
     if qq.has_other:
         j = next(j for j, o in enumerate(opts) if o.other)
-        texts[f"{qq.id}_other"] = _fill_in(rng, sel[:, j] == 1, n)
+        texts[f"{qq.id}_other"] = _fill_in(rng, sel[:, j] == 1, len(sel))
 
 
 def _fill_in(rng, chosen: np.ndarray, n: int) -> np.ndarray:

@@ -305,9 +305,8 @@ def lonely_note(design: Design) -> Optional[str]:
         note = (f"{'stratum' if one else f'{codes.size} strata'} {names} of '{col}' "
                 f"{'has' if one else 'have'} a single PSU; {how}")
     if design.lonely_psu == "average" and design.has_strata and not design.keeps_all_rows:
-        rows = np.bincount(design.strata, minlength=design._n_strata)
-        positive = np.bincount(design.strata, weights=(design.weights > 0).astype(float), minlength=design._n_strata)
-        empty = np.flatnonzero((rows > 0) & (positive == 0))
+        in_file = np.bincount(design.strata, minlength=design._n_strata) > 0
+        empty = np.flatnonzero(in_file & ~design.strata_present())
         if empty.size:
             names = ", ".join(f"'{design.stratum_label(c)}'" for c in empty[:5]) + (", ..." if empty.size > 5 else "")
             note += (f"; stratum {names} has weight 0 in every row, so it is outside the sample (as if its rows were "

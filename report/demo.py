@@ -90,7 +90,7 @@ def refuse_to_discard_ledger_work(out_dir: Path) -> None:
     stops before changing anything (:class:`MinyiError` ``demo-ledger-work``).  The demo itself makes no edits."""
     from survey.errors import MinyiError
     from survey.ledger import LedgerStore
-    from survey.ledger_sheet import pending_edits, read_ledger_sheet
+    from survey.ledger_sheet import unsaved_edits
     from survey.project_files import CONFIG
 
     proj_dir, sheet = out_dir / "project", out_dir / "ledger.xlsx"
@@ -103,13 +103,12 @@ def refuse_to_discard_ledger_work(out_dir: Path) -> None:
             what.append(f"{len(stored)} edit(s) stored in {proj_dir.name} by survey ledger --update")
     if sheet.exists():
         try:
-            pending = pending_edits(read_ledger_sheet(sheet), items)
+            count, cells = unsaved_edits(sheet, items)
         except MinyiError:  # not a ledger the demo wrote: not the demo's to overwrite
             what.append(f"{sheet.name}, which is not a ledger the demo wrote")
         else:
-            if pending:
-                what.append(f"{len(pending)} edit(s) in {sheet.name} not stored yet ("
-                            + "; ".join(pending[:3]) + ("; …" if len(pending) > 3 else "") + ")")
+            if count:
+                what.append(f"{count} edit(s) in {sheet.name} not stored yet ({cells})")
     if what:
         raise MinyiError.of("demo-ledger-work", file=str(out_dir), folder=str(out_dir), what="; ".join(what))
 

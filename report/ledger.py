@@ -34,7 +34,7 @@ from analysis.thresholds import SMALL_BASE
 from survey.errors import MinyiError
 from survey.progress import stage
 from survey.ledger import COLUMNS, IDENTITY, VERIFIED, LedgerItem, LedgerSettings, LedgerStore, ledger_settings
-from survey.ledger_sheet import LedgerRow, pending_edits, plan_update, read_ledger_sheet, write_ledger_xlsx
+from survey.ledger_sheet import LedgerRow, plan_update, read_ledger_sheet, unsaved_edits, write_ledger_xlsx
 from survey.messages import problem
 from survey.owners import responsible_units
 from survey.store import Project
@@ -440,13 +440,12 @@ def check_ledger_out(project: Project, out: Path, items: list, *, update: Option
     if not out.exists() or (update is not None and out.resolve() == Path(update).resolve()):
         return
     try:
-        sheet = read_ledger_sheet(out)
+        count, cells = unsaved_edits(out, items)
     except MinyiError as e:
         raise MinyiError.of("ledger-out-unreadable", file=str(out), path=str(out), reason=e.problems[0].message) from None
-    pending = pending_edits(sheet, items)
-    if pending:
-        raise MinyiError.of("ledger-out-edits", file=str(out), path=str(out), count=len(pending), project=str(project.root),
-                            cells="; ".join(pending[:3]) + ("; …" if len(pending) > 3 else ""))
+    if count:
+        raise MinyiError.of("ledger-out-edits", file=str(out), path=str(out), count=count, project=str(project.root),
+                            cells=cells)
 
 
 def identities(project: Project, items: list) -> dict:

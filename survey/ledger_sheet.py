@@ -455,6 +455,17 @@ def pending_edits(sheet: LedgerSheet, items: Sequence[LedgerItem]) -> list[str]:
     return out
 
 
+SHOWN_CELLS = 3  # pending cells a message names before "…"
+
+
+def unsaved_edits(path: str | Path, items: Sequence[LedgerItem]) -> tuple[int, str]:
+    """The edits a ledger spreadsheet holds that the store lacks (:func:`pending_edits`): their count and the first
+    :data:`SHOWN_CELLS` cells as a message names them (``"F3 L-001 整改状态; …"``).  ``(0, "")`` when none; raises
+    :class:`MinyiError` when ``path`` cannot be read as a ledger.  Overwriting the file would lose what it counts."""
+    pending = pending_edits(read_ledger_sheet(path), items)
+    return len(pending), "; ".join(pending[:SHOWN_CELLS]) + ("; …" if len(pending) > SHOWN_CELLS else "")
+
+
 def read_ledger_edits(path: str | Path, items: Sequence[LedgerItem]) -> list[tuple[str, str, Any]]:
     """Analysts' edits from a ledger spreadsheet: (item id, field, new value) (:func:`read_ledger_sheet`,
     :func:`plan_update` without the identity check)."""

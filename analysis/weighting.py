@@ -194,13 +194,14 @@ class WeightingReport:
     deff_weighting: float
     weight_min: float
     weight_max: float
-    weight_mean: float
+    weight_mean: float  # Σw over every row, those of weight 0 included (R's mean(weights(design)); --cap's base)
     max_ratio: float
     cap: Optional[float] = None
     cap_satisfied: Optional[bool] = None
     trim_rounds: int = 0
     n_trimmed: int = 0
     margins: list = field(default_factory=list)
+    n_zero: int = 0  # rows of weight 0: outside n but inside weight_mean's denominator
     warnings: list = field(default_factory=list)  # e.g. margin categories ignored by partial post-stratification
 
     def to_dict(self) -> dict:
@@ -577,7 +578,8 @@ def _report(method: str, w: np.ndarray, margins, before, *, iterations, delta, e
         efficiency=n_eff / n if n else float("nan"), deff_weighting=n / n_eff if n_eff else float("nan"),
         weight_min=float(pos.min()) if n else float("nan"), weight_max=float(w.max()), weight_mean=mean,
         max_ratio=float(w.max() / mean) if mean > 0 else float("nan"), cap=cap, cap_satisfied=cap_ok,
-        trim_rounds=int(rounds), n_trimmed=int(n_trimmed), margins=_margin_table(margins, before, w))
+        trim_rounds=int(rounds), n_trimmed=int(n_trimmed), margins=_margin_table(margins, before, w),
+        n_zero=int(np.count_nonzero(w == 0)))
 
 
 def _check_cap(cap: Optional[float]) -> None:

@@ -576,6 +576,9 @@ def weight(
                    + ("met" if rep.cap_satisfied else "NOT met") + f"; largest weight/mean {rep.max_ratio:.3f}")
     typer.echo(f"weights: n={rep.n:,} sum={rep.sum_weights:,.6g} min={rep.weight_min:.4g} mean={rep.weight_mean:.4g} "
                f"max={rep.weight_max:.4g} (max/mean {rep.max_ratio:.3f})")
+    if rep.n_zero:
+        typer.echo(f"the mean (and the --cap base) is over all rows, {rep.n_zero:,} of them with weight 0"
+                   ", as R's mean(weights(design)); n counts the rows of positive weight")
     typer.echo(f"Kish effective n = {rep.kish_n_eff:,.1f}; weighting efficiency {rep.efficiency:.1%} "
                f"(design effect of weighting {rep.deff_weighting:.3f})")
     typer.echo(f"{'margin':<12} {'category':<14} {'population':>12} {'n':>7} {'before':>12} {'after':>12}")

@@ -153,3 +153,22 @@ def test_negative_greg_weights_are_warned_by_survey_weight(tmp_path, capsys):
     assert rc == 0, text
     assert (pd.read_csv(out)["weight_cal"] < 0).any()
     assert "warning:" in text and "negative weights after calibration" in text
+
+
+def test_survey_weight_says_its_mean_counts_the_rows_of_weight_zero(tmp_path, capsys):
+    """Rows of weight 0 stay 0 after raking; `n` leaves them out while the mean weight (the --cap base, R's
+    mean(weights(design))) divides by every row.  The JSON gives their count and the text says which rows each
+    figure covers."""
+    data, out = tmp_path / "d.csv", tmp_path / "out.csv"
+    frame = pd.DataFrame({"sex": ["m", "f"] * 10, "w": [1.0] * 16 + [0.0] * 4})
+    frame.to_csv(data, index=False)
+    (tmp_path / "sex.csv").write_text("sex,N\nm,100\nf,100\n")
+    args = ("weight", str(data), "--margin", f"sex={tmp_path / 'sex.csv'}", "--weight", "w", "--out", str(out))
+    rc, text = run_main(capsys, *args, "--json")
+    assert rc == 0, text
+    rep = json.loads(text[: text.rindex("}") + 1])
+    written = pd.read_csv(out)["weight_cal"].to_numpy()
+    assert rep["n"] == 16 and rep["n_zero"] == 4 and (written[16:] == 0).all()
+    assert rep["weight_mean"] == pytest.approx(written.sum() / 20, rel=1e-12)
+    rc, text = run_main(capsys, *args)
+    assert rc == 0 and "over all rows, 4 of them with weight 0" in text

@@ -95,3 +95,43 @@ def test_cli_limit_option_reaches_the_reader(tmp_path):
     r = run("--limit", "reader_memory=1000", "import", str(tmp_path / "p"), str(DATA / "wjx_by_code.sav"))
     assert r.returncode == 1 and "reader_memory" in r.stderr and "internal error" not in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+CHILD_OUTLIVES = """
+import os, sys, time
+from survey.isolated import run_isolated
+
+def busy(path):
+    open(path, "w").write(str(os.getpid()))
+    time.sleep(60)
+
+run_isolated(busy, sys.argv[1], memory_bytes=1e9, seconds=60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:  # a zombie (reaped by init soon) counts as gone
+        return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_reader_child_dies_with_an_import_killed_by_sigkill(tmp_path):
+    """kill -9 of the importing process ends the reader child at once; before, a reader busy on a hostile file
+    ran on until its reader_seconds budget (600 s by default)."""
+    marker = tmp_path / "child.pid"
+    proc = subprocess.Popen([sys.executable, "-c", CHILD_OUTLIVES, str(marker)], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 30
+    while not (marker.exists() and marker.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(marker.read_text())
+    assert _alive(child)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)

@@ -436,11 +436,10 @@ def _weighting_error(e, files: dict, data_path: Path):
                                                         "did you mean " + " or ".join(f"'{x}'" for x in e.candidates[e.variable]) + "?"
                                                         or "check the header"))
     if e.kind == "missing-values":
-        return MinyiError.of("bad-data", file=str(data_path), column=e.variable, reason=str(e),
-                             hint="every row needs a category of each margin variable")
+        return MinyiError.of("weight-missing-values", file=str(data_path), column=e.variable, detail=str(e))
     if e.kind in ("not-in-sample", "not-in-margin", "zero-population", "duplicate", "shares", "bad-value") and f:
-        return MinyiError.of("bad-data", file=str(f), reason=str(e), hint=hint)
-    return MinyiError.of("bad-data", file=", ".join(str(p) for p in files.values()), reason=str(e), hint=hint)
+        return MinyiError.of("weight-margin", file=str(f), detail=str(e), hint=hint)
+    return MinyiError.of("weight-margin", file=", ".join(str(p) for p in files.values()), detail=str(e), hint=hint)
 
 
 @app.command()
@@ -522,8 +521,7 @@ def weight(
         for part in ([col] if col in table.columns or "+" not in col else col.split("+")):
             _check_columns(table, data, margin=part.strip())
     if name in table.columns:
-        raise MinyiError.of("bad-data", file=str(data), reason=f"the data already have a column '{name}'",
-                            hint="choose another name with --name")
+        raise MinyiError.of("weight-column-exists", file=str(data), name=name)
     seen = set()
     for col, _f in specs:
         if col in seen:
@@ -551,7 +549,7 @@ def weight(
     except WeightingError as e:
         raise _weighting_error(e, files, data)
     except CalibrationError as e:
-        raise MinyiError.of("bad-data", file=str(data), reason=str(e), hint="check the margins, --total and --bounds")
+        raise MinyiError.of("weight-calibration", file=str(data), detail=str(e))
     result = table.copy()
     result[name] = new.weights
     from survey.export import write_data
@@ -637,9 +635,7 @@ def plan(
         elif kind == "p":
             kw["strata_p"] = extra
         if allocate == "neyman" and kind is None:
-            raise MinyiError.of("bad-data", file=str(strata), reason="Neyman allocation needs a third column: "
-                                "each stratum's standard deviation (sd) or anticipated proportion (p)",
-                                hint="add a column sd or p, or use --allocate proportional")
+            raise MinyiError.of("strata-neyman-column", file=str(strata))
     if quotas is not None and strata is None:
         raise typer.BadParameter("--quotas needs --strata (one quota cell per stratum)", param_hint="--quotas")
     project = open_project(quotas) if quotas is not None else None  # before the work: a wrong folder fails first

@@ -67,26 +67,22 @@ def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
         shares: dict = {}
         unknown = []
         if not path.exists():
-            raise MinyiError.of("bad-data", file=str(path), reason="margin file not found",
-                                hint="margins paths in minyi.yaml are relative to the project folder")
+            raise MinyiError.of("margin-file-missing", file=str(path), path=str(path))
         for c, v in zip(*read_margin_file(path)):
             lab = labels.get(c)
             if lab is None:
                 unknown.append(c)
                 continue
             if lab in shares:
-                raise MinyiError.of("bad-data", file=str(path), reason=f"category '{c}' is listed more than once",
-                                    hint="one line per category")
+                raise MinyiError.of("margin-listed-twice", file=str(path), category=c)
             shares[lab] = v
         if unknown:
-            raise MinyiError.of("bad-data", file=str(path),
-                                reason=f"categories not in question {qq.id} ({dim}): "
-                                       + ", ".join(f"'{u}'" for u in unknown[:10]),
-                                hint="use the option labels: " + "、".join(o.label for o in qq.options))
+            raise MinyiError.of("margin-not-options", file=str(path), qid=qq.id, dim=dim,
+                                categories=", ".join(f"'{u}'" for u in unknown[:10]),
+                                labels="、".join(o.label for o in qq.options))
         total = sum(shares.values())
         if total <= 0:
-            raise MinyiError.of("bad-data", file=str(path), reason="the population values sum to 0",
-                                hint="write counts or shares greater than 0")
+            raise MinyiError.of("margin-sum-zero", file=str(path))
         out[dim] = {lab: v / total for lab, v in shares.items()}
         totals[dim] = total if any(v > 1 for v in shares.values()) else None
     return out, totals

@@ -158,8 +158,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
         if rel is None:  # keyed by question id in minyi.yaml
             rel = next((v for k, v in margins.items() if k == composition_questions(q).get(e.variable)), None)
         where = str(project.root / rel) if rel else project.config_file
-        raise MinyiError.of("bad-data", file=where, reason=f"weighting wave '{wave}': {e}",
-                            hint="check the margin's categories against the questionnaire's options") from None
+        raise MinyiError.of("weight-project-margin", file=where, wave=wave, detail=str(e)) from None
 
 
 def _relabel_population(population: dict, original, translated) -> dict:

@@ -75,10 +75,8 @@ def read_margin_file(path: str | Path, k: int = 1, column: Optional[str] = None,
     table = read_table(path)
     if table.shape[1] < k + 1:
         what = ("category" if k == 1 else f"{k} category columns") + " and population count (or share)"
-        reason = (f"the margin for '{column}' needs {k + 1} columns: {what}" if column is not None
-                  else f"a margin file needs {'two' if k == 1 else k + 1} columns: {what}")
-        raise MinyiError.of("bad-data", file=str(path), reason=reason,
-                            hint="e.g. a header 'category,count' then one line per category")
+        raise MinyiError.of("margin-columns", file=str(path), which=f"the margin for '{column}'" if column is not None else "a margin file",
+                            count="two" if k == 1 else k + 1, what=what)
     table = table.iloc[:, :k + 1]
     first_line = 2
     if parse_population_value(table.columns[k])[0] is not None:  # no header row
@@ -169,8 +167,7 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
     path = Path(path)
     table = read_table(path)
     if table.shape[1] < 2:
-        raise MinyiError.of("bad-data", file=str(path), reason="the strata file needs at least two columns: "
-                            "stratum and population size", hint="optionally a third column sd (or p) for Neyman allocation")
+        raise MinyiError.of("strata-columns", file=str(path))
     third = str(table.columns[2]).strip().lower() if table.shape[1] >= 3 else None
     kind = None
     if third is not None:
@@ -184,22 +181,19 @@ def read_strata_file(path: str | Path) -> tuple[list[str], list[float], Optional
         nm = vals[0]
         pop, _ = parse_population_value(vals[1])
         if _blank(nm):
-            bad.append(problem("bad-data", file=str(path), line=line, reason="a row has no stratum name", hint="fill it in"))
+            bad.append(problem("strata-no-name", file=str(path), line=line))
             continue
         if pop is None or pop < 1:
             shown = "(empty)" if _blank(vals[1]) else repr(vals[1])  # never Python's None/nan for an empty cell
-            bad.append(problem("bad-data", file=str(path), line=line, column=str(table.columns[1]),
-                               reason=f"population size {shown} of stratum '{nm}' is not a number >= 1",
-                               hint="write the number of units in the stratum, e.g. 125000"))
+            bad.append(problem("strata-population", file=str(path), line=line, column=str(table.columns[1]),
+                               value=shown, name=nm))
             continue
         x = None
         if kind is not None:
             x, _ = parse_population_value(vals[2])
             if x is None or x < 0 or (kind == "p" and x > 1):
-                bad.append(problem("bad-data", file=str(path), line=line, column=str(table.columns[2]),
-                                   reason=f"{kind} {'(empty)' if _blank(vals[2]) else repr(vals[2])} of stratum '{nm}' is not "
-                                          + ("a proportion between 0 and 1" if kind == "p" else "a non-negative number"),
-                                   hint="fix the value"))
+                bad.append(problem(f"strata-{kind}", file=str(path), line=line, column=str(table.columns[2]),
+                                   value="(empty)" if _blank(vals[2]) else repr(vals[2]), name=nm))
                 continue
         names.append(str(nm).strip())
         lines.append(line)

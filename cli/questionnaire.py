@@ -184,9 +184,9 @@ def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
                                             f"{out.stem or 'out'}{want[0]}")
 
 
-def write_checked(q, target: Path, write, check) -> list[str]:
+def write_checked(q, target: Path, write, check) -> tuple[list[str], list[str]]:
     """Write the XLSForm to a scratch file, have pyxform check it, then put it at ``target`` (atomically): a form
-    pyxform rejects leaves no file behind.  Returns pyxform's warnings."""
+    pyxform rejects leaves no file behind.  Returns (the writer's notes, pyxform's warnings)."""
     import shutil
     import tempfile
 
@@ -194,10 +194,10 @@ def write_checked(q, target: Path, write, check) -> list[str]:
 
     with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
         scratch = Path(d) / (target.stem + ".xlsx")
-        write(q, scratch)
+        notes = write(q, scratch) or []
         warnings = check(scratch)
         atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
-    return warnings
+    return notes, warnings
 
 
 def _not_in_xlsform(q) -> str:
@@ -229,8 +229,6 @@ def convert(
 
         survey convert kobo_form.xlsx --to yaml --out questionnaire.yaml
     """
-    from survey.errors import MinyiError
-
     kind = to.strip().lower()
     if kind in ("yaml", "yml", "minyi", "xlsform", "xlsx", "odk", "kobo"):
         _refuse_bad_out(file, out, "yaml" if kind in ("yaml", "yml", "minyi") else "xlsform")
@@ -263,7 +261,9 @@ def convert(
         q = load_questionnaire(file)
         target = out if out is not None else file.with_suffix(".xlsx")
         _refuse_bad_out(file, target, "xlsform")
-        warnings = write_checked(q, target, write_xlsform, xform_check)
+        notes, warnings = write_checked(q, target, write_xlsform, xform_check)
+        for w in notes:
+            typer.echo(f"warning: {w}", err=True)
         for w in warnings:
             typer.echo(f"pyxform warning: {w}", err=True)
         typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")

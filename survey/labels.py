@@ -13,6 +13,8 @@ LANGS = ("zh", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
     # code: (zh, en)
+    # survey convert --to yaml: the choice pyxform adds for select_one … or_other (labelled "Other" in every language)
+    "xlsform.or_other": ("其他", "Other"),
     # data-quality flags (survey.quality; the order is the order exclusions are counted in)
     "flag.duplicate_id": ("重复的受访者编号", "duplicate respondent id"),
     "flag.identical_answers": ("答案完全相同", "identical answers"),

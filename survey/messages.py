@@ -425,6 +425,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "write a fresh ledger with --out and enter the edits there"),
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform": ("{reason}", "{hint}"),
+    "xlsform-later-question": ("on sheet survey, the relevant of {what} '{name}' ({relevant}) refers to {ref} "
+                               "({ref_where}), which {when}",
+                               "minyi asks a question only on answers given before it: move {ref} above '{name}', "
+                               "or change the relevant"),
+    "xlsform-invalid": ("{where}: {reason}", "{hint}"),
     "convert-wrong-input": ("--to {to} reads {wanted}, but this file is {found}",
                             "to convert it the other way use --to {other}"),
     # --- report -------------------------------------------------------------------

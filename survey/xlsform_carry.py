@@ -23,13 +23,14 @@ def _plain(d: dict, keys: tuple) -> dict:
     return {k: d[k] for k in keys if d.get(k) not in (None, "", [], {})}
 
 
-def minyi_rows(q: Questionnaire, relevant: dict) -> list[list]:
+def minyi_rows(q: Questionnaire, relevant: dict, names: dict | None = None) -> list[list]:
     """The ``minyi`` sheet: what a minyi questionnaire says that XLSForm has no column for, one row per key
     (``what``, ``id``, ``key``, ``value`` as JSON) — the questionnaire's description, site/district/overall
     questions, sites, areas and indicators; a question's type when XLSForm has no own (yesno), its area,
     ``positive`` codes (满意率), options' and rows' areas, the unit's translation, and its ``when`` as written
     (with the ``relevant`` it was exported as, so an edited ``relevant`` wins).  pyxform ignores the sheet;
-    :func:`xlsform_to_yaml` reads it back."""
+    :func:`xlsform_to_yaml` reads it back.  ``names`` ({id: XLSForm name}, :func:`survey.xlsform.xml_names`): the
+    ids exported under another name (``101`` as ``q101``) get a row ``name`` saying it, so the import restores them."""
     import json
     from dataclasses import asdict
 
@@ -39,6 +40,7 @@ def minyi_rows(q: Questionnaire, relevant: dict) -> list[list]:
         if value not in (None, "", [], {}):
             out.append([what, id_, key, json.dumps(value, ensure_ascii=False)])
 
+    names = names or {}
     put("questionnaire", None, "description", q.description)
     for k, v in _i18n_keys(q).items():  # title_en, description_en
         put("questionnaire", None, k, v)
@@ -51,7 +53,10 @@ def minyi_rows(q: Questionnaire, relevant: dict) -> list[list]:
     put("questionnaire", None, "indicators",
         [{**_plain(asdict(i), ("id", "kind", "question", "name", "positive", "area", "target", "index_target",
                                "recommendation")), **_i18n_keys(i)} for i in q.indicators])
+    for sec in q.sections:
+        put("section", sec.id, "name", names.get(sec.id))
     for qq in q.questions:
+        put("question", qq.id, "name", names.get(qq.id))
         if qq.type == "yesno":
             put("question", qq.id, "type", "yesno")
         put("question", qq.id, "area", qq.area)

@@ -16,7 +16,8 @@ from survey.errors import MinyiError
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate
 from survey.skip import asked_masks
-from survey.xlsform import _Ctx, when_to_xpath, xlsform_to_yaml, xpath_to_when
+from survey.xlsform import xlsform_to_yaml
+from survey.xpath_when import _Ctx, when_to_xpath, xpath_to_when
 
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
 

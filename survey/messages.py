@@ -215,6 +215,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "differ", "check that the file belongs to this questionnaire; if the column "
                            "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "
                            "to leave it out), docs/import-formats.md"),
+    "column-part-elsewhere": ("column '{column}' has the number of {qid}, which has no row or option '{part}'; {other} "
+                              "has such a {what}: matched by that label to {other}", "a question inserted in (or "
+                              "removed from) the export shifts the numbers after it: check that the file belongs to "
+                              "this questionnaire; if the column is another question, map it with --mapping "
+                              "(columns: {{'{column}': QUESTION_ID}}), docs/import-formats.md"),
+    "column-number-unknown": ("column '{column}' has the number {number}, which no question of the questionnaire "
+                              "has; its title is that of {other}: matched by title to {other}",
+                              "a question inserted in the export shifts the numbers after it: check that the file "
+                              "belongs to this questionnaire, or map the column with --mapping"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),

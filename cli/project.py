@@ -85,8 +85,9 @@ def remove_import(
 ) -> None:
     """Undo one import: its responses, quarantine records, identifying values and quality flags are removed.
 
-    The removal is recorded in the project history (survey status); the same file can then be imported
-    again.  Everything happens in one transaction.
+    The wave's quality flags and item non-response, counted over the removed rows too, go with them and
+    are computed again by the next check or analysis.  The removal is recorded in the project history
+    (survey status); the same file can then be imported again.  Everything happens in one transaction.
 
     Example:
 
@@ -208,6 +209,8 @@ def check(
     Flags are stored in the project; the exclusion rules in minyi.yaml (exclusions: speeder: true, …)
     apply to every analysis, and the rows they remove are counted here and in the report.
     Speeders: completion time under speeder_fraction (minyi.yaml, default 1/3) of the median.
+    Repeated ids: those two imports share with other answers (问卷星's 序号 restarts at 1 in every
+    download, e.g. one per site) are distinct respondents, kept, and a note names the files.
 
     Example:
 
@@ -218,7 +221,8 @@ def check(
     from survey.store import named_by_rule
 
     with progress_shown(json_out=json_out, quiet=quiet):
-        flags = p.check(wave)
+        notes: list = []
+        flags = p.check(wave, notes=notes)
     rules = p.exclusion_rules  # minyi.yaml's exclusions: over the defaults, as analysis applies them
     out = []
     for w in ([wave] if wave else p.waves()):
@@ -231,7 +235,8 @@ def check(
                     "flags": {k: int(v) for k, v in fw["kind"].value_counts().items()},
                     "exclusions": excl, "exclusion_codes": codes,
                     "nonresponse": [{"question": r.question, "asked": int(r.asked), "missing": int(r.missing),
-                                     "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()]})
+                                     "rate": None if r.rate != r.rate else float(r.rate)} for r in nr.itertuples()],
+                    "notes": [str(n) for n in notes if n.extra.get("wave") == w]})
     if json_out:
         _echo_json({"waves": out, "rules": {k: bool(v) for k, v in rules.items()}})
         return
@@ -239,6 +244,8 @@ def check(
         typer.echo(f"{dir}: no responses imported yet (survey import {dir} FILE)")
     for w in out:
         typer.echo(f"wave {w['wave']}: {w['responses']:,} responses")
+        for n in w["notes"]:
+            typer.echo(f"  note: {n}")
         for kind in FLAG_NAMES:
             n = w["flags"].get(kind, 0)
             typer.echo(f"  {kind} ({FLAG_NAMES[kind]}): {n:,} flagged"

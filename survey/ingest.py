@@ -266,6 +266,10 @@ def import_wave(table, source: str, wave: Optional[str]) -> str:
         shown = ", ".join(named[:WAVES_SHOWN]) + (" …" if len(named) > WAVES_SHOWN else "")
         raise MinyiError.of("file-several-waves", file=source, count=len(named), waves=shown)
     if wave is None:
+        if named:  # the wave's name from the file: the rule of --wave (no control or invisible character)
+            from .store import check_wave_characters
+
+            check_wave_characters(named[0], where="the file's 'wave' column", file=source)
         return named[0] if named else DEFAULT_WAVE
     if named and named[0] != str(wave):
         table.unmatched = list(table.unmatched) + [problem("file-wave-differs", file=source, severity="warning",
@@ -700,15 +704,55 @@ def _repeated_ids(con, project, batch: ImportBatch, import_id: int, has_ids: boo
                        [import_id, batch.wave, import_id]).fetchall()[0][0]
     if not rows:
         return None
-    imports = tuple(int(i) for (i,) in con.execute(
-        "SELECT DISTINCT _import_id FROM responses WHERE _wave = ? AND _import_id <> ? AND respondent_id IN "
-        "(SELECT respondent_id FROM responses WHERE _import_id = ? AND respondent_id IS NOT NULL) ORDER BY 1",
-        [batch.wave, import_id, import_id]).fetchall())
-    return RepeatedIds(int(rows), imports, bool(project.exclusion_rules.get("duplicate_id")), str(project.root))
+    repeats, restarts = _shared_ids_by_import(con, project, batch, import_id)
+    if restarts:  # separate downloads whose 序号 restart at 1: told, and survey check keeps them (survey.quality)
+        from .store import restart_note
+
+        files = dict(con.execute("SELECT id, file FROM imports WHERE wave = ?", [batch.wave]).fetchall())
+        kept = con.execute(  # ids (each one's first row) of this file that only those imports hold
+            "SELECT count(DISTINCT respondent_id) FROM responses WHERE _import_id = ? AND respondent_id IN (SELECT "
+            f"respondent_id FROM responses WHERE _import_id IN ({', '.join('?' for _ in restarts)})) AND respondent_id "
+            f"NOT IN (SELECT respondent_id FROM responses WHERE _import_id IN ({', '.join(['?'] * len(repeats)) or 'NULL'}) "
+            "AND respondent_id IS NOT NULL)", [import_id, *restarts, *repeats]).fetchall()[0][0]
+        if kept:
+            batch.unmatched.append(restart_note(import_id, batch.source, int(kept),
+                                                [(i, files.get(i, "?"), k) for i, k in restarts.items()],
+                                                str(project.root), wave=batch.wave))
+    if not repeats:
+        return None
+    listed = ", ".join("?" for _ in repeats)
+    rows = con.execute(f"SELECT count(*) FROM responses WHERE _import_id = ? AND respondent_id IN (SELECT respondent_id "
+                       f"FROM responses WHERE _import_id IN ({listed}) AND respondent_id IS NOT NULL)",
+                       [import_id, *repeats]).fetchall()[0][0]
+    return RepeatedIds(int(rows), tuple(repeats), bool(project.exclusion_rules.get("duplicate_id")), str(project.root))
+
+
+def _shared_ids_by_import(con, project, batch: ImportBatch, import_id: int) -> tuple[list, dict]:
+    """(the earlier imports of the wave whose responses the import ``import_id`` repeats, {earlier import: ids
+    shared} of those it does not) by :func:`survey.quality.imports_repeat` of each id's first row in either,
+    their answers compared in every non-text answer column — the rule of ``survey check``, so the import's
+    notes and the check agree.  Inside the import's transaction."""
+    from .quality import answer_column_names, imports_repeat
+
+    stored = {c for c, _ in column_types(project.questionnaire)}
+    cols = [c for c in answer_column_names(project.questionnaire) if c in stored]
+    same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols) or "TRUE"
+    firsts = ("SELECT * FROM responses WHERE {where} AND respondent_id IS NOT NULL "
+              "QUALIFY row_number() OVER (PARTITION BY _import_id, respondent_id ORDER BY _row) = 1")
+    found = con.execute(
+        f"WITH n AS ({firsts.format(where='_import_id = ?')}), o AS ({firsts.format(where='_wave = ? AND _import_id <> ?')}) "
+        f"SELECT o._import_id, count(*), count(*) FILTER (WHERE {same}) FROM n JOIN o USING (respondent_id) "
+        "GROUP BY 1 ORDER BY 1", [import_id, batch.wave, import_id]).fetchall()
+    repeats = [int(i) for i, n, k in found if imports_repeat(int(n), int(k))]
+    return repeats, {int(i): int(n) for i, n, k in found if not imports_repeat(int(n), int(k))}
 
 
 def remove_import(project, import_id: int) -> dict:
-    """Remove one import (responses, quarantine, identifying values, flags) and record it in the history."""
+    """Remove one import (responses, quarantine, identifying values, flags) and record it in the history, in one
+    transaction.  The wave's item non-response (``nonresponse``: counts over all of the wave's rows, the removed
+    ones among them) and its other imports' flags (a repeated id or copied answers may have named a removed row) go
+    with the wave's ``checks`` record: the next read checks the wave again, and a wave left without imports keeps
+    nothing of them."""
     from .dbfile import write_lock
 
     with write_lock(project.root, project.lock_wait):
@@ -732,7 +776,9 @@ def remove_import(project, import_id: int) -> dict:
             con.execute("DELETE FROM imports WHERE id = ?", [import_id])
             con.execute("DELETE FROM import_sizes WHERE import_id = ?", [import_id])
             con.execute("DELETE FROM import_codings WHERE import_id = ?", [import_id])
-            con.execute("DELETE FROM checks WHERE wave = ?", [wave])  # the wave's flags are recomputed when needed
+            # what the checks computed over the wave's rows, the removed ones among them: recomputed when needed
+            for table in ("flags", "nonresponse", "checks"):
+                con.execute(f"DELETE FROM {table} WHERE wave = ?", [wave])
             left = con.execute("SELECT count(*) FROM imports WHERE wave = ?", [wave]).fetchall()[0][0]
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, "
                         "'remove-import', ?, ?, ?, ?, ?, ?)",

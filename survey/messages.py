@@ -12,6 +12,7 @@ questionnaire's language is shown: the 说明 of the quarantine's .xlsx export.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
@@ -38,6 +39,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "zeros, which survey check does not take for repeated ids",
                                  "if this file repeats import {imports}, undo it: survey remove-import {project} "
                                  "{import_id}"),
+    "ids-restart-per-download": ("{rows} row(s) of import #{import_id} have respondent ids (序号) that {others} "
+                                 "also hold, with other answers: 问卷星 numbers 序号 from 1 in every download, so "
+                                 "separate downloads (one per site, say) share numbers. These are different "
+                                 "respondents, kept as distinct responses, not left out as repeated ids (duplicate_id)",
+                                 "nothing to do when the files are separate downloads; if {file} repeats one of them "
+                                 "after all, undo it: survey remove-import {project} {import_id}"),
+    "wave-name-invisible": ("{where} '{wave}': the wave name holds the control or invisible character(s) {chars} (a "
+                            "line break, a tab, or a character that shows text reversed or not at all), which would "
+                            "make a wave that no listing, report or minyi.yaml line shows as it was typed",
+                            "type the name again with letters, digits or Chinese characters only, e.g. --wave 2026Q1; "
+                            "nothing was {done}"),
     "wave-other-spelling": ("wave '{wave}' is another spelling of the project's wave '{known}' (upper/lower case, "
                             "full-width characters or the same period written another way): it would be a second "
                             "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "
@@ -203,6 +215,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "differ", "check that the file belongs to this questionnaire; if the column "
                            "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "
                            "to leave it out), docs/import-formats.md"),
+    "column-part-elsewhere": ("column '{column}' has the number of {qid}, which has no row or option '{part}'; {other} "
+                              "has such a {what}: matched by that label to {other}", "a question inserted in (or "
+                              "removed from) the export shifts the numbers after it: check that the file belongs to "
+                              "this questionnaire; if the column is another question, map it with --mapping "
+                              "(columns: {{'{column}': QUESTION_ID}}), docs/import-formats.md"),
+    "column-number-unknown": ("column '{column}' has the number {number}, which no question of the questionnaire "
+                              "has; its title is that of {other}: matched by title to {other}",
+                              "a question inserted in the export shifts the numbers after it: check that the file "
+                              "belongs to this questionnaire, or map the column with --mapping"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
     "bad-data": ("{reason}", "{hint}"),
@@ -565,6 +586,26 @@ def visible(text: str) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(lambda m: {"\r": "\\r"}.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), text)
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of ``text`` that print as nothing or change how the text around them is shown: Unicode
+    categories C* — control (Cc), format (Cf: U+202E right-to-left override, U+200F, U+200B zero width space),
+    surrogate, private use, unassigned — each once, as ``U+202E``.  A collector id is "letters, digits or
+    Chinese characters", and so is a wave's name: one holding these would be stored invisibly and shown reversed or
+    merged (a line break in ``--wave`` splits the wave's line in minyi.yaml and every listing)."""
+    out: list[str] = []
+    for ch in text:
+        if unicodedata.category(ch).startswith("C"):
+            code = f"U+{ord(ch):04X}"
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def shown_plainly(text: str) -> str:
+    """``text`` with its :func:`invisible_characters` written as ``<U+202E>``, so a message can show it."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
 def _said(v: Any, lang: str) -> Any:

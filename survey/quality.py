@@ -5,7 +5,10 @@ straight-lining, item non-response.
 :func:`apply_exclusions` drops the rows whose flags are excluded by the project's rules
 and reports counts per rule — the report's sample section cites them.
 
-* ``duplicate_id`` — a respondent id already seen on an earlier row (the first occurrence is kept);
+* ``duplicate_id`` — a respondent id already seen on an earlier row (the first occurrence is kept): of the same
+  import, or of an earlier import that repeats this one's responses (:func:`imports_repeat`).  Ids that two imports
+  share with other answers are distinct respondents — 问卷星 numbers 序号 from 1 in every download, so one download
+  per site repeats the ids of the others — and are not flagged; :class:`RestartedIds` tells which;
 * ``identical_answers`` — the whole answer vector (every non-text answer column) equals an
   earlier row's (the first is kept; rows with no answer at all are not compared);
 * ``same_ip`` — the same IP as an earlier row and at least ``near_identical`` (default 90 %) of the
@@ -41,10 +44,37 @@ _MAX_PAIRS = 2_000_000
 KINDS = ("duplicate_id", "identical_answers", "same_ip", "speeder", "straightliner")  # the order flags are returned in
 
 
+def answer_column_names(q: Questionnaire) -> list[str]:
+    """The non-text answer columns of ``q`` (no other-text columns)."""
+    return [c for qq in q.questions if qq.type != "text" for c in qq.columns() if not c.endswith("_other")]
+
+
 def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
     """The non-text answer columns of ``q`` present in ``frame``."""
-    return [c for qq in q.questions if qq.type != "text" for c in qq.columns() if c in frame.columns
-            and not c.endswith("_other")]
+    return [c for c in answer_column_names(q) if c in frame.columns]
+
+
+SAME_RESPONSE_SHARE = 0.5  # of the ids two imports share: from this share with the same answers on, a repeat
+
+
+def imports_repeat(shared: int, same: int) -> bool:
+    """Whether a later import repeats an earlier import's responses, from the respondent ids the two share
+    (``shared``, each id's first row in each) and how many of those have the same answers in both (``same``):
+    a cumulative 问卷星 download on top of the last one, the same file saved again, or a corrected copy (a few
+    answers changed) has the same answers for most of them; two downloads whose 序号 each restart at 1 (one per
+    site) have other respondents' answers under the same numbers, the same for next to none."""
+    return shared > 0 and same >= SAME_RESPONSE_SHARE * shared
+
+
+@dataclass(frozen=True)
+class RestartedIds:
+    """Rows of one import (``later``) whose respondent id earlier imports of the wave hold too, with other answers
+    (:func:`imports_repeat` false for each of them): distinct respondents under the same numbers, kept as distinct
+    responses (not ``duplicate_id``).  ``earlier``: ((import id, ids shared with it), …), in import order."""
+
+    later: int
+    rows: int
+    earlier: tuple
 
 
 @dataclass(frozen=True)
@@ -57,13 +87,15 @@ class StoredSums:
 
 def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: float = SPEEDER_FRACTION,
                   near_identical: float = 0.9, straightline_min_rows: int = 5,
-                  stored=None) -> pd.DataFrame:
+                  stored=None, restarted: Optional[list] = None) -> pd.DataFrame:
     """Flags for every row (see module docstring): DataFrame of (index, kind, detail).
 
     ``stored``: a :class:`StoredSums` of the frame's rows (the project store's), or a function returning
     one or None, called when it is first needed (so the store computes it beside the checks before
     it): the repeated ids limit the search for duplicate ids to their rows (when the frame's ids are
-    stored trimmed, as imports store them)."""
+    stored trimmed, as imports store them).  ``restarted``: a list that receives a :class:`RestartedIds` per
+    import whose repeated ids are kept as distinct respondents (the frame's ``_import_id`` says which row is
+    of which import; without it every repeated id is flagged)."""
     got: list = []
 
     def sums() -> Optional[StoredSums]:
@@ -114,6 +146,8 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
     if "respondent_id" in frame.columns:
         raw_ids = frame["respondent_id"]
         dup = _repeated_rows(raw_ids, sums())
+        if dup.any() and "_import_id" in frame.columns:
+            dup = _across_imports(frame["_import_id"].to_numpy(), raw_ids, dup, arrays, restarted)
         add(dup, "duplicate_id", lambda idx: ("编号 " + _trimmed_ids(raw_ids.iloc[idx]).fillna("")).to_numpy(dtype=object))
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
@@ -179,6 +213,44 @@ def _repeated_rows(raw: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:
             return out
     ids = _trimmed_ids(raw)
     return (ids.notna() & ids.duplicated(keep="first")).to_numpy(dtype=bool)
+
+
+def _across_imports(imp_all: np.ndarray, raw: pd.Series, dup: np.ndarray, arrays: list,
+                    restarted: Optional[list]) -> np.ndarray:
+    """``dup`` (the rows whose id an earlier row has) without the rows whose id only earlier imports that do not
+    repeat this row's import (:func:`imports_repeat`) hold: those are distinct respondents under the same
+    numbers, each told in ``restarted`` (a :class:`RestartedIds` per import).  A row whose id an earlier row of
+    its own import has stays flagged.  Only the rows of the repeated ids are looked at; their answers are
+    compared by :func:`mix_columns`' hash of every answer column (``arrays``)."""
+    imp_all = np.asarray(imp_all, dtype=np.int64)
+    if imp_all.min() == imp_all.max():
+        return dup  # one import: every repeat is within a file
+    ids = _trimmed_ids(raw)
+    rep = ids.iloc[np.flatnonzero(dup)].unique()
+    g = np.flatnonzero(ids.isin(rep).to_numpy(dtype=bool, na_value=False))
+    h = mix_columns([x[g] for x in arrays], g.size) if arrays else np.zeros(g.size, dtype=np.uint64)
+    rows = pd.DataFrame({"pos": g, "id": ids.iloc[g].to_numpy(dtype=object), "imp": imp_all[g], "h": h})
+    first = rows[~rows.duplicated(["id", "imp"], keep="first")]  # each id's first row in each import
+    pairs = first.merge(first, on="id", suffixes=("_o", "_n"))
+    pairs = pairs[pairs["pos_o"] < pairs["pos_n"]].reset_index(drop=True)  # (an earlier import's row, a later one's)
+    if not len(pairs):
+        return dup
+    pairs["same"] = pairs["h_o"] == pairs["h_n"]
+    st = pairs.groupby(["imp_o", "imp_n"])["same"].agg(["size", "sum"])
+    repeats = st.index[[imports_repeat(int(n), int(s)) for n, s in zip(st["size"], st["sum"])]]
+    pairs["repeat"] = pd.MultiIndex.from_arrays([pairs["imp_o"], pairs["imp_n"]]).isin(repeats)
+    flagged = pairs.groupby("pos_n")["repeat"].any()
+    kept = flagged.index.to_numpy(dtype=np.int64)[~flagged.to_numpy(dtype=bool)]
+    if not kept.size:
+        return dup
+    out = dup.copy()
+    out[kept] = False
+    if restarted is not None:
+        told = pairs[pairs["pos_n"].isin(kept)]
+        per = told.groupby(["imp_n", "imp_o"]).size()
+        for later, n in told.groupby("imp_n")["pos_n"].nunique().items():
+            restarted.append(RestartedIds(int(later), int(n), tuple((int(o), int(k)) for o, k in per.loc[later].items())))
+    return out
 
 
 REFINE_COLUMNS = 24  # answer columns hashed per step of identical_answers

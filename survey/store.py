@@ -49,7 +49,7 @@ from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
 from .limits import Limits
 from .config_marks import config_text, locate, read_config
-from .messages import did_you_mean, problem
+from .messages import did_you_mean, invisible_characters, problem, shown_plainly
 from .qload import load_questionnaire
 from .owners import responsible_units
 from .progress import stage
@@ -162,17 +162,35 @@ def _check_limits(config: dict, path: str) -> None:
                           for p in e.problems]) from None
 
 
-def check_wave_name(wave: Optional[str]) -> None:
-    """Refuse a ``--wave`` that names no wave or carries spaces around its name (issue 3: "several waves live
-    in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell variable) made a wave with an empty
-    name, and ``--wave "2026Q1 "`` would be a second wave beside 2026Q1 that no report merges with it."""
+def check_wave_name(wave: Optional[str], *, where: str = "--wave", done: str = "imported",
+                    file: Optional[str] = None) -> None:
+    """Refuse a ``--wave`` that names no wave, carries spaces around its name or holds a control or invisible
+    character (issue 3: "several waves live in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell
+    variable) made a wave with an empty name, ``--wave "2026Q1 "`` would be a second wave beside 2026Q1 that no
+    report merges with it, and ``--wave $'2026Q1\n'`` a wave whose line in minyi.yaml and every listing breaks in
+    two.  The characters refused are those a collector id may not hold
+    (:func:`survey.messages.invisible_characters`: Unicode categories Cc, Cf and the other C*).  ``where`` names
+    the source in the message (``--wave``, the file's wave column; ``file``: that file); ``done``: what was not
+    done."""
     if wave is None:
         return
+    check_wave_characters(str(wave), where=where, done=done, file=file)
     if not str(wave).strip():
         raise MinyiError.of("bad-option", reason=f"--wave {wave!r} names no wave; give the wave's name, e.g. --wave 2026Q1")
     if str(wave) != str(wave).strip():
         raise MinyiError.of("bad-option", reason=f"--wave {wave!r} has spaces around the name; write --wave "
                                                  f"{str(wave).strip()!r}")
+
+
+def check_wave_characters(wave: str, *, where: str = "--wave", done: str = "imported",
+                          file: Optional[str] = None) -> None:
+    """Refuse a wave name holding a control or invisible character (catalogue ``wave-name-invisible``): the rule
+    of collector ids, :func:`survey.messages.invisible_characters`; ``where``, ``done`` and ``file`` as in
+    :func:`check_wave_name`.  ``survey serve`` has its own words for an empty name and applies this alone."""
+    hidden = invisible_characters(wave)
+    if hidden:
+        raise MinyiError.of("wave-name-invisible", file=file, where=where, wave=shown_plainly(wave),
+                            chars=", ".join(hidden), done=done)
 
 
 class Project:
@@ -543,12 +561,15 @@ class Project:
     def _signature(self, con, wave: str) -> str:
         return check_signature(con, wave, self.config)
 
-    def check(self, wave: Optional[str] = None, *, data: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+    def check(self, wave: Optional[str] = None, *, data: Optional[pd.DataFrame] = None,
+              notes: Optional[list] = None) -> pd.DataFrame:
         """Run the data-quality checks for ``wave`` (or every wave); store flags and item non-response.
 
         ``data``: the wave's raw responses (every column, import order) when the caller has read them
         already, so they are not read twice.  Returns the flags (wave, import_id, row, respondent_id,
-        kind, detail).
+        kind, detail).  ``notes``: a list that receives the checks' warnings (:class:`~survey.messages.Problem`,
+        with ``extra["wave"]``): the respondent ids that imports of a wave share with other answers, kept as
+        distinct respondents (catalogue ``ids-restart-per-download``; :func:`survey.quality.quality_flags`).
         """
         self._check_wave(wave)
         frames = []
@@ -563,7 +584,11 @@ class Project:
             with stage(f"checking wave {w}"), ThreadPoolExecutor(max_workers=1, thread_name_prefix="minyi-check") as ex:
                 # DuckDB computes its part in the store (its own threads) while the checks start
                 stored = ex.submit(self._stored_sums, w, df)
-                fl, nr = wave_checks(df, self.questionnaire, stored=stored.result, **self._quality_params())
+                restarted: list = []
+                fl, nr = wave_checks(df, self.questionnaire, stored=stored.result, restarted=restarted,
+                                     **self._quality_params())
+            if notes is not None and restarted:
+                notes.extend(self.restarted_notes(w, restarted))
             idx = fl["index"].to_numpy(dtype=np.int64)
             out = pd.DataFrame({"wave": w, "import_id": df["_import_id"].to_numpy()[idx].astype(np.int64),
                                 "row": df["_row"].to_numpy()[idx].astype(np.int64),
@@ -594,6 +619,17 @@ class Project:
             frames.append(out)
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["wave", "import_id", "row", "respondent_id", "kind", "detail"])
+
+    def restarted_notes(self, wave: str, restarted: list) -> list:
+        """The warnings (catalogue ``ids-restart-per-download``) of :class:`survey.quality.RestartedIds` of
+        ``wave``, naming each import's file: one per import whose repeated ids are kept as distinct respondents."""
+        con = self.connect()
+        try:
+            files = dict(con.execute("SELECT id, file FROM imports WHERE wave = ?", [wave]).fetchall())
+        finally:
+            con.close()
+        return [restart_note(r.later, files.get(r.later, "?"), r.rows, [(i, files.get(i, "?"), k) for i, k in r.earlier],
+                             str(self.root), wave=wave) for r in restarted]
 
     def _stored_sums(self, wave: str, df: pd.DataFrame):
         """What DuckDB computes for the checks of ``df`` (the stored rows of ``wave``) in the store
@@ -947,6 +983,20 @@ def _init_db(path: Path, q: Questionnaire) -> None:
     finally:
         con.close()
     os.chmod(path, 0o600)
+
+
+IMPORTS_NAMED = 4  # earlier imports named in the note on ids that restart per download; the rest counted
+
+
+def restart_note(import_id: int, file: str, rows: int, earlier: list, project: str, wave: str):
+    """The warning (catalogue ``ids-restart-per-download``) that ``rows`` rows of import ``import_id`` (``file``)
+    have respondent ids that the ``earlier`` imports ((import id, file, ids shared), …) hold with other answers,
+    and are kept as distinct respondents; ``survey import`` and ``survey check`` say it alike."""
+    named = [f"import #{i} ({f}, {k:,} id{'s' if k != 1 else ''})" for i, f, k in earlier[:IMPORTS_NAMED]]
+    if len(earlier) > IMPORTS_NAMED:
+        named.append(f"{len(earlier) - IMPORTS_NAMED} more import(s)")
+    return problem("ids-restart-per-download", file=file, severity="warning", rows=f"{rows:,}", import_id=import_id,
+                   others=", ".join(named), project=project, wave=wave)
 
 
 def _q(name: str) -> str:

@@ -21,7 +21,6 @@ import hmac
 import os
 import re
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -29,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from ..atomic import atomic_write, atomic_write_text
 from ..errors import MinyiError
+from ..messages import invisible_characters, shown_plainly  # noqa: F401 (the rule collector ids and wave names share)
 from ..questionnaire import Questionnaire
 from .secret_compare import same_secret
 
@@ -173,25 +173,6 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
         if not _COLLECTOR_RE.match(c):
             raise MinyiError.of("links-collector-chars", value=c)
     return [_labelled(q, sc, dc, c) for c in (names or [None])]
-
-
-def invisible_characters(text: str) -> list[str]:
-    """The characters of ``text`` that print as nothing or change how the text around them is shown: Unicode
-    categories C* — control (Cc), format (Cf: U+202E right-to-left override, U+200F, U+200B zero width space),
-    surrogate, private use, unassigned — each once, as ``U+202E``.  A collector id is "letters, digits or
-    Chinese characters": one holding these would be stored invisibly and shown reversed or merged."""
-    out: list[str] = []
-    for ch in text:
-        if unicodedata.category(ch).startswith("C"):
-            code = f"U+{ord(ch):04X}"
-            if code not in out:
-                out.append(code)
-    return out
-
-
-def shown_plainly(text: str) -> str:
-    """``text`` with its :func:`invisible_characters` written as ``<U+202E>``, so a message can show it."""
-    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
 def check_base_url(base_url: str) -> str:

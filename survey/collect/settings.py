@@ -234,6 +234,10 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
     probs = [problem("unknown-key", file=path, key=k, where="serve",
                      suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it") for k in raw if k not in SERVE_KEYS]
     s = ServeSettings()
+    if wave is not None:  # the rule of survey import's --wave: no control or invisible character
+        from ..store import check_wave_characters
+
+        check_wave_characters(str(wave), done="served")
     if wave is not None and (not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100):
         raise MinyiError.of("usage", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
                                             "(not empty, no spaces around it, at most 100 characters)")
@@ -241,6 +245,13 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
         wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
         if not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100:
             probs += _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3").problems
+        else:
+            from ..store import check_wave_characters
+
+            try:
+                check_wave_characters(str(wave), where="serve.wave", done="served", file=path)
+            except MinyiError as e:
+                probs += e.problems
     s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None

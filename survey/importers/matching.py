@@ -101,8 +101,13 @@ class ColumnMatcher:
         t = norm_text(h)
         m = wjx.OPTION_HEAD.match(t)
         if m and int(m.group(1)) in self.by_num:
-            return self.by_num[int(m.group(1))], m.group(2), "number"
+            return self.moved(header, self.by_num[int(m.group(1))], m.group(2))
         m = NUM_HEAD.match(t)
+        if m and int(m.group(1)) not in self.by_num and m.group(2):  # 7、题干 of a six-question survey: one inserted
+            hit = self.split_title(m.group(2))
+            if hit:  # the title (and part) as the questionnaire words it: split_title matches whole titles only
+                self.note(header, "column-number-unknown", number=int(m.group(1)), other=hit[0].id)
+                return hit[0], hit[1], "title"
         if m and int(m.group(1)) in self.by_num:
             qq = self.by_num[int(m.group(1))]
             rest = m.group(2)
@@ -118,7 +123,7 @@ class ColumnMatcher:
                 said, known = title_key(rest), title_key(qq.text)
                 if said != known and said not in known and known not in said:
                     self.note(header, "column-number-only", qid=qq.id, number=qq.number, title=qq.text)
-            return qq, part, "number"
+            return self.moved(header, qq, part) if part is not None else (qq, part, "number")
         hit = self.split_title(t)
         if hit:
             return hit[0], hit[1], "title"
@@ -133,6 +138,23 @@ class ColumnMatcher:
                 if hit and hit[1] is None:
                     return hit[0], comps[-1], "title"
         return None, None, ""
+
+    def moved(self, header: str, qq: Question, part: str) -> tuple[Question, str, str]:
+        """(question, part, how) of a header ``N、(part)`` / ``第N题(part)`` whose number is that of ``qq``: ``qq``
+        when it has that row or option (or ``part`` names no other question's either), else the one other matrix,
+        multiple choice or ranking that has a row or option so labelled, with a note (``column-part-elsewhere``): a
+        question inserted in the export shifts the numbers after it, and a matrix's rows then carry the number of
+        the next question, whose options they are not (v_insert3: ``4、(环境卫生)`` beside a new question 3)."""
+        if part_known(qq, part):
+            return qq, part, "number"
+        holders = [o for o in self.q.questions if o is not qq and o.type in ("matrix", "multiple", "ranking")
+                   and part_known(o, part)]
+        if len(holders) != 1:
+            return qq, part, "number"
+        other = holders[0]
+        self.note(header, "column-part-elsewhere", qid=qq.id, part=part, other=other.id,
+                  what="row" if other.type == "matrix" else "option")
+        return other, part, "title"
 
     def split_title(self, t: str) -> Optional[tuple[Question, Optional[str]]]:
         """Match a header without number by title, possibly followed by a part (``题干:选项`` / ``题干(选项)``)."""

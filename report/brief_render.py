@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
+from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
 from survey.atomic import atomic_write, atomic_write_text
 from survey.errors import MinyiError
 from survey.waves import format_date
@@ -27,7 +28,11 @@ BRIEF_FORMATS = ("html", "docx", "pdf")
 # every character the template sets in the sans face (h2, th, .unit) besides the units' names
 SANS_TEXT = ("一、总体情况二、主要变化三、突出问题及责任单位四、后进区县五、整改台账"
              "指标本期95%置信区间目标判定编号事项责任单位整改时限状态：。（）")
-VERDICT_CLASS = {"达标": "ok", "未达标": "bad", "与目标无显著差异": "ns"}
+# the HTML class of a verdict cell (the analysis's words: analysis.indicators.VERDICT_*): 达标 green, 未达标 red,
+# 无显著差异 its own class in neutral black, as the Word brief prints it (the key was “与目标无显著差异”, a verdict
+# the analysis never gives, so 无显著差异 had no class at all); too few answers to judge: WITHHELD_CLASS
+VERDICT_CLASS = {VERDICT_ABOVE: "ok", VERDICT_BELOW: "bad", VERDICT_NS: "nodiff"}
+WITHHELD_CLASS = "withheld"
 
 
 def brief_rows(b: Brief) -> dict:
@@ -42,7 +47,7 @@ def brief_rows(b: Brief) -> dict:
                         "ci": f"{fmt_value(h.ci_low, h.percent)}–{fmt_value(h.ci_high, h.percent)}",
                         "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
                         "verdict": h.verdict_text if h.target is not None else "—",
-                        "cls": "ns" if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
+                        "cls": WITHHELD_CLASS if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
     changes = [{"text": f"{c.name}由{fmt_value(c.previous, c.percent)}{'升至' if c.direction == 'up' else '降至'}"
                         f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
                 "direction": c.direction} for c in b.changes[:MAX_CHANGES]]

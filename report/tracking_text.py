@@ -23,6 +23,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "rates_what": ("“三率”历次变化", "Awareness, support and participation across waves"),
     "heat_lowest": ("{head}，{wave}{group}最低（{value}）", "{head}; lowest in {wave}: {group} ({value})"),
     "heat_tied": ("，与{others}差异不显著", ", not significantly below {others}"),
+    # a heat cell without its value: no respondents that wave, or too few to show (suppressed), marked apart
+    "heat_mark_none": ("—", "—"),
+    "heat_mark_small": ("n<{n}", "n<{n}"),
+    "heat_key_none": ("—：该期无样本（未调查或无有效回答）", "—: no sample that wave (not surveyed or no valid answer)"),
+    "heat_key_small": ("n<{n}：受访者不足{n}人，不予显示", "n<{n}: fewer than {n} respondents, not shown"),
     "rose": ("上升", "rose"),
     "fell": ("下降", "fell"),
     "by_district": ("区县", "district"),
@@ -57,6 +62,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "xlsx_trend_high": ("趋势上限", "Trend high"),
     "xlsx_trend_p": ("趋势p", "Trend p"),
     "xlsx_direction": ("趋势方向", "Direction"),
+    "xlsx_units": ("注：率的变化和趋势以百分点计，指数的以分计；各期置信区间截至量表范围（率为0–100%）。",
+                   "Note: changes and trends of rates in percentage points, of indexes in points; each wave's "
+                   "interval cut at its scale's ends (0–100% for a rate)."),
     "measure_rate": ("率", "rate"),
     "measure_index": ("指数", "index"),
 }
@@ -68,6 +76,16 @@ def label(code: str, lang: str = "zh") -> str:
     if t is None:
         return ""
     return t[1] if lang == "en" else t[0]
+
+
+def heat_mark(kind: str, min_cell: int, lang: str = "zh") -> str:
+    """The mark of a heat cell without its value (``kind`` from :meth:`report.trend.HeatTable.blank`)."""
+    return label(f"heat_mark_{kind}", lang).format(n=min_cell)
+
+
+def heat_key(kinds, min_cell: int, lang: str = "zh") -> list[str]:
+    """The legend lines under a heat map: one per mark ``kinds`` holds (none, then small), from the label table."""
+    return [label(f"heat_key_{k}", lang).format(n=min_cell) for k in ("none", "small") if k in set(kinds)]
 
 
 def arrow(direction: Optional[str]) -> str:

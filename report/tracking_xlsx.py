@@ -9,7 +9,8 @@ from typing import Any
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
-from .tracking_text import label as L
+from .table_cells import NUMBER_FORMATS
+from .tracking_text import heat_key, heat_mark, label as L
 from .trend import ProjectTrend
 from .writers.xlsx_cells import (HEADER_MAX, MAX_WIDTH, MIN_WIDTH, NUMBER_WIDTH, display_width, set_print_layout,
                                  wrap_prose)
@@ -41,21 +42,39 @@ def trend_header(trend: ProjectTrend, lang: str) -> list:
                                         "xlsx_direction")]
 
 
-def series_row(s, lang: str) -> tuple[list, list]:
-    """One series as (values, number formats): rates 0.0% with changes ±0.0%, indexes 0.0 with ±0.0."""
-    fmt = "0.0%" if s.percent else "0.0"
-    dfmt = "+0.0%;-0.0%;0.0%" if s.percent else "+0.0;-0.0;0.0"
+def series_row(s, lang: str, index_range=None) -> tuple[list, list]:
+    """One series as (values, number formats), as report.xlsx writes its numbers (:data:`report.table_cells.
+    NUMBER_FORMATS`): a rate and its bounds 0.0%, an index 0.0, n #,##0; a change or slope in its display unit —
+    percentage points for a rate (×100), points for an index — as ``chg1`` (+0.0;-0.0;0.0), as the report's trend
+    table.  Each wave's interval is cut at its scale's ends as the report prints it (0–100% for a rate,
+    ``index_range`` for an index: :func:`report.suppression.clip_interval`); ``survey trend --json`` keeps the
+    raw bounds.
+
+    Rule: a rate's change written as a share with the format +0.0% showed a change of 2.5 percentage points as
+    “+2.5%”, and a bound past 100% (a Wald interval on a small base) stood in the workbook as no estimate can."""
+    from .suppression import clip_interval, measure_scale
+
+    fmt = NUMBER_FORMATS["pct"] if s.percent else NUMBER_FORMATS["num1"]
+    dfmt = NUMBER_FORMATS["chg1"]
+    unit = 100.0 if s.percent else 1.0
+    scale = measure_scale(s.measure, index_range)
+
+    def change(x):
+        return None if x is None or x != x else unit * x
+
     row = [s.display(lang), L("measure_rate" if s.percent else "measure_index", lang), s.group or L("city", lang)]
     fmts: list = [None, None, None]
     for p in s.series.points:
-        row += [p.estimate, p.ci_low, p.ci_high, p.n or None]
-        fmts += [fmt, fmt, fmt, "#,##0"]
+        ci = {"ci_low": p.ci_low, "ci_high": p.ci_high}
+        clip_interval(ci, scale)
+        row += [p.estimate, ci["ci_low"], ci["ci_high"], p.n or None]
+        fmts += [fmt, fmt, fmt, NUMBER_FORMATS["int"]]
     last = next((p for p in reversed(s.series.points) if p.vs_previous is not None), None)
     tr = s.series.trend
-    row += [last.vs_previous.estimate if last else None, last.vs_previous.p if last else None,
-            last.vs_first.estimate if last else None, last.vs_first.p if last else None,
-            tr.slope if tr else None, tr.ci_low if tr else None, tr.ci_high if tr else None, tr.p if tr else None,
-            {"up": "↑", "down": "↓"}.get(tr.direction, "→") if tr else None]
+    row += [change(last.vs_previous.estimate) if last else None, last.vs_previous.p if last else None,
+            change(last.vs_first.estimate) if last else None, last.vs_first.p if last else None,
+            change(tr.slope) if tr else None, change(tr.ci_low) if tr else None, change(tr.ci_high) if tr else None,
+            tr.p if tr else None, {"up": "↑", "down": "↓"}.get(tr.direction, "→") if tr else None]
     return row, fmts + [dfmt, P_FORMAT, dfmt, P_FORMAT, dfmt, dfmt, dfmt, P_FORMAT, None]
 
 
@@ -83,7 +102,7 @@ def write_trend_sheet(ws, trend: ProjectTrend, lang: str) -> None:
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     widths = {j: max(MIN_WIDTH, NUMBER_WIDTH, min(HEADER_MAX, display_width(h))) for j, h in enumerate(head, 1)}
     for s in trend.series:
-        row, fmts = series_row(s, lang)
+        row, fmts = series_row(s, lang, trend.index_range)
         ws.append([safe_cell(v) for v in row])
         for j, f in enumerate(fmts, start=1):
             if f:
@@ -92,6 +111,9 @@ def write_trend_sheet(ws, trend: ProjectTrend, lang: str) -> None:
             widths[j] = max(widths[j], min(MAX_WIDTH, display_width(row[j - 1])))
         if display_width(row[0]) > MAX_WIDTH:  # a long name wraps in its column, not under the next one
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append([])
+    ws.append([safe_cell(L("xlsx_units", lang))])  # the changes' units, as the report's note under its trend table
+    wrap_prose(ws, [(ws.max_row, 1)], widths)
     ws.freeze_panes = "D2"
     ws.print_title_rows = "1:1"
     set_print_layout(ws, fit_columns(ws, widths), lang)
@@ -105,7 +127,7 @@ def write_heat_sheet(ws, trend: ProjectTrend, lang: str) -> None:
     rate and the index of an area became "Satisfaction with city environm" and "Satisfaction with city
     envi (2)"; a title row holds the whole name (issue 11: no text cut off)."""
     from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     labels = [w.label if lang != "en" else w.label_en for w in trend.waves]
@@ -123,14 +145,26 @@ def write_heat_sheet(ws, trend: ProjectTrend, lang: str) -> None:
         for c in ws[ws.max_row]:
             c.font = Font(bold=True)
         top = ws.max_row + 1
-        for g, vals in zip(list(h.groups) + [L("city", lang)], list(h.values) + [h.city]):
-            ws.append([safe_cell(g)] + [v for v in vals])
+        drawn = []  # the marks written, for the legend under the table
+        for i, (g, vals) in enumerate(zip(list(h.groups) + [L("city", lang)], list(h.values) + [h.city])):
+            ws.append([safe_cell(g)] + [safe_cell(v) for v in vals])
             widths[1] = max(widths[1], min(MAX_WIDTH, display_width(g)))
-            for j in range(len(vals)):
-                ws.cell(ws.max_row, j + 2).number_format = "0.0%" if h.measure == "rate" else "0.0"
+            for j, v in enumerate(vals):
+                c = ws.cell(ws.max_row, j + 2)
+                if v is None:  # no value: the heat map's mark of why, as text (the colour scale skips it)
+                    why = h.blank(i, j) if i < len(h.groups) else "none"
+                    drawn.append(why)
+                    c.value = heat_mark(why, h.min_cell, lang)
+                    c.alignment = Alignment(horizontal="center")
+                else:
+                    c.number_format = "0.0%" if h.measure == "rate" else "0.0"
         if h.groups:  # the groups, not the city row
             rng = f"B{top}:{get_column_letter(len(labels) + 1)}{top + len(h.groups) - 1}"
             ws.conditional_formatting.add(rng, ColorScaleRule(**HEAT_COLOURS))
+        for line in heat_key(drawn, h.min_cell, lang):  # the legend, as under the heat map
+            ws.append([safe_cell(line)])
+            ws.cell(ws.max_row, 1).font = Font(italic=True, color="444444")
+            titles.append((ws.max_row, 1))  # wrapped across the table when wider, as the titles
     wrap_prose(ws, titles, widths)
     set_print_layout(ws, fit_columns(ws, widths), lang)
 

@@ -95,6 +95,18 @@ class HeatTable:
     n: tuple           # per group, per wave: base n
     ci: tuple = ()     # per group, per wave: (ci_low, ci_high) or None, as ``values``
     by_label: str = ""  # the grouping in words (区县, 调查点, or the question's text): what readers see
+    min_cell: int = 10  # a group's estimate on fewer respondents is left out (suppressed)
+
+    def blank(self, g: int, w: int) -> Optional[str]:
+        """Why the cell of group ``g`` (index) in wave ``w`` (index) shows no value: ``"small"`` when the group
+        has respondents, fewer than ``min_cell`` (suppressed), ``"none"`` when it has none (not surveyed that
+        wave, or no valid answer); None when the cell has its value.  The heat map and trend.xlsx mark the two
+        apart (:func:`report.tracking_text.heat_marks`): one "—" for both left a reader unable to tell "not
+        surveyed" from "too few answers to show"."""
+        if self.values[g][w] is not None:
+            return None
+        n = self.n[g][w] if g < len(self.n) and w < len(self.n[g]) else 0
+        return "small" if 0 < n < self.min_cell else "none"
 
     @property
     def city(self) -> tuple:
@@ -303,7 +315,7 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
                                   tuple(tuple(int(((r[8].get(g) if r else None) or {}).get("n") or 0) for r in recs)
                                         for g in groups),
                                   tuple(tuple((lambda st: (st.get("ci_low"), st.get("ci_high")) if st else None)(stat(r, g))
-                                              for r in recs) for g in groups), by_words))
+                                              for r in recs) for g in groups), by_words, min_cell))
     series.sort(key=lambda s: s.group is not None)  # overall series first, then per group
     from .suppression import index_scale
 

@@ -49,6 +49,7 @@ class TrendRow:
     direction: str         # up | down | same: the trend's (or, with two waves, the change's)
     wavy: bool = False     # the waves depart from a straight line (lack of fit p < 0.05): the slope is an average
     measure: str = "rate"  # rate | index: counted apart, as the 摘要 counts the changes (report.summary.count_changes)
+    compared: tuple = ()   # (wave, previous wave, first wave) labels the changes compare; () without a change
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,28 @@ class TrackingChapter:
         basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
         return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{counts}。" + self.wavy_note())
 
+    def compared_note(self) -> str:
+        """The waves the 较上期 and 较首期 columns compare, named under the table: the pair most rows compare (the
+        latest wave against the one before), then any row comparing other waves (a series missing in the latest
+        wave), by name.  "较上期" alone did not say which wave 上期 was."""
+        rows = [r for r in self.rows if r.compared]
+        if not rows:
+            return ""
+        common = max(dict.fromkeys(r.compared for r in rows), key=lambda c: sum(r.compared == c for r in rows))
+        cur, prev, first = common
+        text = ""
+        if self.waves and cur == self.waves[-1]:  # the latest wave, the last of the wave columns: not named again
+            text = label("note.vs_waves_one" if prev == first else "note.vs_waves", self.lang).format(previous=prev,
+                                                                                                      first=first)
+        else:
+            common = None  # no row compares the latest wave: every pair named with its rows
+        sep = ", " if self.lang == "en" else "、"
+        for c in dict.fromkeys(r.compared for r in rows if r.compared != common):
+            names = sep.join(r.name for r in rows if r.compared == c)
+            key = "note.vs_waves_rows_one" if c[1] == c[2] else "note.vs_waves_rows"
+            text += label(key, self.lang).format(names=names, current=c[0], previous=c[1], first=c[2])
+        return text
+
     def wavy_note(self) -> str:
         """The significant rises and falls whose waves depart from a straight line, named: a zigzag series
         (77.0, 75.4, 79.0, 77.1) has a significant slope when the waves' variances are small, yet no steady rise."""
@@ -111,10 +134,11 @@ def _change(x, pct: bool, direction=None) -> Num:
     return Num(100 * x if pct else x, "chg1", (direction or "same",))
 
 
-def _row(s, lang: str, small_base: int = SMALL_BASE) -> TrendRow:
+def _row(s, lang: str, small_base: int = SMALL_BASE, labels: Optional[dict] = None) -> TrendRow:
     """One series as a row.  A series with a wave resting on fewer than ``small_base`` answers
     (:func:`report.findings.too_few_to_judge`) is marked △ and no change or trend of it is called significant, as
-    the 摘要 and the change table do not (:func:`report.summary.judged_changes`)."""
+    the 摘要 and the change table do not (:func:`report.summary.judged_changes`).  ``labels``: wave id → label, for
+    the waves the changes compare (:attr:`TrendRow.compared`)."""
     pts = s.series.points
     pct = s.percent
     last = next((p for p in reversed(pts) if p.vs_previous is not None), None)
@@ -132,9 +156,13 @@ def _row(s, lang: str, small_base: int = SMALL_BASE) -> TrendRow:
     else:
         trend, p, direction = Num(None, "chg1"), Num(None, "pval"), (last.vs_previous.direction if last is not None else "same")
         direction = "same" if small else direction
+    compared = ()
+    if last is not None:
+        first = next(p_.wave for p_ in pts if p_.estimate == p_.estimate and p_.se == p_.se)  # the first with an estimate
+        compared = tuple((labels or {}).get(w, w) for w in (last.wave, last.previous_wave, first))
     return TrendRow(s.display(lang) + (" △" if small else ""), tuple(Num(p_.estimate, "pct" if pct else "num1") for p_ in pts),
                     ch(last.vs_previous if last else None), ch(last.vs_first if last else None), trend, p, direction,
-                    wavy, "rate" if pct else "index")
+                    wavy, "rate" if pct else "index", compared)
 
 
 def _headline(s) -> bool:
@@ -163,7 +191,8 @@ def trend_chapter(project: Project, wave: str, *, results: Optional[dict] = None
         tr = project_trend(project, waves=upto, confidence=confidence, na_policy=na_policy,
                            results={w: r for w, r in (results or {}).items() if w in upto}, lang=lang)
         labels = tuple(w.label if lang == "zh" else w.label_en for w in tr.waves)
-        rows = tuple(_row(s, lang, small_base) for s in tr.series if _headline(s))
+        names = {w.id: lab for w, lab in zip(tr.waves, labels)}
+        rows = tuple(_row(s, lang, small_base, names) for s in tr.series if _headline(s))
         method = tr.method_zh if lang == "zh" else tr.method
         charts = tuple(c for c in trend_charts(tr, chart_dir, lang=lang) if c is not None)
     today = today or dt.date.today()
@@ -200,7 +229,7 @@ def trend_blocks(sec, tracking: Optional[TrackingChapter], table, lang: str) -> 
                (L("word.trend_p"), "pval")])
     table(sec, L("caption.tracking"),
           cols, [[r.name, *r.values, r.vs_previous, r.vs_first, r.trend, r.trend_p] for r in tracking.rows],
-          L("note.tracking").format(method=L("text.trend_method_plain"))
+          tracking.compared_note() + L("note.tracking").format(method=L("text.trend_method_plain"))
           + (L("text.small_base_judged").format(n=tracking.small_base) if any(r.name.endswith(" △") for r in tracking.rows)
              else ""), key="tracking")  # no authors here
     for c in tracking.charts:

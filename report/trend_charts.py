@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 
 from .charts import OKABE_ITO, PRINT_WIDTH_CM, Chart, _save, _style  # noqa: E402
 from .trend import ProjectTrend, TrendSeries  # noqa: E402
-from .tracking_text import arrow, fmt_change, fmt_value, label as L  # noqa: E402
+from .tracking_text import arrow, fmt_change, fmt_value, heat_key, heat_mark, label as L  # noqa: E402
 
 
 def _num(x) -> float:
@@ -143,7 +143,9 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
 
 def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Optional[Path] = None,
              lang: str = "zh") -> Chart:
-    """Groups × waves, each cell coloured by its estimate (cividis, colour-blind safe) and labelled."""
+    """Groups × waves, each cell coloured by its estimate (cividis, colour-blind safe) and labelled.  A cell
+    without its value is marked by why (:meth:`report.trend.HeatTable.blank`): “—” no sample that wave, “n<10”
+    too few respondents to show; a legend line under the map explains each mark drawn."""
     _style()
     labels = [w.display(lang) if hasattr(w, "display") else (w.label if lang == "zh" else w.label_en)
               for w in trend.waves if w.id in table.waves]
@@ -158,11 +160,15 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
     if vmax - vmin < 1e-9:
         vmax = vmin + 1
     im = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    drawn = []  # the marks drawn, for the legend
     for i in range(g):
         for j in range(k):
             v = shown[i, j]
             if not np.isfinite(v):
-                ax.text(j, i, "—", ha="center", va="center", fontsize=8.5, color="#666666")
+                why = table.blank(i, j) if i < len(table.groups) else "none"
+                drawn.append(why)
+                ax.text(j, i, heat_mark(why, table.min_cell, lang), ha="center", va="center", fontsize=8.5,
+                        color="#444444")
                 continue
             light = (v - vmin) / (vmax - vmin) > 0.55
             # a rate says it is one (77.0%): the rate's and the index's maps of an area looked the same
@@ -182,6 +188,9 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
         from matplotlib.ticker import PercentFormatter
 
         cb.ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
+    if drawn:  # under the wave labels, one line per mark, from the axes' left edge
+        ax.set_xlabel("\n".join(heat_key(drawn, table.min_cell, lang)), loc="left", fontsize=8.5, color="#444444",
+                      linespacing=1.4)
     # the finding is the caption under the figure (title): not drawn again inside the image
     return _save(fig, name, title, out_dir)
 

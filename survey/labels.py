@@ -322,6 +322,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.vs_first": ("较首期", "vs first"),
     "word.linear_trend": ("线性趋势（每期）", "Trend per wave"),
     "word.trend_p": ("趋势检验p值", "Trend p"),
+    # the waves the trend table's 较上期 / 较首期 columns compare (named: a reader could not tell which wave 上期 was)
+    "note.vs_waves": ("较上期、较首期分别与{previous}、{first}相比。", "vs previous and vs first: against {previous} and {first}. "),
+    "note.vs_waves_one": ("较上期、较首期均与{previous}相比。", "vs previous and vs first: against {previous}. "),
+    "note.vs_waves_rows": ("{names}为{current}分别与{previous}、{first}相比。",
+                           "{names}: {current} against {previous} and {first}. "),
+    "note.vs_waves_rows_one": ("{names}为{current}与{previous}相比。", "{names}: {current} against {previous}. "),
     "note.tracking": ("比率的变化和趋势以百分点计，指数的以分计；变化按独立样本t检验；趋势为{method}；↑↓ 显著，→ 不显著。",
                       "Changes and trends of rates in percentage points, of indexes in points. Changes: independent "
                       "samples t test; trend: {method}; ↑↓ significant, → not."),

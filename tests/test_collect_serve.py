@@ -23,7 +23,8 @@ with warnings.catch_warnings():  # starlette's note about a future httpx success
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from serve_helpers import journal_count, make_project, native_rows, payload
+import serve_helpers
+from serve_helpers import journal_count, make_project, payload
 from survey.collect.app import CSP, Service, build_app
 from survey.collect.journal import journal_path
 from survey.collect.links import make_links, project_secret
@@ -44,17 +45,7 @@ def _count(project) -> int:
     return journal_count(project)
 
 
-@pytest.fixture()
-def project(tmp_path):
-    return make_project(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def rows():
-    from survey.qload import load_questionnaire
-    from serve_helpers import BUNDLED
-
-    return native_rows(load_questionnaire(BUNDLED), 40, seed=7)
+project, rows = serve_helpers.project_fixture, serve_helpers.rows_fixture  # the shared fixtures
 
 
 # ----------------------------------------------------------------------------- the form

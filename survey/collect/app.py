@@ -50,7 +50,7 @@ from .answers import FIELD_MESSAGES_ZH
 from .committer import Committer, Outcome, Pending
 from .dashboard import QualityCache, build_stats, notes_lines
 from .journal import Journal, journal_path
-from .links import Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
+from .links import CollectorLinkError, Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
 from .logic import logic_js
 from .merge import merge_pending
 from .secret_compare import header_bytes, same_secret
@@ -105,6 +105,8 @@ PAGE_MESSAGES_ZH = {
                              "调查工作人员补上这一轮次后，再次打开本页面时会自动提交。",
     "wave-unknown": "这份答卷是在调查轮次“{wave}”中填写的，本项目没有这一轮次，未能保存，请联系调查工作人员。",
     "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
+    # a link signed before collector ids with invisible characters were refused (links.CollectorLinkError)
+    "bad-link-collector": "此链接中的调查员编号含有看不见的字符，链接已不能使用，请向调查工作人员索取新的二维码。",
     "bad-request": "提交的内容无法识别，请刷新页面后重试。",
     "too-large": "提交的内容过大。",
     # the plain form without JavaScript (POST /submit) answered by a page, with the real cause
@@ -466,6 +468,18 @@ def _message(svc: Service, heading: str, text: str = "", status: int = 200, **kw
                    more=kw.get("more"), link=kw.get("link"), link_text=kw.get("link_text"))
 
 
+def _bad_link(e: LinkError) -> str:
+    """What the respondent is told of a link refused (``e`` from :func:`~survey.collect.links.verify`); a collector id
+    holding invisible characters is also logged with its catalogue problem, for the operator."""
+    if isinstance(e, CollectorLinkError):
+        from ..messages import problem
+
+        pr = problem("serve-link-collector-invisible", value=e.shown, chars=", ".join(e.chars))
+        log.warning("%s (%s)", pr.message, pr.hint)
+        return PAGE_MESSAGES_ZH["bad-link-collector"]
+    return PAGE_MESSAGES_ZH["bad-link"]
+
+
 def _error_place(svc: Service, e: dict) -> str:
     """Where the plain form shows an error: the matrix row's card, else the question ("__form": the top)."""
     qq = svc.q.get(e["question"]) if e["question"] else None
@@ -653,8 +667,8 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
         return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
     try:
         link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
-    except LinkError:
-        return Outcome(400, {"status": "bad_link", "message": PAGE_MESSAGES_ZH["bad-link"]})
+    except LinkError as e:
+        return Outcome(400, {"status": "bad_link", "message": _bad_link(e)})
     s = svc.settings
     collector = link.collector
     if not svc.open and not _finished_before_closing(svc, finished_at):
@@ -719,8 +733,8 @@ def build_app(svc: Service) -> Starlette:
     async def form(request: Request) -> Response:
         try:
             link = verify(svc.q, svc.secret, dict(request.query_params))
-        except LinkError:
-            return _message(svc, "链接无效", PAGE_MESSAGES_ZH["bad-link"], 400)
+        except LinkError as e:
+            return _message(svc, "链接无效", _bad_link(e), 400)
         if not svc.open:
             return _message(svc, "调查已结束", PAGE_MESSAGES_ZH["closed"])
         s = svc.settings

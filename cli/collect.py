@@ -25,7 +25,8 @@ def serve(
     access_code: Annotated[Optional[str], typer.Option(
         "--access-code", help="Code respondents type once before answering (collectors' links need none).")] = None,
     rate_limit: Annotated[Optional[int], typer.Option(
-        "--rate-limit", help="Submissions per minute from one IP address (0 = no limit; default 30).", min=0)] = None,
+        "--rate-limit", help="Answers stored per minute from one IP address (0 = no limit; default 30); answers "
+        "refused are counted apart, up to 5 times as many.", min=0)] = None,
     merge_every: Annotated[Optional[float], typer.Option(
         "--merge-every", help="Seconds between merges of the answer journal into the project (default 10).",
         min=0.1)] = None,

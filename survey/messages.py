@@ -474,6 +474,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "it was filled in on a page of another questionnaire version; the answers to the "
                              "questions this questionnaire has are stored, these fields are kept in the journal "
                              "(serve-journal.sqlite, column notes) and listed on the dashboard"),
+    "serve-link-collector-invisible": ("a link's collector id '{value}' holds the invisible character(s) {chars}: "
+                                       "its form and its answers are refused",
+                                       "the link was signed before such ids were refused; make the collector a new "
+                                       "link with letters, digits or Chinese characters only, e.g. survey links "
+                                       "--collector V001"),
     "wave-unknown": ("answer filled in for wave '{wave}', which is not a wave of this project",
                      "add the wave to waves: in minyi.yaml, or serve it with --wave {wave}"),
     "serve-address": ("cannot serve on {host}:{port}: {reason}", "choose another --port (or --host), or stop the program using it"),

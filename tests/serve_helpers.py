@@ -1,4 +1,6 @@
-"""Shared pieces of the `survey serve` tests: projects, answers to post, free ports, a server process."""
+"""Shared pieces of the `survey serve` tests: projects, answers to post, free ports, a server process, and the
+in-process tests' fixtures ``project`` and ``rows`` (bound in a test module as
+``project, rows = serve_helpers.project_fixture, serve_helpers.rows_fixture``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +58,20 @@ def payload(q, row: dict, *, link: Optional[dict] = None, uid: Optional[str] = N
             "finished_at": int(time.time() * 1000), "duration_sec": 600}
     body.update(extra)
     return body
+
+
+@pytest.fixture(name="project")
+def project_fixture(tmp_path):
+    """A new project of the bundled questionnaire in the test's folder, minyi.yaml as created."""
+    return make_project(tmp_path)
+
+
+@pytest.fixture(name="rows", scope="module")
+def rows_fixture():
+    """40 simulated complete answers of the bundled questionnaire (seed 7), made once per test module."""
+    from survey.qload import load_questionnaire
+
+    return native_rows(load_questionnaire(BUNDLED), 40, seed=7)
 
 
 def free_port() -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid as _uuid
 import warnings
 
 import pytest
@@ -26,7 +25,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from serve_helpers import journal_count, make_project, native_rows, payload
+import serve_helpers
+from serve_helpers import journal_count, payload
 from survey.collect.app import Service, build_app
 from survey.collect.journal import Journal, journal_path
 
@@ -42,17 +42,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.fixture()
-def project(tmp_path):
-    return make_project(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def rows():
-    from serve_helpers import BUNDLED
-    from survey.qload import load_questionnaire
-
-    return native_rows(load_questionnaire(BUNDLED), 40, seed=7)
+project, rows = serve_helpers.project_fixture, serve_helpers.rows_fixture  # the shared fixtures
 
 
 # --------------------------------------------------------------------------- 1. non-ASCII secrets and cookies

@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+import serve_helpers
 from serve_helpers import journal_count, make_project, payload
 from survey.collect.app import Service, build_app
 from survey.collect.links import make_links, project_secret
@@ -36,7 +37,7 @@ def _count(project) -> int:
     return journal_count(project)
 
 
-from test_collect_serve import project, rows  # noqa: E402,F401 - the same fixtures
+project, rows = serve_helpers.project_fixture, serve_helpers.rows_fixture  # the shared fixtures
 
 
 # ----------------------------------------------------------------------------- 1. minyi.yaml edited while serving

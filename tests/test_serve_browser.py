@@ -35,20 +35,21 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def phone(pw, profile: str, **kw):
-    """A phone in headless Chromium (360×740, touch, zh-CN) with its own profile folder: (context, page);
-    ``kw`` goes to ``launch_persistent_context`` (e.g. ``service_workers="block"``)."""
+def phone(pw, profile: str, *, width: int = 360, height: int = 740, **kw):
+    """A phone in headless Chromium (``width``×``height`` CSS pixels, default 360×740, touch, zh-CN) with its own
+    profile folder: (context, page); ``kw`` goes to ``launch_persistent_context`` (e.g. ``service_workers="block"``)."""
     ctx = pw.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 360, "height": 740},
+        profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": width, "height": height},
         device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", **kw)
     return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
 
 
 @contextlib.contextmanager
-def served_phone(root, *serve_args: str):
-    """``survey serve ROOT SERVE_ARGS`` as a real process and a phone in headless Chromium: yields
-    (server, page, errors) with the page's JavaScript errors collected in ``errors``.  Afterwards the browser
-    closes and the server is stopped with Ctrl-C, which must end cleanly, and no page error may have occurred."""
+def served_phone(root, *serve_args: str, **phone_kw):
+    """``survey serve ROOT SERVE_ARGS`` as a real process and a phone in headless Chromium (:func:`phone`, given
+    ``phone_kw``): yields (server, page, errors) with the page's JavaScript errors collected in ``errors``.
+    Afterwards the browser closes and the server is stopped with Ctrl-C, which must end cleanly, and no page error
+    may have occurred."""
     from playwright.sync_api import sync_playwright
 
     srv = ServerProcess(root, *serve_args)
@@ -56,7 +57,7 @@ def served_phone(root, *serve_args: str):
     errors: list[str] = []
     try:
         with sync_playwright() as pw:
-            ctx, page = phone(pw, profile)
+            ctx, page = phone(pw, profile, **phone_kw)
             page.on("pageerror", lambda e: errors.append(str(e)))
             yield srv, page, errors
             ctx.close()

@@ -12,14 +12,12 @@ Driving conventions: test_serve_browser.py.
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 
 import pytest
 
-from serve_helpers import ServerProcess, make_project, payload
+from serve_helpers import make_project, payload
 from survey.collect.links import make_links, project_secret
-from test_serve_browser import CHROMIUM, FLAGS, _has, _plans
+from test_serve_browser import CHROMIUM, _has, _plans, served_phone
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
                                 reason="chromium is not installed (CI installs it and sets CI=1: then this fails)")
@@ -30,52 +28,36 @@ IN_VIEW = """(id) => { const r = document.getElementById(id).getBoundingClientRe
 
 
 def test_full_cell_is_said_where_the_respondent_looks_and_paging_stops(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     p = make_project(tmp_path, config={"quotas": {"mode": "stop",
                                                   "cells": [{"site": "社区", "district": "东城区", "target": 1}]}})
     q = p.questionnaire
     full_row, _ = _plans(q)  # 社区 · 东城区
-    srv = ServerProcess(p.root, "--merge-every", "3600")
-    profile = tempfile.mkdtemp(prefix="minyi-chromium-")
-    errors: list[str] = []
-    try:
+    with served_phone(p.root, "--merge-every", "3600", width=390, height=844) as (srv, page, _):
         link = make_links(q, site="社区", district="东城区", collectors=["V001"])[0].query(project_secret(p.root))
         status, body = srv.post(payload(q, {c: v for c, v in full_row.items() if _has(v)}, link=link))
         assert status == 200, body  # the cell is full
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": 390, "height": 844},
-                device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
-            page = ctx.pages[0] if ctx.pages else ctx.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(srv.base + "/")
-            page.click("#next")
-            page.wait_for_selector("#q-A1:visible")
-            for qid in ("A1", "A2", "A3", "A4", "A7"):
-                page.locator(f"#q-{qid} label.opt").first.click()
-            page.locator('#q-A5 label:has(input[value="2"])').click()  # 社区
-            assert page.locator("#quota-note").count() == 0 or page.locator("#quota-note").is_hidden()
-            page.locator('#q-A6 label:has(input[value="1"])').click()  # 东城区: the full cell
-            page.wait_for_timeout(400)  # the scroll
-            note = page.locator("#q-A6 #quota-note")
-            assert note.is_visible(), "the notice is not beside the district question"
-            assert note.inner_text() == "感谢您的参与！社区·东城区的样本已经收集完成，无需再填写本问卷。"
-            assert page.evaluate(IN_VIEW, "quota-note"), "the notice is off-screen"
-            if SHOT:
-                page.screenshot(path=SHOT)
-            page.evaluate("() => window.scrollTo(0, 0)")
-            page.click("#next")  # stays: the cell chosen is full
-            page.wait_for_timeout(400)
-            assert page.locator("#q-A1").is_visible() and page.locator("#q-B1").is_hidden()
-            assert page.evaluate(IN_VIEW, "quota-note")
-            assert page.locator("#send").is_disabled()
-            page.locator('#q-A6 label:has(input[value="2"])').click()  # 西城区: room left
-            assert page.locator("#quota-note").is_hidden() and page.locator("#notice").is_hidden()
-            page.click("#next")
-            page.wait_for_selector("#q-A1", state="hidden")
-            ctx.close()
-    finally:
-        srv.interrupt()
-        shutil.rmtree(profile, ignore_errors=True)
-    assert errors == []
+        page.goto(srv.base + "/")
+        page.click("#next")
+        page.wait_for_selector("#q-A1:visible")
+        for qid in ("A1", "A2", "A3", "A4", "A7"):
+            page.locator(f"#q-{qid} label.opt").first.click()
+        page.locator('#q-A5 label:has(input[value="2"])').click()  # 社区
+        assert page.locator("#quota-note").count() == 0 or page.locator("#quota-note").is_hidden()
+        page.locator('#q-A6 label:has(input[value="1"])').click()  # 东城区: the full cell
+        page.wait_for_timeout(400)  # the scroll
+        note = page.locator("#q-A6 #quota-note")
+        assert note.is_visible(), "the notice is not beside the district question"
+        assert note.inner_text() == "感谢您的参与！社区·东城区的样本已经收集完成，无需再填写本问卷。"
+        assert page.evaluate(IN_VIEW, "quota-note"), "the notice is off-screen"
+        if SHOT:
+            page.screenshot(path=SHOT)
+        page.evaluate("() => window.scrollTo(0, 0)")
+        page.click("#next")  # stays: the cell chosen is full
+        page.wait_for_timeout(400)
+        assert page.locator("#q-A1").is_visible() and page.locator("#q-B1").is_hidden()
+        assert page.evaluate(IN_VIEW, "quota-note")
+        assert page.locator("#send").is_disabled()
+        page.locator('#q-A6 label:has(input[value="2"])').click()  # 西城区: room left
+        assert page.locator("#quota-note").is_hidden() and page.locator("#notice").is_hidden()
+        page.click("#next")
+        page.wait_for_selector("#q-A1", state="hidden")

@@ -9,8 +9,9 @@ close), ``/admin/api/stats`` (JSON), ``/admin/sheet`` (the printable QR sheet).
 
 Answers to submissions: 200 stored (also for a retry of a stored UUID), 422 field errors, 409
 quota full, device already answered or a wave that is not the project's (an answer is stored in the wave
-its page was served under), 403 closed / wrong access code / refused device, 429 too
-many submissions from one address, 413 request too large, 400 malformed or forged link.
+its page was served under), 403 closed / wrong access code / refused device, 429 too many
+answers stored or refused from one address (:data:`REFUSED_PER_STORED`), 413 request too large, 400
+malformed, forged or old link (:class:`~survey.collect.links.CollectorLinkError`).
 
 Security: every page is autoescaped; a Content-Security-Policy allows scripts from this origin
 only (no inline script, no eval); static files are served by Starlette's ``StaticFiles`` from one
@@ -50,7 +51,7 @@ from .answers import FIELD_MESSAGES_ZH
 from .committer import Committer, Outcome, Pending
 from .dashboard import QualityCache, build_stats, notes_lines
 from .journal import Journal, journal_path
-from .links import Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
+from .links import CollectorLinkError, Link, LinkError, local_only, make_links, project_secret, sheet_html, verify
 from .logic import logic_js
 from .merge import merge_pending
 from .secret_compare import header_bytes, same_secret
@@ -105,6 +106,8 @@ PAGE_MESSAGES_ZH = {
                              "调查工作人员补上这一轮次后，再次打开本页面时会自动提交。",
     "wave-unknown": "这份答卷是在调查轮次“{wave}”中填写的，本项目没有这一轮次，未能保存，请联系调查工作人员。",
     "bad-link": "此链接无效或已被修改，请扫描调查工作人员提供的二维码。",
+    # a link signed before collector ids with invisible characters were refused (links.CollectorLinkError)
+    "bad-link-collector": "此链接中的调查员编号含有看不见的字符，链接已不能使用，请向调查工作人员索取新的二维码。",
     "bad-request": "提交的内容无法识别，请刷新页面后重试。",
     "too-large": "提交的内容过大。",
     # the plain form without JavaScript (POST /submit) answered by a page, with the real cause
@@ -228,22 +231,41 @@ class RateLimiter:
         return int(recent[-limit] + self.window - now) + 1 if len(recent) >= limit else 0
 
     def allow(self, key: str) -> tuple[bool, int]:
+        ok, wait, _ = self.take(key)
+        return ok, wait
+
+    def take(self, key: str) -> tuple[bool, int, Optional[float]]:
+        """Count an event for ``key`` when the limit allows: (allowed, seconds to wait, the time it was counted at
+        — for :meth:`give_back`; None when nothing was counted)."""
         limit = self.limit_fn()
         if limit <= 0:
-            return True, 0
+            return True, 0, None
         now = time.monotonic()
         dq = self.hits.setdefault(key, deque())
         while dq and dq[0] <= now - self.window:
             dq.popleft()
         if len(dq) >= limit:
-            return False, int(dq[0] + self.window - now) + 1
+            return False, int(dq[0] + self.window - now) + 1, None
         dq.append(now)
         if len(self.hits) > 20000:  # forget idle addresses
             for k in [k for k, d in self.hits.items() if not d or d[-1] <= now - self.window]:
                 del self.hits[k]
-        return True, 0
+        return True, 0, now
+
+    def give_back(self, key: str, at: Optional[float]) -> None:
+        """Uncount the event :meth:`take` counted at ``at`` (it turned out not to be one this limit counts)."""
+        dq = self.hits.get(key)
+        if at is not None and dq:
+            with contextlib.suppress(ValueError):  # already out of the window
+                dq.remove(at)
 
 
+# The rate limit (serve.rate_limit, per minute and address) counts answers stored.  Answers refused after they were
+# read — 422 field errors, 409 device already answered / quota full / unknown wave, 400 unreadable — are counted
+# apart, up to this many times the rate limit a minute (150 at the default 30): a respondent putting right a field
+# error, on a phone or in the plain form, is never locked out by it, while an address sending refused answers
+# without end (each costs the writer a conversion and the checks) is answered 429 like a flood of stored ones.
+REFUSED_PER_STORED = 5
 # Wrong access codes one address may try per minute at ``POST /api/code`` (the check when the code is entered,
 # before the questions); more are answered 429 until the minute has passed, so the check is no faster way to
 # guess the code than sending whole answers.  A respondent typing the right code is never held up by it.
@@ -279,7 +301,8 @@ class Service:
         self.journal_file = journal_path(self.root)
         self.committer: Optional[Committer] = None
         self.reader = threading.local()
-        self.limiter = RateLimiter(lambda: self.settings.rate_limit)
+        self.limiter = RateLimiter(lambda: self.settings.rate_limit)  # answers stored, per address
+        self.refused = RateLimiter(lambda: REFUSED_PER_STORED * self.settings.rate_limit)  # answers refused
         self.code_tries = RateLimiter(lambda: CODE_TRIES_PER_MINUTE)  # wrong access codes per address
         self.quality = QualityCache()
         self._merge_stop = threading.Event()
@@ -464,6 +487,18 @@ def _render(name: str, status: int = 200, **ctx) -> HTMLResponse:
 def _message(svc: Service, heading: str, text: str = "", status: int = 200, **kw) -> HTMLResponse:
     return _render("message.html.j2", status, title=svc.q.title, version=svc.version, heading=heading, text=text,
                    more=kw.get("more"), link=kw.get("link"), link_text=kw.get("link_text"))
+
+
+def _bad_link(e: LinkError) -> str:
+    """What the respondent is told of a link refused (``e`` from :func:`~survey.collect.links.verify`); a collector id
+    holding invisible characters is also logged with its catalogue problem, for the operator."""
+    if isinstance(e, CollectorLinkError):
+        from ..messages import problem
+
+        pr = problem("serve-link-collector-invisible", value=e.shown, chars=", ".join(e.chars))
+        log.warning("%s (%s)", pr.message, pr.hint)
+        return PAGE_MESSAGES_ZH["bad-link-collector"]
+    return PAGE_MESSAGES_ZH["bad-link"]
 
 
 def _error_place(svc: Service, e: dict) -> str:
@@ -653,8 +688,8 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
         return Outcome(200, {"status": "stored", "uuid": uuid, "duplicate": True})
     try:
         link = verify(svc.q, svc.secret, {k: (None if v is None else str(v)) for k, v in (link_raw or {}).items()})
-    except LinkError:
-        return Outcome(400, {"status": "bad_link", "message": PAGE_MESSAGES_ZH["bad-link"]})
+    except LinkError as e:
+        return Outcome(400, {"status": "bad_link", "message": _bad_link(e)})
     s = svc.settings
     collector = link.collector
     if not svc.open and not _finished_before_closing(svc, finished_at):
@@ -665,10 +700,31 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     if s.one_per_device and collector is None and device is None:  # refused before the rate limit counts it
         return Outcome(403, {"status": "no_device", "message": PAGE_MESSAGES_ZH["no-device"]})
     ip = _client_ip(request)
-    if collector is None:  # counts new submissions (docs/collect.md: serve.rate_limit)
-        ok, wait = svc.limiter.allow(ip)
+    slot = refused_slot = None
+    if collector is None:  # docs/collect.md: serve.rate_limit counts answers stored, and refused ones apart
+        # a place in both counts is taken now (requests sent together cannot all slip under a limit while the
+        # writer reads them), and the one the outcome does not need is given back below
+        ok, wait, slot = svc.limiter.take(ip)
+        if ok:
+            ok, wait, refused_slot = svc.refused.take(ip)
+            if not ok:
+                svc.limiter.give_back(ip, slot)
         if not ok:
             return Outcome(429, {"status": "rate_limited", "message": PAGE_MESSAGES_ZH["rate"], "retry_after": wait})
+    out = await _store(svc, request, link, uuid=uuid, fields=fields, ip=ip, device=device, finished_at=finished_at,
+                       duration=duration, wave=wave, other_text=other_text)
+    if collector is None:
+        if not (out.status == 200 and not out.body.get("duplicate")):  # not stored (a retry racing its copy: 200)
+            svc.limiter.give_back(ip, slot)
+        if out.status not in (400, 409, 422):  # not read and refused (REFUSED_PER_STORED): stored, 503, a retry
+            svc.refused.give_back(ip, refused_slot)
+    return out
+
+
+async def _store(svc: Service, request: Request, link: Link, *, uuid: str, fields: dict, ip: str,
+                 device: Optional[str], finished_at: Any, duration: Any, wave: Any, other_text: bool) -> Outcome:
+    """The wave check, then the writer (:class:`~survey.collect.committer.Committer`): stored or refused."""
+    s = svc.settings
     if wave is None:  # a page from before answers carried their wave
         wave = s.wave
     elif wave != s.wave:
@@ -687,7 +743,7 @@ async def _accept(svc: Service, request: Request, *, uuid: str, fields: dict, li
     received = _dt.datetime.now()
     item = Pending(uuid=uuid, fields=fields, wave=wave, received_at=received.strftime("%Y-%m-%d %H:%M:%S"),
                    submitted_at=_submitted_at(finished_at, received), duration_sec=_duration(duration),
-                   site_code=link.site, district_code=link.district, collector=collector, device=device,
+                   site_code=link.site, district_code=link.district, collector=link.collector, device=device,
                    ip=ip, user_agent=(request.headers.get("user-agent") or "")[:400] or None, other_text=other_text)
     return await svc.committer.submit(item)
 
@@ -719,8 +775,8 @@ def build_app(svc: Service) -> Starlette:
     async def form(request: Request) -> Response:
         try:
             link = verify(svc.q, svc.secret, dict(request.query_params))
-        except LinkError:
-            return _message(svc, "链接无效", PAGE_MESSAGES_ZH["bad-link"], 400)
+        except LinkError as e:
+            return _message(svc, "链接无效", _bad_link(e), 400)
         if not svc.open:
             return _message(svc, "调查已结束", PAGE_MESSAGES_ZH["closed"])
         s = svc.settings

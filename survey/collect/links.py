@@ -110,6 +110,17 @@ class LinkError(ValueError):
     """A link whose values or signature do not check out."""
 
 
+class CollectorLinkError(LinkError):
+    """A link signed before collector ids holding invisible characters were refused (:func:`make_links`): its
+    signature checks out, but its collector id holds :func:`invisible_characters`, so it is refused as such a
+    link is refused when made.  ``chars``: those characters (``U+202E``), ``shown``: the id with them written out."""
+
+    def __init__(self, collector: str):
+        self.chars = invisible_characters(collector)
+        self.shown = shown_plainly(collector)
+        super().__init__(f"the link's collector id {self.shown!r} holds invisible characters {', '.join(self.chars)}")
+
+
 def verify(q: Questionnaire, secret: bytes, params: dict) -> Link:
     """The :class:`Link` a request's ``s``/``d``/``c``/``k`` parameters name; LinkError if forged or wrong."""
     s, d, c, k = (params.get(x) for x in ("s", "d", "c", "k"))
@@ -123,6 +134,8 @@ def verify(q: Questionnaire, secret: bytes, params: dict) -> Link:
     collector = c if c not in (None, "") else None
     if not k or not same_secret(str(k), signature(secret, site, district, collector)):
         raise LinkError("the link's signature does not match")
+    if collector is not None and invisible_characters(collector):  # signed before make_links refused it
+        raise CollectorLinkError(collector)
     return _labelled(q, site, district, collector)
 
 

@@ -6,7 +6,8 @@
       wave: 2026Q3          # wave of the collected answers (--wave wins; without either: the wave
                             # whose start..end contains today; else the latest wave; else 'default')
       access_code: "2468"   # respondents type it once before answering (optional)
-      rate_limit: 30        # new submissions per minute from one IP address (0 = no limit);
+      rate_limit: 30        # answers stored per minute from one IP address (0 = no limit); answers refused
+                            # are counted apart, up to 5 times as many (survey.collect.app.REFUSED_PER_STORED);
                             # collectors' signed links are not limited
       one_per_device: true  # one submission per phone, except through a collector's link
       max_body_kb: 256      # largest accepted request

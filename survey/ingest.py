@@ -732,7 +732,7 @@ def _shared_ids_by_import(con, project, batch: ImportBatch, import_id: int) -> t
     shared} of those it does not) by :func:`survey.quality.imports_repeat` of each id's first row in either,
     their answers compared in every non-text answer column — the rule of ``survey check``, so the import's
     notes and the check agree.  Inside the import's transaction."""
-    from .quality import answer_column_names, imports_repeat
+    from .quality import COUNTER_RX, answer_column_names, imports_repeat, row_counters
 
     stored = {c for c, _ in column_types(project.questionnaire)}
     cols = [c for c in answer_column_names(project.questionnaire) if c in stored]
@@ -741,10 +741,14 @@ def _shared_ids_by_import(con, project, batch: ImportBatch, import_id: int) -> t
               "QUALIFY row_number() OVER (PARTITION BY _import_id, respondent_id ORDER BY _row) = 1")
     found = con.execute(
         f"WITH n AS ({firsts.format(where='_import_id = ?')}), o AS ({firsts.format(where='_wave = ? AND _import_id <> ?')}) "
-        f"SELECT o._import_id, count(*), count(*) FILTER (WHERE {same}) FROM n JOIN o USING (respondent_id) "
-        "GROUP BY 1 ORDER BY 1", [import_id, batch.wave, import_id]).fetchall()
-    repeats = [int(i) for i, n, k in found if imports_repeat(int(n), int(k))]
-    return repeats, {int(i): int(n) for i, n, k in found if not imports_repeat(int(n), int(k))}
+        f"SELECT o._import_id, count(*), count(*) FILTER (WHERE {same}), "
+        f"bool_and(regexp_full_match(respondent_id, '{COUNTER_RX}')), max(TRY_CAST(respondent_id AS BIGINT)), "
+        "(SELECT count(*) FROM responses r WHERE r._import_id = o._import_id) "
+        "FROM n JOIN o USING (respondent_id) GROUP BY 1 ORDER BY 1", [import_id, batch.wave, import_id]).fetchall()
+    mine = con.execute("SELECT count(*) FROM responses WHERE _import_id = ?", [import_id]).fetchall()[0][0]
+    verdict = {int(i): (int(n), imports_repeat(int(n), int(k), row_counters(w, m, max(int(r), int(mine)))))
+               for i, n, k, w, m, r in found}
+    return [i for i, (_, rep) in verdict.items() if rep], {i: n for i, (n, rep) in verdict.items() if not rep}
 
 
 def remove_import(project, import_id: int) -> dict:

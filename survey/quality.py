@@ -55,15 +55,26 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 
 
 SAME_RESPONSE_SHARE = 0.5  # of the ids two imports share: from this share with the same answers on, a repeat
+COUNTER_SPAN = 2  # ids counting rows: whole numbers from 1 up to this many times the larger import's rows
+COUNTER_RX = r"[1-9][0-9]{0,9}"  # a row counter as 问卷星 writes 序号: no sign, no leading zero
 
 
-def imports_repeat(shared: int, same: int) -> bool:
+def imports_repeat(shared: int, same: int, counters: bool = True) -> bool:
     """Whether a later import repeats an earlier import's responses, from the respondent ids the two share
     (``shared``, each id's first row in each) and how many of those have the same answers in both (``same``):
     a cumulative 问卷星 download on top of the last one, the same file saved again, or a corrected copy (a few
     answers changed) has the same answers for most of them; two downloads whose 序号 each restart at 1 (one per
-    site) have other respondents' answers under the same numbers, the same for next to none."""
-    return shared > 0 and same >= SAME_RESPONSE_SHARE * shared
+    site) have other respondents' answers under the same numbers, the same for next to none.  That reading needs
+    the shared ids to be row counters (``counters``, :func:`row_counters`): ids that name people (phone or
+    student numbers, codes) shared with other answers are the same respondent answering twice, a repeat."""
+    return shared > 0 and (not counters or same >= SAME_RESPONSE_SHARE * shared)
+
+
+def row_counters(all_whole: bool, largest: Optional[int], rows: int) -> bool:
+    """Whether the ids two imports share count rows as 问卷星's 序号 does: every one a whole number from 1
+    (``all_whole``, :data:`COUNTER_RX`) and the ``largest`` no more than :data:`COUNTER_SPAN` × ``rows`` (the larger
+    import's rows), not 11-digit phone numbers or 8-digit student numbers."""
+    return bool(all_whole) and largest is not None and int(largest) <= COUNTER_SPAN * max(int(rows), 1)
 
 
 @dataclass(frozen=True)
@@ -236,8 +247,15 @@ def _across_imports(imp_all: np.ndarray, raw: pd.Series, dup: np.ndarray, arrays
     if not len(pairs):
         return dup
     pairs["same"] = pairs["h_o"] == pairs["h_n"]
-    st = pairs.groupby(["imp_o", "imp_n"])["same"].agg(["size", "sum"])
-    repeats = st.index[[imports_repeat(int(n), int(s)) for n, s in zip(st["size"], st["sum"])]]
+    whole = pairs["id"].astype(str).str.fullmatch(COUNTER_RX)
+    pairs["num"] = pd.to_numeric(pairs["id"].where(whole), errors="coerce")
+    pairs["whole"] = whole
+    st = pairs.groupby(["imp_o", "imp_n"]).agg(size=("same", "size"), same=("same", "sum"), whole=("whole", "all"),
+                                               largest=("num", "max"))
+    imp_rows = pd.Series(imp_all).value_counts()
+    counters = [row_counters(w, None if pd.isna(m) else int(m), max(imp_rows.get(o, 0), imp_rows.get(n_, 0)))
+                for (o, n_), w, m in zip(st.index, st["whole"], st["largest"])]
+    repeats = st.index[[imports_repeat(int(n), int(s), c) for n, s, c in zip(st["size"], st["same"], counters)]]
     pairs["repeat"] = pd.MultiIndex.from_arrays([pairs["imp_o"], pairs["imp_n"]]).isin(repeats)
     flagged = pairs.groupby("pos_n")["repeat"].any()
     kept = flagged.index.to_numpy(dtype=np.int64)[~flagged.to_numpy(dtype=bool)]

@@ -103,3 +103,22 @@ def test_repeats_within_one_download_are_flagged_beside_another_sites(tmp_path, 
         assert run_main(capsys, "import", proj, str(f), "--wave", "W")[0] == 0
     w = _check(capsys, proj)
     assert w["flags"]["duplicate_id"] == 1 and "12 row(s) of import #2" in w["notes"][0], w
+
+
+def test_ids_that_name_people_shared_with_other_answers_stay_repeated_ids(tmp_path, capsys):
+    """Respondent ids that are phone numbers, not row counters: a person in both sites' files answered twice, so
+    the shared ids stay duplicate_id whatever the answers (only ids counting rows from 1, as 序号 does, restart
+    per download)."""
+    a, b = _site_files(tmp_path)
+    for f in (a, b):
+        rows = list(csv.reader(f.read_text(encoding="utf-8-sig").splitlines()))
+        for r in rows[1:]:
+            r[0] = f"1380000{int(r[0]):04d}"
+        f.write_text("\ufeff" + csv_text(rows), encoding="utf-8")
+    proj = init_project(tmp_path, capsys, QFILE)
+    assert run_main(capsys, "import", proj, str(a), "--wave", "W")[0] == 0
+    rc, out = run_main(capsys, "import", proj, str(b), "--wave", "W")
+    assert rc == 0 and "12 row(s) have a respondent id already in wave W (import #1)" in out, out
+    assert "have respondent ids (序号)" not in out, out
+    w = _check(capsys, proj)
+    assert w["flags"]["duplicate_id"] == 12 and w["notes"] == [], w

@@ -248,7 +248,7 @@ class _data_errors:
         from survey.errors import MinyiError
 
         if et is not None and issubclass(et, DesignError):
-            raise MinyiError.of("bad-data", file=str(self.path), reason=str(e), hint="check the data and options")
+            raise MinyiError.of("design-data", file=str(self.path), detail=str(e))
         return False
 
 

@@ -644,7 +644,7 @@ def plan(
     except PlanningError as e:
         if strata is None:  # only the options were given: a bad option value (exit 2)
             raise MinyiError.of("bad-option", reason=str(e))
-        raise MinyiError.of("bad-data", file=str(strata), reason=str(e), hint="check the options and the strata file")
+        raise MinyiError.of("plan-strata", file=str(strata), detail=str(e))
     written = None
     if project is not None:
         from survey.plan_quotas import write_plan_quotas

@@ -134,8 +134,7 @@ def check_parquet_folder(folder: Path, q, design: Optional[dict] = None) -> None
     if problems:
         raise MinyiError(problems)
     if files and not rows:
-        raise MinyiError.of("bad-data", file=str(folder), reason=f"the {len(files)} Parquet file(s) hold no rows",
-                            hint="export the responses again")
+        raise MinyiError.of("parquet-no-rows", file=str(folder), count=len(files))
     from .runners import partition_keys
 
     _check_design_names(folder, design, names | set(partition_keys([str(f) for f in files], str(folder))))

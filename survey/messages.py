@@ -170,6 +170,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "out-of-range": ("value {value} of {qid} is outside [{min}, {max}]", "correct the value or leave it blank"),
     "not-a-number": ("value '{value}' of {qid} is not a number", "enter a number"),
     # --- a Parquet folder given to survey analyze (engines/parquet_input.py) --------
+    "parquet-no-rows": ("the {count} Parquet file(s) hold no rows", "export the responses again"),
     "parquet-unreadable": ("cannot read this Parquet file: {reason}",
                            "export the file again, or move it out of the folder: every *.parquet file under it is analysed"),
     "parquet-unknown-option": ("{count} value(s) of {qid} are not options of the questionnaire, such as '{value}'",
@@ -226,7 +227,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "belongs to this questionnaire, or map the column with --mapping"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
-    "bad-data": ("{reason}", "{hint}"),
+    "design-data": ("the data do not make a survey design: {detail}", "check the data and the design options"),
+    "plan-strata": ("the strata do not make a plan: {detail}", "check the options and the strata file"),
     "formula-no-value": ("cell {cell} holds a formula ({value}) without a computed value: read as empty",
                          "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
     "excel-error": ("cell {cell} holds the Excel error {value}, not an answer: read as empty",
@@ -326,13 +328,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "other-text-dropped": ("column '{column}': {count} cell(s) carry fill-in text 〖…〗 but {qid} has no 'other' option; "
                            "the text was not imported",
                            "mark the option with other: true in the questionnaire to keep it as {qid}_other"),
-    "title-mismatch": ("{reason}", "{hint}"),
+    "title-mismatch": ("column '{column}' has the number of {qid} but the title of {other}; matched by title to {other}",
+                       "check the questionnaire numbering"),
     "missing-options": ("{qid}: no column for option(s) {options}; left blank",
                         "export every option column, or map them with --mapping"),
     "repeated-question": ("column '{column}' repeats {qid}, which also has one column per option; the per-option "
-                          "columns were used", "remove one of them"),
+                          "columns were used{disagreement}", "remove one of them"),
     "spss-labels": ("column '{column}': SPSS value labels do not match the options of {qid}; matched those values by code",
                     "check the value labels"),
+    "labels-read": ("{target}: values read as option labels ({how}), not codes: label→code {pairs}",
+                    "{why}"),
+    "codes-or-labels": ("{target}: the options are labelled with numbers that are other options' codes, and every "
+                        "value of this column fits both readings: read as codes: {pairs}",
+                        "if the file holds labels (问卷星 按文本), map them with --mapping, e.g. values: {example}; or "
+                        "give the options codes equal to their labels in the questionnaire"),
+    "spss-labels-recode": ("column '{column}': its SPSS value labels give {qid}'s options other codes than the "
+                           "questionnaire: {shown}; the labels were followed",
+                           "if the numbers, not the labels, are right, map each label to its number with --mapping, "
+                           "e.g. values: {example}"),
     "scores-read": ("{target}: values read as scores (问卷星 按分数): score→code {pairs}",
                     "every value is an option score and some are no option code; export 按序号 or 按文本 to avoid this reading"),
     "mapping-invalid": ("mapping {where}: {reason}",

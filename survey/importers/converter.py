@@ -272,20 +272,15 @@ class _Converter:
         what = target or qq.id
         if as_labels:
             pairs = ", ".join(f"{v}→{k}" for v, k in sorted(as_labels.items(), key=lambda kv: int(kv[1])))
-            self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
-                                          reason=f"{what}: values read as option labels ({how}), not codes: "
-                                                 f"label→code {pairs}",
-                                          hint="the column holds a number that is a label and no code"))
+            self.unmatched.append(problem("labels-read", file=self.source, column=c, severity="info", target=what,
+                                          how=how, pairs=pairs, why="the column holds a number that is a label and no code"))
             return as_labels
         if unsure and self.layout.name != "native":  # minyi's native layout holds codes: nothing to warn of
             lab = numeral_options(qq)
             pairs = ", ".join(f"{n} (code of '{qq.option_by_code(n).label}', label of code {lab[n]})"
                               for n in unsure[:5])
-            self.note(c, "bad-data", reason=f"{what}: the options are labelled with numbers that are other options' "
-                      f"codes, and every value of this column fits both readings: read as codes: {pairs}",
-                      hint=f"if the file holds labels (问卷星 按文本), map them with --mapping, e.g. values: "
-                           f"{{{qq.id}: {{'{unsure[0]}': {lab[unsure[0]]}}}}}; or give the options codes equal to "
-                           "their labels in the questionnaire")
+            self.note(c, "codes-or-labels", target=what, pairs=pairs,
+                      example=f"{{{qq.id}: {{'{unsure[0]}': {lab[unsure[0]]}}}}}")
         return None
 
     def spss_numeral_labels(self, qq: Question, s: pd.Series, c: str, target: Optional[str]) -> pd.Series:
@@ -306,10 +301,9 @@ class _Converter:
         seen = set(s[use].unique())
         pairs = ", ".join(f"{v}→{k}" for v, k in sorted(((v, k) for v, k in m.items() if v in seen),
                                                          key=lambda kv: int(kv[1])))
-        self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
-                                      reason=f"{target or qq.id}: values read as option labels (SPSS value labels), "
-                                             f"not codes: label→code {pairs}",
-                                      hint="the value labels are numbers that are other options' codes"))
+        self.unmatched.append(problem("labels-read", file=self.source, column=c, severity="info", target=target or qq.id,
+                                      how="SPSS value labels", pairs=pairs,
+                                      why="the value labels are numbers that are other options' codes"))
         return s.where(~pd.Series(use, index=s.index), mapped)
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
@@ -319,11 +313,8 @@ class _Converter:
         if by_score:  # 问卷星 按分数: the column holds the options' scores, not their codes
             s = s.map(by_score).astype("string").fillna(s)
             pairs = ", ".join(f"{v}→{k}" for v, k in sorted(by_score.items(), key=lambda kv: kv[1]))
-            self.unmatched.append(problem("bad-data", file=self.source, column=c, severity="info",
-                                          reason=f"{target or qq.id}: values read as scores (问卷星 按分数): "
-                                                 f"score→code {pairs}",
-                                          hint="every value is an option score and some are no option code; "
-                                               "export 按序号 or 按文本 to avoid this reading"))
+            self.unmatched.append(problem("scores-read", file=self.source, column=c, severity="info",
+                                          target=target or qq.id, pairs=pairs))
         self.spss_numerals = {}
         if qq.id not in self.val_map and not self.value_labels.get(c) and not by_score:
             s = self.numeral_labels(qq, s, c, target)
@@ -430,8 +421,7 @@ class _Converter:
         whole = [c for c, part in cols if part is None]
         if len(whole) > 1:
             for c in whole[1:]:
-                self.note(c, "bad-data", reason=f"column '{c}' is a second column for {qq.id} (first: '{whole[0]}'); ignored",
-                          hint="remove one of them or map it with --mapping")
+                self.note(c, "second-column", qid=qq.id, first=whole[0])
         if qq.type in ("single", "scale", "yesno"):
             c = whole[0] if whole else cols[0][0]
             data[qq.id] = self.code_column(qq, c)
@@ -443,14 +433,11 @@ class _Converter:
                     fill = self.values(c2).str.replace(r"^〖(.*)〗$", r"\1", regex=True)  # a separate fill-in column
                     other = fill if other is None else other.where(other.notna(), fill)
                     continue
-                self.note(c2, "bad-data", reason=f"column '{c2}' (part '{part}' of single-choice {qq.id}) not imported",
-                          hint="the native layout keeps one code per single-choice question")
+                self.note(c2, "part-not-imported", part=part, qid=qq.id)
             if other is not None and not qq.has_other:
                 n_txt = int(other.notna().sum())
                 if n_txt:  # 〖text〗 on an option that is not "other": the code is kept, the text is reported
-                    self.note(c, "bad-data", reason=f"column '{c}': {n_txt} cell(s) carry fill-in text 〖…〗 but {qq.id} "
-                              "has no 'other' option; the text was not imported",
-                              hint=f"mark the option with other: true in the questionnaire to keep it as {qq.id}_other")
+                    self.note(c, "other-text-dropped", count=n_txt, qid=qq.id)
             if qq.has_other:
                 data[f"{qq.id}_other"] = (other.to_numpy(dtype=object, na_value=None) if other is not None
                                           else np.full(self.n, None, dtype=object))

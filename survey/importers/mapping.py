@@ -37,8 +37,8 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
     A :class:`MappingFile` has its problems named in that file, at the entry's line."""
     def bad(where: str, reason: str, suggestion: str = "", at: tuple = ()) -> MinyiError:
         line, column = mapping.position(*at) if isinstance(mapping, MappingFile) and at else (None, None)
-        return MinyiError.of("bad-data", file=getattr(mapping, "path", None) or source, line=line, column=column,
-                             reason=f"mapping {where}: {reason}",
+        return MinyiError.of("mapping-invalid", file=getattr(mapping, "path", None) or source, line=line, column=column,
+                             where=where, reason=reason,
                              hint=suggestion or "write columns: {source column: question id} and values: {qid: {value: code}}")
 
     if not isinstance(mapping, dict):

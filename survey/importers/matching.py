@@ -113,8 +113,7 @@ class ColumnMatcher:
             rest = m.group(2)
             by_title = self.split_title(rest)
             if by_title and by_title[0] is not qq and title_key(rest) == title_key(by_title[0].text):
-                self.note(header, "bad-data", reason=f"column '{header}' has the number of {qq.id} but the title of "
-                          f"{by_title[0].id}; matched by title to {by_title[0].id}", hint="check the questionnaire numbering")
+                self.note(header, "title-mismatch", qid=qq.id, other=by_title[0].id)
                 return by_title[0], by_title[1], "title"
             part = self.part_of(qq, rest)
             if part is None and rest and not PART_PARENS.match(rest):

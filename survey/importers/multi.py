@@ -102,8 +102,7 @@ def convert_multi(conv, qq: Question, cols: list, data: dict) -> None:
     real_options = list(column_of.values())
     for c in whole:
         if real_options:
-            conv.note(c, "bad-data", reason=f"column '{c}' repeats {qq.id}, which also has one column per option; "
-                      "the per-option columns were used" + disagreement(conv, qq, c, M, opt_index), hint="")
+            conv.note(c, "repeated-question", qid=qq.id, disagreement=disagreement(conv, qq, c, M, opt_index))
             continue
         whole_cell(conv, qq, c, M, other_text, opt_index)
     for j, o in enumerate(qq.options):

@@ -30,9 +30,8 @@ def missing_question_note(qq, file: str):
 def missing_options_note(qq, unseen: list, column: str, file: str):
     """The warning that options ``unseen`` of the multiple choice / ranking ``qq`` have no column of their own
     (``column``: one of the question's columns that the file has); their cells are stored empty."""
-    return problem("bad-data", file=file, column=column, severity="warning",
-                   reason=f"{qq.id}: no column for option(s) " + ", ".join(f"{o.code}={o.label}" for o in unseen)
-                   + "; left blank", hint="export every option column, or map them with --mapping")
+    return problem("missing-options", file=file, column=column, severity="warning", qid=qq.id,
+                   options=", ".join(f"{o.code}={o.label}" for o in unseen))
 
 
 def missing_native_notes(q, names, file: str) -> list:

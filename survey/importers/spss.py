@@ -44,10 +44,8 @@ def relabelled_codes(conv, qq: Question, c: str) -> None:
     if moved:
         shown = ", ".join(f"{v} labelled '{lab}' → code {k}" for v, lab, k in moved[:RELABELLED_SHOWN])
         more = f" and {len(moved) - RELABELLED_SHOWN} more" if len(moved) > RELABELLED_SHOWN else ""
-        conv.note(c, "bad-data", reason=f"column '{c}': its SPSS value labels give {qq.id}'s options other codes "
-                  f"than the questionnaire: {shown}{more}; the labels were followed",
-                  hint="if the numbers, not the labels, are right, map each label to its number with --mapping, "
-                       f"e.g. values: {{{qq.id}: {{{moved[0][1]}: {moved[0][0]}}}}}")
+        conv.note(c, "spss-labels-recode", qid=qq.id, shown=shown + more,
+                  example=f"{{{qq.id}: {{{moved[0][1]}: {moved[0][0]}}}}}")
 
 
 def codes_by_value(conv, qq: Question, c: str, s: pd.Series, codes: np.ndarray) -> np.ndarray:
@@ -59,8 +57,7 @@ def codes_by_value(conv, qq: Question, c: str, s: pd.Series, codes: np.ndarray) 
         codes2, _ = conv.map_values(qq, raw)
         ok = miss & ~np.isnan(codes2)
         if ok.any():
-            conv.note(c, "bad-data", reason=f"column '{c}': SPSS value labels do not match the options of "
-                      f"{qq.id}; matched those values by code", hint="check the value labels")
+            conv.note(c, "spss-labels", qid=qq.id)
         codes = np.where(ok, codes2, codes)
     return codes
 

@@ -8,7 +8,7 @@ import openpyxl
 import yaml
 
 from survey.qload import load_questionnaire
-from tests.cli_capture import run_main
+from cli_capture import run_main
 
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
 

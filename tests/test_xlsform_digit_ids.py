@@ -9,7 +9,7 @@ import yaml
 from pyxform.xls2xform import convert as pyxform_convert
 
 from survey.qload import load_questionnaire
-from tests.cli_capture import run_main
+from cli_capture import run_main
 
 QUESTIONNAIRE = """\
 id: digits

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 
-from tests.cli_capture import run_main
+from cli_capture import run_main
 
 ZH = "label::Chinese (zh)"
 

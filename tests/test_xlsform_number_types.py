@@ -8,7 +8,7 @@ import openpyxl
 from pyxform.xls2xform import convert as pyxform_convert
 
 from survey.qload import load_questionnaire
-from tests.cli_capture import run_main
+from cli_capture import run_main
 
 ZH = "label::Chinese (zh)"
 QUESTIONNAIRE = """\

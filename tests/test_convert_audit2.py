@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from survey.qload import bundled_path, load_questionnaire
+from xlsform_files import xlsform_workbook
 
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
 
@@ -21,25 +22,8 @@ def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
                           cwd=cwd)
 
 
-def _xlsform(path, survey, choices, settings=None):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for r in survey:
-        ws.append(r)
-    ch = wb.create_sheet("choices")
-    for r in choices:
-        ch.append(r)
-    if settings:
-        st = wb.create_sheet("settings")
-        for r in settings:
-            st.append(r)
-    wb.save(path)
-    return path
-
-
 def _names2(path):
-    return _xlsform(path, [["type", "name", ZH, "required", "relevant"],
+    return xlsform_workbook(path, [["type", "name", ZH, "required", "relevant"],
                            ["select_one yn", "q-1", "问题一", "yes", None],
                            ["select_one yn", "q_1", "问题二", "yes", "${q-1} = 'y'"],
                            ["text", "性别", "问题四", None, None]],
@@ -93,7 +77,7 @@ def test_group_path_headers_take_the_mapping_of_the_bare_name(tmp_path):
 
 
 def test_names_differing_in_case_only_are_renamed_not_an_error(tmp_path):
-    form = _xlsform(tmp_path / "n.xlsx", [["type", "name", ZH], ["select_one yn", "q_1", "一"],
+    form = xlsform_workbook(tmp_path / "n.xlsx", [["type", "name", ZH], ["select_one yn", "q_1", "一"],
                                            ["select_one yn", "Q_1", "二"]],
                     [["list_name", "name", ZH], ["yn", "1", "是"], ["yn", "2", "否"]])
     out = tmp_path / "n.yaml"
@@ -126,7 +110,7 @@ def test_wrong_output_extension_is_a_usage_error_and_writes_nothing(tmp_path, to
 
 
 def test_table_list_group_keeps_its_label_and_gets_no_reserved_question(tmp_path):
-    form = _xlsform(tmp_path / "k.xlsx", [
+    form = xlsform_workbook(tmp_path / "k.xlsx", [
         ["type", "name", ZH, "appearance"],
         ["select_one yn", "knows", "是否知道", None],
         ["begin_group", "g_sat", "满意度", "table-list"],

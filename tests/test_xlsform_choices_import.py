@@ -4,29 +4,17 @@ about, naming the list, the names and the codes, with the mapping file mapping t
 
 from __future__ import annotations
 
-import openpyxl
 import yaml
 
 from survey.qload import load_questionnaire
 from cli_capture import run_main
+from xlsform_files import xlsform_workbook
 
 ZH, EN = "label::Chinese (zh)", "label::English (en)"
 
 
 def _form(path, survey, choices, lang):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for r in survey:
-        ws.append(r)
-    ch = wb.create_sheet("choices")
-    for r in choices:
-        ch.append(r)
-    st = wb.create_sheet("settings")
-    st.append(["default_language"])
-    st.append([lang])
-    wb.save(path)
-    return path
+    return xlsform_workbook(path, survey, choices, [["default_language"], [lang]])
 
 
 def test_or_other_is_qita_on_a_chinese_form_and_other_on_an_english_one(tmp_path, capsys):

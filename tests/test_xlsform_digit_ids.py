@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import openpyxl
 import yaml
-from pyxform.xls2xform import convert as pyxform_convert
 
 from survey.qload import load_questionnaire
 from cli_capture import run_main
+from xlsform_files import exported_xlsform
 
 QUESTIONNAIRE = """\
 id: digits
@@ -44,12 +44,7 @@ scales:
 
 
 def test_digit_ids_export_as_valid_names_and_come_back(tmp_path, capsys):
-    src = tmp_path / "digits.yaml"
-    src.write_text(QUESTIONNAIRE, encoding="utf-8")
-    form = tmp_path / "digits.xlsx"
-    rc, out = run_main(capsys, "convert", str(src), "--to", "xlsform", "--out", str(form))
-    assert rc == 0, out
-    pyxform_convert(str(form))  # a valid XLSForm
+    form, out = exported_xlsform(tmp_path, capsys, QUESTIONNAIRE, "digits")  # a valid XLSForm
     names = [r[1] for r in openpyxl.load_workbook(form)["survey"].iter_rows(min_row=2, values_only=True) if r[1]]
     assert {"q101", "q101_other", "q102", "q201", "q201_r1", "q201_r2", "q1"} <= set(names)
     assert not any(n[0].isdigit() for n in names)
@@ -60,7 +55,7 @@ def test_digit_ids_export_as_valid_names_and_come_back(tmp_path, capsys):
     rc, out = run_main(capsys, "convert", str(form), "--to", "yaml", "--out", str(back))
     assert rc == 0, out
     assert "renamed" not in out  # the ids come back as they were: nothing to warn about
-    a, b = load_questionnaire(src), load_questionnaire(back)
+    a, b = load_questionnaire(tmp_path / "digits.yaml"), load_questionnaire(back)
     assert [s.id for s in b.sections] == ["1"]
     assert [q.id for q in b.questions] == [q.id for q in a.questions] == ["101", "102", "201", "Q4"]
     assert [r.id for r in b.question("201").rows] == ["r1", "r2"]
@@ -71,11 +66,7 @@ def test_digit_ids_export_as_valid_names_and_come_back(tmp_path, capsys):
 
 
 def test_a_name_the_form_already_uses_is_not_taken(tmp_path, capsys):
-    src = tmp_path / "clash.yaml"
-    src.write_text(QUESTIONNAIRE.replace("id: Q4", "id: q101"), encoding="utf-8")
-    form = tmp_path / "clash.xlsx"
-    rc, out = run_main(capsys, "convert", str(src), "--to", "xlsform", "--out", str(form))
-    assert rc == 0, out
+    form, out = exported_xlsform(tmp_path, capsys, QUESTIONNAIRE.replace("id: Q4", "id: q101"), "clash")
     assert "101 is named q_101" in out
     back = tmp_path / "back.yaml"
     rc, out = run_main(capsys, "convert", str(form), "--to", "yaml", "--out", str(back))

@@ -4,24 +4,15 @@ converted questionnaire has is said at the workbook's row, not at a line of the 
 
 from __future__ import annotations
 
-import openpyxl
 
 from cli_capture import run_main
+from xlsform_files import xlsform_workbook
 
 ZH = "label::Chinese (zh)"
 
 
 def _form(path, survey):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for r in survey:
-        ws.append(r)
-    ch = wb.create_sheet("choices")
-    for r in [["list_name", "name", ZH], ["yn", "1", "是"], ["yn", "2", "否"]]:
-        ch.append(r)
-    wb.save(path)
-    return path
+    return xlsform_workbook(path, survey, [["list_name", "name", ZH], ["yn", "1", "是"], ["yn", "2", "否"]])
 
 
 def test_group_relevant_on_a_later_question_names_sheet_row_and_question(tmp_path, capsys):

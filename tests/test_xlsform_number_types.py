@@ -5,10 +5,10 @@ a strict bound of an integer strict (``. > 0`` → min 1) and warns, naming the 
 from __future__ import annotations
 
 import openpyxl
-from pyxform.xls2xform import convert as pyxform_convert
 
 from survey.qload import load_questionnaire
 from cli_capture import run_main
+from xlsform_files import exported_xlsform
 
 ZH = "label::Chinese (zh)"
 QUESTIONNAIRE = """\
@@ -27,12 +27,7 @@ sections:
 
 
 def test_a_number_question_taking_fractions_is_a_decimal(tmp_path, capsys):
-    src = tmp_path / "nums.yaml"
-    src.write_text(QUESTIONNAIRE, encoding="utf-8")
-    form = tmp_path / "nums.xlsx"
-    rc, out = run_main(capsys, "convert", str(src), "--to", "xlsform", "--out", str(form))
-    assert rc == 0, out
-    pyxform_convert(str(form))
+    form, out = exported_xlsform(tmp_path, capsys, QUESTIONNAIRE, "nums")
     types = {r[1]: r[0] for r in openpyxl.load_workbook(form)["survey"].iter_rows(min_row=2, values_only=True) if r[1]}
     assert types == {"A": "begin_group", "N1": "integer", "N2": "decimal", "N3": "decimal", "N4": "decimal"}
     back = tmp_path / "back.yaml"

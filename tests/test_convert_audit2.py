@@ -22,6 +22,18 @@ def _cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
                           cwd=cwd)
 
 
+def _kobo_import(tmp_path, questionnaire, data):
+    """A project at tmp_path/p for ``questionnaire`` with the KoboToolbox export ``data`` imported through the
+    mapping file names2.mapping.yaml that the conversion wrote: its stored responses."""
+    from survey.store import Project
+
+    assert _cli("init", str(tmp_path / "p"), "-q", str(questionnaire)).returncode == 0
+    r = _cli("import", str(tmp_path / "p"), str(data), "--format", "kobo", "--mapping",
+             str(tmp_path / "names2.mapping.yaml"))
+    assert r.returncode == 0, r.stderr
+    return Project.open(tmp_path / "p").raw_responses()
+
+
 def _names2(path):
     return xlsform_workbook(path, [["type", "name", ZH, "required", "relevant"],
                            ["select_one yn", "q-1", "问题一", "yes", None],
@@ -47,13 +59,7 @@ def test_valid_names_are_kept_and_a_rename_is_warned_and_mapped_so_kobo_data_lan
     # a KoboToolbox export (XML values) of that form, imported with the mapping: each answer under its question
     data = tmp_path / "names_kobo.csv"
     data.write_text("_id,q-1,q_1,性别\n1,y,n,男\n2,y,n,女\n3,n,,女\n", encoding="utf-8")
-    assert _cli("init", str(tmp_path / "p"), "-q", str(out)).returncode == 0
-    r = _cli("import", str(tmp_path / "p"), str(data), "--format", "kobo", "--mapping",
-             str(tmp_path / "names2.mapping.yaml"))
-    assert r.returncode == 0, r.stderr
-    from survey.store import Project
-
-    d = Project.open(tmp_path / "p").raw_responses()
+    d = _kobo_import(tmp_path, out, data)
     assert d[new].tolist() == [1.0, 1.0, 2.0]  # 问题一: y, y, n
     assert d["q_1"].tolist()[:2] == [2.0, 2.0]  # 问题二: n, n
     assert d["性别"].tolist() == ["男", "女", "女"]
@@ -66,13 +72,7 @@ def test_group_path_headers_take_the_mapping_of_the_bare_name(tmp_path):
     new = {qq.text: qq.id for qq in load_questionnaire(out).questions}["问题一"]
     data = tmp_path / "kobo.csv"
     data.write_text("_id,grp/q-1,grp/q_1,grp/性别\n1,n,,男\n2,y,y,女\n", encoding="utf-8")
-    assert _cli("init", str(tmp_path / "p"), "-q", str(out)).returncode == 0
-    r = _cli("import", str(tmp_path / "p"), str(data), "--format", "kobo", "--mapping",
-             str(tmp_path / "names2.mapping.yaml"))
-    assert r.returncode == 0, r.stderr
-    from survey.store import Project
-
-    d = Project.open(tmp_path / "p").raw_responses()
+    d = _kobo_import(tmp_path, out, data)
     assert d[new].tolist() == [2.0, 1.0]
 
 

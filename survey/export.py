@@ -236,11 +236,46 @@ def looks_like_pii(name: str, values: pd.Series) -> bool:
     return bool(len(s)) and any(float(s.str.match(rx).mean()) > 0.5 for rx in _PII_VALUES)
 
 
+ID_EXAMPLES = 3  # qualified ids named in the export-ids-qualified note
+
+
+def qualified_ids(df: pd.DataFrame, notes: Optional[list] = None) -> pd.DataFrame:
+    """``df`` with every respondent id written ``<import>-<id>`` (``2-17``) when, within a wave, an id is held by rows
+    of more than one import.  minyi keeps such rows as different respondents when the ids count rows (问卷星's 序号
+    from 1 in every download; :func:`survey.quality.row_counters`), and a genuine repeat across imports is flagged
+    duplicate_id and left out before export.  Written unchanged, the ids would repeat within the one exported file,
+    and ``survey import`` of it would flag half of them duplicate_id and analysis would keep each id's first answer:
+    the file would not read back as the rows the project analysed.  Every id is qualified (not only the repeated
+    ones), so no qualified id can equal another row's plain id; the note ``export-ids-qualified`` says so."""
+    if "respondent_id" not in df.columns or "_import_id" not in df.columns or df["_import_id"].nunique() < 2:
+        return df
+    ids = df["respondent_id"]
+    keys = [df["_wave"], ids] if "_wave" in df.columns else [ids]
+    imports = df["_import_id"].groupby(keys, dropna=True).transform("nunique")
+    shared = ids.notna() & (imports.reindex(df.index).fillna(1) > 1)
+    if not shared.any():
+        return df
+    text = ids.astype("string")
+    qualified = (df["_import_id"].astype("int64").astype("string") + "-" + text).where(ids.notna(), pd.NA)
+    df = df.assign(respondent_id=qualified.astype(object).where(ids.notna(), None))
+    if notes is not None:
+        from .messages import problem
+
+        first = shared.idxmax()  # one shared id as each of its imports writes it: 1-17, 2-17
+        same = shared & (ids == ids[first]) & ((df["_wave"] == df.at[first, "_wave"]) if "_wave" in df.columns else True)
+        shown = list(dict.fromkeys(df.loc[same, "respondent_id"]))[:ID_EXAMPLES]
+        notes.append(problem("export-ids-qualified", severity="warning", count=f"{int(shared.sum()):,}",
+                             examples=", ".join(map(str, shown))))
+    return df
+
+
 def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
-                 include_pii: bool = False, keep_excluded: bool = False) -> tuple[pd.DataFrame, dict, dict]:
+                 include_pii: bool = False, keep_excluded: bool = False,
+                 notes: Optional[list] = None) -> tuple[pd.DataFrame, dict, dict]:
     """(data, value labels per column, variable labels per column) of the cleaned responses; with
     ``keep_excluded`` the rows the exclusion rules drop instead, with one ``flag_<kind>`` column (0/1) per
-    quality flag."""
+    quality flag.  Respondent ids that repeat across imports are written ``<import>-<id>``
+    (:func:`qualified_ids`; the warning appended to ``notes``)."""
     from .quality import FLAG_NAMES
 
     q = project.questionnaire
@@ -260,6 +295,7 @@ def export_frame(project, *, labels: bool = False, wave: Optional[str] = None,
         drop = [c for c in df.columns if c not in INTERNAL and df[c].dtype.kind not in "fiub"
                 and c not in ("respondent_id", "submitted_at") and looks_like_pii(c, df[c])]
         df = df.drop(columns=drop)
+    df = qualified_ids(df, notes)
     df = df.drop(columns=[c for c in INTERNAL if c in df.columns and c != "_wave"])
     if wave is not None:
         df = df.drop(columns=["_wave"])
@@ -345,7 +381,7 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
         raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
     _check_out_suffix(format, out)
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
-                                                include_pii=include_pii, keep_excluded=keep_excluded)
+                                                include_pii=include_pii, keep_excluded=keep_excluded, notes=notes)
     counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them
     with stage(f"writing {Path(out).name if out is not None else 'the CSV'}", total=len(df) if counted else None,
                unit="rows" if counted else "") as advance:

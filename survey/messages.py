@@ -256,6 +256,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "csv-nul-dropped": ("{count} text cell(s) hold a NUL character, which no spreadsheet writes into a CSV (survey "
                         "import refuses such a file as damaged); the NUL was left out: {cells}",
                         "to keep the text exactly as stored, export Parquet or Excel (--format parquet, --format xlsx)"),
+    "export-ids-qualified": ("respondent ids repeat across imports in {count} row(s) (问卷星 numbers 序号 from 1 in every "
+                             "download), and minyi keeps those rows as different respondents: every id is written as "
+                             "import-id ({examples}), so the file reads back as the same respondents, not as repeated "
+                             "ids (duplicate_id)",
+                             "the number before the dash is the import's number (survey status lists the imports with "
+                             "their files); after it, the id as the file gave it"),
     "sheets-not-read": ("only the first sheet was read; {count} other sheet(s) of the workbook hold rows and were not "
                         "imported: {sheets}",
                         "if answers are on another sheet, import it too with --sheet NAME (one import per sheet)"),

@@ -8,7 +8,9 @@ Applied to the rendered HTML of any template (bundled or the user's):
   and the sub-heading right above it
   (``break-inside: avoid`` on a wrapper), so a page never holds two stray rows or a lone caption;
   long tables may break between rows, never inside one;
-* captions and headings keep with what follows; the analyst box and KPI tiles never split.
+* table captions and headings keep with what follows; the analyst box, KPI tiles and figures never split.  A
+  figure's caption (below its chart) does not keep with what follows: a chart that fits at the foot of a page
+  stays there rather than moving with the next, longer table and leaving half a page blank.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ thead { display: table-header-group; }
 @media print {
   tr, th, td { break-inside: avoid; }
   .tblock, .analyst, .kpi, figure { break-inside: avoid; }
-  h1, h2, h3, .caption, .tcap { break-after: avoid; }
+  h1, h2, h3, .tcap { break-after: avoid; }  /* not a figure's caption: it ends its figure (below the image) */
   p { orphans: 3; widows: 3; }
 }
 </style>

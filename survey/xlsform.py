@@ -13,6 +13,8 @@
   (both limits whole numbers, as minyi's web survey asks) / ``decimal`` with a range constraint (its unit shown in the label as ``（次）`` and kept in a ``minyi_unit`` column,
   so it comes back as the unit); text → ``text``.  Option scores and flags ride along in
   extra ``minyi_*`` columns of the choices sheet (XLSForm keeps unknown choice columns).
+* :func:`write_checked` writes it through a scratch file that pyxform checks (:func:`xform_check`) first, so a
+  form pyxform rejects leaves no file behind.
 * :func:`xlsform_to_yaml` (the other direction, in :mod:`survey.xlsform_read`, importable from here too) reads an
   XLSForm back into minyi YAML.
 
@@ -37,7 +39,7 @@ from .xlsform_columns import LANG, RANK_K_COLUMN, UNIT_COLUMN
 from .xlsform_read import Conversion, xlsform_to_yaml  # the reading side, importable from here as before
 from .xpath_when import _num, when_to_xpath
 
-__all__ = ["LANG", "RANK_K_COLUMN", "UNIT_COLUMN", "Conversion", "write_xlsform", "xform_check",
+__all__ = ["LANG", "RANK_K_COLUMN", "UNIT_COLUMN", "Conversion", "write_checked", "write_xlsform", "xform_check",
            "xlsform_rows", "xlsform_to_yaml", "xml_names"]
 
 
@@ -244,3 +246,17 @@ def xform_check(path: str | Path) -> list[str]:
                             hint="please report this as a bug in minyi's XLSForm export")
     return warnings
 
+
+def write_checked(q: Questionnaire, target: Path) -> tuple[list[str], list[str]]:
+    """Write the XLSForm of ``q`` (:func:`write_xlsform`) to a scratch file, have pyxform check it
+    (:func:`xform_check`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
+    Returns (the writer's notes, pyxform's warnings)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
+        scratch = Path(d) / (target.stem + ".xlsx")
+        notes = write_xlsform(q, scratch) or []
+        warnings = xform_check(scratch)
+        atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
+    return notes, warnings

@@ -82,138 +82,198 @@ def xlsform_rows(q: Questionnaire) -> tuple[list[list], list[list], list[list], 
 
 def _xlsform_rows(q: Questionnaire) -> tuple[tuple[list[list], list[list], list[list], list[list]], list[str]]:
     """(the rows of :func:`xlsform_rows`, notes on what the export changed: ids renamed for XLSForm)."""
-    from .collect.answers import integer_question
+    form = _FormRows(q)
+    for sec in q.sections:
+        form.section(sec)
+    settings = [["form_title", "form_id", "version", "default_language"],
+                [q.title, re.sub(r"[^A-Za-z0-9_]", "_", q.id) or "minyi", str(q.version), form.lang]]
+    back = {v: k for k, v in form.xn.items()}
+    relevant = {back.get(r[1], r[1]): r[5] for r in form.survey[1:] if r[1]}
+    return (form.survey, form.choices, settings, minyi_rows(q, relevant, form.xn)), _renamed_notes(form.xn)
 
-    xn = xml_names(q)
 
-    def x(i: str) -> str:
-        return xn.get(i, i)
+def _renamed_notes(xn: dict[str, str]) -> list[str]:
+    """The note on the ids renamed for XLSForm (:func:`xml_names`), if any."""
+    if not xn:
+        return []
+    return ["XLSForm names must start with a letter or _: " + ", ".join(f"{k} is named {v}" for k, v in xn.items())
+            + " in the form (and in Kobo/ODK data); the minyi sheet keeps the ids, so --to yaml gives them back"]
 
-    lang = LANG.get(q.language, LANG["zh"])
-    tr = LANG["en"] if q.language != "en" and _has_en(q) else None  # the *_en translations: label::English (en)
-    survey = [["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "constraint",
-               f"constraint_message::{lang}", "appearance", RANK_K_COLUMN, UNIT_COLUMN]
-              + ([f"label::{tr}", f"hint::{tr}"] if tr else [])]
-    choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive", "minyi_other"]
-               + ([f"label::{tr}"] if tr else [])]
-    lists: dict[str, str] = {}
 
-    def en(obj, key: str = "label") -> Optional[str]:
-        return (getattr(obj, "i18n", None) or {}).get("en", {}).get(key) or None
+def _en_of(obj, key: str = "label") -> Optional[str]:
+    """The English translation ``key`` of a model object (``*_en`` in the YAML)."""
+    return (getattr(obj, "i18n", None) or {}).get("en", {}).get(key) or None
 
-    def add_list(list_name: str, qq: Question) -> str:
-        list_name = x(list_name)
-        if list_name in lists:
+
+class _FormRows:
+    """The survey and choices sheets of the XLSForm of ``q`` as they are built (headers first): a group per section
+    (:meth:`section`), the rows of each question by its type (:meth:`question`), each choice list once."""
+
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self.xn = xml_names(q)
+        self.lang = LANG.get(q.language, LANG["zh"])
+        self.tr = LANG["en"] if q.language != "en" and _has_en(q) else None  # *_en: label::English (en)
+        lang, tr = self.lang, self.tr
+        self.survey = [["type", "name", f"label::{lang}", f"hint::{lang}", "required", "relevant", "constraint",
+                        f"constraint_message::{lang}", "appearance", RANK_K_COLUMN, UNIT_COLUMN]
+                       + ([f"label::{tr}", f"hint::{tr}"] if tr else [])]
+        self.choices = [["list_name", "name", f"label::{lang}", "minyi_score", "minyi_na", "minyi_exclusive",
+                         "minyi_other"] + ([f"label::{tr}"] if tr else [])]
+        self.lists: dict[str, str] = {}  # list name -> the question whose options it holds
+
+    def x(self, i: str) -> str:
+        """The XLSForm name of the minyi id ``i``."""
+        return self.xn.get(i, i)
+
+    def add_list(self, list_name: str, qq: Question) -> str:
+        """The choice list of ``qq``'s options (written once), by its XLSForm name."""
+        list_name = self.x(list_name)
+        if list_name in self.lists:
             return list_name
-        lists[list_name] = qq.id
+        self.lists[list_name] = qq.id
         for o in qq.options:
-            choices.append([list_name, str(o.code), o.label, o.score if o.score is not None else None,
-                            "yes" if o.na else None, "yes" if o.exclusive else None, "yes" if o.other else None]
-                           + ([en(o)] if tr else []))
+            self.choices.append([list_name, str(o.code), o.label, o.score if o.score is not None else None,
+                                 "yes" if o.na else None, "yes" if o.exclusive else None, "yes" if o.other else None]
+                                + ([_en_of(o)] if self.tr else []))
         return list_name
 
-    def row(type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None, appearance=None,
-            k=None, unit=None, of=None):
+    def row(self, type_, name, label, hint=None, required=None, relevant=None, constraint=None, cmsg=None,
+            appearance=None, k=None, unit=None, of=None) -> None:
+        """One row of the survey sheet; ``of`` (the section, question or matrix row) gives its English texts."""
         extra = []
-        if tr:
-            text_en = en(of, "text") if isinstance(of, Question) else en(of, "title") if isinstance(of, Section) \
-                else en(of) if of is not None else None
-            if text_en and isinstance(of, Question) and of.type == "number" and en(of, "unit"):
-                text_en += f" ({en(of, 'unit')})"
-            extra = [text_en, en(of, "note") if isinstance(of, Question) else None]
-        survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k, unit] + extra)
+        if self.tr:
+            text_en = _en_of(of, "text") if isinstance(of, Question) else _en_of(of, "title") \
+                if isinstance(of, Section) else _en_of(of) if of is not None else None
+            if text_en and isinstance(of, Question) and of.type == "number" and _en_of(of, "unit"):
+                text_en += f" ({_en_of(of, 'unit')})"
+            extra = [text_en, _en_of(of, "note") if isinstance(of, Question) else None]
+        self.survey.append([type_, name, label, hint, required, relevant, constraint, cmsg, appearance, k, unit]
+                           + extra)
 
-    def relevant_of(qq: Question) -> Optional[str]:
+    def relevant_of(self, qq: Question) -> Optional[str]:
+        """The XPath ``relevant`` of ``qq``'s ``when``."""
         if not qq.when:
             return None
         try:
-            return when_to_xpath(qq.when, q, xn)
+            return when_to_xpath(qq.when, self.q, self.xn)
         except (E.ExprSyntaxError, KeyError) as e:
-            raise MinyiError.of("xlsform", file=q.source, reason=f"condition of {qq.id} ('{qq.when}') cannot be "
-                                f"written as XPath: {e}", hint="simplify the condition")
+            raise MinyiError.of("xlsform", file=self.q.source, reason=f"condition of {qq.id} ('{qq.when}') cannot "
+                                f"be written as XPath: {e}", hint="simplify the condition")
 
-    def other_row(qq: Question) -> None:
+    def other_row(self, qq: Question) -> None:
         """The "other, please specify" text ``<id>_other`` (minyi's native column), asked when "other" is chosen."""
         others = [o for o in qq.options if o.other]
         if not others:
             return
-        label = "、".join(o.label for o in others) + ("（请注明）" if q.language == "zh" else " (please specify)")
-        row("text", f"{x(qq.id)}_other", label, None, None,
-            " or ".join(f"selected(${{{x(qq.id)}}}, '{_num(o.code)}')" for o in others))
+        label = "、".join(o.label for o in others) + ("（请注明）" if self.q.language == "zh" else " (please specify)")
+        self.row("text", f"{self.x(qq.id)}_other", label, None, None,
+                 " or ".join(f"selected(${{{self.x(qq.id)}}}, '{_num(o.code)}')" for o in others))
 
-    site_q = q.get(q.site_question) if q.site_question else None
-    for sec in q.sections:
-        sec_relevant = None
-        if site_q is not None and q.sites:
-            codes = []
-            for s in q.sites:
-                if not s.sections or sec.id in s.sections:
-                    o = site_q.option_by_label(s.name)
-                    if o is not None:
-                        codes.append(o.code)
-            if len(codes) < len(site_q.options):
-                sec_relevant = " or ".join(f"${{{x(site_q.id)}}} = '{c}'" for c in codes) or "false()"
-        row("begin_group", x(sec.id), sec.title or sec.id, relevant=sec_relevant, of=sec)
+    # ------------------------------------------------------------------------- sections
+    def section(self, sec: Section) -> None:
+        """The group of a section and its questions."""
+        self.row("begin_group", self.x(sec.id), sec.title or sec.id, relevant=self.site_relevant(sec), of=sec)
         for qq in sec.questions:
-            req = "yes" if qq.required else None
-            rel = relevant_of(qq)
-            if qq.type in ("single", "scale", "yesno"):
-                ln = add_list(qq.scale or qq.id, qq)
-                row(f"select_one {ln}", x(qq.id), qq.text, qq.note, req, rel, of=qq)
-                other_row(qq)
-            elif qq.type == "matrix":
-                ln = add_list(qq.scale or qq.id, qq)
-                row("begin_group", x(qq.id), qq.text, qq.note, relevant=rel, appearance="table-list", of=qq)
-                for r in qq.rows:
-                    row(f"select_one {ln}", f"{x(qq.id)}_{r.id}", r.label, None, req, of=r)
-                row("end_group", None, None)
-            elif qq.type == "multiple":
-                ln = add_list(qq.id, qq)
-                cons, msg = [], []
-                if qq.min is not None and qq.min > 1:
-                    # an exclusive option (以上都没有) alone meets any min (docs/questionnaire-format.md)
-                    alone = "".join(f" or selected(., '{o.code}')" for o in qq.options if o.exclusive)
-                    cons.append(f"(count-selected(.) >= {_num(qq.min)}{alone})" if alone
-                                else f"count-selected(.) >= {_num(qq.min)}")
-                    msg.append(f"至少选择 {_num(qq.min)} 项")
-                if qq.max is not None and qq.max < len(qq.options):
-                    cons.append(f"count-selected(.) <= {_num(qq.max)}")
-                    msg.append(f"最多选择 {_num(qq.max)} 项")
-                for o in qq.options:
-                    if o.exclusive:
-                        cons.append(f"not(selected(., '{o.code}') and count-selected(.) > 1)")
-                        msg.append(f"“{o.label}”不能与其他选项同时选择")
-                row(f"select_multiple {ln}", x(qq.id), qq.text, qq.note, req, rel, " and ".join(cons) or None,
-                    "；".join(msg) or None, of=qq)
-                other_row(qq)
-            elif qq.type == "ranking":
-                ln = add_list(qq.id, qq)
-                k = qq.k or len(qq.options)
-                counted = f"请按重要程度排序，前 {k} 项计入统计" if k < len(qq.options) else None
-                hint = "；".join(h for h in (qq.note, counted) if h) or None
-                row(f"rank {ln}", x(qq.id), qq.text, hint, req, rel, k=k if counted else None, of=qq)
-            elif qq.type == "number":
-                integral = integer_question(qq)  # as the web survey asks: whole numbers only when both limits are
-                cons = [c for c in (f". >= {_num(qq.min)}" if qq.min is not None else None,
-                                    f". <= {_num(qq.max)}" if qq.max is not None else None) if c]
-                msg = f"请填写 {_num(qq.min) if qq.min is not None else ''}–{_num(qq.max) if qq.max is not None else ''} 之间的数" \
-                    if cons else None
-                row("integer" if integral else "decimal", x(qq.id), qq.text + (f"（{qq.unit}）" if qq.unit else ""),
-                    qq.note, req, rel, " and ".join(cons) or None, msg, unit=qq.unit, of=qq)
-            else:  # text
-                row("text", x(qq.id), qq.text, qq.note, req, rel, appearance="multiline", of=qq)
-        row("end_group", None, None)
-    settings = [["form_title", "form_id", "version", "default_language"],
-                [q.title, re.sub(r"[^A-Za-z0-9_]", "_", q.id) or "minyi", str(q.version), lang]]
-    back = {v: k for k, v in xn.items()}
-    relevant = {back.get(r[1], r[1]): r[5] for r in survey[1:] if r[1]}
-    notes = []
-    if xn:
-        notes.append("XLSForm names must start with a letter or _: " + ", ".join(f"{k} is named {v}" for k, v in
-                                                                              xn.items())
-                     + " in the form (and in Kobo/ODK data); the minyi sheet keeps the ids, so --to yaml gives "
-                     "them back")
-    return (survey, choices, settings, minyi_rows(q, relevant, xn)), notes
+            self.question(qq)
+        self.row("end_group", None, None)
+
+    def site_relevant(self, sec: Section) -> Optional[str]:
+        """The section's ``relevant`` on the site question when only some sites get it (``false()`` when none)."""
+        q = self.q
+        site_q = q.get(q.site_question) if q.site_question else None
+        if site_q is None or not q.sites:
+            return None
+        codes = []
+        for s in q.sites:
+            if not s.sections or sec.id in s.sections:
+                o = site_q.option_by_label(s.name)
+                if o is not None:
+                    codes.append(o.code)
+        if len(codes) < len(site_q.options):
+            return " or ".join(f"${{{self.x(site_q.id)}}} = '{c}'" for c in codes) or "false()"
+        return None
+
+    # ------------------------------------------------------------------------- questions, by type
+    def question(self, qq: Question) -> None:
+        """The rows of one question, by its type."""
+        req = "yes" if qq.required else None
+        rel = self.relevant_of(qq)
+        if qq.type in ("single", "scale", "yesno"):
+            self.select_one(qq, req, rel)
+        elif qq.type == "matrix":
+            self.matrix(qq, req, rel)
+        elif qq.type == "multiple":
+            self.select_multiple(qq, req, rel)
+        elif qq.type == "ranking":
+            self.rank(qq, req, rel)
+        elif qq.type == "number":
+            self.number(qq, req, rel)
+        else:  # text
+            self.row("text", self.x(qq.id), qq.text, qq.note, req, rel, appearance="multiline", of=qq)
+
+    def select_one(self, qq: Question, req: Optional[str], rel: Optional[str]) -> None:
+        """single / scale / yes-no → ``select_one`` (and its "other" fill-in)."""
+        ln = self.add_list(qq.scale or qq.id, qq)
+        self.row(f"select_one {ln}", self.x(qq.id), qq.text, qq.note, req, rel, of=qq)
+        self.other_row(qq)
+
+    def matrix(self, qq: Question, req: Optional[str], rel: Optional[str]) -> None:
+        """matrix → a ``table-list`` group with one ``select_one`` per row named ``<id>_<row id>``."""
+        ln = self.add_list(qq.scale or qq.id, qq)
+        self.row("begin_group", self.x(qq.id), qq.text, qq.note, relevant=rel, appearance="table-list", of=qq)
+        for r in qq.rows:
+            self.row(f"select_one {ln}", f"{self.x(qq.id)}_{r.id}", r.label, None, req, of=r)
+        self.row("end_group", None, None)
+
+    def select_multiple(self, qq: Question, req: Optional[str], rel: Optional[str]) -> None:
+        """multiple → ``select_multiple`` with its min/max and exclusive options as a constraint."""
+        ln = self.add_list(qq.id, qq)
+        cons, msg = _multiple_constraint(qq)
+        self.row(f"select_multiple {ln}", self.x(qq.id), qq.text, qq.note, req, rel, " and ".join(cons) or None,
+                 "；".join(msg) or None, of=qq)
+        self.other_row(qq)
+
+    def rank(self, qq: Question, req: Optional[str], rel: Optional[str]) -> None:
+        """ranking → ``rank`` (ODK ranks every option: ``k`` rides in the ``minyi_k`` column and the hint)."""
+        ln = self.add_list(qq.id, qq)
+        k = qq.k or len(qq.options)
+        counted = f"请按重要程度排序，前 {k} 项计入统计" if k < len(qq.options) else None
+        hint = "；".join(h for h in (qq.note, counted) if h) or None
+        self.row(f"rank {ln}", self.x(qq.id), qq.text, hint, req, rel, k=k if counted else None, of=qq)
+
+    def number(self, qq: Question, req: Optional[str], rel: Optional[str]) -> None:
+        """number → ``integer`` (both limits whole numbers) / ``decimal`` with a range constraint; its unit in the
+        label (``（次）``) and in the ``minyi_unit`` column."""
+        from .collect.answers import integer_question
+
+        integral = integer_question(qq)  # as the web survey asks: whole numbers only when both limits are
+        cons = [c for c in (f". >= {_num(qq.min)}" if qq.min is not None else None,
+                            f". <= {_num(qq.max)}" if qq.max is not None else None) if c]
+        msg = f"请填写 {_num(qq.min) if qq.min is not None else ''}–{_num(qq.max) if qq.max is not None else ''} 之间的数" \
+            if cons else None
+        self.row("integer" if integral else "decimal", self.x(qq.id), qq.text + (f"（{qq.unit}）" if qq.unit else ""),
+                 qq.note, req, rel, " and ".join(cons) or None, msg, unit=qq.unit, of=qq)
+
+
+def _multiple_constraint(qq: Question) -> tuple[list[str], list[str]]:
+    """(the constraint's parts, their messages) of a multiple: at least min (an exclusive option alone meets it),
+    at most max, and each exclusive option alone."""
+    cons, msg = [], []
+    if qq.min is not None and qq.min > 1:
+        # an exclusive option (以上都没有) alone meets any min (docs/questionnaire-format.md)
+        alone = "".join(f" or selected(., '{o.code}')" for o in qq.options if o.exclusive)
+        cons.append(f"(count-selected(.) >= {_num(qq.min)}{alone})" if alone
+                    else f"count-selected(.) >= {_num(qq.min)}")
+        msg.append(f"至少选择 {_num(qq.min)} 项")
+    if qq.max is not None and qq.max < len(qq.options):
+        cons.append(f"count-selected(.) <= {_num(qq.max)}")
+        msg.append(f"最多选择 {_num(qq.max)} 项")
+    for o in qq.options:
+        if o.exclusive:
+            cons.append(f"not(selected(., '{o.code}') and count-selected(.) > 1)")
+            msg.append(f"“{o.label}”不能与其他选项同时选择")
+    return cons, msg
 
 
 def write_xlsform(q: Questionnaire, path: str | Path) -> list[str]:

@@ -184,22 +184,6 @@ def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
                                             f"{out.stem or 'out'}{want[0]}")
 
 
-def write_checked(q, target: Path, write, check) -> tuple[list[str], list[str]]:
-    """Write the XLSForm to a scratch file, have pyxform check it, then put it at ``target`` (atomically): a form
-    pyxform rejects leaves no file behind.  Returns (the writer's notes, pyxform's warnings)."""
-    import shutil
-    import tempfile
-
-    from survey.atomic import atomic_write
-
-    with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
-        scratch = Path(d) / (target.stem + ".xlsx")
-        notes = write(q, scratch) or []
-        warnings = check(scratch)
-        atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
-    return notes, warnings
-
-
 def _not_in_xlsform(q) -> str:
     """What of the questionnaire ODK/KoboToolbox do not use (issue 3 ``survey convert``, and "nothing is lost
     silently"): the indicators (with their targets) and the evaluation areas (with their weights), carried in the
@@ -255,13 +239,13 @@ def convert(
                 typer.echo(f"wrote {mp}: import exports with XML values using --mapping {mp}", err=True)
     elif kind in ("xlsform", "xlsx", "odk", "kobo"):
         from survey.qload import load_questionnaire
-        from survey.xlsform import write_xlsform, xform_check
+        from survey.xlsform import write_checked
 
         _refuse_wrong_direction(file, want_workbook=False)
         q = load_questionnaire(file)
         target = out if out is not None else file.with_suffix(".xlsx")
         _refuse_bad_out(file, target, "xlsform")
-        notes, warnings = write_checked(q, target, write_xlsform, xform_check)
+        notes, warnings = write_checked(q, target)
         for w in notes:
             typer.echo(f"warning: {w}", err=True)
         for w in warnings:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 
 import tracking_world as W
-from test_heat_map_marks import ABSENT, SMALL, SMALL_N, world  # noqa: F401 (the module's world, built here again)
+import test_heat_map_marks as marks
+from test_heat_map_marks import ABSENT, SMALL, SMALL_N
+
+world = marks.world  # that module's fixture (built again for this module)
 
 
-def test_trend_json_gives_the_reason_for_each_null(world):  # noqa: F811
+def test_trend_json_gives_the_reason_for_each_null(world):
     rc, out, err = W.survey("trend", world["root"] / "project", "--json")
     assert rc == 0, err
     heat = next(h for h in json.loads(out)["heat"] if h["id"] == "composite")

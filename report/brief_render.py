@@ -33,6 +33,10 @@ SANS_TEXT = ("一、总体情况二、主要变化三、突出问题及责任单
 # the analysis never gives, so 无显著差异 had no class at all); too few answers to judge: WITHHELD_CLASS
 VERDICT_CLASS = {VERDICT_ABOVE: "ok", VERDICT_BELOW: "bad", VERDICT_NS: "nodiff"}
 WITHHELD_CLASS = "withheld"
+# the Word brief's colour of each class, as the template's CSS (brief_zh.html.j2: .ok #006B3C, .bad #C00000,
+# .withheld #8A5A00; .nodiff the text's black, no colour set): the Word brief coloured only 未达标 and 逾期, so
+# 达标 was not green there as in the HTML and PDF
+CLASS_RGB = {"ok": "006B3C", "bad": "C00000", WITHHELD_CLASS: "8A5A00"}
 
 
 def brief_rows(b: Brief) -> dict:
@@ -177,7 +181,13 @@ def write_brief_docx(b: Brief, path: Path) -> None:
         p.paragraph_format.space_before = Pt(0)
         p.paragraph_format.keep_with_next = True
 
-    def table(header: Sequence[str], body: list, widths: Sequence[float], spans: Optional[Sequence[int]] = None):
+    def colour(cls: Optional[str]):
+        """The RGB colour of an HTML class (CLASS_RGB), None for the text's black."""
+        return RGBColor.from_string(CLASS_RGB[cls]) if cls in CLASS_RGB else None
+
+    def table(header: Sequence[str], body: list, widths: Sequence[float], spans: Optional[Sequence[int]] = None,
+              classes: Optional[Sequence[str]] = None):
+        """``classes``: per body row, the HTML class of its last cell (the verdict, the ledger's status)."""
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         for j, h in enumerate(header):
@@ -185,7 +195,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
             c.text = ""
             font(c.paragraphs[0].add_run(h), "黑体", TABLE_PT)
             c.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for r in body:
+        for i, r in enumerate(body):
             cells = t.add_row().cells
             for j, v in enumerate(r):
                 cells[j].text = ""
@@ -195,7 +205,7 @@ def write_brief_docx(b: Brief, path: Path) -> None:
                 for line in more:
                     run.add_break()
                     run.add_text(line)
-                font(run, "宋体", TABLE_PT, color=red if v in ("未达标", "逾期") else None)
+                font(run, "宋体", TABLE_PT, color=colour(classes[i]) if classes and j == len(r) - 1 else None)
                 cells[j].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
         for i, n in enumerate(spans or ()):  # a first cell spanning the rows of its measures (an indicator's name)
             if n > 1:
@@ -221,14 +231,17 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     table(["指标", "本期", "95%置信区间", "目标", "判定"],
           [[r["name"], r["value"], r["ci"], r["target"], r["verdict"]]
            for r in rows["indicators"]], [5.3, 3.6, 2.8, 1.6, 2.5],  # 12-character names on one line
-          spans=[r["span"] for r in rows["indicators"]])
+          spans=[r["span"] for r in rows["indicators"]], classes=[r["cls"] for r in rows["indicators"]])
     heading("二、主要变化")
     if b.previous_label is None:
         para("本期为首期调查，暂无比较。")
     elif not rows["changes"]:
         para(f"与{b.previous_label}相比，各项指标均无显著变化。")
-    for k, c in enumerate(rows["changes"], start=1):
-        para(f"{k}. {c['text']}。")
+    for k, c in enumerate(rows["changes"], start=1):  # the HTML's coloured arrow: ↑ green, ↓ red
+        p = para(f"{k}. ")
+        up = c["direction"] == "up"
+        font(p.add_run("↑" if up else "↓"), "仿宋", 14, color=colour("ok" if up else "bad"))
+        font(p.add_run(f" {c['text']}。"), "仿宋", 14)
     if b.changes_more(len(rows["changes"])):
         para(b.changes_more(len(rows["changes"])))
     if rows["changes"]:
@@ -251,7 +264,8 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     if rows["ledger"]:
         table(["编号", "事项", "责任单位", "整改时限", "状态"],
               [[r["id"], r["subject"], r["unit"], r["deadline"], "逾期" if r["overdue"] else r["status"]]
-               for r in rows["ledger"]], [1.6, 6.0, 3.7, 2.9, 1.6])
+               for r in rows["ledger"]], [1.6, 6.0, 3.7, 2.9, 1.6],
+              classes=["bad" if r["overdue"] else "" for r in rows["ledger"]])
     para(b.source_note, "仿宋", 10.5, indent=False).paragraph_format.space_before = Pt(8)  # as the HTML's closing line
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 

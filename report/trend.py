@@ -125,7 +125,10 @@ class HeatTable:
         return {"id": self.id, "name": self.of.display("zh"), "measure": self.measure, "by": self.by,
                 "groups": list(self.groups),
                 "waves": list(self.waves), "values": [list(r) for r in self.values], "n": [list(r) for r in self.n],
-                "overall": list(self.city)}
+                "overall": list(self.city),
+                # why a value is null (self.blank), as the heat map's “—” / “n<10”: the JSON gave null for both
+                "blank": [[self.blank(g, w) for w in range(len(self.waves))] for g in range(len(self.groups))],
+                "min_cell": self.min_cell}
 
 
 @dataclass(frozen=True)

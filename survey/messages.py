@@ -782,6 +782,18 @@ def problem(code: str, /, *, file: str | None = None, line: int | None = None, c
                    value=value, severity=severity, extra=params)
 
 
+# catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option
+OPTION_OR_FILE_CODES = ("wave-name-invisible",)
+
+
+def is_usage_error(p: Problem) -> bool:
+    """Whether ``p`` is a wrong command line, exit status 2 (README: "exit code 1 (2 for a wrong command line)"),
+    rather than bad input in a file, exit status 1: ``bad-option``, or an entry of :data:`OPTION_OR_FILE_CODES`
+    raised for an option (its ``where`` is ``--wave``; the same entry for a file's ``wave`` column or
+    ``serve.wave`` in minyi.yaml is bad input)."""
+    return p.code == "bad-option" or (p.code in OPTION_OR_FILE_CODES and str(p.extra.get("where", "")).startswith("--"))
+
+
 def did_you_mean(word: str, candidates: Any, *, n: int = 3) -> str:
     """A "did you mean" hint from the closest candidates (difflib ratio)."""
     import difflib

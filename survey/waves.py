@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
 from .labels import label as fixed_word
-from .messages import did_you_mean, problem
+from .messages import did_you_mean, invisible_characters, problem, shown_plainly
 from .project_files import CONFIG
 
 DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
@@ -32,6 +32,31 @@ _QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
 _KEYS = ("label", "label_en", "start", "end")
+WAVE_NAME_MAX = 100  # characters of a wave's name: a cover, a listing line, a minyi.yaml key
+
+
+def wave_name_problem(wave: Any) -> Optional[str]:
+    """What is wrong with a wave's name, by the one rule every place a name enters follows (``survey import
+    --wave``, ``survey serve --wave``, ``serve.wave`` and the keys of ``waves:`` in minyi.yaml); None when nothing.
+
+    * ``"invisible"``: a control or invisible character (:func:`survey.messages.invisible_characters`, the rule of
+      collector ids): ``--wave $'2026Q1\\n'`` splits the wave's line in minyi.yaml and every listing, U+202E shows
+      it reversed, U+200B not at all;
+    * ``"empty"``: nothing but spaces (``--wave ""``, an unset shell variable);
+    * ``"spaces"``: spaces around the name (``"2026Q1 "`` would be a second wave beside 2026Q1);
+    * ``"too-long"``: more than :data:`WAVE_NAME_MAX` characters.
+
+    Checked in that order; each caller says the problem in its own words (the option or the key it came from)."""
+    text = str(wave)
+    if invisible_characters(text):
+        return "invisible"
+    if not text.strip():
+        return "empty"
+    if text != text.strip():
+        return "spaces"
+    if len(text) > WAVE_NAME_MAX:
+        return "too-long"
+    return None
 
 
 @dataclass(frozen=True)

@@ -530,6 +530,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "their names ({named}); the newest is taken to be {newest}",
                            "give every wave the first day of its fieldwork, e.g. waves: {{{example}: {{start: "
                            "YYYY-MM-DD}}}}; or name the wave with --wave where the command has it"),
+    # --- wave names (fix-hygiene): the keys of waves: in minyi.yaml by the rule of --wave (survey.waves) ----------
+    "waves-key-invisible": ("waves: key '{wave}' holds the control or invisible character(s) {chars} (a line break, "
+                            "a tab, or a character that shows text reversed or not at all): a wave that no listing, "
+                            "report or --wave shows or names as it was typed",
+                            "type the key again in minyi.yaml with letters, digits or Chinese characters only, e.g. "
+                            "2026Q1:"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

@@ -159,12 +159,31 @@ def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
     probs: list = []
     for wid, spec in raw.items():  # every wave's problems at once (issue 2)
         try:
+            _check_key(str(wid), path)
             out[str(wid)] = _wave(str(wid), spec, path)
         except MinyiError as e:
             probs += e.problems
     if probs:
         raise MinyiError(probs)
     return out
+
+
+def _check_key(wid: str, path: str) -> None:
+    """A key of ``waves:`` held to the rule of ``--wave`` (:func:`wave_name_problem`): a wave listed under a name
+    with a control or invisible character (U+200B pasted from a chat, a BOM, U+202E) is a wave no ``--wave`` typed
+    by hand names and no listing shows as written (catalogue ``waves-key-invisible``, naming the key and the
+    characters); quoted spaces around it, an empty or an over-long name likewise (``config-key``)."""
+    what = wave_name_problem(wid)
+    if what == "invisible":
+        raise MinyiError.of("waves-key-invisible", file=path, key=wid, where="waves", wave=shown_plainly(wid),
+                            chars=", ".join(invisible_characters(wid)))
+    if what is not None:
+        reason = {"empty": "a wave's name is empty",
+                  "spaces": f"the wave {wid!r} has spaces around its name, so --wave {wid.strip()!r} does not name it",
+                  "too-long": f"the wave '{wid[:20]}…' is {len(wid)} characters long; a wave's name has at most "
+                              f"{WAVE_NAME_MAX}"}[what]
+        raise MinyiError.of("config-key", file=path, key="waves", reason=reason,
+                            hint="write the wave's name without quotes, e.g. 2026Q1:")
 
 
 def _wave(wid: str, spec: Any, path: str) -> Wave:

@@ -108,7 +108,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         # the message is out; a half-written library object failing again in its destructor (a ZipFile
         # closing on a full disk) is not news to the user
         sys.unraisablehook = lambda _u: None
-        return _exit(2 if any(p.code == "bad-option" for p in e.problems) else 1)
+        from survey.messages import is_usage_error
+
+        return _exit(2 if any(is_usage_error(p) for p in e.problems) else 1)  # a wrong command line: 2
     except typer.Exit as e:
         return _exit(e.exit_code)
     except SystemExit as e:

@@ -166,15 +166,20 @@ def _refuse_wrong_direction(file: Path, want_workbook: bool) -> None:
 OUT_SUFFIXES = {"yaml": (".yaml", ".yml"), "xlsform": (".xlsx",)}
 
 
-def _refuse_bad_out(file: Path, out: Optional[Path], to: str) -> None:
+def _refuse_bad_out(file: Path, out: Optional[Path], to: str, default: bool = False) -> None:
     """A usage error (exit 2), before anything is read or written, when ``--out`` is the input file (the audit:
     ``--to yaml --out form.xlsx`` wrote YAML over the user's XLSForm) or has the wrong extension for what is
-    written (an XLSForm named .yaml, or .csv/.xls that pyxform then read as text and failed on)."""
+    written (an XLSForm named .yaml, or .csv/.xls that pyxform then read as text and failed on).  ``default``:
+    ``out`` is the file written without ``--out`` (FILE.xlsx next to the input), said so instead of "--out"."""
     from survey.errors import MinyiError
 
     if out is None or out.is_dir():  # a folder: the writer says "cannot write …: it is a folder"
         return
     if out.exists() and Path(file).exists() and out.resolve() == Path(file).resolve():
+        if default:
+            raise MinyiError.of("bad-option", reason=f"without --out the XLSForm is written to {out}, which is the "
+                                                "input file: converting would overwrite it; name the output file "
+                                                f"with --out, e.g. --out {out.stem or 'out'}_form.xlsx")
         raise MinyiError.of("bad-option", reason=f"--out {out} is the input file: converting would overwrite it; "
                                             "name another output file")
     want = OUT_SUFFIXES[to]
@@ -214,8 +219,8 @@ def convert(
         survey convert kobo_form.xlsx --to yaml --out questionnaire.yaml
     """
     kind = to.strip().lower()
-    if kind in ("yaml", "yml", "minyi", "xlsform", "xlsx", "odk", "kobo"):
-        _refuse_bad_out(file, out, "yaml" if kind in ("yaml", "yml", "minyi") else "xlsform")
+    if out is not None and kind in ("yaml", "yml", "minyi", "xlsform", "xlsx", "odk", "kobo"):
+        _refuse_bad_out(file, out, "yaml" if kind in ("yaml", "yml", "minyi") else "xlsform")  # before reading
     if kind in ("yaml", "yml", "minyi"):
         from survey.xlsform import xlsform_to_yaml
 
@@ -243,8 +248,10 @@ def convert(
 
         _refuse_wrong_direction(file, want_workbook=False)
         q = load_questionnaire(file)
-        target = out if out is not None else file.with_suffix(".xlsx")
-        _refuse_bad_out(file, target, "xlsform")
+        target = out
+        if target is None:  # --out was checked above, before reading; the default target here, where it always was
+            target = file.with_suffix(".xlsx")
+            _refuse_bad_out(file, target, "xlsform", default=True)
         notes, warnings = write_checked(q, target)
         for w in notes:
             typer.echo(f"warning: {w}", err=True)

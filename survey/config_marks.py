@@ -28,7 +28,7 @@ from .project_files import CONFIG
 
 # the codes whose ``key`` names a place in minyi.yaml; for these the key itself is marked, for a value
 # problem (config-key) the value
-KEY_CODES = ("unknown-key", "unknown-ref", "wave-id-dates")
+KEY_CODES = ("unknown-key", "unknown-ref", "wave-id-dates", "waves-key-invisible")
 VALUE_CODES = ("config-key",)
 
 

@@ -536,6 +536,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "their names ({named}); the newest is taken to be {newest}",
                            "give every wave the first day of its fieldwork, e.g. waves: {{{example}: {{start: "
                            "YYYY-MM-DD}}}}; or name the wave with --wave where the command has it"),
+    # --- wave names (fix-hygiene): the keys of waves: in minyi.yaml by the rule of --wave (survey.waves) ----------
+    "waves-key-invisible": ("waves: key '{wave}' holds the control or invisible character(s) {chars} (a line break, "
+                            "a tab, or a character that shows text reversed or not at all): a wave that no listing, "
+                            "report or --wave shows or names as it was typed",
+                            "type the key again in minyi.yaml with letters, digits or Chinese characters only, e.g. "
+                            "2026Q1:"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)
@@ -786,6 +792,18 @@ def problem(code: str, /, *, file: str | None = None, line: int | None = None, c
     msg, hint = render(code, params)
     return Problem(code=code, message=msg, hint=hint, file=file, line=line, column=column, row=row,
                    value=value, severity=severity, extra=params)
+
+
+# catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option
+OPTION_OR_FILE_CODES = ("wave-name-invisible",)
+
+
+def is_usage_error(p: Problem) -> bool:
+    """Whether ``p`` is a wrong command line, exit status 2 (README: "exit code 1 (2 for a wrong command line)"),
+    rather than bad input in a file, exit status 1: ``bad-option``, or an entry of :data:`OPTION_OR_FILE_CODES`
+    raised for an option (its ``where`` is ``--wave``; the same entry for a file's ``wave`` column or
+    ``serve.wave`` in minyi.yaml is bad input)."""
+    return p.code == "bad-option" or (p.code in OPTION_OR_FILE_CODES and str(p.extra.get("where", "")).startswith("--"))
 
 
 def did_you_mean(word: str, candidates: Any, *, n: int = 3) -> str:

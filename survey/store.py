@@ -57,7 +57,8 @@ from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, wave_checks
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import StoredColumns, exclusion_mask, read_columns, row_key
 from .ledger import ledger_settings
-from .waves import read_waves, same_wave_as, stored_waves, register_wave, unregister_wave
+from .waves import (WAVE_NAME_MAX, read_waves, register_wave, same_wave_as, stored_waves,
+                    unregister_wave, wave_name_problem)
 
 DEFAULT_THRESHOLDS = {"straightline_min_rows": 5, "small_base": SMALL_BASE, "min_cell": MIN_CELL}  # as survey init writes
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
@@ -164,22 +165,30 @@ def _check_limits(config: dict, path: str) -> None:
 
 def check_wave_name(wave: Optional[str], *, where: str = "--wave", done: str = "imported",
                     file: Optional[str] = None) -> None:
-    """Refuse a ``--wave`` that names no wave, carries spaces around its name or holds a control or invisible
-    character (issue 3: "several waves live in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell
-    variable) made a wave with an empty name, ``--wave "2026Q1 "`` would be a second wave beside 2026Q1 that no
-    report merges with it, and ``--wave $'2026Q1\n'`` a wave whose line in minyi.yaml and every listing breaks in
-    two.  The characters refused are those a collector id may not hold
-    (:func:`survey.messages.invisible_characters`: Unicode categories Cc, Cf and the other C*).  ``where`` names
-    the source in the message (``--wave``, the file's wave column; ``file``: that file); ``done``: what was not
-    done."""
+    """Refuse a ``--wave`` that names no wave, carries spaces around its name, is longer than
+    :data:`survey.waves.WAVE_NAME_MAX` characters or holds a control or invisible character (issue 3: "several
+    waves live in one project (e.g. 2025Q4, 2026Q1)"): ``--wave ""`` (an unset shell variable) made a wave with an
+    empty name, ``--wave "2026Q1 "`` would be a second wave beside 2026Q1 that no report merges with it, and
+    ``--wave $'2026Q1\\n'`` a wave whose line in minyi.yaml and every listing breaks in two.  The rule is
+    :func:`survey.waves.wave_name_problem` (``survey serve`` says the same problems in its own words); the
+    characters refused are those a collector id may not hold (:func:`survey.messages.invisible_characters`:
+    Unicode categories Cc, Cf and the other C*).  ``where`` names the source in the message (``--wave``, the
+    file's wave column; ``file``: that file); ``done``: what was not done.  A wrong ``--wave`` is a wrong command
+    line: exit status 2 (:func:`survey.messages.is_usage_error`)."""
     if wave is None:
         return
-    check_wave_characters(str(wave), where=where, done=done, file=file)
-    if not str(wave).strip():
-        raise MinyiError.of("bad-option", reason=f"--wave {wave!r} names no wave; give the wave's name, e.g. --wave 2026Q1")
-    if str(wave) != str(wave).strip():
-        raise MinyiError.of("bad-option", reason=f"--wave {wave!r} has spaces around the name; write --wave "
-                                                 f"{str(wave).strip()!r}")
+    text = str(wave)
+    what = wave_name_problem(text)
+    if what == "invisible":
+        check_wave_characters(text, where=where, done=done, file=file)
+    elif what == "empty":
+        raise MinyiError.of("bad-option", reason=f"--wave {text!r} names no wave; give the wave's name, e.g. --wave 2026Q1")
+    elif what == "spaces":
+        raise MinyiError.of("bad-option", reason=f"--wave {text!r} has spaces around the name; write --wave "
+                                                 f"{text.strip()!r}")
+    elif what == "too-long":
+        raise MinyiError.of("bad-option", reason=f"--wave '{text[:20]}…' is {len(text)} characters long; a wave's "
+                                                 f"name has at most {WAVE_NAME_MAX}, e.g. --wave 2026Q1")
 
 
 def check_wave_characters(wave: str, *, where: str = "--wave", done: str = "imported",

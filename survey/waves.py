@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
 from .labels import label as fixed_word
-from .messages import did_you_mean, problem
+from .messages import did_you_mean, invisible_characters, problem, shown_plainly
 from .project_files import CONFIG
 
 DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
@@ -32,6 +32,31 @@ _QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
               "October", "November", "December")
 _KEYS = ("label", "label_en", "start", "end")
+WAVE_NAME_MAX = 100  # characters of a wave's name: a cover, a listing line, a minyi.yaml key
+
+
+def wave_name_problem(wave: Any) -> Optional[str]:
+    """What is wrong with a wave's name, by the one rule every place a name enters follows (``survey import
+    --wave``, ``survey serve --wave``, ``serve.wave`` and the keys of ``waves:`` in minyi.yaml); None when nothing.
+
+    * ``"invisible"``: a control or invisible character (:func:`survey.messages.invisible_characters`, the rule of
+      collector ids): ``--wave $'2026Q1\\n'`` splits the wave's line in minyi.yaml and every listing, U+202E shows
+      it reversed, U+200B not at all;
+    * ``"empty"``: nothing but spaces (``--wave ""``, an unset shell variable);
+    * ``"spaces"``: spaces around the name (``"2026Q1 "`` would be a second wave beside 2026Q1);
+    * ``"too-long"``: more than :data:`WAVE_NAME_MAX` characters.
+
+    Checked in that order; each caller says the problem in its own words (the option or the key it came from)."""
+    text = str(wave)
+    if invisible_characters(text):
+        return "invisible"
+    if not text.strip():
+        return "empty"
+    if text != text.strip():
+        return "spaces"
+    if len(text) > WAVE_NAME_MAX:
+        return "too-long"
+    return None
 
 
 @dataclass(frozen=True)
@@ -134,12 +159,31 @@ def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
     probs: list = []
     for wid, spec in raw.items():  # every wave's problems at once (issue 2)
         try:
+            _check_key(str(wid), path)
             out[str(wid)] = _wave(str(wid), spec, path)
         except MinyiError as e:
             probs += e.problems
     if probs:
         raise MinyiError(probs)
     return out
+
+
+def _check_key(wid: str, path: str) -> None:
+    """A key of ``waves:`` held to the rule of ``--wave`` (:func:`wave_name_problem`): a wave listed under a name
+    with a control or invisible character (U+200B pasted from a chat, a BOM, U+202E) is a wave no ``--wave`` typed
+    by hand names and no listing shows as written (catalogue ``waves-key-invisible``, naming the key and the
+    characters); quoted spaces around it, an empty or an over-long name likewise (``config-key``)."""
+    what = wave_name_problem(wid)
+    if what == "invisible":
+        raise MinyiError.of("waves-key-invisible", file=path, key=wid, where="waves", wave=shown_plainly(wid),
+                            chars=", ".join(invisible_characters(wid)))
+    if what is not None:
+        reason = {"empty": "a wave's name is empty",
+                  "spaces": f"the wave {wid!r} has spaces around its name, so --wave {wid.strip()!r} does not name it",
+                  "too-long": f"the wave '{wid[:20]}…' is {len(wid)} characters long; a wave's name has at most "
+                              f"{WAVE_NAME_MAX}"}[what]
+        raise MinyiError.of("config-key", file=path, key="waves", reason=reason,
+                            hint="write the wave's name without quotes, e.g. 2026Q1:")
 
 
 def _wave(wid: str, spec: Any, path: str) -> Wave:

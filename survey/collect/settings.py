@@ -235,24 +235,29 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
     probs = [problem("unknown-key", file=path, key=k, where="serve",
                      suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it") for k in raw if k not in SERVE_KEYS]
     s = ServeSettings()
-    if wave is not None:  # the rule of survey import's --wave: no control or invisible character
-        from ..store import check_wave_characters
+    # the rule of survey import's --wave (survey.waves.wave_name_problem), in serve's words: the option, or the key
+    # of the file; a wrong --wave is a wrong command line (exit status 2), a wrong serve.wave bad input (1)
+    from ..store import check_wave_characters
+    from ..waves import WAVE_NAME_MAX, wave_name_problem
 
-        check_wave_characters(str(wave), done="served")
-    if wave is not None and (not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100):
-        raise MinyiError.of("usage", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
-                                            "(not empty, no spaces around it, at most 100 characters)")
-    if wave is None:
+    if wave is not None:
+        what = wave_name_problem(wave)
+        if what == "invisible":
+            check_wave_characters(str(wave), done="served")
+        elif what is not None:
+            raise MinyiError.of("bad-option", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
+                                                     f"(not empty, no spaces around it, at most {WAVE_NAME_MAX} "
+                                                     "characters)")
+    else:
         wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
-        if not str(wave).strip() or str(wave) != str(wave).strip() or len(str(wave)) > 100:
-            probs += _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3").problems
-        else:
-            from ..store import check_wave_characters
-
+        what = wave_name_problem(wave)
+        if what == "invisible":
             try:
                 check_wave_characters(str(wave), where="serve.wave", done="served", file=path)
             except MinyiError as e:
                 probs += e.problems
+        elif what is not None:
+            probs += _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3").problems
     s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None

@@ -14,6 +14,8 @@ from typing import Callable, Optional
 
 import pandas as pd
 
+from .text import trim_cell
+
 PROBLEM_COLUMNS = ["index", "row", "column", "value", "code", "message", "target", "params"]
 WAVE_COLUMN = "wave"  # the column `survey export` writes with each row's wave (survey.export)
 
@@ -40,7 +42,7 @@ def file_waves(values) -> list:
     for v in values:
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             continue
-        s = str(v).strip()
+        s = trim_cell(str(v))
         if s:
             out.setdefault(s, None)
     return list(out)

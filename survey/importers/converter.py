@@ -25,8 +25,8 @@ from .notes import missing_question_note, widened_note
 from .options import (map_option_values, numeral_conflict, numeral_labels, numeral_options, option_lookup,
                       scores_as_codes, whole_number)
 from .registry import LAYOUTS
-from .text import (EMPTY_VALUES, STORED_TIME, as_string, duration_problems, norm_series, norm_text, parse_duration,
-                   parse_times, percent_unit, unreadable_problems)
+from .text import (CELL_TRIM, EMPTY_VALUES, STORED_TIME, as_string, duration_problems, norm_series, norm_text,
+                   parse_duration, parse_times, percent_unit, trim_cells, unreadable_problems)
 
 
 def empty_unnamed(df: pd.DataFrame, i: int) -> bool:
@@ -229,7 +229,7 @@ class _Converter:
     # -- values
     def values(self, c: str) -> pd.Series:
         """Cells of column ``c`` as stripped strings; not-asked/empty markers → <NA>."""
-        s = as_string(self.df[c]).str.strip()
+        s = as_string(self.df[c]).str.strip(CELL_TRIM)
         return s.where(~s.isin(self.skip), pd.NA)
 
     def labelled(self, c: str, s: pd.Series) -> pd.Series:
@@ -372,7 +372,7 @@ class _Converter:
         self.matched_any = bool(groups)
         frame = pd.DataFrame(index=range(self.n))
         if "respondent_id" in meta:
-            rid = df[meta["respondent_id"]].astype("string").str.strip()
+            rid = trim_cells(df[meta["respondent_id"]])
             frame["respondent_id"] = rid.to_numpy(dtype=object, na_value=None)
         else:
             frame["respondent_id"] = [f"{self.source}:{i}" for i in range(1, self.n + 1)]
@@ -397,7 +397,7 @@ class _Converter:
         else:
             frame["duration_sec"] = np.nan
         if COLLECTOR_COLUMN[0] in meta:
-            frame[COLLECTOR_COLUMN[0]] = df[meta[COLLECTOR_COLUMN[0]]].astype("string").str.strip().to_numpy(
+            frame[COLLECTOR_COLUMN[0]] = trim_cells(df[meta[COLLECTOR_COLUMN[0]]]).to_numpy(
                 dtype=object, na_value=None)
         data: dict[str, np.ndarray] = {}
         for qq in q.questions:

@@ -27,7 +27,7 @@ from .base import PROBLEM_COLUMNS, WAVE_COLUMN, Headers, ImportedTable, Layout, 
 from .notes import GROUP_NOTES, grouped_notes, missing_native_notes
 from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
 from .pii_columns import detect_pii
-from .text import (STORED_TIME, EMPTY_VALUES, duration_problems, nfkc_name, norm_series, parse_duration,
+from .text import (CELL_TRIM, STORED_TIME, EMPTY_VALUES, duration_problems, nfkc_name, norm_series, parse_duration,
                    stored_times, unreadable_problems)
 
 
@@ -292,11 +292,12 @@ def _submitted(col, unmatched: list, file: str):
 
 def _trimmed(col):
     """Text as the careful path stores it: surrounding whitespace (Python's str.strip set, which Arrow's
-    utf8_trim_whitespace equals) removed, and a cell left empty is missing."""
+    utf8_trim_whitespace equals) and BOMs removed (:data:`survey.importers.text.CELL_TRIM`), and a cell left empty
+    is missing."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    t = pc.utf8_trim_whitespace(col)
+    t = pc.utf8_trim(col, characters=CELL_TRIM)  # whitespace and BOMs, as the careful path (importers.text)
     return pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t)
 
 
@@ -369,7 +370,7 @@ def native_values(col, c: str, qq, parts: list, out_type):
     ch = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
     if not isinstance(ch, pa.DictionaryArray):
         ch = ch.dictionary_encode()
-    d = pd.Series(ch.dictionary.to_pylist(), dtype="string").str.strip()
+    d = pd.Series(ch.dictionary.to_pylist(), dtype="string").str.strip(CELL_TRIM)
     if c == "duration_sec":
         num = parse_duration(d)
     elif qq.type in ("single", "scale", "yesno", "matrix"):

@@ -14,6 +14,22 @@ import pandas as pd
 from ..messages import problem
 
 EMPTY_VALUES = [""]  # an empty cell, in every layout; a layout's own markers (问卷星's ``(空)``) are its skip_values
+# What is trimmed from around every cell at import: Python's str.strip() set (str.isspace, which Arrow's
+# utf8_trim_whitespace equals) and U+FEFF, the byte order mark: a BOM at the start of an open answer or an id (files
+# concatenated by users put the second file's BOM there; Excel keeps one pasted into a cell) was stored with it
+# (docs/import-formats.md, "Spaces and BOMs around a cell")
+CELL_TRIM = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+             "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+
+
+def trim_cells(s: pd.Series) -> pd.Series:
+    """The cells of ``s`` as text (``string`` dtype) with :data:`CELL_TRIM` removed from both ends."""
+    return s.astype("string").str.strip(CELL_TRIM)
+
+
+def trim_cell(v: str) -> str:
+    """One cell's text with :data:`CELL_TRIM` removed from both ends."""
+    return v.strip(CELL_TRIM)
 
 
 def norm_text(s) -> str:
@@ -134,7 +150,7 @@ def parse_times(s: pd.Series) -> pd.Series:
     ``2026-09-01T09:01:00+08:00`` as written, without its zone); NaT where a cell cannot be read
     (:func:`unreadable_problems` names those).  A column pandas cannot parse as a whole (a zone on some cells
     only) is parsed value by value: one odd cell made every time of the file empty before."""
-    t = s.astype("string").str.strip()
+    t = trim_cells(s)
     if t.str.contains("年", regex=False).any():
         for pat, rep in _CJK_DATE:
             t = t.str.replace(pat, rep, regex=True)

@@ -13,7 +13,8 @@ from report.brief import Brief, BriefIndicator, BriefMeasure
 from report.brief_render import render_brief_html
 
 
-def _brief() -> Brief:
+def _brief(changes=()) -> Brief:
+    """A brief of four indicators, one verdict each (达标, 未达标, 无显著差异, withheld for 12 answers)."""
     def ind(name, verdict, n=700):
         return BriefIndicator(name, "awareness", BriefMeasure("rate", 0.9, 0.88, 0.92, n, 0.9, verdict,
                                                               withheld=n < 30), None)
@@ -22,7 +23,7 @@ def _brief() -> Brief:
                  wave="2026Q3", wave_label="2026年第三季度", period=None, previous_label="2026年第二季度", n=3000,
                  indicators=(ind("创文知晓率", VERDICT_ABOVE), ind("创文支持率", VERDICT_BELOW),
                              ind("创文参与率", VERDICT_NS), ind("志愿服务知晓率", VERDICT_NS, n=12)),
-                 changes=(), problems=(), districts=(), ledger_due=(), ledger_open=0, ledger_overdue=0)
+                 changes=tuple(changes), problems=(), districts=(), ledger_due=(), ledger_open=0, ledger_overdue=0)
 
 
 def test_each_verdict_cell_has_its_own_class_and_no_difference_is_neutral():

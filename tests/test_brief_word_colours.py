@@ -5,28 +5,19 @@ Each colour is read from the HTML's own CSS, so the two cannot drift apart."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import docx
 
 from analysis.indicators import VERDICT_ABOVE, VERDICT_BELOW, VERDICT_NS
-from report.brief import Brief, BriefChange, BriefIndicator, BriefMeasure
+from report.brief import BriefChange
 from report.brief_render import render_brief_html, write_brief_docx
+from test_brief_verdict_classes import _brief as verdict_brief
 
 
-def _brief() -> Brief:
-    def ind(name, verdict, n=700):
-        return BriefIndicator(name, "awareness", BriefMeasure("rate", 0.9, 0.88, 0.92, n, 0.9, verdict,
-                                                              withheld=n < 30), None)
-
-    return Brief(title="创建全国文明城市工作简报（2026年第三季度）", org="市文明办", date=dt.date(2026, 12, 1),
-                 wave="2026Q3", wave_label="2026年第三季度", period=None, previous_label="2026年第二季度", n=3000,
-                 indicators=(ind("创文知晓率", VERDICT_ABOVE), ind("创文支持率", VERDICT_BELOW),
-                             ind("创文参与率", VERDICT_NS), ind("志愿服务知晓率", VERDICT_NS, n=12)),
-                 changes=(BriefChange("创文知晓率", "rate", 0.80, 0.90, 0.10, 0.001, "up"),
-                          BriefChange("创文支持率", "rate", 0.90, 0.80, -0.10, 0.001, "down")),
-                 problems=(), districts=(), ledger_due=(), ledger_open=0, ledger_overdue=0)
+def _brief():
+    return verdict_brief(changes=(BriefChange("创文知晓率", "rate", 0.80, 0.90, 0.10, 0.001, "up"),
+                                  BriefChange("创文支持率", "rate", 0.90, 0.80, -0.10, 0.001, "down")))
 
 
 def _css(html: str) -> dict:

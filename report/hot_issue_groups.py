@@ -19,9 +19,10 @@ import numpy as np
 from analysis import Design
 from analysis.group_tests import CodedItem, chosen_codes, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping
-from analysis.thresholds import MIN_CELL, SMALL_BASE
+from analysis.thresholds import ALPHA, MIN_CELL, SMALL_BASE  # defined once
 
-from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
+from .table_cells import p_text
+
 HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
 CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；"
                  "提及次数占比的置信区间截断于0%–100%。",
@@ -69,10 +70,6 @@ def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray,
     return out
 
 
-def _p(p: float) -> str:
-    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
-
-
 def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int = SMALL_BASE) -> list:
     """One sentence per hot issue that some groups name at a significantly higher rate than the rest of
     the sample (the higher share, not who makes up most mentions).  A group of fewer than ``small_base``
@@ -91,7 +88,7 @@ def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int
             group=t["group"], est=f"{100 * t['estimate']:.1f}%", rest=f"{100 * t['rest']:.1f}%", gw=gw)
             for t in higher), lang)
         out.append(label("hot.higher", lang).format(label=r["label"], gw=gw if lang != "en" else gw.lower(),
-                                                    p=_p(r["rao_scott"]["p"]), who=who))
+                                                    p=p_text(r["rao_scott"]["p"], named=True), who=who))
     return out
 
 

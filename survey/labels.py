@@ -554,6 +554,60 @@ LABELS: dict[str, tuple[str, str]] = {
                               " Another {n} wrote only “no opinion”, “none” or the like; they are not counted."),
     "note.themes_non_answers": ("填写“没有意见”“无”等的{n}人不计入作答人数和比例的基数。",
                                 " The {n} who wrote only “no opinion”, “none” or the like are not in the base."),
+    # the tracking outputs (trend chapter and charts, trend.xlsx, scores, ledger, brief): report/trend*.py,
+    # report/tracking_xlsx.py, report/tracking_text.py
+    "trend.waves_key": ("期次：", "Waves: "),
+    "trend.legend_sep": ("；", "; "),  # between the waves of the small multiples' key (1=…；2=…)
+    "trend.legend_end": ("。", ". "),  # after the key, before the note
+    "trend.multiples_note": ("误差线为95%置信区间，{target}标题中箭头为线性趋势检验结果（↑↓显著，→不显著）",
+                             "error bars: 95% CI; {target}arrow: linear trend test (↑↓ significant, → not)"),
+    "trend.multiples_target": ("虚线为目标值，", "dashed line: target; "),
+    "trend.heat_title": ("{name}：{by}×期次", "{name}: {by} × wave"),
+    # chart captions state the finding (the chart itself draws no title)
+    "trend.multiples_fastest": ("{what}：{name}{dir}最明显（{slope}/期）", "{what}: {name} {dir} fastest ({slope}/wave)"),
+    "trend.multiples_flat": ("{what}：各项均无显著线性趋势", "{what}: no significant linear trend in any"),
+    "trend.areas_what": ("各领域满意度指数历次变化", "Satisfaction index by area across waves"),
+    "trend.rates_what": ("“三率”历次变化", "Awareness, support and participation across waves"),
+    "trend.heat_lowest": ("{head}，{wave}{group}最低（{value}）", "{head}; lowest in {wave}: {group} ({value})"),
+    "trend.heat_tied": ("，与{others}差异不显著", ", not significantly below {others}"),
+    # a heat cell without its value: no respondents that wave, or too few to show (suppressed), marked apart
+    "trend.heat_mark_none": ("—", "—"),
+    "trend.heat_mark_small": ("n<{n}", "n<{n}"),
+    "trend.heat_key_none": ("—：该期无样本（未调查或无有效回答）", "—: no sample that wave (not surveyed or no valid answer)"),
+    "trend.heat_key_small": ("n<{n}：受访者不足{n}人，不予显示", "n<{n}: fewer than {n} respondents, not shown"),
+    "trend.pp": ("个百分点", " pp"),  # the unit of a rate's change (report.tracking_text.fmt_change)
+    # rises and falls whose waves depart from a straight line (the trend test's lack of fit, p < 0.05)
+    "trend.wavy_note": ("其中{names}{more}各期起伏明显、偏离直线趋势（拟合不足检验p<0.05），其升降只是各期的平均方向，"
+                        "宜结合各期数值判断。",
+                        " Of these, {names}{more} move up and down between waves (lack of fit to a straight line, "
+                        "p < 0.05): the trend is only their average direction; read it with the values of each wave."),
+    "trend.wavy_more": ("等{k}项", " and others ({k} in all)"),
+    # a --by grouping of the trend as readers see it (report.trend.grouping_words); other groupings: the question
+    "trend_by.district": ("区县", "district"),
+    "trend_by.site": ("调查点", "site"),
+    # trend.xlsx: sheet names and the 趋势 sheet's column heads ({wave} is a wave's label)
+    "trend_xlsx.trend_sheet": ("趋势", "Trend"),
+    "trend_xlsx.heat_sheet": ("按{by}", "By {by}"),
+    "trend_xlsx.indicator": ("指标", "Indicator"),
+    "trend_xlsx.measure": ("测量", "Measure"),
+    "trend_xlsx.group": ("分组", "Group"),
+    "trend_xlsx.wave_low": ("{wave} 下限", "{wave} low"),
+    "trend_xlsx.wave_high": ("{wave} 上限", "{wave} high"),
+    "trend_xlsx.wave_n": ("{wave} n", "{wave} n"),
+    "trend_xlsx.vs_previous": ("较上期变化", "Change vs previous"),
+    "trend_xlsx.p_previous": ("较上期p", "p (previous)"),
+    "trend_xlsx.vs_first": ("较首期变化", "Change vs first"),
+    "trend_xlsx.p_first": ("较首期p", "p (first)"),
+    "trend_xlsx.trend": ("趋势（每期）", "Trend per wave"),
+    "trend_xlsx.trend_low": ("趋势下限", "Trend low"),
+    "trend_xlsx.trend_high": ("趋势上限", "Trend high"),
+    "trend_xlsx.trend_p": ("趋势p", "Trend p"),
+    "trend_xlsx.direction": ("趋势方向", "Direction"),
+    "trend_xlsx.units": ("注：率的变化和趋势以百分点计，指数的以分计；各期置信区间截至量表范围（率为0–100%）。",
+                         "Note: changes and trends of rates in percentage points, of indexes in points; each wave's "
+                         "interval cut at its scale's ends (0–100% for a rate)."),
+    "trend_xlsx.measure_rate": ("率", "rate"),
+    "trend_xlsx.measure_index": ("指数", "index"),
 }
 
 

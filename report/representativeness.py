@@ -19,11 +19,8 @@ from analysis import Design
 from analysis.goodness_of_fit import goodness_of_fit
 from analysis.thresholds import ALPHA  # defined once
 
-from .labels import join_list, label
+from .labels import join_list, label, labels
 from .table_cells import p_text
-
-NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
-         "en": {"site": "site", "district": "district", "gender": "gender", "age": "age", "education": "education"}}
 
 
 def composition_test(des: Design, x: np.ndarray, codes: list, labels: list, population: dict) -> Optional[dict]:
@@ -54,7 +51,7 @@ def representativeness_lines(result: dict, lang: str = "zh") -> list:
     if not tested:
         return []
     weighted = bool(((result.get("meta") or {}).get("design") or {}).get("weighting"))
-    names = NAMES[lang]
+    names = labels("rep_dim", lang)
     out = []
     if weighted:
         dims = [names.get(k, k) for k in tested]

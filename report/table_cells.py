@@ -29,12 +29,6 @@ P_DECIMALS = 3
 FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked", "up", "down", "same")
 # appended to the shown number (suppressed shows only "—"); up/down/same: a change's test (↑↓ significant, → not)
 FLAG_MARKS = {"small_base": " △", "sig": "*", "up": " ↑", "down": " ↓", "same": " →"}
-FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
-                     "sig": "* 与其余群体差异显著", "not_asked": "未调查（该群体未设此题）",
-                     "up": "↑ 显著上升", "down": "↓ 显著下降", "same": "→ 无显著变化"},
-              "en": {"suppressed": "suppressed (too few)", "small_base": "△ small base, unreliable",
-                     "sig": "* differs from the other groups", "not_asked": "not asked in this group",
-                     "up": "↑ significant rise", "down": "↓ significant fall", "same": "→ no significant change"}}
 
 
 def p_text(p: Any, named: bool = False) -> str:
@@ -145,8 +139,9 @@ def flag_text(c: Any, lang: str) -> str:
     """The flag column's text for a cell ("" when unflagged or not a :class:`Num`)."""
     if not isinstance(c, Num):
         return ""
-    return "；".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags) if lang == "zh" else \
-        "; ".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags)
+    from .labels import label
+
+    return label("sep.flags", lang).join(label(f"cell_flag.{f}", lang) for f in FLAG_CODES if f in c.flags)
 
 
 def text_width(text: str) -> int:

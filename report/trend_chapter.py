@@ -27,7 +27,7 @@ from survey.store import Project
 from survey.waves import format_date
 
 from .findings import too_few_to_judge
-from .labels import join_list, label, overdue_words
+from .labels import join_list, label, labels, overdue_words
 from .summary import change_count_text, count_changes
 from .table_cells import Num, Tag
 
@@ -261,7 +261,7 @@ def _ledger_words(project: Project, lang: str):
     inds = {i.id: i for i in loc.indicators}
     dq = loc.get(loc.district_question) if loc.district_question else None
     districts = {o.i18n.get(q.language, {}).get("label", o.label): o.label for o in (dq.options if dq else [])}
-    suffix = {"rate": " (share satisfied)", "index": " (index)"} if lang == "en" else {}
+    suffix = labels("ledger_measure", lang)  # English names a satisfaction item's measure; Chinese says it in the text
 
     def name(it) -> str:
         ind = inds.get(it.subject)

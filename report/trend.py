@@ -99,7 +99,7 @@ class HeatTable:
         """Why the cell of group ``g`` (index) in wave ``w`` (index) shows no value: ``"small"`` when the group
         has respondents, fewer than ``min_cell`` (suppressed), ``"none"`` when it has none (not surveyed that
         wave, or no valid answer); None when the cell has its value.  The heat map and trend.xlsx mark the two
-        apart (:func:`report.tracking_text.heat_marks`): one "—" for both left a reader unable to tell "not
+        apart (:func:`report.tracking_text.heat_mark`): one "—" for both left a reader unable to tell "not
         surveyed" from "too few answers to show"."""
         if self.values[g][w] is not None:
             return None

@@ -25,24 +25,10 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .fonts import register_matplotlib  # noqa: E402
+from .labels import label as _label  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 LIKERT = ["#0072B2", "#56B4E9", "#BBBBBB", "#E69F00", "#D55E00"]  # 非常满意 … 非常不满意
-
-TEXT = {
-    "zh": {"pct_x": "百分比（%），误差线为95%置信区间", "score_x": "得分，误差线为95%置信区间",
-           "likert_x": "百分比（%），以“一般”为中心", "target": "目标", "pct_y": "百分比（%）",
-           "focus": "重点改进区：重要性高、表现低",
-           "ipa_x": "重要性（与总体满意度的相关系数）", "ipa_y": "满意度指数",
-           "count_x": "出现次数", "share_x": "占比（%）", "population": "总体占比", "below": "未达标",
-           "met": "达标", "ns": "无显著差异"},
-    "en": {"pct_x": "Percent; error bars: 95% confidence interval", "score_x": "Score; error bars: 95% confidence interval",
-           "likert_x": "Percent, centred on the neutral category", "target": "target", "pct_y": "Percent",
-           "focus": "Focus area: high importance, low performance",
-           "ipa_x": "Importance (correlation with overall satisfaction)", "ipa_y": "Satisfaction index",
-           "count_x": "Occurrences", "share_x": "Share (%)", "population": "population share",
-           "below": "not met", "met": "met", "ns": "no significant difference"},
-}
 
 
 PRINT_WIDTH_CM = 15.0  # width a chart is printed at (report.render's DOCX writer and the print CSS use it)
@@ -67,7 +53,8 @@ def _wrap(label: str, width: int = 28) -> str:
 
 
 def _t(key: str, lang: str) -> str:
-    return TEXT.get(lang, TEXT["zh"])[key]
+    """A chart's fixed word (axis titles, legend keys): ``chart.<key>`` of the label table."""
+    return _label(f"chart.{key}", lang)
 
 
 @dataclass

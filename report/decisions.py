@@ -42,7 +42,6 @@ CHANNEL_WORDS = ("渠道", "channel")
 REASON_WORDS = ("原因", "reason")
 RECOMMEND_WORDS = ("推荐", "recommend")
 FIELDS = ("estimate", "se", "ci_low", "ci_high", "n", "df")
-TITLE = {"zh": "宣传与动员效果", "en": "Reach and mobilisation"}
 
 
 def _has(qq: Question, words) -> bool:

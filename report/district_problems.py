@@ -29,12 +29,10 @@ from analysis.thresholds import ALPHA, SMALL_BASE
 from .findings import too_few_to_judge, withheld_text
 from .labels import label
 
-TITLE = {"zh": "区县问题清单", "en": "District problem list"}
-NOTE = {"zh": "低于目标：区县置信区间上限低于目标；显著低于全市：按抽样设计检验该区县与全市其余区县之差，"
-              f"差异显著（p<{ALPHA:g}）且该区县较低。整改时限由责任单位填写。",
-        "en": "Below target: the district's interval lies below the target; below the city: the design-based test "
-              f"of the difference between the district and all other districts together is significant (p < {ALPHA:g}) "
-              "and the district is lower. The deadline is filled in by the responsible unit."}
+
+def district_note(lang: str = "zh") -> str:
+    """The note under the 区县问题清单: what 低于目标 and 显著低于全市 mean (the test's level: ALPHA)."""
+    return label("note.district_problems", lang).format(alpha=ALPHA)
 
 
 @dataclass

@@ -6,8 +6,6 @@ from functools import partial
 
 from .labels import label
 
-DRIVERS_TITLE = {"zh": "总体满意度的影响因素（各领域得分的回归系数）", "en": "Drivers of overall satisfaction (regression on area scores)"}
-
 
 def drivers_table(drv: dict, lang: str = "zh") -> tuple[list, list, str]:
     """(columns, rows, note): one row per area, largest coefficient first."""

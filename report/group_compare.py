@@ -32,13 +32,6 @@ from survey.questionnaire import Questionnaire
 from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 METHOD = "group vs rest: design-based t (R svyttest / svycontrast), df = design df − 1; Rao–Scott F (R svychisq)"
 
-NOT_ASKED = {"zh": "未调查", "en": "not asked"}
-NOTE = {"zh": "* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考，不作显著性判定；"
-              "— 样本量小于{mc}，不予报告。",
-        "en": "* differs significantly from the other {g}s (design-based test of the difference, p < 0.05); "
-              "△ n < {sb}, unreliable, not tested; — n < {mc}, suppressed."}
-NOTE_NOT_ASKED = {"zh": "未调查：该{g}未设此题。", "en": " Not asked: the question was not put to this {g}."}
-
 
 def _section_of(q: Questionnaire) -> dict:
     return {qq.id: s.id for s in q.sections for qq in s.questions}
@@ -227,17 +220,8 @@ def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh"
     sentence only when some groups (``empty``) had no respondent and were left out."""
     from .labels import join_list, label
 
-    return NOTE[lang].format(g=group_word, sb=small_base, mc=min_cell) + (
-        NOTE_NOT_ASKED[lang].format(g=group_word) if not_asked else "") + (
+    return label("note.group_compare", lang).format(g=group_word, sb=small_base, mc=min_cell) + (
+        label("note.group_not_asked", lang).format(g=group_word) if not_asked else "") + (
         label("grp.empty", lang).format(g=group_word, groups=join_list(empty, lang)) if empty else "")
 
 
-METHOD_NOTE = {
-    "zh": "群体比较：每个群体与其余群体合并后的估计之差，按抽样设计计算线性化标准误，t 检验自由度为设计自由度减1"
-          "（R svyttest；多题项指标为 svycontrast）；p<0.05 标注*，未作多重比较校正。单题指标另以 Rao–Scott 二阶校正 F "
-          "检验（R svychisq）判断各群体是否整体存在差异。",
-    "en": "Group comparisons: each group's estimate minus that of all other groups together, with a linearised "
-          "design-based SE and t on the design degrees of freedom minus 1 (R svyttest; svycontrast for indicators of "
-          "several items); * marks p < 0.05, without adjustment for multiple comparisons. For single-question "
-          "indicators the Rao–Scott second-order F test (R svychisq) says whether the groups differ at all.",
-}

@@ -19,15 +19,11 @@ import numpy as np
 from analysis import Design
 from analysis.group_tests import CodedItem, chosen_codes, group_order, group_vs_rest_coded, independence_test
 from analysis.indicators import Grouping
-from analysis.thresholds import MIN_CELL, SMALL_BASE
+from analysis.thresholds import ALPHA, MIN_CELL, SMALL_BASE  # defined once
 
-from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
+from .table_cells import p_text
+
 HOT_CI = "clopper-pearson"  # Korn–Graubard under a design (analysis.ci)
-CI_NOTE = {"zh": "选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；"
-                 "提及次数占比的置信区间截断于0%–100%。",
-           "en": "Intervals of the shares of respondents are exact (beta-distribution) intervals, which stay within "
-                 "0–100% even for very small shares or none; intervals of the shares of mentions are cut to 0–100%."}
-TITLE = {"zh": "热点问题的群体差异", "en": "Who raises which hot issue"}
 
 
 def clip_share(rec: dict) -> dict:
@@ -69,10 +65,6 @@ def hot_issue_groups(des: Design, hits: Sequence[np.ndarray], asked: np.ndarray,
     return out
 
 
-def _p(p: float) -> str:
-    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
-
-
 def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int = SMALL_BASE) -> list:
     """One sentence per hot issue that some groups name at a significantly higher rate than the rest of
     the sample (the higher share, not who makes up most mentions).  A group of fewer than ``small_base``
@@ -91,15 +83,7 @@ def driver_lines(hot: dict, group_words: dict, lang: str = "zh", small_base: int
             group=t["group"], est=f"{100 * t['estimate']:.1f}%", rest=f"{100 * t['rest']:.1f}%", gw=gw)
             for t in higher), lang)
         out.append(label("hot.higher", lang).format(label=r["label"], gw=gw if lang != "en" else gw.lower(),
-                                                    p=_p(r["rao_scott"]["p"]), who=who))
+                                                    p=p_text(r["rao_scott"]["p"], named=True), who=who))
     return out
 
 
-METHOD_NOTE = {
-    "zh": "热点问题选择比例的置信区间：Korn–Graubard (1998) 区间（R svyciprop(method=\"beta\")），比例为0或100%时取设计"
-          "效应为1的 Clopper–Pearson 区间；“哪些群体提及比例更高”依据选择与否×群体的 Rao–Scott F 检验（p<0.05）及各群体与其余"
-          "群体之差的设计 t 检验。",
-    "en": "Hot-issue shares: Korn–Graubard (1998) intervals (R svyciprop(method=\"beta\")); at 0 or 100% the "
-          "Clopper–Pearson interval with the design effect taken as 1. “Named at a higher rate by” rests on the Rao–Scott F test of "
-          "chosen × group (p < 0.05) and the design-based t test of each group against the rest.",
-}

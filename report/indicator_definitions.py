@@ -8,7 +8,7 @@ indicators counting the same options are named together.
 
 from __future__ import annotations
 
-LEAD = {"zh": "计入比率的选项：", "en": "What counts: "}
+from .labels import join_list, label
 
 
 def definitions_note(result: dict, lang: str = "zh") -> str:
@@ -21,12 +21,6 @@ def definitions_note(result: dict, lang: str = "zh") -> str:
         groups.setdefault(tuple(labels), []).append(ind["name"])
     if not groups:
         return ""
-    parts = []
-    for labels, names in groups.items():
-        if lang == "en":
-            parts.append(f"{', '.join(names)}: {' or '.join(f'“{x}”' for x in labels)}")
-        else:
-            parts.append(f"{'、'.join(names)}为{''.join(f'“{x}”' for x in labels)}")
-    if lang == "en":
-        return LEAD[lang] + "; ".join(parts) + "."
-    return LEAD[lang] + "；".join(parts) + "。"
+    parts = [label("defs.part", lang).format(names=join_list(names, lang), options=label("defs.option_sep", lang).join(
+        f"“{x}”" for x in labels)) for labels, names in groups.items()]
+    return label("text.what_counts", lang) + label("defs.part_sep", lang).join(parts) + label("defs.end", lang)

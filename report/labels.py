@@ -6,12 +6,10 @@ from typing import Iterable
 
 from survey.labels import LANGS, LABELS, label, labels  # noqa: F401  (the one zh/en table, keyed by code)
 
-LIST_SEP = {"zh": "、", "en": ", "}  # 顿号 between list items in Chinese, comma + space in English
-
 
 def join_list(items: Iterable, lang: str) -> str:
     """Items as one running list: 甲、乙、丙 (zh) or a, b, c (en)."""
-    return LIST_SEP.get(lang, LIST_SEP["zh"]).join(str(i) for i in items)
+    return label("sep.list", lang).join(str(i) for i in items)
 
 
 def few_names(names: list, lang: str, k: int = 3) -> str:

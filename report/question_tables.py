@@ -25,6 +25,7 @@ holds them as plain dicts (:func:`dataclasses.asdict`) under ``questions``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Optional
 
 import numpy as np
@@ -39,12 +40,7 @@ from survey.questionnaire import CHOICE_TYPES, Question, Questionnaire
 
 from .hot_issue_groups import HOT_CI as MULTIPLE_CI
 from .item_scores import coded_column
-from .labels import join_list, label
-
-TYPE_NAMES = {"zh": {"single": "单选", "yesno": "是否", "scale": "量表", "matrix": "矩阵量表", "multiple": "多选",
-                     "ranking": "排序", "number": "数值", "text": "开放题"},
-              "en": {"single": "single choice", "yesno": "yes/no", "scale": "scale", "matrix": "rating matrix",
-                     "multiple": "multiple choice", "ranking": "ranking", "number": "number", "text": "open answer"}}
+from .labels import join_list, label, labels
 
 
 @dataclass
@@ -226,9 +222,6 @@ class AppendixTable:
     note: str = ""
 
 
-APPENDIX_TITLE = {"zh": "各题统计", "en": "Every question"}
-
-
 def _base_note(t: dict, lang: str) -> str:
     """The base of a choice table's shares, so that they reconcile with the text: without the 不了解
     answers (their row a share of every answer) when the analysis excluded them, else every answer."""
@@ -246,42 +239,39 @@ def question_caption(t: dict) -> str:
 
 def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
     """The 各题统计 tables from the result's ``questions`` (questionnaire order)."""
-    en = lang == "en"
-    tn = TYPE_NAMES["en" if en else "zh"]
-    H = (lambda zh, e: e if en else zh)  # noqa: E731
-    ci = [(H("下限", "low"), "pct"), (H("上限", "high"), "pct")]
+    L = partial(label, lang=lang)
+    ci = [(L("word.ci_low"), "pct"), (L("word.ci_high"), "pct")]
     out = []
     for t in questions:
-        cap = label("qt.caption", lang).format(caption=question_caption(t), type=tn.get(t["type"], t["type"]), n=f"{t['n']:,}")
+        kind = labels("qtype", lang).get(t["type"], t["type"])
+        cap = L("qt.caption").format(caption=question_caption(t), type=kind, n=f"{t['n']:,}")
         rows, note = [], ""
         if t["type"] == "matrix":
-            cols = [(H("题项", "Row"), "text"), (H("选项", "Answer"), "text"), (H("人数", "n"), "int"),
-                    (H("占比", "%"), "pct")] + ci
+            cols = [(L("qt.row"), "text"), (L("qt.answer"), "text"), (L("word.n_people"), "int"),
+                    (L("qt.share"), "pct")] + ci
             rows = [[r["row"], r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"]] for r in t["rows"]]
             note = _base_note(t, lang)
         elif t["type"] == "multiple":
-            cols = [(H("选项", "Option"), "text"), (H("人数", "n"), "int"), (H("占答题人数", "% of respondents"), "pct")] + ci \
-                + [(H("占选择次数", "% of mentions"), "pct")]
+            cols = [(L("qt.option"), "text"), (L("word.n_people"), "int"), (L("qt.pct_respondents"), "pct")] + ci \
+                + [(L("qt.pct_mentions"), "pct")]
             rows = [[r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"], r["mentions"]] for r in t["rows"]]
-            note = H("多选题：占答题人数之和可超过100%；占选择次数之和为100%。",
-                     "Multiple choice: % of respondents may add up to more than 100%; % of mentions adds up to 100%.")
+            note = L("qt.note_multiple")
         elif t["type"] == "ranking":
-            cols = [(H("选项", "Option"), "text"), (H("排第一人数", "n ranked first"), "int"),
-                    (H("排第一占比", "% ranked first"), "pct")] + ci + [(H("平均得分", "mean Borda score"), "num2")]
+            cols = [(L("qt.option"), "text"), (L("qt.n_first"), "int"),
+                    (L("qt.pct_first"), "pct")] + ci + [(L("qt.borda"), "num2")]
             rows = [[r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"], r["borda"]] for r in t["rows"]]
-            note = H("得分：排第1位记k分、第2位记k−1分……未选记0分的平均值。",
-                     "Score: k points for rank 1, k − 1 for rank 2, …, 0 when not ranked; averaged.")
+            note = L("qt.note_ranking")
         elif t["type"] == "number":
-            cols = [(H("有效样本", "n"), "int"), (H("均值", "Mean"), "num2"), (H("下限", "low"), "num2"),
-                    (H("上限", "high"), "num2")]
+            cols = [(L("word.valid_n"), "int"), (L("qt.mean"), "num2"), (L("word.ci_low"), "num2"),
+                    (L("word.ci_high"), "num2")]
             lo, hi = t["mean_ci"] or [None, None]
             rows = [[t["n"], t["mean"], lo, hi]]
         elif t["type"] == "text":
-            cols = [(H("有效回答", "Answers"), "int")]
+            cols = [(L("qt.answers"), "int")]
             rows = [[t["n"]]]
-            note = H("回答内容的分析见开放题部分。", "The answers are analysed in the open-answer section.")
+            note = L("qt.note_text")
         else:
-            cols = [(H("选项", "Answer"), "text"), (H("人数", "n"), "int"), (H("占比", "%"), "pct")] + ci
+            cols = [(L("qt.answer"), "text"), (L("word.n_people"), "int"), (L("qt.share"), "pct")] + ci
             rows = [[r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"]] for r in t["rows"]]
             note = _base_note(t, lang) if any(r.get("na") for r in t["rows"]) else ""
         out.append(AppendixTable(t["id"], cap, cols, rows, note))

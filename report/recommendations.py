@@ -19,11 +19,12 @@ An area is weak when one of its indicators misses its target (rate verdict 未�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Optional
 
 from analysis.thresholds import SMALL_BASE
 
-from .labels import label
+from .labels import join_list, label
 from .findings import fmt_num, fmt_pct, too_few_to_judge
 
 
@@ -87,7 +88,7 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
                           small_base: int = SMALL_BASE) -> list[Recommendation]:
     """One :class:`Recommendation` per weak area, weakest area (lowest index) first.  A district whose area index
     rests on fewer than ``small_base`` answers is not named as lagging (:func:`report.findings.too_few_to_judge`)."""
-    en = lang == "en"
+    L = partial(label, lang=lang)
     owners = result.get("meta", {}).get("owners") or {}
     hot = (result.get("hot_issues") or {}).get("items") or []
     out = []
@@ -115,25 +116,17 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
                            [(h["label"], _est(h["respondents"])) for h in hots],
                            [(i["name"], _est(i["rate"]), i.get("target"), i["rate"]["verdict"]) for i in missed],
                            owners.get(a["id"]), policy_without(a.get("recommendation"), good))
-        sep = ", " if en else "、"
-        if en:
-            parts = [f"{a['name']}: satisfaction index {fmt_num(city)}"]
-            if weak:
-                parts.append("lowest items " + sep.join(f"“{lab}” ({fmt_pct(v)} satisfied)" for lab, v in r.weak_items))
-            if dist:
-                parts.append("significantly lower in " + sep.join(f"{g} ({fmt_num(v)})" for g, v in dist))
-            if hots:
-                parts.append("related hot issues " + sep.join(f"“{lab}” ({fmt_pct(v)})" for lab, v in r.hot_issues))
-            r.text = "; ".join(parts) + "."
-        else:
-            parts = [f"{a['name']}满意度指数为{fmt_num(city)}分"]
-            if weak:
-                parts.append("评价最低的是" + sep.join(f"“{lab}”（满意率{fmt_pct(v)}）" for lab, v in r.weak_items))
-            if dist:
-                parts.append("明显低于全市的区县有" + sep.join(f"{g}（{fmt_num(v)}分）" for g, v in dist))
-            if hots:
-                parts.append("相关的热点问题有" + sep.join(f"“{lab}”（{fmt_pct(v)}）" for lab, v in r.hot_issues))
-            r.text = "，".join(parts) + "。"
+        parts = [L("rec.index").format(name=a["name"], value=fmt_num(city))]
+        if weak:
+            parts.append(L("rec.weak").format(lst=join_list((L("rec.weak_item").format(label=lab, share=fmt_pct(v))
+                                                             for lab, v in r.weak_items), lang)))
+        if dist:
+            parts.append(L("rec.districts").format(lst=join_list((L("rec.district").format(group=g, value=fmt_num(v))
+                                                                  for g, v in dist), lang)))
+        if hots:
+            parts.append(L("rec.hots").format(lst=join_list((L("rec.hot").format(label=lab, share=fmt_pct(v))
+                                                             for lab, v in r.hot_issues), lang)))
+        r.text = L("rec.part_sep").join(parts) + L("rec.end")
         out.append(r)
     out.sort(key=lambda r: r.index if r.index is not None else 1e9)
     return out
@@ -142,9 +135,7 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
 def rec_heading(k: int, r: Recommendation, lang: str = "zh") -> str:
     """1．城市环境 / (1) City environment: the third heading level, under the chapter's numbered
     sub-heading （…）分领域问题与对策建议 (GB/T 9704-2012 7.3.3: 一、 → （一） → 1. → （1）)."""
-    if lang == "en":
-        return f"({k + 1}) {r.name}"
-    return f"{k + 1}．{r.name}"
+    return label("rec.heading", lang).format(k=k + 1, name=r.name)
 
 
 def rec_lines(r: Recommendation, lang: str = "zh") -> list[str]:

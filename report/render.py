@@ -28,29 +28,21 @@ from survey.waves import derived_label, format_date
 
 from .batteries import alpha_table
 from .cover import make_cover, survey_name
-from .district_problems import NOTE as DISTRICT_NOTE
-from .district_problems import TITLE as DISTRICT_TITLE
-from .district_problems import district_problems, problem_table
-from .decisions import TITLE as DECISIONS_TITLE
+from .district_problems import district_note, district_problems, problem_table
 from .decisions_tables import decision_tables, recommend_lines
-from .drivers_table import DRIVERS_TITLE, drivers_table
-from .group_compare import METHOD_NOTE as GROUP_METHOD
+from .drivers_table import drivers_table
 from .indicator_definitions import definitions_note
 from .representativeness import representativeness_lines
-from .group_compare import NOT_ASKED, group_tables, significance_lines, table_note
-from .hot_issue_groups import CI_NOTE as HOT_CI_NOTE
-from .hot_issue_groups import METHOD_NOTE as HOT_METHOD
-from .hot_issue_groups import TITLE as HOT_TITLE
+from .group_compare import group_tables, significance_lines, table_note
 from .hot_issue_groups import driver_lines
 from .findings import findings as make_findings
 from .findings import fmt_n, fmt_num, fmt_pct
 from .labels import LANGS, join_list, label, labels, verdict_labels
-from .method_text import CLIPPED_NOTE, METHOD_NOTES, variance_words
+from .method_text import method_notes, variance_words
 from .overview_text import intro_and_overview
 from .numbering import figure_caption, number_blocks, number_headings, table_caption
 from .chapters import build_sections  # noqa: F401  (report.render.build_sections)
-from .chapters.priorities import ANALYST
-from .chapters.titles import SECTIONS, SHEETS  # noqa: F401  (report.render.SECTIONS, .SHEETS)
+from .chapters.titles import section_titles
 from .records import Section, Table  # noqa: F401  (public names: report.render.Table, .Section)
 from .chart_pool import chart_pool, collect, counted, pending
 from .figures import likert_charts, make_charts
@@ -60,13 +52,12 @@ from .writers.html import render_html
 from .writers.pdf import pdf_library_error, write_pdf  # noqa: F401  (report.render.pdf_library_error)
 from .table_cells import format_value, signed, verdict_tone
 from .writers.html_table import TONE_CLASS
-from .question_tables import APPENDIX_TITLE, appendix_tables
+from .question_tables import appendix_tables
 from .recommendations import build_recommendations, rec_heading, rec_lines
-from .summary import TITLE as SUMMARY_TITLE
 from .summary import build_summary, judged_changes
 from .summary import ref_text as summary_ref
-from .themes import UNCODED_TITLE, theme_table
-from .toc import TOC_TITLE, toc_entries
+from .themes import theme_table
+from .toc import toc_entries
 
 FORMATS = ("html", "docx", "pdf", "xlsx")
 
@@ -128,7 +119,7 @@ def _priorities(result: dict, lang: str) -> list:
 
 
 def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> list:
-    """The appendix method notes (:data:`report.method_text.METHOD_NOTES`) filled from the result's meta."""
+    """The appendix method notes (:func:`report.method_text.method_notes`) filled from the result's meta."""
     from analysis.trend import TREND_METHOD, TREND_METHOD_ZH
 
     meta = result["meta"]
@@ -144,11 +135,12 @@ def _method_notes(result: dict, lang: str, small_base: int, min_cell: int) -> li
                   ci=CI_NAMES[lang].get(meta.get("ci_method"), meta.get("ci_method")),
                   design=(d.get("description_en") if lang == "en" else None) or d.get("description", ""),
                   small_base=small_base, min_cell=min_cell, generated=meta.get("generated_at", ""),
-                  trend={"zh": TREND_METHOD_ZH, "en": TREND_METHOD}[lang],  # named here, plainly in 七、变化
+                  trend=TREND_METHOD if lang == "en" else TREND_METHOD_ZH,  # named here, plainly in 七、变化
                   **{k: sw.get(k, "?") for k in ("minyi", "numpy", "pandas", "scipy")})
-    notes = [t.format(**fields) for t in METHOD_NOTES[lang]]
+    templates = method_notes(lang)
+    notes = [t.format(**fields) for t in templates]
     if meta.get("ci_clipped"):  # said once, right after the note that explains the intervals (the one naming {ci})
-        notes.insert(next(i for i, t in enumerate(METHOD_NOTES[lang]) if "{ci}" in t) + 1, CLIPPED_NOTE[lang])
+        notes.insert(next(i for i, t in enumerate(templates) if "{ci}" in t) + 1, label("method.clipped", lang))
     return notes
 
 
@@ -197,7 +189,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
 
     def cell_text(c: dict) -> str:
         if c.get("not_asked"):
-            return NOT_ASKED[lang]
+            return label("word.not_asked", lang)
         if c.get("suppressed"):
             return "—"
         return fmt_pct(c.get("estimate")) + (" △" if c.get("small_base") else "") + ("*" if c.get("sig") else "")
@@ -207,9 +199,9 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     summary = build_summary(res, changes, lang=lang, compare_label=compare_wave, small_base=small_base)
     ctx = {
         "lang": lang, "result": res, "cover": cover, "summary": summary,
-        "summary_title": SUMMARY_TITLE[lang], "toc_title": TOC_TITLE[lang],
-        "summary_ref": lambda anchor: summary_ref(anchor, SECTIONS[lang], lang),
-        "toc": toc_entries(SECTIONS[lang], SUMMARY_TITLE[lang] if summary else None),
+        "summary_title": label("summary.title", lang), "toc_title": label("heading.toc", lang),
+        "summary_ref": lambda anchor: summary_ref(anchor, section_titles(lang), lang),
+        "toc": toc_entries(section_titles(lang), label("summary.title", lang) if summary else None),
         "title": title,
         "subtitle": " · ".join(x for x in (cover.wave, cover.period) if x),
         "org": org, "intro": intro, "overview": overview, "meta": meta, "sample": s,
@@ -219,26 +211,26 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "open_text": res.get("open_text"), "league": res.get("league"), "ipa": res.get("ipa") or [],
         "changes": changes or [], "compare_wave": compare_wave, "tracking": tracking,
         "findings": make_findings(res, changes, lang=lang, compare_label=compare_wave), "charts": charts, "likert_charts": lik,
-        "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": DECISIONS_TITLE[lang],
+        "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": label("heading.decisions", lang),
         "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
         "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)
-        if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": HOT_CI_NOTE[lang], "hot_groups_title": HOT_TITLE[lang],
+        if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": label("note.hot_ci", lang), "hot_groups_title": label("heading.hot_groups", lang),
         "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang, small_base), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
-        "method_notes": _method_notes(res, lang, small_base, min_cell) + [GROUP_METHOD[lang], HOT_METHOD[lang]], "analyst_placeholder": ANALYST[lang] if draft else None, "draft": draft,
-        "section_titles": SECTIONS[lang],
-        "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": DISTRICT_TITLE[lang],
-        "district_note": DISTRICT_NOTE[lang],
+        "method_notes": _method_notes(res, lang, small_base, min_cell) + [label("method.group_compare", lang), label("method.hot_issues", lang)], "analyst_placeholder": label("text.analyst_placeholder", lang) if draft else None, "draft": draft,
+        "section_titles": section_titles(lang),
+        "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": label("heading.district_problems", lang),
+        "district_note": district_note(lang),
         "recommendations": build_recommendations(res, lang, small_base=small_base), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
                               for t in appendix_tables(res.get("questions") or [], lang)],
-        "question_appendix_title": APPENDIX_TITLE[lang],
+        "question_appendix_title": label("heading.questions", lang),
         "theme_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(theme_table(res["open_themes"], lang))
         if (res.get("open_themes") or {}).get("themes") else None,
-        "uncoded_title": UNCODED_TITLE[lang],
-        "drivers_table": (lambda t: Table(DRIVERS_TITLE[lang], t[0], t[1], note=t[2]))(drivers_table(res["drivers"], lang))
+        "uncoded_title": label("heading.uncoded", lang),
+        "drivers_table": (lambda t: Table(label("caption.drivers", lang), t[0], t[1], note=t[2]))(drivers_table(res["drivers"], lang))
         if (res.get("drivers") or {}).get("terms") else None,
         "uncoded_answers": ((res.get("open_themes") or {}).get("uncoded") or {}).get("answers") or [],
         "alpha_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(alpha_table(res["reliability"], lang))

@@ -19,10 +19,8 @@ from analysis import Design
 from analysis.goodness_of_fit import goodness_of_fit
 from analysis.thresholds import ALPHA  # defined once
 
-from .labels import join_list, label
-
-NAMES = {"zh": {"site": "调查点", "district": "区县", "gender": "性别", "age": "年龄", "education": "文化程度"},
-         "en": {"site": "site", "district": "district", "gender": "gender", "age": "age", "education": "education"}}
+from .labels import join_list, label, labels
+from .table_cells import p_text
 
 
 def composition_test(des: Design, x: np.ndarray, codes: list, labels: list, population: dict) -> Optional[dict]:
@@ -46,10 +44,6 @@ def composition_test(des: Design, x: np.ndarray, codes: list, labels: list, popu
                                                  "population_share": float(pi[k])}}
 
 
-def _p(p: float) -> str:
-    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
-
-
 def representativeness_lines(result: dict, lang: str = "zh") -> list:
     """Sentences on the sample against the margins (module docstring); [] without margins."""
     comp = (result.get("sample") or {}).get("composition") or {}
@@ -57,7 +51,7 @@ def representativeness_lines(result: dict, lang: str = "zh") -> list:
     if not tested:
         return []
     weighted = bool(((result.get("meta") or {}).get("design") or {}).get("weighting"))
-    names = NAMES[lang]
+    names = labels("rep_dim", lang)
     out = []
     if weighted:
         dims = [names.get(k, k) for k in tested]
@@ -66,7 +60,7 @@ def representativeness_lines(result: dict, lang: str = "zh") -> list:
     differ = {k: r for k, r in tested.items() if r["test"]["p"] is not None and r["test"]["p"] < ALPHA}
     for k, r in differ.items():
         g = r["largest_gap"]
-        out.append(label("rep.differs", lang).format(dim=names.get(k, k), p=_p(r["test"]["p"]), group=g["label"],
+        out.append(label("rep.differs", lang).format(dim=names.get(k, k), p=p_text(r["test"]["p"], named=True), group=g["label"],
                                                      share=f"{100 * g['share']:.1f}",
                                                      population=f"{100 * g['population_share']:.1f}"))
     if differ:

@@ -111,7 +111,7 @@ class ProjectScores:
         for lr in small:  # said with its base, in the words of the verdicts (report.findings.too_few_to_judge)
             out.append("△ " + label("grp.withheld").format(group=lr.group, text=withheld_text({"n": lr.n}))
                        + f"，不排名，总分仅供参考；其余区县的名次仍按全部{len(r.league)}个区县排列。")
-        if cut:  # as the report says of its intervals (report.method_text.CLIPPED_NOTE)
+        if cut:  # as the report says of its intervals (the label method.clipped, survey/labels.py)
             out.append("注：少数置信区间（多为小样本）按t分布计算时超出0–100分，超出的部分已截断至端点；"
                        "--json 保留原值。")
         if r.missing:

@@ -31,14 +31,13 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .findings import fmt_num, fmt_pct, too_few_to_judge, withheld_count, withheld_names
-from .labels import LIST_SEP, few_names, label
+from .labels import few_names, label
 from .table_cells import signed
 
 # anchor of the section proving each kind of point (the h2 ids sec-1 … sec-9 of the HTML report)
 ANCHORS = {"verdict": "sec-4", "areas": "sec-4", "hot": "sec-5", "districts": "sec-6", "change": "sec-7",
            "targets": "sec-8"}
 SECTION_INDEX = {"sec-4": 3, "sec-5": 4, "sec-6": 5, "sec-7": 6, "sec-8": 7}
-TITLE = {"zh": "摘要", "en": "Summary"}
 NAMED = 3   # at most this many further hot issues named in the summary, then their number ("等56项")
 
 
@@ -136,7 +135,7 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     inds = result.get("indicators") or []
     if not inds:
         return None
-    sep = LIST_SEP.get(lang, LIST_SEP["zh"])
+    sep = label("sep.list", lang)
     q = (lambda s: f"“{s}”")  # noqa: E731
     # verdict
     judged = [(j, i) for j, i in enumerate(inds) if (i.get("rate") or {}).get("verdict")]

@@ -22,15 +22,23 @@ from typing import Any
 NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
                   "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
                   "pval": "0.000"}
+# p values: the one rule of every output (tables, sentences, the tracking texts, the XLSX number format): three
+# decimals, and below P_FLOOR "<0.001" rather than a bare 0.000
+P_FLOOR = 0.001
+P_DECIMALS = 3
 FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked", "up", "down", "same")
 # appended to the shown number (suppressed shows only "—"); up/down/same: a change's test (↑↓ significant, → not)
 FLAG_MARKS = {"small_base": " △", "sig": "*", "up": " ↑", "down": " ↓", "same": " →"}
-FLAG_NAMES = {"zh": {"suppressed": "样本过少，不予报告", "small_base": "△ 样本量较小，仅供参考",
-                     "sig": "* 与其余群体差异显著", "not_asked": "未调查（该群体未设此题）",
-                     "up": "↑ 显著上升", "down": "↓ 显著下降", "same": "→ 无显著变化"},
-              "en": {"suppressed": "suppressed (too few)", "small_base": "△ small base, unreliable",
-                     "sig": "* differs from the other groups", "not_asked": "not asked in this group",
-                     "up": "↑ significant rise", "down": "↓ significant fall", "same": "→ no significant change"}}
+
+
+def p_text(p: Any, named: bool = False) -> str:
+    """A p value as every output prints it: ``0.023`` / ``<0.001``, or named in a sentence (``named``):
+    ``p=0.023`` / ``p<0.001``; ``—`` (named: ``p —``) when missing."""
+    if p is None or not math.isfinite(float(p)):
+        return "p —" if named else "—"
+    if p < P_FLOOR:
+        return f"p<{P_FLOOR}" if named else f"<{P_FLOOR}"
+    return f"p={p:.{P_DECIMALS}f}" if named else f"{p:.{P_DECIMALS}f}"
 
 
 def signed(v: float, decimals: int = 1) -> str:
@@ -106,7 +114,7 @@ def format_value(v: Any, kind: str) -> str:
     if kind == "chg1":
         return signed(v)
     if kind == "pval":  # a p-value: "<0.001" below 0.001 (the XLSX cell keeps the number)
-        return "<0.001" if v < 0.001 else f"{v:.3f}"
+        return p_text(v)
     if kind in ("num1", "num2", "num3"):
         return f"{v:.{kind[-1]}f}"
     if kind == "int":
@@ -131,8 +139,9 @@ def flag_text(c: Any, lang: str) -> str:
     """The flag column's text for a cell ("" when unflagged or not a :class:`Num`)."""
     if not isinstance(c, Num):
         return ""
-    return "；".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags) if lang == "zh" else \
-        "; ".join(FLAG_NAMES[lang][f] for f in FLAG_CODES if f in c.flags)
+    from .labels import label
+
+    return label("sep.flags", lang).join(label(f"cell_flag.{f}", lang) for f in FLAG_CODES if f in c.flags)
 
 
 def text_width(text: str) -> int:

@@ -172,10 +172,6 @@ def code_themes(texts: pd.Series, des: Design, themes: list[Theme], *, ci_method
                                                                     for k, v in most_common(none_u, 30)]}}
 
 
-THEMES_TITLE = {"zh": "开放题意见主题", "en": "Themes of the open answers"}
-UNCODED_TITLE = {"zh": "未归入主题的开放题回答", "en": "Open answers in no theme"}
-
-
 def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
     """(caption, columns, rows, note) of the themes table."""
     L = partial(label, lang=lang)
@@ -185,4 +181,4 @@ def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
             for t in ot["themes"]]
     note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}") + (
         L("note.themes_non_answers").format(n=f"{ot['n_non_answers']:,}") if ot.get("n_non_answers") else "")
-    return THEMES_TITLE[lang], cols, rows, note
+    return label("caption.themes", lang), cols, rows, note

@@ -11,10 +11,7 @@
 
 from __future__ import annotations
 
-TOC_TITLE = {"zh": "目录", "en": "Contents"}
-UPDATE_HINT = {"zh": "（目录将在打开文档时更新；如未显示，请右键点击此处选择“更新域”。）",
-               "en": "(The table of contents is updated when the document is opened; if not, right-click here and "
-                     "choose Update Field.)"}
+from .labels import label
 
 
 def section_anchor(i: int) -> str:
@@ -39,7 +36,7 @@ def add_docx_toc(doc, lang: str = "zh"):
     its first entry; returns that paragraph for :func:`fill_docx_toc`, called once every heading is written."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    t = doc.add_paragraph(TOC_TITLE[lang])
+    t = doc.add_paragraph(label("heading.toc", lang))
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
     t.paragraph_format.first_line_indent = 0  # the body style's 2-character indent would shift a centred title
     t.paragraph_format.page_break_before = True  # the cover keeps its own page, as in the HTML/PDF
@@ -116,7 +113,7 @@ def fill_docx_toc(doc, holder, lang: str = "zh") -> int:
     heads = [(p, _heading_level(p)) for p in doc.paragraphs]
     heads = [(p, lv) for p, lv in heads if lv and p.text.strip()]
     if not heads:  # nothing to list: the field alone, for Word or WPS to fill
-        _wrap_in_toc_field(holder, holder, UPDATE_HINT[lang])
+        _wrap_in_toc_field(holder, holder, label("text.toc_update_hint", lang))
         return 0
     para = holder
     for i, (p, lv) in enumerate(heads):

@@ -9,14 +9,15 @@ from typing import Any
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
-from .table_cells import NUMBER_FORMATS
-from .tracking_text import heat_key, heat_mark, label as L
+from .table_cells import NUMBER_FORMATS, P_DECIMALS, P_FLOOR
+from .labels import label as L
+from .tracking_text import heat_key, heat_mark
 from .trend import ProjectTrend
 from .writers.xlsx_cells import (HEADER_MAX, MAX_WIDTH, MIN_WIDTH, NUMBER_WIDTH, display_width, set_print_layout,
                                  wrap_prose)
 
 #: p values as the text outputs write them: 0.042, and <0.001 rather than a bare 0.000 (the cell keeps the number)
-P_FORMAT = '[<0.001]"<0.001";0.000'
+P_FORMAT = f'[<{P_FLOOR}]"<{P_FLOOR}";0.{"0" * P_DECIMALS}'
 
 
 def safe_cell(v: Any) -> Any:
@@ -33,13 +34,12 @@ HEAT_COLOURS = dict(start_type="min", start_color="F8696B", mid_type="percentile
 def trend_header(trend: ProjectTrend, lang: str) -> list:
     """The 趋势 sheet's column heads: indicator, measure, group; estimate, bounds and n per wave (by its
     label, never its id); the changes and the trend test."""
-    head = [L(c, lang) for c in ("xlsx_indicator", "xlsx_measure", "xlsx_group")]
+    head = [L(f"trend_xlsx.{c}", lang) for c in ("indicator", "measure", "group")]
     for w in trend.waves:
         lab = w.label if lang != "en" else w.label_en
-        head += [lab] + [L(c, lang).format(wave=lab) for c in ("xlsx_wave_low", "xlsx_wave_high", "xlsx_wave_n")]
-    return head + [L(c, lang) for c in ("xlsx_vs_previous", "xlsx_p_previous", "xlsx_vs_first", "xlsx_p_first",
-                                        "xlsx_trend", "xlsx_trend_low", "xlsx_trend_high", "xlsx_trend_p",
-                                        "xlsx_direction")]
+        head += [lab] + [L(f"trend_xlsx.{c}", lang).format(wave=lab) for c in ("wave_low", "wave_high", "wave_n")]
+    return head + [L(f"trend_xlsx.{c}", lang) for c in ("vs_previous", "p_previous", "vs_first", "p_first", "trend",
+                                                         "trend_low", "trend_high", "trend_p", "direction")]
 
 
 def series_row(s, lang: str, index_range=None) -> tuple[list, list]:
@@ -62,7 +62,7 @@ def series_row(s, lang: str, index_range=None) -> tuple[list, list]:
     def change(x):
         return None if x is None or x != x else unit * x
 
-    row = [s.display(lang), L("measure_rate" if s.percent else "measure_index", lang), s.group or L("city", lang)]
+    row = [s.display(lang), L("trend_xlsx.measure_" + ("rate" if s.percent else "index"), lang), s.group or L("word.city", lang)]
     fmts: list = [None, None, None]
     for p in s.series.points:
         ci = {"ci_low": p.ci_low, "ci_high": p.ci_high}
@@ -112,7 +112,7 @@ def write_trend_sheet(ws, trend: ProjectTrend, lang: str) -> None:
         if display_width(row[0]) > MAX_WIDTH:  # a long name wraps in its column, not under the next one
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.append([])
-    ws.append([safe_cell(L("xlsx_units", lang))])  # the changes' units, as the report's note under its trend table
+    ws.append([safe_cell(L("trend_xlsx.units", lang))])  # the changes' units, as the report's note under its trend table
     wrap_prose(ws, [(ws.max_row, 1)], widths)
     ws.freeze_panes = "D2"
     ws.print_title_rows = "1:1"
@@ -146,7 +146,7 @@ def write_heat_sheet(ws, trend: ProjectTrend, lang: str) -> None:
             c.font = Font(bold=True)
         top = ws.max_row + 1
         drawn = []  # the marks written, for the legend under the table
-        for i, (g, vals) in enumerate(zip(list(h.groups) + [L("city", lang)], list(h.values) + [h.city])):
+        for i, (g, vals) in enumerate(zip(list(h.groups) + [L("word.city", lang)], list(h.values) + [h.city])):
             ws.append([safe_cell(g)] + [safe_cell(v) for v in vals])
             widths[1] = max(widths[1], min(MAX_WIDTH, display_width(g)))
             for j, v in enumerate(vals):
@@ -176,10 +176,10 @@ def write_trend_xlsx(trend: ProjectTrend, path: Path, lang: str = "zh") -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = L("xlsx_trend_sheet", lang)
+    ws.title = L("trend_xlsx.trend_sheet", lang)
     write_trend_sheet(ws, trend, lang)
     if trend.heat:
         h = trend.heat[0]
-        sheet = L("xlsx_heat_sheet", lang).format(by=h.by_label or h.by)
+        sheet = L("trend_xlsx.heat_sheet", lang).format(by=h.by_label or h.by)
         write_heat_sheet(wb.create_sheet(sheet_title(sheet, wb.sheetnames)), trend, lang)
     atomic_write(path, lambda tmp: wb.save(str(tmp)))

@@ -59,12 +59,10 @@ class TrendSeries:
 
     def display(self, lang: str = "zh") -> str:
         """The series as readers name it: 城市环境满意度（满意率）, …（指数）, 城市环境（领域指数）."""
-        if self.kind == COMPOSITE:
-            from .tracking_text import label
-
-            return label("composite", lang)
         from .labels import label
 
+        if self.kind == COMPOSITE:
+            return label("word.composite_satisfaction", lang)
         if self.kind == "area":
             return label("series.area", lang).format(name=self.name)
         if self.kind == "satisfaction":
@@ -101,7 +99,7 @@ class HeatTable:
         """Why the cell of group ``g`` (index) in wave ``w`` (index) shows no value: ``"small"`` when the group
         has respondents, fewer than ``min_cell`` (suppressed), ``"none"`` when it has none (not surveyed that
         wave, or no valid answer); None when the cell has its value.  The heat map and trend.xlsx mark the two
-        apart (:func:`report.tracking_text.heat_marks`): one "—" for both left a reader unable to tell "not
+        apart (:func:`report.tracking_text.heat_mark`): one "—" for both left a reader unable to tell "not
         surveyed" from "too few answers to show"."""
         if self.values[g][w] is not None:
             return None
@@ -230,10 +228,10 @@ def grouping_words(q, by: str, lang: str) -> str:
     """A ``--by`` grouping as readers see it: 区县 / 调查点 for district and site, else the question's text in
     ``lang`` (``A2`` → 您的年龄), never the raw id."""
     from .pipeline import resolve_grouping
-    from .tracking_text import label as words
+    from .labels import labels
 
-    if words(f"by_{by}", lang):
-        return words(f"by_{by}", lang)
+    if by in labels("trend_by", lang):
+        return labels("trend_by", lang)[by]
     qq = q.get(resolve_grouping(q, by))
     return ((qq.i18n.get(lang) or {}).get("text") if lang != q.language else None) or qq.text or by
 

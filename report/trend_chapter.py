@@ -27,10 +27,9 @@ from survey.store import Project
 from survey.waves import format_date
 
 from .findings import too_few_to_judge
-from .labels import label, overdue_words
+from .labels import join_list, label, labels, overdue_words
 from .summary import change_count_text, count_changes
 from .table_cells import Num, Tag
-from .tracking_text import label as tracking_label
 
 MAX_LEDGER_ROWS = 20
 
@@ -108,9 +107,8 @@ class TrackingChapter:
                                                                                                       first=first)
         else:
             common = None  # no row compares the latest wave: every pair named with its rows
-        sep = ", " if self.lang == "en" else "、"
         for c in dict.fromkeys(r.compared for r in rows if r.compared != common):
-            names = sep.join(r.name for r in rows if r.compared == c)
+            names = join_list((r.name for r in rows if r.compared == c), self.lang)
             key = "note.vs_waves_rows_one" if c[1] == c[2] else "note.vs_waves_rows"
             text += label(key, self.lang).format(names=names, current=c[0], previous=c[1], first=c[2])
         return text
@@ -121,9 +119,8 @@ class TrackingChapter:
         wavy = [r.name for r in self.rows if r.wavy and r.direction in ("up", "down")]
         if not wavy:
             return ""
-        sep = ", " if self.lang == "en" else "、"
-        more = tracking_label("wavy_more", self.lang).format(k=len(wavy)) if len(wavy) > 3 else ""
-        return tracking_label("wavy_note", self.lang).format(names=sep.join(wavy[:3]), more=more)
+        more = label("trend.wavy_more", self.lang).format(k=len(wavy)) if len(wavy) > 3 else ""
+        return label("trend.wavy_note", self.lang).format(names=join_list(wavy[:3], self.lang), more=more)
 
 
 def _change(x, pct: bool, direction=None) -> Num:
@@ -264,7 +261,7 @@ def _ledger_words(project: Project, lang: str):
     inds = {i.id: i for i in loc.indicators}
     dq = loc.get(loc.district_question) if loc.district_question else None
     districts = {o.i18n.get(q.language, {}).get("label", o.label): o.label for o in (dq.options if dq else [])}
-    suffix = {"rate": " (share satisfied)", "index": " (index)"} if lang == "en" else {}
+    suffix = labels("ledger_measure", lang)  # English names a satisfaction item's measure; Chinese says it in the text
 
     def name(it) -> str:
         ind = inds.get(it.subject)

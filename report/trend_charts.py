@@ -15,7 +15,8 @@ import numpy as np  # noqa: E402
 
 from .charts import OKABE_ITO, PRINT_WIDTH_CM, Chart, _save, _style  # noqa: E402
 from .trend import ProjectTrend, TrendSeries  # noqa: E402
-from .tracking_text import arrow, fmt_change, fmt_value, heat_key, heat_mark, label as L  # noqa: E402
+from .labels import join_list, label as L  # noqa: E402
+from .tracking_text import arrow, fmt_change, fmt_value, heat_key, heat_mark  # noqa: E402
 
 
 def _num(x) -> float:
@@ -116,7 +117,7 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
         lows.append(np.nanmin(lo[ok]) if ok.any() else np.nan)
         highs.append(np.nanmax(hi[ok]) if ok.any() else np.nan)
         head = _panel_head(s.name, lang)
-        trend_txt = (f"{arrow(tr.direction)} {fmt_change(tr.slope, s.percent, lang)}{L('per_wave', lang)}"
+        trend_txt = (f"{arrow(tr.direction)} {fmt_change(tr.slope, s.percent, lang)}{L('word.per_wave', lang)}"
                      if tr is not None else "")
         ax.set_title(f"{head}\n{trend_txt}", fontsize=8.5, loc="left", color="#222222")
         ax.set_xticks(xs)
@@ -127,12 +128,12 @@ def small_multiples(name: str, title: str, panels: Sequence[TrendSeries], wave_l
     lo_all, hi_all = np.nanmin(lows), np.nanmax(highs)
     pad = (hi_all - lo_all) * 0.12 + 0.5
     axes.flat[0].set_ylim(lo_all - pad, hi_all + pad)
-    key = "；".join if lang == "zh" else "; ".join
-    legend = key(f"{i + 1}={w}" for i, w in enumerate(wave_labels)) + ("。" if lang == "zh" else ".")
+    legend = L("trend.legend_sep", lang).join(f"{i + 1}={w}" for i, w in enumerate(wave_labels))
     # the finding is the caption under the figure (title): not drawn again inside the image
     # the dashed line is named only when some panel draws one (a target of the series)
-    target = L("multiples_target", lang) if any(s.target is not None for s in panels) else ""
-    note = f"{L('waves_key', lang)}{legend}{' ' if lang == 'en' else ''}{L('multiples_note', lang).format(target=target)}"
+    target = L("trend.multiples_target", lang) if any(s.target is not None for s in panels) else ""
+    note = (L("trend.waves_key", lang) + legend + L("trend.legend_end", lang)
+            + L("trend.multiples_note", lang).format(target=target))
     per_line = int(width * (7.5 if lang == "zh" else 14))  # characters of 8.5 pt across the figure
     # wrapped here: a line wider than the figure would widen the saved image and shrink every panel
     lines = wrap_note(note, per_line, lang)
@@ -177,7 +178,7 @@ def heat_map(name: str, title: str, trend: ProjectTrend, table, *, out_dir: Opti
     ax.set_xticks(range(k))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=8.5)
     ax.set_yticks(range(g))
-    ax.set_yticklabels(list(table.groups) + [L("city", lang)], fontsize=8.5)
+    ax.set_yticklabels(list(table.groups) + [L("word.city", lang)], fontsize=8.5)
     ax.axhline(g - 1.5, color="#FFFFFF", lw=3)  # the city row set apart
     ax.grid(False)
     for sp in ax.spines.values():
@@ -200,11 +201,12 @@ def multiples_finding(what: str, panels: Sequence[TrendSeries], lang: str = "zh"
     (its slope per wave), or that none has one."""
     sig = [s for s in panels if s.series.trend is not None and s.series.trend.direction in ("up", "down")]
     if not sig:
-        return L("multiples_flat", lang).format(what=what)
+        return L("trend.multiples_flat", lang).format(what=what)
     s = max(sig, key=lambda s: abs(s.series.trend.slope))
     tr = s.series.trend
-    return L("multiples_fastest", lang).format(what=what, name=s.name, dir=L("rose" if tr.slope > 0 else "fell", lang),
-                                               slope=fmt_change(tr.slope, s.percent, lang))
+    return L("trend.multiples_fastest", lang).format(what=what, name=s.name,
+                                                     dir=L("fig.rose" if tr.slope > 0 else "fig.fell", lang),
+                                                     slope=fmt_change(tr.slope, s.percent, lang))
 
 
 def heat_finding(head: str, trend: ProjectTrend, table, lang: str = "zh") -> str:
@@ -215,15 +217,15 @@ def heat_finding(head: str, trend: ProjectTrend, table, lang: str = "zh") -> str
         vals = [(row[j], g) for row, g in zip(table.values, table.groups) if row[j] is not None and np.isfinite(row[j])]
         if vals:
             v, g = min(vals, key=lambda t: t[0])
-            text = L("heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
-                                                 group=g, value=fmt_value(v, table.measure == "rate"))
+            text = L("trend.heat_lowest", lang).format(head=head, wave=labels[j] if j < len(labels) else table.waves[j],
+                                                       group=g, value=fmt_value(v, table.measure == "rate"))
             # "lowest" only as far as the intervals go: the groups whose interval reaches the lowest one are named
             ci = {h: row[j] for row, h in zip(table.ci, table.groups) if row and row[j] is not None}
             lo = ci.get(g)
             level = [h for _, h in vals if h != g and lo is not None and ci.get(h) is not None
                      and _num(ci[h][0]) <= _num(lo[1])]
             if level:
-                text += L("heat_tied", lang).format(others=("、" if lang == "zh" else ", ").join(level))
+                text += L("trend.heat_tied", lang).format(others=join_list(level, lang))
             return text
     return head
 
@@ -236,15 +238,15 @@ def trend_charts(trend: ProjectTrend, out_dir: Optional[Path] = None, lang: str 
     areas = [s for s in overall if s.kind == "area"]
     rates = [s for s in overall if s.measure == "rate" and s.kind in ("awareness", "support", "participation")]
     out = []
-    c = small_multiples("trend_areas", multiples_finding(L("areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang,
+    c = small_multiples("trend_areas", multiples_finding(L("trend.areas_what", lang), areas, lang), areas, waves, out_dir=out_dir, lang=lang,
                         index_range=trend.index_range)
     if c:
         out.append(c)
-    c = small_multiples("trend_rates", multiples_finding(L("rates_what", lang), rates, lang), rates, waves, out_dir=out_dir, lang=lang)
+    c = small_multiples("trend_rates", multiples_finding(L("trend.rates_what", lang), rates, lang), rates, waves, out_dir=out_dir, lang=lang)
     if c:
         out.append(c)
     for h in trend.heat:
-        title = heat_finding(L("heat_title", lang).format(name=h.of.display(lang), by=h.by_label or h.by),
+        title = heat_finding(L("trend.heat_title", lang).format(name=h.of.display(lang), by=h.by_label or h.by),
                              trend, h, lang)
         safe = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in h.id) + ("_rate" if h.measure == "rate" else "")
         out.append(heat_map(f"trend_heat_{safe}", title, trend, h, out_dir=out_dir, lang=lang))

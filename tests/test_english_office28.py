@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 
 import tracking_world as W
 from shared_demo import demo_english, demo_run
-from report.tracking_text import LABELS
+from survey.labels import LABELS
 from report.tracking_xlsx import write_trend_xlsx
 from report.trend import project_trend
 
@@ -51,7 +51,7 @@ def test_every_heat_table_is_named_in_full_and_no_sheet_name_is_cut(trend_books)
     assert set(names) <= texts  # every table under its whole name
     for title in wb.sheetnames:
         assert not re.search(r"\(\d+\)$", title), wb.sheetnames  # no "… (2)" to tell two cut names apart
-        assert title in {LABELS["xlsx_trend_sheet"][1], LABELS["xlsx_heat_sheet"][1].format(by="district")}
+        assert title in {LABELS["trend_xlsx.trend_sheet"][1], LABELS["trend_xlsx.heat_sheet"][1].format(by="district")}
 
 
 def test_trend_sheet_columns_show_their_heads_and_print_with_them(trend_books):

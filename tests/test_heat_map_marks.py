@@ -13,7 +13,7 @@ import re
 import pytest
 
 import tracking_world as W
-from report.tracking_text import LABELS
+from survey.labels import LABELS
 from survey.qload import load_questionnaire
 from survey.simulate import simulate, write_csv
 from survey.store import Project
@@ -72,9 +72,9 @@ def test_the_heat_map_marks_the_two_blanks_apart_with_a_legend(world, lang, tmp_
     trend = world[lang]
     c = heat_map("heat", "t", trend, _composite(trend), out_dir=tmp_path / lang, lang=lang)
     texts = _drawn(c.svg_path.read_text(encoding="utf-8"))
-    none_mark, small_mark = LABELS["heat_mark_none"][lang == "en"], LABELS["heat_mark_small"][lang == "en"].format(n=10)
+    none_mark, small_mark = LABELS["trend.heat_mark_none"][lang == "en"], LABELS["trend.heat_mark_small"][lang == "en"].format(n=10)
     assert texts.count(none_mark) == 1 and texts.count(small_mark) == 1, texts  # one cell each, told apart
-    key = [LABELS[f"heat_key_{k}"][lang == "en"].format(n=10) for k in ("none", "small")]
+    key = [LABELS[f"trend.heat_key_{k}"][lang == "en"].format(n=10) for k in ("none", "small")]
     assert set(key) <= set(texts), texts  # the legend under the map explains both marks
 
 
@@ -105,5 +105,5 @@ def test_the_heat_sheet_marks_the_two_blanks_apart_with_a_legend(world, lang, tm
     assert (absent, small) == ((ABSENT, SMALL) if lang == "zh" else ("Beishan District", "High-tech Zone"))
     assert rows[absent][2] == "—" and rows[small][2] == "n<10"
     assert isinstance(rows[small][1], float)  # the wave before: a number
-    key = [LABELS[f"heat_key_{k}"][lang == "en"].format(n=10) for k in ("none", "small")]
+    key = [LABELS[f"trend.heat_key_{k}"][lang == "en"].format(n=10) for k in ("none", "small")]
     assert set(key) <= set(rows), list(rows)  # the legend lines under the table

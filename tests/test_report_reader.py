@@ -283,12 +283,12 @@ def test_area_trend_panels_draw_the_targets_the_note_names(three_waves):
     assert "stroke-dasharray" in svg  # the dashed target lines the note speaks of
     from report.trend import TrendSeries
     from report.trend_charts import small_multiples
-    from report.tracking_text import label as tl
+    from survey.labels import label as tl
 
     bare = [TrendSeries(**{**s.__dict__, "target": None}) for s in areas]  # the same panels without targets
     c = small_multiples("bare", "t", bare, ["1", "2", "3"], out_dir=out["paths"]["charts"])
     assert "stroke-dasharray" not in c.svg_path.read_text(encoding="utf-8")
-    assert "{target}" in tl("multiples_note") and tl("multiples_target") == "虚线为目标值，"
+    assert "{target}" in tl("trend.multiples_note") and tl("trend.multiples_target") == "虚线为目标值，"
 
 
 def test_change_tables_are_numbers_with_headers(three_waves):

@@ -11,9 +11,9 @@ import pytest
 import tracking_world as W
 from analysis.trend import wave_series
 from report.table_cells import NUMBER_FORMATS
-from report.tracking_text import LABELS
 from report.tracking_xlsx import P_FORMAT, series_row
 from report.trend import TrendSeries
+from survey.labels import LABELS
 
 
 def test_a_rate_row_cuts_its_intervals_and_gives_changes_in_points():
@@ -59,12 +59,12 @@ def test_every_value_of_the_trend_sheet_is_a_formatted_number(book):
         for c in r[3:last - 1]:
             assert c.value is None or (isinstance(c.value, (int, float)) and c.number_format in known), \
                 (c.coordinate, head[c.column - 1], c.value, c.number_format)
-    rate = next(r for r in rows if r[1].value == LABELS["measure_rate"][0])
+    rate = next(r for r in rows if r[1].value == LABELS["trend_xlsx.measure_rate"][0])
     assert rate[3].number_format == "0.0%" and rate[head.index("较上期变化")].number_format == "+0.0;-0.0;0.0"
     assert all(c.value is None or c.value <= 1 for r in rows if r[1].value == "率"
                for c in r[3:3 + 4 * len(trend.waves)] if c.number_format == "0.0%")
     note = [r[0].value for r in ws.iter_rows(min_row=2) if not r[2].value and r[0].value]
-    assert note == [LABELS["xlsx_units"][0]]  # the changes' units said under the table
+    assert note == [LABELS["trend_xlsx.units"][0]]  # the changes' units said under the table
 
 
 def test_the_heat_sheet_holds_numbers_with_the_report_formats(book):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from ..records import Lines, Section
 from ..toc import section_anchor
-from ..summary import TITLE as SUMMARY_TITLE
+from ..labels import label
 from ..summary import summary_lines
 from . import appendix, change, groups, hot_issues, indicators, key_findings, overview, priorities, sample
 from .kit import Kit
-from .titles import SECTIONS, SUMMARY_SHEET
+from .titles import section_titles
 
 CHAPTERS = (overview, sample, key_findings, indicators, hot_issues, groups, change, priorities, appendix)
 
@@ -27,9 +27,9 @@ def build_sections(ctx: dict) -> list:
         sec.anchor = section_anchor(i + 1)
     lang = ctx["lang"]
     if ctx.get("summary"):
-        summ = Section(SUMMARY_TITLE[lang], SUMMARY_SHEET[lang], anchor="summary")
+        summ = Section(label("summary.title", lang), label("summary.sheet", lang), anchor="summary")
         # issue 10: one verdict sentence, then the numbered points (as the HTML's front matter prints them)
-        verdict, *points = summary_lines(ctx["summary"], SECTIONS[lang], lang)
+        verdict, *points = summary_lines(ctx["summary"], section_titles(lang), lang)
         summ.blocks.append(("list", Lines(points, "numbered", lead=verdict)))
         sections.insert(0, summ)
     return sections

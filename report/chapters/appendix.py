@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ..question_tables import APPENDIX_TITLE
-from ..themes import UNCODED_TITLE
 from ..records import Section
 from .kit import Kit
 
@@ -11,7 +9,7 @@ from .kit import Kit
 def build(k: Kit) -> Section:
     """Chapter 9 as typed records."""
     sec = k.section(8)
-    ctx, res, lang, L, table = k.ctx, k.res, k.lang, k.L, k.table
+    ctx, res, L, table = k.ctx, k.res, k.L, k.table
     k.h(sec, L("heading.all_items"))
     table(sec, L("caption.all_items"),
           [(L("word.question_item"), "text"), (L("word.indicator"), "text"), (L("word.estimate_rate"), "pct"),
@@ -25,10 +23,10 @@ def build(k: Kit) -> Section:
     if ctx.get("alpha_table"):
         table(sec, ctx["alpha_table"], key="alpha", anchor="reliability")
     if ctx["uncoded_answers"]:
-        table(sec, UNCODED_TITLE[lang], [(L("word.answer"), "text"), (L("word.answers"), "int")],
+        table(sec, L("heading.uncoded"), [(L("word.answer"), "text"), (L("word.answers"), "int")],
               [[a["text"], a["count"]] for a in ctx["uncoded_answers"]], key="uncoded", anchor="uncoded")
     if ctx["question_appendix"]:
-        k.h(sec, APPENDIX_TITLE[lang], "questions")
+        k.h(sec, L("heading.questions"), "questions")
         for t in ctx["question_appendix"]:
             table(sec, t)
     k.h(sec, L("heading.method"), "method")

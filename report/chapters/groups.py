@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..district_problems import NOTE as DISTRICT_NOTE
-from ..district_problems import TITLE as DISTRICT_TITLE
-from ..group_compare import NOT_ASKED, significance_lines, table_note
+from ..district_problems import district_note
+from ..group_compare import significance_lines, table_note
+from ..labels import label
 from ..records import Section
 from ..table_cells import Num
 from .kit import Kit
@@ -13,7 +13,7 @@ from .kit import Kit
 def group_num(c: dict, lang: str = "zh") -> Num:
     """A group comparison cell as a flagged share (suppressed, small base △, significant *; not asked as words)."""
     if c.get("not_asked"):
-        return Num(NOT_ASKED[lang], "text", ("not_asked",))
+        return Num(label("word.not_asked", lang), "text", ("not_asked",))
     return Num(c.get("estimate"), "pct", tuple(f for f in ("suppressed", "small_base", "sig") if c.get(f)))
 
 
@@ -48,5 +48,5 @@ def build(k: Kit) -> Section:
               key=f"group:{g}")
         k.lines(sec, significance_lines(tab, gw, lang, ctx["small_base"]))
     if ctx.get("district_table") and ctx["district_table"][1]:
-        table(sec, DISTRICT_TITLE[lang], *ctx["district_table"], DISTRICT_NOTE[lang], key="district", anchor="district-problems")
+        table(sec, label("heading.district_problems", lang), *ctx["district_table"], district_note(lang), key="district", anchor="district-problems")
     return sec

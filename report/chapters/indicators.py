@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from analysis.thresholds import HIGH_NA
 
-from ..decisions import TITLE as DECISIONS_TITLE
 from ..labels import join_list
 from ..records import Kpi, Section
 from ..table_cells import Num
@@ -111,7 +110,7 @@ def build(k: Kit) -> Section:
         fig(sec, c)
     dec = res.get("decisions")
     if dec:
-        k.h(sec, DECISIONS_TITLE[lang], "decisions")
+        k.h(sec, L("heading.decisions"), "decisions")
         for t in ctx["decision_tables"]:
             table(sec, t)
         k.lines(sec, ctx["recommend_lines"])

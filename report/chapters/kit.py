@@ -8,7 +8,7 @@ from typing import Optional
 from ..labels import label, verdict_labels
 from ..records import Heading, Lines, Section, Table
 from ..table_cells import Tag, verdict_tone
-from .titles import SECTIONS, SHEETS
+from .titles import section_titles, sheet_names
 
 # (lower, upper) bound columns of an interval, by their label codes: printed as one cell in HTML
 BOUND_PAIRS = (("word.ci_low", "word.ci_high"), ("word.ci_low_long", "word.ci_high_long"),
@@ -60,7 +60,7 @@ class Kit:
 
     def section(self, i: int) -> Section:
         """Chapter ``i`` (0-based) with its title and sheet name, no blocks yet."""
-        return Section(SECTIONS[self.lang][i], SHEETS[self.lang][i])
+        return Section(section_titles(self.lang)[i], sheet_names(self.lang)[i])
 
     def table(self, sec: Section, caption, columns: Optional[list] = None, rows: Optional[list] = None,
               note: str = "", key: str = "", anchor: str = "") -> None:

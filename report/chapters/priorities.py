@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from ..labels import join_list
+from ..labels import join_list, label
 from ..recommendations import rec_heading, rec_lines
 from ..table_cells import Num
 from ..trend_chapter import ledger_blocks
 from ..records import Section
 from .kit import Kit
-
-ANALYST = {"zh": "（此处留给分析人员补充研判意见和具体对策。）",
-           "en": "(Space for the analyst's own assessment and recommendations.)"}
 
 
 def build(k: Kit) -> Section:
@@ -40,5 +37,5 @@ def build(k: Kit) -> Section:
     ledger_blocks(sec, ctx.get("tracking"), table, lang)
     if ctx.get("draft"):  # a draft for the analysts: the blank box for their own assessment (never delivered)
         k.h(sec, L("heading.analyst"))
-        sec.blocks.append(("placeholder", ANALYST[lang]))
+        sec.blocks.append(("placeholder", label("text.analyst_placeholder", lang)))
     return sec

@@ -12,6 +12,7 @@ from survey.cells import clean_text
 from survey.errors import MinyiError
 
 from .. import charts as C
+from ..labels import label
 from ..numbering import figure_caption, table_caption
 from ..toc import add_docx_toc, fill_docx_toc
 from .docx_lines import cell_lines, unit_floor_cm
@@ -309,7 +310,7 @@ def set_properties(doc, context: dict) -> None:
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
     props.title = clean_text(context["title"])
     props.author = props.last_modified_by = clean_text(context.get("org") or "")
-    props.language = "en" if context["lang"] == "en" else "zh-CN"
+    props.language = label("lang.tag", context["lang"])
     props.created = props.modified = now
     props.revision = 1
     props.comments = props.subject = props.keywords = props.category = ""

@@ -19,13 +19,15 @@ from typing import Any
 
 # changes: signed, with issue 11's format "+0.0;-0.0;0.0" exactly (Excel shows a change between −0.05 and 0 as
 # -0.0, its own rule for a negative number; the report's text never does: table_cells.signed)
-NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
-                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
-                  "pval": "0.000"}
 # p values: the one rule of every output (tables, sentences, the tracking texts, the XLSX number format): three
 # decimals, and below P_FLOOR "<0.001" rather than a bare 0.000
 P_FLOOR = 0.001
 P_DECIMALS = 3
+# a p cell of report.xlsx and trend.xlsx: the number kept, shown as the text shows it (<0.001, not 0.000)
+P_FORMAT = f'[<{P_FLOOR}]"<{P_FLOOR}";0.{"0" * P_DECIMALS}'
+NUMBER_FORMATS = {"pct": "0.0%", "num1": "0.0", "num2": "0.00", "num3": "0.000", "int": "#,##0",
+                  "chg1": "+0.0;-0.0;0.0", "pp": "+0.0%;-0.0%;0.0%",
+                  "pval": P_FORMAT}
 FLAG_CODES = ("suppressed", "small_base", "sig", "not_asked", "up", "down", "same")
 # appended to the shown number (suppressed shows only "—"); up/down/same: a change's test (↑↓ significant, → not)
 FLAG_MARKS = {"small_base": " △", "sig": "*", "up": " ↑", "down": " ↓", "same": " →"}

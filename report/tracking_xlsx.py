@@ -9,15 +9,13 @@ from typing import Any
 from survey.atomic import atomic_write
 from survey.cells import safe_value, sheet_title
 
-from .table_cells import NUMBER_FORMATS, P_DECIMALS, P_FLOOR
+from .table_cells import NUMBER_FORMATS, P_FORMAT  # p: 0.042, and <0.001 rather than a bare 0.000
 from .labels import label as L
 from .tracking_text import heat_key, heat_mark
 from .trend import ProjectTrend
 from .writers.xlsx_cells import (HEADER_MAX, MAX_WIDTH, MIN_WIDTH, NUMBER_WIDTH, display_width, set_print_layout,
                                  wrap_prose)
 
-#: p values as the text outputs write them: 0.042, and <0.001 rather than a bare 0.000 (the cell keeps the number)
-P_FORMAT = f'[<{P_FLOOR}]"<{P_FLOOR}";0.{"0" * P_DECIMALS}'
 
 
 def safe_cell(v: Any) -> Any:

@@ -71,8 +71,8 @@ def test_xlsx_numbers_are_number_cells(demo):
                     if c.value is None:
                         continue
                     assert isinstance(c.value, (int, float)) and not isinstance(c.value, bool), (cap, h, c.value)
-                    if h == "p" and change_table:
-                        assert c.number_format == "0.000", (cap, h)
+                    if h == "p" and change_table:  # shown as the text shows it: <0.001, never a bare 0.000
+                        assert c.number_format == '[<0.001]"<0.001";0.000', (cap, h, c.number_format)
                         continue
                     assert c.number_format in want, (cap, h, c.number_format)
                     if c.number_format == "0.0%":
@@ -91,6 +91,18 @@ def test_xlsx_numbers_are_number_cells(demo):
                             if "样本过少" in row[j].value or "未调查" in row[j].value:
                                 assert row[j - 1].value is None  # no number for a suppressed / not-asked group
     assert min(checked.values()) > 0, checked
+
+
+def test_xlsx_p_values_below_the_floor_show_as_the_text_does(demo):
+    """A p value under 0.001 (the trend tests' 趋势检验p值) showed as 0.000 in report.xlsx, while every text of the
+    report and trend.xlsx print <0.001: its cells now keep the number under the one p format."""
+    from openpyxl import load_workbook
+
+    from report.table_cells import P_FORMAT
+
+    small = [c for ws in load_workbook(demo / "report.xlsx") for row in ws.iter_rows() for c in row
+             if isinstance(c.value, float) and 0 <= c.value < 0.001 and c.number_format not in ("0.0%", "0.0", "0.00")]
+    assert small and all(c.number_format == P_FORMAT for c in small), {(c.coordinate, c.number_format) for c in small}
 
 
 def test_xlsx_no_formatted_numbers_or_formula_text(demo):

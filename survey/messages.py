@@ -147,7 +147,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no-ledger-yet": ("the project has no ledger yet",
                       "run survey ledger DIR --wave W --out ledger.xlsx first"),
     "trend-one-wave": ("a trend needs at least two waves; the project has {count}{labels}",
-                       "import another wave (survey import DIR FILE --wave W), or name two or more with --waves"),
+                       "import another wave first (survey import DIR FILE --wave W)"),
     "internal": ("{reason}", "please report this as a bug"),
     # --- questionnaire YAML ------------------------------------------------------
     "yaml-syntax": ("YAML syntax error: {reason}", "fix the indentation or quoting near this position"),

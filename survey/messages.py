@@ -146,6 +146,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "survey status DIR shows how many were excluded or quarantined"),
     "no-ledger-yet": ("the project has no ledger yet",
                       "run survey ledger DIR --wave W --out ledger.xlsx first"),
+    # the engines of survey analyze (--engine duckdb|spark; engines/analyze.py)
+    "parquet-folder-no-waves": ("--wave {wave}: a folder of Parquet files has no waves",
+                                "analyse each wave's folder, or import the files into a project"),
+    "parquet-no-questionnaire": ("no questionnaire for {data}",
+                                 "put questionnaire.yaml next to the Parquet files or pass --questionnaire"),
+    "parquet-config-yaml": ("{config} is not valid YAML: {reason}", "fix the file's YAML"),
+    "url-needs-spark": ("{data} is a URL: a folder on a cluster's file system is read by --engine spark only",
+                        "use --engine spark, or copy the folder here"),
+    "not-project-or-parquet": ("{data} is neither a project nor a folder of Parquet files",
+                               "give a project folder (survey init) or a folder of .parquet files"),
+    "engine-weighting": ("weighting (raking/post-stratification) needs the rows",
+                         "use the default engine (--engine memory)"),
+    "engine-row-design": ("design: {key} ({what}) needs the rows: --engine duckdb|spark computes one-stage "
+                          "linearisation designs only", "use the default engine (--engine memory)"),
+    "engine-multistage": ("design: {role} names {count} columns (a multistage design): --engine duckdb|spark computes "
+                          "one-stage designs only", "use the default engine (--engine memory)"),
+    "grouping-not-in-data": ("grouping '{name}': the data have no column {qid}",
+                             "leave it out of --by, or add the column to the data"),
+    "spark-missing": ("--engine spark needs pyspark", "pip install 'minyi[spark]'; Spark needs Java 17 or later"),
     "trend-one-wave": ("a trend needs at least two waves; the project has {count}{labels}",
                        "import another wave first (survey import DIR FILE --wave W)"),
     "internal": ("{reason}", "please report this as a bug"),
@@ -868,6 +887,7 @@ USAGE_CODES = frozenset({
     "convert-out-xlsform", "simulate-seed", "simulate-shift", "simulate-start", "simulate-out-is-questionnaire",
     "simulate-out-suffix", "plan-options", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
+    "parquet-folder-no-waves",
 })
 
 # catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option

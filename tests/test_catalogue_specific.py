@@ -37,7 +37,7 @@ def test_no_entry_is_only_a_placeholder():
 def _raised_codes():
     """(file, line, code, keyword names) of every ``MinyiError.of("code", ...)`` / ``problem("code", ...)`` with a
     literal code in the library and the CLI."""
-    for folder in ("survey", "cli", "report", "analysis"):
+    for folder in ("survey", "cli", "report", "analysis", "engines"):
         for f in sorted((ROOT / folder).rglob("*.py")):
             for n in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
                 if not (isinstance(n, ast.Call) and n.args):

@@ -166,7 +166,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "leave it out of --by, or add the column to the data"),
     "spark-missing": ("--engine spark needs pyspark", "pip install 'minyi[spark]'; Spark needs Java 17 or later"),
     "trend-one-wave": ("a trend needs at least two waves; the project has {count}{labels}",
-                       "import another wave first (survey import DIR FILE --wave W)"),
+                       "import another wave first: survey import DIR FILE --wave W"),
     "internal": ("{reason}", "please report this as a bug"),
     # --- questionnaire YAML ------------------------------------------------------
     "yaml-syntax": ("YAML syntax error: {reason}", "fix the indentation or quoting near this position"),

@@ -136,8 +136,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "--wave 2026Q1", "see --help"),
     "serve-wave-name": ("--wave '{wave}': name the wave, e.g. --wave 2026Q3 (not empty, no spaces around it, at "
                         "most {max} characters)", "see --help"),
-    "links-out-is-file": ("--out {out} is a file; --out names a folder for the QR codes (a new or existing folder)",
-                          "give a folder, e.g. --out qr"),
+    "links-out-is-file": ("--out {out} is a file; --out names a folder for the QR codes",
+                          "give a new or existing folder, e.g. --out qr"),
     "links-out-unmakeable": ("--out {out}: cannot create the folder ({reason})", "give a folder path for the QR codes"),
     "count-setting": ("{config}: {key} must be a non-negative whole number, not {value}",
                       "write 0 or a larger whole number"),

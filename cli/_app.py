@@ -98,7 +98,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if any("\x00" in str(a) for a in (sys.argv[1:] if argv is None else argv)):
             # no file name, option or value can hold one (the OS refuses it as "embedded null byte")
-            raise MinyiError.of("bad-option", reason="an argument holds a NUL character (\\x00); remove it")
+            raise MinyiError.of("argument-nul")
         rc = app(args=argv, standalone_mode=False)
     except MinyiError as e:
         from survey.config_marks import locate

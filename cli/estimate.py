@@ -643,7 +643,7 @@ def plan(
         res = make_plan(margin, confidence, p, population, deff, **kw)
     except PlanningError as e:
         if strata is None:  # only the options were given: a bad option value (exit 2)
-            raise MinyiError.of("bad-option", reason=str(e))
+            raise MinyiError.of("plan-options", detail=str(e))
         raise MinyiError.of("plan-strata", file=str(strata), detail=str(e))
     written = None
     if project is not None:

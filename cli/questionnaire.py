@@ -67,8 +67,7 @@ def form(
     from survey.qload import validate_file
 
     if out.suffix and out.suffix.lower() not in FORM_SUFFIXES:  # a form.docx of HTML would open as garbage, or not at all
-        raise MinyiError.of("usage", reason=f"--out {out}: the paper form is written as HTML or PDF; "
-                                            "name the file form.html or form.pdf")
+        raise MinyiError.of("paper-form-suffix", out=str(out))
 
     q, problems = validate_file(file)
     errors = [p for p in problems if p.severity == "error"]
@@ -177,16 +176,12 @@ def _refuse_bad_out(file: Path, out: Optional[Path], to: str, default: bool = Fa
         return
     if out.exists() and Path(file).exists() and out.resolve() == Path(file).resolve():
         if default:
-            raise MinyiError.of("bad-option", reason=f"without --out the XLSForm is written to {out}, which is the "
-                                                "input file: converting would overwrite it; name the output file "
-                                                f"with --out, e.g. --out {out.stem or 'out'}_form.xlsx")
-        raise MinyiError.of("bad-option", reason=f"--out {out} is the input file: converting would overwrite it; "
-                                            "name another output file")
+            raise MinyiError.of("convert-default-out-is-input", out=str(out), example=f"{out.stem or 'out'}_form.xlsx")
+        raise MinyiError.of("convert-out-is-input", out=str(out))
     want = OUT_SUFFIXES[to]
     if out.suffix.lower() not in want:
-        what = "a minyi questionnaire (YAML)" if to == "yaml" else "an XLSForm workbook (Excel .xlsx)"
-        raise MinyiError.of("bad-option", reason=f"--out {out}: --to {to} writes {what}; name the file "
-                                            f"{out.stem or 'out'}{want[0]}")
+        raise MinyiError.of("convert-out-yaml" if to == "yaml" else "convert-out-xlsform", out=str(out),
+                            example=f"{out.stem or 'out'}{want[0]}")
 
 
 def _not_in_xlsform(q) -> str:

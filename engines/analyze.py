@@ -45,8 +45,7 @@ NOT_COMPUTED = ("hot_issues", "ranking", "open_text", "ipa")
 def _no_wave(data, wave: Optional[str]) -> None:
     """``--wave`` names a wave of a project; a Parquet folder has none (one folder per wave)."""
     if wave is not None:
-        raise MinyiError.of("usage", file=str(data), reason=f"--wave {wave}: a folder of Parquet files has no waves "
-                            "(analyse each wave's folder, or import the files into a project)")
+        raise MinyiError.of("parquet-folder-no-waves", file=str(data), wave=wave)
 
 
 def _url_join(url: str, name: str) -> str:
@@ -67,14 +66,13 @@ def load_url_source(url: str, runner, questionnaire: Optional[Path] = None):
         where = _url_join(url, "questionnaire.yaml")
         text = runner.read_text(where)
         if text is None:
-            raise MinyiError.of("usage", file=url, reason=f"no questionnaire for {url}: put questionnaire.yaml "
-                                "next to the Parquet files or pass --questionnaire")
+            raise MinyiError.of("parquet-no-questionnaire", file=url, data=url)
         q = load_questionnaire_text(text, where)
     text = runner.read_text(_url_join(url, CONFIG))
     try:
         cfg = (yaml.safe_load(text) if text else None) or {}
     except yaml.YAMLError as e:
-        raise MinyiError.of("usage", file=_url_join(url, CONFIG), reason=f"{CONFIG} is not valid YAML: {e}") from None
+        raise MinyiError.of("parquet-config-yaml", file=_url_join(url, CONFIG), config=CONFIG, reason=str(e)) from None
     return q, cfg
 
 
@@ -88,8 +86,7 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     from survey.store import DB, Project
 
     if is_url(data):
-        raise MinyiError.of("usage", file=str(data), reason=f"{data} is a URL: a folder on a cluster's file system "
-                            "is read by --engine spark only (or copy it here)")
+        raise MinyiError.of("url-needs-spark", file=str(data), data=str(data))
     data = Path(data)
     if (data / CONFIG).exists() and (data / DB).exists():
         p = Project.open(data)
@@ -97,11 +94,10 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     if not data.exists():
         raise MinyiError.of("file-not-found", file=str(data), path=str(data))
     if not data.is_dir() or not any(data.rglob("*.parquet")):
-        raise MinyiError.of("usage", file=str(data), reason=f"{data} is neither a project nor a folder of Parquet files")
+        raise MinyiError.of("not-project-or-parquet", file=str(data), data=str(data))
     qfile = questionnaire or data / "questionnaire.yaml"
     if not Path(qfile).exists():
-        raise MinyiError.of("usage", file=str(data), reason=f"no questionnaire for {data}: put questionnaire.yaml "
-                            "next to the Parquet files or pass --questionnaire")
+        raise MinyiError.of("parquet-no-questionnaire", file=str(data), data=str(data))
     cfg = {}
     if (data / CONFIG).exists():
         cfg = yaml.safe_load((data / CONFIG).read_text(encoding="utf-8")) or {}
@@ -133,8 +129,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
     check_method(ci, groups=True)
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     if cfg.get("weighting"):
-        raise MinyiError.of("usage", file=str(data), reason="weighting (raking/post-stratification) needs the rows: "
-                            "use the default engine (--engine memory)")
+        raise MinyiError.of("engine-weighting", file=str(data))
     design = _one_stage(data, design)
     quality = None
     tmp = None
@@ -142,10 +137,13 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         if project is not None:
             waves = project.waves()
             if not waves:
-                raise MinyiError.of("usage", file=str(data), reason="the project has no responses yet (survey import first)")
+                raise MinyiError.of("no-responses-yet", file=str(data))
             wave = wave or waves[-1]
             if wave not in waves:
-                raise MinyiError.of("usage", file=str(data), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
+                from survey.messages import did_you_mean
+
+                raise MinyiError.of("unknown-wave", file=str(data), wave=wave,
+                                    suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
             quality = project.quality_summary(wave)  # runs the checks when stale
             src_sql, params = project.analysis_source_sql(wave)
             if engine == "duckdb":
@@ -176,7 +174,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         groupings = []
         for b, qid in zip(by, qids):
             if qid not in have:
-                raise MinyiError.of("usage", file=str(data), reason=f"grouping '{b}': the data have no column {qid}")
+                raise MinyiError.of("grouping-not-in-data", file=str(data), name=b, qid=qid)
             groupings.append((qid, [float(o.code) for o in q.question(qid).options]))
         items = [it for it in item_specs(q) if it.key in have]
         comp = {k: v for k, v in composition_questions(q).items() if v in have}
@@ -382,16 +380,13 @@ def _one_stage(data, design: dict) -> dict:
     where = f"{str(data).rstrip('/')}/{CONFIG}"
     for key, what in ROW_DESIGN_KEYS.items():
         if design.get(key):
-            raise MinyiError.of("usage", file=where, reason=f"design: {key} ({what}) needs the rows: --engine duckdb|spark "
-                                "computes one-stage linearisation designs only; use the default engine (--engine memory)")
+            raise MinyiError.of("engine-row-design", file=where, key=key, what=what)
     out = dict(design)
     for role in ("weights", "strata", "psu", "fpc"):
         v = out.get(role)
         if isinstance(v, (list, tuple)):
             if len(v) > 1:
-                raise MinyiError.of("usage", file=where, reason=f"design: {role} names {len(v)} columns (a multistage "
-                                    "design): --engine duckdb|spark computes one-stage designs only; use the default "
-                                    "engine (--engine memory)")
+                raise MinyiError.of("engine-multistage", file=where, role=role, count=len(v))
             out[role] = v[0] if v else None
     return {k: v for k, v in out.items() if v}
 

@@ -267,8 +267,7 @@ def make_runner(engine: str, con=None, spark=None):
         except ImportError:
             from survey.errors import MinyiError
 
-            raise MinyiError.of("usage", reason="--engine spark needs pyspark: pip install 'minyi[spark]' "
-                                                "(and Java 17+)") from None
+            raise MinyiError.of("spark-missing") from None
     raise ValueError(engine)
 
 

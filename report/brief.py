@@ -329,7 +329,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
 
     waves = project.waves()
     if not waves:
-        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+        raise MinyiError.of("no-responses-yet", file=str(project.root))
     wave = wave or waves[-1]
     if wave not in waves:
         from survey.messages import did_you_mean

@@ -278,7 +278,7 @@ def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
     same names are replaced, as the report's) as ``brief_<wave>.<ext>``; returns {format: path}."""
     bad = [f for f in formats if f not in BRIEF_FORMATS]
     if bad:
-        raise MinyiError.of("usage", reason=f"unknown format '{bad[0]}' for the brief; choose from {', '.join(BRIEF_FORMATS)}")
+        raise MinyiError.of("unknown-brief-format", format=bad[0], choices=", ".join(BRIEF_FORMATS))
     from survey.atomic import make_dir
 
     make_dir(out_dir)  # --out is a folder, as for survey report: an existing file there is one message

@@ -244,7 +244,7 @@ def project_ledger(project: Project, wave: Optional[str] = None, *, out: Optiona
 
     waves = project.waves()
     if not waves:
-        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+        raise MinyiError.of("no-responses-yet", file=str(project.root))
     wave = wave or waves[-1]
     if wave not in waves:
         from survey.messages import did_you_mean
@@ -461,8 +461,7 @@ def update_ledger(project: Project, path: Path) -> dict:
     store = LedgerStore(project)
     items = store.items()
     if not items:
-        raise MinyiError.of("usage", file=str(project.root),
-                            reason="the project has no ledger yet; run survey ledger DIR --wave W --out ledger.xlsx first")
+        raise MinyiError.of("no-ledger-yet", file=str(project.root))
     sheet = read_ledger_sheet(path)
     plan = plan_update(sheet, items, identities(project, items))
     changed = store.apply_edits(plan.edits, source=Path(path).name)

@@ -119,8 +119,7 @@ def resolve_grouping(q: Questionnaire, name: str) -> str:
     qid = {"site": q.site_question, "district": q.district_question}.get(name, name)
     qq = q.get(qid) if qid else None
     if qq is None or qq.type not in GROUPING_TYPES:
-        raise MinyiError.of("bad-option", reason=f"unknown grouping '{name}' for --by; choose from: "
-                            f"{', '.join(grouping_choices(q))}")
+        raise MinyiError.of("unknown-grouping", name=name, choices=", ".join(grouping_choices(q)))
     return qid
 
 

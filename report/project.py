@@ -101,16 +101,20 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
             check(na if key == "na_policy" else ci)
         except DesignError as e:
             if given is not None:  # the option's value
-                raise MinyiError.of("usage", file=str(project.root), reason=str(e)) from None
+                raise MinyiError.of("analysis-option-value", file=str(project.root),
+                                    option="--na" if key == "na_policy" else "--ci", detail=str(e)) from None
             # minyi.yaml's value: named with its line (survey.config_marks.locate)
             raise MinyiError.of("config-key", file=project.config_file, key=key, reason=str(e),
                                 hint="see docs/project-config.md") from None
     waves = project.waves()
     if not waves:
-        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+        raise MinyiError.of("no-responses-yet", file=str(project.root))
     wave = wave or waves[-1]
     if wave not in waves:
-        raise MinyiError.of("usage", file=str(project.root), reason=f"no wave '{wave}'; waves: {', '.join(waves)}")
+        from survey.messages import did_you_mean
+
+        raise MinyiError.of("unknown-wave", file=str(project.root), wave=wave,
+                            suggestion=did_you_mean(wave, waves) or f"waves: {', '.join(waves)}")
     return _analyze_wave(project, wave, by, na, ci, confidence, df, lang, on_read)
 
 
@@ -136,7 +140,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     with project.kept_open():  # the read, the checks and the quality summary on one open database
         data, _ = project.responses(wave, columns=cols, codes_float32=True, raw_codes=raw_code_columns(q, design))
         if data.empty:
-            raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
+            raise MinyiError.of("wave-no-usable-responses", file=str(project.root), wave=wave)
         quality = project.quality_summary(wave)
         if on_read is not None:
             on_read(wave)
@@ -235,8 +239,9 @@ def reported_fielding(cfg: dict, wave: str, observed: Optional[list]) -> Optiona
 def _threshold(value: Optional[int], cfg: dict, key: str, default: int, root) -> int:
     v = value if value is not None else cfg.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        src = f"--{key.replace('_', '-')}" if value is not None else f"{root / 'minyi.yaml'}: {key}"
-        raise MinyiError.of("usage", file=str(root), reason=f"{src} must be a non-negative whole number, not {v!r}")
+        if value is not None:
+            raise MinyiError.of("count-option", file=str(root), option=f"--{key.replace('_', '-')}", value=repr(v))
+        raise MinyiError.of("count-setting", file=str(root), config=str(root / "minyi.yaml"), key=key, value=repr(v))
     return v
 
 
@@ -260,9 +265,9 @@ def report_project(project: Project, out_dir: Path, *, wave: Optional[str] = Non
     formats = FORMATS if formats is None else formats
     for f in formats:
         if f not in FORMATS:
-            raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
+            raise MinyiError.of("unknown-report-format", format=f, choices=", ".join(FORMATS))
     if lang not in ("zh", "en"):
-        raise MinyiError.of("bad-option", reason="--lang must be zh or en")
+        raise MinyiError.of("unknown-report-lang", lang=lang)
     if template_dir is not None and ({"html", "pdf"} & set(formats)):  # a missing template stops at once,
         from .writers.html import template_name                         # not after minutes of analysis
 

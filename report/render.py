@@ -274,9 +274,9 @@ def render_all(result: dict, out_dir: Path, *, formats: Sequence[str] = FORMATS,
     opened (:func:`report.chart_pool.chart_pool`); ``draft``: as in :func:`build_context`."""
     for f in formats:
         if f not in FORMATS:
-            raise MinyiError.of("bad-option", reason=f"unknown format '{f}'; choose from {', '.join(FORMATS)}")
+            raise MinyiError.of("unknown-report-format", format=f, choices=", ".join(FORMATS))
     if lang not in ("zh", "en"):
-        raise MinyiError.of("bad-option", reason="--lang must be zh or en")
+        raise MinyiError.of("unknown-report-lang", lang=lang)
     from survey.atomic import make_dir
 
     make_dir(out_dir)

@@ -191,7 +191,7 @@ def project_scores(project: Project, framework: str | Path, *, external: Optiona
     q = project.questionnaire
     waves = project.waves()
     if not waves:
-        raise MinyiError.of("usage", file=str(project.root), reason="the project has no responses yet (survey import first)")
+        raise MinyiError.of("no-responses-yet", file=str(project.root))
     if wave is not None and wave not in waves:
         from survey.messages import did_you_mean
 

@@ -63,7 +63,7 @@ def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tupl
     stored = {c for c, _ in column_types(q)}
     data, _ = project.responses(wave, columns=[c for c in dict.fromkeys(want) if c and c in stored])
     if data.empty:
-        raise MinyiError.of("usage", file=str(project.root), reason=f"wave '{wave}' has no usable responses")
+        raise MinyiError.of("wave-no-usable-responses", file=str(project.root), wave=wave)
     data = data.reset_index(drop=True)
     des = build_design(data, design)
     if method:

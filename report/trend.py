@@ -180,10 +180,10 @@ def resolve_series(project: Project, names: Optional[Sequence[str]]) -> Optional
     if bad:
         from survey.messages import did_you_mean
 
-        raise MinyiError.of("bad-option", reason=f"unknown indicator {', '.join(repr(b) for b in bad)} for --indicators; "
-                            f"choose from: {', '.join(series_choices(project))}"
-                            + (f" ({did_you_mean(bad[0], series_choices(project))})"
-                               if did_you_mean(bad[0], series_choices(project)).startswith("did") else ""))
+        close = did_you_mean(bad[0], series_choices(project))
+        raise MinyiError.of("unknown-indicator", names=", ".join(repr(b) for b in bad),
+                            choices=", ".join(series_choices(project)),
+                            suggestion=close if close.startswith("did") else "see --help")
     return out
 
 
@@ -263,9 +263,8 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
         raise MinyiError.of("unknown-wave", file=str(project.root), wave=missing[0],
                             suggestion=did_you_mean(missing[0], all_waves) or "the project has no imports yet")
     if len(order) < 2:
-        raise MinyiError.of("usage", file=str(project.root),
-                            reason=f"a trend needs at least two waves; the project has {len(order)}"
-                                   + (f" ({', '.join(wave_info(project.config, w).label for w in order)})" if order else ""))
+        raise MinyiError.of("trend-one-wave", file=str(project.root), count=len(order),
+                            labels=f" ({', '.join(wave_info(project.config, w).label for w in order)})" if order else "")
     wanted = resolve_series(project, indicators)
     if by is not None:
         resolve_grouping(q, by)

@@ -64,7 +64,7 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
         if not names:
             raise MinyiError.of("file-empty", file=p)
         if sheet is not None and sheet not in names:
-            raise MinyiError.of("bad-option", file=p, reason=f"sheet '{sheet}' not found; sheets: {', '.join(names)}")
+            raise MinyiError.of("sheet-not-found", file=p, sheet=sheet, sheets=", ".join(names))
         sh = wb.get_sheet_by_name(sheet or names[0])
         span = int(sh.height) * int(sh.width)
         if span > values["xlsx_cells"]:

@@ -104,7 +104,7 @@ def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None, wrap:
     suffix = path.suffix.lower()
     reason = table_out_problem(path)
     if reason:
-        raise MinyiError.of("usage", reason=reason)
+        raise MinyiError.of("table-out-suffix", path=str(path), suffix=path.suffix)
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)
         atomic_write(path, lambda tmp: write_xlsx_frame(df, tmp, sheet=sheet, wrap=wrap))
@@ -359,12 +359,10 @@ def _check_out_suffix(format: str, out: Optional[Path]) -> None:
     suffix = Path(out).suffix.lower() if out is not None else ""
     if suffix in OTHER_FILE_KINDS:  # CSV text in a file named .xls or .json opens wrongly, or not at all
         want = OTHER_FILE_KINDS[suffix] or format
-        raise MinyiError.of("bad-option", reason=f"--out {Path(out).name}: export writes csv, xlsx, sav or parquet; "
-                                                 f"name the file .{want} (e.g. clean.{want})")
+        raise MinyiError.of("export-out-kind", name=Path(out).name, want=want)
     named = FORMATS_BY_SUFFIX.get(suffix)
     if named is not None and named != format:
-        raise MinyiError.of("bad-option", reason=f"--out {Path(out).name} names a .{named} file but --format is "
-                                                 f"{format}; add --format {named} (or give the file a .{format} name)")
+        raise MinyiError.of("export-out-format", name=Path(out).name, named=named, format=format)
 
 
 def export_project(project, *, format: Optional[str] = None, labels: bool = False, wave: Optional[str] = None,
@@ -376,9 +374,9 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
     if format is None:
         format = (FORMATS_BY_SUFFIX.get(Path(out).suffix.lower()) if out is not None else None) or "csv"
     if format not in FORMATS:
-        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose csv, xlsx, sav or parquet")
+        raise MinyiError.of("unknown-format", format=format, choices=", ".join(FORMATS))
     if out is None and format != "csv":
-        raise MinyiError.of("bad-option", reason=f"--format {format} needs --out FILE")
+        raise MinyiError.of("format-needs-out", format=format)
     _check_out_suffix(format, out)
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded, notes=notes)
@@ -470,7 +468,7 @@ def write_data(df: pd.DataFrame, path: str | Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ""):
-        raise MinyiError.of("usage", reason=f"cannot write {path.suffix} data; use .csv or .xlsx")
+        raise MinyiError.of("data-out-suffix", path=str(path), suffix=path.suffix)
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)
         atomic_write(path, lambda tmp: write_xlsx_frame(_numeric_columns(df), tmp))

@@ -331,7 +331,7 @@ def build_batch(q: Questionnaire, table, *, source: str, path: Optional[str], ke
     _refuse_shortened_ids(frame, table, source)
     if site is not None:
         if not q.site_question:
-            raise MinyiError.of("usage", reason="--site: the questionnaire has no site_question")
+            raise MinyiError.of("site-no-question")
         try:
             code = q.resolve_code(q.site_question, site)
         except KeyError:

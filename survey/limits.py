@@ -61,7 +61,7 @@ def _number(name: str, value: Any, where: str) -> float:
 def parse_override(text: str) -> tuple[str, float]:
     """``NAME=VALUE`` of the global ``--limit`` option."""
     if "=" not in text:
-        raise MinyiError.of("bad-option", reason=f"--limit needs NAME=VALUE, not {text!r} (names: {', '.join(sorted(LIMITS))})")
+        raise MinyiError.of("limit-syntax", text=text, names=", ".join(sorted(LIMITS)))
     name, value = text.split("=", 1)
     name = name.strip()
     return name, _number(name, value.strip(), "--limit")

@@ -83,8 +83,90 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "the text of those lines again; nothing was imported"),
     "encoding-neither": ("cannot decode the text: line {line_no} is neither UTF-8 nor GBK/GB18030 (byte {byte} of the "
                          "file)", "save the file as UTF-8 or GBK; nothing was imported"),
-    "usage": ("{reason}", "see --help"),
-    "bad-option": ("{reason}", "see --help"),  # an invalid option value: exit status 2, like click's usage errors
+    # --- the command line and the project's state: one entry per problem.  Those in USAGE_CODES (below) are a wrong
+    # command line, exit status 2 (a wrong option value); the others are the state of the project or a file, 1 -----
+    "argument-nul": ("an argument holds a NUL character (\\x00); remove it", "see --help"),
+    "limit-syntax": ("--limit needs NAME=VALUE, not '{text}' (names: {names})", "see --help"),
+    "unknown-format": ("unknown --format '{format}'; choose one of {choices}", "see --help"),
+    "unknown-report-format": ("unknown format '{format}'; choose from {choices}", "see --help"),
+    "unknown-brief-format": ("unknown format '{format}' for the brief; choose from {choices}", "see --help"),
+    "unknown-report-lang": ("--lang must be zh or en, not '{lang}'", "see --help"),
+    "unknown-style": ("unknown style '{style}'; choose from {choices}", "see --help"),
+    "unknown-grouping": ("unknown grouping '{name}' for --by; choose from: {choices}", "see --help"),
+    "unknown-indicator": ("unknown indicator {names} for --indicators; choose from: {choices}", "{suggestion}"),
+    "analysis-option-value": ("{option}: {detail}", "see --help"),
+    "count-option": ("{option} must be a non-negative whole number, not {value}", "see --help"),
+    "format-needs-out": ("--format {format} needs --out FILE", "e.g. --out data.{format}"),
+    "export-out-kind": ("--out {name}: export writes csv, xlsx, sav or parquet; name the file .{want} (e.g. "
+                        "clean.{want})", "see --help"),
+    "export-out-format": ("--out {name} names a .{named} file but --format is {format}; add --format {named} (or "
+                          "give the file a .{format} name)", "see --help"),
+    "table-out-suffix": ("cannot write {path}: {suffix} is not a table format here; use a .csv or .xlsx name",
+                         "see --help"),
+    "data-out-suffix": ("cannot write {path}: {suffix} is not a data format here; use a .csv or .xlsx name",
+                        "see --help"),
+    "paper-form-suffix": ("--out {out}: the paper form is written as HTML or PDF; name the file form.html or "
+                          "form.pdf", "see --help"),
+    "convert-default-out-is-input": ("without --out the XLSForm is written to {out}, which is the input file: "
+                                     "converting would overwrite it; name the output file with --out, e.g. --out "
+                                     "{example}", "see --help"),
+    "convert-out-is-input": ("--out {out} is the input file: converting would overwrite it; name another output file",
+                             "see --help"),
+    "convert-out-yaml": ("--out {out}: --to yaml writes a minyi questionnaire (YAML); name the file {example}",
+                         "see --help"),
+    "convert-out-xlsform": ("--out {out}: --to xlsform writes an XLSForm workbook (Excel .xlsx); name the file "
+                            "{example}", "see --help"),
+    "simulate-seed": ("--seed must be 0 or more, not {seed}", "see --help"),
+    "simulate-shift": ("--shift must be a finite number of SD units, not {shift}", "see --help"),
+    "simulate-start": ("--start must be a calendar day YYYY-MM-DD, not '{start}'", "see --help"),
+    "simulate-out-is-questionnaire": ("--out {out} is the questionnaire file itself: simulate would replace it by "
+                                      "the simulated answers; name another file, e.g. responses.csv", "see --help"),
+    "simulate-out-suffix": ("--out {out}: simulate writes CSV (minyi's native layout); name the file with .csv, e.g. "
+                            "responses.csv (survey export writes .xlsx, .sav and .parquet from a project)",
+                            "see --help"),
+    "plan-options": ("the options do not make a plan: {detail}",
+                     "check --margin, --confidence, --p, --population and --deff"),
+    "site-no-question": ("--site: the questionnaire has no site_question",
+                         "leave out --site, or name the site question in the questionnaire (site_question:)"),
+    "sheet-not-excel": ("--sheet applies to Excel workbooks; {name} is {kind}", "leave out --sheet"),
+    "sheet-not-found": ("sheet '{sheet}' not found; sheets: {sheets}", "see --help"),
+    "wave-name-empty": ("--wave '{wave}' names no wave; give the wave's name, e.g. --wave 2026Q1", "see --help"),
+    "wave-name-spaces": ("--wave '{wave}' has spaces around the name; write --wave '{stripped}'", "see --help"),
+    "wave-name-too-long": ("--wave '{start}…' is {length} characters long; a wave's name has at most {max}, e.g. "
+                           "--wave 2026Q1", "see --help"),
+    "serve-wave-name": ("--wave '{wave}': name the wave, e.g. --wave 2026Q3 (not empty, no spaces around it, at "
+                        "most {max} characters)", "see --help"),
+    "links-out-is-file": ("--out {out} is a file; --out names a folder for the QR codes",
+                          "give a new or existing folder, e.g. --out qr"),
+    "links-out-unmakeable": ("--out {out}: cannot create the folder ({reason})", "give a folder path for the QR codes"),
+    "count-setting": ("{config}: {key} must be a non-negative whole number, not {value}",
+                      "write 0 or a larger whole number"),
+    "no-responses-yet": ("the project has no responses yet", "survey import first"),
+    "wave-no-usable-responses": ("wave '{wave}' has no usable responses",
+                                 "survey status DIR shows how many were excluded or quarantined"),
+    "no-ledger-yet": ("the project has no ledger yet",
+                      "run survey ledger DIR --wave W --out ledger.xlsx first"),
+    # the engines of survey analyze (--engine duckdb|spark; engines/analyze.py)
+    "parquet-folder-no-waves": ("--wave {wave}: a folder of Parquet files has no waves",
+                                "analyse each wave's folder, or import the files into a project"),
+    "parquet-no-questionnaire": ("no questionnaire for {data}",
+                                 "put questionnaire.yaml next to the Parquet files or pass --questionnaire"),
+    "parquet-config-yaml": ("{config} is not valid YAML: {reason}", "fix the file's YAML"),
+    "url-needs-spark": ("{data} is a URL: a folder on a cluster's file system is read by --engine spark only",
+                        "use --engine spark, or copy the folder here"),
+    "not-project-or-parquet": ("{data} is neither a project nor a folder of Parquet files",
+                               "give a project folder (survey init) or a folder of .parquet files"),
+    "engine-weighting": ("weighting (raking/post-stratification) needs the rows",
+                         "use the default engine (--engine memory)"),
+    "engine-row-design": ("design: {key} ({what}) needs the rows: --engine duckdb|spark computes one-stage "
+                          "linearisation designs only", "use the default engine (--engine memory)"),
+    "engine-multistage": ("design: {role} names {count} columns (a multistage design): --engine duckdb|spark computes "
+                          "one-stage designs only", "use the default engine (--engine memory)"),
+    "grouping-not-in-data": ("grouping '{name}': the data have no column {qid}",
+                             "leave it out of --by, or add the column to the data"),
+    "spark-missing": ("--engine spark needs pyspark", "pip install 'minyi[spark]'; Spark needs Java 17 or later"),
+    "trend-one-wave": ("a trend needs at least two waves; the project has {count}{labels}",
+                       "import another wave first: survey import DIR FILE --wave W"),
     "internal": ("{reason}", "please report this as a bug"),
     # --- questionnaire YAML ------------------------------------------------------
     "yaml-syntax": ("YAML syntax error: {reason}", "fix the indentation or quoting near this position"),
@@ -794,16 +876,30 @@ def problem(code: str, /, *, file: str | None = None, line: int | None = None, c
                    value=value, severity=severity, extra=params)
 
 
+# catalogue entries that are a wrong command line, exit status 2 (README: "exit code 1 (2 for a wrong command
+# line)"): a wrong option value, or an option the project or file cannot take (--site without a site question, a
+# wave --wave names that the project lacks); every other entry is bad input or the state of the project, 1
+USAGE_CODES = frozenset({
+    "argument-nul", "limit-syntax", "unknown-format", "unknown-report-format", "unknown-brief-format",
+    "unknown-report-lang", "unknown-style", "unknown-grouping", "unknown-indicator", "analysis-option-value",
+    "count-option", "format-needs-out", "export-out-kind", "export-out-format", "table-out-suffix", "data-out-suffix",
+    "paper-form-suffix", "convert-default-out-is-input", "convert-out-is-input", "convert-out-yaml",
+    "convert-out-xlsform", "simulate-seed", "simulate-shift", "simulate-start", "simulate-out-is-questionnaire",
+    "simulate-out-suffix", "plan-options", "site-no-question", "sheet-not-excel", "sheet-not-found",
+    "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
+    "parquet-folder-no-waves",
+})
+
 # catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option
 OPTION_OR_FILE_CODES = ("wave-name-invisible",)
 
 
 def is_usage_error(p: Problem) -> bool:
     """Whether ``p`` is a wrong command line, exit status 2 (README: "exit code 1 (2 for a wrong command line)"),
-    rather than bad input in a file, exit status 1: ``bad-option``, or an entry of :data:`OPTION_OR_FILE_CODES`
-    raised for an option (its ``where`` is ``--wave``; the same entry for a file's ``wave`` column or
-    ``serve.wave`` in minyi.yaml is bad input)."""
-    return p.code == "bad-option" or (p.code in OPTION_OR_FILE_CODES and str(p.extra.get("where", "")).startswith("--"))
+    rather than bad input in a file, exit status 1: an entry of :data:`USAGE_CODES`, or one of
+    :data:`OPTION_OR_FILE_CODES` raised for an option (its ``where`` is ``--wave``; the same entry for a file's
+    ``wave`` column or ``serve.wave`` in minyi.yaml is bad input)."""
+    return p.code in USAGE_CODES or (p.code in OPTION_OR_FILE_CODES and str(p.extra.get("where", "")).startswith("--"))
 
 
 def did_you_mean(word: str, candidates: Any, *, n: int = 3) -> str:

@@ -101,13 +101,13 @@ def check_options(*, seed: int, shift: float, start: str) -> None:
     from .errors import MinyiError
 
     if seed < 0:
-        raise MinyiError.of("bad-option", reason=f"--seed must be 0 or more, not {seed}")
+        raise MinyiError.of("simulate-seed", seed=seed)
     if not math.isfinite(shift):
-        raise MinyiError.of("bad-option", reason=f"--shift must be a finite number of SD units, not {shift}")
+        raise MinyiError.of("simulate-shift", shift=shift)
     try:
         _dt.date.fromisoformat(str(start))
     except ValueError:
-        raise MinyiError.of("bad-option", reason=f"--start must be a calendar day YYYY-MM-DD, not {start!r}") from None
+        raise MinyiError.of("simulate-start", start=str(start)) from None
 
 
 def check_out(questionnaire: str | Path, out: str | Path) -> None:
@@ -122,12 +122,9 @@ def check_out(questionnaire: str | Path, out: str | Path) -> None:
         return  # the writer says "it is a folder"
     same = out.exists() and src.exists() and os.path.samefile(out, src)
     if same or out.resolve() == src.resolve():
-        raise MinyiError.of("bad-option", reason=f"--out {out} is the questionnaire file itself: simulate would replace "
-                                            "it by the simulated answers; name another file, e.g. responses.csv")
+        raise MinyiError.of("simulate-out-is-questionnaire", out=str(out))
     if out.suffix.lower() != ".csv":
-        raise MinyiError.of("bad-option", reason=f"--out {out}: simulate writes CSV (minyi's native layout); name the "
-                                            "file with .csv, e.g. responses.csv (survey export writes .xlsx, .sav "
-                                            "and .parquet from a project)")
+        raise MinyiError.of("simulate-out-suffix", out=str(out))
 
 
 def simulate(q: Questionnaire, n: int, seed: int = 1, *, messy: bool = False, shift: float = 0.0,

@@ -182,13 +182,11 @@ def check_wave_name(wave: Optional[str], *, where: str = "--wave", done: str = "
     if what == "invisible":
         check_wave_characters(text, where=where, done=done, file=file)
     elif what == "empty":
-        raise MinyiError.of("bad-option", reason=f"--wave {text!r} names no wave; give the wave's name, e.g. --wave 2026Q1")
+        raise MinyiError.of("wave-name-empty", wave=text)
     elif what == "spaces":
-        raise MinyiError.of("bad-option", reason=f"--wave {text!r} has spaces around the name; write --wave "
-                                                 f"{text.strip()!r}")
+        raise MinyiError.of("wave-name-spaces", wave=text, stripped=text.strip())
     elif what == "too-long":
-        raise MinyiError.of("bad-option", reason=f"--wave '{text[:20]}…' is {len(text)} characters long; a wave's "
-                                                 f"name has at most {WAVE_NAME_MAX}, e.g. --wave 2026Q1")
+        raise MinyiError.of("wave-name-too-long", start=text[:20], length=len(text), max=WAVE_NAME_MAX)
 
 
 def check_wave_characters(wave: str, *, where: str = "--wave", done: str = "imported",
@@ -357,7 +355,7 @@ class Project:
         from .ingest import imported_before
 
         if format not in FORMATS:  # an invalid option is reported before anything else
-            raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+            raise MinyiError.of("unknown-format", format=format, choices=", ".join(FORMATS))
         check_wave_name(wave)
         done = imported_before(self, path, sheet)
         if done is not None:

@@ -146,7 +146,7 @@ def test_bad_na_and_unknown_wave(project):
     assert r.exit_code == 2 and "excluded or unsatisfied" in r.output
     r = subprocess.run([sys.executable, "-c", "import cli, sys; cli.main(sys.argv[1:])", "analyze", str(proj),
                         "--wave", "1999"], capture_output=True, text=True)
-    assert r.returncode == 1 and "no wave '1999'" in r.stderr and "2026Q1" in r.stderr
+    assert r.returncode == 2 and "no wave '1999'" in r.stderr and "2026Q1" in r.stderr  # an unknown --wave: a wrong command line
     assert "Traceback" not in r.stderr
 
 

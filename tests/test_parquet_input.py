@@ -166,7 +166,7 @@ def test_a_wave_of_a_folder_is_refused(tmp_path, frame, engine, capsys):
     analysed wave over all rows, the in-memory one to ignore it."""
     d = _folder(tmp_path / "d", [frame])
     rc, err = _run(["analyze", str(d), "--wave", "2026Q1", "--engine", engine, "--json"], capsys)
-    assert rc == 1 and "--wave 2026Q1: a folder of Parquet files has no waves" in err, err
+    assert rc == 2 and "--wave 2026Q1: a folder of Parquet files has no waves" in err, err  # a wrong command line
 
 
 @pytest.mark.parametrize("engine", ["memory", "duckdb"])

@@ -41,7 +41,7 @@ def test_import_and_serve_refuse_the_same_wave_names(proj, capsys, what):
     q = Project.open(proj).questionnaire
     with pytest.raises(MinyiError) as e:
         load_settings({}, q, "minyi.yaml", wave=wave)
-    assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "bad-option"]
+    assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "serve-wave-name"]
     with pytest.raises(MinyiError) as e:
         load_settings({"serve": {"wave": wave}}, q, "minyi.yaml")
     assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "config-key"]

@@ -128,7 +128,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
     from .docx_style import STYLES, apply_look, landscape_section, starts_page, text_width_mm
 
     if style not in STYLES:
-        raise MinyiError.of("usage", reason=f"unknown style '{style}'; choose from {', '.join(STYLES)}")
+        raise MinyiError.of("unknown-style", style=style, choices=", ".join(STYLES))
     en = context["lang"] == "en"
     doc = Document()
     look = apply_look(doc, style, en)

@@ -241,15 +241,13 @@ def write_links(q: Questionnaire, links: list[Link], base_url: str, secret: byte
 
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise MinyiError.of("usage", reason=f"--out {out} is a file; --out names a folder for the QR codes "
-                                            "(a new or existing folder)")
+        raise MinyiError.of("links-out-is-file", out=str(out))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         blocker = next((a for a in out.parents if a.exists() and not a.is_dir()), None)
         why = f"{blocker} is a file, not a folder" if blocker is not None else (e.strerror or type(e).__name__)
-        raise MinyiError.of("usage", reason=f"--out {out}: cannot create the folder ({why}); "
-                                            "give a folder path for the QR codes")
+        raise MinyiError.of("links-out-unmakeable", out=str(out), reason=why)
     written: list[Path] = []
     stems: dict[str, int] = {}
     rows = []

@@ -245,9 +245,7 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
         if what == "invisible":
             check_wave_characters(str(wave), done="served")
         elif what is not None:
-            raise MinyiError.of("bad-option", reason=f"--wave {str(wave)!r}: name the wave, e.g. --wave 2026Q3 "
-                                                     f"(not empty, no spaces around it, at most {WAVE_NAME_MAX} "
-                                                     "characters)")
+            raise MinyiError.of("serve-wave-name", wave=str(wave), max=WAVE_NAME_MAX)
     else:
         wave = raw.get("wave") if raw.get("wave") is not None else default_wave(config, path=path)
         what = wave_name_problem(wave)

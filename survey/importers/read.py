@@ -35,7 +35,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
     use_fast_pool()  # before the first large Arrow allocation (see survey.arrow_memory)
     p = Path(path)
     if format not in FORMATS:
-        raise MinyiError.of("bad-option", reason=f"unknown --format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise MinyiError.of("unknown-format", format=format, choices=", ".join(FORMATS))
     if not p.exists():
         raise MinyiError.of("file-not-found", file=str(p), path=str(p))
     if p.is_dir():
@@ -48,8 +48,7 @@ def read_responses(path: str | Path, q: Questionnaire, *, format: str = "auto", 
                             reason=f"--format {format} was given but the content is {KIND_NAMES.get(kind, kind)}"
                                    f"{_ext_note(p, kind)}")
     if sheet is not None and kind not in ("xlsx", "xls"):
-        raise MinyiError.of("bad-option", file=str(p), reason=f"--sheet applies to Excel workbooks; {p.name} is "
-                                                          f"{KIND_NAMES.get(kind, kind)}")
+        raise MinyiError.of("sheet-not-excel", file=str(p), name=p.name, kind=KIND_NAMES.get(kind, kind))
     from ..limits import Limits
 
     lim = limits or Limits()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-SMALL_TABLE_ROWS = 16
+SMALL_TABLE_ROWS = 21  # rows with the head: the top-20 word table (开放题高频词) stays whole, not 5 rows + 15 on the next page
 SMALL_TABLE_CHARS = 1200  # a table of long texts (recommendations) may fill more than a page: let it flow
 
 PRINT_CSS = """<style>

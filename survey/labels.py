@@ -766,6 +766,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cell_flag.up": ("↑ 显著上升", "↑ significant rise"),
     "cell_flag.down": ("↓ 显著下降", "↓ significant fall"),
     "cell_flag.same": ("→ 无显著变化", "→ no significant change"),
+    # a true value in a table cell (report.table_cells.format_value; a false one is left empty)
+    "cell.yes": ("是", "Yes"),
     # report/themes.py
     "caption.themes": ("开放题意见主题", "Themes of the open answers"),
     "heading.uncoded": ("未归入主题的开放题回答", "Open answers in no theme"),

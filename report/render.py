@@ -198,7 +198,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
     summary = build_summary(res, changes, lang=lang, compare_label=compare_wave, small_base=small_base)
     ctx = {
-        "lang": lang, "result": res, "cover": cover, "summary": summary,
+        "lang": lang, "lang_tag": label("lang.tag", lang), "result": res, "cover": cover, "summary": summary,
         "summary_title": label("summary.title", lang), "toc_title": label("heading.toc", lang),
         "summary_ref": lambda anchor: summary_ref(anchor, section_titles(lang), lang),
         "toc": toc_entries(section_titles(lang), label("summary.title", lang) if summary else None),

@@ -620,7 +620,7 @@ LABELS: dict[str, tuple[str, str]] = {
                          "interval cut at its scale's ends (0–100% for a rate)."),
     "trend_xlsx.measure_rate": ("率", "rate"),
     "trend_xlsx.measure_index": ("指数", "index"),
-    # a document's language tag (the DOCX core properties' language)
+    # a document's language tag (the DOCX core properties' language, the HTML report's <html lang>)
     "lang.tag": ("zh-CN", "en"),
     # report/labels.py
     # 顿号 between list items in Chinese, comma + space in English

@@ -88,7 +88,7 @@ class TrackingChapter:
              for r in self.rows]), self.lang)
         if self.lang == "en":
             basis = "the linear trend test" if len(self.waves) >= 3 else "the change between the two waves"
-            return f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}: {counts}."
+            return f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}: {counts}." + self.wavy_note()
         basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
         return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{counts}。" + self.wavy_note())
 

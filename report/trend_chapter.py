@@ -120,7 +120,7 @@ class TrackingChapter:
         if not wavy:
             return ""
         more = label("trend.wavy_more", self.lang).format(k=len(wavy)) if len(wavy) > 3 else ""
-        return label("trend.wavy_note", self.lang).format(names=join_list(wavy[:3], self.lang), more=more)
+        return label("trend.wavy_note", self.lang).format(names=join_list(wavy[:3], self.lang), more=more, alpha=ALPHA)
 
 
 def _change(x, pct: bool, direction=None) -> Num:

@@ -73,3 +73,20 @@ def test_label_codes_are_each_defined_once():
     dup = sorted({c for c in codes if codes.count(c) > 1})
     assert not dup, dup  # a later entry would silently replace the earlier one's words
     assert all(isinstance(v, ast.Tuple) and len(v.elts) == 2 for v in table.values)  # (zh, en) each
+
+
+def test_the_significance_level_is_the_constant():
+    """A text that names the tests' level takes it as ``{alpha:g}`` filled from analysis.thresholds.ALPHA (the one
+    constant the tests use), never a written 0.05 that a changed ALPHA would leave wrong."""
+    from analysis.thresholds import ALPHA
+    from survey.labels import LABELS
+
+    written = [c for c, pair in LABELS.items() for t in pair if "0.05" in t]
+    assert not written, written
+    named = sorted(c for c, pair in LABELS.items() if all("{alpha:g}" in t for t in pair))
+    assert {"note.channels", "trend.wavy_note", "note.group_compare", "method.group_compare", "method.hot_issues",
+            "note.district_problems", "brief.changes_note"} <= set(named)
+    # every text naming the level fills it in (no text is printed with its placeholder)
+    from report.brief import CHANGES_NOTE
+
+    assert f"p<{ALPHA:g}" in CHANGES_NOTE and "{" not in CHANGES_NOTE

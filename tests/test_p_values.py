@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from report.render import fmt_p as report_p
-from report.table_cells import P_FLOOR, format_value, p_text
+from report.table_cells import P_FLOOR, P_FORMAT, format_value, p_text
 from report.tracking_text import fmt_p as tracking_p, fmt_tested_p
-from report.tracking_xlsx import P_FORMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 

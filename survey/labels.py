@@ -15,6 +15,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # code: (zh, en)
     # survey convert --to yaml: the choice pyxform adds for select_one … or_other (labelled "Other" in every language)
     "xlsform.or_other": ("其他", "Other"),
+    # survey convert --to xlsform: after the "other" option(s) in the label of their text question <id>_other
+    "xlsform.specify": ("（请注明）", " (please specify)"),
     # data-quality flags (survey.quality; the order is the order exclusions are counted in)
     "flag.duplicate_id": ("重复的受访者编号", "duplicate respondent id"),
     "flag.identical_answers": ("答案完全相同", "identical answers"),
@@ -23,6 +25,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag.straightliner": ("矩阵题直线作答", "straight-lining in grids"),
     # the label of the wave an import without --wave stores its answers in (survey.waves.DEFAULT_WAVE)
     "wave.default": ("本次调查", "this survey"),
+    # a wave's label derived from its id (survey.waves.derived_label): 2026Q3, 2026H1, 2026 (a month: date.month)
+    "wave.quarter": ("{y}年{quarter}", "{y} {quarter}"),
+    "wave.half": ("{y}年{half}", "{half} {y}"),
+    "wave.year": ("{y}年", "{y}"),
+    "quarter.1": ("第一季度", "Q1"),
+    "quarter.2": ("第二季度", "Q2"),
+    "quarter.3": ("第三季度", "Q3"),
+    "quarter.4": ("第四季度", "Q4"),
+    "half.1": ("上半年", "H1"),
+    "half.2": ("下半年", "H2"),
+    # dates as reports write them (survey.waves.format_date, Wave.period; report.cover.period_text): {month} is the
+    # month's word (month.N), {m1} the first month's number, {y}/{y1}/{y2} years, {d} the day
+    "month.1": ("1月", "January"),
+    "month.2": ("2月", "February"),
+    "month.3": ("3月", "March"),
+    "month.4": ("4月", "April"),
+    "month.5": ("5月", "May"),
+    "month.6": ("6月", "June"),
+    "month.7": ("7月", "July"),
+    "month.8": ("8月", "August"),
+    "month.9": ("9月", "September"),
+    "month.10": ("10月", "October"),
+    "month.11": ("11月", "November"),
+    "month.12": ("12月", "December"),
+    "date.day": ("{y}年{month}{d}日", "{d} {month} {y}"),
+    "date.month": ("{y}年{month}", "{month} {y}"),
+    # a span of months: in one year (2026年8—9月), or across a new year
+    "date.months_same_year": ("{y1}年{m1}—{month2}", "{month1} {y1} – {month2} {y2}"),
+    "date.months": ("{y1}年{month1}—{y2}年{month2}", "{month1} {y1} – {month2} {y2}"),
+    # a span of days ({start}, {end}: date.day): in one year the end without its year in Chinese (2026年7月1日—9月30日)
+    "date.days_same_year": ("{start}—{end_month}{end_day}日", "{start} – {end}"),
+    "date.days": ("{start}—{end}", "{start} – {end}"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),
@@ -349,6 +383,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "brief.rate": ("满意率{v}", "satisfied {v}"),
     "brief.index": ("指数{v}", "index {v}"),
     "brief.ledger_as_of": ("截至{date}，", "As of {date}, "),
+    # a significant change of the brief's 二、主要变化 (report.brief_render.brief_rows), by its direction
+    "brief.change_up": ("{name}由{previous}升至{current}（{change}，{p}）", "{name} rose from {previous} to {current} ({change}, {p})"),
+    "brief.change_down": ("{name}由{previous}降至{current}（{change}，{p}）", "{name} fell from {previous} to {current} ({change}, {p})"),
     # under the brief's 二、主要变化 (report.brief.CHANGES_NOTE); alpha: analysis.thresholds.ALPHA
     "brief.changes_note": ("以上变化为逐项检验（p<{alpha:g}）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。",
                            "The changes above are tested one by one (p < {alpha:g}), without adjustment for multiple "
@@ -572,6 +609,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                 " The {n} who wrote only “no opinion”, “none” or the like are not in the base."),
     # the tracking outputs (trend chapter and charts, trend.xlsx, scores, ledger, brief): report/trend*.py,
     # report/tracking_xlsx.py, report/tracking_text.py
+    # the trend chapter's sentence (report.trend_chapter.TrackingChapter.summary): the waves, the test, the counts
+    "trend.summary": ("纳入{first}至{last}共{k}期调查。按{basis}，{counts}。", "{k} waves from {first} to {last}. By {basis}: {counts}."),
+    "trend.basis_linear": ("线性趋势检验", "the linear trend test"),
+    "trend.basis_two_waves": ("两期比较", "the change between the two waves"),
     "trend.waves_key": ("期次：", "Waves: "),
     "trend.legend_sep": ("；", "; "),  # between the waves of the small multiples' key (1=…；2=…)
     "trend.legend_end": ("。", ". "),  # after the key, before the note

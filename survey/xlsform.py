@@ -33,6 +33,7 @@ from typing import Optional
 from . import expr as E
 from .atomic import atomic_write
 from .errors import MinyiError
+from .labels import label as ui_label
 from .questionnaire import Question, Questionnaire, Section
 from .xlsform_carry import minyi_rows
 from .xlsform_columns import LANG, RANK_K_COLUMN, UNIT_COLUMN
@@ -166,7 +167,7 @@ class _FormRows:
         others = [o for o in qq.options if o.other]
         if not others:
             return
-        label = "、".join(o.label for o in others) + ("（请注明）" if self.q.language == "zh" else " (please specify)")
+        label = "、".join(o.label for o in others) + ui_label("xlsform.specify", "zh" if self.q.language == "zh" else "en")
         self.row("text", f"{self.x(qq.id)}_other", label, None, None,
                  " or ".join(f"selected(${{{self.x(qq.id)}}}, '{_num(o.code)}')" for o in others))
 

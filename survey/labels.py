@@ -636,7 +636,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # rises and falls whose waves depart from a straight line (the trend test's lack of fit, p < alpha: analysis.thresholds.ALPHA)
     "trend.wavy_note": ("其中{names}{more}各期起伏明显、偏离直线趋势（拟合不足检验p<{alpha:g}），其升降只是各期的平均方向，"
                         "宜结合各期数值判断。",
-                        " Of these, {names}{more} move up and down between waves (lack of fit to a straight line, "
+                        " Of these, the waves of {names}{more} move up and down (lack of fit to a straight line, "
                         "p < {alpha:g}): the trend is only their average direction; read it with the values of each wave."),
     "trend.wavy_more": ("等{k}项", " and others ({k} in all)"),
     # a --by grouping of the trend as readers see it (report.trend.grouping_words); other groupings: the question

@@ -260,8 +260,8 @@ def test_a_zigzag_rise_is_said_to_be_an_average_direction():
     assert "城市环境满意度各期" not in ch.summary()
     # the English chapter names them too (its sentence ended at the counts: the note's English words were never shown)
     en = dataclasses.replace(ch, lang="en")
-    assert en.summary().endswith("of 2 indexes, 2 rose and 0 fell significantly. Of these, 综合满意度指数 move up and down "
-                                 "between waves (lack of fit to a straight line, p < 0.05): the trend is only their "
+    assert en.summary().endswith("of 2 indexes, 2 rose and 0 fell significantly. Of these, the waves of 综合满意度指数 "
+                                 "move up and down (lack of fit to a straight line, p < 0.05): the trend is only their "
                                  "average direction; read it with the values of each wave.")
     assert "城市环境满意度" not in en.summary()
 

@@ -424,7 +424,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
 NO_PROBLEMS = "本期未发现需要整改的突出问题。"
 #: under 二、主要变化: its changes are tested one by one, the ledger's declines after Holm's adjustment, so a decline
 #: here may have no ledger item; said, so that the two sections do not read as contradicting each other
-CHANGES_NOTE = "以上变化为逐项检验（p<0.05）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。"
+CHANGES_NOTE = label("brief.changes_note").format(alpha=ALPHA)
 
 
 def lagging_order(lag: dict, league: dict) -> list:

@@ -20,6 +20,7 @@ from survey.errors import MinyiError
 from survey.waves import format_date
 
 from .brief import CHANGES_NOTE, MAX_CHANGES, MAX_LEDGER, NO_PROBLEMS, Brief
+from .labels import label
 from .table_cells import text_width
 from .tracking_text import fmt_change, fmt_p, fmt_value
 from .writers.pdf import write_pdf
@@ -52,8 +53,9 @@ def brief_rows(b: Brief) -> dict:
                         "target": fmt_value(h.target, h.percent) if h.target is not None else "—",
                         "verdict": h.verdict_text if h.target is not None else "—",
                         "cls": WITHHELD_CLASS if h.withheld else VERDICT_CLASS.get(h.verdict or "", "")})
-    changes = [{"text": f"{c.name}由{fmt_value(c.previous, c.percent)}{'升至' if c.direction == 'up' else '降至'}"
-                        f"{fmt_value(c.current, c.percent)}（{fmt_change(c.diff, c.percent)}，{fmt_p(c.p)}）",
+    changes = [{"text": label("brief.change_up" if c.direction == "up" else "brief.change_down").format(
+                    name=c.name, previous=fmt_value(c.previous, c.percent), current=fmt_value(c.current, c.percent),
+                    change=fmt_change(c.diff, c.percent), p=fmt_p(c.p)),
                 "direction": c.direction} for c in b.changes[:MAX_CHANGES]]
     problems = [{"text": p.text, "unit": p.unit or "（待明确）"} for p in b.problems]
     districts = [{"name": d.district, "sentence": d.sentence()} for d in b.districts]

@@ -7,11 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from survey.labels import line_start
-from survey.waves import derived_label
-
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+from survey.labels import label, line_start
+from survey.waves import derived_label, month_word
 
 
 @dataclass
@@ -33,15 +30,10 @@ def period_text(fielding: Optional[list], lang: str = "zh") -> str:
     if not fielding:
         return ""
     a, b = (dt.date.fromisoformat(str(x)[:10]) for x in fielding)
-    if lang == "en":
-        if (a.year, a.month) == (b.year, b.month):
-            return f"{_MONTHS_EN[b.month - 1]} {b.year}"
-        return f"{_MONTHS_EN[a.month - 1]} {a.year} – {_MONTHS_EN[b.month - 1]} {b.year}"
     if (a.year, a.month) == (b.year, b.month):
-        return f"{b.year}年{b.month}月"
-    if a.year == b.year:
-        return f"{a.year}年{a.month}—{b.month}月"
-    return f"{a.year}年{a.month}月—{b.year}年{b.month}月"
+        return label("date.month", lang).format(y=b.year, month=month_word(b.month, lang))
+    return label("date.months_same_year" if a.year == b.year else "date.months", lang).format(
+        y1=a.year, y2=b.year, m1=a.month, month1=month_word(a.month, lang), month2=month_word(b.month, lang))
 
 
 def make_cover(title: str, org: str, fielding: Optional[list], wave: Optional[str], wave_label: Optional[str] = None,

@@ -36,7 +36,7 @@ def channel_table(ch: dict, lang: str = "zh") -> tuple:
             rec = next(x for x in ch["by"]["site"][s]["items"] if x["code"] == it["code"])
             r.append(Num(rec["respondents"]["estimate"], "pct"))
         rows.append(r)
-    note = L("note.channels").format(base=f"n={ch['n']:,}")
+    note = L("note.channels").format(base=f"n={ch['n']:,}", alpha=ALPHA)
     return L("caption.channels").format(q=ch["text"]), cols, rows, note
 
 

@@ -220,7 +220,7 @@ def table_note(group_word: str, small_base: int, min_cell: int, lang: str = "zh"
     sentence only when some groups (``empty``) had no respondent and were left out."""
     from .labels import join_list, label
 
-    return label("note.group_compare", lang).format(g=group_word, sb=small_base, mc=min_cell) + (
+    return label("note.group_compare", lang).format(g=group_word, sb=small_base, mc=min_cell, alpha=ALPHA) + (
         label("note.group_not_asked", lang).format(g=group_word) if not_asked else "") + (
         label("grp.empty", lang).format(g=group_word, groups=join_list(empty, lang)) if empty else "")
 

@@ -29,8 +29,9 @@ class Table:
     intervals: dict = field(default_factory=dict)  # {column of a lower bound: header of the interval} —
     # the HTML prints that column and the next (the upper bound) as one "a–b" cell; DOCX/XLSX keep both
 
-    def formatted(self) -> list:
-        return [[format_value(v, k) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
+    def formatted(self, lang: str = "zh") -> list:
+        """The rows as the HTML and DOCX writers print them, in ``lang`` (words such as a true cell's 是 / Yes)."""
+        return [[format_value(v, k, lang) for v, (_, k) in zip(r, self.columns)] for r in self.rows]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import math
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from analysis.thresholds import MIN_CELL, SMALL_BASE
+from analysis.thresholds import ALPHA, MIN_CELL, SMALL_BASE
 from survey.atomic import atomic_write_text
 from survey.errors import MinyiError
 from survey.progress import stage
@@ -198,7 +198,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
     cover = make_cover(title, org, fielding, meta.get("wave"), meta.get("wave_label"), lang)
     summary = build_summary(res, changes, lang=lang, compare_label=compare_wave, small_base=small_base)
     ctx = {
-        "lang": lang, "result": res, "cover": cover, "summary": summary,
+        "lang": lang, "lang_tag": label("lang.tag", lang), "result": res, "cover": cover, "summary": summary,
         "summary_title": label("summary.title", lang), "toc_title": label("heading.toc", lang),
         "summary_ref": lambda anchor: summary_ref(anchor, section_titles(lang), lang),
         "toc": toc_entries(section_titles(lang), label("summary.title", lang) if summary else None),
@@ -219,7 +219,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],
         "area_names": q_areas, "ind_names": {i["id"]: i["name"] for i in res["indicators"]},
         "comp_names": COMP_NAMES[lang], "ci_names": CI_NAMES[lang], "small_base": small_base, "min_cell": min_cell,
-        "method_notes": _method_notes(res, lang, small_base, min_cell) + [label("method.group_compare", lang), label("method.hot_issues", lang)], "analyst_placeholder": label("text.analyst_placeholder", lang) if draft else None, "draft": draft,
+        "method_notes": _method_notes(res, lang, small_base, min_cell) + [label("method.group_compare", lang).format(alpha=ALPHA), label("method.hot_issues", lang).format(alpha=ALPHA)], "analyst_placeholder": label("text.analyst_placeholder", lang) if draft else None, "draft": draft,
         "section_titles": section_titles(lang),
         "district_table": problem_table(district_problems(res, small_base), lang, org), "district_title": label("heading.district_problems", lang),
         "district_note": district_note(lang),

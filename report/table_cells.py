@@ -17,6 +17,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .labels import label
+
 # changes: signed, with issue 11's format "+0.0;-0.0;0.0" exactly (Excel shows a change between −0.05 and 0 as
 # -0.0, its own rule for a negative number; the report's text never does: table_cells.signed)
 # p values: the one rule of every output (tables, sentences, the tracking texts, the XLSX number format): three
@@ -101,8 +103,9 @@ class Tag:
         return self.text
 
 
-def format_value(v: Any, kind: str) -> str:
-    """The text HTML/DOCX show for a value of ``kind`` (— for missing)."""
+def format_value(v: Any, kind: str, lang: str = "zh") -> str:
+    """The text HTML/DOCX show for a value of ``kind`` (— for missing); a true bool is the word ``cell.yes`` in
+    ``lang``, a false one empty."""
     if isinstance(v, Num):
         return cell_text(v)
     if isinstance(v, Tag):
@@ -122,7 +125,7 @@ def format_value(v: Any, kind: str) -> str:
     if kind == "int":
         return f"{int(v):,}"
     if isinstance(v, bool):
-        return "是" if v else ""
+        return label("cell.yes", lang) if v else ""
     return str(v)
 
 
@@ -141,8 +144,6 @@ def flag_text(c: Any, lang: str) -> str:
     """The flag column's text for a cell ("" when unflagged or not a :class:`Num`)."""
     if not isinstance(c, Num):
         return ""
-    from .labels import label
-
     return label("sep.flags", lang).join(label(f"cell_flag.{f}", lang) for f in FLAG_CODES if f in c.flags)
 
 

@@ -51,12 +51,13 @@ def fmt_p(p: Optional[float]) -> str:
     return p_text(p, named=True)
 
 
-def fmt_tested_p(p: Optional[float], p_adjusted: Optional[float], adjusted: bool = True) -> str:
-    """A test's p as the ledger and the brief print it, each p named: p<0.001，Holm校正后p=0.022 (``adjusted``:
-    ``ledger: adjust`` is holm); the raw p alone when not adjusted."""
+def fmt_tested_p(p: Optional[float], p_adjusted: Optional[float], adjusted: bool = True, lang: str = "zh") -> str:
+    """A test's p as the ledger and the brief print it, each p named: p<0.001，Holm校正后p=0.022 (p<0.001,
+    Holm-adjusted p=0.022 in English: the label ``stat.p_holm``; ``adjusted``: ``ledger: adjust`` is holm); the raw
+    p alone when not adjusted."""
     if not adjusted:
         return fmt_p(p)
-    return label("stat.p_holm").format(p=fmt_p(p), p_adjusted=fmt_p(p_adjusted))
+    return label("stat.p_holm", lang).format(p=fmt_p(p), p_adjusted=fmt_p(p_adjusted))
 
 
 def pad(text: str, cols: int, right: bool = False) -> str:

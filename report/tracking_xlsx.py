@@ -17,7 +17,6 @@ from .writers.xlsx_cells import (HEADER_MAX, MAX_WIDTH, MIN_WIDTH, NUMBER_WIDTH,
                                  wrap_prose)
 
 
-
 def safe_cell(v: Any) -> Any:
     """A value for an XLSX cell: NaN empty, text formula-neutralised (:func:`survey.cells.safe_value`)."""
     if isinstance(v, float) and v != v:

@@ -86,11 +86,9 @@ class TrackingChapter:
         counts = change_count_text(count_changes(
             [{"measure": r.measure, "significant": r.direction in ("up", "down"), "diff": 1 if r.direction == "up" else -1}
              for r in self.rows]), self.lang)
-        if self.lang == "en":
-            basis = "the linear trend test" if len(self.waves) >= 3 else "the change between the two waves"
-            return f"{len(self.waves)} waves from {self.waves[0]} to {self.waves[-1]}. By {basis}: {counts}."
-        basis = "线性趋势检验" if len(self.waves) >= 3 else "两期比较"
-        return (f"纳入{self.waves[0]}至{self.waves[-1]}共{len(self.waves)}期调查。按{basis}，{counts}。" + self.wavy_note())
+        basis = label("trend.basis_linear" if len(self.waves) >= 3 else "trend.basis_two_waves", self.lang)
+        return label("trend.summary", self.lang).format(k=len(self.waves), first=self.waves[0], last=self.waves[-1],
+                                                        basis=basis, counts=counts) + self.wavy_note()
 
     def compared_note(self) -> str:
         """The waves the 较上期 and 较首期 columns compare, named under the table: the pair most rows compare (the
@@ -120,7 +118,7 @@ class TrackingChapter:
         if not wavy:
             return ""
         more = label("trend.wavy_more", self.lang).format(k=len(wavy)) if len(wavy) > 3 else ""
-        return label("trend.wavy_note", self.lang).format(names=join_list(wavy[:3], self.lang), more=more)
+        return label("trend.wavy_note", self.lang).format(names=join_list(wavy[:3], self.lang), more=more, alpha=ALPHA)
 
 
 def _change(x, pct: bool, direction=None) -> Num:

@@ -251,12 +251,12 @@ def qualified_ids(df: pd.DataFrame, notes: Optional[list] = None) -> pd.DataFram
         return df
     ids = df["respondent_id"]
     keys = [df["_wave"], ids] if "_wave" in df.columns else [ids]
+    # imports holding each row's (wave, id), on df's own index; NaN for a row without an id (or wave): not shared
     imports = df["_import_id"].groupby(keys, dropna=True).transform("nunique")
-    shared = ids.notna() & (imports.reindex(df.index).fillna(1) > 1)
+    shared = imports > 1
     if not shared.any():
         return df
-    text = ids.astype("string")
-    qualified = (df["_import_id"].astype("int64").astype("string") + "-" + text).where(ids.notna(), pd.NA)
+    qualified = df["_import_id"].astype("int64").astype("string") + "-" + ids.astype("string")
     df = df.assign(respondent_id=qualified.astype(object).where(ids.notna(), None))
     if notes is not None:
         from .messages import problem

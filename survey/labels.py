@@ -15,6 +15,8 @@ LABELS: dict[str, tuple[str, str]] = {
     # code: (zh, en)
     # survey convert --to yaml: the choice pyxform adds for select_one … or_other (labelled "Other" in every language)
     "xlsform.or_other": ("其他", "Other"),
+    # survey convert --to xlsform: after the "other" option(s) in the label of their text question <id>_other
+    "xlsform.specify": ("（请注明）", " (please specify)"),
     # data-quality flags (survey.quality; the order is the order exclusions are counted in)
     "flag.duplicate_id": ("重复的受访者编号", "duplicate respondent id"),
     "flag.identical_answers": ("答案完全相同", "identical answers"),
@@ -23,6 +25,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "flag.straightliner": ("矩阵题直线作答", "straight-lining in grids"),
     # the label of the wave an import without --wave stores its answers in (survey.waves.DEFAULT_WAVE)
     "wave.default": ("本次调查", "this survey"),
+    # a wave's label derived from its id (survey.waves.derived_label): 2026Q3, 2026H1, 2026 (a month: date.month)
+    "wave.quarter": ("{y}年{quarter}", "{y} {quarter}"),
+    "wave.half": ("{y}年{half}", "{half} {y}"),
+    "wave.year": ("{y}年", "{y}"),
+    "quarter.1": ("第一季度", "Q1"),
+    "quarter.2": ("第二季度", "Q2"),
+    "quarter.3": ("第三季度", "Q3"),
+    "quarter.4": ("第四季度", "Q4"),
+    "half.1": ("上半年", "H1"),
+    "half.2": ("下半年", "H2"),
+    # dates as reports write them (survey.waves.format_date, Wave.period; report.cover.period_text): {month} is the
+    # month's word (month.N), {m1} the first month's number, {y}/{y1}/{y2} years, {d} the day
+    "month.1": ("1月", "January"),
+    "month.2": ("2月", "February"),
+    "month.3": ("3月", "March"),
+    "month.4": ("4月", "April"),
+    "month.5": ("5月", "May"),
+    "month.6": ("6月", "June"),
+    "month.7": ("7月", "July"),
+    "month.8": ("8月", "August"),
+    "month.9": ("9月", "September"),
+    "month.10": ("10月", "October"),
+    "month.11": ("11月", "November"),
+    "month.12": ("12月", "December"),
+    "date.day": ("{y}年{month}{d}日", "{d} {month} {y}"),
+    "date.month": ("{y}年{month}", "{month} {y}"),
+    # a span of months: in one year (2026年8—9月), or across a new year
+    "date.months_same_year": ("{y1}年{m1}—{month2}", "{month1} {y1} – {month2} {y2}"),
+    "date.months": ("{y1}年{month1}—{y2}年{month2}", "{month1} {y1} – {month2} {y2}"),
+    # a span of days ({start}, {end}: date.day): in one year the end without its year in Chinese (2026年7月1日—9月30日)
+    "date.days_same_year": ("{start}—{end_month}{end_day}日", "{start} – {end}"),
+    "date.days": ("{start}—{end}", "{start} – {end}"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),
@@ -349,6 +383,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "brief.rate": ("满意率{v}", "satisfied {v}"),
     "brief.index": ("指数{v}", "index {v}"),
     "brief.ledger_as_of": ("截至{date}，", "As of {date}, "),
+    # a significant change of the brief's 二、主要变化 (report.brief_render.brief_rows), by its direction
+    "brief.change_up": ("{name}由{previous}升至{current}（{change}，{p}）", "{name} rose from {previous} to {current} ({change}, {p})"),
+    "brief.change_down": ("{name}由{previous}降至{current}（{change}，{p}）", "{name} fell from {previous} to {current} ({change}, {p})"),
+    # under the brief's 二、主要变化 (report.brief.CHANGES_NOTE); alpha: analysis.thresholds.ALPHA
+    "brief.changes_note": ("以上变化为逐项检验（p<{alpha:g}）的结果，未作多重比较校正；整改台账的“显著下降”事项按Holm校正后的检验立项。",
+                           "The changes above are tested one by one (p < {alpha:g}), without adjustment for multiple "
+                           "comparisons; the ledger's “significant decline” items are raised by Holm-adjusted tests."),
     "caption.ledger": ("整改台账在办事项", "Open ledger items"),
     "word.item_id": ("编号", "ID"),
     "word.subject": ("事项", "Issue"),
@@ -369,9 +410,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.channel": ("渠道", "Channel"),
     "word.share": ("比例", "Share"),
     "caption.channels": ("宣传渠道触达率：{q}", "Information channels: {q}"),
-    "note.channels": ("比例为选择该渠道的受访者占回答者的比例（{base}）；* 各调查点之间差异显著（按抽样设计的卡方检验，p<0.05）。",
+    "note.channels": ("比例为选择该渠道的受访者占回答者的比例（{base}）；* 各调查点之间差异显著（按抽样设计的卡方检验，p<{alpha:g}）。",
                       "Share of respondents reached by each channel (base: those asked, {base}); * the sites differ "
-                      "significantly (design-based chi-squared test, p < 0.05)."),
+                      "significantly (design-based chi-squared test, p < {alpha:g})."),
     "caption.reasons": ("原因分析：{q}", "Reasons: {q}"),
     "note.reasons": ("比例为回答此题者（n={n}）中选择该原因的比例。", "Share of those asked (n={n}) giving each reason."),
     "text.share_ci": ("{est}（{ci}）", "{est} ({ci})"),
@@ -568,6 +609,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                 " The {n} who wrote only “no opinion”, “none” or the like are not in the base."),
     # the tracking outputs (trend chapter and charts, trend.xlsx, scores, ledger, brief): report/trend*.py,
     # report/tracking_xlsx.py, report/tracking_text.py
+    # the trend chapter's sentence (report.trend_chapter.TrackingChapter.summary): the waves, the test, the counts
+    "trend.summary": ("纳入{first}至{last}共{k}期调查。按{basis}，{counts}。", "{k} waves from {first} to {last}. By {basis}: {counts}."),
+    "trend.basis_linear": ("线性趋势检验", "the linear trend test"),
+    "trend.basis_two_waves": ("两期比较", "the change between the two waves"),
     "trend.waves_key": ("期次：", "Waves: "),
     "trend.legend_sep": ("；", "; "),  # between the waves of the small multiples' key (1=…；2=…)
     "trend.legend_end": ("。", ". "),  # after the key, before the note
@@ -588,11 +633,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "trend.heat_key_none": ("—：该期无样本（未调查或无有效回答）", "—: no sample that wave (not surveyed or no valid answer)"),
     "trend.heat_key_small": ("n<{n}：受访者不足{n}人，不予显示", "n<{n}: fewer than {n} respondents, not shown"),
     "trend.pp": ("个百分点", " pp"),  # the unit of a rate's change (report.tracking_text.fmt_change)
-    # rises and falls whose waves depart from a straight line (the trend test's lack of fit, p < 0.05)
-    "trend.wavy_note": ("其中{names}{more}各期起伏明显、偏离直线趋势（拟合不足检验p<0.05），其升降只是各期的平均方向，"
+    # rises and falls whose waves depart from a straight line (the trend test's lack of fit, p < alpha: analysis.thresholds.ALPHA)
+    "trend.wavy_note": ("其中{names}{more}各期起伏明显、偏离直线趋势（拟合不足检验p<{alpha:g}），其升降只是各期的平均方向，"
                         "宜结合各期数值判断。",
-                        " Of these, {names}{more} move up and down between waves (lack of fit to a straight line, "
-                        "p < 0.05): the trend is only their average direction; read it with the values of each wave."),
+                        " Of these, the waves of {names}{more} move up and down (lack of fit to a straight line, "
+                        "p < {alpha:g}): the trend is only their average direction; read it with the values of each wave."),
     "trend.wavy_more": ("等{k}项", " and others ({k} in all)"),
     # a --by grouping of the trend as readers see it (report.trend.grouping_words); other groupings: the question
     "trend_by.district": ("区县", "district"),
@@ -620,7 +665,7 @@ LABELS: dict[str, tuple[str, str]] = {
                          "interval cut at its scale's ends (0–100% for a rate)."),
     "trend_xlsx.measure_rate": ("率", "rate"),
     "trend_xlsx.measure_index": ("指数", "index"),
-    # a document's language tag (the DOCX core properties' language)
+    # a document's language tag (the DOCX core properties' language, the HTML report's <html lang>)
     "lang.tag": ("zh-CN", "en"),
     # report/labels.py
     # 顿号 between list items in Chinese, comma + space in English
@@ -676,17 +721,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "caption.drivers": ("总体满意度的影响因素（各领域得分的回归系数）", "Drivers of overall satisfaction (regression on area scores)"),
     # report/group_compare.py
     "word.not_asked": ("未调查", "not asked"),
-    "note.group_compare": ("* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<0.05）；△ 样本量小于{sb}，仅供参考，不作显著性判定；— 样本量小于{mc}，不予报告。",
-                           "* differs significantly from the other {g}s (design-based test of the difference, p < 0.05); △ n < {sb}, unreliable, not tested; — n < {mc}, suppressed."),
+    "note.group_compare": ("* 与其余{g}相比差异显著（按抽样设计检验两者之差，p<{alpha:g}）；△ 样本量小于{sb}，仅供参考，不作显著性判定；— 样本量小于{mc}，不予报告。",
+                           "* differs significantly from the other {g}s (design-based test of the difference, p < {alpha:g}); △ n < {sb}, unreliable, not tested; — n < {mc}, suppressed."),
     "note.group_not_asked": ("未调查：该{g}未设此题。", " Not asked: the question was not put to this {g}."),
-    "method.group_compare": ("群体比较：每个群体与其余群体合并后的估计之差，按抽样设计计算线性化标准误，t 检验自由度为设计自由度减1（R svyttest；多题项指标为 svycontrast）；p<0.05 标注*，未作多重比较校正。单题指标另以 Rao–Scott 二阶校正 F 检验（R svychisq）判断各群体是否整体存在差异。",
-                             "Group comparisons: each group's estimate minus that of all other groups together, with a linearised design-based SE and t on the design degrees of freedom minus 1 (R svyttest; svycontrast for indicators of several items); * marks p < 0.05, without adjustment for multiple comparisons. For single-question indicators the Rao–Scott second-order F test (R svychisq) says whether the groups differ at all."),
+    "method.group_compare": ("群体比较：每个群体与其余群体合并后的估计之差，按抽样设计计算线性化标准误，t 检验自由度为设计自由度减1（R svyttest；多题项指标为 svycontrast）；p<{alpha:g} 标注*，未作多重比较校正。单题指标另以 Rao–Scott 二阶校正 F 检验（R svychisq）判断各群体是否整体存在差异。",
+                             "Group comparisons: each group's estimate minus that of all other groups together, with a linearised design-based SE and t on the design degrees of freedom minus 1 (R svyttest; svycontrast for indicators of several items); * marks p < {alpha:g}, without adjustment for multiple comparisons. For single-question indicators the Rao–Scott second-order F test (R svychisq) says whether the groups differ at all."),
     # report/hot_issue_groups.py
     "note.hot_ci": ("选择人数比例的置信区间采用精确（Beta 分布）区间，比例很小或为0时也不会低于0%或高于100%；提及次数占比的置信区间截断于0%–100%。",
                     "Intervals of the shares of respondents are exact (beta-distribution) intervals, which stay within 0–100% even for very small shares or none; intervals of the shares of mentions are cut to 0–100%."),
     "heading.hot_groups": ("热点问题的群体差异", "Who raises which hot issue"),
-    "method.hot_issues": ("热点问题选择比例的置信区间：Korn–Graubard (1998) 区间（R svyciprop(method=\"beta\")），比例为0或100%时取设计效应为1的 Clopper–Pearson 区间；“哪些群体提及比例更高”依据选择与否×群体的 Rao–Scott F 检验（p<0.05）及各群体与其余群体之差的设计 t 检验。",
-                          "Hot-issue shares: Korn–Graubard (1998) intervals (R svyciprop(method=\"beta\")); at 0 or 100% the Clopper–Pearson interval with the design effect taken as 1. “Named at a higher rate by” rests on the Rao–Scott F test of chosen × group (p < 0.05) and the design-based t test of each group against the rest."),
+    "method.hot_issues": ("热点问题选择比例的置信区间：Korn–Graubard (1998) 区间（R svyciprop(method=\"beta\")），比例为0或100%时取设计效应为1的 Clopper–Pearson 区间；“哪些群体提及比例更高”依据选择与否×群体的 Rao–Scott F 检验（p<{alpha:g}）及各群体与其余群体之差的设计 t 检验。",
+                          "Hot-issue shares: Korn–Graubard (1998) intervals (R svyciprop(method=\"beta\")); at 0 or 100% the Clopper–Pearson interval with the design effect taken as 1. “Named at a higher rate by” rests on the Rao–Scott F test of chosen × group (p < {alpha:g}) and the design-based t test of each group against the rest."),
     # report/indicator_definitions.py
     "text.what_counts": ("计入比率的选项：", "What counts: "),
     # report/method_text.py
@@ -766,6 +811,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cell_flag.up": ("↑ 显著上升", "↑ significant rise"),
     "cell_flag.down": ("↓ 显著下降", "↓ significant fall"),
     "cell_flag.same": ("→ 无显著变化", "→ no significant change"),
+    # a true value in a table cell (report.table_cells.format_value; a false one is left empty)
+    "cell.yes": ("是", "Yes"),
     # report/themes.py
     "caption.themes": ("开放题意见主题", "Themes of the open answers"),
     "heading.uncoded": ("未归入主题的开放题回答", "Open answers in no theme"),

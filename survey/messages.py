@@ -552,6 +552,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "minyi asks a question only on answers given before it: move {ref} above '{name}', "
                                "or change the relevant"),
     "xlsform-invalid": ("{where}: {reason}", "{hint}"),
+    # survey convert --to xlsform: pyxform refuses the form minyi wrote (survey.xlsform.write_checked)
+    "xlsform-rejected": ("pyxform rejects the XLSForm made of this questionnaire, so {target} was not written (a file "
+                         "already there is left as it was): {pyxform}",
+                         "please report this as a bug in minyi's XLSForm export, with the questionnaire"),
     "convert-wrong-input": ("--to {to} reads {wanted}, but this file is {found}",
                             "to convert it the other way use --to {other}"),
     # --- report -------------------------------------------------------------------

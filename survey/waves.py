@@ -28,9 +28,6 @@ from .project_files import CONFIG
 
 DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
 
-_QUARTERS_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December")
 _KEYS = ("label", "label_en", "start", "end")
 WAVE_NAME_MAX = 100  # characters of a wave's name: a cover, a listing line, a minyi.yaml key
 
@@ -77,18 +74,21 @@ class Wave:
         """The fielding period in words (2026年7月1日—9月30日 / 1 July – 30 September 2026), or None."""
         if self.start is None and self.end is None:
             return None
-        if lang == "en":
-            return " – ".join(format_date(d, "en") for d in (self.start, self.end) if d is not None)
-        if self.start is not None and self.end is not None and self.start.year == self.end.year:
-            return f"{format_date(self.start)}—{self.end.month}月{self.end.day}日"
-        return "—".join(format_date(d) for d in (self.start, self.end) if d is not None)
+        if self.start is None or self.end is None:
+            return format_date(self.start or self.end, lang)
+        return fixed_word("date.days_same_year" if self.start.year == self.end.year else "date.days", lang).format(
+            start=format_date(self.start, lang), end=format_date(self.end, lang),
+            end_month=month_word(self.end.month, lang), end_day=self.end.day)
+
+
+def month_word(month: int, lang: str = "zh") -> str:
+    """A month (1–12) as dates name it: 9月 / September (labels ``month.N``)."""
+    return fixed_word(f"month.{month}", lang)
 
 
 def format_date(d: dt.date, lang: str = "zh") -> str:
     """A date as written in reports: 2026年9月1日 (zh) or 1 September 2026 (en)."""
-    if lang == "en":
-        return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
-    return f"{d.year}年{d.month}月{d.day}日"
+    return fixed_word("date.day", lang).format(y=d.year, month=month_word(d.month, lang), d=d.day)
 
 
 def derived_label(wave_id: str, lang: str = "zh") -> str:
@@ -101,17 +101,17 @@ def derived_label(wave_id: str, lang: str = "zh") -> str:
     m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Qq]([1-4])", s)
     if m:
         y, k = int(m.group(1)), int(m.group(2))
-        return f"{y} Q{k}" if lang == "en" else f"{y}年{_QUARTERS_ZH[k]}"
+        return fixed_word("wave.quarter", lang).format(y=y, quarter=fixed_word(f"quarter.{k}", lang))
     m = re.fullmatch(r"(\d{4})\s*[-_ ]?\s*[Hh]([12])", s)
     if m:
         y, h = int(m.group(1)), int(m.group(2))
-        return f"H{h} {y}" if lang == "en" else f"{y}年{'上' if h == 1 else '下'}半年"
+        return fixed_word("wave.half", lang).format(y=y, half=fixed_word(f"half.{h}", lang))
     m = re.fullmatch(r"(\d{4})(?:[-_/.](\d{1,2})|(\d{2}))", s)
     if m and 1 <= int(m.group(2) or m.group(3)) <= 12:
         y, mo = int(m.group(1)), int(m.group(2) or m.group(3))
-        return f"{_MONTHS_EN[mo - 1]} {y}" if lang == "en" else f"{y}年{mo}月"
+        return fixed_word("date.month", lang).format(y=y, month=month_word(mo, lang))
     if re.fullmatch(r"\d{4}", s):
-        return s if lang == "en" else f"{s}年"
+        return fixed_word("wave.year", lang).format(y=s)
     return s
 
 

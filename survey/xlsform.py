@@ -33,6 +33,7 @@ from typing import Optional
 from . import expr as E
 from .atomic import atomic_write
 from .errors import MinyiError
+from .labels import label as ui_label
 from .questionnaire import Question, Questionnaire, Section
 from .xlsform_carry import minyi_rows
 from .xlsform_columns import LANG, RANK_K_COLUMN, UNIT_COLUMN
@@ -166,7 +167,7 @@ class _FormRows:
         others = [o for o in qq.options if o.other]
         if not others:
             return
-        label = "、".join(o.label for o in others) + ("（请注明）" if self.q.language == "zh" else " (please specify)")
+        label = "、".join(o.label for o in others) + ui_label("xlsform.specify", "zh" if self.q.language == "zh" else "en")
         self.row("text", f"{self.x(qq.id)}_other", label, None, None,
                  " or ".join(f"selected(${{{self.x(qq.id)}}}, '{_num(o.code)}')" for o in others))
 
@@ -293,30 +294,42 @@ def write_xlsform(q: Questionnaire, path: str | Path) -> list[str]:
     return notes
 
 
-def xform_check(path: str | Path) -> list[str]:
-    """Run pyxform's converter on an XLSForm (as ``xls2xform`` does); returns its warnings, raises on error."""
-    from pyxform.errors import PyXFormError
+def _pyxform_warnings(path: str | Path) -> list[str]:
+    """pyxform's converter run on an XLSForm (as ``xls2xform`` does): its warnings; raises its PyXFormError."""
     from pyxform.xls2xform import convert
 
     warnings: list[str] = []
+    convert(str(path), warnings=warnings)
+    return warnings
+
+
+def xform_check(path: str | Path) -> list[str]:
+    """Run pyxform's converter on an XLSForm (as ``xls2xform`` does); returns its warnings, raises on error."""
+    from pyxform.errors import PyXFormError
+
     try:
-        convert(str(path), warnings=warnings)
+        return _pyxform_warnings(path)
     except PyXFormError as e:
         raise MinyiError.of("xlsform", file=str(path), reason=f"pyxform rejects the form: {e}",
                             hint="please report this as a bug in minyi's XLSForm export")
-    return warnings
 
 
 def write_checked(q: Questionnaire, target: Path) -> tuple[list[str], list[str]]:
     """Write the XLSForm of ``q`` (:func:`write_xlsform`) to a scratch file, have pyxform check it
     (:func:`xform_check`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
-    Returns (the writer's notes, pyxform's warnings)."""
+    Returns (the writer's notes, pyxform's warnings).  A rejection names the questionnaire and ``target`` (not the
+    scratch file, gone when the message is read) and says that ``target`` was not written."""
     import shutil
     import tempfile
+
+    from pyxform.errors import PyXFormError
 
     with tempfile.TemporaryDirectory(prefix="minyi-xlsform-") as d:
         scratch = Path(d) / (target.stem + ".xlsx")
         notes = write_xlsform(q, scratch) or []
-        warnings = xform_check(scratch)
+        try:
+            warnings = _pyxform_warnings(scratch)
+        except PyXFormError as e:
+            raise MinyiError.of("xlsform-rejected", file=q.source, target=str(target), pyxform=str(e)) from None
         atomic_write(target, lambda tmp: shutil.copyfile(scratch, tmp))
     return notes, warnings

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from report.render import fmt_p as report_p
-from report.table_cells import P_FLOOR, format_value, p_text
-from report.tracking_text import fmt_p as tracking_p
-from report.tracking_xlsx import P_FORMAT
+from report.table_cells import P_FLOOR, P_FORMAT, format_value, p_text
+from report.tracking_text import fmt_p as tracking_p, fmt_tested_p
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_output_prints_p_by_the_one_rule(p, cell, named):
     assert p_text(p) == format_value(p, "pval") == report_p(p) == cell
     assert p_text(p, named=True) == tracking_p(p) == named
+
+
+def test_a_tested_p_is_named_in_the_language_asked():
+    """The raw and the Holm-adjusted p, each named: the words around them from the label stat.p_holm in the text's
+    language (the English words were never used: the Chinese ones came whatever the language)."""
+    assert fmt_tested_p(0.0004, 0.0221) == "p<0.001，Holm校正后p=0.022"
+    assert fmt_tested_p(0.0004, 0.0221, lang="en") == "p<0.001, Holm-adjusted p=0.022"
+    assert fmt_tested_p(0.0004, 0.0221, adjusted=False, lang="en") == "p<0.001"
 
 
 def test_the_xlsx_format_takes_the_same_threshold():

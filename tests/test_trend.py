@@ -258,6 +258,12 @@ def test_a_zigzag_rise_is_said_to_be_an_average_direction():
     assert ch.summary().endswith("2项指数中2项显著上升、0项显著下降。其中综合满意度指数各期起伏明显、偏离直线趋势"
                                  "（拟合不足检验p<0.05），其升降只是各期的平均方向，宜结合各期数值判断。")
     assert "城市环境满意度各期" not in ch.summary()
+    # the English chapter names them too (its sentence ended at the counts: the note's English words were never shown)
+    en = dataclasses.replace(ch, lang="en")
+    assert en.summary().endswith("of 2 indexes, 2 rose and 0 fell significantly. Of these, the waves of 综合满意度指数 "
+                                 "move up and down (lack of fit to a straight line, p < 0.05): the trend is only their "
+                                 "average direction; read it with the values of each wave.")
+    assert "城市环境满意度" not in en.summary()
 
 
 def test_trend_panels_draw_intervals_cut_at_the_scale(tmp_path):

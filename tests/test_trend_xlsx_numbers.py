@@ -10,8 +10,8 @@ import pytest
 
 import tracking_world as W
 from analysis.trend import wave_series
-from report.table_cells import NUMBER_FORMATS
-from report.tracking_xlsx import P_FORMAT, series_row
+from report.table_cells import NUMBER_FORMATS, P_FORMAT
+from report.tracking_xlsx import series_row
 from report.trend import TrendSeries
 from survey.labels import LABELS
 

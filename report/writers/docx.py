@@ -151,7 +151,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
 
     def add_table(t):
         cols = len(t.columns)
-        body = t.formatted()
+        body = t.formatted(context["lang"])
         # column widths from content: display width of the longest value (CJK counts double), capped
         need = [min(max([header_width(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
                 for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins

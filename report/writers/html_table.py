@@ -44,7 +44,7 @@ def _class(v, align: str) -> str:
 def table_view(t: Table, lang: str) -> TableView:
     """The HTML header and cells of ``t``."""
     kinds = [k for _, k in t.columns]
-    shown = t.formatted()
+    shown = t.formatted(lang)
     # text: the first column (the row's label) left-aligned, "l"; long text also wraps, "l w"
     long = [k == "text" and max((text_width(r[j]) for r in shown), default=0) > LONG_TEXT for j, k in enumerate(kinds)]
     align = ["l w" if lg else ("l" if j == 0 and k == "text" else "") for j, (k, lg) in enumerate(zip(kinds, long))]

@@ -66,4 +66,4 @@ def test_a_stray_column_numbered_like_a_multiple_choice_does_not_push_its_column
     assert len(b) == len(a) > 0
     q4 = [c for c in a.columns if c.startswith("Q4_")]
     assert a[q4].notna().any().any()
-    assert (a[q4].fillna(-1).to_numpy() == b[q4].fillna(-1).to_numpy()).all()
+    assert (a[q4].astype(object).fillna(-1).to_numpy() == b[q4].astype(object).fillna(-1).to_numpy()).all()

@@ -75,6 +75,7 @@ def _native_like(q, frame: pd.DataFrame) -> pd.DataFrame:
             half = len(vals) // 2
             chunked = pa.chunked_array([pa.array(vals[:half], pa.large_string()), pa.array(vals[half:], pa.large_string())])
             out[c] = pd.Series(pd.arrays.ArrowStringArray(chunked), index=out.index)
+    out = out.copy()  # one block per dtype again after the column-by-column replacements
     out["_row"] = np.arange(len(out), dtype=np.int64) + 2
     return out
 

@@ -107,15 +107,24 @@ def wrap_prose(ws, rows: list, widths: dict) -> None:
     if any(c == 2 for _, c in rows) and max(widths, default=0) <= 2:
         widths[2] = max(widths.get(2, MIN_WIDTH), LIST_WIDTH)
     last = max(max(widths, default=1), 2)
-    for r, col in rows:
+
+    def reach(col: int, need: float) -> tuple[int, float]:
+        """The last column and width of a text from ``col``: to the last table column, and beside a narrow
+        table on over empty columns until it holds the text or :data:`LIST_WIDTH` (not into a sliver)."""
         end = last
         span = sum(widths.get(j, MIN_WIDTH) for j in range(col, end + 1))
-        need = display_width(ws.cell(r, col).value)
-        if col == 1 and need <= span:
-            continue  # shown in full over the empty cells to its right, on screen and in print
-        while span < min(need, LIST_WIDTH):  # beside a narrow table: on over empty columns, not into a sliver
+        while span < min(need, LIST_WIDTH):
             end += 1
             span += widths.get(end, DEFAULT_WIDTH)
+        return end, span
+
+    # the numbered findings of a sheet share one right edge (the widest's): B41:J41 above B42:L42 looked ragged
+    numbered = max((reach(2, display_width(ws.cell(r, 2).value)) for r, c in rows if c == 2), default=None)
+    for r, col in rows:
+        need = display_width(ws.cell(r, col).value)
+        end, span = numbered if col == 2 and numbered else reach(col, need)
+        if col == 1 and end == last and need <= span:
+            continue  # shown in full over the empty cells to its right, on screen and in print
         if end > col:
             ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=end)
         ws.cell(r, col).alignment = Alignment(wrap_text=True, vertical="top")

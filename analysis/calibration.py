@@ -47,7 +47,23 @@ CALFUNS = ("linear", "raking", "logit")
 
 
 class CalibrationError(DesignError):
-    """Totals that cannot be met (or do not describe the data)."""
+    """Totals that cannot be met (or do not describe the data).
+
+    ``str(e)`` is an English sentence for library callers; ``kind`` names the problem and ``params`` holds its
+    values (minyi says it in words of its own, ``cli/estimate.py``): ``missing-variable`` (``variable`` not in
+    the data), ``missing-values`` (``variable``, ``rows`` without a category), ``not-in-total`` (``variable``,
+    sample ``categories`` without a population total), ``not-in-sample`` (``variable``, population
+    ``categories`` absent from the sample), ``category-totals`` (``variable`` whose category totals add up to
+    ``total``, not the ``population`` size), ``non-numeric`` (``variable`` with missing or non-numeric values),
+    ``no-totals``, ``unknown-calfun`` (``calfun``, ``choices``), ``logit-bounds`` (``bounds``), ``collinear``,
+    ``no-convergence`` (``maxit``, ``misfit``), ``breakdown`` (``maxit``: the iteration gave NaN).
+    """
+
+    def __init__(self, message: str, *, kind: str = "", **params: Any):
+        super().__init__(message)
+        self.kind = kind
+        self.params = dict(params)
+        self.variable = params.get("variable")
 
 
 # ----------------------------------------------------------------------------- distance functions
@@ -113,36 +129,42 @@ def auxiliary(design: Design, totals: Mapping[str, Any]) -> tuple[np.ndarray, np
         if var == "(Intercept)":
             continue
         if var not in data.columns:
-            raise CalibrationError(f"calibration variable '{var}' is not in the data")
+            raise CalibrationError(f"calibration variable '{var}' is not in the data", kind="missing-variable",
+                                   variable=var)
         if isinstance(spec, (Mapping, pd.Series)):
             spec = {str(k).strip(): float(v) for k, v in dict(spec).items()}
             values = data[var].map(lambda v: None if pd.isna(v) else (str(int(v)) if isinstance(v, float)
                                                                       and float(v).is_integer() else str(v).strip()))
             if values.isna().any():
                 raise CalibrationError(f"'{var}' has {int(values.isna().sum())} rows without a category; every row "
-                                       "needs one to be calibrated")
+                                       "needs one to be calibrated", kind="missing-values", variable=var,
+                                       rows=int(values.isna().sum()))
             present = set(values[design.weights > 0])
             missing = sorted(present - set(spec))
             if missing:
                 raise CalibrationError(f"'{var}': sample categories without a population total: "
-                                       + ", ".join(repr(m) for m in missing))
+                                       + ", ".join(repr(m) for m in missing), kind="not-in-total", variable=var,
+                                       categories=missing)
             absent = sorted(k for k, v in spec.items() if v > 0 and k not in present)
             if absent:
                 raise CalibrationError(f"'{var}': population categories absent from the sample: "
-                                       + ", ".join(repr(a) for a in absent))
+                                       + ", ".join(repr(a) for a in absent), kind="not-in-sample", variable=var,
+                                       categories=absent)
             levels = sorted(k for k in spec if k in present)
             total = sum(spec[k] for k in levels)
             if N is None:
                 N = total
             elif abs(total - N) > 1e-6 * N:
                 raise CalibrationError(f"'{var}': the category totals add up to {total:,.10g}, not the population "
-                                       f"size {N:,.10g}")
+                                       f"size {N:,.10g}", kind="category-totals", variable=var, total=float(total),
+                                       population=float(N))
             for lev in levels[1:]:
                 parts.append((f"{var}{lev}", (values == lev).to_numpy(dtype=float), spec[lev]))
         else:
             x = pd.to_numeric(data[var], errors="coerce").to_numpy(dtype=float)
             if not np.all(np.isfinite(x[design.weights > 0])):
-                raise CalibrationError(f"'{var}' has missing or non-numeric values; every row needs one")
+                raise CalibrationError(f"'{var}' has missing or non-numeric values; every row needs one",
+                                       kind="non-numeric", variable=var)
             parts.append((var, np.nan_to_num(x), float(spec)))
     if N is not None:
         cols.append(np.ones(design.n))
@@ -153,7 +175,7 @@ def auxiliary(design: Design, totals: Mapping[str, Any]) -> tuple[np.ndarray, np
         pops.append(pop)
         names.append(name)
     if not cols:
-        raise CalibrationError("no calibration totals given")
+        raise CalibrationError("no calibration totals given", kind="no-totals")
     return np.column_stack(cols), np.asarray(pops, dtype=float), names
 
 
@@ -194,12 +216,14 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
     from .weighting import CalibratedDesign, _calibrated, _calibration_of
 
     if calfun not in CALFUNS:
-        raise CalibrationError(f"unknown calibration function '{calfun}'; choose one of: {', '.join(CALFUNS)}")
+        raise CalibrationError(f"unknown calibration function '{calfun}'; choose one of: {', '.join(CALFUNS)}",
+                               kind="unknown-calfun", calfun=calfun, choices=", ".join(CALFUNS))
     X, pop, names = auxiliary(design, totals)
     ww = design.weights.copy()
     lo, hi = (-math.inf, math.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if calfun == "logit" and not (math.isfinite(lo) and math.isfinite(hi) and lo < 1 < hi):
-        raise CalibrationError("logit calibration needs finite bounds (L, U) with L < 1 < U")
+        raise CalibrationError("logit calibration needs finite bounds (L, U) with L < 1 < U", kind="logit-bounds",
+                               bounds=bounds)
     whalf = np.sqrt(ww)
     sample_total = (X * ww[:, None]).sum(0)
     if np.any(sample_total == 0):
@@ -214,7 +238,7 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
             tT = np.linalg.solve(T, pop - sample_total)
         except np.linalg.LinAlgError:
             raise CalibrationError("the calibration variables are collinear in the sample (a category or "
-                                   "variable is a combination of others)") from None
+                                   "variable is a combination of others)", kind="collinear") from None
         g = 1 + X @ tT
     else:
         blo = np.where(ww > 0, lo / np.where(ww > 0, ww, 1), lo) if bounds_const else lo
@@ -237,7 +261,8 @@ def calibrate(design: Design, totals: Mapping[str, Any], *, calfun: str = "linea
                "the iteration broke down (NaN), as when the totals cannot be met with weights within the "
                "bounds")
         raise CalibrationError(f"calibration did not converge in {maxit} iterations ({why}); widen the bounds "
-                               "or raise maxit")
+                               "or raise maxit", kind="no-convergence" if math.isfinite(misfit) else "breakdown",
+                               maxit=maxit, misfit=misfit)
     new_w = ww * g
     adj = GregAdjustment(basis=basis, scale=g * whalf)
     new = _calibrated(design, new_w, _calibration_of(design) + (adj,))

@@ -82,21 +82,52 @@ TOTAL_TOLERANCE = 1e-6
 
 
 class WeightingError(DesignError):
-    """A margin that cannot be used, with the variable and categories concerned.
+    """A margin (or a weighting argument) that cannot be used, with the variable and categories concerned.
 
-    ``kind`` is one of ``missing-variable``, ``missing-values``, ``not-in-sample``,
-    ``not-in-margin``, ``zero-population``, ``bad-value``, ``duplicate``, ``shares``, ``totals``.
+    ``str(e)`` is an English sentence for library callers; ``kind`` names the problem and ``params`` holds its
+    values, so that an application can say it in words of its own (minyi's catalogue, ``cli/estimate.py`` and
+    ``report/project.py``).  The kinds and their params (besides ``variable``):
+
+    ``missing-variable`` (a margin variable not in the data; ``candidates``), ``missing-values`` (``column``,
+    ``rows`` without a category), ``joint-columns`` (a cross-classified DataFrame margin with too few columns;
+    ``count`` category columns needed), ``margin-type`` (``type`` of a margin that is no mapping, Series or
+    DataFrame), ``margin-columns`` (a DataFrame margin of one column), ``blank-category``, ``duplicate``
+    (``category``), ``bad-population`` (``categories`` whose value is no non-negative number), ``empty``,
+    ``margins-type`` (``type`` of ``margins`` that is no mapping), ``no-margins``, ``not-in-sample`` /
+    ``not-in-margin`` (``absent``: margin categories without sample rows of positive weight, ``absent_rows``:
+    the rows of weight 0 those of them in the data have; ``not_in_margin``: sample categories the margin lacks,
+    ``not_in_margin_rows`` their rows; the kind is ``not-in-sample`` when ``absent`` is not empty),
+    ``zero-population`` (``categories``), ``shares`` (their ``sum``), ``population-total`` (a
+    ``population_total`` that is not positive), ``totals`` (count margins of different ``totals``,
+    {variable: total}), ``totals-population`` (count margins whose ``totals`` differ from the given
+    ``population_total``), ``trim-bounds`` (``upper``, ``lower``), ``cap``, ``maxit``, ``poststratify-margins``
+    (``count`` margins given to post-stratification), ``unknown-method`` (``method``).
     ``categories`` lists the offending categories; ``candidates`` maps each to its closest
     categories on the other side (for "did you mean" hints).
     """
 
     def __init__(self, message: str, *, variable: Optional[str] = None, kind: str = "",
-                 categories: Sequence[str] = (), candidates: Optional[dict] = None):
+                 categories: Sequence[str] = (), candidates: Optional[dict] = None, **params: Any):
         super().__init__(message)
         self.variable = variable
         self.kind = kind
         self.categories = list(categories)
         self.candidates = dict(candidates or {})
+        self.params = dict(params)
+        if variable is not None:
+            self.params.setdefault("variable", variable)
+        if categories:
+            self.params.setdefault("categories", list(categories))
+
+
+def said_categories(categories: Sequence[str], rows: Optional[Mapping[str, int]] = None,
+                    zero_weight: bool = False) -> str:
+    """``'a' (3 rows), 'b'``: categories quoted, each with its number of rows where ``rows`` has it (``zero_weight``:
+    rows that all weigh 0) — how :class:`WeightingError` lists the categories of ``not-in-sample`` /
+    ``not-in-margin``."""
+    rows = rows or {}
+    note = " row(s), all of weight 0" if zero_weight else " rows"
+    return ", ".join(f"'{c}' ({int(rows[c])}{note})" if c in rows else f"'{c}'" for c in categories)
 
 
 # ----------------------------------------------------------------------------- calibration adjustments
@@ -284,7 +315,8 @@ def _data_codes(design: Design, variable: str) -> tuple[np.ndarray, list[str]]:
         if n_missing or blank:
             bad = n_missing + int(np.isin(raw_codes, blank).sum())
             raise WeightingError(f"'{part}' has {bad} rows without a category; every row needs one to be weighted "
-                                 f"(drop them first or give them a category)", variable=variable, kind="missing-values")
+                                 f"(drop them first or give them a category)", variable=variable, kind="missing-values",
+                                 column=part, rows=bad)
         lab_codes, lab_uniques = pd.factorize(pd.Series(labs, dtype=object), sort=False)
         c = lab_codes[raw_codes].astype(np.int64)
         labs = [str(x) for x in lab_uniques]
@@ -310,7 +342,7 @@ def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = Non
         if isinstance(spec, pd.DataFrame):
             if spec.shape[1] < len(parts) + 1:
                 raise WeightingError(f"margin for '{variable}' needs {len(parts)} category columns and a population "
-                                     "column", variable=variable, kind="bad-value")
+                                     "column", variable=variable, kind="joint-columns", count=len(parts))
             cat_cols = parts if all(p in spec.columns for p in parts) else list(spec.columns[:len(parts)])
             rest = [c for c in spec.columns if c not in cat_cols]
             val_col = "Freq" if "Freq" in rest else rest[0]
@@ -320,13 +352,13 @@ def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = Non
             items = list(spec.items()) if isinstance(spec, (Mapping, pd.Series)) else None
             if items is None:
                 raise WeightingError(f"margin for '{variable}' must be a mapping, Series or DataFrame",
-                                     variable=variable, kind="bad-value")
+                                     variable=variable, kind="margin-type", type=type(spec).__name__)
             spec = {(JOINT_SEP.join(_label(x) or "" for x in k) if isinstance(k, tuple) else k): v for k, v in items}
         lookup = None  # categories are now in the first column / keys
     if isinstance(spec, pd.DataFrame):
         if spec.shape[1] < 2:
             raise WeightingError(f"margin for '{variable}' needs two columns: category and population count or share",
-                                 variable=variable, kind="bad-value")
+                                 variable=variable, kind="margin-columns")
         cat_col = lookup if lookup in spec.columns else spec.columns[0]
         rest = [c for c in spec.columns if c != cat_col]
         val_col = "Freq" if "Freq" in rest else rest[0]
@@ -337,7 +369,7 @@ def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = Non
         keys, vals = list(spec.keys()), list(spec.values())
     else:
         raise WeightingError(f"margin for '{variable}' must be a mapping, Series or DataFrame", variable=variable,
-                             kind="bad-value")
+                             kind="margin-type", type=type(spec).__name__)
     out: list[tuple[str, float]] = []
     seen: set[str] = set()
     bad: list[str] = []
@@ -345,10 +377,10 @@ def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = Non
         lab = _label(k)
         if lab is None or lab == "":
             raise WeightingError(f"margin for '{variable}' has a row without a category", variable=variable,
-                                 kind="bad-value")
+                                 kind="blank-category")
         if lab in seen:
             raise WeightingError(f"margin for '{variable}' lists category '{lab}' more than once", variable=variable,
-                                 kind="duplicate", categories=[lab])
+                                 kind="duplicate", categories=[lab], category=lab)
         seen.add(lab)
         try:
             f = float(v)
@@ -359,9 +391,9 @@ def _margin_items(variable: str, spec: Any, parts: Optional[Sequence[str]] = Non
         out.append((lab, f))
     if bad:
         raise WeightingError(f"margin for '{variable}': the population value of {', '.join(repr(b) for b in bad)} "
-                             f"is not a non-negative number", variable=variable, kind="bad-value", categories=bad)
+                             f"is not a non-negative number", variable=variable, kind="bad-population", categories=bad)
     if not out:
-        raise WeightingError(f"margin for '{variable}' is empty", variable=variable, kind="bad-value")
+        raise WeightingError(f"margin for '{variable}' is empty", variable=variable, kind="empty")
     return out
 
 
@@ -387,9 +419,9 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
     left out instead of refused (their population is then not represented)."""
     if not isinstance(margins, Mapping):  # before the truth test: a DataFrame's is an error of its own
         raise WeightingError(f"margins map each variable to its population, e.g. {{'gender': {{1: 0.49, 2: 0.51}}}}, "
-                             f"not a {type(margins).__name__}", kind="bad-value")
+                             f"not a {type(margins).__name__}", kind="margins-type", type=type(margins).__name__)
     if not margins:
-        raise WeightingError("no margins given", kind="bad-value")
+        raise WeightingError("no margins given", kind="no-margins")
     w = design.weights
     raw = []
     for variable, spec in margins.items():
@@ -411,22 +443,23 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
             absent = []
         if not_in_margin or absent:
             parts, cands = [], {}
+            # a category in the data whose rows all weigh 0 says so; "did you mean" only for the others
+            # (it offered the category itself: "'x' ('x': did you mean 'x' or 'y'?)")
+            absent_rows = {c: int(rows[lab_pos[c]]) for c in absent if c in lab_pos}
+            extra_rows = {c: int(rows[lab_pos[c]]) for c in not_in_margin}
             if absent:
-                # a category in the data whose rows all weigh 0 says so; "did you mean" only for the others
-                # (it offered the category itself: "'x' ('x': did you mean 'x' or 'y'?)")
                 parts.append("margin categories absent from the sample (no rows with positive weight): "
-                             + ", ".join(f"'{c}' ({int(rows[lab_pos[c]])} row(s), all of weight 0)" if c in lab_pos
-                                         else f"'{c}'" for c in absent))
+                             + said_categories(absent, absent_rows, zero_weight=True))
                 pool = [x for x in labels if x not in pos] or labels
                 cands.update({c: _closest(c, [x for x in pool if x != c]) for c in absent if c not in lab_pos})
             if not_in_margin:
-                parts.append("sample categories absent from the margin: "
-                             + ", ".join(f"'{c}' ({int(rows[lab_pos[c]])} rows)" for c in not_in_margin))
+                parts.append("sample categories absent from the margin: " + said_categories(not_in_margin, extra_rows))
                 pool = [x for x in cats if x not in lab_pos] or cats
                 cands.update({c: _closest(c, pool) for c in not_in_margin})
             raise WeightingError(f"'{variable}': " + "; ".join(parts), variable=variable,
                                  kind="not-in-sample" if absent else "not-in-margin",
-                                 categories=absent + not_in_margin, candidates=cands)
+                                 categories=absent + not_in_margin, candidates=cands, absent=absent,
+                                 absent_rows=absent_rows, not_in_margin=not_in_margin, not_in_margin_rows=extra_rows)
         zero = [c for c, v in items if v == 0 and c in lab_pos and wsum[lab_pos[c]] > 0]
         if zero:
             raise WeightingError(f"'{variable}': categories with population 0 but sample rows: "
@@ -436,7 +469,7 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
             s = vals.sum()
             if abs(s - 1.0) > SHARE_TOLERANCE:
                 raise WeightingError(f"'{variable}': the shares add up to {s:.4g}, not 1", variable=variable,
-                                     kind="shares")
+                                     kind="shares", sum=float(s))
             vals = vals / s
         # categories in the margin's order; population-0 categories without sample rows drop out, as R
         keep = [i for i, c in enumerate(cats) if c in lab_pos]  # partial: absent categories drop out here
@@ -448,7 +481,8 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
     if population_total is not None:
         total = float(population_total)
         if not (math.isfinite(total) and total > 0):
-            raise WeightingError("the population total must be a positive number", kind="totals")
+            raise WeightingError("the population total must be a positive number", kind="population-total",
+                                 population_total=population_total)
     elif count_totals:
         total = next(iter(count_totals.values()))
     else:
@@ -460,7 +494,9 @@ def prepare_margins(design: Design, margins: Mapping[str, Any],
                 + ", ".join(f"{k} {t2:,.10g}" for k, t2 in count_totals.items())
                 + (f" (population total {total:,.10g})" if population_total is not None else "")
                 + "; raking needs margins that add up to the same total (write percentages with a % sign, "
-                  "e.g. 51.2%, or as shares, e.g. 0.512)", kind="totals")
+                  "e.g. 51.2%, or as shares, e.g. 0.512)", kind="totals" if population_total is None else
+                "totals-population", totals=dict(count_totals),
+                population_total=None if population_total is None else total)
     for m in raw:
         if m.is_share:
             m.population = m.population * total
@@ -530,7 +566,8 @@ def trim_weights(design: Design, upper: float = math.inf, lower: float = -math.i
     which leaves a design no estimate can use."""
     if not float(upper) > 0 or not float(lower) < float(upper):
         raise WeightingError(f"trim_weights needs 0 < upper and lower < upper (weights are trimmed into "
-                             f"[lower, upper]), not upper={upper!r}, lower={lower!r}")
+                             f"[lower, upper]), not upper={upper!r}, lower={lower!r}", kind="trim-bounds",
+                             upper=upper, lower=lower)
     w = _trim(design.weights, upper, lower, strict)
     # R's trimWeights only replaces the weights (design$prob): a calibrated design keeps its
     # calibration (postStrata), unlike with_weights, which starts a plain design
@@ -585,7 +622,7 @@ def _report(method: str, w: np.ndarray, margins, before, *, iterations, delta, e
 def _check_cap(cap: Optional[float]) -> None:
     if cap is not None and not (math.isfinite(cap) and cap > 1):
         raise WeightingError(f"cap must be a number greater than 1 (a maximum ratio of a weight to the mean), "
-                             f"not {cap}", kind="bad-value")
+                             f"not {cap}", kind="cap", cap=cap)
 
 
 def rake(design: Design, margins: Mapping[str, Any], *, population_total: Optional[float] = None,
@@ -597,7 +634,7 @@ def rake(design: Design, margins: Mapping[str, Any], *, population_total: Option
     """
     _check_cap(cap)
     if maxit < 1:
-        raise WeightingError("maxit must be at least 1", kind="bad-value")
+        raise WeightingError(f"maxit must be at least 1, not {maxit}", kind="maxit", maxit=maxit)
     ms = prepare_margins(design, margins, population_total)
     before = design.weights
     w, stages, passes, delta, conv, eps = _rake_weights(before, ms, maxit, epsilon)
@@ -654,7 +691,7 @@ def poststratify(design: Design, margins: Mapping[str, Any], *, population_total
     if len(margins) != 1:
         raise WeightingError(f"post-stratification uses one margin, not {len(margins)}; "
                              "use raking for several margins (or one column that combines the variables)",
-                             kind="bad-value")
+                             kind="poststratify-margins", count=len(margins))
     ms = prepare_margins(design, margins, population_total, partial=partial)
     m = ms[0]
     before = design.weights
@@ -686,7 +723,8 @@ METHODS = {"rake": rake, "poststratify": poststratify}
 def calibrate(design: Design, margins: Mapping[str, Any], method: str = "rake", **kw) -> tuple[Design, WeightingReport]:
     """Dispatch to :func:`rake` or :func:`poststratify` by name."""
     if method not in METHODS:
-        raise WeightingError(f"unknown weighting method '{method}'; use rake or poststratify", kind="bad-value")
+        raise WeightingError(f"unknown weighting method '{method}'; use rake or poststratify", kind="unknown-method",
+                             method=method)
     if method == "poststratify":
         kw.pop("maxit", None)
         kw.pop("epsilon", None)

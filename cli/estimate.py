@@ -412,34 +412,108 @@ def _parse_margin_specs(items: List[str]) -> list:
     return out
 
 
+# the catalogue entry of each kind of analysis.weighting.WeightingError and analysis.calibration.CalibrationError
+# (their params fill it); _weighting_error / _calibration_error say where.  A kind that is a wrong option value of
+# survey weight is said by the option's entry (USAGE_CODES, exit status 2), raised in those functions by name.
+WEIGHTING_CODES = {
+    "missing-variable": "unknown-column", "missing-values": "weight-missing-values",
+    "joint-columns": "weight-margin-joint-columns", "margin-type": "weight-margin-type",
+    "margin-columns": "weight-margin-columns", "blank-category": "weight-margin-blank-category",
+    "duplicate": "weight-margin-duplicate-category", "bad-population": "weight-margin-bad-population",
+    "empty": "weight-margin-empty", "margins-type": "weight-margins-type", "no-margins": "weight-no-margins",
+    "not-in-sample": "weight-margin-not-in-sample", "not-in-margin": "weight-margin-not-in-margin",
+    "zero-population": "weight-zero-population-with-rows", "shares": "weight-margin-shares-sum",
+    "population-total": "weight-population-total", "totals": "weight-margin-totals-differ",
+    "totals-population": "weight-margin-totals-population", "trim-bounds": "weight-trim-bounds",
+    "cap": "weight-cap", "maxit": "weight-maxit", "poststratify-margins": "weight-poststratify-margins",
+    "unknown-method": "weight-unknown-method",
+}
+CALIBRATION_CODES = {
+    "missing-variable": "unknown-column", "missing-values": "calibration-missing-values",
+    "not-in-total": "calibration-category-without-total", "not-in-sample": "calibration-category-not-in-sample",
+    "category-totals": "calibration-category-totals", "non-numeric": "calibration-non-numeric",
+    "no-totals": "calibration-no-totals", "unknown-calfun": "calibration-unknown-function",
+    "logit-bounds": "calibration-logit-bounds", "collinear": "calibration-collinear",
+    "no-convergence": "calibration-no-convergence", "breakdown": "calibration-breakdown",
+}
+# kinds about the data (the file named is the data file) rather than a margins file, and kinds about what the
+# command asked for as a whole (no file named)
+_DATA_KINDS = {"missing-values", "non-numeric", "collinear", "no-convergence", "breakdown"}
+_NO_FILE_KINDS = {"margins-type", "no-margins", "trim-bounds", "no-totals"}
+
+
+def _did_you_mean(candidates: dict) -> str:
+    """"; 'x': did you mean 'y'?" for the categories that have close ones on the other side, else ""."""
+    parts = [f"'{c}': did you mean " + " or ".join(f"'{x}'" for x in cands) + "?"
+             for c, cands in candidates.items() if cands]
+    return "".join("; " + p for p in parts)
+
+
+def _totals_said(totals: dict) -> str:
+    return ", ".join(f"{k} {t:,.10g}" for k, t in totals.items())
+
+
 def _weighting_error(e, files: dict, data_path: Path):
-    """Turn a WeightingError into one catalogue message naming the margin file."""
+    """The catalogue message of a WeightingError (:data:`WEIGHTING_CODES`), located at the margins file of its
+    variable (all of them when it concerns several), the data file, or the command line."""
+    from analysis.weighting import said_categories
     from survey.errors import MinyiError
 
+    p = dict(e.params)
+    if e.kind == "cap":  # wrong option values: a wrong command line
+        return MinyiError.of("weight-cap", cap=p["cap"])
+    if e.kind == "population-total":
+        return MinyiError.of("weight-population-total", population_total=p["population_total"])
+    if e.kind == "maxit":
+        return MinyiError.of("weight-maxit", maxit=p["maxit"])
+    if e.kind == "unknown-method":
+        return MinyiError.of("weight-unknown-method", method=p["method"])
+    if e.kind == "poststratify-margins":
+        return MinyiError.of("weight-poststratify-margins", count=p["count"])
+    if e.kind == "missing-variable":
+        cands = e.candidates.get(e.variable)
+        return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
+                             suggestion="--margin: " + ("did you mean " + " or ".join(f"'{x}'" for x in cands) + "?"
+                                                        if cands else "check the header"))
+    code = WEIGHTING_CODES[e.kind]
+    if e.kind in ("not-in-sample", "not-in-margin"):
+        absent, extra = p["absent"], p["not_in_margin"]
+        p.update(absent=said_categories(absent, p["absent_rows"], zero_weight=True),
+                 not_in_margin=said_categories(extra, p["not_in_margin_rows"]), suggestion=_did_you_mean(e.candidates))
+        if absent and extra:
+            code = "weight-margin-categories-mismatch"
+        elif absent and set(absent) <= set(p["absent_rows"]):  # in the data, every row of weight 0
+            code = "weight-margin-zero-weight-category"
+    if e.kind in ("totals", "totals-population"):
+        p["totals"] = _totals_said(p["totals"])
+        counted = [str(files[v]) for v in e.params["totals"] if v in files]
+        return MinyiError.of(code, file=", ".join(counted or [str(f) for f in files.values()]), **p)
+    if e.kind in _DATA_KINDS:
+        return MinyiError.of(code, file=str(data_path), **p)
+    if e.kind in _NO_FILE_KINDS:
+        return MinyiError.of(code, **p)
     f = files.get(e.variable)
-    hint = "check the categories of the margin file against the data"
-    if e.kind == "totals":  # the reason says what to do; the categories are not at fault
-        hint = "give every margin the same total, or all of them as shares"
-    elif e.kind == "not-in-sample" and "all of weight 0" in str(e) and not any(e.candidates.values()):
-        hint = ("rows of weight 0 cannot be weighted up: merge that category with another in the margin file and "
-                "the data")
-    if e.candidates:
-        parts = []
-        for c, cands in e.candidates.items():
-            if cands:
-                parts.append(f"'{c}': did you mean " + " or ".join(f"'{x}'" for x in cands) + "?")
-        if parts:
-            hint = "; ".join(parts)
+    return MinyiError.of(code, file=str(f) if f else ", ".join(str(x) for x in files.values()), **p)
+
+
+def _calibration_error(e, files: dict, data_path: Path):
+    """The catalogue message of a CalibrationError (:data:`CALIBRATION_CODES`), located at the margins file of its
+    variable, else the data file, or the command line."""
+    from survey.errors import MinyiError
+
+    p = dict(e.params)
+    if e.kind == "unknown-calfun":  # wrong option values: a wrong command line
+        return MinyiError.of("calibration-unknown-function", calfun=p["calfun"], choices=p["choices"])
+    if e.kind == "logit-bounds":
+        return MinyiError.of("calibration-logit-bounds", bounds=p["bounds"])
     if e.kind == "missing-variable":
         return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
-                             suggestion="--margin: " + (e.candidates.get(e.variable) and
-                                                        "did you mean " + " or ".join(f"'{x}'" for x in e.candidates[e.variable]) + "?"
-                                                        or "check the header"))
-    if e.kind == "missing-values":
-        return MinyiError.of("weight-missing-values", file=str(data_path), column=e.variable, detail=str(e))
-    if e.kind in ("not-in-sample", "not-in-margin", "zero-population", "duplicate", "shares", "bad-value") and f:
-        return MinyiError.of("weight-margin", file=str(f), detail=str(e), hint=hint)
-    return MinyiError.of("weight-margin", file=", ".join(str(p) for p in files.values()), detail=str(e), hint=hint)
+                             suggestion="--total: check the header")
+    code = CALIBRATION_CODES[e.kind]
+    if e.kind in _NO_FILE_KINDS:
+        return MinyiError.of(code, **p)
+    f = files.get(e.variable)
+    return MinyiError.of(code, file=str(f) if f and e.kind not in _DATA_KINDS else str(data_path), **p)
 
 
 @app.command()
@@ -549,7 +623,7 @@ def weight(
     except WeightingError as e:
         raise _weighting_error(e, files, data)
     except CalibrationError as e:
-        raise MinyiError.of("weight-calibration", file=str(data), detail=str(e))
+        raise _calibration_error(e, files, data)
     result = table.copy()
     result[name] = new.weights
     from survey.export import write_data

@@ -375,15 +375,17 @@ def weight_design(q: Questionnaire, des: Design, population: dict, method: str,
     from analysis.weighting import WeightingError, calibrate
 
     if method not in WEIGHT_METHODS:
-        raise WeightingError(f"unknown weighting method '{method}'; use rake or poststratify", kind="bad-value")
+        raise WeightingError(f"unknown weighting method '{method}'; use rake or poststratify", kind="unknown-method",
+                             method=method)
     if not population:
-        raise WeightingError("weighting needs margins (minyi.yaml margins: {dimension: file})", kind="bad-value")
+        raise WeightingError("weighting needs margins (minyi.yaml margins: {dimension: file})", kind="no-margins")
     dims = composition_questions(q)
     margins, names = {}, {}
     for dim, shares in population.items():
         qq = q.question(dims[dim])
         if qq.id not in des.data.columns:
-            raise WeightingError(f"the data have no column '{qq.id}' ({dim})", variable=dim, kind="missing-variable")
+            raise WeightingError(f"the data have no column '{qq.id}' ({dim})", variable=dim, kind="missing-variable",
+                                 column=qq.id, dimension=dim)
         margins[qq.id] = {str(o.code): shares[o.label] for o in qq.options if o.label in shares}
         names[qq.id] = dim
     try:
@@ -391,18 +393,39 @@ def weight_design(q: Questionnaire, des: Design, population: dict, method: str,
     except WeightingError as e:  # name the dimension and the option labels, not the column and codes
         qid = e.variable
         msg = str(e)
+        params = dict(e.params)
         if qid in names:
             labels = {str(o.code): o.label for o in q.question(qid).options}
             for c in e.categories:
                 msg = msg.replace(f"'{c}'", f"'{labels.get(str(c), c)}'")
             msg = msg.replace(f"'{qid}'", f"{names[qid]} ({qid})", 1)
-        raise WeightingError(msg, variable=names.get(qid, qid), kind=e.kind,
-                             categories=e.categories, candidates=e.candidates) from None
+            params = _labelled_params(params, labels)
+            params.update(variable=f"{names[qid]} ({qid})", dimension=names[qid], column=qid)
+        said = WeightingError(msg, variable=names.get(qid, qid), kind=e.kind, categories=e.categories,
+                              candidates=e.candidates)
+        said.params = params
+        raise said from None
     return new, {"method": method, "margins": list(population), "population_total": _num(population_total),
                  "converged": bool(rep.converged),
                  "iterations": int(rep.iterations), "kish_n_eff": _num(rep.kish_n_eff),
                  "efficiency": _num(rep.efficiency), "deff_weighting": _num(rep.deff_weighting),
                  "weight_min": _num(rep.weight_min), "weight_max": _num(rep.weight_max)}
+
+
+def _labelled_params(params: dict, labels: dict) -> dict:
+    """The params of a :class:`~analysis.weighting.WeightingError` with option codes turned into option labels:
+    its lists of categories and the keys of its row counts (the categories of a composition question's margin
+    are its codes in the data, its labels in the margins file)."""
+    out = dict(params)
+    for k in ("categories", "absent", "not_in_margin"):
+        if k in out:
+            out[k] = [labels.get(str(c), c) for c in out[k]]
+    for k in ("absent_rows", "not_in_margin_rows"):
+        if k in out:
+            out[k] = {labels.get(str(c), c): n for c, n in out[k].items()}
+    if "category" in out:
+        out["category"] = labels.get(str(out["category"]), out["category"])
+    return out
 
 
 def _design_text(design: Optional[dict], weighting: Optional[dict] = None, built: Optional[Design] = None,

@@ -126,7 +126,7 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
     from analysis.weighting import WeightingError
     from survey.owners import responsible_units
 
-    from .pipeline import analysis_columns, analyze, composition_questions, preload_segmenter, raw_code_columns
+    from .pipeline import analysis_columns, analyze, preload_segmenter, raw_code_columns
     from .themes import theme_dictionary
 
     q = report_questionnaire(project, lang)
@@ -157,12 +157,51 @@ def _analyze_wave(project: Project, wave: str, by: list, na: str, ci: str, confi
             res["meta"]["owners"] = responsible_units(q, cfg, project.config_file)
             return res
     except WeightingError as e:
-        margins = cfg.get("margins") or {}
-        rel = margins.get(e.variable) if e.variable in margins else None
-        if rel is None:  # keyed by question id in minyi.yaml
-            rel = next((v for k, v in margins.items() if k == composition_questions(q).get(e.variable)), None)
-        where = str(project.root / rel) if rel else project.config_file
-        raise MinyiError.of("weight-project-margin", file=where, wave=wave, detail=str(e)) from None
+        raise weighting_problem(project, e, wave, q) from None
+
+
+def weighting_problem(project: Project, e, wave: str, q=None):
+    """The :class:`~survey.errors.MinyiError` saying ``e``, a WeightingError of weighting ``wave`` to the margins of
+    minyi.yaml (:func:`report.pipeline.weight_design`), at the margins file of its variable (else minyi.yaml), in
+    the entry of its kind (weight-project-…).  Those kinds are the ones the margins of minyi.yaml can meet: the
+    margins files were read and checked (report.margins: their categories are options, their shares add up to 1,
+    the method is rake or poststratify), so what is left is the wave's responses against them.  The other kinds
+    are arguments minyi passes itself: ``e`` itself is returned, a bug said in the library's words.  ``q``: the
+    questionnaire weighted with (the report's language), whose dimension ``e.variable`` names."""
+    from analysis.weighting import said_categories
+
+    from .pipeline import composition_questions
+
+    margins = project.config.get("margins") or {}
+    rel = margins.get(e.variable) if e.variable in margins else None
+    if rel is None:  # keyed by question id in minyi.yaml
+        rel = next((v for k, v in margins.items()
+                    if k == composition_questions(q or project.questionnaire).get(e.variable)), None)
+    where = str(project.root / rel) if rel else project.config_file
+    p = e.params
+    if e.kind == "missing-variable":
+        return MinyiError.of("weight-project-no-column", file=where, wave=wave, qid=p.get("column", e.variable),
+                             dimension=p.get("dimension", e.variable))
+    if e.kind == "missing-values":
+        return MinyiError.of("weight-project-missing-values", file=where, wave=wave, variable=p["variable"],
+                             rows=p["rows"])
+    if e.kind in ("not-in-sample", "not-in-margin"):
+        absent = said_categories(p["absent"], p["absent_rows"], zero_weight=True)
+        extra = said_categories(p["not_in_margin"], p["not_in_margin_rows"])
+        if p["absent"] and p["not_in_margin"]:
+            return MinyiError.of("weight-project-categories-mismatch", file=where, wave=wave, variable=p["variable"],
+                                 absent=absent, not_in_margin=extra)
+        if p["absent"]:
+            return MinyiError.of("weight-project-not-in-sample", file=where, wave=wave, variable=p["variable"],
+                                 absent=absent)
+        return MinyiError.of("weight-project-not-in-margin", file=where, wave=wave, variable=p["variable"],
+                             not_in_margin=extra)
+    if e.kind == "zero-population":
+        return MinyiError.of("weight-project-zero-population", file=where, wave=wave, variable=p["variable"],
+                             categories=p["categories"])
+    if e.kind == "poststratify-margins":
+        return MinyiError.of("weight-project-poststratify-margins", file=where, wave=wave, count=p["count"])
+    return e
 
 
 def _relabel_population(population: dict, original, translated) -> dict:

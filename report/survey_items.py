@@ -30,7 +30,7 @@ from survey.errors import MinyiError
 from survey.store import Project
 
 from .pipeline import build_design, composition_questions, item_specs, weight_design
-from .project import design_inputs
+from .project import design_inputs, weighting_problem
 
 
 @dataclass
@@ -67,7 +67,12 @@ def wave_frame(project: Project, wave: str, columns: Sequence[str] = ()) -> tupl
     data = data.reset_index(drop=True)
     des = build_design(data, design)
     if method:
-        des, _ = weight_design(project.questionnaire, des, population, method, total)
+        from analysis.weighting import WeightingError
+
+        try:
+            des, _ = weight_design(project.questionnaire, des, population, method, total)
+        except WeightingError as e:
+            raise weighting_problem(project, e, wave) from None
     return data, des
 
 

@@ -471,11 +471,124 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "anticipated proportion (p)", "add a column sd or p, or use --allocate proportional"),
     # --- survey weight: margins against the data ---------------------------------
     "weight-column-exists": ("the data already have a column '{name}'", "choose another name with --name"),
-    "weight-missing-values": ("{detail}", "every row needs a category of each margin variable"),
-    "weight-margin": ("{detail}", "{hint}"),
-    "weight-calibration": ("{detail}", "check the margins, --total and --bounds"),
-    "weight-project-margin": ("weighting wave '{wave}': {detail}",
-                              "check the margin's categories against the questionnaire's options"),
+    # one entry per kind of analysis.weighting.WeightingError / analysis.calibration.CalibrationError (their params);
+    # cli/estimate.py (WEIGHTING_CODES, CALIBRATION_CODES) says which; located at the margins file, else the data
+    "weight-missing-values": ("column '{column}' has {rows} row(s) without a category; every row needs one to be "
+                              "weighted", "leave those rows out of the data first, or give them a category of the "
+                              "margin of '{variable}'"),
+    "weight-margin-joint-columns": ("the cross-classified margin of '{variable}' needs {count} category columns and a "
+                                    "population column", "write one column per variable of '{variable}', then the "
+                                    "population count or share"),
+    "weight-margin-type": ("the margin of '{variable}' must be a mapping, Series or DataFrame, not a {type}",
+                           "e.g. {{'男': 0.49, '女': 0.51}}, or a DataFrame of the categories and their population"),
+    "weight-margin-columns": ("the margin of '{variable}' needs two columns: category and population count or share",
+                              "add each category's population count or share as the second column"),
+    "weight-margin-blank-category": ("the margin of '{variable}' has a row without a category",
+                                     "write the category of every row, or delete the row"),
+    "weight-margin-duplicate-category": ("the margin of '{variable}' lists category '{category}' more than once",
+                                         "keep one row per category; add up the rows that are parts of it"),
+    "weight-margin-bad-population": ("the margin of '{variable}': the population value of {categories} is not a "
+                                     "non-negative number", "write a count or a share for every category, e.g. "
+                                     "0.23 or 23%"),
+    "weight-margin-empty": ("the margin of '{variable}' is empty",
+                            "list each category with its population count or share"),
+    "weight-margins-type": ("margins map each variable to its population, e.g. {{'gender': {{1: 0.49, 2: 0.51}}}}, "
+                            "not a {type}", "pass a dict {{variable: margin}}"),
+    "weight-no-margins": ("no margins given", "give at least one --margin COLUMN=FILE"),
+    "weight-margin-not-in-sample": ("'{variable}': margin categories absent from the sample (no rows with positive "
+                                    "weight): {absent}", "check the categories of the margin file against the "
+                                    "data{suggestion}"),
+    "weight-margin-zero-weight-category": ("'{variable}': margin categories whose rows in the data all have weight 0, "
+                                           "so that none can be weighted up: {absent}",
+                                           "rows of weight 0 cannot be weighted up: merge that category with another "
+                                           "in the margin file and the data"),
+    "weight-margin-not-in-margin": ("'{variable}': sample categories absent from the margin: {not_in_margin}",
+                                    "add them to the margin file with their population count or share, or check its "
+                                    "categories against the data{suggestion}"),
+    "weight-margin-categories-mismatch": ("'{variable}': margin categories absent from the sample (no rows with "
+                                          "positive weight): {absent}; sample categories absent from the margin: "
+                                          "{not_in_margin}", "check the categories of the margin file against the "
+                                          "data{suggestion}"),
+    "weight-zero-population-with-rows": ("'{variable}': categories with population 0 but sample rows: {categories}",
+                                         "give those categories their population in the margin file, or leave "
+                                         "their rows out of the data"),
+    "weight-margin-shares-sum": ("'{variable}': the shares add up to {sum:.4g}, not 1",
+                                 "correct the shares so that they add up to 1, or 100%; tables rounded within 0.5% "
+                                 "are accepted"),
+    "weight-population-total": ("--population-total must be a positive number, not {population_total}",
+                                "see --help"),
+    "weight-margin-totals-differ": ("margins describe different population totals: {totals}; raking needs margins "
+                                    "that add up to the same total (write percentages with a % sign, e.g. 51.2%, or "
+                                    "as shares, e.g. 0.512)", "give every margin the same total, or all of them as "
+                                    "shares"),
+    "weight-margin-totals-population": ("the margins given as counts describe population totals other than "
+                                        "--population-total {population_total:,.10g}: {totals}",
+                                        "leave out --population-total, or give the margins as shares or percentages, "
+                                        "e.g. 0.512 or 51.2%"),
+    "weight-trim-bounds": ("trim_weights needs 0 < upper and lower < upper (weights are trimmed into [lower, upper]), "
+                           "not upper={upper!r}, lower={lower!r}", "give an upper bound above 0 and a lower bound "
+                           "below it"),
+    "weight-cap": ("--cap must be a number greater than 1 (a maximum ratio of a weight to the mean), not {cap}",
+                   "see --help"),
+    "weight-maxit": ("--maxit must be at least 1, not {maxit}", "see --help"),
+    "weight-poststratify-margins": ("post-stratification uses one margin, not {count}",
+                                    "use --method rake for several margins, or one COL1+COL2=FILE margin of "
+                                    "cross-classified cells"),
+    "weight-unknown-method": ("unknown weighting method '{method}'; use rake or poststratify", "see --help"),
+    "calibration-missing-values": ("'{variable}' has {rows} row(s) without a category; every row needs one to be "
+                                   "calibrated", "leave those rows out of the data first, or give them a category"),
+    "calibration-category-without-total": ("'{variable}': sample categories without a population total: "
+                                           "{categories}", "add those categories to the margin file with their "
+                                           "population"),
+    "calibration-category-not-in-sample": ("'{variable}': population categories absent from the sample: {categories}",
+                                           "leave them out of the margin file, or merge them with a category the "
+                                           "sample has"),
+    "calibration-category-totals": ("'{variable}': the category totals add up to {total:,.10g}, not the population "
+                                    "size {population:,.10g}", "give every margin the same total, or all of them "
+                                    "as shares"),
+    "calibration-non-numeric": ("column '{variable}' has missing or non-numeric values; every row needs a number to "
+                                "be calibrated to its total", "give every row a number in '{variable}', or leave out "
+                                "--total {variable}=…"),
+    "calibration-no-totals": ("no calibration totals given",
+                              "give at least one --margin COLUMN=FILE or --total COLUMN=NUMBER"),
+    "calibration-unknown-function": ("unknown calibration function '{calfun}'; choose one of: {choices}",
+                                     "see --help"),
+    "calibration-logit-bounds": ("logit calibration needs finite bounds L,U with L < 1 < U, not {bounds}",
+                                 "give --bounds L,U, e.g. --bounds 0.5,2"),
+    "calibration-collinear": ("the calibration variables are collinear in the sample (a category or variable is a "
+                              "combination of others)", "leave out a --margin or --total that the others imply, or "
+                              "merge categories"),
+    "calibration-no-convergence": ("calibration did not converge in {maxit} iterations (largest relative misfit "
+                                   "{misfit:.3g})", "widen --bounds, or check the margins and --total"),
+    "calibration-breakdown": ("calibration did not converge in {maxit} iterations: the iteration broke down (NaN), as "
+                              "when the totals cannot be met with weights within the bounds",
+                              "widen --bounds, or check the margins and --total"),
+    # the same problems of the margins minyi.yaml declares (report/project.py, PROJECT_WEIGHTING_CODES): named with
+    # the wave and located at the margins file (the data are the wave's responses, the categories option labels)
+    "weight-project-no-column": ("weighting wave '{wave}': the responses have no column '{qid}' for the margin of "
+                                 "{dimension}", "check the question of {dimension} in the questionnaire's "
+                                 "sample composition"),
+    "weight-project-missing-values": ("weighting wave '{wave}': {rows} response(s) have no answer to {variable}; "
+                                      "every response needs one to be weighted", "make the question required, or "
+                                      "leave its margin out of minyi.yaml margins"),
+    "weight-project-not-in-sample": ("weighting wave '{wave}': {variable}: margin categories absent from the sample "
+                                     "(no responses with positive weight): {absent}",
+                                     "a category without responses in the wave cannot be weighted up: merge it with "
+                                     "another in the margins file and the questionnaire's options, or leave this "
+                                     "margin out of minyi.yaml margins"),
+    "weight-project-not-in-margin": ("weighting wave '{wave}': {variable}: sample categories absent from the margin: "
+                                     "{not_in_margin}", "add those options to the margins file with their population "
+                                     "count or share"),
+    "weight-project-categories-mismatch": ("weighting wave '{wave}': {variable}: margin categories absent from the "
+                                           "sample (no responses with positive weight): {absent}; sample categories "
+                                           "absent from the margin: {not_in_margin}",
+                                           "check the margin's categories against the questionnaire's options"),
+    "weight-project-zero-population": ("weighting wave '{wave}': {variable}: categories with population 0 but "
+                                       "responses: {categories}", "give those options their population in the "
+                                       "margins file"),
+    "weight-project-poststratify-margins": ("weighting wave '{wave}': post-stratification uses one margin, not "
+                                            "{count}", "write weighting: {{method: rake}} in minyi.yaml for several "
+                                            "margins, or keep one margin"),
     # --- evaluation framework and external scores (survey score) -----------------
     "framework-weight": ("{where}: weight must be a positive number, not {value}",
                          "give every aspect, indicator and item a weight > 0 (points or shares; siblings are normalised)"),
@@ -546,7 +659,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "record what it was written with, so its old cells cannot be told from edits; nothing was stored",
                             "write a fresh ledger with --out and enter the edits there"),
     # --- XLSForm conversion ------------------------------------------------------
-    "xlsform": ("{reason}", "{hint}"),
+    "xlsform-condition-unconvertible": ("the condition of {qid} ('{when}') cannot be written as XPath: {error}",
+                                        "simplify the condition"),
+    "xlsform-rejected-by-pyxform": ("pyxform rejects the form: {pyxform_message}",
+                                    "please report this as a bug in minyi's XLSForm export"),
+    "xlsform-not-xlsform": ("not a valid XLSForm: {pyxform_message}", "check the survey and choices sheets"),
+    "xlsform-no-usable-question": ("the form has no question minyi can use",
+                                   "add select_one / select_multiple / integer / text questions to the survey sheet"),
+    "xlsform-converted-invalid": ("the converted questionnaire is not valid", "see the problems below"),
     "xlsform-later-question": ("on sheet survey, the relevant of {what} '{name}' ({relevant}) refers to {ref} "
                                "({ref_where}), which {when}",
                                "minyi asks a question only on answers given before it: move {ref} above '{name}', "
@@ -892,6 +1012,9 @@ USAGE_CODES = frozenset({
     "simulate-out-suffix", "plan-options", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
     "parquet-folder-no-waves",
+    # survey weight's options, as the library refuses them (cli/estimate.py)
+    "weight-cap", "weight-population-total", "weight-maxit", "weight-unknown-method", "weight-poststratify-margins",
+    "calibration-unknown-function", "calibration-logit-bounds",
 })
 
 # catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option

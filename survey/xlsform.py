@@ -159,8 +159,8 @@ class _FormRows:
         try:
             return when_to_xpath(qq.when, self.q, self.xn)
         except (E.ExprSyntaxError, KeyError) as e:
-            raise MinyiError.of("xlsform", file=self.q.source, reason=f"condition of {qq.id} ('{qq.when}') cannot "
-                                f"be written as XPath: {e}", hint="simplify the condition")
+            raise MinyiError.of("xlsform-condition-unconvertible", file=self.q.source, qid=qq.id, when=qq.when,
+                                error=str(e))
 
     def other_row(self, qq: Question) -> None:
         """The "other, please specify" text ``<id>_other`` (minyi's native column), asked when "other" is chosen."""
@@ -310,8 +310,7 @@ def xform_check(path: str | Path) -> list[str]:
     try:
         return _pyxform_warnings(path)
     except PyXFormError as e:
-        raise MinyiError.of("xlsform", file=str(path), reason=f"pyxform rejects the form: {e}",
-                            hint="please report this as a bug in minyi's XLSForm export")
+        raise MinyiError.of("xlsform-rejected-by-pyxform", file=str(path), pyxform_message=str(e))
 
 
 def write_checked(q: Questionnaire, target: Path) -> tuple[list[str], list[str]]:

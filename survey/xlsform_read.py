@@ -73,8 +73,7 @@ def xlsform_to_yaml(path: str | Path) -> Conversion:
     _translate_when(read.sections, reader.pending, reader.ctx, book, warn)
     sections = [s for s in read.sections if s["questions"]]
     if not sections:
-        raise MinyiError.of("xlsform", file=str(path), reason="the form has no question minyi can use",
-                            hint="add select_one / select_multiple / integer / text questions to the survey sheet")
+        raise MinyiError.of("xlsform-no-usable-question", file=str(path))
     text = _document(sections, book, warn)
     _check(text, book, reader.pending, read.names)
     mapping = {k: v for k, v in (("columns", ids.columns), ("values", reader.value_map)) if v}
@@ -213,6 +212,5 @@ def _check(text: str, book: Workbook, pending: dict[str, Pending], sec_names: di
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         names = {qid: p.name for qid, p in pending.items()}
-        raise MinyiError([problem("xlsform", file=str(book.path), reason="the converted questionnaire is not valid",
-                                  hint="see the problems below")]
+        raise MinyiError([problem("xlsform-converted-invalid", file=str(book.path))]
                          + [at_row(p, text, book, names, sec_names) for p in errors])

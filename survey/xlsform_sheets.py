@@ -70,8 +70,7 @@ def read_workbook(path: Path, warn: Callable[[str], None]) -> Workbook:
     try:
         form = parse_file_to_json(str(path))
     except PyXFormError as e:
-        raise MinyiError.of("xlsform", file=str(path), reason=f"not a valid XLSForm: {e}",
-                            hint="check the survey and choices sheets")
+        raise MinyiError.of("xlsform-not-xlsform", file=str(path), pyxform_message=str(e))
     except Exception as e:  # damaged workbook, wrong file type
         raise MinyiError.of("file-unreadable", file=str(path), path=str(path), reason=f"not a readable XLSForm ({e})")
     lang = form.get("default_language")

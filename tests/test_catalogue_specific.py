@@ -1,7 +1,10 @@
 """Every catalogue entry has its own words (pyxform / frictionless style): no catch-all whose template is only a
 placeholder ("{reason}") that each raise site fills with a sentence of its own.  The catch-alls ``usage`` and
 ``bad-option`` were replaced by one entry per problem (no-responses-yet, unknown-report-format, wave-name-spaces,
-…); which of them is a wrong command line (exit status 2) is :data:`survey.messages.USAGE_CODES`."""
+…); which of them is a wrong command line (exit status 2) is :data:`survey.messages.USAGE_CODES`.  The last
+ones, ``xlsform``, ``weight-margin``, ``weight-calibration``, ``weight-project-margin`` and the ``{detail}`` of
+``weight-missing-values``, by one entry per problem too (xlsform-not-xlsform, weight-margin-shares-sum,
+calibration-collinear, …; every kind of the weighting errors is checked in test_weighting_messages.py)."""
 
 from __future__ import annotations
 
@@ -18,13 +21,9 @@ ROOT = Path(__file__).parent.parent
 DATA = Path(__file__).parent / "data"
 QFILE = DATA / "wjx_questionnaire.yaml"
 
-# entries still a bare placeholder, out of the scope of the usage/bad-option work:
+# the one entry that is a bare placeholder:
 PLACEHOLDER_ALLOWED = {
     "internal",               # an unexpected exception's own text: a bug to report, no fixed words to give
-    "xlsform",                # pyxform's message about an XLSForm, passed on as pyxform words it
-    "weight-missing-values",  # the weighting layer's (analysis.weighting) text about a margin variable
-    "weight-margin",          # idem, about a margins file
-    "weight-calibration",     # idem, calibration that does not converge
 }
 
 
@@ -32,6 +31,15 @@ def test_no_entry_is_only_a_placeholder():
     bare = {code for code, (msg, _) in CATALOGUE.items() if re.fullmatch(r"\s*\{\w+\}\s*", msg)}
     assert bare <= PLACEHOLDER_ALLOWED, sorted(bare - PLACEHOLDER_ALLOWED)
     assert "usage" not in CATALOGUE and "bad-option" not in CATALOGUE
+
+
+def test_no_entry_is_a_sentence_after_a_prefix():
+    """Nor a catch-all in effect: a fixed prefix and then a placeholder the raise site fills with its sentence, as
+    weight-project-margin was ("weighting wave '{wave}': {detail}")."""
+    gone = {"xlsform", "weight-margin", "weight-calibration", "weight-project-margin"}
+    assert not gone & set(CATALOGUE), sorted(gone & set(CATALOGUE))
+    tail = {code for code, (msg, _) in CATALOGUE.items() if re.search(r":\s*\{(detail|reason)\}\s*$", msg)}
+    assert {c for c in tail if c.startswith(("weight", "calibration"))} == set(), sorted(tail)
 
 
 def _raised_codes():
@@ -114,3 +122,33 @@ def test_exit_status(projects, capsys, argv, status, words):
     rc, out = run_main(capsys, *[a.format(d=projects) for a in argv])
     assert rc == status and words in out and "Traceback" not in out, (rc, out)
     assert len(out.strip().splitlines()) == 1, out
+
+
+# --- the XLSForm problems that were the catch-all "xlsform" ({reason}): each its own entry ---
+
+def _workbook(path: Path, sheets: dict) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("sheets, words", [
+    # a workbook that is no XLSForm: pyxform's words after minyi's
+    ({"data": [["a", "b"], [1, 2]]}, "error: not a valid XLSForm: Invalid headers provided for sheet: 'survey'"),
+    # an XLSForm with only a note
+    ({"survey": [["type", "name", "label"], ["note", "n1", "Hello"]], "choices": [["list_name", "name", "label"]]},
+     "error: the form has no question minyi can use (add select_one / select_multiple / integer / text questions "
+     "to the survey sheet)"),
+], ids=["not-xlsform", "no-usable-question"])
+def test_xlsform_problems_say_their_own_words(tmp_path, capsys, sheets, words):
+    book = _workbook(tmp_path / "form.xlsx", sheets)
+    rc, out = run_main(capsys, "convert", str(book), "--to", "yaml", "--out", str(tmp_path / "q.yaml"))
+    assert rc == 1 and f"{book}: {words}" in out and "Traceback" not in out, out
+    assert len(out.strip().splitlines()) == 1 and not (tmp_path / "q.yaml").exists(), out

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cli_capture import run_main
+from xlsform_files import workbook
 from survey.messages import CATALOGUE, OPTION_OR_FILE_CODES, USAGE_CODES, problem
 
 ROOT = Path(__file__).parent.parent
@@ -126,18 +127,6 @@ def test_exit_status(projects, capsys, argv, status, words):
 
 # --- the XLSForm problems that were the catch-all "xlsform" ({reason}): each its own entry ---
 
-def _workbook(path: Path, sheets: dict) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
-
 
 @pytest.mark.parametrize("sheets, words", [
     # a workbook that is no XLSForm: pyxform's words after minyi's
@@ -148,7 +137,7 @@ def _workbook(path: Path, sheets: dict) -> Path:
      "to the survey sheet)"),
 ], ids=["not-xlsform", "no-usable-question"])
 def test_xlsform_problems_say_their_own_words(tmp_path, capsys, sheets, words):
-    book = _workbook(tmp_path / "form.xlsx", sheets)
+    book = workbook(tmp_path / "form.xlsx", sheets)
     rc, out = run_main(capsys, "convert", str(book), "--to", "yaml", "--out", str(tmp_path / "q.yaml"))
     assert rc == 1 and f"{book}: {words}" in out and "Traceback" not in out, out
     assert len(out.strip().splitlines()) == 1 and not (tmp_path / "q.yaml").exists(), out

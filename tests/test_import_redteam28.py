@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from test_import_redteam import _main  # the import red-team tests share one CLI runner
+from xlsform_files import workbook
 from survey.store import Project
 
 DATA = Path(__file__).parent / "data"
@@ -205,24 +206,11 @@ def test_a_nul_in_a_text_answer_is_said_when_a_csv_export_leaves_it_out(tmp_path
 
 
 # ----------------------------------------------------------------------------- 5. a workbook's other sheets
-def _workbook(path: Path, sheets: dict) -> Path:
-    """An .xlsx with one sheet per ``{name: rows}`` (the first is the one read by default)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    wb.save(path)
-    return path
-
 
 def test_answers_on_a_second_sheet_are_said_not_left_out_silently(tmp_path, capsys):
     """An office typing paper questionnaires keeps one sheet per district: only the first sheet is imported
     (documented), and the import used to say nothing of the 3 answers on the second."""
-    book = _workbook(tmp_path / "answers.xlsx", {"东城区": [HEADER, _row("R1"), _row("R2")],
+    book = workbook(tmp_path / "answers.xlsx", {"东城区": [HEADER, _row("R1"), _row("R2")],
                                                  "西城区": [HEADER, _row("R3"), _row("R4"), _row("R5")],
                                                  "空表": []})
     proj, out = _imported(tmp_path, capsys, "p", book)

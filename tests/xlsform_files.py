@@ -11,22 +11,21 @@ from pyxform.xls2xform import convert as pyxform_convert
 from cli_capture import run_main
 
 
-def xlsform_workbook(path: Path, survey: list, choices: list, settings: list | None = None) -> Path:
-    """An XLSForm at ``path`` with the sheets survey, choices and (given rows) settings."""
+def workbook(path: Path, sheets: dict) -> Path:
+    """An .xlsx at ``path`` with one sheet per ``{name: rows}``, in that order (the first is the one read by default)."""
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "survey"
-    for r in survey:
-        ws.append(r)
-    ch = wb.create_sheet("choices")
-    for r in choices:
-        ch.append(r)
-    if settings:
-        st = wb.create_sheet("settings")
-        for r in settings:
-            st.append(r)
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
     wb.save(path)
     return path
+
+
+def xlsform_workbook(path: Path, survey: list, choices: list, settings: list | None = None) -> Path:
+    """An XLSForm at ``path`` with the sheets survey, choices and (given rows) settings."""
+    return workbook(path, {"survey": survey, "choices": choices, **({"settings": settings} if settings else {})})
 
 
 def exported_xlsform(tmp_path: Path, capsys, yaml_text: str, name: str) -> tuple[Path, str]:

@@ -309,7 +309,6 @@ def _check_columns(data, path: Path, **cols) -> None:
                                 suggestion=f"--{opt.replace('_', '-')}: " + (did_you_mean(col, data.columns) or "check the header"))
 
 
-
 NaOpt = Annotated[Optional[str], typer.Option(
     "--na", help="不了解/说不清: 'excluded' (leave the base; default, or the project's na_policy) or "
                  "'unsatisfied' (stay in the base of rates, counted as not satisfied).")]

@@ -93,8 +93,6 @@ def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, s
     return "wald", "mean"
 
 
-
-
 def r_logit_critical(confidence: float, df: float) -> float:
     """The critical value R's ``svyciprop(method="logit")`` uses: ``confint.svyglm`` turns the t level into a
     normal one, ``tlevel = 1 − 2Φ(t_{(1−c)/2, df})``, and takes ``qnorm((1 − tlevel)/2)``.  Where that tail is

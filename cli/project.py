@@ -196,7 +196,6 @@ def quarantine(
         typer.echo(f"{len(df):,} record(s)")
 
 
-
 @app.command()
 def check(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],

@@ -272,8 +272,6 @@ def write_brief_docx(b: Brief, path: Path) -> None:
     atomic_write(path, lambda tmp: doc.save(str(tmp)))
 
 
-
-
 def write_brief(b: Brief, out_dir: Path, formats: Sequence[str] = BRIEF_FORMATS,
                 stem: Optional[str] = None) -> dict:
     """Write the brief in ``formats`` into the folder ``out_dir`` (created when missing; existing files of the

@@ -716,8 +716,6 @@ def _ranking(q, frame, des, ci_method, confidence, groupings=()) -> Optional[dic
             "by": by}
 
 
-
-
 def _open_question(q: Questionnaire) -> Optional[Question]:
     """The questionnaire's open (text) question, if any: the one the open-answer sections read."""
     return next((x for x in q.questions if x.type == "text"), None)

@@ -76,7 +76,6 @@ def quality_words(quality: Optional[dict], lang: str) -> Optional[dict]:
     return q
 
 
-
 def max_margin(n: Optional[int], confidence: float = 0.95, deff: Optional[float] = None) -> Optional[float]:
     """The largest margin of error of a share from the whole sample: z·√(0.5·0.5·deff/n) (p = 0.5, the
     worst case; deff of the headline rate, 1 when unknown)."""
@@ -257,8 +256,6 @@ def write_xlsx(context: dict, path: Path) -> None:
     from .writers.xlsx_cells import write_xlsx as _write
 
     _write(context, path)
-
-
 
 
 # ----------------------------------------------------------------------------- all formats

@@ -362,7 +362,6 @@ def mix_columns(cols: list[np.ndarray], n: int) -> np.ndarray:
     return h
 
 
-
 def _who(frame: pd.DataFrame, pos: np.ndarray) -> list:
     """How to name the rows at positions ``pos`` in a flag's detail: their respondent ids, else their
     row numbers (made for those rows only)."""

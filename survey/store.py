@@ -1010,8 +1010,6 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-
-
 def _plain(v: Any) -> Any:
     if isinstance(v, (np.integer,)):
         return int(v)

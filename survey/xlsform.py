@@ -315,7 +315,7 @@ def xform_check(path: str | Path) -> list[str]:
 
 def write_checked(q: Questionnaire, target: Path) -> tuple[list[str], list[str]]:
     """Write the XLSForm of ``q`` (:func:`write_xlsform`) to a scratch file, have pyxform check it
-    (:func:`xform_check`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
+    (the check of :func:`xform_check`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
     Returns (the writer's notes, pyxform's warnings).  A rejection names the questionnaire and ``target`` (not the
     scratch file, gone when the message is read) and says that ``target`` was not written."""
     import shutil

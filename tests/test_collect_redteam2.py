@@ -27,8 +27,6 @@ from survey.collect.links import make_links, project_secret
 from survey.store import Project
 
 
-
-
 def _client(project, **kw):
     svc = Service(project, admin_token="tok-123", **kw)
     return svc, TestClient(build_app(svc))

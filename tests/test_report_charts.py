@@ -40,8 +40,6 @@ def test_trend_nan_bounds_and_estimate():
                                              "b": ([0.4, NAN], [NAN, NAN], [NAN, NAN])}))
 
 
-
-
 def test_verdict_legend_names_every_class_drawn_and_clears_title():
     for lang, names in (("zh", {"达标": "达标", "无显著差异": "无显著差异", "未达标": "未达标"}),
                         ("en", {"达标": "met", "无显著差异": "no significant difference", "未达标": "not met"})):
@@ -55,7 +53,6 @@ def test_verdict_legend_names_every_class_drawn_and_clears_title():
         ch = C.bar_ci("r", "t", list("ab"), [0.9, 0.8], [0.88, 0.75], [0.92, 0.85], verdicts=["达标", "达标"],
                       lang=lang)
         assert names["达标"] in ch.legend and names["未达标"] not in ch.legend
-
 
 
 # ----------------------------------------------------------------------------- printed size, titles

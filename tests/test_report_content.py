@@ -174,7 +174,6 @@ def test_summary_numbers_are_the_analysis(demo):
     assert f"{100 * (cur - pre):+.1f}个百分点" in big.text
 
 
-
 def test_summary_change_counts_are_the_change_tables_arrows(demo):
     """The 摘要's change counts are the arrows of 七、变化's table: rates and indexes counted apart (the
     table lists a satisfaction area's rate and its index on two rows), not the rates alone called 指标."""

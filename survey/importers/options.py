@@ -105,7 +105,6 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
     return out
 
 
-
 def whole_number(u) -> Optional[int]:
     """The whole number a cell or label stands for (``5``, ``５``, ``5.0``), or None."""
     try:

@@ -661,8 +661,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- XLSForm conversion ------------------------------------------------------
     "xlsform-condition-unconvertible": ("the condition of {qid} ('{when}') cannot be written as XPath: {error}",
                                         "simplify the condition"),
-    "xlsform-rejected-by-pyxform": ("pyxform rejects the form: {pyxform_message}",
-                                    "please report this as a bug in minyi's XLSForm export"),
     "xlsform-not-xlsform": ("not a valid XLSForm: {pyxform_message}", "check the survey and choices sheets"),
     "xlsform-no-usable-question": ("the form has no question minyi can use",
                                    "add select_one / select_multiple / integer / text questions to the survey sheet"),

@@ -13,7 +13,7 @@
   (both limits whole numbers, as minyi's web survey asks) / ``decimal`` with a range constraint (its unit shown in the label as ``（次）`` and kept in a ``minyi_unit`` column,
   so it comes back as the unit); text → ``text``.  Option scores and flags ride along in
   extra ``minyi_*`` columns of the choices sheet (XLSForm keeps unknown choice columns).
-* :func:`write_checked` writes it through a scratch file that pyxform checks (:func:`xform_check`) first, so a
+* :func:`write_checked` writes it through a scratch file that pyxform checks first (as ``xls2xform`` does), so a
   form pyxform rejects leaves no file behind.
 * :func:`xlsform_to_yaml` (the other direction, in :mod:`survey.xlsform_read`, importable from here too) reads an
   XLSForm back into minyi YAML.
@@ -40,7 +40,7 @@ from .xlsform_columns import LANG, RANK_K_COLUMN, UNIT_COLUMN
 from .xlsform_read import Conversion, xlsform_to_yaml  # the reading side, importable from here as before
 from .xpath_when import _num, when_to_xpath
 
-__all__ = ["LANG", "RANK_K_COLUMN", "UNIT_COLUMN", "Conversion", "write_checked", "write_xlsform", "xform_check",
+__all__ = ["LANG", "RANK_K_COLUMN", "UNIT_COLUMN", "Conversion", "write_checked", "write_xlsform",
            "xlsform_rows", "xlsform_to_yaml", "xml_names"]
 
 
@@ -303,19 +303,9 @@ def _pyxform_warnings(path: str | Path) -> list[str]:
     return warnings
 
 
-def xform_check(path: str | Path) -> list[str]:
-    """Run pyxform's converter on an XLSForm (as ``xls2xform`` does); returns its warnings, raises on error."""
-    from pyxform.errors import PyXFormError
-
-    try:
-        return _pyxform_warnings(path)
-    except PyXFormError as e:
-        raise MinyiError.of("xlsform-rejected-by-pyxform", file=str(path), pyxform_message=str(e))
-
-
 def write_checked(q: Questionnaire, target: Path) -> tuple[list[str], list[str]]:
     """Write the XLSForm of ``q`` (:func:`write_xlsform`) to a scratch file, have pyxform check it
-    (the check of :func:`xform_check`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
+    (:func:`_pyxform_warnings`), then put it at ``target`` (atomically): a form pyxform rejects leaves no file behind.
     Returns (the writer's notes, pyxform's warnings).  A rejection names the questionnaire and ``target`` (not the
     scratch file, gone when the message is read) and says that ``target`` was not written."""
     import shutil

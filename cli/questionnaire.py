@@ -12,6 +12,11 @@ from ._app import app
 from ._common import JsonOpt, _echo_json, _formats
 
 
+def _count(k: int, word: str) -> str:
+    """"1 question", "6 questions"."""
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="Questionnaire YAML file.")],
@@ -35,11 +40,8 @@ def validate(
         for p in problems:
             typer.echo(str(p), err=bool(errors))
         if not errors and q is not None:
-            def count(k: int, word: str) -> str:
-                return f"{k} {word}" + ("" if k == 1 else "s")
-
-            typer.echo(f"{file}: valid — {count(len(q.questions), 'question')}, {count(q.n_items, 'item')}, "
-                       f"{count(len(q.indicators), 'indicator')}")
+            typer.echo(f"{file}: valid — {_count(len(q.questions), 'question')}, {_count(q.n_items, 'item')}, "
+                       f"{_count(len(q.indicators), 'indicator')}")
         else:
             typer.echo(f"{file}: {len(errors)} problem(s)", err=True)
     raise typer.Exit(1 if errors or q is None else 0)
@@ -83,7 +85,7 @@ def form(
         path = out
     else:
         path = write_form(q, out, **fonts)
-    typer.echo(f"wrote the paper form ({len(q.questions)} questions, {q.n_items} items) to {path}")
+    typer.echo(f"wrote the paper form ({_count(len(q.questions), 'question')}, {_count(q.n_items, 'item')}) to {path}")
 
 
 @app.command()
@@ -229,7 +231,7 @@ def convert(
             from survey.atomic import atomic_write_text  # issue 3: every file write through the one atomic writer
 
             atomic_write_text(out, conv.yaml_text)
-            typer.echo(f"wrote {out} ({conv.yaml_text.count(chr(10) + '  - id: ')} questions)", err=True)
+            typer.echo(f"wrote {out} ({_count(conv.yaml_text.count(chr(10) + '  - id: '), 'question')})", err=True)
             if conv.mapping:
                 import yaml as _yaml
 
@@ -252,7 +254,7 @@ def convert(
             typer.echo(f"warning: {w}", err=True)
         for w in warnings:
             typer.echo(f"pyxform warning: {w}", err=True)
-        typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({len(q.questions)} questions); pyxform accepts it")
+        typer.echo(f"wrote {target}: XLSForm for '{q.title}' ({_count(len(q.questions), 'question')}); pyxform accepts it")
         kept = _not_in_xlsform(q)
         if kept:
             typer.echo(f"note: ODK/KoboToolbox field the questions, not the analysis plan: {kept} ride in the "

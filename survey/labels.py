@@ -17,6 +17,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "xlsform.or_other": ("其他", "Other"),
     # survey convert --to xlsform: after the "other" option(s) in the label of their text question <id>_other
     "xlsform.specify": ("（请注明）", " (please specify)"),
+    "xlsform.other_sep": ("、", " / "),  # between the labels of a question's "other" options in its fill-in's label
     # data-quality flags (survey.quality; the order is the order exclusions are counted in)
     "flag.duplicate_id": ("重复的受访者编号", "duplicate respondent id"),
     "flag.identical_answers": ("答案完全相同", "identical answers"),

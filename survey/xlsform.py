@@ -38,6 +38,7 @@ from .questionnaire import Question, Questionnaire, Section
 from .xlsform_carry import minyi_rows
 from .xlsform_columns import LANG, RANK_K_COLUMN, UNIT_COLUMN
 from .xlsform_read import Conversion, xlsform_to_yaml  # the reading side, importable from here as before
+from .xlsform_text import REFERENCE, literal
 from .xpath_when import _num, when_to_xpath
 
 __all__ = ["LANG", "RANK_K_COLUMN", "UNIT_COLUMN", "Conversion", "write_checked", "write_xlsform",
@@ -90,7 +91,29 @@ def _xlsform_rows(q: Questionnaire) -> tuple[tuple[list[list], list[list], list[
                 [q.title, re.sub(r"[^A-Za-z0-9_]", "_", q.id) or "minyi", str(q.version), form.lang]]
     back = {v: k for k, v in form.xn.items()}
     relevant = {back.get(r[1], r[1]): r[5] for r in form.survey[1:] if r[1]}
-    return (form.survey, form.choices, settings, minyi_rows(q, relevant, form.xn)), _renamed_notes(form.xn)
+    kept = _texts_kept_literal(form, settings)
+    return (form.survey, form.choices, settings, minyi_rows(q, relevant, form.xn)), _renamed_notes(form.xn) + kept
+
+
+def _texts_kept_literal(form: "_FormRows", settings: list[list]) -> list[str]:
+    """Write every ``${`` of the texts (labels, hints, constraint messages, the title) as text
+    (:mod:`survey.xlsform_text`), in place; the note naming where, if anywhere."""
+    where: list[str] = []
+    for rows, title in ((form.survey, "survey"), (form.choices, "choices"), (settings, "settings")):
+        text_cols = [i for i, h in enumerate(rows[0]) if h.split("::")[0] in ("label", "hint", "constraint_message",
+                                                                              "form_title")]
+        for r in rows[1:]:
+            hit = [i for i in text_cols if isinstance(r[i], str) and REFERENCE in r[i]]
+            for i in hit:
+                r[i] = literal(r[i])
+            if hit:
+                where.append("the form's title" if title == "settings" else
+                             f"choice {r[1]} of list {r[0]}" if title == "choices" else r[1])
+    if not where:
+        return []
+    return ["the text of " + ", ".join(dict.fromkeys(where)) + " holds ${…}, which XLSForm reads as a reference to a "
+            "field: written with an invisible word joiner between $ and {, so that ODK and Kobo show the text as "
+            "written (--to yaml takes the joiner out)"]
 
 
 def _renamed_notes(xn: dict[str, str]) -> list[str]:
@@ -167,9 +190,13 @@ class _FormRows:
         others = [o for o in qq.options if o.other]
         if not others:
             return
-        label = "、".join(o.label for o in others) + ui_label("xlsform.specify", "zh" if self.q.language == "zh" else "en")
+        lang = "zh" if self.q.language == "zh" else "en"
+        label = ui_label("xlsform.other_sep", lang).join(o.label for o in others) + ui_label("xlsform.specify", lang)
         self.row("text", f"{self.x(qq.id)}_other", label, None, None,
                  " or ".join(f"selected(${{{self.x(qq.id)}}}, '{_num(o.code)}')" for o in others))
+        if self.tr and all(_en_of(o) for o in others):  # the English column: the options' English labels
+            self.survey[-1][-2] = (ui_label("xlsform.other_sep", "en").join(_en_of(o) for o in others)
+                                   + ui_label("xlsform.specify", "en"))
 
     # ------------------------------------------------------------------------- sections
     def section(self, sec: Section) -> None:

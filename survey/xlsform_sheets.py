@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 from .errors import MinyiError
 from .messages import problem
 from .xlsform_carry import read_minyi_sheet
+from .xlsform_text import unescaped
 
 
 @dataclass
@@ -68,7 +69,7 @@ def read_workbook(path: Path, warn: Callable[[str], None]) -> Workbook:
     if not path.exists():
         raise MinyiError.of("file-not-found", file=str(path), path=str(path))
     try:
-        form = parse_file_to_json(str(path))
+        form = unescaped(parse_file_to_json(str(path)))
     except PyXFormError as e:
         raise MinyiError.of("xlsform-not-xlsform", file=str(path), pyxform_message=str(e))
     except Exception as e:  # damaged workbook, wrong file type

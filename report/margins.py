@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from survey.errors import MinyiError
 from survey.margins import read_margin_file
-from survey.messages import did_you_mean
+from survey.messages import did_you_mean, said_value
 from survey.project_files import CONFIG
 from survey.questionnaire import Questionnaire
 
@@ -44,8 +44,8 @@ def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
     if not spec:
         return {}, {}
     if not isinstance(spec, dict):
-        raise MinyiError.of("config-key", file=cfg, key="margins", reason="must be a mapping dimension: file",
-                            hint="e.g. margins: {district: pop_district.csv, gender: pop_gender.csv}")
+        raise MinyiError.of("config-not-mapping", file=cfg, key="margins", value=said_value(spec),
+                            example="margins: {district: pop_district.csv, gender: pop_gender.csv}")
     dims = composition_questions(q)
     by_qid = {v: k for k, v in dims.items()}
     out: dict = {}
@@ -54,12 +54,11 @@ def read_margins_with_totals(root: Path, q: Questionnaire, spec: Any,
         key = str(key)
         dim = key if key in dims else by_qid.get(key)
         if dim is None:
-            raise MinyiError.of("config-key", file=cfg, key=f"margins.{key}",
-                                reason="not a sample-composition dimension of the questionnaire",
-                                hint=did_you_mean(key, list(dims)) or f"use one of: {', '.join(dims)}")
+            raise MinyiError.of("config-margins-not-dimension", file=cfg, key=f"margins.{key}", dimension=key,
+                                suggestion=did_you_mean(key, list(dims)) or f"use one of: {', '.join(dims)}")
         if not isinstance(rel, (str, Path)) or not str(rel).strip():
-            raise MinyiError.of("config-key", file=cfg, key=f"margins.{key}", reason="must be a file path",
-                                hint="a CSV/XLSX path relative to the project folder")
+            raise MinyiError.of("config-margins-not-path", file=cfg, key=f"margins.{key}", dimension=key,
+                                value=said_value(rel))
         path = Path(rel) if Path(rel).is_absolute() else root / str(rel)
         qq = q.question(dims[dim])
         labels = {o.label: o.label for o in qq.options}

@@ -238,23 +238,25 @@ def design_inputs(project: Project) -> tuple[dict, dict, Optional[str], Optional
 
 def _weighting_method(project: Project, cfg: dict, population: dict) -> Optional[str]:
     """``weighting: {method: rake|poststratify}`` of minyi.yaml (None when absent)."""
+    from survey.messages import said_value
+
     from .pipeline import WEIGHT_METHODS
 
     w = cfg.get("weighting")
     if not w:
         return None
     path = project.config_file
-    method = w.get("method") if isinstance(w, dict) else None
+    if not isinstance(w, dict):
+        raise MinyiError.of("config-not-mapping", file=path, key="weighting", value=said_value(w),
+                            example="weighting: {method: rake}")
+    method = w.get("method")
     if method not in WEIGHT_METHODS:
-        raise MinyiError.of("config-key", file=path, key="weighting.method",
-                            reason=f"must be rake or poststratify, not {method!r}",
-                            hint="e.g. weighting: {method: rake}")
+        raise MinyiError.of("config-weighting-method", file=path, key="weighting.method", value=said_value(method))
     extra = [k for k in w if k != "method"]
     if extra:
         raise MinyiError.of("unknown-key", file=path, key=extra[0], where="weighting", suggestion="only method")
     if not population:
-        raise MinyiError.of("config-key", file=path, key="weighting", reason="needs population margins",
-                            hint="add margins: {district: pop_district.csv, gender: pop_gender.csv}")
+        raise MinyiError.of("config-weighting-no-margins", file=path, key="weighting")
     return method
 
 

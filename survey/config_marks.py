@@ -23,13 +23,21 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
-from .messages import Problem, problem
+from .messages import Problem, problem, said_value
 from .project_files import CONFIG
 
 # the codes whose ``key`` names a place in minyi.yaml; for these the key itself is marked, for a value
 # problem (config-key) the value
 KEY_CODES = ("unknown-key", "unknown-ref", "wave-id-dates", "waves-key-invisible")
-VALUE_CODES = ("config-key",)
+VALUE_CODES = ("config-key", "config-not-mapping", "config-not-list", "config-not-share", "config-not-share-upto-one",
+               "config-not-positive", "config-not-number", "config-not-whole-number", "config-not-bool",
+               "config-not-text", "config-not-date", "config-questionnaire-copy", "config-design-column",
+               "config-ledger-adjust", "config-weighting-method", "config-weighting-no-margins",
+               "config-margins-not-dimension", "config-margins-not-path", "config-owner-unit", "config-waves-shape",
+               "config-wave-shape", "config-wave-name-empty", "config-wave-name-spaces", "config-wave-name-too-long",
+               "config-wave-dates-reversed", "config-quota-no-question", "config-quota-unknown-value",
+               "config-quota-target-missing", "config-quota-cell-empty", "config-quota-cell-twice",
+               "config-quota-mode", "config-serve-wave", "config-serve-body-too-small")
 
 
 def config_text(path: Path) -> str:
@@ -64,8 +72,8 @@ def read_config(path: Path, limits=None) -> dict:
     text (:func:`read_yaml`; empty, not a mapping), each at its line and column."""
     value, root = read_yaml(path, limits, empty="config-empty")
     if not isinstance(value, dict):
-        raise MinyiError.of("config-key", file=str(path), line=root.line, column=root.column, key=CONFIG,
-                            reason="the config must be a mapping", hint="restore the file written by survey init")
+        raise MinyiError.of("config-root-not-mapping", file=str(path), line=root.line, column=root.column,
+                            value=said_value(value))
     return value
 
 

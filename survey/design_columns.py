@@ -39,6 +39,5 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
         role = next((k for k, v in (design or {}).items()
                      if v == col or (isinstance(v, (list, tuple)) and col in v)
                      or (isinstance(v, str) and col in [x.strip() for x in v.split(",")])), None)
-        raise MinyiError.of("config-key", file=config, key=f"design.{role}" if role else "design",
-                            reason=f"column '{col}' is not a column of {source}",
-                            hint=did_you_mean(col, sorted(names)) or fallback)
+        raise MinyiError.of("config-design-column", file=config, key=f"design.{role}" if role else "design",
+                            column=col, source=source, suggestion=did_you_mean(col, sorted(names)) or fallback)

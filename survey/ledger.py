@@ -23,6 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from analysis.thresholds import ALPHA
+
 from .errors import MinyiError
 from .project_files import CONFIG
 
@@ -346,7 +348,7 @@ class LedgerSettings:
     """``ledger:`` in minyi.yaml (every key optional)."""
 
     hot_issue_share: float = 0.30     # a hot issue becomes an item when its share's CI lies above this
-    alpha: float = 0.05               # family-wise error of the decline and district tests
+    alpha: float = ALPHA              # family-wise error of the decline and district tests
     adjust: str = "holm"              # holm | none
     deadline_days: Optional[int] = None   # default deadline: the wave's end (or the day of proposal) + days
     deadline: Optional[dt.date] = None    # or one fixed default deadline
@@ -359,35 +361,35 @@ LEDGER_KEYS = ("hot_issue_share", "alpha", "adjust", "deadline_days", "deadline"
 def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
     """The validated ``ledger:`` settings; every wrong key or value is a ``config-key``/``unknown-key`` problem of
     one :class:`MinyiError`."""
-    from .messages import did_you_mean, problem
+    from .messages import did_you_mean, problem, said_value
+    from .waves import date_hint
 
     raw = config.get("ledger")
     if raw is None:
         return LedgerSettings()
     if not isinstance(raw, dict):
-        raise MinyiError.of("config-key", file=path, key="ledger", reason="must be a mapping",
-                            hint="e.g. ledger: {hot_issue_share: 0.3, deadline_days: 30}")
+        raise MinyiError.of("config-not-mapping", file=path, key="ledger", value=said_value(raw),
+                            example="ledger: {hot_issue_share: 0.3, deadline_days: 30}")
     probs = [problem("unknown-key", file=path, key=k, where="ledger", suggestion=did_you_mean(str(k), LEDGER_KEYS))
              for k in raw if k not in LEDGER_KEYS]  # every problem at once (issue 2), each named by its key
 
-    def share(k: str, default: float, hint: str) -> float:
+    def share(k: str, default: float, example: str) -> float:
         v = raw.get(k, default)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < 1:
-            probs.append(problem("config-key", file=path, key=f"ledger.{k}", reason=f"must be a number in (0, 1), not {v!r}",
-                                 hint=hint))
+            probs.append(problem("config-not-share", file=path, key=f"ledger.{k}", value=said_value(v), example=example))
             return default
         return float(v)
 
-    hot = share("hot_issue_share", 0.30, "e.g. 0.3 for 30%")
-    alpha = share("alpha", 0.05, "e.g. 0.05, the chance of any false item")
+    defaults = LedgerSettings()
+    hot = share("hot_issue_share", defaults.hot_issue_share, "hot_issue_share: 0.3 for 30%")
+    alpha = share("alpha", defaults.alpha, "alpha: 0.05, the chance of any false item")
     adjust = raw.get("adjust", "holm")
     if adjust not in ("holm", "none"):
-        probs.append(problem("config-key", file=path, key="ledger.adjust", reason=f"must be holm or none, not {adjust!r}",
-                             hint="holm controls the chance of any false item at alpha"))
+        probs.append(problem("config-ledger-adjust", file=path, key="ledger.adjust", value=said_value(adjust)))
     days = raw.get("deadline_days")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 0):
-        probs.append(problem("config-key", file=path, key="ledger.deadline_days",
-                             reason=f"must be a whole number of days, not {days!r}", hint="e.g. deadline_days: 30"))
+        probs.append(problem("config-not-whole-number", file=path, key="ledger.deadline_days", least=0,
+                             value=said_value(days), example="deadline_days: 30"))
     fixed = raw.get("deadline")
     if fixed is not None:
         try:
@@ -395,8 +397,8 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
 
             fixed = parse_date(fixed)
         except ValueError:
-            probs.append(problem("config-key", file=path, key="ledger.deadline", reason=f"{fixed!r} is not a date",
-                                 hint="write dates as YYYY-MM-DD"))
+            probs.append(problem("config-not-date", file=path, key="ledger.deadline", value=said_value(fixed),
+                                 suggestion=date_hint(fixed)))
     if probs:
         raise MinyiError(probs)
     unit = raw.get("default_unit") or ""

@@ -53,8 +53,10 @@ def _number(name: str, value: Any, where: str) -> float:
     except (TypeError, ValueError):
         v = float("nan")
     if not v > 0 or v != v or v == float("inf"):
-        raise MinyiError.of("config-key", key=f"limits.{name}", reason=f"must be a positive number, not {value!r}",
-                            hint=f"e.g. {name}={int(LIMITS[name].default * 10):d}")
+        from .messages import said_value
+
+        raise MinyiError.of("limit-not-positive", where=where, name=name, value=said_value(value),
+                            example=f"{int(LIMITS[name].default * 10):d}")
     return v
 
 

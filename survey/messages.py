@@ -86,6 +86,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- the command line and the project's state: one entry per problem.  Those in USAGE_CODES (below) are a wrong
     # command line, exit status 2 (a wrong option value); the others are the state of the project or a file, 1 -----
     "argument-nul": ("an argument holds a NUL character (\\x00); remove it", "see --help"),
+    "limit-not-positive": ("{where}: the limit {name} must be a positive number, not {value}", "e.g. {name}={example}"),
     "limit-syntax": ("--limit needs NAME=VALUE, not '{text}' (names: {names})", "see --help"),
     "unknown-format": ("unknown --format '{format}'; choose one of {choices}", "see --help"),
     "unknown-report-format": ("unknown format '{format}'; choose from {choices}", "see --help"),
@@ -369,6 +370,56 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "give the folder that survey init created (it holds minyi.yaml and minyi.duckdb)"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
     "config-key": ("{key}: {reason}", "{hint}"),
+    # a value of minyi.yaml of the wrong kind (survey.config_marks.VALUE_CODES: named at the value's line and column)
+    "config-not-mapping": ("{key} must be a mapping of keys and values, not {value}", "e.g. {example}"),
+    "config-not-list": ("{key} must be a list, not {value}", "e.g. {example}"),
+    "config-not-share": ("{key} must be a number greater than 0 and less than 1, not {value}", "e.g. {example}"),
+    "config-not-share-upto-one": ("{key} must be a number greater than 0 and at most 1, not {value}", "e.g. {example}"),
+    "config-not-positive": ("{key} must be a number greater than 0, not {value}", "e.g. {example}"),
+    "config-not-number": ("{key} must be a number of at least 0, not {value}", "e.g. {example}"),
+    "config-not-whole-number": ("{key} must be a whole number of at least {least}, not {value}", "e.g. {example}"),
+    "config-not-bool": ("{key} must be true or false, not {value}", "write true or false"),
+    "config-not-text": ("{key} must be one text, not {value}", "e.g. {example}"),
+    "config-not-date": ("{key}: {value} is not a date written YYYY-MM-DD", "{suggestion}"),
+    "config-root-not-mapping": ("the settings must be a mapping of keys (questionnaire:, waves:, …), not {value}",
+                                "restore the minyi.yaml that survey init wrote; docs/project-config.md lists every key"),
+    "config-questionnaire-copy": ("questionnaire: the project reads its copy {qfile}, not {value}",
+                                  "edit {qfile} in the project folder (survey validate checks it), and write "
+                                  "questionnaire: {qfile} here"),
+    "config-design-column": ("{key}: column '{column}' is not a column of {source}", "{suggestion}"),
+    "config-ledger-adjust": ("ledger.adjust must be holm or none, not {value}",
+                             "holm keeps the chance of any false item at alpha; none tests each item at alpha"),
+    "config-weighting-method": ("weighting.method must be rake or poststratify, not {value}",
+                                "e.g. weighting: {{method: rake}}"),
+    "config-weighting-no-margins": ("weighting needs population margins, and the settings have no margins:",
+                                    "add margins: {{district: pop_district.csv, gender: pop_gender.csv}}"),
+    "config-margins-not-dimension": ("margins.{dimension}: '{dimension}' is not a sample-composition dimension of "
+                                     "the questionnaire", "{suggestion}"),
+    "config-margins-not-path": ("margins.{dimension} must be a file path, not {value}",
+                                "a CSV/XLSX path relative to the project folder"),
+    "config-owner-unit": ("owners.{area} must be the responsible unit's name, not {value}", "e.g. {area}: 市城管局"),
+    "config-waves-shape": ("waves must be a list of wave names or a mapping, not {value}",
+                           "e.g. waves: {{2026Q3: {{label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}}}"),
+    "config-wave-shape": ("waves.{wave} must be a label or a mapping, not {value}",
+                          "e.g. {wave}: {{label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}"),
+    "config-wave-name-empty": ("waves: a wave's name is empty", "write the wave's name without quotes, e.g. 2026Q1:"),
+    "config-wave-name-spaces": ("waves: the wave {wave} has spaces around its name, so --wave {stripped} does not "
+                                "name it", "write the wave's name without quotes or spaces, e.g. {stripped}:"),
+    "config-wave-name-too-long": ("waves: the wave '{start}…' is {length} characters long; a wave's name has at most "
+                                  "{most}", "give the wave a short name (e.g. 2026Q1) and the long one as its label:"),
+    "config-wave-dates-reversed": ("waves.{wave} starts ({start}) after it ends ({end})", "swap start and end"),
+    "config-quota-no-question": ("{key}: the questionnaire has no {what}_question, so a quota cell cannot name a "
+                                 "{what}", "remove {what} from the quota cells, or set {what}_question in the "
+                                 "questionnaire"),
+    "config-quota-unknown-value": ("{key}: '{value}' is not a {what} of the questionnaire", "{suggestion}"),
+    "config-quota-target-missing": ("{key} is missing: a quota cell needs its target count", "e.g. target: 120"),
+    "config-quota-cell-empty": ("{key} names neither a site nor a district", "add site: and/or district:"),
+    "config-quota-cell-twice": ("{key}: the cell {cell} is listed twice", "keep one of them"),
+    "config-quota-mode": ("quotas.mode must be stop or keep, not {value}",
+                          "stop: a full cell takes no more answers; keep: accept them and count over the target"),
+    "config-serve-wave": ("serve.wave must name a wave, not {value}", "e.g. wave: 2026Q3"),
+    "config-serve-body-too-small": ("serve.max_body_kb: {value} KB is too small for one questionnaire",
+                                    "use at least 8 (the default is 256)"),
     "config-empty": ("the project settings file is empty", "restore the minyi.yaml that survey init wrote (at least the line questionnaire: questionnaire.yaml); docs/project-config.md lists every key"),
     "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
     "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
@@ -835,6 +886,13 @@ def invisible_characters(text: str) -> list[str]:
             if code not in out:
                 out.append(code)
     return out
+
+
+def said_value(v: Any, most: int = 60) -> str:
+    """A value read from a settings file as a message shows it: Python's spelling (``'abc'``, ``2``, ``True``,
+    ``{'a': 1}``), cut to ``most`` characters with "…" (a whole list of quota cells is not repeated)."""
+    text = repr(v)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def shown_plainly(text: str) -> str:

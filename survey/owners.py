@@ -9,7 +9,7 @@ list, the brief and the rectification ledger name these units.
 from __future__ import annotations
 
 from .errors import MinyiError
-from .messages import did_you_mean
+from .messages import did_you_mean, said_value
 from .project_files import CONFIG
 from .questionnaire import Questionnaire
 
@@ -24,16 +24,15 @@ def responsible_units(q: Questionnaire, config: dict, path: str = CONFIG) -> dic
     if raw is None:
         return units
     if not isinstance(raw, dict):
-        raise MinyiError.of("config-key", file=path, key="owners", reason="must be a mapping area id: unit",
-                            hint="e.g. owners: {env: 市城管局, traffic: 市公安局交警支队}")
+        raise MinyiError.of("config-not-mapping", file=path, key="owners", value=said_value(raw),
+                            example="owners: {env: 市城管局, traffic: 市公安局交警支队}")
     ids = [a.id for a in q.areas]
     for k, v in raw.items():
         if str(k) not in ids:
             raise MinyiError.of("unknown-ref", file=path, where="owners", what="area", ref=k,
                                 suggestion=did_you_mean(str(k), ids) or "use an area id of the questionnaire")
         if isinstance(v, bool) or (v is not None and not isinstance(v, (str, int, float))):
-            raise MinyiError.of("config-key", file=path, key=f"owners.{k}", reason="must be the unit's name",
-                                hint="e.g. 市城管局")
+            raise MinyiError.of("config-owner-unit", file=path, key=f"owners.{k}", area=k, value=said_value(v))
         if v not in (None, ""):
             units[str(k)] = str(v).strip()
     return units

@@ -49,7 +49,7 @@ from .errors import MinyiError
 from .ingest import REASONS_ZH, ImportBatch, ImportSummary  # noqa: F401  (re-exported)
 from .limits import Limits
 from .config_marks import config_text, locate, read_config
-from .messages import did_you_mean, invisible_characters, problem, shown_plainly
+from .messages import did_you_mean, invisible_characters, problem, said_value, shown_plainly
 from .qload import load_questionnaire
 from .owners import responsible_units
 from .progress import stage
@@ -97,8 +97,8 @@ def _check_speeder_fraction(config: dict, path: str) -> None:
     """``speeder_fraction``: a number in (0, 1) (docs/project-config.md)."""
     f = config.get("speeder_fraction", SPEEDER_FRACTION)
     if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
-        raise MinyiError.of("config-key", file=path, key="speeder_fraction", reason=f"must be a number in (0, 1), not {f!r}",
-                            hint="e.g. 0.3333 flags completion times under a third of the median")
+        raise MinyiError.of("config-not-share", file=path, key="speeder_fraction", value=said_value(f),
+                            example="speeder_fraction: 0.3333 flags completion times under a third of the median")
 
 
 # whole-number settings and their least value (docs/project-config.md; survey report's --small-base/--min-cell
@@ -113,12 +113,12 @@ def _check_thresholds(config: dict, path: str) -> None:
     for key, least in WHOLE_SETTINGS.items():
         v = config.get(key)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < least):
-            probs.append(problem("config-key", file=path, key=key, reason=f"must be a whole number ≥ {least}, not {v!r}",
-                                 hint=f"e.g. {key}: {DEFAULT_THRESHOLDS[key]}"))
+            probs.append(problem("config-not-whole-number", file=path, key=key, least=least, value=said_value(v),
+                                 example=f"{key}: {DEFAULT_THRESHOLDS[key]}"))
     v = config.get("same_ip_similarity")
     if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 1):
-        probs.append(problem("config-key", file=path, key="same_ip_similarity",
-                             reason=f"must be a share in (0, 1], not {v!r}", hint="e.g. 0.9 for 90 %"))
+        probs.append(problem("config-not-share-upto-one", file=path, key="same_ip_similarity", value=said_value(v),
+                             example="same_ip_similarity: 0.9 for 90 %"))
     if probs:
         raise MinyiError(probs)
 
@@ -131,14 +131,12 @@ def _check_texts(config: dict, path: str) -> None:
     for key in ("org", "themes", "questionnaire_source"):
         v = config.get(key)
         if isinstance(v, (dict, list, bool)):
-            probs.append(problem("config-key", file=path, key=key, reason=f"must be one text, not {v!r}",
-                                 hint="e.g. org: 某市文明办" if key == "org" else f"e.g. {key}: my_file.yaml"))
+            probs.append(problem("config-not-text", file=path, key=key, value=said_value(v),
+                                 example="org: 某市文明办" if key == "org" else f"{key}: my_file.yaml"))
     v = config.get("questionnaire")
     if v is not None and not _names_qfile(v, path):
-        probs.append(problem("config-key", file=path, key="questionnaire",
-                             reason=f"the project reads its copy {QFILE}, not '{v}'",
-                             hint=f"edit {QFILE} in the project folder (survey validate checks it), and write "
-                                  f"questionnaire: {QFILE} here"))
+        probs.append(problem("config-questionnaire-copy", file=path, key="questionnaire", qfile=QFILE,
+                             value=said_value(v)))
     if probs:
         raise MinyiError(probs)
 
@@ -328,16 +326,15 @@ class Project:
         """The problems of ``exclusions:`` (a mapping of survey check's flags to true/false)."""
         ex = self.config.get("exclusions") or {}
         if not isinstance(ex, dict):
-            return [problem("config-key", file=path, key="exclusions", reason="must be a mapping rule: true/false",
-                            hint="e.g. exclusions: {speeder: true, duplicate_id: true}")]
+            return [problem("config-not-mapping", file=path, key="exclusions", value=said_value(ex),
+                            example="exclusions: {speeder: true, duplicate_id: true}")]
         out = []
         for k, v in ex.items():
             if k not in FLAG_NAMES:
                 out.append(problem("unknown-key", file=path, key=k, where="exclusions",
                                    suggestion=did_you_mean(k, sorted(FLAG_NAMES))))
             elif not isinstance(v, bool):
-                out.append(problem("config-key", file=path, key=f"exclusions.{k}",
-                                   reason=f"must be true or false, not {v!r}", hint="write true or false"))
+                out.append(problem("config-not-bool", file=path, key=f"exclusions.{k}", value=said_value(v)))
         return out
 
     # ------------------------------------------------------------------ import (survey.ingest)

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional
 
 from .errors import MinyiError
 from .labels import label as fixed_word
-from .messages import did_you_mean, invisible_characters, problem, shown_plainly
+from .messages import did_you_mean, invisible_characters, problem, said_value, shown_plainly
 from .project_files import CONFIG
 
 DEFAULT_WAVE = "default"  # the wave of answers given none: an import without --wave, a serve with no waves
@@ -125,11 +125,10 @@ def _date(v: Any, key: str, path: str) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(str(v).strip())
     except ValueError:
-        raise MinyiError.of("config-key", file=path, key=key, reason=f"{v!r} is not a date written YYYY-MM-DD",
-                            hint=_date_hint(v)) from None
+        raise MinyiError.of("config-not-date", file=path, key=key, value=said_value(v), suggestion=date_hint(v)) from None
 
 
-def _date_hint(v: Any) -> str:
+def date_hint(v: Any) -> str:
     """What to write instead of ``v``: its ISO form when it is a date in another written form (2026/3/1,
     2026年3月1日, as :func:`survey.ledger_sheet.parse_date` reads them), else the general rule."""
     from .ledger_sheet import parse_date
@@ -153,8 +152,7 @@ def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
     if isinstance(raw, list):
         raw = {w: None for w in raw}
     if not isinstance(raw, dict):
-        raise MinyiError.of("config-key", file=path, key="waves", reason="must be a list of wave ids or a mapping",
-                            hint="e.g. waves: {2026Q3: {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}")
+        raise MinyiError.of("config-waves-shape", file=path, key="waves", value=said_value(raw))
     out: dict[str, Wave] = {}
     probs: list = []
     for wid, spec in raw.items():  # every wave's problems at once (issue 2)
@@ -177,13 +175,13 @@ def _check_key(wid: str, path: str) -> None:
     if what == "invisible":
         raise MinyiError.of("waves-key-invisible", file=path, key=wid, where="waves", wave=shown_plainly(wid),
                             chars=", ".join(invisible_characters(wid)))
-    if what is not None:
-        reason = {"empty": "a wave's name is empty",
-                  "spaces": f"the wave {wid!r} has spaces around its name, so --wave {wid.strip()!r} does not name it",
-                  "too-long": f"the wave '{wid[:20]}…' is {len(wid)} characters long; a wave's name has at most "
-                              f"{WAVE_NAME_MAX}"}[what]
-        raise MinyiError.of("config-key", file=path, key="waves", reason=reason,
-                            hint="write the wave's name without quotes, e.g. 2026Q1:")
+    if what == "empty":
+        raise MinyiError.of("config-wave-name-empty", file=path, key="waves")
+    if what == "spaces":
+        raise MinyiError.of("config-wave-name-spaces", file=path, key="waves", wave=repr(wid), stripped=wid.strip())
+    if what == "too-long":
+        raise MinyiError.of("config-wave-name-too-long", file=path, key="waves", start=wid[:20], length=len(wid),
+                            most=WAVE_NAME_MAX)
 
 
 def _wave(wid: str, spec: Any, path: str) -> Wave:
@@ -195,10 +193,10 @@ def _wave(wid: str, spec: Any, path: str) -> Wave:
     elif isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
         spec = {"label": str(spec)}
     if not isinstance(spec, dict):
-        raise MinyiError.of("config-key", file=path, key=key, reason="must be a label or a mapping",
-                            hint="e.g. {label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}")
-    probs = [problem("config-key", file=path, key=f"{key}.{k}", reason="unknown key",
-                     hint=" ".join(x for x in (did_you_mean(str(k), _KEYS), "a wave has only: " + ", ".join(_KEYS)) if x))
+        raise MinyiError.of("config-wave-shape", file=path, key=key, wave=wid, value=said_value(spec))
+    probs = [problem("unknown-key", file=path, key=str(k), where=key,
+                     suggestion=" ".join(x for x in (did_you_mean(str(k), _KEYS), "a wave has only: " + ", ".join(_KEYS))
+                                         if x))
              for k in spec if k not in _KEYS]
     dates = []
     for part in ("start", "end"):
@@ -209,8 +207,8 @@ def _wave(wid: str, spec: Any, path: str) -> Wave:
             dates.append(None)
     start, end = dates
     if start and end and start > end:
-        probs += MinyiError.of("config-key", file=path, key=key, reason=f"starts ({start}) after it ends ({end})",
-                               hint="swap start and end").problems
+        probs += MinyiError.of("config-wave-dates-reversed", file=path, key=key, wave=wid, start=start,
+                               end=end).problems
     if probs:
         raise MinyiError(probs)
     label = str(spec["label"]).strip() if spec.get("label") not in (None, "") else derived_label(wid)

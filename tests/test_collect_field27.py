@@ -62,8 +62,8 @@ def test_links_to_this_machine_only_are_written_with_a_warning(tmp_path):
 
 
 @pytest.mark.parametrize("cells, said", [
-    ([{"site": "社区"}], "quotas.cells[1].target: is missing"),
-    ([{"site": "社区", "target": None}], "quotas.cells[1].target: is missing"),
+    ([{"site": "社区"}], "quotas.cells[1].target is missing"),
+    ([{"site": "社区", "target": None}], "quotas.cells[1].target is missing"),
     ([{"site": "社区", "target": 10}, {"site": "社区", "target": 20}], "quotas.cells[2]: the cell 社区 is listed twice"),
     ([{"site": "社区", "district": "东城区", "target": 10}, {"site": 2, "district": 1, "target": 5}],
      "the cell 社区·东城区 is listed twice"),

@@ -44,7 +44,7 @@ def test_import_and_serve_refuse_the_same_wave_names(proj, capsys, what):
     assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "serve-wave-name"]
     with pytest.raises(MinyiError) as e:
         load_settings({"serve": {"wave": wave}}, q, "minyi.yaml")
-    assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "config-key"]
+    assert [p.code for p in e.value.problems] == ["wave-name-invisible" if what == "invisible" else "config-serve-wave"]
     assert "serve.wave" in str(e.value) and "minyi.yaml" in str(e.value)
 
 

@@ -45,9 +45,9 @@ def test_every_form_of_waves_is_read():
 @pytest.mark.parametrize("waves, key, words", [
     ({"W": {"start": "2026-02-30"}}, "waves.W.start", "not a date"),
     ({"W": {"start": "2026-09-30", "end": "2026-07-01"}}, "waves.W", "after it ends"),
-    ({"W": {"lable": "x"}}, "waves.W.lable", "unknown key"),
+    ({"W": {"lable": "x"}}, "waves.W", "unknown key 'lable'"),
     ({"W": ["x"]}, "waves.W", "a label or a mapping"),
-    ("2026Q1", "waves", "list of wave ids"),
+    ("2026Q1", "waves", "list of wave names"),
 ])
 def test_bad_waves_name_the_key(waves, key, words):
     with pytest.raises(MinyiError) as e:

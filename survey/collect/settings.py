@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import MinyiError
-from ..messages import did_you_mean, problem
+from ..messages import did_you_mean, problem, said_value
 from ..project_files import CONFIG
 from ..questionnaire import Questionnaire
 from ..waves import DEFAULT_WAVE
@@ -99,8 +99,10 @@ class ServeSettings:
     quotas: Quotas = field(default_factory=Quotas)
 
 
-def _err(config_path: str, key: str, reason: str, hint: str) -> MinyiError:
-    return MinyiError.of("config-key", file=config_path, key=key, reason=reason, hint=hint)
+def _err(config_path: str, code: str, key: str, **params) -> MinyiError:
+    """The catalogue problem ``code`` about the key ``key`` of minyi.yaml (located at its line by
+    :func:`survey.config_marks.locate`)."""
+    return MinyiError.of(code, file=config_path, key=key, **params)
 
 
 def default_wave(config: dict, today: Optional[_dt.date] = None, path: str = CONFIG) -> str:
@@ -146,13 +148,13 @@ def _label(q: Questionnaire, qid: Optional[str], value: Any, key: str, config_pa
     if value is None:
         return None
     if not qid:
-        raise _err(config_path, key, f"the questionnaire has no {what}_question", f"remove {what} from the quota cells")
+        raise _err(config_path, "config-quota-no-question", key, what=what)
     try:
         code = q.resolve_code(qid, value)
     except KeyError:
         labels = [o.label for o in q.question(qid).options]
-        raise _err(config_path, key, f"'{value}' is not a {what} of the questionnaire",
-                   did_you_mean(str(value), labels) or "use one of: " + ", ".join(labels))
+        raise _err(config_path, "config-quota-unknown-value", key, value=value, what=what,
+                   suggestion=did_you_mean(str(value), labels) or "use one of: " + ", ".join(labels))
     return q.question(qid).option_by_code(code).label
 
 
@@ -170,11 +172,10 @@ def parse_quotas(raw: Any, q: Questionnaire, config_path: str) -> Quotas:
         mode = str(raw.get("mode", "stop"))
         cells = raw.get("cells") or []
     if mode not in QUOTA_MODES:
-        probs += _err(config_path, "quotas.mode", f"must be stop or keep, not {mode!r}",
-                      "stop: a full cell takes no more answers; keep: accept and count over the target").problems
+        probs += _err(config_path, "config-quota-mode", "quotas.mode", value=said_value(mode)).problems
     if not isinstance(cells, list):
-        probs += _err(config_path, "quotas.cells", "must be a list of {site, district, target}",
-                      "e.g. - {site: 社区, district: 东城区, target: 120}").problems
+        probs += _err(config_path, "config-not-list", "quotas.cells", value=said_value(cells),
+                      example="cells: [{site: 社区, district: 东城区, target: 120}]").problems
         cells = []
     out, seen = [], set()
     for i, c in enumerate(cells, start=1):
@@ -193,17 +194,18 @@ def parse_quotas(raw: Any, q: Questionnaire, config_path: str) -> Quotas:
 def _quota_cell(c: Any, key: str, q: Questionnaire, config_path: str, seen: set) -> QuotaCell:
     """One entry of ``quotas.cells`` (``key`` names it); :class:`MinyiError` with its problems."""
     if not isinstance(c, dict):
-        raise _err(config_path, key, "must be a mapping {site, district, target}",
-                   "e.g. - {site: 社区, district: 东城区, target: 120}")
+        raise _err(config_path, "config-not-mapping", key, value=said_value(c),
+                   example="- {site: 社区, district: 东城区, target: 120}")
     probs = [problem("unknown-key", file=config_path, key=k, where=key,
                      suggestion=did_you_mean(k, ["site", "district", "target"]) or "use site, district, target")
              for k in sorted(set(c) - {"site", "district", "target"})]
     t = c.get("target")
     if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0 or float(t) != int(t):
         if t is None:  # no target: (or an empty one) is said so, not as Python's None
-            probs += _err(config_path, f"{key}.target", "is missing: a cell needs its target count", "e.g. target: 120").problems
+            probs += _err(config_path, "config-quota-target-missing", f"{key}.target").problems
         else:
-            probs += _err(config_path, f"{key}.target", f"must be a whole number ≥ 0, not {t!r}", "e.g. target: 120").problems
+            probs += _err(config_path, "config-not-whole-number", f"{key}.target", least=0, value=said_value(t),
+                          example="target: 120").problems
     site = district = None
     try:
         site = _label(q, q.site_question, c.get("site"), f"{key}.site", config_path, "site")
@@ -216,10 +218,10 @@ def _quota_cell(c: Any, key: str, q: Questionnaire, config_path: str, seen: set)
     if probs:
         raise MinyiError(probs)
     if site is None and district is None:
-        raise _err(config_path, key, "names neither a site nor a district", "add site: and/or district:")
+        raise _err(config_path, "config-quota-cell-empty", key)
     if (site, district) in seen:
         cell = "·".join(x for x in (site, district) if x)  # 社区·东城区 as the dashboard names a cell
-        raise _err(config_path, key, f"the cell {cell} is listed twice", "keep one of them")
+        raise _err(config_path, "config-quota-cell-twice", key, cell=cell)
     return QuotaCell(site, district, int(t))
 
 
@@ -231,7 +233,7 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
     path = str(config_path)
     raw = config.get("serve") or {}
     if not isinstance(raw, dict):
-        raise _err(path, "serve", "must be a mapping", "e.g. serve: {wave: 2026Q3, rate_limit: 30}")
+        raise _err(path, "config-not-mapping", "serve", value=said_value(raw), example="serve: {wave: 2026Q3, rate_limit: 30}")
     probs = [problem("unknown-key", file=path, key=k, where="serve",
                      suggestion=did_you_mean(k, sorted(SERVE_KEYS)) or "remove it") for k in raw if k not in SERVE_KEYS]
     s = ServeSettings()
@@ -255,7 +257,7 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
             except MinyiError as e:
                 probs += e.problems
         elif what is not None:
-            probs += _err(path, "serve.wave", f"must name a wave, not {str(wave)!r}", "e.g. wave: 2026Q3").problems
+            probs += _err(path, "config-serve-wave", "serve.wave", value=said_value(str(wave))).problems
     s.wave = str(wave)
     code = access_code if access_code is not None else raw.get("access_code")
     s.access_code = str(code) if code not in (None, "") else None
@@ -263,13 +265,14 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):
         v = given.get(key) if given.get(key) is not None else raw.get(key, DEFAULTS[key])
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0 or (kind is int and float(v) != int(v)):
-            probs += _err(path, f"serve.{key}", f"must be a number ≥ 0, not {v!r}", f"e.g. {key}: {DEFAULTS[key]}").problems
+            probs += _err(path, "config-not-whole-number" if kind is int else "config-not-number", f"serve.{key}",
+                          least=0, value=said_value(v), example=f"{key}: {DEFAULTS[key]}").problems
         else:
             setattr(s, key, kind(v))
     probs += _range_problems(s, path)
     opd = raw.get("one_per_device", True)
     if not isinstance(opd, bool):
-        probs += _err(path, "serve.one_per_device", f"must be true or false, not {opd!r}", "write true or false").problems
+        probs += _err(path, "config-not-bool", "serve.one_per_device", value=said_value(opd)).problems
     else:
         s.one_per_device = opd
     try:
@@ -285,8 +288,8 @@ def _range_problems(s: ServeSettings, path: str) -> list:
     """``max_body_kb`` of at least 8 (one questionnaire) and ``merge_every`` above 0 seconds."""
     probs = []
     if s.max_body_kb < 8:
-        probs += _err(path, "serve.max_body_kb", f"{s.max_body_kb} KB is too small for one questionnaire",
-                      "use at least 8 (the default is 256)").problems
+        probs += _err(path, "config-serve-body-too-small", "serve.max_body_kb", value=s.max_body_kb).problems
     if s.merge_every <= 0:
-        probs += _err(path, "serve.merge_every", "must be more than 0 seconds", "e.g. merge_every: 10").problems
+        probs += _err(path, "config-not-positive", "serve.merge_every", value=said_value(s.merge_every),
+                      example="merge_every: 10 (seconds)").problems
     return probs

@@ -35,6 +35,7 @@ from .cell_variance import CellTotals, supported
 from .crosstab import crosstab, rao_scott, svychisq_size
 from .design import BLOCK_ROWS, Design, unit_weights
 from .domains import FEW_CELLS, FEW_CODES, code_mask, code_values, stretch_counts
+from .thresholds import ALPHA
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,10 @@ class GroupTest:
     n: int
     n_rest: int
 
-    def significant(self, alpha: float = 0.05) -> bool:
+    def significant(self, alpha: float = ALPHA) -> bool:
         return self.p is not None and self.p < alpha
 
-    def to_dict(self, alpha: float = 0.05) -> dict:
+    def to_dict(self, alpha: float = ALPHA) -> dict:
         return {"group": self.group, "estimate": self.estimate, "rest": self.rest, "difference": self.difference,
                 "se": self.se, "t": self.t, "df": self.df, "p": self.p, "n": self.n, "n_rest": self.n_rest,
                 "significant": self.significant(alpha)}

@@ -32,6 +32,7 @@ import numpy as np
 
 from .compare import Difference, independent_difference
 from .result import json_value
+from .thresholds import ALPHA
 
 RULES = ("below_target", "decline", "hot_issue", "district_below")
 ADJUST = ("holm", "none")
@@ -138,7 +139,7 @@ def _adjusted(p: Sequence[float], adjust: str) -> np.ndarray:
     return holm(p) if adjust == "holm" else np.asarray(p, dtype=float)
 
 
-def declines(current: Sequence[MeasureStat], previous: dict, *, alpha: float = 0.05, adjust: str = "holm",
+def declines(current: Sequence[MeasureStat], previous: dict, *, alpha: float = ALPHA, adjust: str = "holm",
              confidence: float = 0.95) -> list[Proposal]:
     """Subjects whose estimate fell significantly against ``previous[(subject, measure)]`` (module docstring)."""
     pairs = [(s, previous[(s.subject, s.measure)]) for s in current if (s.subject, s.measure) in previous]
@@ -159,7 +160,7 @@ def hot_issues(shares: Sequence[MeasureStat], threshold: float) -> list[Proposal
             for s in shares if np.isfinite(s.ci_low) and s.ci_low > threshold]
 
 
-def district_gaps(tests: Sequence[tuple[MeasureStat, MeasureStat, Difference]], *, alpha: float = 0.05,
+def district_gaps(tests: Sequence[tuple[MeasureStat, MeasureStat, Difference]], *, alpha: float = ALPHA,
                   adjust: str = "holm") -> list[Proposal]:
     """(district stat, city stat, district − city) triples significantly below the city after adjustment."""
     padj = _adjusted([d.p for _, _, d in tests], adjust)

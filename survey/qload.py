@@ -215,9 +215,8 @@ class _Checker:
             return
         texts = self.seq(node, f"{where}.{key}")
         if len(texts) != len(items):
-            self.add("bad-value", node, at_key=True, key=key,
-                     reason=f"{len(texts)} labels for {len(items)} {key.split('_')[0]} of {where}",
-                     hint=f"give one label per entry of {key.split('_')[0]}, in the same order")
+            self.add("translations-count", node, at_key=True, key=key, count=len(texts), n=len(items),
+                     what=key.split("_")[0], where=where)
             return
         for it, tn in zip(items, texts):
             if isinstance(tn.value, (dict, list)) or tn.value is None or not str(tn.value).strip():
@@ -544,8 +543,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
         i18n=ck.translations(top, "questionnaire", "questionnaire"),
     )
     if q.language not in ("zh", "en"):
-        ck.add("bad-value", top["language"], key="language", reason=f"'{q.language}' is not zh or en",
-               hint="write language: zh or language: en")
+        ck.add("questionnaire-language", top["language"], value=q.language)
 
     # scales
     scales_node = top.get("scales")
@@ -635,8 +633,7 @@ def _build(root: Node, ck: _Checker, path: str) -> Optional[Questionnaire]:
             ck.add("duplicate-id", d.get("id"), what="area", id=a.id, first_line=area_ids[a.id])
         area_ids.setdefault(a.id, an.line)
         if "weight" in d and not (0 <= a.weight <= 1):
-            ck.add("bad-value", d["weight"], key="area weight", reason=f"{a.weight} is outside [0, 1]",
-                   hint="area weights are shares that add up to 1")
+            ck.add("area-weight-range", d["weight"], area=a.id, weight=f"{a.weight:g}")
         q.areas.append(a)
     if q.areas and any(a.weight for a in q.areas):
         total = sum(a.weight for a in q.areas)
@@ -745,8 +742,8 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     qtype = ck.text(d, "type", where) or ""
     if qid and ("__" in qid or not all(_id_char(ch) for ch in qid)):
         half = unicodedata.normalize("NFKC", qid)
-        ck.add("bad-value", d["id"], key="id", reason=f"'{qid}' may only contain letters, digits and _",
-               hint=f"write it half-width: {half}" if half != qid and all(_id_char(ch) for ch in half)
+        ck.add("question-id-characters", d["id"], qid=qid,
+               suggestion=f"write it half-width: {half}" if half != qid and all(_id_char(ch) for ch in half)
                else "use ids such as Q12 or B3")
     if qtype and qtype not in QUESTION_TYPES:
         ck.add("unknown-type", d["type"], type=qtype, suggestion=did_you_mean(qtype, QUESTION_TYPES))
@@ -803,8 +800,7 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
                 r = MatrixRow(id=ck.text(rd, "id", "row") or "", label=ck.text(rd, "label", "row") or "",
                               area=ck.text(rd, "area", "row"), line=rn.line, i18n=ck.translations(rd, "row", "row"))
             if r.id and not all(_id_char(ch) for ch in r.id):
-                ck.add("bad-value", rn, key="row id", reason=f"'{r.id}' of {qid} may only contain letters, digits and _",
-                       hint="row ids name the columns <question id>_<row id>; use ids such as r1")
+                ck.add("row-id-characters", rn, row=r.id, qid=qid)
             if r.id in seen:
                 ck.add("duplicate-id", rn, what=f"row of {qid}", id=r.id, first_line=seen[r.id])
             seen.setdefault(r.id, rn.line)
@@ -813,8 +809,7 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
             seen_labels.setdefault(r.label, rn.line)
             q.rows.append(r)
         if not q.rows and "rows" in d and isinstance(d["rows"].value, list) and not d["rows"].value:
-            ck.add("bad-value", d["rows"], key=f"{where} rows", reason="the list is empty (rows: [])",
-                   hint="list the matrix's rows (items), e.g. rows: [环境卫生, 市容市貌]")
+            ck.add("matrix-rows-empty", d["rows"], where=where)
         elif not q.rows and "rows" not in d:
             ck.add("missing-key", qn, key="rows", where=where)
         for key in (f"rows_{lang}" for lang in TRANSLATION_LANGS):
@@ -838,19 +833,18 @@ def _question(ck: _Checker, d: dict[str, Node], qn: Node, qre: Questionnaire, si
     if qtype == "multiple":
         n_opt = len(q.options)
         if q.max is not None and q.max < 1:
-            ck.add("selection-limits", d.get("max"), qid=qid, reason="max must be at least 1")
+            ck.add("selection-max-below-one", d.get("max"), qid=qid, max=f"{q.max:g}")
         if q.max is not None and n_opt and q.max > n_opt:
-            ck.add("selection-limits", d.get("max"), qid=qid, reason=f"max {q.max:g} exceeds the {n_opt} options")
+            ck.add("selection-max-above-options", d.get("max"), qid=qid, max=f"{q.max:g}", count=n_opt)
         if q.min is not None and q.max is not None and q.min > q.max:
-            ck.add("selection-limits", d.get("min"), qid=qid, reason=f"min {q.min:g} is greater than max {q.max:g}")
+            ck.add("min-above-max", d.get("min"), qid=qid, min=f"{q.min:g}", max=f"{q.max:g}")
     if qtype == "ranking":
         if q.k is None:
             q.k = len(q.options)
         if q.options and not (1 <= q.k <= len(q.options)):
-            ck.add("selection-limits", d.get("k"), qid=qid, reason=f"k={q.k} must be between 1 and {len(q.options)}")
+            ck.add("ranking-k-range", d.get("k"), qid=qid, k=q.k, count=len(q.options))
     if qtype == "number" and q.min is not None and q.max is not None and q.min > q.max:
-        ck.add("bad-value", d.get("min"), key=qid, reason=f"min {q.min:g} is greater than max {q.max:g}",
-               hint="swap them")  # "Q3: min 10 is …" (it read "min: min 10 is …", naming no question)
+        ck.add("min-above-max", d.get("min"), qid=qid, min=f"{q.min:g}", max=f"{q.max:g}")
     q._when_node = d.get("when")  # type: ignore[attr-defined]
     return q
 
@@ -1102,8 +1096,8 @@ def _indicators(ck: _Checker, top: dict[str, Node], q: Questionnaire, nodes: dic
             ck.add("duplicate-id", d.get("id"), what="indicator", id=ind.id, first_line=seen[ind.id])
         seen.setdefault(ind.id, inn.line)
         if ind.kind and ind.kind not in INDICATOR_KINDS:
-            ck.add("bad-value", d["kind"], key="kind", reason=f"'{ind.kind}' is not an indicator kind",
-                   hint=did_you_mean(ind.kind, INDICATOR_KINDS))
+            ck.add("indicator-kind", d["kind"], kind=ind.kind,
+                   suggestion=did_you_mean(ind.kind, INDICATOR_KINDS) or "use one of: " + ", ".join(INDICATOR_KINDS))
         for key in ("target", "index_target"):
             v = getattr(ind, key)
             if v is not None and not (0 <= v <= 1):

@@ -325,7 +325,7 @@ sections:
         options: [{label: 好, score: 1}, {label: 坏, score: 0}]
         rows: [{id: r-1, label: 卫生}, {id: r2, label: 交通}]
 """
-    probs = _probs(text, "bad-value")
+    probs = _probs(text, "question-id-characters") + _probs(text, "row-id-characters")
     assert [p.line for p in probs] == [_line_of(text, "Ｑ２"), _line_of(text, "r-1")]
     assert "half-width: Q2" in probs[0].hint
 

@@ -502,8 +502,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "e.g. values: {example}"),
     "scores-read": ("{target}: values read as scores (问卷星 按分数): score→code {pairs}",
                     "every value is an option score and some are no option code; export 按序号 or 按文本 to avoid this reading"),
-    "mapping-invalid": ("mapping {where}: {reason}",
-                        "{hint}"),
+    "mapping-not-mapping": ("the mapping must be a YAML mapping, not a {kind}",
+                            "write columns: {{source column: question id}} and values: {{qid: {{value: code}}}}"),
+    "mapping-part-not-mapping": ("mapping {part}: must be a mapping",
+                                 "write columns: {{source column: question id}} and values: {{qid: {{value: code}}}}"),
+    "mapping-column-not-in-file": ("mapping column '{source_column}': not a column of the data file", "{suggestion}"),
+    "mapping-target-unknown": ("mapping column '{source_column}': target '{target}' is not a question id or native column",
+                               "{suggestion}"),
+    "mapping-values-question-unknown": ("mapping values of '{qid}': not a question id of the questionnaire", "{suggestion}"),
+    "mapping-values-not-mapping": ("mapping values of '{qid}': must map the file's values to option codes",
+                                   "e.g. {qid}: {{'满意': 2, '很满意': 1}}"),
+    "mapping-values-yaml-bool": ("mapping values of '{qid}': a key was read by YAML as {read} (an unquoted yes, no, on, off, "
+                                 "true or false), so it would match no cell of the file",
+                                 "put the file's value in quotes, e.g. 'yes': {option_code}"),
+    "mapping-values-code-unknown": ("mapping values of '{qid}': '{option_code}' (for '{value}') is not an option of {qid}",
+                                    "use one of: {choices}"),
     # --- population files: margins (survey weight, margins:) and strata (survey plan) ---
     "margin-no-category": ("a row has a population value but no category", "fill in the category or delete the row"),
     "margin-duplicate": ("category '{category}' is listed twice: on line {first} ('{first_text}') and on this line "

@@ -320,7 +320,7 @@ def test_mapping_saved_as_gbk_is_read(proj, capsys):
     m.write_bytes("# 列的对应\ncolumns:\n  不存在的列: null\n".encode("gbk"))
     rc, err = _run(["import", proj, DATA / "wjx_by_code.csv", "--wave", "W1", "--mapping", m], capsys)
     _clean_exit(rc, err)  # read: its one problem is the column the data file lacks, not an internal error
-    assert "不存在的列" in err and "is not a column of the file" in err
+    assert "不存在的列" in err and "not a column of the data file" in err
 
 
 def test_mapping_problems_name_the_mapping_file_at_the_entry(proj, capsys):

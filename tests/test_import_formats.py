@@ -409,9 +409,9 @@ def test_mapping_file_through_the_cli(tmp_path):
 
 @pytest.mark.parametrize("bad,msg", [
     ({"columns": {"单位": "Q9"}}, "target 'Q9' is not a question id"),
-    ({"columns": {"单位x": "Q1"}}, "column '单位x': is not a column of the file"),
+    ({"columns": {"单位x": "Q1"}}, "column '单位x': not a column of the data file"),
     ({"values": {"Q1": {"A": 7}}}, "'7' (for 'A') is not an option of Q1"),
-    ({"values": {"Q7": {"A": 1}}}, "values of 'Q7': is not a question id"),
+    ({"values": {"Q7": {"A": 1}}}, "values of 'Q7': not a question id"),
     ({"colums": {}}, "unknown key"),
     (["Q1"], "must be a YAML mapping"),
 ])

@@ -35,22 +35,22 @@ class MappingFile(dict):
 def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) -> tuple[dict, dict]:
     """Validate a mapping; return ({source column: target or None}, {qid: {normalised value: code}}).
     A :class:`MappingFile` has its problems named in that file, at the entry's line."""
-    def bad(where: str, reason: str, suggestion: str = "", at: tuple = ()) -> MinyiError:
+    def bad(entry: str, at: tuple = (), **params) -> MinyiError:
+        """The catalogue problem ``entry`` at the entry ``at`` of the mapping file (its line, when it is one)."""
         line, column = mapping.position(*at) if isinstance(mapping, MappingFile) and at else (None, None)
-        return MinyiError.of("mapping-invalid", file=getattr(mapping, "path", None) or source, line=line, column=column,
-                             where=where, reason=reason,
-                             hint=suggestion or "write columns: {source column: question id} and values: {qid: {value: code}}")
+        return MinyiError.of(entry, file=getattr(mapping, "path", None) or source, line=line, column=column, **params)
 
     if not isinstance(mapping, dict):
-        raise bad("file", f"must be a YAML mapping, not {type(mapping).__name__}")
+        raise bad("mapping-not-mapping", kind=type(mapping).__name__)
     extra = [k for k in mapping if k not in ("columns", "values")]
     if extra:
-        raise bad(f"key '{extra[0]}'", "unknown key", did_you_mean(str(extra[0]), ["columns", "values"]),
-                  at=(extra[0],))
+        raise bad("unknown-key", at=(extra[0],), key=extra[0], where="the mapping file",
+                  suggestion=did_you_mean(str(extra[0]), ["columns", "values"]) or "a mapping has columns: and values:")
     cols = mapping.get("columns") or {}
     vals = mapping.get("values") or {}
     if not isinstance(cols, dict) or not isinstance(vals, dict):
-        raise bad("columns/values", "must be mappings", at=("columns" if not isinstance(cols, dict) else "values",))
+        part = "columns" if not isinstance(cols, dict) else "values"
+        raise bad("mapping-part-not-mapping", at=(part,), part=part)
     targets = set(q.columns()) | {qq.id for qq in q.questions}
     col_map: dict = {}
     for src, tgt in cols.items():
@@ -60,33 +60,30 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
             if not hit:  # a Kobo/ODK export's group-path header grp/q (or grp.q) for the form's name q
                 hit = [c for c in columns if (group_path(c) or [None])[-1] == src]
             if not hit:
-                raise bad(f"column '{src}'", "is not a column of the file", did_you_mean(src, columns),
-                          at=("columns", key))
+                raise bad("mapping-column-not-in-file", at=("columns", key), source_column=src,
+                          suggestion=did_you_mean(src, columns) or "check the data file's header")
             src = hit[0]
         if tgt is not None and str(tgt) not in targets:
-            raise bad(f"column '{src}'", f"target '{tgt}' is not a question id or native column",
-                      did_you_mean(str(tgt), sorted(targets)), at=("columns", key))
+            raise bad("mapping-target-unknown", at=("columns", key), source_column=src, target=tgt,
+                      suggestion=did_you_mean(str(tgt), sorted(targets)) or "survey columns QUESTIONNAIRE lists them")
         col_map[src] = None if tgt is None else str(tgt)
     val_map: dict = {}
     for qid, vm in vals.items():
         qq = q.get(str(qid))
         if qq is None:
-            raise bad(f"values of '{qid}'", "is not a question id", did_you_mean(str(qid), [x.id for x in q.questions]),
-                      at=("values", qid))
+            raise bad("mapping-values-question-unknown", at=("values", qid), qid=qid,
+                      suggestion=did_you_mean(str(qid), [x.id for x in q.questions]) or "use a question id")
         if not isinstance(vm, dict):
-            raise bad(f"values of '{qid}'", "must map values to option codes", at=("values", qid))
+            raise bad("mapping-values-not-mapping", at=("values", qid), qid=qid)
         out = {}
         for v, code in vm.items():
             if isinstance(v, bool):  # YAML 1.1 reads an unquoted yes/no/on/off/true/false key as true/false
-                raise bad(f"values of '{qid}'", f"a key was read by YAML as {str(v).lower()} (an unquoted yes, no, on, "
-                          "off, true or false), so it would match no cell of the file",
-                          f"put the file's value in quotes, e.g. 'yes': {code}", at=("values", qid))
+                raise bad("mapping-values-yaml-bool", at=("values", qid), qid=qid, read=str(v).lower(), option_code=code)
             try:
                 c = q.resolve_code(qq.id, code)
             except KeyError:
-                raise bad(f"values of '{qid}'", f"'{code}' (for '{v}') is not an option of {qid}",
-                          "use one of: " + ", ".join(f"{o.code}={o.label}" for o in qq.options[:10]),
-                          at=("values", qid, v))
+                raise bad("mapping-values-code-unknown", at=("values", qid, v), qid=qid, option_code=code, value=v,
+                          choices=", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
             out[norm_text(yaml_key(v))] = float(c)
         val_map[qq.id] = out
     return col_map, val_map

@@ -19,7 +19,7 @@ def groups(design: Design, by: str | Sequence[str]) -> list[tuple[dict, np.ndarr
     cols = [by] if isinstance(by, str) else list(by)
     for c in cols:
         if c not in design.data.columns:
-            raise DesignError(f"group column '{c}' is not in the data")
+            raise DesignError(f"group column '{c}' is not in the data", kind="missing-column", role="group", column=c)
     keys = design.data[cols]
     present = keys.notna().all(axis=1).to_numpy()
     out = []

@@ -74,7 +74,8 @@ def check_level(level: object, name: str = "confidence") -> float:
     except (TypeError, ValueError):
         value = float("nan")
     if not 0 < value < 1:
-        raise DesignError(f"{name} must be between 0 and 1 (0.95 for a 95 % interval), not {level!r}")
+        raise DesignError(f"{name} must be between 0 and 1 (0.95 for a 95 % interval), not {level!r}",
+                          kind="level", option=name, value=level)
     return value
 
 
@@ -85,7 +86,8 @@ def check_df(df: Any, name: str = "df") -> Any:
     try:
         np.asarray(df, dtype=float)
     except (TypeError, ValueError):
-        raise DesignError(f"{name} must be a number of degrees of freedom (inf for the normal), not {df!r}") from None
+        raise DesignError(f"{name} must be a number of degrees of freedom (inf for the normal), not {df!r}",
+                          kind="df-value", option=name, value=df) from None
     return df
 
 
@@ -214,7 +216,8 @@ def _likelihood(p, se, n, df, confidence, n_rows, srs, profile=None, **kw):
 
     if profile is None:
         raise DesignError("the likelihood interval needs the estimate's rows; it is available for single "
-                          "estimates (survey estimate, analysis.estimators.svyprop), not for tables of groups")
+                          "estimates (survey estimate, analysis.estimators.svyprop), not for tables of groups",
+                          kind="likelihood-groups")
     profs = np.atleast_1d(np.asarray(profile, dtype=object)).ravel()
     dfs = np.broadcast_to(np.asarray(df, dtype=float), (len(profs),))
     out = [likelihood_interval(pr, d, confidence) for pr, d in zip(profs, dfs)]
@@ -257,7 +260,8 @@ def check_method(method: str, groups: bool = False) -> str:
     raise :class:`DesignError` listing them."""
     allowed = GROUP_CI_METHODS if groups else tuple(CI_METHODS)
     if method not in allowed:
-        raise DesignError(f"unknown interval method '{method}'; choose one of: {', '.join(allowed)}")
+        raise DesignError(f"unknown interval method '{method}'; choose one of: {', '.join(allowed)}",
+                          kind="ci-method-choice", value=method, choices=", ".join(allowed))
     return method
 
 

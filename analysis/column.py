@@ -38,7 +38,7 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
             numeric_only: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
     """``(y, valid, is_share)`` for column ``var``: level indicator (share), mapped scores, or numbers."""
     if var not in data.columns:
-        raise DesignError(f"column '{var}' is not in the data")
+        raise DesignError(f"column '{var}' is not in the data", kind="missing-column", role="variable", column=var)
     values = normalize_series(data[var])
     miss = {normalize_value(m) for m in missing}
     have = set(values.dropna().unique())
@@ -53,7 +53,8 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
         unknown = sorted(set(values[valid]) - set(smap))
         if unknown:
             raise DesignError(f"value {unknown[0]!r} of column '{var}' has no --score and is not --missing"
-                              + (f" (also: {', '.join(map(repr, unknown[1:4]))})" if len(unknown) > 1 else ""))
+                              + (f" (also: {', '.join(map(repr, unknown[1:4]))})" if len(unknown) > 1 else ""),
+                              kind="no-score", column=var, value=unknown[0], others=list(unknown[1:4]))
         return values.map(smap).astype(float).to_numpy(), valid.to_numpy(), False
     y = pd.to_numeric(values.where(valid), errors="coerce").to_numpy(dtype=float)
     bad = valid.to_numpy() & ~np.isfinite(y)  # not a number, or an infinity ("inf", "1e999")
@@ -62,7 +63,9 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
         what = "is not a finite number" if np.isinf(y[i]) else "is not a number"
         more = int(bad.sum()) - 1
         raise DesignError(f"column '{var}' line {line_of(data, i)}: value {data[var].iloc[i]!r} {what} "
-                          f"(use --level, --score or --missing)" + (f"; {more} more row(s) like it" if more else ""))
+                          f"(use --level, --score or --missing)" + (f"; {more} more row(s) like it" if more else ""),
+                          kind="value-not-number", column=var, line=line_of(data, i), value=str(data[var].iloc[i]),
+                          count=more + 1, infinite=bool(np.isinf(y[i])))
     return y, valid.to_numpy(), False
 
 
@@ -84,12 +87,13 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
     ``svyquantile`` with ``qrule`` and ``interval_type``; one record per quantile, ``var`` = ``"COL q0.5"``).
     """
     if statistic not in STATISTICS:
-        raise DesignError(f"unknown statistic '{statistic}'; choose one of: {', '.join(STATISTICS)}")
+        raise DesignError(f"unknown statistic '{statistic}'; choose one of: {', '.join(STATISTICS)}",
+                          kind="statistic-choice", value=statistic, choices=", ".join(STATISTICS))
     spec = design or DesignSpec.of(weights, strata, psu, fpc, lonely_psu=lonely_psu)
     des = spec.build(data)
     if statistic == "ratio":
         if not ratio or len(ratio) != 2:
-            raise DesignError("a ratio needs a numerator and a denominator column (NUM/DEN)")
+            raise DesignError("a ratio needs a numerator and a denominator column (NUM/DEN)", kind="ratio-columns")
         y, vy, _ = _values(data, ratio[0], missing, None, (), numeric_only=True)
         x, vx, _ = _values(data, ratio[1], missing, None, (), numeric_only=True)
         valid = vy & vx
@@ -100,9 +104,9 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
         name = var
         if statistic == "quantile":
             if share:
-                raise DesignError("quantiles need numbers or --score, not --level")
+                raise DesignError("quantiles need numbers or --score, not --level", kind="quantile-of-levels")
             if not quantiles:
-                raise DesignError("give the quantiles to estimate (e.g. 0.5 for the median)")
+                raise DesignError("give the quantiles to estimate (e.g. 0.5 for the median)", kind="no-quantiles")
             fn, args, kw = _quantile_records, (y,), dict(quantiles=list(quantiles), qrule=qrule,
                                                              interval_type=interval_type)
         elif statistic == "total":
@@ -116,11 +120,11 @@ def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[
     kw.update(var=name, confidence=confidence, df=df)
     if by is None:
         if not (valid & (des.weights > 0)).any():
-            raise DesignError(f"column '{name}' has no valid values")
+            raise DesignError(f"column '{name}' has no valid values", kind="no-valid-values", column=name)
         out = fn(des, *args, valid=valid, **kw)
         return out if isinstance(out, list) else [out]
     if by not in data.columns:
-        raise DesignError(f"group column '{by}' is not in the data")
+        raise DesignError(f"group column '{by}' is not in the data", kind="missing-column", role="group", column=by)
     keyed = data.assign(**{by: normalize_series(data[by])})
     keyed.attrs.update(data.attrs)
     d2 = spec.build(keyed)

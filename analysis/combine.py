@@ -68,7 +68,8 @@ class ItemMeans:
         if Y.ndim == 1:
             Y = Y[:, None]
         if Y.shape[0] != design.n:
-            raise DesignError(f"items have {Y.shape[0]} rows for {design.n} in the design")
+            raise DesignError(f"items have {Y.shape[0]} rows for {design.n} in the design", kind="length",
+                              what="the items", count=Y.shape[0], rows=design.n)
         valid = np.asarray(valid, dtype=bool).reshape(Y.shape)
         items = []
         for k in range(Y.shape[1]):
@@ -91,7 +92,8 @@ class ItemMeans:
         n = design.n
         g = np.full(n, -1, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
         if g.shape != (n,):
-            raise DesignError("groups must give one code per row")
+            raise DesignError("groups must give one code per row", kind="length", what="the groups", count=g.size,
+                              rows=n)
         self.design, self.K, self.G = design, len(items), int(n_groups)
         self.group = g
         self.in_group = g >= 0
@@ -106,7 +108,8 @@ class ItemMeans:
         for k, (codes, y, ok) in enumerate(items):
             codes = np.asarray(codes)
             if codes.shape != (n,):
-                raise DesignError(f"item {k} has {codes.size} codes for {n} rows in the design")
+                raise DesignError(f"item {k} has {codes.size} codes for {n} rows in the design", kind="length",
+                                  what=f"the codes of item {k}", count=codes.size, rows=n)
             y, ok = np.asarray(y, dtype=float), np.asarray(ok, dtype=bool)
             m = len(y)
             y = np.where(ok, y, 0.0)
@@ -135,7 +138,8 @@ class ItemMeans:
         the module docstring's ``z``, looked up per row in a table of (bin, code)."""
         c = np.asarray(coef, dtype=float)
         if c.shape != (self.K,):
-            raise DesignError(f"{c.size} coefficients for {self.K} items")
+            raise DesignError(f"{c.size} coefficients for {self.K} items", kind="shape", what="the coefficients",
+                              expected=f"one per item ({self.K}), not {c.size}")
         used = np.flatnonzero(c != 0)
         est = (self.estimate[:, used] * c[used]).sum(axis=1) if used.size else np.zeros(self.G + 1)
         n, G = self.design.n, self.G

@@ -129,12 +129,15 @@ def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.
     """
     yy = column(design, y)
     if yy.shape != (design.n,):
-        raise DesignError(f"variable has {yy.size} values for {design.n} rows")
+        raise DesignError(f"variable has {yy.size} values for {design.n} rows", kind="length", what="the variable",
+                          count=yy.size, rows=design.n)
     if isinstance(groups, str) and groups not in design.data.columns:
-        raise DesignError(f"group column '{groups}' is not in the data")
+        raise DesignError(f"group column '{groups}' is not in the data", kind="missing-column", role="group",
+                          column=groups)
     g = design.data[groups] if isinstance(groups, str) else pd.Series(np.asarray(groups, dtype=object))
     if len(g) != design.n:
-        raise DesignError(f"groups have {len(g)} values for {design.n} rows")
+        raise DesignError(f"groups have {len(g)} values for {design.n} rows", kind="length", what="the groups",
+                          count=len(g), rows=design.n)
     g = g.reset_index(drop=True)
     ok = np.isfinite(yy) & g.notna().to_numpy() & (design.weights > 0)
     if valid is not None:
@@ -148,7 +151,7 @@ def domain_estimates(design: Design, y: Any, groups: Any, *, valid: Optional[np.
     levels = list(levels)
     K = len(levels)
     if K == 0:
-        raise DesignError("no valid rows in any group")
+        raise DesignError("no valid rows in any group", kind="no-group-rows")
     code = pd.Categorical(g.where(ok), categories=levels).codes.astype(np.int64)
     ok &= code >= 0
     code = np.where(ok, code, 0)
@@ -205,7 +208,7 @@ def contrast(estimates: Any, cov: Optional[np.ndarray] = None, coef: Optional[Se
         V = np.asarray(cov, dtype=float)
         theta = np.asarray(estimates, dtype=float)
     if coef is None:
-        raise DesignError("contrast needs coefficients")
+        raise DesignError("contrast needs coefficients", kind="contrast-coef", reason="none given")
     c = _coefficients(coef, theta, getattr(estimates, "labels", None))
     if isinstance(estimates, Estimate) and df is None:
         dfs = np.broadcast_to(np.asarray(estimates.df, dtype=float), theta.shape)[c != 0]
@@ -222,11 +225,13 @@ def _coefficients(coef: Any, theta: np.ndarray, labels: Optional[Sequence]) -> n
     try:
         c = np.asarray(coef, dtype=float).reshape(-1)
     except (TypeError, ValueError):
-        raise DesignError(f"contrast coef must be numbers, not {coef!r}") from None
+        raise DesignError(f"contrast coef must be numbers, not {coef!r}", kind="contrast-coef",
+                          reason=f"not numbers: {coef!r}") from None
     if c.size != theta.size:
         names = f" ({', '.join(map(str, labels))})" if labels is not None else ""
         raise DesignError(f"contrast coef has {c.size} value{'s' if c.size != 1 else ''} for {theta.size} "
-                          f"estimates{names}: give one coefficient per estimate")
+                          f"estimates{names}: give one coefficient per estimate", kind="shape",
+                          what="the contrast coefficients", expected=f"one per estimate ({theta.size}), not {c.size}")
     return c
 
 
@@ -239,7 +244,8 @@ def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid
     """
     yy = column(design, y)
     if yy.shape != (design.n,):
-        raise DesignError(f"variable has {yy.size} values for {design.n} rows")
+        raise DesignError(f"variable has {yy.size} values for {design.n} rows", kind="length", what="the variable",
+                          count=yy.size, rows=design.n)
     ok = np.isfinite(yy) & (design.weights > 0)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)
@@ -249,7 +255,7 @@ def domain_difference(design: Design, y: Any, mask_a: Any, mask_b: Any, *, valid
         w = np.where(d, design.weights, 0.0)
         W = w.sum()
         if W <= 0:
-            raise DesignError("a compared group has no valid rows")
+            raise DesignError("a compared group has no valid rows", kind="no-group-rows")
         e = float((w * np.where(d, yy, 0.0)).sum() / W)
         cols.append(w * (np.where(d, yy, 0.0) - e) / W)
         ests.append(e)
@@ -345,22 +351,24 @@ def league(groups: Sequence, estimates: Sequence[float], *, se: Optional[Sequenc
     as given.
     """
     if method not in ("pairwise", "overlap"):
-        raise DesignError(f"unknown league method '{method}'; choose pairwise or overlap")
+        raise DesignError(f"unknown league method '{method}'; choose pairwise or overlap", kind="league-choice",
+                          value=method, choices="pairwise, overlap")
     est = np.asarray(estimates, dtype=float)
     K = est.size
     if len(groups) != K:
-        raise DesignError("groups and estimates differ in length")
+        raise DesignError("groups and estimates differ in length", kind="shape", what="the groups",
+                          expected=f"one per estimate ({K}), not {len(groups)}")
     s = None if se is None else np.asarray(se, dtype=float)
     dfa = np.broadcast_to(np.asarray(df, dtype=float), (K,)).astype(float)
     if ci_low is None or ci_high is None:
         if s is None:
-            raise DesignError("league tables need standard errors or confidence intervals")
+            raise DesignError("league tables need standard errors or confidence intervals", kind="league-se")
         lo, hi = Estimate.of(est, s * s, df=dfa, confidence=confidence).confint()
     else:
         lo, hi = np.asarray(ci_low, dtype=float), np.asarray(ci_high, dtype=float)
     if method == "pairwise":
         if s is None:
-            raise DesignError("pairwise league tables need standard errors")
+            raise DesignError("pairwise league tables need standard errors", kind="league-se")
         V = np.diag(s * s) if cov is None else np.asarray(cov, dtype=float)
         var_d = np.diag(V)[:, None] + np.diag(V)[None, :] - 2 * V
         df_pair = np.minimum(dfa[:, None], dfa[None, :])

@@ -185,7 +185,8 @@ class CrossTab:
                     "p": json_value(t.chisq_p)}
         if which in self.wald:
             return self.wald[which].to_dict()
-        raise DesignError(f"unknown test '{which}'; choose one of: {', '.join(TESTS)}")
+        raise DesignError(f"unknown test '{which}'; choose one of: {', '.join(TESTS)}", kind="test-choice",
+                          value=which, choices=", ".join(TESTS))
 
     def to_dict(self, test: str = "F") -> dict[str, Any]:
         """``{"cells": [...], "test": {...}}`` with the test of :meth:`test_record` (default Rao–Scott F)."""
@@ -228,11 +229,12 @@ def _categories(design: Design, x: Any, name: str, missing: set) -> tuple[np.nda
     """
     if isinstance(x, str):
         if x not in design.data.columns:
-            raise DesignError(f"column '{x}' is not in the data")
+            raise DesignError(f"column '{x}' is not in the data", kind="missing-column", role=name, column=x)
         x = design.data[x]
     s = pd.Series(np.asarray(x, dtype=object)) if not isinstance(x, pd.Series) else x.reset_index(drop=True)
     if len(s) != design.n:
-        raise DesignError(f"{name} has {len(s)} values for {design.n} rows")
+        raise DesignError(f"{name} has {len(s)} values for {design.n} rows", kind="length", what=name, count=len(s),
+                          rows=design.n)
     raw_codes, raw_uniques = pd.factorize(s, use_na_sentinel=True)
     norm = [normalize_value(u) for u in raw_uniques]
     values = sorted({v for v in norm if v is not None and v not in missing}, key=str)
@@ -341,7 +343,8 @@ def crosstab(design: Design, row: Any, col: Any, *, valid: Optional[np.ndarray] 
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)
     if not ok.any():
-        raise DesignError(f"no rows have values of both '{rname}' and '{cname}'")
+        raise DesignError(f"no rows have values of both '{rname}' and '{cname}'", kind="no-rows-both",
+                          row_column=rname, col_column=cname)
     # levels present among the valid rows, sorted (numerically when all are numbers)
     rlev = _levels(pd.Series([rvals[i] for i in np.flatnonzero(np.bincount(rcode[ok], minlength=len(rvals)))]))
     clev = _levels(pd.Series([cvals[i] for i in np.flatnonzero(np.bincount(ccode[ok], minlength=len(cvals)))]))

@@ -60,18 +60,80 @@ PPS_METHODS = ("brewer",)
 
 
 class DesignError(ValueError):
-    """A design specification or estimation request that cannot be honoured."""
+    """A design specification or estimation request that cannot be honoured.
+
+    ``str(e)`` is an English sentence for library callers; ``kind`` names the problem and ``params`` holds its
+    values (a column, the file line of its first offending row, the value, how many rows are like it, the
+    choices of an argument …), so that an application can say each problem in words of its own (minyi's
+    catalogue: ``survey/design_messages.py``).  Subclasses (:class:`analysis.weighting.WeightingError`,
+    :class:`analysis.calibration.CalibrationError`) carry their own kinds."""
+
+    def __init__(self, message: str = "", *, kind: str = "", **params: Any):
+        super().__init__(message)
+        self.kind = kind
+        self.params = dict(params)
+
+    def __reduce__(self):  # kind and params survive a process boundary (pickle keeps only args by default)
+        return _restore_error, (type(self), self.args, dict(self.__dict__))
 
 
-def _codes(values: Any, n: int, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Factorize a column into integer codes 0..k-1 (missing values are an error)."""
+def _restore_error(cls, args, state):
+    e = cls.__new__(cls)
+    e.args = args
+    e.__dict__.update(state)
+    return e
+
+
+def _codes(values: Any, n: int, name: str, data: Optional[pd.DataFrame] = None,
+           column: Optional[str] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize a column into integer codes 0..k-1 (missing values are an error naming the first one's line
+    of ``data``)."""
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     if len(s) != n:
-        raise DesignError(f"{name} has {len(s)} values for {n} rows")
+        raise DesignError(f"{name} has {len(s)} values for {n} rows", kind="length", what=name, count=len(s), rows=n)
     if s.isna().any():
-        raise DesignError(f"{name} has {int(s.isna().sum())} missing values; every row needs one")
+        raise empty_ids(data if data is not None else pd.DataFrame(index=range(n)), s.isna().to_numpy(), name,
+                        column if column is not None else name)
     codes, uniques = pd.factorize(s, sort=True)
     return codes.astype(np.int64), np.asarray(uniques)
+
+
+def empty_ids(data: pd.DataFrame, miss: np.ndarray, role: str, column: str) -> DesignError:
+    """Rows without a stratum or sampling-unit id (``miss``): the first one's line and how many."""
+    i = int(np.flatnonzero(miss)[0])
+    n = int(miss.sum())
+    line = line_of(data, i)
+    return DesignError(f"{role} column '{column}' line {line} is empty: every row needs a {role} "
+                       f"({n} row{'s' if n != 1 else ''} without one)", kind="empty-id", role=role, column=column,
+                       line=line, count=n)
+
+
+def cell_text(v: Any) -> str:
+    """A cell as its text for messages: "" when empty, a numpy scalar as its Python value (numpy 2's repr would
+    print "np.float64(-1.0)"), a whole float without its ".0"."""
+    v = v.item() if isinstance(v, np.generic) else v
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def bad_cells(data: pd.DataFrame, column: str, bad: np.ndarray, role: str, problem: str) -> DesignError:
+    """Cells of a weight or fpc ``column`` the design cannot use (``bad``): ``problem`` "not-a-number" (empty,
+    text, inf) or "negative".  Names the first one's line and value, and how many rows are like it."""
+    i = int(np.flatnonzero(bad)[0])
+    n = int(bad.sum())
+    line, value = line_of(data, i), cell_text(data[column].iloc[i])
+    if problem == "negative":
+        more = f" ({n} rows have a negative value)" if n > 1 else ""
+        text = f"{role} column '{column}' line {line}: {value} is negative; a {role} must be 0 or more{more}"
+    else:
+        more = f" ({n} rows lack one)" if n > 1 else ""
+        cell = "the cell is empty" if value == "" else f"'{value}' is not a number"
+        text = f"{role} column '{column}' line {line}: {cell}; every row needs a number there{more}"
+    return DesignError(text, kind="negative" if problem == "negative" else "not-a-number", role=role, column=column,
+                       line=line, value=value, count=n)
 
 
 def _names(x: Any) -> list:
@@ -140,7 +202,9 @@ def _mixed_fpc(data: pd.DataFrame, fpcs: Sequence[str], vals: Sequence[np.ndarra
     return DesignError(
         f"fpc values must be all population counts (>= 1) or all sampling fractions (<= 1): column '{fpcs[kf]}' of "
         f"{stage_name(kf, psus)} line {line_of(data, i_f)} has {vals[kf][i_f]:g} but column '{fpcs[kc]}' of "
-        f"{stage_name(kc, psus)} line {line_of(data, ic)} has {vals[kc][ic]:g}")
+        f"{stage_name(kc, psus)} line {line_of(data, ic)} has {vals[kc][ic]:g}", kind="fpc-mixed",
+        column=fpcs[kf], line=line_of(data, i_f), value=f"{vals[kf][i_f]:g}", count_column=fpcs[kc],
+        count_line=line_of(data, ic), count_value=f"{vals[kc][ic]:g}")
 
 
 def _count_units(units: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -162,6 +226,11 @@ def _parent_name(data: pd.DataFrame, k: int, i: int, psus: Sequence[str], strata
     if k > 0:
         return f" in '{psus[k - 1]}' {data[psus[k - 1]].iloc[i]} (stage {k})"
     return f" in stratum '{data[strata].iloc[i]}' ('{strata}')" if strata is not None else " in the sample (no strata)"
+
+
+def _where(data: pd.DataFrame, k: int, i: int, psus: Sequence[str], strata: Optional[str]) -> str:
+    """:func:`_parent_name` without its " in" ("stratum 'east' ('h')"), for the params of an error."""
+    return _parent_name(data, k, i, psus, strata).strip().removeprefix("in ")
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,30 +309,38 @@ class Design:
         ``nest=True`` makes PSU ids relative to their stratum (R ``nest=TRUE``).
         """
         if lonely_psu not in LONELY_PSU:
-            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}")
+            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {lonely_psu!r}",
+                              kind="lonely-psu-choice", value=lonely_psu, choices=", ".join(LONELY_PSU))
         if pps is not None and pps not in PPS_METHODS:
-            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {pps!r}")
+            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {pps!r}", kind="pps-choice",
+                              value=pps, choices=", ".join(PPS_METHODS))
+        attrs = dict(data.attrs)
         data = data.reset_index(drop=True)
+        data.attrs.update(attrs)
         n = len(data)
         if n == 0:
-            raise DesignError("the data have no rows")
+            raise DesignError("the data have no rows", kind="no-rows")
         psus, fpcs = _names(psu), _names(fpc)
         for name, cols in (("strata", _names(strata)), ("psu", psus), ("fpc", fpcs)):
             for col in cols:
                 if col not in data.columns:
-                    raise DesignError(f"{name} column '{col}' is not in the data")
+                    raise DesignError(f"{name} column '{col}' is not in the data", kind="missing-column", role=name,
+                                      column=col)
         if fpcs and psus and len(fpcs) != len(psus) and not (len(fpcs) == 1 and len(psus) == 1):
             raise DesignError(f"give one fpc column per sampling stage: {len(psus)} stage(s) ({', '.join(psus)}) "
                               f"but {len(fpcs)} fpc column(s) ({', '.join(fpcs)}) (R needs fpc=~N1+N2 for "
-                              "ids=~psu+ssu)")
+                              "ids=~psu+ssu)", kind="fpc-stages", stages=len(psus), psu=", ".join(psus),
+                              fpc_count=len(fpcs), fpc=", ".join(fpcs))
         if len(fpcs) > 1 and not psus:
-            raise DesignError("several fpc columns need as many sampling stages (--psu a,b)")
+            raise DesignError("several fpc columns need as many sampling stages (--psu a,b)", kind="fpc-no-stages",
+                              fpc_count=len(fpcs), fpc=", ".join(fpcs))
         if pps is not None and (fpc is None or len(psus) > 1):
-            raise DesignError("PPS (Brewer) needs one fpc column of inclusion probabilities and one sampling stage")
+            raise DesignError("PPS (Brewer) needs one fpc column of inclusion probabilities and one sampling stage",
+                              kind="pps-needs-fpc")
         notes: list[str] = []
         # ---- strata
         if strata is not None:
-            s_codes, s_labels = _codes(data[strata], n, "strata")
+            s_codes, s_labels = _codes(data[strata], n, "stratum", data, strata)
             s_labels = tuple(s_labels.tolist())
         else:
             s_codes = np.zeros(n, dtype=np.int64)
@@ -276,14 +353,14 @@ class Design:
         for k, col in enumerate(psus):
             raw = data[col]
             if raw.isna().any():
-                raise DesignError(f"{'psu' if k == 0 else 'sampling unit'} column '{col}' has "
-                                  f"{int(raw.isna().sum())} missing values; every row needs one")
+                raise empty_ids(data, raw.isna().to_numpy(), "psu" if k == 0 else "sampling unit", col)
             if k == 0 and strata is not None:
                 by_raw, _ = pd.factorize(raw, sort=False)
                 pairs = np.unique(np.stack([by_raw, s_codes]), axis=1)
                 repeats = bool(np.any(np.bincount(pairs[0]) > 1))
                 if repeats and not nest:
-                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)")
+                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)",
+                                      kind="psu-in-strata", column=col, strata=strata)
             nested = (k > 0) or (nest and strata is not None)
             key = pd.Series(list(zip(parent, raw))) if nested else raw
             codes, uniq = pd.factorize(key, sort=False)
@@ -292,7 +369,8 @@ class Design:
                 first = np.full(codes.max() + 1, -1)
                 first[codes] = s_codes
                 if np.any(first[codes] != s_codes):
-                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)")
+                    raise DesignError("a PSU appears in more than one stratum; use distinct PSU ids per stratum (nest)",
+                                      kind="psu-in-strata", column=col, strata=strata)
                 p_labels = tuple(str(u[1]) if nested else str(u) for u in uniq)
             unit_codes.append(codes)
             parent = codes
@@ -308,16 +386,17 @@ class Design:
             for col in fpcs:
                 fv = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
                 if not np.all(np.isfinite(fv)):
-                    raise DesignError(f"fpc column '{col}' has missing or non-numeric values")
+                    raise bad_cells(data, col, ~np.isfinite(fv), "fpc", "not-a-number")
                 if np.any(fv < 0):
-                    raise DesignError(f"fpc column '{col}' has negative values")
+                    raise bad_cells(data, col, fv < 0, "fpc", "negative")
                 vals.append(fv)
             allv = np.concatenate(vals)
             is_count = bool(np.any(allv > 1))
             if is_count and not np.all(allv >= 1):
                 raise _mixed_fpc(data, fpcs, vals, psus)
             if pps is not None and is_count:
-                raise DesignError("with PPS the fpc column holds inclusion probabilities (<= 1), not population counts")
+                raise DesignError("with PPS the fpc column holds inclusion probabilities (<= 1), not population counts",
+                                  kind="pps-counts", column=fpcs[0])
             parents = [s_codes] + unit_codes[:-1] if unit_codes else [s_codes]
             units_k = unit_codes if unit_codes else [np.arange(n, dtype=np.int64)]
             for k, (col, fv) in enumerate(zip(fpcs, vals)):
@@ -335,7 +414,9 @@ class Design:
                             f"fpc column '{col}' of {stage_name(k, psus)} varies"
                             f"{_parent_name(data, k, i, psus, strata)}: line {line_of(data, i)} has {fv[i]:g}, "
                             f"line {line_of(data, j)} {fv[j]:g}; it must be one number there (the population count or "
-                            f"sampling fraction of {stage_name(k, psus)})")
+                            f"sampling fraction of {stage_name(k, psus)})", kind="fpc-varies", column=col,
+                            stage=stage_name(k, psus), where=_where(data, k, i, psus, strata),
+                            line=line_of(data, i), value=f"{fv[i]:g}", line2=line_of(data, j), value2=f"{fv[j]:g}")
                 else:
                     n_u = int(units.max()) + 1
                     lo = np.full(n_u, np.inf)
@@ -343,9 +424,12 @@ class Design:
                     np.minimum.at(lo, units, fv)
                     np.maximum.at(hi, units, fv)
                     if np.any(lo != hi):
-                        raise DesignError(f"fpc column '{col}' (inclusion probabilities) varies within a PSU")
+                        raise DesignError(f"fpc column '{col}' (inclusion probabilities) varies within a PSU",
+                                          kind="pps-varies", column=col)
                     if np.any(fv <= 0):
-                        raise DesignError(f"inclusion probabilities in '{col}' must be greater than 0")
+                        i = int(np.flatnonzero(fv <= 0)[0])
+                        raise DesignError(f"inclusion probabilities in '{col}' must be greater than 0",
+                                          kind="pps-zero", column=col, line=line_of(data, i), value=f"{fv[i]:g}")
                 if is_count:
                     sampled = _count_units(units, grp)
                     if np.any(fv < sampled):
@@ -353,7 +437,9 @@ class Design:
                         raise DesignError(
                             f"fpc column '{col}' of {stage_name(k, psus)} line {line_of(data, i)}: population size "
                             f"{fv[i]:g} is smaller than the {int(sampled[i])} units of {stage_name(k, psus)} "
-                            f"sampled{_parent_name(data, k, i, psus, strata)}")
+                            f"sampled{_parent_name(data, k, i, psus, strata)}", kind="fpc-too-small", column=col,
+                            line=line_of(data, i), value=f"{fv[i]:g}", sampled=int(sampled[i]),
+                            units=f"units of {stage_name(k, psus)}", where=_where(data, k, i, psus, strata))
                     fractions.append(sampled / fv)
                     pop_counts.append(fv)
                 else:
@@ -382,21 +468,30 @@ class Design:
                     i = int(np.flatnonzero(fractions[k] == 0)[0])
                     raise DesignError(f"weights cannot be derived from the fpc: column '{fpcs[k]}' of "
                                       f"{stage_name(k, psus)} line {line_of(data, i)} is 0 (no unit sampled); give "
-                                      "--weight, or the sampling fraction or population size there")
+                                      "--weight, or the sampling fraction or population size there",
+                                      kind="fpc-zero", column=fpcs[k], stage=stage_name(k, psus),
+                                      line=line_of(data, i))
             else:
                 w = np.ones(n)
         elif isinstance(weights, str):
             if weights not in data.columns:
-                raise DesignError(f"weight column '{weights}' is not in the data")
+                raise DesignError(f"weight column '{weights}' is not in the data", kind="missing-column",
+                                  role="weight", column=weights)
             w = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype=float)
+            if not np.all(np.isfinite(w)):
+                raise bad_cells(data, weights, ~np.isfinite(w), "weight", "not-a-number")
+            if np.any(w < 0):
+                raise bad_cells(data, weights, w < 0, "weight", "negative")
         else:
             w = np.asarray(weights, dtype=float)
             if w.shape != (n,):
-                raise DesignError(f"weights have shape {w.shape}, expected ({n},)")
+                raise DesignError(f"weights have shape {w.shape}, expected ({n},)", kind="length", what="weights",
+                                  count=w.size, rows=n)
         if not np.all(np.isfinite(w)):
-            raise DesignError("weights must be numbers; some are missing or not numeric")
+            raise DesignError("weights must be numbers; some are missing or not numeric", kind="weights-array",
+                              reason="missing or not numeric")
         if np.any(w < 0):
-            raise DesignError("weights must not be negative")
+            raise DesignError("weights must not be negative", kind="weights-array", reason="negative")
         if isinstance(weights, str) and sums_to_n(float(w.sum()), int(np.count_nonzero(w))):
             notes.append(f"the weights '{weights}' sum to no more than the number of rows, so design effects use the "
                          "with-replacement SRS variance (R deff='replace'); R's deff=TRUE would be infinite or "
@@ -416,7 +511,8 @@ class Design:
         """Domain design: weights set to zero outside ``mask``; all rows (and PSUs) kept (R ``subset``)."""
         m = np.asarray(mask, dtype=bool)
         if m.shape != self.weights.shape:
-            raise DesignError("domain mask has the wrong length")
+            raise DesignError("domain mask has the wrong length", kind="length", what="the domain mask",
+                              count=len(m), rows=self.n)
         rows = self.rows
         if not self.keeps_all_rows:
             rows = m if rows is None else (rows & m)
@@ -446,7 +542,8 @@ class Design:
         ``postStrata``)."""
         w = np.asarray(weights, dtype=float)
         if w.shape != self.weights.shape:
-            raise DesignError("new weights have the wrong length")
+            raise DesignError("new weights have the wrong length", kind="length", what="the new weights",
+                              count=len(w), rows=self.n)
         kw = {f.name: getattr(self, f.name) for f in fields(Design)}
         kw["weights"] = w
         return Design(**kw)
@@ -689,7 +786,8 @@ class Design:
         return DesignError(
             f"stratum {names} has only one PSU, so its variance cannot be estimated; "
             "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or remove "
-            "(R survey.lonely.psu)")
+            "(R survey.lonely.psu)", kind="lonely-psu", strata=names, count=len(codes),
+            column=self.spec.get("strata") or "")
 
     def variance_of_psu_totals(self, tot: np.ndarray, st: np.ndarray, f: np.ndarray,
                                present_strata: Optional[np.ndarray] = None) -> np.ndarray:
@@ -753,7 +851,8 @@ class Design:
                 raise DesignError(f"a unit of {self._stage_words(stage - 1)} holds only one sampled unit of "
                                   f"{self._stage_words(stage)}, so the variance of that stage cannot be estimated; "
                                   "set the lonely-PSU option (--lonely-psu) to certainty, adjust, average or "
-                                  "remove (R survey.lonely.psu)")
+                                  "remove (R survey.lonely.psu)", kind="lonely-unit",
+                                  parent=self._stage_words(stage - 1), stage=self._stage_words(stage))
             if mode == "adjust":
                 dev[lonely] = tot[lonely]
             else:  # certainty, remove, average: no contribution (average rescales below)

@@ -26,10 +26,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Optional
 
+import difflib
+
 import numpy as np
 import pandas as pd
 
-from .design import LONELY_PSU, PPS_METHODS, Design, DesignError, _names
+from .design import LONELY_PSU, PPS_METHODS, Design, DesignError, _names, bad_cells, cell_text, empty_ids
 from .values import line_of, normalize_series
 
 
@@ -41,7 +43,8 @@ def _not_a_name(value: Any, key: str) -> Optional[DesignError]:
             isinstance(value, (list, tuple)) and any(not isinstance(v, str) for v in value if v is not None)):
         what = type(value).__name__
         return DesignError(f"{key} names column(s) of the data, not values (got a {what} of {len(value)}); add the "
-                           f"values as a column, e.g. data.assign({key}_col=values), and pass {key}=\"{key}_col\"")
+                           f"values as a column, e.g. data.assign({key}_col=values), and pass {key}=\"{key}_col\"",
+                           kind="values-not-names", key=key, type=what, count=len(value))
     return None
 
 
@@ -81,12 +84,11 @@ class DesignSpec:
         known = [f for f in cls.__dataclass_fields__ if f != "extra"]
         unknown = [k for k in kw if k not in known]
         if unknown:
-            import difflib
-
             close = difflib.get_close_matches(unknown[0], known, n=1)
             raise DesignError(f"unknown design argument '{unknown[0]}'"
                               + (f" (did you mean '{close[0]}'?)" if close else "")
-                              + f"; the design arguments are: {', '.join(known)}")
+                              + f"; the design arguments are: {', '.join(known)}", kind="unknown-argument",
+                              key=unknown[0], close=close[0] if close else "", choices=", ".join(known))
         weights, strata = _one_name(weights, "weights"), _one_name(strata, "strata")
         return cls(weights=weights or None, strata=strata or None, psu=tuple(_list(psu)), fpc=tuple(_list(fpc, "fpc")),
                    **{k: v for k, v in kw.items() if v is not None or k in ("pps", "replicates", "seed")})
@@ -100,8 +102,10 @@ class DesignSpec:
             m["rep_type"] = m.pop("type")
         unknown = sorted(k for k in m if k not in known)
         if unknown:
+            close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
             raise DesignError(f"unknown design key(s) {', '.join(unknown)}; the design keys are: "
-                              + ", ".join(sorted(known)))
+                              + ", ".join(sorted(known)), kind="unknown-argument", key=unknown[0],
+                              close=close[0] if close else "", choices=", ".join(sorted(known)))
         m.setdefault("lonely_psu", default_lonely)
         return cls.of(**m)
 
@@ -124,11 +128,14 @@ class DesignSpec:
 
     def check(self) -> "DesignSpec":
         if self.lonely_psu not in LONELY_PSU:
-            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {self.lonely_psu!r}")
+            raise DesignError(f"lonely_psu must be one of {', '.join(LONELY_PSU)}, not {self.lonely_psu!r}",
+                              kind="lonely-psu-choice", value=self.lonely_psu, choices=", ".join(LONELY_PSU))
         if self.pps is not None and self.pps not in PPS_METHODS:
-            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {self.pps!r}")
+            raise DesignError(f"pps must be one of {', '.join(PPS_METHODS)}, not {self.pps!r}", kind="pps-choice",
+                              value=self.pps, choices=", ".join(PPS_METHODS))
         if self.repweights is not None and self.replicates is not None:
-            raise DesignError("give replicate-weight columns or ask for replicates to be made, not both")
+            raise DesignError("give replicate-weight columns or ask for replicates to be made, not both",
+                              kind="replicates-twice")
         return self
 
     def build(self, data: pd.DataFrame) -> Design:
@@ -139,7 +146,7 @@ class DesignSpec:
 
             if self.strata or self.psu or self.fpc:
                 raise DesignError("a replicate-weight design takes its variance from the replicate weights; "
-                                  "strata, PSU and fpc columns are not used with it")
+                                  "strata, PSU and fpc columns are not used with it", kind="replicate-with-strata")
             return svrepdesign(data, self.repweights, self.weights, type=self.rep_type, scale=self.scale,
                                rscales=self.rscales, rho=self.rho, mse=self.mse,
                                combined_weights=self.combined_weights)
@@ -160,26 +167,6 @@ class DesignSpec:
         return d
 
 
-def _first_bad(data: pd.DataFrame, col: str, bad: np.ndarray, what: str, problem: str) -> DesignError:
-    """One message naming the first offending row's line, the column, its value and how many rows are bad."""
-    i = int(np.flatnonzero(bad)[0])
-    n = int(bad.sum())
-    return DesignError(f"{what} column '{col}' line {line_of(data, i)}: {_shown(data[col].iloc[i])} {problem} "
-                       f"({n} row{'s' if n != 1 else ''} like it in all)")
-
-
-def _plain(v: Any) -> Any:
-    """A numpy scalar as its Python value, for messages (numpy 2's repr is "np.int64(2)")."""
-    return v.item() if isinstance(v, np.generic) else v
-
-
-def _shown(v) -> str:
-    """A cell for a message: "an empty cell", or "value -1.0" (a numpy scalar as its Python value: numpy 2's
-    repr would print "np.float64(-1.0)")."""
-    v = _plain(v)
-    return "an empty cell" if v is None or (isinstance(v, float) and v != v) else f"value {v!r}"
-
-
 def _checked(data: pd.DataFrame, spec: "DesignSpec") -> pd.DataFrame:
     """The data as the design reads them: stratum and sampling-unit ids by one rule
     (:func:`analysis.values.normalize_value`: "1" = "1.0" = " 1 ", "0101" ≠ "101"); weights and fpc values
@@ -194,27 +181,26 @@ def _checked(data: pd.DataFrame, spec: "DesignSpec") -> pd.DataFrame:
     for col in ids:
         miss = data[col].isna().to_numpy()
         if miss.any():
-            raise _first_bad(data, col, miss, "strata" if col == spec.strata else "psu",
-                             "- every row needs one")
+            raise empty_ids(data, miss, "stratum" if col == spec.strata else "psu", col)
     if spec.weights and spec.weights in data.columns:
         w = pd.to_numeric(data[spec.weights], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(w)
         if bad.any():
-            raise _first_bad(data, spec.weights, bad, "weight", "is not a finite number")
+            raise bad_cells(data, spec.weights, bad, "weight", "not-a-number")
         if np.any(w < 0):
-            raise _first_bad(data, spec.weights, w < 0, "weight", "is negative; weights must not be")
+            raise bad_cells(data, spec.weights, w < 0, "weight", "negative")
         if len(w) and not np.any(w > 0):  # else "column 'y' has no valid values" blamed the estimated column
             raise DesignError(f"weight column '{spec.weights}': every weight is 0, so no row takes part in "
-                              "any estimate")
+                              "any estimate", kind="zero-weights", column=spec.weights)
     for col in spec.fpc:
         if col not in data.columns:
             continue
         f = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(f)
         if bad.any():
-            raise _first_bad(data, col, bad, "fpc", "is not a finite number")
+            raise bad_cells(data, col, bad, "fpc", "not-a-number")
         if np.any(f < 0):
-            raise _first_bad(data, col, f < 0, "fpc", "is negative")
+            raise bad_cells(data, col, f < 0, "fpc", "negative")
     if len(spec.fpc) == 1 and spec.pps is None and spec.fpc[0] in data.columns:
         _check_fpc_counts(data, spec)
     return data
@@ -240,8 +226,10 @@ def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
         i = int(np.flatnonzero(bad)[0])
         where = f"stratum '{s_labels[sc[i]]}'" if spec.strata else "the sample"
         unit = "PSUs" if spec.psu else "rows"
-        raise DesignError(f"fpc column '{col}' line {line_of(data, i)}: population size {_plain(data[col].iloc[i])!r} is "
-                          f"smaller than the {int(sampled[i])} {unit} sampled in {where}")
+        line, value = line_of(data, i), cell_text(data[col].iloc[i])
+        raise DesignError(f"fpc column '{col}' line {line}: the population size {value} is smaller than the "
+                          f"{int(sampled[i])} {unit} sampled in {where}", kind="fpc-too-small", column=col, line=line,
+                          value=value, sampled=int(sampled[i]), units=unit, where=where)
 
 
 def _one_name(value: Any, key: str) -> Any:
@@ -255,7 +243,8 @@ def _one_name(value: Any, key: str) -> Any:
         names = [str(v) for v in value if v not in (None, "")]
         if len(names) > 1:
             raise DesignError(f"{key} names one column, not {len(names)} ({', '.join(names)}); the stages of a "
-                              "multistage design are listed under psu and fpc")
+                              "multistage design are listed under psu and fpc", kind="one-column", key=key,
+                              count=len(names), columns=", ".join(names))
         return names[0] if names else None
     return value
 

@@ -629,7 +629,8 @@ class DomainEngine:
         row of the group with positive weight), as ``present`` in :meth:`Design.variance`."""
         if self.rowwise:
             raise DesignError("cell totals cannot carry calibration residuals, later stages or PPS; use "
-                              "variance_of_influence with per-row influence values on this design")
+                              "variance_of_influence with per-row influence values on this design",
+                              kind="engine-rowwise")
         inner = np.zeros((self.n_groups, self.n_strata))
         sq = np.zeros((self.n_groups, self.n_strata))
         for k, Z in enumerate(Z_by_grouping):

@@ -47,10 +47,11 @@ def column(design: Design, y: Any) -> np.ndarray:
     name = y if isinstance(y, str) else getattr(y, "name", None)
     if isinstance(y, (list, tuple)) and y and all(isinstance(v, str) for v in y) and len(y) != design.n:
         raise DesignError(f"one variable at a time: give one column name, not {len(y)} ({', '.join(y[:5])}); "
-                          "call the estimator once per column")
+                          "call the estimator once per column", kind="several-columns", count=len(y),
+                          columns=", ".join(y[:5]))
     if isinstance(y, str):
         if y not in design.data.columns:
-            raise DesignError(f"column '{y}' is not in the data")
+            raise DesignError(f"column '{y}' is not in the data", kind="missing-column", role="variable", column=y)
         y = design.data[y]
     if isinstance(y, pd.Series) and pd.api.types.is_bool_dtype(y):
         return y.astype(float).to_numpy()
@@ -74,14 +75,16 @@ def _numbers(values: pd.Series, name: Any) -> np.ndarray:
         what = f"column '{name}'" if name is not None else "the variable"
         raise DesignError(f"{what} row {i} (0-based): value {values.iloc[i]!r} is not a number ({int(bad.sum())} row"
                           f"{'s' if bad.sum() != 1 else ''} like it); give numbers, or a 0/1 indicator such as "
-                          "data[col] == value")
+                          "data[col] == value", kind="not-numbers", column=name if name is not None else "",
+                          index=i, value=str(values.iloc[i]), count=int(bad.sum()))
     return num.to_numpy(dtype=float)
 
 
 def _valid_weights(design: Design, y: np.ndarray, valid: Optional[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     y = column(design, y)
     if y.shape != (design.n,):
-        raise DesignError(f"variable has {y.shape[0] if y.ndim else 1} values for {design.n} rows")
+        raise DesignError(f"variable has {y.shape[0] if y.ndim else 1} values for {design.n} rows", kind="length",
+                          what="the variable", count=y.shape[0] if y.ndim else 1, rows=design.n)
     ok = np.isfinite(y)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)
@@ -149,7 +152,7 @@ def no_rows_error(var: str) -> DesignError:
     """An estimate over an empty base: every row of the domain (``valid``, :meth:`Design.subset`) has an empty
     value or a weight of 0 — said with the variable's name, as R's ``svymean`` of an empty domain gives NaN."""
     return DesignError(f"no valid rows to estimate '{var}' from: every row of the domain has an empty value or a "
-                       "weight of 0 (an empty domain?)")
+                       "weight of 0 (an empty domain?)", kind="no-valid-rows", column=var)
 
 
 def linearize_mean(design: Design, y: Any, valid: Optional[np.ndarray] = None, var: str = "y"
@@ -182,7 +185,8 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
     replicates = None
     if getattr(design, "is_replicate", False):
         if ratio is None:
-            raise DesignError("this estimator does not support replicate weights")
+            raise DesignError("this estimator does not support replicate weights", kind="replicate-unsupported",
+                              what="this estimator")
         _, replicates = design.ratio(ratio[0], ratio[1], w > 0)
         variance = float(design.replicate_vcov(replicates, estimate)[0, 0])
         ddf = float(design.rank_df(w > 0))
@@ -203,7 +207,7 @@ def finish(design: Design, estimate: float, z: np.ndarray, *, w: np.ndarray, vsr
         if ci_method == "likelihood":
             if replicates is not None:
                 raise DesignError("the likelihood interval is not available for replicate-weight designs; "
-                                  "use logit, asin or clopper-pearson")
+                                  "use logit, asin or clopper-pearson", kind="likelihood-replicates")
             prof = profile_for(design, hit, w > 0 if rows is None else rows)
         lse = None if replicates is None else float(design.logit_se(replicates.T, estimate)[0])
         rule = ProportionInterval(ci_method, n, n_rows=n_rows, srs=srs_binomial, design_df=ddf, profile=prof,
@@ -221,7 +225,8 @@ def _check_indicator(h: np.ndarray, valid: Optional[np.ndarray], var: str) -> No
         i = int(np.flatnonzero(bad)[0])
         raise DesignError(f"svyprop needs a 0/1 (True/False) indicator, but '{var}' row {i} (0-based) is {h[i]:g} "
                           f"({int(bad.sum())} row{'s' if bad.sum() != 1 else ''} not 0 or 1); pass data[col] == value "
-                          "for the share holding a value, or use svymean for a mean")
+                          "for the share holding a value, or use svymean for a mean", kind="not-indicator",
+                          column=var, index=i, value=f"{h[i]:g}", count=int(bad.sum()))
 
 
 def var_name(y: Any, var: Optional[str], default: str = "y") -> str:
@@ -300,7 +305,7 @@ def svyratio(design: Design, num: Any, den: Any, *, valid: Optional[np.ndarray] 
     yy, xx = np.where(ok, y, 0.0), np.where(ok, x, 0.0)
     tx = (w * xx).sum()
     if tx == 0:
-        raise DesignError("the denominator total is zero")
+        raise DesignError("the denominator total is zero", kind="zero-denominator")
     r = (w * yy).sum() / tx
     u = (yy - r * xx) / tx
     z = w * u

@@ -85,7 +85,8 @@ def _family(name: str):
             return (wt * y + 0.5) / (wt + 1)
 
         return (lambda m: np.log(m / (1 - m)), linkinv, mu_eta, lambda m: m * (1 - m), dev, init)
-    raise DesignError(f"unknown family '{name}'; choose one of: {', '.join(FAMILIES)}")
+    raise DesignError(f"unknown family '{name}'; choose one of: {', '.join(FAMILIES)}", kind="family-choice",
+                      value=name, choices=", ".join(FAMILIES))
 
 
 @dataclass
@@ -112,10 +113,11 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
     prior = np.asarray(prior, dtype=float)
     n, p = X.shape
     if p == 0:  # the empty model (profiling): μ from the offset only
-        raise DesignError("a model needs at least one coefficient")
+        raise DesignError("a model needs at least one coefficient", kind="model-empty")
     if int(np.count_nonzero(prior > 0)) < p:  # R: NA coefficients; no fit to report here
         raise DesignError(f"the model has {p} coefficients but only {int(np.count_nonzero(prior > 0))} rows with "
-                          "a value for every term: too few to estimate it")
+                          "a value for every term: too few to estimate it", kind="model-too-few-rows",
+                          count=p, rows=int(np.count_nonzero(prior > 0)))
     if start is not None:
         eta = X @ np.asarray(start, dtype=float)
     else:
@@ -138,13 +140,13 @@ def glm_fit(X: np.ndarray, y: np.ndarray, prior: np.ndarray, family: str = "gaus
         r, qtb = ra[:p, :p], ra[:p, p]
         if np.min(np.abs(np.diag(r))) < 1e-10 * max(1.0, np.max(np.abs(np.diag(r)))):
             raise DesignError("the model's predictors are collinear (a predictor is constant or a combination "
-                              "of others in the rows used)")
+                              "of others in the rows used)", kind="model-collinear")
         start_ = np.linalg.solve(r, qtb)
         eta = X @ start_
         mu = linkinv(eta)
         dev = float(dev_resids(y, mu, prior).sum())
         if not math.isfinite(dev):
-            raise DesignError("the model fit diverged")
+            raise DesignError("the model fit diverged", kind="model-diverged")
         coef = start_
         if abs(dev - devold) / (0.1 + abs(dev)) < epsilon:
             conv = True
@@ -199,11 +201,13 @@ def _parse_formula(formula: str) -> tuple[str, list[str]]:
     fitted).  A formula without ``~``, without a response, or with an empty term (``"y ~ x +"``: R's parser stops
     there) is refused quoting it, rather than fitted without the missing term."""
     if not isinstance(formula, str) or "~" not in formula:
-        raise DesignError(f"a model formula looks like 'y ~ x1 + x2', not {formula!r}")
+        raise DesignError(f"a model formula looks like 'y ~ x1 + x2', not {formula!r}", kind="model-formula",
+                          formula=str(formula))
     lhs, rhs = formula.split("~", 1)
     parts = [t.strip() for t in re.split(r"\+", rhs)]
     if not lhs.strip() or not any(parts) or not all(parts):
-        raise DesignError(f"model formula {formula!r} has an empty response or term; it looks like 'y ~ x1 + x2'")
+        raise DesignError(f"model formula {formula!r} has an empty response or term; it looks like 'y ~ x1 + x2'",
+                          kind="model-formula", formula=formula)
     return lhs.strip(), [t for t in parts if t != "1"]
 
 
@@ -223,7 +227,8 @@ def model_columns(data: pd.DataFrame, terms: Sequence[str], rows: np.ndarray) ->
         cat = t.startswith("C(") and t.endswith(")")
         name = t[2:-1].strip() if cat else t
         if name not in data.columns:
-            raise DesignError(f"model term '{name}' is not a column of the data")
+            raise DesignError(f"model term '{name}' is not a column of the data", kind="missing-column",
+                              role="model term", column=name)
         s = data[name]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
         if numeric and not cat:
@@ -318,13 +323,16 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     name) and ``x`` (column names).  ``valid`` restricts the fit to a domain (R ``subset``).
     """
     if family not in FAMILIES:
-        raise DesignError(f"unknown family '{family}'; choose one of: {', '.join(FAMILIES)}")
+        raise DesignError(f"unknown family '{family}'; choose one of: {', '.join(FAMILIES)}", kind="family-choice",
+                          value=family, choices=", ".join(FAMILIES))
     if formula is not None:
         y, x = _parse_formula(formula)
     if y is None:
-        raise DesignError("give a model formula ('y ~ x1 + x2') or the response y= and predictors x= (column names)")
+        raise DesignError("give a model formula ('y ~ x1 + x2') or the response y= and predictors x= (column names)",
+                          kind="model-no-response")
     if not isinstance(y, str) or y not in design.data.columns:
-        raise DesignError(f"the response '{y}' is not a column of the data")
+        raise DesignError(f"the response '{y}' is not a column of the data", kind="missing-column",
+                          role="model response", column=str(y))
     terms = list(x or [])
     data = design.data
     yv = column(design, y)  # text in the response is named, not dropped as missing (R: a character response fails)
@@ -334,7 +342,8 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     for c in cols[1:]:
         ok &= np.isfinite(c)
     if family != "gaussian" and np.any((yv[ok] < 0) | (yv[ok] > 1)):
-        raise DesignError(f"a logistic model needs a 0/1 (or 0–1) response; '{y}' has other values")
+        raise DesignError(f"a logistic model needs a 0/1 (or 0–1) response; '{y}' has other values",
+                          kind="model-response-01", column=y)
     if getattr(design, "is_replicate", False):
         from .replicates import replicate_glm
 
@@ -351,7 +360,7 @@ def svyglm(design: Design, formula: Optional[str] = None, *, y: Any = None, x: O
     fit_rows = norm_rows & ok
     w = np.where(fit_rows, w_dom, 0.0)
     if not np.any(w > 0) or mean_w <= 0:
-        raise DesignError("no rows with a positive weight and values for every model term")
+        raise DesignError("no rows with a positive weight and values for every model term", kind="model-no-rows")
     idx = np.flatnonzero(fit_rows)
     every = len(idx) == design.n
     p = len(cols)

@@ -53,7 +53,8 @@ def normalize_na_policy(policy: str) -> str:
     try:
         return NA_POLICIES[str(policy).strip().lower()]
     except KeyError:
-        raise DesignError(f"unknown treatment of 不了解/说不清 '{policy}'; choose excluded or unsatisfied") from None
+        raise DesignError(f"unknown treatment of 不了解/说不清 '{policy}'; choose excluded or unsatisfied",
+                          kind="na-policy-choice", value=policy, choices="excluded, unsatisfied") from None
 
 
 def verdict(ci_low: float, ci_high: float, target: Optional[float]) -> Optional[str]:
@@ -305,7 +306,8 @@ def compute_indicators(design: Design, columns: Mapping[str, np.ndarray], items:
 
     for it in items:
         if it.key not in columns:
-            raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}")
+            raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}", kind="indicator-column",
+                              column=it.key, indicator=it.indicator)
         col = columns[it.key]
         codes, vals = col if isinstance(col, tuple) else code_values(col)
         K = len(vals)

@@ -126,7 +126,9 @@ def importance_performance(scores, overall: np.ndarray, weights: np.ndarray, key
     """
     cols = list(np.asarray(scores, dtype=float).T) if isinstance(scores, np.ndarray) else list(scores)
     if len(cols) != len(keys) or len(performance) != len(keys):
-        raise DesignError("scores must be rows × items with one key and one performance value per item")
+        raise DesignError("scores must be rows × items with one key and one performance value per item",
+                          kind="shape", what="the scores",
+                          expected="rows × items with one key and one performance value per item")
     return classify(keys, importances(cols, overall, weights, min_n=min_n), performance,
                     imp_cut=imp_cut, perf_cut=perf_cut)
 

@@ -57,13 +57,14 @@ def _columns(data, n: int, codes, labels, name: str, raw: bool = False) -> list:
     ``raw``: int16 raw codes kept too, :data:`~analysis.domains.RAW_MISSING` = blank)."""
     if isinstance(data, np.ndarray):
         if data.ndim != 2:
-            raise DesignError(f"{name} must be rows × options")
+            raise DesignError(f"{name} must be rows × options", kind="shape", what=name, expected="rows × options")
         cols = [np.ascontiguousarray(data[:, j], dtype=float) for j in range(data.shape[1])]
     else:  # float32 columns (stored codes, exact) and int16 raw codes are read as they are, not copied to float64
         kept = (np.float32, np.float64, np.int16) if raw else (np.float32, np.float64)
         cols = [c if isinstance(c, np.ndarray) and c.dtype in kept else np.asarray(c, dtype=float) for c in data]
     if len(cols) != len(codes) or len(codes) != len(labels) or any(c.shape != (n,) for c in cols):
-        raise DesignError(f"{name} must be rows × options with one code and label per option")
+        raise DesignError(f"{name} must be rows × options with one code and label per option", kind="shape",
+                          what=name, expected="rows × options with one code and label per option")
     return cols
 
 
@@ -165,7 +166,8 @@ def single_choice(design: Design, x: Optional[np.ndarray], codes: Sequence, labe
 
     xc, values = code_values(np.asarray(x, dtype=float)) if coded is None else coded
     if xc.shape != (design.n,) or len(codes) != len(labels):
-        raise DesignError("x must hold one value per row, with one label per option code")
+        raise DesignError("x must hold one value per row, with one label per option code", kind="shape", what="x",
+                          expected="one value per row, with one label per option code")
     eng, groups = _engine(design, groupings)
     K = len(values)
     tab = eng.tabulate(xc, K, counts=counts)  # the codes as they are (int16): tabulate widens them where it must
@@ -206,7 +208,8 @@ def ranking_scores(design: Design, ranks: np.ndarray, codes: Sequence[int], labe
         r = cols[j]
         ok = np.isfinite(r)
         if np.any(ok & ((r < 1) | (r > k) | (r != np.floor(r)))):
-            raise DesignError(f"ranks of option {c} must be whole numbers from 1 to {k}")
+            raise DesignError(f"ranks of option {c} must be whole numbers from 1 to {k}", kind="ranks", option=c,
+                              max=k)
         codes_j = np.where(asked, 1 + np.where(ok, r, 0), 0).astype(np.int64)
         tab = eng.tabulate(codes_j, K)
         fs, _, _ = eng.estimate(tab, d, first_c, proportion=True, ci_method=ci_method, confidence=confidence, df=df)

@@ -40,7 +40,20 @@ ALLOCATIONS = ("proportional", "neyman", "equal")
 
 
 class PlanningError(ValueError):
-    """Inputs that cannot give a sample size or an allocation."""
+    """Inputs that cannot give a sample size or an allocation.
+
+    ``str(e)`` is an English sentence; ``kind`` names the problem and ``params`` holds its values (the value
+    given, the stratum), as :class:`analysis.design.DesignError` does."""
+
+    def __init__(self, message: str = "", *, kind: str = "", **params: Any):
+        super().__init__(message)
+        self.kind = kind
+        self.params = dict(params)
+
+    def __reduce__(self):
+        from .design import _restore_error
+
+        return _restore_error, (type(self), self.args, dict(self.__dict__))
 
 
 @dataclass(frozen=True)
@@ -95,19 +108,23 @@ def sample_size(margin: float, confidence: float = 0.95, p: float = 0.5, populat
                 deff: float = 1.0) -> SamplePlan:
     """Sample size to estimate a proportion ``p`` within ± ``margin`` (Cochran eqs. 4.2–4.3, × deff)."""
     if not (0 < margin < 1):
-        raise PlanningError(f"the margin of error must be between 0 and 1 (e.g. 0.03 for ±3 points), not {margin}")
+        raise PlanningError(f"the margin of error must be between 0 and 1 (e.g. 0.03 for ±3 points), not {margin}",
+                            kind="margin", value=margin)
     if not (0 < confidence < 1):
-        raise PlanningError(f"the confidence level must be between 0 and 1, not {confidence}")
+        raise PlanningError(f"the confidence level must be between 0 and 1, not {confidence}", kind="confidence",
+                            value=confidence)
     if not (0 < p < 1):
-        raise PlanningError(f"the anticipated proportion p must be between 0 and 1, not {p}")
+        raise PlanningError(f"the anticipated proportion p must be between 0 and 1, not {p}", kind="p", value=p)
     if not (deff > 0 and math.isfinite(deff)):
-        raise PlanningError(f"the design effect must be a positive number, not {deff}")
+        raise PlanningError(f"the design effect must be a positive number, not {deff}", kind="deff", value=deff)
     if population is not None and not (population >= 1 and math.isfinite(population)):
-        raise PlanningError(f"the population size must be at least 1, not {population}")
+        raise PlanningError(f"the population size must be at least 1, not {population}", kind="population",
+                            value=population)
     z = float(D.norm_isf((1 - confidence) / 2))
     if margin < 1e-6 or not math.isfinite(z):  # n0 would overflow (1e-300 squared is 0)
         raise PlanningError(f"the margin of error {margin:g} is too small to plan for (at least 1e-06, i.e. "
-                            "a sample of about 10^12); e.g. 0.03 for ±3 points")
+                            "a sample of about 10^12); e.g. 0.03 for ±3 points", kind="margin-too-small",
+                            value=margin)
     n0 = z * z * p * (1 - p) / (margin * margin)
     nd = n0 * deff
     nf = nd / (1 + (nd - 1) / population) if population is not None else nd
@@ -140,20 +157,25 @@ def allocate(n: int, populations: Sequence[float], method: str = "proportional",
              names: Optional[Sequence[Any]] = None) -> tuple[list[StratumAllocation], int, list[str]]:
     """Allocate ``n`` across strata (see module docstring). Returns (allocation, total, notes)."""
     if method not in ALLOCATIONS:
-        raise PlanningError(f"unknown allocation '{method}'; use one of: {', '.join(ALLOCATIONS)}")
+        raise PlanningError(f"unknown allocation '{method}'; use one of: {', '.join(ALLOCATIONS)}",
+                            kind="allocation-choice", value=method, choices=", ".join(ALLOCATIONS))
     N = np.asarray(populations, dtype=float)
     H = N.size
     if H == 0:
-        raise PlanningError("the strata file lists no strata")
-    if np.any(~np.isfinite(N)) or np.any(N < 1):
-        raise PlanningError("every stratum needs a population size of at least 1")
+        raise PlanningError("the strata file lists no strata", kind="no-strata")
     names = [str(x) for x in (names if names is not None else range(1, H + 1))]
+    if np.any(~np.isfinite(N)) or np.any(N < 1):
+        i = int(np.flatnonzero(~(np.isfinite(N) & (N >= 1)))[0])
+        raise PlanningError(f"every stratum needs a population size of at least 1; stratum '{names[i]}' has "
+                            f"{N[i]:g}", kind="stratum-population", stratum=names[i], value=f"{N[i]:g}")
     if method == "neyman":
         if sds is None:
-            raise PlanningError("Neyman allocation needs each stratum's standard deviation (sd) or proportion (p)")
+            raise PlanningError("Neyman allocation needs each stratum's standard deviation (sd) or proportion (p)",
+                                kind="neyman-needs-sd")
         S = np.asarray(sds, dtype=float)
         if np.any(~np.isfinite(S)) or np.any(S < 0) or not np.any(S > 0):
-            raise PlanningError("Neyman allocation needs non-negative standard deviations, not all zero")
+            raise PlanningError("Neyman allocation needs non-negative standard deviations, not all zero",
+                                kind="neyman-sd")
         a = N * S
     elif method == "proportional":
         a = N.copy()
@@ -210,7 +232,8 @@ def plan(margin: float, confidence: float = 0.95, p: float = 0.5, population: Op
     ``strata_p`` gives S_h = √(p_h(1−p_h)) for Neyman allocation when no ``strata_sd`` is given.
     """
     if min_per_stratum < 0:
-        raise PlanningError("the minimum per stratum must not be negative")
+        raise PlanningError("the minimum per stratum must not be negative", kind="min-per-stratum",
+                            value=min_per_stratum)
     if strata_population is not None and population is None:
         population = float(np.sum(np.asarray(strata_population, dtype=float)))
     base = sample_size(margin, confidence, p, population, deff)
@@ -220,7 +243,7 @@ def plan(margin: float, confidence: float = 0.95, p: float = 0.5, population: Op
     if sds is None and strata_p is not None:
         pp = np.asarray(strata_p, dtype=float)
         if np.any(~np.isfinite(pp)) or np.any((pp < 0) | (pp > 1)):
-            raise PlanningError("stratum proportions p must be between 0 and 1")
+            raise PlanningError("stratum proportions p must be between 0 and 1", kind="stratum-p")
         sds = list(np.sqrt(pp * (1 - pp)))
     alloc, total, notes = allocate(base.n, strata_population, allocation, sds=sds, min_per_stratum=min_per_stratum,
                                    names=strata)

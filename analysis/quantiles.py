@@ -50,7 +50,7 @@ def quantile_interval_type(ci_method: str) -> str:
     if ci_method not in QUANTILE_CI:
         ok = ", ".join(f"{k} (R interval.type '{v}')" for k, v in QUANTILE_CI.items())
         raise DesignError(f"the interval method '{ci_method}' has no quantile (Woodruff) version; for quantiles "
-                          f"use {ok}")
+                          f"use {ok}", kind="quantile-ci-method", value=ci_method, choices=", ".join(QUANTILE_CI))
     return QUANTILE_CI[ci_method]
 
 
@@ -178,7 +178,8 @@ def _probabilities(quantiles: Any) -> np.ndarray:
     except (TypeError, ValueError):
         qs = np.array([np.nan])
     if qs.size == 0 or not np.all((qs >= 0) & (qs <= 1)):
-        raise DesignError(f"quantiles must be probabilities between 0 and 1 (0.5 for the median), not {quantiles!r}")
+        raise DesignError(f"quantiles must be probabilities between 0 and 1 (0.5 for the median), not {quantiles!r}",
+                          kind="quantile-value", value=quantiles)
     return qs
 
 
@@ -193,14 +194,17 @@ def svyquantile(design: Design, y: Any, quantiles: Sequence[float] | float = 0.5
     estimators (rows outside leave the base, the design stays whole).
     """
     if qrule not in RULES:
-        raise DesignError(f"unknown quantile rule '{qrule}'; choose one of: {', '.join(QRULES)}")
+        raise DesignError(f"unknown quantile rule '{qrule}'; choose one of: {', '.join(QRULES)}", kind="qrule-choice",
+                          value=qrule, choices=", ".join(QRULES))
     if interval_type not in INTERVAL_TYPES:
-        raise DesignError(f"unknown quantile interval '{interval_type}'; choose one of: {', '.join(INTERVAL_TYPES)}")
+        raise DesignError(f"unknown quantile interval '{interval_type}'; choose one of: {', '.join(INTERVAL_TYPES)}",
+                          kind="interval-type-choice", value=interval_type, choices=", ".join(INTERVAL_TYPES))
     var = var_name(y, var)
     qs = _probabilities(quantiles)
     yy = column(design, y)
     if yy.shape != (design.n,):
-        raise DesignError(f"variable has {yy.size} values for {design.n} rows")
+        raise DesignError(f"variable has {yy.size} values for {design.n} rows", kind="length", what="the variable",
+                          count=yy.size, rows=design.n)
     ok = np.isfinite(yy)
     if valid is not None:
         ok &= np.asarray(valid, dtype=bool)

@@ -48,7 +48,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .design import Design, DesignError
+from .design import Design, DesignError, bad_cells
 
 REP_TYPES = ("BRR", "Fay", "JK1", "JKn", "bootstrap", "successive-difference", "ACS", "JK2", "other")
 AS_REP_TYPES = ("auto", "JK1", "JKn", "BRR", "Fay", "bootstrap")
@@ -70,7 +70,8 @@ class ReplicateDesign(Design):
     # ---------------------------------------------------------------- variance
     def variance(self, z, present=None):
         raise DesignError("a replicate-weight design computes variances from replicate estimates; this "
-                          "estimator does not support replicate weights yet")
+                          "estimator does not support replicate weights yet", kind="replicate-unsupported",
+                          what="this estimator")
 
     @property
     def needs_rows(self) -> bool:
@@ -179,7 +180,8 @@ class ReplicateDesign(Design):
         return int(np.sum(sv > 1e-5 * sv.max())) - 1
 
     def with_weights(self, weights: np.ndarray) -> "Design":
-        raise DesignError("re-weighting a replicate-weight design is not supported (calibrate each replicate)")
+        raise DesignError("re-weighting a replicate-weight design is not supported (calibrate each replicate)",
+                          kind="replicate-unsupported", what="re-weighting")
 
 
 def _replicate_design(data: pd.DataFrame, pweights: np.ndarray, repweights: np.ndarray, *, rep_type: str,
@@ -200,7 +202,7 @@ def _rscales(rscales: Any, k: int) -> np.ndarray:
     rs = np.asarray(rscales, dtype=float).reshape(-1)
     if rs.size not in (1, k):
         raise DesignError(f"rscales has {rs.size} values for {k} replicate weight columns: give one per replicate "
-                          "(or one number for all)")
+                          "(or one number for all)", kind="rscales-length", count=int(rs.size), replicates=k)
     return np.broadcast_to(rs, (k,)).copy()
 
 
@@ -215,7 +217,8 @@ def svrepdesign(data: pd.DataFrame, repweights: str | Sequence[str], weights: Op
     multiplies the replicate factors by the sampling weights (R).
     """
     if type not in REP_TYPES:
-        raise DesignError(f"unknown replicate type '{type}'; choose one of: {', '.join(REP_TYPES)}")
+        raise DesignError(f"unknown replicate type '{type}'; choose one of: {', '.join(REP_TYPES)}",
+                          kind="rep-type-choice", value=type, choices=", ".join(REP_TYPES))
     data = data.reset_index(drop=True)
     if isinstance(repweights, str):
         if "," in repweights:
@@ -229,24 +232,30 @@ def svrepdesign(data: pd.DataFrame, repweights: str | Sequence[str], weights: Op
         cols = list(repweights)
     missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise DesignError(f"replicate weight column '{missing[0]}' is not in the data")
+        raise DesignError(f"replicate weight column '{missing[0]}' is not in the data", kind="missing-column",
+                          role="replicate weight", column=missing[0])
     if not cols:
-        raise DesignError(f"no replicate weight columns match {repweights!r}")
+        raise DesignError(f"no replicate weight columns match {repweights!r}", kind="no-repweights",
+                          pattern=str(repweights))
     R = np.column_stack([pd.to_numeric(data[c], errors="coerce").to_numpy(dtype=float) for c in cols])
     if not np.all(np.isfinite(R)):
-        raise DesignError("replicate weights must be numbers; some are missing")
+        j = int(np.flatnonzero(~np.isfinite(R).all(axis=0))[0])
+        raise bad_cells(data, cols[j], ~np.isfinite(R[:, j]), "replicate weight", "not-a-number")
     if weights is None:
         pw = np.ones(len(data))
     else:
         if weights not in data.columns:
-            raise DesignError(f"weight column '{weights}' is not in the data")
+            raise DesignError(f"weight column '{weights}' is not in the data", kind="missing-column", role="weight",
+                              column=weights)
         pw = pd.to_numeric(data[weights], errors="coerce").to_numpy(dtype=float)
-        if not np.all(np.isfinite(pw)) or np.any(pw < 0):
-            raise DesignError("weights must be non-negative numbers")
+        if not np.all(np.isfinite(pw)):
+            raise bad_cells(data, weights, ~np.isfinite(pw), "weight", "not-a-number")
+        if np.any(pw < 0):
+            raise bad_cells(data, weights, pw < 0, "weight", "negative")
     k = R.shape[1]
     rs = None if rscales is None else _rscales(rscales, k)
     if type == "Fay" and rho is None:
-        raise DesignError("with type Fay give rho (Fay's coefficient)")
+        raise DesignError("with type Fay give rho (Fay's coefficient)", kind="fay-rho")
     if type == "BRR":
         scale = 1.0 / k
     elif type == "Fay":
@@ -258,7 +267,7 @@ def svrepdesign(data: pd.DataFrame, repweights: str | Sequence[str], weights: Op
     elif type == "JKn" and rs is None:
         if combined_weights:
             raise DesignError("JKn replicate weights that include the sampling weights need rscales "
-                              "((n_h - 1)/n_h of each replicate's stratum)")
+                              "((n_h - 1)/n_h of each replicate's stratum)", kind="jkn-rscales")
         rs = 1.0 / R.max(axis=0)
     elif type in ("successive-difference", "ACS"):
         scale, rs = 4.0 / k, np.ones(k)
@@ -352,19 +361,21 @@ def as_svrepdesign(design: Design, type: str = "auto", *, fay_rho: float = 0.0, 
     if getattr(design, "is_replicate", False):
         return design
     if type not in AS_REP_TYPES:
-        raise DesignError(f"unknown replicate type '{type}'; choose one of: {', '.join(AS_REP_TYPES)}")
+        raise DesignError(f"unknown replicate type '{type}'; choose one of: {', '.join(AS_REP_TYPES)}",
+                          kind="rep-type-choice", value=type, choices=", ".join(AS_REP_TYPES))
     if getattr(design, "calibration", ()):
         raise DesignError("replicate weights from a calibrated design are not supported; make them from the design "
-                          "before calibration")
+                          "before calibration", kind="replicates-calibrated")
     if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) or replicates < 2:
         raise DesignError(f"replicates must be a whole number of bootstrap replicates, 2 or more (R replicates=50), "
-                          f"not {replicates!r}")
+                          f"not {replicates!r}", kind="replicates-count", value=replicates)
     if type == "auto":
         type = "JKn" if design.has_strata else "JK1"
     if type == "JK1" and design.has_strata:
-        raise DesignError("JK1 replicates are for unstratified designs; use JKn")
+        raise DesignError("JK1 replicates are for unstratified designs; use JKn", kind="jk1-strata")
     if type in ("JKn", "BRR", "Fay") and not design.has_strata:
-        raise DesignError(f"{type} replicates need a stratified design; use JK1 or bootstrap")
+        raise DesignError(f"{type} replicates need a stratified design; use JK1 or bootstrap",
+                          kind="replicates-need-strata", type=type)
     psu, st = design.psu, design.strata
     n_psu = int(psu.max()) + 1
     psu_st = np.zeros(n_psu, dtype=np.int64)
@@ -409,7 +420,8 @@ def as_svrepdesign(design: Design, type: str = "auto", *, fay_rho: float = 0.0, 
                 cols.append(fac[psu])
                 rscales.append((1 - fh) * (nh - 1) / nh)
         if not cols:
-            raise DesignError("every stratum was sampled completely: there is no sampling variance")
+            raise DesignError("every stratum was sampled completely: there is no sampling variance",
+                              kind="census")
         rw = np.column_stack(cols)
         rscales = np.asarray(rscales)
         scale = 1.0
@@ -434,7 +446,7 @@ def _brr(design, psu, psu_st, upsu, rho):
     if np.any(counts != 2):
         bad = [design.stratum_label(int(h)) for h, c in zip(uniq, counts) if c != 2]
         raise DesignError("BRR needs exactly two PSUs in every stratum; stratum " + ", ".join(bad[:5])
-                          + " has another number")
+                          + " has another number", kind="brr-two-psus", strata=", ".join(bad[:5]), count=len(bad))
     # R brrweights: strata in sorted (character) order, PSUs in order of appearance within each
     labels = [design.stratum_label(int(h)) for h in uniq]
     order = np.argsort(np.array(labels, dtype=object).astype(str), kind="stable")
@@ -487,7 +499,7 @@ def replicate_glm(design: ReplicateDesign, X: np.ndarray, y: np.ndarray, ok: np.
     fit_rows = rows & ok
     idx = np.flatnonzero(fit_rows)
     if idx.size == 0 or pw[idx].sum() <= 0:
-        raise DesignError("no rows with a positive weight and values for every model term")
+        raise DesignError("no rows with a positive weight and values for every model term", kind="model-no-rows")
     full = glm_fit(X[idx], y[idx], pw[idx] / pw[rows].sum(), family)
     betas = np.empty((design.n_replicates, X.shape[1]))
     for i in range(design.n_replicates):

@@ -118,7 +118,7 @@ class TotalsEngine(DomainEngine):
 
     def _present(self, rows):  # noqa: D401 - see class docstring
         if rows is None:
-            raise DesignError("a totals engine needs the domain's presence per stratum")
+            raise DesignError("a totals engine needs the domain's presence per stratum", kind="engine-presence")
         return np.asarray(rows, dtype=bool)
 
     def cell_influence(self, k, A, B, est, W):
@@ -239,7 +239,8 @@ def indicators_from_totals(eng: TotalsEngine, tables: dict, items: Sequence[Item
     for it in items:
         t = tables.get(it.key)
         if t is None:
-            raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}")
+            raise DesignError(f"no data column '{it.key}' for indicator {it.indicator}", kind="indicator-column",
+                              column=it.key, indicator=it.indicator)
         vals = t.values
         tab = CodedTable(t.Sw, t.Cn, None if clustered else t.Sw2, len(vals))
         answered, is_na = it.answer_flags(vals)

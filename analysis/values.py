@@ -95,4 +95,6 @@ def check_present(have: set, given: Sequence[str], option: str, where: str) -> N
         near = difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
         raise DesignError(f"{option} {g!r}: no row of {where} has this value; its values are "
                           + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
-                          + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""))
+                          + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""),
+                          kind="value-absent", option=option, value=str(g), where=where,
+                          values=[str(v) for v in pool[:20]], count=len(pool), close=[str(x) for x in near])

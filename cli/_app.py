@@ -120,7 +120,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         return _exit(1)
     except Exception as e:  # design errors, click usage errors and anything unexpected
         if _is_design_error(e):  # analysis (and pandas) load only when a command needs them
-            typer.echo(f"error: {e}", err=True)
+            from survey.design_messages import design_problem, is_said
+
+            if is_said(e):  # its catalogue entry; no file is known here
+                from survey.messages import is_usage_error
+
+                problems = design_problem(e).problems
+                for p in problems:
+                    typer.echo(str(p), err=True)
+                return _exit(2 if any(is_usage_error(p) for p in problems) else 1)
+            typer.echo(f"error: {e}", err=True)  # a subclass (weighting) not caught where its kinds are said
             return _exit(1)
         if hasattr(e, "show") and hasattr(e, "exit_code"):  # click/typer ClickException (vendored or not)
             e.show()

@@ -235,20 +235,22 @@ def _write_table(df, path: Path) -> None:
 
 
 class _data_errors:
-    """Context manager: a DesignError about a data file becomes one message naming the file."""
+    """Context manager: a DesignError about a data file becomes the catalogue entry of its kind
+    (:mod:`survey.design_messages`), naming the file and the line and column of the first offending row; a wrong
+    option value names no file (exit status 2)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, table=None):
         self.path = path
+        self.columns = list(table.columns) if table is not None else ()
 
     def __enter__(self):
         return self
 
     def __exit__(self, et, e, tb):
-        from analysis.design import DesignError
-        from survey.errors import MinyiError
+        from survey.design_messages import design_problem, is_said
 
-        if et is not None and issubclass(et, DesignError):
-            raise MinyiError.of("design-data", file=str(self.path), detail=str(e))
+        if et is not None and is_said(e):
+            raise design_problem(e, str(self.path), columns=self.columns) from None
         return False
 
 

@@ -145,7 +145,7 @@ def estimate(
     if num_den:
         _check_columns(table, data, ratio=num_den[0])
         _check_columns(table, data, ratio=num_den[1])
-    with _data_errors(data):
+    with _data_errors(data, table):
         spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
                            repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
                            rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
@@ -165,7 +165,7 @@ def estimate(
                            zero_weight_rows=_zero_weight_rows(table, weight) if spec.is_replicate else 0)
     from analysis.design_spec import lonely_note
 
-    with _data_errors(data):
+    with _data_errors(data, table):
         design = spec.build(table)
     notes.extend(filter(None, [lonely_note(design)]))
     if json_out:
@@ -234,7 +234,7 @@ def crosstab(
     book = codebook_of(table)
     missing = _as_codes(book, table, (row, col), missing or [])
     _check_missing_values(table, data, missing, (row, col))
-    with _data_errors(data):
+    with _data_errors(data, table):
         spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
                            repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
                            rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
@@ -605,7 +605,7 @@ def weight(
                                      counts_matter=True)
                for col, f in specs}
     files = {col: f for col, f in specs}
-    with _data_errors(data):
+    with _data_errors(data, table):
         design = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps,
                              lonely_psu=lonely_psu).build(table)
     mdict = {c: dict(zip(*m)) for c, m in margins.items()}
@@ -715,10 +715,10 @@ def plan(
     project = open_project(quotas) if quotas is not None else None  # before the work: a wrong folder fails first
     try:
         res = make_plan(margin, confidence, p, population, deff, **kw)
-    except PlanningError as e:
-        if strata is None:  # only the options were given: a bad option value (exit 2)
-            raise MinyiError.of("plan-options", detail=str(e))
-        raise MinyiError.of("plan-strata", file=str(strata), detail=str(e))
+    except PlanningError as e:  # an option's value (exit 2), or the strata file's (survey/design_messages.py)
+        from survey.design_messages import planning_problem
+
+        raise planning_problem(e, str(strata) if strata is not None else None) from None
     written = None
     if project is not None:
         from survey.plan_quotas import write_plan_quotas

@@ -108,6 +108,19 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     return q, cfg, None
 
 
+def _setting(data, key: str, given, value, check):
+    """``check(value)`` of the setting ``key``: refused as the library refuses it when the caller gave the value,
+    else as the value of minyi.yaml's key (its own catalogue entry, located at its line)."""
+    try:
+        return check(given if given is not None else value)
+    except DesignError as e:
+        if given is not None or is_url(data):
+            raise
+        raise MinyiError.of("config-na-policy" if key == "na_policy" else "config-ci-method",
+                            file=str(Path(data) / CONFIG), key=key, value=e.params["value"],
+                            choices=e.params["choices"]) from None
+
+
 def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = None, by: Optional[Sequence[str]] = None,
                  na_policy: Optional[str] = None, ci_method: Optional[str] = None, confidence: float = 0.95,
                  df: Optional[float] = None, questionnaire: Optional[Path] = None, spark=None) -> dict:
@@ -124,9 +137,9 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         q, cfg, project = load_source(data, questionnaire)
     by = default_groupings(q) if by is None else list(by)
     qids = [resolve_grouping(q, b) for b in by]
-    na = normalize_na_policy(na_policy if na_policy is not None else cfg.get("na_policy", "exclude"))
+    na = _setting(data, "na_policy", na_policy, cfg.get("na_policy", "exclude"), normalize_na_policy)
     ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
-    check_method(ci, groups=True)
+    _setting(data, "ci_method", ci_method, ci, lambda m: check_method(m, groups=True))
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     if cfg.get("weighting"):
         raise MinyiError.of("engine-weighting", file=str(data))

@@ -37,7 +37,8 @@ VALUE_CODES = ("config-key", "config-not-mapping", "config-not-list", "config-no
                "config-wave-shape", "config-wave-name-empty", "config-wave-name-spaces", "config-wave-name-too-long",
                "config-wave-dates-reversed", "config-quota-no-question", "config-quota-unknown-value",
                "config-quota-target-missing", "config-quota-cell-empty", "config-quota-cell-twice",
-               "config-quota-mode", "config-serve-wave", "config-serve-body-too-small")
+               "config-quota-mode", "config-serve-wave", "config-serve-body-too-small", "config-na-policy",
+               "config-ci-method")
 
 
 def config_text(path: Path) -> str:

@@ -95,7 +95,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-style": ("unknown style '{style}'; choose from {choices}", "see --help"),
     "unknown-grouping": ("unknown grouping '{name}' for --by; choose from: {choices}", "see --help"),
     "unknown-indicator": ("unknown indicator {names} for --indicators; choose from: {choices}", "{suggestion}"),
-    "analysis-option-value": ("{option}: {detail}", "see --help"),
     "count-option": ("{option} must be a non-negative whole number, not {value}", "see --help"),
     "format-needs-out": ("--format {format} needs --out FILE", "e.g. --out data.{format}"),
     "export-out-kind": ("--out {name}: export writes csv, xlsx, sav or parquet; name the file .{want} (e.g. "
@@ -125,8 +124,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "simulate-out-suffix": ("--out {out}: simulate writes CSV (minyi's native layout); name the file with .csv, e.g. "
                             "responses.csv (survey export writes .xlsx, .sav and .parquet from a project)",
                             "see --help"),
-    "plan-options": ("the options do not make a plan: {detail}",
-                     "check --margin, --confidence, --p, --population and --deff"),
     "site-no-question": ("--site: the questionnaire has no site_question",
                          "leave out --site, or name the site question in the questionnaire (site_question:)"),
     "sheet-not-excel": ("--sheet applies to Excel workbooks; {name} is {kind}", "leave out --sheet"),
@@ -325,8 +322,197 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "belongs to this questionnaire, or map the column with --mapping"),
     "missing-column": ("no column for {qid}", "{suggestion}"),
     "unknown-column": ("column '{column}' is not in the data", "{suggestion}"),
-    "design-data": ("the data do not make a survey design: {detail}", "check the data and the design options"),
-    "plan-strata": ("the strata do not make a plan: {detail}", "check the options and the strata file"),
+    # --- a survey design that the data or the options cannot make (analysis.design.DesignError and its kinds;
+    # survey/design_messages.py says which entry each kind is): located at the data file's line and column where
+    # the library knows them.  Those in USAGE_CODES are a wrong option value (exit status 2) -------------------
+    "design-empty-id": ("{role} column '{column}' is empty here: every row needs a {role}{more}",
+                        "fill in the {role} of those rows in '{column}', or leave the rows out of the file"),
+    "design-negative": ("{role} column '{column}' holds {value}: a {role} must be 0 or more{more}",
+                        "correct the {role}s in '{column}', or leave those rows out of the file"),
+    "design-not-a-number": ("{role} column '{column}' holds {cell}: every row needs a number there{more}",
+                            "give every row a number in '{column}', or leave those rows out of the file"),
+    "design-zero-weights": ("weight column '{column}': every weight is 0, so no row takes part in any estimate",
+                            "check that --weight names the weight column (design: weights: in minyi.yaml) and its "
+                            "values"),
+    "design-fpc-too-small": ("fpc column '{column}': the population size {value} is smaller than the {sampled} "
+                             "{units} sampled ({where})",
+                             "give '{column}' the population size there (at least {sampled}), or the sampling "
+                             "fraction (at most 1)"),
+    "design-fpc-mixed": ("fpc column '{column}' holds the sampling fraction {value} here, but column '{count_column}' "
+                         "line {count_line} holds the population count {count_value}",
+                         "give every fpc value as a population count (1 or more) or every one as a sampling fraction "
+                         "(at most 1)"),
+    "design-fpc-varies": ("fpc column '{column}' of {stage} varies in {where}: {value} here, {value2} on line "
+                          "{line2}", "give every row in {where} the same population count or sampling fraction in "
+                          "'{column}'"),
+    "design-fpc-zero": ("fpc column '{column}' of {stage} is 0 here (no unit sampled), so the weights cannot be "
+                        "derived from the fpc", "give --weight, or the sampling fraction or population size on "
+                        "that line"),
+    "design-pps-counts": ("with --pps the fpc column '{column}' holds inclusion probabilities (at most 1), not "
+                          "population counts", "give the PSUs' inclusion probabilities in '{column}', or leave out "
+                          "--pps"),
+    "design-pps-varies": ("fpc column '{column}' (inclusion probabilities) varies within a PSU",
+                          "give every row of a PSU its PSU's inclusion probability"),
+    "design-pps-zero": ("inclusion probability {value} in '{column}': it must be greater than 0",
+                        "correct the inclusion probabilities in '{column}'"),
+    "design-psu-in-strata": ("a PSU of '{column}' appears in more than one stratum of '{strata}'",
+                             "give each stratum's PSUs ids of their own, or nest the PSUs in the strata "
+                             "(Design.from_frame(nest=True))"),
+    "design-lonely-psu": ("{strata_said} only one PSU, so the variance there cannot be estimated",
+                          "choose how to treat a lonely PSU: --lonely-psu adjust|average|certainty|remove (design: "
+                          "lonely_psu: in minyi.yaml; R survey.lonely.psu), or merge the stratum with another"),
+    "design-lonely-unit": ("a unit of {parent} holds only one sampled unit of {stage}, so the variance of that stage "
+                           "cannot be estimated", "choose how to treat a lonely unit: --lonely-psu "
+                           "adjust|average|certainty|remove (R survey.lonely.psu)"),
+    "design-brr-two-psus": ("BRR needs exactly two PSUs in every stratum; stratum {strata} has another number",
+                            "use --replicates JKn or bootstrap, or sample two PSUs per stratum"),
+    "design-census": ("every stratum was sampled completely (by its fpc): there is no sampling variance to make "
+                      "replicates of", "check the fpc values, or estimate without --replicates"),
+    "design-no-rows": ("the data have no rows", "export the data again with the answers"),
+    "design-no-score": ("value '{value}' of column '{column}' has no --score and is not --missing{others}",
+                        "give it a score (--score '{value}'=NUMBER) or leave it out of the base (--missing "
+                        "'{value}')"),
+    "design-value-not-number": ("column '{column}' holds '{value}', {what}{more}",
+                                "count a category with --level, score the categories with --score, or leave the "
+                                "value out of the base with --missing"),
+    "design-no-valid-values": ("column '{column}' has no valid values: every row is empty, --missing or of weight 0",
+                               "check --var, --missing and the weights"),
+    "design-value-absent": ("{option} '{value}': no row of {where} has this value", "{suggestion}"),
+    "design-no-rows-both": ("no rows have values of both '{row_column}' and '{col_column}'",
+                            "check --row, --col and --missing: every row is empty or --missing in one of them"),
+    "design-no-group-rows": ("no compared group has a valid row", "check the group column, the variable and the "
+                             "weights"),
+    "design-no-valid-rows": ("no valid rows to estimate '{column}' from: every row of the domain has an empty value "
+                             "or a weight of 0", "check the domain (an empty group?), the variable and the weights"),
+    "design-not-numbers": ("column '{column}' holds '{value}' in row {index} (0-based), not a number{more}",
+                           "give numbers, or a 0/1 indicator such as data[col] == value"),
+    "design-not-indicator": ("a share needs a 0/1 (True/False) indicator, but '{column}' is {value} in row {index} "
+                             "(0-based){more}", "pass data[col] == value for the share holding a value, or use svymean "
+                             "for a mean"),
+    "design-indicator-column": ("no data column '{column}' for indicator {indicator}",
+                                "check that the questionnaire's indicators name its questions (survey check)"),
+    "design-no-repweights": ("no replicate weight columns match '{pattern}'",
+                             "--repweights takes the column names (a,b,c) or a regular expression that matches them"),
+    "design-model-collinear": ("the model's predictors are collinear (a predictor is constant or a combination of "
+                               "others in the rows used)", "leave out the redundant predictor"),
+    "design-model-diverged": ("the model fit diverged", "check the response and the predictors (a predictor that "
+                              "separates the response?)"),
+    "design-model-empty": ("a model needs at least one coefficient", "give a predictor, or keep the intercept"),
+    "design-model-too-few-rows": ("the model has {count} coefficients but only {rows} rows with a value for every "
+                                  "term", "use fewer predictors, or data with more complete rows"),
+    "design-model-formula": ("a model formula looks like 'y ~ x1 + x2', not '{formula}'",
+                             "write the response, a ~, and the predictors joined by +"),
+    "design-model-no-response": ("a model needs a formula ('y ~ x1 + x2') or the response y= and predictors x=",
+                                 "give formula=, or y= and x= (column names)"),
+    "design-model-response-01": ("a logistic model needs a 0/1 (or 0–1) response; '{column}' has other values",
+                                 "model an indicator such as data[col] == value, or use family='gaussian'"),
+    "design-model-no-rows": ("no rows with a positive weight and values for every model term",
+                             "check the model's columns for empty cells, and the weights"),
+    "design-one-column": ("{key} names one column, not {count} ({columns})",
+                          "a design has one weight column and one stratum column; the stages of a multistage design "
+                          "are listed under psu and fpc"),
+    "design-unknown-argument": ("unknown design argument '{key}'", "{suggestion}"),
+    "design-values-not-names": ("{key} names column(s) of the data, not values (got a {type} of {count})",
+                                "add the values as a column, e.g. data.assign({key}_col=values), and pass "
+                                "{key}=\"{key}_col\""),
+    "design-several-columns": ("one variable at a time: give one column name, not {count} ({columns})",
+                               "call the estimator once per column"),
+    "design-replicate-unsupported": ("{what} does not work with a replicate-weight design",
+                                     "use a design without --repweights or --replicates for it"),
+    "design-replicates-calibrated": ("replicate weights cannot be made from a calibrated design",
+                                     "make the replicate weights from the design before calibration"),
+    "design-length": ("{what} has {count} values for {rows} rows", "give one value per row of the design's data"),
+    "design-shape": ("{what} must be {expected}", "see the function's documentation"),
+    "design-weights-array": ("the weights given as values are {reason}", "give one weight per row, each a number "
+                             "of 0 or more"),
+    "design-zero-denominator": ("the denominator's total is zero", "check the ratio's denominator column: its "
+                                "weighted total is 0"),
+    "design-contrast-coef": ("the contrast's coefficients: {reason}", "give one number per estimate"),
+    "design-league-se": ("this league table needs the estimates' standard errors",
+                         "pass se= (and cov=); an overlap table can use ci_low= and ci_high= instead"),
+    "design-ranks": ("ranks of option {option} must be whole numbers from 1 to {max}",
+                     "check the answers of the ranking question"),
+    "design-engine-presence": ("a totals engine needs the domain's presence per stratum",
+                               "pass present= to the engine's variance"),
+    "design-engine-rowwise": ("cell totals cannot carry calibration residuals, later stages or PPS",
+                              "use variance_of_influence with per-row influence values on this design"),
+    # wrong option values and combinations (USAGE_CODES)
+    "design-lonely-psu-choice": ("--lonely-psu must be one of {choices}, not '{value}'",
+                                 "--lonely-psu adjust|average|certainty|remove (R survey.lonely.psu)"),
+    "design-pps-choice": ("--pps must be one of {choices}, not '{value}'", "--pps brewer, or leave it out"),
+    "design-ci-method-choice": ("unknown interval method --ci '{value}'; choose one of {choices}", "see --help"),
+    "design-na-policy-choice": ("--na '{value}' is no treatment of 不了解/说不清; choose {choices}",
+                                "--na excluded (leave the base) or --na unsatisfied (count as not satisfied)"),
+    "design-df-value": ("{option} must be a number of degrees of freedom (inf for the normal), not '{value}'",
+                        "e.g. {option} 30, or {option} inf"),
+    "design-level": ("{option} must be between 0 and 1 (0.95 for a 95 % interval), not {value}",
+                     "e.g. {option} 0.95"),
+    "design-statistic-choice": ("unknown statistic '{value}'; choose one of {choices}", "see --help"),
+    "design-test-choice": ("unknown test --test '{value}'; choose one of {choices}", "see --help"),
+    "design-qrule-choice": ("unknown quantile rule --qrule '{value}'; choose one of {choices}", "see --help"),
+    "design-interval-type-choice": ("unknown quantile interval '{value}'; choose one of {choices}", "see --help"),
+    "design-quantile-ci-method": ("--ci {value} has no quantile (Woodruff) version", "for quantiles use --ci "
+                                  "{choices}"),
+    "design-quantile-value": ("quantiles must be probabilities between 0 and 1 (0.5 for the median), not {value}",
+                              "e.g. --quantile 0.5 --quantile 0.9"),
+    "design-rep-type-choice": ("unknown replicate type '{value}'; choose one of {choices}", "see --help"),
+    "design-replicates-count": ("--n-replicates must be a whole number of bootstrap replicates, 2 or more, not "
+                                "{value}", "e.g. --n-replicates 50 (R replicates=50)"),
+    "design-family-choice": ("unknown model family '{value}'; choose one of {choices}", "see the svyglm "
+                             "documentation"),
+    "design-league-choice": ("unknown league method '{value}'; choose one of {choices}", "see --help"),
+    "design-ratio-columns": ("a ratio needs a numerator and a denominator column", "--ratio NUM/DEN"),
+    "design-quantile-of-levels": ("quantiles need numbers or --score, not --level",
+                                  "leave out --level, or score the categories with --score"),
+    "design-no-quantiles": ("give the quantiles to estimate", "e.g. --quantile 0.5 for the median"),
+    "design-likelihood-groups": ("the likelihood interval is for single estimates, not for tables of groups",
+                                 "use --ci logit, asin or clopper-pearson"),
+    "design-likelihood-replicates": ("the likelihood interval is not available with replicate weights",
+                                     "use --ci logit, asin or clopper-pearson"),
+    "design-fpc-stages": ("one fpc column per sampling stage: {stages} stage(s) ({psu}) but {fpc_count} fpc "
+                          "column(s) ({fpc})", "--psu a,b --fpc N1,N2 (R fpc=~N1+N2 for ids=~a+b)"),
+    "design-fpc-no-stages": ("{fpc_count} fpc columns ({fpc}) need as many sampling stages",
+                             "name the stages with --psu a,b"),
+    "design-pps-needs-fpc": ("PPS (Brewer) needs one fpc column of inclusion probabilities and one sampling stage",
+                             "--pps brewer --psu PSU --fpc PROBABILITY"),
+    "design-replicates-twice": ("replicate-weight columns (--repweights) and replicates to make (--replicates) are "
+                                "given together", "leave out one of them"),
+    "design-replicate-with-strata": ("a replicate-weight design takes its variance from the replicate weights; "
+                                     "strata, PSU and fpc columns are not used with it",
+                                     "leave out --strata, --psu and --fpc with --repweights"),
+    "design-fay-rho": ("--rep-type Fay needs Fay's coefficient", "give --rho, e.g. --rho 0.5"),
+    "design-jkn-rscales": ("JKn replicate weights that include the sampling weights need each replicate's "
+                           "(n_h - 1)/n_h", "give --rep-rscales, or --no-combined-weights"),
+    "design-rscales-length": ("--rep-rscales has {count} values for {replicates} replicate weight columns",
+                              "give one per replicate weight column, or one number for all"),
+    "design-jk1-strata": ("JK1 replicates are for unstratified designs", "--replicates JKn (or bootstrap) with "
+                          "--strata"),
+    "design-replicates-need-strata": ("{type} replicates need a stratified design", "give --strata, or --replicates "
+                                      "JK1 or bootstrap"),
+    # sample-size planning (analysis.planning.PlanningError): the options (USAGE_CODES), or the strata file
+    "plan-margin": ("--margin must be between 0 and 1 (e.g. 0.03 for ±3 points), not {value}", "e.g. --margin 0.03"),
+    "plan-margin-too-small": ("--margin {value} is too small to plan for (at least 1e-06, a sample of about 10^12)",
+                              "e.g. --margin 0.03 for ±3 points"),
+    "plan-confidence": ("--confidence must be between 0 and 1, not {value}", "e.g. --confidence 0.95"),
+    "plan-p": ("--p (the anticipated proportion) must be between 0 and 1, not {value}", "e.g. --p 0.5"),
+    "plan-deff": ("--deff (the design effect) must be a positive number, not {value}", "e.g. --deff 1.5"),
+    "plan-population": ("--population must be at least 1, not {value}", "give the population size, or leave it out"),
+    "plan-min-per-stratum": ("--min-per-stratum must not be negative, not {value}", "e.g. --min-per-stratum 30"),
+    "plan-allocation-choice": ("unknown allocation '{value}'; choose one of {choices}", "see --help"),
+    "plan-no-strata": ("the strata file lists no strata", "list one stratum per row with its population size"),
+    "plan-stratum-population": ("stratum '{stratum}' has the population size {value}; every stratum needs at least 1",
+                                "give every stratum its population size in the strata file"),
+    "plan-neyman-needs-sd": ("Neyman allocation needs each stratum's standard deviation (sd) or proportion (p)",
+                             "add an sd or p column to the strata file, or --allocate proportional"),
+    "plan-neyman-sd": ("Neyman allocation needs standard deviations of 0 or more, not all 0",
+                       "correct the sd column of the strata file, or --allocate proportional"),
+    "plan-stratum-p": ("the strata's proportions p must be between 0 and 1", "correct the p column of the strata "
+                       "file"),
+    # minyi.yaml's analysis settings of a fixed set of values
+    "config-na-policy": ("na_policy: unknown treatment of 不了解/说不清 '{value}'; choose {choices}",
+                         "write na_policy: excluded or na_policy: unsatisfied (docs/project-config.md)"),
+    "config-ci-method": ("ci_method: unknown interval method '{value}'; choose one of {choices}",
+                         "write one of them as ci_method: (docs/project-config.md)"),
     "formula-no-value": ("cell {cell} holds a formula ({value}) without a computed value: read as empty",
                          "open the file in Excel or WPS and save it (that computes the formulas), then import again"),
     "excel-error": ("cell {cell} holds the Excel error {value}, not an answer: read as empty",
@@ -1089,16 +1275,28 @@ def problem(code: str, /, *, file: str | None = None, line: int | None = None, c
 # wave --wave names that the project lacks); every other entry is bad input or the state of the project, 1
 USAGE_CODES = frozenset({
     "argument-nul", "limit-syntax", "unknown-format", "unknown-report-format", "unknown-brief-format",
-    "unknown-report-lang", "unknown-style", "unknown-grouping", "unknown-indicator", "analysis-option-value",
+    "unknown-report-lang", "unknown-style", "unknown-grouping", "unknown-indicator",
     "count-option", "format-needs-out", "export-out-kind", "export-out-format", "table-out-suffix", "data-out-suffix",
     "paper-form-suffix", "convert-default-out-is-input", "convert-out-is-input", "convert-out-yaml",
     "convert-out-xlsform", "simulate-seed", "simulate-shift", "simulate-start", "simulate-out-is-questionnaire",
-    "simulate-out-suffix", "plan-options", "site-no-question", "sheet-not-excel", "sheet-not-found",
+    "simulate-out-suffix", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
     "parquet-folder-no-waves",
     # survey weight's options, as the library refuses them (cli/estimate.py)
     "weight-cap", "weight-population-total", "weight-maxit", "weight-unknown-method", "weight-poststratify-margins",
     "calibration-unknown-function", "calibration-logit-bounds",
+    # the design options and the estimation options, as the library refuses them (survey/design_messages.py)
+    "design-lonely-psu-choice", "design-pps-choice", "design-ci-method-choice", "design-na-policy-choice",
+    "design-df-value", "design-level", "design-statistic-choice", "design-test-choice", "design-qrule-choice",
+    "design-interval-type-choice", "design-quantile-ci-method", "design-quantile-value", "design-rep-type-choice",
+    "design-replicates-count", "design-family-choice", "design-league-choice", "design-ratio-columns",
+    "design-quantile-of-levels", "design-no-quantiles", "design-likelihood-groups", "design-likelihood-replicates",
+    "design-fpc-stages", "design-fpc-no-stages", "design-pps-needs-fpc", "design-replicates-twice",
+    "design-replicate-with-strata", "design-fay-rho", "design-jkn-rscales", "design-rscales-length",
+    "design-jk1-strata", "design-replicates-need-strata",
+    # survey plan's options (the strata file's problems are bad input)
+    "plan-margin", "plan-margin-too-small", "plan-confidence", "plan-p", "plan-deff", "plan-population",
+    "plan-min-per-stratum", "plan-allocation-choice",
 })
 
 # catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option

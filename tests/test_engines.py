@@ -430,7 +430,9 @@ def test_engine_refuses_a_row_only_interval_up_front(q, frame, parquet, capsys):
     try:
         assert cli.main(["analyze", str(folder), "--engine", "duckdb"]) == 1
         err = capsys.readouterr().err
-        assert "likelihood" in err and "Traceback" not in err
+        # minyi.yaml's value: its own entry, naming the file and the key
+        assert "minyi.yaml" in err and "ci_method: unknown interval method 'likelihood'" in err, err
+        assert "Traceback" not in err
     finally:
         cli._exit.called_from_console = True
         _with_design(folder, {})

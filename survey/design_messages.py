@@ -1,0 +1,146 @@
+"""The catalogue entry of each problem the statistics library refuses (pyxform / frictionless style).
+
+:class:`analysis.design.DesignError` and :class:`analysis.planning.PlanningError` carry a ``kind`` and the
+problem's values (``params``: the column, the line of the data file, the value, how many rows are like it, the
+choices of an option …).  :data:`DESIGN_CODES` and :data:`PLANNING_CODES` are the one table of which entry of
+survey/messages.py says each kind; :func:`design_problem` and :func:`planning_problem` fill it.  Used by every
+command that estimates from a data file (``cli._common._data_errors``), by the project's analysis
+(``report/project.py``) and by the last resort of ``cli/_app.py``.  A kind that is a wrong option value is an entry
+of :data:`survey.messages.USAGE_CODES` (exit status 2) and names no file; a problem of the data names the data
+file, and the line and column of its first offending row where the library knows them.
+
+Nothing here imports the statistics library: the errors are read by their ``kind`` and ``params``."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .errors import MinyiError
+from .messages import USAGE_CODES, did_you_mean
+
+# kind of DesignError -> catalogue entry ("missing-column" is the entry every unknown column of a command has)
+DESIGN_CODES = {
+    "empty-id": "design-empty-id", "negative": "design-negative", "not-a-number": "design-not-a-number",
+    "zero-weights": "design-zero-weights", "fpc-too-small": "design-fpc-too-small", "fpc-mixed": "design-fpc-mixed",
+    "fpc-varies": "design-fpc-varies", "fpc-zero": "design-fpc-zero", "pps-counts": "design-pps-counts",
+    "pps-varies": "design-pps-varies", "pps-zero": "design-pps-zero", "psu-in-strata": "design-psu-in-strata",
+    "lonely-psu": "design-lonely-psu", "lonely-unit": "design-lonely-unit", "brr-two-psus": "design-brr-two-psus",
+    "census": "design-census", "no-rows": "design-no-rows", "missing-column": "unknown-column",
+    "no-score": "design-no-score", "value-not-number": "design-value-not-number",
+    "no-valid-values": "design-no-valid-values", "value-absent": "design-value-absent",
+    "no-rows-both": "design-no-rows-both", "no-group-rows": "design-no-group-rows",
+    "no-valid-rows": "design-no-valid-rows", "not-numbers": "design-not-numbers",
+    "not-indicator": "design-not-indicator", "indicator-column": "design-indicator-column",
+    "no-repweights": "design-no-repweights", "model-collinear": "design-model-collinear",
+    "model-diverged": "design-model-diverged", "model-empty": "design-model-empty",
+    "model-too-few-rows": "design-model-too-few-rows", "model-formula": "design-model-formula",
+    "model-no-response": "design-model-no-response", "model-response-01": "design-model-response-01",
+    "model-no-rows": "design-model-no-rows", "one-column": "design-one-column",
+    "unknown-argument": "design-unknown-argument", "values-not-names": "design-values-not-names",
+    "several-columns": "design-several-columns", "replicate-unsupported": "design-replicate-unsupported",
+    "replicates-calibrated": "design-replicates-calibrated", "length": "design-length", "shape": "design-shape",
+    "weights-array": "design-weights-array", "zero-denominator": "design-zero-denominator",
+    "contrast-coef": "design-contrast-coef", "league-se": "design-league-se", "ranks": "design-ranks",
+    "engine-presence": "design-engine-presence", "engine-rowwise": "design-engine-rowwise",
+    # wrong option values (USAGE_CODES)
+    "lonely-psu-choice": "design-lonely-psu-choice", "pps-choice": "design-pps-choice",
+    "ci-method-choice": "design-ci-method-choice", "na-policy-choice": "design-na-policy-choice",
+    "df-value": "design-df-value", "level": "design-level", "statistic-choice": "design-statistic-choice",
+    "test-choice": "design-test-choice", "qrule-choice": "design-qrule-choice",
+    "interval-type-choice": "design-interval-type-choice", "quantile-ci-method": "design-quantile-ci-method",
+    "quantile-value": "design-quantile-value", "rep-type-choice": "design-rep-type-choice",
+    "replicates-count": "design-replicates-count", "family-choice": "design-family-choice",
+    "league-choice": "design-league-choice", "ratio-columns": "design-ratio-columns",
+    "quantile-of-levels": "design-quantile-of-levels", "no-quantiles": "design-no-quantiles",
+    "likelihood-groups": "design-likelihood-groups", "likelihood-replicates": "design-likelihood-replicates",
+    "fpc-stages": "design-fpc-stages", "fpc-no-stages": "design-fpc-no-stages",
+    "pps-needs-fpc": "design-pps-needs-fpc", "replicates-twice": "design-replicates-twice",
+    "replicate-with-strata": "design-replicate-with-strata", "fay-rho": "design-fay-rho",
+    "jkn-rscales": "design-jkn-rscales", "rscales-length": "design-rscales-length",
+    "jk1-strata": "design-jk1-strata", "replicates-need-strata": "design-replicates-need-strata",
+}
+
+# kind of PlanningError -> catalogue entry: the options of survey plan (USAGE_CODES), or its strata file
+PLANNING_CODES = {
+    "margin": "plan-margin", "margin-too-small": "plan-margin-too-small", "confidence": "plan-confidence",
+    "p": "plan-p", "deff": "plan-deff", "population": "plan-population", "min-per-stratum": "plan-min-per-stratum",
+    "allocation-choice": "plan-allocation-choice", "no-strata": "plan-no-strata",
+    "stratum-population": "plan-stratum-population", "neyman-needs-sd": "plan-neyman-needs-sd",
+    "neyman-sd": "plan-neyman-sd", "stratum-p": "plan-stratum-p",
+}
+
+
+def _rows(count: int, words: str) -> str:
+    """"; 3 rows <words>" when more than one row is like the one named, else ""."""
+    return f"; {count:,} rows {words}" if count > 1 else ""
+
+
+def _said(kind: str, p: dict) -> dict:
+    """The params of ``kind`` as its entry says them (the library gives them raw)."""
+    count = int(p.get("count") or 0)
+    if kind == "empty-id":
+        p["more"] = _rows(count, "have none")
+    elif kind == "negative":
+        p["more"] = _rows(count, f"have a negative {p['role']}")
+    elif kind == "not-a-number":
+        p["cell"] = "an empty cell" if p["value"] == "" else f"'{p['value']}', not a number"
+        p["more"] = _rows(count, "have no number there")
+    elif kind == "value-not-number":
+        p["what"] = "not a finite number" if p.get("infinite") else "not a number"
+        p["more"] = _rows(count, "hold values that are not numbers")
+    elif kind in ("not-numbers", "not-indicator"):
+        p["more"] = f" ({count:,} rows like it)" if count > 1 else ""
+    elif kind == "lonely-psu":
+        word = "stratum" if count == 1 else "strata"
+        column = f" of '{p['column']}'" if p.get("column") else ""
+        p["strata_said"] = f"{word} {p['strata']}{column} {'has' if count == 1 else 'have'}"
+    elif kind == "no-score":
+        others = p.get("others") or []
+        p["others"] = " (also: " + ", ".join(f"'{o}'" for o in others) + ")" if others else ""
+    elif kind == "value-absent":
+        close, values = p.get("close") or [], p.get("values") or []
+        shown = ", ".join(f"'{v}'" for v in values) + (" …" if int(p.get("count") or 0) > len(values) else "")
+        p["suggestion"] = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "? " if close else "") + \
+            (f"the values there: {shown}" if values else "no row has a value there")
+    elif kind == "unknown-argument":
+        close = f"did you mean '{p['close']}'? " if p.get("close") else ""
+        p["suggestion"] = f"{close}the design arguments are: {p['choices']}"
+    elif kind in ("df-value", "level"):
+        option = str(p.get("option") or "")
+        p["option"] = option if option.startswith("-") else f"--{option.replace('_', '-')}"
+    return p
+
+
+def design_problem(e: Any, file: Optional[str] = None, *, columns: Any = ()) -> MinyiError:
+    """The catalogue message of DesignError ``e`` (:data:`DESIGN_CODES`): a wrong option value names no file; a
+    problem of the data names ``file`` (when given) and the line and column of its first offending row.
+    ``columns``: the data's columns, for the "did you mean" of an unknown column."""
+    code = DESIGN_CODES[e.kind]
+    p = _said(e.kind, dict(e.params))
+    if code in USAGE_CODES:
+        return MinyiError.of(code, **p)
+    if e.kind == "missing-column":
+        role = p.pop("role", "")
+        near = did_you_mean(p["column"], columns) if columns is not None and len(columns) else ""
+        p["suggestion"] = f"the {role} column: " + (near or "check the header")
+    if file is None:  # a line of data read from no file (a project's stored answers) means nothing to the user
+        p.pop("line", None)
+        return MinyiError.of(code, **p)
+    line = p.pop("line", None)
+    return MinyiError.of(code, file=str(file), line=line, **p)
+
+
+def planning_problem(e: Any, file: Optional[str] = None) -> MinyiError:
+    """The catalogue message of PlanningError ``e`` (:data:`PLANNING_CODES`): an option of survey plan names no
+    file, a problem of the strata file names it (``file``)."""
+    code = PLANNING_CODES[e.kind]
+    if code in USAGE_CODES or file is None:
+        return MinyiError.of(code, **e.params)
+    return MinyiError.of(code, file=str(file), **e.params)
+
+
+def is_said(e: Any) -> bool:
+    """Whether ``e`` is a DesignError or PlanningError of a kind this table says (a subclass with kinds of its
+    own — weighting, calibration — is said where it is caught)."""
+    return type(e).__name__ in ("DesignError", "PlanningError") and (
+        getattr(e, "kind", "") in (DESIGN_CODES if type(e).__name__ == "DesignError" else PLANNING_CODES))

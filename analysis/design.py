@@ -203,7 +203,8 @@ def _mixed_fpc(data: pd.DataFrame, fpcs: Sequence[str], vals: Sequence[np.ndarra
         f"fpc values must be all population counts (>= 1) or all sampling fractions (<= 1): column '{fpcs[kf]}' of "
         f"{stage_name(kf, psus)} line {line_of(data, i_f)} has {vals[kf][i_f]:g} but column '{fpcs[kc]}' of "
         f"{stage_name(kc, psus)} line {line_of(data, ic)} has {vals[kc][ic]:g}", kind="fpc-mixed",
-        column=fpcs[kf], line=line_of(data, i_f), value=f"{vals[kf][i_f]:g}", count_column=fpcs[kc],
+        column=fpcs[kf], stage=stage_name(kf, psus), line=line_of(data, i_f), value=f"{vals[kf][i_f]:g}",
+        count_column=fpcs[kc],
         count_line=line_of(data, ic), count_value=f"{vals[kc][ic]:g}")
 
 
@@ -230,7 +231,8 @@ def _parent_name(data: pd.DataFrame, k: int, i: int, psus: Sequence[str], strata
 
 def _where(data: pd.DataFrame, k: int, i: int, psus: Sequence[str], strata: Optional[str]) -> str:
     """:func:`_parent_name` without its " in" ("stratum 'east' ('h')"), for the params of an error."""
-    return _parent_name(data, k, i, psus, strata).strip().removeprefix("in ")
+    where = _parent_name(data, k, i, psus, strata).strip().removeprefix("in ")
+    return "no strata" if where == "the sample (no strata)" else where
 
 
 @dataclass(frozen=True, eq=False)

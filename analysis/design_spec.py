@@ -224,11 +224,11 @@ def _check_fpc_counts(data: pd.DataFrame, spec: "DesignSpec") -> None:
     bad = (f >= 1) & (f < sampled)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        where = f"stratum '{s_labels[sc[i]]}'" if spec.strata else "the sample"
+        where = f"stratum '{s_labels[sc[i]]}'" if spec.strata else "no strata"
         unit = "PSUs" if spec.psu else "rows"
         line, value = line_of(data, i), cell_text(data[col].iloc[i])
-        raise DesignError(f"fpc column '{col}' line {line}: the population size {value} is smaller than the "
-                          f"{int(sampled[i])} {unit} sampled in {where}", kind="fpc-too-small", column=col, line=line,
+        raise DesignError(f"fpc column '{col}' line {line} ({where}): the population size {value} is smaller than "
+                          f"the {int(sampled[i])} {unit} sampled there", kind="fpc-too-small", column=col, line=line,
                           value=value, sampled=int(sampled[i]), units=unit, where=where)
 
 

@@ -30,6 +30,9 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
         if bad is not None:
             raise MinyiError.of("unknown-key", file=config, key=bad, where="design",
                                 suggestion=did_you_mean(bad, known) + " The design keys are listed in docs/project-config.md") from None
+        if e.kind in ("one-column", "values-not-names"):  # design: weights: [a, b] or a list of numbers
+            raise MinyiError.of("config-design-" + e.kind, file=config, key=f"design.{e.params['key']}",
+                                count=e.params["count"], columns=e.params.get("columns", "")) from None
         raise MinyiError.of("config-key", file=config, key="design", reason=str(e),
                             hint="see docs/project-config.md for the design keys") from None
     missing = spec.missing(names)

@@ -334,11 +334,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "design-zero-weights": ("weight column '{column}': every weight is 0, so no row takes part in any estimate",
                             "check that --weight names the weight column (design: weights: in minyi.yaml) and its "
                             "values"),
-    "design-fpc-too-small": ("fpc column '{column}': the population size {value} is smaller than the {sampled} "
-                             "{units} sampled ({where})",
+    "design-fpc-too-small": ("fpc column '{column}' ({where}): the population size {value} is smaller than the "
+                             "{sampled} {units} sampled there",
                              "give '{column}' the population size there (at least {sampled}), or the sampling "
                              "fraction (at most 1)"),
-    "design-fpc-mixed": ("fpc column '{column}' holds the sampling fraction {value} here, but column '{count_column}' "
+    "design-fpc-mixed": ("fpc column '{column}' of {stage} holds the sampling fraction {value} here, but column "
+                         "'{count_column}' "
                          "line {count_line} holds the population count {count_value}",
                          "give every fpc value as a population count (1 or more) or every one as a sampling fraction "
                          "(at most 1)"),
@@ -508,7 +509,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "correct the sd column of the strata file, or --allocate proportional"),
     "plan-stratum-p": ("the strata's proportions p must be between 0 and 1", "correct the p column of the strata "
                        "file"),
-    # minyi.yaml's analysis settings of a fixed set of values
+    # minyi.yaml's design: block and analysis settings of a fixed set of values
+    "config-design-one-column": ("{key} names one column, not {count} ({columns})",
+                                 "write one column name there: a design has one weight column and one stratum "
+                                 "column; the stages of a multistage design are listed under psu and fpc "
+                                 "(docs/project-config.md)"),
+    "config-design-values-not-names": ("{key} holds {count} values, not the name of a column",
+                                       "write the name of the data's column there (docs/project-config.md)"),
     "config-na-policy": ("na_policy: unknown treatment of 不了解/说不清 '{value}'; choose {choices}",
                          "write na_policy: excluded or na_policy: unsatisfied (docs/project-config.md)"),
     "config-ci-method": ("ci_method: unknown interval method '{value}'; choose one of {choices}",

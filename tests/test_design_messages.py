@@ -353,7 +353,7 @@ def _with(i, field, value):
      "(choose how to treat a lonely PSU: --lonely-psu adjust|average|certainty|remove"),
     # an fpc smaller than the rows sampled in the stratum
     (_with(2, "N", "2"), ["--strata", "s", "--fpc", "N"], 1,
-     "d.csv:4:N: error: fpc column 'N': the population size 2 is smaller than the 3 rows sampled (stratum 'b') "
+     "d.csv:4:N: error: fpc column 'N' (stratum 'b'): the population size 2 is smaller than the 3 rows sampled there "
      "(give 'N' the population size there (at least 3), or the sampling fraction (at most 1))"),
     # an unknown --var column
     (ROWS, ["--var", "q2"], 1, "d.csv, column q2: error: column 'q2' is not in the data (--var: did you mean 'q1'?)"),

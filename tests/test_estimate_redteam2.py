@@ -142,14 +142,16 @@ def _multistage(tmp_path, change):
 
 def test_multistage_fpc_messages_name_stage_column_and_line(tmp_path):
     out = _multistage(tmp_path, lambda f: f.__setitem__("N2", np.where(f.index == 5, 9, 8)))
-    assert "'N2' of stage 2 ('school')" in out and "'district' D0 (stage 1)" in out and "line 7 9" in out
+    assert "ms.csv:2:N2: error: fpc column 'N2' of stage 2 ('school') varies in 'district' D0 (stage 1): 8 here, 9 " \
+        "on line 7" in out, out
     out = _multistage(tmp_path, lambda f: f.__setitem__("N2", np.where(f.district == "D1", 2, 8)))
-    assert "'N2' of stage 2 ('school') line 14: population size 2 is smaller than the 3 units" in out
-    assert "'district' D1 (stage 1)" in out
+    assert "ms.csv:14:N2: error: fpc column 'N2' ('district' D1 (stage 1)): the population size 2 is smaller than " \
+        "the 3 units of stage 2 ('school') sampled there" in out, out
     out = _multistage(tmp_path, lambda f: f.__setitem__("N1", 3))
-    assert "'N1' of stage 1 ('district') line 2" in out and "in a stratum" not in out
+    assert "ms.csv:2:N1: error: fpc column 'N1' (no strata): the population size 3 is smaller than the 4 units of " \
+        "stage 1 ('district') sampled there" in out and "in a stratum" not in out, out
     out = _multistage(tmp_path, lambda f: f.__setitem__("N2", np.where(f.district == "D1", 0, 8)))
-    assert "column 'N2' of stage 2 ('school') line 14 has 0" in out
+    assert "ms.csv:14:N2: error: fpc column 'N2' of stage 2 ('school') holds the sampling fraction 0 here" in out, out
 
 
 def test_multistage_weights_note_and_lonely_unit_name_the_stages(tmp_path):

@@ -255,8 +255,8 @@ def test_fpc_smaller_than_the_sample_names_the_stratum(tmp_path):
     d = pd.DataFrame({"h": ["A"] * 3 + ["B"] * 4, "x": list(range(7)), "N": ["10"] * 3 + ["3"] * 4})
     p = _write(tmp_path, d)
     code, out = run(["estimate", p, "--var", "x", "--strata", "h", "--fpc", "N"])
-    assert code == 1 and ":5:N: error:" in out and "the population size 3 is smaller than the 4 rows sampled " \
-        "(stratum 'B')" in out, out
+    assert code == 1 and ":5:N: error: fpc column 'N' (stratum 'B'): the population size 3 is smaller than the 4 " \
+        "rows sampled there" in out, out
 
 
 def test_long_numeric_ids_stay_distinct_and_decimals_are_exact():

@@ -183,7 +183,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         have = set(runner.columns(source))
         for role in ("weights", "strata", "psu", "fpc"):
             if design.get(role) and design[role] not in have:
-                raise DesignError(f"{role} column '{design[role]}' is not in the data")
+                raise DesignError(f"{role} column '{design[role]}' is not in the data", kind="missing-column",
+                                  role=role, column=design[role])
         groupings = []
         for b, qid in zip(by, qids):
             if qid not in have:
@@ -326,13 +327,15 @@ def _inline(sql: str, params: list) -> str:
 def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
     """The :class:`analysis.sufficient.TotalsEngine` of the design units, with R's checks of Design.from_frame."""
     if units.empty:
-        raise DesignError("the data have no rows")
+        raise DesignError("the data have no rows", kind="no-rows")
     if int(units["badw"].sum()):
-        raise DesignError("weights must be numbers and not negative; some are missing, negative or not numeric")
-    if design.get("strata") and units["_st"].isna().any():
-        raise DesignError(f"strata has {int(units.loc[units['_st'].isna(), 'n'].sum())} missing values; every row needs one")
-    if design.get("psu") and units["_psu"].isna().any():
-        raise DesignError(f"psu has {int(units.loc[units['_psu'].isna(), 'n'].sum())} missing values; every row needs one")
+        raise DesignError("weights must be numbers and not negative; some are missing, negative or not numeric",
+                          kind="engine-weights", column=str(design.get("weights") or ""))
+    for key, role, col in (("strata", "stratum", "_st"), ("psu", "psu", "_psu")):
+        if design.get(key) and units[col].isna().any():
+            count = int(units.loc[units[col].isna(), "n"].sum())
+            raise DesignError(f"{role} column '{design[key]}' has {count} empty cell(s); every row needs a {role}",
+                              kind="empty-id", role=role, column=str(design[key]), count=count)
     strata = sorted(units["_st"].unique(), key=_sort_key)
     s_index = {s: i for i, s in enumerate(strata)}
     n_rows = int(units["n"].sum())
@@ -352,7 +355,8 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
     f_h = np.zeros(n_strata)
     if design.get("fpc"):
         if int(units["fnull"].sum()) or units[["fmin", "fmax"]].isna().any().any():
-            raise DesignError(f"fpc column '{design['fpc']}' has missing or non-numeric values")
+            raise DesignError(f"fpc column '{design['fpc']}' has missing or non-numeric values",
+                              kind="engine-fpc-cells", column=design["fpc"])
         lo = units.groupby(st_of_unit)["fmin"].min().to_numpy()
         hi = units.groupby(st_of_unit)["fmax"].max().to_numpy()
         if np.any(lo != hi):
@@ -360,10 +364,12 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
             where = f"within stratum '{strata[k]}'" if design.get("strata") else "in the sample (no strata)"
             raise DesignError(f"fpc column '{design['fpc']}' varies {where} (from {lo[k]:g} to "
                               f"{hi[k]:g}); it must be one number per stratum (its population size or sampling "
-                              "fraction)")
+                              "fraction)", kind="engine-fpc-varies", column=design["fpc"], where=where,
+                              low=f"{lo[k]:g}", high=f"{hi[k]:g}")
         if np.all(hi <= 1):
             if np.any(lo < 0):
-                raise DesignError("sampling fractions in fpc must be between 0 and 1")
+                raise DesignError("sampling fractions in fpc must be between 0 and 1", kind="engine-fpc-fractions",
+                                  column=design["fpc"])
             f_h = hi.astype(float)
         else:
             n_psu_h = n_h if clustered else n_h  # unclustered: each row is a PSU
@@ -371,7 +377,10 @@ def _engine(units: pd.DataFrame, design: dict, n_cells: int, group_sizes: list):
             if np.any(f_h > 1 + 1e-12):
                 k = int(np.flatnonzero(f_h > 1 + 1e-12)[0])
                 raise DesignError(f"fpc column '{design['fpc']}': population size {hi[k]:g} of stratum '{strata[k]}' is "
-                                  f"smaller than its {int(n_psu_h[k])} sampled {'PSUs' if clustered else 'rows'}")
+                                  f"smaller than its {int(n_psu_h[k])} sampled {'PSUs' if clustered else 'rows'}",
+                                  kind="fpc-too-small", column=design["fpc"], value=f"{hi[k]:g}",
+                                  sampled=int(n_psu_h[k]), units="PSUs" if clustered else "rows",
+                                  where=f"stratum '{strata[k]}'" if design.get("strata") else "no strata")
     eng = engine_from_units(group_sizes, unit_stratum, n_h, f_h, clustered=clustered,
                             lonely_psu=design.get("lonely_psu", "certainty"), strata_labels=strata)
     eng.fpc_weights = _fpc_weights(design, strata, f_h)
@@ -423,7 +432,8 @@ def _fpc_weights(design: dict, strata: list, f_h: np.ndarray) -> Optional[dict]:
         k = int(np.flatnonzero(f_h <= 0)[0])
         raise DesignError(f"weights cannot be derived from the fpc: column '{design['fpc']}' is 0 in stratum "
                           f"'{strata[k]}' (no unit sampled); give weights in the design, or the sampling fraction "
-                          "or population size there")
+                          "or population size there", kind="engine-fpc-zero", column=design["fpc"],
+                          stratum=str(strata[k]))
     return {s: float(1.0 / f) for s, f in zip(strata, f_h)}
 
 
@@ -440,7 +450,8 @@ def _cell_unit(frame: pd.DataFrame, unit_index: dict, design: dict, n_cells_all:
         keys = pd.MultiIndex.from_arrays([frame["_st"], frame["_psu"]])
         unit = unit_index["unit_keys"].get_indexer(keys).astype(np.int64)
         if len(unit) and unit.min() < 0:
-            raise DesignError("a (stratum, PSU) of the statistics is not among the design's units")
+            raise DesignError("a (stratum, PSU) of the statistics is not among the design's units",
+                              kind="engine-units")
     else:
         unit = frame["_st"].map(unit_index["strata"]).to_numpy(dtype=np.int64)
     return cell, unit

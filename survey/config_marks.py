@@ -38,7 +38,7 @@ VALUE_CODES = ("config-key", "config-not-mapping", "config-not-list", "config-no
                "config-wave-dates-reversed", "config-quota-no-question", "config-quota-unknown-value",
                "config-quota-target-missing", "config-quota-cell-empty", "config-quota-cell-twice",
                "config-quota-mode", "config-serve-wave", "config-serve-body-too-small", "config-na-policy",
-               "config-ci-method", "config-design-one-column", "config-design-values-not-names")
+               "config-ci-method", "config-design-one-column", "config-design-values-not-names", "config-design-choice", "config-design-replicates-twice")
 
 
 def config_text(path: Path) -> str:

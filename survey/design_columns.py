@@ -22,7 +22,7 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
 
     names = set(names)
     try:  # a design: block that cannot be read (unknown key, two weight columns) is named with its file
-        spec = DesignSpec.from_mapping(design or {})
+        spec = DesignSpec.from_mapping(design or {}).check()  # and its values of a fixed set (lonely_psu, pps)
     except DesignError as e:
         # a misspelt key (weigths:) is pointed at on its own line, with the nearest design key
         known = sorted({f for f in DesignSpec.__dataclass_fields__ if f != "extra"} | {"type"})
@@ -30,6 +30,11 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
         if bad is not None:
             raise MinyiError.of("unknown-key", file=config, key=bad, where="design",
                                 suggestion=did_you_mean(bad, known) + " The design keys are listed in docs/project-config.md") from None
+        if e.kind in ("lonely-psu-choice", "pps-choice"):
+            raise MinyiError.of("config-design-choice", file=config, key="design." + e.kind[:-len("-choice")].replace(
+                "-", "_"), value=e.params["value"], choices=e.params["choices"]) from None
+        if e.kind == "replicates-twice":
+            raise MinyiError.of("config-design-replicates-twice", file=config, key="design.replicates") from None
         if e.kind in ("one-column", "values-not-names"):  # design: weights: [a, b] or a list of numbers
             raise MinyiError.of("config-design-" + e.kind, file=config, key=f"design.{e.params['key']}",
                                 count=e.params["count"], columns=e.params.get("columns", "")) from None

@@ -42,6 +42,10 @@ DESIGN_CODES = {
     "weights-array": "design-weights-array", "zero-denominator": "design-zero-denominator",
     "contrast-coef": "design-contrast-coef", "league-se": "design-league-se", "ranks": "design-ranks",
     "engine-presence": "design-engine-presence", "engine-rowwise": "design-engine-rowwise",
+    # the SQL engines' checks of the per-unit table (engines/analyze.py): no line to name
+    "engine-weights": "design-engine-weights", "engine-fpc-cells": "design-engine-fpc-cells",
+    "engine-fpc-varies": "design-engine-fpc-varies", "engine-fpc-fractions": "design-engine-fpc-fractions",
+    "engine-fpc-zero": "design-engine-fpc-zero", "engine-units": "design-engine-units",
     # wrong option values (USAGE_CODES)
     "lonely-psu-choice": "design-lonely-psu-choice", "pps-choice": "design-pps-choice",
     "ci-method-choice": "design-ci-method-choice", "na-policy-choice": "design-na-policy-choice",

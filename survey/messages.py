@@ -325,7 +325,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- a survey design that the data or the options cannot make (analysis.design.DesignError and its kinds;
     # survey/design_messages.py says which entry each kind is): located at the data file's line and column where
     # the library knows them.  Those in USAGE_CODES are a wrong option value (exit status 2) -------------------
-    "design-empty-id": ("{role} column '{column}' is empty here: every row needs a {role}{more}",
+    "design-empty-id": ("{role} column '{column}' has an empty cell: every row needs a {role}{more}",
                         "fill in the {role} of those rows in '{column}', or leave the rows out of the file"),
     "design-negative": ("{role} column '{column}' holds {value}: a {role} must be 0 or more{more}",
                         "correct the {role}s in '{column}', or leave those rows out of the file"),
@@ -435,6 +435,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "check the answers of the ranking question"),
     "design-engine-presence": ("a totals engine needs the domain's presence per stratum",
                                "pass present= to the engine's variance"),
+    "design-engine-weights": ("weight column '{column}' has values that are empty, negative or not numbers",
+                              "correct the weights in '{column}', or leave those rows out of the data"),
+    "design-engine-fpc-cells": ("fpc column '{column}' has empty or non-numeric values",
+                                "give every row a number in '{column}' (its stratum's population size or sampling "
+                                "fraction)"),
+    "design-engine-fpc-varies": ("fpc column '{column}' varies {where} (from {low} to {high})",
+                                 "give every row of a stratum the same population size or sampling fraction in "
+                                 "'{column}'"),
+    "design-engine-fpc-fractions": ("the sampling fractions in fpc column '{column}' must be between 0 and 1",
+                                    "correct the negative values in '{column}'"),
+    "design-engine-fpc-zero": ("fpc column '{column}' is 0 in stratum '{stratum}' (no unit sampled), so the weights "
+                               "cannot be derived from the fpc", "give weights in the design, or the sampling "
+                               "fraction or population size there"),
+    "design-engine-units": ("a (stratum, PSU) of the statistics is not among the design's units",
+                            "this is a bug: please report it with the data's design: block"),
     "design-engine-rowwise": ("cell totals cannot carry calibration residuals, later stages or PPS",
                               "use variance_of_influence with per-row influence values on this design"),
     # wrong option values and combinations (USAGE_CODES)
@@ -514,6 +529,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "write one column name there: a design has one weight column and one stratum "
                                  "column; the stages of a multistage design are listed under psu and fpc "
                                  "(docs/project-config.md)"),
+    "config-design-choice": ("{key}: '{value}' is not one of {choices}",
+                             "write one of them there (docs/project-config.md)"),
+    "config-design-replicates-twice": ("the design gives replicate-weight columns (repweights) and asks for "
+                                       "replicates to be made (replicates)", "keep one of the two keys"),
     "config-design-values-not-names": ("{key} holds {count} values, not the name of a column",
                                        "write the name of the data's column there (docs/project-config.md)"),
     "config-na-policy": ("na_policy: unknown treatment of 不了解/说不清 '{value}'; choose {choices}",

@@ -128,6 +128,19 @@ def _contrast(coef):
     return contrast([0.5, 0.6], np.eye(2), coef)
 
 
+def _units(**cols):
+    """A per-unit table as the SQL engines build it (engines/analyze.py): two strata of 3 and 2 rows."""
+    base = {"_st": ["A", "B"], "_psu": [None, None], "n": [3, 2], "badw": [0, 0], "fnull": [0, 0], "fmin": [10, 5],
+            "fmax": [10, 5]}
+    return pd.DataFrame({**base, **cols})
+
+
+def _engine(units, **design):
+    from engines.analyze import _engine as engine
+
+    return engine(units, {"strata": "h", "fpc": "N", **design}, 1, [])
+
+
 # kind -> a library call raising it
 DESIGN_TRIGGERS = {
     "empty-id": lambda: _spec_build(_frame(h=["a", None, "b", "b", "c", "c"]), strata="h"),
@@ -192,6 +205,14 @@ DESIGN_TRIGGERS = {
         _des(), np.array([[1.0, 5], [2, 1], [1, 2], [2, 1], [1, 2], [2, 1]]), [1, 2], ["A", "B"], k=2),
     "engine-presence": _totals_engine,
     "engine-rowwise": _rowwise_cells,
+    "engine-weights": lambda: _engine(_units(badw=[0, 1]), weights="w"),
+    "engine-fpc-cells": lambda: _engine(_units(fnull=[1, 0])),
+    "engine-fpc-varies": lambda: _engine(_units(fmax=[10, 6])),
+    "engine-fpc-fractions": lambda: _engine(_units(fmin=[-0.1, 0.5], fmax=[-0.1, 0.5])),
+    "engine-fpc-zero": lambda: _engine(_units(fmin=[0.0, 0.5], fmax=[0.0, 0.5])),
+    "engine-units": lambda: __import__("engines.analyze", fromlist=["x"])._cell_unit(
+        pd.DataFrame({"_cell": [0], "_st": ["A"], "_psu": ["9"]}),
+        {"unit_keys": pd.MultiIndex.from_arrays([["A"], ["1"]])}, {"psu": "p"}, 1),
     "lonely-psu-choice": lambda: _des(lonely_psu="adjusted"),
     "pps-choice": lambda: _des(pps="sampford"),
     "ci-method-choice": lambda: __import__("analysis.ci", fromlist=["x"]).check_method("wilsen"),
@@ -251,9 +272,10 @@ def _plan(margin, **kw):
 
 
 def _raised_kinds(exc: str) -> set:
-    """The ``kind=`` of every ``exc(...)`` in analysis/ (both branches of a conditional); every one names one."""
+    """The ``kind=`` of every ``exc(...)`` in analysis/ and engines/ (both branches of a conditional); every one
+    names one."""
     kinds = set()
-    for path in sorted((ROOT / "analysis").glob("*.py")):
+    for path in sorted((ROOT / "analysis").glob("*.py")) + sorted((ROOT / "engines").glob("*.py")):
         for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(n, ast.Call) and getattr(n.func, "id", None) == exc:
                 kw = {k.arg: k.value for k in n.keywords}
@@ -345,7 +367,7 @@ def _with(i, field, value):
      "leave those rows out of the file)"),
     # two empty stratum cells: the first one's line, and how many
     (_with(2, "s", "")[:4] + [_with(4, "s", "")[4]], ["--strata", "s"], 1,
-     "d.csv:4:s: error: stratum column 's' is empty here: every row needs a stratum; 2 rows have none (fill in "
+     "d.csv:4:s: error: stratum column 's' has an empty cell: every row needs a stratum; 2 rows have none (fill in "
      "the stratum of those rows in 's', or leave the rows out of the file)"),
     # a stratum of one PSU: the option that decides what to do
     (_with(0, "s", "c"), ["--strata", "s", "--psu", "p"], 1,

@@ -410,3 +410,33 @@ def test_survey_plan_names_the_option_or_the_strata_file(tmp_path, capsys):
     assert rc == 1 and out.strip() == (f"{strata}: error: Neyman allocation needs standard deviations of 0 or more, "
                                        "not all 0 (correct the sd column of the strata file, or --allocate "
                                        "proportional)"), out
+
+
+# ----------------------------------------------------------------------------- a project's options and minyi.yaml
+def test_project_na_option_and_design_block_values_say_their_own_entries(tmp_path, capsys):
+    from survey.design_columns import check_design_columns
+
+    proj = tmp_path / "p"
+    rc, out = run_main(capsys, "init", str(proj), "--questionnaire", str(Path(__file__).parent / "data" /
+                                                                         "wjx_questionnaire.yaml"))
+    assert rc == 0, out
+    # the na_policy given to the analysis (survey analyze --na; the CLI checks its choices first): the option's
+    # entry, a wrong command line (exit 2), no file
+    from report.project import analyze_project
+    from survey.store import Project
+
+    with pytest.raises(MinyiError) as e:
+        analyze_project(Project.open(proj), na_policy="exlude", cache=False)
+    (p,) = e.value.problems
+    assert str(p) == ("error: --na 'exlude' is no treatment of 不了解/说不清; choose excluded, unsatisfied (--na "
+                      "excluded (leave the base) or --na unsatisfied (count as not satisfied))") and is_usage_error(p)
+    # the design: block of minyi.yaml: its file and key, not an option of the command line
+    config = str(proj / "minyi.yaml")
+    for design, code, words in (
+            ({"weights": "w", "lonely_psu": "adjusted"}, "config-design-choice",
+             "design.lonely_psu: 'adjusted' is not one of fail, certainty, adjust, average, remove"),
+            ({"weights": ["w", "v"]}, "config-design-one-column", "design.weights names one column, not 2 (w, v)")):
+        with pytest.raises(MinyiError) as e:
+            check_design_columns(design, ["w", "v"], config=config, source="the responses", fallback="")
+        (p,) = e.value.problems
+        assert p.code == code and p.file == config and words in p.message and not is_usage_error(p), str(p)

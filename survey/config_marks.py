@@ -8,7 +8,7 @@ of session 28): a hand-edited ``minyi.yaml`` gets the same treatment as a questi
 * a key written twice in one mapping is an error at the second one (PyYAML keeps the last value and drops the
   first silently: a silent change of a setting);
 * an empty file is said so (a project's settings are never empty: ``survey init`` writes them);
-* the key-based problems of the settings' readers (``config-key``, ``unknown-key``, ``unknown-ref``: waves,
+* the key-based problems of the settings' readers (the ``config-…`` entries, ``unknown-key``, ``unknown-ref``: waves,
   owners, ledger, serve, quotas, margins, limits …) get the line and column of that key in the file
   (:func:`locate`), so a reader names only the key and the position is found once, here.
 
@@ -27,9 +27,9 @@ from .messages import Problem, problem, said_value
 from .project_files import CONFIG
 
 # the codes whose ``key`` names a place in minyi.yaml; for these the key itself is marked, for a value
-# problem (config-key) the value
+# problem (the config-… entries of VALUE_CODES) the value
 KEY_CODES = ("unknown-key", "unknown-ref", "wave-id-dates", "waves-key-invisible")
-VALUE_CODES = ("config-key", "config-not-mapping", "config-not-list", "config-not-share", "config-not-share-upto-one",
+VALUE_CODES = ("config-not-mapping", "config-not-list", "config-not-share", "config-not-share-upto-one",
                "config-not-positive", "config-not-number", "config-not-whole-number", "config-not-bool",
                "config-not-text", "config-not-date", "config-questionnaire-copy", "config-design-column",
                "config-ledger-adjust", "config-weighting-method", "config-weighting-no-margins",
@@ -38,7 +38,8 @@ VALUE_CODES = ("config-key", "config-not-mapping", "config-not-list", "config-no
                "config-wave-dates-reversed", "config-quota-no-question", "config-quota-unknown-value",
                "config-quota-target-missing", "config-quota-cell-empty", "config-quota-cell-twice",
                "config-quota-mode", "config-serve-wave", "config-serve-body-too-small", "config-na-policy",
-               "config-ci-method", "config-design-one-column", "config-design-values-not-names", "config-design-choice", "config-design-replicates-twice")
+               "config-ci-method", "config-design-one-column", "config-design-values-not-names", "config-design-choice",
+               "config-design-replicates-twice")
 
 
 def config_text(path: Path) -> str:

@@ -12,8 +12,9 @@ from .errors import MinyiError
 
 def check_design_columns(design: Optional[dict], names: Iterable[str], *, config: str, source: str,
                          fallback: str) -> None:
-    """Raise ``config-key`` for ``config`` (the minyi.yaml's path) when a column the design names is not
-    among ``names``; ``source`` says what the columns are of ("the responses", "the Parquet files") and
+    """Raise ``config-design-column`` for ``config`` (the minyi.yaml's path) when a column the design names is not
+    among ``names`` (and the entry of each problem of the design: block itself: an unknown key, a choice, two
+    weight columns); ``source`` says what the columns are of ("the responses", "the Parquet files") and
     ``fallback`` is the hint when no name is close."""
     from analysis.design import DesignError
     from analysis.design_spec import DesignSpec
@@ -38,8 +39,7 @@ def check_design_columns(design: Optional[dict], names: Iterable[str], *, config
         if e.kind in ("one-column", "values-not-names"):  # design: weights: [a, b] or a list of numbers
             raise MinyiError.of("config-design-" + e.kind, file=config, key=f"design.{e.params['key']}",
                                 count=e.params["count"], columns=e.params.get("columns", "")) from None
-        raise MinyiError.of("config-key", file=config, key="design", reason=str(e),
-                            hint="see docs/project-config.md for the design keys") from None
+        raise  # no other kind comes from a mapping of names (it would be said by survey/design_messages.py)
     missing = spec.missing(names)
     if missing:
         col = missing[0]

@@ -359,7 +359,7 @@ LEDGER_KEYS = ("hot_issue_share", "alpha", "adjust", "deadline_days", "deadline"
 
 
 def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
-    """The validated ``ledger:`` settings; every wrong key or value is a ``config-key``/``unknown-key`` problem of
+    """The validated ``ledger:`` settings; every wrong key or value is a ``config-…``/``unknown-key`` problem of
     one :class:`MinyiError`."""
     from .messages import did_you_mean, problem, said_value
     from .waves import date_hint

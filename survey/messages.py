@@ -596,7 +596,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "project-is-file": ("{path} is a file, not a project folder",
                         "give the folder that survey init created (it holds minyi.yaml and minyi.duckdb)"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
-    "config-key": ("{key}: {reason}", "{hint}"),
     # a value of minyi.yaml of the wrong kind (survey.config_marks.VALUE_CODES: named at the value's line and column)
     "config-not-mapping": ("{key} must be a mapping of keys and values, not {value}", "e.g. {example}"),
     "config-not-list": ("{key} must be a list, not {value}", "e.g. {example}"),

@@ -143,8 +143,8 @@ def date_hint(v: Any) -> str:
 def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
     """The waves configured in ``config['waves']`` (any form above), validated; ``{}`` when none.
 
-    Raises :class:`MinyiError` (``config-key``) naming the key for a value of the wrong shape, a
-    date that is not YYYY-MM-DD, or a start after the end.
+    Raises :class:`MinyiError` (``config-waves-shape``, ``config-not-date``, ``config-wave-dates-reversed`` …)
+    naming the key for a value of the wrong shape, a date that is not YYYY-MM-DD, or a start after the end.
     """
     raw = config.get("waves")
     if raw is None:
@@ -170,7 +170,7 @@ def _check_key(wid: str, path: str) -> None:
     """A key of ``waves:`` held to the rule of ``--wave`` (:func:`wave_name_problem`): a wave listed under a name
     with a control or invisible character (U+200B pasted from a chat, a BOM, U+202E) is a wave no ``--wave`` typed
     by hand names and no listing shows as written (catalogue ``waves-key-invisible``, naming the key and the
-    characters); quoted spaces around it, an empty or an over-long name likewise (``config-key``)."""
+    characters); quoted spaces around it, an empty or an over-long name likewise (``config-wave-name-…``)."""
     what = wave_name_problem(wid)
     if what == "invisible":
         raise MinyiError.of("waves-key-invisible", file=path, key=wid, where="waves", wave=shown_plainly(wid),

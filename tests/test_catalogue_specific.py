@@ -39,7 +39,7 @@ def test_no_entry_is_a_sentence_after_a_prefix():
     """Nor a catch-all in effect: a fixed prefix and then a placeholder the raise site fills with its sentence, as
     weight-project-margin was ("weighting wave '{wave}': {detail}")."""
     gone = {"xlsform", "weight-margin", "weight-calibration", "weight-project-margin", "bad-value", "selection-limits",
-            "mapping-invalid", "design-data", "analysis-option-value", "plan-options", "plan-strata"}
+            "mapping-invalid", "design-data", "analysis-option-value", "plan-options", "plan-strata", "config-key"}
     assert not gone & set(CATALOGUE), sorted(gone & set(CATALOGUE))
     tail = {code for code, (msg, _) in CATALOGUE.items() if re.search(r":\s*\{(detail|reason)\}\s*$", msg)}
     assert {c for c in tail if c.startswith(("weight", "calibration"))} == set(), sorted(tail)

@@ -82,8 +82,10 @@ def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, s
     if statistic == "quantile":
         try:
             return "logit", quantile_interval_type(ci or "wald")
-        except DesignError as e:  # the message names the methods that apply
-            raise typer.BadParameter(str(e), param_hint="'--ci'")
+        except DesignError as e:  # its catalogue entry names the methods that apply (a wrong command line, exit 2)
+            from survey.design_messages import design_problem
+
+            raise design_problem(e) from None
     if share and statistic == "mean":
         return ci or "logit", "mean"
     if ci not in (None, "wald"):

@@ -467,7 +467,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "design-test-choice": ("unknown test --test '{value}'; choose one of {choices}", "see --help"),
     "design-qrule-choice": ("unknown quantile rule --qrule '{value}'; choose one of {choices}", "see --help"),
     "design-interval-type-choice": ("unknown quantile interval '{value}'; choose one of {choices}", "see --help"),
-    "design-quantile-ci-method": ("--ci {value} has no quantile (Woodruff) version", "for quantiles use --ci "
+    "design-quantile-ci-method": ("--ci '{value}' has no quantile (Woodruff) version", "for quantiles use --ci "
                                   "{choices}"),
     "design-quantile-value": ("quantiles must be probabilities between 0 and 1 (0.5 for the median), not {value}",
                               "e.g. --quantile 0.5 --quantile 0.9"),

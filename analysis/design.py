@@ -417,7 +417,8 @@ class Design:
                             f"{_parent_name(data, k, i, psus, strata)}: line {line_of(data, i)} has {fv[i]:g}, "
                             f"line {line_of(data, j)} {fv[j]:g}; it must be one number there (the population count or "
                             f"sampling fraction of {stage_name(k, psus)})", kind="fpc-varies", column=col,
-                            stage=stage_name(k, psus), where=_where(data, k, i, psus, strata),
+                            stage=stage_name(k, psus),
+                            where=_parent_name(data, k, i, psus, strata).strip().removeprefix("in "),
                             line=line_of(data, i), value=f"{fv[i]:g}", line2=line_of(data, j), value2=f"{fv[j]:g}")
                 else:
                     n_u = int(units.max()) + 1

@@ -377,6 +377,9 @@ def _with(i, field, value):
     (_with(2, "N", "2"), ["--strata", "s", "--fpc", "N"], 1,
      "d.csv:4:N: error: fpc column 'N' (stratum 'b'): the population size 2 is smaller than the 3 rows sampled there "
      "(give 'N' the population size there (at least 3), or the sampling fraction (at most 1))"),
+    # an fpc that varies without strata: where it varies, in words ("in no strata" read as "in zero strata")
+    (_with(3, "N", "12"), ["--psu", "p", "--fpc", "N"], 1,
+     "d.csv:2:N: error: fpc column 'N' of stage 1 ('p') varies in the sample (no strata): 10 here, 12 on line 5"),
     # an unknown --var column
     (ROWS, ["--var", "q2"], 1, "d.csv, column q2: error: column 'q2' is not in the data (--var: did you mean 'q1'?)"),
     # a quantile given as a percentage, JK1 replicates of a stratified design: the command line (exit 2), no file
@@ -384,7 +387,8 @@ def _with(i, field, value):
      "error: quantiles must be probabilities between 0 and 1 (0.5 for the median), not 50.0 (e.g. --quantile 0.5"),
     (ROWS, ["--strata", "s", "--replicates", "JK1"], 2,
      "error: JK1 replicates are for unstratified designs (--replicates JKn (or bootstrap) with --strata)"),
-], ids=["negative-weight", "empty-stratum", "lonely-psu", "fpc-smaller", "unknown-var", "quantile", "jk1-strata"])
+], ids=["negative-weight", "empty-stratum", "lonely-psu", "fpc-smaller", "fpc-varies", "unknown-var", "quantile",
+        "jk1-strata"])
 def test_survey_estimate_says_the_specific_problem(tmp_path, capsys, rows, options, status, text):
     data = _data(tmp_path, rows)
     args = ["estimate", str(data), *options]

@@ -18,60 +18,36 @@ from typing import Any, Optional
 from .errors import MinyiError
 from .messages import USAGE_CODES, did_you_mean
 
-# kind of DesignError -> catalogue entry ("missing-column" is the entry every unknown column of a command has)
-DESIGN_CODES = {
-    "empty-id": "design-empty-id", "negative": "design-negative", "not-a-number": "design-not-a-number",
-    "zero-weights": "design-zero-weights", "fpc-too-small": "design-fpc-too-small", "fpc-mixed": "design-fpc-mixed",
-    "fpc-varies": "design-fpc-varies", "fpc-zero": "design-fpc-zero", "pps-counts": "design-pps-counts",
-    "pps-varies": "design-pps-varies", "pps-zero": "design-pps-zero", "psu-in-strata": "design-psu-in-strata",
-    "lonely-psu": "design-lonely-psu", "lonely-unit": "design-lonely-unit", "brr-two-psus": "design-brr-two-psus",
-    "census": "design-census", "no-rows": "design-no-rows", "missing-column": "unknown-column",
-    "no-score": "design-no-score", "value-not-number": "design-value-not-number",
-    "no-valid-values": "design-no-valid-values", "value-absent": "design-value-absent",
-    "no-rows-both": "design-no-rows-both", "no-group-rows": "design-no-group-rows",
-    "no-valid-rows": "design-no-valid-rows", "not-numbers": "design-not-numbers",
-    "not-indicator": "design-not-indicator", "indicator-column": "design-indicator-column",
-    "no-repweights": "design-no-repweights", "model-collinear": "design-model-collinear",
-    "model-diverged": "design-model-diverged", "model-empty": "design-model-empty",
-    "model-too-few-rows": "design-model-too-few-rows", "model-formula": "design-model-formula",
-    "model-no-response": "design-model-no-response", "model-response-01": "design-model-response-01",
-    "model-no-rows": "design-model-no-rows", "one-column": "design-one-column",
-    "unknown-argument": "design-unknown-argument", "values-not-names": "design-values-not-names",
-    "several-columns": "design-several-columns", "replicate-unsupported": "design-replicate-unsupported",
-    "replicates-calibrated": "design-replicates-calibrated", "length": "design-length", "shape": "design-shape",
-    "weights-array": "design-weights-array", "zero-denominator": "design-zero-denominator",
-    "contrast-coef": "design-contrast-coef", "league-se": "design-league-se", "ranks": "design-ranks",
-    "engine-presence": "design-engine-presence", "engine-rowwise": "design-engine-rowwise",
+# the kinds of DesignError; each is said by the catalogue entry "design-<kind>" (DESIGN_CODES), but "missing-column",
+# said by "unknown-column", the entry every unknown column of a command has
+DESIGN_KINDS = (
+    "empty-id", "negative", "not-a-number", "zero-weights", "fpc-too-small", "fpc-mixed", "fpc-varies", "fpc-zero",
+    "pps-counts", "pps-varies", "pps-zero", "psu-in-strata", "lonely-psu", "lonely-unit", "brr-two-psus", "census",
+    "no-rows", "missing-column", "no-score", "value-not-number", "no-valid-values", "value-absent", "no-rows-both",
+    "no-group-rows", "no-valid-rows", "not-numbers", "not-indicator", "indicator-column", "no-repweights",
+    "model-collinear", "model-diverged", "model-empty", "model-too-few-rows", "model-formula", "model-no-response",
+    "model-response-01", "model-no-rows", "one-column", "unknown-argument", "values-not-names", "several-columns",
+    "replicate-unsupported", "replicates-calibrated", "length", "shape", "weights-array", "zero-denominator",
+    "contrast-coef", "league-se", "ranks", "engine-presence", "engine-rowwise",
     # the SQL engines' checks of the per-unit table (engines/analyze.py): no line to name
-    "engine-weights": "design-engine-weights", "engine-fpc-cells": "design-engine-fpc-cells",
-    "engine-fpc-varies": "design-engine-fpc-varies", "engine-fpc-fractions": "design-engine-fpc-fractions",
-    "engine-fpc-zero": "design-engine-fpc-zero", "engine-units": "design-engine-units",
+    "engine-weights", "engine-fpc-cells", "engine-fpc-varies", "engine-fpc-fractions", "engine-fpc-zero",
+    "engine-units",
     # wrong option values (USAGE_CODES)
-    "lonely-psu-choice": "design-lonely-psu-choice", "pps-choice": "design-pps-choice",
-    "ci-method-choice": "design-ci-method-choice", "na-policy-choice": "design-na-policy-choice",
-    "df-value": "design-df-value", "level": "design-level", "statistic-choice": "design-statistic-choice",
-    "test-choice": "design-test-choice", "qrule-choice": "design-qrule-choice",
-    "interval-type-choice": "design-interval-type-choice", "quantile-ci-method": "design-quantile-ci-method",
-    "quantile-value": "design-quantile-value", "rep-type-choice": "design-rep-type-choice",
-    "replicates-count": "design-replicates-count", "family-choice": "design-family-choice",
-    "league-choice": "design-league-choice", "ratio-columns": "design-ratio-columns",
-    "quantile-of-levels": "design-quantile-of-levels", "no-quantiles": "design-no-quantiles",
-    "likelihood-groups": "design-likelihood-groups", "likelihood-replicates": "design-likelihood-replicates",
-    "fpc-stages": "design-fpc-stages", "fpc-no-stages": "design-fpc-no-stages",
-    "pps-needs-fpc": "design-pps-needs-fpc", "replicates-twice": "design-replicates-twice",
-    "replicate-with-strata": "design-replicate-with-strata", "fay-rho": "design-fay-rho",
-    "jkn-rscales": "design-jkn-rscales", "rscales-length": "design-rscales-length",
-    "jk1-strata": "design-jk1-strata", "replicates-need-strata": "design-replicates-need-strata",
-}
+    "lonely-psu-choice", "pps-choice", "ci-method-choice", "na-policy-choice", "df-value", "level",
+    "statistic-choice", "test-choice", "qrule-choice", "interval-type-choice", "quantile-ci-method",
+    "quantile-value", "rep-type-choice", "replicates-count", "family-choice", "league-choice", "ratio-columns",
+    "quantile-of-levels", "no-quantiles", "likelihood-groups", "likelihood-replicates", "fpc-stages",
+    "fpc-no-stages", "pps-needs-fpc", "replicates-twice", "replicate-with-strata", "fay-rho", "jkn-rscales",
+    "rscales-length", "jk1-strata", "replicates-need-strata",
+)
+DESIGN_CODES = {kind: "unknown-column" if kind == "missing-column" else f"design-{kind}" for kind in DESIGN_KINDS}
 
-# kind of PlanningError -> catalogue entry: the options of survey plan (USAGE_CODES), or its strata file
-PLANNING_CODES = {
-    "margin": "plan-margin", "margin-too-small": "plan-margin-too-small", "confidence": "plan-confidence",
-    "p": "plan-p", "deff": "plan-deff", "population": "plan-population", "min-per-stratum": "plan-min-per-stratum",
-    "allocation-choice": "plan-allocation-choice", "no-strata": "plan-no-strata",
-    "stratum-population": "plan-stratum-population", "neyman-needs-sd": "plan-neyman-needs-sd",
-    "neyman-sd": "plan-neyman-sd", "stratum-p": "plan-stratum-p",
-}
+# the kinds of PlanningError, each said by "plan-<kind>": the options of survey plan (USAGE_CODES), or its strata file
+PLANNING_KINDS = (
+    "margin", "margin-too-small", "confidence", "p", "deff", "population", "min-per-stratum", "allocation-choice",
+    "no-strata", "stratum-population", "neyman-needs-sd", "neyman-sd", "stratum-p",
+)
+PLANNING_CODES = {kind: f"plan-{kind}" for kind in PLANNING_KINDS}
 
 
 def _rows(count: int, words: str) -> str:

@@ -13,7 +13,6 @@ checked against the raise sites by ast), so a kind added without an entry fails.
 from __future__ import annotations
 
 import ast
-import string
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +24,8 @@ from analysis.calibration import CalibrationError, calibrate
 from analysis.weighting import WeightingError, poststratify, rake, trim_weights
 from analysis.weighting import calibrate as weight_to
 from cli.estimate import CALIBRATION_CODES, WEIGHTING_CODES, _calibration_error, _weighting_error
+from catalogue_checks import one_filled, raised
 from cli_capture import run_main
-from survey.errors import MinyiError
 from survey.messages import CATALOGUE, USAGE_CODES, is_usage_error
 
 ROOT = Path(__file__).parent.parent
@@ -100,24 +99,6 @@ def _raised_kinds(path: Path, exc: str) -> set:
     return kinds
 
 
-def _raise(trigger, exc):
-    with pytest.raises(exc) as e:
-        trigger()
-    return e.value
-
-
-def _fields(template: str) -> set:
-    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
-
-
-def _one(err: MinyiError):
-    assert isinstance(err, MinyiError) and len(err.problems) == 1
-    p = err.problems[0]
-    msg, hint = CATALOGUE[p.code]
-    assert (_fields(msg) | _fields(hint)) <= set(p.extra), (p.code, (_fields(msg) | _fields(hint)) - set(p.extra))
-    return p
-
-
 def test_every_kind_raised_in_analysis_has_a_trigger_and_an_entry():
     weighting = _raised_kinds(ROOT / "analysis" / "weighting.py", "WeightingError")
     calibration = _raised_kinds(ROOT / "analysis" / "calibration.py", "CalibrationError")
@@ -131,9 +112,9 @@ def test_every_kind_raised_in_analysis_has_a_trigger_and_an_entry():
 
 @pytest.mark.parametrize("kind", sorted(WEIGHTING_TRIGGERS))
 def test_weighting_kind_says_its_own_entry(kind):
-    e = _raise(WEIGHTING_TRIGGERS[kind], WeightingError)
+    e = raised(WEIGHTING_TRIGGERS[kind], WeightingError)
     assert e.kind == kind
-    p = _one(_weighting_error(e, FILES, DATA))
+    p = one_filled(_weighting_error(e, FILES, DATA))
     assert p.code == WEIGHTING_CODES[kind]
     if e.variable:
         assert f"'{e.variable}'" in p.message, p.message
@@ -149,9 +130,9 @@ def test_weighting_kind_says_its_own_entry(kind):
 
 @pytest.mark.parametrize("kind", sorted(CALIBRATION_TRIGGERS))
 def test_calibration_kind_says_its_own_entry(kind):
-    e = _raise(CALIBRATION_TRIGGERS[kind], CalibrationError)
+    e = raised(CALIBRATION_TRIGGERS[kind], CalibrationError)
     assert e.kind == kind
-    p = _one(_calibration_error(e, FILES, DATA))
+    p = one_filled(_calibration_error(e, FILES, DATA))
     assert p.code == CALIBRATION_CODES[kind]
     if e.variable:
         assert f"'{e.variable}'" in p.message, p.message
@@ -171,8 +152,8 @@ def test_calibration_kind_says_its_own_entry(kind):
 ], ids=["both-sides", "weight-0"])
 def test_categories_of_both_sides_and_of_weight_zero(margin, weights, code, words):
     des = DES if weights is None else Design.from_frame(FRAME.assign(w=weights), weights="w")
-    e = _raise(lambda: rake(des, margin), WeightingError)
-    p = _one(_weighting_error(e, FILES, DATA))
+    e = raised(lambda: rake(des, margin), WeightingError)
+    p = one_filled(_weighting_error(e, FILES, DATA))
     assert p.code == code and p.file == str(FILES["age"]) and all(w in str(p) for w in words), str(p)
     assert "did you mean '3' or" not in str(p)
 
@@ -303,11 +284,11 @@ def test_project_kinds_have_entries_and_library_argument_kinds_stay_the_library_
     proj = Project.open(project[0])
     said = {}
     for kind, trigger in WEIGHTING_TRIGGERS.items():
-        e = _raise(trigger, WeightingError)
+        e = raised(trigger, WeightingError)
         out = weighting_problem(proj, e, "W1")
         if out is e:
             continue
-        p = _one(out)
+        p = one_filled(out)
         assert p.code.startswith("weight-project-") and "weighting wave 'W1'" in p.message, p.message
         said[kind] = p.code
     assert set(said) == {"missing-variable", "missing-values", "not-in-sample", "not-in-margin", "zero-population",

@@ -151,7 +151,7 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
             waves = project.waves()
             if not waves:
                 raise MinyiError.of("no-responses-yet", file=str(data))
-            wave = wave or waves[-1]
+            wave = waves[-1] if wave is None else wave  # --wave "" is no wave, not the latest
             if wave not in waves:
                 from survey.messages import did_you_mean
 

@@ -111,7 +111,7 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
     waves = project.waves()
     if not waves:
         raise MinyiError.of("no-responses-yet", file=str(project.root))
-    wave = wave or waves[-1]
+    wave = waves[-1] if wave is None else wave  # --wave "" (an unset shell variable) is no wave, not the latest
     if wave not in waves:
         from survey.messages import did_you_mean
 

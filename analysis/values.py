@@ -86,13 +86,18 @@ def check_present(have: set, given: Sequence[str], option: str, where: str) -> N
 
     from .design import DesignError
 
+    import unicodedata
+
     numeric = all(is_number(v) for v in have)
     for g in given:
         key = normalize_value(g)
-        if key in have or (numeric and key is not None and is_number(key)):
+        # a number as digits: float() also reads full-width and other Unicode digits ('５'), which are no code of a
+        # column of numbers but a slip of the input method; refused with the number they look like
+        if key in have or (numeric and key is not None and _NUMBER.fullmatch(key)):
             continue
         pool = sorted(have, key=str)
-        near = difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
+        folded = normalize_value(unicodedata.normalize("NFKC", str(g)))
+        near = [folded] if folded in have else difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
         raise DesignError(f"{option} {g!r}: no row of {where} has this value; its values are "
                           + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
                           + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""),

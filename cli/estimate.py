@@ -9,8 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from .estimate_notes import (NO_DF_METHODS, cells_without_unused_df, crosstab_logit_note, estimate_notes,
-                             interval_for, record_json, zero_weight_levels_note)
+from .estimate_notes import (NO_DF_METHODS, absent_value_notes, cells_without_unused_df, crosstab_logit_note,
+                             estimate_notes, interval_for, record_json, zero_weight_levels_note)
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, codebook_of, design_notes,
@@ -18,7 +18,11 @@ from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, Lonel
 
 
 def _parse_scores(items: List[str]) -> dict:
-    out = {}
+    import math
+
+    from analysis.values import normalize_value
+
+    out, given = {}, {}
     for it in items:
         if "=" not in it:
             raise typer.BadParameter(f"--score needs VALUE=NUMBER, not {it!r}")
@@ -27,10 +31,26 @@ def _parse_scores(items: List[str]) -> dict:
             x = float(v)
         except ValueError:
             raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
+        if not math.isfinite(x):  # nan: the value's rows silently left the base; inf: an infinite mean
+            _score_problem("score-option-not-finite", text=it, number=v.strip(), value=k.strip())
         if k in out:  # the later one silently replaced the earlier
             raise typer.BadParameter(f"--score gives '{k}' twice ({out[k]:g} and {x:g}); give each value once")
+        key = normalize_value(k)  # 1 and 1.0, or ' 1', are one value of the column (analysis.values)
+        if key in given:
+            first = given[key]
+            _score_problem("score-option-same-value", first=f"{first}={out[first]:g}", second=it, value=key,
+                           a=f"{out[first]:g}", b=f"{x:g}")
+        given[key] = k
         out[k] = x
     return out
+
+
+def _score_problem(code: str, **params) -> None:
+    """A wrong --score, said from the catalogue: a wrong command line (exit status 2)."""
+    from survey.messages import problem
+
+    why = problem(code, **params)
+    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--score'")
 
 
 def _print_estimates(records: list, pct: bool, book=None) -> None:
@@ -168,13 +188,20 @@ def estimate(
     with _data_errors(data, table):
         design = spec.build(table)
     notes.extend(filter(None, [lonely_note(design)]))
+    # values no row holds (a number absent from a column of numbers is accepted: a code nobody chose)
+    absent = [] if var is None else absent_value_notes(data, _values_in(table, (var,)), (var,), levels=level or [],
+                                                       missing=missing or [], scores=_parse_scores(score or []))
     if json_out:
         _echo_json([record_json(r) for r in records])
-        for note in notes:  # stdout holds the JSON only
+        for p in absent:  # stdout holds the JSON only
+            typer.echo(str(p), err=True)
+        for note in notes:
             typer.echo(f"note: {note}", err=True)
         design_notes(design, err=True)
         return
     _print_estimates(_in_code_order(book, records, by), pct=bool(level) and not total, book=book)
+    for p in absent:
+        typer.echo(str(p))
     for note in notes:
         typer.echo(f"note: {note}")
     design_notes(design)
@@ -248,9 +275,12 @@ def crosstab(
     from analysis.design_spec import lonely_note
 
     lonely = lonely_note(design)
+    absent = absent_value_notes(data, _values_in(table, (row, col)), (row, col), missing=missing or [])
     if json_out:
         _echo_json(cells_without_unused_df(res.to_dict(test)))
-        for note in (dropped, logit, lonely):  # stdout holds the JSON only
+        for p in absent:  # stdout holds the JSON only
+            typer.echo(str(p), err=True)
+        for note in (dropped, logit, lonely):
             if note:
                 typer.echo(f"note: {note}", err=True)
         design_notes(design, err=True)
@@ -299,6 +329,8 @@ def crosstab(
         w = res.wald[test]
         label = "Wald" if test == "wald" else "adjusted Wald"
         typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
+    for p in absent:
+        typer.echo(str(p))
     for note in (dropped, logit, lonely):
         if note:
             typer.echo(f"note: {note}")

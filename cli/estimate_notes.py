@@ -243,3 +243,62 @@ def zero_weight_levels_note(table, weights, row: str, col: str, missing: list, r
             "it set to NA); R's svychisq on the data as it is keeps it as an empty level and gives NaN "
             "(docs/statistics.md)")
 
+
+
+def _shown_values(have: set) -> str:
+    """The values of a column as a note lists them: numbers in numeric order, the first 20."""
+    from analysis.values import is_number
+
+    pool = sorted(have, key=lambda v: (0, float(v), "") if is_number(v) else (1, 0.0, str(v)))
+    return ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
+
+
+def _closest(value: str, have: set) -> str:
+    """"did you mean '3' or '5'?": the nearest numbers to a number (the value as NFKC gives it first: a
+    full-width ５ is 5), else the closest texts; "check the value" when none is close."""
+    import difflib
+    import unicodedata
+
+    from analysis.values import is_number, normalize_value
+
+    folded = normalize_value(unicodedata.normalize("NFKC", str(value)))
+    if folded in have and folded != value:
+        near = [folded]
+    elif is_number(value) and any(is_number(v) for v in have):
+        nums = {v: abs(float(v) - float(value)) for v in have if is_number(v)}
+        best = min(nums.values())
+        near = sorted((v for v, d in nums.items() if d == best), key=float)
+    else:
+        near = difflib.get_close_matches(str(value), sorted(have, key=str), 2, 0.5)
+    return ("did you mean " + " or ".join(f"'{x}'" for x in near) + "?") if near else "check the value"
+
+
+def absent_value_notes(path, have: set, columns: tuple, *, levels=(), missing=(), scores=None) -> list:
+    """Notes (:class:`survey.messages.Problem`, severity note) for the ``--level``, ``--missing`` and ``--score``
+    values that no row of ``columns`` holds (``have``: their values as :func:`analysis.values.normalize_series`
+    gives them).  The estimators accept a number absent from a column of numbers, a code nobody chose
+    (:func:`analysis.values.check_present`), so ``--level 4`` on a 1/2/3/5 column is a share of 0: said, with the
+    values the column has and the closest, rather than a bare 0.0%."""
+    from analysis.values import normalize_value
+    from survey.messages import problem
+
+    out = []
+    if not have:
+        return out
+    col = columns[0]
+    file = str(path)
+    shown = _shown_values(have)
+    for v in dict.fromkeys(levels):
+        if normalize_value(v) not in have:
+            out.append(problem("level-value-absent", file=file, column=col, severity="note", value=v,
+                               values=shown, suggestion=_closest(v, have)))
+    for v in dict.fromkeys(missing):
+        if normalize_value(v) not in have:
+            out.append(problem("missing-value-absent", file=file, severity="note", value=v,
+                               columns=" or ".join(f"'{c}'" for c in dict.fromkeys(columns)), values=shown,
+                               suggestion=_closest(v, have)))
+    for v, x in (scores or {}).items():
+        if normalize_value(v) not in have:
+            out.append(problem("score-value-absent", file=file, column=col, severity="note", value=v, score=f"{x:g}",
+                               values=shown, suggestion=_closest(v, have)))
+    return out

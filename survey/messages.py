@@ -1036,6 +1036,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "report or --wave shows or names as it was typed",
                             "type the key again in minyi.yaml with letters, digits or Chinese characters only, e.g. "
                             "2026Q1:"),
+    # --- option values no row holds (fix-fuzz): survey estimate / crosstab accept a number absent from a column of
+    # numbers (a code nobody chose), and said nothing: --level 4 on a 1/2/3/5 column printed 0.0% without a word --
+    "level-value-absent": ("--level '{value}': no valid row of column '{column}' holds this value, so the share counts "
+                           "no row; the column's values are {values}",
+                           "if {value} is a code nobody chose, 0 is right; otherwise {suggestion}"),
+    "missing-value-absent": ("--missing '{value}': no row of column {columns} holds this value, so it leaves no row "
+                             "out of the base; the values there are {values}",
+                             "if {value} is a code nobody chose, nothing is lost; otherwise {suggestion}"),
+    "score-value-absent": ("--score '{value}={score}': no valid row of column '{column}' holds the value '{value}', "
+                           "so this score is given to no row; the column's values are {values}",
+                           "if {value} is a code nobody chose, the mean is right; otherwise {suggestion}"),
+    "score-option-not-finite": ("--score '{text}': {number} is not a finite number, and the rows of '{value}' would "
+                                "silently leave the base (nan) or make the mean infinite",
+                                "give the value a finite score, e.g. --score {value}=5; to leave its rows out of the "
+                                "base, use --missing {value}"),
+    "score-option-same-value": ("--score '{first}' and --score '{second}' give one value ({value}) written two ways, "
+                                "with scores {a} and {b}: the later would silently replace the earlier",
+                                "give each value of the column one --score"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

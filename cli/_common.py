@@ -126,8 +126,9 @@ CombinedOpt = Annotated[bool, typer.Option(
 ReplicatesOpt = Annotated[Optional[str], typer.Option(
     "--replicates", help="Make replicate weights from the design: auto | JK1 | JKn | BRR | Fay | bootstrap "
                          "(R as.svrepdesign).")]
-NRepOpt = Annotated[int, typer.Option("--n-replicates", help="Bootstrap replicates for --replicates bootstrap.", min=2)]
-SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed for --replicates bootstrap.")]
+NRepOpt = Annotated[Optional[int], typer.Option(
+    "--n-replicates", help="Bootstrap replicates for --replicates bootstrap (default 50).", min=2)]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed for --replicates bootstrap.", min=0)]
 CiOpt = Annotated[str, typer.Option(
     "--ci", help="Interval method: wald, logit, clopper-pearson, asin, likelihood, wilson, jeffreys, agresti-coull.")]
 ConfOpt = Annotated[float, typer.Option("--confidence", help="Confidence level.", min=0.5, max=0.9999)]
@@ -152,11 +153,72 @@ def choice(value: Optional[str], choices, option: str) -> Optional[str]:
     return value
 
 
+def _option_problem(code: str, option: str, **params) -> None:
+    """A design option the design would not use, said from the catalogue: a wrong command line (exit status 2)."""
+    from survey.messages import problem
+
+    why = problem(code, option=option, **params)
+    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
+
+
+def _unused_design_options(*, psu, fpc, repweights, rep_type, rep_scale, rep_rscales, rho, mse, combined_weights,
+                           replicates, n_replicates, seed) -> None:
+    """Refuse the design options this design does not use: each was silently ignored (``--rep-type JK1`` without
+    --repweights, meant as --replicates JK1, gave the linearisation interval), and an empty name in --psu/--fpc
+    (``--psu ,``) silently dropped the stage."""
+    for option, value in (("--psu", psu), ("--fpc", fpc)):
+        if value is not None and "," in value and not all(part.strip() for part in value.split(",")):
+            _option_problem("design-option-empty-name", option, value=value)
+    if repweights is None:
+        for option, unused in (("--rep-type", rep_type != "other"), ("--rep-scale", rep_scale is not None),
+                               ("--rep-rscales", rep_rscales is not None),
+                               ("--no-combined-weights", not combined_weights)):
+            if unused:
+                _option_problem("repweights-option-alone", option)
+    fay = replicates == "Fay" or (repweights is not None and rep_type == "Fay")
+    if rho is not None and not fay:
+        _option_problem("rho-not-fay", "--rho", rho=f"{rho:g}")
+    if mse and repweights is None and replicates is None:
+        _option_problem("mse-without-replicates", "--mse")
+    asked = "no replicates" if replicates is None else f"--replicates {replicates}"
+    for option, given in (("--seed", seed), ("--n-replicates", n_replicates)):
+        if given is not None and replicates != "bootstrap":
+            _option_problem("bootstrap-option-alone", option, asked=asked)
+
+
+def _check_replicate_cells(path: Path, table, spec) -> None:
+    """The replicate weights --replicates would make (rows × replicates, 8 bytes each) within the limit
+    ``replicate_cells`` (docs/limits.md), before they are made: 100,000,000 bootstrap replicates asked for 2 TB
+    and ended in "internal error: MemoryError"; JK1 on 200,000 rows without --psu needs 320 GB."""
+    if spec.replicates is None:
+        return
+    from analysis.values import normalize_series
+    from survey.limits import current
+
+    rows = len(table)
+    kind = spec.replicates
+    if kind == "auto":
+        kind = "JKn" if spec.strata else "JK1"
+    if kind == "bootstrap":
+        count = spec.n_replicates
+    elif kind in ("BRR", "Fay"):
+        count = 2 * (int(normalize_series(table[spec.strata]).nunique()) + 1) if spec.strata else 0
+    elif spec.psu:
+        keys = [normalize_series(table[c]) for c in ([spec.strata] if spec.strata else []) + [spec.psu[0]]]
+        count = len(set(zip(*keys)))
+    else:
+        count = rows
+    current().check("replicate_cells", float(rows) * float(count), file=str(path),
+                    what=f"replicate weights --replicates {spec.replicates} would make ({rows:,} rows × "
+                         f"{count:,} replicates)")
+
+
 def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=None, pps=None, lonely_psu="fail",
                 repweights=None, rep_type="other", rep_scale=None, rep_rscales=None, rho=None, mse=False,
-                combined_weights=True, replicates=None, n_replicates=50, seed=None):
+                combined_weights=True, replicates=None, n_replicates=None, seed=None):
     """The design options of a command as an :class:`analysis.design_spec.DesignSpec`, its choices and columns
-    checked (unknown columns: one message naming the file and the option)."""
+    checked (unknown columns: one message naming the file and the option); options the design would not use are
+    refused (:func:`_unused_design_options`), and replicates beyond the limit ``replicate_cells`` too."""
     from analysis.design import LONELY_PSU, PPS_METHODS
     from analysis.design_spec import DesignSpec
     from analysis.replicates import AS_REP_TYPES, REP_TYPES
@@ -165,6 +227,10 @@ def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=No
     choice(pps, PPS_METHODS, "--pps")
     choice(rep_type, REP_TYPES, "--rep-type")
     choice(replicates, AS_REP_TYPES, "--replicates")
+    _unused_design_options(psu=psu, fpc=fpc, repweights=repweights, rep_type=rep_type, rep_scale=rep_scale,
+                           rep_rscales=rep_rscales, rho=rho, mse=mse, combined_weights=combined_weights,
+                           replicates=replicates, n_replicates=n_replicates, seed=seed)
+    n_replicates = 50 if n_replicates is None else n_replicates
     rs = None
     if rep_rscales is not None:
         try:
@@ -183,6 +249,7 @@ def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=No
     if repweights is not None and "," in repweights:
         for c in repweights.split(","):
             _check_columns(table, path, repweights=c.strip())
+    _check_replicate_cells(path, table, spec)
     return spec
 
 

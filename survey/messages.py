@@ -1054,6 +1054,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "score-option-same-value": ("--score '{first}' and --score '{second}' give one value ({value}) written two ways, "
                                 "with scores {a} and {b}: the later would silently replace the earlier",
                                 "give each value of the column one --score"),
+    # --- design options the design does not use (fix-fuzz): each was silently ignored -------------------------
+    "repweights-option-alone": ("{option} describes the replicate-weight columns that --repweights names, and this "
+                                "command has no --repweights: it would be silently ignored",
+                                "give --repweights COLUMNS, or leave out {option}; to make replicate weights from the "
+                                "design, use --replicates (auto, JK1, JKn, BRR, Fay or bootstrap)"),
+    "rho-not-fay": ("--rho {rho} is Fay's coefficient, used only by Fay replicates (--rep-type Fay with --repweights, "
+                    "or --replicates Fay): here it would be silently ignored",
+                    "leave out --rho, or use Fay replicates"),
+    "mse-without-replicates": ("--mse centres the replicate variances on the full-sample estimate, and this design "
+                               "has no replicates (--repweights or --replicates): it would be silently ignored",
+                               "leave out --mse, or give --repweights or --replicates"),
+    "bootstrap-option-alone": ("{option} is for the bootstrap replicates of --replicates bootstrap, and this command "
+                               "asks for {asked}: it would be silently ignored",
+                               "leave out {option}, or use --replicates bootstrap"),
+    "design-option-empty-name": ("{option} '{value}' holds an empty column name (a comma with nothing beside it), "
+                                 "which would silently drop a stage of the design", "give one column name per stage, separated by "
+                                 "commas"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

@@ -408,16 +408,41 @@ def _values_in(table, columns: tuple) -> set:
 
 
 def _parse_totals(items: List[str]) -> dict:
+    import math
+
     out = {}
     for it in items:
         if "=" not in it:
             raise typer.BadParameter(f"--total needs COLUMN=NUMBER, not {it!r}")
         k, v = it.rsplit("=", 1)
         try:
-            out[k.strip()] = float(v)
+            x = float(v)
         except ValueError:
             raise typer.BadParameter(f"--total {it!r}: {v!r} is not a number")
+        if not math.isfinite(x):  # every calibrated weight was NaN, written as an empty column
+            _usage_problem("weight-total-not-finite", "--total", text=it, number=v.strip(), column=k.strip())
+        if k.strip() in out:  # the later one silently replaced the earlier
+            _usage_problem("weight-total-twice", "--total", column=k.strip(), first=f"{out[k.strip()]:g}",
+                           second=f"{x:g}")
+        out[k.strip()] = x
     return out
+
+
+def _check_weight_name(name: str) -> None:
+    """The new weight column's name (--name) is one a --weight can give back: not empty, not blanks, no blanks
+    around it (the CSV reader strips a header's blanks, so 'w ' would be read back as 'w')."""
+    what = ("empty" if name == "" else "only blanks" if not name.strip()
+            else "blanks around it" if name != name.strip() else None)
+    if what:
+        _usage_problem("weight-name-blank", "--name", name=name, what=what)
+
+
+def _usage_problem(code: str, option: str, **params) -> None:
+    """A wrong option value of survey weight, said from the catalogue: a wrong command line (exit status 2)."""
+    from survey.messages import problem
+
+    why = problem(code, **params, option=option)
+    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
 
 
 def _parse_bounds(text: Optional[str]) -> Optional[tuple]:
@@ -572,10 +597,11 @@ def weight(
     population_total: Annotated[Optional[float], typer.Option(
         "--population-total", help="Population size used to turn shares into counts (default: the count margins' total, "
                                    "else the sum of the input weights).")] = None,
-    maxit: Annotated[int, typer.Option("--maxit", help="Raking: most passes over the margins (R rake control maxit).", min=1)] = 10,
-    epsilon: Annotated[float, typer.Option(
+    maxit: Annotated[Optional[int], typer.Option(
+        "--maxit", help="Raking: most passes over the margins (R rake control maxit; default 10).", min=1)] = None,
+    epsilon: Annotated[Optional[float], typer.Option(
         "--epsilon", help="Raking stops when no weighted cell count changes by epsilon or more (below 1: a fraction "
-                          "of the total weight), as R rake's control epsilon.")] = 1.0,
+                          "of the total weight), as R rake's control epsilon (default 1).", min=0)] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Weight the data to population margins (raking, post-stratification, calibration) and write a new weight column.
@@ -602,6 +628,10 @@ def weight(
     from survey.margins import read_margin_file
 
     choice(method, ("rake", "poststratify", "linear", "logit"), "--method")
+    for option, given in (("--maxit", maxit), ("--epsilon", epsilon)):
+        if given is not None and method != "rake":  # silently ignored: not R's rake
+            _usage_problem("weight-option-not-rake", option, method=method)
+    _check_weight_name(name)
     totals = _parse_totals(total or [])
     lim = _parse_bounds(bounds)
     if method in ("rake", "poststratify") and (totals or lim):
@@ -648,7 +678,7 @@ def weight(
         else:
             kw = dict(population_total=population_total, cap=cap)
             if method == "rake":
-                kw.update(maxit=maxit, epsilon=epsilon)
+                kw.update(maxit=10 if maxit is None else maxit, epsilon=1.0 if epsilon is None else epsilon)
             if partial:
                 kw["partial"] = True
             new, rep = calibrate(design, mdict, method=method, **kw)

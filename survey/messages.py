@@ -1071,6 +1071,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "design-option-empty-name": ("{option} '{value}' holds an empty column name (a comma with nothing beside it), "
                                  "which would silently drop a stage of the design", "give one column name per stage, separated by "
                                  "commas"),
+    # --- survey weight's options (fix-fuzz) -------------------------------------------------------------------
+    "weight-total-not-finite": ("--total '{text}': {number} is not a finite number; every calibrated weight would "
+                                "be NaN, and the file would be written with an empty weight column",
+                                "give the population total of {column} as a number, e.g. --total {column}=125000"),
+    "weight-total-twice": ("--total gives column '{column}' twice ({first} and {second}): the later would silently "
+                           "replace the earlier", "give each column's population total once"),
+    "weight-name-blank": ("--name '{name}' ({what}) cannot name the new weight column: no --weight could name it "
+                          "back", "give a name of letters, digits or Chinese characters, e.g. --name weight_cal"),
+    "weight-option-not-rake": ("{option} is the stopping rule of raking (--method rake, R rake control=), and this "
+                               "command asks for --method {method}: it would be silently ignored",
+                               "leave out {option}, or use --method rake"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

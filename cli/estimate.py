@@ -762,9 +762,17 @@ def plan(
 
     if allocate not in ALLOCATIONS:
         raise typer.BadParameter(f"--allocate must be one of {', '.join(ALLOCATIONS)}, not {allocate!r}")
+    if strata is None:  # options of the allocation, silently ignored without strata
+        for option, given in (("--allocate", allocate != "proportional"), ("--min-per-stratum", min_per_stratum > 0)):
+            if given:
+                _usage_problem("plan-strata-option-alone", option)
     kw = {}
     if strata is not None:
         names, pops, kind, extra = read_strata_file(strata)
+        total_pop = float(sum(pops))
+        if population is not None and abs(population - total_pop) > 1e-9 * max(1.0, total_pop):
+            _usage_problem("plan-population-strata-differ", "--population", population=f"{population:,.10g}",
+                           file=str(strata), total=f"{total_pop:,.10g}")
         kw = dict(strata=names, strata_population=pops, allocation=allocate, min_per_stratum=min_per_stratum)
         if kind == "sd":
             kw["strata_sd"] = extra

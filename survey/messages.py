@@ -1082,6 +1082,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "weight-option-not-rake": ("{option} is the stopping rule of raking (--method rake, R rake control=), and this "
                                "command asks for --method {method}: it would be silently ignored",
                                "leave out {option}, or use --method rake"),
+    # --- survey plan's options (fix-fuzz) ---------------------------------------------------------------------
+    "plan-strata-option-alone": ("{option} allocates the sample across the strata of --strata, and this command has "
+                                 "no --strata: it would be silently ignored",
+                                 "give --strata FILE (stratum, population size), or leave out {option}"),
+    "plan-population-strata-differ": ("--population {population} differs from the total population of the strata "
+                                      "in {file} ({total}): the finite population correction would use one and the "
+                                      "allocation the other", "leave out --population (the strata's total is "
+                                      "used), or correct the strata file"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

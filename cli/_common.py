@@ -146,6 +146,16 @@ def progress_shown(*, json_out: bool = False, quiet: bool = False):
     return shown(wanted(json_out=json_out, quiet=quiet))
 
 
+def names_nothing(code: str, option: str, values) -> None:
+    """A list option given with nothing in it (``--by ""``, an unset shell variable; ``--indicators ,``): a wrong
+    command line (exit status 2) said from the catalogue entry ``code``, instead of silently meaning "none" or
+    "all"."""
+    from survey.messages import problem
+
+    why = problem(code, value=",".join(values))
+    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
+
+
 def choice(value: Optional[str], choices, option: str) -> Optional[str]:
     """``value`` if it is one of ``choices`` (or None), else a usage error (exit 2) listing them."""
     if value is not None and value not in choices:

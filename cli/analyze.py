@@ -56,6 +56,10 @@ def analyze(
         survey analyze province_parquet/ --engine duckdb --by district --json
     """
     names = None if by is None else [b.strip() for item in by for b in item.split(",") if b.strip()]
+    if by is not None and not names:
+        from ._common import names_nothing
+
+        names_nothing("by-names-nothing", "--by", by)
     from engines import is_url
 
     if is_url(dir):  # a folder on a cluster's file system: Spark reads it (and its questionnaire)

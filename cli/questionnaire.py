@@ -112,6 +112,11 @@ def simulate(
 
     check_out(file, out)
     q = load_questionnaire(file)
+    from survey.limits import current
+
+    cols = len(q.columns())
+    current().check("simulate_cells", float(n) * cols, file=str(file),
+                    what=f"cells --n {n:,} respondents of {cols:,} columns would make")
     frame = _simulate(q, n, seed, messy=messy, shift=shift, start=start)
     write_csv(frame, out)
     typer.echo(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {out}")

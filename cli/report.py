@@ -78,6 +78,10 @@ def report(
     names = None
     if by is not None:
         names = [b.strip() for b in by.split(",") if b.strip()]
+        if not names:
+            from ._common import names_nothing
+
+            names_nothing("by-names-nothing", "--by", [by])
         choices = grouping_choices(project.questionnaire)
         bad = [b for b in names if b not in choices]
         if bad:

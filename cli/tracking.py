@@ -82,6 +82,10 @@ def trend(
     if more and not indicators:  # `survey trend DIR sat_env`: a name with no option is not taken as one
         raise typer.BadParameter(f"unexpected argument(s) {' '.join(more)}; to follow indicators, write "
                                  f"--indicators {' '.join(more)}", param_hint="INDICATOR")
+    if indicators is not None and not _names(indicators + (more or [])):
+        from ._common import names_nothing
+
+        names_nothing("indicators-name-nothing", "--indicators", indicators)
     project = _open_tracked(dir)
     if by is not None and by not in grouping_choices(project.questionnaire):
         raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",

@@ -38,6 +38,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("reader_seconds", 600, "seconds the SPSS, Excel and Parquet readers may take for one file"),
     Limit("lock_wait", 60, "seconds a command waits for another one using the same project"),
     Limit("replicate_cells", 100_000_000, "replicate weights --replicates would make (rows × replicates; 8 bytes each)"),
+    Limit("simulate_cells", 1_000_000_000, "cells survey simulate would make (--n × the questionnaire's columns)"),
 )}
 
 OVERRIDES: dict[str, float] = {}  # set by the global --limit option

@@ -1090,6 +1090,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                       "in {file} ({total}): the finite population correction would use one and the "
                                       "allocation the other", "leave out --population (the strata's total is "
                                       "used), or correct the strata file"),
+    # --- a list option given with nothing in it (fix-fuzz): --by "" (an unset shell variable) silently dropped the
+    # grouping, --indicators "" followed every indicator, --collector "" wrote one link without a collector ----------
+    "by-names-nothing": ("--by '{value}' names no grouping: the groups (by default site and district) would be "
+                         "silently left out", "give groupings, e.g. --by site,district, or leave out --by"),
+    "indicators-name-nothing": ("--indicators '{value}' names no indicator: every indicator would be followed without "
+                                "a word", "give indicator or area ids, e.g. --indicators sat_env,support, or leave "
+                                "out --indicators to follow them all"),
+    "links-collector-empty": ("--collector '{value}' names no collector: one link without a collector would be "
+                              "written without a word", "give collector ids, e.g. --collector V001,V002, or leave out "
+                              "--collector for one link without a collector"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

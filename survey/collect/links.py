@@ -172,6 +172,7 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
     sc = _code(q, q.site_question, site, "site", "site")
     dc = _code(q, q.district_question, district, "district", "district")
     names: list[str] = []
+    collectors = list(collectors)
     for c in collectors:
         for part in re.split(r"[,，、]", str(c)):
             part = part.strip()
@@ -182,6 +183,8 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
                 raise MinyiError.of("links-collector-invisible", value=shown_plainly(part), chars=", ".join(hidden))
             if part and part not in names:
                 names.append(part)
+    if collectors and not names:  # --collector "" (an unset shell variable): no link without a collector unasked
+        raise MinyiError.of("links-collector-empty", value=",".join(str(c) for c in collectors))
     for c in names:
         if not _COLLECTOR_RE.match(c):
             raise MinyiError.of("links-collector-chars", value=c)

@@ -351,6 +351,7 @@ def _read_data(path: Path):
     raw = read_raw(p, kind)
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1
+    _say_cells_read_as_empty(raw, path)
     if CODEBOOK_SHEET in raw.other_sheets:  # minyi's Excel export: its 变量说明 sheet orders the categories
         frame.attrs["codebook"] = parse_codebook_sheet(read_raw(p, kind, sheet=CODEBOOK_SHEET).frame)
     total = summary_row(frame)
@@ -360,6 +361,20 @@ def _read_data(path: Path):
         i, column, label = total
         raise MinyiError.of("total-row", file=str(path), line=frame.attrs["first_line"] + i, column=column, label=label)
     return frame
+
+
+def _say_cells_read_as_empty(raw, path: Path) -> None:
+    """On stderr, the workbook cells read as empty although they hold something: a formula without a computed
+    value, an Excel error (#DIV/0!).  `survey import` says them (catalogue ``formula-no-value-cells``,
+    ``excel-error-cells``); estimate, crosstab and weight left them out of the base without a word."""
+    from survey.messages import problem
+
+    for marks, code in ((raw.formulas, "data-formula-no-value-cells"), (raw.errors, "data-excel-error-cells")):
+        if marks:
+            cells = [m[2] for m in marks]
+            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+            typer.echo(str(problem(code, file=str(path), severity="warning", count=f"{len(cells):,}", cells=shown)),
+                       err=True)
 
 
 def _code_key(item: tuple):

@@ -159,6 +159,10 @@ def estimate(
         raise typer.BadParameter("give --var COLUMN (or --ratio NUM/DEN)")
     table = _read_data(data)
     _check_columns(table, data, var=var, by=by)
+    if by is not None and len(table) and _values_in(table, (by,)) == set():  # no record at all, exit 0 and JSON []
+        from survey.errors import MinyiError
+
+        raise MinyiError.of("by-column-empty", file=str(data), column=by, rows=f"{len(table):,}")
     book = codebook_of(table)
     if var is not None:  # --level 满意 on a .sav whose cells hold the code 4
         level, missing = _as_codes(book, table, (var,), level or []), _as_codes(book, table, (var,), missing or [])

@@ -1100,6 +1100,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "links-collector-empty": ("--collector '{value}' names no collector: one link without a collector would be "
                               "written without a word", "give collector ids, e.g. --collector V001,V002, or leave out "
                               "--collector for one link without a collector"),
+    "by-column-empty": ("the --by column '{column}' is empty in every row ({rows} rows): there is no category to "
+                        "estimate for, and no record would be printed", "check the column: --by names the column "
+                        "whose categories get a record each; leave out --by for the whole sample"),
+    # the cells a data file given to estimate, crosstab or weight holds but that are read as empty
+    "data-formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty "
+                                    "(left out of the base): {cells}", "open the file in Excel or WPS and save it "
+                                    "(that computes the formulas), then run the command again"),
+    "data-excel-error-cells": ("{count} cell(s) hold an Excel error value (#N/A, #DIV/0! …) and were read as empty "
+                               "(left out of the base): {cells}", "correct those cells (or the formulas that give "
+                               "the errors) in Excel or WPS, then run the command again"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

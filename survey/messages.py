@@ -1110,6 +1110,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data-excel-error-cells": ("{count} cell(s) hold an Excel error value (#N/A, #DIV/0! …) and were read as empty "
                                "(left out of the base): {cells}", "correct those cells (or the formulas that give "
                                "the errors) in Excel or WPS, then run the command again"),
+    # --- questionnaire.yaml edited by hand (fix-fuzz) ----------------------------------------------------------
+    "positive-empty": ("{where} lists no option: an indicator's share would be 0 in every wave and group (or a "
+                       "question's default, its first two options, would be used without a word)",
+                       "list the options that count as positive, e.g. positive: [非常满意, 满意], or leave the key out"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

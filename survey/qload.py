@@ -462,6 +462,8 @@ def _options(ck: _Checker, node: Optional[Node], where: str) -> list[Option]:
                 if isinstance(score_n.value, bool) or not isinstance(score_n.value, (int, float)):
                     ck.add("scale-score", score_n, label=ck.text(d, "label", where) or "?", where=where,
                            problem=f"a non-numeric ('{score_n.value}')")
+                elif not math.isfinite(float(score_n.value)):  # score: .nan left the answers out of every index
+                    ck.add("yaml-not-finite", score_n, key="option.score", raw=score_n.raw or repr(score_n.value))
                 else:
                     score = float(score_n.value)
             opt = Option(code=code, label=ck.text(d, "label", where) or "", score=score,
@@ -509,6 +511,9 @@ def _codes_from(ck: _Checker, node: Optional[Node], options: list[Option], where
     if node is None:
         return []
     items = node.value if isinstance(node.value, list) else [node]
+    if not items or node.value is None:  # positive: [] (or positive: with nothing): a share of 0 without a word
+        ck.add("positive-empty", node, where=where)
+        return []
     out = []
     for it in items:
         v = it.value

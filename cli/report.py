@@ -75,6 +75,7 @@ def report(
     if na is not None and na.strip().lower() not in NA_POLICIES:
         raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
     project = open_project(dir)
+    _check_compare(project, wave, compare)
     names = None
     if by is not None:
         names = [b.strip() for b in by.split(",") if b.strip()]
@@ -94,3 +95,27 @@ def report(
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")
 
+
+def _check_compare(project, wave: Optional[str], compare: Optional[str]) -> None:
+    """--compare names a wave before the reported one: ``--compare ""`` silently reported no comparison, the
+    reported wave itself made every change 0, and a later wave presented it as the earlier one (changes with the
+    wrong sign).  Said before any work; an unknown --wave is said by the report itself."""
+    if compare is None:
+        return
+    from survey.errors import MinyiError
+    from survey.messages import did_you_mean, problem
+
+    waves = project.waves()
+    if compare not in waves:
+        raise MinyiError.of("unknown-wave", file=str(project.root), wave=compare,
+                            suggestion=did_you_mean(compare, waves) or f"waves: {', '.join(waves)}")
+    shown = waves[-1] if wave is None else wave
+    if shown not in waves:
+        return
+    why = None
+    if compare == shown:
+        why = problem("report-compare-same-wave", wave=compare, waves=", ".join(waves))
+    elif waves.index(compare) > waves.index(shown):
+        why = problem("report-compare-later-wave", compare=compare, wave=shown, waves=", ".join(waves))
+    if why is not None:
+        raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--compare'")

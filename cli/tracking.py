@@ -256,9 +256,10 @@ def brief(
     from report.brief_render import BRIEF_FORMATS
 
     # --out alone asks for files: every format, rather than the text on screen with --out silently ignored
-    formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format else list(BRIEF_FORMATS)
+    # --format "" (an unset shell variable) names no format: refused, not taken for "every format"
+    formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format is not None else list(BRIEF_FORMATS)
     bad = [f for f in formats if f not in BRIEF_FORMATS]
-    if bad or (format and not formats):  # a wrong command line: usage error (2), as trend/score
+    if bad or (format is not None and not formats):  # a wrong command line: usage error (2), as trend/score
         raise typer.BadParameter(f"unknown format{'s' if len(bad) > 1 else ''} {', '.join(repr(f) for f in bad) or repr(format)} for the brief; "
                                  f"choose from {', '.join(BRIEF_FORMATS)}", param_hint="'--format'")
     project = _open_tracked(dir)

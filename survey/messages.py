@@ -1114,6 +1114,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "positive-empty": ("{where} lists no option: an indicator's share would be 0 in every wave and group (or a "
                        "question's default, its first two options, would be used without a word)",
                        "list the options that count as positive, e.g. positive: [非常满意, 满意], or leave the key out"),
+    # --- survey report --compare (fix-fuzz) ---------------------------------------------------------------------
+    "report-compare-same-wave": ("--compare {wave} is the reported wave itself: every change would be 0 and every "
+                                 "test \"no significant change\"", "give a wave before {wave} (waves in order: {waves}), or leave out "
+                                 "--compare"),
+    "report-compare-later-wave": ("--compare {compare} comes after the reported wave {wave} (waves in order: {waves}): "
+                                  "the report would present {compare} as the earlier wave and every change with the "
+                                  "wrong sign", "report the later wave against the earlier one: --wave {compare} "
+                                  "--compare {wave}"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

@@ -29,7 +29,7 @@ def serve(
         "refused are counted apart, up to 5 times as many.", min=0)] = None,
     merge_every: Annotated[Optional[float], typer.Option(
         "--merge-every", help="Seconds between merges of the answer journal into the project (default 10).",
-        min=0.1)] = None,
+        min=0.1, max=86400)] = None,
 ) -> None:
     """Serve the project's questionnaire as a mobile web survey; answers go into the project as they arrive.
 
@@ -46,7 +46,16 @@ def serve(
     """
     from report.fonts import font_face_css
     from survey.collect.server import serve as run
+    from survey.messages import problem
 
+    # an unset shell variable must not open the server to every network, weaken the admin token or drop the code
+    for code, option, bad in (("serve-host-blank", "--host", not host.strip()),
+                              ("serve-admin-token-blank", "--admin-token",
+                               admin_token is not None and admin_token != "" and admin_token != "".join(admin_token.split())),
+                              ("serve-access-code-blank", "--access-code", access_code is not None and not access_code.strip())):
+        if bad:
+            why = problem(code, value={"--host": host, "--admin-token": admin_token}.get(option, access_code))
+            raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
     run(dir, host=host, port=port, admin_token=admin_token, wave=wave, access_code=access_code,
         rate_limit=rate_limit, merge_every=merge_every, font_css=font_face_css, echo=typer.echo)
 

@@ -1122,6 +1122,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                   "the report would present {compare} as the earlier wave and every change with the "
                                   "wrong sign", "report the later wave against the earlier one: --wave {compare} "
                                   "--compare {wave}"),
+    # --- survey serve's options (fix-fuzz) ----------------------------------------------------------------------
+    "serve-host-blank": ("--host '{value}' names no address: the server would listen on every network interface "
+                         "(as 0.0.0.0), not on this machine only (the default, 127.0.0.1)",
+                         "give the address, e.g. --host 127.0.0.1, or --host 0.0.0.0 to serve every network on purpose"),
+    "serve-admin-token-blank": ("--admin-token '{value}' holds blanks: a token of blanks opens the admin dashboard to "
+                                "anyone who guesses it, and blanks inside a token are lost when the link is copied",
+                                "leave out --admin-token for a new random one, or give letters and digits"),
+    "config-serve-merge-every-too-long": ("{key}: {value} seconds is more than a day (86400 s): the merge thread "
+                                          "could not wait that long, and answers would never be merged into the "
+                                          "project", "e.g. merge_every: 10 (seconds)"),
+    "serve-access-code-blank": ("--access-code '{value}' is blank: respondents would answer without any access code, "
+                                "whatever serve.access_code in minyi.yaml says", "give the code respondents type, e.g. "
+                                "--access-code 2468, or leave out --access-code"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

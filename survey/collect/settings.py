@@ -285,11 +285,14 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
 
 
 def _range_problems(s: ServeSettings, path: str) -> list:
-    """``max_body_kb`` of at least 8 (one questionnaire) and ``merge_every`` above 0 seconds."""
+    """``max_body_kb`` of at least 8 (one questionnaire) and ``merge_every`` above 0 seconds and at most a day."""
     probs = []
     if s.max_body_kb < 8:
         probs += _err(path, "config-serve-body-too-small", "serve.max_body_kb", value=s.max_body_kb).problems
     if s.merge_every <= 0:
         probs += _err(path, "config-not-positive", "serve.merge_every", value=said_value(s.merge_every),
                       example="merge_every: 10 (seconds)").problems
+    elif not s.merge_every <= 86400:  # .inf or 1e308: the merge thread's wait overflowed (a traceback, no merges)
+        probs += _err(path, "config-serve-merge-every-too-long", "serve.merge_every",
+                      value=said_value(s.merge_every)).problems
     return probs

@@ -153,6 +153,14 @@ def estimate(
     if both:  # --missing silently won: the value left the base although it was also counted or scored
         raise typer.BadParameter(f"'{both[0]}' is given both as --missing and as --{'level' if level else 'score'}; "
                                  "a value either leaves the base or counts in it")
+    seen_q: dict = {}
+    for i, p in enumerate(quantile or []):  # the same record twice: --quantile 0.5 --quantile 0.50
+        if p in seen_q:
+            from survey.messages import problem
+
+            why = problem("quantile-given-twice", first=f"{quantile[seen_q[p]]:g}", second=f"{p:g}")
+            raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--quantile'")
+        seen_q[p] = i
     statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
     ci, interval_type = interval_for(ci, statistic, bool(level))
     if var is None and num_den is None:

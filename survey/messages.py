@@ -1135,6 +1135,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "serve-access-code-blank": ("--access-code '{value}' is blank: respondents would answer without any access code, "
                                 "whatever serve.access_code in minyi.yaml says", "give the code respondents type, e.g. "
                                 "--access-code 2468, or leave out --access-code"),
+    "quantile-given-twice": ("--quantile {first} and --quantile {second} are the same quantile: its record would be "
+                             "printed twice (and twice in --json)", "give each quantile once"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

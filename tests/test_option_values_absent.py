@@ -101,3 +101,11 @@ def test_score_one_value_written_two_ways_is_refused(data, capsys):
     rc, out = run_main(capsys, "estimate", data, "--var", "q", "--score", "1=1", "--score", "1.0=2", "--score",
                        "2=2", "--score", "3=3", "--score", "5=5")
     assert rc == 2 and "--score '1=1' and --score '1.0=2' give one value (1) written two ways" in out, out
+
+
+def test_the_same_quantile_twice_is_refused(data, capsys):
+    """``--quantile 0.5 --quantile 0.50`` printed the median's record twice (twice in --json)."""
+    rc, out = run_main(capsys, "estimate", data, "--var", "q", "--quantile", "0.5", "--quantile", "0.50")
+    assert rc == 2 and "'--quantile'" in out and "are the same quantile" in out, out
+    rc, out = run_main(capsys, "estimate", data, "--var", "q", "--quantile", "0.25", "--quantile", "0.5")
+    assert rc == 0 and "q q0.25" in out and "q q0.5" in out, out

@@ -1137,6 +1137,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "--access-code 2468, or leave out --access-code"),
     "quantile-given-twice": ("--quantile {first} and --quantile {second} are the same quantile: its record would be "
                              "printed twice (and twice in --json)", "give each quantile once"),
+    "xlsform-text-not-xlsform": ("not an XLSForm: pyxform's text form starts with a line whose first cell is a "
+                                 "sheet name (survey), and this file's first line starts with '{first}' (a data "
+                                 "export?)", "survey convert reads questionnaires; answers go into a project with "
+                                 "survey import DIR FILE"),
 }
 
 # The row problems (the quarantine records of `survey import`, the checks of an answer `survey serve` receives)

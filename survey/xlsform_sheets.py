@@ -60,6 +60,24 @@ class Workbook:
         return f"sheet survey, row {r[0]}" if r else "sheet survey"
 
 
+def _first_text_cell(path: Path):
+    """The first cell of the first non-empty line of a text XLSForm (.csv, .md: pyxform's text forms, whose first
+    cell is a sheet name), None for a workbook or a file that is not text."""
+    import re
+
+    if path.suffix.lower() not in (".csv", ".md", ".txt"):
+        return None
+    try:
+        with open(path, encoding="utf-8-sig", errors="strict") as f:
+            for line in f:
+                cell = re.split(r"[,|\t]", line.strip().strip("|"), maxsplit=1)[0].strip().strip('"')
+                if line.strip():
+                    return cell[:40]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
 def read_workbook(path: Path, warn: Callable[[str], None]) -> Workbook:
     """Read the XLSForm at ``path`` with pyxform's own parser; a missing, unreadable or invalid file is one
     :class:`~survey.errors.MinyiError`.  The minyi sheet's problems go to ``warn``."""
@@ -73,6 +91,9 @@ def read_workbook(path: Path, warn: Callable[[str], None]) -> Workbook:
     except PyXFormError as e:
         raise MinyiError.of("xlsform-not-xlsform", file=str(path), pyxform_message=str(e))
     except Exception as e:  # damaged workbook, wrong file type
+        first = _first_text_cell(path)
+        if first is not None and first.lower() != "survey":  # a data CSV: pyxform's TypeError named its header
+            raise MinyiError.of("xlsform-text-not-xlsform", file=str(path), first=first)
         raise MinyiError.of("file-unreadable", file=str(path), path=str(path), reason=f"not a readable XLSForm ({e})")
     lang = form.get("default_language")
     if lang == "default":

@@ -75,3 +75,15 @@ def test_workbook_without_formulas_says_nothing(tmp_path, capsys):
     _workbook(p, [["q"], [1], [2], [3]])
     rc, out, err = _split(capsys, "estimate", str(p), "--var", "q")
     assert rc == 0 and err == "", err
+
+
+def test_convert_of_a_data_csv_names_its_first_cell(capsys):
+    """``survey convert answers.csv --to yaml`` said "not a readable XLSForm (DefinitionData.__init__() got an
+    unexpected keyword argument '\\ufeff序号')": pyxform's TypeError, with the byte-order mark."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "wjx_by_code.csv"
+    rc, out = run_main(capsys, "convert", str(data), "--to", "yaml")
+    assert rc == 1 and "Traceback" not in out, out
+    assert "not an XLSForm" in out and "starts with '序号' (a data export?)" in out, out
+    assert "DefinitionData" not in out and "\ufeff" not in out and len(out.strip().splitlines()) == 1, out

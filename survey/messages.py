@@ -506,14 +506,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "design-replicates-need-strata": ("{type} replicates need a stratified design", "give --strata, or --replicates "
                                       "JK1 or bootstrap"),
     # sample-size planning (analysis.planning.PlanningError): the options (USAGE_CODES), or the strata file
-    "plan-margin": ("--margin must be between 0 and 1 (e.g. 0.03 for ±3 points), not {value}", "e.g. --margin 0.03"),
+    "plan-margin": ("--margin is the margin of error as a share between 0 and 1, not {value}",
+                    "e.g. --margin 0.03 for ±3 percentage points"),
     "plan-margin-too-small": ("--margin {value} is too small to plan for (at least 1e-06, a sample of about 10^12)",
                               "e.g. --margin 0.03 for ±3 points"),
     "plan-confidence": ("--confidence must be between 0 and 1, not {value}", "e.g. --confidence 0.95"),
     "plan-p": ("--p (the anticipated proportion) must be between 0 and 1, not {value}", "e.g. --p 0.5"),
     "plan-deff": ("--deff (the design effect) must be a positive number, not {value}", "e.g. --deff 1.5"),
     "plan-population": ("--population must be at least 1, not {value}", "give the population size, or leave it out"),
-    "plan-min-per-stratum": ("--min-per-stratum must not be negative, not {value}", "e.g. --min-per-stratum 30"),
+    "plan-min-per-stratum": ("--min-per-stratum must be 0 or more, not {value}", "e.g. --min-per-stratum 30"),
     "plan-allocation-choice": ("unknown allocation '{value}'; choose one of {choices}", "see --help"),
     "plan-no-strata": ("the strata file lists no strata", "list one stratum per row with its population size"),
     "plan-stratum-population": ("stratum '{stratum}' has the population size {value}; every stratum needs at least 1",

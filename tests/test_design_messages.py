@@ -386,8 +386,8 @@ def test_survey_estimate_says_the_specific_problem(tmp_path, capsys, rows, optio
 
 def test_survey_plan_names_the_option_or_the_strata_file(tmp_path, capsys):
     rc, out = run_main(capsys, "plan", "--margin", "3")
-    assert rc == 2 and out.strip() == ("error: --margin must be between 0 and 1 (e.g. 0.03 for ±3 points), not 3.0 "
-                                       "(e.g. --margin 0.03)"), out
+    assert rc == 2 and out.strip() == ("error: --margin is the margin of error as a share between 0 and 1, not 3.0 "
+                                       "(e.g. --margin 0.03 for ±3 percentage points)"), out
     strata = tmp_path / "strata.csv"
     strata.write_text("district,population,sd\nA,1000,0\nB,500,0\n", encoding="utf-8")
     rc, out = run_main(capsys, "plan", "--margin", "0.05", "--strata", str(strata), "--allocate", "neyman")

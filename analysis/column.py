@@ -28,6 +28,7 @@ from .design_spec import DesignSpec
 from .estimators import svymean, svyprop, svyratio, svytotal
 from .quantiles import svyquantile
 from .result import Estimate
+from .thresholds import LARGEST_VALUE
 from .values import check_present, line_of, normalize_series, normalize_value  # noqa: F401 (normalize_value: crosstab's import)
 
 
@@ -66,7 +67,19 @@ def _values(data: pd.DataFrame, var: str, missing: Sequence[str], scores: Option
                           f"(use --level, --score or --missing)" + (f"; {more} more row(s) like it" if more else ""),
                           kind="value-not-number", column=var, line=line_of(data, i), value=str(data[var].iloc[i]),
                           count=more + 1, infinite=bool(np.isinf(y[i])))
+    huge = np.abs(np.where(valid.to_numpy(), y, 0.0)) > LARGEST_VALUE
+    if huge.any():  # its square overflows: se=inf and numpy's overflow warnings, R's Inf
+        i = int(np.flatnonzero(huge)[0])
+        raise DesignError(f"column '{var}' line {line_of(data, i)}: value {data[var].iloc[i]!r} is too large to "
+                          f"estimate with (its square overflows; numbers up to ±{_said_float(LARGEST_VALUE)})",
+                          kind="value-too-large", column=var, line=line_of(data, i), value=str(data[var].iloc[i]),
+                          count=int(huge.sum()), largest=_said_float(LARGEST_VALUE))
     return y, valid.to_numpy(), False
+
+
+def _said_float(x: float) -> str:
+    """1e150 as "1e150" (not Python's "1e+150")."""
+    return f"{x:g}".replace("e+", "e")
 
 
 def estimate_column(data: pd.DataFrame, var: Optional[str], *, levels: Sequence[str] = (), missing: Sequence[str] = (),

@@ -12,4 +12,5 @@ MIN_CELL = 10
 
 HIGH_NA = 0.5  # an indicator with more than half its answers 不了解/说不清 rests on the few who rated: said in the report
 
+LARGEST_VALUE = 1e150  # |y| above this: y² (the variance's sums of squares) overflows float64 (max ≈ 1.8e308)
 ALPHA = 0.05  # significance level of the report's tests (group vs rest, Rao–Scott, fit to the margins)

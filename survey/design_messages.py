@@ -23,7 +23,8 @@ from .messages import USAGE_CODES, did_you_mean
 DESIGN_KINDS = (
     "empty-id", "negative", "not-a-number", "zero-weights", "fpc-too-small", "fpc-mixed", "fpc-varies", "fpc-zero",
     "pps-counts", "pps-varies", "pps-zero", "psu-in-strata", "lonely-psu", "lonely-unit", "brr-two-psus", "census",
-    "no-rows", "missing-column", "no-score", "value-not-number", "no-valid-values", "value-absent", "no-rows-both",
+    "no-rows", "missing-column", "no-score", "value-not-number", "value-too-large", "no-valid-values",
+    "value-absent", "no-rows-both",
     "no-group-rows", "no-valid-rows", "not-numbers", "not-indicator", "indicator-column", "no-repweights",
     "model-collinear", "model-diverged", "model-empty", "model-too-few-rows", "model-formula", "model-no-response",
     "model-response-01", "model-no-rows", "one-column", "unknown-argument", "values-not-names", "several-columns",
@@ -68,6 +69,8 @@ def _said(kind: str, p: dict) -> dict:
     elif kind == "value-not-number":
         p["what"] = "not a finite number" if p.get("infinite") else "not a number"
         p["more"] = _rows(count, "hold values that are not numbers")
+    elif kind == "value-too-large":
+        p["more"] = _rows(count, "hold numbers as large")
     elif kind in ("not-numbers", "not-indicator"):
         p["more"] = f" ({count:,} rows like it)" if count > 1 else ""
     elif kind == "lonely-psu":

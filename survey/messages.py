@@ -376,6 +376,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "design-value-not-number": ("column '{column}' holds '{value}', {what}{more}",
                                 "count a category with --level, score the categories with --score, or leave the "
                                 "value out of the base with --missing"),
+    "design-value-too-large": ("column '{column}' holds {value}, too large to estimate with: its square overflows "
+                               "double precision (numbers up to ±{largest}){more}",
+                               "rescale the column (e.g. in thousands, or its logarithm), or correct the value"),
     "design-no-valid-values": ("column '{column}' has no valid values: every row is empty, --missing or of weight 0",
                                "check --var, --missing and the weights"),
     "design-value-absent": ("{option} '{value}': no row of {where} has this value", "{suggestion}"),

@@ -165,6 +165,7 @@ DESIGN_TRIGGERS = {
     "missing-column": lambda: _estimate(var="yy"),
     "no-score": lambda: _estimate(var="g", scores={"x": 1}),
     "value-not-number": lambda: _estimate(var="t"),
+    "value-too-large": lambda: _estimate(FRAME.assign(y=[1.0, 2, 3e200, 4, -5e151, 6])),
     "no-valid-values": lambda: _estimate(var="y", missing=["1", "2", "3", "4", "5", "6"]),
     "value-absent": lambda: _estimate(var="g", levels=["z"]),
     "no-rows-both": lambda: __import__("analysis.crosstab", fromlist=["crosstab"]).crosstab(
@@ -360,6 +361,10 @@ def _with(i, field, value):
     # an fpc that varies without strata: where it varies, in words ("in no strata" read as "in zero strata")
     (_with(3, "N", "12"), ["--psu", "p", "--fpc", "N"], 1,
      "d.csv:2:N: error: fpc column 'N' of stage 1 ('p') varies in the sample (no strata): 10 here, 12 on line 5"),
+    # a number whose square overflows: refused (it printed se=inf, numpy's overflow warnings and a wrong note)
+    (_with(1, "q1", "1e200"), [], 1,
+     "d.csv:3:q1: error: column 'q1' holds 1e200, too large to estimate with: its square overflows double precision "
+     "(numbers up to ±1e150) (rescale the column"),
     # an unknown --var column
     (ROWS, ["--var", "q2"], 1, "d.csv, column q2: error: column 'q2' is not in the data (--var: did you mean 'q1'?)"),
     # a quantile given as a percentage, JK1 replicates of a stratified design: the command line (exit 2), no file
@@ -367,8 +372,8 @@ def _with(i, field, value):
      "error: quantiles must be probabilities between 0 and 1 (0.5 for the median), not 50.0 (e.g. --quantile 0.5"),
     (ROWS, ["--strata", "s", "--replicates", "JK1"], 2,
      "error: JK1 replicates are for unstratified designs (--replicates JKn (or bootstrap) with --strata)"),
-], ids=["negative-weight", "empty-stratum", "lonely-psu", "fpc-smaller", "fpc-varies", "unknown-var", "quantile",
-        "jk1-strata"])
+], ids=["negative-weight", "empty-stratum", "lonely-psu", "fpc-smaller", "fpc-varies", "too-large", "unknown-var",
+        "quantile", "jk1-strata"])
 def test_survey_estimate_says_the_specific_problem(tmp_path, capsys, rows, options, status, text):
     data = _data(tmp_path, rows)
     args = ["estimate", str(data), *options]

@@ -32,7 +32,7 @@ from analysis.indicators import AreaSpec, normalize_na_policy
 from analysis.sufficient import ItemTable, SparseCube, engine_from_units, indicators_from_totals
 from survey.errors import MinyiError
 from survey.progress import stage
-from survey.project_files import CONFIG
+from survey.project_files import CONFIG, setting
 
 from . import is_url
 from . import sql as S
@@ -137,8 +137,8 @@ def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = No
         q, cfg, project = load_source(data, questionnaire)
     by = default_groupings(q) if by is None else list(by)
     qids = [resolve_grouping(q, b) for b in by]
-    na = _setting(data, "na_policy", na_policy, cfg.get("na_policy", "exclude"), normalize_na_policy)
-    ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
+    na = _setting(data, "na_policy", na_policy, setting(cfg, "na_policy", "exclude"), normalize_na_policy)
+    ci = ci_method if ci_method is not None else setting(cfg, "ci_method", "logit")
     _setting(data, "ci_method", ci_method, ci, lambda m: check_method(m, groups=True))
     design = {k: v for k, v in (cfg.get("design") or {}).items() if v}
     if cfg.get("weighting"):
@@ -499,8 +499,8 @@ def analyze_parquet_in_memory(data: Path, q, *, by=None, na_policy=None, ci_meth
     with stage(f"reading {data}"):
         frame = read_parquet_frame(data, analysis_columns(q, by, design), q, design)
     with stage(f"analysing {len(frame):,} responses"):
-        res = analyze(q, frame, by=by, design=design, na_policy=na_policy or cfg.get("na_policy", "exclude"),
-                      ci_method=ci_method or cfg.get("ci_method", "logit"), confidence=confidence, df=df)
+        res = analyze(q, frame, by=by, design=design, na_policy=na_policy or setting(cfg, "na_policy", "exclude"),
+                      ci_method=ci_method or setting(cfg, "ci_method", "logit"), confidence=confidence, df=df)
     res["meta"]["files"] = file_rows(Path(data))
     return res
 

@@ -93,8 +93,10 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
     for b in by:
         resolve_grouping(q, b)
     cfg = project.config
-    na = na_policy if na_policy is not None else cfg.get("na_policy", "exclude")
-    ci = ci_method if ci_method is not None else cfg.get("ci_method", "logit")
+    from survey.project_files import setting
+
+    na = na_policy if na_policy is not None else setting(cfg, "na_policy", "exclude")
+    ci = ci_method if ci_method is not None else setting(cfg, "ci_method", "logit")
     for given, key, check in ((na_policy, "na_policy", normalize_na_policy),
                               (ci_method, "ci_method", lambda m: check_method(m, groups=True))):
         try:

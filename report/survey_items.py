@@ -27,6 +27,7 @@ from analysis.domains import code_values
 from analysis.indicators import ItemSpec, normalize_na_policy
 from survey.columns import float_column
 from survey.errors import MinyiError
+from survey.project_files import setting
 from survey.store import Project
 
 from .pipeline import build_design, composition_questions, item_specs, weight_design
@@ -106,7 +107,7 @@ def district_codes(project: Project, frame: pd.DataFrame) -> tuple[np.ndarray, l
 def wave_items(project: Project, wave: str, columns: Sequence[tuple[str, str]], *,
                na_policy: Optional[str] = None) -> WaveItems:
     """The design of ``wave`` and :class:`ItemMeans` of ``columns`` ((item key, measure) pairs) by district."""
-    na = normalize_na_policy(na_policy if na_policy is not None else project.config.get("na_policy", "exclude"))
+    na = normalize_na_policy(na_policy if na_policy is not None else setting(project.config, "na_policy", "exclude"))
     frame, des = wave_frame(project, wave, [k for k, _ in columns])
     specs = {s.key: s for s in item_specs(project.questionnaire)}
     cols = list(dict.fromkeys(columns))

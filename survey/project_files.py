@@ -13,6 +13,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 
 
+def setting(config: dict, key: str, default):
+    """``config[key]``, or ``default`` when the key is absent or left empty (``ci_method:`` with nothing after it is
+    YAML's null: read as not set, as every setting is, not as a method named 'None')."""
+    value = config.get(key)
+    return default if value is None else value
+
+
 def require_project(root) -> "Path":
     """``root`` as a :class:`~pathlib.Path` when it holds a project (its settings and its store), else
     :meth:`survey.store.Project.open`'s one message (``not-a-project``) — told before the store's

@@ -148,3 +148,30 @@ def test_weighting_in_its_own_words(proj):
     assert "weighting.method must be rake or poststratify, not 'raking' (e.g. weighting: {method: rake})" in said[1]
     assert ("weighting needs population margins, and the settings have no margins: (add margins: {district: "
             "pop_district.csv") in said[2]
+
+
+@pytest.mark.parametrize("key", ["ci_method", "na_policy"])
+def test_a_setting_left_empty_is_not_set(tmp_path, capsys, key):
+    """``ci_method:`` with nothing after it (YAML null) said "unknown interval method 'None'"; it is read as not set
+    (the default), as every other setting of minyi.yaml is.  The JSON equals that of the default written out."""
+    from cli_capture import init_project
+
+    proj = Path(init_project(tmp_path, capsys, QY))
+    rc, out = run_main(capsys, "import", str(proj), str(QY.parent / "wjx_by_code.csv"), "--wave", "2026Q1")
+    assert rc == 0, out
+    cfg = proj / "minyi.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    default = {"ci_method": "logit", "na_policy": "exclude"}[key]
+    assert f"{key}: {default}\n" in text
+    rc, with_default = run_main(capsys, "analyze", str(proj), "--json")
+    assert rc == 0, with_default
+    cfg.write_text(text.replace(f"{key}: {default}\n", f"{key}:\n"), encoding="utf-8")
+    shutil.rmtree(proj / ".minyi-cache", ignore_errors=True)
+    rc, left_empty = run_main(capsys, "analyze", str(proj), "--json")
+    assert rc == 0 and "None" not in left_empty, left_empty
+    import json
+
+    a, b = json.loads(with_default), json.loads(left_empty)
+    assert a["meta"][key] == b["meta"][key] == default
+    for part in ("indicators", "items", "questions"):
+        assert a[part] == b[part], part

@@ -1415,6 +1415,9 @@ USAGE_CODES = frozenset({
     "convert-out-xlsform", "simulate-seed", "simulate-shift", "simulate-start", "simulate-out-is-questionnaire",
     "simulate-out-suffix", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
+    # survey links' options (the dashboard's QR sheet says the same problems in its page)
+    "links-base-url", "links-choice", "links-no-question", "links-collector-space", "links-collector-chars",
+    "links-collector-invisible", "links-collector-empty",
     "parquet-folder-no-waves",
     # survey weight's options, as the library refuses them (cli/estimate.py)
     "weight-cap", "weight-population-total", "weight-maxit", "weight-unknown-method", "weight-poststratify-margins",

@@ -194,7 +194,7 @@ def test_collector_with_invisible_characters_is_refused(project, tmp_path, capsy
 
     rc, out = run_main(capsys, "links", str(project.root), "--collector", f"V001,{char}ABC123", "--base-url",
                        "https://survey.example.gov.cn", "--out", str(tmp_path / "qr"), "--no-pdf")
-    assert rc == 1
+    assert rc == 2  # a wrong command line (issue 9: invalid option values exit 2)
     assert f"--collector '<U+{ord(char):04X}>ABC123': holds the invisible character(s) U+{ord(char):04X}" in out, out
     assert "Traceback" not in out and char not in out
     assert not (tmp_path / "qr").exists() or not list((tmp_path / "qr").iterdir())

@@ -77,11 +77,11 @@ def test_links_without_values_and_bad_options(tmp_path):
     assert r.returncode == 0, r.stderr
     assert len(list((tmp_path / "three").glob("*.png"))) == 3 and len(list((tmp_path / "three").glob("*.svg"))) == 3
     r = _survey("links", str(p.root), "--site", "学校", "--base-url", "http://x.cn", "--out", str(out))
-    assert r.returncode == 1 and "学校" in r.stderr and "社区" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "学校" in r.stderr and "社区" in r.stderr and "Traceback" not in r.stderr
     r = _survey("links", str(p.root), "--base-url", "javascript:alert(1)", "--out", str(out))
-    assert r.returncode == 1 and "--base-url" in r.stderr
+    assert r.returncode == 2 and "--base-url" in r.stderr
     r = _survey("links", str(p.root), "--collector", "V1&k=x", "--base-url", "http://x.cn", "--out", str(out))
-    assert r.returncode == 1 and "--collector" in r.stderr
+    assert r.returncode == 2 and "--collector" in r.stderr
 
 
 def test_signatures_bind_every_value(tmp_path):

@@ -45,7 +45,7 @@ def test_trend_indicators_naming_nothing_is_refused(proj, capsys, value):
 def test_links_collector_naming_nothing_is_refused(proj, capsys, tmp_path, value):
     rc, out = run_main(capsys, "links", proj, "--base-url", "https://survey.example.gov.cn", "--out",
                        str(tmp_path / "qr"), "--collector", value, "--no-pdf")
-    assert rc == 1 and "names no collector" in out and "Traceback" not in out, out
+    assert rc == 2 and "names no collector" in out and "Traceback" not in out, out
     assert not (tmp_path / "qr").exists()
 
 

@@ -352,6 +352,7 @@ def _read_data(path: Path):
     frame = raw.frame
     frame.attrs["first_line"] = int(raw.header_line) + 1
     _say_cells_read_as_empty(raw, path)
+    frame = _without_trailing_empty_rows(frame, path)
     if CODEBOOK_SHEET in raw.other_sheets:  # minyi's Excel export: its 变量说明 sheet orders the categories
         frame.attrs["codebook"] = parse_codebook_sheet(read_raw(p, kind, sheet=CODEBOOK_SHEET).frame)
     total = summary_row(frame)
@@ -361,6 +362,33 @@ def _read_data(path: Path):
         i, column, label = total
         raise MinyiError.of("total-row", file=str(path), line=frame.attrs["first_line"] + i, column=column, label=label)
     return frame
+
+
+def _without_trailing_empty_rows(frame, path: Path):
+    """``frame`` without the rows at its end whose every cell is empty (the blank lines or ``,,,`` rows that Excel,
+    WPS and text editors leave after the data), said in a note on stderr: they are no respondents, and each was
+    refused as "an empty cell" of the weight or left the base.  An empty row between data rows is kept (its line
+    is named by whatever needs a value there), and so are the line numbers of every row kept."""
+    import numpy as np
+
+    if frame.empty:
+        return frame
+    filled = np.zeros(len(frame), dtype=bool)
+    for c in frame.columns:
+        col = frame[c]
+        filled |= (col.notna() & (col.astype(str).str.strip() != "")).to_numpy()
+    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
+    if last == len(frame) or last == 0:
+        return frame
+    from survey.messages import problem
+
+    first = int(frame.attrs.get("first_line", 2))
+    n = len(frame) - last
+    lines = f"line {first + last}" if n == 1 else f"lines {first + last}–{first + len(frame) - 1}"
+    typer.echo(str(problem("data-trailing-empty-rows", file=str(path), severity="note", count=n, lines=lines)), err=True)
+    kept = frame.iloc[:last]
+    kept.attrs.update(frame.attrs)
+    return kept
 
 
 def _say_cells_read_as_empty(raw, path: Path) -> None:

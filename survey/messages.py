@@ -1108,6 +1108,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "estimate for, and no record would be printed", "check the column: --by names the column "
                         "whose categories get a record each; leave out --by for the whole sample"),
     # the cells a data file given to estimate, crosstab or weight holds but that are read as empty
+    "data-trailing-empty-rows": ("{count} empty row(s) at the end of the file ({lines}) left out: no cell of them holds "
+                                 "anything", "nothing to do; delete them from the file to silence this note"),
     "data-formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty "
                                     "(left out of the base): {cells}", "open the file in Excel or WPS and save it "
                                     "(that computes the formulas), then run the command again"),

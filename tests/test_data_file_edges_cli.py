@@ -87,3 +87,26 @@ def test_convert_of_a_data_csv_names_its_first_cell(capsys):
     assert rc == 1 and "Traceback" not in out, out
     assert "not an XLSForm" in out and "starts with '序号' (a data export?)" in out, out
     assert "DefinitionData" not in out and "\ufeff" not in out and len(out.strip().splitlines()) == 1, out
+
+
+@pytest.mark.parametrize("tail", ["\n\n", ",\n,\n", " , \r\n,\r\n"])
+def test_empty_rows_at_the_end_are_left_out_with_a_note(tmp_path, capsys, tail):
+    """Blank lines or ``,,`` rows after the data (Excel, WPS and editors leave them) were rows: each was refused as
+    "an empty cell" of the weight column.  They are left out, with a note naming their lines; the estimate is the
+    one of the file without them.  An empty row between data rows is still named as before."""
+    body = "x,w\n1,1\n2,1\n3,2\n"
+    clean = tmp_path / "clean.csv"
+    clean.write_text(body, encoding="utf-8")
+    tailed = tmp_path / "tailed.csv"
+    tailed.write_text(body + tail, encoding="utf-8")
+    rc, out, err = _split(capsys, "estimate", str(tailed), "--var", "x", "--weight", "w", "--json")
+    assert rc == 0, err
+    assert err.strip() == (f"{tailed}: note: 2 empty row(s) at the end of the file (lines 5–6) left out: no cell of "
+                           "them holds anything (nothing to do; delete them from the file to silence this note)"), err
+    rc, same, _ = _split(capsys, "estimate", str(clean), "--var", "x", "--weight", "w", "--json")
+    assert rc == 0 and json.loads(out) == json.loads(same)
+
+    inside = tmp_path / "inside.csv"
+    inside.write_text("x,w\n1,1\n,\n3,2\n", encoding="utf-8")
+    rc, out = run_main(capsys, "estimate", str(inside), "--var", "x", "--weight", "w")
+    assert rc == 1 and out.startswith(f"{inside}:3:w: error: weight column 'w' holds an empty cell"), out

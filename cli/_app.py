@@ -67,6 +67,9 @@ def _root(
 
         survey demo --out demo_out
     """
+    earlier = sys.modules.get("survey.limits")
+    if earlier is not None:  # a command run before in this process (a library caller, a test): its --limit ends with it
+        earlier.OVERRIDES.clear()
     if limit:
         from survey.limits import OVERRIDES, parse_override
 

@@ -381,8 +381,8 @@ def ledger_settings(config: dict, path: str = CONFIG) -> LedgerSettings:
         return float(v)
 
     defaults = LedgerSettings()
-    hot = share("hot_issue_share", defaults.hot_issue_share, "hot_issue_share: 0.3 for 30%")
-    alpha = share("alpha", defaults.alpha, "alpha: 0.05, the chance of any false item")
+    hot = share("hot_issue_share", defaults.hot_issue_share, "0.3 for 30%")
+    alpha = share("alpha", defaults.alpha, "0.05, the chance of any false item")
     adjust = raw.get("adjust", "holm")
     if adjust not in ("holm", "none"):
         probs.append(problem("config-ledger-adjust", file=path, key="ledger.adjust", value=said_value(adjust)))

@@ -633,7 +633,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-wave-shape": ("waves.{wave} must be a label or a mapping, not {value}",
                           "e.g. {wave}: {{label: 2026年第三季度, start: 2026-07-01, end: 2026-09-30}}"),
     "config-wave-name-empty": ("waves: a wave's name is empty", "write the wave's name without quotes, e.g. 2026Q1:"),
-    "config-wave-name-spaces": ("waves: the wave {wave} has spaces around its name, so --wave {stripped} does not "
+    "config-wave-name-spaces": ("waves: the wave {wave} has spaces around its name, so --wave '{stripped}' does not "
                                 "name it", "write the wave's name without quotes or spaces, e.g. {stripped}:"),
     "config-wave-name-too-long": ("waves: the wave '{start}…' is {length} characters long; a wave's name has at most "
                                   "{most}", "give the wave a short name (e.g. 2026Q1) and the long one as its label:"),

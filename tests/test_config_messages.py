@@ -128,7 +128,7 @@ def test_ledger_settings_each_in_its_own_words(proj, capsys):
     said = [str(p) for p in e.value.problems]
     assert [p.code for p in e.value.problems] == ["config-not-share", "config-ledger-adjust",
                                                   "config-not-whole-number", "config-not-date"]
-    assert "ledger.alpha must be a number greater than 0 and less than 1, not 0 (e.g. alpha: 0.05" in said[0]
+    assert "ledger.alpha must be a number greater than 0 and less than 1, not 0 (e.g. 0.05, the chance" in said[0]
     assert "ledger.adjust must be holm or none, not 'bonferroni' (holm keeps the chance" in said[1]
     assert "ledger.deadline_days must be a whole number of at least 0, not -1" in said[2]
     assert "ledger.deadline: '明天' is not a date written YYYY-MM-DD (write dates as YYYY-MM-DD" in said[3]

@@ -64,3 +64,15 @@ def test_simulate_beyond_memory_is_refused_before_any_work(capsys, tmp_path):
     rc, out = run_main(capsys, "--limit", "simulate_cells=10000", "simulate", str(BUNDLED), "--n", "20",
                        "--out", str(out_csv))
     assert rc == 0 and out_csv.exists(), out
+
+
+def test_a_limit_ends_with_its_command(capsys, tmp_path):
+    """--limit simulate_cells=1000 given to one command run in this process (a library caller, these tests) stayed in
+    force for every later command: the next `survey simulate --n 400` was refused, and so were other tests' commands
+    when they ran after it in the same worker."""
+    out_csv = tmp_path / "s.csv"
+    rc, out = run_main(capsys, "--limit", "simulate_cells=1000", "simulate", str(BUNDLED), "--n", "400",
+                       "--out", str(out_csv))
+    assert rc == 1 and "simulate_cells" in out, out
+    rc, out = run_main(capsys, "simulate", str(BUNDLED), "--n", "400", "--out", str(out_csv))
+    assert rc == 0 and out_csv.exists(), out

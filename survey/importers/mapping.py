@@ -35,22 +35,22 @@ class MappingFile(dict):
 def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) -> tuple[dict, dict]:
     """Validate a mapping; return ({source column: target or None}, {qid: {normalised value: code}}).
     A :class:`MappingFile` has its problems named in that file, at the entry's line."""
-    def bad(entry: str, at: tuple = (), **params) -> MinyiError:
+    def refused(entry: str, at: tuple = (), **params) -> MinyiError:
         """The catalogue problem ``entry`` at the entry ``at`` of the mapping file (its line, when it is one)."""
         line, column = mapping.position(*at) if isinstance(mapping, MappingFile) and at else (None, None)
         return MinyiError.of(entry, file=getattr(mapping, "path", None) or source, line=line, column=column, **params)
 
     if not isinstance(mapping, dict):
-        raise bad("mapping-not-mapping", kind=type(mapping).__name__)
+        raise refused("mapping-not-mapping", kind=type(mapping).__name__)
     extra = [k for k in mapping if k not in ("columns", "values")]
     if extra:
-        raise bad("unknown-key", at=(extra[0],), key=extra[0], where="the mapping file",
+        raise refused("unknown-key", at=(extra[0],), key=extra[0], where="the mapping file",
                   suggestion=did_you_mean(str(extra[0]), ["columns", "values"]) or "a mapping has columns: and values:")
     cols = mapping.get("columns") or {}
     vals = mapping.get("values") or {}
     if not isinstance(cols, dict) or not isinstance(vals, dict):
         part = "columns" if not isinstance(cols, dict) else "values"
-        raise bad("mapping-part-not-mapping", at=(part,), part=part)
+        raise refused("mapping-part-not-mapping", at=(part,), part=part)
     targets = set(q.columns()) | {qq.id for qq in q.questions}
     col_map: dict = {}
     for src, tgt in cols.items():
@@ -60,29 +60,29 @@ def check_mapping(mapping, q: Questionnaire, columns: list[str], source: str) ->
             if not hit:  # a Kobo/ODK export's group-path header grp/q (or grp.q) for the form's name q
                 hit = [c for c in columns if (group_path(c) or [None])[-1] == src]
             if not hit:
-                raise bad("mapping-column-not-in-file", at=("columns", key), source_column=src,
+                raise refused("mapping-column-not-in-file", at=("columns", key), source_column=src,
                           suggestion=did_you_mean(src, columns) or "check the data file's header")
             src = hit[0]
         if tgt is not None and str(tgt) not in targets:
-            raise bad("mapping-target-unknown", at=("columns", key), source_column=src, target=tgt,
+            raise refused("mapping-target-unknown", at=("columns", key), source_column=src, target=tgt,
                       suggestion=did_you_mean(str(tgt), sorted(targets)) or "survey columns QUESTIONNAIRE lists them")
         col_map[src] = None if tgt is None else str(tgt)
     val_map: dict = {}
     for qid, vm in vals.items():
         qq = q.get(str(qid))
         if qq is None:
-            raise bad("mapping-values-question-unknown", at=("values", qid), qid=qid,
+            raise refused("mapping-values-question-unknown", at=("values", qid), qid=qid,
                       suggestion=did_you_mean(str(qid), [x.id for x in q.questions]) or "use a question id")
         if not isinstance(vm, dict):
-            raise bad("mapping-values-not-mapping", at=("values", qid), qid=qid)
+            raise refused("mapping-values-not-mapping", at=("values", qid), qid=qid)
         out = {}
         for v, code in vm.items():
             if isinstance(v, bool):  # YAML 1.1 reads an unquoted yes/no/on/off/true/false key as true/false
-                raise bad("mapping-values-yaml-bool", at=("values", qid), qid=qid, read=str(v).lower(), option_code=code)
+                raise refused("mapping-values-yaml-bool", at=("values", qid), qid=qid, read=str(v).lower(), option_code=code)
             try:
                 c = q.resolve_code(qq.id, code)
             except KeyError:
-                raise bad("mapping-values-code-unknown", at=("values", qid, v), qid=qid, option_code=code, value=v,
+                raise refused("mapping-values-code-unknown", at=("values", qid, v), qid=qid, option_code=code, value=v,
                           choices=", ".join(f"{o.code}={o.label}" for o in qq.options[:10]))
             out[norm_text(yaml_key(v))] = float(c)
         val_map[qq.id] = out

@@ -146,14 +146,20 @@ def progress_shown(*, json_out: bool = False, quiet: bool = False):
     return shown(wanted(json_out=json_out, quiet=quiet))
 
 
+def option_problem(code: str, option: str, **params) -> None:
+    """A wrong value of ``option``, said from the catalogue entry ``code`` filled with ``params``: a wrong command line
+    (click's usage error, exit status 2)."""
+    from survey.messages import problem
+
+    why = problem(code, option=option, **params)
+    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
+
+
 def names_nothing(code: str, option: str, values) -> None:
     """A list option given with nothing in it (``--by ""``, an unset shell variable; ``--indicators ,``): a wrong
     command line (exit status 2) said from the catalogue entry ``code``, instead of silently meaning "none" or
     "all"."""
-    from survey.messages import problem
-
-    why = problem(code, value=",".join(values))
-    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
+    option_problem(code, option, value=",".join(values))
 
 
 def choice(value: Optional[str], choices, option: str) -> Optional[str]:
@@ -163,14 +169,6 @@ def choice(value: Optional[str], choices, option: str) -> Optional[str]:
     return value
 
 
-def _option_problem(code: str, option: str, **params) -> None:
-    """A design option the design would not use, said from the catalogue: a wrong command line (exit status 2)."""
-    from survey.messages import problem
-
-    why = problem(code, option=option, **params)
-    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
-
-
 def _unused_design_options(*, psu, fpc, repweights, rep_type, rep_scale, rep_rscales, rho, mse, combined_weights,
                            replicates, n_replicates, seed) -> None:
     """Refuse the design options this design does not use: each was silently ignored (``--rep-type JK1`` without
@@ -178,22 +176,22 @@ def _unused_design_options(*, psu, fpc, repweights, rep_type, rep_scale, rep_rsc
     (``--psu ,``) silently dropped the stage."""
     for option, value in (("--psu", psu), ("--fpc", fpc)):
         if value is not None and "," in value and not all(part.strip() for part in value.split(",")):
-            _option_problem("design-option-empty-name", option, value=value)
+            option_problem("design-option-empty-name", option, value=value)
     if repweights is None:
         for option, unused in (("--rep-type", rep_type != "other"), ("--rep-scale", rep_scale is not None),
                                ("--rep-rscales", rep_rscales is not None),
                                ("--no-combined-weights", not combined_weights)):
             if unused:
-                _option_problem("repweights-option-alone", option)
+                option_problem("repweights-option-alone", option)
     fay = replicates == "Fay" or (repweights is not None and rep_type == "Fay")
     if rho is not None and not fay:
-        _option_problem("rho-not-fay", "--rho", rho=f"{rho:g}")
+        option_problem("rho-not-fay", "--rho", rho=f"{rho:g}")
     if mse and repweights is None and replicates is None:
-        _option_problem("mse-without-replicates", "--mse")
+        option_problem("mse-without-replicates", "--mse")
     asked = "no replicates" if replicates is None else f"--replicates {replicates}"
     for option, given in (("--seed", seed), ("--n-replicates", n_replicates)):
         if given is not None and replicates != "bootstrap":
-            _option_problem("bootstrap-option-alone", option, asked=asked)
+            option_problem("bootstrap-option-alone", option, asked=asked)
 
 
 def _check_replicate_cells(path: Path, table, spec) -> None:

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import open_project
+from ._common import open_project, option_problem
 
 
 @app.command()
@@ -46,7 +46,6 @@ def serve(
     """
     from report.fonts import font_face_css
     from survey.collect.server import serve as run
-    from survey.messages import problem
 
     # an unset shell variable must not open the server to every network, weaken the admin token or drop the code
     for code, option, bad in (("serve-host-blank", "--host", not host.strip()),
@@ -54,8 +53,7 @@ def serve(
                                admin_token is not None and admin_token != "" and admin_token != "".join(admin_token.split())),
                               ("serve-access-code-blank", "--access-code", access_code is not None and not access_code.strip())):
         if bad:
-            why = problem(code, value={"--host": host, "--admin-token": admin_token}.get(option, access_code))
-            raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
+            option_problem(code, option, value={"--host": host, "--admin-token": admin_token}.get(option, access_code))
     run(dir, host=host, port=port, admin_token=admin_token, wave=wave, access_code=access_code,
         rate_limit=rate_limit, merge_every=merge_every, font_css=font_face_css, echo=typer.echo)
 

@@ -14,7 +14,7 @@ from .estimate_notes import (NO_DF_METHODS, absent_value_notes, cells_without_un
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
                       WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, codebook_of, design_notes,
-                      design_spec, open_project, parse_df)
+                      design_spec, open_project, option_problem, parse_df)
 
 
 def _parse_scores(items: List[str]) -> dict:
@@ -32,25 +32,19 @@ def _parse_scores(items: List[str]) -> dict:
         except ValueError:
             raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
         if not math.isfinite(x):  # nan: the value's rows silently left the base; inf: an infinite mean
-            _score_problem("score-option-not-finite", text=it, number=v.strip(), value=k.strip())
+            option_problem("score-option-not-finite", "--score", text=it, number=v.strip(), value=k.strip())
         if k in out:  # the later one silently replaced the earlier
             raise typer.BadParameter(f"--score gives '{k}' twice ({out[k]:g} and {x:g}); give each value once")
         key = normalize_value(k)  # 1 and 1.0, or ' 1', are one value of the column (analysis.values)
         if key in given:
             first = given[key]
-            _score_problem("score-option-same-value", first=f"{first}={out[first]:g}", second=it, value=key,
+            option_problem("score-option-same-value", "--score", first=f"{first}={out[first]:g}", second=it, value=key,
                            a=f"{out[first]:g}", b=f"{x:g}")
         given[key] = k
         out[k] = x
     return out
 
 
-def _score_problem(code: str, **params) -> None:
-    """A wrong --score, said from the catalogue: a wrong command line (exit status 2)."""
-    from survey.messages import problem
-
-    why = problem(code, **params)
-    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--score'")
 
 
 def _print_estimates(records: list, pct: bool, book=None) -> None:
@@ -156,10 +150,7 @@ def estimate(
     seen_q: dict = {}
     for i, p in enumerate(quantile or []):  # the same record twice: --quantile 0.5 --quantile 0.50
         if p in seen_q:
-            from survey.messages import problem
-
-            why = problem("quantile-given-twice", first=f"{quantile[seen_q[p]]:g}", second=f"{p:g}")
-            raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--quantile'")
+            option_problem("quantile-given-twice", "--quantile", first=f"{quantile[seen_q[p]]:g}", second=f"{p:g}")
         seen_q[p] = i
     statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
     ci, interval_type = interval_for(ci, statistic, bool(level))
@@ -432,9 +423,9 @@ def _parse_totals(items: List[str]) -> dict:
         except ValueError:
             raise typer.BadParameter(f"--total {it!r}: {v!r} is not a number")
         if not math.isfinite(x):  # every calibrated weight was NaN, written as an empty column
-            _usage_problem("weight-total-not-finite", "--total", text=it, number=v.strip(), column=k.strip())
+            option_problem("weight-total-not-finite", "--total", text=it, number=v.strip(), column=k.strip())
         if k.strip() in out:  # the later one silently replaced the earlier
-            _usage_problem("weight-total-twice", "--total", column=k.strip(), first=f"{out[k.strip()]:g}",
+            option_problem("weight-total-twice", "--total", column=k.strip(), first=f"{out[k.strip()]:g}",
                            second=f"{x:g}")
         out[k.strip()] = x
     return out
@@ -446,15 +437,9 @@ def _check_weight_name(name: str) -> None:
     what = ("empty" if name == "" else "only blanks" if not name.strip()
             else "blanks around it" if name != name.strip() else None)
     if what:
-        _usage_problem("weight-name-blank", "--name", name=name, what=what)
+        option_problem("weight-name-blank", "--name", name=name, what=what)
 
 
-def _usage_problem(code: str, option: str, **params) -> None:
-    """A wrong option value of survey weight, said from the catalogue: a wrong command line (exit status 2)."""
-    from survey.messages import problem
-
-    why = problem(code, **params, option=option)
-    raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
 
 
 def _parse_bounds(text: Optional[str]) -> Optional[tuple]:
@@ -642,7 +627,7 @@ def weight(
     choice(method, ("rake", "poststratify", "linear", "logit"), "--method")
     for option, given in (("--maxit", maxit), ("--epsilon", epsilon)):
         if given is not None and method != "rake":  # silently ignored: not R's rake
-            _usage_problem("weight-option-not-rake", option, method=method)
+            option_problem("weight-option-not-rake", option, method=method)
     _check_weight_name(name)
     totals = _parse_totals(total or [])
     lim = _parse_bounds(bounds)
@@ -777,13 +762,13 @@ def plan(
     if strata is None:  # options of the allocation, silently ignored without strata
         for option, given in (("--allocate", allocate != "proportional"), ("--min-per-stratum", min_per_stratum > 0)):
             if given:
-                _usage_problem("plan-strata-option-alone", option)
+                option_problem("plan-strata-option-alone", option)
     kw = {}
     if strata is not None:
         names, pops, kind, extra = read_strata_file(strata)
         total_pop = float(sum(pops))
         if population is not None and abs(population - total_pop) > 1e-9 * max(1.0, total_pop):
-            _usage_problem("plan-population-strata-differ", "--population", population=f"{population:,.10g}",
+            option_problem("plan-population-strata-differ", "--population", population=f"{population:,.10g}",
                            file=str(strata), total=f"{total_pop:,.10g}")
         kw = dict(strata=names, strata_population=pops, allocation=allocate, min_per_stratum=min_per_stratum)
         if kind == "sd":

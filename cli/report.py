@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import NaOpt, QuietOpt, _formats, progress_shown, open_project
+from ._common import NaOpt, QuietOpt, _formats, option_problem, progress_shown, open_project
 
 
 @app.command()
@@ -103,7 +103,7 @@ def _check_compare(project, wave: Optional[str], compare: Optional[str]) -> None
     if compare is None:
         return
     from survey.errors import MinyiError
-    from survey.messages import did_you_mean, problem
+    from survey.messages import did_you_mean
 
     waves = project.waves()
     if compare not in waves:
@@ -112,10 +112,7 @@ def _check_compare(project, wave: Optional[str], compare: Optional[str]) -> None
     shown = waves[-1] if wave is None else wave
     if shown not in waves:
         return
-    why = None
     if compare == shown:
-        why = problem("report-compare-same-wave", wave=compare, waves=", ".join(waves))
+        option_problem("report-compare-same-wave", "--compare", wave=compare, waves=", ".join(waves))
     elif waves.index(compare) > waves.index(shown):
-        why = problem("report-compare-later-wave", compare=compare, wave=shown, waves=", ".join(waves))
-    if why is not None:
-        raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--compare'")
+        option_problem("report-compare-later-wave", "--compare", compare=compare, wave=shown, waves=", ".join(waves))

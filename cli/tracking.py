@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, open_project, progress_shown
+from ._common import ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, open_project, option_problem, progress_shown
 
 
 def _names(values: Optional[List[str]]) -> Optional[list]:
@@ -190,11 +190,9 @@ def ledger(
     """
     from report.ledger import check_ledger_out, project_ledger, update_ledger, write_ledger
     from survey.ledger import LedgerStore
-    from survey.messages import problem
 
     if out is not None and out.suffix.lower() != ".xlsx":  # a wrong command line: usage error (2), as trend/score
-        why = problem("ledger-out-suffix", path=str(out))
-        raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint="'--out'")
+        option_problem("ledger-out-suffix", "--out", path=str(out))
     project = _open_tracked(dir)
     if update is not None:
         if wave is not None:

@@ -83,10 +83,9 @@ def check_present(have: set, given: Sequence[str], option: str, where: str) -> N
     absent from columns of numbers is accepted: a code nobody chose (a 0/1 column without a 1 has a share of 0,
     Korn–Graubard's interval)."""
     import difflib
+    import unicodedata
 
     from .design import DesignError
-
-    import unicodedata
 
     numeric = all(is_number(v) for v in have)
     for g in given:

@@ -45,8 +45,6 @@ def _parse_scores(items: List[str]) -> dict:
     return out
 
 
-
-
 def _print_estimates(records: list, pct: bool, book=None) -> None:
     for r in records:
         dom = ", ".join(f"{k}={book.text(k, v) if book else v}" for k, v in (r.domain or {}).items())
@@ -143,7 +141,8 @@ def estimate(
         raise typer.BadParameter(f"use one of {', '.join(modes)}, not several")
     if level and score:
         raise typer.BadParameter("use either --level or --score, not both")
-    both = [v for v in (level or []) + list(_parse_scores(score or [])) if v in set(missing or [])]
+    scores = _parse_scores(score or [])
+    both = [v for v in (level or []) + list(scores) if v in set(missing or [])]
     if both:  # --missing silently won: the value left the base although it was also counted or scored
         raise typer.BadParameter(f"'{both[0]}' is given both as --missing and as --{'level' if level else 'score'}; "
                                  "a value either leaves the base or counts in it")
@@ -174,7 +173,7 @@ def estimate(
                            rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
                            n_replicates=n_replicates, seed=seed)
         records = estimate_column(table, var, levels=level or [], missing=missing or [],
-                                  scores=_parse_scores(score or []), by=by, ci_method=ci, confidence=confidence,
+                                  scores=scores, by=by, ci_method=ci, confidence=confidence,
                                   df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
                                   quantiles=quantile or [], qrule=qrule, interval_type=interval_type)
     no_group = 0
@@ -193,7 +192,7 @@ def estimate(
     notes.extend(filter(None, [lonely_note(design)]))
     # values no row holds (a number absent from a column of numbers is accepted: a code nobody chose)
     absent = [] if var is None else absent_value_notes(data, _values_in(table, (var,)), (var,), levels=level or [],
-                                                       missing=missing or [], scores=_parse_scores(score or []))
+                                                       missing=missing or [], scores=scores)
     if json_out:
         _echo_json([record_json(r) for r in records])
         for p in absent:  # stdout holds the JSON only
@@ -438,8 +437,6 @@ def _check_weight_name(name: str) -> None:
             else "blanks around it" if name != name.strip() else None)
     if what:
         option_problem("weight-name-blank", "--name", name=name, what=what)
-
-
 
 
 def _parse_bounds(text: Optional[str]) -> Optional[tuple]:

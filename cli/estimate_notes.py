@@ -244,7 +244,6 @@ def zero_weight_levels_note(table, weights, row: str, col: str, missing: list, r
             "(docs/statistics.md)")
 
 
-
 def _shown_values(have: set) -> str:
     """The values of a column as a note lists them: numbers in numeric order, the first 20."""
     from analysis.values import is_number

@@ -116,9 +116,9 @@ def _setting(data, key: str, given, value, check):
     except DesignError as e:
         if given is not None or is_url(data):
             raise
-        raise MinyiError.of("config-na-policy" if key == "na_policy" else "config-ci-method",
-                            file=str(Path(data) / CONFIG), key=key, value=e.params["value"],
-                            choices=e.params["choices"]) from None
+        from survey.design_messages import setting_problem
+
+        raise setting_problem(e, key, str(Path(data) / CONFIG)) from None
 
 
 def analyze_data(data: Path, *, engine: str = "duckdb", wave: Optional[str] = None, by: Optional[Sequence[str]] = None,

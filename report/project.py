@@ -102,14 +102,12 @@ def _analyze_checked(project: Project, *, wave, by, na_policy, ci_method, confid
         try:
             check(na if key == "na_policy" else ci)
         except DesignError as e:
-            if given is not None:  # the option's value: a wrong command line (survey/design_messages.py)
-                from survey.design_messages import design_problem
+            from survey.design_messages import design_problem, setting_problem
 
+            if given is not None:  # the option's value: a wrong command line (survey/design_messages.py)
                 raise design_problem(e) from None
             # minyi.yaml's value: named with its line (survey.config_marks.locate)
-            raise MinyiError.of("config-na-policy" if key == "na_policy" else "config-ci-method",
-                                file=project.config_file, key=key, value=e.params["value"],
-                                choices=e.params["choices"]) from None
+            raise setting_problem(e, key, project.config_file) from None
     waves = project.waves()
     if not waves:
         raise MinyiError.of("no-responses-yet", file=str(project.root))

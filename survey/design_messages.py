@@ -122,6 +122,13 @@ def planning_problem(e: Any, file: Optional[str] = None) -> MinyiError:
     return MinyiError.of(code, file=str(file), **e.params)
 
 
+def setting_problem(e: Any, key: str, config_file: str) -> MinyiError:
+    """minyi.yaml's ``na_policy`` or ``ci_method`` that the library refuses (DesignError ``e``, its value and the
+    choices in its params), said at that key of ``config_file`` (config-na-policy / config-ci-method)."""
+    return MinyiError.of(f"config-{key.replace('_', '-')}", file=config_file, key=key, value=e.params["value"],
+                         choices=e.params["choices"])
+
+
 def is_said(e: Any) -> bool:
     """Whether ``e`` is a DesignError or PlanningError of a kind this table says (a subclass with kinds of its
     own — weighting, calibration — is said where it is caught)."""

@@ -155,6 +155,27 @@ def option_problem(code: str, option: str, **params) -> None:
     raise typer.BadParameter(f"{why.message} ({why.hint})", param_hint=f"'{option}'")
 
 
+def check_lang(lang: str) -> None:
+    """``--lang``: zh or en (a wrong command line, exit 2)."""
+    if lang not in ("zh", "en"):
+        option_problem("unknown-report-lang", "--lang", lang=lang)
+
+
+def check_na(na: Optional[str]) -> None:
+    """``--na``: how 不了解/说不清 count (analysis.indicators.NA_POLICIES), checked before any data is read."""
+    from analysis.indicators import NA_POLICIES
+
+    if na is not None and na.strip().lower() not in NA_POLICIES:
+        option_problem("design-na-policy-choice", "--na", value=na, choices="excluded or unsatisfied")
+
+
+def unknown_groupings(names, choices) -> None:
+    """``--by`` names that are no grouping of the questionnaire (``choices``): a wrong command line (exit 2)."""
+    bad = [b for b in names or () if b not in choices]
+    if bad:
+        option_problem("unknown-grouping", "--by", name="', '".join(bad), choices=", ".join(choices))
+
+
 def names_nothing(code: str, option: str, values) -> None:
     """A list option given with nothing in it (``--by ""``, an unset shell variable; ``--indicators ,``): a wrong
     command line (exit status 2) said from the catalogue entry ``code``, instead of silently meaning "none" or
@@ -165,7 +186,8 @@ def names_nothing(code: str, option: str, values) -> None:
 def choice(value: Optional[str], choices, option: str) -> Optional[str]:
     """``value`` if it is one of ``choices`` (or None), else a usage error (exit 2) listing them."""
     if value is not None and value not in choices:
-        raise typer.BadParameter(f"{value!r} is not one of: {', '.join(choices)}", param_hint=f"'{option}'")
+        choices = tuple(choices)
+        option_problem("option-not-a-choice", option, value=value, choices=", ".join(choices), first=choices[0])
     return value
 
 
@@ -244,7 +266,7 @@ def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=No
         try:
             rs = [float(x) for x in rep_rscales.split(",")]
         except ValueError:
-            raise typer.BadParameter(f"--rep-rscales must be numbers, not {rep_rscales!r}")
+            option_problem("option-not-numbers", "--rep-rscales", value=rep_rscales, example="0.5,0.5,0.5")
         rs = rs[0] if len(rs) == 1 else rs
     spec = DesignSpec.of(weight, strata, psu, fpc, pps=pps, lonely_psu=lonely_psu, repweights=repweights,
                          rep_type=rep_type, scale=rep_scale, rscales=rs, rho=rho, mse=mse,
@@ -277,9 +299,9 @@ def parse_df(value: Optional[str]) -> Optional[float]:
     try:
         v = float(value)
     except ValueError:
-        raise typer.BadParameter(f"--df must be a number or 'inf', not {value!r}")
+        v = float("nan")
     if not v > 0:  # nan too (float('nan') reads as a number)
-        raise typer.BadParameter("--df must be positive")
+        option_problem("design-df-value", "--df", value=value)
     return v
 
 
@@ -289,18 +311,17 @@ def _formats(text: str) -> list:
     fm = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in fm if f not in FORMATS]
     if bad or not fm:
-        raise typer.BadParameter(f"unknown format(s) {', '.join(bad) or text!r}; choose from {', '.join(FORMATS)}")
+        option_problem("unknown-report-format", "--format", format="', '".join(bad) or text, choices=", ".join(FORMATS))
     return fm
 
 
 def check_table_out(path: Optional[Path], option: str = "--export") -> None:
     """A table file's name must be one :func:`survey.export.write_table` writes (.csv, .xlsx): a usage error
     (exit 2) naming the option and the file, before any work."""
-    from survey.export import table_out_problem
+    from survey.export import TABLE_SUFFIXES
 
-    reason = table_out_problem(path) if path is not None else None
-    if reason:
-        raise typer.BadParameter(reason, param_hint=f"'{option}'")
+    if path is not None and Path(path).suffix.lower() not in TABLE_SUFFIXES:
+        option_problem("table-out-suffix", option, path=str(path), suffix=Path(path).suffix)
 
 
 def _write_table(df, path: Path) -> None:

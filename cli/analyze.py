@@ -9,7 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, DfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, parse_df, progress_shown
+from ._common import (ConfOpt, DfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, check_na, choice, option_problem, parse_df,
+                      progress_shown, unknown_groupings)
 
 
 @app.command()
@@ -64,7 +65,7 @@ def analyze(
 
     if is_url(dir):  # a folder on a cluster's file system: Spark reads it (and its questionnaire)
         if engine != "spark":
-            raise typer.BadParameter(f"{dir} is a URL: only --engine spark reads it", param_hint="'--engine'")
+            option_problem("engine-url-not-spark", "--engine", data=str(dir))
         _check_options(engine, na, ci)
         with progress_shown(json_out=json_out, quiet=quiet):
             res = _on_engine(dir, engine, questionnaire, names, wave=wave, na=na, ci=ci, confidence=confidence, df=df)
@@ -100,11 +101,7 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
         from ._common import warn_coding_changes
 
         warn_coding_changes(project)  # as every project command (cli._common.open_project)
-    choices = grouping_choices(q)
-    bad = [b for b in names or [] if b not in choices]
-    if bad:
-        raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: {', '.join(choices)}",
-                                 param_hint="'--by'")
+    unknown_groupings(names, grouping_choices(q))
     with progress_shown(json_out=json_out, quiet=quiet):
         if engine != "memory":
             return _on_engine(dir, engine, questionnaire, names, wave=wave, na=na, ci=ci, confidence=confidence, df=df)
@@ -119,19 +116,15 @@ def _computed(dir: Path, engine: str, questionnaire: Optional[Path], names, *, w
 
 def _check_options(engine: str, na: Optional[str], ci: Optional[str]) -> None:
     """--engine, --na and --ci, checked before any data is read (or a Spark session started)."""
-    from analysis.indicators import NA_POLICIES
-
     from engines import ENGINES
 
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"{engine!r}; choose from: {', '.join(ENGINES)}", param_hint="'--engine'")
-    if na is not None and na.strip().lower() not in NA_POLICIES:
-        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
+    choice(engine, ENGINES, "--engine")
+    check_na(na)
     if ci is not None:
         from analysis.ci import GROUP_CI_METHODS as CI_METHODS
 
         if ci not in CI_METHODS:
-            raise typer.BadParameter(f"{ci!r}; choose from: {', '.join(CI_METHODS)}", param_hint="'--ci'")
+            option_problem("design-ci-method-choice", "--ci", value=ci, choices=", ".join(CI_METHODS))
 
 
 def _on_engine(data, engine: str, questionnaire: Optional[Path], names, *, wave, na, ci, confidence, df) -> dict:

@@ -25,16 +25,16 @@ def _parse_scores(items: List[str]) -> dict:
     out, given = {}, {}
     for it in items:
         if "=" not in it:
-            raise typer.BadParameter(f"--score needs VALUE=NUMBER, not {it!r}")
+            option_problem("option-form", "--score", form="VALUE=NUMBER", text=it, example="5=100")
         k, v = it.rsplit("=", 1)
         try:
             x = float(v)
         except ValueError:
-            raise typer.BadParameter(f"--score {it!r}: {v!r} is not a number")
+            option_problem("option-not-a-number", "--score", text=it, number=v, example=f"{k.strip() or 5}=100")
         if not math.isfinite(x):  # nan: the value's rows silently left the base; inf: an infinite mean
             option_problem("score-option-not-finite", "--score", text=it, number=v.strip(), value=k.strip())
         if k in out:  # the later one silently replaced the earlier
-            raise typer.BadParameter(f"--score gives '{k}' twice ({out[k]:g} and {x:g}); give each value once")
+            option_problem("score-option-twice", "--score", value=k, first=f"{out[k]:g}", second=f"{x:g}")
         key = normalize_value(k)  # 1 and 1.0, or ' 1', are one value of the column (analysis.values)
         if key in given:
             first = given[key]
@@ -75,7 +75,7 @@ def _parse_ratio(text: Optional[str]) -> Optional[tuple]:
         return None
     parts = [p.strip() for p in text.split("/")]
     if len(parts) != 2 or not all(parts):
-        raise typer.BadParameter(f"--ratio needs NUM/DEN (two columns), not {text!r}")
+        option_problem("option-form", "--ratio", form="NUM/DEN (two columns)", text=text, example="spend/income")
     return parts[0], parts[1]
 
 
@@ -138,14 +138,13 @@ def estimate(
     num_den = _parse_ratio(ratio)
     modes = [m for m, on in (("--total", total), ("--ratio", num_den), ("--quantile", quantile)) if on]
     if len(modes) > 1:
-        raise typer.BadParameter(f"use one of {', '.join(modes)}, not several")
+        option_problem("estimate-modes-several", modes[1], given=" and ".join(modes), modes=", ".join(modes))
     if level and score:
-        raise typer.BadParameter("use either --level or --score, not both")
+        option_problem("estimate-level-and-score", "--score")
     scores = _parse_scores(score or [])
     both = [v for v in (level or []) + list(scores) if v in set(missing or [])]
     if both:  # --missing silently won: the value left the base although it was also counted or scored
-        raise typer.BadParameter(f"'{both[0]}' is given both as --missing and as --{'level' if level else 'score'}; "
-                                 "a value either leaves the base or counts in it")
+        option_problem("estimate-missing-and-counted", "--missing", value=both[0], option="level" if level else "score")
     seen_q: dict = {}
     for i, p in enumerate(quantile or []):  # the same record twice: --quantile 0.5 --quantile 0.50
         if p in seen_q:
@@ -154,7 +153,7 @@ def estimate(
     statistic = "total" if total else "ratio" if num_den else "quantile" if quantile else "mean"
     ci, interval_type = interval_for(ci, statistic, bool(level))
     if var is None and num_den is None:
-        raise typer.BadParameter("give --var COLUMN (or --ratio NUM/DEN)")
+        option_problem("estimate-no-variable", "--var")
     table = _read_data(data)
     _check_columns(table, data, var=var, by=by)
     if by is not None and len(table) and _values_in(table, (by,)) == set():  # no record at all, exit 0 and JSON []
@@ -415,12 +414,13 @@ def _parse_totals(items: List[str]) -> dict:
     out = {}
     for it in items:
         if "=" not in it:
-            raise typer.BadParameter(f"--total needs COLUMN=NUMBER, not {it!r}")
+            option_problem("option-form", "--total", form="COLUMN=NUMBER", text=it, example="age=1250000")
         k, v = it.rsplit("=", 1)
         try:
             x = float(v)
         except ValueError:
-            raise typer.BadParameter(f"--total {it!r}: {v!r} is not a number")
+            option_problem("option-not-a-number", "--total", text=it, number=v,
+                           example=f"{k.strip() or 'age'}=1250000")
         if not math.isfinite(x):  # every calibrated weight was NaN, written as an empty column
             option_problem("weight-total-not-finite", "--total", text=it, number=v.strip(), column=k.strip())
         if k.strip() in out:  # the later one silently replaced the earlier
@@ -445,20 +445,18 @@ def _parse_bounds(text: Optional[str]) -> Optional[tuple]:
     try:
         lo, hi = (float(x) for x in text.split(","))
     except ValueError:
-        raise typer.BadParameter(f"--bounds needs L,U (two numbers), not {text!r}")
+        option_problem("option-form", "--bounds", form="L,U (two numbers)", text=text, example="0.5,2")
     if not lo < 1 < hi:
-        raise typer.BadParameter("--bounds L,U needs L < 1 < U")
+        option_problem("weight-bounds-order", "--bounds", text=text)
     return lo, hi
 
 
 def _parse_margin_specs(items: List[str]) -> list:
     out = []
     for it in items:
-        if "=" not in it:
-            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
-        col, f = it.split("=", 1)
+        col, f = it.split("=", 1) if "=" in it else ("", "")
         if not col.strip() or not f.strip():
-            raise typer.BadParameter(f"--margin needs COLUMN=FILE, not {it!r}")
+            option_problem("option-form", "--margin", form="COLUMN=FILE", text=it, example="district=pop_district.csv")
         out.append((col.strip(), Path(f.strip())))
     return out
 
@@ -628,22 +626,21 @@ def weight(
     _check_weight_name(name)
     totals = _parse_totals(total or [])
     lim = _parse_bounds(bounds)
-    if method in ("rake", "poststratify") and (totals or lim):
-        raise typer.BadParameter("--total and --bounds are for --method linear or logit")
+    if method in ("rake", "poststratify"):
+        for option, given in (("--total", totals), ("--bounds", lim)):
+            if given:
+                option_problem("weight-option-not-calibration", option, method=method)
     if method == "logit" and lim is None:
-        raise typer.BadParameter("--method logit needs --bounds L,U with L < 1 < U")
+        option_problem("weight-logit-no-bounds", "--bounds")
     if partial and method != "poststratify":
-        raise typer.BadParameter("--partial is for --method poststratify")
+        option_problem("weight-partial-not-poststratify", "--partial", method=method)
     if cap is not None and method in ("linear", "logit"):
-        raise typer.BadParameter(f"--cap is for --method rake or poststratify (trimming, R trimWeights); with "
-                                 f"--method {method} bound the weights with --bounds L,U instead (R calibrate "
-                                 "bounds=: each new weight between L and U times its old weight)")
+        option_problem("weight-cap-calibration", "--cap", method=method)
     specs = _parse_margin_specs(margin or [])
     if method == "poststratify" and len(specs) > 1:  # an option problem, not one of the margin files
-        raise typer.BadParameter(f"--method poststratify takes one --margin, not {len(specs)}: use --method rake "
-                                 "for several margins, or one COL1+COL2=FILE margin of cross-classified cells")
+        option_problem("weight-poststratify-margins", "--margin", count=len(specs))
     if not specs and not totals:
-        raise typer.BadParameter("give at least one --margin COLUMN=FILE (or --total for --method linear/logit)")
+        option_problem("weight-no-margin", "--margin")
     table = _read_data(data)
     for col in totals:
         _check_columns(table, data, total=col)
@@ -655,7 +652,7 @@ def weight(
     seen = set()
     for col, _f in specs:
         if col in seen:
-            raise typer.BadParameter(f"--margin {col}= is given twice")
+            option_problem("weight-margin-twice", "--margin", column=col)
         seen.add(col)
     margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col,
                                      counts_matter=True)
@@ -755,7 +752,7 @@ def plan(
     from survey.margins import read_strata_file
 
     if allocate not in ALLOCATIONS:
-        raise typer.BadParameter(f"--allocate must be one of {', '.join(ALLOCATIONS)}, not {allocate!r}")
+        option_problem("plan-allocation-choice", "--allocate", value=allocate, choices=", ".join(ALLOCATIONS))
     if strata is None:  # options of the allocation, silently ignored without strata
         for option, given in (("--allocate", allocate != "proportional"), ("--min-per-stratum", min_per_stratum > 0)):
             if given:
@@ -775,7 +772,7 @@ def plan(
         if allocate == "neyman" and kind is None:
             raise MinyiError.of("strata-neyman-column", file=str(strata))
     if quotas is not None and strata is None:
-        raise typer.BadParameter("--quotas needs --strata (one quota cell per stratum)", param_hint="--quotas")
+        option_problem("plan-quotas-no-strata", "--quotas")
     project = open_project(quotas) if quotas is not None else None  # before the work: a wrong folder fails first
     try:
         res = make_plan(margin, confidence, p, population, deff, **kw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-import typer
+from ._common import option_problem
 
 # interval methods that use no degrees of freedom (analysis.ci: jeffreys is Beta(x+½, n_eff−x+½) with the
 # effective sample size only): their records show no df (JSON df null) and a note gives the design df
@@ -90,8 +90,7 @@ def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, s
         return ci or "logit", "mean"
     if ci not in (None, "wald"):
         what = {"total": "a total", "ratio": "a ratio"}.get(statistic, "a mean")
-        raise typer.BadParameter(f"{what} has the Wald interval (estimate ± t·se, R confint); --ci {ci} applies to "
-                                 "shares (--level) and quantiles", param_hint="'--ci'")
+        option_problem("estimate-ci-wald-only", "--ci", what=what, ci=ci)
     return "wald", "mean"
 
 

@@ -9,7 +9,7 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import JsonOpt, _echo_json, _formats
+from ._common import JsonOpt, _echo_json, _formats, choice
 
 
 def _count(k: int, word: str) -> str:
@@ -269,5 +269,5 @@ def convert(
             typer.echo(f"note: the shared scales ({', '.join(q.scales)}) are written out in each question that uses "
                        "them (same codes, scores and positive codes); --to yaml brings them back that way", err=True)
     else:
-        raise typer.BadParameter(f"--to must be yaml or xlsform, not {to!r}")
+        choice(to, ("yaml", "xlsform"), "--to")
 

@@ -9,7 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import NaOpt, QuietOpt, _formats, option_problem, progress_shown, open_project
+from ._common import (NaOpt, QuietOpt, _formats, check_lang, check_na, option_problem, progress_shown, open_project,
+                      unknown_groupings)
 
 
 @app.command()
@@ -65,15 +66,14 @@ def report(
     from ._common import heavy_imports
 
     with heavy_imports():
-        from analysis.indicators import NA_POLICIES
         from report.pipeline import grouping_choices
         from report.project import report_project
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
-    if style not in ("gbt9704", "plain"):
-        raise typer.BadParameter(f"--style must be gbt9704 or plain, not {style!r}")
-    if na is not None and na.strip().lower() not in NA_POLICIES:
-        raise typer.BadParameter(f"{na!r}; choose excluded or unsatisfied", param_hint="'--na'")
+    check_lang(lang)
+    from report.writers.docx_style import STYLES
+
+    if style not in STYLES:
+        option_problem("unknown-style", "--style", style=style, choices=", ".join(STYLES))
+    check_na(na)
     project = open_project(dir)
     _check_compare(project, wave, compare)
     names = None
@@ -83,11 +83,7 @@ def report(
             from ._common import names_nothing
 
             names_nothing("by-names-nothing", "--by", [by])
-        choices = grouping_choices(project.questionnaire)
-        bad = [b for b in names if b not in choices]
-        if bad:
-            raise typer.BadParameter(f"unknown grouping {', '.join(repr(b) for b in bad)}; choose from: "
-                                     f"{', '.join(choices)}", param_hint="'--by'")
+        unknown_groupings(names, grouping_choices(project.questionnaire))
     with progress_shown(quiet=quiet):
         res = report_project(project, out, wave=wave, compare_wave=compare, by=names, formats=_formats(format),
                              template_dir=template, lang=lang, small_base=small_base, min_cell=min_cell, org=org, style=style,

@@ -9,7 +9,8 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from ._common import ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, open_project, option_problem, progress_shown
+from ._common import (ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, check_lang, open_project, option_problem,
+                      progress_shown, unknown_groupings)
 
 
 def _names(values: Optional[List[str]]) -> Optional[list]:
@@ -77,19 +78,16 @@ def trend(
     from report.pipeline import grouping_choices
     from report.trend import project_trend, trend_lines
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter(f"--lang must be zh or en, not {lang!r}")
+    check_lang(lang)
     if more and not indicators:  # `survey trend DIR sat_env`: a name with no option is not taken as one
-        raise typer.BadParameter(f"unexpected argument(s) {' '.join(more)}; to follow indicators, write "
-                                 f"--indicators {' '.join(more)}", param_hint="INDICATOR")
+        option_problem("trend-unexpected-arguments", "INDICATOR", args=" ".join(more))
     if indicators is not None and not _names(indicators + (more or [])):
         from ._common import names_nothing
 
         names_nothing("indicators-name-nothing", "--indicators", indicators)
     project = _open_tracked(dir)
-    if by is not None and by not in grouping_choices(project.questionnaire):
-        raise typer.BadParameter(f"unknown grouping {by!r}; choose from: {', '.join(grouping_choices(project.questionnaire))}",
-                                 param_hint="'--by'")
+    if by is not None:
+        unknown_groupings([by], grouping_choices(project.questionnaire))
     written = []
     with progress_shown(json_out=json_out, quiet=quiet):
         res = project_trend(project, indicators=_names((indicators or []) + (more or []) or None), by=by,
@@ -196,7 +194,7 @@ def ledger(
     project = _open_tracked(dir)
     if update is not None:
         if wave is not None:
-            raise typer.BadParameter("--update stores edits; run --wave separately", param_hint="'--wave'")
+            option_problem("ledger-update-and-wave", "--wave")
         if out is not None:
             check_ledger_out(project, out, LedgerStore(project).items(), update=update)
         summary = update_ledger(project, update)
@@ -258,8 +256,8 @@ def brief(
     formats = [f.strip().lower() for f in format.split(",") if f.strip()] if format is not None else list(BRIEF_FORMATS)
     bad = [f for f in formats if f not in BRIEF_FORMATS]
     if bad or (format is not None and not formats):  # a wrong command line: usage error (2), as trend/score
-        raise typer.BadParameter(f"unknown format{'s' if len(bad) > 1 else ''} {', '.join(repr(f) for f in bad) or repr(format)} for the brief; "
-                                 f"choose from {', '.join(BRIEF_FORMATS)}", param_hint="'--format'")
+        option_problem("unknown-brief-format", "--format", format="', '".join(bad) or format,
+                       choices=", ".join(BRIEF_FORMATS))
     project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
         b = build_brief(project, _wave_id(project, wave), org=org)

@@ -89,21 +89,12 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
 TABLE_SUFFIXES = (".xlsx", ".csv", ".txt", "")  # what write_table writes (.txt and no suffix: CSV)
 
 
-def table_out_problem(path: Path) -> Optional[str]:
-    """Why :func:`write_table` cannot write ``path`` (a name that is no table format), or None."""
-    path = Path(path)
-    if path.suffix.lower() in TABLE_SUFFIXES:
-        return None
-    return f"cannot write {path}: {path.suffix} is not a table format here; use a .csv or .xlsx name"
-
-
 def write_table(df: pd.DataFrame, path: Path, sheet: Optional[str] = None, wrap: Sequence[str] = ()) -> None:
     """Write a small table (e.g. quarantine records) as CSV or XLSX (its sheet named ``sheet``, else Sheet1;
     the columns named in ``wrap`` wrap their text), cells made safe, atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
-    reason = table_out_problem(path)
-    if reason:
+    if suffix not in TABLE_SUFFIXES:
         raise MinyiError.of("table-out-suffix", path=str(path), suffix=path.suffix)
     if suffix == ".xlsx":
         check_fits(df, "xlsx", path, hint=TABLE_HINT)

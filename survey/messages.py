@@ -1107,6 +1107,47 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "by-column-empty": ("the --by column '{column}' is empty in every row ({rows} rows): there is no category to "
                         "estimate for, and no record would be printed", "check the column: --by names the column "
                         "whose categories get a record each; leave out --by for the whole sample"),
+    # --- a command line's option values, said by cli/ before any work (usage errors, exit 2) ----------------------
+    "option-not-a-choice": ("{option} '{value}' is not one of: {choices}", "e.g. {option} {first}"),
+    "option-form": ("{option} needs {form}, not '{text}'", "e.g. {option} {example}"),
+    "option-not-a-number": ("{option} '{text}': '{number}' is not a number", "e.g. {option} {example}"),
+    "option-not-numbers": ("{option} must be numbers separated by commas, not '{value}'", "e.g. {option} {example}"),
+    "engine-url-not-spark": ("{data} is a URL, and only --engine spark reads data from a URL",
+                             "give --engine spark, or a project folder or Parquet folder on this machine"),
+    "estimate-modes-several": ("{given} ask for different statistics, and survey estimate gives one at a time",
+                               "use one of {modes}, not several"),
+    "estimate-level-and-score": ("--level and --score are both given: --level asks for the share of rows with a "
+                                 "value, --score for the mean of scores given to values",
+                                 "use either --level or --score, not both"),
+    "estimate-missing-and-counted": ("'{value}' is given both as --missing and as --{option}: a value either leaves "
+                                     "the base or counts in it", "leave '{value}' out of one of them"),
+    "estimate-no-variable": ("no column to estimate", "give --var COLUMN (or --ratio NUM/DEN)"),
+    "estimate-ci-wald-only": ("{what} has the Wald interval (estimate ± t·se, R confint); --ci {ci} applies to shares "
+                              "(--level) and quantiles", "leave out --ci, or give --ci wald"),
+    "score-option-twice": ("--score gives '{value}' twice ({first} and {second}): the later would silently replace "
+                           "the earlier", "give each value of the column one --score"),
+    "weight-bounds-order": ("--bounds {text}: L,U needs L < 1 < U (each new weight between L and U times its old "
+                            "weight)", "e.g. --bounds 0.5,2"),
+    "weight-option-not-calibration": ("{option} is for --method linear or logit, and this command asks for --method "
+                                      "{method}: it would be silently ignored",
+                                      "leave out {option}, or use --method linear or logit"),
+    "weight-logit-no-bounds": ("--method logit needs --bounds L,U with L < 1 < U: logit calibration keeps each new "
+                               "weight between L and U times its old weight", "e.g. --method logit --bounds 0.5,2"),
+    "weight-partial-not-poststratify": ("--partial is for --method poststratify, and this command asks for --method "
+                                        "{method}: it would be silently ignored",
+                                        "leave out --partial, or use --method poststratify"),
+    "weight-cap-calibration": ("--cap is for --method rake or poststratify (trimming, R trimWeights), and this command "
+                               "asks for --method {method}", "bound the weights with --bounds L,U instead (R calibrate "
+                               "bounds=: each new weight between L and U times its old weight)"),
+    "weight-no-margin": ("no margin or total to weight to", "give at least one --margin COLUMN=FILE (or --total "
+                         "COLUMN=NUMBER for --method linear/logit)"),
+    "weight-margin-twice": ("--margin {column}= is given twice", "give each column's margin file once"),
+    "plan-quotas-no-strata": ("--quotas needs --strata (one quota cell per stratum)",
+                              "give --strata FILE (stratum, population size), or leave out --quotas"),
+    "trend-unexpected-arguments": ("unexpected argument(s) {args}", "to follow indicators, write --indicators {args}"),
+    "ledger-update-and-wave": ("--update stores edits to the ledger, and --wave adds a wave's problems to it: one "
+                               "command does one", "run survey ledger DIR --update FILE, then survey ledger DIR "
+                               "--wave W"),
     # the cells a data file given to estimate, crosstab or weight holds but that are read as empty
     "data-trailing-empty-rows": ("{count} empty row(s) at the end of the file ({lines}) left out: no cell of them holds "
                                  "anything", "nothing to do; delete them from the file to silence this note"),
@@ -1436,6 +1477,17 @@ USAGE_CODES = frozenset({
     # survey plan's options (the strata file's problems are bad input)
     "plan-margin", "plan-margin-too-small", "plan-confidence", "plan-p", "plan-deff", "plan-population",
     "plan-min-per-stratum", "plan-allocation-choice",
+    # the command line's option values said by cli/ (cli._common.option_problem)
+    "option-not-a-choice", "option-form", "option-not-a-number", "option-not-numbers", "engine-url-not-spark",
+    "estimate-modes-several", "estimate-level-and-score", "estimate-missing-and-counted", "estimate-no-variable",
+    "estimate-ci-wald-only", "score-option-twice", "weight-bounds-order", "weight-option-not-calibration",
+    "weight-logit-no-bounds", "weight-partial-not-poststratify", "weight-cap-calibration", "weight-no-margin",
+    "weight-margin-twice", "plan-quotas-no-strata", "trend-unexpected-arguments", "ledger-update-and-wave",
+    "bootstrap-option-alone", "by-names-nothing", "design-option-empty-name", "indicators-name-nothing",
+    "ledger-out-suffix", "mse-without-replicates", "plan-population-strata-differ", "plan-strata-option-alone",
+    "quantile-given-twice", "report-compare-later-wave", "report-compare-same-wave", "repweights-option-alone",
+    "rho-not-fay", "score-option-not-finite", "score-option-same-value", "weight-name-blank", "weight-option-not-rake",
+    "weight-total-not-finite", "weight-total-twice",
 })
 
 # catalogue entries said for an option as well as for a file: a wrong command line when ``where`` names the option

@@ -46,22 +46,25 @@ def test_no_entry_is_a_sentence_after_a_prefix():
 
 
 def _raised_codes():
-    """(file, line, code, keyword names) of every ``MinyiError.of("code", ...)`` / ``problem("code", ...)`` with a
-    literal code in the library and the CLI."""
+    """(file, line, code, keyword names) of every ``MinyiError.of("code", ...)`` / ``problem("code", ...)`` /
+    ``option_problem("code", option, ...)`` / ``names_nothing("code", option, values)`` with a literal code in the
+    library and the CLI (those two fill ``{option}``, and names_nothing ``{value}``, themselves)."""
     for folder in ("survey", "cli", "report", "analysis", "engines"):
         for f in sorted((ROOT / folder).rglob("*.py")):
             for n in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
                 if not (isinstance(n, ast.Call) and n.args):
                     continue
                 name = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)
-                if name not in ("of", "problem"):
+                if name not in ("of", "problem", "option_problem", "names_nothing"):
                     continue
                 first = n.args[0]
                 codes = [first] if isinstance(first, ast.Constant) else (
                     [first.body, first.orelse] if isinstance(first, ast.IfExp) else [])
                 for c in codes:
                     if isinstance(c, ast.Constant) and isinstance(c.value, str):
-                        yield f.relative_to(ROOT), n.lineno, c.value, {k.arg for k in n.keywords}
+                        given = {k.arg for k in n.keywords} | {"option_problem": {"option"},
+                                                               "names_nothing": {"option", "value"}}.get(name, set())
+                        yield f.relative_to(ROOT), n.lineno, c.value, given
 
 
 def test_every_raised_code_is_in_the_catalogue():
@@ -82,6 +85,32 @@ def test_usage_codes_render_with_the_params_their_raise_sites_give(code):
     wanted = set(re.findall(r"\{(\w+)", " ".join(CATALOGUE[code]))) - {"suggestion"}
     for f, line, kws in sites:
         assert None in kws or wanted <= kws, (str(f), line, wanted - kws)
+
+
+def test_every_option_problem_is_a_usage_code():
+    """A wrong option value said by cli/ is a wrong command line (exit 2): its entry is one of USAGE_CODES."""
+    option = set()
+    for f in sorted((ROOT / "cli").rglob("*.py")):
+        for n in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if (isinstance(n, ast.Call) and getattr(n.func, "id", None) in ("option_problem", "names_nothing")
+                    and n.args and isinstance(n.args[0], ast.Constant)):
+                option.add(n.args[0].value)
+    assert len(option) > 40 and option <= USAGE_CODES, sorted(option - USAGE_CODES)
+
+
+def test_the_command_line_says_no_sentence_of_its_own():
+    """Every wrong option value of cli/ is said from the catalogue through ``cli._common.option_problem``: no
+    ``typer.BadParameter("…")`` with a sentence written at the raise site (there were 46, each its own wording)."""
+    sites = []
+    for f in sorted((ROOT / "cli").rglob("*.py")):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef) or fn.name == "option_problem":
+                continue
+            for n in ast.walk(fn):
+                if isinstance(n, ast.Call) and getattr(n.func, "attr", None) == "BadParameter":
+                    sites.append(f"{f.relative_to(ROOT)}:{n.lineno} in {fn.name}")
+    assert not sites, sites
 
 
 def test_usage_codes_are_catalogue_entries():

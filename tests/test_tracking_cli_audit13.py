@@ -19,7 +19,7 @@ def project(tmp_path_factory):
 
 @pytest.mark.parametrize("args, words", [
     (["brief", "--format", "txt"], "unknown format 'txt' for the brief; choose from html, docx, pdf"),
-    (["brief", "--format", "html,doc,txt"], "unknown formats 'doc', 'txt'"),
+    (["brief", "--format", "html,doc,txt"], "unknown format 'doc', 'txt' for the brief"),
     (["ledger", "--out", "ledger.csv"], "its name must end in .xlsx"),
 ])
 def test_a_wrong_command_line_exits_2(project, args, words):

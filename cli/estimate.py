@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -620,6 +621,8 @@ def weight(
     from survey.margins import read_margin_file
 
     choice(method, ("rake", "poststratify", "linear", "logit"), "--method")
+    if out.is_file() and data.is_file() and os.path.samefile(out, data):  # replaced, other sheets and all
+        option_problem("weight-out-is-input", "--out", out=str(out), example=f"{out.stem}_weighted{out.suffix}")
     for option, given in (("--maxit", maxit), ("--epsilon", epsilon)):
         if given is not None and method != "rake":  # silently ignored: not R's rake
             option_problem("weight-option-not-rake", option, method=method)

@@ -1142,6 +1142,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "weight-no-margin": ("no margin or total to weight to", "give at least one --margin COLUMN=FILE (or --total "
                          "COLUMN=NUMBER for --method linear/logit)"),
     "weight-margin-twice": ("--margin {column}= is given twice", "give each column's margin file once"),
+    "weight-out-is-input": ("--out {out} is the data file itself: weighting would replace it by the weighted copy "
+                            "(another sheet, formatting and formulas of a workbook lost with it)",
+                            "name another file, e.g. --out {example}"),
     "plan-quotas-no-strata": ("--quotas needs --strata (one quota cell per stratum)",
                               "give --strata FILE (stratum, population size), or leave out --quotas"),
     "trend-unexpected-arguments": ("unexpected argument(s) {args}", "to follow indicators, write --indicators {args}"),
@@ -1482,7 +1485,7 @@ USAGE_CODES = frozenset({
     "estimate-modes-several", "estimate-level-and-score", "estimate-missing-and-counted", "estimate-no-variable",
     "estimate-ci-wald-only", "score-option-twice", "weight-bounds-order", "weight-option-not-calibration",
     "weight-logit-no-bounds", "weight-partial-not-poststratify", "weight-cap-calibration", "weight-no-margin",
-    "weight-margin-twice", "plan-quotas-no-strata", "trend-unexpected-arguments", "ledger-update-and-wave",
+    "weight-margin-twice", "weight-out-is-input", "plan-quotas-no-strata", "trend-unexpected-arguments", "ledger-update-and-wave",
     "bootstrap-option-alone", "by-names-nothing", "design-option-empty-name", "indicators-name-nothing",
     "ledger-out-suffix", "mse-without-replicates", "plan-population-strata-differ", "plan-strata-option-alone",
     "quantile-given-twice", "report-compare-later-wave", "report-compare-same-wave", "repweights-option-alone",

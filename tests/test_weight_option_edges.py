@@ -56,3 +56,16 @@ def test_raking_options_and_a_finite_total_are_taken(files, capsys):
     rc, text = run_main(capsys, "weight", data, "--margin", margin, "--out", str(out), "--method", "linear",
                         "--total", "x=190")
     assert rc == 0 and out.exists(), text
+
+
+@pytest.mark.parametrize("same", ["itself", "another path"])
+def test_out_naming_the_data_file_is_refused_and_the_file_kept(files, capsys, same):
+    """``--out`` naming the data file replaced it by the weighted copy (a workbook's other sheets lost with it):
+    refused, as survey convert and simulate refuse their input as --out, and the file is left as it was."""
+    data, margin, _ = files
+    before = open(data, "rb").read()
+    out = data if same == "itself" else str(files[2].parent / "." / "d.csv")
+    rc, text = run_main(capsys, "weight", data, "--margin", margin, "--out", out)
+    assert rc == 2, text
+    assert "'--out'" in text and "is the data file itself" in text and "d_weighted.csv" in text, text
+    assert open(data, "rb").read() == before

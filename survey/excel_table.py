@@ -130,7 +130,8 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     unread = sheets_with_rows(src, others) if kind == "xlsx" else _xls_sheets_with_rows(wb, others)
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
                             formulas=formulas, errors=errors, percents=percents, hidden=hidden, other_sheets=others, unread_sheets=unread,
-                            sheet=sheet if sheet not in (None, names[0]) else ""), header, arrays)
+                            sheet=sheet if sheet not in (None, names[0]) else "",
+                            merged=(len(filled), merged_ranges(filled, header)) if filled else ()), header, arrays)
 
 
 _DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="[A-Z]*(\d+)(?::[A-Z]*(\d+))?"')
@@ -481,12 +482,18 @@ def fill_merged(columns: list, merged: list, header: int) -> list:
     return sorted(filled)
 
 
-def merged_note(filled: list, header: list) -> str:
-    """"merged cells filled down: column 调查点 rows 3–7, 8–12; column …" (rows as Excel numbers them)."""
+def merged_ranges(filled: list, header: list) -> str:
+    """"column 调查点 rows 3–7, 8–12; column …" (rows as Excel numbers them) of the ranges :func:`fill_merged`
+    filled."""
     by: dict = {}
     for c, r0, r1 in filled:
         by.setdefault(c, []).append(f"{r0 + 1}–{r1 + 1}")
-    parts = [f"column {header[c] if c < len(header) else c + 1} rows {', '.join(v[:5])}"
-             + (f" and {len(v) - 5} more" if len(v) > 5 else "") for c, v in by.items()]
-    return f"{len(filled)} merged cell range(s) filled down with their value ({'; '.join(parts)})"
+    return "; ".join(f"column {header[c] if c < len(header) else c + 1} rows {', '.join(v[:5])}"
+                     + (f" and {len(v) - 5} more" if len(v) > 5 else "") for c, v in by.items())
+
+
+def merged_note(filled: list, header: list) -> str:
+    """"3 merged cell range(s) filled down with their value (column 调查点 rows 3–7, 8–12; …)", said by the
+    import's summary of the file."""
+    return f"{len(filled)} merged cell range(s) filled down with their value ({merged_ranges(filled, header)})"
 

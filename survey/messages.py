@@ -1157,6 +1157,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "data-formula-no-value-cells": ("{count} cell(s) hold a formula without a computed value and were read as empty "
                                     "(left out of the base): {cells}", "open the file in Excel or WPS and save it "
                                     "(that computes the formulas), then run the command again"),
+    "data-merged-cells-filled": ("{count} merged cell range(s) filled down with their value, so that each row the "
+                                 "range spans holds it, as Excel shows it: {ranges}",
+                                 "if a merged cell is a heading over rows rather than their answer, unmerge it and "
+                                 "fill those rows as they should read, then run the command again"),
+    "data-sheets-not-read": ("only the first sheet was read; {count} other sheet(s) of the workbook hold rows and "
+                             "are not in the estimates: {sheets}", "if the data are on another sheet, save that "
+                             "sheet as its own file (or move it first) and run the command on it"),
     "data-excel-error-cells": ("{count} cell(s) hold an Excel error value (#N/A, #DIV/0! …) and were read as empty "
                                "(left out of the base): {cells}", "correct those cells (or the formulas that give "
                                "the errors) in Excel or WPS, then run the command again"),

@@ -74,6 +74,8 @@ class RawTable:
     # those of them that hold rows below a first one, as (name, rows or None when unknown): not read, and said
     unread_sheets: tuple = ()
     sheet: str = ""  # the workbook's sheet read when it is not its first (--sheet NAME): part of the import key
+    # a workbook's ranges merged down one column and filled with their value: (count, "column 调查点 rows 3–7, …")
+    merged: tuple = ()
 
 
 @dataclass

@@ -76,15 +76,31 @@ def is_number(text: str) -> bool:
         return False
 
 
+def near_values(value: str, have: set) -> list:
+    """The values of ``have`` a user may have meant by ``value``, which no row holds: the value as NFKC folds it
+    (a full-width ５ is 5) when a row holds that; else, for a number among numbers, the nearest ones; else the
+    texts that :func:`difflib.get_close_matches` finds at a ratio of 0.5 or more (at most two).  None when
+    nothing is close: 不了解 is not offered 不满意 (one character of three shared), which would make the
+    dissatisfied leave the base."""
+    import difflib
+    import unicodedata
+
+    folded = normalize_value(unicodedata.normalize("NFKC", str(value)))
+    if folded in have and folded != value:
+        return [folded]
+    if is_number(value) and any(is_number(v) for v in have):
+        nums = {v: abs(float(v) - float(value)) for v in have if is_number(v)}
+        best = min(nums.values())
+        return sorted((v for v, d in nums.items() if d == best), key=float)
+    return difflib.get_close_matches(str(value).strip(), sorted(have, key=str), 2, 0.5)
+
+
 def check_present(have: set, given: Sequence[str], option: str, where: str) -> None:
     """Every ``given`` value (``--level``/``--missing``) is one of ``have`` (the canonical values of the columns
     ``where`` names): a typo would otherwise silently give a share of 0 or leave nothing out.  The error
     (:class:`analysis.design.DesignError`) names the value, the values there are and the closest one.  A number
     absent from columns of numbers is accepted: a code nobody chose (a 0/1 column without a 1 has a share of 0,
     Korn–Graubard's interval)."""
-    import difflib
-    import unicodedata
-
     from .design import DesignError
 
     numeric = all(is_number(v) for v in have)
@@ -95,8 +111,7 @@ def check_present(have: set, given: Sequence[str], option: str, where: str) -> N
         if key in have or (numeric and key is not None and _NUMBER.fullmatch(key)):
             continue
         pool = sorted(have, key=str)
-        folded = normalize_value(unicodedata.normalize("NFKC", str(g)))
-        near = [folded] if folded in have else difflib.get_close_matches(str(g).strip(), pool, 1, 0.0)
+        near = near_values(g, have)
         raise DesignError(f"{option} {g!r}: no row of {where} has this value; its values are "
                           + ", ".join(repr(v) for v in pool[:20]) + (" ..." if len(pool) > 20 else "")
                           + (f" (did you mean {' or '.join(repr(x) for x in near)}?)" if near else ""),

@@ -252,22 +252,10 @@ def _shown_values(have: set) -> str:
 
 
 def _closest(value: str, have: set) -> str:
-    """"did you mean '3' or '5'?": the nearest numbers to a number (the value as NFKC gives it first: a
-    full-width ５ is 5), else the closest texts; "check the value" when none is close."""
-    import difflib
-    import unicodedata
+    """"did you mean '3' or '5'?" (:func:`analysis.values.near_values`); "check the value" when none is close."""
+    from analysis.values import near_values
 
-    from analysis.values import is_number, normalize_value
-
-    folded = normalize_value(unicodedata.normalize("NFKC", str(value)))
-    if folded in have and folded != value:
-        near = [folded]
-    elif is_number(value) and any(is_number(v) for v in have):
-        nums = {v: abs(float(v) - float(value)) for v in have if is_number(v)}
-        best = min(nums.values())
-        near = sorted((v for v, d in nums.items() if d == best), key=float)
-    else:
-        near = difflib.get_close_matches(str(value), sorted(have, key=str), 2, 0.5)
+    near = near_values(value, have)
     return ("did you mean " + " or ".join(f"'{x}'" for x in near) + "?") if near else "check the value"
 
 

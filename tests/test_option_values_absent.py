@@ -109,3 +109,15 @@ def test_the_same_quantile_twice_is_refused(data, capsys):
     assert rc == 2 and "'--quantile'" in out and "are the same quantile" in out, out
     rc, out = run_main(capsys, "estimate", data, "--var", "q", "--quantile", "0.25", "--quantile", "0.5")
     assert rc == 0 and "q q0.25" in out and "q q0.5" in out, out
+
+
+def test_no_far_value_is_offered_as_the_one_meant():
+    """The value offered for an absent --level/--missing is a close one (analysis.values.near_values): --missing
+    不了解 on a 满意/不满意 column offered 不满意 ("did you mean '不满意'?"), which would take every dissatisfied
+    answer out of the base; a close spelling is still offered."""
+    from analysis.values import near_values
+
+    have = {"满意", "不满意"}
+    assert near_values("不了解", have) == []
+    assert near_values("不满", have) == ["不满意", "满意"]
+    assert near_values("５", {"1", "5"}) == ["5"] and near_values("4", {"1", "5"}) == ["5"]

@@ -991,6 +991,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "it was filled in on a page of another questionnaire version; the answers to the "
                              "questions this questionnaire has are stored, these fields are kept in the journal "
                              "(serve-journal.sqlite, column notes) and listed on the dashboard"),
+    "serve-form-not-utf8": ("an answer of the plain form (POST /submit) was refused: the text of its field {field} is "
+                            "not UTF-8",
+                            "the form's page sends UTF-8; a client posting by hand must send its text as UTF-8 (e.g. "
+                            "curl --data-urlencode), never another encoding such as GBK"),
+    "serve-multipart-not-utf8": ("an answer of the plain form (POST /submit, multipart) was refused: its body is not "
+                                 "UTF-8 from byte {at} on",
+                                 "the form's page sends UTF-8 text only; a client posting by hand must send its "
+                                 "fields as UTF-8 text, never another encoding such as GBK, nor files"),
     "serve-link-collector-invisible": ("a link's collector id '{value}' holds the invisible character(s) {chars}: "
                                        "its form and its answers are refused",
                                        "the link was signed before such ids were refused; make the collector a new "

@@ -24,6 +24,7 @@ a Chinese message for the respondent (:data:`FIELD_MESSAGES_ZH`) beside the cata
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -52,6 +53,15 @@ FIELD_MESSAGES_ZH = {
     "required-missing": "此题为必答题，请作答",
     "required-row": "请为“{row}”选择一项",
     "rank-invalid": "请按重要程度依次点选{k}项",
+    # a ranking refused for another reason than too few ranked (the reason phrase of survey.messages.PHRASES): said
+    # as it is, since "tap k in order" does not tell a respondent of the plain form, choosing a rank per option,
+    # that two options got the same rank
+    "rank-invalid.rank-twice": "每个名次只能给一个选项，请重新排序",
+    "rank-invalid.rank-option-twice": "同一选项只能排一个名次，请重新排序",
+    "rank-invalid.rank-too-many": "最多排{k}项，请去掉多余的名次",
+    "rank-invalid.rank-outside": "名次应为1—{k}",
+    "rank-invalid.rank-whole": "名次应为1—{k}",
+    "rank-invalid.rank-number": "名次应为1—{k}",
     "text-too-long": "回答太长了（最多{max}字）",
     "not-an-integer": "请填写{range}的整数",
     "not-text": "请填写一段文字",
@@ -136,7 +146,7 @@ class _Row:
     def bad(self, qq: Question, column: str, value: Any, code: str, **params) -> None:
         msg = problem(code, column=column, value=value, **params).message
         self.prior.append({"column": column, "value": None if value is None else str(value)[:200], "code": code,
-                           "message": msg, "target": column})
+                           "message": msg, "target": column, "reason": _reason(params)})
 
     def code(self, qq: Question, column: str, v: Any) -> None:
         if v is None:
@@ -193,9 +203,13 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
             elif vals:
                 r.code(qq, qq.id, vals[0])
         elif qq.type == "matrix":
-            for row in qq.rows:
+            for row in qq.rows:  # one option per row, as a single choice: two sent are a problem, not the first kept
                 col = f"{qq.id}_{row.id}"
-                r.code(qq, col, _one(fields, col))
+                vals = _values(fields, col)
+                if len(vals) > 1:
+                    r.bad(qq, col, ", ".join(map(str, vals)), "too-many", qid=col, count=len(vals), max=1)
+                elif vals:
+                    r.code(qq, col, vals[0])
         elif qq.type == "multiple":
             chosen = set()
             for v in _values(fields, qq.id):
@@ -231,18 +245,22 @@ def to_row(q: Questionnaire, fields: Mapping[str, Any], *,
             else:
                 for o in qq.options:
                     col = f"{qq.id}_{o.code}"
-                    v = _one(fields, col)
-                    if v is None:
+                    vals = _values(fields, col)
+                    if not vals:
                         continue
-                    x = _number(v)
-                    if x is None:
-                        r.bad(qq, col, v, "rank-invalid", qid=qq.id, reason=phrase("rank-number"),
+                    x = _number(vals[0])
+                    if len(vals) > 1:  # one option given several ranks: none of them is its rank
+                        r.bad(qq, col, ", ".join(map(str, vals)), "rank-invalid", qid=qq.id,
+                              reason=phrase("rank-option-twice"), k=qq.k or len(qq.options))
+                    elif x is None:
+                        r.bad(qq, col, vals[0], "rank-invalid", qid=qq.id, reason=phrase("rank-number"),
                               k=qq.k or len(qq.options))
                     else:
                         r.values[col] = x
         elif qq.type == "number":
-            v = _one(fields, qq.id)
-            if v is not None:
+            vals = _values(fields, qq.id)
+            if vals:
+                v = vals[0] if len(vals) == 1 else ", ".join(map(str, vals))  # two numbers sent are not one
                 x = _number(v)
                 if x is None:
                     r.bad(qq, qq.id, v, "not-a-number", qid=qq.id)
@@ -393,7 +411,18 @@ def _question_of(q: Questionnaire) -> dict[str, Question]:
     return out
 
 
-def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str) -> str:
+def _reason(params: Any) -> Optional[str]:
+    """The reason phrase's code of a row problem's params (a dict, or the JSON ``check_rows`` records), if any."""
+    if isinstance(params, str):
+        try:
+            params = json.loads(params)
+        except ValueError:
+            return None
+    reason = params.get("reason") if isinstance(params, dict) else None
+    return reason.get("phrase") if isinstance(reason, dict) else None
+
+
+def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str, reason: Optional[str] = None) -> str:
     if qq is None:
         return FIELD_MESSAGES_ZH.get(code, "请检查本题的回答")
     if code == "out-of-range":
@@ -417,7 +446,8 @@ def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str) -> str
     if code in ("other-not-chosen", "other-text-missing"):
         return FIELD_MESSAGES_ZH[code].format(label=next((o.label for o in qq.options if o.other), "其他"))
     if code == "rank-invalid":
-        return FIELD_MESSAGES_ZH[code].format(k=qq.k or len(qq.options))
+        k = min(qq.k or len(qq.options), len(qq.options))
+        return FIELD_MESSAGES_ZH.get(f"{code}.{reason}", FIELD_MESSAGES_ZH[code]).format(k=k)
     if code == "text-too-long":
         return FIELD_MESSAGES_ZH[code].format(max=MAX_TEXT)
     return FIELD_MESSAGES_ZH.get(code, "请检查本题的回答")
@@ -442,10 +472,12 @@ def check_batch(q: Questionnaire, rows: list[Mapping[str, Any]], priors: list[li
     for rec in recs:
         qq = qof.get(rec["column"])
         out[rec["index"]].append(FieldError(qq.id if qq else "", rec["column"], rec["code"],
-                                            _zh(q, qq, rec["column"], rec["code"]), rec["message"]))
+                                            _zh(q, qq, rec["column"], rec["code"], rec["reason"]), rec["message"]))
     for rec in found.itertuples(index=False):
         column = str(rec.column or "")
         qq = qof.get(column)
-        out[int(rec.index)].append(FieldError(qq.id if qq else "", column, str(rec.code),
-                                              _zh(q, qq, column, str(rec.code)), str(rec.message)))
+        code = str(rec.code)
+        reason = _reason(rec.params) if code == "rank-invalid" else None
+        out[int(rec.index)].append(FieldError(qq.id if qq else "", column, code, _zh(q, qq, column, code, reason),
+                                              str(rec.message)))
     return out

@@ -36,6 +36,7 @@ from collections import deque
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Callable, Optional
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -46,6 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..labels import label
+from ..messages import said_value
 from ..store import CONFIG, Project
 from .answers import FIELD_MESSAGES_ZH
 from .committer import Committer, Outcome, Pending
@@ -543,6 +545,52 @@ def _form_fields_limit(q) -> int:
     return max(1000, 2 * len(known_fields(q)) + 20)
 
 
+class TooManyFields(Exception):
+    """A plain-form body with more fields than :func:`_form_fields_limit` allows."""
+
+
+class NotUtf8(Exception):
+    """A plain-form body whose text is not UTF-8: the catalogue ``code`` that says where, with its ``params``."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def urlencoded_fields(body: bytes, limit: int) -> list[tuple[str, str]]:
+    """The fields of an ``application/x-www-form-urlencoded`` body as the URL standard reads them: ``+`` is a space,
+    ``%XX`` a byte, and the bytes of a name or value are UTF-8 — also when a client sent them raw, unescaped.
+    Starlette's parser read raw bytes as Latin-1, so ``B5=中文`` posted by curl was stored as ``ä¸\xadæ\x96\x87``,
+    and bytes that are not UTF-8 (``%E4%B8``, a GBK page) as U+FFFD: an answer changed without a word.  Here such
+    a body raises :class:`NotUtf8`, and one of more than ``limit`` fields :class:`TooManyFields`."""
+    out: list[tuple[str, str]] = []
+    for part in body.split(b"&"):
+        if not part:
+            continue
+        if len(out) >= limit:
+            raise TooManyFields()
+        raw_name, _, raw_value = part.partition(b"=")
+        name, value = unquote_to_bytes(raw_name.replace(b"+", b" ")), unquote_to_bytes(raw_value.replace(b"+", b" "))
+        try:
+            out.append((name.decode("utf-8"), value.decode("utf-8")))
+        except UnicodeDecodeError:
+            raise NotUtf8("serve-form-not-utf8", field=said_value(name.decode("utf-8", "backslashreplace"))) from None
+    return out
+
+
+def utf8_fields(body: bytes) -> None:
+    """Raise :class:`NotUtf8` when a multipart body is not UTF-8 throughout (the form's page sends UTF-8; a part
+    that is not would be read as Latin-1 and stored changed)."""
+    try:
+        bytes(body).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise NotUtf8("serve-multipart-not-utf8", at=e.start) from None
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def _json_path(path: str) -> bool:
     """Is ``path`` one of the JSON endpoints (``/api/…``, the dashboard's ``/admin/api/…``), whose errors are
     JSON too, never an HTML page?"""
@@ -822,18 +870,37 @@ def build_app(svc: Service) -> Starlette:
 
     async def submit_form(request: Request) -> Response:
         limit = svc.form_fields
+
+        def too_many() -> Response:
+            return _message(svc, PAGE_MESSAGES_ZH["too-many-fields-title"],
+                            PAGE_MESSAGES_ZH["too-many-fields-form"].format(n=f"{limit:,}"), 400)
+
+        def unreadable() -> Response:
+            return _message(svc, PAGE_MESSAGES_ZH["not-stored-title"], PAGE_MESSAGES_ZH["unreadable-form"], 400)
+
+        body = await request.body()
         try:
-            form_data = await request.form(max_fields=limit)
+            if _media_type(request) == "application/x-www-form-urlencoded":  # the form's own encoding
+                items = urlencoded_fields(body, limit)
+            else:
+                utf8_fields(body)  # Starlette's multipart parser reads a part that is not UTF-8 as Latin-1
+                form_data = await request.form(max_fields=limit)
+                items = [(k, v) for k, v in form_data.multi_items() if isinstance(v, str)]
+        except TooManyFields:
+            log.warning("plain form refused: more than %d fields", limit)
+            return too_many()
+        except NotUtf8 as e:
+            from ..messages import problem
+
+            pr = problem(e.code, **e.params)
+            log.warning("%s (%s)", pr.message, pr.hint)
+            return unreadable()
         except HTTPException as e:  # python-multipart's words in English: say the cause in the page's
             log.warning("plain form refused: %s", e.detail)
-            if "Too many fields" in str(e.detail):
-                return _message(svc, PAGE_MESSAGES_ZH["too-many-fields-title"],
-                                PAGE_MESSAGES_ZH["too-many-fields-form"].format(n=f"{limit:,}"), 400)
-            return _message(svc, PAGE_MESSAGES_ZH["not-stored-title"], PAGE_MESSAGES_ZH["unreadable-form"], 400)
+            return too_many() if "Too many fields" in str(e.detail) else unreadable()
         values: dict[str, list] = {}
-        for k, v in form_data.multi_items():
-            if isinstance(v, str):
-                values.setdefault(k, []).append(v)
+        for k, v in items:
+            values.setdefault(k, []).append(v)
         uuid = (values.get("__uuid") or [""])[0]
         if not UUID_RE.match(uuid):
             return _message(svc, "未能提交", PAGE_MESSAGES_ZH["bad-request"], 400)

@@ -648,6 +648,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-quota-mode": ("quotas.mode must be stop or keep, not {value}",
                           "stop: a full cell takes no more answers; keep: accept them and count over the target"),
     "config-serve-wave": ("serve.wave must name a wave, not {value}", "e.g. wave: 2026Q3"),
+    "config-serve-access-code-blank": ("serve.access_code is {value}, only blanks: no respondent could type it (the "
+                                       "form drops the spaces around a code), so every answer would be refused",
+                                       'write the code, e.g. access_code: "2468", or remove the key for no code'),
     "config-serve-body-too-small": ("serve.max_body_kb: {value} KB is too small for one questionnaire",
                                     "use at least 8 (the default is 256)"),
     "config-empty": ("the project settings file is empty", "restore the minyi.yaml that survey init wrote (at least the line questionnaire: questionnaire.yaml); docs/project-config.md lists every key"),

@@ -187,3 +187,47 @@ def test_a_refused_ranking_says_why(tmp_path, ranks, zh):
     said = [e["message"] for e in r.json()["errors"] if e["question"] == "B3"]
     assert zh in said, said
     assert "请按重要程度依次点选2项" not in said or zh == "请按重要程度依次点选2项", said
+
+
+# --------------------------------------------------------------------------- 4. an access code respondents can type
+@pytest.mark.parametrize("code", [" 2468", "2468 ", "\t2468\u3000"], ids=["lead", "trail", "tab-ideographic"])
+def test_an_access_code_given_with_spaces_around_it_lets_respondents_in(tmp_path, code):
+    """`--access-code " 2468"` (a shell variable with a blank, a code pasted from a message): the form and the server
+    drop the spaces around what a respondent types, so the code kept with them refused every respondent, whatever
+    they typed ("访问码不正确" each time).  The code is now kept as it can be typed."""
+    project = _project(tmp_path)
+    client = TestClient(build_app(Service(project, admin_token="tok", access_code=code)))
+    answers = {"A1": "2", "A3": "30", "B3": ["1", "2"], "B4_r1": "1", "B4_r2": "2"}
+    with client:
+        client.get("/")
+        checks = [client.post("/api/code", json={"code": g}).status_code for g in ("2468", code, "2469")]
+        wrong = client.post("/api/submit", json={"uuid": str(_uuid.uuid4()), "answers": answers, "link": {}, "form": 2,
+                                                 "access_code": "2469"})
+        right = client.post("/api/submit", json={"uuid": str(_uuid.uuid4()), "answers": answers, "link": {},
+                                                 "form": 2, "access_code": "2468"})
+    assert checks == [200, 200, 403]
+    assert wrong.status_code == 403 and wrong.json()["status"] == "access_code"
+    assert right.status_code == 200, right.text
+
+
+@pytest.mark.parametrize("written, said", [
+    ('"   "', "serve.access_code is '   ', only blanks: no respondent could type it"),
+    ("yes", "serve.access_code must be one text, not True"),
+    ("[2468, 1357]", "serve.access_code must be one text, not [2468, 1357]"),
+    ("1.50", "serve.access_code must be one text, not 1.5"),
+], ids=["blanks", "yes", "list", "float"])
+def test_an_access_code_no_respondent_could_type_is_refused_at_its_line(tmp_path, capsys, written, said):
+    """minyi.yaml's serve.access_code of blanks refused every answer; `yes` became the code "True", a list "[2468,
+    1357]", 1.50 the code "1.5" — codes nobody was told.  `survey serve` now refuses them (exit status 1), at the
+    key's line, and a running server keeps its settings when such an edit is made."""
+    from cli_capture import run_main
+
+    project = _project(tmp_path)
+    cfg = project.root / "minyi.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f"serve:\n  access_code: {written}\n", encoding="utf-8")
+    line = len(cfg.read_text(encoding="utf-8").splitlines())
+    # an address nothing can listen on: without the check the server would stop there, not serve
+    code, out = run_main(capsys, "serve", str(project.root), "--host", "256.1.1.1", "--port", "18559")
+    assert code == 1, (code, out)
+    assert f"minyi.yaml:{line}:" in out and said in out, out
+    assert "Traceback" not in out

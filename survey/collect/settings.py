@@ -259,8 +259,17 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
         elif what is not None:
             probs += _err(path, "config-serve-wave", "serve.wave", value=said_value(str(wave))).problems
     s.wave = str(wave)
+    # the code as a respondent can type it: the phone form and the server drop the spaces around what is typed, so a
+    # code kept with them (--access-code " 2468", a quoted " 2468 " in minyi.yaml) refused every respondent
     code = access_code if access_code is not None else raw.get("access_code")
-    s.access_code = str(code) if code not in (None, "") else None
+    if access_code is None and code is not None and (isinstance(code, bool) or not isinstance(code, (str, int))):
+        # true, a list, 1.50 (read as 1.5): no respondent could type what the server would compare
+        probs += _err(path, "config-not-text", "serve.access_code", value=said_value(code),
+                      example='access_code: "2468"').problems
+        code = None
+    elif isinstance(code, str) and code and not code.strip():
+        probs += _err(path, "config-serve-access-code-blank", "serve.access_code", value=said_value(code)).problems
+    s.access_code = str(code).strip() if code not in (None, "") else None
     given = {"rate_limit": rate_limit, "merge_every": merge_every}
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):
         v = given.get(key) if given.get(key) is not None else raw.get(key, DEFAULTS[key])

@@ -139,6 +139,14 @@ LABELS: dict[str, tuple[str, str]] = {
                              "“{value}”不是。",
                              "The address respondents open must start with http:// or https:// "
                              "(e.g. https://survey.example.gov.cn), not “{value}”."),
+    "sheet.links-base-url-host": ("“受访者访问的网址”“{value}”缺少网站地址，请填写完整的网址（如 https://survey.example.gov.cn）。",
+                                  "The address respondents open, “{value}”, names no host: give the whole address "
+                                  "(e.g. https://survey.example.gov.cn)."),
+    "sheet.links-base-url-query": ("“受访者访问的网址”“{value}”末尾带有“{part}”：二维码链接会在网址后面加上自己的参数，"
+                                   "带有“?”或“#”的网址会使链接中的调查点、区县和调查员无法读取。请去掉“?”或“#”及其后的内容。",
+                                   "The address respondents open, “{value}”, ends in “{part}”: each link adds its own "
+                                   "parameters after the address, so its site, district and collector could not be "
+                                   "read. Leave out the ? or # and what follows."),
     "sheet.links-choice": ("“{value}”不是本问卷的{option}，可选：{choices}。",
                            "“{value}” is not a {option} of this questionnaire; choose one of: {choices}."),
     "sheet.links-no-question": ("本问卷没有{option}题，请不要指定{option}。",

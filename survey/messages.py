@@ -1023,6 +1023,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "{suggestion}"),
     "links-base-url": ("--base-url must be an http:// or https:// address, not '{value}'",
                        "give the address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
+    "links-base-url-host": ("--base-url '{value}' names no host: the QR codes would open nothing",
+                            "give the whole address respondents will open, e.g. --base-url https://survey.example.gov.cn"),
+    "links-base-url-query": ("--base-url '{value}' ends in '{part}': each link adds its own ?s=…&k=… after the "
+                             "address, so the site, district and collector of the link could not be read",
+                             "give the address without ? or #, e.g. --base-url https://survey.example.gov.cn/survey"),
     "links-choice": ("--{option} '{value}' is not one of the questionnaire's {what}", "use one of: {choices}"),
     "links-no-question": ("--{option}: the questionnaire has no {option} question",
                           "leave out --{option}, or set site_question/district_question in the questionnaire"),
@@ -1480,8 +1485,8 @@ USAGE_CODES = frozenset({
     "simulate-out-suffix", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",
     # survey links' options (the dashboard's QR sheet says the same problems in its page)
-    "links-base-url", "links-choice", "links-no-question", "links-collector-space", "links-collector-chars",
-    "links-collector-invisible", "links-collector-empty",
+    "links-base-url", "links-base-url-host", "links-base-url-query", "links-choice", "links-no-question",
+    "links-collector-space", "links-collector-chars", "links-collector-invisible", "links-collector-empty",
     "parquet-folder-no-waves",
     # survey weight's options, as the library refuses them (cli/estimate.py)
     "weight-cap", "weight-population-total", "weight-maxit", "weight-unknown-method", "weight-poststratify-margins",

@@ -231,3 +231,32 @@ def test_an_access_code_no_respondent_could_type_is_refused_at_its_line(tmp_path
     assert code == 1, (code, out)
     assert f"minyi.yaml:{line}:" in out and said in out, out
     assert "Traceback" not in out
+
+
+# --------------------------------------------------------------------------- 5. what is wrong with a --base-url
+@pytest.mark.parametrize("url, said, zh", [
+    ("https://survey.example.gov.cn/?from=wechat", "ends in '?from=wechat': each link adds its own ?s=…&k=…",
+     "末尾带有“?from=wechat”"),
+    ("https://survey.example.gov.cn/#top", "ends in '#top'", "末尾带有“#top”"),
+    ("https://", "names no host", "缺少网站地址"),
+    ("https://[::1", "names no host", "缺少网站地址"),
+    ("ftp://survey.example.gov.cn", "must be an http:// or https:// address", "须是以 http:// 或 https:// 开头"),
+], ids=["query", "fragment", "no-host", "broken-ipv6", "ftp"])
+def test_a_wrong_base_url_is_told_what_is_wrong_with_it(tmp_path, capsys, url, said, zh):
+    """An https address with ?from=wechat was refused as "must be an http:// or https:// address" (it is one), and
+    https://[::1 made urlsplit raise: `survey links` said "internal error", the dashboard's QR sheet answered 500.
+    Each is now said as it is, on the command line (exit status 2) and on the dashboard (400, in Chinese)."""
+    from cli_capture import run_main
+
+    project = _project(tmp_path)
+    code, out = run_main(capsys, "links", str(project.root), "--base-url", url, "--out", str(tmp_path / "qr"),
+                         "--no-pdf", "--collector", "V001")
+    assert code == 2, (code, out)
+    assert said in out and "internal error" not in out, out
+    assert not (tmp_path / "qr" / "links.csv").exists()
+    client = TestClient(build_app(Service(project, admin_token="tok")))
+    with client:
+        client.get("/admin", params={"token": "tok"})
+        r = client.get("/admin/sheet", params={"base_url": url, "collectors": "V001"})
+    assert r.status_code == 400, r.status_code
+    assert zh in r.text and "服务器内部错误" not in r.text, r.text

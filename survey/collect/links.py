@@ -192,9 +192,22 @@ def make_links(q: Questionnaire, *, site: Optional[str] = None, district: Option
 
 
 def check_base_url(base_url: str) -> str:
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    """The address respondents open, checked: http(s), a host, and nothing after the path — each problem said as
+    it is (an https address with ``?x=1`` was told it "must be an http:// or https:// address")."""
+    try:
+        parts = urlsplit(base_url.strip())
+        host = parts.hostname
+    except ValueError:  # a malformed bracketed address such as https://[::1 (urlsplit raised: a traceback, a 500)
+        if not base_url.strip().lower().startswith(("http://", "https://")):
+            raise MinyiError.of("links-base-url", value=base_url) from None
+        raise MinyiError.of("links-base-url-host", value=base_url) from None
+    if parts.scheme not in ("http", "https"):
         raise MinyiError.of("links-base-url", value=base_url)
+    if not host:
+        raise MinyiError.of("links-base-url-host", value=base_url)
+    if parts.query or parts.fragment or base_url.strip().endswith(("?", "#")):
+        raise MinyiError.of("links-base-url-query", value=base_url,
+                            part=("?" + parts.query) if parts.query or "?" in base_url else "#" + parts.fragment)
     return base_url.strip()
 
 

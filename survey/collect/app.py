@@ -899,8 +899,8 @@ def build_app(svc: Service) -> Starlette:
             log.warning("plain form refused: %s", e.detail)
             return too_many() if "Too many fields" in str(e.detail) else unreadable()
         values: dict[str, list] = {}
-        for k, v in items:
-            values.setdefault(k, []).append(v)
+        for k, v in items:  # a browser posts a textarea's line breaks as CR LF (HTML's form data set); its maxlength
+            values.setdefault(k, []).append(v.replace("\r\n", "\n"))  # counted them as one: a full box was "too long"
         uuid = (values.get("__uuid") or [""])[0]
         if not UUID_RE.match(uuid):
             return _message(svc, "未能提交", PAGE_MESSAGES_ZH["bad-request"], 400)

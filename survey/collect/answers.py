@@ -14,8 +14,9 @@ codes that are not options of a multiple/ranking question and over-long text are
 own, reported once, the cell left blank — as the importer does; so are what the phone form would not
 send: a fraction for a number question with whole-number limits (``not-an-integer``), a text answer that
 is not one text (``not-text``), "please specify" text without its "other" option (``other-not-chosen``), an
-"other" option chosen with its text empty (``other-text-missing``) and
-a required ranking with fewer than ``k`` options ranked (``rank-invalid``)); :func:`check_batch` runs
+"other" option chosen with its text empty (``other-text-missing``),
+a required ranking with fewer than ``k`` options ranked (``rank-invalid``) and one value sent twice where one is
+due — a matrix row (``too-many``), a number (``not-a-number``), a rank (``rank-invalid``)); :func:`check_batch` runs
 :func:`survey.rowcheck.check_rows` — the same checks as ``survey import``: options, limits,
 selections, exclusive options, ranks, skip logic and site sections, required answers — over a
 batch of rows at once, and turns every problem into a :class:`FieldError` naming the question, with

@@ -46,6 +46,7 @@ def serve(
     """
     from report.fonts import font_face_css
     from survey.collect.server import serve as run
+    from survey.collect.settings import ACCESS_CODE_MOST
 
     # an unset shell variable must not open the server to every network, weaken the admin token or drop the code
     for code, option, bad in (("serve-host-blank", "--host", not host.strip()),
@@ -54,6 +55,9 @@ def serve(
                               ("serve-access-code-blank", "--access-code", access_code is not None and not access_code.strip())):
         if bad:
             option_problem(code, option, value={"--host": host, "--admin-token": admin_token}.get(option, access_code))
+    if access_code is not None and len(access_code.strip()) > ACCESS_CODE_MOST:
+        option_problem("serve-access-code-long", "--access-code", value=access_code[:20] + "…",
+                       count=len(access_code.strip()), most=ACCESS_CODE_MOST)
     run(dir, host=host, port=port, admin_token=admin_token, wave=wave, access_code=access_code,
         rate_limit=rate_limit, merge_every=merge_every, font_css=font_face_css, echo=typer.echo)
 

@@ -651,6 +651,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-serve-access-code-blank": ("serve.access_code is {value}, only blanks: no respondent could type it (the "
                                        "form drops the spaces around a code), so every answer would be refused",
                                        'write the code, e.g. access_code: "2468", or remove the key for no code'),
+    "config-serve-access-code-long": ("serve.access_code has {count} characters, more than the {most} the form's code "
+                                      "box takes: no respondent could type it, so every answer would be refused",
+                                      "use a shorter code, e.g. access_code: \"2468\""),
+    "serve-access-code-long": ("--access-code '{value}' has {count} characters, more than the {most} the form's code "
+                               "box takes: no respondent could type it, so every answer would be refused",
+                               "give a shorter code, e.g. --access-code 2468"),
     "config-serve-body-too-small": ("serve.max_body_kb: {value} KB is too small for one questionnaire",
                                     "use at least 8 (the default is 256)"),
     "config-empty": ("the project settings file is empty", "restore the minyi.yaml that survey init wrote (at least the line questionnaire: questionnaire.yaml); docs/project-config.md lists every key"),
@@ -1508,7 +1514,7 @@ USAGE_CODES = frozenset({
     "estimate-modes-several", "estimate-level-and-score", "estimate-missing-and-counted", "estimate-no-variable",
     "estimate-ci-wald-only", "score-option-twice", "weight-bounds-order", "weight-option-not-calibration",
     "weight-logit-no-bounds", "weight-partial-not-poststratify", "weight-cap-calibration", "weight-no-margin",
-    "weight-margin-twice", "weight-out-is-input", "plan-quotas-no-strata", "trend-unexpected-arguments", "ledger-update-and-wave",
+    "weight-margin-twice", "weight-out-is-input", "serve-access-code-long", "plan-quotas-no-strata", "trend-unexpected-arguments", "ledger-update-and-wave",
     "bootstrap-option-alone", "by-names-nothing", "design-option-empty-name", "indicators-name-nothing",
     "ledger-out-suffix", "mse-without-replicates", "plan-population-strata-differ", "plan-strata-option-alone",
     "quantile-given-twice", "report-compare-later-wave", "report-compare-same-wave", "repweights-option-alone",

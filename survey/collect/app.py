@@ -804,6 +804,7 @@ def build_app(svc: Service) -> Starlette:
         page = form_page(svc.q, link, link.query(svc.secret), access_code=bool(s.access_code) and
                          link.collector is None, quotas={"mode": s.quotas.mode, "full": svc.full_cells()},
                          logic_url=f"/logic.js?v={svc.logic_version}")
+        page.code_keypad = "numeric" if (s.access_code or "").isdecimal() else "text"
         page.script_config["messages"] = {**FIELD_MESSAGES_ZH, **PAGE_MESSAGES_ZH}
         page.script_config["wave"] = s.wave
         page.script_config["form"] = FORM_RULES

@@ -19,6 +19,7 @@ from ..form import build_form, chinese_number
 from ..questionnaire import Questionnaire
 from .answers import integer_question
 from .links import Link
+from .settings import ACCESS_CODE_MOST
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,10 @@ class FormPage:
     link_params: dict
     script_config: dict
     access_code: bool
+    # the phone keyboard of the access code's box: digits for a code of digits, letters too for any other code
+    # (inputmode="numeric" on iOS gives a keypad without letters: a code like a8k2 could not be typed)
+    code_keypad: str = "numeric"
+    code_most: int = ACCESS_CODE_MOST  # the box's maxlength: minyi.yaml and --access-code refuse a longer code
     errors: dict = field(default_factory=dict)  # question id or native column -> [Chinese messages]
     values: dict = field(default_factory=dict)  # field name -> [submitted values] (form re-shown after 422)
     form_error: Optional[str] = None

@@ -41,6 +41,9 @@ from ..waves import DEFAULT_WAVE
 
 SERVE_KEYS = {"wave", "access_code", "rate_limit", "one_per_device", "max_body_kb", "merge_every"}
 QUOTA_MODES = ("stop", "keep")
+# the most characters of an access code: the form's code box takes no more (its maxlength), so a longer code could
+# never be typed and every answer would be refused
+ACCESS_CODE_MOST = 64
 DEFAULTS = {"rate_limit": 30, "one_per_device": True, "max_body_kb": 256, "merge_every": 10.0}
 
 
@@ -269,6 +272,10 @@ def load_settings(config: dict, q: Questionnaire, config_path: str | Path, *, wa
         code = None
     elif isinstance(code, str) and code and not code.strip():
         probs += _err(path, "config-serve-access-code-blank", "serve.access_code", value=said_value(code)).problems
+    elif access_code is None and code is not None and len(str(code).strip()) > ACCESS_CODE_MOST:
+        probs += _err(path, "config-serve-access-code-long", "serve.access_code", count=len(str(code).strip()),
+                      most=ACCESS_CODE_MOST).problems
+        code = None
     s.access_code = str(code).strip() if code not in (None, "") else None
     given = {"rate_limit": rate_limit, "merge_every": merge_every}
     for key, kind in (("rate_limit", int), ("max_body_kb", int), ("merge_every", float)):

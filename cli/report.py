@@ -16,8 +16,8 @@ from ._common import (NaOpt, QuietOpt, _formats, check_lang, check_na, option_pr
 @app.command()
 def report(
     dir: Annotated[Path, typer.Argument(help="Project folder.")],
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to report (default: the latest).")] = None,
-    compare: Annotated[Optional[str], typer.Option("--compare", help="Earlier wave to compare with.")] = None,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Wave to report: its id or label (default: the latest).")] = None,
+    compare: Annotated[Optional[str], typer.Option("--compare", help="Earlier wave to compare with: its id or label.")] = None,
     by: Annotated[Optional[str], typer.Option(
         "--by", help="Comma-separated groupings: site, district or a question id. Default: site,district "
                      "(those the questionnaire has).")] = None,
@@ -75,6 +75,7 @@ def report(
         option_problem("unknown-style", "--style", style=style, choices=", ".join(STYLES))
     check_na(na)
     project = open_project(dir)
+    wave, compare = _by_label(project, wave), _by_label(project, compare)
     _check_compare(project, wave, compare)
     names = None
     if by is not None:
@@ -90,6 +91,14 @@ def report(
                              na_policy=na.strip().lower() if na is not None else None, draft=draft)
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")
+
+
+def _by_label(project, given: Optional[str]) -> Optional[str]:
+    """--wave / --compare by id or by the label the report shows (2026年第一季度), as survey trend, score, ledger and
+    brief take them (:func:`survey.waves.wave_by_label`): a label was refused as "the project has no wave"."""
+    from survey.waves import wave_by_label
+
+    return wave_by_label(project.config, project.waves(), given)
 
 
 def _check_compare(project, wave: Optional[str], compare: Optional[str]) -> None:

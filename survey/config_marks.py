@@ -35,7 +35,7 @@ VALUE_CODES = ("config-not-mapping", "config-not-list", "config-not-share", "con
                "config-ledger-adjust", "config-weighting-method", "config-weighting-no-margins",
                "config-margins-not-dimension", "config-margins-not-path", "config-owner-unit", "config-waves-shape",
                "config-wave-shape", "config-wave-name-empty", "config-wave-name-spaces", "config-wave-name-too-long",
-               "config-wave-dates-reversed", "config-quota-no-question", "config-quota-unknown-value",
+               "config-wave-dates-reversed", "config-wave-label-twice", "config-quota-no-question", "config-quota-unknown-value",
                "config-quota-target-missing", "config-quota-cell-empty", "config-quota-cell-twice",
                "config-quota-mode", "config-serve-wave", "config-serve-access-code-blank", "config-serve-access-code-long",
                "config-serve-body-too-small", "config-serve-merge-every-too-long", "config-na-policy",

@@ -38,6 +38,9 @@ AREA = "area:"
 DISTRICT_HEADERS = ("区县", "地区", "区域", "district", "District")
 WAVE_HEADERS = ("期次", "批次", "wave", "Wave")
 CITY_NAMES = ("全市", "全市平均", "市级", "city", "City", "total")
+# full marks from which a bare value between 0 and 1 (0.86) is taken for a share written as a fraction, not
+# points: under 1 point of 10 or 100 is no field-inspection score, 86% of them is (catalogue external-value-share)
+SHARE_SUSPECT_MAX = 10
 
 
 @dataclass
@@ -328,6 +331,9 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
     by_label = {v: k for k, v in wave_ids.items()}
     values: dict = {}
     seen: dict = {}
+    # a workbook's number cells shown as percentages: 86% typed in Excel is the number 0.86 under a % format,
+    # read as it shows (the text "86%"), not as 0.86 points
+    shown_pct = {(i, j): v for i, j, _, v in raw.percents}
     for i, row in enumerate(df.itertuples(index=False, name=None)):
         rno = first + i
         if all(v is None or str(v).strip() == "" for v in row):
@@ -369,9 +375,12 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
             j = cols.index(name)
             cell = row[j]
             text = "" if cell is None else str(cell).strip()
+            if (i, j) in shown_pct and text != "":
+                text = f"{shown_pct[i, j] * 100:.10g}%"
             if text == "":
                 continue
-            num = re.sub(r"\s*(%|分)$", "", text)
+            unit = re.search(r"\s*(%|分)$", text)
+            num = text[:unit.start()] if unit else text
             try:
                 v = float(num)
             except ValueError:
@@ -379,6 +388,12 @@ def read_external(path: str | Path, q: Questionnaire, fw: Framework, waves: Opti
             if not math.isfinite(v) or v < 0 or v > mx:
                 probs.append(problem("external-value", file=str(path), row=rno, column=where(j), value=text,
                                      max=f"{mx:g}"))
+                continue
+            if unit is None and 0 < v < 1 and mx >= SHARE_SUSPECT_MAX:
+                # 0.86 in a column of points out of 100: a share (86%) written as a fraction, which taken as
+                # points would sink the district to the bottom of the league table without a word
+                probs.append(problem("external-value-share", file=str(path), row=rno, column=where(j), value=text,
+                                     max=f"{mx:g}", pct=f"{v * 100:.10g}", points=f"{v * mx:.10g}"))
                 continue
             rec[name] = 100.0 * v / mx
         values[key] = rec

@@ -58,6 +58,9 @@ LABELS: dict[str, tuple[str, str]] = {
     # a span of days ({start}, {end}: date.day): in one year the end without its year in Chinese (2026年7月1日—9月30日)
     "date.days_same_year": ("{start}—{end_month}{end_day}日", "{start} – {end}"),
     "date.days": ("{start}—{end}", "{start} – {end}"),
+    # a fielding period with one end known: a start date alone is no one-day survey (2026年7月5日起, not 2026年7月5日)
+    "date.from": ("{start}起", "from {start}"),
+    "date.until": ("{end}止", "until {end}"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),

@@ -195,6 +195,8 @@ class LedgerSheet:
     letters: dict                 # column key -> letter
     base: Optional[dict] = None   # id -> {field: value as written}; None when the file does not say
     merged: list = field(default_factory=list)   # "M2:M4 (责任单位)": ranges applied to every row they span
+    # rows with no 编号 whose own yellow cells hold something (an 编号 deleted by hand): SheetRow with id ""
+    unnumbered: list = field(default_factory=list)
 
     def cell(self, r: SheetRow, key: str) -> str:
         return f"{self.letters[key]}{r.row}"
@@ -243,7 +245,7 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
         r.extend([None] * (width - len(r)))
     letters = {k: get_column_letter(j + 1) for k, j in pos.items()}
     watched = {pos[k]: k for k in ("id", *EDITABLE, *IDENTITY) if k in pos}
-    merged, probs = [], []
+    merged, probs, spread = [], [], set()
     for mr in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_col, m.min_row)):
         if mr.max_row <= hi + 1:
             continue  # a title above the header
@@ -263,15 +265,22 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
         v = rows[mr.min_row - 1][mr.min_col - 1]
         for i in range(max(mr.min_row, hi + 2), mr.max_row + 1):
             rows[i - 1][mr.min_col - 1] = v
+            if i > mr.min_row:
+                spread.add((i, mr.min_col - 1))
         merged.append(f"{mr.coord} ({HEADERS[cols[0]]})")
     if probs:
         raise MinyiError(probs)
-    out = []
+    out, unnumbered = [], []
     for i, row in enumerate(rows[hi + 1:], start=hi + 2):
         ident = _text(row[pos["id"]])
+        r = SheetRow(i, ident, {k: _text(row[pos[k]]) for k in (*IDENTITY, "check_wave") if k in pos},
+                     {k: row[pos[k]] for k in EDITABLE})
         if ident:
-            out.append(SheetRow(i, ident, {k: _text(row[pos[k]]) for k in (*IDENTITY, "check_wave") if k in pos},
-                                {k: row[pos[k]] for k in EDITABLE}))
+            out.append(r)
+        elif any(_text(row[pos[k]]) and (i, pos[k]) not in spread for k in EDITABLE):
+            # the 编号 was deleted (or a row added by hand): its yellow cells belong to no item, and skipping the
+            # row as a blank one would drop them without a word (a merged range reaching past the table is no edit)
+            unnumbered.append(r)
     base = None
     if BASE_SHEET in wb.sheetnames:
         brows = list(wb[BASE_SHEET].iter_rows(values_only=True))
@@ -284,7 +293,7 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
                 base = None  # damaged by hand: treat the file as one that does not say
                 break
     wb.close()
-    return LedgerSheet(str(path), out, letters, base, merged)
+    return LedgerSheet(str(path), out, letters, base, merged, unnumbered)
 
 
 def _renamed(missing: Sequence[str], others: Sequence[str]) -> str:
@@ -327,7 +336,7 @@ def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optio
     * such a file that shows an older 核验期次 than ``expected["check_wave"]`` predates a verification: it is
       refused whole, since its old cells cannot be told from edits."""
     known = {it.id: it for it in items}
-    probs: list[Problem] = []
+    probs: list[Problem] = [_unnumbered_problem(sheet, r, expected) for r in sheet.unnumbered]
     plan = UpdatePlan([], [], legacy=sheet.base is None)
     seen: dict = {}
     for r in sheet.rows:
@@ -364,6 +373,10 @@ def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optio
                 if not _same(v, cur):
                     plan.kept.append((sheet.cell(r, k), r.id, k, v, cur, "older"))
                 continue  # no edit
+            if k == "deadline" and v is not None and not _same(v, cur) and not DEADLINE_YEARS[0] <= v.year <= DEADLINE_YEARS[1]:
+                probs.append(problem("ledger-date-implausible", value=_as_typed(raw), date=v.isoformat(),
+                                     first=DEADLINE_YEARS[0], last=DEADLINE_YEARS[1], **sheet.where(r, k)))
+                continue
             if k == "status" and VERIFIED in (v, cur) and v != cur:
                 if written is None and cur == VERIFIED:
                     plan.kept.append((sheet.cell(r, k), r.id, k, v, cur, "verified"))
@@ -392,6 +405,34 @@ def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optio
     return plan
 
 
+# years a deadline entered by --update may fall in: a number typed into the date cell (30 for "30 days") is an
+# Excel serial date of 1900, stored and judged 逾期 without a word when read as a date
+DEADLINE_YEARS = (2000, 2099)
+
+
+def _as_typed(v: Any) -> str:
+    """A deadline cell as the analyst typed it: a date cell as the Excel serial number it holds (30 shows as
+    1900-01-30 under a date format; Excel's day 60 is its fictitious 1900-02-29), anything else as its text."""
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    if isinstance(v, dt.date):
+        return str((v - dt.date(1899, 12, 31 if v < dt.date(1900, 3, 1) else 30)).days)
+    return _text(v)
+
+
+def _unnumbered_problem(sheet: LedgerSheet, r: SheetRow, expected: Optional[dict]) -> Problem:
+    """A row with no 编号 whose yellow cells hold something (catalogue ``ledger-row-no-id``): the cells it holds,
+    and the item whose identifying columns the row shows (发现期次, 问题类型, 指标/问题, 区县), when exactly one."""
+    filled = [f"{HEADERS[k]} '{_show(_cell_value(r.cells[k]))}'" for k in EDITABLE if _text(r.cells[k])]
+    shown = {k: v for k, v in r.shown.items() if k in IDENTITY and v}
+    hits = [i for i, want in (expected or {}).items()
+            if shown and all(want.get(k) == v for k, v in shown.items())]
+    likely = f"its columns match item {hits[0]}: write {hits[0]} in its 编号 cell" if len(hits) == 1 else \
+        "write the item's 编号 back in the row"
+    return problem("ledger-row-no-id", cells="; ".join(filled[:3]) + ("; …" if len(filled) > 3 else ""),
+                   likely=likely, **sheet.where(r, "id"))
+
+
 def _shifted(sheet: LedgerSheet, known: dict) -> list:
     """Rows whose yellow cells were exchanged among themselves — a sort of only the yellow columns, which keeps
     every identifying column in place: two or more rows changed, and together they hold exactly the yellow
@@ -418,6 +459,11 @@ def _shifted(sheet: LedgerSheet, known: dict) -> list:
     if Counter(a for _, a, _ in changed) != Counter(b for _, _, b in changed):
         return []
     return [r for r, _, _ in changed]
+
+
+def _cell_value(v: Any) -> Any:
+    """A cell's value as a message shows it: a date cell as its date (not 2026-07-30 00:00:00)."""
+    return v.date() if isinstance(v, dt.datetime) else v
 
 
 def _show(v: Any) -> str:
@@ -452,6 +498,8 @@ def pending_edits(sheet: LedgerSheet, items: Sequence[LedgerItem]) -> list[str]:
             if k == "status" and item.status == VERIFIED:
                 continue  # --update keeps 已验证 whatever the file says: nothing storable is lost
             out.append(f"{sheet.cell(r, k)} {r.id} {HEADERS[k]}")
+    for r in sheet.unnumbered:  # cells of a row whose 编号 was deleted: no store holds them
+        out += [f"{sheet.cell(r, k)} （无编号） {HEADERS[k]}" for k in EDITABLE if _text(r.cells[k])]
     return out
 
 

@@ -638,6 +638,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-wave-name-too-long": ("waves: the wave '{start}…' is {length} characters long; a wave's name has at most "
                                   "{most}", "give the wave a short name (e.g. 2026Q1) and the long one as its label:"),
     "config-wave-dates-reversed": ("waves.{wave} starts ({start}) after it ends ({end})", "swap start and end"),
+    "config-wave-label-twice": ("waves {other} and {wave} are both shown as '{label}' ({field}): every output names "
+                                "waves by their labels, so the two could not be told apart (the brief would compare "
+                                "'{label}' with '{label}')", "give one of them a {field} of its own under waves.{other} "
+                                "or waves.{wave}"),
     "config-quota-no-question": ("{key}: the questionnaire has no {what}_question, so a quota cell cannot name a "
                                  "{what}", "remove {what} from the quota cells, or set {what}_question in the "
                                  "questionnaire"),
@@ -908,6 +912,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "external-wave": ("'{value}' is not a wave of the project", "{suggestion}"),
     "external-duplicate": ("{district} appears again (first on row {first})", "keep one row per district (and wave)"),
     "external-value": ("'{value}' is not a score from 0 to {max}", "enter a number from 0 to {max}, or leave the cell empty when it is missing"),
+    "external-value-share": ("'{value}' would be {value} points of {max}: a share ({pct}%) written as a fraction?",
+                             "write the score in points from 0 to {max} ({points} for {pct}% of full marks), or "
+                             "'{value}分' when it really is {value} points; nothing was scored"),
     # --- rectification ledger (survey ledger --update) ----------------------------
     "ledger-sheet": ("{path} has no ledger sheet (no header row with 编号)", "update with the spreadsheet written by survey ledger --out"),
     "ledger-unknown-id": ("no ledger item '{value}'",
@@ -917,6 +924,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger-verified": ("已验证 is set by the verification on the next wave's data, not by hand",
                         "write 已整改 when the work is done; survey ledger on the next wave verifies it"),
     "ledger-date": ("'{value}' is not a date", "write the deadline as 2026-09-30 (or an Excel date), or leave it empty"),
+    "ledger-date-implausible": ("the cell holds {value}, which reads as the date {date}, outside the years {first}–{last} "
+                                "a deadline falls in (a number typed into the date cell? Excel counts dates in days "
+                                "from 1900)",
+                                "write the deadline as a date, e.g. 2026-09-30, or leave it empty; nothing was stored"),
+    "ledger-row-no-id": ("the row has no 编号 but its yellow cells hold {cells}: they belong to no item and would be lost",
+                         "{likely}, or clear the row's yellow cells if it is no item; nothing was stored"),
     "ledger-columns": ("the header row has no column {missing}, so its edits would be lost; headers found: {found}",
                        "give the yellow columns back the names survey ledger wrote (责任单位、整改时限、状态、整改措施、备注) "
                        "and run --update again. {suggestion}"),

@@ -71,11 +71,14 @@ class Wave:
         return self.label_en if lang == "en" else self.label
 
     def period(self, lang: str = "zh") -> Optional[str]:
-        """The fielding period in words (2026年7月1日—9月30日 / 1 July – 30 September 2026), or None."""
+        """The fielding period in words (2026年7月1日—9月30日 / 1 July – 30 September 2026; with one end only
+        2026年7月1日起 / 2026年9月30日止), or None."""
         if self.start is None and self.end is None:
             return None
-        if self.start is None or self.end is None:
-            return format_date(self.start or self.end, lang)
+        if self.end is None:
+            return fixed_word("date.from", lang).format(start=format_date(self.start, lang))
+        if self.start is None:
+            return fixed_word("date.until", lang).format(end=format_date(self.end, lang))
         return fixed_word("date.days_same_year" if self.start.year == self.end.year else "date.days", lang).format(
             start=format_date(self.start, lang), end=format_date(self.end, lang),
             end_month=month_word(self.end.month, lang), end_day=self.end.day)
@@ -161,9 +164,29 @@ def read_waves(config: dict, path: str = CONFIG) -> dict[str, Wave]:
             out[str(wid)] = _wave(str(wid), spec, path)
         except MinyiError as e:
             probs += e.problems
+    probs += _label_twice(raw, out, path)
     if probs:
         raise MinyiError(probs)
     return out
+
+
+def _label_twice(raw: dict, waves: dict, path: str) -> list:
+    """A wave shown under the label (zh or en, written or derived from its id) of an earlier one (catalogue
+    ``config-wave-label-twice``): readers see waves only by their labels, so the trend would show two columns
+    of one name and the brief compare 2026年第三季度 with 2026年第三季度."""
+    probs, first = [], {}
+    for w in waves.values():
+        for written in ("label", "label_en"):
+            text = getattr(w, written)
+            other = first.setdefault((written, text), w.id)
+            if other == w.id:
+                continue
+            spec = raw.get(w.id) if isinstance(raw.get(w.id), dict) else None
+            key = f"waves.{w.id}.{written}" if spec is not None and spec.get(written) not in (None, "") else f"waves.{w.id}"
+            probs.append(problem("config-wave-label-twice", file=path, key=key, wave=w.id, other=other, label=text,
+                                 field=written))
+            break
+    return probs
 
 
 def _check_key(wid: str, path: str) -> None:

@@ -1,0 +1,191 @@
+"""The tracking loop's files as offices really fill them in (tests/tracking_world.py, two waves): external scores
+typed in Excel as percentages or written as fractions, ledger rows whose 编号 was deleted, a number typed into a
+deadline cell, two waves under one label, and a wave with a start date only.  Each of these used to change a
+number or drop an edit without a word."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+import tracking_world as W
+from cli_capture import run_main
+from report.ledger import project_ledger
+from survey.framework import bundled_external_path, bundled_framework_path
+from survey.ledger import COLUMNS, TODO, LedgerStore
+from survey.store import Project
+
+COL = {k: j + 1 for j, (k, _, _) in enumerate(COLUMNS)}
+W2 = W.WAVES[1][0]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Two waves; the ledger of wave 2 stored and written to ledger.xlsx (公共服务 below its target: an item)."""
+    root = tmp_path_factory.mktemp("hostile")
+    project = W.build(root, waves=2, n=500)
+    run = project_ledger(project, W2, out=root / "ledger.xlsx")
+    assert run.new_items
+    return root
+
+
+def fresh(world, tmp_path):
+    shutil.copytree(world / "project", tmp_path / "project")
+    shutil.copy(world / "ledger.xlsx", tmp_path / "ledger.xlsx")
+    return tmp_path / "project"
+
+
+def stored(project) -> dict:
+    return {it.id: it for it in LedgerStore(Project.open(project)).items()}
+
+
+# ----------------------------------------------------------------------------- survey score --external
+def _scores(capsys, project, external) -> dict:
+    rc, out = run_main(capsys, "score", str(project), "--framework", str(bundled_framework_path()), "--external",
+                       str(external), "--json")
+    assert rc == 0, out
+    return json.loads(out)
+
+
+def test_external_scores_typed_as_percentages_in_excel_are_read_as_shown(world, tmp_path, capsys):
+    """86% typed in Excel is the number 0.86 under a % format: read as 86 points of 100, as the text '86%' is, not
+    as 0.86 points (which put the district last in the league table)."""
+    base = pd.read_csv(bundled_external_path())
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(base.columns))
+    for rec in base.itertuples(index=False):
+        ws.append(list(rec))
+    for c in ws[2][1:]:  # the first district's scores as Excel keeps 86%: 0.86, shown as a percentage
+        if c.value > 10:
+            c.value = c.value / 100
+            c.number_format = "0%"
+    wb.save(tmp_path / "scores.xlsx")
+    assert ws["B2"].value < 1
+    got = _scores(capsys, world / "project", tmp_path / "scores.xlsx")
+    ref = _scores(capsys, world / "project", bundled_external_path())
+    assert got["scores"] == ref["scores"]
+    assert got["league"] == ref["league"]
+
+
+def test_an_external_score_written_as_a_fraction_is_refused_with_its_cell(world, tmp_path, capsys):
+    base = pd.read_csv(bundled_external_path(), dtype=str)
+    first = base.iloc[0]["背街小巷与农贸市场"]
+    base.loc[0, "背街小巷与农贸市场"] = f"0.{first}"
+    path = tmp_path / "scores.csv"
+    base.to_csv(path, index=False)
+    rc, out = run_main(capsys, "score", str(world / "project"), "--framework", str(bundled_framework_path()),
+                       "--external", str(path))
+    assert rc == 1
+    assert (f"{path}, row 2, column 背街小巷与农贸市场: error: '0.{first}' would be 0.{first} points of 100: a share "
+            f"({first}%) written as a fraction?") in out
+    assert f"({first} for {first}% of full marks)" in out
+    base.loc[0, "背街小巷与农贸市场"] = f"0.{first}分"  # said to be points: taken as such
+    base.to_csv(path, index=False)
+    doc = _scores(capsys, world / "project", path)
+    node = next(s for s in doc["scores"] if s["group"] == base.iloc[0]["区县"])["nodes"]["env_backstreets"]
+    assert node["estimate"] == pytest.approx(float(f"0.{first}"))
+
+
+# ----------------------------------------------------------------------------- survey ledger --update
+def _edited(world, tmp_path, hook):
+    wb = load_workbook(world / "ledger.xlsx")
+    ws = wb["整改台账"]
+    hook(ws)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_row_whose_id_was_deleted_is_refused_naming_its_item(world, tmp_path, capsys):
+    project = fresh(world, tmp_path)
+    ident = load_workbook(world / "ledger.xlsx")["整改台账"].cell(2, COL["id"]).value
+
+    def hook(ws):
+        ws.cell(2, COL["id"]).value = None  # the 编号 deleted by hand, the status changed
+        ws.cell(2, COL["status"]).value = "已整改"
+        ws.insert_rows(3)  # an empty row is no item and no problem
+        ws.cell(ws.max_row + 2, COL["unit"]).value = "市交通运输局"  # a row added under the table
+
+    path = _edited(world, tmp_path, hook)
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(path))
+    assert rc == 1, out
+    assert (f"{path}, row 2, column A (编号): error: the row has no 编号 but its yellow cells hold 责任单位") in out
+    assert f"状态 '已整改': they belong to no item and would be lost (its columns match item {ident}" in out
+    assert "error: the row has no 编号 but its yellow cells hold 责任单位 '市交通运输局'" in out
+    assert stored(project)[ident].status == TODO  # nothing stored
+    rc, out = run_main(capsys, "ledger", str(project), "--out", str(path))  # and the file is not overwritten
+    assert rc == 1 and "（无编号） 状态" in out
+
+
+def test_a_number_typed_into_a_deadline_cell_is_refused(world, tmp_path, capsys):
+    project = fresh(world, tmp_path)
+    ident = load_workbook(world / "ledger.xlsx")["整改台账"].cell(2, COL["id"]).value
+    before = stored(project)[ident].deadline
+
+    def hook(ws):
+        ws.cell(2, COL["deadline"]).value = 30  # "30 days", in the cell formatted as a date: 1900-01-30
+
+    path = _edited(world, tmp_path, hook)
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(path))
+    assert rc == 1, out
+    assert (f"{path}, row 2, column N (整改时限): error: the cell holds 30, which reads as the date 1900-01-30, "
+            "outside the years 2000–2099") in out
+    assert stored(project)[ident].deadline == before
+
+    def text(ws):
+        ws.cell(2, COL["deadline"]).value = "2026年3月5日"  # a date in words is a date
+
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(_edited(world, tmp_path, text)))
+    assert rc == 0, out
+    assert str(stored(project)[ident].deadline) == "2026-03-05"
+
+
+# ----------------------------------------------------------------------------- waves
+def _config(project, change):
+    path = project / "minyi.yaml"
+    cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(cfg)
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_two_waves_under_one_label_are_refused(world, tmp_path, capsys):
+    project = fresh(world, tmp_path)
+    first, second = W.WAVES[0], W.WAVES[1]
+
+    def same(cfg):
+        cfg["waves"][second[0]]["label"] = first[1]
+
+    _config(project, same)
+    for cmd in (["trend"], ["brief"], ["ledger", "--json"]):
+        rc, out = run_main(capsys, cmd[0], str(project), *cmd[1:])
+        assert rc == 1, out
+        assert (f"error: waves {first[0]} and {second[0]} are both shown as '{first[1]}' (label): every output names "
+                "waves by their labels") in out
+        assert "minyi.yaml:" in out
+
+
+def test_a_wave_with_a_start_date_only_is_no_one_day_survey(world, tmp_path, capsys):
+    project = fresh(world, tmp_path)
+    _config(project, lambda cfg: cfg["waves"][W2].pop("end"))
+    rc, out = run_main(capsys, "brief", str(project))
+    assert rc == 0, out
+    y, m, d = (int(x) for x in W.WAVES[1][2].split("-"))
+    assert f"调查时间为{y}年{m}月{d}日起。" in out
+
+
+def test_report_takes_waves_by_their_labels_as_the_tracking_commands_do(world, capsys):
+    """`survey report --compare 2025年第一季度` (the label every output shows) named no wave; now it is the wave, so
+    that a later wave given as --compare is the later-wave problem, not 'the project has no wave'."""
+    (w1, l1, _, _), (w2, l2, _, _) = W.WAVES[0], W.WAVES[1]
+    rc, out = run_main(capsys, "report", str(world / "project"), "--wave", l1, "--compare", l2, "--format", "html")
+    assert rc == 2, out
+    assert f"--compare {w2} comes after the reported wave {w1}" in out
+    assert "has no wave" not in out
+    rc, out = run_main(capsys, "report", str(world / "project"), "--wave", l2, "--compare", l2, "--format", "html")
+    assert rc == 2 and f"--compare {w2} is the reported wave itself" in out

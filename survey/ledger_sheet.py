@@ -268,6 +268,7 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
             if i > mr.min_row:
                 spread.add((i, mr.min_col - 1))
         merged.append(f"{mr.coord} ({HEADERS[cols[0]]})")
+    probs += _formula_problems(p, ws, wb, hi, pos, str(path))
     if probs:
         raise MinyiError(probs)
     out, unnumbered = [], []
@@ -294,6 +295,51 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
                 break
     wb.close()
     return LedgerSheet(str(path), out, letters, base, merged, unnumbered)
+
+
+def _formula_problems(p: Path, ws, wb, hi: int, pos: dict, path: str) -> list:
+    """The yellow cells of ``ws`` (read with the values Excel computed) that hold no text but a formula's outcome:
+    an Excel error value (``=市公安局`` typed in a cell is a formula, which Excel shows as #NAME?) would be stored as
+    the unit '#NAME?', and a formula the saving program did not compute (a script, an online editor) reads as
+    empty and would clear the field — each a change nobody made on purpose (catalogue ``ledger-cell-error``,
+    ``ledger-cell-formula``).  The formulas are read again from the file only when a yellow cell is empty or an
+    error."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    cols = [(k, pos[k] + 1) for k in EDITABLE]
+    errors, empty = [], []
+    for i in range(hi + 2, ws.max_row + 1):
+        for k, j in cols:
+            c = ws.cell(i, j)
+            if c.data_type == "e":
+                errors.append((i, k, j, str(c.value)))
+            elif c.value is None:
+                empty.append((i, k, j))
+    formulas: dict = {}
+    if errors or empty:
+        try:
+            fw = load_workbook(p)
+        except Exception:  # read once already: a second reading that fails says nothing new
+            fw = None
+        if fw is not None:
+            fs = fw[ws.title]
+            for i, k, j, *_ in errors + empty:
+                v = fs.cell(i, j).value
+                if isinstance(v, str) and v.startswith("="):
+                    formulas[i, j] = v
+                elif v is not None and not isinstance(v, str):  # an array formula and the like
+                    formulas[i, j] = str(getattr(v, "text", v))
+            fw.close()
+    out = []
+    for i, k, j, err in errors:
+        out.append(problem("ledger-cell-error", file=path, row=i, column=f"{get_column_letter(j)} ({HEADERS[k]})",
+                           cell=f"{get_column_letter(j)}{i}", value=err, formula=formulas.get((i, j), "?")))
+    for i, k, j in empty:
+        if (i, j) in formulas:
+            out.append(problem("ledger-cell-formula", file=path, row=i, column=f"{get_column_letter(j)} ({HEADERS[k]})",
+                               cell=f"{get_column_letter(j)}{i}", formula=formulas[i, j]))
+    return out
 
 
 def _renamed(missing: Sequence[str], others: Sequence[str]) -> str:

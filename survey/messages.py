@@ -928,6 +928,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "a deadline falls in (a number typed into the date cell? Excel counts dates in days "
                                 "from 1900)",
                                 "write the deadline as a date, e.g. 2026-09-30, or leave it empty; nothing was stored"),
+    "ledger-cell-error": ("the cell shows the Excel error {value} (its formula {formula} failed), which would be stored "
+                          "as the text '{value}'", "type the text itself (a leading = makes it a formula: write "
+                          "市公安局, not =市公安局), or clear the cell; nothing was stored"),
+    "ledger-cell-formula": ("the cell holds the formula {formula} with no value computed (the file was saved by a "
+                            "program that does not calculate formulas), so it reads as empty and would clear the field",
+                            "open the file in Excel or WPS and save it again, or type the value itself; nothing was "
+                            "stored"),
     "ledger-row-no-id": ("the row has no 编号 but its yellow cells hold {cells}: they belong to no item and would be lost",
                          "{likely}, or clear the row's yellow cells if it is no item; nothing was stored"),
     "ledger-columns": ("the header row has no column {missing}, so its edits would be lost; headers found: {found}",

@@ -189,3 +189,45 @@ def test_report_takes_waves_by_their_labels_as_the_tracking_commands_do(world, c
     assert "has no wave" not in out
     rc, out = run_main(capsys, "report", str(world / "project"), "--wave", l2, "--compare", l2, "--format", "html")
     assert rc == 2 and f"--compare {w2} is the reported wave itself" in out
+
+
+def _cell_error(path, cell: str, error: str):
+    """``path`` with the formula cell ``cell`` given the cached value ``error`` (t="e"), as Excel saves a formula it
+    cannot compute (=市公安局 shows #NAME?); openpyxl writes formulas without a value."""
+    import re
+    import zipfile
+
+    out = path.with_name("error_" + path.name)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for it in zin.infolist():
+            data = zin.read(it.filename)
+            if it.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<c r="%s"( s="\d+")?><f>(.*?)</f><v\s*/?>(</v>)?</c>' % cell.encode(),
+                                  rb'<c r="%s"\1 t="e"><f>\2</f><v>%s</v></c>' % (cell.encode(), error.encode()), data)
+                assert n == 1
+            zout.writestr(it, data)
+    return out
+
+
+def test_a_formula_in_a_yellow_cell_is_refused_not_stored_as_empty_or_as_its_error(world, tmp_path, capsys):
+    """=市公安局 typed in 责任单位 is a formula: Excel saves #NAME? (stored as the unit '#NAME?'), a program that
+    does not calculate saves no value (read as empty: the unit cleared).  Both are refused with the cell."""
+    project = fresh(world, tmp_path)
+    ident = load_workbook(world / "ledger.xlsx")["整改台账"].cell(2, COL["id"]).value
+    before = stored(project)[ident].unit
+    assert before
+
+    def hook(ws):
+        ws.cell(2, COL["unit"]).value = "=市公安局"
+
+    path = _edited(world, tmp_path, hook)
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(path))
+    assert rc == 1, out
+    assert (f"{path}, row 2, column M (责任单位): error: the cell holds the formula =市公安局 with no value computed"
+            in out)
+    bad = _cell_error(path, "M2", "#NAME?")
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(bad))
+    assert rc == 1, out
+    assert (f"{bad}, row 2, column M (责任单位): error: the cell shows the Excel error #NAME? (its formula =市公安局 "
+            "failed), which would be stored as the text '#NAME?'") in out
+    assert stored(project)[ident].unit == before

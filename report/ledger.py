@@ -360,6 +360,8 @@ def check_text(it: LedgerItem, config: dict) -> tuple[str, str, str]:
 
         small = int(config.get("small_base", SMALL_BASE))
         n = c.get("n")
+        if n is not None and int(n) == 0:  # the district not surveyed that wave: no answers, not too few (as the brief says)
+            return label, RESULT_ZH[NO_DATA], "该期无样本，不作核验"
         if n is not None and int(n) < small:
             return label, RESULT_ZH[NO_DATA], f"样本量不足（n={int(n)}，少于{small}），不作核验"
         return label, RESULT_ZH[NO_DATA], "该期没有可比数据"

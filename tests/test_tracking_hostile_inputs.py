@@ -231,3 +231,17 @@ def test_a_formula_in_a_yellow_cell_is_refused_not_stored_as_empty_or_as_its_err
     assert (f"{bad}, row 2, column M (责任单位): error: the cell shows the Excel error #NAME? (its formula =市公安局 "
             "failed), which would be stored as the text '#NAME?'") in out
     assert stored(project)[ident].unit == before
+
+
+def test_a_check_on_a_wave_without_the_district_says_no_sample_not_too_few():
+    """A district not surveyed in the checking wave (0 answers) is 该期无样本, as the brief says (本期无样本), not
+    "样本量不足（n=0，少于30）"."""
+    from analysis.ledger import NO_DATA
+    from report.ledger import check_text
+    from survey.ledger import LedgerItem
+
+    item = LedgerItem("ZG-003", "district_below", "sat_traffic", "index", "北山区", "w1", None, "交通秩序满意度",
+                      {"estimate": 70.0}, check={"wave": "w2", "result": NO_DATA, "fixed": False, "n": 0})
+    assert check_text(item, {"small_base": 30})[1:] == ("无法核验", "该期无样本，不作核验")
+    item.check["n"] = 12
+    assert check_text(item, {"small_base": 30})[2] == "样本量不足（n=12，少于30），不作核验"

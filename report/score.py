@@ -42,6 +42,9 @@ class ProjectScores:
     result: ScoreResult
     external_path: Optional[str]
     nodes: tuple  # (ScoreNode, level, parent id, FrameworkItem or None) depth first
+    # the labels of the waves the scores file's 期次 column holds, when none of its rows is this wave's: every
+    # external item is then missing, and the table says why rather than listing 缺项 everywhere without a word
+    external_waves: tuple = ()
 
     def city(self, node_id: str):
         return self.result.value(node_id, None)
@@ -88,6 +91,10 @@ class ProjectScores:
         if n_ext and not self.external_path:
             out.append(f"注：测评体系有 {n_ext} 项外部评分，未给出外部评分文件（--external），各区县均缺这些项，"
                        "无法计算总分")
+        if n_ext and self.external_waves:
+            out.append(f"注：外部评分文件 {Path(self.external_path).name} 的期次列没有{self.wave_label}的行（只有"
+                       f"{'、'.join(self.external_waves)}），各区县均缺外部评分项，无法计算总分；"
+                       f"如需为{self.external_waves[-1]}评分，请用 --wave 指定该期")
         ranks = {lr.group: lr for lr in r.league}
         rows = [["", "总分", "95%置信区间", "排名"] + [a.name for a in aspects]]
         small: list = []
@@ -203,18 +210,21 @@ def project_scores(project: Project, framework: str | Path, *, external: Optiona
     columns: list = []
     root, ext_cols, nodes = _tree(fw, sources, columns)
     items = wave_items(project, wave, columns, na_policy=na_policy)
-    ext = None
+    ext, held = None, ()
     if ext_cols:
         if external is not None:
             labels = {w: wave_info(project.config, w).label for w in waves}
             scores = read_external(external, q, fw, labels)
             ext = scores.table(items.districts, ext_cols, wave)
+            in_file = {w for _, w in scores.values}
+            if scores.has_wave and in_file and wave not in in_file:
+                held = tuple(labels[w] for w in waves if w in in_file)
         else:
             ext = np.full((len(items.districts) + 1, len(ext_cols)), np.nan)
     res = framework_scores(root, items.means if columns else None, ext, items.districts, confidence=confidence,
                            small_base=int(project.config.get("small_base", SMALL_BASE)))
     return ProjectScores(wave, wave_info(project.config, wave).label, fw, res,
-                         str(external) if external is not None else None, nodes)
+                         str(external) if external is not None else None, nodes, held)
 
 
 __all__ = ["ProjectScores", "project_scores", "AREA"]

@@ -245,3 +245,20 @@ def test_a_check_on_a_wave_without_the_district_says_no_sample_not_too_few():
     assert check_text(item, {"small_base": 30})[1:] == ("无法核验", "该期无样本，不作核验")
     item.check["n"] = 12
     assert check_text(item, {"small_base": 30})[2] == "样本量不足（n=12，少于30），不作核验"
+
+
+def test_a_scores_file_for_another_wave_is_said_not_only_listed_as_missing(world, tmp_path, capsys):
+    """The scores file's 期次 column holds only the previous wave: scoring the latest wave finds no external score,
+    and the table says why (the file's waves, and --wave), not only 缺项 for every district."""
+    base = pd.read_csv(bundled_external_path())
+    base.insert(1, "期次", W.WAVES[0][1])
+    path = tmp_path / "scores.csv"
+    base.to_csv(path, index=False)
+    rc, out = run_main(capsys, "score", str(world / "project"), "--framework", str(bundled_framework_path()),
+                       "--external", str(path))
+    assert rc == 0, out
+    assert (f"注：外部评分文件 scores.csv 的期次列没有{W.WAVES[1][1]}的行（只有{W.WAVES[0][1]}），各区县均缺外部评分项，"
+            "无法计算总分") in out
+    rc, out = run_main(capsys, "score", str(world / "project"), "--framework", str(bundled_framework_path()),
+                       "--external", str(path), "--wave", W.WAVES[0][1])
+    assert rc == 0 and "期次列没有" not in out and "缺项（无得分" not in out

@@ -226,6 +226,9 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
         raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
                             reason=e.strerror or str(e)) from None
     except Exception:  # not an xlsx: openpyxl's own exception names (BadZipFile, ...) say nothing to a user
+        kind = _saved_as(p)
+        if kind is not None:  # the ledger saved as CSV or .xls (WPS 另存为): said so, with the way back
+            raise MinyiError.of(kind, file=str(path), path=str(path)) from None
         raise MinyiError.of("file-unreadable", file=str(path), path=str(path),
                             reason="not an Excel workbook (.xlsx) written by survey ledger") from None
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
@@ -295,6 +298,26 @@ def read_ledger_sheet(path: str | Path) -> LedgerSheet:
                 break
     wb.close()
     return LedgerSheet(str(path), out, letters, base, merged, unnumbered)
+
+
+def _saved_as(p: Path) -> Optional[str]:
+    """The catalogue code for a ledger saved in another format openpyxl cannot read: ``ledger-file-xls`` for an
+    Excel 97–2003 workbook, ``ledger-file-csv`` for text whose first lines hold the 编号 header; None otherwise."""
+    from .tabular import decode_bytes, sniff_kind
+
+    try:
+        kind = sniff_kind(p)
+        if kind == "xls":
+            return "ledger-file-xls"
+        if kind == "text":
+            with open(p, "rb") as fh:
+                head = fh.read(4096)
+            text, _ = decode_bytes(head, str(p))
+            if any(HEADERS["id"] in ln for ln in text.splitlines()[:20]):
+                return "ledger-file-csv"
+    except (OSError, MinyiError):
+        return None
+    return None
 
 
 def _formula_problems(p: Path, ws, wb, hi: int, pos: dict, path: str) -> list:

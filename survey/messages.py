@@ -928,6 +928,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "a deadline falls in (a number typed into the date cell? Excel counts dates in days "
                                 "from 1900)",
                                 "write the deadline as a date, e.g. 2026-09-30, or leave it empty; nothing was stored"),
+    "ledger-file-csv": ("{path} is a CSV (text) copy of the ledger, not the Excel workbook survey ledger writes: it has "
+                        "lost the yellow columns' drop-down, the dates as dates and the record of what the file was "
+                        "written with", "enter the edits in the .xlsx written by survey ledger --out, or open this "
+                        "file in Excel or WPS and save it as an Excel workbook (.xlsx), then run --update with that "
+                        "file; nothing was stored"),
+    "ledger-file-xls": ("{path} is an Excel 97–2003 workbook (.xls), not the .xlsx workbook survey ledger writes",
+                        "open it in Excel or WPS and save it as an Excel workbook (.xlsx), then run --update with that "
+                        "file; nothing was stored"),
     "ledger-cell-error": ("the cell shows the Excel error {value} (its formula {formula} failed), which would be stored "
                           "as the text '{value}'", "type the text itself (a leading = makes it a formula: write "
                           "市公安局, not =市公安局), or clear the cell; nothing was stored"),

@@ -262,3 +262,23 @@ def test_a_scores_file_for_another_wave_is_said_not_only_listed_as_missing(world
     rc, out = run_main(capsys, "score", str(world / "project"), "--framework", str(bundled_framework_path()),
                        "--external", str(path), "--wave", W.WAVES[0][1])
     assert rc == 0 and "期次列没有" not in out and "缺项（无得分" not in out
+
+
+def test_a_ledger_saved_as_csv_or_xls_is_said_so_with_the_way_back(world, tmp_path, capsys):
+    """WPS 另存为 CSV or .xls: "not an Excel workbook (.xlsx) written by survey ledger" said nothing of what the
+    file is or how to get the edits in; now the message names the format and the way back."""
+    import csv
+
+    project = fresh(world, tmp_path)
+    ws = load_workbook(world / "ledger.xlsx")["整改台账"]
+    path = tmp_path / "ledger.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(ws.iter_rows(values_only=True))
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(path))
+    assert rc == 1, out
+    assert f"{path}: error: {path} is a CSV (text) copy of the ledger, not the Excel workbook survey ledger writes" in out
+    assert "save it as an Excel workbook (.xlsx)" in out
+    xls = tmp_path / "ledger.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # the OLE header of an Excel 97-2003 file
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(xls))
+    assert rc == 1 and f"{xls} is an Excel 97–2003 workbook (.xls), not the .xlsx workbook survey ledger writes" in out

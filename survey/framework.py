@@ -200,7 +200,7 @@ def _item(ck: _Checker, itn: Node, iid: str, sources: Optional[dict], unique) ->
         mx = ck.number(d, "max", where)
         if mx is not None:
             if mx <= 0:
-                ck.add("framework-weight", d["max"], where=f"{where} max", value=repr(d["max"].value))
+                ck.add("framework-max", d["max"], where=where, value=repr(d["max"].value))
             else:
                 item.max = mx
         return item

@@ -899,6 +899,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- evaluation framework and external scores (survey score) -----------------
     "framework-weight": ("{where}: weight must be a positive number, not {value}",
                          "give every aspect, indicator and item a weight > 0 (points or shares; siblings are normalised)"),
+    "framework-max": ("{where}: max, the full marks of its external column, must be a positive number, not {value}",
+                      "write the column's full marks, e.g. max: 10 for scores out of 10, or remove max for 100"),
     "framework-source": ("item {item} needs exactly one source: survey or external",
                          "write survey: <indicator id> (a survey estimate) or external: <column name> (a score from the spreadsheet)"),
     "framework-measure": ("item {item}: {measure} does not apply to {ref} ({reason})", "use {choices}"),

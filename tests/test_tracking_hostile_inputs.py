@@ -282,3 +282,19 @@ def test_a_ledger_saved_as_csv_or_xls_is_said_so_with_the_way_back(world, tmp_pa
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # the OLE header of an Excel 97-2003 file
     rc, out = run_main(capsys, "ledger", str(project), "--update", str(xls))
     assert rc == 1 and f"{xls} is an Excel 97–2003 workbook (.xls), not the .xlsx workbook survey ledger writes" in out
+
+
+def test_a_framework_max_of_zero_is_said_as_max_not_as_a_weight(tmp_path):
+    """`max: 0` on an external item was "item x max: weight must be a positive number" with a hint about weights."""
+    from survey.framework import validate_framework
+
+    text = bundled_framework_path().read_text(encoding="utf-8").replace("max: 10}", "max: 0}", 1)
+    assert "max: 0}" in text
+    path = tmp_path / "framework.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, probs = validate_framework(path)
+    said = [str(p) for p in probs]
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if "max: 0}" in ln)
+    assert len(said) == 1 and f"{path}:{line}:" in said[0], said
+    assert "max, the full marks of its external column, must be a positive number, not 0" in said[0]
+    assert "weight" not in said[0]

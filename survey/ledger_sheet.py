@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -130,8 +131,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 def parse_date(v: Any) -> Optional[dt.date]:
-    """A deadline cell: an Excel date, an Excel serial number, or text 2026-09-30 / 2026/9/30 / 2026年9月30日;
-    None when empty; ValueError otherwise."""
+    """A deadline cell: an Excel date, an Excel serial number, or text 2026-09-30 / 2026/9/30 / 2026年9月30日 (also
+    in full-width digits, with 号 for 日, or with a midnight time 00:00:00 after it); None when empty; ValueError
+    otherwise."""
     if v is None or (isinstance(v, str) and not v.strip()):
         return None
     if isinstance(v, dt.datetime):
@@ -142,7 +144,11 @@ def parse_date(v: Any) -> Optional[dt.date]:
         if 1 <= v < 2958466:
             return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
         raise ValueError(v)
-    s = re.sub(r"\s+", "", str(v))
+    # full-width digits (２０２６年３月５日, an IME's), 5号 for 5日, and a midnight time a CSV round trip adds
+    s = unicodedata.normalize("NFKC", str(v)).strip()
+    s = re.sub(r"(?:T|\s+)0?0:00(?::00(?:\.0+)?)?$", "", s)
+    s = re.sub(r"\s+", "", s)
+    s = re.sub(r"(月\d{1,2})号$", r"\1日", s)
     for f in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(s, f).date()

@@ -298,3 +298,21 @@ def test_a_framework_max_of_zero_is_said_as_max_not_as_a_weight(tmp_path):
     assert len(said) == 1 and f"{path}:{line}:" in said[0], said
     assert "max, the full marks of its external column, must be a positive number, not 0" in said[0]
     assert "weight" not in said[0]
+
+
+@pytest.mark.parametrize("text", ["２０２６年３月５日", "2026年3月5号", "2026/03/05 00:00:00", "2026-03-05T00:00:00",
+                                  "2026-3-5", "2026 年 3 月 5 日"])
+def test_deadlines_as_offices_type_them_are_dates(text):
+    import datetime as dt
+
+    from survey.ledger_sheet import parse_date
+
+    assert parse_date(text) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", ["2026-03-05 12:30:00", "3/5/2026", "2026年3月", "46100"])
+def test_what_is_no_date_stays_refused(text):
+    from survey.ledger_sheet import parse_date
+
+    with pytest.raises(ValueError):
+        parse_date(text)

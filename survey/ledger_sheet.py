@@ -416,7 +416,11 @@ def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optio
     seen: dict = {}
     for r in sheet.rows:
         if r.id not in known:
-            probs.append(problem("ledger-unknown-id", value=r.id, **sheet.where(r, "id")))
+            same = _id_spelled(r.id, known)
+            if same is not None:  # zg-002, ＺＧ－００２, ZG-2: the item, typed again another way
+                probs.append(problem("ledger-id-spelling", value=r.id, id=same, **sheet.where(r, "id")))
+            else:
+                probs.append(problem("ledger-unknown-id", value=r.id, **sheet.where(r, "id")))
             continue
         if r.id in seen:
             probs.append(problem("ledger-duplicate-id", value=r.id, first=seen[r.id], **sheet.where(r, "id")))
@@ -483,6 +487,20 @@ def plan_update(sheet: LedgerSheet, items: Sequence[LedgerItem], expected: Optio
 # years a deadline entered by --update may fall in: a number typed into the date cell (30 for "30 days") is an
 # Excel serial date of 1900, stored and judged 逾期 without a word when read as a date
 DEADLINE_YEARS = (2000, 2099)
+
+
+def _id_key(ident: str) -> tuple:
+    """An 编号 compared loosely: full-width characters folded, case, spaces and dashes ignored, numbers without
+    their leading zeros (ZG-002, zg-002, ＺＧ－００２ and ZG-2 alike)."""
+    s = re.sub(r"[\s\-_－—–]+", "", unicodedata.normalize("NFKC", ident)).upper()
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s) if p)
+
+
+def _id_spelled(ident: str, known: dict) -> Optional[str]:
+    """The one known 编号 that ``ident`` is another spelling of (:func:`_id_key`), else None."""
+    key = _id_key(ident)
+    hits = [k for k in known if _id_key(k) == key]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _as_typed(v: Any) -> str:

@@ -921,6 +921,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ledger-sheet": ("{path} has no ledger sheet (no header row with 编号)", "update with the spreadsheet written by survey ledger --out"),
     "ledger-unknown-id": ("no ledger item '{value}'",
                           "keep the 编号 as survey ledger wrote them; items come from the data, not from new rows"),
+    "ledger-id-spelling": ("'{value}' is item {id} written another way (case, full-width characters, dashes or "
+                           "leading zeros)", "write {id} as survey ledger wrote it; nothing was stored"),
     "ledger-duplicate-id": ("item {value} appears again (first on row {first})", "keep one row per item"),
     "ledger-status": ("status '{value}' is not one of {choices}", "write one of: {choices}"),
     "ledger-verified": ("已验证 is set by the verification on the next wave's data, not by hand",

@@ -316,3 +316,19 @@ def test_what_is_no_date_stays_refused(text):
 
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+def test_an_id_typed_again_another_way_is_named_as_its_item(world, tmp_path, capsys):
+    project = fresh(world, tmp_path)
+    ident = load_workbook(world / "ledger.xlsx")["整改台账"].cell(2, COL["id"]).value
+    typed = ident.lower().replace("-", "－")
+
+    def hook(ws):
+        ws.cell(2, COL["id"]).value = typed
+        ws.cell(2, COL["status"]).value = "整改中"
+
+    path = _edited(world, tmp_path, hook)
+    rc, out = run_main(capsys, "ledger", str(project), "--update", str(path))
+    assert rc == 1, out
+    assert f"{path}, row 2, column A (编号): error: '{typed}' is item {ident} written another way" in out
+    assert stored(project)[ident].status == TODO

@@ -332,3 +332,20 @@ def test_an_id_typed_again_another_way_is_named_as_its_item(world, tmp_path, cap
     assert rc == 1, out
     assert f"{path}, row 2, column A (编号): error: '{typed}' is item {ident} written another way" in out
     assert stored(project)[ident].status == TODO
+
+
+def test_a_long_issuing_office_leaves_the_pdf_brief_date_on_one_line(world, tmp_path, capsys):
+    """--org of two offices issuing together: the masthead line wrapped the date too (2026年12月 / 7日)."""
+    import subprocess
+
+    from report.brief import build_brief
+    from survey.waves import format_date
+
+    org = "中共某某市委员会精神文明建设指导委员会办公室（市文明办）与市创建全国文明城市工作指挥部办公室联合印发"
+    rc, out = run_main(capsys, "brief", str(world / "project"), "--format", "pdf", "--out", str(tmp_path), "--org", org)
+    assert rc == 0, out
+    pdf = next(tmp_path.glob("brief_*.pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    head = text.split("一、总体情况", 1)[0]
+    date = format_date(build_brief(Project.open(world / "project")).date)
+    assert any(date in ln for ln in head.splitlines()), head

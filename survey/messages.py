@@ -54,6 +54,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "full-width characters or the same period written another way): it would be a second "
                             "wave beside '{known}', splitting its answers in two", "write --wave {known}; nothing was "
                             "imported"),
+    "wave-label-taken": ("wave '{wave}' would be shown as '{label}', the label of the project's wave '{other}': readers "
+                         "see waves only by their labels, so the two could not be told apart",
+                         "if these are {other}'s answers, write --wave {other}; else give the new wave another name, or "
+                         "first give {other} another label in minyi.yaml (waves: {other}: {{label: …}}); nothing was "
+                         "imported"),
     "ids-scientific": ("{count} row(s) have respondent ids in scientific notation that repeat ({cells}): Excel or WPS "
                        "shortened long ids (phone or ID card numbers) when the file was saved, so different "
                        "respondents now share an id, and analysis would keep one answer of each",

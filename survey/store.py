@@ -57,8 +57,8 @@ from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES, wave_checks
 from .questionnaire import Questionnaire, column_types  # noqa: F401  (column_types: the stored types)
 from .reading import StoredColumns, exclusion_mask, read_columns, row_key
 from .ledger import ledger_settings
-from .waves import (WAVE_NAME_MAX, read_waves, register_wave, same_wave_as, stored_waves,
-                    unregister_wave, wave_name_problem)
+from .waves import (WAVE_NAME_MAX, derived_label, read_waves, register_wave, same_wave_as, stored_waves,
+                    unregister_wave, wave_info, wave_name_problem)
 
 DEFAULT_THRESHOLDS = {"straightline_min_rows": 5, "small_base": SMALL_BASE, "min_cell": MIN_CELL}  # as survey init writes
 CONFIG_KEYS = {"questionnaire", "questionnaire_source", "waves", "design", "exclusions", "speeder_fraction",
@@ -368,9 +368,20 @@ class Project:
     def _check_wave_spelling(self, wave: str, path) -> None:
         """Refuse a wave that is another spelling of one of the project's (:func:`survey.waves.same_wave_as`):
         ``--wave 2026q2`` beside ``2026Q2`` was stored as a second wave with the same label."""
-        known = same_wave_as(wave, self.waves() + list(read_waves(self.config, self.config_file)))
+        described = read_waves(self.config, self.config_file)
+        waves = self.waves() + [w for w in described if w not in self.waves()]
+        known = same_wave_as(wave, waves)
         if known is not None:
             raise MinyiError.of("wave-other-spelling", file=str(path), wave=wave, known=known)
+        if wave in waves:
+            return
+        # a new wave shown under the label of another (--wave 2026年第一季度 beside 2026Q1, labelled so): stored, it
+        # would leave minyi.yaml with two waves of one label, which every command refuses (config-wave-label-twice)
+        for lang in ("zh", "en"):
+            mine = derived_label(wave, lang)
+            other = next((w for w in waves if wave_info(self.config, w).display(lang) == mine), None)
+            if other is not None:
+                raise MinyiError.of("wave-label-taken", file=str(path), wave=wave, other=other, label=mine)
 
     def prepare_import(self, path: str | Path, **kw) -> ImportBatch:
         """Read and check a file into an :class:`~survey.ingest.ImportBatch` (nothing written)."""

@@ -349,3 +349,21 @@ def test_a_long_issuing_office_leaves_the_pdf_brief_date_on_one_line(world, tmp_
     head = text.split("一、总体情况", 1)[0]
     date = format_date(build_brief(Project.open(world / "project")).date)
     assert any(date in ln for ln in head.splitlines()), head
+
+
+def test_a_new_wave_named_as_another_waves_label_is_refused_at_import(world, tmp_path, capsys):
+    """--wave 2025年第一季度 beside 2025Q1 (labelled so) was imported, and every command after it — remove-import
+    too — refused the project for two waves of one label; now the import is refused, nothing stored."""
+    project = fresh(world, tmp_path)
+    frame = pd.read_csv(world / f"{W2}.csv", dtype=str)
+    frame["respondent_id"] = "new-" + frame["respondent_id"]
+    path = tmp_path / "more.csv"
+    frame.to_csv(path, index=False)
+    w1, l1 = W.WAVES[0][0], W.WAVES[0][1]
+    before = Project.open(project).waves()
+    rc, out = run_main(capsys, "import", str(project), str(path), "--wave", l1)
+    assert rc == 1, out
+    assert (f"error: wave '{l1}' would be shown as '{l1}', the label of the project's wave '{w1}'") in out
+    assert Project.open(project).waves() == before
+    rc, out = run_main(capsys, "trend", str(project), "--indicators", "sat_env")
+    assert rc == 0, out

@@ -144,16 +144,20 @@ class BriefDistrict:
     rank: Optional[int]
     rank_best: Optional[int]
     rank_worst: Optional[int]
+    ranked: int = 0  # the districts of the league: a rank interval over all of them says no rank
 
     def sentence(self) -> str:
         """The line of 四、后进区县, the same in the text, HTML and DOCX brief: 北山区：交通秩序满意度（指数）显著
-        低于全市（综合满意度指数77.4，排名第4—6位）。"""
+        低于全市（综合满意度指数77.4，排名第4—6位）。  A rank interval over every district of the league (第1—6位
+        of 6) tells the reader nothing: 名次尚不能确定 instead."""
         from .tracking_text import fmt_value
 
         rank = ""
         if self.composite is not None and self.rank_best is not None:
-            rank = (f"（综合满意度指数{fmt_value(self.composite, False)}，排名第{self.rank_best}"
-                    + (f"—{self.rank_worst}" if self.rank_worst != self.rank_best else "") + "位）")
+            open_rank = self.rank_best == 1 and self.ranked > 1 and self.rank_worst == self.ranked
+            rank = (f"（综合满意度指数{fmt_value(self.composite, False)}，"
+                    + (label("brief.rank_open") if open_rank else f"排名第{self.rank_best}"
+                       + (f"—{self.rank_worst}" if self.rank_worst != self.rank_best else "") + "位") + "）")
         return f"{self.district}：{indicator_list(self.indicators)}显著低于全市{rank}。"
 
 
@@ -395,7 +399,7 @@ def build_brief(project: Project, wave: Optional[str] = None, *, org: Optional[s
     for d, names in lagging_order(lag, league):
         lr = league.get(d) or {}
         districts.append(BriefDistrict(d, tuple(names), lr.get("estimate"), lr.get("rank"), lr.get("rank_best"),
-                                       lr.get("rank_worst")))
+                                       lr.get("rank_worst"), ranked=len(league)))
     compared = {r["group"]: r for r in ((res.get("league") or {}).get("rows") or [])}
     dq = q.get(q.district_question) if q.district_question else None
     all_districts = [o.label for o in dq.options if not o.na] if dq is not None else list(compared)

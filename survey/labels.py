@@ -392,6 +392,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "stat.p_holm": ("{p}，Holm校正后{p_adjusted}", "{p}, Holm-adjusted {p_adjusted}"),
     # a satisfaction indicator's two measures in the brief, each on its own line with its own target and verdict
     "brief.count_by_rate": ("（满意度类指标按满意率计）", " (satisfaction indicators by their rate)"),
+    "brief.rank_open": ("名次尚不能确定", "its rank cannot be told yet"),
     "brief.rate": ("满意率{v}", "satisfied {v}"),
     "brief.index": ("指数{v}", "index {v}"),
     "brief.ledger_as_of": ("截至{date}，", "As of {date}, "),

@@ -28,3 +28,12 @@ def test_the_lagging_district_line_is_the_same_in_text_html_and_docx(tmp_path):
     assert f"<p>{sentence}</p>" in render_brief_html(_brief())
     write_brief_docx(_brief(), tmp_path / "b.docx")
     assert sentence in [p.text for p in docx.Document(str(tmp_path / "b.docx")).paragraphs]
+
+
+def test_a_rank_interval_over_every_district_is_not_given_as_a_rank():
+    """第1—6位 of six districts tells a meeting nothing about where the lagging district stands (the league cannot
+    tell it from any other): the line says 名次尚不能确定 instead; an interval short of that stays as it is."""
+    open_rank = BriefDistrict("北山区", ("交通秩序满意度（指数）",), 80.1, 3, 1, 6, ranked=6)
+    assert open_rank.sentence() == "北山区：交通秩序满意度（指数）显著低于全市（综合满意度指数80.1，名次尚不能确定）。"
+    assert "排名第1—5位" in BriefDistrict("北山区", ("交通秩序满意度（指数）",), 80.1, 3, 1, 5, ranked=6).sentence()
+    assert "排名第1位" in BriefDistrict("北山区", ("交通秩序满意度（指数）",), 90.1, 1, 1, 1, ranked=6).sentence()

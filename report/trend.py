@@ -275,8 +275,14 @@ def project_trend(project: Project, *, indicators: Optional[Sequence[str]] = Non
     for w in order:
         if w not in results:
             log(f"analysing {wave_info(project.config, w).label} …")
-            results[w] = analyze_project(project, wave=w, by=[heat_by] if heat_by else [], na_policy=na_policy,
-                                         confidence=confidence, lang=lang)
+            try:
+                results[w] = analyze_project(project, wave=w, by=[heat_by] if heat_by else [], na_policy=na_policy,
+                                             confidence=confidence, lang=lang)
+            except MinyiError as e:  # said as the trend's: which wave, and how to leave it out of the trend
+                if e.problems[0].code != "wave-no-usable-responses":
+                    raise
+                raise MinyiError.of("trend-wave-no-usable-responses", file=str(project.root), wave=w,
+                                    label=wave_info(project.config, w).label) from None
     refs = []
     for w in order:
         info: Wave = wave_info(project.config, w)

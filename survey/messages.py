@@ -147,6 +147,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no-responses-yet": ("the project has no responses yet", "survey import first"),
     "wave-no-usable-responses": ("wave '{wave}' has no usable responses",
                                  "survey status DIR shows how many were excluded or quarantined"),
+    "trend-wave-no-usable-responses": ("wave '{wave}' ({label}) has no usable responses: every answer of it was "
+                                       "quarantined or left out by the quality rules, so the trend cannot show it",
+                                       "survey status DIR shows how many were left out and why; if the wave's imports "
+                                       "were wrong files, undo them (survey remove-import DIR ID) and the trend "
+                                       "follows the other waves"),
     "no-ledger-yet": ("the project has no ledger yet",
                       "run survey ledger DIR --wave W --out ledger.xlsx first"),
     # the engines of survey analyze (--engine duckdb|spark; engines/analyze.py)

@@ -367,3 +367,24 @@ def test_a_new_wave_named_as_another_waves_label_is_refused_at_import(world, tmp
     assert Project.open(project).waves() == before
     rc, out = run_main(capsys, "trend", str(project), "--indicators", "sat_env")
     assert rc == 0, out
+
+
+# ----------------------------------------------------------------------------- survey trend
+def test_a_wave_without_usable_answers_is_named_by_the_trend(world, tmp_path):
+    """A wave whose every answer was quarantined stopped `survey trend` with "wave '…' has no usable responses" and
+    a hint to look at survey status only: said now as the trend's (the wave and its label) with the way to leave
+    it out of the trend (undo its imports)."""
+    from survey.qload import load_questionnaire
+    from survey.simulate import simulate, write_csv
+
+    project = fresh(world, tmp_path)
+    q = load_questionnaire(project / "questionnaire.yaml")
+    wid, label, start, _ = W.WAVES[2]
+    frame = simulate(q, 40, 9, start=start, days=30)
+    frame[q.site_question] = "99"  # no such 调查点: every row quarantined
+    write_csv(frame, tmp_path / "bad.csv")
+    Project.open(project).import_file(tmp_path / "bad.csv", wave=wid)
+    code, out, err = W.survey("trend", str(project))
+    assert code == 1, (out, err)
+    assert f"wave '{wid}' ({label}) has no usable responses" in err and "survey remove-import" in err, err
+    assert "Traceback" not in err

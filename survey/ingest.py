@@ -582,6 +582,7 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             con.execute("INSERT INTO import_codings VALUES (?, ?)", [import_id, codings_json(q)])
             repeated = _repeated_ids(con, project, batch, import_id, "respondent_id" in present)
             zeros = _ids_without_zeros(con, batch, import_id, cols, "respondent_id" in present)
+            numbered = _rows_numbered_again(con, batch, import_id, cols, {"respondent_id", "submitted_at"} <= present)
             in_file = _repeated_in_file(con, project, batch, import_id, "respondent_id" in present)
             other_waves = _rows_of_other_waves(con, batch, import_id, cols, {"respondent_id", "submitted_at"} <= present)
             con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), ?, 'import', "
@@ -609,6 +610,12 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         summary.unmatched.append(problem("import-ids-zeros-dropped", file=batch.source, severity="warning",
                                          rows=f"{rows:,}", wave=batch.wave, imports=", ".join(f"#{i}" for i in imports),
                                          stored=stored, now=now, project=project.root, import_id=import_id))
+    if numbered is not None:  # a wave doubled by a file without ids: its row numbers say nothing of who answered
+        rows, imports, stored, now, which = numbered
+        summary.unmatched.append(problem("import-rows-without-ids-repeated", file=batch.source, severity="warning",
+                                         rows=f"{rows:,}", wave=batch.wave, imports=", ".join(f"#{i}" for i in imports),
+                                         stored=stored, now=now, which=which, project=project.root,
+                                         import_id=import_id))
     if others:  # the project has named waves: rows in "default" are most likely a forgotten --wave
         summary.unmatched.append(problem("import-default-wave", file=batch.source, severity="warning",
                                          waves=", ".join(others[-WAVES_SHOWN:]), project=project.root,
@@ -680,6 +687,36 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
     return (int(rows), [int(i) for i in imports], str(stored), str(now)) if rows else None
 
 
+ROW_NUMBER_ID = "starts_with({t}.respondent_id, {t}._source || ':')"  # <file>:<row>: a file without respondent ids
+
+
+def _rows_numbered_again(con, batch: ImportBatch, import_id: int, cols: list, has_keys: bool) -> Optional[tuple]:
+    """(rows, earlier import ids, a stored id, its row's id in this file, which file has no ids) of the rows just
+    inserted as ``import_id`` whose submission time (to the minute) and answers are stored in the wave already under
+    another respondent id, where this file or the earlier one has no respondent id column (its rows are numbered
+    ``<file>:<row>``, survey.importers.converter): a fuller download or a copy of the same answers saved without
+    序号, which neither the repeated-id note nor ``survey check``'s ``duplicate_id`` sees (the ids differ, or are
+    read as separate downloads' row numbers).  None when there are none.  Inside the import's transaction."""
+    if not has_keys or not batch.accepted or not _wave_imported_before(con, batch, import_id):
+        return None
+    mine = f"SELECT 1 FROM responses n WHERE n._import_id = ? AND {ROW_NUMBER_ID.format(t='n')}"
+    earlier = f"SELECT 1 FROM responses o WHERE o._wave = ? AND o._import_id <> ? AND {ROW_NUMBER_ID.format(t='o')}"
+    if not con.execute(f"SELECT EXISTS ({mine}) OR EXISTS ({earlier})", [import_id, batch.wave, import_id]).fetchall()[0][0]:
+        return None  # the usual case: every file of the wave has respondent ids
+    same = _same_answers(cols)
+    rows, imports, stored, now, mine_numbered = con.execute(
+        "SELECT count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id), "
+        f"arg_min(o.respondent_id, n._row), arg_min(n.respondent_id, n._row), bool_or({ROW_NUMBER_ID.format(t='n')}) "
+        "FROM responses n JOIN responses o ON left(o.submitted_at, 16) = left(n.submitted_at, 16) "
+        "AND o.respondent_id IS DISTINCT FROM n.respondent_id "
+        f"WHERE n._import_id = ? AND o._wave = ? AND o._import_id <> ? AND ({ROW_NUMBER_ID.format(t='n')} OR "
+        f"{ROW_NUMBER_ID.format(t='o')}) AND {same or 'TRUE'}", [import_id, batch.wave, import_id]).fetchall()[0]
+    if not rows:
+        return None
+    which = "this file has" if mine_numbered else "the earlier file has"
+    return int(rows), [int(i) for i in imports], str(stored), str(now), which
+
+
 def _wave_imported_before(con, batch: ImportBatch, import_id: int) -> bool:
     """Whether the batch's wave has imports besides ``import_id`` (inside the import's transaction)."""
     return bool(con.execute("SELECT count(*) FROM imports WHERE wave = ? AND id <> ?",
@@ -742,7 +779,8 @@ def _shared_ids_by_import(con, project, batch: ImportBatch, import_id: int) -> t
     found = con.execute(
         f"WITH n AS ({firsts.format(where='_import_id = ?')}), o AS ({firsts.format(where='_wave = ? AND _import_id <> ?')}) "
         f"SELECT o._import_id, count(*), count(*) FILTER (WHERE {same}), "
-        f"bool_and(regexp_full_match(respondent_id, '{COUNTER_RX}')), max(TRY_CAST(respondent_id AS BIGINT)), "
+        f"bool_and(regexp_full_match(respondent_id, '{COUNTER_RX}')), "
+        f"max(TRY_CAST(regexp_extract(respondent_id, '^{COUNTER_RX}$', 1) AS BIGINT)), "
         "(SELECT count(*) FROM responses r WHERE r._import_id = o._import_id) "
         "FROM n JOIN o USING (respondent_id) GROUP BY 1 ORDER BY 1", [import_id, batch.wave, import_id]).fetchall()
     mine = con.execute("SELECT count(*) FROM responses WHERE _import_id = ?", [import_id]).fetchall()[0][0]

@@ -39,6 +39,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "zeros, which survey check does not take for repeated ids",
                                  "if this file repeats import {imports}, undo it: survey remove-import {project} "
                                  "{import_id}"),
+    "import-rows-without-ids-repeated": ("{rows} row(s) are answers already stored in wave {wave} (import "
+                                         "{imports}) with the same submission time and answers under other "
+                                         "respondent ids: {which} no respondent id column, so its rows are numbered "
+                                         "by their place in the file ({now} in this file, {stored} stored), and "
+                                         "survey check does not take them for repeated answers",
+                                         "if this file repeats import {imports} (a fuller download, or the same "
+                                         "answers saved again), undo it: survey remove-import {project} "
+                                         "{import_id}, and import instead a file of the new rows only, or undo the "
+                                         "earlier import if this file replaces it"),
     "ids-restart-per-download": ("{rows} row(s) of import #{import_id} have respondent ids (序号) that {others} "
                                  "also hold, with other answers: 问卷星 numbers 序号 from 1 in every download, so "
                                  "separate downloads (one per site, say) share numbers. These are different "

@@ -56,7 +56,9 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 
 SAME_RESPONSE_SHARE = 0.5  # of the ids two imports share: from this share with the same answers on, a repeat
 COUNTER_SPAN = 2  # ids counting rows: whole numbers from 1 up to this many times the larger import's rows
-COUNTER_RX = r"[1-9][0-9]{0,9}"  # a row counter as 问卷星 writes 序号: no sign, no leading zero
+COUNTER_RX = r"(?:.*:)?([1-9][0-9]{0,9})"  # a row counter: 问卷星's 序号 (no sign, no leading zero), or the
+# id <file>:<row> minyi gives the rows of a file without a respondent id column (survey.importers.converter):
+# two such files of one name share those ids as two 序号 downloads do (group 1: the number)
 
 
 def imports_repeat(shared: int, same: int, counters: bool = True) -> bool:
@@ -248,7 +250,8 @@ def _across_imports(imp_all: np.ndarray, raw: pd.Series, dup: np.ndarray, arrays
         return dup
     pairs["same"] = pairs["h_o"] == pairs["h_n"]
     whole = pairs["id"].astype(str).str.fullmatch(COUNTER_RX)
-    pairs["num"] = pd.to_numeric(pairs["id"].where(whole), errors="coerce")
+    pairs["num"] = pd.to_numeric(pairs["id"].astype(str).str.extract(f"^{COUNTER_RX}$", expand=False).where(whole),
+                                 errors="coerce")
     pairs["whole"] = whole
     st = pairs.groupby(["imp_o", "imp_n"]).agg(size=("same", "size"), same=("same", "sum"), whole=("whole", "all"),
                                                largest=("num", "max"))

@@ -326,6 +326,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "{codes}; read by label, their answers would all become option {option} and be merged",
                           "give each value its own label in SPSS (Variable View → Values) and save the file again, or "
                           "map the values with --mapping; nothing was imported"),
+    "spss-labels-merge": ("variable '{column}' ({qid}): the value {by_label} is read by its label '{by_label_label}' "
+                          "as option {option} ({label}), and the value {by_number}, with {by_number_label} that names "
+                          "no option, by its number as the same option: their answers would be merged",
+                          "give the values labels that name the questionnaire's options in SPSS (Variable View → "
+                          "Values) and save the file again, or say what each value means with --mapping, e.g. "
+                          "values: {example}; nothing was imported"),
     "column-number-only": ("column '{column}' matched to {qid} ({number}、{title}) by its number only: the titles "
                            "differ", "check that the file belongs to this questionnaire; if the column "
                            "is another question, map it with --mapping (columns: {{'{column}': QUESTION_ID}}, or null "

@@ -84,12 +84,51 @@ def refuse_shared_labels(conv, groups: dict) -> None:
             by_label: dict = {}
             for v, lab in vl.items():
                 by_label.setdefault(norm_text(str(lab)).lower(), []).append(v)
+            shared = False
             for vs in by_label.values():
                 if len(vs) > 1 and present.intersection(vs):
                     label = vl[vs[0]]
                     code, _ = conv.map_values(qq, pd.Series([label], dtype="string"))
                     if not np.isnan(code[0]):
+                        shared = True
                         found.append(problem("spss-shared-label", file=conv.source, column=c, qid=qid, label=label,
                                              codes=", ".join(str(v) for v in vs), option=int(code[0])))
+            if not shared:
+                found += _label_meets_value(conv, qq, c, vl, present)
     if found:
         raise MinyiError(found)
+
+
+def _label_meets_value(conv, qq: Question, c: str, vl: dict, present: set) -> list:
+    """The values of column ``c`` (those that occur) that the reading of a labelled column sends to one option
+    although their labels differ: a value whose label names an option is read by that label (the file's ``1``
+    labelled 满意 → 满意, code 2), a value whose label names none by its number (``2`` labelled 比较满意 → code 2),
+    so a 5-point scale labelled 满意 / 比较满意 / … where the questionnaire says 非常满意 / 满意 / … merged the answers
+    of 1 and 2 into 满意, said only as "the labels were followed".  One ``spss-labels-merge`` problem per option so
+    reached, naming both values and their labels."""
+    from ..messages import problem
+    from .options import numeral_conflict, numeral_options, whole_number
+
+    numerals = numeral_options(qq) if numeral_conflict(qq) else {}  # a 0–10 question's label 5 is code 6
+    reached: dict = {}  # option code -> [(value, its label or None, read by label)]
+    for v in sorted(present, key=lambda x: (whole_number(x) is None, whole_number(x) or 0, str(x))):
+        lab = vl.get(v)
+        k = np.nan
+        if lab is not None:
+            n = whole_number(lab)
+            k = float(numerals[n]) if n in numerals else conv.map_values(qq, pd.Series([str(lab)], dtype="string"))[0][0]
+        by_label = not np.isnan(k)
+        if not by_label:
+            k = conv.map_values(qq, pd.Series([str(v)], dtype="string"))[0][0]
+        if not np.isnan(k):
+            reached.setdefault(int(k), []).append((v, lab, by_label))
+    out = []
+    for k, got in reached.items():
+        if len(got) < 2 or not any(b for _, _, b in got) or all(b for _, _, b in got):
+            continue  # one value, or all read by label (one label on several values: spss-shared-label)
+        (v1, l1, _), (v2, l2, _) = next(x for x in got if x[2]), next(x for x in got if not x[2])
+        out.append(problem("spss-labels-merge", file=conv.source, column=c, qid=qq.id, option=k,
+                           label=qq.option_by_code(k).label, by_label=v1, by_label_label=l1, by_number=v2,
+                           by_number_label="no label" if l2 is None else f"the label '{l2}'",
+                           example=f"{{{qq.id}: {{'{l1}': {v1}}}}}"))
+    return out

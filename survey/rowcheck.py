@@ -171,6 +171,11 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
                    halves(q.questions, lambda qq: len(qq.columns())), n, "minyi-rowcheck")
     col.parts += [p for part in parts for p in part]
     out = col.result()
+    if prior is not None and len(prior) and len(out):
+        # a row whose cells the importer could not read (a summary row's 合计 22, a value that is no option) is not
+        # empty: its problems say what it holds, "the row is empty" beside them said what it does not
+        out = out[~((out["code"] == "blank-row").to_numpy()
+                    & np.isin(out["index"].to_numpy(dtype=np.int64), prior["index"].to_numpy(dtype=np.int64)))]
     if prior is not None and len(prior) and len(out) and "target" in prior.columns:
         out = _drop_derived(out, prior, q)
     return out.reset_index(drop=True)

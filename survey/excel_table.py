@@ -83,7 +83,9 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     head = [[cell_text(c) for c in r] for r in rows[:30]]
     h = header_index(head)
     groups = group_heading_row(head, merged, h)
+    under: dict = {}  # column index -> the group heading merged over it
     if groups:  # row h holds group headings merged over the column names of row h + 1: one header of both
+        under = headings_over(head, merged, h)
         head[h + 1] = two_row_header(head[h], head[h + 1])
         h += 1
     if head:
@@ -131,7 +133,8 @@ def _read_excel(src: str, sheet: Optional[str], kind: str, values: dict, p: Opti
     return _Packed(RawTable(pd.DataFrame(index=pd.RangeIndex(keep)), kind, detail, header_line=h + 1,
                             formulas=formulas, errors=errors, percents=percents, hidden=hidden, other_sheets=others, unread_sheets=unread,
                             sheet=sheet if sheet not in (None, names[0]) else "",
-                            merged=(len(filled), merged_ranges(filled, header)) if filled else ()), header, arrays)
+                            merged=(len(filled), merged_ranges(filled, header)) if filled else (),
+                            groups={header[j]: g for j, g in under.items() if j < len(header)}), header, arrays)
 
 
 _DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="[A-Z]*(\d+)(?::[A-Z]*(\d+))?"')
@@ -440,6 +443,18 @@ def group_heading_row(head: list, merged: list, h: int) -> list:
     if not spans or not all(c < len(below) and _named(below[c]) for c0, c1 in spans for c in range(c0, c1 + 1)):
         return []
     return [str(head[h][c0]).strip() for c0, _ in spans if c0 < len(head[h]) and _named(head[h][c0])]
+
+
+def headings_over(head: list, merged: list, h: int) -> dict:
+    """{column index: the group heading of row ``h`` merged across it} of a two-row header (:func:`group_heading_row`),
+    for the columns named in row ``h + 1``."""
+    out = {}
+    for (r0, c0), (r1, c1) in merged:
+        if r0 == h == r1 and c1 > c0 and c0 < len(head[h]) and _named(head[h][c0]):
+            for c in range(c0, c1 + 1):
+                if c < len(head[h + 1]) and _named(head[h + 1][c]):
+                    out[c] = str(head[h][c0]).strip()
+    return out
 
 
 def two_row_header(upper: list, lower: list) -> list:

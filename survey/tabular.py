@@ -76,6 +76,9 @@ class RawTable:
     sheet: str = ""  # the workbook's sheet read when it is not its first (--sheet NAME): part of the import key
     # a workbook's ranges merged down one column and filled with their value: (count, "column 调查点 rows 3–7, …")
     merged: tuple = ()
+    # a two-row header's group heading over each column it was merged across ({column: heading}): a question's text
+    # merged over its matrix rows or options (3、您对以下方面是否满意 over 环境卫生 …) names the column with it
+    groups: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -53,6 +53,7 @@ class _Converter:
         self.q, self.source, self.layout = q, source, layout
         self.df = raw.frame
         self.var_labels = raw.var_labels
+        self.groups = getattr(raw, "groups", None) or {}  # a two-row header's heading over each column
         self.value_labels = raw.value_labels
         self.n = len(self.df)
         self.header_line = raw.header_line  # data row i is row i + header_line + 1 of the file
@@ -351,9 +352,15 @@ class _Converter:
                     if prev is None or META_RANK.get(nc, 9) < META_RANK.get(norm_text(self.col_map.get(prev, prev)).lower(), 9):
                         meta[META_MAP[nc]] = c
                 continue
-            qq, part, how = self.matcher.match(header)
+            qq, part, _ = self.matcher.match(header)
             if qq is None and c in self.var_labels:
-                qq, part, how = self.matcher.match(self.var_labels[c])
+                qq, part, _ = self.matcher.match(self.var_labels[c])
+            if qq is None and c in self.groups and c not in self.col_map:
+                # a question's text merged over its rows or options (3、您对以下方面是否满意 over 环境卫生): the
+                # column is that question's part, as 问卷星's 3、(环境卫生) and 腾讯问卷's 3.题干:环境卫生 say it
+                qq, part, _ = self.matcher.match(f"{self.groups[c]}:{header}")
+                if part is None:
+                    qq = None
             if qq is None:
                 if not (kobo.META_HEAD.match(header) or nc in META_MAP):
                     self.note(c, suggestion=did_you_mean(norm_text(header), [f"{x.number}、{norm_text(x.text)}" for x in q.questions]

@@ -349,8 +349,12 @@ class _Converter:
             if nc in META_MAP and not q.get(header):
                 if META_MAP[nc]:
                     prev = meta.get(META_MAP[nc])
-                    if prev is None or META_RANK.get(nc, 9) < META_RANK.get(norm_text(self.col_map.get(prev, prev)).lower(), 9):
+                    mine = META_RANK.get(nc, 9)
+                    theirs = None if prev is None else META_RANK.get(norm_text(self.col_map.get(prev, prev)).lower(), 9)
+                    if prev is None or mine < theirs:
                         meta[META_MAP[nc]] = c
+                    elif mine == theirs:  # 序号 and 编号, or two columns mapped to respondent_id: the first is read
+                        self.note(c, "second-column", qid=META_MAP[nc], first=prev)
                 continue
             qq, part, _ = self.matcher.match(header)
             if qq is None and c in self.var_labels:

@@ -753,6 +753,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "questionnaire: {shown}; the labels were followed",
                            "if the numbers, not the labels, are right, map each label to its number with --mapping, "
                            "e.g. values: {example}"),
+    "scores-read-either": ("{target}: values read as scores (问卷星 按分数), as column '{evidence}' holds scores that are "
+                           "no option code, although each of them is an option code too: score→code {pairs}",
+                           "if this column holds codes after all, map its values to themselves with --mapping, e.g. "
+                           "values: {example}; or export 按序号 or 按文本"),
     "scores-read": ("{target}: values read as scores (问卷星 按分数): score→code {pairs}",
                     "every value is an option score and some are no option code; export 按序号 or 按文本 to avoid this reading"),
     "mapping-not-mapping": ("the mapping must be a YAML mapping, not a {kind}",

@@ -719,15 +719,18 @@ def test_scores_detected_per_column_and_ambiguous_columns_read_as_codes(tmp_path
     q = load_questionnaire(qp)
     p = tmp_path / "s.csv"
     # Q8: 10/8/4 and 6 = scores (10 and 8 are no codes; 6 is the score of 一般, not the code of 不了解);
-    # Q9: 5/4/1 are scores *and* codes -> codes, nothing said; Q10: 10 and 7 -> 7 is no score: codes, 10 unknown
+    # Q10: 10 and 7 -> 7 is no score: codes, 10 unknown
     p.write_text("序号,所用时间,1、性别,2、总体满意度,3、治安评价,4、交通满意度\n"
                  "1,100秒,1,10,5,2\n2,90秒,2,8,4,10\n3,80秒,1,4,1,7\n4,70秒,2,6,,3\n", encoding="utf-8")
     t = read_responses(p, q)
     np.testing.assert_array_equal(t.frame["Q8"].to_numpy(dtype=float), [1, 2, 4, 3])
-    np.testing.assert_array_equal(t.frame["Q9"].to_numpy(dtype=float), [5, 4, 1, np.nan])
+    # Q9: 5/4/1 are scores *and* codes; Q8 makes the file a 按分数 export, so they are its scores (5 = 很好, code
+    # 1), said in a warning (read alone as codes, every answer was reversed: tests/test_import_scores_either.py)
+    np.testing.assert_array_equal(t.frame["Q9"].to_numpy(dtype=float), [1, 2, 5, np.nan])
     np.testing.assert_array_equal(t.frame["Q10"].to_numpy(dtype=float), [2, np.nan, np.nan, 3])
     notes = [str(u) for u in t.unmatched]
-    assert len(notes) == 1 and "Q8: values read as scores (问卷星 按分数)" in notes[0]
+    assert len(notes) == 2 and "Q8: values read as scores (问卷星 按分数)" in notes[0], notes
+    assert "Q9: values read as scores (问卷星 按分数), as column '2、总体满意度' holds scores" in notes[1], notes
     assert sorted(t.problems[["row", "value"]].values.tolist()) == [[3, "10"], [4, "7"]]
     assert set(t.problems["column"]) == {"4、交通满意度"}
 

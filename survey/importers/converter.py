@@ -72,6 +72,7 @@ class _Converter:
         self.skip = EMPTY_VALUES + list(layout.skip_values)
         self.other_text: Optional[pd.Series] = None  # fill-in text of the last code_column (其他〖…〗)
         self.spss_numerals: dict = {}  # numeral value label → code text of the last code_column (spss)
+        self.scores_seen: Optional[str] = None  # a column read as scores that are no option code (问卷星 按分数)
 
     # -- problems
     def bad(self, mask: np.ndarray, column: str, values, code: str, target: Optional[str] = None, **params) -> None:
@@ -309,13 +310,22 @@ class _Converter:
 
     def code_column(self, qq: Question, c: str, target: Optional[str] = None) -> np.ndarray:
         s = self.labelled(c, self.values(c))
-        by_score = (scores_as_codes(qq, s) if self.layout.scores and not self.value_labels.get(c)
-                    and qq.id not in self.val_map else None)  # (not in minyi's native layout: it holds codes, always)
+        scored = self.layout.scores and not self.value_labels.get(c) and qq.id not in self.val_map
+        by_score = scores_as_codes(qq, s) if scored else None  # (not in minyi's native layout: it holds codes, always)
+        either = None
+        if scored and not by_score and self.scores_seen:  # values that are codes and scores, in a 按分数 file
+            by_score = either = scores_as_codes(qq, s, file_scores=True)
         if by_score:  # 问卷星 按分数: the column holds the options' scores, not their codes
             s = s.map(by_score).astype("string").fillna(s)
             pairs = ", ".join(f"{v}→{k}" for v, k in sorted(by_score.items(), key=lambda kv: kv[1]))
-            self.unmatched.append(problem("scores-read", file=self.source, column=c, severity="info",
-                                          target=target or qq.id, pairs=pairs))
+            if either:
+                self.unmatched.append(problem("scores-read-either", file=self.source, column=c, severity="warning",
+                                              target=target or qq.id, pairs=pairs, evidence=self.scores_seen,
+                                              example=f"{{{qq.id}: {{{next(iter(by_score))}: "
+                                                      f"{int(float(norm_text(next(iter(by_score)))))}}}}}"))
+            else:
+                self.unmatched.append(problem("scores-read", file=self.source, column=c, severity="info",
+                                              target=target or qq.id, pairs=pairs))
         self.spss_numerals = {}
         if qq.id not in self.val_map and not self.value_labels.get(c) and not by_score:
             s = self.numeral_labels(qq, s, c, target)
@@ -411,6 +421,8 @@ class _Converter:
             frame[COLLECTOR_COLUMN[0]] = trim_cells(df[meta[COLLECTOR_COLUMN[0]]]).to_numpy(
                 dtype=object, na_value=None)
         data: dict[str, np.ndarray] = {}
+        if self.layout.scores:
+            self.scores_seen = self._scores_evidence(groups)
         for qq in q.questions:
             cols = groups.get(qq.id, [])
             if cols:
@@ -423,6 +435,26 @@ class _Converter:
             if c not in data:
                 data[c] = np.full(self.n, np.nan) if not self._is_text(c) else np.full(self.n, None, dtype=object)
         return pd.concat([frame, pd.DataFrame(data, index=frame.index)[expected]], axis=1)
+
+    def _scores_evidence(self, groups: dict) -> Optional[str]:
+        """The first column of a single-choice, scale or matrix question whose values are option scores that are
+        no option code (:func:`scores_as_codes`): the file is a 问卷星 按分数 export, and a column whose values fit
+        both readings is read as scores too (:meth:`code_column`).  None when there is none."""
+        def either(qq: Question) -> bool:  # a score that is a code too: a column of such values reads both ways
+            return len(qq.scores) >= 2 and any(float(v).is_integer() and int(v) in qq.codes for v in qq.scores.values())
+
+        if not any(either(qq) for qq in self.q.questions if qq.id in groups):
+            return None  # the usual case: no column to read otherwise, nothing to scan
+        for qid, cols in groups.items():
+            qq = self.q.get(qid)
+            if qq is None or qq.type not in ("single", "scale", "yesno", "matrix") or qid in self.val_map \
+                    or len(qq.scores) < 2:
+                continue
+            for c, part in cols:
+                if (part is None or qq.type == "matrix") and not self.value_labels.get(c) \
+                        and scores_as_codes(qq, self.values(c)):
+                    return str(c)
+        return None
 
     def _is_text(self, col: str) -> bool:
         qq = self.q.get(col)

@@ -64,7 +64,7 @@ def map_option_values(qq: Question, s: pd.Series, extra: Optional[dict] = None) 
     return code[pos], other  # pos −1 takes the NaN at the end
 
 
-def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
+def scores_as_codes(qq: Question, s: pd.Series, file_scores: bool = False) -> Optional[dict]:
     """{cell: code text} when a column holds the options' *scores* (问卷星 按分数), else None.
 
     Decided per column from its distinct values (never per respondent): every numeric value must be the score
@@ -72,7 +72,10 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
     and at least one of them must be no option code.  When every value is also a valid code, the codes win
     (ambiguous: 按序号 is the usual export) and None is returned.  Options sharing a score make the mapping
     impossible (None).  Non-numeric cells (labels) are left to the label lookup.
-    """
+
+    ``file_scores``: other columns of the file hold scores that are no option code (the file is a 按分数 export), so
+    a column whose values fit both readings is read as scores too, when that reading differs from the codes (a
+    5-point scale scored 5…1 on codes 1…5 was read as codes, every answer reversed)."""
     sc = qq.scores
     if len(sc) < 2:
         return None
@@ -92,7 +95,7 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
         if not np.isfinite(f):
             return None
         nums[u] = f
-    if not nums or all(f.is_integer() and int(f) in codes for f in nums.values()):
+    if not nums or (all(f.is_integer() and int(f) in codes for f in nums.values()) and not file_scores):
         return None
     out: dict = {}
     for u, f in nums.items():
@@ -102,6 +105,8 @@ def scores_as_codes(qq: Question, s: pd.Series) -> Optional[dict]:
             out[u] = str(int(f))
         else:
             return None
+    if all(f.is_integer() and out[u] == str(int(f)) for u, f in nums.items()):
+        return None  # every score is its option's code: nothing to read otherwise
     return out
 
 

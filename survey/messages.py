@@ -753,6 +753,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "questionnaire: {shown}; the labels were followed",
                            "if the numbers, not the labels, are right, map each label to its number with --mapping, "
                            "e.g. values: {example}"),
+    "format-forced-other": ("--format {forced} reads the file as {title}, but its headers are those of {seen_title} "
+                            "({why}): cells that mean something in {seen_title} (such as its marks of an empty or "
+                            "skipped answer) are read as {title} reads them",
+                            "import it without --format, or with --format {seen}, unless the headers mislead"),
     "scores-read-either": ("{target}: values read as scores (问卷星 按分数), as column '{evidence}' holds scores that are "
                            "no option code, although each of them is an option code too: score→code {pairs}",
                            "if this column holds codes after all, map its values to themselves with --mapping, e.g. "

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MinyiError
+from ..messages import problem
 from ..header_rows import header_names, second_header_note, second_header_row, without_first_row
 from ..questionnaire import Questionnaire
 from ..tabular import KIND_NAMES, RawTable, check_blank_lines_file, read_raw, sniff_kind
@@ -127,8 +128,12 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     if second:  # question texts under the column names (or over them): part of the header, not answers
         raw = without_first_row(raw, header_names(list(df.columns), df.iloc[0].tolist(), q))
         df = raw.frame
+    seen = None  # the layout the headers show when --format insists on another one
     if format in FORCED:
         name, why = format, "chosen with --format"
+        seen = detect(list(df.columns), q, raw.kind, raw.var_labels)
+        if seen[0] in (name, "generic"):
+            seen = None
     else:
         name, why = detect(list(df.columns), q, raw.kind, raw.var_labels)
     layout = LAYOUTS[name]
@@ -136,6 +141,10 @@ def convert_raw(raw: RawTable, q: Questionnaire, p: Path, *, format: str = "auto
     what = layout.title
     reason = f"{what}: {why}; read as {raw.detail}{_ext_note(p, {'csv': 'text'}.get(raw.kind, raw.kind))}"
     conv = _Converter(q, raw, p.name, layout, mapping)
+    if seen is not None:  # 问卷星's (空) / -3 read as native text and codes: said, as the user may not know
+        other = LAYOUTS[seen[0]]
+        conv.unmatched.append(problem("format-forced-other", file=p.name, severity="warning", forced=name,
+                                      title=what, seen=other.name, seen_title=other.title, why=seen[1]))
     if second:
         conv.unmatched.append(second_header_note(second, raw, p.name))
     frame = conv.run()

@@ -141,6 +141,11 @@ _CJK_DATE = [(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?", r"\1-\2-\3"),  # 2026
              (r"(\d{1,2})[时点](\d{1,2})分(\d{1,2})秒", r"\1:\2:\3"), (r"(\d{1,2})[时点](\d{1,2})分?", r"\1:\2")]
 
 
+# 上午 / 下午 (a.m. / p.m.) before or after the time of a 12-hour clock, as a Chinese locale shows it: 下午 3:09:00 → 3:09:00 PM
+_CJK_NOON = [(r"上午\s*(\d{1,2}:\d{1,2}(?::\d{1,2})?)", r"\1 AM"), (r"下午\s*(\d{1,2}:\d{1,2}(?::\d{1,2})?)", r"\1 PM"),
+             (r"(\d{1,2}:\d{1,2}(?::\d{1,2})?)\s*上午", r"\1 AM"), (r"(\d{1,2}:\d{1,2}(?::\d{1,2})?)\s*下午", r"\1 PM")]
+
+
 _ZONE = r"(?:Z|[+-]\d{2}:?\d{2})$"  # an ISO 8601 zone suffix: the time is kept as written (wall clock)
 STORED_TIME = "%Y-%m-%d %H:%M:%S"  # how submission times are stored (docs/questionnaire-format.md)
 
@@ -153,6 +158,9 @@ def parse_times(s: pd.Series) -> pd.Series:
     t = trim_cells(s)
     if t.str.contains("年", regex=False).any():
         for pat, rep in _CJK_DATE:
+            t = t.str.replace(pat, rep, regex=True)
+    if t.str.contains("午", regex=False).any():  # Excel / WPS on Chinese Windows: 2026/9/9 下午 3:09:00 (12-hour clock)
+        for pat, rep in _CJK_NOON:
             t = t.str.replace(pat, rep, regex=True)
     serial = _excel_serials(t)
     t = t.str.replace(_ZONE, "", regex=True).str.replace(r"\.\d+$", "", regex=True)

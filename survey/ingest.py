@@ -610,10 +610,10 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         summary.unmatched.append(problem("import-ids-zeros-dropped", file=batch.source, severity="warning",
                                          rows=f"{rows:,}", wave=batch.wave, imports=", ".join(f"#{i}" for i in imports),
                                          stored=stored, now=now, project=project.root, import_id=import_id))
-    if numbered is not None:  # a wave doubled by a file without ids: its row numbers say nothing of who answered
-        rows, imports, stored, now, which = numbered
+    for wave, rows, imports, stored, now, which in numbered:  # a wave doubled by a file without ids: its row
+        # numbers say nothing of who answered
         summary.unmatched.append(problem("import-rows-without-ids-repeated", file=batch.source, severity="warning",
-                                         rows=f"{rows:,}", wave=batch.wave, imports=", ".join(f"#{i}" for i in imports),
+                                         rows=f"{rows:,}", wave=wave, imports=", ".join(f"#{i}" for i in imports),
                                          stored=stored, now=now, which=which, project=project.root,
                                          import_id=import_id))
     if others:  # the project has named waves: rows in "default" are most likely a forgotten --wave
@@ -690,31 +690,33 @@ def _ids_without_zeros(con, batch: ImportBatch, import_id: int, cols: list, has_
 ROW_NUMBER_ID = "starts_with({t}.respondent_id, {t}._source || ':')"  # <file>:<row>: a file without respondent ids
 
 
-def _rows_numbered_again(con, batch: ImportBatch, import_id: int, cols: list, has_keys: bool) -> Optional[tuple]:
-    """(rows, earlier import ids, a stored id, its row's id in this file, which file has no ids) of the rows just
-    inserted as ``import_id`` whose submission time (to the minute) and answers are stored in the wave already under
-    another respondent id, where this file or the earlier one has no respondent id column (its rows are numbered
+def _rows_numbered_again(con, batch: ImportBatch, import_id: int, cols: list, has_keys: bool) -> list:
+    """(wave, rows, earlier import ids, a stored id, its row's id in this file, which file has no ids) per wave that
+    already holds, under another respondent id, rows just inserted as ``import_id`` — the same submission time (to
+    the minute) and answers — where this file or the earlier one has no respondent id column (its rows are numbered
     ``<file>:<row>``, survey.importers.converter): a fuller download or a copy of the same answers saved without
-    序号, which neither the repeated-id note nor ``survey check``'s ``duplicate_id`` sees (the ids differ, or are
-    read as separate downloads' row numbers).  None when there are none.  Inside the import's transaction."""
-    if not has_keys or not batch.accepted or not _wave_imported_before(con, batch, import_id):
-        return None
+    序号, imported into the same wave or the next, which neither the repeated-id note, the note on rows of another
+    wave (both on the ids) nor ``survey check``'s ``duplicate_id`` sees.  Inside the import's transaction."""
+    if not has_keys or not batch.accepted:
+        return []
+    if not con.execute("SELECT count(*) FROM imports WHERE id <> ?", [import_id]).fetchall()[0][0]:
+        return []
     mine = f"SELECT 1 FROM responses n WHERE n._import_id = ? AND {ROW_NUMBER_ID.format(t='n')}"
-    earlier = f"SELECT 1 FROM responses o WHERE o._wave = ? AND o._import_id <> ? AND {ROW_NUMBER_ID.format(t='o')}"
-    if not con.execute(f"SELECT EXISTS ({mine}) OR EXISTS ({earlier})", [import_id, batch.wave, import_id]).fetchall()[0][0]:
-        return None  # the usual case: every file of the wave has respondent ids
+    earlier = f"SELECT 1 FROM responses o WHERE o._import_id <> ? AND {ROW_NUMBER_ID.format(t='o')}"
+    if not con.execute(f"SELECT EXISTS ({mine}) OR EXISTS ({earlier})", [import_id, import_id]).fetchall()[0][0]:
+        return []  # the usual case: every file has respondent ids
     same = _same_answers(cols)
-    rows, imports, stored, now, mine_numbered = con.execute(
-        "SELECT count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id), "
+    found = con.execute(
+        "SELECT o._wave, count(DISTINCT n.rowid), list(DISTINCT o._import_id ORDER BY o._import_id), "
         f"arg_min(o.respondent_id, n._row), arg_min(n.respondent_id, n._row), bool_or({ROW_NUMBER_ID.format(t='n')}) "
         "FROM responses n JOIN responses o ON left(o.submitted_at, 16) = left(n.submitted_at, 16) "
         "AND o.respondent_id IS DISTINCT FROM n.respondent_id "
-        f"WHERE n._import_id = ? AND o._wave = ? AND o._import_id <> ? AND ({ROW_NUMBER_ID.format(t='n')} OR "
-        f"{ROW_NUMBER_ID.format(t='o')}) AND {same or 'TRUE'}", [import_id, batch.wave, import_id]).fetchall()[0]
-    if not rows:
-        return None
-    which = "this file has" if mine_numbered else "the earlier file has"
-    return int(rows), [int(i) for i in imports], str(stored), str(now), which
+        f"WHERE n._import_id = ? AND o._import_id <> ? AND ({ROW_NUMBER_ID.format(t='n')} OR "
+        f"{ROW_NUMBER_ID.format(t='o')}) AND {same or 'TRUE'} GROUP BY o._wave ORDER BY 2 DESC, 1",
+        [import_id, import_id]).fetchall()
+    return [(str(w), int(rows), [int(i) for i in imports], str(stored), str(now),
+             "this file has" if mine_numbered else "the earlier file has")
+            for w, rows, imports, stored, now, mine_numbered in found if rows]
 
 
 def _wave_imported_before(con, batch: ImportBatch, import_id: int) -> bool:

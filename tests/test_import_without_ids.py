@@ -5,7 +5,7 @@ minyi numbers their rows ``<file>:<row>``.
   check`` took the second file's rows for repeated answers (duplicate_id): analysis left out one site's answers.
   Such ids now count rows as 问卷星's 序号 does, and are read by the same rule: other answers under the same
   numbers are other respondents, the same answers a repeat.
-* A fuller download without ids imported under another name stored every earlier answer a second time without
+* A fuller download without ids imported under another name (into the same wave, or as the next) stored every earlier answer a second time without
   a word (its ids ``full.csv:1`` are not ``first.csv:1``); the import now says how many rows are answers the wave
   already holds (the same submission time and answers), and which import (``import-rows-without-ids-repeated``).
 """
@@ -95,3 +95,14 @@ def test_other_respondents_without_ids_are_not_named(tmp_path, capsys):
     _import(capsys, proj, _write(tmp_path / "a.csv", rows[:7]))
     out = _import(capsys, proj, _write(tmp_path / "b.csv", [rows[0]] + rows[7:]))
     assert "already stored" not in out and "respondent id already" not in out, out
+
+
+def test_a_file_without_ids_imported_again_as_the_next_wave_is_said(tmp_path, capsys):
+    rows = _rows_without_ids()
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(_write(tmp_path / "q1.csv", rows[:7])), "--wave", "Q1")
+    assert rc == 0, out
+    rc, out = run_main(capsys, "import", proj, str(_write(tmp_path / "q2_all.csv", rows)), "--wave", "Q2")
+    assert rc == 0, out  # every answer so far: Q1's 6, then 6 of Q2
+    assert ("6 row(s) are answers already stored in wave Q1 (import #1) with the same submission time and answers "
+            "under other respondent ids: this file has no respondent id column") in out, out

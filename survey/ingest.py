@@ -697,7 +697,7 @@ def _rows_numbered_again(con, batch: ImportBatch, import_id: int, cols: list, ha
     ``<file>:<row>``, survey.importers.converter): a fuller download or a copy of the same answers saved without
     序号, imported into the same wave or the next, which neither the repeated-id note, the note on rows of another
     wave (both on the ids) nor ``survey check``'s ``duplicate_id`` sees.  Inside the import's transaction."""
-    if not has_keys or not batch.accepted:
+    if not has_keys or not batch.accepted or batch.path is None:  # (survey serve's batches carry their own ids)
         return []
     if not con.execute("SELECT count(*) FROM imports WHERE id <> ?", [import_id]).fetchall()[0][0]:
         return []

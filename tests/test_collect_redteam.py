@@ -125,6 +125,7 @@ def test_a_bad_body_is_refused_alone_and_its_batch_is_stored(project, rows, bad)
 @pytest.mark.parametrize("change, qid, message", [
     ({"K4": 2.5}, "K4", "请填写0—99之间的整数"),
     ({"K4": "5.5"}, "K4", "请填写0—99之间的整数"),
+    ({"K4": 150}, "K4", "请填写0—99之间的整数"),  # out of range: in the words of the hint (整数), not 之间的数
     ({"K3": {"a": 1}}, "K3", "请填写一段文字"),
     ({"K3": True}, "K3", "请填写一段文字"),
     ({"K3": ["x", "y"]}, "K3", "请填写一段文字"),

@@ -54,6 +54,9 @@ def test_offline_answers_keep_their_wave_and_refused_ones_stay_on_thephone(tmp_p
             with pytest.raises(AssertionError, match="^L"):  # a fraction where a whole number is asked for:
                 _fill(page, q, dict(plans[0], K4=2.5), asks[0])  # the phone stays on page K
             assert page.locator("#err-K4").inner_text() == "请填写0—99之间的整数"
+            page.locator("#q-K4 input").fill("150")  # out of range: said in the hint's words (整数), as the server
+            page.click("#next")
+            assert page.locator("#err-K4").inner_text() == "请填写0—99之间的整数"
             page.locator("#q-K4 input").fill(f"{plans[0]['K4']:g}")
             page.click("#next")
             for qq in q.sections[-1].questions:  # the last page (L): single choices only

@@ -430,7 +430,8 @@ def _zh(q: Questionnaire, qq: Optional[Question], column: str, code: str, reason
         lo, hi = qq.min, qq.max
         rng = f"{lo:g}—{hi:g}之间" if lo is not None and hi is not None else \
             (f"不小于{lo:g}" if lo is not None else f"不大于{hi:g}")
-        return FIELD_MESSAGES_ZH[code].format(range=rng)
+        # a whole-number question asks for 整数 in its hint (请填写18—99之间的整数): its range error says the same
+        return FIELD_MESSAGES_ZH["not-an-integer" if integer_question(qq) else code].format(range=rng)
     if code == "too-many":
         return FIELD_MESSAGES_ZH[code].format(max=int(qq.max) if qq.max is not None else 1)
     if code == "too-few":

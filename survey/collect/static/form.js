@@ -187,7 +187,7 @@
       var x = num(st.out[q.id]);
       if (x === undefined) { errs[q.id] = MSG["not-a-number"]; }
       else if ((q.min !== null && x < q.min) || (q.max !== null && x > q.max)) {
-        errs[q.id] = fmt(MSG["out-of-range"], { range: rangeWords(q) });
+        errs[q.id] = fmt(MSG[q.integer ? "not-an-integer" : "out-of-range"], { range: rangeWords(q) });
       } else if (q.integer && Math.floor(x) !== x) {
         errs[q.id] = fmt(MSG["not-an-integer"], { range: rangeWords(q) });
       }

@@ -336,7 +336,8 @@ def trend_lines(trend: ProjectTrend, lang: str = "zh") -> list[str]:
     from .tracking_text import arrow, fmt_change, fmt_p, fmt_value
 
     out = ["waves: " + ", ".join(f"{w.label if lang == 'zh' else w.label_en} (n={w.n:,})" for w in trend.waves),
-           f"method: {trend.method}"]
+           f"method: {trend.method}; ↑ ↓ significant at p < {1 - trend.confidence:.3g} "
+           f"(--confidence {trend.confidence:g}), → not"]
     for s in trend.series:
         pts = s.series.points
         name = s.display(lang)

@@ -42,3 +42,13 @@ def test_alpha_error_gives_an_alpha_example():
         ledger_settings({"ledger": {"alpha": 5}})
     text = str(e.value)
     assert "ledger.alpha" in text and "e.g. 0.05" in text and "0.3 for 30%" not in text
+
+
+def test_the_method_line_says_the_level_the_arrows_mark():
+    """`survey trend --confidence 0.5` marked p=0.374 with ↑ without saying at which level a change counts: the
+    method line now says it (p < 0.05 at the default 0.95)."""
+    from report.trend import ProjectTrend, trend_lines
+
+    for conf, said in ((0.95, "p < 0.05 (--confidence 0.95)"), (0.5, "p < 0.5 (--confidence 0.5)")):
+        t = ProjectTrend(waves=(), series=(), heat=(), method="m", confidence=conf)
+        assert said in trend_lines(t)[1], trend_lines(t)

@@ -92,6 +92,9 @@ def district_problems(result: dict, small_base: int = SMALL_BASE) -> list[Distri
     return list(out.values())
 
 
+HOT_COLUMN = 6  # problem_table's 热点问题前三位: on a district's first row (column 0 the district; Table.fill_down)
+
+
 def problem_table(lists: list, lang: str = "zh", org: Optional[str] = None) -> tuple[list, list]:
     """(columns, rows) of the list as one table (kinds as :class:`report.render.Table`).  A problem of an area
     no unit owns is led by the issuing office ``org`` (市文明办（牵头）: :func:`survey.owners.unit_or_lead`, as the
@@ -110,7 +113,7 @@ def problem_table(lists: list, lang: str = "zh", org: Optional[str] = None) -> t
         for k, p in enumerate(d.problems):
             why = [w for w, on in ((L("word.below_target"), p.below_target), (L("word.below_city"), p.below_city)) if on]
             rows.append([d.district, p.indicator, p.value, p.city, p.target, sep.join(why),
-                         hot if k == 0 else "", unit_or_lead(p.owner, office, lang), p.deadline])
+                         hot if k == 0 else "", unit_or_lead(p.owner, office, lang), p.deadline])  # HOT_COLUMN
         if d.withheld_n is not None and not d.judged:  # a small district: no claim, its base said (no unit, no deadline)
             rows.append([d.district, L("word.all_indicators"), None, None, None,
                          withheld_text({"n": d.withheld_n}, lang), "", "", ""])

@@ -237,8 +237,10 @@ def question_caption(t: dict) -> str:
     return f"{t['id']} {t['text']}"
 
 
-def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
-    """The 各题统计 tables from the result's ``questions`` (questionnaire order)."""
+def appendix_tables(questions: list, lang: str = "zh", ranking_k: Optional[dict] = None) -> list[AppendixTable]:
+    """The 各题统计 tables from the result's ``questions`` (questionnaire order).  ``ranking_k``: {question id:
+    number of places ranked} where the result gives it (its ``ranking`` section), so a ranking question's score
+    is named and explained as in the 热点问题 chapter's table (综合得分, 第1位计3分…), not as an unexplained k."""
     L = partial(label, lang=lang)
     ci = [(L("word.ci_low"), "pct"), (L("word.ci_high"), "pct")]
     out = []
@@ -258,9 +260,10 @@ def appendix_tables(questions: list, lang: str = "zh") -> list[AppendixTable]:
             note = L("qt.note_multiple")
         elif t["type"] == "ranking":
             cols = [(L("qt.option"), "text"), (L("qt.n_first"), "int"),
-                    (L("qt.pct_first"), "pct")] + ci + [(L("qt.borda"), "num2")]
+                    (L("qt.pct_first"), "pct")] + ci + [(L("word.borda"), "num2")]
             rows = [[r["label"], r["n"], r["share"], r["ci_low"], r["ci_high"], r["borda"]] for r in t["rows"]]
-            note = L("qt.note_ranking")
+            k = (ranking_k or {}).get(t["id"])
+            note = L("note.borda").format(k=k) if k else L("qt.note_ranking")
         elif t["type"] == "number":
             cols = [(L("word.valid_n"), "int"), (L("qt.mean"), "num2"), (L("word.ci_low"), "num2"),
                     (L("word.ci_high"), "num2")]

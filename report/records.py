@@ -28,6 +28,18 @@ class Table:
     anchor: str = ""  # an HTML id for the table (links and tests find it by this)
     intervals: dict = field(default_factory=dict)  # {column of a lower bound: header of the interval} —
     # the HTML prints that column and the next (the upper bound) as one "a–b" cell; DOCX/XLSX keep both
+    fill_down: dict = field(default_factory=dict)  # {column given once per group: the group's key column} — the
+    # HTML and DOCX print it on a group's first row only; XLSX writes it on every row of the group, so a sorted or
+    # filtered sheet keeps it with each row (the 区县问题清单's 热点问题前三位 was on a district's first row only)
+
+    def filled_rows(self) -> list:
+        """The rows with each :attr:`fill_down` column's blank cells given the value above them in the same group."""
+        rows = [list(r) for r in self.rows]
+        for col, key in self.fill_down.items():
+            for prev, r in zip(rows, rows[1:]):
+                if r[col] in (None, "") and r[key] == prev[key]:
+                    r[col] = prev[col]
+        return rows
 
     def formatted(self, lang: str = "zh") -> list:
         """The rows as the HTML and DOCX writers print them, in ``lang`` (words such as a true cell's 是 / Yes)."""

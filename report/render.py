@@ -224,7 +224,8 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "district_note": district_note(lang),
         "recommendations": build_recommendations(res, lang, small_base=small_base), "rec_heading": rec_heading, "rec_lines": rec_lines,
         "question_appendix": [Table(t.caption, t.columns, t.rows, note=t.note)
-                              for t in appendix_tables(res.get("questions") or [], lang)],
+                              for t in appendix_tables(res.get("questions") or [], lang, ranking_k={
+                                  (res.get("ranking") or {}).get("question"): (res.get("ranking") or {}).get("k")})],
         "question_appendix_title": label("heading.questions", lang),
         "theme_table": (lambda t: Table(t[0], t[1], t[2], note=t[3]))(theme_table(res["open_themes"], lang))
         if (res.get("open_themes") or {}).get("themes") else None,

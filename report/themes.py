@@ -179,6 +179,10 @@ def theme_table(ot: dict, lang: str = "zh") -> tuple[str, list, list, str]:
             (L("word.ci_low"), "pct"), (L("word.ci_high"), "pct"), (L("word.quotes"), "text")]
     rows = [[t["name"], t["n"], t["share"], t["ci_low"], t["ci_high"], L("word.quote_sep").join(f"“{q}”" for q in t["quotes"])]
             for t in ot["themes"]]
-    note = L("note.themes").format(n=f"{ot['n_answers']:,}", u=f"{ot['uncoded']['n']:,}") + (
+    # the answers in no theme are named (and listed in the appendix) only when there are some: “未归入任何主题的0条
+    # 回答列于附录” pointed to an appendix table that is not there
+    u = ot["uncoded"]["n"]
+    uncoded = L("note.themes_uncoded").format(u=f"{u:,}") if u else ""
+    note = L("note.themes").format(n=f"{ot['n_answers']:,}", uncoded=uncoded) + (
         L("note.themes_non_answers").format(n=f"{ot['n_non_answers']:,}") if ot.get("n_non_answers") else "")
     return label("caption.themes", lang), cols, rows, note

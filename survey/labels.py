@@ -457,9 +457,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "word.share_answering": ("占回答者比例", "% of those answering"),
     "word.quotes": ("代表性原话", "Quotes"),
     "word.quote_sep": ("、", "; "),  # between a theme's quotes: never starts a line (“…” / “…” printed “/ “…” on one)
-    "note.themes": ("共{n}人作答；一条回答可归入多个主题；未归入任何主题的{u}条回答列于附录。原话中的个人信息已遮蔽。",
-                    "{n} respondents answered; an answer can fall in several themes; {u} answers fall in none (listed "
-                    "in the appendix). Personal data in quotes are masked."),
+    # {uncoded}: note.themes_uncoded when some answers fall in no theme (the appendix then lists them), else empty
+    "note.themes": ("共{n}人作答；一条回答可归入多个主题{uncoded}。原话中的个人信息已遮蔽。",
+                    "{n} respondents answered; an answer can fall in several themes{uncoded}. Personal data in quotes "
+                    "are masked."),
+    "note.themes_uncoded": ("；未归入任何主题的{u}条回答列于附录", "; {u} answers fall in none (listed in the appendix)"),
     "word.coefficient": ("系数", "Coefficient"),
     "note.drivers": ("以总体满意度得分（0–100）为因变量、各领域得分为自变量的线性回归，标准误按抽样设计计算；n={n}。"
                      "系数表示其他领域不变时，该领域得分每提高1分总体满意度得分的变化。",
@@ -854,9 +856,10 @@ LABELS: dict[str, tuple[str, str]] = {
                          "Multiple choice: % of respondents may add up to more than 100%; % of mentions adds up to 100%."),
     "qt.n_first": ("排第一人数", "n ranked first"),
     "qt.pct_first": ("排第一占比", "% ranked first"),
-    "qt.borda": ("平均得分", "mean Borda score"),
-    "qt.note_ranking": ("得分：排第1位记k分、第2位记k−1分……未选记0分的平均值。",
-                        "Score: k points for rank 1, k − 1 for rank 2, …, 0 when not ranked; averaged."),
+    # a ranking question whose number of places k the result does not give (note.borda when it does)
+    "qt.note_ranking": ("综合得分：排第1位记k分（k为需排出的名次数）、第2位记k−1分……未入选计0分，取加权平均。",
+                        "Borda score: rank 1 scores k (the number of places to rank), rank 2 k − 1, …, unranked 0; "
+                        "weighted mean."),
     "qt.mean": ("均值", "Mean"),
     "qt.answers": ("有效回答", "Answers"),
     "qt.note_text": ("回答内容的分析见开放题部分。", "The answers are analysed in the open-answer section."),

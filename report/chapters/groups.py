@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..district_problems import district_note
+from ..district_problems import HOT_COLUMN, district_note
 from ..group_compare import significance_lines, table_note
 from ..labels import label
 from ..records import Section
@@ -48,5 +48,6 @@ def build(k: Kit) -> Section:
               key=f"group:{g}")
         k.lines(sec, significance_lines(tab, gw, lang, ctx["small_base"]))
     if ctx.get("district_table") and ctx["district_table"][1]:
-        table(sec, label("heading.district_problems", lang), *ctx["district_table"], district_note(lang), key="district", anchor="district-problems")
+        table(sec, label("heading.district_problems", lang), *ctx["district_table"], district_note(lang), key="district",
+              anchor="district-problems", fill_down={HOT_COLUMN: 0})
     return sec

@@ -63,10 +63,11 @@ class Kit:
         return Section(section_titles(self.lang)[i], sheet_names(self.lang)[i])
 
     def table(self, sec: Section, caption, columns: Optional[list] = None, rows: Optional[list] = None,
-              note: str = "", key: str = "", anchor: str = "") -> None:
+              note: str = "", key: str = "", anchor: str = "", fill_down: Optional[dict] = None) -> None:
         """Append a table (a :class:`Table`, or its caption, columns, rows and note) to ``sec``; a
-        ``key`` makes it findable by the HTML template."""
+        ``key`` makes it findable by the HTML template; ``fill_down`` as :attr:`Table.fill_down`."""
         t = caption if isinstance(caption, Table) else Table(caption, columns, rows, note=note)
+        t.fill_down = fill_down or t.fill_down
         t.key = key or t.key
         t.anchor = anchor or t.anchor
         t.intervals = self._intervals(t.columns)

@@ -48,13 +48,15 @@ def cell_value(v: Any) -> Any:
 
 def table_grid(table, lang: str) -> tuple:
     """(header, [(kind, ...)], rows) of a report table as written to XLSX: a flag column after every
-    column that holds flagged :class:`Num` cells."""
+    column that holds flagged :class:`Num` cells; a value given once per group (``Table.fill_down``) on each of
+    the group's rows, so sorting or filtering the sheet keeps it with its row."""
     cols = list(table.columns)
+    source = table.filled_rows()
     # a column with flagged cells gets a flag column, so a mark the table's note explains (△) is on its row
     # in Excel too; a text column's marks are not repeated where the table states them in its own 说明
     # column (the league's small districts)
     stated = any(h == label("word.note", lang) for h, _ in cols)
-    flagged = [not (cols[j][1] == "text" and stated) and any(isinstance(r[j], Num) and r[j].flags for r in table.rows)
+    flagged = [not (cols[j][1] == "text" and stated) and any(isinstance(r[j], Num) and r[j].flags for r in source)
                for j in range(len(cols))]
     header, kinds = [], []
     for (h, k), fl in zip(cols, flagged):
@@ -64,7 +66,7 @@ def table_grid(table, lang: str) -> tuple:
             header.append(label("word.flag_of", lang).format(h=h))
             kinds.append("flag")
     rows = []
-    for r in table.rows:
+    for r in source:
         out = []
         for j, v in enumerate(r):
             out.append((v.kind if isinstance(v, Num) else cols[j][1], v))

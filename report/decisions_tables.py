@@ -12,14 +12,6 @@ from .table_cells import Num, signed
 from analysis.thresholds import ALPHA  # noqa: E402 (defined once)
 
 
-def _pct_ci(s: dict, lang: str) -> str:
-    if s.get("estimate") is None:
-        return "—"
-    lo, hi = s.get("ci_low"), s.get("ci_high")
-    ci = f"{100 * lo:.1f}%–{100 * hi:.1f}%" if lo is not None and hi is not None else "—"
-    return label("text.share_ci", lang).format(est=f"{100 * s['estimate']:.1f}%", ci=ci)
-
-
 def channel_table(ch: dict, lang: str = "zh") -> tuple:
     L = partial(label, lang=lang)
     sites = list((ch.get("by") or {}).get("site", {}))
@@ -48,11 +40,16 @@ def reason_table(rs: dict, lang: str = "zh") -> tuple:
     return L("caption.reasons").format(q=rs["text"]), cols, rows, L("note.reasons").format(n=f"{rs['n']:,}")
 
 
-def recommend_lines(rec: dict, lang: str = "zh") -> list:
+def recommend_lines(rec: dict, lang: str = "zh", confidence: float = 0.95) -> list:
+    """The 推荐 sentence.  A share reads as every finding's does: 30.8%（95%置信区间：29.4%–32.3%，n=3,914）, not
+    30.8%（29.4%–32.3%）（n=3,914）, an unnamed interval and a second bracket."""
+    from .findings import ci_text, fmt_pct
+
     L = partial(label, lang=lang)
     if rec["kind"] == "share":
-        return [L("text.recommend_share").format(share=_pct_ci(rec["share"], lang), option=rec["label"], q=rec["text"],
-                                                 n=f"{rec['share']['n']:,}")]
+        s = rec["share"]
+        return [L("text.recommend_share").format(share=fmt_pct(s.get("estimate")), option=rec["label"], q=rec["text"],
+                                                 ci=ci_text(s, True, confidence, lang))]
     n = rec["net"]
     net = signed(100 * n['estimate'])
     ci = L("word.change_range").format(lo=signed(100 * n['ci_low']), hi=signed(100 * n['ci_high']))

@@ -212,7 +212,7 @@ def build_context(result: dict, *, out_dir: Optional[Path] = None, changes: Opti
         "findings": make_findings(res, changes, lang=lang, compare_label=compare_wave), "charts": charts, "likert_charts": lik,
         "lowest_items": lowest, "group_tables": group_tables(res), "decisions_title": label("heading.decisions", lang),
         "decision_tables": [Table(t[0], t[1], t[2], note=t[3]) for t in decision_tables(res.get("decisions"), lang)],
-        "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang)
+        "recommend_lines": recommend_lines(res["decisions"]["recommend"], lang, res["meta"].get("confidence", 0.95))
         if (res.get("decisions") or {}).get("recommend") else [], "representativeness": representativeness_lines(res, lang), "what_counts": definitions_note(res, lang), "hot_ci_note": label("note.hot_ci", lang), "hot_groups_title": label("heading.hot_groups", lang),
         "hot_lines": driver_lines(res.get("hot_issues") or {}, COMP_NAMES[lang], lang, small_base), "group_note": table_note, "group_lines": significance_lines, "priorities": _priorities(res, lang),
         "ipa_focus": [o["label"] for o in res.get("ipa") or [] if o.get("quadrant") == "重点改进区"],

@@ -428,9 +428,9 @@ LABELS: dict[str, tuple[str, str]] = {
                       "significantly (design-based chi-squared test, p < {alpha:g})."),
     "caption.reasons": ("原因分析：{q}", "Reasons: {q}"),
     "note.reasons": ("比例为回答此题者（n={n}）中选择该原因的比例。", "Share of those asked (n={n}) giving each reason."),
-    "text.share_ci": ("{est}（{ci}）", "{est} ({ci})"),
-    "text.recommend_share": ("对“{q}”，回答“{option}”的占{share}（n={n}）。",
-                             "{share} answered “{option}” to “{q}” (n={n})."),
+    # {ci}: report.findings.ci_text (95%置信区间：29.4%–32.3%，n=3,914), as every other finding gives a share
+    "text.recommend_share": ("对“{q}”，回答“{option}”的占{share}（{ci}）。",
+                             "{share} answered “{option}” to “{q}” ({ci})."),
     "word.change_range": ("{lo}至{hi}", "{lo} to {hi}"),
     "text.nps": ("“{q}”的净推荐值为{net}（置信区间{ci}；推荐者{pro}减贬损者{det}，{definition}；n={n}）。",
                  "Net recommend score for “{q}”: {net} (95% CI {ci}; promoters {pro} minus detractors {det}; "

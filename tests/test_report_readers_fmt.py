@@ -104,3 +104,13 @@ def test_ranking_score_named_and_explained_alike_in_chapter_and_appendix(book):
     assert f"第1位计{k}分" in a_note and "k" not in a_note.replace("注：", ""), (note, a_note)
     chapter = {r[0]: r[head.index("综合得分")] for r in body}
     assert {r[0]: r[len(a_head) - 1] for r in a_body if r[0] in chapter} == chapter  # one number, one name
+
+
+def test_recommend_share_reads_as_every_other_finding(book):
+    """“回答“愿意”的占30.8%（29.4%–32.3%）（n=3,914）” had an unnamed interval and two brackets; every other finding
+    says 94.9%（95%置信区间：94.2%–95.5%，n=3,914）."""
+    lines = [c.value for ws in book.worksheets for r in ws.iter_rows() for c in r
+             if isinstance(c.value, str) and "回答“愿意”的占" in c.value]
+    assert len(lines) == 1, lines
+    assert re.search(r"回答“愿意”的占\d+\.\d%（95%置信区间：\d+\.\d%–\d+\.\d%，n=[\d,]+）。$", lines[0]), lines[0]
+    assert "）（" not in lines[0], lines[0]

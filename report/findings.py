@@ -58,6 +58,16 @@ def ci_text(s: dict, percent: bool = True, confidence: float = 0.95, lang: str =
     return label("find.ci", lang).format(level=f"{confidence:.0%}", lo=f(s["ci_low"]), hi=f(s["ci_high"]), n=fmt_n(s["n"]))
 
 
+def by_rate(indicators: list, lang: str = "zh") -> str:
+    """“（满意度类指标按满意率计）” when the verdicts counted (each indicator's 满意率) leave out a 满意度指数 verdict of
+    its own, which the report's 满意度指数及达标判定 table shows beside them (交通秩序: 满意率 未达标, 指数 达标): the
+    count of the 摘要 and 主要发现 says what it counts, as the brief's does; empty otherwise."""
+    two = any((i.get("rate") or {}).get("verdict") and ((i.get("index") or {}).get("verdict")
+                                                         or (i.get("index") or {}).get("verdict_withheld"))
+              for i in indicators)
+    return label("brief.count_by_rate", lang) if two else ""
+
+
 def too_few_to_judge(n: Optional[int], small_base: int) -> bool:
     """The small-base rule for verdicts: a finding (达标 / 未达标 / 无显著差异 against a target, a significant change)
     is not stated on fewer than ``small_base`` answers — the threshold defined once in
@@ -153,7 +163,8 @@ def findings(result: dict, changes: Optional[list] = None, max_items: int = 10, 
         bad_sorted = sorted(bad, key=lambda i: i["rate"]["estimate"] - (i.get("target") or 0))
         names = [i["name"] for i in bad_sorted[:3]]
         held = withheld_count(result.get("indicators", []), lang)
-        text = (label("find.targets", lang).format(n=n_targets, ok=len(ok), bad=len(bad), ns=ns)
+        text = (label("find.targets", lang).format(n=n_targets, by=by_rate(result.get("indicators", []), lang),
+                                                   ok=len(ok), bad=len(bad), ns=ns)
                 + (label("find.targets_held", lang).format(held=held) if held else "")
                 + (label("find.targets_furthest", lang).format(names=join_list(names, lang)) if names
                    else label("sum.end", lang)))

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .findings import fmt_num, fmt_pct, too_few_to_judge, withheld_count, withheld_names
+from .findings import by_rate, fmt_num, fmt_pct, too_few_to_judge, withheld_count, withheld_names
 from .labels import few_names, label
 from .table_cells import signed
 
@@ -145,7 +145,7 @@ def build_summary(result: dict, changes: Optional[list] = None, *, lang: str = "
     vals = [(f"indicators[{j}].rate.verdict", i["rate"]["verdict"]) for j, i in judged]
     n_targets = len(judged) + len(withheld_names(inds))  # a verdict withheld on a small base is counted, not judged
     held = withheld_count(inds, lang)
-    text = label("sum.verdict", lang).format(n=n_targets, met=len(met))
+    text = label("sum.verdict", lang).format(n=n_targets, by=by_rate(inds, lang), met=len(met))
     if bad:
         text += label("sum.verdict_bad", lang).format(k=len(bad), names=sep.join(i["name"] for _, i in bad))
     if ns:

@@ -391,6 +391,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # a test's raw and Holm-adjusted p, each named (the ledger's 问题描述 and the brief's 突出问题 alike)
     "stat.p_holm": ("{p}，Holm校正后{p_adjusted}", "{p}, Holm-adjusted {p_adjusted}"),
     # a satisfaction indicator's two measures in the brief, each on its own line with its own target and verdict
+    # the verdict count of the brief, the report's 摘要 and 主要发现: a satisfaction indicator counted by its 满意率
     "brief.count_by_rate": ("（满意度类指标按满意率计）", " (satisfaction indicators by their rate)"),
     "brief.rank_open": ("名次尚不能确定", "its rank cannot be told yet"),
     "brief.rate": ("满意率{v}", "satisfied {v}"),
@@ -528,8 +529,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "find.rate": ("{name}为{value}（{ci}）{target}。", "{name} was {value} ({ci}){target}."),
     "find.composite": ("综合满意度指数为{value}分（{ci}）。", "The composite satisfaction index was {value} points ({ci})."),
     "find.overall": ("{name}（满意率）为{value}（{ci}）{target}。", "{name} (share satisfied) was {value} ({ci}){target}."),
-    "find.targets": ("设有目标的{n}项指标中，{ok}项达标，{bad}项未达标，{ns}项与目标无显著差异",
-                     "Of {n} indicators with a target, {ok} met it, {bad} fell significantly short and {ns} were not "
+    "find.targets": ("设有目标的{n}项指标中{by}，{ok}项达标，{bad}项未达标，{ns}项与目标无显著差异",
+                     "Of {n} indicators with a target{by}, {ok} met it, {bad} fell significantly short and {ns} were not "
                      "significantly different from it"),
     "find.targets_held": ("，{held}", "; {held}"),
     "find.targets_furthest": ("；差距最大的是{names}。", "; furthest below: {names}."),
@@ -555,7 +556,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "find.clause": ("，", ", "),  # before a clause inside a sentence (a withheld verdict)
     "sum.see": ("（见{title}）", " (see {title})"),  # a summary point's reference to its chapter
     # the 摘要's lead (report/summary.py build_summary)
-    "sum.verdict": ("设有目标的{n}项指标中，{met}项达标", "Of the {n} indicators with a target, {met} met it"),
+    # {by}: brief.count_by_rate when a satisfaction indicator's 指数 has a verdict of its own (表 满意度指数及达标判定)
+    # that the count does not include, as the brief says it
+    "sum.verdict": ("设有目标的{n}项指标中{by}，{met}项达标", "Of the {n} indicators with a target{by}, {met} met it"),
     "sum.verdict_bad": ("，{k}项未达标（{names}）", "; {k} fell short: {names}"),
     "sum.verdict_ns": ("，{k}项与目标无显著差异", "; {k} were not significantly different from it"),
     "sum.verdict_held": ("，{held}", "; {held}"),

@@ -114,3 +114,25 @@ def test_recommend_share_reads_as_every_other_finding(book):
     assert len(lines) == 1, lines
     assert re.search(r"回答“愿意”的占\d+\.\d%（95%置信区间：\d+\.\d%–\d+\.\d%，n=[\d,]+）。$", lines[0]), lines[0]
     assert "）（" not in lines[0], lines[0]
+
+
+def test_verdict_count_says_it_counts_the_satisfaction_rate(book):
+    """The 摘要 and 主要发现 counted 14 verdicts (each indicator's 满意率) while the 满意度指数及达标判定 table beside
+    them gives every satisfaction indicator's 指数 a verdict of its own (交通秩序: 满意率 未达标, 指数 达标); the brief
+    said “（满意度类指标按满意率计）”, the report did not."""
+    header, body, _ = _tables(book)["满意度指数及达标判定"]
+    assert [r[header.index("判定")] for r in body if r[header.index("判定")]]  # the 指数 verdicts are there
+    rate_header, rate_body, _ = _tables(book)["主要指标及达标判定"]
+    n = sum(1 for r in rate_body if r[rate_header.index("判定")])
+    texts = [c.value for name in ("0摘要", "3主要发现") for r in book[name].iter_rows() for c in r
+             if isinstance(c.value, str) and c.value.startswith("设有目标的")]
+    assert len(texts) == 2, texts
+    for t in texts:
+        assert t.startswith(f"设有目标的{n}项指标中（满意度类指标按满意率计），"), t
+
+    from report.findings import by_rate
+
+    rates_only = [{"rate": {"verdict": "达标"}, "index": {"verdict": None}}, {"rate": {"verdict": "未达标"}}]
+    assert by_rate(rates_only) == "" and by_rate(rates_only, "en") == ""
+    assert by_rate(rates_only + [{"rate": {"verdict": "达标"}, "index": {"verdict": "未达标"}}], "en") \
+        == " (satisfaction indicators by their rate)"

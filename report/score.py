@@ -115,6 +115,9 @@ class ProjectScores:
             rows.append([g or "全市", est, ci, rank] + [f"{r.values[a.id][gi].estimate:.1f}"
                                                          if r.values[a.id][gi].complete else "—" for a in aspects])
         out += table(rows, right=tuple(range(1, 4 + len(aspects))))
+        if r.league:  # what the rank and its brackets are, and why the report's ranking is another one
+            out.append(label("score.rank_note").format(external="，含外部评分" if self.external_path else "",
+                                                       level=f"{r.confidence:.0%}"))
         for lr in small:  # said with its base, in the words of the verdicts (report.findings.too_few_to_judge)
             out.append("△ " + label("grp.withheld").format(group=lr.group, text=withheld_text({"n": lr.n}))
                        + f"，不排名，总分仅供参考；其余区县的名次仍按全部{len(r.league)}个区县排列。")

@@ -126,6 +126,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "verdict.withheld_cell": ("不作判定", "not judged"),
     # a group (district, site, age group …) on fewer answers than the small-base threshold: not called significantly
     # above or below the others / the city, listed apart with its base (text: verdict.withheld)
+    "score.rank_note": ("注：排名按总分（测评体系各项加权{external}）；括号内为名次可能的范围（区县两两比较，{level}置信水平），"
+                        "无括号的名次与其他各区县的差异均显著。调查报告的区县排名按综合满意度指数，口径不同，名次可以不同。",
+                        "Note: ranked by the total score (the framework's weighted items{external}); in brackets the "
+                        "ranks a district could hold (pairwise comparisons, {level} confidence); a rank without "
+                        "brackets differs significantly from every other district. The report ranks districts by the "
+                        "composite satisfaction index, another measure, so the ranks can differ."),
     "grp.withheld": ("{group}：{text}", "{group}: {text}"),
     "word.all_indicators": ("各项指标", "all indicators"),
     "text.small_base_verdict": ("△ 样本量小于{n}，仅供参考，不作达标判定", "△ n<{n}, unreliable, not judged against the target"),

@@ -389,3 +389,17 @@ def test_the_table_cuts_a_score_interval_at_the_scale():
     assert score_interval(93.14, 102.93) == ("[93.1, 100.0]", True)
     assert score_interval(-1.5, 4.0) == ("[0.0, 4.0]", True)
     assert score_interval(80.0, 90.0) == ("[80.0, 90.0]", False)
+
+
+def test_score_text_says_what_its_ranks_are(project):
+    """score.txt ranked the districts (东城区 first) where the report's 表19 ranks them by the composite satisfaction
+    index (南湖区 first), and "1 (1–2)" was never explained: a note under the table says both, with the level of
+    the comparisons (as the JSON's confidence)."""
+    rc, out, err = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external",
+                            bundled_external_path())
+    assert rc == 0, err
+    note = next(line for line in out.splitlines() if line.startswith("注：排名按总分"))
+    assert "含外部评分" in note and "95%置信水平" in note and "综合满意度指数" in note, note
+    rc, out, _ = W.survey("score", project.root, "--framework", bundled_framework_path(), "--external",
+                          bundled_external_path(), "--json")
+    assert json.loads(out)["confidence"] == 0.95

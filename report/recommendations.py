@@ -87,10 +87,16 @@ def policy_without(text: Optional[str], labels: list) -> Optional[str]:
 def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
                           small_base: int = SMALL_BASE) -> list[Recommendation]:
     """One :class:`Recommendation` per weak area, weakest area (lowest index) first.  A district whose area index
-    rests on fewer than ``small_base`` answers is not named as lagging (:func:`report.findings.too_few_to_judge`)."""
+    rests on fewer than ``small_base`` answers is not named as lagging (:func:`report.findings.too_few_to_judge`).
+    The hot issues cited for an area are its options chosen by at least the mean share of all the list's options
+    (at most three, most chosen first): an issue few chose is no hot issue of the area."""
     L = partial(label, lang=lang)
     owners = result.get("meta", {}).get("owners") or {}
     hot = (result.get("hot_issues") or {}).get("items") or []
+    # a "related hot issue" is one chosen more often than the average issue of the list: 营商环境 chosen by 0.9%
+    # (45th of 59) was cited as the business area's hot issue
+    shares = [_est(h.get("respondents")) for h in hot if _est(h.get("respondents")) is not None]
+    hot_bar = sum(shares) / len(shares) if shares else 0.0
     out = []
     for a in result.get("areas") or []:
         inds = [i for i in result.get("indicators") or [] if i.get("area") == a["id"] and i.get("rate")]
@@ -109,7 +115,8 @@ def build_recommendations(result: dict, lang: str = "zh", max_items: int = 3,
                 if r.get("estimate") is not None and r.get("ci_high") is not None and city is not None
                 and r["ci_high"] < city and not r.get("suppressed") and not too_few_to_judge(r.get("n"), small_base)]
         dist.sort(key=lambda x: x[1])
-        hots = sorted([h for h in hot if h.get("area") == a["id"] and (_est(h.get("respondents")) or 0) > 0],
+        hots = sorted([h for h in hot if h.get("area") == a["id"] and (_est(h.get("respondents")) or 0) > 0
+                       and _est(h["respondents"]) >= hot_bar],
                       key=lambda h: -_est(h["respondents"]))[:3]
         good = [it["label"] for it in items if _est(it["rate"]) >= bar]
         r = Recommendation(a["id"], a["name"], city, [(it["label"], _est(it["rate"])) for it in weak], dist,

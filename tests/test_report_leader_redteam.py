@@ -273,3 +273,13 @@ def test_suppressed_site_does_not_show_its_hot_issue_ranking(tmp_path):
     for site in rest:
         shown = [r for r in table.rows if r[0] == site]
         assert len(shown) == 5 and all(r[3] is not None for r in shown)
+
+
+def test_recommendation_cites_only_hot_issues_chosen_more_than_the_average():
+    """营商环境 chosen by 0.9% of respondents (45th of 59 issues) was cited as the business area's 相关的热点问题: an
+    issue is cited when chosen by at least the mean share of the list's issues (here (0.12 + 0.01 + 0.20) / 3 = 11%)."""
+    res = _area_result({"物业管理": 0.12, "邻里纠纷": 0.01})
+    res["hot_issues"]["items"].append({"code": 9, "label": "文明养犬", "area": "civility",
+                                        "respondents": {"estimate": 0.20}})
+    (r,) = build_recommendations(res)
+    assert [lab for lab, _ in r.hot_issues] == ["物业管理"] and "邻里纠纷" not in r.text

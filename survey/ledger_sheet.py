@@ -54,8 +54,9 @@ def _print_setup(ws, orientation: str = "landscape") -> None:
 
 def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequence[tuple[str, str]] = ()) -> None:
     """The ledger spreadsheet: sheet 整改台账 (one row per item, editable columns yellow, a drop-down of statuses,
-    the header frozen), sheet 说明 (``notes``: column → meaning) and the very hidden sheet ``minyi``: each item's
-    editable fields as written, so that ``--update`` can tell the analysts' edits from cells left as they were
+    the header frozen and filtered, so that a unit or district picks its own items), sheet 说明 (``notes``: column →
+    meaning) and the very hidden sheet ``minyi``: each item's editable fields as written, so that ``--update`` can
+    tell the analysts' edits from cells left as they were
     (an older copy must not undo what the store learnt since; :func:`plan_update`)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -95,6 +96,8 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
     for k, w in widths.items():
         ws.column_dimensions[col[k]].width = w
     ws.freeze_panes = "B2"
+    # a filter on the header (by 区县, 责任单位, 状态 …): each unit or district picks its own items out of the ledger
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(ws.max_row, 1)}"
     _print_setup(ws)
     if notes:
         sh = wb.create_sheet("说明")

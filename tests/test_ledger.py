@@ -136,6 +136,12 @@ def test_spreadsheet_prints_landscape_one_page_wide_with_its_header_on_every_pag
     assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
     assert int(ws.page_setup.fitToHeight) == 0  # as many pages tall as the items need
     assert ws.print_title_rows == "$1:$1"  # the header row on every printed page
+    from openpyxl.utils import get_column_letter
+
+    from survey.ledger import COLUMNS
+
+    # the header filters every item (a unit or a district picks its own), over every column
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}80"
 
 
 def test_spreadsheet_cells_never_formulas_and_read_back_exactly(tmp_path):

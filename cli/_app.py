@@ -139,6 +139,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _exit(e.exit_code)
         if isinstance(e, (KeyboardInterrupt,)):
             return _exit(130)
+        from survey.dbfile import is_damage, read_error
+
+        if is_damage(e):  # a project database whose blocks DuckDB found cut short or overwritten, in a lazy read
+            import re as _re
+
+            m = _re.search(r'file "([^"]+)"', str(e))
+            if m:
+                for p in read_error(Path(m.group(1)), e).problems:
+                    typer.echo(str(p), err=True)
+                return _exit(1)
         from survey.atomic import os_error_in, write_error
 
         cause = os_error_in(e)  # a full disk or a file-size limit met inside a library (DuckDB's WAL …)

@@ -88,7 +88,7 @@ def load_source(data: Path, questionnaire: Optional[Path] = None, *, check: bool
     if is_url(data):
         raise MinyiError.of("url-needs-spark", file=str(data), data=str(data))
     data = Path(data)
-    if (data / CONFIG).exists() and (data / DB).exists():
+    if (data / DB).exists():  # a project (one without its minyi.yaml is told so, naming that file)
         p = Project.open(data)
         return p.questionnaire, p.config, p
     if not data.exists():

@@ -90,6 +90,17 @@ class Connection:
     def __getattr__(self, name):
         return getattr(self._con, name)
 
+    def execute(self, *args, **kw):
+        """The connection's ``execute``; a database file found damaged by the query (a block cut short or
+        overwritten: DuckDB reads blocks only when a query needs them, so the file opened) is
+        :func:`read_error`'s one message, not DuckDB's exception."""
+        try:
+            return self._con.execute(*args, **kw)
+        except Exception as e:  # noqa: BLE001 - only a damaged file is translated; anything else as it was
+            if self.path is not None and is_damage(e):
+                raise read_error(self.path, e) from None
+            raise
+
     def close(self) -> None:
         release, self._release = self._release, None
         try:
@@ -175,6 +186,24 @@ def db_error(path: Path, exc: BaseException, wait: float = LOCK_WAIT) -> MinyiEr
             or "file too large" in low:
         return MinyiError.of("disk-full", reason=text, **where)
     return MinyiError.of("project-damaged", reason=text, **where)
+
+
+# DuckDB's words for a database file whose blocks cannot be read as written (cut short, overwritten)
+_DAMAGE_WORDS = ("could not read enough bytes", "corrupt database file", "does not match stored checksum",
+                 "not a valid duckdb database file")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` (a DuckDB error, or Arrow's while it streams DuckDB's result) says that the database file is
+    damaged."""
+    low = str(exc).lower()
+    return any(w in low for w in _DAMAGE_WORDS)
+
+
+def read_error(path: Path, exc: BaseException) -> MinyiError:
+    """One message for a project database found damaged while it is read (catalogue ``project-damaged-read``)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return MinyiError.of("project-damaged-read", file=str(Path(path).parent), path=str(path), reason=text)
 
 
 def _narrow(path: Path) -> None:

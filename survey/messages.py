@@ -624,6 +624,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-a-project": ("{path} is not a minyi project", "create one with: survey init {path} --questionnaire Q.yaml"),
     "project-is-file": ("{path} is a file, not a project folder",
                         "give the folder that survey init created (it holds minyi.yaml and minyi.duckdb)"),
+    "project-config-missing": ("{path} holds a project store ({db}) but no settings file {config}",
+                               "restore {config} from a backup, or write one holding the line questionnaire: {qfile}; "
+                               "docs/project-config.md lists every key"),
+    "project-store-missing": ("{path} holds the settings file {config} but no project store {db}",
+                              "restore {db} from a backup: the project's imports are kept in it, and survey init in a "
+                              "new folder starts a project again"),
+    "project-questionnaire-missing": ("the project's copy of its questionnaire, {path}, is missing",
+                                      "copy the questionnaire the project was made with back to {path}; survey init copied it from {source}"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
     # a value of minyi.yaml of the wrong kind (survey.config_marks.VALUE_CODES: named at the value's line and column)
     "config-not-mapping": ("{key} must be a mapping of keys and values, not {value}", "e.g. {example}"),
@@ -696,6 +704,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "the folder or the file is read-only for you; check its permissions (or copy the project)"),
     "project-damaged": ("cannot open the project database {path}: {reason}",
                         "the file is damaged or not a minyi database; restore it from a backup"),
+    "project-damaged-read": ("cannot read the project database {path}: {reason}",
+                             "part of the file is missing or overwritten, e.g. a copy cut short or a disk error; "
+                             "restore it from a backup"),
+    "project-store-foreign": ("{path} is a DuckDB database but not a minyi project store: it has no table {table}",
+                              "restore the project's own minyi.duckdb from a backup, or make a new project with survey init"),
     "disk-full": ("cannot write {path}: {reason}", "free some disk space (or choose another disk) and run the command again"),
     "path-is-file": ("{path} is a file, not a folder", "choose a folder name (it is created when missing)"),
     "format-rows": ("{rows:,} rows do not fit one {fmt} ({limit:,} data rows under the header at most); nothing was written",

@@ -31,7 +31,13 @@ def require_project(root) -> "Path":
     root = Path(root)
     if root.is_file():  # "create one with: survey init FILE" would only fail again ("is a file, not a folder")
         raise MinyiError.of("project-is-file", file=str(root), path=str(root))
-    if not (root / CONFIG).exists() or not (root / DB).exists():
+    has_config, has_db = (root / CONFIG).exists(), (root / DB).exists()
+    if has_db and not has_config:  # a project whose settings file was deleted or not copied: name that file
+        raise MinyiError.of("project-config-missing", file=str(root / CONFIG), path=str(root), config=CONFIG, db=DB,
+                            qfile=QFILE)
+    if has_config and not has_db and (root / QFILE).exists():  # the store gone from a project survey init made
+        raise MinyiError.of("project-store-missing", file=str(root / DB), path=str(root), config=CONFIG, db=DB)
+    if not has_config or not has_db:
         raise MinyiError.of("not-a-project", file=str(root), path=str(root))
     return root
 

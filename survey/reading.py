@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .columns import MISSING_CODE
+from .dbfile import is_damage, read_error
+from .errors import MinyiError
 from .quality import DEFAULT_EXCLUSIONS, FLAG_NAMES
 
 KEY_COLUMNS = ("_import_id", "_row")
@@ -182,13 +184,15 @@ def read_columns(con, wave: Optional[str], columns: Sequence[str], types: dict, 
         if sum(_size(at) for at in places) != n:
             raise RuntimeError("the stored responses changed while they were read")
         schema = reader.schema
-    except BaseException:  # Ctrl-C or an error mid-scan: DuckDB's result is still open on the connection
+    except BaseException as e:  # Ctrl-C or an error mid-scan: DuckDB's result is still open on the connection
         if reader is not None:
             reader.close()
         try:
             con.execute("ROLLBACK")
         except Exception:  # noqa: BLE001 - the connection is unusable now; the first error is the one to report
             pass
+        if getattr(con, "path", None) is not None and not isinstance(e, MinyiError) and is_damage(e):
+            raise read_error(con.path, e) from None  # a block of the file cut short or overwritten: one message
         raise
     con.execute("ROLLBACK")
     for c, chunks in pieces.items():

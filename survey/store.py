@@ -78,6 +78,9 @@ SIZES_TABLE = "CREATE TABLE import_sizes (import_id INTEGER, bytes BIGINT)"
 QUARANTINE_ADDED_COLUMNS = ("header", "sheet_column", "params")
 QUARANTINE_ADDED = ", ".join(f"{c} VARCHAR" for c in QUARANTINE_ADDED_COLUMNS)
 CODINGS_TABLE = codings.TABLE  # each import's question codings (survey/codings.py)
+# the tables survey init creates that every project store has had (the later ones are added when missing:
+# Project._sync_schema)
+STORE_TABLES = ("responses", "imports", "quarantine", "flags", "nonresponse", "checks", "pii")
 
 
 def _write_config_text(path: Path, candidates: list, want: dict) -> None:
@@ -209,7 +212,13 @@ class Project:
         self._check_config()
         self.limits = Limits(self.config.get("limits"), str(self.root / CONFIG))
         self.lock_wait = float(self.limits["lock_wait"])
-        self.questionnaire: Questionnaire = load_questionnaire(self.root / QFILE, limits=self.limits)
+        qfile = self.root / QFILE
+        if not qfile.exists() and not qfile.is_symlink():  # deleted, or left out of a copy of the project
+            source = self.config.get("questionnaire_source")
+            raise MinyiError.of("project-questionnaire-missing", file=str(qfile), path=str(qfile),
+                                source=source if isinstance(source, str) and source
+                                else "the file given to survey init --questionnaire")
+        self.questionnaire: Questionnaire = load_questionnaire(qfile, limits=self.limits)
         try:
             responsible_units(self.questionnaire, self.config, str(self.root / CONFIG))  # validates owners:
         except MinyiError as e:
@@ -256,8 +265,23 @@ class Project:
         read-only, full or damaged one — :func:`survey.dbfile.open_db`)."""
         con = open_db(self.root / DB, wait=getattr(self, "lock_wait", None))
         if not getattr(self, "_schema_ok", False):
+            try:
+                self._check_store(con)
+            except BaseException:
+                con.close()
+                raise
             self._sync_schema(con)
         return con
+
+    def _check_store(self, con) -> None:
+        """Refuse a database that is not a project store (another program's DuckDB file, or an empty one, put in
+        the place of minyi.duckdb): every command failed on its first query with DuckDB's catalog error."""
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                          "WHERE table_schema = 'main'").fetchall()}
+        missing = [t for t in STORE_TABLES if t not in have]
+        if missing:
+            raise MinyiError.of("project-store-foreign", file=str(self.root / DB), path=str(self.root / DB),
+                                table=missing[0])
 
     @contextlib.contextmanager
     def kept_open(self) -> Iterator[None]:

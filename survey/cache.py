@@ -166,6 +166,30 @@ def analysis_options(wave, by, na_policy, ci_method, confidence, df, lang: Optio
     return given
 
 
+# the sections of an analysis result (report.pipeline.analyze), as --json writes it and the cache stores it
+ANALYSIS_SECTIONS = frozenset({"meta", "sample", "indicators", "items", "areas", "composite", "hot_issues", "ranking",
+                               "open_text", "ipa", "league", "group_tests", "questions", "reliability", "drivers",
+                               "open_themes", "decisions"})
+
+
+def is_analysis(value: Any, wave: str, options: dict) -> bool:
+    """Whether an entry read from the cache is an analysis of ``wave`` made with ``options``: every section, the
+    wave and the options given that the result records (``meta``).  An entry that is valid JSON but something
+    else — cut short by hand, written by another program, a stray file under the entry's name — is computed
+    again instead of printed (``{"meta": {}}`` stopped survey analyze with KeyError 'sample', and --json printed
+    it as the analysis)."""
+    if not isinstance(value, dict) or set(value) != ANALYSIS_SECTIONS:
+        return False
+    meta, sample = value["meta"], value["sample"]
+    if not (isinstance(meta, dict) and isinstance(sample, dict) and isinstance(value["indicators"], list)):
+        return False
+    n = sample.get("n")
+    if meta.get("wave") != wave or isinstance(n, bool) or not isinstance(n, int):
+        return False
+    said = {"na": "na_policy", "ci": "ci_method", "confidence": "confidence"}
+    return all(options.get(k) is None or meta.get(m) == options[k] for k, m in said.items())
+
+
 def cached_analysis(root: Path, options: dict) -> Optional[dict]:
     """The analysis stored for ``options`` (:func:`analysis_options`) in the project at ``root``, or
     None: not a project, no such wave, checks out of date, or no entry.
@@ -204,7 +228,7 @@ def cached_analysis(root: Path, options: dict) -> Optional[dict]:
     if state is None:
         return None
     hit = load(root, "analyze", make_key({**state, "options": options}))
-    if isinstance(hit, dict) and isinstance(hit.get("meta"), dict):
+    if is_analysis(hit, state["wave"], options):
         import datetime as _dt
 
         hit["meta"]["generated_at"] = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")  # this command's time

@@ -209,8 +209,8 @@ def imported_before(project, path: str | Path, sheet: Optional[str] = None) -> O
         con.close()
     if not prev:
         return None
-    return ImportSummary(path.name, "-", "-", prev.rsplit("wave ", 1)[1], 0, 0, 0, {}, already=prev,
-                         import_id=int(prev.split("#", 1)[1].split(" ", 1)[0]))
+    import_id, wave, said = prev
+    return ImportSummary(path.name, "-", "-", wave, 0, 0, 0, {}, already=said, import_id=import_id)
 
 
 def prepare_file(project, path: str | Path, *, format: str = "auto", wave: Optional[str] = None,
@@ -501,8 +501,9 @@ def _size_recorded(con, size: int) -> bool:
                             "WHERE s.bytes IS NULL OR s.bytes = ?)", [int(size)]).fetchall()[0][0])
 
 
-def already_imported(con, key: Optional[str]) -> Optional[str]:
-    """'import #i on <time>, wave <w>' when ``key`` is recorded, else None."""
+def already_imported(con, key: Optional[str]) -> Optional[tuple[int, str, str]]:
+    """(import id, wave, 'import #i on <time>, wave <w>') of the import that recorded ``key``, else None (the
+    id and the wave as stored: a wave named "第二 wave 2" was read back out of the text as wave "2")."""
     if not key:
         return None
     prev = con.execute("SELECT imported_at, wave, id FROM imports WHERE sha256 = ? ORDER BY id LIMIT 1",
@@ -510,7 +511,7 @@ def already_imported(con, key: Optional[str]) -> Optional[str]:
     if not prev:
         return None
     t, w, i = prev[0]
-    return f"import #{i} on {t}, wave {w}"
+    return int(i), str(w), f"import #{i} on {t}, wave {w}"
 
 
 def _next_id(con) -> int:
@@ -540,8 +541,10 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
             prev = already_imported(con, batch.key)
             if prev:
                 con.execute("ROLLBACK")
-                i = int(prev.split("#", 1)[1].split(" ", 1)[0])
-                return batch.summary(import_id=i, already=prev)
+                i, wave, said = prev
+                # its wave in minyi.yaml too (an import killed after its commit, before it wrote waves:)
+                project._add_wave(wave)
+                return replace(batch.summary(import_id=i, already=said), wave=wave)
             import_id = _next_id(con)
             cols = [c for c, _ in column_types(q)]
             present = set(batch.rows.column_names)

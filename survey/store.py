@@ -380,6 +380,9 @@ class Project:
         check_wave_name(wave)
         done = imported_before(self, path, sheet)
         if done is not None:
+            # the wave of that import in minyi.yaml too: an import killed after its commit, before it wrote
+            # waves:, is completed by the retry (a no-op when the wave is there)
+            self._add_wave(done.wave)
             return done
         if wave is not None:  # said before the file is read
             self._check_wave_spelling(wave, path)

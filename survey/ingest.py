@@ -809,7 +809,13 @@ def remove_import(project, import_id: int) -> dict:
             row = con.execute("SELECT id, file, sha256, wave FROM imports WHERE id = ?", [int(import_id)]).fetchall()
             if not row:
                 ids = [str(r[0]) for r in con.execute("SELECT id FROM imports ORDER BY id").fetchall()]
+                gone = con.execute("SELECT \"at\", file, wave FROM history WHERE action = 'remove-import' "
+                                   "AND import_id = ? ORDER BY seq DESC LIMIT 1", [int(import_id)]).fetchall()
                 con.execute("ROLLBACK")
+                if gone:  # given twice (or run again): said as done, not as a number that never was
+                    at, file, wave = gone[0]
+                    raise MinyiError.of("import-removed-before", file=str(project.root), id=import_id, at=at,
+                                        source=file, wave=wave, project=str(project.root))
                 raise MinyiError.of("unknown-import", file=str(project.root), id=import_id,
                                     suggestion=("imports: " + ", ".join(f"#{i}" for i in ids[-20:])) if ids
                                     else "the project has no imports")

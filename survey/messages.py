@@ -699,6 +699,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config-empty": ("the project settings file is empty", "restore the minyi.yaml that survey init wrote (at least the line questionnaire: questionnaire.yaml); docs/project-config.md lists every key"),
     "strict-import": ("--strict: {count} problem(s) in {rows} row(s); nothing was imported", "fix the file, or import without --strict to quarantine the bad rows"),
     "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
+    "import-removed-before": ("import #{id} ({source}, wave {wave}) was removed already, at {at}; nothing was changed",
+                              "survey status {project} lists the imports left and the removals"),
     "unknown-import": ("the project has no import #{id}", "{suggestion}"),
     "project-readonly": ("cannot write the project database {path}: {reason}",
                          "the folder or the file is read-only for you; check its permissions (or copy the project)"),

@@ -86,6 +86,7 @@ class Connection:
         self._con = con
         self._release = release
         self.path = path
+        self.read_only_because: Optional[str] = None  # opened for reading as it cannot be written: why
 
     def __getattr__(self, name):
         return getattr(self._con, name)
@@ -99,6 +100,10 @@ class Connection:
         except Exception as e:  # noqa: BLE001 - only a damaged file is translated; anything else as it was
             if self.path is not None and is_damage(e):
                 raise read_error(self.path, e) from None
+            if self.path is not None and self.read_only_because is not None and _writes(args[0] if args else kw.get("query")):
+                # a write to a project opened for reading (survey.store.Project.connect): the cause, not DuckDB's words
+                raise MinyiError.of("project-readonly", file=str(self.path.parent), path=str(self.path),
+                                    reason=self.read_only_because) from None
             raise
 
     def close(self) -> None:
@@ -186,6 +191,16 @@ def db_error(path: Path, exc: BaseException, wait: float = LOCK_WAIT) -> MinyiEr
             or "file too large" in low:
         return MinyiError.of("disk-full", reason=text, **where)
     return MinyiError.of("project-damaged", reason=text, **where)
+
+
+_WRITE_WORDS = ("insert", "update", "delete", "create", "alter", "drop", "copy", "checkpoint")
+
+
+def _writes(sql) -> bool:
+    """Whether the statement ``sql`` writes (the first word), so that its failure on a project opened for reading
+    is that project being read-only (DuckDB: "… attached in read-only mode", or a ledger table that is a view)."""
+    words = str(sql or "").split(None, 1)
+    return bool(words) and words[0].lower() in _WRITE_WORDS and "temp " not in str(sql).lower()[:40]
 
 
 # DuckDB's words for a database file whose blocks cannot be read as written (cut short, overwritten)

@@ -152,7 +152,16 @@ def _now() -> str:
 
 
 def _create(con) -> None:
-    for name, cols in (("ledger_items", _ITEM_COLS), ("ledger_checks", _CHECK_COLS), ("ledger_history", _HISTORY_COLS)):
+    tables = (("ledger_items", _ITEM_COLS), ("ledger_checks", _CHECK_COLS), ("ledger_history", _HISTORY_COLS))
+    if getattr(con, "read_only_because", None) is not None:  # a project that can only be read (Project.connect)
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                          "WHERE table_schema = 'main'").fetchall()}
+        for name, cols in tables:  # a ledger never written reads as empty; a write to it says read-only
+            if name not in have:
+                con.execute(f"CREATE TEMP VIEW {name} AS SELECT "
+                            + ", ".join(f"NULL::{t} AS {c}" for c, t in cols) + " WHERE false")
+        return
+    for name, cols in tables:
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(f'{c} {t}' for c, t in cols)})")
 
 

@@ -260,10 +260,31 @@ class Project:
     def open(cls, root: str | Path) -> "Project":
         return cls(require_project(root))
 
+    _read_only: Optional[str] = None  # why the database can only be read (a read-only disk, folder or file)
+
     def connect(self):
         """A DuckDB connection (owner-only files; waits for a busy database; one readable error for a
-        read-only, full or damaged one — :func:`survey.dbfile.open_db`)."""
-        con = open_db(self.root / DB, wait=getattr(self, "lock_wait", None))
+        read-only, full or damaged one — :func:`survey.dbfile.open_db`).
+
+        A project whose database cannot be written (a write-protected share, an archive copy, ``chmod -R a-w``) is
+        opened for reading: the commands that only read it (status, quarantine, export and analyze of a checked
+        wave) work, and a step that would write (an import, a removal, checks to store) says that the project is
+        read-only (catalogue ``project-readonly``, with the cause the write-open met)."""
+        wait = getattr(self, "lock_wait", None)
+        if self._read_only is None:
+            try:
+                con = open_db(self.root / DB, wait=wait)
+            except MinyiError as e:
+                if [p.code for p in e.problems] != ["project-readonly"]:
+                    raise
+                try:
+                    con = open_db(self.root / DB, read_only=True, wait=wait)
+                except MinyiError:
+                    raise e from None
+                self._read_only = str(e.problems[0].extra.get("reason") or "read-only")
+        else:
+            con = open_db(self.root / DB, read_only=True, wait=wait)
+        con.read_only_because = self._read_only
         if not getattr(self, "_schema_ok", False):
             try:
                 self._check_store(con)

@@ -1,4 +1,5 @@
-"""A project on a read-only disk or folder: one clear line naming the store, never an internal error (issue 9).
+"""A project on a read-only disk or folder: one clear line naming the store, never an internal error (issue 9);
+the commands that only read it work (survey.store.Project.connect opens it for reading).
 
 As root, file permissions do not stop writes, so the project is bind-mounted read-only (what a project
 on a write-protected share looks like); as another user the folder is made read-only.  Every command that
@@ -51,6 +52,8 @@ def test_commands_on_a_read_only_project_say_so(tmp_path):
     assert survey("simulate", Q, "--n", 30, "--out", data).returncode == 0
     assert survey("init", proj, "--questionnaire", Q).returncode == 0
     assert survey("import", proj, data).returncode == 0
+    data2 = tmp_path / "r2.csv"  # a new file: its import has rows to store (the same file again would store nothing)
+    assert survey("simulate", Q, "--n", 20, "--seed", 2, "--out", data2).returncode == 0
     with read_only(proj) as ro:
         probe = ro / "probe"
         try:
@@ -59,7 +62,10 @@ def test_commands_on_a_read_only_project_say_so(tmp_path):
             pass
         else:
             raise AssertionError("the project folder is still writable")
-        for args in (["status", ro], ["analyze", ro], ["check", ro], ["import", ro, data, "--wave", "W2"],
+        st = survey("status", ro)  # only reads: works (the store opened for reading)
+        assert st.returncode == 0 and "wave default: 30 responses" in st.stdout and not st.stderr.strip(), st
+        # the rest would store the wave's checks first (never run here), or an import: said read-only
+        for args in (["analyze", ro], ["check", ro], ["import", ro, data2, "--wave", "W2"],
                      ["export", ro, "--out", tmp_path / "x.csv"], ["report", ro, "--out", tmp_path / "rep", "--format", "html"]):
             r = survey(*args)
             err = r.stderr.strip()
@@ -70,3 +76,48 @@ def test_commands_on_a_read_only_project_say_so(tmp_path):
             assert "minyi.duckdb" in err and "read-only" in err, (args, err)
             assert "survey " not in err.split("(")[0], (args, err)  # names the cause, not another command
     shutil.rmtree(tmp_path / "rep", ignore_errors=True)
+
+
+def test_a_checked_read_only_project_can_be_read(tmp_path):
+    """Checked before it became read-only (an archive, a share, ``chmod -R a-w``): status, quarantine, export,
+    analyze, trend and report read it as they would a writable one; an import, a removal and the checks say
+    read-only.  Before: every one of them said "cannot write the project database" (analyze only when its
+    result was not in the cache)."""
+    proj = tmp_path / "p"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert survey("simulate", Q, "--n", 60, "--out", a).returncode == 0
+    assert survey("simulate", Q, "--n", 50, "--seed", 2, "--out", b).returncode == 0
+    assert survey("init", proj, "--questionnaire", Q).returncode == 0
+    assert survey("import", proj, a, "--wave", "W1").returncode == 0
+    assert survey("import", proj, b, "--wave", "W2").returncode == 0
+    assert survey("check", proj).returncode == 0
+    want = {args[0]: survey(*args).stdout for args in (["status", proj], ["quarantine", proj],
+                                                        ["export", proj, "--wave", "W1"])}
+    assert want["export"].count("\n") == 61
+    want["analyze"] = survey("analyze", proj, "--wave", "W1", "--json").stdout
+    shutil.rmtree(proj / ".minyi-cache")  # computed again from the store, not found in the cache
+    with read_only(proj) as ro:
+        for name, args in (("status", ["status", ro]), ("quarantine", ["quarantine", ro]),
+                           ("export", ["export", ro, "--wave", "W1"]), ("analyze", ["analyze", ro, "--wave", "W1", "--json"])):
+            r = survey(*args)
+            assert r.returncode == 0 and not r.stderr.strip(), (args, r.stderr)
+            got, exp = r.stdout, want[name]
+            if name == "status":
+                got, exp = got.replace(str(ro), str(proj)), exp
+            if name == "analyze":
+                got, exp = [__import__("json").loads(x) for x in (got, exp)]
+                for d in (got, exp):
+                    d["meta"].pop("generated_at")
+            assert got == exp, name
+        assert survey("trend", ro).returncode == 0
+        r = survey("report", ro, "--out", tmp_path / "rep", "--format", "html")
+        assert r.returncode == 0 and (tmp_path / "rep" / "report.html").exists(), r.stderr
+        c = tmp_path / "c.csv"
+        assert survey("simulate", Q, "--n", 20, "--seed", 3, "--out", c).returncode == 0
+        for args in (["import", ro, c, "--wave", "W3"], ["remove-import", ro, "1"], ["check", ro]):
+            r = survey(*args)
+            err = r.stderr.strip()
+            assert r.returncode == 1 and len(err.splitlines()) == 1, (args, err)
+            assert "minyi.duckdb" in err and "read-only" in err.lower() and "internal error" not in err, (args, err)
+        assert not (ro / ".minyi-cache").exists()
+    assert "wave W3" not in survey("status", proj).stdout

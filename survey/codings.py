@@ -49,6 +49,9 @@ class CodingChange:
     waves: tuple[str, ...]
     imports: tuple[int, ...]
     detail: str  # the first difference, in words
+    # the imports were made with another questionnaire: not one of their questions is in today's (qid ""; detail:
+    # the first of their question ids)
+    replaced: bool = False
 
 
 def _difference(old: dict, new: dict) -> str:
@@ -85,8 +88,15 @@ def coding_changes(con, q: Questionnaire) -> list[CodingChange]:
         return []
     now = json.loads(codings_json(q))  # as stored (lists, not tuples): compared with each import's as they are
     found: dict[str, tuple[list, list, str]] = {}
+    other: tuple[list, list, list] = ([], [], [])  # waves, imports and question ids of another questionnaire
     for import_id, wave, text in rows:
         old = json.loads(text)
+        if old and not set(old) & set(now):  # questionnaire.yaml replaced by another: all its answers unread
+            if wave not in other[0]:
+                other[0].append(wave)
+            other[1].append(int(import_id))
+            other[2].extend(q for q in old if q not in other[2])
+            continue
         for qid, cur in now.items():
             before = old.get(qid)
             if before is None or before == cur:
@@ -95,11 +105,17 @@ def coding_changes(con, q: Questionnaire) -> list[CodingChange]:
             if wave not in waves:
                 waves.append(wave)
             ids.append(int(import_id))
-    return [CodingChange(qid, tuple(w), tuple(i), d) for qid, (w, i, d) in found.items()]
+    replaced = [CodingChange("", tuple(other[0]), tuple(other[1]), ", ".join(other[2][:QUESTIONS_NAMED])
+                             + (", …" if len(other[2]) > QUESTIONS_NAMED else ""), replaced=True)] if other[1] else []
+    return replaced + [CodingChange(qid, tuple(w), tuple(i), d) for qid, (w, i, d) in found.items()]
+
+
+QUESTIONS_NAMED = 4  # question ids of another questionnaire named in its warning
 
 
 def coding_warnings(changes: list[CodingChange], path: str) -> list[Problem]:
-    """One warning per changed question (catalogue ``coding-changed``)."""
-    return [problem("coding-changed", file=path, severity="warning", qid=c.qid, detail=c.detail,
-                    waves=", ".join(c.waves), imports=", ".join(f"#{i}" for i in c.imports))
+    """One warning per changed question (catalogue ``coding-changed``); imports made with another questionnaire:
+    one warning (``questionnaire-replaced``)."""
+    return [problem("questionnaire-replaced" if c.replaced else "coding-changed", file=path, severity="warning",
+                    qid=c.qid, detail=c.detail, waves=", ".join(c.waves), imports=", ".join(f"#{i}" for i in c.imports))
             for c in changes]

@@ -614,6 +614,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "coded it otherwise: {detail}; they are now read with today's options",
                        "if the codes were renumbered, give the old options their old codes back and the new ones new "
                        "codes; if the old answers should be read otherwise, remove and import those files again"),
+    "questionnaire-replaced": ("the answers of wave(s) {waves} (import {imports}) were imported with another "
+                               "questionnaire: this one has none of their questions ({detail}), so they are read as "
+                               "not answered",
+                               "copy back the questionnaire those imports were made with (minyi.yaml's questionnaire_source "
+                               "names the file survey init copied), or import the files into a new project of this "
+                               "questionnaire"),
     "total-row": ("this row is a {label!r} row (a total or an average, not a respondent)",
                   "delete the rows of totals and averages under the data and run again; estimating with it would "
                   "count it as one more respondent"),

@@ -38,6 +38,7 @@ from .format_limits import TABLE_HINT, check_fits
 from .importers.base import WAVE_COLUMN
 from .questionnaire import COLLECTOR_COLUMN
 from .errors import MinyiError
+from .project_files import refuse_own_file
 from .progress import stage
 from .export_meta import (CODEBOOK_SHEET, codebook_frame, excel_times, shortened_note, spss_formats,
                           spss_labels, spss_measures, spss_missing)
@@ -369,6 +370,7 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
     if out is None and format != "csv":
         raise MinyiError.of("format-needs-out", format=format)
     _check_out_suffix(format, out)
+    refuse_own_file(project.root, out, "--out")
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded, notes=notes)
     counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them

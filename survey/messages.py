@@ -638,6 +638,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "new folder starts a project again"),
     "project-questionnaire-missing": ("the project's copy of its questionnaire, {path}, is missing",
                                       "copy the questionnaire the project was made with back to {path}; survey init copied it from {source}"),
+    "out-is-project-file": ("{option} {path} is the project's {what}: writing there would replace it",
+                            "give the output another name, e.g. clean.csv; the project's own files are minyi.duckdb, minyi.yaml, "
+                            "questionnaire.yaml and its hidden files"),
     "project-exists": ("{path} is already a minyi project", "choose another folder, or import into this one with: survey import {path} FILE"),
     # a value of minyi.yaml of the wrong kind (survey.config_marks.VALUE_CODES: named at the value's line and column)
     "config-not-mapping": ("{key} must be a mapping of keys and values, not {value}", "e.g. {example}"),
@@ -1572,7 +1575,7 @@ USAGE_CODES = frozenset({
     "argument-nul", "limit-syntax", "unknown-format", "unknown-report-format", "unknown-brief-format",
     "unknown-report-lang", "unknown-style", "unknown-grouping", "unknown-indicator",
     "count-option", "format-needs-out", "export-out-kind", "export-out-format", "table-out-suffix", "data-out-suffix",
-    "paper-form-suffix", "convert-default-out-is-input", "convert-out-is-input", "convert-out-yaml",
+    "paper-form-suffix", "convert-default-out-is-input", "convert-out-is-input", "out-is-project-file", "convert-out-yaml",
     "convert-out-xlsform", "simulate-seed", "simulate-shift", "simulate-start", "simulate-out-is-questionnaire",
     "simulate-out-suffix", "site-no-question", "sheet-not-excel", "sheet-not-found",
     "wave-name-empty", "wave-name-spaces", "wave-name-too-long", "serve-wave-name", "unknown-wave",

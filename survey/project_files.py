@@ -42,6 +42,33 @@ def require_project(root) -> "Path":
     return root
 
 
+# the files of a project folder that an output must never replace (the store and its log, the settings, the
+# questionnaire copy, the salt of hashed identifying values, the write lock, survey serve's journal)
+OWN_FILES = {DB: "store of imported answers", DB + ".wal": "store's log", CONFIG: "settings file",
+             QFILE: "questionnaire copy", ".pii_salt": "salt of the hashed identifying values",
+             ".minyi.lock": "write lock", "serve-journal.sqlite": "web survey's journal"}
+
+
+def refuse_own_file(root, out, option: str) -> None:
+    """Refuse an output path that is one of the project's own files (:data:`OWN_FILES`), however it is written
+    (relative, through a link, another spelling of the folder): ``survey export DIR --out DIR/minyi.duckdb``
+    replaced the store with a CSV file, losing every import."""
+    from pathlib import Path
+
+    from .errors import MinyiError
+
+    if out is None:
+        return
+    try:
+        target = Path(out).resolve()
+        folder = Path(root).resolve()
+    except (OSError, RuntimeError):
+        return
+    if target.parent == folder and target.name in OWN_FILES:
+        raise MinyiError.of("out-is-project-file", file=str(out), option=option, path=str(out),
+                            what=OWN_FILES[target.name])
+
+
 def set_top_key(path, key: str, value) -> None:
     """Set the top-level ``key`` of the YAML file ``path`` to ``value``, rewriting only that key's block (the
     line ``key:`` and its indented or list lines) or appending it; other keys, comments and layout are kept.

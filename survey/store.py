@@ -561,12 +561,36 @@ class Project:
         _write_config_text(path, candidates, want)
 
     def _salt(self) -> str:
+        """The project's salt of hashed identifying values (``.pii_salt``, owner-only), made by the first import
+        that needs it.  Two imports that need it at once use the same one: the new salt is written to a temporary
+        file and linked to its name only when no salt is there (``os.link`` fails on an existing name), and every
+        import reads the one on disk.  Before, each wrote its own over the other's and kept its own, so the hashes
+        of one import could never match those of the others (nor of any later import)."""
         import secrets
+        import tempfile
 
         f = self.root / ".pii_salt"
         if not f.exists():
-            atomic_write_text(f, secrets.token_hex(16))
-            os.chmod(f, 0o600)
+            fd, name = tempfile.mkstemp(prefix=".pii_salt.", suffix=".tmp", dir=str(self.root))  # 0600
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_hex(16))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                try:
+                    os.link(name, f)  # only when no other import made one first
+                except FileExistsError:
+                    pass
+                except OSError:  # a file system without hard links: the rename (the other import may replace it)
+                    if not f.exists():
+                        os.replace(name, f)
+            except OSError as e:
+                from .atomic import write_error
+
+                raise write_error(f, e) from None
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
         return f.read_text().strip()
 
     # ------------------------------------------------------------------ reading

@@ -213,7 +213,7 @@ class Project:
         self.limits = Limits(self.config.get("limits"), str(self.root / CONFIG))
         self.lock_wait = float(self.limits["lock_wait"])
         qfile = self.root / QFILE
-        if not qfile.exists() and not qfile.is_symlink():  # deleted, or left out of a copy of the project
+        if not qfile.exists():  # deleted, left out of a copy of the project, or a link to a file gone
             source = self.config.get("questionnaire_source")
             raise MinyiError.of("project-questionnaire-missing", file=str(qfile), path=str(qfile),
                                 source=source if isinstance(source, str) and source

@@ -661,6 +661,14 @@ class Project:
         self._check_wave(wave)
         frames = []
         for w in ([wave] if wave else self.waves()):
+            # the signature of the imports the checks see, taken before the rows are read: an import committed by
+            # another process while they are computed leaves them stale (checked again by the next read), where
+            # the signature taken when they were stored covered that import's rows, never checked
+            con = self.connect()
+            try:
+                signature = self._signature(con, w)
+            finally:
+                con.close()
             df = data if (data is not None and wave is not None) else self.raw_responses(w, codes_float32=True)
             ip = self._pii_values(w, "ip")
             if ip is not None:
@@ -696,7 +704,7 @@ class Project:
                     con.execute("INSERT INTO nonresponse SELECT wave, question, asked, missing, rate FROM nin")
                     con.unregister("nin")
                 con.execute("INSERT INTO checks VALUES (?, ?, ?)",
-                            [w, self._signature(con, w), _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+                            [w, signature, _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -145,7 +145,7 @@ def estimate(
     scores = _parse_scores(score or [])
     both = [v for v in (level or []) + list(scores) if v in set(missing or [])]
     if both:  # --missing silently won: the value left the base although it was also counted or scored
-        option_problem("estimate-missing-and-counted", "--missing", value=both[0], option="level" if level else "score")
+        option_problem("estimate-missing-and-counted", "--missing", value=both[0], counted="level" if level else "score")
     seen_q: dict = {}
     for i, p in enumerate(quantile or []):  # the same record twice: --quantile 0.5 --quantile 0.50
         if p in seen_q:

@@ -1223,14 +1223,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "option-form": ("{option} needs {form}, not '{text}'", "e.g. {option} {example}"),
     "option-not-a-number": ("{option} '{text}': '{number}' is not a number", "e.g. {option} {example}"),
     "option-not-numbers": ("{option} must be numbers separated by commas, not '{value}'", "e.g. {option} {example}"),
-    "engine-url-not-spark": ("{data} is a URL, and only --engine spark reads data from a URL",
+    "engine-url-not-spark": ("{data} is a URL: only --engine spark reads it",
                              "give --engine spark, or a project folder or Parquet folder on this machine"),
     "estimate-modes-several": ("{given} ask for different statistics, and survey estimate gives one at a time",
                                "use one of {modes}, not several"),
     "estimate-level-and-score": ("--level and --score are both given: --level asks for the share of rows with a "
                                  "value, --score for the mean of scores given to values",
                                  "use either --level or --score, not both"),
-    "estimate-missing-and-counted": ("'{value}' is given both as --missing and as --{option}: a value either leaves "
+    "estimate-missing-and-counted": ("'{value}' is given both as --missing and as --{counted}: a value either leaves "
                                      "the base or counts in it", "leave '{value}' out of one of them"),
     "estimate-no-variable": ("no column to estimate", "give --var COLUMN (or --ratio NUM/DEN)"),
     "estimate-ci-wald-only": ("{what} has the Wald interval (estimate ± t·se, R confint); --ci {ci} applies to shares "

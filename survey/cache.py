@@ -186,7 +186,12 @@ def is_analysis(value: Any, wave: str, options: dict) -> bool:
     n = sample.get("n")
     if meta.get("wave") != wave or isinstance(n, bool) or not isinstance(n, int):
         return False
-    said = {"na": "na_policy", "ci": "ci_method", "confidence": "confidence"}
+    na = options.get("na")
+    # --na as given (excluded, unsatisfied, or the policy's own name, any case): the result records the policy
+    # (exclude, count_negative) and its treatment (excluded, unsatisfied)
+    if na is not None and str(na).strip().lower() not in (meta.get("na_policy"), meta.get("na_treatment")):
+        return False
+    said = {"ci": "ci_method", "confidence": "confidence"}
     return all(options.get(k) is None or meta.get(m) == options[k] for k, m in said.items())
 
 

@@ -63,3 +63,13 @@ def test_another_waves_or_options_analysis_under_an_entrys_name_is_not_returned(
 
 def test_the_sections_checked_are_those_an_analysis_has(project, capsys):
     assert set(_analysis(capsys, project)) == cache.ANALYSIS_SECTIONS
+
+
+@pytest.mark.parametrize("na", ["excluded", "unsatisfied", "exclude", "count_negative", " Unsatisfied "])
+def test_an_analysis_under_na_as_given_is_returned_from_the_cache(project, capsys, na):
+    """--na as given (excluded, unsatisfied) is not the policy the result records (exclude, count_negative): the
+    check of an entry against its options refused every one made with --na, so the second run computed again."""
+    _analysis(capsys, project, "--na", na)
+    options = cache.analysis_options(None, None, na, None, 0.95, None)  # as survey analyze gives them
+    hit = cache.cached_analysis(project, options)
+    assert hit is not None and hit["meta"]["na_policy"] == ("exclude" if "xclu" in na else "count_negative")

@@ -415,7 +415,6 @@ def _say_cells_read_as_empty(raw, path: Path) -> None:
     value, an Excel error (#DIV/0!).  `survey import` says them (catalogue ``formula-no-value-cells``,
     ``excel-error-cells``); estimate, crosstab and weight left them out of the base without a word.  And, as the
     import says them, merged ranges filled down and the other sheets that hold rows but were not read."""
-    from survey.export_meta import CODEBOOK_SHEET
     from survey.messages import problem
 
     for marks, code in ((raw.formulas, "data-formula-no-value-cells"), (raw.errors, "data-excel-error-cells")):
@@ -427,11 +426,10 @@ def _say_cells_read_as_empty(raw, path: Path) -> None:
     if raw.merged:  # read as Excel shows them (survey.excel_table.fill_merged), as survey import does, and said
         typer.echo(str(problem("data-merged-cells-filled", file=str(path), severity="warning", count=raw.merged[0],
                                ranges=raw.merged[1])), err=True)
-    unread = [(n, r) for n, r in raw.unread_sheets if n != CODEBOOK_SHEET]  # minyi's export explains its codes
+    unread = raw.unread_said()
     if unread:
-        shown = ", ".join(f"'{n}'" + (f" ({r:,} rows)" if r else "") for n, r in unread[:5])
-        typer.echo(str(problem("data-sheets-not-read", file=str(path), severity="warning", count=len(unread),
-                               sheets=shown + (" …" if len(unread) > 5 else ""))), err=True)
+        typer.echo(str(problem("data-sheets-not-read", file=str(path), severity="warning", count=unread[0],
+                               sheets=unread[1])), err=True)
 
 
 def _code_key(item: tuple):

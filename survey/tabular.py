@@ -80,6 +80,18 @@ class RawTable:
     # merged over its matrix rows or options (3、您对以下方面是否满意 over 环境卫生 …) names the column with it
     groups: dict = field(default_factory=dict)
 
+    def unread_said(self) -> Optional[tuple[int, str]]:
+        """(how many, "'Sheet2' (1,200 rows), …") of the other sheets that hold rows and were not read, minyi's own
+        变量说明 sheet left out (it explains the codes); None when there are none.  Said by survey import
+        (``sheets-not-read``) and by estimate, crosstab and weight (``data-sheets-not-read``)."""
+        from .export_meta import CODEBOOK_SHEET
+
+        unread = [(n, r) for n, r in self.unread_sheets if n != CODEBOOK_SHEET]
+        if not unread:
+            return None
+        shown = ", ".join(f"'{n}'" + (f" ({r:,} rows)" if r else "") for n, r in unread[:5])
+        return len(unread), shown + (" …" if len(unread) > 5 else "")
+
 
 @dataclass
 class _Packed:

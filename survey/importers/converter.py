@@ -12,7 +12,6 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..export_meta import CODEBOOK_SHEET
 from ..messages import Problem, did_you_mean, phrase, problem
 from ..questionnaire import COLLECTOR_COLUMN, Question, Questionnaire
 from ..tabular import RawTable, column_letters
@@ -118,11 +117,10 @@ class _Converter:
         them all; hidden rows and columns are said (an info note): they are imported like any other."""
         self._cell_marks(raw.formulas, "formula-no-value")
         self._cell_marks(raw.errors, "excel-error")
-        unread = [(n, r) for n, r in raw.unread_sheets if n != CODEBOOK_SHEET]  # minyi's export explains its codes
+        unread = raw.unread_said()
         if unread:
-            shown = ", ".join(f"'{n}'" + (f" ({r:,} rows)" if r else "") for n, r in unread[:5])
             self.unmatched.append(problem("sheets-not-read", file=self.source, severity="warning",
-                                          count=len(unread), sheets=shown + (" …" if len(unread) > 5 else "")))
+                                          count=unread[0], sheets=unread[1]))
         rows, hcols = raw.hidden
         if rows or hcols:
             what = " and ".join(x for x in (f"{rows:,} row(s)" if rows else "", f"{hcols:,} column(s)" if hcols else "")

@@ -169,6 +169,14 @@ def check_na(na: Optional[str]) -> None:
         option_problem("design-na-policy-choice", "--na", value=na, choices="excluded or unsatisfied")
 
 
+def wave_id(project, wave: Optional[str]) -> Optional[str]:
+    """--wave (or --compare) by id or by the label every output shows (:func:`survey.waves.wave_by_label`): report,
+    trend, score, ledger and brief take both."""
+    from survey.waves import wave_by_label
+
+    return wave_by_label(project.config, project.waves(), wave)
+
+
 def unknown_groupings(names, choices) -> None:
     """``--by`` names that are no grouping of the questionnaire (``choices``): a wrong command line (exit 2)."""
     bad = [b for b in names or () if b not in choices]

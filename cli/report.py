@@ -10,7 +10,7 @@ from typing_extensions import Annotated
 
 from ._app import app
 from ._common import (NaOpt, QuietOpt, _formats, check_lang, check_na, option_problem, progress_shown, open_project,
-                      unknown_groupings)
+                      unknown_groupings, wave_id)
 
 
 @app.command()
@@ -75,7 +75,7 @@ def report(
         option_problem("unknown-style", "--style", style=style, choices=", ".join(STYLES))
     check_na(na)
     project = open_project(dir)
-    wave, compare = _by_label(project, wave), _by_label(project, compare)
+    wave, compare = wave_id(project, wave), wave_id(project, compare)  # ids or labels, as trend and brief take
     _check_compare(project, wave, compare)
     names = None
     if by is not None:
@@ -91,14 +91,6 @@ def report(
                              na_policy=na.strip().lower() if na is not None else None, draft=draft)
     for fmt, p in res["paths"].items():
         typer.echo(f"{fmt:5s} {p}")
-
-
-def _by_label(project, given: Optional[str]) -> Optional[str]:
-    """--wave / --compare by id or by the label the report shows (2026年第一季度), as survey trend, score, ledger and
-    brief take them (:func:`survey.waves.wave_by_label`): a label was refused as "the project has no wave"."""
-    from survey.waves import wave_by_label
-
-    return wave_by_label(project.config, project.waves(), given)
 
 
 def _check_compare(project, wave: Optional[str], compare: Optional[str]) -> None:

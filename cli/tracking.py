@@ -10,7 +10,7 @@ from typing_extensions import Annotated
 
 from ._app import app
 from ._common import (ConfOpt, JsonOpt, NaOpt, QuietOpt, _echo_json, check_lang, open_project, option_problem,
-                      progress_shown, unknown_groupings)
+                      progress_shown, unknown_groupings, wave_id)
 
 
 def _names(values: Optional[List[str]]) -> Optional[list]:
@@ -32,13 +32,6 @@ def _open_tracked(dir: Path):
     if w is not None:
         typer.echo(str(w), err=True)
     return project
-
-
-def _wave_id(project, wave: Optional[str]) -> Optional[str]:
-    """--wave by id or by the label every output shows (:func:`survey.waves.wave_by_label`)."""
-    from survey.waves import wave_by_label
-
-    return wave_by_label(project.config, project.waves(), wave)
 
 
 @app.command()
@@ -146,7 +139,7 @@ def score(
 
     project = _open_tracked(dir)
     with progress_shown(json_out=json_out, quiet=quiet):
-        res = project_scores(project, framework, external=external, wave=_wave_id(project, wave), confidence=confidence,
+        res = project_scores(project, framework, external=external, wave=wave_id(project, wave), confidence=confidence,
                              na_policy=na.strip().lower() if na else None)
     if json_out:
         _echo_json(res.to_dict())
@@ -214,7 +207,7 @@ def ledger(
             typer.echo(f"wrote {out}")
         return
     with progress_shown(json_out=json_out, quiet=quiet):
-        run = project_ledger(project, _wave_id(project, wave), out=out)
+        run = project_ledger(project, wave_id(project, wave), out=out)
     if json_out:
         _echo_json(run.to_dict())
         return
@@ -260,7 +253,7 @@ def brief(
                        choices=", ".join(BRIEF_FORMATS))
     project = _open_tracked(dir)
     with progress_shown(quiet=quiet):
-        b = build_brief(project, _wave_id(project, wave), org=org)
+        b = build_brief(project, wave_id(project, wave), org=org)
     if not format and out is None:
         for line in brief_lines(b):
             typer.echo(line)

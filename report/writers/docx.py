@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 from pathlib import Path
@@ -33,6 +34,33 @@ SUMMARY_LINE_PT = 24.0  # exact line spacing of the 摘要's points under the GB
 # at the body's 28.9 pt (22 lines a page) the demo's five points ran three lines onto a second page, and issue 10
 # asks for a one-page 摘要 (26 lines a page at 24 pt)
 TITLE_MIN_PT = 18  # a cover title is made at most this much smaller to stay on one line
+
+# Unicode sub- and superscript letters and digits (the method notes' "Σwᵢyᵢ", "se₁² + se₀²") as Word's own
+# subscript/superscript of the plain character: 仿宋_GB2312 and Times New Roman have no glyph for U+1D62 or U+2080…,
+# and LibreOffice with the bundled Noto fonts printed them as empty boxes in 方法说明
+SCRIPTS = {**{c: (b, "sub") for c, b in zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₔₕₖₗₘₙₚₛₜᵢᵣᵤᵥⱼ", "0123456789+-=()aeoxəhklmnpstiruvj")},
+           **{c: (b, "sup") for c, b in zip("⁰ⁱ⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ", "0i456789+-=()n")}}
+_SCRIPT_RUN = re.compile("([" + "".join(SCRIPTS) + "]+)")
+_HAT = "\u0302"  # the combining circumflex of the estimate p̂: no glyph in those fonts either (an empty box or
+# nothing above the p); the Word file writes the plain letter
+
+
+def add_text(paragraph, text: str, bold: bool = False):
+    """Append ``text`` to ``paragraph`` as runs, each run of Unicode sub-/superscript characters (:data:`SCRIPTS`)
+    as its plain characters set in Word's subscript or superscript; returns the paragraph."""
+    for k, piece in enumerate(_SCRIPT_RUN.split(text.replace(_HAT, ""))):
+        if not piece:
+            continue
+        if k % 2:
+            for pos, chars in itertools.groupby(piece, key=lambda c: SCRIPTS[c][1]):
+                run = paragraph.add_run("".join(SCRIPTS[c][0] for c in chars))
+                run.font.subscript = pos == "sub"
+                run.font.superscript = pos == "sup"
+                run.bold = bold or None
+        else:
+            run = paragraph.add_run(piece)
+            run.bold = bold or None
+    return paragraph
 
 
 def title_size_pt(title: str, size_pt: float, width_cm: float) -> float:
@@ -221,7 +249,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                                for r in body], ["left" if lf else "center" for lf in left], table_text_id)
         keep_table_together(tbl, len(body), bool(t.note))
         if t.note:
-            p = doc.add_paragraph(T(t.note), style=table_text)
+            p = add_text(doc.add_paragraph(style=table_text), T(t.note))
             p.paragraph_format.space_before = Pt(2)
         if wide:
             landscape_section(doc, False)
@@ -263,7 +291,7 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         doc.add_heading(T(sec.title), 1).paragraph_format.page_break_before = starts_page(k, sections, look)
         for kind, obj in sec.blocks:
             if kind == "p":
-                p = doc.add_paragraph(T(obj))
+                p = add_text(doc.add_paragraph(), T(obj))
                 if not en:
                     p.paragraph_format.first_line_indent = Pt(2 * (look.body[1]))  # 首行缩进两字
             elif kind == "h":
@@ -281,7 +309,8 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
                     if sec.anchor == "summary" and look.line_pt(en):
                         lead.paragraph_format.line_spacing = Pt(min(look.line_pt(en), SUMMARY_LINE_PT))
                 for i, text in enumerate(obj):
-                    item = doc.add_paragraph(T(f"{i + 1}. {text}" if getattr(obj, "numbered", True) else f"• {text}"))
+                    item = add_text(doc.add_paragraph(),
+                                    T(f"{i + 1}. {text}" if getattr(obj, "numbered", True) else f"• {text}"))
                     if sec.anchor == "summary" and look.line_pt(en):  # the 摘要 on one page (SUMMARY_LINE_PT)
                         item.paragraph_format.line_spacing = Pt(min(look.line_pt(en), SUMMARY_LINE_PT))
             elif kind == "table":

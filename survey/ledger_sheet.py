@@ -83,8 +83,9 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
                 cell.number_format = r.formats[k]
             if editable:
                 cell.fill = yellow
-            if k in ("description", "measures", "check_detail"):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            # every cell wraps within its column, top-aligned like the long description beside it: 指标/问题
+            # (“干部作风与行政效能满意度（满意率）”), 领域, 责任单位 and 核验结果 were cut off at the next column's edge
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     col = {k: get_column_letter(j + 1) for j, (k, _, _) in enumerate(COLUMNS)}
     dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES[:3]) + '"', allow_blank=False,
                         showErrorMessage=True, errorTitle="状态", error="请选择：待整改、整改中、已整改（已验证由下一期数据核验后自动标记）")
@@ -92,7 +93,8 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
     ws.add_data_validation(dv)
     widths = {"id": 9, "wave": 14, "rule": 14, "area": 12, "subject": 20, "district": 9, "description": 52,
               "unit": 18, "deadline": 12, "status": 9, "measures": 30, "note": 16, "check_wave": 14,
-              "check_result": 12, "check_detail": 40}
+              "check_result": 14, "check_detail": 40, "estimate": 10, "ci_low": 10, "ci_high": 10, "n": 9,
+              "target": 11, "overdue": 9}
     for k, w in widths.items():
         ws.column_dimensions[col[k]].width = w
     ws.freeze_panes = "B2"
@@ -108,8 +110,8 @@ def write_ledger_xlsx(path: str | Path, rows: Sequence[LedgerRow], notes: Sequen
         sh.column_dimensions["B"].width = 90
         for c in sh[1]:
             c.font = Font(bold=True)
-        for c in sh["B"][1:]:  # a long meaning wraps within the printed page instead of running off it
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+        for c in [*sh["A"][1:], *sh["B"][1:]]:  # a long meaning wraps within the printed page instead of running
+            c.alignment = Alignment(wrap_text=True, vertical="top")  # off it; a list of columns within its own
         _print_setup(sh, "portrait")
     base = wb.create_sheet(BASE_SHEET)
     base.append([HEADERS["id"], *(HEADERS[k] for k in EDITABLE)])

@@ -3,12 +3,19 @@
 1. report.docx's 方法说明 printed the formulas' subscripts (“Σwᵢyᵢ”, “se₁² + se₀²”, “df₁”) as empty boxes: U+1D62 and
    U+2080… are in neither 仿宋_GB2312 nor Times New Roman (nor the bundled Noto Serif SC the page tests lay the file
    out with).  The Word file now sets them as Word subscripts of the plain letters.
+2. ledger.xlsx cut its text off at the next column's edge: 指标/问题 “干部作风与行政效能满意度（满意率）” in a
+   column 20 wide, 领域, 责任单位 “市公安局交通警察支队”, 核验结果 “无显著变化，仍显著低于全市”, and the 说明 sheet's
+   “责任单位、整改时限、状态、整改措施、备注”.  Every cell now wraps within its column.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from fontTools.ttLib import TTFont
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from report.fonts import font_path
 from shared_demo import demo_english, demo_run
@@ -43,3 +50,53 @@ def test_every_character_of_the_word_report_has_a_glyph_and_subscripts_are_word_
     subs = [(a.text, b.text) for a, b in zip(runs, runs[1:]) if b.font.subscript]
     assert any(a.endswith("Σw") and b == "i" for a, b in subs), subs[:10]
     assert any(a.endswith("se") and b == "1" for a, b in subs), subs[:10]
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+
+def _display_width(s: str) -> int:
+    """Excel column-width units a line of text needs in the default font: a Chinese character about two."""
+    return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in s.split("\n"))
+
+
+def cut_off_cells(path) -> list:
+    """Text cells of the visible sheets that neither fit their column (or merged columns) nor wrap, and either
+    have a filled cell to their right (Excel shows them cut off at that cell's edge) or run past the sheet's last
+    column (cut off at the edge of the printed page)."""
+    out = []
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+
+        def width(col):
+            d = ws.column_dimensions.get(get_column_letter(col))
+            return d.width if d is not None and d.width else 8.43
+
+        for row in ws.iter_rows():
+            for c in row:
+                if not isinstance(c.value, str) or (c.alignment is not None and c.alignment.wrap_text):
+                    continue
+                r = merged.get((c.row, c.column))
+                first, last = (r.min_col, r.max_col) if r else (c.column, c.column)
+                room = sum(width(k) for k in range(first, last + 1))
+                right = ws.cell(c.row, last + 1).value
+                to_edge = sum(width(k) for k in range(first, max(ws.max_column, last) + 1))
+                need = _display_width(c.value)
+                if need > room + 0.5 and (right not in (None, "") or need > to_edge + 0.5):
+                    out.append((ws.title, c.coordinate, room, c.value))
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return demo_run(tmp_path_factory).out
+
+
+@pytest.mark.parametrize("name", ["ledger.xlsx", "report.xlsx"])
+def test_no_text_in_the_spreadsheets_is_cut_off_by_the_next_column(demo, name):
+    cut = cut_off_cells(demo / name)
+    assert not cut, cut[:8]
+

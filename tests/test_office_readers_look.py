@@ -6,6 +6,8 @@
 2. ledger.xlsx cut its text off at the next column's edge: 指标/问题 “干部作风与行政效能满意度（满意率）” in a
    column 20 wide, 领域, 责任单位 “市公安局交通警察支队”, 核验结果 “无显著变化，仍显著低于全市”, and the 说明 sheet's
    “责任单位、整改时限、状态、整改措施、备注”.  Every cell now wraps within its column.
+3. The ledger's 估计值, 置信区间 and 目标值/参照值 columns hold rates (68.3%) and index points in one column; the points
+   showed bare (72.4, 76.1), not saying what they count.  They now show 72.4分 (a number format: still numbers).
 """
 
 from __future__ import annotations
@@ -99,4 +101,21 @@ def demo(tmp_path_factory):
 def test_no_text_in_the_spreadsheets_is_cut_off_by_the_next_column(demo, name):
     cut = cut_off_cells(demo / name)
     assert not cut, cut[:8]
+
+
+def test_the_ledger_says_the_unit_of_every_estimate(demo):
+    from survey.ledger import COLUMNS
+
+    ws = load_workbook(demo / "ledger.xlsx")["整改台账"]
+    col = {k: j + 1 for j, (k, _, _) in enumerate(COLUMNS)}
+    kinds = set()
+    for i in range(2, ws.max_row + 1):
+        subject = ws.cell(i, col["subject"]).value
+        index = subject.endswith("（指数）")
+        kinds.add(index)
+        for k in ("estimate", "ci_low", "ci_high", "target"):
+            c = ws.cell(i, col[k])
+            assert isinstance(c.value, (int, float)), (c.coordinate, c.value)
+            assert c.number_format == ('0.0"分"' if index else "0.0%"), (c.coordinate, subject, c.number_format)
+    assert kinds == {True, False}  # the demo's ledger holds both
 

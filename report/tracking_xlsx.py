@@ -91,6 +91,7 @@ def write_trend_sheet(ws, trend: ProjectTrend, lang: str) -> None:
     Rule: an English reader saw "Change vs previous" cut to "Change v" in a default-width column and a
     printout whose later pages had no column heads (issue 11: Excel files that open right everywhere)."""
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     head = trend_header(trend, lang)
     ws.append([safe_cell(h) for h in head])
@@ -112,6 +113,8 @@ def write_trend_sheet(ws, trend: ProjectTrend, lang: str) -> None:
     ws.append([safe_cell(L("trend_xlsx.units", lang))])  # the changes' units, as the report's note under its trend table
     wrap_prose(ws, [(ws.max_row, 1)], widths)
     ws.freeze_panes = "D2"
+    # a filter on the header (by 分组, 测量 …): the sheet is one table of every series, all groups mixed
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(trend.series) + 1}"
     ws.print_title_rows = "1:1"
     set_print_layout(ws, fit_columns(ws, widths), lang)
 
@@ -128,7 +131,10 @@ def write_heat_sheet(ws, trend: ProjectTrend, lang: str) -> None:
     from openpyxl.utils import get_column_letter
 
     labels = [w.label if lang != "en" else w.label_en for w in trend.waves]
-    widths = {1: MIN_WIDTH, **{j: NUMBER_WIDTH for j in range(2, len(labels) + 2)}}
+    # a wave's column as wide as its label (“2026年第一季度” is 14 units: in a number's 10 it was cut off at the next
+    # wave's edge), a longer one wrapped in the header
+    widths = {1: MIN_WIDTH, **{j: max(NUMBER_WIDTH, min(HEADER_MAX, display_width(lab)))
+                               for j, lab in enumerate(labels, start=2)}}
     titles: list = []  # (row, column) of each table's name: wrapped across the table when wider
     for i, h in enumerate(trend.heat):
         if i:
@@ -141,6 +147,7 @@ def write_heat_sheet(ws, trend: ProjectTrend, lang: str) -> None:
         ws.append([safe_cell(x) for x in [by[:1].upper() + by[1:]] + labels])
         for c in ws[ws.max_row]:
             c.font = Font(bold=True)
+            c.alignment = Alignment(wrap_text=True, vertical="center")
         top = ws.max_row + 1
         drawn = []  # the marks written, for the legend under the table
         for i, (g, vals) in enumerate(zip(list(h.groups) + [L("word.city", lang)], list(h.values) + [h.city])):

@@ -119,3 +119,23 @@ def test_the_ledger_says_the_unit_of_every_estimate(demo):
             assert c.number_format == ('0.0"分"' if index else "0.0%"), (c.coordinate, subject, c.number_format)
     assert kinds == {True, False}  # the demo's ledger holds both
 
+
+@pytest.fixture(scope="module")
+def trend_book(tmp_path_factory):
+    import tracking_world as W
+    from report.tracking_xlsx import write_trend_xlsx
+    from report.trend import project_trend
+
+    root = tmp_path_factory.mktemp("trend_look")
+    trend = project_trend(W.build(root, waves=3, n=300), by="district")
+    write_trend_xlsx(trend, root / "trend.xlsx")
+    return trend, root / "trend.xlsx"
+
+
+def test_trend_xlsx_wave_labels_are_not_cut_off_and_its_table_filters(trend_book):
+    """按区县's wave columns were a number's 10 units wide: “2026年第一季度” was cut at the next wave's edge."""
+    trend, path = trend_book
+    assert not cut_off_cells(path), cut_off_cells(path)[:8]
+    ws = load_workbook(path)["趋势"]
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{len(trend.series) + 1}"
+

@@ -139,3 +139,31 @@ def test_trend_xlsx_wave_labels_are_not_cut_off_and_its_table_filters(trend_book
     ws = load_workbook(path)["趋势"]
     assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{len(trend.series) + 1}"
 
+
+# ----------------------------------------------------------------------------- the brief on a phone
+
+
+def test_the_briefs_indicator_table_keeps_each_number_on_one_line_on_a_phone(demo):
+    """The brief forwarded and opened on a phone (360 px): “94.2%–95.5%” broke after the dash and 无显著差异
+    stood a character or two a line in the indicator table; each value, interval, target and verdict now keeps
+    to one line (the indicator's name wraps), and the page does not scroll sideways."""
+    from playwright.sync_api import sync_playwright
+
+    from test_serve_browser import CHROMIUM
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.goto((demo / "brief_2026Q3.html").as_uri())
+            cells = page.eval_on_selector_all(
+                "table:first-of-type td:not(.l)",
+                "els => els.map(e => { const r = document.createRange(); r.selectNodeContents(e);"
+                " return [e.textContent, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size]; })")
+            width = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            browser.close()
+    assert len(cells) > 40 and any("–" in t for t, _ in cells)
+    assert [c for c in cells if c[1] > 1] == []
+    assert width <= 360
+

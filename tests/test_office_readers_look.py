@@ -167,3 +167,33 @@ def test_the_briefs_indicator_table_keeps_each_number_on_one_line_on_a_phone(dem
     assert [c for c in cells if c[1] > 1] == []
     assert width <= 360
 
+
+# ----------------------------------------------------------------------------- the PDF report's tables
+
+
+def _table_pdf(tmp_path, rows: int):
+    """A report-like page (print_ready's rules, the report template's A4 page) holding one long table of ``rows``
+    body rows, as the PDF writer renders it; the rows (``row 1`` …) printed on each page."""
+    from pypdf import PdfReader
+
+    from report.writers.html_print import print_ready
+    from report.writers.pdf import write_pdf
+
+    body = "".join(f"<tr><td>row {i}</td><td>{i}.0%</td></tr>" for i in range(1, rows + 1))
+    html = ("<html><head><style>@page { size: A4; margin: 18mm 16mm 20mm; } td, th { height: 7mm; }</style></head>"
+            f"<body><h2>title</h2><div class=\"caption tcap\">表1</div><table><tr><th>a</th><th>b</th></tr>{body}"
+            "</table></body></html>")
+    path = tmp_path / f"t{rows}.pdf"
+    write_pdf(print_ready(html), path)
+    import re
+
+    return [re.findall(r"row (\d+)", p.extract_text() or "") for p in PdfReader(str(path)).pages]
+
+
+def test_a_long_table_never_leaves_one_or_two_rows_alone_on_the_pdfs_last_page(tmp_path):
+    """The English report.pdf printed 区县问题清单's last row alone under the repeated header on a page of its own."""
+    first = len(_table_pdf(tmp_path, 60)[0])  # the rows a page holds
+    assert first > 21  # more than a small table (kept whole on one page)
+    for extra in (1, 2):
+        pages = _table_pdf(tmp_path, first + extra)
+        assert len(pages) == 2 and len(pages[-1]) >= 3, [len(p) for p in pages]

@@ -7,7 +7,8 @@ Applied to the rendered HTML of any template (bundled or the user's):
 * a small table (at most :data:`SMALL_TABLE_ROWS` rows and :data:`SMALL_TABLE_CHARS` characters) is kept together with its caption
   and the sub-heading right above it
   (``break-inside: avoid`` on a wrapper), so a page never holds two stray rows or a lone caption;
-  long tables may break between rows, never inside one;
+  long tables may break between rows, never inside one, and never before their last two rows (a page after a
+  break never carries one or two rows alone);
 * table captions and headings keep with what follows; the analyst box, KPI tiles and figures never split.  A
   figure's caption (below its chart) does not keep with what follows: a chart that fits at the foot of a page
   stays there rather than moving with the next, longer table and leaving half a page blank.
@@ -24,6 +25,9 @@ PRINT_CSS = """<style>
 thead { display: table-header-group; }
 @media print {
   tr, th, td { break-inside: avoid; }
+  /* a long table's last three rows stay together: the English 区县问题清单 left its last row alone under the
+     repeated header on a page of its own (the Word report keeps its last rows together too) */
+  tbody tr:nth-last-child(-n+2) { break-before: avoid; }
   .tblock, .analyst, .kpi, figure { break-inside: avoid; }
   h1, h2, h3, .tcap { break-after: avoid; }  /* not a figure's caption: it ends its figure (below the image) */
   p { orphans: 3; widows: 3; }

@@ -774,18 +774,18 @@ def _shared_ids_by_import(con, project, batch: ImportBatch, import_id: int) -> t
     shared} of those it does not) by :func:`survey.quality.imports_repeat` of each id's first row in either,
     their answers compared in every non-text answer column — the rule of ``survey check``, so the import's
     notes and the check agree.  Inside the import's transaction."""
-    from .quality import COUNTER_RX, answer_column_names, imports_repeat, row_counters
+    from .quality import answer_column_names, counter_sql, imports_repeat, row_counters
 
     stored = {c for c, _ in column_types(project.questionnaire)}
     cols = [c for c in answer_column_names(project.questionnaire) if c in stored]
     same = " AND ".join(f"o.{_q(c)} IS NOT DISTINCT FROM n.{_q(c)}" for c in cols) or "TRUE"
+    counter = counter_sql("respondent_id", ("n._source", "o._source"))  # the row number a shared id counts, or NULL
     firsts = ("SELECT * FROM responses WHERE {where} AND respondent_id IS NOT NULL "
               "QUALIFY row_number() OVER (PARTITION BY _import_id, respondent_id ORDER BY _row) = 1")
     found = con.execute(
         f"WITH n AS ({firsts.format(where='_import_id = ?')}), o AS ({firsts.format(where='_wave = ? AND _import_id <> ?')}) "
         f"SELECT o._import_id, count(*), count(*) FILTER (WHERE {same}), "
-        f"bool_and(regexp_full_match(respondent_id, '{COUNTER_RX}')), "
-        f"max(TRY_CAST(regexp_extract(respondent_id, '^{COUNTER_RX}$', 1) AS BIGINT)), "
+        f"bool_and({counter} IS NOT NULL), max({counter}), "
         "(SELECT count(*) FROM responses r WHERE r._import_id = o._import_id) "
         "FROM n JOIN o USING (respondent_id) GROUP BY 1 ORDER BY 1", [import_id, batch.wave, import_id]).fetchall()
     mine = con.execute("SELECT count(*) FROM responses WHERE _import_id = ?", [import_id]).fetchall()[0][0]

@@ -56,9 +56,35 @@ def answer_columns(frame: pd.DataFrame, q: Questionnaire) -> list[str]:
 
 SAME_RESPONSE_SHARE = 0.5  # of the ids two imports share: from this share with the same answers on, a repeat
 COUNTER_SPAN = 2  # ids counting rows: whole numbers from 1 up to this many times the larger import's rows
-COUNTER_RX = r"(?:.*:)?([1-9][0-9]{0,9})"  # a row counter: 问卷星's 序号 (no sign, no leading zero), or the
-# id <file>:<row> minyi gives the rows of a file without a respondent id column (survey.importers.converter):
-# two such files of one name share those ids as two 序号 downloads do (group 1: the number)
+COUNTER_RX = r"[1-9][0-9]{0,9}"  # a row counter: 问卷星's 序号 (no sign, no leading zero), or the number after
+# the file's name in the id <file>:<row> minyi gives the rows of a file without a respondent id column
+# (survey.importers.converter; :func:`counter_numbers`): two such files of one name share those ids as two 序号
+# downloads do.  A user's own id with a colon (A:12, 2024:15, 站点:3) names a respondent: not a counter
+
+
+def counter_numbers(ids: pd.Series, sources: Optional[pd.Series] = None) -> pd.Series:
+    """The row number each respondent id counts (:data:`COUNTER_RX`), <NA> for an id that is no row counter: an id
+    that is the number itself (问卷星's 序号), or ``<file>:<number>`` where ``<file>`` is the row's own file
+    (``sources``, the stored ``_source``), as minyi numbers the rows of a file without respondent ids.  Any other
+    id (``A:12``, ``2024:15``, ``站点:3``, ``0012``) names a respondent, whatever digits it holds."""
+    ids = ids.astype("string")
+    num = ids.where(ids.str.fullmatch(COUNTER_RX).fillna(False).astype(bool))
+    if sources is not None:  # <file>:<n>: the file's name before the last colon, the number after it
+        parts = ids.str.rpartition(":")
+        src = pd.Series(np.asarray(sources, dtype=object), index=ids.index).astype("string")
+        mine = ((parts[1] == ":") & (parts[0] == src) & parts[2].str.fullmatch(COUNTER_RX)).fillna(False).astype(bool)
+        num = num.fillna(parts[2].where(mine))
+    return pd.to_numeric(num, errors="coerce")
+
+
+def counter_sql(rid: str, sources: tuple) -> str:
+    """SQL of :func:`counter_numbers` for the id ``rid`` of rows whose files are the SQL expressions ``sources`` (one
+    id shared by rows of two imports: ``<file>:<n>`` counts rows only when it is that file's name in both): the row
+    number as BIGINT, NULL for an id that names a respondent."""
+    mine = " AND ".join(f"starts_with({rid}, {s} || ':')" for s in sources)
+    tail = f"substr({rid}, length({sources[0]}) + 2)"
+    return (f"(CASE WHEN regexp_full_match({rid}, '{COUNTER_RX}') THEN TRY_CAST({rid} AS BIGINT) "
+            f"WHEN {mine} AND regexp_full_match({tail}, '{COUNTER_RX}') THEN TRY_CAST({tail} AS BIGINT) END)")
 
 
 def imports_repeat(shared: int, same: int, counters: bool = True) -> bool:
@@ -160,7 +186,8 @@ def quality_flags(frame: pd.DataFrame, q: Questionnaire, *, speeder_fraction: fl
         raw_ids = frame["respondent_id"]
         dup = _repeated_rows(raw_ids, sums())
         if dup.any() and "_import_id" in frame.columns:
-            dup = _across_imports(frame["_import_id"].to_numpy(), raw_ids, dup, arrays, restarted)
+            dup = _across_imports(frame["_import_id"].to_numpy(), raw_ids, dup, arrays, restarted,
+                                  frame["_source"].to_numpy(dtype=object) if "_source" in frame.columns else None)
         add(dup, "duplicate_id", lambda idx: ("编号 " + _trimmed_ids(raw_ids.iloc[idx]).fillna("")).to_numpy(dtype=object))
     if not parts:
         return pd.DataFrame({"index": np.array([], dtype=np.int64), "kind": np.array([], dtype=object),
@@ -229,7 +256,7 @@ def _repeated_rows(raw: pd.Series, stored: Optional[StoredSums]) -> np.ndarray:
 
 
 def _across_imports(imp_all: np.ndarray, raw: pd.Series, dup: np.ndarray, arrays: list,
-                    restarted: Optional[list]) -> np.ndarray:
+                    restarted: Optional[list], sources: Optional[np.ndarray] = None) -> np.ndarray:
     """``dup`` (the rows whose id an earlier row has) without the rows whose id only earlier imports that do not
     repeat this row's import (:func:`imports_repeat`) hold: those are distinct respondents under the same
     numbers, each told in ``restarted`` (a :class:`RestartedIds` per import).  A row whose id an earlier row of
@@ -249,10 +276,13 @@ def _across_imports(imp_all: np.ndarray, raw: pd.Series, dup: np.ndarray, arrays
     if not len(pairs):
         return dup
     pairs["same"] = pairs["h_o"] == pairs["h_n"]
-    whole = pairs["id"].astype(str).str.fullmatch(COUNTER_RX)
-    pairs["num"] = pd.to_numeric(pairs["id"].astype(str).str.extract(f"^{COUNTER_RX}$", expand=False).where(whole),
-                                 errors="coerce")
-    pairs["whole"] = whole
+    if sources is None:
+        pairs["num"] = counter_numbers(pairs["id"])
+    else:  # <file>:<n> counts rows when it is the name of the file of both rows
+        src = np.asarray(sources, dtype=object)
+        same_file = pd.Series(src[pairs["pos_o"].to_numpy()] == src[pairs["pos_n"].to_numpy()])
+        pairs["num"] = counter_numbers(pairs["id"], pd.Series(src[pairs["pos_n"].to_numpy()]).where(same_file, None))
+    pairs["whole"] = pairs["num"].notna()
     st = pairs.groupby(["imp_o", "imp_n"]).agg(size=("same", "size"), same=("same", "sum"), whole=("whole", "all"),
                                                largest=("num", "max"))
     imp_rows = pd.Series(imp_all).value_counts()

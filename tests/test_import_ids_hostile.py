@@ -1,0 +1,72 @@
+"""Respondent ids a user's file gives that minyi must not misread across imports (issue: hostile input to
+``survey import`` never changes data silently).
+
+* A user's own ids with a colon (``A:12``, ``2024:15``, ``站点:3``) were read as row counters (the rule meant for
+  minyi's own ``<file>:<row>`` ids of a file without an id column): two imports sharing them with other answers
+  were taken for two 序号 downloads, the rows kept as different respondents, where the same ids written ``A12``
+  were the same respondent answering twice (``duplicate_id``)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_capture import csv_text, init_project, run_main
+
+DATA = Path(__file__).parent / "data"
+QFILE = DATA / "wjx_questionnaire.yaml"
+
+
+def _rows() -> tuple[list, list]:
+    rows = list(csv.reader((DATA / "wjx_by_code.csv").read_text(encoding="utf-8-sig").splitlines()))
+    return rows[0], rows[1:]
+
+
+def _other_answers(body: list) -> list:
+    """The same rows with other answers (Q1 and Q2 another option), submitted in October."""
+    return [[r[0], r[1].replace("2026/9/", "2026/10/"), *r[2:6], str(int(r[6]) % 3 + 1), str(3 - int(r[7])), *r[8:]]
+            for r in body]
+
+
+def _write(path: Path, rows: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\ufeff" + csv_text(rows), encoding="utf-8")
+    return path
+
+
+def _check(capsys, proj: str) -> dict:
+    rc, out = run_main(capsys, "check", proj, "--wave", "W", "--json")
+    assert rc == 0, out
+    return json.loads(out)["waves"][0]
+
+
+@pytest.mark.parametrize("prefix", ["A:", "2024:", "站点:"])
+def test_user_ids_with_a_colon_are_respondents_not_row_counters(tmp_path, capsys, prefix):
+    head, body = _rows()
+    first = _write(tmp_path / "a.csv", [head, *[[prefix + r[0], *r[1:]] for r in body]])
+    again = _write(tmp_path / "b.csv", [head, *[[prefix + r[0], *r[1:]] for r in _other_answers(body)]])
+    proj = init_project(tmp_path, capsys, QFILE)
+    assert run_main(capsys, "import", proj, str(first), "--wave", "W")[0] == 0
+    rc, out = run_main(capsys, "import", proj, str(again), "--wave", "W")
+    assert rc == 0, out
+    assert "12 row(s) have a respondent id already in wave W (import #1)" in out, out
+    assert "have respondent ids (序号)" not in out, out
+    w = _check(capsys, proj)
+    assert w["flags"]["duplicate_id"] == 12 and not w["notes"], w
+
+
+def test_rows_numbered_by_minyi_in_two_files_of_one_name_stay_row_counters(tmp_path, capsys):
+    """The reading the colon rule was for: two files ``data.csv`` without 序号 (rows numbered ``data.csv:1`` …),
+    one per site, with other answers under the same numbers, are kept as distinct respondents and said so."""
+    head, body = _rows()
+    a = _write(tmp_path / "sa" / "data.csv", [head[1:], *[r[1:] for r in body]])
+    b = _write(tmp_path / "sb" / "data.csv", [head[1:], *[r[1:] for r in _other_answers(body)]])
+    proj = init_project(tmp_path, capsys, QFILE)
+    assert run_main(capsys, "import", proj, str(a), "--wave", "W")[0] == 0
+    rc, out = run_main(capsys, "import", proj, str(b), "--wave", "W")
+    assert rc == 0 and "12 row(s) of import #2 have respondent ids (序号)" in out, out
+    w = _check(capsys, proj)
+    assert w["flags"].get("duplicate_id", 0) == 0 and len(w["notes"]) == 1, w

@@ -606,6 +606,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "if answers are on another sheet, import it too with --sheet NAME (one import per sheet)"),
     "hidden-cells": ("{what} hidden in the workbook {were} imported: hidden answers are answers too",
                      "to leave answers out, delete their rows in the file (hiding does not remove them), then import again"),
+    "ids-full-width": ("{count} respondent id(s) written in full-width characters were stored as the ids they spell: "
+                       "{ids}",
+                       "so that Ａ００１ and A001 are one respondent, for the repeated ids at import and survey check's "
+                       "duplicate_id alike; write the ids in half-width characters to silence this note"),
     "header-full-width": ("{count} column name(s) written in full-width characters were read as the columns they "
                           "spell: {names}",
                           "nothing was changed in the answers; write the names in half-width characters (K4, not "

@@ -70,3 +70,57 @@ def test_rows_numbered_by_minyi_in_two_files_of_one_name_stay_row_counters(tmp_p
     assert rc == 0 and "12 row(s) of import #2 have respondent ids (序号)" in out, out
     w = _check(capsys, proj)
     assert w["flags"].get("duplicate_id", 0) == 0 and len(w["notes"]) == 1, w
+
+
+FULL = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})  # A001 → Ａ００１
+
+
+def test_full_width_ids_are_the_ids_they_spell_across_imports(tmp_path, capsys):
+    """12 respondents typed again with a Chinese input method in full-width mode (``Ａ００１``) answering a second
+    time: stored as written they were 12 new respondents, no repeated id at import, no duplicate_id in survey
+    check, and the wave held each of them twice."""
+    head, body = _rows()
+    first = _write(tmp_path / "a.csv", [head, *[["A%03d" % int(r[0]), *r[1:]] for r in body]])
+    again = _write(tmp_path / "b.csv", [head, *[[("A%03d" % int(r[0])).translate(FULL), *r[1:]]
+                                                 for r in _other_answers(body)]])
+    proj = init_project(tmp_path, capsys, QFILE)
+    assert run_main(capsys, "import", proj, str(first), "--wave", "W")[0] == 0
+    rc, out = run_main(capsys, "import", proj, str(again), "--wave", "W", "--json")
+    assert rc == 0, out
+    got = json.loads(out)
+    assert got["repeated_ids"] == 12, got
+    said = [u for u in got["unmatched"] if "full-width" in u]
+    assert len(said) == 1 and said[0].startswith(
+        "b.csv, column respondent_id: info: 12 respondent id(s) written in full-width characters were stored as the ids they spell: 'Ａ００１' → A001, "
+        "'Ａ００２' → A002, 'Ａ００３' → A003 …"), said
+    assert _check(capsys, proj)["flags"]["duplicate_id"] == 12
+    rc, out = run_main(capsys, "export", proj, "--wave", "W", "--out", str(tmp_path / "out.csv"))
+    assert rc == 0, out
+    ids = [r[0] for r in csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:])]
+    # each respondent once (the rows survey check leaves out aside), as the ids spell
+    assert ids and len(set(ids)) == len(ids) and set(ids) <= {"A%03d" % i for i in range(1, 13)}, ids
+
+
+def test_a_full_width_id_repeating_an_id_of_its_own_file_is_a_repeat(tmp_path, capsys):
+    head, body = _rows()
+    rows = [["A%03d" % int(r[0]), *r[1:]] for r in body]
+    rows[11][0] = "Ａ００１"
+    f = _write(tmp_path / "a.csv", [head, *rows])
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "1 row(s) repeat the respondent id of an earlier row of this file" in out, out
+    assert "'Ａ００１' → A001" in out, out
+    assert _check(capsys, proj)["flags"]["duplicate_id"] == 1
+
+
+def test_half_width_chinese_ids_are_kept_as_written(tmp_path, capsys):
+    """Ids with Chinese characters but nothing full-width (``站点1``) are not touched, and nothing is said."""
+    head, body = _rows()
+    f = _write(tmp_path / "a.csv", [head, *[["站点" + r[0], *r[1:]] for r in body]])
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "full-width" not in out, out
+    rc, out = run_main(capsys, "export", proj, "--wave", "W", "--out", str(tmp_path / "out.csv"))
+    ids = [r[0] for r in csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:])]
+    assert ids and set(ids) <= {"站点%d" % i for i in range(1, 13)}, ids
+

@@ -75,6 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason.should-skip": ("按跳题逻辑不应作答", "answered although skip logic says skip"),
     "reason.required-missing": ("必答题未答", "required question not answered"),
     "reason.rank-invalid": ("排序无效", "invalid ranking"),
+    "reason.choice-twice": ("同一选项写了两次", "an option written twice"),
     # headers of `survey quarantine --export FILE.xlsx` (survey.export.quarantine_sheet)
     "quarantine.wave": ("波次", "Wave"),
     "quarantine.source": ("来源文件", "Source file"),

@@ -309,6 +309,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "should-skip": ("{qid} is answered although its condition ({when}) says it should be skipped", "clear the answer or fix the earlier answer"),
     "required-missing": ("required answer {qid} is missing", "fill in the answer"),
     "rank-invalid": ("{qid}: {reason}", "ranks must be 1..{k}, each used once"),
+    "choice-twice": ("value '{value}' of {qid} names the option '{label}' twice: whether another option was meant "
+                     "cannot be told",
+                     "write each chosen option once (and one 〖…〗 after 其他 for its fill-in); if the second was meant "
+                     "as another option, correct it"),
     "duplicate-row": ("respondent id '{id}' appears more than once", "remove the duplicate submission"),
     "blank-row": ("the row is empty", "delete empty rows"),
     "repeated-header": ("the row repeats the header row: files joined one after another? Its cells are column names, "
@@ -1337,6 +1341,8 @@ CATALOGUE_ZH: dict[str, tuple[str, str]] = {
     "should-skip": ("按跳题条件（{when}）{qid}应跳过，却有回答", "清除该回答，或改正前面的回答"),
     "required-missing": ("{qid}为必答题，未作答", "补填回答"),
     "rank-invalid": ("{qid}排序无效：{reason}", "名次应为 1–{k}，各用一次"),
+    "choice-twice": ("{qid}的“{value}”把选项“{label}”写了两次，无法判断是否本应是另一个选项",
+                     "每个选中的选项只写一次（“其他”的填写内容只写一个〖…〗）；如第二次本应是另一个选项，请改正"),
     "duplicate-row": ("受访者编号“{id}”出现了不止一次", "删除重复提交的答卷"),
     "text-too-long": ("{qid}的回答有{count}个字，最多{max}个字", "缩短回答"),
     "not-an-integer": ("{qid}填写的“{value}”不是整数", "请填写整数"),

@@ -124,3 +124,47 @@ def test_half_width_chinese_ids_are_kept_as_written(tmp_path, capsys):
     ids = [r[0] for r in csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:])]
     assert ids and set(ids) <= {"站点%d" % i for i in range(1, 13)}, ids
 
+
+def _q4_cells(tmp_path: Path, cells: dict) -> Path:
+    """The 问卷星 按文本 fixture with Q4 (multiple choice, ┋ between options) of some rows (0-based) replaced."""
+    rows = list(csv.reader((DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig").splitlines()))
+    head, body = rows[0], rows[1:]
+    i = next(j for j, h in enumerate(head) if h.startswith("4、"))
+    for r, v in cells.items():
+        body[r][i] = v
+    return _write(tmp_path / "q4.csv", [head, *body])
+
+
+def test_a_multiple_choice_cell_naming_an_option_twice_is_quarantined(tmp_path, capsys):
+    """``住房┋住房`` was read as one choice without a word (a cell edited by hand: was another option meant?), and
+    ``其他〖物业纠纷〗┋其他〖噪音〗`` kept the first fill-in only, 噪音 lost.  Now each is quarantined (choice-twice,
+    naming the option), as a ranking naming an option twice is."""
+    f = _q4_cells(tmp_path, {0: "住房┋住房", 1: "其他〖物业纠纷〗┋其他〖噪音〗", 2: "住房┋看病┋住房", 3: "住房┋看病"})
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "12 rows read, 9 accepted, 3 quarantined" in out, out
+    assert "choice-twice (同一选项写了两次): 3 row(s)" in out, out
+    rc, out = run_main(capsys, "quarantine", proj)
+    assert rc == 0, out
+    assert ("q4.csv, row 2, column “4、您最关心的问题有哪些？（可多选）”: value '住房┋住房' of Q4 names the option '住房' "
+            "twice") in out, out
+    assert "row 3, column “4、您最关心的问题有哪些？（可多选）”: value '其他〖物业纠纷〗┋其他〖噪音〗' of Q4 names the option '其他' twice" in out
+    assert "value '住房┋看病┋住房' of Q4 names the option '住房' twice" in out and "row 5" not in out, out
+
+
+def test_a_kobo_cell_naming_an_option_twice_is_quarantined(tmp_path, capsys):
+    """The same for Kobo's select_multiple written as one cell of codes joined by spaces (``1 1 3``)."""
+    lines = (DATA / "kobo_xml.csv").read_text(encoding="utf-8").splitlines()
+    rows = [ln.split(";") for ln in lines]
+    keep = [j for j, h in enumerate(rows[0]) if not h.startswith("Q4/")]
+    rows = [[r[j] for j in keep] for r in rows]
+    q4 = rows[0].index("Q4")
+    rows[1][q4], rows[2][q4] = "1 1 4", "1 4 5"
+    f = tmp_path / "kobo.csv"
+    f.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "1 quarantined" in out and "choice-twice" in out, out
+    rc, out = run_main(capsys, "quarantine", proj)
+    assert "row 2, column “Q4”: value '1 1 4' of Q4 names the option '住房' twice" in out, out
+

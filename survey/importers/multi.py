@@ -240,6 +240,10 @@ def whole_cell(conv, qq: Question, c: str, M: np.ndarray, other_text: pd.Series,
     if qq.type == "ranking" and len(dup_u):
         conv.bad(np.isin(codes, dup_u), c, s, "rank-invalid", qid=qq.id,
                  reason=phrase("rank-option-twice"), k=qq.k or len(qq.options))
+    elif len(dup_u):  # 住房┋住房, 其他〖物业纠纷〗┋其他〖噪音〗: taken as one choice (and the first fill-in), unsaid
+        twice = T.loc[T["j"].notna() & T.duplicated(["u", "j"]), ["u", "j"]].drop_duplicates()
+        for jj, us in twice.groupby("j")["u"]:
+            conv.bad(np.isin(codes, us.to_numpy()), c, s, "choice-twice", qid=qq.id, label=qq.options[int(jj)].label)
     oth = R.loc[ok & R["other"].notna().to_numpy()].drop_duplicates("r")
     if len(oth):
         idx = oth["r"].to_numpy()

@@ -11,6 +11,7 @@ common columns (all text, or whole numbers with empty cells), and no DataFrame o
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
@@ -355,7 +356,8 @@ def _blank_rows(columns: list) -> np.ndarray:
 
 def cell_text(v) -> Optional[str]:
     """The text of one cell as calamine gives it: None for an empty or blank one, booleans ``1``/``0`` (as a
-    TRUE/FALSE cell reads), whole numbers without ``.0``, other numbers by ``repr``, anything else (text,
+    TRUE/FALSE cell reads), whole numbers without ``.0`` (from 2⁵³ on to Excel's 15 significant digits, as the cell
+    shows them), other numbers by ``repr``, anything else (text,
     dates, times) by ``str``."""
     if v is None:
         return None
@@ -365,7 +367,9 @@ def cell_text(v) -> Optional[str]:
         if np.isnan(v):
             return None
         if v.is_integer():
-            return str(int(v))
+            # beyond 2⁵³ the float's own digits (110101199001011008) are none Excel shows: Excel keeps and shows
+            # 15 significant digits (110101199001011000), what the user sees in the cell and can look up
+            return str(int(v)) if abs(v) < _EXACT else str(int(Decimal(f"{v:.15g}")))
         return repr(v)
     s = str(v)
     return None if s.strip() == "" else s

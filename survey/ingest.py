@@ -298,29 +298,35 @@ def _note_sites_kept(q: Questionnaire, table, source: str, site: str, given: pd.
 
 IDS_SHOWN = 3  # cells named in the error on respondent ids Excel shortened
 _SCIENTIFIC = r"[+-]?\d(?:\.\d+)?[eE][+-]?\d+"  # 1.38001E+10: how Excel shows and saves a long number
+# 110101199001011000: a number of 16 or more digits kept to Excel's 15 significant digits, zeros after them (an
+# ID card or student number typed or pasted into a cell formatted as a number, in a workbook)
+_ROUNDED = r"(?=\d{16,}$)[1-9]\d{0,14}0+"
 
 
 def _refuse_shortened_ids(frame: pd.DataFrame, table, source: str) -> None:
-    """Refuse respondent ids that Excel or WPS turned into scientific notation when they now repeat: 200
-    phone-number ids saved as ``1.38001E+10`` were one id, and analysis (the duplicate_id rule) kept one answer
-    of the 200, while the import blamed "two exports joined".  The pattern is matched first (0.04 s at 1M ids,
-    Arrow strings), and repeats are looked for among those ids alone (hashing every id took 0.25–0.5 s)."""
+    """Refuse respondent ids that Excel or WPS turned into scientific notation (``ids-scientific``) or kept to 15
+    significant digits (``ids-digits-lost``: a workbook's 18-digit ID card numbers stored as numbers) when they
+    now repeat: 200 phone-number ids saved as ``1.38001E+10`` were one id, and analysis (the duplicate_id rule)
+    kept one answer of the 200, while the import blamed "two exports joined".  The patterns are matched first
+    (0.04 s at 1M ids, Arrow strings), and repeats are looked for among those ids alone (hashing every id took
+    0.25–0.5 s)."""
     if "respondent_id" not in frame.columns or not len(frame):
         return
     ids = frame["respondent_id"].astype("string").str.strip()
-    sci = np.flatnonzero(ids.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool, na_value=False))
-    if not sci.size:
-        return
-    rep = ids.iloc[sci].duplicated(keep=False).to_numpy(dtype=bool)  # a shortened id repeats only as itself
-    if not rep.any():
-        return
-    at = sci[rep]
-    rows = frame["_row"].to_numpy()[at]
-    cells = ", ".join(f"row {int(r)} '{ids.iloc[i]}'" for r, i in zip(rows[:IDS_SHOWN], at[:IDS_SHOWN]))
-    header, letters = _file_column(table.column_names, "respondent_id")
-    found = problem("ids-scientific", file=source, column="respondent_id", count=f"{len(at):,}",
-                    cells=cells + (" …" if len(at) > IDS_SHOWN else ""))
-    raise MinyiError([replace(found, header=header, sheet_column=letters)])
+    for rx, code in ((_SCIENTIFIC, "ids-scientific"), (_ROUNDED, "ids-digits-lost")):
+        sci = np.flatnonzero(ids.str.fullmatch(rx).to_numpy(dtype=bool, na_value=False))
+        if not sci.size:
+            continue
+        rep = ids.iloc[sci].duplicated(keep=False).to_numpy(dtype=bool)  # a shortened id repeats only as itself
+        if not rep.any():
+            continue
+        at = sci[rep]
+        rows = frame["_row"].to_numpy()[at]
+        cells = ", ".join(f"row {int(r)} '{ids.iloc[i]}'" for r, i in zip(rows[:IDS_SHOWN], at[:IDS_SHOWN]))
+        header, letters = _file_column(table.column_names, "respondent_id")
+        found = problem(code, file=source, column="respondent_id", count=f"{len(at):,}",
+                        cells=cells + (" …" if len(at) > IDS_SHOWN else ""))
+        raise MinyiError([replace(found, header=header, sheet_column=letters)])
 
 
 def _ids_as_spelt(frame: pd.DataFrame, table, source: str) -> None:

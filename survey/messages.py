@@ -68,6 +68,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "if these are {other}'s answers, write --wave {other}; else give the new wave another name, or "
                          "first give {other} another label in minyi.yaml (waves: {other}: {{label: …}}); nothing was "
                          "imported"),
+    "ids-digits-lost": ("{count} row(s) have respondent ids of 16 or more digits ending in zeros that repeat "
+                        "({cells}): Excel or WPS keeps 15 significant digits of a number, so long ids (ID card, "
+                        "student or phone numbers) stored in the workbook as numbers lost their last digits, "
+                        "different respondents now share an id, and analysis would keep one answer of each",
+                        "import the export as downloaded, or format that column as text before the ids are typed or "
+                        "pasted in; nothing was imported"),
     "ids-scientific": ("{count} row(s) have respondent ids in scientific notation that repeat ({cells}): Excel or WPS "
                        "shortened long ids (phone or ID card numbers) when the file was saved, so different "
                        "respondents now share an id, and analysis would keep one answer of each",

@@ -168,3 +168,46 @@ def test_a_kobo_cell_naming_an_option_twice_is_quarantined(tmp_path, capsys):
     rc, out = run_main(capsys, "quarantine", proj)
     assert "row 2, column “Q4”: value '1 1 4' of Q4 names the option '住房' twice" in out, out
 
+
+def _workbook(path: Path, ids: list) -> Path:
+    """The 问卷星 按文本 fixture as a workbook whose 编号 cells are numbers (``ids``), as Excel stores a long id typed
+    or pasted into a cell formatted as a number."""
+    import openpyxl
+
+    rows = list(csv.reader((DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig").splitlines()))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["编号", *rows[0][1:]])
+    for i, r in zip(ids, rows[1:]):
+        ws.append([i, *r[1:]])
+    wb.save(path)
+    return path
+
+
+def test_long_ids_excel_kept_to_15_digits_that_repeat_are_refused(tmp_path, capsys):
+    """18-digit ids (ID card or student numbers) stored by Excel as numbers keep 15 significant digits: 12
+    respondents of one birth date became one id, read as 110101199001011008 (the double's digits, which no cell
+    shows).  The import kept them with "two exports joined into one?" and survey check left 11 of 12 out of
+    analysis (duplicate_id).  Now the import is refused (ids-digits-lost), naming rows and the id as Excel shows
+    it, and nothing is stored."""
+    f = _workbook(tmp_path / "ids.xlsx", [110101199001011000.0] * 12)  # 1101011990010112xx, as Excel keeps them
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 1, out
+    assert ("error: 12 row(s) have respondent ids of 16 or more digits ending in zeros that repeat (row 2 "
+            "'110101199001011000', row 3 '110101199001011000', row 4 '110101199001011000' …): Excel or WPS keeps 15 "
+            "significant digits") in out, out
+    assert "Traceback" not in out and "nothing was imported" in out
+    rc, out = run_main(capsys, "status", proj, "--json")
+    assert rc == 0 and json.loads(out)["waves"] == [], out
+
+
+def test_long_ids_that_stay_apart_import_as_excel_shows_them(tmp_path, capsys):
+    ids = [110101199001011000.0 + 1000 * i for i in range(12)]  # 15 significant digits, each its own
+    f = _workbook(tmp_path / "ids.xlsx", ids)
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "repeat the respondent id" not in out, out
+    rc, out = run_main(capsys, "export", proj, "--wave", "W", "--out", str(tmp_path / "out.csv"))
+    got = [r[0] for r in csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:])]
+    assert got and set(got) <= {str(110101199001011000 + 1000 * i) for i in range(12)}, got

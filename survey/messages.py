@@ -593,6 +593,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "duration-unreadable": ("{count} cell(s) hold no duration minyi can read and were stored empty "
                             "(survey check cannot judge those rows' speed): {cells}",
                             "write the time taken as seconds (268), 268秒, 4分28秒 or 00:04:28, then import again"),
+    "time-day-month-unknown": ("the dates of this column put the year last and every one reads both ways ('{example}' "
+                               "is {month_first} month first, {day_first} day first): they were read month first",
+                               "if the day comes first, write the dates as 2026-09-01 (or import the export as "
+                               "downloaded) and import again"),
     "time-unreadable": ("{count} cell(s) hold no date and time minyi can read and were stored empty: {cells}",
                         "write them as 2026-09-01 09:01:00, 2026/9/1 9:01 or 2026年9月1日 9时1分, then import again"),
     "sav-labels-shortened": ("{count} label(s) longer than an SPSS file holds ({limits}) were shortened, ending in '…': "

@@ -211,3 +211,42 @@ def test_long_ids_that_stay_apart_import_as_excel_shows_them(tmp_path, capsys):
     rc, out = run_main(capsys, "export", proj, "--wave", "W", "--out", str(tmp_path / "out.csv"))
     got = [r[0] for r in csv.reader((tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1:])]
     assert got and set(got) <= {str(110101199001011000 + 1000 * i) for i in range(12)}, got
+
+
+def _times(tmp_path: Path, name: str, days: list) -> Path:
+    """The 问卷星 按文本 fixture with 提交答卷时间 written day/month/year, as Excel saves it under a UK locale: row i
+    submitted on September ``days[i]`` (or the date given)."""
+    rows = list(csv.reader((DATA / "wjx_by_text.csv").read_text(encoding="utf-8-sig").splitlines()))
+    head, body = rows[0], rows[1:]
+    for r, d in zip(body, days):
+        r[1] = f"{d}/9/2026 9:01" if isinstance(d, int) else d
+    return _write(tmp_path / name, [head, *body])
+
+
+def _stored_times(capsys, proj: str, tmp_path: Path) -> dict:
+    rc, out = run_main(capsys, "export", proj, "--wave", "W", "--out", str(tmp_path / "times.csv"))
+    assert rc == 0, out
+    return {r[0]: r[1] for r in csv.reader((tmp_path / "times.csv").read_text(encoding="utf-8-sig").splitlines()[1:])}
+
+
+def test_day_first_dates_are_read_day_first_in_the_whole_column(tmp_path, capsys):
+    """``1/9/2026`` was read as 9 January beside ``13/9/2026`` as 13 September: one column, two orders, and the
+    first respondents' submission times moved by months without a word."""
+    f = _times(tmp_path, "uk.csv", [1, 5, 9, 13, 17, 21, 25, 29, 2, 3, 4, 6])
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "time-day-month" not in out and "reads both ways" not in out, out
+    got = _stored_times(capsys, proj, tmp_path)
+    assert got and all(v.startswith("2026-09-") for v in got.values()), got
+    assert got.get("1", "2026-09-01 09:01:00") == "2026-09-01 09:01:00", got
+
+
+def test_dates_that_read_both_ways_are_said(tmp_path, capsys):
+    f = _times(tmp_path, "amb.csv", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0, out
+    assert ("amb.csv, column “提交答卷时间”: warning: the dates of this column put the year last and every one reads "
+            "both ways ('1/9/2026 9:01' is 2026-01-09 month first, 2026-09-01 day first): they were read month "
+            "first") in out, out
+

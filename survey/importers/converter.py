@@ -25,7 +25,8 @@ from .options import (map_option_values, numeral_conflict, numeral_labels, numer
                       scores_as_codes, whole_number)
 from .registry import LAYOUTS
 from .text import (CELL_TRIM, EMPTY_VALUES, STORED_TIME, as_string, duration_problems, norm_series, norm_text,
-                   parse_duration, parse_times, percent_unit, trim_cells, unreadable_problems)
+                   order_problems, parse_duration, parse_times, percent_unit, trim_cells,
+                   unreadable_problems)
 
 
 def empty_unnamed(df: pd.DataFrame, i: int) -> bool:
@@ -406,6 +407,7 @@ class _Converter:
                 self.unmatched += unreadable_problems(df[meta[key]], times.isna().to_numpy(), rows, file=self.source,
                                                       column=meta[key], code="time-unreadable", unit=self.unit,
                                                       empty=self.skip)
+                self.unmatched += order_problems(df[meta[key]], file=self.source, column=meta[key])
         if "duration_sec" in meta:
             frame["duration_sec"] = parse_duration(df[meta["duration_sec"]])
             self.unmatched += duration_problems(df[meta["duration_sec"]], frame["duration_sec"].to_numpy(), rows,

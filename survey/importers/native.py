@@ -28,7 +28,7 @@ from .notes import GROUP_NOTES, grouped_notes, missing_native_notes
 from .options import FALSE_VALUES, TRUE_VALUES, map_option_values, numeral_conflict
 from .pii_columns import detect_pii
 from .text import (CELL_TRIM, STORED_TIME, EMPTY_VALUES, duration_problems, nfkc_name, norm_series, parse_duration,
-                   stored_times, unreadable_problems)
+                   order_problems, stored_times, unreadable_problems)
 
 
 def detect_meta(h: Headers) -> Optional[str]:
@@ -287,6 +287,7 @@ def _submitted(col, unmatched: list, file: str):
     out, lost = stored_times(raw)
     unmatched += unreadable_problems(raw, lost, np.arange(len(raw)) + 2, file=file, column="submitted_at",
                                      code="time-unreadable")
+    unmatched += order_problems(raw, file=file, column="submitted_at")
     return pa.array(out, type=pa.string(), from_pandas=True)
 
 

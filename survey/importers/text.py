@@ -164,6 +164,8 @@ def parse_times(s: pd.Series) -> pd.Series:
             t = t.str.replace(pat, rep, regex=True)
     serial = _excel_serials(t)
     t = t.str.replace(_ZONE, "", regex=True).str.replace(r"\.\d+$", "", regex=True)
+    if day_month_order(t) == "day":  # 13/9/2026: every year-last date of the column day first, 1/9/2026 too
+        t = t.str.replace(_YEAR_LAST, r"\3-\2-\1", regex=True)
     try:
         out = pd.to_datetime(t, errors="coerce", format="mixed")
     except (ValueError, TypeError, OverflowError):
@@ -173,6 +175,47 @@ def parse_times(s: pd.Series) -> pd.Series:
     if serial is not None:
         out = out.where(serial.isna(), serial.astype(out.dtype))
     return out
+
+
+_YEAR_LAST = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?=\s|T|$)"  # 13/9/2026 9:04, 9/13/2026: the year last
+
+
+def day_month_order(t: pd.Series) -> Optional[str]:
+    """How the year-last dates of a time column (``1/9/2026``: Excel or WPS under a non-Chinese locale) order day
+    and month, one reading for the whole column: ``"day"`` when some cell's first number cannot be a month
+    (``13/9/2026``) and none's second, ``"month"`` the other way round (or both: pandas' reading, cell by cell),
+    ``"either"`` when every cell reads both ways and some would be another date (``1/9/2026``: 1 September or 9
+    January), None when the column has no such date.  Read cell by cell, ``1/9/2026`` was 9 January beside
+    ``13/9/2026`` as 13 September."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # the usual column (2026/9/1 9:01, 2026-09-01 …) ends here: one Arrow pass, no Python strings
+    hit = pc.fill_null(pc.match_substring_regex(pa.array(t.astype("string[pyarrow]").array),
+                                                r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?:\s|T|$)"), False)  # _YEAR_LAST for RE2
+    if not pc.any(hit).as_py():
+        return None
+    m = t[hit.to_numpy(zero_copy_only=False).astype(bool, copy=False)].str.extract(_YEAR_LAST)
+    a, b = pd.to_numeric(m[0], errors="coerce"), pd.to_numeric(m[1], errors="coerce")
+    if bool((a > 12).any()) and not bool((b > 12).any()):
+        return "day"
+    if bool((a > 12).any()) or bool((b > 12).any()):
+        return "month"
+    return "either" if bool((a != b).any()) else "month"
+
+
+def order_problems(raw: pd.Series, *, file: str, column: str) -> list:
+    """A warning (``time-day-month-unknown``) when the year-last dates of the time column ``raw`` read both ways
+    (:func:`day_month_order` ``"either"``): they are read month first, as pandas and Excel under a US locale do,
+    and the user is told so with an example; [] otherwise."""
+    t = trim_cells(raw)
+    if day_month_order(t) != "either":
+        return []
+    m = t.str.extract(_YEAR_LAST)
+    ex = t[(m[0] != m[1]).fillna(False).astype(bool)].iloc[0]
+    a, b, y = (int(x) for x in m.loc[(m[0] != m[1]).fillna(False).astype(bool)].iloc[0])
+    return [problem("time-day-month-unknown", file=file, column=column, severity="warning", example=ex,
+                    month_first=f"{y}-{a:02d}-{b:02d}", day_first=f"{y}-{b:02d}-{a:02d}")]
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's date serials (1900 system, after its 1900 leap bug)

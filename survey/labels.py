@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "date.until": ("{end}止", "until {end}"),
     # quarantine reasons of rows that fail the questionnaire's rules (survey.ingest / survey.rowcheck)
     "reason.blank-row": ("空白行", "blank row"),
+    "reason.summary-row": ("合计或平均行", "row of totals or averages"),
     "reason.repeated-header": ("重复的表头行", "header row repeated"),
     "reason.formula-no-value": ("公式单元格没有计算结果", "formula cell without a computed value"),
     "reason.excel-error": ("单元格为Excel错误值", "Excel error value in the cell"),

@@ -321,6 +321,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "as another option, correct it"),
     "duplicate-row": ("respondent id '{id}' appears more than once", "remove the duplicate submission"),
     "blank-row": ("the row is empty", "delete empty rows"),
+    "summary-row": ("the row's respondent id is '{value}': a row of totals or averages added under the data, not a "
+                    "respondent", "delete the rows of totals and averages under the data and import again"),
     "repeated-header": ("the row repeats the header row: files joined one after another? Its cells are column names, "
                         "not answers", "import each export on its own (a later download that repeats earlier answers "
                         "is said at import)"),
@@ -1336,6 +1338,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 # question or column; where the record's own column is shown beside it, it is said as 本题 (render's ``shown``).
 CATALOGUE_ZH: dict[str, tuple[str, str]] = {
     "blank-row": ("整行为空", "删除空行"),
+    "summary-row": ("该行的受访者编号为“{value}”：是数据下方加的合计或平均行，不是受访者", "删除数据下方的合计、平均行后重新导入"),
     "repeated-header": ("该行重复了表头：是否把几次导出的文件首尾相接合成了一个？它的单元格是列名，不是回答",
                         "每次导出的文件分别导入；后一次下载如含有先前的回答，导入时会说明"),
     "formula-no-value": ("单元格 {cell} 是公式（{value}），没有计算结果，按空值读取",

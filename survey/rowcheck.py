@@ -145,6 +145,18 @@ class _Cols:
         return ~self.any(cols)
 
 
+def summary_ids(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose respondent id is the label of a total or an average (合计, 平均值, Total …:
+    :data:`survey.tabular.SUMMARY_LABELS`, the row a spreadsheet adds under its data): a 平均值 row of whole-number
+    averages holds valid codes, and was imported as one more respondent without a word."""
+    if "respondent_id" not in frame.columns or not len(frame):
+        return np.zeros(len(frame), dtype=bool)
+    from .tabular import SUMMARY_LABELS
+
+    ids = frame["respondent_id"].astype("string").str.strip().str.lower()
+    return ids.isin(SUMMARY_LABELS).to_numpy(dtype=bool, na_value=False)
+
+
 def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray] = None,
                prior: Optional[pd.DataFrame] = None) -> pd.DataFrame:
     """All row problems of ``frame`` (native layout) as a DataFrame (see module docstring).
@@ -162,7 +174,14 @@ def check_rows(frame: pd.DataFrame, q: Questionnaire, rows: Optional[np.ndarray]
     qcols = [c for qq in q.questions for c in qq.columns()]
     blank = C.blank(qcols)
     col.add(blank, "", "blank-row", values=_NONE)
-    live = ~blank
+    # 合计 / 平均值 under the data whose cells all read (a 平均值 row of whole-number averages: valid codes) would
+    # be one more respondent: one record says what it is.  An empty one stays blank-row, and one whose cells the
+    # importer could not read has those cells' records (they say what it holds)
+    summary = summary_ids(frame) & ~blank
+    if prior is not None and len(prior):
+        summary[prior["index"].to_numpy(dtype=np.int64)] = False
+    col.add(summary, "respondent_id", "summary-row")
+    live = ~blank & ~summary
     asked = asked_masks(q, frame)
     # the questions in two consecutive parts (about equal columns), each with its own records, checked
     # on two threads when there are: the records come out in the same order either way

@@ -250,3 +250,17 @@ def test_dates_that_read_both_ways_are_said(tmp_path, capsys):
             "both ways ('1/9/2026 9:01' is 2026-01-09 month first, 2026-09-01 day first): they were read month "
             "first") in out, out
 
+
+def test_a_row_of_averages_under_the_data_is_quarantined(tmp_path, capsys):
+    """A 平均值 row Excel added under a 按序号 file, its averages shown rounded (valid codes everywhere), was imported
+    as a 13th respondent without a word; now it is quarantined (summary-row), naming the row and its id."""
+    head, body = _rows()
+    avg = ["平均值", "", "", "", "", "", "2", "1", "3", "3", "3", "0", "1", "0", "0", "0", "0", "3", "-3", "2", "1", ""]
+    f = _write(tmp_path / "avg.csv", [head, *body, avg])
+    proj = init_project(tmp_path, capsys, QFILE)
+    rc, out = run_main(capsys, "import", proj, str(f), "--wave", "W")
+    assert rc == 0 and "13 rows read, 12 accepted, 1 quarantined" in out, out
+    assert "summary-row (合计或平均行): 1 row(s)" in out, out
+    rc, out = run_main(capsys, "quarantine", proj)
+    assert ("avg.csv, row 14, column respondent_id: the row's respondent id is '平均值': a row of totals or averages "
+            "added under the data, not a respondent") in out and "1 record(s)" in out, out

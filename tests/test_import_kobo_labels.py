@@ -56,8 +56,11 @@ def test_cell_without_full_cover(tmp_path):
     p.write_text("_uuid,travel/Q3,travel/Q2\nu1,A B C D E,Car\nu2,B,Very Car\nu3,D A,Car Car\n", encoding="utf-8")
     t = read_responses(p, Q)
     got = t.problems[["row", "column", "value"]].values.tolist()
-    # "A B C D E": A + "B C" + D, then E is unknown; "B" alone is no option (only "A B" / "B C" hold it)
-    assert sorted(got) == [[2, "travel/Q3", "E"], [3, "travel/Q2", "Very"], [3, "travel/Q3", "B"]]
+    # "A B C D E": A + "B C" + D, then E is unknown; "B" alone is no option (only "A B" / "B C" hold it); "Car Car"
+    # names one option twice (choice-twice: it was read as one choice without a word)
+    assert sorted(got) == [[2, "travel/Q3", "E"], [3, "travel/Q2", "Very"], [3, "travel/Q3", "B"],
+                           [4, "travel/Q2", "Car Car"]]
+    assert t.problems.loc[t.problems["value"] == "Car Car", "code"].tolist() == ["choice-twice"]
     np.testing.assert_array_equal(t.frame.loc[2, [f"Q3_{k}" for k in range(1, 5)]].to_numpy(dtype=float), [1, 0, 0, 1])
 
 

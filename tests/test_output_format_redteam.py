@@ -106,7 +106,7 @@ def test_docx_short_text_columns_are_not_wrapped(demo):
     in the 区县问题清单."""
     from docx import Document
 
-    from report.writers.docx import SHORT_TEXT
+    from report.writers.table_width import SHORT_TEXT
 
     doc = Document(str(demo / "report.docx"))
     pt = doc.styles["Table Text"].font.size.pt
@@ -246,7 +246,7 @@ def test_docx_tables_with_several_long_text_columns_get_room(demo):
     责任单位 four characters wide on five lines in portrait."""
     from docx import Document
 
-    from report.writers.docx import TEXT_COMFORT_CM
+    from report.writers.table_width import TEXT_COMFORT_CM
 
     doc = Document(str(demo / "report.docx"))
     comfort_tw = TEXT_COMFORT_CM / 2.54 * 1440

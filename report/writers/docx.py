@@ -16,15 +16,13 @@ from .. import charts as C
 from ..labels import label
 from ..numbering import figure_caption, table_caption
 from ..toc import add_docx_toc, fill_docx_toc
-from .docx_lines import cell_lines, unit_floor_cm
+from .docx_lines import cell_lines
 from .docx_rows import append_body_rows
+from .table_width import SHORT_TEXT, WRAP_MIN_CM, char_cm, column_needs, display_width, is_wide, latin_word
 
 
 FIG_ROOM_CM = 4.5  # of the text block's height left for a chapter heading (page break before, its spacing) and
 # the caption below the tallest figure: with 2.5 cm LibreOffice pushed the IPA chart's caption onto the next page
-SHORT_TEXT = 8  # display width (CJK = 2) up to which a text column is never wrapped (4 Chinese characters)
-HEADER_WRAP = 6  # a longer column header wraps (three Chinese characters a line)
-TEXT_COMFORT_CM = 3.0  # a wrapping text column gets this much (7 characters a line) or a landscape page
 KEEP_WHOLE_ROWS = 12  # a table of at most this many body rows is kept on one page (with its caption)
 KEEP_FIRST_ROWS = 2   # a longer one keeps its caption, header row and first body rows together
 KEEP_LAST_ROWS = 3    # and its last body rows together: a page after a break never carries one or two rows alone
@@ -74,24 +72,6 @@ def title_size_pt(title: str, size_pt: float, width_cm: float) -> float:
         return size_pt
     fit = math.floor(room_pt / ems * 2) / 2
     return fit if fit >= TITLE_MIN_PT else size_pt
-
-
-def display_width(s: str) -> int:
-    """Width of ``s`` in half-width characters: CJK (from U+2E80) counts double."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-
-def latin_word(s: str) -> int:
-    """Length of the longest Latin word or number in ``s`` (a run without spaces or CJK characters).  Chinese
-    wraps between any two characters, a Latin word only at a space (or a word processor splits it inside)."""
-    return max((len(w) for w in re.findall(r"[^\s\u2e81-\uffff]+", s)), default=0)
-
-
-def header_width(h: str) -> int:
-    """The width a column header needs (half-width characters): its whole text up to :data:`HEADER_WRAP`, and
-    never less than its longest Latin word or number: a narrower column split English heads inside the word
-    (“Estimat/e”, “Measur/e”)."""
-    return max(min(display_width(h), HEADER_WRAP), latin_word(h))
 
 
 def share_room(needs: list, floors: list, room: float) -> list:
@@ -181,24 +161,9 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         cols = len(t.columns)
         body = t.formatted(context["lang"])
         # column widths from content: display width of the longest value (CJK counts double), capped
-        need = [min(max([header_width(str(h))] + [_wlen(r[i]) for r in body]), 44) * 0.2 + 0.55
-                for i, (h, _) in enumerate(t.columns)]  # cm at 9.5 pt: ~0.2 cm per half-width character + margins
-        # text columns share what the numbers leave and wrap; a column of short words (区县 names, 达标) keeps
-        # its width like a number column: “西城区” broken into “西城/区” is not read as a name
-        text = [k == "text" and max((_wlen(r[i]) for r in body), default=0) > SHORT_TEXT
-                for i, (_, k) in enumerate(t.columns)]
-        # a wrapping column holds its widest date or bracketed group, every column its head's longest Latin word,
-        # measured in the bundled font's Latin (“Communit / y” in a column made for 0.2 cm a letter)
-        unit_cm = [max(unit_floor_cm([str(h)], look.table[1]),
-                       unit_floor_cm([r[i] for r in body], look.table[1]) if text[i] else 0.0)
-                   for i, (h, _) in enumerate(t.columns)]
-        need = [max(n, u) for n, u in zip(need, unit_cm)]
+        need, text, unit_cm = column_needs(t.columns, body, look.table[1])
         fixed = sum(n for n, tx in zip(need, text) if not tx)
-        comfort = sum(min(n, TEXT_COMFORT_CM) for n, tx in zip(need, text) if tx)
-        # numbers alone do not fit the portrait text block, or its several text columns would be squeezed to
-        # a few characters a line (the 区县问题清单: 指标, 问题 and 责任单位 four characters wide on five lines)
-        long_text = sum(1 for n, tx in zip(need, text) if tx and n > TEXT_COMFORT_CM)
-        wide = fixed + 1.6 * sum(text) > text_cm or (long_text >= 2 and fixed + comfort > text_cm)
+        wide = is_wide(need, text, text_cm)
         if wide:
             landscape_section(doc, True)
         caption(table_caption(t, context["lang"]))
@@ -206,10 +171,10 @@ def write_docx(context: dict, path: Path, style: str = "gbt9704") -> None:
         if sum(need) <= W:
             widths_cm = [n + (W - sum(need)) * n / sum(need) for n in need]
         else:  # numbers keep their width, text columns share the rest and wrap
-            room = max(W - fixed, 1.6 * max(sum(text), 1))
+            room = max(W - fixed, WRAP_MIN_CM * max(sum(text), 1))
             # a wrapping column is never narrower than its longest Latin word (“Dongche/ng District”)
             # nor narrower than a date or a bracketed group it holds (“2026年10 / 月30日”, docx_lines)
-            floors = [max(1.6, min(max([latin_word(str(h))] + [latin_word(r[i]) for r in body]), 44) * 0.2 + 0.55,
+            floors = [max(WRAP_MIN_CM, char_cm(max([latin_word(str(h))] + [latin_word(r[i]) for r in body])),
                           unit_cm[i])
                       for i, (h, _) in enumerate(t.columns)]
             shared = share_room([n for n, tx in zip(need, text) if tx], [f for f, tx in zip(floors, text) if tx], room)

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from ..labels import label
 from ..records import Table
 from ..table_cells import Num, Tag, text_width
+from .table_width import column_needs, is_wide
 
 TONE_CLASS = {"ok": "v-ok", "bad": "v-bad", "ns": "v-ns"}
 LONG_TEXT = 8  # display width (a CJK character counts 2) above which a text column is left-aligned and
 # wraps (as in the Word tables); shorter words (a district, a site) stay on one line, centred unless
 # they label the row (first column)
+PRINT_TEXT_CM = 17.8  # the printed text block: A4 less the report template's 16 mm side margins (@page)
+PRINT_TABLE_PT = 9.75  # the tables' 13 px
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Cell:
 class TableView:
     headers: list
     rows: list  # [[Cell]]
+    wide: bool = False  # printed on a landscape page (report.writers.table_width.is_wide)
 
 
 def _class(v, align: str) -> str:
@@ -69,7 +73,8 @@ def table_view(t: Table, lang: str) -> TableView:
                 cells.append(Cell(txt[j], _class(raw[j], align[j])))
                 j += 1
         rows.append(cells)
-    return TableView(headers, rows)
+    need, text, _ = column_needs(t.columns, shown, PRINT_TABLE_PT)
+    return TableView(headers, rows, is_wide(need, text, PRINT_TEXT_CM))
 
 
 __all__ = ["Cell", "TableView", "table_view"]

@@ -332,12 +332,6 @@ def check_table_out(path: Optional[Path], option: str = "--export") -> None:
         option_problem("table-out-suffix", option, path=str(path), suffix=Path(path).suffix)
 
 
-def _write_table(df, path: Path) -> None:
-    from survey.export import write_table
-
-    write_table(df, path)
-
-
 class _data_errors:
     """Context manager: a DesignError about a data file becomes the catalogue entry of its kind
     (:mod:`survey.design_messages`), naming the file and the line and column of the first offending row; a wrong

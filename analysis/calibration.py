@@ -50,7 +50,7 @@ class CalibrationError(DesignError):
     """Totals that cannot be met (or do not describe the data).
 
     ``str(e)`` is an English sentence for library callers; ``kind`` names the problem and ``params`` holds its
-    values (minyi says it in words of its own, ``cli/estimate.py``): ``missing-variable`` (``variable`` not in
+    values (minyi says it in words of its own, ``report/datafile_weight.py``): ``missing-variable`` (``variable`` not in
     the data), ``missing-values`` (``variable``, ``rows`` without a category), ``not-in-total`` (``variable``,
     sample ``categories`` without a population total), ``not-in-sample`` (``variable``, population
     ``categories`` absent from the sample), ``category-totals`` (``variable`` whose category totals add up to

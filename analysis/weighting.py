@@ -85,7 +85,7 @@ class WeightingError(DesignError):
     """A margin (or a weighting argument) that cannot be used, with the variable and categories concerned.
 
     ``str(e)`` is an English sentence for library callers; ``kind`` names the problem and ``params`` holds its
-    values, so that an application can say it in words of its own (minyi's catalogue, ``cli/estimate.py`` and
+    values, so that an application can say it in words of its own (minyi's catalogue, ``report/datafile_weight.py`` and
     ``report/project.py``).  The kinds and their params (besides ``variable``):
 
     ``missing-variable`` (a margin variable not in the data; ``candidates``), ``missing-values`` (``column``,

@@ -199,118 +199,28 @@ def choice(value: Optional[str], choices, option: str) -> Optional[str]:
     return value
 
 
-def _unused_design_options(*, psu, fpc, repweights, rep_type, rep_scale, rep_rscales, rho, mse, combined_weights,
-                           replicates, n_replicates, seed) -> None:
-    """Refuse the design options this design does not use: each was silently ignored (``--rep-type JK1`` without
-    --repweights, meant as --replicates JK1, gave the linearisation interval), and an empty name in --psu/--fpc
-    (``--psu ,``) silently dropped the stage."""
-    for option, value in (("--psu", psu), ("--fpc", fpc)):
-        if value is not None and "," in value and not all(part.strip() for part in value.split(",")):
-            option_problem("design-option-empty-name", option, value=value)
-    if repweights is None:
-        for option, unused in (("--rep-type", rep_type != "other"), ("--rep-scale", rep_scale is not None),
-                               ("--rep-rscales", rep_rscales is not None),
-                               ("--no-combined-weights", not combined_weights)):
-            if unused:
-                option_problem("repweights-option-alone", option)
-    fay = replicates == "Fay" or (repweights is not None and rep_type == "Fay")
-    if rho is not None and not fay:
-        option_problem("rho-not-fay", "--rho", rho=f"{rho:g}")
-    if mse and repweights is None and replicates is None:
-        option_problem("mse-without-replicates", "--mse")
-    asked = "no replicates" if replicates is None else f"--replicates {replicates}"
-    for option, given in (("--seed", seed), ("--n-replicates", n_replicates)):
-        if given is not None and replicates != "bootstrap":
-            option_problem("bootstrap-option-alone", option, asked=asked)
-
-
-def _check_replicate_cells(path: Path, table, spec) -> None:
-    """The replicate weights --replicates would make (rows × replicates, 8 bytes each) within the limit
-    ``replicate_cells`` (docs/limits.md), before they are made: 100,000,000 bootstrap replicates asked for 2 TB
-    and ended in "internal error: MemoryError"; JK1 on 200,000 rows without --psu needs 320 GB."""
-    if spec.replicates is None:
-        return
-    from analysis.values import normalize_series
-    from survey.limits import current
-
-    rows = len(table)
-    kind = spec.replicates
-    if kind == "auto":
-        kind = "JKn" if spec.strata else "JK1"
-    if kind == "bootstrap":
-        count = spec.n_replicates
-    elif kind in ("BRR", "Fay"):
-        count = 2 * (int(normalize_series(table[spec.strata]).nunique()) + 1) if spec.strata else 0
-    elif spec.psu:
-        keys = [normalize_series(table[c]) for c in ([spec.strata] if spec.strata else []) + [spec.psu[0]]]
-        count = len(set(zip(*keys)))
-    else:
-        count = rows
-    current().check("replicate_cells", float(rows) * float(count), file=str(path),
-                    what=f"replicate weights --replicates {spec.replicates} would make ({rows:,} rows × "
-                         f"{count:,} replicates)")
-
-
-def design_spec(path: Path, table, *, weight=None, strata=None, psu=None, fpc=None, pps=None, lonely_psu="fail",
-                repweights=None, rep_type="other", rep_scale=None, rep_rscales=None, rho=None, mse=False,
-                combined_weights=True, replicates=None, n_replicates=None, seed=None):
-    """The design options of a command as an :class:`analysis.design_spec.DesignSpec`, its choices and columns
-    checked (unknown columns: one message naming the file and the option); options the design would not use are
-    refused (:func:`_unused_design_options`), and replicates beyond the limit ``replicate_cells`` too."""
-    from analysis.design import LONELY_PSU, PPS_METHODS
-    from analysis.design_spec import DesignSpec
-    from analysis.replicates import AS_REP_TYPES, REP_TYPES
-
-    choice(lonely_psu, LONELY_PSU, "--lonely-psu")
-    choice(pps, PPS_METHODS, "--pps")
-    choice(rep_type, REP_TYPES, "--rep-type")
-    choice(replicates, AS_REP_TYPES, "--replicates")
-    _unused_design_options(psu=psu, fpc=fpc, repweights=repweights, rep_type=rep_type, rep_scale=rep_scale,
-                           rep_rscales=rep_rscales, rho=rho, mse=mse, combined_weights=combined_weights,
-                           replicates=replicates, n_replicates=n_replicates, seed=seed)
-    n_replicates = 50 if n_replicates is None else n_replicates
-    rs = None
-    if rep_rscales is not None:
-        try:
-            rs = [float(x) for x in rep_rscales.split(",")]
-        except ValueError:
-            option_problem("option-not-numbers", "--rep-rscales", value=rep_rscales, example="0.5,0.5,0.5")
-        rs = rs[0] if len(rs) == 1 else rs
-    spec = DesignSpec.of(weight, strata, psu, fpc, pps=pps, lonely_psu=lonely_psu, repweights=repweights,
-                         rep_type=rep_type, scale=rep_scale, rscales=rs, rho=rho, mse=mse,
-                         combined_weights=combined_weights, replicates=replicates, n_replicates=n_replicates,
-                         seed=seed)
-    _check_columns(table, path, weight=weight, strata=strata)
-    for opt, cols in (("psu", spec.psu), ("fpc", spec.fpc)):
-        for c in cols:
-            _check_columns(table, path, **{opt: c})
-    if repweights is not None and "," in repweights:
-        for c in repweights.split(","):
-            _check_columns(table, path, repweights=c.strip())
-    _check_replicate_cells(path, table, spec)
-    return spec
-
-
-def design_notes(design, err: bool = False) -> None:
-    """Print how the design was read (weights derived from the fpc, nested PSU ids) after a command's text
-    output; with ``--json`` (``err``) on stderr, so stdout keeps the documented fields only."""
-    for note in getattr(design, "notes", ()):
-        typer.echo(f"note: {note}", err=err)
-
-
 def parse_df(value: Optional[str]) -> Optional[float]:
-    """``--df`` parser: None = design df, 'inf' = normal, else a positive number."""
+    """``--df`` parser: None = design df, 'inf' = normal, else a positive number
+    (:func:`survey.design_options.df_option`; a wrong value is a usage error, exit 2)."""
     if value is None:
         return None
-    if value.strip().lower() in ("inf", "infinity", "normal"):
-        return float("inf")
+    from survey.design_options import df_option
+
+    with options_said():
+        return df_option(value)
+
+
+@contextlib.contextmanager
+def options_said() -> Iterator[None]:
+    """Around a library call that checks option values as it works (:class:`survey.errors.OptionError`: a
+    design option's choice or a margin given twice, found after the data file is read): each is said as every wrong
+    option value of the command line is (:func:`option_problem`, exit status 2)."""
+    from survey.errors import OptionError
+
     try:
-        v = float(value)
-    except ValueError:
-        v = float("nan")
-    if not v > 0:  # nan too (float('nan') reads as a number)
-        option_problem("design-df-value", "--df", value=value)
-    return v
+        yield
+    except OptionError as e:
+        option_problem(e.code, e.option, **e.params)
 
 
 def _formats(text: str) -> list:
@@ -330,134 +240,6 @@ def check_table_out(path: Optional[Path], option: str = "--export") -> None:
 
     if path is not None and Path(path).suffix.lower() not in TABLE_SUFFIXES:
         option_problem("table-out-suffix", option, path=str(path), suffix=Path(path).suffix)
-
-
-class _data_errors:
-    """Context manager: a DesignError about a data file becomes the catalogue entry of its kind
-    (:mod:`survey.design_messages`), naming the file and the line and column of the first offending row; a wrong
-    option value names no file (exit status 2)."""
-
-    def __init__(self, path: Path, table=None):
-        self.path = path
-        self.columns = list(table.columns) if table is not None else ()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, et, e, tb):
-        from survey.design_messages import design_problem, is_said
-
-        if et is not None and is_said(e):
-            raise design_problem(e, str(self.path), columns=self.columns) from None
-        return False
-
-
-def _read_data(path: Path):
-    """The data file as a table of strings (survey.tabular.read_table); ``attrs["first_line"]`` is the line of
-    its first data row (title rows above the header move it), so messages name the file's own lines."""
-    from survey.codebook import Codebook, parse_codebook_sheet
-    from survey.export_meta import CODEBOOK_SHEET
-    from survey.tabular import read_raw, read_sav_table, read_table, sniff_kind, summary_row
-
-    p = Path(path)
-    kind = sniff_kind(p) if p.is_file() and p.stat().st_size else None
-    if kind is None:
-        return read_table(path)  # its message for a missing or empty file
-    if kind == "sav":  # SPSS's reading: user-missing values are missing; "line" N is case N
-        raw = read_sav_table(p, as_spss=True)
-        frame = raw.frame
-        frame.attrs["first_line"] = 1
-        frame.attrs["codebook"] = Codebook({c: dict(sorted(v.items(), key=_code_key)) for c, v in raw.value_labels.items()})
-        return frame
-    raw = read_raw(p, kind)
-    frame = raw.frame
-    frame.attrs["first_line"] = int(raw.header_line) + 1
-    _say_cells_read_as_empty(raw, path)
-    frame = _without_trailing_empty_rows(frame, path)
-    if CODEBOOK_SHEET in raw.other_sheets:  # minyi's Excel export: its 变量说明 sheet orders the categories
-        frame.attrs["codebook"] = parse_codebook_sheet(read_raw(p, kind, sheet=CODEBOOK_SHEET).frame)
-    total = summary_row(frame)
-    if total is not None:
-        from survey.errors import MinyiError
-
-        i, column, label = total
-        raise MinyiError.of("total-row", file=str(path), line=frame.attrs["first_line"] + i, column=column, label=label)
-    return frame
-
-
-def _without_trailing_empty_rows(frame, path: Path):
-    """``frame`` without the rows at its end whose every cell is empty (the blank lines or ``,,,`` rows that Excel,
-    WPS and text editors leave after the data), said in a note on stderr: they are no respondents, and each was
-    refused as "an empty cell" of the weight or left the base.  An empty row between data rows is kept (its line
-    is named by whatever needs a value there), and so are the line numbers of every row kept."""
-    import numpy as np
-
-    if frame.empty:
-        return frame
-    filled = np.zeros(len(frame), dtype=bool)
-    for c in frame.columns:
-        col = frame[c]
-        filled |= (col.notna() & (col.astype(str).str.strip() != "")).to_numpy()
-    last = int(np.flatnonzero(filled)[-1]) + 1 if filled.any() else 0
-    if last == len(frame) or last == 0:
-        return frame
-    from survey.messages import problem
-
-    first = int(frame.attrs.get("first_line", 2))
-    n = len(frame) - last
-    lines = f"line {first + last}" if n == 1 else f"lines {first + last}–{first + len(frame) - 1}"
-    typer.echo(str(problem("data-trailing-empty-rows", file=str(path), severity="note", count=n, lines=lines)), err=True)
-    kept = frame.iloc[:last]
-    kept.attrs.update(frame.attrs)
-    return kept
-
-
-def _say_cells_read_as_empty(raw, path: Path) -> None:
-    """On stderr, the workbook cells read as empty although they hold something: a formula without a computed
-    value, an Excel error (#DIV/0!).  `survey import` says them (catalogue ``formula-no-value-cells``,
-    ``excel-error-cells``); estimate, crosstab and weight left them out of the base without a word.  And, as the
-    import says them, merged ranges filled down and the other sheets that hold rows but were not read."""
-    from survey.messages import problem
-
-    for marks, code in ((raw.formulas, "data-formula-no-value-cells"), (raw.errors, "data-excel-error-cells")):
-        if marks:
-            cells = [m[2] for m in marks]
-            shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
-            typer.echo(str(problem(code, file=str(path), severity="warning", count=f"{len(cells):,}", cells=shown)),
-                       err=True)
-    if raw.merged:  # read as Excel shows them (survey.excel_table.fill_merged), as survey import does, and said
-        typer.echo(str(problem("data-merged-cells-filled", file=str(path), severity="warning", count=raw.merged[0],
-                               ranges=raw.merged[1])), err=True)
-    unread = raw.unread_said()
-    if unread:
-        typer.echo(str(problem("data-sheets-not-read", file=str(path), severity="warning", count=unread[0],
-                               sheets=unread[1])), err=True)
-
-
-def _code_key(item: tuple):
-    """Sort key of a (code text, label) pair: numerically when the code is a number."""
-    try:
-        return (0, float(item[0]), "")
-    except ValueError:
-        return (1, 0.0, item[0])
-
-
-def codebook_of(table):
-    """What the data file of ``table`` (:func:`_read_data`) says its codes mean (:mod:`survey.codebook`);
-    an empty codebook for a file that says nothing."""
-    from survey.codebook import Codebook
-
-    return table.attrs.get("codebook") or Codebook()
-
-
-def _check_columns(data, path: Path, **cols) -> None:
-    from survey.errors import MinyiError
-    from survey.messages import did_you_mean
-
-    for opt, col in cols.items():
-        if col is not None and col not in data.columns:
-            raise MinyiError.of("unknown-column", file=str(path), column=col,
-                                suggestion=f"--{opt.replace('_', '-')}: " + (did_you_mean(col, data.columns) or "check the header"))
 
 
 NaOpt = Annotated[Optional[str], typer.Option(

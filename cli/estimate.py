@@ -10,12 +10,9 @@ import typer
 from typing_extensions import Annotated
 
 from ._app import app
-from .estimate_notes import (NO_DF_METHODS, absent_value_notes, cells_without_unused_df, crosstab_logit_note,
-                             estimate_notes, interval_for, record_json, zero_weight_levels_note)
 from ._common import (CiOpt, CombinedOpt, ConfOpt, DfOpt, FpcOpt, JsonOpt, LonelyOpt, MseOpt, NRepOpt, PpsOpt, PsuOpt,
                       ReplicatesOpt, RepRscalesOpt, RepScaleOpt, RepTypeOpt, RepWeightsOpt, RhoOpt, SeedOpt, StrataOpt,
-                      WeightOpt, _check_columns, _data_errors, _echo_json, _read_data, choice, codebook_of, design_notes,
-                      design_spec, open_project, option_problem, parse_df)
+                      WeightOpt, _echo_json, choice, open_project, option_problem, options_said)
 
 
 def _parse_scores(items: List[str]) -> dict:
@@ -44,23 +41,6 @@ def _parse_scores(items: List[str]) -> dict:
         given[key] = k
         out[k] = x
     return out
-
-
-def _print_estimates(records: list, pct: bool, book=None) -> None:
-    for r in records:
-        dom = ", ".join(f"{k}={book.text(k, v) if book else v}" for k, v in (r.domain or {}).items())
-        if r.n == 0:
-            typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: not estimable (n=0: no valid rows with a "
-                       "positive weight)")
-            continue
-        f = (lambda x: f"{100 * x:.1f}%") if pct else (lambda x: f"{x:.4g}")
-        lo = "NA" if r.ci_low != r.ci_low else f(r.ci_low)
-        hi = "NA" if r.ci_high != r.ci_high else f(r.ci_high)
-        df = "" if r.ci_method in NO_DF_METHODS else f" df={r.df:g}"
-        deff = "n/a" if r.deff != r.deff else f"{r.deff:.3g}"
-        typer.echo(f"{r.var}{' [' + dom + ']' if dom else ''}: {f(r.estimate)}  "
-                   f"({r.confidence:.0%} CI {lo} – {hi}, {r.ci_method})  "
-                   f"se={r.se:.4g} n={r.n}{df} deff={deff}")
 
 
 # --ci of `survey estimate`: which interval each statistic has (analysis.ci for shares, the Woodruff intervals of
@@ -129,9 +109,32 @@ def estimate(
 
         survey estimate answers.csv --var Q12 --level 非常满意 --level 满意 --missing 不了解 --weight w --by district --json
     """
+    from report.datafile_estimate import estimate_file
+    from report.datafile_text import estimate_lines, said_lines
+    from report.estimate_notes import record_json
+    from survey.design_options import DesignOptions
+
+    request = _estimate_request(
+        data, var, level, missing, score, total, ratio, quantile, qrule, by, ci, confidence, df, json_out,
+        DesignOptions(weight, strata, psu, fpc, pps, lonely_psu, repweights, rep_type, rep_scale, rep_rscales, rho, mse,
+                      combined_weights, replicates, n_replicates, seed))
+    with options_said():
+        outcome = estimate_file(request, say=_say)
+    if json_out:  # stdout holds the JSON only
+        _echo_json([record_json(r) for r in outcome.records])
+        _echo_lines(said_lines(outcome), err=True)
+        return
+    _echo_lines(estimate_lines(outcome) + said_lines(outcome))
+
+
+def _estimate_request(data, var, level, missing, score, total, ratio, quantile, qrule, by, ci, confidence, df, json_out,
+                      design):
+    """`survey estimate`'s options as a :class:`report.datafile_estimate.EstimateRequest`, each checked before the
+    data file is read (a wrong one is a wrong command line, exit 2): one statistic, --level or --score, no value both
+    counted and --missing, no quantile twice, a --ci the statistic has."""
     from analysis.ci import CI_METHODS
-    from analysis.column import estimate_column
     from analysis.quantiles import QRULES
+    from report.datafile_estimate import EstimateRequest
 
     if ci is not None:
         choice(ci, tuple(CI_METHODS), "--ci")
@@ -155,58 +158,10 @@ def estimate(
     ci, interval_type = interval_for(ci, statistic, bool(level))
     if var is None and num_den is None:
         option_problem("estimate-no-variable", "--var")
-    table = _read_data(data)
-    _check_columns(table, data, var=var, by=by)
-    if by is not None and len(table) and _values_in(table, (by,)) == set():  # no record at all, exit 0 and JSON []
-        from survey.errors import MinyiError
-
-        raise MinyiError.of("by-column-empty", file=str(data), column=by, rows=f"{len(table):,}")
-    book = codebook_of(table)
-    if var is not None:  # --level 满意 on a .sav whose cells hold the code 4
-        level, missing = _as_codes(book, table, (var,), level or []), _as_codes(book, table, (var,), missing or [])
-    if num_den:
-        _check_columns(table, data, ratio=num_den[0])
-        _check_columns(table, data, ratio=num_den[1])
-    with _data_errors(data, table):
-        spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
-                           repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
-                           rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
-                           n_replicates=n_replicates, seed=seed)
-        records = estimate_column(table, var, levels=level or [], missing=missing or [],
-                                  scores=scores, by=by, ci_method=ci, confidence=confidence,
-                                  df=parse_df(df), design=spec, statistic=statistic, ratio=num_den,
-                                  quantiles=quantile or [], qrule=qrule, interval_type=interval_type)
-    no_group = 0
-    if by is not None:
-        from analysis.values import normalize_series
-
-        no_group = int(normalize_series(table[by]).isna().sum())
-    notes = estimate_notes(records, statistic=statistic, interval_type=interval_type, by=by, no_group=no_group,
-                           json_out=json_out, replicate=spec.is_replicate,
-                           average_later_stage=lonely_psu == "average" and bool(psu) and "," in psu,
-                           zero_weight_rows=_zero_weight_rows(table, weight) if spec.is_replicate else 0)
-    from analysis.design_spec import lonely_note
-
-    with _data_errors(data, table):
-        design = spec.build(table)
-    notes.extend(filter(None, [lonely_note(design)]))
-    # values no row holds (a number absent from a column of numbers is accepted: a code nobody chose)
-    absent = [] if var is None else absent_value_notes(data, _values_in(table, (var,)), (var,), levels=level or [],
-                                                       missing=missing or [], scores=scores)
-    if json_out:
-        _echo_json([record_json(r) for r in records])
-        for p in absent:  # stdout holds the JSON only
-            typer.echo(str(p), err=True)
-        for note in notes:
-            typer.echo(f"note: {note}", err=True)
-        design_notes(design, err=True)
-        return
-    _print_estimates(_in_code_order(book, records, by), pct=bool(level) and not total, book=book)
-    for p in absent:
-        typer.echo(str(p))
-    for note in notes:
-        typer.echo(f"note: {note}")
-    design_notes(design)
+    return EstimateRequest(
+        data, var, statistic, levels=level or [], missing=missing or [], scores=scores, ratio=num_den,
+        quantiles=quantile or [], qrule=qrule, by=by, ci=ci, interval_type=interval_type, confidence=confidence, df=df,
+        design=design, for_json=json_out)
 
 
 @app.command()
@@ -254,159 +209,56 @@ def crosstab(
     """
     from analysis.ci import CI_METHODS
     from analysis.crosstab import TESTS
-    from analysis.crosstab import crosstab as _crosstab
 
     choice(ci, tuple(CI_METHODS), "--ci")
     choice(test, TESTS, "--test")
-    table = _read_data(data)
-    _check_columns(table, data, row=row, col=col)
-    book = codebook_of(table)
-    missing = _as_codes(book, table, (row, col), missing or [])
-    _check_missing_values(table, data, missing, (row, col))
-    with _data_errors(data, table):
-        spec = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps, lonely_psu=lonely_psu,
-                           repweights=repweights, rep_type=rep_type, rep_scale=rep_scale, rep_rscales=rep_rscales,
-                           rho=rho, mse=mse, combined_weights=combined_weights, replicates=replicates,
-                           n_replicates=n_replicates, seed=seed)
-        design = spec.build(table)
-        res = _crosstab(design, row, col, missing=missing or [], ci_method=ci, confidence=confidence,
-                        df=parse_df(df))
-    dropped = None if getattr(design, "is_replicate", False) else zero_weight_levels_note(
-        table, design.weights, row, col, missing or [], res)
-    logit = crosstab_logit_note(res.cells, confidence) if ci == "logit" else None
-    from analysis.design_spec import lonely_note
+    from report.datafile_estimate import CrosstabRequest, crosstab_file
+    from report.datafile_text import crosstab_lines, said_lines
+    from report.estimate_notes import cells_without_unused_df
+    from survey.design_options import DesignOptions
 
-    lonely = lonely_note(design)
-    absent = absent_value_notes(data, _values_in(table, (row, col)), (row, col), missing=missing or [])
-    if json_out:
-        _echo_json(cells_without_unused_df(res.to_dict(test)))
-        for p in absent:  # stdout holds the JSON only
-            typer.echo(str(p), err=True)
-        for note in (dropped, logit, lonely):
-            if note:
-                typer.echo(f"note: {note}", err=True)
-        design_notes(design, err=True)
+    request = CrosstabRequest(
+        data, row, col, missing=missing or [], test=test, ci=ci, confidence=confidence, df=df,
+        design=DesignOptions(weight, strata, psu, fpc, pps, lonely_psu, repweights, rep_type, rep_scale, rep_rscales,
+                             rho, mse, combined_weights, replicates, n_replicates, seed))
+    with options_said():
+        outcome = crosstab_file(request, say=_say)
+    if json_out:  # stdout holds the JSON only
+        _echo_json(cells_without_unused_df(outcome.result.to_dict(test)))
+        _echo_lines(said_lines(outcome), err=True)
         return
-    typer.echo(f"{row} × {col}: n={res.n:,}  (row %, {confidence:.0%} CI {ci})")
-    cells = res.cells.set_index(["row", "col"])
-    # whole labels, aligned by their width on a terminal (a Chinese character takes two columns): labels cut
-    # to 12 characters made two rows read the same ("Very satisfi")
-    # a .sav's codes by their value labels, and categories in code order (survey.codebook)
-    row_levels, col_levels = book.order(row, res.row_levels), book.order(col, res.col_levels)
-    width = max([_cols(book.text(col, c)) for c in col_levels] + [18])
-    lab = max([_cols(book.text(row, r)) for r in row_levels] + [12])
-    typer.echo(" " * lab + "".join(_pad(book.text(col, c), width + 2) for c in col_levels) + f"{'n':>8}")
-    for r in row_levels:
-        parts = []
-        for c in col_levels:
-            x = cells.loc[(r, c)]
-            parts.append(f"{_pct(x.row_share, 5)}% [{_pct(x.row_share_ci_low, 4)},{_pct(x.row_share_ci_high, 5)}]")
-        n_r = int(cells.loc[r, "n"].sum())
-        typer.echo(_pad(book.text(row, r), lab, left=True) + "".join(f"{p:>{width + 2}}" for p in parts) + f"{n_r:>8}")
-    t = res.test
-    one = [name for name, levels in ((row, res.row_levels), (col, res.col_levels)) if len(levels) < 2]
-    if one:  # the statistics are NaN (JSON null): nothing to test, said in words rather than "F = nan"
-        typer.echo(f"No test of independence: '{one[0]}' has a single category among the valid rows, so there is "
-                   "no association to test.")
-    elif test in ("wald", "adjwald") and res.wald[test].singular:
-        typer.echo(f"No {test} test: the covariance of this table's cells is singular (many empty cells, or fewer "
-                   f"PSUs than the table's {(len(res.row_levels) - 1) * (len(res.col_levels) - 1)} degrees of "
-                   "freedom); R's svychisq stops there ('system is computationally singular') or gives rounding "
-                   "noise as its statistic (e.g. −7e14 with p = 1, or 1e14 with p < 1e-7). Merge sparse "
-                   "categories, or use --test F.")
-    elif test in ("F", "chisq") and t.singular:
-        typer.echo("No Rao–Scott test: this table has too many empty cells for its design effects to be "
-                   "estimated; R's svychisq stops too ('system is computationally singular'). Merge sparse "
-                   "categories and run it again.")
-    elif test in ("F", "chisq") and not t.chisq_p == t.chisq_p:
-        typer.echo(f"No Rao–Scott test: the design has no degrees of freedom for the test ({res.n:,} valid rows in "
-                   "too few PSUs); R's svychisq gives F = Inf, NaN or p = 0 there. Pearson X² = "
-                   f"{t.chisq:.4g}, df = {t.chisq_df}, without a p value.")
-    elif test == "F":
-        typer.echo(f"Rao–Scott F = {t.F:.4g}, df = ({t.df1:.3g}, {t.df2:.4g}), p = {t.p:.4g}"
-                   f"   (first-order χ² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g})")
-    elif test == "chisq":
-        typer.echo(f"Rao–Scott first-order χ²: Pearson X² = {t.chisq:.4g}, df = {t.chisq_df}, p = {t.chisq_p:.4g}")
-    else:
-        w = res.wald[test]
-        label = "Wald" if test == "wald" else "adjusted Wald"
-        typer.echo(f"{label} F = {w.F:.4g}, df = ({w.df1:g}, {w.df2:g}), p = {w.p:.4g}")
-    for p in absent:
-        typer.echo(str(p))
-    for note in (dropped, logit, lonely):
-        if note:
-            typer.echo(f"note: {note}")
-    design_notes(design)
+    _echo_lines(crosstab_lines(outcome) + said_lines(outcome))
 
 
-def _as_codes(book, table, columns: tuple, values: List[str]) -> List[str]:
-    """``--level`` / ``--missing`` values given as value labels of a .sav (or of minyi's Excel export) turned
-    into the codes its cells hold; values the data holds as they are stay as given."""
-    if not values or not any(c in book.labels for c in columns):
-        return values
-    present = _values_in(table, columns)
-    out = values
-    for c in dict.fromkeys(columns):
-        out = book.codes(c, out, present)
-    return out
+def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, str]:
+    """The proportion interval and the quantile interval type for ``--ci`` (None: the default) of ``statistic``;
+    a method the statistic has no version of is refused, never ignored."""
+    from analysis.design import DesignError
+    from analysis.quantiles import quantile_interval_type
+
+    if statistic == "quantile":
+        try:
+            return "logit", quantile_interval_type(ci or "wald")
+        except DesignError as e:  # its catalogue entry names the methods that apply (a wrong command line, exit 2)
+            from survey.design_messages import design_problem
+
+            raise design_problem(e) from None
+    if share and statistic == "mean":
+        return ci or "logit", "mean"
+    if ci not in (None, "wald"):
+        what = {"total": "a total", "ratio": "a ratio"}.get(statistic, "a mean")
+        option_problem("estimate-ci-wald-only", "--ci", what=what, ci=ci)
+    return "wald", "mean"
 
 
-def _in_code_order(book, records: list, by: Optional[str]) -> list:
-    """The ``--by`` groups of the plain-text output in the codebook's code order (a .sav's codes sort as
-    numbers already; a labelled Excel export's labels otherwise sort alphabetically)."""
-    if not by or by not in book.labels:
-        return records
-    groups = book.order(by, dict.fromkeys((r.domain or {}).get(by) for r in records))
-    rank = {g: i for i, g in enumerate(groups)}
-    return sorted(records, key=lambda r: rank[(r.domain or {}).get(by)])
+def _say(problem) -> None:
+    """A notice of the data file's reading (survey.datafile), on stderr as it is found."""
+    typer.echo(str(problem), err=True)
 
 
-def _zero_weight_rows(table, weight: Optional[str]) -> int:
-    """Rows whose sampling weight (the ``--weight`` column) is 0."""
-    if not weight:
-        return 0
-    import pandas as pd
-
-    return int((pd.to_numeric(table[weight], errors="coerce") == 0).sum())
-
-
-def _pct(x: float, width: int) -> str:
-    """A share as a percentage with one decimal in ``width`` columns; NA where it is not defined (NaN), as
-    `survey estimate` prints it, never "nan"."""
-    return f"{100 * x:{width}.1f}" if x == x else f"{'NA':>{width}}"
-
-
-def _cols(text: str) -> int:
-    """Columns ``text`` takes on a terminal: two for a wide (East Asian) character, one otherwise."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, left: bool = False) -> str:
-    """``text`` padded with spaces to ``width`` terminal columns (right-aligned unless ``left``)."""
-    fill = " " * max(0, width - _cols(text))
-    return text + fill if left else fill + text
-
-
-def _check_missing_values(table, path: Path, missing: List[str], columns: tuple) -> None:
-    """A --missing value that no row of ``columns`` holds is a typo (nothing would leave the base): refused as
-    --level/--missing of survey estimate are (:func:`analysis.values.check_present`), naming the file."""
-    from analysis.values import check_present
-
-    with _data_errors(path):
-        check_present(_values_in(table, columns), missing, "--missing",
-                      "column " + " or ".join(repr(c) for c in dict.fromkeys(columns)))
-
-
-def _values_in(table, columns: tuple) -> set:
-    """The distinct values of ``columns`` as the estimators compare them (:func:`analysis.values.normalize_series`)."""
-    from analysis.values import normalize_series
-
-    have = set()
-    for c in dict.fromkeys(columns):
-        have |= set(normalize_series(table[c]).dropna())
-    return have
+def _echo_lines(lines: List[str], err: bool = False) -> None:
+    for line in lines:
+        typer.echo(line, err=err)
 
 
 def _parse_totals(items: List[str]) -> dict:
@@ -462,110 +314,6 @@ def _parse_margin_specs(items: List[str]) -> list:
     return out
 
 
-# the catalogue entry of each kind of analysis.weighting.WeightingError and analysis.calibration.CalibrationError
-# (their params fill it); _weighting_error / _calibration_error say where.  A kind that is a wrong option value of
-# survey weight is said by the option's entry (USAGE_CODES, exit status 2), raised in those functions by name.
-WEIGHTING_CODES = {
-    "missing-variable": "unknown-column", "missing-values": "weight-missing-values",
-    "joint-columns": "weight-margin-joint-columns", "margin-type": "weight-margin-type",
-    "margin-columns": "weight-margin-columns", "blank-category": "weight-margin-blank-category",
-    "duplicate": "weight-margin-duplicate-category", "bad-population": "weight-margin-bad-population",
-    "empty": "weight-margin-empty", "margins-type": "weight-margins-type", "no-margins": "weight-no-margins",
-    "not-in-sample": "weight-margin-not-in-sample", "not-in-margin": "weight-margin-not-in-margin",
-    "zero-population": "weight-zero-population-with-rows", "shares": "weight-margin-shares-sum",
-    "population-total": "weight-population-total", "totals": "weight-margin-totals-differ",
-    "totals-population": "weight-margin-totals-population", "trim-bounds": "weight-trim-bounds",
-    "cap": "weight-cap", "maxit": "weight-maxit", "poststratify-margins": "weight-poststratify-margins",
-    "unknown-method": "weight-unknown-method",
-}
-CALIBRATION_CODES = {
-    "missing-variable": "unknown-column", "missing-values": "calibration-missing-values",
-    "not-in-total": "calibration-category-without-total", "not-in-sample": "calibration-category-not-in-sample",
-    "category-totals": "calibration-category-totals", "non-numeric": "calibration-non-numeric",
-    "no-totals": "calibration-no-totals", "unknown-calfun": "calibration-unknown-function",
-    "logit-bounds": "calibration-logit-bounds", "collinear": "calibration-collinear",
-    "no-convergence": "calibration-no-convergence", "breakdown": "calibration-breakdown",
-}
-# kinds about the data (the file named is the data file) rather than a margins file, and kinds about what the
-# command asked for as a whole (no file named)
-_DATA_KINDS = {"missing-values", "non-numeric", "collinear", "no-convergence", "breakdown"}
-_NO_FILE_KINDS = {"margins-type", "no-margins", "trim-bounds", "no-totals"}
-
-
-def _did_you_mean(candidates: dict) -> str:
-    """"; 'x': did you mean 'y'?" for the categories that have close ones on the other side, else ""."""
-    parts = [f"'{c}': did you mean " + " or ".join(f"'{x}'" for x in cands) + "?"
-             for c, cands in candidates.items() if cands]
-    return "".join("; " + p for p in parts)
-
-
-def _totals_said(totals: dict) -> str:
-    return ", ".join(f"{k} {t:,.10g}" for k, t in totals.items())
-
-
-def _weighting_error(e, files: dict, data_path: Path):
-    """The catalogue message of a WeightingError (:data:`WEIGHTING_CODES`), located at the margins file of its
-    variable (all of them when it concerns several), the data file, or the command line."""
-    from analysis.weighting import said_categories
-    from survey.errors import MinyiError
-
-    p = dict(e.params)
-    if e.kind == "cap":  # wrong option values: a wrong command line
-        return MinyiError.of("weight-cap", cap=p["cap"])
-    if e.kind == "population-total":
-        return MinyiError.of("weight-population-total", population_total=p["population_total"])
-    if e.kind == "maxit":
-        return MinyiError.of("weight-maxit", maxit=p["maxit"])
-    if e.kind == "unknown-method":
-        return MinyiError.of("weight-unknown-method", method=p["method"])
-    if e.kind == "poststratify-margins":
-        return MinyiError.of("weight-poststratify-margins", count=p["count"])
-    if e.kind == "missing-variable":
-        cands = e.candidates.get(e.variable)
-        return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
-                             suggestion="--margin: " + ("did you mean " + " or ".join(f"'{x}'" for x in cands) + "?"
-                                                        if cands else "check the header"))
-    code = WEIGHTING_CODES[e.kind]
-    if e.kind in ("not-in-sample", "not-in-margin"):
-        absent, extra = p["absent"], p["not_in_margin"]
-        p.update(absent=said_categories(absent, p["absent_rows"], zero_weight=True),
-                 not_in_margin=said_categories(extra, p["not_in_margin_rows"]), suggestion=_did_you_mean(e.candidates))
-        if absent and extra:
-            code = "weight-margin-categories-mismatch"
-        elif absent and set(absent) <= set(p["absent_rows"]):  # in the data, every row of weight 0
-            code = "weight-margin-zero-weight-category"
-    if e.kind in ("totals", "totals-population"):
-        p["totals"] = _totals_said(p["totals"])
-        counted = [str(files[v]) for v in e.params["totals"] if v in files]
-        return MinyiError.of(code, file=", ".join(counted or [str(f) for f in files.values()]), **p)
-    if e.kind in _DATA_KINDS:
-        return MinyiError.of(code, file=str(data_path), **p)
-    if e.kind in _NO_FILE_KINDS:
-        return MinyiError.of(code, **p)
-    f = files.get(e.variable)
-    return MinyiError.of(code, file=str(f) if f else ", ".join(str(x) for x in files.values()), **p)
-
-
-def _calibration_error(e, files: dict, data_path: Path):
-    """The catalogue message of a CalibrationError (:data:`CALIBRATION_CODES`), located at the margins file of its
-    variable, else the data file, or the command line."""
-    from survey.errors import MinyiError
-
-    p = dict(e.params)
-    if e.kind == "unknown-calfun":  # wrong option values: a wrong command line
-        return MinyiError.of("calibration-unknown-function", calfun=p["calfun"], choices=p["choices"])
-    if e.kind == "logit-bounds":
-        return MinyiError.of("calibration-logit-bounds", bounds=p["bounds"])
-    if e.kind == "missing-variable":
-        return MinyiError.of("unknown-column", file=str(data_path), column=e.variable,
-                             suggestion="--total: check the header")
-    code = CALIBRATION_CODES[e.kind]
-    if e.kind in _NO_FILE_KINDS:
-        return MinyiError.of(code, **p)
-    f = files.get(e.variable)
-    return MinyiError.of(code, file=str(f) if f and e.kind not in _DATA_KINDS else str(data_path), **p)
-
-
 @app.command()
 def weight(
     data: Annotated[Path, typer.Argument(help="CSV/TSV/XLSX data file (UTF-8 or GBK), or an SPSS .sav (its user-missing values left out, as SPSS does).")],
@@ -615,10 +363,27 @@ def weight(
 
         survey weight answers.csv --margin district=pop_district.csv --margin age=pop_age.csv --cap 5 --out weighted.csv
     """
-    from analysis.calibration import CalibrationError, calibrate_margins
-    from analysis.weighting import WeightingError, calibrate
-    from survey.errors import MinyiError
-    from survey.margins import read_margin_file
+    from report.datafile_text import design_note_lines, weight_lines
+    from report.datafile_weight import weight_file
+    from survey.design_options import DesignOptions
+
+    request = _weight_request(data, out, margin, method, total, bounds, partial, cap, name, population_total, maxit,
+                              epsilon, DesignOptions(weight, strata, psu, fpc, pps, lonely_psu))
+    with options_said():
+        outcome = weight_file(request, say=_say)
+    if json_out:
+        _echo_json({**outcome.report.to_dict(), "out": str(out), "name": name})
+        _echo_lines(design_note_lines(outcome.design), err=True)
+        return
+    _echo_lines(weight_lines(outcome))
+
+
+def _weight_request(data, out, margin, method, total, bounds, partial, cap, name, population_total, maxit, epsilon,
+                    design):
+    """`survey weight`'s options as a :class:`report.datafile_weight.WeightRequest`, each checked before the data
+    file is read (a wrong one is a wrong command line, exit 2): the method's own options only, the --out not the
+    data file, a --name a --weight can give back, at least one margin or total."""
+    from report.datafile_weight import WeightRequest
 
     choice(method, ("rake", "poststratify", "linear", "logit"), "--method")
     if out.is_file() and data.is_file() and os.path.samefile(out, data):  # replaced, other sheets and all
@@ -644,79 +409,8 @@ def weight(
         option_problem("weight-poststratify-margins", "--margin", count=len(specs))
     if not specs and not totals:
         option_problem("weight-no-margin", "--margin")
-    table = _read_data(data)
-    for col in totals:
-        _check_columns(table, data, total=col)
-    for col, _f in specs:
-        for part in ([col] if col in table.columns or "+" not in col else col.split("+")):
-            _check_columns(table, data, margin=part.strip())
-    if name in table.columns:
-        raise MinyiError.of("weight-column-exists", file=str(data), name=name)
-    seen = set()
-    for col, _f in specs:
-        if col in seen:
-            option_problem("weight-margin-twice", "--margin", column=col)
-        seen.add(col)
-    margins = {col: read_margin_file(f, 1 if col in table.columns or "+" not in col else len(col.split("+")), column=col,
-                                     counts_matter=True)
-               for col, f in specs}
-    files = {col: f for col, f in specs}
-    with _data_errors(data, table):
-        design = design_spec(data, table, weight=weight, strata=strata, psu=psu, fpc=fpc, pps=pps,
-                             lonely_psu=lonely_psu).build(table)
-    mdict = {c: dict(zip(*m)) for c, m in margins.items()}
-    try:
-        if method in ("linear", "logit"):
-            new, rep = calibrate_margins(design, mdict, totals, calfun=method, bounds=lim,
-                                         population_total=population_total)
-        else:
-            kw = dict(population_total=population_total, cap=cap)
-            if method == "rake":
-                kw.update(maxit=10 if maxit is None else maxit, epsilon=1.0 if epsilon is None else epsilon)
-            if partial:
-                kw["partial"] = True
-            new, rep = calibrate(design, mdict, method=method, **kw)
-    except WeightingError as e:
-        raise _weighting_error(e, files, data)
-    except CalibrationError as e:
-        raise _calibration_error(e, files, data)
-    result = table.copy()
-    result[name] = new.weights
-    from survey.export import write_data
-
-    write_data(result, out)
-    if json_out:
-        _echo_json({**rep.to_dict(), "out": str(out), "name": name})
-        design_notes(design, err=True)
-        return
-    vars_ = ", ".join(c for c, _ in specs)
-    if method == "rake":
-        state = "converged" if rep.converged else "did NOT converge (raise --maxit or --epsilon)"
-        typer.echo(f"raking on {vars_}: {rep.iterations} iteration(s), {state}; "
-                   f"largest change in the last pass {rep.max_change:.3g} (epsilon {rep.epsilon:.3g})")
-    elif method == "poststratify":
-        typer.echo(f"post-stratification on {vars_}: largest difference from the margin {rep.max_change:.3g}")
-    else:
-        typer.echo(f"{method} calibration on {', '.join([c for c, _ in specs] + list(totals))}: {rep.iterations} "
-                   f"iteration(s), largest relative difference from the totals {rep.max_change:.3g}")
-    if rep.cap is not None:
-        typer.echo(f"cap {rep.cap:g} × mean weight: {rep.trim_rounds} trim round(s), "
-                   + ("met" if rep.cap_satisfied else "NOT met") + f"; largest weight/mean {rep.max_ratio:.3f}")
-    typer.echo(f"weights: n={rep.n:,} sum={rep.sum_weights:,.6g} min={rep.weight_min:.4g} mean={rep.weight_mean:.4g} "
-               f"max={rep.weight_max:.4g} (max/mean {rep.max_ratio:.3f})")
-    if rep.n_zero:
-        typer.echo(f"the mean (and the --cap base) is over all rows, {rep.n_zero:,} of them with weight 0"
-                   ", as R's mean(weights(design)); n counts the rows of positive weight")
-    typer.echo(f"Kish effective n = {rep.kish_n_eff:,.1f}; weighting efficiency {rep.efficiency:.1%} "
-               f"(design effect of weighting {rep.deff_weighting:.3f})")
-    typer.echo(f"{'margin':<12} {'category':<14} {'population':>12} {'n':>7} {'before':>12} {'after':>12}")
-    for m in rep.margins:
-        typer.echo(f"{m['variable']:<12} {m['category']:<14} {m['population']:>12,.1f} {m['n']:>7,} "
-                   f"{m['weighted_before']:>12,.1f} {m['weighted_after']:>12,.1f}")
-    for w in rep.warnings:
-        typer.echo(f"warning: {w}")
-    typer.echo(f"wrote {out} (new column {name})")
-    design_notes(design)
+    return WeightRequest(data, out, margins=specs, method=method, totals=totals, bounds=lim, partial=partial, cap=cap,
+                         name=name, population_total=population_total, maxit=maxit, epsilon=epsilon, design=design)
 
 
 @app.command()
@@ -751,6 +445,7 @@ def plan(
     """
     from analysis.planning import ALLOCATIONS, PlanningError
     from analysis.planning import plan as make_plan
+    from report.datafile_text import pad
     from survey.errors import MinyiError
     from survey.margins import read_strata_file
 
@@ -808,7 +503,7 @@ def plan(
         typer.echo(f"  {'stratum':<16} {'population':>12} {'n':>7} {'share':>7}")
         for a in res.allocation:
             flag = {"minimum": " (minimum)", "population": " (whole stratum)"}.get(a.bound or "", "")
-            typer.echo(f"  {_pad(str(a.stratum), 16, left=True)} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
+            typer.echo(f"  {pad(str(a.stratum), 16, left=True)} {a.population:>12,.0f} {a.n:>7} {a.share:>7.1%}{flag}")
     if written is not None:
         typer.echo(written.note())
 

@@ -4,7 +4,7 @@
 problem's values (``params``: the column, the line of the data file, the value, how many rows are like it, the
 choices of an option …).  :data:`DESIGN_CODES` and :data:`PLANNING_CODES` are the one table of which entry of
 survey/messages.py says each kind; :func:`design_problem` and :func:`planning_problem` fill it.  Used by every
-command that estimates from a data file (``cli._common._data_errors``), by the project's analysis
+command that estimates from a data file (``survey.datafile.data_errors``), by the project's analysis
 (``report/project.py``) and by the last resort of ``cli/_app.py``.  A kind that is a wrong option value is an entry
 of :data:`survey.messages.USAGE_CODES` (exit status 2) and names no file; a problem of the data names the data
 file, and the line and column of its first offending row where the library knows them.

@@ -856,7 +856,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- survey weight: margins against the data ---------------------------------
     "weight-column-exists": ("the data already have a column '{name}'", "choose another name with --name"),
     # one entry per kind of analysis.weighting.WeightingError / analysis.calibration.CalibrationError (their params);
-    # cli/estimate.py (WEIGHTING_CODES, CALIBRATION_CODES) says which; located at the margins file, else the data
+    # report/datafile_weight.py (WEIGHTING_CODES, CALIBRATION_CODES) says which; located at the margins file, else the data
     "weight-missing-values": ("column '{column}' has {rows} row(s) without a category; every row needs one to be "
                               "weighted", "leave those rows out of the data first, or give them a category of the "
                               "margin of '{variable}'"),
@@ -1606,7 +1606,7 @@ USAGE_CODES = frozenset({
     "links-base-url", "links-base-url-host", "links-base-url-query", "links-choice", "links-no-question",
     "links-collector-space", "links-collector-chars", "links-collector-invisible", "links-collector-empty",
     "parquet-folder-no-waves",
-    # survey weight's options, as the library refuses them (cli/estimate.py)
+    # survey weight's options, as the library refuses them (report/datafile_weight.py)
     "weight-cap", "weight-population-total", "weight-maxit", "weight-unknown-method", "weight-poststratify-margins",
     "calibration-unknown-function", "calibration-logit-bounds",
     # the design options and the estimation options, as the library refuses them (survey/design_messages.py)

@@ -2,7 +2,7 @@
 
 analysis.design.DesignError and analysis.planning.PlanningError carry a ``kind`` and the problem's values
 (``params``); survey/design_messages.py is the one table of which entry of survey/messages.py says each kind, used
-by the commands that estimate from a data file (cli/_common.py ``_data_errors``), by the project's analysis
+by the commands that estimate from a data file (survey/datafile.py ``data_errors``), by the project's analysis
 (report/project.py) and by the last resort of cli/_app.py.  Before, all of them were said by the catch-alls
 design-data ("the data do not make a survey design: {detail}"), analysis-option-value ("{option}: {detail}"),
 plan-options and plan-strata, or printed as ``error: {e}`` outside the catalogue.

@@ -330,10 +330,10 @@ def test_crosstab_shows_whole_row_labels_aligned(tmp_path):
     lines = r.output.splitlines()
     body = [ln for ln in lines if ln.startswith(("Very", "Not"))]
     assert [ln.split("  ")[0] for ln in body] == ["Not satisfied", "Very satisfied (4)", "Very satisfied (5)"]
-    from cli.estimate import _cols
+    from report.datafile_text import display_width
 
     header = lines[1]
-    assert len({_cols(ln) for ln in [header] + body}) == 1  # one width: the columns line up on a terminal
+    assert len({display_width(ln) for ln in [header] + body}) == 1  # one width: the columns line up on a terminal
 
 
 def test_plan_says_when_a_stratum_gets_no_sample(tmp_path):

@@ -1,7 +1,7 @@
 """Every problem of weighting and calibration has its own catalogue entry (pyxform / frictionless style).
 
 analysis.weighting.WeightingError and analysis.calibration.CalibrationError carry a ``kind`` and the problem's
-values (``params``); ``survey weight`` (cli/estimate.py) says each kind in its own entry of survey/messages.py,
+values (``params``); ``survey weight`` (report/datafile_weight.py) says each kind in its own entry of survey/messages.py,
 filled with those values, and the weighting of a project's wave to the margins of minyi.yaml
 (report/project.py) says the kinds that its margins can meet in entries naming the wave and the margins file.
 Before, the entries weight-margin, weight-missing-values, weight-calibration and weight-project-margin were
@@ -23,7 +23,7 @@ from analysis import Design
 from analysis.calibration import CalibrationError, calibrate
 from analysis.weighting import WeightingError, poststratify, rake, trim_weights
 from analysis.weighting import calibrate as weight_to
-from cli.estimate import CALIBRATION_CODES, WEIGHTING_CODES, _calibration_error, _weighting_error
+from report.datafile_weight import CALIBRATION_CODES, WEIGHTING_CODES, calibration_error, weighting_error
 from catalogue_checks import one_filled, raised
 from cli_capture import run_main
 from survey.messages import CATALOGUE, USAGE_CODES, is_usage_error
@@ -114,7 +114,7 @@ def test_every_kind_raised_in_analysis_has_a_trigger_and_an_entry():
 def test_weighting_kind_says_its_own_entry(kind):
     e = raised(WEIGHTING_TRIGGERS[kind], WeightingError)
     assert e.kind == kind
-    p = one_filled(_weighting_error(e, FILES, DATA))
+    p = one_filled(weighting_error(e, FILES, DATA))
     assert p.code == WEIGHTING_CODES[kind]
     if e.variable:
         assert f"'{e.variable}'" in p.message, p.message
@@ -132,7 +132,7 @@ def test_weighting_kind_says_its_own_entry(kind):
 def test_calibration_kind_says_its_own_entry(kind):
     e = raised(CALIBRATION_TRIGGERS[kind], CalibrationError)
     assert e.kind == kind
-    p = one_filled(_calibration_error(e, FILES, DATA))
+    p = one_filled(calibration_error(e, FILES, DATA))
     assert p.code == CALIBRATION_CODES[kind]
     if e.variable:
         assert f"'{e.variable}'" in p.message, p.message
@@ -153,7 +153,7 @@ def test_calibration_kind_says_its_own_entry(kind):
 def test_categories_of_both_sides_and_of_weight_zero(margin, weights, code, words):
     des = DES if weights is None else Design.from_frame(FRAME.assign(w=weights), weights="w")
     e = raised(lambda: rake(des, margin), WeightingError)
-    p = one_filled(_weighting_error(e, FILES, DATA))
+    p = one_filled(weighting_error(e, FILES, DATA))
     assert p.code == code and p.file == str(FILES["age"]) and all(w in str(p) for w in words), str(p)
     assert "did you mean '3' or" not in str(p)
 

@@ -1,14 +1,13 @@
-"""What `survey estimate` and `survey crosstab` say beside their numbers: which interval each statistic has
-for --ci (refused, never ignored, where it has none), the df a method does not use, and the notes on
-results that differ from R or are not defined (deff of a constant column, the arcsine cut at 0, quantiles
-of replicate designs, NaN under --lonely-psu average)."""
+"""What `survey estimate` and `survey crosstab` say beside their numbers (:mod:`report.file_estimate`): the df a
+method does not use, and the notes on results that differ from R or are not defined (deff of a constant column,
+the arcsine cut at 0, quantiles of replicate designs, NaN under --lonely-psu average), and the values --level,
+--missing and --score name that no row holds.  Which interval each statistic has for --ci is an option's check
+(``cli.estimate.interval_for``)."""
 
 from __future__ import annotations
 
 import math
 from typing import Optional
-
-from ._common import option_problem
 
 # interval methods that use no degrees of freedom (analysis.ci: jeffreys is Beta(x+½, n_eff−x+½) with the
 # effective sample size only): their records show no df (JSON df null) and a note gives the design df
@@ -71,27 +70,6 @@ def _no_df_note(records: list) -> Optional[str]:
     shown = ", ".join(f"{d:g}" for d in dfs)
     return ("the jeffreys interval uses the effective sample size only and no degrees of freedom, so no df is "
             f"shown (the design df is {shown}; the other --ci methods use it)")
-
-
-def interval_for(ci: Optional[str], statistic: str, share: bool) -> tuple[str, str]:
-    """The proportion interval and the quantile interval type for ``--ci`` (None: the default) of ``statistic``;
-    a method the statistic has no version of is refused, never ignored."""
-    from analysis.design import DesignError
-    from analysis.quantiles import quantile_interval_type
-
-    if statistic == "quantile":
-        try:
-            return "logit", quantile_interval_type(ci or "wald")
-        except DesignError as e:  # its catalogue entry names the methods that apply (a wrong command line, exit 2)
-            from survey.design_messages import design_problem
-
-            raise design_problem(e) from None
-    if share and statistic == "mean":
-        return ci or "logit", "mean"
-    if ci not in (None, "wald"):
-        what = {"total": "a total", "ratio": "a ratio"}.get(statistic, "a mean")
-        option_problem("estimate-ci-wald-only", "--ci", what=what, ci=ci)
-    return "wald", "mean"
 
 
 def r_logit_critical(confidence: float, df: float) -> float:

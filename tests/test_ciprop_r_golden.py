@@ -153,3 +153,22 @@ def test_a_profile_that_stops_short_gives_r_s_na():
     assert p.estimate == pytest.approx(ex["likelihood_estimate"], rel=1e-8)
     assert p.se == pytest.approx(ex["likelihood_se"], rel=1e-8)
     assert p.ci_high == pytest.approx(ex["likelihood_ci_high"], rel=1e-6)
+
+
+@pytest.mark.parametrize("case,y", [("far_tail_4", [1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0]),
+                                    ("far_tail_2.4", [1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0])])
+def test_likelihood_interval_with_a_far_profile_level(case, y):
+    """Three clusters (2 df) and a design effect of 4 (2.4): the profile's F level is 1.9e-18 (6.6e-12), where
+    scipy's F quantile, fdtri(1, 11, 1 − q), rounds 1 − q to 1 (gives 0.03 % off at 6.6e-12); minyi gave no
+    interval (NaN) for the first, R [5.9e-6, 0.999994]."""
+    df = pd.DataFrame({"y": y, "psu": np.repeat([1, 2, 3], 4)})
+    des = Design.from_frame(df, psu="psu")
+    check(svyprop(des, df.y.to_numpy() == 1, ci_method="likelihood"), expected(case), "likelihood")
+
+
+def test_f_upper_quantile_keeps_its_precision_in_the_far_tail():
+    from analysis import distributions as D
+
+    for quantity, value in expected("qf_upper").items():
+        q = float(quantity.removeprefix("qf_"))
+        assert D.f_isf(q, 1, 11) == pytest.approx(value, rel=1e-12), q

@@ -94,5 +94,17 @@ x9 <- data.frame(y = c(0, 0, 0, 0, 0, 0, 1, 0, 0), w = c(1, 1, 1, 1, 1, 1, 1, 8,
 pre <- "x9 <- data.frame(y=c(0,0,0,0,0,0,1,0,0), w=c(1,1,1,1,1,1,1,8,1), psu=c(1,1,2,2,3,3,4,4,5)); des <- svydesign(ids=~psu, weights=~w, data=x9); "
 ciprop("short_profile", ~I(y == 1), svydesign(ids = ~psu, weights = ~w, data = x9), "likelihood", pre)
 
+# ---- a large design effect on 2 df: the profile's F level alpha' = pnorm(qt(0.025, 2) * sqrt(lambda)) / 2 is
+# 1.9e-18 (lambda 4) and 6.6e-12 (lambda 2.4), so zmax = sqrt(qf(alpha', 1, n - 1, lower.tail = FALSE)) needs
+# the upper tail's own precision: 1 - alpha' rounds to 1 at 1.9e-18 (minyi gave no interval before)
+pre <- "x12 <- data.frame(y=c(1,1,1,1,0,0,0,0,1,0,1,0), psu=rep(1:3, each=4)); des <- svydesign(ids=~psu, data=x12); "
+x12 <- data.frame(y = c(1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 0), psu = rep(1:3, each = 4))
+ciprop("far_tail_4", ~I(y == 1), svydesign(ids = ~psu, data = x12), "likelihood", pre)
+pre <- "x12 <- data.frame(y=c(1,1,1,0,0,0,0,0,1,0,1,0), psu=rep(1:3, each=4)); des <- svydesign(ids=~psu, data=x12); "
+x12b <- data.frame(y = c(1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0), psu = rep(1:3, each = 4))
+ciprop("far_tail_2.4", ~I(y == 1), svydesign(ids = ~psu, data = x12b), "likelihood", pre)
+for (a in c(1e-3, 6.6e-12, 1.9e-18, 1e-40)) add("qf_upper", paste0("qf_", a), qf(a, 1, 11, lower.tail = FALSE),
+                                             paste0("qf(", a, ", 1, 11, lower.tail=FALSE)"))
+
 res <- do.call(rbind, out)
 write.csv(res, "tests/golden/r_ciprop_expected.csv", row.names = FALSE)

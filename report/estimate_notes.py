@@ -194,7 +194,33 @@ def estimate_notes(records: list, *, statistic: str, interval_type: str, by: Opt
         notes.append("se is NaN: with --lonely-psu average, a unit of a later stage alone in its unit of the stage "
                      "above has no others to average over, so the variance is not defined (R survey gives NaN "
                      "too); use adjust, certainty or remove")
+    notes.extend(undefined_interval_notes(records))
     return notes
+
+
+def _nan(v) -> bool:
+    return v is None or v != v
+
+
+def undefined_interval_notes(records: list) -> list[str]:
+    """Why a record with an estimate shows an interval of NA (JSON null) — never a bare NaN: a domain or design
+    with no degrees of freedom (df 0: its valid rows lie in one PSU per stratum; R's ``confint(df=0)`` gives NaN
+    too), or a Woodruff quantile interval whose share p ± t·SE(share) leaves [0, 1] (R's ``svyquantile``
+    interval.type "mean" gives NaN there too, and so does its se = (upper − lower)/(2t))."""
+    live = [r for r in records if r.n and not _nan(r.estimate) and (_nan(r.ci_low) or _nan(r.ci_high))]
+    no_df = [record_label(r) for r in live if r.df is not None and r.df == 0]
+    share = [record_label(r) for r in live if not (r.df is not None and r.df == 0)
+             and r.extra.get("quantile") is not None and r.ci_method == "woodruff-mean"]
+    out = []
+    if no_df:
+        out.append(f"{', '.join(dict.fromkeys(no_df))}: no degrees of freedom (df 0: the valid rows lie in one PSU "
+                   "per stratum), so there is no t interval (NA, JSON null; R's confint with df 0 gives NaN "
+                   "too); --df inf gives the normal interval")
+    if share:
+        out.append(f"{', '.join(dict.fromkeys(share))}: the Woodruff interval's share p ± t·SE leaves 0–100 %, so "
+                   "that bound (and se = (upper − lower)/(2t)) is not defined (NA, JSON null; R's svyquantile gives "
+                   "NaN too); --ci logit keeps the share inside")
+    return out
 
 
 def zero_weight_levels_note(table, weights, row: str, col: str, missing: list, res) -> Optional[str]:

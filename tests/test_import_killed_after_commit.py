@@ -8,52 +8,16 @@ Before: the retry returned at once, so the wave stayed missing from minyi.yaml f
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import yaml
 
 from cli_capture import run_main
+from killed_child import kill_when_paused, start_paused
 from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate, write_csv
 from survey.store import Project
-
-ROOT = Path(__file__).resolve().parents[1]
-
-# the import of argv[2] into the project argv[1] (wave W2), which tells the test (file argv[3]) when its
-# transaction has committed and then waits to be killed
-PAUSE_AFTER_COMMIT = """
-import sys, time
-from survey.store import Project
-
-p = Project.open(sys.argv[1])
-real = p.connect
-
-
-class Pausing:
-    def __init__(self, con):
-        self._con = con
-
-    def execute(self, sql, *args):
-        out = self._con.execute(sql, *args)
-        if sql == "COMMIT":
-            open(sys.argv[3], "w").write("committed")
-            time.sleep(120)
-        return out
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
-
-
-p.connect = lambda: Pausing(real())
-p.import_file(sys.argv[2], wave="W2")
-"""
-
 
 def _rows(root: Path) -> list:
     con = duckdb.connect(str(root / "minyi.duckdb"), read_only=True)
@@ -70,16 +34,9 @@ def test_the_retry_of_an_import_killed_after_its_commit_completes_it(tmp_path):
     p = Project.create(tmp_path / "p", bundled_path())
     p.import_file(tmp_path / "a.csv", wave="W1")
     marker = tmp_path / "committed"
-    child = subprocess.Popen([sys.executable, "-c", PAUSE_AFTER_COMMIT, str(p.root), str(tmp_path / "b.csv"),
-                              str(marker)], stderr=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    t0 = time.time()
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.time() - t0 < 120, "the import never committed"
-        time.sleep(0.05)
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    assert child.returncode == -signal.SIGKILL
+    # the import of b.csv (wave W2), paused once its transaction has committed, and killed
+    child = start_paused(p.root, "COMMIT", marker, "p.import_file(args[0], wave='W2')", tmp_path / "b.csv")
+    kill_when_paused(child, marker, "its commit")
     config = yaml.safe_load((p.root / "minyi.yaml").read_text(encoding="utf-8"))
     assert config["waves"] == ["W1"]  # killed before it wrote the wave
     assert _rows(p.root) == [("W1", 120), ("W2", 80)]  # the commit is whole

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from survey.qload import bundled_path, load_questionnaire
 from survey.simulate import simulate, write_csv
 from survey.store import Project
 
+from killed_child import kill_when_paused, start_paused
 from test_rowcheck import GOOD, HEADER, ROWS, write_csv as write_rows, write_tiny
 
 
@@ -187,36 +187,6 @@ def test_a_database_closed_on_a_thread_is_whole_for_the_next_open(tmp_path):
     assert other.stdout.strip() == "300001", other.stderr
 
 
-KILLER = """
-import sys, time
-from survey.store import Project
-
-p = Project.open(sys.argv[1])
-real = p.connect
-
-
-class Pausing:
-    # forwards to the real DuckDB connection; after the rows are inserted (inside the open
-    # transaction) it tells the test and waits to be killed
-    def __init__(self, con):
-        self._con = con
-
-    def execute(self, sql, *args):
-        out = self._con.execute(sql, *args)
-        if sql.startswith("INSERT INTO responses"):
-            open(sys.argv[3], "w").write("inserted")
-            time.sleep(120)
-        return out
-
-    def __getattr__(self, name):
-        return getattr(self._con, name)
-
-
-p.connect = lambda: Pausing(real())
-p.import_file(sys.argv[2], wave="2026Q1")
-"""
-
-
 @pytest.fixture(scope="module")
 def big_csv(tmp_path_factory):
     q = load_questionnaire(bundled_path())
@@ -239,16 +209,9 @@ def test_import_killed_mid_transaction_leaves_store_unchanged(tmp_path, big_csv)
     p = _project_with_one_wave(tmp_path)
     before = (_count(p), _count(p, "imports"), _count(p, "quarantine"), _count(p, "pii"))
     marker = tmp_path / "inserted"
-    child = subprocess.Popen([sys.executable, "-c", KILLER, str(p.root), str(big_csv), str(marker)],
-                             stderr=subprocess.PIPE)
-    t0 = time.time()
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read().decode()
-        assert time.time() - t0 < 120, "the import never reached its insert"
-        time.sleep(0.05)
-    os.kill(child.pid, signal.SIGKILL)  # kill -9 while 20,000 rows sit in the open transaction
-    child.wait()
-    assert child.returncode == -signal.SIGKILL
+    # kill -9 while 20,000 rows sit in the open transaction
+    child = start_paused(p.root, "INSERT INTO responses", marker, "p.import_file(args[0], wave='2026Q1')", big_csv)
+    kill_when_paused(child, marker, "its insert")
     p2 = Project.open(p.root)
     after = (_count(p2), _count(p2, "imports"), _count(p2, "quarantine"), _count(p2, "pii"))
     assert after == before

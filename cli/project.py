@@ -97,6 +97,13 @@ def remove_import(
     if json_out:
         _echo_json(res)
         return
+    if res.get("completed"):  # a removal killed before it rewrote minyi.yaml, completed by this run
+        from survey.messages import problem
+        from survey.project_files import CONFIG
+
+        typer.echo(problem("import-removal-completed", file=str(dir), severity="note", id=res["import_id"],
+                           source=res["file"], wave=res["wave"], at=res["removed_at"], config=str(Path(dir) / CONFIG)))
+        return
     typer.echo(f"removed import #{res['import_id']} ({res['file']}, wave {res['wave']}): "
                f"{res['responses_removed']:,} responses and {res['quarantined_rows_removed']:,} quarantined rows"
                + ("" if res["wave_left"] else f"; wave {res['wave']} has no imports left"))

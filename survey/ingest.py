@@ -852,11 +852,18 @@ def remove_import(project, import_id: int) -> dict:
             row = con.execute("SELECT id, file, sha256, wave FROM imports WHERE id = ?", [int(import_id)]).fetchall()
             if not row:
                 ids = [str(r[0]) for r in con.execute("SELECT id FROM imports ORDER BY id").fetchall()]
-                gone = con.execute("SELECT \"at\", file, wave FROM history WHERE action = 'remove-import' "
+                gone = con.execute("SELECT \"at\", file, sha256, wave, (SELECT count(*) FROM imports i WHERE "
+                                   "i.wave = h.wave) FROM history h WHERE action = 'remove-import' "
                                    "AND import_id = ? ORDER BY seq DESC LIMIT 1", [int(import_id)]).fetchall()
                 con.execute("ROLLBACK")
                 if gone:  # given twice (or run again): said as done, not as a number that never was
-                    at, file, wave = gone[0]
+                    at, file, sha, wave, left = gone[0]
+                    # a removal killed after its commit, before it took its wave (left without imports) out of
+                    # minyi.yaml: completed by the retry, as an import's retry completes waves: (Project.import_file)
+                    if not left and project._drop_wave(wave):
+                        return {"import_id": int(import_id), "file": file, "sha256": sha, "wave": wave,
+                                "responses_removed": 0, "quarantined_rows_removed": 0, "wave_left": False,
+                                "removed_at": at, "completed": True}
                     raise MinyiError.of("import-removed-before", file=str(project.root), id=import_id, at=at,
                                         source=file, wave=wave, project=str(project.root))
                 raise MinyiError.of("unknown-import", file=str(project.root), id=import_id,

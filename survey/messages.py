@@ -730,6 +730,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-wave": ("the project has no wave '{wave}'", "{suggestion}"),
     "import-removed-before": ("import #{id} ({source}, wave {wave}) was removed already, at {at}; nothing was changed",
                               "survey status {project} lists the imports left and the removals"),
+    "import-removal-completed": ("import #{id} ({source}, wave {wave}) was removed at {at}, but that command was "
+                                 "stopped before it took wave {wave}, left without imports, out of {config}; done now",
+                                 ""),
     "unknown-import": ("the project has no import #{id}", "{suggestion}"),
     "project-readonly": ("cannot write the project database {path}: {reason}",
                          "the folder or the file is read-only for you; check its permissions (or copy the project)"),

@@ -529,10 +529,11 @@ class Project:
                 candidates.append("".join(prefix) + entry + "".join(lines[at:]))
         _write_config_text(path, candidates, want)
 
-    def _drop_wave(self, wave: str) -> None:
+    def _drop_wave(self, wave: str) -> bool:
         """Forget ``wave`` in minyi.yaml as it is on disk now (see :meth:`_add_wave`): the line or list item of the
         wave is taken out of the text, every other key, comment and layout stays; checked by parsing the result,
-        and only text too unusual to edit that way is written out again in full, from what is on disk now."""
+        and only text too unusual to edit that way is written out again in full, from what is on disk now.
+        True when the file was changed."""
         import copy
         import re
 
@@ -542,14 +543,14 @@ class Project:
             disk = yaml.safe_load(text) or {}
         except (OSError, MinyiError, yaml.YAMLError) as e:  # being edited: leave the user's file alone
             warnings.warn(f"{path}: wave {wave} not removed from waves: ({str(e).splitlines()[0] if str(e) else e})")
-            return
+            return False
         if not isinstance(disk, dict):  # pragma: no cover - Project.open refused such a file
-            return
+            return False
         mine = {"waves": copy.deepcopy(disk.get("waves"))}
         changed = unregister_wave(mine, wave)
         self.config["waves"] = mine["waves"]
         if not changed:
-            return
+            return False
         want = dict(disk, waves=mine["waves"])
         lines = text.splitlines(keepends=True)
         token = r"""(?:%s|'%s'|"%s")""" % ((re.escape(wave),) * 3)
@@ -559,6 +560,7 @@ class Project:
                          (r"\[[ \t]*%s[ \t]*\]" % token, "[]")):  # flow style: [a, b] / {a: null, b: null}
             candidates.extend(re.sub(pat, rep, text, count=1) for _ in (0,) if re.search(pat, text))
         _write_config_text(path, candidates, want)
+        return True
 
     def _salt(self) -> str:
         """The project's salt of hashed identifying values (``.pii_salt``, owner-only), made by the first import

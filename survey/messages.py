@@ -736,6 +736,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unknown-import": ("the project has no import #{id}", "{suggestion}"),
     "project-readonly": ("cannot write the project database {path}: {reason}",
                          "the folder or the file is read-only for you; check its permissions (or copy the project)"),
+    "checks-readonly": ("wave {wave} has no stored quality checks for its present imports and settings, and they "
+                        "are stored before any analysis (the rows the exclusion rules drop); the project database "
+                        "{path} cannot be written: {reason}",
+                        "run survey check {project} once where the project can be written (its owner, or a copy), "
+                        "then this command works on the read-only project"),
     "project-damaged": ("cannot open the project database {path}: {reason}",
                         "the file is damaged or not a minyi database; restore it from a backup"),
     "project-damaged-read": ("cannot read the project database {path}: {reason}",

@@ -792,7 +792,9 @@ class Project:
             self.check(w)
 
     def _stale_waves(self, wave: Optional[str]) -> list[str]:
-        """Waves (``wave``, or all) whose stored flags predate their imports or the quality settings."""
+        """Waves (``wave``, or all) whose stored flags predate their imports or the quality settings, to check and
+        store again.  A project that cannot be written (:meth:`connect`) cannot store them: one message naming the
+        wave, the store and what to do (catalogue ``checks-readonly``), before any row is read."""
         con = self.connect()
         try:
             stale = []
@@ -803,6 +805,9 @@ class Project:
                     stale.append(w)
         finally:
             con.close()
+        if stale and self._read_only is not None:
+            raise MinyiError.of("checks-readonly", file=str(self.root), wave=stale[0], path=str(self.root / DB),
+                                reason=self._read_only, project=str(self.root))
         return stale
 
     def _pii_values(self, wave: str, kind: str) -> Optional[pd.DataFrame]:

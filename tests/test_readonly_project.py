@@ -29,7 +29,7 @@ def survey(*args, cwd=None):
 def read_only(path: Path):
     if os.geteuid() == 0:
         mnt = path.parent / (path.name + "_ro")
-        mnt.mkdir()
+        mnt.mkdir(exist_ok=True)
         subprocess.run(["mount", "--bind", str(path), str(mnt)], check=True)
         try:
             subprocess.run(["mount", "-o", "remount,ro,bind", str(mnt)], check=True)
@@ -121,3 +121,31 @@ def test_a_checked_read_only_project_can_be_read(tmp_path):
             assert "minyi.duckdb" in err and "read-only" in err.lower() and "internal error" not in err, (args, err)
         assert not (ro / ".minyi-cache").exists()
     assert "wave W3" not in survey("status", proj).stdout
+
+
+def test_a_never_checked_read_only_project_says_what_to_do(tmp_path):
+    """Never checked, then read-only: analyze, export and report (which read only) say that the wave's quality
+    checks are not stored and must be, name the wave and the store, and that survey check where the project can be
+    written makes the read-only project readable; done so, analyze works on it.  Before: "cannot write the project
+    database …", as if analyze were a command that writes."""
+    proj = tmp_path / "p"
+    a = tmp_path / "a.csv"
+    assert survey("simulate", Q, "--n", 40, "--out", a).returncode == 0
+    assert survey("init", proj, "--questionnaire", Q).returncode == 0
+    assert survey("import", proj, a, "--wave", "W1").returncode == 0
+    with read_only(proj) as ro:
+        for args in (["analyze", ro], ["export", ro, "--out", tmp_path / "x.csv"],
+                     ["report", ro, "--out", tmp_path / "rep", "--format", "html"]):
+            r = survey(*args)
+            err = r.stderr.strip()
+            assert r.returncode == 1 and len(err.splitlines()) == 1, (args, err)
+            assert err.startswith(f"{ro}: error: wave W1 has no stored quality checks for its present imports and "
+                                  f"settings, and they are stored before any analysis"), (args, err)
+            assert f"the project database {ro / 'minyi.duckdb'} cannot be written: " in err, (args, err)
+            assert err.endswith(f"(run survey check {ro} once where the project can be written (its owner, or a "
+                                "copy), then this command works on the read-only project)"), (args, err)
+        assert not (tmp_path / "x.csv").exists()
+    assert survey("check", proj).returncode == 0
+    with read_only(proj) as ro:
+        r = survey("analyze", ro, "--json")
+        assert r.returncode == 0 and not r.stderr.strip(), r.stderr

@@ -171,13 +171,19 @@ def _save(fig, name: str, title: str, out_dir: Optional[Path]) -> Chart:
                                   if t.get_visible())
     png_path = svg_path = None
     if out_dir is not None:
-        from survey.atomic import make_dir
+        from survey.atomic import atomic_write, make_dir
 
         make_dir(out_dir)
         png_path = out_dir / f"{name}.png"
         svg_path = out_dir / f"{name}.svg"
-        png_path.write_bytes(buf.getvalue())
-        fig.savefig(svg_path, format="svg", bbox_inches=box)
+        # through a temporary file each (survey.atomic): a full disk left empty or cut-off images under their
+        # names, and said "cannot write ." without naming the file
+        try:
+            atomic_write(png_path, lambda tmp: tmp.write_bytes(buf.getvalue()))
+            atomic_write(svg_path, lambda tmp: fig.savefig(tmp, format="svg", bbox_inches=box))
+        except BaseException:
+            plt.close(fig)
+            raise
     plt.close(fig)
     return Chart(name, title, buf.getvalue(), png_path, svg_path, **facts)
 

@@ -373,10 +373,34 @@ def export_project(project, *, format: Optional[str] = None, labels: bool = Fals
     refuse_own_file(project.root, out, "--out")
     df, value_labels, var_labels = export_frame(project, labels=labels and format != "sav", wave=wave,
                                                 include_pii=include_pii, keep_excluded=keep_excluded, notes=notes)
+    if not len(df) and notes is not None:
+        notes.append(_no_rows_note(project, wave, out, keep_excluded))
     counted = format in ("csv", "xlsx")  # written a block of rows at a time: the display counts them
     with stage(f"writing {Path(out).name if out is not None else 'the CSV'}", total=len(df) if counted else None,
                unit="rows" if counted else "") as advance:
         return _write(df, format, out, value_labels, var_labels, advance, q=project.questionnaire, notes=notes)
+
+
+def _no_rows_note(project, wave: Optional[str], out: Optional[Path], keep_excluded: bool):
+    """Why the file written holds the column header only (a project or wave with no import, every row quarantined,
+    every row excluded by the rules, or, with --keep-excluded, none): one warning, so an empty export is never
+    taken for the data."""
+    from .messages import problem
+
+    con = project.connect()
+    try:
+        where, args = (" WHERE wave = ?", [wave]) if wave is not None else ("", [])
+        imports, accepted = con.execute(f"SELECT count(*), coalesce(sum(accepted), 0) FROM imports{where}",
+                                        args).fetchall()[0]
+    finally:
+        con.close()
+    said = {"out": str(out) if out is not None else "the CSV written to standard output",
+            "of_wave": f" of wave {wave}" if wave is not None else "", "project": str(project.root)}
+    if not imports:
+        return problem("export-no-responses", severity="warning", **said)
+    if not accepted:
+        return problem("export-all-quarantined", severity="warning", **said)
+    return problem("export-none-excluded" if keep_excluded else "export-all-excluded", severity="warning", **said)
 
 
 def _write(df: pd.DataFrame, format: str, out: Optional[Path], value_labels: dict, var_labels: dict,

@@ -611,6 +611,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "csv-nul-dropped": ("{count} text cell(s) hold a NUL character, which no spreadsheet writes into a CSV (survey "
                         "import refuses such a file as damaged); the NUL was left out: {cells}",
                         "to keep the text exactly as stored, export Parquet or Excel (--format parquet, --format xlsx)"),
+    "export-no-responses": ("the project has no responses{of_wave} yet: {out} holds the column header only",
+                            "survey import {project} FILE first"),
+    "export-all-quarantined": ("every imported row{of_wave} is in quarantine: {out} holds the column header only",
+                               "survey quarantine {project} lists the problems"),
+    "export-all-excluded": ("the exclusion rules drop every response{of_wave}: {out} holds the column header only",
+                            "survey status {project} counts the rows each rule excludes; exclusions: in minyi.yaml "
+                            "sets the rules"),
+    "export-none-excluded": ("the exclusion rules drop no response{of_wave}: {out} holds the column header only", ""),
     "export-ids-qualified": ("respondent ids repeat across imports in {count} row(s) (问卷星 numbers 序号 from 1 in every "
                              "download), and minyi keeps those rows as different respondents: every id is written as "
                              "import-id ({examples}), so the file reads back as the same respondents, not as repeated "

@@ -464,13 +464,19 @@ def identities(project: Project, items: list) -> dict:
 def update_ledger(project: Project, path: Path) -> dict:
     """Store analysts' edits from the spreadsheet (validated, :func:`survey.ledger_sheet.plan_update`; all or nothing);
     returns a summary with the merged ranges applied and the warnings (cells not applied, older file)."""
+    from survey.dbfile import write_lock
+
     store = LedgerStore(project)
-    items = store.items()
-    if not items:
-        raise MinyiError.of("no-ledger-yet", file=str(project.root))
-    sheet = read_ledger_sheet(path)
-    plan = plan_update(sheet, items, identities(project, items))
-    changed = store.apply_edits(plan.edits, source=Path(path).name)
+    # the store read, the sheet checked against it and the edits stored under the project's write lock: two
+    # updates at once each checked their sheet against the store before the other stored, and the second
+    # overwrote the first's edits without the ledger-conflict its sheet, older by then, should have met
+    with write_lock(project.root, project.lock_wait):
+        items = store.items()
+        if not items:
+            raise MinyiError.of("no-ledger-yet", file=str(project.root))
+        sheet = read_ledger_sheet(path)
+        plan = plan_update(sheet, items, identities(project, items))
+        changed = store.apply_edits(plan.edits, source=Path(path).name)
     warnings = []
     for why, code in (("older", "ledger-older"), ("verified", "ledger-verified-kept")):
         cells = [f"{c} {i} {f}" for c, i, f, _, _, w in plan.kept if w == why]

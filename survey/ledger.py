@@ -287,6 +287,15 @@ class LedgerStore:
             con.execute("BEGIN TRANSACTION")
             seq = con.execute("SELECT coalesce(max(CAST(substr(id, 4) AS INTEGER)), 0) FROM ledger_items").fetchall()[0][0]
             for it in new_items:
+                # raised by the same wave already: another survey ledger of this wave stored it since this one read
+                # the items (two at once each proposed every item, and the ledger held each twice)
+                same = con.execute("SELECT id, created_at FROM ledger_items WHERE rule = ? AND subject = ? AND "
+                                   "measure = ? AND coalesce(district, '') = ? AND wave = ? ORDER BY id LIMIT 1",
+                                   [it.rule, it.subject, it.measure, it.district or "", it.wave]).fetchall()
+                if same:
+                    it.id, it.created_at = same[0]
+                    it.updated_at = it.created_at
+                    continue
                 seq += 1
                 it.id = f"ZG-{seq:03d}"
                 it.created_at = it.updated_at = now

@@ -9,6 +9,7 @@ PNGs and a cut-off SVG in the report's charts folder, and the report said "canno
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,9 @@ print(json.dumps(said))
 
 
 def _draw(out: Path, limit: int) -> list:
+    # no bytecode written under the limit: a .pyc cut short would break every later import of its module
     r = subprocess.run([sys.executable, "-c", CHILD, str(out), str(limit)], capture_output=True, text=True, cwd=ROOT,
-                       timeout=300)
+                       timeout=300, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout.strip().splitlines()[-1])
 

@@ -19,6 +19,7 @@ The spreadsheet analysts edit and ``survey ledger --update`` reads: :mod:`survey
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
@@ -326,7 +327,8 @@ class LedgerStore:
                                 [item_id, "status", old, new, f"{VERIFY_SOURCE}{wave}", now])
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(Exception):  # a failed COMMIT (a full disk) ended the transaction already:
+                con.execute("ROLLBACK")  # its error, not "no transaction is active", is said
             raise
         finally:
             con.close()
@@ -353,7 +355,8 @@ class LedgerStore:
                 changed += 1
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(Exception):  # a failed COMMIT (a full disk) ended the transaction already:
+                con.execute("ROLLBACK")  # its error, not "no transaction is active", is said
             raise
         finally:
             con.close()

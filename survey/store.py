@@ -709,7 +709,8 @@ class Project:
                             [w, signature, _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                with contextlib.suppress(Exception):  # a failed COMMIT (a full disk) ended the transaction already:
+                    con.execute("ROLLBACK")  # its error, not "no transaction is active", is said
                 raise
             finally:
                 con.close()

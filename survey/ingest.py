@@ -36,6 +36,7 @@ from .labels import labels
 from .messages import Problem, problem
 from .header_rows import fold_repeated_headers
 from .progress import stage
+from .project_files import CONFIG
 from .codings import codings_json
 from .questionnaire import Questionnaire, column_types
 from .rowcheck import check_rows
@@ -645,7 +646,13 @@ def commit_batch(project, batch: ImportBatch) -> ImportSummary:
         finally:
             con.close()
         others = [w for w in project.waves() if w != batch.wave] if batch.wave == DEFAULT_WAVE else []
-        project._add_wave(batch.wave)
+        try:
+            project._add_wave(batch.wave)
+        except MinyiError as e:  # the rows are stored: the error says so, and how the same import completes minyi.yaml
+            first = e.problems[0]
+            raise MinyiError.of("import-stored-config-unwritten", file=first.file, rows=batch.accepted,
+                                source=batch.source, id=import_id, wave=batch.wave, config=str(project.root / CONFIG),
+                                reason=first.extra.get("reason") or first.message) from None
     summary = batch.summary(import_id=import_id, repeated=repeated, in_file=in_file)
     for other, rows, imports in other_waves:  # a wave doubled: the trend would compare these answers with themselves
         summary.unmatched.append(problem("import-rows-of-another-wave", file=batch.source, severity="warning",

@@ -741,6 +741,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "import-removal-completed": ("import #{id} ({source}, wave {wave}) was removed at {at}, but that command was "
                                  "stopped before it took wave {wave}, left without imports, out of {config}; done now",
                                  ""),
+    "import-stored-config-unwritten": ("the {rows:,} accepted row(s) of {source} are stored (import #{id}, wave {wave}), but "
+                                       "{config} could not be written to add wave {wave} to its waves: ({reason})",
+                                       "free some disk space (or fix the file's permissions) and run the same import "
+                                       "again: it adds the wave to {config} and imports no row twice"),
     "unknown-import": ("the project has no import #{id}", "{suggestion}"),
     "project-readonly": ("cannot write the project database {path}: {reason}",
                          "the folder or the file is read-only for you; check its permissions (or copy the project)"),

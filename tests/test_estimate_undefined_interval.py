@@ -4,7 +4,7 @@ themselves are pinned against R by tests/test_differential_r_golden.py and tests
 
 import json
 
-from tests.cli_capture import run_main
+from cli_capture import run_main
 
 # strata S0 (one PSU, lonely) and S1 (three PSUs); x missing in three rows
 ROWS = [("S0", "P0_0", 3.812, "8.756", "a"), ("S0", "P0_0", 2.949, "7.746", "a"), ("S0", "P0_0", 2.406, "", "a"),

@@ -278,7 +278,11 @@ def test_a_quantile_below_the_smallest_share_says_how_it_differs_from_r(tmp_path
     assert "v q0.05: 1 " in r.output  # the quantile is named once, in the variable (no [label=q0.05] domain)
     notes = [line for line in r.output.splitlines() if line.startswith("note:") and "design effect" not in line]
     assert notes == ["note: v q0.05: p is below the share of the smallest value, so the quantile is the smallest "
-                     "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)"]
+                     "value; R's svyquantile (qrule math) gives the second smallest there (docs/statistics.md)",
+                     # its lower bound's share p − t·SE is below 0 (tests/test_estimate_undefined_interval.py)
+                     "note: v q0.05: the Woodruff interval's share p ± t·SE leaves 0–100 %, so that bound (and se = "
+                     "(upper − lower)/(2t)) is not defined (NA, JSON null; R's svyquantile gives NaN too); --ci logit "
+                     "keeps the share inside"]
     r = runner.invoke(cli.app, ["estimate", str(f), "--var", "v", "--quantile", "0.5"])
     assert "smallest value" not in r.output
 
